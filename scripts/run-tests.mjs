@@ -1,0 +1,26 @@
+// `npm test`: bundles every test file under test/unit, test/protocol and test/package with esbuild into out/test,
+// then runs them with node:test. Arguments filter test files by substring: `npm test -- condition`.
+import { build } from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const tiers = ['test/unit', 'test/protocol', 'test/package'];
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.test.ts') && (filters.length === 0 || filters.some((f) => path.includes(f)))) files.push(path);
+  }
+};
+for (const tier of tiers) walk(tier);
+rmSync('out/test', { recursive: true, force: true });
+await build({
+  entryPoints: files, outdir: 'out/test', outbase: 'test', bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+  sourcemap: 'inline', logLevel: 'warning', external: ['vscode-languageserver-protocol', 'vscode-languageserver/node', 'vscode-jsonrpc'],
+});
+const outputs = files.map((f) => join('out', f).replace(/\.ts$/, '.js'));
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...outputs], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

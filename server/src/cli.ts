@@ -1,0 +1,103 @@
+// falco-lens: the language service on the command line, for CI and pre-commit hooks.
+//   falco-lens check <files|dirs...> [--format text|json]   diagnostics; exit 1 when there are errors
+//   falco-lens report <alert-log>                             a Markdown incident report on stdout
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { FalcoLanguageService } from './service/languageService';
+import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
+import { detectLanguage } from './service/features';
+import { pathToUri } from './service/uri';
+
+const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json] [--rules <file|dir>]...
+       falco-lens report <alert-log> [--rules <file|dir>]...
+
+  check    validates Falco rules files and alert logs; prints file:line:col severity code message;
+           exits 1 when any error is found, 2 on bad usage
+  report   prints a Markdown incident report for the alerts in a log
+  --rules  rules files or folders loaded first (default: none; Falco hosts keep them in /etc/falco)`;
+
+const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
+
+export interface CliResult { stdout: string; stderr: string; exitCode: number }
+
+export function runCli(argv: string[], cwd = process.cwd()): CliResult {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [command, ...rest] = argv;
+  const positional: string[] = [];
+  const rulesFiles: string[] = [];
+  let format = 'text';
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--format') format = rest[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice(9);
+    else if (a === '--rules') rulesFiles.push(path.resolve(cwd, rest[++i] ?? ''));
+    else if (a === '-h' || a === '--help') return { stdout: USAGE + '\n', stderr: '', exitCode: 0 };
+    else if (a.startsWith('-')) return { stdout: '', stderr: `falco-lens: unknown option ${a}\n${USAGE}\n`, exitCode: 2 };
+    else positional.push(path.resolve(cwd, a));
+  }
+  if ((command !== 'check' && command !== 'report') || positional.length === 0 || (format !== 'text' && format !== 'json')) {
+    return { stdout: '', stderr: `${USAGE}\n`, exitCode: 2 };
+  }
+  const files = expand(positional, err);
+  const host: ServiceHost = {
+    readFile(p) { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } },
+    readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
+    isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
+    workspaceFolders: () => [],
+    settings: () => ({ ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, files: rulesFiles } }),
+    log: (m) => err.push(m),
+  };
+  const service = new FalcoLanguageService(host);
+  const docs = files.map((file) => {
+    const text = host.readFile(file) ?? '';
+    const language = detectLanguage(file, text.slice(0, text.indexOf('\n') >>> 0)) ?? (/\.ya?ml$/.test(file) ? 'falco-rules' : 'falco-alerts');
+    return TextDocument.create(pathToUri(file), language, 1, text);
+  });
+  for (const doc of docs) service.forLanguage(doc.languageId)?.didOpenOrChange?.(doc);
+
+  if (command === 'report') {
+    for (const doc of docs) out.push(service.alerts.report(doc.getText(), doc.uri));
+    return { stdout: out.join('\n'), stderr: err.join('\n'), exitCode: 0 };
+  }
+
+  let errors = 0;
+  const json: { file: string; line: number; column: number; severity: string; code: string; message: string }[] = [];
+  for (const [i, doc] of docs.entries()) {
+    const diagnostics: Diagnostic[] = service.forLanguage(doc.languageId)?.diagnostics(doc) ?? [];
+    diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    for (const d of diagnostics) {
+      if (d.severity === DiagnosticSeverity.Error) errors++;
+      const entry = { file: path.relative(cwd, files[i]) || files[i], line: d.range.start.line + 1, column: d.range.start.character + 1, severity: SEVERITY[d.severity ?? 1], code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value };
+      json.push(entry);
+      if (format === 'text') out.push(`${entry.file}:${entry.line}:${entry.column} ${entry.severity} ${entry.code} ${entry.message.replace(/\n/g, ' ')}`);
+    }
+  }
+  if (format === 'json') out.push(JSON.stringify(json, null, 2));
+  return { stdout: out.length ? out.join('\n') + '\n' : '', stderr: err.length ? err.join('\n') + '\n' : '', exitCode: errors > 0 ? 1 : 0 };
+}
+
+/** Files named directly, plus the rules files and alert logs found in named folders. */
+function expand(paths: string[], err: string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try { stat = fs.statSync(p); } catch { err.push(`falco-lens: cannot read ${p}`); continue; }
+    if (!stat.isDirectory()) { files.push(p); continue; }
+    for (const name of fs.readdirSync(p).sort()) {
+      const child = path.join(p, name);
+      if (fs.statSync(child).isDirectory()) files.push(...expand([child], err));
+      else if (/\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) files.push(child);
+    }
+  }
+  return files;
+}
+
+if (require.main === module) {
+  const result = runCli(process.argv.slice(2));
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}

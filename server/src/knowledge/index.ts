@@ -1,0 +1,86 @@
+// The knowledge base's query API. Services import from here, never from the data modules directly, so the
+// data can be reorganised without touching them.
+import { FIELDS } from './fields';
+import { PLAYBOOKS } from './playbooks';
+import { MITRE } from './mitre';
+import { VALUE_MEANINGS } from './values';
+import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
+
+export * from './types';
+
+const fieldsByName = new Map<string, FieldInfo>();
+for (const f of FIELDS) fieldsByName.set(f.name, f);
+const playbooksByRule = new Map<string, Playbook>();
+for (const p of PLAYBOOKS) playbooksByRule.set(p.rule, p);
+const mitreById = new Map<string, MitreEntry>();
+for (const m of MITRE) mitreById.set(m.id.toUpperCase(), m);
+
+export function allFields(): readonly FieldInfo[] { return FIELDS; }
+export function allPlaybooks(): readonly Playbook[] { return PLAYBOOKS; }
+export function allMitre(): readonly MitreEntry[] { return MITRE; }
+export function allValueMeanings(): readonly ValueMeaning[] { return VALUE_MEANINGS; }
+
+export interface FieldMatch {
+  field: FieldInfo;
+  /** The argument as written, without brackets (`2` for `proc.aname[2]`, `flags` for `evt.arg.flags`). */
+  arg?: string;
+}
+
+/**
+ * Resolves a field reference as written in a condition or output: `proc.name`, `proc.aname[2]`, `evt.arg[flags]`,
+ * `evt.arg.flags` (dot form), `ka.req.pod.containers.image[0]`. Returns undefined when no catalog field matches.
+ */
+export function lookupField(reference: string): FieldMatch | undefined {
+  const bracket = reference.indexOf('[');
+  if (bracket >= 0) {
+    const name = reference.slice(0, bracket);
+    const field = fieldsByName.get(name);
+    if (!field) return undefined;
+    const close = reference.lastIndexOf(']');
+    const arg = reference.slice(bracket + 1, close > bracket ? close : undefined);
+    return { field, arg };
+  }
+  const exact = fieldsByName.get(reference);
+  if (exact) return { field: exact };
+  // Dot form of an argument: the longest known prefix whose field accepts `prefix.arg`.
+  for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+    const field = fieldsByName.get(reference.slice(0, dot));
+    if (field?.arg?.dotForm) return { field, arg: reference.slice(dot + 1) };
+  }
+  return undefined;
+}
+
+/** Fields usable in the given source, in catalog order. */
+export function fieldsForSource(source: string): FieldInfo[] {
+  return FIELDS.filter((f) => (f.sources as string[]).includes(source));
+}
+
+/** Known field classes (the part before the first dot), for telling a typo from a plugin field we cannot know. */
+export function knownFieldClasses(): Set<string> {
+  return new Set(FIELDS.map((f) => f.name.split('.')[0]));
+}
+
+export function playbookFor(rule: string): Playbook | undefined { return playbooksByRule.get(rule); }
+
+export function mitreName(id: string): MitreEntry | undefined { return mitreById.get(id.toUpperCase()); }
+
+/** Maps a rules `tags` entry (`T1059.004`, `TA0003`, `mitre_execution`) to its ATT&CK entry. */
+export function mitreForTag(tag: string): MitreEntry | undefined {
+  if (/^TA?\d{4}(\.\d{3})?$/i.test(tag)) return mitreName(tag);
+  if (tag.startsWith('mitre_')) return MITRE.find((m) => m.kind === 'tactic' && m.name.toLowerCase().replace(/[ -]/g, '_') === tag.slice(6));
+  return undefined;
+}
+
+/** Meanings that apply to a value of a field as shown in an alert. */
+export function valueMeanings(field: string, value: string | number | boolean | null): ValueMeaning[] {
+  const text = value === null ? 'null' : String(value);
+  return VALUE_MEANINGS.filter((m) => {
+    if (!m.fields.includes(field) && !m.fields.includes('*')) return false;
+    switch (m.match) {
+      case 'exact': return m.value === text;
+      case 'flag': return text.split(/[|,\s]+/).includes(m.value);
+      case 'nonzero': return /^-?\d+$/.test(text) && Number(text) !== 0;
+      case 'negative-errno': return /^-\d+$/.test(text) || text === m.value;
+    }
+  });
+}

@@ -1,0 +1,3 @@
+// Placeholder seed; the complete table replaces this file.
+import type { MitreEntry } from './types';
+export const MITRE: MitreEntry[] = [];

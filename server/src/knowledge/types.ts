@@ -1,0 +1,100 @@
+// Types of the knowledge base. Pure data: no editor or protocol type may appear here, so that the rules service,
+// the alert service, the CLI and the tests can all walk the same entries.
+
+/** Value types as libsinsp and the plugin SDK name them (`falco --list -v`, `sysdig -l -v`). */
+export type FieldType =
+  | 'CHARBUF' | 'BYTEBUF' | 'FSPATH' | 'FSRELPATH'
+  | 'INT8' | 'INT16' | 'INT32' | 'INT64' | 'UINT8' | 'UINT16' | 'UINT32' | 'UINT64'
+  | 'BOOL' | 'DOUBLE' | 'ABSTIME' | 'RELTIME'
+  | 'IPADDR' | 'IPNET' | 'PORT' | 'L4PROTO' | 'SOCKFAMILY' | 'MODE' | 'ERRNO' | 'FD' | 'PID' | 'SIGTYPE'
+  | 'FLAGS8' | 'FLAGS16' | 'FLAGS32' | 'SYSCALLID' | 'UID' | 'GID' | 'DYN';
+
+/** Event sources: the syscall source and those of plugins with official rules. */
+export type FieldSource = 'syscall' | 'k8s_audit' | 'aws_cloudtrail' | 'gcp_auditlog' | 'okta' | 'github';
+
+export interface FieldArgument {
+  /** Whether the field is only valid with an argument (`evt.arg[flags]`) or also without one (`proc.aname`). */
+  required: boolean;
+  /** index: a number (`proc.aname[2]`); key: a name or path (`evt.arg[flags]`, `ka.req.pod.containers.image[0]`). */
+  kind: 'index' | 'key' | 'index-or-key';
+  /** A complete example of the field with its argument, e.g. `proc.aname[2]`. */
+  example: string;
+  /** Whether `field.argname` (dot form, `evt.arg.flags`) is accepted as well as `field[argname]`. */
+  dotForm?: boolean;
+}
+
+export interface FieldInfo {
+  /** Full name, e.g. `proc.aname`, `ka.req.pod.containers.image`. */
+  name: string;
+  type: FieldType;
+  /** True when the field yields a list of values (usable with `in`, `intersects`). */
+  isList?: boolean;
+  arg?: FieldArgument;
+  /** Sources in which the field can be used. */
+  sources: FieldSource[];
+  /** The plugin that provides the field when it is not built into libsinsp (`container`, `k8smeta`, `k8saudit`...). */
+  plugin?: string;
+  /** Falco version that added it, for recent fields (`0.41.0`). */
+  since?: string;
+  /** Set when Falco warns on use; says what to use instead. */
+  deprecated?: string;
+  /** One sentence, written for this project. */
+  desc: string;
+  /** How to read its values, where that helps (units, special values). */
+  values?: string;
+}
+
+/** A shell command shown to the user. Placeholders are `<field.name>` (filled, shell-quoted, from an alert) or
+ *  `<word>` (for the user to fill). */
+export interface ShellCommand {
+  /** The command line, valid bash once placeholders are replaced by quoted words. */
+  command: string;
+  /** What it shows or does, one sentence. */
+  purpose: string;
+  /** True when the command changes the system (mitigations). Investigation commands must be read-only. */
+  changesSystem?: boolean;
+}
+
+export interface Mitigation {
+  /** What it removes from the attacker, one or two sentences. */
+  summary: string;
+  /** Exact commands, when the mitigation is applied with commands. */
+  commands?: ShellCommand[];
+  /** Exact configuration, when it is applied with a configuration file. */
+  config?: { language: 'yaml' | 'ini' | 'text'; title: string; text: string };
+}
+
+export interface Playbook {
+  /** Rule name exactly as in the rules file. */
+  rule: string;
+  source: FieldSource;
+  /** Rules file (basename) that defines the rule: falco_rules.yaml, falco-incubating_rules.yaml, ... */
+  file: string;
+  /** What the rule detects, in plain words. */
+  detects: string;
+  /** Why an attacker does this. */
+  attackerGoal: string;
+  /** MITRE ATT&CK technique ids (T1059.004) and tactic ids (TA0002) that apply. */
+  mitre: string[];
+  /** How to read the key fields of such an alert. */
+  keyFields: { field: string; meaning: string }[];
+  benignCauses: string[];
+  /** Read-only investigation steps. */
+  investigate: ShellCommand[];
+  mitigations: Mitigation[];
+  /** The Falco YAML a user writes for a known-good case (an override appending an exception), valid for Falco 0.44. */
+  tuning: { summary: string; yaml: string };
+}
+
+export interface MitreEntry { id: string; name: string; kind: 'tactic' | 'technique' | 'sub-technique'; tactics?: string[] }
+
+/** What a value of a field means when it appears in an alert. */
+export interface ValueMeaning {
+  /** Field names the meaning applies to (`user.loginuid`, `proc.exe_flags`...). */
+  fields: string[];
+  /** The value as it appears in an alert (`-1`, `EXE_WRITABLE`, `host`), or a pattern kind. */
+  value: string;
+  /** Match kind: exact value, a flag inside a `|`-separated set, or any non-zero number. */
+  match: 'exact' | 'flag' | 'nonzero' | 'negative-errno';
+  meaning: string;
+}

@@ -1,0 +1,78 @@
+// The contract between the LSP adapter (server.ts, cli.ts) and the per-language services. Each service is a plain
+// object of pure functions over a TextDocument; the adapter advertises exactly the features a service implements.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type {
+  CodeAction, CodeActionContext, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover,
+  Location, Position, Range, SemanticTokens, SemanticTokensLegend, SymbolInformation, WorkspaceEdit,
+} from 'vscode-languageserver-types';
+
+export const LANGUAGE_RULES = 'falco-rules';
+export const LANGUAGE_ALERTS = 'falco-alerts';
+export type FalcoLanguageId = typeof LANGUAGE_RULES | typeof LANGUAGE_ALERTS;
+
+/** The minimal cancellation check the services honour between phases. */
+export type Cancellation = { readonly isCancellationRequested: boolean } | undefined;
+
+export interface DocumentFeatures {
+  diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[];
+  hover?(doc: TextDocument, position: Position): Hover | null;
+  completion?(doc: TextDocument, position: Position): CompletionList | null;
+  definition?(doc: TextDocument, position: Position): Location[];
+  references?(doc: TextDocument, position: Position, includeDeclaration: boolean): Location[];
+  prepareRename?(doc: TextDocument, position: Position): { range: Range; placeholder: string } | null;
+  rename?(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
+  documentSymbols?(doc: TextDocument): DocumentSymbol[];
+  codeActions?(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[];
+  foldingRanges?(doc: TextDocument): FoldingRange[];
+  semanticTokens?(doc: TextDocument): SemanticTokens;
+  /** Present when semanticTokens is. */
+  semanticTokensLegend?: SemanticTokensLegend;
+  /** The editor opened or changed a document of this language (its text now overrides the disk). */
+  didOpenOrChange?(doc: TextDocument): void;
+  didClose?(uri: string): void;
+  /** Workspace-wide symbols (rules, macros, lists). */
+  workspaceSymbols?(query: string): SymbolInformation[];
+  /** Files on disk changed (rules files created, edited outside the editor, deleted). */
+  didChangeWatchedFiles?(uris: string[]): void;
+}
+
+/** Rules as the alert service needs them: the effective (override-applied) definitions of the loaded rules. */
+export interface RuleSummary {
+  name: string;
+  source: string;
+  desc?: string;
+  output?: string;
+  condition?: string;
+  priority?: string;
+  tags: string[];
+  enabled: boolean;
+  /** Where the rule's name is defined (the first definition, not an override). */
+  location?: Location;
+}
+
+export interface RulesWorkspace {
+  findRule(name: string): RuleSummary | undefined;
+  allRules(): RuleSummary[];
+  /** Validates `text` as if it were the rules file at `uri`, loaded after every other rules file. */
+  validateText(uri: string, text: string): Diagnostic[];
+}
+
+/** Guesses the language of a file from its path and first line (the same rules as package.json). */
+export function detectLanguage(path: string, firstLine: string): FalcoLanguageId | undefined {
+  const p = path.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (/^falco_rules.*\.yaml$/.test(base) || /_rules\.ya?ml$/.test(base) || /\.falco\.yaml$/.test(base) || /\/rules\.d\/[^/]+\.yaml$/.test(p)) {
+    return LANGUAGE_RULES;
+  }
+  if (/^falco.*\.log$/.test(base) || /^falco.*\.json$/.test(base) || /\.falco\.jsonl$/.test(base) || /^falco_events.*\.json/.test(base)) {
+    return LANGUAGE_ALERTS;
+  }
+  if (ALERT_FIRST_LINE.test(firstLine)) return LANGUAGE_ALERTS;
+  if (/\.ya?ml$/.test(base) && /^\s*-\s*(rule|macro|list|required_engine_version)\s*:/m.test(firstLine)) return LANGUAGE_RULES;
+  return undefined;
+}
+
+/** Mirrors the firstLine pattern of package.json (a test keeps the two equal). */
+export const ALERT_FIRST_LINE = new RegExp(
+  '^(\\{.*"(rule|output_fields|priority)"\\s*:|(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d+\\S*\\s+std(out|err)\\s+[FP]\\s+)?(\\d{2}:\\d{2}:\\d{2}\\.\\d{9}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}[+-]\\d{4}):\\s+(Emergency|Alert|Critical|Error|Warning|Notice|Informational|Info|Debug)\\b|[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ falco(\\[\\d+\\])?: |[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}: Falco )',
+);

@@ -1,0 +1,59 @@
+// What the language service may ask of its environment. The server implements it with the file system
+// (read-only) and the client's settings; tests implement it with in-memory maps. The service never writes files:
+// edits go back to the editor as WorkspaceEdits.
+
+export type AlertsProblemsLevel = 'off' | 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'informational' | 'debug';
+
+export interface FalcoLensSettings {
+  rules: {
+    /** Rules files and folders loaded before the workspace files, in Falco's load order. */
+    files: string[];
+    /** The rules file tuning quick fixes write to; relative paths are relative to the first workspace folder. */
+    localFile: string;
+  };
+  alerts: {
+    problems: AlertsProblemsLevel;
+    maxProblems: number;
+  };
+}
+
+export const DEFAULT_SETTINGS: FalcoLensSettings = {
+  rules: {
+    files: ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'],
+    localFile: 'falco_rules.local.yaml',
+  },
+  alerts: { problems: 'critical', maxProblems: 500 },
+};
+
+/** Merges a partial, untrusted settings object over the defaults, ignoring values of the wrong type. */
+export function normalizeSettings(raw: unknown): FalcoLensSettings {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, any>;
+  const rules = (s.rules && typeof s.rules === 'object' ? s.rules : {}) as Record<string, unknown>;
+  const alerts = (s.alerts && typeof s.alerts === 'object' ? s.alerts : {}) as Record<string, unknown>;
+  const levels: AlertsProblemsLevel[] = ['off', 'emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
+  return {
+    rules: {
+      files: Array.isArray(rules.files) && rules.files.every((f) => typeof f === 'string') ? (rules.files as string[]) : DEFAULT_SETTINGS.rules.files,
+      localFile: typeof rules.localFile === 'string' && rules.localFile.trim() !== '' ? rules.localFile : DEFAULT_SETTINGS.rules.localFile,
+    },
+    alerts: {
+      problems: typeof alerts.problems === 'string' && levels.includes(alerts.problems.toLowerCase() as AlertsProblemsLevel)
+        ? (alerts.problems.toLowerCase() as AlertsProblemsLevel) : DEFAULT_SETTINGS.alerts.problems,
+      maxProblems: typeof alerts.maxProblems === 'number' && alerts.maxProblems >= 0 ? Math.floor(alerts.maxProblems) : DEFAULT_SETTINGS.alerts.maxProblems,
+    },
+  };
+}
+
+export interface ServiceHost {
+  /** Reads a file's text, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): string | undefined;
+  /** Lists the entries of a directory (names only), or undefined when it is not a directory. */
+  readDirectory(path: string): string[] | undefined;
+  /** Whether the path is a directory. */
+  isDirectory(path: string): boolean;
+  /** Workspace folder paths (file system paths, not URIs). */
+  workspaceFolders(): string[];
+  settings(): FalcoLensSettings;
+  /** Diagnostic log line (goes to the client's output channel, never to stdout). */
+  log(message: string): void;
+}

@@ -1,0 +1,32 @@
+// Escaping for Markdown shown in hovers, reports and tooltips. Alert content and workspace files are
+// attacker-controlled: every value goes through one of these functions, and no Markdown is ever trusted.
+
+/** Inline code span holding `value` verbatim: the fence is longer than any backtick run inside. */
+export function codeSpan(value: string): string {
+  const text = value.replace(/[\r\n]+/g, ' ');
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** Fenced code block holding `value` verbatim: the fence is longer than any backtick run inside. */
+export function codeBlock(value: string, language = ''): string {
+  let longest = 2;
+  for (const run of value.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${value}\n${fence}`;
+}
+
+/** Plain text safe in Markdown: every character with a Markdown or HTML meaning is backslash-escaped. */
+export function escapeMarkdown(value: string): string {
+  return value.replace(/[\\`*_{}\[\]()#+\-.!|<>~&"'=:$]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
+/** A title for a code action or tree item: one line, control characters removed, bounded length. */
+export function plainTitle(value: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
