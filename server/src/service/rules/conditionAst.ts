@@ -1,0 +1,87 @@
+// The syntax tree of Falco conditions (libsinsp filter language) and output formats. Offsets are relative to the
+// string given to the parser; the rules model maps them back to document offsets.
+
+export interface Span { start: number; end: number }
+
+/** A field reference, possibly wrapped in transformers: `proc.aname[2]`, `evt.arg.flags`, `tolower(proc.name)`. */
+export type FieldExpr =
+  | {
+    kind: 'field';
+    /** As written without the argument: `proc.aname`, `evt.arg.flags` (dot forms stay in the name). */
+    name: string;
+    nameSpan: Span;
+    /** The `[...]` argument, without brackets; span covers the text inside the brackets. */
+    arg?: { text: string; span: Span };
+    span: Span;
+  }
+  | {
+    kind: 'transformer';
+    /** tolower, toupper, b64, basename, len, join, concat, getopt. */
+    name: string;
+    nameSpan: Span;
+    args: FieldExpr[];
+    /** Literal arguments of transformers such as join(", ", ...) or getopt(...). */
+    literalArgs: Literal[];
+    span: Span;
+  };
+
+export interface Literal { kind: 'literal'; text: string; quoted: boolean; span: Span }
+
+/** `(a, b, "c d")`: bare items may be names of lists, which Falco expands; other bare items are strings. */
+export interface ListValue { kind: 'list'; items: Literal[]; span: Span }
+
+/** `val(proc.pname)`: compares a field with another field. */
+export interface FieldValue { kind: 'field-value'; field: FieldExpr; span: Span }
+
+export type Value = Literal | ListValue | FieldValue;
+
+export type Expr =
+  | { kind: 'and' | 'or'; operands: Expr[]; span: Span }
+  | { kind: 'not'; operand: Expr; span: Span }
+  | { kind: 'paren'; inner: Expr; span: Span }
+  /** A bare identifier: a macro reference. */
+  | { kind: 'macro'; name: string; span: Span }
+  | {
+    kind: 'compare';
+    lhs: FieldExpr;
+    /** exists, =, ==, !=, <, <=, >, >=, contains, icontains, bcontains, startswith, bstartswith, endswith, glob,
+     *  iglob, regex, in, intersects, pmatch — as written (lower case). */
+    op: string;
+    opSpan: Span;
+    /** oneof / anyof / allof after a string operator (Falco 0.44). */
+    modifier?: { name: string; span: Span };
+    /** Absent for `exists`. */
+    rhs?: Value;
+    span: Span;
+  }
+  /** Placeholder where the parser recovered from an error. */
+  | { kind: 'error'; span: Span };
+
+export interface SyntaxError {
+  message: string;
+  span: Span;
+}
+
+export interface ConditionParse {
+  /** Present unless nothing could be parsed. */
+  ast?: Expr;
+  errors: SyntaxError[];
+}
+
+/** One `%field` of an output format. */
+export interface OutputField {
+  /** Field name as written, without `%`, parentheses or argument. */
+  name: string;
+  arg?: { text: string; span: Span };
+  /** Span of the field name only. */
+  nameSpan: Span;
+  /** Span from `%` to the end of the reference (including `)` or `]`). */
+  span: Span;
+}
+
+export interface OutputParse {
+  fields: OutputField[];
+  /** A leading `*` (always output, even with missing values). */
+  leadingStar: boolean;
+  errors: SyntaxError[];
+}
