@@ -42,6 +42,9 @@ export interface FieldInfo {
   desc: string;
   /** How to read its values, where that helps (units, special values). */
   values?: string;
+  /** Keys that official rule outputs use for this field in `key=%field` pairs (`process` for proc.name,
+   *  `command` for proc.cmdline), besides the conventional `proc_name` form. Used to read text alerts. */
+  outputKeys?: string[];
 }
 
 /** A shell command shown to the user. Placeholders are `<field.name>` (filled, shell-quoted, from an alert) or

@@ -1,0 +1,41 @@
+// Placeholders in playbook commands and snippets: `<proc.pid>` names a field and is filled from an alert;
+// `<pod>` (no dot) is left for the user. Filled values are always shell-quoted.
+
+const PLACEHOLDER = /<([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?:\[[^\]<>]*\])?|[A-Za-z_][A-Za-z0-9_-]*)>/g;
+
+/** Quotes a value as one shell word (single quotes; embedded single quotes closed, escaped and reopened). */
+export function shellQuote(value: string): string {
+  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Field placeholders (`<proc.pid>`) and user placeholders (`<pod>`) found in a text, in order, without repeats. */
+export function placeholdersIn(text: string): { fields: string[]; user: string[] } {
+  const fields: string[] = [];
+  const user: string[] = [];
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const list = m[1].includes('.') ? fields : user;
+    if (!list.includes(m[1])) list.push(m[1]);
+  }
+  return { fields, user };
+}
+
+/**
+ * Fills field placeholders with shell-quoted values. Placeholders whose value is unknown (or `<NA>`/null) stay as
+ * they are and are listed in `missing`, so the user sees what is left to fill.
+ */
+export function fillShellPlaceholders(command: string, valueOf: (field: string) => string | undefined): { text: string; missing: string[] } {
+  const missing: string[] = [];
+  const text = command.replace(PLACEHOLDER, (whole, name: string) => {
+    if (!name.includes('.')) return whole;
+    const value = valueOf(name);
+    if (value === undefined || value === '<NA>' || value === 'null') { if (!missing.includes(name)) missing.push(name); return whole; }
+    return shellQuote(value);
+  });
+  return { text, missing };
+}
+
+/** Replaces every placeholder by a quoted dummy word, giving a command that bash -n and shellcheck can check. */
+export function placeholdersForLint(command: string): string {
+  return command.replace(PLACEHOLDER, "'PLACEHOLDER'");
+}
