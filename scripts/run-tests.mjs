@@ -1,11 +1,17 @@
 // `npm test`: bundles every test file under test/unit, test/protocol and test/package with esbuild into out/test,
 // then runs them with node:test. Arguments filter test files by substring: `npm test -- condition`.
+// A full run (no filter) type-checks first and builds dist/ (the protocol and package tests use the bundles);
+// a filtered run only builds, so one area's tests run while another area is mid-edit.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const step = (args) => { const r = spawnSync(npm, args, { stdio: 'inherit' }); if (r.status !== 0) process.exit(r.status ?? 1); };
+if (filters.length === 0) step(['run', 'typecheck']);
+step(['run', 'build', '--silent']);
 const tiers = ['test/unit', 'test/protocol', 'test/package'];
 const files = [];
 const walk = (dir) => {

@@ -1,0 +1,54 @@
+// The bundled server over stdio: initialize and capabilities, diagnostics on open, hover, shutdown and exit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HoverRequest } from 'vscode-languageserver-protocol/node';
+import { startServer } from '../helpers/lspClient';
+
+test('server answers initialize, publishes diagnostics, answers hover, and exits cleanly', async () => {
+  const server = await startServer();
+  try {
+    const caps = server.initializeResult.capabilities;
+    assert.equal(server.initializeResult.serverInfo?.name, 'falco-lens');
+    assert.ok(caps.textDocumentSync, 'document sync advertised');
+
+    const rulesUri = 'file:///tmp/protocol-test/falco_rules.local.yaml';
+    const pending = server.nextDiagnostics(rulesUri);
+    server.open(rulesUri, 'falco-rules', '- rule: broken\n  desc: [unclosed\n');
+    const diagnostics = await pending;
+    assert.ok(diagnostics.diagnostics.length > 0, 'a YAML error is reported');
+    assert.ok(diagnostics.diagnostics.every((d) => d.source === 'falco'));
+
+    const logUri = 'file:///tmp/protocol-test/falco.log';
+    const alert = '{"hostname":"node-1","output":"12:00:00.000000000: Warning Sensitive file opened","priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","tags":["T1555"],"time":"2026-01-02T12:00:00.000000000Z","output_fields":{"evt.time":1767355200000000000,"user.loginuid":-1}}';
+    const alertDiagnostics = server.nextDiagnostics(logUri);
+    server.open(logUri, 'falco-alerts', alert + '\n{"rule": "x", "priority": \n');
+    const published = await alertDiagnostics;
+    assert.ok(published.diagnostics.some((d) => d.range.start.line === 1), 'the truncated JSON line is flagged');
+
+    if (caps.hoverProvider) {
+      const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: logUri }, position: { line: 0, character: alert.indexOf('Warning",') + 2 } });
+      assert.ok(hover, 'hover answers on the priority');
+      const text = JSON.stringify(hover.contents);
+      assert.match(text, /Warning|warning/);
+    }
+  } finally {
+    const code = await server.stop();
+    assert.equal(code, 0, 'exit after shutdown returns 0');
+  }
+  assert.equal(server.stderr().includes('Error'), false, `no errors on stderr: ${server.stderr()}`);
+});
+
+test('server keeps serving after a request on an unknown document', async () => {
+  const server = await startServer();
+  try {
+    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nowhere.yaml' }, position: { line: 0, character: 0 } });
+    assert.equal(hover, null);
+    const uri = 'file:///tmp/protocol-test/second_rules.yaml';
+    const pending = server.nextDiagnostics(uri);
+    server.open(uri, 'falco-rules', '- list: shells\n  items: [bash, sh]\n');
+    const d = await pending;
+    assert.ok(Array.isArray(d.diagnostics));
+  } finally {
+    await server.stop();
+  }
+});
