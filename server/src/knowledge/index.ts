@@ -66,8 +66,14 @@ export function mitreName(id: string): MitreEntry | undefined { return mitreById
 
 /** Maps a rules `tags` entry (`T1059.004`, `TA0003`, `mitre_execution`) to its ATT&CK entry. */
 export function mitreForTag(tag: string): MitreEntry | undefined {
-  if (/^TA?\d{4}(\.\d{3})?$/i.test(tag)) return mitreName(tag);
-  if (tag.startsWith('mitre_')) return MITRE.find((m) => m.kind === 'tactic' && m.name.toLowerCase().replace(/[ -]/g, '_') === tag.slice(6));
+  // Some plugin rules append a description to the id (`T1562-impair-defenses`, `TA0007-discovery`).
+  const id = /^(TA?\d{4}(?:\.\d{3})?)(?:-[\w-]*)?$/i.exec(tag);
+  if (id) return mitreName(id[1]);
+  if (tag.startsWith('mitre_')) {
+    const named = (kind: MitreEntry['kind']) => MITRE.find((m) => m.kind === kind && m.name.toLowerCase().replace(/[ -]/g, '_') === tag.slice(6));
+    // A few tags name a technique rather than a tactic (`mitre_data_destruction`, gcp_auditlog rules).
+    return named('tactic') ?? named('technique');
+  }
   return undefined;
 }
 
