@@ -22,6 +22,8 @@ export type FieldExpr =
     args: FieldExpr[];
     /** Literal arguments of transformers such as join(", ", ...) or getopt(...). */
     literalArgs: Literal[];
+    /** A selector after the closing parenthesis, `getopt(proc.args, "t:")[t]`. (Added by the parser.) */
+    arg?: { text: string; span: Span };
     span: Span;
   };
 
@@ -77,6 +79,8 @@ export interface OutputField {
   nameSpan: Span;
   /** Span from `%` to the end of the reference (including `)` or `]`). */
   span: Span;
+  /** Transformers around the field, outermost first: `%tolower(proc.name)` gives [tolower]. (Added by the parser.) */
+  transformers?: { name: string; span: Span }[];
 }
 
 export interface OutputParse {

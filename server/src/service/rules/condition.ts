@@ -1,0 +1,1069 @@
+// Parser for Falco conditions (the libsinsp filter language) and output formats.
+//
+// The grammar and the lexical rules follow libsinsp's filter parser (libs userspace/libsinsp/filter/parser.h EBNF):
+// the language is lexed on demand, because the same characters are a field name, a macro name or a bare string
+// depending on where they stand. Each lex step is a plain character loop (no regular expressions), so parsing is
+// linear in the input. Where libsinsp stops at its first error, this parser records the error with an exact span,
+// skips to the next `and`, `or` or `)` and goes on, so that later problems (undefined macros, unknown fields) are
+// still found. The first error is the one Falco would report; a condition is accepted by Falco's parser exactly when
+// `errors` is empty.
+import type {
+  ConditionParse, Expr, FieldExpr, FieldValue, ListValue, Literal, OutputField, OutputParse, Span, SyntaxError, Value,
+} from './conditionAst';
+import { OPERATOR_NAMES, TRANSFORMER_NAMES } from './operators';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Character classes (libsinsp: lex_blank, RGX_IDENTIFIER, RGX_BARESTR, RGX_FIELDARGBARESTR)
+
+const CH_SPACE = 32, CH_TAB = 9, CH_BS = 8, CH_CR = 13, CH_LF = 10;
+const CH_LPAREN = 40, CH_RPAREN = 41, CH_COMMA = 44, CH_EQ = 61, CH_DQ = 34, CH_SQ = 39, CH_BACKSLASH = 92;
+const CH_LBRACKET = 91, CH_RBRACKET = 93, CH_DOT = 46, CH_UNDERSCORE = 95, CH_PERCENT = 37, CH_STAR = 42;
+
+/** Blanks between tokens, as lex_blank skips them. */
+function isBlank(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === CH_BS || c === CH_CR || c === CH_LF;
+}
+/** POSIX [:space:], used where libsinsp matches with a regular expression (`not` followed by space, bare strings). */
+function isPosixSpace(c: number): boolean {
+  return c === CH_SPACE || (c >= CH_TAB && c <= CH_CR);
+}
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+function isIdentChar(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === CH_UNDERSCORE;
+}
+function isBareStrChar(c: number): boolean {
+  return !(c === CH_LPAREN || c === CH_RPAREN || c === CH_DQ || c === CH_SQ || c === CH_EQ || c === CH_COMMA || isPosixSpace(c)) && !Number.isNaN(c);
+}
+function isFieldArgBareChar(c: number): boolean {
+  return !(c === CH_LBRACKET || c === CH_RBRACKET || c === CH_DQ || c === CH_SQ || isPosixSpace(c)) && !Number.isNaN(c);
+}
+
+/** Words that cannot be macro names: libsinsp would read them as identifiers, Falco then fails on an undefined macro. */
+const RESERVED_WORDS = new Set(['and', 'or', 'not']);
+
+/** Operators as libsinsp tries them, in its order; `word` ones need a blank after them. */
+const STR_OPERATORS: readonly { text: string; word: boolean }[] = [
+  { text: '==', word: false }, { text: '=', word: false }, { text: '!=', word: false },
+  { text: 'glob', word: true }, { text: 'iglob', word: true }, { text: 'contains', word: true },
+  { text: 'icontains', word: true }, { text: 'bcontains', word: true }, { text: 'startswith', word: true },
+  { text: 'bstartswith', word: true }, { text: 'endswith', word: true }, { text: 'regex', word: true },
+];
+const NUM_OPERATORS = ['<=', '<', '>=', '>'];
+const LIST_OPERATORS = ['intersects', 'in', 'pmatch'];
+const MODIFIERS = ['oneof', 'anyof', 'allof'];
+const LIST_LIKE_OPERATORS = new Set(LIST_OPERATORS);
+
+/** Deepest nesting accepted; Falco sets its parser's limit to 1000. Deeper input gets an error, not a stack overflow. */
+const MAX_DEPTH = 1000;
+
+class ParseFailure {
+  constructor(readonly message: string, readonly span: Span) {}
+}
+
+/** Unescapes a quoted string as libsinsp's unescape_str does; returns an error message for a bad escape. */
+function unescapeQuoted(raw: string): { value: string } | { error: string; at: number } {
+  const quote = raw[0];
+  let out = '';
+  const end = raw.length - 1;
+  for (let i = 1; i < end; i++) {
+    const ch = raw[i]!;
+    if (ch !== '\\') { out += ch; continue; }
+    i++;
+    const esc = raw[i]!;
+    switch (esc) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case ' ': case '\\': out += '\\'; break; // libsinsp keeps `\ ` as a backslash for old rules
+      case '/': out += '/'; break;
+      case '"': case "'":
+        if (esc !== quote) return { error: `\\${esc} is not a valid escape inside a ${quote}-quoted string`, at: i - 1 };
+        out += esc; break;
+      case 'x': {
+        const hex = raw.slice(i + 1, i + 3);
+        if (i + 2 >= end) return { error: 'truncated \\x escape: two hex digits are needed', at: i - 1 };
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { error: `invalid \\x escape '\\x${hex}': two hex digits are needed`, at: i - 1 };
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 2;
+        break;
+      }
+      default:
+        return { error: `unsupported escape sequence '\\${esc}'; supported: \\b \\f \\n \\r \\t \\\\ \\/ \\x.. and the quote`, at: i - 1 };
+    }
+  }
+  return { value: out };
+}
+
+function spanOf(start: number, end: number): Span {
+  return { start, end };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Condition parser
+
+class ConditionParser {
+  private pos = 0;
+  private depth = 0;
+  readonly errors: SyntaxError[] = [];
+
+  constructor(private readonly text: string) {}
+
+  private code(at = this.pos): number {
+    return at < this.text.length ? this.text.charCodeAt(at) : Number.NaN;
+  }
+  private atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+  private skipBlank(): boolean {
+    const start = this.pos;
+    while (this.pos < this.text.length && isBlank(this.text.charCodeAt(this.pos))) this.pos++;
+    return this.pos > start;
+  }
+  private startsWith(s: string, at = this.pos): boolean {
+    return this.text.startsWith(s, at);
+  }
+  private fail(message: string, start: number, end = start): never {
+    throw new ParseFailure(message, spanOf(start, end));
+  }
+  private enter(at: number): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`conditions nested more than ${MAX_DEPTH} levels deep are not accepted`, at, at + 1);
+  }
+
+  /** The word (or single character) at `at`, for messages and error spans. */
+  private tokenEnd(at: number): number {
+    const c = this.code(at);
+    if (Number.isNaN(c)) return at;
+    if (c === CH_DQ || c === CH_SQ) {
+      const close = this.text.indexOf(String.fromCharCode(c), at + 1);
+      return close < 0 ? this.text.length : close + 1;
+    }
+    if (!isBareStrChar(c)) return at + 1;
+    let i = at;
+    while (i < this.text.length && isBareStrChar(this.text.charCodeAt(i))) i++;
+    return i;
+  }
+  private describe(at: number): string {
+    if (at >= this.text.length) return 'the end of the condition';
+    return `'${this.text.slice(at, this.tokenEnd(at))}'`;
+  }
+
+  // --- lexing helpers: each consumes on success and leaves the cursor untouched on failure
+
+  private lexIdentifier(): Span | undefined {
+    const start = this.pos;
+    if (!isLetter(this.code())) return undefined;
+    let i = start + 1;
+    while (i < this.text.length && isIdentChar(this.text.charCodeAt(i))) i++;
+    this.pos = i;
+    return spanOf(start, i);
+  }
+  /** `class.name(.sub)*`: at least one dot, each component starting with a letter. */
+  private lexFieldName(): Span | undefined {
+    const start = this.pos;
+    if (!isLetter(this.code())) return undefined;
+    let i = start + 1;
+    while (i < this.text.length && isIdentChar(this.text.charCodeAt(i))) i++;
+    let dots = 0;
+    while (this.text.charCodeAt(i) === CH_DOT && isLetter(this.text.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < this.text.length && isIdentChar(this.text.charCodeAt(i))) i++;
+      dots++;
+    }
+    if (dots === 0) return undefined;
+    this.pos = i;
+    return spanOf(start, i);
+  }
+  private lexTransformerOpen(): { name: string; span: Span } | undefined {
+    for (const name of TRANSFORMER_NAMES) {
+      if (this.startsWith(name) && this.code(this.pos + name.length) === CH_LPAREN) {
+        const span = spanOf(this.pos, this.pos + name.length);
+        this.pos += name.length + 1;
+        return { name, span };
+      }
+    }
+    return undefined;
+  }
+  private lexValOpen(): Span | undefined {
+    if (!this.startsWith('val(')) return undefined;
+    const span = spanOf(this.pos, this.pos + 3);
+    this.pos += 4;
+    return span;
+  }
+  /** A quoted string; fails (throws) on a bad escape or a missing closing quote, at the opening quote. */
+  private lexQuoted(): Literal | undefined {
+    const open = this.code();
+    if (open !== CH_DQ && open !== CH_SQ) return undefined;
+    const start = this.pos;
+    // libsinsp closes the string at the first quote not preceded by a backslash (so `"a\\"` stays open).
+    let i = start + 1;
+    let prev = -1;
+    while (i < this.text.length) {
+      const c = this.text.charCodeAt(i);
+      if (c === open && prev !== CH_BACKSLASH) break;
+      prev = c;
+      i++;
+    }
+    if (i >= this.text.length) this.fail('unterminated string: the closing quote is missing', start, this.text.length);
+    const raw = this.text.slice(start, i + 1);
+    const unescaped = unescapeQuoted(raw);
+    if ('error' in unescaped) this.fail(unescaped.error, start + unescaped.at, start + unescaped.at + 2);
+    this.pos = i + 1;
+    return { kind: 'literal', text: unescaped.value, quoted: true, span: spanOf(start, i + 1) };
+  }
+  private lexBare(isChar: (c: number) => boolean): Literal | undefined {
+    const start = this.pos;
+    let i = start;
+    while (i < this.text.length && isChar(this.text.charCodeAt(i))) i++;
+    if (i === start) return undefined;
+    this.pos = i;
+    return { kind: 'literal', text: this.text.slice(start, i), quoted: false, span: spanOf(start, i) };
+  }
+  /** HexNumber | Number, as libsinsp lexes them. */
+  private lexNumber(): Literal | undefined {
+    const start = this.pos;
+    let i = start;
+    if (this.code(i) === 48 && (this.code(i + 1) === 120 || this.code(i + 1) === 88) && isHexDigit(this.code(i + 2))) {
+      i += 2;
+      while (isHexDigit(this.code(i))) i++;
+    } else {
+      if (this.code(i) === 43 || this.code(i) === 45) i++;
+      if (!isDigit(this.code(i))) return undefined;
+      while (isDigit(this.code(i))) i++;
+      if (this.code(i) === CH_DOT) i++;
+      while (isDigit(this.code(i))) i++;
+      const e = this.code(i);
+      if ((e === 101 || e === 69) && (this.code(i + 1) === 43 || this.code(i + 1) === 45) && isDigit(this.code(i + 2))) {
+        i += 2;
+        while (isDigit(this.code(i))) i++;
+      }
+    }
+    this.pos = i;
+    return { kind: 'literal', text: this.text.slice(start, i), quoted: false, span: spanOf(start, i) };
+  }
+  /** `keyword` at the cursor, followed by a blank (consumed) when `needBlank`. */
+  private lexKeyword(keyword: string, needBlank: boolean): Span | undefined {
+    if (!this.startsWith(keyword)) return undefined;
+    const start = this.pos;
+    if (needBlank) {
+      if (!isBlank(this.code(start + keyword.length))) return undefined;
+      this.pos = start + keyword.length;
+      this.skipBlank();
+    } else {
+      this.pos = start + keyword.length;
+    }
+    return spanOf(start, start + keyword.length);
+  }
+  private boolKeywordFollows(): boolean {
+    for (const kw of RESERVED_WORDS) {
+      if (this.startsWith(kw)) {
+        const next = this.code(this.pos + kw.length);
+        if (Number.isNaN(next) || !(isLetter(next) || isDigit(next))) return true;
+      }
+    }
+    return false;
+  }
+
+  // --- grammar
+
+  parse(): ConditionParse {
+    if (this.text.trim().length === 0) {
+      return { errors: [{ message: 'the condition is empty', span: spanOf(0, this.text.length) }] };
+    }
+    let ast = this.parseOr();
+    this.skipBlank();
+    // Trailing input: report it, then keep parsing what follows so later references are still seen.
+    while (!this.atEnd()) {
+      const at = this.pos;
+      if (this.code() === CH_RPAREN) {
+        this.record(`unmatched ')': no '(' opens it`, spanOf(at, at + 1));
+        this.pos++;
+      } else {
+        this.record(`unexpected ${this.describe(at)}: expected 'and', 'or' or the end of the condition`, spanOf(at, this.tokenEnd(at)));
+        this.pos = this.tokenEnd(at);
+      }
+      this.skipBlank();
+      if (this.atEnd()) break;
+      if (this.code() === CH_RPAREN) continue;
+      const isBool = this.lexKeyword('and', true) ?? this.lexKeyword('or', true);
+      if (!isBool && !this.canStartOperand()) continue;
+      const rest = this.parseOr();
+      ast = { kind: 'and', operands: [ast, rest], span: spanOf(ast.span.start, rest.span.end) };
+      this.skipBlank();
+    }
+    return { ast, errors: this.errors };
+  }
+
+  private canStartOperand(): boolean {
+    const c = this.code();
+    return c === CH_LPAREN || isLetter(c);
+  }
+
+  private record(message: string, span: Span): void {
+    // One error per place: recovery can reach the same token twice (`(and)`), the first message is the useful one.
+    if (this.errors.some((e) => e.span.start === span.start && e.span.end === span.end)) return;
+    this.errors.push({ message, span });
+  }
+
+  /** Skips to the next `and`/`or` keyword, `)` closing the current level, or the end; balanced parentheses and
+   *  quoted strings are skipped whole. */
+  private synchronize(): void {
+    let level = 0;
+    while (!this.atEnd()) {
+      const c = this.code();
+      if (c === CH_DQ || c === CH_SQ) { this.pos = this.tokenEnd(this.pos); continue; }
+      if (c === CH_LPAREN) { level++; this.pos++; continue; }
+      if (c === CH_RPAREN) {
+        if (level === 0) return;
+        level--; this.pos++; continue;
+      }
+      if (level === 0 && (this.startsWith('and') || this.startsWith('or'))) {
+        const before = this.pos === 0 ? CH_SPACE : this.code(this.pos - 1);
+        const len = this.startsWith('and') ? 3 : 2;
+        const after = this.code(this.pos + len);
+        if ((isBlank(before) || before === CH_RPAREN) && (isBlank(after) || after === CH_LPAREN)) return;
+      }
+      this.pos++;
+    }
+  }
+
+  /** Parses one operand of and/or; on failure records the error and returns an error node. */
+  private parseOperand(parse: () => Expr): Expr {
+    const start = this.pos;
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      this.record(e.message, e.span);
+      this.synchronize();
+      let end = this.pos;
+      while (end > start && isBlank(this.text.charCodeAt(end - 1))) end--;
+      return { kind: 'error', span: spanOf(Math.min(start, e.span.start), Math.max(end, e.span.end)) };
+    }
+  }
+
+  private parseOr(): Expr {
+    this.enter(this.pos);
+    try {
+      this.skipBlank();
+      const operands = [this.parseAnd()];
+      this.skipBlank();
+      while (this.startsWith('or')) {
+        const kw = this.pos;
+        this.pos += 2;
+        operands.push(this.afterBoolKeyword('or', kw, () => this.parseAnd()));
+        this.skipBlank();
+      }
+      return operands.length === 1 ? operands[0]! : { kind: 'or', operands, span: spanOf(operands[0]!.span.start, operands[operands.length - 1]!.span.end) };
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseAnd(): Expr {
+    this.enter(this.pos);
+    try {
+      this.skipBlank();
+      const operands = [this.parseOperand(() => this.parseNot())];
+      this.skipBlank();
+      while (this.startsWith('and')) {
+        const kw = this.pos;
+        this.pos += 3;
+        operands.push(this.afterBoolKeyword('and', kw, () => this.parseOperand(() => this.parseNot())));
+        this.skipBlank();
+      }
+      return operands.length === 1 ? operands[0]! : { kind: 'and', operands, span: spanOf(operands[0]!.span.start, operands[operands.length - 1]!.span.end) };
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** After `and`/`or`: a blank then an operand, or `(` directly. */
+  private afterBoolKeyword(keyword: string, kwStart: number, parseNext: () => Expr): Expr {
+    if (this.skipBlank()) {
+      if (this.atEnd()) {
+        this.record(`missing condition after '${keyword}'`, spanOf(kwStart, kwStart + keyword.length));
+        return { kind: 'error', span: spanOf(kwStart, kwStart + keyword.length) };
+      }
+      return parseNext();
+    }
+    if (this.code() === CH_LPAREN) {
+      const open = this.pos;
+      this.pos++;
+      return this.parseOperand(() => this.parseEmbeddedRemainder(open));
+    }
+    // `andfoo`: libsinsp reads `and` and then requires a blank or '('.
+    const end = this.tokenEnd(kwStart);
+    this.record(this.atEnd()
+      ? `missing condition after '${keyword}'`
+      : `expected a blank or '(' after '${keyword}', found ${this.describe(kwStart)}`, spanOf(kwStart, end));
+    this.pos = end;
+    this.synchronize();
+    return { kind: 'error', span: spanOf(kwStart, end) };
+  }
+
+  private parseNot(): Expr {
+    this.enter(this.pos);
+    try {
+      this.skipBlank();
+      const nots: number[] = [];
+      for (;;) {
+        if (this.startsWith('not') && isPosixSpace(this.code(this.pos + 3))) {
+          nots.push(this.pos);
+          this.pos += 3;
+          while (isPosixSpace(this.code())) this.pos++;
+          continue;
+        }
+        break;
+      }
+      let inner: Expr;
+      if (this.startsWith('not(')) {
+        const notStart = this.pos;
+        this.pos += 4;
+        const paren = this.parseEmbeddedRemainder(notStart + 3);
+        inner = { kind: 'not', operand: paren, span: spanOf(notStart, paren.span.end) };
+      } else {
+        if (nots.length > 0 && this.atEnd()) {
+          const last = nots[nots.length - 1]!;
+          this.fail(`missing condition after 'not'`, last, last + 3);
+        }
+        inner = this.parseCheck();
+      }
+      for (let i = nots.length - 1; i >= 0; i--) inner = { kind: 'not', operand: inner, span: spanOf(nots[i]!, inner.span.end) };
+      return inner;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** After `(`: an expression and its `)`. */
+  private parseEmbeddedRemainder(open: number): Expr {
+    this.enter(open);
+    try {
+      this.skipBlank();
+      if (this.atEnd()) this.fail(`unbalanced parentheses: this '(' is never closed`, open, open + 1);
+      const inner = this.parseOr();
+      this.skipBlank();
+      if (this.code() === CH_RPAREN) {
+        this.pos++;
+        return { kind: 'paren', inner, span: spanOf(open, this.pos) };
+      }
+      if (this.atEnd()) {
+        // Keep the inner expression (its macros and fields still count) but report the unclosed '('.
+        this.record(`unbalanced parentheses: this '(' is never closed`, spanOf(open, open + 1));
+        return { kind: 'paren', inner, span: spanOf(open, this.text.length) };
+      }
+      const at = this.pos;
+      this.record(`unexpected ${this.describe(at)}: expected 'and', 'or' or ')'`, spanOf(at, this.tokenEnd(at)));
+      this.pos = this.tokenEnd(at);
+      this.synchronize();
+      // Resume inside the parentheses until their ')' so the rest of the condition keeps its structure.
+      while (!this.atEnd() && this.code() !== CH_RPAREN) {
+        this.parseOperand(() => this.parseOr());
+        this.skipBlank();
+        if (!this.atEnd() && this.code() !== CH_RPAREN) { this.pos = this.tokenEnd(this.pos); this.synchronize(); }
+      }
+      if (this.code() === CH_RPAREN) this.pos++;
+      else this.record(`unbalanced parentheses: this '(' is never closed`, spanOf(open, open + 1));
+      return { kind: 'paren', inner, span: spanOf(open, this.pos) };
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseCheck(): Expr {
+    this.skipBlank();
+    const start = this.pos;
+    if (this.code() === CH_LPAREN) {
+      this.pos++;
+      return this.parseEmbeddedRemainder(start);
+    }
+    const fieldSpan = this.lexFieldName();
+    if (fieldSpan) {
+      const lhs = this.parseFieldRemainder(fieldSpan);
+      return this.parseCondition(lhs);
+    }
+    const transformer = this.lexTransformerOpen();
+    if (transformer) {
+      const lhs = this.parseTransformerRemainder(transformer.name, transformer.span);
+      return this.parseCondition(lhs);
+    }
+    const ident = this.lexIdentifier();
+    if (ident) {
+      const name = this.text.slice(ident.start, ident.end);
+      if (name === 'and' || name === 'or') {
+        // `a and and b`: report the doubled keyword and leave it for the and/or loop, so `b` is still parsed.
+        this.record(`expected a condition before '${name}'`, ident);
+        this.pos = ident.start;
+        return { kind: 'error', span: ident };
+      }
+      if (RESERVED_WORDS.has(name)) this.fail(`missing condition after '${name}'`, ident.start, ident.end);
+      return { kind: 'macro', name, span: ident };
+    }
+    if (this.atEnd()) this.fail('missing condition at the end', Math.max(0, start - 1), start);
+    if (this.code() === CH_RPAREN) this.fail(`expected a condition before ')'`, start, start + 1);
+    this.fail(`expected a field check, a macro name or '(', found ${this.describe(start)}`, start, this.tokenEnd(start));
+  }
+
+  private parseFieldRemainder(nameSpan: Span): FieldExpr {
+    const arg = this.parseOptionalFieldArg();
+    return {
+      kind: 'field', name: this.text.slice(nameSpan.start, nameSpan.end), nameSpan, ...(arg ? { arg } : {}),
+      span: spanOf(nameSpan.start, this.pos),
+    };
+  }
+
+  private parseOptionalFieldArg(): { text: string; span: Span } | undefined {
+    if (this.code() !== CH_LBRACKET) return undefined;
+    const open = this.pos;
+    this.pos++;
+    const quoted = this.lexQuoted();
+    const value = quoted ?? this.lexBare(isFieldArgBareChar);
+    if (!value) this.fail(`expected a field argument after '[': a quoted or a bare string`, open, this.tokenEnd(this.pos) > this.pos ? this.tokenEnd(this.pos) : open + 1);
+    if (this.code() !== CH_RBRACKET) this.fail(`expected ']' to close the field argument`, open, this.pos);
+    this.pos++;
+    return { text: value.text, span: value.span };
+  }
+
+  /** After `name(`: comma-separated arguments, `)`, then an optional `[arg]`. */
+  private parseTransformerRemainder(name: string, nameSpan: Span): FieldExpr {
+    this.enter(nameSpan.start);
+    try {
+      const args: FieldExpr[] = [];
+      const literalArgs: Literal[] = [];
+      this.skipBlank();
+      do {
+        this.parseTransformerArg(args, literalArgs, name, nameSpan);
+        this.skipBlank();
+      } while (this.code() === CH_COMMA && (this.pos++, this.skipBlank(), true));
+      if (this.code() !== CH_RPAREN) {
+        this.fail(this.atEnd() ? `'${name}(' is never closed` : `expected ')' closing '${name}(', found ${this.describe(this.pos)}`,
+          this.atEnd() ? nameSpan.start : this.pos, this.atEnd() ? nameSpan.end + 1 : this.tokenEnd(this.pos));
+      }
+      this.pos++;
+      const arg = this.parseOptionalFieldArg();
+      return { kind: 'transformer', name, nameSpan, args, literalArgs, ...(arg ? { arg } : {}), span: spanOf(nameSpan.start, this.pos) };
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseTransformerArg(args: FieldExpr[], literalArgs: Literal[], name: string, nameSpan: Span): void {
+    this.skipBlank();
+    const num = this.lexNumber();
+    if (num) { literalArgs.push(num); return; }
+    const quoted = this.lexQuoted();
+    if (quoted) { literalArgs.push(quoted); return; }
+    if (this.code() === CH_LPAREN) {
+      // A transformer list: `(field, "text", 1)`.
+      const open = this.pos;
+      this.pos++;
+      this.skipBlank();
+      if (this.code() === CH_RPAREN) { this.pos++; return; }
+      for (;;) {
+        this.skipBlank();
+        const item = this.lexFieldName();
+        if (item) args.push(this.parseFieldRemainder(item));
+        else {
+          const t = this.lexTransformerOpen();
+          if (t) args.push(this.parseTransformerRemainder(t.name, t.span));
+          else {
+            const lit = this.lexQuoted() ?? this.lexNumber();
+            if (!lit) this.fail(`expected a field, a transformer, a quoted string or a number in the list of '${name}'`, this.pos, this.tokenEnd(this.pos) > this.pos ? this.tokenEnd(this.pos) : this.pos + 1);
+            literalArgs.push(lit);
+          }
+        }
+        this.skipBlank();
+        if (this.code() === CH_COMMA) { this.pos++; continue; }
+        if (this.code() === CH_RPAREN) { this.pos++; return; }
+        this.fail(this.atEnd() ? `unbalanced parentheses: this '(' is never closed` : `expected ',' or ')' in the list of '${name}', found ${this.describe(this.pos)}`,
+          this.atEnd() ? open : this.pos, this.atEnd() ? open + 1 : this.tokenEnd(this.pos));
+      }
+    }
+    const t = this.lexTransformerOpen();
+    if (t) { args.push(this.parseTransformerRemainder(t.name, t.span)); return; }
+    const field = this.lexFieldName();
+    if (field) { args.push(this.parseFieldRemainder(field)); return; }
+    const at = this.pos;
+    this.fail(this.atEnd() ? `'${name}(' is never closed` : `expected a field, a transformer, a quoted string, a number or a list as argument of '${name}', found ${this.describe(at)}`,
+      this.atEnd() ? nameSpan.start : at, this.atEnd() ? nameSpan.end + 1 : this.tokenEnd(at));
+  }
+
+  private parseCondition(lhs: FieldExpr): Expr {
+    this.skipBlank();
+    const opStart = this.pos;
+    const done = (op: string, opEnd: number, rhs?: Value, modifier?: { name: string; span: Span }): Expr => ({
+      kind: 'compare', lhs, op, opSpan: spanOf(opStart, opEnd), ...(modifier ? { modifier } : {}), ...(rhs ? { rhs } : {}),
+      span: spanOf(lhs.span.start, rhs ? rhs.span.end : (modifier ? modifier.span.end : opEnd)),
+    });
+    if (this.startsWith('exists')) {
+      this.pos += 6;
+      return done('exists', this.pos);
+    }
+    for (const op of NUM_OPERATORS) {
+      if (this.startsWith(op)) {
+        this.pos += op.length;
+        return done(op, opStart + op.length, this.parseNumValue(op, opStart));
+      }
+    }
+    for (const op of STR_OPERATORS) {
+      if (!this.startsWith(op.text)) continue;
+      if (op.word && !isBlank(this.code(this.pos + op.text.length))) continue;
+      this.pos += op.text.length;
+      const opEnd = this.pos;
+      const hadBlank = this.skipBlank() || op.word;
+      if (hadBlank) {
+        const saved = this.pos;
+        for (const m of MODIFIERS) {
+          if (this.startsWith(m) && isBlank(this.code(this.pos + m.length))) {
+            const modSpan = spanOf(this.pos, this.pos + m.length);
+            this.pos += m.length;
+            this.skipBlank();
+            if ((this.code() === CH_LPAREN || isLetter(this.code())) && !this.boolKeywordFollows()) {
+              return done(op.text, opEnd, this.parseListValue(`${op.text} ${m}`, opStart), { name: m, span: modSpan });
+            }
+            this.pos = saved;
+          }
+        }
+      }
+      return done(op.text, opEnd, this.parseStrValue(op.text, opStart));
+    }
+    for (const op of LIST_OPERATORS) {
+      if (this.startsWith(op)) {
+        this.pos += op.length;
+        return done(op, opStart + op.length, this.parseListValueOrTransformer(op, opStart));
+      }
+    }
+    const end = this.tokenEnd(opStart);
+    if (this.atEnd()) this.fail(`missing operator after '${lhs.kind === 'field' ? lhs.name : lhs.name + '(...)'}'`, lhs.span.start, lhs.span.end);
+    const word = this.text.slice(opStart, end);
+    const suggestion = closestOperator(word);
+    this.fail(`unknown operator '${word}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (operators: ${OPERATOR_NAMES.join(', ')})`, opStart, end);
+  }
+
+  private missingValue(op: string, opStart: number, what: string): never {
+    if (this.atEnd()) this.fail(`missing ${what} after '${op}'`, opStart, opStart + op.length);
+    const at = this.pos;
+    this.fail(`expected ${what} after '${op}', found ${this.describe(at)}`, at, Math.max(this.tokenEnd(at), at + 1));
+  }
+
+  private parseFieldValueOrTransformer(): FieldValue | undefined {
+    const start = this.pos;
+    const val = this.lexValOpen();
+    if (val) {
+      this.skipBlank();
+      const name = this.lexFieldName();
+      if (!name) this.fail(`expected a field inside 'val(...)'`, start, Math.max(this.tokenEnd(this.pos), this.pos));
+      const field = this.parseFieldRemainder(name);
+      this.skipBlank();
+      if (this.code() !== CH_RPAREN) this.fail(`expected ')' closing 'val('`, start, start + 4);
+      this.pos++;
+      const arg = this.parseOptionalFieldArg();
+      const inner: FieldExpr = arg && field.kind === 'field' && !field.arg ? { ...field, arg } : field;
+      return { kind: 'field-value', field: inner, span: spanOf(start, this.pos) };
+    }
+    const t = this.lexTransformerOpen();
+    if (t) {
+      const field = this.parseTransformerRemainder(t.name, t.span);
+      return { kind: 'field-value', field, span: field.span };
+    }
+    return undefined;
+  }
+
+  private parseNumValue(op: string, opStart: number): Value {
+    this.skipBlank();
+    const fv = this.parseFieldValueOrTransformer();
+    if (fv) return fv;
+    const num = this.lexNumber();
+    if (num) return num;
+    return this.missingValue(op, opStart, 'a number');
+  }
+
+  private parseStrValue(op: string, opStart: number): Value {
+    this.skipBlank();
+    const fv = this.parseFieldValueOrTransformer();
+    if (fv) return fv;
+    const value = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+    if (value) return value;
+    return this.missingValue(op, opStart, 'a value');
+  }
+
+  private parseListValueOrTransformer(op: string, opStart: number): Value {
+    this.skipBlank();
+    if (this.code() === CH_LPAREN) return this.parseParenList(op);
+    const fv = this.parseFieldValueOrTransformer();
+    if (fv) return fv;
+    const ident = this.lexIdentifier();
+    if (ident) return { kind: 'literal', text: this.text.slice(ident.start, ident.end), quoted: false, span: ident };
+    return this.missingValue(op, opStart, `a list such as (a, b) or a list name`);
+  }
+
+  private parseListValue(op: string, opStart: number): Value {
+    this.skipBlank();
+    if (this.code() === CH_LPAREN) return this.parseParenList(op);
+    const ident = this.lexIdentifier();
+    if (ident) return { kind: 'literal', text: this.text.slice(ident.start, ident.end), quoted: false, span: ident };
+    return this.missingValue(op, opStart, `a list such as (a, b) or a list name`);
+  }
+
+  /** One `%` reference of an output format, starting after `%` and its optional width. */
+  parseOutputReference(at: number, isKnownField?: (name: string) => boolean): OutputReference | { error: string; end: number } {
+    this.pos = at;
+    try {
+      const t = this.lexTransformerOpen();
+      if (t) {
+        const expr = this.parseTransformerRemainder(t.name, t.span);
+        const collected: FieldExpr[] = [];
+        collectFields(expr, collected);
+        const transformers: { name: string; span: Span }[] = [];
+        const chain = (f: FieldExpr): void => {
+          if (f.kind !== 'transformer') return;
+          transformers.push({ name: f.name, span: f.nameSpan });
+          f.args.forEach(chain);
+        };
+        chain(expr);
+        return { fields: collected.map(toOutputField), transformers, end: this.pos };
+      }
+      let nameSpan = this.lexFieldName();
+      if (!nameSpan) {
+        const c = this.code(at);
+        return {
+          error: c === CH_PERCENT
+            ? `'%%' is not an escape in Falco outputs: '%' must be followed by a field name`
+            : c === CH_LPAREN
+              ? `'%(' is not accepted by Falco: write the field right after '%', as in %proc.name`
+              : `'%' must be followed by a field name such as proc.name, found ${this.describe(at)}`,
+          end: at + 1,
+        };
+      }
+      if (isKnownField) {
+        // Falco shortens the name until it is a known field: drop trailing `.component`s while unknown.
+        let end = nameSpan.end;
+        while (!isKnownField(this.text.slice(nameSpan.start, end))) {
+          const dot = this.text.lastIndexOf('.', end - 1);
+          if (dot <= nameSpan.start || !this.text.slice(nameSpan.start, dot).includes('.')) { end = nameSpan.end; break; }
+          end = dot;
+        }
+        nameSpan = spanOf(nameSpan.start, end);
+        this.pos = end;
+      }
+      const field = this.parseFieldRemainder(nameSpan);
+      return { fields: [toOutputField(field)], transformers: [], end: this.pos };
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      return { error: e.message, end: Math.max(e.span.end, this.pos) };
+    }
+  }
+
+  /** `(a, "b c", 0x1)` or `()`. */
+  private parseParenList(op: string): ListValue {
+    const open = this.pos;
+    this.pos++;
+    const items: Literal[] = [];
+    this.skipBlank();
+    const first = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+    if (first) {
+      items.push(first);
+      this.skipBlank();
+      while (this.code() === CH_COMMA) {
+        const comma = this.pos;
+        this.pos++;
+        this.skipBlank();
+        const item = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+        if (!item) {
+          if (this.atEnd()) this.fail(`unbalanced parentheses: this '(' is never closed`, open, open + 1);
+          this.fail(`expected a value after ',' in the list of '${op}', found ${this.describe(this.pos)}`, this.code() === CH_RPAREN ? comma : this.pos, this.code() === CH_RPAREN ? comma + 1 : this.tokenEnd(this.pos));
+        }
+        items.push(item);
+        this.skipBlank();
+      }
+    }
+    if (this.code() !== CH_RPAREN) {
+      if (this.atEnd()) this.fail(`unbalanced parentheses: this '(' is never closed`, open, open + 1);
+      this.fail(`expected ',' or ')' in the list of '${op}', found ${this.describe(this.pos)}`, this.pos, Math.max(this.tokenEnd(this.pos), this.pos + 1));
+    }
+    this.pos++;
+    return { kind: 'list', items, span: spanOf(open, this.pos) };
+  }
+}
+
+/** The operator closest to a mistyped word (`equals` → `=`, `startwith` → `startswith`), if any is close. */
+export function closestOperator(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  const aliases: Record<string, string> = {
+    equals: '=', equal: '=', eq: '=', is: '=', ne: '!=', neq: '!=', '<>': '!=', lt: '<', le: '<=', gt: '>', ge: '>=',
+    like: 'glob', matches: 'regex', match: 'regex', has: 'contains', includes: 'contains', within: 'in', notin: 'in',
+  };
+  if (aliases[lower]) return aliases[lower];
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const op of OPERATOR_NAMES) {
+    if (!isLetter(op.charCodeAt(0))) continue;
+    const d = editDistance(lower, op);
+    if (d < bestDistance) { bestDistance = d; best = op; }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance, for suggestions. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Parses a Falco condition. Offsets in the result are offsets into `text`. */
+export function parseCondition(text: string): ConditionParse {
+  const parser = new ConditionParser(text);
+  try {
+    return parser.parse();
+  } catch (e) {
+    if (!(e instanceof ParseFailure)) throw e;
+    // Only reachable through the depth limit at the outermost level.
+    return { errors: [...parser.errors, { message: e.message, span: e.span }] };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// AST helpers
+
+/** Visits every expression node, parents before children. */
+export function walkExpr(expr: Expr | undefined, visit: (e: Expr) => void): void {
+  if (!expr) return;
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    visit(e);
+    switch (e.kind) {
+      case 'and': case 'or':
+        for (let i = e.operands.length - 1; i >= 0; i--) stack.push(e.operands[i]!);
+        break;
+      case 'not': stack.push(e.operand); break;
+      case 'paren': stack.push(e.inner); break;
+      default: break;
+    }
+  }
+}
+
+function collectFields(f: FieldExpr, out: FieldExpr[]): void {
+  if (f.kind === 'field') out.push(f);
+  else for (const a of f.args) collectFields(a, out);
+}
+
+/** Every field reference (kind 'field'), including those inside transformers and `val()`, in source order. */
+export function fieldsOf(expr: Expr | undefined): FieldExpr[] {
+  const out: FieldExpr[] = [];
+  walkExpr(expr, (e) => {
+    if (e.kind !== 'compare') return;
+    collectFields(e.lhs, out);
+    if (e.rhs?.kind === 'field-value') collectFields(e.rhs.field, out);
+  });
+  return out;
+}
+
+/** Every transformer application, including nested ones and those on the right-hand side. */
+export function transformersOf(expr: Expr | undefined): Extract<FieldExpr, { kind: 'transformer' }>[] {
+  const out: Extract<FieldExpr, { kind: 'transformer' }>[] = [];
+  const visitField = (f: FieldExpr): void => {
+    if (f.kind !== 'transformer') return;
+    out.push(f);
+    for (const a of f.args) visitField(a);
+  };
+  walkExpr(expr, (e) => {
+    if (e.kind !== 'compare') return;
+    visitField(e.lhs);
+    if (e.rhs?.kind === 'field-value') visitField(e.rhs.field);
+  });
+  return out;
+}
+
+/** Every macro reference, in source order. */
+export function macroRefsOf(expr: Expr | undefined): Extract<Expr, { kind: 'macro' }>[] {
+  const out: Extract<Expr, { kind: 'macro' }>[] = [];
+  walkExpr(expr, (e) => { if (e.kind === 'macro') out.push(e); });
+  return out;
+}
+
+/** Every comparison, in source order. */
+export function comparisonsOf(expr: Expr | undefined): Extract<Expr, { kind: 'compare' }>[] {
+  const out: Extract<Expr, { kind: 'compare' }>[] = [];
+  walkExpr(expr, (e) => { if (e.kind === 'compare') out.push(e); });
+  return out;
+}
+
+/**
+ * Bare items where a list name may stand: unquoted items of `(a, b)` lists, and a bare name after a list operator
+ * or a oneof/anyof/allof modifier (`proc.name in shell_binaries`). Falco expands those that name a defined list;
+ * the others are plain strings.
+ */
+export function listRefsOf(expr: Expr | undefined): Literal[] {
+  const out: Literal[] = [];
+  walkExpr(expr, (e) => {
+    if (e.kind !== 'compare' || !e.rhs) return;
+    if (e.rhs.kind === 'list') {
+      for (const item of e.rhs.items) if (!item.quoted && /^[^\d+\-]/.test(item.text)) out.push(item);
+    } else if (e.rhs.kind === 'literal' && !e.rhs.quoted && (LIST_LIKE_OPERATORS.has(e.op) || e.modifier)) {
+      out.push(e.rhs);
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expansion ("effective condition")
+
+/** Falco quotes an expanded list item that contains a space and is not quoted already (rule_loader_compiler.cpp). */
+function quoteListItem(item: string): string {
+  return item.includes(' ') && item[0] !== '"' && item[0] !== "'" ? `"${item}"` : item;
+}
+
+/** The items of a list with the names of other lists replaced by their items, recursively. */
+export function expandListItems(name: string, lists: ReadonlyMap<string, readonly string[]>, seen: Set<string> = new Set()): string[] {
+  const items = lists.get(name);
+  if (!items || seen.has(name)) return [];
+  seen.add(name);
+  const out: string[] = [];
+  for (const item of items) {
+    if (item !== name && lists.has(item) && !seen.has(item)) out.push(...expandListItems(item, lists, seen));
+    else out.push(item);
+  }
+  seen.delete(name);
+  return out;
+}
+
+const LIST_NAME_DELIMITERS = ' \t\n\r(),=';
+const LIST_BLANKS = ' \t\n\r';
+
+/** Substitutes list names in a condition the way Falco's loader does: as text, where the name stands between
+ *  delimiters (blanks, parentheses, commas, '='), with its comma-joined items. */
+export function substituteLists(condition: string, lists: ReadonlyMap<string, readonly string[]>): string {
+  let cnd = condition;
+  for (const name of lists.keys()) {
+    if (name.length === 0) continue;
+    const sub = expandListItems(name, lists).map(quoteListItem).join(', ');
+    let start = cnd.indexOf(name);
+    while (start >= 0) {
+      let end = start + name.length;
+      const delimitedBefore = start === 0 || LIST_NAME_DELIMITERS.includes(cnd[start - 1]!);
+      const delimitedAfter = end >= cnd.length || LIST_NAME_DELIMITERS.includes(cnd[end]!);
+      if (delimitedBefore && delimitedAfter) {
+        while (start > 0 && LIST_BLANKS.includes(cnd[start - 1]!)) start--;
+        while (end < cnd.length && LIST_BLANKS.includes(cnd[end]!)) end++;
+        if (sub.length === 0) {
+          if (start > 0 && cnd[start - 1] === ',') start--;
+          else if (end < cnd.length && cnd[end] === ',') end++;
+        }
+        cnd = (start > 0 ? cnd.slice(0, start) + ' ' : '') + sub + ' ' + cnd.slice(end);
+        start += sub.length + 1;
+      }
+      start = cnd.indexOf(name, start + 1);
+    }
+  }
+  return cnd;
+}
+
+/**
+ * The condition with macros replaced by their parenthesised (recursively expanded) conditions and list names by
+ * their items, as Falco compiles it. Undefined macros stay as written; recursive macros are expanded once.
+ */
+export function expandCondition(text: string, macros: ReadonlyMap<string, string>, lists: ReadonlyMap<string, readonly string[]>): string {
+  const expandMacros = (cond: string, active: Set<string>): string => {
+    const refs = macroRefsOf(parseCondition(cond).ast);
+    if (refs.length === 0) return cond;
+    let out = '';
+    let last = 0;
+    for (const ref of refs) {
+      const body = macros.get(ref.name);
+      if (body === undefined || active.has(ref.name)) continue;
+      active.add(ref.name);
+      out += cond.slice(last, ref.span.start) + '(' + expandMacros(body, active) + ')';
+      active.delete(ref.name);
+      last = ref.span.end;
+    }
+    return out + cond.slice(last);
+  };
+  return substituteLists(expandMacros(text, new Set()), lists);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output formats
+
+/**
+ * Parses an output format as Falco's formatter reads it: an optional leading `*`, text, and `%` references, each
+ * `%` optionally followed by a width (`%12proc.name`) and then a field with an optional `[arg]` or a transformer
+ * such as `%tolower(proc.name)`. `%` has no escape: `%%` and a `%` at the end are errors.
+ *
+ * Falco takes the longest prefix after `%` that is a known field (`%proc.name.x` is `%proc.name` then `.x`);
+ * pass `isKnownField` to reproduce that, otherwise the longest field-shaped name is taken.
+ */
+export function parseOutput(text: string, isKnownField?: (name: string) => boolean): OutputParse {
+  const fields: OutputField[] = [];
+  const errors: SyntaxError[] = [];
+  if (text.length === 0) return { fields, leadingStar: false, errors: [{ message: 'the output is empty', span: spanOf(0, 0) }] };
+  const leadingStar = text.charCodeAt(0) === CH_STAR;
+  let i = leadingStar ? 1 : 0;
+  while (i < text.length) {
+    const pct = text.indexOf('%', i);
+    if (pct < 0) break;
+    let j = pct + 1;
+    if (j >= text.length) {
+      errors.push({ message: `an output cannot end with '%'`, span: spanOf(pct, pct + 1) });
+      break;
+    }
+    while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+    if (j >= text.length) {
+      errors.push({ message: `an output cannot end with a width after '%'`, span: spanOf(pct, j) });
+      break;
+    }
+    const parser = new ConditionParser(text);
+    const ref = parser.parseOutputReference(j, isKnownField);
+    if ('error' in ref) {
+      errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)) });
+      i = Math.max(ref.end, pct + 1);
+      continue;
+    }
+    for (const f of ref.fields) {
+      fields.push({
+        name: f.name, ...(f.arg ? { arg: f.arg } : {}), nameSpan: f.nameSpan, span: spanOf(pct, ref.end),
+        ...(ref.transformers.length > 0 ? { transformers: ref.transformers } : {}),
+      });
+    }
+    i = ref.end;
+  }
+  return { fields, leadingStar, errors };
+}
+
+interface OutputReference {
+  fields: { name: string; arg?: { text: string; span: Span }; nameSpan: Span }[];
+  transformers: { name: string; span: Span }[];
+  end: number;
+}
+
+function toOutputField(f: FieldExpr): OutputReference['fields'][number] {
+  if (f.kind !== 'field') return { name: f.name, nameSpan: f.nameSpan };
+  return { name: f.name, ...(f.arg ? { arg: f.arg } : {}), nameSpan: f.nameSpan };
+}
+
+/** Names and spans exported for benchmarks: parse many conditions and report the total time in milliseconds. */
+export function benchmarkParse(conditions: readonly string[], rounds = 1): { conditions: number; errors: number; ms: number } {
+  const start = performance.now();
+  let errors = 0;
+  for (let r = 0; r < rounds; r++) for (const c of conditions) errors += parseCondition(c).errors.length;
+  return { conditions: conditions.length * rounds, errors, ms: performance.now() - start };
+}

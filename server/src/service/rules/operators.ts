@@ -1,0 +1,166 @@
+// Falco's comparison operators and field transformers as data. Operator compatibility with field types mirrors
+// libsinsp's filter_compare.cpp (`flt_is_comparable` and its per-type helpers); availability by Falco version
+// follows the libs tags bundled with each Falco release (see falco-reference.md §0 and §d).
+import type { FieldType } from '../../knowledge/types';
+
+export type OperatorArity = 'unary' | 'binary' | 'list';
+
+export interface OperatorInfo {
+  name: string;
+  /** unary: no value (`exists`); binary: one value; list: a parenthesised list or a list name. */
+  arity: OperatorArity;
+  /** First Falco release whose condition parser knows the operator. */
+  since: string;
+  /** Operators that accept the oneof/anyof/allof modifiers (Falco 0.44). */
+  acceptsModifier?: boolean;
+  /** One sentence for hovers and completion, written for this project. */
+  summary: string;
+}
+
+/** Oldest release this project describes; operators present there carry this version. */
+const BASELINE = '0.37.0';
+
+export const OPERATORS: readonly OperatorInfo[] = [
+  { name: 'exists', arity: 'unary', since: BASELINE, summary: 'True when the field has a value for the event.' },
+  { name: '=', arity: 'binary', since: BASELINE, summary: 'Equal to the value.' },
+  { name: '==', arity: 'binary', since: BASELINE, summary: 'Equal to the value (same as `=`).' },
+  { name: '!=', arity: 'binary', since: BASELINE, summary: 'Not equal to the value.' },
+  { name: '<', arity: 'binary', since: BASELINE, summary: 'Less than the number.' },
+  { name: '<=', arity: 'binary', since: BASELINE, summary: 'Less than or equal to the number.' },
+  { name: '>', arity: 'binary', since: BASELINE, summary: 'Greater than the number.' },
+  { name: '>=', arity: 'binary', since: BASELINE, summary: 'Greater than or equal to the number.' },
+  { name: 'contains', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The value occurs somewhere in the field (case-sensitive).' },
+  { name: 'icontains', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The value occurs somewhere in the field, ignoring case.' },
+  { name: 'bcontains', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The bytes, written as hex digits, occur in a buffer field.' },
+  { name: 'startswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field begins with the value.' },
+  { name: 'bstartswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'A buffer field begins with the bytes, written as hex digits.' },
+  { name: 'endswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field ends with the value.' },
+  { name: 'glob', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field matches the shell wildcard pattern (`*`, `?`, `[...]`).' },
+  { name: 'iglob', arity: 'binary', since: '0.38.0', acceptsModifier: true, summary: 'The field matches the shell wildcard pattern, ignoring case.' },
+  { name: 'regex', arity: 'binary', since: '0.39.0', acceptsModifier: true, summary: 'The whole field matches the RE2 regular expression.' },
+  { name: 'in', arity: 'list', since: BASELINE, summary: 'The field equals one of the listed values.' },
+  { name: 'intersects', arity: 'list', since: BASELINE, summary: 'A list field shares at least one value with the listed values.' },
+  { name: 'pmatch', arity: 'list', since: BASELINE, summary: 'The path field equals, or lies under, one of the listed path prefixes.' },
+];
+
+export const OPERATOR_NAMES: readonly string[] = OPERATORS.map((o) => o.name);
+
+const operatorByName = new Map(OPERATORS.map((o) => [o.name, o]));
+export function operatorInfo(name: string): OperatorInfo | undefined {
+  return operatorByName.get(name);
+}
+
+export interface ModifierInfo { name: string; since: string; summary: string }
+
+/** `proc.name startswith oneof (a, b)`: the modifier turns a string operator into a test over a list. */
+export const OPERATOR_MODIFIERS: readonly ModifierInfo[] = [
+  { name: 'oneof', since: '0.44.0', summary: 'True when the operator holds for at least one listed value.' },
+  { name: 'anyof', since: '0.44.0', summary: 'True when the operator holds for at least one listed value (same as oneof).' },
+  { name: 'allof', since: '0.44.0', summary: 'True when the operator holds for every listed value.' },
+];
+
+/** How libsinsp groups field types when it checks operators (filter_compare.cpp). */
+export type TypeFamily = 'numeric' | 'bool' | 'string' | 'buffer' | 'ip' | 'other';
+
+const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
+  'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'ERRNO', 'FD', 'PID', 'SYSCALLID',
+  'SIGTYPE', 'RELTIME', 'ABSTIME', 'PORT', 'FLAGS8', 'FLAGS16', 'FLAGS32', 'DOUBLE', 'MODE',
+  // libsinsp's filter fields carry user and group ids as UINT32; a catalog that names them UID/GID means the same.
+  // L4PROTO and SOCKFAMILY are absent from flt_is_comparable, so they fall into 'other' as there.
+  'UID', 'GID',
+]);
+
+export function typeFamily(type: FieldType): TypeFamily {
+  if (NUMERIC_TYPES.has(type)) return 'numeric';
+  switch (type) {
+    case 'BOOL': return 'bool';
+    case 'CHARBUF': case 'FSPATH': case 'FSRELPATH': return 'string';
+    case 'BYTEBUF': return 'buffer';
+    case 'IPADDR': case 'IPNET': return 'ip';
+    default: return 'other';
+  }
+}
+
+/** Operators each type family accepts, besides `exists` which every field accepts. */
+const OPERATORS_BY_FAMILY: Record<TypeFamily, ReadonlySet<string>> = {
+  numeric: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects']),
+  bool: new Set(['=', '==', '!=', 'in', 'intersects']),
+  string: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'in', 'icontains', 'startswith', 'glob', 'pmatch',
+    'endswith', 'intersects', 'iglob', 'regex']),
+  buffer: new Set(['=', '==', '!=', 'contains', 'in', 'startswith', 'endswith', 'intersects', 'bcontains', 'bstartswith']),
+  ip: new Set(['=', '==', '!=', 'in', 'intersects']),
+  other: new Set([]),
+};
+
+/** Types whose list-valued fields libsinsp can compare (with in, intersects and exists only). */
+const LIST_COMPARABLE_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(['CHARBUF', 'UINT64', 'RELTIME', 'ABSTIME', 'BOOL', 'IPADDR', 'IPNET']);
+
+/**
+ * Whether libsinsp accepts `op` (with an optional oneof/anyof/allof modifier) on a field of this type.
+ * Returns undefined when allowed, otherwise the reason, phrased for a diagnostic.
+ */
+export function operatorRejection(op: string, type: FieldType, isList = false, modifier?: string): string | undefined {
+  if (op === 'exists') return undefined;
+  if (type === 'DYN') return undefined; // plugin fields of dynamic type: Falco decides at load time
+  if (isList) {
+    if (!LIST_COMPARABLE_TYPES.has(type)) return `fields that hold a list of ${type} values cannot be compared`;
+    if (op === 'in' || op === 'intersects') return undefined;
+    return `'${op}' is not supported on a list field; use 'in' or 'intersects'`;
+  }
+  const family = typeFamily(type);
+  if (!OPERATORS_BY_FAMILY[family].has(op)) {
+    return family === 'other'
+      ? `'${op}' is not supported for fields of type ${type}`
+      : `'${op}' is not supported for ${family === 'ip' ? 'IP address and network' : family} fields (type ${type})`;
+  }
+  if (modifier && family === 'ip') return `'${op} ${modifier}' is not supported for IP address and network fields`;
+  return undefined;
+}
+
+export interface TransformerInfo {
+  name: string;
+  since: string;
+  /** Field types accepted as input; 'any-list' for a list-valued field. */
+  input: readonly (FieldType | 'any-list')[];
+  /** Result type. */
+  output: FieldType;
+  /** Whether the result is a list (getopt without a selector). */
+  outputIsList?: boolean;
+  /** Fixed argument count, or a minimum for variadic transformers. */
+  args: { min: number; max: number };
+  summary: string;
+}
+
+const STRINGS: readonly FieldType[] = ['CHARBUF', 'FSPATH', 'FSRELPATH'];
+
+// Input/output types follow libsinsp's sinsp_filter_transformer_*.cpp and sinsp_filtercheck_multivalue_transformer.cpp.
+export const TRANSFORMERS: readonly TransformerInfo[] = [
+  { name: 'tolower', since: '0.38.0', input: STRINGS, output: 'CHARBUF', args: { min: 1, max: 1 }, summary: 'The field value in lower case.' },
+  { name: 'toupper', since: '0.38.0', input: STRINGS, output: 'CHARBUF', args: { min: 1, max: 1 }, summary: 'The field value in upper case.' },
+  { name: 'b64', since: '0.38.0', input: ['CHARBUF', 'BYTEBUF'], output: 'CHARBUF', args: { min: 1, max: 1 }, summary: 'The field value decoded from base64.' },
+  { name: 'basename', since: '0.39.0', input: STRINGS, output: 'CHARBUF', args: { min: 1, max: 1 }, summary: 'The last path component of the field value.' },
+  { name: 'len', since: '0.40.0', input: ['CHARBUF', 'BYTEBUF', 'FSPATH', 'FSRELPATH', 'any-list'], output: 'UINT64', args: { min: 1, max: 1 }, summary: 'The length of the string, buffer or list.' },
+  { name: 'join', since: '0.44.0', input: ['CHARBUF', 'any-list'], output: 'CHARBUF', args: { min: 2, max: 2 }, summary: 'The items of a list joined with a separator: join(separator, list).' },
+  { name: 'concat', since: '0.44.0', input: ['CHARBUF'], output: 'CHARBUF', args: { min: 2, max: Number.POSITIVE_INFINITY }, summary: 'The string arguments concatenated.' },
+  { name: 'getopt', since: '0.44.0', input: ['CHARBUF', 'any-list'], output: 'CHARBUF', outputIsList: true, args: { min: 2, max: 2 }, summary: 'Options parsed from an argument list with a getopt(3) option string: getopt(args, optstring), optionally [c] for one option.' },
+];
+
+/** `val(field)` compares with another field of the same event (Falco 0.38). */
+export const FIELD_VALUE_SINCE = '0.38.0';
+
+export const TRANSFORMER_NAMES: readonly string[] = TRANSFORMERS.map((t) => t.name);
+const transformerByName = new Map(TRANSFORMERS.map((t) => [t.name, t]));
+export function transformerInfo(name: string): TransformerInfo | undefined {
+  return transformerByName.get(name);
+}
+
+/** Compares dotted versions such as 0.38.0; used to tell whether a construct is newer than a required engine. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
