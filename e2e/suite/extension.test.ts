@@ -1,0 +1,81 @@
+// Editor tests: the extension inside a real VS Code. They wait on editor events, never on fixed sleeps.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'falco-lens.falco-lens';
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** Resolves with the diagnostics of `uri` once `accept` holds for them (or rejects after the timeout). */
+function diagnosticsWhere(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 30000): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const current = vscode.languages.getDiagnostics(uri);
+      if (accept(current)) { subscription.dispose(); clearTimeout(timer); resolve(current); return true; }
+      return false;
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((e) => { if (e.uris.some((u) => u.toString() === uri.toString())) check(); });
+    const timer = setTimeout(() => { subscription.dispose(); reject(new Error(`diagnostics for ${uri.path} not as expected: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`)); }, timeoutMs);
+    check();
+  });
+}
+
+suite('Falco Lens in VS Code', () => {
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+    await extension.activate();
+  });
+
+  test('the extension is active', () => {
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+  });
+
+  test('its commands are registered', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['falcoLens.restartServer', 'falcoLens.showOutput', 'falcoLens.generateReport']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+  });
+
+  test('a Falco JSON log and a local rules file get their language ids', async () => {
+    const log = await vscode.workspace.openTextDocument(workspaceFile('falco_events.json'));
+    assert.equal(log.languageId, 'falco-alerts');
+    const rules = await vscode.workspace.openTextDocument(workspaceFile('falco_rules.local.yaml'));
+    assert.equal(rules.languageId, 'falco-rules');
+    const byContent = await vscode.workspace.openTextDocument(workspaceFile('node-3-stdout'));
+    assert.equal(byContent.languageId, 'falco-alerts', 'detected from the first line');
+  });
+
+  test('diagnostics appear for a faulty rules file', async () => {
+    const uri = workspaceFile('broken_rules.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await diagnosticsWhere(uri, (d) => d.length > 0);
+    assert.ok(diagnostics.some((d) => d.source === 'falco'), 'diagnostics come from Falco Lens');
+  });
+
+  test('a hover answers on an alert', async () => {
+    const uri = workspaceFile('falco_events.json');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(0).text;
+    const position = new vscode.Position(0, line.indexOf('"rule"') + 10);
+    // activate() resolved after the client started, and requests follow didOpen in order: no waiting needed.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+    assert.ok(hovers.length > 0, 'a hover is returned');
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Terminal shell in container/);
+  });
+
+  test('restarting the language server keeps it answering', async () => {
+    await vscode.commands.executeCommand('falcoLens.restartServer');
+    const uri = workspaceFile('broken_rules.yaml');
+    const diagnostics = await diagnosticsWhere(uri, (d) => d.length > 0);
+    assert.ok(diagnostics.length > 0);
+  });
+});
