@@ -45,6 +45,13 @@ export interface FieldInfo {
   /** Keys that official rule outputs use for this field in `key=%field` pairs (`process` for proc.name,
    *  `command` for proc.cmdline), besides the conventional `proc_name` form. Used to read text alerts. */
   outputKeys?: string[];
+  /** Valid in conditions only: Falco rejects it in an output ("is filter only", e.g. fd.ip, fd.net). */
+  conditionOnly?: boolean;
+  /** Meant for outputs only (libsinsp marks it print-only, e.g. evt.outputtime). */
+  outputOnly?: boolean;
+  /** Accepted by Falco but left out of `falco --list` (libsinsp table-only fields, plugin fields marked hidden);
+   *  completion should not offer it, validators should still accept it. */
+  hidden?: boolean;
 }
 
 /** A shell command shown to the user. Placeholders are `<field.name>` (filled, shell-quoted, from an alert) or
