@@ -11,7 +11,6 @@ const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const step = (args) => { const r = spawnSync(npm, args, { stdio: 'inherit' }); if (r.status !== 0) process.exit(r.status ?? 1); };
 if (filters.length === 0) step(['run', 'typecheck']);
-step(['run', 'build', '--silent']);
 const tiers = ['test/unit', 'test/protocol', 'test/package'];
 const files = [];
 const walk = (dir) => {
@@ -22,11 +21,20 @@ const walk = (dir) => {
   }
 };
 for (const tier of tiers) walk(tier);
+if (files.some((f) => !f.startsWith(join('test', 'unit')))) step(['run', 'build', '--silent']);
 rmSync('out/test', { recursive: true, force: true });
 await build({
   entryPoints: files, outdir: 'out/test', outbase: 'test', bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   sourcemap: 'inline', logLevel: 'warning', external: ['vscode-languageserver-protocol', 'vscode-languageserver/node', 'vscode-jsonrpc'],
 });
 const outputs = files.map((f) => join('out', f).replace(/\.ts$/, '.js'));
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...outputs], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+// The package tier rebuilds dist/ (minified) while packaging, so it runs after the tiers that spawn dist/server.js.
+const packaging = outputs.filter((f) => f.includes(join('test', 'package')));
+const others = outputs.filter((f) => !packaging.includes(f));
+let status = 0;
+for (const batch of [others, packaging]) {
+  if (batch.length === 0) continue;
+  const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...batch], { stdio: 'inherit' });
+  if (result.status !== 0) status = result.status ?? 1;
+}
+process.exit(status);

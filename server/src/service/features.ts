@@ -74,5 +74,5 @@ export function detectLanguage(path: string, firstLine: string): FalcoLanguageId
 
 /** Mirrors the firstLine pattern of package.json (a test keeps the two equal). */
 export const ALERT_FIRST_LINE = new RegExp(
-  '^(\\{.*"(rule|output_fields|priority)"\\s*:|(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d+\\S*\\s+std(out|err)\\s+[FP]\\s+)?(\\d{2}:\\d{2}:\\d{2}\\.\\d{9}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}[+-]\\d{4}):\\s+(Emergency|Alert|Critical|Error|Warning|Notice|Informational|Info|Debug)\\b|[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ falco(\\[\\d+\\])?: |[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}: Falco )',
+  '^((\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?\\S*\\s+std(out|err)\\s+[FP]\\s+)?(\\{.*"(rule|output_fields|priority)"\\s*:|(\\d{2}:\\d{2}:\\d{2}\\.\\d{9}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}[+-]\\d{4}):\\s+(Emergency|Alert|Critical|Error|Warning|Notice|Informational|Info|Debug)\\b)|[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ falco(\\[\\d+\\])?: |([A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{4}): Falco )',
 );
