@@ -1,28 +1,71 @@
-// Seed of the rules service: YAML syntax diagnostics only. The complete service replaces this file.
-import { parseAllDocuments } from 'yaml';
+// The Falco rules language service: diagnostics at loader parity across the workspace's rules files, quick fixes and
+// source actions. Pure: it reads through the ServiceHost and returns LSP types.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
+import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-languageserver-types';
+import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
-import { LineIndex } from '../text';
+import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { Reporter, validateStructure } from './validate';
+import { validateConditions, UsageIndex } from './conditionChecks';
+import { codeActions } from './actions';
 
 export type RulesService = DocumentFeatures & RulesWorkspace;
 
-export function createRulesService(_host: ServiceHost): RulesService {
-  const diagnosticsOf = (text: string): Diagnostic[] => {
-    const lines = new LineIndex(text);
-    const out: Diagnostic[] = [];
-    for (const doc of parseAllDocuments(text)) {
-      for (const e of doc.errors) {
-        out.push({ range: lines.range(e.pos[0], e.pos[1]), severity: DiagnosticSeverity.Error, code: 'yaml-syntax', source: 'falco', message: e.message.split('\n')[0] });
-      }
-    }
-    return out;
-  };
+/** Diagnostics of one loaded file. */
+export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation): Diagnostic[] {
+  const reporter = new Reporter(file.model);
+  validateStructure(file, load, reporter);
+  if (token?.isCancellationRequested) return reporter.diagnostics;
+  validateConditions(file, load, usage, reporter);
+  return reporter.diagnostics;
+}
+
+function summaryOf(rule: RuleDef): RuleSummary {
+  const first = rule.contributions.find((c) => c.mode === 'define') ?? rule.contributions[0];
+  const span = first?.item.nameSpan ?? first?.item.span;
   return {
-    diagnostics: (doc: TextDocument) => diagnosticsOf(doc.getText()),
-    findRule: (_name: string): RuleSummary | undefined => undefined,
-    allRules: () => [],
-    validateText: (_uri: string, text: string) => diagnosticsOf(text),
+    name: rule.name, source: rule.source, desc: rule.desc, output: rule.output, condition: rule.condition,
+    priority: rule.priority, tags: [...rule.tags], enabled: rule.enabled,
+    location: first && span ? { uri: first.file.uri, range: first.file.model.lines.range(span.start, span.end) } : undefined,
+  };
+}
+
+export function createRulesService(host: ServiceHost): RulesService {
+  const index = new RulesWorkspaceIndex(host);
+  let usageCache: { load: LoadResult; usage: UsageIndex } | undefined;
+  const usageOf = (load: LoadResult): UsageIndex => {
+    if (usageCache?.load !== load) usageCache = { load, usage: new UsageIndex(load) };
+    return usageCache.usage;
+  };
+  const loadFor = (doc: TextDocument): { load: LoadResult; file: LoadedFile } => {
+    const load = index.load({ uri: doc.uri, text: doc.getText() });
+    const file = index.fileOf(load, doc.uri)!;
+    return { load, file };
+  };
+
+  return {
+    diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
+      const { load, file } = loadFor(doc);
+      return diagnoseFile(file, load, usageOf(load), token);
+    },
+    codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
+      const { load, file } = loadFor(doc);
+      return codeActions(file, load, range, context, host);
+    },
+    didOpenOrChange(doc: TextDocument): void { index.didOpenOrChange(doc); },
+    didClose(uri: string): void { index.didClose(uri); },
+    didChangeWatchedFiles(uris: string[]): void { index.didChangeWatchedFiles(uris); },
+    findRule(name: string): RuleSummary | undefined {
+      const rule = index.load().final.rules.get(name);
+      return rule ? summaryOf(rule) : undefined;
+    },
+    allRules(): RuleSummary[] {
+      return [...index.load().final.rules.values()].map(summaryOf);
+    },
+    validateText(uri: string, text: string): Diagnostic[] {
+      const load = index.load({ uri, text, last: true });
+      const file = load.files[load.files.length - 1];
+      return diagnoseFile(file, load, usageOf(load));
+    },
   };
 }

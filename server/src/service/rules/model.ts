@@ -1,0 +1,253 @@
+// The typed model of one rules file: its top-level items (rule, macro, list, required_engine_version,
+// required_plugin_versions) with exact document spans for every key and value, built from the `yaml` CST.
+//
+// Parsing is incremental: a file in the usual shape (a block sequence whose items start with `- ` at column 0) is cut
+// into one chunk per top-level item, and each chunk is parsed on its own and cached by its text. An edit re-parses
+// only the chunk it touched; the others are reused and shifted to their new offsets. Any chunk that does not parse
+// cleanly on its own (aliases across items, odd indentation, errors) makes the whole file parse in one piece, so
+// YAML errors are always reported exactly as a whole-file parse sees them.
+import { Parser, Composer, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
+import { LineIndex } from '../text';
+import { buildScalarMap, scalarStyleOf, type ScalarMap, type ScalarSourceToken, type ScalarStyle } from './scalar';
+
+export interface Span { start: number; end: number }
+
+export interface ScalarNode {
+  kind: 'scalar';
+  /** The YAML value: string, number, boolean or null. */
+  value: string | number | boolean | null;
+  /** The value as a string (numbers and booleans as YAML wrote them). */
+  text: string;
+  /** From the first to the last character of the scalar in the document (quotes included). */
+  span: Span;
+  style: ScalarStyle;
+  /** Source token with absolute offsets, for the value → offset map. */
+  token: ScalarSourceToken;
+  mapCache?: ScalarMap;
+}
+export interface SeqNode { kind: 'seq'; items: ModelNode[]; span: Span; flow: boolean }
+export interface MapNode { kind: 'map'; entries: MapEntry[]; span: Span; flow: boolean }
+export interface OtherNode { kind: 'other'; span: Span }
+export type ModelNode = ScalarNode | SeqNode | MapNode | OtherNode;
+
+export interface MapEntry {
+  key: string;
+  keySpan: Span;
+  /** Absent when the key has no value (`desc:` with nothing after it). */
+  value?: ModelNode;
+  /** From the key to the end of its value. */
+  span: Span;
+}
+
+export const ITEM_KINDS = ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+const KIND_PRECEDENCE: readonly ItemKind[] = ['required_engine_version', 'required_plugin_versions', 'macro', 'list', 'rule'];
+
+export interface ModelItem {
+  /** The item's kind, 'unknown' for a mapping without a known top-level key, 'invalid' for a non-mapping. */
+  kind: ItemKind | 'unknown' | 'invalid';
+  /** rule/macro/list name (the value of that key, when it is a scalar). */
+  name?: string;
+  nameSpan?: Span;
+  /** The kind key (`rule`, `macro`...). */
+  kindEntry?: MapEntry;
+  node: ModelNode;
+  entries: MapEntry[];
+  span: Span;
+  /** Position in the file (0-based, over all YAML documents). */
+  index: number;
+}
+
+export interface YamlProblem { message: string; span: Span; code: string }
+
+export interface RulesFileModel {
+  uri: string;
+  text: string;
+  lines: LineIndex;
+  items: ModelItem[];
+  yamlErrors: YamlProblem[];
+  /** Set when a document's root is not a sequence (Falco: "Rules content is not yaml array of objects"). */
+  notSequence?: Span;
+}
+
+export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | undefined {
+  return item.entries.find((e) => e.key === key);
+}
+
+/** Value → document offset map of a scalar (built on first use). */
+export function scalarMap(node: ScalarNode): ScalarMap {
+  if (!node.mapCache) node.mapCache = buildScalarMap(node.token, node.text);
+  return node.mapCache;
+}
+
+/** The scalar's string value, or undefined for non-scalars and null. */
+export function scalarText(node: ModelNode | undefined): string | undefined {
+  return node?.kind === 'scalar' && node.value !== null ? node.text : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conversion from the yaml library's nodes
+
+function spanOfYaml(node: YamlNode | null | undefined, fallback: number): Span {
+  const r = node?.range;
+  return r ? { start: r[0], end: r[1] } : { start: fallback, end: fallback };
+}
+
+function convert(node: YamlNode | null | undefined, fallback: number): ModelNode | undefined {
+  if (node === null || node === undefined) return undefined;
+  const span = spanOfYaml(node, fallback);
+  if (isScalar(node)) {
+    const src = node.srcToken as unknown as ScalarSourceToken | undefined;
+    const value = node.value;
+    const plainValue = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : String(value);
+    // Keep numbers and booleans as written (`0.31.0` stays a string, `15` keeps its spelling).
+    const text = typeof value === 'string' ? value : src && src.type === 'scalar' ? src.source : String(value);
+    const header = src?.props?.find((p) => p.type === 'block-scalar-header')?.source;
+    const token: ScalarSourceToken = src
+      ? { type: src.type, offset: src.offset, indent: src.indent, source: src.source, props: src.props?.map((p) => ({ type: p.type, offset: p.offset, source: p.source })) }
+      : { type: 'scalar', offset: span.start, indent: 0, source: text };
+    return { kind: 'scalar', value: plainValue, text, span, style: scalarStyleOf(token.type, header), token };
+  }
+  if (isSeq(node)) {
+    const items: ModelNode[] = [];
+    for (const it of node.items) {
+      const c = convert(it as YamlNode, span.start);
+      items.push(c ?? { kind: 'scalar', value: null, text: '', span: { start: span.start, end: span.start }, style: 'plain', token: { type: 'scalar', offset: span.start, indent: 0, source: '' } });
+    }
+    return { kind: 'seq', items, span, flow: !!node.flow };
+  }
+  if (isMap(node)) {
+    const entries: MapEntry[] = [];
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const keySpan = spanOfYaml(keyNode, span.start);
+      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      const value = convert(pair.value as YamlNode | null, keySpan.end);
+      entries.push({ key, keySpan, value, span: { start: keySpan.start, end: value ? value.span.end : keySpan.end } });
+    }
+    return { kind: 'map', entries, span, flow: !!node.flow };
+  }
+  if (isAlias(node)) return { kind: 'other', span };
+  return { kind: 'other', span };
+}
+
+function toItem(node: ModelNode, index: number): ModelItem {
+  if (node.kind !== 'map') return { kind: 'invalid', node, entries: [], span: node.span, index };
+  // Falco tests the kind keys in this order (rule_loader_reader.cpp), so `- macro: a` with a stray `rule:` is a macro.
+  const kindKey = KIND_PRECEDENCE.find((k) => node.entries.some((e) => e.key === k));
+  const kindEntry = kindKey ? node.entries.find((e) => e.key === kindKey) : undefined;
+  const kind = kindEntry ? (kindEntry.key as ItemKind) : 'unknown';
+  const item: ModelItem = { kind, node, entries: node.entries, span: node.span, index, kindEntry };
+  if (kindEntry && (kind === 'rule' || kind === 'macro' || kind === 'list')) {
+    const v = kindEntry.value;
+    if (v?.kind === 'scalar' && v.value !== null) { item.name = v.text; item.nameSpan = v.span; }
+  }
+  return item;
+}
+
+interface ParsedText { items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean }
+
+function parseYaml(text: string): ParsedText {
+  const docs: Document.Parsed[] = [];
+  const composer = new Composer({ keepSourceTokens: true });
+  for (const d of composer.compose(new Parser().parse(text), true)) docs.push(d as Document.Parsed);
+  const errors: YamlProblem[] = [];
+  const items: ModelNode[] = [];
+  let notSequence: Span | undefined;
+  for (const doc of docs) {
+    for (const e of doc.errors) errors.push({ message: e.message.split('\n')[0], span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
+    const root = doc.contents as YamlNode | null;
+    if (root === null || root === undefined) continue;
+    if (isScalar(root) && (root.value === null || root.value === '')) continue;
+    if (!isSeq(root)) { notSequence ??= spanOfYaml(root, 0); continue; }
+    const seq = convert(root, 0) as SeqNode;
+    items.push(...seq.items);
+  }
+  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chunking
+
+/** Start offsets of top-level items when the file has the usual shape, or undefined to parse it in one piece. */
+function chunkStarts(text: string): number[] | undefined {
+  const starts: number[] = [];
+  let offset = 0;
+  let sawContent = false;
+  while (offset < text.length) {
+    let eol = text.indexOf('\n', offset);
+    if (eol < 0) eol = text.length;
+    const c0 = text.charCodeAt(offset);
+    if (c0 === 45 /* - */) {
+      const c1 = text.charCodeAt(offset + 1);
+      if (c1 === 32 || c1 === 9 || c1 === 10 || c1 === 13 || offset + 1 >= text.length) { starts.push(offset); sawContent = true; }
+      else return undefined; // `---` document marker or a plain scalar at column 0
+    } else if (c0 === 35 /* # */ || c0 === 32 || c0 === 9 || c0 === 10 || c0 === 13) {
+      // comment, indented line (belongs to the current item) or blank line
+      if (!sawContent && (c0 === 32 || c0 === 9) && text.slice(offset, eol).trim() !== '' && !text.slice(offset, eol).trim().startsWith('#')) return undefined;
+    } else {
+      return undefined; // anything else at column 0 (a mapping, `...`, a flow sequence): not the usual shape
+    }
+    offset = eol + 1;
+  }
+  return starts;
+}
+
+function shiftSpan(s: Span, d: number): Span { return { start: s.start + d, end: s.end + d }; }
+
+function shiftNode(n: ModelNode, d: number): ModelNode {
+  switch (n.kind) {
+    case 'scalar':
+      return {
+        kind: 'scalar', value: n.value, text: n.text, span: shiftSpan(n.span, d), style: n.style,
+        token: { ...n.token, offset: n.token.offset + d, props: n.token.props?.map((p) => ({ ...p, offset: p.offset + d })) },
+      };
+    case 'seq': return { kind: 'seq', items: n.items.map((i) => shiftNode(i, d)), span: shiftSpan(n.span, d), flow: n.flow };
+    case 'map': return {
+      kind: 'map', flow: n.flow, span: shiftSpan(n.span, d),
+      entries: n.entries.map((e) => ({ key: e.key, keySpan: shiftSpan(e.keySpan, d), value: e.value && shiftNode(e.value, d), span: shiftSpan(e.span, d) })),
+    };
+    default: return { kind: 'other', span: shiftSpan(n.span, d) };
+  }
+}
+
+/** Parsed chunks by their text; shared by all files (identical items parse identically). Bounded. */
+const chunkCache = new Map<string, ParsedText>();
+const CHUNK_CACHE_LIMIT = 20000;
+
+function parseChunk(chunk: string): ParsedText {
+  let parsed = chunkCache.get(chunk);
+  if (parsed) {
+    // Refresh its place in the insertion order so that often used chunks survive trimming.
+    chunkCache.delete(chunk);
+    chunkCache.set(chunk, parsed);
+    return parsed;
+  }
+  parsed = parseYaml(chunk);
+  if (chunkCache.size >= CHUNK_CACHE_LIMIT) {
+    let drop = CHUNK_CACHE_LIMIT / 4;
+    for (const key of chunkCache.keys()) { chunkCache.delete(key); if (--drop <= 0) break; }
+  }
+  chunkCache.set(chunk, parsed);
+  return parsed;
+}
+
+/** Parses a rules file into its model. */
+export function parseRulesFile(uri: string, text: string): RulesFileModel {
+  const lines = new LineIndex(text);
+  const starts = chunkStarts(text);
+  if (starts && starts.length > 0) {
+    const nodes: ModelNode[] = [];
+    let ok = true;
+    for (let i = 0; i < starts.length && ok; i++) {
+      const start = starts[i];
+      const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+      const parsed = parseChunk(text.slice(start, end));
+      if (!parsed.clean || parsed.items.length !== 1) { ok = false; break; }
+      nodes.push(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start));
+    }
+    if (ok) return { uri, text, lines, items: nodes.map((n, i) => toItem(n, i)), yamlErrors: [] };
+  }
+  const whole = parseYaml(text);
+  return { uri, text, lines, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence };
+}

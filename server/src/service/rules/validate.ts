@@ -1,0 +1,349 @@
+// Diagnostics of a rules file: YAML and structure, keys and value types, override/append semantics, and what the
+// load order says about each item (no previous definition, redefinitions). Condition and output checks live in
+// conditionChecks.ts; both report through the same Reporter.
+import { type Diagnostic } from 'vscode-languageserver-types';
+import { CODE_INFO, Code } from './diagnosticCodes';
+import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
+import { closestNames } from './closest';
+import {
+  APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
+  PLUGIN_REQUIREMENT_KEYS, PRIORITIES, PRIORITY_ALIASES, REPLACEABLE, REQUIRED_KEYS, SINGLE_FIELD_COMPS, isValidPriority,
+} from './schema';
+import { isLegacyAppend, type LoadResult, type LoadedFile } from './workspace';
+
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  private capped = false;
+
+  constructor(readonly model: RulesFileModel) {}
+
+  report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: { severity?: Diagnostic['severity']; load?: string | null }): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS_PER_FILE) {
+      if (!this.capped) {
+        this.capped = true;
+        this.diagnostics.push({ range: this.model.lines.range(0, 0), severity: 3, source: 'falco', code: 'too-many-problems', message: `More than ${MAX_DIAGNOSTICS_PER_FILE} problems; the rest are not shown.` });
+      }
+      return;
+    }
+    const info = CODE_INFO[code];
+    const load = options?.load === null ? undefined : options?.load ?? info.load;
+    const diagnostic: Diagnostic = {
+      range: this.model.lines.range(span.start, Math.max(span.start, span.end)),
+      severity: options?.severity ?? info.severity,
+      code,
+      source: 'falco',
+      message: load ? `${message} (${load})` : message,
+    };
+    if (data) diagnostic.data = data;
+    this.diagnostics.push(diagnostic);
+  }
+}
+
+const kindLabel = (kind: string) => (kind === 'rule' ? 'Rule' : kind === 'macro' ? 'Macro' : kind === 'list' ? 'List' : 'Item');
+
+function describe(node: ModelNode | undefined): string {
+  if (!node) return 'nothing';
+  if (node.kind === 'scalar') return node.value === null ? 'null' : typeof node.value === 'string' ? 'a string' : `a ${typeof node.value}`;
+  if (node.kind === 'seq') return 'a list';
+  if (node.kind === 'map') return 'a mapping';
+  return 'an alias';
+}
+
+/** Structural checks of one file plus the loader's findings about its items. */
+export function validateStructure(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
+  const model = file.model;
+  for (const e of model.yamlErrors) reporter.report(Code.YamlSyntax, e.span, `YAML: ${e.message}`);
+  if (model.notSequence) reporter.report(Code.NotASequence, model.notSequence, 'Rules content is not a YAML sequence of items: each rule, macro or list is an entry starting with "- ".');
+  for (const item of model.items) {
+    validateItem(item, reporter);
+    for (const finding of load.findings.get(item) ?? []) {
+      const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;
+      const label = kindLabel(item.kind);
+      if (finding.code === 'no-previous-definition') {
+        const how = entryOf(item, 'override') ? 'overrides' : isLegacyAppend(item) ? 'appends to' : 'sets `enabled` of';
+        reporter.report(Code.NoPreviousDefinition, span, `${label} '${item.name}' ${how} a ${item.kind} that no file loaded before defines.`, { kind: item.kind, name: item.name });
+      } else if (finding.code === 'redefinition') {
+        const line = finding.previous ? finding.previous.file.model.lines.positionAt(finding.previous.item.span.start).line + 1 : undefined;
+        reporter.report(Code.Redefinition, span, `${label} '${item.name}' is defined again in this file${line ? ` (first at line ${line})` : ''}; this definition replaces the earlier one. Use \`override:\` to change parts of it.`, { kind: item.kind, name: item.name });
+      } else if (finding.code === 'source-mismatch') {
+        reporter.report(Code.SourceMismatch, entryOf(item, 'source')?.value?.span ?? span, `Rule '${item.name}' has been re-defined with a different source.`);
+      }
+    }
+  }
+}
+
+function validateItem(item: ModelItem, r: Reporter): void {
+  if (item.kind === 'invalid') {
+    r.report(Code.ItemNotAMapping, item.span, 'Unexpected element type: each item should be a mapping (`- rule: …`, `- macro: …`, `- list: …`).');
+    return;
+  }
+  if (item.kind === 'unknown') {
+    const first = item.entries[0];
+    const suggestions = first ? closestNames(first.key, ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions']) : [];
+    r.report(Code.UnknownItem, first?.keySpan ?? item.span, `Unknown top level item${first ? ` '${first.key}'` : ''}; expected rule, macro, list, required_engine_version or required_plugin_versions. It will be ignored.`, { key: first?.key, suggestions });
+    return;
+  }
+  if (item.kind === 'required_engine_version') return validateEngineVersion(item, r);
+  if (item.kind === 'required_plugin_versions') return validatePluginVersions(item, r);
+  const kind = item.kind;
+  const kindEntry = item.kindEntry!;
+  const label = kindLabel(kind);
+
+  // The name
+  const nameNode = kindEntry.value;
+  if (!nameNode || (nameNode.kind === 'scalar' && (nameNode.value === null || nameNode.text === ''))) {
+    r.report(Code.EmptyValue, kindEntry.keySpan, `Mapping for key '${kind}' is empty: the ${kind} needs a name.`);
+  } else if (nameNode.kind !== 'scalar') {
+    r.report(Code.InvalidValueType, nameNode.span, `The ${kind} name must be a string, not ${describe(nameNode)}.`);
+  } else if (kind === 'macro' && !MACRO_NAME.test(nameNode.text)) {
+    r.report(Code.InvalidName, nameNode.span, `Macro name '${nameNode.text}' is invalid: macro names start with a letter and contain only letters, digits and '_'.`, undefined, { load: 'LOAD_INVALID_MACRO_NAME' });
+  } else if (kind === 'list' && !LIST_NAME.test(nameNode.text)) {
+    r.report(Code.InvalidName, nameNode.span, `List name '${nameNode.text}' is invalid: list names cannot contain spaces, quotes, parentheses, '=' or ','.`, undefined, { load: 'LOAD_INVALID_LIST_NAME' });
+  }
+
+  // Unknown keys
+  const allowed = KEYS_BY_KIND[kind];
+  for (const e of item.entries) {
+    if (allowed.includes(e.key)) continue;
+    const suggestions = closestNames(e.key, allowed.filter((k) => k !== kind));
+    r.report(Code.UnknownKey, e.keySpan, `Unknown key '${e.key}' in a ${kind}; it will be ignored.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: e.key, suggestions });
+  }
+
+  // Value types
+  for (const e of item.entries) {
+    if (e === kindEntry || !allowed.includes(e.key)) continue;
+    validateValueType(kind, e, r);
+  }
+
+  // override / append
+  const overrideEntry = entryOf(item, 'override');
+  const appendEntry = entryOf(item, 'append');
+  const legacyAppend = isLegacyAppend(item);
+  if (legacyAppend && overrideEntry) {
+    r.report(Code.AppendWithOverride, appendEntry!.keySpan, `'append: true' cannot be combined with 'override'; keep the 'override' form.`);
+  } else if (legacyAppend) {
+    const keys = (kind === 'rule' ? ['condition', 'exceptions'] : kind === 'macro' ? ['condition'] : ['items']).filter((k) => entryOf(item, k));
+    r.report(Code.DeprecatedAppend, appendEntry!.keySpan, `'append' is deprecated: add an entry under 'override' instead (e.g. 'condition: append').`, { keys });
+    if (kind === 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, 'An appended rule must have a condition or exceptions.', { keys: ['condition'] });
+    if (kind !== 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, `An appended ${kind} must have '${kind === 'macro' ? 'condition' : 'items'}'.`, { keys: [kind === 'macro' ? 'condition' : 'items'] });
+  }
+  if (overrideEntry) {
+    validateOverride(item, kind, overrideEntry, r);
+    return;
+  }
+  if (legacyAppend) return;
+
+  // A standalone `enabled` (a rule with none of condition/output/desc/priority) changes an earlier rule.
+  if (kind === 'rule' && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k))) {
+    const enabled = entryOf(item, 'enabled');
+    if (enabled) {
+      r.report(Code.DeprecatedEnabled, enabled.keySpan, `A standalone 'enabled' key is deprecated: also add 'enabled: replace' under 'override'.`);
+      return;
+    }
+  }
+
+  // Required keys of a new definition
+  const missing = REQUIRED_KEYS[kind].filter((k) => !entryOf(item, k));
+  if (missing.length) {
+    r.report(Code.MissingRequiredKey, kindEntry.keySpan, `${label} '${item.name ?? ''}' has no ${missing.map((k) => `'${k}'`).join(', ')}: a new ${kind} needs ${REQUIRED_KEYS[kind].map((k) => `'${k}'`).join(', ')}.`, { keys: missing });
+  }
+  for (const key of REQUIRED_KEYS[kind]) {
+    const e = entryOf(item, key);
+    if (!e) continue;
+    const v = e.value;
+    const empty = !v || (v.kind === 'scalar' && (v.value === null || (typeof v.value === 'string' && v.value.trim() === '')));
+    if (empty && key !== 'items') r.report(Code.EmptyValue, e.keySpan, `Mapping for key '${key}' is empty.`, { keys: [key] });
+  }
+}
+
+function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Reporter): void {
+  const v = e.value;
+  const key = e.key;
+  const at = v?.span ?? e.keySpan;
+  const isString = v?.kind === 'scalar' && v.value !== null && typeof v.value !== 'boolean';
+  if (['condition', 'output', 'desc', 'source'].includes(key)) {
+    if (v && !isString && !(v.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'${key}' must be a string, not ${describe(v)}.`);
+    return;
+  }
+  if (key === 'priority') {
+    if (!v || v.kind !== 'scalar' || v.value === null) { if (v && v.kind !== 'scalar') r.report(Code.InvalidValueType, at, `'priority' must be one of ${PRIORITIES.join(', ')}.`); return; }
+    if (!isValidPriority(v.text)) {
+      const candidates = [...PRIORITIES, ...PRIORITY_ALIASES];
+      let suggestions = closestNames(v.text.toUpperCase(), candidates, 3, 3).filter((s) => s !== 'INFO');
+      if (suggestions.length === 0) suggestions = candidates.filter((c) => c.startsWith(v.text.toUpperCase().slice(0, 1)) && c !== 'INFO');
+      r.report(Code.InvalidPriority, v.span, `Invalid priority '${v.text}': use one of ${PRIORITIES.join(', ')} (any case).`, { suggestions });
+    }
+    return;
+  }
+  if (BOOLEAN_RULE_KEYS.includes(key)) {
+    if (!(v?.kind === 'scalar' && typeof v.value === 'boolean')) r.report(Code.InvalidValueType, at, `'${key}' must be true or false, not ${describe(v)}${v?.kind === 'scalar' && v.value !== null ? ` '${v.text}'` : ''}.`);
+    return;
+  }
+  if (key === 'capture_duration') {
+    if (!(v?.kind === 'scalar' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 0)) r.report(Code.InvalidValueType, at, `'capture_duration' must be a whole number of milliseconds.`);
+    return;
+  }
+  if (key === 'tags') {
+    if (v?.kind !== 'seq') { if (!(v?.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'tags' must be a list of strings, not ${describe(v)}.`); return; }
+    for (const t of v.items) if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each tag must be a string, not ${describe(t)}.`);
+    return;
+  }
+  if (key === 'items') {
+    if (v?.kind !== 'seq') { if (!(v?.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'items' must be a list of strings or numbers, not ${describe(v)}.`); return; }
+    for (const t of v.items) if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each list item must be a string or a number, not ${describe(t)}.`);
+    return;
+  }
+  if (key === 'exceptions' && kind === 'rule') {
+    validateExceptions(e, r);
+    return;
+  }
+  if (key === 'override') {
+    if (v?.kind !== 'map') r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}.`);
+  }
+}
+
+function validateExceptions(e: MapEntry, r: Reporter): void {
+  const v = e.value;
+  if (!v || (v.kind === 'scalar' && v.value === null)) return;
+  if (v.kind !== 'seq') { r.report(Code.ExceptionInvalid, v.span, 'Rule exceptions must be a sequence.'); return; }
+  const names = new Map<string, Span>();
+  for (const ex of v.items) {
+    if (ex.kind !== 'map') { r.report(Code.ExceptionInvalid, ex.span, 'Rule exception must be a mapping with name, fields, comps and values.'); continue; }
+    const get = (k: string) => ex.entries.find((x) => x.key === k);
+    for (const x of ex.entries) {
+      if (!(EXCEPTION_KEYS as readonly string[]).includes(x.key)) {
+        const suggestions = closestNames(x.key, EXCEPTION_KEYS);
+        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in an exception; it will be ignored.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: x.key, suggestions });
+      }
+    }
+    const nameEntry = get('name');
+    const name = scalarText(nameEntry?.value);
+    if (!nameEntry || name === undefined || name === '') {
+      r.report(Code.ExceptionInvalid, nameEntry?.keySpan ?? ex.span, 'Rule exception must have a name.');
+    } else if (names.has(name)) {
+      r.report(Code.ExceptionNameNotUnique, nameEntry.value!.span, `Multiple exceptions are named '${name}'.`);
+    } else names.set(name, nameEntry.value!.span);
+    const fields = get('fields')?.value;
+    const comps = get('comps')?.value;
+    const values = get('values')?.value;
+    if (fields && fields.kind !== 'seq' && fields.kind !== 'scalar') r.report(Code.ExceptionInvalid, fields.span, "An exception's 'fields' must be a field name or a list of field names.");
+    if (fields?.kind === 'seq') {
+      for (const f of fields.items) if (f.kind !== 'scalar' || f.value === null) r.report(Code.ExceptionInvalid, f.span, 'Each exception field must be a field name.');
+      if (comps && comps.kind === 'seq') {
+        if (comps.items.length !== fields.items.length) {
+          r.report(Code.ExceptionArity, comps.span, `Fields and comps lists must have equal length (${fields.items.length} fields, ${comps.items.length} comps).`, { missing: fields.items.length - comps.items.length });
+        }
+        for (const c of comps.items) validateComp(c, false, r);
+      } else if (comps) {
+        r.report(Code.ExceptionInvalid, comps.span, "With a list of fields, 'comps' must be a list with one operator per field.");
+      }
+      if (values?.kind === 'seq') {
+        for (const tuple of values.items) {
+          if (tuple.kind === 'seq') {
+            if (tuple.items.length !== fields.items.length) {
+              r.report(Code.ExceptionArity, tuple.span, `This value has ${tuple.items.length} item${tuple.items.length === 1 ? '' : 's'} but the exception has ${fields.items.length} field${fields.items.length === 1 ? '' : 's'}.`);
+            }
+          } else if (fields.items.length > 1 || tuple.kind !== 'scalar') {
+            r.report(Code.ExceptionArity, tuple.span, `Each value must be a list with one item per field (${fields.items.length}).`);
+          }
+        }
+      } else if (values && !(values.kind === 'scalar' && values.value === null)) {
+        r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
+      }
+    } else if (fields?.kind === 'scalar') {
+      if (comps) {
+        if (comps.kind === 'scalar') validateComp(comps, true, r);
+        else r.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator: in, pmatch, intersects or a modifier operator such as `startswith oneof`.');
+      }
+      if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
+    }
+  }
+}
+
+function validateComp(c: ModelNode, singleField: boolean, r: Reporter): void {
+  const text = scalarText(c);
+  if (text === undefined) { r.report(Code.ExceptionComps, c.span, 'An exception comparison must be an operator such as =, in or startswith.'); return; }
+  const parts = text.trim().split(/\s+/);
+  const op = parts[0];
+  const modifier = parts[1];
+  const validOp = EXCEPTION_COMPS.includes(op) && (parts.length === 1 || (parts.length === 2 && COMP_MODIFIERS.includes(modifier)));
+  if (!validOp) {
+    const suggestions = closestNames(text, singleField ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS);
+    r.report(Code.ExceptionComps, c.span, `'${text}' is not a supported comparison operator.`, { suggestions });
+    return;
+  }
+  if (singleField && parts.length === 1 && !SINGLE_FIELD_COMPS.includes(op)) {
+    r.report(Code.ExceptionComps, c.span, `When fields is a single field, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof), not '${text}'.`, { suggestions: ['in'] });
+  }
+}
+
+function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', overrideEntry: MapEntry, r: Reporter): void {
+  const o = overrideEntry.value;
+  if (o?.kind !== 'map') return; // reported as a type error
+  if (o.entries.length === 0) r.report(Code.InvalidOverride, overrideEntry.keySpan, "'override' needs at least one entry such as 'condition: append'.");
+  const overridden = new Set<string>();
+  for (const e of o.entries) {
+    overridden.add(e.key);
+    const op = scalarText(e.value);
+    if (op !== 'append' && op !== 'replace') {
+      r.report(Code.InvalidOverride, e.value?.span ?? e.keySpan, `Invalid override operation for key '${e.key}': '${op ?? ''}'. Allowed values are: append, replace.`);
+      continue;
+    }
+    if (op === 'append' && !APPENDABLE[kind].includes(e.key)) {
+      if (REPLACEABLE[kind].includes(e.key)) r.report(Code.CannotAppend, e.value!.span, `Key '${e.key}' cannot be appended to, use 'replace' instead.`, { key: e.key });
+      else r.report(Code.CannotAppend, e.keySpan, `Key '${e.key}' cannot be overridden in a ${kind}.`);
+      continue;
+    }
+    if (op === 'replace' && !REPLACEABLE[kind].includes(e.key)) {
+      r.report(Code.CannotReplace, e.keySpan, `Key '${e.key}' cannot be replaced in a ${kind}.`);
+      continue;
+    }
+    if (!entryOf(item, e.key)) r.report(Code.OverrideWithoutKey, e.keySpan, `'override' says '${e.key}: ${op}' but the ${kind} has no '${e.key}' key.`, { key: e.key });
+  }
+  for (const e of item.entries) {
+    if (e === item.kindEntry || e.key === 'override' || e.key === 'append' || overridden.has(e.key)) continue;
+    if (!KEYS_BY_KIND[kind].includes(e.key)) continue; // reported as an unknown key
+    const ops = [APPENDABLE[kind].includes(e.key) ? 'append' : undefined, REPLACEABLE[kind].includes(e.key) ? 'replace' : undefined].filter((x): x is string => !!x);
+    r.report(Code.MissingOverrideEntry, e.keySpan, `Unexpected key '${e.key}': no corresponding entry under 'override' is defined.`, { key: e.key, ops });
+  }
+}
+
+function validateEngineVersion(item: ModelItem, r: Reporter): void {
+  const e = item.kindEntry!;
+  const v = e.value;
+  if (v?.kind === 'scalar' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 0) return; // legacy integer form
+  const text = scalarText(v);
+  if (text === undefined || v?.kind !== 'scalar' || !/^\d+\.\d+\.\d+$/.test(text.trim())) {
+    r.report(Code.InvalidEngineVersion, v?.span ?? e.keySpan, `Unable to parse engine version '${text ?? ''}' as a semver string (expected x.y.z, e.g. 0.57.0).`);
+  }
+  for (const extra of item.entries) if (extra !== e) r.report(Code.UnknownKey, extra.keySpan, `Unknown key '${extra.key}' next to required_engine_version; it will be ignored.`, { key: extra.key, suggestions: [] });
+}
+
+function validatePluginVersions(item: ModelItem, r: Reporter): void {
+  const e = item.kindEntry!;
+  const v = e.value;
+  if (v?.kind !== 'seq') { r.report(Code.InvalidPluginVersions, v?.span ?? e.keySpan, 'required_plugin_versions must be a list of {name, version} entries.'); return; }
+  const checkEntry = (entry: ModelNode, allowAlternatives: boolean) => {
+    if (entry.kind !== 'map') { r.report(Code.InvalidPluginVersions, entry.span, 'A plugin requirement must be a mapping with name and version.'); return; }
+    for (const k of ['name', 'version']) {
+      const x = entry.entries.find((y) => y.key === k);
+      const text = scalarText(x?.value);
+      if (!x || text === undefined || text === '') r.report(Code.InvalidPluginVersions, x?.keySpan ?? entry.span, `A plugin requirement needs a '${k}'.`);
+      else if (k === 'version' && !/^\d+\.\d+\.\d+/.test(text)) r.report(Code.InvalidPluginVersions, x.value!.span, `Plugin version '${text}' is not a semver string (x.y.z).`);
+    }
+    for (const x of entry.entries) {
+      if (!(PLUGIN_REQUIREMENT_KEYS as readonly string[]).includes(x.key) || (x.key === 'alternatives' && !allowAlternatives)) {
+        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in a plugin requirement; it will be ignored.`, { key: x.key, suggestions: closestNames(x.key, PLUGIN_REQUIREMENT_KEYS) });
+      }
+    }
+    const alternatives = entry.entries.find((y) => y.key === 'alternatives')?.value;
+    if (alternatives && allowAlternatives) {
+      if (alternatives.kind !== 'seq') r.report(Code.InvalidPluginVersions, alternatives.span, "'alternatives' must be a list of {name, version} entries.");
+      else for (const a of alternatives.items) checkEntry(a, false);
+    }
+  };
+  for (const entry of v.items) checkEntry(entry, true);
+  for (const extra of item.entries) if (extra !== e) r.report(Code.UnknownKey, extra.keySpan, `Unknown key '${extra.key}' next to required_plugin_versions; it will be ignored.`, { key: extra.key, suggestions: [] });
+}

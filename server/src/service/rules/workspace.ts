@@ -1,0 +1,399 @@
+// The rules workspace: which rules files Falco would load, in which order, and the effective rules, macros and
+// lists after every file's definitions, appends and overrides are applied in that order.
+//
+// Load order (deterministic):
+//   1. the paths of the `falcoLens.rules.files` setting, in setting order (a folder contributes its *.yaml/*.yml
+//      files sorted by name, as Falco does for a rules folder);
+//   2. the rules files found in the workspace folders, ranked the way Falco installations load them:
+//      falco_rules.yaml (the base every other file builds on), then the other official files (falco-incubating,
+//      falco-sandbox, other falco*_rules files), then plugin and other rules files, then local tuning files
+//      (*.local.yaml and files under rules.d/) last, because they append to and override everything else.
+//      Within a rank files are ordered by file name, then by path (so k8s_audit_rules.yaml precedes
+//      k8s_audit_rules_gke.yaml, which extends it).
+// A file that appears twice (configured and inside the workspace) is loaded once, at its first place.
+// Open documents replace the disk content of their file.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServiceHost } from '../host';
+import { detectLanguage, LANGUAGE_RULES } from '../features';
+import { URI_TO_PATH, pathToUri } from '../uri';
+import { entryOf, parseRulesFile, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+
+/** One file of the load order. */
+export interface LoadedFile {
+  uri: string;
+  path?: string;
+  model: RulesFileModel;
+  /** Position in the load order. */
+  order: number;
+  /** Whether the file comes from the configured paths (not from the workspace folders). */
+  configured: boolean;
+}
+
+export type DefinitionKind = 'rule' | 'macro' | 'list';
+
+/** One item that contributed to a definition: its first definition, an append, a replace or a redefinition. */
+export interface Contribution {
+  file: LoadedFile;
+  item: ModelItem;
+  mode: 'define' | 'redefine' | 'override' | 'append-legacy' | 'enable-legacy';
+}
+
+export interface MacroDef { kind: 'macro'; name: string; condition: string; contributions: Contribution[] }
+export interface ListDef { kind: 'list'; name: string; items: string[]; contributions: Contribution[] }
+export interface RuleDef {
+  kind: 'rule';
+  name: string;
+  source: string;
+  desc?: string;
+  output?: string;
+  condition?: string;
+  priority?: string;
+  tags: string[];
+  enabled: boolean;
+  warnEvttypes: boolean;
+  skipIfUnknownFilter: boolean;
+  /** Exception entries (model nodes) of every contribution, in order. */
+  exceptions: ModelNode[];
+  contributions: Contribution[];
+}
+export type Definition = MacroDef | ListDef | RuleDef;
+
+/** What the loader concluded about one item (reported as diagnostics on that item). */
+export interface LoadFinding {
+  code: 'no-previous-definition' | 'redefinition' | 'source-mismatch';
+  item: ModelItem;
+  /** For a redefinition: the earlier item in the same file. */
+  previous?: Contribution;
+}
+
+export interface Definitions {
+  macros: Map<string, MacroDef>;
+  lists: Map<string, ListDef>;
+  rules: Map<string, RuleDef>;
+}
+
+export interface LoadResult {
+  files: LoadedFile[];
+  /** Definitions after all files. */
+  final: Definitions;
+  /** Definitions after each file (index = load order), for validating a file against what precedes it. */
+  after: Definitions[];
+  findings: Map<ModelItem, LoadFinding[]>;
+}
+
+const RULES_FILE_EXTENSION = /\.ya?ml$/i;
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'out', 'dist', '.vscode-test']);
+const MAX_WALK_FILES = 5000;
+
+/** Rank of a workspace file in the load order (see the header comment). */
+export function loadRank(path: string): number {
+  const p = path.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (/\.local\.ya?ml$/.test(base) || /\/rules\.d\//.test(p)) return 3;
+  if (base === 'falco_rules.yaml') return 0;
+  if (/^falco[-_].*rules\.ya?ml$/.test(base)) return 1;
+  return 2;
+}
+
+export function compareLoadOrder(a: string, b: string): number {
+  const ra = loadRank(a);
+  const rb = loadRank(b);
+  if (ra !== rb) return ra - rb;
+  const ba = a.slice(a.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  const bb = b.slice(b.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  if (ba !== bb) return ba < bb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') || dir.endsWith('\\') ? dir + name : `${dir}/${name}`;
+}
+
+interface CachedFile { text: string; model: RulesFileModel }
+
+export class RulesWorkspaceIndex {
+  /** Text of open documents, by URI; overrides the disk. */
+  private readonly open = new Map<string, { text: string; version: number }>();
+  /** Parsed files by URI; re-parsed only when their text changes. */
+  private readonly parsed = new Map<string, CachedFile>();
+  private fileList: { uri: string; path?: string; configured: boolean }[] | undefined;
+  private loadCache: { key: string; result: LoadResult } | undefined;
+
+  /** Disk contents read so far (cleared when files change on disk). */
+  private readonly diskText = new Map<string, string | undefined>();
+
+  constructor(private readonly host: ServiceHost) {}
+
+  didOpenOrChange(doc: TextDocument): void {
+    this.open.set(doc.uri, { text: doc.getText(), version: doc.version });
+    const path = URI_TO_PATH(doc.uri);
+    // A new rules file opened from outside the known list joins the load order.
+    if (this.fileList && !this.fileList.some((f) => f.uri === doc.uri) && path && detectLanguage(path, '') === LANGUAGE_RULES) this.fileList = undefined;
+  }
+
+  didClose(uri: string): void {
+    this.open.delete(uri);
+  }
+
+  didChangeWatchedFiles(_uris: string[]): void {
+    this.diskText.clear();
+    this.fileList = undefined;
+  }
+
+  /** The model of a document's text (cached by URI and text). */
+  modelOf(uri: string, text: string): RulesFileModel {
+    const cached = this.parsed.get(uri);
+    if (cached && cached.text === text) return cached.model;
+    const model = parseRulesFile(uri, text);
+    this.parsed.set(uri, { text, model });
+    return model;
+  }
+
+  private readDisk(path: string): string | undefined {
+    if (!this.diskText.has(path)) this.diskText.set(path, this.host.readFile(path));
+    return this.diskText.get(path);
+  }
+
+  private textOf(uri: string, path: string | undefined): string | undefined {
+    const open = this.open.get(uri);
+    if (open) return open.text;
+    return path ? this.readDisk(path) : undefined;
+  }
+
+  /** The rules files in load order (configured paths, then workspace files). */
+  files(): { uri: string; path?: string; configured: boolean }[] {
+    if (this.fileList) return this.fileList;
+    const seen = new Set<string>();
+    const list: { uri: string; path?: string; configured: boolean }[] = [];
+    const add = (path: string, configured: boolean) => {
+      const uri = pathToUri(path);
+      if (seen.has(uri)) return;
+      seen.add(uri);
+      list.push({ uri, path, configured });
+    };
+    for (const configured of this.host.settings().rules.files) {
+      if (this.host.isDirectory(configured)) {
+        const names = (this.host.readDirectory(configured) ?? []).filter((n) => RULES_FILE_EXTENSION.test(n)).sort();
+        for (const name of names) add(joinPath(configured, name), true);
+      } else if (this.host.readFile(configured) !== undefined || this.open.has(pathToUri(configured))) {
+        add(configured, true);
+      }
+    }
+    const found: string[] = [];
+    for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0);
+    found.sort(compareLoadOrder);
+    for (const path of found) add(path, false);
+    // Open rules documents outside every folder (an untitled buffer, a file opened alone) load last.
+    for (const uri of [...this.open.keys()].sort()) {
+      if (seen.has(uri)) continue;
+      const path = URI_TO_PATH(uri);
+      if (path && detectLanguage(path, '') !== LANGUAGE_RULES) continue;
+      seen.add(uri);
+      list.push({ uri, path, configured: false });
+    }
+    this.fileList = list;
+    return list;
+  }
+
+  private walk(dir: string, out: string[], depth: number): void {
+    if (depth > 12 || out.length >= MAX_WALK_FILES) return;
+    const names = this.host.readDirectory(dir);
+    if (!names) return;
+    for (const name of [...names].sort()) {
+      if (out.length >= MAX_WALK_FILES) return;
+      const path = joinPath(dir, name);
+      if (this.host.isDirectory(path)) {
+        if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) this.walk(path, out, depth + 1);
+      } else if (RULES_FILE_EXTENSION.test(name) && detectLanguage(path, '') === LANGUAGE_RULES) {
+        out.push(path);
+      }
+    }
+  }
+
+  /**
+   * Loads every file in order. `replace` gives the text of one file: in its place when the file is part of the load
+   * order (a document being validated), or after every other file (`last`, or a file outside the order).
+   */
+  load(replace?: { uri: string; text: string; last?: boolean }): LoadResult {
+    const entries = this.files();
+    const files: LoadedFile[] = [];
+    let placed = false;
+    for (const f of entries) {
+      let text: string | undefined;
+      if (replace && f.uri === replace.uri) {
+        if (replace.last) continue;
+        text = replace.text;
+        placed = true;
+      } else text = this.textOf(f.uri, f.path);
+      if (text === undefined) continue;
+      files.push({ uri: f.uri, path: f.path, model: this.modelOf(f.uri, text), order: files.length, configured: f.configured });
+    }
+    if (replace && !placed) {
+      // A hypothetical text must not evict the cached model of the real document.
+      const model = this.open.get(replace.uri)?.text === replace.text || !this.open.has(replace.uri) ? this.modelOf(replace.uri, replace.text) : parseRulesFile(replace.uri, replace.text);
+      files.push({ uri: replace.uri, path: URI_TO_PATH(replace.uri), model, order: files.length, configured: false });
+    }
+    // Models are immutable per text, so the list of model identities decides whether the last result still holds.
+    if (this.loadCache && sameModels(this.loadCache.result.files, files)) return this.loadCache.result;
+    const result = applyDefinitions(files);
+    this.loadCache = { key: '', result };
+    return result;
+  }
+
+  /** The loaded file of a document (its open text), or undefined when it is not a rules file of the load order. */
+  fileOf(result: LoadResult, uri: string): LoadedFile | undefined {
+    return result.files.find((f) => f.uri === uri);
+  }
+}
+
+function sameModels(a: LoadedFile[], b: LoadedFile[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].model !== b[i].model) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Applying definitions, appends and overrides in load order
+
+/** The `override:` mapping of an item: key → operation (only well-formed entries). */
+export function overridesOf(item: ModelItem): Map<string, { op: string; entry: MapEntry }> {
+  const out = new Map<string, { op: string; entry: MapEntry }>();
+  const o = entryOf(item, 'override')?.value;
+  if (o?.kind !== 'map') return out;
+  for (const e of o.entries) {
+    const op = scalarText(e.value);
+    if (op !== undefined) out.set(e.key, { op, entry: e });
+  }
+  return out;
+}
+
+export function isLegacyAppend(item: ModelItem): boolean {
+  const v = entryOf(item, 'append')?.value;
+  return v?.kind === 'scalar' && v.value === true;
+}
+
+function stringOf(item: ModelItem, key: string): string | undefined {
+  return scalarText(entryOf(item, key)?.value);
+}
+
+function boolOf(item: ModelItem, key: string): boolean | undefined {
+  const v = entryOf(item, key)?.value;
+  return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
+}
+
+function stringsOf(node: ModelNode | undefined): string[] {
+  if (node?.kind !== 'seq') return [];
+  return node.items.map((i) => scalarText(i)).filter((s): s is string => s !== undefined);
+}
+
+function exceptionsOf(item: ModelItem): ModelNode[] {
+  const v = entryOf(item, 'exceptions')?.value;
+  return v?.kind === 'seq' ? v.items : [];
+}
+
+function cloneDefs(d: Definitions): Definitions {
+  return { macros: new Map(d.macros), lists: new Map(d.lists), rules: new Map(d.rules) };
+}
+
+/** Falco joins an appended condition to the previous one with a space (rule_loader_collector.cpp). */
+function appendText(previous: string | undefined, added: string | undefined): string | undefined {
+  if (added === undefined) return previous;
+  if (previous === undefined) return added;
+  return `${previous} ${added}`;
+}
+
+function newRule(name: string, item: ModelItem, file: LoadedFile): RuleDef {
+  return {
+    kind: 'rule', name, source: stringOf(item, 'source') ?? 'syscall',
+    desc: stringOf(item, 'desc'), output: stringOf(item, 'output'), condition: stringOf(item, 'condition'),
+    priority: stringOf(item, 'priority'), tags: stringsOf(entryOf(item, 'tags')?.value),
+    enabled: boolOf(item, 'enabled') ?? true, warnEvttypes: boolOf(item, 'warn_evttypes') ?? true,
+    skipIfUnknownFilter: boolOf(item, 'skip-if-unknown-filter') ?? false,
+    exceptions: exceptionsOf(item), contributions: [{ file, item, mode: 'define' }],
+  };
+}
+
+export function applyDefinitions(files: LoadedFile[]): LoadResult {
+  let defs: Definitions = { macros: new Map(), lists: new Map(), rules: new Map() };
+  const after: Definitions[] = [];
+  const findings = new Map<ModelItem, LoadFinding[]>();
+  const note = (f: LoadFinding) => { const list = findings.get(f.item) ?? []; list.push(f); findings.set(f.item, list); };
+  for (const file of files) {
+    defs = cloneDefs(defs);
+    for (const item of file.model.items) {
+      if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) continue;
+      const overrides = overridesOf(item);
+      const legacyAppend = isLegacyAppend(item);
+      const name = item.name;
+      const table = (item.kind === 'rule' ? defs.rules : item.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
+      const previous = table.get(name);
+      const isOverride = overrides.size > 0 || entryOf(item, 'override') !== undefined;
+      const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
+        && entryOf(item, 'enabled') !== undefined && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k));
+      if (isOverride || legacyAppend || standaloneEnabled) {
+        if (!previous) { note({ code: 'no-previous-definition', item }); continue; }
+        const mode: Contribution['mode'] = isOverride ? 'override' : legacyAppend ? 'append-legacy' : 'enable-legacy';
+        table.set(name, applyChange(previous, item, file, mode, overrides));
+        continue;
+      }
+      // A (re)definition. Falco replaces an earlier definition in place; within one file that is most likely a
+      // mistake, so it is pointed out (never as an error).
+      if (previous) {
+        const same = [...previous.contributions].reverse().find((c) => c.file === file);
+        if (same) note({ code: 'redefinition', item, previous: same });
+        if (previous.kind === 'rule' && item.kind === 'rule' && (stringOf(item, 'source') ?? 'syscall') !== previous.source) note({ code: 'source-mismatch', item, previous: previous.contributions[0] });
+      }
+      const contribution: Contribution = { file, item, mode: previous ? 'redefine' : 'define' };
+      if (item.kind === 'macro') table.set(name, { kind: 'macro', name, condition: stringOf(item, 'condition') ?? '', contributions: previous ? [...previous.contributions, contribution] : [contribution] });
+      else if (item.kind === 'list') table.set(name, { kind: 'list', name, items: stringsOf(entryOf(item, 'items')?.value), contributions: previous ? [...previous.contributions, contribution] : [contribution] });
+      else {
+        const rule = newRule(name, item, file);
+        if (previous) rule.contributions = [...previous.contributions, contribution];
+        table.set(name, rule);
+      }
+    }
+    after.push(defs);
+  }
+  return { files, final: defs, after, findings };
+}
+
+/** Applies an override, a legacy `append: true` or a standalone `enabled` to a copy of the previous definition. */
+function applyChange(previous: Definition, item: ModelItem, file: LoadedFile, mode: Contribution['mode'], overrides: Map<string, { op: string }>): Definition {
+  const contributions = [...previous.contributions, { file, item, mode }];
+  const opFor = (key: string): 'append' | 'replace' | undefined => {
+    // `append: true` appends a rule's condition and exceptions, a macro's condition, a list's items; Falco ignores
+    // the other keys of such an item (rule_loader_reader.cpp).
+    if (mode === 'append-legacy') return ['condition', 'exceptions', 'items'].includes(key) && entryOf(item, key) ? 'append' : undefined;
+    if (mode === 'enable-legacy') return key === 'enabled' ? 'replace' : undefined;
+    const op = overrides.get(key)?.op;
+    return op === 'append' || op === 'replace' ? op : undefined;
+  };
+  if (previous.kind === 'macro') {
+    const op = opFor('condition');
+    const cond = stringOf(item, 'condition');
+    return { ...previous, contributions, condition: op === 'append' ? appendText(previous.condition, cond) ?? '' : op === 'replace' ? cond ?? previous.condition : previous.condition };
+  }
+  if (previous.kind === 'list') {
+    const op = opFor('items');
+    const items = stringsOf(entryOf(item, 'items')?.value);
+    return { ...previous, contributions, items: op === 'append' ? [...previous.items, ...items] : op === 'replace' ? items : previous.items };
+  }
+  const rule: RuleDef = { ...previous, contributions, tags: [...previous.tags], exceptions: [...previous.exceptions] };
+  for (const key of ['condition', 'output', 'desc'] as const) {
+    const op = opFor(key);
+    const v = stringOf(item, key);
+    if (op === 'append') rule[key] = appendText(rule[key], v);
+    else if (op === 'replace' && v !== undefined) rule[key] = v;
+  }
+  const tagsOp = opFor('tags');
+  if (tagsOp === 'append') rule.tags.push(...stringsOf(entryOf(item, 'tags')?.value));
+  else if (tagsOp === 'replace') rule.tags = stringsOf(entryOf(item, 'tags')?.value);
+  const exOp = opFor('exceptions');
+  if (exOp === 'append') rule.exceptions.push(...exceptionsOf(item));
+  else if (exOp === 'replace') rule.exceptions = exceptionsOf(item);
+  if (opFor('priority') === 'replace') rule.priority = stringOf(item, 'priority') ?? rule.priority;
+  if (opFor('enabled') === 'replace') rule.enabled = boolOf(item, 'enabled') ?? rule.enabled;
+  if (opFor('warn_evttypes') === 'replace') rule.warnEvttypes = boolOf(item, 'warn_evttypes') ?? rule.warnEvttypes;
+  if (opFor('skip-if-unknown-filter') === 'replace') rule.skipIfUnknownFilter = boolOf(item, 'skip-if-unknown-filter') ?? rule.skipIfUnknownFilter;
+  return rule;
+}

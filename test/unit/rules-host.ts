@@ -1,0 +1,67 @@
+// An in-memory ServiceHost for rules service tests: files by absolute path, folders derived from the paths.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import { DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from '../../server/src/service/host';
+import { pathToUri } from '../../server/src/service/uri';
+import { LANGUAGE_RULES } from '../../server/src/service/features';
+
+export const CORPUS = path.join(process.cwd(), '..', 'shared', 'corpus');
+export const CORPUS_RULES = path.join(CORPUS, 'rules');
+export const corpusExists = fs.existsSync(CORPUS_RULES);
+
+export class MemoryHost implements ServiceHost {
+  readonly files = new Map<string, string>();
+  folders: string[] = [];
+  config: FalcoLensSettings = { ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, files: [] } };
+  readonly logs: string[] = [];
+
+  constructor(files: Record<string, string> = {}, options: { folders?: string[]; ruleFiles?: string[] } = {}) {
+    for (const [p, text] of Object.entries(files)) this.files.set(p, text);
+    this.folders = options.folders ?? [];
+    if (options.ruleFiles) this.config = { ...this.config, rules: { ...this.config.rules, files: options.ruleFiles } };
+  }
+
+  readFile(p: string): string | undefined { return this.files.get(p); }
+  readDirectory(p: string): string[] | undefined {
+    const prefix = p.endsWith('/') ? p : `${p}/`;
+    const names = new Set<string>();
+    for (const f of this.files.keys()) if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split('/')[0]);
+    return names.size ? [...names] : undefined;
+  }
+  isDirectory(p: string): boolean {
+    const prefix = p.endsWith('/') ? p : `${p}/`;
+    for (const f of this.files.keys()) if (f.startsWith(prefix)) return true;
+    return false;
+  }
+  workspaceFolders(): string[] { return this.folders; }
+  settings(): FalcoLensSettings { return this.config; }
+  log(message: string): void { this.logs.push(message); }
+}
+
+export function rulesDoc(p: string, text: string, version = 1): TextDocument {
+  return TextDocument.create(p.includes(':') ? p : pathToUri(p), LANGUAGE_RULES, version, text);
+}
+
+/** Reads corpus rules files (relative to the corpus rules folder) into a host, configured in the given order. */
+export function corpusHost(relativePaths: string[]): { host: MemoryHost; paths: string[] } {
+  const paths = relativePaths.map((r) => path.join(CORPUS_RULES, r));
+  const host = new MemoryHost({}, { ruleFiles: paths });
+  for (const p of paths) host.files.set(p, fs.readFileSync(p, 'utf8'));
+  return { host, paths };
+}
+
+/** Applies the edits of one document from a WorkspaceEdit (changes form) to its text. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const doc = TextDocument.create('file:///x', LANGUAGE_RULES, 1, text);
+  return TextDocument.applyEdits(doc, edits);
+}
+
+export function editsFor(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {
+  return edit?.changes?.[uri] ?? [];
+}
+
+export function summarize(d: Diagnostic): string {
+  return `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.code} ${d.message}`;
+}
