@@ -50,6 +50,26 @@ export function lookupField(reference: string): FieldMatch | undefined {
   return undefined;
 }
 
+const fieldsByOutputKey = new Map<string, FieldInfo[]>();
+for (const f of FIELDS) {
+  // The conventional `proc_cmdline` form (Falco's append_output "foo_bar=$foo.bar"), then the keys rules use.
+  for (const key of new Set([f.name.replace(/\./g, '_'), ...(f.outputKeys ?? [])])) {
+    const list = fieldsByOutputKey.get(key) ?? [];
+    list.push(f);
+    fieldsByOutputKey.set(key, list);
+  }
+}
+
+/**
+ * Fields that a `key=value` pair of a text alert may stand for: `process` -> proc.name, `command` -> proc.cmdline,
+ * `container_image_repository` -> container.image.repository. Several fields share short keys (`user` is user.name,
+ * ka.user.name, ct.user...), so pass the alert's source to narrow the answer; [] when the key is unknown.
+ */
+export function fieldsForOutputKey(key: string, source?: string): FieldInfo[] {
+  const all = fieldsByOutputKey.get(key) ?? [];
+  return source === undefined ? all : all.filter((f) => (f.sources as string[]).includes(source));
+}
+
 /** Fields usable in the given source, in catalog order. */
 export function fieldsForSource(source: string): FieldInfo[] {
   return FIELDS.filter((f) => (f.sources as string[]).includes(source));

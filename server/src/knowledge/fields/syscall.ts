@@ -25,7 +25,7 @@ const LATENCY_DEPRECATED = 'Deprecated since Falco 0.43 (Falco warns on use); li
 
 export const SYSCALL_FIELDS: FieldInfo[] = [
   // ---- evt (generic: every source) ----
-  gen('evt.num', 'UINT64', 'Sequence number of the event in the stream Falco is reading.'),
+  gen('evt.num', 'UINT64', 'Sequence number of the event in the stream Falco is reading.', { outputKeys: ['evtnum'] }),
   gen('evt.time', 'CHARBUF', 'Event time as a local wall-clock string with nanoseconds.',
     { values: 'HH:MM:SS.nnnnnnnnn in the host time zone; the default prefix of text alerts.', outputKeys: ['ts'] }),
   gen('evt.time.s', 'CHARBUF', 'Event time as a local wall-clock string without the fractional part.', { values: 'HH:MM:SS' }),
