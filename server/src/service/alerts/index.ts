@@ -1,29 +1,279 @@
-// Seed of the alerts service: JSON syntax diagnostics only. The complete service replaces this file.
+// The alert-log language service: a per-document incremental index (documentIndex.ts), diagnostics, hovers,
+// go-to-definition on rule names, tuning quick fixes and incident reports. Pure: it reads files through the
+// ServiceHost and returns LSP types; edits go back as WorkspaceEdits.
+import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import {
+  CodeActionKind, DiagnosticSeverity, MarkupKind,
+  type CodeAction, type CodeActionContext, type Diagnostic, type Hover, type Location, type Position, type Range, type WorkspaceEdit,
+} from 'vscode-languageserver-types';
 import type { DocumentFeatures, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
+import { plainTitle } from '../markdown';
+import { pathToUri } from '../uri';
+import { playbookFor } from '../../knowledge';
+import { fillShellPlaceholders } from '../../knowledge/placeholders';
+import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
+import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
+import { memberOf, scanJson } from './json';
+import type { LineProblem } from './parse';
+import { problemsThreshold } from './priority';
+import { TemplateLibrary } from './templates';
+import { buildView, targetAt, valueOf, type AlertView } from './view';
+import { targetHover } from './hover';
+import { incidentReport, playbookMarkdown } from './report';
+import { planDisable, planException, proposeExceptions, type Insertion } from './tuning';
+
+export { AlertDocumentIndex } from './documentIndex';
+export type { AlertRecord } from './documentIndex';
+export type { AlertView } from './view';
 
 export interface AlertsService extends DocumentFeatures {
-  /** A Markdown incident report for the alerts of a log (all of them, or those in the given lines). */
+  /** A Markdown incident report for the alerts of a log (all of them, or those in the given lines, 0-based inclusive). */
   report(text: string, uri: string, lines?: { start: number; end: number }): string;
+  /** The index of a document (updated to its current version), for the Alert Explorer and benchmarks. */
+  index(doc: TextDocument): AlertDocumentIndex;
+  /** The full reading of one alert (rule identified, fields mapped), for the Alert Explorer. */
+  view(doc: TextDocument, record: AlertRecord): AlertView;
 }
 
-export function createAlertsService(_host: ServiceHost, _rules: RulesWorkspace): AlertsService {
-  return {
-    diagnostics(doc: TextDocument): Diagnostic[] {
-      const lines = new LineIndex(doc.getText());
+const MAX_PARSE_DIAGNOSTICS = 1000;
+const VIEW_CACHE = 64;
+
+export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): AlertsService {
+  const indexes = new Map<string, AlertDocumentIndex>();
+  const templates = new TemplateLibrary();
+  // Recently built views, keyed by uri + version + record line; cleared when the rules change.
+  let views = new Map<string, AlertView>();
+  let viewsGeneration = -1;
+
+  const refreshRules = () => {
+    templates.refresh(rules.allRules());
+    if (templates.generation !== viewsGeneration) { views = new Map(); viewsGeneration = templates.generation; }
+  };
+
+  const indexOf = (doc: TextDocument): AlertDocumentIndex => {
+    let index = indexes.get(doc.uri);
+    if (!index) { index = new AlertDocumentIndex(); indexes.set(doc.uri, index); }
+    if (index.version !== doc.version || index.text.length !== doc.getText().length) index.update(doc.getText(), doc.version);
+    return index;
+  };
+
+  const viewOf = (index: AlertDocumentIndex, uri: string, record: AlertRecord): AlertView => {
+    refreshRules();
+    const key = `${uri}\u0000${index.version}\u0000${record.line}`;
+    let v = views.get(key);
+    if (!v) {
+      v = buildView(record, rules, templates, index.parsed[record.line].payloadStart);
+      if (views.size >= VIEW_CACHE) views.delete(views.keys().next().value as string);
+      views.set(key, v);
+    }
+    return v;
+  };
+
+  const toDiagnostic = (record: { line: number; pieces?: AlertRecord['pieces'] }, p: LineProblem): Diagnostic => ({
+    range: { start: recordPosition(record, p.start), end: recordPosition(record, p.end) },
+    severity: p.severity, code: p.code, source: 'falco-lens', message: p.message,
+  });
+
+  const ruleSpan = (index: AlertDocumentIndex, record: AlertRecord): Range => {
+    const h = record.head;
+    if (h.format === 'text') {
+      return { start: recordPosition(record, h.priorityStart!), end: recordPosition(record, h.outputEnd!) };
+    }
+    const text = record.text;
+    const start = text.indexOf('{', record.pieces ? 0 : index.parsed[record.line].payloadStart);
+    let node = scanJson(text, start).root;
+    if (h.flavor === 'sidekick-ui') node = memberOf(node, 'event')?.value;
+    const rule = memberOf(node, 'rule');
+    const s = rule ? rule.value.start : start;
+    const e = rule ? rule.value.end : text.length;
+    return { start: recordPosition(record, s), end: recordPosition(record, e) };
+  };
+
+  const localRulesPath = (): string | undefined => {
+    const local = host.settings().rules.localFile;
+    if (path.isAbsolute(local)) return local;
+    const folder = host.workspaceFolders()[0];
+    return folder ? path.join(folder, local) : undefined;
+  };
+
+  const tuningEdit = (file: string, current: string, insertion: Insertion): WorkspaceEdit => {
+    const uri = pathToUri(file);
+    const position = new LineIndex(current).positionAt(insertion.offset);
+    return {
+      documentChanges: [
+        { kind: 'create', uri, options: { ignoreIfExists: true } },
+        { textDocument: { uri, version: null }, edits: [{ range: { start: position, end: position }, newText: insertion.text }] },
+      ],
+    };
+  };
+
+  const recordsIn = (index: AlertDocumentIndex, startLine: number, endLine: number): AlertRecord[] => {
+    const out: AlertRecord[] = [];
+    const seen = new Set<number>();
+    for (let l = Math.max(0, startLine); l <= Math.min(endLine, index.lines.length - 1); l++) {
+      const r = index.alertAtLine(l);
+      if (r && !seen.has(r.ordinal)) { seen.add(r.ordinal); out.push(r); }
+    }
+    return out;
+  };
+
+  const groupKey = (r: AlertRecord) => r.head.rule ?? `\u0000${r.head.head ?? ''}`;
+
+  const service: AlertsService = {
+    didOpenOrChange(doc) { indexOf(doc); },
+    didClose(uri) { indexes.delete(uri); },
+    index: indexOf,
+    view: (doc, record) => viewOf(indexOf(doc), doc.uri, record),
+
+    diagnostics(doc: TextDocument, token): Diagnostic[] {
+      const index = indexOf(doc);
       const out: Diagnostic[] = [];
-      for (let i = 0; i < lines.lineCount; i++) {
-        const line = lines.lineText(i);
-        if (!line.trimStart().startsWith('{')) continue;
-        try { JSON.parse(line); } catch (e) {
-          out.push({ range: lines.range(lines.lineStarts[i], lines.lineEnd(i)), severity: DiagnosticSeverity.Error, code: 'json-syntax', source: 'falco', message: `Malformed JSON alert: ${(e as Error).message}` });
-        }
+      let parseProblems = 0;
+      const push = (d: Diagnostic) => {
+        if (parseProblems++ < MAX_PARSE_DIAGNOSTICS) out.push(d);
+      };
+      for (const { line, problem, pieces } of index.lineProblems) push(toDiagnostic({ line, pieces }, problem));
+      for (const r of index.alerts) for (const p of r.problems ?? []) push(toDiagnostic(r, p));
+      if (parseProblems > MAX_PARSE_DIAGNOSTICS) {
+        out.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, code: 'diagnostics-cap', source: 'falco-lens', message: `${parseProblems - MAX_PARSE_DIAGNOSTICS} more format problems are not shown (the first ${MAX_PARSE_DIAGNOSTICS} are).` });
+      }
+      if (token?.isCancellationRequested) return out;
+      const settings = host.settings().alerts;
+      const threshold = problemsThreshold(settings.problems);
+      if (threshold < 0) return out;
+      refreshRules();
+      let shown = 0;
+      let hidden = 0;
+      for (const r of index.alerts) {
+        const p = r.head.priority;
+        if (p < 0 || p > threshold) continue;
+        if (shown >= settings.maxProblems) { hidden++; continue; }
+        shown++;
+        let rule = r.head.rule;
+        if (!rule && r.head.format === 'text') rule = templates.identify(r.text.slice(r.head.outputStart!, r.head.outputEnd!), p)?.rule.name;
+        const label = rule ?? `${r.head.head || 'alert'} (rule unidentified)`;
+        out.push({
+          range: ruleSpan(index, r), severity: p <= 3 ? DiagnosticSeverity.Error : p === 4 ? DiagnosticSeverity.Warning : p <= 6 ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint,
+          code: 'falco-alert', source: 'falco', message: plainTitle(`${['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'][p]}: ${label}`, 200),
+          data: { line: r.line, rule },
+        });
+      }
+      if (hidden > 0) {
+        const first = index.alerts[0];
+        out.push({
+          range: { start: { line: first.line, character: 0 }, end: { line: first.line, character: 0 } }, severity: DiagnosticSeverity.Information,
+          code: 'problems-cap', source: 'falco-lens',
+          message: `${hidden} more alerts at or above ${settings.problems} are not shown: the Problems view is capped at ${settings.maxProblems} (setting falcoLens.alerts.maxProblems).`,
+        });
       }
       return out;
     },
-    report: () => '# Falco incident report\n',
+
+    hover(doc: TextDocument, position: Position): Hover | null {
+      const index = indexOf(doc);
+      const record = index.alertAtLine(position.line);
+      if (!record) return null;
+      const offset = recordOffset(record, position.line, position.character);
+      if (offset === undefined) return null;
+      const view = viewOf(index, doc.uri, record);
+      const target = targetAt(view, offset);
+      if (!target) return null;
+      let previous: AlertView | undefined;
+      if (target.kind === 'time') {
+        const key = groupKey(record);
+        for (let i = record.ordinal - 1; i >= 0; i--) {
+          if (groupKey(index.alerts[i]) === key) { previous = { ...view, record: index.alerts[i], time: index.alerts[i].head.time, epochNanos: undefined }; break; }
+        }
+      }
+      const markdown = targetHover(view, target, previous);
+      return {
+        contents: { kind: MarkupKind.Markdown, value: markdown },
+        range: { start: recordPosition(record, target.start), end: recordPosition(record, target.end) },
+      };
+    },
+
+    definition(doc: TextDocument, position: Position): Location[] {
+      const index = indexOf(doc);
+      const record = index.alertAtLine(position.line);
+      if (!record) return [];
+      const offset = recordOffset(record, position.line, position.character);
+      if (offset === undefined) return [];
+      const view = viewOf(index, doc.uri, record);
+      const target = targetAt(view, offset);
+      if (target?.kind !== 'rule' || !view.rule) return [];
+      const location = rules.findRule(view.rule)?.location;
+      return location ? [location] : [];
+    },
+
+    codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
+      const index = indexOf(doc);
+      const records = recordsIn(index, range.start.line, range.end.line);
+      if (!records.length) return [];
+      const actions: CodeAction[] = [];
+      const wants = (kind: string) => !context.only || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
+      const first = viewOf(index, doc.uri, records[0]);
+      const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
+      const file = localRulesPath();
+      if (first.rule && file && wants(CodeActionKind.QuickFix)) {
+        const current = host.readFile(file) ?? '';
+        for (const proposal of proposeExceptions(first).proposals) {
+          const plan = planException(current, proposal);
+          if (plan.kind !== 'insert') continue;
+          const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
+          actions.push({
+            title: plainTitle(`Add exception for this ${proposal.shape.label} (${values}) to ${path.basename(file)}`, 160),
+            kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
+            edit: tuningEdit(file, current, plan.insertion),
+          });
+        }
+        const disable = planDisable(current, first.rule);
+        if (disable.kind === 'insert') {
+          actions.push({
+            title: plainTitle(`Disable rule "${safeTitleValue(first.rule)}" in ${path.basename(file)} (last resort: it stops all its alerts)`, 160),
+            kind: CodeActionKind.QuickFix, edit: tuningEdit(file, current, disable.insertion),
+          });
+        }
+      }
+      if (wants(CodeActionKind.Empty) || !context.only) {
+        const playbook = first.rule ? playbookFor(first.rule) : undefined;
+        if (playbook) {
+          const title = `Open playbook: ${safeTitleValue(playbook.rule)}`;
+          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook), plainTitle(`Playbook: ${playbook.rule}`)] } });
+          if (playbook.investigate.length) {
+            const script = playbook.investigate.map((c) => `# ${c.purpose.replace(/[\r\n]+/g, ' ')}\n${fillShellPlaceholders(c.command, (f) => valueOf(first, f)).text}`).join('\n\n');
+            actions.push({ title: 'Copy investigation command', command: { title: 'Copy investigation command', command: COPY_TO_CLIPBOARD_COMMAND, arguments: [script, 'investigation command'] } });
+          }
+        }
+        const selected = records.map((r) => viewOf(index, doc.uri, r));
+        const title = records.length === 1 ? 'Generate incident report for this alert' : `Generate incident report for the ${records.length} selected alerts`;
+        actions.push({ title, command: { title, command: SHOW_MARKDOWN_COMMAND, arguments: [incidentReport(selected, fileLabel(doc.uri)), 'Falco incident report'] } });
+      }
+      return actions;
+    },
+
+    report(text: string, uri: string, lines?: { start: number; end: number }): string {
+      const index = new AlertDocumentIndex();
+      const cached = indexes.get(uri);
+      const use = cached && cached.text === text ? cached : index;
+      if (use === index) index.update(text, 0);
+      const records = lines ? recordsIn(use, lines.start, lines.end) : use.alerts;
+      refreshRules();
+      const selected = records.map((r) => buildView(r, rules, templates, use.parsed[r.line].payloadStart));
+      return incidentReport(selected, fileLabel(uri));
+    },
   };
+  return service;
+}
+
+function fileLabel(uri: string): string {
+  const last = uri.split('/').pop() ?? uri;
+  try { return decodeURIComponent(last); } catch { return last; }
+}
+
+/** A value shown in a code-action title: one line, short, and `$(` broken so that no icon syntax is rendered. */
+function safeTitleValue(value: string): string {
+  return plainTitle(value, 40).replace(/\$\(/g, '$ (');
 }

@@ -1,0 +1,205 @@
+// The per-document alert index. Each line is parsed once; a new version of the document re-parses only the lines
+// whose text changed (common prefix and suffix are kept, and moved lines are found by their text), then a cheap
+// linear pass joins multi-line alerts (container-runtime `P` chunks, wrapped continuation lines) and classifies
+// indented lines of Falco's summary.
+import { LineIndex } from '../text';
+import { parseLine, parsePayload, type AlertHead, type Intern, type LineProblem, type ParsedLine, type ParsedPayload } from './parse';
+
+/** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`. */
+export interface Piece { from: number; line: number; column: number }
+
+export interface AlertRecord {
+  /** Position of the alert in the document's list of alerts. */
+  ordinal: number;
+  line: number;
+  endLine: number;
+  head: AlertHead;
+  /** The string the head's offsets refer to: the line itself, or the joined payload. */
+  text: string;
+  /** Present for joined payloads; otherwise offsets are columns of `line`. */
+  pieces?: Piece[];
+  problems?: LineProblem[];
+}
+
+export interface LineRole {
+  kind: 'blank' | 'alert' | 'continuation' | 'lifecycle' | 'partial' | 'other' | 'broken';
+  /** Index in `alerts` for alert and continuation lines (and partial lines that were joined), else -1. */
+  alert: number;
+}
+
+export interface IndexStats { parsedLines: number; reusedLines: number }
+
+export class AlertDocumentIndex {
+  version = -1;
+  text = '';
+  lineIndex = new LineIndex('');
+  lines: string[] = [];
+  parsed: ParsedLine[] = [];
+  alerts: AlertRecord[] = [];
+  roles: LineRole[] = [];
+  /** Problems of lines that are not alerts (broken JSON, unterminated partial lines), with their line. */
+  lineProblems: { line: number; problem: LineProblem; pieces?: Piece[] }[] = [];
+  lastStats: IndexStats = { parsedLines: 0, reusedLines: 0 };
+  private readonly strings = new Map<string, string>();
+  private joinedCache = new Map<string, ParsedPayload>();
+  readonly intern: Intern = (s) => {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size < 100_000) this.strings.set(s, s);
+    return s;
+  };
+
+  update(text: string, version: number): IndexStats {
+    if (version === this.version && text === this.text) return { parsedLines: 0, reusedLines: this.lines.length };
+    const lineIndex = new LineIndex(text);
+    const count = lineIndex.lineCount;
+    const lines = new Array<string>(count);
+    for (let i = 0; i < count; i++) lines[i] = text.slice(lineIndex.lineStarts[i], lineIndex.lineEnd(i));
+    const old = this.lines;
+    const oldParsed = this.parsed;
+    let prefix = 0;
+    const limit = Math.min(old.length, count);
+    while (prefix < limit && old[prefix] === lines[prefix]) prefix++;
+    let suffix = 0;
+    while (suffix < limit - prefix && old[old.length - 1 - suffix] === lines[count - 1 - suffix]) suffix++;
+    // Lines that moved inside the changed region keep their parse too.
+    const moved = new Map<string, ParsedLine>();
+    if (old.length - suffix - prefix <= 50_000) for (let i = prefix; i < old.length - suffix; i++) moved.set(old[i], oldParsed[i]);
+    const parsed = new Array<ParsedLine>(count);
+    let parsedLines = 0;
+    for (let i = 0; i < prefix; i++) parsed[i] = oldParsed[i];
+    for (let i = prefix; i < count - suffix; i++) {
+      const reuse = moved.get(lines[i]);
+      if (reuse) parsed[i] = reuse;
+      else { parsed[i] = parseLine(lines[i], this.intern); parsedLines++; }
+    }
+    for (let j = 0; j < suffix; j++) parsed[count - 1 - j] = oldParsed[old.length - 1 - j];
+    this.text = text;
+    this.version = version;
+    this.lineIndex = lineIndex;
+    this.lines = lines;
+    this.parsed = parsed;
+    this.assemble();
+    this.lastStats = { parsedLines, reusedLines: count - parsedLines };
+    return this.lastStats;
+  }
+
+  /** Joins multi-line alerts and gives every line its role. Linear; allocates one record per alert. */
+  private assemble(): void {
+    const alerts: AlertRecord[] = [];
+    const roles = new Array<LineRole>(this.lines.length);
+    const lineProblems: AlertDocumentIndex['lineProblems'] = [];
+    const usedJoins = new Map<string, ParsedPayload>();
+    let previous: LineRole['kind'] = 'blank';
+    let lastAlert: AlertRecord | undefined;
+    for (let i = 0; i < this.lines.length; i++) {
+      const p = this.parsed[i];
+      if (p.partial) {
+        // Container-runtime chunks: P lines of one stream continue until an F line.
+        const pieces: Piece[] = [];
+        let joined = '';
+        let j = i;
+        while (j < this.lines.length && this.parsed[j].partial) {
+          pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
+          joined += this.lines[j].slice(this.parsed[j].payloadStart);
+          j++;
+        }
+        const closed = j < this.lines.length && this.parsed[j].wrapper === 'cri';
+        if (closed) {
+          pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
+          joined += this.lines[j].slice(this.parsed[j].payloadStart);
+        } else {
+          lineProblems.push({ line: j - 1, problem: { start: this.parsed[j - 1].payloadStart, end: this.lines[j - 1].length, severity: 3, code: 'partial-unterminated', message: 'A partial container-runtime line (P) that no final line (F) completes: the log may be cut here' } });
+        }
+        const payload = this.joinedParse(joined, usedJoins);
+        const last = closed ? j : j - 1;
+        if (payload.kind === 'alert' && payload.alert) {
+          lastAlert = { ordinal: alerts.length, line: i, endLine: last, head: payload.alert, text: joined, pieces, problems: payload.problems };
+          alerts.push(lastAlert);
+          for (let k = i; k <= last; k++) roles[k] = { kind: k === i ? 'alert' : 'continuation', alert: lastAlert.ordinal };
+          previous = 'alert';
+        } else {
+          for (const problem of payload.problems ?? []) lineProblems.push({ line: i, problem, pieces });
+          for (let k = i; k <= last; k++) roles[k] = { kind: payload.kind === 'lifecycle' ? 'lifecycle' : payload.kind === 'broken' ? 'broken' : 'partial', alert: -1 };
+          previous = roles[last].kind;
+        }
+        i = last;
+        continue;
+      }
+      switch (p.kind) {
+        case 'alert': {
+          lastAlert = { ordinal: alerts.length, line: i, endLine: i, head: p.alert!, text: this.lines[i], problems: p.problems };
+          alerts.push(lastAlert);
+          roles[i] = { kind: 'alert', alert: lastAlert.ordinal };
+          break;
+        }
+        case 'blank': roles[i] = { kind: 'blank', alert: -1 }; break;
+        case 'lifecycle': roles[i] = { kind: 'lifecycle', alert: -1 }; break;
+        case 'broken':
+          roles[i] = { kind: 'broken', alert: -1 };
+          for (const problem of p.problems ?? []) lineProblems.push({ line: i, problem });
+          break;
+        case 'indented':
+        case 'other': {
+          if (p.kind === 'indented' && previous === 'lifecycle') { roles[i] = { kind: 'lifecycle', alert: -1 }; break; }
+          // A text alert wrapped onto the next line (seen in copied logs): the line continues its output.
+          if ((previous === 'alert' || previous === 'continuation') && lastAlert && lastAlert.head.format === 'text' && !p.wrapper) {
+            this.extendTextAlert(alerts, lastAlert, i, usedJoins);
+            lastAlert = alerts[alerts.length - 1];
+            roles[i] = { kind: 'continuation', alert: lastAlert.ordinal };
+            break;
+          }
+          roles[i] = { kind: p.kind === 'indented' && previous === 'other' ? 'other' : 'other', alert: -1 };
+          break;
+        }
+      }
+      if (roles[i].kind !== 'blank') previous = roles[i].kind;
+    }
+    this.alerts = alerts;
+    this.roles = roles;
+    this.lineProblems = lineProblems;
+    this.joinedCache = usedJoins;
+  }
+
+  private extendTextAlert(alerts: AlertRecord[], record: AlertRecord, line: number, usedJoins: Map<string, ParsedPayload>): void {
+    const payloadStart = this.parsed[record.line].payloadStart;
+    const base = record.pieces ? record.text : record.text.slice(payloadStart);
+    const pieces: Piece[] = record.pieces ? [...record.pieces] : [{ from: 0, line: record.line, column: payloadStart }];
+    const joined = `${base} ${this.lines[line]}`;
+    pieces.push({ from: base.length + 1, line, column: 0 });
+    const payload = this.joinedParse(joined, usedJoins);
+    if (payload.kind !== 'alert' || !payload.alert) return;
+    alerts[record.ordinal] = { ordinal: record.ordinal, line: record.line, endLine: line, head: payload.alert, text: joined, pieces, problems: payload.problems };
+  }
+
+  private joinedParse(joined: string, used: Map<string, ParsedPayload>): ParsedPayload {
+    let p = used.get(joined) ?? this.joinedCache.get(joined);
+    if (!p) p = parsePayload(joined, 0, joined.length, this.intern);
+    used.set(joined, p);
+    return p;
+  }
+
+  alertAtLine(line: number): AlertRecord | undefined {
+    const role = this.roles[line];
+    return role && role.alert >= 0 ? this.alerts[role.alert] : undefined;
+  }
+}
+
+/** Document line and column of an offset into a record's text. */
+export function recordPosition(record: { line: number; pieces?: Piece[] }, offset: number): { line: number; character: number } {
+  if (!record.pieces) return { line: record.line, character: offset };
+  let piece = record.pieces[0];
+  for (const p of record.pieces) { if (p.from <= offset) piece = p; else break; }
+  return { line: piece.line, character: piece.column + Math.max(0, offset - piece.from) };
+}
+
+/** The record-text offset of a document position, or undefined when the position is not inside the record. */
+export function recordOffset(record: { line: number; endLine: number; pieces?: Piece[]; text: string }, line: number, character: number): number | undefined {
+  if (line < record.line || line > record.endLine) return undefined;
+  if (!record.pieces) return character;
+  for (let k = record.pieces.length - 1; k >= 0; k--) {
+    const p = record.pieces[k];
+    if (p.line === line && character >= p.column) return p.from + character - p.column;
+  }
+  return undefined;
+}

@@ -1,0 +1,237 @@
+// Reading one line (or one joined payload) of an alert log. Every Falco output shape is recognised here: JSON from
+// Falco 0.37 to 0.44 and falcosidekick, text lines with the HH:MM:SS or ISO-8601 prefix, and the wrappers that
+// log collectors add (syslog, container runtime). Offsets are offsets into the string given; nothing here knows
+// about documents or positions.
+import { scanJson, memberOf, type JsonNode } from './json';
+import { PRIORITY_NAMES, parsePriority } from './priority';
+
+export type Severity = 1 | 2 | 3 | 4; // LSP DiagnosticSeverity: Error, Warning, Information, Hint
+
+export interface LineProblem { start: number; end: number; severity: Severity; code: AlertDiagnosticCode; message: string }
+
+/** Stable diagnostic codes; quick fixes and tests key on these, never on message text. */
+export type AlertDiagnosticCode =
+  | 'json-syntax' | 'json-truncated' | 'missing-key' | 'invalid-value' | 'unknown-priority' | 'not-an-alert'
+  | 'text-truncated' | 'partial-unterminated' | 'falco-alert' | 'problems-cap' | 'diagnostics-cap';
+
+export type Wrapper = 'cri' | 'syslog';
+
+export interface AlertHead {
+  format: 'json' | 'text';
+  /** falco: Falco's own JSON; sidekick: a falcosidekick payload (uuid, "syscalls"); sidekick-ui: {"event":…,"outputs":…}. */
+  flavor: 'falco' | 'sidekick' | 'sidekick-ui';
+  /** Interned. Text alerts carry no rule name. */
+  rule?: string;
+  /** 0 (Emergency) … 7 (Debug); -1 when the priority is missing or unknown. */
+  priority: number;
+  /** JSON: the `time` value (UTC ISO-8601). Text: the prefix as printed. */
+  time?: string;
+  hostname?: string;
+  source?: string;
+  /** Text: offsets of the time prefix, the priority word and the output (end excludes a glued Falco summary). */
+  timeStart?: number;
+  timeEnd?: number;
+  priorityStart?: number;
+  priorityEnd?: number;
+  outputStart?: number;
+  outputEnd?: number;
+  /** Text: the message before the first `key=value` token (interned), to group alerts of one rule cheaply. */
+  head?: string;
+}
+
+export type PayloadKind = 'blank' | 'alert' | 'lifecycle' | 'indented' | 'other' | 'broken';
+
+export interface ParsedPayload {
+  kind: PayloadKind;
+  alert?: AlertHead;
+  problems?: LineProblem[];
+}
+
+export interface ParsedLine extends ParsedPayload {
+  /** Offset where the payload begins (after a container-runtime or syslog prefix). */
+  payloadStart: number;
+  wrapper?: Wrapper;
+  /** A container-runtime `P` line: a chunk of a payload continued on the next line of the same stream. */
+  partial?: boolean;
+}
+
+export type Intern = (s: string) => string;
+
+// `2024-01-03T19:39:42.522581168Z stdout F payload` (CRI log format; the payload may be empty).
+export const CRI_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) (stdout|stderr) ([FP])(?: |$)/;
+// `Jan  3 19:39:42 host falco: payload` (BSD syslog) and `2024-01-03T19:39:42.123+00:00 host falco[12]: payload` (rsyslog).
+export const SYSLOG_PREFIX = /^(?:([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2})|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))) (\S+) ([A-Za-z0-9_.\/-]+)(?:\[(\d+)\])?: /;
+// `19:39:42.522581168: Warning …` and `2024-01-03T19:39:42.522581168+0000: Warning …`.
+const TEXT_ALERT = /^(\d{2}:\d{2}:\d{2}\.\d{1,9}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:?\d{2})?): (\S*)/;
+// Falco's own log lines: `Sun Jul 23 15:28:36 2023: Falco version: …` or `2023-07-23T15:28:36+0000: …`.
+const LIFECYCLE_PREFIX = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:?\d{2})): /;
+// The end-of-run summary Falco prints on stdout and stderr (stats_manager.cpp, event_drops.cpp), and the
+// statistics line of a capture-file run.
+const SUMMARY_LINE = /^(?:\^C)?(?:Events detected: \d+|Rule counts by severity:|Triggered rules by rule name:|Syscall event drop monitoring:|Driver Events: ?\d+|Driver Drops: ?\d+|Elapsed time: .*|Falco (?:version|initialized)\b.*|Loading rules from.*|Enabled event sources:.*|Opening (?:capture|event source) .*|Starting (?:health|internal) .*|Closing event source.*|Shutting down.*)$/;
+const GLUED_SUMMARY = /(?:\^C)?Events detected: \d+$/;
+
+/** Parses one line of a log, unwrapping container-runtime and syslog prefixes. */
+export function parseLine(line: string, intern: Intern): ParsedLine {
+  let payloadStart = 0;
+  let wrapper: Wrapper | undefined;
+  let partial = false;
+  const cri = CRI_PREFIX.exec(line);
+  if (cri) {
+    wrapper = 'cri';
+    payloadStart = Math.min(line.length, cri[0].length);
+    partial = cri[3] === 'P';
+    if (partial) return { kind: 'other', payloadStart, wrapper, partial };
+  } else {
+    const syslog = line.charCodeAt(0) !== 123 ? SYSLOG_PREFIX.exec(line) : null;
+    if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; }
+  }
+  const parsed = parsePayload(line, payloadStart, line.length, intern) as ParsedLine;
+  parsed.payloadStart = payloadStart;
+  if (wrapper) parsed.wrapper = wrapper;
+  return parsed;
+}
+
+/** Parses a payload: a JSON alert, a text alert, a Falco lifecycle line, or something else. */
+export function parsePayload(text: string, start: number, end: number, intern: Intern): ParsedPayload {
+  let s = start;
+  while (s < end && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
+  if (s >= end) return { kind: 'blank' };
+  if (text.charCodeAt(s) === 123 /* { */) return parseJsonAlert(text, s, end, intern);
+  const body = s === 0 && end === text.length ? text : text.slice(s, end);
+  const m = TEXT_ALERT.exec(body);
+  if (m) return parseTextAlert(body, m, s, intern);
+  if (LIFECYCLE_PREFIX.test(body) || SUMMARY_LINE.test(body)) return { kind: 'lifecycle' };
+  if (s > start) return { kind: 'indented' };
+  return { kind: 'other' };
+}
+
+function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: Intern): ParsedPayload {
+  const timeEnd = m[1].length;
+  const priorityStart = timeEnd + 2;
+  const priorityEnd = priorityStart + m[2].length;
+  const priority = parsePriority(m[2]);
+  const problems: LineProblem[] = [];
+  if (priority === undefined) {
+    problems.push({
+      start: base + priorityStart, end: base + Math.max(priorityEnd, priorityStart + 1), severity: 1, code: 'unknown-priority',
+      message: m[2] === '' ? `Missing priority after the time: Falco prints one of ${PRIORITY_NAMES.join(', ')}`
+        : `Unknown priority '${m[2]}': Falco prints one of ${PRIORITY_NAMES.join(', ')}`,
+    });
+  }
+  const outputStart = Math.min(body.length, priorityEnd + 1);
+  let outputEnd = body.length;
+  const glued = GLUED_SUMMARY.exec(body);
+  if (glued && glued.index >= outputStart) outputEnd = glued.index;
+  while (outputEnd > outputStart && body.charCodeAt(outputEnd - 1) === 32) outputEnd--;
+  const output = body.slice(outputStart, outputEnd);
+  // Rules ≤ 3.x close the field list with ')': an opening `(key=` without its ')' means the line was cut.
+  const open = /(?:^| )\((?=[A-Za-z_][\w.\[\]]*=)/.exec(output);
+  if (open) {
+    let depth = 0;
+    for (let i = open.index; i < output.length; i++) {
+      const c = output.charCodeAt(i);
+      if (c === 40) depth++; else if (c === 41) depth--;
+    }
+    if (depth > 0) {
+      problems.push({ start: base + outputEnd - 1, end: base + outputEnd, severity: 2, code: 'text-truncated', message: 'The alert line looks cut off: the field list opened with "(" is not closed' });
+    }
+  }
+  const alert: AlertHead = {
+    format: 'text', flavor: 'falco', priority: priority ?? -1, time: m[1],
+    timeStart: base, timeEnd: base + timeEnd, priorityStart: base + priorityStart, priorityEnd: base + priorityEnd,
+    outputStart: base + outputStart, outputEnd: base + outputEnd, head: intern(messageHead(output)),
+  };
+  return problems.length ? { kind: 'alert', alert, problems } : { kind: 'alert', alert };
+}
+
+/** The message part of a rendered output: the text before ` (key=`, ` | key=` or the first `key=` token. */
+export function messageHead(output: string): string {
+  const m = /(?:^|\s)(?:\(|\|\s)?[A-Za-z_][\w.\[\]]*=/.exec(output);
+  const cut = m ? m.index : output.length;
+  return output.slice(0, cut).trim();
+}
+
+const KNOWN_TOP_KEYS = ['rule', 'priority', 'time', 'output', 'output_fields', 'message', 'hostname', 'source', 'tags', 'uuid'];
+
+function parseJsonAlert(text: string, start: number, end: number, intern: Intern): ParsedPayload {
+  let value: unknown;
+  try {
+    value = JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end));
+  } catch {
+    const scan = scanJson(text, start, end);
+    const e = scan.error ?? { message: 'Malformed JSON', start, end: start + 1, truncated: false };
+    return {
+      kind: 'broken',
+      problems: [{
+        start: e.start, end: Math.max(e.end, e.start + 1), severity: 1, code: e.truncated ? 'json-truncated' : 'json-syntax',
+        message: e.truncated ? `Truncated JSON alert: ${e.message}` : `Malformed JSON alert: ${e.message}`,
+      }],
+    };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { kind: 'broken', problems: [{ start, end, severity: 1, code: 'not-an-alert', message: 'A JSON alert is an object; this line holds another JSON value' }] };
+  }
+  let obj = value as Record<string, unknown>;
+  let flavor: AlertHead['flavor'] = 'falco';
+  let path: string[] = [];
+  if (obj.event && typeof obj.event === 'object' && !Array.isArray(obj.event) && 'outputs' in obj) {
+    obj = obj.event as Record<string, unknown>;
+    flavor = 'sidekick-ui';
+    path = ['event'];
+  } else if ('uuid' in obj || obj.source === 'syscalls') {
+    flavor = 'sidekick';
+  }
+  if (!KNOWN_TOP_KEYS.some((k) => k in obj)) {
+    return { kind: 'broken', problems: [{ start, end: start + 1, severity: 2, code: 'not-an-alert', message: 'This JSON object has none of the keys of a Falco alert (rule, priority, time, output, output_fields)' }] };
+  }
+  const rule = typeof obj.rule === 'string' ? intern(obj.rule) : undefined;
+  const priority = typeof obj.priority === 'string' ? parsePriority(obj.priority) : undefined;
+  const alert: AlertHead = {
+    format: 'json', flavor, rule, priority: priority ?? -1,
+    time: typeof obj.time === 'string' ? obj.time : undefined,
+    hostname: typeof obj.hostname === 'string' ? intern(obj.hostname) : undefined,
+    source: typeof obj.source === 'string' ? intern(obj.source) : undefined,
+  };
+  // Most lines are well formed: spans are looked up (with the scanner) only when something is wrong.
+  const wrong = rule === undefined || priority === undefined || alert.time === undefined || !isIsoTime(alert.time)
+    || ('output_fields' in obj && (obj.output_fields === null || typeof obj.output_fields !== 'object' || Array.isArray(obj.output_fields)))
+    || ('tags' in obj && !(Array.isArray(obj.tags) && obj.tags.every((t) => typeof t === 'string')))
+    || ('output' in obj && typeof obj.output !== 'string')
+    || ('hostname' in obj && typeof obj.hostname !== 'string');
+  if (!wrong) return { kind: 'alert', alert };
+  return { kind: 'alert', alert, problems: jsonProblems(text, start, end, obj, path) };
+}
+
+function isIsoTime(t: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/.test(t);
+}
+
+function jsonProblems(text: string, start: number, end: number, obj: Record<string, unknown>, path: string[]): LineProblem[] {
+  const scan = scanJson(text, start, end);
+  let node: JsonNode | undefined = scan.root;
+  for (const key of path) node = memberOf(node, key)?.value;
+  const problems: LineProblem[] = [];
+  const objectSpan = { start: node?.start ?? start, end: Math.min(end, (node?.start ?? start) + 1) };
+  const at = (key: string) => memberOf(node, key);
+  const valueProblem = (key: string, severity: Severity, code: AlertDiagnosticCode, message: string) => {
+    const m = at(key);
+    problems.push({ start: m ? m.value.start : objectSpan.start, end: m ? Math.max(m.value.end, m.value.start + 1) : objectSpan.end, severity, code, message });
+  };
+  const missing = (key: string, severity: Severity, why: string) => {
+    problems.push({ ...objectSpan, severity, code: 'missing-key', message: `The alert has no "${key}" key: ${why}` });
+  };
+  if (!('rule' in obj)) missing('rule', 1, 'Falco and falcosidekick always send the rule name');
+  else if (typeof obj.rule !== 'string') valueProblem('rule', 1, 'invalid-value', '"rule" must be a string (the rule name)');
+  if (!('priority' in obj)) missing('priority', 1, 'Falco and falcosidekick always send the priority');
+  else if (typeof obj.priority !== 'string') valueProblem('priority', 1, 'invalid-value', '"priority" must be a string such as "Warning"');
+  else if (parsePriority(obj.priority) === undefined) valueProblem('priority', 1, 'unknown-priority', `Unknown priority "${obj.priority}": Falco uses ${PRIORITY_NAMES.join(', ')}`);
+  if (!('time' in obj)) missing('time', 2, 'Falco always sends the event time; the alert cannot be placed in time');
+  else if (typeof obj.time !== 'string' || !isIsoTime(obj.time)) valueProblem('time', 2, 'invalid-value', '"time" should be an ISO-8601 UTC time such as "2024-05-07T12:50:34.502309868Z"');
+  if ('output_fields' in obj && (obj.output_fields === null || typeof obj.output_fields !== 'object' || Array.isArray(obj.output_fields))) {
+    valueProblem('output_fields', 1, 'invalid-value', '"output_fields" must be an object mapping field names to values');
+  }
+  if ('tags' in obj && !(Array.isArray(obj.tags) && obj.tags.every((t) => typeof t === 'string'))) valueProblem('tags', 2, 'invalid-value', '"tags" should be an array of strings');
+  if ('output' in obj && typeof obj.output !== 'string') valueProblem('output', 2, 'invalid-value', '"output" should be a string (the rendered alert line)');
+  if ('hostname' in obj && typeof obj.hostname !== 'string') valueProblem('hostname', 2, 'invalid-value', '"hostname" should be a string');
+  return problems;
+}

@@ -1,0 +1,140 @@
+// Incident reports and playbook previews in Markdown. Facts come from the alert (escaped), the user's rules
+// (escaped), and the knowledge base; nothing is invented: where the knowledge base has no playbook, the report says so.
+import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
+import { lookupField, playbookFor, type Playbook } from '../../knowledge';
+import { fillShellPlaceholders } from '../../knowledge/placeholders';
+import { PRIORITY_MEANINGS } from './priority';
+import { locationLink, mitreLines } from './hover';
+import { exceptionItemYaml, proposeExceptions } from './tuning';
+import { valueOf, type AlertView } from './view';
+import { formatUtc, parseAlertTime } from './timefmt';
+
+const MAX_TABLE_ROWS = 200;
+const MAX_FIELDS = 40;
+
+function cell(value: string | undefined): string {
+  return value === undefined || value === '' ? '—' : escapeMarkdown(value.length > 120 ? `${value.slice(0, 119)}…` : value);
+}
+
+function displayTime(view: AlertView): string | undefined {
+  const t = parseAlertTime(view.time, view.epochNanos);
+  return (t && formatUtc(t)) ?? view.time;
+}
+
+function ruleLabel(view: AlertView): string { return view.rule ?? `unidentified: ${view.record.head.head ?? ''}`; }
+
+/** What the alert says, field by field, with each field's meaning from the catalog. */
+function whatHappened(view: AlertView): string {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const v of view.values) {
+    const name = v.field ?? v.key ?? '';
+    if (seen.has(name) || v.value === null || v.value === '<NA>' || v.value === '') continue;
+    seen.add(name);
+    const info = v.field ? lookupField(v.field) : undefined;
+    const label = v.field ? codeSpan(v.field) : `${codeSpan(v.key ?? '')} (unmapped)`;
+    lines.push(`- ${label} = ${codeSpan(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
+    if (lines.length >= MAX_FIELDS) { lines.push('- …'); break; }
+  }
+  if (!lines.length && view.output) lines.push(`- Output: ${codeSpan(view.output)}`);
+  return lines.join('\n');
+}
+
+function commandsMarkdown(playbook: Playbook, view: AlertView, which: 'investigate'): string {
+  return playbook[which].map((c, i) => {
+    const filled = fillShellPlaceholders(c.command, (f) => valueOf(view, f));
+    const missing = filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
+    return `${i + 1}. ${escapeMarkdown(c.purpose)}${missing}\n\n${codeBlock(filled.text, 'sh')}`;
+  }).join('\n\n');
+}
+
+function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
+  return playbook.mitigations.map((m) => {
+    const parts = [`- ${escapeMarkdown(m.summary)}`];
+    for (const c of m.commands ?? []) parts.push(`\n  ${escapeMarkdown(c.purpose)}\n\n${indent(codeBlock(fillShellPlaceholders(c.command, (f) => valueOf(view, f)).text, 'sh'))}`);
+    if (m.config) parts.push(`\n  ${escapeMarkdown(m.config.title)}\n\n${indent(codeBlock(m.config.text, m.config.language))}`);
+    return parts.join('\n');
+  }).join('\n');
+}
+
+function indent(block: string): string { return block.split('\n').map((l) => `  ${l}`).join('\n'); }
+
+function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string {
+  const parts: string[] = [];
+  const { proposals, refused } = proposeExceptions(view);
+  if (proposals.length) {
+    parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
+    parts.push(codeBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml'));
+  } else if (refused.length) {
+    parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
+  } else parts.push('No exception is proposed: the alert lacks the values an exception would need (process, parent, file or container image).');
+  if (playbook) parts.push(`${escapeMarkdown(playbook.tuning.summary)}\n\n${codeBlock(playbook.tuning.yaml.trimEnd(), 'yaml')}`);
+  parts.push('Only add an exception after the investigation shows the activity is expected.');
+  return parts.join('\n\n');
+}
+
+/** The playbook of the alert's rule, its commands filled with this alert's values (shell-quoted). */
+export function playbookMarkdown(view: AlertView, playbook: Playbook): string {
+  const parts = [`# Playbook: ${escapeMarkdown(playbook.rule)}`, `**Detects:** ${escapeMarkdown(playbook.detects)}`, `**Attacker's goal:** ${escapeMarkdown(playbook.attackerGoal)}`];
+  const mitre = mitreLines([], playbook.mitre);
+  if (mitre.length) parts.push(`**MITRE ATT&CK:** ${mitre.join('; ')}`);
+  if (playbook.keyFields.length) {
+    parts.push('## Key fields of this alert');
+    parts.push(playbook.keyFields.map((k) => `- ${codeSpan(k.field)} = ${codeSpan(valueOf(view, k.field) ?? '(not in this alert)')} — ${escapeMarkdown(k.meaning)}`).join('\n'));
+  }
+  if (playbook.benignCauses.length) parts.push(`## Benign causes\n\n${playbook.benignCauses.map((b) => `- ${escapeMarkdown(b)}`).join('\n')}`);
+  if (playbook.investigate.length) parts.push(`## Investigate (read-only)\n\n${commandsMarkdown(playbook, view, 'investigate')}`);
+  if (playbook.mitigations.length) parts.push(`## Mitigations\n\n${mitigationsMarkdown(playbook, view)}`);
+  parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook)}`);
+  return parts.join('\n\n') + '\n';
+}
+
+/** A Markdown incident report for a set of alerts (a whole log or a selection). */
+export function incidentReport(views: AlertView[], fileLabel: string): string {
+  const out: string[] = ['# Falco incident report'];
+  if (views.length === 0) {
+    out.push(`No Falco alerts found in ${codeSpan(fileLabel)}.`);
+    return out.join('\n\n') + '\n';
+  }
+  const times = views.map(displayTime).filter((t): t is string => !!t);
+  const hosts = [...new Set(views.map((v) => v.hostname).filter((h): h is string => !!h))];
+  out.push(`${views.length} alert${views.length === 1 ? '' : 's'} from ${codeSpan(fileLabel)}`
+    + (times.length ? `, ${escapeMarkdown(times[0])} to ${escapeMarkdown(times[times.length - 1])}` : '')
+    + (hosts.length ? `, on ${hosts.slice(0, 10).map(codeSpan).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
+  out.push('## Summary');
+  const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
+  views.slice(0, MAX_TABLE_ROWS).forEach((v, i) => {
+    rows.push(`| ${i + 1} | ${v.record.line + 1} | ${cell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${cell(v.hostname)} | ${cell(v.source)} |`);
+  });
+  if (views.length > MAX_TABLE_ROWS) rows.push(`| … | | | | ${views.length - MAX_TABLE_ROWS} more alerts | | |`);
+  out.push(rows.join('\n'));
+  // One section per rule, most severe first.
+  const groups = new Map<string, AlertView[]>();
+  for (const v of views) {
+    const key = ruleLabel(v);
+    const list = groups.get(key) ?? [];
+    list.push(v);
+    groups.set(key, list);
+  }
+  const ordered = [...groups.values()].sort((a, b) => (a[0].priority < 0 ? 9 : a[0].priority) - (b[0].priority < 0 ? 9 : b[0].priority) || b.length - a.length);
+  ordered.forEach((group, i) => {
+    const first = group[0];
+    const playbook = first.rule ? playbookFor(first.rule) : undefined;
+    out.push(`## ${i + 1}. ${escapeMarkdown(ruleLabel(first))}`);
+    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (lines ${group.slice(0, 10).map((v) => v.record.line + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
+      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.' : ''));
+    out.push(`### What happened\n\n${whatHappened(first)}`);
+    const why: string[] = [];
+    if (playbook) why.push(escapeMarkdown(playbook.detects), escapeMarkdown(playbook.attackerGoal));
+    if (first.ruleSummary?.desc) why.push(`The rule's description: ${escapeMarkdown(first.ruleSummary.desc.trim())}`);
+    if (first.priority >= 0) why.push(`Priority ${escapeMarkdown(first.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[first.priority])}.`);
+    if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
+    out.push(`### Why it matters\n\n${why.join('\n\n')}`);
+    const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
+    out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : 'No MITRE ATT&CK mapping in the rule\'s tags.'}`);
+    out.push(`### Investigation\n\n${playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : 'The knowledge base has no playbook for this rule: start from the fields above (process tree, user, container).'}`);
+    out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : 'No mitigation is recorded for this rule in the knowledge base.'}`);
+    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
+  });
+  return out.join('\n\n') + '\n';
+}

@@ -1,0 +1,246 @@
+// Identifying the rule of a text alert. Text lines carry no rule name, so the rendered output is matched against
+// the output templates of the loaded rules: the literal text between `%field`s must appear in order, and each
+// field's value is what lies between. Matching is linear (indexOf, no backtracking), so a hostile or cut-off line
+// cannot make it slow. Falco ≥ 0.41 appends the container plugin's suggested fields after the rendered output;
+// `%container.info` (rules ≤ 3.x) rendered as `container_id=… container_name=…` before 0.41 and as nothing since.
+import type { RuleSummary } from '../features';
+import { allFields, lookupField } from '../../knowledge';
+
+export interface TemplateField {
+  /** The field reference as written after `%`: `proc.aname[2]`, `evt.arg.flags`. */
+  field: string;
+  /** The `key=` written just before the field in the template, when there is one. */
+  key?: string;
+}
+
+export interface CompiledTemplate {
+  rule: RuleSummary;
+  /** literals.length === fields.length + 1 */
+  literals: string[];
+  fields: TemplateField[];
+  literalLength: number;
+}
+
+export interface MatchedValue {
+  field?: string;
+  key?: string;
+  /** Offsets into the matched string. */
+  start: number;
+  end: number;
+  keyStart?: number;
+  /** How the field was known: from the rule's template, the catalog, the loaded rules' conventions, or a guess. */
+  how: 'template' | 'catalog' | 'learned' | 'guess' | 'unknown';
+}
+
+export interface TemplateMatch { rule: RuleSummary; values: MatchedValue[]; score: number }
+
+const FIELD_REF = /%([A-Za-z_][A-Za-z0-9_]*)(?:\(([^()]*)\)|((?:\.[A-Za-z0-9_]+)*(?:\[[^\]]*\])?))/g;
+const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
+/** Keys of the fields Falco ≥ 0.41 appends to syscall alerts (the container plugin's suggested output). */
+export const SUFFIX_KEYS: Record<string, string> = {
+  container_id: 'container.id', container_name: 'container.name', container_image_repository: 'container.image.repository',
+  container_image_tag: 'container.image.tag', k8s_pod_name: 'k8s.pod.name', k8s_ns_name: 'k8s.ns.name',
+};
+
+/** Splits an output template into literal text and `%field` references (transformers keep their inner field). */
+export function compileTemplate(rule: RuleSummary, template: string): CompiledTemplate {
+  const literals: string[] = [];
+  const fields: TemplateField[] = [];
+  let last = 0;
+  for (const m of template.matchAll(FIELD_REF)) {
+    const literal = template.slice(last, m.index);
+    literals.push(literal);
+    const field = m[2] !== undefined ? m[2].trim() : m[1] + (m[3] ?? '');
+    const key = /([A-Za-z_][\w.\[\]]*)=$/.exec(literal)?.[1];
+    fields.push(key ? { field, key } : { field });
+    last = m.index + m[0].length;
+  }
+  literals.push(template.slice(last));
+  return { rule, literals, fields, literalLength: literals.reduce((n, l) => n + l.length, 0) };
+}
+
+/** Compiles the templates of every loaded rule once per rules generation, bucketed by their first literal. */
+export class TemplateLibrary {
+  private compiledFor: RuleSummary[] | undefined;
+  private fingerprint = '';
+  private byPrefix = new Map<string, CompiledTemplate[]>();
+  private unprefixed: CompiledTemplate[] = [];
+  private learnedKeys = new Map<string, string>();
+  private static readonly PREFIX = 6;
+  generation = 0;
+
+  refresh(rules: RuleSummary[]): void {
+    if (rules === this.compiledFor) return;
+    let fp = `${rules.length}`;
+    let h = 0;
+    for (const r of rules) {
+      const s = `${r.name}\u0000${r.output ?? ''}\u0000${r.priority ?? ''}`;
+      for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    }
+    fp += `:${h}`;
+    this.compiledFor = rules;
+    if (fp === this.fingerprint) return;
+    this.fingerprint = fp;
+    this.generation++;
+    this.byPrefix = new Map();
+    this.unprefixed = [];
+    const keyCounts = new Map<string, Map<string, number>>();
+    for (const rule of rules) {
+      if (!rule.output) continue;
+      const template = rule.output.trim();
+      const variants = template.includes('%container.info')
+        ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, '')]
+        : [template];
+      for (const v of variants) {
+        const compiled = compileTemplate(rule, v);
+        const first = compiled.literals[0];
+        if (first.length >= TemplateLibrary.PREFIX) {
+          const k = first.slice(0, TemplateLibrary.PREFIX);
+          const list = this.byPrefix.get(k) ?? [];
+          list.push(compiled);
+          this.byPrefix.set(k, list);
+        } else this.unprefixed.push(compiled);
+        for (const f of compiled.fields) {
+          if (!f.key) continue;
+          const counts = keyCounts.get(f.key) ?? new Map<string, number>();
+          counts.set(f.field, (counts.get(f.field) ?? 0) + 1);
+          keyCounts.set(f.key, counts);
+        }
+      }
+    }
+    this.learnedKeys = new Map();
+    for (const [key, counts] of keyCounts) {
+      let best = '';
+      let n = 0;
+      for (const [field, c] of counts) if (c > n) { best = field; n = c; }
+      this.learnedKeys.set(key, best);
+    }
+  }
+
+  /** The best-matching rule for a rendered output (without the time/priority prefix), if any. */
+  identify(output: string, priority: number): TemplateMatch | undefined {
+    const candidates = [...(this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []), ...this.unprefixed];
+    let best: TemplateMatch | undefined;
+    for (const t of candidates) {
+      const values = matchTemplate(output, t);
+      if (!values) continue;
+      const samePriority = t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0;
+      const score = t.literalLength * 2 + samePriority + (t.rule.enabled ? 1 : 0);
+      if (!best || score > best.score) best = { rule: t.rule, values: this.completeSuffix(output, values), score };
+    }
+    return best;
+  }
+
+  /** Appended `key=value` tokens after the template's last field (Falco ≥ 0.41's suffix). */
+  private completeSuffix(output: string, values: MatchedValue[]): MatchedValue[] {
+    const end = values.length ? Math.max(...values.map((v) => v.end)) : 0;
+    const tail = tokenizeKeyValues(output, end, output.length);
+    return [...values, ...tail.map((t) => this.mapToken(t))];
+  }
+
+  /** Maps `key=value` tokens of an output to fields through the catalog and the loaded rules' conventions. */
+  mapToken(t: KeyValueToken): MatchedValue {
+    const resolved = this.fieldForKey(t.key);
+    return { field: resolved?.field, key: t.key, keyStart: t.keyStart, start: t.valueStart, end: t.valueEnd, how: resolved?.how ?? 'unknown' };
+  }
+
+  fieldForKey(key: string): { field: string; how: MatchedValue['how'] } | undefined {
+    if (SUFFIX_KEYS[key]) return { field: SUFFIX_KEYS[key], how: 'catalog' };
+    for (const f of allFields()) if (f.outputKeys?.includes(key)) return { field: f.name, how: 'catalog' };
+    const learned = this.learnedKeys.get(key);
+    if (learned) return { field: learned, how: 'learned' };
+    if (key.includes('.') && lookupField(key)) return { field: key, how: 'catalog' };
+    const parts = key.split('_');
+    if (parts.length > 1 && parts.length <= 7) {
+      // Every way of turning some underscores into dots (`proc_exe_ino_ctime` → proc.exe_ino.ctime).
+      for (let mask = (1 << (parts.length - 1)) - 1; mask >= 1; mask--) {
+        let name = parts[0];
+        for (let i = 1; i < parts.length; i++) name += (mask & (1 << (i - 1)) ? '.' : '_') + parts[i];
+        if (lookupField(name)) return { field: name, how: 'catalog' };
+      }
+      if (FIELD_CLASSES.has(parts[0])) return { field: parts.join('.'), how: 'guess' };
+    }
+    return undefined;
+  }
+}
+
+const FIELD_CLASSES = new Set(['evt', 'proc', 'thread', 'user', 'group', 'fd', 'fs', 'container', 'k8s', 'ka', 'ct', 'gcp', 'okta', 'github', 'syslog', 'span', 'mesos']);
+
+function priorityIndex(p: string): number {
+  const order = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
+  const l = p.toLowerCase();
+  return l === 'info' ? 6 : order.indexOf(l);
+}
+
+/** Matches one compiled template against a rendered output; undefined when it does not match. */
+export function matchTemplate(output: string, t: CompiledTemplate): MatchedValue[] | undefined {
+  // Try without Falco ≥ 0.41's appended suffix first, so that a template ending with a field does not swallow it.
+  const suffixAt = output.lastIndexOf(' container_id=');
+  if (suffixAt > 0) {
+    const r = matchBody(output, suffixAt, t);
+    if (r) return r;
+  }
+  return matchBody(output, output.length, t);
+}
+
+function matchBody(output: string, end: number, t: CompiledTemplate): MatchedValue[] | undefined {
+  const { literals, fields } = t;
+  if (!output.startsWith(literals[0]) || literals[0].length > end) return undefined;
+  if (fields.length === 0) return output.slice(0, end) === literals[0] ? [] : undefined;
+  const values: MatchedValue[] = [];
+  let pos = literals[0].length;
+  for (let i = 0; i < fields.length; i++) {
+    const next = literals[i + 1];
+    let valueEnd: number;
+    let after: number;
+    if (i === fields.length - 1) {
+      if (next === '') { valueEnd = end; after = end; }
+      else {
+        const at = output.lastIndexOf(next, end - next.length);
+        if (at < pos || at + next.length !== end) return undefined;
+        valueEnd = at; after = end;
+      }
+    } else if (next === '') {
+      // Two fields with nothing between them: the first value ends at the next space.
+      const space = output.indexOf(' ', pos);
+      valueEnd = space < 0 || space > end ? end : space; after = valueEnd;
+    } else {
+      const at = output.indexOf(next, pos);
+      if (at < 0 || at + next.length > end) return undefined;
+      valueEnd = at; after = at + next.length;
+    }
+    const f = fields[i];
+    values.push({ field: f.field, key: f.key, keyStart: f.key ? pos - f.key.length - 1 : undefined, start: pos, end: valueEnd, how: 'template' });
+    pos = after;
+  }
+  return values;
+}
+
+export interface KeyValueToken { key: string; keyStart: number; valueStart: number; valueEnd: number }
+
+const KEY_START = /(?:^|[\s(|])([A-Za-z_][A-Za-z0-9_.]*(?:\[[^\]\s]*\])?)=/g;
+
+/** `key=value` tokens in [start, end): a value runs to the next ` key=`; a closing `)` of the ≤ 3.x style is dropped. */
+export function tokenizeKeyValues(text: string, start: number, end: number): KeyValueToken[] {
+  const tokens: KeyValueToken[] = [];
+  KEY_START.lastIndex = start;
+  const starts: { key: string; keyStart: number; valueStart: number }[] = [];
+  for (let m = KEY_START.exec(text); m && m.index < end; m = KEY_START.exec(text)) {
+    const keyStart = m.index + m[0].length - m[1].length - 1;
+    if (keyStart < start) continue;
+    starts.push({ key: m[1], keyStart, valueStart: m.index + m[0].length });
+  }
+  for (let i = 0; i < starts.length; i++) {
+    let valueEnd = i + 1 < starts.length ? starts[i + 1].keyStart : end;
+    while (valueEnd > starts[i].valueStart && /[\s(|]/.test(text[valueEnd - 1]) && !(i + 1 === starts.length)) valueEnd--;
+    if (i + 1 === starts.length) {
+      while (valueEnd > starts[i].valueStart && text[valueEnd - 1] === ' ') valueEnd--;
+      const value = text.slice(starts[i].valueStart, valueEnd);
+      const opens = (value.match(/\(/g) ?? []).length;
+      const closes = (value.match(/\)/g) ?? []).length;
+      if (value.endsWith(')') && closes > opens) valueEnd--;
+    }
+    tokens.push({ key: starts[i].key, keyStart: starts[i].keyStart, valueStart: starts[i].valueStart, valueEnd: Math.max(valueEnd, starts[i].valueStart) });
+  }
+  return tokens;
+}

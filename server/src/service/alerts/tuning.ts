@@ -1,0 +1,180 @@
+// Tuning YAML built from an alert: exceptions appended to a rule with a current-Falco override, and the
+// last-resort disable. Falco splices exception values into the rule condition as they are (it only wraps values
+// holding a space in double quotes, rule_loader_compiler.cpp quote_item), so a value holding a quote, a backslash,
+// a parenthesis or a comma could change the condition: such values are refused rather than written.
+import { parseDocument, isMap, isSeq, isScalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { LineIndex } from '../text';
+import { valueOf, type AlertView } from './view';
+
+export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (view: AlertView) => boolean }
+
+/** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
+export const EXCEPTION_SHAPES: ExceptionShape[] = [
+  { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
+  { label: 'process + parent', fields: ['proc.name', 'proc.pname'] },
+  { label: 'file + process', fields: ['fd.name', 'proc.name'] },
+  { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
+  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'] },
+  { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'] },
+  { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
+];
+
+export interface ExceptionProposal {
+  rule: string;
+  shape: ExceptionShape;
+  name: string;
+  values: string[];
+}
+
+const UNSAFE_VALUE = /["'\\(),\u0000-\u001f\u007f]/;
+
+export function isSafeExceptionValue(value: string): boolean {
+  return value.trim() !== '' && value === value.trim() && !UNSAFE_VALUE.test(value);
+}
+
+/** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out. */
+export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: { shape: ExceptionShape; field: string }[] } {
+  const proposals: ExceptionProposal[] = [];
+  const refused: { shape: ExceptionShape; field: string }[] = [];
+  if (!view.rule) return { proposals, refused };
+  for (const shape of EXCEPTION_SHAPES) {
+    if (shape.appliesTo && !shape.appliesTo(view)) continue;
+    const values = shape.fields.map((f) => valueOf(view, f));
+    if (values.some((v) => v === undefined)) continue;
+    const bad = shape.fields.find((_, i) => !isSafeExceptionValue(values[i]!));
+    if (bad) { refused.push({ shape, field: bad }); continue; }
+    proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
+  }
+  return { proposals, refused };
+}
+
+export function exceptionName(fields: string[]): string {
+  return `falco_lens_${fields.map((f) => f.replace(/[^A-Za-z0-9]+/g, '_')).join('_and_')}`;
+}
+
+/** A YAML double-quoted scalar: JSON string syntax is valid YAML and escapes everything that matters. */
+export function yamlQuote(value: string): string { return JSON.stringify(value); }
+
+function row(values: string[]): string { return `[${values.map(yamlQuote).join(', ')}]`; }
+
+export function exceptionItemYaml(p: ExceptionProposal): string {
+  return [
+    `- rule: ${yamlQuote(p.rule)}`,
+    '  exceptions:',
+    ...exceptionEntryLines(p, '    '),
+    '  override:',
+    '    exceptions: append',
+  ].join('\n') + '\n';
+}
+
+function exceptionEntryLines(p: ExceptionProposal, indent: string): string[] {
+  return [
+    `${indent}- name: ${p.name}`,
+    `${indent}  fields: [${p.shape.fields.join(', ')}]`,
+    `${indent}  comps: [${p.shape.fields.map(() => '=').join(', ')}]`,
+    `${indent}  values:`,
+    `${indent}    - ${row(p.values)}`,
+  ];
+}
+
+export function disableItemYaml(rule: string): string {
+  return [`- rule: ${yamlQuote(rule)}`, '  enabled: false', '  override:', '    enabled: replace'].join('\n') + '\n';
+}
+
+/** An insertion into the local rules file: offset in its current text and the text to insert. */
+export interface Insertion { offset: number; text: string }
+
+export type TuningPlan = { kind: 'present' } | { kind: 'insert'; insertion: Insertion };
+
+interface RuleItem { map: YAMLMap; name: string }
+
+function ruleItems(text: string): RuleItem[] {
+  if (text.trim() === '') return [];
+  const doc = parseDocument(text);
+  if (!isSeq(doc.contents)) return [];
+  const out: RuleItem[] = [];
+  for (const item of (doc.contents as YAMLSeq).items) {
+    if (!isMap(item)) continue;
+    const name = item.get('rule');
+    if (typeof name === 'string') out.push({ map: item, name });
+  }
+  return out;
+}
+
+function appendAtEnd(text: string, block: string): Insertion {
+  if (text === '') return { offset: 0, text: `# Local Falco rules: loaded after the default rules files.\n\n${block}` };
+  const sep = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  return { offset: text.length, text: sep + block };
+}
+
+/** Inserts `lines` (already indented) as new items after the last item of a block sequence. */
+function appendToSeq(text: string, seq: YAMLSeq, lines: string[]): Insertion | undefined {
+  if (seq.flow || !seq.range || seq.items.length === 0) return undefined;
+  const lines0 = new LineIndex(text);
+  const column = lines0.positionAt(seq.range[0]).character;
+  const indent = ' '.repeat(column);
+  let offset = seq.range[1];
+  const body = lines.map((l) => indent + l).join('\n') + '\n';
+  if (offset > 0 && text[offset - 1] !== '\n') return { offset, text: `\n${body}` };
+  return { offset, text: body };
+}
+
+function sameRow(node: unknown, values: string[]): boolean {
+  if (!isSeq(node)) return false;
+  const items = (node as YAMLSeq).items.map((i) => (isScalar(i) ? String(i.value) : undefined));
+  return items.length === values.length && items.every((v, i) => v === values[i]);
+}
+
+/** How to add an exception to the local rules file's text: merged into an existing override item when possible. */
+export function planException(localText: string, p: ExceptionProposal): TuningPlan {
+  let items: RuleItem[];
+  try { items = ruleItems(localText); } catch { items = []; }
+  const mine = items.filter((i) => i.name === p.rule);
+  // Already there (in any item for the rule)? Applying the fix twice changes nothing.
+  for (const item of mine) {
+    const exs = item.map.get('exceptions', true);
+    if (!isSeq(exs)) continue;
+    for (const ex of exs.items) {
+      if (!isMap(ex)) continue;
+      const fields = ex.get('fields', true);
+      const sameFields = isSeq(fields) && sameRow(fields, p.shape.fields);
+      if (ex.get('name') !== p.name && !sameFields) continue;
+      const values = ex.get('values', true);
+      if (isSeq(values) && values.items.some((r) => sameRow(r, p.values))) return { kind: 'present' };
+    }
+  }
+  const target = mine.find((i) => {
+    const o = i.map.get('override', true);
+    return isMap(o) && o.get('exceptions') === 'append' && isSeq(i.map.get('exceptions', true));
+  });
+  if (target) {
+    const exs = target.map.get('exceptions', true) as unknown as YAMLSeq;
+    const existing = exs.items.find((ex) => isMap(ex) && ex.get('name') === p.name) as YAMLMap | undefined;
+    if (existing) {
+      const values = existing.get('values', true);
+      if (isSeq(values)) {
+        const ins = appendToSeq(localText, values, [`- ${row(p.values)}`]);
+        if (ins) return { kind: 'insert', insertion: ins };
+      }
+    } else {
+      const ins = appendToSeq(localText, exs, exceptionEntryLines(p, '').map((l) => l));
+      if (ins) return { kind: 'insert', insertion: ins };
+    }
+  }
+  // A separate item; its exception name must not repeat one the file already gives fields for.
+  const taken = new Set<string>();
+  for (const item of mine) {
+    const exs = item.map.get('exceptions', true);
+    if (isSeq(exs)) for (const ex of exs.items) if (isMap(ex)) taken.add(String(ex.get('name')));
+  }
+  let name = p.name;
+  for (let n = 2; taken.has(name); n++) name = `${p.name}_${n}`;
+  return { kind: 'insert', insertion: appendAtEnd(localText, exceptionItemYaml({ ...p, name })) };
+}
+
+export function planDisable(localText: string, rule: string): TuningPlan {
+  let items: RuleItem[];
+  try { items = ruleItems(localText); } catch { items = []; }
+  if (items.some((i) => i.name === rule && i.map.get('enabled') === false)) return { kind: 'present' };
+  return { kind: 'insert', insertion: appendAtEnd(localText, disableItemYaml(rule)) };
+}

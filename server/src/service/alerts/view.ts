@@ -1,0 +1,197 @@
+// The full reading of one alert, built on demand (hover, actions, reports) from the indexed record: every key and
+// value with its span, the output's `key=value` tokens mapped to fields, and the rule identified. Nothing here is
+// kept for the whole document; a small cache in the service holds the views of recently used alerts.
+import type { RuleSummary, RulesWorkspace } from '../features';
+import { decodeJsonString, memberOf, scanJson, scalarText, sourceOffset, type JsonNode } from './json';
+import { PRIORITY_NAMES } from './priority';
+import type { AlertRecord } from './documentIndex';
+import { CRI_PREFIX, SYSLOG_PREFIX } from './parse';
+import { tokenizeKeyValues, type MatchedValue, type TemplateLibrary } from './templates';
+
+export type TargetKind =
+  | 'rule' | 'priority' | 'time' | 'tags' | 'tag' | 'source' | 'hostname' | 'uuid' | 'field-key' | 'field-value'
+  | 'output' | 'message' | 'wrapper' | 'outputs';
+
+/** A hoverable span of the record's text. */
+export interface Target { kind: TargetKind; start: number; end: number; value?: number; tag?: string }
+
+export interface AlertValue {
+  /** The Falco field (catalog form) when known. */
+  field?: string;
+  /** The `key=` of a text token, or the output_fields key. */
+  key?: string;
+  /** Decoded value; numbers keep their raw digits; null for JSON null. `<NA>` stays as printed. */
+  value: string | null;
+  origin: 'output_fields' | 'output' | 'message' | 'text';
+  how: MatchedValue['how'] | 'json';
+}
+
+export interface AlertView {
+  record: AlertRecord;
+  /** The rule name: from JSON, from a matched template, or undefined when unidentified. */
+  rule?: string;
+  ruleSummary?: RuleSummary;
+  identification: 'json' | 'template' | 'unidentified';
+  priority: number;
+  priorityText: string;
+  time?: string;
+  /** Exact nanoseconds since the epoch (evt.time of output_fields) when present. */
+  epochNanos?: string;
+  tags: string[];
+  source?: string;
+  hostname?: string;
+  uuid?: string;
+  /** The rendered output without the time/priority prefix. */
+  output?: string;
+  values: AlertValue[];
+  targets: Target[];
+  wrapper?: { kind: 'cri' | 'syslog'; text: string; end: number };
+}
+
+export function priorityLabel(p: number): string { return p >= 0 ? PRIORITY_NAMES[p] : 'Unknown'; }
+
+/** Builds the view of an alert record. */
+export function buildView(record: AlertRecord, rules: RulesWorkspace, templates: TemplateLibrary, payloadStart: number): AlertView {
+  const head = record.head;
+  const view: AlertView = {
+    record, identification: 'unidentified', priority: head.priority, priorityText: priorityLabel(head.priority),
+    time: head.time, tags: [], source: head.source, hostname: head.hostname, values: [], targets: [],
+  };
+  const text = record.text;
+  if (!record.pieces && payloadStart > 0) {
+    const cri = CRI_PREFIX.exec(text);
+    const sys = cri ? null : SYSLOG_PREFIX.exec(text);
+    const kind = cri ? 'cri' : sys ? 'syslog' : undefined;
+    if (kind) {
+      view.wrapper = { kind, text: text.slice(0, payloadStart), end: payloadStart };
+      view.targets.push({ kind: 'wrapper', start: 0, end: payloadStart });
+    }
+  }
+  if (head.format === 'json') buildJson(view, rules, templates, payloadStart);
+  else buildText(view, rules, templates);
+  return view;
+}
+
+function buildJson(view: AlertView, rules: RulesWorkspace, templates: TemplateLibrary, payloadStart: number): void {
+  const text = view.record.text;
+  const start = text.indexOf('{', view.record.pieces ? 0 : payloadStart);
+  const scan = scanJson(text, start);
+  let node: JsonNode | undefined = scan.root;
+  const ui = memberOf(node, 'outputs');
+  if (view.record.head.flavor === 'sidekick-ui') {
+    if (ui) view.targets.push({ kind: 'outputs', start: ui.keyStart, end: ui.value.end });
+    node = memberOf(node, 'event')?.value;
+  }
+  if (!node || node.kind !== 'object') return;
+  view.rule = view.record.head.rule;
+  view.identification = view.rule ? 'json' : 'unidentified';
+  view.ruleSummary = view.rule ? rules.findRule(view.rule) : undefined;
+  const simple: Record<string, TargetKind> = { rule: 'rule', priority: 'priority', time: 'time', source: 'source', hostname: 'hostname', uuid: 'uuid' };
+  for (const m of node.members) {
+    const kind = simple[m.key];
+    if (kind) {
+      view.targets.push({ kind, start: m.keyStart, end: m.value.end });
+      if (m.key === 'uuid') view.uuid = scalarText(text, m.value) ?? undefined;
+      continue;
+    }
+    if (m.key === 'tags' && m.value.kind === 'array') {
+      view.targets.push({ kind: 'tags', start: m.keyStart, end: m.value.end });
+      for (const item of m.value.items) {
+        if (item.kind !== 'string') continue;
+        const tag = decodeJsonString(text, item.start, item.end).value;
+        view.tags.push(tag);
+        view.targets.push({ kind: 'tag', start: item.start, end: item.end, tag });
+      }
+      continue;
+    }
+    if (m.key === 'output_fields' && m.value.kind === 'object') {
+      for (const f of m.value.members) {
+        const value = scalarText(text, f.value);
+        const index = view.values.length;
+        view.values.push({ field: f.key.trim(), key: f.key, value: value === undefined ? text.slice(f.value.start, f.value.end) : value, origin: 'output_fields', how: 'json' });
+        view.targets.push({ kind: 'field-key', start: f.keyStart, end: f.keyEnd, value: index });
+        view.targets.push({ kind: 'field-value', start: f.value.start, end: f.value.end, value: index });
+        if (f.key === 'evt.time' && f.value.kind === 'number') view.epochNanos = text.slice(f.value.start, f.value.end);
+      }
+      continue;
+    }
+    if ((m.key === 'output' || m.key === 'message') && m.value.kind === 'string') {
+      view.targets.push({ kind: m.key, start: m.keyStart, end: m.value.end });
+      const decoded = decodeJsonString(text, m.value.start, m.value.end);
+      let bodyStart = 0;
+      if (m.key === 'output') {
+        const prefix = /^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T\S+): \S+ /.exec(decoded.value);
+        if (prefix) bodyStart = prefix[0].length;
+        view.output = decoded.value.slice(bodyStart);
+      } else if (view.output === undefined) view.output = decoded.value;
+      const tokens = tokensOf(decoded.value, bodyStart, view, templates);
+      for (const t of tokens) addToken(view, decoded.value, t, m.key as 'output' | 'message', (i) => sourceOffset(m.value.start, decoded.offsets, i));
+    }
+  }
+}
+
+function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLibrary): void {
+  const h = view.record.head;
+  const text = view.record.text;
+  view.targets.push({ kind: 'time', start: h.timeStart!, end: h.timeEnd! });
+  view.targets.push({ kind: 'priority', start: h.priorityStart!, end: Math.max(h.priorityEnd!, h.priorityStart! + 1) });
+  const output = text.slice(h.outputStart!, h.outputEnd!);
+  view.output = output;
+  const match = templates.identify(output, h.priority);
+  let tokens: MatchedValue[];
+  if (match) {
+    view.rule = match.rule.name;
+    view.ruleSummary = rules.findRule(match.rule.name) ?? match.rule;
+    view.identification = 'template';
+    tokens = match.values;
+    const firstValue = tokens.length ? Math.min(...tokens.map((t) => t.keyStart ?? t.start)) : output.length;
+    const headEnd = Math.max(0, Math.min(firstValue, (h.head ?? '').length));
+    if (headEnd > 0) view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + headEnd });
+  } else {
+    tokens = tokenizeKeyValues(output, 0, output.length).map((t) => templates.mapToken(t));
+    if ((h.head ?? '') !== '') view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + h.head!.length });
+  }
+  for (const t of tokens) addToken(view, output, t, 'text', (i) => h.outputStart! + i);
+}
+
+function tokensOf(decoded: string, bodyStart: number, view: AlertView, templates: TemplateLibrary): MatchedValue[] {
+  const body = decoded.slice(bodyStart);
+  const template = view.ruleSummary?.output;
+  if (template && view.ruleSummary) {
+    const match = templates.identify(body, view.priority);
+    if (match && match.rule.name === view.ruleSummary.name) return match.values.map((v) => shift(v, bodyStart));
+  }
+  return tokenizeKeyValues(decoded, bodyStart, decoded.length).map((t) => templates.mapToken(t));
+}
+
+function shift(v: MatchedValue, by: number): MatchedValue {
+  return { ...v, start: v.start + by, end: v.end + by, keyStart: v.keyStart === undefined ? undefined : v.keyStart + by };
+}
+
+function addToken(view: AlertView, source: string, t: MatchedValue, origin: AlertValue['origin'], toOffset: (i: number) => number): void {
+  const index = view.values.length;
+  view.values.push({ field: t.field, key: t.key, value: source.slice(t.start, t.end), origin, how: t.how });
+  if (t.key !== undefined && t.keyStart !== undefined) view.targets.push({ kind: 'field-key', start: toOffset(t.keyStart), end: toOffset(t.keyStart + t.key.length), value: index });
+  view.targets.push({ kind: 'field-value', start: toOffset(t.start), end: Math.max(toOffset(t.end), toOffset(t.start) + (t.end > t.start ? 1 : 0)), value: index });
+}
+
+/** The alert's value of a field: output_fields first, then the output's tokens. `<NA>` and null count as absent. */
+export function valueOf(view: AlertView, field: string): string | undefined {
+  let found: string | undefined;
+  for (const v of view.values) {
+    if (v.field !== field || v.value === null || v.value === '<NA>') continue;
+    if (v.origin === 'output_fields') return v.value;
+    found ??= v.value;
+  }
+  return found;
+}
+
+/** The innermost target at an offset of the record's text. */
+export function targetAt(view: AlertView, offset: number): Target | undefined {
+  let best: Target | undefined;
+  for (const t of view.targets) {
+    if (offset < t.start || offset >= t.end) continue;
+    if (!best || t.end - t.start < best.end - best.start) best = t;
+  }
+  return best;
+}
