@@ -113,3 +113,24 @@ test('every MITRE id a playbook uses has a name', () => {
   }
   assert.deepEqual(missing, []);
 });
+
+test('every playbook lists at least the ATT&CK ids and tactics its rule is tagged with', { skip: !corpusPresent && 'corpus absent' }, () => {
+  const tagsByRule = new Map<string, string[]>();
+  for (const file of rulesFiles(corpusRules).filter((f) => !f.includes(`${path.sep}tags${path.sep}`) && !f.includes(`${path.sep}archive${path.sep}`))) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const items: unknown = doc.toJS();
+      if (!Array.isArray(items)) continue;
+      for (const item of items as Record<string, unknown>[]) {
+        if (item && typeof item.rule === 'string' && Array.isArray(item.tags)) tagsByRule.set(item.rule, item.tags.map(String));
+      }
+    }
+  }
+  const missing: string[] = [];
+  for (const playbook of allPlaybooks()) {
+    for (const tag of tagsByRule.get(playbook.rule) ?? []) {
+      const entry = mitreForTag(tag);
+      if (entry && !playbook.mitre.includes(entry.id)) missing.push(`${playbook.rule}: ${tag} (${entry.id})`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
