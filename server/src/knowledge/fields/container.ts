@@ -13,7 +13,7 @@ const k8smeta = (name: string, desc: string, extra: Extra = {}): FieldInfo =>
 
 const LATE = 'Filled from the container runtime; <NA> or empty for the first events of a new container while the lookup is pending.';
 const HOST = '`host` when the event comes from a process on the host rather than in a container.';
-const MOUNT_FORMAT = 'Format `source:dest:mode:rdwr:propagation`; `none` when no mount matches.';
+const MOUNT_FORMAT = 'Format `source:dest:mode:rdwr:propagation`; <NA> when no mount matches.';
 /** Mounts are selected by position or by path (a glob is allowed). */
 const mountArg = (name: string, example: string): FieldArgument => ({ required: true, kind: 'index-or-key', example: `${name}[${example}]` });
 const labelArg = (name: string, example = 'app'): FieldArgument => ({ required: true, kind: 'key', example: `${name}[${example}]` });
@@ -33,7 +33,7 @@ export const CONTAINER_FIELDS: FieldInfo[] = [
   container('container.mount', 'CHARBUF', 'One mount of the container, chosen by position or by source path.', { arg: mountArg('container.mount', '0'), values: MOUNT_FORMAT }),
   container('container.mount.source', 'CHARBUF', 'Host path of a mount, chosen by position or by destination path.', { arg: mountArg('container.mount.source', '/var/run/docker.sock') }),
   container('container.mount.dest', 'CHARBUF', 'Path inside the container of a mount, chosen by position or by source path.',
-    { arg: mountArg('container.mount.dest', '/var/run/docker.sock'), values: 'A value other than <NA> or `none` means the host path is mounted into the container.' }),
+    { arg: mountArg('container.mount.dest', '/var/run/docker.sock'), values: '<NA> when no mount has that source (the official rules also test for N/A); any other value means the host path is mounted into the container.' }),
   container('container.mount.mode', 'CHARBUF', 'Mount options of a mount, chosen by position or by source path.', { arg: mountArg('container.mount.mode', '0') }),
   container('container.mount.rdwr', 'CHARBUF', 'Whether a mount, chosen by position or by source path, is writable.', { arg: mountArg('container.mount.rdwr', '0'), values: 'true for a read-write mount, false for read-only.' }),
   container('container.mount.propagation', 'CHARBUF', 'Mount propagation of a mount, chosen by position or by source path.', { arg: mountArg('container.mount.propagation', '0'), values: 'private, rprivate, shared, rshared, slave, rslave.' }),
@@ -50,8 +50,8 @@ export const CONTAINER_FIELDS: FieldInfo[] = [
   container('container.host_pid', 'BOOL', 'Whether the container shares the host\'s PID namespace (sees and can signal host processes).'),
   container('container.host_network', 'BOOL', 'Whether the container shares the host\'s network namespace.'),
   container('container.host_ipc', 'BOOL', 'Whether the container shares the host\'s IPC namespace.'),
-  container('container.label', 'CHARBUF', 'Value of one container label.', { arg: labelArg('container.label', 'maintainer') }),
-  container('container.labels', 'CHARBUF', 'All container labels as comma-separated `key:value` pairs (Kubernetes-internal labels left out).'),
+  container('container.label', 'CHARBUF', 'Value of one container label.', { arg: labelArg('container.label', 'maintainer'), since: '0.41.0' }),
+  container('container.labels', 'CHARBUF', 'All container labels as comma-separated `key:value` pairs (Kubernetes-internal labels left out).', { since: '0.41.0' }),
   container('proc.is_container_healthcheck', 'BOOL', 'Whether the process is the container\'s health check (deprecated).', { values: PROBE_GONE }),
   container('proc.is_container_liveness_probe', 'BOOL', 'Whether the process is the container\'s liveness probe (deprecated).', { values: PROBE_GONE }),
   container('proc.is_container_readiness_probe', 'BOOL', 'Whether the process is the container\'s readiness probe (deprecated).', { values: PROBE_GONE }),

@@ -43,7 +43,7 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   gen('evt.plugininfo', 'CHARBUF', 'For an event produced by a plugin source, the one-line summary the plugin renders for it.', { outputKeys: ['info'] }),
   gen('evt.source', 'CHARBUF', 'Name of the event source the event belongs to.', { since: '0.35.0', values: 'syscall, k8s_audit, aws_cloudtrail, gcp_auditlog, okta, github, …' }),
   gen('evt.is_async', 'BOOL', 'Whether the event was injected asynchronously (for example by a plugin) rather than captured from the kernel.', { since: '0.35.0' }),
-  gen('evt.asynctype', 'CHARBUF', 'For an asynchronous event, its event name (for example the container plugin\'s container event).', { since: '0.35.0' }),
+  gen('evt.asynctype', 'CHARBUF', 'For an asynchronous event, the name of its event type.', { since: '0.35.0' }),
   gen('evt.hostname', 'CHARBUF', 'Host name of the machine Falco runs on, or the FALCO_HOSTNAME environment variable when it is set.',
     { since: '0.36.0', values: 'In Kubernetes the Falco chart sets FALCO_HOSTNAME to the node name.' }),
 
@@ -300,7 +300,7 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   // ---- user ----
   sys('user.uid', 'UINT32', 'Numeric user id the process runs as.', { values: '0 is root.', outputKeys: ['user_uid'] }),
   sys('user.name', 'CHARBUF', 'Name of the user the process runs as, looked up in the passwd database of the host or container.',
-    { values: 'root is uid 0; a uid with no passwd entry in a container may show as <NA> or empty.', outputKeys: ['user'] }),
+    { values: 'root is uid 0; <NA> when the uid has no entry in the user database Falco could read.', outputKeys: ['user'] }),
   sys('user.homedir', 'CHARBUF', 'Home directory of the user.'),
   sys('user.shell', 'CHARBUF', 'Login shell of the user.'),
   sys('user.loginuid', 'INT64', 'Audit login user id (auid): the user who originally logged in, kept across su and sudo.',
