@@ -1,8 +1,304 @@
-// Quick fixes and source actions of rules files (filled in below).
-import type { CodeAction, CodeActionContext, Range } from 'vscode-languageserver-types';
+// Quick fixes (keyed on a diagnostic's code and data, never on its message) and source actions of rules files.
+// Every edit is minimal: it replaces the one token at fault or inserts lines with the indentation already used by the
+// item, and it never rewrites the user's other text or comments.
+import type { CodeAction, CodeActionContext, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
+import { lookupField } from '../../knowledge';
+import { plainTitle } from '../markdown';
+import { Code } from './diagnosticCodes';
+import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+import { parseOutputCached } from './conditionChecks';
 import type { LoadResult, LoadedFile } from './workspace';
 
-export function codeActions(_file: LoadedFile, _load: LoadResult, _range: Range, _context: CodeActionContext, _host: ServiceHost): CodeAction[] {
-  return [];
+const QUICKFIX = 'quickfix';
+const SOURCE_EXCEPTION = 'source.addException';
+const SOURCE_DISABLE = 'source.disableRule';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Text helpers
+
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Column of the item's keys (`  condition:` → 2). */
+function keyIndent(model: RulesFileModel, item: ModelItem): string {
+  const first = item.entries[0];
+  if (!first) return '  ';
+  const pos = model.lines.positionAt(first.keySpan.start);
+  const line = model.lines.lineText(pos.line);
+  const column = pos.character;
+  // Block items start with `- `: the keys are indented by the dash column + 2; use the real column either way.
+  return line.slice(0, column).replace(/[^\t]/g, ' ');
+}
+
+/** Offset where a new line after the item goes: the start of the line after its last non-blank character. */
+function afterItem(model: RulesFileModel, item: ModelItem): { offset: number; needsBreak: boolean } {
+  let end = item.span.end;
+  const text = model.text;
+  while (end > item.span.start && /\s/.test(text[end - 1])) end--;
+  const line = model.lines.positionAt(end).line;
+  if (line + 1 < model.lines.lineCount) return { offset: model.lines.lineStarts[line + 1], needsBreak: false };
+  return { offset: text.length, needsBreak: true };
+}
+
+/** A YAML scalar for `value`: plain when that reads back identically, otherwise double-quoted with escapes. */
+export function yamlString(value: string): string {
+  const plainSafe = /^[A-Za-z0-9_/][A-Za-z0-9 _./()+-]*$/.test(value) && !/\s$/.test(value)
+    && !/^(true|false|yes|no|on|off|null|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/i.test(value);
+  return plainSafe ? value : JSON.stringify(value);
+}
+
+function edit(uri: string, edits: TextEdit[]): { changes: Record<string, TextEdit[]> } {
+  return { changes: { [uri]: edits } };
+}
+
+function replace(model: RulesFileModel, start: number, end: number, newText: string): TextEdit {
+  return { range: model.lines.range(start, end), newText };
+}
+
+function insert(model: RulesFileModel, at: number, newText: string): TextEdit {
+  return { range: model.lines.range(at, at), newText };
+}
+
+function itemAt(model: RulesFileModel, offset: number): ModelItem | undefined {
+  return model.items.find((i) => i.span.start <= offset && offset <= i.span.end);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quick fixes
+
+const RULE_SKELETON: Record<string, string> = {
+  desc: 'desc: Describe what this rule detects and why it matters',
+  condition: 'condition: evt.type = execve and proc.name = replace_me',
+  output: 'output: "Replace with a summary | process=%proc.name command=%proc.cmdline"',
+  priority: 'priority: WARNING',
+};
+const MACRO_SKELETON: Record<string, string> = { condition: 'condition: proc.name = replace_me' };
+const LIST_SKELETON: Record<string, string> = { items: 'items: []' };
+
+function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
+  const model = file.model;
+  const uri = file.uri;
+  const data = (d.data ?? {}) as Record<string, unknown>;
+  const suggestions = Array.isArray(data.suggestions) ? (data.suggestions as string[]) : [];
+  const start = model.lines.offsetAt(d.range.start);
+  const end = model.lines.offsetAt(d.range.end);
+  const item = itemAt(model, start);
+  const fix = (title: string, edits: TextEdit[], preferred = false): CodeAction => ({
+    title: plainTitle(title), kind: QUICKFIX, diagnostics: [d], edit: edit(uri, edits), ...(preferred ? { isPreferred: true } : {}),
+  });
+  const replacements = (what: string) => suggestions.map((s, i) => fix(`Change to ${what} '${s}'`, [replace(model, start, end, s)], i === 0));
+
+  switch (d.code) {
+    case Code.InvalidPriority: return replacements('priority');
+    case Code.UnknownKey: return replacements('key');
+    case Code.UnknownField: return replacements('field');
+    case Code.UndefinedMacro: return replacements('macro');
+    case Code.UnknownList: return replacements('list');
+    case Code.UnknownSource: return replacements('source');
+    case Code.ExceptionComps: return replacements('operator');
+    case Code.UnknownItem: return replacements('item kind');
+    case Code.CannotAppend: {
+      if (typeof data.key !== 'string') return [];
+      return [fix(`Use '${data.key}: replace'`, [replace(model, start, end, 'replace')], true)];
+    }
+    case Code.DeprecatedAppend: {
+      if (!item) return [];
+      const appendEntry = entryOf(item, 'append');
+      if (!appendEntry?.value) return [];
+      const keys = Array.isArray(data.keys) ? (data.keys as string[]) : [];
+      if (keys.length === 0) return [];
+      const indent = keyIndent(model, item);
+      const eol = eolOf(model.text);
+      const text = ['override:', ...keys.map((k) => `${indent}  ${k}: append`)].join(eol);
+      return [fix(`Replace 'append: true' with 'override: ${keys.map((k) => `${k}: append`).join(', ')}'`, [replace(model, appendEntry.keySpan.start, appendEntry.value.span.end, text)], true)];
+    }
+    case Code.MissingRequiredKey: {
+      if (!item || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return [];
+      const keys = Array.isArray(data.keys) ? (data.keys as string[]) : [];
+      const skeleton = item.kind === 'rule' ? RULE_SKELETON : item.kind === 'macro' ? MACRO_SKELETON : LIST_SKELETON;
+      const lines = keys.filter((k) => skeleton[k]).map((k) => skeleton[k]);
+      if (lines.length === 0) return [];
+      return [fix(`Add ${keys.map((k) => `'${k}'`).join(', ')} (to fill in)`, [appendLines(model, item, lines)], true)];
+    }
+    case Code.DeprecatedEnabled: {
+      if (!item) return [];
+      return [fix(`Add 'override: enabled: replace'`, [appendLines(model, item, ['override:', '  enabled: replace'])], true)];
+    }
+    case Code.MissingOverrideEntry: {
+      if (!item || typeof data.key !== 'string') return [];
+      const ops = Array.isArray(data.ops) ? (data.ops as string[]) : [];
+      const override = entryOf(item, 'override');
+      const preferred = ops.includes('append') && ['condition', 'exceptions', 'items', 'tags'].includes(data.key) ? 'append' : ops[0];
+      return ops.map((op) => {
+        const e = override ? addOverrideEntry(model, item, override, `${data.key}: ${op}`) : undefined;
+        return e ? fix(`Add '${data.key}: ${op}' under 'override'`, [e], op === preferred) : undefined;
+      }).filter((a): a is CodeAction => !!a);
+    }
+    case Code.NoEventType: {
+      if (!item) return [];
+      const cond = entryOf(item, 'condition')?.value;
+      if (cond?.kind !== 'scalar' || typeof cond.value !== 'string') return [];
+      const text = cond.text;
+      const first = text.search(/\S/);
+      if (first < 0) return [];
+      let last = text.length;
+      while (last > first && /\s/.test(text[last - 1])) last--;
+      const map = scalarMap(cond);
+      if (!map.exact) return [];
+      return [fix('Restrict the rule to event types: insert an evt.type guard (replace the placeholder EVENT_TYPE)', [
+        insert(model, map.start(first), 'evt.type in (EVENT_TYPE) and ('),
+        insert(model, map.end(last), ')'),
+      ], true)];
+    }
+    case Code.ExceptionArity: {
+      const missing = typeof data.missing === 'number' ? data.missing : 0;
+      if (missing <= 0 || !item) return [];
+      const comps = findComps(item, start);
+      if (!comps || comps.kind !== 'seq') return [];
+      return [fix(`Pad 'comps' with ${missing} '='`, [padSequence(model, comps, '=', missing)], true)];
+    }
+    default: return [];
+  }
+}
+
+function findComps(item: ModelItem, offset: number): ModelNode | undefined {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return undefined;
+  for (const ex of exceptions.items) {
+    if (ex.kind !== 'map') continue;
+    const comps = ex.entries.find((e) => e.key === 'comps')?.value;
+    if (comps && comps.span.start <= offset && offset <= comps.span.end) return comps;
+  }
+  return undefined;
+}
+
+/** Appends `count` copies of `value` to a sequence, in its own style (flow `[a, b]` or block `- a`). */
+function padSequence(model: RulesFileModel, seq: Extract<ModelNode, { kind: 'seq' }>, value: string, count: number): TextEdit {
+  if (seq.flow) {
+    const close = model.text.lastIndexOf(']', seq.span.end);
+    const last = seq.items[seq.items.length - 1];
+    const prefix = last ? ', ' : '';
+    const at = last ? last.span.end : close;
+    return insert(model, at, prefix + Array(count).fill(value).join(', '));
+  }
+  const last = seq.items[seq.items.length - 1];
+  const lastLine = model.lines.positionAt(last.span.start);
+  const line = model.lines.lineText(lastLine.line);
+  const dash = line.slice(0, lastLine.character).replace(/-\s*$/, '').replace(/[^\t]/g, ' ');
+  const eol = eolOf(model.text);
+  const at = model.lines.lineEnd(model.lines.positionAt(last.span.end).line);
+  return insert(model, at, Array(count).fill(`${eol}${dash}- ${value}`).join(''));
+}
+
+/** Lines appended to an item, each indented like the item's keys. */
+function appendLines(model: RulesFileModel, item: ModelItem, lines: string[]): TextEdit {
+  const indent = keyIndent(model, item);
+  const eol = eolOf(model.text);
+  const { offset, needsBreak } = afterItem(model, item);
+  const body = lines.map((l) => `${indent}${l}`).join(eol) + eol;
+  return insert(model, offset, needsBreak ? eol + body : body);
+}
+
+/** Adds `key: op` to an item's `override:` mapping in the mapping's own style. */
+function addOverrideEntry(model: RulesFileModel, item: ModelItem, override: MapEntry, entryText: string): TextEdit | undefined {
+  const map = override.value;
+  if (map?.kind !== 'map') return undefined;
+  if (map.flow) {
+    const last = map.entries[map.entries.length - 1];
+    if (!last) {
+      const open = model.text.indexOf('{', override.keySpan.end);
+      return open >= 0 ? insert(model, open + 1, ` ${entryText} `) : undefined;
+    }
+    return insert(model, last.span.end, `, ${entryText}`);
+  }
+  const last = map.entries[map.entries.length - 1];
+  if (!last) return undefined;
+  const pos = model.lines.positionAt(last.keySpan.start);
+  const indent = model.lines.lineText(pos.line).slice(0, pos.character).replace(/[^\t]/g, ' ');
+  const at = model.lines.lineEnd(model.lines.positionAt(last.span.end).line);
+  void item;
+  return insert(model, at, `${eolOf(model.text)}${indent}${entryText}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Source actions on a rule
+
+/** Fields for an exception skeleton: string fields of the rule's output that an exception can compare. */
+export function exceptionFieldsFor(output: string | undefined, source: string): string[] {
+  const out: string[] = [];
+  if (output) {
+    for (const f of parseOutputCached(output).fields) {
+      if (out.length >= 3) break;
+      const ref = f.arg ? `${f.name}[${f.arg.text}]` : f.name;
+      const match = lookupField(ref);
+      if (!match || match.field.outputOnly || f.name.startsWith('evt.')) continue;
+      if (!['CHARBUF', 'FSPATH', 'FSRELPATH'].includes(match.field.type) || match.field.isList) continue;
+      if (!(match.field.sources as string[]).includes(source)) continue;
+      if (!out.includes(ref)) out.push(ref);
+    }
+  }
+  if (out.length === 0 && source === 'syscall') out.push('proc.name');
+  return out;
+}
+
+function sourceActions(file: LoadedFile, load: LoadResult, range: Range, only: string[] | undefined): CodeAction[] {
+  const model = file.model;
+  const item = itemAt(model, model.lines.offsetAt(range.start));
+  if (!item || item.kind !== 'rule' || item.name === undefined) return [];
+  const rule = load.final.rules.get(item.name);
+  if (!rule) return [];
+  const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+  const eol = eolOf(model.text);
+  const tail = model.text.length === 0 || model.text.endsWith('\n') ? '' : eol;
+  const separator = model.text.length === 0 ? '' : eol;
+  const actions: CodeAction[] = [];
+  const name = yamlString(item.name);
+
+  if (wants(SOURCE_EXCEPTION)) {
+    const fields = exceptionFieldsFor(rule.output, rule.source);
+    const existing = new Set(rule.exceptions.map((e) => (e.kind === 'map' ? scalarText(e.entries.find((x) => x.key === 'name')?.value) : undefined)));
+    const base = `${item.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40) || 'rule'}_known_good`;
+    let exceptionName = base;
+    for (let n = 2; existing.has(exceptionName); n++) exceptionName = `${base}_${n}`;
+    if (fields.length > 0) {
+      const lines = [
+        `- rule: ${name}`,
+        '  exceptions:',
+        `    - name: ${exceptionName}`,
+        `      fields: [${fields.join(', ')}]`,
+        `      comps: [${fields.map(() => '=').join(', ')}]`,
+        '      values:',
+        `        - [${fields.map((f) => JSON.stringify(`replace with the ${f} value`)).join(', ')}]`,
+        '  override:',
+        '    exceptions: append',
+      ];
+      actions.push({
+        title: plainTitle(`Add exception to '${item.name}' (override appended to this file)`), kind: SOURCE_EXCEPTION,
+        edit: edit(file.uri, [insert(model, model.text.length, tail + separator + lines.join(eol) + eol)]),
+      });
+    }
+  }
+  if (wants(SOURCE_DISABLE) && rule.enabled) {
+    const lines = [`- rule: ${name}`, '  enabled: false', '  override:', '    enabled: replace'];
+    actions.push({
+      title: plainTitle(`Disable rule '${item.name}' with an override (last resort: prefer an exception)`), kind: SOURCE_DISABLE,
+      edit: edit(file.uri, [insert(model, model.text.length, tail + separator + lines.join(eol) + eol)]),
+    });
+  }
+  return actions;
+}
+
+export function codeActions(file: LoadedFile, load: LoadResult, range: Range, context: CodeActionContext, _host: ServiceHost): CodeAction[] {
+  const only = context.only;
+  const actions: CodeAction[] = [];
+  if (!only || only.some((k) => k === QUICKFIX || QUICKFIX.startsWith(k))) {
+    for (const d of context.diagnostics) {
+      if (d.source !== 'falco') continue;
+      try { actions.push(...quickFixes(file, d)); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
+    }
+  }
+  if (!only || only.some((k) => k === 'source' || k.startsWith('source'))) actions.push(...sourceActions(file, load, range, only));
+  return actions;
 }

@@ -242,12 +242,15 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
 
     const cond = conditionNode(item);
     if (cond && cond.node.text.trim() !== '') {
-      const parse = parseConditionCached(cond.node.text);
+      // An appended condition is a continuation (`and not ...`): Falco joins it to the previous condition with a
+      // space, so it is parsed behind a stand-in for that condition and positions are shifted back.
+      const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
+      const parse = parseConditionCached(prefix + cond.node.text);
       const map = scalarMap(cond.node);
-      const docSpan = (s: Span) => map.span(s.start, s.end);
+      const docSpan = (s: Span) => map.span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
       for (const e of parse.errors) reporter.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.`);
       for (const m of macroRefsOf(parse.ast)) {
-        if (defs.macros.has(m.name)) continue;
+        if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
         const suggestions = closestNames(m.name, macroNames);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
@@ -308,6 +311,16 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       }
     }
   }
+}
+
+/** Stands for the previous condition when an appended fragment is parsed (an identifier no rules file uses). */
+const APPEND_STAND_IN = 'falcolensPreviousCondition';
+
+function appendsCondition(item: ModelItem): boolean {
+  const override = entryOf(item, 'override')?.value;
+  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
+  const append = entryOf(item, 'append')?.value;
+  return append?.kind === 'scalar' && append.value === true;
 }
 
 /** A new definition (not an override, an `append: true` or a standalone `enabled`). */

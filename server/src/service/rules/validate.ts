@@ -27,6 +27,10 @@ export class Reporter {
       }
       return;
     }
+    // Block nodes end after their trailing line break; a range ends at the last character that belongs to the node.
+    let end = Math.max(span.start, span.end);
+    while (end > span.start && /\s/.test(this.model.text[end - 1])) end--;
+    span = { start: span.start, end };
     const info = CODE_INFO[code];
     const load = options?.load === null ? undefined : options?.load ?? info.load;
     const diagnostic: Diagnostic = {
