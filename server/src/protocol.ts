@@ -9,3 +9,86 @@ export const COPY_TO_CLIPBOARD_COMMAND = 'falcoLens.copyToClipboard';
 export const REPORT_REQUEST = 'falcoLens/report';
 export interface ReportParams { uri: string; startLine?: number; endLine?: number }
 export interface ReportResult { markdown: string }
+
+// ---- Alert Explorer: the client's tree view queries the server's alert index through these requests. ----
+
+export type ExplorerGroupBy = 'rule' | 'priority' | 'hostname' | 'source' | 'container';
+
+export interface ExplorerFilter {
+  /** Case-insensitive substring of the alert line. */
+  text?: string;
+  /** Only alerts at least this severe (0 Emergency … 7 Debug). */
+  minPriority?: number;
+  /** Only alerts of these rules (group keys of the rule grouping). */
+  rules?: string[];
+  hostname?: string;
+  source?: string;
+  /** Epoch milliseconds, inclusive bounds. */
+  since?: number;
+  until?: number;
+}
+
+/** Open (index) a log file on disk. Files of any size: the server streams them, VS Code's 50 MB limit does not apply. */
+export const EXPLORER_OPEN_REQUEST = 'falcoLens/explorer/open';
+export interface ExplorerOpenParams { path: string; follow?: boolean }
+export interface ExplorerLogInfo {
+  logId: string;
+  path: string;
+  total: number;
+  indexedBytes: number;
+  totalBytes: number;
+  done: boolean;
+  following: boolean;
+  /** Lines that are neither alerts nor Falco's own log lines. */
+  unparsed: number;
+}
+
+export const EXPLORER_CLOSE_REQUEST = 'falcoLens/explorer/close';
+export interface ExplorerCloseParams { logId: string }
+
+export const EXPLORER_FOLLOW_REQUEST = 'falcoLens/explorer/follow';
+export interface ExplorerFollowParams { logId: string; follow: boolean }
+
+export const EXPLORER_GROUPS_REQUEST = 'falcoLens/explorer/groups';
+export interface ExplorerGroupsParams { logId: string; groupBy: ExplorerGroupBy; filter?: ExplorerFilter; limit?: number }
+export interface ExplorerGroup {
+  key: string;
+  count: number;
+  /** Distinct alerts once duplicates (same rule and output apart from the time) are folded. */
+  distinct: number;
+  /** Most severe priority in the group. */
+  priority: number;
+  firstTime?: number;
+  lastTime?: number;
+  /** Whether the rule of text alerts in this group was identified (false: grouped by the message text). */
+  identified: boolean;
+}
+export interface ExplorerGroupsResult { groups: ExplorerGroup[]; total: number; matching: number; truncated: boolean }
+
+export const EXPLORER_ALERTS_REQUEST = 'falcoLens/explorer/alerts';
+export interface ExplorerAlertsParams {
+  logId: string; groupBy: ExplorerGroupBy; group: string; filter?: ExplorerFilter; dedupe?: boolean; offset?: number; limit?: number;
+}
+export interface ExplorerAlertItem {
+  /** Index of the alert in the log. */
+  id: number;
+  /** Zero-based line of the alert in the file. */
+  line: number;
+  time?: number;
+  timeText?: string;
+  priority: number;
+  rule: string;
+  /** The rendered output without its time and priority prefix, cut to a few hundred characters. */
+  summary: string;
+  /** With dedupe: how many alerts this item stands for. */
+  duplicates?: number;
+}
+export interface ExplorerAlertsResult { items: ExplorerAlertItem[]; total: number }
+
+export const EXPLORER_ALERT_TEXT_REQUEST = 'falcoLens/explorer/alertText';
+export interface ExplorerAlertTextParams { logId: string; id: number }
+export interface ExplorerAlertTextResult { text: string; line: number }
+
+/** Server → client: the index of a log grew (indexing progress, or new lines while following). */
+export const EXPLORER_CHANGED_NOTIFICATION = 'falcoLens/explorer/changed';
+export type ExplorerChangedParams = ExplorerLogInfo;

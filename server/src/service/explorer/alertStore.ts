@@ -1,0 +1,368 @@
+// The Alert Explorer's index of one log file. Lines are parsed once, with the alert service's line parser, into
+// columns of numbers: byte offset and length (the text stays on disk and is read back on demand), line number,
+// priority, time and interned ids of rule, hostname, source and container, plus a fingerprint that folds duplicates.
+// A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns.
+import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
+import { Column, StringTable, fnv1a } from './columns';
+import type {
+  ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
+} from '../../protocol';
+
+/** Reads bytes of the log; implemented with the file system by the server and with buffers by tests. */
+export interface ByteSource {
+  size(): number;
+  read(buffer: Buffer, offset: number, length: number, position: number): number;
+}
+
+/** Names the rule of a text alert (which carries none) from its rendered output; undefined when unidentified. */
+export type TextRuleIdentifier = (output: string) => string | undefined;
+
+const NO_ID = 0xffffffff;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const SUMMARY_CHARS = 300;
+
+export class AlertStore {
+  readonly strings = new StringTable();
+  private readonly offsets = new Column(Float64Array);
+  private readonly lengths = new Column(Uint32Array);
+  private readonly lineNumbers = new Column(Uint32Array);
+  private readonly priorities = new Column(Int8Array);
+  private readonly times = new Column(Float64Array);
+  private readonly rules = new Column(Uint32Array);
+  private readonly hosts = new Column(Uint32Array);
+  private readonly sources = new Column(Uint32Array);
+  private readonly containers = new Column(Uint32Array);
+  private readonly fingerprints = new Column(Uint32Array);
+  /** Rule ids that are message texts of unidentified text alerts rather than rule names. */
+  private readonly unidentifiedRules = new Set<number>();
+
+  /** Bytes of the file consumed so far (always at a line boundary). */
+  indexedBytes = 0;
+  /** Lines read so far. */
+  private nextLine = 0;
+  unparsed = 0;
+  /** A container-runtime payload split over `P` lines, waiting for its `F` line. */
+  private partial: { offset: number; line: number; text: string } | undefined;
+  private readonly intern = (s: string) => s;
+  private textFilterCache: { text: string; count: number; matches: Uint8Array } | undefined;
+
+  constructor(private readonly source: ByteSource, private readonly identifyTextRule?: TextRuleIdentifier) {}
+
+  get total(): number { return this.offsets.length; }
+
+  /** Memory held by the columns, in bytes. */
+  get columnBytes(): number {
+    return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.fingerprints]
+      .reduce((n, c) => n + c.byteLength, 0);
+  }
+
+  /**
+   * Indexes up to `maxBytes` more of the file. Only complete lines are taken, except at the end of a file that is not
+   * followed (`final`), where a last line without a line break counts too. Returns whether the end was reached.
+   * If the file shrank (truncated or rotated), the index starts over.
+   */
+  indexMore(maxBytes = CHUNK_BYTES * 4, final = true): boolean {
+    const size = this.source.size();
+    if (size < this.indexedBytes) this.reset();
+    let budget = maxBytes;
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    while (this.indexedBytes < size && budget > 0) {
+      const want = Math.min(CHUNK_BYTES, size - this.indexedBytes);
+      const got = this.source.read(buffer, 0, want, this.indexedBytes);
+      if (got <= 0) break;
+      let lineStart = 0;
+      for (;;) {
+        const newline = buffer.indexOf(10, lineStart);
+        if (newline < 0 || newline >= got) break;
+        this.ingestLine(buffer, lineStart, newline, this.indexedBytes + lineStart);
+        lineStart = newline + 1;
+      }
+      if (lineStart === 0) {
+        // No line break in a whole chunk: a line longer than the chunk, or the unterminated end of the file.
+        if (this.indexedBytes + got >= size && final) {
+          this.ingestLine(buffer, 0, got, this.indexedBytes);
+          lineStart = got;
+        } else if (got === CHUNK_BYTES) {
+          this.ingestLongLine(this.indexedBytes);
+          continue;
+        } else {
+          break;
+        }
+      } else if (this.indexedBytes + got >= size && final && lineStart < got) {
+        this.ingestLine(buffer, lineStart, got, this.indexedBytes + lineStart);
+        lineStart = got;
+      }
+      this.indexedBytes += lineStart;
+      budget -= lineStart;
+    }
+    return this.indexedBytes >= size;
+  }
+
+  private reset(): void {
+    for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.fingerprints]) c.clear();
+    this.indexedBytes = 0;
+    this.nextLine = 0;
+    this.unparsed = 0;
+    this.partial = undefined;
+    this.textFilterCache = undefined;
+  }
+
+  /** A line longer than a chunk: read it whole (it is rare; Falco lines are a few kilobytes at most). */
+  private ingestLongLine(position: number): void {
+    const size = this.source.size();
+    let end = position;
+    const probe = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const got = this.source.read(probe, 0, Math.min(CHUNK_BYTES, size - end), end);
+      if (got <= 0) break;
+      const newline = probe.indexOf(10);
+      if (newline >= 0 && newline < got) { end += newline; break; }
+      end += got;
+    }
+    const line = Buffer.allocUnsafe(end - position);
+    this.source.read(line, 0, line.length, position);
+    this.ingestLine(line, 0, line.length, position);
+    this.indexedBytes = Math.min(size, end + 1);
+  }
+
+  private ingestLine(buffer: Buffer, start: number, end: number, fileOffset: number): void {
+    const lineNumber = this.nextLine++;
+    let stop = end;
+    if (stop > start && buffer[stop - 1] === 13) stop--;
+    if (stop === start) return;
+    const text = buffer.toString('utf8', start, stop);
+    const parsed = parseLine(text, this.intern);
+    if (parsed.partial) {
+      const chunk = text.slice(parsed.payloadStart);
+      if (this.partial) this.partial.text += chunk;
+      else this.partial = { offset: fileOffset, line: lineNumber, text: chunk };
+      return;
+    }
+    if (this.partial && parsed.wrapper === 'cri') {
+      const joined = this.partial.text + text.slice(parsed.payloadStart);
+      const payload = parsePayload(joined, 0, joined.length, this.intern);
+      const first = this.partial;
+      this.partial = undefined;
+      if (payload.kind === 'alert' && payload.alert) this.addAlert(payload.alert, joined, first.offset, fileOffset + (end - start) - first.offset, first.line);
+      else if (payload.kind !== 'blank' && payload.kind !== 'lifecycle') this.unparsed++;
+      return;
+    }
+    if (parsed.kind === 'alert' && parsed.alert) this.addAlert(parsed.alert, text, fileOffset, end - start, lineNumber);
+    else if (parsed.kind === 'broken' || parsed.kind === 'other') this.unparsed++;
+  }
+
+  private addAlert(alert: AlertHead, text: string, offset: number, length: number, line: number): void {
+    const output = alert.format === 'text' ? text.slice(alert.outputStart ?? 0, alert.outputEnd ?? text.length) : jsonOutput(text);
+    let ruleName = alert.rule;
+    let identified = true;
+    if (ruleName === undefined) {
+      ruleName = this.identifyTextRule?.(output);
+      if (ruleName === undefined) { ruleName = alert.head || '(no message)'; identified = false; }
+    }
+    const ruleId = this.strings.id(ruleName);
+    if (!identified) this.unidentifiedRules.add(ruleId);
+    this.offsets.push(offset);
+    this.lengths.push(length);
+    this.lineNumbers.push(line);
+    this.priorities.push(alert.priority);
+    this.times.push(parseTime(alert.time));
+    this.rules.push(ruleId);
+    this.hosts.push(alert.hostname !== undefined ? this.strings.id(alert.hostname) : NO_ID);
+    this.sources.push(alert.source !== undefined ? this.strings.id(alert.source) : NO_ID);
+    const container = containerOf(text);
+    this.containers.push(container !== undefined ? this.strings.id(container) : NO_ID);
+    this.fingerprints.push(fnv1a(stripTimes(output), ruleId + 1));
+  }
+
+  // ---- queries ----
+
+  /** Reads the text of an alert back from the file. */
+  alertText(id: number): string {
+    const buffer = Buffer.allocUnsafe(this.lengths.get(id));
+    const got = this.source.read(buffer, 0, buffer.length, this.offsets.get(id));
+    return buffer.toString('utf8', 0, got).replace(/\r?\n$/, '');
+  }
+
+  lineOf(id: number): number { return this.lineNumbers.get(id); }
+
+  private keyOf(groupBy: ExplorerGroupBy, id: number): number {
+    switch (groupBy) {
+      case 'rule': return this.rules.get(id);
+      case 'priority': return this.priorities.get(id);
+      case 'hostname': return this.hosts.get(id);
+      case 'source': return this.sources.get(id);
+      case 'container': return this.containers.get(id);
+    }
+  }
+
+  private keyLabel(groupBy: ExplorerGroupBy, key: number): string {
+    if (groupBy === 'priority') return String(key);
+    return key === NO_ID ? '' : this.strings.text(key);
+  }
+
+  private keyFromLabel(groupBy: ExplorerGroupBy, label: string): number | undefined {
+    if (groupBy === 'priority') return Number(label);
+    if (label === '') return NO_ID;
+    return this.strings.find(label);
+  }
+
+  /** A predicate over alert ids for a filter, or undefined for "every alert". */
+  private matcher(filter: ExplorerFilter | undefined): ((id: number) => boolean) | undefined {
+    if (!filter) return undefined;
+    const tests: ((id: number) => boolean)[] = [];
+    if (filter.minPriority !== undefined && filter.minPriority >= 0 && filter.minPriority < 7) {
+      const max = filter.minPriority;
+      tests.push((id) => { const p = this.priorities.get(id); return p >= 0 && p <= max; });
+    }
+    if (filter.rules && filter.rules.length > 0) {
+      const ids = new Set(filter.rules.map((r) => this.strings.find(r)).filter((x): x is number => x !== undefined));
+      tests.push((id) => ids.has(this.rules.get(id)));
+    }
+    if (filter.hostname !== undefined) {
+      const host = this.strings.find(filter.hostname) ?? -1;
+      tests.push((id) => this.hosts.get(id) === host);
+    }
+    if (filter.source !== undefined) {
+      const source = this.strings.find(filter.source) ?? -1;
+      tests.push((id) => this.sources.get(id) === source);
+    }
+    if (filter.since !== undefined) { const since = filter.since; tests.push((id) => this.times.get(id) >= since); }
+    if (filter.until !== undefined) { const until = filter.until; tests.push((id) => this.times.get(id) <= until); }
+    if (filter.text) {
+      const matches = this.textMatches(filter.text);
+      tests.push((id) => matches[id] === 1);
+    }
+    if (tests.length === 0) return undefined;
+    return (id) => tests.every((t) => t(id));
+  }
+
+  /** Marks the alerts whose text contains `text` (case-insensitive), reading the file sequentially once per filter. */
+  private textMatches(text: string): Uint8Array {
+    const cached = this.textFilterCache;
+    if (cached && cached.text === text && cached.count === this.total) return cached.matches;
+    const needle = text.toLowerCase();
+    const matches = new Uint8Array(this.total);
+    const start = cached && cached.text === text ? cached.count : 0;
+    if (cached && cached.text === text) matches.set(cached.matches.subarray(0, cached.count));
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let id = start;
+    while (id < this.total) {
+      const from = this.offsets.get(id);
+      let last = id;
+      while (last + 1 < this.total && this.offsets.get(last + 1) + this.lengths.get(last + 1) - from <= CHUNK_BYTES) last++;
+      const span = this.offsets.get(last) + this.lengths.get(last) - from;
+      const got = this.source.read(buffer, 0, Math.min(span, CHUNK_BYTES), from);
+      for (let i = id; i <= last; i++) {
+        const s = this.offsets.get(i) - from;
+        const e = Math.min(got, s + this.lengths.get(i));
+        if (buffer.toString('utf8', s, e).toLowerCase().includes(needle)) matches[i] = 1;
+      }
+      id = last + 1;
+    }
+    this.textFilterCache = { text, count: this.total, matches };
+    return matches;
+  }
+
+  groups(groupBy: ExplorerGroupBy, filter?: ExplorerFilter, limit = 500): { groups: ExplorerGroup[]; matching: number; truncated: boolean } {
+    const accept = this.matcher(filter);
+    interface Acc { count: number; priority: number; first: number; last: number; prints: Set<number> }
+    const byKey = new Map<number, Acc>();
+    let matching = 0;
+    for (let id = 0; id < this.total; id++) {
+      if (accept && !accept(id)) continue;
+      matching++;
+      const key = this.keyOf(groupBy, id);
+      let acc = byKey.get(key);
+      if (!acc) { acc = { count: 0, priority: 99, first: Infinity, last: -Infinity, prints: new Set() }; byKey.set(key, acc); }
+      acc.count++;
+      const p = this.priorities.get(id);
+      if (p >= 0 && p < acc.priority) acc.priority = p;
+      const t = this.times.get(id);
+      if (t < acc.first) acc.first = t;
+      if (t > acc.last) acc.last = t;
+      acc.prints.add(this.fingerprints.get(id));
+    }
+    const groups: ExplorerGroup[] = [...byKey.entries()].map(([key, acc]) => ({
+      key: this.keyLabel(groupBy, key), count: acc.count, distinct: acc.prints.size, priority: acc.priority === 99 ? -1 : acc.priority,
+      ...(Number.isFinite(acc.first) ? { firstTime: acc.first } : {}), ...(Number.isFinite(acc.last) ? { lastTime: acc.last } : {}),
+      identified: !(groupBy === 'rule' && this.unidentifiedRules.has(key)),
+    }));
+    // Most severe first, then the noisiest.
+    groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || a.key.localeCompare(b.key));
+    return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit };
+  }
+
+  /** A page of the alerts of one group, newest first; with `dedupe`, one item per fingerprint (its latest alert). */
+  alerts(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): { items: ExplorerAlertItem[]; total: number } {
+    const key = this.keyFromLabel(groupBy, group);
+    if (key === undefined) return { items: [], total: 0 };
+    const accept = this.matcher(filter);
+    const chosen: number[] = [];
+    const duplicates = new Map<number, number>();
+    const firstOfPrint = new Map<number, number>();
+    for (let id = this.total - 1; id >= 0; id--) {
+      if (this.keyOf(groupBy, id) !== key || (accept && !accept(id))) continue;
+      if (dedupe) {
+        const print = this.fingerprints.get(id);
+        const representative = firstOfPrint.get(print);
+        if (representative !== undefined) { duplicates.set(representative, (duplicates.get(representative) ?? 1) + 1); continue; }
+        firstOfPrint.set(print, id);
+        duplicates.set(id, 1);
+      }
+      chosen.push(id);
+    }
+    const page = chosen.slice(offset, offset + limit);
+    return { items: page.map((id) => this.item(id, dedupe ? duplicates.get(id) : undefined)), total: chosen.length };
+  }
+
+  private item(id: number, duplicates: number | undefined): ExplorerAlertItem {
+    const text = this.alertText(id);
+    const parsed = parseLine(text, this.intern);
+    const alert = parsed.alert;
+    let summary = '';
+    let timeText: string | undefined;
+    if (alert) {
+      summary = alert.format === 'text' ? text.slice(alert.outputStart ?? 0, alert.outputEnd ?? text.length) : stripPrefix(jsonOutput(text));
+      timeText = alert.time;
+    }
+    if (summary.length > SUMMARY_CHARS) summary = `${summary.slice(0, SUMMARY_CHARS - 1)}…`;
+    const time = this.times.get(id);
+    return {
+      id, line: this.lineNumbers.get(id), priority: this.priorities.get(id), rule: this.strings.text(this.rules.get(id)), summary,
+      ...(Number.isFinite(time) ? { time } : {}), ...(timeText ? { timeText } : {}), ...(duplicates !== undefined ? { duplicates } : {}),
+    };
+  }
+}
+
+const OUTPUT_MEMBER = /"output"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+
+/** The `output` string of a JSON alert (decoded), or '' when it has none. */
+function jsonOutput(text: string): string {
+  const m = OUTPUT_MEMBER.exec(text);
+  if (!m) return '';
+  try { return JSON.parse(`"${m[1]}"`) as string; } catch { return m[1]; }
+}
+
+const TIME_PREFIX = /^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?): \S+ /;
+
+function stripPrefix(output: string): string { return output.replace(TIME_PREFIX, ''); }
+
+/** The output without anything that changes between otherwise identical alerts (the prefix time, nanosecond stamps). */
+function stripTimes(output: string): string {
+  return stripPrefix(output).replace(/\b\d{16,19}\b/g, '#');
+}
+
+const CONTAINER = /container_name=([^\s)]+)|"container\.name"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+
+function containerOf(text: string): string | undefined {
+  const m = CONTAINER.exec(text);
+  if (!m) return undefined;
+  const value = m[1] ?? m[2];
+  return value === '<NA>' ? undefined : value;
+}
+
+function parseTime(time: string | undefined): number {
+  if (!time || time.length < 11 || time.charCodeAt(4) !== 45 /* - */) return NaN;
+  // Date.parse keeps milliseconds; the nanoseconds stay in the text.
+  return Date.parse(time.replace(/(\.\d{3})\d+/, '$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}

@@ -1,0 +1,121 @@
+// The Alert Explorer's index: columns built from real alert formats, grouping, filters, dedupe, paging, follow
+// (appends), truncation, long lines and CRI partial lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AlertStore, type ByteSource } from '../../server/src/service/explorer/alertStore';
+
+class MemorySource implements ByteSource {
+  data: Buffer;
+  reads = 0;
+  constructor(text: string) { this.data = Buffer.from(text, 'utf8'); }
+  append(text: string): void { this.data = Buffer.concat([this.data, Buffer.from(text, 'utf8')]); }
+  size(): number { return this.data.length; }
+  read(buffer: Buffer, offset: number, length: number, position: number): number {
+    this.reads++;
+    return this.data.copy(buffer, offset, position, Math.min(this.data.length, position + length));
+  }
+}
+
+const json = (rule: string, priority: string, time: string, output: string, extra = '') =>
+  `{"hostname":"node-1","output":"${time.slice(11, 29)}: ${priority} ${output}","output_fields":{"container.name":"web"${extra}},"priority":"${priority}","rule":"${rule}","source":"syscall","tags":[],"time":"${time}"}`;
+
+const LOG = [
+  'Mon Mar  2 08:00:01 2026: Falco version: 0.44.0 (x86_64)',
+  json('Terminal shell in container', 'Notice', '2026-03-02T09:00:00.000000001Z', 'A shell was spawned | process=bash'),
+  json('Terminal shell in container', 'Notice', '2026-03-02T09:00:05.000000002Z', 'A shell was spawned | process=bash'),
+  json('Terminal shell in container', 'Notice', '2026-03-02T09:00:09.000000003Z', 'A shell was spawned | process=sh'),
+  json('Drop and execute new binary in container', 'Critical', '2026-03-02T09:01:00.000000000Z', 'Executing binary not part of base image | proc_exe=/tmp/x'),
+  '10:00:00.123456789: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow process=cat container_name=db',
+  'not an alert at all',
+  '{"rule": "cut',
+  '',
+].join('\n');
+
+test('indexes JSON and text alerts, skipping Falco log lines, and counts unparsed lines', () => {
+  const store = new AlertStore(new MemorySource(LOG));
+  assert.equal(store.indexMore(), true);
+  assert.equal(store.total, 5);
+  assert.equal(store.unparsed, 2, 'the stray line and the broken JSON');
+  assert.equal(store.lineOf(0), 1);
+  assert.match(store.alertText(4), /^10:00:00\.123456789: Warning/);
+});
+
+test('groups by rule with counts, distinct alerts, worst priority and times; most severe first', () => {
+  const store = new AlertStore(new MemorySource(LOG));
+  store.indexMore();
+  const { groups, matching } = store.groups('rule');
+  assert.equal(matching, 5);
+  assert.deepEqual(groups.map((g) => [g.key, g.count, g.distinct, g.priority]), [
+    ['Drop and execute new binary in container', 1, 1, 2],
+    ['Sensitive file opened for reading by non-trusted program', 1, 1, 4],
+    ['Terminal shell in container', 3, 2, 5],
+  ]);
+  assert.equal(groups[1].identified, false, 'a text alert without a loaded rule is grouped by its message');
+  assert.equal(groups[2].firstTime, Date.parse('2026-03-02T09:00:00.000Z'));
+  assert.deepEqual(store.groups('container').groups.map((g) => g.key).sort(), ['db', 'web']);
+  assert.deepEqual(store.groups('priority').groups.map((g) => g.key), ['2', '4', '5']);
+});
+
+test('filters by priority, text, time range and rule; text filter matches case-insensitively', () => {
+  const store = new AlertStore(new MemorySource(LOG));
+  store.indexMore();
+  assert.equal(store.groups('rule', { minPriority: 4 }).matching, 2);
+  assert.equal(store.groups('rule', { text: 'PROCESS=SH' }).matching, 1);
+  assert.equal(store.groups('rule', { since: Date.parse('2026-03-02T09:00:04Z'), until: Date.parse('2026-03-02T09:00:10Z') }).matching, 2);
+  assert.equal(store.groups('rule', { rules: ['Terminal shell in container'] }).matching, 3);
+  assert.equal(store.groups('rule', { hostname: 'node-1', source: 'syscall' }).matching, 4);
+});
+
+test('pages alerts of a group newest first, and folds duplicates that differ only in time', () => {
+  const store = new AlertStore(new MemorySource(LOG));
+  store.indexMore();
+  const all = store.alerts('rule', 'Terminal shell in container', undefined, false, 0, 10);
+  assert.equal(all.total, 3);
+  assert.deepEqual(all.items.map((i) => i.line), [3, 2, 1]);
+  assert.equal(all.items[0].summary, 'A shell was spawned | process=sh');
+  const folded = store.alerts('rule', 'Terminal shell in container', undefined, true, 0, 10);
+  assert.equal(folded.total, 2);
+  assert.deepEqual(folded.items.map((i) => i.duplicates), [1, 2]);
+  const page = store.alerts('rule', 'Terminal shell in container', undefined, false, 1, 1);
+  assert.deepEqual(page.items.map((i) => i.line), [2]);
+  assert.equal(store.alerts('rule', 'no such rule', undefined, false, 0, 10).total, 0);
+});
+
+test('follow: only complete lines are taken until the writer finishes the line; truncation starts over', () => {
+  const source = new MemorySource(LOG.split('\n').slice(0, 3).join('\n') + '\n{"hostname":"node-1","out');
+  const store = new AlertStore(source);
+  store.indexMore(undefined, false);
+  assert.equal(store.total, 2, 'the half-written line waits');
+  source.append('put":"x","priority":"Error","rule":"Late rule","time":"2026-03-02T10:00:00.000000000Z"}\n');
+  store.indexMore(undefined, false);
+  assert.equal(store.total, 3);
+  assert.equal(store.groups('rule').groups[0].key, 'Late rule');
+  source.data = Buffer.from(LOG.split('\n')[4] + '\n');
+  store.indexMore(undefined, false);
+  assert.equal(store.total, 1, 'a truncated (rotated) file is indexed again from the start');
+});
+
+test('joins container-runtime partial lines and keeps CRLF files intact', () => {
+  const payload = json('Terminal shell in container', 'Notice', '2026-03-02T09:00:00.000000001Z', 'A shell was spawned | process=bash');
+  const cri = `2026-03-02T09:00:00.1Z stdout P ${payload.slice(0, 40)}\r\n2026-03-02T09:00:00.1Z stdout F ${payload.slice(40)}\r\n`;
+  const store = new AlertStore(new MemorySource(cri));
+  store.indexMore();
+  assert.equal(store.total, 1);
+  assert.equal(store.lineOf(0), 0);
+  assert.equal(store.groups('rule').groups[0].key, 'Terminal shell in container');
+});
+
+test('a line longer than a read chunk is indexed whole', () => {
+  const long = json('Long rule', 'Warning', '2026-03-02T09:00:00.000000001Z', `x ${'a'.repeat(5 * 1024 * 1024)}`);
+  const store = new AlertStore(new MemorySource(`${long}\n${LOG}`));
+  store.indexMore(64 * 1024 * 1024);
+  assert.equal(store.total, 6);
+  assert.equal(store.groups('rule', { rules: ['Long rule'] }).matching, 1);
+});
+
+test('the text rule identifier names text alerts by their rule', () => {
+  const store = new AlertStore(new MemorySource(LOG), (output) => (output.startsWith('Sensitive file opened') ? 'Read sensitive file untrusted' : undefined));
+  store.indexMore();
+  const group = store.groups('rule').groups.find((g) => g.key === 'Read sensitive file untrusted');
+  assert.ok(group?.identified);
+});
