@@ -7,8 +7,6 @@ import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { valueOf, type AlertValue, type AlertView, type Target } from './view';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween } from './timefmt';
 
-export interface PreviousAlert { view: { time?: string; epochNanos?: string; line: number } }
-
 const SOURCE_MEANINGS: Record<string, string> = {
   syscall: 'system calls seen by the kernel driver on the host',
   syscalls: 'system calls (falcosidekick writes "syscalls" when Falco sent no source)',
@@ -88,7 +86,7 @@ export function timeHover(view: AlertView, previous: AlertView | undefined): str
   const t = parseAlertTime(view.time, view.epochNanos);
   if (!t) return `**Time** ${codeSpan(view.time ?? '')} (not a time Falco prints)`;
   if (t.epochMs !== undefined) {
-    parts.push(`**Time** ${escapeMarkdown(formatUtc(t) ?? '')}\n\nLocal: ${escapeMarkdown(formatLocal(t) ?? '')}`);
+    parts.push(`**Time** ${codeSpan(formatUtc(t) ?? '')}\n\nLocal: ${codeSpan(formatLocal(t) ?? '')}`);
     if (view.epochNanos) parts.push(`evt.time ${codeSpan(view.epochNanos)} ns since the epoch (exact digits).`);
   } else {
     parts.push(`**Time** ${codeSpan(view.time ?? '')}: the local time of the Falco host (its time zone and the date are not in text alerts; `
@@ -172,7 +170,7 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
     }
     if (value.field === 'evt.time' && /^\d{16,}$/.test(v ?? '')) {
       const t = parseAlertTime(undefined, v!);
-      if (t) parts.push(`${escapeMarkdown(formatUtc(t) ?? '')} (exact nanoseconds kept)`);
+      if (t) parts.push(`${codeSpan(formatUtc(t) ?? '')} (exact nanoseconds kept)`);
     }
   }
   return parts.join('\n\n');

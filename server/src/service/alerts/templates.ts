@@ -5,6 +5,7 @@
 // `%container.info` (rules ≤ 3.x) rendered as `container_id=… container_name=…` before 0.41 and as nothing since.
 import type { RuleSummary } from '../features';
 import { allFields, lookupField } from '../../knowledge';
+import { parseOutput } from '../rules/condition';
 
 export interface TemplateField {
   /** The field reference as written after `%`: `proc.aname[2]`, `evt.arg.flags`. */
@@ -34,7 +35,6 @@ export interface MatchedValue {
 
 export interface TemplateMatch { rule: RuleSummary; values: MatchedValue[]; score: number }
 
-const FIELD_REF = /%([A-Za-z_][A-Za-z0-9_]*)(?:\(([^()]*)\)|((?:\.[A-Za-z0-9_]+)*(?:\[[^\]]*\])?))/g;
 const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
 /** Keys of the fields Falco ≥ 0.41 appends to syscall alerts (the container plugin's suggested output). */
 export const SUFFIX_KEYS: Record<string, string> = {
@@ -42,18 +42,21 @@ export const SUFFIX_KEYS: Record<string, string> = {
   container_image_tag: 'container.image.tag', k8s_pod_name: 'k8s.pod.name', k8s_ns_name: 'k8s.ns.name',
 };
 
-/** Splits an output template into literal text and `%field` references (transformers keep their inner field). */
+/** Splits an output template into literal text and `%field` references (through the rules service's output
+ *  parser; a transformer keeps its first inner field, and Falco drops a leading `*`). */
 export function compileTemplate(rule: RuleSummary, template: string): CompiledTemplate {
   const literals: string[] = [];
   const fields: TemplateField[] = [];
-  let last = 0;
-  for (const m of template.matchAll(FIELD_REF)) {
-    const literal = template.slice(last, m.index);
+  const parsed = parseOutput(template);
+  let last = parsed.leadingStar ? 1 : 0;
+  for (const f of parsed.fields) {
+    if (f.span.start < last) continue; // further fields of one transformer (concat) share a span
+    const literal = template.slice(last, f.span.start);
     literals.push(literal);
-    const field = m[2] !== undefined ? m[2].trim() : m[1] + (m[3] ?? '');
+    const field = f.name + (f.arg ? `[${f.arg.text}]` : '');
     const key = /([A-Za-z_][\w.\[\]]*)=$/.exec(literal)?.[1];
     fields.push(key ? { field, key } : { field });
-    last = m.index + m[0].length;
+    last = f.span.end;
   }
   literals.push(template.slice(last));
   return { rule, literals, fields, literalLength: literals.reduce((n, l) => n + l.length, 0) };
