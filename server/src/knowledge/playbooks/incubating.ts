@@ -52,12 +52,8 @@ const hardenedPod: Mitigation = {
   },
 };
 const enforceBaseline: Mitigation = {
-  summary: 'Enforce the Pod Security Standard "baseline" on the namespace: the API server then rejects privileged pods, added dangerous capabilities, hostPath volumes and host namespaces. Check first with a server-side dry run, which lists the running pods that would violate it.',
+  summary: 'Enforce the Pod Security Standard "baseline" on the namespace: the API server then rejects privileged pods, added dangerous capabilities, hostPath volumes and host namespaces. Run the command first with --dry-run=server added: it then only lists the running pods that would violate the level.',
   commands: [
-    {
-      command: 'kubectl label --dry-run=server --overwrite namespace <k8s.ns.name> pod-security.kubernetes.io/enforce=baseline',
-      purpose: 'Shows which existing pods would violate the baseline level, without changing anything.',
-    },
     {
       command: 'kubectl label --overwrite namespace <k8s.ns.name> pod-security.kubernetes.io/enforce=baseline',
       purpose: 'Enforces the baseline level for new pods of the namespace.',
@@ -66,12 +62,8 @@ const enforceBaseline: Mitigation = {
   ],
 };
 const enforceRestricted: Mitigation = {
-  summary: 'Enforce the Pod Security Standard "restricted" on the namespace: pods must run as non-root, drop all capabilities (NET_BIND_SERVICE may be added back), disallow privilege escalation and use a seccomp profile. Check first with a server-side dry run.',
+  summary: 'Enforce the Pod Security Standard "restricted" on the namespace: pods must run as non-root, drop all capabilities (NET_BIND_SERVICE may be added back), disallow privilege escalation and use a seccomp profile. Run the command first with --dry-run=server added: it then only lists the running pods that would violate the level.',
   commands: [
-    {
-      command: 'kubectl label --dry-run=server --overwrite namespace <k8s.ns.name> pod-security.kubernetes.io/enforce=restricted',
-      purpose: 'Shows which existing pods would violate the restricted level, without changing anything.',
-    },
     {
       command: 'kubectl label --overwrite namespace <k8s.ns.name> pod-security.kubernetes.io/enforce=restricted',
       purpose: 'Enforces the restricted level for new pods of the namespace.',
@@ -888,10 +880,10 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     ],
     mitigations: [
       {
-        summary: 'Enforce what the rule expects: allow egress only to the private ranges, so connections outside the local network fail.',
+        summary: 'Enforce what the rule expects: allow egress only to your internal networks (one ipBlock per range, such as the RFC 1918 ranges the rule treats as local), so connections outside them fail.',
         config: {
           language: 'yaml', title: 'NetworkPolicy',
-          text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: private-egress-only\n  namespace: <k8s.ns.name>\nspec:\n  podSelector: {}\n  policyTypes: ["Egress"]\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 10.0.0.0/8\n        - ipBlock:\n            cidr: 172.16.0.0/12\n        - ipBlock:\n            cidr: 192.168.0.0/16\n',
+          text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: private-egress-only\n  namespace: <k8s.ns.name>\nspec:\n  podSelector: {}\n  policyTypes: ["Egress"]\n  egress:\n    - to:\n        - ipBlock:\n            cidr: <internal_cidr>\n',
         },
       },
     ],
@@ -1076,6 +1068,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     ],
     benignCauses: [
       'Performance tuning of the allocator or threads (glibc.malloc.arena_max, glibc.pthread.rseq) for Java, databases or other runtimes.',
+      'CPU feature tunables (glibc.cpu.hwcaps) set to work around a processor or virtualisation issue.',
     ],
     investigate: [
       { command: 'ldd --version', purpose: 'Shows the glibc version of the host (inside a container, run it there: each image has its own glibc).' },
@@ -1111,6 +1104,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     ],
     benignCauses: [
       'A liblzma 5.6.0 or 5.6.1 built from the git sources rather than the release tarballs, which did not contain the backdoor: rare, confirm with your distribution.',
+      'Authorised detection tests that make sshd open a file with such a name to check that the rule fires.',
     ],
     investigate: [
       { command: 'ls -la <fd.name>', purpose: 'The library file and its install time.' },
