@@ -1,0 +1,162 @@
+// The workspace index: load order, cross-file resolution, overrides applied in order, open documents over disk,
+// validateText, incremental parsing; and the source actions on rules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRulesService } from '../../server/src/service/rules';
+import { compareLoadOrder } from '../../server/src/service/rules/workspace';
+import { parseRulesFile } from '../../server/src/service/rules/model';
+import { MemoryHost, applyEdits, editsFor, rulesDoc, summarize } from './rules-host';
+
+const BASE = `- list: shell_binaries
+  items: [bash, sh]
+- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+- rule: Shell Spawned
+  desc: A shell was started
+  condition: spawned_process and proc.name in (shell_binaries)
+  output: "Shell started | process=%proc.name command=%proc.cmdline parent=%proc.pname"
+  priority: WARNING
+  tags: [shell]
+`;
+
+test('workspace files load in Falco order: base, official, plugins, local and rules.d last', () => {
+  const paths = ['/w/rules.d/zz.yaml', '/w/my.local.yaml', '/w/k8saudit-gke/k8s_audit_rules_gke.yaml', '/w/k8saudit/k8s_audit_rules.yaml',
+    '/w/falco-sandbox_rules.yaml', '/w/falco_rules.yaml', '/w/falco-incubating_rules.yaml'];
+  assert.deepEqual([...paths].sort(compareLoadOrder), ['/w/falco_rules.yaml', '/w/falco-incubating_rules.yaml', '/w/falco-sandbox_rules.yaml',
+    '/w/k8saudit/k8s_audit_rules.yaml', '/w/k8saudit-gke/k8s_audit_rules_gke.yaml', '/w/my.local.yaml', '/w/rules.d/zz.yaml']);
+});
+
+test('a local file uses macros and lists of falco_rules.yaml and overrides its rules', () => {
+  const local = `- list: shell_binaries
+  items: [zsh]
+  override:
+    items: append
+- rule: Shell Spawned
+  priority: ERROR
+  tags: [custom]
+  override:
+    priority: replace
+    tags: append
+- rule: Local Rule
+  desc: d
+  condition: spawned_process and proc.name in (shell_binaries)
+  output: "x | p=%proc.name"
+  priority: INFO
+`;
+  const host = new MemoryHost({ '/w/falco_rules.yaml': BASE, '/w/falco_rules.local.yaml': local }, { folders: ['/w'] });
+  const svc = createRulesService(host);
+  const diags = svc.diagnostics(rulesDoc('/w/falco_rules.local.yaml', local));
+  assert.deepEqual(diags.map(summarize), []);
+  const rule = svc.findRule('Shell Spawned');
+  assert.equal(rule?.priority, 'ERROR');
+  assert.deepEqual(rule?.tags, ['shell', 'custom']);
+  assert.match(rule?.location?.uri ?? '', /falco_rules\.yaml$/);
+  // The base file's list is used by the local rule: nothing unused there.
+  assert.deepEqual(svc.diagnostics(rulesDoc('/w/falco_rules.yaml', BASE)).map(summarize), []);
+});
+
+test('configured files load before workspace files; a folder contributes its yaml files sorted', () => {
+  const host = new MemoryHost({
+    '/etc/falco/falco_rules.yaml': BASE,
+    '/etc/falco/rules.d/b.yaml': '- macro: from_b\n  condition: from_a\n',
+    '/etc/falco/rules.d/a.yaml': '- macro: from_a\n  condition: proc.name = a\n',
+    '/w/x_rules.yaml': '- rule: W\n  desc: d\n  condition: spawned_process and from_b\n  output: "o | p=%proc.name"\n  priority: INFO\n',
+  }, { folders: ['/w'], ruleFiles: ['/etc/falco/falco_rules.yaml', '/etc/falco/missing.yaml', '/etc/falco/rules.d'] });
+  const svc = createRulesService(host);
+  assert.deepEqual(svc.diagnostics(rulesDoc('/w/x_rules.yaml', host.files.get('/w/x_rules.yaml')!)).map(summarize), []);
+  // b.yaml uses a macro of a.yaml, which loads first.
+  assert.deepEqual(svc.diagnostics(rulesDoc('/etc/falco/rules.d/b.yaml', host.files.get('/etc/falco/rules.d/b.yaml')!)).map(summarize), []);
+});
+
+test('an override of an item defined only in a later file is an error (load order matters)', () => {
+  const host = new MemoryHost({
+    '/w/falco_rules.yaml': `${BASE}- macro: early\n  condition: or proc.name = x\n  override:\n    condition: append\n`,
+    '/w/z.local.yaml': '- macro: early\n  condition: proc.name = y\n',
+  }, { folders: ['/w'] });
+  const svc = createRulesService(host);
+  const diags = svc.diagnostics(rulesDoc('/w/falco_rules.yaml', host.files.get('/w/falco_rules.yaml')!));
+  assert.deepEqual(diags.map((d) => d.code), ['no-previous-definition']);
+});
+
+test('open documents override the disk and closing restores it', () => {
+  const host = new MemoryHost({ '/w/falco_rules.yaml': BASE, '/w/x.local.yaml': '- macro: m\n  condition: spawned_process\n' }, { folders: ['/w'] });
+  const svc = createRulesService(host);
+  const edited = BASE.replace('- macro: spawned_process', '- macro: spawned_proc');
+  svc.didOpenOrChange!(rulesDoc('/w/falco_rules.yaml', edited, 2));
+  const local = rulesDoc('/w/x.local.yaml', host.files.get('/w/x.local.yaml')!);
+  assert.ok(svc.diagnostics(local).some((d) => d.code === 'undefined-macro'));
+  svc.didClose!(rulesDoc('/w/falco_rules.yaml', '').uri);
+  assert.ok(!svc.diagnostics(local).some((d) => d.code === 'undefined-macro'));
+});
+
+test('validateText validates a hypothetical file loaded after everything else', () => {
+  const host = new MemoryHost({ '/w/falco_rules.yaml': BASE }, { folders: ['/w'] });
+  const svc = createRulesService(host);
+  const good = '- rule: Shell Spawned\n  exceptions:\n    - name: ok\n      fields: [proc.name, proc.pname]\n      comps: [=, =]\n      values:\n        - [bash, sshd]\n  override:\n    exceptions: append\n';
+  assert.deepEqual(svc.validateText('file:///w/falco_rules.local.yaml', good).map(summarize), []);
+  const bad = good.replace('proc.pname', 'proc.pnmae');
+  assert.deepEqual(svc.validateText('file:///w/falco_rules.local.yaml', bad).map((d) => d.code), ['unknown-field']);
+  // The hypothetical text changed nothing: the rule has no exception.
+  assert.equal(svc.findRule('Shell Spawned')?.priority, 'WARNING');
+});
+
+test('incremental parsing: an edit re-parses one item and yields the same model as a full parse', () => {
+  const items = Array.from({ length: 50 }, (_, i) => `- macro: m${i}\n  condition: >\n    proc.name = a${i}\n`).join('\n');
+  const edited = items.replace('proc.name = a25', 'proc.name = changed and proc.pname = x');
+  const incremental = parseRulesFile('file:///x.yaml', items) && parseRulesFile('file:///x.yaml', edited);
+  // A document marker forces the whole-file path; the models must agree item by item.
+  const whole = parseRulesFile('file:///y.yaml', `---\n${edited}`);
+  assert.equal(incremental.items.length, 50);
+  assert.equal(whole.items.length, 50);
+  for (let i = 0; i < 50; i++) {
+    const a = incremental.items[i];
+    const b = whole.items[i];
+    assert.equal(a.name, b.name);
+    assert.equal(a.span.start + 4, b.span.start);
+    assert.deepEqual(a.entries.map((e) => [e.key, e.keySpan.start + 4]), b.entries.map((e) => [e.key, e.keySpan.start]));
+  }
+});
+
+test('source actions: Add exception and Disable rule produce overrides that re-validate clean and apply', () => {
+  const host = new MemoryHost({ '/w/falco_rules.yaml': BASE }, { folders: ['/w'] });
+  const svc = createRulesService(host);
+  const doc = rulesDoc('/w/falco_rules.yaml', BASE);
+  const at = doc.positionAt(BASE.indexOf('Shell Spawned'));
+  const actions = svc.codeActions!(doc, { start: at, end: at }, { diagnostics: [], only: ['source'] });
+  const add = actions.find((a) => a.kind === 'source.addException');
+  const disable = actions.find((a) => a.kind === 'source.disableRule');
+  assert.ok(add && disable);
+  const withException = applyEdits(BASE, editsFor(add.edit, doc.uri));
+  assert.ok(withException.startsWith(BASE), 'the edit only appends');
+  assert.match(withException, /fields: \[proc\.name, proc\.cmdline, proc\.pname\]/);
+  assert.match(withException, /comps: \[=, =, =\]/);
+  const exDoc = rulesDoc('/w/falco_rules.yaml', withException, 2);
+  svc.didOpenOrChange!(exDoc);
+  assert.deepEqual(svc.diagnostics(exDoc).map(summarize), []);
+  // Offered again, the exception gets a new name (never a duplicate).
+  const again = svc.codeActions!(exDoc, { start: at, end: at }, { diagnostics: [], only: ['source.addException'] });
+  const twice = applyEdits(withException, editsFor(again[0].edit, doc.uri));
+  assert.match(twice, /shell_spawned_known_good_2/);
+
+  const disabled = applyEdits(BASE, editsFor(disable.edit, doc.uri));
+  const disDoc = rulesDoc('/w/falco_rules.yaml', disabled, 3);
+  svc.didOpenOrChange!(disDoc);
+  assert.deepEqual(svc.diagnostics(disDoc).map(summarize), []);
+  assert.equal(svc.findRule('Shell Spawned')?.enabled, false);
+  // Once disabled, Disable is not offered again.
+  assert.ok(!svc.codeActions!(disDoc, { start: at, end: at }, { diagnostics: [], only: ['source'] }).some((a) => a.kind === 'source.disableRule'));
+});
+
+test('a rule name with YAML-special characters is quoted in generated overrides', () => {
+  const text = BASE.replace('- rule: Shell Spawned', '- rule: "Shell: spawned # really"');
+  const host = new MemoryHost({ '/w/falco_rules.yaml': text }, { folders: ['/w'] });
+  const svc = createRulesService(host);
+  const doc = rulesDoc('/w/falco_rules.yaml', text);
+  const at = doc.positionAt(text.indexOf('Shell:'));
+  const disable = svc.codeActions!(doc, { start: at, end: at }, { diagnostics: [], only: ['source.disableRule'] })[0];
+  const out = applyEdits(text, editsFor(disable.edit, doc.uri));
+  assert.match(out, /- rule: "Shell: spawned # really"\n {2}enabled: false/);
+  const outDoc = rulesDoc('/w/falco_rules.yaml', out, 2);
+  svc.didOpenOrChange!(outDoc);
+  assert.deepEqual(svc.diagnostics(outDoc).map(summarize), []);
+});
