@@ -119,7 +119,7 @@ export function tagsHover(view: AlertView): string {
 export function sourceHover(view: AlertView): string {
   const s = view.source ?? '';
   const meaning = SOURCE_MEANINGS[s];
-  return `**Source** ${codeSpan(s)}: ${meaning ? escapeMarkdown(meaning) : 'an event source provided by a plugin'}.`;
+  return `**Source** ${codeSpan(s)}: ${meaning ?? 'an event source provided by a plugin'}.`;
 }
 
 export function hostnameHover(view: AlertView): string {
@@ -134,6 +134,7 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
     const info = lookupField(value.field);
     const via = value.origin === 'output_fields' ? '' : howText(value, view);
     parts.push(`${codeSpan(key)} → field ${codeSpan(value.field)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
+    if (!view.rule && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
     if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
     else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
