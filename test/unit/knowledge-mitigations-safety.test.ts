@@ -159,7 +159,7 @@ export function effectiveCommands(words: string[]): string[][] {
 
 const WRITE_PROGRAMS = new Set([
   'rm', 'rmdir', 'mv', 'shred', 'truncate', 'chmod', 'chown', 'chgrp', 'chattr', 'setfacl', 'kill', 'pkill', 'killall',
-  'useradd', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel', 'passwd', 'chpasswd', 'gpasswd', 'modprobe',
+  'useradd', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel', 'chpasswd', 'gpasswd', 'modprobe',
   'insmod', 'rmmod', 'setenforce', 'setsebool', 'semanage', 'aa-enforce', 'aa-complain', 'aa-disable', 'aa-teardown',
   'ln', 'touch', 'mkdir', 'install', 'tee', 'reboot', 'shutdown', 'halt', 'poweroff', 'swapoff', 'swapon', 'umount',
   'setcap', 'update-grub', 'grub-mkconfig', 'mkfs', 'fdisk', 'parted', 'wipefs', 'vi', 'vim', 'nano',
@@ -228,9 +228,11 @@ function programChangesSystem(words: string[]): string | undefined {
         ? `systemctl ${sub} changes services` : undefined;
     }
     case 'service': return args.some((a) => ['start', 'stop', 'restart', 'reload', 'force-reload'].includes(a)) ? 'service changes services' : undefined;
+    case 'passwd': return has('-S', '--status') ? undefined : 'passwd changes an account password';
     case 'kubectl': case 'oc': {
       const { sub, index } = firstSubcommand(words, KUBECTL_VALUE_OPTIONS);
       if (!sub) return undefined;
+      if (args.some((a) => /^--dry-run=(server|client)$/.test(a))) return undefined;
       if (sub === 'rollout') { const action = words[index + 1]; return action && ['restart', 'undo', 'pause', 'resume'].includes(action) ? `kubectl rollout ${action} changes the cluster` : undefined; }
       if (sub === 'auth' && words[index + 1] === 'reconcile') return 'kubectl auth reconcile changes RBAC';
       return KUBECTL_WRITE.has(sub) ? `kubectl ${sub} changes the cluster` : undefined;
@@ -425,7 +427,11 @@ const PLACEHOLDER_ANY = /<([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?:\[[^\]<>
 
 /** Placeholders that sit inside single or double quotes in a command. */
 export function quotedPlaceholders(command: string): string[] {
-  const found: string[] = [];
+  return quotedPlaceholderSpans(command).map((s) => s.text);
+}
+
+function quotedPlaceholderSpans(command: string): { index: number; text: string }[] {
+  const found: { index: number; text: string }[] = [];
   let quote: string | undefined;
   for (let i = 0; i < command.length; i++) {
     const c = command[i];
@@ -435,15 +441,28 @@ export function quotedPlaceholders(command: string): string[] {
     if (c === '<' && quote !== undefined) {
       PLACEHOLDER_ANY.lastIndex = i;
       const m = PLACEHOLDER_ANY.exec(command);
-      if (m && m.index === i) { found.push(m[0]); i += m[0].length - 1; }
+      if (m && m.index === i) { found.push({ index: i, text: m[0] }); i += m[0].length - 1; }
     }
   }
   return found;
 }
 
+/** The command as bash and shellcheck see it once the user has filled it: a placeholder inside quotes (a user
+ *  placeholder in a JSON argument, say) becomes a bare word there, any other one a quoted word. */
+export function lintText(command: string): string {
+  let out = '';
+  let at = 0;
+  for (const span of quotedPlaceholderSpans(command)) {
+    out += placeholdersForLint(command.slice(at, span.index)) + 'PLACEHOLDER';
+    at = span.index + span.text.length;
+  }
+  return out + placeholdersForLint(command.slice(at));
+}
+
 const ALLOWED_IPS = new Set(['127.0.0.1', '0.0.0.0', '169.254.169.254']);
 const REAL_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default', 'falco']);
-const SUBRESOURCES = new Set(['exec', 'log', 'attach', 'portforward', 'proxy', 'status', 'eviction', 'ephemeralcontainers', 'binding', 'token']);
+const SUBRESOURCES = new Set(['exec', 'log', 'attach', 'portforward', 'proxy', 'status', 'eviction', 'ephemeralcontainers', 'binding', 'token',
+  'generic', 'tls', 'docker-registry']); // the last three are `kubectl create secret` kinds
 
 /** Concrete values that look invented (addresses, pids, pod names, container ids, account ids). */
 export function inventedValues(text: string): string[] {
@@ -490,11 +509,11 @@ const shellcheckPresent = spawnSync('shellcheck', ['--version']).status === 0;
 
 test('every playbook command is valid bash (bash -n)', () => {
   const failures: string[] = [];
-  const script = commandSnippets.map((s) => placeholdersForLint(s.text)).join('\n');
+  const script = commandSnippets.map((s) => lintText(s.text)).join('\n');
   const all = spawnSync('bash', ['-n', '-c', script], { encoding: 'utf8' });
   if (all.status !== 0) {
     for (const s of commandSnippets) {
-      const one = spawnSync('bash', ['-n', '-c', placeholdersForLint(s.text)], { encoding: 'utf8' });
+      const one = spawnSync('bash', ['-n', '-c', lintText(s.text)], { encoding: 'utf8' });
       if (one.status !== 0) failures.push(`${label(s)}\n    ${one.stderr.trim()}`);
     }
     if (failures.length === 0) failures.push(`bash -n fails on the joined commands: ${all.stderr.trim()}`);
@@ -509,7 +528,7 @@ test('every playbook command passes shellcheck -s bash with no findings', { skip
   commandSnippets.forEach((s, i) => {
     lines.push(`snippet_${i}() {`);
     const first = lines.length + 1;
-    lines.push(...placeholdersForLint(s.text).split('\n'));
+    lines.push(...lintText(s.text).split('\n'));
     spans.push({ first, last: lines.length, snippet: s });
     lines.push('}');
   });
@@ -587,7 +606,9 @@ test('field placeholders name catalog fields of the playbook source and stand un
       if (!match) failures.push(`${label(s)}\n    <${field}> is not in the field catalog`);
       else if (!(match.field.sources as string[]).includes(s.playbook.source)) failures.push(`${label(s)}\n    <${field}> is not a field of source ${s.playbook.source}`);
     }
-    if (s.command) for (const quoted of quotedPlaceholders(s.text)) failures.push(`${label(s)}\n    ${quoted} is inside quotes; write placeholders unquoted (they are shell-quoted when filled)`);
+    // Field placeholders are filled and shell-quoted automatically, which breaks inside quotes; user placeholders are
+    // replaced by hand and may sit inside a quoted argument (a JSON policy, say).
+    if (s.command) for (const quoted of quotedPlaceholders(s.text).filter((q) => q.includes('.'))) failures.push(`${label(s)}\n    ${quoted} is inside quotes; write field placeholders unquoted (they are shell-quoted when filled)`);
   }
   assert.deepEqual(failures, []);
 });
@@ -658,7 +679,7 @@ test('read-only check flags commands that change the system and passes read-only
     'mount -o remount,noexec /dev/shm', 'kubectl delete pod <k8s.pod.name> -n <k8s.ns.name>', 'kubectl -n <ns> label pod <pod> quarantine=true',
     'aws iam delete-access-key --access-key-id <key>', 'aws iam put-user-policy --user-name <user> --policy-name <name> --policy-document file://<file>',
     'iptables -A INPUT -s <ip> -j DROP', 'sysctl -w kernel.yama.ptrace_scope=2', 'sysctl kernel.yama.ptrace_scope=2', 'echo 2 | tee /proc/sys/kernel/yama/ptrace_scope',
-    'echo x > /etc/motd', 'sudo crictl stop <container.id>', 'find /tmp -name x -delete', 'find / -name x -exec rm {} +',
+    'echo x > /etc/motd', 'sudo crictl stop <container.id>', 'passwd -l <user.name>', 'kubectl label --overwrite namespace <namespace> a=b', 'find /tmp -name x -delete', 'find / -name x -exec rm {} +',
     'kubectl exec <pod> -- rm /tmp/x', 'nsenter -t <proc.pid> -m -- rm /x', 'sed -i s/a/b/ /etc/fstab',
   ]) {
     assert.ok(changesSystem(changing), `not flagged: ${changing}`);
@@ -669,7 +690,8 @@ test('read-only check flags commands that change the system and passes read-only
     'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=<ct.name>', 'findmnt -no OPTIONS /dev/shm', 'mount',
     'sysctl kernel.yama.ptrace_scope', 'iptables -S', 'journalctl -u kubelet --since "1 hour ago" 2>/dev/null', 'ls -la /proc/<proc.pid>/fd 2>&1',
     'ss -tnp', 'kubectl get pods -A -o wide', 'sha256sum /proc/<proc.pid>/exe', 'lsmod', 'grep -r <proc.name> /etc/cron.d',
-    'find /dev/shm -type f -newermt "-1 hour" -ls', 'crontab -l -u <user.name>', 'auditctl -l', 'kubectl get rolebindings,clusterrolebindings -A -o wide',
+    'find /dev/shm -type f -newermt "-1 hour" -ls', 'crontab -l -u <user.name>', 'auditctl -l', 'passwd -S <user.name>',
+    'kubectl label --dry-run=server --overwrite namespace <namespace> pod-security.kubernetes.io/enforce=restricted', 'kubectl get rolebindings,clusterrolebindings -A -o wide',
   ]) {
     assert.equal(changesSystem(readOnly), undefined, readOnly);
   }
@@ -688,6 +710,8 @@ test('broad exceptions are caught, narrow ones are not', () => {
 test('placeholder checks find quoted placeholders and invented values', () => {
   assert.deepEqual(quotedPlaceholders("grep '<proc.name>' /x"), ['<proc.name>']);
   assert.deepEqual(quotedPlaceholders('ls -la /proc/<proc.pid>/fd'), []);
+  assert.equal(lintText(`aws x --doc '{"Key":"<key-arn>"}' --id <proc.pid>`), `aws x --doc '{"Key":"PLACEHOLDER"}' --id 'PLACEHOLDER'`);
+  assert.deepEqual(inventedValues('kubectl create secret generic <name> -n <ka.target.namespace> --from-file=<file>'), []);
   assert.ok(inventedValues('ss -tnp dst 10.1.2.3').length > 0);
   assert.ok(inventedValues('ps -p 4242').length > 0);
   assert.ok(inventedValues('kubectl describe pod nginx-7d9c -n prod').length > 0);

@@ -107,7 +107,9 @@ function validateExceptions(value: unknown, playbook: Playbook, names: Set<strin
       if (!match) problems.push(`exception ${name}: field ${f} is not in the catalog`);
       else if (!(match.field.sources as string[]).includes(playbook.source)) problems.push(`exception ${name}: field ${f} is not a field of source ${playbook.source}`);
     }
-    if (fieldList.length < 2) problems.push(`exception ${name}: a single-field exception is not narrow; pair the program with its image, parent or file`);
+    // Syscall exceptions pair a program with its image, parent or file; a plugin event's actor (ka.user.name,
+    // ct.user) is narrow on its own.
+    if (fieldList.length < 2 && playbook.source === 'syscall') problems.push(`exception ${name}: a single-field exception is not narrow; pair the program with its image, parent or file`);
     if (Array.isArray(e.fields)) {
       const comps = e.comps === undefined ? fieldList.map(() => '=') : Array.isArray(e.comps) ? e.comps.map(String) : undefined;
       if (!comps) problems.push(`exception ${name}: comps must be a list when fields is a list`);
@@ -211,7 +213,9 @@ test('every playbook is complete and within the agreed sizes', () => {
     if (p.keyFields.length === 0) at('no keyFields');
     if (p.benignCauses.length < 2 || p.benignCauses.length > 4) at(`${p.benignCauses.length} benign causes (2-4)`);
     if (p.investigate.length < 3 || p.investigate.length > 6) at(`${p.investigate.length} investigation commands (3-6)`);
-    if (p.mitigations.length < 1 || p.mitigations.length > 3) at(`${p.mitigations.length} mitigations (1-3)`);
+    // A rule that is off by default (a catch-all debugging rule, say) may have nothing to mitigate.
+    const offByDefault = corpusPresent && corpusRule(p)?.enabled === false;
+    if ((p.mitigations.length < 1 && !offByDefault) || p.mitigations.length > 3) at(`${p.mitigations.length} mitigations (1-3)`);
     for (const c of [...p.investigate, ...p.mitigations.flatMap((m) => m.commands ?? [])]) {
       if (c.command.trim() === '' || c.purpose.trim() === '') at(`empty command or purpose: ${c.command}`);
     }
