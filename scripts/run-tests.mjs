@@ -22,14 +22,16 @@ const walk = (dir) => {
 };
 for (const tier of tiers) walk(tier);
 if (files.some((f) => !f.startsWith(join('test', 'unit')))) step(['run', 'build', '--silent']);
-rmSync('out/test', { recursive: true, force: true });
+// A folder per run: several test runs (other terminals, CI steps) never delete each other's bundles.
+const outDir = join('out', `test-${process.pid}`);
+rmSync(outDir, { recursive: true, force: true });
 await build({
-  entryPoints: files, outdir: 'out/test', outbase: 'test', bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+  entryPoints: files, outdir: outDir, outbase: 'test', bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   sourcemap: 'inline', logLevel: 'warning', external: ['vscode-languageserver-protocol', 'vscode-languageserver/node', 'vscode-jsonrpc'],
 });
-const outputs = files.map((f) => join('out', f).replace(/\.ts$/, '.js'));
+const outputs = files.map((f) => join(outDir, f.slice('test/'.length)).replace(/\.ts$/, '.js'));
 // The package tier rebuilds dist/ (minified) while packaging, so it runs after the tiers that spawn dist/server.js.
-const packaging = outputs.filter((f) => f.includes(join('test', 'package')));
+const packaging = outputs.filter((f) => f.includes(`${join(outDir, 'package')}/`));
 const others = outputs.filter((f) => !packaging.includes(f));
 let status = 0;
 for (const batch of [others, packaging]) {
@@ -37,4 +39,5 @@ for (const batch of [others, packaging]) {
   const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...batch], { stdio: 'inherit' });
   if (result.status !== 0) status = result.status ?? 1;
 }
+rmSync(outDir, { recursive: true, force: true });
 process.exit(status);

@@ -79,3 +79,50 @@ suite('Falco Lens in VS Code', () => {
     assert.ok(diagnostics.length > 0);
   });
 });
+
+suite('Alert Explorer', () => {
+  type Api = import('../../client/src/extension').FalcoLensApi;
+  type Explorer = Api['explorer'];
+  let explorer: Explorer;
+
+  suiteSetup(async () => {
+    const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as Api;
+    explorer = api.explorer;
+  });
+
+  /** Resolves once the explorer's log satisfies `accept` (checked on every server update). */
+  function logWhere(accept: (log: NonNullable<Explorer['current']>) => boolean, timeoutMs = 30000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (explorer.current && accept(explorer.current)) { resolve(); return; }
+      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`explorer state not reached: ${JSON.stringify(explorer.current)}`)); }, timeoutMs);
+      const sub = explorer.onDidUpdateLog((log) => { if (accept(log)) { clearTimeout(timer); sub.dispose(); resolve(); } });
+    });
+  }
+
+  test('groups the alerts of a log by rule and lists them through the server', async () => {
+    await explorer.open(workspaceFile('falco_events.json').fsPath);
+    await logWhere((log) => log.done);
+    const groups = await explorer.getChildren();
+    const labels = groups.map((g) => explorer.getTreeItem(g).label);
+    assert.ok(labels.includes('Terminal shell in container'), `groups: ${labels.join(', ')}`);
+    const alerts = await explorer.getChildren(groups[0]);
+    assert.ok(alerts.length > 0);
+    const item = explorer.getTreeItem(alerts[0]);
+    assert.equal((item.tooltip as vscode.MarkdownString).isTrusted, false, 'tooltips are never trusted');
+  });
+
+  test('follows a growing log', async () => {
+    const fs = await import('node:fs');
+    const path = workspaceFile('followed-falco.log').fsPath;
+    fs.writeFileSync(path, '10:00:00.000000000: Warning First alert | process=a\n');
+    await explorer.open(path, true);
+    await logWhere((log) => log.path === path && log.total === 1);
+    fs.appendFileSync(path, '10:00:01.000000000: Critical Second alert | process=b\n');
+    await logWhere((log) => log.path === path && log.total === 2);
+    explorer.setFilter({ minPriority: 2 });
+    const groups = await explorer.getChildren();
+    assert.deepEqual(groups.map((g) => explorer.getTreeItem(g).label), ['Second alert']);
+    explorer.setFilter({});
+    await explorer.close();
+  });
+});

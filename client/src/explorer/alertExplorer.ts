@@ -1,0 +1,268 @@
+// The Alert Explorer: a tree of the alerts of one log, grouped (by rule, priority, host, source or container),
+// filtered, deduplicated and followed. The client parses nothing: every node comes from the server's index through
+// custom requests. Tooltips are built with appendText/appendCodeblock and are never trusted.
+import * as vscode from 'vscode';
+import type { FalcoLanguageClient } from '../languageClient';
+import {
+  EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
+  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST,
+  type ExplorerAlertItem, type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerChangedParams,
+  type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerGroupsResult, type ExplorerLogInfo,
+} from '../../../server/src/protocol';
+
+const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
+const PAGE = 200;
+/** VS Code does not hand extensions documents over 50 MB; larger logs show an alert's text instead of the file. */
+const EDITOR_LIMIT_BYTES = 50 * 1024 * 1024;
+const GROUP_LABELS: Record<ExplorerGroupBy, string> = { rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container' };
+
+type Node =
+  | { kind: 'group'; group: ExplorerGroup }
+  | { kind: 'alert'; alert: ExplorerAlertItem; group: string }
+  | { kind: 'more'; group: string; offset: number; remaining: number };
+
+function priorityName(p: number): string { return PRIORITY_NAMES[p] ?? 'Unknown'; }
+
+function priorityIcon(p: number): vscode.ThemeIcon {
+  if (p >= 0 && p <= 3) return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+  if (p === 4) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  if (p === 7) return new vscode.ThemeIcon('debug');
+  return new vscode.ThemeIcon('info');
+}
+
+export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly updated = new vscode.EventEmitter<ExplorerLogInfo>();
+  /** Fires on every index update the server reports (indexing progress, follow). */
+  readonly onDidUpdateLog = this.updated.event;
+  private readonly view: vscode.TreeView<Node>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private log: ExplorerLogInfo | undefined;
+  private groupBy: ExplorerGroupBy = 'rule';
+  private filter: ExplorerFilter = {};
+  private dedupe = true;
+  /** Pages loaded per group (how many alerts are listed). */
+  private readonly shown = new Map<string, number>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private notificationHooked: unknown;
+
+  constructor(private readonly client: FalcoLanguageClient) {
+    this.view = vscode.window.createTreeView('falcoLens.alertExplorer', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(this.view, this.changed, this.updated);
+    this.updateContext();
+    this.updateMessage();
+  }
+
+  /** The open log, for tests and commands. */
+  get current(): ExplorerLogInfo | undefined { return this.log; }
+  get settings(): { groupBy: ExplorerGroupBy; filter: ExplorerFilter; dedupe: boolean } { return { groupBy: this.groupBy, filter: { ...this.filter }, dedupe: this.dedupe }; }
+
+  private lc() {
+    const lc = this.client.languageClient;
+    if (!lc) throw new Error('The Falco Lens language server is not running (Falco: Restart Language Server).');
+    // Re-hook the progress notification whenever the language client was restarted.
+    if (this.notificationHooked !== lc) {
+      this.notificationHooked = lc;
+      this.disposables.push(lc.onNotification(EXPLORER_CHANGED_NOTIFICATION, (p: ExplorerChangedParams) => this.onServerChange(p)));
+    }
+    return lc;
+  }
+
+  async open(path: string, follow = false): Promise<ExplorerLogInfo> {
+    const lc = this.lc();
+    if (this.log && this.log.path !== path) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
+    this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, { path, follow });
+    this.shown.clear();
+    this.updateContext();
+    this.refresh();
+    await vscode.commands.executeCommand('falcoLens.alertExplorer.focus').then(undefined, () => undefined);
+    return this.log;
+  }
+
+  async close(): Promise<void> {
+    if (this.log) await this.client.languageClient?.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
+    this.log = undefined;
+    this.updateContext();
+    this.refresh();
+  }
+
+  async setFollow(follow: boolean): Promise<void> {
+    if (!this.log) return;
+    this.log = await this.lc().sendRequest<ExplorerLogInfo>(EXPLORER_FOLLOW_REQUEST, { logId: this.log.logId, follow });
+    this.updateContext();
+    this.updateMessage();
+  }
+
+  setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.refresh(); }
+  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.updateContext(); this.refresh(); }
+  setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.updateContext(); this.refresh(); }
+
+  refresh(): void {
+    this.updateMessage();
+    this.changed.fire(undefined);
+  }
+
+  private onServerChange(p: ExplorerChangedParams): void {
+    if (!this.log || p.logId !== this.log.logId) return;
+    this.log = p;
+    this.updated.fire(p);
+    // Indexing and follow send many notifications: redraw at most a few times a second.
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => { this.refreshTimer = undefined; this.refresh(); }, 250);
+  }
+
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', 'falcoLens.explorer.open', !!this.log);
+    void vscode.commands.executeCommand('setContext', 'falcoLens.explorer.following', !!this.log?.following);
+    void vscode.commands.executeCommand('setContext', 'falcoLens.explorer.dedupe', this.dedupe);
+    void vscode.commands.executeCommand('setContext', 'falcoLens.explorer.filtered', Object.keys(this.filter).length > 0);
+  }
+
+  private updateMessage(): void {
+    if (!this.log) { this.view.message = 'Open a Falco alert log (Falco: Open in Alert Explorer).'; return; }
+    const parts = [`${this.log.total.toLocaleString('en-US')} alerts`];
+    if (!this.log.done) parts.push(`indexing ${this.log.totalBytes ? Math.floor((100 * this.log.indexedBytes) / this.log.totalBytes) : 0}%`);
+    if (this.log.following) parts.push('following');
+    parts.push(`by ${GROUP_LABELS[this.groupBy].toLowerCase()}`);
+    if (this.dedupe) parts.push('duplicates folded');
+    const f = this.filter;
+    const filters: string[] = [];
+    if (f.text) filters.push(`"${f.text}"`);
+    if (f.minPriority !== undefined) filters.push(`≥ ${priorityName(f.minPriority)}`);
+    if (filters.length) parts.push(`filter ${filters.join(', ')}`);
+    this.view.message = parts.join(' · ');
+    this.view.description = this.log.path.split('/').pop();
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!this.log) return [];
+    const lc = this.lc();
+    if (!node) {
+      const result = await lc.sendRequest<ExplorerGroupsResult>(EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, filter: this.filter });
+      return result.groups.map((group) => ({ kind: 'group', group }));
+    }
+    if (node.kind !== 'group') return [];
+    const key = node.group.key;
+    const limit = this.shown.get(key) ?? PAGE;
+    const result = await lc.sendRequest<ExplorerAlertsResult>(EXPLORER_ALERTS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, group: key, filter: this.filter, dedupe: this.dedupe, offset: 0, limit });
+    const children: Node[] = result.items.map((alert) => ({ kind: 'alert', alert, group: key }));
+    if (result.total > result.items.length) children.push({ kind: 'more', group: key, offset: result.items.length, remaining: result.total - result.items.length });
+    return children;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const g = node.group;
+      const label = this.groupBy === 'priority' ? priorityName(Number(g.key)) : g.key || '(none)';
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `group:${this.groupBy}:${g.key}`;
+      item.description = this.dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count);
+      item.iconPath = priorityIcon(g.priority);
+      item.contextValue = 'falcoLens.group';
+      const tip = new vscode.MarkdownString(undefined, false);
+      tip.isTrusted = false;
+      tip.supportHtml = false;
+      tip.appendText(`${GROUP_LABELS[this.groupBy]}: ${label}\n\n`);
+      tip.appendText(`${g.count} alerts, ${g.distinct} distinct; most severe: ${priorityName(g.priority)}`);
+      if (g.firstTime !== undefined) tip.appendText(`\n\nfirst ${new Date(g.firstTime).toISOString()}, last ${new Date(g.lastTime ?? g.firstTime).toISOString()}`);
+      if (!g.identified) tip.appendText('\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text.');
+      item.tooltip = tip;
+      return item;
+    }
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`Show ${Math.min(PAGE, node.remaining)} more (${node.remaining} left)…`, vscode.TreeItemCollapsibleState.None);
+      item.command = { command: 'falcoLens.explorer.showMore', title: 'Show more', arguments: [node.group] };
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      return item;
+    }
+    const a = node.alert;
+    const when = a.time !== undefined ? new Date(a.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : a.timeText ?? '';
+    const item = new vscode.TreeItem(this.groupBy === 'rule' ? a.summary || a.rule : a.rule, vscode.TreeItemCollapsibleState.None);
+    item.id = `alert:${this.log?.logId}:${a.id}`;
+    item.description = `${when}${a.duplicates && a.duplicates > 1 ? ` ×${a.duplicates}` : ''}`;
+    item.iconPath = priorityIcon(a.priority);
+    item.contextValue = 'falcoLens.alert';
+    const tip = new vscode.MarkdownString(undefined, false);
+    tip.isTrusted = false;
+    tip.supportHtml = false;
+    tip.appendText(`${priorityName(a.priority)} · ${a.rule}\n\n`);
+    tip.appendCodeblock(a.summary, 'text');
+    tip.appendText(`line ${a.line + 1}${a.duplicates && a.duplicates > 1 ? ` · ${a.duplicates} identical alerts (apart from the time)` : ''}`);
+    item.tooltip = tip;
+    item.command = { command: 'falcoLens.explorer.reveal', title: 'Show alert', arguments: [a] };
+    return item;
+  }
+
+  showMore(group: string): void {
+    this.shown.set(group, (this.shown.get(group) ?? PAGE) + PAGE);
+    this.changed.fire(undefined);
+  }
+
+  /** Opens the log at the alert's line, or for logs too large for the editor, the alert's own text. */
+  async reveal(alert: ExplorerAlertItem): Promise<void> {
+    if (!this.log) return;
+    if (this.log.totalBytes <= EDITOR_LIMIT_BYTES) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(this.log.path));
+      const range = doc.lineAt(Math.min(alert.line, doc.lineCount - 1)).range;
+      await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+      return;
+    }
+    const result = await this.lc().sendRequest<ExplorerAlertTextResult>(EXPLORER_ALERT_TEXT_REQUEST, { logId: this.log.logId, id: alert.id });
+    const doc = await vscode.workspace.openTextDocument({ language: 'falco-alerts', content: result.text });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Registers the explorer's commands. */
+export function registerAlertExplorer(context: vscode.ExtensionContext, client: FalcoLanguageClient): AlertExplorer {
+  const explorer = new AlertExplorer(client);
+  const pickLog = async (uri?: vscode.Uri): Promise<string | undefined> => {
+    if (uri?.scheme === 'file') return uri.fsPath;
+    const active = vscode.window.activeTextEditor?.document;
+    if (active?.languageId === 'falco-alerts' && active.uri.scheme === 'file') return active.uri.fsPath;
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Alert Explorer', filters: { 'Falco logs': ['log', 'json', 'jsonl', 'txt'], 'All files': ['*'] } });
+    return picked?.[0]?.fsPath;
+  };
+  const report = (e: unknown) => void vscode.window.showErrorMessage(`Falco Alert Explorer: ${e instanceof Error ? e.message : String(e)}`);
+  context.subscriptions.push(
+    explorer,
+    vscode.commands.registerCommand('falcoLens.explorer.open', async (uri?: vscode.Uri) => {
+      const path = await pickLog(uri);
+      if (path) await explorer.open(path).catch(report);
+    }),
+    vscode.commands.registerCommand('falcoLens.explorer.follow', () => explorer.setFollow(true).catch(report)),
+    vscode.commands.registerCommand('falcoLens.explorer.unfollow', () => explorer.setFollow(false).catch(report)),
+    vscode.commands.registerCommand('falcoLens.explorer.groupBy', async (groupBy?: ExplorerGroupBy) => {
+      const choice = groupBy ?? (await vscode.window.showQuickPick(
+        (Object.keys(GROUP_LABELS) as ExplorerGroupBy[]).map((g) => ({ label: GROUP_LABELS[g], value: g })), { placeHolder: 'Group alerts by' }))?.value;
+      if (choice) explorer.setGroupBy(choice);
+    }),
+    vscode.commands.registerCommand('falcoLens.explorer.filter', async (filter?: ExplorerFilter) => {
+      if (filter) { explorer.setFilter(filter); return; }
+      const text = await vscode.window.showInputBox({ prompt: 'Show alerts whose line contains (case-insensitive; empty for all)', value: explorer.settings.filter.text ?? '' });
+      if (text === undefined) return;
+      const priority = await vscode.window.showQuickPick(
+        [{ label: 'Any priority', value: undefined as number | undefined }, ...PRIORITY_NAMES.slice(0, 7).map((name, i) => ({ label: `${name} or more severe`, value: i }))],
+        { placeHolder: 'Minimum priority' });
+      if (!priority) return;
+      const next: ExplorerFilter = {};
+      if (text) next.text = text;
+      if (priority.value !== undefined) next.minPriority = priority.value;
+      explorer.setFilter(next);
+    }),
+    vscode.commands.registerCommand('falcoLens.explorer.clearFilter', () => explorer.setFilter({})),
+    vscode.commands.registerCommand('falcoLens.explorer.dedupeOn', () => explorer.setDedupe(true)),
+    vscode.commands.registerCommand('falcoLens.explorer.dedupeOff', () => explorer.setDedupe(false)),
+    vscode.commands.registerCommand('falcoLens.explorer.refresh', () => explorer.refresh()),
+    vscode.commands.registerCommand('falcoLens.explorer.close', () => explorer.close()),
+    vscode.commands.registerCommand('falcoLens.explorer.showMore', (group: string) => explorer.showMore(group)),
+    vscode.commands.registerCommand('falcoLens.explorer.reveal', (alert: ExplorerAlertItem) => explorer.reveal(alert).catch(report)),
+  );
+  return explorer;
+}
