@@ -46,7 +46,7 @@ test('Drop and execute new binary in container: EXE_UPPER_LAYER and EXE_WRITABLE
     assert.match(h, /EXE_UPPER_LAYER/);
     for (const flag of ['EXE_WRITABLE', 'EXE_UPPER_LAYER']) {
       const meanings = valueMeanings('evt.arg.flags', flag).filter((m) => m.value === flag);
-      for (const m of meanings) assert.ok(h.includes(`\`${flag}\`: `), `${flag} meaning listed`);
+      if (meanings.length) assert.ok(h.includes(`\`${flag}\`: `), `${flag} meaning listed`);
     }
   }
 });

@@ -139,7 +139,7 @@ test('mixed file: unknown priority, missing keys and malformed JSON at the exact
   assert.equal(severe.range.start.character, lines[4].indexOf('Severe'));
   assert.equal(severe.range.end.character, lines[4].indexOf('Severe') + 'Severe'.length);
   assert.deepEqual(byLine(5).map((x) => x.code), ['missing-key']);
-  assert.match(byLine(5)[0].message, /"rule"/);
+  assert.match(String(byLine(5)[0].message), /"rule"/);
   const loud = byLine(6).find((x) => x.code === 'unknown-priority')!;
   assert.equal(lines[6].slice(loud.range.start.character, loud.range.end.character), '"Loud"');
   const bad = byLine(7).find((x) => x.code === 'json-syntax')!;
