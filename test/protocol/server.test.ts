@@ -25,12 +25,12 @@ test('server answers initialize, publishes diagnostics, answers hover, and exits
     const published = await alertDiagnostics;
     assert.ok(published.diagnostics.some((d) => d.range.start.line === 1), 'the truncated JSON line is flagged');
 
-    if (caps.hoverProvider) {
-      const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: logUri }, position: { line: 0, character: alert.indexOf('Warning",') + 2 } });
-      assert.ok(hover, 'hover answers on the priority');
-      const text = JSON.stringify(hover.contents);
-      assert.match(text, /Warning|warning/);
-    }
+    assert.ok(caps.hoverProvider, 'hover is advertised');
+    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: logUri }, position: { line: 0, character: alert.indexOf('Warning",') + 2 } });
+    assert.ok(hover, 'hover answers on the priority');
+    assert.match(JSON.stringify(hover.contents), /Warning/);
+    const onRule = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: logUri }, position: { line: 0, character: alert.indexOf('Read sensitive') + 3 } });
+    assert.match(JSON.stringify(onRule?.contents), /Read sensitive file untrusted/);
   } finally {
     const code = await server.stop();
     assert.equal(code, 0, 'exit after shutdown returns 0');

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { benchmarkParse, expandCondition, macroRefsOf, parseCondition, parseOutput } from '../../server/src/service/rules/condition';
+import { corpusDir, corpusExists, loadTogether, readItems, rulesFiles } from './condition-corpus';
+
+test('every condition and output of every corpus rules file parses without errors', { skip: !corpusExists && 'corpus absent' }, () => {
+  const failures: string[] = [];
+  let conditions = 0;
+  let outputs = 0;
+  for (const file of rulesFiles()) {
+    for (const item of readItems(file)) {
+      if (item.condition !== undefined) {
+        conditions++;
+        for (const e of parseCondition(item.condition).errors) {
+          failures.push(`${path.relative(corpusDir, file)} ${item.kind} '${item.name}': ${e.message} at ${e.span.start} ${JSON.stringify(item.condition.slice(e.span.start, e.span.end + 20))}`);
+        }
+      }
+      if (item.output !== undefined) {
+        outputs++;
+        for (const e of parseOutput(item.output).errors) failures.push(`${path.relative(corpusDir, file)} output of '${item.name}': ${e.message}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(conditions > 500, `only ${conditions} conditions found`);
+  assert.ok(outputs > 200, `only ${outputs} outputs found`);
+});
+
+test('official rules expand to conditions without macro references, and they parse', { skip: !corpusExists && 'corpus absent' }, () => {
+  const dir = path.join(corpusDir, 'rules', 'falcosecurity__rules');
+  const { macros, lists, rules } = loadTogether(['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => path.join(dir, f)));
+  assert.ok(rules.size > 80);
+  for (const [name, condition] of rules) {
+    const expanded = expandCondition(condition, macros, lists);
+    const parsed = parseCondition(expanded);
+    assert.deepEqual(parsed.errors, [], `rule ${name}: ${expanded}`);
+    assert.deepEqual(macroRefsOf(parsed.ast).map((m) => m.name), [], `rule ${name} keeps macro references`);
+  }
+  // Parsing every condition of the three files is a matter of milliseconds (performance is measured in the benchmark,
+  // this only guards against pathological slowness).
+  const all = [...rules.values(), ...macros.values()];
+  const { ms } = benchmarkParse(all, 5);
+  assert.ok(ms < 2000, `parsing took ${ms} ms`);
+});
