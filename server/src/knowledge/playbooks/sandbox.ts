@@ -60,7 +60,7 @@ const recentBinaries: ShellCommand = { command: 'find -H /bin /sbin /usr/bin /us
 // Mitigations shared by several playbooks.
 
 const readOnlyRootFs: Mitigation = {
-  summary: 'Run the container with a read-only root filesystem and without privilege escalation, so nothing in the image can be added or replaced at run time; give the application writable scratch space only where it needs it.',
+  summary: 'Run the container with a read-only root filesystem and without privilege escalation, so nothing in the image can be added or replaced at run time; give the application writable scratch space only where it needs it (runAsNonRoot also needs an image with a non-root USER).',
   config: {
     language: 'yaml',
     title: 'Container entry of the pod spec (Deployment, StatefulSet, DaemonSet or Job template)',
@@ -99,14 +99,14 @@ const systemdProtect = (level: 'full' | 'strict'): Mitigation => ({
 });
 
 const podSecurityBaseline: Mitigation = {
-  summary: 'Enforce the Pod Security Standard "baseline" (or "restricted") on the namespace: it rejects privileged pods, hostPath volumes, host namespaces and added capabilities. Existing pods keep running; new ones that break the standard are refused, so check warnings first.',
+  summary: 'Enforce the Pod Security Standard "baseline" (or "restricted") on the namespace: it rejects privileged pods, hostPath volumes, host namespaces and capabilities beyond the default set. Existing pods keep running; new ones that break the standard are refused, so check warnings first.',
   commands: [
     { command: 'kubectl label --overwrite namespace <k8s.ns.name> pod-security.kubernetes.io/enforce=baseline', purpose: 'Turns on enforcement of the baseline standard for the namespace.', changesSystem: true },
   ],
 };
 
 const egressDefaultDeny: Mitigation = {
-  summary: 'Deny outbound traffic by default for the namespace and allow only DNS and the destinations the application needs: downloads, reverse shells and pool connections then fail.',
+  summary: 'Deny outbound traffic by default for the namespace and allow only DNS and the destinations the application needs: downloads, reverse shells and pool connections then fail (the cluster\'s network plugin must enforce NetworkPolicy).',
   config: {
     language: 'yaml',
     title: 'NetworkPolicy (add one allow rule per required destination)',
@@ -782,7 +782,7 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     rule: 'Kubernetes Client Tool Launched in Container',
     source: 'syscall',
     file: FILE,
-    detects: 'A process named docker, kubectl or crictl starts inside a container (two known images are left out).',
+    detects: 'A process named docker, kubectl or crictl starts inside a container (a few known images are left out).',
     attackerGoal: 'From a compromised pod these clients use the service-account token or a mounted runtime socket to read secrets, exec into other containers or start privileged ones.',
     mitre: ['T1610', 'T1609', 'TA0002'],
     keyFields: [KF.cmdline, KF.exepath, KF.exeFlags, KF.pname, KF.image, KF.pod],
@@ -886,12 +886,12 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     rule: 'Sudo Potential Privilege Escalation',
     source: 'syscall',
     file: FILE,
-    detects: 'sudo or sudoedit starts from a session whose login uid is not 0, with -s, -i or --login in its arguments and an argument containing a backslash before a space or ending in a backslash: the shape of exploits for CVE-2021-3156 (Baron Samedit), a heap overflow in sudo before 1.9.5p2.',
+    detects: 'sudo or sudoedit starts from a session whose login uid is not 0, with -s, -i or --login in its arguments and a backslash in them (the condition\'s "\\ " string unescapes to a single backslash, so any backslash matches): the shape of exploits for CVE-2021-3156 (Baron Samedit), a heap overflow in sudo before 1.9.5p2.',
     attackerGoal: 'Becoming root from any local account without knowing a sudo password.',
     mitre: ['T1548.003', 'T1068', 'TA0004'],
     keyFields: [KF.cmdline, KF.userName, KF.loginuid, KF.pname, KF.tty],
     benignCauses: [
-      'An administrator running sudo -s or sudo -i with a command whose path contains an escaped space.',
+      'An administrator running sudo -s or sudo -i with a command that contains a backslash (an escaped space, a regular expression, a Windows-style path).',
       'Scripts that build sudo command lines with backslash-escaped arguments.',
     ],
     investigate: [
@@ -934,7 +934,7 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     ],
     mitigations: [
       {
-        summary: 'Stop unprivileged users from handling kernel-mode page faults (on Linux 5.11 and later they keep user-mode faults only; on older kernels they lose userfaultfd altogether).',
+        summary: 'Stop unprivileged users from handling kernel-mode page faults (on Linux 5.11 and later they keep user-mode faults only; on 5.2 to 5.10 they lose userfaultfd altogether; older kernels have no such setting).',
         config: { language: 'text', title: '/etc/sysctl.d/60-userfaultfd.conf', text: 'vm.unprivileged_userfaultfd = 0' },
         commands: [
           { command: 'sysctl -w vm.unprivileged_userfaultfd=0', purpose: 'Applies the setting now; the file above keeps it after reboot.', changesSystem: true },
@@ -995,12 +995,12 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     rule: 'Java Process Class File Download',
     source: 'syscall',
     file: FILE,
-    detects: 'A process whose executable path ends in "java" receives data with recvfrom on an IPv4/IPv6 socket, and the bytes contain CA FE BA BE, the magic number at the start of every compiled Java class. Shipped disabled; the rules file notes that newer JVMs (Java 17 and later) receive with read(), which this rule does not watch.',
+    detects: 'A process whose proc.exe (its first argument, normally the java command) ends in "java" receives data with recvfrom on an IPv4/IPv6 socket, and the bytes contain CA FE BA BE, the magic number at the start of every compiled Java class. Shipped disabled; the rules file notes that newer JVMs (Java 17 and later) receive with read(), which this rule does not watch.',
     attackerGoal: 'Log4Shell (CVE-2021-44228) and similar JNDI injections make the victim load a class from the attacker\'s server, which runs the attacker\'s code inside the Java application.',
     mitre: ['T1190', 'TA0001'],
     keyFields: [
       { field: 'fd.sip', meaning: 'Address of the server the class came from: an unknown external address is the exploit\'s callback server.' },
-      { field: 'fd.sport', meaning: 'Port of that server (LDAP 389/1389 or HTTP ports are typical for JNDI callbacks).' },
+      { field: 'fd.sport', meaning: 'Port of that server; after the JNDI (LDAP or RMI) lookup, exploit kits usually serve the class over HTTP on an arbitrary port.' },
       KF.fdName,
       KF.exepath,
       KF.cmdline,
