@@ -211,13 +211,14 @@ test('every playbook is complete and within the agreed sizes', () => {
   const failures: string[] = [];
   for (const p of playbooks) {
     const at = (what: string) => failures.push(`${p.rule}: ${what}`);
+    const catchAll = CATCH_ALL_RULES.has(p.rule);
     if (p.detects.trim().length < 30 || p.detects.length > 700) at('detects must be 1-3 sentences');
     if (p.attackerGoal.trim().length < 20 || p.attackerGoal.length > 500) at('attackerGoal must be 1-2 sentences');
     if (p.keyFields.length === 0) at('no keyFields');
-    if (p.benignCauses.length < 2 || p.benignCauses.length > 4) at(`${p.benignCauses.length} benign causes (2-4)`);
-    if (p.investigate.length < 3 || p.investigate.length > 6) at(`${p.investigate.length} investigation commands (3-6)`);
+    if ((p.benignCauses.length < (catchAll ? 1 : 2)) || p.benignCauses.length > 4) at(`${p.benignCauses.length} benign causes (2-4)`);
+    if ((p.investigate.length < (catchAll ? 1 : 3)) || p.investigate.length > 6) at(`${p.investigate.length} investigation commands (3-6)`);
     // A rule that is off by default, or a catch-all that only checks the event feed, has nothing to mitigate.
-    const offByDefault = (corpusPresent && corpusRule(p)?.enabled === false) || CATCH_ALL_RULES.has(p.rule);
+    const offByDefault = (corpusPresent && corpusRule(p)?.enabled === false) || catchAll;
     if ((p.mitigations.length < 1 && !offByDefault) || p.mitigations.length > 3) at(`${p.mitigations.length} mitigations (1-3)`);
     for (const c of [...p.investigate, ...p.mitigations.flatMap((m) => m.commands ?? [])]) {
       if (c.command.trim() === '' || c.purpose.trim() === '') at(`empty command or purpose: ${c.command}`);

@@ -165,7 +165,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     rule: 'Read sensitive file trusted after startup',
     source: 'syscall',
     file: FILE,
-    detects: 'A server process (web server, database, Docker or SSH daemon binaries, matched by process name, other than sshd itself) opens /etc/shadow, /etc/sudoers, /etc/pam.conf, /etc/security/pwquality.conf or a file under /etc/sudoers.d or /etc/pam.d for reading more than five seconds after it started.',
+    detects: 'A server process (web servers, databases and Docker binaries, matched by process name) opens /etc/shadow, /etc/sudoers, /etc/pam.conf, /etc/security/pwquality.conf or a file under /etc/sudoers.d or /etc/pam.d for reading more than five seconds after it started.',
     attackerGoal: 'Code injected into a running server (a web shell, an exploited plugin, a memory-corruption payload) reads password hashes or the sudo and PAM setup to crack passwords or plan privilege escalation.',
     mitre: ['T1555', 'TA0006', 'T1003.008'],
     keyFields: [
@@ -631,7 +631,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     ],
     mitigations: [
       {
-        summary: 'Drop NET_RAW (container runtimes grant it by default): without it a process cannot open packet or raw sockets.',
+        summary: 'Drop NET_RAW (most container runtimes grant it by default): without it a process cannot open packet or raw sockets.',
         config: {
           language: 'yaml',
           title: 'Container securityContext dropping every capability, NET_RAW included',
@@ -766,7 +766,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     ],
     mitigations: [
       {
-        summary: 'Do not give containers CAP_SYS_ADMIN or privileged mode, and keep the RuntimeDefault seccomp profile, which blocks the unshare and mount steps the technique needs.',
+        summary: 'Do not give containers CAP_SYS_ADMIN or privileged mode, and keep the RuntimeDefault seccomp profile: without CAP_SYS_ADMIN it refuses the unshare call the technique uses to gain that capability in a new namespace.',
         config: hardenedPodSpec('Pod spec: RuntimeDefault seccomp, every capability dropped, not privileged'),
       },
       restrictedNamespace,
@@ -954,7 +954,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     rule: 'Disallowed SSH Connection Non Standard Port',
     source: 'syscall',
     file: FILE,
-    detects: 'A program whose executable ends in "ssh" makes a successful or pending outbound TCP connection to port 80, 8080, 88, 443, 8443, 53 or 4444 of an address outside 127.0.0.0/8 and the RFC 1918 private ranges.',
+    detects: 'A program whose executable name ends in "ssh" makes a successful or pending outbound TCP connection to port 80, 8080, 88, 443, 8443, 53 or 4444 of an address outside 127.0.0.0/8 and the RFC 1918 private ranges.',
     attackerGoal: 'Reach an attacker server over SSH on a port that egress firewalls usually allow, to build a reverse tunnel or pipe a shell over the connection.',
     mitre: ['T1059', 'TA0002', 'T1572', 'T1571', 'TA0011'],
     keyFields: [
