@@ -63,7 +63,7 @@ for (const set of SETS) {
       const warnings = diags.filter((d) => d.severity === 2);
       assert.deepEqual(countByCode(warnings), set.warnings?.[base] ?? {}, `${base}: warnings\n${warnings.slice(0, 5).map(summarize).join('\n')}`);
       // Falco itself reports these as LOAD_DEPRECATED_ITEM.
-      for (const w of warnings) assert.match(w.message, /\(LOAD_DEPRECATED_ITEM\)$/);
+      for (const w of warnings) assert.match(String(w.message), /\(LOAD_DEPRECATED_ITEM\)$/);
       const info = diags.filter((d) => (d.severity ?? 1) >= 3);
       assert.deepEqual(countByCode(info), set.info?.[base] ?? {}, `${base}: information\n${info.slice(0, 5).map(summarize).join('\n')}`);
     }

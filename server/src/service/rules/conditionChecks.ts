@@ -5,7 +5,7 @@ import { fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, walkExp
 import { operatorRejection } from './operators';
 import { knownFieldClasses, lookupField, allFields, type FieldInfo } from '../../knowledge';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type ScalarNode, type Span } from './model';
+import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import type { Reporter } from './validate';
@@ -32,7 +32,26 @@ export function parseConditionCached(text: string): ConditionParse {
   return cached(conditionCache, text, () => parseCondition(text));
 }
 
-const isKnownField = (name: string) => lookupField(name) !== undefined;
+/** What the checks read from a parsed condition, computed once per parse. */
+interface ConditionFacts {
+  macroRefs: ReturnType<typeof macroRefsOf>;
+  listRefs: ReturnType<typeof listRefsOf>;
+  fields: FieldExpr[];
+  compares: Extract<Expr, { kind: 'compare' }>[];
+}
+const factsCache = new WeakMap<ConditionParse, ConditionFacts>();
+function factsOf(parse: ConditionParse): ConditionFacts {
+  let facts = factsCache.get(parse);
+  if (!facts) {
+    const compares: Extract<Expr, { kind: 'compare' }>[] = [];
+    walkExpr(parse.ast, (e) => { if (e.kind === 'compare') compares.push(e); });
+    facts = { macroRefs: macroRefsOf(parse.ast), listRefs: listRefsOf(parse.ast), fields: fieldsOf(parse.ast), compares };
+    factsCache.set(parse, facts);
+  }
+  return facts;
+}
+
+const isKnownField = (name: string) => lookupFieldCached(name) !== undefined;
 export function parseOutputCached(text: string): OutputParse {
   return cached(outputCache, text, () => parseOutput(text, isKnownField));
 }
@@ -40,35 +59,51 @@ export function parseOutputCached(text: string): OutputParse {
 // ---------------------------------------------------------------------------------------------------------------
 // Uses of macros and lists across every loaded file
 
+/** Names a file refers to: macro references, and every bare word that would name a list if one is defined. */
+interface FileRefs { macros: Map<string, number>; listCandidates: Map<string, number> }
+const refsByModel = new WeakMap<RulesFileModel, FileRefs>();
+
+function refsOf(model: RulesFileModel): FileRefs {
+  let refs = refsByModel.get(model);
+  if (refs) return refs;
+  refs = { macros: new Map(), listCandidates: new Map() };
+  const count = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
+  for (const item of model.items) {
+    const condition = scalarText(entryOf(item, 'condition')?.value);
+    if (condition !== undefined && (item.kind === 'rule' || item.kind === 'macro')) {
+      const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
+      const facts = factsOf(parseConditionCached(prefix + condition));
+      for (const m of facts.macroRefs) if (!prefix || m.span.start >= prefix.length) count(refs.macros, m.name);
+      for (const l of facts.listRefs) count(refs.listCandidates, l.text);
+    }
+    if (item.kind === 'list') {
+      // A list may name other lists among its items.
+      const items = entryOf(item, 'items')?.value;
+      if (items?.kind === 'seq') for (const i of items.items) { const t = scalarText(i); if (t !== undefined && t !== item.name) count(refs.listCandidates, t); }
+    }
+    if (item.kind === 'rule') {
+      // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
+      const exceptions = entryOf(item, 'exceptions')?.value;
+      if (exceptions?.kind === 'seq') for (const ex of exceptions.items) {
+        if (ex.kind !== 'map') continue;
+        walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => count(refs!.listCandidates, t));
+      }
+    }
+  }
+  refsByModel.set(model, refs);
+  return refs;
+}
+
+/** Uses of macros and lists across every loaded file (a use anywhere counts). */
 export class UsageIndex {
   readonly macroUses = new Map<string, number>();
   readonly listUses = new Map<string, number>();
 
   constructor(load: LoadResult) {
-    const listNames = new Set<string>();
-    for (const f of load.files) for (const item of f.model.items) if (item.kind === 'list' && item.name) listNames.add(item.name);
-    const count = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
     for (const f of load.files) {
-      for (const item of f.model.items) {
-        const condition = scalarText(entryOf(item, 'condition')?.value);
-        if (condition !== undefined && (item.kind === 'rule' || item.kind === 'macro')) {
-          const ast = parseConditionCached(condition).ast;
-          for (const m of macroRefsOf(ast)) count(this.macroUses, m.name);
-          for (const l of listRefsOf(ast)) if (listNames.has(l.text)) count(this.listUses, l.text);
-        }
-        if (item.kind === 'list') {
-          const items = entryOf(item, 'items')?.value;
-          if (items?.kind === 'seq') for (const i of items.items) { const t = scalarText(i); if (t !== undefined && t !== item.name && listNames.has(t)) count(this.listUses, t); }
-        }
-        if (item.kind === 'rule') {
-          // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
-          const exceptions = entryOf(item, 'exceptions')?.value;
-          if (exceptions?.kind === 'seq') for (const ex of exceptions.items) {
-            if (ex.kind !== 'map') continue;
-            walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => { if (listNames.has(t)) count(this.listUses, t); });
-          }
-        }
-      }
+      const refs = refsOf(f.model);
+      for (const [name, n] of refs.macros) this.macroUses.set(name, (this.macroUses.get(name) ?? 0) + n);
+      for (const [name, n] of refs.listCandidates) if (load.final.lists.has(name)) this.listUses.set(name, (this.listUses.get(name) ?? 0) + n);
     }
   }
 }
@@ -82,11 +117,29 @@ function walkScalars(node: ModelNode | undefined, visit: (text: string) => void)
 // ---------------------------------------------------------------------------------------------------------------
 // Field resolution
 
-let classesCache: { size: number; classes: Set<string>; names: string[] } | undefined;
-function catalog(): { classes: Set<string>; names: string[] } {
+interface Catalog { size: number; classes: Set<string>; names: string[]; byClass: Map<string, string[]> }
+let catalogCache: Catalog | undefined;
+function catalog(): Catalog {
   const fields = allFields();
-  if (!classesCache || classesCache.size !== fields.length) classesCache = { size: fields.length, classes: knownFieldClasses(), names: fields.map((f) => f.name) };
-  return classesCache;
+  if (!catalogCache || catalogCache.size !== fields.length) {
+    const byClass = new Map<string, string[]>();
+    for (const f of fields) {
+      const c = f.name.split('.')[0];
+      const list = byClass.get(c) ?? [];
+      list.push(f.name);
+      byClass.set(c, list);
+    }
+    catalogCache = { size: fields.length, classes: knownFieldClasses(), names: fields.map((f) => f.name), byClass };
+  }
+  return catalogCache;
+}
+
+/** Closest field names: within the same class first (`proc.nmae` → proc.*), else among every field. */
+function fieldSuggestions(name: string): string[] {
+  const { names, byClass } = catalog();
+  const sameClass = byClass.get(name.split('.')[0]);
+  const near = sameClass ? closestNames(name, sameClass, 3) : [];
+  return near.length ? near : closestNames(name, names, 3);
 }
 
 interface FieldProblemContext {
@@ -97,12 +150,26 @@ interface FieldProblemContext {
 }
 
 /** Checks one field reference; returns the catalog entry when it resolves. */
-function checkField(name: string, arg: string | undefined, nameSpan: Span, ctx: FieldProblemContext): FieldInfo | undefined {
-  const match = lookupField(arg !== undefined ? `${name}[${arg}]` : name);
-  const { classes, names } = catalog();
+const lookupCache = new Map<string, ReturnType<typeof lookupField> | null>();
+function lookupFieldCached(reference: string): ReturnType<typeof lookupField> {
+  let v = lookupCache.get(reference);
+  if (v === undefined) {
+    if (lookupCache.size >= CACHE_LIMIT) lookupCache.clear();
+    v = lookupField(reference) ?? null;
+    lookupCache.set(reference, v);
+  }
+  return v ?? undefined;
+}
+
+function checkField(name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext): FieldInfo | undefined {
+  const match = lookupFieldCached(arg !== undefined ? `${name}[${arg}]` : name);
+  if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
+    && (!ctx.source || !KNOWN_SOURCES.includes(ctx.source) || (match.field.sources as string[]).includes(ctx.source))) return match.field;
+  const nameSpan = spanOf();
+  const { classes } = catalog();
   if (!match) {
     const fieldClass = name.split('.')[0];
-    const suggestions = closestNames(name, names, 3);
+    const suggestions = fieldSuggestions(name);
     if (!classes.has(fieldClass) && suggestions.length === 0) {
       ctx.reporter.report(Code.UnknownFieldClass, nameSpan, `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
       return undefined;
@@ -176,9 +243,15 @@ function eventTypesOf(expr: Expr | undefined, defs: Definitions, negated: boolea
     case 'macro': {
       const macro = defs.macros.get(expr.name);
       if (!macro || active.has(expr.name)) return ALL;
+      let memo = macroEventTypes.get(defs);
+      if (!memo) { memo = new Map(); macroEventTypes.set(defs, memo); }
+      const key = `${negated ? '!' : ''}${expr.name}`;
+      const known = memo.get(key);
+      if (known) return known;
       active.add(expr.name);
       const t = eventTypesOf(parseConditionCached(macro.condition).ast, defs, negated, active);
       active.delete(expr.name);
+      memo.set(key, t);
       return t;
     }
     case 'compare': {
@@ -196,6 +269,9 @@ function eventTypesOf(expr: Expr | undefined, defs: Definitions, negated: boolea
     default: return ALL;
   }
 }
+
+/** Event types of each macro (and of its negation), per set of definitions: macros are shared by many rules. */
+const macroEventTypes = new WeakMap<Definitions, Map<string, EventTypes>>();
 
 function expandList(name: string | undefined, text: string, defs: Definitions, seen = new Set<string>()): string[] {
   const list = name !== undefined ? defs.lists.get(name) : undefined;
@@ -246,26 +322,27 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       // space, so it is parsed behind a stand-in for that condition and positions are shifted back.
       const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
       const parse = parseConditionCached(prefix + cond.node.text);
-      const map = scalarMap(cond.node);
-      const docSpan = (s: Span) => map.span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
+      // The offset map is built only when a finding needs a document range.
+      const condNode = cond.node;
+      const docSpan = (s: Span) => scalarMap(condNode).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
       for (const e of parse.errors) reporter.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.`);
-      for (const m of macroRefsOf(parse.ast)) {
+      const facts = factsOf(parse);
+      for (const m of facts.macroRefs) {
         if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
         const suggestions = closestNames(m.name, macroNames);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
-      for (const l of listRefsOf(parse.ast)) {
+      for (const l of facts.listRefs) {
         if (defs.lists.has(l.text) || !l.text.includes('_') || l.text.length < 6) continue;
         const suggestions = closestNames(l.text, listNames, 3, 2);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
       const fieldInfos = new Map<FieldExpr, FieldInfo | undefined>();
-      for (const f of fieldsOf(parse.ast)) {
+      for (const f of facts.fields) {
         if (f.kind !== 'field') continue;
-        fieldInfos.set(f, checkField(f.name, f.arg?.text, docSpan(f.nameSpan), fieldCtx));
+        fieldInfos.set(f, checkField(f.name, f.arg?.text, () => docSpan(f.nameSpan), fieldCtx));
       }
-      walkExpr(parse.ast, (e) => {
-        if (e.kind !== 'compare') return;
+      for (const e of facts.compares) {
         const lhs = e.lhs;
         if (lhs.kind === 'field') {
           const info = fieldInfos.get(lhs);
@@ -279,7 +356,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
             if (hasNa) reporter.report(Code.UnsafeNaCheck, docSpan(e.span), `Comparing '${lhs.name}' with <NA> is unsafe: <NA> also matches a missing value. Use 'exists' (or 'not ... exists') instead.`);
           }
         }
-      });
+      }
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
@@ -334,15 +411,14 @@ function isDefinition(item: ModelItem): boolean {
 
 function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Reporter): void {
   const parse = parseOutputCached(node.text);
-  const map = scalarMap(node);
-  for (const e of parse.errors) reporter.report(Code.OutputSyntax, map.span(e.span.start, e.span.end), `Output: ${e.message}.`);
+  const span = (s: Span) => scalarMap(node).span(s.start, s.end);
+  for (const e of parse.errors) reporter.report(Code.OutputSyntax, span(e.span), `Output: ${e.message}.`);
   for (const f of parse.fields) {
-    const span = map.span(f.nameSpan.start, f.nameSpan.end);
     if (f.name === 'container.info') {
-      reporter.report(Code.DeprecatedContainerInfo, map.span(f.span.start, f.span.end), `'%container.info' is deprecated: list the container fields you need (e.g. container_id=%container.id container_name=%container.name) or rely on the container plugin's suggested output fields.`);
+      reporter.report(Code.DeprecatedContainerInfo, span(f.span), `'%container.info' is deprecated: list the container fields you need (e.g. container_id=%container.id container_name=%container.name) or rely on the container plugin's suggested output fields.`);
       continue;
     }
-    checkField(f.name, f.arg?.text, span, ctx);
+    checkField(f.name, f.arg?.text, () => span(f.nameSpan), ctx);
   }
 }
 
@@ -358,9 +434,8 @@ function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
       // An exception field is a field reference, possibly with an argument.
       const m = /^([^[\s]+)(?:\[(.*)\])?$/.exec(n.text.trim());
       if (!m) continue;
-      const map = scalarMap(n);
       const lead = n.text.length - n.text.trimStart().length;
-      checkField(m[1], m[2], map.span(lead, lead + m[1].length), ctx);
+      checkField(m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx);
     }
   }
 }
