@@ -8,6 +8,7 @@ import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } f
 import { Reporter, validateStructure } from './validate';
 import { validateConditions, UsageIndex } from './conditionChecks';
 import { codeActions } from './actions';
+import { createRulesNavigation } from './navigation';
 
 export type RulesService = DocumentFeatures & RulesWorkspace;
 
@@ -44,6 +45,7 @@ export function createRulesService(host: ServiceHost): RulesService {
   };
 
   return {
+    ...createRulesNavigation({ host, loadFor, loadAll: () => index.load() }),
     diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
       const { load, file } = loadFor(doc);
       return diagnoseFile(file, load, usageOf(load), token);

@@ -1,0 +1,345 @@
+// Completion in rules files: item snippets, keys by item kind, values of priority/source/boolean/override keys, tags,
+// and inside conditions fields (filtered by the rule's source and by what is typed), macros and lists visible in load
+// order, operators that suit the field before the cursor, `and`/`or`/`not`; `%fields` in outputs; list names in
+// `items:` and exception values. Replace ranges are document ranges, exact inside every scalar style.
+import {
+  CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Range,
+} from 'vscode-languageserver-types';
+import { allMitre, fieldsForSource, allFields, lookupField, type FieldInfo } from '../../knowledge';
+import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
+import { OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorRejection } from './operators';
+import {
+  APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE,
+} from './schema';
+import { appendsCondition, itemAt, type FileAnalysis } from './semanticTokens';
+import type { Definitions, LoadResult, LoadedFile } from './workspace';
+import { fieldMarkdown, operatorMarkdown, priorityMarkdown } from './hover';
+
+export interface CompletionContext {
+  load: LoadResult;
+  file: LoadedFile;
+  analysis: FileAnalysis;
+  offset: number;
+}
+
+const WORD_CHAR = /[A-Za-z0-9_.]/;
+const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
+const MODIFIER_NAMES = new Set(OPERATOR_MODIFIERS.map((m) => m.name));
+const OPERATOR_WORDS = new Set([...OPERATORS.map((o) => o.name), ...MODIFIER_NAMES]);
+const FIELD_SHAPE = /^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+(\[[^\]]*\])?$/;
+
+function list(items: CompletionItem[], isIncomplete = false): CompletionList {
+  return { isIncomplete, items };
+}
+
+/** Start of the word that ends at `offset` (field names, macro names, list names). */
+function wordStart(text: string, offset: number, chars = WORD_CHAR): number {
+  let i = offset;
+  while (i > 0 && chars.test(text[i - 1])) i--;
+  return i;
+}
+
+function containing(node: { span: { start: number; end: number } } | undefined, offset: number): boolean {
+  return !!node && node.span.start <= offset && offset <= node.span.end;
+}
+
+/** The value index of the first value character at or after a document offset. */
+function valueIndexAt(node: ScalarNode, offset: number): number {
+  const map = scalarMap(node);
+  const n = map.starts.length - 1;
+  let low = 0;
+  let high = n;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (map.starts[mid] < offset) low = mid + 1; else high = mid;
+  }
+  return low;
+}
+
+/** The source the fields of an item are for: a rule's own source, that of the rule it overrides, or (for macros)
+ *  the most common source among the rules of the same file. */
+function sourceFor(item: ModelItem, file: LoadedFile, defs: Definitions): string {
+  if (item.kind === 'rule') {
+    const own = scalarText(entryOf(item, 'source')?.value);
+    if (own) return own;
+    return (item.name !== undefined ? defs.rules.get(item.name)?.source : undefined) ?? 'syscall';
+  }
+  const counts = new Map<string, number>();
+  for (const it of file.model.items) {
+    if (it.kind !== 'rule') continue;
+    const s = scalarText(entryOf(it, 'source')?.value) ?? 'syscall';
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  let best = 'syscall';
+  let bestCount = 0;
+  for (const [s, c] of counts) if (c > bestCount) { best = s; bestCount = c; }
+  return best;
+}
+
+function fieldItems(source: string, where: 'condition' | 'output', typed: string, range: Range): CompletionItem[] {
+  let fields: readonly FieldInfo[] = fieldsForSource(source);
+  if (fields.length === 0) fields = allFields();
+  // After `proc.` only proc.* fields: the class and sub-names typed so far must match.
+  const dot = typed.lastIndexOf('.');
+  const stem = dot >= 0 ? typed.slice(0, dot + 1) : '';
+  const out: CompletionItem[] = [];
+  for (const f of fields) {
+    if (f.hidden) continue;
+    if (where === 'condition' && f.outputOnly) continue;
+    if (where === 'output' && f.conditionOnly) continue;
+    if (stem && !f.name.startsWith(stem)) continue;
+    out.push({
+      label: f.name, kind: CompletionItemKind.Field, detail: `${f.type}${f.isList ? ' (list)' : ''}${f.deprecated ? ' — deprecated' : ''}`,
+      documentation: { kind: 'markdown', value: fieldMarkdown(f.name, f, undefined) },
+      textEdit: { range, newText: f.name }, filterText: f.name,
+      ...(f.deprecated ? { tags: [1] } : {}),
+    });
+  }
+  return out;
+}
+
+function nameItems(names: Iterable<string>, kind: 'macro' | 'list', range: Range, exclude?: string): CompletionItem[] {
+  const out: CompletionItem[] = [];
+  for (const name of names) {
+    if (name === exclude) continue;
+    out.push({ label: name, kind: kind === 'macro' ? CompletionItemKind.Function : CompletionItemKind.Enum, detail: kind, textEdit: { range, newText: name } });
+  }
+  return out;
+}
+
+function keywordItems(words: string[], range: Range): CompletionItem[] {
+  return words.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, textEdit: { range, newText: w } }));
+}
+
+/** The innermost unclosed `(` of a condition prefix (quoted strings skipped), or -1. */
+function openParen(text: string): number {
+  const stack: number[] = [];
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) { if (c === '\\') i++; else if (c === quote) quote = ''; continue; }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(') stack.push(i);
+    else if (c === ')') stack.pop();
+  }
+  return stack.length ? stack[stack.length - 1] : -1;
+}
+
+function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: ScalarNode | undefined): CompletionList {
+  const { file, load, offset } = ctx;
+  const text = file.model.text;
+  const start = wordStart(text, offset);
+  const typed = text.slice(start, offset);
+  const range = file.model.lines.range(start, offset);
+  const before = node ? node.text.slice(0, valueIndexAt(node, start)) : '';
+  const defs = load.after[file.order] ?? load.final;
+  const source = sourceFor(item, file, defs);
+  const operand = (): CompletionItem[] => [
+    ...fieldItems(source, 'condition', typed, range),
+    ...(typed.includes('.') ? [] : [
+      ...nameItems(defs.macros.keys(), 'macro', range, item.kind === 'macro' ? item.name : undefined),
+      ...keywordItems(['not'], range),
+      ...TRANSFORMERS.map((t) => ({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name })),
+    ]),
+  ];
+
+  const paren = openParen(before);
+  if (paren >= 0) {
+    const head = before.slice(0, paren).trimEnd();
+    const lastWord = /(\S+)$/.exec(head)?.[1] ?? '';
+    if (LIST_OPERATORS.has(lastWord) || MODIFIER_NAMES.has(lastWord)) return list(nameItems(defs.lists.keys(), 'list', range));
+  }
+  const trimmed = before.trimEnd();
+  const spaced = trimmed.length < before.length || before.length === 0;
+  const last = /(\S+)$/.exec(trimmed)?.[1] ?? '';
+  if (trimmed === '' || last === '(' || last.endsWith('(') || ['and', 'or', 'not'].includes(last)) {
+    if (trimmed === '' && appendsCondition(item) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
+    return list(operand());
+  }
+  if (!spaced) return list(operand());
+  if (FIELD_SHAPE.test(last) || /^[a-z]+\(.*\)$/.test(last)) {
+    const info = FIELD_SHAPE.test(last) ? lookupField(last)?.field : undefined;
+    const ops = OPERATORS.filter((o) => !info || operatorRejection(o.name, info.type, !!info.isList) === undefined);
+    return list(ops.map((o) => ({
+      label: o.name, kind: CompletionItemKind.Operator, detail: `operator, since Falco ${o.since}`,
+      documentation: { kind: 'markdown', value: operatorMarkdown(o.name) ?? '' }, textEdit: { range, newText: o.name },
+    })));
+  }
+  if (OPERATOR_WORDS.has(last)) {
+    if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
+    if (operatorRejection(last, 'CHARBUF') === undefined) return list(keywordItems(['val()'], range).map((i) => ({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' })));
+    return list([]);
+  }
+  // After a complete comparison or macro: join with the next one.
+  return list(keywordItems(['and', 'or', 'and not'], range));
+}
+
+function outputCompletion(ctx: CompletionContext, item: ModelItem): CompletionList | null {
+  const { file, load, offset } = ctx;
+  const text = file.model.text;
+  const start = wordStart(text, offset);
+  const pct = text[start - 1] === '%' ? start - 1 : text[start - 1] === '(' && text[start - 2] === '%' ? start - 2 : -1;
+  if (pct < 0) return null;
+  const defs = load.after[file.order] ?? load.final;
+  return list(fieldItems(sourceFor(item, file, defs), 'output', text.slice(start, offset), file.model.lines.range(start, offset)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keys, values, snippets
+
+const ITEM_SNIPPETS: { label: string; detail: string; body: string }[] = [
+  { label: 'rule', detail: 'New rule', body: '- rule: ${1:Rule name}\n  desc: ${2:What it detects}\n  condition: >\n    ${3:evt.type in (execve, execveat) and evt.dir = < and proc.name = example}\n  output: ${4:Something happened} | user=%user.name command=%proc.cmdline\n  priority: ${5|WARNING,NOTICE,INFORMATIONAL,ERROR,CRITICAL,ALERT,EMERGENCY,DEBUG|}\n  tags: [${6:host, container}]\n' },
+  { label: 'macro', detail: 'New macro', body: '- macro: ${1:macro_name}\n  condition: ${2:proc.name = example}\n' },
+  { label: 'list', detail: 'New list', body: '- list: ${1:list_name}\n  items: [${2}]\n' },
+  { label: 'rule override', detail: 'Change an existing rule', body: '- rule: ${1:Rule name}\n  condition: and not ${2:proc.name = example}\n  override:\n    condition: append\n' },
+  { label: 'list append', detail: 'Add items to an existing list', body: '- list: ${1:list_name}\n  items: [${2}]\n  override:\n    items: append\n' },
+  { label: 'required_engine_version', detail: 'Oldest Falco engine that can load the file', body: '- required_engine_version: ${1:0.57.0}\n' },
+  { label: 'required_plugin_versions', detail: 'Plugins the rules need', body: '- required_plugin_versions:\n  - name: ${1:k8saudit}\n    version: ${2:0.7.0}\n' },
+];
+
+const KEY_SNIPPETS: Record<string, string> = {
+  condition: 'condition: >\n  $0',
+  output: 'output: $0',
+  priority: 'priority: ${1|WARNING,NOTICE,INFORMATIONAL,ERROR,CRITICAL,ALERT,EMERGENCY,DEBUG|}',
+  tags: 'tags: [$0]',
+  exceptions: 'exceptions:\n  - name: ${1:name}\n    fields: [${2:proc.name}]\n    values:\n      - [${3:value}]',
+  override: 'override:\n  ${1:condition}: ${2|append,replace|}',
+  items: 'items: [$0]',
+  enabled: 'enabled: ${1|false,true|}',
+};
+
+function keyItems(keys: readonly string[], present: Set<string>, range: Range, snippets = true): CompletionItem[] {
+  return keys.filter((k) => !present.has(k)).map((k) => ({
+    label: k, kind: CompletionItemKind.Property, textEdit: { range, newText: snippets && KEY_SNIPPETS[k] ? KEY_SNIPPETS[k] : `${k}: ` },
+    insertTextFormat: snippets && KEY_SNIPPETS[k] ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  }));
+}
+
+function valueItems(values: readonly string[], range: Range, kind: CompletionItemKind, doc?: (v: string) => string | undefined): CompletionItem[] {
+  return values.map((v, i) => {
+    const value = doc?.(v);
+    return { label: v, kind, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: v }, ...(value ? { documentation: { kind: 'markdown' as const, value } } : {}) };
+  });
+}
+
+const COMMON_TAGS = ['maturity_stable', 'maturity_incubating', 'maturity_sandbox', 'maturity_deprecated', 'host', 'container', 'k8s',
+  'process', 'filesystem', 'network', 'users', 'shell', 'software_mgmt', 'database', 'aws', 'cis'];
+
+function tagItems(range: Range): CompletionItem[] {
+  const out: CompletionItem[] = COMMON_TAGS.map((t) => ({ label: t, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: t } }));
+  for (const m of allMitre()) {
+    if (m.kind === 'tactic') {
+      const tag = `mitre_${m.name.toLowerCase().replace(/[ -]/g, '_')}`;
+      out.push({ label: tag, kind: CompletionItemKind.EnumMember, detail: `ATT&CK tactic ${m.id}`, textEdit: { range, newText: tag } });
+    }
+    out.push({ label: m.id, kind: CompletionItemKind.EnumMember, detail: m.name, filterText: `${m.id} ${m.name}`, textEdit: { range, newText: m.id } });
+  }
+  return out;
+}
+
+/** The item-level entry whose value the offset lies in, or the last one before it. */
+function entryBefore(item: ModelItem, offset: number): MapEntry | undefined {
+  let found: MapEntry | undefined;
+  for (const e of item.entries) if (e.keySpan.start <= offset) found = e;
+  return found;
+}
+
+function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): CompletionList | null {
+  const { file, offset, load } = ctx;
+  const lines = file.model.lines;
+  const pos = lines.positionAt(offset);
+  const lineStart = lines.lineStarts[pos.line];
+  const lineBefore = file.model.text.slice(lineStart, offset);
+
+  // New items at column 0.
+  if (/^(-\s*)?[\w-]*$/.test(lineBefore) && (lineBefore.startsWith('-') || lineBefore.length === 0 || !item)) {
+    const range = lines.range(lineStart, offset);
+    return list(ITEM_SNIPPETS.map((s, i) => ({
+      label: s.label, kind: CompletionItemKind.Snippet, detail: s.detail, sortText: String(i),
+      filterText: `- ${s.label}`, textEdit: { range, newText: s.body }, insertTextFormat: InsertTextFormat.Snippet,
+    })));
+  }
+  if (!item || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return null;
+  const kind = item.kind;
+  const keyColumn = item.entries.length ? lines.positionAt(item.entries[0].keySpan.start).character : 2;
+
+  // `key: value` on this line: values of that key.
+  const keyValue = /^(\s*)(?:-\s+)?([\w-]+):\s*([^\s]*)$/.exec(lineBefore);
+  if (keyValue) {
+    const [, indent, key, partial] = keyValue;
+    const range = lines.range(offset - partial.length, offset);
+    const parent = indent.length > keyColumn ? entryBefore(item, offset) : undefined;
+    if (parent?.key === 'override') {
+      const ops = [APPENDABLE[kind].includes(key) ? 'append' : undefined, REPLACEABLE[kind].includes(key) ? 'replace' : undefined].filter((x): x is string => !!x);
+      return list(valueItems(ops, range, CompletionItemKind.EnumMember));
+    }
+    if (parent?.key === 'exceptions') {
+      if (key === 'comps') return list(valueItems(['=', '!=', 'in', 'pmatch', 'startswith', 'endswith', 'contains', 'glob'], range, CompletionItemKind.Operator));
+      return null;
+    }
+    if (indent.length !== keyColumn && !(lineBefore.trimStart().startsWith('-'))) return null;
+    if (key === 'priority') return list(valueItems(PRIORITIES, range, CompletionItemKind.EnumMember, priorityMarkdown));
+    if (key === 'source') {
+      return list(KNOWN_SOURCES.map((s) => ({ label: s, kind: CompletionItemKind.EnumMember, detail: PLUGIN_SOURCES[s] ? `plugin ${PLUGIN_SOURCES[s].join(', ')}` : 'kernel events', textEdit: { range, newText: s } })));
+    }
+    if (['enabled', 'capture', 'warn_evttypes', 'skip-if-unknown-filter', 'append'].includes(key)) return list(valueItems(['true', 'false'], range, CompletionItemKind.Value));
+    if (key === 'condition' && !entryOf(item, 'condition')?.value) return conditionCompletion(ctx, item, undefined);
+    return null;
+  }
+  // A key being typed.
+  const keyTyped = /^(\s*)(-\s+)?([\w-]*)$/.exec(lineBefore);
+  if (keyTyped) {
+    const [, indent, dash, partial] = keyTyped;
+    const range = lines.range(offset - partial.length, offset);
+    const column = indent.length + (dash?.length ?? 0);
+    if (column === keyColumn && !dash) return list(keyItems(KEYS_BY_KIND[kind], new Set(item.entries.map((e) => e.key)), range));
+    const parent = entryBefore(item, offset);
+    if (parent?.key === 'override' && !dash) {
+      const existing = parent.value?.kind === 'map' ? new Set(parent.value.entries.map((e) => e.key)) : new Set<string>();
+      const keys = [...new Set([...APPENDABLE[kind], ...REPLACEABLE[kind]])];
+      return list(keyItems(keys, existing, range, false));
+    }
+    if (parent?.key === 'exceptions') {
+      return list(keyItems(EXCEPTION_KEYS, new Set(), range, false));
+    }
+    if (parent?.key === 'tags' && dash) return list(tagItems(range));
+    if (parent?.key === 'items' && dash) return list(nameItems((load.after[file.order] ?? load.final).lists.keys(), 'list', range, item.name));
+  }
+  return null;
+}
+
+export function completionAt(ctx: CompletionContext): CompletionList | null {
+  const { analysis, offset, file, load } = ctx;
+  const found = itemAt(analysis, offset);
+  const item = found?.item ?? analysis.items.filter((a) => a.item.span.start <= offset).pop()?.item;
+  if (item && (item.kind === 'rule' || item.kind === 'macro') && found) {
+    const cond = entryOf(item, 'condition')?.value;
+    if (cond?.kind === 'scalar' && typeof cond.value === 'string' && containing(cond, offset)) return conditionCompletion(ctx, item, cond);
+    const output = entryOf(item, 'output')?.value;
+    if (item.kind === 'rule' && output?.kind === 'scalar' && typeof output.value === 'string' && containing(output, offset)) return outputCompletion(ctx, item);
+  }
+  if (item && found) {
+    const text = file.model.text;
+    const defs = load.after[file.order] ?? load.final;
+    const start = wordStart(text, offset);
+    const range = file.model.lines.range(start, offset);
+    // Inside `tags: [...]`.
+    const tags = entryOf(item, 'tags')?.value;
+    if (tags?.kind === 'seq' && tags.flow && containing(tags, offset)) return list(tagItems(range));
+    // `items: [...]` of a list: other lists.
+    const items = entryOf(item, 'items')?.value;
+    if (item.kind === 'list' && items?.kind === 'seq' && items.flow && containing(items, offset)) return list(nameItems(defs.lists.keys(), 'list', range, item.name));
+    // Exceptions: fields and values.
+    const exceptions = entryOf(item, 'exceptions')?.value;
+    if (exceptions?.kind === 'seq' && containing(exceptions, offset)) {
+      for (const ex of exceptions.items) {
+        if (ex.kind !== 'map' || !containing(ex, offset)) continue;
+        const fields = ex.entries.find((e) => e.key === 'fields')?.value;
+        if (fields && fields.kind !== 'map' && containing(fields, offset)) return list(fieldItems(sourceFor(item, file, defs), 'condition', text.slice(start, offset), range));
+        const values = ex.entries.find((e) => e.key === 'values')?.value;
+        if (values && containing(values, offset) && values.span.start < offset) return list(nameItems(defs.lists.keys(), 'list', range));
+      }
+    }
+  }
+  return lineCompletion(ctx, item);
+}

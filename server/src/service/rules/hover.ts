@@ -1,0 +1,343 @@
+// Hovers in rules files: fields, macros, lists, rule names, operators, transformers, priorities, tags, sources and
+// keys. Everything that comes from a workspace file (names, conditions, descriptions, paths) is untrusted and goes
+// through the Markdown escaping helpers; knowledge-base text is the project's own.
+import type { Hover, MarkupContent } from 'vscode-languageserver-types';
+import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
+import { lookupField, mitreForTag, mitreName, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
+import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
+import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
+import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
+import { tokenAt, type FileAnalysis, type RulesToken, loadedListNames } from './semanticTokens';
+import type { Contribution, LoadResult, LoadedFile } from './workspace';
+
+export interface HoverContext {
+  load: LoadResult;
+  file: LoadedFile;
+  analysis: FileAnalysis;
+  offset: number;
+}
+
+function markdown(parts: (string | undefined)[]): MarkupContent {
+  return { kind: 'markdown', value: parts.filter((p): p is string => p !== undefined && p !== '').join('\n\n') };
+}
+
+/**
+ * Knowledge-base text may use code spans on purpose; outside them `<`, `>` and `&` are written as entities so that a
+ * value such as `<NA>` is shown, never read as HTML.
+ */
+export function knowledgeText(text: string): string {
+  return text.split(/(`+[^`]*`+)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).join('');
+}
+
+/** A link to a line of a file: `file:///…#Lnn`, with characters that could end the link target percent-encoded. */
+export function lineLink(uri: string, line: number, label: string): string {
+  const target = `${uri}#L${line + 1}`.replace(/[()<>\s"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `[${escapeMarkdown(label)}](${target})`;
+}
+
+function baseName(uri: string): string {
+  const clean = uri.replace(/[?#].*$/, '');
+  try { return decodeURIComponent(clean.slice(clean.lastIndexOf('/') + 1)); } catch { return clean.slice(clean.lastIndexOf('/') + 1); }
+}
+
+const MODE_LABEL: Record<Contribution['mode'], string> = {
+  define: 'defined', redefine: 'redefined (replaces the earlier definition)', override: 'overridden',
+  'append-legacy': 'appended (`append: true`)', 'enable-legacy': 'enabled/disabled (standalone `enabled`)',
+};
+
+function overrideSummary(c: Contribution): string {
+  if (c.mode !== 'override') return MODE_LABEL[c.mode];
+  const o = entryOf(c.item, 'override')?.value;
+  if (o?.kind !== 'map') return 'overridden';
+  const parts = o.entries.map((e) => `${e.key}: ${scalarText(e.value) ?? '?'}`);
+  return parts.length ? `overridden (${parts.map((p) => codeSpan(p)).join(', ')})` : 'overridden';
+}
+
+/** "Where": one line per contribution, with a link to it. */
+function whereLines(contributions: readonly Contribution[]): string {
+  const MAX = 12;
+  const lines = contributions.slice(0, MAX).map((c) => {
+    const span = c.item.nameSpan ?? c.item.span;
+    const line = c.file.model.lines.positionAt(span.start).line;
+    return `- ${overrideSummary(c)} in ${lineLink(c.file.uri, line, `${baseName(c.file.uri)}:${line + 1}`)}${c.file.configured ? ' (configured rules file)' : ''}`;
+  });
+  if (contributions.length > MAX) lines.push(`- … and ${contributions.length - MAX} more`);
+  return lines.join('\n');
+}
+
+function clip(text: string, max = 2000): string {
+  return text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fields, operators, transformers
+
+export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined): string {
+  if (!info) {
+    return markdown([`${codeSpan(written)} — not a field known to Falco Lens.`,
+      'It may come from a plugin whose fields are not in the catalog; Falco checks it when the rules are loaded.']).value;
+  }
+  const facts = [
+    `Type: ${codeSpan(info.type)}${info.isList ? ' (a list of values)' : ''}`,
+    `Sources: ${info.sources.map((s) => codeSpan(s)).join(', ')}${info.plugin ? ` — provided by the ${codeSpan(info.plugin)} plugin` : ''}`,
+    info.since ? `Since Falco ${escapeMarkdown(info.since)}` : undefined,
+    info.arg ? `Argument: ${info.arg.required ? 'required' : 'optional'}, ${info.arg.kind === 'index' ? 'a number' : info.arg.kind === 'key' ? 'a name' : 'a number or a name'}, e.g. ${codeSpan(info.arg.example)}${info.arg.dotForm ? ` (the dot form ${codeSpan(`${info.name}.name`)} works too)` : ''}` : undefined,
+    arg !== undefined ? `Argument here: ${codeSpan(arg)}` : undefined,
+    info.conditionOnly ? 'Conditions only: Falco rejects it in an output.' : undefined,
+    info.outputOnly ? 'Meant for outputs.' : undefined,
+  ].filter((x): x is string => x !== undefined);
+  return markdown([
+    `**Field** ${codeSpan(info.name)}`,
+    knowledgeText(info.desc),
+    info.deprecated ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
+    facts.map((f) => `- ${f}`).join('\n'),
+    info.values ? `Values: ${knowledgeText(info.values)}` : undefined,
+  ]).value;
+}
+
+const FAMILY_SAMPLES: { label: string; type: FieldType }[] = [
+  { label: 'strings and paths', type: 'CHARBUF' }, { label: 'numbers', type: 'UINT64' }, { label: 'booleans', type: 'BOOL' },
+  { label: 'buffers', type: 'BYTEBUF' }, { label: 'IP addresses and networks', type: 'IPADDR' },
+];
+
+export function operatorMarkdown(name: string): string | undefined {
+  const op = operatorInfo(name);
+  if (!op) {
+    const modifier = OPERATOR_MODIFIERS.find((m) => m.name === name);
+    if (!modifier) return undefined;
+    return markdown([`**Operator modifier** ${codeSpan(modifier.name)}`, knowledgeText(modifier.summary),
+      `Written after a string operator and before a list: ${codeSpan(`proc.name startswith ${modifier.name} (a, b)`)}. Since Falco ${modifier.since}.`]).value;
+  }
+  const accepted = FAMILY_SAMPLES.filter((s) => operatorRejection(op.name, s.type) === undefined).map((s) => s.label);
+  const operand = op.arity === 'unary' ? 'No value: it tests the field alone.'
+    : op.arity === 'list' ? 'Value: a list `(a, b, "c d")` or the name of a list.' : 'Value: one string, number or `val(<field>)`.';
+  return markdown([
+    `**Operator** ${codeSpan(op.name)}`,
+    knowledgeText(op.summary),
+    operand,
+    op.name === 'exists' ? 'Works with fields of every type.' : `Works with fields of these types: ${accepted.length ? accepted.join(', ') : 'none of the common ones'}.`,
+    op.acceptsModifier ? 'Accepts `oneof`, `anyof` and `allof` (Falco 0.44).' : undefined,
+    `Available since Falco ${op.since}.`,
+  ]).value;
+}
+
+export function transformerMarkdown(name: string): string | undefined {
+  if (name === 'val') return markdown(['**val()**', 'Compares with the value of another field of the same event: `proc.name = val(proc.pname)`.', `Since Falco ${FIELD_VALUE_SINCE}.`]).value;
+  const t = transformerInfo(name);
+  if (!t) return undefined;
+  return markdown([`**Transformer** ${codeSpan(`${t.name}()`)}`, knowledgeText(t.summary), `Result type: ${codeSpan(t.output)}${t.outputIsList ? ' (a list)' : ''}. Since Falco ${t.since}.`]).value;
+}
+
+const KEYWORDS: Record<string, string> = {
+  and: 'Both sides must hold. `and` binds tighter than `or`.',
+  or: 'Either side must hold.',
+  not: 'Negates the expression that follows.',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Macros, lists, rules
+
+function macroMarkdown(name: string, load: LoadResult): string {
+  const macro = load.final.macros.get(name);
+  if (!macro) return markdown([`**Macro** ${codeSpan(name)}`, 'Not defined in any loaded rules file.']).value;
+  const changed = macro.contributions.length > 1;
+  return markdown([
+    `**Macro** ${codeSpan(name)}`,
+    `${changed ? 'Effective condition (after overrides and appends)' : 'Condition'}:`,
+    codeBlock(clip(macro.condition.trim())),
+    whereLines(macro.contributions),
+  ]).value;
+}
+
+function listMarkdown(name: string, load: LoadResult): string {
+  const list = load.final.lists.get(name);
+  if (!list) return markdown([`**List** ${codeSpan(name)}`, 'Not defined in any loaded rules file.']).value;
+  const MAX = 60;
+  const shown = list.items.slice(0, MAX).join(', ') + (list.items.length > MAX ? `, … (${list.items.length - MAX} more)` : '');
+  return markdown([
+    `**List** ${codeSpan(name)} — ${list.items.length} item${list.items.length === 1 ? '' : 's'}${list.contributions.length > 1 ? ' after overrides and appends' : ''}`,
+    list.items.length ? codeBlock(clip(`[${shown}]`)) : undefined,
+    whereLines(list.contributions),
+  ]).value;
+}
+
+function ruleMarkdown(name: string, load: LoadResult): string {
+  const rule = load.final.rules.get(name);
+  if (!rule) return markdown([`**Rule** ${codeSpan(name)}`, 'Not defined in any loaded rules file.']).value;
+  const playbook = playbookFor(name);
+  const facts = [
+    rule.priority ? `Priority: ${codeSpan(rule.priority)}` : undefined,
+    `Source: ${codeSpan(rule.source)}`,
+    rule.enabled ? undefined : '**Disabled**',
+    rule.tags.length ? `Tags: ${rule.tags.map((t) => codeSpan(t)).join(' ')}` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  return markdown([
+    `**Rule** ${codeSpan(name)}`,
+    rule.desc ? escapeMarkdown(clip(rule.desc.trim(), 600)) : undefined,
+    facts.join(' · '),
+    whereLines(rule.contributions),
+    playbook ? `**Playbook:** ${knowledgeText(playbook.detects)} ${knowledgeText(playbook.attackerGoal)}` : undefined,
+  ]).value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keys and structural values
+
+const KEY_DOCS: Record<string, { what: string; type: string }> = {
+  rule: { what: 'Starts a rule: the name alerts carry in their `rule` field. Names are unique across the loaded files.', type: 'string' },
+  macro: { what: 'Starts a macro: a named condition fragment used by name in other conditions.', type: 'string (letters, digits and `_`, starting with a letter)' },
+  list: { what: 'Starts a list: named values, used as `(list_name)` or inside another list.', type: 'string' },
+  condition: { what: 'The filter expression an event must match (fields, operators, macros, lists, `and`/`or`/`not`).', type: 'string' },
+  output: { what: 'The alert message, with `%field` references filled in from the event.', type: 'string' },
+  desc: { what: 'What the rule detects, for people reading the rules.', type: 'string' },
+  priority: { what: 'The severity of the alert; falco.yaml `priority` drops rules below a minimum.', type: 'one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFORMATIONAL (or INFO), DEBUG; case-insensitive' },
+  source: { what: 'The event source the rule applies to (default `syscall`; plugins add others such as `k8s_audit`).', type: 'string' },
+  enabled: { what: 'Whether the rule is loaded (default true).', type: 'boolean' },
+  capture: { what: 'Starts a capture file when the rule fires (Falco capture feature).', type: 'boolean' },
+  capture_duration: { what: 'How long a capture started by this rule lasts, in milliseconds.', type: 'integer' },
+  warn_evttypes: { what: 'Set to false to silence the warning about a condition without an event-type restriction.', type: 'boolean (default true)' },
+  'skip-if-unknown-filter': { what: 'Skip the rule, with a warning, instead of failing when a field is unknown (e.g. a plugin is missing).', type: 'boolean (default false)' },
+  tags: { what: 'Labels for selecting rules (falco.yaml `rules` selection, `-T`/`-t`) and for ATT&CK mapping.', type: 'list of strings' },
+  exceptions: { what: 'Named exceptions: value tuples compared with fields; a match suppresses the alert.', type: 'list of {name, fields, comps, values}' },
+  override: { what: 'How this item changes an earlier definition of the same name: `key: append` or `key: replace` per key.', type: 'mapping of key → append | replace' },
+  append: { what: 'Deprecated: appends to an earlier definition. Use `override:` with `key: append` instead.', type: 'boolean' },
+  items: { what: 'The values of the list (strings or numbers; names of other lists are expanded).', type: 'list of strings or numbers' },
+  required_engine_version: { what: 'The oldest Falco engine version that can load this file.', type: 'semver string such as 0.57.0 (plugin files may use an integer)' },
+  required_plugin_versions: { what: 'Plugins (and minimum versions) the rules need, with accepted alternatives.', type: 'list of {name, version, alternatives}' },
+  name: { what: 'The name of the exception (unique within the rule) or of the plugin.', type: 'string' },
+  fields: { what: 'The field (single form) or fields (tuple form) the exception values are compared with.', type: 'string or list of strings' },
+  comps: { what: 'The comparison per field (default `=`; `in` for the single-field form).', type: 'string or list of operators' },
+  values: { what: 'The value tuples (or, with a single field, the values) that make an event an exception.', type: 'list' },
+  version: { what: 'The minimum plugin version.', type: 'semver string' },
+  alternatives: { what: 'Other plugins that satisfy the requirement.', type: 'list of {name, version}' },
+};
+
+function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' | 'exception' | 'other'): string | undefined {
+  const doc = KEY_DOCS[key];
+  const kind = item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list' ? item.kind : undefined;
+  if (nested === 'override') {
+    if (!kind) return undefined;
+    const ops = [APPENDABLE[kind].includes(key) ? '`append`' : undefined, REPLACEABLE[kind].includes(key) ? '`replace`' : undefined].filter(Boolean);
+    return markdown([`**override** ${codeSpan(key)}`, ops.length ? `This ${kind} key accepts ${ops.join(' and ')}.` : `This ${kind} key cannot be overridden.`,
+      'The same key must also be present in this item with the value to append or to replace.']).value;
+  }
+  if (!doc) return undefined;
+  const parts = [`**${escapeMarkdown(key)}** — ${doc.what}`, `Type: ${doc.type}`];
+  if (kind && nested === 'item') {
+    if (REQUIRED_KEYS[kind].includes(key)) parts.push(`Required in a new ${kind}.`);
+    const ops = [APPENDABLE[kind].includes(key) ? 'appended' : undefined, REPLACEABLE[kind].includes(key) ? 'replaced' : undefined].filter(Boolean);
+    if (key !== kind && key !== 'override' && key !== 'append') parts.push(ops.length ? `Can be ${ops.join(' or ')} with \`override:\`.` : 'Cannot be changed with `override:`.');
+  }
+  return markdown(parts).value;
+}
+
+export function priorityMarkdown(value: string): string | undefined {
+  const upper = value.toUpperCase() === 'INFO' ? 'INFORMATIONAL' : value.toUpperCase();
+  const at = (PRIORITIES as readonly string[]).indexOf(upper);
+  if (at < 0) return undefined;
+  const order = PRIORITIES.map((p, i) => (i === at ? `**${p}**` : p)).join(' › ');
+  return markdown([`**Priority** ${codeSpan(upper)} — ${at + 1} of ${PRIORITIES.length}, from most to least severe.`, order,
+    `Text alerts spell it ${codeSpan(upper === 'INFORMATIONAL' ? 'Informational' : upper[0] + upper.slice(1).toLowerCase())}. Rules below falco.yaml's \`priority\` minimum are not loaded.`]).value;
+}
+
+const TAG_DOCS: Record<string, string> = {
+  maturity_stable: 'Maturity level: stable (in falco_rules.yaml, enabled by default).',
+  maturity_incubating: 'Maturity level: incubating (falco-incubating_rules.yaml; useful, not enabled by default).',
+  maturity_sandbox: 'Maturity level: sandbox (falco-sandbox_rules.yaml; experimental).',
+  maturity_deprecated: 'Maturity level: deprecated.',
+};
+
+export function tagMarkdown(tag: string): string | undefined {
+  const entry = mitreForTag(tag);
+  if (entry) {
+    const tactics = (entry.tactics ?? []).map((t) => { const m = mitreName(t); return m ? `${m.name} (${m.id})` : t; });
+    return markdown([`**MITRE ATT&CK ${entry.kind}** ${codeSpan(entry.id)} — ${escapeMarkdown(entry.name)}`, tactics.length ? `Tactics: ${tactics.map(escapeMarkdown).join(', ')}` : undefined]).value;
+  }
+  if (TAG_DOCS[tag]) return markdown([`**Tag** ${codeSpan(tag)}`, TAG_DOCS[tag]]).value;
+  return undefined;
+}
+
+function sourceMarkdown(source: string): string {
+  const plugins = PLUGIN_SOURCES[source];
+  if (source === 'syscall') return markdown([`**Source** ${codeSpan('syscall')}`, 'System calls captured by Falco\'s kernel driver (the default source).']).value;
+  if (plugins) return markdown([`**Source** ${codeSpan(source)}`, `Provided by the ${plugins.map((p) => codeSpan(p)).join(', ')} plugin${plugins.length > 1 ? 's' : ''}; declare one under \`required_plugin_versions\`.`]).value;
+  return markdown([`**Source** ${codeSpan(source)}`, `Not one of the sources known here (${KNOWN_SOURCES.map((s) => codeSpan(s)).join(', ')}); Falco loads the rule only when a plugin provides it.`]).value;
+}
+
+function contains(span: Span, offset: number): boolean {
+  return span.start <= offset && offset <= span.end;
+}
+
+/** The innermost mapping entry whose key or scalar value is under the cursor, with what it is nested in. */
+function entryAt(item: ModelItem, offset: number): { entry: MapEntry; onKey: boolean; nested: 'item' | 'override' | 'exception' | 'other'; valueNode?: ModelNode } | undefined {
+  const search = (entries: MapEntry[], nested: 'item' | 'override' | 'exception' | 'other'): ReturnType<typeof entryAt> => {
+    for (const e of entries) {
+      if (contains(e.keySpan, offset) && offset < e.keySpan.end + (e.keySpan.end === e.keySpan.start ? 1 : 0)) return { entry: e, onKey: true, nested };
+      if (offset === e.keySpan.end && e.keySpan.end > e.keySpan.start) return { entry: e, onKey: true, nested };
+      const v = e.value;
+      if (!v || !contains(v.span, offset)) continue;
+      if (v.kind === 'map') {
+        const inner = search(v.entries, e.key === 'override' ? 'override' : 'other');
+        if (inner) return inner;
+      } else if (v.kind === 'seq') {
+        for (const child of v.items) {
+          if (!contains(child.span, offset)) continue;
+          if (child.kind === 'map') { const inner = search(child.entries, e.key === 'exceptions' ? 'exception' : 'other'); if (inner) return inner; }
+          if (child.kind === 'scalar') return { entry: e, onKey: false, nested, valueNode: child };
+        }
+      } else return { entry: e, onKey: false, nested, valueNode: v };
+    }
+    return undefined;
+  };
+  return search(item.entries, 'item');
+}
+
+function tokenHover(token: RulesToken, load: LoadResult): string | undefined {
+  switch (token.kind) {
+    case 'name': return token.nameKind === 'rule' ? ruleMarkdown(token.name, load) : token.nameKind === 'macro' ? macroMarkdown(token.name, load) : listMarkdown(token.name, load);
+    case 'field': {
+      const written = token.arg !== undefined ? `${token.name}[${token.arg}]` : token.name;
+      const match = lookupField(written);
+      return fieldMarkdown(written, match?.field, match?.arg);
+    }
+    case 'operator': return operatorMarkdown(token.name);
+    case 'modifier': return operatorMarkdown(token.name);
+    case 'transformer': return transformerMarkdown(token.name);
+    case 'keyword': return token.name === 'val' ? transformerMarkdown('val') : KEYWORDS[token.name] ? markdown([`**${token.name}**`, KEYWORDS[token.name]]).value : undefined;
+    case 'macro-ref': return macroMarkdown(token.name, load);
+    case 'list-candidate':
+      if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
+      return token.place === 'condition' || token.place === 'exception-values'
+        ? markdown([`${codeSpan(token.name)} — a plain string: no loaded list has this name.`]).value : undefined;
+    default: return undefined;
+  }
+}
+
+export function hoverAt(ctx: HoverContext): Hover | null {
+  const { load, file, analysis, offset } = ctx;
+  const lines = file.model.lines;
+  const found = tokenAt(analysis, offset);
+  if (found) {
+    const value = tokenHover(found.token, load);
+    if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, found.token.span.end) };
+  }
+  // Keys and structural values (priority, tags, source).
+  const item = analysis.items.find((a) => a.item.span.start <= offset && offset <= a.item.span.end)?.item;
+  if (!item) return null;
+  const at = entryAt(item, offset);
+  if (!at) return null;
+  if (at.onKey) {
+    const value = keyMarkdown(at.entry.key, item, at.nested);
+    return value ? { contents: { kind: 'markdown', value }, range: lines.range(at.entry.keySpan.start, at.entry.keySpan.end) } : null;
+  }
+  const node = at.valueNode;
+  const text = scalarText(node);
+  if (!node || text === undefined) return null;
+  let value: string | undefined;
+  if (at.nested === 'item' && at.entry.key === 'priority') value = priorityMarkdown(text.trim());
+  else if (at.nested === 'item' && at.entry.key === 'tags') value = tagMarkdown(text.trim());
+  else if (at.nested === 'item' && at.entry.key === 'source') value = sourceMarkdown(text.trim());
+  else if (at.nested === 'override') value = text === 'append' ? markdown(['**append** — adds this item\'s value to the earlier one (conditions are joined with a space; lists, tags and exceptions are extended).']).value
+    : text === 'replace' ? markdown(['**replace** — this item\'s value replaces the earlier one.']).value : undefined;
+  return value ? { contents: { kind: 'markdown', value }, range: lines.range(node.span.start, node.span.end) } : null;
+}

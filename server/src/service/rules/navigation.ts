@@ -1,0 +1,272 @@
+// Navigation in rules files — go to definition, find references and rename for macros, lists and rules across every
+// loaded file (workspace folders and configured rules files, in Falco's load order) — and the factory that gives the
+// rules service its hover, completion, navigation, symbol, folding and semantic-token features.
+//
+// A name is used by: the item that defines it, items that override/append/redefine it, macro references in
+// conditions, list names in condition lists `(a, list_name)` and after `in`, names in other lists' `items:`, and
+// exception values naming lists. All come from the token analysis of each file (semanticTokens.ts).
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type {
+  CompletionList, DocumentSymbol, FoldingRange, Hover, Location, Position, Range, SemanticTokens, SemanticTokensLegend,
+  SymbolInformation, TextEdit, WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import type { ServiceHost } from '../host';
+import { URI_TO_PATH } from '../uri';
+import { LIST_NAME, MACRO_NAME } from './schema';
+import type { Span } from './model';
+import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type NameKind, type RulesToken } from './semanticTokens';
+import type { LoadResult, LoadedFile } from './workspace';
+import { hoverAt } from './hover';
+import { completionAt } from './completion';
+import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
+
+/** Thrown by prepareRename and rename when a rename is refused; the message is meant for the user. The LSP adapter
+ *  turns it into a ResponseError so that the editor shows the message. */
+export class RenameRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RenameRefused';
+  }
+}
+
+export interface Occurrence {
+  file: LoadedFile;
+  span: Span;
+  /** definition: the item that defines the name; override: an item that changes it; reference: a use. */
+  role: 'definition' | 'override' | 'reference';
+  token: RulesToken;
+}
+
+const occurrenceIndexes = new WeakMap<LoadResult, Map<string, Occurrence[]>>();
+const keyOf = (kind: NameKind, name: string) => `${kind}\u0000${name}`;
+
+/** Every occurrence of every rule, macro and list name in the loaded files (cached per load result). */
+export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
+  let index = occurrenceIndexes.get(load);
+  if (index) return index;
+  index = new Map();
+  const lists = loadedListNames(load);
+  const add = (kind: NameKind, name: string, o: Occurrence) => {
+    const key = keyOf(kind, name);
+    const list = index!.get(key);
+    if (list) list.push(o); else index!.set(key, [o]);
+  };
+  for (const file of load.files) {
+    for (const item of analyzeFile(file.model).items) {
+      for (const token of item.tokens) {
+        if (token.kind === 'name') add(token.nameKind, token.name, { file, span: token.span, role: token.definition ? 'definition' : 'override', token });
+        else if (token.kind === 'macro-ref') add('macro', token.name, { file, span: token.span, role: 'reference', token });
+        // A list does not refer to itself through its own name in `items:` (Falco ignores that).
+        else if (token.kind === 'list-candidate' && lists.has(token.name) && !(token.place === 'items' && item.item.name === token.name)) {
+          add('list', token.name, { file, span: token.span, role: 'reference', token });
+        }
+      }
+    }
+  }
+  occurrenceIndexes.set(load, index);
+  return index;
+}
+
+/** The rule, macro or list name under the cursor, if any. */
+export function symbolAt(load: LoadResult, file: LoadedFile, offset: number): { kind: NameKind; name: string; token: RulesToken } | undefined {
+  const found = tokenAt(analyzeFile(file.model), offset);
+  if (!found) return undefined;
+  const t = found.token;
+  if (t.kind === 'name') return { kind: t.nameKind, name: t.name, token: t };
+  if (t.kind === 'macro-ref') return { kind: 'macro', name: t.name, token: t };
+  if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
+  return undefined;
+}
+
+function locationOf(o: Occurrence): Location {
+  return { uri: o.file.uri, range: o.file.model.lines.range(o.span.start, o.span.end) };
+}
+
+export function definitionsOf(load: LoadResult, kind: NameKind, name: string): Occurrence[] {
+  return (occurrenceIndex(load).get(keyOf(kind, name)) ?? []).filter((o) => o.role === 'definition');
+}
+
+export function referencesOf(load: LoadResult, kind: NameKind, name: string, includeDeclaration: boolean): Occurrence[] {
+  return (occurrenceIndex(load).get(keyOf(kind, name)) ?? []).filter((o) => includeDeclaration || o.role !== 'definition');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rename
+
+const KIND_LABEL: Record<NameKind, string> = { rule: 'rule', macro: 'macro', list: 'list' };
+/** Words the condition grammar reserves: a macro of that name could never be referred to. */
+const RESERVED = new Set(['and', 'or', 'not', 'val', 'exists', 'in', 'intersects', 'pmatch', 'contains', 'icontains', 'bcontains',
+  'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex', 'oneof', 'anyof', 'allof']);
+/** List names are substituted as text into conditions and YAML values of every style, so a rename only writes names
+ *  that need no quoting anywhere: a subset of Falco's list-name rule. */
+const SAFE_LIST_NAME = /^[A-Za-z_][A-Za-z0-9_.\-/+@]*$/;
+
+function isInside(path: string, folder: string): boolean {
+  const f = folder.replace(/[\\/]+$/, '');
+  return path === f || path.startsWith(`${f}/`) || path.startsWith(`${f}\\`);
+}
+
+/** Why the occurrences cannot all be edited, or undefined when they can. */
+function readOnlyReason(occurrences: Occurrence[], host: ServiceHost, label: string): string | undefined {
+  const folders = host.workspaceFolders();
+  for (const o of occurrences) {
+    const path = o.file.path ?? URI_TO_PATH(o.file.uri);
+    if (path && folders.some((f) => isInside(path, f))) continue;
+    const where = path ?? o.file.uri;
+    return `Cannot rename ${label}: it is also used in ${where}, which is outside the workspace folders${o.file.configured ? ' (a configured rules file, read-only here)' : ''}. Falco Lens only edits files inside the workspace folders; rename it there by hand or copy the file into the workspace.`;
+  }
+  return undefined;
+}
+
+function validateNewName(kind: NameKind, oldName: string, newName: string, load: LoadResult): string | undefined {
+  if (newName === oldName) return undefined;
+  if (newName.trim() === '') return `A ${KIND_LABEL[kind]} name cannot be empty.`;
+  if (newName !== newName.trim() || /[\r\n\t]/.test(newName)) return `A ${KIND_LABEL[kind]} name cannot start or end with blanks or contain line breaks.`;
+  if (kind === 'macro') {
+    if (!MACRO_NAME.test(newName)) return `'${newName}' is not a valid macro name: use letters, digits and '_', starting with a letter (LOAD_INVALID_MACRO_NAME).`;
+    if (RESERVED.has(newName)) return `'${newName}' is a word of the condition language and cannot name a macro.`;
+    if (load.final.macros.has(newName)) return `A macro named '${newName}' already exists.`;
+  } else if (kind === 'list') {
+    if (!LIST_NAME.test(newName)) return `'${newName}' is not a valid list name: no blanks, parentheses, quotes, '=' or ',' (LOAD_INVALID_LIST_NAME).`;
+    if (!SAFE_LIST_NAME.test(newName)) return `Falco Lens renames lists only to names of letters, digits and _ . - / + @, starting with a letter or '_'.`;
+    if (RESERVED.has(newName)) return `'${newName}' is a word of the condition language and cannot name a list.`;
+    if (load.final.lists.has(newName)) return `A list named '${newName}' already exists.`;
+    // Falco substitutes list names as text: a bare word equal to the new name would start to mean the list.
+    for (const file of load.files) {
+      for (const item of analyzeFile(file.model).items) {
+        const clash = item.tokens.find((t) => t.kind === 'list-candidate' && t.name === newName);
+        if (clash) {
+          const line = file.model.lines.positionAt(clash.span.start).line + 1;
+          return `'${newName}' is already used as a plain value (${file.path ?? file.uri}:${line}); naming a list so would change what that condition matches.`;
+        }
+      }
+    }
+  } else if (load.final.rules.has(newName)) {
+    return `A rule named '${newName}' already exists.`;
+  }
+  return undefined;
+}
+
+/** A name that can stay a plain YAML scalar: words of safe characters separated by single spaces. */
+const PLAIN_SAFE = /^[A-Za-z0-9_][A-Za-z0-9_.\-/+@()]*( [A-Za-z0-9_.\-/+@()]+)*$/;
+
+function editFor(o: Occurrence, newName: string): TextEdit {
+  const range = o.file.model.lines.range(o.span.start, o.span.end);
+  const t = o.token;
+  if (t.kind === 'name') {
+    const s = t.scalar;
+    if (s.style === 'plain' && PLAIN_SAFE.test(newName)) return { range, newText: newName };
+    if (s.style === 'double-quoted') return { range, newText: JSON.stringify(newName).slice(1, -1) };
+    if (s.style === 'single-quoted' && !/[\r\n]/.test(newName)) return { range, newText: newName.replace(/'/g, "''") };
+    // Anything else is rewritten as one double-quoted scalar (JSON escapes are valid YAML escapes).
+    return { range: o.file.model.lines.range(s.span.start, s.span.end), newText: JSON.stringify(newName) };
+  }
+  // Inside conditions, list items and exception values only macro and safe list names are written: no quoting needed.
+  return { range, newText: newName };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The factory
+
+export interface RulesNavigationDeps {
+  host: ServiceHost;
+  /** The load result with the document's own text, and its place in it. */
+  loadFor(doc: TextDocument): { load: LoadResult; file: LoadedFile };
+  /** The load result of the workspace as it stands (open documents and disk). */
+  loadAll(): LoadResult;
+}
+
+export interface RulesNavigation {
+  hover(doc: TextDocument, position: Position): Hover | null;
+  completion(doc: TextDocument, position: Position): CompletionList | null;
+  definition(doc: TextDocument, position: Position): Location[];
+  references(doc: TextDocument, position: Position, includeDeclaration: boolean): Location[];
+  prepareRename(doc: TextDocument, position: Position): { range: Range; placeholder: string } | null;
+  rename(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
+  documentSymbols(doc: TextDocument): DocumentSymbol[];
+  workspaceSymbols(query: string): SymbolInformation[];
+  foldingRanges(doc: TextDocument): FoldingRange[];
+  semanticTokens(doc: TextDocument): SemanticTokens;
+  semanticTokensLegend: SemanticTokensLegend;
+}
+
+export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigation {
+  const at = (doc: TextDocument, position: Position) => {
+    const { load, file } = deps.loadFor(doc);
+    return { load, file, offset: file.model.lines.offsetAt(position) };
+  };
+
+  const renameTarget = (doc: TextDocument, position: Position) => {
+    const { load, file, offset } = at(doc, position);
+    const symbol = symbolAt(load, file, offset);
+    if (!symbol) return undefined;
+    const occurrences = referencesOf(load, symbol.kind, symbol.name, true);
+    const self = occurrences.find((o) => o.file === file && o.span.start <= offset && offset <= o.span.end);
+    return { load, symbol, occurrences, self };
+  };
+
+  return {
+    hover(doc, position) {
+      const { load, file, offset } = at(doc, position);
+      return hoverAt({ load, file, analysis: analyzeFile(file.model), offset });
+    },
+    completion(doc, position) {
+      const { load, file, offset } = at(doc, position);
+      return completionAt({ load, file, analysis: analyzeFile(file.model), offset });
+    },
+    definition(doc, position) {
+      const { load, file, offset } = at(doc, position);
+      const symbol = symbolAt(load, file, offset);
+      if (!symbol) return [];
+      return definitionsOf(load, symbol.kind, symbol.name).map(locationOf);
+    },
+    references(doc, position, includeDeclaration) {
+      const { load, file, offset } = at(doc, position);
+      const symbol = symbolAt(load, file, offset);
+      if (!symbol) return [];
+      return referencesOf(load, symbol.kind, symbol.name, includeDeclaration).map(locationOf);
+    },
+    prepareRename(doc, position) {
+      const target = renameTarget(doc, position);
+      if (!target || !target.self) return null;
+      const { symbol, occurrences, self } = target;
+      if (definitionsOf(target.load, symbol.kind, symbol.name).length === 0) {
+        throw new RenameRefused(`Cannot rename ${KIND_LABEL[symbol.kind]} '${symbol.name}': no loaded rules file defines it.`);
+      }
+      const reason = readOnlyReason(occurrences, deps.host, `${KIND_LABEL[symbol.kind]} '${symbol.name}'`);
+      if (reason) throw new RenameRefused(reason);
+      return { range: self.file.model.lines.range(self.span.start, self.span.end), placeholder: symbol.name };
+    },
+    rename(doc, position, newName) {
+      const target = renameTarget(doc, position);
+      if (!target) return null;
+      const { load, symbol, occurrences } = target;
+      const label = `${KIND_LABEL[symbol.kind]} '${symbol.name}'`;
+      if (definitionsOf(load, symbol.kind, symbol.name).length === 0) throw new RenameRefused(`Cannot rename ${label}: no loaded rules file defines it.`);
+      const readOnly = readOnlyReason(occurrences, deps.host, label);
+      if (readOnly) throw new RenameRefused(readOnly);
+      const invalid = validateNewName(symbol.kind, symbol.name, newName, load);
+      if (invalid) throw new RenameRefused(invalid);
+      const changes: Record<string, TextEdit[]> = {};
+      if (newName === symbol.name) return { changes };
+      for (const o of occurrences) (changes[o.file.uri] ??= []).push(editFor(o, newName));
+      return { changes };
+    },
+    documentSymbols(doc) {
+      const { file } = deps.loadFor(doc);
+      return documentSymbolsOf(file);
+    },
+    workspaceSymbols(query) {
+      return workspaceSymbolsOf(deps.loadAll(), query);
+    },
+    foldingRanges(doc) {
+      const { file } = deps.loadFor(doc);
+      return foldingRangesOf(file.model);
+    },
+    semanticTokens(doc) {
+      const { load, file } = deps.loadFor(doc);
+      return semanticTokensOf(analyzeFile(file.model), load);
+    },
+    semanticTokensLegend: SEMANTIC_TOKENS_LEGEND,
+  };
+}

@@ -1,0 +1,361 @@
+// The token analysis of a rules file, shared by hovers, navigation, completion and semantic highlighting: every
+// item name, field, operator, macro reference, list reference, literal and keyword inside conditions, outputs, list
+// items and exceptions, with its exact document span (through the scalar offset maps, so folded, literal and quoted
+// scalars are exact). Computed once per parsed model (models are immutable per text) and cached.
+import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
+import type { Expr, FieldExpr, Literal, Span as AstSpan } from './conditionAst';
+import { parseConditionCached, parseOutputCached } from './conditionChecks';
+import { walkExpr } from './condition';
+import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import type { ScalarStyle } from './scalar';
+import type { LoadResult } from './workspace';
+import { lookupField } from '../../knowledge';
+
+export type NameKind = 'rule' | 'macro' | 'list';
+
+/** Where a token was found: decides which hovers and completions apply. */
+export type TokenPlace = 'condition' | 'output' | 'items' | 'exception-fields' | 'exception-comps' | 'exception-values' | 'name';
+
+export type RulesToken =
+  /** The name of a rule, macro or list item (a definition, or an override/append of an earlier one). */
+  | { kind: 'name'; span: Span; name: string; nameKind: NameKind; definition: boolean; scalar: ScalarNode; place: 'name' }
+  | { kind: 'field'; span: Span; name: string; arg?: string; place: TokenPlace }
+  | { kind: 'operator'; span: Span; name: string; place: TokenPlace }
+  | { kind: 'modifier'; span: Span; name: string; place: TokenPlace }
+  | { kind: 'transformer'; span: Span; name: string; place: TokenPlace }
+  | { kind: 'keyword'; span: Span; name: string; place: TokenPlace }
+  | { kind: 'macro-ref'; span: Span; name: string; place: TokenPlace }
+  /** A bare word where a list name may stand; it refers to a list only when a list of that name is loaded. */
+  | { kind: 'list-candidate'; span: Span; name: string; place: TokenPlace; style: ScalarStyle }
+  | { kind: 'string' | 'number'; span: Span; place: TokenPlace };
+
+export interface ItemAnalysis {
+  item: ModelItem;
+  /** Sorted by start offset; spans do not overlap. */
+  tokens: RulesToken[];
+}
+
+export interface FileAnalysis {
+  model: RulesFileModel;
+  items: ItemAnalysis[];
+}
+
+/** Stands for the previous condition when an appended fragment is parsed (the same stand-in the validator uses, so
+ *  both share the parse cache). */
+const APPEND_STAND_IN = 'falcolensPreviousCondition';
+
+/** Whether the item defines its name (as opposed to overriding, appending to or enabling an earlier definition). */
+export function isDefinitionItem(item: ModelItem): boolean {
+  if (entryOf(item, 'override')) return false;
+  const append = entryOf(item, 'append')?.value;
+  if (append?.kind === 'scalar' && append.value === true) return false;
+  if (item.kind === 'rule' && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k))) return false;
+  return true;
+}
+
+/** Whether the item's condition is appended to an earlier one (parsed as a continuation). */
+export function appendsCondition(item: ModelItem): boolean {
+  const override = entryOf(item, 'override')?.value;
+  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
+  const append = entryOf(item, 'append')?.value;
+  return append?.kind === 'scalar' && append.value === true;
+}
+
+function stringScalar(node: ModelNode | undefined): ScalarNode | undefined {
+  return node?.kind === 'scalar' && typeof node.value === 'string' ? node : undefined;
+}
+
+const NUMBER_LIKE = /^[-+]?(0x[0-9a-fA-F]+|\d+(\.\d+)?)$/;
+
+/** The condition of an item: its parse and a function from condition offsets to document spans. */
+export function conditionOf(item: ModelItem): { node: ScalarNode; ast: Expr | undefined; text: string; prefix: number; docSpan(s: AstSpan): Span } | undefined {
+  const node = stringScalar(entryOf(item, 'condition')?.value);
+  if (!node) return undefined;
+  const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
+  const parse = parseConditionCached(prefix + node.text);
+  const map = scalarMap(node);
+  const p = prefix.length;
+  return {
+    node, ast: parse.ast, text: prefix + node.text, prefix: p,
+    docSpan: (s) => map.span(Math.max(0, s.start - p), Math.max(0, s.end - p)),
+  };
+}
+
+function conditionTokens(item: ModelItem, out: RulesToken[]): void {
+  const cond = conditionOf(item);
+  if (!cond) return;
+  const { ast, text, prefix, docSpan } = cond;
+  const place: TokenPlace = 'condition';
+  const visible = (s: AstSpan) => s.start >= prefix;
+  const literal = (l: Literal) => {
+    if (!visible(l.span)) return;
+    if (l.quoted) out.push({ kind: 'string', span: docSpan(l.span), place });
+    else if (NUMBER_LIKE.test(l.text)) out.push({ kind: 'number', span: docSpan(l.span), place });
+    else out.push({ kind: 'list-candidate', span: docSpan(l.span), name: l.text, place, style: cond.node.style });
+  };
+  const field = (f: FieldExpr) => {
+    if (!visible(f.span)) return;
+    if (f.kind === 'field') {
+      out.push({ kind: 'field', span: docSpan(f.nameSpan), name: f.name, ...(f.arg ? { arg: f.arg.text } : {}), place });
+      if (f.arg) out.push({ kind: 'string', span: docSpan(f.arg.span), place });
+      return;
+    }
+    out.push({ kind: 'transformer', span: docSpan(f.nameSpan), name: f.name, place });
+    for (const l of f.literalArgs) literal({ ...l, quoted: true });
+    for (const a of f.args) field(a);
+  };
+  walkExpr(ast, (e) => {
+    switch (e.kind) {
+      case 'and': case 'or':
+        for (let i = 0; i + 1 < e.operands.length; i++) {
+          const gapStart = e.operands[i].span.end;
+          const at = text.indexOf(e.kind, gapStart);
+          if (at >= 0 && at < e.operands[i + 1].span.start && at >= prefix) out.push({ kind: 'keyword', span: docSpan({ start: at, end: at + e.kind.length }), name: e.kind, place });
+        }
+        break;
+      case 'not':
+        if (text.startsWith('not', e.span.start) && visible(e.span)) out.push({ kind: 'keyword', span: docSpan({ start: e.span.start, end: e.span.start + 3 }), name: 'not', place });
+        break;
+      case 'macro':
+        if (visible(e.span)) out.push({ kind: 'macro-ref', span: docSpan(e.span), name: e.name, place });
+        break;
+      case 'compare': {
+        field(e.lhs);
+        if (visible(e.opSpan)) out.push({ kind: 'operator', span: docSpan(e.opSpan), name: e.op, place });
+        if (e.modifier && visible(e.modifier.span)) out.push({ kind: 'modifier', span: docSpan(e.modifier.span), name: e.modifier.name, place });
+        const rhs = e.rhs;
+        if (!rhs) break;
+        if (rhs.kind === 'literal') {
+          // A bare word after `=` is a string for Falco (lists are substituted only where a list is expected, and in
+          // practice only there); after a list operator or a modifier it may be a list name.
+          if (rhs.quoted || NUMBER_LIKE.test(rhs.text) || (!['in', 'intersects', 'pmatch'].includes(e.op) && !e.modifier)) {
+            if (visible(rhs.span)) out.push({ kind: NUMBER_LIKE.test(rhs.text) && !rhs.quoted ? 'number' : 'string', span: docSpan(rhs.span), place });
+          } else literal(rhs);
+        } else if (rhs.kind === 'list') {
+          for (const item of rhs.items) literal(item);
+        } else if (rhs.kind === 'field-value') {
+          if (visible(rhs.span)) out.push({ kind: 'keyword', span: docSpan({ start: rhs.span.start, end: rhs.span.start + 3 }), name: 'val', place });
+          field(rhs.field);
+        }
+        break;
+      }
+      default: break;
+    }
+  });
+}
+
+function outputTokens(item: ModelItem, out: RulesToken[]): void {
+  const node = stringScalar(entryOf(item, 'output')?.value);
+  if (!node || node.text === '') return;
+  const map = scalarMap(node);
+  const parse = parseOutputCached(node.text);
+  const seenTransformers = new Set<number>();
+  for (const f of parse.fields) {
+    for (const t of f.transformers ?? []) {
+      if (seenTransformers.has(t.span.start)) continue;
+      seenTransformers.add(t.span.start);
+      out.push({ kind: 'transformer', span: map.span(t.span.start, t.span.end), name: t.name, place: 'output' });
+    }
+    // `%proc.name` is highlighted from the `%`; `%(proc.name)`, `%12proc.name` and transformers from the name.
+    const from = f.nameSpan.start === f.span.start + 1 && !f.transformers ? f.span.start : f.nameSpan.start;
+    const nameSpan = map.span(from, f.nameSpan.end);
+    out.push({ kind: 'field', span: nameSpan, name: f.name, ...(f.arg ? { arg: f.arg.text } : {}), place: 'output' });
+    if (f.arg) out.push({ kind: 'string', span: map.span(f.arg.span.start, f.arg.span.end), place: 'output' });
+  }
+}
+
+/** A scalar that may name a list: `name` or `(name)` (exception values use both). */
+function listWord(node: ModelNode, place: TokenPlace, out: RulesToken[]): void {
+  const s = stringScalar(node);
+  if (!s) {
+    if (node.kind === 'scalar' && typeof node.value === 'number') out.push({ kind: 'number', span: node.span, place });
+    return;
+  }
+  const m = /^(\s*\(?\s*)([^()\s,]+)\s*\)?\s*$/.exec(s.text);
+  const map = scalarMap(s);
+  if (!m) { out.push({ kind: 'string', span: map.span(0, s.text.length), place }); return; }
+  const start = m[1].length;
+  const span = map.span(start, start + m[2].length);
+  if (NUMBER_LIKE.test(m[2])) out.push({ kind: 'number', span, place });
+  else out.push({ kind: 'list-candidate', span, name: m[2], place, style: s.style });
+}
+
+function exceptionTokens(item: ModelItem, out: RulesToken[]): void {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return;
+  for (const ex of exceptions.items) {
+    if (ex.kind !== 'map') continue;
+    const fields = ex.entries.find((e) => e.key === 'fields')?.value;
+    for (const n of fields?.kind === 'seq' ? fields.items : fields ? [fields] : []) {
+      const s = stringScalar(n);
+      const m = s && /^(\s*)([^[\s]+)(?:\[(.*)\])?\s*$/.exec(s.text);
+      if (!s || !m) continue;
+      const map = scalarMap(s);
+      out.push({ kind: 'field', span: map.span(m[1].length, m[1].length + m[2].length), name: m[2], ...(m[3] !== undefined ? { arg: m[3] } : {}), place: 'exception-fields' });
+    }
+    const comps = ex.entries.find((e) => e.key === 'comps')?.value;
+    for (const n of comps?.kind === 'seq' ? comps.items : comps ? [comps] : []) {
+      const s = stringScalar(n);
+      if (!s) continue;
+      const map = scalarMap(s);
+      // `startswith oneof`: an operator and a modifier.
+      const re = /\S+/g;
+      for (let m = re.exec(s.text); m; m = re.exec(s.text)) {
+        const kind = ['oneof', 'anyof', 'allof'].includes(m[0]) ? 'modifier' : 'operator';
+        out.push({ kind, span: map.span(m.index, m.index + m[0].length), name: m[0], place: 'exception-comps' });
+      }
+    }
+    const values = ex.entries.find((e) => e.key === 'values')?.value;
+    const visit = (n: ModelNode | undefined) => {
+      if (!n) return;
+      if (n.kind === 'seq') for (const i of n.items) visit(i);
+      else if (n.kind === 'scalar') listWord(n, 'exception-values', out);
+    };
+    visit(values);
+  }
+}
+
+function itemTokens(item: ModelItem): RulesToken[] {
+  const out: RulesToken[] = [];
+  if ((item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && item.kindEntry?.value?.kind === 'scalar') {
+    const scalar = item.kindEntry.value;
+    const map = scalarMap(scalar);
+    out.push({ kind: 'name', span: map.span(0, scalar.text.length), name: item.name, nameKind: item.kind, definition: isDefinitionItem(item), scalar, place: 'name' });
+  }
+  if (item.kind === 'rule' || item.kind === 'macro') conditionTokens(item, out);
+  if (item.kind === 'rule') { outputTokens(item, out); exceptionTokens(item, out); }
+  if (item.kind === 'list') {
+    const items = entryOf(item, 'items')?.value;
+    if (items?.kind === 'seq') for (const i of items.items) listWord(i, 'items', out);
+  }
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  // Drop overlaps (a field shared by two output references, recovered parser fragments).
+  const kept: RulesToken[] = [];
+  for (const t of out) {
+    const last = kept[kept.length - 1];
+    if (last && t.span.start < last.span.end) continue;
+    kept.push(t);
+  }
+  return kept;
+}
+
+const analyses = new WeakMap<RulesFileModel, FileAnalysis>();
+
+/** The token analysis of a parsed file (cached per model). */
+export function analyzeFile(model: RulesFileModel): FileAnalysis {
+  let a = analyses.get(model);
+  if (!a) {
+    a = { model, items: model.items.map((item) => ({ item, tokens: itemTokens(item) })) };
+    analyses.set(model, a);
+  }
+  return a;
+}
+
+/** The item whose span contains the offset (or that it ends on), by binary search over the ordered items. */
+export function itemAt(analysis: FileAnalysis, offset: number): ItemAnalysis | undefined {
+  const items = analysis.items;
+  let low = 0;
+  let high = items.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (items[mid].item.span.start <= offset) { found = mid; low = mid + 1; } else high = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const it = items[found];
+  return offset <= it.item.span.end ? it : undefined;
+}
+
+/** The token under the cursor: one that contains it, else one that ends right at it (cursor after a word). */
+export function tokenAt(analysis: FileAnalysis, offset: number): { item: ItemAnalysis; token: RulesToken } | undefined {
+  const item = itemAt(analysis, offset);
+  if (!item) return undefined;
+  let after: RulesToken | undefined;
+  for (const t of item.tokens) {
+    if (t.span.start <= offset && offset < t.span.end) return { item, token: t };
+    if (t.span.end === offset && t.span.end > t.span.start) after = t;
+    if (t.span.start > offset) break;
+  }
+  return after ? { item, token: after } : undefined;
+}
+
+/** Names of every list defined in any loaded file (a bare word refers to a list only when one exists). */
+export function loadedListNames(load: LoadResult): Set<string> {
+  const names = new Set<string>();
+  for (const f of load.files) for (const item of f.model.items) if (item.kind === 'list' && item.name !== undefined) names.add(item.name);
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Semantic tokens
+
+export const SEMANTIC_TOKEN_TYPES = ['property', 'operator', 'macro', 'variable', 'string', 'number', 'keyword', 'function', 'class'] as const;
+export const SEMANTIC_TOKEN_MODIFIERS = ['declaration', 'deprecated', 'readonly'] as const;
+
+export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
+  tokenTypes: [...SEMANTIC_TOKEN_TYPES],
+  tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS],
+};
+
+type SemanticType = (typeof SEMANTIC_TOKEN_TYPES)[number];
+const typeIndex = (t: SemanticType) => SEMANTIC_TOKEN_TYPES.indexOf(t);
+const MOD_DECLARATION = 1 << 0;
+const MOD_DEPRECATED = 1 << 1;
+const MOD_READONLY = 1 << 2;
+
+function classify(t: RulesToken, lists: Set<string>): { type: SemanticType; modifiers: number } | undefined {
+  switch (t.kind) {
+    case 'name':
+      return { type: t.nameKind === 'macro' ? 'macro' : t.nameKind === 'list' ? 'variable' : 'class', modifiers: t.definition ? MOD_DECLARATION : 0 };
+    case 'field': {
+      const info = lookupField(t.arg !== undefined ? `${t.name}[${t.arg}]` : t.name)?.field;
+      return { type: 'property', modifiers: info?.deprecated ? MOD_DEPRECATED : 0 };
+    }
+    case 'operator': case 'modifier': return { type: 'operator', modifiers: 0 };
+    case 'transformer': return { type: 'function', modifiers: 0 };
+    case 'keyword': return { type: 'keyword', modifiers: 0 };
+    case 'macro-ref': return { type: 'macro', modifiers: 0 };
+    case 'list-candidate': return lists.has(t.name) ? { type: 'variable', modifiers: MOD_READONLY } : { type: 'string', modifiers: 0 };
+    case 'string': return { type: 'string', modifiers: 0 };
+    case 'number': return { type: 'number', modifiers: 0 };
+  }
+}
+
+/**
+ * Semantic tokens of a file: conditions, outputs, list items, exceptions and item names. A token that crosses a line
+ * break (a quoted string folded over lines) is cut into one token per line, as LSP requires.
+ */
+export function semanticTokensOf(analysis: FileAnalysis, load: LoadResult | undefined): SemanticTokens {
+  const lists = load ? loadedListNames(load) : new Set<string>();
+  const lines = analysis.model.lines;
+  const text = analysis.model.text;
+  const data: number[] = [];
+  let prevLine = 0;
+  let prevChar = 0;
+  const emit = (line: number, char: number, length: number, type: number, modifiers: number) => {
+    if (length <= 0) return;
+    data.push(line - prevLine, line === prevLine ? char - prevChar : char, length, type, modifiers);
+    prevLine = line;
+    prevChar = char;
+  };
+  for (const item of analysis.items) {
+    for (const t of item.tokens) {
+      const c = classify(t, lists);
+      if (!c || t.span.end <= t.span.start) continue;
+      const start = lines.positionAt(t.span.start);
+      const end = lines.positionAt(t.span.end);
+      if (start.line === end.line) { emit(start.line, start.character, end.character - start.character, typeIndex(c.type), c.modifiers); continue; }
+      for (let line = start.line; line <= end.line; line++) {
+        const from = line === start.line ? t.span.start : lines.lineStarts[line];
+        let to = line === end.line ? t.span.end : lines.lineEnd(line);
+        // Indentation of continuation lines is not part of the token.
+        let f = from;
+        if (line !== start.line) while (f < to && (text[f] === ' ' || text[f] === '\t')) f++;
+        while (to > f && (text[to - 1] === ' ' || text[to - 1] === '\t')) to--;
+        const p = lines.positionAt(f);
+        emit(p.line, p.character, to - f, typeIndex(c.type), c.modifiers);
+      }
+    }
+  }
+  return { data };
+}
