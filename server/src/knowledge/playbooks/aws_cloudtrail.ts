@@ -255,6 +255,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     keyFields: [F.user, F.srcip, F.region],
     benignCauses: [
       'An owner doing one of the few tasks that need root (billing or support plan changes) on an account whose root has no MFA yet.',
+      'First use of the root user of an account created through AWS Organizations, reached by a password reset.',
     ],
     investigate: [
       { command: 'aws iam get-account-summary --query SummaryMap.AccountMFAEnabled', purpose: 'Shows 1 when the root user has MFA, 0 when not.' },
@@ -274,6 +275,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
       { field: 'ct.request.serialnumber', meaning: 'The serial number or ARN of the MFA device that was deactivated.' }],
     benignCauses: [
       'Replacing a lost or broken MFA device (a new device should be enabled right after).',
+      'Moving root MFA to a hardware key or to another custodian during an ownership handover.',
     ],
     investigate: [
       { command: 'aws iam get-account-summary --query SummaryMap.AccountMFAEnabled', purpose: 'Shows whether root has any MFA left (1) or none (0).' },
@@ -328,7 +330,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     attackerGoal: 'Deleting a group removes the permissions of its members (disruption) or the traces of a group used in an attack.',
     mitre: ['T1531', 'TA0040'],
     keyFields: [F.user, F.srcip, F.region, { field: 'ct.request.groupname', meaning: 'The name of the deleted group.' }],
-    benignCauses: ['Clean-up by infrastructure-as-code or administrators.'],
+    benignCauses: ['Clean-up by infrastructure-as-code or administrators.', 'Retiring IAM groups after moving people to IAM Identity Center.'],
     investigate: [
       lookupByEvent('DeleteGroup'),
       lookupByEvent('RemoveUserFromGroup'),
@@ -471,6 +473,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       { command: 'aws ec2 describe-instances --region <ct.region> --filters Name=reservation-id,Values=<ct.response.reservationid>', purpose: 'Shows the launched instances: type, image, instance profile, key pair.' },
+      { command: 'aws ec2 describe-instances --region <ct.region> --filters Name=instance-state-name,Values=running', purpose: 'Lists every running instance of that region, including others launched the same way.' },
       LOOKUP_BY_USER,
     ],
     mitigations: [{
@@ -517,9 +520,16 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     ],
     mitigations: [
       {
-        summary: 'Restore default encryption with your KMS key.',
+        summary: 'Restore default encryption with your KMS key: save the configuration below as bucket-encryption.json and apply it.',
+        config: {
+          language: 'text',
+          title: 'bucket-encryption.json',
+          text: JSON.stringify({
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: '<kms-key-arn>' }, BucketKeyEnabled: true }],
+          }, null, 2) + '\n',
+        },
         commands: [{
-          command: 'aws s3api put-bucket-encryption --bucket <s3.bucket> --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<kms-key-arn>"},"BucketKeyEnabled":true}]}\'',
+          command: 'aws s3api put-bucket-encryption --bucket <s3.bucket> --server-side-encryption-configuration file://bucket-encryption.json',
           purpose: 'Sets SSE-KMS with your key as the bucket\'s default encryption.', changesSystem: true,
         }],
       },
@@ -552,7 +562,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     mitre: ['T1619', 'TA0007'],
     keyFields: [F.user, F.srcip, F.region, { field: 'ct.request.host', meaning: 'The S3 endpoint the request was sent to.' }],
     benignCauses: ['The S3 console and most tools and SDK scripts listing buckets.', 'Backup, inventory and security tools.'],
-    investigate: [LOOKUP_BY_USER, lookupByEvent('ListBuckets')],
+    investigate: [LOOKUP_BY_USER, lookupByEvent('ListBuckets'), { command: "aws s3api list-buckets --query 'Buckets[].Name'", purpose: 'Shows the bucket names the caller saw, to judge what it may go after next.' }],
     mitigations: [{
       summary: 'Workload roles rarely need to list all buckets: deny s3:ListAllMyBuckets to them (IAM policy on the role) so stolen workload credentials cannot enumerate the account.',
       config: {
