@@ -15,7 +15,7 @@ const LOCAL = '/work/ws/falco_rules.local.yaml';
 
 /** A host whose files come from memory first, then from disk (the corpus rules). */
 class DiskHost extends TestHost {
-  readFile(p: string) { return this.files.get(p) ?? (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined); }
+  override readFile(p: string) { return this.files.get(p) ?? (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined); }
 }
 
 function apply(text: string, edit: WorkspaceEdit): string {

@@ -2,7 +2,6 @@
 // whose text changed (common prefix and suffix are kept, and moved lines are found by their text), then a cheap
 // linear pass joins multi-line alerts (container-runtime `P` chunks, wrapped continuation lines) and classifies
 // indented lines of Falco's summary.
-import { LineIndex } from '../text';
 import { parseLine, parsePayload, type AlertHead, type Intern, type LineProblem, type ParsedLine, type ParsedPayload } from './parse';
 
 /** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`. */
@@ -21,6 +20,8 @@ export interface AlertRecord {
   problems?: LineProblem[];
 }
 
+const ROLE_KINDS: LineRole['kind'][] = ['blank', 'alert', 'continuation', 'lifecycle', 'partial', 'other', 'broken'];
+
 export interface LineRole {
   kind: 'blank' | 'alert' | 'continuation' | 'lifecycle' | 'partial' | 'other' | 'broken';
   /** Index in `alerts` for alert and continuation lines (and partial lines that were joined), else -1. */
@@ -32,11 +33,13 @@ export interface IndexStats { parsedLines: number; reusedLines: number }
 export class AlertDocumentIndex {
   version = -1;
   text = '';
-  lineIndex = new LineIndex('');
   lines: string[] = [];
   parsed: ParsedLine[] = [];
   alerts: AlertRecord[] = [];
-  roles: LineRole[] = [];
+  /** Role of each line (index into ROLE_KINDS) and its alert ordinal (-1 when none): typed arrays keep a
+   *  40,000-line log from allocating an object per line on every version. */
+  private roleKinds = new Uint8Array(0);
+  private roleAlerts = new Int32Array(0);
   /** Problems of lines that are not alerts (broken JSON, unterminated partial lines), with their line. */
   lineProblems: { line: number; problem: LineProblem; pieces?: Piece[] }[] = [];
   lastStats: IndexStats = { parsedLines: 0, reusedLines: 0 };
@@ -51,10 +54,8 @@ export class AlertDocumentIndex {
 
   update(text: string, version: number): IndexStats {
     if (version === this.version && text === this.text) return { parsedLines: 0, reusedLines: this.lines.length };
-    const lineIndex = new LineIndex(text);
-    const count = lineIndex.lineCount;
-    const lines = new Array<string>(count);
-    for (let i = 0; i < count; i++) lines[i] = text.slice(lineIndex.lineStarts[i], lineIndex.lineEnd(i));
+    const lines = splitLines(text);
+    const count = lines.length;
     const old = this.lines;
     const oldParsed = this.parsed;
     let prefix = 0;
@@ -76,7 +77,6 @@ export class AlertDocumentIndex {
     for (let j = 0; j < suffix; j++) parsed[count - 1 - j] = oldParsed[old.length - 1 - j];
     this.text = text;
     this.version = version;
-    this.lineIndex = lineIndex;
     this.lines = lines;
     this.parsed = parsed;
     this.assemble();
@@ -87,7 +87,9 @@ export class AlertDocumentIndex {
   /** Joins multi-line alerts and gives every line its role. Linear; allocates one record per alert. */
   private assemble(): void {
     const alerts: AlertRecord[] = [];
-    const roles = new Array<LineRole>(this.lines.length);
+    const kinds = new Uint8Array(this.lines.length);
+    const ordinals = new Int32Array(this.lines.length).fill(-1);
+    const set = (line: number, kind: LineRole['kind'], alert = -1) => { kinds[line] = ROLE_KINDS.indexOf(kind); ordinals[line] = alert; };
     const lineProblems: AlertDocumentIndex['lineProblems'] = [];
     const usedJoins = new Map<string, ParsedPayload>();
     let previous: LineRole['kind'] = 'blank';
@@ -116,12 +118,13 @@ export class AlertDocumentIndex {
         if (payload.kind === 'alert' && payload.alert) {
           lastAlert = { ordinal: alerts.length, line: i, endLine: last, head: payload.alert, text: joined, pieces, problems: payload.problems };
           alerts.push(lastAlert);
-          for (let k = i; k <= last; k++) roles[k] = { kind: k === i ? 'alert' : 'continuation', alert: lastAlert.ordinal };
+          for (let k = i; k <= last; k++) set(k, k === i ? 'alert' : 'continuation', lastAlert.ordinal);
           previous = 'alert';
         } else {
           for (const problem of payload.problems ?? []) lineProblems.push({ line: i, problem, pieces });
-          for (let k = i; k <= last; k++) roles[k] = { kind: payload.kind === 'lifecycle' ? 'lifecycle' : payload.kind === 'broken' ? 'broken' : 'partial', alert: -1 };
-          previous = roles[last].kind;
+          const kind = payload.kind === 'lifecycle' ? 'lifecycle' : payload.kind === 'broken' ? 'broken' : 'partial';
+          for (let k = i; k <= last; k++) set(k, kind);
+          previous = kind;
         }
         i = last;
         continue;
@@ -130,33 +133,34 @@ export class AlertDocumentIndex {
         case 'alert': {
           lastAlert = { ordinal: alerts.length, line: i, endLine: i, head: p.alert!, text: this.lines[i], problems: p.problems };
           alerts.push(lastAlert);
-          roles[i] = { kind: 'alert', alert: lastAlert.ordinal };
+          kinds[i] = 1; ordinals[i] = lastAlert.ordinal;
           break;
         }
-        case 'blank': roles[i] = { kind: 'blank', alert: -1 }; break;
-        case 'lifecycle': roles[i] = { kind: 'lifecycle', alert: -1 }; break;
+        case 'blank': set(i, 'blank'); break;
+        case 'lifecycle': set(i, 'lifecycle'); break;
         case 'broken':
-          roles[i] = { kind: 'broken', alert: -1 };
+          set(i, 'broken');
           for (const problem of p.problems ?? []) lineProblems.push({ line: i, problem });
           break;
         case 'indented':
         case 'other': {
-          if (p.kind === 'indented' && previous === 'lifecycle') { roles[i] = { kind: 'lifecycle', alert: -1 }; break; }
+          if (p.kind === 'indented' && previous === 'lifecycle') { set(i, 'lifecycle'); break; }
           // A text alert wrapped onto the next line (seen in copied logs): the line continues its output.
           if ((previous === 'alert' || previous === 'continuation') && lastAlert && lastAlert.head.format === 'text' && !p.wrapper) {
             this.extendTextAlert(alerts, lastAlert, i, usedJoins);
             lastAlert = alerts[alerts.length - 1];
-            roles[i] = { kind: 'continuation', alert: lastAlert.ordinal };
+            set(i, 'continuation', lastAlert.ordinal);
             break;
           }
-          roles[i] = { kind: p.kind === 'indented' && previous === 'other' ? 'other' : 'other', alert: -1 };
+          set(i, 'other');
           break;
         }
       }
-      if (roles[i].kind !== 'blank') previous = roles[i].kind;
+      if (kinds[i] !== 0) previous = ROLE_KINDS[kinds[i]];
     }
     this.alerts = alerts;
-    this.roles = roles;
+    this.roleKinds = kinds;
+    this.roleAlerts = ordinals;
     this.lineProblems = lineProblems;
     this.joinedCache = usedJoins;
   }
@@ -179,10 +183,27 @@ export class AlertDocumentIndex {
     return p;
   }
 
-  alertAtLine(line: number): AlertRecord | undefined {
-    const role = this.roles[line];
-    return role && role.alert >= 0 ? this.alerts[role.alert] : undefined;
+  roleOf(line: number): LineRole {
+    return { kind: ROLE_KINDS[this.roleKinds[line]], alert: this.roleAlerts[line] };
   }
+
+  /** Roles of all lines (allocates; for tests and small documents). */
+  get roles(): LineRole[] {
+    return Array.from(this.roleKinds, (_, i) => this.roleOf(i));
+  }
+
+  alertAtLine(line: number): AlertRecord | undefined {
+    const ordinal = line >= 0 && line < this.roleAlerts.length ? this.roleAlerts[line] : -1;
+    return ordinal >= 0 ? this.alerts[ordinal] : undefined;
+  }
+}
+
+/**
+ * The document's lines with the same line breaks as LineIndex (CRLF, LF, lone CR), so that line numbers and
+ * columns agree with it. Native split: a character loop over a 45 MB log costs more than parsing it.
+ */
+export function splitLines(text: string): string[] {
+  return text.indexOf('\r') < 0 ? text.split('\n') : text.split(/\r\n|\n|\r/);
 }
 
 /** Document line and column of an offset into a record's text. */

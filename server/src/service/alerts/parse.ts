@@ -75,14 +75,16 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
   let payloadStart = 0;
   let wrapper: Wrapper | undefined;
   let partial = false;
-  const cri = CRI_PREFIX.exec(line);
+  const first = line.charCodeAt(0);
+  // JSON alerts (most lines of big logs) start with '{': no wrapper to look for.
+  const cri = first === 123 ? null : CRI_PREFIX.exec(line);
   if (cri) {
     wrapper = 'cri';
     payloadStart = Math.min(line.length, cri[0].length);
     partial = cri[3] === 'P';
     if (partial) return { kind: 'other', payloadStart, wrapper, partial };
   } else {
-    const syslog = line.charCodeAt(0) !== 123 ? SYSLOG_PREFIX.exec(line) : null;
+    const syslog = first !== 123 ? SYSLOG_PREFIX.exec(line) : null;
     if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; }
   }
   const parsed = parsePayload(line, payloadStart, line.length, intern) as ParsedLine;

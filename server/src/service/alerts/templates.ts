@@ -112,6 +112,7 @@ export class TemplateLibrary {
       }
     }
     this.learnedKeys = new Map();
+    this.keyCache = new Map();
     for (const [key, counts] of keyCounts) {
       let best = '';
       let n = 0;
@@ -148,8 +149,18 @@ export class TemplateLibrary {
   }
 
   fieldForKey(key: string): { field: string; how: MatchedValue['how'] } | undefined {
+    if (this.keyCache.has(key)) return this.keyCache.get(key);
+    const found = this.resolveKey(key);
+    if (this.keyCache.size < 10_000) this.keyCache.set(key, found);
+    return found;
+  }
+
+  private keyCache = new Map<string, { field: string; how: MatchedValue['how'] } | undefined>();
+
+  private resolveKey(key: string): { field: string; how: MatchedValue['how'] } | undefined {
     if (SUFFIX_KEYS[key]) return { field: SUFFIX_KEYS[key], how: 'catalog' };
-    for (const f of allFields()) if (f.outputKeys?.includes(key)) return { field: f.name, how: 'catalog' };
+    const byOutputKey = catalogOutputKeys().get(key);
+    if (byOutputKey) return { field: byOutputKey, how: 'catalog' };
     const learned = this.learnedKeys.get(key);
     if (learned) return { field: learned, how: 'learned' };
     if (key.includes('.') && lookupField(key)) return { field: key, how: 'catalog' };
@@ -165,6 +176,16 @@ export class TemplateLibrary {
     }
     return undefined;
   }
+}
+
+let outputKeyIndex: Map<string, string> | undefined;
+/** Catalog fields by the keys official outputs use for them (`process` → proc.name), built once. */
+function catalogOutputKeys(): Map<string, string> {
+  if (!outputKeyIndex) {
+    outputKeyIndex = new Map();
+    for (const f of allFields()) for (const k of f.outputKeys ?? []) if (!outputKeyIndex.has(k)) outputKeyIndex.set(k, f.name);
+  }
+  return outputKeyIndex;
 }
 
 const FIELD_CLASSES = new Set(['evt', 'proc', 'thread', 'user', 'group', 'fd', 'fs', 'container', 'k8s', 'ka', 'ct', 'gcp', 'okta', 'github', 'syslog', 'span', 'mesos']);

