@@ -5,8 +5,10 @@ import * as path from 'node:path';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest,
-  ExitNotification, ConfigurationRequest, type ProtocolConnection, type InitializeResult, type PublishDiagnosticsParams,
+  ExitNotification, ConfigurationRequest, DidCloseTextDocumentNotification, type ProtocolConnection, type InitializeResult,
+  type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import * as fs from 'node:fs';
 
 export interface ServerUnderTest {
   connection: ProtocolConnection;
@@ -18,12 +20,30 @@ export interface ServerUnderTest {
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, languageId: string, text: string, version?: number): void;
   change(uri: string, version: number, text: string): void;
+  /** Incremental change (ranges), as an editor sends while typing. */
+  changeRanges(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void;
+  close(uri: string): void;
+  /** Peak resident memory of the server process so far (VmHWM), in kilobytes; undefined where /proc is absent. */
+  peakRssKb(): number | undefined;
   stop(): Promise<number | null>;
 }
 
-export async function startServer(options: { rootDir?: string; settings?: unknown; serverPath?: string } = {}): Promise<ServerUnderTest> {
+export interface StartOptions {
+  rootDir?: string;
+  settings?: unknown;
+  serverPath?: string;
+  /** Node options for the server process (e.g. --cpu-prof). */
+  execArgv?: string[];
+  initializationOptions?: unknown;
+  /** Answers workspace/configuration per section; defaults to `settings` for every item. */
+  configuration?: (section: string | undefined, scopeUri: string | undefined) => unknown;
+  /** Extra client capabilities merged into the initialize request. */
+  capabilities?: Record<string, unknown>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<ServerUnderTest> {
   const serverPath = options.serverPath ?? path.join(process.cwd(), 'dist', 'server.js');
-  const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += String(d); });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -36,11 +56,13 @@ export async function startServer(options: { rootDir?: string; settings?: unknow
       if (w.uri === p.uri && (w.version === undefined || w.version === p.version)) { waiters.splice(i, 1); w.resolve(p); return; }
     }
   });
-  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => options.settings ?? null));
+  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((item) =>
+    (options.configuration ? options.configuration(item.section, item.scopeUri) : options.settings) ?? null));
   connection.listen();
   const rootUri = options.rootDir ? `file://${options.rootDir}` : null;
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid, rootUri, capabilities: { workspace: { configuration: true } },
+    processId: process.pid, rootUri, capabilities: { workspace: { configuration: true }, ...options.capabilities },
+    ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
     workspaceFolders: options.rootDir ? [{ uri: rootUri!, name: 'ws' }] : null,
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -57,6 +79,18 @@ export async function startServer(options: { rootDir?: string; settings?: unknow
     },
     change(uri, version, text) {
       void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    changeRanges(uri, version, changes) {
+      void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    },
+    close(uri) {
+      void connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    },
+    peakRssKb() {
+      try {
+        const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        return m ? Number(m[1]) : undefined;
+      } catch { return undefined; }
     },
     async stop() {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
