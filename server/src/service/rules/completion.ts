@@ -43,6 +43,14 @@ function containing(node: { span: { start: number; end: number } } | undefined, 
   return !!node && node.span.start <= offset && offset <= node.span.end;
 }
 
+/** Inside a condition or output, or in blanks typed after its plain or block value on the same line (YAML does not
+ *  count trailing blanks as part of the value, but the user is still writing it). */
+function inValue(node: ScalarNode, offset: number, text: string): boolean {
+  if (containing(node, offset)) return true;
+  if (offset < node.span.start || node.style === 'single-quoted' || node.style === 'double-quoted') return false;
+  return /^[ \t]*$/.test(text.slice(node.span.end, offset));
+}
+
 /** The value index of the first value character at or after a document offset. */
 function valueIndexAt(node: ScalarNode, offset: number): number {
   const map = scalarMap(node);
@@ -150,7 +158,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     if (LIST_OPERATORS.has(lastWord) || MODIFIER_NAMES.has(lastWord)) return list(nameItems(defs.lists.keys(), 'list', range));
   }
   const trimmed = before.trimEnd();
-  const spaced = trimmed.length < before.length || before.length === 0;
+  const spaced = start === 0 || /\s/.test(text[start - 1]);
   const last = /(\S+)$/.exec(trimmed)?.[1] ?? '';
   if (trimmed === '' || last === '(' || last.endsWith('(') || ['and', 'or', 'not'].includes(last)) {
     if (trimmed === '' && appendsCondition(item) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
@@ -283,7 +291,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
       return list(KNOWN_SOURCES.map((s) => ({ label: s, kind: CompletionItemKind.EnumMember, detail: PLUGIN_SOURCES[s] ? `plugin ${PLUGIN_SOURCES[s].join(', ')}` : 'kernel events', textEdit: { range, newText: s } })));
     }
     if (['enabled', 'capture', 'warn_evttypes', 'skip-if-unknown-filter', 'append'].includes(key)) return list(valueItems(['true', 'false'], range, CompletionItemKind.Value));
-    if (key === 'condition' && !entryOf(item, 'condition')?.value) return conditionCompletion(ctx, item, undefined);
+    if (key === 'condition' && scalarText(entryOf(item, 'condition')?.value) === undefined) return conditionCompletion(ctx, item, undefined);
     return null;
   }
   // A key being typed.
@@ -312,13 +320,13 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
   const { analysis, offset, file, load } = ctx;
   const found = itemAt(analysis, offset);
   const item = found?.item ?? analysis.items.filter((a) => a.item.span.start <= offset).pop()?.item;
-  if (item && (item.kind === 'rule' || item.kind === 'macro') && found) {
+  if (item && (item.kind === 'rule' || item.kind === 'macro')) {
     const cond = entryOf(item, 'condition')?.value;
-    if (cond?.kind === 'scalar' && typeof cond.value === 'string' && containing(cond, offset)) return conditionCompletion(ctx, item, cond);
+    if (cond?.kind === 'scalar' && typeof cond.value === 'string' && inValue(cond, offset, file.model.text)) return conditionCompletion(ctx, item, cond);
     const output = entryOf(item, 'output')?.value;
-    if (item.kind === 'rule' && output?.kind === 'scalar' && typeof output.value === 'string' && containing(output, offset)) return outputCompletion(ctx, item);
+    if (item.kind === 'rule' && output?.kind === 'scalar' && typeof output.value === 'string' && inValue(output, offset, file.model.text)) return outputCompletion(ctx, item);
   }
-  if (item && found) {
+  if (item) {
     const text = file.model.text;
     const defs = load.after[file.order] ?? load.final;
     const start = wordStart(text, offset);

@@ -1,0 +1,130 @@
+// Completion in rules files: fields by source and by what is typed (also inside `condition: >` blocks, with exact
+// replace ranges), macros and lists visible in load order, operators that suit the field, priorities, sources, tags,
+// `%fields` in outputs, keys and item snippets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionItem, CompletionList, TextEdit } from 'vscode-languageserver-types';
+import { openAt, textAt, workspace } from './rules-nav-helpers';
+import { applyEdits } from './rules-host';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+const BASE_TEXT = `- list: shell_binaries
+  items: [bash, sh]
+
+- macro: spawned_process
+  condition: evt.type in (execve, execveat) and evt.dir = <
+
+- rule: Shell
+  desc: d
+  condition: spawned_process and proc.name in (shell_binaries)
+  output: "Shell | user=%user.name"
+  priority: NOTICE
+`;
+
+function complete(marked: string, file = LOCAL, extra: Record<string, string> = {}) {
+  const { service } = workspace({ [BASE]: BASE_TEXT, ...extra });
+  const { doc, position, text } = openAt(service, file, marked);
+  const result = service.completion!(doc, position);
+  return { result, text, labels: (result?.items ?? []).map((i) => i.label) };
+}
+
+function item(result: CompletionList | null, label: string): CompletionItem {
+  const found = result?.items.find((i) => i.label === label);
+  assert.ok(found, `no completion '${label}' among ${result?.items.slice(0, 30).map((i) => i.label).join(', ')}`);
+  return found;
+}
+
+test('inside a folded condition, after `proc.` only proc.* fields are offered, replacing exactly what was typed', () => {
+  const { result, text, labels } = complete('- rule: R\n  desc: d\n  condition: >\n    spawned_process and\n    proc.<|>\n  output: o\n  priority: INFO\n');
+  assert.ok(labels.includes('proc.name') && labels.includes('proc.cmdline'));
+  assert.ok(labels.every((l) => l.startsWith('proc.')), labels.filter((l) => !l.startsWith('proc.')).join(','));
+  const edit = item(result, 'proc.name').textEdit as TextEdit;
+  assert.equal(textAt(text, edit.range), 'proc.');
+  assert.equal(edit.range.start.line, 4);
+  assert.equal(edit.range.start.character, 4);
+  assert.ok(applyEdits(text, [edit]).includes('    proc.name\n  output: o'));
+});
+
+test('inside a literal block, a partial word is replaced (range on the right line and column)', () => {
+  const { result, text } = complete('- macro: m\n  condition: |\n    evt.type = execve\n    and proc.na<|> = bash\n');
+  const edit = item(result, 'proc.name').textEdit as TextEdit;
+  assert.equal(textAt(text, edit.range), 'proc.na');
+  assert.deepEqual(edit.range.start, { line: 3, character: 8 });
+});
+
+test('fields follow the rule source: k8s_audit rules get ka.* fields, not proc.*', () => {
+  const { labels } = complete('- rule: A\n  desc: d\n  condition: ka.<|>\n  output: o\n  priority: INFO\n  source: k8s_audit\n');
+  assert.ok(labels.includes('ka.verb'));
+  assert.ok(!labels.some((l) => l.startsWith('proc.')));
+});
+
+test('at the start of a condition: fields, macros defined earlier in load order, `not`; output-only fields are left out', () => {
+  const { labels } = complete('- rule: R\n  desc: d\n  condition: <|>\n  output: o\n  priority: INFO\n');
+  assert.ok(labels.includes('spawned_process'));
+  assert.ok(labels.includes('not'));
+  assert.ok(labels.includes('proc.name'));
+  assert.ok(!labels.includes('evt.outputtime'), 'evt.outputtime is output-only');
+});
+
+test('after a field: only operators that suit its type', () => {
+  const { labels } = complete('- macro: m\n  condition: proc.pid <|>\n');
+  assert.ok(labels.includes('=') && labels.includes('<=') && labels.includes('in'));
+  assert.ok(!labels.includes('startswith') && !labels.includes('contains'), labels.join(' '));
+  const str = complete('- macro: m\n  condition: proc.name st<|>\n').labels;
+  assert.ok(str.includes('startswith') && str.includes('glob'));
+});
+
+test('inside `in (...)`: list names; after a comparison: and/or', () => {
+  assert.ok(complete('- macro: m\n  condition: proc.name in (sh<|>\n').labels.includes('shell_binaries'));
+  assert.ok(complete('- macro: m\n  condition: proc.name in (a, <|>)\n').labels.includes('shell_binaries'));
+  assert.deepEqual(complete('- macro: m\n  condition: proc.name = bash <|>\n').labels, ['and', 'or', 'and not']);
+});
+
+test('an appended condition starts with and/or', () => {
+  const { labels } = complete('- rule: Shell\n  condition: <|>\n  override:\n    condition: append\n');
+  assert.deepEqual(labels, ['and', 'and not', 'or']);
+});
+
+test('%fields in outputs (no condition-only fields)', () => {
+  const { result, text, labels } = complete('- rule: R\n  desc: d\n  condition: spawned_process\n  output: "Started | file=%fd.<|>"\n  priority: INFO\n');
+  assert.ok(labels.includes('fd.name'));
+  assert.ok(!labels.includes('fd.ip'), 'fd.ip is condition-only');
+  assert.equal(textAt(text, (item(result, 'fd.name').textEdit as TextEdit).range), 'fd.');
+  assert.equal(complete('- rule: R\n  desc: d\n  condition: spawned_process\n  output: "Started <|>"\n  priority: INFO\n').result, null);
+});
+
+test('priorities, sources, booleans, tags and override operations', () => {
+  const rule = (line: string) => `- rule: R\n  desc: d\n  condition: spawned_process\n  output: o\n${line}\n`;
+  const p = complete(rule('  priority: WA<|>'));
+  assert.deepEqual(p.labels, ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFORMATIONAL', 'DEBUG']);
+  assert.equal(textAt(p.text, (item(p.result, 'WARNING').textEdit as TextEdit).range), 'WA');
+  assert.ok(complete(rule('  priority: INFO\n  source: <|>')).labels.includes('aws_cloudtrail'));
+  assert.deepEqual(complete(rule('  priority: INFO\n  enabled: <|>')).labels, ['true', 'false']);
+  const tags = complete(rule('  priority: INFO\n  tags: [maturity_stable, T10<|>]'));
+  assert.ok(tags.labels.includes('T1059.004'));
+  assert.ok(tags.labels.includes('mitre_execution'));
+  assert.equal(item(tags.result, 'T1059.004').detail, 'Unix Shell');
+  assert.deepEqual(complete('- list: shell_binaries\n  items: [x]\n  override:\n    items: <|>\n').labels, ['append', 'replace']);
+  assert.deepEqual(complete('- rule: Shell\n  priority: INFO\n  override:\n    priority: <|>\n').labels, ['replace']);
+});
+
+test('keys by item kind (present keys left out), override keys, and item snippets at column 0', () => {
+  const keys = complete('- rule: R\n  desc: d\n  <|>\n').labels;
+  assert.ok(keys.includes('condition') && keys.includes('exceptions') && keys.includes('skip-if-unknown-filter'));
+  assert.ok(!keys.includes('desc') && !keys.includes('items'));
+  assert.deepEqual(complete('- macro: m\n  condition: x\n  <|>\n').labels.sort(), ['append', 'override']);
+  const over = complete('- rule: Shell\n  output: o\n  override:\n    <|>\n').labels;
+  assert.ok(over.includes('output') && over.includes('enabled') && !over.includes('source'));
+  const snippets = complete('- macro: m\n  condition: x\n\n- <|>\n');
+  assert.ok(snippets.labels.includes('rule') && snippets.labels.includes('list append'));
+  const edit = item(snippets.result, 'macro').textEdit as TextEdit;
+  assert.ok(edit.newText.startsWith('- macro: '));
+  assert.equal(textAt(snippets.text, edit.range), '- ');
+});
+
+test('list items and exception values offer lists; exception fields offer fields', () => {
+  assert.ok(complete('- list: more\n  items: [shell_<|>]\n').labels.includes('shell_binaries'));
+  const ex = '- rule: Shell\n  exceptions:\n    - name: e\n      fields: [proc.<|>]\n      values: [[x]]\n  override:\n    exceptions: append\n';
+  assert.ok(complete(ex).labels.includes('proc.pname'));
+});
