@@ -3,7 +3,7 @@
 // say so, and placeholders are explicit instead of invented values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -521,29 +521,36 @@ test('every playbook command is valid bash (bash -n)', () => {
   assert.deepEqual(failures, []);
 });
 
-test('every playbook command passes shellcheck -s bash with no findings', { skip: !shellcheckPresent && 'shellcheck is not installed (CI installs it)' }, () => {
-  // One file, one function per command (called at the end so none is unreachable); findings map back by line.
-  const lines = ['#!/bin/bash'];
-  const spans: { first: number; last: number; snippet: Snippet }[] = [];
-  commandSnippets.forEach((s, i) => {
-    lines.push(`snippet_${i}() {`);
-    const first = lines.length + 1;
-    lines.push(...lintText(s.text).split('\n'));
-    spans.push({ first, last: lines.length, snippet: s });
-    lines.push('}');
-  });
-  commandSnippets.forEach((_, i) => lines.push(`snippet_${i}`));
+test('every playbook command passes shellcheck -s bash with no findings', { skip: !shellcheckPresent && 'shellcheck is not installed (CI installs it)' }, async () => {
+  // A few files run in parallel, one function per command (each called at the end so none is unreachable);
+  // findings map back to the playbook and command by line.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-shellcheck-'));
-  const file = path.join(dir, 'playbook-commands.sh');
+  const chunks = Math.max(1, Math.min(os.cpus().length, 4));
   try {
-    fs.writeFileSync(file, lines.join('\n') + '\n');
-    const run = spawnSync('shellcheck', ['-s', 'bash', '-f', 'json1', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const comments = (JSON.parse(run.stdout || '{"comments":[]}') as { comments: { line: number; code: number; level: string; message: string }[] }).comments;
-    const failures = comments.map((c) => {
-      const span = spans.find((sp) => c.line >= sp.first && c.line <= sp.last);
-      return `${span ? label(span.snippet) : `line ${c.line}`}\n    SC${c.code} (${c.level}): ${c.message}`;
+    const runs = Array.from({ length: chunks }, async (_, chunk) => {
+      const lines = ['#!/bin/bash'];
+      const spans: { first: number; last: number; snippet: Snippet }[] = [];
+      const mine = commandSnippets.filter((_s, i) => i % chunks === chunk);
+      mine.forEach((s, i) => {
+        lines.push(`snippet_${i}() {`);
+        const first = lines.length + 1;
+        lines.push(...lintText(s.text).split('\n'));
+        spans.push({ first, last: lines.length, snippet: s });
+        lines.push('}');
+      });
+      mine.forEach((_s, i) => lines.push(`snippet_${i}`));
+      const file = path.join(dir, `playbook-commands-${chunk}.sh`);
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      const stdout = await new Promise<string>((resolve) => {
+        execFile('shellcheck', ['-s', 'bash', '-f', 'json1', file], { maxBuffer: 64 * 1024 * 1024 }, (_error, out) => resolve(String(out)));
+      });
+      const comments = (JSON.parse(stdout || '{"comments":[]}') as { comments: { line: number; code: number; level: string; message: string }[] }).comments;
+      return comments.map((c) => {
+        const span = spans.find((sp) => c.line >= sp.first && c.line <= sp.last);
+        return `${span ? label(span.snippet) : `line ${c.line}`}\n    SC${c.code} (${c.level}): ${c.message}`;
+      });
     });
-    assert.deepEqual(failures, []);
+    assert.deepEqual((await Promise.all(runs)).flat(), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@ import type { Playbook } from '../../server/src/knowledge';
 import { placeholdersIn } from '../../server/src/knowledge/placeholders';
 import { corpusDir, loadMacrosAndLists, loadRules, loadYamlItems, officialRulesFiles, pluginRulesFiles } from '../helpers/corpus';
 import type { CorpusRule, RulesFileRef } from '../helpers/corpus';
+import { createRulesService } from '../../server/src/service/rules';
+import { MemoryHost, rulesDoc, summarize } from './rules-host';
 
 const corpusPresent = corpusDir() !== undefined;
 const skip = !corpusPresent && 'corpus absent (../shared/corpus)';
@@ -17,6 +19,13 @@ const playbooks = allPlaybooks();
 
 const ruleFiles: RulesFileRef[] = corpusPresent ? [...officialRulesFiles(), ...pluginRulesFiles()].filter((f) => fs.existsSync(f.path)) : [];
 const rulesByFile = new Map<string, CorpusRule[]>(ruleFiles.map((f) => [f.file, loadRules(f)]));
+const macrosAndLists = new Map<string, ReturnType<typeof loadMacrosAndLists>>();
+/** Macros and lists of a rules file, parsed once per test run. */
+function definitionsOf(file: string): ReturnType<typeof loadMacrosAndLists> {
+  let found = macrosAndLists.get(file);
+  if (!found) { found = loadMacrosAndLists(file); macrosAndLists.set(file, found); }
+  return found;
+}
 const corpusRule = (p: Playbook) => rulesByFile.get(p.file)?.find((r) => r.name === p.rule);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -32,8 +41,38 @@ const COMPARISONS = new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 
   'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch']);
 const MODIFIED = /^(contains|icontains|bcontains|startswith|bstartswith|endswith|glob|iglob|regex|=|==|!=) (oneof|anyof|allof)$/;
 
-/** Problems of a tuning snippet for the playbook's rule (Falco 0.44 loader semantics, see falco-reference.md §b). */
+/** Problems of a tuning snippet: the rules validator's errors and warnings when the snippet is loaded as
+ *  falco_rules.local.yaml after the rules files of the playbook's source, plus the shape checks below. */
 export function validateTuningSnippet(yaml: string, playbook: Playbook): string[] {
+  const shape = tuningShapeProblems(yaml, playbook);
+  if (!corpusPresent || shape.some((p) => p.startsWith('YAML error'))) return shape;
+  return [...shape, ...validatorProblems(yaml, playbook)];
+}
+
+const LOCAL_RULES = '/falco-lens-test/falco_rules.local.yaml';
+const validators = new Map<string, { svc: ReturnType<typeof createRulesService>; version: number }>();
+
+/** Loads the snippet after the rules files that define the playbook's source, as Falco would with a local file. */
+function validatorProblems(yaml: string, playbook: Playbook): string[] {
+  let validator = validators.get(playbook.source);
+  if (!validator) {
+    const files = playbook.source === 'syscall'
+      ? officialRulesFiles()
+      : pluginRulesFiles().filter((f) => f.defaultSource === playbook.source);
+    const paths = files.map((f) => f.path).filter((p) => fs.existsSync(p));
+    const host = new MemoryHost({}, { ruleFiles: [...paths, LOCAL_RULES] });
+    for (const p of paths) host.files.set(p, fs.readFileSync(p, 'utf8'));
+    host.files.set(LOCAL_RULES, '');
+    validator = { svc: createRulesService(host), version: 1 };
+    validators.set(playbook.source, validator);
+  }
+  validator.version++;
+  const diagnostics = validator.svc.diagnostics(rulesDoc(LOCAL_RULES, yaml, validator.version));
+  return diagnostics.filter((d) => (d.severity ?? 1) <= 2).map((d) => `rules validator: ${summarize(d)}`);
+}
+
+/** Shape checks of Falco 0.44 loader semantics (falco-reference.md §b) that do not need the rules validator. */
+function tuningShapeProblems(yaml: string, playbook: Playbook): string[] {
   const problems: string[] = [];
   const docs = parseAllDocuments(yaml);
   const items: unknown[] = [];
@@ -47,7 +86,7 @@ export function validateTuningSnippet(yaml: string, playbook: Playbook): string[
   if (items.length === 0) return ['no item'];
   const existing = corpusRule(playbook);
   const exceptionNames = new Set<string>(((existing?.item.exceptions as { name?: string }[] | undefined) ?? []).map((e) => String(e.name)));
-  const { macros, lists } = corpusPresent ? loadMacrosAndLists(fileOf(playbook)) : { macros: new Map(), lists: new Map() };
+  const { macros, lists } = corpusPresent ? definitionsOf(fileOf(playbook)) : { macros: new Map(), lists: new Map() };
   for (const raw of items) {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) { problems.push('each item is a map'); continue; }
     const item = raw as Record<string, unknown>;
@@ -143,7 +182,7 @@ const FIELD_REF = /(?<![\w.%])%?([a-z][a-z0-9_]*(?:\.[a-zA-Z0-9_]+)+(?:\[[^\]\s]
 function referencedFields(rule: CorpusRule, playbook: Playbook): Set<string> {
   const files = rule.source === 'syscall' ? officialRulesFiles().map((f) => f.path) : [fileOf(playbook)];
   const macros = new Map<string, string>();
-  for (const f of files) for (const [k, v] of loadMacrosAndLists(f).macros) macros.set(k, v);
+  for (const f of files) for (const [k, v] of definitionsOf(f).macros) macros.set(k, v);
   const seen = new Set<string>();
   const fields = new Set<string>(SUGGESTED_OUTPUT[rule.source] ?? []);
   const walk = (text: string) => {
@@ -323,8 +362,8 @@ test('validateTuningSnippet accepts a narrow exception and rejects malformed one
     '  override:',
     '    exceptions: append',
   ].join('\n');
-  const problemsOfGood = validateTuningSnippet(good, fake).filter((p) => !/not in the catalog|not a field of source/.test(p));
-  assert.deepEqual(problemsOfGood, []);
+  assert.deepEqual(validateTuningSnippet(good, fake), []);
+  assert.ok(validateTuningSnippet(good.replace('fields: [proc.name, fd.name]', 'fields: [proc.name, fd.nmae]'), fake).some((p) => p.startsWith('rules validator:')), 'the rules validator sees an unknown field');
   assert.ok(validateTuningSnippet(good.replace('    exceptions: append', '    exceptions: merge'), fake).some((p) => p.includes('Invalid override operation')));
   assert.ok(validateTuningSnippet(good.replace('  override:\n    exceptions: append', ''), fake).some((p) => p.includes('no override map')));
   assert.ok(validateTuningSnippet(good.replace('[<proc.name>, <fd.name>]', '[<proc.name>]'), fake).some((p) => p.includes('tuple of 2')));
