@@ -229,7 +229,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
 
   playbook({
     rule: 'Console Login Without MFA',
-    detects: 'A successful console sign-in without MFA by an identity that is not an assumed role, i.e. an IAM user or the root user.',
+    detects: 'A successful console sign-in without MFA by an identity that is not an assumed role, such as an IAM user or the root user.',
     attackerGoal: 'Without MFA a stolen or guessed password alone opens the console.',
     mitre: ['T1078.004', 'TA0001'],
     keyFields: [F.user, F.srcip, F.region],
@@ -425,8 +425,8 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     attackerGoal: 'New instances, often large GPU types, mine cryptocurrency on the victim\'s bill or host attacker tools.',
     mitre: ['T1578.002', 'T1496', 'TA0005', 'TA0040'],
     keyFields: [F.user, F.srcip, F.region,
-      { field: 'ct.request.availabilityzone', meaning: 'The availability zone requested; `<NA>` when EC2 chose it.' },
-      { field: 'ct.response.subnetid', meaning: 'The subnet of the new instances.' },
+      { field: 'ct.request.availabilityzone', meaning: 'The availabilityZone request parameter; `<NA>` when the request does not carry one at the top level (the zone then follows from the subnet or placement).' },
+      { field: 'ct.response.subnetid', meaning: 'The subnetId element of the response; RunInstances reports the subnet per instance, so this is often `<NA>` (read the instances instead).' },
       { field: 'ct.response.reservationid', meaning: 'The reservation that groups the instances launched by this call.' }],
     benignCauses: [
       'EC2 Auto Scaling (ct.user is then its service-linked role) and managed node groups.',
@@ -463,8 +463,8 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
     attackerGoal: 'Instances in regions nobody watches run longer before anyone notices them.',
     mitre: ['T1535', 'T1578.002', 'T1496', 'TA0005', 'TA0040'],
     keyFields: [F.user, F.srcip, F.region,
-      { field: 'ct.request.availabilityzone', meaning: 'The availability zone requested.' },
-      { field: 'ct.response.subnetid', meaning: 'The subnet of the new instances.' },
+      { field: 'ct.request.availabilityzone', meaning: 'The availabilityZone request parameter; `<NA>` when the request does not carry one at the top level.' },
+      { field: 'ct.response.subnetid', meaning: 'The subnetId element of the response; RunInstances reports the subnet per instance, so this is often `<NA>` (read the instances instead).' },
       { field: 'ct.response.reservationid', meaning: 'The reservation that groups the launched instances.' },
       { field: 'json.value[/responseElements/instancesSet/items/0/instanceId]', meaning: 'The ID of the first launched instance (printed as "image id" by the rule, but it is the instance ID).' }],
     benignCauses: [

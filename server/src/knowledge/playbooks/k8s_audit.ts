@@ -609,7 +609,7 @@ export const K8S_AUDIT_PLAYBOOKS: Playbook[] = [
     mitre: ['T1098', 'T1098.006', 'TA0003', 'TA0004'],
     keyFields: [K.user, { field: 'ka.target.name', meaning: 'The system role changed.' }, K.resource, K.ns, { field: 'ka.verb', meaning: 'What was done: create, update, patch or delete.' }],
     benignCauses: [
-      'The API server reconciling its default roles at start-up or after an upgrade (user system:apiserver).',
+      'The API server restoring or updating its default roles, e.g. after an upgrade (user system:apiserver).',
       'Add-ons that ship their own roles named `system:...` and update them on upgrade.',
     ],
     investigate: [
