@@ -49,7 +49,7 @@ const IMAGE_REPOSITORIES: ExceptionPart = { field: 'ka.req.pod.containers.image.
 
 function podTuning(rule: string, name: string): Playbook['tuning'] {
   return exceptionTuning(rule, name,
-    'Allow this workload by namespace and image repositories (repository without tag, e.g. the part before `:`; list ' +
+    'Allow this workload by namespace and image repositories (each image without its tag or digest; list ' +
     'every container of the pod, because `in` holds only when all of them match). Other images in the namespace still alert.',
     [NAMESPACE, IMAGE_REPOSITORIES]);
 }
