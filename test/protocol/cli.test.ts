@@ -1,0 +1,93 @@
+// The bundled CLI (dist/cli.js): check prints file:line:col severity code message and exits 1 on errors;
+// --format json; report prints Markdown; bad usage exits 2. It runs the same language service as the server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const cli = path.join(process.cwd(), 'dist', 'cli.js');
+const run = (args: string[], cwd: string) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+
+function scratch(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const BROKEN_RULES = `- rule: Shell in web container
+  desc: A shell started in a web container
+  condition: evt.type = execve and proc.name in (bash, sh) and
+  output: Shell started (command=%proc.cmdline)
+  priority: WARNNG
+`;
+const GOOD_RULES = `- list: web_shells
+  items: [bash, sh]
+
+- rule: Shell in web container
+  desc: A shell started in a web container
+  condition: evt.type = execve and evt.dir = < and proc.name in (web_shells)
+  output: Shell started | command=%proc.cmdline
+  priority: WARNING
+`;
+
+test('check reports errors as file:line:col severity code message and exits 1', () => {
+  const dir = scratch({ 'web_rules.yaml': BROKEN_RULES });
+  const result = run(['check', 'web_rules.yaml'], dir);
+  assert.equal(result.status, 1, result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  assert.ok(lines.length >= 2, result.stdout);
+  for (const line of lines) assert.match(line, /^web_rules\.yaml:\d+:\d+ (error|warning|information|hint) \S+ .+/);
+  assert.ok(lines.some((l) => l.startsWith('web_rules.yaml:5:') && / error /.test(l)), 'the priority typo on line 5');
+  assert.ok(lines.some((l) => l.startsWith('web_rules.yaml:3:') && / error /.test(l)), 'the dangling and on line 3');
+});
+
+test('check --format json gives the same findings as objects; a clean folder exits 0', () => {
+  const dir = scratch({ 'rules.d/web_rules.yaml': GOOD_RULES, 'bad/web_rules.yaml': BROKEN_RULES });
+  const result = run(['check', '--format', 'json', 'bad'], dir);
+  assert.equal(result.status, 1);
+  const findings = JSON.parse(result.stdout) as { file: string; line: number; column: number; severity: string; code: string; message: string }[];
+  assert.ok(findings.length >= 2);
+  assert.ok(findings.every((f) => f.file === path.join('bad', 'web_rules.yaml') && f.line > 0 && f.column > 0 && f.code !== ''));
+  const clean = run(['check', 'rules.d'], dir);
+  assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+  assert.ok(!/ error /.test(clean.stdout));
+});
+
+test('check on an alert log flags a truncated JSON alert', () => {
+  const dir = scratch({ 'falco.json': '{"output":"x","priority":"Warning","rule":"Test rule","time":"2026-01-01T00:00:00.000000000Z","output_fields":{}}\n{"output":"cut' });
+  const result = run(['check', 'falco.json'], dir);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /^falco\.json:2:\d+ error /m);
+});
+
+test('report prints a Markdown incident report that names the rule and escapes hostile values', () => {
+  const hostile = '[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)>';
+  const alert = JSON.stringify({
+    hostname: 'node-1', output: `10:00:00.000000000: Notice A shell was spawned in a container with an attached terminal | command=${hostile}`,
+    output_fields: { 'proc.cmdline': hostile, 'proc.name': 'bash', 'container.id': 'host', 'user.loginuid': -1 },
+    priority: 'Notice', rule: 'Terminal shell in container', source: 'syscall', tags: ['T1059', 'mitre_execution'], time: '2026-01-01T10:00:00.000000000Z',
+  });
+  const dir = scratch({ 'falco.log': `${alert}\n` });
+  const result = run(['report', 'falco.log'], dir);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^# /m, 'a Markdown heading');
+  assert.match(result.stdout, /Terminal shell in container/);
+  // Outside code spans and fenced blocks (where Markdown is inert) no link or HTML from the alert survives.
+  const prose = result.stdout.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
+  assert.ok(!prose.includes('](command:'), 'no live command link');
+  assert.ok(!/<img/i.test(prose), 'no raw HTML outside code spans');
+  assert.ok(result.stdout.includes('[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)>'), 'the whole command line is shown, verbatim, in a code span');
+});
+
+test('bad usage prints the usage and exits 2', () => {
+  const dir = scratch({});
+  const result = run(['lint', 'x.yaml'], dir);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /usage: falco-lens check/);
+  assert.equal(run(['check', '--format', 'xml', 'x.yaml'], dir).status, 2);
+});
