@@ -114,6 +114,8 @@ function spanOf(start: number, end: number): Span {
 class ConditionParser {
   private pos = 0;
   private depth = 0;
+  /** End of the last macro reference parsed, to explain an operator that follows a name without a dot. */
+  private lastMacroEnd = -1;
   readonly errors: SyntaxError[] = [];
 
   constructor(private readonly text: string) {}
@@ -136,7 +138,7 @@ class ConditionParser {
     throw new ParseFailure(message, spanOf(start, end));
   }
   private enter(at: number): void {
-    if (++this.depth > MAX_DEPTH) this.fail(`conditions nested more than ${MAX_DEPTH} levels deep are not accepted`, at, at + 1);
+    if (++this.depth > MAX_DEPTH) this.fail('the condition is nested too deeply for Falco\'s parser', at, at + 1);
   }
 
   /** The word (or single character) at `at`, for messages and error spans. */
@@ -250,19 +252,6 @@ class ConditionParser {
     this.pos = i;
     return { kind: 'literal', text: this.text.slice(start, i), quoted: false, span: spanOf(start, i) };
   }
-  /** `keyword` at the cursor, followed by a blank (consumed) when `needBlank`. */
-  private lexKeyword(keyword: string, needBlank: boolean): Span | undefined {
-    if (!this.startsWith(keyword)) return undefined;
-    const start = this.pos;
-    if (needBlank) {
-      if (!isBlank(this.code(start + keyword.length))) return undefined;
-      this.pos = start + keyword.length;
-      this.skipBlank();
-    } else {
-      this.pos = start + keyword.length;
-    }
-    return spanOf(start, start + keyword.length);
-  }
   private boolKeywordFollows(): boolean {
     for (const kw of RESERVED_WORDS) {
       if (this.startsWith(kw)) {
@@ -281,21 +270,27 @@ class ConditionParser {
     }
     let ast = this.parseOr();
     this.skipBlank();
-    // Trailing input: report it, then keep parsing what follows so later references are still seen.
+    // Trailing input: report it, then keep parsing what follows the next and/or so later references are still seen.
     while (!this.atEnd()) {
       const at = this.pos;
       if (this.code() === CH_RPAREN) {
         this.record(`unmatched ')': no '(' opens it`, spanOf(at, at + 1));
         this.pos++;
       } else {
-        this.record(`unexpected ${this.describe(at)}: expected 'and', 'or' or the end of the condition`, spanOf(at, this.tokenEnd(at)));
+        this.record(this.unexpectedMessage(at, `'and', 'or' or the end of the condition`), spanOf(at, this.tokenEnd(at)));
         this.pos = this.tokenEnd(at);
+        this.synchronize();
       }
       this.skipBlank();
-      if (this.atEnd()) break;
-      if (this.code() === CH_RPAREN) continue;
-      const isBool = this.lexKeyword('and', true) ?? this.lexKeyword('or', true);
-      if (!isBool && !this.canStartOperand()) continue;
+      const keyword = this.startsWith('and') ? 3 : this.startsWith('or') ? 2 : 0;
+      if (keyword === 0 || !(isBlank(this.code(this.pos + keyword)) || this.code(this.pos + keyword) === CH_LPAREN)) continue;
+      const kwStart = this.pos;
+      this.pos += keyword;
+      this.skipBlank();
+      if (this.atEnd()) {
+        this.record(`missing condition after '${this.text.slice(kwStart, kwStart + keyword)}'`, spanOf(kwStart, kwStart + keyword));
+        break;
+      }
       const rest = this.parseOr();
       ast = { kind: 'and', operands: [ast, rest], span: spanOf(ast.span.start, rest.span.end) };
       this.skipBlank();
@@ -303,9 +298,19 @@ class ConditionParser {
     return { ast, errors: this.errors };
   }
 
-  private canStartOperand(): boolean {
-    const c = this.code();
-    return c === CH_LPAREN || isLetter(c);
+  /** Message for an unexpected token; an operator right after a bare name means the name was meant as a field. */
+  private unexpectedMessage(at: number, expected: string): string {
+    let before = at;
+    while (before > 0 && isBlank(this.text.charCodeAt(before - 1))) before--;
+    let wordStart = before;
+    while (wordStart > 0 && isIdentChar(this.text.charCodeAt(wordStart - 1))) wordStart--;
+    const word = this.text.slice(wordStart, before);
+    const token = this.text.slice(at, this.tokenEnd(at));
+    const looksLikeOperator = /^[=!<>]/.test(token) || OPERATOR_NAMES.includes(token);
+    if (looksLikeOperator && word.length > 0 && before === this.lastMacroEnd) {
+      return `'${word}' is read as a macro name, so ${this.describe(at)} cannot follow it: a field has a class and a name, such as proc.name`;
+    }
+    return `unexpected ${this.describe(at)}: expected ${expected}`;
   }
 
   private record(message: string, span: Span): void {
@@ -463,7 +468,7 @@ class ConditionParser {
         return { kind: 'paren', inner, span: spanOf(open, this.text.length) };
       }
       const at = this.pos;
-      this.record(`unexpected ${this.describe(at)}: expected 'and', 'or' or ')'`, spanOf(at, this.tokenEnd(at)));
+      this.record(this.unexpectedMessage(at, `'and', 'or' or ')'`), spanOf(at, this.tokenEnd(at)));
       this.pos = this.tokenEnd(at);
       this.synchronize();
       // Resume inside the parentheses until their ')' so the rest of the condition keeps its structure.
@@ -507,6 +512,7 @@ class ConditionParser {
         return { kind: 'error', span: ident };
       }
       if (RESERVED_WORDS.has(name)) this.fail(`missing condition after '${name}'`, ident.start, ident.end);
+      this.lastMacroEnd = ident.end;
       return { kind: 'macro', name, span: ident };
     }
     if (this.atEnd()) this.fail('missing condition at the end', Math.max(0, start - 1), start);
@@ -617,7 +623,13 @@ class ConditionParser {
     }
     for (const op of STR_OPERATORS) {
       if (!this.startsWith(op.text)) continue;
-      if (op.word && !isBlank(this.code(this.pos + op.text.length))) continue;
+      if (op.word && !isBlank(this.code(this.pos + op.text.length))) {
+        const after = this.code(this.pos + op.text.length);
+        // `proc.name contains` at the end, or `contains(x)`: the operator is right, its value is missing or glued.
+        if (Number.isNaN(after)) this.fail(`missing a value after '${op.text}'`, opStart, opStart + op.text.length);
+        if (!isIdentChar(after)) this.fail(`'${op.text}' must be followed by a blank before its value`, opStart, opStart + op.text.length + 1);
+        continue;
+      }
       this.pos += op.text.length;
       const opEnd = this.pos;
       const hadBlank = this.skipBlank() || op.word;
@@ -742,7 +754,7 @@ class ConditionParser {
             : c === CH_LPAREN
               ? `'%(' is not accepted by Falco: write the field right after '%', as in %proc.name`
               : `'%' must be followed by a field name such as proc.name, found ${this.describe(at)}`,
-          end: at + 1,
+          end: isBlank(c) ? at : at + 1,
         };
       }
       if (isKnownField) {
@@ -771,26 +783,42 @@ class ConditionParser {
     const items: Literal[] = [];
     this.skipBlank();
     const first = this.lexQuoted() ?? this.lexBare(isBareStrChar);
-    if (first) {
-      items.push(first);
-      this.skipBlank();
-      while (this.code() === CH_COMMA) {
-        const comma = this.pos;
+    if (first) items.push(first);
+    this.skipBlank();
+    // A bad item is reported and skipped up to the next ',' or ')', so one typo does not hide the rest of the list
+    // nor leave its ')' looking unmatched.
+    const skipItem = (): void => {
+      let level = 0;
+      while (!this.atEnd()) {
+        const c = this.code();
+        if (c === CH_DQ || c === CH_SQ) { this.pos = this.tokenEnd(this.pos); continue; }
+        if (level === 0 && (c === CH_COMMA || c === CH_RPAREN)) return;
+        if (c === CH_LPAREN) level++;
+        if (c === CH_RPAREN) level--;
         this.pos++;
-        this.skipBlank();
-        const item = this.lexQuoted() ?? this.lexBare(isBareStrChar);
-        if (!item) {
-          if (this.atEnd()) this.fail(`unbalanced parentheses: this '(' is never closed`, open, open + 1);
-          this.fail(`expected a value after ',' in the list of '${op}', found ${this.describe(this.pos)}`, this.code() === CH_RPAREN ? comma : this.pos, this.code() === CH_RPAREN ? comma + 1 : this.tokenEnd(this.pos));
-        }
-        items.push(item);
-        this.skipBlank();
       }
+    };
+    while (!this.atEnd() && this.code() !== CH_RPAREN) {
+      if (this.code() !== CH_COMMA) {
+        this.record(items.length === 0 && !first
+          ? `expected a value or ')' in the list of '${op}', found ${this.describe(this.pos)}`
+          : `expected ',' or ')' in the list of '${op}', found ${this.describe(this.pos)}`, spanOf(this.pos, Math.max(this.tokenEnd(this.pos), this.pos + 1)));
+        skipItem();
+        continue;
+      }
+      const comma = this.pos;
+      this.pos++;
+      this.skipBlank();
+      const item = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+      if (item) items.push(item);
+      else if (this.code() === CH_COMMA || this.code() === CH_RPAREN) this.record(`empty item in the list of '${op}'`, spanOf(comma, comma + 1));
+      else if (!this.atEnd()) {
+        this.record(`expected a value after ',' in the list of '${op}', found ${this.describe(this.pos)}`, spanOf(this.pos, Math.max(this.tokenEnd(this.pos), this.pos + 1)));
+        skipItem();
+      }
+      this.skipBlank();
     }
-    if (this.code() !== CH_RPAREN) {
-      if (this.atEnd()) this.fail(`unbalanced parentheses: this '(' is never closed`, open, open + 1);
-      this.fail(`expected ',' or ')' in the list of '${op}', found ${this.describe(this.pos)}`, this.pos, Math.max(this.tokenEnd(this.pos), this.pos + 1));
-    }
+    if (this.atEnd()) this.fail(`unbalanced parentheses: this '(' is never closed`, open, open + 1);
     this.pos++;
     return { kind: 'list', items, span: spanOf(open, this.pos) };
   }
