@@ -154,12 +154,11 @@ function editFor(o: Occurrence, newName: string): TextEdit {
   const range = o.file.model.lines.range(o.span.start, o.span.end);
   const t = o.token;
   if (t.kind === 'name') {
-    const s = t.scalar;
-    if (s.style === 'plain' && PLAIN_SAFE.test(newName)) return { range, newText: newName };
-    if (s.style === 'double-quoted') return { range, newText: JSON.stringify(newName).slice(1, -1) };
-    if (s.style === 'single-quoted' && !/[\r\n]/.test(newName)) return { range, newText: newName.replace(/'/g, "''") };
+    if (t.style === 'plain' && PLAIN_SAFE.test(newName)) return { range, newText: newName };
+    if (t.style === 'double-quoted') return { range, newText: JSON.stringify(newName).slice(1, -1) };
+    if (t.style === 'single-quoted' && !/[\r\n]/.test(newName)) return { range, newText: newName.replace(/'/g, "''") };
     // Anything else is rewritten as one double-quoted scalar (JSON escapes are valid YAML escapes).
-    return { range: o.file.model.lines.range(s.span.start, s.span.end), newText: JSON.stringify(newName) };
+    return { range: o.file.model.lines.range(t.scalarSpan.start, t.scalarSpan.end), newText: JSON.stringify(newName) };
   }
   // Inside conditions, list items and exception values only macro and safe list names are written: no quoting needed.
   return { range, newText: newName };

@@ -18,7 +18,9 @@ export type TokenPlace = 'condition' | 'output' | 'items' | 'exception-fields' |
 
 export type RulesToken =
   /** The name of a rule, macro or list item (a definition, or an override/append of an earlier one). */
-  | { kind: 'name'; span: Span; name: string; nameKind: NameKind; definition: boolean; scalar: ScalarNode; place: 'name' }
+  | { kind: 'name'; span: Span; name: string; nameKind: NameKind; definition: boolean; place: 'name';
+    /** The whole name scalar (quotes included) and its style, for rewriting it. */
+    scalarSpan: Span; style: ScalarStyle }
   | { kind: 'field'; span: Span; name: string; arg?: string; place: TokenPlace }
   | { kind: 'operator'; span: Span; name: string; place: TokenPlace }
   | { kind: 'modifier'; span: Span; name: string; place: TokenPlace }
@@ -220,7 +222,7 @@ function itemTokens(item: ModelItem): RulesToken[] {
   if ((item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && item.kindEntry?.value?.kind === 'scalar') {
     const scalar = item.kindEntry.value;
     const map = scalarMap(scalar);
-    out.push({ kind: 'name', span: map.span(0, scalar.text.length), name: item.name, nameKind: item.kind, definition: isDefinitionItem(item), scalar, place: 'name' });
+    out.push({ kind: 'name', span: map.span(0, scalar.text.length), name: item.name, nameKind: item.kind, definition: isDefinitionItem(item), place: 'name', scalarSpan: scalar.span, style: scalar.style });
   }
   if (item.kind === 'rule' || item.kind === 'macro') conditionTokens(item, out);
   if (item.kind === 'rule') { outputTokens(item, out); exceptionTokens(item, out); }
@@ -241,11 +243,33 @@ function itemTokens(item: ModelItem): RulesToken[] {
 
 const analyses = new WeakMap<RulesFileModel, FileAnalysis>();
 
+/**
+ * Tokens by the item's source text, relative to the item's start. An edit re-parses one item but gives every item a
+ * new model node; the tokens of unchanged items are reused, shifted to their new place. Bounded.
+ */
+const tokensByText = new Map<string, RulesToken[]>();
+const TOKEN_CACHE_LIMIT = 20000;
+
+function shiftToken(t: RulesToken, d: number): RulesToken {
+  const span = { start: t.span.start + d, end: t.span.end + d };
+  return t.kind === 'name' ? { ...t, span, scalarSpan: { start: t.scalarSpan.start + d, end: t.scalarSpan.end + d } } : { ...t, span };
+}
+
+function cachedItemTokens(model: RulesFileModel, item: ModelItem): RulesToken[] {
+  const key = `${item.kind}\u0000${model.text.slice(item.span.start, item.span.end)}`;
+  const relative = tokensByText.get(key);
+  if (relative) return relative.map((t) => shiftToken(t, item.span.start));
+  const tokens = itemTokens(item);
+  if (tokensByText.size >= TOKEN_CACHE_LIMIT) tokensByText.clear();
+  tokensByText.set(key, tokens.map((t) => shiftToken(t, -item.span.start)));
+  return tokens;
+}
+
 /** The token analysis of a parsed file (cached per model). */
 export function analyzeFile(model: RulesFileModel): FileAnalysis {
   let a = analyses.get(model);
   if (!a) {
-    a = { model, items: model.items.map((item) => ({ item, tokens: itemTokens(item) })) };
+    a = { model, items: model.items.map((item) => ({ item, tokens: cachedItemTokens(model, item) })) };
     analyses.set(model, a);
   }
   return a;
@@ -280,9 +304,13 @@ export function tokenAt(analysis: FileAnalysis, offset: number): { item: ItemAna
 }
 
 /** Names of every list defined in any loaded file (a bare word refers to a list only when one exists). */
+const listNamesByLoad = new WeakMap<LoadResult, Set<string>>();
 export function loadedListNames(load: LoadResult): Set<string> {
-  const names = new Set<string>();
+  let names = listNamesByLoad.get(load);
+  if (names) return names;
+  names = new Set<string>();
   for (const f of load.files) for (const item of f.model.items) if (item.kind === 'list' && item.name !== undefined) names.add(item.name);
+  listNamesByLoad.set(load, names);
   return names;
 }
 
