@@ -1,14 +1,14 @@
 // The LSP adapter: creates the connection, keeps the open documents, and forwards each request to the language
 // service of the document's language. No Falco logic lives here.
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind,
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI_TO_PATH, pathToUri } from './service/uri';
 import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
-import { LANGUAGE_RULES, type DocumentFeatures } from './service/features';
+import { LANGUAGE_RULES, RequestRefused, type DocumentFeatures } from './service/features';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
 import * as fs from 'node:fs';
@@ -156,8 +156,15 @@ connection.onHover((p) => guarded('hover', null, () => { const t = featuresOf(p.
 connection.onCompletion((p) => guarded('completion', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.completion?.(t.doc, p.position) ?? null; }));
 connection.onDefinition((p) => guarded('definition', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.definition?.(t.doc, p.position) ?? []; }));
 connection.onReferences((p) => guarded('references', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.references?.(t.doc, p.position, p.context.includeDeclaration) ?? []; }));
-connection.onPrepareRename((p) => guarded('prepareRename', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.prepareRename?.(t.doc, p.position) ?? null; }));
-connection.onRenameRequest((p) => guarded('rename', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.rename?.(t.doc, p.position, p.newName) ?? null; }));
+// A refused rename (invalid or colliding name, a file outside the workspace) reaches the user as an error message.
+const refusedRename = (run: () => unknown) => {
+  try { return run(); } catch (e) {
+    if (e instanceof RequestRefused) return new ResponseError(ErrorCodes.InvalidRequest, e.message);
+    throw e;
+  }
+};
+connection.onPrepareRename((p) => guarded('prepareRename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.prepareRename?.(t.doc, p.position) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['prepareRename']>> | ResponseError<void>));
+connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.rename?.(t.doc, p.position, p.newName) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
 connection.onDocumentSymbol((p) => guarded('documentSymbol', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.documentSymbols?.(t.doc) ?? []; }));
 connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.rules.workspaceSymbols?.(p.query) ?? []));
 connection.onCodeAction((p) => guarded('codeAction', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.codeActions?.(t.doc, p.range, p.context) ?? []; }));

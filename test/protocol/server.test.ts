@@ -52,3 +52,30 @@ test('server keeps serving after a request on an unknown document', async () => 
     await server.stop();
   }
 });
+
+test('a refused rename answers with an error the user can read; an allowed one edits every use', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { PrepareRenameRequest, RenameRequest } = await import('vscode-languageserver-protocol/node');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-rename-'));
+  const server = await startServer({ rootDir: root });
+  try {
+    const uri = `file://${root}/web_rules.yaml`;
+    const text = '- macro: web_shell\n  condition: proc.name in (bash, sh)\n\n- macro: db_shell\n  condition: proc.name = psql\n\n- rule: Web shell\n  desc: d\n  condition: evt.type = execve and web_shell and not db_shell\n  output: shell %proc.name\n  priority: WARNING\n';
+    const published = server.nextDiagnostics(uri);
+    server.open(uri, 'falco-rules', text);
+    await published;
+    const position = { line: 8, character: text.split('\n')[8].indexOf('web_shell') + 2 };
+    const prepared = await server.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position });
+    assert.ok(prepared, 'the macro can be renamed');
+    await assert.rejects(server.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'db_shell' }), (e: Error) => /db_shell/.test(e.message));
+    const edit = await server.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'web_server_shell' });
+    const edits = edit?.changes?.[uri] ?? [];
+    assert.equal(edits.length, 2, 'the definition and the use');
+    assert.ok(edits.every((e) => e.newText === 'web_server_shell'));
+  } finally {
+    await server.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -76,3 +76,12 @@ export function detectLanguage(path: string, firstLine: string): FalcoLanguageId
 export const ALERT_FIRST_LINE = new RegExp(
   '^((\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?\\S*\\s+std(out|err)\\s+[FP]\\s+)?(\\{.*"(rule|output_fields|priority)"\\s*:|(\\d{2}:\\d{2}:\\d{2}\\.\\d{9}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}[+-]\\d{4}):\\s+(Emergency|Alert|Critical|Error|Warning|Notice|Informational|Info|Debug)\\b)|[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ falco(\\[\\d+\\])?: |([A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{4}): Falco )',
 );
+
+/** Thrown by a service when it refuses a request for a reason the user should read (a rename onto a taken name);
+ *  the adapter answers with this message as the request's error instead of logging a failure. */
+export class RequestRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestRefused';
+  }
+}

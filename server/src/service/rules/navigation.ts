@@ -5,6 +5,7 @@
 // A name is used by: the item that defines it, items that override/append/redefine it, macro references in
 // conditions, list names in condition lists `(a, list_name)` and after `in`, names in other lists' `items:`, and
 // exception values naming lists. All come from the token analysis of each file (semanticTokens.ts).
+import { RequestRefused } from '../features';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
   CompletionList, DocumentSymbol, FoldingRange, Hover, Location, Position, Range, SemanticTokens, SemanticTokensLegend,
@@ -22,7 +23,7 @@ import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbol
 
 /** Thrown by prepareRename and rename when a rename is refused; the message is meant for the user. The LSP adapter
  *  turns it into a ResponseError so that the editor shows the message. */
-export class RenameRefused extends Error {
+export class RenameRefused extends RequestRefused {
   constructor(message: string) {
     super(message);
     this.name = 'RenameRefused';
