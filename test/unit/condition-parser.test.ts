@@ -125,6 +125,8 @@ test('errors: exact spans and helpful messages', () => {
   errorAt('proc.name = a [[b]]', /expected 'and', 'or'/);
   errorAt('proc.name in (a, b[[ c]])'.replace('[[ ', ' [['), /expected ',' or '\)'/);
   errorAt('proc.name in (a[[,]] , b)', /empty item/);
+  errorAt('proc.name in ( [[,]] b)', /empty item/);
+  errorAt('proc.name in (a, b[[,]])', /empty item/);
   errorAt('a and [[not]]', /missing condition after 'not'/);
   errorAt('a [[or]]', /missing condition after 'or'/);
   errorAt('evt.arg[[[x]] = 1', /expected '\]'/);

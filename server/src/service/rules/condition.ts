@@ -807,6 +807,8 @@ class ConditionParser {
         continue;
       }
       const comma = this.pos;
+      // `(, a)`: libsinsp reads an empty list only as `()`; a comma first means an empty first item.
+      if (!first && items.length === 0) this.record(`empty item in the list of '${op}'`, spanOf(comma, comma + 1));
       this.pos++;
       this.skipBlank();
       const item = this.lexQuoted() ?? this.lexBare(isBareStrChar);
