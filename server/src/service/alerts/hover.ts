@@ -2,9 +2,9 @@
 // codeSpan/codeBlock/escapeMarkdown: alert content is attacker-controlled and must render as inert text.
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { lookupField, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
-import { fillShellPlaceholders } from '../../knowledge/placeholders';
+import { fillCommand } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
-import { valueOf, type AlertValue, type AlertView, type Target } from './view';
+import { type AlertValue, type AlertView, type Target } from './view';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween } from './timefmt';
 
 const SOURCE_MEANINGS: Record<string, string> = {
@@ -41,8 +41,10 @@ export function ruleHover(view: AlertView): string {
   else if (!summary) parts.push('_This rule is not in the loaded rules (workspace and `falcoLens.rules.files`)._');
   if (playbook?.investigate.length) {
     const steps = playbook.investigate.slice(0, 2).map((c, i) => {
-      const filled = fillShellPlaceholders(c.command, (f) => valueOf(view, f)).text;
-      return `${i + 1}. ${escapeMarkdown(c.purpose)}\n\n${codeBlock(filled, 'sh')}`;
+      const filled = fillCommand(c.command, view);
+      const note = filled.notApplicable ? ` — not for this alert: ${escapeMarkdown(filled.notApplicable)}.`
+        : filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
+      return `${i + 1}. ${escapeMarkdown(c.purpose)}${note}\n\n${codeBlock(filled.text, 'sh')}`;
     });
     parts.push(`**First steps:**\n\n${steps.join('\n\n')}`);
   }

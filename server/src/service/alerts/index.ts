@@ -13,14 +13,14 @@ import { LineIndex } from '../text';
 import { plainTitle } from '../markdown';
 import { pathToUri } from '../uri';
 import { playbookFor } from '../../knowledge';
-import { fillShellPlaceholders } from '../../knowledge/placeholders';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
 import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
 import { memberOf, scanJson } from './json';
 import type { LineProblem } from './parse';
 import { problemsThreshold } from './priority';
 import { TemplateLibrary } from './templates';
-import { buildView, targetAt, valueOf, type AlertView } from './view';
+import { buildView, targetAt, type AlertView } from './view';
+import { investigationScript } from './fill';
 import { targetHover } from './hover';
 import { incidentReport, playbookMarkdown } from './report';
 import { planDisable, planException, proposeExceptions, type Insertion } from './tuning';
@@ -243,7 +243,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
           const title = `Open playbook: ${safeTitleValue(playbook.rule)}`;
           actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook), plainTitle(`Playbook: ${playbook.rule}`)] } });
           if (playbook.investigate.length) {
-            const script = playbook.investigate.map((c) => `# ${c.purpose.replace(/[\r\n]+/g, ' ')}\n${fillShellPlaceholders(c.command, (f) => valueOf(first, f)).text}`).join('\n\n');
+            const script = investigationScript(playbook.investigate, first);
             actions.push({ title: 'Copy investigation command', command: { title: 'Copy investigation command', command: COPY_TO_CLIPBOARD_COMMAND, arguments: [script, 'investigation command'] } });
           }
         }

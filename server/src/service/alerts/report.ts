@@ -2,19 +2,27 @@
 // (escaped), and the knowledge base; nothing is invented: where the knowledge base has no playbook, the report says so.
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { lookupField, playbookFor, type Playbook } from '../../knowledge';
-import { fillShellPlaceholders } from '../../knowledge/placeholders';
 import { PRIORITY_MEANINGS } from './priority';
 import { locationLink, mitreLines } from './hover';
-import { exceptionItemYaml, proposeExceptions } from './tuning';
-import { valueOf, type AlertView } from './view';
+import { exceptionItemYaml, isSafeExceptionValue, proposeExceptions } from './tuning';
+import { shownValues, valueOf, type AlertView } from './view';
+import { fillCommand, fillTuning, type FilledCommand } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
 
 const MAX_TABLE_ROWS = 200;
 const MAX_FIELDS = 40;
 
 function cell(value: string | undefined): string {
-  return value === undefined || value === '' ? '—' : escapeMarkdown(value.length > 120 ? `${value.slice(0, 119)}…` : value);
+  return value === undefined || value === '' ? '—' : escapeMarkdown(shorten(value));
 }
+
+/** A table cell holding a value as a code span (times, host names): readable in the raw Markdown and inert. A `|`
+ *  splits GFM table cells even inside code spans, so it is escaped there; the table parser removes the backslash. */
+function codeCell(value: string | undefined): string {
+  return value === undefined || value === '' ? '—' : codeSpan(shorten(value)).replace(/\|/g, '\\|');
+}
+
+function shorten(value: string): string { return value.length > 120 ? `${value.slice(0, 119)}…` : value; }
 
 function displayTime(view: AlertView): string | undefined {
   const t = parseAlertTime(view.time, view.epochNanos);
@@ -27,7 +35,7 @@ function ruleLabel(view: AlertView): string { return view.rule ?? `unidentified:
 function whatHappened(view: AlertView): string {
   const lines: string[] = [];
   const seen = new Set<string>();
-  for (const v of view.values) {
+  for (const v of shownValues(view)) {
     const name = v.field ?? v.key ?? '';
     if (seen.has(name) || v.value === null || v.value === '<NA>' || v.value === '') continue;
     seen.add(name);
@@ -40,18 +48,27 @@ function whatHappened(view: AlertView): string {
   return lines.join('\n');
 }
 
+/** What is left to do with a filled command, after its purpose: nothing, placeholders to fill in, or why it does
+ *  not apply to this alert. */
+export function fillNote(filled: FilledCommand): string {
+  if (filled.notApplicable) return ` — not for this alert: ${escapeMarkdown(filled.notApplicable)}.`;
+  return filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
+}
+
 function commandsMarkdown(playbook: Playbook, view: AlertView, which: 'investigate'): string {
   return playbook[which].map((c, i) => {
-    const filled = fillShellPlaceholders(c.command, (f) => valueOf(view, f));
-    const missing = filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
-    return `${i + 1}. ${escapeMarkdown(c.purpose)}${missing}\n\n${codeBlock(filled.text, 'sh')}`;
+    const filled = fillCommand(c.command, view);
+    return `${i + 1}. ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${codeBlock(filled.text, 'sh')}`;
   }).join('\n\n');
 }
 
 function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
   return playbook.mitigations.map((m) => {
     const parts = [`- ${escapeMarkdown(m.summary)}`];
-    for (const c of m.commands ?? []) parts.push(`\n  ${escapeMarkdown(c.purpose)}\n\n${indent(codeBlock(fillShellPlaceholders(c.command, (f) => valueOf(view, f)).text, 'sh'))}`);
+    for (const c of m.commands ?? []) {
+      const filled = fillCommand(c.command, view);
+      parts.push(`\n  ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${indent(codeBlock(filled.text, 'sh'))}`);
+    }
     if (m.config) parts.push(`\n  ${escapeMarkdown(m.config.title)}\n\n${indent(codeBlock(m.config.text, m.config.language))}`);
     return parts.join('\n');
   }).join('\n');
@@ -68,9 +85,24 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
   } else parts.push('No exception is proposed: the alert lacks the values an exception would need (process, parent, file or container image).');
-  if (playbook) parts.push(`${escapeMarkdown(playbook.tuning.summary)}\n\n${codeBlock(playbook.tuning.yaml.trimEnd(), 'yaml')}`);
+  if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   parts.push('Only add an exception after the investigation shows the activity is expected.');
   return parts.join('\n\n');
+}
+
+/** The playbook's tuning snippet filled with this alert's values (YAML-quoted), with what is left to fill in. */
+function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
+  const filled = fillTuning(playbook.tuning.yaml, view);
+  const notes: string[] = [];
+  if (filled.missing.length) notes.push(`Fill in: ${filled.missing.map(codeSpan).join(', ')} (not in this alert).`);
+  for (const n of filled.notApplicable) notes.push(`${codeSpan(n.field)} is left as a placeholder: ${escapeMarkdown(n.reason)}.`);
+  const unsafe = filled.filled.filter((f) => !isSafeExceptionValue(f.value));
+  if (unsafe.length) {
+    notes.push(`**Check before use:** the value of ${[...new Set(unsafe.map((f) => f.field))].map(codeSpan).join(', ')} holds quotes, backslashes, `
+      + 'parentheses, commas, line breaks or outer blanks. The YAML above keeps it exactly, but Falco copies exception values into the rule '
+      + 'condition without escaping them, so such a value can make the exception match far more than this alert: prefer another field.');
+  }
+  return [`${escapeMarkdown(playbook.tuning.summary)}`, codeBlock(filled.text.trimEnd(), 'yaml'), ...notes].join('\n\n');
 }
 
 /** The playbook of the alert's rule, its commands filled with this alert's values (shell-quoted). */
@@ -99,12 +131,12 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
   const times = views.map(displayTime).filter((t): t is string => !!t);
   const hosts = [...new Set(views.map((v) => v.hostname).filter((h): h is string => !!h))];
   out.push(`${views.length} alert${views.length === 1 ? '' : 's'} from ${codeSpan(fileLabel)}`
-    + (times.length ? `, ${escapeMarkdown(times[0])} to ${escapeMarkdown(times[times.length - 1])}` : '')
+    + (times.length ? `, ${codeSpan(times[0])} to ${codeSpan(times[times.length - 1])}` : '')
     + (hosts.length ? `, on ${hosts.slice(0, 10).map(codeSpan).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
   out.push('## Summary');
   const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
   views.slice(0, MAX_TABLE_ROWS).forEach((v, i) => {
-    rows.push(`| ${i + 1} | ${v.record.line + 1} | ${cell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${cell(v.hostname)} | ${cell(v.source)} |`);
+    rows.push(`| ${i + 1} | ${v.record.line + 1} | ${codeCell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${codeCell(v.hostname)} | ${cell(v.source)} |`);
   });
   if (views.length > MAX_TABLE_ROWS) rows.push(`| … | | | | ${views.length - MAX_TABLE_ROWS} more alerts | | |`);
   out.push(rows.join('\n'));

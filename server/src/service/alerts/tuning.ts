@@ -2,7 +2,7 @@
 // last-resort disable. Falco splices exception values into the rule condition as they are (it only wraps values
 // holding a space in double quotes, rule_loader_compiler.cpp quote_item), so a value holding a quote, a backslash,
 // a parenthesis or a comma could change the condition: such values are refused rather than written.
-import { parseDocument, isMap, isSeq, isScalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../text';
 import { valueOf, type AlertView } from './view';
 
@@ -40,7 +40,7 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
   for (const shape of EXCEPTION_SHAPES) {
     if (shape.appliesTo && !shape.appliesTo(view)) continue;
     const values = shape.fields.map((f) => valueOf(view, f));
-    if (values.some((v) => v === undefined)) continue;
+    if (values.some((v) => v === undefined || v === '')) continue;
     const bad = shape.fields.find((_, i) => !isSafeExceptionValue(values[i]!));
     if (bad) { refused.push({ shape, field: bad }); continue; }
     proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
@@ -52,8 +52,53 @@ export function exceptionName(fields: string[]): string {
   return `falco_lens_${fields.map((f) => f.replace(/[^A-Za-z0-9]+/g, '_')).join('_and_')}`;
 }
 
-/** A YAML double-quoted scalar: JSON string syntax is valid YAML and escapes everything that matters. */
-export function yamlQuote(value: string): string { return JSON.stringify(value); }
+/**
+ * A YAML double-quoted scalar that reads back as exactly `value`. Quotes, backslashes and every character YAML
+ * would fold, drop or reject (line breaks, control characters, U+2028/U+2029, a BOM, lone surrogates) are escaped;
+ * other text stays readable.
+ */
+export function yamlQuote(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0d) out += '\\r';
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c === 0x2028 || c === 0x2029 || c === 0xfeff || c === 0xfffe || c === 0xffff || (c >= 0xd800 && c <= 0xdfff)) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+const FIELD_PLACEHOLDER = /^<([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?:\[[^\]<>]*\])?)>$/;
+
+/**
+ * Fills the field placeholders of a YAML snippet (`[<proc.exepath>, <proc.pname>]`) with YAML-quoted values. Only
+ * plain scalars that are a whole placeholder are replaced, found through the YAML parser (never by text search), so
+ * a value cannot change the snippet's structure. Unknown values stay as placeholders and are listed in `missing`.
+ */
+export function fillTuningYaml(yaml: string, valueOf: (field: string) => string | undefined): { text: string; missing: string[]; filled: { field: string; value: string }[] } {
+  const missing: string[] = [];
+  const filled: { field: string; value: string }[] = [];
+  const doc = parseDocument(yaml);
+  if (doc.errors.length) return { text: yaml, missing, filled };
+  const edits: { start: number; end: number; text: string }[] = [];
+  visit(doc, {
+    Scalar(_key, node) {
+      const m = node.type === Scalar.PLAIN && typeof node.value === 'string' ? FIELD_PLACEHOLDER.exec(node.value) : null;
+      if (!m || !node.range) return;
+      const value = valueOf(m[1]);
+      if (value === undefined) { if (!missing.includes(m[1])) missing.push(m[1]); return; }
+      edits.push({ start: node.range[0], end: node.range[1], text: yamlQuote(value) });
+      filled.push({ field: m[1], value });
+    },
+  });
+  let text = yaml;
+  for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  return { text, missing, filled };
+}
 
 function row(values: string[]): string { return `[${values.map(yamlQuote).join(', ')}]`; }
 

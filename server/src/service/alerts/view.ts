@@ -43,6 +43,9 @@ export interface AlertView {
   uuid?: string;
   /** The rendered output without the time/priority prefix. */
   output?: string;
+  /** JSON output_fields as the text output renders them (null → `<NA>`), when the alert has them: the authority
+   *  on field values, which the output's `key=value` text can only approximate. */
+  outputFields?: Map<string, string>;
   values: AlertValue[];
   targets: Target[];
   wrapper?: { kind: 'cri' | 'syslog'; text: string; end: number };
@@ -86,6 +89,14 @@ function buildJson(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
   view.rule = view.record.head.rule;
   view.identification = view.rule ? 'json' : 'unidentified';
   view.ruleSummary = view.rule ? rules.findRule(view.rule) : undefined;
+  const fieldsMember = memberOf(node, 'output_fields');
+  if (fieldsMember?.value.kind === 'object') {
+    view.outputFields = new Map();
+    for (const f of fieldsMember.value.members) {
+      const value = scalarText(text, f.value);
+      if (value !== undefined) view.outputFields.set(f.key.trim(), value ?? '<NA>');
+    }
+  }
   const simple: Record<string, TargetKind> = { rule: 'rule', priority: 'priority', time: 'time', source: 'source', hostname: 'hostname', uuid: 'uuid' };
   for (const m of node.members) {
     const kind = simple[m.key];
@@ -124,7 +135,7 @@ function buildJson(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
         if (prefix) bodyStart = prefix[0].length;
         view.output = decoded.value.slice(bodyStart);
       } else if (view.output === undefined) view.output = decoded.value;
-      const tokens = tokensOf(decoded.value, bodyStart, view, templates);
+      const tokens = tokensOf(decoded.value, bodyStart, view, templates, view.outputFields);
       for (const t of tokens) addToken(view, decoded.value, t, m.key as 'output' | 'message', (i) => sourceOffset(m.value.start, decoded.offsets, i));
     }
   }
@@ -154,14 +165,36 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
   for (const t of tokens) addToken(view, output, t, 'text', (i) => h.outputStart! + i);
 }
 
-function tokensOf(decoded: string, bodyStart: number, view: AlertView, templates: TemplateLibrary): MatchedValue[] {
+/** The `key=value` tokens of a JSON alert's output or message: through the rule's template when it matches, else by
+ *  tokenizing; with output_fields, each value is stretched to the exact text of its field, so that a value holding
+ *  spaces or ` key=` (a command line) is not cut into bogus tokens. */
+function tokensOf(decoded: string, bodyStart: number, view: AlertView, templates: TemplateLibrary, fields: Map<string, string> | undefined): MatchedValue[] {
   const body = decoded.slice(bodyStart);
   const template = view.ruleSummary?.output;
   if (template && view.ruleSummary) {
     const match = templates.identify(body, view.priority);
-    if (match && match.rule.name === view.ruleSummary.name) return match.values.map((v) => shift(v, bodyStart));
+    if (match && match.rule.name === view.ruleSummary.name) {
+      const values = match.values.map((v) => shift(v, bodyStart));
+      if (!fields || values.every((v) => !v.field || !fields.has(v.field) || decoded.slice(v.start, v.end) === fields.get(v.field))) return values;
+    }
   }
-  return tokenizeKeyValues(decoded, bodyStart, decoded.length).map((t) => templates.mapToken(t));
+  const tokens = tokenizeKeyValues(decoded, bodyStart, decoded.length).map((t) => templates.mapToken(t));
+  return fields ? alignWithFields(decoded, tokens, fields) : tokens;
+}
+
+/** Tokens whose field has an output_fields value that the text at the token starts with take exactly that value;
+ *  tokens that then fall inside an earlier value (`src=` in `<img src=x>`) are dropped. */
+export function alignWithFields(text: string, tokens: MatchedValue[], fields: Map<string, string>): MatchedValue[] {
+  const out: MatchedValue[] = [];
+  let cursor = -1;
+  for (const t of tokens) {
+    if ((t.keyStart ?? t.start) < cursor) continue;
+    const exact = t.field === undefined ? undefined : fields.get(t.field);
+    const aligned = exact !== undefined && exact !== '' && text.startsWith(exact, t.start) ? { ...t, end: t.start + exact.length } : t;
+    out.push(aligned);
+    cursor = aligned.end;
+  }
+  return out;
 }
 
 function shift(v: MatchedValue, by: number): MatchedValue {
@@ -175,15 +208,29 @@ function addToken(view: AlertView, source: string, t: MatchedValue, origin: Aler
   view.targets.push({ kind: 'field-value', start: toOffset(t.start), end: Math.max(toOffset(t.end), toOffset(t.start) + (t.end > t.start ? 1 : 0)), value: index });
 }
 
-/** The alert's value of a field: output_fields first, then the output's tokens. `<NA>` and null count as absent. */
+/** The alert's value of a field: from output_fields when the alert has them (the output's text is then only a
+ *  rendering of the same values), else from the output's tokens. `<NA>` and null count as absent. */
 export function valueOf(view: AlertView, field: string): string | undefined {
-  let found: string | undefined;
-  for (const v of view.values) {
-    if (v.field !== field || v.value === null || v.value === '<NA>') continue;
-    if (v.origin === 'output_fields') return v.value;
-    found ??= v.value;
+  if (view.outputFields) {
+    const v = view.outputFields.get(field);
+    return v === undefined || v === '<NA>' ? undefined : v;
   }
-  return found;
+  for (const v of view.values) {
+    if (v.field === field && v.value !== null && v.value !== '<NA>') return v.value;
+  }
+  return undefined;
+}
+
+/** The values to show as "the alert's fields": output_fields when present, else what the output's text yields
+ *  (through the rule's template when one matched, by `key=value` tokens otherwise). */
+export function shownValues(view: AlertView): AlertValue[] {
+  if (!view.outputFields) return view.values;
+  // output_fields come sorted by name (Falco ≥ 0.39); the output's order (the rule author's) reads better.
+  const rank = new Map<string, number>();
+  view.values.forEach((v, i) => { if (v.origin !== 'output_fields' && v.field !== undefined && !rank.has(v.field)) rank.set(v.field, i); });
+  const fields = view.values.filter((v) => v.origin === 'output_fields');
+  const at = (v: AlertValue) => rank.get(v.field ?? '') ?? Number.MAX_SAFE_INTEGER;
+  return fields.map((v, i) => ({ v, i })).sort((a, b) => at(a.v) - at(b.v) || a.i - b.i).map((x) => x.v);
 }
 
 /** The innermost target at an offset of the record's text. */

@@ -1,0 +1,72 @@
+// Filling playbook commands and tuning snippets with one alert's values. A value is only filled where it means what
+// the placeholder expects: `crictl inspect <container.id>` filled with `host` would inspect nothing (container.id
+// "host" says the event happened on the host), so such a step stays unfilled with a one-line reason. Values that
+// are absent (`<NA>`, null, empty) stay as placeholders and are listed for the user to fill in.
+import { fillShellPlaceholders, placeholdersIn } from '../../knowledge/placeholders';
+import { fillTuningYaml } from './tuning';
+import { valueOf, type AlertView } from './view';
+
+/** When `field` has `value` in an alert, placeholders of `fields` cannot be filled meaningfully, for `reason`. */
+interface NotApplicable { field: string; value: string; fields: string[]; reason: string }
+
+const NOT_APPLICABLE: NotApplicable[] = [
+  { field: 'container.id', value: 'host', fields: ['container.id', 'container.name'], reason: 'the event happened on the host: no container to inspect' },
+  { field: 'container.id', value: 'host', fields: ['k8s.pod.name', 'k8s.ns.name', 'container.image.repository', 'container.image.tag'], reason: 'the event happened on the host, outside any container or pod' },
+];
+
+/** The alert's value of a field as a placeholder may take it: absent, `<NA>`, null and empty values give undefined. */
+export function fillValue(view: AlertView, field: string): string | undefined {
+  const v = valueOf(view, field);
+  return v === undefined || v === '' || v === '<NA>' ? undefined : v;
+}
+
+/** Why a placeholder of `field` cannot be filled from this alert, or undefined when it can. */
+export function notApplicable(view: AlertView, field: string): string | undefined {
+  for (const n of NOT_APPLICABLE) if (n.fields.includes(field) && valueOf(view, n.field) === n.value) return n.reason;
+  return undefined;
+}
+
+export interface FilledCommand {
+  /** The command with the alert's values shell-quoted in, or the command unchanged when `notApplicable` is set. */
+  text: string;
+  /** Field placeholders left for the user to fill in. */
+  missing: string[];
+  /** Set when the step does not apply to this alert: the reason, in one line. */
+  notApplicable?: string;
+}
+
+/** A playbook command filled with an alert's values (shell-quoted). */
+export function fillCommand(command: string, view: AlertView): FilledCommand {
+  for (const field of placeholdersIn(command).fields) {
+    const reason = notApplicable(view, field);
+    if (reason) return { text: command, missing: [], notApplicable: reason };
+  }
+  return fillShellPlaceholders(command, (f) => fillValue(view, f));
+}
+
+/** The investigation steps as a shell script to paste: only complete commands run; a step left with placeholders,
+ *  or that does not apply to this alert, is kept as comments (a pasted `<field>` would be a shell redirection). */
+export function investigationScript(commands: { command: string; purpose: string }[], view: AlertView): string {
+  return commands.map((c) => {
+    const filled = fillCommand(c.command, view);
+    const purpose = `# ${oneLine(c.purpose)}`;
+    if (filled.notApplicable) return `${purpose}\n# Skipped: ${oneLine(filled.notApplicable)}.\n${commented(filled.text)}`;
+    if (filled.missing.length) return `${purpose}\n# Fill in ${filled.missing.map((m) => `<${m}>`).join(', ')}, then run:\n${commented(filled.text)}`;
+    return `${purpose}\n${filled.text}`;
+  }).join('\n\n');
+}
+
+function oneLine(text: string): string { return text.replace(/[\r\n]+/g, ' '); }
+
+function commented(command: string): string { return command.split('\n').map((l) => `# ${l}`).join('\n'); }
+
+/** A playbook tuning snippet filled with an alert's values (YAML-quoted), with what is left and what not applies. */
+export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fillTuningYaml> & { notApplicable: { field: string; reason: string }[] } {
+  const skipped: { field: string; reason: string }[] = [];
+  const filled = fillTuningYaml(yaml, (field) => {
+    const reason = notApplicable(view, field);
+    if (reason) { if (!skipped.some((s) => s.field === field)) skipped.push({ field, reason }); return undefined; }
+    return fillValue(view, field);
+  });
+  return { ...filled, missing: filled.missing.filter((m) => !skipped.some((s) => s.field === m)), notApplicable: skipped };
+}
