@@ -31,6 +31,9 @@ export interface JsonScan {
   error?: JsonScanError;
 }
 
+/** Deeper containers are reported, not scanned (Falco's alerts nest three levels at most). */
+const MAX_JSON_DEPTH = 1000;
+
 class Stop extends Error {
   constructor(readonly detail: JsonScanError) { super(detail.message); }
 }
@@ -38,6 +41,8 @@ class Stop extends Error {
 /** Scans the JSON value starting at `start` (leading whitespace allowed) up to `end`. */
 export function scanJson(text: string, start = 0, end = text.length): JsonScan {
   let pos = start;
+  // The scanner recurses per container: a hostile line of 100,000 `[` must get an error, not overflow the stack.
+  let depth = 0;
   // Partially built containers, so that a truncated line still yields the members read so far.
   let root: JsonNode | undefined;
 
@@ -96,12 +101,13 @@ export function scanJson(text: string, start = 0, end = text.length): JsonScan {
     skipSpace();
     if (pos >= end) fail('The line ends where a value was expected', pos, true);
     const c = text.charCodeAt(pos);
+    if ((c === 123 || c === 91) && ++depth > MAX_JSON_DEPTH) fail(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`, pos);
     if (c === 123) {
       const node: JsonNode = { kind: 'object', start: pos, end: end, members: [] };
       attach(node);
       pos++;
       skipSpace();
-      if (text.charCodeAt(pos) === 125) { pos++; node.end = pos; return node; }
+      if (text.charCodeAt(pos) === 125) { pos++; node.end = pos; depth--; return node; }
       for (;;) {
         skipSpace();
         if (pos >= end) fail('The line ends inside an object (truncated?)', pos, true);
@@ -118,7 +124,7 @@ export function scanJson(text: string, start = 0, end = text.length): JsonScan {
         if (pos >= end) fail('The line ends inside an object (truncated?)', pos, true);
         const d = text.charCodeAt(pos);
         if (d === 44) { pos++; continue; }
-        if (d === 125) { pos++; node.end = pos; return node; }
+        if (d === 125) { pos++; node.end = pos; depth--; return node; }
         fail(`Expected ',' or '}' in object, found ${describe(pos)}`, pos);
       }
     }
@@ -127,14 +133,14 @@ export function scanJson(text: string, start = 0, end = text.length): JsonScan {
       attach(node);
       pos++;
       skipSpace();
-      if (text.charCodeAt(pos) === 93) { pos++; node.end = pos; return node; }
+      if (text.charCodeAt(pos) === 93) { pos++; node.end = pos; depth--; return node; }
       for (;;) {
         readValue((v) => node.items.push(v));
         skipSpace();
         if (pos >= end) fail('The line ends inside an array (truncated?)', pos, true);
         const d = text.charCodeAt(pos);
         if (d === 44) { pos++; continue; }
-        if (d === 93) { pos++; node.end = pos; return node; }
+        if (d === 93) { pos++; node.end = pos; depth--; return node; }
         fail(`Expected ',' or ']' in array, found ${describe(pos)}`, pos);
       }
     }

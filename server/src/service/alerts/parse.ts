@@ -114,8 +114,10 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
   const priority = parsePriority(m[2]);
   const problems: LineProblem[] = [];
   if (priority === undefined) {
+    // A line cut right after `time: ` has no character where the priority goes: mark the blank before it instead.
+    const problemEnd = Math.min(body.length, Math.max(priorityEnd, priorityStart + 1));
     problems.push({
-      start: base + priorityStart, end: base + Math.max(priorityEnd, priorityStart + 1), severity: 1, code: 'unknown-priority',
+      start: base + Math.min(priorityStart, problemEnd - 1), end: base + problemEnd, severity: 1, code: 'unknown-priority',
       message: m[2] === '' ? `Missing priority after the time: Falco prints one of ${PRIORITY_NAMES.join(', ')}`
         : `Unknown priority '${m[2]}': Falco prints one of ${PRIORITY_NAMES.join(', ')}`,
     });
