@@ -57,3 +57,18 @@ test('a log with no alerts gives a short report', () => {
   const s = createAlertsService(new TestHost(), fakeRules([]));
   assert.equal(s.report('Events detected: 0\n', 'file:///logs/empty.log'), '# Falco incident report\n\nNo Falco alerts found in `empty.log`.\n');
 });
+
+test('report tables show times and host names as code spans: readable raw Markdown, still inert, one cell each', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const hostile = 'n|ode`1 <img src=x onerror=alert(1)> [x](command:evil)';
+  const line = JSON.stringify({ hostname: hostile, output: '10:00:00.000000001: Warning x', priority: 'Warning', rule: 'R', source: 'syscall', time: '2026-01-01T10:00:00.000000001Z' });
+  const report = s.report(`${line}\n`, 'file:///logs/h.json');
+  const row = report.split('\n').find((l) => l.startsWith('| 1 |'))!;
+  assert.ok(row.includes('| `2026-01-01 10:00:00.000000001 UTC` |'), row);
+  assert.ok(!row.includes('2026\\-01'), 'no backslash-escaped time');
+  // GFM splits table cells at every unescaped `|`, even inside code spans: the row keeps its 7 cells.
+  assert.equal(row.split(/(?<!\\)\|/).length - 2, 7, row);
+  assert.ok(row.includes('| ``n\\|ode`1 <img src=x onerror=alert(1)> [x](command:evil)`` |'), row);
+  assert.deepEqual(hostileProblems(report), []);
+  assert.match(report, /, `2026-01-01 10:00:00\.000000001 UTC` to `2026-01-01 10:00:00\.000000001 UTC`/);
+});

@@ -1,0 +1,121 @@
+// Playbook commands and tuning snippets filled with an alert's values: only where the value means what the
+// placeholder expects, shell-quoted in commands and YAML-quoted in snippets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDocument } from 'yaml';
+import type { CodeAction } from 'vscode-languageserver-types';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { fillTuningYaml, yamlQuote } from '../../server/src/service/alerts/tuning';
+import { investigationScript } from '../../server/src/service/alerts/fill';
+import { playbookFor } from '../../server/src/knowledge';
+import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../server/src/protocol';
+import { TestHost, alertDoc, fakeRules, fixture, hostileProblems } from '../fixtures/alerts/helpers';
+
+const RULE = 'Terminal shell in container';
+const havePlaybook = !!playbookFor(RULE)?.investigate.some((c) => c.command.includes('<container.id>'));
+
+function actions(text: string, name = 't.json'): CodeAction[] {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+}
+
+/** The fixture alert moved into a container: container.id and the pod fields get real values. */
+function inContainer(): string {
+  const alert = JSON.parse(fixture('falco-terminal-host.json').replace(/"evt\.time":(\d+)/, '"evt.time":"$1"'));
+  Object.assign(alert.output_fields, { 'container.id': '3ad7b26ded6d', 'container.name': 'web', 'container.image.repository': 'docker.io/library/nginx', 'k8s.pod.name': 'web-7d4b9', 'k8s.ns.name': 'shop' });
+  return JSON.stringify(alert);
+}
+
+test('report: a container step is not filled with container.id "host"; null pod fields stay placeholders', { skip: !havePlaybook && 'no playbook with <container.id>' }, () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report(fixture('falco-terminal-host.json'), 'file:///logs/t.json');
+  assert.ok(!/crictl \S+ host\b/.test(report), 'no crictl command aimed at "host"');
+  assert.match(report, /crictl inspect <container\.id>/);
+  assert.match(report, /not for this alert: the event happened on the host\\: no container to inspect\./);
+  assert.ok(!report.includes("'<NA>'") && !report.includes('<NA>'), 'no <NA> reaches a command');
+  // In a container, the same steps are filled and shell-quoted.
+  const filled = s.report(inContainer(), 'file:///logs/c.json');
+  assert.match(filled, /crictl inspect 3ad7b26ded6d/);
+  assert.match(filled, /kubectl describe pod web-7d4b9 -n shop/);
+  assert.ok(!filled.includes('not for this alert'));
+});
+
+test('"Copy investigation command": only complete commands run; unfilled and not-applicable steps are comments', { skip: !havePlaybook && 'no playbook with <container.id>' }, () => {
+  const copy = actions(fixture('falco-terminal-host.json')).find((a) => a.command?.command === COPY_TO_CLIPBOARD_COMMAND)!;
+  const script = String(copy.command!.arguments![0]);
+  const live = script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  for (const line of live) assert.doesNotMatch(line, /<[A-Za-z_][\w.-]*>/, `a runnable line holds a placeholder: ${line}`);
+  assert.ok(!/crictl \S+ host\b/.test(script), script);
+  assert.match(script, /# Skipped: the event happened on the host: no container to inspect\.\n# crictl inspect <container\.id>/);
+  const inside = String(actions(inContainer()).find((a) => a.command?.command === COPY_TO_CLIPBOARD_COMMAND)!.command!.arguments![0]);
+  assert.match(inside, /^crictl inspect 3ad7b26ded6d$/m);
+});
+
+test('a step with a value missing asks to fill it in; <NA> and null are never filled', () => {
+  const view = { outputFields: new Map([['proc.pid', '<NA>'], ['proc.name', 'sh']]), values: [] } as never;
+  const script = investigationScript([{ command: 'ps -o pid,args -p <proc.pid>', purpose: 'Process' }, { command: 'pgrep -x <proc.name>', purpose: 'Same name' }], view);
+  assert.equal(script, '# Process\n# Fill in <proc.pid>, then run:\n# ps -o pid,args -p <proc.pid>\n\n# Same name\npgrep -x sh');
+});
+
+test('"Open playbook": the key fields, commands and tuning snippet use this alert\'s values; inert Markdown', { skip: !havePlaybook && 'no playbook' }, () => {
+  const open = actions(fixture('falco-terminal-host.json')).find((a) => a.command?.command === SHOW_MARKDOWN_COMMAND && a.title.startsWith('Open playbook'))!;
+  const markdown = String(open.command!.arguments![0]);
+  assert.match(markdown, /crictl inspect <container\.id>/);
+  assert.match(markdown, /not for this alert: the event happened on the host/);
+  assert.deepEqual(hostileProblems(markdown), []);
+  const tuning = markdown.slice(markdown.indexOf('## Tuning'));
+  const snippet = /```yaml\n([\s\S]*?)\n```/g;
+  const blocks = [...tuning.matchAll(snippet)].map((m) => m[1]);
+  const playbookYaml = blocks[blocks.length - 1];
+  assert.ok(!/<proc\.exepath>/.test(playbookYaml) || !playbookFor(RULE)!.tuning.yaml.includes('<proc.exepath>'), 'proc.exepath is filled');
+  if (playbookFor(RULE)!.tuning.yaml.includes('<proc.exepath>')) assert.ok(playbookYaml.includes('"/usr/bin/bash"'), playbookYaml);
+  assert.equal(parseDocument(playbookYaml).errors.length, 0);
+});
+
+const HOSTILE = ['say "hi" # not a comment', 'key: value', '[a, b]', 'two\nlines', "it's", 'back\\slash', '  padded  ', '- dash', '{x: 1}', '*alias &anchor !tag', '%directive', '@at `tick`', 'tab\there', 'nul\u0000 del\u007f nel\u0085', 'ls\u2028ps\u2029', '\ufeffbom', 'lone \ud800 surrogate', 'emoji 🦅 é', '', 'null', 'true', '0x10', '~'];
+
+test('yamlQuote: every hostile value reads back exactly with the yaml parser', () => {
+  for (const value of HOSTILE) {
+    const quoted = yamlQuote(value);
+    assert.ok(!/[\n\r\u2028\u2029]/.test(quoted), `one line: ${JSON.stringify(quoted)}`);
+    const doc = parseDocument(`v: ${quoted}\n`);
+    assert.deepEqual(doc.errors, [], JSON.stringify(value));
+    assert.equal(doc.toJSON().v, value, JSON.stringify(value));
+  }
+});
+
+test('fillTuningYaml: hostile values are double-quoted, never raw; the snippet keeps its structure and each value reads back exactly', () => {
+  const snippet = ['- rule: Some rule', '  exceptions:', '    - name: known', '      fields: [proc.exepath, proc.pname, k8s.ns.name]', '      comps: [=, =, in]', '      values:', '        - [<proc.exepath>, <proc.pname>, [<k8s.ns.name>]]', '  override:', '    exceptions: append', '- list: names', '  items: [<proc.name>, <user_placeholder>]', '  override:', '    items: append', ''].join('\n');
+  for (const value of HOSTILE.filter((v) => v !== '')) {
+    const filled = fillTuningYaml(snippet, (f) => (f === 'k8s.ns.name' ? undefined : value));
+    const doc = parseDocument(filled.text);
+    assert.deepEqual(doc.errors, [], `${JSON.stringify(value)}:\n${filled.text}`);
+    const items = doc.toJSON();
+    assert.deepEqual(items[0].exceptions[0].values, [[value, value, ['<k8s.ns.name>']]], JSON.stringify(value));
+    assert.deepEqual(items[1].items, [value, '<user_placeholder>']);
+    assert.deepEqual(filled.missing, ['k8s.ns.name']);
+    assert.deepEqual(filled.filled.map((f) => f.field), ['proc.exepath', 'proc.pname', 'proc.name']);
+    // The rest of the snippet is untouched.
+    assert.equal(filled.text.split('\n').length, snippet.split('\n').length);
+    assert.ok(filled.text.startsWith('- rule: Some rule\n  exceptions:\n'));
+  }
+});
+
+test('"Open playbook" with a hostile value: the tuning YAML parses back to the exact value, with a warning about Falco\'s splicing', { skip: !havePlaybook && 'no playbook' }, () => {
+  const rule = playbookFor(RULE)!;
+  const field = ['proc.exepath', 'container.image.repository'].find((f) => rule.tuning.yaml.includes(`<${f}>`));
+  if (!field) return;
+  const hostile = '/tmp/x" or proc.name exists or "\n# [y]: z';
+  const alert = JSON.parse(inContainer());
+  alert.output_fields[field] = hostile;
+  const open = actions(JSON.stringify(alert)).find((a) => a.title.startsWith('Open playbook'))!;
+  const markdown = String(open.command!.arguments![0]);
+  const tuning = markdown.slice(markdown.indexOf('## Tuning'));
+  const blocks = [...tuning.matchAll(/```yaml\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+  const yaml = blocks[blocks.length - 1];
+  const doc = parseDocument(yaml);
+  assert.deepEqual(doc.errors, []);
+  assert.ok(JSON.stringify(doc.toJSON()).includes(JSON.stringify(hostile)), yaml);
+  assert.match(tuning, /\*\*Check before use:\*\* the value of `[\w.]+`/);
+  assert.deepEqual(hostileProblems(markdown), []);
+});
