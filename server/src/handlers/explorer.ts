@@ -61,10 +61,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     done: log.done, following: log.following, unparsed: log.store.unparsed,
   });
 
-  const identifier = () => {
-    const alerts = context.service.alerts as { identifyTextRule?(output: string): string | undefined };
-    return alerts.identifyTextRule ? (output: string) => alerts.identifyTextRule!(output) : undefined;
-  };
+  const identifier = () => (output: string) => context.service.alerts.identifyTextRule(output);
 
   /** Indexes what is new in the file, one slice per turn of the event loop; coalesces concurrent calls. */
   function indexLog(log: OpenLog): Promise<void> {

@@ -36,6 +36,9 @@ export interface AlertsService extends DocumentFeatures {
   index(doc: TextDocument): AlertDocumentIndex;
   /** The full reading of one alert (rule identified, fields mapped), for the Alert Explorer. */
   view(doc: TextDocument, record: AlertRecord): AlertView;
+  /** The rule of a text alert, from its rendered output (after the time and priority) matched against the output
+   *  templates of the loaded rules; undefined when no template matches. For the Alert Explorer's disk index. */
+  identifyTextRule(output: string): string | undefined;
 }
 
 const MAX_PARSE_DIAGNOSTICS = 1000;
@@ -127,6 +130,10 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     didClose(uri) { indexes.delete(uri); },
     index: indexOf,
     view: (doc, record) => viewOf(indexOf(doc), doc.uri, record),
+    identifyTextRule(output: string): string | undefined {
+      refreshRules();
+      return templates.identify(output, -1)?.rule.name;
+    },
 
     diagnostics(doc: TextDocument, token): Diagnostic[] {
       const index = indexOf(doc);
