@@ -133,3 +133,30 @@ test('a hostile alert gives inert, one-line code-action titles and single-quoted
     }
   }
 });
+
+test('the local rules file open in the editor is read from its buffer (unsaved edits), not from the disk', { skip: !corpusExists && 'corpus absent' }, () => {
+  const host = new DiskHost();
+  host.config = { ...host.config, rules: { ...host.config.rules, files: [STABLE_RULES] } };
+  const rules = createRulesService(host);
+  const s = createAlertsService(host, rules);
+  const json = fixture('falco-0.44.json');
+  const onDisk = '# saved\n';
+  host.files.set(LOCAL, onDisk);
+  const unsaved = '# saved\n\n- macro: my_unsaved_macro\n  condition: proc.name = x\n';
+  rules.didOpenOrChange!(TextDocument.create(pathToUri(LOCAL), 'falco-rules', 2, unsaved));
+  assert.equal(rules.documentText!(pathToUri(LOCAL)), unsaved);
+  const parent = () => actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('process + parent'));
+  const edit = parent()!.edit!;
+  const change = edit.documentChanges!.find((c) => 'edits' in c) as TextDocumentEdit;
+  assert.deepEqual(change.edits[0].range.start, { line: 4, character: 0 }, 'inserted at the end of the buffer, not of the saved file');
+  const applied = apply(unsaved, edit);
+  assert.ok(applied.startsWith(unsaved));
+  assert.equal(parseDocument(applied).toJSON().length, 2);
+  // With the exception in the buffer (still unsaved), the fix is no longer offered; closing the editor goes back to the disk.
+  rules.didOpenOrChange!(TextDocument.create(pathToUri(LOCAL), 'falco-rules', 3, applied));
+  assert.equal(parent(), undefined);
+  rules.didClose!(pathToUri(LOCAL));
+  assert.equal(rules.documentText!(pathToUri(LOCAL)), undefined);
+  const fromDisk = parent()!.edit!.documentChanges!.find((c) => 'edits' in c) as TextDocumentEdit;
+  assert.deepEqual(fromDisk.edits[0].range.start, { line: 1, character: 0 });
+});

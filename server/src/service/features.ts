@@ -55,6 +55,8 @@ export interface RulesWorkspace {
   allRules(): RuleSummary[];
   /** Validates `text` as if it were the rules file at `uri`, loaded after every other rules file. */
   validateText(uri: string, text: string): Diagnostic[];
+  /** The text of a rules document open in the editor (it may differ from the disk), or undefined when not open. */
+  documentText?(uri: string): string | undefined;
 }
 
 /** Guesses the language of a file from its path and first line (the same rules as package.json). */

@@ -225,7 +225,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
       const file = localRulesPath();
       if (first.rule && file && wants(CodeActionKind.QuickFix)) {
-        const current = host.readFile(file) ?? '';
+        // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
+        // and the "already present" checks must refer to the text the edit is applied to.
+        const current = rules.documentText?.(pathToUri(file)) ?? host.readFile(file) ?? '';
         for (const proposal of proposeExceptions(first).proposals) {
           const plan = planException(current, proposal);
           if (plan.kind !== 'insert') continue;

@@ -56,6 +56,9 @@ export function createRulesService(host: ServiceHost): RulesService {
     },
     didOpenOrChange(doc: TextDocument): void { index.didOpenOrChange(doc); },
     didClose(uri: string): void { index.didClose(uri); },
+    // The workspace index already keeps open documents' text (it overrides the disk); the alerts service reads the
+    // local rules file through it so that quick-fix offsets match the editor's buffer.
+    documentText(uri: string): string | undefined { return index['open'].get(uri)?.text; },
     didChangeWatchedFiles(uris: string[]): void { index.didChangeWatchedFiles(uris); },
     findRule(name: string): RuleSummary | undefined {
       const rule = index.load().final.rules.get(name);
