@@ -120,8 +120,9 @@ export class AlertStore {
       end += got;
     }
     const line = Buffer.allocUnsafe(end - position);
-    this.source.read(line, 0, line.length, position);
-    this.ingestLine(line, 0, line.length, position);
+    // Only the bytes actually read: the rest of an allocUnsafe buffer is stale memory.
+    const got = readFully(this.source, line, line.length, position);
+    this.ingestLine(line, 0, got, position);
     this.indexedBytes = Math.min(size, end + 1);
   }
 
@@ -179,8 +180,9 @@ export class AlertStore {
   /** Reads the text of an alert back from the file. */
   alertText(id: number): string {
     const buffer = Buffer.allocUnsafe(this.lengths.get(id));
-    const got = this.source.read(buffer, 0, buffer.length, this.offsets.get(id));
-    return buffer.toString('utf8', 0, got).replace(/\r?\n$/, '');
+    const got = readFully(this.source, buffer, buffer.length, this.offsets.get(id));
+    // The stored length ends before the line feed but includes the carriage return of a CRLF line.
+    return buffer.toString('utf8', 0, got).replace(/\r?\n?$/, '');
   }
 
   lineOf(id: number): number { return this.lineNumbers.get(id); }
@@ -251,7 +253,7 @@ export class AlertStore {
       let last = id;
       while (last + 1 < this.total && this.offsets.get(last + 1) + this.lengths.get(last + 1) - from <= CHUNK_BYTES) last++;
       const span = this.offsets.get(last) + this.lengths.get(last) - from;
-      const got = this.source.read(buffer, 0, Math.min(span, CHUNK_BYTES), from);
+      const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), from);
       for (let i = id; i <= last; i++) {
         const s = this.offsets.get(i) - from;
         const e = Math.min(got, s + this.lengths.get(i));
@@ -332,6 +334,17 @@ export class AlertStore {
       ...(Number.isFinite(time) ? { time } : {}), ...(timeText ? { timeText } : {}), ...(duplicates !== undefined ? { duplicates } : {}),
     };
   }
+}
+
+/** Reads `length` bytes unless the source ends first: a read may return fewer bytes than asked for. */
+function readFully(source: ByteSource, buffer: Buffer, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const got = source.read(buffer, done, length - done, position + done);
+    if (got <= 0) break;
+    done += got;
+  }
+  return done;
 }
 
 const OUTPUT_MEMBER = /"output"\s*:\s*"((?:[^"\\]|\\.)*)"/;
