@@ -3,6 +3,7 @@
 // linear pass joins multi-line alerts (container-runtime `P` chunks, wrapped continuation lines) and classifies
 // indented lines of Falco's summary.
 import { parseLine, parsePayload, type AlertHead, type Intern, type LineProblem, type ParsedLine, type ParsedPayload } from './parse';
+import { decodeJsonString } from './json';
 
 /** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`. */
 export interface Piece { from: number; line: number; column: number }
@@ -96,6 +97,34 @@ export class AlertDocumentIndex {
     let lastAlert: AlertRecord | undefined;
     for (let i = 0; i < this.lines.length; i++) {
       const p = this.parsed[i];
+      if (p.docker) {
+        // Docker json-file lines: a `log` without its trailing \n (split at 16 KB) continues on the next line.
+        let last = i;
+        while (this.parsed[last].docker!.continued && last + 1 < this.lines.length && this.parsed[last + 1].docker?.stream === p.docker.stream) last++;
+        const unterminated = this.parsed[last].docker!.continued;
+        let joined = p.docker.payload;
+        for (let k = i + 1; k <= last; k++) joined += this.parsed[k].docker!.payload;
+        const payload = last === i && !unterminated ? p.docker.parsed! : this.joinedParse(joined, usedJoins);
+        if (unterminated) {
+          lineProblems.push({ line: last, problem: { start: 0, end: this.lines[last].length, severity: 3, code: 'partial-unterminated', message: 'A Docker log line split at 16 KB that no following line completes: the log may be cut here' } });
+        }
+        const first = i; // `i` moves to `last` below, and the pieces are computed later
+        const pieces = lazyPieces(() => this.dockerPieces(first, last));
+        if (payload.kind === 'alert' && payload.alert) {
+          lastAlert = { ordinal: alerts.length, line: i, endLine: last, head: payload.alert, text: joined, problems: payload.problems, get pieces() { return pieces(); } };
+          alerts.push(lastAlert);
+          for (let k = i; k <= last; k++) set(k, k === i ? 'alert' : 'continuation', lastAlert.ordinal);
+          previous = 'alert';
+        } else {
+          if (payload.problems?.length) for (const problem of payload.problems) lineProblems.push({ line: i, problem, pieces: pieces() });
+          const kind: LineRole['kind'] = payload.kind === 'lifecycle' || (payload.kind === 'indented' && (previous as LineRole['kind']) === 'lifecycle') ? 'lifecycle'
+            : payload.kind === 'broken' ? 'broken' : payload.kind === 'blank' ? 'blank' : 'other';
+          for (let k = i; k <= last; k++) set(k, kind);
+          previous = kind;
+        }
+        i = last;
+        continue;
+      }
       if (p.partial) {
         // Container-runtime chunks: P lines of one stream continue until an F line.
         const pieces: Piece[] = [];
@@ -146,7 +175,7 @@ export class AlertDocumentIndex {
         case 'other': {
           if (p.kind === 'indented' && previous === 'lifecycle') { set(i, 'lifecycle'); break; }
           // A text alert wrapped onto the next line (seen in copied logs): the line continues its output.
-          if ((previous === 'alert' || previous === 'continuation') && lastAlert && lastAlert.head.format === 'text' && !p.wrapper) {
+          if ((previous === 'alert' || previous === 'continuation') && lastAlert && lastAlert.head.format === 'text' && !p.wrapper && !this.parsed[lastAlert.line].docker) {
             this.extendTextAlert(alerts, lastAlert, i, usedJoins);
             lastAlert = alerts[alerts.length - 1];
             set(i, 'continuation', lastAlert.ordinal);
@@ -176,6 +205,25 @@ export class AlertDocumentIndex {
     alerts[record.ordinal] = { ordinal: record.ordinal, line: record.line, endLine: line, head: payload.alert, text: joined, pieces, problems: payload.problems };
   }
 
+  /** Pieces of a Docker payload joined from lines first..last: the `log` strings are JSON-escaped, so a new piece
+   *  starts wherever an escape makes decoded and source offsets drift apart. */
+  private dockerPieces(first: number, last: number): Piece[] {
+    const pieces: Piece[] = [];
+    let base = 0;
+    for (let k = first; k <= last; k++) {
+      const d = this.parsed[k].docker!;
+      const { offsets } = decodeJsonString(this.lines[k], d.logStart, d.logEnd);
+      if (!offsets) pieces.push({ from: base, line: k, column: d.logStart + 1 });
+      else {
+        for (let i = 0; i < d.payload.length; i++) {
+          if (i === 0 || offsets[i] !== offsets[i - 1] + 1) pieces.push({ from: base + i, line: k, column: offsets[i] });
+        }
+      }
+      base += d.payload.length;
+    }
+    return pieces;
+  }
+
   private joinedParse(joined: string, used: Map<string, ParsedPayload>): ParsedPayload {
     let p = used.get(joined) ?? this.joinedCache.get(joined);
     if (!p) p = parsePayload(joined, 0, joined.length, this.intern);
@@ -198,6 +246,13 @@ export class AlertDocumentIndex {
   }
 }
 
+/** A value computed on first use: the pieces of an escaped Docker payload cost an allocation per escape, which only
+ *  hovers, actions and diagnostics of that alert need. */
+function lazyPieces(compute: () => Piece[]): () => Piece[] {
+  let value: Piece[] | undefined;
+  return () => (value ??= compute());
+}
+
 /**
  * The document's lines with the same line breaks as LineIndex (CRLF, LF, lone CR), so that line numbers and
  * columns agree with it. Native split: a character loop over a 45 MB log costs more than parsing it.
@@ -218,9 +273,11 @@ export function recordPosition(record: { line: number; pieces?: Piece[] }, offse
 export function recordOffset(record: { line: number; endLine: number; pieces?: Piece[]; text: string }, line: number, character: number): number | undefined {
   if (line < record.line || line > record.endLine) return undefined;
   if (!record.pieces) return character;
-  for (let k = record.pieces.length - 1; k >= 0; k--) {
-    const p = record.pieces[k];
-    if (p.line === line && character >= p.column) return p.from + character - p.column;
+  const pieces = record.pieces;
+  for (let k = pieces.length - 1; k >= 0; k--) {
+    const p = pieces[k];
+    // Inside an escape (`\"`, `\u00e9`) of a Docker payload the columns run ahead of the text: stay in this piece.
+    if (p.line === line && character >= p.column) return Math.min(p.from + character - p.column, k + 1 < pieces.length ? Math.max(p.from, pieces[k + 1].from - 1) : Infinity);
   }
   return undefined;
 }

@@ -14,7 +14,7 @@ export type AlertDiagnosticCode =
   | 'json-syntax' | 'json-truncated' | 'missing-key' | 'invalid-value' | 'unknown-priority' | 'not-an-alert'
   | 'text-truncated' | 'partial-unterminated' | 'falco-alert' | 'problems-cap' | 'diagnostics-cap';
 
-export type Wrapper = 'cri' | 'syslog';
+export type Wrapper = 'cri' | 'syslog' | 'docker';
 
 export interface AlertHead {
   format: 'json' | 'text';
@@ -53,6 +53,45 @@ export interface ParsedLine extends ParsedPayload {
   wrapper?: Wrapper;
   /** A container-runtime `P` line: a chunk of a payload continued on the next line of the same stream. */
   partial?: boolean;
+  /** A Docker json-file line. Its payload is a decoded JSON string, so the line's own kind is 'other' and the
+   *  payload's reading is in `docker.parsed` (offsets into `docker.payload`). */
+  docker?: DockerLine;
+}
+
+/** One line of Docker's json-file log driver: `{"log":"<payload>\n","stream":"stdout","time":"…"}`. */
+export interface DockerLine {
+  /** The decoded `log` value without its trailing line break. */
+  payload: string;
+  /** Offsets in the line of the `log` string token, quotes included. */
+  logStart: number;
+  logEnd: number;
+  stream: string;
+  /** Docker splits output lines longer than 16 KB: a `log` without a trailing `\n` continues on the next line. */
+  continued: boolean;
+  /** The payload read as a log line, for a line that is not continued (offsets into `payload`). */
+  parsed?: ParsedPayload;
+}
+
+// Docker's json-file driver always writes "log" first (moby daemon/logger/jsonfilelog/jsonlog).
+const DOCKER_START = '{"log":"';
+
+/** The Docker json-file wrapper of a line, or undefined when the line is not one. */
+export function unwrapDockerLine(line: string): DockerLine | undefined {
+  if (!line.startsWith(DOCKER_START)) return undefined;
+  let value: unknown;
+  try { value = JSON.parse(line); } catch { return undefined; }
+  const obj = value as { log?: unknown; stream?: unknown };
+  if (!obj || typeof obj.log !== 'string' || typeof obj.stream !== 'string') return undefined;
+  const logStart = DOCKER_START.length - 1;
+  let end = logStart + 1;
+  while (end < line.length) {
+    const c = line.charCodeAt(end);
+    if (c === 92) end += 2; else if (c === 34) break; else end++;
+  }
+  const log = obj.log;
+  const continued = !log.endsWith('\n');
+  const payload = continued ? log : log.slice(0, log.endsWith('\r\n') ? -2 : -1);
+  return { payload, logStart, logEnd: end + 1, stream: obj.stream, continued };
 }
 
 export type Intern = (s: string) => string;
@@ -76,6 +115,13 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
   let wrapper: Wrapper | undefined;
   let partial = false;
   const first = line.charCodeAt(0);
+  if (first === 123 && line.startsWith(DOCKER_START)) {
+    const docker = unwrapDockerLine(line);
+    if (docker) {
+      if (!docker.continued) docker.parsed = parsePayload(docker.payload, 0, docker.payload.length, intern);
+      return { kind: 'other', payloadStart: 0, wrapper: 'docker', docker };
+    }
+  }
   // JSON alerts (most lines of big logs) start with '{': no wrapper to look for.
   const cri = first === 123 ? null : CRI_PREFIX.exec(line);
   if (cri) {
