@@ -8,7 +8,7 @@ import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
-import type { Reporter } from './validate';
+import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import type { Definitions, LoadResult, LoadedFile } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -67,30 +67,51 @@ function refsOf(model: RulesFileModel): FileRefs {
   let refs = refsByModel.get(model);
   if (refs) return refs;
   refs = { macros: new Map(), listCandidates: new Map() };
-  const count = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
-  for (const item of model.items) {
-    const condition = scalarText(entryOf(item, 'condition')?.value);
-    if (condition !== undefined && (item.kind === 'rule' || item.kind === 'macro')) {
-      const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
-      const facts = factsOf(parseConditionCached(prefix + condition));
-      for (const m of facts.macroRefs) if (!prefix || m.span.start >= prefix.length) count(refs.macros, m.name);
-      for (const l of facts.listRefs) count(refs.listCandidates, l.text);
-    }
-    if (item.kind === 'list') {
-      // A list may name other lists among its items.
-      const items = entryOf(item, 'items')?.value;
-      if (items?.kind === 'seq') for (const i of items.items) { const t = scalarText(i); if (t !== undefined && t !== item.name) count(refs.listCandidates, t); }
-    }
-    if (item.kind === 'rule') {
-      // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
-      const exceptions = entryOf(item, 'exceptions')?.value;
-      if (exceptions?.kind === 'seq') for (const ex of exceptions.items) {
-        if (ex.kind !== 'map') continue;
-        walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => count(refs!.listCandidates, t));
+  const count = (map: Map<string, number>, names: string[]) => { for (const name of names) map.set(name, (map.get(name) ?? 0) + 1); };
+  model.items.forEach((item, i) => {
+    // An item's references depend on its text alone: cached by chunk text, an edit recomputes one item's.
+    const chunk = model.chunks?.[i].text;
+    let own = chunk !== undefined ? itemRefsCache.get(chunk) : undefined;
+    if (!own) {
+      own = itemRefsOf(item);
+      if (chunk !== undefined) {
+        if (itemRefsCache.size >= CACHE_LIMIT) itemRefsCache.clear();
+        itemRefsCache.set(chunk, own);
       }
     }
-  }
+    count(refs!.macros, own.macros);
+    count(refs!.listCandidates, own.listCandidates);
+  });
   refsByModel.set(model, refs);
+  return refs;
+}
+
+/** Names one item refers to, with repeats. */
+interface ItemRefs { macros: string[]; listCandidates: string[] }
+const itemRefsCache = new Map<string, ItemRefs>();
+
+function itemRefsOf(item: ModelItem): ItemRefs {
+  const refs: ItemRefs = { macros: [], listCandidates: [] };
+  const condition = scalarText(entryOf(item, 'condition')?.value);
+  if (condition !== undefined && (item.kind === 'rule' || item.kind === 'macro')) {
+    const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
+    const facts = factsOf(parseConditionCached(prefix + condition));
+    for (const m of facts.macroRefs) if (!prefix || m.span.start >= prefix.length) refs.macros.push(m.name);
+    for (const l of facts.listRefs) refs.listCandidates.push(l.text);
+  }
+  if (item.kind === 'list') {
+    // A list may name other lists among its items.
+    const items = entryOf(item, 'items')?.value;
+    if (items?.kind === 'seq') for (const i of items.items) { const t = scalarText(i); if (t !== undefined && t !== item.name) refs.listCandidates.push(t); }
+  }
+  if (item.kind === 'rule') {
+    // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
+    const exceptions = entryOf(item, 'exceptions')?.value;
+    if (exceptions?.kind === 'seq') for (const ex of exceptions.items) {
+      if (ex.kind !== 'map') continue;
+      walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => refs.listCandidates.push(t));
+    }
+  }
   return refs;
 }
 
@@ -143,7 +164,7 @@ function fieldSuggestions(name: string): string[] {
 }
 
 interface FieldProblemContext {
-  reporter: Reporter;
+  reporter: ReportSink;
   source: string | undefined;
   skipIfUnknownFilter: boolean;
   where: 'condition' | 'output' | 'exception';
@@ -226,32 +247,34 @@ function complement(a: EventTypes): EventTypes {
  * sets; `and`/`or` intersect/unite; `not` complements sets derived from evt.type, while any other comparison
  * matches every event type whether negated or not.
  */
-function eventTypesOf(expr: Expr | undefined, defs: Definitions, negated: boolean, active: Set<string>): EventTypes {
+function eventTypesOf(expr: Expr | undefined, defs: Definitions, negated: boolean, walk: EventTypeWalk): EventTypes {
   if (!expr) return ALL;
   switch (expr.kind) {
     case 'and': case 'or': {
       const useUnion = (expr.kind === 'or') !== negated;
       let acc: EventTypes | undefined;
       for (const o of expr.operands) {
-        const t = eventTypesOf(o, defs, negated, active);
+        const t = eventTypesOf(o, defs, negated, walk);
         acc = acc === undefined ? t : useUnion ? union(acc, t) : intersect(acc, t);
       }
       return acc ?? ALL;
     }
-    case 'not': return eventTypesOf(expr.operand, defs, !negated, active);
-    case 'paren': return eventTypesOf(expr.inner, defs, negated, active);
+    case 'not': return eventTypesOf(expr.operand, defs, !negated, walk);
+    case 'paren': return eventTypesOf(expr.inner, defs, negated, walk);
     case 'macro': {
       const macro = defs.macros.get(expr.name);
-      if (!macro || active.has(expr.name)) return ALL;
-      let memo = macroEventTypes.get(defs);
-      if (!memo) { memo = new Map(); macroEventTypes.set(defs, memo); }
+      if (!macro) return ALL;
+      if (walk.active.has(expr.name)) { walk.cycles++; return ALL; }
+      const memo = eventTypeMemo(defs);
       const key = `${negated ? '!' : ''}${expr.name}`;
       const known = memo.get(key);
       if (known) return known;
-      active.add(expr.name);
-      const t = eventTypesOf(parseConditionCached(macro.condition).ast, defs, negated, active);
-      active.delete(expr.name);
-      memo.set(key, t);
+      const cyclesBefore = walk.cycles;
+      walk.active.add(expr.name);
+      const t = eventTypesOf(parseConditionCached(macro.condition).ast, defs, negated, walk);
+      walk.active.delete(expr.name);
+      // A result that met a macro cycle depends on where the walk entered it; only the others are shared.
+      if (walk.cycles === cyclesBefore) memo.set(key, t);
       return t;
     }
     case 'compare': {
@@ -270,8 +293,50 @@ function eventTypesOf(expr: Expr | undefined, defs: Definitions, negated: boolea
   }
 }
 
-/** Event types of each macro (and of its negation), per set of definitions: macros are shared by many rules. */
+/** Whether a rule's (effective) condition parses and leaves the event type unrestricted. Memoized with the macros'. */
+function matchesAllEventTypes(condition: string, defs: Definitions): boolean {
+  const memo = eventTypeMemo(defs);
+  const key = `\u0000${condition}`;
+  const known = memo.get(key);
+  if (known) return known.all;
+  const parse = parseConditionCached(condition);
+  const walk: EventTypeWalk = { active: new Set(), cycles: 0 };
+  const types = parse.errors.length === 0 ? eventTypesOf(parse.ast, defs, false, walk) : { all: false as const, types: new Set<string>() };
+  if (walk.cycles === 0) memo.set(key, types);
+  return types.all;
+}
+
+/** The macros being expanded (a macro that uses itself matches every event type) and how often a cycle was met. */
+interface EventTypeWalk { active: Set<string>; cycles: number }
+
+/**
+ * Event types of each macro (and of its negation), per set of definitions: macros are shared by many rules. An edit
+ * makes new definitions, usually with the same macros and lists as before; their memo is then shared.
+ */
 const macroEventTypes = new WeakMap<Definitions, Map<string, EventTypes>>();
+const recentEventTypeMemos: { defs: Definitions; memo: Map<string, EventTypes> }[] = [];
+
+function eventTypeMemo(defs: Definitions): Map<string, EventTypes> {
+  let memo = macroEventTypes.get(defs);
+  if (memo) return memo;
+  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? new Map();
+  macroEventTypes.set(defs, memo);
+  recentEventTypeMemos.unshift({ defs, memo });
+  if (recentEventTypeMemos.length > 8) recentEventTypeMemos.pop();
+  return memo;
+}
+
+/** Whether two sets of definitions have the same macro conditions and list items (all event types depend on). */
+function sameMacrosAndLists(a: Definitions, b: Definitions): boolean {
+  if (a.macros.size !== b.macros.size || a.lists.size !== b.lists.size) return false;
+  for (const [name, macro] of a.macros) if (b.macros.get(name)?.condition !== macro.condition) return false;
+  for (const [name, list] of a.lists) {
+    const other = b.lists.get(name);
+    if (!other || other.items.length !== list.items.length) return false;
+    for (let i = 0; i < list.items.length; i++) if (other.items[i] !== list.items[i]) return false;
+  }
+  return true;
+}
 
 function expandList(name: string | undefined, text: string, defs: Definitions, seen = new Set<string>()): string[] {
   const list = name !== undefined ? defs.lists.get(name) : undefined;
@@ -303,18 +368,26 @@ function sourceOf(item: ModelItem, defs: Definitions): string {
 
 const NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
 
-export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter): void {
+/**
+ * Condition, output and exception checks of every rule, macro and list of a file, plus the checks that need the
+ * loaded definitions. Checks that read the item alone (and its rule's source) go through `run`, so that a caching
+ * runner can replay them; the others read the definitions and run every time, in the same order.
+ */
+export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter)): void {
   const defs = load.after[file.order] ?? load.final;
-  const macroNames = [...defs.macros.keys()];
-  const listNames = [...defs.lists.keys()];
-  const pluginNames = requiredPluginsUpTo(load, file.order);
+  let macroSuggestions: ((name: string) => string[]) | undefined;
+  let listSuggestions: ((name: string) => string[]) | undefined;
+  let pluginNames: Set<string> | undefined;
 
   for (const item of file.model.items) {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') continue;
     const isRule = item.kind === 'rule';
     const source = isRule ? sourceOf(item, defs) : undefined;
     const skipUnknown = isRule ? (boolKey(item, 'skip-if-unknown-filter') ?? (item.name ? defs.rules.get(item.name)?.skipIfUnknownFilter : false) ?? false) : false;
-    const fieldCtx: FieldProblemContext = { reporter, source: isRule ? source : undefined, skipIfUnknownFilter: skipUnknown, where: 'condition' };
+    // What the field checks read besides the item: the rule's source and skip-if-unknown-filter (both may come from
+    // the rule an override changes).
+    const fieldContext = isRule ? `${source}\u0000${skipUnknown}` : '';
+    const fieldCtx = (sink: ReportSink, where: FieldProblemContext['where']): FieldProblemContext => ({ reporter: sink, source, skipIfUnknownFilter: skipUnknown, where });
 
     const cond = conditionNode(item);
     if (cond && cond.node.text.trim() !== '') {
@@ -325,58 +398,40 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       // The offset map is built only when a finding needs a document range.
       const condNode = cond.node;
       const docSpan = (s: Span) => scalarMap(condNode).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
-      for (const e of parse.errors) reporter.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.`);
+      run(item, 'condition-syntax', '', (sink) => {
+        for (const e of parse.errors) sink.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.`);
+      });
       const facts = factsOf(parse);
       for (const m of facts.macroRefs) {
         if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
-        const suggestions = closestNames(m.name, macroNames);
+        const suggestions = (macroSuggestions ??= suggester(defs.macros.keys(), undefined))(m.name);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
       for (const l of facts.listRefs) {
         if (defs.lists.has(l.text) || !l.text.includes('_') || l.text.length < 6) continue;
-        const suggestions = closestNames(l.text, listNames, 3, 2);
+        const suggestions = (listSuggestions ??= suggester(defs.lists.keys(), 2))(l.text);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
-      const fieldInfos = new Map<FieldExpr, FieldInfo | undefined>();
-      for (const f of facts.fields) {
-        if (f.kind !== 'field') continue;
-        fieldInfos.set(f, checkField(f.name, f.arg?.text, () => docSpan(f.nameSpan), fieldCtx));
-      }
-      for (const e of facts.compares) {
-        const lhs = e.lhs;
-        if (lhs.kind === 'field') {
-          const info = fieldInfos.get(lhs);
-          if (info) {
-            const reason = operatorRejection(e.op, info.type, !!info.isList, e.modifier?.name);
-            if (reason) reporter.report(Code.OperatorType, docSpan(e.opSpan), `Operator '${e.op}' cannot be used with '${info.name}': ${reason}.`);
-          }
-          if ((lhs.name.startsWith('ka.') || lhs.name.startsWith('jevt.')) && NA_OPERATORS.has(e.op)) {
-            const rhs = e.rhs;
-            const hasNa = rhs?.kind === 'literal' ? rhs.text === '<NA>' : rhs?.kind === 'list' ? rhs.items.some((i) => i.text === '<NA>') : false;
-            if (hasNa) reporter.report(Code.UnsafeNaCheck, docSpan(e.span), `Comparing '${lhs.name}' with <NA> is unsafe: <NA> also matches a missing value. Use 'exists' (or 'not ... exists') instead.`);
-          }
-        }
-      }
+      run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
         const effective = rule?.condition ?? cond.node.text;
-        if (warn) {
-          const types = eventTypesOf(parseConditionCached(effective).ast, defs, false, new Set());
-          if (types.all && parseConditionCached(effective).errors.length === 0) {
-            reporter.report(Code.NoEventType, cond.entry.keySpan, `Rule matches too many evt.type values (its condition has no event-type restriction). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name: item.name });
-          }
+        if (warn && matchesAllEventTypes(effective, defs)) {
+          reporter.report(Code.NoEventType, cond.entry.keySpan, `Rule matches too many evt.type values (its condition has no event-type restriction). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name: item.name });
         }
       }
     }
 
     if (isRule) {
-      const output = entryOf(item, 'output')?.value;
-      if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutput(output, { ...fieldCtx, where: 'output' }, reporter);
-      checkExceptionFields(item, { ...fieldCtx, where: 'exception' });
+      run(item, 'output-exceptions', fieldContext, (sink) => {
+        const output = entryOf(item, 'output')?.value;
+        if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutput(output, fieldCtx(sink, 'output'), sink);
+        checkExceptionFields(item, fieldCtx(sink, 'exception'));
+      });
       const sourceNode = entryOf(item, 'source')?.value;
       const sourceText = scalarText(sourceNode);
-      if (sourceNode && sourceText !== undefined) checkSource(sourceText, sourceNode.span, pluginNames, reporter);
+      if (sourceNode && sourceText !== undefined) checkSource(sourceText, sourceNode.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
     }
 
     // Unused macros and lists: a use in any loaded file counts.
@@ -386,6 +441,55 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
           `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any rule, macro${item.kind === 'list' ? ' or list' : ''} of the loaded rules files.`);
       }
+    }
+  }
+}
+
+/**
+ * Closest names among a table's names (limit undefined: the default typo limit). Memoized per list of names: the
+ * tables rarely change from one edit to the next, and some rules compare with words that look like list names.
+ */
+const suggestionMemo = new Map<string, Map<string, string[]>>();
+function suggester(names: Iterable<string>, limit: number | undefined): (name: string) => string[] {
+  const candidates = [...names];
+  const key = `${limit}\n${candidates.join('\n')}`;
+  let memo = suggestionMemo.get(key);
+  if (!memo) {
+    if (suggestionMemo.size >= 16) suggestionMemo.clear();
+    memo = new Map();
+    suggestionMemo.set(key, memo);
+  }
+  const known = memo;
+  return (name) => {
+    let out = known.get(name);
+    if (!out) {
+      if (known.size >= CACHE_LIMIT) known.clear();
+      out = closestNames(name, candidates, 3, limit);
+      known.set(name, out);
+    }
+    return [...out];
+  };
+}
+
+/** Fields of a condition: known, available for the source, and used with operators their type accepts. */
+function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, docSpan: (s: Span) => Span): void {
+  const fieldInfos = new Map<FieldExpr, FieldInfo | undefined>();
+  for (const f of facts.fields) {
+    if (f.kind !== 'field') continue;
+    fieldInfos.set(f, checkField(f.name, f.arg?.text, () => docSpan(f.nameSpan), ctx));
+  }
+  for (const e of facts.compares) {
+    const lhs = e.lhs;
+    if (lhs.kind !== 'field') continue;
+    const info = fieldInfos.get(lhs);
+    if (info) {
+      const reason = operatorRejection(e.op, info.type, !!info.isList, e.modifier?.name);
+      if (reason) ctx.reporter.report(Code.OperatorType, docSpan(e.opSpan), `Operator '${e.op}' cannot be used with '${info.name}': ${reason}.`);
+    }
+    if ((lhs.name.startsWith('ka.') || lhs.name.startsWith('jevt.')) && NA_OPERATORS.has(e.op)) {
+      const rhs = e.rhs;
+      const hasNa = rhs?.kind === 'literal' ? rhs.text === '<NA>' : rhs?.kind === 'list' ? rhs.items.some((i) => i.text === '<NA>') : false;
+      if (hasNa) ctx.reporter.report(Code.UnsafeNaCheck, docSpan(e.span), `Comparing '${lhs.name}' with <NA> is unsafe: <NA> also matches a missing value. Use 'exists' (or 'not ... exists') instead.`);
     }
   }
 }
@@ -409,7 +513,7 @@ function isDefinition(item: ModelItem): boolean {
   return true;
 }
 
-function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Reporter): void {
+function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: ReportSink): void {
   const parse = parseOutputCached(node.text);
   const span = (s: Span) => scalarMap(node).span(s.start, s.end);
   for (const e of parse.errors) reporter.report(Code.OutputSyntax, span(e.span), `Output: ${e.message}.`);
@@ -464,7 +568,7 @@ function requiredPluginsUpTo(load: LoadResult, order: number): Set<string> {
   return names;
 }
 
-function checkSource(source: string, span: Span, plugins: Set<string>, reporter: Reporter): void {
+function checkSource(source: string, span: Span, plugins: Set<string>, reporter: ReportSink): void {
   if (!KNOWN_SOURCES.includes(source)) {
     const suggestions = closestNames(source, KNOWN_SOURCES, 3, 2);
     if (suggestions.length) reporter.report(Code.UnknownSource, span, `Unknown source '${source}'. Did you mean '${suggestions[0]}'? Falco skips rules of unknown sources.`, { suggestions }, { severity: 2 });

@@ -5,21 +5,14 @@ import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-la
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { Reporter, validateStructure } from './validate';
-import { validateConditions, UsageIndex } from './conditionChecks';
+import { UsageIndex } from './conditionChecks';
+import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import { createRulesNavigation } from './navigation';
 
 export type RulesService = DocumentFeatures & RulesWorkspace;
 
-/** Diagnostics of one loaded file. */
-export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation): Diagnostic[] {
-  const reporter = new Reporter(file.model);
-  validateStructure(file, load, reporter);
-  if (token?.isCancellationRequested) return reporter.diagnostics;
-  validateConditions(file, load, usage, reporter);
-  return reporter.diagnostics;
-}
+export { diagnoseFile } from './diagnose';
 
 function summaryOf(rule: RuleDef): RuleSummary {
   const first = rule.contributions.find((c) => c.mode === 'define') ?? rule.contributions[0];
@@ -33,6 +26,7 @@ function summaryOf(rule: RuleDef): RuleSummary {
 
 export function createRulesService(host: ServiceHost): RulesService {
   const index = new RulesWorkspaceIndex(host);
+  const checks = new ItemCheckCache();
   let usageCache: { load: LoadResult; usage: UsageIndex } | undefined;
   const usageOf = (load: LoadResult): UsageIndex => {
     if (usageCache?.load !== load) usageCache = { load, usage: new UsageIndex(load) };
@@ -48,7 +42,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     ...createRulesNavigation({ host, loadFor, loadAll: () => index.load() }),
     diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
       const { load, file } = loadFor(doc);
-      return diagnoseFile(file, load, usageOf(load), token);
+      return diagnoseFile(file, load, usageOf(load), token, checks);
     },
     codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
       const { load, file } = loadFor(doc);
@@ -70,7 +64,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     validateText(uri: string, text: string): Diagnostic[] {
       const load = index.load({ uri, text, last: true });
       const file = load.files[load.files.length - 1];
-      return diagnoseFile(file, load, usageOf(load));
+      return diagnoseFile(file, load, usageOf(load), undefined, checks);
     },
   };
 }

@@ -3,7 +3,9 @@
 //
 // Parsing is incremental: a file in the usual shape (a block sequence whose items start with `- ` at column 0) is cut
 // into one chunk per top-level item, and each chunk is parsed on its own and cached by its text. An edit re-parses
-// only the chunk it touched; the others are reused and shifted to their new offsets. Any chunk that does not parse
+// only the chunk it touched; the others are reused: items that kept their offset are taken as they are from the
+// previous model of the file (same objects, so per-item caches keyed on them stay valid), items after the edit are
+// shifted to their new offsets. Any chunk that does not parse
 // cleanly on its own (aliases across items, odd indentation, errors) makes the whole file parse in one piece, so
 // YAML errors are always reported exactly as a whole-file parse sees them.
 import { Parser, Composer, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
@@ -68,7 +70,15 @@ export interface RulesFileModel {
   yamlErrors: YamlProblem[];
   /** Set when a document's root is not a sequence (Falco: "Rules content is not yaml array of objects"). */
   notSequence?: Span;
+  /**
+   * When the file was parsed chunk by chunk: each item's chunk (index-aligned with `items`), from its `- ` at column 0
+   * to the next item. An item's nodes, relative to its chunk's start, depend on nothing but the chunk's text, so that
+   * text is a sound cache key for anything derived from the item alone.
+   */
+  chunks?: Chunk[];
 }
+
+export interface Chunk { start: number; text: string }
 
 export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | undefined {
   return item.entries.find((e) => e.key === key);
@@ -232,21 +242,35 @@ function parseChunk(chunk: string): ParsedText {
   return parsed;
 }
 
-/** Parses a rules file into its model. */
-export function parseRulesFile(uri: string, text: string): RulesFileModel {
+/**
+ * Parses a rules file into its model. `previous`, an earlier model of the same file, lets unchanged items that kept
+ * their offset be reused as they are.
+ */
+export function parseRulesFile(uri: string, text: string, previous?: RulesFileModel): RulesFileModel {
   const lines = new LineIndex(text);
   const starts = chunkStarts(text);
   if (starts && starts.length > 0) {
-    const nodes: ModelNode[] = [];
+    const reusable = new Map<number, { chunk: Chunk; item: ModelItem }>();
+    previous?.chunks?.forEach((chunk, i) => reusable.set(chunk.start, { chunk, item: previous.items[i] }));
+    const items: ModelItem[] = [];
+    const chunks: Chunk[] = [];
     let ok = true;
     for (let i = 0; i < starts.length && ok; i++) {
       const start = starts[i];
       const end = i + 1 < starts.length ? starts[i + 1] : text.length;
-      const parsed = parseChunk(text.slice(start, end));
+      const chunkText = text.slice(start, end);
+      const earlier = reusable.get(start);
+      if (earlier && earlier.chunk.text === chunkText) {
+        items.push(earlier.item.index === i ? earlier.item : toItem(earlier.item.node, i));
+        chunks.push(earlier.chunk);
+        continue;
+      }
+      const parsed = parseChunk(chunkText);
       if (!parsed.clean || parsed.items.length !== 1) { ok = false; break; }
-      nodes.push(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start));
+      items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
+      chunks.push({ start, text: chunkText });
     }
-    if (ok) return { uri, text, lines, items: nodes.map((n, i) => toItem(n, i)), yamlErrors: [] };
+    if (ok) return { uri, text, lines, items, yamlErrors: [], chunks };
   }
   const whole = parseYaml(text);
   return { uri, text, lines, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence };

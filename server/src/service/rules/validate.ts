@@ -13,13 +13,20 @@ import { isLegacyAppend, type LoadResult, type LoadedFile } from './workspace';
 
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
-export class Reporter {
+export interface ReportOptions { severity?: Diagnostic['severity']; load?: string | null }
+
+/** Where checks report their findings: a file's Reporter, or a Recording replayed into one later. */
+export interface ReportSink {
+  report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void;
+}
+
+export class Reporter implements ReportSink {
   readonly diagnostics: Diagnostic[] = [];
   private capped = false;
 
   constructor(readonly model: RulesFileModel) {}
 
-  report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: { severity?: Diagnostic['severity']; load?: string | null }): void {
+  report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS_PER_FILE) {
       if (!this.capped) {
         this.capped = true;
@@ -45,6 +52,37 @@ export class Reporter {
   }
 }
 
+interface Recorded { code: Code; start: number; end: number; message: string; data?: Record<string, unknown>; options?: ReportOptions }
+
+/**
+ * The findings of checks that read one item only, with offsets relative to the item's chunk: replayed for the same
+ * chunk text wherever the chunk now sits, they give exactly what running the checks again would.
+ */
+export class Recording implements ReportSink {
+  private readonly entries: Recorded[] = [];
+
+  constructor(private readonly base: number) {}
+
+  report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
+    this.entries.push({ code, start: span.start - this.base, end: span.end - this.base, message, data, options });
+  }
+
+  replay(base: number, into: ReportSink): void {
+    for (const e of this.entries) into.report(e.code, { start: base + e.start, end: base + e.end }, e.message, e.data, e.options);
+  }
+}
+
+/** The groups of single-item checks, in the order a file's diagnostics list them. */
+export type ItemCheckPart = 'structure' | 'condition-syntax' | 'condition-fields' | 'output-exceptions';
+
+/**
+ * Runs checks that read one item only (plus `context`, a string naming everything else they read): directly into the
+ * reporter, or — a caching runner — by replaying what the same checks found for the same item text and context.
+ */
+export type ItemCheckRunner = (item: ModelItem, part: ItemCheckPart, context: string, check: (sink: ReportSink) => void) => void;
+
+export const runDirectly = (reporter: ReportSink): ItemCheckRunner => (_item, _part, _context, check) => check(reporter);
+
 const kindLabel = (kind: string) => (kind === 'rule' ? 'Rule' : kind === 'macro' ? 'Macro' : kind === 'list' ? 'List' : 'Item');
 
 function describe(node: ModelNode | undefined): string {
@@ -56,12 +94,12 @@ function describe(node: ModelNode | undefined): string {
 }
 
 /** Structural checks of one file plus the loader's findings about its items. */
-export function validateStructure(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
+export function validateStructure(file: LoadedFile, load: LoadResult, reporter: Reporter, run: ItemCheckRunner = runDirectly(reporter)): void {
   const model = file.model;
   for (const e of model.yamlErrors) reporter.report(Code.YamlSyntax, e.span, `YAML: ${e.message}`);
   if (model.notSequence) reporter.report(Code.NotASequence, model.notSequence, 'Rules content is not a YAML sequence of items: each rule, macro or list is an entry starting with "- ".');
   for (const item of model.items) {
-    validateItem(item, reporter);
+    run(item, 'structure', '', (sink) => validateItem(item, sink));
     for (const finding of load.findings.get(item) ?? []) {
       const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;
       const label = kindLabel(item.kind);
@@ -78,7 +116,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
   }
 }
 
-function validateItem(item: ModelItem, r: Reporter): void {
+function validateItem(item: ModelItem, r: ReportSink): void {
   if (item.kind === 'invalid') {
     r.report(Code.ItemNotAMapping, item.span, 'Unexpected element type: each item should be a mapping (`- rule: …`, `- macro: …`, `- list: …`).');
     return;
@@ -162,7 +200,7 @@ function validateItem(item: ModelItem, r: Reporter): void {
   }
 }
 
-function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Reporter): void {
+function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: ReportSink): void {
   const v = e.value;
   const key = e.key;
   const at = v?.span ?? e.keySpan;
@@ -208,7 +246,7 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   }
 }
 
-function validateExceptions(e: MapEntry, r: Reporter): void {
+function validateExceptions(e: MapEntry, r: ReportSink): void {
   const v = e.value;
   if (!v || (v.kind === 'scalar' && v.value === null)) return;
   if (v.kind !== 'seq') { r.report(Code.ExceptionInvalid, v.span, 'Rule exceptions must be a sequence.'); return; }
@@ -266,7 +304,7 @@ function validateExceptions(e: MapEntry, r: Reporter): void {
   }
 }
 
-function validateComp(c: ModelNode, singleField: boolean, r: Reporter): void {
+function validateComp(c: ModelNode, singleField: boolean, r: ReportSink): void {
   const text = scalarText(c);
   if (text === undefined) { r.report(Code.ExceptionComps, c.span, 'An exception comparison must be an operator such as =, in or startswith.'); return; }
   const parts = text.trim().split(/\s+/);
@@ -283,7 +321,7 @@ function validateComp(c: ModelNode, singleField: boolean, r: Reporter): void {
   }
 }
 
-function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', overrideEntry: MapEntry, r: Reporter): void {
+function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', overrideEntry: MapEntry, r: ReportSink): void {
   const o = overrideEntry.value;
   if (o?.kind !== 'map') return; // reported as a type error
   if (o.entries.length === 0) r.report(Code.InvalidOverride, overrideEntry.keySpan, "'override' needs at least one entry such as 'condition: append'.");
@@ -314,7 +352,7 @@ function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', over
   }
 }
 
-function validateEngineVersion(item: ModelItem, r: Reporter): void {
+function validateEngineVersion(item: ModelItem, r: ReportSink): void {
   const e = item.kindEntry!;
   const v = e.value;
   if (v?.kind === 'scalar' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 0) return; // legacy integer form
@@ -325,7 +363,7 @@ function validateEngineVersion(item: ModelItem, r: Reporter): void {
   for (const extra of item.entries) if (extra !== e) r.report(Code.UnknownKey, extra.keySpan, `Unknown key '${extra.key}' next to required_engine_version; it will be ignored.`, { key: extra.key, suggestions: [] });
 }
 
-function validatePluginVersions(item: ModelItem, r: Reporter): void {
+function validatePluginVersions(item: ModelItem, r: ReportSink): void {
   const e = item.kindEntry!;
   const v = e.value;
   if (v?.kind !== 'seq') { r.report(Code.InvalidPluginVersions, v?.span ?? e.keySpan, 'required_plugin_versions must be a list of {name, version} entries.'); return; }

@@ -144,7 +144,7 @@ export class RulesWorkspaceIndex {
   modelOf(uri: string, text: string): RulesFileModel {
     const cached = this.parsed.get(uri);
     if (cached && cached.text === text) return cached.model;
-    const model = parseRulesFile(uri, text);
+    const model = parseRulesFile(uri, text, cached?.model);
     this.parsed.set(uri, { text, model });
     return model;
   }

@@ -1,0 +1,67 @@
+// The diagnostics of one loaded rules file, with the checks that read a single item replayed from a cache.
+//
+// Most of the work of validating a file is per item and depends on the item's text alone (keys, value types,
+// condition syntax, fields and operators, outputs, exceptions), or on that text plus the rule's source. Those checks
+// are recorded with offsets relative to the item's chunk and replayed for the same chunk text, wherever the chunk
+// sits now; an edit therefore re-checks only the items it touched. The checks that read the loaded definitions
+// (loader findings, undefined macros, unknown lists, event types, plugin requirements, unused macros and lists) are
+// cheap and run every time, interleaved in the same order, so the result equals a validation from scratch.
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Cancellation } from '../features';
+import type { ModelItem, RulesFileModel } from './model';
+import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner } from './validate';
+import { validateConditions, type UsageIndex } from './conditionChecks';
+import type { LoadResult, LoadedFile } from './workspace';
+
+/** Recorded single-item checks by chunk text, then by part and context. One per service; bounded. */
+export class ItemCheckCache {
+  private readonly byChunk = new Map<string, { used: number; parts: Map<string, Recording> }>();
+  private generation = 0;
+
+  constructor(private readonly limit = 20000) {}
+
+  /** A runner for one file's validation: replays recorded checks of its chunk-parsed items, records the others. */
+  runner(model: RulesFileModel, reporter: Reporter): ItemCheckRunner {
+    const chunks = model.chunks;
+    if (!chunks) return runDirectly(reporter);
+    const generation = ++this.generation;
+    return (item: ModelItem, part, context, check) => {
+      const chunk = chunks[item.index];
+      let entry = this.byChunk.get(chunk.text);
+      if (!entry) {
+        entry = { used: generation, parts: new Map() };
+        this.byChunk.set(chunk.text, entry);
+      }
+      entry.used = generation;
+      const key = context === '' ? part : `${part}\u0000${context}`;
+      let recording = entry.parts.get(key);
+      if (!recording) {
+        recording = new Recording(chunk.start);
+        check(recording);
+        entry.parts.set(key, recording);
+      }
+      recording.replay(chunk.start, reporter);
+    };
+  }
+
+  /** Drops the least recently used half when the cache holds more chunks than its limit. */
+  trim(): void {
+    if (this.byChunk.size <= this.limit) return;
+    const uses = [...this.byChunk.values()].map((e) => e.used).sort((a, b) => a - b);
+    const cutoff = uses[Math.floor(uses.length / 2)];
+    for (const [text, entry] of this.byChunk) if (entry.used <= cutoff) this.byChunk.delete(text);
+  }
+
+  get size(): number { return this.byChunk.size; }
+}
+
+/** Diagnostics of one loaded file; with a cache, checks of unchanged items are replayed instead of run again. */
+export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache): Diagnostic[] {
+  const reporter = new Reporter(file.model);
+  const run = cache ? cache.runner(file.model, reporter) : runDirectly(reporter);
+  validateStructure(file, load, reporter, run);
+  if (token?.isCancellationRequested) return reporter.diagnostics;
+  validateConditions(file, load, usage, reporter, run);
+  cache?.trim();
+  return reporter.diagnostics;
+}
