@@ -6,6 +6,8 @@
 //   npm run bench                      full run: 1k/10k/40k alerts, 1M explorer alerts, three rules sets
 //   npm run bench -- --quick           smoke run for CI (small sizes, few iterations; never fails on timings)
 //   npm run bench -- --only rules      one part: alerts, explorer or rules (repeatable, comma-separated)
+//   npm run bench -- --alerts 40000     alert-log sizes of the editor path (comma-separated)
+//   npm run bench -- --sets plugins    rules sets whose name contains one of these (falco_rules.yaml, official, plugins)
 //   npm run bench -- --profile         Falco Lens servers run with node --cpu-prof (profiles under .scratch/bench/profiles)
 //   npm run bench -- --strict          exit 1 when a target is missed
 import { spawnSync } from 'node:child_process';
@@ -46,13 +48,14 @@ const PLUGINS = [
   'gcpaudit/gcp_auditlog_rules.yaml', 'github/github.yaml', 'okta/okta_rules.yaml',
 ].map((f) => path.join(CORPUS, 'rules', 'falcosecurity__plugins', f));
 
-const SIZES = QUICK ? [1000] : [1000, 10000, 40000];
+const SIZES = valuesOf('alerts').map(Number).filter((n) => n > 0).length > 0 ? valuesOf('alerts').map(Number).filter((n) => n > 0) : QUICK ? [1000] : [1000, 10000, 40000];
 const EXPLORER_SIZE = QUICK ? 20000 : 1000000;
 const REPEATS = QUICK ? 1 : 3;
 const HOVERS = QUICK ? 30 : 300;
 const EDITS = QUICK ? 6 : 30;
 const RULE_HOVERS = QUICK ? 20 : 150;
-const WARM_OPENS = QUICK ? 2 : 7;
+// Profiles are read for the edit path: no reopens there, so that the edits dominate the samples under `diagnostics`.
+const WARM_OPENS = PROFILE ? 0 : QUICK ? 2 : 7;
 
 // ---------------------------------------------------------------- small helpers
 
@@ -219,13 +222,18 @@ async function benchAlertLogs(): Promise<void> {
         indexTimes.push(now() - started);
       }
       const rssIndex = server.peakRssKb();
-      // Transport alone: the same text opened as plain text (no language service), then a round trip.
-      const plainUri = fileUri(file.replace(/\.log$/, '.plain.txt'));
-      const transportStart = now();
-      server.open(plainUri, 'plaintext', text, 1);
-      await settled(server);
-      const transport = now() - transportStart;
-      server.close(plainUri);
+      // Transport alone: the same text opened as plain text (no language service answers it), then a round trip.
+      const transports: number[] = [];
+      for (let rep = 0; rep < REPEATS; rep++) {
+        const plainUri = fileUri(file.replace(/\.log$/, `.plain${rep}.txt`));
+        const transportStart = now();
+        server.open(plainUri, 'plaintext', text, 1);
+        await settled(server);
+        transports.push(now() - transportStart);
+        server.close(plainUri);
+        await settled(server);
+      }
+      const transport = median(transports);
 
       // Hover at random positions of random lines.
       const random = new Random(size);
@@ -265,13 +273,14 @@ async function benchAlertLogs(): Promise<void> {
       const warmIndex = median(indexTimes.slice(1));
       const entry = {
         alerts: size, megabytes: +(Buffer.byteLength(text) / 1e6).toFixed(1), lines: lines.lineCount, floorMs: floors, indexMs: indexTimes,
-        indexColdMs: indexTimes[0], indexWarmMedianMs: warmIndex, indexToFloor: warmIndex / floor, transportMs: transport,
+        indexColdMs: indexTimes[0], indexWarmMedianMs: warmIndex, indexToFloor: warmIndex / floor, transportMs: transports,
         hover: { count: HOVERS, hits: hoverHits, p50: median(hoverTimes), p95: p95(hoverTimes), max: Math.max(...hoverTimes) },
         edit: { count: EDITS, median: median(editTimes), p95: p95(editTimes) },
         peakRssKb: { afterIndex: rssIndex, afterHover: rssHover, afterEdit: rssEdit },
       };
       out.push(entry);
       rows.push([size.toLocaleString('en-US'), entry.megabytes, ms(floor), ms(indexTimes[0]), ms(warmIndex), (warmIndex / floor).toFixed(2), ms(transport),
+        ((warmIndex - transport) / floor).toFixed(2),
         `${ms(entry.hover.p50)} / ${ms(entry.hover.p95)}`, `${hoverHits}/${HOVERS}`, `${ms(entry.edit.median)} / ${ms(entry.edit.p95)}`, mb(rssEdit)]);
       target(`alert index ≤ 1.5× floor (${size.toLocaleString('en-US')} alerts)`, warmIndex / floor, 1.5, '×', `${ms(warmIndex)} ms vs floor ${ms(floor)} ms`);
       target(`alert hover p95 ≤ 5 ms (${size.toLocaleString('en-US')} alerts)`, entry.hover.p95, 5, 'ms', `p50 ${ms(entry.hover.p50)} ms, ${hoverHits}/${HOVERS} hovers answered`);
@@ -281,7 +290,7 @@ async function benchAlertLogs(): Promise<void> {
   }
   results.alerts = out;
   table('Alert logs through the editor path (times in ms; index = didOpen → first publishDiagnostics)',
-    ['alerts', 'MB', 'floor', 'index cold', 'index warm', '×floor', 'transport', 'hover p50/p95', 'answered', 'edit med/p95', 'peak MB'], rows);
+    ['alerts', 'MB', 'floor', 'index cold', 'index warm', '×floor', 'transport', '(warm−transport)×floor', 'hover p50/p95', 'answered', 'edit med/p95', 'peak MB'], rows);
 }
 
 // ---------------------------------------------------------------- Alert Explorer (disk path)
@@ -486,6 +495,7 @@ function unseenText(text: string, n: number): string {
 
 interface ServerRulesResult {
   server: string;
+  roundTripMs: number;
   firstDiagnosticsColdMs: number;
   firstDiagnosticsWarmMs: number[];
   diagnosticsCount: number;
@@ -531,6 +541,10 @@ async function benchRulesSet(set: RulesSet, kind: 'falco-lens' | 'yaml-language-
       await Promise.all(cleared);
       await settled(server);
     };
+    // The protocol's own round trip (a hover on a document nobody opened): the part of every latency below that no
+    // service can remove.
+    const roundTrips: number[] = [];
+    for (let i = 0; i < 50; i++) { const s = now(); await settled(server); roundTrips.push(now() - s); }
     const cold = await openAll();
     const warm: number[] = [];
     for (let i = 0; i < WARM_OPENS; i++) { await closeAll(); warm.push((await openAll()).elapsed); }
@@ -579,7 +593,7 @@ async function benchRulesSet(set: RulesSet, kind: 'falco-lens' | 'yaml-language-
       edits.push({ name: plan.name, median: median(times), p95: p95(times), times });
     }
     return {
-      server: kind, firstDiagnosticsColdMs: cold.elapsed, firstDiagnosticsWarmMs: warm, diagnosticsCount: cold.count, edits, hover, completion,
+      server: kind, roundTripMs: median(roundTrips), firstDiagnosticsColdMs: cold.elapsed, firstDiagnosticsWarmMs: warm, diagnosticsCount: cold.count, edits, hover, completion,
       peakRssKb: server.peakRssKb(),
     };
   } finally {
@@ -595,7 +609,8 @@ async function benchRules(): Promise<void> {
   }
   const out: Record<string, unknown>[] = [];
   const rows: (string | number)[][] = [];
-  for (const set of sets) {
+  const only = valuesOf('sets');
+  for (const set of sets.filter((s) => only.length === 0 || only.some((o) => s.name.includes(o)))) {
     log(`rules: ${set.name}`);
     const mine = await benchRulesSet(set, 'falco-lens');
     const peer = await benchRulesSet(set, 'yaml-language-server');
@@ -603,7 +618,7 @@ async function benchRules(): Promise<void> {
     const warmMine = median(mine.firstDiagnosticsWarmMs);
     const warmPeer = median(peer.firstDiagnosticsWarmMs);
     for (const [label, r] of [['Falco Lens', mine], ['yaml-language-server', peer]] as const) {
-      rows.push([set.name, label, ms(r.firstDiagnosticsColdMs), ms(median(r.firstDiagnosticsWarmMs)), r.diagnosticsCount,
+      rows.push([set.name, label, ms(r.roundTripMs), ms(r.firstDiagnosticsColdMs), ms(median(r.firstDiagnosticsWarmMs)), r.diagnosticsCount,
         ...r.edits.map((e) => `${ms(e.median)} / ${ms(e.p95)}`),
         `${ms(r.hover.p95)} (${r.hover.answered}/${r.hover.count})`, `${ms(r.completion.p95)} (${r.completion.answered}/${r.completion.count})`, mb(r.peakRssKb)]);
     }
@@ -620,7 +635,7 @@ async function benchRules(): Promise<void> {
   }
   results.rules = out;
   table('Rules files: Falco Lens side by side with yaml-language-server (times in ms; edits median / p95; hover and completion p95 (answered))',
-    ['set', 'server', 'first diag cold', 'warm', 'diags', 'edit: condition', 'edit: append rule', 'edit: busy macro', 'hover p95', 'completion p95', 'peak MB'], rows);
+    ['set', 'server', 'round trip', 'first diag cold', 'warm', 'diags', 'edit: condition', 'edit: append rule', 'edit: busy macro', 'hover p95', 'completion p95', 'peak MB'], rows);
 }
 
 // ---------------------------------------------------------------- main
