@@ -32,6 +32,18 @@ export function parseConditionCached(text: string): ConditionParse {
   return cached(conditionCache, text, () => parseCondition(text));
 }
 
+/**
+ * Forgets the memos of this module that depend on rules text, so that a test can compare incremental results with
+ * ones computed afresh (field lookups depend on the static catalog only and stay).
+ */
+export function clearCheckMemos(): void {
+  conditionCache.clear();
+  outputCache.clear();
+  itemRefsCache.clear();
+  suggestionMemo.clear();
+  recentEventTypeMemos.length = 0;
+}
+
 /** What the checks read from a parsed condition, computed once per parse. */
 interface ConditionFacts {
   macroRefs: ReturnType<typeof macroRefsOf>;

@@ -225,6 +225,9 @@ function shiftNode(n: ModelNode, d: number): ModelNode {
 const chunkCache = new Map<string, ParsedText>();
 const CHUNK_CACHE_LIMIT = 20000;
 
+/** Forgets the parsed chunks (tests compare incremental parses with parses from nothing). */
+export function clearChunkCache(): void { chunkCache.clear(); }
+
 function parseChunk(chunk: string): ParsedText {
   let parsed = chunkCache.get(chunk);
   if (parsed) {
