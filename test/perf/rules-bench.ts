@@ -30,6 +30,8 @@ export const EDITS: Record<string, (text: string, i: number) => string> = {
   'type in a condition': (text, i) => { const at = conditionEnd(text, Math.floor(text.length / 2)); return text.slice(0, at) + typed(i) + text.slice(at); },
   'append a rule': (text, i) => text + `\n- rule: Bench Rule ${i}\n  desc: d\n  condition: spawned_process and proc.name = x${i}\n  output: "x %proc.name"\n  priority: WARNING\n`,
   'type in spawned_process': (text, i) => { const at = conditionEnd(text, text.indexOf('- macro: spawned_process')); return text.slice(0, at) + typed(i) + text.slice(at); },
+  // Typing a new key on its own line: until its colon, the file has a YAML error (the whole-file parse path).
+  'type with a YAML error': (text, i) => { const at = conditionEnd(text, Math.floor(text.length / 2)); return `${text.slice(0, at)}\n  ${typed(i).trim() || 'a'}${text.slice(at)}`; },
 };
 
 interface Sample { wall: number; cpu: number }
