@@ -254,68 +254,97 @@ function complement(a: EventTypes): EventTypes {
   return a.all ? { all: false, types: new Set(a.except) } : { all: true, except: new Set(a.types) };
 }
 
+/** Every event type: what `not` leaves as it is (libsinsp does not invert the set of all event types). */
+function isEveryType(a: EventTypes): boolean {
+  return a.all && a.except.size === 0;
+}
+
+/** Fields whose comparisons restrict the event types a rule is evaluated for. */
+const EVENT_TYPE_FIELDS = new Set(['evt.type', 'evt.asynctype']);
+
 /**
- * The event types a condition can match, as libsinsp's evttype resolver computes them: `evt.type` comparisons give
- * sets; `and`/`or` intersect/unite; `not` complements sets derived from evt.type, while any other comparison
- * matches every event type whether negated or not.
+ * The event types a condition can match, computed bottom-up the way libsinsp's resolver does after macros and lists
+ * are expanded: an `evt.type` (or `evt.asynctype`) comparison with =, ==, != or `in` gives a set (`!=` its
+ * complement); `and` intersects, `or` unites; `not` complements its operand's set unless that set is every event
+ * type; any other comparison matches every event type. So `evt.type != x` and `not evt.type in (…)` leave a rule
+ * unrestricted, and a `not` over a mixed expression restricts nothing.
  */
-function eventTypesOf(expr: Expr | undefined, defs: Definitions, negated: boolean, walk: EventTypeWalk): EventTypes {
+function eventTypesOf(expr: Expr | undefined, defs: Definitions, walk: EventTypeWalk): EventTypes {
   if (!expr) return ALL;
   switch (expr.kind) {
-    case 'and': case 'or': {
-      const useUnion = (expr.kind === 'or') !== negated;
-      let acc: EventTypes | undefined;
-      for (const o of expr.operands) {
-        const t = eventTypesOf(o, defs, negated, walk);
-        acc = acc === undefined ? t : useUnion ? union(acc, t) : intersect(acc, t);
-      }
-      return acc ?? ALL;
+    case 'and': {
+      let acc = ALL;
+      for (const o of expr.operands) acc = intersect(acc, eventTypesOf(o, defs, walk));
+      return acc;
     }
-    case 'not': return eventTypesOf(expr.operand, defs, !negated, walk);
-    case 'paren': return eventTypesOf(expr.inner, defs, negated, walk);
+    case 'or': {
+      let acc: EventTypes = { all: false, types: new Set() };
+      for (const o of expr.operands) acc = union(acc, eventTypesOf(o, defs, walk));
+      return acc;
+    }
+    case 'not': {
+      const inner = eventTypesOf(expr.operand, defs, walk);
+      return isEveryType(inner) ? inner : complement(inner);
+    }
+    case 'paren': return eventTypesOf(expr.inner, defs, walk);
     case 'macro': {
       const macro = defs.macros.get(expr.name);
       if (!macro) return ALL;
       if (walk.active.has(expr.name)) { walk.cycles++; return ALL; }
       const memo = eventTypeMemo(defs);
-      const key = `${negated ? '!' : ''}${expr.name}`;
-      const known = memo.get(key);
+      const known = memo.get(expr.name);
       if (known) return known;
       const cyclesBefore = walk.cycles;
       walk.active.add(expr.name);
-      const t = eventTypesOf(parseConditionCached(macro.condition).ast, defs, negated, walk);
+      const t = eventTypesOf(parseConditionCached(macro.condition).ast, defs, walk);
       walk.active.delete(expr.name);
       // A result that met a macro cycle depends on where the walk entered it; only the others are shared.
-      if (walk.cycles === cyclesBefore) memo.set(key, t);
+      if (walk.cycles === cyclesBefore) memo.set(expr.name, t);
       return t;
     }
     case 'compare': {
-      if (expr.lhs.kind !== 'field' || expr.lhs.name !== 'evt.type' || expr.lhs.arg) return ALL;
+      if (expr.lhs.kind !== 'field' || !EVENT_TYPE_FIELDS.has(expr.lhs.name) || expr.lhs.arg) return ALL;
       let names: string[] | undefined;
       const rhs = expr.rhs;
       if ((expr.op === '=' || expr.op === '==' || expr.op === '!=') && rhs?.kind === 'literal') names = [rhs.text];
       else if (expr.op === 'in' && rhs?.kind === 'list') names = rhs.items.flatMap((i) => expandList(i.quoted ? undefined : i.text, i.text, defs));
       else if (expr.op === 'in' && rhs?.kind === 'literal') names = expandList(rhs.quoted ? undefined : rhs.text, rhs.text, defs);
       if (!names) return ALL;
-      let set: EventTypes = { all: false, types: new Set(names) };
-      if (expr.op === '!=') set = complement(set);
-      return negated ? complement(set) : set;
+      // evt.asynctype values name asynchronous events, kept apart from syscall event names.
+      const prefix = expr.lhs.name === 'evt.asynctype' ? 'async:' : '';
+      const set: EventTypes = { all: false, types: new Set(names.map((n) => prefix + n)) };
+      return expr.op === '!=' ? complement(set) : set;
     }
     default: return ALL;
   }
 }
 
-/** Whether a rule's (effective) condition parses and leaves the event type unrestricted. Memoized with the macros'. */
-function matchesAllEventTypes(condition: string, defs: Definitions): boolean {
+/**
+ * Falco warns (LOAD_NO_EVTTYPE) when a rule's event types are none or more than 100 event codes. Without the event
+ * table, a set of names counts as too many when it is every event type but a few, or when it names more than half of
+ * 100 (each event type has an enter and an exit code at least).
+ */
+const MAX_EVENT_TYPE_NAMES = 50;
+
+/**
+ * Why a rule's (effective) condition matches too many (or no) event types, or undefined when it does not (or does not
+ * parse). Memoized with the macros' event types.
+ */
+function eventTypeProblem(condition: string, defs: Definitions): string | undefined {
   const memo = eventTypeMemo(defs);
   const key = `\u0000${condition}`;
-  const known = memo.get(key);
-  if (known) return known.all;
-  const parse = parseConditionCached(condition);
-  const walk: EventTypeWalk = { active: new Set(), cycles: 0 };
-  const types = parse.errors.length === 0 ? eventTypesOf(parse.ast, defs, false, walk) : { all: false as const, types: new Set<string>() };
-  if (walk.cycles === 0) memo.set(key, types);
-  return types.all;
+  let types = memo.get(key);
+  if (!types) {
+    const parse = parseConditionCached(condition);
+    if (parse.errors.length > 0) return undefined;
+    const walk: EventTypeWalk = { active: new Set(), cycles: 0 };
+    types = eventTypesOf(parse.ast, defs, walk);
+    if (walk.cycles === 0) memo.set(key, types);
+  }
+  if (types.all) return 'its condition has no event-type restriction';
+  if (types.types.size === 0) return 'its evt.type tests exclude each other, so no event type is left';
+  if (types.types.size > MAX_EVENT_TYPE_NAMES) return `its condition names ${types.types.size} event types`;
+  return undefined;
 }
 
 /** The macros being expanded (a macro that uses itself matches every event type) and how often a cycle was met. */
@@ -429,8 +458,9 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
         const effective = rule?.condition ?? cond.node.text;
-        if (warn && matchesAllEventTypes(effective, defs)) {
-          reporter.report(Code.NoEventType, cond.entry.keySpan, `Rule matches too many evt.type values (its condition has no event-type restriction). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name: item.name });
+        const problem = warn ? eventTypeProblem(effective, defs) : undefined;
+        if (problem) {
+          reporter.report(Code.NoEventType, cond.entry.keySpan, `Rule matches too many evt.type values (${problem}). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name: item.name });
         }
       }
     }

@@ -1,0 +1,81 @@
+// LOAD_NO_EVTTYPE: which conditions leave a syscall rule with too many (or no) event types, computed the way
+// libsinsp's resolver does after macro and list expansion.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRulesService } from '../../server/src/service/rules';
+import { MemoryHost, rulesDoc } from './rules-host';
+
+const PRELUDE = `- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+- macro: not_open
+  condition: not evt.type in (open, openat)
+- list: file_events
+  items: [open, openat, openat2]
+- macro: uses_list
+  condition: evt.type in (file_events)
+`;
+
+/** Whether the rule with this condition gets LOAD_NO_EVTTYPE (the prelude's macros and list are used, not unused). */
+function warns(condition: string, extra = ''): boolean {
+  const text = `${PRELUDE}- rule: R
+  desc: d
+  condition: ${condition}
+  output: "o %proc.name"
+  priority: INFO
+${extra}- rule: Uses Prelude
+  desc: d
+  condition: spawned_process or not_open or uses_list or evt.type in (file_events)
+  output: "o %proc.name"
+  priority: INFO
+  warn_evttypes: false
+`;
+  const host = new MemoryHost({ '/w/r.yaml': text }, { folders: ['/w'] });
+  const diags = createRulesService(host).diagnostics(rulesDoc('/w/r.yaml', text));
+  const others = diags.filter((d) => d.code !== 'no-evttype');
+  assert.deepEqual(others.map((d) => `${d.code} ${d.message}`), [], condition);
+  return diags.some((d) => d.code === 'no-evttype');
+}
+
+test('evt.type comparisons restrict a rule; other fields do not', () => {
+  assert.equal(warns('evt.type = open and proc.name = x'), false);
+  assert.equal(warns('evt.type in (open, close) and fd.name startswith /etc'), false);
+  assert.equal(warns('proc.name = x'), true);
+  assert.equal(warns('proc.name exists'), true);
+});
+
+test('negated event types are unrestricted: evt.type != x, not evt.type in (...)', () => {
+  assert.equal(warns('evt.type != open and proc.name = x'), true);
+  assert.equal(warns('not evt.type in (open, close)'), true);
+  assert.equal(warns('not_open and proc.name = x'), true);
+});
+
+test('not over a mixed expression complements its set, as libsinsp does (no De Morgan)', () => {
+  // The inner set is every type but open; its complement is {open}.
+  assert.equal(warns('not (evt.type != open and proc.name = x)'), false);
+  // The inner set is {open}; its complement is every other type.
+  assert.equal(warns('not (evt.type = open and proc.name = x)'), true);
+  // The inner set is every event type, which `not` leaves as it is.
+  assert.equal(warns('not (evt.type = open or proc.name = x)'), true);
+  assert.equal(warns('not not evt.type = open'), false);
+});
+
+test('every branch of an or must restrict; macros and lists are expanded', () => {
+  assert.equal(warns('evt.type = open or proc.name = x'), true);
+  assert.equal(warns('evt.type = open or spawned_process'), false);
+  assert.equal(warns('spawned_process and proc.name = x'), false);
+  assert.equal(warns('uses_list and proc.name = x'), false);
+  assert.equal(warns('evt.type in (file_events)'), false);
+  assert.equal(warns('(spawned_process or uses_list) and not proc.name = x'), false);
+});
+
+test('no event type at all, or more than 100 event codes, is reported too', () => {
+  assert.equal(warns('evt.type = open and evt.type = close'), true);
+  const many = Array.from({ length: 60 }, (_, i) => `e${i}`).join(', ');
+  assert.equal(warns(`evt.type in (${many})`), true);
+  assert.equal(warns('evt.type in (open, openat, openat2, creat, unlink, unlinkat, rename, renameat)'), false);
+});
+
+test('evt.asynctype restricts like evt.type; warn_evttypes: false silences the warning', () => {
+  assert.equal(warns('evt.asynctype = container and container.id != host'), false);
+  assert.equal(warns('proc.name = x', '  warn_evttypes: false\n'), false);
+});
