@@ -152,3 +152,20 @@ test('incremental diagnostics equal diagnostics from scratch along random edits 
   const paths = ['falcosecurity__plugins/k8saudit/k8s_audit_rules.yaml', 'falcosecurity__plugins/k8saudit-gke/k8s_audit_rules_gke.yaml'].map((r) => path.join(CORPUS_RULES, r));
   compareAlongEdits(paths, paths.map((p) => fs.readFileSync(p, 'utf8')), 11, 40);
 });
+
+test('allRules is the same array while the loaded files are unchanged (snippet checks do not reset it), a new one after an edit', () => {
+  const paths = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml'];
+  const host = new MemoryHost({}, { ruleFiles: paths });
+  host.files.set(paths[0], BASE);
+  host.files.set(paths[1], LOCAL);
+  const svc = createRulesService(host);
+  const first = svc.allRules();
+  svc.diagnostics(rulesDoc(paths[1], LOCAL));
+  svc.validateText('file:///tmp/snippet.yaml', '- rule: Local Rule\n  enabled: false\n  override:\n    enabled: replace\n');
+  assert.equal(svc.allRules(), first);
+  const edited = LOCAL.replace('priority: info', 'priority: ERROR');
+  svc.didOpenOrChange!(rulesDoc(paths[1], edited, 2));
+  const after = svc.allRules();
+  assert.notEqual(after, first);
+  assert.equal(after.find((r) => r.name === 'Local Rule')?.priority, 'ERROR');
+});

@@ -27,6 +27,7 @@ function summaryOf(rule: RuleDef): RuleSummary {
 export function createRulesService(host: ServiceHost): RulesService {
   const index = new RulesWorkspaceIndex(host);
   const checks = new ItemCheckCache();
+  let summariesCache: { load: LoadResult; rules: RuleSummary[] } | undefined;
   let usageCache: { load: LoadResult; usage: UsageIndex } | undefined;
   const usageOf = (load: LoadResult): UsageIndex => {
     if (usageCache?.load !== load) usageCache = { load, usage: new UsageIndex(load) };
@@ -59,7 +60,11 @@ export function createRulesService(host: ServiceHost): RulesService {
       return rule ? summaryOf(rule) : undefined;
     },
     allRules(): RuleSummary[] {
-      return [...index.load().final.rules.values()].map(summaryOf);
+      // The same array while the loaded files are unchanged: callers (the alert templates) recompile only when it
+      // changes, and the alert service asks on every validation.
+      const load = index.load();
+      if (summariesCache?.load !== load) summariesCache = { load, rules: [...load.final.rules.values()].map(summaryOf) };
+      return summariesCache.rules;
     },
     validateText(uri: string, text: string): Diagnostic[] {
       const load = index.load({ uri, text, last: true });

@@ -117,7 +117,9 @@ export class RulesWorkspaceIndex {
   /** Parsed files by URI; re-parsed only when their text changes. */
   private readonly parsed = new Map<string, CachedFile>();
   private fileList: { uri: string; path?: string; configured: boolean }[] | undefined;
-  private loadCache: { key: string; result: LoadResult } | undefined;
+  /** The last load of the files as they are, and the last with a hypothetical file added (kept apart, so that
+   * checking a snippet does not make the next ordinary load recompute everything). */
+  private readonly loadCache: { main?: LoadResult; hypothetical?: LoadResult } = {};
 
   /** Disk contents read so far (cleared when files change on disk). */
   private readonly diskText = new Map<string, string | undefined>();
@@ -234,9 +236,11 @@ export class RulesWorkspaceIndex {
       files.push({ uri: replace.uri, path: URI_TO_PATH(replace.uri), model, order: files.length, configured: false });
     }
     // Models are immutable per text, so the list of model identities decides whether the last result still holds.
-    if (this.loadCache && sameModels(this.loadCache.result.files, files)) return this.loadCache.result;
+    const slot = replace && (replace.last || !placed) ? 'hypothetical' : 'main';
+    const cached = this.loadCache[slot];
+    if (cached && sameModels(cached.files, files)) return cached;
     const result = applyDefinitions(files);
-    this.loadCache = { key: '', result };
+    this.loadCache[slot] = result;
     return result;
   }
 
