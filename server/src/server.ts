@@ -112,12 +112,15 @@ connection.onDidChangeWatchedFiles((params) => {
 // alert logs depend on it.
 const VALIDATION_DELAY_MS = 150;
 let validationDelayMs = VALIDATION_DELAY_MS;
-const pending = new Map<string, NodeJS.Timeout>();
+/** Cancels the validation scheduled for a document. */
+const pending = new Map<string, () => void>();
 
 function scheduleValidation(uri: string, delay = validationDelayMs): void {
-  const previous = pending.get(uri);
-  if (previous) clearTimeout(previous);
-  pending.set(uri, setTimeout(() => { pending.delete(uri); validate(uri); }, delay));
+  pending.get(uri)?.();
+  const run = () => { pending.delete(uri); validate(uri); };
+  // setTimeout(0) waits at least 1 ms; an immediate validation (on open, or with no debounce) runs on the next turn.
+  if (delay <= 0) { const handle = setImmediate(run); pending.set(uri, () => clearImmediate(handle)); }
+  else { const handle = setTimeout(run, delay); pending.set(uri, () => clearTimeout(handle)); }
 }
 
 function validate(uri: string): void {
@@ -145,8 +148,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   const features = service.forLanguage(e.document.languageId);
   guarded('close', undefined, () => features?.didClose?.(e.document.uri));
-  const timer = pending.get(e.document.uri);
-  if (timer) clearTimeout(timer);
+  pending.get(e.document.uri)?.();
   pending.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   if (e.document.languageId === LANGUAGE_RULES) revalidateAll();

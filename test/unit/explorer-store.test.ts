@@ -119,3 +119,16 @@ test('the text rule identifier names text alerts by their rule', () => {
   const group = store.groups('rule').groups.find((g) => g.key === 'Read sensitive file untrusted');
   assert.ok(group?.identified);
 });
+
+test('alerts with an unknown priority and no host still group, by priority and by host', () => {
+  const log = [
+    '{"output":"x","priority":"Loud","rule":"Odd rule","time":"2026-03-02T09:00:00.000000001Z","output_fields":{}}',
+    '{"output":"y","priority":"Warning","rule":"Odd rule","time":"2026-03-02T09:00:01.000000001Z","output_fields":{}}',
+  ].join('\n');
+  const store = new AlertStore(new MemorySource(log));
+  store.indexMore();
+  assert.equal(store.total, 2);
+  assert.deepEqual(store.groups('priority').groups.map((g) => [g.key, g.count, g.distinct]), [['4', 1, 1], ['-1', 1, 1]]);
+  assert.deepEqual(store.groups('hostname').groups.map((g) => [g.key, g.count]), [['', 2]]);
+  assert.equal(store.alerts('priority', '-1', undefined, false, 0, 10).total, 1);
+});
