@@ -28,7 +28,9 @@ let folders: string[] = [];
 let canPullConfiguration = false;
 
 const host: ServiceHost = {
-  readFile(path) { try { return fs.readFileSync(path, 'utf8'); } catch { return undefined; } },
+  // Regular files only: opening a FIFO blocks the server forever and /dev/zero never ends (a cloned workspace may
+  // hold a link named like a rules file to either).
+  readFile(path) { try { return fs.statSync(path).isFile() ? fs.readFileSync(path, 'utf8') : undefined; } catch { return undefined; } },
   readDirectory(path) { try { return fs.readdirSync(path); } catch { return undefined; } },
   isDirectory(path) { try { return fs.statSync(path).isDirectory(); } catch { return false; } },
   workspaceFolders: () => folders,
