@@ -1,6 +1,6 @@
 // Hardening at the protocol level: the bundled server, spawned over stdio, receives hostile input (a 20 MB log, a
 // 200,000-line document, invalid positions, unknown documents and methods, explorer requests on a directory, a missing
-// file and a FIFO, a workspace holding a FIFO and a link to /dev/zero named like rules files). It answers every request
+// file and a FIFO, a workspace holding a FIFO and a link to a device named like rules files). It answers every request
 // (with a result or an error), keeps serving (a hover afterwards still works), and writes nothing but protocol
 // frames to stdout.
 import { test } from 'node:test';
@@ -123,18 +123,22 @@ test('huge documents, invalid positions, unknown documents and methods: every re
   assert.equal(frames(), undefined, 'stdout carries protocol frames only');
 });
 
-test('explorer requests on a directory, a missing file, a FIFO and unknown logs are errors; /dev/zero and FIFOs named like rules files do not hang the server', { timeout: 60_000 }, async (t) => {
+test('explorer requests on a directory, a missing file, a FIFO and unknown logs are errors; devices and FIFOs named like rules files do not hang the server', { timeout: 60_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-hardening-'));
   const fifo = path.join(dir, 'falco_fifo.log');
   const mkfifo = spawnSync('mkfifo', [fifo]);
   if (mkfifo.status !== 0) { t.skip('mkfifo unavailable'); return; }
   spawnSync('mkfifo', [path.join(dir, 'fifo_rules.yaml')]);
-  fs.symlinkSync('/dev/zero', path.join(dir, 'zero_rules.yaml'));
+  // A link to /dev/null stands for the endless devices: a link to /dev/zero would let a regression eat all memory.
+  fs.symlinkSync('/dev/null', path.join(dir, 'null_rules.yaml'));
   fs.writeFileSync(path.join(dir, 'falco.log'), `${ALERT}\n`);
   const server = await startServer({ rootDir: dir });
+  // A regression blocks the server on a FIFO forever: the watchdog kills it so that the run fails instead of hanging.
+  const watchdog = setTimeout(() => server.process.kill('SIGKILL'), 45_000);
+  watchdog.unref();
   const frames = frameChecker(server);
   try {
-    for (const p of [dir, path.join(dir, 'missing.log'), fifo, '/dev/zero', '', '\u0000']) {
+    for (const p of [dir, path.join(dir, 'missing.log'), fifo, '/dev/null', '', '\u0000']) {
       assert.equal(await answer(server, 'falcoLens/explorer/open', { path: p }), 'error', `explorer open ${JSON.stringify(p)} is refused`);
     }
     assert.equal(await answer(server, 'falcoLens/explorer/open', { path: 42 }), 'error');
@@ -144,7 +148,7 @@ test('explorer requests on a directory, a missing file, a FIFO and unknown logs 
     }
     // Reports of, and rules loaded from, special files answer instead of reading forever.
     assert.equal(await answer(server, 'falcoLens/report', { uri: `file://${fifo}` }), 'result');
-    assert.equal(await answer(server, 'falcoLens/report', { uri: 'file:///dev/zero' }), 'result');
+    assert.equal(await answer(server, 'falcoLens/report', { uri: 'file:///dev/null' }), 'result');
     const uri = `file://${path.join(dir, 'falco_rules.local.yaml')}`;
     const diagnostics = server.nextDiagnostics(uri, undefined, 20_000);
     server.open(uri, 'falco-rules', '- macro: m\n  condition: proc.name = a\n');
@@ -155,6 +159,7 @@ test('explorer requests on a directory, a missing file, a FIFO and unknown logs 
     await logDiagnostics;
     await hoverStillWorks(server, log);
   } finally {
+    clearTimeout(watchdog);
     await stopOrKill(server);
     fs.rmSync(dir, { recursive: true, force: true });
   }
