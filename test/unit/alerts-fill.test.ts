@@ -119,3 +119,14 @@ test('"Open playbook" with a hostile value: the tuning YAML parses back to the e
   assert.match(tuning, /\*\*Check before use:\*\* the value of `[\w.]+`/);
   assert.deepEqual(hostileProblems(markdown), []);
 });
+
+test('the rule hover\'s first steps are value-aware too', { skip: !havePlaybook && 'no playbook' }, () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const text = fixture('falco-terminal-host.json');
+  const hover = s.hover!(alertDoc('t.json', text), { line: 0, character: text.indexOf('"rule"') + 2 });
+  const markdown = (hover!.contents as { value: string }).value;
+  assert.match(markdown, /\*\*First steps:\*\*/);
+  assert.ok(!/crictl \S+ host\b/.test(markdown), markdown);
+  assert.ok(!markdown.includes("'<NA>'"));
+  assert.match(markdown, /not for this alert: the event happened on the host/);
+});

@@ -2,6 +2,7 @@
 // the placeholder expects: `crictl inspect <container.id>` filled with `host` would inspect nothing (container.id
 // "host" says the event happened on the host), so such a step stays unfilled with a one-line reason. Values that
 // are absent (`<NA>`, null, empty) stay as placeholders and are listed for the user to fill in.
+import { codeSpan, escapeMarkdown } from '../markdown';
 import { fillShellPlaceholders, placeholdersIn } from '../../knowledge/placeholders';
 import { fillTuningYaml } from './tuning';
 import { valueOf, type AlertView } from './view';
@@ -42,6 +43,12 @@ export function fillCommand(command: string, view: AlertView): FilledCommand {
     if (reason) return { text: command, missing: [], notApplicable: reason };
   }
   return fillShellPlaceholders(command, (f) => fillValue(view, f));
+}
+
+/** Markdown to put after a step's purpose: nothing, the placeholders to fill in, or why it does not apply. */
+export function fillNote(filled: FilledCommand): string {
+  if (filled.notApplicable) return ` — not for this alert: ${escapeMarkdown(filled.notApplicable)}.`;
+  return filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
 }
 
 /** The investigation steps as a shell script to paste: only complete commands run; a step left with placeholders,

@@ -2,7 +2,7 @@
 // codeSpan/codeBlock/escapeMarkdown: alert content is attacker-controlled and must render as inert text.
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { lookupField, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
-import { fillCommand } from './fill';
+import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { type AlertValue, type AlertView, type Target } from './view';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween } from './timefmt';
@@ -42,9 +42,7 @@ export function ruleHover(view: AlertView): string {
   if (playbook?.investigate.length) {
     const steps = playbook.investigate.slice(0, 2).map((c, i) => {
       const filled = fillCommand(c.command, view);
-      const note = filled.notApplicable ? ` — not for this alert: ${escapeMarkdown(filled.notApplicable)}.`
-        : filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
-      return `${i + 1}. ${escapeMarkdown(c.purpose)}${note}\n\n${codeBlock(filled.text, 'sh')}`;
+      return `${i + 1}. ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${codeBlock(filled.text, 'sh')}`;
     });
     parts.push(`**First steps:**\n\n${steps.join('\n\n')}`);
   }

@@ -6,7 +6,7 @@ import { PRIORITY_MEANINGS } from './priority';
 import { locationLink, mitreLines } from './hover';
 import { exceptionItemYaml, isSafeExceptionValue, proposeExceptions } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
-import { fillCommand, fillTuning, type FilledCommand } from './fill';
+import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
 
 const MAX_TABLE_ROWS = 200;
@@ -46,13 +46,6 @@ function whatHappened(view: AlertView): string {
   }
   if (!lines.length && view.output) lines.push(`- Output: ${codeSpan(view.output)}`);
   return lines.join('\n');
-}
-
-/** What is left to do with a filled command, after its purpose: nothing, placeholders to fill in, or why it does
- *  not apply to this alert. */
-export function fillNote(filled: FilledCommand): string {
-  if (filled.notApplicable) return ` — not for this alert: ${escapeMarkdown(filled.notApplicable)}.`;
-  return filled.missing.length ? ` (fill in: ${filled.missing.map(codeSpan).join(', ')})` : '';
 }
 
 function commandsMarkdown(playbook: Playbook, view: AlertView, which: 'investigate'): string {
