@@ -29,7 +29,9 @@ export function fillShellPlaceholders(command: string, valueOf: (field: string) 
   const text = command.replace(PLACEHOLDER, (whole, name: string) => {
     if (!name.includes('.')) return whole;
     const value = valueOf(name);
-    if (value === undefined || value === '<NA>' || value === 'null') { if (!missing.includes(name)) missing.push(name); return whole; }
+    // A value starting with `-` would be read as an option (a user named `-d` turns `passwd -l <user.name>` into
+    // `passwd -l -d`); quoting cannot prevent that, so the placeholder is left for the user.
+    if (value === undefined || value === '<NA>' || value === 'null' || value.startsWith('-')) { if (!missing.includes(name)) missing.push(name); return whole; }
     return shellQuote(value);
   });
   return { text, missing };
