@@ -34,7 +34,8 @@ function exercise(service: AlertsService, doc: TextDocument, random: Random, wha
   const diagnostics = service.diagnostics(doc);
   for (const d of diagnostics) {
     assert.ok(rangeInside(d.range, lines), `${what}: diagnostic ${d.code} ${JSON.stringify(d.range)} outside the document`);
-    assert.ok(d.message.length > 0 && !/[\r\n]/.test(d.message), `${what}: diagnostic message ${JSON.stringify(d.message)}`);
+    const message = typeof d.message === 'string' ? d.message : d.message.value;
+    assert.ok(message.length > 0 && !/[\r\n]/.test(message), `${what}: diagnostic message ${JSON.stringify(message)}`);
   }
   const positions = exhaustive
     ? lines.flatMap((l, line) => Array.from({ length: Math.min(l.length, 4000) + 1 }, (_, character) => ({ line, character })))
