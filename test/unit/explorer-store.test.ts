@@ -132,3 +132,23 @@ test('alerts with an unknown priority and no host still group, by priority and b
   assert.deepEqual(store.groups('hostname').groups.map((g) => [g.key, g.count]), [['', 2]]);
   assert.equal(store.alerts('priority', '-1', undefined, false, 0, 10).total, 1);
 });
+
+test('Docker json-file lines are unwrapped, split lines joined, and a joined alert reads back whole', () => {
+  const payload = json('Terminal shell in container', 'Notice', '2026-03-02T09:00:00.000000001Z', 'A shell was spawned | process=bash');
+  const docker = (log: string) => JSON.stringify({ log, stream: 'stdout', time: '2026-03-02T09:00:00.1Z' });
+  const text = [docker(`${payload}\n`), docker(payload.slice(0, 50)), docker(`${payload.slice(50)}\n`), docker('Mon Mar  2 08:00:01 2026: Falco version: 0.44.0 (x86_64)\n')].join('\n');
+  const store = new AlertStore(new MemorySource(text));
+  store.indexMore();
+  assert.equal(store.total, 2);
+  assert.equal(store.unparsed, 0);
+  assert.deepEqual(store.alerts('rule', 'Terminal shell in container', undefined, false, 0, 10).items.map((i) => [i.line, i.summary]),
+    [[1, 'A shell was spawned | process=bash'], [0, 'A shell was spawned | process=bash']]);
+});
+
+test('a CRI alert joined from partial lines keeps its summary when listed', () => {
+  const payload = json('Terminal shell in container', 'Notice', '2026-03-02T09:00:00.000000001Z', 'A shell was spawned | process=bash');
+  const cri = `2026-03-02T09:00:00.1Z stdout P ${payload.slice(0, 40)}\n2026-03-02T09:00:00.1Z stdout F ${payload.slice(40)}\n`;
+  const store = new AlertStore(new MemorySource(cri));
+  store.indexMore();
+  assert.equal(store.alerts('rule', 'Terminal shell in container', undefined, false, 0, 10).items[0].summary, 'A shell was spawned | process=bash');
+});

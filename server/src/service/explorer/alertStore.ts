@@ -132,24 +132,19 @@ export class AlertStore {
     if (stop > start && buffer[stop - 1] === 13) stop--;
     if (stop === start) return;
     const text = buffer.toString('utf8', start, stop);
-    const parsed = parseLine(text, this.intern);
-    if (parsed.partial) {
-      const chunk = text.slice(parsed.payloadStart);
-      if (this.partial) this.partial.text += chunk;
-      else this.partial = { offset: fileOffset, line: lineNumber, text: chunk };
+    const step = readStep(text, this.intern, this.partial?.text);
+    if (step.pending !== undefined) {
+      // A chunk of a payload that continues on the next line (CRI `P` line, Docker line split at 16 KB).
+      if (this.partial) this.partial.text = step.pending;
+      else this.partial = { offset: fileOffset, line: lineNumber, text: step.pending };
       return;
     }
-    if (this.partial && parsed.wrapper === 'cri') {
-      const joined = this.partial.text + text.slice(parsed.payloadStart);
-      const payload = parsePayload(joined, 0, joined.length, this.intern);
-      const first = this.partial;
-      this.partial = undefined;
-      if (payload.kind === 'alert' && payload.alert) this.addAlert(payload.alert, joined, first.offset, fileOffset + (end - start) - first.offset, first.line);
-      else if (payload.kind !== 'blank' && payload.kind !== 'lifecycle') this.unparsed++;
-      return;
-    }
-    if (parsed.kind === 'alert' && parsed.alert) this.addAlert(parsed.alert, text, fileOffset, end - start, lineNumber);
-    else if (parsed.kind === 'broken' || parsed.kind === 'other') this.unparsed++;
+    const first = step.joined ? this.partial : undefined;
+    if (step.joined) this.partial = undefined;
+    const offset = first ? first.offset : fileOffset;
+    const length = fileOffset + (end - start) - offset;
+    if (step.payload.kind === 'alert' && step.payload.alert) this.addAlert(step.payload.alert, step.text, offset, length, first ? first.line : lineNumber);
+    else if (step.payload.kind === 'broken' || step.payload.kind === 'other') this.unparsed++;
   }
 
   private addAlert(alert: AlertHead, text: string, offset: number, length: number, line: number): void {
@@ -340,14 +335,12 @@ export class AlertStore {
   }
 
   private item(id: number, duplicates: number | undefined): ExplorerAlertItem {
-    const text = this.alertText(id);
-    const parsed = parseLine(text, this.intern);
-    const alert = parsed.alert;
+    const alert = readAlert(this.alertText(id), this.intern);
     let summary = '';
     let timeText: string | undefined;
     if (alert) {
-      summary = alert.format === 'text' ? text.slice(alert.outputStart ?? 0, alert.outputEnd ?? text.length) : stripPrefix(jsonOutput(text));
-      timeText = alert.time;
+      summary = alert.head.format === 'text' ? alert.text.slice(alert.head.outputStart ?? 0, alert.head.outputEnd ?? alert.text.length) : stripPrefix(jsonOutput(alert.text));
+      timeText = alert.head.time;
     }
     if (summary.length > SUMMARY_CHARS) summary = `${summary.slice(0, SUMMARY_CHARS - 1)}…`;
     const time = this.times.get(id);
@@ -358,7 +351,43 @@ export class AlertStore {
   }
 }
 
-/** Reads `length` bytes unless the source ends first: a read may return fewer bytes than asked for. */
+type Intern = (s: string) => string;
+type Payload = ReturnType<typeof parsePayload>;
+
+/**
+ * One line read in context: a line that continues on the next (CRI `P`, a Docker line split at 16 KB) yields the
+ * payload so far as `pending`; otherwise the payload's reading and its text (joined with `previous` when that was
+ * pending), whose offsets the payload's offsets refer to.
+ */
+function readStep(line: string, intern: Intern, previous: string | undefined): { pending: string } | { pending?: undefined; payload: Payload; text: string; joined: boolean } {
+  const parsed = parseLine(line, intern);
+  if (parsed.docker) {
+    const chunk = parsed.docker.payload;
+    if (parsed.docker.continued) return { pending: (previous ?? '') + chunk };
+    const text = (previous ?? '') + chunk;
+    const payload = previous === undefined && parsed.docker.parsed ? parsed.docker.parsed : parsePayload(text, 0, text.length, intern);
+    return { payload, text, joined: previous !== undefined };
+  }
+  if (parsed.partial) return { pending: (previous ?? '') + line.slice(parsed.payloadStart) };
+  if (previous !== undefined && parsed.wrapper === 'cri') {
+    const text = previous + line.slice(parsed.payloadStart);
+    return { payload: parsePayload(text, 0, text.length, intern), text, joined: true };
+  }
+  return { payload: parsed, text: line, joined: false };
+}
+
+/** Reads back a stored alert (one line, or the lines of a joined payload). */
+function readAlert(raw: string, intern: Intern): { head: AlertHead; text: string } | undefined {
+  let pending: string | undefined;
+  for (const line of raw.split(/\r?\n/)) {
+    const step = readStep(line, intern, pending);
+    if (step.pending !== undefined) { pending = step.pending; continue; }
+    return step.payload.alert ? { head: step.payload.alert, text: step.text } : undefined;
+  }
+  return undefined;
+}
+
+/** Reads `length` bytes at `position`, looping over short reads; returns how many bytes there were. */
 function readFully(source: ByteSource, buffer: Buffer, length: number, position: number): number {
   let done = 0;
   while (done < length) {
