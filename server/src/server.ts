@@ -4,7 +4,7 @@ import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { URI_TO_PATH, pathToUri } from './service/uri';
 import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
@@ -22,7 +22,16 @@ console.error = (...args: unknown[]) => connection.console.error(args.map(String
 process.on('uncaughtException', (e) => connection.console.error(`Unexpected error (the server keeps running): ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`Unhandled rejection (the server keeps running): ${(e as Error)?.stack ?? e}`));
 
-const documents = new TextDocuments(TextDocument);
+// The content changes of the latest update of each document, handed to the services so that a one-line edit of a
+// 45 MB log is applied as a one-line change rather than found by comparing texts.
+const lastChanges = new Map<string, { version: number; changes: TextDocumentContentChangeEvent[] }>();
+const documents = new TextDocuments<TextDocument>({
+  create: TextDocument.create,
+  update(document, changes, version) {
+    lastChanges.set(document.uri, { version, changes });
+    return TextDocument.update(document, changes, version);
+  },
+});
 let settings: FalcoLensSettings = DEFAULT_SETTINGS;
 let folders: string[] = [];
 let canPullConfiguration = false;
@@ -143,7 +152,10 @@ documents.onDidOpen((e) => {
 });
 documents.onDidChangeContent((e) => {
   const features = service.forLanguage(e.document.languageId);
-  guarded('change', undefined, () => features?.didOpenOrChange?.(e.document));
+  const recorded = lastChanges.get(e.document.uri);
+  lastChanges.delete(e.document.uri);
+  const changes = recorded?.version === e.document.version ? recorded.changes : undefined;
+  guarded('change', undefined, () => features?.didOpenOrChange?.(e.document, changes));
   scheduleValidation(e.document.uri);
   if (e.document.languageId === LANGUAGE_RULES) revalidateAll(e.document.uri);
 });
@@ -152,6 +164,7 @@ documents.onDidClose((e) => {
   guarded('close', undefined, () => features?.didClose?.(e.document.uri));
   pending.get(e.document.uri)?.();
   pending.delete(e.document.uri);
+  lastChanges.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   if (e.document.languageId === LANGUAGE_RULES) revalidateAll();
 });

@@ -1,6 +1,6 @@
 // The contract between the LSP adapter (server.ts, cli.ts) and the per-language services. Each service is a plain
 // object of pure functions over a TextDocument; the adapter advertises exactly the features a service implements.
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type {
   CodeAction, CodeActionContext, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover,
   Location, Position, Range, SemanticTokens, SemanticTokensLegend, SymbolInformation, WorkspaceEdit,
@@ -27,8 +27,10 @@ export interface DocumentFeatures {
   semanticTokens?(doc: TextDocument): SemanticTokens;
   /** Present when semanticTokens is. */
   semanticTokensLegend?: SemanticTokensLegend;
-  /** The editor opened or changed a document of this language (its text now overrides the disk). */
-  didOpenOrChange?(doc: TextDocument): void;
+  /** The editor opened or changed a document of this language (its text now overrides the disk). On a change,
+   *  `changes` are the protocol's content changes that turned the previous version into this one, in order, when the
+   *  editor sent them; without them a service compares texts itself. */
+  didOpenOrChange?(doc: TextDocument, changes?: readonly TextDocumentContentChangeEvent[]): void;
   didClose?(uri: string): void;
   /** Workspace-wide symbols (rules, macros, lists). */
   workspaceSymbols?(query: string): SymbolInformation[];
