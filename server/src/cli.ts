@@ -88,8 +88,11 @@ function expand(paths: string[], err: string[]): string[] {
     if (!stat.isDirectory()) { files.push(p); continue; }
     for (const name of fs.readdirSync(p).sort()) {
       const child = path.join(p, name);
-      if (fs.statSync(child).isDirectory()) files.push(...expand([child], err));
-      else if (/\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) files.push(child);
+      // Inside folders: regular files and folders only (a dangling link or a FIFO there is skipped, not fatal).
+      const kind = fs.statSync(child, { throwIfNoEntry: false });
+      if (!kind) { err.push(`falco-lens: skipping ${child}: cannot read it`); continue; }
+      if (kind.isDirectory()) files.push(...expand([child], err));
+      else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) files.push(child);
     }
   }
   return files;

@@ -91,3 +91,11 @@ test('bad usage prints the usage and exits 2', () => {
   assert.match(result.stderr, /usage: falco-lens check/);
   assert.equal(run(['check', '--format', 'xml', 'x.yaml'], dir).status, 2);
 });
+
+test('check on a folder skips a dangling symlink with a message instead of crashing', () => {
+  const dir = scratch({ 'rules.d/web_rules.yaml': GOOD_RULES });
+  fs.symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'rules.d', 'gone_rules.yaml'));
+  const result = run(['check', 'rules.d'], dir);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stderr, /skipping .*gone_rules\.yaml/);
+});

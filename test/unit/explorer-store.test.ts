@@ -152,3 +152,12 @@ test('a CRI alert joined from partial lines keeps its summary when listed', () =
   store.indexMore();
   assert.equal(store.alerts('rule', 'Terminal shell in container', undefined, false, 0, 10).items[0].summary, 'A shell was spawned | process=bash');
 });
+
+test('an endless run of CRI partial lines is dropped, not accumulated without bound', () => {
+  const chunk = `2026-03-02T09:00:00.1Z stdout P ${'x'.repeat(64 * 1024)}\n`;
+  const after = `${json('Terminal shell in container', 'Notice', '2026-03-02T09:00:00.000000001Z', 'A shell was spawned | process=bash')}\n`;
+  const store = new AlertStore(new MemorySource(chunk.repeat(40) + after));
+  store.indexMore(64 * 1024 * 1024);
+  assert.equal(store.total, 1, 'the alert after the runaway payload is still indexed');
+  assert.ok(store.unparsed >= 1);
+});

@@ -20,6 +20,8 @@ export type TextRuleIdentifier = (output: string) => string | undefined;
 const NO_ID = 0xffffffff;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const SUMMARY_CHARS = 300;
+/** The longest payload joined from continued lines before it is given up as not an alert. */
+const MAX_JOINED_CHARS = 1024 * 1024;
 
 export class AlertStore {
   readonly strings = new StringTable();
@@ -135,12 +137,22 @@ export class AlertStore {
     const step = readStep(text, this.intern, this.partial?.text);
     if (step.pending !== undefined) {
       // A chunk of a payload that continues on the next line (CRI `P` line, Docker line split at 16 KB).
+      if (step.pending.length > MAX_JOINED_CHARS) {
+        // Falco alerts are kilobytes: an endless continuation is not one. Drop it rather than grow without bound.
+        if (this.partial) this.unparsed++;
+        this.partial = undefined;
+        return;
+      }
       if (this.partial) this.partial.text = step.pending;
       else this.partial = { offset: fileOffset, line: lineNumber, text: step.pending };
       return;
     }
     const first = step.joined ? this.partial : undefined;
-    if (step.joined) this.partial = undefined;
+    if (this.partial) {
+      // Joined into this payload, or abandoned: a continued line followed by a line of another kind.
+      if (!step.joined) this.unparsed++;
+      this.partial = undefined;
+    }
     const offset = first ? first.offset : fileOffset;
     const length = fileOffset + (end - start) - offset;
     if (step.payload.kind === 'alert' && step.payload.alert) this.addAlert(step.payload.alert, step.text, offset, length, first ? first.line : lineNumber);
