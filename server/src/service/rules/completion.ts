@@ -28,7 +28,12 @@ const MODIFIER_NAMES = new Set(OPERATOR_MODIFIERS.map((m) => m.name));
 const OPERATOR_WORDS = new Set([...OPERATORS.map((o) => o.name), ...MODIFIER_NAMES]);
 const FIELD_SHAPE = /^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+(\[[^\]]*\])?$/;
 
+/** The most items one completion answer carries; past it the list is marked incomplete so the editor asks again
+ *  as the user types (and the answer narrows). */
+export const MAX_COMPLETION_ITEMS = 2000;
+
 function list(items: CompletionItem[], isIncomplete = false): CompletionList {
+  if (items.length > MAX_COMPLETION_ITEMS) return { isIncomplete: true, items: items.slice(0, MAX_COMPLETION_ITEMS) };
   return { isIncomplete, items };
 }
 

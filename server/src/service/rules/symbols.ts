@@ -65,7 +65,12 @@ export function documentSymbolsOf(file: LoadedFile): DocumentSymbol[] {
   const model = file.model;
   const out: DocumentSymbol[] = [];
   for (const item of model.items) {
-    if (out.length >= MAX_DOCUMENT_SYMBOLS) break;
+    if (out.length >= MAX_DOCUMENT_SYMBOLS) {
+      // Say once that the outline is cut, with an entry at the first item left out.
+      const rest = model.lines.range(item.span.start, item.span.start);
+      out.push({ name: `… more items not shown (outline capped at ${MAX_DOCUMENT_SYMBOLS})`, kind: SymbolKind.Null, range: rest, selectionRange: rest });
+      break;
+    }
     const name = symbolName(item);
     if (name === undefined || name === '') continue;
     const span = trimmed(model, item.span);
