@@ -157,6 +157,12 @@ function toItem(node: ModelNode, index: number): ModelItem {
 
 interface ParsedText { items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean }
 
+/** The first line of a YAML error; the parser's own stack exhaustion on absurd nesting is said in plain words. */
+function readableYamlError(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return 'nested too deeply to be read (thousands of levels); no rules file needs this';
+  return message.split('\n')[0];
+}
+
 function parseYaml(text: string): ParsedText {
   const docs: Document.Parsed[] = [];
   const composer = new Composer({ keepSourceTokens: true });
@@ -165,7 +171,7 @@ function parseYaml(text: string): ParsedText {
   const items: ModelNode[] = [];
   let notSequence: Span | undefined;
   for (const doc of docs) {
-    for (const e of doc.errors) errors.push({ message: e.message.split('\n')[0], span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
+    for (const e of doc.errors) errors.push({ message: readableYamlError(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
     const root = doc.contents as YamlNode | null;
     if (root === null || root === undefined) continue;
     if (isScalar(root) && (root.value === null || root.value === '')) continue;
