@@ -275,3 +275,12 @@ test('fields that sysdig -l lists are in the catalog with the same type, unless 
   assert.ok(listed > 200);
   assert.deepEqual(problems, []);
 });
+
+test('output keys that stand for an argument render the field with it', async () => {
+  const { referenceForOutputKey } = await import('../../server/src/knowledge');
+  assert.equal(referenceForOutputKey('exe_flags', 'syscall'), 'evt.arg.flags');
+  assert.equal(referenceForOutputKey('target', 'syscall'), 'evt.arg.target');
+  assert.equal(referenceForOutputKey('process', 'syscall'), 'proc.name');
+  assert.equal(referenceForOutputKey('user_loginuid', 'syscall'), 'user.loginuid');
+  assert.equal(referenceForOutputKey('no_such_key_at_all', 'syscall'), undefined);
+});

@@ -70,6 +70,18 @@ export function fieldsForOutputKey(key: string, source?: string): FieldInfo[] {
   return source === undefined ? all : all.filter((f) => (f.sources as string[]).includes(source));
 }
 
+/**
+ * The field reference a `key=value` pair of a text alert renders, with its argument where the key implies one:
+ * `exe_flags` -> `evt.arg.flags`, `process` -> `proc.name`. Undefined when the key is unknown or ambiguous for the source.
+ */
+export function referenceForOutputKey(key: string, source?: string): string | undefined {
+  const fields = fieldsForOutputKey(key, source);
+  if (fields.length === 0) return undefined;
+  const field = fields[0];
+  const arg = field.outputKeyArgs?.[key];
+  return arg !== undefined ? `${field.name}.${arg}` : field.name;
+}
+
 /** Fields usable in the given source, in catalog order. */
 export function fieldsForSource(source: string): FieldInfo[] {
   return FIELDS.filter((f) => (f.sources as string[]).includes(source));

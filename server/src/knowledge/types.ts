@@ -45,6 +45,9 @@ export interface FieldInfo {
   /** Keys that official rule outputs use for this field in `key=%field` pairs (`process` for proc.name,
    *  `command` for proc.cmdline), besides the conventional `proc_name` form. Used to read text alerts. */
   outputKeys?: string[];
+  /** For fields with an argument: the argument each output key stands for (`exe_flags` → `flags`, so the key
+   *  renders `evt.arg.flags`). Keys not listed here render the field without an argument. */
+  outputKeyArgs?: Record<string, string>;
   /** Valid in conditions only: Falco rejects it in an output ("is filter only", e.g. fd.ip, fd.net). */
   conditionOnly?: boolean;
   /** Meant for outputs only (libsinsp marks it print-only, e.g. evt.outputtime). */

@@ -26,8 +26,8 @@ const LATENCY_DEPRECATED = 'Deprecated since Falco 0.43 (Falco warns on use); li
 export const SYSCALL_FIELDS: FieldInfo[] = [
   // ---- evt (generic: every source) ----
   gen('evt.num', 'UINT64', 'Sequence number of the event in the stream Falco is reading.', { outputKeys: ['evtnum'] }),
-  gen('evt.time', 'CHARBUF', 'Event time as a local wall-clock string with nanoseconds.',
-    { values: 'HH:MM:SS.nnnnnnnnn in the host time zone; the default prefix of text alerts.', outputKeys: ['ts'] }),
+  gen('evt.time', 'CHARBUF', 'Event time, printed as a local wall-clock string with nanoseconds.',
+    { values: 'In text output HH:MM:SS.nnnnnnnnn in the host time zone (the default prefix of text alerts); in the output_fields of JSON alerts an integer: nanoseconds since the Unix epoch, UTC.', outputKeys: ['ts'] }),
   gen('evt.time.s', 'CHARBUF', 'Event time as a local wall-clock string without the fractional part.', { values: 'HH:MM:SS' }),
   gen('evt.time.iso8601', 'CHARBUF', 'Event time in ISO 8601 form with nanoseconds and a UTC offset.',
     { values: 'YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000; the text-alert prefix when time_format_iso_8601 is true.', outputKeys: ['ts'] }),
@@ -71,7 +71,8 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('evt.arg', 'CHARBUF', 'One argument of the event, rendered as text: by position in brackets or by name after a dot.',
     { arg: { required: true, kind: 'index-or-key', example: 'evt.arg.flags', dotForm: true },
       values: '`evt.arg[0]` selects by position (libsinsp accepts only a number in brackets); `evt.arg.flags`, `evt.arg.target`, `evt.arg.uid` select by name. File descriptors and error codes are shown as names where possible.',
-      outputKeys: ['exe_flags', 'target', 'linkpath', 'oldpath', 'newpath', 'filename', 'mode', 'name', 'path', 'directory', 'fd', 'bpf_cmd', 'arg_uid'] }),
+      outputKeys: ['exe_flags', 'target', 'linkpath', 'oldpath', 'newpath', 'filename', 'mode', 'name', 'path', 'directory', 'fd', 'bpf_cmd', 'arg_uid'],
+      outputKeyArgs: { exe_flags: 'flags', target: 'target', linkpath: 'linkpath', oldpath: 'oldpath', newpath: 'newpath', filename: 'filename', mode: 'mode', name: 'name', path: 'path', directory: 'directory', fd: 'fd', bpf_cmd: 'cmd', arg_uid: 'uid' } }),
   sys('evt.rawarg', 'DYN', 'One argument of the event by name, with its raw type, for numeric comparisons.',
     { arg: { required: true, kind: 'key', example: 'evt.rawarg.res', dotForm: true }, values: 'Only the dot form is valid; the type is that of the argument.' }),
   sys('evt.info', 'CHARBUF', 'The event\'s arguments as a string (today identical to evt.args).'),

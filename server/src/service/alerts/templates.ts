@@ -183,7 +183,9 @@ let outputKeyIndex: Map<string, string> | undefined;
 function catalogOutputKeys(): Map<string, string> {
   if (!outputKeyIndex) {
     outputKeyIndex = new Map();
-    for (const f of allFields()) for (const k of f.outputKeys ?? []) if (!outputKeyIndex.has(k)) outputKeyIndex.set(k, f.name);
+    for (const f of allFields()) {
+      for (const k of f.outputKeys ?? []) if (!outputKeyIndex.has(k)) outputKeyIndex.set(k, f.outputKeyArgs?.[k] !== undefined ? `${f.name}.${f.outputKeyArgs[k]}` : f.name);
+    }
   }
   return outputKeyIndex;
 }
