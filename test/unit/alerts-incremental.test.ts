@@ -25,7 +25,8 @@ test('inserted and deleted lines shift the rest without re-parsing it', () => {
   index.update(base, 1);
   const lines = base.split('\n');
   const inserted = [...lines.slice(0, 3), 'Events detected: 3', '', ...lines.slice(3)].join('\n');
-  assert.equal(index.update(inserted, 2).parsedLines, 2);
+  const parsed = index.update(inserted, 2).parsedLines;
+  assert.ok(parsed >= 1 && parsed <= 2, `${parsed} lines parsed (the new line; the blank one may reuse an equal old line)`);
   assert.equal(snapshot(index), snapshot(fresh(inserted)));
   const deleted = [...lines.slice(0, 1), ...lines.slice(2)].join('\n');
   assert.equal(index.update(deleted, 3).parsedLines, 0, 'lines that only moved are reused');

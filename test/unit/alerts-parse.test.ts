@@ -112,7 +112,7 @@ test('Falco lifecycle lines and the summary are not alerts and not errors', () =
 test('CRLF files parse like LF files', () => {
   const i = index(fixture('falco-crlf.log'));
   assert.equal(i.alerts.length, 2);
-  assert.ok(!i.lines[0].endsWith('\r'));
+  assert.ok(!i.lineText(0).endsWith('\r'));
   assert.equal(i.roles[2].kind, 'lifecycle');
 });
 

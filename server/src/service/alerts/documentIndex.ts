@@ -1,9 +1,10 @@
 // The per-document alert index. Each line is parsed once; a new version of the document re-parses only the lines
-// whose text changed (common prefix and suffix are kept, and moved lines are found by their text), then a cheap
-// linear pass joins multi-line alerts (container-runtime `P` chunks, wrapped continuation lines) and classifies
-// indented lines of Falco's summary.
-import { parseLine, parsePayload, type AlertHead, type Intern, type LineProblem, type ParsedLine, type ParsedPayload } from './parse';
+// that the edit touched (placed through the protocol's content changes, or found by comparing the texts when there
+// are none), then a cheap linear pass joins multi-line alerts (container-runtime `P` chunks, wrapped continuation
+// lines) and classifies indented lines of Falco's summary.
+import { detach, parseLine, parsePayload, type AlertHead, type DockerLine, type Intern, type LineProblem, type ParsedLine, type ParsedPayload } from './parse';
 import { decodeJsonString } from './json';
+import { LineIndex } from '../text';
 
 /** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`. */
 export interface Piece { from: number; line: number; column: number }
@@ -31,10 +32,21 @@ export interface LineRole {
 
 export interface IndexStats { parsedLines: number; reusedLines: number }
 
+/** A content change as the protocol sends it (vscode-languageserver-textdocument's TextDocumentContentChangeEvent):
+ *  a range of the previous text replaced by `text`, or (without a range) the whole new text. */
+export type ContentChange = { range: Range; rangeLength?: number; text: string } | { text: string };
+interface Range { start: { line: number; character: number }; end: { line: number; character: number } }
+
+/** Old-text offsets [start, end) whose replacement made the new text; everything before and after is unchanged. */
+interface Window { start: number; end: number }
+
 export class AlertDocumentIndex {
   version = -1;
+  /** The indexed text. Lines are not kept as separate strings: a line is sliced from this text when needed, so a
+   *  version costs one copy of the text (the editor's), not two. */
   text = '';
-  lines: string[] = [];
+  /** Offset of the first character of each line, with the line breaks LineIndex counts (LF, CRLF, lone CR). */
+  private starts: number[] = [0];
   parsed: ParsedLine[] = [];
   alerts: AlertRecord[] = [];
   /** Role of each line (index into ROLE_KINDS) and its alert ordinal (-1 when none): typed arrays keep a
@@ -49,67 +61,178 @@ export class AlertDocumentIndex {
   readonly intern: Intern = (s) => {
     const known = this.strings.get(s);
     if (known !== undefined) return known;
-    if (this.strings.size < 100_000) this.strings.set(s, s);
-    return s;
+    // A slice of a line keeps the whole document text of its version alive: store (and hand out) a copy.
+    const own = detach(s);
+    if (this.strings.size < 100_000) this.strings.set(own, own);
+    return own;
   };
 
-  update(text: string, version: number): IndexStats {
-    if (version === this.version && text === this.text) return { parsedLines: 0, reusedLines: this.lines.length };
-    const lines = splitLines(text);
-    const count = lines.length;
-    const old = this.lines;
-    const oldParsed = this.parsed;
-    let prefix = 0;
-    const limit = Math.min(old.length, count);
-    while (prefix < limit && old[prefix] === lines[prefix]) prefix++;
-    let suffix = 0;
-    while (suffix < limit - prefix && old[old.length - 1 - suffix] === lines[count - 1 - suffix]) suffix++;
-    // Lines that moved inside the changed region keep their parse too.
-    const moved = new Map<string, ParsedLine>();
-    if (old.length - suffix - prefix <= 50_000) for (let i = prefix; i < old.length - suffix; i++) moved.set(old[i], oldParsed[i]);
-    const parsed = new Array<ParsedLine>(count);
-    let parsedLines = 0;
-    for (let i = 0; i < prefix; i++) parsed[i] = oldParsed[i];
-    for (let i = prefix; i < count - suffix; i++) {
-      const reuse = moved.get(lines[i]);
-      if (reuse) parsed[i] = reuse;
-      else { parsed[i] = parseLine(lines[i], this.intern); parsedLines++; }
+  get lineCount(): number { return this.starts.length; }
+
+  /** Offset just past the line's last character, before its line break (as LineIndex.lineEnd). */
+  lineEnd(line: number): number {
+    if (line + 1 >= this.starts.length) return this.text.length;
+    let end = this.starts[line + 1];
+    if (this.text.charCodeAt(end - 1) === 10) end--;
+    if (this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  lineText(line: number): string {
+    return this.text.slice(this.starts[line], this.lineEnd(line));
+  }
+
+  /**
+   * Brings the index to a new version of the document. With the protocol's content changes (from the version this
+   * index holds to `version`), only the lines they touch are split and parsed again; without them (or when they do
+   * not fit: a full-text change, changes out of order) the changed span is found by comparing the two texts. Lines
+   * outside the changed span keep their parse either way.
+   */
+  update(text: string, version: number, changes?: readonly ContentChange[]): IndexStats {
+    if (version === this.version && text === this.text) return { parsedLines: 0, reusedLines: this.starts.length };
+    let parsedLines: number;
+    if (this.version < 0) parsedLines = this.parseAll(text);
+    else {
+      const window = (changes?.length ? this.windowOfChanges(text, changes) : undefined) ?? changedWindow(this.text, text);
+      parsedLines = this.reparseWindow(text, window);
     }
-    for (let j = 0; j < suffix; j++) parsed[count - 1 - j] = oldParsed[old.length - 1 - j];
     this.text = text;
     this.version = version;
-    this.lines = lines;
-    this.parsed = parsed;
     this.assemble();
-    this.lastStats = { parsedLines, reusedLines: count - parsedLines };
+    this.lastStats = { parsedLines, reusedLines: this.starts.length - parsedLines };
     return this.lastStats;
+  }
+
+  private parseAll(text: string): number {
+    this.text = text;
+    this.starts = new LineIndex(text).lineStarts;
+    const count = this.starts.length;
+    const parsed = new Array<ParsedLine>(count);
+    for (let i = 0; i < count; i++) parsed[i] = parseLine(this.lineText(i), this.intern);
+    this.parsed = parsed;
+    return count;
+  }
+
+  /**
+   * The old-text span the changes replaced, when they can be placed on the old text without rebuilding the texts in
+   * between: one change, or several that each end before the previous one starts (the order editors send for
+   * multi-cursor edits), with positions inside their lines. The new text must agree with them (its length, and each
+   * inserted text at its place); otherwise undefined, and the caller compares texts.
+   */
+  private windowOfChanges(text: string, changes: readonly ContentChange[]): Window | undefined {
+    const placed: { start: number; end: number; text: string }[] = [];
+    let previous: Range['start'] | undefined;
+    for (const change of changes) {
+      if (!('range' in change) || !change.range) return undefined;
+      let { start, end } = change.range;
+      if (before(end, start)) [start, end] = [end, start];
+      if (previous && before(previous, end)) return undefined;
+      const s = this.exactOffset(start);
+      const e = this.exactOffset(end);
+      if (s === undefined || e === undefined) return undefined;
+      placed.push({ start: s, end: e, text: change.text });
+      previous = start;
+    }
+    // The later a change comes in the list, the earlier it sits in the text: its own shift applies to all before it.
+    let shift = 0;
+    for (let k = placed.length - 1; k >= 0; k--) {
+      const c = placed[k];
+      if (!text.startsWith(c.text, c.start + shift)) return undefined;
+      shift += c.text.length - (c.end - c.start);
+    }
+    if (text.length !== this.text.length + shift) return undefined;
+    return { start: placed[placed.length - 1].start, end: placed[0].end };
+  }
+
+  /** The old-text offset of a position that lies inside a line (no clamping: a clamped position cannot be placed). */
+  private exactOffset(p: Range['start']): number | undefined {
+    if (p.line < 0 || p.line >= this.starts.length || p.character < 0) return undefined;
+    const offset = this.starts[p.line] + p.character;
+    return offset <= this.lineEnd(p.line) ? offset : undefined;
+  }
+
+  /**
+   * Splits and parses again the lines of the new text that overlap the changed span `window` (old-text offsets; the
+   * new text differs from the old one only in [window.start, window.end + growth)), reusing the parse of lines whose
+   * text is unchanged, and shifts the lines after it. Returns how many lines were parsed.
+   */
+  private reparseWindow(text: string, window: Window): number {
+    const old = this.text;
+    const starts = this.starts;
+    const growth = text.length - old.length;
+    const changedEnd = window.end + growth;
+    // From the line before the change: a CR at its end and an LF inserted after it become one line break.
+    const first = Math.max(0, lineAt(starts, window.start) - 1);
+    const fresh = [starts[first]];
+    let resume = starts.length; // the old line where the unchanged tail resumes (none: the change runs to the end)
+    for (let p = starts[first]; ;) {
+      const next = nextLineStart(text, p);
+      if (next < 0) break;
+      if (next > changedEnd) {
+        // The line break before `next` lies in the unchanged tail, so the old text has a line starting there too.
+        resume = lineAt(starts, next - growth);
+        if (starts[resume] !== next - growth) throw new Error('alert index: line starts out of step');
+        break;
+      }
+      fresh.push(next);
+      p = next;
+    }
+    // Lines of the old span keep their parse when their text reappears (unchanged, or moved by the edit).
+    const reusable = new Map<string, ParsedLine>();
+    if (resume - first <= 50_000) for (let i = first; i < resume; i++) reusable.set(this.lineText(i), this.parsed[i]);
+    this.text = text;
+    const tail = starts.length - resume;
+    const parsedFresh = new Array<ParsedLine>(fresh.length);
+    let parsedLines = 0;
+    const newStarts = fresh.length === resume - first ? starts : new Array<number>(first + fresh.length + tail);
+    const newParsed = fresh.length === resume - first ? this.parsed : new Array<ParsedLine>(first + fresh.length + tail);
+    if (newStarts !== starts) {
+      for (let i = 0; i < first; i++) { newStarts[i] = starts[i]; newParsed[i] = this.parsed[i]; }
+      for (let j = 0; j < tail; j++) { newStarts[first + fresh.length + j] = starts[resume + j] + growth; newParsed[first + fresh.length + j] = this.parsed[resume + j]; }
+    } else if (growth !== 0) {
+      for (let i = resume; i < starts.length; i++) starts[i] += growth;
+    }
+    for (let k = 0; k < fresh.length; k++) newStarts[first + k] = fresh[k];
+    this.starts = newStarts;
+    for (let k = 0; k < fresh.length; k++) {
+      const line = this.lineText(first + k);
+      const reuse = reusable.get(line);
+      if (reuse) parsedFresh[k] = reuse;
+      else { parsedFresh[k] = parseLine(line, this.intern); parsedLines++; }
+    }
+    for (let k = 0; k < fresh.length; k++) newParsed[first + k] = parsedFresh[k];
+    this.parsed = newParsed;
+    return parsedLines;
   }
 
   /** Joins multi-line alerts and gives every line its role. Linear; allocates one record per alert. */
   private assemble(): void {
     const alerts: AlertRecord[] = [];
-    const kinds = new Uint8Array(this.lines.length);
-    const ordinals = new Int32Array(this.lines.length).fill(-1);
+    const count = this.starts.length;
+    const kinds = new Uint8Array(count);
+    const ordinals = new Int32Array(count).fill(-1);
     const set = (line: number, kind: LineRole['kind'], alert = -1) => { kinds[line] = ROLE_KINDS.indexOf(kind); ordinals[line] = alert; };
     const lineProblems: AlertDocumentIndex['lineProblems'] = [];
     const usedJoins = new Map<string, ParsedPayload>();
     let previous: LineRole['kind'] = 'blank';
     let lastAlert: AlertRecord | undefined;
-    for (let i = 0; i < this.lines.length; i++) {
+    for (let i = 0; i < count; i++) {
       const p = this.parsed[i];
       if (p.docker) {
         // Docker json-file lines: a `log` without its trailing \n (split at 16 KB) continues on the next line.
         let last = i;
-        while (this.parsed[last].docker!.continued && last + 1 < this.lines.length && this.parsed[last + 1].docker?.stream === p.docker.stream) last++;
+        while (this.parsed[last].docker!.continued && last + 1 < count && this.parsed[last + 1].docker?.stream === p.docker.stream) last++;
         const unterminated = this.parsed[last].docker!.continued;
         let joined = p.docker.payload;
         for (let k = i + 1; k <= last; k++) joined += this.parsed[k].docker!.payload;
         const payload = last === i && !unterminated ? p.docker.parsed! : this.joinedParse(joined, usedJoins);
         if (unterminated) {
-          lineProblems.push({ line: last, problem: { start: 0, end: this.lines[last].length, severity: 3, code: 'partial-unterminated', message: 'A Docker log line split at 16 KB that no following line completes: the log may be cut here' } });
+          lineProblems.push({ line: last, problem: { start: 0, end: this.lineEnd(last) - this.starts[last], severity: 3, code: 'partial-unterminated', message: 'A Docker log line split at 16 KB that no following line completes: the log may be cut here' } });
         }
-        const first = i; // `i` moves to `last` below, and the pieces are computed later
-        const pieces = lazyPieces(() => this.dockerPieces(first, last));
+        // The pieces are computed later, perhaps after the next version: keep this version's lines for them.
+        const joinedLines: { line: number; text: string; docker: DockerLine }[] = [];
+        for (let k = i; k <= last; k++) joinedLines.push({ line: k, text: this.lineText(k), docker: this.parsed[k].docker! });
+        const pieces = lazyPieces(() => dockerPieces(joinedLines));
         if (payload.kind === 'alert' && payload.alert) {
           lastAlert = { ordinal: alerts.length, line: i, endLine: last, head: payload.alert, text: joined, problems: payload.problems, get pieces() { return pieces(); } };
           alerts.push(lastAlert);
@@ -130,17 +253,17 @@ export class AlertDocumentIndex {
         const pieces: Piece[] = [];
         let joined = '';
         let j = i;
-        while (j < this.lines.length && this.parsed[j].partial) {
+        while (j < count && this.parsed[j].partial) {
           pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
-          joined += this.lines[j].slice(this.parsed[j].payloadStart);
+          joined += this.text.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
           j++;
         }
-        const closed = j < this.lines.length && this.parsed[j].wrapper === 'cri';
+        const closed = j < count && this.parsed[j].wrapper === 'cri';
         if (closed) {
           pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
-          joined += this.lines[j].slice(this.parsed[j].payloadStart);
+          joined += this.text.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
         } else {
-          lineProblems.push({ line: j - 1, problem: { start: this.parsed[j - 1].payloadStart, end: this.lines[j - 1].length, severity: 3, code: 'partial-unterminated', message: 'A partial container-runtime line (P) that no final line (F) completes: the log may be cut here' } });
+          lineProblems.push({ line: j - 1, problem: { start: this.parsed[j - 1].payloadStart, end: this.lineEnd(j - 1) - this.starts[j - 1], severity: 3, code: 'partial-unterminated', message: 'A partial container-runtime line (P) that no final line (F) completes: the log may be cut here' } });
         }
         const payload = this.joinedParse(joined, usedJoins);
         const last = closed ? j : j - 1;
@@ -160,7 +283,7 @@ export class AlertDocumentIndex {
       }
       switch (p.kind) {
         case 'alert': {
-          lastAlert = { ordinal: alerts.length, line: i, endLine: i, head: p.alert!, text: this.lines[i], problems: p.problems };
+          lastAlert = { ordinal: alerts.length, line: i, endLine: i, head: p.alert!, text: this.lineText(i), problems: p.problems };
           alerts.push(lastAlert);
           kinds[i] = 1; ordinals[i] = lastAlert.ordinal;
           break;
@@ -198,30 +321,11 @@ export class AlertDocumentIndex {
     const payloadStart = this.parsed[record.line].payloadStart;
     const base = record.pieces ? record.text : record.text.slice(payloadStart);
     const pieces: Piece[] = record.pieces ? [...record.pieces] : [{ from: 0, line: record.line, column: payloadStart }];
-    const joined = `${base} ${this.lines[line]}`;
+    const joined = `${base} ${this.lineText(line)}`;
     pieces.push({ from: base.length + 1, line, column: 0 });
     const payload = this.joinedParse(joined, usedJoins);
     if (payload.kind !== 'alert' || !payload.alert) return;
     alerts[record.ordinal] = { ordinal: record.ordinal, line: record.line, endLine: line, head: payload.alert, text: joined, pieces, problems: payload.problems };
-  }
-
-  /** Pieces of a Docker payload joined from lines first..last: the `log` strings are JSON-escaped, so a new piece
-   *  starts wherever an escape makes decoded and source offsets drift apart. */
-  private dockerPieces(first: number, last: number): Piece[] {
-    const pieces: Piece[] = [];
-    let base = 0;
-    for (let k = first; k <= last; k++) {
-      const d = this.parsed[k].docker!;
-      const { offsets } = decodeJsonString(this.lines[k], d.logStart, d.logEnd);
-      if (!offsets) pieces.push({ from: base, line: k, column: d.logStart + 1 });
-      else {
-        for (let i = 0; i < d.payload.length; i++) {
-          if (i === 0 || offsets[i] !== offsets[i - 1] + 1) pieces.push({ from: base + i, line: k, column: offsets[i] });
-        }
-      }
-      base += d.payload.length;
-    }
-    return pieces;
   }
 
   private joinedParse(joined: string, used: Map<string, ParsedPayload>): ParsedPayload {
@@ -246,6 +350,24 @@ export class AlertDocumentIndex {
   }
 }
 
+/** Pieces of a Docker payload joined from consecutive lines: the `log` strings are JSON-escaped, so a new piece
+ *  starts wherever an escape makes decoded and source offsets drift apart. */
+function dockerPieces(lines: { line: number; text: string; docker: DockerLine }[]): Piece[] {
+  const pieces: Piece[] = [];
+  let base = 0;
+  for (const { line, text, docker: d } of lines) {
+    const { offsets } = decodeJsonString(text, d.logStart, d.logEnd);
+    if (!offsets) pieces.push({ from: base, line, column: d.logStart + 1 });
+    else {
+      for (let i = 0; i < d.payload.length; i++) {
+        if (i === 0 || offsets[i] !== offsets[i - 1] + 1) pieces.push({ from: base + i, line, column: offsets[i] });
+      }
+    }
+    base += d.payload.length;
+  }
+  return pieces;
+}
+
 /** A value computed on first use: the pieces of an escaped Docker payload cost an allocation per escape, which only
  *  hovers, actions and diagnostics of that alert need. */
 function lazyPieces(compute: () => Piece[]): () => Piece[] {
@@ -253,12 +375,56 @@ function lazyPieces(compute: () => Piece[]): () => Piece[] {
   return () => (value ??= compute());
 }
 
-/**
- * The document's lines with the same line breaks as LineIndex (CRLF, LF, lone CR), so that line numbers and
- * columns agree with it. Native split: a character loop over a 45 MB log costs more than parsing it.
- */
-export function splitLines(text: string): string[] {
-  return text.indexOf('\r') < 0 ? text.split('\n') : text.split(/\r\n|\n|\r/);
+/** The offset where the line after the one containing `from` starts (after LF, CRLF or a lone CR, as LineIndex
+ *  counts them), or -1 when that line is the last. A character loop: it only runs over the lines of an edit. */
+function nextLineStart(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if (c === 13) return text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+  }
+  return -1;
+}
+
+/** The line that contains `offset`: the last line starting at or before it. */
+function lineAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid; else high = mid - 1;
+  }
+  return low;
+}
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** The span of `old` that differs from `text`: the common prefix and suffix are compared a chunk at a time (native
+ *  string comparison), then character by character inside the first chunk that differs. */
+function changedWindow(old: string, text: string): Window {
+  const max = Math.min(old.length, text.length);
+  let prefix = 0;
+  for (let chunk = 256; prefix < max; chunk = Math.min(chunk * 2, 65_536)) {
+    const end = Math.min(max, prefix + chunk);
+    if (old.slice(prefix, end) !== text.slice(prefix, end)) {
+      while (old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+      break;
+    }
+    prefix = end;
+  }
+  const room = max - prefix;
+  let suffix = 0;
+  for (let chunk = 256; suffix < room; chunk = Math.min(chunk * 2, 65_536)) {
+    const end = Math.min(room, suffix + chunk);
+    if (old.slice(old.length - end, old.length - suffix) !== text.slice(text.length - end, text.length - suffix)) {
+      while (old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      break;
+    }
+    suffix = end;
+  }
+  return { start: prefix, end: old.length - suffix };
 }
 
 /** Document line and column of an offset into a record's text. */

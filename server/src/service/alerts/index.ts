@@ -15,8 +15,8 @@ import { pathToUri } from '../uri';
 import { playbookFor } from '../../knowledge';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
 import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
-import { memberOf, scanJson } from './json';
-import type { LineProblem } from './parse';
+import { memberOf, scanJson, topLevelValueSpan } from './json';
+import type { AlertHead, LineProblem } from './parse';
 import { problemsThreshold } from './priority';
 import { TemplateLibrary } from './templates';
 import { buildView, targetAt, type AlertView } from './view';
@@ -80,19 +80,40 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     severity: p.severity, code: p.code, source: 'falco-lens', message: p.message,
   });
 
+  // Per parsed alert (a head is reused for as long as its line is unchanged), so that the Problems view of a big log
+  // costs nothing per edit for the lines the edit did not touch.
+  const ruleSpans = new WeakMap<AlertHead, { start: number; end: number }>();
+  const textRules = new WeakMap<AlertHead, { generation: number; rule: string | undefined }>();
+
   const ruleSpan = (index: AlertDocumentIndex, record: AlertRecord): Range => {
     const h = record.head;
     if (h.format === 'text') {
       return { start: recordPosition(record, h.priorityStart!), end: recordPosition(record, h.outputEnd!) };
     }
-    const text = record.text;
-    const start = text.indexOf('{', record.pieces ? 0 : index.parsed[record.line].payloadStart);
-    let node = scanJson(text, start).root;
-    if (h.flavor === 'sidekick-ui') node = memberOf(node, 'event')?.value;
-    const rule = memberOf(node, 'rule');
-    const s = rule ? rule.value.start : start;
-    const e = rule ? rule.value.end : text.length;
-    return { start: recordPosition(record, s), end: recordPosition(record, e) };
+    let span = ruleSpans.get(h);
+    if (!span) {
+      const text = record.text;
+      const start = text.indexOf('{', record.pieces ? 0 : index.parsed[record.line].payloadStart);
+      span = h.flavor === 'sidekick-ui' ? undefined : topLevelValueSpan(text, start, 'rule');
+      if (!span) {
+        let node = scanJson(text, start).root;
+        if (h.flavor === 'sidekick-ui') node = memberOf(node, 'event')?.value;
+        const rule = memberOf(node, 'rule');
+        span = rule ? { start: rule.value.start, end: rule.value.end } : { start, end: text.length };
+      }
+      ruleSpans.set(h, span);
+    }
+    return { start: recordPosition(record, span.start), end: recordPosition(record, span.end) };
+  };
+
+  /** The rule of a text alert, from the templates of the loaded rules (remembered per alert and rules generation). */
+  const textRule = (record: AlertRecord): string | undefined => {
+    const h = record.head;
+    const known = textRules.get(h);
+    if (known && known.generation === templates.generation) return known.rule;
+    const rule = templates.identify(record.text.slice(h.outputStart!, h.outputEnd!), h.priority)?.rule.name;
+    textRules.set(h, { generation: templates.generation, rule });
+    return rule;
   };
 
   const localRulesPath = (): string | undefined => {
@@ -116,7 +137,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   const recordsIn = (index: AlertDocumentIndex, startLine: number, endLine: number): AlertRecord[] => {
     const out: AlertRecord[] = [];
     const seen = new Set<number>();
-    for (let l = Math.max(0, startLine); l <= Math.min(endLine, index.lines.length - 1); l++) {
+    for (let l = Math.max(0, startLine); l <= Math.min(endLine, index.lineCount - 1); l++) {
       const r = index.alertAtLine(l);
       if (r && !seen.has(r.ordinal)) { seen.add(r.ordinal); out.push(r); }
     }
@@ -126,7 +147,12 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   const groupKey = (r: AlertRecord) => r.head.rule ?? `\u0000${r.head.head ?? ''}`;
 
   const service: AlertsService = {
-    didOpenOrChange(doc) { indexOf(doc); },
+    didOpenOrChange(doc, changes) {
+      const index = indexes.get(doc.uri);
+      // The changes lead from the version the index holds to this one: only the lines they touch are parsed again.
+      if (index && changes) index.update(doc.getText(), doc.version, changes);
+      else indexOf(doc);
+    },
     didClose(uri) { indexes.delete(uri); },
     index: indexOf,
     view: (doc, record) => viewOf(indexOf(doc), doc.uri, record),
@@ -160,7 +186,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         if (shown >= settings.maxProblems) { hidden++; continue; }
         shown++;
         let rule = r.head.rule;
-        if (!rule && r.head.format === 'text') rule = templates.identify(r.text.slice(r.head.outputStart!, r.head.outputEnd!), p)?.rule.name;
+        if (!rule && r.head.format === 'text') rule = textRule(r);
         const label = rule ?? `${r.head.head || 'alert'} (rule unidentified)`;
         out.push({
           range: ruleSpan(index, r), severity: p <= 3 ? DiagnosticSeverity.Error : p === 4 ? DiagnosticSeverity.Warning : p <= 6 ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint,

@@ -210,3 +210,63 @@ export function scalarText(text: string, node: JsonNode): string | null | undefi
     default: return undefined;
   }
 }
+
+/**
+ * The span of the value of a top-level key of a JSON object that JSON.parse accepted, found without building a tree:
+ * strings are skipped with indexOf, nested containers by counting brackets outside strings. For spans of a valid
+ * line (the rule name of each alert in the Problems view); undefined when the key is absent or the text is not an
+ * object.
+ */
+export function topLevelValueSpan(text: string, start: number, key: string): { start: number; end: number } | undefined {
+  let pos = text.indexOf('{', start);
+  if (pos < 0) return undefined;
+  pos++;
+  const end = text.length;
+  const skipSpace = () => { while (pos < end && (text.charCodeAt(pos) <= 32)) pos++; };
+  const stringEnd = (from: number): number => {
+    // `from` is the opening quote; returns the offset after the closing one.
+    let q = from + 1;
+    for (;;) {
+      q = text.indexOf('"', q);
+      if (q < 0) return end;
+      let backslashes = 0;
+      while (text.charCodeAt(q - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) return q + 1;
+      q++;
+    }
+  };
+  const valueEnd = (from: number): number => {
+    const c = text.charCodeAt(from);
+    if (c === 34) return stringEnd(from);
+    if (c === 123 || c === 91) {
+      let depth = 0;
+      for (let i = from; i < end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 34) i = stringEnd(i) - 1;
+        else if (d === 123 || d === 91) depth++;
+        else if ((d === 125 || d === 93) && --depth === 0) return i + 1;
+      }
+      return end;
+    }
+    let i = from;
+    while (i < end) { const d = text.charCodeAt(i); if (d === 44 || d === 125 || d === 93 || d <= 32) break; i++; }
+    return i;
+  };
+  for (;;) {
+    skipSpace();
+    if (text.charCodeAt(pos) !== 34) return undefined;
+    const keyEnd = stringEnd(pos);
+    const matches = keyEnd - pos - 2 === key.length && text.startsWith(key, pos + 1);
+    pos = keyEnd;
+    skipSpace();
+    if (text.charCodeAt(pos) !== 58) return undefined;
+    pos++;
+    skipSpace();
+    const valueStart = pos;
+    pos = valueEnd(pos);
+    if (matches) return { start: valueStart, end: pos };
+    skipSpace();
+    if (text.charCodeAt(pos) !== 44) return undefined;
+    pos++;
+  }
+}

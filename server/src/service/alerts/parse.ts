@@ -96,6 +96,13 @@ export function unwrapDockerLine(line: string): DockerLine | undefined {
 
 export type Intern = (s: string) => string;
 
+/** A copy of a string that shares no memory with the string it was cut from. V8 represents a slice of 13 or more
+ *  characters (a regex group, `slice`) as a view of its parent: a value kept from a line would otherwise keep that
+ *  version's whole document text alive (JSON.parse values are copies already). */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 // `2024-01-03T19:39:42.522581168Z stdout F payload` (CRI log format; the payload may be empty).
 export const CRI_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) (stdout|stderr) ([FP])(?: |$)/;
 // `Jan  3 19:39:42 host falco: payload` (BSD syslog) and `2024-01-03T19:39:42.123+00:00 host falco[12]: payload` (rsyslog).
@@ -136,6 +143,8 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
   const parsed = parsePayload(line, payloadStart, line.length, intern) as ParsedLine;
   parsed.payloadStart = payloadStart;
   if (wrapper) parsed.wrapper = wrapper;
+  // Problem messages quote parts of the line (an unknown priority word, an unexpected token).
+  if (parsed.problems) for (const p of parsed.problems) p.message = detach(p.message);
   return parsed;
 }
 
@@ -187,7 +196,7 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
     }
   }
   const alert: AlertHead = {
-    format: 'text', flavor: 'falco', priority: priority ?? -1, time: m[1],
+    format: 'text', flavor: 'falco', priority: priority ?? -1, time: detach(m[1]),
     timeStart: base, timeEnd: base + timeEnd, priorityStart: base + priorityStart, priorityEnd: base + priorityEnd,
     outputStart: base + outputStart, outputEnd: base + outputEnd, head: intern(messageHead(output)),
   };
