@@ -58,14 +58,26 @@ export class AlertDocumentIndex {
   lastStats: IndexStats = { parsedLines: 0, reusedLines: 0 };
   private readonly strings = new Map<string, string>();
   private joinedCache = new Map<string, ParsedPayload>();
+  /** The interned strings last seen, by a cheap key of length and end characters: a log repeats a few rule names,
+   *  host names and sources on every line, and a comparison costs less than hashing the string for the map. */
+  private readonly recent = new Array<string | undefined>(256);
   readonly intern: Intern = (s) => {
+    const slot = (s.length * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(s.length - 1)) & 255;
+    const hit = this.recent[slot];
+    if (hit === s) return hit;
+    const own = this.internMap(s);
+    this.recent[slot] = own;
+    return own;
+  };
+
+  private internMap(s: string): string {
     const known = this.strings.get(s);
     if (known !== undefined) return known;
     // A slice of a line keeps the whole document text of its version alive: store (and hand out) a copy.
     const own = detach(s);
     if (this.strings.size < 100_000) this.strings.set(own, own);
     return own;
-  };
+  }
 
   get lineCount(): number { return this.starts.length; }
 

@@ -179,12 +179,13 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
   }
   const outputStart = Math.min(body.length, priorityEnd + 1);
   let outputEnd = body.length;
-  const glued = GLUED_SUMMARY.exec(body);
+  // The regexes below search the whole line: a plain substring test first skips them on most lines.
+  const glued = body.includes('Events detected: ', outputStart) ? GLUED_SUMMARY.exec(body) : null;
   if (glued && glued.index >= outputStart) outputEnd = glued.index;
   while (outputEnd > outputStart && body.charCodeAt(outputEnd - 1) === 32) outputEnd--;
   const output = body.slice(outputStart, outputEnd);
   // Rules ≤ 3.x close the field list with ')': an opening `(key=` without its ')' means the line was cut.
-  const open = /(?:^| )\((?=[A-Za-z_][\w.\[\]]*=)/.exec(output);
+  const open = output.includes('(') ? /(?:^| )\((?=[A-Za-z_][\w.\[\]]*=)/.exec(output) : null;
   if (open) {
     let depth = 0;
     for (let i = open.index; i < output.length; i++) {
@@ -240,7 +241,7 @@ function parseJsonAlert(text: string, start: number, end: number, intern: Intern
   } else if ('uuid' in obj || obj.source === 'syscalls') {
     flavor = 'sidekick';
   }
-  if (!KNOWN_TOP_KEYS.some((k) => k in obj)) {
+  if (obj.rule === undefined && obj.priority === undefined && obj.output === undefined && obj.output_fields === undefined && !KNOWN_TOP_KEYS.some((k) => k in obj)) {
     return { kind: 'broken', problems: [{ start, end: start + 1, severity: 2, code: 'not-an-alert', message: 'This JSON object has none of the keys of a Falco alert (rule, priority, time, output, output_fields)' }] };
   }
   const rule = typeof obj.rule === 'string' ? intern(obj.rule) : undefined;
@@ -254,15 +255,30 @@ function parseJsonAlert(text: string, start: number, end: number, intern: Intern
   // Most lines are well formed: spans are looked up (with the scanner) only when something is wrong.
   const wrong = rule === undefined || priority === undefined || alert.time === undefined || !isIsoTime(alert.time)
     || ('output_fields' in obj && (obj.output_fields === null || typeof obj.output_fields !== 'object' || Array.isArray(obj.output_fields)))
-    || ('tags' in obj && !(Array.isArray(obj.tags) && obj.tags.every((t) => typeof t === 'string')))
+    || ('tags' in obj && !isStringArray(obj.tags))
     || ('output' in obj && typeof obj.output !== 'string')
     || ('hostname' in obj && typeof obj.hostname !== 'string');
   if (!wrong) return { kind: 'alert', alert };
   return { kind: 'alert', alert, problems: jsonProblems(text, start, end, obj, path) };
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
+
 function isIsoTime(t: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/.test(t);
+  // Falco's own form, `2024-06-10T14:47:07.118224033Z`, by character tests (every JSON line has one); others by pattern.
+  if (t.length === 30 && t.charCodeAt(29) === 90 && t.charCodeAt(10) === 84 && t.charCodeAt(19) === 46 && t.charCodeAt(4) === 45
+    && t.charCodeAt(7) === 45 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58) {
+    for (const i of DIGITS_OF_FALCO_TIME) { const c = t.charCodeAt(i); if (c < 48 || c > 57) return false; }
+    return true;
+  }
+  return ISO_TIME.test(t);
+}
+const DIGITS_OF_FALCO_TIME = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28];
+
+function isStringArray(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== 'string') return false;
+  return true;
 }
 
 function jsonProblems(text: string, start: number, end: number, obj: Record<string, unknown>, path: string[]): LineProblem[] {
@@ -289,7 +305,7 @@ function jsonProblems(text: string, start: number, end: number, obj: Record<stri
   if ('output_fields' in obj && (obj.output_fields === null || typeof obj.output_fields !== 'object' || Array.isArray(obj.output_fields))) {
     valueProblem('output_fields', 1, 'invalid-value', '"output_fields" must be an object mapping field names to values');
   }
-  if ('tags' in obj && !(Array.isArray(obj.tags) && obj.tags.every((t) => typeof t === 'string'))) valueProblem('tags', 2, 'invalid-value', '"tags" should be an array of strings');
+  if ('tags' in obj && !isStringArray(obj.tags)) valueProblem('tags', 2, 'invalid-value', '"tags" should be an array of strings');
   if ('output' in obj && typeof obj.output !== 'string') valueProblem('output', 2, 'invalid-value', '"output" should be a string (the rendered alert line)');
   if ('hostname' in obj && typeof obj.hostname !== 'string') valueProblem('hostname', 2, 'invalid-value', '"hostname" should be a string');
   return problems;
