@@ -6,7 +6,9 @@ import { createAlertsService } from '../../server/src/service/alerts';
 import { AlertDocumentIndex } from '../../server/src/service/alerts/documentIndex';
 import { TestHost, fakeRules, fixture } from '../fixtures/alerts/helpers';
 
-const snapshot = (i: AlertDocumentIndex) => JSON.stringify({ alerts: i.alerts.map((a) => ({ ...a, head: { ...a.head } })), roles: i.roles, problems: i.lineProblems });
+const snapshot = (i: AlertDocumentIndex) => JSON.stringify({
+  alerts: i.alerts.map((a) => ({ ...a, text: a.text, endLine: a.endLine, pieces: a.pieces, head: { ...a.head } })), roles: i.roles, problems: i.lineProblems,
+});
 const fresh = (text: string) => { const i = new AlertDocumentIndex(); i.update(text, 1); return i; };
 
 test('an edit re-parses only the changed line, and the result equals a fresh parse', () => {

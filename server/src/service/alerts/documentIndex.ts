@@ -295,7 +295,7 @@ export class AlertDocumentIndex {
       }
       switch (p.kind) {
         case 'alert': {
-          lastAlert = { ordinal: alerts.length, line: i, endLine: i, head: p.alert!, text: this.lineText(i), problems: p.problems };
+          lastAlert = new LineAlert(alerts.length, i, p.alert!, p.problems, this.text, this.starts[i], i + 1 < count ? this.starts[i + 1] : -1);
           alerts.push(lastAlert);
           kinds[i] = 1; ordinals[i] = lastAlert.ordinal;
           break;
@@ -378,6 +378,26 @@ function dockerPieces(lines: { line: number; text: string; docker: DockerLine }[
     base += d.payload.length;
   }
   return pieces;
+}
+
+/** An alert on one line. Its text is sliced from the document's text when asked: a version builds a record for every
+ *  alert, and most are never looked at (a slice each cost more than the rest of a re-assembly). */
+class LineAlert implements AlertRecord {
+  readonly #source: string;
+  readonly #start: number;
+  readonly #next: number;
+  constructor(readonly ordinal: number, readonly line: number, readonly head: AlertHead, readonly problems: LineProblem[] | undefined, source: string, start: number, nextLineStart: number) {
+    this.#source = source;
+    this.#start = start;
+    this.#next = nextLineStart;
+  }
+  get endLine(): number { return this.line; }
+  get text(): string {
+    let end = this.#next < 0 ? this.#source.length : this.#next;
+    if (this.#next >= 0 && this.#source.charCodeAt(end - 1) === 10) end--;
+    if (this.#next >= 0 && this.#source.charCodeAt(end - 1) === 13) end--;
+    return this.#source.slice(this.#start, end);
+  }
 }
 
 /** A value computed on first use: the pieces of an escaped Docker payload cost an allocation per escape, which only
