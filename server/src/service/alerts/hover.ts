@@ -1,11 +1,15 @@
 // Hover Markdown for alerts. Every value that comes from the alert or from the user's rules files passes through
 // codeSpan/codeBlock/escapeMarkdown: alert content is attacker-controlled and must render as inert text.
-import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
+import { codeSpan, escapeMarkdown } from '../markdown';
+import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { type AlertValue, type AlertView, type Target } from './view';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween } from './timefmt';
+
+/** Tags, flags and value meanings listed in one hover. */
+const MAX_LISTED = 50;
 
 const SOURCE_MEANINGS: Record<string, string> = {
   syscall: 'system calls seen by the kernel driver on the host',
@@ -26,23 +30,23 @@ export function ruleHover(view: AlertView): string {
     parts.push('Text alerts carry no rule name, and no loaded rule has an output template that matches this line. '
       + 'The `key=value` tokens are mapped to fields through the conventional output names. Add the rules Falco ran with '
       + '(setting `falcoLens.rules.files`, or open them in the workspace) to identify the rule.');
-    if (view.output) parts.push(`Message: ${codeSpan(view.record.head.head ?? '')}`);
+    if (view.output) parts.push(`Message: ${cappedCode(view.record.head.head ?? '')}`);
     return parts.join('\n\n');
   }
   const how = view.identification === 'template' ? ' (identified by matching its output template)' : '';
-  parts.push(`**Rule** ${codeSpan(name)}${how}`);
+  parts.push(`**Rule** ${cappedCode(name)}${how}`);
   const playbook = playbookFor(name);
   if (playbook) parts.push(`**Detects:** ${escapeMarkdown(playbook.detects)}`);
   const mitre = mitreLines(view.tags.length ? view.tags : view.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
   if (mitre.length) parts.push(`**MITRE ATT&CK:** ${mitre.join('; ')}`);
   const summary = view.ruleSummary;
-  if (summary?.desc) parts.push(`**Description in your rules:** ${escapeMarkdown(summary.desc.trim())}`);
+  if (summary?.desc) parts.push(`**Description in your rules:** ${cappedText(summary.desc.trim())}`);
   if (summary?.location) parts.push(`Defined in ${locationLink(summary.location.uri, summary.location.range.start.line)}`);
   else if (!summary) parts.push('_This rule is not in the loaded rules (workspace and `falcoLens.rules.files`)._');
   if (playbook?.investigate.length) {
     const steps = playbook.investigate.slice(0, 2).map((c, i) => {
       const filled = fillCommand(c.command, view);
-      return `${i + 1}. ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${codeBlock(filled.text, 'sh')}`;
+      return `${i + 1}. ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${cappedBlock(filled.text, 'sh', 'command')}`;
     });
     parts.push(`**First steps:**\n\n${steps.join('\n\n')}`);
   }
@@ -68,7 +72,7 @@ export function mitreLines(tags: string[], extra: string[]): string[] {
     const id = entry?.id ?? tag;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(entry ? `${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}` : codeSpan(tag));
+    out.push(entry ? `${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}` : cappedCode(tag));
   }
   return out;
 }
@@ -84,18 +88,18 @@ export function priorityHover(view: AlertView): string {
 export function timeHover(view: AlertView, previous: AlertView | undefined): string {
   const parts: string[] = [];
   const t = parseAlertTime(view.time, view.epochNanos);
-  if (!t) return `**Time** ${codeSpan(view.time ?? '')} (not a time Falco prints)`;
+  if (!t) return `**Time** ${cappedCode(view.time ?? '')} (not a time Falco prints)`;
   if (t.epochMs !== undefined) {
     parts.push(`**Time** ${codeSpan(formatUtc(t) ?? '')}\n\nLocal: ${codeSpan(formatLocal(t) ?? '')}`);
     if (view.epochNanos) parts.push(`evt.time ${codeSpan(view.epochNanos)} ns since the epoch (exact digits).`);
   } else {
-    parts.push(`**Time** ${codeSpan(view.time ?? '')}: the local time of the Falco host (its time zone and the date are not in text alerts; `
+    parts.push(`**Time** ${cappedCode(view.time ?? '')}: the local time of the Falco host (its time zone and the date are not in text alerts; `
       + 'set `time_format_iso_8601: true` in falco.yaml for full UTC times).');
   }
   if (previous) {
     const tp = parseAlertTime(previous.time, previous.epochNanos);
     const gap = tp ? secondsBetween(tp, t) : undefined;
-    const what = view.rule ? `of ${codeSpan(view.rule)}` : 'with the same message';
+    const what = view.rule ? `of ${cappedCode(view.rule)}` : 'with the same message';
     if (gap !== undefined) parts.push(`**${formatDuration(gap)}** since the previous alert ${what} (line ${previous.record.line + 1}).`);
   } else {
     parts.push('First alert of this rule in the file.');
@@ -105,25 +109,26 @@ export function timeHover(view: AlertView, previous: AlertView | undefined): str
 
 export function tagHover(tag: string): string {
   const entry = mitreForTag(tag);
-  if (entry) return `**Tag** ${codeSpan(tag)}: MITRE ATT&CK ${entry.kind} ${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}`;
-  if (/^maturity_/.test(tag)) return `**Tag** ${codeSpan(tag)}: the rule's maturity level in the official rules (stable, incubating, sandbox, deprecated).`;
-  if (/^(PCI_DSS|NIST)/.test(tag)) return `**Tag** ${codeSpan(tag)}: a compliance control the rule's authors map it to.`;
-  return `**Tag** ${codeSpan(tag)}: a label from the rule's \`tags\`; \`append_output\` and falcosidekick routing can match on it.`;
+  if (entry) return `**Tag** ${cappedCode(tag)}: MITRE ATT&CK ${entry.kind} ${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}`;
+  if (/^maturity_/.test(tag)) return `**Tag** ${cappedCode(tag)}: the rule's maturity level in the official rules (stable, incubating, sandbox, deprecated).`;
+  if (/^(PCI_DSS|NIST)/.test(tag)) return `**Tag** ${cappedCode(tag)}: a compliance control the rule's authors map it to.`;
+  return `**Tag** ${cappedCode(tag)}: a label from the rule's \`tags\`; \`append_output\` and falcosidekick routing can match on it.`;
 }
 
 export function tagsHover(view: AlertView): string {
-  const lines = view.tags.map((t) => `- ${tagHover(t).replace(/^\*\*Tag\*\* /, '')}`);
+  const lines = view.tags.slice(0, MAX_LISTED).map((t) => `- ${tagHover(t).replace(/^\*\*Tag\*\* /, '')}`);
+  if (view.tags.length > MAX_LISTED) lines.push(`- … ${view.tags.length - MAX_LISTED} more`);
   return `**Tags** of the rule (${view.tags.length}):\n\n${lines.join('\n')}`;
 }
 
 export function sourceHover(view: AlertView): string {
   const s = view.source ?? '';
   const meaning = SOURCE_MEANINGS[s];
-  return `**Source** ${codeSpan(s)}: ${meaning ?? 'an event source provided by a plugin'}.`;
+  return `**Source** ${cappedCode(s)}: ${meaning ?? 'an event source provided by a plugin'}.`;
 }
 
 export function hostnameHover(view: AlertView): string {
-  return `**Hostname** ${codeSpan(view.hostname ?? '')}: the machine that ran Falco (the \`FALCO_HOSTNAME\` environment variable when set, `
+  return `**Hostname** ${cappedCode(view.hostname ?? '')}: the machine that ran Falco (the \`FALCO_HOSTNAME\` environment variable when set, `
     + 'which the Helm chart sets to the node name; otherwise the host name).';
 }
 
@@ -133,21 +138,21 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
   if (value.field) {
     const info = lookupField(value.field);
     const via = value.origin === 'output_fields' ? '' : howText(value, view);
-    parts.push(`${codeSpan(key)} → field ${codeSpan(value.field)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
+    parts.push(`${cappedCode(key, 200)} → field ${cappedCode(value.field, 200)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
     if (!view.rule && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
     if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
     else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
     } else parts.push('_Not in the field catalog: a plugin field, or a field of a newer Falco._');
   } else {
-    parts.push(`${codeSpan(key)}: no field is known for this output name${view.rule ? '' : ' (the rule is unidentified)'}.`);
+    parts.push(`${cappedCode(key, 200)}: no field is known for this output name${view.rule ? '' : ' (the rule is unidentified)'}.`);
   }
   return parts.join('\n\n');
 }
 
 function howText(value: AlertValue, view: AlertView): string {
   switch (value.how) {
-    case 'template': return `, rendered from ${codeSpan(`%${value.field}`)} in the output of ${codeSpan(view.rule ?? '')}`;
+    case 'template': return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${cappedCode(view.rule ?? '', 200)}`;
     case 'catalog': return ', by its conventional output name';
     case 'learned': return ', as the loaded rules use this name';
     case 'guess': return ' (probably: guessed from the name; the rule is unidentified)';
@@ -158,16 +163,16 @@ function howText(value: AlertValue, view: AlertView): string {
 export function fieldValueHover(view: AlertView, value: AlertValue): string {
   const parts: string[] = [fieldKeyHover(view, value)];
   const v = value.value;
-  parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : codeSpan(v)}`);
+  parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : cappedCode(v)}`);
   if (v === '<NA>') parts.push('`<NA>`: Falco had no value for this field for this event.');
   if (value.field) {
     const meanings = valueMeanings(value.field, v);
-    for (const m of meanings) parts.push(`- ${codeSpan(m.value)}: ${escapeMarkdown(m.meaning)}`);
+    for (const m of meanings.slice(0, MAX_LISTED)) parts.push(`- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
     if (v !== null && v.includes('|')) {
       const flags = v.split('|').filter((f) => f !== '');
       const explained = new Set(meanings.map((m) => m.value));
       const rest = flags.filter((f) => !explained.has(f));
-      if (rest.length) parts.push(`Flags: ${rest.map(codeSpan).join(', ')}`);
+      if (rest.length) parts.push(`Flags: ${rest.slice(0, MAX_LISTED).map((f) => cappedCode(f, 200)).join(', ')}${rest.length > MAX_LISTED ? `, … (${rest.length - MAX_LISTED} more)` : ''}`);
     }
     if (value.field === 'evt.time' && /^\d{16,}$/.test(v ?? '')) {
       const t = parseAlertTime(undefined, v!);
@@ -181,10 +186,10 @@ export function wrapperHover(view: AlertView): string {
   const w = view.wrapper!;
   if (w.kind === 'cri') {
     const m = /^(\S+) (stdout|stderr) ([FP])/.exec(w.text);
-    return `**Container runtime log prefix**: written by the container runtime, not Falco. Time ${codeSpan(m?.[1] ?? '')} (UTC), stream ${codeSpan(m?.[2] ?? '')}, `
+    return `**Container runtime log prefix**: written by the container runtime, not Falco. Time ${cappedCode(m?.[1] ?? '')} (UTC), stream ${cappedCode(m?.[2] ?? '')}, `
       + `${m?.[3] === 'P' ? '`P`: a partial line, continued on the next line' : '`F`: a full line'}.`;
   }
-  return `**Syslog header**: added by syslog (${codeSpan(w.text.trim())}); the Falco line follows it.`;
+  return `**Syslog header**: added by syslog (${cappedCode(w.text.trim())}); the Falco line follows it.`;
 }
 
 export function targetHover(view: AlertView, target: Target, previous: AlertView | undefined): string {
@@ -196,7 +201,7 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'tag': return tagHover(target.tag ?? '');
     case 'source': return sourceHover(view);
     case 'hostname': return hostnameHover(view);
-    case 'uuid': return `**uuid** ${codeSpan(view.uuid ?? '')}: an id falcosidekick gives each event it forwards (Falco itself sends none).`;
+    case 'uuid': return `**uuid** ${cappedCode(view.uuid ?? '')}: an id falcosidekick gives each event it forwards (Falco itself sends none).`;
     case 'field-key': return fieldKeyHover(view, view.values[target.value!]);
     case 'field-value': return fieldValueHover(view, view.values[target.value!]);
     case 'output': return '**output**: the rule\'s output rendered by Falco, with the time and priority in front. Hover a `key=value` token to see its field.';

@@ -1,6 +1,7 @@
 // Incident reports and playbook previews in Markdown. Facts come from the alert (escaped), the user's rules
 // (escaped), and the knowledge base; nothing is invented: where the knowledge base has no playbook, the report says so.
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
+import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { locationLink, mitreLines } from './hover';
@@ -58,18 +59,18 @@ function whatHappened(view: AlertView): string {
     if (seen.has(name) || v.value === null || v.value === '<NA>' || v.value === '') continue;
     seen.add(name);
     const info = v.field ? lookupField(v.field) : undefined;
-    const label = v.field ? codeSpan(v.field) : `${codeSpan(v.key ?? '')} (unmapped)`;
-    lines.push(`- ${label} = ${codeSpan(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
+    const label = v.field ? cappedCode(v.field, 200) : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
+    lines.push(`- ${label} = ${cappedCode(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     if (lines.length >= MAX_FIELDS) { lines.push('- …'); break; }
   }
-  if (!lines.length && view.output) lines.push(`- Output: ${codeSpan(view.output)}`);
+  if (!lines.length && view.output) lines.push(`- Output: ${cappedCode(view.output)}`);
   return lines.join('\n');
 }
 
 function commandsMarkdown(playbook: Playbook, view: AlertView, which: 'investigate'): string {
   return playbook[which].map((c, i) => {
     const filled = fillCommand(c.command, view);
-    return `${i + 1}. ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${codeBlock(filled.text, 'sh')}`;
+    return `${i + 1}. ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${cappedBlock(filled.text, 'sh', 'command')}`;
   }).join('\n\n');
 }
 
@@ -78,7 +79,7 @@ function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
     const parts = [`- ${escapeMarkdown(m.summary)}`];
     for (const c of m.commands ?? []) {
       const filled = fillCommand(c.command, view);
-      parts.push(`\n  ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${indent(codeBlock(filled.text, 'sh'))}`);
+      parts.push(`\n  ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${indent(cappedBlock(filled.text, 'sh', 'command'))}`);
     }
     if (m.config) parts.push(`\n  ${escapeMarkdown(m.config.title)}\n\n${indent(codeBlock(m.config.text, m.config.language))}`);
     return parts.join('\n');
@@ -92,7 +93,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   const { proposals, refused } = proposeExceptions(view);
   if (proposals.length) {
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
-    parts.push(codeBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml'));
+    parts.push(cappedBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml', 'exception'));
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
   } else parts.push('No exception is proposed: the alert lacks the values an exception would need (process, parent, file or container image).');
@@ -113,7 +114,7 @@ function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
       + 'parentheses, commas, line breaks or outer blanks. The YAML above keeps it exactly, but Falco copies exception values into the rule '
       + 'condition without escaping them, so such a value can make the exception match far more than this alert: prefer another field.');
   }
-  return [`${escapeMarkdown(playbook.tuning.summary)}`, codeBlock(filled.text.trimEnd(), 'yaml'), ...notes].join('\n\n');
+  return [`${escapeMarkdown(playbook.tuning.summary)}`, cappedBlock(filled.text.trimEnd(), 'yaml', 'tuning snippet'), ...notes].join('\n\n');
 }
 
 /** The playbook of the alert's rule, its commands filled with this alert's values (shell-quoted). */
@@ -123,7 +124,7 @@ export function playbookMarkdown(view: AlertView, playbook: Playbook): string {
   if (mitre.length) parts.push(`**MITRE ATT&CK:** ${mitre.join('; ')}`);
   if (playbook.keyFields.length) {
     parts.push('## Key fields of this alert');
-    parts.push(playbook.keyFields.map((k) => `- ${codeSpan(k.field)} = ${codeSpan(valueOf(view, k.field) ?? '(not in this alert)')} — ${escapeMarkdown(k.meaning)}`).join('\n'));
+    parts.push(playbook.keyFields.map((k) => `- ${codeSpan(k.field)} = ${cappedCode(valueOf(view, k.field) ?? '(not in this alert)')} — ${escapeMarkdown(k.meaning)}`).join('\n'));
   }
   if (playbook.benignCauses.length) parts.push(`## Benign causes\n\n${playbook.benignCauses.map((b) => `- ${escapeMarkdown(b)}`).join('\n')}`);
   if (playbook.investigate.length) parts.push(`## Investigate (read-only)\n\n${commandsMarkdown(playbook, view, 'investigate')}`);
@@ -142,8 +143,8 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
   const span = timeSpan(views);
   const hosts = [...new Set(views.map((v) => v.hostname).filter((h): h is string => !!h))];
   out.push(`${views.length} alert${views.length === 1 ? '' : 's'} from ${codeSpan(fileLabel)}`
-    + (span ? `, ${codeSpan(span.from)} to ${codeSpan(span.to)}` : '')
-    + (hosts.length ? `, on ${hosts.slice(0, 10).map(codeSpan).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
+    + (span ? `, ${cappedCode(span.from, 200)} to ${cappedCode(span.to, 200)}` : '')
+    + (hosts.length ? `, on ${hosts.slice(0, 10).map((h) => cappedCode(h, 200)).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
   out.push('## Summary');
   const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
   views.slice(0, MAX_TABLE_ROWS).forEach((v, i) => {
@@ -163,13 +164,13 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
   ordered.forEach((group, i) => {
     const first = group[0];
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
-    out.push(`## ${i + 1}. ${escapeMarkdown(ruleLabel(first))}`);
+    out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}`);
     out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (lines ${group.slice(0, 10).map((v) => v.record.line + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.' : ''));
     out.push(`### What happened\n\n${whatHappened(first)}`);
     const why: string[] = [];
     if (playbook) why.push(escapeMarkdown(playbook.detects), escapeMarkdown(playbook.attackerGoal));
-    if (first.ruleSummary?.desc) why.push(`The rule's description: ${escapeMarkdown(first.ruleSummary.desc.trim())}`);
+    if (first.ruleSummary?.desc) why.push(`The rule's description: ${cappedText(first.ruleSummary.desc.trim())}`);
     if (first.priority >= 0) why.push(`Priority ${escapeMarkdown(first.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[first.priority])}.`);
     if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
