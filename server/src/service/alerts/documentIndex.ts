@@ -356,6 +356,19 @@ export class AlertDocumentIndex {
     return Array.from(this.roleKinds, (_, i) => this.roleOf(i));
   }
 
+  /** The alerts that start or continue on lines start..end (inclusive), as the ordinal of the first and a count,
+   *  without visiting every line: ordinals follow line order, so the first and last alert lines in the range suffice. */
+  alertsBetween(startLine: number, endLine: number): { first: number; count: number } {
+    const from = Math.max(0, startLine);
+    const to = Math.min(endLine, this.roleAlerts.length - 1);
+    let first = from;
+    while (first <= to && this.roleAlerts[first] < 0) first++;
+    if (first > to) return { first: -1, count: 0 };
+    let last = to;
+    while (this.roleAlerts[last] < 0) last--;
+    return { first: this.roleAlerts[first], count: this.roleAlerts[last] - this.roleAlerts[first] + 1 };
+  }
+
   alertAtLine(line: number): AlertRecord | undefined {
     const ordinal = line >= 0 && line < this.roleAlerts.length ? this.roleAlerts[line] : -1;
     return ordinal >= 0 ? this.alerts[ordinal] : undefined;

@@ -41,6 +41,8 @@ export interface AlertsService extends DocumentFeatures {
   identifyTextRule(output: string): string | undefined;
 }
 
+/** The client's command (package.json) that asks for a report (REPORT_REQUEST) with arguments [uri, startLine, endLine]. */
+export const GENERATE_REPORT_COMMAND = 'falcoLens.generateReport';
 const MAX_PARSE_DIAGNOSTICS = 1000;
 const VIEW_CACHE = 64;
 
@@ -135,13 +137,8 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   };
 
   const recordsIn = (index: AlertDocumentIndex, startLine: number, endLine: number): AlertRecord[] => {
-    const out: AlertRecord[] = [];
-    const seen = new Set<number>();
-    for (let l = Math.max(0, startLine); l <= Math.min(endLine, index.lineCount - 1); l++) {
-      const r = index.alertAtLine(l);
-      if (r && !seen.has(r.ordinal)) { seen.add(r.ordinal); out.push(r); }
-    }
-    return out;
+    const { first, count } = index.alertsBetween(startLine, endLine);
+    return first < 0 ? [] : index.alerts.slice(first, first + count);
   };
 
   const groupKey = (r: AlertRecord) => r.head.rule ?? `\u0000${r.head.head ?? ''}`;
@@ -242,9 +239,12 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     },
 
     codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
+      // VS Code asks on every selection change: the actions look at the selection's first alert and count the rest;
+      // the report itself is built only when its command runs.
       const index = indexOf(doc);
-      const records = recordsIn(index, range.start.line, range.end.line);
-      if (!records.length) return [];
+      const selected = index.alertsBetween(range.start.line, range.end.line);
+      if (selected.count === 0) return [];
+      const records = [index.alerts[selected.first]];
       const actions: CodeAction[] = [];
       const wants = (kind: string) => !context.only || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
       const first = viewOf(index, doc.uri, records[0]);
@@ -282,9 +282,10 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
             actions.push({ title: 'Copy investigation command', command: { title: 'Copy investigation command', command: COPY_TO_CLIPBOARD_COMMAND, arguments: [script, 'investigation command'] } });
           }
         }
-        const selected = records.map((r) => viewOf(index, doc.uri, r));
-        const title = records.length === 1 ? 'Generate incident report for this alert' : `Generate incident report for the ${records.length} selected alerts`;
-        actions.push({ title, command: { title, command: SHOW_MARKDOWN_COMMAND, arguments: [incidentReport(selected, fileLabel(doc.uri)), 'Falco incident report'] } });
+        const one = selected.count === 1;
+        const title = one ? 'Generate incident report for this alert' : `Generate incident report for the ${selected.count.toLocaleString('en-US')} selected alerts`;
+        const lines = one ? [records[0].line, records[0].endLine] : [range.start.line, range.end.line];
+        actions.push({ title, command: { title, command: GENERATE_REPORT_COMMAND, arguments: [doc.uri, ...lines] } });
       }
       return actions;
     },
