@@ -53,7 +53,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     didClose(uri: string): void { index.didClose(uri); },
     // The workspace index already keeps open documents' text (it overrides the disk); the alerts service reads the
     // local rules file through it so that quick-fix offsets match the editor's buffer.
-    documentText(uri: string): string | undefined { return index['open'].get(uri)?.text; },
+    documentText(uri: string): string | undefined { return index.openText(uri); },
     didChangeWatchedFiles(uris: string[]): void { index.didChangeWatchedFiles(uris); },
     findRule(name: string): RuleSummary | undefined {
       const rule = index.load().final.rules.get(name);

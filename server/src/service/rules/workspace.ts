@@ -137,6 +137,11 @@ export class RulesWorkspaceIndex {
     this.open.delete(uri);
   }
 
+  /** The text of a document open in the editor (it overrides the disk), or undefined when it is not open. */
+  openText(uri: string): string | undefined {
+    return this.open.get(uri)?.text;
+  }
+
   didChangeWatchedFiles(_uris: string[]): void {
     this.diskText.clear();
     this.fileList = undefined;
