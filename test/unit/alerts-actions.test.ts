@@ -118,7 +118,11 @@ test('"Disable rule" is offered as the last resort, once; playbook, investigatio
 });
 
 test('a hostile alert gives inert, one-line code-action titles and single-quoted shell commands', () => {
-  const rules = corpusExists ? ruleSummaries(STABLE_RULES) : [{ name: 'Create Symlink Over Sensitive Files', source: 'syscall', tags: [], enabled: true }];
+  // Without the corpus, a stand-in rule whose output template renders the fixture's text line.
+  const rules = corpusExists ? ruleSummaries(STABLE_RULES) : [{
+    name: 'Create Symlink Over Sensitive Files', source: 'syscall', tags: [], enabled: true,
+    output: 'Symlinks created over sensitive files | target=%evt.arg.target linkpath=%evt.arg.linkpath evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty',
+  }];
   const s = createAlertsService(new TestHost(), fakeRules(rules));
   const text = fixture('falco-hostile.log');
   for (const line of [0, 1]) {

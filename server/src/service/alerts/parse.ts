@@ -116,6 +116,11 @@ const LIFECYCLE_PREFIX = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr
 const SUMMARY_LINE = /^(?:\^C)?(?:Events detected: \d+|Rule counts by severity:|Triggered rules by rule name:|Syscall event drop monitoring:|Driver Events: ?\d+|Driver Drops: ?\d+|Elapsed time: .*|Falco (?:version|initialized)\b.*|Loading rules from.*|Enabled event sources:.*|Opening (?:capture|event source) .*|Starting (?:health|internal) .*|Closing event source.*|Shutting down.*)$/;
 const GLUED_SUMMARY = /(?:\^C)?Events detected: \d+$/;
 
+/** An alert value inside a diagnostic message: JSON-quoted (line breaks and control characters escaped), cut short. */
+function quotedForMessage(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value);
+}
+
 /** Parses one line of a log, unwrapping container-runtime and syslog prefixes. */
 export function parseLine(line: string, intern: Intern): ParsedLine {
   let payloadStart = 0;
@@ -299,7 +304,7 @@ function jsonProblems(text: string, start: number, end: number, obj: Record<stri
   else if (typeof obj.rule !== 'string') valueProblem('rule', 1, 'invalid-value', '"rule" must be a string (the rule name)');
   if (!('priority' in obj)) missing('priority', 1, 'Falco and falcosidekick always send the priority');
   else if (typeof obj.priority !== 'string') valueProblem('priority', 1, 'invalid-value', '"priority" must be a string such as "Warning"');
-  else if (parsePriority(obj.priority) === undefined) valueProblem('priority', 1, 'unknown-priority', `Unknown priority "${obj.priority}": Falco uses ${PRIORITY_NAMES.join(', ')}`);
+  else if (parsePriority(obj.priority) === undefined) valueProblem('priority', 1, 'unknown-priority', `Unknown priority ${quotedForMessage(obj.priority)}: Falco uses ${PRIORITY_NAMES.join(', ')}`);
   if (!('time' in obj)) missing('time', 2, 'Falco always sends the event time; the alert cannot be placed in time');
   else if (typeof obj.time !== 'string' || !isIsoTime(obj.time)) valueProblem('time', 2, 'invalid-value', '"time" should be an ISO-8601 UTC time such as "2024-05-07T12:50:34.502309868Z"');
   if ('output_fields' in obj && (obj.output_fields === null || typeof obj.output_fields !== 'object' || Array.isArray(obj.output_fields))) {
