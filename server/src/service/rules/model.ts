@@ -11,6 +11,7 @@
 import { Parser, Composer, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
 import { LineIndex } from '../text';
 import { buildScalarMap, scalarStyleOf, type ScalarMap, type ScalarSourceToken, type ScalarStyle } from './scalar';
+import { fastParseItem } from './fastparse';
 
 export interface Span { start: number; end: number }
 
@@ -186,7 +187,7 @@ function parseYaml(text: string): ParsedText {
 // Chunking
 
 /** Start offsets of top-level items when the file has the usual shape, or undefined to parse it in one piece. */
-function chunkStarts(text: string): number[] | undefined {
+export function chunkStarts(text: string): number[] | undefined {
   const starts: number[] = [];
   let offset = 0;
   let sawContent = false;
@@ -252,6 +253,16 @@ function parseChunk(chunk: string): ParsedText {
 }
 
 /**
+ * The node of the one item of `text.slice(start, end)` as the yaml library reads it, at document offsets, or undefined
+ * when that text is not exactly one cleanly parsed item. The reference the fast reader is tested against.
+ */
+export function yamlItemNode(text: string, start: number, end: number): ModelNode | undefined {
+  const parsed = parseYaml(text.slice(start, end));
+  if (!parsed.clean || parsed.items.length !== 1) return undefined;
+  return start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start);
+}
+
+/**
  * Parses a rules file into its model. `previous`, an earlier model of the same file, lets unchanged items that kept
  * their offset be reused as they are.
  */
@@ -272,6 +283,13 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       if (earlier && earlier.chunk.text === chunkText) {
         items.push(earlier.item.index === i ? earlier.item : toItem(earlier.item.node, i));
         chunks.push(earlier.chunk);
+        continue;
+      }
+      // Most items have the regular shape the fast reader handles; it declines the others (see fastparse.ts).
+      const fast = fastParseItem(text, start, end);
+      if (fast) {
+        items.push(toItem(fast, i));
+        chunks.push({ start, text: chunkText });
         continue;
       }
       const parsed = parseChunk(chunkText);
