@@ -40,14 +40,15 @@ test('fast reader: hand-written items in every supported form equal the yaml pat
     '- rule: a b', "  desc: \"x y\" # c", '  condition: >', '    evt.type = open', '      and x', '', '    or y', '',
     "  tags: [a, 'b', \"c d\"]", '  enabled: false', '  output: |-', '    hi', '    there', '  x: \'it\'\'s\'', '  list: []',
     '  n: ~', '  items: [', '    a,', '    b', '    ]', '# tail', '- macro: m', '  condition: evt.type=open # trailing', '',
+    '- macro: p', '  condition: a and', '     b', '', '    c   ', '  items: [10-dpkg, 20-rpm]', '',
   ].join('\n');
   const chunks = chunksOf(text);
-  assert.equal(chunks.length, 2);
+  assert.equal(chunks.length, 3);
   for (const [s, e] of chunks) assert.ok(check(text, s, e, 'hand-written'), `declined:\n${text.slice(s, e)}`);
 });
 
 test('fast reader: declines what it does not handle', () => {
-  for (const item of ['- rule: a\n  exceptions:\n    - name: x\n', '- rule: &a x\n', '- rule: 15\n', '- rule: "a\\tb"\n', '- rule: a\n  desc: b\n    c\n', '- rule: a\n\tdesc: b\n']) {
+  for (const item of ['- rule: a\n  exceptions:\n    - name: x\n', '- rule: &a x\n', '- rule: 15\n', '- rule: "a\\tb"\n', '- rule: a\n  desc: b: c\n', '- rule: a\n\tdesc: b\n']) {
     assert.equal(fastParseItem(item, 0, item.length), null, item);
   }
 });

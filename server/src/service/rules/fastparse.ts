@@ -22,8 +22,8 @@ const FALSE_WORDS = new Set(['false', 'False', 'FALSE']);
 
 /** Plain scalars the core schema could read as a number (or that start like one): left to the yaml library. */
 function isNumberLike(s: string): boolean {
-  const c = s.charCodeAt(0);
-  return (c >= 48 && c <= 57) || c === 43 /* + */ || c === 45 /* - */ || c === 46 /* . */ || /^(?:\.?nan|\.?NaN|\.?NAN|\.?inf|\.?Inf|\.?INF)$/.test(s);
+  // A superset of the core schema's int, octal, hex and float forms (`10-dpkg` stays a string), and .inf/.nan.
+  return /^[-+]?[0-9.][0-9a-fA-FxXoO._+-]*$/.test(s) || /^[-+]?\.?(?:nan|NaN|NAN|inf|Inf|INF)$/.test(s);
 }
 
 function isSpace(c: number): boolean { return c === 32; }
@@ -233,6 +233,40 @@ function blockScalar(cur: Cursor, at: number, headerLineEnd: number): { node: Sc
   return { node, next: sourceEnd };
 }
 
+/**
+ * The continuation lines of a plain scalar whose first line ends at `lineEnd`: lines indented more than the mapping
+ * (column 2), as the text they add to the value and the offset where the scalar ends; undefined when none follows.
+ */
+function plainContinuation(text: string, lineEnd: number, end: number): { value: string; end: number } | undefined {
+  let value = '';
+  let scalarEnd = -1;
+  let empties = 0;
+  let i = lineEnd + 1;
+  while (i < end) {
+    const le = lineEndOf(text, i, end);
+    let col = 0;
+    while (i + col < le && text.charCodeAt(i + col) === 32) col++;
+    if (i + col === le) {
+      if (col > 0) return undefined;
+      empties++;
+    } else {
+      if (col <= 2) break;
+      const c = text.charCodeAt(i + col);
+      if (c === 35 || PLAIN_START_FORBIDDEN.has(c)) return scalarEnd < 0 ? undefined : { value: '\u0000', end: -1 }; // let the caller decline
+      let k = le;
+      while (k > i + col && isSpace(text.charCodeAt(k - 1))) k--;
+      const line = text.slice(i + col, k);
+      if (line.includes(': ') || line.endsWith(':') || line.includes(' #') || line.includes('\t') || line.includes('\r')) return { value: '\u0000', end: -1 };
+      value += (empties === 0 ? ' ' : '\n'.repeat(empties)) + line;
+      empties = 0;
+      scalarEnd = k;
+    }
+    if (le >= end) break;
+    i = le + 1;
+  }
+  return scalarEnd < 0 ? undefined : { value, end: scalarEnd };
+}
+
 /** The key at `at` (a plain word) and the offset of its colon, or null. */
 function keyAt(text: string, at: number, lineEnd: number): { key: string; colon: number } | null {
   let i = at;
@@ -311,6 +345,18 @@ export function fastParseItem(text: string, start: number, end: number): MapNode
         if (!node) return DECLINE;
         value = node;
         after = j;
+        const continued = j === le || restIsEmptyOrComment(text, j, le) && text.charCodeAt(skipSpaces(text, j, le)) !== 35 ? plainContinuation(text, le, end) : undefined;
+        if (continued && continued.end < 0) return DECLINE;
+        if (continued) {
+          // A plain scalar over several lines: the yaml library folds each break to a space (or to one newline per
+          // empty line in between) and trims the lines.
+          if (typeof node.value !== 'string') return DECLINE;
+          const folded = node.value + continued.value;
+          if (isNumberLike(folded) || NULL_WORDS.has(folded) || TRUE_WORDS.has(folded) || FALSE_WORDS.has(folded)) return DECLINE;
+          const source = text.slice(v, continued.end);
+          value = scalarNode(folded, folded, v, continued.end, 'plain', 'scalar', source, undefined);
+          after = continued.end;
+        }
       }
       const lineEnd = lineEndOf(text, after, end);
       if (after < lineEnd && !isSpace(text.charCodeAt(after))) return DECLINE;
