@@ -41,10 +41,13 @@ test('fast reader: hand-written items in every supported form equal the yaml pat
     "  tags: [a, 'b', \"c d\"]", '  enabled: false', '  output: |-', '    hi', '    there', '  x: \'it\'\'s\'', '  list: []',
     '  n: ~', '  items: [', '    a,', '    b', '    ]', '# tail', '- macro: m', '  condition: evt.type=open # trailing', '',
     '- macro: p', '  condition: a and', '     b', '', '    c   ', '  items: [10-dpkg, 20-rpm]', '',
+    '- list: q', '  items:', '    [', '      "a:b",', '      c,', '    ]', '  override:', '    items: append', '',
+    '- macro: r', '  condition:', '    (a or', '    b)', '  items: [', '    x', '  ]', '',
   ].join('\n');
   const chunks = chunksOf(text);
-  assert.equal(chunks.length, 3);
-  for (const [s, e] of chunks) assert.ok(check(text, s, e, 'hand-written'), `declined:\n${text.slice(s, e)}`);
+  assert.equal(chunks.length, 5);
+  assert.equal(fastParseItem(text, chunks[3][0], chunks[3][1]), null, 'nested block mapping (override) declined');
+  for (const [s, e] of chunks.filter((_, i) => i !== 3)) assert.ok(check(text, s, e, 'hand-written'), `declined:\n${text.slice(s, e)}`);
 });
 
 test('fast reader: declines what it does not handle', () => {

@@ -95,12 +95,12 @@ interface Cursor { text: string; end: number }
  * A flow sequence starting at `at` (`[`): plain or quoted scalars separated by commas, possibly over several lines.
  * Returns the node and the offset just past `]`.
  */
-function flowSequence(cur: Cursor, at: number): { node: SeqNode; next: number } | null {
+function flowSequence(cur: Cursor, at: number, firstIndent = 2): { node: SeqNode; next: number } | null {
   const { text, end } = cur;
   const items: ModelNode[] = [];
   let i = at + 1;
   let expectItem = true;
-  let indent = 2;
+  let indent = firstIndent;
   for (;;) {
     // Skip spaces and line breaks between tokens; comments inside a flow sequence are left to the yaml library.
     while (i < end) {
@@ -111,7 +111,8 @@ function flowSequence(cur: Cursor, at: number): { node: SeqNode; next: number } 
         i++;
         let col = 0;
         while (i < end && text.charCodeAt(i) === 32) { i++; col++; }
-        if (i < end && text.charCodeAt(i) !== 10 && col <= 2) return DECLINE;
+        // (the closing bracket may sit at the mapping's column, as formatters write it).
+        if (i < end && text.charCodeAt(i) !== 10 && (col < 2 || (col === 2 && text.charCodeAt(i) !== 93))) return DECLINE;
         indent = col;
         continue;
       }
@@ -120,7 +121,7 @@ function flowSequence(cur: Cursor, at: number): { node: SeqNode; next: number } 
     if (i >= end) return DECLINE;
     const c = text.charCodeAt(i);
     if (c === 93 /* ] */) {
-      if (expectItem && items.length > 0) return DECLINE; // trailing comma: left to the yaml library
+      // A trailing comma (`[a, b,]`) adds no item.
       return { node: { kind: 'seq', items, span: { start: at, end: i + 1 }, flow: true }, next: i + 1 };
     }
     if (!expectItem) {
@@ -294,7 +295,7 @@ export function fastParseItem(text: string, start: number, end: number): MapNode
   let firstLine = true;
   let mapEnd = -1;
   while (i < end) {
-    const le = lineEndOf(text, i, end);
+    let le = lineEndOf(text, i, end);
     let keyStart: number;
     if (firstLine) {
       keyStart = i;
@@ -312,12 +313,25 @@ export function fastParseItem(text: string, start: number, end: number): MapNode
     if (!k || seen.has(k.key)) return DECLINE;
     seen.add(k.key);
     const keySpan = { start: keyStart, end: k.colon };
-    const v = skipSpaces(text, k.colon + 1, le);
-    if (v >= le) return DECLINE; // an empty value or a nested block collection: left to the yaml library
+    let v = skipSpaces(text, k.colon + 1, le);
+    let flowIndent = 2; // the yaml lexer's indentation where the value starts
+    if (v >= le) {
+      // A flow sequence or a plain scalar may start on the next, more indented line (the layout formatters such as
+      // prettier write); an empty value or a nested block collection is left to the yaml library.
+      if (le >= end) return DECLINE;
+      let col = 0;
+      while (le + 1 + col < end && text.charCodeAt(le + 1 + col) === 32) col++;
+      if (col <= 2) return DECLINE;
+      v = le + 1 + col;
+      flowIndent = col;
+      le = lineEndOf(text, v, end);
+    }
     const c = text.charCodeAt(v);
     let value: ModelNode;
     let next: number;
     if (c === 35 || c === 13 || c === 9) return DECLINE;
+    // Only flow sequences and plain scalars are read when they start on the line after the key.
+    if (flowIndent !== 2 && c !== 91 && PLAIN_START_FORBIDDEN.has(c)) return DECLINE;
     if (c === 62 /* > */ || c === 124 /* | */) {
       const b = blockScalar(cur, v, le);
       if (!b) return DECLINE;
@@ -327,7 +341,7 @@ export function fastParseItem(text: string, start: number, end: number): MapNode
     } else {
       let after: number;
       if (c === 91 /* [ */) {
-        const f = flowSequence(cur, v);
+        const f = flowSequence(cur, v, flowIndent);
         if (!f) return DECLINE;
         value = f.node;
         after = f.next;
@@ -341,7 +355,7 @@ export function fastParseItem(text: string, start: number, end: number): MapNode
         let j = v;
         while (j < le && !(text.charCodeAt(j) === 35 && isSpace(text.charCodeAt(j - 1)))) j++;
         while (j > v && isSpace(text.charCodeAt(j - 1))) j--;
-        const node = plainScalar(text.slice(v, j), v);
+        const node = plainScalar(text.slice(v, j), v, flowIndent);
         if (!node) return DECLINE;
         value = node;
         after = j;
@@ -354,7 +368,7 @@ export function fastParseItem(text: string, start: number, end: number): MapNode
           const folded = node.value + continued.value;
           if (isNumberLike(folded) || NULL_WORDS.has(folded) || TRUE_WORDS.has(folded) || FALSE_WORDS.has(folded)) return DECLINE;
           const source = text.slice(v, continued.end);
-          value = scalarNode(folded, folded, v, continued.end, 'plain', 'scalar', source, undefined);
+          value = scalarNode(folded, folded, v, continued.end, 'plain', 'scalar', source, undefined, flowIndent);
           after = continued.end;
         }
       }
