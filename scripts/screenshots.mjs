@@ -1,0 +1,274 @@
+// `npm run screenshots`: captures the README screenshots (media/screenshots/*.png, 1400×900) from the extension
+// running in browser VS Code (VS Code server from code-server, the editor test tier's e2e/vscodeServer.mjs) in
+// Debian's chromium through playwright-core. The examples/ workspace is copied to a scratch folder first, so nothing
+// in the repository changes but the PNGs. The UI is driven with keyboard shortcuts and the command palette, and every
+// step waits on the DOM element it produces.
+//
+// Arguments select shots by name (`npm run screenshots -- quick-fix report`); SCREENSHOTS_KEEP=1 keeps the scratch
+// folder (server log, screenshots of failed shots) and SCREENSHOTS_DEBUG=1 logs each command, for debugging.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { e2eDir, ensureInstalled, freePort, startVSCodeServer, workbenchUrl } from '../e2e/vscodeServer.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'media', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const VIEWPORT = { width: 1400, height: 900 };
+const STEP_TIMEOUT_MS = 60_000;
+const MAX_BYTES = 300 * 1024;
+const fail = (message) => { console.error(`screenshots: ${message}`); process.exit(1); };
+
+const scratch = mkdtempSync(join(process.env.E2E_SCRATCH ?? tmpdir(), 'falco-lens-shots-'));
+const dirs = Object.fromEntries(['home', 'tmp', 'user-data', 'server-data', 'extensions', 'browser'].map((d) => [d, join(scratch, d)]));
+for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+
+// The examples use macros of Falco's official rules: load them from the shared corpus when it is next to the project.
+const official = resolve(root, '..', 'shared', 'corpus', 'rules', 'falcosecurity__rules', 'falco_rules.yaml');
+const settings = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.commandCenter.enabled': false,
+  'editor.minimap.enabled': false,
+  'editor.hover.delay': 100,
+  'markdown.preview.fontSize': 13,
+  'telemetry.telemetryLevel': 'off',
+};
+if (existsSync(official)) settings['falcoLens.rules.files'] = [official];
+else console.warn(`screenshots: ${official} is absent; the rules file's official macros will show as undefined`);
+mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
+writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+
+// Each shot opens its own copy of examples/ (named like the original, so the window title reads "examples") in a
+// fresh window: no editor or panel state carries over from one shot to the next.
+let workspace = '';
+function freshWorkspace(shot) {
+  workspace = join(scratch, 'workspaces', shot, 'examples');
+  cpSync(join(root, 'examples'), workspace, { recursive: true });
+  return workspace;
+}
+
+try { ensureInstalled(dirs.tmp); } catch (e) { fail(e.message); }
+if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found (apt-get install -y chromium)`);
+if (spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }).status !== 0) fail('build failed');
+
+const port = await freePort();
+let server;
+try { server = await startVSCodeServer({ port, dirs }); } catch (e) { fail(e.message); }
+process.on('exit', () => server.stop());
+
+const require = createRequire(join(e2eDir, 'package.json'));
+const { chromium } = require('playwright-core');
+const context = await chromium.launchPersistentContext(dirs.browser, {
+  executablePath: CHROMIUM, headless: true, viewport: VIEWPORT, deviceScaleFactor: 1,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let page = context.pages()[0] ?? await context.newPage();
+
+/** A new window on a fresh copy of the examples, ready once the status bar shows. */
+async function openWindow(shot) {
+  const previous = page;
+  page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  await previous.close().catch(() => undefined);
+  await page.goto(workbenchUrl({ port, folder: freshWorkspace(shot), extensionPath: root }));
+  await visible('.monaco-workbench .part.editor');
+  await visible('.statusbar');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Driving the workbench
+
+const visible = (selector) => page.locator(selector).first().waitFor({ state: 'visible' });
+const hidden = (selector) => page.locator(selector).first().waitFor({ state: 'hidden' });
+const QUICK_INPUT = '.quick-input-widget';
+const quickRow = (text) => page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: text }).first();
+
+/** F1, the command's title, Enter on the matching entry. */
+async function runCommand(title) {
+  if (process.env.SCREENSHOTS_DEBUG) console.error(`  command: ${title}`);
+  await page.keyboard.press('F1');
+  await visible(`${QUICK_INPUT} input`);
+  await page.keyboard.type(title);
+  await quickRow(title).waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await hidden(QUICK_INPUT);
+}
+
+/** Quick Open (Ctrl+P) on a workspace file; resolves when its tab is the active one. */
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  await visible(`${QUICK_INPUT} input`);
+  await page.keyboard.type(name);
+  await quickRow(name).waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await hidden(QUICK_INPUT);
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible' });
+  await visible('.editor-group-container.active .monaco-editor .view-lines');
+}
+
+/** Go to Line/Column (Ctrl+G) with 1-based numbers. */
+async function goTo(line, column) {
+  await page.keyboard.press('Control+G');
+  await visible(`${QUICK_INPUT} input`);
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await hidden(QUICK_INPUT);
+}
+
+/** 1-based line and column of the first occurrence of `needle` in a workspace file (plus `offset` characters). */
+function positionOf(file, needle, offset = 0) {
+  const lines = readFileSync(join(workspace, file), 'utf8').split(/\r?\n/);
+  const line = lines.findIndex((l) => l.includes(needle));
+  if (line < 0) throw new Error(`${needle} not found in ${file}`);
+  return { line: line + 1, column: lines[line].indexOf(needle) + 1 + offset };
+}
+
+/** In falco.log: waits until a hover on the first alert names its rule, i.e. the server has loaded the official
+ *  rules and identifies alerts by their output template (hovers, fixes and reports depend on it). */
+async function waitForRuleIdentified() {
+  const at = positionOf('falco.log', 'user_loginuid=-1', 'user_loginuid='.length);
+  await goTo(at.line, at.column);
+  // A hover is computed once: ask again while the server still answers from before the rules were loaded.
+  const named = page.locator('.monaco-hover .hover-contents', { hasText: 'Read sensitive file untrusted' }).first();
+  for (let attempt = 1; ; attempt++) {
+    await runCommand('Show or Focus Hover');
+    await visible('.monaco-hover .hover-contents');
+    if (await named.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
+    if (attempt === 12) throw new Error('the alert\'s rule was not identified within a minute (official rules not loaded?)');
+    await page.keyboard.press('Escape');
+    await hidden('.monaco-hover .hover-contents');
+  }
+}
+
+/** Opens the light bulb's menu on the alert under the cursor and waits for its tuning fixes. The menu lists every
+ *  action on the alert (Quick Fix... would list only the quickfix kind). The tuning fixes appear once the official
+ *  rules are loaded and the alert's rule identified: until then the menu is opened again, which asks the server again. */
+async function openTuningFixes() {
+  const bulb = page.locator('.monaco-editor [class*="codicon-gutter-lightbulb"]:visible, .monaco-editor .lightBulbWidget:visible').first();
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add exception' }).first();
+  for (let attempt = 1; ; attempt++) {
+    await bulb.waitFor({ state: 'visible' });
+    await bulb.click();
+    await visible('.action-widget .monaco-list-row');
+    if (await fix.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
+    if (attempt === 12) throw new Error('no tuning fix within a minute (official rules not loaded?)');
+    await page.keyboard.press('Escape');
+    await hidden('.action-widget');
+  }
+}
+
+async function capture(name) {
+  // Let the last layout and fade-in animations settle (two animation frames), then write the PNG.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const file = join(outDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  let size = statSync(file).size;
+  if (size > MAX_BYTES) {
+    // Too big for the README: reduce to a 256-colour palette (ImageMagick), which keeps UI text sharp.
+    spawnSync('convert', [file, '-colors', '256', `PNG8:${file}`], { stdio: 'inherit' });
+    size = statSync(file).size;
+  }
+  console.log(`screenshots: ${name}.png (${Math.round(size / 1024)} KB)`);
+  if (size > MAX_BYTES) throw new Error(`${name}.png is ${size} bytes, over ${MAX_BYTES}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The shots
+
+const shots = {
+  async 'alert-hover'() {
+    await openFile('falco.log');
+    await waitForRuleIdentified();
+    await capture('alert-hover');
+  },
+
+  async 'rules-diagnostics'() {
+    await openFile('falco_rules.local.yaml');
+    await visible('.monaco-editor .squiggly-error');
+    await runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await visible('.markers-panel .monaco-list-row');
+    // The priority typo is the error the shot is about: put the cursor on it.
+    const at = positionOf('falco_rules.local.yaml', 'WARNNG');
+    await runCommand('View: Focus Active Editor Group');
+    await goTo(at.line, at.column);
+    await capture('rules-diagnostics');
+  },
+
+  async 'quick-fix'() {
+    await openFile('falco.log');
+    const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
+    await goTo(at.line, at.column);
+    await openTuningFixes();
+    await capture('quick-fix');
+  },
+
+  async 'alert-explorer'() {
+    await openFile('falco_events.json');
+    await runCommand('Falco: Open in Alert Explorer');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Alert Explorer/i }) }).first();
+    const rows = view.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    // Expand every group (they open collapsed): a click on each collapsed twistie, waiting for the tree to grow.
+    const COLLAPSED = '.monaco-tl-twistie.collapsible.collapsed';
+    for (let guard = 0; guard < 20; guard++) {
+      const n = await view.locator(COLLAPSED).count();
+      if (n === 0) break;
+      const before = await rows.count();
+      await view.locator(COLLAPSED).first().click();
+      const grew = await page.waitForFunction(({ before, n, COLLAPSED }) => {
+        const pane = [...document.querySelectorAll('.pane')].find((p) => /Alert Explorer/i.test(p.querySelector('.pane-header')?.textContent ?? ''));
+        return !!pane && (pane.querySelectorAll('.monaco-list-row').length > before || pane.querySelectorAll(COLLAPSED).length < n);
+      }, { before, n, COLLAPSED }, { timeout: 10_000 }).then(() => true, () => false);
+      if (!grew) break; // the list is full: the rest would be below the fold anyway
+    }
+    await capture('alert-explorer');
+  },
+
+  async report() {
+    await openFile('falco.log');
+    // The report names rules only once the server has loaded the official rules.
+    const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
+    await goTo(at.line, at.column);
+    await openTuningFixes();
+    await page.keyboard.press('Escape');
+    await hidden('.action-widget');
+    await goTo(1, 1);
+    await runCommand('Falco: Generate Incident Report');
+    // The Markdown preview is a webview (an iframe holding the content frame): wait for the report's heading.
+    await page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('h1, h2').first().waitFor({ state: 'visible' });
+    await capture('report');
+  },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const selected = wanted.length > 0 ? wanted : Object.keys(shots);
+for (const name of selected) if (!shots[name]) fail(`unknown shot ${name}; known: ${Object.keys(shots).join(', ')}`);
+
+mkdirSync(outDir, { recursive: true });
+let failed = 0;
+try {
+  for (const name of selected) {
+    try {
+      await openWindow(name);
+      await shots[name]();
+    } catch (e) {
+      failed++;
+      console.error(`screenshots: ${name} failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+      await page.screenshot({ path: join(scratch, `${name}-failed.png`) }).catch(() => undefined);
+    }
+  }
+} finally {
+  await context.close().catch(() => undefined);
+  server.stop();
+  writeFileSync(join(scratch, 'server.log'), server.log);
+  if (failed === 0 && !process.env.SCREENSHOTS_KEEP) rmSync(scratch, { recursive: true, force: true });
+  else console.error(`screenshots: scratch folder kept: ${scratch}`);
+}
+process.exit(failed === 0 ? 0 : 1);
