@@ -90,13 +90,23 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  const before = JSON.stringify(settings);
   await refreshSettings();
-  connection.workspace.onDidChangeWorkspaceFolders(async () => {
-    const current = await connection.workspace.getWorkspaceFolders();
-    folders = (current ?? []).map((f) => URI_TO_PATH(f.uri)).filter((p): p is string => !!p);
+  // Documents opened while the settings were on their way were checked against the defaults: check them again.
+  if (JSON.stringify(settings) !== before) {
     service.rules.didChangeWatchedFiles?.([]);
     revalidateAll();
-  });
+  }
+  try {
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      const current = await connection.workspace.getWorkspaceFolders();
+      folders = (current ?? []).map((f) => URI_TO_PATH(f.uri)).filter((p): p is string => !!p);
+      service.rules.didChangeWatchedFiles?.([]);
+      revalidateAll();
+    });
+  } catch (e) {
+    connection.console.log(`The client does not report workspace folder changes: ${e}`);
+  }
 });
 
 async function refreshSettings(): Promise<void> {
