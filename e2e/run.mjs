@@ -20,6 +20,7 @@ const dirs = Object.fromEntries(['home', 'tmp', 'user-data', 'server-data', 'ext
 for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
 
 try { ensureInstalled(dirs.tmp); } catch (e) { fail(e.message); }
+if (process.argv.includes('--install-only')) { rmSync(scratch, { recursive: true, force: true }); process.exit(0); }
 if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found (apt-get install -y chromium)`);
 
 if (spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }).status !== 0) fail('build failed');
