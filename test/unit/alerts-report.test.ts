@@ -72,3 +72,17 @@ test('report tables show times and host names as code spans: readable raw Markdo
   assert.deepEqual(hostileProblems(report), []);
   assert.match(report, /, `2026-01-01 10:00:00\.000000001 UTC` to `2026-01-01 10:00:00\.000000001 UTC`/);
 });
+
+test('the report says what the values mean: loginuid -1, exe flags, a host event', () => {
+  const alert = JSON.stringify({
+    hostname: 'node-1', output: '10:00:00.000000000: Critical Executing binary not part of base image | proc_exe=/tmp/x',
+    output_fields: { 'proc.exepath': '/tmp/x', 'proc.name': 'x', 'user.loginuid': -1, 'evt.arg.flags': 'EXE_WRITABLE|EXE_UPPER_LAYER', 'container.id': 'host' },
+    priority: 'Critical', rule: 'Drop and execute new binary in container', source: 'syscall', tags: ['TA0003'], time: '2026-01-01T10:00:00.000000000Z',
+  });
+  const report = createAlertsService(new TestHost(), fakeRules([])).report(`${alert}\n`, 'file:///logs/events.json');
+  const happened = report.slice(report.indexOf('### What happened'), report.indexOf('### Why it matters'));
+  assert.match(happened, /`-1`: No login session/);
+  assert.match(happened, /`EXE_UPPER_LAYER`: .*writable overlay layer/);
+  assert.match(happened, /`EXE_WRITABLE`: /);
+  assert.match(happened, /`host`: The event happened on the host itself/);
+});

@@ -2,7 +2,7 @@
 // (escaped), and the knowledge base; nothing is invented: where the knowledge base has no playbook, the report says so.
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
-import { lookupField, playbookFor, type Playbook } from '../../knowledge';
+import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { locationLink, mitreLines } from './hover';
 import { exceptionItemYaml, isSafeExceptionValue, proposeExceptions } from './tuning';
@@ -61,6 +61,8 @@ function whatHappened(view: AlertView): string {
     const info = v.field ? lookupField(v.field) : undefined;
     const label = v.field ? cappedCode(v.field, 200) : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     lines.push(`- ${label} = ${cappedCode(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
+    // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
+    if (v.field) for (const m of valueMeanings(v.field, v.value).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
     if (lines.length >= MAX_FIELDS) { lines.push('- …'); break; }
   }
   if (!lines.length && view.output) lines.push(`- Output: ${cappedCode(view.output)}`);
