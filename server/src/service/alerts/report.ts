@@ -167,7 +167,7 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     const first = group[0];
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
     out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}`);
-    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (lines ${group.slice(0, 10).map((v) => v.record.line + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
+    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => v.record.line + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.' : ''));
     out.push(`### What happened\n\n${whatHappened(first)}`);
     const why: string[] = [];
