@@ -126,3 +126,36 @@ suite('Alert Explorer', () => {
     await explorer.close();
   });
 });
+
+suite('Tuning from an alert', () => {
+  test('the "Add exception" quick fix writes a valid override into falco_rules.local.yaml, once', async () => {
+    const log = workspaceFile('falco_events.json');
+    const local = workspaceFile('falco_rules.local.yaml');
+    const doc = await vscode.workspace.openTextDocument(log);
+    await vscode.window.showTextDocument(doc);
+    const range = new vscode.Range(0, 10, 0, 10);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
+    const fix = actions.find((a) => a.title.startsWith('Add exception') && a.edit);
+    assert.ok(fix, `an exception quick fix is offered: ${actions.map((a) => a.title).join(' | ')}`);
+    const before = (await vscode.workspace.openTextDocument(local)).getText();
+    // The next diagnostics of the local file after the edit are those of the edited text.
+    const revalidated = new Promise<readonly vscode.Diagnostic[]>((resolve) => {
+      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.toString() === local.toString())) { sub.dispose(); resolve(vscode.languages.getDiagnostics(local)); }
+      });
+    });
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the edit applies');
+    const localDoc = await vscode.workspace.openTextDocument(local);
+    const after = localDoc.getText();
+    assert.ok(after.startsWith(before), 'what the user wrote is kept as it was');
+    assert.match(after, /- rule: "?Terminal shell in container"?/);
+    assert.match(after, /override:\s*\n\s*exceptions: append/);
+    await localDoc.save();
+    // The rules service validates the result against the workspace's falco_rules.yaml: no error, no warning.
+    const diagnostics = await revalidated;
+    assert.deepEqual(diagnostics.filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), []);
+    // Applying the same fix again is not offered (idempotent).
+    const again = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
+    assert.ok(!again.some((a) => a.title === fix.title && a.edit), 'the same exception is not offered twice');
+  });
+});
