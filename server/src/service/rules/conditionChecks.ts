@@ -194,9 +194,18 @@ function lookupFieldCached(reference: string): ReturnType<typeof lookupField> {
   return v ?? undefined;
 }
 
+/** libsinsp's own fields with a position argument reject anything but a number in brackets (`evt.arg[flags]` is an
+ *  error; `evt.arg.flags` selects by name). Plugin fields parse their arguments themselves: not judged here. */
+function needsNumericIndex(field: FieldInfo, arg: string): boolean {
+  if (field.plugin || !field.arg) return false;
+  const positional = field.arg.kind === 'index' || (field.arg.kind === 'index-or-key' && field.arg.dotForm === true);
+  return positional && !/^\s*\d+\s*$/.test(arg);
+}
+
 function checkField(name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext): FieldInfo | undefined {
   const match = lookupFieldCached(arg !== undefined ? `${name}[${arg}]` : name);
   if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
+    && !(arg !== undefined && needsNumericIndex(match.field, arg))
     && (!ctx.source || !KNOWN_SOURCES.includes(ctx.source) || (match.field.sources as string[]).includes(ctx.source))) return match.field;
   const nameSpan = spanOf();
   const { classes } = catalog();
@@ -224,6 +233,10 @@ function checkField(name: string, arg: string | undefined, spanOf: () => Span, c
   }
   if (field.arg?.required && match.arg === undefined) {
     ctx.reporter.report(Code.FieldArgument, nameSpan, `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`);
+  }
+  if (arg !== undefined && needsNumericIndex(field, arg)) {
+    const byName = field.arg?.dotForm ? ` To select by name, write '${field.name}.${arg.trim()}'.` : '';
+    ctx.reporter.report(Code.FieldArgument, nameSpan, `Field '${field.name}' takes a number in brackets (a position), not '${arg}'.${byName}`);
   }
   if (field.deprecated) {
     ctx.reporter.report(Code.DeprecatedField, nameSpan, `Usage of deprecated field '${field.name}': ${field.deprecated}`);
