@@ -159,3 +159,20 @@ suite('Tuning from an alert', () => {
     assert.ok(!again.some((a) => a.title === fix.title && a.edit), 'the same exception is not offered twice');
   });
 });
+
+suite('Incident report', () => {
+  test('Generate Incident Report opens a read-only Markdown report of the selected alert', async () => {
+    const log = workspaceFile('falco_events.json');
+    const doc = await vscode.workspace.openTextDocument(log);
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, 5);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('falcoLens.generateReport');
+    assert.ok(uri, 'the command returns the report document');
+    assert.equal(uri.scheme, 'falco-lens');
+    const report = await vscode.workspace.openTextDocument(uri);
+    assert.equal(report.languageId, 'markdown');
+    assert.match(report.getText(), /^# Falco incident report/);
+    assert.match(report.getText(), /Terminal shell in container/);
+    assert.equal(report.isDirty, false, 'nothing to save or discard');
+  });
+});
