@@ -14,7 +14,7 @@ function diagnosticsOf(condition: string) {
 test('a name in the brackets of a positional libsinsp field is an error at the field, with the dot form suggested', () => {
   const { text, diagnostics } = diagnosticsOf('evt.arg[flags] contains EXE_WRITABLE');
   assert.equal(diagnostics.length, 1);
-  assert.match(diagnostics[0].message, /evt\.arg\.flags/);
+  assert.match(String(diagnostics[0].message), /evt\.arg\.flags/);
   assert.equal(diagnostics[0].range.start.character, text.split('\n')[2].indexOf('evt.arg['));
   assert.equal(diagnostics[0].severity, 1);
   assert.equal(diagnosticsOf('proc.aname[parent] = bash').diagnostics.length, 1);
@@ -22,6 +22,6 @@ test('a name in the brackets of a positional libsinsp field is an error at the f
 
 test('numbers in brackets, dot forms and key arguments are accepted', () => {
   for (const condition of ['evt.arg[1] contains x', 'evt.arg.flags contains EXE_WRITABLE', 'proc.aname[2] = bash', 'proc.aname = bash', 'k8s.pod.label[app] = web']) {
-    assert.deepEqual(diagnosticsOf(condition).diagnostics.map((d) => d.message), [], condition);
+    assert.deepEqual(diagnosticsOf(condition).diagnostics.map((d) => String(d.message)), [], condition);
   }
 });
