@@ -282,7 +282,9 @@ async function benchAlertLogs(): Promise<void> {
       rows.push([size.toLocaleString('en-US'), entry.megabytes, ms(floor), ms(indexTimes[0]), ms(warmIndex), (warmIndex / floor).toFixed(2), ms(transport),
         ((warmIndex - transport) / floor).toFixed(2),
         `${ms(entry.hover.p50)} / ${ms(entry.hover.p95)}`, `${hoverHits}/${HOVERS}`, `${ms(entry.edit.median)} / ${ms(entry.edit.p95)}`, mb(rssEdit)]);
-      target(`alert index ≤ 1.5× floor (${size.toLocaleString('en-US')} alerts)`, warmIndex / floor, 1.5, '×', `${ms(warmIndex)} ms vs floor ${ms(floor)} ms`);
+      target(`alert index ≤ 1.5× floor, didOpen → diagnostics (${size.toLocaleString('en-US')} alerts)`, warmIndex / floor, 1.5, '×', `${ms(warmIndex)} ms vs floor ${ms(floor)} ms`);
+      // The same open minus moving the text through JSON-RPC (measured in this run): the indexing the service does.
+      target(`alert index ≤ 1.5× floor, the service's share (${size.toLocaleString('en-US')} alerts)`, Math.max(0, warmIndex - transport) / floor, 1.5, '×', `(${ms(warmIndex)} − transport ${ms(transport)}) ms vs floor ${ms(floor)} ms`);
       target(`alert hover p95 ≤ 5 ms (${size.toLocaleString('en-US')} alerts)`, entry.hover.p95, 5, 'ms', `p50 ${ms(entry.hover.p50)} ms, ${hoverHits}/${HOVERS} hovers answered`);
     } finally {
       await stop(server);
