@@ -30,13 +30,28 @@ export function typoLimit(name: string): number {
 
 /** Up to `max` candidates within the typo limit, closest first (ties keep the candidates' order). */
 export function closestNames(name: string, candidates: Iterable<string>, max = 3, limit = typoLimit(name)): string[] {
+  const names = [...candidates];
+  return closestAmong(name, names, names.map((c) => c.toLowerCase()), max, limit);
+}
+
+/**
+ * Known names asked for suggestions many times (macro, list and field names): their lower-case forms are computed
+ * once, and a name whose length is too far from the one asked for is skipped before any distance is computed.
+ */
+export class NameIndex {
+  private readonly lower: string[];
+  constructor(readonly names: readonly string[]) { this.lower = names.map((n) => n.toLowerCase()); }
+  closest(name: string, max = 3, limit = typoLimit(name)): string[] { return closestAmong(name, this.names, this.lower, max, limit); }
+}
+
+function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number): string[] {
   const scored: { name: string; d: number; i: number }[] = [];
-  let i = 0;
   const lower = name.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase(), limit);
-    if (d <= limit && c !== name) scored.push({ name: c, d, i });
-    i++;
+  for (let i = 0; i < names.length; i++) {
+    const candidate = lowerNames[i];
+    if (Math.abs(candidate.length - lower.length) > limit) continue; // editDistance would say limit + 1
+    const d = editDistance(lower, candidate, limit);
+    if (d <= limit && names[i] !== name) scored.push({ name: names[i], d, i });
   }
   scored.sort((x, y) => x.d - y.d || x.i - y.i);
   const out: string[] = [];

@@ -60,6 +60,26 @@ const NUM_OPERATORS = ['<=', '<', '>=', '>'];
 const LIST_OPERATORS = ['intersects', 'in', 'pmatch'];
 const MODIFIERS = ['oneof', 'anyof', 'allof'];
 const LIST_LIKE_OPERATORS = new Set(LIST_OPERATORS);
+const TRANSFORMER_NAME_SET: ReadonlySet<string> = new Set(TRANSFORMER_NAMES);
+
+/** Every operator in the order libsinsp tries them, grouped by first character: only those starting with the
+ *  character at the cursor can match, and trying them in this order keeps libsinsp's choice. */
+type OperatorCandidate =
+  | { group: 'exists' | 'num' | 'list'; text: string }
+  | { group: 'str'; text: string; word: boolean };
+const OPERATOR_CANDIDATES = new Map<number, OperatorCandidate[]>();
+for (const candidate of [
+  { group: 'exists', text: 'exists' } as OperatorCandidate,
+  ...NUM_OPERATORS.map((text): OperatorCandidate => ({ group: 'num', text })),
+  ...STR_OPERATORS.map((op): OperatorCandidate => ({ group: 'str', text: op.text, word: op.word })),
+  ...LIST_OPERATORS.map((text): OperatorCandidate => ({ group: 'list', text })),
+]) {
+  const first = candidate.text.charCodeAt(0);
+  const list = OPERATOR_CANDIDATES.get(first) ?? [];
+  list.push(candidate);
+  OPERATOR_CANDIDATES.set(first, list);
+}
+const NO_CANDIDATES: readonly OperatorCandidate[] = [];
 
 /** Deepest nesting accepted; Falco sets its parser's limit to 1000. Deeper input gets an error, not a stack overflow. */
 const MAX_DEPTH = 1000;
@@ -185,15 +205,18 @@ class ConditionParser {
     this.pos = i;
     return spanOf(start, i);
   }
+  /** `name(` for a transformer name. Every name is a word, so the word at the cursor followed by `(` decides (one
+   *  scan instead of trying each name: this runs before every value and every operand that is not a field). */
   private lexTransformerOpen(): { name: string; span: Span } | undefined {
-    for (const name of TRANSFORMER_NAMES) {
-      if (this.startsWith(name) && this.code(this.pos + name.length) === CH_LPAREN) {
-        const span = spanOf(this.pos, this.pos + name.length);
-        this.pos += name.length + 1;
-        return { name, span };
-      }
-    }
-    return undefined;
+    const start = this.pos;
+    if (!isLetter(this.code(start))) return undefined;
+    let end = start + 1;
+    while (end < this.text.length && isIdentChar(this.text.charCodeAt(end))) end++;
+    if (this.text.charCodeAt(end) !== CH_LPAREN) return undefined;
+    const name = this.text.slice(start, end);
+    if (!TRANSFORMER_NAME_SET.has(name)) return undefined;
+    this.pos = end + 1;
+    return { name, span: spanOf(start, end) };
   }
   private lexValOpen(): Span | undefined {
     if (!this.startsWith('val(')) return undefined;
@@ -522,10 +545,9 @@ class ConditionParser {
 
   private parseFieldRemainder(nameSpan: Span): FieldExpr {
     const arg = this.parseOptionalFieldArg();
-    return {
-      kind: 'field', name: this.text.slice(nameSpan.start, nameSpan.end), nameSpan, ...(arg ? { arg } : {}),
-      span: spanOf(nameSpan.start, this.pos),
-    };
+    const name = this.text.slice(nameSpan.start, nameSpan.end);
+    const span = spanOf(nameSpan.start, this.pos);
+    return arg ? { kind: 'field', name, nameSpan, arg, span } : { kind: 'field', name, nameSpan, span };
   }
 
   private parseOptionalFieldArg(): { text: string; span: Span } | undefined {
@@ -604,25 +626,30 @@ class ConditionParser {
       this.atEnd() ? nameSpan.start : at, this.atEnd() ? nameSpan.end + 1 : this.tokenEnd(at));
   }
 
+  /** A comparison node; optional keys are present only when set (in this order), as the tests compare trees. */
+  private compareNode(lhs: FieldExpr, op: string, opStart: number, opEnd: number, rhs?: Value, modifier?: { name: string; span: Span }): Expr {
+    const node: Partial<Extract<Expr, { kind: 'compare' }>> = { kind: 'compare', lhs, op, opSpan: spanOf(opStart, opEnd) };
+    if (modifier) node.modifier = modifier;
+    if (rhs) node.rhs = rhs;
+    node.span = spanOf(lhs.span.start, rhs ? rhs.span.end : (modifier ? modifier.span.end : opEnd));
+    return node as Expr;
+  }
+
   private parseCondition(lhs: FieldExpr): Expr {
     this.skipBlank();
     const opStart = this.pos;
-    const done = (op: string, opEnd: number, rhs?: Value, modifier?: { name: string; span: Span }): Expr => ({
-      kind: 'compare', lhs, op, opSpan: spanOf(opStart, opEnd), ...(modifier ? { modifier } : {}), ...(rhs ? { rhs } : {}),
-      span: spanOf(lhs.span.start, rhs ? rhs.span.end : (modifier ? modifier.span.end : opEnd)),
-    });
-    if (this.startsWith('exists')) {
-      this.pos += 6;
-      return done('exists', this.pos);
+    const done = (op: string, opEnd: number, rhs?: Value, modifier?: { name: string; span: Span }): Expr => this.compareNode(lhs, op, opStart, opEnd, rhs, modifier);
+    const candidates = OPERATOR_CANDIDATES.get(this.code()) ?? NO_CANDIDATES;
+    for (const candidate of candidates) {
+      if (candidate.group !== 'exists' && candidate.group !== 'num') continue;
+      const op = candidate.text;
+      if (!this.startsWith(op)) continue;
+      this.pos += op.length;
+      if (candidate.group === 'exists') return done('exists', this.pos);
+      return done(op, opStart + op.length, this.parseNumValue(op, opStart));
     }
-    for (const op of NUM_OPERATORS) {
-      if (this.startsWith(op)) {
-        this.pos += op.length;
-        return done(op, opStart + op.length, this.parseNumValue(op, opStart));
-      }
-    }
-    for (const op of STR_OPERATORS) {
-      if (!this.startsWith(op.text)) continue;
+    for (const op of candidates) {
+      if (op.group !== 'str' || !this.startsWith(op.text)) continue;
       if (op.word && !isBlank(this.code(this.pos + op.text.length))) {
         const after = this.code(this.pos + op.text.length);
         // `proc.name contains` at the end, or `contains(x)`: the operator is right, its value is missing or glued.
@@ -649,8 +676,9 @@ class ConditionParser {
       }
       return done(op.text, opEnd, this.parseStrValue(op.text, opStart));
     }
-    for (const op of LIST_OPERATORS) {
-      if (this.startsWith(op)) {
+    for (const candidate of candidates) {
+      const op = candidate.text;
+      if (candidate.group === 'list' && this.startsWith(op)) {
         this.pos += op.length;
         return done(op, opStart + op.length, this.parseListValueOrTransformer(op, opStart));
       }

@@ -6,7 +6,7 @@ import { operatorRejection } from './operators';
 import { knownFieldClasses, lookupField, allFields, type FieldInfo } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
-import { closestNames } from './closest';
+import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import type { Definitions, LoadResult, LoadedFile } from './workspace';
@@ -150,19 +150,20 @@ function walkScalars(node: ModelNode | undefined, visit: (text: string) => void)
 // ---------------------------------------------------------------------------------------------------------------
 // Field resolution
 
-interface Catalog { size: number; classes: Set<string>; names: string[]; byClass: Map<string, string[]> }
+interface Catalog { size: number; classes: Set<string>; names: NameIndex; byClass: Map<string, NameIndex> }
 let catalogCache: Catalog | undefined;
 function catalog(): Catalog {
   const fields = allFields();
   if (!catalogCache || catalogCache.size !== fields.length) {
-    const byClass = new Map<string, string[]>();
+    const namesByClass = new Map<string, string[]>();
     for (const f of fields) {
       const c = f.name.split('.')[0];
-      const list = byClass.get(c) ?? [];
+      const list = namesByClass.get(c) ?? [];
       list.push(f.name);
-      byClass.set(c, list);
+      namesByClass.set(c, list);
     }
-    catalogCache = { size: fields.length, classes: knownFieldClasses(), names: fields.map((f) => f.name), byClass };
+    const byClass = new Map([...namesByClass].map(([c, names]) => [c, new NameIndex(names)]));
+    catalogCache = { size: fields.length, classes: knownFieldClasses(), names: new NameIndex(fields.map((f) => f.name)), byClass };
   }
   return catalogCache;
 }
@@ -171,8 +172,8 @@ function catalog(): Catalog {
 function fieldSuggestions(name: string): string[] {
   const { names, byClass } = catalog();
   const sameClass = byClass.get(name.split('.')[0]);
-  const near = sameClass ? closestNames(name, sameClass, 3) : [];
-  return near.length ? near : closestNames(name, names, 3);
+  const near = sameClass ? sameClass.closest(name, 3) : [];
+  return near.length ? near : names.closest(name, 3);
 }
 
 interface FieldProblemContext {
@@ -207,39 +208,42 @@ function checkField(name: string, arg: string | undefined, spanOf: () => Span, c
   if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
     && !(arg !== undefined && needsNumericIndex(match.field, arg))
     && (!ctx.source || !KNOWN_SOURCES.includes(ctx.source) || (match.field.sources as string[]).includes(ctx.source))) return match.field;
-  const nameSpan = spanOf();
-  const { classes } = catalog();
+  // The span is built only for a finding: mapping a scalar's offsets is the costly part, and fields such as
+  // evt.arg.flags (dot form of a field whose argument is required) come here without any finding.
+  let span: Span | undefined;
+  const nameSpan = () => (span ??= spanOf());
   if (!match) {
+    const { classes } = catalog();
     const fieldClass = name.split('.')[0];
     const suggestions = fieldSuggestions(name);
     if (!classes.has(fieldClass) && suggestions.length === 0) {
-      ctx.reporter.report(Code.UnknownFieldClass, nameSpan, `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
+      ctx.reporter.report(Code.UnknownFieldClass, nameSpan(), `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
       return undefined;
     }
     const at = ctx.where === 'output' ? 'output' : ctx.where === 'exception' ? 'exception' : 'filter';
     const message = `'${name}' is not a supported ${at} field.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
-    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, nameSpan, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-    else ctx.reporter.report(Code.UnknownField, nameSpan, message, { suggestions }, ctx.where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
+    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, nameSpan(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    else ctx.reporter.report(Code.UnknownField, nameSpan(), message, { suggestions }, ctx.where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
     return undefined;
   }
   const field = match.field;
   if (ctx.source && (KNOWN_SOURCES.includes(ctx.source)) && !(field.sources as string[]).includes(ctx.source)) {
-    ctx.reporter.report(Code.FieldNotForSource, nameSpan, `Field '${field.name}' is not available for source '${ctx.source}' (it belongs to ${field.sources.join(', ')}).`);
+    ctx.reporter.report(Code.FieldNotForSource, nameSpan(), `Field '${field.name}' is not available for source '${ctx.source}' (it belongs to ${field.sources.join(', ')}).`);
     return field;
   }
   if (ctx.where === 'output' && field.conditionOnly) {
-    ctx.reporter.report(Code.UnknownField, nameSpan, `Field '${field.name}' can be used in conditions only, not in an output.`, { suggestions: [] }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    ctx.reporter.report(Code.UnknownField, nameSpan(), `Field '${field.name}' can be used in conditions only, not in an output.`, { suggestions: [] }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     return field;
   }
   if (field.arg?.required && match.arg === undefined) {
-    ctx.reporter.report(Code.FieldArgument, nameSpan, `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`);
+    ctx.reporter.report(Code.FieldArgument, nameSpan(), `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`);
   }
   if (arg !== undefined && needsNumericIndex(field, arg)) {
     const byName = field.arg?.dotForm ? ` To select by name, write '${field.name}.${arg.trim()}'.` : '';
-    ctx.reporter.report(Code.FieldArgument, nameSpan, `Field '${field.name}' takes a number in brackets (a position), not '${arg}'.${byName}`);
+    ctx.reporter.report(Code.FieldArgument, nameSpan(), `Field '${field.name}' takes a number in brackets (a position), not '${arg}'.${byName}`);
   }
   if (field.deprecated) {
-    ctx.reporter.report(Code.DeprecatedField, nameSpan, `Usage of deprecated field '${field.name}': ${field.deprecated}`);
+    ctx.reporter.report(Code.DeprecatedField, nameSpan(), `Usage of deprecated field '${field.name}': ${field.deprecated}`);
   }
   return field;
 }
@@ -504,22 +508,22 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
  * Closest names among a table's names (limit undefined: the default typo limit). Memoized per list of names: the
  * tables rarely change from one edit to the next, and some rules compare with words that look like list names.
  */
-const suggestionMemo = new Map<string, Map<string, string[]>>();
+const suggestionMemo = new Map<string, { index: NameIndex; known: Map<string, string[]> }>();
 function suggester(names: Iterable<string>, limit: number | undefined): (name: string) => string[] {
   const candidates = [...names];
   const key = `${limit}\n${candidates.join('\n')}`;
   let memo = suggestionMemo.get(key);
   if (!memo) {
     if (suggestionMemo.size >= 16) suggestionMemo.clear();
-    memo = new Map();
+    memo = { index: new NameIndex(candidates), known: new Map() };
     suggestionMemo.set(key, memo);
   }
-  const known = memo;
+  const { index, known } = memo;
   return (name) => {
     let out = known.get(name);
     if (!out) {
       if (known.size >= CACHE_LIMIT) known.clear();
-      out = closestNames(name, candidates, 3, limit);
+      out = index.closest(name, 3, limit);
       known.set(name, out);
     }
     return [...out];
