@@ -129,54 +129,96 @@ connection.onDidChangeWatchedFiles((params) => {
   revalidateAll();
 });
 
-// Validation: debounced per document; a rules change re-validates every open document because other rules files and
-// alert logs depend on it.
+// Validation: debounced per document. A rules document is read by the other open documents (rules files that follow
+// it in the load order, alert logs), so when it changes they are checked again — once its own diagnostics are out:
+// vscode-jsonrpc writes a message on a later turn of the event loop (setImmediate), so a re-check scheduled at the
+// same time would run before the edited document's diagnostics reach the editor.
 const VALIDATION_DELAY_MS = 150;
 let validationDelayMs = VALIDATION_DELAY_MS;
 /** Cancels the validation scheduled for a document. */
 const pending = new Map<string, () => void>();
+/** Counts the changes of what validation reads (open documents, settings, files on disk)... */
+let generation = 0;
+/** ...and the count each document was last validated at: a document validated since the last change is current. */
+const validatedAt = new Map<string, number>();
+/** Documents opened whose first content event (TextDocuments fires one right after the open) is still to come. */
+const opening = new Set<string>();
 
-function scheduleValidation(uri: string, delay = validationDelayMs): void {
+/** Schedules a document's validation; `afterwards` runs once its diagnostics are written (not when cancelled). */
+function scheduleValidation(uri: string, delay: number, afterwards?: () => void): void {
   pending.get(uri)?.();
-  const run = () => { pending.delete(uri); validate(uri); };
+  let cancelled = false;
+  const run = () => {
+    pending.delete(uri);
+    const sent = validate(uri);
+    if (afterwards) void sent.then(() => { if (!cancelled) afterwards(); }, () => { if (!cancelled) afterwards(); });
+  };
   // setTimeout(0) waits at least 1 ms; an immediate validation (on open, or with no debounce) runs on the next turn.
-  if (delay <= 0) { const handle = setImmediate(run); pending.set(uri, () => clearImmediate(handle)); }
-  else { const handle = setTimeout(run, delay); pending.set(uri, () => clearTimeout(handle)); }
+  if (delay <= 0) { const handle = setImmediate(run); pending.set(uri, () => { cancelled = true; clearImmediate(handle); }); }
+  else { const handle = setTimeout(run, delay); pending.set(uri, () => { cancelled = true; clearTimeout(handle); }); }
 }
 
-function validate(uri: string): void {
+/** Validates a document and publishes its diagnostics; resolves when they are written. */
+function validate(uri: string): Promise<void> {
   const target = featuresOf(uri);
-  if (!target) return;
+  if (!target) return Promise.resolve();
+  validatedAt.set(uri, generation);
   const diagnostics = guarded<Diagnostic[]>('validation', [], () => target.features.diagnostics(target.doc));
-  void connection.sendDiagnostics({ uri, version: target.doc.version, diagnostics });
+  return connection.sendDiagnostics({ uri, version: target.doc.version, diagnostics });
 }
 
+/**
+ * Every open document (but `except`) is checked again, later than anything already scheduled: after a change of
+ * settings or files on disk, and after an open or close (a batch of opens is then checked once, after the last).
+ */
 function revalidateAll(except?: string): void {
+  generation++;
   for (const doc of documents.all()) if (doc.uri !== except) scheduleValidation(doc.uri, validationDelayMs * 2);
 }
 
-documents.onDidOpen((e) => {
-  const features = service.forLanguage(e.document.languageId);
-  guarded('open', undefined, () => features?.didOpenOrChange?.(e.document));
-  scheduleValidation(e.document.uri, 0);
-});
+/**
+ * After a rules document's diagnostics are out: the other documents not validated since the last change, and not
+ * already waiting for a validation (it will read the current state when it runs; moving it later would only delay it).
+ */
+function revalidateDependents(except: string): void {
+  for (const doc of documents.all()) {
+    if (doc.uri === except || pending.has(doc.uri) || validatedAt.get(doc.uri) === generation) continue;
+    scheduleValidation(doc.uri, validationDelayMs);
+  }
+}
+
+// An open fires onDidOpen and then onDidChangeContent: the document is handled once, in the latter, and validated at
+// once (no debounce: nobody is typing yet).
+documents.onDidOpen((e) => { opening.add(e.document.uri); });
 documents.onDidChangeContent((e) => {
+  const uri = e.document.uri;
+  const opened = opening.delete(uri);
+  generation++;
   const features = service.forLanguage(e.document.languageId);
-  const recorded = lastChanges.get(e.document.uri);
-  lastChanges.delete(e.document.uri);
-  const changes = recorded?.version === e.document.version ? recorded.changes : undefined;
-  guarded('change', undefined, () => features?.didOpenOrChange?.(e.document, changes));
-  scheduleValidation(e.document.uri);
-  if (e.document.languageId === LANGUAGE_RULES) revalidateAll(e.document.uri);
+  const recorded = lastChanges.get(uri);
+  lastChanges.delete(uri);
+  const changes = !opened && recorded?.version === e.document.version ? recorded.changes : undefined;
+  guarded(opened ? 'open' : 'change', undefined, () => features?.didOpenOrChange?.(e.document, changes));
+  const rules = e.document.languageId === LANGUAGE_RULES;
+  if (opened) {
+    scheduleValidation(uri, 0);
+    if (rules) revalidateAll(uri);
+    return;
+  }
+  // The dependents wait for the edited document's diagnostics, then the debounce once more (twice after the change).
+  scheduleValidation(uri, validationDelayMs, rules ? () => revalidateDependents(uri) : undefined);
 });
 documents.onDidClose((e) => {
+  const uri = e.document.uri;
   const features = service.forLanguage(e.document.languageId);
-  guarded('close', undefined, () => features?.didClose?.(e.document.uri));
-  pending.get(e.document.uri)?.();
-  pending.delete(e.document.uri);
-  lastChanges.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-  if (e.document.languageId === LANGUAGE_RULES) revalidateAll();
+  guarded('close', undefined, () => features?.didClose?.(uri));
+  pending.get(uri)?.();
+  pending.delete(uri);
+  opening.delete(uri);
+  validatedAt.delete(uri);
+  lastChanges.delete(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+  if (e.document.languageId === LANGUAGE_RULES) revalidateAll(uri);
 });
 
 connection.onHover((p) => guarded('hover', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.hover?.(t.doc, p.position) ?? null; }));

@@ -79,3 +79,38 @@ test('a refused rename answers with an error the user can read; an allowed one e
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a rules change publishes the edited file first, then re-checks the files that depend on it (with and without debounce)', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  for (const validationDelayMs of [0, 20]) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-dependents-'));
+    const base = `file://${root}/a_rules.yaml`;
+    const user = `file://${root}/b_rules.yaml`;
+    const baseText = '- macro: web_shell\n  condition: proc.name in (bash, sh)\n';
+    const userText = '- rule: Web shell\n  desc: d\n  condition: evt.type = execve and web_shell\n  output: shell %proc.name\n  priority: WARNING\n';
+    fs.writeFileSync(path.join(root, 'a_rules.yaml'), baseText);
+    fs.writeFileSync(path.join(root, 'b_rules.yaml'), userText);
+    // The same settings at initialization and when pulled, so that nothing re-checks the files on its own.
+    const settings = { rules: { files: [] } };
+    const server = await startServer({ rootDir: root, settings, initializationOptions: { validationDelayMs, settings } });
+    try {
+      const opened = [server.nextDiagnostics(base, 1), server.nextDiagnostics(user, 1)];
+      server.open(base, 'falco-rules', baseText);
+      server.open(user, 'falco-rules', userText);
+      const [, userFirst] = await Promise.all(opened);
+      assert.deepEqual(userFirst.diagnostics.map((d) => d.code), [], 'the macro is defined');
+      const order: string[] = [];
+      const edited = server.nextDiagnostics(base, 2).then((p) => { order.push('edited'); return p; });
+      const dependent = server.nextDiagnostics(user).then((p) => { order.push('dependent'); return p; });
+      server.changeRanges(base, 2, [{ range: { start: { line: 0, character: 9 }, end: { line: 0, character: 18 } }, text: 'web_server_shell' }]);
+      const [, after] = await Promise.all([edited, dependent]);
+      assert.deepEqual(order, ['edited', 'dependent'], `delay ${validationDelayMs}`);
+      assert.ok(after.diagnostics.some((d) => d.code === 'undefined-macro'), `delay ${validationDelayMs}: the rule's macro is gone`);
+    } finally {
+      await server.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+});
