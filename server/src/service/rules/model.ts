@@ -272,6 +272,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
   if (starts && starts.length > 0) {
     const reusable = new Map<number, { chunk: Chunk; item: ModelItem }>();
     previous?.chunks?.forEach((chunk, i) => reusable.set(chunk.start, { chunk, item: previous.items[i] }));
+    const shift = previous ? text.length - previous.text.length : 0;
     const items: ModelItem[] = [];
     const chunks: Chunk[] = [];
     let ok = true;
@@ -283,6 +284,15 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       if (earlier && earlier.chunk.text === chunkText) {
         items.push(earlier.item.index === i ? earlier.item : toItem(earlier.item.node, i));
         chunks.push(earlier.chunk);
+        continue;
+      }
+      // An item after the edit, unchanged but moved by the length the edit added or removed: its nodes shifted (the
+      // same as reading it again, far cheaper), and the previous chunk's string kept, so that the caches keyed by
+      // chunk text find it without hashing and comparing a new copy.
+      const moved = shift !== 0 ? reusable.get(start - shift) : undefined;
+      if (moved && moved.chunk.text === chunkText) {
+        items.push(toItem(shiftNode(moved.item.node, shift), i));
+        chunks.push({ start, text: moved.chunk.text });
         continue;
       }
       // Most items have the regular shape the fast reader handles; it declines the others (see fastparse.ts).
