@@ -1,285 +1,549 @@
 // A purpose-built reader for the regular shape of rules-file items, much faster than the `yaml` library's
 // Parser + Composer, producing exactly the model nodes the yaml path produces (values, spans and source tokens).
 //
-// It reads one chunk (`- ` at column 0 up to the next item) when every line is one of:
-//   - `- key: value` (first line) or `  key: value` (a key of the item's mapping, at column 2);
-//   - a value that is a one-line plain, single-quoted or double-quoted (no escapes) scalar, a boolean or null, a
-//     flow sequence of such scalars (one or several lines, no comments inside), or a block scalar (`>`/`|`, with
-//     `-` or no chomping indicator, no explicit indentation) whose lines follow;
+// It reads one chunk (`- ` at column 0 up to the next item) made of block collections with space indentation:
+//   - block mappings of plain-word keys (`key: value`), the item's own at column 2, nested ones deeper, or compact
+//     in a sequence item (`- name: x`);
+//   - block sequences (`- value`), indented under their key or at the key's column (`tags:` then `- a`);
+//   - scalars: plain (one or several lines), single-quoted or double-quoted without escapes on one line, booleans,
+//     null, decimal integers, and block scalars (`>`/`|`, with `-` or no chomping indicator, no explicit
+//     indentation) as mapping values;
+//   - flow sequences of such one-line scalars and of flow sequences (`[[a, b], [c]]`), over one or several lines,
+//     without comments inside;
 //   - blank lines and comment lines.
-// Anything else (nested block collections, anchors, aliases, tags, numbers, escapes, tabs, CR line ends, odd
-// indentation, flow mappings, multi-line plain scalars, keys repeated or quoted...) makes it decline: the caller
+// Anything else (anchors, aliases, tags, flow mappings, explicit keys, quoted or repeated keys, other numbers,
+// escapes, tabs, CR line ends, whitespace-only lines, odd indentation, empty values...) makes it decline: the caller
 // then parses the chunk with the yaml library. Declining is always safe; only an accepted chunk must be exact, and
-// test/unit/rules-fastparse.test.ts checks that on the corpus and on random mutations of it.
+// test/unit/rules-fastparse*.test.ts checks that on the corpus and on random mutations of it.
+//
+// Spans follow the yaml library: a collection ends where its last value's line ends (after the line break), and a
+// scalar's token `indent` is the column of the first token on its line (after `- ` indicators); a block scalar's is
+// its mapping's column. Comment lines after the last value of a collection can belong to that collection (or to
+// its last value) in the yaml library and then stretch its span; they are accepted only where they cannot.
 import type { MapEntry, MapNode, ModelNode, ScalarNode, SeqNode } from './model';
 
-const DECLINE = null;
+const SPACE = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const COMMA = 44;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const BACKSLASH = 92;
+const GREATER = 62;
+const PIPE = 124;
 
-/** Core-schema words with a non-string value; anything number-like is declined (see isNumberLike). */
-const NULL_WORDS = new Set(['~', 'null', 'Null', 'NULL']);
-const TRUE_WORDS = new Set(['true', 'True', 'TRUE']);
-const FALSE_WORDS = new Set(['false', 'False', 'FALSE']);
+/** Thrown (one shared object, no stack captured) to abandon the chunk; fastParseItem turns it into null. */
+const DECLINED = { declined: true };
+function decline(): never { throw DECLINED; }
 
-/** Plain scalars the core schema could read as a number (or that start like one): left to the yaml library. */
-function isNumberLike(s: string): boolean {
-  // A superset of the core schema's int, octal, hex and float forms (`10-dpkg` stays a string), and .inf/.nan.
-  return /^[-+]?[0-9.][0-9a-fA-FxXoO._+-]*$/.test(s) || /^[-+]?\.?(?:nan|NaN|NAN|inf|Inf|INF)$/.test(s);
+/** Characters a plain scalar may not start with (YAML indicators), plus tab and CR. */
+const PLAIN_START_FORBIDDEN = new Uint8Array(128);
+for (const c of '-?:,[]{}#&*!|>\'"%@`\t\r') PLAIN_START_FORBIDDEN[c.charCodeAt(0)] = 1;
+function forbiddenPlainStart(c: number): boolean { return c < 128 && PLAIN_START_FORBIDDEN[c] === 1; }
+
+function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
+
+/**
+ * The core schema's value of a plain scalar: null, a boolean, a decimal integer, or the string itself. Other number
+ * forms (signs, floats, octal, hex, .inf, .nan, integers too large to be exact) decline. Tested by character codes:
+ * most scalars are rejected as special by their first character.
+ */
+function plainValue(s: string): string | number | boolean | null {
+  const c = s.charCodeAt(0);
+  const n = s.length;
+  if (isDigit(c)) {
+    let i = 1;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === n) { if (n > 15) decline(); return parseInt(s, 10); }
+    // `0.57.0` and `10-dpkg` are strings; `1.5`, `1e3`, `0x1f`, `0o7` are numbers: left to the yaml library.
+    const d = s.charCodeAt(i);
+    if (d === 46 /* . */) {
+      let j = i + 1;
+      while (j < n && isDigit(s.charCodeAt(j))) j++;
+      if (j === n || s.charCodeAt(j) === 101 || s.charCodeAt(j) === 69) decline();
+      return s;
+    }
+    if (d === 101 || d === 69 /* e E */ || (i === 1 && c === 48 && (d === 120 || d === 111) /* 0x 0o */)) decline();
+    return s;
+  }
+  if (c === 43 /* + */ || c === DASH) { if (n > 1 && (isDigit(s.charCodeAt(1)) || s.charCodeAt(1) === 46)) decline(); }
+  // `.5` and `.inf`/`.nan` in their spellings are numbers; `.bashrc` is a string.
+  if (c === 46 /* . */ && n > 1 && (isDigit(s.charCodeAt(1)) || n <= 4)) decline();
+  if (n <= 5) {
+    switch (s) {
+      case '~': case 'null': case 'Null': case 'NULL': return null;
+      case 'true': case 'True': case 'TRUE': return true;
+      case 'false': case 'False': case 'FALSE': return false;
+    }
+  }
+  return s;
 }
 
-function isSpace(c: number): boolean { return c === 32; }
-
-/** Characters a plain scalar may not start with (YAML indicators), plus tab. */
-const PLAIN_START_FORBIDDEN = new Set('-?:,[]{}#&*!|>\'"%@`\t'.split('').map((c) => c.charCodeAt(0)));
-
-function scalarNode(value: string | boolean | null, text: string, start: number, end: number, style: ScalarNode['style'], type: string, source: string, props?: { type: string; offset: number; source: string }[], indent = 2): ScalarNode {
-  // `indent` is the yaml lexer's indentation where the token starts: the mapping's column, or on a continuation line
-  // of a flow sequence that line's indentation.
+function scalarNode(value: string | number | boolean | null, text: string, start: number, end: number, style: ScalarNode['style'], type: string, source: string, indent: number, props?: { type: string; offset: number; source: string }[]): ScalarNode {
   return { kind: 'scalar', value, text, span: { start, end }, style, token: { type, offset: start, indent, source, props } };
 }
 
-/** A plain scalar's value node, or null when it is not a plain string/boolean/null the fast path handles. */
-function plainScalar(source: string, start: number, indent = 2): ScalarNode | null {
-  if (source.length === 0 || PLAIN_START_FORBIDDEN.has(source.charCodeAt(0))) return DECLINE;
-  if (isNumberLike(source)) return DECLINE;
-  if (source.includes(': ') || source.endsWith(':') || source.includes(' #') || source.includes('\t')) return DECLINE;
-  let value: string | boolean | null = source;
-  if (NULL_WORDS.has(source)) value = null;
-  else if (TRUE_WORDS.has(source)) value = true;
-  else if (FALSE_WORDS.has(source)) value = false;
-  return scalarNode(value, source, start, start + source.length, 'plain', 'scalar', source, undefined, indent);
-}
+/** A content line: where it starts, its indentation and its first character's offset (`at`). */
+interface Line { start: number; col: number; at: number }
 
-/** A one-line quoted scalar starting at `at` (the quote); returns the node and the offset after it. */
-function quotedScalar(text: string, at: number, lineEnd: number, indent = 2): { node: ScalarNode; next: number } | null {
-  const quote = text.charCodeAt(at);
-  let i = at + 1;
-  let value = '';
-  let from = i;
-  for (;;) {
-    if (i >= lineEnd) return DECLINE; // multi-line or unterminated
-    const c = text.charCodeAt(i);
-    if (quote === 34 && c === 92 /* \ */) return DECLINE; // escapes: left to the yaml library
-    if (c === 9) return DECLINE;
-    if (c === quote) {
-      if (quote === 39 && text.charCodeAt(i + 1) === 39) { value += text.slice(from, i + 1); i += 2; from = i; continue; }
-      value += text.slice(from, i);
-      break;
-    }
-    i++;
+class ItemReader {
+  /** The largest column of the comment lines skipped by the last `contentLine` (-1: none). */
+  private commentCol = -1;
+
+  constructor(private readonly text: string, private readonly end: number) {}
+
+  /** Offset of the line break ending the line of `i` (or the chunk's end); CRLF line ends decline. */
+  private lineEnd(i: number): number {
+    const eol = this.text.indexOf('\n', i);
+    if (eol < 0 || eol >= this.end) return this.end;
+    if (this.text.charCodeAt(eol - 1) === CR) decline();
+    return eol;
   }
-  const source = text.slice(at, i + 1);
-  const style = quote === 39 ? 'single-quoted' : 'double-quoted';
-  return { node: scalarNode(value, value, at, i + 1, style, `${style}-scalar`, source, undefined, indent), next: i + 1 };
-}
 
-/** Offset of the first non-space character at or after `i` on the line, and whether the rest is only a comment. */
-function skipSpaces(text: string, i: number, lineEnd: number): number {
-  while (i < lineEnd && isSpace(text.charCodeAt(i))) i++;
-  return i;
-}
+  private skipSpaces(i: number, lineEnd: number): number {
+    while (i < lineEnd && this.text.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
 
-/** Whether the rest of the line from `i` is empty or a comment (preceded by a space, which the caller ensures). */
-function restIsEmptyOrComment(text: string, i: number, lineEnd: number): boolean {
-  i = skipSpaces(text, i, lineEnd);
-  return i >= lineEnd || text.charCodeAt(i) === 35;
-}
+  /** Whether the rest of the line from `i` is empty or a comment (the caller ensures a space precedes it). */
+  private restIsEmptyOrComment(i: number, lineEnd: number): boolean {
+    i = this.skipSpaces(i, lineEnd);
+    return i >= lineEnd || this.text.charCodeAt(i) === HASH;
+  }
 
-function lineEndOf(text: string, i: number, end: number): number {
-  const eol = text.indexOf('\n', i);
-  return eol < 0 || eol > end ? end : eol;
-}
-
-interface Cursor { text: string; end: number }
-
-/**
- * A flow sequence starting at `at` (`[`): plain or quoted scalars separated by commas, possibly over several lines.
- * Returns the node and the offset just past `]`.
- */
-function flowSequence(cur: Cursor, at: number, firstIndent = 2): { node: SeqNode; next: number } | null {
-  const { text, end } = cur;
-  const items: ModelNode[] = [];
-  let i = at + 1;
-  let expectItem = true;
-  let indent = firstIndent;
-  for (;;) {
-    // Skip spaces and line breaks between tokens; comments inside a flow sequence are left to the yaml library.
+  /** The next line with content from the line starting at `i`, skipping blank and comment lines (noted in commentCol). */
+  private contentLine(i: number): Line {
+    const { text, end } = this;
+    this.commentCol = -1;
     while (i < end) {
-      const c = text.charCodeAt(i);
-      if (c === 32) { i++; continue; }
-      if (c === 10) {
-        // A continuation line of a flow collection must be indented more than the mapping (column 2).
-        i++;
-        let col = 0;
-        while (i < end && text.charCodeAt(i) === 32) { i++; col++; }
-        // (the closing bracket may sit at the mapping's column, as formatters write it).
-        if (i < end && text.charCodeAt(i) !== 10 && (col < 2 || (col === 2 && text.charCodeAt(i) !== 93))) return DECLINE;
-        indent = col;
+      let at = i;
+      while (at < end && text.charCodeAt(at) === SPACE) at++;
+      if (at >= end) break;
+      const c = text.charCodeAt(at);
+      if (c === LF) { i = at + 1; continue; } // blank or whitespace-only: nothing to the yaml library either
+      if (c === HASH) {
+        if (at - i > this.commentCol) this.commentCol = at - i;
+        const le = this.lineEnd(at);
+        i = le + 1;
         continue;
       }
+      if (c === TAB || c === CR) decline();
+      return { start: i, col: at - i, at };
+    }
+    return { start: end, col: -1, at: end };
+  }
+
+  /** The offset of the colon after a plain-word key at `at`, or -1 when the line does not start with such a key. */
+  private keyColon(at: number, lineEnd: number): number {
+    const text = this.text;
+    let i = at;
+    const c0 = text.charCodeAt(i);
+    if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90))) return -1;
+    i++;
+    while (i < lineEnd) {
+      const c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === DASH) { i++; continue; }
       break;
     }
-    if (i >= end) return DECLINE;
-    const c = text.charCodeAt(i);
-    if (c === 93 /* ] */) {
-      // A trailing comma (`[a, b,]`) adds no item.
-      return { node: { kind: 'seq', items, span: { start: at, end: i + 1 }, flow: true }, next: i + 1 };
+    if (i >= lineEnd || text.charCodeAt(i) !== COLON) return -1;
+    if (i + 1 < lineEnd && text.charCodeAt(i + 1) !== SPACE) return -1;
+    if (i - at > 1000) decline(); // the yaml library limits implicit keys to 1024 characters
+    return i;
+  }
+
+  /** Whether a `-` at `at` is a block sequence indicator (followed by a space or the line's end). */
+  private isDash(at: number): boolean {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const c = this.text.charCodeAt(at + 1);
+    return c === SPACE || c === LF || at + 1 >= this.end;
+  }
+
+  /**
+   * A block mapping whose keys sit at column `col`, the first at `at`. `top`: the item's own mapping, which must run to
+   * the chunk's end. Returns the node and where its last value's line ends.
+   */
+  blockMap(at: number, col: number, top: boolean): { node: MapNode; next: number } {
+    const text = this.text;
+    const entries: MapEntry[] = [];
+    let keyStart = at;
+    let next: number;
+    for (;;) {
+      const lineEnd = this.lineEnd(keyStart);
+      const colon = this.keyColon(keyStart, lineEnd);
+      if (colon < 0) decline();
+      const key = text.slice(keyStart, colon);
+      for (let k = 0; k < entries.length; k++) if (entries[k].key === key) decline(); // the yaml library reports it
+      const v = this.mapValue(colon + 1, lineEnd, col);
+      entries.push({ key, keySpan: { start: keyStart, end: colon }, value: v.node, span: { start: keyStart, end: v.node.span.end } });
+      next = v.next;
+      const line = this.contentLine(next);
+      if (line.col === col) { keyStart = line.at; continue; }
+      if (line.col > col) decline(); // odd indentation
+      // The mapping ends. Trailing comment lines at its column or deeper would belong to it or to its last value.
+      if (top ? line.at < this.end || this.commentCol > col : this.commentCol >= col) decline();
+      break;
     }
-    if (!expectItem) {
-      if (c !== 44 /* , */) return DECLINE;
+    return { node: { kind: 'map', entries, span: { start: at, end: next }, flow: false }, next };
+  }
+
+  /**
+   * A block sequence whose `-` indicators sit at column `col`, the first at `at`. Returns the node and where its last
+   * item's line ends.
+   */
+  blockSeq(at: number, col: number): { node: SeqNode; next: number } {
+    const text = this.text;
+    const items: ModelNode[] = [];
+    let dash = at;
+    let next: number;
+    for (;;) {
+      const lineEnd = this.lineEnd(dash);
+      const v = this.skipSpaces(dash + 1, lineEnd);
+      if (v >= lineEnd) decline(); // an empty item, or its value on the next lines
+      const c = text.charCodeAt(v);
+      const itemCol = col + (v - dash);
+      if (c === HASH || this.isDash(v)) decline();
+      if (this.keyColon(v, lineEnd) >= 0) {
+        const m = this.blockMap(v, itemCol, false);
+        items.push(m.node);
+        next = m.next;
+      } else {
+        const s = this.inlineValue(v, lineEnd, itemCol, col, false);
+        items.push(s.node);
+        next = s.next;
+      }
+      const line = this.contentLine(next);
+      if (line.col === col && this.isDash(line.at)) { dash = line.at; continue; }
+      if (line.col > col) decline();
+      if (this.commentCol >= col) decline(); // trailing comment lines that would belong to the sequence
+      break;
+    }
+    return { node: { kind: 'seq', items, span: { start: at, end: next }, flow: false }, next };
+  }
+
+  /** The value after `key:` (from `from`, on a line ending at `lineEnd`) of a block mapping at column `col`. */
+  private mapValue(from: number, lineEnd: number, col: number): { node: ModelNode; next: number } {
+    const text = this.text;
+    const v = this.skipSpaces(from, lineEnd);
+    if (v < lineEnd) {
+      const c = text.charCodeAt(v);
+      if (c === GREATER || c === PIPE) return this.blockScalar(v, lineEnd, col);
+      return this.inlineValue(v, lineEnd, col, col, true);
+    }
+    // Nothing after the colon: the value is on the next line (an empty value is left to the yaml library).
+    if (lineEnd >= this.end) decline();
+    const start = lineEnd + 1;
+    let at = start;
+    while (at < this.end && text.charCodeAt(at) === SPACE) at++;
+    const lineCol = at - start;
+    if (at >= this.end) decline();
+    const c = text.charCodeAt(at);
+    if (c === LF || c === HASH) decline(); // a blank or comment line first: left to the yaml library
+    if (this.isDash(at)) {
+      // A block sequence, indented or at the key's column.
+      if (lineCol < col) decline();
+      return this.blockSeq(at, lineCol);
+    }
+    if (lineCol <= col) decline();
+    const nextLineEnd = this.lineEnd(at);
+    if (this.keyColon(at, nextLineEnd) >= 0) return this.blockMap(at, lineCol, false);
+    // Only flow sequences and plain scalars are read when they start on the line after the key (the layout
+    // formatters such as prettier write).
+    if (c !== OPEN_BRACKET && forbiddenPlainStart(c)) decline();
+    return this.inlineValue(at, nextLineEnd, lineCol, col, true);
+  }
+
+  /**
+   * A scalar or flow sequence starting at `v` on a line ending at `lineEnd`, whose tokens have indentation `indent`,
+   * inside a block collection at column `col`; plain scalars may continue on more indented lines when `multiLine`.
+   * The rest of its last line must be empty or a comment, and the next line not more indented than `col`.
+   */
+  private inlineValue(v: number, lineEnd: number, indent: number, col: number, multiLine: boolean): { node: ModelNode; next: number } {
+    const text = this.text;
+    const c = text.charCodeAt(v);
+    let node: ModelNode;
+    let after: number;
+    if (c === OPEN_BRACKET) {
+      const f = this.flowSequence(v, indent, col);
+      node = f.node;
+      after = f.next;
+    } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
+      node = this.quotedScalar(v, lineEnd, indent);
+      after = node.span.end;
+    } else if (c === GREATER || c === PIPE) {
+      decline(); // block scalars as sequence items
+    } else {
+      const p = this.plainScalar(v, lineEnd, indent, col, multiLine);
+      node = p;
+      after = p.span.end;
+    }
+    const valueLineEnd = after <= lineEnd ? lineEnd : this.lineEnd(after);
+    if (after < valueLineEnd && text.charCodeAt(after) !== SPACE) decline();
+    if (!this.restIsEmptyOrComment(after, valueLineEnd)) decline();
+    const next = valueLineEnd < this.end ? valueLineEnd + 1 : this.end;
+    // A more-indented line after the value would continue it: left to the yaml library.
+    if (next < this.end) {
+      let at = next;
+      while (at < this.end && text.charCodeAt(at) === SPACE) at++;
+      const d = text.charCodeAt(at);
+      if (at - next > col && at < this.end && d !== LF && d !== HASH) decline();
+    }
+    return { node, next };
+  }
+
+  /** A one-line quoted scalar starting at `at` (the quote). */
+  private quotedScalar(at: number, lineEnd: number, indent: number): ScalarNode {
+    const text = this.text;
+    const quote = text.charCodeAt(at);
+    let i = at + 1;
+    let value = '';
+    let from = i;
+    for (;;) {
+      if (i >= lineEnd) decline(); // multi-line or unterminated
+      const c = text.charCodeAt(i);
+      if (c === TAB || (quote === DOUBLE_QUOTE && c === BACKSLASH)) decline(); // escapes: left to the yaml library
+      if (c === quote) {
+        if (quote === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) { value += text.slice(from, i + 1); i += 2; from = i; continue; }
+        value += text.slice(from, i);
+        break;
+      }
       i++;
-      expectItem = true;
-      continue;
     }
-    if (c === 44) return DECLINE; // empty item
-    const lineEnd = lineEndOf(text, i, end);
-    if (c === 39 || c === 34) {
-      const q = quotedScalar(text, i, lineEnd, indent);
-      if (!q) return DECLINE;
-      items.push(q.node);
-      i = q.next;
-    } else {
-      let j = i;
-      while (j < lineEnd) {
-        const d = text.charCodeAt(j);
-        if (d === 44 || d === 93) break;
-        if (d === 91 || d === 123 || d === 125 || d === 58 /* : */ || d === 35 /* # */ || d === 9 || d === 13) return DECLINE;
-        j++;
+    const source = text.slice(at, i + 1);
+    const style = quote === SINGLE_QUOTE ? 'single-quoted' : 'double-quoted';
+    return scalarNode(value, value, at, i + 1, style, `${style}-scalar`, source, indent);
+  }
+
+  /**
+   * A plain scalar in block context at `v`: up to a comment (` #`) or the line's end, and with `multiLine` over the
+   * following lines indented more than `col`, folded as the yaml library does.
+   */
+  private plainScalar(v: number, lineEnd: number, indent: number, col: number, multiLine: boolean): ScalarNode {
+    const text = this.text;
+    if (forbiddenPlainStart(text.charCodeAt(v))) decline();
+    const j = this.plainLineEnd(v, lineEnd);
+    const first = text.slice(v, j);
+    // Only a line that ends with the scalar (no comment) can continue on the next lines.
+    if (multiLine && lineEnd < this.end && this.skipSpaces(j, lineEnd) === lineEnd) {
+      const continued = this.plainContinuation(lineEnd, col);
+      if (continued) {
+        // A plain scalar over several lines: each break folds to a space (or to one newline per empty line in
+        // between) and the lines are trimmed.
+        const folded = first + continued.value;
+        const value = plainValue(folded);
+        if (typeof value !== 'string') decline();
+        return scalarNode(value, value, v, continued.end, 'plain', 'scalar', text.slice(v, continued.end), indent);
       }
-      let k = j;
-      while (k > i && isSpace(text.charCodeAt(k - 1))) k--;
-      // A plain item continued on the next line is a multi-line scalar: left to the yaml library.
-      if (j >= lineEnd) {
-        let m = j;
-        while (m < end && (text.charCodeAt(m) === 32 || text.charCodeAt(m) === 10)) m++;
-        if (m >= end || (text.charCodeAt(m) !== 44 && text.charCodeAt(m) !== 93)) return DECLINE;
+    }
+    const value = plainValue(first);
+    return scalarNode(value, first, v, j, 'plain', 'scalar', first, indent);
+  }
+
+  /**
+   * The end of the text of a plain scalar's line from `i` (before trailing spaces and a ` #` comment). Declines on
+   * what would make it something else: `: ` (a mapping), a tab, a CR.
+   */
+  private plainLineEnd(i: number, lineEnd: number): number {
+    const text = this.text;
+    let last = i; // just past the last non-space character
+    for (; i < lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE) continue;
+      if (c === HASH && text.charCodeAt(i - 1) === SPACE) break;
+      if (c === COLON && (i + 1 === lineEnd || text.charCodeAt(i + 1) === SPACE)) decline();
+      if (c === TAB || c === CR) decline();
+      last = i + 1;
+    }
+    return last;
+  }
+
+  /**
+   * The continuation lines of a plain scalar whose first line ends at `lineEnd`: lines indented more than `col`, as
+   * the text they add to the value and the offset where the scalar ends; undefined when none follows.
+   */
+  private plainContinuation(lineEnd: number, col: number): { value: string; end: number } | undefined {
+    const { text, end } = this;
+    let value = '';
+    let scalarEnd = -1;
+    let empties = 0;
+    let i = lineEnd + 1;
+    while (i < end) {
+      const le = this.lineEnd(i);
+      let at = i;
+      while (at < le && text.charCodeAt(at) === SPACE) at++;
+      if (at === le) {
+        if (at > i) decline();
+        empties++;
+      } else {
+        if (at - i <= col) break;
+        const c = text.charCodeAt(at);
+        if (c === HASH) { if (scalarEnd < 0) return undefined; decline(); }
+        if (forbiddenPlainStart(c)) decline();
+        const j = this.plainLineEnd(at, le);
+        if (this.skipSpaces(j, le) < le) decline(); // a comment after a continuation line: left to the yaml library
+        value += (empties === 0 ? ' ' : '\n'.repeat(empties)) + text.slice(at, j);
+        empties = 0;
+        scalarEnd = j;
       }
-      const node = plainScalar(text.slice(i, k), i, indent);
-      if (!node) return DECLINE;
-      items.push(node);
-      i = j;
+      if (le >= end) break;
+      i = le + 1;
     }
-    expectItem = false;
+    return scalarEnd < 0 ? undefined : { value, end: scalarEnd };
   }
-}
 
-/**
- * A block scalar whose header (`>`, `|`, `>-`, `|-`) is at `at`; content lines follow the header's line.
- * Returns the node and the offset where the next line after the content starts.
- */
-function blockScalar(cur: Cursor, at: number, headerLineEnd: number): { node: ScalarNode; next: number } | null {
-  const { text, end } = cur;
-  let h = at + 1;
-  if (text.charCodeAt(h) === 45 /* - */) h++;
-  if (!restIsEmptyOrComment(text, h, headerLineEnd) || skipSpaces(text, h, headerLineEnd) < headerLineEnd) return DECLINE;
-  if (h !== headerLineEnd) return DECLINE; // spaces or a comment after the header: left to the yaml library
-  if (headerLineEnd >= end) return DECLINE;
-  const header = text.slice(at, h);
-  const folded = header[0] === '>';
-  const strip = header.length === 2;
-  const sourceStart = headerLineEnd + 1;
-  // Content lines: until a non-empty line indented at most 2 (the mapping's column).
-  const lines: { start: number; end: number }[] = [];
-  let indent = -1;
-  let i = sourceStart;
-  let lastContentEnd = -1; // index in `lines` of the last non-empty line
-  while (i < end) {
-    const le = lineEndOf(text, i, end);
-    let col = 0;
-    while (i + col < le && text.charCodeAt(i + col) === 32) col++;
-    const empty = i + col === le;
-    if (empty) {
-      if (col > 0) return DECLINE; // whitespace-only lines: left to the yaml library
-      lines.push({ start: i, end: le });
-    } else {
-      if (col <= 2) break;
-      if (text.charCodeAt(i + col) === 9) return DECLINE;
-      if (indent < 0) indent = col;
-      else if (col < indent) return DECLINE;
-      lines.push({ start: i, end: le });
-      lastContentEnd = lines.length - 1;
-    }
-    if (le >= end) { i = end; break; }
-    i = le + 1;
+  /**
+   * A flow sequence starting at `at` (`[`): scalars and flow sequences separated by commas, possibly over several
+   * lines, each more indented than the block collection's column `col` (the closing bracket may sit at `col`, as
+   * formatters write it). Returns the node and the offset just past `]`.
+   */
+  private flowSequence(at: number, firstIndent: number, col: number): { node: SeqNode; next: number } {
+    const state = { indent: firstIndent };
+    return this.flowSeqAt(at, state, col, 0);
   }
-  if (lastContentEnd < 0) return DECLINE;
-  // Empty lines before the first content line, or after the last one, are left to the yaml library.
-  if (lines.slice(0, lastContentEnd + 1).findIndex((l) => l.start !== l.end) !== 0) return DECLINE;
-  const last = lines[lastContentEnd];
-  if (last.end >= end) return DECLINE; // content without a final line break: left to the yaml library
-  for (let k = 0; k <= lastContentEnd; k++) if (text.charCodeAt(lines[k].end - 1) === 13) return DECLINE;
-  const sourceEnd = last.end + 1;
-  const source = text.slice(sourceStart, sourceEnd);
-  // The value: lines without the indentation, joined by YAML's literal or folding rules.
-  let value = '';
-  let previousMore = false;
-  let emptiesSince = 0;
-  let first = true;
-  for (let k = 0; k <= lastContentEnd; k++) {
-    const l = lines[k];
-    if (l.start === l.end) { emptiesSince++; continue; }
-    const body = text.slice(l.start + indent, l.end);
-    const more = body.charCodeAt(0) === 32;
-    if (!first) {
-      if (folded && !previousMore && !more) value += emptiesSince === 0 ? ' ' : '\n'.repeat(emptiesSince);
-      else value += '\n'.repeat(emptiesSince + 1);
-    }
-    value += body;
-    emptiesSince = 0;
-    previousMore = more;
-    first = false;
-  }
-  if (!strip) value += '\n';
-  const props = [{ type: 'block-scalar-header', offset: at, source: header }, { type: 'newline', offset: headerLineEnd, source: '\n' }];
-  const node = scalarNode(value, value, at, sourceEnd, folded ? 'folded' : 'literal', 'block-scalar', source, props);
-  return { node, next: sourceEnd };
-}
 
-/**
- * The continuation lines of a plain scalar whose first line ends at `lineEnd`: lines indented more than the mapping
- * (column 2), as the text they add to the value and the offset where the scalar ends; undefined when none follows.
- */
-function plainContinuation(text: string, lineEnd: number, end: number): { value: string; end: number } | undefined {
-  let value = '';
-  let scalarEnd = -1;
-  let empties = 0;
-  let i = lineEnd + 1;
-  while (i < end) {
-    const le = lineEndOf(text, i, end);
-    let col = 0;
-    while (i + col < le && text.charCodeAt(i + col) === 32) col++;
-    if (i + col === le) {
-      if (col > 0) return undefined;
-      empties++;
-    } else {
-      if (col <= 2) break;
-      const c = text.charCodeAt(i + col);
-      if (c === 35 || PLAIN_START_FORBIDDEN.has(c)) return scalarEnd < 0 ? undefined : { value: '\u0000', end: -1 }; // let the caller decline
-      let k = le;
-      while (k > i + col && isSpace(text.charCodeAt(k - 1))) k--;
-      const line = text.slice(i + col, k);
-      if (line.includes(': ') || line.endsWith(':') || line.includes(' #') || line.includes('\t') || line.includes('\r')) return { value: '\u0000', end: -1 };
-      value += (empties === 0 ? ' ' : '\n'.repeat(empties)) + line;
-      empties = 0;
-      scalarEnd = k;
+  private flowSeqAt(at: number, state: { indent: number }, col: number, depth: number): { node: SeqNode; next: number } {
+    const { text, end } = this;
+    if (depth > 32) decline();
+    const items: ModelNode[] = [];
+    let i = at + 1;
+    let expectItem = true;
+    for (;;) {
+      // Spaces and line breaks between tokens; comments inside a flow sequence are left to the yaml library.
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c === SPACE) { i++; continue; }
+        if (c === LF) {
+          i++;
+          const lineStart = i;
+          while (i < end && text.charCodeAt(i) === SPACE) i++;
+          const lineCol = i - lineStart;
+          if (i < end && text.charCodeAt(i) !== LF && (lineCol < col || (lineCol === col && text.charCodeAt(i) !== CLOSE_BRACKET))) decline();
+          state.indent = lineCol;
+          continue;
+        }
+        break;
+      }
+      if (i >= end) decline();
+      const c = text.charCodeAt(i);
+      if (c === CLOSE_BRACKET) {
+        // A trailing comma (`[a, b,]`) adds no item.
+        return { node: { kind: 'seq', items, span: { start: at, end: i + 1 }, flow: true }, next: i + 1 };
+      }
+      if (!expectItem) {
+        if (c !== COMMA) decline();
+        i++;
+        expectItem = true;
+        continue;
+      }
+      if (c === COMMA) decline(); // an empty item
+      if (c === OPEN_BRACKET) {
+        const inner = this.flowSeqAt(i, state, col, depth + 1);
+        items.push(inner.node);
+        i = inner.next;
+      } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
+        const q = this.quotedScalar(i, this.lineEnd(i), state.indent);
+        items.push(q);
+        i = q.span.end;
+      } else {
+        if (forbiddenPlainStart(c)) decline();
+        const lineEnd = this.lineEnd(i);
+        let j = i;
+        while (j < lineEnd) {
+          const d = text.charCodeAt(j);
+          if (d === COMMA || d === CLOSE_BRACKET) break;
+          if (d === OPEN_BRACKET || d === 123 || d === 125 || d === COLON || d === HASH || d === TAB || d === CR) decline();
+          j++;
+        }
+        let k = j;
+        while (k > i && text.charCodeAt(k - 1) === SPACE) k--;
+        // A plain item continued on the next line is a multi-line scalar: left to the yaml library.
+        if (j >= lineEnd) {
+          let m = j;
+          while (m < end && (text.charCodeAt(m) === SPACE || text.charCodeAt(m) === LF)) m++;
+          if (m >= end || (text.charCodeAt(m) !== COMMA && text.charCodeAt(m) !== CLOSE_BRACKET)) decline();
+        }
+        const source = text.slice(i, k);
+        items.push(scalarNode(plainValue(source), source, i, k, 'plain', 'scalar', source, state.indent));
+        i = j;
+      }
+      expectItem = false;
     }
-    if (le >= end) break;
-    i = le + 1;
   }
-  return scalarEnd < 0 ? undefined : { value, end: scalarEnd };
-}
 
-/** The key at `at` (a plain word) and the offset of its colon, or null. */
-function keyAt(text: string, at: number, lineEnd: number): { key: string; colon: number } | null {
-  let i = at;
-  while (i < lineEnd) {
-    const c = text.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57 && i > at) || (c === 95 || c === 45) && i > at) { i++; continue; }
-    break;
+  /**
+   * A block scalar whose header (`>`, `|`, `>-`, `|-`) is at `at`, the value of a mapping at column `col`: content
+   * lines are those after the header's line indented more than `col`.
+   */
+  private blockScalar(at: number, headerLineEnd: number, col: number): { node: ScalarNode; next: number } {
+    const { text, end } = this;
+    let h = at + 1;
+    if (text.charCodeAt(h) === DASH) h++;
+    // Spaces may follow the header; a comment or other indicators are left to the yaml library.
+    if (this.skipSpaces(h, headerLineEnd) !== headerLineEnd) decline();
+    if (headerLineEnd >= end) decline();
+    const header = text.slice(at, h);
+    const folded = header.charCodeAt(0) === GREATER;
+    const strip = header.length === 2;
+    const sourceStart = headerLineEnd + 1;
+    // Content lines up to the first non-empty line indented at most `col`: their starts and ends, in pairs.
+    const bounds: number[] = [];
+    let indent = -1;
+    let lastContent = -1; // index in `bounds` of the last non-empty line's start
+    let i = sourceStart;
+    while (i < end) {
+      const le = this.lineEnd(i);
+      let at2 = i;
+      while (at2 < le && text.charCodeAt(at2) === SPACE) at2++;
+      const lineCol = at2 - i;
+      if (at2 === le) {
+        if (lineCol > 0) decline(); // whitespace-only lines: left to the yaml library
+        if (lastContent < 0) decline(); // empty lines before the first content line: left to the yaml library
+      } else {
+        if (lineCol <= col) break;
+        if (text.charCodeAt(at2) === TAB) decline();
+        if (indent < 0) indent = lineCol;
+        else if (lineCol < indent) decline();
+        lastContent = bounds.length;
+      }
+      bounds.push(i, le);
+      if (le >= end) break;
+      i = le + 1;
+    }
+    if (lastContent < 0) decline();
+    const lastEnd = bounds[lastContent + 1];
+    if (lastEnd >= end) decline(); // content without a final line break: left to the yaml library
+    const sourceEnd = lastEnd + 1;
+    // The value: lines without the indentation, joined by YAML's literal or folding rules.
+    let value = '';
+    let previousMore = false;
+    let emptiesSince = 0;
+    let first = true;
+    for (let k = 0; k <= lastContent; k += 2) {
+      const ls = bounds[k];
+      const le = bounds[k + 1];
+      if (ls === le) { emptiesSince++; continue; }
+      const more = text.charCodeAt(ls + indent) === SPACE;
+      if (!first) {
+        if (folded && !previousMore && !more) value += emptiesSince === 0 ? ' ' : '\n'.repeat(emptiesSince);
+        else value += '\n'.repeat(emptiesSince + 1);
+      }
+      value += text.slice(ls + indent, le);
+      emptiesSince = 0;
+      previousMore = more;
+      first = false;
+    }
+    if (!strip) value += '\n';
+    const props = [{ type: 'block-scalar-header', offset: at, source: header }, { type: 'newline', offset: headerLineEnd, source: '\n' }];
+    if (h < headerLineEnd) props.splice(1, 0, { type: 'space', offset: h, source: text.slice(h, headerLineEnd) });
+    const node = scalarNode(value, value, at, sourceEnd, folded ? 'folded' : 'literal', 'block-scalar', text.slice(sourceStart, sourceEnd), col, props);
+    // The yaml library ends the enclosing mapping's last value here too (trailing empty lines are not part of it).
+    return { node, next: sourceEnd };
   }
-  if (i === at || text.charCodeAt(i) !== 58 /* : */) return DECLINE;
-  const after = text.charCodeAt(i + 1);
-  if (i + 1 < lineEnd && after !== 32) return DECLINE;
-  return { key: text.slice(at, i), colon: i };
 }
 
 /**
@@ -287,109 +551,12 @@ function keyAt(text: string, at: number, lineEnd: number): { key: string; colon:
  * null to let the yaml library read it.
  */
 export function fastParseItem(text: string, start: number, end: number): MapNode | null {
-  if (text.charCodeAt(start) !== 45 || text.charCodeAt(start + 1) !== 32) return DECLINE;
-  const cur: Cursor = { text, end };
-  const entries: MapEntry[] = [];
-  const seen = new Set<string>();
-  let i = start + 2;
-  let firstLine = true;
-  let mapEnd = -1;
-  while (i < end) {
-    let le = lineEndOf(text, i, end);
-    let keyStart: number;
-    if (firstLine) {
-      keyStart = i;
-      firstLine = false;
-    } else {
-      let col = 0;
-      while (i + col < le && text.charCodeAt(i + col) === 32) col++;
-      const c = text.charCodeAt(i + col);
-      if (i + col === le) { if (col > 0) return DECLINE; i = le + 1; continue; } // blank line
-      if (c === 35) { i = le + 1; continue; } // comment line
-      if (col !== 2) return DECLINE;
-      keyStart = i + 2;
-    }
-    const k = keyAt(text, keyStart, le);
-    if (!k || seen.has(k.key)) return DECLINE;
-    seen.add(k.key);
-    const keySpan = { start: keyStart, end: k.colon };
-    let v = skipSpaces(text, k.colon + 1, le);
-    let flowIndent = 2; // the yaml lexer's indentation where the value starts
-    if (v >= le) {
-      // A flow sequence or a plain scalar may start on the next, more indented line (the layout formatters such as
-      // prettier write); an empty value or a nested block collection is left to the yaml library.
-      if (le >= end) return DECLINE;
-      let col = 0;
-      while (le + 1 + col < end && text.charCodeAt(le + 1 + col) === 32) col++;
-      if (col <= 2) return DECLINE;
-      v = le + 1 + col;
-      flowIndent = col;
-      le = lineEndOf(text, v, end);
-    }
-    const c = text.charCodeAt(v);
-    let value: ModelNode;
-    let next: number;
-    if (c === 35 || c === 13 || c === 9) return DECLINE;
-    // Only flow sequences and plain scalars are read when they start on the line after the key.
-    if (flowIndent !== 2 && c !== 91 && PLAIN_START_FORBIDDEN.has(c)) return DECLINE;
-    if (c === 62 /* > */ || c === 124 /* | */) {
-      const b = blockScalar(cur, v, le);
-      if (!b) return DECLINE;
-      value = b.node;
-      next = b.next;
-      mapEnd = next;
-    } else {
-      let after: number;
-      if (c === 91 /* [ */) {
-        const f = flowSequence(cur, v, flowIndent);
-        if (!f) return DECLINE;
-        value = f.node;
-        after = f.next;
-      } else if (c === 39 || c === 34) {
-        const q = quotedScalar(text, v, le);
-        if (!q) return DECLINE;
-        value = q.node;
-        after = q.next;
-      } else {
-        // A comment starts at ` #` (searched on this line only: a search of the rest of the text is quadratic).
-        let j = v;
-        while (j < le && !(text.charCodeAt(j) === 35 && isSpace(text.charCodeAt(j - 1)))) j++;
-        while (j > v && isSpace(text.charCodeAt(j - 1))) j--;
-        const node = plainScalar(text.slice(v, j), v, flowIndent);
-        if (!node) return DECLINE;
-        value = node;
-        after = j;
-        const continued = j === le || restIsEmptyOrComment(text, j, le) && text.charCodeAt(skipSpaces(text, j, le)) !== 35 ? plainContinuation(text, le, end) : undefined;
-        if (continued && continued.end < 0) return DECLINE;
-        if (continued) {
-          // A plain scalar over several lines: the yaml library folds each break to a space (or to one newline per
-          // empty line in between) and trims the lines.
-          if (typeof node.value !== 'string') return DECLINE;
-          const folded = node.value + continued.value;
-          if (isNumberLike(folded) || NULL_WORDS.has(folded) || TRUE_WORDS.has(folded) || FALSE_WORDS.has(folded)) return DECLINE;
-          const source = text.slice(v, continued.end);
-          value = scalarNode(folded, folded, v, continued.end, 'plain', 'scalar', source, undefined, flowIndent);
-          after = continued.end;
-        }
-      }
-      const lineEnd = lineEndOf(text, after, end);
-      if (after < lineEnd && !isSpace(text.charCodeAt(after))) return DECLINE;
-      if (!restIsEmptyOrComment(text, after, lineEnd)) return DECLINE;
-      if (text.charCodeAt(lineEnd - 1) === 13) return DECLINE;
-      next = lineEnd < end ? lineEnd + 1 : end;
-      mapEnd = next;
-      // A more-indented line after a one-line value would continue it: left to the yaml library.
-      const nl = next;
-      if (nl < end) {
-        let col = 0;
-        while (nl + col < end && text.charCodeAt(nl + col) === 32) col++;
-        const d = text.charCodeAt(nl + col);
-        if (col > 2 && nl + col < end && d !== 10 && d !== 35) return DECLINE;
-      }
-    }
-    entries.push({ key: k.key, keySpan, value, span: { start: keyStart, end: value.span.end } });
-    i = next;
+  if (text.charCodeAt(start) !== DASH || text.charCodeAt(start + 1) !== SPACE) return null;
+  try {
+    return new ItemReader(text, end).blockMap(start + 2, 2, true).node;
+  } catch (e) {
+    // Declined, or nesting deep enough to exhaust the stack (the yaml library reports that one in plain words).
+    if (e === DECLINED || e instanceof RangeError) return null;
+    throw e;
   }
-  if (entries.length === 0) return DECLINE;
-  return { kind: 'map', entries, span: { start: start + 2, end: mapEnd }, flow: false };
 }
