@@ -4,21 +4,27 @@
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let beforePrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Three rows, reused in turn (no array per row: suggestions run this over every known name).
+  const width = b.length + 1;
+  let beforePrevious = new Array<number>(width).fill(0);
+  let previous = new Array<number>(width);
+  let current = new Array<number>(width);
+  for (let j = 0; j < width; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, beforePrevious[j - 2] + 1);
-      current.push(v);
-      rowMin = Math.min(rowMin, v);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, beforePrevious[j - 2] + 1);
+      current[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    const spare = beforePrevious;
     beforePrevious = previous;
     previous = current;
+    current = spare;
   }
   return previous[b.length] > limit ? limit + 1 : previous[b.length];
 }
