@@ -10,17 +10,21 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService, type RulesService } from '../../server/src/service/rules';
 import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
 import { clearChunkCache } from '../../server/src/service/rules/model';
+import { clearLoadMemos } from '../../server/src/service/rules/workspace';
 import { CORPUS_RULES, MemoryHost, corpusExists, rulesDoc, summarize } from './rules-host';
 import { EditSession, prng } from './rules-random-edits';
 
-/** Diagnostics of every file, from a new service after every memo is forgotten. */
-function fromScratch(paths: string[], texts: string[]): Diagnostic[][] {
+/** Diagnostics of every file, from a new service after every memo is forgotten; `rules` gets its rule summaries. */
+function fromScratch(paths: string[], texts: string[], rules?: (svc: RulesService) => void): Diagnostic[][] {
   clearCheckMemos();
   clearChunkCache();
+  clearLoadMemos();
   const host = new MemoryHost({}, { ruleFiles: paths });
   paths.forEach((p, i) => host.files.set(p, texts[i]));
   const svc = createRulesService(host);
-  return paths.map((p, i) => svc.diagnostics(rulesDoc(p, texts[i])));
+  const result = paths.map((p, i) => svc.diagnostics(rulesDoc(p, texts[i])));
+  rules?.(svc);
+  return result;
 }
 
 function diagnosticsOf(svc: RulesService, paths: string[], texts: string[], versions: number[]): Diagnostic[][] {
@@ -45,7 +49,10 @@ function compareAlongEdits(paths: string[], originals: string[], seed: number, s
     versions[k]++;
     svc.didOpenOrChange!(rulesDoc(paths[k], texts[k], versions[k]));
     current = diagnosticsOf(svc, paths, texts, versions);
-    const expected = fromScratch(paths, texts);
+    let expectedRules = '';
+    const expected = fromScratch(paths, texts, (fresh) => { expectedRules = JSON.stringify(fresh.allRules()); });
+    // The definitions after loading (rebuilt from remembered item recipes) equal a fresh load's.
+    if (JSON.stringify(svc.allRules()) !== expectedRules) assert.deepEqual(svc.allRules(), JSON.parse(expectedRules), `seed ${seed}, step ${step}: rules`);
     for (let i = 0; i < paths.length; i++) {
       // Compare everything a client sees (ranges, codes, messages, data); the summary makes a failure readable.
       if (JSON.stringify(current[i]) !== JSON.stringify(expected[i])) {
@@ -151,6 +158,12 @@ test('incremental diagnostics equal diagnostics from scratch along random edits 
 test('incremental diagnostics equal diagnostics from scratch along random edits (k8s audit plugin rules)', { skip: !corpusExists && 'corpus absent' }, () => {
   const paths = ['falcosecurity__plugins/k8saudit/k8s_audit_rules.yaml', 'falcosecurity__plugins/k8saudit-gke/k8s_audit_rules_gke.yaml'].map((r) => path.join(CORPUS_RULES, r));
   compareAlongEdits(paths, paths.map((p) => fs.readFileSync(p, 'utf8')), 11, 40);
+});
+
+test('incremental diagnostics equal diagnostics from scratch along random edits (the six plugin rules files)', { skip: !corpusExists && 'corpus absent' }, () => {
+  const paths = ['k8saudit/k8s_audit_rules.yaml', 'k8saudit-gke/k8s_audit_rules_gke.yaml', 'cloudtrail/aws_cloudtrail_rules.yaml', 'gcpaudit/gcp_auditlog_rules.yaml', 'github/github.yaml', 'okta/okta_rules.yaml']
+    .map((r) => path.join(CORPUS_RULES, 'falcosecurity__plugins', r));
+  compareAlongEdits(paths, paths.map((p) => fs.readFileSync(p, 'utf8')), 23, 30);
 });
 
 test('allRules is the same array while the loaded files are unchanged (snippet checks do not reset it), a new one after an edit', () => {

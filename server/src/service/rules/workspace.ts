@@ -311,13 +311,76 @@ function appendText(previous: string | undefined, added: string | undefined): st
   return `${previous} ${added}`;
 }
 
-function newRule(name: string, item: ModelItem, file: LoadedFile): RuleDef {
+/**
+ * What loading reads from one rule, macro or list item, without positions: it depends on the item's text alone, so
+ * it is remembered by chunk text (the same string object across edits, see model.ts) and an edit re-reads only the
+ * items it touched. The exceptions (model nodes, with positions) are read from the item itself each time.
+ */
+interface ItemRecipe {
+  kind: 'rule' | 'macro' | 'list';
+  name: string;
+  /** How the item changes an earlier definition, or undefined for a (re)definition. */
+  change?: 'override' | 'append-legacy' | 'enable-legacy';
+  /** `override:` operations by key. */
+  ops: Map<string, string>;
+  /** The keys the item has. */
+  keys: Set<string>;
+  strings: { source?: string; desc?: string; output?: string; condition?: string; priority?: string };
+  tags: string[];
+  items: string[];
+  enabled?: boolean;
+  warnEvttypes?: boolean;
+  skipIfUnknownFilter?: boolean;
+}
+
+const recipesByChunk = new Map<string, ItemRecipe | null>();
+const recipesByItem = new WeakMap<ModelItem, ItemRecipe | null>();
+const RECIPE_CACHE_LIMIT = 20000;
+
+/** Forgets the remembered item recipes (tests compare incremental loads with loads from nothing). */
+export function clearLoadMemos(): void { recipesByChunk.clear(); }
+
+function recipeOf(file: LoadedFile, item: ModelItem): ItemRecipe | undefined {
+  const chunk = file.model.chunks?.[item.index]?.text;
+  let recipe = chunk !== undefined ? recipesByChunk.get(chunk) : recipesByItem.get(item);
+  if (recipe === undefined) {
+    recipe = readRecipe(item) ?? null;
+    if (chunk === undefined) recipesByItem.set(item, recipe);
+    else {
+      if (recipesByChunk.size >= RECIPE_CACHE_LIMIT) recipesByChunk.clear();
+      recipesByChunk.set(chunk, recipe);
+    }
+  }
+  return recipe ?? undefined;
+}
+
+function readRecipe(item: ModelItem): ItemRecipe | undefined {
+  if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) return undefined;
+  const ops = new Map<string, string>();
+  for (const [key, { op }] of overridesOf(item)) ops.set(key, op);
+  const keys = new Set(item.entries.map((e) => e.key));
+  const legacyAppend = isLegacyAppend(item);
+  const isOverride = ops.size > 0 || keys.has('override');
+  const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
+    && keys.has('enabled') && !['condition', 'output', 'desc', 'priority'].some((k) => keys.has(k));
   return {
-    kind: 'rule', name, source: stringOf(item, 'source') ?? 'syscall',
-    desc: stringOf(item, 'desc'), output: stringOf(item, 'output'), condition: stringOf(item, 'condition'),
-    priority: stringOf(item, 'priority'), tags: stringsOf(entryOf(item, 'tags')?.value),
-    enabled: boolOf(item, 'enabled') ?? true, warnEvttypes: boolOf(item, 'warn_evttypes') ?? true,
-    skipIfUnknownFilter: boolOf(item, 'skip-if-unknown-filter') ?? false,
+    kind: item.kind, name: item.name,
+    change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
+    ops, keys,
+    strings: { source: stringOf(item, 'source'), desc: stringOf(item, 'desc'), output: stringOf(item, 'output'), condition: stringOf(item, 'condition'), priority: stringOf(item, 'priority') },
+    tags: stringsOf(entryOf(item, 'tags')?.value), items: stringsOf(entryOf(item, 'items')?.value),
+    enabled: boolOf(item, 'enabled'), warnEvttypes: boolOf(item, 'warn_evttypes'), skipIfUnknownFilter: boolOf(item, 'skip-if-unknown-filter'),
+  };
+}
+
+function newRule(recipe: ItemRecipe, item: ModelItem, file: LoadedFile): RuleDef {
+  const s = recipe.strings;
+  return {
+    kind: 'rule', name: recipe.name, source: s.source ?? 'syscall',
+    desc: s.desc, output: s.output, condition: s.condition,
+    priority: s.priority, tags: [...recipe.tags],
+    enabled: recipe.enabled ?? true, warnEvttypes: recipe.warnEvttypes ?? true,
+    skipIfUnknownFilter: recipe.skipIfUnknownFilter ?? false,
     exceptions: exceptionsOf(item), contributions: [{ file, item, mode: 'define' }],
   };
 }
@@ -330,19 +393,14 @@ export function applyDefinitions(files: LoadedFile[]): LoadResult {
   for (const file of files) {
     defs = cloneDefs(defs);
     for (const item of file.model.items) {
-      if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) continue;
-      const overrides = overridesOf(item);
-      const legacyAppend = isLegacyAppend(item);
-      const name = item.name;
-      const table = (item.kind === 'rule' ? defs.rules : item.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
+      const recipe = recipeOf(file, item);
+      if (!recipe) continue;
+      const name = recipe.name;
+      const table = (recipe.kind === 'rule' ? defs.rules : recipe.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
       const previous = table.get(name);
-      const isOverride = overrides.size > 0 || entryOf(item, 'override') !== undefined;
-      const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
-        && entryOf(item, 'enabled') !== undefined && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k));
-      if (isOverride || legacyAppend || standaloneEnabled) {
+      if (recipe.change) {
         if (!previous) { note({ code: 'no-previous-definition', item }); continue; }
-        const mode: Contribution['mode'] = isOverride ? 'override' : legacyAppend ? 'append-legacy' : 'enable-legacy';
-        table.set(name, applyChange(previous, item, file, mode, overrides));
+        table.set(name, applyChange(previous, recipe, item, file));
         continue;
       }
       // A (re)definition. Falco replaces an earlier definition in place; within one file that is most likely a
@@ -350,13 +408,13 @@ export function applyDefinitions(files: LoadedFile[]): LoadResult {
       if (previous) {
         const same = [...previous.contributions].reverse().find((c) => c.file === file);
         if (same) note({ code: 'redefinition', item, previous: same });
-        if (previous.kind === 'rule' && item.kind === 'rule' && (stringOf(item, 'source') ?? 'syscall') !== previous.source) note({ code: 'source-mismatch', item, previous: previous.contributions[0] });
+        if (previous.kind === 'rule' && recipe.kind === 'rule' && (recipe.strings.source ?? 'syscall') !== previous.source) note({ code: 'source-mismatch', item, previous: previous.contributions[0] });
       }
       const contribution: Contribution = { file, item, mode: previous ? 'redefine' : 'define' };
-      if (item.kind === 'macro') table.set(name, { kind: 'macro', name, condition: stringOf(item, 'condition') ?? '', contributions: previous ? [...previous.contributions, contribution] : [contribution] });
-      else if (item.kind === 'list') table.set(name, { kind: 'list', name, items: stringsOf(entryOf(item, 'items')?.value), contributions: previous ? [...previous.contributions, contribution] : [contribution] });
+      if (recipe.kind === 'macro') table.set(name, { kind: 'macro', name, condition: recipe.strings.condition ?? '', contributions: previous ? [...previous.contributions, contribution] : [contribution] });
+      else if (recipe.kind === 'list') table.set(name, { kind: 'list', name, items: [...recipe.items], contributions: previous ? [...previous.contributions, contribution] : [contribution] });
       else {
-        const rule = newRule(name, item, file);
+        const rule = newRule(recipe, item, file);
         if (previous) rule.contributions = [...previous.contributions, contribution];
         table.set(name, rule);
       }
@@ -367,42 +425,42 @@ export function applyDefinitions(files: LoadedFile[]): LoadResult {
 }
 
 /** Applies an override, a legacy `append: true` or a standalone `enabled` to a copy of the previous definition. */
-function applyChange(previous: Definition, item: ModelItem, file: LoadedFile, mode: Contribution['mode'], overrides: Map<string, { op: string }>): Definition {
+function applyChange(previous: Definition, recipe: ItemRecipe, item: ModelItem, file: LoadedFile): Definition {
+  const mode = recipe.change!;
   const contributions = [...previous.contributions, { file, item, mode }];
   const opFor = (key: string): 'append' | 'replace' | undefined => {
     // `append: true` appends a rule's condition and exceptions, a macro's condition, a list's items; Falco ignores
     // the other keys of such an item (rule_loader_reader.cpp).
-    if (mode === 'append-legacy') return ['condition', 'exceptions', 'items'].includes(key) && entryOf(item, key) ? 'append' : undefined;
+    if (mode === 'append-legacy') return ['condition', 'exceptions', 'items'].includes(key) && recipe.keys.has(key) ? 'append' : undefined;
     if (mode === 'enable-legacy') return key === 'enabled' ? 'replace' : undefined;
-    const op = overrides.get(key)?.op;
+    const op = recipe.ops.get(key);
     return op === 'append' || op === 'replace' ? op : undefined;
   };
   if (previous.kind === 'macro') {
     const op = opFor('condition');
-    const cond = stringOf(item, 'condition');
+    const cond = recipe.strings.condition;
     return { ...previous, contributions, condition: op === 'append' ? appendText(previous.condition, cond) ?? '' : op === 'replace' ? cond ?? previous.condition : previous.condition };
   }
   if (previous.kind === 'list') {
     const op = opFor('items');
-    const items = stringsOf(entryOf(item, 'items')?.value);
-    return { ...previous, contributions, items: op === 'append' ? [...previous.items, ...items] : op === 'replace' ? items : previous.items };
+    return { ...previous, contributions, items: op === 'append' ? [...previous.items, ...recipe.items] : op === 'replace' ? [...recipe.items] : previous.items };
   }
   const rule: RuleDef = { ...previous, contributions, tags: [...previous.tags], exceptions: [...previous.exceptions] };
   for (const key of ['condition', 'output', 'desc'] as const) {
     const op = opFor(key);
-    const v = stringOf(item, key);
+    const v = recipe.strings[key];
     if (op === 'append') rule[key] = appendText(rule[key], v);
     else if (op === 'replace' && v !== undefined) rule[key] = v;
   }
   const tagsOp = opFor('tags');
-  if (tagsOp === 'append') rule.tags.push(...stringsOf(entryOf(item, 'tags')?.value));
-  else if (tagsOp === 'replace') rule.tags = stringsOf(entryOf(item, 'tags')?.value);
+  if (tagsOp === 'append') rule.tags.push(...recipe.tags);
+  else if (tagsOp === 'replace') rule.tags = [...recipe.tags];
   const exOp = opFor('exceptions');
   if (exOp === 'append') rule.exceptions.push(...exceptionsOf(item));
   else if (exOp === 'replace') rule.exceptions = exceptionsOf(item);
-  if (opFor('priority') === 'replace') rule.priority = stringOf(item, 'priority') ?? rule.priority;
-  if (opFor('enabled') === 'replace') rule.enabled = boolOf(item, 'enabled') ?? rule.enabled;
-  if (opFor('warn_evttypes') === 'replace') rule.warnEvttypes = boolOf(item, 'warn_evttypes') ?? rule.warnEvttypes;
-  if (opFor('skip-if-unknown-filter') === 'replace') rule.skipIfUnknownFilter = boolOf(item, 'skip-if-unknown-filter') ?? rule.skipIfUnknownFilter;
+  if (opFor('priority') === 'replace') rule.priority = recipe.strings.priority ?? rule.priority;
+  if (opFor('enabled') === 'replace') rule.enabled = recipe.enabled ?? rule.enabled;
+  if (opFor('warn_evttypes') === 'replace') rule.warnEvttypes = recipe.warnEvttypes ?? rule.warnEvttypes;
+  if (opFor('skip-if-unknown-filter') === 'replace') rule.skipIfUnknownFilter = recipe.skipIfUnknownFilter ?? rule.skipIfUnknownFilter;
   return rule;
 }
