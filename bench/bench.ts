@@ -10,6 +10,7 @@
 //   npm run bench -- --sets plugins    rules sets whose name contains one of these (falco_rules.yaml, official, plugins)
 //   npm run bench -- --profile         Falco Lens servers run with node --cpu-prof (profiles under .scratch/bench/profiles)
 //   npm run bench -- --strict          exit 1 when a target is missed
+//   npm run bench -- --server FILE     measure another build of the server (A/B against an earlier commit)
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -41,7 +42,8 @@ const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
 const SCRATCH = path.join(ROOT, '.scratch', 'bench');
 const PROFILES = path.join(SCRATCH, 'profiles');
 const RESULTS = path.join(ROOT, 'bench', 'results.json');
-const OUR_SERVER = path.join(ROOT, 'dist', 'server.js');
+// `--server FILE` measures another build of the server (an A/B run against a build of an earlier commit).
+const OUR_SERVER = valuesOf('server')[0] ? path.resolve(valuesOf('server')[0]) : path.join(ROOT, 'dist', 'server.js');
 const YAML_LS = path.join(ROOT, 'bench', 'yaml-language-server.cjs');
 const OFFICIAL = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => path.join(CORPUS, 'rules', 'falcosecurity__rules', f));
 const PLUGINS = [
@@ -685,7 +687,7 @@ async function benchRules(): Promise<void> {
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(CORPUS, 'rules'))) { log(`corpus absent at ${CORPUS}: nothing to measure`); return; }
-  if (!fs.existsSync(OUR_SERVER)) throw new Error('dist/server.js is missing: run `npm run build` first');
+  if (!fs.existsSync(OUR_SERVER)) throw new Error(`${path.relative(ROOT, OUR_SERVER)} is missing: run \`npm run build\` first`);
   const started = now();
   log(`${QUICK ? 'quick' : 'full'} run on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
   if (runs('alerts')) await benchAlertLogs();

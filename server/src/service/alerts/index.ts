@@ -113,7 +113,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     const h = record.head;
     const known = textRules.get(h);
     if (known && known.generation === templates.generation) return known.rule;
-    const rule = templates.identify(record.text.slice(h.outputStart!, h.outputEnd!), h.priority)?.rule.name;
+    const rule = templates.identifyRule(record.text.slice(h.outputStart!, h.outputEnd!), h.priority)?.name;
     textRules.set(h, { generation: templates.generation, rule });
     return rule;
   };
@@ -155,7 +155,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     view: (doc, record) => viewOf(indexOf(doc), doc.uri, record),
     identifyTextRule(output: string): string | undefined {
       refreshRules();
-      return templates.identify(output, -1)?.rule.name;
+      return templates.identifyRule(output, -1)?.name;
     },
 
     diagnostics(doc: TextDocument, token): Diagnostic[] {

@@ -123,15 +123,29 @@ export class TemplateLibrary {
 
   /** The best-matching rule for a rendered output (without the time/priority prefix), if any. */
   identify(output: string, priority: number): TemplateMatch | undefined {
-    const candidates = [...(this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []), ...this.unprefixed];
+    const best = this.bestMatch(output, priority);
+    // The appended suffix is read once, for the winner only.
+    return best && { rule: best.rule, values: this.completeSuffix(output, best.values), score: best.score };
+  }
+
+  /** The rule of the best-matching template, without reading the values' suffix (the Alert Explorer's index needs only the name). */
+  identifyRule(output: string, priority: number): RuleSummary | undefined {
+    return this.bestMatch(output, priority)?.rule;
+  }
+
+  /** The highest-scoring template that matches (the first of equal scores) and its template values. */
+  private bestMatch(output: string, priority: number): TemplateMatch | undefined {
+    const suffixAt = output.lastIndexOf(' container_id=');
     let best: TemplateMatch | undefined;
-    for (const t of candidates) {
-      const values = matchTemplate(output, t);
-      if (!values) continue;
+    const consider = (t: CompiledTemplate) => {
+      const values = matchTemplateAt(output, suffixAt, t);
+      if (!values) return;
       const samePriority = t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0;
       const score = t.literalLength * 2 + samePriority + (t.rule.enabled ? 1 : 0);
-      if (!best || score > best.score) best = { rule: t.rule, values: this.completeSuffix(output, values), score };
-    }
+      if (!best || score > best.score) best = { rule: t.rule, values, score };
+    };
+    for (const t of this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []) consider(t);
+    for (const t of this.unprefixed) consider(t);
     return best;
   }
 
@@ -200,8 +214,12 @@ function priorityIndex(p: string): number {
 
 /** Matches one compiled template against a rendered output; undefined when it does not match. */
 export function matchTemplate(output: string, t: CompiledTemplate): MatchedValue[] | undefined {
+  return matchTemplateAt(output, output.lastIndexOf(' container_id='), t);
+}
+
+/** matchTemplate with the offset of the output's last ` container_id=` (-1 when none) found by the caller. */
+function matchTemplateAt(output: string, suffixAt: number, t: CompiledTemplate): MatchedValue[] | undefined {
   // Try without Falco ≥ 0.41's appended suffix first, so that a template ending with a field does not swallow it.
-  const suffixAt = output.lastIndexOf(' container_id=');
   if (suffixAt > 0) {
     const r = matchBody(output, suffixAt, t);
     if (r) return r;

@@ -3,7 +3,8 @@
 // priority, time and interned ids of rule, hostname, source and container, plus a fingerprint that folds duplicates.
 // A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns.
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
-import { Column, StringTable, fnv1a } from './columns';
+import { Column, StringTable } from './columns';
+import { AlertTimeParser, containerOf, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength } from './extract';
 import type {
   ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
 } from '../../protocol';
@@ -47,6 +48,7 @@ export class AlertStore {
   private partial: { offset: number; line: number; text: string } | undefined;
   private readonly intern = (s: string) => s;
   private textFilterCache: { text: string; count: number; matches: Uint8Array } | undefined;
+  private readonly timeParser = new AlertTimeParser();
 
   constructor(private readonly source: ByteSource, private readonly identifyTextRule?: TextRuleIdentifier) {}
 
@@ -147,6 +149,8 @@ export class AlertStore {
       else this.partial = { offset: fileOffset, line: lineNumber, text: step.pending };
       return;
     }
+    // The line's bytes, when each character of the text was decoded from one byte at the same offset.
+    const bytes = step.text === text && text.length === stop - start ? buffer : undefined;
     const first = step.joined ? this.partial : undefined;
     if (this.partial) {
       // Joined into this payload, or abandoned: a continued line followed by a line of another kind.
@@ -155,15 +159,34 @@ export class AlertStore {
     }
     const offset = first ? first.offset : fileOffset;
     const length = fileOffset + (end - start) - offset;
-    if (step.payload.kind === 'alert' && step.payload.alert) this.addAlert(step.payload.alert, step.text, offset, length, first ? first.line : lineNumber);
+    if (step.payload.kind === 'alert' && step.payload.alert) this.addAlert(step.payload.alert, step.text, bytes, start, offset, length, first ? first.line : lineNumber);
     else if (step.payload.kind === 'broken' || step.payload.kind === 'other') this.unparsed++;
   }
 
-  private addAlert(alert: AlertHead, text: string, offset: number, length: number, line: number): void {
-    const output = alert.format === 'text' ? text.slice(alert.outputStart ?? 0, alert.outputEnd ?? text.length) : jsonOutput(text);
+  /** `bytes[base + i]`, when given, is the byte of `text[i]`. */
+  private addAlert(alert: AlertHead, text: string, bytes: Buffer | undefined, base: number, offset: number, length: number, line: number): void {
+    // The output is located in the line and hashed in place; a string of it is built only when it is needed (an
+    // escaped JSON output, or a text alert whose rule is named from it).
+    let outputText = text;
+    let outputStart = 0;
+    let outputEnd = 0;
+    if (alert.format === 'text') {
+      outputStart = alert.outputStart ?? 0;
+      outputEnd = alert.outputEnd ?? text.length;
+    } else {
+      const span = jsonOutputSpan(text);
+      if (span && span.escaped) {
+        outputText = jsonOutput(text);
+        outputEnd = outputText.length;
+      } else if (span) {
+        outputStart = span.start;
+        outputEnd = span.end;
+      }
+    }
     let ruleName = alert.rule;
     let identified = true;
     if (ruleName === undefined) {
+      const output = outputText.slice(outputStart, outputEnd);
       ruleName = this.identifyTextRule?.(output);
       if (ruleName === undefined) { ruleName = alert.head || '(no message)'; identified = false; }
     }
@@ -173,13 +196,15 @@ export class AlertStore {
     this.lengths.push(length);
     this.lineNumbers.push(line);
     this.priorities.push(alert.priority);
-    this.times.push(parseTime(alert.time));
+    this.times.push(this.timeParser.parse(alert.time));
     this.rules.push(ruleId);
     this.hosts.push(alert.hostname !== undefined ? this.strings.id(alert.hostname) : NO_ID);
     this.sources.push(alert.source !== undefined ? this.strings.id(alert.source) : NO_ID);
     const container = containerOf(text);
     this.containers.push(container !== undefined ? this.strings.id(container) : NO_ID);
-    this.fingerprints.push(fnv1a(stripTimes(output), ruleId + 1));
+    let fingerprint = bytes && outputText === text ? outputFingerprintOfBytes(text, bytes, base, outputStart, outputEnd, ruleId + 1) : -1;
+    if (fingerprint < 0) fingerprint = outputFingerprint(outputText, outputStart, outputEnd, ruleId + 1);
+    this.fingerprints.push(fingerprint);
   }
 
   // ---- queries ----
@@ -410,35 +435,5 @@ function readFully(source: ByteSource, buffer: Buffer, length: number, position:
   return done;
 }
 
-const OUTPUT_MEMBER = /"output"\s*:\s*"((?:[^"\\]|\\.)*)"/;
-
-/** The `output` string of a JSON alert (decoded), or '' when it has none. */
-function jsonOutput(text: string): string {
-  const m = OUTPUT_MEMBER.exec(text);
-  if (!m) return '';
-  try { return JSON.parse(`"${m[1]}"`) as string; } catch { return m[1]; }
-}
-
-const TIME_PREFIX = /^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?): \S+ /;
-
-function stripPrefix(output: string): string { return output.replace(TIME_PREFIX, ''); }
-
-/** The output without anything that changes between otherwise identical alerts (the prefix time, nanosecond stamps). */
-function stripTimes(output: string): string {
-  return stripPrefix(output).replace(/\b\d{16,19}\b/g, '#');
-}
-
-const CONTAINER = /container_name=([^\s)]+)|"container\.name"\s*:\s*"((?:[^"\\]|\\.)*)"/;
-
-function containerOf(text: string): string | undefined {
-  const m = CONTAINER.exec(text);
-  if (!m) return undefined;
-  const value = m[1] ?? m[2];
-  return value === '<NA>' ? undefined : value;
-}
-
-function parseTime(time: string | undefined): number {
-  if (!time || time.length < 11 || time.charCodeAt(4) !== 45 /* - */) return NaN;
-  // Date.parse keeps milliseconds; the nanoseconds stay in the text.
-  return Date.parse(time.replace(/(\.\d{3})\d+/, '$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-}
+/** The output without Falco's time and priority prefix. */
+function stripPrefix(output: string): string { return output.slice(timePrefixLength(output, 0, output.length)); }

@@ -1,0 +1,274 @@
+// What the Alert Explorer keeps of each alert besides the line parser's reading: the output's span, the container
+// name, the fingerprint that folds duplicates, and the time in milliseconds. A million lines go through these, so
+// they scan characters in place instead of running regexes over the line and building intermediate strings. Each
+// one gives exactly what its regex form gives (test/unit/explorer-extract.test.ts checks them against those forms on
+// the corpus alerts and on seeded random lines); the comments name the regex each one stands for.
+
+/** A JavaScript `\s` character (the regex class, which includes Unicode spaces and line terminators). */
+export function isRegexSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
+    || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** A line terminator: what the regex `.` does not match (outside the `s` flag). */
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** A `\w` character: [A-Za-z0-9_]. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * The end (exclusive) of the JSON string body that starts at `start` (just after its opening quote), or -1 when the
+ * body is not closed: `((?:[^"\\]|\\.)*)"`. `escaped` tells whether a backslash occurs in it.
+ */
+function stringBodyEnd(text: string, start: number, into: { escaped: boolean }): number {
+  // Most bodies have no backslash: the closing quote is then the next quote, found by the native search.
+  const quote = text.indexOf('"', start);
+  if (quote < 0) return -1;
+  const backslash = text.indexOf('\\', start);
+  if (backslash < 0 || backslash > quote) { into.escaped = false; return quote; }
+  let escaped = false;
+  let i = backslash;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) { into.escaped = escaped; return i; }
+    if (c === 92 /* \ */) {
+      if (i + 1 >= n || isLineTerminator(text.charCodeAt(i + 1))) return -1;
+      escaped = true;
+      i += 2;
+    } else {
+      i++;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The first `"KEY"\s*:\s*"…"` of `text` at or after `from` (KEY given with its quotes): the offsets of the string's
+ * body (quotes excluded) and whether it holds escapes, or undefined. A key written with escapes is not seen, as in
+ * the regex form.
+ */
+function findStringMember(text: string, quotedKey: string, from: number): { at: number; start: number; end: number; escaped: boolean } | undefined {
+  const n = text.length;
+  const result = { escaped: false };
+  for (let at = text.indexOf(quotedKey, from); at >= 0; at = text.indexOf(quotedKey, at + 1)) {
+    let i = at + quotedKey.length;
+    while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+    if (i >= n || text.charCodeAt(i) !== 58 /* : */) continue;
+    i++;
+    while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+    if (i >= n || text.charCodeAt(i) !== 34) continue;
+    const end = stringBodyEnd(text, i + 1, result);
+    if (end < 0) continue;
+    return { at, start: i + 1, end, escaped: result.escaped };
+  }
+  return undefined;
+}
+
+/** Where the `output` string of a JSON alert line is: `/"output"\s*:\s*"((?:[^"\\]|\\.)*)"/`, first match. */
+export function jsonOutputSpan(text: string): { start: number; end: number; escaped: boolean } | undefined {
+  return findStringMember(text, '"output"', 0);
+}
+
+/** The decoded `output` string of a JSON alert line, or '' when it has none (its escapes as written when they are not valid JSON). */
+export function jsonOutput(text: string): string {
+  const span = jsonOutputSpan(text);
+  if (!span) return '';
+  const raw = text.slice(span.start, span.end);
+  if (!span.escaped) return raw;
+  try { return JSON.parse(`"${raw}"`) as string; } catch { return raw; }
+}
+
+/**
+ * The container name of an alert line: the first `container_name=VALUE` (VALUE up to a space or ')') or
+ * `"container.name": "VALUE"` (VALUE as written in JSON, escapes kept), whichever comes first; undefined when there
+ * is none or it is `<NA>`. Regex form: `/container_name=([^\s)]+)|"container\.name"\s*:\s*"((?:[^"\\]|\\.)*)"/`.
+ */
+export function containerOf(text: string): string | undefined {
+  const n = text.length;
+  let plainAt = -1;
+  let plainEnd = -1;
+  for (let at = text.indexOf('container_name=', 0); at >= 0; at = text.indexOf('container_name=', at + 1)) {
+    let i = at + 15;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 41 /* ) */ || isRegexSpace(c)) break;
+      i++;
+    }
+    if (i > at + 15) { plainAt = at; plainEnd = i; break; }
+  }
+  // The JSON member counts only before the first `container_name=`: when it is not there, its search is skipped.
+  const member = plainAt >= 0 && text.lastIndexOf('"container.name"', plainAt) < 0 ? undefined : findStringMember(text, '"container.name"', 0);
+  let value: string | undefined;
+  if (member && (plainAt < 0 || member.at < plainAt)) value = text.slice(member.start, member.end);
+  else if (plainAt >= 0) value = text.slice(plainAt + 15, plainEnd);
+  return value === undefined || value === '<NA>' ? undefined : value;
+}
+
+/**
+ * The length of the time prefix Falco puts before a rendered output, with the priority word and the blank after it
+ * (`12:00:00.123: Warning ` or `2024-06-10T14:47:07.118224033Z: Warning `), in `text` from `start` to `end`; 0 when
+ * there is none. Regex form: `^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?): \S+ `.
+ */
+export function timePrefixLength(text: string, start: number, end: number): number {
+  let found = -1;
+  if (digitsBefore(text, start, 2, end) && charAt(text, start + 2, end) === 58 && digitsBefore(text, start + 3, 2, end)
+    && charAt(text, start + 5, end) === 58 && digitsBefore(text, start + 6, 2, end) && charAt(text, start + 8, end) === 46
+    && isDigit(charAt(text, start + 9, end))) {
+    let j = start + 10;
+    while (isDigit(charAt(text, j, end))) j++;
+    found = prefixTail(text, j, end);
+  } else if (digitsBefore(text, start, 4, end) && charAt(text, start + 4, end) === 45 && digitsBefore(text, start + 5, 2, end)
+    && charAt(text, start + 7, end) === 45 && digitsBefore(text, start + 8, 2, end) && charAt(text, start + 10, end) === 84) {
+    // [\d:.]+ is greedy: try its longest run first and give back one character at a time, as the regex does.
+    const runStart = start + 11;
+    let runEnd = runStart;
+    for (let c = charAt(text, runEnd, end); isDigit(c) || c === 58 || c === 46; c = charAt(text, ++runEnd, end)) { /* extend the run */ }
+    for (let m = runEnd; m > runStart && found < 0; m--) {
+      const c = charAt(text, m, end);
+      if (c === 90 /* Z */) found = prefixTail(text, m + 1, end);
+      if (found < 0 && (c === 43 || c === 45) && digitsBefore(text, m + 1, 2, end)) {
+        if (charAt(text, m + 3, end) === 58 && digitsBefore(text, m + 4, 2, end)) found = prefixTail(text, m + 6, end);
+        if (found < 0 && digitsBefore(text, m + 3, 2, end)) found = prefixTail(text, m + 5, end);
+      }
+      if (found < 0) found = prefixTail(text, m, end);
+    }
+  }
+  return found < 0 ? 0 : found - start;
+}
+
+/** The character code at `i`, or -1 at or after `end`. */
+function charAt(text: string, i: number, end: number): number {
+  return i < end ? text.charCodeAt(i) : -1;
+}
+
+function digitsBefore(text: string, i: number, count: number, end: number): boolean {
+  if (i + count > end) return false;
+  for (let k = i; k < i + count; k++) if (!isDigit(text.charCodeAt(k))) return false;
+  return true;
+}
+
+/** `: \S+ ` from `i`: the offset after it, or -1. */
+function prefixTail(text: string, i: number, end: number): number {
+  if (charAt(text, i, end) !== 58 || charAt(text, i + 1, end) !== 32) return -1;
+  let j = i + 2;
+  while (j < end && !isRegexSpace(text.charCodeAt(j))) j++;
+  return j > i + 2 && charAt(text, j, end) === 32 ? j + 1 : -1;
+}
+
+const HASH_PRIME = 0x01000193;
+
+/**
+ * FNV-1a of the output in `text[start, end)` without anything that changes between otherwise identical alerts: the
+ * time prefix, and each word of 16 to 19 digits (nanosecond stamps) hashed as `#`. Equal to
+ * `fnv1a(output.replace(TIME_PREFIX, '').replace(/\b\d{16,19}\b/g, '#'), seed)` without building those strings.
+ */
+export function outputFingerprint(text: string, start: number, end: number, seed: number): number {
+  let hash = seed >>> 0;
+  const from = start + timePrefixLength(text, start, end);
+  let i = from;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && (i === from || !isWordChar(text.charCodeAt(i - 1)))) {
+      // A run of digits that starts a word: one token when it is the whole word and 16 to 19 digits long.
+      let j = i + 1;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+      const length = j - i;
+      if (length >= 16 && length <= 19 && (j === end || !isWordChar(text.charCodeAt(j)))) {
+        hash = Math.imul(hash ^ 35 /* # */, HASH_PRIME) >>> 0;
+      } else {
+        for (let k = i; k < j; k++) hash = Math.imul(hash ^ text.charCodeAt(k), HASH_PRIME) >>> 0;
+      }
+      i = j;
+      continue;
+    }
+    hash = Math.imul(hash ^ c, HASH_PRIME) >>> 0;
+    i++;
+  }
+  return hash;
+}
+
+/**
+ * outputFingerprint read from the bytes the text was decoded from, where `bytes[base + i]` is the byte of
+ * `text[i]` (true when the line decoded to one character per byte). Reading a byte array is faster than reading
+ * characters of a string; an ASCII byte is its character. Returns -1 when the output holds a non-ASCII byte: the
+ * caller then uses outputFingerprint.
+ */
+export function outputFingerprintOfBytes(text: string, bytes: Uint8Array, base: number, start: number, end: number, seed: number): number {
+  let hash = seed >>> 0;
+  const from = base + start + timePrefixLength(text, start, end);
+  const stop = base + end;
+  let i = from;
+  while (i < stop) {
+    const c = bytes[i];
+    if (c >= 128) return -1;
+    if (c >= 48 && c <= 57 && (i === from || !isWordChar(bytes[i - 1]))) {
+      let j = i + 1;
+      while (j < stop && isDigit(bytes[j])) j++;
+      const length = j - i;
+      if (length >= 16 && length <= 19 && (j === stop || !isWordChar(bytes[j]))) {
+        hash = Math.imul(hash ^ 35 /* # */, HASH_PRIME) >>> 0;
+      } else {
+        for (let k = i; k < j; k++) hash = Math.imul(hash ^ bytes[k], HASH_PRIME) >>> 0;
+      }
+      i = j;
+      continue;
+    }
+    hash = Math.imul(hash ^ c, HASH_PRIME) >>> 0;
+    i++;
+  }
+  return hash;
+}
+
+/**
+ * Milliseconds since the epoch of an alert's `time` (nanoseconds dropped), NaN when it has no date. Falco's own form
+ * (`2024-06-10T14:47:07.118224033Z`) takes a fast path: consecutive alerts share their second, so the second is
+ * parsed once and the milliseconds added; other forms go through Date.parse with the fraction cut to milliseconds and
+ * the zone given a colon.
+ */
+export class AlertTimeParser {
+  /** The date and second (19 characters) last parsed, and its milliseconds; '\0' never starts a time. */
+  private second = '\u0000';
+  private secondMs = NaN;
+
+  parse(time: string | undefined): number {
+    if (time !== undefined && time.length === 30 && time.charCodeAt(29) === 90 /* Z */ && time.charCodeAt(19) === 46 /* . */ && digitsAt(time, 20, 9)) {
+      if (time.startsWith(this.second)) return this.secondMs + millisecondsOf(time);
+      // (Hour 24 is valid only as 24:00:00.000: that one is left to Date.parse.)
+      if (isFalcoSecond(time) && !(time.charCodeAt(11) === 50 && time.charCodeAt(12) === 52)) {
+        this.second = time.slice(0, 19);
+        this.secondMs = Date.parse(`${this.second}Z`);
+        return this.secondMs + millisecondsOf(time);
+      }
+    }
+    return parseTimeSlowly(time);
+  }
+}
+
+const millisecondsOf = (t: string) => (t.charCodeAt(20) - 48) * 100 + (t.charCodeAt(21) - 48) * 10 + (t.charCodeAt(22) - 48);
+
+function digitsAt(t: string, start: number, count: number): boolean {
+  for (let i = start; i < start + count; i++) if (!isDigit(t.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The general form of AlertTimeParser.parse, for any time text. */
+export function parseTimeSlowly(time: string | undefined): number {
+  if (!time || time.length < 11 || time.charCodeAt(4) !== 45 /* - */) return NaN;
+  // Date.parse keeps milliseconds; the nanoseconds stay in the text.
+  return Date.parse(time.replace(/(\.\d{3})\d+/, '$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` at the start, by character tests. */
+function isFalcoSecond(t: string): boolean {
+  return digitsAt(t, 0, 4) && t.charCodeAt(4) === 45 && digitsAt(t, 5, 2) && t.charCodeAt(7) === 45 && digitsAt(t, 8, 2)
+    && t.charCodeAt(10) === 84 && digitsAt(t, 11, 2) && t.charCodeAt(13) === 58 && digitsAt(t, 14, 2) && t.charCodeAt(16) === 58 && digitsAt(t, 17, 2);
+}

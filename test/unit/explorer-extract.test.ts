@@ -1,0 +1,178 @@
+// The Alert Explorer's per-line extraction (server/src/service/explorer/extract.ts) scans characters instead of
+// running regexes: each function must give exactly what the regex form it replaced gives. The regex forms are kept
+// here as the reference, and compared on every line of the alert fixtures and the corpus alert samples, on seeded
+// mutations of those lines, and on seeded random lines built from the pieces each regex reacts to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  AlertTimeParser, containerOf, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
+} from '../../server/src/service/explorer/extract';
+import { fnv1a } from '../../server/src/service/explorer/columns';
+import { FIXTURES } from '../fixtures/alerts/helpers';
+import { NASTY_PIECES, Random, corpusFiles } from '../fixtures/hardening/random';
+
+// ---- the regex forms (the store's code before the scanners replaced them)
+
+const OUTPUT_MEMBER = /"output"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+function jsonOutputByRegex(text: string): string {
+  const m = OUTPUT_MEMBER.exec(text);
+  if (!m) return '';
+  try { return JSON.parse(`"${m[1]}"`) as string; } catch { return m[1]; }
+}
+const TIME_PREFIX = /^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?): \S+ /;
+const stripTimesByRegex = (output: string) => output.replace(TIME_PREFIX, '').replace(/\b\d{16,19}\b/g, '#');
+const CONTAINER = /container_name=([^\s)]+)|"container\.name"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+function containerByRegex(text: string): string | undefined {
+  const m = CONTAINER.exec(text);
+  if (!m) return undefined;
+  const value = m[1] ?? m[2];
+  return value === '<NA>' ? undefined : value;
+}
+
+function parseTimeByRegex(time: string | undefined): number {
+  if (!time || time.length < 11 || time.charCodeAt(4) !== 45 /* - */) return NaN;
+  return Date.parse(time.replace(/(\.\d{3})\d+/, '$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
+// ---- inputs
+
+function sampleLines(): string[] {
+  const files = [
+    ...fs.readdirSync(FIXTURES).filter((n) => /\.(log|json)$/.test(n)).sort().map((n) => path.join(FIXTURES, n)),
+    ...corpusFiles('alerts', /\.(jsonl?|txt|log)$/),
+  ];
+  return files.flatMap((f) => fs.readFileSync(f, 'utf8').split(/\r?\n/)).filter((l) => l !== '');
+}
+
+/** Pieces the regexes react to: keys, separators, quotes and escapes, digit runs around 16-19, spaces of every kind. */
+const PIECES: readonly string[] = [
+  '"output"', '"output":', '"output": "', '"output"\u00a0:\u2003"', '"container.name"', '"container.name":"', '"container.name" : "',
+  'container_name=', 'container_name=)', 'container_name= ', '<NA>', '"<NA>"', '"', '\\"', '\\\\', '\\', '\\n', '\\u0041', '\\x',
+  ':', ' ', '\t', '\u00a0', '\u2028', '\u3000', '\ufeff', ')', '(', '_', 'a', 'Z', '.', '-', '+', '#', '{', '}', ',', '12:34:56.789: Warning ',
+  '2024-06-10T14:47:07.118224033Z: Notice ', '2024-06-10T14:47:07+0000: Error ', '2024-06-10T14:47:07.1+02:00: x ', '2024-06-10T12:00:00:: y ',
+  '1718030713552380417', '171803071355238041', '17180307135523804', '1718030713552380', '171803071355238', '17180307135523804170',
+  '1718030713552380417x', '_1718030713552380417', '12', '2024', 'é', '😀', '\u0000',
+];
+
+function randomPieceLine(random: Random): string {
+  let line = '';
+  for (let n = 1 + random.int(14); n > 0; n--) line += random.next() < 0.9 ? random.pick(PIECES) : random.pick(NASTY_PIECES);
+  return line;
+}
+
+function mutate(random: Random, line: string): string {
+  const roll = random.next();
+  const at = random.int(line.length + 1);
+  if (roll < 0.3) return line.slice(0, at) + random.pick(PIECES) + line.slice(at);
+  if (roll < 0.5) return line.slice(0, at);
+  if (roll < 0.7) return line.slice(0, at) + line.slice(Math.min(line.length, at + 1 + random.int(8)));
+  if (roll < 0.85) return line.replace(/\d{6}/, (d) => d + random.pick(['1234567890123', '', '0']));
+  return line.slice(0, at) + random.pick(NASTY_PIECES) + line.slice(at);
+}
+
+function inputs(seed: number, count: number): string[] {
+  const random = new Random(seed);
+  const samples = sampleLines();
+  const out = [...samples];
+  for (let i = 0; i < count; i++) {
+    const roll = random.next();
+    if (roll < 0.5) out.push(mutate(random, random.pick(samples)));
+    else if (roll < 0.8) out.push(randomPieceLine(random));
+    else out.push(mutate(random, mutate(random, random.pick(samples))));
+  }
+  return out;
+}
+
+// ---- the checks
+
+/** The fingerprint of an output, computed from a line both ways: the regex strings hashed, and the scanner in place. */
+function checkFingerprints(text: string, start: number, end: number, seed: number): void {
+  const output = text.slice(start, end);
+  const expected = fnv1a(stripTimesByRegex(output), seed);
+  assert.equal(outputFingerprint(text, start, end, seed), expected, `fingerprint of ${JSON.stringify(output)}`);
+  const prefix = TIME_PREFIX.exec(output);
+  assert.equal(timePrefixLength(text, start, end), prefix ? prefix[0].length : 0, `time prefix of ${JSON.stringify(output)}`);
+  // The byte form, where the line decodes to one character per byte at the same offsets (ASCII lines).
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length === text.length) {
+    const fromBytes = outputFingerprintOfBytes(text, bytes, 0, start, end, seed);
+    if (fromBytes !== -1) assert.equal(fromBytes, expected, `fingerprint from bytes of ${JSON.stringify(output)}`);
+  }
+}
+
+test('JSON output, container and fingerprint equal their regex forms on the alert samples and 40,000 seeded lines (seed 6061)', () => {
+  const lines = inputs(6061, 40_000);
+  assert.ok(lines.length > 40_100, `${lines.length} lines`);
+  let outputs = 0;
+  let containers = 0;
+  for (const line of lines) {
+    const output = jsonOutput(line);
+    assert.equal(output, jsonOutputByRegex(line), `output of ${JSON.stringify(line)}`);
+    const span = jsonOutputSpan(line);
+    assert.equal(span === undefined, OUTPUT_MEMBER.exec(line) === null);
+    if (span) {
+      outputs++;
+      assert.equal(line.slice(span.start, span.end), OUTPUT_MEMBER.exec(line)![1]);
+      assert.equal(span.escaped, line.slice(span.start, span.end).includes('\\'));
+      if (!span.escaped) checkFingerprints(line, span.start, span.end, 17);
+    }
+    checkFingerprints(output, 0, output.length, 5);
+    checkFingerprints(line, 0, line.length, 0x811c9dc5);
+    const container = containerOf(line);
+    assert.equal(container, containerByRegex(line), `container of ${JSON.stringify(line)}`);
+    if (container !== undefined) containers++;
+  }
+  // The inputs reach every path.
+  assert.ok(outputs > 5_000 && containers > 5_000, `${outputs} outputs, ${containers} containers`);
+});
+
+test('fingerprints from bytes equal those from characters on ASCII text; a non-ASCII byte hands over (seed 5)', () => {
+  const random = new Random(5);
+  for (let i = 0; i < 20_000; i++) {
+    const text = randomPieceLine(random);
+    const bytes = Buffer.from(`xyz${text}`, 'utf8');
+    const start = random.int(text.length + 1);
+    const end = start + random.int(text.length - start + 1);
+    const fromBytes = bytes.length === text.length + 3 ? outputFingerprintOfBytes(text, bytes, 3, start, end, 99) : -2;
+    const ascii = /^[\x00-\x7f]*$/.test(text.slice(start, end));
+    if (fromBytes === -2) continue;
+    if (ascii) assert.equal(fromBytes, outputFingerprint(text, start, end, 99), JSON.stringify(text.slice(start, end)));
+    else assert.equal(fromBytes, -1);
+  }
+});
+
+test('alert times: the fast path for Falco\'s form equals Date.parse of the cut text, across seconds, invalid dates and other forms (seed 77)', () => {
+  const random = new Random(77);
+  const parser = new AlertTimeParser();
+  const two = (n: number) => String(n).padStart(2, '0');
+  const times: (string | undefined)[] = [undefined, '', '12:00:00.123456789', '2024-06-10T14:47:07Z', '2024-06-10T14:47:07.118+0200',
+    '2024-06-10T14:47:07.118224033+02:00', '2024-06-10 14:47:07.118224033Z', '2024-06-10T24:00:00.000000000Z', '2024-06-10T24:00:00.500000000Z'];
+  for (let i = 0; i < 30_000; i++) {
+    const roll = random.next();
+    if (roll < 0.5 && i > 0 && typeof times[times.length - 1] === 'string' && times[times.length - 1]!.length === 30) {
+      // The same second again, another fraction: the cached second is used.
+      const last = times[times.length - 1]!;
+      times.push(`${last.slice(0, 20)}${String(random.int(1e9)).padStart(9, '0')}Z`);
+      continue;
+    }
+    const year = random.pick(['2024', '2023', '1970', '0000', '9999', '2100']);
+    const month = random.int(14);
+    const day = random.int(33);
+    const hour = random.int(26);
+    const minute = random.int(61);
+    const second = random.int(61);
+    let t = `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${String(random.int(1e9)).padStart(9, '0')}Z`;
+    if (random.chance(0.05)) { const at = random.int(t.length); t = t.slice(0, at) + random.pick(['x', '1', ':', '']) + t.slice(at + 1); }
+    times.push(t);
+  }
+  let fast = 0;
+  for (const t of times) {
+    const expected = parseTimeByRegex(t);
+    const got = parser.parse(t);
+    assert.ok(Object.is(got, expected) || (Number.isNaN(got) && Number.isNaN(expected)), `${t}: ${got} vs ${expected}`);
+    if (t && t.length === 30 && Number.isFinite(expected)) fast++;
+  }
+  assert.ok(fast > 10_000, `${fast} valid Falco times`);
+});
