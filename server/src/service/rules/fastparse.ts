@@ -402,11 +402,11 @@ class ItemReader {
    * formatters write it). Returns the node and the offset just past `]`.
    */
   private flowSequence(at: number, firstIndent: number, col: number): { node: SeqNode; next: number } {
-    const state = { indent: firstIndent };
-    return this.flowSeqAt(at, state, col, 0);
+    return this.flowSeqAt(at, { indent: firstIndent, lineEnd: this.lineEnd(at) }, col, 0);
   }
 
-  private flowSeqAt(at: number, state: { indent: number }, col: number, depth: number): { node: SeqNode; next: number } {
+  /** `state`: the indentation and the end of the line being read (updated at each line break). */
+  private flowSeqAt(at: number, state: { indent: number; lineEnd: number }, col: number, depth: number): { node: SeqNode; next: number } {
     const { text, end } = this;
     if (depth > 32) decline();
     const items: ModelNode[] = [];
@@ -424,6 +424,7 @@ class ItemReader {
           const lineCol = i - lineStart;
           if (i < end && text.charCodeAt(i) !== LF && (lineCol < col || (lineCol === col && text.charCodeAt(i) !== CLOSE_BRACKET))) decline();
           state.indent = lineCol;
+          state.lineEnd = this.lineEnd(i);
           continue;
         }
         break;
@@ -446,12 +447,12 @@ class ItemReader {
         items.push(inner.node);
         i = inner.next;
       } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
-        const q = this.quotedScalar(i, this.lineEnd(i), state.indent);
+        const q = this.quotedScalar(i, state.lineEnd, state.indent);
         items.push(q);
         i = q.span.end;
       } else {
         if (forbiddenPlainStart(c)) decline();
-        const lineEnd = this.lineEnd(i);
+        const lineEnd = state.lineEnd;
         let j = i;
         while (j < lineEnd) {
           const d = text.charCodeAt(j);

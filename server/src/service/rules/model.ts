@@ -267,7 +267,6 @@ export function yamlItemNode(text: string, start: number, end: number): ModelNod
  * their offset be reused as they are.
  */
 export function parseRulesFile(uri: string, text: string, previous?: RulesFileModel): RulesFileModel {
-  const lines = new LineIndex(text);
   const starts = chunkStarts(text);
   if (starts && starts.length > 0) {
     const reusable = new Map<number, { chunk: Chunk; item: ModelItem }>();
@@ -307,8 +306,17 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
       chunks.push({ start, text: chunkText });
     }
-    if (ok) return { uri, text, lines, items, yamlErrors: [], chunks };
+    if (ok) return withLines({ uri, text, items, yamlErrors: [], chunks });
   }
   const whole = parseYaml(text);
-  return { uri, text, lines, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence };
+  return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence });
+}
+
+/**
+ * The model with its line index built on first use: a file without problems needs no positions to publish its
+ * (empty) diagnostics, and the index is built when a feature first asks for a position.
+ */
+function withLines(fields: Omit<RulesFileModel, 'lines'>): RulesFileModel {
+  let lines: LineIndex | undefined;
+  return { ...fields, get lines() { return (lines ??= new LineIndex(fields.text)); } };
 }
