@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, walkExpr } from './condition';
 import { operatorRejection } from './operators';
-import { knownFieldClasses, lookupField, allFields, type FieldInfo } from '../../knowledge';
+import { knownFieldClasses, lookupField, allFields, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
@@ -50,8 +50,37 @@ interface ConditionFacts {
   listRefs: ReturnType<typeof listRefsOf>;
   fields: FieldExpr[];
   compares: Extract<Expr, { kind: 'compare' }>[];
+  /** Catalog entries of `fields` (index-aligned), resolved on first use: a parse is shared by every check of it. */
+  matches?: (FieldMatch | undefined)[];
+  /** For each comparison, the index in `fields` of its left-hand field (-1 for a transformer). */
+  lhsIndex?: number[];
 }
 const factsCache = new WeakMap<ConditionParse, ConditionFacts>();
+/** Catalog entries of a list of field references, in order. */
+function matchesOf(fields: readonly { name: string; arg?: { text: string } }[]): (FieldMatch | undefined)[] {
+  return fields.map((f) => lookupFieldCached(f.arg !== undefined ? `${f.name}[${f.arg.text}]` : f.name));
+}
+
+function fieldMatches(facts: ConditionFacts): { matches: (FieldMatch | undefined)[]; lhsIndex: number[] } {
+  if (!facts.matches || !facts.lhsIndex) {
+    facts.matches = matchesOf(facts.fields.map((f) => (f.kind === 'field' ? f : { name: '' })));
+    const indexOf = new Map<FieldExpr, number>(facts.fields.map((f, i) => [f, i]));
+    facts.lhsIndex = facts.compares.map((e) => (e.lhs.kind === 'field' ? indexOf.get(e.lhs) ?? -1 : -1));
+  }
+  return { matches: facts.matches, lhsIndex: facts.lhsIndex };
+}
+
+/** Catalog entries of an output's fields, once per parse. */
+const outputMatches = new WeakMap<OutputParse, (FieldMatch | undefined)[]>();
+function outputFieldMatches(parse: OutputParse): (FieldMatch | undefined)[] {
+  let matches = outputMatches.get(parse);
+  if (!matches) {
+    matches = matchesOf(parse.fields);
+    outputMatches.set(parse, matches);
+  }
+  return matches;
+}
+
 function factsOf(parse: ConditionParse): ConditionFacts {
   let facts = factsCache.get(parse);
   if (!facts) {
@@ -203,8 +232,8 @@ function needsNumericIndex(field: FieldInfo, arg: string): boolean {
   return positional && !/^\s*\d+\s*$/.test(arg);
 }
 
-function checkField(name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext): FieldInfo | undefined {
-  const match = lookupFieldCached(arg !== undefined ? `${name}[${arg}]` : name);
+/** Checks one field reference, given its catalog entry (`lookupFieldCached` of `name[arg]` or `name`). */
+function checkField(match: FieldMatch | undefined, name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext): FieldInfo | undefined {
   if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
     && !(arg !== undefined && needsNumericIndex(match.field, arg))
     && (!ctx.source || !KNOWN_SOURCES.includes(ctx.source) || (match.field.sources as string[]).includes(ctx.source))) return match.field;
@@ -532,15 +561,16 @@ function suggester(names: Iterable<string>, limit: number | undefined): (name: s
 
 /** Fields of a condition: known, available for the source, and used with operators their type accepts. */
 function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, docSpan: (s: Span) => Span): void {
-  const fieldInfos = new Map<FieldExpr, FieldInfo | undefined>();
-  for (const f of facts.fields) {
-    if (f.kind !== 'field') continue;
-    fieldInfos.set(f, checkField(f.name, f.arg?.text, () => docSpan(f.nameSpan), ctx));
-  }
-  for (const e of facts.compares) {
+  const { matches, lhsIndex } = fieldMatches(facts);
+  const fieldInfos: (FieldInfo | undefined)[] = [];
+  facts.fields.forEach((f, i) => {
+    if (f.kind !== 'field') return;
+    fieldInfos[i] = checkField(matches[i], f.name, f.arg?.text, () => docSpan(f.nameSpan), ctx);
+  });
+  facts.compares.forEach((e, c) => {
     const lhs = e.lhs;
-    if (lhs.kind !== 'field') continue;
-    const info = fieldInfos.get(lhs);
+    if (lhs.kind !== 'field') return;
+    const info = lhsIndex[c] >= 0 ? fieldInfos[lhsIndex[c]] : undefined;
     if (info) {
       const reason = operatorRejection(e.op, info.type, !!info.isList, e.modifier?.name);
       if (reason) ctx.reporter.report(Code.OperatorType, docSpan(e.opSpan), `Operator '${e.op}' cannot be used with '${info.name}': ${reason}.`);
@@ -550,7 +580,7 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
       const hasNa = rhs?.kind === 'literal' ? rhs.text === '<NA>' : rhs?.kind === 'list' ? rhs.items.some((i) => i.text === '<NA>') : false;
       if (hasNa) ctx.reporter.report(Code.UnsafeNaCheck, docSpan(e.span), `Comparing '${lhs.name}' with <NA> is unsafe: <NA> also matches a missing value. Use 'exists' (or 'not ... exists') instead.`);
     }
-  }
+  });
 }
 
 /** Stands for the previous condition when an appended fragment is parsed (an identifier no rules file uses). */
@@ -576,13 +606,14 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
   const parse = parseOutputCached(node.text);
   const span = (s: Span) => scalarMap(node).span(s.start, s.end);
   for (const e of parse.errors) reporter.report(Code.OutputSyntax, span(e.span), `Output: ${e.message}.`);
-  for (const f of parse.fields) {
+  const matches = outputFieldMatches(parse);
+  parse.fields.forEach((f, i) => {
     if (f.name === 'container.info') {
       reporter.report(Code.DeprecatedContainerInfo, span(f.span), `'%container.info' is deprecated: list the container fields you need (e.g. container_id=%container.id container_name=%container.name) or rely on the container plugin's suggested output fields.`);
-      continue;
+      return;
     }
-    checkField(f.name, f.arg?.text, () => span(f.nameSpan), ctx);
-  }
+    checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx);
+  });
 }
 
 function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
@@ -598,7 +629,7 @@ function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
       const m = /^([^[\s]+)(?:\[(.*)\])?$/.exec(n.text.trim());
       if (!m) continue;
       const lead = n.text.length - n.text.trimStart().length;
-      checkField(m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx);
+      checkField(lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]), m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx);
     }
   }
 }
