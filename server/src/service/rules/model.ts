@@ -210,21 +210,32 @@ export function chunkStarts(text: string): number[] | undefined {
   return starts;
 }
 
-function shiftSpan(s: Span, d: number): Span { return { start: s.start + d, end: s.end + d }; }
-
+// Written out field by field (no object spread, no map callbacks): after an edit near the top of a file every item
+// below it is shifted, so this runs for hundreds of items per keystroke and must cost less than reading them again.
 function shiftNode(n: ModelNode, d: number): ModelNode {
   switch (n.kind) {
-    case 'scalar':
+    case 'scalar': {
+      const t = n.token;
+      let props: ScalarSourceToken['props'];
+      if (t.props) { props = []; for (const p of t.props) props.push({ type: p.type, offset: p.offset + d, source: p.source }); }
       return {
-        kind: 'scalar', value: n.value, text: n.text, span: shiftSpan(n.span, d), style: n.style,
-        token: { ...n.token, offset: n.token.offset + d, props: n.token.props?.map((p) => ({ ...p, offset: p.offset + d })) },
+        kind: 'scalar', value: n.value, text: n.text, span: { start: n.span.start + d, end: n.span.end + d }, style: n.style,
+        token: { type: t.type, offset: t.offset + d, indent: t.indent, source: t.source, props },
       };
-    case 'seq': return { kind: 'seq', items: n.items.map((i) => shiftNode(i, d)), span: shiftSpan(n.span, d), flow: n.flow };
-    case 'map': return {
-      kind: 'map', flow: n.flow, span: shiftSpan(n.span, d),
-      entries: n.entries.map((e) => ({ key: e.key, keySpan: shiftSpan(e.keySpan, d), value: e.value && shiftNode(e.value, d), span: shiftSpan(e.span, d) })),
-    };
-    default: return { kind: 'other', span: shiftSpan(n.span, d) };
+    }
+    case 'seq': {
+      const items: ModelNode[] = [];
+      for (const item of n.items) items.push(shiftNode(item, d));
+      return { kind: 'seq', items, span: { start: n.span.start + d, end: n.span.end + d }, flow: n.flow };
+    }
+    case 'map': {
+      const entries: MapEntry[] = [];
+      for (const e of n.entries) {
+        entries.push({ key: e.key, keySpan: { start: e.keySpan.start + d, end: e.keySpan.end + d }, value: e.value && shiftNode(e.value, d), span: { start: e.span.start + d, end: e.span.end + d } });
+      }
+      return { kind: 'map', flow: n.flow, span: { start: n.span.start + d, end: n.span.end + d }, entries };
+    }
+    default: return { kind: 'other', span: { start: n.span.start + d, end: n.span.end + d } };
   }
 }
 
