@@ -13,6 +13,8 @@ import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunn
 import { validateConditions, type UsageIndex } from './conditionChecks';
 import type { LoadResult, LoadedFile } from './workspace';
 
+const NOTHING_RECORDED = new Recording(0);
+
 /** Recorded single-item checks by chunk text, then by part and context. One per service; bounded. */
 export class ItemCheckCache {
   private readonly byChunk = new Map<string, { used: number; parts: Map<string, Recording> }>();
@@ -25,19 +27,27 @@ export class ItemCheckCache {
     const chunks = model.chunks;
     if (!chunks) return runDirectly(reporter);
     const generation = ++this.generation;
+    // Each item is asked for up to four parts: its cache entry is found by chunk text once per validation.
+    const entries: ({ used: number; parts: Map<string, Recording> } | undefined)[] = [];
     return (item: ModelItem, part, context, check) => {
       const chunk = chunks[item.index];
-      let entry = this.byChunk.get(chunk.text);
+      let entry = entries[item.index];
       if (!entry) {
-        entry = { used: generation, parts: new Map() };
-        this.byChunk.set(chunk.text, entry);
+        entry = this.byChunk.get(chunk.text);
+        if (!entry) {
+          entry = { used: generation, parts: new Map() };
+          this.byChunk.set(chunk.text, entry);
+        }
+        entry.used = generation;
+        entries[item.index] = entry;
       }
-      entry.used = generation;
       const key = context === '' ? part : `${part}\u0000${context}`;
       let recording = entry.parts.get(key);
       if (!recording) {
         recording = new Recording(chunk.start);
         check(recording);
+        // Most checks find nothing: one shared empty recording keeps the cache small.
+        if (recording.isEmpty) recording = NOTHING_RECORDED;
         entry.parts.set(key, recording);
       }
       recording.replay(chunk.start, reporter);

@@ -67,6 +67,8 @@ export class Recording implements ReportSink {
     this.entries.push({ code, start: span.start - this.base, end: span.end - this.base, message, data, options });
   }
 
+  get isEmpty(): boolean { return this.entries.length === 0; }
+
   replay(base: number, into: ReportSink): void {
     for (const e of this.entries) into.report(e.code, { start: base + e.start, end: base + e.end }, e.message, e.data, e.options);
   }
