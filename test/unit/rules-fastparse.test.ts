@@ -39,7 +39,7 @@ test('fast reader: hand-written items in every supported form equal the yaml pat
   const text = [
     '- rule: a b', "  desc: \"x y\" # c", '  condition: >', '    evt.type = open', '      and x', '', '    or y', '',
     "  tags: [a, 'b', \"c d\"]", '  enabled: false', '  output: |-', '    hi', '    there', '  x: \'it\'\'s\'', '  list: []',
-    '  n: ~', '  items: [', '    a,', '    b', '    ]', '# tail', '- macro: m', '  condition: evt.type=open # trailing', '',
+    '  n: ~', '  items: [', '    a,', '    b', '    ]', '# tail', '- macro: m', '  condition: evt.type=open # trailing', '  output: -> x (a=%b)', '  tags: [-x, a]', '',
     '- macro: p', '  condition: a and', '     b', '', '    c   ', '  items: [10-dpkg, 20-rpm]', '',
     '- list: q', '  items:', '    [', '      "a:b",', '      c,', '    ]', '  override:', '    items: append', '',
     '- macro: r', '  condition:', '    (a or', '    b)', '  items: [', '    x', '  ]', '',
@@ -104,7 +104,7 @@ test('fast reader: seeded random mutations of corpus items, declined or equal to
     ' ', '  ', '\n', '\n  ', '\n    ', '\n      ', '\n  - ', '\n    - ', '\n      - ', '- ', '-', '#', ' #', '\n# c', '\n  # c',
     '\n    # c', '\n     # c', '\n      # c', ':', ': ', 'k: ', '\n  k: v', '\n    k: v', '\n      k: v', '[', ']', '[[', ']]', ',',
     '"', "'", "''", '>', '|', '|-', '>+', '> ', '\\', 'a', '0', '12', '1.5', '.5', '.x', '\t', '\r\n', '&a ', '*a', '!t ', '{', '}',
-    '~', 'true', 'null', '?', '%', '@', '`', '\n\n', '\n  \n', '  - x\n', 'é', '   \n',
+    '~', 'true', 'null', '?', '%', '@', '`', '\n\n', '\n  \n', '  - x\n', 'é', '   \n', '->', '-x', '-1',
   ];
   // Every corpus file: the official layout, the formatter layout of the plugin files, nested exceptions and overrides.
   const chunks = rulesFiles(CORPUS_RULES).flatMap((file) => {

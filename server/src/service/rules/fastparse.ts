@@ -47,6 +47,19 @@ const PLAIN_START_FORBIDDEN = new Uint8Array(128);
 for (const c of '-?:,[]{}#&*!|>\'"%@`\t\r') PLAIN_START_FORBIDDEN[c.charCodeAt(0)] = 1;
 function forbiddenPlainStart(c: number): boolean { return c < 128 && PLAIN_START_FORBIDDEN[c] === 1; }
 
+/**
+ * Whether a plain scalar may start at `at`: not with an indicator, except `-` followed by a character that cannot
+ * end the scalar (`->` in an output), which YAML reads as text.
+ */
+function plainStartsAt(text: string, at: number, end: number, flow: boolean): boolean {
+  const c = text.charCodeAt(at);
+  if (!forbiddenPlainStart(c)) return true;
+  if (c !== DASH || at + 1 >= end) return false;
+  const d = text.charCodeAt(at + 1);
+  if (d === SPACE || d === LF || d === CR || d === TAB) return false;
+  return !flow || (d !== COMMA && d !== OPEN_BRACKET && d !== CLOSE_BRACKET && d !== 123 && d !== 125);
+}
+
 function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
 
 /**
@@ -325,7 +338,7 @@ class ItemReader {
    */
   private plainScalar(v: number, lineEnd: number, indent: number, col: number, multiLine: boolean): ScalarNode {
     const text = this.text;
-    if (forbiddenPlainStart(text.charCodeAt(v))) decline();
+    if (!plainStartsAt(text, v, this.end, false)) decline();
     const j = this.plainLineEnd(v, lineEnd);
     const first = text.slice(v, j);
     // Only a line that ends with the scalar (no comment) can continue on the next lines.
@@ -449,7 +462,7 @@ class ItemReader {
         items.push(q);
         i = q.span.end;
       } else {
-        if (forbiddenPlainStart(c)) decline();
+        if (!plainStartsAt(text, i, end, true)) decline();
         const lineEnd = state.lineEnd;
         let j = i;
         while (j < lineEnd) {
