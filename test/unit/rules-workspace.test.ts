@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRulesService } from '../../server/src/service/rules';
-import { compareLoadOrder } from '../../server/src/service/rules/workspace';
+import { compareLoadOrder, RulesWorkspaceIndex, type LoadResult } from '../../server/src/service/rules/workspace';
+import { pathToUri } from '../../server/src/service/uri';
 import { parseRulesFile } from '../../server/src/service/rules/model';
 import { MemoryHost, applyEdits, editsFor, rulesDoc, summarize } from './rules-host';
 
@@ -159,4 +160,42 @@ test('a rule name with YAML-special characters is quoted in generated overrides'
   const outDoc = rulesDoc('/w/falco_rules.yaml', out, 2);
   svc.didOpenOrChange!(outDoc);
   assert.deepEqual(svc.diagnostics(outDoc).map(summarize), []);
+});
+
+test('an edit of a later file keeps the earlier files\' definitions (same objects) and equals a fresh load', () => {
+  const local = `- list: shell_binaries
+  items: [zsh]
+  override:
+    items: append
+- rule: Shell Spawned
+  priority: ERROR
+  override:
+    priority: replace
+- rule: Shell Spawned
+  enabled: false
+- macro: spawned_process
+  condition: and proc.pid > 0
+  append: true
+- rule: Missing
+  priority: INFO
+  override:
+    priority: replace
+`;
+  const paths = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml'];
+  const host = new MemoryHost({ [paths[0]]: BASE, [paths[1]]: local }, { ruleFiles: paths });
+  const index = new RulesWorkspaceIndex(host);
+  const first = index.load();
+  const edited = local.replace('priority: ERROR', 'priority: CRITICAL');
+  const second = index.load({ uri: pathToUri(paths[1]), text: edited });
+  assert.notEqual(second, first);
+  assert.equal(second.files[0], first.files[0], 'the unchanged file keeps its LoadedFile');
+  assert.equal(second.after[0], first.after[0], 'its definitions are taken over');
+  assert.equal(second.final.rules.get('Shell Spawned')?.priority, 'CRITICAL');
+  const fresh = new RulesWorkspaceIndex(host).load({ uri: pathToUri(paths[1]), text: edited });
+  const shape = (r: LoadResult) => JSON.stringify({
+    after: r.after.map((d) => [...d.macros, ...d.lists, ...d.rules].map(([name, def]) => [name, { ...def, contributions: def.contributions.map((c) => [c.file.uri, c.item.span, c.mode]), exceptions: undefined }])),
+    findings: [...r.findings].map(([item, list]) => [item.span, list.map((f) => [f.code, f.previous?.item.span])]),
+  });
+  assert.equal(shape(second), shape(fresh));
+  assert.ok([...second.findings.values()].flat().some((f) => f.code === 'no-previous-definition'), 'findings of the edited file are there');
 });

@@ -233,7 +233,7 @@ export class RulesWorkspaceIndex {
         placed = true;
       } else text = this.textOf(f.uri, f.path);
       if (text === undefined) continue;
-      files.push({ uri: f.uri, path: f.path, model: this.modelOf(f.uri, text), order: files.length, configured: f.configured });
+      files.push(this.loadedFile(f.uri, f.path, this.modelOf(f.uri, text), files.length, f.configured));
     }
     if (replace && !placed) {
       // A hypothetical text must not evict the cached model of the real document.
@@ -244,9 +244,20 @@ export class RulesWorkspaceIndex {
     const slot = replace && (replace.last || !placed) ? 'hypothetical' : 'main';
     const cached = this.loadCache[slot];
     if (cached && sameModels(cached.files, files)) return cached;
-    const result = applyDefinitions(files);
+    const result = applyDefinitions(files, cached);
     this.loadCache[slot] = result;
     return result;
+  }
+
+  /** The files of the last loads, so that an unchanged file keeps its LoadedFile (definitions point at it). */
+  private readonly loadedFiles = new Map<string, LoadedFile>();
+
+  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean): LoadedFile {
+    const known = this.loadedFiles.get(uri);
+    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path) return known;
+    const file: LoadedFile = { uri, path, model, order, configured };
+    this.loadedFiles.set(uri, file);
+    return file;
   }
 
   /** The loaded file of a document (its open text), or undefined when it is not a rules file of the load order. */
@@ -385,12 +396,39 @@ function newRule(recipe: ItemRecipe, item: ModelItem, file: LoadedFile): RuleDef
   };
 }
 
-export function applyDefinitions(files: LoadedFile[]): LoadResult {
+/** The loader's findings of each file of a result (index = load order), for reusing a result's unchanged prefix. */
+const findingsByFile = new WeakMap<LoadResult, Map<ModelItem, LoadFinding[]>[]>();
+
+/**
+ * Applies every file's definitions in load order. With `previous`, an earlier result, the files it loaded in the same
+ * order and unchanged (the same LoadedFile objects) before the first changed one are not applied again: their
+ * definitions and findings are taken over, so that editing the last file (a local rules file) re-derives that file only.
+ */
+export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): LoadResult {
   let defs: Definitions = { macros: new Map(), lists: new Map(), rules: new Map() };
   const after: Definitions[] = [];
   const findings = new Map<ModelItem, LoadFinding[]>();
-  const note = (f: LoadFinding) => { const list = findings.get(f.item) ?? []; list.push(f); findings.set(f.item, list); };
-  for (const file of files) {
+  const perFile: Map<ModelItem, LoadFinding[]>[] = [];
+  const previousFindings = previous && findingsByFile.get(previous);
+  let kept = 0;
+  if (previous && previousFindings) {
+    while (kept < files.length && kept < previous.files.length && files[kept] === previous.files[kept]) kept++;
+    for (let i = 0; i < kept; i++) {
+      defs = previous.after[i];
+      after.push(defs);
+      perFile.push(previousFindings[i]);
+      for (const [item, list] of previousFindings[i]) findings.set(item, list);
+    }
+  }
+  for (const file of files.slice(kept)) {
+    const fileFindings = new Map<ModelItem, LoadFinding[]>();
+    perFile.push(fileFindings);
+    const note = (f: LoadFinding) => {
+      const list = findings.get(f.item) ?? [];
+      list.push(f);
+      findings.set(f.item, list);
+      fileFindings.set(f.item, list);
+    };
     defs = cloneDefs(defs);
     for (const item of file.model.items) {
       const recipe = recipeOf(file, item);
@@ -421,7 +459,9 @@ export function applyDefinitions(files: LoadedFile[]): LoadResult {
     }
     after.push(defs);
   }
-  return { files, final: defs, after, findings };
+  const result: LoadResult = { files, final: defs, after, findings };
+  findingsByFile.set(result, perFile);
+  return result;
 }
 
 /** Applies an override, a legacy `append: true` or a standalone `enabled` to a copy of the previous definition. */
