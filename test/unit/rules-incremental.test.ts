@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { createRulesService, type RulesService } from '../../server/src/service/rules';
-import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
+import { createRulesService, UsageCounter, type RulesService } from '../../server/src/service/rules';
+import { clearCheckMemos, UsageIndex } from '../../server/src/service/rules/conditionChecks';
 import { clearChunkCache } from '../../server/src/service/rules/model';
-import { clearLoadMemos } from '../../server/src/service/rules/workspace';
+import { clearLoadMemos, RulesWorkspaceIndex } from '../../server/src/service/rules/workspace';
 import { CORPUS_RULES, MemoryHost, corpusExists, rulesDoc, summarize } from './rules-host';
 import { EditSession, prng } from './rules-random-edits';
 
@@ -181,4 +181,27 @@ test('allRules is the same array while the loaded files are unchanged (snippet c
   const after = svc.allRules();
   assert.notEqual(after, first);
   assert.equal(after.find((r) => r.name === 'Local Rule')?.priority, 'ERROR');
+});
+
+test('running usage counts equal UsageIndex along random edits of several files, with snippet loads in between', { skip: !corpusExists && 'corpus absent' }, () => {
+  const paths = [...official, path.join(CORPUS_RULES, 'falcosecurity__plugins', 'k8saudit', 'k8s_audit_rules.yaml')];
+  const originals = paths.map((p) => fs.readFileSync(p, 'utf8'));
+  const host = new MemoryHost({}, { ruleFiles: paths });
+  paths.forEach((p, i) => host.files.set(p, originals[i]));
+  const index = new RulesWorkspaceIndex(host);
+  const counter = new UsageCounter();
+  const random = prng(5);
+  const sessions = originals.map((t, i) => new EditSession(t, originals[i], random));
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let step = 0; step < 60; step++) {
+    const k = Math.floor(random() * paths.length);
+    const text = sessions[k].next(false);
+    index.didOpenOrChange(rulesDoc(paths[k], text, step + 2));
+    // Now and then a snippet checked after every file (the quick-fix path), between two ordinary loads.
+    const load = random() < 0.2 ? index.load({ uri: 'file:///tmp/snippet_rules.yaml', text: '- macro: m\n  condition: spawned_process\n', last: true }) : index.load();
+    const got = counter.usage(load);
+    const want = new UsageIndex(load);
+    assert.deepEqual(sorted(got.macroUses), sorted(want.macroUses), `step ${step}: macros`);
+    assert.deepEqual(sorted(got.listUses), sorted(want.listUses), `step ${step}: lists`);
+  }
 });

@@ -101,10 +101,11 @@ export function parseOutputCached(text: string): OutputParse {
 // Uses of macros and lists across every loaded file
 
 /** Names a file refers to: macro references, and every bare word that would name a list if one is defined. */
-interface FileRefs { macros: Map<string, number>; listCandidates: Map<string, number> }
+export interface FileRefs { macros: Map<string, number>; listCandidates: Map<string, number> }
 const refsByModel = new WeakMap<RulesFileModel, FileRefs>();
 
-function refsOf(model: RulesFileModel): FileRefs {
+/** A file's references, remembered with its model (the rules service sums them incrementally across files). */
+export function refsOf(model: RulesFileModel): FileRefs {
   let refs = refsByModel.get(model);
   if (refs) return refs;
   refs = { macros: new Map(), listCandidates: new Map() };

@@ -5,7 +5,7 @@ import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-la
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { UsageIndex } from './conditionChecks';
+import { refsOf, type FileRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import { createRulesNavigation } from './navigation';
@@ -24,13 +24,53 @@ function summaryOf(rule: RuleDef): RuleSummary {
   };
 }
 
+/**
+ * Uses of macros and lists across the loaded files (what UsageIndex computes), kept as running sums of each file's
+ * references: after an edit, only the references of the files whose model changed are taken out and put in, instead
+ * of adding up every file again.
+ */
+export class UsageCounter {
+  private counted: FileRefs[] = [];
+  private readonly macros = new Map<string, number>();
+  private readonly listCandidates = new Map<string, number>();
+
+  usage(load: LoadResult): UsageIndex {
+    const refs = load.files.map((f) => refsOf(f.model));
+    const unmatched = new Map<FileRefs, number>();
+    for (const r of this.counted) unmatched.set(r, (unmatched.get(r) ?? 0) + 1);
+    for (const r of refs) {
+      const n = unmatched.get(r);
+      if (n) unmatched.set(r, n - 1); else this.add(r, 1);
+    }
+    for (const [r, n] of unmatched) for (let i = 0; i < n; i++) this.add(r, -1);
+    this.counted = refs;
+    // A bare word counts as a list use when a list of that name is loaded.
+    const listUses = new Map<string, number>();
+    for (const name of load.final.lists.keys()) {
+      const n = this.listCandidates.get(name);
+      if (n) listUses.set(name, n);
+    }
+    return { macroUses: new Map(this.macros), listUses };
+  }
+
+  private add(refs: FileRefs, sign: 1 | -1): void {
+    for (const [counts, into] of [[refs.macros, this.macros], [refs.listCandidates, this.listCandidates]] as const) {
+      for (const [name, n] of counts) {
+        const total = (into.get(name) ?? 0) + sign * n;
+        if (total === 0) into.delete(name); else into.set(name, total);
+      }
+    }
+  }
+}
+
 export function createRulesService(host: ServiceHost): RulesService {
   const index = new RulesWorkspaceIndex(host);
   const checks = new ItemCheckCache();
   let summariesCache: { load: LoadResult; rules: RuleSummary[] } | undefined;
+  const counter = new UsageCounter();
   let usageCache: { load: LoadResult; usage: UsageIndex } | undefined;
   const usageOf = (load: LoadResult): UsageIndex => {
-    if (usageCache?.load !== load) usageCache = { load, usage: new UsageIndex(load) };
+    if (usageCache?.load !== load) usageCache = { load, usage: counter.usage(load) };
     return usageCache.usage;
   };
   const loadFor = (doc: TextDocument): { load: LoadResult; file: LoadedFile } => {
