@@ -26,8 +26,9 @@ function summaryOf(rule: RuleDef): RuleSummary {
 
 /**
  * Uses of macros and lists across the loaded files (what UsageIndex computes), kept as running sums of each file's
- * references: after an edit, only the references of the files whose model changed are taken out and put in, instead
- * of adding up every file again.
+ * references: after an edit only the difference between the changed file's old and new references is applied, so an
+ * edit that leaves the references alone writes nothing. The maps are live: a UsageIndex returned here is valid until
+ * the next call (the service asks for one per load and uses it at once).
  */
 export class UsageCounter {
   private counted: FileRefs[] = [];
@@ -36,13 +37,14 @@ export class UsageCounter {
 
   usage(load: LoadResult): UsageIndex {
     const refs = load.files.map((f) => refsOf(f.model));
-    const unmatched = new Map<FileRefs, number>();
-    for (const r of this.counted) unmatched.set(r, (unmatched.get(r) ?? 0) + 1);
-    for (const r of refs) {
-      const n = unmatched.get(r);
-      if (n) unmatched.set(r, n - 1); else this.add(r, 1);
+    // Sums do not depend on which file a count came from: files are paired by position, whatever they are.
+    for (let i = 0; i < Math.max(refs.length, this.counted.length); i++) {
+      const before = this.counted[i];
+      const after = refs[i];
+      if (before === after) continue;
+      applyDifference(this.macros, before?.macros, after?.macros);
+      applyDifference(this.listCandidates, before?.listCandidates, after?.listCandidates);
     }
-    for (const [r, n] of unmatched) for (let i = 0; i < n; i++) this.add(r, -1);
     this.counted = refs;
     // A bare word counts as a list use when a list of that name is loaded.
     const listUses = new Map<string, number>();
@@ -50,17 +52,18 @@ export class UsageCounter {
       const n = this.listCandidates.get(name);
       if (n) listUses.set(name, n);
     }
-    return { macroUses: new Map(this.macros), listUses };
+    return { macroUses: this.macros, listUses };
   }
+}
 
-  private add(refs: FileRefs, sign: 1 | -1): void {
-    for (const [counts, into] of [[refs.macros, this.macros], [refs.listCandidates, this.listCandidates]] as const) {
-      for (const [name, n] of counts) {
-        const total = (into.get(name) ?? 0) + sign * n;
-        if (total === 0) into.delete(name); else into.set(name, total);
-      }
-    }
-  }
+/** Changes `totals` from counting `before` to counting `after` (either may be absent). */
+function applyDifference(totals: Map<string, number>, before: Map<string, number> | undefined, after: Map<string, number> | undefined): void {
+  const bump = (name: string, delta: number) => {
+    const total = (totals.get(name) ?? 0) + delta;
+    if (total === 0) totals.delete(name); else totals.set(name, total);
+  };
+  if (after) for (const [name, n] of after) { const delta = n - (before?.get(name) ?? 0); if (delta !== 0) bump(name, delta); }
+  if (before) for (const [name, n] of before) if (!after?.has(name)) bump(name, -n);
 }
 
 export function createRulesService(host: ServiceHost): RulesService {
