@@ -101,35 +101,42 @@ export function parseOutputCached(text: string): OutputParse {
 // Uses of macros and lists across every loaded file
 
 /** Names a file refers to: macro references, and every bare word that would name a list if one is defined. */
-export interface FileRefs { macros: Map<string, number>; listCandidates: Map<string, number> }
+interface FileRefs { macros: Map<string, number>; listCandidates: Map<string, number> }
 const refsByModel = new WeakMap<RulesFileModel, FileRefs>();
 
-/** A file's references, remembered with its model (the rules service sums them incrementally across files). */
-export function refsOf(model: RulesFileModel): FileRefs {
+function refsOf(model: RulesFileModel): FileRefs {
   let refs = refsByModel.get(model);
   if (refs) return refs;
   refs = { macros: new Map(), listCandidates: new Map() };
   const count = (map: Map<string, number>, names: string[]) => { for (const name of names) map.set(name, (map.get(name) ?? 0) + 1); };
-  model.items.forEach((item, i) => {
-    // An item's references depend on its text alone: cached by chunk text, an edit recomputes one item's.
-    const chunk = model.chunks?.[i].text;
-    let own = chunk !== undefined ? itemRefsCache.get(chunk) : undefined;
-    if (!own) {
-      own = itemRefsOf(item);
-      if (chunk !== undefined) {
-        if (itemRefsCache.size >= CACHE_LIMIT) itemRefsCache.clear();
-        itemRefsCache.set(chunk, own);
-      }
-    }
-    count(refs!.macros, own.macros);
-    count(refs!.listCandidates, own.listCandidates);
-  });
+  for (let i = 0; i < model.items.length; i++) {
+    const own = itemRefsAt(model, i);
+    count(refs.macros, own.macros);
+    count(refs.listCandidates, own.listCandidates);
+  }
   refsByModel.set(model, refs);
   return refs;
 }
 
+/**
+ * The names item `i` of a model refers to. They depend on the item's text alone: cached by chunk text, so an item an
+ * edit did not touch gives the same object (the rules service sums uses across files from these, item by item).
+ */
+export function itemRefsAt(model: RulesFileModel, i: number): ItemRefs {
+  const chunk = model.chunks?.[i].text;
+  let own = chunk !== undefined ? itemRefsCache.get(chunk) : undefined;
+  if (!own) {
+    own = itemRefsOf(model.items[i]);
+    if (chunk !== undefined) {
+      if (itemRefsCache.size >= CACHE_LIMIT) itemRefsCache.clear();
+      itemRefsCache.set(chunk, own);
+    }
+  }
+  return own;
+}
+
 /** Names one item refers to, with repeats. */
-interface ItemRefs { macros: string[]; listCandidates: string[] }
+export interface ItemRefs { macros: string[]; listCandidates: string[] }
 const itemRefsCache = new Map<string, ItemRefs>();
 
 function itemRefsOf(item: ModelItem): ItemRefs {

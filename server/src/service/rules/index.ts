@@ -5,9 +5,10 @@ import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-la
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { refsOf, type FileRefs, type UsageIndex } from './conditionChecks';
+import { itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
+import type { RulesFileModel } from './model';
 import { createRulesNavigation } from './navigation';
 
 export type RulesService = DocumentFeatures & RulesWorkspace;
@@ -25,27 +26,29 @@ function summaryOf(rule: RuleDef): RuleSummary {
 }
 
 /**
- * Uses of macros and lists across the loaded files (what UsageIndex computes), kept as running sums of each file's
- * references: after an edit only the difference between the changed file's old and new references is applied, so an
- * edit that leaves the references alone writes nothing. The maps are live: a UsageIndex returned here is valid until
- * the next call (the service asks for one per load and uses it at once).
+ * Uses of macros and lists across the loaded files (what UsageIndex computes), kept as running sums of every item's
+ * references. An item's references are one object per item text (itemRefsAt), so after an edit the items before and
+ * after the edited region match the previous model's one for one, and only the references of the items in between
+ * are taken out and put in. The maps are live: a UsageIndex returned here is valid until the next call (the service
+ * asks for one per load and uses it at once).
  */
 export class UsageCounter {
-  private counted: FileRefs[] = [];
+  /** The model and item references counted for each file position. */
+  private counted: { model: RulesFileModel; refs: ItemRefs[] }[] = [];
   private readonly macros = new Map<string, number>();
   private readonly listCandidates = new Map<string, number>();
 
   usage(load: LoadResult): UsageIndex {
-    const refs = load.files.map((f) => refsOf(f.model));
     // Sums do not depend on which file a count came from: files are paired by position, whatever they are.
-    for (let i = 0; i < Math.max(refs.length, this.counted.length); i++) {
+    const counted = load.files.map((f, i) => {
       const before = this.counted[i];
-      const after = refs[i];
-      if (before === after) continue;
-      applyDifference(this.macros, before?.macros, after?.macros);
-      applyDifference(this.listCandidates, before?.listCandidates, after?.listCandidates);
-    }
-    this.counted = refs;
+      if (before?.model === f.model) return before;
+      const refs = f.model.items.map((_, j) => itemRefsAt(f.model, j));
+      this.replace(before?.refs ?? [], refs);
+      return { model: f.model, refs };
+    });
+    for (let i = load.files.length; i < this.counted.length; i++) this.replace(this.counted[i].refs, []);
+    this.counted = counted;
     // A bare word counts as a list use when a list of that name is loaded.
     const listUses = new Map<string, number>();
     for (const name of load.final.lists.keys()) {
@@ -54,16 +57,25 @@ export class UsageCounter {
     }
     return { macroUses: this.macros, listUses };
   }
-}
 
-/** Changes `totals` from counting `before` to counting `after` (either may be absent). */
-function applyDifference(totals: Map<string, number>, before: Map<string, number> | undefined, after: Map<string, number> | undefined): void {
-  const bump = (name: string, delta: number) => {
-    const total = (totals.get(name) ?? 0) + delta;
-    if (total === 0) totals.delete(name); else totals.set(name, total);
-  };
-  if (after) for (const [name, n] of after) { const delta = n - (before?.get(name) ?? 0); if (delta !== 0) bump(name, delta); }
-  if (before) for (const [name, n] of before) if (!after?.has(name)) bump(name, -n);
+  /** Counts `after` instead of `before`: the common first and last items are skipped, the rest exchanged. */
+  private replace(before: ItemRefs[], after: ItemRefs[]): void {
+    let head = 0;
+    while (head < before.length && head < after.length && before[head] === after[head]) head++;
+    let tail = 0;
+    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+    for (let i = head; i < before.length - tail; i++) this.count(before[i], -1);
+    for (let i = head; i < after.length - tail; i++) this.count(after[i], 1);
+  }
+
+  private count(refs: ItemRefs, delta: 1 | -1): void {
+    for (const [names, totals] of [[refs.macros, this.macros], [refs.listCandidates, this.listCandidates]] as const) {
+      for (const name of names) {
+        const total = (totals.get(name) ?? 0) + delta;
+        if (total === 0) totals.delete(name); else totals.set(name, total);
+      }
+    }
+  }
 }
 
 export function createRulesService(host: ServiceHost): RulesService {
