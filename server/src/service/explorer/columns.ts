@@ -47,13 +47,3 @@ export class StringTable {
   text(id: number): string { return this.strings[id]; }
   get size(): number { return this.strings.length; }
 }
-
-/** 32-bit FNV-1a hash of a string, for folding duplicate alerts. */
-export function fnv1a(text: string, seed = 0x811c9dc5): number {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
