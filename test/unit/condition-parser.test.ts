@@ -108,6 +108,18 @@ test('field names and arguments follow the libsinsp lexer', () => {
   errorAt('k8s.pod.label.app.kubernetes.io[[/name]] = x', /unknown operator/);
 });
 
+test('lexer character classes: non-ASCII characters are part of bare strings and arguments, blanks as libsinsp', () => {
+  // The lexer reads a table of ASCII classes; everything else must behave as the libsinsp patterns say.
+  assert.equal(shape(ok('proc.name = café and fd.name in (ünï, "é", 😀)')), 'and(proc.name = café, fd.name in (ünï|é|😀))');
+  assert.equal(shape(ok('x.y = a\u00a0b and a.b exists')), 'and(x.y = a\u00a0b, a.b exists)'); // NBSP is no POSIX space
+  assert.equal(shape(ok('x.y contains 日本')), 'x.y contains 日本');
+  assert.equal(shape(ok('proc.name[ü] = 1')), 'proc.name[ü] = 1');
+  assert.equal(shape(ok('proc.name\b=\b1')), 'proc.name = 1'); // backspace is a blank for lex_blank
+  assert.equal(shape(ok('not\fx.y exists')), 'not(x.y exists)'); // form feed is a POSIX space after `not`
+  assert.deepEqual(parseCondition('x.y = a\u000bb').errors.map((e) => [e.span.start, e.span.end]), [[7, 8]]); // VT ends a bare string
+  assert.equal(parseCondition('évt.type = x').errors[0]?.message, "expected a field check, a macro name or '(', found 'évt.type'");
+});
+
 test('errors: exact spans and helpful messages', () => {
   errorAt('proc.name [[equals]] x', /unknown operator 'equals'; did you mean '='/);
   errorAt('proc.name [[startwith]] x', /did you mean 'startswith'/);

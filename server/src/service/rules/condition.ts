@@ -46,6 +46,19 @@ function isFieldArgBareChar(c: number): boolean {
   return !(c === CH_LBRACKET || c === CH_RBRACKET || c === CH_DQ || c === CH_SQ || isPosixSpace(c)) && !Number.isNaN(c);
 }
 
+/**
+ * The classes above for ASCII, as bits in a table. The lexer's loops read it instead of calling a predicate for each
+ * character: until the JIT has compiled the parser (the first conditions a server reads), those calls were most of
+ * the parse. Every non-ASCII character is in no class, i.e. part of a bare string or field argument, as above; the
+ * loops stop at the end of the text before reading a character (the predicates also reject NaN).
+ */
+const BLANK = 1, POSIX_SPACE = 2, LETTER = 4, IDENT = 8, ENDS_BARE_STR = 16, ENDS_FIELD_ARG = 32;
+const CHAR_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  CHAR_CLASS[c] = (isBlank(c) ? BLANK : 0) | (isPosixSpace(c) ? POSIX_SPACE : 0) | (isLetter(c) ? LETTER : 0)
+    | (isIdentChar(c) ? IDENT : 0) | (isBareStrChar(c) ? 0 : ENDS_BARE_STR) | (isFieldArgBareChar(c) ? 0 : ENDS_FIELD_ARG);
+}
+
 /** Words that cannot be macro names: libsinsp would read them as identifiers, Falco then fails on an undefined macro. */
 const RESERVED_WORDS = new Set(['and', 'or', 'not']);
 
@@ -148,8 +161,30 @@ class ConditionParser {
   }
   private skipBlank(): boolean {
     const start = this.pos;
-    while (this.pos < this.text.length && isBlank(this.text.charCodeAt(this.pos))) this.pos++;
-    return this.pos > start;
+    const text = this.text;
+    let i = start;
+    for (let c; i < text.length && (c = text.charCodeAt(i)) < 128 && (CHAR_CLASS[c] & BLANK) !== 0;) i++;
+    this.pos = i;
+    return i > start;
+  }
+  /** The end of the run of characters from `at` that are in `cls` (ASCII only). */
+  private runOf(at: number, cls: number): number {
+    const text = this.text;
+    let i = at;
+    for (let c; i < text.length && (c = text.charCodeAt(i)) < 128 && (CHAR_CLASS[c] & cls) !== 0;) i++;
+    return i;
+  }
+  /** The end of the run of characters from `at` that are not in `cls` (every non-ASCII character included). */
+  private runUntil(at: number, cls: number): number {
+    const text = this.text;
+    let i = at;
+    for (let c; i < text.length && ((c = text.charCodeAt(i)) >= 128 || (CHAR_CLASS[c] & cls) === 0);) i++;
+    return i;
+  }
+  /** Whether the character at `at` is an ASCII letter (false past the end). */
+  private letterAt(at: number): boolean {
+    const c = this.text.charCodeAt(at);
+    return c < 128 && (CHAR_CLASS[c] & LETTER) !== 0;
   }
   private startsWith(s: string, at = this.pos): boolean {
     return this.text.startsWith(s, at);
@@ -170,9 +205,7 @@ class ConditionParser {
       return close < 0 ? this.text.length : close + 1;
     }
     if (!isBareStrChar(c)) return at + 1;
-    let i = at;
-    while (i < this.text.length && isBareStrChar(this.text.charCodeAt(i))) i++;
-    return i;
+    return this.runUntil(at, ENDS_BARE_STR);
   }
   private describe(at: number): string {
     if (at >= this.text.length) return 'the end of the condition';
@@ -183,22 +216,19 @@ class ConditionParser {
 
   private lexIdentifier(): Span | undefined {
     const start = this.pos;
-    if (!isLetter(this.code())) return undefined;
-    let i = start + 1;
-    while (i < this.text.length && isIdentChar(this.text.charCodeAt(i))) i++;
+    if (!this.letterAt(start)) return undefined;
+    const i = this.runOf(start + 1, IDENT);
     this.pos = i;
     return spanOf(start, i);
   }
   /** `class.name(.sub)*`: at least one dot, each component starting with a letter. */
   private lexFieldName(): Span | undefined {
     const start = this.pos;
-    if (!isLetter(this.code())) return undefined;
-    let i = start + 1;
-    while (i < this.text.length && isIdentChar(this.text.charCodeAt(i))) i++;
+    if (!this.letterAt(start)) return undefined;
+    let i = this.runOf(start + 1, IDENT);
     let dots = 0;
-    while (this.text.charCodeAt(i) === CH_DOT && isLetter(this.text.charCodeAt(i + 1))) {
-      i += 2;
-      while (i < this.text.length && isIdentChar(this.text.charCodeAt(i))) i++;
+    while (this.text.charCodeAt(i) === CH_DOT && this.letterAt(i + 1)) {
+      i = this.runOf(i + 2, IDENT);
       dots++;
     }
     if (dots === 0) return undefined;
@@ -209,9 +239,8 @@ class ConditionParser {
    *  scan instead of trying each name: this runs before every value and every operand that is not a field). */
   private lexTransformerOpen(): { name: string; span: Span } | undefined {
     const start = this.pos;
-    if (!isLetter(this.code(start))) return undefined;
-    let end = start + 1;
-    while (end < this.text.length && isIdentChar(this.text.charCodeAt(end))) end++;
+    if (!this.letterAt(start)) return undefined;
+    const end = this.runOf(start + 1, IDENT);
     if (this.text.charCodeAt(end) !== CH_LPAREN) return undefined;
     const name = this.text.slice(start, end);
     if (!TRANSFORMER_NAME_SET.has(name)) return undefined;
@@ -245,10 +274,10 @@ class ConditionParser {
     this.pos = i + 1;
     return { kind: 'literal', text: unescaped.value, quoted: true, span: spanOf(start, i + 1) };
   }
-  private lexBare(isChar: (c: number) => boolean): Literal | undefined {
+  /** A bare string or field argument: the characters up to one in `ends` (ENDS_BARE_STR or ENDS_FIELD_ARG). */
+  private lexBare(ends: number): Literal | undefined {
     const start = this.pos;
-    let i = start;
-    while (i < this.text.length && isChar(this.text.charCodeAt(i))) i++;
+    const i = this.runUntil(start, ends);
     if (i === start) return undefined;
     this.pos = i;
     return { kind: 'literal', text: this.text.slice(start, i), quoted: false, span: spanOf(start, i) };
@@ -448,7 +477,7 @@ class ConditionParser {
         if (this.startsWith('not') && isPosixSpace(this.code(this.pos + 3))) {
           nots.push(this.pos);
           this.pos += 3;
-          while (isPosixSpace(this.code())) this.pos++;
+          this.pos = this.runOf(this.pos, POSIX_SPACE);
           continue;
         }
         break;
@@ -555,7 +584,7 @@ class ConditionParser {
     const open = this.pos;
     this.pos++;
     const quoted = this.lexQuoted();
-    const value = quoted ?? this.lexBare(isFieldArgBareChar);
+    const value = quoted ?? this.lexBare(ENDS_FIELD_ARG);
     if (!value) this.fail(`expected a field argument after '[': a quoted or a bare string`, open, this.tokenEnd(this.pos) > this.pos ? this.tokenEnd(this.pos) : open + 1);
     if (this.code() !== CH_RBRACKET) this.fail(`expected ']' to close the field argument`, open, this.pos);
     this.pos++;
@@ -732,7 +761,7 @@ class ConditionParser {
     this.skipBlank();
     const fv = this.parseFieldValueOrTransformer();
     if (fv) return fv;
-    const value = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+    const value = this.lexQuoted() ?? this.lexBare(ENDS_BARE_STR);
     if (value) return value;
     return this.missingValue(op, opStart, 'a value');
   }
@@ -810,7 +839,7 @@ class ConditionParser {
     this.pos++;
     const items: Literal[] = [];
     this.skipBlank();
-    const first = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+    const first = this.lexQuoted() ?? this.lexBare(ENDS_BARE_STR);
     if (first) items.push(first);
     this.skipBlank();
     // A bad item is reported and skipped up to the next ',' or ')', so one typo does not hide the rest of the list
@@ -839,7 +868,7 @@ class ConditionParser {
       if (!first && items.length === 0) this.record(`empty item in the list of '${op}'`, spanOf(comma, comma + 1));
       this.pos++;
       this.skipBlank();
-      const item = this.lexQuoted() ?? this.lexBare(isBareStrChar);
+      const item = this.lexQuoted() ?? this.lexBare(ENDS_BARE_STR);
       if (item) items.push(item);
       else if (this.code() === CH_COMMA || this.code() === CH_RPAREN) this.record(`empty item in the list of '${op}'`, spanOf(comma, comma + 1));
       else if (!this.atEnd()) {
