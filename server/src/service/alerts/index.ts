@@ -39,6 +39,10 @@ export interface AlertsService extends DocumentFeatures {
   /** The rule of a text alert, from its rendered output (after the time and priority) matched against the output
    *  templates of the loaded rules; undefined when no template matches. For the Alert Explorer's disk index. */
   identifyTextRule(output: string): string | undefined;
+  /** identifyTextRule with the loaded rules as they are now: for many alerts in a row (a slice of the Alert Explorer's
+   *  index), where asking the rules workspace whether its files changed before each alert would cost more than
+   *  matching the templates. */
+  textRuleIdentifier(): (output: string) => string | undefined;
 }
 
 /** The client's command (package.json) that asks for a report (REPORT_REQUEST) with arguments [uri, startLine, endLine]. */
@@ -156,6 +160,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     identifyTextRule(output: string): string | undefined {
       refreshRules();
       return templates.identifyRule(output, -1)?.name;
+    },
+
+    textRuleIdentifier(): (output: string) => string | undefined {
+      refreshRules();
+      return (output) => templates.identifyRule(output, -1)?.name;
     },
 
     diagnostics(doc: TextDocument, token): Diagnostic[] {

@@ -128,9 +128,22 @@ export class TemplateLibrary {
     return best && { rule: best.rule, values: this.completeSuffix(output, best.values), score: best.score };
   }
 
-  /** The rule of the best-matching template, without reading the values' suffix (the Alert Explorer's index needs only the name). */
+  /**
+   * The rule of the best-matching template (the rule `identify` gives), without building the values: the Alert
+   * Explorer's index needs only the name, for every text alert of a log.
+   */
   identifyRule(output: string, priority: number): RuleSummary | undefined {
-    return this.bestMatch(output, priority)?.rule;
+    const suffixAt = output.lastIndexOf(' container_id=');
+    let best: RuleSummary | undefined;
+    let bestScore = 0;
+    const consider = (t: CompiledTemplate) => {
+      if (!((suffixAt > 0 && bodyMatches(output, suffixAt, t)) || bodyMatches(output, output.length, t))) return;
+      const score = templateScore(t, priority);
+      if (best === undefined || score > bestScore) { best = t.rule; bestScore = score; }
+    };
+    for (const t of this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []) consider(t);
+    for (const t of this.unprefixed) consider(t);
+    return best;
   }
 
   /** The highest-scoring template that matches (the first of equal scores) and its template values. */
@@ -140,8 +153,7 @@ export class TemplateLibrary {
     const consider = (t: CompiledTemplate) => {
       const values = matchTemplateAt(output, suffixAt, t);
       if (!values) return;
-      const samePriority = t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0;
-      const score = t.literalLength * 2 + samePriority + (t.rule.enabled ? 1 : 0);
+      const score = templateScore(t, priority);
       if (!best || score > best.score) best = { rule: t.rule, values, score };
     };
     for (const t of this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []) consider(t);
@@ -206,6 +218,12 @@ function catalogOutputKeys(): Map<string, string> {
 
 const FIELD_CLASSES = new Set(['evt', 'proc', 'thread', 'user', 'group', 'fd', 'fs', 'container', 'k8s', 'ka', 'ct', 'gcp', 'okta', 'github', 'syslog', 'span', 'mesos']);
 
+/** How well a matching template explains an output: its literal text first, then the same priority, then enabled. */
+function templateScore(t: CompiledTemplate, priority: number): number {
+  const samePriority = t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0;
+  return t.literalLength * 2 + samePriority + (t.rule.enabled ? 1 : 0);
+}
+
 function priorityIndex(p: string): number {
   const order = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
   const l = p.toLowerCase();
@@ -258,6 +276,31 @@ function matchBody(output: string, end: number, t: CompiledTemplate): MatchedVal
     pos = after;
   }
   return values;
+}
+
+/** Whether matchBody would match, without building the values (the same steps). */
+function bodyMatches(output: string, end: number, t: CompiledTemplate): boolean {
+  const { literals, fields } = t;
+  if (!output.startsWith(literals[0]) || literals[0].length > end) return false;
+  if (fields.length === 0) return end === literals[0].length;
+  let pos = literals[0].length;
+  for (let i = 0; i < fields.length; i++) {
+    const next = literals[i + 1];
+    if (i === fields.length - 1) {
+      if (next === '') return true;
+      const at = output.lastIndexOf(next, end - next.length);
+      return at >= pos && at + next.length === end;
+    }
+    if (next === '') {
+      const space = output.indexOf(' ', pos);
+      pos = space < 0 || space > end ? end : space;
+    } else {
+      const at = output.indexOf(next, pos);
+      if (at < 0 || at + next.length > end) return false;
+      pos = at + next.length;
+    }
+  }
+  return true;
 }
 
 export interface KeyValueToken { key: string; keyStart: number; valueStart: number; valueEnd: number }

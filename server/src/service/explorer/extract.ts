@@ -105,8 +105,10 @@ export function containerOf(text: string): string | undefined {
     }
     if (i > at + 15) { plainAt = at; plainEnd = i; break; }
   }
-  // The JSON member counts only before the first `container_name=`: when it is not there, its search is skipped.
-  const member = plainAt >= 0 && text.lastIndexOf('"container.name"', plainAt) < 0 ? undefined : findStringMember(text, '"container.name"', 0);
+  // The JSON member counts only before the first `container_name=`: when the key's first occurrence is after it (or
+  // there is none), the member is not read. (A forward search: lastIndexOf is a slower call in V8.)
+  const firstKey = text.indexOf('"container.name"');
+  const member = firstKey < 0 || (plainAt >= 0 && firstKey > plainAt) ? undefined : findStringMember(text, '"container.name"', firstKey);
   let value: string | undefined;
   if (member && (plainAt < 0 || member.at < plainAt)) value = text.slice(member.start, member.end);
   else if (plainAt >= 0) value = text.slice(plainAt + 15, plainEnd);
@@ -202,50 +204,43 @@ function finishHash(hash: number, pending: number, pendingBytes: number, length:
   return h >>> 0;
 }
 
-/** A byte stream being hashed: the hash so far, up to three bytes not yet mixed, and the stream's length. */
-class StreamHash {
-  hash: number;
-  pending = 0;
-  pendingBytes = 0;
-  length = 0;
-  constructor(seed: number) { this.hash = seed | 0; }
-  byte(b: number): void {
-    this.pending |= b << (this.pendingBytes * 8);
-    this.length++;
-    if (++this.pendingBytes === 4) { this.hash = mixWord(this.hash, this.pending); this.pending = 0; this.pendingBytes = 0; }
-  }
-  char(c: number): void {
-    if (c < 0x80) { this.byte(c); return; }
-    this.byte(0xff); this.byte(c & 0xff); this.byte(c >>> 8);
-  }
-  finish(): number { return finishHash(this.hash, this.pending, this.pendingBytes, this.length); }
-}
-
 /**
  * The fingerprint of the output in `text[start, end)` without anything that changes between otherwise identical
  * alerts: the time prefix, and each word of 16 to 19 digits (nanosecond stamps) hashed as `#`. Equal to the hash of
  * `output.replace(TIME_PREFIX, '').replace(/\b\d{16,19}\b/g, '#')` without building those strings.
  */
 export function outputFingerprint(text: string, start: number, end: number, seed: number): number {
-  const stream = new StreamHash(seed);
+  let hash = seed | 0;
+  let pending = 0;
+  let pendingBytes = 0;
+  let length = 0;
   const from = start + timePrefixLength(text, start, end);
   let i = from;
   while (i < end) {
     const c = text.charCodeAt(i);
+    let next = i + 1;
+    // The stream bytes of this character (or stamp): up to three, little-endian in `bytes`.
+    let bytes = c;
+    let count = 1;
     if (c >= 48 && c <= 57 && (i === from || !isWordChar(text.charCodeAt(i - 1)))) {
-      // A run of digits that starts a word: one token when it is the whole word and 16 to 19 digits long.
+      // A run of digits that starts a word: one `#` when it is the whole word and 16 to 19 digits long; otherwise
+      // its digits go one by one (after the first, none starts a word).
       let j = i + 1;
       while (j < end && isDigit(text.charCodeAt(j))) j++;
-      const length = j - i;
-      if (length >= 16 && length <= 19 && (j === end || !isWordChar(text.charCodeAt(j)))) stream.byte(35 /* # */);
-      else for (let k = i; k < j; k++) stream.byte(text.charCodeAt(k));
-      i = j;
-      continue;
+      const digits = j - i;
+      if (digits >= 16 && digits <= 19 && (j === end || !isWordChar(text.charCodeAt(j)))) { bytes = 35 /* # */; next = j; }
+    } else if (c >= 0x80) {
+      bytes = 0xff | ((c & 0xff) << 8) | ((c >>> 8) << 16);
+      count = 3;
     }
-    stream.char(c);
-    i++;
+    for (let k = 0; k < count; k++) {
+      pending |= ((bytes >>> (8 * k)) & 0xff) << (pendingBytes * 8);
+      length++;
+      if (++pendingBytes === 4) { hash = mixWord(hash, pending); pending = 0; pendingBytes = 0; }
+    }
+    i = next;
   }
-  return stream.finish();
+  return finishHash(hash, pending, pendingBytes, length);
 }
 
 /**
