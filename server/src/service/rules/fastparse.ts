@@ -102,12 +102,18 @@ function scalarNode(value: string | number | boolean | null, text: string, start
   return { kind: 'scalar', value, text, span: { start, end }, style, token: { type, offset: start, indent, source, props } };
 }
 
-/** A content line: where it starts, its indentation and its first character's offset (`at`). */
-interface Line { start: number; col: number; at: number }
-
+// The reader keeps its small results in fields rather than returning objects: most of a file is read once, before
+// the JIT can remove such allocations, and they would add to the garbage of every parse.
 class ItemReader {
   /** The largest column of the comment lines skipped by the last `contentLine` (-1: none). */
   private commentCol = -1;
+  /** The column of the line found by the last `contentLine` (-1: the chunk's end). */
+  private lineCol = -1;
+  /** Where the line of the last value read ends, after its line break (the yaml library's end of that value). */
+  private next = 0;
+  /** While reading a flow sequence: the indentation and the end of the line being read. */
+  private flowIndent = 0;
+  private flowLineEnd = 0;
 
   constructor(private readonly text: string, private readonly end: number) {}
 
@@ -130,8 +136,11 @@ class ItemReader {
     return i >= lineEnd || this.text.charCodeAt(i) === HASH;
   }
 
-  /** The next line with content from the line starting at `i`, skipping blank and comment lines (noted in commentCol). */
-  private contentLine(i: number): Line {
+  /**
+   * The offset of the first character of the next line with content from the line starting at `i` (its column in
+   * lineCol), skipping blank and comment lines (noted in commentCol); the chunk's end when there is none.
+   */
+  private contentLine(i: number): number {
     const { text, end } = this;
     this.commentCol = -1;
     while (i < end) {
@@ -147,9 +156,11 @@ class ItemReader {
         continue;
       }
       if (c === TAB || c === CR) decline();
-      return { start: i, col: at - i, at };
+      this.lineCol = at - i;
+      return at;
     }
-    return { start: end, col: -1, at: end };
+    this.lineCol = -1;
+    return end;
   }
 
   /** The offset of the colon after a plain-word key at `at`, or -1 when the line does not start with such a key. */
@@ -179,9 +190,9 @@ class ItemReader {
 
   /**
    * A block mapping whose keys sit at column `col`, the first at `at`. `top`: the item's own mapping, which must run to
-   * the chunk's end. Returns the node and where its last value's line ends.
+   * the chunk's end. Sets `next` to where its last value's line ends.
    */
-  blockMap(at: number, col: number, top: boolean): { node: MapNode; next: number } {
+  blockMap(at: number, col: number, top: boolean): MapNode {
     const text = this.text;
     const entries: MapEntry[] = [];
     let keyStart = at;
@@ -192,24 +203,25 @@ class ItemReader {
       if (colon < 0) decline();
       const key = text.slice(keyStart, colon);
       for (let k = 0; k < entries.length; k++) if (entries[k].key === key) decline(); // the yaml library reports it
-      const v = this.mapValue(colon + 1, lineEnd, col);
-      entries.push({ key, keySpan: { start: keyStart, end: colon }, value: v.node, span: { start: keyStart, end: v.node.span.end } });
-      next = v.next;
+      const value = this.mapValue(colon + 1, lineEnd, col);
+      entries.push({ key, keySpan: { start: keyStart, end: colon }, value, span: { start: keyStart, end: value.span.end } });
+      next = this.next;
       const line = this.contentLine(next);
-      if (line.col === col) { keyStart = line.at; continue; }
-      if (line.col > col) decline(); // odd indentation
+      if (this.lineCol === col) { keyStart = line; continue; }
+      if (this.lineCol > col) decline(); // odd indentation
       // The mapping ends. Trailing comment lines at its column or deeper would belong to it or to its last value.
-      if (top ? line.at < this.end || this.commentCol > col : this.commentCol >= col) decline();
+      if (top ? line < this.end || this.commentCol > col : this.commentCol >= col) decline();
       break;
     }
-    return { node: { kind: 'map', entries, span: { start: at, end: next }, flow: false }, next };
+    this.next = next;
+    return { kind: 'map', entries, span: { start: at, end: next }, flow: false };
   }
 
   /**
-   * A block sequence whose `-` indicators sit at column `col`, the first at `at`. Returns the node and where its last
-   * item's line ends.
+   * A block sequence whose `-` indicators sit at column `col`, the first at `at`. Sets `next` to where its last item's
+   * line ends.
    */
-  blockSeq(at: number, col: number): { node: SeqNode; next: number } {
+  blockSeq(at: number, col: number): SeqNode {
     const text = this.text;
     const items: ModelNode[] = [];
     let dash = at;
@@ -221,26 +233,20 @@ class ItemReader {
       const c = text.charCodeAt(v);
       const itemCol = col + (v - dash);
       if (c === HASH || this.isDash(v)) decline();
-      if (this.keyColon(v, lineEnd) >= 0) {
-        const m = this.blockMap(v, itemCol, false);
-        items.push(m.node);
-        next = m.next;
-      } else {
-        const s = this.inlineValue(v, lineEnd, itemCol, col, false);
-        items.push(s.node);
-        next = s.next;
-      }
+      items.push(this.keyColon(v, lineEnd) >= 0 ? this.blockMap(v, itemCol, false) : this.inlineValue(v, lineEnd, itemCol, col, false));
+      next = this.next;
       const line = this.contentLine(next);
-      if (line.col === col && this.isDash(line.at)) { dash = line.at; continue; }
-      if (line.col > col) decline();
+      if (this.lineCol === col && this.isDash(line)) { dash = line; continue; }
+      if (this.lineCol > col) decline();
       if (this.commentCol >= col) decline(); // trailing comment lines that would belong to the sequence
       break;
     }
-    return { node: { kind: 'seq', items, span: { start: at, end: next }, flow: false }, next };
+    this.next = next;
+    return { kind: 'seq', items, span: { start: at, end: next }, flow: false };
   }
 
   /** The value after `key:` (from `from`, on a line ending at `lineEnd`) of a block mapping at column `col`. */
-  private mapValue(from: number, lineEnd: number, col: number): { node: ModelNode; next: number } {
+  private mapValue(from: number, lineEnd: number, col: number): ModelNode {
     const text = this.text;
     const v = this.skipSpaces(from, lineEnd);
     if (v < lineEnd) {
@@ -276,25 +282,15 @@ class ItemReader {
    * inside a block collection at column `col`; plain scalars may continue on more indented lines when `multiLine`.
    * The rest of its last line must be empty or a comment, and the next line not more indented than `col`.
    */
-  private inlineValue(v: number, lineEnd: number, indent: number, col: number, multiLine: boolean): { node: ModelNode; next: number } {
+  private inlineValue(v: number, lineEnd: number, indent: number, col: number, multiLine: boolean): ModelNode {
     const text = this.text;
     const c = text.charCodeAt(v);
     let node: ModelNode;
-    let after: number;
-    if (c === OPEN_BRACKET) {
-      const f = this.flowSequence(v, indent, col);
-      node = f.node;
-      after = f.next;
-    } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
-      node = this.quotedScalar(v, lineEnd, indent);
-      after = node.span.end;
-    } else if (c === GREATER || c === PIPE) {
-      decline(); // block scalars as sequence items
-    } else {
-      const p = this.plainScalar(v, lineEnd, indent, col, multiLine);
-      node = p;
-      after = p.span.end;
-    }
+    if (c === OPEN_BRACKET) node = this.flowSequence(v, indent, col);
+    else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) node = this.quotedScalar(v, lineEnd, indent);
+    else if (c === GREATER || c === PIPE) decline(); // block scalars as sequence items
+    else node = this.plainScalar(v, lineEnd, indent, col, multiLine);
+    const after = node.span.end;
     const valueLineEnd = after <= lineEnd ? lineEnd : this.lineEnd(after);
     if (after < valueLineEnd && text.charCodeAt(after) !== SPACE) decline();
     if (!this.restIsEmptyOrComment(after, valueLineEnd)) decline();
@@ -306,7 +302,8 @@ class ItemReader {
       const d = text.charCodeAt(at);
       if (at - next > col && at < this.end && d !== LF && d !== HASH) decline();
     }
-    return { node, next };
+    this.next = next;
+    return node;
   }
 
   /** A one-line quoted scalar starting at `at` (the quote). */
@@ -339,8 +336,8 @@ class ItemReader {
   private plainScalar(v: number, lineEnd: number, indent: number, col: number, multiLine: boolean): ScalarNode {
     const text = this.text;
     if (!plainStartsAt(text, v, this.end, false)) decline();
-    const j = this.plainLineEnd(v, lineEnd);
-    const first = text.slice(v, j);
+    const first = this.plainLineText(v, lineEnd);
+    const j = v + first.length;
     // Only a line that ends with the scalar (no comment) can continue on the next lines.
     if (multiLine && lineEnd < this.end && this.skipSpaces(j, lineEnd) === lineEnd) {
       const continued = this.plainContinuation(lineEnd, col);
@@ -358,10 +355,10 @@ class ItemReader {
   }
 
   /**
-   * The end of the text of a plain scalar's line from `i` (before trailing spaces and a ` #` comment). Declines on
-   * what would make it something else: `: ` (a mapping), a tab, a CR.
+   * The text of a plain scalar's line from `i`, without trailing spaces and a ` #` comment. Declines on what would
+   * make it something else: `: ` (a mapping), a tab, a CR.
    */
-  private plainLineEnd(i: number, lineEnd: number): number {
+  private plainLineText(i: number, lineEnd: number): string {
     // Searched with the string's own indexOf on the line alone (a slice of a long line is a view, not a copy): most
     // of a rules file's plain text is long descriptions and outputs, read once, often before any JIT compilation.
     const line = this.text.slice(i, lineEnd);
@@ -370,7 +367,7 @@ class ItemReader {
     let n = body.length;
     while (n > 0 && body.charCodeAt(n - 1) === SPACE) n--;
     if (body.charCodeAt(n - 1) === COLON || body.indexOf(': ') >= 0 || body.indexOf('\t') >= 0 || body.indexOf('\r') >= 0) decline();
-    return i + n;
+    return n === body.length ? body : body.slice(0, n);
   }
 
   /**
@@ -395,9 +392,10 @@ class ItemReader {
         const c = text.charCodeAt(at);
         if (c === HASH) { if (scalarEnd < 0) return undefined; decline(); }
         if (forbiddenPlainStart(c)) decline();
-        const j = this.plainLineEnd(at, le);
+        const line = this.plainLineText(at, le);
+        const j = at + line.length;
         if (this.skipSpaces(j, le) < le) decline(); // a comment after a continuation line: left to the yaml library
-        value += (empties === 0 ? ' ' : '\n'.repeat(empties)) + text.slice(at, j);
+        value += (empties === 0 ? ' ' : '\n'.repeat(empties)) + line;
         empties = 0;
         scalarEnd = j;
       }
@@ -410,14 +408,15 @@ class ItemReader {
   /**
    * A flow sequence starting at `at` (`[`): scalars and flow sequences separated by commas, possibly over several
    * lines, each more indented than the block collection's column `col` (the closing bracket may sit at `col`, as
-   * formatters write it). Returns the node and the offset just past `]`.
+   * formatters write it). Its node's span ends just past `]`.
    */
-  private flowSequence(at: number, firstIndent: number, col: number): { node: SeqNode; next: number } {
-    return this.flowSeqAt(at, { indent: firstIndent, lineEnd: this.lineEnd(at) }, col, 0);
+  private flowSequence(at: number, firstIndent: number, col: number): SeqNode {
+    this.flowIndent = firstIndent;
+    this.flowLineEnd = this.lineEnd(at);
+    return this.flowSeqAt(at, col, 0);
   }
 
-  /** `state`: the indentation and the end of the line being read (updated at each line break). */
-  private flowSeqAt(at: number, state: { indent: number; lineEnd: number }, col: number, depth: number): { node: SeqNode; next: number } {
+  private flowSeqAt(at: number, col: number, depth: number): SeqNode {
     const { text, end } = this;
     if (depth > 32) decline();
     const items: ModelNode[] = [];
@@ -434,8 +433,8 @@ class ItemReader {
           while (i < end && text.charCodeAt(i) === SPACE) i++;
           const lineCol = i - lineStart;
           if (i < end && text.charCodeAt(i) !== LF && (lineCol < col || (lineCol === col && text.charCodeAt(i) !== CLOSE_BRACKET))) decline();
-          state.indent = lineCol;
-          state.lineEnd = this.lineEnd(i);
+          this.flowIndent = lineCol;
+          this.flowLineEnd = this.lineEnd(i);
           continue;
         }
         break;
@@ -444,7 +443,7 @@ class ItemReader {
       const c = text.charCodeAt(i);
       if (c === CLOSE_BRACKET) {
         // A trailing comma (`[a, b,]`) adds no item.
-        return { node: { kind: 'seq', items, span: { start: at, end: i + 1 }, flow: true }, next: i + 1 };
+        return { kind: 'seq', items, span: { start: at, end: i + 1 }, flow: true };
       }
       if (!expectItem) {
         if (c !== COMMA) decline();
@@ -454,16 +453,16 @@ class ItemReader {
       }
       if (c === COMMA) decline(); // an empty item
       if (c === OPEN_BRACKET) {
-        const inner = this.flowSeqAt(i, state, col, depth + 1);
-        items.push(inner.node);
-        i = inner.next;
+        const inner = this.flowSeqAt(i, col, depth + 1);
+        items.push(inner);
+        i = inner.span.end;
       } else if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) {
-        const q = this.quotedScalar(i, state.lineEnd, state.indent);
+        const q = this.quotedScalar(i, this.flowLineEnd, this.flowIndent);
         items.push(q);
         i = q.span.end;
       } else {
         if (!plainStartsAt(text, i, end, true)) decline();
-        const lineEnd = state.lineEnd;
+        const lineEnd = this.flowLineEnd;
         let j = i;
         while (j < lineEnd) {
           const d = text.charCodeAt(j);
@@ -480,7 +479,7 @@ class ItemReader {
           if (m >= end || (text.charCodeAt(m) !== COMMA && text.charCodeAt(m) !== CLOSE_BRACKET)) decline();
         }
         const source = text.slice(i, k);
-        items.push(scalarNode(plainValue(source), source, i, k, 'plain', 'scalar', source, state.indent));
+        items.push(scalarNode(plainValue(source), source, i, k, 'plain', 'scalar', source, this.flowIndent));
         i = j;
       }
       expectItem = false;
@@ -491,7 +490,7 @@ class ItemReader {
    * A block scalar whose header (`>`, `|`, `>-`, `|-`) is at `at`, the value of a mapping at column `col`: content
    * lines are those after the header's line indented more than `col`.
    */
-  private blockScalar(at: number, headerLineEnd: number, col: number): { node: ScalarNode; next: number } {
+  private blockScalar(at: number, headerLineEnd: number, col: number): ScalarNode {
     const { text, end } = this;
     let h = at + 1;
     if (text.charCodeAt(h) === DASH) h++;
@@ -554,7 +553,8 @@ class ItemReader {
     if (h < headerLineEnd) props.splice(1, 0, { type: 'space', offset: h, source: text.slice(h, headerLineEnd) });
     const node = scalarNode(value, value, at, sourceEnd, folded ? 'folded' : 'literal', 'block-scalar', text.slice(sourceStart, sourceEnd), col, props);
     // The yaml library ends the enclosing mapping's last value here too (trailing empty lines are not part of it).
-    return { node, next: sourceEnd };
+    this.next = sourceEnd;
+    return node;
   }
 }
 
@@ -565,7 +565,7 @@ class ItemReader {
 export function fastParseItem(text: string, start: number, end: number): MapNode | null {
   if (text.charCodeAt(start) !== DASH || text.charCodeAt(start + 1) !== SPACE) return null;
   try {
-    return new ItemReader(text, end).blockMap(start + 2, 2, true).node;
+    return new ItemReader(text, end).blockMap(start + 2, 2, true);
   } catch (e) {
     // Declined, or nesting deep enough to exhaust the stack (the yaml library reports that one in plain words).
     if (e === DECLINED || e instanceof RangeError) return null;
