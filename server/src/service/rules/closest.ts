@@ -46,14 +46,32 @@ export function closestNames(name: string, candidates: Iterable<string>, max = 3
  */
 export class NameIndex {
   private readonly lower: string[];
-  constructor(readonly names: readonly string[]) { this.lower = names.map((n) => n.toLowerCase()); }
-  closest(name: string, max = 3, limit = typoLimit(name)): string[] { return closestAmong(name, this.names, this.lower, max, limit); }
+  /** Positions of the names by the length of their lower-case form. */
+  private readonly byLength = new Map<number, number[]>();
+  constructor(readonly names: readonly string[]) {
+    this.lower = names.map((n) => n.toLowerCase());
+    this.lower.forEach((n, i) => {
+      const list = this.byLength.get(n.length);
+      if (list) list.push(i);
+      else this.byLength.set(n.length, [i]);
+    });
+  }
+  closest(name: string, max = 3, limit = typoLimit(name)): string[] {
+    const length = name.toLowerCase().length;
+    if (!Number.isInteger(limit) || limit >= 8) return closestAmong(name, this.names, this.lower, max, limit);
+    // Only names within `limit` of the length can be within `limit` edits.
+    const positions: number[] = [];
+    for (let l = Math.max(0, length - limit); l <= length + limit; l++) positions.push(...(this.byLength.get(l) ?? []));
+    return closestAmong(name, this.names, this.lower, max, limit, positions);
+  }
 }
 
-function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number): string[] {
+function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number, positions?: readonly number[]): string[] {
   const scored: { name: string; d: number; i: number }[] = [];
   const lower = name.toLowerCase();
-  for (let i = 0; i < names.length; i++) {
+  const count = positions ? positions.length : names.length;
+  for (let k = 0; k < count; k++) {
+    const i = positions ? positions[k] : k;
     const candidate = lowerNames[i];
     if (Math.abs(candidate.length - lower.length) > limit) continue; // editDistance would say limit + 1
     const d = editDistance(lower, candidate, limit);

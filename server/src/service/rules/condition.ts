@@ -1105,6 +1105,8 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
   if (text.length === 0) return { fields, leadingStar: false, errors: [{ message: 'the output is empty', span: spanOf(0, 0) }] };
   const leadingStar = text.charCodeAt(0) === CH_STAR;
   let i = leadingStar ? 1 : 0;
+  // One parser reads every reference: each read starts at its own offset and leaves no state behind.
+  let parser: ConditionParser | undefined;
   while (i < text.length) {
     const pct = text.indexOf('%', i);
     if (pct < 0) break;
@@ -1118,8 +1120,7 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
       errors.push({ message: `an output cannot end with a width after '%'`, span: spanOf(pct, j) });
       break;
     }
-    const parser = new ConditionParser(text);
-    const ref = parser.parseOutputReference(j, isKnownField);
+    const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, isKnownField);
     if ('error' in ref) {
       errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)) });
       i = Math.max(ref.end, pct + 1);

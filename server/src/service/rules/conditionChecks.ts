@@ -63,9 +63,15 @@ function matchesOf(fields: readonly { name: string; arg?: { text: string } }[]):
 
 function fieldMatches(facts: ConditionFacts): { matches: (FieldMatch | undefined)[]; lhsIndex: number[] } {
   if (!facts.matches || !facts.lhsIndex) {
-    facts.matches = matchesOf(facts.fields.map((f) => (f.kind === 'field' ? f : { name: '' })));
-    const indexOf = new Map<FieldExpr, number>(facts.fields.map((f, i) => [f, i]));
-    facts.lhsIndex = facts.compares.map((e) => (e.lhs.kind === 'field' ? indexOf.get(e.lhs) ?? -1 : -1));
+    const fields = facts.fields;
+    facts.matches = matchesOf(fields.map((f) => (f.kind === 'field' ? f : { name: '' })));
+    // `fields` lists each comparison's fields in the order of `compares`, its left-hand side first.
+    let next = 0;
+    facts.lhsIndex = facts.compares.map((e) => {
+      if (e.lhs.kind !== 'field') return -1;
+      while (next < fields.length && fields[next] !== e.lhs) next++;
+      return next < fields.length ? next++ : -1;
+    });
   }
   return { matches: facts.matches, lhsIndex: facts.lhsIndex };
 }
@@ -292,13 +298,18 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
 type EventTypes = { all: false; types: Set<string> } | { all: true; except: Set<string> };
 const ALL: EventTypes = { all: true, except: new Set() };
 
+// The sets are never changed once made, so an operation whose result equals an operand returns that operand.
 function union(a: EventTypes, b: EventTypes): EventTypes {
+  if (!a.all && a.types.size === 0) return b;
+  if (!b.all && b.types.size === 0) return a;
   if (!a.all && !b.all) return { all: false, types: new Set([...a.types, ...b.types]) };
   if (a.all && b.all) return { all: true, except: new Set([...a.except].filter((t) => b.except.has(t))) };
   const [all, some] = (a.all ? [a, b] : [b, a]) as [Extract<EventTypes, { all: true }>, Extract<EventTypes, { all: false }>];
   return { all: true, except: new Set([...all.except].filter((t) => !some.types.has(t))) };
 }
 function intersect(a: EventTypes, b: EventTypes): EventTypes {
+  if (isEveryType(a)) return b;
+  if (isEveryType(b)) return a;
   if (!a.all && !b.all) return { all: false, types: new Set([...a.types].filter((t) => b.types.has(t))) };
   if (a.all && b.all) return { all: true, except: new Set([...a.except, ...b.except]) };
   const [all, some] = (a.all ? [a, b] : [b, a]) as [Extract<EventTypes, { all: true }>, Extract<EventTypes, { all: false }>];
