@@ -170,11 +170,12 @@ export class AlertStore {
     let outputText = text;
     let outputStart = 0;
     let outputEnd = 0;
+    let span: ReturnType<typeof jsonOutputSpan>;
     if (alert.format === 'text') {
       outputStart = alert.outputStart ?? 0;
       outputEnd = alert.outputEnd ?? text.length;
     } else {
-      const span = jsonOutputSpan(text);
+      span = jsonOutputSpan(text);
       if (span && span.escaped) {
         outputText = jsonOutput(text);
         outputEnd = outputText.length;
@@ -200,7 +201,7 @@ export class AlertStore {
     this.rules.push(ruleId);
     this.hosts.push(alert.hostname !== undefined ? this.strings.id(alert.hostname) : NO_ID);
     this.sources.push(alert.source !== undefined ? this.strings.id(alert.source) : NO_ID);
-    const container = containerOf(text);
+    const container = containerOf(text, span);
     this.containers.push(container !== undefined ? this.strings.id(container) : NO_ID);
     let fingerprint = bytes && outputText === text ? outputFingerprintOfBytes(text, bytes, base, outputStart, outputEnd, ruleId + 1) : -1;
     if (fingerprint < 0) fingerprint = outputFingerprint(outputText, outputStart, outputEnd, ruleId + 1);

@@ -91,8 +91,12 @@ export function jsonOutput(text: string): string {
  * The container name of an alert line: the first `container_name=VALUE` (VALUE up to a space or ')') or
  * `"container.name": "VALUE"` (VALUE as written in JSON, escapes kept), whichever comes first; undefined when there
  * is none or it is `<NA>`. Regex form: `/container_name=([^\s)]+)|"container\.name"\s*:\s*"((?:[^"\\]|\\.)*)"/`.
+ *
+ * `output`, when given, is `jsonOutputSpan(text)`: the body of a JSON string, in which the JSON key cannot be
+ * matched (every quote inside is escaped, and the closing one is followed by `,` or `}` in JSON, not by `:`), so a
+ * `container_name=` found in that body needs only the text before the body searched for the key.
  */
-export function containerOf(text: string): string | undefined {
+export function containerOf(text: string, output?: { start: number; end: number }): string | undefined {
   const n = text.length;
   let plainAt = -1;
   let plainEnd = -1;
@@ -106,8 +110,15 @@ export function containerOf(text: string): string | undefined {
     if (i > at + 15) { plainAt = at; plainEnd = i; break; }
   }
   // The JSON member counts only before the first `container_name=`: when the key's first occurrence is after it (or
-  // there is none), the member is not read. (A forward search: lastIndexOf is a slower call in V8.)
-  const firstKey = text.indexOf('"container.name"');
+  // there is none), the member is not read.
+  let firstKey: number;
+  if (output && plainAt >= output.start && plainAt < output.end) {
+    // Only the few characters before the output's body can hold a member before plainAt.
+    firstKey = output.start >= 16 && text.lastIndexOf('"container.name"', output.start - 16) >= 0 ? text.indexOf('"container.name"') : -1;
+  } else {
+    // (A forward search over the line: lastIndexOf from plainAt is a slower call in V8.)
+    firstKey = text.indexOf('"container.name"');
+  }
   const member = firstKey < 0 || (plainAt >= 0 && firstKey > plainAt) ? undefined : findStringMember(text, '"container.name"', firstKey);
   let value: string | undefined;
   if (member && (plainAt < 0 || member.at < plainAt)) value = text.slice(member.start, member.end);
