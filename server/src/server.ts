@@ -153,10 +153,86 @@ function scheduleValidation(uri: string, delay: number, afterwards?: () => void)
     const sent = validate(uri);
     if (afterwards) void sent.then(() => { if (!cancelled) afterwards(); }, () => { if (!cancelled) afterwards(); });
   };
-  // setTimeout(0) waits at least 1 ms; an immediate validation (on open, or with no debounce) runs on the next turn.
-  if (delay <= 0) { const handle = setImmediate(run); pending.set(uri, () => { cancelled = true; clearImmediate(handle); }); }
+  // setTimeout(0) waits at least 1 ms; an immediate validation (on open, or with no debounce) runs once the messages
+  // already received are handled (afterReceivedMessages): opening several files at once validates each file once.
+  if (delay <= 0) { const cancel = afterReceivedMessages(run); pending.set(uri, () => { cancelled = true; cancel(); }); }
   else { const handle = setTimeout(run, delay); pending.set(uri, () => { cancelled = true; clearTimeout(handle); }); }
 }
+
+/**
+ * Runs `run` after every message already received has been handled; returns a cancel function. vscode-jsonrpc hands
+ * over one message per setImmediate turn and queues the turn of the next message after the handler returns, so an
+ * immediate scheduled by a handler would run before the next message (an editor opening three files at once had
+ * file 1 validated, then file 2 opened and both validated again: n(n+1)/2 validations). Two turns let the queued
+ * message go first; its handler cancels or moves this validation. A single open is delayed by one empty turn only.
+ */
+function afterReceivedMessages(run: () => void): () => void {
+  let cancelled = false;
+  let handle: NodeJS.Immediate | undefined;
+  const attempt = () => {
+    handle = setImmediate(() => {
+      handle = setImmediate(() => {
+        handle = undefined;
+        // A message still arriving (a large didOpen comes through the pipe in 64 KB pieces) is most likely the next
+        // open of a batch: wait for it, then let it be handled first.
+        if (stdinFraming?.midMessage()) stdinFraming.whenMessageEnds(() => { if (!cancelled) attempt(); });
+        else run();
+      });
+    });
+  };
+  attempt();
+  return () => { cancelled = true; if (handle) clearImmediate(handle); };
+}
+
+/**
+ * Where the stdin byte stream is in its message framing (`Content-Length: n` headers, then n bytes), so that a
+ * validation is not started between two pieces of one message. It reads nothing but the headers' lengths: the
+ * messages themselves are read by vscode-jsonrpc. Under IPC (VS Code) messages arrive whole and this is not used.
+ */
+class InputFraming {
+  /** Body bytes of the current message still to come; -1 between messages (reading headers). */
+  private bodyLeft = -1;
+  private header = '';
+  private waiters: (() => void)[] = [];
+
+  midMessage(): boolean { return this.bodyLeft > 0 || this.header.length > 0; }
+
+  /** Calls `then` when the current message's last byte arrives, or after 50 ms (a stalled client delays nothing long). */
+  whenMessageEnds(then: () => void): void {
+    let done = false;
+    const once = () => { if (!done) { done = true; clearTimeout(timer); then(); } };
+    const timer = setTimeout(once, 50);
+    this.waiters.push(once);
+  }
+
+  received(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.bodyLeft > 0) {
+        const taken = Math.min(this.bodyLeft, chunk.length - at);
+        this.bodyLeft -= taken;
+        at += taken;
+        if (this.bodyLeft === 0) { this.bodyLeft = -1; this.messageEnded(); }
+        continue;
+      }
+      // Headers: a few ASCII lines (about 25 bytes) ending with an empty line, read byte by byte.
+      this.header += String.fromCharCode(chunk[at++]);
+      if (this.header.length > 4096) this.header = this.header.slice(-4);
+      if (!this.header.endsWith('\r\n\r\n')) continue;
+      const length = /content-length:\s*(\d+)/i.exec(this.header);
+      this.header = '';
+      if (length && Number(length[1]) > 0) this.bodyLeft = Number(length[1]);
+      else this.messageEnded();
+    }
+  }
+
+  private messageEnded(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+const stdinFraming = process.argv.includes('--stdio') ? new InputFraming() : undefined;
 
 /** Validates a document and publishes its diagnostics; resolves when they are written. */
 function validate(uri: string): Promise<void> {
@@ -169,11 +245,14 @@ function validate(uri: string): Promise<void> {
 
 /**
  * Every open document (but `except`) is checked again, later than anything already scheduled: after a change of
- * settings or files on disk, and after an open or close (a batch of opens is then checked once, after the last).
+ * settings or files on disk, and after an open or close (a batch of opens is then checked once, after the last:
+ * immediate validations wait for the messages already received, see afterReceivedMessages).
  */
 function revalidateAll(except?: string): void {
   generation++;
-  for (const doc of documents.all()) if (doc.uri !== except) scheduleValidation(doc.uri, validationDelayMs * 2);
+  // A document opened but not yet validated keeps its immediate first validation (files opened together all get
+  // their first diagnostics at once, not the first ones after the debounce).
+  for (const doc of documents.all()) if (doc.uri !== except) scheduleValidation(doc.uri, validatedAt.has(doc.uri) ? validationDelayMs * 2 : 0);
 }
 
 /**
@@ -251,3 +330,4 @@ registerExplorerHandlers({ connection, documents, service, host, guarded, pathTo
 
 documents.listen(connection);
 connection.listen();
+if (stdinFraming) process.stdin.on('data', (chunk: Buffer) => stdinFraming.received(chunk));

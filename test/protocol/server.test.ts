@@ -114,3 +114,59 @@ test('a rules change publishes the edited file first, then re-checks the files t
     }
   }
 });
+
+test('files opened together are validated once each, against every open text (not the disk), also when a message arrives in pieces', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { PublishDiagnosticsNotification, HoverRequest: Hover } = await import('vscode-languageserver-protocol/node');
+  // On disk the macro and the list are missing: only the open texts define them.
+  const texts: Record<string, string> = {
+    'a_rules.yaml': '- macro: web_shell\n  condition: proc.name in (bash, sh)\n',
+    'b_rules.yaml': '- list: web_users\n  items: [www-data, nginx]\n',
+    'c_rules.yaml': '- rule: Web shell\n  desc: d\n  condition: evt.type = execve and web_shell and user.name in (web_users) and missing_macro\n  output: shell %proc.name\n  priority: WARNING\n',
+  };
+  for (const validationDelayMs of [0, 150]) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-batch-open-'));
+    for (const name of Object.keys(texts)) fs.writeFileSync(path.join(root, name), '- list: other\n  items: []\n');
+    const settings = { rules: { files: [] } };
+    const server = await startServer({ rootDir: root, settings, initializationOptions: { validationDelayMs, settings } });
+    try {
+      const uris = Object.keys(texts).map((name) => `file://${root}/${name}`);
+      // Every publication per file, and the first one of each.
+      const published = new Map<string, unknown[][]>(uris.map((uri) => [uri, []]));
+      const resolvers = new Map<string, (codes: unknown[]) => void>();
+      const firsts = uris.map((uri) => new Promise<unknown[]>((resolve) => resolvers.set(uri, resolve)));
+      server.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+        const codes = p.diagnostics.map((d) => d.code);
+        published.get(p.uri)?.push(codes);
+        resolvers.get(p.uri)?.(codes);
+      });
+      // The three didOpen notifications as one write, the way they leave a client that sends them back to back; with
+      // the delay 150 the bytes come in two writes, the first ending inside the last message.
+      // The rule that needs the others is opened first.
+      const frames = Buffer.concat(Object.keys(texts).reverse().map((name) => {
+        const uri = `file://${root}/${name}`;
+        const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'falco-rules', version: 1, text: texts[name] } } }));
+        return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
+      }));
+      if (validationDelayMs === 0) server.process.stdin!.write(frames);
+      else {
+        const cut = frames.length - 40;
+        server.process.stdin!.write(frames.subarray(0, cut));
+        await new Promise((resolve) => setImmediate(resolve));
+        server.process.stdin!.write(frames.subarray(cut));
+      }
+      const first = await Promise.all(firsts);
+      assert.deepEqual(first, [[], [], ['undefined-macro']], `delay ${validationDelayMs}: the open texts define the macro and the list`);
+      if (validationDelayMs === 0) {
+        // Anything scheduled would run before these requests are answered (no debounce).
+        for (let i = 0; i < 3; i++) await server.connection.sendRequest(Hover.type, { textDocument: { uri: 'file:///nowhere.yaml' }, position: { line: 0, character: 0 } });
+        assert.deepEqual(uris.map((uri) => published.get(uri)!.length), [1, 1, 1], 'one publication per file');
+      }
+    } finally {
+      await server.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+});
