@@ -9,7 +9,7 @@ import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type Mod
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
-import type { Definitions, LoadResult, LoadedFile } from './workspace';
+import type { Definitions, ListDef, LoadResult, LoadedFile, MacroDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -40,7 +40,8 @@ export function clearCheckMemos(): void {
   conditionCache.clear();
   outputCache.clear();
   itemRefsCache.clear();
-  suggestionMemo.clear();
+  recentSuggestionMemos.length = 0;
+  suggestionMemoByTable = new WeakMap();
   recentEventTypeMemos.length = 0;
 }
 
@@ -356,7 +357,7 @@ function eventTypesOf(expr: Expr | undefined, defs: Definitions, walk: EventType
       const macro = defs.macros.get(expr.name);
       if (!macro) return ALL;
       if (walk.active.has(expr.name)) { walk.cycles++; return ALL; }
-      const memo = eventTypeMemo(defs);
+      const memo = eventTypeMemo(defs).macros;
       const known = memo.get(expr.name);
       if (known) return known;
       const cyclesBefore = walk.cycles;
@@ -396,15 +397,15 @@ const MAX_EVENT_TYPE_NAMES = 50;
  * parse). Memoized with the macros' event types.
  */
 function eventTypeProblem(condition: string, defs: Definitions): string | undefined {
-  const memo = eventTypeMemo(defs);
-  const key = `\u0000${condition}`;
-  let types = memo.get(key);
+  // Rules' conditions have their own map: a key that told them apart from macro names was a new string per rule.
+  const memo = eventTypeMemo(defs).conditions;
+  let types = memo.get(condition);
   if (!types) {
     const parse = parseConditionCached(condition);
     if (parse.errors.length > 0) return undefined;
     const walk: EventTypeWalk = { active: new Set(), cycles: 0 };
     types = eventTypesOf(parse.ast, defs, walk);
-    if (walk.cycles === 0) memo.set(key, types);
+    if (walk.cycles === 0) memo.set(condition, types);
   }
   if (types.all) return 'its condition has no event-type restriction';
   if (types.types.size === 0) return 'its evt.type tests exclude each other, so no event type is left';
@@ -416,30 +417,46 @@ function eventTypeProblem(condition: string, defs: Definitions): string | undefi
 interface EventTypeWalk { active: Set<string>; cycles: number }
 
 /**
- * Event types of each macro (and of its negation), per set of definitions: macros are shared by many rules. An edit
+ * Event types of each macro and of each rule's condition, per set of definitions: macros are shared by many rules. An edit
  * makes new definitions, usually with the same macros and lists as before; their memo is then shared.
  */
-const macroEventTypes = new WeakMap<Definitions, Map<string, EventTypes>>();
-const recentEventTypeMemos: { defs: Definitions; memo: Map<string, EventTypes> }[] = [];
+interface EventTypeMemo { macros: Map<string, EventTypes>; conditions: Map<string, EventTypes> }
+const macroEventTypes = new WeakMap<Definitions, EventTypeMemo>();
+const recentEventTypeMemos: { defs: Definitions; memo: EventTypeMemo }[] = [];
 
-function eventTypeMemo(defs: Definitions): Map<string, EventTypes> {
+function eventTypeMemo(defs: Definitions): EventTypeMemo {
   let memo = macroEventTypes.get(defs);
   if (memo) return memo;
-  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? new Map();
+  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), conditions: new Map() };
   macroEventTypes.set(defs, memo);
   recentEventTypeMemos.unshift({ defs, memo });
   if (recentEventTypeMemos.length > 8) recentEventTypeMemos.pop();
   return memo;
 }
 
-/** Whether two sets of definitions have the same macro conditions and list items (all event types depend on). */
+/**
+ * Whether two sets of definitions have the same macro conditions and list items (all event types depend on). Sets
+ * of definitions made from the same files list their names in the same order and share the definitions of every file
+ * an edit did not re-apply, so both tables are walked side by side and a shared definition is not looked into.
+ * Another order only answers "not the same" (the memo is then computed afresh, never wrong).
+ */
 function sameMacrosAndLists(a: Definitions, b: Definitions): boolean {
   if (a.macros.size !== b.macros.size || a.lists.size !== b.lists.size) return false;
-  for (const [name, macro] of a.macros) if (b.macros.get(name)?.condition !== macro.condition) return false;
-  for (const [name, list] of a.lists) {
-    const other = b.lists.get(name);
-    if (!other || other.items.length !== list.items.length) return false;
-    for (let i = 0; i < list.items.length; i++) if (other.items[i] !== list.items[i]) return false;
+  if (a.macros !== b.macros) {
+    const others = b.macros.values();
+    for (const macro of a.macros.values()) {
+      const other = others.next().value as MacroDef;
+      if (other !== macro && (other.name !== macro.name || other.condition !== macro.condition)) return false;
+    }
+  }
+  if (a.lists !== b.lists) {
+    const others = b.lists.values();
+    for (const list of a.lists.values()) {
+      const other = others.next().value as ListDef;
+      if (other === list || other.items === list.items) continue;
+      if (other.name !== list.name || other.items.length !== list.items.length) return false;
+      for (let i = 0; i < list.items.length; i++) if (other.items[i] !== list.items[i]) return false;
+    }
   }
   return true;
 }
@@ -475,6 +492,21 @@ function sourceOf(item: ModelItem, defs: Definitions): string {
 const NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
 
 /**
+ * The context string of a rule's field checks (its source and skip-if-unknown-filter), one string per pair: built
+ * per rule on every validation it was garbage, and a fresh string is hashed again when the item-check cache looks it up.
+ */
+const fieldContexts = new Map<string, [string, string]>();
+function fieldContextOf(source: string, skipUnknown: boolean): string {
+  let pair = fieldContexts.get(source);
+  if (!pair) {
+    if (fieldContexts.size >= CACHE_LIMIT) fieldContexts.clear();
+    pair = [`${source}\u0000false`, `${source}\u0000true`];
+    fieldContexts.set(source, pair);
+  }
+  return pair[skipUnknown ? 1 : 0];
+}
+
+/**
  * Condition, output and exception checks of every rule, macro and list of a file, plus the checks that need the
  * loaded definitions. Checks that read the item alone (and its rule's source) go through `run`, so that a caching
  * runner can replay them; the others read the definitions and run every time, in the same order.
@@ -492,7 +524,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
     const skipUnknown = isRule ? (boolKey(item, 'skip-if-unknown-filter') ?? (item.name ? defs.rules.get(item.name)?.skipIfUnknownFilter : false) ?? false) : false;
     // What the field checks read besides the item: the rule's source and skip-if-unknown-filter (both may come from
     // the rule an override changes).
-    const fieldContext = isRule ? `${source}\u0000${skipUnknown}` : '';
+    const fieldContext = isRule ? fieldContextOf(source!, skipUnknown) : '';
     const fieldCtx = (sink: ReportSink, where: FieldProblemContext['where']): FieldProblemContext => ({ reporter: sink, source, skipIfUnknownFilter: skipUnknown, where });
 
     const cond = conditionNode(item);
@@ -510,12 +542,12 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const facts = factsOf(parse);
       for (const m of facts.macroRefs) {
         if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
-        const suggestions = (macroSuggestions ??= suggester(defs.macros.keys(), undefined))(m.name);
+        const suggestions = (macroSuggestions ??= suggester(defs.macros, undefined))(m.name);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
       for (const l of facts.listRefs) {
         if (defs.lists.has(l.text) || !l.text.includes('_') || l.text.length < 6) continue;
-        const suggestions = (listSuggestions ??= suggester(defs.lists.keys(), 2))(l.text);
+        const suggestions = (listSuggestions ??= suggester(defs.lists, 2))(l.text);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
@@ -554,17 +586,32 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
 
 /**
  * Closest names among a table's names (limit undefined: the default typo limit). Memoized per list of names: the
- * tables rarely change from one edit to the next, and some rules compare with words that look like list names.
+ * tables rarely change from one edit to the next, and some rules compare with words that look like list names. A
+ * table seen before finds its memo by identity; a new table (every load makes new ones) is compared name by name
+ * with the recent memos' names, in order, as the joined names were compared before, without building that string.
  */
-const suggestionMemo = new Map<string, { index: NameIndex; known: Map<string, string[]> }>();
-function suggester(names: Iterable<string>, limit: number | undefined): (name: string) => string[] {
-  const candidates = [...names];
-  const key = `${limit}\n${candidates.join('\n')}`;
-  let memo = suggestionMemo.get(key);
-  if (!memo) {
-    if (suggestionMemo.size >= 16) suggestionMemo.clear();
-    memo = { index: new NameIndex(candidates), known: new Map() };
-    suggestionMemo.set(key, memo);
+interface SuggestionMemo { limit: number | undefined; names: string[]; index: NameIndex; known: Map<string, string[]> }
+const recentSuggestionMemos: SuggestionMemo[] = [];
+let suggestionMemoByTable = new WeakMap<Map<string, unknown>, SuggestionMemo>();
+
+function sameNames(names: readonly string[], table: Map<string, unknown>): boolean {
+  if (names.length !== table.size) return false;
+  let i = 0;
+  for (const name of table.keys()) if (names[i++] !== name) return false;
+  return true;
+}
+
+function suggester(table: Map<string, unknown>, limit: number | undefined): (name: string) => string[] {
+  let memo = suggestionMemoByTable.get(table);
+  if (!memo || memo.limit !== limit) {
+    memo = recentSuggestionMemos.find((m) => m.limit === limit && sameNames(m.names, table));
+    if (!memo) {
+      const names = [...table.keys()];
+      memo = { limit, names, index: new NameIndex(names), known: new Map() };
+      recentSuggestionMemos.unshift(memo);
+      if (recentSuggestionMemos.length > 16) recentSuggestionMemos.pop();
+    }
+    suggestionMemoByTable.set(table, memo);
   }
   const { index, known } = memo;
   return (name) => {
@@ -617,9 +664,10 @@ function isDefinition(item: ModelItem): boolean {
   if (entryOf(item, 'override')) return false;
   const append = entryOf(item, 'append')?.value;
   if (append?.kind === 'scalar' && append.value === true) return false;
-  if (item.kind === 'rule' && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k))) return false;
+  if (item.kind === 'rule' && !DEFINING_RULE_KEYS.some((k) => entryOf(item, k) !== undefined)) return false;
   return true;
 }
+const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
 
 function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: ReportSink): void {
   const parse = parseOutputCached(node.text);

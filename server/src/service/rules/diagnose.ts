@@ -15,6 +15,20 @@ import type { LoadResult, LoadedFile } from './workspace';
 
 const NOTHING_RECORDED = new Recording(0);
 
+/** The key of a part checked in a context, one string per pair (a key built per item would be hashed afresh). */
+const partKeys = new Map<string, Map<string, string>>();
+function partKey(part: string, context: string): string {
+  let byContext = partKeys.get(part);
+  if (!byContext) partKeys.set(part, byContext = new Map());
+  let key = byContext.get(context);
+  if (key === undefined) {
+    if (byContext.size >= 10000) byContext.clear();
+    key = `${part}\u0000${context}`;
+    byContext.set(context, key);
+  }
+  return key;
+}
+
 /** Recorded single-item checks by chunk text, then by part and context. One per service; bounded. */
 export class ItemCheckCache {
   private readonly byChunk = new Map<string, { used: number; parts: Map<string, Recording> }>();
@@ -41,7 +55,7 @@ export class ItemCheckCache {
         entry.used = generation;
         entries[item.index] = entry;
       }
-      const key = context === '' ? part : `${part}\u0000${context}`;
+      const key = context === '' ? part : partKey(part, context);
       let recording = entry.parts.get(key);
       if (!recording) {
         recording = new Recording(chunk.start);
