@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRulesService } from '../../server/src/service/rules';
+import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
 import { MemoryHost, rulesDoc } from './rules-host';
 
 const PRELUDE = `- macro: spawned_process
@@ -78,4 +79,40 @@ test('no event type at all, or more than 100 event codes, is reported too', () =
 test('evt.asynctype restricts like evt.type; warn_evttypes: false silences the warning', () => {
   assert.equal(warns('evt.asynctype = container and container.id != host'), false);
   assert.equal(warns('proc.name = x', '  warn_evttypes: false\n'), false);
+});
+
+test('event types and suggestions stay right when definitions are reordered, renamed or changed between loads', () => {
+  // Versions of one file: the event-type memo and the name-suggestion memo are shared between loads whose macros and
+  // lists are the same, in the same order; every other change must give what a fresh service computes.
+  const macroA = '- macro: shell_exec\n  condition: evt.type in (execve, execveat)\n';
+  const macroB = '- macro: file_open\n  condition: evt.type in (open_events)\n';
+  const list = (items: string) => `- list: open_events\n  items: [${items}]\n`;
+  const rule = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: "o %proc.name"\n  priority: INFO\n`;
+  const uses = rule('shell_exec or file_open or shel_exec or proc.name in (open_event) or evt.type in (open_events)').replace('- rule: R', '- rule: Uses');
+  const versions = [
+    macroA + macroB + list('open, openat') + uses + rule('file_open and proc.name = x'),
+    macroB + macroA + list('open, openat') + uses + rule('file_open and proc.name = x'),
+    macroB + macroA + list('open, execve') + uses + rule('file_open and proc.name = x'),
+    macroB + macroA + list('ptrace, openat') + uses + rule('file_open and proc.name = x'),
+    macroA.replace('execve, execveat', 'execve, open') + macroB + list('open, openat') + uses + rule('shell_exec and not file_open'),
+    macroA + macroB.replace('open_events', 'file_events') + list('open, openat') + uses + rule('file_open or shell_exec'),
+    macroA + macroB + list('open, openat') + uses + rule('file_open and proc.name = x'),
+    macroA.replace('shell_exec', 'shell_exek') + macroB + list('open, openat') + uses + rule('file_open and proc.name = x'),
+    // The same rule warns or not with the same macro names and lists of the same size.
+    macroA + macroB.replace('evt.type', 'proc.name') + list('open, openat') + uses + rule('file_open and proc.name = x'),
+    macroA + macroB + list(Array.from({ length: 60 }, (_, i) => `e${i}`).join(', ')) + uses + rule('file_open and proc.name = x'),
+    macroA + macroB + list(Array.from({ length: 60 }, (_, i) => `f${i}`).join(', ')) + uses + rule('file_open and proc.name = x'),
+    macroA + macroB + list(Array.from({ length: 60 }, (_, i) => i < 40 ? `e${i}` : 'e0').join(', ')) + uses + rule('file_open and proc.name = x'),
+  ];
+  const host = new MemoryHost({}, { folders: ['/w'] });
+  const service = createRulesService(host);
+  let version = 1;
+  for (const text of [...versions, ...versions.reverse()]) {
+    host.files.set('/w/r.yaml', text);
+    const doc = rulesDoc('/w/r.yaml', text, version++);
+    const edited = service.diagnostics(doc);
+    clearCheckMemos();
+    const fresh = createRulesService(new MemoryHost({ '/w/r.yaml': text }, { folders: ['/w'] })).diagnostics(doc);
+    assert.deepEqual(edited, fresh, text);
+  }
 });
