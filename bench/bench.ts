@@ -513,7 +513,8 @@ async function benchExplorer(): Promise<void> {
       ['follow: append → notification p50 / p95', `${ms(entry.follow.p50)} / ${ms(entry.follow.p95)}`],
       ['peak RSS MB (index / queries / end)', `${mb(rssIndex)} / ${mb(rssQueries)} / ${mb(rss)}`],
     ]);
-    target(`explorer index ≤ 1.5× floor, CPU (${EXPLORER_SIZE.toLocaleString('en-US')} alerts, server warmed up)`, indexCpu / floorCpu, 1.5, '×',
+    // In --quick the log is 20k alerts: a small log indexes at a higher ratio than the 1M log the target is about.
+    target(`explorer index ≤ 1.5× floor, CPU (${EXPLORER_SIZE.toLocaleString('en-US')} alerts, server warmed up${QUICK ? '; --quick: a small log, not the target\'s 1M' : ''})`, indexCpu / floorCpu, 1.5, '×',
       `server CPU ${ms(indexCpu)} ms vs floor CPU ${ms(floorCpu)} ms (wall ${ms(indexMs)} vs ${ms(floor)} ms: ${(indexMs / floor).toFixed(2)}×)`);
     target(`explorer ${EXPLORER_SIZE.toLocaleString('en-US')} alerts peak RSS ≤ 500 MB`, (rss ?? NaN) / 1024, 500, 'MB', `indexed in ${ms(indexMs)} ms`);
   } finally {
