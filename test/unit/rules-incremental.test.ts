@@ -12,7 +12,9 @@ import { clearCheckMemos, UsageIndex } from '../../server/src/service/rules/cond
 import { clearChunkCache } from '../../server/src/service/rules/model';
 import { clearLoadMemos, RulesWorkspaceIndex } from '../../server/src/service/rules/workspace';
 import { CORPUS_RULES, MemoryHost, corpusExists, rulesDoc, summarize } from './rules-host';
-import { EditSession, prng } from './rules-random-edits';
+import { EditSession, incrementalChange, prng, randomEdit } from './rules-random-edits';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseRulesFile, type RulesFileModel } from '../../server/src/service/rules/model';
 
 /** Diagnostics of every file, from a new service after every memo is forgotten; `rules` gets its rule summaries. */
 function fromScratch(paths: string[], texts: string[], rules?: (svc: RulesService) => void): Diagnostic[][] {
@@ -45,9 +47,14 @@ function compareAlongEdits(paths: string[], originals: string[], seed: number, s
   const codes = new Set<string>();
   for (let step = 1; step <= steps; step++) {
     const k = Math.floor(random() * paths.length);
+    const before = texts[k];
     texts[k] = sessions[k].next(current[k].some((d) => d.code === 'yaml-syntax'));
     versions[k]++;
-    svc.didOpenOrChange!(rulesDoc(paths[k], texts[k], versions[k]));
+    // As an editor sends it: one incremental change (the service narrows its work to the changed region).
+    const change = incrementalChange(before, texts[k]);
+    const doc = TextDocument.update(rulesDoc(paths[k], before, versions[k] - 1), [change], versions[k]);
+    assert.equal(doc.getText(), texts[k]);
+    svc.didOpenOrChange!(doc, [change]);
     current = diagnosticsOf(svc, paths, texts, versions);
     let expectedRules = '';
     const expected = fromScratch(paths, texts, (fresh) => { expectedRules = JSON.stringify(fresh.allRules()); });
@@ -203,5 +210,51 @@ test('running usage counts equal UsageIndex along random edits of several files,
     const want = new UsageIndex(load);
     assert.deepEqual(sorted(got.macroUses), sorted(want.macroUses), `step ${step}: macros`);
     assert.deepEqual(sorted(got.listUses), sorted(want.listUses), `step ${step}: lists`);
+  }
+});
+
+/** A model as plain data (its items and problems), for comparing two parses. */
+function modelData(model: RulesFileModel): string {
+  return JSON.stringify({ items: model.items, yamlErrors: model.yamlErrors, notSequence: model.notSequence, chunks: model.chunks });
+}
+
+test('a file parsed from its content changes (changed region only) equals a parse from nothing, along random edits of the corpus and synthetic texts', { skip: !corpusExists && 'corpus absent' }, () => {
+  const files = [...official, path.join(CORPUS_RULES, 'falcosecurity__plugins', 'k8saudit', 'k8s_audit_rules.yaml')].map((p) => fs.readFileSync(p, 'utf8'));
+  // Shapes at the edges: comments and blank lines before the first item, CR line breaks, a '-' on the last line.
+  files.push('# header\n\n- macro: a\n  condition: x\n- list: b\n  items: [c]\n', '- macro: a\r\n  condition: x\r\n- list: b\r\n  items: [c]\r\n-', '- list: b\r  items: [c]\r- macro: m\r  condition: y\r');
+  let seed = 11;
+  for (const original of files) {
+    const random = prng(seed++);
+    const uri = `file:///tmp/region-${seed}/rules.yaml`;
+    const index = new RulesWorkspaceIndex(new MemoryHost({}, { ruleFiles: [] }));
+    let doc = rulesDoc(uri, original, 1);
+    index.didOpenOrChange(doc);
+    index.modelOf(uri, original);
+    const session = new EditSession(original, original, random);
+    let broken = false;
+    for (let step = 0; step < 50; step++) {
+      // One to three changes before the file is read again (a debounce gathers several keystrokes).
+      const edits = 1 + Math.floor(random() * 3);
+      for (let e = 0; e < edits; e++) {
+        const before = doc.getText();
+        const after = random() < 0.2 ? randomEdit(before, original, random) : session.next(broken);
+        const change = incrementalChange(before, after);
+        // Now and then the editor's range is wider than needed (a whole-line replacement).
+        if (random() < 0.2 && change.range.start.character > 0) {
+          const lineStart = doc.offsetAt({ line: change.range.start.line, character: 0 });
+          change.text = before.slice(lineStart, doc.offsetAt(change.range.start)) + change.text;
+          change.range = { start: { line: change.range.start.line, character: 0 }, end: change.range.end };
+        }
+        doc = TextDocument.update(doc, [change], doc.version + 1);
+        assert.equal(doc.getText(), after, JSON.stringify({ before, change }));
+        session.text = after;
+        index.didOpenOrChange(doc, [change]);
+      }
+      const text = doc.getText();
+      const incremental = index.modelOf(uri, text);
+      const scratch = parseRulesFile(uri, text);
+      broken = scratch.yamlErrors.length > 0;
+      if (modelData(incremental) !== modelData(scratch)) assert.deepEqual(JSON.parse(modelData(incremental)), JSON.parse(modelData(scratch)), `seed ${seed}, step ${step}`);
+    }
   }
 });

@@ -3,6 +3,9 @@
 // repaired) plus whole-item moves and the kinds of changes rules authors make (typos in keys, macros, fields and
 // priorities; overrides, appends, exceptions, new rules without an event type).
 
+import type { Range } from 'vscode-languageserver-types';
+import { LineIndex } from '../../server/src/service/text';
+
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -105,4 +108,22 @@ export class EditSession {
     this.text = randomEdit(from, this.original, this.random);
     return this.text;
   }
+}
+
+/**
+ * The one incremental change (range in `before`, new text) that turns `before` into `after`, as an editor sends it:
+ * the range covers what lies between their common start and common end.
+ */
+export function incrementalChange(before: string, after: string): { range: Range; text: string } {
+  let prefix = 0;
+  const shortest = Math.min(before.length, after.length);
+  while (prefix < shortest && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shortest - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  // A position cannot point between the CR and the LF of a line break, and an edit that makes a CR and an LF meet at
+  // its edge is not one an editor sends (TextDocument then counts two line breaks): such characters join the range.
+  while (prefix > 0 && before.charCodeAt(prefix - 1) === 13) prefix--;
+  while (suffix > 0 && before.charCodeAt(before.length - suffix) === 10) suffix--;
+  const lines = new LineIndex(before);
+  return { range: lines.range(prefix, before.length - suffix), text: after.slice(prefix, after.length - suffix) };
 }

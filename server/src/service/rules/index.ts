@@ -1,6 +1,6 @@
 // The Falco rules language service: diagnostics at loader parity across the workspace's rules files, quick fixes and
 // source actions. Pure: it reads through the ServiceHost and returns LSP types.
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-languageserver-types';
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
@@ -104,7 +104,7 @@ export function createRulesService(host: ServiceHost): RulesService {
       const { load, file } = loadFor(doc);
       return codeActions(file, load, range, context, host);
     },
-    didOpenOrChange(doc: TextDocument): void { index.didOpenOrChange(doc); },
+    didOpenOrChange(doc: TextDocument, changes?: readonly TextDocumentContentChangeEvent[]): void { index.didOpenOrChange(doc, changes); },
     didClose(uri: string): void { index.didClose(uri); },
     // The workspace index already keeps open documents' text (it overrides the disk); the alerts service reads the
     // local rules file through it so that quick-fix offsets match the editor's buffer.

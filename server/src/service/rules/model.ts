@@ -273,11 +273,19 @@ export function yamlItemNode(text: string, start: number, end: number): ModelNod
   return start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start);
 }
 
+/** Where a text differs from an earlier one: its first `prefix` and last `suffix` characters are the earlier ones. */
+export interface ChangedRegion { prefix: number; suffix: number }
+
 /**
  * Parses a rules file into its model. `previous`, an earlier model of the same file, lets unchanged items that kept
- * their offset be reused as they are.
+ * their offset be reused as they are. `changed`, where `text` differs from `previous.text` (from the editor's content
+ * changes), limits the search for item starts and the comparison of items to the edited region.
  */
-export function parseRulesFile(uri: string, text: string, previous?: RulesFileModel): RulesFileModel {
+export function parseRulesFile(uri: string, text: string, previous?: RulesFileModel, changed?: ChangedRegion): RulesFileModel {
+  if (previous?.chunks && changed) {
+    const model = parseAroundChange(uri, text, previous, previous.chunks, changed);
+    if (model) return model;
+  }
   const starts = chunkStarts(text);
   if (starts && starts.length > 0) {
     const reusable = new Map<number, { chunk: Chunk; item: ModelItem }>();
@@ -321,6 +329,90 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
   }
   const whole = parseYaml(text);
   return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence });
+}
+
+/**
+ * The model of an edited file whose previous model was read chunk by chunk, when the text outside the changed region
+ * is the previous text: the items whose chunks end before the first changed line are taken as they are, the lines from
+ * the chunk holding that line to the first line after the region are searched for item starts, and the items after it
+ * are the previous ones moved by the length difference. Undefined when that cannot be decided locally (the file then
+ * goes through the whole-text path, which gives the same model).
+ */
+function parseAroundChange(uri: string, text: string, previous: RulesFileModel, before: Chunk[], changed: ChangedRegion): RulesFileModel | undefined {
+  const old = previous.text;
+  const delta = text.length - old.length;
+  const prefix = changed.prefix;
+  const suffix = changed.suffix;
+  if (!(prefix >= 0 && suffix >= 0 && prefix + suffix <= Math.min(old.length, text.length)) || before.length === 0) return undefined;
+  // Lines wholly before the changed line are unchanged, and so is every chunk that ends before it.
+  const changedLine = prefix === 0 ? 0 : text.lastIndexOf('\n', prefix - 1) + 1;
+  // The last chunk starting before the changed line: the search starts at its start (an unchanged item start), and
+  // the chunks before it are kept. None: the search starts at the top.
+  let last = 0;
+  while (last + 1 < before.length && before[last + 1].start < changedLine) last++;
+  const scanFrom = before[last].start < changedLine ? before[last].start : 0;
+  const kept = scanFrom === 0 ? 0 : last;
+  // Item starts from there to the first line that starts after the region (from it on, lines are the previous ones).
+  const changedEnd = text.length - suffix;
+  const starts: number[] = [];
+  let offset = scanFrom;
+  let sawContent = kept > 0;
+  while (offset < text.length && offset <= changedEnd) {
+    let eol = text.indexOf('\n', offset);
+    if (eol < 0) eol = text.length;
+    const c0 = text.charCodeAt(offset);
+    if (c0 === 45 /* - */) {
+      const c1 = text.charCodeAt(offset + 1);
+      if (c1 === 32 || c1 === 9 || c1 === 10 || c1 === 13 || offset + 1 >= text.length) { starts.push(offset); sawContent = true; } else return undefined;
+    } else if (c0 === 35 /* # */ || c0 === 32 || c0 === 9 || c0 === 10 || c0 === 13) {
+      if (!sawContent && (c0 === 32 || c0 === 9) && text.slice(offset, eol).trim() !== '' && !text.slice(offset, eol).trim().startsWith('#')) return undefined;
+    } else return undefined;
+    offset = eol + 1;
+  }
+  const resume = Math.min(offset, text.length);
+  // The previous chunks that start at or after that line, moved by the length difference.
+  let tail = kept;
+  while (tail < before.length && before[tail].start < resume - delta) tail++;
+  // Indented lines before the first item are refused by the whole-text path; the previous text had an item before
+  // them and this one may not: let that path decide.
+  if (!sawContent && tail > 0) return undefined;
+  if (kept + starts.length + (before.length - tail) === 0) return undefined;
+  const items: ModelItem[] = [];
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < kept; i++) { items.push(previous.items[i]); chunks.push(before[i]); }
+  const middleEnd = tail < before.length ? before[tail].start + delta : text.length;
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k];
+    const end = k + 1 < starts.length ? starts[k + 1] : middleEnd;
+    const i = items.length;
+    // A chunk of the searched lines may still be a previous one (at the same place, or moved).
+    let reused = false;
+    for (let j = kept; j < tail && !reused; j++) {
+      const c = before[j];
+      if ((c.start === start || c.start + delta === start) && c.text.length === end - start && text.startsWith(c.text, start)) {
+        const item = previous.items[j];
+        items.push(c.start === start ? (item.index === i ? item : toItem(item.node, i)) : toItem(shiftNode(item.node, start - c.start), i));
+        chunks.push(c.start === start ? c : { start, text: c.text });
+        reused = true;
+      }
+    }
+    if (reused) continue;
+    const fast = fastParseItem(text, start, end);
+    if (fast) { items.push(toItem(fast, i)); chunks.push({ start, text: text.slice(start, end) }); continue; }
+    const chunkText = text.slice(start, end);
+    const parsed = parseChunk(chunkText);
+    if (!parsed.clean || parsed.items.length !== 1) return undefined;
+    items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
+    chunks.push({ start, text: chunkText });
+  }
+  for (let j = tail; j < before.length; j++) {
+    const c = before[j];
+    const item = previous.items[j];
+    const i = items.length;
+    if (delta === 0) { items.push(item.index === i ? item : toItem(item.node, i)); chunks.push(c); }
+    else { items.push(toItem(shiftNode(item.node, delta), i)); chunks.push({ start: c.start + delta, text: c.text }); }
+  }
+  return withLines({ uri, text, items, yamlErrors: [], chunks });
 }
 
 /**

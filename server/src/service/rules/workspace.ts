@@ -12,11 +12,11 @@
 //      k8s_audit_rules_gke.yaml, which extends it).
 // A file that appears twice (configured and inside the workspace) is loaded once, at its first place.
 // Open documents replace the disk content of their file.
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
-import { entryOf, parseRulesFile, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+import { entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
 export interface LoadedFile {
@@ -126,8 +126,17 @@ export class RulesWorkspaceIndex {
 
   constructor(private readonly host: ServiceHost) {}
 
-  didOpenOrChange(doc: TextDocument): void {
-    this.open.set(doc.uri, { text: doc.getText(), version: doc.version });
+  /**
+   * Where each open document's text differs from the text it was last parsed from (`base`), kept while every change
+   * since is an incremental one; `current` is the text it leads to.
+   */
+  private readonly changedSinceParse = new Map<string, { base: string; current: string; region: ChangedRegion }>();
+
+  didOpenOrChange(doc: TextDocument, changes?: readonly TextDocumentContentChangeEvent[]): void {
+    const before = this.open.get(doc.uri)?.text;
+    const text = doc.getText();
+    this.trackChange(doc, before, text, changes);
+    this.open.set(doc.uri, { text, version: doc.version });
     const path = URI_TO_PATH(doc.uri);
     // A new rules file opened from outside the known list joins the load order.
     if (this.fileList && !this.fileList.some((f) => f.uri === doc.uri) && path && detectLanguage(path, '') === LANGUAGE_RULES) this.fileList = undefined;
@@ -135,6 +144,34 @@ export class RulesWorkspaceIndex {
 
   didClose(uri: string): void {
     this.open.delete(uri);
+    this.changedSinceParse.delete(uri);
+  }
+
+  /**
+   * Widens the document's changed region by one change event: the lines before the first changed line and after the
+   * line where the replaced range ended are unchanged. Several events or a whole-text replacement forget the region.
+   */
+  private trackChange(doc: TextDocument, before: string | undefined, text: string, changes: readonly TextDocumentContentChangeEvent[] | undefined): void {
+    const change = changes?.length === 1 ? changes[0] : undefined;
+    const range = change && 'range' in change ? (change as { range: { start: { line: number }; end: { line: number } } }).range : undefined;
+    if (before === undefined || !range) { this.changedSinceParse.delete(doc.uri); return; }
+    // The start line begins at the same offset in both texts; one character less, because a line break typed after
+    // a lone CR joins it (CR LF), which moves that line's start. The end: past as many line breaks as the range spans
+    // lines, plus one, in the text before (counting LF only finds the end at or after the LSP line's: never too early).
+    const prefix = Math.max(0, Math.min(doc.offsetAt({ line: range.start.line, character: 0 }), before.length) - 1);
+    let end = prefix;
+    for (let n = range.end.line - range.start.line; n >= 0 && end < before.length; n--) {
+      const lf = before.indexOf('\n', end);
+      end = lf < 0 ? before.length : lf + 1;
+    }
+    const suffix = Math.max(0, before.length - Math.max(end, prefix));
+    const known = this.changedSinceParse.get(doc.uri);
+    if (known && known.current === before) {
+      known.current = text;
+      known.region = { prefix: Math.min(known.region.prefix, prefix), suffix: Math.min(known.region.suffix, suffix) };
+    } else {
+      this.changedSinceParse.set(doc.uri, { base: before, current: text, region: { prefix, suffix } });
+    }
   }
 
   /** The text of a document open in the editor (it overrides the disk), or undefined when it is not open. */
@@ -151,8 +188,12 @@ export class RulesWorkspaceIndex {
   modelOf(uri: string, text: string): RulesFileModel {
     const cached = this.parsed.get(uri);
     if (cached && cached.text === text) return cached.model;
-    const model = parseRulesFile(uri, text, cached?.model);
+    const changed = this.changedSinceParse.get(uri);
+    const region = changed && cached && changed.current === text && changed.base === cached.text ? changed.region : undefined;
+    const model = parseRulesFile(uri, text, cached?.model, region);
     this.parsed.set(uri, { text, model });
+    // Later changes are counted from this text.
+    if (changed?.current === text) this.changedSinceParse.delete(uri);
     return model;
   }
 
