@@ -1,5 +1,5 @@
-// LOAD_NO_EVTTYPE: which conditions leave a syscall rule with too many (or no) event types, computed the way
-// libsinsp's resolver does after macro and list expansion.
+// LOAD_NO_EVTTYPE: which conditions leave a syscall rule with too many (or no) event codes, computed the way
+// libsinsp's resolver does after macro and list expansion (thresholds and the event table: rules-evttypes-codes.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRulesService } from '../../server/src/service/rules';
@@ -50,14 +50,14 @@ test('negated event types are unrestricted: evt.type != x, not evt.type in (...)
   assert.equal(warns('not_open and proc.name = x'), true);
 });
 
-test('not over a mixed expression complements its set, as libsinsp does (no De Morgan)', () => {
-  // The inner set is every type but open; its complement is {open}.
-  assert.equal(warns('not (evt.type != open and proc.name = x)'), false);
-  // The inner set is {open}; its complement is every other type.
+test('not over a mixed expression is pushed down to the comparisons (De Morgan), as libsinsp 0.25.2 does', () => {
+  // not (A and B) = not A or not B: every code but open, or every code.
+  assert.equal(warns('not (evt.type != open and proc.name = x)'), true);
   assert.equal(warns('not (evt.type = open and proc.name = x)'), true);
-  // The inner set is every event type, which `not` leaves as it is.
+  // not (A or B) = not A and not B: every code but open's two.
   assert.equal(warns('not (evt.type = open or proc.name = x)'), true);
   assert.equal(warns('not not evt.type = open'), false);
+  assert.equal(warns('not (evt.type != open or proc.name = x)'), false);
 });
 
 test('every branch of an or must restrict; macros and lists are expanded', () => {
@@ -76,8 +76,9 @@ test('no event type at all, or more than 100 event codes, is reported too', () =
   assert.equal(warns('evt.type in (open, openat, openat2, creat, unlink, unlinkat, rename, renameat)'), false);
 });
 
-test('evt.asynctype restricts like evt.type; warn_evttypes: false silences the warning', () => {
-  assert.equal(warns('evt.asynctype = container and container.id != host'), false);
+test('evt.asynctype does not restrict (libsinsp reads evt.type and syscall.type); warn_evttypes: false silences the warning', () => {
+  assert.equal(warns('evt.asynctype = container and container.id != host'), true);
+  assert.equal(warns('syscall.type = open and proc.name = x'), false);
   assert.equal(warns('proc.name = x', '  warn_evttypes: false\n'), false);
 });
 

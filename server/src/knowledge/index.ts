@@ -4,6 +4,8 @@ import { FIELDS } from './fields';
 import { PLAYBOOKS } from './playbooks';
 import { MITRE } from './mitre';
 import { VALUE_MEANINGS } from './values';
+import { ASYNC_EVENT_CODE, CODELESS_EVENT_NAMES, EVENT_CODES_BY_NAME, GENERIC_EVENT_CODES, GENERIC_SYSCALL_NAMES } from './eventTypes';
+import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
 
 export * from './types';
@@ -122,3 +124,32 @@ export function valueMeanings(field: string, value: string | number | boolean | 
     }
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Event types (evt.type values) and the event codes libsinsp maps them to
+
+export { EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION } from './eventTypes';
+
+const eventCodesByName = new Map<string, readonly number[]>();
+for (const [name, codes] of Object.entries(EVENT_CODES_BY_NAME)) eventCodesByName.set(name, codes);
+for (const name of GENERIC_SYSCALL_NAMES) eventCodesByName.set(name, GENERIC_EVENT_CODES);
+for (const name of CODELESS_EVENT_NAMES) eventCodesByName.set(name, []);
+for (const names of Object.values(PLUGIN_ASYNC_EVENTS)) {
+  for (const name of names) eventCodesByName.set(name, [...(eventCodesByName.get(name) ?? []), ASYNC_EVENT_CODE]);
+}
+
+/**
+ * The event codes (ppm_event_code values, below EVENT_CODE_COUNT) that libsinsp's names_to_event_set gives an
+ * evt.type name: every code of that name in the event table; the two generic codes for a syscall without its own
+ * event; the async-event code for an event a plugin adds (the plugin assumed loaded). Undefined for a name libsinsp
+ * rejects in evt.type ("unknown event type"), [] for one it accepts but that matches no code.
+ */
+export function eventCodesOfName(name: string): readonly number[] | undefined {
+  return eventCodesByName.get(name);
+}
+
+/** Every name evt.type accepts, as libsinsp lists them: event names, then syscalls without an event, then plugin events (no `NA`). */
+export function eventTypeNames(): readonly string[] {
+  return eventTypeNameList ??= [...eventCodesByName.keys()].filter((n) => n !== 'NA' && n !== '');
+}
+let eventTypeNameList: string[] | undefined;

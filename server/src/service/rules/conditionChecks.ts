@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, walkExpr } from './condition';
 import { operatorRejection } from './operators';
-import { knownFieldClasses, lookupField, allFields, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { knownFieldClasses, lookupField, allFields, eventCodesOfName, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
@@ -295,139 +295,172 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
 // ---------------------------------------------------------------------------------------------------------------
 // Event types (LOAD_NO_EVTTYPE)
 
-/** A set of event types: finite, or everything except some. */
-type EventTypes = { all: false; types: Set<string> } | { all: true; except: Set<string> };
-const ALL: EventTypes = { all: true, except: new Set() };
+/**
+ * A set of event codes (ppm_event_code values 0..EVENT_CODE_COUNT-1) as a bit set, one bit per code. Falco's loader
+ * counts these codes, not names: execve alone is 16 codes (every old version's enter and exit events), while every
+ * syscall without its own event shares the two generic codes. Sets are never changed once made.
+ */
+type EventCodes = Uint32Array;
+const CODE_WORDS = Math.ceil(EVENT_CODE_COUNT / 32);
+const NO_CODES: EventCodes = new Uint32Array(CODE_WORDS);
+const ALL_CODES: EventCodes = (() => {
+  const all = new Uint32Array(CODE_WORDS);
+  for (let code = 0; code < EVENT_CODE_COUNT; code++) all[code >>> 5] |= 1 << (code & 31);
+  return all;
+})();
 
-// The sets are never changed once made, so an operation whose result equals an operand returns that operand.
-function union(a: EventTypes, b: EventTypes): EventTypes {
-  if (!a.all && a.types.size === 0) return b;
-  if (!b.all && b.types.size === 0) return a;
-  if (!a.all && !b.all) return { all: false, types: new Set([...a.types, ...b.types]) };
-  if (a.all && b.all) return { all: true, except: new Set([...a.except].filter((t) => b.except.has(t))) };
-  const [all, some] = (a.all ? [a, b] : [b, a]) as [Extract<EventTypes, { all: true }>, Extract<EventTypes, { all: false }>];
-  return { all: true, except: new Set([...all.except].filter((t) => !some.types.has(t))) };
+function unionCodes(a: EventCodes, b: EventCodes): EventCodes {
+  if (a === NO_CODES || b === ALL_CODES) return b;
+  if (b === NO_CODES || a === ALL_CODES) return a;
+  const out = new Uint32Array(CODE_WORDS);
+  for (let i = 0; i < CODE_WORDS; i++) out[i] = a[i] | b[i];
+  return out;
 }
-function intersect(a: EventTypes, b: EventTypes): EventTypes {
-  if (isEveryType(a)) return b;
-  if (isEveryType(b)) return a;
-  if (!a.all && !b.all) return { all: false, types: new Set([...a.types].filter((t) => b.types.has(t))) };
-  if (a.all && b.all) return { all: true, except: new Set([...a.except, ...b.except]) };
-  const [all, some] = (a.all ? [a, b] : [b, a]) as [Extract<EventTypes, { all: true }>, Extract<EventTypes, { all: false }>];
-  return { all: false, types: new Set([...some.types].filter((t) => !all.except.has(t))) };
+function intersectCodes(a: EventCodes, b: EventCodes): EventCodes {
+  if (a === ALL_CODES || b === NO_CODES) return b;
+  if (b === ALL_CODES || a === NO_CODES) return a;
+  const out = new Uint32Array(CODE_WORDS);
+  for (let i = 0; i < CODE_WORDS; i++) out[i] = a[i] & b[i];
+  return out;
 }
-function complement(a: EventTypes): EventTypes {
-  return a.all ? { all: false, types: new Set(a.except) } : { all: true, except: new Set(a.types) };
+/** Every code not in the set (libsinsp: all_event_set().diff(set)). */
+function complementCodes(a: EventCodes): EventCodes {
+  if (a === NO_CODES) return ALL_CODES;
+  if (a === ALL_CODES) return NO_CODES;
+  const out = new Uint32Array(CODE_WORDS);
+  for (let i = 0; i < CODE_WORDS; i++) out[i] = ALL_CODES[i] & ~a[i];
+  return out;
+}
+function countCodes(a: EventCodes): number {
+  let n = 0;
+  for (let i = 0; i < CODE_WORDS; i++) {
+    let w = a[i];
+    while (w !== 0) { w &= w - 1; n++; }
+  }
+  return n;
 }
 
-/** Every event type: what `not` leaves as it is (libsinsp does not invert the set of all event types). */
-function isEveryType(a: EventTypes): boolean {
-  return a.all && a.except.size === 0;
+/** The codes of one evt.type name (names libsinsp rejects match none), built once per name. */
+const codesByName = new Map<string, EventCodes>();
+function codesOfName(name: string): EventCodes {
+  let set = codesByName.get(name);
+  if (!set) {
+    const codes = eventCodesOfName(name) ?? [];
+    set = new Uint32Array(CODE_WORDS);
+    for (const code of codes) set[code >>> 5] |= 1 << (code & 31);
+    if (codesByName.size >= CACHE_LIMIT) codesByName.clear();
+    codesByName.set(name, set);
+  }
+  return set;
 }
 
-/** Fields whose comparisons restrict the event types a rule is evaluated for. */
-const EVENT_TYPE_FIELDS = new Set(['evt.type', 'evt.asynctype']);
+/** Fields whose comparisons restrict the event codes a rule is evaluated for (libsinsp: evt.type and syscall.type, without argument). */
+const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
+/** The operators libsinsp reads event types from; any other comparison of these fields restricts nothing. */
+const EVENT_TYPE_OPERATORS = new Set(['=', '==', '!=', 'in']);
 
 /**
- * The event types a condition can match, computed bottom-up the way libsinsp's resolver does after macros and lists
- * are expanded: an `evt.type` (or `evt.asynctype`) comparison with =, ==, != or `in` gives a set (`!=` its
- * complement); `and` intersects, `or` unites; `not` complements its operand's set unless that set is every event
- * type; any other comparison matches every event type. So `evt.type != x` and `not evt.type in (…)` leave a rule
- * unrestricted, and a `not` over a mixed expression restricts nothing.
+ * The event codes a condition can match, as libsinsp's ppm_event_codes computes them (filter/ppm_codes.cpp, libs
+ * 0.25.2) after macros and lists are expanded. A `not` is pushed down to the comparisons (De Morgan), so `negated`
+ * says whether an odd number of `not`s is above: `and` intersects its operands' sets and `or` unites them, the other
+ * way round when negated. An evt.type (or syscall.type) comparison with =, ==, != or `in` gives the codes of its
+ * names (`!=` and a negation each take the complement); `evt.type exists` gives every code (none when negated); any
+ * other comparison, and a macro that is undefined or uses itself, gives every code whether negated or not.
  */
-function eventTypesOf(expr: Expr | undefined, defs: Definitions, walk: EventTypeWalk): EventTypes {
-  if (!expr) return ALL;
+function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definitions, walk: EventTypeWalk): EventCodes {
+  if (!expr) return ALL_CODES;
   switch (expr.kind) {
-    case 'and': {
-      let acc = ALL;
-      for (const o of expr.operands) acc = intersect(acc, eventTypesOf(o, defs, walk));
-      return acc;
-    }
+    case 'and':
     case 'or': {
-      let acc: EventTypes = { all: false, types: new Set() };
-      for (const o of expr.operands) acc = union(acc, eventTypesOf(o, defs, walk));
+      const intersect = (expr.kind === 'and') !== negated;
+      let acc = intersect ? ALL_CODES : NO_CODES;
+      for (const o of expr.operands) {
+        const codes = eventCodesOf(o, negated, defs, walk);
+        acc = intersect ? intersectCodes(acc, codes) : unionCodes(acc, codes);
+      }
       return acc;
     }
-    case 'not': {
-      const inner = eventTypesOf(expr.operand, defs, walk);
-      return isEveryType(inner) ? inner : complement(inner);
-    }
-    case 'paren': return eventTypesOf(expr.inner, defs, walk);
+    case 'not': return eventCodesOf(expr.operand, !negated, defs, walk);
+    case 'paren': return eventCodesOf(expr.inner, negated, defs, walk);
     case 'macro': {
       const macro = defs.macros.get(expr.name);
-      if (!macro) return ALL;
-      if (walk.active.has(expr.name)) { walk.cycles++; return ALL; }
-      const memo = eventTypeMemo(defs).macros;
-      const known = memo.get(expr.name);
+      if (!macro) return ALL_CODES;
+      if (walk.active.has(expr.name)) { walk.cycles++; return ALL_CODES; }
+      const memo = eventTypeMemo(defs);
+      const macros = negated ? memo.negatedMacros : memo.macros;
+      const known = macros.get(expr.name);
       if (known) return known;
       const cyclesBefore = walk.cycles;
       walk.active.add(expr.name);
-      const t = eventTypesOf(parseConditionCached(macro.condition).ast, defs, walk);
+      const codes = eventCodesOf(parseConditionCached(macro.condition).ast, negated, defs, walk);
       walk.active.delete(expr.name);
       // A result that met a macro cycle depends on where the walk entered it; only the others are shared.
-      if (walk.cycles === cyclesBefore) memo.set(expr.name, t);
-      return t;
+      if (walk.cycles === cyclesBefore) macros.set(expr.name, codes);
+      return codes;
     }
     case 'compare': {
-      if (expr.lhs.kind !== 'field' || !EVENT_TYPE_FIELDS.has(expr.lhs.name) || expr.lhs.arg) return ALL;
-      let names: string[] | undefined;
-      const rhs = expr.rhs;
-      if ((expr.op === '=' || expr.op === '==' || expr.op === '!=') && rhs?.kind === 'literal') names = [rhs.text];
-      else if (expr.op === 'in' && rhs?.kind === 'list') names = rhs.items.flatMap((i) => expandList(i.quoted ? undefined : i.text, i.text, defs));
-      else if (expr.op === 'in' && rhs?.kind === 'literal') names = expandList(rhs.quoted ? undefined : rhs.text, rhs.text, defs);
-      if (!names) return ALL;
-      // evt.asynctype values name asynchronous events, kept apart from syscall event names.
-      const prefix = expr.lhs.name === 'evt.asynctype' ? 'async:' : '';
-      const set: EventTypes = { all: false, types: new Set(names.map((n) => prefix + n)) };
-      return expr.op === '!=' ? complement(set) : set;
+      if (expr.lhs.kind !== 'field' || !EVENT_TYPE_FIELDS.has(expr.lhs.name) || expr.lhs.arg) return ALL_CODES;
+      if (expr.op === 'exists') return negated ? NO_CODES : ALL_CODES;
+      if (!EVENT_TYPE_OPERATORS.has(expr.op) || expr.modifier) return ALL_CODES;
+      const names = eventTypeNamesOf(expr, defs);
+      // val() on the right: libsinsp refuses the condition; nothing to count.
+      if (!names) return ALL_CODES;
+      let codes = NO_CODES;
+      for (const name of names) codes = unionCodes(codes, codesOfName(name));
+      return (expr.op === '!=') !== negated ? complementCodes(codes) : codes;
     }
-    default: return ALL;
+    default: return ALL_CODES;
   }
 }
 
-/**
- * Falco warns (LOAD_NO_EVTTYPE) when a rule's event types are none or more than 100 event codes. Without the event
- * table, a set of names counts as too many when it is every event type but a few, or when it names more than half of
- * 100 (each event type has an enter and an exit code at least).
- */
-const MAX_EVENT_TYPE_NAMES = 50;
+/** The names an evt.type comparison compares with, list names expanded (Falco substitutes lists in the text). */
+function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Definitions): string[] | undefined {
+  const rhs = expr.rhs;
+  if (rhs?.kind === 'list') return rhs.items.flatMap((i) => expandList(i.quoted ? undefined : i.text, i.text, defs));
+  if (rhs?.kind === 'literal') return expandList(rhs.quoted ? undefined : rhs.text, rhs.text, defs);
+  return undefined;
+}
+
+/** Falco's limit (rule_loader_compiler.cpp): a syscall rule warns when it matches no event code or more than 100. */
+const MAX_EVENT_CODES = 100;
 
 /**
- * Why a rule's (effective) condition matches too many (or no) event types, or undefined when it does not (or does not
- * parse). Memoized with the macros' event types.
+ * Why a rule's (effective) condition matches too many (or no) event codes, or undefined when it does not (or does not
+ * parse). Memoized with the macros' event codes.
  */
 function eventTypeProblem(condition: string, defs: Definitions): string | undefined {
   // Rules' conditions have their own map: a key that told them apart from macro names was a new string per rule.
   const memo = eventTypeMemo(defs).conditions;
-  let types = memo.get(condition);
-  if (!types) {
+  let count = memo.get(condition);
+  if (count === undefined) {
     const parse = parseConditionCached(condition);
     if (parse.errors.length > 0) return undefined;
     const walk: EventTypeWalk = { active: new Set(), cycles: 0 };
-    types = eventTypesOf(parse.ast, defs, walk);
-    if (walk.cycles === 0) memo.set(condition, types);
+    count = countCodes(eventCodesOf(parse.ast, false, defs, walk));
+    if (walk.cycles === 0) memo.set(condition, count);
   }
-  if (types.all) return 'its condition has no event-type restriction';
-  if (types.types.size === 0) return 'its evt.type tests exclude each other, so no event type is left';
-  if (types.types.size > MAX_EVENT_TYPE_NAMES) return `its condition names ${types.types.size} event types`;
+  if (count === EVENT_CODE_COUNT) return `its condition has no event-type restriction: it matches all ${EVENT_CODE_COUNT} event codes`;
+  if (count === 0) return 'it matches no event code: its evt.type tests exclude each other or name no known event';
+  if (count > MAX_EVENT_CODES) return `it matches ${count} event codes, more than ${MAX_EVENT_CODES}`;
   return undefined;
 }
 
-/** The macros being expanded (a macro that uses itself matches every event type) and how often a cycle was met. */
+/** The macros being expanded (a macro that uses itself matches every event code) and how often a cycle was met. */
 interface EventTypeWalk { active: Set<string>; cycles: number }
 
 /**
- * Event types of each macro and of each rule's condition, per set of definitions: macros are shared by many rules. An edit
- * makes new definitions, usually with the same macros and lists as before; their memo is then shared.
+ * Event codes of each macro (under an even and an odd number of `not`s) and the number of codes of each rule's
+ * condition, per set of definitions: macros are shared by many rules. An edit makes new definitions, usually with the
+ * same macros and lists as before; their memo is then shared.
  */
-interface EventTypeMemo { macros: Map<string, EventTypes>; conditions: Map<string, EventTypes> }
+interface EventTypeMemo { macros: Map<string, EventCodes>; negatedMacros: Map<string, EventCodes>; conditions: Map<string, number> }
 const macroEventTypes = new WeakMap<Definitions, EventTypeMemo>();
 const recentEventTypeMemos: { defs: Definitions; memo: EventTypeMemo }[] = [];
 
 function eventTypeMemo(defs: Definitions): EventTypeMemo {
   let memo = macroEventTypes.get(defs);
   if (memo) return memo;
-  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), conditions: new Map() };
+  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), negatedMacros: new Map(), conditions: new Map() };
   macroEventTypes.set(defs, memo);
   recentEventTypeMemos.unshift({ defs, memo });
   if (recentEventTypeMemos.length > 8) recentEventTypeMemos.pop();
