@@ -53,13 +53,15 @@ const VIEW_CACHE = 64;
 export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): AlertsService {
   const indexes = new Map<string, AlertDocumentIndex>();
   const templates = new TemplateLibrary();
-  // Recently built views, keyed by uri + version + record line; cleared when the rules change.
-  let views = new Map<string, AlertView>();
+  // Recently built views of each index, by record line, for the index's current version only: a view holds its
+  // record, and a record its version's text (43 MB for a big log), so views of an older version must not outlive it.
+  // Cleared when the rules change; a closed document's index (a WeakMap key) takes its views with it.
+  let views = new WeakMap<AlertDocumentIndex, { version: number; byLine: Map<number, AlertView> }>();
   let viewsGeneration = -1;
 
   const refreshRules = () => {
     templates.refresh(rules.allRules());
-    if (templates.generation !== viewsGeneration) { views = new Map(); viewsGeneration = templates.generation; }
+    if (templates.generation !== viewsGeneration) { views = new WeakMap(); viewsGeneration = templates.generation; }
   };
 
   const indexOf = (doc: TextDocument): AlertDocumentIndex => {
@@ -69,14 +71,15 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     return index;
   };
 
-  const viewOf = (index: AlertDocumentIndex, uri: string, record: AlertRecord): AlertView => {
+  const viewOf = (index: AlertDocumentIndex, record: AlertRecord): AlertView => {
     refreshRules();
-    const key = `${uri}\u0000${index.version}\u0000${record.line}`;
-    let v = views.get(key);
+    let cached = views.get(index);
+    if (!cached || cached.version !== index.version) { cached = { version: index.version, byLine: new Map() }; views.set(index, cached); }
+    let v = cached.byLine.get(record.line);
     if (!v) {
       v = buildView(record, rules, templates, index.parsed[record.line].payloadStart);
-      if (views.size >= VIEW_CACHE) views.delete(views.keys().next().value as string);
-      views.set(key, v);
+      if (cached.byLine.size >= VIEW_CACHE) cached.byLine.delete(cached.byLine.keys().next().value as number);
+      cached.byLine.set(record.line, v);
     }
     return v;
   };
@@ -156,7 +159,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     },
     didClose(uri) { indexes.delete(uri); },
     index: indexOf,
-    view: (doc, record) => viewOf(indexOf(doc), doc.uri, record),
+    view: (doc, record) => viewOf(indexOf(doc), record),
     identifyTextRule(output: string): string | undefined {
       refreshRules();
       return templates.identifyRule(output, -1)?.name;
@@ -217,7 +220,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       if (!record) return null;
       const offset = recordOffset(record, position.line, position.character);
       if (offset === undefined) return null;
-      const view = viewOf(index, doc.uri, record);
+      const view = viewOf(index, record);
       const target = targetAt(view, offset);
       if (!target) return null;
       let previous: AlertView | undefined;
@@ -240,7 +243,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       if (!record) return [];
       const offset = recordOffset(record, position.line, position.character);
       if (offset === undefined) return [];
-      const view = viewOf(index, doc.uri, record);
+      const view = viewOf(index, record);
       const target = targetAt(view, offset);
       if (target?.kind !== 'rule' || !view.rule) return [];
       const location = rules.findRule(view.rule)?.location;
@@ -256,7 +259,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const records = [index.alerts[selected.first]];
       const actions: CodeAction[] = [];
       const wants = (kind: string) => !context.only || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
-      const first = viewOf(index, doc.uri, records[0]);
+      const first = viewOf(index, records[0]);
       const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
       const file = localRulesPath();
       if (first.rule && file && wants(CodeActionKind.QuickFix)) {
