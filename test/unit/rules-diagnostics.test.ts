@@ -61,6 +61,7 @@ const FIXTURES: Fixture[] = [
   { code: Code.UnknownList, text: '- rule: Shell Spawned\n  condition: and not proc.pname in (shell_binares)\n  override:\n    condition: append\n', at: 'shell_binares', fix: /Change to list 'shell_binaries'/ },
   { code: Code.UnsafeNaCheck, text: '- rule: Audit\n  desc: d\n  condition: ka.verb = create and ka.target.name = <NA>\n  output: o\n  priority: INFO\n  source: k8s_audit\n- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n', at: 'ka.target.name = <NA>' },
   { code: Code.NoEventType, text: '- rule: Everything Bash\n  desc: d\n  condition: proc.name = bash\n  output: "bash | process=%proc.name"\n  priority: INFO\n', at: 'condition', fix: /evt.type guard/ },
+  { code: Code.UnknownEventType, text: '- rule: Exec Bash\n  desc: d\n  condition: evt.type in (execv, execveat) and proc.name = bash\n  output: "bash | process=%proc.name"\n  priority: INFO\n', at: 'execv', fix: /Change to event type 'execve'/ },
   { code: Code.DeprecatedField, text: '- macro: old_dir\n  condition: evt.dir = <\n', at: 'evt.dir' },
   { code: Code.DeprecatedContainerInfo, text: '- rule: Shell Spawned\n  output: "Shell (%container.info)"\n  override:\n    output: replace\n', at: '%container.info' },
   { code: Code.ExceptionInvalid, text: '- rule: Shell Spawned\n  exceptions:\n    - fields: [proc.name]\n      values: [[x]]\n  override:\n    exceptions: append\n', at: 'fields: [proc.name]\n      values: [[x]]' },

@@ -95,6 +95,7 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
     case Code.UnknownKey: return replacements('key');
     case Code.UnknownField: return replacements('field');
     case Code.UndefinedMacro: return replacements('macro');
+    case Code.UnknownEventType: return replacements('event type');
     case Code.UnknownList: return replacements('list');
     case Code.UnknownSource: return replacements('source');
     case Code.ExceptionComps: return replacements('operator');

@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, walkExpr } from './condition';
 import { operatorRejection } from './operators';
-import { knownFieldClasses, lookupField, allFields, eventCodesOfName, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
@@ -301,7 +301,8 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
  * syscall without its own event shares the two generic codes. Sets are never changed once made.
  */
 type EventCodes = Uint32Array;
-const CODE_WORDS = Math.ceil(EVENT_CODE_COUNT / 32);
+// One bit more than the codes: EVENT_TYPE_PLACEHOLDER's.
+const CODE_WORDS = Math.ceil((EVENT_CODE_COUNT + 1) / 32);
 const NO_CODES: EventCodes = new Uint32Array(CODE_WORDS);
 const ALL_CODES: EventCodes = (() => {
   const all = new Uint32Array(CODE_WORDS);
@@ -340,12 +341,19 @@ function countCodes(a: EventCodes): number {
   return n;
 }
 
+/**
+ * The word the no-evttype quick fix inserts for the user to replace (`evt.type in (EVENT_TYPE)`): it is not reported
+ * as an unknown event type, and it counts as one code of its own (the first bit past the real codes), so the rule is
+ * neither "no event code" nor unrestricted until the user names real event types.
+ */
+export const EVENT_TYPE_PLACEHOLDER = 'EVENT_TYPE';
+
 /** The codes of one evt.type name (names libsinsp rejects match none), built once per name. */
 const codesByName = new Map<string, EventCodes>();
 function codesOfName(name: string): EventCodes {
   let set = codesByName.get(name);
   if (!set) {
-    const codes = eventCodesOfName(name) ?? [];
+    const codes = name === EVENT_TYPE_PLACEHOLDER ? [EVENT_CODE_COUNT] : eventCodesOfName(name) ?? [];
     set = new Uint32Array(CODE_WORDS);
     for (const code of codes) set[code >>> 5] |= 1 << (code & 31);
     if (codesByName.size >= CACHE_LIMIT) codesByName.clear();
@@ -419,6 +427,40 @@ function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Defini
   if (rhs?.kind === 'list') return rhs.items.flatMap((i) => expandList(i.quoted ? undefined : i.text, i.text, defs));
   if (rhs?.kind === 'literal') return expandList(rhs.quoted ? undefined : rhs.text, rhs.text, defs);
   return undefined;
+}
+
+/**
+ * evt.type values libsinsp rejects ("unknown event type <name>", sinsp_filtercheck_event.cpp validate_filter_value):
+ * names that are neither in the event table, nor syscall names, nor async events of a known plugin. Falco then fails
+ * the rule (or skips it with skip-if-unknown-filter). Only names written in the condition are checked: an unquoted
+ * word that names a defined list is Falco's list, whose items are not looked into.
+ */
+function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink): void {
+  for (const e of facts.compares) {
+    if (e.lhs.kind !== 'field' || e.lhs.name !== 'evt.type' || e.lhs.arg || !EVENT_TYPE_OPERATORS.has(e.op) || e.modifier) continue;
+    const rhs = e.rhs;
+    const literals = rhs?.kind === 'list' ? rhs.items : rhs?.kind === 'literal' ? [rhs] : [];
+    for (const l of literals) {
+      if (eventCodesOfName(l.text) !== undefined || l.text === EVENT_TYPE_PLACEHOLDER || (!l.quoted && defs.lists.has(l.text))) continue;
+      const suggestions = eventTypeSuggestions(l.text);
+      const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
+      const message = `Unknown event type '${l.text}': Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
+      if (skipUnknown) reporter.report(Code.UnknownEventType, docSpan(l.span), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+      else reporter.report(Code.UnknownEventType, docSpan(l.span), message, { suggestions });
+    }
+  }
+}
+
+let eventTypeIndex: NameIndex | undefined;
+const eventTypeSuggestionMemo = new Map<string, string[]>();
+function eventTypeSuggestions(name: string): string[] {
+  let out = eventTypeSuggestionMemo.get(name);
+  if (!out) {
+    out = (eventTypeIndex ??= new NameIndex(eventTypeNames())).closest(name, 3);
+    if (eventTypeSuggestionMemo.size >= CACHE_LIMIT) eventTypeSuggestionMemo.clear();
+    eventTypeSuggestionMemo.set(name, out);
+  }
+  return [...out];
 }
 
 /** Falco's limit (rule_loader_compiler.cpp): a syscall rule warns when it matches no event code or more than 100. */
@@ -584,6 +626,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
+      if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter);
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;

@@ -27,6 +27,7 @@ export enum Code {
   UnknownList = 'unknown-list',
   UnsafeNaCheck = 'unsafe-na-check',
   NoEventType = 'no-evttype',
+  UnknownEventType = 'unknown-evttype',
   DeprecatedField = 'deprecated-field',
   DeprecatedContainerInfo = 'deprecated-container-info',
   ExceptionInvalid = 'exception-invalid',
@@ -80,6 +81,8 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.UnknownList]: { severity: W },
   [Code.UnsafeNaCheck]: { severity: W, load: 'LOAD_UNSAFE_NA_CHECK' },
   [Code.NoEventType]: { severity: W, load: 'LOAD_NO_EVTTYPE' },
+  // Falco rejects the rule, unless a loaded plugin defines an async event of that name: a warning, as plugins vary.
+  [Code.UnknownEventType]: { severity: W, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.DeprecatedField]: { severity: W, load: 'LOAD_DEPRECATED_ITEM' },
   [Code.DeprecatedContainerInfo]: { severity: W, load: 'LOAD_DEPRECATED_ITEM' },
   [Code.ExceptionInvalid]: { severity: E, load: 'LOAD_ERR_YAML_VALIDATE' },
