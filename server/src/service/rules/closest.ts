@@ -41,15 +41,41 @@ export function closestNames(name: string, candidates: Iterable<string>, max = 3
 }
 
 /**
+ * The characters of a name as 32 bits (bit `code & 31` for each character). Each character one name has and the
+ * other lacks costs at least one edit (every edit removes or brings in at most one character; a swap neither), and
+ * characters sharing a bit only make the count smaller, so the bits a mask has and another lacks are a lower bound of
+ * the edit distance: a candidate above the limit by this bound is skipped before its distance is computed.
+ */
+export function characterMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) mask |= 1 << (text.charCodeAt(i) & 31);
+  return mask;
+}
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++;
+  return n;
+}
+
+/** The lower bound of the edit distance between two names that their character masks give (see characterMask). */
+export function maskDistance(a: number, b: number): number {
+  return Math.max(bitCount(a & ~b), bitCount(b & ~a));
+}
+
+/**
  * Known names asked for suggestions many times (macro, list and field names): their lower-case forms are computed
  * once, and a name whose length is too far from the one asked for is skipped before any distance is computed.
  */
 export class NameIndex {
   private readonly lower: string[];
+  /** characterMask of each lower-case name. */
+  private readonly masks: number[];
   /** Positions of the names by the length of their lower-case form. */
   private readonly byLength = new Map<number, number[]>();
   constructor(readonly names: readonly string[]) {
     this.lower = names.map((n) => n.toLowerCase());
+    this.masks = this.lower.map(characterMask);
     this.lower.forEach((n, i) => {
       const list = this.byLength.get(n.length);
       if (list) list.push(i);
@@ -61,19 +87,24 @@ export class NameIndex {
     if (!Number.isInteger(limit) || limit >= 8) return closestAmong(name, this.names, this.lower, max, limit);
     // Only names within `limit` of the length can be within `limit` edits.
     const positions: number[] = [];
-    for (let l = Math.max(0, length - limit); l <= length + limit; l++) positions.push(...(this.byLength.get(l) ?? []));
-    return closestAmong(name, this.names, this.lower, max, limit, positions);
+    for (let l = Math.max(0, length - limit); l <= length + limit; l++) {
+      const atLength = this.byLength.get(l);
+      if (atLength) for (const i of atLength) positions.push(i);
+    }
+    return closestAmong(name, this.names, this.lower, max, limit, positions, this.masks);
   }
 }
 
-function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number, positions?: readonly number[]): string[] {
+function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number, positions?: readonly number[], masks?: readonly number[]): string[] {
   const scored: { name: string; d: number; i: number }[] = [];
   const lower = name.toLowerCase();
+  const mask = masks ? characterMask(lower) : 0;
   const count = positions ? positions.length : names.length;
   for (let k = 0; k < count; k++) {
     const i = positions ? positions[k] : k;
     const candidate = lowerNames[i];
     if (Math.abs(candidate.length - lower.length) > limit) continue; // editDistance would say limit + 1
+    if (masks && maskDistance(mask, masks[i]) > limit) continue; // likewise
     const d = editDistance(lower, candidate, limit);
     if (d <= limit && names[i] !== name) scored.push({ name: names[i], d, i });
   }

@@ -69,12 +69,17 @@ export class UsageCounter {
   }
 
   private count(refs: ItemRefs, delta: 1 | -1): void {
-    for (const [names, totals] of [[refs.macros, this.macros], [refs.listCandidates, this.listCandidates]] as const) {
-      for (const name of names) {
-        const total = (totals.get(name) ?? 0) + delta;
-        if (total === 0) totals.delete(name); else totals.set(name, total);
-      }
-    }
+    addCounts(this.macros, refs.macros, delta);
+    addCounts(this.listCandidates, refs.listCandidates, delta);
+  }
+}
+
+/** Adds `delta` to the total of each name (a name that repeats counts each time); a total of 0 is removed. */
+function addCounts(totals: Map<string, number>, names: readonly string[], delta: 1 | -1): void {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const total = (totals.get(name) ?? 0) + delta;
+    if (total === 0) totals.delete(name); else totals.set(name, total);
   }
 }
 

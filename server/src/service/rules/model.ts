@@ -82,7 +82,10 @@ export interface RulesFileModel {
 export interface Chunk { start: number; text: string }
 
 export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | undefined {
-  return item.entries.find((e) => e.key === key);
+  // A plain loop: the checks call this several times per item, and `find` with a closure allocates per call.
+  const entries = item.entries;
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === key) return entries[i];
+  return undefined;
 }
 
 /** Value → document offset map of a scalar (built on first use). */

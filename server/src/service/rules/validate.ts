@@ -180,7 +180,7 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   if (legacyAppend) return;
 
   // A standalone `enabled` (a rule with none of condition/output/desc/priority) changes an earlier rule.
-  if (kind === 'rule' && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k))) {
+  if (kind === 'rule' && !DEFINING_RULE_KEYS.some((k) => entryOf(item, k))) {
     const enabled = entryOf(item, 'enabled');
     if (enabled) {
       r.report(Code.DeprecatedEnabled, enabled.keySpan, `A standalone 'enabled' key is deprecated: also add 'enabled: replace' under 'override'.`);
@@ -189,8 +189,9 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   }
 
   // Required keys of a new definition
-  const missing = REQUIRED_KEYS[kind].filter((k) => !entryOf(item, k));
-  if (missing.length) {
+  let missing: string[] | undefined;
+  for (const k of REQUIRED_KEYS[kind]) if (!entryOf(item, k)) (missing ??= []).push(k);
+  if (missing) {
     r.report(Code.MissingRequiredKey, kindEntry.keySpan, `${label} '${item.name ?? ''}' has no ${missing.map((k) => `'${k}'`).join(', ')}: a new ${kind} needs ${REQUIRED_KEYS[kind].map((k) => `'${k}'`).join(', ')}.`, { keys: missing });
   }
   for (const key of REQUIRED_KEYS[kind]) {
@@ -202,12 +203,17 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   }
 }
 
+/** Keys whose value is a string (or empty). */
+const STRING_KEYS = ['condition', 'output', 'desc', 'source'];
+/** A rule with none of these keys only changes `enabled` of an earlier rule. */
+const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
+
 function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: ReportSink): void {
   const v = e.value;
   const key = e.key;
   const at = v?.span ?? e.keySpan;
   const isString = v?.kind === 'scalar' && v.value !== null && typeof v.value !== 'boolean';
-  if (['condition', 'output', 'desc', 'source'].includes(key)) {
+  if (STRING_KEYS.includes(key)) {
     if (v && !isString && !(v.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'${key}' must be a string, not ${describe(v)}.`);
     return;
   }

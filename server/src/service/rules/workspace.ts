@@ -333,12 +333,7 @@ export function isLegacyAppend(item: ModelItem): boolean {
   return v?.kind === 'scalar' && v.value === true;
 }
 
-function stringOf(item: ModelItem, key: string): string | undefined {
-  return scalarText(entryOf(item, key)?.value);
-}
-
-function boolOf(item: ModelItem, key: string): boolean | undefined {
-  const v = entryOf(item, key)?.value;
+function booleanValue(v: ModelNode | undefined): boolean | undefined {
   return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
 }
 
@@ -408,20 +403,42 @@ function recipeOf(file: LoadedFile, item: ModelItem): ItemRecipe | undefined {
 
 function readRecipe(item: ModelItem): ItemRecipe | undefined {
   if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) return undefined;
+  // One pass over the entries instead of a search per key (every item is read once per new text, so on a first
+  // validation this runs for every item); the first entry of a key counts, as entryOf finds it.
+  const keys = new Set<string>();
+  let override: MapEntry | undefined;
+  let append: MapEntry | undefined;
+  const strings: ItemRecipe['strings'] = { source: undefined, desc: undefined, output: undefined, condition: undefined, priority: undefined };
+  let tags: ModelNode | undefined;
+  let items: ModelNode | undefined;
+  let enabled: boolean | undefined;
+  let warnEvttypes: boolean | undefined;
+  let skipIfUnknownFilter: boolean | undefined;
+  for (const e of item.entries) {
+    const key = e.key;
+    if (keys.has(key)) continue;
+    keys.add(key);
+    switch (key) {
+      case 'override': override = e; break;
+      case 'append': append = e; break;
+      case 'source': case 'desc': case 'output': case 'condition': case 'priority': strings[key] = scalarText(e.value); break;
+      case 'tags': tags = e.value; break;
+      case 'items': items = e.value; break;
+      case 'enabled': enabled = booleanValue(e.value); break;
+      case 'warn_evttypes': warnEvttypes = booleanValue(e.value); break;
+      case 'skip-if-unknown-filter': skipIfUnknownFilter = booleanValue(e.value); break;
+    }
+  }
   const ops = new Map<string, string>();
-  for (const [key, { op }] of overridesOf(item)) ops.set(key, op);
-  const keys = new Set(item.entries.map((e) => e.key));
-  const legacyAppend = isLegacyAppend(item);
-  const isOverride = ops.size > 0 || keys.has('override');
+  if (override) for (const [key, { op }] of overridesOf(item)) ops.set(key, op);
+  const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
+  const isOverride = ops.size > 0 || override !== undefined;
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
-    && keys.has('enabled') && !['condition', 'output', 'desc', 'priority'].some((k) => keys.has(k));
+    && keys.has('enabled') && !keys.has('condition') && !keys.has('output') && !keys.has('desc') && !keys.has('priority');
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
-    ops, keys,
-    strings: { source: stringOf(item, 'source'), desc: stringOf(item, 'desc'), output: stringOf(item, 'output'), condition: stringOf(item, 'condition'), priority: stringOf(item, 'priority') },
-    tags: stringsOf(entryOf(item, 'tags')?.value), items: stringsOf(entryOf(item, 'items')?.value),
-    enabled: boolOf(item, 'enabled'), warnEvttypes: boolOf(item, 'warn_evttypes'), skipIfUnknownFilter: boolOf(item, 'skip-if-unknown-filter'),
+    ops, keys, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
   };
 }
 
