@@ -43,6 +43,7 @@ export class ItemCheckCache {
     const generation = ++this.generation;
     // Each item is asked for up to four parts: its cache entry is found by chunk text once per validation.
     const entries: ({ used: number; parts: Map<string, Recording> } | undefined)[] = [];
+    let spare: Recording | undefined;
     return (item: ModelItem, part, context, check) => {
       const chunk = chunks[item.index];
       let entry = entries[item.index];
@@ -58,10 +59,15 @@ export class ItemCheckCache {
       const key = context === '' ? part : partKey(part, context);
       let recording = entry.parts.get(key);
       if (!recording) {
-        recording = new Recording(chunk.start);
+        recording = spare ?? new Recording(chunk.start);
+        recording.restart(chunk.start);
         check(recording);
-        // Most checks find nothing: one shared empty recording keeps the cache small.
-        if (recording.isEmpty) recording = NOTHING_RECORDED;
+        // Most checks find nothing: one shared empty recording keeps the cache small, and the new one is used for
+        // the next check instead of allocating another.
+        if (recording.isEmpty) {
+          spare = recording;
+          recording = NOTHING_RECORDED;
+        } else spare = undefined;
         entry.parts.set(key, recording);
       }
       recording.replay(chunk.start, reporter);

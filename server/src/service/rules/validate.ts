@@ -61,7 +61,13 @@ interface Recorded { code: Code; start: number; end: number; message: string; da
 export class Recording implements ReportSink {
   private readonly entries: Recorded[] = [];
 
-  constructor(private readonly base: number) {}
+  constructor(private base: number) {}
+
+  /** Records from nothing again, relative to `base` (an empty recording is reused for the next check). */
+  restart(base: number): void {
+    this.entries.length = 0;
+    this.base = base;
+  }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     this.entries.push({ code, start: span.start - this.base, end: span.end - this.base, message, data, options });
