@@ -8,6 +8,7 @@ import { createRulesService } from '../../server/src/service/rules';
 import { eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION } from '../../server/src/knowledge';
 import { ASYNC_EVENT_CODE, EVENT_CODES_BY_NAME, GENERIC_SYSCALL_NAMES } from '../../server/src/knowledge/eventTypes';
 import { MemoryHost, rulesDoc } from './rules-host';
+import { openAt, workspace } from './rules-nav-helpers';
 
 test('event table: shape and the numbers read in libs 0.25.2', () => {
   assert.equal(EVENT_TABLE_LIBS_VERSION, '0.25.2');
@@ -61,7 +62,8 @@ function noEvttype(condition: string, prelude = '', extra = ''): string | undefi
   const diags = diagnose(prelude + rule('R', condition, extra));
   const others = diags.filter((d) => d.code !== 'no-evttype');
   assert.deepEqual(others.map((d) => `${d.code} ${d.message}`), [], condition);
-  return diags.find((d) => d.code === 'no-evttype')?.message;
+  const found = diags.find((d) => d.code === 'no-evttype');
+  return found ? String(found.message) : undefined;
 }
 
 test('names are not codes: 60 syscalls without an event are 2 codes, 51 two-code events are 102', () => {
@@ -156,4 +158,23 @@ test('names libsinsp accepts are not reported: table events, syscalls without an
   // Plugin sources have their own event types.
   const plugin = diagnose(rule('R', 'evt.type = whatever and ka.verb = create', '  source: k8s_audit\n'));
   assert.deepEqual(plugin.filter((d) => d.code === 'unknown-evttype'), []);
+});
+
+test('completion offers event names after evt.type =, != and inside evt.type in (...)', () => {
+  const complete = (marked: string) => {
+    const { service } = workspace({});
+    const { doc, position } = openAt(service, '/ws/r.yaml', `- list: file_events\n  items: [open, openat]\n${marked}`);
+    return service.completion!(doc, position)?.items ?? [];
+  };
+  const eq = complete('- macro: m\n  condition: evt.type = exe<|>\n');
+  assert.ok(eq.some((i) => i.label === 'execve' && i.detail === 'event type, 16 event codes'));
+  assert.ok(eq.some((i) => i.label === 'fsync' && /generic/.test(String(i.detail))));
+  assert.ok(!eq.some((i) => i.label === 'NA'));
+  assert.ok(complete('- macro: m\n  condition: syscall.type != <|>\n').some((i) => i.label === 'openat'));
+  const inList = complete('- macro: m\n  condition: evt.type in (open, <|>)\n').map((i) => i.label);
+  assert.ok(inList.includes('file_events') && inList.includes('connect'));
+  // Other fields keep their completions: lists only inside parentheses, val() after an operator.
+  const other = complete('- macro: m\n  condition: proc.name in (<|>)\n').map((i) => i.label);
+  assert.ok(other.includes('file_events') && !other.includes('execve'));
+  assert.ok(!complete('- macro: m\n  condition: proc.name = <|>\n').some((i) => i.label === 'execve'));
 });

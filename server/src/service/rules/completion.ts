@@ -1,11 +1,11 @@
 // Completion in rules files: item snippets, keys by item kind, values of priority/source/boolean/override keys, tags,
 // and inside conditions fields (filtered by the rule's source and by what is typed), macros and lists visible in load
-// order, operators that suit the field before the cursor, `and`/`or`/`not`; `%fields` in outputs; list names in
-// `items:` and exception values. Replace ranges are document ranges, exact inside every scalar style.
+// order, operators that suit the field before the cursor, `and`/`or`/`not`, event names as evt.type values; `%fields` in
+// outputs; list names in `items:` and exception values. Replace ranges are document ranges, exact inside every scalar style.
 import {
   CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Range,
 } from 'vscode-languageserver-types';
-import { allMitre, fieldsForSource, allFields, lookupField, type FieldInfo } from '../../knowledge';
+import { allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, type FieldInfo } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
 import { OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorRejection } from './operators';
 import {
@@ -120,6 +120,18 @@ function nameItems(names: Iterable<string>, kind: 'macro' | 'list', range: Range
   return out;
 }
 
+/** Fields whose values are event names (libsinsp counts their =, != and `in` values as event types). */
+const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
+
+/** evt.type values: the event table's names, syscalls without an event of their own, plugins' async events. */
+function eventTypeItems(range: Range): CompletionItem[] {
+  return eventTypeNames().map((name) => {
+    const codes = eventCodesOfName(name) ?? [];
+    const detail = codes.length === 2 && codes[0] === 0 && codes[1] === 1 ? 'syscall (generic event codes 0, 1)' : `event type, ${codes.length} event code${codes.length === 1 ? '' : 's'}`;
+    return { label: name, kind: CompletionItemKind.EnumMember, detail, textEdit: { range, newText: name } };
+  });
+}
+
 function keywordItems(words: string[], range: Range): CompletionItem[] {
   return words.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, textEdit: { range, newText: w } }));
 }
@@ -160,6 +172,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
   if (paren >= 0) {
     const head = before.slice(0, paren).trimEnd();
     const lastWord = /(\S+)$/.exec(head)?.[1] ?? '';
+    if (lastWord === 'in' && EVENT_TYPE_FIELDS.has(/(\S+)\s+in$/.exec(head)?.[1] ?? '')) return list([...nameItems(defs.lists.keys(), 'list', range), ...eventTypeItems(range)]);
     if (LIST_OPERATORS.has(lastWord) || MODIFIER_NAMES.has(lastWord)) return list(nameItems(defs.lists.keys(), 'list', range));
   }
   const trimmed = before.trimEnd();
@@ -179,6 +192,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     })));
   }
   if (OPERATOR_WORDS.has(last)) {
+    if ((last === '=' || last === '==' || last === '!=') && EVENT_TYPE_FIELDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(eventTypeItems(range));
     if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
     if (operatorRejection(last, 'CHARBUF') === undefined) return list(keywordItems(['val()'], range).map((i) => ({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' })));
     return list([]);
