@@ -8,7 +8,8 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import { URI_TO_PATH, pathToUri } from './service/uri';
 import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
-import { LANGUAGE_RULES, RequestRefused, type DocumentFeatures } from './service/features';
+import { LANGUAGE_ALERTS, LANGUAGE_RULES, RequestRefused, type DocumentFeatures } from './service/features';
+import { BlockDocument } from './service/alerts';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
 import * as fs from 'node:fs';
@@ -25,10 +26,13 @@ process.on('unhandledRejection', (e) => connection.console.error(`Unhandled reje
 // The content changes of the latest update of each document, handed to the services so that a one-line edit of a
 // 45 MB log is applied as a one-line change rather than found by comparing texts.
 const lastChanges = new Map<string, { version: number; changes: TextDocumentContentChangeEvent[] }>();
+// Alert logs keep their text in blocks (BlockDocument): an edit of a 45 MB log then builds a 64 K block, where
+// TextDocument builds a new 45 MB string per version (a gigabyte of them awaited the next major GC while typing).
 const documents = new TextDocuments<TextDocument>({
-  create: TextDocument.create,
+  create: (uri, languageId, version, content) => (languageId === LANGUAGE_ALERTS ? new BlockDocument(uri, languageId, version, content) : TextDocument.create(uri, languageId, version, content)),
   update(document, changes, version) {
     lastChanges.set(document.uri, { version, changes });
+    if (document instanceof BlockDocument) { document.update(changes, version); return document; }
     return TextDocument.update(document, changes, version);
   },
 });
@@ -321,9 +325,9 @@ connection.languages.semanticTokens.on((p) => guarded('semanticTokens', { data: 
 
 connection.onRequest(REPORT_REQUEST, (p: ReportParams): ReportResult => guarded('report', { markdown: '' }, () => {
   const doc = documents.get(p.uri);
-  const text = doc?.getText() ?? host.readFile(URI_TO_PATH(p.uri) ?? '') ?? '';
+  const source = doc ?? host.readFile(URI_TO_PATH(p.uri) ?? '') ?? '';
   const lines = p.startLine !== undefined ? { start: p.startLine, end: p.endLine ?? p.startLine } : undefined;
-  return { markdown: service.alerts.report(text, p.uri, lines) };
+  return { markdown: service.alerts.report(source, p.uri, lines) };
 }));
 
 registerExplorerHandlers({ connection, documents, service, host, guarded, pathToUri });

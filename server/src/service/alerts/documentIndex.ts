@@ -4,7 +4,7 @@
 // lines) and classifies indented lines of Falco's summary.
 import { detach, parseLine, parsePayload, type AlertHead, type DockerLine, type Intern, type LineProblem, type ParsedLine, type ParsedPayload } from './parse';
 import { decodeJsonString } from './json';
-import { LineIndex } from '../text';
+import { TextBlocks } from './textBlocks';
 
 /** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`. */
 export interface Piece { from: number; line: number; column: number }
@@ -43,8 +43,9 @@ interface Window { start: number; end: number }
 export class AlertDocumentIndex {
   version = -1;
   /** The indexed text. Lines are not kept as separate strings: a line is sliced from this text when needed, so a
-   *  version costs one copy of the text (the editor's), not two. */
-  text = '';
+   *  version costs one copy of the text (the editor's), not two. An editor's document gives its blocks (an edit
+   *  changes one block, not the whole 43 MB string); a string is one block. */
+  private source = TextBlocks.of('');
   /** Offset of the first character of each line, with the line breaks LineIndex counts (LF, CRLF, lone CR). */
   private starts: number[] = [0];
   parsed: ParsedLine[] = [];
@@ -81,17 +82,22 @@ export class AlertDocumentIndex {
 
   get lineCount(): number { return this.starts.length; }
 
+  /** The indexed text as one string (joins the blocks of a big document: for tests and small texts). */
+  get text(): string { return this.source.toString(); }
+
+  get textLength(): number { return this.source.length; }
+
   /** Offset just past the line's last character, before its line break (as LineIndex.lineEnd). */
   lineEnd(line: number): number {
-    if (line + 1 >= this.starts.length) return this.text.length;
+    if (line + 1 >= this.starts.length) return this.source.length;
     let end = this.starts[line + 1];
-    if (this.text.charCodeAt(end - 1) === 10) end--;
-    if (this.text.charCodeAt(end - 1) === 13) end--;
+    if (this.source.charCodeAt(end - 1) === 10) end--;
+    if (this.source.charCodeAt(end - 1) === 13) end--;
     return end;
   }
 
   lineText(line: number): string {
-    return this.text.slice(this.starts[line], this.lineEnd(line));
+    return this.source.slice(this.starts[line], this.lineEnd(line));
   }
 
   /**
@@ -100,24 +106,27 @@ export class AlertDocumentIndex {
    * not fit: a full-text change, changes out of order) the changed span is found by comparing the two texts. Lines
    * outside the changed span keep their parse either way.
    */
-  update(text: string, version: number, changes?: readonly ContentChange[]): IndexStats {
-    if (version === this.version && text === this.text) return { parsedLines: 0, reusedLines: this.starts.length };
+  update(content: string | TextBlocks, version: number, changes?: readonly ContentChange[]): IndexStats {
+    const text = typeof content === 'string' ? TextBlocks.of(content) : content;
+    if (version === this.version && (text === this.source || (typeof content === 'string' && this.source.blocks.length === 1 && content === this.source.blocks[0]))) {
+      return { parsedLines: 0, reusedLines: this.starts.length };
+    }
     let parsedLines: number;
     if (this.version < 0) parsedLines = this.parseAll(text);
     else {
-      const window = (changes?.length ? this.windowOfChanges(text, changes) : undefined) ?? changedWindow(this.text, text);
+      const window = (changes?.length ? this.windowOfChanges(text, changes) : undefined) ?? changedWindow(this.source, text);
       parsedLines = this.reparseWindow(text, window);
     }
-    this.text = text;
+    this.source = text;
     this.version = version;
     this.assemble();
     this.lastStats = { parsedLines, reusedLines: this.starts.length - parsedLines };
     return this.lastStats;
   }
 
-  private parseAll(text: string): number {
-    this.text = text;
-    this.starts = new LineIndex(text).lineStarts;
+  private parseAll(text: TextBlocks): number {
+    this.source = text;
+    this.starts = text.lineStarts();
     const count = this.starts.length;
     const parsed = new Array<ParsedLine>(count);
     for (let i = 0; i < count; i++) parsed[i] = parseLine(this.lineText(i), this.intern);
@@ -131,7 +140,7 @@ export class AlertDocumentIndex {
    * multi-cursor edits), with positions inside their lines. The new text must agree with them (its length, and each
    * inserted text at its place); otherwise undefined, and the caller compares texts.
    */
-  private windowOfChanges(text: string, changes: readonly ContentChange[]): Window | undefined {
+  private windowOfChanges(text: TextBlocks, changes: readonly ContentChange[]): Window | undefined {
     const placed: { start: number; end: number; text: string }[] = [];
     let previous: Range['start'] | undefined;
     for (const change of changes) {
@@ -152,7 +161,7 @@ export class AlertDocumentIndex {
       if (!text.startsWith(c.text, c.start + shift)) return undefined;
       shift += c.text.length - (c.end - c.start);
     }
-    if (text.length !== this.text.length + shift) return undefined;
+    if (text.length !== this.source.length + shift) return undefined;
     return { start: placed[placed.length - 1].start, end: placed[0].end };
   }
 
@@ -168,8 +177,8 @@ export class AlertDocumentIndex {
    * new text differs from the old one only in [window.start, window.end + growth)), reusing the parse of lines whose
    * text is unchanged, and shifts the lines after it. Returns how many lines were parsed.
    */
-  private reparseWindow(text: string, window: Window): number {
-    const old = this.text;
+  private reparseWindow(text: TextBlocks, window: Window): number {
+    const old = this.source;
     const starts = this.starts;
     const growth = text.length - old.length;
     const changedEnd = window.end + growth;
@@ -178,7 +187,7 @@ export class AlertDocumentIndex {
     const fresh = [starts[first]];
     let resume = starts.length; // the old line where the unchanged tail resumes (none: the change runs to the end)
     for (let p = starts[first]; ;) {
-      const next = nextLineStart(text, p);
+      const next = text.nextLineStart(p);
       if (next < 0) break;
       if (next > changedEnd) {
         // The line break before `next` lies in the unchanged tail, so the old text has a line starting there too.
@@ -192,7 +201,7 @@ export class AlertDocumentIndex {
     // Lines of the old span keep their parse when their text reappears (unchanged, or moved by the edit).
     const reusable = new Map<string, ParsedLine>();
     if (resume - first <= 50_000) for (let i = first; i < resume; i++) reusable.set(this.lineText(i), this.parsed[i]);
-    this.text = text;
+    this.source = text;
     const tail = starts.length - resume;
     const parsedFresh = new Array<ParsedLine>(fresh.length);
     let parsedLines = 0;
@@ -267,13 +276,13 @@ export class AlertDocumentIndex {
         let j = i;
         while (j < count && this.parsed[j].partial) {
           pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
-          joined += this.text.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
+          joined += this.source.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
           j++;
         }
         const closed = j < count && this.parsed[j].wrapper === 'cri';
         if (closed) {
           pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
-          joined += this.text.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
+          joined += this.source.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
         } else {
           lineProblems.push({ line: j - 1, problem: { start: this.parsed[j - 1].payloadStart, end: this.lineEnd(j - 1) - this.starts[j - 1], severity: 3, code: 'partial-unterminated', message: 'A partial container-runtime line (P) that no final line (F) completes: the log may be cut here' } });
         }
@@ -295,7 +304,7 @@ export class AlertDocumentIndex {
       }
       switch (p.kind) {
         case 'alert': {
-          lastAlert = new LineAlert(alerts.length, i, p.alert!, p.problems, this.text, this.starts[i], i + 1 < count ? this.starts[i + 1] : -1);
+          lastAlert = new LineAlert(alerts.length, i, p.alert!, p.problems, this.source, this.starts[i], i + 1 < count ? this.starts[i + 1] : -1);
           alerts.push(lastAlert);
           kinds[i] = 1; ordinals[i] = lastAlert.ordinal;
           break;
@@ -396,10 +405,10 @@ function dockerPieces(lines: { line: number; text: string; docker: DockerLine }[
 /** An alert on one line. Its text is sliced from the document's text when asked: a version builds a record for every
  *  alert, and most are never looked at (a slice each cost more than the rest of a re-assembly). */
 class LineAlert implements AlertRecord {
-  readonly #source: string;
+  readonly #source: TextBlocks;
   readonly #start: number;
   readonly #next: number;
-  constructor(readonly ordinal: number, readonly line: number, readonly head: AlertHead, readonly problems: LineProblem[] | undefined, source: string, start: number, nextLineStart: number) {
+  constructor(readonly ordinal: number, readonly line: number, readonly head: AlertHead, readonly problems: LineProblem[] | undefined, source: TextBlocks, start: number, nextLineStart: number) {
     this.#source = source;
     this.#start = start;
     this.#next = nextLineStart;
@@ -420,17 +429,6 @@ function lazyPieces(compute: () => Piece[]): () => Piece[] {
   return () => (value ??= compute());
 }
 
-/** The offset where the line after the one containing `from` starts (after LF, CRLF or a lone CR, as LineIndex
- *  counts them), or -1 when that line is the last. A character loop: it only runs over the lines of an edit. */
-function nextLineStart(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) return i + 1;
-    if (c === 13) return text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-  }
-  return -1;
-}
-
 /** The line that contains `offset`: the last line starting at or before it. */
 function lineAt(starts: readonly number[], offset: number): number {
   let low = 0;
@@ -448,7 +446,7 @@ function before(a: Range['start'], b: Range['start']): boolean {
 
 /** The span of `old` that differs from `text`: the common prefix and suffix are compared a chunk at a time (native
  *  string comparison), then character by character inside the first chunk that differs. */
-function changedWindow(old: string, text: string): Window {
+function changedWindow(old: TextBlocks, text: TextBlocks): Window {
   const max = Math.min(old.length, text.length);
   let prefix = 0;
   for (let chunk = 256; prefix < max; chunk = Math.min(chunk * 2, 65_536)) {

@@ -15,6 +15,7 @@ import { pathToUri } from '../uri';
 import { playbookFor } from '../../knowledge';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
 import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
+import { BlockDocument, type TextBlocks } from './textBlocks';
 import { memberOf, scanJson, topLevelValueSpan } from './json';
 import type { AlertHead, LineProblem } from './parse';
 import { problemsThreshold } from './priority';
@@ -26,12 +27,14 @@ import { incidentReport, playbookMarkdown } from './report';
 import { planDisable, planException, proposeExceptions, type Insertion } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
+export { BlockDocument } from './textBlocks';
 export type { AlertRecord } from './documentIndex';
 export type { AlertView } from './view';
 
 export interface AlertsService extends DocumentFeatures {
-  /** A Markdown incident report for the alerts of a log (all of them, or those in the given lines, 0-based inclusive). */
-  report(text: string, uri: string, lines?: { start: number; end: number }): string;
+  /** A Markdown incident report for the alerts of a log (all of them, or those in the given lines, 0-based inclusive):
+   *  an open document (its index is used when it has one) or the text of a file. */
+  report(source: TextDocument | string, uri: string, lines?: { start: number; end: number }): string;
   /** The index of a document (updated to its current version), for the Alert Explorer and benchmarks. */
   index(doc: TextDocument): AlertDocumentIndex;
   /** The full reading of one alert (rule identified, fields mapped), for the Alert Explorer. */
@@ -67,7 +70,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   const indexOf = (doc: TextDocument): AlertDocumentIndex => {
     let index = indexes.get(doc.uri);
     if (!index) { index = new AlertDocumentIndex(); indexes.set(doc.uri, index); }
-    if (index.version !== doc.version || index.text.length !== doc.getText().length) index.update(doc.getText(), doc.version);
+    if (index.version !== doc.version || index.textLength !== lengthOf(doc)) index.update(sourceOf(doc), doc.version);
     return index;
   };
 
@@ -154,7 +157,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     didOpenOrChange(doc, changes) {
       const index = indexes.get(doc.uri);
       // The changes lead from the version the index holds to this one: only the lines they touch are parsed again.
-      if (index && changes) index.update(doc.getText(), doc.version, changes);
+      if (index && changes) index.update(sourceOf(doc), doc.version, changes);
       else indexOf(doc);
     },
     didClose(uri) { indexes.delete(uri); },
@@ -302,11 +305,14 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       return actions;
     },
 
-    report(text: string, uri: string, lines?: { start: number; end: number }): string {
-      const index = new AlertDocumentIndex();
+    report(source: TextDocument | string, uri: string, lines?: { start: number; end: number }): string {
+      const open = typeof source === 'string' ? undefined : source;
+      const text = typeof source === 'string' ? source : undefined;
       const cached = indexes.get(uri);
-      const use = cached && cached.text === text ? cached : index;
-      if (use === index) index.update(text, 0);
+      let use: AlertDocumentIndex;
+      if (open && cached) use = indexOf(open);
+      else if (text !== undefined && cached && cached.textLength === text.length && cached.text === text) use = cached;
+      else { use = new AlertDocumentIndex(); use.update(open ? sourceOf(open) : text ?? '', 0); }
       const records = lines ? recordsIn(use, lines.start, lines.end) : use.alerts;
       refreshRules();
       const selected = records.map((r) => buildView(r, rules, templates, use.parsed[r.line].payloadStart));
@@ -314,6 +320,15 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     },
   };
   return service;
+}
+
+/** The text of a document as the index reads it: an editor's alert log keeps its text in blocks (no whole string). */
+function sourceOf(doc: TextDocument): string | TextBlocks {
+  return doc instanceof BlockDocument ? doc.blocks : doc.getText();
+}
+
+function lengthOf(doc: TextDocument): number {
+  return doc instanceof BlockDocument ? doc.blocks.length : doc.getText().length;
 }
 
 function fileLabel(uri: string): string {
