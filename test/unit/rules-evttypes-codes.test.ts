@@ -135,14 +135,23 @@ test('an unknown evt.type name is reported with the closest name and matches no 
   assert.equal(unknown[0].severity, 2);
   assert.match(String(unknown[0].message), /^Unknown event type 'execv'.*Did you mean 'execve'\?.*\(LOAD_ERR_COMPILE_CONDITION\)$/);
   assert.deepEqual((unknown[0].data as { suggestions: string[] }).suggestions[0], 'execve');
-  assert.match(String(diags.find((d) => d.code === 'no-evttype')?.message), /no event code/);
+  // Falco rejects the condition before it counts event codes: no LOAD_NO_EVTTYPE.
+  assert.equal(diags.find((d) => d.code === 'no-evttype'), undefined);
+  // A list's unknown item is reported at the list's use, without a replacement.
+  const viaList = diagnose('- list: my_events\n  items: [open, opne]\n' + rule('R', 'evt.type in (my_events) and proc.name = x'));
+  const listed = viaList.filter((d) => d.code === 'unknown-evttype');
+  assert.deepEqual(listed.map((d) => [d.range.start.line, String(d.message).replace(/:.*Did you mean/, ' ... Did you mean')]),
+    [[4, "Unknown event type 'opne' (an item of the list 'my_events') ... Did you mean 'open'? (LOAD_ERR_COMPILE_CONDITION)"]]);
+  assert.deepEqual((listed[0].data as { suggestions: string[] }).suggestions, []);
+  assert.equal(viaList.find((d) => d.code === 'no-evttype'), undefined);
   // skip-if-unknown-filter: Falco skips the rule with LOAD_UNKNOWN_FILTER.
   const skipped = diagnose(rule('R', 'evt.type in (open, "OPEN")', '  skip-if-unknown-filter: true\n')).filter((d) => d.code === 'unknown-evttype');
   assert.equal(skipped.length, 1);
   assert.match(String(skipped[0].message), /'OPEN'.*Did you mean 'open'\?.*skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/);
-  // In a macro, where the name is written.
-  const inMacro = diagnose('- macro: m\n  condition: evt.type = opne\n' + rule('R', 'm and proc.name = x'));
+  // In a macro, where the name is written; the rules using it are not counted either.
+  const inMacro = diagnose('- macro: m\n  condition: evt.type = opne\n' + rule('R', 'm and proc.name = x') + rule('S', 'not m'));
   assert.deepEqual(inMacro.filter((d) => d.code === 'unknown-evttype').map((d) => d.range.start.line), [1]);
+  assert.deepEqual(inMacro.filter((d) => d.code === 'no-evttype'), []);
 });
 
 test('names libsinsp accepts are not reported: table events, syscalls without an event, plugin events, lists', () => {

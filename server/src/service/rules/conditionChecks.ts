@@ -397,13 +397,20 @@ function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definition
       const memo = eventTypeMemo(defs);
       const macros = negated ? memo.negatedMacros : memo.macros;
       const known = macros.get(expr.name);
-      if (known) return known;
+      if (known) {
+        if (memo.macrosNamingUnknown.has(expr.name)) walk.unknownNames++;
+        return known;
+      }
       const cyclesBefore = walk.cycles;
+      const unknownBefore = walk.unknownNames;
       walk.active.add(expr.name);
       const codes = eventCodesOf(parseConditionCached(macro.condition).ast, negated, defs, walk);
       walk.active.delete(expr.name);
       // A result that met a macro cycle depends on where the walk entered it; only the others are shared.
-      if (walk.cycles === cyclesBefore) macros.set(expr.name, codes);
+      if (walk.cycles === cyclesBefore) {
+        macros.set(expr.name, codes);
+        if (walk.unknownNames > unknownBefore) memo.macrosNamingUnknown.add(expr.name);
+      }
       return codes;
     }
     case 'compare': {
@@ -414,7 +421,10 @@ function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definition
       // val() on the right: libsinsp refuses the condition; nothing to count.
       if (!names) return ALL_CODES;
       let codes = NO_CODES;
-      for (const name of names) codes = unionCodes(codes, codesOfName(name));
+      for (const name of names) {
+        if (expr.lhs.name === 'evt.type' && isUnknownEventType(name)) walk.unknownNames++;
+        codes = unionCodes(codes, codesOfName(name));
+      }
       return (expr.op === '!=') !== negated ? complementCodes(codes) : codes;
     }
     default: return ALL_CODES;
@@ -441,14 +451,26 @@ function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnkno
     const rhs = e.rhs;
     const literals = rhs?.kind === 'list' ? rhs.items : rhs?.kind === 'literal' ? [rhs] : [];
     for (const l of literals) {
-      if (eventCodesOfName(l.text) !== undefined || l.text === EVENT_TYPE_PLACEHOLDER || (!l.quoted && defs.lists.has(l.text))) continue;
-      const suggestions = eventTypeSuggestions(l.text);
-      const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
-      const message = `Unknown event type '${l.text}': Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
-      if (skipUnknown) reporter.report(Code.UnknownEventType, docSpan(l.span), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-      else reporter.report(Code.UnknownEventType, docSpan(l.span), message, { suggestions });
+      const list = l.quoted ? undefined : defs.lists.get(l.text);
+      // A list's items are reported at its use (where Falco fails), without a quick fix: the fix belongs in the list.
+      const names = list ? expandList(l.text, l.text, defs) : [l.text];
+      for (const name of names) {
+        if (!isUnknownEventType(name)) continue;
+        const suggestions = eventTypeSuggestions(name);
+        const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
+        const where = list ? ` (an item of the list '${l.text}')` : '';
+        const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
+        const data = { suggestions: list ? [] : suggestions };
+        if (skipUnknown) reporter.report(Code.UnknownEventType, docSpan(l.span), `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+        else reporter.report(Code.UnknownEventType, docSpan(l.span), message, data);
+      }
     }
   }
+}
+
+/** Whether libsinsp rejects this evt.type value (the quick fix's placeholder is the user's to replace). */
+function isUnknownEventType(name: string): boolean {
+  return eventCodesOfName(name) === undefined && name !== EVENT_TYPE_PLACEHOLDER;
 }
 
 let eventTypeIndex: NameIndex | undefined;
@@ -477,32 +499,47 @@ function eventTypeProblem(condition: string, defs: Definitions): string | undefi
   if (count === undefined) {
     const parse = parseConditionCached(condition);
     if (parse.errors.length > 0) return undefined;
-    const walk: EventTypeWalk = { active: new Set(), cycles: 0 };
-    count = countCodes(eventCodesOf(parse.ast, false, defs, walk));
+    const walk: EventTypeWalk = { active: new Set(), cycles: 0, unknownNames: 0 };
+    const codes = eventCodesOf(parse.ast, false, defs, walk);
+    count = walk.unknownNames > 0 ? UNKNOWN_NAME : countCodes(codes);
     if (walk.cycles === 0) memo.set(condition, count);
   }
+  // Falco rejects the condition ("unknown event type") before it counts codes; unknown-evttype says why.
+  if (count === UNKNOWN_NAME) return undefined;
   if (count === EVENT_CODE_COUNT) return `its condition has no event-type restriction: it matches all ${EVENT_CODE_COUNT} event codes`;
   if (count === 0) return 'it matches no event code: its evt.type tests exclude each other or name no known event';
   if (count > MAX_EVENT_CODES) return `it matches ${count} event codes, more than ${MAX_EVENT_CODES}`;
   return undefined;
 }
 
-/** The macros being expanded (a macro that uses itself matches every event code) and how often a cycle was met. */
-interface EventTypeWalk { active: Set<string>; cycles: number }
+/**
+ * The macros being expanded (a macro that uses itself matches every event code), how often a cycle was met, and how
+ * many evt.type names libsinsp would reject were met.
+ */
+interface EventTypeWalk { active: Set<string>; cycles: number; unknownNames: number }
+
+/** The memo's count for a condition that names an event type libsinsp rejects. */
+const UNKNOWN_NAME = -1;
 
 /**
  * Event codes of each macro (under an even and an odd number of `not`s) and the number of codes of each rule's
  * condition, per set of definitions: macros are shared by many rules. An edit makes new definitions, usually with the
  * same macros and lists as before; their memo is then shared.
  */
-interface EventTypeMemo { macros: Map<string, EventCodes>; negatedMacros: Map<string, EventCodes>; conditions: Map<string, number> }
+interface EventTypeMemo {
+  macros: Map<string, EventCodes>;
+  negatedMacros: Map<string, EventCodes>;
+  /** Macros whose expansion names an evt.type value libsinsp rejects. */
+  macrosNamingUnknown: Set<string>;
+  conditions: Map<string, number>;
+}
 const macroEventTypes = new WeakMap<Definitions, EventTypeMemo>();
 const recentEventTypeMemos: { defs: Definitions; memo: EventTypeMemo }[] = [];
 
 function eventTypeMemo(defs: Definitions): EventTypeMemo {
   let memo = macroEventTypes.get(defs);
   if (memo) return memo;
-  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), negatedMacros: new Map(), conditions: new Map() };
+  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), negatedMacros: new Map(), macrosNamingUnknown: new Set(), conditions: new Map() };
   macroEventTypes.set(defs, memo);
   recentEventTypeMemos.unshift({ defs, memo });
   if (recentEventTypeMemos.length > 8) recentEventTypeMemos.pop();
