@@ -55,6 +55,8 @@ interface ConditionFacts {
   matches?: (FieldMatch | undefined)[];
   /** For each comparison, the index in `fields` of its left-hand field (-1 for a transformer). */
   lhsIndex?: number[];
+  /** The evt.type comparisons whose names libsinsp validates, on first use (most conditions have none). */
+  evtTypeCompares?: Extract<Expr, { kind: 'compare' }>[];
 }
 const factsCache = new WeakMap<ConditionParse, ConditionFacts>();
 /** Catalog entries of a list of field references, in order. */
@@ -446,26 +448,45 @@ function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Defini
  * word that names a defined list is Falco's list, whose items are not looked into.
  */
 function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink): void {
-  for (const e of facts.compares) {
-    if (e.lhs.kind !== 'field' || e.lhs.name !== 'evt.type' || e.lhs.arg || !EVENT_TYPE_OPERATORS.has(e.op) || e.modifier) continue;
+  for (const { span, name, list } of unknownEventNamesOf(facts, defs)) {
+    const suggestions = eventTypeSuggestions(name);
+    const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
+    const where = list ? ` (an item of the list '${list}')` : '';
+    const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
+    // A list's item is reported at the list's use (where Falco fails), without a quick fix: the fix belongs in the list.
+    const data = { suggestions: list ? [] : suggestions };
+    if (skipUnknown) reporter.report(Code.UnknownEventType, docSpan(span), `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    else reporter.report(Code.UnknownEventType, docSpan(span), message, data);
+  }
+}
+
+/** An evt.type value libsinsp rejects: where it is written, and the list it comes from if any. */
+interface UnknownEventName { span: Span; name: string; list?: string }
+const NO_UNKNOWN_NAMES: readonly UnknownEventName[] = [];
+
+/**
+ * The unknown evt.type values of a parsed condition, once per parse and set of lists (they depend on the lists
+ * only; usually there are none). A re-validation then costs one lookup per condition.
+ */
+function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly UnknownEventName[] {
+  const compares = facts.evtTypeCompares ??= facts.compares.filter((e) => e.lhs.kind === 'field' && e.lhs.name === 'evt.type' && !e.lhs.arg && EVENT_TYPE_OPERATORS.has(e.op) && !e.modifier);
+  if (compares.length === 0) return NO_UNKNOWN_NAMES;
+  const memo = eventTypeMemo(defs).unknownNames;
+  let found = memo.get(facts);
+  if (found) return found;
+  found = [];
+  for (const e of compares) {
     const rhs = e.rhs;
     const literals = rhs?.kind === 'list' ? rhs.items : rhs?.kind === 'literal' ? [rhs] : [];
     for (const l of literals) {
       const list = l.quoted ? undefined : defs.lists.get(l.text);
-      // A list's items are reported at its use (where Falco fails), without a quick fix: the fix belongs in the list.
-      const names = list ? expandList(l.text, l.text, defs) : [l.text];
-      for (const name of names) {
-        if (!isUnknownEventType(name)) continue;
-        const suggestions = eventTypeSuggestions(name);
-        const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
-        const where = list ? ` (an item of the list '${l.text}')` : '';
-        const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
-        const data = { suggestions: list ? [] : suggestions };
-        if (skipUnknown) reporter.report(Code.UnknownEventType, docSpan(l.span), `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-        else reporter.report(Code.UnknownEventType, docSpan(l.span), message, data);
+      for (const name of list ? expandList(l.text, l.text, defs) : [l.text]) {
+        if (isUnknownEventType(name)) found.push({ span: l.span, name, list: list ? l.text : undefined });
       }
     }
   }
+  memo.set(facts, found);
+  return found;
 }
 
 /** Whether libsinsp rejects this evt.type value (the quick fix's placeholder is the user's to replace). */
@@ -531,6 +552,8 @@ interface EventTypeMemo {
   negatedMacros: Map<string, EventCodes>;
   /** Macros whose expansion names an evt.type value libsinsp rejects. */
   macrosNamingUnknown: Set<string>;
+  /** Unknown evt.type values written in each parsed condition (list items included). */
+  unknownNames: WeakMap<ConditionFacts, UnknownEventName[]>;
   conditions: Map<string, number>;
 }
 const macroEventTypes = new WeakMap<Definitions, EventTypeMemo>();
@@ -539,7 +562,7 @@ const recentEventTypeMemos: { defs: Definitions; memo: EventTypeMemo }[] = [];
 function eventTypeMemo(defs: Definitions): EventTypeMemo {
   let memo = macroEventTypes.get(defs);
   if (memo) return memo;
-  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), negatedMacros: new Map(), macrosNamingUnknown: new Set(), conditions: new Map() };
+  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), negatedMacros: new Map(), macrosNamingUnknown: new Set(), unknownNames: new WeakMap(), conditions: new Map() };
   macroEventTypes.set(defs, memo);
   recentEventTypeMemos.unshift({ defs, memo });
   if (recentEventTypeMemos.length > 8) recentEventTypeMemos.pop();
