@@ -14,6 +14,7 @@ import { clearLoadMemos, RulesWorkspaceIndex } from '../../server/src/service/ru
 import { CORPUS_RULES, MemoryHost, corpusExists, rulesDoc, summarize } from './rules-host';
 import { EditSession, incrementalChange, prng, randomEdit } from './rules-random-edits';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToUri } from '../../server/src/service/uri';
 import { parseRulesFile, type RulesFileModel } from '../../server/src/service/rules/model';
 
 /** Diagnostics of every file, from a new service after every memo is forgotten; `rules` gets its rule summaries. */
@@ -206,6 +207,47 @@ test('running usage counts equal UsageIndex along random edits of several files,
     index.didOpenOrChange(rulesDoc(paths[k], text, step + 2));
     // Now and then a snippet checked after every file (the quick-fix path), between two ordinary loads.
     const load = random() < 0.2 ? index.load({ uri: 'file:///tmp/snippet_rules.yaml', text: '- macro: m\n  condition: spawned_process\n', last: true }) : index.load();
+    const got = counter.usage(load);
+    const want = new UsageIndex(load);
+    assert.deepEqual(sorted(got.macroUses), sorted(want.macroUses), `step ${step}: macros`);
+    assert.deepEqual(sorted(got.listUses), sorted(want.listUses), `step ${step}: lists`);
+  }
+});
+
+test('running usage counts equal UsageIndex when whole files are reopened with new item texts, mixed with edits', { skip: !corpusExists && 'corpus absent' }, () => {
+  // A reopen makes every item new (the counter then counts afresh instead of exchanging); an edit changes one item
+  // (exchanged); files dropping out of and back into the load order change the pairing by position.
+  const paths = [...official, path.join(CORPUS_RULES, 'falcosecurity__plugins', 'k8saudit', 'k8s_audit_rules.yaml')];
+  const originals = paths.map((p) => fs.readFileSync(p, 'utf8'));
+  const host = new MemoryHost({}, { ruleFiles: paths });
+  paths.forEach((p, i) => host.files.set(p, originals[i]));
+  const index = new RulesWorkspaceIndex(host);
+  const counter = new UsageCounter();
+  const random = prng(17);
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const texts = [...originals];
+  for (let step = 0; step < 40; step++) {
+    const k = Math.floor(random() * paths.length);
+    const what = random();
+    if (what < 0.15) {
+      // Every file reopened at once (as the bench does): counted afresh.
+      paths.forEach((p, i) => {
+        if (!host.files.has(p)) return;
+        texts[i] = originals[i].replace(/^- /gm, `# all ${step}\n- `);
+        host.files.set(p, texts[i]);
+        index.didOpenOrChange(rulesDoc(p, texts[i], step + 2));
+      });
+    } else if (what < 0.3) texts[k] = originals[k].replace(/^- /gm, `# reopen ${step}\n- `);
+    else if (what < 0.6) texts[k] = texts[k].replace(/^(  condition: .*)$/m, `$1 and not proc.name = step${step}`);
+    else if (what < 0.75) texts[k] = texts[k].replace(/^- macro: [^\n]*\n/m, '');
+    else if (what < 0.85) host.files.delete(paths[k]);
+    else host.files.set(paths[k], texts[k]);
+    if (host.files.has(paths[k])) {
+      host.files.set(paths[k], texts[k]);
+      index.didOpenOrChange(rulesDoc(paths[k], texts[k], step + 2));
+    } else index.didClose(pathToUri(paths[k]));
+    index.didChangeWatchedFiles([]);
+    const load = index.load();
     const got = counter.usage(load);
     const want = new UsageIndex(load);
     assert.deepEqual(sorted(got.macroUses), sorted(want.macroUses), `step ${step}: macros`);

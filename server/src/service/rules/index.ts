@@ -40,14 +40,33 @@ export class UsageCounter {
 
   usage(load: LoadResult): UsageIndex {
     // Sums do not depend on which file a count came from: files are paired by position, whatever they are.
-    const counted = load.files.map((f, i) => {
-      const before = this.counted[i];
-      if (before?.model === f.model) return before;
-      const refs = f.model.items.map((_, j) => itemRefsAt(f.model, j));
-      this.replace(before?.refs ?? [], refs);
-      return { model: f.model, refs };
+    const previous = this.counted;
+    const counted = load.files.map((f, i) => (previous[i]?.model === f.model ? previous[i] : { model: f.model, refs: f.model.items.map((_, j) => itemRefsAt(f.model, j)) }));
+    // The items to take out and put in per changed file (the common first and last items stay), against counting
+    // every item afresh. A first load or a reopen changes every item: then counting afresh does half the work.
+    const common = counted.map((c, i) => (previous[i]?.model === c.model ? undefined : commonEnds(previous[i]?.refs ?? NO_REFS, c.refs)));
+    let exchanged = 0;
+    let all = 0;
+    counted.forEach((c, i) => {
+      all += c.refs.length;
+      const ends = common[i];
+      if (ends) exchanged += (previous[i]?.refs.length ?? 0) + c.refs.length - 2 * (ends.head + ends.tail);
     });
-    for (let i = load.files.length; i < this.counted.length; i++) this.replace(this.counted[i].refs, []);
+    for (let i = counted.length; i < previous.length; i++) exchanged += previous[i].refs.length;
+    if (exchanged >= all) {
+      this.macros.clear();
+      this.listCandidates.clear();
+      for (const c of counted) for (const refs of c.refs) this.count(refs, 1);
+    } else {
+      counted.forEach((c, i) => {
+        const ends = common[i];
+        if (!ends) return;
+        const before = previous[i]?.refs ?? NO_REFS;
+        for (let k = ends.head; k < before.length - ends.tail; k++) this.count(before[k], -1);
+        for (let k = ends.head; k < c.refs.length - ends.tail; k++) this.count(c.refs[k], 1);
+      });
+      for (let i = counted.length; i < previous.length; i++) for (const refs of previous[i].refs) this.count(refs, -1);
+    }
     this.counted = counted;
     // A bare word counts as a list use when a list of that name is loaded.
     const listUses = new Map<string, number>();
@@ -58,20 +77,21 @@ export class UsageCounter {
     return { macroUses: this.macros, listUses };
   }
 
-  /** Counts `after` instead of `before`: the common first and last items are skipped, the rest exchanged. */
-  private replace(before: ItemRefs[], after: ItemRefs[]): void {
-    let head = 0;
-    while (head < before.length && head < after.length && before[head] === after[head]) head++;
-    let tail = 0;
-    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-    for (let i = head; i < before.length - tail; i++) this.count(before[i], -1);
-    for (let i = head; i < after.length - tail; i++) this.count(after[i], 1);
-  }
-
   private count(refs: ItemRefs, delta: 1 | -1): void {
     addCounts(this.macros, refs.macros, delta);
     addCounts(this.listCandidates, refs.listCandidates, delta);
   }
+}
+
+const NO_REFS: ItemRefs[] = [];
+
+/** How many first and last items two lists of item references have in common (not overlapping). */
+function commonEnds(before: readonly ItemRefs[], after: readonly ItemRefs[]): { head: number; tail: number } {
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  return { head, tail };
 }
 
 /** Adds `delta` to the total of each name (a name that repeats counts each time); a total of 0 is removed. */

@@ -108,7 +108,9 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
   if (model.notSequence) reporter.report(Code.NotASequence, model.notSequence, 'Rules content is not a YAML sequence of items: each rule, macro or list is an entry starting with "- ".');
   for (const item of model.items) {
     run(item, 'structure', '', (sink) => validateItem(item, sink));
-    for (const finding of load.findings.get(item) ?? []) {
+    const findings = load.findings.get(item);
+    if (!findings) continue;
+    for (const finding of findings) {
       const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;
       const label = kindLabel(item.kind);
       if (finding.code === 'no-previous-definition') {
