@@ -399,28 +399,46 @@ class ConditionParser {
     try {
       return parse();
     } catch (e) {
-      if (!(e instanceof ParseFailure)) throw e;
-      this.record(e.message, e.span);
-      this.synchronize();
-      let end = this.pos;
-      while (end > start && isBlank(this.text.charCodeAt(end - 1))) end--;
-      return { kind: 'error', span: spanOf(Math.min(start, e.span.start), Math.max(end, e.span.end)) };
+      return this.recovered(start, e);
     }
+  }
+
+  /** parseOperand of parseNot, the operand of every `and`, without a closure per operand. */
+  private parseNotOperand(): Expr {
+    const start = this.pos;
+    try {
+      return this.parseNot();
+    } catch (e) {
+      return this.recovered(start, e);
+    }
+  }
+
+  /** An operand that failed at `start`: the error is recorded, the parser moves to where it can go on. */
+  private recovered(start: number, e: unknown): Expr {
+    if (!(e instanceof ParseFailure)) throw e;
+    this.record(e.message, e.span);
+    this.synchronize();
+    let end = this.pos;
+    while (end > start && isBlank(this.text.charCodeAt(end - 1))) end--;
+    return { kind: 'error', span: spanOf(Math.min(start, e.span.start), Math.max(end, e.span.end)) };
   }
 
   private parseOr(): Expr {
     this.enter(this.pos);
     try {
       this.skipBlank();
-      const operands = [this.parseAnd()];
+      const first = this.parseAnd();
       this.skipBlank();
+      // Most operands stand alone: no array for them.
+      if (!this.startsWith('or')) return first;
+      const operands = [first];
       while (this.startsWith('or')) {
         const kw = this.pos;
         this.pos += 2;
-        operands.push(this.afterBoolKeyword('or', kw, () => this.parseAnd()));
+        operands.push(this.afterBoolKeyword('or', kw));
         this.skipBlank();
       }
-      return operands.length === 1 ? operands[0]! : { kind: 'or', operands, span: spanOf(operands[0]!.span.start, operands[operands.length - 1]!.span.end) };
+      return { kind: 'or', operands, span: spanOf(first.span.start, operands[operands.length - 1]!.span.end) };
     } finally {
       this.depth--;
     }
@@ -430,28 +448,30 @@ class ConditionParser {
     this.enter(this.pos);
     try {
       this.skipBlank();
-      const operands = [this.parseOperand(() => this.parseNot())];
+      const first = this.parseNotOperand();
       this.skipBlank();
+      if (!this.startsWith('and')) return first;
+      const operands = [first];
       while (this.startsWith('and')) {
         const kw = this.pos;
         this.pos += 3;
-        operands.push(this.afterBoolKeyword('and', kw, () => this.parseOperand(() => this.parseNot())));
+        operands.push(this.afterBoolKeyword('and', kw));
         this.skipBlank();
       }
-      return operands.length === 1 ? operands[0]! : { kind: 'and', operands, span: spanOf(operands[0]!.span.start, operands[operands.length - 1]!.span.end) };
+      return { kind: 'and', operands, span: spanOf(first.span.start, operands[operands.length - 1]!.span.end) };
     } finally {
       this.depth--;
     }
   }
 
-  /** After `and`/`or`: a blank then an operand, or `(` directly. */
-  private afterBoolKeyword(keyword: string, kwStart: number, parseNext: () => Expr): Expr {
+  /** After `and`/`or`: a blank then an operand (an `and` of them after `or`, a negation after `and`), or `(` directly. */
+  private afterBoolKeyword(keyword: 'and' | 'or', kwStart: number): Expr {
     if (this.skipBlank()) {
       if (this.atEnd()) {
         this.record(`missing condition after '${keyword}'`, spanOf(kwStart, kwStart + keyword.length));
         return { kind: 'error', span: spanOf(kwStart, kwStart + keyword.length) };
       }
-      return parseNext();
+      return keyword === 'or' ? this.parseAnd() : this.parseNotOperand();
     }
     if (this.code() === CH_LPAREN) {
       const open = this.pos;
@@ -472,10 +492,11 @@ class ConditionParser {
     this.enter(this.pos);
     try {
       this.skipBlank();
-      const nots: number[] = [];
+      // Where each leading `not` starts (an array only when there is one).
+      let nots: number[] | undefined;
       for (;;) {
         if (this.startsWith('not') && isPosixSpace(this.code(this.pos + 3))) {
-          nots.push(this.pos);
+          (nots ??= []).push(this.pos);
           this.pos += 3;
           this.pos = this.runOf(this.pos, POSIX_SPACE);
           continue;
@@ -489,13 +510,13 @@ class ConditionParser {
         const paren = this.parseEmbeddedRemainder(notStart + 3);
         inner = { kind: 'not', operand: paren, span: spanOf(notStart, paren.span.end) };
       } else {
-        if (nots.length > 0 && this.atEnd()) {
+        if (nots && this.atEnd()) {
           const last = nots[nots.length - 1]!;
           this.fail(`missing condition after 'not'`, last, last + 3);
         }
         inner = this.parseCheck();
       }
-      for (let i = nots.length - 1; i >= 0; i--) inner = { kind: 'not', operand: inner, span: spanOf(nots[i]!, inner.span.end) };
+      if (nots) for (let i = nots.length - 1; i >= 0; i--) inner = { kind: 'not', operand: inner, span: spanOf(nots[i]!, inner.span.end) };
       return inner;
     } finally {
       this.depth--;
