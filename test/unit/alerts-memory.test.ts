@@ -59,3 +59,24 @@ test('a closed document leaves nothing of its index behind', async () => {
   assert.equal(refs.index.deref(), undefined, 'the index is collected');
   assert.equal(refs.view.deref(), undefined, 'its views are collected');
 });
+
+test('a one-line edit keeps the records of the other alerts (read from the new text) and builds one', () => {
+  const service = createAlertsService(new TestHost(), fakeRules([]));
+  let doc = TextDocument.create('file:///logs/falco_records.log', 'falco-alerts', 1, LOG);
+  service.didOpenOrChange!(doc);
+  const before = [...service.index(doc).alerts];
+  const target = before[Math.floor(before.length / 2)];
+  assert.equal(target.endLine, target.line, 'a one-line alert');
+  // The line gets longer: every later line starts elsewhere in the new text.
+  const at = target.text.indexOf('"priority"');
+  assert.ok(at > 0);
+  const change = { range: { start: { line: target.line, character: at }, end: { line: target.line, character: at } }, text: '"edited":1,' };
+  doc = TextDocument.update(doc, [change], 2);
+  service.didOpenOrChange!(doc, [change]);
+  const after = service.index(doc).alerts;
+  assert.equal(after.length, before.length);
+  const built = after.filter((r, i) => r !== before[i]);
+  assert.deepEqual(built.map((r) => r.line), [target.line], 'only the edited line has a new record');
+  const lines = doc.getText().split(/\r\n|\n|\r/);
+  for (const r of after) if (r.endLine === r.line && !r.pieces) assert.equal(r.text, lines[r.line], `line ${r.line} reads the new text`);
+});
