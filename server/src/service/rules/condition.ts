@@ -688,15 +688,14 @@ class ConditionParser {
   private parseCondition(lhs: FieldExpr): Expr {
     this.skipBlank();
     const opStart = this.pos;
-    const done = (op: string, opEnd: number, rhs?: Value, modifier?: { name: string; span: Span }): Expr => this.compareNode(lhs, op, opStart, opEnd, rhs, modifier);
     const candidates = OPERATOR_CANDIDATES.get(this.code()) ?? NO_CANDIDATES;
     for (const candidate of candidates) {
       if (candidate.group !== 'exists' && candidate.group !== 'num') continue;
       const op = candidate.text;
       if (!this.startsWith(op)) continue;
       this.pos += op.length;
-      if (candidate.group === 'exists') return done('exists', this.pos);
-      return done(op, opStart + op.length, this.parseNumValue(op, opStart));
+      if (candidate.group === 'exists') return this.compareNode(lhs, 'exists', opStart, this.pos);
+      return this.compareNode(lhs, op, opStart, opStart + op.length, this.parseNumValue(op, opStart));
     }
     for (const op of candidates) {
       if (op.group !== 'str' || !this.startsWith(op.text)) continue;
@@ -718,19 +717,19 @@ class ConditionParser {
             this.pos += m.length;
             this.skipBlank();
             if ((this.code() === CH_LPAREN || isLetter(this.code())) && !this.boolKeywordFollows()) {
-              return done(op.text, opEnd, this.parseListValue(`${op.text} ${m}`, opStart), { name: m, span: modSpan });
+              return this.compareNode(lhs, op.text, opStart, opEnd, this.parseListValue(`${op.text} ${m}`, opStart), { name: m, span: modSpan });
             }
             this.pos = saved;
           }
         }
       }
-      return done(op.text, opEnd, this.parseStrValue(op.text, opStart));
+      return this.compareNode(lhs, op.text, opStart, opEnd, this.parseStrValue(op.text, opStart));
     }
     for (const candidate of candidates) {
       const op = candidate.text;
       if (candidate.group === 'list' && this.startsWith(op)) {
         this.pos += op.length;
-        return done(op, opStart + op.length, this.parseListValueOrTransformer(op, opStart));
+        return this.compareNode(lhs, op, opStart, opStart + op.length, this.parseListValueOrTransformer(op, opStart));
       }
     }
     const end = this.tokenEnd(opStart);
