@@ -69,13 +69,12 @@ export function maskDistance(a: number, b: number): number {
  */
 export class NameIndex {
   private readonly lower: string[];
-  /** characterMask of each lower-case name. */
-  private readonly masks: number[];
+  /** characterMask of each lower-case name, computed when the name is first a candidate (most never are). */
+  private readonly masks: (number | undefined)[] = [];
   /** Positions of the names by the length of their lower-case form. */
   private readonly byLength = new Map<number, number[]>();
   constructor(readonly names: readonly string[]) {
     this.lower = names.map((n) => n.toLowerCase());
-    this.masks = this.lower.map(characterMask);
     this.lower.forEach((n, i) => {
       const list = this.byLength.get(n.length);
       if (list) list.push(i);
@@ -95,7 +94,7 @@ export class NameIndex {
   }
 }
 
-function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number, positions?: readonly number[], masks?: readonly number[]): string[] {
+function closestAmong(name: string, names: readonly string[], lowerNames: readonly string[], max: number, limit: number, positions?: readonly number[], masks?: (number | undefined)[]): string[] {
   const scored: { name: string; d: number; i: number }[] = [];
   const lower = name.toLowerCase();
   const mask = masks ? characterMask(lower) : 0;
@@ -104,7 +103,7 @@ function closestAmong(name: string, names: readonly string[], lowerNames: readon
     const i = positions ? positions[k] : k;
     const candidate = lowerNames[i];
     if (Math.abs(candidate.length - lower.length) > limit) continue; // editDistance would say limit + 1
-    if (masks && maskDistance(mask, masks[i]) > limit) continue; // likewise
+    if (masks && maskDistance(mask, masks[i] ??= characterMask(candidate)) > limit) continue; // likewise
     const d = editDistance(lower, candidate, limit);
     if (d <= limit && names[i] !== name) scored.push({ name: names[i], d, i });
   }

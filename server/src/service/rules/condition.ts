@@ -1014,6 +1014,11 @@ export function comparisonsOf(expr: Expr | undefined): Extract<Expr, { kind: 'co
   return out;
 }
 
+function startsLikeName(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return text.length > 0 && !(c >= 48 && c <= 57) && c !== 43 && c !== 45;
+}
+
 /**
  * Bare items where a list name may stand: unquoted items of `(a, b)` lists, and a bare name after a list operator
  * or a oneof/anyof/allof modifier (`proc.name in shell_binaries`). Falco expands those that name a defined list;
@@ -1024,7 +1029,8 @@ export function listRefsOf(expr: Expr | undefined): Literal[] {
   walkExpr(expr, (e) => {
     if (e.kind !== 'compare' || !e.rhs) return;
     if (e.rhs.kind === 'list') {
-      for (const item of e.rhs.items) if (!item.quoted && /^[^\d+\-]/.test(item.text)) out.push(item);
+      // Not a number: the first character is not a digit, '+' or '-' (a character test, not a regular expression per item).
+      for (const item of e.rhs.items) if (!item.quoted && startsLikeName(item.text)) out.push(item);
     } else if (e.rhs.kind === 'literal' && !e.rhs.quoted && (LIST_LIKE_OPERATORS.has(e.op) || e.modifier)) {
       out.push(e.rhs);
     }
