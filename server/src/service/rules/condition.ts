@@ -1038,6 +1038,48 @@ export function listRefsOf(expr: Expr | undefined): Literal[] {
   return out;
 }
 
+/** What the checks read from a condition, each list in source order: one walk instead of one per list. */
+export interface ConditionParts {
+  /** As macroRefsOf. */
+  macroRefs: Extract<Expr, { kind: 'macro' }>[];
+  /** As listRefsOf. */
+  listRefs: Literal[];
+  /** As fieldsOf. */
+  fields: FieldExpr[];
+  /** As comparisonsOf. */
+  compares: Extract<Expr, { kind: 'compare' }>[];
+}
+
+/** macroRefsOf, listRefsOf, fieldsOf and comparisonsOf of one expression, in one walk (the same lists). */
+export function conditionParts(expr: Expr | undefined): ConditionParts {
+  const parts: ConditionParts = { macroRefs: [], listRefs: [], fields: [], compares: [] };
+  if (expr) collectParts(expr, parts);
+  return parts;
+}
+
+function collectParts(e: Expr, parts: ConditionParts): void {
+  switch (e.kind) {
+    case 'and': case 'or':
+      for (const o of e.operands) collectParts(o, parts);
+      return;
+    case 'not': collectParts(e.operand, parts); return;
+    case 'paren': collectParts(e.inner, parts); return;
+    case 'macro': parts.macroRefs.push(e); return;
+    case 'compare': {
+      parts.compares.push(e);
+      collectFields(e.lhs, parts.fields);
+      const rhs = e.rhs;
+      if (!rhs) return;
+      if (rhs.kind === 'field-value') collectFields(rhs.field, parts.fields);
+      else if (rhs.kind === 'list') {
+        for (const item of rhs.items) if (!item.quoted && startsLikeName(item.text)) parts.listRefs.push(item);
+      } else if (rhs.kind === 'literal' && !rhs.quoted && (LIST_LIKE_OPERATORS.has(e.op) || e.modifier)) parts.listRefs.push(rhs);
+      return;
+    }
+    default: return;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Expansion ("effective condition")
 
