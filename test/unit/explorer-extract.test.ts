@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  AlertTimeParser, containerOf, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
+  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes,
+  timePrefixLength,
 } from '../../server/src/service/explorer/extract';
 import { FIXTURES } from '../fixtures/alerts/helpers';
 import { NASTY_PIECES, Random, corpusFiles } from '../fixtures/hardening/random';
@@ -132,6 +133,7 @@ test('JSON output, container and fingerprint equal their regex forms on the aler
   assert.ok(lines.length > 40_100, `${lines.length} lines`);
   let outputs = 0;
   let containers = 0;
+  let escapedFromBytes = 0;
   for (const line of lines) {
     const output = jsonOutput(line);
     assert.equal(output, jsonOutputByRegex(line), `output of ${JSON.stringify(line)}`);
@@ -142,6 +144,15 @@ test('JSON output, container and fingerprint equal their regex forms on the aler
       assert.equal(line.slice(span.start, span.end), OUTPUT_MEMBER.exec(line)![1]);
       assert.equal(span.escaped, line.slice(span.start, span.end).includes('\\'));
       if (!span.escaped) checkFingerprints(line, span.start, span.end, 17);
+      else {
+        // The store's path for escaped outputs of ASCII lines.
+        const bytes = Buffer.from(line, 'utf8');
+        if (bytes.length === line.length) {
+          const print = escapedOutputFingerprintOfBytes(bytes, span.start, span.end, 17);
+          assert.equal(print, expectedEscapedPrint(line.slice(span.start, span.end), 17), `escaped output of ${JSON.stringify(line)}`);
+          if (print >= 0) { escapedFromBytes++; assert.equal(print, murmur3OfText(stripTimesByRegex(output), 17)); }
+        }
+      }
     }
     checkFingerprints(output, 0, output.length, 5);
     checkFingerprints(line, 0, line.length, 0x811c9dc5);
@@ -152,7 +163,47 @@ test('JSON output, container and fingerprint equal their regex forms on the aler
     if (container !== undefined) containers++;
   }
   // The inputs reach every path.
-  assert.ok(outputs > 5_000 && containers > 5_000, `${outputs} outputs, ${containers} containers`);
+  assert.ok(outputs > 5_000 && containers > 5_000 && escapedFromBytes > 500, `${outputs} outputs, ${containers} containers, ${escapedFromBytes} escaped outputs from bytes`);
+});
+
+/** What the escaped-output byte path must give for a JSON string body: the fingerprint of its decoded string, or -1
+ *  exactly when the body is not ASCII, is not a valid JSON string body, or decodes to a non-ASCII character. */
+function expectedEscapedPrint(body: string, seed: number): number {
+  if (!/^[\x00-\x7f]*$/.test(body)) return -1;
+  let decoded: string;
+  try { decoded = JSON.parse(`"${body}"`) as string; } catch { return -1; }
+  if (!/^[\x00-\x7f]*$/.test(decoded)) return -1;
+  return murmur3OfText(stripTimesByRegex(decoded), seed);
+}
+
+/** Pieces of a JSON string body: every escape, valid and not, raw control characters, stamps and time prefixes. */
+const BODY_PIECES: readonly string[] = [
+  '\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u0041', '\\u0031', '\\u007f', '\\u0080', '\\u00e9', '\\u20AC', '\\uD83D',
+  '\\uabcd', '\\u12', '\\u12g4', '\\x', '\\a', '\\', '\u0001', '\u001f', '\u007f', 'é', ' ', 'a', '=', '(', ')', '1718030713552380417', '171803071355238041',
+  '12:34:56.789: Warning ', '2024-06-10T14:47:07.118224033Z: Notice ', 'command=sh -c ', 'x_', '0',
+];
+
+test('escaped JSON outputs fingerprinted from bytes equal the fingerprint of the decoded output; anything else hands over (seed 909)', () => {
+  const random = new Random(909);
+  let fast = 0;
+  let handedOver = 0;
+  for (let i = 0; i < 30_000; i++) {
+    let body = '';
+    for (let n = 1 + random.int(12); n > 0; n--) body += random.pick(BODY_PIECES);
+    // The body as the store gets it: the span of the line's output string (a lone backslash may end it early).
+    const line = `{"output":"${body}"}`;
+    const span = jsonOutputSpan(line);
+    const bytes = Buffer.from(line, 'utf8');
+    if (!span || bytes.length !== line.length) continue;
+    const print = escapedOutputFingerprintOfBytes(bytes, span.start, span.end, 21);
+    assert.equal(print, expectedEscapedPrint(line.slice(span.start, span.end), 21), JSON.stringify(body));
+    if (print >= 0) fast++; else handedOver++;
+  }
+  assert.ok(fast > 3_000 && handedOver > 3_000, `${fast} from bytes, ${handedOver} handed over`);
+  // A body longer than the scratch buffer hands over too.
+  const long = Buffer.from('\\"x'.repeat(30_000), 'latin1');
+  assert.equal(escapedOutputFingerprintOfBytes(long, 0, long.length, 1), -1);
+  assert.notEqual(escapedOutputFingerprintOfBytes(long, 0, 60_000, 1), -1);
 });
 
 test('fingerprints from bytes equal those from characters on ASCII text; a non-ASCII byte hands over (seed 5)', () => {

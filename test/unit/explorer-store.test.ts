@@ -81,6 +81,25 @@ test('pages alerts of a group newest first, and folds duplicates that differ onl
   assert.equal(store.alerts('rule', 'no such rule', undefined, false, 0, 10).total, 0);
 });
 
+test('escaped outputs fold alike whether read from the line\'s bytes (ASCII line) or as characters (a non-ASCII line)', () => {
+  const rule = 'Run shell untrusted';
+  const escaped = (time: string, command: string, extra = '') => json(rule, 'Notice', time, `Shell spawned | command=sh -c \\"${command}\\" tab=\\t slash=\\/ a=\\u0041`, extra);
+  const lines = [
+    escaped('2026-03-02T09:00:00.000000001Z', 'cat /etc/shadow'),
+    escaped('2026-03-02T09:00:01.000000002Z', 'cat /etc/shadow', ',"user.name":"jérôme"'),
+    escaped('2026-03-02T09:00:02.000000003Z', 'cat /etc/passwd'),
+    escaped('2026-03-02T09:00:03.000000004Z', 'cat /etc/passwd', ',"user.name":"jérôme"'),
+  ];
+  const store = new AlertStore(new MemorySource(`${lines.join('\r\n')}\n`));
+  store.indexMore();
+  assert.equal(store.total, 4);
+  const [group] = store.groups('rule').groups;
+  assert.deepEqual([group.key, group.count, group.distinct], [rule, 4, 2]);
+  const folded = store.alerts('rule', rule, undefined, true, 0, 10);
+  assert.deepEqual(folded.items.map((i) => [i.line, i.duplicates]), [[3, 2], [1, 2]]);
+  assert.equal(folded.items[0].summary, 'Shell spawned | command=sh -c "cat /etc/passwd" tab=\t slash=/ a=A');
+});
+
 test('follow: only complete lines are taken until the writer finishes the line; truncation starts over', () => {
   const source = new MemorySource(LOG.split('\n').slice(0, 3).join('\n') + '\n{"hostname":"node-1","out');
   const store = new AlertStore(source);

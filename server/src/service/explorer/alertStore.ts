@@ -4,7 +4,9 @@
 // A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns.
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
 import { Column, StringTable } from './columns';
-import { AlertTimeParser, containerOf, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength } from './extract';
+import {
+  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
+} from './extract';
 import type {
   ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
 } from '../../protocol';
@@ -177,28 +179,34 @@ export class AlertStore {
     let outputStart = 0;
     let outputEnd = 0;
     let span: ReturnType<typeof jsonOutputSpan>;
+    let fingerprint = -1;
+    let ruleName = alert.rule;
+    let ruleId = ruleName !== undefined ? this.strings.id(ruleName) : NO_ID;
     if (alert.format === 'text') {
       outputStart = alert.outputStart ?? 0;
       outputEnd = alert.outputEnd ?? text.length;
     } else {
       span = jsonOutputSpan(text);
-      if (span && span.escaped) {
-        outputText = jsonOutput(text);
+      // An escaped output of an ASCII line is decoded from its bytes and fingerprinted there when its rule is named
+      // (the string of the output is needed only to name the rule of an alert without one).
+      if (span && span.escaped && bytes && ruleId !== NO_ID) fingerprint = escapedOutputFingerprintOfBytes(bytes, base + span.start, base + span.end, ruleId + 1);
+      if (fingerprint >= 0) {
+        // Fingerprinted: the output string is not needed.
+      } else if (span && span.escaped) {
+        outputText = jsonOutput(text, span);
         outputEnd = outputText.length;
       } else if (span) {
         outputStart = span.start;
         outputEnd = span.end;
       }
     }
-    let ruleName = alert.rule;
-    let identified = true;
     if (ruleName === undefined) {
       const output = outputText.slice(outputStart, outputEnd);
       ruleName = this.identifyTextRule?.(output);
-      if (ruleName === undefined) { ruleName = alert.head || '(no message)'; identified = false; }
+      const identified = ruleName !== undefined;
+      ruleId = this.strings.id(ruleName ?? (alert.head || '(no message)'));
+      if (!identified) this.unidentifiedRules.add(ruleId);
     }
-    const ruleId = this.strings.id(ruleName);
-    if (!identified) this.unidentifiedRules.add(ruleId);
     this.offsets.push(offset);
     this.lengths.push(length);
     this.lineNumbers.push(line);
@@ -209,7 +217,7 @@ export class AlertStore {
     this.sources.push(alert.source !== undefined ? this.strings.id(alert.source) : NO_ID);
     const container = containerOf(text, span);
     this.containers.push(container !== undefined ? this.strings.id(container) : NO_ID);
-    let fingerprint = bytes && outputText === text ? outputFingerprintOfBytes(text, bytes, base, outputStart, outputEnd, ruleId + 1) : -1;
+    if (fingerprint < 0 && bytes && outputText === text) fingerprint = outputFingerprintOfBytes(text, bytes, base, outputStart, outputEnd, ruleId + 1);
     if (fingerprint < 0) fingerprint = outputFingerprint(outputText, outputStart, outputEnd, ruleId + 1);
     this.fingerprints.push(fingerprint);
   }

@@ -78,9 +78,12 @@ export function jsonOutputSpan(text: string): { start: number; end: number; esca
   return findStringMember(text, '"output"', 0);
 }
 
-/** The decoded `output` string of a JSON alert line, or '' when it has none (its escapes as written when they are not valid JSON). */
-export function jsonOutput(text: string): string {
-  const span = jsonOutputSpan(text);
+/**
+ * The decoded `output` string of a JSON alert line, or '' when it has none (its escapes as written when they are not
+ * valid JSON). `known`, when given, is `jsonOutputSpan(text)`.
+ */
+export function jsonOutput(text: string, known?: { start: number; end: number; escaped: boolean }): string {
+  const span = known ?? jsonOutputSpan(text);
   if (!span) return '';
   const raw = text.slice(span.start, span.end);
   if (!span.escaped) return raw;
@@ -311,6 +314,59 @@ export function outputFingerprintOfBytes(text: string, bytes: Uint8Array, base: 
     if (++pendingBytes === 4) { hash = mixWord(hash, pending); pending = 0; pendingBytes = 0; }
   }
   return finishHash(hash, pending, pendingBytes, length);
+}
+
+/** Escaped outputs up to this many bytes are decoded into one scratch buffer; longer ones take the string path. */
+const DECODED_MAX = 64 * 1024;
+let decodedOutput: Buffer | undefined;
+
+/**
+ * The fingerprint of a JSON output that holds escapes (`\"` around quoted arguments, mostly), read from the line's
+ * bytes: the string body `bytes[start, end)` is decoded into a scratch buffer and fingerprinted from there, as
+ * outputFingerprintOfBytes does. Equal to `outputFingerprint(jsonOutput(text), …)` without parsing the output again as
+ * a JSON string and without hashing it by characters. Returns -1, for the caller to take that path, when the body
+ * holds a non-ASCII byte or a raw control character, an escape that is not valid JSON (jsonOutput then keeps the body
+ * as written) or that decodes to a non-ASCII character, or is longer than the scratch buffer.
+ */
+export function escapedOutputFingerprintOfBytes(bytes: Uint8Array, start: number, end: number, seed: number): number {
+  if (end - start > DECODED_MAX) return -1;
+  const into = decodedOutput ??= Buffer.allocUnsafe(DECODED_MAX);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    let c = bytes[i];
+    if (c === 92 /* \ */) {
+      if (++i >= end) return -1;
+      const e = bytes[i];
+      if (e === 34 || e === 92 || e === 47) c = e;
+      else if (e === 110 /* n */) c = 10;
+      else if (e === 116 /* t */) c = 9;
+      else if (e === 114 /* r */) c = 13;
+      else if (e === 98 /* b */) c = 8;
+      else if (e === 102 /* f */) c = 12;
+      else if (e === 117 /* u */ && i + 4 < end) {
+        c = 0;
+        for (let k = i + 1; k <= i + 4; k++) {
+          const h = hexValue(bytes[k]);
+          if (h < 0) return -1;
+          c = c * 16 + h;
+        }
+        if (c >= 0x80) return -1;
+        i += 4;
+      } else {
+        return -1;
+      }
+    } else if (c < 0x20 || c >= 0x80) {
+      return -1;
+    }
+    into[n++] = c;
+  }
+  return outputFingerprintOfBytes(into.toString('latin1', 0, n), into, 0, 0, n, seed);
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
 }
 
 const ALL_LANES = 0x80808080 | 0;
