@@ -370,8 +370,8 @@ interface ItemRecipe {
   change?: 'override' | 'append-legacy' | 'enable-legacy';
   /** `override:` operations by key. */
   ops: Map<string, string>;
-  /** The keys the item has. */
-  keys: Set<string>;
+  /** The keys the item has, as keyBit bits (only the keys loading reads). */
+  present: number;
   strings: { source?: string; desc?: string; output?: string; condition?: string; priority?: string };
   tags: string[];
   items: string[];
@@ -401,11 +401,34 @@ function recipeOf(file: LoadedFile, item: ModelItem): ItemRecipe | undefined {
   return recipe ?? undefined;
 }
 
+/** Bits of the keys loading reads (ItemRecipe.present); other keys have none. */
+const KEY_CONDITION = 1, KEY_OUTPUT = 2, KEY_DESC = 4, KEY_PRIORITY = 8, KEY_ENABLED = 16, KEY_EXCEPTIONS = 32, KEY_ITEMS = 64,
+  KEY_OVERRIDE = 128, KEY_APPEND = 256, KEY_SOURCE = 512, KEY_TAGS = 1024, KEY_WARN_EVTTYPES = 2048, KEY_SKIP_IF_UNKNOWN = 4096;
+
+function keyBit(key: string): number {
+  switch (key) {
+    case 'condition': return KEY_CONDITION;
+    case 'output': return KEY_OUTPUT;
+    case 'desc': return KEY_DESC;
+    case 'priority': return KEY_PRIORITY;
+    case 'enabled': return KEY_ENABLED;
+    case 'exceptions': return KEY_EXCEPTIONS;
+    case 'items': return KEY_ITEMS;
+    case 'override': return KEY_OVERRIDE;
+    case 'append': return KEY_APPEND;
+    case 'source': return KEY_SOURCE;
+    case 'tags': return KEY_TAGS;
+    case 'warn_evttypes': return KEY_WARN_EVTTYPES;
+    case 'skip-if-unknown-filter': return KEY_SKIP_IF_UNKNOWN;
+    default: return 0;
+  }
+}
+
 function readRecipe(item: ModelItem): ItemRecipe | undefined {
   if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) return undefined;
   // One pass over the entries instead of a search per key (every item is read once per new text, so on a first
   // validation this runs for every item); the first entry of a key counts, as entryOf finds it.
-  const keys = new Set<string>();
+  let present = 0;
   let override: MapEntry | undefined;
   let append: MapEntry | undefined;
   const strings: ItemRecipe['strings'] = { source: undefined, desc: undefined, output: undefined, condition: undefined, priority: undefined };
@@ -415,18 +438,22 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   let warnEvttypes: boolean | undefined;
   let skipIfUnknownFilter: boolean | undefined;
   for (const e of item.entries) {
-    const key = e.key;
-    if (keys.has(key)) continue;
-    keys.add(key);
-    switch (key) {
-      case 'override': override = e; break;
-      case 'append': append = e; break;
-      case 'source': case 'desc': case 'output': case 'condition': case 'priority': strings[key] = scalarText(e.value); break;
-      case 'tags': tags = e.value; break;
-      case 'items': items = e.value; break;
-      case 'enabled': enabled = booleanValue(e.value); break;
-      case 'warn_evttypes': warnEvttypes = booleanValue(e.value); break;
-      case 'skip-if-unknown-filter': skipIfUnknownFilter = booleanValue(e.value); break;
+    const bit = keyBit(e.key);
+    if (bit === 0 || (present & bit) !== 0) continue;
+    present |= bit;
+    switch (bit) {
+      case KEY_OVERRIDE: override = e; break;
+      case KEY_APPEND: append = e; break;
+      case KEY_SOURCE: strings.source = scalarText(e.value); break;
+      case KEY_DESC: strings.desc = scalarText(e.value); break;
+      case KEY_OUTPUT: strings.output = scalarText(e.value); break;
+      case KEY_CONDITION: strings.condition = scalarText(e.value); break;
+      case KEY_PRIORITY: strings.priority = scalarText(e.value); break;
+      case KEY_TAGS: tags = e.value; break;
+      case KEY_ITEMS: items = e.value; break;
+      case KEY_ENABLED: enabled = booleanValue(e.value); break;
+      case KEY_WARN_EVTTYPES: warnEvttypes = booleanValue(e.value); break;
+      case KEY_SKIP_IF_UNKNOWN: skipIfUnknownFilter = booleanValue(e.value); break;
     }
   }
   const ops = new Map<string, string>();
@@ -434,11 +461,11 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
   const isOverride = ops.size > 0 || override !== undefined;
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
-    && keys.has('enabled') && !keys.has('condition') && !keys.has('output') && !keys.has('desc') && !keys.has('priority');
+    && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
-    ops, keys, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
+    ops, present, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
   };
 }
 
@@ -529,7 +556,7 @@ function applyChange(previous: Definition, recipe: ItemRecipe, item: ModelItem, 
   const opFor = (key: string): 'append' | 'replace' | undefined => {
     // `append: true` appends a rule's condition and exceptions, a macro's condition, a list's items; Falco ignores
     // the other keys of such an item (rule_loader_reader.cpp).
-    if (mode === 'append-legacy') return ['condition', 'exceptions', 'items'].includes(key) && recipe.keys.has(key) ? 'append' : undefined;
+    if (mode === 'append-legacy') return (key === 'condition' || key === 'exceptions' || key === 'items') && (recipe.present & keyBit(key)) !== 0 ? 'append' : undefined;
     if (mode === 'enable-legacy') return key === 'enabled' ? 'replace' : undefined;
     const op = recipe.ops.get(key);
     return op === 'append' || op === 'replace' ? op : undefined;
