@@ -256,7 +256,7 @@ test('fingerprints fold equal outputs and tell different ones apart on the sampl
   assert.ok(collisions <= 2, `${collisions} collisions`);
 });
 
-test('alert times: the fast path for Falco\'s form equals Date.parse of the cut text, across seconds, invalid dates and other forms (seed 77)', () => {
+test('alert times: the fast path for Falco\'s form equals Date.parse of the cut text, across seconds and hours, invalid dates and other forms (seed 77)', () => {
   const random = new Random(77);
   const parser = new AlertTimeParser();
   const two = (n: number) => String(n).padStart(2, '0');
@@ -268,6 +268,12 @@ test('alert times: the fast path for Falco\'s form equals Date.parse of the cut 
       // The same second again, another fraction: the cached second is used.
       const last = times[times.length - 1]!;
       times.push(`${last.slice(0, 20)}${String(random.int(1e9)).padStart(9, '0')}Z`);
+      continue;
+    }
+    if (roll < 0.75 && i > 0 && typeof times[times.length - 1] === 'string' && times[times.length - 1]!.length === 30) {
+      // The same hour, another minute and second (valid or not): counted from the cached hour when valid.
+      const last = times[times.length - 1]!;
+      times.push(`${last.slice(0, 14)}${two(random.int(62))}:${two(random.int(62))}.${String(random.int(1e9)).padStart(9, '0')}Z`);
       continue;
     }
     const year = random.pick(['2024', '2023', '1970', '0000', '9999', '2100']);

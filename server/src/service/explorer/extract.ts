@@ -405,6 +405,9 @@ export class AlertTimeParser {
   /** The date and second (19 characters) last parsed, and its milliseconds; '\0' never starts a time. */
   private second = '\u0000';
   private secondMs = NaN;
+  /** The date and hour (13 characters) of the last second parsed through Date.parse, and its milliseconds. */
+  private hour = '\u0000';
+  private hourMs = NaN;
 
   parse(time: string | undefined): number {
     if (time !== undefined && time.length === 30 && time.charCodeAt(29) === 90 /* Z */ && time.charCodeAt(19) === 46 /* . */ && digitsAt(time, 20, 9)) {
@@ -412,13 +415,26 @@ export class AlertTimeParser {
       // (Hour 24 is valid only as 24:00:00.000: that one is left to Date.parse.)
       if (isFalcoSecond(time) && !(time.charCodeAt(11) === 50 && time.charCodeAt(12) === 52)) {
         this.second = time.slice(0, 19);
-        this.secondMs = Date.parse(`${this.second}Z`);
+        const minute = twoDigits(time, 14);
+        const second = twoDigits(time, 17);
+        // A new second of the same hour (most changes of second in a busy log) is counted from the hour's start, as
+        // Date.parse counts it for a valid minute and second; anything else goes through Date.parse.
+        const valid = minute < 60 && second < 60;
+        if (valid && Number.isFinite(this.hourMs) && time.startsWith(this.hour)) {
+          this.secondMs = this.hourMs + minute * 60_000 + second * 1000;
+        } else {
+          this.secondMs = Date.parse(`${this.second}Z`);
+          this.hour = time.slice(0, 13);
+          this.hourMs = valid ? this.secondMs - minute * 60_000 - second * 1000 : NaN;
+        }
         return this.secondMs + millisecondsOf(time);
       }
     }
     return parseTimeSlowly(time);
   }
 }
+
+const twoDigits = (t: string, at: number) => (t.charCodeAt(at) - 48) * 10 + (t.charCodeAt(at + 1) - 48);
 
 const millisecondsOf = (t: string) => (t.charCodeAt(20) - 48) * 100 + (t.charCodeAt(21) - 48) * 10 + (t.charCodeAt(22) - 48);
 
