@@ -262,9 +262,9 @@ export function outputFingerprint(text: string, start: number, end: number, seed
  * `text[i]` (true when the line decoded to one character per byte). Returns -1 when the output holds a non-ASCII
  * byte: the caller then uses outputFingerprint.
  *
- * Four bytes are read and mixed per step. A step with a digit is looked at closer only to see whether a nanosecond
- * stamp starts in it (a digit 15 bytes further rules most numbers out at once); a stamp is fed as `#` and the steps
- * go on after it.
+ * Four bytes are read and mixed per step, each word read once. A step with a digit is looked at closer only when
+ * the next word is all digits (a nanosecond stamp starting in the step covers it), to see whether a stamp starts in
+ * it; a stamp is fed as `#` and the steps go on after it.
  */
 export function outputFingerprintOfBytes(text: string, bytes: Uint8Array, base: number, start: number, end: number, seed: number): number {
   if (bytes !== viewedBytes) { viewedBytes = bytes; bytesView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength); }
@@ -277,11 +277,13 @@ export function outputFingerprintOfBytes(text: string, bytes: Uint8Array, base: 
   let pendingBytes = 0;
   let length = 0;
   let i = from;
+  let word = i + 4 <= stop ? view.getInt32(i, true) : 0;
   while (i + 4 <= stop) {
-    const word = view.getInt32(i, true);
     if ((word & 0x80808080) !== 0) return -1;
-    // A stamp starting in this step covers bytes 8 to 11 after its start: those four are digits too.
-    if (digitLanes(word) !== 0 && i + 12 <= stop && digitLanes(view.getInt32(i + 8, true)) === ALL_LANES) {
+    // Each word is read once: the next step's word is read here (0 past the end, which has no digit lane), and a
+    // stamp starting in this step covers it whole.
+    const next = i + 8 <= stop ? view.getInt32(i + 4, true) : 0;
+    if (digitLanes(next) === ALL_LANES && digitLanes(word) !== 0) {
       let stampAt = i;
       let stamp = 0;
       for (; stampAt < i + 4 && stamp === 0; stampAt++) stamp = stampLength(bytes, stampAt, from, stop);
@@ -294,6 +296,7 @@ export function outputFingerprintOfBytes(text: string, bytes: Uint8Array, base: 
           if (++pendingBytes === 4) { hash = mixWord(hash, pending); pending = 0; pendingBytes = 0; }
         }
         i = stampAt + stamp;
+        word = i + 4 <= stop ? view.getInt32(i, true) : 0;
         continue;
       }
     }
@@ -305,6 +308,7 @@ export function outputFingerprintOfBytes(text: string, bytes: Uint8Array, base: 
     }
     length += 4;
     i += 4;
+    word = next;
   }
   for (; i < stop; i++) {
     const c = bytes[i];
