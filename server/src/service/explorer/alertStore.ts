@@ -2,6 +2,7 @@
 // columns of numbers: byte offset and length (the text stays on disk and is read back on demand), line number,
 // priority, time and interned ids of rule, hostname, source and container, plus a fingerprint that folds duplicates.
 // A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns.
+import { isAscii } from 'node:buffer';
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
 import { Column, StringTable } from './columns';
 import {
@@ -82,10 +83,13 @@ export class AlertStore {
       const got = this.source.read(buffer, 0, want, this.indexedBytes);
       if (got <= 0) break;
       let lineStart = 0;
+      // The lines of an ASCII chunk (most logs) are decoded as Latin-1, which gives the same text without UTF-8's
+      // checks; a chunk with any other byte is decoded as UTF-8.
+      const encoding = isAscii(buffer.subarray(0, got)) ? 'latin1' : 'utf8';
       for (;;) {
         const newline = buffer.indexOf(10, lineStart);
         if (newline < 0 || newline >= got) break;
-        this.ingestLine(buffer, lineStart, newline, this.indexedBytes + lineStart);
+        this.ingestLine(buffer, lineStart, newline, this.indexedBytes + lineStart, encoding);
         lineStart = newline + 1;
       }
       if (lineStart === 0) {
@@ -100,7 +104,7 @@ export class AlertStore {
           break;
         }
       } else if (this.indexedBytes + got >= size && final && lineStart < got) {
-        this.ingestLine(buffer, lineStart, got, this.indexedBytes + lineStart);
+        this.ingestLine(buffer, lineStart, got, this.indexedBytes + lineStart, encoding);
         lineStart = got;
       }
       this.indexedBytes += lineStart;
@@ -138,12 +142,13 @@ export class AlertStore {
     this.indexedBytes = Math.min(size, end + 1);
   }
 
-  private ingestLine(buffer: Buffer, start: number, end: number, fileOffset: number): void {
+  /** `encoding` is 'latin1' only when the line's bytes are ASCII. */
+  private ingestLine(buffer: Buffer, start: number, end: number, fileOffset: number, encoding: 'utf8' | 'latin1' = 'utf8'): void {
     const lineNumber = this.nextLine++;
     let stop = end;
     if (stop > start && buffer[stop - 1] === 13) stop--;
     if (stop === start) return;
-    const text = buffer.toString('utf8', start, stop);
+    const text = buffer.toString(encoding, start, stop);
     const step = readStep(text, this.intern, this.partial?.text);
     if (step.pending !== undefined) {
       // A chunk of a payload that continues on the next line (CRI `P` line, Docker line split at 16 KB).
