@@ -179,7 +179,7 @@ export class AlertStore {
   /** `bytes[base + i]`, when given, is the byte of `text[i]`. */
   private addAlert(alert: AlertHead, text: string, bytes: Buffer | undefined, base: number, offset: number, length: number, line: number): void {
     // The output is located in the line and hashed in place; a string of it is built only when it is needed (an
-    // escaped JSON output, or a text alert whose rule is named from it).
+    // escaped JSON output that cannot be decoded from the line's bytes, or an alert whose rule is named from it).
     let outputText = text;
     let outputStart = 0;
     let outputEnd = 0;
