@@ -134,15 +134,18 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
       return { kind: 'other', payloadStart: 0, wrapper: 'docker', docker };
     }
   }
-  // JSON alerts (most lines of big logs) start with '{': no wrapper to look for.
-  const cri = first === 123 ? null : CRI_PREFIX.exec(line);
+  // The wrapper expressions are tried only on a line that starts as they require (both are anchored): a CRI line
+  // starts with an RFC 3339 date (`2024-`), a syslog line with that or a month name. JSON alerts (most lines of big
+  // logs, '{') and Falco's text alerts (`19:39:42.…`) have neither.
+  const startsWithDate = first >= 48 && first <= 57 && line.charCodeAt(4) === 45 /* - */;
+  const cri = startsWithDate ? CRI_PREFIX.exec(line) : null;
   if (cri) {
     wrapper = 'cri';
     payloadStart = Math.min(line.length, cri[0].length);
     partial = cri[3] === 'P';
     if (partial) return { kind: 'other', payloadStart, wrapper, partial };
   } else {
-    const syslog = first !== 123 ? SYSLOG_PREFIX.exec(line) : null;
+    const syslog = startsWithDate || (first >= 65 && first <= 90) /* A-Z */ ? SYSLOG_PREFIX.exec(line) : null;
     if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; }
   }
   const parsed = parsePayload(line, payloadStart, line.length, intern) as ParsedLine;
@@ -171,7 +174,9 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
   const timeEnd = m[1].length;
   const priorityStart = timeEnd + 2;
   const priorityEnd = priorityStart + m[2].length;
-  const priority = parsePriority(m[2]);
+  // Falco prints the priority's name as written in PRIORITY_NAMES: found as is before the case-insensitive reading.
+  const exact = (PRIORITY_NAMES as readonly string[]).indexOf(m[2]);
+  const priority = exact >= 0 ? exact : parsePriority(m[2]);
   const problems: LineProblem[] = [];
   if (priority === undefined) {
     // A line cut right after `time: ` has no character where the priority goes: mark the blank before it instead.
@@ -184,8 +189,10 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
   }
   const outputStart = Math.min(body.length, priorityEnd + 1);
   let outputEnd = body.length;
-  // The regexes below search the whole line: a plain substring test first skips them on most lines.
-  const glued = body.includes('Events detected: ', outputStart) ? GLUED_SUMMARY.exec(body) : null;
+  // The regexes below search the whole line: a plain substring test first skips them on most lines. A glued
+  // summary ends the line with its count: a line that does not end with a digit is not searched at all.
+  const lastCode = body.charCodeAt(body.length - 1);
+  const glued = lastCode >= 48 && lastCode <= 57 && body.includes('Events detected: ', outputStart) ? GLUED_SUMMARY.exec(body) : null;
   if (glued && glued.index >= outputStart) outputEnd = glued.index;
   while (outputEnd > outputStart && body.charCodeAt(outputEnd - 1) === 32) outputEnd--;
   const output = body.slice(outputStart, outputEnd);

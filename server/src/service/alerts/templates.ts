@@ -66,7 +66,9 @@ export function compileTemplate(rule: RuleSummary, template: string): CompiledTe
 export class TemplateLibrary {
   private compiledFor: RuleSummary[] | undefined;
   private fingerprint = '';
-  private byPrefix = new Map<string, CompiledTemplate[]>();
+  /** Templates by a number made of the first PREFIX characters of their first literal (prefixKey). Two prefixes
+   *  may share a number: a template of the other prefix then fails its first literal, as any non-matching one. */
+  private byPrefix = new Map<number, CompiledTemplate[]>();
   private unprefixed: CompiledTemplate[] = [];
   private learnedKeys = new Map<string, string>();
   private static readonly PREFIX = 6;
@@ -98,7 +100,7 @@ export class TemplateLibrary {
         const compiled = compileTemplate(rule, v);
         const first = compiled.literals[0];
         if (first.length >= TemplateLibrary.PREFIX) {
-          const k = first.slice(0, TemplateLibrary.PREFIX);
+          const k = prefixKey(first, TemplateLibrary.PREFIX);
           const list = this.byPrefix.get(k) ?? [];
           list.push(compiled);
           this.byPrefix.set(k, list);
@@ -133,17 +135,28 @@ export class TemplateLibrary {
    * Explorer's index needs only the name, for every text alert of a log.
    */
   identifyRule(output: string, priority: number): RuleSummary | undefined {
-    const suffixAt = output.lastIndexOf(' container_id=');
     let best: RuleSummary | undefined;
     let bestScore = 0;
-    const consider = (t: CompiledTemplate) => {
-      if (!((suffixAt > 0 && bodyMatches(output, suffixAt, t)) || bodyMatches(output, output.length, t))) return;
-      const score = templateScore(t, priority);
-      if (best === undefined || score > bestScore) { best = t.rule; bestScore = score; }
-    };
-    for (const t of this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []) consider(t);
-    for (const t of this.unprefixed) consider(t);
+    // Where Falco ≥ 0.41's appended suffix starts: searched for only when a template does not match the whole
+    // output (a template ending with a field matches it whole, the suffix in its last value). -2: not searched yet.
+    let suffixAt = -2;
+    const bucket = this.bucketOf(output);
+    for (const list of bucket ? [bucket, this.unprefixed] : [this.unprefixed]) {
+      for (const t of list) {
+        if (!bodyMatches(output, output.length, t)) {
+          if (suffixAt === -2) suffixAt = output.lastIndexOf(' container_id=');
+          if (!(suffixAt > 0 && bodyMatches(output, suffixAt, t))) continue;
+        }
+        const score = templateScore(t, priority);
+        if (best === undefined || score > bestScore) { best = t.rule; bestScore = score; }
+      }
+    }
     return best;
+  }
+
+  /** The templates whose first literal starts like the output (and, rarely, some of another prefix), if any. */
+  private bucketOf(output: string): CompiledTemplate[] | undefined {
+    return output.length >= TemplateLibrary.PREFIX ? this.byPrefix.get(prefixKey(output, TemplateLibrary.PREFIX)) : undefined;
   }
 
   /** The highest-scoring template that matches (the first of equal scores) and its template values. */
@@ -156,7 +169,7 @@ export class TemplateLibrary {
       const score = templateScore(t, priority);
       if (!best || score > best.score) best = { rule: t.rule, values, score };
     };
-    for (const t of this.byPrefix.get(output.slice(0, TemplateLibrary.PREFIX)) ?? []) consider(t);
+    for (const t of this.bucketOf(output) ?? []) consider(t);
     for (const t of this.unprefixed) consider(t);
     return best;
   }
@@ -202,6 +215,14 @@ export class TemplateLibrary {
     }
     return undefined;
   }
+}
+
+/** A number made of the first `length` characters of a text (a hash: different prefixes may give the same number);
+ *  looked up instead of a prefix string cut from every output. */
+function prefixKey(text: string, length: number): number {
+  let h = 0;
+  for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
 }
 
 let outputKeyIndex: Map<string, string> | undefined;
@@ -283,14 +304,14 @@ function bodyMatches(output: string, end: number, t: CompiledTemplate): boolean 
   const { literals, fields } = t;
   if (!output.startsWith(literals[0]) || literals[0].length > end) return false;
   if (fields.length === 0) return end === literals[0].length;
+  // The last literal must end the text: tested first, as it rejects most candidates before the literals between
+  // are searched. (matchBody's `lastIndexOf(last, end - last.length)` found at `end - last.length` is this test.)
+  const last = literals[fields.length];
+  if (last !== '' && (end - last.length < literals[0].length || !output.startsWith(last, end - last.length))) return false;
   let pos = literals[0].length;
   for (let i = 0; i < fields.length; i++) {
     const next = literals[i + 1];
-    if (i === fields.length - 1) {
-      if (next === '') return true;
-      const at = output.lastIndexOf(next, end - next.length);
-      return at >= pos && at + next.length === end;
-    }
+    if (i === fields.length - 1) return next === '' || end - next.length >= pos;
     if (next === '') {
       const space = output.indexOf(' ', pos);
       pos = space < 0 || space > end ? end : space;
