@@ -1,7 +1,7 @@
 // Condition, output and exception checks, plus the workspace-wide checks that need parsed conditions: unused macros
 // and lists, sources and their plugin requirements, event-type restriction.
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
-import { fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, walkExpr } from './condition';
+import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { operatorRejection } from './operators';
 import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
@@ -93,9 +93,9 @@ function outputFieldMatches(parse: OutputParse): (FieldMatch | undefined)[] {
 function factsOf(parse: ConditionParse): ConditionFacts {
   let facts = factsCache.get(parse);
   if (!facts) {
-    const compares: Extract<Expr, { kind: 'compare' }>[] = [];
-    walkExpr(parse.ast, (e) => { if (e.kind === 'compare') compares.push(e); });
-    facts = { macroRefs: macroRefsOf(parse.ast), listRefs: listRefsOf(parse.ast), fields: fieldsOf(parse.ast), compares };
+    // One walk for the four lists (each used to walk the tree on its own).
+    const { macroRefs, listRefs, fields, compares } = conditionParts(parse.ast);
+    facts = { macroRefs, listRefs, fields, compares };
     factsCache.set(parse, facts);
   }
   return facts;
