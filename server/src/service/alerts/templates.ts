@@ -143,12 +143,15 @@ export class TemplateLibrary {
     const bucket = this.bucketOf(output);
     for (const list of bucket ? [bucket, this.unprefixed] : [this.unprefixed]) {
       for (const t of list) {
+        // The score does not depend on the output: a template that could not beat the best so far is not matched.
+        const score = templateScore(t, priority);
+        if (best !== undefined && score <= bestScore) continue;
         if (!bodyMatches(output, output.length, t)) {
           if (suffixAt === -2) suffixAt = output.lastIndexOf(' container_id=');
           if (!(suffixAt > 0 && bodyMatches(output, suffixAt, t))) continue;
         }
-        const score = templateScore(t, priority);
-        if (best === undefined || score > bestScore) { best = t.rule; bestScore = score; }
+        best = t.rule;
+        bestScore = score;
       }
     }
     return best;
