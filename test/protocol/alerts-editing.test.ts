@@ -9,18 +9,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import { startServer } from '../helpers/lspClient';
 import { fixture } from '../fixtures/alerts/helpers';
 import { REPORT_REQUEST } from '../../server/src/protocol';
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(a: readonly T[]) => a[Math.floor(next() * a.length)] };
-}
+import { Random } from '../fixtures/hardening/random';
 
 const BASE = ['falco-0.44.json', 'falco-rules4.log', 'falco-crlf.log', 'falco-cri.log', 'falco-docker.log', 'falco-lifecycle.log', 'falco-mixed.log'].map(fixture).join('');
 const PIECES = ['', '\n', '\r\n', 'x', ' ', '"', '}', 'Warning', 'Critical', '"priority":"Error",'];
@@ -33,7 +22,7 @@ test('an alert log edited through the server reads as the same text opened fresh
     const opened = server.nextDiagnostics(uri, 1, 30_000);
     server.open(uri, 'falco-alerts', BASE, 1);
     await opened;
-    const rnd = random(6);
+    const rnd = new Random(6);
     const sampleLines = BASE.split(/\r\n|\n/).filter((l) => l.length > 0);
     let fresh = 0;
     for (let step = 1; step <= 40; step++) {

@@ -9,24 +9,12 @@ import { createAlertsService } from '../../server/src/service/alerts';
 import { AlertDocumentIndex } from '../../server/src/service/alerts/documentIndex';
 import { BlockDocument, TextBlocks } from '../../server/src/service/alerts/textBlocks';
 import { TestHost, fakeRules, fixture } from '../fixtures/alerts/helpers';
-
-/** mulberry32 (deterministic per seed, so that a failure replays). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(a: readonly T[]) => a[Math.floor(next() * a.length)] };
-}
+import { Random } from '../fixtures/hardening/random';
 
 const BASE = ['falco-0.44.json', 'falco-rules4.log', 'falco-crlf.log', 'falco-cri.log', 'falco-docker.log', 'falco-lifecycle.log', 'falco-syslog.log', 'falco-truncated.log'].map(fixture).join('');
 const PIECES = ['', '\n', '\r\n', '\r', 'x', ' ', '"', '{', '}', 'Warning', '\n\n', '\r\r', '\n{"rule":"r"}\n', 'Events detected: 3\r\n'];
 
-function sameDocument(block: BlockDocument, plain: TextDocument, rnd: ReturnType<typeof random>, label: string): void {
+function sameDocument(block: BlockDocument, plain: TextDocument, rnd: Random, label: string): void {
   const text = plain.getText();
   assert.equal(block.getText(), text, `${label}: text`);
   assert.equal(block.lineCount, plain.lineCount, `${label}: lineCount`);
@@ -47,7 +35,7 @@ function sameDocument(block: BlockDocument, plain: TextDocument, rnd: ReturnType
 test('BlockDocument answers as TextDocument along seeded random edits, at any block size', () => {
   for (const blockSize of [1, 5, 64, 300, 1 << 16]) {
     for (const seed of [1, 2, 3]) {
-      const rnd = random(seed * 1000 + blockSize);
+      const rnd = new Random(seed * 1000 + blockSize);
       const start = seed === 3 ? BASE.replace(/\n/g, '\r') : BASE;
       let plain = TextDocument.create('file:///logs/b.log', 'falco-alerts', 1, start);
       const block = new BlockDocument('file:///logs/b.log', 'falco-alerts', 1, start, blockSize);
@@ -76,7 +64,7 @@ test('BlockDocument answers as TextDocument along seeded random edits, at any bl
 });
 
 test('TextBlocks reads as the string it holds', () => {
-  const rnd = random(7);
+  const rnd = new Random(7);
   for (const size of [1, 3, 17, 200]) {
     for (const text of [BASE, BASE.replace(/\n/g, '\r\n'), BASE.replace(/\n/g, '\r'), '', '\n', '\r\n\r', 'no break at all']) {
       const blocks = TextBlocks.split(text, size);
@@ -122,7 +110,7 @@ const fresh = (text: string) => { const i = new AlertDocumentIndex(); i.update(t
 
 test('the alerts service on a BlockDocument equals a fresh parse of its text along seeded random edits', () => {
   for (const blockSize of [7, 120, 1 << 16]) {
-    const rnd = random(blockSize);
+    const rnd = new Random(blockSize);
     const service = createAlertsService(new TestHost(), fakeRules([]));
     const doc = new BlockDocument('file:///logs/s.log', 'falco-alerts', 1, BASE, blockSize);
     service.didOpenOrChange!(doc);

@@ -5,6 +5,7 @@ import type { Position } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { AlertDocumentIndex } from '../../server/src/service/alerts/documentIndex';
 import { TestHost, fakeRules, fixture } from '../fixtures/alerts/helpers';
+import { Random } from '../fixtures/hardening/random';
 
 const snapshot = (i: AlertDocumentIndex) => JSON.stringify({
   alerts: i.alerts.map((a) => ({ ...a, text: a.text, endLine: a.endLine, pieces: a.pieces, head: { ...a.head } })), roles: i.roles, problems: i.lineProblems,
@@ -54,26 +55,13 @@ test('editing inside a container-runtime P chunk re-joins the alert', () => {
 // breaks, CRLF and lone CR, several changes per version) give the same index as a fresh parse of the new text, and
 // parse again only the lines the change touched.
 
-/** mulberry32 (deterministic per seed, so that a failure replays). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(a: readonly T[]) => a[Math.floor(next() * a.length)] };
-}
-
 const EDIT_BASE = ['falco-0.44.json', 'falco-rules4.log', 'falco-crlf.log', 'falco-cri.log', 'falco-docker.log', 'falco-lifecycle.log', 'falco-syslog.log', 'falco-truncated.log'].map(fixture).join('');
 
 test('seeded random edits through content changes give the index of a fresh parse, re-parsing only touched lines', () => {
   const pieces = ['', '\n', '\r\n', '\r', 'x', ' ', '"', '{', '}', 'Warning', '"priority":"Error",', '\n{"rule":"r"}\n', 'Events detected: 3\r\n'];
   const sampleLines = EDIT_BASE.split(/\r\n|\n|\r/).filter((l) => l.length > 0);
   for (const seed of [1, 2, 3, 4, 5, 6]) {
-    const rnd = random(seed);
+    const rnd = new Random(seed);
     let doc = TextDocument.create('file:///logs/falco_edit.log', 'falco-alerts', 1, EDIT_BASE);
     const index = new AlertDocumentIndex();
     index.update(doc.getText(), doc.version);
