@@ -86,3 +86,21 @@ test('the report says what the values mean: loginuid -1, exe flags, a host event
   assert.match(happened, /`EXE_WRITABLE`: /);
   assert.match(happened, /`host`: The event happened on the host itself/);
 });
+
+test('a plugin alert without a playbook: where to start suits its source, evt.time nanoseconds are given in UTC, the refusal names the exception shapes', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const fields = '"evt.time":1688085381780289000,"gcp.user":"analyst@example.com","gcp.callerIP":"192.0.2.7"';
+  const line = (source: string) => `{"hostname":"h1","output":"public bucket","output_fields":{${fields}},"priority":"Critical","rule":"GCP Bucket configured to be public","source":"${source}","tags":[],"time":"2023-06-30T00:36:21.780289000Z"}`;
+  for (const source of ['gcp_auditlog', 'auditlogs']) {
+    // 'auditlogs' is no Falco source: the gcp.* fields tell the source instead.
+    const report = s.report(`${line(source)}\n`, 'file:///logs/gcp.json');
+    assert.ok(report.includes('The knowledge base has no playbook for this rule: start from the fields above (the principal, caller IP, method and resource).'), source);
+    assert.ok(!report.includes('process tree'), source);
+    assert.ok(report.includes('- `evt.time` = `1688085381780289000`'), source);
+    assert.ok(report.includes('  - `2023-06-30 00:36:21.780289000 UTC`: the same instant'), source);
+    assert.ok(report.includes('No exception is proposed: the alert does not have both values of any exception Falco Lens writes (process \\+ container image; process \\+ parent;'), source);
+    assert.ok(report.includes('Kubernetes user \\+ namespace; AWS user \\+ event).'), source);
+  }
+  const syscall = s.report(`{"hostname":"h1","output":"x","output_fields":{"proc.name":"bash"},"priority":"Warning","rule":"Some local rule","source":"syscall","tags":[],"time":"2024-06-10T14:45:13.552380417Z"}\n`, 'file:///logs/s.json');
+  assert.ok(syscall.includes('start from the fields above (the process tree, user and container).'));
+});

@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { locationLink, mitreLines } from './hover';
-import { exceptionItemYaml, isSafeExceptionValue, proposeExceptions } from './tuning';
+import { EXCEPTION_SHAPES, exceptionItemYaml, isSafeExceptionValue, proposeExceptions } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -63,10 +63,42 @@ function whatHappened(view: AlertView): string {
     lines.push(`- ${label} = ${cappedCode(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
     if (v.field) for (const m of valueMeanings(v.field, v.value).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+    // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.
+    const instant = v.field === 'evt.time' && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
+    const utc = instant && formatUtc(instant);
+    if (utc) lines.push(`  - ${codeSpan(utc)}: the same instant (JSON alerts give evt.time in nanoseconds since the Unix epoch)`);
     if (lines.length >= MAX_FIELDS) { lines.push('- …'); break; }
   }
   if (!lines.length && view.output) lines.push(`- Output: ${cappedCode(view.output)}`);
   return lines.join('\n');
+}
+
+/** What to look at first in an alert without a playbook, by its event source. */
+const STARTING_POINTS: Record<string, string> = {
+  syscall: 'the process tree, user and container',
+  k8s_audit: 'the user, verb, resource and namespace',
+  aws_cloudtrail: 'the principal, source IP, event name and region',
+  gcp_auditlog: 'the principal, caller IP, method and resource',
+  okta: 'the actor, client IP and event type',
+  github: 'the user, repository and action',
+};
+
+/**
+ * The event source of an alert: its `source` when Falco names one we know, else the one source every source-specific
+ * field it carries belongs to (sidekick and collectors sometimes rename or drop `source`).
+ */
+function eventSourceOf(view: AlertView): string | undefined {
+  if (view.source && STARTING_POINTS[view.source]) return view.source;
+  for (const v of shownValues(view)) {
+    const sources = v.field ? lookupField(v.field)?.field.sources : undefined;
+    if (sources?.length === 1) return sources[0];
+  }
+  return undefined;
+}
+
+function startingPoints(view: AlertView): string {
+  const source = eventSourceOf(view);
+  return (source && STARTING_POINTS[source]) ?? 'what was done, by whom, from where';
 }
 
 function commandsMarkdown(playbook: Playbook, view: AlertView, which: 'investigate'): string {
@@ -98,7 +130,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
     parts.push(cappedBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml', 'exception'));
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
-  } else parts.push('No exception is proposed: the alert lacks the values an exception would need (process, parent, file or container image).');
+  } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   parts.push('Only add an exception after the investigation shows the activity is expected.');
   return parts.join('\n\n');
@@ -178,7 +210,7 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
     const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
     out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : 'No MITRE ATT&CK mapping in the rule\'s tags.'}`);
-    out.push(`### Investigation\n\n${playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : 'The knowledge base has no playbook for this rule: start from the fields above (process tree, user, container).'}`);
+    out.push(`### Investigation\n\n${playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `The knowledge base has no playbook for this rule: start from the fields above (${startingPoints(first)}).`}`);
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : 'No mitigation is recorded for this rule in the knowledge base.'}`);
     out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
   });
