@@ -155,7 +155,7 @@ function howText(value: AlertValue, view: AlertView): string {
     case 'template': return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${cappedCode(view.rule ?? '', 200)}`;
     case 'catalog': return ', by its conventional output name';
     case 'learned': return ', as the loaded rules use this name';
-    case 'guess': return ' (probably: guessed from the name; the rule is unidentified)';
+    case 'guess': return view.rule ? ' (probably: guessed from the output name)' : ' (probably: guessed from the output name; the rule is unidentified)';
     default: return '';
   }
 }

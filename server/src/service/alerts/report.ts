@@ -56,10 +56,13 @@ function whatHappened(view: AlertView): string {
   const seen = new Set<string>();
   for (const v of shownValues(view)) {
     const name = v.field ?? v.key ?? '';
-    if (seen.has(name) || v.value === null || v.value === '<NA>' || v.value === '') continue;
-    seen.add(name);
+    // The same field with the same value (output_fields and the output) once; two keys guessed as one field
+    // (`pod=` and `ns=` of an unidentified audit alert) keep both values.
+    const seenKey = `${name}\u0000${v.value}`;
+    if (seen.has(seenKey) || v.value === null || v.value === '<NA>' || v.value === '') continue;
+    seen.add(seenKey);
     const info = v.field ? lookupField(v.field) : undefined;
-    const label = v.field ? cappedCode(v.field, 200) : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
+    const label = v.field ? `${cappedCode(v.field, 200)}${v.how === 'guess' ? ` (probably, from the output name ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     lines.push(`- ${label} = ${cappedCode(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
     if (v.field) for (const m of valueMeanings(v.field, v.value).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);

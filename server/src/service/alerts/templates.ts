@@ -199,10 +199,34 @@ export class TemplateLibrary {
 
   private keyCache = new Map<string, { field: string; how: MatchedValue['how'] } | undefined>();
 
+  /**
+   * Maps the `key=value` tokens of one output to fields. A conventional output name that several fields use (`user`:
+   * user.name, ka.user.name, ct.user…; `ns`: ka.target.name or ka.target.namespace) is settled by the alert itself:
+   * the candidate its output_fields hold, else the first candidate of its event source (given, or the source most of
+   * its tokens' candidates belong to); such a choice stays marked as a guess.
+   */
+  mapTokens(tokens: KeyValueToken[], context: { source?: string; fields?: ReadonlyMap<string, string> } = {}): MatchedValue[] {
+    const mapped = tokens.map((t) => this.mapToken(t));
+    const ambiguous = mapped.filter((m) => m.key !== undefined && (catalogOutputKeys().get(m.key)?.length ?? 0) > 1 && m.how === 'guess');
+    if (ambiguous.length === 0) return mapped;
+    const source = context.source && KNOWN_SOURCES.has(context.source) ? context.source : likelySource(mapped);
+    for (const m of ambiguous) {
+      const candidates = catalogOutputKeys().get(m.key!)!;
+      const held = context.fields ? candidates.find((c) => context.fields!.has(c)) : undefined;
+      if (held) { m.field = held; m.how = 'catalog'; continue; }
+      const ofSource = source ? candidates.filter((c) => lookupField(c)?.field.sources.includes(source as never)) : [];
+      // Among the source's candidates, the field that names this key first among its output names (`ns` is first a
+      // namespace's name, and only last a target's).
+      if (ofSource.length) m.field = ofSource.reduce((best, c) => (outputKeyRank(c, m.key!) < outputKeyRank(best, m.key!) ? c : best));
+    }
+    return mapped;
+  }
+
   private resolveKey(key: string): { field: string; how: MatchedValue['how'] } | undefined {
     if (SUFFIX_KEYS[key]) return { field: SUFFIX_KEYS[key], how: 'catalog' };
     const byOutputKey = catalogOutputKeys().get(key);
-    if (byOutputKey) return { field: byOutputKey, how: 'catalog' };
+    // A name several fields use in outputs is only a guess until the alert settles it (mapTokens).
+    if (byOutputKey) return { field: byOutputKey[0], how: byOutputKey.length === 1 ? 'catalog' : 'guess' };
     const learned = this.learnedKeys.get(key);
     if (learned) return { field: learned, how: 'learned' };
     if (key.includes('.') && lookupField(key)) return { field: key, how: 'catalog' };
@@ -228,16 +252,51 @@ function prefixKey(text: string, length: number): number {
   return h;
 }
 
-let outputKeyIndex: Map<string, string> | undefined;
-/** Catalog fields by the keys official outputs use for them (`process` → proc.name), built once. */
-function catalogOutputKeys(): Map<string, string> {
+let outputKeyIndex: Map<string, string[]> | undefined;
+/** Catalog fields by the keys official outputs use for them (`process` → proc.name), in catalog order, built once. */
+function catalogOutputKeys(): Map<string, string[]> {
   if (!outputKeyIndex) {
     outputKeyIndex = new Map();
     for (const f of allFields()) {
-      for (const k of f.outputKeys ?? []) if (!outputKeyIndex.has(k)) outputKeyIndex.set(k, f.outputKeyArgs?.[k] !== undefined ? `${f.name}.${f.outputKeyArgs[k]}` : f.name);
+      for (const k of f.outputKeys ?? []) {
+        const name = f.outputKeyArgs?.[k] !== undefined ? `${f.name}.${f.outputKeyArgs[k]}` : f.name;
+        const list = outputKeyIndex.get(k);
+        if (!list) outputKeyIndex.set(k, [name]);
+        else if (!list.includes(name)) list.push(name);
+      }
     }
   }
   return outputKeyIndex;
+}
+
+/** Where `key` stands among the output names of `field` (lower: a more usual name for it). */
+function outputKeyRank(field: string, key: string): number {
+  const keys = lookupField(field)?.field.outputKeys ?? [];
+  const at = keys.indexOf(key);
+  return at < 0 ? keys.length : at;
+}
+
+const KNOWN_SOURCES = new Set(['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github']);
+
+/** The event source that the most tokens have a candidate field of (an output name counts for each source among its
+ *  candidates), or undefined on a tie: `user=… pod=… ns=…` is a Kubernetes audit alert. */
+function likelySource(tokens: MatchedValue[]): string | undefined {
+  const votes = new Map<string, number>();
+  for (const t of tokens) {
+    const candidates = t.key !== undefined ? catalogOutputKeys().get(t.key) ?? (t.field ? [t.field] : []) : [];
+    const sources = new Set<string>();
+    for (const c of candidates) for (const s of lookupField(c)?.field.sources ?? []) sources.add(s);
+    // A field every source has (evt.time) tells nothing.
+    if (sources.size >= KNOWN_SOURCES.size) continue;
+    for (const s of sources) votes.set(s, (votes.get(s) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  let bestVotes = 0;
+  let tie = false;
+  for (const [s, n] of votes) {
+    if (n > bestVotes) { best = s; bestVotes = n; tie = false; } else if (n === bestVotes) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 const FIELD_CLASSES = new Set(['evt', 'proc', 'thread', 'user', 'group', 'fd', 'fs', 'container', 'k8s', 'ka', 'ct', 'gcp', 'okta', 'github', 'syslog', 'span', 'mesos']);

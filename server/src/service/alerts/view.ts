@@ -159,7 +159,7 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
     const headEnd = Math.max(0, Math.min(firstValue, (h.head ?? '').length));
     if (headEnd > 0) view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + headEnd });
   } else {
-    tokens = tokenizeKeyValues(output, 0, output.length).map((t) => templates.mapToken(t));
+    tokens = templates.mapTokens(tokenizeKeyValues(output, 0, output.length), { source: view.source });
     if ((h.head ?? '') !== '') view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + h.head!.length });
   }
   for (const t of tokens) addToken(view, output, t, 'text', (i) => h.outputStart! + i);
@@ -178,7 +178,7 @@ function tokensOf(decoded: string, bodyStart: number, view: AlertView, templates
       if (!fields || values.every((v) => !v.field || !fields.has(v.field) || decoded.slice(v.start, v.end) === fields.get(v.field))) return values;
     }
   }
-  const tokens = tokenizeKeyValues(decoded, bodyStart, decoded.length).map((t) => templates.mapToken(t));
+  const tokens = templates.mapTokens(tokenizeKeyValues(decoded, bodyStart, decoded.length), { source: view.source, fields });
   return fields ? alignWithFields(decoded, tokens, fields) : tokens;
 }
 
