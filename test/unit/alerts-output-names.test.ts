@@ -40,3 +40,13 @@ test('two output names guessed as one field both keep their values in the report
   assert.ok(report.includes('(probably, from the output name `target`) = `secret-a`'), report);
   assert.ok(report.includes('(probably, from the output name `name`) = `secret-b`'), report);
 });
+
+test('ancestor names read as the indexed ancestors the official outputs print, each kept in the report', () => {
+  const text = 'Sensitive file opened (file=/etc/shadow gparent=bash ggparent=sshd gggparent=sshd process=cat)';
+  const fields = fieldsOf(text);
+  assert.equal(fields['gparent'], 'proc.aname[2] catalog');
+  assert.equal(fields['ggparent'], 'proc.aname[3] catalog');
+  assert.equal(fields['gggparent'], 'proc.aname[4] catalog');
+  const report = createAlertsService(new TestHost(), fakeRules([])).report(`19:39:42.522581168: Warning ${text}\n`, 'file:///logs/s.log');
+  for (const line of ['- `proc.aname[2]` = `bash`', '- `proc.aname[3]` = `sshd`', '- `proc.aname[4]` = `sshd`']) assert.ok(report.includes(line), line);
+});

@@ -80,8 +80,14 @@ export function referenceForOutputKey(key: string, source?: string): string | un
   const fields = fieldsForOutputKey(key, source);
   if (fields.length === 0) return undefined;
   const field = fields[0];
+  return referenceWithArgument(field, key);
+}
+
+/** The field reference an output key renders: `evt.arg.flags` for `exe_flags`, `proc.aname[2]` for `gparent`. */
+export function referenceWithArgument(field: FieldInfo, key: string): string {
   const arg = field.outputKeyArgs?.[key];
-  return arg !== undefined ? `${field.name}.${arg}` : field.name;
+  if (arg === undefined) return field.name;
+  return arg.startsWith('[') ? `${field.name}${arg}` : `${field.name}.${arg}`;
 }
 
 /** Fields usable in the given source, in catalog order. */

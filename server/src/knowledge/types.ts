@@ -46,7 +46,8 @@ export interface FieldInfo {
    *  `command` for proc.cmdline), besides the conventional `proc_name` form. Used to read text alerts. */
   outputKeys?: string[];
   /** For fields with an argument: the argument each output key stands for (`exe_flags` → `flags`, so the key
-   *  renders `evt.arg.flags`). Keys not listed here render the field without an argument. */
+   *  renders `evt.arg.flags`; an argument in brackets is appended as it is: `gparent` → `[2]` renders
+   *  `proc.aname[2]`). Keys not listed here render the field without an argument. */
   outputKeyArgs?: Record<string, string>;
   /** Valid in conditions only: Falco rejects it in an output ("is filter only", e.g. fd.ip, fd.net). */
   conditionOnly?: boolean;

@@ -4,7 +4,7 @@
 // cannot make it slow. Falco ≥ 0.41 appends the container plugin's suggested fields after the rendered output;
 // `%container.info` (rules ≤ 3.x) rendered as `container_id=… container_name=…` before 0.41 and as nothing since.
 import type { RuleSummary } from '../features';
-import { allFields, lookupField } from '../../knowledge';
+import { allFields, lookupField, referenceWithArgument } from '../../knowledge';
 import { parseOutput } from '../rules/condition';
 
 export interface TemplateField {
@@ -259,7 +259,7 @@ function catalogOutputKeys(): Map<string, string[]> {
     outputKeyIndex = new Map();
     for (const f of allFields()) {
       for (const k of f.outputKeys ?? []) {
-        const name = f.outputKeyArgs?.[k] !== undefined ? `${f.name}.${f.outputKeyArgs[k]}` : f.name;
+        const name = referenceWithArgument(f, k);
         const list = outputKeyIndex.get(k);
         if (!list) outputKeyIndex.set(k, [name]);
         else if (!list.includes(name)) list.push(name);
