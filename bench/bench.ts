@@ -80,6 +80,8 @@ const quantile = (values: number[], q: number): number => {
 };
 const median = (values: number[]) => quantile(values, 0.5);
 const p95 = (values: number[]) => quantile(values, 0.95);
+// A part's results travel as JSON, where a NaN (a measure this run skipped, e.g. warm opens under --profile) is null.
+const ratio = (v: number | null) => (v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(2));
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const mb = (kb: number | undefined) => (kb === undefined ? 'n/a' : (kb / 1024).toFixed(0));
 const fileUri = (p: string) => `file://${p.split('/').map(encodeURIComponent).join('/')}`;
@@ -829,7 +831,7 @@ async function main(): Promise<void> {
   log(`${QUICK ? 'quick' : 'full'} run on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
   runPartsApart(parts);
   table('Targets', ['target', 'measured', 'limit', 'result', 'detail'],
-    targets.map((t) => [t.name, `${t.unit === 'ms' || t.unit === 'MB' ? ms(t.value) : t.value.toFixed(2)} ${t.unit}`, `${t.limit} ${t.unit}`, t.pass ? 'PASS' : 'MISS', t.detail]));
+    targets.map((t) => [t.name, `${t.unit === 'ms' || t.unit === 'MB' ? ms(t.value ?? NaN) : ratio(t.value)} ${t.unit}`, `${t.limit} ${t.unit}`, t.pass ? 'PASS' : 'MISS', t.detail]));
   results.targets = targets;
   results.elapsedSeconds = Math.round((now() - started) / 1000);
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
