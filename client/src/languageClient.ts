@@ -1,17 +1,28 @@
 // Owns the LanguageClient's whole lifecycle (start, stop, restart) and the output channel it logs to.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
+import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/fileShape';
 
 export const RULES_SELECTOR = [{ language: 'falco-rules' }];
 export const ALERTS_SELECTOR = [{ language: 'falco-alerts' }];
+
+const USER_SWITCH_MS = 1500;
 
 export class FalcoLanguageClient implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
 
+  /** Documents reopened as YAML because they are not Falco rules files (see givesAwayForeignYaml). */
+  private readonly givenAway = new Set<string>();
+  private readonly closedAsYaml = new Map<string, number>();
+
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Falco Lens', { log: true });
+    context.subscriptions.push(vscode.workspace.onDidCloseTextDocument((doc) => {
+      const uri = doc.uri.toString();
+      if (doc.languageId === 'yaml' && this.givenAway.has(uri)) this.closedAsYaml.set(uri, Date.now());
+    }));
   }
 
   get languageClient(): LanguageClient | undefined { return this.client; }
@@ -39,6 +50,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
       },
       initializationOptions: { settings: vscode.workspace.getConfiguration('falcoLens') },
       markdown: { isTrusted: false, supportHtml: false },
+      middleware: this.givesAwayForeignYaml(),
     };
     const client = new LanguageClient('falcoLens', 'Falco Lens', serverOptions, clientOptions);
     this.client = client;
@@ -50,6 +62,47 @@ export class FalcoLanguageClient implements vscode.Disposable {
       this.output.error(`The Falco Lens language server failed to start: ${e}`);
       throw e;
     }
+  }
+
+  /**
+   * `*_rules.yaml` and `rules.d/*.yaml` also name other tools' files (Prometheus alerting rules, Falco Talon response
+   * rules...). Such a file, when its content is plainly not Falco's, is not sent to the server: it is reopened as
+   * YAML, once. If the user then picks "Falco Rules" as its language mode, that choice stands.
+   */
+  private givesAwayForeignYaml(): Middleware {
+    const { givenAway, closedAsYaml } = this;
+    const withheld = new Set<string>();
+    return {
+      didOpen: async (document, next) => {
+        const uri = document.uri.toString();
+        const closed = closedAsYaml.get(uri);
+        closedAsYaml.delete(uri);
+        // When the user changes a document's language mode, VS Code closes the YAML document and opens the new one at
+        // once; a close long before this open was the user closing the file.
+        const userChoseFalco = closed !== undefined && Date.now() - closed < USER_SWITCH_MS;
+        if (document.languageId !== 'falco-rules' || userChoseFalco || !isBroadRulesFileName(document.uri.path) || rulesFileShape(document.getText()) !== 'foreign') {
+          return next(document);
+        }
+        givenAway.add(uri);
+        withheld.add(uri);
+        this.output.info(`${vscode.workspace.asRelativePath(document.uri)} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.`);
+        try {
+          await vscode.languages.setTextDocumentLanguage(document, 'yaml');
+        } catch (e) {
+          this.output.warn(`Could not open ${vscode.workspace.asRelativePath(document.uri)} as YAML (${e}); checking it as a Falco rules file.`);
+          givenAway.delete(uri);
+          withheld.delete(uri);
+          return next(document);
+        }
+      },
+      // The server never saw a withheld document: nothing about it is sent until it is opened again.
+      didChange: (event, next) => (withheld.has(event.document.uri.toString()) ? Promise.resolve() : next(event)),
+      didClose: (document, next) => {
+        const uri = document.uri.toString();
+        if (withheld.delete(uri)) return Promise.resolve();
+        return next(document);
+      },
+    };
   }
 
   async stop(): Promise<void> {

@@ -72,6 +72,29 @@ suite('Falco Lens in VS Code', () => {
     assert.match(text, /Terminal shell in container/);
   });
 
+  test('another tool\'s *_rules.yaml opens as YAML; the user can still pick Falco Rules', async () => {
+    const uri = workspaceFile('alert_rules.yaml');
+    const reopenedAs = (languageId: string) => new Promise<vscode.TextDocument>((resolve) => {
+      const current = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.languageId === languageId);
+      if (current) { resolve(current); return; }
+      const subscription = vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.uri.toString() === uri.toString() && d.languageId === languageId) { subscription.dispose(); resolve(d); }
+      });
+    });
+    const asYaml = reopenedAs('yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.languageId, 'falco-rules', 'the file name matches the rules pattern');
+    await vscode.window.showTextDocument(doc);
+    const yaml = await asYaml;
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'falco').length, 0, 'Falco Lens says nothing about it');
+    // The user's explicit choice stands: checked as a Falco rules file, and not given away again.
+    const chosen = await vscode.languages.setTextDocumentLanguage(yaml, 'falco-rules');
+    const diagnostics = await diagnosticsWhere(uri, (d) => d.some((x) => x.code === 'not-a-sequence'));
+    assert.ok(diagnostics.length > 0);
+    assert.equal(vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.languageId, 'falco-rules');
+    assert.equal(chosen.languageId, 'falco-rules');
+  });
+
   test('restarting the language server keeps it answering', async () => {
     await vscode.commands.executeCommand('falcoLens.restartServer');
     const uri = workspaceFile('broken_rules.yaml');

@@ -7,7 +7,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from './service/languageService';
 import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
-import { detectLanguage } from './service/features';
+import { detectLanguage, LANGUAGE_RULES } from './service/features';
+import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
 import { pathToUri } from './service/uri';
 
 const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json] [--rules <file|dir>]...
@@ -79,6 +80,10 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   return { stdout: out.length ? out.join('\n') + '\n' : '', stderr: err.length ? err.join('\n') + '\n' : '', exitCode: errors > 0 ? 1 : 0 };
 }
 
+function readText(file: string): string {
+  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+}
+
 /** Files named directly, plus the rules files and alert logs found in named folders. */
 function expand(paths: string[], err: string[]): string[] {
   const files: string[] = [];
@@ -92,7 +97,14 @@ function expand(paths: string[], err: string[]): string[] {
       const kind = fs.statSync(child, { throwIfNoEntry: false });
       if (!kind) { err.push(`falco-lens: skipping ${child}: cannot read it`); continue; }
       if (kind.isDirectory()) files.push(...expand([child], err));
-      else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) files.push(child);
+      else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) {
+        // A folder may hold other tools' `*_rules.yaml` (Prometheus, Falco Talon): only Falco's are checked.
+        if (detectLanguage(child, '') === LANGUAGE_RULES && isBroadRulesFileName(child) && rulesFileShape(readText(child)) === 'foreign') {
+          err.push(`falco-lens: skipping ${child}: not a Falco rules file (no rule, macro or list items)`);
+          continue;
+        }
+        files.push(child);
+      }
     }
   }
   return files;

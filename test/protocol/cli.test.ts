@@ -99,3 +99,15 @@ test('check on a folder skips a dangling symlink with a message instead of crash
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stderr, /skipping .*gone_rules\.yaml/);
 });
+
+test('check on a folder skips other tools\' *_rules.yaml (Prometheus) but checks a foreign file named on the command line', () => {
+  const prometheus = 'groups:\n  - name: example\n    rules:\n      - alert: HighRequestLatency\n        expr: job:request_latency_seconds:mean5m > 0.5\n';
+  const dir = scratch({ 'rules/web_rules.yaml': BROKEN_RULES, 'rules/alert_rules.yaml': prometheus });
+  const folder = run(['check', 'rules'], dir);
+  assert.equal(folder.status, 1, 'the Falco file still has its errors');
+  assert.match(folder.stdout, /web_rules\.yaml:5:\d+ error /);
+  assert.doesNotMatch(folder.stdout, /alert_rules/);
+  assert.match(folder.stderr, /skipping .*alert_rules\.yaml: not a Falco rules file/);
+  const named = run(['check', 'rules/alert_rules.yaml'], dir);
+  assert.match(named.stdout, /alert_rules\.yaml:1:1 error not-a-sequence/, 'a file the user names is checked as asked');
+});
