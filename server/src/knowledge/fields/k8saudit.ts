@@ -83,7 +83,7 @@ export const K8S_AUDIT_FIELDS: FieldInfo[] = [
   ka('ka.req.container.privileged', 'Whether any container of a pod in the request is privileged.', { values: PLUGIN_DEPRECATED('ka.req.pod.containers.privileged') }),
   ka('ka.req.pod.run_as_user', 'runAsUser of the pod-level security context in the request.'),
   ka('ka.req.pod.run_as_group', 'runAsGroup of the pod-level security context in the request.'),
-  kaList('ka.req.role.rules', 'Rules of a role or cluster role in the request.', { outputKeys: ['rules'] }),
+  ka('ka.req.role.rules', 'Rules of a role or cluster role in the request.', { isList: true, outputKeys: ['rules'] }),
   kaList('ka.req.role.rules.apiGroups', 'API groups named by the rules of a role in the request.'),
   kaList('ka.req.role.rules.nonResourceURLs', 'Non-resource URLs named by the rules of a role in the request.'),
   kaList('ka.req.role.rules.verbs', 'Verbs granted by the rules of a role in the request.', { values: '`*` grants every verb.' }),
