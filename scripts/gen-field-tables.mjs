@@ -2,8 +2,9 @@
 // (server/src/knowledge/fields/*.ts) describes, read from their sources. test/unit/knowledge-field-tables.test.ts
 // checks the catalog against it. Facts only (names, types, flags); no descriptions.
 //
-//   node scripts/gen-field-tables.mjs <libs git dir> <plugins git dir>
-//   e.g. node scripts/gen-field-tables.mjs /work/.mirror/falcosecurity+libs/repo /work/.mirror/falcosecurity+plugins/repo
+//   node scripts/gen-field-tables.mjs <libs git dir> <plugins git dir> <falco git dir>
+//   e.g. node scripts/gen-field-tables.mjs /work/.mirror/falcosecurity+libs/repo /work/.mirror/falcosecurity+plugins/repo \
+//          /work/.mirror/falcosecurity+falco/repo
 //   add --out <file> to write somewhere else
 //
 // Every file is read at a release tag with `git show <tag>:<path>`; the tags are the PROVIDERS list below. To move
@@ -23,7 +24,8 @@
 // Plugin types are named as libsinsp's plugin loader maps them (plugin.cpp s_pt_lut: string -> CHARBUF, ...); plugin
 // argument flags follow the loader too (isIndex or isKey implies "argument allowed"). A field is written as
 //   {"name", "type", "arg"?: "required" | "allowed", "argKind"?: "index" | "key" | "index-or-key", "list"?, "deprecated"?,
-//    "filterOnly"?, "printOnly"?, "hidden"?, "suggestedOutput"?, "check"? (libsinsp filter check), "labelDeprecated"?}
+//    "filterOnly"?, "printOnly"?, "hidden"?, "suggestedOutput"?, "check"? (libsinsp filter check), "labelDeprecated"?,
+//    "since"? (libsinsp: the first Falco release after 0.33.0 whose bundled libs declare it; see FALCO_RELEASES)}
 // where labelDeprecated marks plugin fields whose display name says "[Deprecated]" (plugins have no deprecation flag,
 // so Falco does not warn about them). A provider's `sources` are the event sources the catalog offers its fields in;
 // they are set in PLUGINS, not read (json declares no event source, so libsinsp would offer it to every source; the
@@ -34,9 +36,9 @@ import { writeFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const outFile = outAt >= 0 ? args.splice(outAt, 2)[1] : new URL('../test/fixtures/field-tables.json', import.meta.url);
-const [libsDir, pluginsDir] = args;
-if (!libsDir || !pluginsDir) {
-  console.error('usage: node scripts/gen-field-tables.mjs <libs git dir> <plugins git dir> [--out <file>]');
+const [libsDir, pluginsDir, falcoDir] = args;
+if (!libsDir || !pluginsDir || !falcoDir) {
+  console.error('usage: node scripts/gen-field-tables.mjs <libs git dir> <plugins git dir> <falco git dir> [--out <file>]');
   process.exit(2);
 }
 
@@ -44,6 +46,9 @@ if (!libsDir || !pluginsDir) {
 // Plugins: the newest release not newer than Falco 0.44.0 (2026-05-25), except k8saudit 0.18.0, which the official
 // k8s_audit rules require (required_plugin_versions) and Falco 0.44.1's era shipped.
 const LIBS_TAG = '0.25.2';
+// Falco releases whose libs are read for `since` (the first of them whose libs declare a field). Fields already in
+// the libs of the first one get no `since`: the catalog states it only for fields newer than Falco 0.33.
+const FALCO_RELEASES = ['0.33.0', '0.34.0', '0.35.0', '0.36.0', '0.37.0', '0.38.0', '0.39.0', '0.40.0', '0.41.0', '0.42.0', '0.43.0', '0.44.0'];
 const LIBS_CHECKS = ['gen_event', 'event', 'thread', 'user', 'group', 'fd', 'fspath', 'utils', 'fdlist'];
 const PLUGINS = [
   { name: 'container', tag: 'plugins/container/v0.7.1', lang: 'cpp', files: ['plugins/container/src/caps/extract/extract.cpp'], sources: ['syscall'] },
@@ -182,8 +187,10 @@ function libsinspFields() {
       }));
     }
   }
+  const sinceRead = addSince(fields);
   return { name: 'libsinsp', repo: 'falcosecurity/libs', tag: LIBS_TAG, commit: commitOf(libsDir, LIBS_TAG), files,
-    sources: ['syscall'], genericSources: ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'], fields };
+    sources: ['syscall'], genericSources: ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'],
+    sinceRead, fields };
 }
 
 const argKind = (index, key) => (index && key ? 'index-or-key' : index ? 'index' : key ? 'key' : undefined);
@@ -191,6 +198,50 @@ const argKind = (index, key) => (index && key ? 'index-or-key' : index ? 'index'
 /** Drops false and undefined members so that the snapshot lists only the flags a field has. */
 function compact(field) {
   return Object.fromEntries(Object.entries(field).filter(([, v]) => v !== undefined && v !== false));
+}
+
+/** The libs release a Falco release bundles (cmake/modules/falcosecurity-libs.cmake: the version set when no local libs are used). */
+function libsOfFalco(falcoTag) {
+  const versions = [...show(falcoDir, falcoTag, 'cmake/modules/falcosecurity-libs.cmake').matchAll(/set\(FALCOSECURITY_LIBS_VERSION\s+"([^"]+)"\)/g)]
+    .map((m) => m[1]).filter((v) => v !== '0.0.0-local');
+  if (versions.length !== 1) throw new Error(`Falco ${falcoTag}: libs version not found (${versions.join(', ')})`);
+  return versions[0];
+}
+
+/** Names of every field in the filter-check tables of a libs release (every table of userspace/libsinsp/*.cpp). */
+function libsinspNamesAt(tag) {
+  const names = new Set();
+  const paths = git(libsDir, 'grep', '-l', 'filtercheck_field_info', tag, '--', 'userspace/libsinsp/*.cpp')
+    .split('\n').filter(Boolean).map((line) => line.slice(tag.length + 1)).filter((path) => !path.slice('userspace/libsinsp/'.length).includes('/'));
+  for (const path of paths) {
+    for (const table of blocksAfter(show(libsDir, tag, path), /filtercheck_field_info\s+\w+\[\]\s*=\s*\{/g)) {
+      for (const entry of splitTopLevel(table)) {
+        const name = splitTopLevel(unbrace(entry)).map(stringValue).find((v) => v !== undefined);
+        if (name) names.add(name);
+      }
+    }
+  }
+  return names;
+}
+
+/** Sets `since` on the libsinsp fields that the first of FALCO_RELEASES did not have yet; returns what was read. */
+function addSince(fields) {
+  const read = [];
+  const seenBefore = new Set();
+  FALCO_RELEASES.forEach((falco, i) => {
+    const libs = libsOfFalco(falco);
+    const names = libsinspNamesAt(libs);
+    read.push({ falco, libs });
+    for (const f of fields) {
+      if (!names.has(f.name) || seenBefore.has(f.name)) continue;
+      seenBefore.add(f.name);
+      if (i > 0) f.since = falco;
+    }
+  });
+  const never = fields.filter((f) => !seenBefore.has(f.name));
+  if (never.length) throw new Error(`not found in any Falco release's libs: ${never.map((f) => f.name).join(', ')}`);
+  if (read.at(-1).libs !== LIBS_TAG) throw new Error(`Falco ${read.at(-1).falco} bundles libs ${read.at(-1).libs}, not ${LIBS_TAG}`);
+  return read;
 }
 
 // ---- Plugins ----

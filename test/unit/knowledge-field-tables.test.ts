@@ -21,6 +21,8 @@ interface SourceField {
   hidden?: boolean;
   suggestedOutput?: boolean;
   labelDeprecated?: boolean;
+  /** libsinsp only: the first Falco release (after 0.33.0) whose bundled libs declare the field. */
+  since?: string;
 }
 interface Provider { name: string; tag: string; commit: string; files: string[]; sources: string[]; genericSources?: string[]; fields: SourceField[] }
 
@@ -80,6 +82,7 @@ function differences(f: FieldInfo, s: SourceField, p: Provider): string[] {
   if (s.labelDeprecated && !/deprecat/i.test(`${f.desc} ${f.values ?? ''}`)) out.push(`${p.name} labels it [Deprecated]; the catalog does not say so`);
   if (!!f.conditionOnly !== !!s.filterOnly) out.push(`conditionOnly ${!!f.conditionOnly} in the catalog, filter-only ${!!s.filterOnly} in ${p.name}`);
   if (!!f.outputOnly !== !!s.printOnly) out.push(`outputOnly ${!!f.outputOnly} in the catalog, print-only ${!!s.printOnly} in ${p.name}`);
+  if (p.name === 'libsinsp' && f.since !== s.since) out.push(`since ${f.since ?? 'none'} in the catalog, ${s.since ?? 'none (in Falco 0.33)'} by the libs of each Falco release`);
   if (!!f.hidden !== !!s.hidden) out.push(`hidden ${!!f.hidden} in the catalog, ${s.hidden ? '' : 'not '}hidden (table-only) in ${p.name}`);
   const sources = s.check === 'gen_event' ? p.genericSources! : p.sources;
   if ([...f.sources].sort().join() !== [...sources].sort().join()) out.push(`sources ${f.sources.join(',')} in the catalog, ${sources.join(',')} for ${p.name}${s.check ? ` ${s.check}` : ''}`);

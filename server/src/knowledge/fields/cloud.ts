@@ -1,7 +1,8 @@
 // Fields of the plugin sources with official rules besides k8s_audit: aws_cloudtrail (cloudtrail plugin), gcp_auditlog
-// (gcpaudit plugin), okta and github. Checked against falcosecurity/plugins plugins/cloudtrail/pkg/cloudtrail/extract.go,
-// plugins/gcpaudit/pkg/gcpaudit/extract.go, plugins/okta/pkg/okta/okta.go and plugins/github/pkg/github/extract.go.
-// Descriptions are ours.
+// (gcpaudit plugin), okta and github, at the releases of Falco 0.44's era: cloudtrail 0.17.1, gcpaudit 0.8.1, okta 0.12.0,
+// github 0.10.1. Checked against falcosecurity/plugins plugins/cloudtrail/pkg/cloudtrail/extract.go,
+// plugins/gcpaudit/pkg/gcpaudit/extract.go, plugins/okta/pkg/okta/okta.go and plugins/github/pkg/github/extract.go by
+// test/unit/knowledge-field-tables.test.ts (snapshot: test/fixtures/field-tables.json). Descriptions are ours.
 import type { FieldInfo, FieldSource, FieldType } from '../types';
 
 type Extra = Omit<Partial<FieldInfo>, 'name' | 'type' | 'desc'>;

@@ -1,7 +1,8 @@
 // Fields of the syscall source that plugins provide: the container plugin (bundled and loaded by default since
 // Falco 0.41, which moved container.* and k8s.* out of libsinsp; Falco 0.44 ships container plugin 0.7.1) and the
-// k8smeta plugin (optional, fed by the k8s-metacollector). Checked against falcosecurity/plugins
-// plugins/container/src/caps/extract/extract.cpp and plugins/k8smeta/src/plugin.cpp. Descriptions are ours.
+// k8smeta plugin (optional, fed by the k8s-metacollector; release 0.4.1). Checked against falcosecurity/plugins
+// plugins/container/src/caps/extract/extract.cpp and plugins/k8smeta/src/plugin.cpp at those releases by
+// test/unit/knowledge-field-tables.test.ts (snapshot: test/fixtures/field-tables.json). Descriptions are ours.
 import type { FieldArgument, FieldInfo, FieldType } from '../types';
 
 type Extra = Omit<Partial<FieldInfo>, 'name' | 'type' | 'desc'>;

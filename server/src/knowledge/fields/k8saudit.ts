@@ -1,7 +1,8 @@
 // Fields of the k8s_audit source (k8saudit plugin 0.18 and its managed-cluster variants k8saudit-eks/-gke/-aks/-ovh,
 // which share the field set) and of the json plugin, which reads any JSON event payload and is required by the
-// official plugin rules. Checked against falcosecurity/plugins plugins/k8saudit/pkg/k8saudit/fields.go and
-// plugins/json/pkg/json/json.go. Descriptions are ours.
+// official plugin rules (release 0.7.4). Checked against falcosecurity/plugins plugins/k8saudit/pkg/k8saudit/fields.go
+// and plugins/json/pkg/json/json.go at those releases by test/unit/knowledge-field-tables.test.ts (snapshot:
+// test/fixtures/field-tables.json). Descriptions are ours.
 import type { FieldArgument, FieldInfo, FieldSource } from '../types';
 
 type Extra = Omit<Partial<FieldInfo>, 'name' | 'type' | 'desc'>;

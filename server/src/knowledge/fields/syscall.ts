@@ -1,7 +1,8 @@
 // Fields built into libsinsp (Falco 0.44 bundles libs 0.25.2): the syscall source's evt, proc, thread, user, group,
 // fd, fdlist, fs.path and util classes, plus the generic evt.* fields that every source has.
-// Names, types and argument forms were checked against libs' sinsp_filtercheck_*.cpp tables at tag 0.25.2;
-// `since` is the first Falco release whose bundled libs declare the field (checked back to Falco 0.33).
+// Names, types, argument forms, flags and `since` (the first Falco release whose bundled libs declare the field, back
+// to Falco 0.33) are checked against libs' sinsp_filtercheck_*.cpp tables by test/unit/knowledge-field-tables.test.ts,
+// through the snapshot test/fixtures/field-tables.json (regenerate with scripts/gen-field-tables.mjs).
 // Descriptions are written for this project.
 import type { FieldArgument, FieldInfo, FieldSource, FieldType } from '../types';
 
