@@ -5,11 +5,11 @@ import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } 
 import { operatorRejection } from './operators';
 import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
-import type { Definitions, ListDef, LoadResult, LoadedFile, MacroDef } from './workspace';
+import type { Contribution, Definitions, LoadResult, LoadedFile } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -42,7 +42,10 @@ export function clearCheckMemos(): void {
   itemRefsCache.clear();
   recentSuggestionMemos.length = 0;
   suggestionMemoByTable = new WeakMap();
-  recentEventTypeMemos.length = 0;
+  codesByText[0].clear();
+  codesByText[1].clear();
+  codesByDefs = new WeakMap();
+  unknownNamesMemo = new WeakMap();
 }
 
 /** What the checks read from a parsed condition, computed once per parse. */
@@ -370,6 +373,57 @@ const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
 const EVENT_TYPE_OPERATORS = new Set(['=', '==', '!=', 'in']);
 
 /**
+ * An evt.type (or syscall.type) comparison libsinsp's event-code search refuses (ppm_codes.cpp, libs 0.25.2): the
+ * field inside a transformer (`tolower(evt.type) = open`, also `val(evt.type)` on the right), or compared with another
+ * field (`evt.type = val(proc.name)`, `evt.type = tolower(proc.name)`). Such a condition compiles, but the search
+ * throws when Falco computes the rule's event codes right after, which Falco does not catch: it stops with a runtime
+ * error. `span` is relative to the condition text of `macro`, or of the rule when no macro is named.
+ */
+interface UnsupportedCompare { reason: 'transformer' | 'field-value'; span: Span; macro?: string }
+
+/** libsinsp's messages (Falco prints "Runtime error: <message>. Exiting."). */
+const UNSUPPORTED_MESSAGES: Record<UnsupportedCompare['reason'], string> = {
+  'transformer': 'event code search does not support `evt.type` checks with transformers',
+  'field-value': 'right-hand field comparisons on `evt.type`/`syscall.type` checks are not supported by event code search',
+};
+
+/**
+ * One macro or list name looked up in the definitions while event codes were computed, and what it had then: the
+ * macro's condition or the list's items (undefined when not defined). A result holds wherever its lookups give the
+ * same again.
+ */
+interface DefinitionDep { macro: boolean; name: string; content: string | readonly string[] | undefined }
+
+/** The event codes of a condition text under some definitions, with what they depend on. */
+interface EventCodesResult {
+  codes: EventCodes;
+  /** How many evt.type values libsinsp rejects were met (Falco then fails the condition before it counts codes). */
+  unknownNames: number;
+  /** The first comparison the event-code search refuses, if any. */
+  unsupported?: UnsupportedCompare;
+  /** Every macro and list looked up, macros expanded (each name once). */
+  deps: DefinitionDep[];
+  /** countCodes(codes), on first use. */
+  count?: number;
+}
+
+/**
+ * The macros being expanded (a macro that uses itself matches every event code), how often a cycle was met, the
+ * evt.type names libsinsp would reject and the first refused comparison met, and the lookups made.
+ */
+interface EventTypeWalk {
+  active: Set<string>;
+  cycles: number;
+  unknownNames: number;
+  unsupported?: UnsupportedCompare;
+  deps: DefinitionDep[];
+}
+
+function newWalk(): EventTypeWalk {
+  return { active: new Set(), cycles: 0, unknownNames: 0, deps: [] };
+}
+
+/**
  * The event codes a condition can match, as libsinsp's ppm_event_codes computes them (filter/ppm_codes.cpp, libs
  * 0.25.2) after macros and lists are expanded. A `not` is pushed down to the comparisons (De Morgan), so `negated`
  * says whether an odd number of `not`s is above: `and` intersects its operands' sets and `or` unites them, the other
@@ -392,39 +446,29 @@ function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definition
     }
     case 'not': return eventCodesOf(expr.operand, !negated, defs, walk);
     case 'paren': return eventCodesOf(expr.inner, negated, defs, walk);
-    case 'macro': {
-      const macro = defs.macros.get(expr.name);
-      if (!macro) return ALL_CODES;
-      if (walk.active.has(expr.name)) { walk.cycles++; return ALL_CODES; }
-      const memo = eventTypeMemo(defs);
-      const macros = negated ? memo.negatedMacros : memo.macros;
-      const known = macros.get(expr.name);
-      if (known) {
-        if (memo.macrosNamingUnknown.has(expr.name)) walk.unknownNames++;
-        return known;
-      }
-      const cyclesBefore = walk.cycles;
-      const unknownBefore = walk.unknownNames;
-      walk.active.add(expr.name);
-      const codes = eventCodesOf(parseConditionCached(macro.condition).ast, negated, defs, walk);
-      walk.active.delete(expr.name);
-      // A result that met a macro cycle depends on where the walk entered it; only the others are shared.
-      if (walk.cycles === cyclesBefore) {
-        macros.set(expr.name, codes);
-        if (walk.unknownNames > unknownBefore) memo.macrosNamingUnknown.add(expr.name);
-      }
-      return codes;
-    }
+    case 'macro': return macroEventCodes(expr.name, negated, defs, walk);
     case 'compare': {
-      if (expr.lhs.kind !== 'field' || !EVENT_TYPE_FIELDS.has(expr.lhs.name) || expr.lhs.arg) return ALL_CODES;
+      const lhs = expr.lhs;
+      // libsinsp looks at the left side only for these operators (and exists), so only then does it meet evt.type.
+      const readsEventType = expr.op === 'exists' || (EVENT_TYPE_OPERATORS.has(expr.op) && !expr.modifier);
+      if (lhs.kind === 'transformer') {
+        if (readsEventType && namesEventTypeField(lhs)) noteUnsupported(walk, 'transformer', expr.span);
+        return ALL_CODES;
+      }
+      if (!EVENT_TYPE_FIELDS.has(lhs.name) || lhs.arg) return ALL_CODES;
       if (expr.op === 'exists') return negated ? NO_CODES : ALL_CODES;
-      if (!EVENT_TYPE_OPERATORS.has(expr.op) || expr.modifier) return ALL_CODES;
-      const names = eventTypeNamesOf(expr, defs);
-      // val() on the right: libsinsp refuses the condition; nothing to count.
+      if (!readsEventType) return ALL_CODES;
+      const rhs = expr.rhs;
+      if (rhs?.kind === 'field-value') {
+        // val(x) is a transformer to libsinsp too: val(evt.type) gets the transformer message.
+        noteUnsupported(walk, namesEventTypeField(rhs.field) ? 'transformer' : 'field-value', expr.span);
+        return ALL_CODES;
+      }
+      const names = eventTypeNamesOf(expr, defs, walk.deps);
       if (!names) return ALL_CODES;
       let codes = NO_CODES;
       for (const name of names) {
-        if (expr.lhs.name === 'evt.type' && isUnknownEventType(name)) walk.unknownNames++;
+        if (lhs.name === 'evt.type' && isUnknownEventType(name)) walk.unknownNames++;
         codes = unionCodes(codes, codesOfName(name));
       }
       return (expr.op === '!=') !== negated ? complementCodes(codes) : codes;
@@ -433,11 +477,147 @@ function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definition
   }
 }
 
+/** Whether evt.type or syscall.type (without argument) is inside this transformer, at any depth, or is this field. */
+function namesEventTypeField(f: FieldExpr): boolean {
+  if (f.kind === 'field') return EVENT_TYPE_FIELDS.has(f.name) && !f.arg;
+  return f.args.some(namesEventTypeField);
+}
+
+function noteUnsupported(walk: EventTypeWalk, reason: UnsupportedCompare['reason'], span: Span): void {
+  walk.unsupported ??= { reason, span };
+}
+
+/**
+ * A macro's event codes under the definitions: computed once per macro text and what its lookups find (see
+ * lookupCodes), so that the files of a workspace, each validated against the definitions up to itself, and every
+ * reopen, share them. A result that met a macro cycle depends on where the walk entered it and is not kept.
+ */
+function macroEventCodes(name: string, negated: boolean, defs: Definitions, walk: EventTypeWalk): EventCodes {
+  const macro = defs.macros.get(name);
+  walk.deps.push({ macro: true, name, content: macro?.condition });
+  if (!macro) return ALL_CODES;
+  if (walk.active.has(name)) { walk.cycles++; return ALL_CODES; }
+  const known = lookupCodes(macro.condition, negated, defs);
+  if (known) {
+    walk.unknownNames += known.unknownNames;
+    walk.unsupported ??= inMacro(known.unsupported, name);
+    for (const d of known.deps) walk.deps.push(d);
+    return known.codes;
+  }
+  const outer = { cycles: walk.cycles, unknownNames: walk.unknownNames, unsupported: walk.unsupported, deps: walk.deps.length };
+  walk.active.add(name);
+  walk.unsupported = undefined;
+  const codes = eventCodesOf(parseConditionCached(macro.condition).ast, negated, defs, walk);
+  walk.active.delete(name);
+  // Kept relative to the macro's text (the same text may be another macro's or a rule's), named for the walk above.
+  const unsupported = walk.unsupported;
+  walk.unsupported = outer.unsupported ?? inMacro(unsupported, name);
+  if (walk.cycles === outer.cycles) {
+    storeCodes(macro.condition, negated, defs, {
+      codes, unknownNames: walk.unknownNames - outer.unknownNames, unsupported, deps: uniqueDeps(walk.deps.slice(outer.deps)),
+    });
+  }
+  return codes;
+}
+
+/** A refused comparison found in a macro's text: it is written in that macro unless a macro below says otherwise. */
+function inMacro(unsupported: UnsupportedCompare | undefined, macro: string): UnsupportedCompare | undefined {
+  return unsupported && !unsupported.macro ? { ...unsupported, macro } : unsupported;
+}
+
+/** The event codes of a rule's whole condition (macros expanded), or undefined when it does not parse. */
+function conditionEventCodes(condition: string, defs: Definitions): EventCodesResult | undefined {
+  const known = lookupCodes(condition, false, defs);
+  if (known) return known;
+  const parse = parseConditionCached(condition);
+  if (parse.errors.length > 0) return undefined;
+  const walk = newWalk();
+  const codes = eventCodesOf(parse.ast, false, defs, walk);
+  const result: EventCodesResult = { codes, unknownNames: walk.unknownNames, unsupported: walk.unsupported, deps: uniqueDeps(walk.deps) };
+  if (walk.cycles === 0) storeCodes(condition, false, defs, result);
+  return result;
+}
+
+// The memo of event codes. Results are kept by condition text (and whether under a `not`), a few per text, each
+// with the lookups it made: one holds for any definitions where those lookups find the same macro conditions and
+// list items. The definitions of consecutive files share their macros and lists (the same objects), so the check is
+// mostly a comparison of identical strings and arrays; a reopen or an edit makes new definitions with equal content.
+// The first result found for a set of definitions is also kept per set, for the lookups that follow.
+const RESULTS_PER_TEXT = 4;
+const codesByText: [Map<string, EventCodesResult[]>, Map<string, EventCodesResult[]>] = [new Map(), new Map()];
+let codesByDefs = new WeakMap<Definitions, [Map<string, EventCodesResult>, Map<string, EventCodesResult>]>();
+
+function codesOfDefs(defs: Definitions): [Map<string, EventCodesResult>, Map<string, EventCodesResult>] {
+  let maps = codesByDefs.get(defs);
+  if (!maps) {
+    maps = [new Map(), new Map()];
+    codesByDefs.set(defs, maps);
+  }
+  return maps;
+}
+
+function lookupCodes(text: string, negated: boolean, defs: Definitions): EventCodesResult | undefined {
+  const polarity = negated ? 1 : 0;
+  const local = codesOfDefs(defs)[polarity];
+  let result = local.get(text);
+  if (result) return result;
+  const candidates = codesByText[polarity].get(text);
+  result = candidates?.find((c) => depsHold(c.deps, defs));
+  if (result) local.set(text, result);
+  return result;
+}
+
+function storeCodes(text: string, negated: boolean, defs: Definitions, result: EventCodesResult): void {
+  const polarity = negated ? 1 : 0;
+  codesOfDefs(defs)[polarity].set(text, result);
+  const byText = codesByText[polarity];
+  let candidates = byText.get(text);
+  if (!candidates) {
+    if (byText.size >= CACHE_LIMIT) byText.clear();
+    candidates = [];
+    byText.set(text, candidates);
+  }
+  candidates.unshift(result);
+  if (candidates.length > RESULTS_PER_TEXT) candidates.pop();
+}
+
+/** Whether every lookup finds in these definitions what it found when the result was computed. */
+function depsHold(deps: readonly DefinitionDep[], defs: Definitions): boolean {
+  for (const d of deps) {
+    if (d.macro) {
+      if (defs.macros.get(d.name)?.condition !== d.content) return false;
+      continue;
+    }
+    const items = defs.lists.get(d.name)?.items;
+    if (items === d.content) continue;
+    if (items === undefined || d.content === undefined || !sameItems(items, d.content as readonly string[])) return false;
+  }
+  return true;
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Lookups of one walk, each name once (one walk sees one set of definitions, so a name finds one thing). */
+function uniqueDeps(deps: DefinitionDep[]): DefinitionDep[] {
+  const macros = new Set<string>();
+  const lists = new Set<string>();
+  return deps.filter((d) => {
+    const seen = d.macro ? macros : lists;
+    if (seen.has(d.name)) return false;
+    seen.add(d.name);
+    return true;
+  });
+}
+
 /** The names an evt.type comparison compares with, list names expanded (Falco substitutes lists in the text). */
-function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Definitions): string[] | undefined {
+function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Definitions, deps: DefinitionDep[]): string[] | undefined {
   const rhs = expr.rhs;
-  if (rhs?.kind === 'list') return rhs.items.flatMap((i) => expandList(i.quoted ? undefined : i.text, i.text, defs));
-  if (rhs?.kind === 'literal') return expandList(rhs.quoted ? undefined : rhs.text, rhs.text, defs);
+  if (rhs?.kind === 'list') return rhs.items.flatMap((i) => expandList(i.quoted ? undefined : i.text, i.text, defs, deps));
+  if (rhs?.kind === 'literal') return expandList(rhs.quoted ? undefined : rhs.text, rhs.text, defs, deps);
   return undefined;
 }
 
@@ -464,28 +644,32 @@ function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnkno
 interface UnknownEventName { span: Span; name: string; list?: string }
 const NO_UNKNOWN_NAMES: readonly UnknownEventName[] = [];
 
+/** The unknown evt.type values of a parsed condition, with the lists they were looked up in. */
+let unknownNamesMemo = new WeakMap<ConditionFacts, { found: UnknownEventName[]; deps: DefinitionDep[] }>();
+
 /**
- * The unknown evt.type values of a parsed condition, once per parse and set of lists (they depend on the lists
- * only; usually there are none). A re-validation then costs one lookup per condition.
+ * The unknown evt.type values of a parsed condition, once per parse and contents of the lists it names (they depend
+ * on the lists only; usually there are none). A re-validation then costs one lookup per list name written.
  */
 function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly UnknownEventName[] {
   const compares = facts.evtTypeCompares ??= facts.compares.filter((e) => e.lhs.kind === 'field' && e.lhs.name === 'evt.type' && !e.lhs.arg && EVENT_TYPE_OPERATORS.has(e.op) && !e.modifier);
   if (compares.length === 0) return NO_UNKNOWN_NAMES;
-  const memo = eventTypeMemo(defs).unknownNames;
-  let found = memo.get(facts);
-  if (found) return found;
-  found = [];
+  const known = unknownNamesMemo.get(facts);
+  if (known && depsHold(known.deps, defs)) return known.found;
+  const found: UnknownEventName[] = [];
+  const deps: DefinitionDep[] = [];
   for (const e of compares) {
     const rhs = e.rhs;
     const literals = rhs?.kind === 'list' ? rhs.items : rhs?.kind === 'literal' ? [rhs] : [];
     for (const l of literals) {
       const list = l.quoted ? undefined : defs.lists.get(l.text);
-      for (const name of list ? expandList(l.text, l.text, defs) : [l.text]) {
+      if (!l.quoted) deps.push({ macro: false, name: l.text, content: list?.items });
+      for (const name of list ? expandList(l.text, l.text, defs, deps) : [l.text]) {
         if (isUnknownEventType(name)) found.push({ span: l.span, name, list: list ? l.text : undefined });
       }
     }
   }
-  memo.set(facts, found);
+  unknownNamesMemo.set(facts, { found, deps: uniqueDeps(deps) });
   return found;
 }
 
@@ -509,98 +693,148 @@ function eventTypeSuggestions(name: string): string[] {
 /** Falco's limit (rule_loader_compiler.cpp): a syscall rule warns when it matches no event code or more than 100. */
 const MAX_EVENT_CODES = 100;
 
+/** What Falco makes of a syscall rule's event codes, when it is worth a finding. */
+type EventTypeVerdict =
+  | { kind: 'too-many'; problem: string }
+  | { kind: 'unsupported'; compare: UnsupportedCompare; inException: boolean };
+
 /**
- * Why a rule's (effective) condition matches too many (or no) event codes, or undefined when it does not (or does not
- * parse). Memoized with the macros' event codes.
+ * What Falco concludes about the event codes of a syscall rule with this (effective) condition and exceptions:
+ * LOAD_NO_EVTTYPE when it matches no event code or more than 100 (only with warn_evttypes), or a runtime error when
+ * the code search meets an evt.type comparison it refuses (whatever warn_evttypes says: Falco computes the codes of
+ * every syscall rule). Nothing when the condition does not parse, or names an event type libsinsp rejects (Falco
+ * fails the condition before it counts codes; unknown-evttype says why), or Falco rejects its exceptions.
  */
-function eventTypeProblem(condition: string, defs: Definitions): string | undefined {
-  // Rules' conditions have their own map: a key that told them apart from macro names was a new string per rule.
-  const memo = eventTypeMemo(defs).conditions;
-  let count = memo.get(condition);
-  if (count === undefined) {
-    const parse = parseConditionCached(condition);
-    if (parse.errors.length > 0) return undefined;
-    const walk: EventTypeWalk = { active: new Set(), cycles: 0, unknownNames: 0 };
-    const codes = eventCodesOf(parse.ast, false, defs, walk);
-    count = walk.unknownNames > 0 ? UNKNOWN_NAME : countCodes(codes);
-    if (walk.cycles === 0) memo.set(condition, count);
+function eventTypeVerdict(condition: string, exceptions: readonly ModelNode[], defs: Definitions, warn: boolean): EventTypeVerdict | undefined {
+  const compiled = conditionWithExceptions(condition, exceptions);
+  if (compiled === undefined) return undefined;
+  const result = conditionEventCodes(compiled, defs);
+  if (!result || result.unknownNames > 0) return undefined;
+  if (result.unsupported) {
+    // The rule's own part of the compiled text: everything before its exceptions.
+    const inException = !result.unsupported.macro && compiled !== condition && result.unsupported.span.start > condition.length + 1;
+    return { kind: 'unsupported', compare: result.unsupported, inException };
   }
-  // Falco rejects the condition ("unknown event type") before it counts codes; unknown-evttype says why.
-  if (count === UNKNOWN_NAME) return undefined;
-  if (count === EVENT_CODE_COUNT) return `its condition has no event-type restriction: it matches all ${EVENT_CODE_COUNT} event codes`;
-  if (count === 0) return 'it matches no event code: its evt.type tests exclude each other or name no known event';
-  if (count > MAX_EVENT_CODES) return `it matches ${count} event codes, more than ${MAX_EVENT_CODES}`;
+  if (!warn) return undefined;
+  const count = result.count ??= countCodes(result.codes);
+  if (count === EVENT_CODE_COUNT) return { kind: 'too-many', problem: `its condition has no event-type restriction: it matches all ${EVENT_CODE_COUNT} event codes` };
+  if (count === 0) return { kind: 'too-many', problem: 'it matches no event code: its evt.type tests exclude each other or name no known event' };
+  if (count > MAX_EVENT_CODES) return { kind: 'too-many', problem: `it matches ${count} event codes, more than ${MAX_EVENT_CODES}` };
   return undefined;
 }
 
-/**
- * The macros being expanded (a macro that uses itself matches every event code), how often a cycle was met, and how
- * many evt.type names libsinsp would reject were met.
- */
-interface EventTypeWalk { active: Set<string>; cycles: number; unknownNames: number }
-
-/** The memo's count for a condition that names an event type libsinsp rejects. */
-const UNKNOWN_NAME = -1;
-
-/**
- * Event codes of each macro (under an even and an odd number of `not`s) and the number of codes of each rule's
- * condition, per set of definitions: macros are shared by many rules. An edit makes new definitions, usually with the
- * same macros and lists as before; their memo is then shared.
- */
-interface EventTypeMemo {
-  macros: Map<string, EventCodes>;
-  negatedMacros: Map<string, EventCodes>;
-  /** Macros whose expansion names an evt.type value libsinsp rejects. */
-  macrosNamingUnknown: Set<string>;
-  /** Unknown evt.type values written in each parsed condition (list items included). */
-  unknownNames: WeakMap<ConditionFacts, UnknownEventName[]>;
-  conditions: Map<string, number>;
-}
-const macroEventTypes = new WeakMap<Definitions, EventTypeMemo>();
-const recentEventTypeMemos: { defs: Definitions; memo: EventTypeMemo }[] = [];
-
-function eventTypeMemo(defs: Definitions): EventTypeMemo {
-  let memo = macroEventTypes.get(defs);
-  if (memo) return memo;
-  memo = recentEventTypeMemos.find((r) => sameMacrosAndLists(r.defs, defs))?.memo ?? { macros: new Map(), negatedMacros: new Map(), macrosNamingUnknown: new Set(), unknownNames: new WeakMap(), conditions: new Map() };
-  macroEventTypes.set(defs, memo);
-  recentEventTypeMemos.unshift({ defs, memo });
-  if (recentEventTypeMemos.length > 8) recentEventTypeMemos.pop();
-  return memo;
-}
-
-/**
- * Whether two sets of definitions have the same macro conditions and list items (all event types depend on). Sets
- * of definitions made from the same files list their names in the same order and share the definitions of every file
- * an edit did not re-apply, so both tables are walked side by side and a shared definition is not looked into.
- * Another order only answers "not the same" (the memo is then computed afresh, never wrong).
- */
-function sameMacrosAndLists(a: Definitions, b: Definitions): boolean {
-  if (a.macros.size !== b.macros.size || a.lists.size !== b.lists.size) return false;
-  if (a.macros !== b.macros) {
-    const others = b.macros.values();
-    for (const macro of a.macros.values()) {
-      const other = others.next().value as MacroDef;
-      if (other !== macro && (other.name !== macro.name || other.condition !== macro.condition)) return false;
-    }
+function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: string | undefined, afterOverride: boolean, reporter: ReportSink): void {
+  if (verdict.kind === 'too-many') {
+    const subject = afterOverride ? `With this override, rule '${name}'` : 'Rule';
+    reporter.report(Code.NoEventType, span, `${subject} matches too many evt.type values (${verdict.problem}). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name });
+    return;
   }
-  if (a.lists !== b.lists) {
-    const others = b.lists.values();
-    for (const list of a.lists.values()) {
-      const other = others.next().value as ListDef;
-      if (other === list || other.items === list.items) continue;
-      if (other.name !== list.name || other.items.length !== list.items.length) return false;
-      for (let i = 0; i < list.items.length; i++) if (other.items[i] !== list.items[i]) return false;
-    }
-  }
-  return true;
+  const { compare, inException } = verdict;
+  const where = compare.macro ? ` (in the macro '${compare.macro}')` : inException ? ' (in an exception)' : '';
+  const form = compare.reason === 'transformer' ? 'inside a transformer or val()' : 'with another field (val() or a transformer on the right)';
+  // Falco has no LOAD code for this: the exception escapes the loader and Falco exits.
+  reporter.report(Code.OperatorType, span,
+    `Falco cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco stops with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
+    { name }, { severity: 1, load: null });
 }
 
-function expandList(name: string | undefined, text: string, defs: Definitions, seen = new Set<string>()): string[] {
-  const list = name !== undefined ? defs.lists.get(name) : undefined;
-  if (!list || seen.has(name!)) return [text];
-  seen.add(name!);
-  return list.items.flatMap((i) => expandList(i, i, defs, seen));
+/**
+ * The condition Falco compiles for a rule with exceptions (rule_loader_compiler.cpp build_rule_exception_infos, Falco
+ * 0.44): `(<condition>) and not (<exception>)` for each exception, an exception being its values' comparisons, or'ed.
+ * Under that `not`, a comparison of any field but evt.type and syscall.type matches every event code (see
+ * eventCodesOf), so only exceptions on those fields can change the codes: without one the condition is returned as
+ * is. Undefined when Falco rejects the exceptions (its loader reports why; validate.ts mirrors that).
+ */
+function conditionWithExceptions(condition: string, exceptions: readonly ModelNode[]): string | undefined {
+  if (!exceptions.some(hasEventTypeField)) return condition;
+  let out = `(${condition})`;
+  const firstByName = new Map<string, MapNode>();
+  for (const ex of exceptions) {
+    if (ex.kind !== 'map') continue;
+    const name = scalarText(mapValue(ex, 'name'));
+    // An override appending values to an exception of the same name has no fields or comps: it uses the first one's.
+    const first = name !== undefined ? firstByName.get(name) : undefined;
+    if (name !== undefined && !first) firstByName.set(name, ex);
+    const shape = first && !mapValue(ex, 'fields') ? first : ex;
+    const values = mapValue(ex, 'values');
+    const text = exceptionText(mapValue(shape, 'fields'), mapValue(shape, 'comps'), values?.kind === 'seq' ? values.items : []);
+    if (text === undefined) return undefined;
+    if (text) out += ` and not ${text}`;
+  }
+  return out;
+}
+
+function mapValue(node: MapNode, key: string): ModelNode | undefined {
+  return node.entries.find((e) => e.key === key)?.value;
+}
+
+function hasEventTypeField(ex: ModelNode): boolean {
+  if (ex.kind !== 'map') return false;
+  const fields = mapValue(ex, 'fields');
+  const names = fields?.kind === 'seq' ? fields.items : fields ? [fields] : [];
+  return names.some((f) => { const t = scalarText(f); return t !== undefined && (t.includes('evt.type') || t.includes('syscall.type')); });
+}
+
+/** Operators whose value Falco writes as a parenthesised list (libsinsp's list operators, and modifier operators). */
+function isListOperator(op: string): boolean {
+  return op === 'in' || op === 'intersects' || op === 'pmatch' || / (oneof|anyof|allof)$/.test(op);
+}
+/** Falco quotes a value with a space that is not quoted yet (quote_item). */
+function quoteItem(value: string): string {
+  return value.includes(' ') && value[0] !== '"' && value[0] !== "'" ? `"${value}"` : value;
+}
+
+/**
+ * One exception's text, as Falco joins it: `(field comp (v1, v2))` for a single field, `((f1 c1 v1 and f2 c2 v2) or
+ * ...)` for a list of fields; '' without values; undefined for shapes Falco rejects.
+ */
+function exceptionText(fields: ModelNode | undefined, comps: ModelNode | undefined, values: readonly ModelNode[]): string | undefined {
+  const text = (n: ModelNode) => (n.kind === 'scalar' ? scalarText(n) ?? '' : undefined);
+  if (fields?.kind === 'scalar') {
+    if (comps && comps.kind !== 'scalar') return undefined;
+    const comp = comps ? text(comps)!.trim() : 'in';
+    const items: string[] = [];
+    for (const v of values) {
+      const value = text(v);
+      if (value === undefined) return undefined;
+      items.push(quoteItem(value));
+    }
+    return items.length ? `(${fields.text} ${comp} (${items.join(', ')}))` : '';
+  }
+  if (fields?.kind !== 'seq') return undefined;
+  const names = fields.items.map(text);
+  const ops = comps === undefined ? names.map(() => '=') : comps.kind === 'seq' ? comps.items.map((c) => text(c)?.trim()) : [];
+  if (ops.length !== names.length || names.some((n) => n === undefined) || ops.some((o) => o === undefined)) return undefined;
+  const alternatives: string[] = [];
+  for (const tuple of values) {
+    if (tuple.kind !== 'seq' || tuple.items.length !== names.length) return undefined;
+    const terms: string[] = [];
+    for (let k = 0; k < names.length; k++) {
+      const v = tuple.items[k];
+      let value: string;
+      if (v.kind === 'seq') {
+        const items = v.items.map(text);
+        if (items.some((i) => i === undefined)) return undefined;
+        value = `(${(items as string[]).map(quoteItem).join(', ')})`;
+      } else {
+        const item = text(v);
+        if (item === undefined) return undefined;
+        value = isListOperator(ops[k]!) ? (item[0] === '(' ? item : `(${item})`) : quoteItem(item);
+      }
+      terms.push(`${names[k]} ${ops[k]} ${value}`);
+    }
+    alternatives.push(`(${terms.join(' and ')})`);
+  }
+  return alternatives.length ? `(${alternatives.join(' or ')})` : '';
+}
+
+function expandList(name: string | undefined, text: string, defs: Definitions, deps: DefinitionDep[], seen = new Set<string>()): string[] {
+  if (name === undefined) return [text];
+  const list = defs.lists.get(name);
+  deps.push({ macro: false, name, content: list?.items });
+  if (!list || seen.has(name)) return [text];
+  seen.add(name);
+  return list.items.flatMap((i) => expandList(i, i, defs, deps, seen));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -686,15 +920,14 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
+      // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter);
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
-        const effective = rule?.condition ?? cond.node.text;
-        const problem = warn ? eventTypeProblem(effective, defs) : undefined;
-        if (problem) {
-          reporter.report(Code.NoEventType, cond.entry.keySpan, `Rule matches too many evt.type values (${problem}). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name: item.name });
-        }
+        // Falco counts the codes of the condition it compiles: the effective condition and the rule's exceptions.
+        const verdict = eventTypeVerdict(rule?.condition ?? cond.node.text, rule?.exceptions ?? exceptionsOf(item), defs, warn);
+        if (verdict) reportEventTypeVerdict(verdict, cond.entry.keySpan, item.name, false, reporter);
       }
     }
 
@@ -707,6 +940,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const sourceNode = entryOf(item, 'source')?.value;
       const sourceText = scalarText(sourceNode);
       if (sourceNode && sourceText !== undefined) checkSource(sourceText, sourceNode.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
+      if (source === 'syscall' && !isDefinition(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
     }
 
     // Unused macros and lists: a use in any loaded file counts.
@@ -793,6 +1027,44 @@ function appendsCondition(item: ModelItem): boolean {
   if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
   const append = entryOf(item, 'append')?.value;
   return append?.kind === 'scalar' && append.value === true;
+}
+
+function exceptionsOf(item: ModelItem): ModelNode[] {
+  const v = entryOf(item, 'exceptions')?.value;
+  return v?.kind === 'seq' ? v.items : [];
+}
+
+/**
+ * The event codes of a syscall rule whose exceptions an override in a later file changes. Falco compiles every rule
+ * again after each file, with the exceptions gathered so far, while the definition's own finding uses the
+ * definitions up to its file; so the override gets the finding when, with its exceptions, Falco concludes something
+ * it did not before that file. Once per file (on the file's last change to the rule), and not for overrides that
+ * also append to the condition: the no-evttype quick fix edits an item's condition, which there is a fragment.
+ */
+function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadResult, defs: Definitions, reporter: ReportSink): void {
+  const exceptions = entryOf(item, 'exceptions');
+  if (!exceptions || entryOf(item, 'condition') || item.name === undefined) return;
+  const rule = defs.rules.get(item.name);
+  if (rule?.condition === undefined) return;
+  let last: Contribution | undefined;
+  for (const c of rule.contributions) {
+    if (c.file !== file) continue;
+    if (c.mode === 'define' || c.mode === 'redefine') return;
+    last = c;
+  }
+  if (last?.item !== item) return;
+  const now = eventTypeVerdict(rule.condition, rule.exceptions, defs, rule.warnEvttypes);
+  if (!now) return;
+  const before = file.order > 0 ? load.after[file.order - 1] : undefined;
+  const previous = before?.rules.get(item.name);
+  const then = previous?.condition !== undefined ? eventTypeVerdict(previous.condition, previous.exceptions, before!, previous.warnEvttypes) : undefined;
+  if (then && sameVerdict(then, now)) return;
+  reportEventTypeVerdict(now, exceptions.keySpan, item.name, true, reporter);
+}
+
+function sameVerdict(a: EventTypeVerdict, b: EventTypeVerdict): boolean {
+  if (a.kind === 'too-many') return b.kind === 'too-many' && a.problem === b.problem;
+  return b.kind === 'unsupported' && a.compare.reason === b.compare.reason && a.compare.macro === b.compare.macro && a.inException === b.inException;
 }
 
 /** A new definition (not an override, an `append: true` or a standalone `enabled`). */
