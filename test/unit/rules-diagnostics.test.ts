@@ -83,6 +83,10 @@ const FIXTURES: Fixture[] = [
   { code: Code.UnusedList, text: '- list: lonely_list\n  items: [a]\n', at: 'lonely_list' },
   { code: Code.UnknownSource, text: '- rule: Typo Source\n  desc: d\n  condition: ka.verb = create\n  output: o\n  priority: INFO\n  source: k8s_adit\n- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n', at: 'k8s_adit', fix: /Change to source 'k8s_audit'/ },
   { code: Code.MissingPluginRequirement, text: '- rule: Audit\n  desc: d\n  condition: ka.verb = create\n  output: o\n  priority: INFO\n  source: k8s_audit\n', at: 'k8s_audit' },
+  { code: Code.RegexSimplerOperator, text: '- rule: Shell Spawned\n  condition: and not proc.pname regex "^sshd$"\n  override:\n    condition: append\n', at: '"^sshd$"', fix: /Use '=' instead of 'regex'/ },
+  { code: Code.FieldAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = proc.pname\n  override:\n    condition: append\n', at: 'proc.pname', fix: /val\(proc\.pname\)/ },
+  { code: Code.TransformerAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = "tolower(proc.pname)"\n  override:\n    condition: append\n', at: '"tolower(proc.pname)"' },
+  { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 
 function serviceWith(local: string) {

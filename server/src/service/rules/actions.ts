@@ -160,8 +160,48 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
       if (!comps || comps.kind !== 'seq') return [];
       return [fix(`Pad 'comps' with ${missing} '='`, [padSequence(model, comps, '=', missing)], true)];
     }
+    case Code.FieldAsValue: {
+      // `proc.name = proc.pname` -> `proc.name = val(proc.pname)`. Not preferred: the service does not know the Falco
+      // version in use (val() needs 0.38), and the author may really mean the text.
+      const field = typeof data.field === 'string' ? data.field : undefined;
+      if (!field || model.text.slice(start, end) !== field) return [];
+      return [fix(`Compare with the value of the field: val(${field})`, [replace(model, start, end, `val(${field})`)])];
+    }
+    case Code.RegexSimplerOperator: {
+      const edits = regexRewriteEdits(model, start, end, data);
+      return edits ? [fix(`Use '${String(data.op)}' instead of 'regex'`, edits, data.exact === true)] : [];
+    }
     default: return [];
   }
+}
+
+/**
+ * The edits that turn `field regex <value>` into `field <op> <new value>`: the operator word before the value and the
+ * value token, in the value's own quoting. Undefined when the document text is not the condition's text as it is
+ * (escapes of a quoted YAML scalar) or when the new value would need other quoting.
+ */
+function regexRewriteEdits(model: RulesFileModel, start: number, end: number, data: Record<string, unknown>): TextEdit[] | undefined {
+  const op = data.op;
+  const value = data.value;
+  if (typeof op !== 'string' || typeof value !== 'string' || value === '') return undefined;
+  const text = model.text;
+  const token = text.slice(start, end);
+  let newToken: string;
+  if (data.quoted === true) {
+    const q = token[0];
+    if ((q !== '"' && q !== "'") || token.length < 2 || !token.endsWith(q)) return undefined;
+    const inner = token.slice(1, -1);
+    if (inner.includes('\\') || inner.includes(q) || value.includes(q) || value.includes('\\') || !inner.includes(value)) return undefined;
+    newToken = `${q}${value}${q}`;
+  } else {
+    if (!/^[^()"'\s=,]+$/.test(token) || !token.includes(value)) return undefined;
+    newToken = value;
+  }
+  // The operator: the word `regex` before the value, after blanks (a folded condition may break the line there).
+  let p = start;
+  while (p > 0 && /\s/.test(text[p - 1])) p--;
+  if (p === start || text.slice(p - 5, p) !== 'regex' || (p > 5 && !/\s/.test(text[p - 6]))) return undefined;
+  return [replace(model, p - 5, p, op), replace(model, start, end, newToken)];
 }
 
 function findComps(item: ModelItem, offset: number): ModelNode | undefined {

@@ -49,6 +49,10 @@ export enum Code {
   UnusedList = 'unused-list',
   UnknownSource = 'unknown-source',
   MissingPluginRequirement = 'missing-plugin-requirement',
+  RegexSimplerOperator = 'regex-simpler-operator',
+  FieldAsValue = 'field-as-value',
+  TransformerAsValue = 'transformer-as-value',
+  AppendNoValues = 'append-no-values',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -104,4 +108,9 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.UnusedList]: { severity: I, load: 'LOAD_UNUSED_LIST' },
   [Code.UnknownSource]: { severity: I, load: 'LOAD_UNKNOWN_SOURCE' },
   [Code.MissingPluginRequirement]: { severity: I },
+  // Warnings of libsinsp's filter compiler on constant values (compileWarnings.ts).
+  [Code.RegexSimplerOperator]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
+  [Code.FieldAsValue]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
+  [Code.TransformerAsValue]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
+  [Code.AppendNoValues]: { severity: W, load: 'LOAD_APPEND_NO_VALUES' },
 };

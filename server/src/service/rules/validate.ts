@@ -181,6 +181,7 @@ function validateItem(item: ModelItem, r: ReportSink): void {
     if (kind === 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, 'An appended rule must have a condition or exceptions.', { keys: ['condition'] });
     if (kind !== 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, `An appended ${kind} must have '${kind === 'macro' ? 'condition' : 'items'}'.`, { keys: [kind === 'macro' ? 'condition' : 'items'] });
   }
+  if (kind === 'rule' && !(legacyAppend && overrideEntry)) validateAppendedExceptions(item, legacyAppend, r);
   if (overrideEntry) {
     validateOverride(item, kind, overrideEntry, r);
     return;
@@ -286,6 +287,8 @@ function validateExceptions(e: MapEntry, r: ReportSink): void {
     const fields = get('fields')?.value;
     const comps = get('comps')?.value;
     const values = get('values')?.value;
+    // `values:` with nothing after it is a null node, which Falco's reader finds defined and not a sequence.
+    if (values?.kind === 'scalar' && values.value === null) r.report(Code.ExceptionInvalid, get('values')!.keySpan, "An exception's 'values' is empty: Falco needs a list of values here (remove the key for none).");
     if (fields && fields.kind !== 'seq' && fields.kind !== 'scalar') r.report(Code.ExceptionInvalid, fields.span, "An exception's 'fields' must be a field name or a list of field names.");
     if (fields?.kind === 'seq') {
       for (const f of fields.items) if (f.kind !== 'scalar' || f.value === null) r.report(Code.ExceptionInvalid, f.span, 'Each exception field must be a field name.');
@@ -317,6 +320,28 @@ function validateExceptions(e: MapEntry, r: ReportSink): void {
       }
       if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
     }
+  }
+}
+
+/**
+ * An exception that a rule item appends (`append: true`, or `override: {exceptions: append}`) without `values` excludes
+ * nothing: Falco's reader warns (rule_loader_reader.cpp reads these exceptions with its append flag; with `exceptions:
+ * replace` it reads them as a new rule's, without the warning).
+ */
+function validateAppendedExceptions(item: ModelItem, legacyAppend: boolean, r: ReportSink): void {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return;
+  if (!legacyAppend) {
+    const override = entryOf(item, 'override')?.value;
+    if (override?.kind !== 'map' || !override.entries.some((e) => e.key === 'exceptions' && scalarText(e.value) === 'append')) return;
+  }
+  for (const ex of exceptions.items) {
+    // Falco reads the name first and fails without one (reported as an invalid exception).
+    if (ex.kind !== 'map' || ex.entries.some((e) => e.key === 'values')) continue;
+    const nameEntry = ex.entries.find((e) => e.key === 'name');
+    const name = scalarText(nameEntry?.value);
+    if (!nameEntry?.value || name === undefined || name === '') continue;
+    r.report(Code.AppendNoValues, nameEntry.value.span, `Exception '${name}' is added to the rule without 'values', so it excludes nothing.`);
   }
 }
 

@@ -1,0 +1,347 @@
+// The warnings of libsinsp's filter compiler (LOAD_COMPILE_CONDITION), rebuilt over the condition syntax tree.
+//
+// When Falco compiles a rule's condition (macros, lists and exceptions expanded), libsinsp looks at every constant
+// value compared with a field (libs 0.25.2, filter.cpp, check_value_and_add_warnings) and warns when:
+// - the operator is `regex` and the value has no regex syntax except an anchor (^ first, $ last) and an "any
+//   characters" wildcard (.*, .+ or .?) as its first or last two characters: a simpler operator would do;
+// - the value, with every blank removed, is a name the field factory of the rule's source accepts: the author probably
+//   meant val(field);
+// - the value, with every blank removed, is `name(...)` for a transformer name (val included).
+// A value written as val(...) or a transformer is a field, not a constant, and is not looked at. Quoted values are
+// looked at as well (libsinsp sees them unquoted). The three checks are independent: one value may get several.
+//
+// Where the warnings go: libsinsp gives the position of the comparison's right-hand side. A macro's tree keeps the
+// positions of the macro's own text when Falco substitutes it into a rule, so a value written in a macro is reported
+// once, on the macro (Falco repeats it for each rule that uses the macro, at a position taken from the macro's text).
+// A value that comes from a list is reported on the list's name where the condition uses it (where Falco puts it),
+// naming the list's item.
+//
+// Pure functions over a parsed condition; what depends on the rule's source and on the loaded lists is applied per
+// call, from facts computed once per parse.
+import type { ConditionParse, Expr, Literal, Span } from './conditionAst';
+import { lookupField, type FieldMatch } from '../../knowledge';
+import { KNOWN_SOURCES } from './schema';
+import { Code } from './diagnosticCodes';
+import type { ReportSink } from './validate';
+
+/** The comparisons a compile warning can come from (a list of `(a, b)` items, or one literal). */
+type Compare = Extract<Expr, { kind: 'compare' }>;
+
+/** What the filter compiler would say about one constant value, apart from the source and the lists. */
+export interface ValueFacts {
+  /** For a regex comparison: the simpler comparison it stands for, or 'none' when it has no simple form we write. */
+  regex?: RegexRewrite;
+  /** The catalog entry of the value read as a field name (blanks removed), when the factory would accept it. */
+  field?: FieldMatch;
+  /** The transformer name the value starts with, when it reads as `name(...)` (blanks removed). */
+  transformer?: string;
+}
+
+/** A regex value that libsinsp says may be written with a simpler operator, and what we would write instead. */
+export interface RegexRewrite {
+  /** =, startswith, endswith or contains with `value`; undefined when there is no equivalent (`.+x`, `.*`). */
+  op?: '=' | 'startswith' | 'endswith' | 'contains';
+  value?: string;
+  /** True when the rewrite matches exactly the same strings (no `.*`, which does not match a line break). */
+  exact?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The three checks on one value (as libsinsp's filter compiler does them)
+
+const REGEX_SPECIAL = '.+*?^$()[]{}|\\';
+const REGEX_OCCURRENCE = '+*?';
+
+/**
+ * libsinsp's test (check_warnings_regex_value): a regex value warns unless it has a regex special character other
+ * than a leading `^`, a trailing `$`, or a `.` followed by `+`, `*` or `?` as the first two characters (the value
+ * being longer than one character) or as the last two.
+ */
+export function regexNeedsNoRegex(v: string): boolean {
+  const len = v.length;
+  for (let i = 0; i < len; i++) {
+    const c = v[i];
+    if ((i === 0 && c === '^') || (i === len - 1 && c === '$')) continue;
+    if (((i === 0 && len > 1) || i === len - 2) && c === '.' && REGEX_OCCURRENCE.includes(v[i + 1])) {
+      i++;
+      continue;
+    }
+    // A NUL also stops libsinsp's strchr test, which finds the terminator.
+    if (REGEX_SPECIAL.includes(c) || c === '\u0000') return false;
+  }
+  return true;
+}
+
+/**
+ * The simpler comparison a warned regex stands for (libsinsp matches a regex against the whole value). The value is
+ * read as the scan above reads it: an optional `^` or `.X` first, an optional `$` or `.X` last, plain characters in
+ * between. Only `.*` has an operator equivalent (`.+` and `.?` also count characters).
+ */
+function regexRewrite(v: string): RegexRewrite {
+  const len = v.length;
+  let start = 0;
+  let end = len;
+  let before: string | undefined;
+  let after: string | undefined;
+  if (len > 0 && v[0] === '^') start = 1;
+  else if (len > 1 && v[0] === '.' && REGEX_OCCURRENCE.includes(v[1])) { before = v[1]; start = 2; }
+  if (end - 1 >= start && v[len - 1] === '$') end = len - 1;
+  else if (len - 2 >= start && v[len - 2] === '.' && REGEX_OCCURRENCE.includes(v[len - 1])) { after = v[len - 1]; end = len - 2; }
+  const body = v.slice(start, end);
+  if (body === '' || (before !== undefined && before !== '*') || (after !== undefined && after !== '*')) return {};
+  if (before && after) return { op: 'contains', value: body, exact: false };
+  if (before) return { op: 'endswith', value: body, exact: false };
+  if (after) return { op: 'startswith', value: body, exact: false };
+  return { op: '=', value: body, exact: true };
+}
+
+/** Blanks as C's isspace sees them: libsinsp removes them before the field and transformer checks. */
+function withoutBlanks(v: string): string {
+  return /[ \t\n\v\f\r]/.test(v) ? v.replace(/[ \t\n\v\f\r]/g, '') : v;
+}
+
+/** Transformer names libsinsp lists with val (parser::supported_field_transformers(true)). */
+const TRANSFORMER_NAMES = ['val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'];
+
+function transformerLike(stripped: string): string | undefined {
+  if (!stripped.endsWith(')')) return undefined;
+  for (const t of TRANSFORMER_NAMES) {
+    if (stripped.length >= t.length + 2 && stripped.startsWith(t) && stripped[t.length] === '(') return t;
+  }
+  return undefined;
+}
+
+/**
+ * The catalog entry of a value read as a field reference, when libsinsp's factory would build a check from it: the
+ * whole text is one field name, with a well-formed `[argument]` or dot-form argument where the field takes one. A
+ * required argument left out, or a word where a position is needed, makes libsinsp throw, which the compiler's
+ * check swallows: no warning then.
+ */
+function fieldLike(stripped: string): FieldMatch | undefined {
+  // Field names are letters, digits, '_' and '.', starting with a letter (any other start cannot be a field).
+  const c = stripped.charCodeAt(0);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) || !stripped.includes('.')) return undefined;
+  const bracket = stripped.indexOf('[');
+  if (bracket >= 0 && (!stripped.endsWith(']') || stripped.indexOf(']') !== stripped.length - 1 || bracket === stripped.length - 2)) return undefined;
+  const match = lookupField(stripped);
+  if (!match) return undefined;
+  const field = match.field;
+  if (field.arg?.required && match.arg === undefined) return undefined;
+  if (match.arg !== undefined) {
+    if (!field.arg) return undefined;
+    // In brackets, libsinsp's own fields that take a position want a number (`evt.arg[1]`; by name: `evt.arg.flags`).
+    const positional = field.arg.kind === 'index' || (field.arg.kind === 'index-or-key' && field.arg.dotForm === true);
+    if (bracket >= 0 && !field.plugin && positional && !/^\d+$/.test(match.arg)) return undefined;
+  }
+  return match;
+}
+
+const factsByValue = new Map<string, ValueFacts | null>();
+const factsByRegexValue = new Map<string, ValueFacts | null>();
+const VALUE_CACHE_LIMIT = 20000;
+
+/** What libsinsp's compiler checks find on one value of a comparison (regex: whether the operator is regex). */
+export function valueFacts(value: string, regex: boolean): ValueFacts | undefined {
+  const cache = regex ? factsByRegexValue : factsByValue;
+  let facts = cache.get(value);
+  if (facts === undefined) {
+    const stripped = withoutBlanks(value);
+    const found: ValueFacts = {};
+    if (regex && regexNeedsNoRegex(value)) found.regex = regexRewrite(value);
+    const field = fieldLike(stripped);
+    if (field) found.field = field;
+    const transformer = transformerLike(stripped);
+    if (transformer) found.transformer = transformer;
+    facts = found.regex || found.field || found.transformer ? found : null;
+    if (cache.size >= VALUE_CACHE_LIMIT) cache.clear();
+    cache.set(value, facts);
+  }
+  return facts ?? undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The values of a parsed condition
+
+/** A constant value of a comparison that may warn, or that may name a list (then its items are checked). */
+interface Candidate {
+  compare: Compare;
+  literal: Literal;
+  /** The single right-hand value (not an item of a `(...)` list): the only place a quick fix rewrites. */
+  single: boolean;
+  /** Unquoted: Falco replaces it with a list's items when a list of that name is loaded. */
+  mayNameList: boolean;
+  /** The findings on the value itself, when it is not a list's name. */
+  own?: ValueFacts;
+}
+
+const candidatesByParse = new WeakMap<ConditionParse, Candidate[]>();
+const NO_CANDIDATES: Candidate[] = [];
+
+/** Operators whose bare right-hand word may be a list's name (as the list-reference checks read conditions). */
+const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
+
+/** The values of a condition worth a look, once per parse: most conditions have none. */
+function candidatesOf(parse: ConditionParse): Candidate[] {
+  const known = candidatesByParse.get(parse);
+  if (known) return known;
+  const found: Candidate[] = [];
+  const visit = (e: Expr): void => {
+    switch (e.kind) {
+      case 'and': case 'or': for (const o of e.operands) visit(o); return;
+      case 'not': visit(e.operand); return;
+      case 'paren': visit(e.inner); return;
+      case 'compare': {
+        const rhs = e.rhs;
+        if (!rhs || rhs.kind === 'field-value') return;
+        const regex = e.op === 'regex';
+        const items = rhs.kind === 'list' ? rhs.items : [rhs];
+        for (const literal of items) {
+          const mayNameList = !literal.quoted && (rhs.kind === 'list' || LIST_OPERATORS.has(e.op) || e.modifier !== undefined) && startsLikeName(literal.text);
+          const own = valueFacts(literal.text, regex);
+          if (!own && !mayNameList) continue;
+          found.push({ compare: e, literal, single: rhs.kind === 'literal', mayNameList, own });
+        }
+        return;
+      }
+      default: return;
+    }
+  };
+  if (parse.ast) visit(parse.ast);
+  const out = found.length > 0 ? found : NO_CANDIDATES;
+  candidatesByParse.set(parse, out);
+  return out;
+}
+
+/** As the list-reference checks: a bare word that starts like a name (not a number). */
+function startsLikeName(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return text.length > 0 && !(c >= 48 && c <= 57) && c !== 43 && c !== 45;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lists: the values Falco puts in place of a list's name
+
+/** The lists of the loaded definitions, as the checks read them. */
+export type ListTable = ReadonlyMap<string, { items: readonly string[] }>;
+
+/**
+ * The value libsinsp reads from a list item that Falco pasted into the condition text: an item with a blank is put
+ * in double quotes unless it starts with a quote already; a quoted item is read unquoted; a bare item with a
+ * character that ends a bare word is read as something else (no value to check then).
+ */
+function pastedItemValue(item: string): string | undefined {
+  const q = item[0];
+  if (q === '"' || q === "'") {
+    if (item.length < 2 || item[item.length - 1] !== q) return undefined;
+    const inner = item.slice(1, -1);
+    return inner.includes('\\') || inner.includes(q) ? undefined : inner;
+  }
+  if (item.includes(' ')) return item.includes('"') || item.includes('\\') ? undefined : item;
+  return /[()"'\s=,]/.test(item) || item === '' ? undefined : item;
+}
+
+/** The items of a list with the names of other loaded lists replaced by their items (each list once). */
+function expandedItems(name: string, lists: ListTable, seen: Set<string>, out: string[]): void {
+  const list = lists.get(name);
+  if (!list || seen.has(name)) return;
+  seen.add(name);
+  for (const item of list.items) {
+    if (item !== name && lists.has(item) && !seen.has(item)) expandedItems(item, lists, seen, out);
+    else out.push(item);
+  }
+}
+
+interface ItemFinding { item: string; facts: ValueFacts }
+
+/** Findings on the items of each list, per table of lists (the table is rebuilt by a load; usually there are none). */
+let itemMemo: { lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]> } | undefined;
+
+function listItemFindings(name: string, lists: ListTable, regex: boolean): ItemFinding[] {
+  if (!itemMemo || itemMemo.lists !== lists) itemMemo = { lists, plain: new Map(), regex: new Map() };
+  const memo = regex ? itemMemo.regex : itemMemo.plain;
+  let found = memo.get(name);
+  if (!found) {
+    found = [];
+    const items: string[] = [];
+    expandedItems(name, lists, new Set(), items);
+    for (const item of items) {
+      const value = pastedItemValue(item);
+      const facts = value !== undefined ? valueFacts(value, regex) : undefined;
+      if (facts) found.push({ item: value!, facts });
+    }
+    memo.set(name, found);
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Findings and reports
+
+export interface CompileWarning {
+  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue;
+  /** The value's span in the parsed text (the list's name for a value that comes from a list). */
+  span: Span;
+  message: string;
+  /** What a quick fix needs (never offsets: a recorded finding may be replayed elsewhere). */
+  data?: Record<string, unknown>;
+}
+
+/** Whether a field may be used by a rule of `source` (undefined: a macro, which rules of any source may use). */
+function availableFor(match: FieldMatch, source: string | undefined): boolean {
+  return source === undefined || (match.field.sources as string[]).includes(source);
+}
+
+function quoteForMessage(v: string): string {
+  return v.length > 80 ? `${v.slice(0, 77)}...` : v;
+}
+
+/** The warnings of one value (from the condition, or an item of the list `list`). */
+function warningsOf(value: string, facts: ValueFacts, c: Candidate, source: string | undefined, list: string | undefined, out: CompileWarning[]): void {
+  const shown = quoteForMessage(value);
+  const from = list !== undefined ? ` (an item of the list '${list}')` : '';
+  const token = c.literal;
+  if (facts.regex) {
+    const r = facts.regex;
+    const better = r.op ? ` it matches the same as '${r.op} ${r.value}'${r.exact ? '' : ' (except across a line break)'}` : ' a simpler operator (=, contains, startswith, endswith) may do';
+    const data = list === undefined && c.single && !c.compare.modifier && r.op && r.value !== undefined ? { op: r.op, value: r.value, exact: r.exact === true, quoted: token.quoted } : undefined;
+    out.push({ code: Code.RegexSimplerOperator, span: token.span, message: `The regex '${shown}'${from} uses no regex syntax beyond anchors or a leading or trailing wildcard:${better}, which Falco evaluates faster.`, data });
+  }
+  if (facts.field && availableFor(facts.field, source)) {
+    const fixable = list === undefined && c.single && !token.quoted && !c.compare.modifier && !LIST_OPERATORS.has(c.compare.op) && withoutBlanks(value) === value;
+    out.push({
+      code: Code.FieldAsValue, span: token.span,
+      message: `'${shown}'${from} is compared as a constant string, but it is also a field name: to compare with the value of that field, write val(${withoutBlanks(value)}).`,
+      data: fixable ? { field: value } : undefined,
+    });
+  }
+  if (facts.transformer) {
+    out.push({
+      code: Code.TransformerAsValue, span: token.span,
+      message: `'${shown}'${from} is compared as a constant string, but it reads like the transformer ${facts.transformer}(): write it without quotes to compare with the transformed field.`,
+    });
+  }
+}
+
+/**
+ * The compiler warnings of a parsed condition for a rule of `source` (undefined for a macro: any source), with the
+ * lists as loaded. Rules of a source Falco does not know are skipped by Falco, so they get none.
+ */
+export function compileWarningsOf(parse: ConditionParse, source: string | undefined, lists: ListTable): CompileWarning[] {
+  const candidates = candidatesOf(parse);
+  if (candidates.length === 0 || (source !== undefined && !KNOWN_SOURCES.includes(source))) return [];
+  const out: CompileWarning[] = [];
+  for (const c of candidates) {
+    const text = c.literal.text;
+    if (c.mayNameList && lists.has(text)) {
+      for (const { item, facts } of listItemFindings(text, lists, c.compare.op === 'regex')) warningsOf(item, facts, c, source, text, out);
+    } else if (c.own) warningsOf(text, c.own, c, source, undefined, out);
+  }
+  return out;
+}
+
+/** Reports the compiler warnings of a condition; `docSpan` maps the parse's offsets to the document. */
+export function reportCompileWarnings(parse: ConditionParse, source: string | undefined, lists: ListTable, docSpan: (s: Span) => Span, reporter: ReportSink): void {
+  const candidates = candidatesOf(parse);
+  if (candidates.length === 0) return;
+  for (const w of compileWarningsOf(parse, source, lists)) reporter.report(w.code, docSpan(w.span), w.message, w.data);
+}
