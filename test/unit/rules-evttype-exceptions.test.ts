@@ -96,6 +96,23 @@ test('exceptions appended by an override in the same file and in a later file', 
   assert.deepEqual(run('- rule: R\n  condition: and evt.type = execve\n  override:\n    condition: append\n')[1], []);
 });
 
+test('unknown event types in exception values are reported where written, as in the condition', () => {
+  const unknown = (text: string) => diagnose(text).map((d) => [d.code, d.range.start.line, d.range.start.character, String(d.message).replace(/:.*Did you mean/, ' ... Did you mean')]);
+  const single = rule('R', 'evt.type in (open, openat) and proc.name = x', exception('    - name: e\n      fields: evt.type\n      values: [open, opne]\n'));
+  // Falco fails the compiled condition: no LOAD_NO_EVTTYPE either.
+  assert.deepEqual(unknown(single), [['unknown-evttype', 8, 21, "Unknown event type 'opne' ... Did you mean 'open'? (LOAD_ERR_COMPILE_CONDITION)"]]);
+  const tuples = rule('R', 'evt.type = open', exception('    - name: e\n      fields: [proc.name, evt.type]\n      values: [[bash, execv]]\n'));
+  assert.deepEqual(unknown(tuples), [['unknown-evttype', 8, 22, "Unknown event type 'execv' ... Did you mean 'execve'? (LOAD_ERR_COMPILE_CONDITION)"]]);
+  const viaList = '- list: l\n  items: [open, opne]\n' + rule('R', 'evt.type = open', exception('    - name: e\n      fields: [evt.type]\n      comps: [in]\n      values: [[l]]\n'));
+  assert.deepEqual(unknown(viaList), [['unknown-evttype', 11, 16, "Unknown event type 'opne' (an item of the list 'l') ... Did you mean 'open'? (LOAD_ERR_COMPILE_CONDITION)"]]);
+  // Values appended to an exception of the same name take its fields.
+  const appended = rule('R', 'evt.type = open', exception('    - name: e\n      fields: evt.type\n      values: [openat]\n'))
+    + '- rule: R\n  exceptions:\n    - name: e\n      values: [clse]\n  override:\n    exceptions: append\n';
+  assert.deepEqual(unknown(appended).map((d) => d.slice(0, 2)), [['unknown-evttype', 12]]);
+  // Other fields and other operators are not event types.
+  assert.deepEqual(unknown(rule('R', 'evt.type = open', exception('    - name: e\n      fields: [evt.type, proc.name]\n      comps: [pmatch, =]\n      values: [[opne, bash]]\n'))), []);
+});
+
 /** The findings of code operator-type (where the refused comparisons are reported). */
 function refused(text: string): Diagnostic[] {
   const diags = diagnose(text);

@@ -9,7 +9,7 @@ import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type Model
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
-import type { Contribution, Definitions, LoadResult, LoadedFile } from './workspace';
+import type { Contribution, Definitions, LoadResult, LoadedFile, RuleDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -628,15 +628,60 @@ function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Defini
  * word that names a defined list is Falco's list, whose items are not looked into.
  */
 function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink): void {
-  for (const { span, name, list } of unknownEventNamesOf(facts, defs)) {
-    const suggestions = eventTypeSuggestions(name);
-    const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
-    const where = list ? ` (an item of the list '${list}')` : '';
-    const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
-    // A list's item is reported at the list's use (where Falco fails), without a quick fix: the fix belongs in the list.
-    const data = { suggestions: list ? [] : suggestions };
-    if (skipUnknown) reporter.report(Code.UnknownEventType, docSpan(span), `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-    else reporter.report(Code.UnknownEventType, docSpan(span), message, data);
+  for (const { span, name, list } of unknownEventNamesOf(facts, defs)) reportUnknownEventName(docSpan(span), name, list, skipUnknown, reporter);
+}
+
+function reportUnknownEventName(span: Span, name: string, list: string | undefined, skipUnknown: boolean, reporter: ReportSink): void {
+  const suggestions = eventTypeSuggestions(name);
+  const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
+  const where = list ? ` (an item of the list '${list}')` : '';
+  const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
+  // A list's item is reported at the list's use (where Falco fails), without a quick fix: the fix belongs in the list.
+  const data = { suggestions: list ? [] : suggestions };
+  if (skipUnknown) reporter.report(Code.UnknownEventType, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+  else reporter.report(Code.UnknownEventType, span, message, data);
+}
+
+/**
+ * The evt.type values of a rule's own exceptions that libsinsp rejects: Falco compiles them into the condition
+ * (`evt.type in (v1, v2)` for a single field, `evt.type = v` in a list of fields), where they fail as in the
+ * condition. Values are written bare unless they hold a space, so a value naming a list is that list. An exception
+ * that only adds values takes its fields and comps from the rule's first exception of that name (maybe in another file).
+ */
+function checkExceptionEventTypeNames(item: ModelItem, rule: RuleDef | undefined, defs: Definitions, skipUnknown: boolean, reporter: ReportSink): void {
+  const own = entryOf(item, 'exceptions')?.value;
+  if (own?.kind !== 'seq' || !own.items.some(hasEventTypeField) && !rule?.exceptions.some(hasEventTypeField)) return;
+  const check = (value: ModelNode, asList: boolean) => {
+    const names = value.kind === 'seq' ? value.items : asList || value.kind === 'scalar' ? [value] : [];
+    for (const n of names) {
+      const text = scalarText(n);
+      // Quoted values are strings Falco never looks into; `val(...)` and other parenthesised text are not names.
+      if (text === undefined || /[ (),"']/.test(text)) continue;
+      const list = defs.lists.get(text);
+      for (const name of list ? expandList(text, text, defs, []) : [text]) {
+        if (isUnknownEventType(name)) reportUnknownEventName(n.span, name, list ? text : undefined, skipUnknown, reporter);
+      }
+    }
+  };
+  for (const ex of own.items) {
+    if (ex.kind !== 'map') continue;
+    const name = scalarText(mapValue(ex, 'name'));
+    const shape = mapValue(ex, 'fields') || name === undefined ? ex
+      : rule?.exceptions.find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined) ?? ex;
+    const fields = mapValue(shape, 'fields');
+    const comps = mapValue(shape, 'comps');
+    const values = mapValue(ex, 'values');
+    if (values?.kind !== 'seq') continue;
+    if (fields?.kind === 'scalar') {
+      if (fields.text !== 'evt.type' || (comps && scalarText(comps)?.trim() !== 'in')) continue;
+      for (const v of values.items) if (v.kind === 'scalar') check(v, true);
+    } else if (fields?.kind === 'seq') {
+      fields.items.forEach((f, k) => {
+        const op = comps === undefined ? '=' : comps.kind === 'seq' && comps.items[k] ? scalarText(comps.items[k])?.trim() : undefined;
+        if (scalarText(f) !== 'evt.type' || op === undefined || !EVENT_TYPE_OPERATORS.has(op)) return;
+        for (const tuple of values.items) if (tuple.kind === 'seq' && tuple.items[k]) check(tuple.items[k], op === 'in');
+      });
+    }
   }
 }
 
@@ -940,7 +985,10 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const sourceNode = entryOf(item, 'source')?.value;
       const sourceText = scalarText(sourceNode);
       if (sourceNode && sourceText !== undefined) checkSource(sourceText, sourceNode.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
-      if (source === 'syscall' && !isDefinition(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
+      if (source === 'syscall') {
+        checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
+        if (!isDefinition(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
+      }
     }
 
     // Unused macros and lists: a use in any loaded file counts.
