@@ -264,3 +264,44 @@ test('an exception with an empty values key is invalid (Falco: not a sequence)',
     assert.deepEqual(covered(text, diags, [Code.ExceptionInvalid, Code.AppendNoValues]), ['exception-invalid values'], empty);
   }
 });
+
+test('exception values are compiled with the rule: the same warnings, on the value in the exception', () => {
+  const base = `${SHELL_RULE}\n- list: parent_fields\n  items: [sshd, proc.pname]\n`;
+  const text = `- rule: Shell
+  exceptions:
+    - name: pairs
+      fields: [proc.pname, fd.name, proc.cmdline]
+      comps: [=, regex, in]
+      values:
+        - [proc.exe, "^/etc/x$", [a, "proc.aname[2]"]]
+        - [val(proc.exe), "/etc/(a|b)", [a b]]
+    - name: single
+      fields: proc.pname
+      values: [bash, proc.name, "tolower( proc.name)", parent_fields]
+    - name: single_regex
+      fields: proc.pname
+      comps: regex oneof
+      values: [".*sh", "a|b"]
+  override:
+    exceptions: append
+`;
+  const { diags } = diagnose(text, base);
+  assert.deepEqual(covered(text, diags), [
+    'field-as-value proc.exe', 'regex-simpler-operator "^/etc/x$"', 'field-as-value "proc.aname[2]"',
+    'field-as-value proc.name', 'transformer-as-value "tolower( proc.name)"', 'field-as-value parent_fields',
+    'regex-simpler-operator ".*sh"',
+  ]);
+  const fromList = diags.find((d) => d.code === Code.FieldAsValue && String(d.message).includes("list 'parent_fields'"));
+  assert.ok(fromList);
+  // No quick fix on exception values: the rewrite would change what the exception compares.
+  const d = diags.find((x) => x.code === Code.FieldAsValue)!;
+  const svc = service(text, base);
+  assert.deepEqual(svc.codeActions!(rulesDoc(LOCAL, text), d.range, { diagnostics: [d], only: ['quickfix'] }), []);
+});
+
+test('exception values of a rule of an unknown source, or with a list operator and commas, are not checked', () => {
+  const text = '- rule: P\n  desc: d\n  condition: my.field = x\n  output: "x"\n  priority: INFO\n  source: mysource\n  exceptions:\n    - name: e\n      fields: [my.field]\n      values: [[proc.name]]\n';
+  assert.deepEqual(covered(text, diagnose(text).diags), []);
+  const commas = '- rule: Shell\n  exceptions:\n    - name: e\n      fields: [proc.pname]\n      comps: [in]\n      values: [["proc.name, bash"]]\n  override:\n    exceptions: append\n';
+  assert.deepEqual(covered(commas, diagnose(commas, SHELL_RULE).diags), []);
+});

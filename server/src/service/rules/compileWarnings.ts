@@ -23,6 +23,7 @@ import { lookupField, type FieldMatch } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
 import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
+import { entryOf, scalarText, type ModelItem, type ModelNode } from './model';
 
 /** The comparisons a compile warning can come from (a list of `(a, b)` items, or one literal). */
 type Compare = Extract<Expr, { kind: 'compare' }>;
@@ -295,28 +296,38 @@ function quoteForMessage(v: string): string {
   return v.length > 80 ? `${v.slice(0, 77)}...` : v;
 }
 
+/** Where a value is written, and whether a quick fix may rewrite it there. */
+interface ValueSite {
+  span: Span;
+  /** The one bare or quoted value of a single-value comparison, written in the condition: a fix may rewrite it. */
+  fixable: boolean;
+  quoted: boolean;
+  /** The comparison's operator is a list operator (in, intersects, pmatch). */
+  listOperator: boolean;
+}
+
 /** The warnings of one value (from the condition, or an item of the list `list`). */
-function warningsOf(value: string, facts: ValueFacts, c: Candidate, source: string | undefined, list: string | undefined, out: CompileWarning[]): void {
+function warningsOf(value: string, facts: ValueFacts, site: ValueSite, source: string | undefined, list: string | undefined, out: CompileWarning[]): void {
   const shown = quoteForMessage(value);
   const from = list !== undefined ? ` (an item of the list '${list}')` : '';
-  const token = c.literal;
+  const fixable = site.fixable && list === undefined;
   if (facts.regex) {
     const r = facts.regex;
     const better = r.op ? ` it matches the same as '${r.op} ${r.value}'${r.exact ? '' : ' (except across a line break)'}` : ' a simpler operator (=, contains, startswith, endswith) may do';
-    const data = list === undefined && c.single && !c.compare.modifier && r.op && r.value !== undefined ? { op: r.op, value: r.value, exact: r.exact === true, quoted: token.quoted } : undefined;
-    out.push({ code: Code.RegexSimplerOperator, span: token.span, message: `The regex '${shown}'${from} uses no regex syntax beyond anchors or a leading or trailing wildcard:${better}, which Falco evaluates faster.`, data });
+    const data = fixable && r.op && r.value !== undefined ? { op: r.op, value: r.value, exact: r.exact === true, quoted: site.quoted } : undefined;
+    out.push({ code: Code.RegexSimplerOperator, span: site.span, message: `The regex '${shown}'${from} uses no regex syntax beyond anchors or a leading or trailing wildcard:${better}, which Falco evaluates faster.`, data });
   }
   if (facts.field && availableFor(facts.field, source)) {
-    const fixable = list === undefined && c.single && !token.quoted && !c.compare.modifier && !LIST_OPERATORS.has(c.compare.op) && withoutBlanks(value) === value;
+    const valFixable = fixable && !site.quoted && !site.listOperator && withoutBlanks(value) === value;
     out.push({
-      code: Code.FieldAsValue, span: token.span,
+      code: Code.FieldAsValue, span: site.span,
       message: `'${shown}'${from} is compared as a constant string, but it is also a field name: to compare with the value of that field, write val(${withoutBlanks(value)}).`,
-      data: fixable ? { field: value } : undefined,
+      data: valFixable ? { field: value } : undefined,
     });
   }
   if (facts.transformer) {
     out.push({
-      code: Code.TransformerAsValue, span: token.span,
+      code: Code.TransformerAsValue, span: site.span,
       message: `'${shown}'${from} is compared as a constant string, but it reads like the transformer ${facts.transformer}(): write it without quotes to compare with the transformed field.`,
     });
   }
@@ -332,9 +343,10 @@ export function compileWarningsOf(parse: ConditionParse, source: string | undefi
   const out: CompileWarning[] = [];
   for (const c of candidates) {
     const text = c.literal.text;
+    const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
     if (c.mayNameList && lists.has(text)) {
-      for (const { item, facts } of listItemFindings(text, lists, c.compare.op === 'regex')) warningsOf(item, facts, c, source, text, out);
-    } else if (c.own) warningsOf(text, c.own, c, source, undefined, out);
+      for (const { item, facts } of listItemFindings(text, lists, c.compare.op === 'regex')) warningsOf(item, facts, site, source, text, out);
+    } else if (c.own) warningsOf(text, c.own, site, source, undefined, out);
   }
   return out;
 }
@@ -344,4 +356,87 @@ export function reportCompileWarnings(parse: ConditionParse, source: string | un
   const candidates = candidatesOf(parse);
   if (candidates.length === 0) return;
   for (const w of compileWarningsOf(parse, source, lists)) reporter.report(w.code, docSpan(w.span), w.message, w.data);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exceptions: Falco pastes their values into the rule's condition as text (rule_loader_compiler.cpp,
+// build_rule_exception_infos), so the compiler checks them too. They are reported on the value in the exception.
+
+const MODIFIER_NAMES = new Set(['oneof', 'anyof', 'allof']);
+const TRANSFORMER_CALL = new RegExp(`^(?:${TRANSFORMER_NAMES.join('|')})\\(`);
+
+/** Falco's is_operator_for_list: a list operator, or a string operator with a oneof/anyof/allof modifier. */
+function takesList(comp: string): boolean {
+  const words = comp.trim().split(/\s+/);
+  return words.length === 1 ? LIST_OPERATORS.has(words[0]) : words.length === 2 && MODIFIER_NAMES.has(words[1]);
+}
+
+/**
+ * The value libsinsp reads from an exception value pasted after a single-value operator: quoted by Falco when it has a
+ * blank, read as a field when it starts like a transformer or val() call, otherwise a bare word.
+ */
+function pastedSingleValue(text: string): string | undefined {
+  if (text[0] === '"' || text[0] === "'" || text.includes(' ')) return pastedItemValue(text);
+  if (TRANSFORMER_CALL.test(text)) return undefined;
+  return pastedItemValue(text);
+}
+
+interface ExceptionValue { node: Extract<ModelNode, { kind: 'scalar' }>; comp: string; inList: boolean }
+
+/** The scalar values of one exception with the comparison each is pasted with (as Falco builds the condition). */
+function exceptionValues(ex: ModelNode): ExceptionValue[] {
+  if (ex.kind !== 'map') return [];
+  const get = (key: string) => ex.entries.find((e) => e.key === key)?.value;
+  const fields = get('fields');
+  const comps = get('comps');
+  const values = get('values');
+  if (values?.kind !== 'seq') return [];
+  const out: ExceptionValue[] = [];
+  const scalar = (n: ModelNode | undefined): n is Extract<ModelNode, { kind: 'scalar' }> => n?.kind === 'scalar' && typeof n.value === 'string' && n.text !== '';
+  if (fields?.kind === 'scalar') {
+    // One field: `field comp (v1, v2, ...)`; Falco's reader defaults the comparison to `in`.
+    const comp = scalarText(comps) ?? 'in';
+    for (const v of values.items) if (scalar(v)) out.push({ node: v, comp, inList: true });
+  } else if (fields?.kind === 'seq') {
+    for (const tuple of values.items) {
+      if (tuple.kind !== 'seq' || tuple.items.length !== fields.items.length) continue;
+      tuple.items.forEach((v, k) => {
+        const comp = comps?.kind === 'seq' ? scalarText(comps.items[k]) ?? '=' : '=';
+        if (v.kind === 'seq') { for (const i of v.items) if (scalar(i)) out.push({ node: i, comp, inList: true }); }
+        // A scalar with a list comparison is put in parentheses (and read as a list when it has no commas).
+        else if (scalar(v)) out.push({ node: v, comp, inList: takesList(comp) });
+      });
+    }
+  }
+  return out;
+}
+
+/** The compiler warnings of a rule's exception values, for a rule of `source`, with the lists as loaded. */
+export function exceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable): CompileWarning[] {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq' || !KNOWN_SOURCES.includes(source)) return [];
+  const out: CompileWarning[] = [];
+  for (const ex of exceptions.items) {
+    for (const { node, comp, inList } of exceptionValues(ex)) {
+      const text = node.text;
+      const regex = comp.trim().split(/\s+/)[0] === 'regex';
+      const site: ValueSite = { span: node.span, fixable: false, quoted: false, listOperator: inList };
+      if (inList && text.includes(',')) continue;
+      // A bare word naming a loaded list is replaced by the list's items (Falco substitutes lists in the whole text).
+      if (!/[\s"'(),=]/.test(text) && lists.has(text)) {
+        if (inList) for (const f of listItemFindings(text, lists, regex)) warningsOf(f.item, f.facts, site, source, text, out);
+        continue;
+      }
+      const value = inList ? pastedItemValue(text) : pastedSingleValue(text);
+      const facts = value !== undefined ? valueFacts(value, regex) : undefined;
+      if (facts) warningsOf(value!, facts, site, source, undefined, out);
+    }
+  }
+  return out;
+}
+
+/** Reports the compiler warnings of a rule's exception values (document offsets: the model's spans). */
+export function reportExceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable, reporter: ReportSink): void {
+  if (!entryOf(item, 'exceptions')) return;
+  for (const w of exceptionCompileWarnings(item, source, lists)) reporter.report(w.code, w.span, w.message, w.data);
 }

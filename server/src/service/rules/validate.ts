@@ -9,7 +9,8 @@ import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
   PLUGIN_REQUIREMENT_KEYS, PRIORITIES, PRIORITY_ALIASES, REPLACEABLE, REQUIRED_KEYS, SINGLE_FIELD_COMPS, isValidPriority,
 } from './schema';
-import { isLegacyAppend, type LoadResult, type LoadedFile } from './workspace';
+import { isLegacyAppend, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { reportExceptionCompileWarnings } from './compileWarnings';
 
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
@@ -106,8 +107,12 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
   const model = file.model;
   for (const e of model.yamlErrors) reporter.report(Code.YamlSyntax, e.span, `YAML: ${e.message}`);
   if (model.notSequence) reporter.report(Code.NotASequence, model.notSequence, 'Rules content is not a YAML sequence of items: each rule, macro or list is an entry starting with "- ".');
+  const defs = load.after[file.order] ?? load.final;
   for (const item of model.items) {
     run(item, 'structure', '', (sink) => validateItem(item, sink));
+    // Exception values are compiled with the rule's condition: libsinsp's warnings on them depend on the rule's
+    // source and on the loaded lists (possibly another file's), so they are not recorded with the item.
+    if (item.kind === 'rule') reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter);
     const findings = load.findings.get(item);
     if (!findings) continue;
     for (const finding of findings) {
@@ -124,6 +129,11 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
       }
     }
   }
+}
+
+/** The source of a rule item: its own, or that of the rule it changes (syscall by default). */
+function ruleSource(item: ModelItem, defs: Definitions): string {
+  return scalarText(entryOf(item, 'source')?.value) ?? (item.name !== undefined ? defs.rules.get(item.name)?.source : undefined) ?? 'syscall';
 }
 
 function validateItem(item: ModelItem, r: ReportSink): void {
