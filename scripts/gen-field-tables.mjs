@@ -25,7 +25,7 @@
 // argument flags follow the loader too (isIndex or isKey implies "argument allowed"). A field is written as
 //   {"name", "type", "arg"?: "required" | "allowed", "argKind"?: "index" | "key" | "index-or-key", "list"?, "deprecated"?,
 //    "filterOnly"?, "printOnly"?, "hidden"?, "suggestedOutput"?, "check"? (libsinsp filter check), "labelDeprecated"?,
-//    "since"? (libsinsp: the first Falco release after 0.33.0 whose bundled libs declare it; see FALCO_RELEASES)}
+//    "since"? (libsinsp and container: the first Falco release after 0.33.0 that has the field; see FALCO_RELEASES)}
 // where labelDeprecated marks plugin fields whose display name says "[Deprecated]" (plugins have no deprecation flag,
 // so Falco does not warn about them). A provider's `sources` are the event sources the catalog offers its fields in;
 // they are set in PLUGINS, not read (json declares no event source, so libsinsp would offer it to every source; the
@@ -187,7 +187,7 @@ function libsinspFields() {
       }));
     }
   }
-  const sinceRead = addSince(fields);
+  const sinceRead = libsinspSince(fields);
   return { name: 'libsinsp', repo: 'falcosecurity/libs', tag: LIBS_TAG, commit: commitOf(libsDir, LIBS_TAG), files,
     sources: ['syscall'], genericSources: ['syscall', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'okta', 'github'],
     sinceRead, fields };
@@ -209,7 +209,9 @@ function libsOfFalco(falcoTag) {
 }
 
 /** Names of every field in the filter-check tables of a libs release (every table of userspace/libsinsp/*.cpp). */
+const libsNamesCache = new Map();
 function libsinspNamesAt(tag) {
+  if (libsNamesCache.has(tag)) return libsNamesCache.get(tag);
   const names = new Set();
   const paths = git(libsDir, 'grep', '-l', 'filtercheck_field_info', tag, '--', 'userspace/libsinsp/*.cpp')
     .split('\n').filter(Boolean).map((line) => line.slice(tag.length + 1)).filter((path) => !path.slice('userspace/libsinsp/'.length).includes('/'));
@@ -221,28 +223,72 @@ function libsinspNamesAt(tag) {
       }
     }
   }
+  libsNamesCache.set(tag, names);
   return names;
 }
 
-/** Sets `since` on the libsinsp fields that the first of FALCO_RELEASES did not have yet; returns what was read. */
-function addSince(fields) {
+/**
+ * Sets `since` on the fields that the first of FALCO_RELEASES did not have yet. `namesOf(falco)` gives the names a
+ * release knows, or undefined when they cannot be read (then a field first seen in the next release is an error:
+ * it may have come in the unreadable one). Returns what was read.
+ */
+function addSince(fields, namesOf) {
   const read = [];
   const seenBefore = new Set();
+  let previousUnread = false;
   FALCO_RELEASES.forEach((falco, i) => {
-    const libs = libsOfFalco(falco);
-    const names = libsinspNamesAt(libs);
-    read.push({ falco, libs });
+    const { names, ...what } = namesOf(falco);
+    read.push({ falco, ...what });
+    if (!names) { previousUnread = true; return; }
     for (const f of fields) {
       if (!names.has(f.name) || seenBefore.has(f.name)) continue;
       seenBefore.add(f.name);
+      if (previousUnread && i > 0) throw new Error(`${f.name}: first seen in Falco ${falco}, after a release that could not be read`);
       if (i > 0) f.since = falco;
     }
+    previousUnread = false;
   });
   const never = fields.filter((f) => !seenBefore.has(f.name));
-  if (never.length) throw new Error(`not found in any Falco release's libs: ${never.map((f) => f.name).join(', ')}`);
+  if (never.length) throw new Error(`not found in any Falco release: ${never.map((f) => f.name).join(', ')}`);
+  return read;
+}
+
+/** libsinsp fields: the names of the libs each Falco release bundles. */
+function libsinspSince(fields) {
+  const read = addSince(fields, (falco) => {
+    const libs = libsOfFalco(falco);
+    return { libs, names: libsinspNamesAt(libs) };
+  });
   if (read.at(-1).libs !== LIBS_TAG) throw new Error(`Falco ${read.at(-1).falco} bundles libs ${read.at(-1).libs}, not ${LIBS_TAG}`);
   return read;
 }
+
+/**
+ * Container plugin fields: libsinsp had container.* and k8s.* until Falco 0.40; from 0.41 Falco bundles the container
+ * plugin at the CONTAINER_VERSION its CMakeLists.txt sets (0.42 sets it in a cmake module the mirror may lack).
+ */
+function containerSince(fields) {
+  const read = addSince(fields, (falco) => {
+    const libs = libsOfFalco(falco);
+    const names = new Set(libsinspNamesAt(libs));
+    if (compareVersions(falco, '0.41.0') < 0) return { libs, names };
+    const container = /set\(CONTAINER_VERSION\s+"([^"]+)"\)/.exec(show(falcoDir, falco, 'CMakeLists.txt'))?.[1];
+    if (!container) return { libs, container: null, names: undefined };
+    const text = show(pluginsDir, `plugins/container/v${container}`, 'plugins/container/src/caps/extract/extract.cpp');
+    for (const f of cppPluginFields({ name: 'container' }, text)) names.add(f.name);
+    return { libs, container, names };
+  });
+  if (read.at(-1).container !== PLUGINS.find((p) => p.name === 'container').tag.split('/v')[1]) {
+    throw new Error(`Falco ${read.at(-1).falco} bundles container plugin ${read.at(-1).container}, not the release read`);
+  }
+  return read;
+}
+
+const compareVersions = (a, b) => {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+};
 
 // ---- Plugins ----
 
@@ -386,8 +432,9 @@ for (const plugin of PLUGINS) {
     const required = new RegExp(`github\\.com/falcosecurity/plugins/plugins/${plugin.name}\\s+(v[\\w.-]+)`).exec(goMod)?.[1];
     if (`plugins/${plugin.name}/${required}` !== plugin.tag) throw new Error(`${variantTag} requires ${plugin.name} ${required}, not ${plugin.tag}`);
   }
+  const sinceRead = plugin.name === 'container' ? containerSince(fields) : undefined;
   providers.push(compact({ name: plugin.name, repo: 'falcosecurity/plugins', tag: plugin.tag, commit: commitOf(pluginsDir, plugin.tag),
-    files: plugin.files, sources: plugin.sources, sharedBy: plugin.sharedBy, fields }));
+    files: plugin.files, sources: plugin.sources, sharedBy: plugin.sharedBy, sinceRead, fields }));
 }
 for (const p of providers) {
   const seen = new Set();

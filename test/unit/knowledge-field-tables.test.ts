@@ -21,10 +21,15 @@ interface SourceField {
   hidden?: boolean;
   suggestedOutput?: boolean;
   labelDeprecated?: boolean;
-  /** libsinsp only: the first Falco release (after 0.33.0) whose bundled libs declare the field. */
+  /** libsinsp and container fields: the first Falco release (after 0.33.0) that bundles the field. */
   since?: string;
 }
-interface Provider { name: string; tag: string; commit: string; files: string[]; sources: string[]; genericSources?: string[]; fields: SourceField[] }
+interface Provider {
+  name: string; tag: string; commit: string; files: string[]; sources: string[]; genericSources?: string[];
+  /** Set when `since` was read: the Falco releases and what they bundle. */
+  sinceRead?: { falco: string; libs: string; container?: string | null }[];
+  fields: SourceField[];
+}
 
 const snapshot = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'field-tables.json'), 'utf8')) as { providers: Provider[] };
 const providers = new Map(snapshot.providers.map((p) => [p.name, p]));
@@ -82,7 +87,7 @@ function differences(f: FieldInfo, s: SourceField, p: Provider): string[] {
   if (s.labelDeprecated && !/deprecat/i.test(`${f.desc} ${f.values ?? ''}`)) out.push(`${p.name} labels it [Deprecated]; the catalog does not say so`);
   if (!!f.conditionOnly !== !!s.filterOnly) out.push(`conditionOnly ${!!f.conditionOnly} in the catalog, filter-only ${!!s.filterOnly} in ${p.name}`);
   if (!!f.outputOnly !== !!s.printOnly) out.push(`outputOnly ${!!f.outputOnly} in the catalog, print-only ${!!s.printOnly} in ${p.name}`);
-  if (p.name === 'libsinsp' && f.since !== s.since) out.push(`since ${f.since ?? 'none'} in the catalog, ${s.since ?? 'none (in Falco 0.33)'} by the libs of each Falco release`);
+  if (p.sinceRead && f.since !== s.since) out.push(`since ${f.since ?? 'none'} in the catalog, ${s.since ?? 'none (in Falco 0.33)'} by what each Falco release bundles`);
   if (!!f.hidden !== !!s.hidden) out.push(`hidden ${!!f.hidden} in the catalog, ${s.hidden ? '' : 'not '}hidden (table-only) in ${p.name}`);
   const sources = s.check === 'gen_event' ? p.genericSources! : p.sources;
   if ([...f.sources].sort().join() !== [...sources].sort().join()) out.push(`sources ${f.sources.join(',')} in the catalog, ${sources.join(',')} for ${p.name}${s.check ? ` ${s.check}` : ''}`);
