@@ -459,3 +459,6 @@ for (const p of providers) {
   const args = p.fields.filter((f) => f.arg).length;
   console.log(`${p.name.padEnd(10)} ${p.tag.padEnd(28)} ${p.commit.slice(0, 12)}  ${String(p.fields.length).padStart(3)} fields, ${args} with an argument (${p.files.join(', ')})`);
 }
+for (const p of providers.filter((q) => q.sinceRead)) {
+  console.log(`since (${p.name}): ${p.sinceRead.map((r) => `Falco ${r.falco} = libs ${r.libs}${r.container !== undefined ? ` + container ${r.container ?? '(not readable)'}` : ''}`).join('; ')}`);
+}

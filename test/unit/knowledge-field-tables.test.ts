@@ -59,7 +59,7 @@ const ARG_FORM_BY_CODE: Record<string, { arg: 'required' | 'allowed'; why: strin
 const LIBSINSP_ARG_KINDS: Record<string, FieldArgument['kind']> = {
   'evt.type.is': 'key', // .<event name> (or a number), dot form only
   'evt.arg': 'index-or-key', // [N] or .name
-  'evt.rawarg': 'key', // .name (a bracket number is read too, but rawarg needs the argument's type)
+  'evt.rawarg': 'key', // .name only: a bracket throws 'evt.arg fields must be expressed explicitly'
   'evt.around': 'index', // [timestamp]
   'evt.abspath': 'key', // .src or .dst
   'proc.aname': 'index', 'proc.apid': 'index', 'proc.aexe': 'index', 'proc.aexepath': 'index', 'proc.acmdline': 'index',
