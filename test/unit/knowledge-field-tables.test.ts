@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allFields } from '../../server/src/knowledge';
+import { allFields, lookupField } from '../../server/src/knowledge';
 import type { FieldArgument, FieldInfo } from '../../server/src/knowledge';
 
 interface SourceField {
@@ -143,4 +143,16 @@ test('the exception lists stay true: each names a field that still needs the exc
   for (const [name, { arg }] of Object.entries(ARG_FORM_BY_CODE)) assert.notEqual(libsinsp.get(name)?.arg, arg, `${name}: the table now agrees`);
   for (const name of Object.keys(LIBSINSP_ARG_KINDS)) assert.ok(libsinsp.get(name)?.arg || ARG_FORM_BY_CODE[name], `${name}: takes no argument in libsinsp`);
   for (const s of libsinsp.values()) if (s.arg) assert.ok(LIBSINSP_ARG_KINDS[s.name], `${s.name}: argument kind not recorded`);
+});
+
+test('argument examples fit the argument kind the sources give: a number for an index, a name for a key', () => {
+  const problems: string[] = [];
+  for (const f of allFields()) {
+    if (!f.arg) continue;
+    const arg = lookupField(f.arg.example)?.arg ?? '';
+    const numeric = /^\d+$/.test(arg);
+    if (f.arg.kind === 'index' && !numeric) problems.push(`${f.name}: index argument, example ${f.arg.example}`);
+    if (f.arg.kind === 'key' && numeric) problems.push(`${f.name}: key argument, example ${f.arg.example}`);
+  }
+  assert.deepEqual(problems, []);
 });
