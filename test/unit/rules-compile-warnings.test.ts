@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { Code } from '../../server/src/service/rules/diagnosticCodes';
-import { regexNeedsNoRegex, valueFacts } from '../../server/src/service/rules/compileWarnings';
+import { clearCompileWarningMemos, regexNeedsNoRegex, valueFacts } from '../../server/src/service/rules/compileWarnings';
 import { seededRandom } from './condition-mutations';
 import { MemoryHost, applyEdits, editsFor, rulesDoc, summarize } from './rules-host';
 
@@ -304,4 +304,26 @@ test('exception values of a rule of an unknown source, or with a list operator a
   assert.deepEqual(covered(text, diagnose(text).diags), []);
   const commas = '- rule: Shell\n  exceptions:\n    - name: e\n      fields: [proc.pname]\n      comps: [in]\n      values: [["proc.name, bash"]]\n  override:\n    exceptions: append\n';
   assert.deepEqual(covered(commas, diagnose(commas, SHELL_RULE).diags), []);
+});
+
+test('list memos: incremental results equal fresh ones while a list changes (seeded edits)', () => {
+  const next = seededRandom(4242);
+  const pool = ['bash', 'proc.pname', '"^sshd$"', 'sshd', 'fd.name', 'a b', 'proc.aname[2]', 'x.y', 'nested_names', '"tolower( proc.name)"'];
+  const local = rule('proc.name in (my_names, zsh) and proc.name regex oneof (my_names)', '  exceptions:\n    - name: e\n      fields: [proc.pname, fd.name]\n      comps: [in, regex]\n      values:\n        - [[my_names], "^/etc/(a|b)$"]\n');
+  const host = new MemoryHost({ [BASE]: BASE_TEXT, [LOCAL]: local }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  const doc = rulesDoc(LOCAL, local);
+  let withWarnings = 0;
+  for (let step = 0; step < 40; step++) {
+    const items = Array.from({ length: 1 + Math.floor(next() * 4) }, () => pool[Math.floor(next() * pool.length)]);
+    const nested = Array.from({ length: Math.floor(next() * 3) }, () => pool[Math.floor(next() * pool.length)]);
+    const base = `${BASE_TEXT}\n- list: nested_names\n  items: [${nested.join(', ')}]\n- list: my_names\n  items: [${items.join(', ')}]\n`;
+    svc.didOpenOrChange?.(rulesDoc(BASE, base, step + 2));
+    const incremental = svc.diagnostics(doc).map(summarize);
+    clearCompileWarningMemos();
+    const fresh = diagnose(local, base).diags.map(summarize);
+    assert.deepEqual(incremental, fresh, base);
+    if (incremental.some((d) => / (field-as-value|regex-simpler-operator|transformer-as-value) /.test(d))) withWarnings++;
+  }
+  assert.ok(withWarnings >= 10 && withWarnings < 40, `${withWarnings} steps with warnings`);
 });

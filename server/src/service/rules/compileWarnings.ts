@@ -254,12 +254,55 @@ function expandedItems(name: string, lists: ListTable, seen: Set<string>, out: s
 
 interface ItemFinding { item: string; facts: ValueFacts }
 
-/** Findings on the items of each list, per table of lists (the table is rebuilt by a load; usually there are none). */
-let itemMemo: { lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]> } | undefined;
+/** Findings on the items of each list (expanded), for one content of the table of lists. */
+interface ItemMemo { lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]> }
+
+/**
+ * Recent memos. A load makes new tables (a copy per file), mostly with the same lists: a new table takes over the memo
+ * of a table with the same names and items (compared item by item, mostly the same string objects), so a re-validation
+ * does not expand every list again.
+ */
+const recentItemMemos: ItemMemo[] = [];
+
+function sameLists(a: ListTable, b: ListTable): boolean {
+  if (a.size !== b.size) return false;
+  const others = b.entries();
+  for (const [name, list] of a) {
+    const [otherName, other] = others.next().value as [string, { items: readonly string[] }];
+    if (otherName !== name) return false;
+    if (other.items === list.items) continue;
+    if (other.items.length !== list.items.length) return false;
+    for (let i = 0; i < list.items.length; i++) if (other.items[i] !== list.items[i]) return false;
+  }
+  return true;
+}
+
+function itemMemoFor(lists: ListTable): ItemMemo {
+  // The same table is asked for once per list use of a file: the latest memo first, without a closure.
+  if (recentItemMemos.length > 0 && recentItemMemos[0].lists === lists) return recentItemMemos[0];
+  let memo = recentItemMemos.find((m) => m.lists === lists);
+  if (!memo) {
+    memo = recentItemMemos.find((m) => sameLists(m.lists, lists));
+    if (memo) memo.lists = lists;
+    else memo = { lists, plain: new Map(), regex: new Map() };
+  }
+  // Most recent first.
+  const at = recentItemMemos.indexOf(memo);
+  if (at >= 0) recentItemMemos.splice(at, 1);
+  recentItemMemos.unshift(memo);
+  if (recentItemMemos.length > 8) recentItemMemos.pop();
+  return memo;
+}
+
+/** Forgets the memos that depend on rules text (tests compare incremental results with fresh ones). */
+export function clearCompileWarningMemos(): void {
+  recentItemMemos.length = 0;
+  exceptionCandidatesByChunk.clear();
+}
 
 function listItemFindings(name: string, lists: ListTable, regex: boolean): ItemFinding[] {
-  if (!itemMemo || itemMemo.lists !== lists) itemMemo = { lists, plain: new Map(), regex: new Map() };
-  const memo = regex ? itemMemo.regex : itemMemo.plain;
+  const memoOfTable = itemMemoFor(lists);
+  const memo = regex ? memoOfTable.regex : memoOfTable.plain;
   let found = memo.get(name);
   if (!found) {
     found = [];
@@ -338,24 +381,31 @@ function warningsOf(value: string, facts: ValueFacts, site: ValueSite, source: s
  * lists as loaded. Rules of a source Falco does not know are skipped by Falco, so they get none.
  */
 export function compileWarningsOf(parse: ConditionParse, source: string | undefined, lists: ListTable): CompileWarning[] {
-  const candidates = candidatesOf(parse);
-  if (candidates.length === 0 || (source !== undefined && !KNOWN_SOURCES.includes(source))) return [];
-  const out: CompileWarning[] = [];
+  return warningsOfCandidates(candidatesOf(parse), source, lists);
+}
+
+function warningsOfCandidates(candidates: Candidate[], source: string | undefined, lists: ListTable): CompileWarning[] {
+  if (candidates.length === 0 || (source !== undefined && !KNOWN_SOURCES.includes(source))) return NO_WARNINGS;
+  let out: CompileWarning[] | undefined;
   for (const c of candidates) {
     const text = c.literal.text;
+    const fromList = c.mayNameList && lists.has(text);
+    const found = fromList ? listItemFindings(text, lists, c.compare.op === 'regex') : undefined;
+    if (fromList ? found!.length === 0 : !c.own) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
-    if (c.mayNameList && lists.has(text)) {
-      for (const { item, facts } of listItemFindings(text, lists, c.compare.op === 'regex')) warningsOf(item, facts, site, source, text, out);
-    } else if (c.own) warningsOf(text, c.own, site, source, undefined, out);
+    out ??= [];
+    if (found) for (const { item, facts } of found) warningsOf(item, facts, site, source, text, out);
+    else warningsOf(text, c.own!, site, source, undefined, out);
   }
-  return out;
+  return out ?? NO_WARNINGS;
 }
+const NO_WARNINGS: CompileWarning[] = [];
 
 /** Reports the compiler warnings of a condition; `docSpan` maps the parse's offsets to the document. */
 export function reportCompileWarnings(parse: ConditionParse, source: string | undefined, lists: ListTable, docSpan: (s: Span) => Span, reporter: ReportSink): void {
   const candidates = candidatesOf(parse);
   if (candidates.length === 0) return;
-  for (const w of compileWarningsOf(parse, source, lists)) reporter.report(w.code, docSpan(w.span), w.message, w.data);
+  for (const w of warningsOfCandidates(candidates, source, lists)) reporter.report(w.code, docSpan(w.span), w.message, w.data);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -411,32 +461,64 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
   return out;
 }
 
-/** The compiler warnings of a rule's exception values, for a rule of `source`, with the lists as loaded. */
-export function exceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable): CompileWarning[] {
+/** An exception value worth a look: its own findings, or a bare word that may name a list. Offsets from `base`. */
+interface ExceptionCandidate { start: number; end: number; text: string; regex: boolean; inList: boolean; mayNameList: boolean; value?: string; own?: ValueFacts }
+
+/** Candidates by the text of the item's chunk (they depend on the item's text alone). Bounded. */
+const exceptionCandidatesByChunk = new Map<string, ExceptionCandidate[]>();
+const NO_EXCEPTION_CANDIDATES: ExceptionCandidate[] = [];
+
+function exceptionCandidatesOf(item: ModelItem, base: number): ExceptionCandidate[] {
   const exceptions = entryOf(item, 'exceptions')?.value;
-  if (exceptions?.kind !== 'seq' || !KNOWN_SOURCES.includes(source)) return [];
-  const out: CompileWarning[] = [];
+  if (exceptions?.kind !== 'seq') return NO_EXCEPTION_CANDIDATES;
+  const out: ExceptionCandidate[] = [];
   for (const ex of exceptions.items) {
     for (const { node, comp, inList } of exceptionValues(ex)) {
       const text = node.text;
-      const regex = comp.trim().split(/\s+/)[0] === 'regex';
-      const site: ValueSite = { span: node.span, fixable: false, quoted: false, listOperator: inList };
+      // A list comparison puts a scalar in parentheses: with commas it is several values (not looked into).
       if (inList && text.includes(',')) continue;
-      // A bare word naming a loaded list is replaced by the list's items (Falco substitutes lists in the whole text).
-      if (!/[\s"'(),=]/.test(text) && lists.has(text)) {
-        if (inList) for (const f of listItemFindings(text, lists, regex)) warningsOf(f.item, f.facts, site, source, text, out);
-        continue;
-      }
+      const regex = comp.trim().split(/\s+/)[0] === 'regex';
+      // A bare word naming a loaded list is replaced by the list's items (Falco substitutes lists in the whole text);
+      // after a single-value operator that breaks the condition, so there is nothing to check then.
+      const mayNameList = !/[\s"'(),=]/.test(text);
       const value = inList ? pastedItemValue(text) : pastedSingleValue(text);
-      const facts = value !== undefined ? valueFacts(value, regex) : undefined;
-      if (facts) warningsOf(value!, facts, site, source, undefined, out);
+      const own = value !== undefined ? valueFacts(value, regex) : undefined;
+      if (own || mayNameList) out.push({ start: node.span.start - base, end: node.span.end - base, text, regex, inList, mayNameList, value, own });
     }
+  }
+  return out.length > 0 ? out : NO_EXCEPTION_CANDIDATES;
+}
+
+/**
+ * The compiler warnings of a rule's exception values, for a rule of `source`, with the lists as loaded. With the
+ * item's chunk, what the item's text alone gives is kept by the chunk's text.
+ */
+export function exceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable, chunk?: { start: number; text: string }): CompileWarning[] {
+  if (!KNOWN_SOURCES.includes(source)) return [];
+  let candidates: ExceptionCandidate[] | undefined;
+  let base = 0;
+  if (chunk) {
+    base = chunk.start;
+    candidates = exceptionCandidatesByChunk.get(chunk.text);
+    if (!candidates) {
+      candidates = exceptionCandidatesOf(item, base);
+      if (exceptionCandidatesByChunk.size >= VALUE_CACHE_LIMIT) exceptionCandidatesByChunk.clear();
+      exceptionCandidatesByChunk.set(chunk.text, candidates);
+    }
+  } else candidates = exceptionCandidatesOf(item, 0);
+  if (candidates.length === 0) return [];
+  const out: CompileWarning[] = [];
+  for (const c of candidates) {
+    const site: ValueSite = { span: { start: base + c.start, end: base + c.end }, fixable: false, quoted: false, listOperator: c.inList };
+    if (c.mayNameList && lists.has(c.text)) {
+      if (c.inList) for (const f of listItemFindings(c.text, lists, c.regex)) warningsOf(f.item, f.facts, site, source, c.text, out);
+    } else if (c.own) warningsOf(c.value!, c.own, site, source, undefined, out);
   }
   return out;
 }
 
 /** Reports the compiler warnings of a rule's exception values (document offsets: the model's spans). */
-export function reportExceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable, reporter: ReportSink): void {
+export function reportExceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable, reporter: ReportSink, chunk?: { start: number; text: string }): void {
   if (!entryOf(item, 'exceptions')) return;
-  for (const w of exceptionCompileWarnings(item, source, lists)) reporter.report(w.code, w.span, w.message, w.data);
+  for (const w of exceptionCompileWarnings(item, source, lists, chunk)) reporter.report(w.code, w.span, w.message, w.data);
 }

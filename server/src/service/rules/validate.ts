@@ -112,7 +112,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
     run(item, 'structure', '', (sink) => validateItem(item, sink));
     // Exception values are compiled with the rule's condition: libsinsp's warnings on them depend on the rule's
     // source and on the loaded lists (possibly another file's), so they are not recorded with the item.
-    if (item.kind === 'rule') reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter);
+    if (item.kind === 'rule') reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter, model.chunks?.[item.index]);
     const findings = load.findings.get(item);
     if (!findings) continue;
     for (const finding of findings) {
