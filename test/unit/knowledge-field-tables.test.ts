@@ -70,6 +70,14 @@ const LIBSINSP_ARG_KINDS: Record<string, FieldArgument['kind']> = {
   'fd.types': 'index', // [fd number]
 };
 
+/**
+ * libsinsp fields whose argument is only accepted after a dot, read from the parse code at 0.25.2: a bracket is a
+ * "filter syntax error" (evt.type.is: sinsp_filtercheck_event.cpp extract_type; thread.cgroup: sinsp_filtercheck_thread.cpp
+ * extract_arg), "evt.arg fields must be expressed explicitly" (evt.rawarg: extract_arg with a parameter info), or leaves
+ * the name unmatched so the field is unknown (evt.abspath: parse_field_name knows only .src and .dst).
+ */
+const LIBSINSP_DOT_ONLY = ['evt.type.is', 'evt.rawarg', 'evt.abspath', 'thread.cgroup'];
+
 /** Source fields left out of the catalog on purpose, with the reason. */
 const SKIPPED: Record<string, string> = {};
 
@@ -155,4 +163,10 @@ test('argument examples fit the argument kind the sources give: a number for an 
     if (f.arg.kind === 'key' && numeric) problems.push(`${f.name}: key argument, example ${f.arg.example}`);
   }
   assert.deepEqual(problems, []);
+});
+
+test('fields whose argument libsinsp only accepts after a dot are marked dotOnly, and nothing else is', () => {
+  const dotOnly = allFields().filter((f) => f.arg?.dotOnly).map((f) => f.name).sort();
+  assert.deepEqual(dotOnly, [...LIBSINSP_DOT_ONLY].sort());
+  for (const f of allFields()) if (f.arg?.dotOnly) assert.ok(f.arg.dotForm && f.arg.example.startsWith(`${f.name}.`), `${f.name}: dot-only with a dot example`);
 });

@@ -21,6 +21,8 @@ export interface FieldArgument {
   example: string;
   /** Whether `field.argname` (dot form, `evt.arg.flags`) is accepted as well as `field[argname]`. */
   dotForm?: boolean;
+  /** Set when only the dot form is accepted: libsinsp rejects the bracket form (`thread.cgroup[cpu]` is an error). */
+  dotOnly?: boolean;
 }
 
 export interface FieldInfo {
