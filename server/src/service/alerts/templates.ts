@@ -62,16 +62,58 @@ export function compileTemplate(rule: RuleSummary, template: string): CompiledTe
   return { rule, literals, fields, literalLength: literals.reduce((n, l) => n + l.length, 0) };
 }
 
+/** A compiled template as the library keeps it: what its score needs, precomputed, and its place in the order the
+ *  library tries templates (which decides between equal scores). */
+interface LibraryTemplate extends CompiledTemplate {
+  /** Bucketed templates in rule order, then the unprefixed ones: the first of equal scores wins. */
+  order: number;
+  /** How well the template explains an output it matches: its literal text first, then the same priority (+1,
+   *  added per output), then enabled. This is the score without the priority part. */
+  baseScore: number;
+  /** The rule's priority as an index (priorityIndex), or NO_PRIORITY when it has none. */
+  rulePriority: number;
+}
+
+/** Templates that share their first literal (the 39 gcp_auditlog outputs all start with `project=`): the first literal
+ *  cannot tell them apart, so they are found by their second. Every member's second literal starts with `anchor`; a
+ *  member matches only if its second literal occurs in the output after the first literal, so at an occurrence of
+ *  `anchor` where the output has the member's key characters. */
+interface SharedFirstLiteral {
+  first: string;
+  anchor: string;
+  /** Members by a number made of KEY characters of their second literal from `offset` on (prefixKey); offset ≥ the
+   *  anchor's length, and every member's second literal is at least offset + KEY long. */
+  offset: number;
+  byNext: Map<number, LibraryTemplate[]>;
+}
+
+interface Bucket {
+  /** Tried one by one, in order. */
+  plain: LibraryTemplate[];
+  groups: SharedFirstLiteral[];
+  /** The lists an output of this bucket tries: [plain, unprefixed], or with the groups' members it has in between. */
+  lists: LibraryTemplate[][];
+}
+
+const NO_PRIORITY = -100;
+
 /** Compiles the templates of every loaded rule once per rules generation, bucketed by their first literal. */
 export class TemplateLibrary {
   private compiledFor: RuleSummary[] | undefined;
   private fingerprint = '';
   /** Templates by a number made of the first PREFIX characters of their first literal (prefixKey). Two prefixes
    *  may share a number: a template of the other prefix then fails its first literal, as any non-matching one. */
-  private byPrefix = new Map<number, CompiledTemplate[]>();
-  private unprefixed: CompiledTemplate[] = [];
+  private byPrefix = new Map<number, Bucket>();
   private learnedKeys = new Map<string, string>();
+  /** Members of groups found for the current output (candidates), reused from output to output. */
+  private readonly found: LibraryTemplate[] = [];
+  /** The lists an output without a bucket tries: the templates whose first literal is shorter than PREFIX. */
+  private unprefixedOnly: LibraryTemplate[][] = [[]];
   private static readonly PREFIX = 6;
+  /** Characters of a group member's second literal that pick it (read at the group's offset). */
+  private static readonly KEY = 6;
+  /** Fewer templates sharing a first literal are tried one by one: walking the anchor would cost more. */
+  private static readonly MIN_GROUP = 4;
   generation = 0;
 
   refresh(rules: RuleSummary[]): void {
@@ -87,8 +129,8 @@ export class TemplateLibrary {
     if (fp === this.fingerprint) return;
     this.fingerprint = fp;
     this.generation++;
-    this.byPrefix = new Map();
-    this.unprefixed = [];
+    const prefixed = new Map<number, LibraryTemplate[]>();
+    const unprefixed: LibraryTemplate[] = [];
     const keyCounts = new Map<string, Map<string, number>>();
     for (const rule of rules) {
       if (!rule.output) continue;
@@ -98,13 +140,16 @@ export class TemplateLibrary {
         : [template];
       for (const v of variants) {
         const compiled = compileTemplate(rule, v);
+        const entry: LibraryTemplate = {
+          rule, literals: compiled.literals, fields: compiled.fields, literalLength: compiled.literalLength, order: 0,
+          baseScore: compiled.literalLength * 2 + (rule.enabled ? 1 : 0), rulePriority: rule.priority ? priorityIndex(rule.priority) : NO_PRIORITY,
+        };
         const first = compiled.literals[0];
         if (first.length >= TemplateLibrary.PREFIX) {
-          const k = prefixKey(first, TemplateLibrary.PREFIX);
-          const list = this.byPrefix.get(k) ?? [];
-          list.push(compiled);
-          this.byPrefix.set(k, list);
-        } else this.unprefixed.push(compiled);
+          const k = prefixKey(first, 0, TemplateLibrary.PREFIX);
+          const list = prefixed.get(k);
+          if (list) list.push(entry); else prefixed.set(k, [entry]);
+        } else unprefixed.push(entry);
         for (const f of compiled.fields) {
           if (!f.key) continue;
           const counts = keyCounts.get(f.key) ?? new Map<string, number>();
@@ -113,6 +158,16 @@ export class TemplateLibrary {
         }
       }
     }
+    // The order the plain scan tried them in: each bucket's templates in rule order, the unprefixed ones after all.
+    for (const list of prefixed.values()) list.forEach((t, i) => { t.order = i; });
+    unprefixed.forEach((t, i) => { t.order = 1_000_000 + i; });
+    this.byPrefix = new Map();
+    for (const [k, list] of prefixed) {
+      const bucket = bucketOf(list, TemplateLibrary.KEY, TemplateLibrary.MIN_GROUP);
+      bucket.lists = bucket.groups.length ? [bucket.plain, this.found, unprefixed] : [bucket.plain, unprefixed];
+      this.byPrefix.set(k, bucket);
+    }
+    this.unprefixedOnly = [unprefixed];
     this.learnedKeys = new Map();
     this.keyCache = new Map();
     for (const [key, counts] of keyCounts) {
@@ -135,45 +190,67 @@ export class TemplateLibrary {
    * Explorer's index needs only the name, for every text alert of a log.
    */
   identifyRule(output: string, priority: number): RuleSummary | undefined {
-    let best: RuleSummary | undefined;
+    let best: LibraryTemplate | undefined;
     let bestScore = 0;
     // Where Falco ≥ 0.41's appended suffix starts: searched for only when a template does not match the whole
     // output (a template ending with a field matches it whole, the suffix in its last value). -2: not searched yet.
     let suffixAt = -2;
-    const bucket = this.bucketOf(output);
-    for (const list of bucket ? [bucket, this.unprefixed] : [this.unprefixed]) {
-      for (const t of list) {
+    const lists = this.candidates(output);
+    for (let l = 0; l < lists.length; l++) {
+      const list = lists[l];
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i];
         // The score does not depend on the output: a template that could not beat the best so far is not matched.
-        const score = templateScore(t, priority);
-        if (best !== undefined && score <= bestScore) continue;
+        const score = t.rulePriority === priority ? t.baseScore + 1 : t.baseScore;
+        if (best !== undefined && (score < bestScore || (score === bestScore && t.order >= best.order))) continue;
         if (!bodyMatches(output, output.length, t)) {
           if (suffixAt === -2) suffixAt = output.lastIndexOf(' container_id=');
           if (!(suffixAt > 0 && bodyMatches(output, suffixAt, t))) continue;
         }
-        best = t.rule;
+        best = t;
         bestScore = score;
       }
     }
-    return best;
+    return best?.rule;
   }
 
-  /** The templates whose first literal starts like the output (and, rarely, some of another prefix), if any. */
-  private bucketOf(output: string): CompiledTemplate[] | undefined {
-    return output.length >= TemplateLibrary.PREFIX ? this.byPrefix.get(prefixKey(output, TemplateLibrary.PREFIX)) : undefined;
+  /**
+   * The templates that may match an output (every one that does is among them, some more than once), as lists, in
+   * no particular order: candidates keep the highest score and, of equal scores, the first in the library's order.
+   * They are the plain templates of the output's bucket, the members of a group whose second literal the output has
+   * after the group's first literal (in `found`, emptied per output), and the unprefixed templates.
+   */
+  private candidates(output: string): LibraryTemplate[][] {
+    const bucket = output.length >= TemplateLibrary.PREFIX ? this.byPrefix.get(prefixKey(output, 0, TemplateLibrary.PREFIX)) : undefined;
+    if (!bucket) return this.unprefixedOnly;
+    const found = this.found;
+    found.length = 0;
+    for (const g of bucket.groups) {
+      if (!output.startsWith(g.first)) continue;
+      const last = output.length - g.offset - TemplateLibrary.KEY;
+      for (let at = output.indexOf(g.anchor, g.first.length); at >= 0 && at <= last; at = output.indexOf(g.anchor, at + 1)) {
+        const members = g.byNext.get(prefixKey(output, at + g.offset, TemplateLibrary.KEY));
+        if (members) for (const t of members) found.push(t);
+      }
+    }
+    return bucket.lists;
   }
 
   /** The highest-scoring template that matches (the first of equal scores) and its template values. */
   private bestMatch(output: string, priority: number): TemplateMatch | undefined {
     const suffixAt = output.lastIndexOf(' container_id=');
     let best: TemplateMatch | undefined;
-    const consider = (t: CompiledTemplate) => {
-      const values = matchTemplateAt(output, suffixAt, t);
-      if (!values) return;
-      const score = templateScore(t, priority);
-      if (!best || score > best.score) best = { rule: t.rule, values, score };
-    };
-    for (const t of this.bucketOf(output) ?? []) consider(t);
-    for (const t of this.unprefixed) consider(t);
+    let bestOrder = 0;
+    for (const list of this.candidates(output)) {
+      for (const t of list) {
+        const score = t.rulePriority === priority ? t.baseScore + 1 : t.baseScore;
+        if (best && (score < best.score || (score === best.score && t.order >= bestOrder))) continue;
+        const values = matchTemplateAt(output, suffixAt, t);
+        if (!values) continue;
+        best = { rule: t.rule, values, score };
+        bestOrder = t.order;
+      }
+    }
     return best;
   }
 
@@ -246,10 +323,59 @@ export class TemplateLibrary {
 
 /** A number made of the first `length` characters of a text (a hash: different prefixes may give the same number);
  *  looked up instead of a prefix string cut from every output. */
-function prefixKey(text: string, length: number): number {
+function prefixKey(text: string, start: number, length: number): number {
   let h = 0;
-  for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  for (let i = start; i < start + length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
   return h;
+}
+
+/**
+ * A bucket of templates (in the library's order): those of at least `minGroup` sharing their first literal and the
+ * first character of their second are grouped (SharedFirstLiteral), the others tried one by one. A member's second
+ * literal must be searched for in the output (the template has a field after it) and be long enough for the key.
+ */
+function bucketOf(templates: LibraryTemplate[], key: number, minGroup: number): Bucket {
+  const bySecond = new Map<string, LibraryTemplate[]>();
+  for (const t of templates) {
+    const second = t.fields.length >= 2 ? t.literals[1] : '';
+    if (second.length <= key) continue;
+    const id = `${t.literals[0]}\u0000${second[0]}`;
+    const list = bySecond.get(id);
+    if (list) list.push(t); else bySecond.set(id, [t]);
+  }
+  const grouped = new Set<LibraryTemplate>();
+  const groups: SharedFirstLiteral[] = [];
+  for (const members of bySecond.values()) {
+    let anchor = members[0].literals[1];
+    for (const t of members) anchor = anchor.slice(0, commonPrefixLength(anchor, t.literals[1]));
+    // Each member needs KEY characters after the anchor; the anchor is shortened until they all have them.
+    const shortest = Math.min(...members.map((t) => t.literals[1].length));
+    anchor = anchor.slice(0, shortest - key);
+    if (members.length < minGroup || anchor === '') continue;
+    // The key is read where it splits the members best (` A GCP ` starts most gcp second literals).
+    let byNext = new Map<number, LibraryTemplate[]>();
+    let offset = anchor.length;
+    let largest = Infinity;
+    for (let at = anchor.length; at <= shortest - key; at++) {
+      const split = new Map<number, LibraryTemplate[]>();
+      for (const t of members) {
+        const k = prefixKey(t.literals[1], at, key);
+        const list = split.get(k);
+        if (list) list.push(t); else split.set(k, [t]);
+      }
+      const size = Math.max(...[...split.values()].map((l) => l.length));
+      if (size < largest) { byNext = split; offset = at; largest = size; }
+    }
+    for (const t of members) grouped.add(t);
+    groups.push({ first: members[0].literals[0], anchor, offset, byNext });
+  }
+  return { plain: templates.filter((t) => !grouped.has(t)), groups, lists: [] };
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 let outputKeyIndex: Map<string, string[]> | undefined;
@@ -300,12 +426,6 @@ function likelySource(tokens: MatchedValue[]): string | undefined {
 }
 
 const FIELD_CLASSES = new Set(['evt', 'proc', 'thread', 'user', 'group', 'fd', 'fs', 'container', 'k8s', 'ka', 'ct', 'gcp', 'okta', 'github', 'syslog', 'span', 'mesos']);
-
-/** How well a matching template explains an output: its literal text first, then the same priority, then enabled. */
-function templateScore(t: CompiledTemplate, priority: number): number {
-  const samePriority = t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0;
-  return t.literalLength * 2 + samePriority + (t.rule.enabled ? 1 : 0);
-}
 
 function priorityIndex(p: string): number {
   const order = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
