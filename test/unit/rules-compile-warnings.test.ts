@@ -327,3 +327,39 @@ test('list memos: incremental results equal fresh ones while a list changes (see
   }
   assert.ok(withWarnings >= 10 && withWarnings < 40, `${withWarnings} steps with warnings`);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reader's and collector's other exception findings (audit of rule_loader_reader.cpp / rule_loader_collector.cpp)
+
+const RULE_WITH_EXCEPTION = `${BASE_TEXT}\n- rule: Shell\n  desc: d\n  condition: spawned_process and proc.name = bash\n  output: "x %proc.name"\n  priority: INFO\n  exceptions:\n    - name: known\n      fields: [proc.pname]\n      values: [[sshd]]\n`;
+
+function exceptionFindings(local: string, base = RULE_WITH_EXCEPTION): string[] {
+  const { diags } = diagnose(local, base);
+  const doc = rulesDoc(LOCAL, local);
+  return diags.filter((d) => d.code === Code.ExceptionInvalid || d.code === Code.AppendNoValues)
+    .map((d) => `${local.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))} ${String(d.message).match(/\((LOAD_[A-Z_]+)\)$/)?.[1]}`);
+}
+
+test('an appended exception with a name the rule has may add values only', () => {
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: known\n      values: [[b]]\n  override:\n    exceptions: append\n'), []);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: known\n      fields: [proc.pname]\n      comps: [=]\n      values: [[b]]\n  override:\n    exceptions: append\n'),
+    ['fields LOAD_ERR_VALIDATE', 'comps LOAD_ERR_VALIDATE']);
+  // The same name without values: the reader's warning only (nothing is added).
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: known\n  append: true\n'), ['known LOAD_APPEND_NO_VALUES']);
+});
+
+test('an appended exception with a new name needs fields and at least one value', () => {
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: fresh\n      values: [[a]]\n  override:\n    exceptions: append\n'), ['fresh LOAD_ERR_VALIDATE']);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: fresh\n      fields: [proc.pname]\n      values: []\n  override:\n    exceptions: append\n'), ['values LOAD_ERR_VALIDATE']);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: fresh\n      fields: [proc.pname]\n  override:\n    exceptions: append\n'), ['fresh LOAD_APPEND_NO_VALUES', 'fresh LOAD_ERR_VALIDATE']);
+  // Two appended exceptions of one new name: the second one appends to the first.
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: fresh\n      fields: [proc.pname]\n      values: [[a]]\n    - name: fresh\n      fields: [proc.pname]\n      values: [[b]]\n  override:\n    exceptions: append\n'),
+    ['fields LOAD_ERR_VALIDATE']);
+});
+
+test('a new exception list (a new rule, exceptions: replace) needs fields in each exception', () => {
+  assert.deepEqual(exceptionFindings('- rule: New\n  desc: d\n  condition: spawned_process\n  output: "x %proc.name"\n  priority: INFO\n  exceptions:\n    - name: nofields\n      values: [[a]]\n'), ['nofields LOAD_ERR_YAML_VALIDATE']);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: nofields\n      values: [[a]]\n  override:\n    exceptions: replace\n'), ['nofields LOAD_ERR_YAML_VALIDATE']);
+  // Exceptions not read at all (no override entry for them): nothing about their content.
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  priority: ERROR\n  exceptions:\n    - name: nofields\n  override:\n    priority: replace\n'), []);
+});

@@ -112,7 +112,10 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
     run(item, 'structure', '', (sink) => validateItem(item, sink));
     // Exception values are compiled with the rule's condition: libsinsp's warnings on them depend on the rule's
     // source and on the loaded lists (possibly another file's), so they are not recorded with the item.
-    if (item.kind === 'rule') reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter, model.chunks?.[item.index]);
+    if (item.kind === 'rule') {
+      validateExceptionMerge(item, defs, reporter);
+      reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter, model.chunks?.[item.index]);
+    }
     const findings = load.findings.get(item);
     if (!findings) continue;
     for (const finding of findings) {
@@ -333,25 +336,81 @@ function validateExceptions(e: MapEntry, r: ReportSink): void {
   }
 }
 
+/** How a rule item's exceptions are read by Falco: as a new list, appended, or not at all. */
+function exceptionsMode(item: ModelItem, legacyAppend: boolean): 'new' | 'append' | undefined {
+  if (!entryOf(item, 'exceptions')) return undefined;
+  if (legacyAppend) return 'append';
+  const override = entryOf(item, 'override')?.value;
+  if (override) {
+    const op = override.kind === 'map' ? scalarText(override.entries.find((e) => e.key === 'exceptions')?.value) : undefined;
+    return op === 'append' ? 'append' : op === 'replace' ? 'new' : undefined;
+  }
+  // A rule with none of condition/output/desc/priority only sets `enabled`: its exceptions are not read.
+  return DEFINING_RULE_KEYS.some((k) => entryOf(item, k)) ? 'new' : undefined;
+}
+
+function exceptionName(ex: ModelNode): { name: string; span: Span } | undefined {
+  if (ex.kind !== 'map') return undefined;
+  const value = ex.entries.find((e) => e.key === 'name')?.value;
+  const name = scalarText(value);
+  return value && name !== undefined && name !== '' ? { name, span: value.span } : undefined;
+}
+
 /**
- * An exception that a rule item appends (`append: true`, or `override: {exceptions: append}`) without `values` excludes
- * nothing: Falco's reader warns (rule_loader_reader.cpp reads these exceptions with its append flag; with `exceptions:
- * replace` it reads them as a new rule's, without the warning).
+ * What Falco's reader says about one item's exceptions besides their shape (rule_loader_reader.cpp): a new exception
+ * list needs `fields` in each exception; an appended exception without `values` adds nothing (LOAD_APPEND_NO_VALUES,
+ * read with the reader's append flag: `append: true` or `exceptions: append`, not `exceptions: replace`).
  */
 function validateAppendedExceptions(item: ModelItem, legacyAppend: boolean, r: ReportSink): void {
+  const mode = exceptionsMode(item, legacyAppend);
   const exceptions = entryOf(item, 'exceptions')?.value;
-  if (exceptions?.kind !== 'seq') return;
-  if (!legacyAppend) {
-    const override = entryOf(item, 'override')?.value;
-    if (override?.kind !== 'map' || !override.entries.some((e) => e.key === 'exceptions' && scalarText(e.value) === 'append')) return;
-  }
+  if (!mode || exceptions?.kind !== 'seq') return;
   for (const ex of exceptions.items) {
     // Falco reads the name first and fails without one (reported as an invalid exception).
-    if (ex.kind !== 'map' || ex.entries.some((e) => e.key === 'values')) continue;
-    const nameEntry = ex.entries.find((e) => e.key === 'name');
-    const name = scalarText(nameEntry?.value);
-    if (!nameEntry?.value || name === undefined || name === '') continue;
-    r.report(Code.AppendNoValues, nameEntry.value.span, `Exception '${name}' is added to the rule without 'values', so it excludes nothing.`);
+    const named = exceptionName(ex);
+    if (!named || ex.kind !== 'map') continue;
+    if (mode === 'new' && !ex.entries.some((e) => e.key === 'fields')) {
+      r.report(Code.ExceptionInvalid, named.span, `Exception '${named.name}' has no 'fields': an exception needs the fields it compares.`);
+    }
+    if (mode === 'append' && !ex.entries.some((e) => e.key === 'values')) {
+      r.report(Code.AppendNoValues, named.span, `Exception '${named.name}' is added to the rule without 'values', so it excludes nothing.`);
+    }
+  }
+}
+
+/**
+ * How Falco's collector merges appended exceptions into the rule (rule_loader_collector.cpp, append): an exception
+ * with a name the rule already has adds its values to it, and may not give `fields` or `comps`; an exception with a
+ * new name is added, and needs `fields` and at least one value. This reads the earlier definition of the rule.
+ */
+function validateExceptionMerge(item: ModelItem, defs: Definitions, reporter: ReportSink): void {
+  if (item.name === undefined || exceptionsMode(item, isLegacyAppend(item)) !== 'append' || (isLegacyAppend(item) && entryOf(item, 'override'))) return;
+  const own = entryOf(item, 'exceptions')?.value;
+  const rule = defs.rules.get(item.name);
+  if (own?.kind !== 'seq' || own.items.length === 0 || !rule) return;
+  // The rule's exceptions before this item's own (if a later item replaced them, the earlier ones are unknown here).
+  const first = rule.exceptions.indexOf(own.items[0]);
+  if (first < 0) return;
+  const names = new Set<string>();
+  for (let i = 0; i < first; i++) { const n = exceptionName(rule.exceptions[i]); if (n) names.add(n.name); }
+  const options = { load: 'LOAD_ERR_VALIDATE' };
+  for (const ex of own.items) {
+    const named = exceptionName(ex);
+    if (!named || ex.kind !== 'map') continue;
+    const entry = (key: string) => ex.entries.find((e) => e.key === key);
+    if (names.has(named.name)) {
+      for (const key of ['fields', 'comps']) {
+        const e = entry(key);
+        if (e) reporter.report(Code.ExceptionInvalid, e.keySpan, `Rule '${item.name}' already has an exception '${named.name}': appending to it adds 'values' only, so '${key}' cannot be given here.`, undefined, options);
+      }
+      continue;
+    }
+    names.add(named.name);
+    if (!entry('fields')) reporter.report(Code.ExceptionInvalid, named.span, `Exception '${named.name}' is new to rule '${item.name}' and has no 'fields': only an exception the rule already has can be appended to without them.`, undefined, options);
+    const values = entry('values');
+    if (!values || (values.value?.kind === 'seq' && values.value.items.length === 0)) {
+      reporter.report(Code.ExceptionInvalid, values ? values.keySpan : named.span, `Exception '${named.name}' is new to rule '${item.name}' and has no values: Falco needs at least one.`, undefined, options);
+    }
   }
 }
 
