@@ -363,3 +363,37 @@ test('a new exception list (a new rule, exceptions: replace) needs fields in eac
   // Exceptions not read at all (no override entry for them): nothing about their content.
   assert.deepEqual(exceptionFindings('- rule: Shell\n  priority: ERROR\n  exceptions:\n    - name: nofields\n  override:\n    priority: replace\n'), []);
 });
+
+test('exception values as Falco\'s own loader tests read them (test_rule_loader.cpp, exceptions_values_*)', () => {
+  const ruleText = (value: string) => `- rule: test_rule\n  desc: test rule\n  condition: evt.type = open\n  output: command=%proc.cmdline\n  priority: INFO\n  exceptions:\n    - name: test_exception\n      fields: [proc.name]\n      comps: [=]\n      values:\n        - [${value}]\n`;
+  for (const [value, expected] of [
+    ['proc.pname', ['field-as-value proc.pname']],
+    ['"proc.pname"', ['field-as-value "proc.pname"']],
+    ['"proc.pname "', ['field-as-value "proc.pname "']],
+    ['toupper(proc.pname)', []],
+    ['"toupper(proc.pname)"', []],
+    ['toupper( proc.pname)', ['transformer-as-value toupper( proc.pname)']],
+    ['"toupper( proc.pname)"', ['transformer-as-value "toupper( proc.pname)"']],
+  ] as const) {
+    const text = ruleText(value);
+    const { diags } = diagnose(text);
+    assert.deepEqual(covered(text, diags), expected, value);
+    if (expected.length) assert.match(String(diags.find((d) => COMPILE_CODES.includes(String(d.code)))!.message), new RegExp(`^'${value.replace(/"/g, '').replace(/[()]/g, '\\$&')}'`), value);
+  }
+});
+
+test('an empty string among an exception\'s fields or values, and a list as a value of a single-field exception, are errors', () => {
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: known\n      values: [[""]]\n  override:\n    exceptions: append\n'), ['"" LOAD_ERR_YAML_VALIDATE']);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: e\n      fields: [proc.pname, \'\']\n      values: [[a, b]]\n  override:\n    exceptions: append\n'), ["'' LOAD_ERR_YAML_VALIDATE"]);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: e\n      fields: proc.pname\n      values: [a, [b, c]]\n  override:\n    exceptions: append\n'), ['[b, c] LOAD_ERR_VALIDATE']);
+  assert.deepEqual(exceptionFindings('- rule: Shell\n  exceptions:\n    - name: e\n      fields: proc.pname\n      comps: pmatch\n      values: [/a, /b]\n  override:\n    exceptions: append\n'), []);
+});
+
+test('a plugin requirement and its alternatives name different plugins', () => {
+  const text = '- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n    alternatives:\n      - name: k8saudit-eks\n        version: 0.4.0\n      - name: k8saudit\n        version: 0.8.0\n';
+  const { diags } = diagnose(text);
+  assert.deepEqual(covered(text, diags, [Code.InvalidPluginVersions]), ['invalid-plugin-versions k8saudit']);
+  assert.equal(diags.find((d) => d.code === Code.InvalidPluginVersions)!.range.start.line, 6);
+  const ok = text.replace('      - name: k8saudit\n        version: 0.8.0\n', '');
+  assert.deepEqual(covered(ok, diagnose(ok).diags, [Code.InvalidPluginVersions]), []);
+});

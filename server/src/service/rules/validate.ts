@@ -332,6 +332,11 @@ function validateExceptions(e: MapEntry, r: ReportSink): void {
         else r.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator: in, pmatch, intersects or a modifier operator such as `startswith oneof`.');
       }
       if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
+      // With one field the values together are the list it is compared with: each one is a string (Falco's compiler
+      // refuses a list there).
+      if (values?.kind === 'seq') for (const v of values.items) {
+        if (v.kind === 'seq') r.report(Code.ExceptionInvalid, v.span, `With a single field ('${scalarText(fields) ?? ''}'), each value is one string, not a list: write the values as one flat list.`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+      }
     }
   }
 }
@@ -374,6 +379,14 @@ function validateAppendedExceptions(item: ModelItem, legacyAppend: boolean, r: R
     }
     if (mode === 'append' && !ex.entries.some((e) => e.key === 'values')) {
       r.report(Code.AppendNoValues, named.span, `Exception '${named.name}' is added to the rule without 'values', so it excludes nothing.`);
+    }
+    // The reader refuses an empty string among an exception's fields and values ("Value must be non-empty").
+    for (const key of ['fields', 'values']) {
+      const visit = (n: ModelNode | undefined): void => {
+        if (n?.kind === 'seq') for (const i of n.items) visit(i);
+        else if (n?.kind === 'scalar' && n.value === '') r.report(Code.ExceptionInvalid, n.span, `An empty string cannot be one of an exception's ${key}.`);
+      };
+      visit(ex.entries.find((e) => e.key === key)?.value);
     }
   }
 }
@@ -496,6 +509,21 @@ function validatePluginVersions(item: ModelItem, r: ReportSink): void {
       else for (const a of alternatives.items) checkEntry(a, false);
     }
   };
-  for (const entry of v.items) checkEntry(entry, true);
+  for (const entry of v.items) {
+    checkEntry(entry, true);
+    // A requirement and its alternatives name different plugins (Falco's collector refuses a repeated name).
+    if (entry.kind !== 'map') continue;
+    const alternatives = entry.entries.find((y) => y.key === 'alternatives')?.value;
+    if (alternatives?.kind !== 'seq') continue;
+    const seen = new Set<string>();
+    for (const req of [entry, ...alternatives.items]) {
+      if (req.kind !== 'map') continue;
+      const nameNode = req.entries.find((y) => y.key === 'name')?.value;
+      const name = scalarText(nameNode);
+      if (!nameNode || name === undefined || name === '') continue;
+      if (seen.has(name)) r.report(Code.InvalidPluginVersions, nameNode.span, `Plugin '${name}' is named twice in one requirement: an alternative must be another plugin.`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+      seen.add(name);
+    }
+  }
   for (const extra of item.entries) if (extra !== e) r.report(Code.UnknownKey, extra.keySpan, `Unknown key '${extra.key}' next to required_plugin_versions; it will be ignored.`, { key: extra.key, suggestions: [] });
 }
