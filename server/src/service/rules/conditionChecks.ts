@@ -44,7 +44,7 @@ export function clearCheckMemos(): void {
   suggestionMemoByTable = new WeakMap();
   codesByText[0].clear();
   codesByText[1].clear();
-  codesByDefs = new WeakMap();
+  stampedDefs = undefined;
   unknownNamesMemo = new WeakMap();
 }
 
@@ -389,10 +389,17 @@ const UNSUPPORTED_MESSAGES: Record<UnsupportedCompare['reason'], string> = {
 
 /**
  * One macro or list name looked up in the definitions while event codes were computed, and what it had then: the
- * macro's condition or the list's items (undefined when not defined). A result holds wherever its lookups give the
- * same again.
+ * macro's condition or the list's items (undefined when not defined), and for a macro the result its expansion gave
+ * (under a `not` or not). A result holds wherever its lookups give the same again; a macro's own lookups are its
+ * result's, so they are checked once per set of definitions however many conditions use it.
  */
-interface DefinitionDep { macro: boolean; name: string; content: string | readonly string[] | undefined }
+interface DefinitionDep {
+  macro: boolean;
+  name: string;
+  content: string | readonly string[] | undefined;
+  negated?: boolean;
+  result?: EventCodesResult;
+}
 
 /** The event codes of a condition text under some definitions, with what they depend on. */
 interface EventCodesResult {
@@ -401,10 +408,12 @@ interface EventCodesResult {
   unknownNames: number;
   /** The first comparison the event-code search refuses, if any. */
   unsupported?: UnsupportedCompare;
-  /** Every macro and list looked up, macros expanded (each name once). */
+  /** Every macro and list its text looks up (each once); a macro's own lookups are in the macro's result. */
   deps: DefinitionDep[];
   /** countCodes(codes), on first use. */
   count?: number;
+  /** The stamp of the definitions it was last found to hold for (see stampOf). */
+  checked: number;
 }
 
 /**
@@ -494,14 +503,16 @@ function noteUnsupported(walk: EventTypeWalk, reason: UnsupportedCompare['reason
  */
 function macroEventCodes(name: string, negated: boolean, defs: Definitions, walk: EventTypeWalk): EventCodes {
   const macro = defs.macros.get(name);
-  walk.deps.push({ macro: true, name, content: macro?.condition });
-  if (!macro) return ALL_CODES;
-  if (walk.active.has(name)) { walk.cycles++; return ALL_CODES; }
+  if (!macro || walk.active.has(name)) {
+    walk.deps.push({ macro: true, name, content: macro?.condition });
+    if (macro) walk.cycles++;
+    return ALL_CODES;
+  }
   const known = lookupCodes(macro.condition, negated, defs);
   if (known) {
     walk.unknownNames += known.unknownNames;
     walk.unsupported ??= inMacro(known.unsupported, name);
-    for (const d of known.deps) walk.deps.push(d);
+    walk.deps.push({ macro: true, name, content: macro.condition, negated, result: known });
     return known.codes;
   }
   const outer = { cycles: walk.cycles, unknownNames: walk.unknownNames, unsupported: walk.unsupported, deps: walk.deps.length };
@@ -513,9 +524,11 @@ function macroEventCodes(name: string, negated: boolean, defs: Definitions, walk
   const unsupported = walk.unsupported;
   walk.unsupported = outer.unsupported ?? inMacro(unsupported, name);
   if (walk.cycles === outer.cycles) {
-    storeCodes(macro.condition, negated, defs, {
-      codes, unknownNames: walk.unknownNames - outer.unknownNames, unsupported, deps: uniqueDeps(walk.deps.slice(outer.deps)),
-    });
+    const result: EventCodesResult = { codes, unknownNames: walk.unknownNames - outer.unknownNames, unsupported, deps: uniqueDeps(walk.deps.slice(outer.deps)), checked: 0 };
+    storeCodes(macro.condition, negated, defs, result);
+    // The conditions using this macro depend on its result, not on each of its lookups.
+    walk.deps.length = outer.deps;
+    walk.deps.push({ macro: true, name, content: macro.condition, negated, result });
   }
   return codes;
 }
@@ -533,44 +546,52 @@ function conditionEventCodes(condition: string, defs: Definitions): EventCodesRe
   if (parse.errors.length > 0) return undefined;
   const walk = newWalk();
   const codes = eventCodesOf(parse.ast, false, defs, walk);
-  const result: EventCodesResult = { codes, unknownNames: walk.unknownNames, unsupported: walk.unsupported, deps: uniqueDeps(walk.deps) };
+  const result: EventCodesResult = { codes, unknownNames: walk.unknownNames, unsupported: walk.unsupported, deps: uniqueDeps(walk.deps), checked: 0 };
   if (walk.cycles === 0) storeCodes(condition, false, defs, result);
   return result;
 }
 
 // The memo of event codes. Results are kept by condition text (and whether under a `not`), a few per text, each
 // with the lookups it made: one holds for any definitions where those lookups find the same macro conditions and
-// list items. The definitions of consecutive files share their macros and lists (the same objects), so the check is
-// mostly a comparison of identical strings and arrays; a reopen or an edit makes new definitions with equal content.
-// The first result found for a set of definitions is also kept per set, for the lookups that follow.
+// list items, and a macro's own lookups are its result's. A result found to hold is stamped with the definitions it
+// was checked against, so that the other conditions of the file (which use the same macros) do not check it again.
+// The definitions after each file of a load share the macros and lists that file did not change (the same objects),
+// and the lookups keep the newest equal strings and arrays they met, so the next file's checks are mostly identity
+// comparisons; a reopen or an edit makes new definitions with equal content, compared once.
 const RESULTS_PER_TEXT = 4;
 const codesByText: [Map<string, EventCodesResult[]>, Map<string, EventCodesResult[]>] = [new Map(), new Map()];
-let codesByDefs = new WeakMap<Definitions, [Map<string, EventCodesResult>, Map<string, EventCodesResult>]>();
 
-function codesOfDefs(defs: Definitions): [Map<string, EventCodesResult>, Map<string, EventCodesResult>] {
-  let maps = codesByDefs.get(defs);
-  if (!maps) {
-    maps = [new Map(), new Map()];
-    codesByDefs.set(defs, maps);
+/**
+ * The definitions results were last checked against, and their stamp. Checks go file by file, so another set of
+ * definitions takes a new stamp; coming back to an earlier set only means checking again.
+ */
+let stampedDefs: Definitions | undefined;
+let stamp = 0;
+function stampOf(defs: Definitions): number {
+  if (defs !== stampedDefs) {
+    stampedDefs = defs;
+    stamp++;
   }
-  return maps;
+  return stamp;
 }
 
 function lookupCodes(text: string, negated: boolean, defs: Definitions): EventCodesResult | undefined {
-  const polarity = negated ? 1 : 0;
-  const local = codesOfDefs(defs)[polarity];
-  let result = local.get(text);
-  if (result) return result;
-  const candidates = codesByText[polarity].get(text);
-  result = candidates?.find((c) => depsHold(c.deps, defs));
-  if (result) local.set(text, result);
-  return result;
+  const candidates = codesByText[negated ? 1 : 0].get(text);
+  if (!candidates) return undefined;
+  const current = stampOf(defs);
+  for (const c of candidates) if (c.checked === current) return c;
+  for (const c of candidates) {
+    if (depsHold(c.deps, defs)) {
+      c.checked = current;
+      return c;
+    }
+  }
+  return undefined;
 }
 
 function storeCodes(text: string, negated: boolean, defs: Definitions, result: EventCodesResult): void {
-  const polarity = negated ? 1 : 0;
-  codesOfDefs(defs)[polarity].set(text, result);
-  const byText = codesByText[polarity];
+  result.checked = stampOf(defs);
+  const byText = codesByText[negated ? 1 : 0];
   let candidates = byText.get(text);
   if (!candidates) {
     if (byText.size >= CACHE_LIMIT) byText.clear();
@@ -581,18 +602,42 @@ function storeCodes(text: string, negated: boolean, defs: Definitions, result: E
   if (candidates.length > RESULTS_PER_TEXT) candidates.pop();
 }
 
+/** Nesting of depsHold through macros; past the limit a result is computed again instead (never wrong). */
+let holdDepth = 0;
+const MAX_HOLD_DEPTH = 200;
+
 /** Whether every lookup finds in these definitions what it found when the result was computed. */
 function depsHold(deps: readonly DefinitionDep[], defs: Definitions): boolean {
   for (const d of deps) {
     if (d.macro) {
-      if (defs.macros.get(d.name)?.condition !== d.content) return false;
+      const condition = defs.macros.get(d.name)?.condition;
+      if (condition !== d.content) return false;
+      // Equal text in a new string (a reopen or an edit): keep the new one, which the next files' sets share.
+      d.content = condition;
+      if (d.result && !macroResultHolds(d.result, defs)) return false;
       continue;
     }
     const items = defs.lists.get(d.name)?.items;
     if (items === d.content) continue;
     if (items === undefined || d.content === undefined || !sameItems(items, d.content as readonly string[])) return false;
+    d.content = items;
   }
   return true;
+}
+
+/** Whether a macro's result (its text is the same) holds for these definitions: its lookups are checked once per set. */
+function macroResultHolds(result: EventCodesResult, defs: Definitions): boolean {
+  const current = stampOf(defs);
+  if (result.checked === current) return true;
+  if (holdDepth >= MAX_HOLD_DEPTH) return false;
+  holdDepth++;
+  try {
+    if (!depsHold(result.deps, defs)) return false;
+    result.checked = current;
+    return true;
+  } finally {
+    holdDepth--;
+  }
 }
 
 function sameItems(a: readonly string[], b: readonly string[]): boolean {
@@ -601,12 +646,13 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Lookups of one walk, each name once (one walk sees one set of definitions, so a name finds one thing). */
+/** Lookups of one walk, each once (one walk sees one set of definitions, so a name finds one thing). */
 function uniqueDeps(deps: DefinitionDep[]): DefinitionDep[] {
   const macros = new Set<string>();
+  const negatedMacros = new Set<string>();
   const lists = new Set<string>();
   return deps.filter((d) => {
-    const seen = d.macro ? macros : lists;
+    const seen = d.macro ? (d.negated ? negatedMacros : macros) : lists;
     if (seen.has(d.name)) return false;
     seen.add(d.name);
     return true;
@@ -690,7 +736,7 @@ interface UnknownEventName { span: Span; name: string; list?: string }
 const NO_UNKNOWN_NAMES: readonly UnknownEventName[] = [];
 
 /** The unknown evt.type values of a parsed condition, with the lists they were looked up in. */
-let unknownNamesMemo = new WeakMap<ConditionFacts, { found: UnknownEventName[]; deps: DefinitionDep[] }>();
+let unknownNamesMemo = new WeakMap<ConditionFacts, { found: UnknownEventName[]; deps: DefinitionDep[]; checked: number }>();
 
 /**
  * The unknown evt.type values of a parsed condition, once per parse and contents of the lists it names (they depend
@@ -700,7 +746,11 @@ function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly
   const compares = facts.evtTypeCompares ??= facts.compares.filter((e) => e.lhs.kind === 'field' && e.lhs.name === 'evt.type' && !e.lhs.arg && EVENT_TYPE_OPERATORS.has(e.op) && !e.modifier);
   if (compares.length === 0) return NO_UNKNOWN_NAMES;
   const known = unknownNamesMemo.get(facts);
-  if (known && depsHold(known.deps, defs)) return known.found;
+  const current = stampOf(defs);
+  if (known && (known.checked === current || depsHold(known.deps, defs))) {
+    known.checked = current;
+    return known.found;
+  }
   const found: UnknownEventName[] = [];
   const deps: DefinitionDep[] = [];
   for (const e of compares) {
@@ -714,7 +764,7 @@ function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly
       }
     }
   }
-  unknownNamesMemo.set(facts, { found, deps: uniqueDeps(deps) });
+  unknownNamesMemo.set(facts, { found, deps: uniqueDeps(deps), checked: current });
   return found;
 }
 
