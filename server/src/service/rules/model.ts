@@ -147,16 +147,22 @@ function convert(node: YamlNode | null | undefined, fallback: number): ModelNode
 
 function toItem(node: ModelNode, index: number): ModelItem {
   if (node.kind !== 'map') return { kind: 'invalid', node, entries: [], span: node.span, index };
-  // Falco tests the kind keys in this order (rule_loader_reader.cpp), so `- macro: a` with a stray `rule:` is a macro.
-  const kindKey = KIND_PRECEDENCE.find((k) => node.entries.some((e) => e.key === k));
-  const kindEntry = kindKey ? node.entries.find((e) => e.key === kindKey) : undefined;
-  const kind = kindEntry ? (kindEntry.key as ItemKind) : 'unknown';
-  const item: ModelItem = { kind, node, entries: node.entries, span: node.span, index, kindEntry };
-  if (kindEntry && (kind === 'rule' || kind === 'macro' || kind === 'list')) {
-    const v = kindEntry.value;
-    if (v?.kind === 'scalar' && v.value !== null) { item.name = v.text; item.nameSpan = v.span; }
+  // Falco tests the kind keys in this order (rule_loader_reader.cpp), so `- macro: a` with a stray `rule:` is a macro:
+  // the first entry of the kind key that comes first in KIND_PRECEDENCE. One pass over the entries (every item of a
+  // new text comes through here; the search per kind key made a closure per key and scanned the entries up to five
+  // times).
+  const entries = node.entries;
+  let kindEntry: MapEntry | undefined;
+  let best = KIND_PRECEDENCE.length;
+  for (let i = 0; i < entries.length; i++) {
+    const rank = KIND_PRECEDENCE.indexOf(entries[i].key as ItemKind);
+    if (rank >= 0 && rank < best) { best = rank; kindEntry = entries[i]; }
   }
-  return item;
+  const kind = kindEntry ? (kindEntry.key as ItemKind) : 'unknown';
+  // One literal per shape (keys added afterwards would need a second, out-of-object store).
+  const v = kindEntry && (kind === 'rule' || kind === 'macro' || kind === 'list') ? kindEntry.value : undefined;
+  if (v?.kind === 'scalar' && v.value !== null) return { kind, node, entries, span: node.span, index, kindEntry, name: v.text, nameSpan: v.span };
+  return { kind, node, entries, span: node.span, index, kindEntry };
 }
 
 interface ParsedText { items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean }

@@ -337,9 +337,17 @@ function booleanValue(v: ModelNode | undefined): boolean | undefined {
   return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
 }
 
-function stringsOf(node: ModelNode | undefined): string[] {
-  if (node?.kind !== 'seq') return [];
-  return node.items.map((i) => scalarText(i)).filter((s): s is string => s !== undefined);
+/** Shared by every recipe without tags or items (recipes are read, never changed: definitions copy them). */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+function stringsOf(node: ModelNode | undefined): readonly string[] {
+  if (node?.kind !== 'seq') return NO_STRINGS;
+  const out: string[] = [];
+  for (let i = 0; i < node.items.length; i++) {
+    const s = scalarText(node.items[i]);
+    if (s !== undefined) out.push(s);
+  }
+  return out;
 }
 
 function exceptionsOf(item: ModelItem): ModelNode[] {
@@ -369,17 +377,18 @@ interface ItemRecipe {
   /** How the item changes an earlier definition, or undefined for a (re)definition. */
   change?: 'override' | 'append-legacy' | 'enable-legacy';
   /** `override:` operations by key. */
-  ops: Map<string, string>;
+  ops: ReadonlyMap<string, string>;
   /** The keys the item has, as keyBit bits (only the keys loading reads). */
   present: number;
   strings: { source?: string; desc?: string; output?: string; condition?: string; priority?: string };
-  tags: string[];
-  items: string[];
+  tags: readonly string[];
+  items: readonly string[];
   enabled?: boolean;
   warnEvttypes?: boolean;
   skipIfUnknownFilter?: boolean;
 }
 
+const NO_OPS: ReadonlyMap<string, string> = new Map();
 const recipesByChunk = new Map<string, ItemRecipe | null>();
 const recipesByItem = new WeakMap<ModelItem, ItemRecipe | null>();
 const RECIPE_CACHE_LIMIT = 20000;
@@ -456,8 +465,13 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
       case KEY_SKIP_IF_UNKNOWN: skipIfUnknownFilter = booleanValue(e.value); break;
     }
   }
-  const ops = new Map<string, string>();
-  if (override) for (const [key, { op }] of overridesOf(item)) ops.set(key, op);
+  // Most items override nothing: they share one empty map.
+  let ops: ReadonlyMap<string, string> = NO_OPS;
+  if (override) {
+    const own = new Map<string, string>();
+    for (const [key, { op }] of overridesOf(item)) own.set(key, op);
+    ops = own;
+  }
   const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
   const isOverride = ops.size > 0 || override !== undefined;
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
