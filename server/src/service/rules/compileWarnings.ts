@@ -300,22 +300,29 @@ export function clearCompileWarningMemos(): void {
   exceptionCandidatesByChunk.clear();
 }
 
-function listItemFindings(name: string, lists: ListTable, regex: boolean): ItemFinding[] {
-  const memoOfTable = itemMemoFor(lists);
+/** Stands in the memos for a word that names no list of the table. */
+const NOT_A_LIST: ItemFinding[] = [];
+
+/** The findings on the (expanded) items of the list `name`, or undefined when the table has no such list. */
+function listItemFindings(name: string, memoOfTable: ItemMemo, regex: boolean): ItemFinding[] | undefined {
   const memo = regex ? memoOfTable.regex : memoOfTable.plain;
   let found = memo.get(name);
   if (!found) {
-    found = [];
-    const items: string[] = [];
-    expandedItems(name, lists, new Set(), items);
-    for (const item of items) {
-      const value = pastedItemValue(item);
-      const facts = value !== undefined ? valueFacts(value, regex) : undefined;
-      if (facts) found.push({ item: value!, facts });
+    const lists = memoOfTable.lists;
+    if (!lists.has(name)) found = NOT_A_LIST;
+    else {
+      found = [];
+      const items: string[] = [];
+      expandedItems(name, lists, new Set(), items);
+      for (const item of items) {
+        const value = pastedItemValue(item);
+        const facts = value !== undefined ? valueFacts(value, regex) : undefined;
+        if (facts) found.push({ item: value!, facts });
+      }
     }
     memo.set(name, found);
   }
-  return found;
+  return found === NOT_A_LIST ? undefined : found;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -387,11 +394,12 @@ export function compileWarningsOf(parse: ConditionParse, source: string | undefi
 function warningsOfCandidates(candidates: Candidate[], source: string | undefined, lists: ListTable): CompileWarning[] {
   if (candidates.length === 0 || (source !== undefined && !KNOWN_SOURCES.includes(source))) return NO_WARNINGS;
   let out: CompileWarning[] | undefined;
+  let memo: ItemMemo | undefined;
   for (const c of candidates) {
     const text = c.literal.text;
-    const fromList = c.mayNameList && lists.has(text);
-    const found = fromList ? listItemFindings(text, lists, c.compare.op === 'regex') : undefined;
-    if (fromList ? found!.length === 0 : !c.own) continue;
+    // A bare word that names a loaded list stands for the list's items (one memo lookup says which, and what they give).
+    const found = c.mayNameList ? listItemFindings(text, memo ??= itemMemoFor(lists), c.compare.op === 'regex') : undefined;
+    if (found ? found.length === 0 : !c.own) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
     out ??= [];
     if (found) for (const { item, facts } of found) warningsOf(item, facts, site, source, text, out);
@@ -510,8 +518,9 @@ export function exceptionCompileWarnings(item: ModelItem, source: string, lists:
   const out: CompileWarning[] = [];
   for (const c of candidates) {
     const site: ValueSite = { span: { start: base + c.start, end: base + c.end }, fixable: false, quoted: false, listOperator: c.inList };
-    if (c.mayNameList && lists.has(c.text)) {
-      if (c.inList) for (const f of listItemFindings(c.text, lists, c.regex)) warningsOf(f.item, f.facts, site, source, c.text, out);
+    const found = c.mayNameList ? listItemFindings(c.text, itemMemoFor(lists), c.regex) : undefined;
+    if (found) {
+      if (c.inList) for (const f of found) warningsOf(f.item, f.facts, site, source, c.text, out);
     } else if (c.own) warningsOf(c.value!, c.own, site, source, undefined, out);
   }
   return out;
