@@ -182,6 +182,25 @@ test('a field of the rule\'s source only; a rule of an unknown source gets no co
   assert.deepEqual(covered(unknown, diagnose(unknown).diags), []);
 });
 
+test('the transformer fix unquotes the call (not preferred); the result is clean', () => {
+  const text = rule('proc.name = "tolower(proc.pname)"');
+  const { diags, svc } = diagnose(text);
+  const d = diags.find((x) => x.code === Code.TransformerAsValue)!;
+  const doc = rulesDoc(LOCAL, text);
+  const actions = svc.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] });
+  assert.deepEqual(actions.map((a: CodeAction) => [a.title, a.isPreferred === true]), [['Compare with the transformed field: tolower(proc.pname)', false]]);
+  const after = applyEdits(text, editsFor(actions[0].edit, doc.uri));
+  assert.ok(after.includes('proc.name = tolower(proc.pname)'), after);
+  assert.deepEqual(diagnose(after).diags.map(summarize), []);
+  // With blanks inside, or in a list, no fix.
+  for (const condition of ['proc.name = "tolower( proc.pname)"', 'proc.name in ("tolower(proc.pname)", a)']) {
+    const t = rule(condition);
+    const found = diagnose(t);
+    const w = found.diags.find((x) => x.code === Code.TransformerAsValue)!;
+    assert.deepEqual(found.svc.codeActions!(rulesDoc(LOCAL, t), w.range, { diagnostics: [w], only: ['quickfix'] }), [], condition);
+  }
+});
+
 test('a quoted transformer call is a constant: reported on the value', () => {
   const text = rule('proc.name = "tolower(proc.pname)" and proc.pname = " basename( proc.exe )"');
   assert.deepEqual(covered(text, diagnose(text).diags), ['transformer-as-value "tolower(proc.pname)"', 'transformer-as-value " basename( proc.exe )"']);

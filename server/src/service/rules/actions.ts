@@ -167,6 +167,14 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
       if (!field || model.text.slice(start, end) !== field) return [];
       return [fix(`Compare with the value of the field: val(${field})`, [replace(model, start, end, `val(${field})`)])];
     }
+    case Code.TransformerAsValue: {
+      // `proc.name = "tolower(proc.pname)"` -> `proc.name = tolower(proc.pname)`: not preferred (the text may be meant).
+      const call = typeof data.call === 'string' ? data.call : undefined;
+      const token = model.text.slice(start, end);
+      const q = token[0];
+      if (!call || (q !== '"' && q !== "'") || token !== `${q}${call}${q}`) return [];
+      return [fix(`Compare with the transformed field: ${call}`, [replace(model, start, end, call)])];
+    }
     case Code.RegexSimplerOperator: {
       const edits = regexRewriteEdits(model, start, end, data);
       return edits ? [fix(`Use '${String(data.op)}' instead of 'regex'`, edits, data.exact === true)] : [];

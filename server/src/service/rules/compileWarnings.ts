@@ -376,9 +376,12 @@ function warningsOf(value: string, facts: ValueFacts, site: ValueSite, source: s
     });
   }
   if (facts.transformer) {
+    // Unquoted, the call is read as a field; offered (not preferred) for a quoted value without blanks.
+    const callFixable = fixable && site.quoted && withoutBlanks(value) === value;
     out.push({
       code: Code.TransformerAsValue, span: site.span,
       message: `'${shown}'${from} is compared as a constant string, but it reads like the transformer ${facts.transformer}(): write it without quotes to compare with the transformed field.`,
+      data: callFixable ? { call: value } : undefined,
     });
   }
 }
