@@ -94,6 +94,17 @@ test('exceptions appended by an override in the same file and in a later file', 
   // condition (the definition's file already judges what it can see).
   assert.deepEqual(run(append('more', 'bash', '      fields: proc.name\n'))[1], []);
   assert.deepEqual(run('- rule: R\n  condition: and evt.type = execve\n  override:\n    condition: append\n')[1], []);
+  // A rule that already warns in its own file: the override is reported only when it changes what Falco concludes.
+  const unrestricted = rule('U', 'proc.name = x');
+  const both = (local: string) => {
+    const host = new MemoryHost({ [paths[0]]: unrestricted, [paths[1]]: local }, { ruleFiles: paths });
+    const service = createRulesService(host);
+    return paths.map((p) => service.diagnostics(rulesDoc(p, p === paths[0] ? unrestricted : local)).map((d) => String(d.message).replace(/\. This has.*/, '')));
+  };
+  const appendU = (fields: string, values: string) => `- rule: U\n  exceptions:\n    - name: e\n      fields: ${fields}\n      values: [${values}]\n  override:\n    exceptions: append\n`;
+  assert.deepEqual(both(appendU('proc.name', 'bash')), [['Rule matches too many evt.type values (its condition has no event-type restriction: it matches all 454 event codes)'], []]);
+  assert.deepEqual(both(appendU('evt.type', 'open')), [['Rule matches too many evt.type values (its condition has no event-type restriction: it matches all 454 event codes)'],
+    ["With this override, rule 'U' matches too many evt.type values (it matches 452 event codes, more than 100)"]]);
 });
 
 test('unknown event types in exception values are reported where written, as in the condition', () => {
