@@ -416,3 +416,23 @@ test('a plugin requirement and its alternatives name different plugins', () => {
   const ok = text.replace('      - name: k8saudit\n        version: 0.8.0\n', '');
   assert.deepEqual(covered(ok, diagnose(ok).diags, [Code.InvalidPluginVersions]), []);
 });
+
+test('a macro sees only the macros defined before it (Falco fails with "Undefined macro"); rules see every macro', () => {
+  const late = '- macro: a\n  condition: b and proc.name = x\n- macro: b\n  condition: proc.pname = y\n- rule: R\n  desc: d\n  condition: spawned_process and a and later\n  output: "x %proc.name"\n  priority: INFO\n- macro: later\n  condition: proc.exe = z\n';
+  const { diags } = diagnose(late);
+  const mine = diags.filter((d) => d.code === Code.UndefinedMacro);
+  assert.deepEqual(covered(late, mine, [Code.UndefinedMacro]), ['undefined-macro b']);
+  assert.match(String(mine[0].message), /'b' is defined after macro 'a' \(line 3\).*\(LOAD_ERR_VALIDATE\)$/);
+  // Defined first: nothing. Appended after the used macro's definition: the macro then sees it.
+  const ordered = '- macro: b\n  condition: proc.pname = y\n- macro: a\n  condition: b and proc.name = x\n- rule: R\n  desc: d\n  condition: spawned_process and a\n  output: "x %proc.name"\n  priority: INFO\n';
+  assert.deepEqual(diagnose(ordered).diags.map(summarize), []);
+  const appended = '- macro: a\n  condition: proc.name = x\n- macro: b\n  condition: proc.pname = y\n- macro: a\n  condition: or b\n  override:\n    condition: append\n- rule: R\n  desc: d\n  condition: spawned_process and a\n  output: "x %proc.name"\n  priority: INFO\n';
+  assert.deepEqual(diagnose(appended).diags.map(summarize), []);
+  // A macro of an earlier file uses one the local file defines: undefined where that file is checked (as before).
+  const base = `${BASE_TEXT}\n- macro: uses_local\n  condition: local_one\n`;
+  const local = '- macro: local_one\n  condition: proc.name = x\n- rule: R\n  desc: d\n  condition: spawned_process and uses_local and local_one\n  output: "x %proc.name"\n  priority: INFO\n';
+  const svc = service(local, base);
+  const undefinedInBase = svc.diagnostics(rulesDoc(BASE, base)).filter((d) => d.code === Code.UndefinedMacro);
+  assert.equal(undefinedInBase.length, 1);
+  assert.match(String(undefinedInBase[0].message), /^Undefined macro 'local_one' used in filter\./);
+});

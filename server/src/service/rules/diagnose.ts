@@ -10,8 +10,11 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
 import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner } from './validate';
-import { validateConditions, type UsageIndex } from './conditionChecks';
-import type { LoadResult, LoadedFile } from './workspace';
+import { itemRefsAt, parseConditionCached, validateConditions, type UsageIndex } from './conditionChecks';
+import { macroRefsOf } from './condition';
+import { Code } from './diagnosticCodes';
+import { entryOf, scalarMap } from './model';
+import type { Contribution, LoadResult, LoadedFile } from './workspace';
 
 const NOTHING_RECORDED = new Recording(0);
 
@@ -92,6 +95,54 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   validateStructure(file, load, reporter, run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
   validateConditions(file, load, usage, reporter, run);
+  validateMacroOrder(file, load, reporter);
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/** Where a contribution sits in Falco's load order (files in order, items in file order). */
+function before(a: Contribution, b: Contribution): boolean {
+  return a.file.order !== b.file.order ? a.file.order < b.file.order : a.item.index < b.item.index;
+}
+
+/**
+ * Falco resolves the macros a macro uses among the macros defined before it (rule_loader_compiler.cpp,
+ * compile_macros_infos: a macro sees the macros whose first definition precedes its own last definition or append),
+ * and fails to load with "Undefined macro" otherwise; rules see every macro. The macros used by each macro of the file
+ * are checked against the definitions loaded up to this file (a macro no file defines is reported as undefined by the
+ * condition checks). This reads other items, so it runs on every validation; it costs a lookup per macro use.
+ */
+function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
+  const defs = load.after[file.order] ?? load.final;
+  const items = file.model.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.kind !== 'macro' || item.name === undefined) continue;
+    const names = itemRefsAt(file.model, i).macros;
+    if (names.length === 0) continue;
+    const own = defs.macros.get(item.name)?.contributions;
+    if (!own || own.length === 0) continue;
+    const visibleUntil = own[own.length - 1];
+    for (const name of names) {
+      const used = defs.macros.get(name)?.contributions[0];
+      if (!used || before(used, visibleUntil)) continue;
+      reportLateMacro(file, item, name, used, reporter);
+    }
+  }
+}
+
+/** Reports each use of `name` in the macro item's own condition (found again by parsing it; this is rare). */
+function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: Contribution, reporter: Reporter): void {
+  const node = entryOf(item, 'condition')?.value;
+  if (node?.kind !== 'scalar' || typeof node.value !== 'string') return;
+  // An appended condition (`or ...`) is parsed behind a stand-in word, as the condition checks do.
+  const appended = /^\s*(and|or)\b/.test(node.text);
+  const prefix = appended ? 'previous_condition ' : '';
+  const line = used.file.model.lines.positionAt(used.item.span.start).line + 1;
+  const where = used.file === file ? ` (line ${line})` : ` (line ${line} of ${used.file.uri.slice(used.file.uri.lastIndexOf('/') + 1)})`;
+  for (const ref of macroRefsOf(parseConditionCached(prefix + node.text).ast)) {
+    if (ref.name !== name || ref.span.start < prefix.length) continue;
+    const span = scalarMap(node).span(ref.span.start - prefix.length, ref.span.end - prefix.length);
+    reporter.report(Code.UndefinedMacro, span, `Macro '${name}' is defined after macro '${item.name}'${where}: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro". Define '${name}' first.`, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+  }
 }
