@@ -259,20 +259,30 @@ class ConditionParser {
     if (open !== CH_DQ && open !== CH_SQ) return undefined;
     const start = this.pos;
     // libsinsp closes the string at the first quote not preceded by a backslash (so `"a\\"` stays open).
+    const text = this.text;
     let i = start + 1;
     let prev = -1;
-    while (i < this.text.length) {
-      const c = this.text.charCodeAt(i);
+    let escapes = false;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
       if (c === open && prev !== CH_BACKSLASH) break;
+      if (c === CH_BACKSLASH) escapes = true;
       prev = c;
       i++;
     }
-    if (i >= this.text.length) this.fail('unterminated string: the closing quote is missing', start, this.text.length);
-    const raw = this.text.slice(start, i + 1);
-    const unescaped = unescapeQuoted(raw);
-    if ('error' in unescaped) this.fail(unescaped.error, start + unescaped.at, start + unescaped.at + 2);
+    if (i >= text.length) this.fail('unterminated string: the closing quote is missing', start, text.length);
+    let value: string;
+    if (escapes) {
+      const unescaped = unescapeQuoted(text.slice(start, i + 1));
+      if ('error' in unescaped) this.fail(unescaped.error, start + unescaped.at, start + unescaped.at + 2);
+      value = unescaped.value;
+    } else {
+      // Without a backslash the value is the text between the quotes (unescapeQuoted would copy it a character at a
+      // time, a new string per character).
+      value = text.slice(start + 1, i);
+    }
     this.pos = i + 1;
-    return { kind: 'literal', text: unescaped.value, quoted: true, span: spanOf(start, i + 1) };
+    return { kind: 'literal', text: value, quoted: true, span: spanOf(start, i + 1) };
   }
   /** A bare string or field argument: the characters up to one in `ends` (ENDS_BARE_STR or ENDS_FIELD_ARG). */
   private lexBare(ends: number): Literal | undefined {
@@ -317,7 +327,9 @@ class ConditionParser {
   // --- grammar
 
   parse(): ConditionParse {
-    if (this.text.trim().length === 0) {
+    // An ASCII non-blank first character settles it without trimming (a copy of the whole condition).
+    const first = this.text.charCodeAt(0);
+    if (!(first > 32 && first < 127) && this.text.trim().length === 0) {
       return { errors: [{ message: 'the condition is empty', span: spanOf(0, this.text.length) }] };
     }
     let ast = this.parseOr();
@@ -596,8 +608,8 @@ class ConditionParser {
   private parseFieldRemainder(nameSpan: Span): FieldExpr {
     const arg = this.parseOptionalFieldArg();
     const name = this.text.slice(nameSpan.start, nameSpan.end);
-    const span = spanOf(nameSpan.start, this.pos);
-    return arg ? { kind: 'field', name, nameSpan, arg, span } : { kind: 'field', name, nameSpan, span };
+    // Without an argument the field's span is its name's: one object for both (spans are never changed).
+    return arg ? { kind: 'field', name, nameSpan, arg, span: spanOf(nameSpan.start, this.pos) } : { kind: 'field', name, nameSpan, span: nameSpan };
   }
 
   private parseOptionalFieldArg(): { text: string; span: Span } | undefined {
@@ -676,13 +688,13 @@ class ConditionParser {
       this.atEnd() ? nameSpan.start : at, this.atEnd() ? nameSpan.end + 1 : this.tokenEnd(at));
   }
 
-  /** A comparison node; optional keys are present only when set (in this order), as the tests compare trees. */
+  /** A comparison node; optional keys are present only when set (in this order), as the tests compare trees. Each
+   *  shape is one literal: keys added after creation would move to a second, out-of-object store. */
   private compareNode(lhs: FieldExpr, op: string, opStart: number, opEnd: number, rhs?: Value, modifier?: { name: string; span: Span }): Expr {
-    const node: Partial<Extract<Expr, { kind: 'compare' }>> = { kind: 'compare', lhs, op, opSpan: spanOf(opStart, opEnd) };
-    if (modifier) node.modifier = modifier;
-    if (rhs) node.rhs = rhs;
-    node.span = spanOf(lhs.span.start, rhs ? rhs.span.end : (modifier ? modifier.span.end : opEnd));
-    return node as Expr;
+    const opSpan = spanOf(opStart, opEnd);
+    const span = spanOf(lhs.span.start, rhs ? rhs.span.end : (modifier ? modifier.span.end : opEnd));
+    if (modifier) return rhs ? { kind: 'compare', lhs, op, opSpan, modifier, rhs, span } : { kind: 'compare', lhs, op, opSpan, modifier, span };
+    return rhs ? { kind: 'compare', lhs, op, opSpan, rhs, span } : { kind: 'compare', lhs, op, opSpan, span };
   }
 
   private parseCondition(lhs: FieldExpr): Expr {
@@ -804,8 +816,12 @@ class ConditionParser {
     return this.missingValue(op, opStart, `a list such as (a, b) or a list name`);
   }
 
-  /** One `%` reference of an output format, starting after `%` and its optional width. */
-  parseOutputReference(at: number, isKnownField?: (name: string) => boolean): OutputReference | { error: string; end: number } {
+  /**
+   * One `%` reference of an output format (`%` at `pct`), starting at `at`, after `%` and its optional width: its
+   * fields are added to `out`; returns where the reference ends, or an error. A plain field, most references, is
+   * built directly as its OutputField (outputs are read once per new text, mostly before the JIT has compiled this).
+   */
+  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean): number | { error: string; end: number } {
     this.pos = at;
     try {
       const t = this.lexTransformerOpen();
@@ -820,7 +836,12 @@ class ConditionParser {
           f.args.forEach(chain);
         };
         chain(expr);
-        return { fields: collected.map(toOutputField), transformers, end: this.pos };
+        for (const f of collected) {
+          const field = outputField(f.name, f.kind === 'field' ? f.arg : undefined, f.nameSpan, spanOf(pct, this.pos));
+          if (transformers.length > 0) field.transformers = transformers;
+          out.push(field);
+        }
+        return this.pos;
       }
       let nameSpan = this.lexFieldName();
       if (!nameSpan) {
@@ -834,19 +855,26 @@ class ConditionParser {
           end: isBlank(c) ? at : at + 1,
         };
       }
-      if (isKnownField) {
+      let name = this.text.slice(nameSpan.start, nameSpan.end);
+      if (isKnownField && !isKnownField(name)) {
         // Falco shortens the name until it is a known field: drop trailing `.component`s while unknown.
         let end = nameSpan.end;
-        while (!isKnownField(this.text.slice(nameSpan.start, end))) {
+        let shorter = name;
+        while (!isKnownField(shorter)) {
           const dot = this.text.lastIndexOf('.', end - 1);
           if (dot <= nameSpan.start || !this.text.slice(nameSpan.start, dot).includes('.')) { end = nameSpan.end; break; }
           end = dot;
+          shorter = this.text.slice(nameSpan.start, end);
         }
-        nameSpan = spanOf(nameSpan.start, end);
-        this.pos = end;
+        if (end !== nameSpan.end) {
+          name = shorter;
+          nameSpan = spanOf(nameSpan.start, end);
+          this.pos = end;
+        }
       }
-      const field = this.parseFieldRemainder(nameSpan);
-      return { fields: [toOutputField(field)], transformers: [], end: this.pos };
+      const arg = this.parseOptionalFieldArg();
+      out.push(outputField(name, arg, nameSpan, spanOf(pct, this.pos)));
+      return this.pos;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
       return { error: e.message, end: Math.max(e.span.end, this.pos) };
@@ -1188,32 +1216,20 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
       errors.push({ message: `an output cannot end with a width after '%'`, span: spanOf(pct, j) });
       break;
     }
-    const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, isKnownField);
-    if ('error' in ref) {
+    const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, pct, fields, isKnownField);
+    if (typeof ref !== 'number') {
       errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)) });
       i = Math.max(ref.end, pct + 1);
       continue;
     }
-    for (const f of ref.fields) {
-      // Built without object spreads (slow before the JIT has compiled this; outputs are read once per new text).
-      const field: OutputField = f.arg ? { name: f.name, arg: f.arg, nameSpan: f.nameSpan, span: spanOf(pct, ref.end) } : { name: f.name, nameSpan: f.nameSpan, span: spanOf(pct, ref.end) };
-      if (ref.transformers.length > 0) field.transformers = ref.transformers;
-      fields.push(field);
-    }
-    i = ref.end;
+    i = ref;
   }
   return { fields, leadingStar, errors };
 }
 
-interface OutputReference {
-  fields: { name: string; arg?: { text: string; span: Span }; nameSpan: Span }[];
-  transformers: { name: string; span: Span }[];
-  end: number;
-}
-
-function toOutputField(f: FieldExpr): OutputReference['fields'][number] {
-  if (f.kind !== 'field' || !f.arg) return { name: f.name, nameSpan: f.nameSpan };
-  return { name: f.name, arg: f.arg, nameSpan: f.nameSpan };
+/** An output field; its optional keys are present only when set, as the tests compare them. */
+function outputField(name: string, arg: { text: string; span: Span } | undefined, nameSpan: Span, span: Span): OutputField {
+  return arg ? { name, arg, nameSpan, span } : { name, nameSpan, span };
 }
 
 /** Names and spans exported for benchmarks: parse many conditions and report the total time in milliseconds. */
