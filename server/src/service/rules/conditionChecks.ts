@@ -9,6 +9,7 @@ import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type Model
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
+import { reportCompileWarnings } from './compileWarnings';
 import type { Contribution, Definitions, LoadResult, LoadedFile, RuleDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1016,6 +1017,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
+      reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);
       if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter);
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
