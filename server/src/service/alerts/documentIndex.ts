@@ -63,7 +63,10 @@ export class AlertDocumentIndex {
    *  host names and sources on every line, and a comparison costs less than hashing the string for the map. */
   private readonly recent = new Array<string | undefined>(256);
   readonly intern: Intern = (s) => {
-    const slot = (s.length * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(s.length - 1)) & 255;
+    // An empty string takes slot 0 (as NaN & 255 did) without reading past its end, which would throw the optimized
+    // code of this function away.
+    const n = s.length;
+    const slot = n === 0 ? 0 : (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & 255;
     const hit = this.recent[slot];
     if (hit === s) return hit;
     const own = this.internMap(s);
