@@ -25,12 +25,12 @@ import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
 import { entryOf, scalarText, type ModelItem, type ModelNode } from './model';
 
-/** The comparisons a compile warning can come from (a list of `(a, b)` items, or one literal). */
+/** A comparison of the condition tree (its right-hand side holds the values looked at). */
 type Compare = Extract<Expr, { kind: 'compare' }>;
 
 /** What the filter compiler would say about one constant value, apart from the source and the lists. */
 export interface ValueFacts {
-  /** For a regex comparison: the simpler comparison it stands for, or 'none' when it has no simple form we write. */
+  /** For a regex comparison that libsinsp warns about: the simpler comparison it stands for (op unset: none we write). */
   regex?: RegexRewrite;
   /** The catalog entry of the value read as a field name (blanks removed), when the factory would accept it. */
   field?: FieldMatch;
