@@ -151,6 +151,7 @@ test('a value that is a field name: reported on the value, unquoted or quoted, b
     ['proc.name in (bash, proc.pname)', 'proc.pname'],
     ['proc.cmdline contains proc.aname[2]', 'proc.aname[2]'],
     ['proc.name = evt.arg.flags', 'evt.arg.flags'],
+    ['proc.name = thread.cgroup.cpu', 'thread.cgroup.cpu'],
   ]) {
     const t = rule(condition);
     const found = diagnose(t);
@@ -166,6 +167,7 @@ test('values that are not fields the factory accepts are not reported', () => {
     'proc.name = bash', 'proc.name = proc.nmae', 'proc.name = proc.name.x', 'proc.name = evt.arg', 'proc.name = evt.arg[abc]',
     'proc.name = val(proc.pname)', 'proc.name = tolower(proc.pname)', 'proc.name = ka.verb', 'fd.name startswith /etc/proc.d',
     'proc.name in (shell_binaries)', 'proc.pid = 1', 'container.image.repository = docker.io/library/alpine',
+    'proc.name = thread.cgroup[cpu]',
   ]) {
     const text = rule(condition);
     const { diags } = diagnose(text);

@@ -133,6 +133,8 @@ function fieldLike(stripped: string): FieldMatch | undefined {
     // In brackets, libsinsp's own fields that take a position want a number (`evt.arg[1]`; by name: `evt.arg.flags`).
     const positional = field.arg.kind === 'index' || (field.arg.kind === 'index-or-key' && field.arg.dotForm === true);
     if (bracket >= 0 && !field.plugin && positional && !/^\d+$/.test(match.arg)) return undefined;
+    // Some fields take their argument after a dot only (`thread.cgroup.cpu`; brackets are an error).
+    if (bracket >= 0 && field.arg.dotOnly) return undefined;
   }
   return match;
 }
