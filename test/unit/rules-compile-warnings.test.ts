@@ -425,6 +425,10 @@ test('a macro sees only the macros defined before it (Falco fails with "Undefine
   const mine = diags.filter((d) => d.code === Code.UndefinedMacro);
   assert.deepEqual(covered(late, mine, [Code.UndefinedMacro]), ['undefined-macro b']);
   assert.match(String(mine[0].message), /'b' is defined after macro 'a' \(line 3\).*\(LOAD_ERR_VALIDATE\)$/);
+  const self = '- macro: a\n  condition: a or proc.name = x\n- rule: R\n  desc: d\n  condition: spawned_process and a\n  output: "x %proc.name"\n  priority: INFO\n';
+  const selfDiags = diagnose(self).diags.filter((d) => d.code === Code.UndefinedMacro);
+  assert.deepEqual(covered(self, selfDiags, [Code.UndefinedMacro]), ['undefined-macro a']);
+  assert.match(String(selfDiags[0].message), /^Macro 'a' uses itself/);
   // Defined first: nothing. Appended after the used macro's definition: the macro then sees it.
   const ordered = '- macro: b\n  condition: proc.pname = y\n- macro: a\n  condition: b and proc.name = x\n- rule: R\n  desc: d\n  condition: spawned_process and a\n  output: "x %proc.name"\n  priority: INFO\n';
   assert.deepEqual(diagnose(ordered).diags.map(summarize), []);

@@ -143,6 +143,9 @@ function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: 
   for (const ref of macroRefsOf(parseConditionCached(prefix + node.text).ast)) {
     if (ref.name !== name || ref.span.start < prefix.length) continue;
     const span = scalarMap(node).span(ref.span.start - prefix.length, ref.span.end - prefix.length);
-    reporter.report(Code.UndefinedMacro, span, `Macro '${name}' is defined after macro '${item.name}'${where}: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro". Define '${name}' first.`, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+    const message = name === item.name
+      ? `Macro '${name}' uses itself: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro".`
+      : `Macro '${name}' is defined after macro '${item.name}'${where}: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro". Define '${name}' first.`;
+    reporter.report(Code.UndefinedMacro, span, message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
   }
 }
