@@ -98,8 +98,14 @@ function plainValue(s: string): string | number | boolean | null {
   return s;
 }
 
+// The nodes' objects are built one literal at a time (`const span = {...}; return { ..., span }`): V8 copies a literal
+// without nested literals from its template in a few instructions, but one with nested literals goes through the
+// runtime, which walks and copies the nesting object by object. Most of a first reading runs before the JIT has
+// compiled the reader, where that difference is paid per node.
 function scalarNode(value: string | number | boolean | null, text: string, start: number, end: number, style: ScalarNode['style'], type: string, source: string, indent: number, props?: { type: string; offset: number; source: string }[]): ScalarNode {
-  return { kind: 'scalar', value, text, span: { start, end }, style, token: { type, offset: start, indent, source, props } };
+  const span = { start, end };
+  const token = { type, offset: start, indent, source, props };
+  return { kind: 'scalar', value, text, span, style, token };
 }
 
 // The reader keeps its small results in fields rather than returning objects: most of a file is read once, before
@@ -204,7 +210,9 @@ class ItemReader {
       const key = text.slice(keyStart, colon);
       for (let k = 0; k < entries.length; k++) if (entries[k].key === key) decline(); // the yaml library reports it
       const value = this.mapValue(colon + 1, lineEnd, col);
-      entries.push({ key, keySpan: { start: keyStart, end: colon }, value, span: { start: keyStart, end: value.span.end } });
+      const keySpan = { start: keyStart, end: colon };
+      const span = { start: keyStart, end: value.span.end };
+      entries.push({ key, keySpan, value, span });
       next = this.next;
       const line = this.contentLine(next);
       if (this.lineCol === col) { keyStart = line; continue; }
@@ -214,7 +222,8 @@ class ItemReader {
       break;
     }
     this.next = next;
-    return { kind: 'map', entries, span: { start: at, end: next }, flow: false };
+    const span = { start: at, end: next };
+    return { kind: 'map', entries, span, flow: false };
   }
 
   /**
@@ -242,7 +251,8 @@ class ItemReader {
       break;
     }
     this.next = next;
-    return { kind: 'seq', items, span: { start: at, end: next }, flow: false };
+    const span = { start: at, end: next };
+    return { kind: 'seq', items, span, flow: false };
   }
 
   /** The value after `key:` (from `from`, on a line ending at `lineEnd`) of a block mapping at column `col`. */
@@ -443,7 +453,8 @@ class ItemReader {
       const c = text.charCodeAt(i);
       if (c === CLOSE_BRACKET) {
         // A trailing comma (`[a, b,]`) adds no item.
-        return { kind: 'seq', items, span: { start: at, end: i + 1 }, flow: true };
+        const span = { start: at, end: i + 1 };
+        return { kind: 'seq', items, span, flow: true };
       }
       if (!expectItem) {
         if (c !== COMMA) decline();
@@ -549,7 +560,9 @@ class ItemReader {
       first = false;
     }
     if (!strip) value += '\n';
-    const props = [{ type: 'block-scalar-header', offset: at, source: header }, { type: 'newline', offset: headerLineEnd, source: '\n' }];
+    const headerProp = { type: 'block-scalar-header', offset: at, source: header };
+    const newlineProp = { type: 'newline', offset: headerLineEnd, source: '\n' };
+    const props = [headerProp, newlineProp];
     if (h < headerLineEnd) props.splice(1, 0, { type: 'space', offset: h, source: text.slice(h, headerLineEnd) });
     const node = scalarNode(value, value, at, sourceEnd, folded ? 'folded' : 'literal', 'block-scalar', text.slice(sourceStart, sourceEnd), col, props);
     // The yaml library ends the enclosing mapping's last value here too (trailing empty lines are not part of it).

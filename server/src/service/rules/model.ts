@@ -221,30 +221,33 @@ export function chunkStarts(text: string): number[] | undefined {
 
 // Written out field by field (no object spread, no map callbacks): after an edit near the top of a file every item
 // below it is shifted, so this runs for hundreds of items per keystroke and must cost less than reading them again.
+// Nested objects are built by literals of their own (see scalarNode in fastparse.ts: a literal with nested literals
+// is copied by the runtime, object by object).
 function shiftNode(n: ModelNode, d: number): ModelNode {
+  const span = { start: n.span.start + d, end: n.span.end + d };
   switch (n.kind) {
     case 'scalar': {
       const t = n.token;
       let props: ScalarSourceToken['props'];
-      if (t.props) { props = []; for (const p of t.props) props.push({ type: p.type, offset: p.offset + d, source: p.source }); }
-      return {
-        kind: 'scalar', value: n.value, text: n.text, span: { start: n.span.start + d, end: n.span.end + d }, style: n.style,
-        token: { type: t.type, offset: t.offset + d, indent: t.indent, source: t.source, props },
-      };
+      if (t.props) { props = []; for (const p of t.props) { const prop = { type: p.type, offset: p.offset + d, source: p.source }; props.push(prop); } }
+      const token = { type: t.type, offset: t.offset + d, indent: t.indent, source: t.source, props };
+      return { kind: 'scalar', value: n.value, text: n.text, span, style: n.style, token };
     }
     case 'seq': {
       const items: ModelNode[] = [];
       for (const item of n.items) items.push(shiftNode(item, d));
-      return { kind: 'seq', items, span: { start: n.span.start + d, end: n.span.end + d }, flow: n.flow };
+      return { kind: 'seq', items, span, flow: n.flow };
     }
     case 'map': {
       const entries: MapEntry[] = [];
       for (const e of n.entries) {
-        entries.push({ key: e.key, keySpan: { start: e.keySpan.start + d, end: e.keySpan.end + d }, value: e.value && shiftNode(e.value, d), span: { start: e.span.start + d, end: e.span.end + d } });
+        const keySpan = { start: e.keySpan.start + d, end: e.keySpan.end + d };
+        const entrySpan = { start: e.span.start + d, end: e.span.end + d };
+        entries.push({ key: e.key, keySpan, value: e.value && shiftNode(e.value, d), span: entrySpan });
       }
-      return { kind: 'map', flow: n.flow, span: { start: n.span.start + d, end: n.span.end + d }, entries };
+      return { kind: 'map', flow: n.flow, span, entries };
     }
-    default: return { kind: 'other', span: { start: n.span.start + d, end: n.span.end + d } };
+    default: return { kind: 'other', span };
   }
 }
 

@@ -485,13 +485,18 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
 
 function newRule(recipe: ItemRecipe, item: ModelItem, file: LoadedFile): RuleDef {
   const s = recipe.strings;
+  // The arrays and the contribution are built apart: a literal with nested literals is copied by V8's runtime object by
+  // object (see scalarNode in fastparse.ts), and every rule of a new text comes through here.
+  const tags = [...recipe.tags];
+  const contribution: Contribution = { file, item, mode: 'define' };
+  const contributions = [contribution];
   return {
     kind: 'rule', name: recipe.name, source: s.source ?? 'syscall',
     desc: s.desc, output: s.output, condition: s.condition,
-    priority: s.priority, tags: [...recipe.tags],
+    priority: s.priority, tags,
     enabled: recipe.enabled ?? true, warnEvttypes: recipe.warnEvttypes ?? true,
     skipIfUnknownFilter: recipe.skipIfUnknownFilter ?? false,
-    exceptions: exceptionsOf(item), contributions: [{ file, item, mode: 'define' }],
+    exceptions: exceptionsOf(item), contributions,
   };
 }
 
@@ -548,9 +553,15 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
         if (previous.kind === 'rule' && recipe.kind === 'rule' && (recipe.strings.source ?? 'syscall') !== previous.source) note({ code: 'source-mismatch', item, previous: previous.contributions[0] });
       }
       const contribution: Contribution = { file, item, mode: previous ? 'redefine' : 'define' };
-      if (recipe.kind === 'macro') table.set(name, { kind: 'macro', name, condition: recipe.strings.condition ?? '', contributions: previous ? [...previous.contributions, contribution] : [contribution] });
-      else if (recipe.kind === 'list') table.set(name, { kind: 'list', name, items: [...recipe.items], contributions: previous ? [...previous.contributions, contribution] : [contribution] });
-      else {
+      if (recipe.kind === 'macro' || recipe.kind === 'list') {
+        // Arrays built apart from the definition's literal (see newRule).
+        const contributions = previous ? [...previous.contributions, contribution] : [contribution];
+        if (recipe.kind === 'macro') table.set(name, { kind: 'macro', name, condition: recipe.strings.condition ?? '', contributions });
+        else {
+          const items = [...recipe.items];
+          table.set(name, { kind: 'list', name, items, contributions });
+        }
+      } else {
         const rule = newRule(recipe, item, file);
         if (previous) rule.contributions = [...previous.contributions, contribution];
         table.set(name, rule);
