@@ -161,7 +161,6 @@ test('comparisons the event-code search does not look into are fine', () => {
     'evt.type = open and proc.name = val(evt.type)',
     'evt.type = open and tolower(proc.name) = bash',
     'evt.type = open and evt.type startswith val(proc.name)',
-    'evt.type = open and evt.type[0] = val(proc.name)',
   ]) assert.deepEqual(refused(rule('R', condition)).map((d) => d.message), [], condition);
   // A macro no rule uses is not compiled into any rule.
   const unused = diagnose(`- macro: m\n  condition: tolower(evt.type) = open\n${rule('R', 'evt.type = open')}`);

@@ -175,6 +175,15 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
       if (!call || (q !== '"' && q !== "'") || token !== `${q}${call}${q}`) return [];
       return [fix(`Compare with the transformed field: ${call}`, [replace(model, start, end, call)])];
     }
+    case Code.FieldArgument: {
+      // `proc.name[0]` -> `proc.name`, `thread.cgroup[cpu]` -> `thread.cgroup.cpu`: the range is the argument, and the
+      // fix replaces it with its brackets when the document holds exactly `[argument]` there.
+      const argument = typeof data.argument === 'string' ? data.argument : undefined;
+      const replaceWith = typeof data.replaceWith === 'string' ? data.replaceWith : undefined;
+      if (argument === undefined || replaceWith === undefined || model.text.slice(start - 1, end + 1) !== `[${argument}]`) return [];
+      const title = replaceWith === '' ? `Remove the argument '[${argument}]'` : `Write the argument after a dot: '${replaceWith}'`;
+      return [fix(title, [replace(model, start - 1, end + 1, replaceWith)], true)];
+    }
     case Code.RegexSimplerOperator: {
       const edits = regexRewriteEdits(model, start, end, data);
       return edits ? [fix(`Use '${String(data.op)}' instead of 'regex'`, edits, data.exact === true)] : [];

@@ -246,17 +246,87 @@ function lookupFieldCached(reference: string): ReturnType<typeof lookupField> {
 }
 
 /** libsinsp's own fields with a position argument reject anything but a number in brackets (`evt.arg[flags]` is an
- *  error; `evt.arg.flags` selects by name). Plugin fields parse their arguments themselves: not judged here. */
+ *  error; `evt.arg.flags` selects by name). Plugin fields are judged by `pluginIndexProblem`. */
 function needsNumericIndex(field: FieldInfo, arg: string): boolean {
   if (field.plugin || !field.arg) return false;
   const positional = field.arg.kind === 'index' || (field.arg.kind === 'index-or-key' && field.arg.dotForm === true);
   return positional && !/^\s*\d+\s*$/.test(arg);
 }
 
+/**
+ * A plugin field whose argument is an index only: libsinsp accepts digits without a leading zero (`0`, `12`; not
+ * `01`, `-1`, `+1`, ` 1`) that fit in 64 bits (plugin_filtercheck.cpp, extract_arg_index). Fields whose argument may
+ * also be a key take anything.
+ */
+function pluginIndexProblem(field: FieldInfo, arg: string): string | undefined {
+  if (!field.plugin || field.arg?.kind !== 'index') return undefined;
+  if (!/^\d+$/.test(arg)) return 'a number (digits only)';
+  if (arg.length > 1 && arg[0] === '0') return 'a number without a leading zero';
+  if (BigInt(arg) > 0xffffffffffffffffn) return 'a number that fits in 64 bits';
+  return undefined;
+}
+
+/** A bracket argument that Falco rejects on a field, and how Falco words it. */
+interface ArgumentProblem {
+  message: string;
+  /** libsinsp says "nonexistent field": skip-if-unknown-filter skips the rule instead (err_is_unknown_type_or_field). */
+  unknownField: boolean;
+  /** A quick fix replaces `[arg]` by this text (`''` removes it). */
+  replaceWith?: string;
+  /** Reported on the field's name rather than on the argument (positions of libsinsp fields, as before). */
+  onName?: true;
+}
+
+/**
+ * How libsinsp's filter compiler takes `field[arg]` (undefined when it accepts it). It builds `name[arg]` and looks
+ * it up: a field that takes no argument then matches only a prefix of it, which is "nonexistent field name[arg]"
+ * (filter_check_list.cpp); a plugin field reads the brackets itself and says it "does not allow nor require an
+ * argument". Fields whose argument libsinsp reads after a dot only throw a syntax error on brackets, except
+ * evt.abspath, whose name matches alone (so "nonexistent field" again).
+ */
+function bracketArgumentProblem(field: FieldInfo, arg: string): ArgumentProblem | undefined {
+  const name = field.name;
+  if (!field.arg) {
+    return field.plugin
+      ? { message: `Field '${name}' takes no argument: Falco rejects '[${arg}]' (the field does not allow nor require an argument).`, unknownField: false, replaceWith: '' }
+      : { message: `Field '${name}' takes no argument: Falco reads '${name}[${arg}]' as a nonexistent field.`, unknownField: true, replaceWith: '' };
+  }
+  if (field.arg.dotOnly) {
+    const dotted = /^[A-Za-z0-9_]+$/.test(arg) ? `.${arg}` : undefined;
+    return {
+      message: `Field '${name}' takes its argument after a dot only, as in ${field.arg.example}: Falco rejects the bracket form.${dotted ? ` Write '${name}${dotted}'.` : ''}`,
+      unknownField: name === 'evt.abspath',
+      replaceWith: dotted,
+    };
+  }
+  const index = pluginIndexProblem(field, arg);
+  if (index) return { message: `Field '${name}' takes a position in brackets: ${index}, not '${arg}'.`, unknownField: false };
+  if (needsNumericIndex(field, arg)) {
+    const byName = field.arg.dotForm ? ` To select by name, write '${name}.${arg.trim()}'.` : '';
+    // The process fields catch their number parser's error, so their name alone matches: "nonexistent field".
+    return { message: `Field '${name}' takes a number in brackets (a position), not '${arg}'.${byName}`, unknownField: name.startsWith('proc.'), onName: true };
+  }
+  return undefined;
+}
+
+/**
+ * The field Falco prints when an output's `%name[arg]` does not compile: the formatter retries ever shorter text until
+ * a field compiles (eventformatter.cpp), and `name[arg` never parses, so it lands on `name`, or failing that on a
+ * shorter field that the name extends after a dot (`evt.type.is[5]` prints evt.type, then `.is[5]` as text).
+ */
+function outputFallbackField(name: string): string | undefined {
+  for (let end = name.length; end > 0; end = name.lastIndexOf('.', end - 1)) {
+    const field = lookupFieldCached(name.slice(0, end));
+    // Only an exact name: a dot form (`evt.arg.flags`) would have been read with its dot already.
+    if (field && field.arg === undefined && field.field.name === name.slice(0, end) && !field.field.arg?.required) return field.field.name;
+  }
+  return undefined;
+}
+
 /** Checks one field reference, given its catalog entry (`lookupFieldCached` of `name[arg]` or `name`). */
-function checkField(match: FieldMatch | undefined, name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext): FieldInfo | undefined {
+function checkField(match: FieldMatch | undefined, name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext, argSpanOf?: () => Span): FieldInfo | undefined {
   if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
-    && !(arg !== undefined && needsNumericIndex(match.field, arg))
+    && (arg === undefined || (match.field.arg !== undefined && !match.field.arg.dotOnly && !needsNumericIndex(match.field, arg) && !pluginIndexProblem(match.field, arg)))
     && (!ctx.source || !KNOWN_SOURCES.includes(ctx.source) || (match.field.sources as string[]).includes(ctx.source))) return match.field;
   // The span is built only for a finding: mapping a scalar's offsets is the costly part, and fields such as
   // evt.arg.flags (dot form of a field whose argument is required) come here without any finding.
@@ -285,17 +355,35 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     ctx.reporter.report(Code.UnknownField, nameSpan(), `Field '${field.name}' can be used in conditions only, not in an output.`, { suggestions: [] }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     return field;
   }
+  const problem = arg !== undefined ? bracketArgumentProblem(field, arg) : undefined;
   if (field.arg?.required && match.arg === undefined) {
     ctx.reporter.report(Code.FieldArgument, nameSpan(), `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`);
-  }
-  if (arg !== undefined && needsNumericIndex(field, arg)) {
-    const byName = field.arg?.dotForm ? ` To select by name, write '${field.name}.${arg.trim()}'.` : '';
-    ctx.reporter.report(Code.FieldArgument, nameSpan(), `Field '${field.name}' takes a number in brackets (a position), not '${arg}'.${byName}`);
+  } else if (problem && arg !== undefined) {
+    reportArgumentProblem(problem, field, arg, !problem.onName && argSpanOf ? argSpanOf() : nameSpan(), ctx);
   }
   if (field.deprecated) {
     ctx.reporter.report(Code.DeprecatedField, nameSpan(), `Usage of deprecated field '${field.name}': ${field.deprecated}`);
   }
   return field;
+}
+
+function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: string, span: Span, ctx: FieldProblemContext): void {
+  const data = problem.replaceWith !== undefined ? { argument: arg, replaceWith: problem.replaceWith } : undefined;
+  if (ctx.where === 'output') {
+    // An output does not fail where a condition does: Falco prints the field it falls back to, then the rest as text.
+    const fallback = outputFallbackField(field.name);
+    if (fallback !== undefined) {
+      const rest = `${field.name.slice(fallback.length)}[${arg}]`;
+      ctx.reporter.report(Code.FieldArgument, span, `${problem.message} In an output Falco prints %${fallback} followed by the text '${rest}'.`, data, { severity: 2, load: null });
+      return;
+    }
+    // The formatter finds no field: "unknown filter", which skip-if-unknown-filter turns into a skip.
+    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.FieldArgument, span, `${problem.message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    else ctx.reporter.report(Code.FieldArgument, span, problem.message, data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    return;
+  }
+  if (problem.unknownField && ctx.skipIfUnknownFilter) ctx.reporter.report(Code.FieldArgument, span, `${problem.message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+  else ctx.reporter.report(Code.FieldArgument, span, problem.message, data);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1101,7 +1189,7 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
   const fieldInfos: (FieldInfo | undefined)[] = [];
   facts.fields.forEach((f, i) => {
     if (f.kind !== 'field') return;
-    fieldInfos[i] = checkField(matches[i], f.name, f.arg?.text, () => docSpan(f.nameSpan), ctx);
+    fieldInfos[i] = checkField(matches[i], f.name, f.arg?.text, () => docSpan(f.nameSpan), ctx, f.arg && (() => docSpan(f.arg!.span)));
   });
   facts.compares.forEach((e, c) => {
     const lhs = e.lhs;
@@ -1187,7 +1275,7 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
       reporter.report(Code.DeprecatedContainerInfo, span(f.span), `'%container.info' is deprecated: list the container fields you need (e.g. container_id=%container.id container_name=%container.name) or rely on the container plugin's suggested output fields.`);
       return;
     }
-    checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx);
+    checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx, f.arg && (() => span(f.arg!.span)));
   });
 }
 
@@ -1204,7 +1292,9 @@ function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
       const m = /^([^[\s]+)(?:\[(.*)\])?$/.exec(n.text.trim());
       if (!m) continue;
       const lead = n.text.length - n.text.trimStart().length;
-      checkField(lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]), m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx);
+      const argStart = lead + m[1].length + 1;
+      checkField(lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]), m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx,
+        m[2] !== undefined ? () => scalarMap(n).span(argStart, argStart + m[2].length) : undefined);
     }
   }
 }

@@ -81,7 +81,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     `Type: ${codeSpan(info.type)}${info.isList ? ' (a list of values)' : ''}`,
     `Sources: ${info.sources.map((s) => codeSpan(s)).join(', ')}${info.plugin ? ` — provided by the ${codeSpan(info.plugin)} plugin` : ''}`,
     info.since ? `Since Falco ${escapeMarkdown(info.since)}` : undefined,
-    info.arg ? `Argument: ${info.arg.required ? 'required' : 'optional'}, ${info.arg.kind === 'index' ? 'a number' : info.arg.kind === 'key' ? 'a name' : 'a number or a name'}, e.g. ${codeSpan(info.arg.example)}${info.arg.dotForm ? ` (the dot form ${codeSpan(`${info.name}.name`)} works too)` : ''}` : undefined,
+    info.arg ? `Argument: ${info.arg.required ? 'required' : 'optional'}, ${info.arg.kind === 'index' ? 'a number' : info.arg.kind === 'key' ? 'a name' : 'a number or a name'}, e.g. ${codeSpan(info.arg.example)}${info.arg.dotOnly ? ' (the dot form only: Falco rejects the argument in brackets)' : info.arg.dotForm ? ` (the dot form ${codeSpan(`${info.name}.name`)} works too)` : ''}` : undefined,
     arg !== undefined ? `Argument here: ${codeSpan(arg)}` : undefined,
     info.conditionOnly ? 'Conditions only: Falco rejects it in an output.' : undefined,
     info.outputOnly ? 'Meant for outputs.' : undefined,
