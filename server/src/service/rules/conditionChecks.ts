@@ -917,9 +917,9 @@ function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: str
   const where = compare.macro ? ` (in the macro '${compare.macro}')` : inException ? ' (in an exception)' : '';
   const form = compare.reason === 'transformer' ? 'inside a transformer or val()' : 'with another field (val() or a transformer on the right)';
   // Falco has no LOAD code for this: the exception escapes the loader and Falco exits.
-  reporter.report(Code.OperatorType, span,
-    `Falco cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco stops with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
-    { name }, { severity: 1, load: null });
+  reporter.report(Code.EvtTypeNotIndexable, span,
+    `Falco cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco exits at startup with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
+    { name });
 }
 
 /**

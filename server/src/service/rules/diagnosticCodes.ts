@@ -27,6 +27,7 @@ export enum Code {
   UnknownList = 'unknown-list',
   UnsafeNaCheck = 'unsafe-na-check',
   NoEventType = 'no-evttype',
+  EvtTypeNotIndexable = 'evttype-not-indexable',
   UnknownEventType = 'unknown-evttype',
   DeprecatedField = 'deprecated-field',
   DeprecatedContainerInfo = 'deprecated-container-info',
@@ -85,6 +86,9 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.UnknownList]: { severity: W },
   [Code.UnsafeNaCheck]: { severity: W, load: 'LOAD_UNSAFE_NA_CHECK' },
   [Code.NoEventType]: { severity: W, load: 'LOAD_NO_EVTTYPE' },
+  // evt.type in a transformer or compared with a field: Falco's event-code search throws past the loader and Falco
+  // exits with a runtime error, so there is no LOAD code.
+  [Code.EvtTypeNotIndexable]: { severity: E },
   // Falco rejects the rule, unless a loaded plugin defines an async event of that name: a warning, as plugins vary.
   [Code.UnknownEventType]: { severity: W, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.DeprecatedField]: { severity: W, load: 'LOAD_DEPRECATED_ITEM' },
