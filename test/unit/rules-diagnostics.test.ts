@@ -88,6 +88,7 @@ const FIXTURES: Fixture[] = [
   { code: Code.RegexSimplerOperator, text: '- rule: Shell Spawned\n  condition: and not proc.pname regex "^sshd$"\n  override:\n    condition: append\n', at: '"^sshd$"', fix: /Use '=' instead of 'regex'/ },
   { code: Code.FieldAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = proc.pname\n  override:\n    condition: append\n', at: 'proc.pname', fix: /val\(proc\.pname\)/ },
   { code: Code.TransformerAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = "tolower(proc.pname)"\n  override:\n    condition: append\n', at: '"tolower(proc.pname)"' },
+  { code: Code.InvalidValue, text: '- rule: Shell Spawned\n  condition: and not proc.pid = abc\n  override:\n    condition: append\n', at: 'abc' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

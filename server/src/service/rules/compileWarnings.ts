@@ -19,7 +19,7 @@
 // Pure functions over a parsed condition; what depends on the rule's source and on the loaded lists is applied per
 // call, from facts computed once per parse.
 import type { ConditionParse, Expr, Literal, Span } from './conditionAst';
-import { lookupField, type FieldMatch } from '../../knowledge';
+import { lookupField, type FieldMatch, type FieldType } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
 import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
@@ -163,6 +163,80 @@ export function valueFacts(value: string, regex: boolean): ValueFacts | undefine
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Value errors: constants that libsinsp cannot parse as the field's type (an error, not a warning)
+
+/**
+ * Types whose constants libsinsp reads with sinsp_numparser (value_parser.cpp, string_to_rawval): sscanf("%d%c") must
+ * read exactly one number, i.e. optional leading blanks, an optional sign, decimal digits and nothing after (no hex,
+ * no trailing blank). Out-of-range numbers are not rejected. DOUBLE is read as an integer too.
+ */
+const NUMBER_TYPES = new Set<FieldType>(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'FD', 'ERRNO', 'PID',
+  'L4PROTO', 'FLAGS8', 'FLAGS16', 'FLAGS32', 'MODE', 'UID', 'GID', 'RELTIME', 'ABSTIME', 'DOUBLE']);
+const SCANF_NUMBER = /^[ \t\n\v\f\r]*[+-]?[0-9]+$/;
+
+/** inet_pton(AF_INET): four decimal parts of 0-255, without leading zeros. */
+function isIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** What sscanf("%u") makes of a mask that passed SCANF_NUMBER, cut to 8 bits as parseu8 does (undefined: too long to tell). */
+function maskBits(mask: string): number | undefined {
+  const t = mask.trim();
+  const digits = t.replace(/^[+-]/, '');
+  if (digits.length > 9) return undefined;
+  const n = t.startsWith('-') ? (2 ** 32 - Number(digits)) % 2 ** 32 : Number(digits);
+  return n & 0xff;
+}
+
+/**
+ * The error libsinsp throws when it adds `value` as a constant of a comparison with operator `op` on a field of
+ * `type` (filter.cpp add_filtercheck_value, value_parser.cpp string_to_rawval); undefined when it accepts it or when
+ * we cannot tell (ports are looked up in the host's services, IPv6 forms are not checked).
+ */
+export function valueError(type: FieldType, op: string, value: string): string | undefined {
+  if (op === 'bcontains' || op === 'bstartswith') {
+    return value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value) ? undefined : 'not hex (an even number of hex digits)';
+  }
+  if (NUMBER_TYPES.has(type)) return SCANF_NUMBER.test(value) ? undefined : 'not a valid number (decimal digits, optionally signed)';
+  if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : 'not a boolean (true or false)';
+  if (type === 'IPADDR') return value.includes('.') && !isIpv4(value) ? 'not an IPv4 address' : undefined;
+  if (type === 'IPNET' && value.includes('.')) {
+    const slash = value.indexOf('/');
+    if (slash < 0) return 'not an IP network (address/prefix length)';
+    if (!isIpv4(value.slice(0, slash))) return 'not an IP network: the address is not an IPv4 address';
+    const mask = value.slice(slash + 1);
+    if (!SCANF_NUMBER.test(mask)) return 'not an IP network: the prefix length is not a valid number';
+    const bits = maskBits(mask);
+    if (bits !== undefined && bits > 32) return 'not an IP network: the prefix length is over 32';
+  }
+  return undefined;
+}
+
+/** The type a comparison's constants are parsed as: its left-hand field's, when that is a plain field of the catalog. */
+function comparedType(e: Compare): FieldType | undefined {
+  const lhs = e.lhs;
+  if (lhs.kind !== 'field') return undefined;
+  const match = lookupField(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name);
+  // evt.rawarg takes its argument's type; evt.around compares its own way.
+  if (!match || match.field.name === 'evt.around') return undefined;
+  return match.field.type;
+}
+
+/** The values of the list `name` (expanded) that libsinsp would reject, with their errors. */
+function listValueErrors(name: string, lists: ListTable, type: FieldType, op: string): { item: string; error: string }[] {
+  const items: string[] = [];
+  expandedItems(name, lists, new Set(), items);
+  const out: { item: string; error: string }[] = [];
+  for (const item of items) {
+    const value = pastedItemValue(item);
+    const error = value !== undefined ? valueError(type, op, value) : undefined;
+    if (error) out.push({ item: value!, error });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The values of a parsed condition
 
 /** A constant value of a comparison that may warn, or that may name a list (then its items are checked). */
@@ -175,6 +249,10 @@ interface Candidate {
   mayNameList: boolean;
   /** The findings on the value itself, when it is not a list's name. */
   own?: ValueFacts;
+  /** The type of the compared field, when libsinsp may reject its constants (see valueError). */
+  type?: FieldType;
+  /** libsinsp's error on the value itself, when it is not a list's name: it replaces the warnings. */
+  error?: string;
 }
 
 const candidatesByParse = new WeakMap<ConditionParse, Candidate[]>();
@@ -198,11 +276,13 @@ function candidatesOf(parse: ConditionParse): Candidate[] {
         if (!rhs || rhs.kind === 'field-value') return;
         const regex = e.op === 'regex';
         const items = rhs.kind === 'list' ? rhs.items : [rhs];
+        const type = comparedType(e);
         for (const literal of items) {
           const mayNameList = !literal.quoted && (rhs.kind === 'list' || LIST_OPERATORS.has(e.op) || e.modifier !== undefined) && startsLikeName(literal.text);
           const own = valueFacts(literal.text, regex);
-          if (!own && !mayNameList) continue;
-          found.push({ compare: e, literal, single: rhs.kind === 'literal', mayNameList, own });
+          const error = type !== undefined ? valueError(type, e.op, literal.text) : undefined;
+          if (!own && !mayNameList && !error) continue;
+          found.push({ compare: e, literal, single: rhs.kind === 'literal', mayNameList, own, type, error });
         }
         return;
       }
@@ -331,7 +411,7 @@ function listItemFindings(name: string, memoOfTable: ItemMemo, regex: boolean): 
 // Findings and reports
 
 export interface CompileWarning {
-  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue;
+  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue | Code.InvalidValue;
   /** The value's span in the parsed text (the list's name for a value that comes from a list). */
   span: Span;
   message: string;
@@ -404,15 +484,31 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     const text = c.literal.text;
     // A bare word that names a loaded list stands for the list's items (one memo lookup says which, and what they give).
     const found = c.mayNameList ? listItemFindings(text, memo ??= itemMemoFor(lists), c.compare.op === 'regex') : undefined;
-    if (found ? found.length === 0 : !c.own) continue;
+    // The values libsinsp rejects: the list's items when the word names a list, else the word itself.
+    const errors = c.type === undefined ? undefined
+      : found ? listValueErrors(text, lists, c.type, c.compare.op)
+        : c.error ? [{ item: text, error: c.error }] : undefined;
+    if ((found ? found.length === 0 : !c.own) && !errors?.length) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
     out ??= [];
-    if (found) for (const { item, facts } of found) warningsOf(item, facts, site, source, text, out);
-    else warningsOf(text, c.own!, site, source, undefined, out);
+    const list = found ? text : undefined;
+    for (const { item, error } of errors ?? []) out.push(invalidValue(item, error, c, site, list));
+    // Falco's error discards the warnings: a rejected value gets none.
+    const rejected = (item: string) => errors?.some((e) => e.item === item) === true;
+    if (found) { for (const { item, facts } of found) if (!rejected(item)) warningsOf(item, facts, site, source, text, out); }
+    else if (c.own && !c.error) warningsOf(text, c.own, site, source, undefined, out);
   }
   return out ?? NO_WARNINGS;
 }
 const NO_WARNINGS: CompileWarning[] = [];
+
+function invalidValue(value: string, error: string, c: Candidate, site: ValueSite, list: string | undefined): CompileWarning {
+  const lhs = c.compare.lhs;
+  const field = lhs.kind === 'field' ? (lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name) : '';
+  const from = list !== undefined ? ` (an item of the list '${list}')` : '';
+  const what = c.compare.op === 'bcontains' || c.compare.op === 'bstartswith' ? `'${c.compare.op}'` : `${field} (${c.type})`;
+  return { code: Code.InvalidValue, span: site.span, message: `'${quoteForMessage(value)}'${from} is ${error} for ${what}: Falco rejects the condition.` };
+}
 
 /** Reports the compiler warnings of a condition; `docSpan` maps the parse's offsets to the document. */
 export function reportCompileWarnings(parse: ConditionParse, source: string | undefined, lists: ListTable, docSpan: (s: Span) => Span, reporter: ReportSink): void {

@@ -53,6 +53,7 @@ export enum Code {
   RegexSimplerOperator = 'regex-simpler-operator',
   FieldAsValue = 'field-as-value',
   TransformerAsValue = 'transformer-as-value',
+  InvalidValue = 'invalid-value',
   AppendNoValues = 'append-no-values',
 }
 
@@ -116,5 +117,7 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.RegexSimplerOperator]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
   [Code.FieldAsValue]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
   [Code.TransformerAsValue]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
+  // A constant that libsinsp cannot parse as the field's type (a number, a boolean, an IPv4 address or network, hex).
+  [Code.InvalidValue]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.AppendNoValues]: { severity: W, load: 'LOAD_APPEND_NO_VALUES' },
 };
