@@ -213,14 +213,19 @@ export function valueError(type: FieldType, op: string, value: string): string |
   return undefined;
 }
 
-/** The type a comparison's constants are parsed as: its left-hand field's, when that is a plain field of the catalog. */
+/**
+ * The type a comparison's constants are parsed as: its left-hand field's, when that is a plain field of the catalog
+ * and valueError may reject a constant of it (most comparisons are on strings: their lists need no second walk).
+ */
 function comparedType(e: Compare): FieldType | undefined {
   const lhs = e.lhs;
   if (lhs.kind !== 'field') return undefined;
   const match = lookupField(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name);
-  // evt.rawarg takes its argument's type; evt.around compares its own way.
+  // evt.rawarg takes its argument's type (DYN here); evt.around compares its own way.
   if (!match || match.field.name === 'evt.around') return undefined;
-  return match.field.type;
+  const type = match.field.type;
+  const mayReject = NUMBER_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || e.op === 'bcontains' || e.op === 'bstartswith';
+  return mayReject ? type : undefined;
 }
 
 /** The values of the list `name` (expanded) that libsinsp would reject, with their errors. */
