@@ -180,3 +180,23 @@ test('the hover of a field read after a dot only says the dot form is the only o
   assert.doesNotMatch(cgroup, /works too/);
   assert.match(hoverOf('- macro: m\n  condition: evt.ar<|>g.flags = x\n'), /works too/);
 });
+
+test('an exception field may be a transformer, as in Falco (exceptions_fields_transformer); the fields inside are checked', () => {
+  const exceptionRule = (field: string) => syscallRule('proc.name = bash', 'x', `  exceptions:\n    - name: e\n      fields: [${field}]\n      comps: [=]\n      values:\n        - [test]\n`);
+  const all = (text: string) => {
+    const service = createRulesService(new MemoryHost({}, { ruleFiles: [] }));
+    return service.diagnostics(rulesDoc('/ws/falco_rules.local.yaml', text)).map((d) => `${d.code} ${d.message}`);
+  };
+  for (const field of ['tolower(proc.name)', '"tolower(proc.name)"', '"tolower( proc.name)"', 'toupper(basename(proc.exepath))']) {
+    assert.deepEqual(all(exceptionRule(field)), [], field);
+  }
+  const typo = exceptionRule('tolower(proc.nmae)');
+  const found = all(typo);
+  assert.equal(found.length, 1);
+  assert.match(found[0], /^unknown-field 'proc\.nmae' is not a supported exception field/);
+  const service = createRulesService(new MemoryHost({}, { ruleFiles: [] }));
+  const d = service.diagnostics(rulesDoc('/ws/falco_rules.local.yaml', typo)).find((x) => x.code === 'unknown-field')!;
+  const line = typo.split('\n')[d.range.start.line];
+  assert.equal(line.slice(d.range.start.character, d.range.end.character), 'proc.nmae');
+  assert.equal(only(exceptionRule('"tolower(proc.pname[1])"')).covered, '1');
+});

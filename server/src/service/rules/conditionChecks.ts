@@ -1288,6 +1288,9 @@ function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
     const nodes = fields?.kind === 'seq' ? fields.items : fields ? [fields] : [];
     for (const n of nodes) {
       if (n.kind !== 'scalar' || typeof n.value !== 'string') continue;
+      // Falco pastes the field into the rule's condition as text, so a transformer works too (`tolower(proc.name)`,
+      // Falco's loader test exceptions_fields_transformer): its fields are checked as a condition's.
+      if (checkExceptionTransformer(n, ctx)) continue;
       // An exception field is a field reference, possibly with an argument.
       const m = /^([^[\s]+)(?:\[(.*)\])?$/.exec(n.text.trim());
       if (!m) continue;
@@ -1297,6 +1300,22 @@ function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
         m[2] !== undefined ? () => scalarMap(n).span(argStart, argStart + m[2].length) : undefined);
     }
   }
+}
+
+/** Checks the fields inside an exception field written as a transformer call; false when it is not one. */
+function checkExceptionTransformer(n: ScalarNode, ctx: FieldProblemContext): boolean {
+  const text = n.text.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(text)) return false;
+  const parse = parseConditionCached(`${text} exists`);
+  if (parse.errors.length > 0 || parse.ast?.kind !== 'compare' || parse.ast.lhs.kind !== 'transformer') return false;
+  const lead = n.text.length - n.text.trimStart().length;
+  const at = (s: Span) => scalarMap(n).span(lead + s.start, lead + s.end);
+  const facts = factsOf(parse);
+  const { matches } = fieldMatches(facts);
+  facts.fields.forEach((f, i) => {
+    if (f.kind === 'field') checkField(matches[i], f.name, f.arg?.text, () => at(f.nameSpan), ctx, f.arg && (() => at(f.arg!.span)));
+  });
+  return true;
 }
 
 function requiredPluginsUpTo(load: LoadResult, order: number): Set<string> {
