@@ -102,3 +102,16 @@ test('accepted constants: numbers, booleans, addresses, networks, strings, trans
     assert.deepEqual(invalid(rule(condition)), [], condition);
   }
 });
+
+test('exception values are checked against their field, on the value', () => {
+  const ex = (fields: string, comps: string, values: string, lists = '') => rule('proc.name = bash', lists).replace(/\n$/, '\n') + `  exceptions:\n    - name: e\n      fields: ${fields}\n      comps: ${comps}\n      values: ${values}\n`;
+  assert.deepEqual(invalid(ex('[proc.name, proc.pid]', '[=, =]', '[[bash, abc]]')).map((f) => f[0]), ['abc']);
+  assert.deepEqual(invalid(ex('[proc.pid]', '[in]', '[[[1, two]]]')).map((f) => f[0]), ['two']);
+  assert.deepEqual(invalid(ex('proc.pid', 'in', '[1, x2]')).map((f) => f[0]), ['x2']);
+  assert.deepEqual(invalid(ex('[proc.pid]', '[=]', '[[proc.ppid]]')).map((f) => f[0]), ['proc.ppid']);
+  const viaList = invalid(ex('[proc.pid]', '[in]', '[[pids]]', '- list: pids\n  items: [1, y]\n'));
+  assert.deepEqual(viaList.map((f) => f[0]), ['pids']);
+  assert.match(viaList[0][1], /^'y' \(an item of the list 'pids'\)/);
+  assert.deepEqual(invalid(ex('[proc.pid, fd.sip]', '[=, =]', '[[1, 10.0.0.1]]')), []);
+  assert.deepEqual(invalid(ex('[tolower(proc.name)]', '[=]', '[[abc]]')), []);
+});

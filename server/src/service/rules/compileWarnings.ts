@@ -219,12 +219,16 @@ export function valueError(type: FieldType, op: string, value: string): string |
  */
 function comparedType(e: Compare): FieldType | undefined {
   const lhs = e.lhs;
-  if (lhs.kind !== 'field') return undefined;
-  const match = lookupField(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name);
+  return lhs.kind === 'field' ? rejectableType(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name, e.op) : undefined;
+}
+
+/** The type of the field `reference` when valueError may reject a constant compared with it by `op`. */
+function rejectableType(reference: string, op: string): FieldType | undefined {
+  const match = lookupField(reference);
   // evt.rawarg takes its argument's type (DYN here); evt.around compares its own way.
   if (!match || match.field.name === 'evt.around') return undefined;
   const type = match.field.type;
-  const mayReject = NUMBER_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || e.op === 'bcontains' || e.op === 'bstartswith';
+  const mayReject = NUMBER_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || op === 'bcontains' || op === 'bstartswith';
   return mayReject ? type : undefined;
 }
 
@@ -497,7 +501,11 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
     out ??= [];
     const list = found ? text : undefined;
-    for (const { item, error } of errors ?? []) out.push(invalidValue(item, error, c, site, list));
+    if (errors) {
+      const lhs = c.compare.lhs;
+      const field = lhs.kind === 'field' ? (lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name) : '';
+      for (const { item, error } of errors) out.push(invalidValue(item, error, field, c.type!, c.compare.op, site.span, list));
+    }
     // Falco's error discards the warnings: a rejected value gets none.
     const rejected = (item: string) => errors?.some((e) => e.item === item) === true;
     if (found) { for (const { item, facts } of found) if (!rejected(item)) warningsOf(item, facts, site, source, text, out); }
@@ -507,12 +515,11 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
 }
 const NO_WARNINGS: CompileWarning[] = [];
 
-function invalidValue(value: string, error: string, c: Candidate, site: ValueSite, list: string | undefined): CompileWarning {
-  const lhs = c.compare.lhs;
-  const field = lhs.kind === 'field' ? (lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name) : '';
+/** The finding of a value libsinsp rejects (`list`: the list it is an item of). */
+function invalidValue(value: string, error: string, field: string, type: FieldType, op: string, span: Span, list: string | undefined): CompileWarning {
   const from = list !== undefined ? ` (an item of the list '${list}')` : '';
-  const what = c.compare.op === 'bcontains' || c.compare.op === 'bstartswith' ? `'${c.compare.op}'` : `${field} (${c.type})`;
-  return { code: Code.InvalidValue, span: site.span, message: `'${quoteForMessage(value)}'${from} is ${error} for ${what}: Falco rejects the condition.` };
+  const what = op === 'bcontains' || op === 'bstartswith' ? `'${op}'` : `${field} (${type})`;
+  return { code: Code.InvalidValue, span, message: `'${quoteForMessage(value)}'${from} is ${error} for ${what}: Falco rejects the condition.` };
 }
 
 /** Reports the compiler warnings of a condition; `docSpan` maps the parse's offsets to the document. */
@@ -545,7 +552,7 @@ function pastedSingleValue(text: string): string | undefined {
   return pastedItemValue(text);
 }
 
-interface ExceptionValue { node: Extract<ModelNode, { kind: 'scalar' }>; comp: string; inList: boolean }
+interface ExceptionValue { node: Extract<ModelNode, { kind: 'scalar' }>; comp: string; inList: boolean; field: string | undefined }
 
 /** The scalar values of one exception with the comparison each is pasted with (as Falco builds the condition). */
 function exceptionValues(ex: ModelNode): ExceptionValue[] {
@@ -560,15 +567,17 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
   if (fields?.kind === 'scalar') {
     // One field: `field comp (v1, v2, ...)`; Falco's reader defaults the comparison to `in`.
     const comp = scalarText(comps) ?? 'in';
-    for (const v of values.items) if (scalar(v)) out.push({ node: v, comp, inList: true });
+    const field = scalarText(fields)?.trim();
+    for (const v of values.items) if (scalar(v)) out.push({ node: v, comp, inList: true, field });
   } else if (fields?.kind === 'seq') {
     for (const tuple of values.items) {
       if (tuple.kind !== 'seq' || tuple.items.length !== fields.items.length) continue;
       tuple.items.forEach((v, k) => {
         const comp = comps?.kind === 'seq' ? scalarText(comps.items[k]) ?? '=' : '=';
-        if (v.kind === 'seq') { for (const i of v.items) if (scalar(i)) out.push({ node: i, comp, inList: true }); }
+        const field = scalarText(fields.items[k])?.trim();
+        if (v.kind === 'seq') { for (const i of v.items) if (scalar(i)) out.push({ node: i, comp, inList: true, field }); }
         // A scalar with a list comparison is put in parentheses (and read as a list when it has no commas).
-        else if (scalar(v)) out.push({ node: v, comp, inList: takesList(comp) });
+        else if (scalar(v)) out.push({ node: v, comp, inList: takesList(comp), field });
       });
     }
   }
@@ -576,7 +585,11 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
 }
 
 /** An exception value worth a look: its own findings, or a bare word that may name a list. Offsets from `base`. */
-interface ExceptionCandidate { start: number; end: number; text: string; regex: boolean; inList: boolean; mayNameList: boolean; value?: string; own?: ValueFacts }
+interface ExceptionCandidate {
+  start: number; end: number; text: string; regex: boolean; inList: boolean; mayNameList: boolean; value?: string; own?: ValueFacts;
+  /** The exception field, its type and the operator, when libsinsp may reject the value (see valueError), and its error. */
+  field?: string; type?: FieldType; op?: string; error?: string;
+}
 
 /** Candidates by the text of the item's chunk (they depend on the item's text alone). Bounded. */
 const exceptionCandidatesByChunk = new Map<string, ExceptionCandidate[]>();
@@ -587,17 +600,24 @@ function exceptionCandidatesOf(item: ModelItem, base: number): ExceptionCandidat
   if (exceptions?.kind !== 'seq') return NO_EXCEPTION_CANDIDATES;
   const out: ExceptionCandidate[] = [];
   for (const ex of exceptions.items) {
-    for (const { node, comp, inList } of exceptionValues(ex)) {
+    for (const { node, comp, inList, field } of exceptionValues(ex)) {
       const text = node.text;
       // A list comparison puts a scalar in parentheses: with commas it is several values (not looked into).
       if (inList && text.includes(',')) continue;
-      const regex = comp.trim().split(/\s+/)[0] === 'regex';
+      const op = comp.trim().split(/\s+/)[0];
+      const regex = op === 'regex';
       // A bare word naming a loaded list is replaced by the list's items (Falco substitutes lists in the whole text);
       // after a single-value operator that breaks the condition, so there is nothing to check then.
       const mayNameList = !/[\s"'(),=]/.test(text);
       const value = inList ? pastedItemValue(text) : pastedSingleValue(text);
       const own = value !== undefined ? valueFacts(value, regex) : undefined;
-      if (own || mayNameList) out.push({ start: node.span.start - base, end: node.span.end - base, text, regex, inList, mayNameList, value, own });
+      const type = field !== undefined ? rejectableType(field, op) : undefined;
+      const error = type !== undefined && value !== undefined ? valueError(type, op, value) : undefined;
+      if (own || mayNameList || error) {
+        const candidate: ExceptionCandidate = { start: node.span.start - base, end: node.span.end - base, text, regex, inList, mayNameList, value, own };
+        if (type !== undefined) Object.assign(candidate, { field, type, op, error });
+        out.push(candidate);
+      }
     }
   }
   return out.length > 0 ? out : NO_EXCEPTION_CANDIDATES;
@@ -625,9 +645,15 @@ export function exceptionCompileWarnings(item: ModelItem, source: string, lists:
   for (const c of candidates) {
     const site: ValueSite = { span: { start: base + c.start, end: base + c.end }, fixable: false, quoted: false, listOperator: c.inList };
     const found = c.mayNameList ? listItemFindings(c.text, itemMemoFor(lists), c.regex) : undefined;
+    // As in a condition: the values libsinsp rejects are errors, and get no warnings.
+    const errors = c.type === undefined ? undefined
+      : found ? (c.inList ? listValueErrors(c.text, lists, c.type, c.op!) : undefined)
+        : c.error ? [{ item: c.value!, error: c.error }] : undefined;
+    for (const { item, error } of errors ?? []) out.push(invalidValue(item, error, c.field!, c.type!, c.op!, site.span, found ? c.text : undefined));
+    const rejected = (item: string) => errors?.some((e) => e.item === item) === true;
     if (found) {
-      if (c.inList) for (const f of found) warningsOf(f.item, f.facts, site, source, c.text, out);
-    } else if (c.own) warningsOf(c.value!, c.own, site, source, undefined, out);
+      if (c.inList) for (const f of found) if (!rejected(f.item)) warningsOf(f.item, f.facts, site, source, c.text, out);
+    } else if (c.own && !c.error) warningsOf(c.value!, c.own, site, source, undefined, out);
   }
   return out;
 }
