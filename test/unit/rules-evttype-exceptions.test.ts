@@ -166,3 +166,19 @@ test('comparisons the event-code search does not look into are fine', () => {
   const unused = diagnose(`- macro: m\n  condition: tolower(evt.type) = open\n${rule('R', 'evt.type = open')}`);
   assert.deepEqual(unused.filter((d) => d.code === 'evttype-not-indexable'), []);
 });
+
+test('an override in a later file that puts evt.type in a transformer gets the runtime error, on its condition', () => {
+  const paths = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml'];
+  const base = rule('R', 'evt.type = open and proc.name = bash');
+  const run = (local: string) => {
+    const host = new MemoryHost({ [paths[0]]: base, [paths[1]]: local }, { ruleFiles: paths });
+    const service = createRulesService(host);
+    return paths.map((p) => service.diagnostics(rulesDoc(p, p === paths[0] ? base : local)));
+  };
+  const [inBase, inLocal] = run('- rule: R\n  condition: and not tolower(evt.type) = open\n  override:\n    condition: append\n');
+  assert.deepEqual(inBase, []);
+  assert.deepEqual(inLocal.map((d) => [d.code, d.range.start.line, d.severity]), [['evttype-not-indexable', 1, 1]]);
+  // An append that keeps evt.type plain is not reported (no-evttype stays with the definition's file).
+  assert.deepEqual(run('- rule: R\n  condition: and not proc.pname = sshd\n  override:\n    condition: append\n')[1], []);
+  assert.deepEqual(run('- rule: R\n  condition: or proc.pname = sshd\n  override:\n    condition: append\n')[1].map((d) => d.code), []);
+});

@@ -1230,8 +1230,12 @@ function exceptionsOf(item: ModelItem): ModelNode[] {
  * also append to the condition: the no-evttype quick fix edits an item's condition, which there is a fragment.
  */
 function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadResult, defs: Definitions, reporter: ReportSink): void {
-  const exceptions = entryOf(item, 'exceptions');
-  if (!exceptions || entryOf(item, 'condition') || item.name === undefined) return;
+  // An override of the condition gets the runtime error only (evt.type in a transformer makes Falco exit whatever
+  // file brings it); the too-many finding stays with exception overrides, as said above.
+  const condition = entryOf(item, 'condition');
+  const exceptions = condition ? undefined : entryOf(item, 'exceptions');
+  const at = condition ?? exceptions;
+  if (!at || item.name === undefined) return;
   const rule = defs.rules.get(item.name);
   if (rule?.condition === undefined) return;
   let last: Contribution | undefined;
@@ -1247,7 +1251,8 @@ function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadRe
   const previous = before?.rules.get(item.name);
   const then = previous?.condition !== undefined ? eventTypeVerdict(previous.condition, previous.exceptions, before!, previous.warnEvttypes) : undefined;
   if (then && sameVerdict(then, now)) return;
-  reportEventTypeVerdict(now, exceptions.keySpan, item.name, true, reporter);
+  if (condition && now.kind !== 'unsupported') return;
+  reportEventTypeVerdict(now, at.keySpan, item.name, true, reporter);
 }
 
 function sameVerdict(a: EventTypeVerdict, b: EventTypeVerdict): boolean {
