@@ -232,15 +232,20 @@ function rejectableType(reference: string, op: string): FieldType | undefined {
   return mayReject ? type : undefined;
 }
 
-/** The values of the list `name` (expanded) that libsinsp would reject, with their errors. */
-function listValueErrors(name: string, lists: ListTable, type: FieldType, op: string): { item: string; error: string }[] {
-  const items: string[] = [];
-  expandedItems(name, lists, new Set(), items);
-  const out: { item: string; error: string }[] = [];
-  for (const item of items) {
-    const value = pastedItemValue(item);
-    const error = value !== undefined ? valueError(type, op, value) : undefined;
-    if (error) out.push({ item: value!, error });
+/** The values of the list `name` (expanded) that libsinsp would reject, with their errors; kept per table of lists. */
+function listValueErrors(name: string, memoOfTable: ItemMemo, type: FieldType, op: string): { item: string; error: string }[] {
+  const key = `${type} ${op} ${name}`;
+  let out = memoOfTable.errors.get(key);
+  if (!out) {
+    const items: string[] = [];
+    expandedItems(name, memoOfTable.lists, new Set(), items);
+    out = [];
+    for (const item of items) {
+      const value = pastedItemValue(item);
+      const error = value !== undefined ? valueError(type, op, value) : undefined;
+      if (error) out.push({ item: value!, error });
+    }
+    memoOfTable.errors.set(key, out);
   }
   return out;
 }
@@ -346,7 +351,11 @@ function expandedItems(name: string, lists: ListTable, seen: Set<string>, out: s
 interface ItemFinding { item: string; facts: ValueFacts }
 
 /** Findings on the items of each list (expanded), for one content of the table of lists. */
-interface ItemMemo { lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]> }
+interface ItemMemo {
+  lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]>;
+  /** The rejected items of a list for a type and operator (key `type op name`), see listValueErrors. */
+  errors: Map<string, { item: string; error: string }[]>;
+}
 
 /**
  * Recent memos. A load makes new tables (a copy per file), mostly with the same lists: a new table takes over the memo
@@ -375,7 +384,7 @@ function itemMemoFor(lists: ListTable): ItemMemo {
   if (!memo) {
     memo = recentItemMemos.find((m) => sameLists(m.lists, lists));
     if (memo) memo.lists = lists;
-    else memo = { lists, plain: new Map(), regex: new Map() };
+    else memo = { lists, plain: new Map(), regex: new Map(), errors: new Map() };
   }
   // Most recent first.
   const at = recentItemMemos.indexOf(memo);
@@ -495,7 +504,7 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     const found = c.mayNameList ? listItemFindings(text, memo ??= itemMemoFor(lists), c.compare.op === 'regex') : undefined;
     // The values libsinsp rejects: the list's items when the word names a list, else the word itself.
     const errors = c.type === undefined ? undefined
-      : found ? listValueErrors(text, lists, c.type, c.compare.op)
+      : found ? listValueErrors(text, memo!, c.type, c.compare.op)
         : c.error ? [{ item: text, error: c.error }] : undefined;
     if ((found ? found.length === 0 : !c.own) && !errors?.length) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
@@ -647,7 +656,7 @@ export function exceptionCompileWarnings(item: ModelItem, source: string, lists:
     const found = c.mayNameList ? listItemFindings(c.text, itemMemoFor(lists), c.regex) : undefined;
     // As in a condition: the values libsinsp rejects are errors, and get no warnings.
     const errors = c.type === undefined ? undefined
-      : found ? (c.inList ? listValueErrors(c.text, lists, c.type, c.op!) : undefined)
+      : found ? (c.inList ? listValueErrors(c.text, itemMemoFor(lists), c.type, c.op!) : undefined)
         : c.error ? [{ item: c.value!, error: c.error }] : undefined;
     for (const { item, error } of errors ?? []) out.push(invalidValue(item, error, c.field!, c.type!, c.op!, site.span, found ? c.text : undefined));
     const rejected = (item: string) => errors?.some((e) => e.item === item) === true;
