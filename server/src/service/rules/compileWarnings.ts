@@ -222,8 +222,23 @@ function comparedType(e: Compare): FieldType | undefined {
   return lhs.kind === 'field' ? rejectableType(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name, e.op) : undefined;
 }
 
-/** The type of the field `reference` when valueError may reject a constant compared with it by `op`. */
+/**
+ * The type of the field `reference` when valueError may reject a constant compared with it by `op`. Remembered per
+ * pair (the catalog is static): every exception value asks it again when an item is read afresh.
+ */
+const rejectableTypes = new Map<string, FieldType | null>();
 function rejectableType(reference: string, op: string): FieldType | undefined {
+  const key = `${op} ${reference}`;
+  let known = rejectableTypes.get(key);
+  if (known === undefined) {
+    if (rejectableTypes.size >= VALUE_CACHE_LIMIT) rejectableTypes.clear();
+    known = lookupRejectableType(reference, op) ?? null;
+    rejectableTypes.set(key, known);
+  }
+  return known ?? undefined;
+}
+
+function lookupRejectableType(reference: string, op: string): FieldType | undefined {
   const match = lookupField(reference);
   // evt.rawarg takes its argument's type (DYN here); evt.around compares its own way.
   if (!match || match.field.name === 'evt.around') return undefined;
@@ -579,11 +594,12 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
     const field = scalarText(fields)?.trim();
     for (const v of values.items) if (scalar(v)) out.push({ node: v, comp, inList: true, field });
   } else if (fields?.kind === 'seq') {
+    const names = fields.items.map((f) => scalarText(f)?.trim());
     for (const tuple of values.items) {
       if (tuple.kind !== 'seq' || tuple.items.length !== fields.items.length) continue;
       tuple.items.forEach((v, k) => {
         const comp = comps?.kind === 'seq' ? scalarText(comps.items[k]) ?? '=' : '=';
-        const field = scalarText(fields.items[k])?.trim();
+        const field = names[k];
         if (v.kind === 'seq') { for (const i of v.items) if (scalar(i)) out.push({ node: i, comp, inList: true, field }); }
         // A scalar with a list comparison is put in parentheses (and read as a list when it has no commas).
         else if (scalar(v)) out.push({ node: v, comp, inList: takesList(comp), field });
