@@ -374,7 +374,9 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
     const fallback = outputFallbackField(field.name);
     if (fallback !== undefined) {
       const rest = `${field.name.slice(fallback.length)}[${arg}]`;
-      ctx.reporter.report(Code.FieldArgument, span, `${problem.message} In an output Falco prints %${fallback} followed by the text '${rest}'.`, data, { severity: 2, load: null });
+      const repair = problem.replaceWith === '' ? ` Remove '[${arg}]'.` : problem.replaceWith ? ` Write '%${field.name}${problem.replaceWith}'.` : '';
+      const what = field.arg ? `Field '${field.name}' takes its argument after a dot only` : `Field '${field.name}' takes no argument`;
+      ctx.reporter.report(Code.FieldArgument, span, `${what}: in an output Falco prints %${fallback} followed by the text '${rest}'.${repair}`, data, { severity: 2, load: null });
       return;
     }
     // The formatter finds no field: "unknown filter", which skip-if-unknown-filter turns into a skip.
