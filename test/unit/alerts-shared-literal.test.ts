@@ -6,38 +6,13 @@
 // values hold the pieces the walk reacts to, and small libraries built to hit its edges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TemplateLibrary, compileTemplate, matchTemplate, type CompiledTemplate } from '../../server/src/service/alerts/templates';
+import { TemplateLibrary, matchTemplate, type CompiledTemplate } from '../../server/src/service/alerts/templates';
 import type { RuleSummary } from '../../server/src/service/features';
 import { ruleSummaries } from '../fixtures/alerts/helpers';
+import { referenceScore, templatesInLibraryOrder } from '../fixtures/alerts/templateReference';
 import { NASTY_PIECES, Random, corpusExists, corpusFiles } from '../fixtures/hardening/random';
 
-const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
 const FIELD = /%[A-Za-z_][\w.]*(?:\[[^\]]*\])?/g;
-
-/** Every compiled template of the rules in the library's order: first literal of 6 or more characters first (rule
- *  order), then the shorter ones. */
-function allTemplates(rules: RuleSummary[]): CompiledTemplate[] {
-  const long: CompiledTemplate[] = [];
-  const short: CompiledTemplate[] = [];
-  for (const rule of rules) {
-    if (!rule.output) continue;
-    const template = rule.output.trim();
-    const variants = template.includes('%container.info')
-      ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, '')]
-      : [template];
-    for (const v of variants) {
-      const t = compileTemplate(rule, v);
-      (t.literals[0].length >= 6 ? long : short).push(t);
-    }
-  }
-  return [...long, ...short];
-}
-
-function priorityIndex(p: string): number {
-  const order = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
-  const l = p.toLowerCase();
-  return l === 'info' ? 6 : order.indexOf(l);
-}
 
 /** The plain scan: every template matched, the best score wins, the first of equal scores. */
 function plainScan(templates: CompiledTemplate[], output: string, priority: number): CompiledTemplate | undefined {
@@ -45,7 +20,7 @@ function plainScan(templates: CompiledTemplate[], output: string, priority: numb
   let bestScore = 0;
   for (const t of templates) {
     if (!matchTemplate(output, t)) continue;
-    const score = t.literalLength * 2 + (t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0) + (t.rule.enabled ? 1 : 0);
+    const score = referenceScore(t, priority);
     if (best === undefined || score > bestScore) { best = t; bestScore = score; }
   }
   return best;
@@ -100,7 +75,7 @@ test('every corpus template\'s own rendering is named as a plain scan of all tem
   assert.ok(rules.length > 100, `${rules.length} rules`);
   const library = new TemplateLibrary();
   library.refresh(rules);
-  const templates = allTemplates(rules);
+  const templates = templatesInLibraryOrder(rules);
   const random = new Random(913);
   let named = 0;
   let gcp = 0;
@@ -125,7 +100,7 @@ test('seeded renderings and mutations of the corpus templates, values holding th
   const rules = corpusRules();
   const library = new TemplateLibrary();
   library.refresh(rules);
-  const templates = allTemplates(rules);
+  const templates = templatesInLibraryOrder(rules);
   const random = new Random(914);
   // Second literals of other templates as values: the walk must not stop at a first occurrence that is not the member's.
   const seconds = templates.filter((t) => t.literals.length > 2).map((t) => t.literals[1]);
@@ -182,7 +157,7 @@ test('the group lookup at its edges: overlapping anchors, values with the anchor
   const library = new TemplateLibrary();
   library.refresh(rules);
   assert.deepEqual(groupsOf(library).map((g) => [g.first, [...g.byNext.values()].reduce((n, l) => n + l.length, 0)]), [['pname=', 9]]);
-  const templates = allTemplates(rules);
+  const templates = templatesInLibraryOrder(rules);
   const outputs = [
     'pname=acme  Thing one happened by user=bob', 'pname=acme Thing two happened by user=bob', 'pname=a b Thing two happened by user=bob',
     'pname=a  Thing two happened by user=b Thing one happened by user=c', 'pname= Thing three happened by user=x ip=1.2.3.4',

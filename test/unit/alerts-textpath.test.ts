@@ -11,9 +11,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CRI_PREFIX, SYSLOG_PREFIX, parseLine } from '../../server/src/service/alerts/parse';
 import { parsePriority } from '../../server/src/service/alerts/priority';
-import { TemplateLibrary, compileTemplate, matchTemplate, type CompiledTemplate } from '../../server/src/service/alerts/templates';
+import { TemplateLibrary, matchTemplate, type CompiledTemplate } from '../../server/src/service/alerts/templates';
 import type { RuleSummary } from '../../server/src/service/features';
 import { FIXTURES, ruleSummaries } from '../fixtures/alerts/helpers';
+import { referenceScore, templatesInLibraryOrder } from '../fixtures/alerts/templateReference';
 import { NASTY_PIECES, Random, corpusExists, corpusFiles } from '../fixtures/hardening/random';
 
 const intern = (s: string) => s;
@@ -117,32 +118,6 @@ test('parseLine reads the wrapper, the priority and the output end of every line
 
 // ---- identifyRule: the plain form
 
-const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
-
-/** The compiled templates of the rules in the order the library tries them: those with a first literal of 6 or more
- *  characters (looked up by their prefix) in rule order, then the shorter ones. */
-function templatesInLibraryOrder(rules: RuleSummary[]): CompiledTemplate[] {
-  const long: CompiledTemplate[] = [];
-  const short: CompiledTemplate[] = [];
-  for (const rule of rules) {
-    if (!rule.output) continue;
-    const template = rule.output.trim();
-    const variants = template.includes('%container.info')
-      ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, '')]
-      : [template];
-    for (const v of variants) {
-      const t = compileTemplate(rule, v);
-      (t.literals[0].length >= 6 ? long : short).push(t);
-    }
-  }
-  return [...long, ...short];
-}
-
-function priorityIndex(p: string): number {
-  const order = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
-  const l = p.toLowerCase();
-  return l === 'info' ? 6 : order.indexOf(l);
-}
 
 /** identifyRule as it was: every template whose first literal starts the output is matched (suffix searched for
  *  first, with the values built), and the best score wins, the first of equal scores. */
@@ -151,7 +126,7 @@ function identifyByReference(templates: CompiledTemplate[], output: string, prio
   let bestScore = 0;
   for (const t of templates) {
     if (!output.startsWith(t.literals[0]) || !matchTemplate(output, t)) continue;
-    const score = t.literalLength * 2 + (t.rule.priority && priorityIndex(t.rule.priority) === priority ? 1 : 0) + (t.rule.enabled ? 1 : 0);
+    const score = referenceScore(t, priority);
     if (best === undefined || score > bestScore) { best = t.rule; bestScore = score; }
   }
   return best;

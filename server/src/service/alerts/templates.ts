@@ -36,6 +36,15 @@ export interface MatchedValue {
 export interface TemplateMatch { rule: RuleSummary; values: MatchedValue[]; score: number }
 
 const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
+
+/** The outputs a rule's template prints as: `%container.info` expands differently by Falco version (the fields
+ *  before 0.41, nothing after, with or without its leading blank). */
+export function outputVariants(output: string): string[] {
+  const template = output.trim();
+  return template.includes('%container.info')
+    ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, '')]
+    : [template];
+}
 /** Keys of the fields Falco ≥ 0.41 appends to syscall alerts (the container plugin's suggested output). */
 export const SUFFIX_KEYS: Record<string, string> = {
   container_id: 'container.id', container_name: 'container.name', container_image_repository: 'container.image.repository',
@@ -134,11 +143,7 @@ export class TemplateLibrary {
     const keyCounts = new Map<string, Map<string, number>>();
     for (const rule of rules) {
       if (!rule.output) continue;
-      const template = rule.output.trim();
-      const variants = template.includes('%container.info')
-        ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, '')]
-        : [template];
-      for (const v of variants) {
+      for (const v of outputVariants(rule.output)) {
         const compiled = compileTemplate(rule, v);
         const entry: LibraryTemplate = {
           rule, literals: compiled.literals, fields: compiled.fields, literalLength: compiled.literalLength, order: 0,
