@@ -24,6 +24,7 @@ import { KNOWN_SOURCES } from './schema';
 import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
 import { entryOf, scalarText, type ModelItem, type ModelNode } from './model';
+import { listIndex, listItemsInCondition, listVisibility, type OrderedList } from './workspace';
 
 /** A comparison of the condition tree (its right-hand side holds the values looked at). */
 type Compare = Extract<Expr, { kind: 'compare' }>;
@@ -252,8 +253,7 @@ function listValueErrors(name: string, memoOfTable: ItemMemo, type: FieldType, o
   const key = `${type} ${op} ${name}`;
   let out = memoOfTable.errors.get(key);
   if (!out) {
-    const items: string[] = [];
-    expandedItems(name, memoOfTable.lists, new Set(), items);
+    const items = expandedItems(name, memoOfTable.lists);
     out = [];
     for (const item of items) {
       const value = pastedItemValue(item);
@@ -334,7 +334,7 @@ function startsLikeName(text: string): boolean {
 // Lists: the values Falco puts in place of a list's name
 
 /** The lists of the loaded definitions, as the checks read them. */
-export type ListTable = ReadonlyMap<string, { items: readonly string[] }>;
+export type ListTable = ReadonlyMap<string, OrderedList>;
 
 /**
  * The value libsinsp reads from a list item that Falco pasted into the condition text: an item with a blank is put
@@ -352,15 +352,10 @@ function pastedItemValue(item: string): string | undefined {
   return /[()"'\s=,]/.test(item) || item === '' ? undefined : item;
 }
 
-/** The items of a list with the names of other loaded lists replaced by their items (each list once). */
-function expandedItems(name: string, lists: ListTable, seen: Set<string>, out: string[]): void {
+/** The items Falco pastes in place of the list `name` of the table (listItemsInCondition), none if it is not a list. */
+function expandedItems(name: string, lists: ListTable): readonly string[] {
   const list = lists.get(name);
-  if (!list || seen.has(name)) return;
-  seen.add(name);
-  for (const item of list.items) {
-    if (item !== name && lists.has(item) && !seen.has(item)) expandedItems(item, lists, seen, out);
-    else out.push(item);
-  }
+  return list ? listItemsInCondition(list, lists) : [];
 }
 
 interface ItemFinding { item: string; facts: ValueFacts }
@@ -383,8 +378,10 @@ function sameLists(a: ListTable, b: ListTable): boolean {
   if (a.size !== b.size) return false;
   const others = b.entries();
   for (const [name, list] of a) {
-    const [otherName, other] = others.next().value as [string, { items: readonly string[] }];
+    const [otherName, other] = others.next().value as [string, OrderedList];
     if (otherName !== name) return false;
+    // What is pasted depends on the lists' order too.
+    if (listIndex(other) !== listIndex(list) || listVisibility(other) !== listVisibility(list)) return false;
     if (other.items === list.items) continue;
     if (other.items.length !== list.items.length) return false;
     for (let i = 0; i < list.items.length; i++) if (other.items[i] !== list.items[i]) return false;
@@ -427,8 +424,7 @@ function listItemFindings(name: string, memoOfTable: ItemMemo, regex: boolean): 
     if (!lists.has(name)) found = NOT_A_LIST;
     else {
       found = [];
-      const items: string[] = [];
-      expandedItems(name, lists, new Set(), items);
+      const items = expandedItems(name, lists);
       for (const item of items) {
         const value = pastedItemValue(item);
         const facts = value !== undefined ? valueFacts(value, regex) : undefined;

@@ -10,7 +10,7 @@ import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import { reportCompileWarnings } from './compileWarnings';
-import type { Contribution, Definitions, LoadResult, LoadedFile, RuleDef } from './workspace';
+import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, type Contribution, type Definitions, type ListDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -161,11 +161,8 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     for (const m of facts.macroRefs) if (!prefix || m.span.start >= prefix.length) refs.macros.push(m.name);
     for (const l of facts.listRefs) refs.listCandidates.push(l.text);
   }
-  if (item.kind === 'list') {
-    // A list may name other lists among its items.
-    const items = entryOf(item, 'items')?.value;
-    if (items?.kind === 'seq') for (const i of items.items) { const t = scalarText(i); if (t !== undefined && t !== item.name) refs.listCandidates.push(t); }
-  }
+  // A list's items that name lists are counted on the loaded lists (addListUsesOfLists): whether they count depends
+  // on the lists' order.
   if (item.kind === 'rule') {
     // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
     const exceptions = entryOf(item, 'exceptions')?.value;
@@ -188,7 +185,28 @@ export class UsageIndex {
       for (const [name, n] of refs.macros) this.macroUses.set(name, (this.macroUses.get(name) ?? 0) + n);
       for (const [name, n] of refs.listCandidates) if (load.final.lists.has(name)) this.listUses.set(name, (this.listUses.get(name) ?? 0) + n);
     }
+    addListUsesOfLists(this.listUses, load.final.lists);
   }
+}
+
+/**
+ * Adds to the uses of lists in conditions (`listUses`, by name) the uses Falco counts among lists
+ * (rule_loader_compiler.cpp): a list named by an item of a list whose visibility is past its index (compile_list_infos
+ * pastes it there, whether that list is used or not), and a list substituted in a condition after a used list's
+ * items were pasted (parse_condition goes through the lists in order). A list named by a list that precedes it is
+ * used only that second way.
+ */
+export function addListUsesOfLists(listUses: Map<string, number>, lists: ReadonlyMap<string, ListDef>): void {
+  const add = (name: string) => listUses.set(name, (listUses.get(name) ?? 0) + 1);
+  const usedInConditions = [...listUses.keys()];
+  for (const list of lists.values()) {
+    const visibility = listVisibility(list);
+    for (const item of list.items) {
+      const ref = lists.get(item);
+      if (ref && listIndex(ref) < visibility) add(item);
+    }
+  }
+  for (const name of usedInConditions) for (const pasted of listsPastedAfter(lists.get(name)!, lists)) add(pasted);
 }
 
 function walkScalars(node: ModelNode | undefined, visit: (text: string) => void): void {
@@ -490,6 +508,9 @@ interface DefinitionDep {
   content: string | readonly string[] | undefined;
   negated?: boolean;
   result?: EventCodesResult;
+  /** For a list: its index and visibility in Falco's order (listIndex, listVisibility). */
+  index?: number;
+  visibility?: number;
 }
 
 /** The event codes of a condition text under some definitions, with what they depend on. */
@@ -708,7 +729,9 @@ function depsHold(deps: readonly DefinitionDep[], defs: Definitions): boolean {
       if (d.result && !macroResultHolds(d.result, defs)) return false;
       continue;
     }
-    const items = defs.lists.get(d.name)?.items;
+    const list = defs.lists.get(d.name);
+    if (list && (listIndex(list) !== d.index || listVisibility(list) !== d.visibility)) return false;
+    const items = list?.items;
     if (items === d.content) continue;
     if (items === undefined || d.content === undefined || !sameItems(items, d.content as readonly string[])) return false;
     d.content = items;
@@ -849,7 +872,7 @@ function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly
     const literals = rhs?.kind === 'list' ? rhs.items : rhs?.kind === 'literal' ? [rhs] : [];
     for (const l of literals) {
       const list = l.quoted ? undefined : defs.lists.get(l.text);
-      if (!l.quoted) deps.push({ macro: false, name: l.text, content: list?.items });
+      if (!l.quoted) pushListDep(deps, l.text, list);
       for (const name of list ? expandList(l.text, l.text, defs, deps) : [l.text]) {
         if (isUnknownEventType(name)) found.push({ span: l.span, name, list: list ? l.text : undefined });
       }
@@ -1014,13 +1037,21 @@ function exceptionText(fields: ModelNode | undefined, comps: ModelNode | undefin
   return alternatives.length ? `(${alternatives.join(' or ')})` : '';
 }
 
-function expandList(name: string | undefined, text: string, defs: Definitions, deps: DefinitionDep[], seen = new Set<string>()): string[] {
+/**
+ * The words Falco reads in place of a word of a condition: a list's items as Falco pastes them (see
+ * listItemsInCondition), or the word itself. Every list looked up is a dependency of the result.
+ */
+function expandList(name: string | undefined, text: string, defs: Definitions, deps: DefinitionDep[]): string[] {
   if (name === undefined) return [text];
   const list = defs.lists.get(name);
-  deps.push({ macro: false, name, content: list?.items });
-  if (!list || seen.has(name)) return [text];
-  seen.add(name);
-  return list.items.flatMap((i) => expandList(i, i, defs, deps, seen));
+  pushListDep(deps, name, list);
+  if (!list) return [text];
+  return listItemsInCondition(list, defs.lists, (looked, found) => pushListDep(deps, looked, found));
+}
+
+/** A list lookup as a dependency: its items and its place in Falco's order (both decide what is pasted). */
+function pushListDep(deps: DefinitionDep[], name: string, list: OrderedList | undefined): void {
+  deps.push({ macro: false, name, content: list?.items, index: list && listIndex(list), visibility: list && listVisibility(list) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

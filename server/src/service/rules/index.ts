@@ -5,7 +5,7 @@ import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-la
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import type { RulesFileModel } from './model';
@@ -74,6 +74,7 @@ export class UsageCounter {
       const n = this.listCandidates.get(name);
       if (n) listUses.set(name, n);
     }
+    addListUsesOfLists(listUses, load.final.lists);
     return { macroUses: this.macros, listUses };
   }
 
@@ -123,7 +124,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     ...createRulesNavigation({ host, loadFor, loadAll: () => index.load() }),
     diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
       const { load, file } = loadFor(doc);
-      return diagnoseFile(file, load, usageOf(load), token, checks);
+      return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion);
     },
     codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
       const { load, file } = loadFor(doc);
@@ -149,7 +150,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     validateText(uri: string, text: string): Diagnostic[] {
       const load = index.load({ uri, text, last: true });
       const file = load.files[load.files.length - 1];
-      return diagnoseFile(file, load, usageOf(load), undefined, checks);
+      return diagnoseFile(file, load, usageOf(load), undefined, checks, host.settings().falcoVersion);
     },
   };
 }

@@ -58,6 +58,81 @@ export interface RuleDef {
 }
 export type Definition = MacroDef | ListDef | RuleDef;
 
+/**
+ * Falco numbers every item it loads, files in load order and items in file order (rule_loader_collector.cpp,
+ * m_cur_index); this number orders contributions the same way.
+ */
+export function loadPosition(c: Contribution): number {
+  return c.file.order * 0x100000 + c.item.index;
+}
+
+/** A list with what Falco's collector keeps of its order. */
+export type OrderedList = { readonly items: readonly string[]; readonly contributions: readonly Contribution[] };
+
+/**
+ * A list's index in Falco's collector: where it was first defined (a redefinition takes the list's place and keeps
+ * its index, rule_loader_collector.cpp define_info).
+ */
+export function listIndex(list: OrderedList): number {
+  return loadPosition(list.contributions[0]);
+}
+
+/** A list's visibility: its last definition or append (the lists it may expand are those with a smaller index). */
+export function listVisibility(list: OrderedList): number {
+  return loadPosition(list.contributions[list.contributions.length - 1]);
+}
+
+/**
+ * The items Falco pastes in place of the list `list` written in a condition, as Falco 0.44 computes them:
+ * 1. compiling the lists (rule_loader_compiler.cpp compile_list_infos), an item that names a list whose index is
+ *    below the list's visibility is replaced by that list's own items as written (one level: their items that name
+ *    lists stay words); any other item stays a word;
+ * 2. in a condition (parse_condition, resolve_list), the lists are substituted in the text one after the other in
+ *    index order, so a word pasted from a list is replaced again only by a list that comes later in that order.
+ * The recursion ends: each step goes to a list of a greater index. `looked` is told every list looked up by name.
+ */
+export function listItemsInCondition(list: OrderedList, lists: ReadonlyMap<string, OrderedList>, looked?: (name: string, found: OrderedList | undefined) => void): string[] {
+  const out: string[] = [];
+  pasteList(list, lists, out, looked);
+  return out;
+}
+
+/** The names of the lists Falco substitutes in a condition after pasting `list` (step 2 above), with repeats. */
+export function listsPastedAfter(list: OrderedList, lists: ReadonlyMap<string, OrderedList>): string[] {
+  const names: string[] = [];
+  pasteList(list, lists, [], undefined, names);
+  return names;
+}
+
+function pasteList(list: OrderedList, lists: ReadonlyMap<string, OrderedList>, out: string[], looked?: (name: string, found: OrderedList | undefined) => void, pasted?: string[]): void {
+  const index = listIndex(list);
+  for (const item of compiledListItems(list, lists, looked)) {
+    const later = lists.get(item);
+    looked?.(item, later);
+    if (later && listIndex(later) > index) {
+      pasted?.push(item);
+      pasteList(later, lists, out, looked, pasted);
+    } else out.push(item);
+  }
+}
+
+/** The items of a compiled list (step 1 above). */
+export function compiledListItems(list: OrderedList, lists: ReadonlyMap<string, OrderedList>, looked?: (name: string, found: OrderedList | undefined) => void): readonly string[] {
+  const visibility = listVisibility(list);
+  let out: string[] | undefined;
+  for (let i = 0; i < list.items.length; i++) {
+    const item = list.items[i];
+    const ref = lists.get(item);
+    looked?.(item, ref);
+    const expand = ref !== undefined && listIndex(ref) < visibility;
+    // Most lists name no other list: their items are returned as they are.
+    if (expand && !out) out = list.items.slice(0, i);
+    if (expand) out!.push(...ref!.items);
+    else out?.push(item);
+  }
+  return out ?? list.items;
+}
+
 /** What the loader concluded about one item (reported as diagnostics on that item). */
 export interface LoadFinding {
   code: 'no-previous-definition' | 'redefinition' | 'source-mismatch';

@@ -1,0 +1,78 @@
+// List and macro order as Falco 0.44 applies it (rule_loader_compiler.cpp, rule_loader_collector.cpp,
+// filter_macro_resolver.cpp): which lists a list expands, which lists count as used, macro loops and visibility.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { createRulesService } from '../../server/src/service/rules';
+import { Code } from '../../server/src/service/rules/diagnosticCodes';
+import { MemoryHost, rulesDoc } from './rules-host';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+
+/** Diagnostics of each file, the base loaded first. */
+function diagnoseAll(base: string, local?: string): { base: Diagnostic[]; local: Diagnostic[] } {
+  const files: Record<string, string> = { [BASE]: base };
+  if (local !== undefined) files[LOCAL] = local;
+  const svc = createRulesService(new MemoryHost(files, { folders: ['/ws'] }));
+  const baseDoc = rulesDoc(BASE, base);
+  svc.didOpenOrChange?.(baseDoc);
+  const out = { base: svc.diagnostics(baseDoc), local: [] as Diagnostic[] };
+  if (local !== undefined) {
+    const localDoc = rulesDoc(LOCAL, local);
+    svc.didOpenOrChange?.(localDoc);
+    out.local = svc.diagnostics(localDoc);
+  }
+  return out;
+}
+
+/** Code and covered text of the diagnostics with one of `codes`. */
+function found(text: string, diags: Diagnostic[], codes: string[]): string[] {
+  const doc = rulesDoc('/x.yaml', text);
+  return diags.filter((d) => codes.includes(String(d.code))).map((d) => `${d.code} ${text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}`);
+}
+
+const rule = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: "x %proc.name"\n  priority: INFO\n`;
+const list = (name: string, items: string[], extra = '') => `- list: ${name}\n  items: [${items.join(', ')}]\n${extra}`;
+
+test('a list expands the lists defined before its last definition one level; the condition substitutes later lists again', () => {
+  // outer is compiled to middle's items as written ("inner"), and inner comes before outer in Falco's order: the
+  // condition reads the word "inner", not inner's items.
+  const nested = list('inner', ['bogus_one']) + list('middle', ['inner']) + list('outer', ['middle']) + rule('evt.type in (outer)');
+  const diags = diagnoseAll(nested).base;
+  const unknown = diags.filter((d) => d.code === Code.UnknownEventType).map((d) => String(d.message).split(':')[0]);
+  assert.deepEqual(unknown, ["Unknown event type 'inner' (an item of the list 'outer')"]);
+  // A list named before it is defined stays a word in the compiled list, but the condition substitutes it when its
+  // turn comes (it comes after the list whose items were pasted).
+  const later = list('first', ['second']) + list('second', ['bogus_two']) + rule('evt.type in (first)');
+  const laterUnknown = diagnoseAll(later).base.filter((d) => d.code === Code.UnknownEventType).map((d) => String(d.message).split(':')[0]);
+  assert.deepEqual(laterUnknown, ["Unknown event type 'bogus_two' (an item of the list 'first')"]);
+  // Two levels in definition order: every level expands.
+  const ordered = list('inner', ['bogus_three']) + list('middle', ['inner']) + rule('evt.type in (middle)');
+  const orderedUnknown = diagnoseAll(ordered).base.filter((d) => d.code === Code.UnknownEventType).map((d) => String(d.message).split(':')[0]);
+  assert.deepEqual(orderedUnknown, ["Unknown event type 'bogus_three' (an item of the list 'middle')"]);
+});
+
+test('value errors and event types read a nested list as Falco pastes it', () => {
+  const nested = list('inner', ['abc']) + list('middle', ['inner']) + list('outer', ['middle']) + rule('evt.type = execve and proc.pid in (outer)');
+  const messages = diagnoseAll(nested).base.filter((d) => d.severity === 1).map((d) => String(d.message));
+  assert.ok(messages.length > 0 && messages.every((m) => !m.includes("'abc'")), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes("'inner'")), messages.join('\n'));
+});
+
+test('unused lists: a list named by a list that precedes it is used only when that list is used in a condition', () => {
+  const unused = (text: string) => found(text, diagnoseAll(text).base, [Code.UnusedList]);
+  // second is defined after first: first's compiled items keep the word, so neither counts as used.
+  assert.deepEqual(unused(list('first', ['second']) + list('second', ['x'])), ['unused-list first', 'unused-list second']);
+  // first used in a condition: second is substituted after first's items are pasted.
+  assert.deepEqual(unused(list('first', ['second']) + list('second', ['x']) + rule('evt.type = execve and proc.name in (first)')), []);
+  // Defined before: compile_list_infos marks it used even when the list naming it is not.
+  assert.deepEqual(unused(list('second', ['x']) + list('first', ['second'])), ['unused-list first']);
+  // Appended after second's definition: first now expands second.
+  assert.deepEqual(unused(list('first', ['y']) + list('second', ['x']) + list('first', ['second'], '  override:\n    items: append\n')), ['unused-list first']);
+  // Across files, in load order.
+  const base = list('first', ['second']);
+  const local = list('second', ['x']);
+  const both = diagnoseAll(base, local);
+  assert.deepEqual([...found(base, both.base, [Code.UnusedList]), ...found(local, both.local, [Code.UnusedList])], ['unused-list first', 'unused-list second']);
+});
