@@ -10,14 +10,17 @@ import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
 import { detectLanguage, LANGUAGE_RULES } from './service/features';
 import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
 import { pathToUri } from './service/uri';
+import { FALCO_TARGETS, LATEST_FALCO, parseFalcoTarget } from './knowledge/falcoVersions';
 
-const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json] [--rules <file|dir>]...
+const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json] [--rules <file|dir>]... [--falco-version 0.N]
        falco-lens report <alert-log> [--rules <file|dir>]...
 
   check    validates Falco rules files and alert logs; prints file:line:col severity code message;
            exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
-  --rules  rules files or folders loaded first (default: none; Falco hosts keep them in /etc/falco)`;
+  --rules  rules files or folders loaded first (default: none; Falco hosts keep them in /etc/falco)
+  --falco-version
+           the Falco release to check for, ${FALCO_TARGETS[0]} to ${LATEST_FALCO} (default ${LATEST_FALCO}): what it lacks is an error`;
 
 const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
 
@@ -30,11 +33,18 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   const positional: string[] = [];
   const rulesFiles: string[] = [];
   let format = 'text';
+  let falcoVersion: string = DEFAULT_SETTINGS.falcoVersion;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--format') format = rest[++i] ?? '';
     else if (a.startsWith('--format=')) format = a.slice(9);
     else if (a === '--rules') rulesFiles.push(path.resolve(cwd, rest[++i] ?? ''));
+    else if (a === '--falco-version' || a.startsWith('--falco-version=')) {
+      const value = a === '--falco-version' ? rest[++i] ?? '' : a.slice('--falco-version='.length);
+      const target = parseFalcoTarget(value);
+      if (!target) return { stdout: '', stderr: `falco-lens: unknown Falco version '${value}' (expected ${FALCO_TARGETS[0]} to ${LATEST_FALCO})\n${USAGE}\n`, exitCode: 2 };
+      falcoVersion = target;
+    }
     else if (a === '-h' || a === '--help') return { stdout: USAGE + '\n', stderr: '', exitCode: 0 };
     else if (a.startsWith('-')) return { stdout: '', stderr: `falco-lens: unknown option ${a}\n${USAGE}\n`, exitCode: 2 };
     else positional.push(path.resolve(cwd, a));
@@ -48,7 +58,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
     isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
     workspaceFolders: () => [],
-    settings: () => ({ ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, files: rulesFiles } }),
+    settings: () => ({ ...DEFAULT_SETTINGS, falcoVersion, rules: { ...DEFAULT_SETTINGS.rules, files: rulesFiles } }),
     log: (m) => err.push(m),
   };
   const service = new FalcoLanguageService(host);

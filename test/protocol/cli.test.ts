@@ -111,3 +111,24 @@ test('check on a folder skips other tools\' *_rules.yaml (Prometheus) but checks
   const named = run(['check', 'rules/alert_rules.yaml'], dir);
   assert.match(named.stdout, /alert_rules\.yaml:1:1 error not-a-sequence/, 'a file the user names is checked as asked');
 });
+
+test('check --falco-version 0.N (or =0.N) checks for that Falco release; an unknown release is bad usage', () => {
+  const iglob = `- rule: Shell in web container
+  desc: A shell started in a web container
+  condition: evt.type = execve and proc.name iglob "bash*"
+  output: Shell started (command=%proc.cmdline)
+  priority: WARNING
+`;
+  const dir = scratch({ 'web_rules.yaml': iglob });
+  assert.equal(run(['check', 'web_rules.yaml'], dir).status, 0, 'Falco 0.44 (the default) has iglob');
+  for (const args of [['--falco-version', '0.37'], ['--falco-version=0.37']]) {
+    const old = run(['check', 'web_rules.yaml', ...args], dir);
+    assert.equal(old.status, 1);
+    assert.match(old.stdout, /^web_rules\.yaml:3:\d+ error condition-syntax Operator 'iglob' was added in Falco 0\.38/m);
+  }
+  assert.equal(run(['check', 'web_rules.yaml', '--falco-version', '0.38'], dir).status, 0);
+  const bad = run(['check', 'web_rules.yaml', '--falco-version', '0.99'], dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown Falco version '0\.99' \(expected 0\.37 to 0\.44\)/);
+  assert.match(run(['check', '--help'], dir).stdout, /--falco-version 0\.N/);
+});

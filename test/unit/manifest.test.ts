@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALERT_FIRST_LINE, detectLanguage } from '../../server/src/service/features';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/service/host';
+import { FALCO_TARGETS } from '../../server/src/knowledge/falcoVersions';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'));
 const alertsLanguage = manifest.contributes.languages.find((l: { id: string }) => l.id === 'falco-alerts');
@@ -68,6 +69,11 @@ test('settings: each has a scope, paths are machine-overridable and restricted i
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual(properties['falcoLens.rules.files'].default, DEFAULT_SETTINGS.rules.files);
   assert.equal(properties['falcoLens.alerts.maxProblems'].default, DEFAULT_SETTINGS.alerts.maxProblems);
+  // The target Falco release is a fact of the machine Falco runs on, like the rules files there.
+  const falcoVersion = properties['falcoLens.falcoVersion'] as { scope?: string; default?: unknown; enum?: string[] };
+  assert.equal(falcoVersion.scope, 'machine-overridable');
+  assert.equal(falcoVersion.default, DEFAULT_SETTINGS.falcoVersion);
+  assert.deepEqual(falcoVersion.enum, FALCO_TARGETS);
 });
 
 test('settings from the client are normalised; wrong types fall back to defaults', () => {

@@ -9,6 +9,7 @@ import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
 
 export * from './types';
+export * from './falcoVersions';
 
 const fieldsByName = new Map<string, FieldInfo>();
 for (const f of FIELDS) fieldsByName.set(f.name, f);

@@ -2,9 +2,13 @@
 // (read-only) and the client's settings; tests implement it with in-memory maps. The service never writes files:
 // edits go back to the editor as WorkspaceEdits.
 
+import { LATEST_FALCO, parseFalcoTarget } from '../knowledge';
+
 export type AlertsProblemsLevel = 'off' | 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'informational' | 'debug';
 
 export interface FalcoLensSettings {
+  /** The Falco release the rules are checked for (`0.41`): what it lacks is reported as its loader would. */
+  falcoVersion: string;
   rules: {
     /** Rules files and folders loaded before the workspace files, in Falco's load order. */
     files: string[];
@@ -18,6 +22,7 @@ export interface FalcoLensSettings {
 }
 
 export const DEFAULT_SETTINGS: FalcoLensSettings = {
+  falcoVersion: LATEST_FALCO,
   rules: {
     files: ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'],
     localFile: 'falco_rules.local.yaml',
@@ -32,6 +37,7 @@ export function normalizeSettings(raw: unknown): FalcoLensSettings {
   const alerts = (s.alerts && typeof s.alerts === 'object' ? s.alerts : {}) as Record<string, unknown>;
   const levels: AlertsProblemsLevel[] = ['off', 'emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
   return {
+    falcoVersion: (typeof s.falcoVersion === 'string' ? parseFalcoTarget(s.falcoVersion) : undefined) ?? DEFAULT_SETTINGS.falcoVersion,
     rules: {
       files: Array.isArray(rules.files) && rules.files.every((f) => typeof f === 'string') ? (rules.files as string[]) : DEFAULT_SETTINGS.rules.files,
       localFile: typeof rules.localFile === 'string' && rules.localFile.trim() !== '' ? rules.localFile : DEFAULT_SETTINGS.rules.localFile,

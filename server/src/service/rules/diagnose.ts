@@ -15,6 +15,8 @@ import { macroRefsOf } from './condition';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap } from './model';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
+import { checkTargetVersion } from './targetVersion';
+import { LATEST_FALCO } from '../../knowledge';
 
 const NOTHING_RECORDED = new Recording(0);
 
@@ -88,14 +90,18 @@ export class ItemCheckCache {
   get size(): number { return this.byChunk.size; }
 }
 
-/** Diagnostics of one loaded file; with a cache, checks of unchanged items are replayed instead of run again. */
-export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache): Diagnostic[] {
+/**
+ * Diagnostics of one loaded file; with a cache, checks of unchanged items are replayed instead of run again.
+ * `falcoVersion` is the Falco release checked for (the falcoLens.falcoVersion setting).
+ */
+export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
   const reporter = new Reporter(file.model);
   const run = cache ? cache.runner(file.model, reporter) : runDirectly(reporter);
   validateStructure(file, load, reporter, run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
   validateConditions(file, load, usage, reporter, run);
   validateMacroOrder(file, load, reporter);
+  checkTargetVersion(file, load, falcoVersion, run);
   cache?.trim();
   return reporter.diagnostics;
 }

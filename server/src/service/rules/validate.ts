@@ -82,7 +82,7 @@ export class Recording implements ReportSink {
 }
 
 /** The groups of single-item checks, in the order a file's diagnostics list them. */
-export type ItemCheckPart = 'structure' | 'condition-syntax' | 'condition-fields' | 'output-exceptions';
+export type ItemCheckPart = 'structure' | 'condition-syntax' | 'condition-fields' | 'output-exceptions' | 'target-version';
 
 /**
  * Runs checks that read one item only (plus `context`, a string naming everything else they read): directly into the

@@ -1,0 +1,60 @@
+// The Falco releases a user can target, with the rules-engine version each one compares `required_engine_version`
+// against and the libs release it bundles (whose filter parser decides which operators and transformers exist).
+//
+// Sources, read at each Falco tag 0.37.0 .. 0.44.0 of falcosecurity/falco:
+//   engine: userspace/engine/falco_engine_version.h (FALCO_ENGINE_VERSION_MAJOR/MINOR/PATCH)
+//   libs:   cmake/modules/falcosecurity-libs.cmake (FALCOSECURITY_LIBS_VERSION of a release build)
+
+export interface FalcoRelease {
+  /** The release as users name it in the setting: `0.41`. */
+  falco: string;
+  /** The rules-engine version of its first patch release (x.y.0). */
+  engine: string;
+  /** The falcosecurity/libs release it bundles. */
+  libs: string;
+}
+
+export const FALCO_RELEASES: readonly FalcoRelease[] = [
+  { falco: '0.37', engine: '0.31.0', libs: '0.14.2' },
+  { falco: '0.38', engine: '0.40.0', libs: '0.17.1' },
+  { falco: '0.39', engine: '0.43.0', libs: '0.18.1' },
+  { falco: '0.40', engine: '0.46.0', libs: '0.20.0' },
+  { falco: '0.41', engine: '0.50.0', libs: '0.21.0' },
+  { falco: '0.42', engine: '0.57.0', libs: '0.22.1' },
+  { falco: '0.43', engine: '0.58.0', libs: '0.23.1' },
+  { falco: '0.44', engine: '0.62.0', libs: '0.25.2' },
+];
+
+/** The release Falco Lens checks at by default: its checks follow this release's sources. */
+export const LATEST_FALCO = '0.44';
+
+export const FALCO_TARGETS: readonly string[] = FALCO_RELEASES.map((r) => r.falco);
+
+export function falcoRelease(falco: string): FalcoRelease | undefined {
+  return FALCO_RELEASES.find((r) => r.falco === falco);
+}
+
+/**
+ * The release a user means by `0.41`, `0.41.2` or ` 0.41 ` (a patch release has the same engine and parser as far as
+ * rules are concerned), or undefined when it is not one this project knows.
+ */
+export function parseFalcoTarget(text: string): string | undefined {
+  const m = /^\s*(0\.\d+)(?:\.\d+)?\s*$/.exec(text);
+  return m && falcoRelease(m[1]) ? m[1] : undefined;
+}
+
+/** Compares dotted versions numerically (`0.9.0` < `0.10.0`); a missing part counts as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] || 0) - (pb[i] || 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Whether a construct available since `since` (`0.41.0` or `0.41`) is missing from the target release. */
+export function newerThanTarget(since: string | undefined, target: string): boolean {
+  return since !== undefined && compareVersions(since, target) > 0;
+}

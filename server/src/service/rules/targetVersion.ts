@@ -1,0 +1,141 @@
+// What the user's Falco release (the `falcoLens.falcoVersion` setting) lacks: a `required_engine_version` above its
+// rules engine, and operators, modifiers, transformers, `val()` and fields added by later releases. The other checks
+// follow the latest release; these report, for an older target, what its loader rejects on top of that.
+//
+// A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
+// field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
+// items only, so checking for the latest release costs nothing more than before.
+import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, lookupField, newerThanTarget } from '../../knowledge';
+import { comparisonsOf, fieldsOf, transformersOf } from './condition';
+import type { Expr } from './conditionAst';
+import { parseConditionCached, parseOutputCached } from './conditionChecks';
+import { Code } from './diagnosticCodes';
+import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type ScalarNode, type Span } from './model';
+import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, transformerInfo } from './operators';
+import type { ItemCheckRunner, ReportSink } from './validate';
+import type { LoadResult, LoadedFile } from './workspace';
+
+/** `0.41.0` → `0.41`: how releases are named to users. */
+const release = (since: string) => since.split('.').slice(0, 2).join('.');
+
+/**
+ * Reports what the target release cannot load in one file. Checks that read the item alone (and its rule's
+ * skip-if-unknown-filter) go through `run`, with the target in the context, so a caching runner replays them.
+ */
+export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: string, run: ItemCheckRunner): void {
+  if (!falcoRelease(target)) return;
+  const defs = load.after[file.order] ?? load.final;
+  for (const item of file.model.items) {
+    if (item.kind === 'required_engine_version') run(item, 'target-version', target, (sink) => checkEngineVersion(item, target, sink));
+    else if ((item.kind === 'rule' || item.kind === 'macro') && target !== LATEST_FALCO) {
+      // Falco skips, with a warning, a rule whose condition or output names a field it does not know when the rule
+      // says skip-if-unknown-filter (its own key, or the rule's it changes).
+      const own = entryOf(item, 'skip-if-unknown-filter')?.value;
+      const skipUnknown = item.kind === 'rule' && (own?.kind === 'scalar' && typeof own.value === 'boolean' ? own.value
+        : (item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false);
+      run(item, 'target-version', skipUnknown ? `${target} skip-if-unknown-filter` : target, (sink) => checkItemSyntaxAndFields(item, target, skipUnknown, sink));
+    }
+  }
+}
+
+/** The engine version a `required_engine_version` value asks for (`0.57.0`; the legacy integer N means 0.N.0). */
+function requiredEngine(node: ModelNode | undefined): string | undefined {
+  if (node?.kind !== 'scalar') return undefined;
+  if (typeof node.value === 'number') return Number.isInteger(node.value) && node.value >= 0 ? `0.${node.value}.0` : undefined;
+  const text = scalarText(node)?.trim();
+  return text !== undefined && /^\d+\.\d+\.\d+$/.test(text) ? text.split('.').map(Number).join('.') : undefined;
+}
+
+/** Falco's rule_loader_collector: the engine must have the same major version and be at least the required one. */
+function engineSatisfies(engine: string, required: string): boolean {
+  return engine.split('.')[0] === required.split('.')[0] && compareVersions(engine, required) >= 0;
+}
+
+function checkEngineVersion(item: ModelItem, target: string, sink: ReportSink): void {
+  const node = item.kindEntry?.value;
+  const required = requiredEngine(node);
+  const engine = falcoRelease(target)!.engine;
+  if (!node || required === undefined || engineSatisfies(engine, required)) return;
+  const first = FALCO_RELEASES.find((r) => engineSatisfies(r.engine, required));
+  const which = first ? `Falco ${first.falco} or later` : `no Falco release up to ${LATEST_FALCO}`;
+  sink.report(Code.InvalidEngineVersion, node.span, `Rules require engine version ${required}, but engine version is ${engine}: Falco ${target} cannot load this file (engine ${required} is ${which}).`);
+}
+
+function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: boolean, sink: ReportSink): void {
+  const condition = entryOf(item, 'condition')?.value;
+  if (condition?.kind === 'scalar' && typeof condition.value === 'string' && condition.text.trim() !== '') {
+    // An appended condition is parsed behind the same stand-in word as the condition checks use, so the parse is
+    // shared with them (conditionChecks.ts, APPEND_STAND_IN).
+    const prefix = appendsCondition(item) ? 'falcolensPreviousCondition ' : '';
+    const parse = parseConditionCached(prefix + condition.text);
+    const docSpan = (s: Span) => scalarMap(condition).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
+    checkExpr(parse.ast, target, 'filter', skipUnknown, docSpan, sink);
+  }
+  if (item.kind !== 'rule') return;
+  const output = entryOf(item, 'output')?.value;
+  if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutputFields(output, target, skipUnknown, sink);
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map') checkException(ex.entries, target, skipUnknown, sink);
+}
+
+function appendsCondition(item: ModelItem): boolean {
+  const override = entryOf(item, 'override')?.value;
+  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
+  const append = entryOf(item, 'append')?.value;
+  return append?.kind === 'scalar' && append.value === true;
+}
+
+const SYNTAX = (what: string, since: string, target: string) => `${what} was added in Falco ${release(since)}: the condition parser of Falco ${target} does not know it.`;
+
+/** Operators, modifiers, transformers, `val()` and fields of a parsed condition (or exception field). */
+function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exception', skipUnknown: boolean, docSpan: (s: Span) => Span, sink: ReportSink): void {
+  if (!ast) return;
+  for (const c of comparisonsOf(ast)) {
+    const since = operatorInfo(c.op)?.since;
+    if (where === 'filter' && newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(c.opSpan), SYNTAX(`Operator '${c.op}'`, since!, target));
+    const modifierSince = c.modifier && OPERATOR_MODIFIERS.find((m) => m.name === c.modifier!.name)?.since;
+    if (newerThanTarget(modifierSince, target)) sink.report(Code.ConditionSyntax, docSpan(c.modifier!.span), SYNTAX(`Modifier '${c.modifier!.name}'`, modifierSince!, target));
+    if (c.rhs?.kind === 'field-value' && newerThanTarget(FIELD_VALUE_SINCE, target)) {
+      sink.report(Code.ConditionSyntax, docSpan({ start: c.rhs.span.start, end: c.rhs.span.start + 3 }), SYNTAX('val()', FIELD_VALUE_SINCE, target));
+    }
+  }
+  for (const t of transformersOf(ast)) {
+    const since = transformerInfo(t.name)?.since;
+    if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(t.nameSpan), SYNTAX(`Transformer '${t.name}()'`, since!, target));
+  }
+  for (const f of fieldsOf(ast)) {
+    if (f.kind !== 'field') continue;
+    reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, where, skipUnknown, () => docSpan(f.nameSpan), sink);
+  }
+}
+
+function reportNewField(reference: string, target: string, where: 'filter' | 'output' | 'exception', skipUnknown: boolean, span: () => Span, sink: ReportSink): void {
+  const field = lookupField(reference)?.field;
+  if (!field || !newerThanTarget(field.since, target)) return;
+  const message = `'${field.name}' is not a supported ${where} field in Falco ${target}: it was added in Falco ${release(field.since!)}.`;
+  if (skipUnknown) sink.report(Code.UnknownField, span(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+  else sink.report(Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
+}
+
+function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink): void {
+  for (const f of parseOutputCached(node.text).fields) {
+    reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, 'output', skipUnknown, () => scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), sink);
+  }
+}
+
+/** An exception's fields (pasted into the condition as text, so transformers count) and its comparison operators. */
+function checkException(entries: readonly { key: string; value?: ModelNode }[], target: string, skipUnknown: boolean, sink: ReportSink): void {
+  const fields = entries.find((e) => e.key === 'fields')?.value;
+  for (const n of fields?.kind === 'seq' ? fields.items : fields ? [fields] : []) {
+    if (n.kind !== 'scalar' || typeof n.value !== 'string' || n.text.trim() === '') continue;
+    // Parsed as the left-hand side of a comparison: offsets in the parse are offsets in the scalar's text.
+    const parse = parseConditionCached(`${n.text} = x`);
+    checkExpr(parse.ast, target, 'exception', skipUnknown, (s) => scalarMap(n).span(Math.min(s.start, n.text.length), Math.min(s.end, n.text.length)), sink);
+  }
+  const comps = entries.find((e) => e.key === 'comps')?.value;
+  for (const n of comps?.kind === 'seq' ? comps.items : comps ? [comps] : []) {
+    const op = n.kind === 'scalar' && typeof n.value === 'string' ? n.value.trim() : undefined;
+    const since = op !== undefined ? operatorInfo(op)?.since : undefined;
+    if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, n.span, SYNTAX(`Operator '${op}'`, since!, target));
+  }
+}

@@ -1,0 +1,199 @@
+// The target Falco version (falcoLens.falcoVersion, --falco-version): the setting's normalisation, and each gate at its
+// boundary — the release before the one that added a construct rejects it, that release accepts it. The default
+// target changes nothing (the corpus tests pin the diagnostics at 0.44; here: no target finding at 0.44). The CLI's
+// --falco-version is tested with the bundled CLI in test/protocol/cli.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { createRulesService } from '../../server/src/service/rules';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/service/host';
+import { FALCO_RELEASES, FALCO_TARGETS, LATEST_FALCO, parseFalcoTarget } from '../../server/src/knowledge';
+import { MemoryHost, rulesDoc } from './rules-host';
+
+const FILE = '/ws/target_rules.yaml';
+
+function diagnose(source: string, falcoVersion?: string, host = new MemoryHost({ [FILE]: source }, { folders: ['/ws'] })): Diagnostic[] {
+  if (falcoVersion !== undefined) host.config = { ...host.config, falcoVersion };
+  const svc = createRulesService(host);
+  const doc = rulesDoc(FILE, source);
+  svc.didOpenOrChange?.(doc);
+  return svc.diagnostics(doc);
+}
+
+const messageOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
+
+/** The target findings: `code covered-text`. */
+function targetFindings(source: string, falcoVersion?: string): string[] {
+  const doc = rulesDoc(FILE, source);
+  return diagnose(source, falcoVersion)
+    .filter((d) => /added in Falco|Rules require engine version/.test(messageOf(d)))
+    .map((d) => `${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}`);
+}
+
+const rule = (condition: string, extra = '') => `- rule: Target check
+  desc: d
+  condition: ${condition}
+  output: o (proc=%proc.name)
+  priority: WARNING
+${extra}`;
+
+const previous = (release: string) => FALCO_TARGETS[FALCO_TARGETS.indexOf(release) - 1];
+
+test('setting: 0.37 to 0.44 accepted (a patch release names its minor), anything else falls back to the default', () => {
+  assert.equal(DEFAULT_SETTINGS.falcoVersion, '0.44');
+  assert.equal(LATEST_FALCO, '0.44');
+  assert.deepEqual(FALCO_TARGETS, ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43', '0.44']);
+  assert.equal(normalizeSettings({}).falcoVersion, '0.44');
+  assert.equal(normalizeSettings({ falcoVersion: '0.41' }).falcoVersion, '0.41');
+  assert.equal(normalizeSettings({ falcoVersion: ' 0.37 ' }).falcoVersion, '0.37');
+  assert.equal(normalizeSettings({ falcoVersion: '0.40.3' }).falcoVersion, '0.40');
+  for (const wrong of ['0.36', '0.45', '1.0', '0.4', 'latest', '', 0.41, null, ['0.41'], { v: 1 }]) {
+    assert.equal(normalizeSettings({ falcoVersion: wrong }).falcoVersion, '0.44', `${JSON.stringify(wrong)}`);
+  }
+  assert.equal(parseFalcoTarget('0.42'), '0.42');
+  assert.equal(parseFalcoTarget('v0.42'), undefined);
+});
+
+test('the engine table: one row per target, engines increasing, 0.57.0 (the official rules) first in Falco 0.42', () => {
+  assert.deepEqual(FALCO_RELEASES.map((r) => r.falco), FALCO_TARGETS);
+  assert.deepEqual(FALCO_RELEASES.map((r) => r.engine), ['0.31.0', '0.40.0', '0.43.0', '0.46.0', '0.50.0', '0.57.0', '0.58.0', '0.62.0']);
+});
+
+/** Each construct with the release that added it (libs parser.cpp at the tag each Falco bundles). */
+const SYNTAX_GATES: { release: string; condition: string; covers: string }[] = [
+  { release: '0.38', condition: 'proc.name iglob "bash*"', covers: 'iglob' },
+  { release: '0.38', condition: 'tolower(proc.name) = bash', covers: 'tolower' },
+  { release: '0.38', condition: 'toupper(proc.name) = BASH', covers: 'toupper' },
+  { release: '0.38', condition: 'b64(proc.name) = bash', covers: 'b64' },
+  { release: '0.38', condition: 'proc.name = val(proc.pname)', covers: 'val' },
+  { release: '0.39', condition: 'proc.name regex "ba.*"', covers: 'regex' },
+  { release: '0.39', condition: 'basename(proc.exepath) = bash', covers: 'basename' },
+  { release: '0.40', condition: 'len(proc.name) > 3', covers: 'len' },
+  { release: '0.44', condition: 'proc.name startswith oneof (ba, zs)', covers: 'oneof' },
+  { release: '0.44', condition: 'proc.name endswith anyof (sh, zsh)', covers: 'anyof' },
+  { release: '0.44', condition: 'proc.cmdline contains allof (a, b)', covers: 'allof' },
+  { release: '0.44', condition: 'join(",", proc.args) = x', covers: 'join' },
+  { release: '0.44', condition: 'concat(proc.name, proc.pname) = x', covers: 'concat' },
+  { release: '0.44', condition: 'getopt(proc.args, "t:")[t] = x', covers: 'getopt' },
+];
+
+test('operators, modifiers, transformers and val(): rejected by the release before the one that added them, accepted from it', () => {
+  for (const gate of SYNTAX_GATES) {
+    const text = rule(`evt.type = execve and ${gate.condition}`);
+    assert.deepEqual(targetFindings(text, previous(gate.release)), [`condition-syntax ${gate.covers}`], `${gate.condition} at ${previous(gate.release)}`);
+    assert.deepEqual(targetFindings(text, gate.release), [], `${gate.condition} at ${gate.release}`);
+    assert.deepEqual(targetFindings(text), [], `${gate.condition} at the default`);
+  }
+  const message = messageOf(diagnose(rule('evt.type = execve and proc.name iglob "bash*"'), '0.37').find((d) => d.code === 'condition-syntax')!);
+  assert.equal(message, "Operator 'iglob' was added in Falco 0.38: the condition parser of Falco 0.37 does not know it. (LOAD_ERR_COMPILE_CONDITION)");
+  // bcontains and bstartswith are as old as the oldest target.
+  assert.deepEqual(targetFindings(rule('evt.type = read and evt.buffer bcontains 2f62696e'), '0.37'), []);
+});
+
+test('fields: a field newer than the target is unknown to it (condition, output, exception), at its boundary', () => {
+  const text = rule('evt.type = open and fd.is_upper_layer = true', '');
+  assert.deepEqual(targetFindings(text, '0.38'), ['unknown-field fd.is_upper_layer']);
+  assert.deepEqual(targetFindings(text, '0.39'), []);
+  const error = diagnose(text, '0.38').find((d) => d.code === 'unknown-field')!;
+  assert.equal(error.severity, 1);
+  assert.equal(messageOf(error), "'fd.is_upper_layer' is not a supported filter field in Falco 0.38: it was added in Falco 0.39. (LOAD_ERR_COMPILE_CONDITION)");
+
+  const output = `- rule: Target check
+  desc: d
+  condition: evt.type = execve
+  output: o (pgid=%proc.pgid)
+  priority: WARNING
+`;
+  assert.deepEqual(targetFindings(output, '0.39'), ['unknown-field proc.pgid']);
+  assert.match(messageOf(diagnose(output, '0.39').find((d) => d.code === 'unknown-field')!), /supported output field in Falco 0\.39: it was added in Falco 0\.40\. \(LOAD_ERR_COMPILE_OUTPUT\)$/);
+  assert.deepEqual(targetFindings(output, '0.40'), []);
+
+  const exception = rule('evt.type = execve', `  exceptions:
+    - name: groups
+      fields: [proc.pgid, tolower(proc.name)]
+      comps: [=, iglob]
+      values: [[1, bash]]
+`);
+  assert.deepEqual(targetFindings(exception, '0.37'), ['unknown-field proc.pgid', 'condition-syntax tolower', 'condition-syntax iglob']);
+  assert.deepEqual(targetFindings(exception, '0.39'), ['unknown-field proc.pgid']);
+  assert.deepEqual(targetFindings(exception, '0.40'), []);
+});
+
+test('fields: skip-if-unknown-filter makes a too-new field a warning (the rule is skipped), as Falco does', () => {
+  const text = rule('evt.type = open and fd.is_upper_layer = true', '  skip-if-unknown-filter: true\n');
+  const d = diagnose(text, '0.38').find((x) => x.code === 'unknown-field')!;
+  assert.equal(d.severity, 2);
+  assert.match(messageOf(d), /skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/);
+});
+
+test('macros and appended conditions are checked too, at their own positions', () => {
+  const text = `- macro: upper
+  condition: fd.is_upper_layer = true
+- rule: Target check
+  desc: d
+  condition: evt.type = open and upper
+  output: o
+  priority: WARNING
+- rule: Target check
+  condition: and proc.name iglob "x*"
+  override:
+    condition: append
+`;
+  assert.deepEqual(targetFindings(text, '0.37'), ['unknown-field fd.is_upper_layer', 'condition-syntax iglob']);
+});
+
+test('required_engine_version: above the target engine is an error (LOAD_ERR_VALIDATE), at each boundary', () => {
+  const official = '- required_engine_version: 0.57.0\n';
+  assert.deepEqual(targetFindings(official, '0.41'), ['invalid-engine-version 0.57.0']);
+  assert.deepEqual(targetFindings(official, '0.42'), []);
+  assert.deepEqual(targetFindings(official), []);
+  assert.equal(messageOf(diagnose(official, '0.41')[0]),
+    'Rules require engine version 0.57.0, but engine version is 0.50.0: Falco 0.41 cannot load this file (engine 0.57.0 is Falco 0.42 or later). (LOAD_ERR_VALIDATE)');
+  assert.equal(diagnose(official, '0.41')[0].severity, 1);
+  for (const r of FALCO_RELEASES.slice(1)) {
+    const text = `- required_engine_version: ${r.engine}\n`;
+    assert.deepEqual(targetFindings(text, previous(r.falco)), [`invalid-engine-version ${r.engine}`], `${r.engine} at ${previous(r.falco)}`);
+    assert.deepEqual(targetFindings(text, r.falco), [], `${r.engine} at ${r.falco}`);
+  }
+  // The legacy integer form N means 0.N.0.
+  assert.deepEqual(targetFindings('- required_engine_version: 50\n', '0.40'), ['invalid-engine-version 50']);
+  assert.deepEqual(targetFindings('- required_engine_version: 50\n', '0.41'), []);
+  // Newer than every release, or another major version: Falco 0.44 rejects it too, so the default reports it.
+  assert.match(messageOf(diagnose('- required_engine_version: 0.63.0\n')[0]), /engine version is 0\.62\.0: Falco 0\.44 cannot load this file \(engine 0\.63\.0 is no Falco release up to 0\.44\)/);
+  assert.deepEqual(targetFindings('- required_engine_version: 1.0.0\n'), ['invalid-engine-version 1.0.0']);
+  // An invalid value keeps its own error only.
+  assert.deepEqual(targetFindings("- required_engine_version: '0.57'\n", '0.37'), []);
+});
+
+test('the default target (0.44, or a host without the setting) finds nothing in the examples, and equals an explicit 0.44', () => {
+  const all = SYNTAX_GATES.map((g) => `  - rule: R ${g.covers}\n    desc: d\n    condition: evt.type = execve and ${g.condition}\n    output: o\n    priority: WARNING\n`.replace(/^  /gm, '')).join('');
+  const host = new MemoryHost({ [FILE]: all }, { folders: ['/ws'] });
+  host.config = { ...host.config, falcoVersion: undefined as unknown as string };
+  assert.deepEqual(diagnose(all, undefined, host), diagnose(all, '0.44'));
+  assert.deepEqual(targetFindings(all), []);
+  for (const dir of ['examples']) {
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      assert.deepEqual(targetFindings(text), [], name);
+    }
+  }
+});
+
+test('changing the target on a live service re-checks the unchanged items (the item-check cache keys on it)', () => {
+  const source = rule('evt.type = execve and len(proc.name) > 3');
+  const host = new MemoryHost({ [FILE]: source }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  const doc = rulesDoc(FILE, source);
+  svc.didOpenOrChange?.(doc);
+  const len = () => svc.diagnostics(doc).filter((d) => /added in Falco/.test(messageOf(d))).length;
+  assert.equal(len(), 0);
+  host.config = { ...host.config, falcoVersion: '0.39' };
+  assert.equal(len(), 1);
+  host.config = { ...host.config, falcoVersion: '0.40' };
+  assert.equal(len(), 0);
+  host.config = { ...host.config, falcoVersion: '0.39' };
+  assert.equal(len(), 1);
+});
