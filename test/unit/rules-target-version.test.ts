@@ -109,6 +109,11 @@ test('fields: a field newer than the target is unknown to it (condition, output,
   assert.deepEqual(targetFindings(output, '0.39'), ['unknown-field proc.pgid']);
   assert.match(messageOf(diagnose(output, '0.39').find((d) => d.code === 'unknown-field')!), /supported output field in Falco 0\.39: it was added in Falco 0\.40\. \(LOAD_ERR_COMPILE_OUTPUT\)$/);
   assert.deepEqual(targetFindings(output, '0.40'), []);
+  const transformed = output.replace('%proc.pgid', '%basename(proc.exepath) len=%len(proc.args)');
+  assert.deepEqual(targetFindings(transformed, '0.38'), ['output-syntax basename', 'output-syntax len']);
+  assert.deepEqual(targetFindings(transformed, '0.39'), ['output-syntax len']);
+  assert.match(messageOf(diagnose(transformed, '0.39').find((d) => d.code === 'output-syntax')!), /^Transformer 'len\(\)' was added in Falco 0\.40: the output formatter of Falco 0\.39 does not know it\. \(LOAD_ERR_COMPILE_OUTPUT\)$/);
+  assert.deepEqual(targetFindings(transformed, '0.40'), []);
 
   const exception = rule('evt.type = execve', `  exceptions:
     - name: groups

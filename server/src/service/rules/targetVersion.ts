@@ -117,8 +117,15 @@ function reportNewField(reference: string, target: string, where: 'filter' | 'ou
   else sink.report(Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
 }
 
+/** Output fields, and the transformers around them (libsinsp's formatter takes the filter parser's list since 0.38). */
 function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink): void {
   for (const f of parseOutputCached(node.text).fields) {
+    for (const t of f.transformers ?? []) {
+      const since = transformerInfo(t.name)?.since;
+      if (newerThanTarget(since, target)) {
+        sink.report(Code.OutputSyntax, scalarMap(node).span(t.span.start, t.span.end), `Transformer '${t.name}()' was added in Falco ${release(since!)}: the output formatter of Falco ${target} does not know it.`);
+      }
+    }
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, 'output', skipUnknown, () => scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), sink);
   }
 }
