@@ -76,3 +76,53 @@ test('unused lists: a list named by a list that precedes it is used only when th
   const both = diagnoseAll(base, local);
   assert.deepEqual([...found(base, both.base, [Code.UnusedList]), ...found(local, both.local, [Code.UnusedList])], ['unused-list first', 'unused-list second']);
 });
+
+const macro = (name: string, condition: string, extra = '') => `- macro: ${name}\n  condition: ${condition}\n${extra}`;
+const APPEND = '  override:\n    condition: append\n';
+const REPLACE = '  override:\n    condition: replace\n';
+const macroErrors = (text: string, diags: Diagnostic[]) => found(text, diags, [Code.UndefinedMacro]);
+
+test('a macro appended so that it reaches itself again is a reference loop, as Falco reports it', () => {
+  // a sees b (defined before a's append), b sees a (defined before b): resolving a meets b, then a, then b again.
+  const loop = macro('a', 'proc.name = x') + macro('b', 'a') + macro('a', 'or b', APPEND) + rule('evt.type = execve and a');
+  const diags = diagnoseAll(loop).base;
+  assert.deepEqual(macroErrors(loop, diags), ['undefined-macro b']);
+  const message = String(diags.find((d) => d.code === Code.UndefinedMacro)!.message);
+  assert.match(message, /reference loop in macro 'b'/);
+  assert.match(message, /\(LOAD_ERR_VALIDATE\)$/);
+  // A macro that appends a use of itself sees itself.
+  const self = macro('a', 'proc.name = x') + macro('a', 'or a', APPEND) + rule('evt.type = execve and a');
+  const selfDiags = diagnoseAll(self).base;
+  assert.deepEqual(macroErrors(self, selfDiags), ['undefined-macro a']);
+  assert.match(String(selfDiags.find((d) => d.code === Code.UndefinedMacro)!.message), /reference loop in macro 'a'/);
+  // No loop: the append uses a macro that does not lead back.
+  const fine = macro('a', 'proc.name = x') + macro('b', 'proc.pname = y') + macro('a', 'or b', APPEND) + rule('evt.type = execve and a');
+  assert.deepEqual(macroErrors(fine, diagnoseAll(fine).base), []);
+  // The loop closed from a later file is reported where the use that closes it is written.
+  const base = macro('a', 'proc.name = x') + macro('b', 'a') + rule('evt.type = execve and a');
+  const local = macro('a', 'or b', APPEND);
+  const both = diagnoseAll(base, local);
+  assert.deepEqual(macroErrors(base, both.base), []);
+  assert.deepEqual(macroErrors(local, both.local), ['undefined-macro b']);
+});
+
+test('macro order is read from the final definitions: a later append or redefinition changes what a macro sees', () => {
+  // base: a uses b, defined after it. The local file appends to a: a's visibility moves past b, Falco loads it.
+  const base = macro('a', 'b and proc.name = x') + macro('b', 'proc.pname = y') + rule('evt.type = execve and a');
+  assert.deepEqual(macroErrors(base, diagnoseAll(base).base), ['undefined-macro b']);
+  const appended = diagnoseAll(base, macro('a', 'and proc.exe = z', APPEND));
+  assert.deepEqual(macroErrors(base, appended.base), []);
+  // Redefined in the local file: Falco never reads the base's text of a (the redefinition keeps a's index).
+  const redefined = diagnoseAll(base, macro('a', 'proc.name = w'));
+  assert.deepEqual(macroErrors(base, redefined.base), []);
+  const replaced = diagnoseAll(base, macro('a', 'proc.name = w', REPLACE));
+  assert.deepEqual(macroErrors(base, replaced.base), []);
+  // The redefinition's own uses are checked against a's (kept) index and new visibility: b is defined before it.
+  const local = macro('a', 'b or proc.name = w');
+  const uses = diagnoseAll(base, local);
+  assert.deepEqual([...macroErrors(base, uses.base), ...macroErrors(local, uses.local)], []);
+  // A macro defined only after the redefinition is still late for it.
+  const lateLocal = macro('a', 'c or proc.name = w') + macro('c', 'proc.pname = v');
+  const late = diagnoseAll(base, lateLocal);
+  assert.deepEqual(macroErrors(lateLocal, late.local), ['undefined-macro c']);
+});

@@ -13,8 +13,8 @@ import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunn
 import { itemRefsAt, parseConditionCached, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap } from './model';
-import type { Contribution, LoadResult, LoadedFile } from './workspace';
+import { entryOf, scalarMap, type Span } from './model';
+import { loadPosition, overridesOf, type Contribution, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion } from './targetVersion';
 import { LATEST_FALCO } from '../../knowledge';
 
@@ -106,49 +106,120 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   return reporter.diagnostics;
 }
 
-/** Where a contribution sits in Falco's load order (files in order, items in file order). */
-function before(a: Contribution, b: Contribution): boolean {
-  return a.file.order !== b.file.order ? a.file.order < b.file.order : a.item.index < b.item.index;
-}
-
 /**
- * Falco resolves the macros a macro uses among the macros defined before it (rule_loader_compiler.cpp,
- * compile_macros_infos: a macro sees the macros whose first definition precedes its own last definition or append),
- * and fails to load with "Undefined macro" otherwise; rules see every macro. The macros used by each macro of the file
- * are checked against the definitions loaded up to this file (a macro no file defines is reported as undefined by the
- * condition checks). This reads other items, so it runs on every validation; it costs a lookup per macro use.
+ * Falco resolves the macros a macro uses among the macros whose index (first definition; a redefinition keeps it) is
+ * below the macro's visibility (its last definition or append), after every file is loaded (rule_loader_compiler.cpp,
+ * compile_macros_infos, resolve_macros; rule_loader_collector.cpp define_info, append_info). A macro used before
+ * that fails the load with "Undefined macro"; a macro met again on its own resolution path fails it with "reference
+ * loop in macro" (filter_macro_resolver.cpp). Rules see every macro. Only the items that make up a macro's final
+ * condition count (a later redefinition replaces the earlier text). A macro no file up to this one defines is
+ * reported as undefined by the condition checks. This reads other items, so it runs on every validation; it costs a
+ * lookup per macro use, plus a walk for the macros that have an append or a redefinition.
  */
 function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
-  const defs = load.after[file.order] ?? load.final;
+  const definedHere = (load.after[file.order] ?? load.final).macros;
+  const macros = load.final.macros;
   const items = file.model.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item.kind !== 'macro' || item.name === undefined) continue;
     const names = itemRefsAt(file.model, i).macros;
     if (names.length === 0) continue;
-    const own = defs.macros.get(item.name)?.contributions;
-    if (!own || own.length === 0) continue;
-    const visibleUntil = own[own.length - 1];
+    const macro = macros.get(item.name);
+    if (!macro || !conditionContributions(macro).some((c) => c.item === item)) continue;
+    const visibility = loadPosition(macro.contributions[macro.contributions.length - 1]);
     for (const name of names) {
-      const used = defs.macros.get(name)?.contributions[0];
-      if (!used || before(used, visibleUntil)) continue;
-      reportLateMacro(file, item, name, used, reporter);
+      const used = definedHere.has(name) ? macros.get(name) : undefined;
+      if (!used || loadPosition(used.contributions[0]) < visibility) continue;
+      reportLateMacro(file, item, name, used.contributions[0], reporter);
+    }
+  }
+  // Loops need a macro that sees itself or a macro defined after it: one with an append or a redefinition.
+  const loopChecked = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'macro' || item.name === undefined || loopChecked.has(item.name)) continue;
+    loopChecked.add(item.name);
+    const macro = macros.get(item.name);
+    if (macro && macro.contributions.length > 1) reportMacroLoop(file, macro, macros, reporter);
+  }
+}
+
+/** The contributions whose conditions make up the macro's condition: the last (re)definition and the appends after it. */
+function conditionContributions(macro: MacroDef): readonly Contribution[] {
+  const all = macro.contributions;
+  let start = 0;
+  for (let k = 1; k < all.length; k++) {
+    const c = all[k];
+    if (c.mode === 'redefine' || (c.mode === 'override' && overridesOf(c.item).get('condition')?.op === 'replace')) start = k;
+  }
+  return start === 0 ? all : all.slice(start);
+}
+
+/** Macros met at most on one resolution walk: Falco's walk has no limit, a bad file must not hang the server. */
+const LOOP_WALK_LIMIT = 20000;
+
+/**
+ * Reports Falco's "reference loop in macro" for `macro` on the first use, in its condition, from which Falco's
+ * resolution meets a macro again on its path (only the first error fails the load). The macros whose index is below
+ * the macro's own are resolved already when Falco comes to it (their conditions have no macros left); the others it
+ * sees are walked as written.
+ */
+function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<string, MacroDef>, reporter: Reporter): void {
+  const index = loadPosition(macro.contributions[0]);
+  const visibility = loadPosition(macro.contributions[macro.contributions.length - 1]);
+  if (index >= visibility) return;
+  let budget = LOOP_WALK_LIMIT;
+  const path: string[] = [];
+  const loopThrough = (name: string): string | undefined => {
+    const m = macros.get(name);
+    if (!m || budget-- <= 0) return undefined;
+    const position = loadPosition(m.contributions[0]);
+    if (position >= visibility || position < index) return undefined;
+    if (path.includes(name)) return name;
+    path.push(name);
+    for (const ref of macroRefsOf(parseConditionCached(m.condition).ast)) {
+      const found = loopThrough(ref.name);
+      if (found !== undefined) return found;
+    }
+    path.pop();
+    return undefined;
+  };
+  for (const c of conditionContributions(macro)) {
+    for (const name of itemRefsAt(c.file.model, c.item.index).macros) {
+      const looped = loopThrough(name);
+      if (looped === undefined) continue;
+      if (c.file !== file) return;
+      const span = macroUseSpans(c.item, name)[0];
+      if (span) {
+        reporter.report(Code.UndefinedMacro, span,
+          `Macro '${name}' leads back to a macro on its own resolution path: Falco resolves macro '${macro.name}' among the macros defined before its last definition or append (this one included), and fails to load with "reference loop in macro '${looped}'".`,
+          { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+      }
+      return;
     }
   }
 }
 
-/** Reports each use of `name` in the macro item's own condition (found again by parsing it; this is rare). */
-function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: Contribution, reporter: Reporter): void {
+/** The spans, in the document, of the uses of macro `name` in the macro item's own condition (parsed again: rare). */
+function macroUseSpans(item: ModelItem, name: string): Span[] {
   const node = entryOf(item, 'condition')?.value;
-  if (node?.kind !== 'scalar' || typeof node.value !== 'string') return;
+  if (node?.kind !== 'scalar' || typeof node.value !== 'string') return [];
   // An appended condition (`or ...`) is parsed behind a stand-in word, as the condition checks do.
   const appended = /^\s*(and|or)\b/.test(node.text);
   const prefix = appended ? 'previous_condition ' : '';
-  const line = used.file.model.lines.positionAt(used.item.span.start).line + 1;
-  const where = used.file === file ? ` (line ${line})` : ` (line ${line} of ${used.file.uri.slice(used.file.uri.lastIndexOf('/') + 1)})`;
+  const spans: Span[] = [];
   for (const ref of macroRefsOf(parseConditionCached(prefix + node.text).ast)) {
     if (ref.name !== name || ref.span.start < prefix.length) continue;
-    const span = scalarMap(node).span(ref.span.start - prefix.length, ref.span.end - prefix.length);
+    spans.push(scalarMap(node).span(ref.span.start - prefix.length, ref.span.end - prefix.length));
+  }
+  return spans;
+}
+
+/** Reports each use of `name` in the macro item's own condition. */
+function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: Contribution, reporter: Reporter): void {
+  const line = used.file.model.lines.positionAt(used.item.span.start).line + 1;
+  const where = used.file === file ? ` (line ${line})` : ` (line ${line} of ${used.file.uri.slice(used.file.uri.lastIndexOf('/') + 1)})`;
+  for (const span of macroUseSpans(item, name)) {
     const message = name === item.name
       ? `Macro '${name}' uses itself: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro".`
       : `Macro '${name}' is defined after macro '${item.name}'${where}: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro". Define '${name}' first.`;
