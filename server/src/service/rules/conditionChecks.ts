@@ -198,15 +198,25 @@ export class UsageIndex {
  */
 export function addListUsesOfLists(listUses: Map<string, number>, lists: ReadonlyMap<string, ListDef>): void {
   const add = (name: string) => listUses.set(name, (listUses.get(name) ?? 0) + 1);
-  const usedInConditions = [...listUses.keys()];
-  for (const list of lists.values()) {
-    const visibility = listVisibility(list);
+  // Only a list with an item that names a list can paste one (most lists name none).
+  const naming: string[] = [];
+  const expanded: string[] = [];
+  for (const [name, list] of lists) {
+    let visibility: number | undefined;
     for (const item of list.items) {
       const ref = lists.get(item);
-      if (ref && listIndex(ref) < visibility) add(item);
+      if (!ref) continue;
+      if (visibility === undefined) {
+        visibility = listVisibility(list);
+        naming.push(name);
+      }
+      if (listIndex(ref) < visibility) expanded.push(item);
     }
   }
-  for (const name of usedInConditions) for (const pasted of listsPastedAfter(lists.get(name)!, lists)) add(pasted);
+  // The lists used in conditions are those counted so far.
+  const pastedFrom = naming.filter((name) => listUses.has(name));
+  for (const name of expanded) add(name);
+  for (const name of pastedFrom) for (const pasted of listsPastedAfter(lists.get(name)!, lists)) add(pasted);
 }
 
 function walkScalars(node: ModelNode | undefined, visit: (text: string) => void): void {
