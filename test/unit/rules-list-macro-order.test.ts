@@ -70,6 +70,11 @@ test('unused lists: a list named by a list that precedes it is used only when th
   assert.deepEqual(unused(list('second', ['x']) + list('first', ['second'])), ['unused-list first']);
   // Appended after second's definition: first now expands second.
   assert.deepEqual(unused(list('first', ['y']) + list('second', ['x']) + list('first', ['second'], '  override:\n    items: append\n')), ['unused-list first']);
+  // x is used by y's compilation, which pastes x's items as written: z (defined last) is substituted only when y is
+  // pasted in a condition.
+  const chain = list('x', ['z']) + list('y', ['x']) + list('z', ['q']);
+  assert.deepEqual(unused(chain), ['unused-list y', 'unused-list z']);
+  assert.deepEqual(unused(chain + rule('evt.type = execve and proc.name in (y)')), []);
   // Across files, in load order.
   const base = list('first', ['second']);
   const local = list('second', ['x']);
@@ -125,4 +130,19 @@ test('macro order is read from the final definitions: a later append or redefini
   const lateLocal = macro('a', 'c or proc.name = w') + macro('c', 'proc.pname = v');
   const late = diagnoseAll(base, lateLocal);
   assert.deepEqual(macroErrors(lateLocal, late.local), ['undefined-macro c']);
+});
+
+test('an edit that only moves lists (same items) changes what is pasted, in the same service as afresh', () => {
+  const before = list('inner', ['bogus_one']) + list('middle', ['inner']) + list('outer', ['middle']) + rule('evt.type in (outer)');
+  // inner now comes after outer: the word "inner" pasted from middle's items is substituted again.
+  const after = list('middle', ['inner']) + list('outer', ['middle']) + list('inner', ['bogus_one']) + rule('evt.type in (outer)');
+  const svc = createRulesService(new MemoryHost({ [BASE]: before }, { folders: ['/ws'] }));
+  const unknown = (diags: Diagnostic[]) => diags.filter((d) => d.code === Code.UnknownEventType).map((d) => String(d.message).split(':')[0]);
+  const first = rulesDoc(BASE, before, 1);
+  svc.didOpenOrChange?.(first);
+  assert.deepEqual(unknown(svc.diagnostics(first)), ["Unknown event type 'inner' (an item of the list 'outer')"]);
+  const second = rulesDoc(BASE, after, 2);
+  svc.didOpenOrChange?.(second);
+  assert.deepEqual(unknown(svc.diagnostics(second)), ["Unknown event type 'bogus_one' (an item of the list 'outer')"]);
+  assert.deepEqual(unknown(svc.diagnostics(second)), unknown(diagnoseAll(after).base));
 });
