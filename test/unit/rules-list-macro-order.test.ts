@@ -111,25 +111,32 @@ test('a macro appended so that it reaches itself again is a reference loop, as F
   assert.deepEqual(macroErrors(local, both.local), ['undefined-macro b']);
 });
 
-test('macro order is read from the final definitions: a later append or redefinition changes what a macro sees', () => {
-  // base: a uses b, defined after it. The local file appends to a: a's visibility moves past b, Falco loads it.
+test('macro order: a file is checked against the definitions up to it; a redefinition keeps the index and replaces the text', () => {
+  // base: a uses b, defined after it. Falco compiles after each file and stops at the first that fails: a later
+  // append or redefinition of a does not repair the base file.
   const base = macro('a', 'b and proc.name = x') + macro('b', 'proc.pname = y') + rule('evt.type = execve and a');
   assert.deepEqual(macroErrors(base, diagnoseAll(base).base), ['undefined-macro b']);
-  const appended = diagnoseAll(base, macro('a', 'and proc.exe = z', APPEND));
-  assert.deepEqual(macroErrors(base, appended.base), []);
-  // Redefined in the local file: Falco never reads the base's text of a (the redefinition keeps a's index).
-  const redefined = diagnoseAll(base, macro('a', 'proc.name = w'));
-  assert.deepEqual(macroErrors(base, redefined.base), []);
-  const replaced = diagnoseAll(base, macro('a', 'proc.name = w', REPLACE));
-  assert.deepEqual(macroErrors(base, replaced.base), []);
-  // The redefinition's own uses are checked against a's (kept) index and new visibility: b is defined before it.
+  assert.deepEqual(macroErrors(base, diagnoseAll(base, macro('a', 'and proc.exe = z', APPEND)).base), ['undefined-macro b']);
+  assert.deepEqual(macroErrors(base, diagnoseAll(base, macro('a', 'proc.name = w')).base), ['undefined-macro b']);
+  // Redefined later in the same file: Falco compiles the file once, with the redefinition's text only.
+  const sameFile = base + macro('a', 'proc.name = w');
+  assert.deepEqual(macroErrors(sameFile, diagnoseAll(sameFile).base), []);
+  const replacedHere = base + macro('a', 'proc.name = w', REPLACE);
+  assert.deepEqual(macroErrors(replacedHere, diagnoseAll(replacedHere).base), []);
+  // A redefinition in a later file keeps a's index and moves its visibility: it sees b, defined before it.
+  const ordered = macro('a', 'proc.name = x') + macro('b', 'proc.pname = y') + rule('evt.type = execve and a');
   const local = macro('a', 'b or proc.name = w');
-  const uses = diagnoseAll(base, local);
-  assert.deepEqual([...macroErrors(base, uses.base), ...macroErrors(local, uses.local)], []);
+  assert.deepEqual(macroErrors(local, diagnoseAll(ordered, local).local), []);
   // A macro defined only after the redefinition is still late for it.
   const lateLocal = macro('a', 'c or proc.name = w') + macro('c', 'proc.pname = v');
-  const late = diagnoseAll(base, lateLocal);
-  assert.deepEqual(macroErrors(lateLocal, late.local), ['undefined-macro c']);
+  assert.deepEqual(macroErrors(lateLocal, diagnoseAll(ordered, lateLocal).local), ['undefined-macro c']);
+  // A redefinition that closes a loop with a macro of the earlier file is a reference loop where it is written.
+  const loopBase = macro('b', 'proc.pname = y') + macro('a', 'b') + rule('evt.type = execve and a');
+  const loopLocal = macro('b', 'a');
+  const loop = diagnoseAll(loopBase, loopLocal);
+  assert.deepEqual(macroErrors(loopBase, loop.base), []);
+  assert.deepEqual(macroErrors(loopLocal, loop.local), ['undefined-macro a']);
+  assert.match(String(loop.local.find((d) => d.code === Code.UndefinedMacro)!.message), /reference loop in macro 'a'/);
 });
 
 test('an edit that only moves lists (same items) changes what is pasted, in the same service as afresh', () => {

@@ -108,17 +108,18 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
 
 /**
  * Falco resolves the macros a macro uses among the macros whose index (first definition; a redefinition keeps it) is
- * below the macro's visibility (its last definition or append), after every file is loaded (rule_loader_compiler.cpp,
- * compile_macros_infos, resolve_macros; rule_loader_collector.cpp define_info, append_info). A macro used before
- * that fails the load with "Undefined macro"; a macro met again on its own resolution path fails it with "reference
- * loop in macro" (filter_macro_resolver.cpp). Rules see every macro. Only the items that make up a macro's final
- * condition count (a later redefinition replaces the earlier text). A macro no file up to this one defines is
- * reported as undefined by the condition checks. This reads other items, so it runs on every validation; it costs a
- * lookup per macro use, plus a walk for the macros that have an append or a redefinition.
+ * below the macro's visibility (its last definition or append) (rule_loader_compiler.cpp, compile_macros_infos,
+ * resolve_macros; rule_loader_collector.cpp define_info, append_info). A macro used before that fails the load with
+ * "Undefined macro"; a macro met again on its own resolution path fails it with "reference loop in macro"
+ * (filter_macro_resolver.cpp). Rules see every macro. Falco compiles after reading each file, with what the files read
+ * so far define (falco_engine.cpp load_rules), and stops at the first file that fails: a file is checked against the
+ * definitions loaded up to it, so a later file's append or redefinition cannot repair it. Only the items that make up
+ * a macro's condition at that point count (a redefinition in the same file replaces the earlier text). A macro no file
+ * up to this one defines is reported as undefined by the condition checks. This reads other items, so it runs on
+ * every validation; it costs a lookup per macro use, plus a walk for the macros that have an append or a redefinition.
  */
 function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
-  const definedHere = (load.after[file.order] ?? load.final).macros;
-  const macros = load.final.macros;
+  const macros = (load.after[file.order] ?? load.final).macros;
   const items = file.model.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -129,7 +130,7 @@ function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Report
     if (!macro || !conditionContributions(macro).some((c) => c.item === item)) continue;
     const visibility = loadPosition(macro.contributions[macro.contributions.length - 1]);
     for (const name of names) {
-      const used = definedHere.has(name) ? macros.get(name) : undefined;
+      const used = macros.get(name);
       if (!used || loadPosition(used.contributions[0]) < visibility) continue;
       reportLateMacro(file, item, name, used.contributions[0], reporter);
     }
