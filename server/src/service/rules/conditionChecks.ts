@@ -10,7 +10,7 @@ import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import { reportCompileWarnings } from './compileWarnings';
-import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, type Contribution, type Definitions, type ListDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -1305,7 +1305,7 @@ function sameVerdict(a: EventTypeVerdict, b: EventTypeVerdict): boolean {
 
 /** A new definition (not an override, an `append: true` or a standalone `enabled`). */
 function isDefinition(item: ModelItem): boolean {
-  if (entryOf(item, 'override')) return false;
+  if (entryOf(item, 'override')) return overrideDefines(item);
   const append = entryOf(item, 'append')?.value;
   if (append?.kind === 'scalar' && append.value === true) return false;
   if (item.kind === 'rule' && !DEFINING_RULE_KEYS.some((k) => entryOf(item, k) !== undefined)) return false;

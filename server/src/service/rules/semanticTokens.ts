@@ -8,7 +8,7 @@ import { parseConditionCached, parseOutputCached } from './conditionChecks';
 import { walkExpr } from './condition';
 import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import type { ScalarStyle } from './scalar';
-import type { LoadResult } from './workspace';
+import { overrideDefines, type LoadResult } from './workspace';
 import { lookupField } from '../../knowledge';
 
 export type NameKind = 'rule' | 'macro' | 'list';
@@ -48,7 +48,7 @@ const APPEND_STAND_IN = 'falcolensPreviousCondition';
 
 /** Whether the item defines its name (as opposed to overriding, appending to or enabling an earlier definition). */
 export function isDefinitionItem(item: ModelItem): boolean {
-  if (entryOf(item, 'override')) return false;
+  if (entryOf(item, 'override')) return overrideDefines(item);
   const append = entryOf(item, 'append')?.value;
   if (append?.kind === 'scalar' && append.value === true) return false;
   if (item.kind === 'rule' && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k))) return false;

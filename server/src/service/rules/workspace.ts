@@ -403,6 +403,20 @@ export function overridesOf(item: ModelItem): Map<string, { op: string; entry: M
   return out;
 }
 
+/**
+ * Whether a macro or list item with `override:` defines its name (or redefines it in place) instead of changing an
+ * earlier definition. Falco's reader (rule_loader_reader.cpp at 0.44.0, the list and macro branches of read_item)
+ * appends only when `append: true` is set or an `append` operation is given (a macro or list has one overridable
+ * key); every other such item goes to collector::define, which needs no earlier definition. A rule's override always
+ * changes an earlier rule (selective_replace / selective_append need one).
+ */
+export function overrideDefines(item: ModelItem): boolean {
+  if (item.kind !== 'macro' && item.kind !== 'list') return false;
+  if (isLegacyAppend(item)) return false;
+  for (const { op } of overridesOf(item).values()) if (op === 'append') return false;
+  return true;
+}
+
 export function isLegacyAppend(item: ModelItem): boolean {
   const v = entryOf(item, 'append')?.value;
   return v?.kind === 'scalar' && v.value === true;
@@ -548,7 +562,8 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
     ops = own;
   }
   const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
-  const isOverride = ops.size > 0 || override !== undefined;
+  // A macro or list override without an append is a (re)definition (overrideDefines).
+  const isOverride = (ops.size > 0 || override !== undefined) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
   return {
@@ -623,7 +638,8 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       // A (re)definition. Falco replaces an earlier definition in place; within one file that is most likely a
       // mistake, so it is pointed out (never as an error).
       if (previous) {
-        const same = [...previous.contributions].reverse().find((c) => c.file === file);
+        // `override: replace` says the replacement is meant: no note.
+        const same = (recipe.present & KEY_OVERRIDE) === 0 ? [...previous.contributions].reverse().find((c) => c.file === file) : undefined;
         if (same) note({ code: 'redefinition', item, previous: same });
         if (previous.kind === 'rule' && recipe.kind === 'rule' && (recipe.strings.source ?? 'syscall') !== previous.source) note({ code: 'source-mismatch', item, previous: previous.contributions[0] });
       }

@@ -1,0 +1,100 @@
+// Falco loader parity, session 5: `override: replace` of a macro or list with no earlier definition (Falco's reader
+// defines it), the macro reference loop's own code, unused macros and lists per loaded file, and value errors in
+// macros no rule uses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic, Hover, Location, MarkupContent } from 'vscode-languageserver-types';
+import { createRulesService } from '../../server/src/service/rules';
+import { MemoryHost, rulesDoc, summarize } from './rules-host';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+
+/** A service over the base and (optionally) the local file, both open. */
+function open(base: string, local?: string) {
+  const files: Record<string, string> = { [BASE]: base };
+  if (local !== undefined) files[LOCAL] = local;
+  const svc = createRulesService(new MemoryHost(files, { folders: ['/ws'] }));
+  const docs = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, rulesDoc(p, t)]));
+  for (const d of Object.values(docs)) svc.didOpenOrChange?.(d);
+  const diagnostics = (p: string): Diagnostic[] => svc.diagnostics(docs[p]);
+  /** Position `into` characters into the n-th occurrence of `needle` in file `p`. */
+  const at = (p: string, needle: string, n = 0, into = 1) => {
+    let i = -1;
+    for (let k = 0; k <= n; k++) i = files[p].indexOf(needle, i + 1);
+    assert.ok(i >= 0, `${needle} not in ${p}`);
+    return { doc: docs[p], position: docs[p].positionAt(i + into) };
+  };
+  return { svc, docs, diagnostics, at };
+}
+
+const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
+const where = (ls: Location[]) => ls.map((l) => `${l.uri.slice(l.uri.lastIndexOf('/') + 1)}:${l.range.start.line + 1}:${l.range.start.character + 1}`).sort();
+const hoverText = (h: Hover | null | undefined) => (h ? (h.contents as MarkupContent).value : '');
+
+const RULE = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: "o | p=%proc.name"\n  priority: INFO\n`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. override: replace with no earlier definition
+
+test('a macro with override condition: replace and no earlier definition defines the macro, as Falco reader does', () => {
+  const base = `- macro: shells\n  condition: proc.name in (bash, sh)\n  override:\n    condition: replace\n${RULE('evt.type = execve and shells')}`;
+  const { svc, diagnostics, at } = open(base);
+  assert.deepEqual(diagnostics(BASE).map(summarize), []);
+  // Definition, references and hover follow the load result: the override item is the definition.
+  const use = at(BASE, 'and shells', 0, 5);
+  assert.deepEqual(where(svc.definition!(use.doc, use.position) as Location[]), ['falco_rules.yaml:1:10']);
+  assert.deepEqual(where(svc.references!(use.doc, use.position, true)), ['falco_rules.yaml:1:10', 'falco_rules.yaml:7:36']);
+  const h = hoverText(svc.hover!(use.doc, use.position));
+  assert.match(h, /proc\.name in \(bash, sh\)/);
+  assert.match(h, /defined/);
+  assert.doesNotMatch(h, /overridden/);
+});
+
+test('a list with override items: replace and no earlier definition defines the list', () => {
+  const base = `- list: my_shells\n  items: [bash, sh]\n  override:\n    items: replace\n${RULE('evt.type = execve and proc.name in (my_shells)')}`;
+  const { svc, diagnostics, at } = open(base);
+  assert.deepEqual(diagnostics(BASE).map(summarize), []);
+  const use = at(BASE, '(my_shells)', 0, 2);
+  assert.deepEqual(where(svc.definition!(use.doc, use.position) as Location[]), ['falco_rules.yaml:1:9']);
+});
+
+test('an unused macro or list defined by override: replace is reported unused like any definition', () => {
+  const base = `- macro: lonely\n  condition: proc.name = x\n  override:\n    condition: replace\n- list: lonely_list\n  items: [a]\n  override:\n    items: replace\n${RULE('evt.type = execve')}`;
+  assert.deepEqual(codes(open(base).diagnostics(BASE)), ['unused-macro', 'unused-list']);
+});
+
+test('override: replace of a macro and a list defined in an earlier file replaces them in place (no error, no note)', () => {
+  const base = `- macro: shells\n  condition: proc.name = bash\n- list: names\n  items: [a]\n${RULE('evt.type = execve and shells and proc.pname in (names)')}`;
+  const local = '- macro: shells\n  condition: proc.name = zsh\n  override:\n    condition: replace\n- list: names\n  items: [b]\n  override:\n    items: replace\n';
+  const { svc, diagnostics, at } = open(base, local);
+  assert.deepEqual(diagnostics(BASE).map(summarize), []);
+  assert.deepEqual(diagnostics(LOCAL).map(summarize), []);
+  // Both items define the macro, as a redefinition does; the hover shows the replaced condition.
+  const use = at(BASE, 'and shells', 0, 5);
+  assert.deepEqual(where(svc.definition!(use.doc, use.position) as Location[]), ['falco_rules.local.yaml:1:10', 'falco_rules.yaml:1:10']);
+  assert.match(hoverText(svc.hover!(use.doc, use.position)), /proc\.name = zsh/);
+});
+
+test('override: replace of a macro earlier in the same file is meant: no redefinition note', () => {
+  const base = `- macro: shells\n  condition: proc.name = bash\n- macro: shells\n  condition: proc.name = zsh\n  override:\n    condition: replace\n${RULE('evt.type = execve and shells')}`;
+  assert.deepEqual(open(base).diagnostics(BASE).map(summarize), []);
+  // Without the override it is a plain redefinition, pointed out as before.
+  assert.deepEqual(codes(open(base.replace('  override:\n    condition: replace\n', '')).diagnostics(BASE)), ['redefinition']);
+});
+
+test('append with no earlier definition is still an error for macros and lists; replace of a missing rule too', () => {
+  const macro = '- macro: m\n  condition: or proc.name = x\n  override:\n    condition: append\n';
+  const list = '- list: l\n  items: [x]\n  override:\n    items: append\n';
+  const rule = '- rule: Missing Rule\n  condition: and proc.name = x\n  override:\n    condition: replace\n';
+  const d = open(`${macro}${list}${rule}`).diagnostics(BASE);
+  const missing = d.filter((x) => x.code === 'no-previous-definition');
+  assert.deepEqual(missing.map(summarize), [
+    "1:10-1:11 no-previous-definition Macro 'm' overrides a macro that no file loaded before defines. (LOAD_ERR_VALIDATE)",
+    "5:9-5:10 no-previous-definition List 'l' overrides a list that no file loaded before defines. (LOAD_ERR_VALIDATE)",
+    "9:9-9:21 no-previous-definition Rule 'Missing Rule' overrides a rule that no file loaded before defines. (LOAD_ERR_VALIDATE)",
+  ]);
+  // `append: true` without an earlier definition is an error too (collector::append).
+  const legacy = open('- macro: m\n  condition: or proc.name = x\n  append: true\n').diagnostics(BASE);
+  assert.ok(legacy.some((x) => x.code === 'no-previous-definition'));
+});
