@@ -60,6 +60,7 @@ const FIXTURES: Fixture[] = [
   { code: Code.OperatorType, text: '- rule: Numbers\n  desc: d\n  condition: spawned_process and proc.pid startswith 1\n  output: o\n  priority: INFO\n', at: 'startswith' },
   { code: Code.EvtTypeNotIndexable, text: '- rule: Lower\n  desc: d\n  condition: tolower(evt.type) = execve\n  output: o\n  priority: INFO\n', at: 'condition' },
   { code: Code.UndefinedMacro, text: '- rule: Shell Spawned\n  condition: and not spawned_proces\n  override:\n    condition: append\n', at: 'spawned_proces', fix: /Change to macro 'spawned_process'/ },
+  { code: Code.MacroReferenceLoop, text: '- macro: open_read\n  condition: or open_read\n  override:\n    condition: append\n', at: 'open_read' },
   { code: Code.UnknownList, text: '- rule: Shell Spawned\n  condition: and not proc.pname in (shell_binares)\n  override:\n    condition: append\n', at: 'shell_binares', fix: /Change to list 'shell_binaries'/ },
   { code: Code.UnsafeNaCheck, text: '- rule: Audit\n  desc: d\n  condition: ka.verb = create and ka.target.name = <NA>\n  output: o\n  priority: INFO\n  source: k8s_audit\n- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n', at: 'ka.target.name = <NA>' },
   { code: Code.NoEventType, text: '- rule: Everything Bash\n  desc: d\n  condition: proc.name = bash\n  output: "bash | process=%proc.name"\n  priority: INFO\n', at: 'condition', fix: /evt.type guard/ },

@@ -98,3 +98,44 @@ test('append with no earlier definition is still an error for macros and lists; 
   const legacy = open('- macro: m\n  condition: or proc.name = x\n  append: true\n').diagnostics(BASE);
   assert.ok(legacy.some((x) => x.code === 'no-previous-definition'));
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. "reference loop in macro" has its own code
+
+const macro = (name: string, condition: string, extra = '') => `- macro: ${name}\n  condition: ${condition}\n${extra}`;
+const APPEND = '  override:\n    condition: append\n';
+
+test('a macro reference loop is macro-reference-loop (LOAD_ERR_VALIDATE, an error) and offers no macro quick fix', () => {
+  const base = macro('a', 'proc.name = x') + macro('b', 'a') + macro('a', 'or b', APPEND) + RULE('evt.type = execve and a');
+  const { svc, docs, diagnostics } = open(base);
+  const d = diagnostics(BASE);
+  assert.deepEqual(d.map(summarize), [
+    `6:17-6:18 macro-reference-loop Macro 'b' leads back to a macro on its own resolution path: Falco resolves macro 'a' among the macros defined before its last definition or append (this one included), and fails to load with "reference loop in macro 'b'". (LOAD_ERR_VALIDATE)`,
+  ]);
+  assert.equal(d[0].severity, 1);
+  assert.deepEqual(svc.codeActions!(docs[BASE], d[0].range, { diagnostics: [d[0]], only: ['quickfix'] }), []);
+});
+
+test('a loop closed by a later file through an earlier file\'s use is reported in the later file, at its use', () => {
+  // After the base file a (appended with `or b`) sees b, which does not lead back: Falco compiles the base file fine.
+  // The local file redefines b to use a: compiling after it, Falco resolves a, meets b, then a, then b again.
+  const base = macro('a', 'proc.name = x') + macro('b', 'proc.pname = y') + macro('a', 'or b', APPEND) + RULE('evt.type = execve and a');
+  const local = macro('b', 'a');
+  assert.deepEqual(codes(open(base).diagnostics(BASE)), []);
+  const { diagnostics } = open(base, local);
+  assert.deepEqual(codes(diagnostics(BASE)), []);
+  assert.deepEqual(diagnostics(LOCAL).map(summarize), [
+    `2:14-2:15 macro-reference-loop Macro 'a' closes a reference loop: Falco resolves macro 'a' through 'b' to this use, and fails to load with "reference loop in macro 'b'". (LOAD_ERR_VALIDATE)`,
+  ]);
+  // The same redefinition without the base file's append closes no loop.
+  const fine = macro('a', 'proc.name = x') + macro('b', 'proc.pname = y') + RULE('evt.type = execve and a and b');
+  assert.deepEqual(codes(open(fine, local).diagnostics(LOCAL)), []);
+});
+
+test('a loop of an earlier file is not reported again by a later file that defines macros', () => {
+  const base = macro('a', 'proc.name = x') + macro('b', 'a') + macro('a', 'or b', APPEND) + RULE('evt.type = execve and a');
+  const local = macro('c', 'proc.name = q') + RULE('evt.type = execve and c').replace('rule: R', 'rule: R2');
+  const { diagnostics } = open(base, local);
+  assert.deepEqual(codes(diagnostics(BASE)), ['macro-reference-loop']);
+  assert.deepEqual(codes(diagnostics(LOCAL)), []);
+});

@@ -15,7 +15,7 @@ import { macroRefsOf } from './condition';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
 import { loadPosition, overridesOf, type Contribution, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
-import { checkTargetVersion } from './targetVersion';
+import { checkTargetVersion, reporterFor } from './targetVersion';
 import { LATEST_FALCO } from '../../knowledge';
 
 const NOTHING_RECORDED = new Recording(0);
@@ -95,7 +95,7 @@ export class ItemCheckCache {
  * `falcoVersion` is the Falco release checked for (the falcoLens.falcoVersion setting).
  */
 export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
-  const reporter = new Reporter(file.model);
+  const reporter = reporterFor(file.model, falcoVersion);
   const run = cache ? cache.runner(file.model, reporter) : runDirectly(reporter);
   validateStructure(file, load, reporter, run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
@@ -135,13 +135,14 @@ function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Report
       reportLateMacro(file, item, name, used.contributions[0], reporter);
     }
   }
-  // Loops need a macro that sees itself or a macro defined after it: one with an append or a redefinition.
-  const loopChecked = new Set<string>();
-  for (const item of items) {
-    if (item.kind !== 'macro' || item.name === undefined || loopChecked.has(item.name)) continue;
-    loopChecked.add(item.name);
-    const macro = macros.get(item.name);
-    if (macro && macro.contributions.length > 1) reportMacroLoop(file, macro, macros, reporter);
+  // Loops need a macro that sees itself or a macro defined after it: one with an append or a redefinition. Falco
+  // compiles every macro after each file, so a loop appears with a file only through a macro condition the file
+  // writes; but the macro whose resolution meets it may be an earlier file's (its append reaches a macro this file
+  // redefines): every such macro is walked, in Falco's order, and a loop is reported at its first use in this file.
+  if (!items.some((item) => item.kind === 'macro')) return;
+  const reported = new Set<number>();
+  for (const macro of macros.values()) {
+    if (macro.contributions.length > 1) reportMacroLoop(file, macro, macros, reporter, reported);
   }
 }
 
@@ -159,18 +160,36 @@ function conditionContributions(macro: MacroDef): readonly Contribution[] {
 /** Macros met at most on one resolution walk: Falco's walk has no limit, a bad file must not hang the server. */
 const LOOP_WALK_LIMIT = 20000;
 
+/** One step of a macro resolution walk: the use of macro `name` written in the condition of contribution `c`. */
+interface MacroStep { c: Contribution; name: string }
+
 /**
- * Reports Falco's "reference loop in macro" for `macro` on the first use, in its condition, from which Falco's
- * resolution meets a macro again on its path (only the first error fails the load). The macros whose index is below
- * the macro's own are resolved already when Falco comes to it (their conditions have no macros left); the others it
- * sees are walked as written.
+ * Reports Falco's "reference loop in macro" (filter_macro_resolver.cpp, visit of an identifier met again on the
+ * resolution path; resolve_macros in rule_loader_compiler.cpp throws it as LOAD_ERR_VALIDATE) for `macro`, on the first
+ * use written in `file` along the path that leads into the loop (only the first error fails the load; a loop with no
+ * use in this file belongs to an earlier file, reported there). The macros whose index is below the macro's own are
+ * resolved already when Falco comes to it (their conditions have no macros left); the others it sees are walked as
+ * written.
  */
-function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<string, MacroDef>, reporter: Reporter): void {
+function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<string, MacroDef>, reporter: Reporter, reported: Set<number>): void {
   const index = loadPosition(macro.contributions[0]);
   const visibility = loadPosition(macro.contributions[macro.contributions.length - 1]);
   if (index >= visibility) return;
   let budget = LOOP_WALK_LIMIT;
   const path: string[] = [];
+  const steps: MacroStep[] = [];
+  // Walks the uses of a macro's condition in order, contribution by contribution (the condition is their texts joined).
+  const walkUses = (of: MacroDef): string | undefined => {
+    for (const c of conditionContributions(of)) {
+      for (const name of itemRefsAt(c.file.model, c.item.index).macros) {
+        steps.push({ c, name });
+        const found = loopThrough(name);
+        if (found !== undefined) return found;
+        steps.pop();
+      }
+    }
+    return undefined;
+  };
   const loopThrough = (name: string): string | undefined => {
     const m = macros.get(name);
     if (!m || budget-- <= 0) return undefined;
@@ -178,27 +197,22 @@ function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<
     if (position >= visibility || position < index) return undefined;
     if (path.includes(name)) return name;
     path.push(name);
-    for (const ref of macroRefsOf(parseConditionCached(m.condition).ast)) {
-      const found = loopThrough(ref.name);
-      if (found !== undefined) return found;
-    }
-    path.pop();
-    return undefined;
+    const found = walkUses(m);
+    if (found === undefined) path.pop();
+    return found;
   };
-  for (const c of conditionContributions(macro)) {
-    for (const name of itemRefsAt(c.file.model, c.item.index).macros) {
-      const looped = loopThrough(name);
-      if (looped === undefined) continue;
-      if (c.file !== file) return;
-      const span = macroUseSpans(c.item, name)[0];
-      if (span) {
-        reporter.report(Code.UndefinedMacro, span,
-          `Macro '${name}' leads back to a macro on its own resolution path: Falco resolves macro '${macro.name}' among the macros defined before its last definition or append (this one included), and fails to load with "reference loop in macro '${looped}'".`,
-          { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
-      }
-      return;
-    }
-  }
+  const looped = walkUses(macro);
+  if (looped === undefined) return;
+  const at = steps.findIndex((s) => s.c.file === file);
+  if (at < 0) return;
+  const { c, name } = steps[at];
+  const span = macroUseSpans(c.item, name)[0];
+  if (!span || reported.has(span.start)) return;
+  reported.add(span.start);
+  const message = at === 0
+    ? `Macro '${name}' leads back to a macro on its own resolution path: Falco resolves macro '${macro.name}' among the macros defined before its last definition or append (this one included), and fails to load with "reference loop in macro '${looped}'".`
+    : `Macro '${name}' closes a reference loop: Falco resolves macro '${macro.name}' through ${steps.slice(0, at).map((s) => `'${s.name}'`).join(', ')} to this use, and fails to load with "reference loop in macro '${looped}'".`;
+  reporter.report(Code.MacroReferenceLoop, span, message);
 }
 
 /** The spans, in the document, of the uses of macro `name` in the macro item's own condition (parsed again: rare). */

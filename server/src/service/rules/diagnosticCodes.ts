@@ -24,6 +24,7 @@ export enum Code {
   FieldArgument = 'field-argument',
   OperatorType = 'operator-type',
   UndefinedMacro = 'undefined-macro',
+  MacroReferenceLoop = 'macro-reference-loop',
   UnknownList = 'unknown-list',
   UnsafeNaCheck = 'unsafe-na-check',
   NoEventType = 'no-evttype',
@@ -84,6 +85,9 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.FieldArgument]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.OperatorType]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.UndefinedMacro]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
+  // filter_macro_resolver's "reference loop in macro", thrown by resolve_macros (rule_loader_compiler.cpp) with THROW,
+  // whose code is LOAD_ERR_VALIDATE.
+  [Code.MacroReferenceLoop]: { severity: E, load: 'LOAD_ERR_VALIDATE' },
   [Code.UnknownList]: { severity: W },
   [Code.UnsafeNaCheck]: { severity: W, load: 'LOAD_UNSAFE_NA_CHECK' },
   [Code.NoEventType]: { severity: W, load: 'LOAD_NO_EVTTYPE' },
