@@ -139,3 +139,8 @@ test('a loop of an earlier file is not reported again by a later file that defin
   assert.deepEqual(codes(diagnostics(BASE)), ['macro-reference-loop']);
   assert.deepEqual(codes(diagnostics(LOCAL)), []);
 });
+
+test('an undefined macro is LOAD_ERR_VALIDATE, as resolve_macros throws it', () => {
+  const d = open(RULE('evt.type = execve and no_such_macro')).diagnostics(BASE);
+  assert.deepEqual(d.map(summarize), ["3:36-3:49 undefined-macro Undefined macro 'no_such_macro' used in filter. (LOAD_ERR_VALIDATE)"]);
+});

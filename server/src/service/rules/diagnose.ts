@@ -238,6 +238,6 @@ function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: 
     const message = name === item.name
       ? `Macro '${name}' uses itself: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro".`
       : `Macro '${name}' is defined after macro '${item.name}'${where}: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro". Define '${name}' first.`;
-    reporter.report(Code.UndefinedMacro, span, message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+    reporter.report(Code.UndefinedMacro, span, message, { suggestions: [] });
   }
 }

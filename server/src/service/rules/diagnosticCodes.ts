@@ -84,7 +84,9 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.FieldNotForSource]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.FieldArgument]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   [Code.OperatorType]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
-  [Code.UndefinedMacro]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
+  // "Undefined macro ... used in filter." is thrown by resolve_macros (rule_loader_compiler.cpp, 0.44.0) with THROW,
+  // whose code is LOAD_ERR_VALIDATE (not a compile error of the condition).
+  [Code.UndefinedMacro]: { severity: E, load: 'LOAD_ERR_VALIDATE' },
   // filter_macro_resolver's "reference loop in macro", thrown by resolve_macros (rule_loader_compiler.cpp) with THROW,
   // whose code is LOAD_ERR_VALIDATE.
   [Code.MacroReferenceLoop]: { severity: E, load: 'LOAD_ERR_VALIDATE' },
