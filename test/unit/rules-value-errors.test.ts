@@ -115,3 +115,78 @@ test('exception values are checked against their field, on the value', () => {
   assert.deepEqual(invalid(ex('[proc.pid, fd.sip]', '[=, =]', '[[1, 10.0.0.1]]')), []);
   assert.deepEqual(invalid(ex('[tolower(proc.name)]', '[=]', '[[abc]]')), []);
 });
+
+// Ports (value_parser.cpp PT_PORT): only digits go through std::stoi (throws above 2^31-1; smaller numbers are cut to
+// 16 bits, accepted); other text is a service name for getservbyname, which depends on the host, except that no name
+// has a blank or a '#'. Checked with filter-oracle (sysdig's libsinsp parses ports the same way).
+test('ports: numbers up to 2^31-1 and service names pass; larger numbers and text with blanks or # do not', () => {
+  for (const good of ['', '0', '80', '65535', '65536', '2147483647', '000000000000080', 'http', 'ssh', '-1', '+80', '0x50', '80/tcp']) {
+    assert.equal(valueError('PORT', '=', good), undefined, good);
+  }
+  for (const bad of ['2147483648', '99999999999', '99999999999999999999', '80 ', ' 80', 'ht tp', '#x', 'a\tb']) assert.ok(valueError('PORT', '=', bad), bad);
+  assert.match(valueError('PORT', '=', '2147483648')!, /over 2147483647/);
+  assert.match(valueError('PORT', '=', '80 ')!, /neither a number nor a service name/);
+});
+
+test('a port libsinsp cannot read is an error on the value, in lists, list items and exceptions', () => {
+  const found = invalid(rule('fd.sport = 2147483648'));
+  assert.deepEqual(found.map((f) => f[0]), ['2147483648']);
+  assert.equal(found[0][1], "'2147483648' is not a valid port (a number over 2147483647) for fd.sport (PORT): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)");
+  assert.equal(found[0][2], 1);
+  assert.deepEqual(invalid(rule('fd.lport in (80, "443 ", 8080)')).map((f) => f[0]), ['"443 "']);
+  const viaList = invalid(rule('fd.rport in (web_ports)', '- list: web_ports\n  items: [80, "80 80", 443]\n'));
+  assert.deepEqual(viaList.map((f) => f[0]), ['web_ports']);
+  assert.match(viaList[0][1], /^'80 80' \(an item of the list 'web_ports'\) is not a valid port/);
+  const withException = rule('proc.name = nc') + '  exceptions:\n    - name: e\n      fields: [fd.sport]\n      comps: [=]\n      values: [[99999999999]]\n';
+  assert.deepEqual(invalid(withException).map((f) => f[0]), ['99999999999']);
+  for (const condition of ['fd.sport = 443', 'fd.port in (80, 65536, https)', 'fd.proto = http', 'fd.cport = ""']) assert.deepEqual(invalid(rule(condition)), [], condition);
+});
+
+// IP addresses and networks (value_parser.cpp PT_IPADDR / PT_IPNET): text with a dot is read as IPv4, all other text
+// as IPv6 by inet_pton(AF_INET6) (tuples.cpp ipv6addr); an IPv6 network needs '/' and a prefix length of 1 to 128 after
+// parseu8's 8-bit cut (tuples.cpp ipv6net::init). Addresses checked against glibc's inet_pton on 100,000 strings.
+test('IPv6 addresses as inet_pton reads them; text without a dot is never IPv4', () => {
+  for (const good of ['::', '::1', 'FE80::A', 'fe80::1', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::1:2:3:4:5:6:7', '0001::', '2001:db8::8a2e:370:7334']) {
+    assert.equal(valueError('IPADDR', '=', good), undefined, good);
+  }
+  for (const bad of ['localhost', '', 'abc', 'fe80::1%eth0', '[::1]', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::', '1::2:3:4:5:6:7:8', '12345::', ':1::', '1:', '1::2::3', ':::', '0x10']) {
+    assert.match(valueError('IPADDR', '=', bad) ?? '', /^not an IP address \(without a dot, it is read as IPv6\)$/, bad);
+  }
+  // A dot sends the text to the IPv4 parser, so an IPv4-mapped IPv6 address is rejected.
+  assert.equal(valueError('IPADDR', '=', '::ffff:1.2.3.4'), 'not an IPv4 address');
+});
+
+test('IPv6 networks: an IPv6 address, a slash and a prefix length of 1 to 128 (after the 8-bit cut)', () => {
+  for (const good of ['fe80::/10', '::/128', '2001:db8::/32', '::1/1', '::/257', '::/ 64', '::/+64']) assert.equal(valueError('IPNET', '=', good), undefined, good);
+  const cases: [string, RegExp][] = [
+    ['fe80::', /^not an IP network \(address\/prefix length\)$/],
+    ['localhost', /^not an IP network \(address\/prefix length\)$/],
+    ['fe80::/0', /1 to 128/], ['::/129', /1 to 128/], ['::/256', /1 to 128/], ['::/-1', /1 to 128/],
+    ['::/x', /prefix length is not a valid number/], ['2001:db8::/32/5', /prefix length is not a valid number/], ['::/64 ', /prefix length is not a valid number/],
+    ['fe80::1%eth0/64', /the address is not an IPv6 address/], ['localhost/8', /the address is not an IPv6 address/], ['/8', /the address is not an IPv6 address/],
+    ['::ffff:10.0.0.0/104', /the address is not an IPv4 address/],
+  ];
+  for (const [bad, message] of cases) assert.match(valueError('IPNET', '=', bad) ?? '', message, bad);
+  // The prefix length ends at a line break (getline).
+  assert.equal(valueError('IPNET', '=', '10.0.0.0/8\nx'), undefined);
+  assert.equal(valueError('IPNET', '=', 'fe80::/10\nx'), undefined);
+});
+
+test('IPv6 values in conditions, lists and exceptions', () => {
+  const found = invalid(rule('fd.sip = localhost'));
+  assert.deepEqual(found.map((f) => f[0]), ['localhost']);
+  assert.equal(found[0][1], "'localhost' is not an IP address (without a dot, it is read as IPv6) for fd.sip (IPADDR): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)");
+  assert.deepEqual(invalid(rule('fd.net = "fe80::/0"')).map((f) => f[0]), ['"fe80::/0"']);
+  assert.deepEqual(invalid(rule('fd.rip in (::1, "fe80::1%eth0")')).map((f) => f[0]), ['"fe80::1%eth0"']);
+  const viaList = invalid(rule('fd.snet in (v6_nets)', '- list: v6_nets\n  items: ["fc00::/7", "fe80::"]\n'));
+  assert.deepEqual(viaList.map((f) => f[0]), ['v6_nets']);
+  assert.match(viaList[0][1], /^'fe80::' \(an item of the list 'v6_nets'\) is not an IP network/);
+  const macro = '- macro: v6_peer\n  condition: fd.rip = "::1::"\n' + rule('v6_peer');
+  const inMacro = diagnose(macro).filter((d) => d.code === 'invalid-value');
+  assert.deepEqual(inMacro.map((d) => d.range.start.line), [1]);
+  const withException = rule('proc.name = nc') + '  exceptions:\n    - name: e\n      fields: [fd.cnet]\n      comps: [in]\n      values: [[["fd00::/8", "fd00::/200"]]]\n';
+  assert.deepEqual(invalid(withException).map((f) => f[0]), ['"fd00::/200"']);
+  for (const condition of ['fd.sip = ::1', 'fd.lip in (::, "2001:db8::1")', 'fd.net = "2001:db8::/32"', 'fd.cnet in ("fe80::/10", "10.0.0.0/8")']) {
+    assert.deepEqual(invalid(rule(condition)), [], condition);
+  }
+});

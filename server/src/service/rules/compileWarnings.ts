@@ -181,6 +181,30 @@ function isIpv4(text: string): boolean {
   return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
 
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/** The number of `:`-separated groups of 1-4 hex digits in `part` ('' has none), -1 when one is not such a group. */
+function hexGroups(part: string): number {
+  if (part === '') return 0;
+  const groups = part.split(':');
+  for (const g of groups) if (!HEX_GROUP.test(g)) return -1;
+  return groups.length;
+}
+
+/**
+ * inet_pton(AF_INET6) (glibc inet_pton6) on text without a dot (libsinsp sends text with a dot to the IPv4 parser, so
+ * an embedded IPv4 tail never reaches it): eight groups of 1-4 hex digits, or fewer with one `::` standing for at
+ * least one zero group. No zone id (`%eth0`), no brackets.
+ */
+function isIpv6(text: string): boolean {
+  const gap = text.indexOf('::');
+  if (gap < 0) return hexGroups(text) === 8;
+  if (text.indexOf('::', gap + 1) >= 0) return false;
+  const before = hexGroups(text.slice(0, gap));
+  const after = hexGroups(text.slice(gap + 2));
+  return before >= 0 && after >= 0 && before + after <= 7;
+}
+
 /** What sscanf("%u") makes of a mask that passed SCANF_NUMBER, cut to 8 bits as parseu8 does (undefined: too long to tell). */
 function maskBits(mask: string): number | undefined {
   const t = mask.trim();
@@ -191,9 +215,46 @@ function maskBits(mask: string): number | undefined {
 }
 
 /**
+ * An IP network `address/prefix` as libsinsp reads it (value_parser.cpp PT_IPV4NET, tuples.cpp ipv6net::init): the
+ * address up to the first `/`, the prefix length after it up to a line break, read by parseu8 (sscanf("%u"), cut to
+ * 8 bits); IPv4 takes 0-32, IPv6 1-128.
+ */
+function ipNetError(value: string, v4: boolean): string | undefined {
+  const slash = value.indexOf('/');
+  if (slash < 0) return 'not an IP network (address/prefix length)';
+  if (!(v4 ? isIpv4 : isIpv6)(value.slice(0, slash))) return `not an IP network: the address is not an ${v4 ? 'IPv4' : 'IPv6'} address`;
+  const rest = value.slice(slash + 1);
+  const lineBreak = rest.indexOf('\n');
+  const mask = lineBreak >= 0 ? rest.slice(0, lineBreak) : rest;
+  if (!SCANF_NUMBER.test(mask)) return 'not an IP network: the prefix length is not a valid number';
+  const bits = maskBits(mask);
+  if (bits === undefined) return undefined;
+  if (v4 && bits > 32) return 'not an IP network: the prefix length is over 32';
+  if (!v4 && (bits === 0 || bits > 128)) return 'not an IP network: an IPv6 prefix length is 1 to 128';
+  return undefined;
+}
+
+/** The largest number std::stoi reads (a 32-bit int): libsinsp reads a port made only of digits with it. */
+const STOI_MAX = 2147483647;
+
+/**
+ * A port as libsinsp reads it (value_parser.cpp PT_PORT): empty is 0; only digits go through std::stoi, which throws
+ * above 2^31-1 (numbers up to that are accepted and cut to 16 bits); anything else is a service name looked up with
+ * getservbyname. The services depend on the host, but no services database has a name with a blank or a `#`.
+ */
+function portError(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (/^[0-9]+$/.test(value)) {
+    const digits = value.replace(/^0+(?=.)/, '');
+    return digits.length > 10 || Number(digits) > STOI_MAX ? `not a valid port (a number over ${STOI_MAX})` : undefined;
+  }
+  return /[ \t\n\v\f\r#]/.test(value) ? 'not a valid port (neither a number nor a service name, which has no blank or #)' : undefined;
+}
+
+/**
  * The error libsinsp throws when it adds `value` as a constant of a comparison with operator `op` on a field of
  * `type` (filter.cpp add_filtercheck_value, value_parser.cpp string_to_rawval); undefined when it accepts it or when
- * we cannot tell (ports are looked up in the host's services, IPv6 forms are not checked).
+ * we cannot tell (a service name as a port depends on the host).
  */
 export function valueError(type: FieldType, op: string, value: string): string | undefined {
   if (op === 'bcontains' || op === 'bstartswith') {
@@ -201,16 +262,13 @@ export function valueError(type: FieldType, op: string, value: string): string |
   }
   if (NUMBER_TYPES.has(type)) return SCANF_NUMBER.test(value) ? undefined : 'not a valid number (decimal digits, optionally signed)';
   if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : 'not a boolean (true or false)';
-  if (type === 'IPADDR') return value.includes('.') && !isIpv4(value) ? 'not an IPv4 address' : undefined;
-  if (type === 'IPNET' && value.includes('.')) {
-    const slash = value.indexOf('/');
-    if (slash < 0) return 'not an IP network (address/prefix length)';
-    if (!isIpv4(value.slice(0, slash))) return 'not an IP network: the address is not an IPv4 address';
-    const mask = value.slice(slash + 1);
-    if (!SCANF_NUMBER.test(mask)) return 'not an IP network: the prefix length is not a valid number';
-    const bits = maskBits(mask);
-    if (bits !== undefined && bits > 32) return 'not an IP network: the prefix length is over 32';
+  // libsinsp reads addresses and networks with a dot as IPv4, all others as IPv6 (value_parser.cpp PT_IPADDR, PT_IPNET).
+  if (type === 'IPADDR') {
+    if (value.includes('.')) return isIpv4(value) ? undefined : 'not an IPv4 address';
+    return isIpv6(value) ? undefined : 'not an IP address (without a dot, it is read as IPv6)';
   }
+  if (type === 'IPNET') return ipNetError(value, value.includes('.'));
+  if (type === 'PORT') return portError(value);
   return undefined;
 }
 
@@ -244,7 +302,7 @@ function lookupRejectableType(reference: string, op: string): FieldType | undefi
   // evt.rawarg takes its argument's type (DYN here); evt.around compares its own way.
   if (!match || match.field.name === 'evt.around') return undefined;
   const type = match.field.type;
-  const mayReject = NUMBER_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || op === 'bcontains' || op === 'bstartswith';
+  const mayReject = NUMBER_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || type === 'PORT' || op === 'bcontains' || op === 'bstartswith';
   return mayReject ? type : undefined;
 }
 
@@ -583,7 +641,9 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
   const values = get('values');
   if (values?.kind !== 'seq') return [];
   const out: ExceptionValue[] = [];
-  const scalar = (n: ModelNode | undefined): n is Extract<ModelNode, { kind: 'scalar' }> => n?.kind === 'scalar' && typeof n.value === 'string' && n.text !== '';
+  // Falco decodes every non-null scalar as the string written (rule_loader_reader.cpp decode_exception_info_entry):
+  // a YAML number or boolean is pasted as its text.
+  const scalar = (n: ModelNode | undefined): n is Extract<ModelNode, { kind: 'scalar' }> => n?.kind === 'scalar' && n.value !== null && n.text !== '';
   if (fields?.kind === 'scalar') {
     // One field: `field comp (v1, v2, ...)`; Falco's reader defaults the comparison to `in`.
     const comp = scalarText(comps) ?? 'in';
