@@ -202,3 +202,57 @@ test('changing the target on a live service re-checks the unchanged items (the i
   host.config = { ...host.config, falcoVersion: '0.39' };
   assert.equal(len(), 1);
 });
+
+/** Every finding: `code covered-text`. */
+function findings(source: string, falcoVersion?: string): string[] {
+  const doc = rulesDoc(FILE, source);
+  return diagnose(source, falcoVersion).map((d) => `${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}`);
+}
+
+test('deprecations: not reported at a target older than the release that deprecated them, reported from it', () => {
+  // %container.info: Falco 0.41 warns (rule_loader_compiler.cpp); up to 0.40 the loader replaced it silently.
+  const info = rule('evt.type = execve', '').replace('output: o (proc=%proc.name)', 'output: o %container.info');
+  assert.deepEqual(findings(info, '0.40'), []);
+  assert.deepEqual(findings(info, '0.41'), ['deprecated-container-info %container.info']);
+  assert.deepEqual(findings(info), ['deprecated-container-info %container.info']);
+  // evt.dir: Falco 0.42 (falco_load_result.h deprecated_field), in conditions and outputs.
+  const dir = rule('evt.type = execve and evt.dir = <').replace('(proc=%proc.name)', '(dir=%evt.dir)');
+  assert.deepEqual(findings(dir, '0.41'), []);
+  assert.deepEqual(findings(dir, '0.42'), ['deprecated-field evt.dir', 'deprecated-field evt.dir']);
+  assert.deepEqual(findings(dir), ['deprecated-field evt.dir', 'deprecated-field evt.dir']);
+  // The latency fields: Falco 0.43.
+  const latency = rule('evt.type = read and evt.latency > 1000 and evt.wait_latency > 0').replace('(proc=%proc.name)', '(lat=%evt.latency.human)');
+  assert.deepEqual(findings(latency, '0.42'), []);
+  assert.deepEqual(findings(latency, '0.43'), ['deprecated-field evt.latency', 'deprecated-field evt.wait_latency', 'deprecated-field evt.latency.human']);
+  // `append: true` and a standalone `enabled`: deprecated with `override:` in 0.37, so every target warns.
+  const legacy = `${rule('evt.type = execve')}- rule: Target check\n  enabled: false\n- rule: Target check\n  condition: and proc.name = x\n  append: true\n`;
+  for (const target of [...FALCO_TARGETS, undefined]) {
+    assert.deepEqual(findings(legacy, target), ['deprecated-enabled enabled', 'deprecated-append append'], String(target));
+  }
+});
+
+test('deprecations: the catalog says which release deprecated each deprecated field', async () => {
+  const { allFields } = await import('../../server/src/knowledge');
+  const deprecated = allFields().filter((f) => f.deprecated !== undefined);
+  assert.ok(deprecated.length >= 8);
+  for (const f of deprecated) assert.ok(f.deprecatedSince && FALCO_TARGETS.includes(f.deprecatedSince.split('.').slice(0, 2).join('.')), f.name);
+  for (const f of allFields()) if (f.deprecatedSince) assert.ok(f.deprecated, f.name);
+});
+
+test('fields removed since an older release: known at the targets that have them, unknown after', () => {
+  // syslog.*: libs up to 0.20.0 (Falco 0.40); mesos/marathon and tracer span fields: libs up to 0.21.0 (Falco 0.41).
+  const syslog = rule('evt.type = execve and syslog.message contains x').replace('(proc=%proc.name)', '(sev=%syslog.severity.str)');
+  assert.deepEqual(findings(syslog, '0.37'), []);
+  assert.deepEqual(findings(syslog, '0.40'), []);
+  assert.deepEqual(findings(syslog, '0.41'), ['unknown-field-class syslog.message', 'unknown-field-class syslog.severity.str']);
+  assert.deepEqual(findings(syslog), ['unknown-field-class syslog.message', 'unknown-field-class syslog.severity.str']);
+  const spans = rule('evt.type = execve and mesos.task.name = a and marathon.app.label[team] = b and span.tag[x] = y').replace('(proc=%proc.name)', '(span=%evtin.span.p.id)');
+  assert.deepEqual(findings(spans, '0.41'), []);
+  assert.deepEqual(findings(spans, '0.42'), ['unknown-field-class mesos.task.name', 'unknown-field-class marathon.app.label', 'unknown-field-class span.tag', 'unknown-field-class evtin.span.p.id']);
+  // In a macro too; but not for a rule of another source (they were syscall fields).
+  assert.deepEqual(findings('- macro: m\n  condition: syslog.facility = 3\n', '0.40').filter((f) => f.startsWith('unknown')), []);
+  const other = `- rule: Audit\n  desc: d\n  condition: syslog.message = x\n  output: o\n  priority: WARNING\n  source: k8s_audit\n`;
+  assert.deepEqual(findings(other, '0.40').filter((f) => f.startsWith('unknown')), ['unknown-field-class syslog.message']);
+  // A skip-if-unknown-filter rule is not skipped either.
+  assert.deepEqual(findings(rule('evt.type = execve and span.id = 1', '  skip-if-unknown-filter: true\n'), '0.41'), []);
+});

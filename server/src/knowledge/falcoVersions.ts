@@ -1,6 +1,8 @@
 // The Falco releases a user can target, with the rules-engine version each one compares `required_engine_version`
 // against and the libs release it bundles (whose filter parser decides which operators and transformers exist).
 //
+import type { FieldInfo } from './types';
+
 // Sources, read at each Falco tag 0.37.0 .. 0.44.0 of falcosecurity/falco:
 //   engine: userspace/engine/falco_engine_version.h (FALCO_ENGINE_VERSION_MAJOR/MINOR/PATCH)
 //   libs:   cmake/modules/falcosecurity-libs.cmake (FALCOSECURITY_LIBS_VERSION of a release build)
@@ -57,4 +59,24 @@ export function compareVersions(a: string, b: string): number {
 /** Whether a construct available since `since` (`0.41.0` or `0.41`) is missing from the target release. */
 export function newerThanTarget(since: string | undefined, target: string): boolean {
   return since !== undefined && compareVersions(since, target) > 0;
+}
+
+/**
+ * The first release whose loader warns (LOAD_DEPRECATED_ITEM) about a rules construct. At an older target Falco
+ * says nothing, so neither does Falco Lens. Deprecated fields carry theirs in the catalog (`deprecatedSince`).
+ */
+export const LOADER_DEPRECATIONS = {
+  // userspace/engine/rule_loader_reader.cpp WARNING_APPEND, added with `override:` in 0.37.0 (CHANGELOG 0.37.0:
+  // "deprecate the append flag", falco#2992); 0.36.0 has neither. So every target warns.
+  append: '0.37',
+  // rule_loader_reader.cpp WARNING_ENABLED (a rule item with only `enabled`), also first at 0.37.0.
+  standaloneEnabled: '0.37',
+  // rule_loader_compiler.cpp compile_rule_infos, first at 0.41.0 (the container plugin fills the output); up to
+  // 0.40 the loader replaced %container.info with the container fields without a word.
+  containerInfo: '0.41',
+} as const;
+
+/** Whether the target release warns about the field (it is deprecated, and was by the target or earlier). */
+export function deprecatedAt(field: FieldInfo, target: string): boolean {
+  return field.deprecated !== undefined && !newerThanTarget(field.deprecatedSince, target);
 }

@@ -40,6 +40,8 @@ export interface FieldInfo {
   since?: string;
   /** Set when Falco warns on use; says what to use instead. */
   deprecated?: string;
+  /** The first Falco release that warns on use (`0.42.0`): an older target does not, so nothing is said there. */
+  deprecatedSince?: string;
   /** One sentence, written for this project. */
   desc: string;
   /** How to read its values, where that helps (units, special values). */

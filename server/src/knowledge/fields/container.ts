@@ -88,7 +88,9 @@ export const CONTAINER_FIELDS: FieldInfo[] = [
 
   // Falco engine: kept so that older rules (falco-rules 3.x) still load.
   { name: 'container.info', type: 'CHARBUF', sources: ['syscall'], desc: 'Placeholder that older rule outputs ended with; Falco removes it from the output.',
-    deprecated: 'Falco 0.41+ drops %container.info from outputs with a LOAD_DEPRECATED_ITEM warning; the container plugin appends container and pod fields by itself.' },
+    deprecated: 'Falco 0.41+ drops %container.info from outputs with a LOAD_DEPRECATED_ITEM warning; the container plugin appends container and pod fields by itself.',
+    // Falco 0.41.0 rule_loader_compiler.cpp compile_rule_infos warns; up to 0.40 it replaced %container.info silently.
+    deprecatedSince: '0.41.0' },
 
   k8smeta('k8smeta.pod.name', 'Name of the pod, from the k8s-metacollector.'),
   k8smeta('k8smeta.pod.uid', 'UID of the pod, from the k8s-metacollector.'),

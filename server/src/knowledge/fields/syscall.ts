@@ -23,6 +23,10 @@ const NS = 'Nanoseconds.';
 const EPOCH_NS = 'Nanoseconds since the Unix epoch.';
 const KB = 'Kibibytes.';
 const LATENCY_DEPRECATED = 'Deprecated since Falco 0.43 (Falco warns on use); libsinsp no longer pairs enter and exit events, so the value is not reliable.';
+// Falco 0.43.0 userspace/engine/falco_load_result.h (deprecated_field: EVT_LATENCY, _S, _NS, _HUMAN, EVT_WAIT_LATENCY);
+// absent at 0.42.0. The output check matches by substring (rule_loader_compiler.cpp check_deprecated_fields_in_output),
+// so %evt.latency.quantized warns there too.
+const LATENCY_DEPRECATED_SINCE = '0.43.0';
 
 export const SYSCALL_FIELDS: FieldInfo[] = [
   // ---- evt (generic: every source) ----
@@ -49,18 +53,20 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
     { since: '0.36.0', values: 'In Kubernetes the Falco chart sets FALCO_HOSTNAME to the node name.' }),
 
   // ---- evt (syscall only) ----
-  sys('evt.latency', 'RELTIME', 'Time between the enter and exit events of a system call.', { values: NS, deprecated: LATENCY_DEPRECATED }),
-  sys('evt.latency.s', 'RELTIME', 'Whole-seconds part of evt.latency.', { deprecated: LATENCY_DEPRECATED }),
-  sys('evt.latency.ns', 'RELTIME', 'Sub-second part of evt.latency.', { values: NS, deprecated: LATENCY_DEPRECATED }),
-  sys('evt.latency.quantized', 'UINT64', 'Base-10 logarithm of evt.latency, for histograms.', { hidden: true, deprecated: LATENCY_DEPRECATED }),
-  sys('evt.latency.human', 'CHARBUF', 'evt.latency as a short human-readable duration.', { values: 'For example 10.3ms.', deprecated: LATENCY_DEPRECATED }),
+  sys('evt.latency', 'RELTIME', 'Time between the enter and exit events of a system call.', { values: NS, deprecated: LATENCY_DEPRECATED, deprecatedSince: LATENCY_DEPRECATED_SINCE }),
+  sys('evt.latency.s', 'RELTIME', 'Whole-seconds part of evt.latency.', { deprecated: LATENCY_DEPRECATED, deprecatedSince: LATENCY_DEPRECATED_SINCE }),
+  sys('evt.latency.ns', 'RELTIME', 'Sub-second part of evt.latency.', { values: NS, deprecated: LATENCY_DEPRECATED, deprecatedSince: LATENCY_DEPRECATED_SINCE }),
+  sys('evt.latency.quantized', 'UINT64', 'Base-10 logarithm of evt.latency, for histograms.', { hidden: true, deprecated: LATENCY_DEPRECATED, deprecatedSince: LATENCY_DEPRECATED_SINCE }),
+  sys('evt.latency.human', 'CHARBUF', 'evt.latency as a short human-readable duration.', { values: 'For example 10.3ms.', deprecated: LATENCY_DEPRECATED, deprecatedSince: LATENCY_DEPRECATED_SINCE }),
   sys('evt.deltatime', 'RELTIME', 'Time elapsed since the previous event in the capture.', { values: NS }),
   sys('evt.deltatime.s', 'RELTIME', 'Whole-seconds part of evt.deltatime.'),
   sys('evt.deltatime.ns', 'RELTIME', 'Sub-second part of evt.deltatime.', { values: NS }),
   sys('evt.outputtime', 'CHARBUF', 'Event time in the format chosen by the capture tool\'s time option (evt.time by default).', { outputOnly: true }),
   sys('evt.dir', 'CHARBUF', 'Whether the event is the enter or the exit half of a system call.',
     { values: '`>` enter, `<` exit.',
-      deprecated: 'Deprecated since Falco 0.42 (Falco warns when a condition or output uses it); the official rules stopped testing it in falco-rules 5.0.0.' }),
+      deprecated: 'Deprecated since Falco 0.42 (Falco warns when a condition or output uses it); the official rules stopped testing it in falco-rules 5.0.0.',
+      // Falco 0.42.0 falco_load_result.h deprecated_field::DEPRECATED_FIELD_EVT_DIR (conditions: filter_warning_resolver.cpp).
+      deprecatedSince: '0.42.0' }),
   sys('evt.type', 'CHARBUF', 'Name of the system call or internal event.',
     { values: 'execve, openat, connect, … Conditions should restrict it so Falco can route events efficiently.', outputKeys: ['evt_type'] }),
   sys('evt.type.is', 'UINT32', 'Yields 1 when the event has the type named after the dot and 0 otherwise.',
@@ -89,7 +95,7 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('evt.is_io_write', 'BOOL', 'Whether the event writes to a file descriptor.'),
   sys('evt.io_dir', 'CHARBUF', 'Direction of an I/O event.', { values: '`r` read, `w` write.' }),
   sys('evt.is_wait', 'BOOL', 'Whether the event makes the thread wait (sleep, poll, select…).'),
-  sys('evt.wait_latency', 'RELTIME', 'For waiting events, how long the thread waited.', { values: NS, deprecated: LATENCY_DEPRECATED }),
+  sys('evt.wait_latency', 'RELTIME', 'For waiting events, how long the thread waited.', { values: NS, deprecated: LATENCY_DEPRECATED, deprecatedSince: LATENCY_DEPRECATED_SINCE }),
   sys('evt.is_syslog', 'BOOL', 'Whether the event is a write to /dev/log.'),
   sys('evt.count', 'UINT32', 'Always 1; summed by capture tools to count events.'),
   sys('evt.count.error', 'UINT32', '1 when the event returned an error, else 0.'),

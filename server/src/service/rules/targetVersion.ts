@@ -5,14 +5,15 @@
 // A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
-import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, lookupField, newerThanTarget } from '../../knowledge';
+import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_DEPRECATIONS, lookupField, newerThanTarget } from '../../knowledge';
+import { removedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
 import { parseConditionCached, parseOutputCached } from './conditionChecks';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type ScalarNode, type Span } from './model';
+import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, transformerInfo } from './operators';
-import type { ItemCheckRunner, ReportSink } from './validate';
+import { Reporter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { LoadResult, LoadedFile } from './workspace';
 
 /** `0.41.0` → `0.41`: how releases are named to users. */
@@ -35,6 +36,51 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
         : (item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false);
       run(item, 'target-version', skipUnknown ? `${target} skip-if-unknown-filter` : target, (sink) => checkItemSyntaxAndFields(item, target, skipUnknown, sink));
     }
+  }
+}
+
+/**
+ * The reporter of a file's diagnostics for the target release. The other checks follow the latest release and are
+ * cached by text alone; what they say that an older release would not is dropped here, where every finding passes:
+ * deprecations that came later (that Falco does not warn, and the replacement may be what it lacks), and unknown
+ * fields that its libsinsp still had (knowledge/fields/removed.ts). At the latest release: the plain reporter.
+ */
+export function reporterFor(model: RulesFileModel, target: string): Reporter {
+  return target === LATEST_FALCO || !falcoRelease(target) ? new Reporter(model) : new OlderTargetReporter(model, target);
+}
+
+class OlderTargetReporter extends Reporter {
+  constructor(model: RulesFileModel, private readonly target: string) { super(model); }
+
+  override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
+    if (this.saidByTarget(code, span)) super.report(code, span, message, data, options);
+  }
+
+  private saidByTarget(code: Code, span: Span): boolean {
+    switch (code) {
+      case Code.DeprecatedAppend: return !newerThanTarget(LOADER_DEPRECATIONS.append, this.target);
+      case Code.DeprecatedEnabled: return !newerThanTarget(LOADER_DEPRECATIONS.standaloneEnabled, this.target);
+      case Code.DeprecatedContainerInfo: return !newerThanTarget(LOADER_DEPRECATIONS.containerInfo, this.target);
+      case Code.DeprecatedField: {
+        // The span is the field's name as written (conditionChecks.ts checkField).
+        const field = lookupField(this.model.text.slice(span.start, span.end))?.field;
+        return !field || !newerThanTarget(field.deprecatedSince, this.target);
+      }
+      case Code.UnknownField:
+      case Code.UnknownFieldClass: {
+        const removed = removedField(this.model.text.slice(span.start, span.end));
+        return !removed || newerThanTarget(this.target, removed.until) || !this.inSyscallItem(span);
+      }
+      default: return true;
+    }
+  }
+
+  /** Whether the finding lies in a macro or in a rule of the syscall source (the removed fields are syscall fields). */
+  private inSyscallItem(span: Span): boolean {
+    const item = this.model.items.find((i) => i.span.start <= span.start && span.end <= i.span.end);
+    if (item?.kind !== 'rule') return true;
+    const source = scalarText(entryOf(item, 'source')?.value);
+    return source === undefined || source.trim() === 'syscall';
   }
 }
 
