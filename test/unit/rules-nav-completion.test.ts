@@ -128,3 +128,59 @@ test('list items and exception values offer lists; exception fields offer fields
   const ex = '- rule: Shell\n  exceptions:\n    - name: e\n      fields: [proc.<|>]\n      values: [[x]]\n  override:\n    exceptions: append\n';
   assert.ok(complete(ex).labels.includes('proc.pname'));
 });
+
+/** Completion with the target Falco release set (falcoLens.falcoVersion), or the default when undefined. */
+function completeAt(marked: string, falcoVersion?: string) {
+  const { service, host } = workspace({ [BASE]: BASE_TEXT });
+  if (falcoVersion !== undefined) host.config = { ...host.config, falcoVersion };
+  const { doc, position } = openAt(service, LOCAL, marked);
+  return service.completion!(doc, position);
+}
+
+test('target release: a field newer than the target is marked "Falco ≥ 0.N" and sorted last; from its release it is plain', () => {
+  const marked = '- rule: R\n  desc: d\n  condition: evt.type = open and fd.is_<|>\n  output: o\n  priority: INFO\n';
+  const at038 = item(completeAt(marked, '0.38'), 'fd.is_upper_layer');
+  assert.equal(at038.detail, 'BOOL — Falco ≥ 0.39');
+  assert.equal(at038.sortText, '~fd.is_upper_layer');
+  for (const target of ['0.39', undefined]) {
+    const plain = item(completeAt(marked, target), 'fd.is_upper_layer');
+    assert.equal(plain.detail, 'BOOL', String(target));
+    assert.equal(plain.sortText, undefined, String(target));
+  }
+  // Older fields are untouched at an old target; in outputs the same.
+  assert.equal(item(completeAt(marked, '0.37'), 'fd.is_server').sortText, undefined);
+  const output = item(completeAt('- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o %proc.pg<|>\n  priority: INFO\n', '0.39'), 'proc.pgid');
+  assert.equal(output.detail, 'INT64 — Falco ≥ 0.40');
+});
+
+test('target release: transformers, operators and val() newer than the target are marked, at their boundary', () => {
+  const operand = '- rule: R\n  desc: d\n  condition: evt.type = execve and <|>\n  output: o\n  priority: INFO\n';
+  assert.equal(item(completeAt(operand, '0.39'), 'len()').detail, 'transformer — Falco ≥ 0.40');
+  assert.equal(item(completeAt(operand, '0.39'), 'len()').sortText, '~len()');
+  assert.equal(item(completeAt(operand, '0.40'), 'len()').detail, 'transformer');
+  assert.equal(item(completeAt(operand, '0.40'), 'len()').sortText, undefined);
+  assert.equal(item(completeAt(operand), 'join()').detail, 'transformer');
+
+  const operator = '- rule: R\n  desc: d\n  condition: evt.type = execve and proc.name <|>\n  output: o\n  priority: INFO\n';
+  assert.equal(item(completeAt(operator, '0.38'), 'regex').detail, 'operator, since Falco 0.39.0 — Falco ≥ 0.39');
+  assert.equal(item(completeAt(operator, '0.38'), 'regex').sortText, '~regex');
+  assert.equal(item(completeAt(operator, '0.39'), 'regex').detail, 'operator, since Falco 0.39.0');
+  assert.equal(item(completeAt(operator, '0.37'), 'glob').sortText, undefined);
+
+  const value = '- rule: R\n  desc: d\n  condition: evt.type = execve and proc.name = <|>\n  output: o\n  priority: INFO\n';
+  assert.equal(item(completeAt(value, '0.37'), 'val()').detail, 'Falco ≥ 0.38');
+  assert.equal(item(completeAt(value, '0.38'), 'val()').detail, undefined);
+  assert.equal(item(completeAt(value), 'val()').detail, undefined);
+});
+
+test('target release: a field deprecated by a later release is not marked deprecated at an older target', () => {
+  const marked = '- rule: R\n  desc: d\n  condition: evt.type = execve and evt.di<|>\n  output: o\n  priority: INFO\n';
+  const at041 = item(completeAt(marked, '0.41'), 'evt.dir');
+  assert.equal(at041.detail, 'CHARBUF');
+  assert.equal(at041.tags, undefined);
+  for (const target of ['0.42', undefined]) {
+    const at = item(completeAt(marked, target), 'evt.dir');
+    assert.equal(at.detail, 'CHARBUF — deprecated', String(target));
+    assert.deepEqual(at.tags, [1], String(target));
+  }
+});

@@ -130,3 +130,47 @@ test('no hover on blank space', () => {
   const { h } = hoverIn('- macro: m\n  condition: proc.name = bash\n<|>\n');
   assert.equal(h, null);
 });
+
+function hoverAtTarget(marked: string, falcoVersion?: string): string {
+  const { service, host } = workspace({ [BASE]: BASE_TEXT });
+  if (falcoVersion !== undefined) host.config = { ...host.config, falcoVersion };
+  const { doc, position } = openAt(service, LOCAL, marked);
+  return value(service.hover!(doc, position));
+}
+
+test('target release: a field hover says "added in Falco 0.N" when the target is older, nothing new from that release', () => {
+  const marked = '- macro: m\n  condition: fd.is_up<|>per_layer = true\n';
+  const old = hoverAtTarget(marked, '0.38');
+  assert.match(old, /\*\*Not in Falco 0\.38\*\* \(the target release\): added in Falco 0\.39\./);
+  const atRelease = hoverAtTarget(marked, '0.39');
+  assert.doesNotMatch(atRelease, /Not in Falco/);
+  assert.equal(atRelease, hoverAtTarget(marked));
+  assert.equal(old.replace(/\n\n\*\*Not in Falco 0\.38\*\*[^\n]*/, ''), atRelease);
+});
+
+test('target release: operators, modifiers, transformers and val() newer than the target say so, at their boundary', () => {
+  const at = (condition: string, target?: string) => hoverAtTarget(`- macro: m\n  condition: ${condition}\n`, target);
+  assert.match(at('proc.name reg<|>ex "a.*"', '0.38'), /Not in Falco 0\.38\*\* \(the target release\): added in Falco 0\.39\./);
+  assert.doesNotMatch(at('proc.name reg<|>ex "a.*"', '0.39'), /Not in Falco/);
+  assert.match(at('proc.name startswith one<|>of (a, b)', '0.43'), /added in Falco 0\.44\./);
+  assert.doesNotMatch(at('proc.name startswith one<|>of (a, b)'), /Not in Falco/);
+  assert.match(at('le<|>n(proc.name) > 3', '0.39'), /added in Falco 0\.40\./);
+  assert.doesNotMatch(at('le<|>n(proc.name) > 3', '0.40'), /Not in Falco/);
+  assert.match(at('proc.name = va<|>l(proc.pname)', '0.37'), /added in Falco 0\.38\./);
+  assert.doesNotMatch(at('proc.name = va<|>l(proc.pname)', '0.38'), /Not in Falco/);
+});
+
+test('target release: deprecation and removed fields as the target sees them', () => {
+  const dir = '- macro: m\n  condition: evt.d<|>ir = <\n';
+  assert.match(hoverAtTarget(dir), /\*\*Deprecated:\*\*/);
+  assert.match(hoverAtTarget(dir, '0.42'), /\*\*Deprecated:\*\*/);
+  const old = hoverAtTarget(dir, '0.41');
+  assert.doesNotMatch(old, /\*\*Deprecated:\*\*/);
+  assert.match(old, /Deprecated from Falco 0\.42; Falco 0\.41 does not warn about it\./);
+  // A field the target's libsinsp had and later releases removed.
+  const syslog = '- macro: m\n  condition: syslog.mes<|>sage contains x\n';
+  assert.match(hoverAtTarget(syslog, '0.40'), /\*\*Field\*\* `syslog\.message`[\s\S]*that Falco 0\.40 has; Falco 0\.41 removed it\.[\s\S]*Type: `CHARBUF`/);
+  assert.match(hoverAtTarget(syslog, '0.41'), /not a field known to Falco Lens/);
+  assert.match(hoverAtTarget(syslog), /not a field known to Falco Lens/);
+  assert.match(hoverAtTarget('- macro: m\n  condition: span.t<|>ag[x] = y\n', '0.41'), /Falco 0\.42 removed it\.[\s\S]*Argument: required/);
+});

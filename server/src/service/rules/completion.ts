@@ -5,9 +5,12 @@
 import {
   CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Range,
 } from 'vscode-languageserver-types';
-import { allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, type FieldInfo } from '../../knowledge';
+import {
+  allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, deprecatedAt, LATEST_FALCO, newerThanTarget,
+  type FieldInfo,
+} from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
-import { OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorRejection } from './operators';
+import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorRejection } from './operators';
 import {
   APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE,
 } from './schema';
@@ -20,6 +23,18 @@ export interface CompletionContext {
   file: LoadedFile;
   analysis: FileAnalysis;
   offset: number;
+  /** The Falco release the rules are checked for (falcoLens.falcoVersion); the latest when absent. */
+  falcoVersion?: string;
+}
+
+/**
+ * What the target release lacks is still offered (the user may be about to raise the target) but marked: its detail
+ * ends with "Falco ≥ 0.N" and it sorts after everything else. Nothing changes at the latest release.
+ */
+function forTarget(item: CompletionItem, since: string | undefined, target: string): CompletionItem {
+  if (!newerThanTarget(since, target)) return item;
+  const needs = `Falco ≥ ${since!.split('.').slice(0, 2).join('.')}`;
+  return { ...item, detail: item.detail ? `${item.detail} — ${needs}` : needs, sortText: `~${item.sortText ?? item.label}` };
 }
 
 const WORD_CHAR = /[A-Za-z0-9_.]/;
@@ -89,7 +104,7 @@ function sourceFor(item: ModelItem, file: LoadedFile, defs: Definitions): string
   return best;
 }
 
-function fieldItems(source: string, where: 'condition' | 'output', typed: string, range: Range): CompletionItem[] {
+function fieldItems(source: string, where: 'condition' | 'output', typed: string, range: Range, target: string): CompletionItem[] {
   let fields: readonly FieldInfo[] = fieldsForSource(source);
   if (fields.length === 0) fields = allFields();
   // After `proc.` only proc.* fields: the class and sub-names typed so far must match.
@@ -101,12 +116,14 @@ function fieldItems(source: string, where: 'condition' | 'output', typed: string
     if (where === 'condition' && f.outputOnly) continue;
     if (where === 'output' && f.conditionOnly) continue;
     if (stem && !f.name.startsWith(stem)) continue;
-    out.push({
-      label: f.name, kind: CompletionItemKind.Field, detail: `${f.type}${f.isList ? ' (list)' : ''}${f.deprecated ? ' — deprecated' : ''}`,
-      documentation: { kind: 'markdown', value: fieldMarkdown(f.name, f, undefined) },
+    // Deprecated as the target sees it: an older release does not warn about a field a later one deprecated.
+    const deprecated = deprecatedAt(f, target);
+    out.push(forTarget({
+      label: f.name, kind: CompletionItemKind.Field, detail: `${f.type}${f.isList ? ' (list)' : ''}${deprecated ? ' — deprecated' : ''}`,
+      documentation: { kind: 'markdown', value: fieldMarkdown(f.name, f, undefined, target) },
       textEdit: { range, newText: f.name }, filterText: f.name,
-      ...(f.deprecated ? { tags: [1] } : {}),
-    });
+      ...(deprecated ? { tags: [1] } : {}),
+    }, f.since, target));
   }
   return out;
 }
@@ -159,12 +176,13 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
   const before = node ? node.text.slice(0, valueIndexAt(node, start)) : '';
   const defs = load.after[file.order] ?? load.final;
   const source = sourceFor(item, file, defs);
+  const target = ctx.falcoVersion ?? LATEST_FALCO;
   const operand = (): CompletionItem[] => [
-    ...fieldItems(source, 'condition', typed, range),
+    ...fieldItems(source, 'condition', typed, range, target),
     ...(typed.includes('.') ? [] : [
       ...nameItems(defs.macros.keys(), 'macro', range, item.kind === 'macro' ? item.name : undefined),
       ...keywordItems(['not'], range),
-      ...TRANSFORMERS.map((t) => ({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name })),
+      ...TRANSFORMERS.map((t) => forTarget({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name }, t.since, target)),
     ]),
   ];
 
@@ -186,15 +204,15 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
   if (FIELD_SHAPE.test(last) || /^[a-z]+\(.*\)$/.test(last)) {
     const info = FIELD_SHAPE.test(last) ? lookupField(last)?.field : undefined;
     const ops = OPERATORS.filter((o) => !info || operatorRejection(o.name, info.type, !!info.isList) === undefined);
-    return list(ops.map((o) => ({
+    return list(ops.map((o) => forTarget({
       label: o.name, kind: CompletionItemKind.Operator, detail: `operator, since Falco ${o.since}`,
-      documentation: { kind: 'markdown', value: operatorMarkdown(o.name) ?? '' }, textEdit: { range, newText: o.name },
-    })));
+      documentation: { kind: 'markdown', value: operatorMarkdown(o.name, target) ?? '' }, textEdit: { range, newText: o.name },
+    }, o.since, target)));
   }
   if (OPERATOR_WORDS.has(last)) {
     if ((last === '=' || last === '==' || last === '!=') && EVENT_TYPE_FIELDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(eventTypeItems(range));
     if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
-    if (operatorRejection(last, 'CHARBUF') === undefined) return list(keywordItems(['val()'], range).map((i) => ({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' })));
+    if (operatorRejection(last, 'CHARBUF') === undefined) return list(keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target)));
     return list([]);
   }
   // After a complete comparison or macro: join with the next one.
@@ -208,7 +226,7 @@ function outputCompletion(ctx: CompletionContext, item: ModelItem): CompletionLi
   const pct = text[start - 1] === '%' ? start - 1 : text[start - 1] === '(' && text[start - 2] === '%' ? start - 2 : -1;
   if (pct < 0) return null;
   const defs = load.after[file.order] ?? load.final;
-  return list(fieldItems(sourceFor(item, file, defs), 'output', text.slice(start, offset), file.model.lines.range(start, offset)));
+  return list(fieldItems(sourceFor(item, file, defs), 'output', text.slice(start, offset), file.model.lines.range(start, offset), ctx.falcoVersion ?? LATEST_FALCO));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -362,7 +380,7 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
       for (const ex of exceptions.items) {
         if (ex.kind !== 'map' || !containing(ex, offset)) continue;
         const fields = ex.entries.find((e) => e.key === 'fields')?.value;
-        if (fields && fields.kind !== 'map' && containing(fields, offset)) return list(fieldItems(sourceFor(item, file, defs), 'condition', text.slice(start, offset), range));
+        if (fields && fields.kind !== 'map' && containing(fields, offset)) return list(fieldItems(sourceFor(item, file, defs), 'condition', text.slice(start, offset), range, ctx.falcoVersion ?? LATEST_FALCO));
         const values = ex.entries.find((e) => e.key === 'values')?.value;
         if (values && containing(values, offset) && values.span.start < offset) return list(nameItems(defs.lists.keys(), 'list', range));
       }

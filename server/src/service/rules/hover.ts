@@ -3,7 +3,8 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
-import { lookupField, mitreForTag, mitreName, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
+import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
+import { removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
@@ -15,6 +16,8 @@ export interface HoverContext {
   file: LoadedFile;
   analysis: FileAnalysis;
   offset: number;
+  /** The Falco release the rules are checked for (falcoLens.falcoVersion); the latest when absent. */
+  falcoVersion?: string;
 }
 
 function markdown(parts: (string | undefined)[]): MarkupContent {
@@ -72,8 +75,23 @@ function clip(text: string, max = 2000): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Fields, operators, transformers
 
-export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined): string {
+/** `0.41.0` → `0.41`: how releases are named to users. */
+const release = (version: string) => version.split('.').slice(0, 2).join('.');
+
+/** What the target release lacks: said only when it lacks it, so the latest release adds nothing to a hover. */
+function notInTarget(since: string | undefined, target: string): string | undefined {
+  return newerThanTarget(since, target) ? `**Not in Falco ${release(target)}** (the target release): added in Falco ${release(since!)}.` : undefined;
+}
+
+export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO): string {
   if (!info) {
+    const removed = removedField(written.replace(/\[.*$/, ''));
+    if (removed && !newerThanTarget(target, removed.until)) {
+      const family = removed.family === 'syslog' ? 'syslog messages' : removed.family === 'mesos' ? 'Mesos and Marathon' : 'tracer spans';
+      return markdown([`**Field** ${codeSpan(removed.name)}`,
+        `A libsinsp field (${family}) that Falco ${release(target)} has; Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(removed.until) + 1]} removed it.`,
+        `- Type: ${codeSpan(removed.type)}${removed.argRequired ? '\n- Argument: required' : ''}`]).value;
+    }
     return markdown([`${codeSpan(written)} — not a field known to Falco Lens.`,
       'It may come from a plugin whose fields are not in the catalog; Falco checks it when the rules are loaded.']).value;
   }
@@ -89,7 +107,9 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
   return markdown([
     `**Field** ${codeSpan(info.name)}`,
     knowledgeText(info.desc),
-    info.deprecated ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
+    notInTarget(info.since, target),
+    info.deprecated && deprecatedAt(info, target) ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
+    info.deprecated && !deprecatedAt(info, target) ? `Deprecated from Falco ${release(info.deprecatedSince!)}; Falco ${release(target)} does not warn about it.` : undefined,
     facts.map((f) => `- ${f}`).join('\n'),
     info.values ? `Values: ${knowledgeText(info.values)}` : undefined,
   ]).value;
@@ -100,13 +120,14 @@ const FAMILY_SAMPLES: { label: string; type: FieldType }[] = [
   { label: 'buffers', type: 'BYTEBUF' }, { label: 'IP addresses and networks', type: 'IPADDR' },
 ];
 
-export function operatorMarkdown(name: string): string | undefined {
+export function operatorMarkdown(name: string, target = LATEST_FALCO): string | undefined {
   const op = operatorInfo(name);
   if (!op) {
     const modifier = OPERATOR_MODIFIERS.find((m) => m.name === name);
     if (!modifier) return undefined;
     return markdown([`**Operator modifier** ${codeSpan(modifier.name)}`, knowledgeText(modifier.summary),
-      `Written after a string operator and before a list: ${codeSpan(`proc.name startswith ${modifier.name} (a, b)`)}. Since Falco ${modifier.since}.`]).value;
+      `Written after a string operator and before a list: ${codeSpan(`proc.name startswith ${modifier.name} (a, b)`)}. Since Falco ${modifier.since}.`,
+      notInTarget(modifier.since, target)]).value;
   }
   const accepted = FAMILY_SAMPLES.filter((s) => operatorRejection(op.name, s.type) === undefined).map((s) => s.label);
   const operand = op.arity === 'unary' ? 'No value: it tests the field alone.'
@@ -118,14 +139,15 @@ export function operatorMarkdown(name: string): string | undefined {
     op.name === 'exists' ? 'Works with fields of every type.' : `Works with fields of these types: ${accepted.length ? accepted.join(', ') : 'none of the common ones'}.`,
     op.acceptsModifier ? 'Accepts `oneof`, `anyof` and `allof` (Falco 0.44).' : undefined,
     `Available since Falco ${op.since}.`,
+    notInTarget(op.since, target),
   ]).value;
 }
 
-export function transformerMarkdown(name: string): string | undefined {
-  if (name === 'val') return markdown(['**val()**', 'Compares with the value of another field of the same event: `proc.name = val(proc.pname)`.', `Since Falco ${FIELD_VALUE_SINCE}.`]).value;
+export function transformerMarkdown(name: string, target = LATEST_FALCO): string | undefined {
+  if (name === 'val') return markdown(['**val()**', 'Compares with the value of another field of the same event: `proc.name = val(proc.pname)`.', `Since Falco ${FIELD_VALUE_SINCE}.`, notInTarget(FIELD_VALUE_SINCE, target)]).value;
   const t = transformerInfo(name);
   if (!t) return undefined;
-  return markdown([`**Transformer** ${codeSpan(`${t.name}()`)}`, knowledgeText(t.summary), `Result type: ${codeSpan(t.output)}${t.outputIsList ? ' (a list)' : ''}. Since Falco ${t.since}.`]).value;
+  return markdown([`**Transformer** ${codeSpan(`${t.name}()`)}`, knowledgeText(t.summary), `Result type: ${codeSpan(t.output)}${t.outputIsList ? ' (a list)' : ''}. Since Falco ${t.since}.`, notInTarget(t.since, target)]).value;
 }
 
 const KEYWORDS: Record<string, string> = {
@@ -292,18 +314,18 @@ function entryAt(item: ModelItem, offset: number): { entry: MapEntry; onKey: boo
   return search(item.entries, 'item');
 }
 
-function tokenHover(token: RulesToken, load: LoadResult): string | undefined {
+function tokenHover(token: RulesToken, load: LoadResult, target: string): string | undefined {
   switch (token.kind) {
     case 'name': return token.nameKind === 'rule' ? ruleMarkdown(token.name, load) : token.nameKind === 'macro' ? macroMarkdown(token.name, load) : listMarkdown(token.name, load);
     case 'field': {
       const written = token.arg !== undefined ? `${token.name}[${token.arg}]` : token.name;
       const match = lookupField(written);
-      return fieldMarkdown(written, match?.field, match?.arg);
+      return fieldMarkdown(written, match?.field, match?.arg, target);
     }
-    case 'operator': return operatorMarkdown(token.name);
-    case 'modifier': return operatorMarkdown(token.name);
-    case 'transformer': return transformerMarkdown(token.name);
-    case 'keyword': return token.name === 'val' ? transformerMarkdown('val') : KEYWORDS[token.name] ? markdown([`**${token.name}**`, KEYWORDS[token.name]]).value : undefined;
+    case 'operator': return operatorMarkdown(token.name, target);
+    case 'modifier': return operatorMarkdown(token.name, target);
+    case 'transformer': return transformerMarkdown(token.name, target);
+    case 'keyword': return token.name === 'val' ? transformerMarkdown('val', target) : KEYWORDS[token.name] ? markdown([`**${token.name}**`, KEYWORDS[token.name]]).value : undefined;
     case 'macro-ref': return macroMarkdown(token.name, load);
     case 'list-candidate':
       if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
@@ -318,7 +340,7 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   const lines = file.model.lines;
   const found = tokenAt(analysis, offset);
   if (found) {
-    const value = tokenHover(found.token, load);
+    const value = tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO);
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, found.token.span.end) };
   }
   // Keys and structural values (priority, tags, source).

@@ -208,11 +208,11 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
   return {
     hover(doc, position) {
       const { load, file, offset } = at(doc, position);
-      return hoverAt({ load, file, analysis: analyzeFile(file.model), offset });
+      return hoverAt({ load, file, analysis: analyzeFile(file.model), offset, falcoVersion: deps.host.settings().falcoVersion });
     },
     completion(doc, position) {
       const { load, file, offset } = at(doc, position);
-      return completionAt({ load, file, analysis: analyzeFile(file.model), offset });
+      return completionAt({ load, file, analysis: analyzeFile(file.model), offset, falcoVersion: deps.host.settings().falcoVersion });
     },
     definition(doc, position) {
       const { load, file, offset } = at(doc, position);
