@@ -190,3 +190,43 @@ test('IPv6 values in conditions, lists and exceptions', () => {
     assert.deepEqual(invalid(rule(condition)), [], condition);
   }
 });
+
+// Strings and buffers: add_filter_value keeps a value in at most 256 bytes (sinsp_filtercheck.h
+// s_max_filter_value_buf_size), a string with its terminator, so 255 bytes of UTF-8 at most ("filter parameter too
+// long"). Checked with filter-oracle: 255 'a' or 127 'é' pass, 256 'a' or 128 'é' do not, on strings, paths, buffers,
+// pmatch and evt.arg.
+test('string and buffer values of more than 255 bytes (UTF-8) are rejected', () => {
+  for (const type of ['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF'] as const) {
+    assert.equal(valueError(type, '=', 'a'.repeat(255)), undefined, type);
+    assert.equal(valueError(type, '=', 'a'.repeat(256)), 'too long (256 bytes: libsinsp keeps at most 255)', type);
+  }
+  assert.equal(valueError('CHARBUF', 'in', 'é'.repeat(127)), undefined);
+  assert.match(valueError('CHARBUF', 'in', 'é'.repeat(128)) ?? '', /^too long \(256 bytes/);
+  assert.equal(valueError('CHARBUF', '=', '€'.repeat(85)), undefined);
+  assert.match(valueError('CHARBUF', '=', '€'.repeat(86)) ?? '', /^too long \(258 bytes/);
+  assert.equal(valueError('CHARBUF', '=', '😀'.repeat(63)), undefined);
+  assert.match(valueError('CHARBUF', '=', '😀'.repeat(64)) ?? '', /^too long \(256 bytes/);
+  // bcontains and bstartswith keep the decoded bytes.
+  assert.equal(valueError('BYTEBUF', 'bcontains', 'ab'.repeat(255)), undefined);
+  assert.equal(valueError('BYTEBUF', 'bstartswith', 'ab'.repeat(256)), 'too long (256 bytes once decoded: libsinsp keeps at most 255)');
+});
+
+test('a value too long is an error on the value, in lists, list items, macros and exceptions; 255 bytes pass', () => {
+  const long = 'x'.repeat(256);
+  const found = invalid(rule(`proc.name = ${long}`));
+  assert.deepEqual(found.map((f) => f[0]), [long]);
+  assert.equal(found[0][1], `'${'x'.repeat(77)}...' is too long (256 bytes: libsinsp keeps at most 255) for proc.name (CHARBUF): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)`);
+  assert.deepEqual(invalid(rule(`fd.name in (/etc, "/${long}")`)).map((f) => f[0]), [`"/${long}"`]);
+  assert.deepEqual(invalid(rule(`evt.buffer contains ${long}`)).map((f) => f[0]), [long]);
+  const viaList = invalid(rule('proc.name in (long_names)', `- list: long_names\n  items: [sh, ${long}]\n`));
+  assert.deepEqual(viaList.map((f) => f[0]), ['long_names']);
+  assert.match(viaList[0][1], /^'x{77}\.\.\.' \(an item of the list 'long_names'\) is too long \(256 bytes/);
+  const macro = `- macro: long_macro\n  condition: proc.cmdline contains ${long}\n` + rule('long_macro');
+  assert.deepEqual(diagnose(macro).filter((d) => d.code === 'invalid-value').map((d) => d.range.start.line), [1]);
+  const withException = rule('proc.name = nc') + `  exceptions:\n    - name: e\n      fields: [proc.cmdline]\n      comps: [startswith]\n      values: [["${long}"]]\n`;
+  assert.deepEqual(invalid(withException).map((f) => f[0]), [`"${long}"`]);
+  const fine = 'y'.repeat(255);
+  for (const condition of [`proc.name = ${fine}`, `fd.name pmatch (${fine})`, `proc.name in (a, "${fine}")`, `evt.buffer bcontains ${'ab'.repeat(255)}`]) {
+    assert.deepEqual(invalid(rule(condition)), [], condition);
+  }
+});

@@ -234,6 +234,30 @@ function ipNetError(value: string, v4: boolean): string | undefined {
   return undefined;
 }
 
+/**
+ * The longest string or buffer value libsinsp keeps: add_filter_value retries a value in a storage doubled from 16 up
+ * to 256 bytes (sinsp_filtercheck.h s_max_filter_value_buf_size) and then throws "filter parameter too long"; a string
+ * needs one byte more for its terminator (value_parser.cpp check_storage_size), a buffer is refused when its length
+ * reaches the storage's (sinsp_filtercheck.cpp parse_filter_value). Both keep at most 255 bytes.
+ */
+const MAX_VALUE_BYTES = 255;
+
+/** Types whose constants are kept as text or bytes, limited only in length. */
+const STRING_TYPES = new Set<FieldType>(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
+
+/** The length of `text` in UTF-8 (libsinsp counts bytes). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { bytes += 4; i++; }
+    else bytes += 3;
+  }
+  return bytes;
+}
+
 /** The largest number std::stoi reads (a 32-bit int): libsinsp reads a port made only of digits with it. */
 const STOI_MAX = 2147483647;
 
@@ -258,7 +282,13 @@ function portError(value: string): string | undefined {
  */
 export function valueError(type: FieldType, op: string, value: string): string | undefined {
   if (op === 'bcontains' || op === 'bstartswith') {
-    return value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value) ? undefined : 'not hex (an even number of hex digits)';
+    if (!(value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value))) return 'not hex (an even number of hex digits)';
+    // Only buffers take these operators; the decoded bytes are kept as a buffer's value.
+    return type === 'BYTEBUF' && value.length / 2 > MAX_VALUE_BYTES ? `too long (${value.length / 2} bytes once decoded: libsinsp keeps at most ${MAX_VALUE_BYTES})` : undefined;
+  }
+  if (STRING_TYPES.has(type)) {
+    const bytes = value.length > MAX_VALUE_BYTES / 3 ? utf8Length(value) : 0;
+    return bytes > MAX_VALUE_BYTES ? `too long (${bytes} bytes: libsinsp keeps at most ${MAX_VALUE_BYTES})` : undefined;
   }
   if (NUMBER_TYPES.has(type)) return SCANF_NUMBER.test(value) ? undefined : 'not a valid number (decimal digits, optionally signed)';
   if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : 'not a boolean (true or false)';
@@ -274,7 +304,7 @@ export function valueError(type: FieldType, op: string, value: string): string |
 
 /**
  * The type a comparison's constants are parsed as: its left-hand field's, when that is a plain field of the catalog
- * and valueError may reject a constant of it (most comparisons are on strings: their lists need no second walk).
+ * and valueError may reject a constant of it.
  */
 function comparedType(e: Compare): FieldType | undefined {
   const lhs = e.lhs;
@@ -302,14 +332,17 @@ function lookupRejectableType(reference: string, op: string): FieldType | undefi
   // evt.rawarg takes its argument's type (DYN here); evt.around compares its own way.
   if (!match || match.field.name === 'evt.around') return undefined;
   const type = match.field.type;
-  const mayReject = NUMBER_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || type === 'PORT' || op === 'bcontains' || op === 'bstartswith';
+  const mayReject = NUMBER_TYPES.has(type) || STRING_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || type === 'PORT' || op === 'bcontains' || op === 'bstartswith';
   return mayReject ? type : undefined;
 }
 
 /** The values of the list `name` (expanded) that libsinsp would reject, with their errors; kept per table of lists. */
 function listValueErrors(name: string, memoOfTable: ItemMemo, type: FieldType, op: string): { item: string; error: string }[] {
-  const key = `${type} ${op} ${name}`;
-  let out = memoOfTable.errors.get(key);
+  // Most comparisons are on strings, whose items are judged by their length alone: one entry per list for all of them.
+  const byLength = STRING_TYPES.has(type) && op !== 'bcontains' && op !== 'bstartswith';
+  const memo = byLength ? memoOfTable.tooLong : memoOfTable.errors;
+  const key = byLength ? name : `${type} ${op} ${name}`;
+  let out = memo.get(key);
   if (!out) {
     const items = expandedItems(name, memoOfTable.lists);
     out = [];
@@ -318,7 +351,7 @@ function listValueErrors(name: string, memoOfTable: ItemMemo, type: FieldType, o
       const error = value !== undefined ? valueError(type, op, value) : undefined;
       if (error) out.push({ item: value!, error });
     }
-    memoOfTable.errors.set(key, out);
+    memo.set(key, out);
   }
   return out;
 }
@@ -423,6 +456,8 @@ interface ItemMemo {
   lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]>;
   /** The rejected items of a list for a type and operator (key `type op name`), see listValueErrors. */
   errors: Map<string, { item: string; error: string }[]>;
+  /** The items of a list too long for a string or buffer (by the list's name), see listValueErrors. */
+  tooLong: Map<string, { item: string; error: string }[]>;
 }
 
 /**
@@ -454,7 +489,7 @@ function itemMemoFor(lists: ListTable): ItemMemo {
   if (!memo) {
     memo = recentItemMemos.find((m) => sameLists(m.lists, lists));
     if (memo) memo.lists = lists;
-    else memo = { lists, plain: new Map(), regex: new Map(), errors: new Map() };
+    else memo = { lists, plain: new Map(), regex: new Map(), errors: new Map(), tooLong: new Map() };
   }
   // Most recent first.
   const at = recentItemMemos.indexOf(memo);
