@@ -256,3 +256,21 @@ test('fields removed since an older release: known at the targets that have them
   // A skip-if-unknown-filter rule is not skipped either.
   assert.deepEqual(findings(rule('evt.type = execve and span.id = 1', '  skip-if-unknown-filter: true\n'), '0.41'), []);
 });
+
+test("libsinsp's compile warnings: from Falco 0.38 (regex: 0.39), and only for a field or transformer the target has", () => {
+  const text = (condition: string) => rule(`evt.type = execve and ${condition}`);
+  const warnings = (condition: string, target?: string) => findings(text(condition), target).filter((f) => /field-as-value|transformer-as-value|regex-simpler/.test(f));
+  assert.deepEqual(warnings('proc.name = proc.pname', '0.37'), []);
+  assert.deepEqual(warnings('proc.name = proc.pname', '0.38'), ['field-as-value proc.pname']);
+  assert.deepEqual(warnings('proc.name = proc.pname'), ['field-as-value proc.pname']);
+  // A field the target lacks is no field to its libsinsp.
+  assert.deepEqual(warnings('proc.name = fd.is_upper_layer', '0.38'), []);
+  assert.deepEqual(warnings('proc.name = fd.is_upper_layer', '0.39'), ['field-as-value fd.is_upper_layer']);
+  assert.deepEqual(warnings('proc.name = "tolower(proc.pname)"', '0.37'), []);
+  assert.deepEqual(warnings('proc.name = "tolower(proc.pname)"', '0.38'), ['transformer-as-value "tolower(proc.pname)"']);
+  assert.deepEqual(warnings('proc.name = "basename(proc.exepath)"', '0.38'), []);
+  assert.deepEqual(warnings('proc.name = "basename(proc.exepath)"', '0.39'), ['transformer-as-value "basename(proc.exepath)"']);
+  // The regex operator and its warning come together in 0.39; before, the operator alone is reported.
+  assert.deepEqual(findings(text('proc.name regex "bash"'), '0.38'), ['condition-syntax regex']);
+  assert.deepEqual(warnings('proc.name regex "bash"', '0.39'), ['regex-simpler-operator "bash"']);
+});

@@ -62,10 +62,11 @@ export function newerThanTarget(since: string | undefined, target: string): bool
 }
 
 /**
- * The first release whose loader warns (LOAD_DEPRECATED_ITEM) about a rules construct. At an older target Falco
- * says nothing, so neither does Falco Lens. Deprecated fields carry theirs in the catalog (`deprecatedSince`).
+ * The first release whose loader gives a warning: deprecations (LOAD_DEPRECATED_ITEM) and libsinsp's compile warnings.
+ * At an older target Falco says nothing, so neither does Falco Lens. Deprecated fields carry theirs in the catalog
+ * (`deprecatedSince`).
  */
-export const LOADER_DEPRECATIONS = {
+export const LOADER_WARNINGS_SINCE = {
   // userspace/engine/rule_loader_reader.cpp WARNING_APPEND, added with `override:` in 0.37.0 (CHANGELOG 0.37.0:
   // "deprecate the append flag", falco#2992); 0.36.0 has neither. So every target warns.
   append: '0.37',
@@ -74,6 +75,13 @@ export const LOADER_DEPRECATIONS = {
   // rule_loader_compiler.cpp compile_rule_infos, first at 0.41.0 (the container plugin fills the output); up to
   // 0.40 the loader replaced %container.info with the container fields without a word.
   containerInfo: '0.41',
+  // libsinsp's filter-compiler warnings (LOAD_COMPILE_CONDITION): a constant that is a field name or a transformer
+  // call, from libs 0.17.1 (filter.cpp check_value_and_add_warnings; Falco 0.38 rule_loader_compiler.cpp reports them,
+  // 0.37.0 has no LOAD_COMPILE_CONDITION); a transformer counts only where the parser knows it
+  // (parser.cpp supported_field_transformers).
+  compileWarnings: '0.38',
+  // The regex that needs no regex syntax: libs 0.18.1 (filter.cpp check_warnings_regex_value), with the operator.
+  regexWarning: '0.39',
 } as const;
 
 /** Whether the target release warns about the field (it is deprecated, and was by the target or earlier). */

@@ -5,7 +5,7 @@
 // A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
-import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_DEPRECATIONS, lookupField, newerThanTarget } from '../../knowledge';
+import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget } from '../../knowledge';
 import { removedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
@@ -58,13 +58,24 @@ class OlderTargetReporter extends Reporter {
 
   private saidByTarget(code: Code, span: Span): boolean {
     switch (code) {
-      case Code.DeprecatedAppend: return !newerThanTarget(LOADER_DEPRECATIONS.append, this.target);
-      case Code.DeprecatedEnabled: return !newerThanTarget(LOADER_DEPRECATIONS.standaloneEnabled, this.target);
-      case Code.DeprecatedContainerInfo: return !newerThanTarget(LOADER_DEPRECATIONS.containerInfo, this.target);
+      case Code.DeprecatedAppend: return !newerThanTarget(LOADER_WARNINGS_SINCE.append, this.target);
+      case Code.DeprecatedEnabled: return !newerThanTarget(LOADER_WARNINGS_SINCE.standaloneEnabled, this.target);
+      case Code.DeprecatedContainerInfo: return !newerThanTarget(LOADER_WARNINGS_SINCE.containerInfo, this.target);
       case Code.DeprecatedField: {
         // The span is the field's name as written (conditionChecks.ts checkField).
         const field = lookupField(this.model.text.slice(span.start, span.end))?.field;
         return !field || !newerThanTarget(field.deprecatedSince, this.target);
+      }
+      case Code.RegexSimplerOperator: return !newerThanTarget(LOADER_WARNINGS_SINCE.regexWarning, this.target);
+      case Code.FieldAsValue: {
+        // libsinsp warns when it can build a field from the constant: a field newer than the target is not one.
+        const field = lookupField(this.constantAt(span))?.field;
+        return !newerThanTarget(LOADER_WARNINGS_SINCE.compileWarnings, this.target) && !newerThanTarget(field?.since, this.target);
+      }
+      case Code.TransformerAsValue: {
+        const name = /^(\w+)\(/.exec(this.constantAt(span))?.[1];
+        const since = name === 'val' ? FIELD_VALUE_SINCE : name !== undefined ? transformerInfo(name)?.since : undefined;
+        return !newerThanTarget(LOADER_WARNINGS_SINCE.compileWarnings, this.target) && !newerThanTarget(since, this.target);
       }
       case Code.UnknownField:
       case Code.UnknownFieldClass: {
@@ -73,6 +84,16 @@ class OlderTargetReporter extends Reporter {
       }
       default: return true;
     }
+  }
+
+  /**
+   * The constant a compile warning is on, as libsinsp reads it (quotes off, blanks removed). For a value that comes
+   * from a list the span is the list's name, which reads as neither a field nor a call: the warning is kept.
+   */
+  private constantAt(span: Span): string {
+    const text = this.model.text.slice(span.start, span.end);
+    const unquoted = /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
+    return unquoted.replace(/\s+/g, '');
   }
 
   /** Whether the finding lies in a macro or in a rule of the syscall source (the removed fields are syscall fields). */
