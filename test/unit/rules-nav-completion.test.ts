@@ -184,3 +184,14 @@ test('target release: a field deprecated by a later release is not marked deprec
     assert.deepEqual(at.tags, [1], String(target));
   }
 });
+
+test('target release: the item snippets load on the target (engine version, and evt.dir = < only before it was deprecated)', () => {
+  const body = (label: string, target?: string) => (item(completeAt('- macro: m\n  condition: x\n\n- <|>\n', target), label).textEdit as TextEdit).newText;
+  assert.match(body('rule'), /condition: >\n {4}\$\{3:evt\.type in \(execve, execveat\) and proc\.name = example\}\n/);
+  assert.match(body('rule', '0.42'), /\$\{3:evt\.type in \(execve, execveat\) and proc\.name = example\}/);
+  assert.match(body('rule', '0.41'), /\$\{3:evt\.type in \(execve, execveat\) and evt\.dir = < and proc\.name = example\}/);
+  assert.equal(body('required_engine_version'), '- required_engine_version: ${1:0.57.0}\n');
+  assert.equal(body('required_engine_version', '0.42'), '- required_engine_version: ${1:0.57.0}\n');
+  assert.equal(body('required_engine_version', '0.41'), '- required_engine_version: ${1:0.50.0}\n');
+  assert.equal(body('required_engine_version', '0.37'), '- required_engine_version: ${1:0.31.0}\n');
+});

@@ -7,6 +7,7 @@ import {
 } from 'vscode-languageserver-types';
 import {
   allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, deprecatedAt, LATEST_FALCO, newerThanTarget,
+  compareVersions, falcoRelease,
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
@@ -232,13 +233,29 @@ function outputCompletion(ctx: CompletionContext, item: ModelItem): CompletionLi
 // ---------------------------------------------------------------------------------------------------------------
 // Keys, values, snippets
 
+/**
+ * The item snippets for the target release. The rule's sample condition tests `evt.dir = <` only where Falco still has
+ * enter events and does not warn about it (before 0.42); the engine version asked for is the official rules' (0.57.0)
+ * or, for a target whose engine is older, that engine, so that the snippet loads on the target.
+ */
+function itemSnippets(target: string): { label: string; detail: string; body: string }[] {
+  const dir = lookupField('evt.dir')?.field;
+  const exitOnly = dir && !deprecatedAt(dir, target) ? ' and evt.dir = <' : '';
+  const engine = falcoRelease(target)?.engine;
+  const required = engine && compareVersions(engine, OFFICIAL_RULES_ENGINE) < 0 ? engine : OFFICIAL_RULES_ENGINE;
+  return ITEM_SNIPPETS.map((s) => ({ ...s, body: s.body.replace('${EXIT_ONLY}', exitOnly).replace('${ENGINE}', required) }));
+}
+
+/** The engine version the official falco_rules.yaml requires (falco-rules 5.x). */
+const OFFICIAL_RULES_ENGINE = '0.57.0';
+
 const ITEM_SNIPPETS: { label: string; detail: string; body: string }[] = [
-  { label: 'rule', detail: 'New rule', body: '- rule: ${1:Rule name}\n  desc: ${2:What it detects}\n  condition: >\n    ${3:evt.type in (execve, execveat) and evt.dir = < and proc.name = example}\n  output: ${4:Something happened} | user=%user.name command=%proc.cmdline\n  priority: ${5|WARNING,NOTICE,INFORMATIONAL,ERROR,CRITICAL,ALERT,EMERGENCY,DEBUG|}\n  tags: [${6:host, container}]\n' },
+  { label: 'rule', detail: 'New rule', body: '- rule: ${1:Rule name}\n  desc: ${2:What it detects}\n  condition: >\n    ${3:evt.type in (execve, execveat)${EXIT_ONLY} and proc.name = example}\n  output: ${4:Something happened} | user=%user.name command=%proc.cmdline\n  priority: ${5|WARNING,NOTICE,INFORMATIONAL,ERROR,CRITICAL,ALERT,EMERGENCY,DEBUG|}\n  tags: [${6:host, container}]\n' },
   { label: 'macro', detail: 'New macro', body: '- macro: ${1:macro_name}\n  condition: ${2:proc.name = example}\n' },
   { label: 'list', detail: 'New list', body: '- list: ${1:list_name}\n  items: [${2}]\n' },
   { label: 'rule override', detail: 'Change an existing rule', body: '- rule: ${1:Rule name}\n  condition: and not ${2:proc.name = example}\n  override:\n    condition: append\n' },
   { label: 'list append', detail: 'Add items to an existing list', body: '- list: ${1:list_name}\n  items: [${2}]\n  override:\n    items: append\n' },
-  { label: 'required_engine_version', detail: 'Oldest Falco engine that can load the file', body: '- required_engine_version: ${1:0.57.0}\n' },
+  { label: 'required_engine_version', detail: 'Oldest Falco engine that can load the file', body: '- required_engine_version: ${1:${ENGINE}}\n' },
   { label: 'required_plugin_versions', detail: 'Plugins the rules need', body: '- required_plugin_versions:\n  - name: ${1:k8saudit}\n    version: ${2:0.7.0}\n' },
 ];
 
@@ -299,7 +316,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
   // New items at column 0.
   if (/^(-\s*)?[\w-]*$/.test(lineBefore) && (lineBefore.startsWith('-') || lineBefore.length === 0 || !item)) {
     const range = lines.range(lineStart, offset);
-    return list(ITEM_SNIPPETS.map((s, i) => ({
+    return list(itemSnippets(ctx.falcoVersion ?? LATEST_FALCO).map((s, i) => ({
       label: s.label, kind: CompletionItemKind.Snippet, detail: s.detail, sortText: String(i),
       filterText: `- ${s.label}`, textEdit: { range, newText: s.body }, insertTextFormat: InsertTextFormat.Snippet,
     })));
