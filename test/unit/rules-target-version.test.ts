@@ -274,3 +274,26 @@ test("libsinsp's compile warnings: from Falco 0.38 (regex: 0.39), and only for a
   assert.deepEqual(findings(text('proc.name regex "bash"'), '0.38'), ['condition-syntax regex']);
   assert.deepEqual(warnings('proc.name regex "bash"', '0.39'), ['regex-simpler-operator "bash"']);
 });
+
+test('exception warnings of Falco 0.38 (no values appended, a name twice): not at 0.37', () => {
+  const base = `${rule('evt.type = execve', `  exceptions:
+    - name: known
+      fields: [proc.pname]
+      values: [[a]]
+`)}- rule: Target check
+  exceptions:
+    - name: known
+    - name: twice
+      fields: [proc.name]
+      values: [[a]]
+    - name: twice
+      fields: [proc.name]
+      values: [[b]]
+  override:
+    exceptions: append
+`;
+  const warnings = (target?: string) => findings(base, target).filter((f) => /append-no-values|exception-name-not-unique/.test(f));
+  assert.deepEqual(warnings('0.37'), []);
+  assert.deepEqual(warnings('0.38'), ['exception-name-not-unique twice', 'append-no-values known']);
+  assert.deepEqual(warnings(), ['exception-name-not-unique twice', 'append-no-values known']);
+});

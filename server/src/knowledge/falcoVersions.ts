@@ -82,6 +82,11 @@ export const LOADER_WARNINGS_SINCE = {
   compileWarnings: '0.38',
   // The regex that needs no regex syntax: libs 0.18.1 (filter.cpp check_warnings_regex_value), with the operator.
   regexWarning: '0.39',
+  // An exception appended without values (LOAD_APPEND_NO_VALUES) and two exceptions of a rule with one name
+  // (LOAD_EXCEPTION_NAME_NOT_UNIQUE): rule_loader_reader.cpp read_rule_exceptions from 0.38.0, whose
+  // falco_load_result.h adds both codes; 0.37.0 reads both cases without a word.
+  appendNoValues: '0.38',
+  exceptionNameNotUnique: '0.38',
 } as const;
 
 /** Whether the target release warns about the field (it is deprecated, and was by the target or earlier). */

@@ -66,6 +66,8 @@ class OlderTargetReporter extends Reporter {
         const field = lookupField(this.model.text.slice(span.start, span.end))?.field;
         return !field || !newerThanTarget(field.deprecatedSince, this.target);
       }
+      case Code.AppendNoValues: return !newerThanTarget(LOADER_WARNINGS_SINCE.appendNoValues, this.target);
+      case Code.ExceptionNameNotUnique: return !newerThanTarget(LOADER_WARNINGS_SINCE.exceptionNameNotUnique, this.target);
       case Code.RegexSimplerOperator: return !newerThanTarget(LOADER_WARNINGS_SINCE.regexWarning, this.target);
       case Code.FieldAsValue: {
         // libsinsp warns when it can build a field from the constant: a field newer than the target is not one.
