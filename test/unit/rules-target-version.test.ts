@@ -297,3 +297,17 @@ test('exception warnings of Falco 0.38 (no values appended, a name twice): not a
   assert.deepEqual(warnings('0.38'), ['exception-name-not-unique twice', 'append-no-values known']);
   assert.deepEqual(warnings(), ['exception-name-not-unique twice', 'append-no-values known']);
 });
+
+test('rule keys of a later release (capture, capture_duration: Falco 0.42): ignored by an older target, and not replaceable there', () => {
+  const text = rule('evt.type = execve', '  capture: true\n  capture_duration: 5000\n');
+  assert.deepEqual(findings(text, '0.41'), ['unknown-key capture', 'unknown-key capture_duration']);
+  const d = diagnose(text, '0.41').find((x) => x.code === 'unknown-key')!;
+  assert.equal(d.severity, 2);
+  assert.equal(messageOf(d), "Key 'capture' was added in Falco 0.42: Falco 0.41 ignores it.");
+  assert.deepEqual(findings(text, '0.42'), []);
+  assert.deepEqual(findings(text), []);
+  const override = `${text}- rule: Target check\n  capture: false\n  override:\n    capture: replace\n`;
+  assert.deepEqual(findings(override, '0.41'), ['unknown-key capture', 'unknown-key capture_duration', 'unknown-key capture', 'cannot-replace capture']);
+  assert.match(messageOf(diagnose(override, '0.41').find((x) => x.code === 'cannot-replace')!), /^Key 'capture' cannot be replaced in Falco 0\.41: it was added in Falco 0\.42\. \(LOAD_ERR_YAML_VALIDATE\)$/);
+  assert.deepEqual(findings(override, '0.42'), []);
+});

@@ -89,6 +89,13 @@ export const LOADER_WARNINGS_SINCE = {
   exceptionNameNotUnique: '0.38',
 } as const;
 
+/**
+ * Rule keys newer than the oldest target, with the release whose reader first reads them (rule_loader_reader.cpp:
+ * decode of `capture` and `capture_duration`, and their place among the keys `override` may replace, first at
+ * 0.42.0). An older release ignores them in a rule and fails on `override: {capture: replace}` ("cannot be replaced").
+ */
+export const RULE_KEYS_SINCE: Readonly<Record<string, string>> = { capture: '0.42', capture_duration: '0.42' };
+
 /** Whether the target release warns about the field (it is deprecated, and was by the target or earlier). */
 export function deprecatedAt(field: FieldInfo, target: string): boolean {
   return field.deprecated !== undefined && !newerThanTarget(field.deprecatedSince, target);

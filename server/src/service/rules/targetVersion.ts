@@ -5,7 +5,7 @@
 // A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
-import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget } from '../../knowledge';
+import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget, RULE_KEYS_SINCE } from '../../knowledge';
 import { removedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
@@ -131,6 +131,7 @@ function checkEngineVersion(item: ModelItem, target: string, sink: ReportSink): 
 }
 
 function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: boolean, sink: ReportSink): void {
+  if (item.kind === 'rule') checkRuleKeys(item, target, sink);
   const condition = entryOf(item, 'condition')?.value;
   if (condition?.kind === 'scalar' && typeof condition.value === 'string' && condition.text.trim() !== '') {
     // An appended condition is parsed behind the same stand-in word as the condition checks use, so the parse is
@@ -145,6 +146,27 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
   if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutputFields(output, target, skipUnknown, sink);
   const exceptions = entryOf(item, 'exceptions')?.value;
   if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map') checkException(ex.entries, target, skipUnknown, sink);
+}
+
+/**
+ * Rule keys the target's reader does not know: ignored in the rule (no warning before Falco 0.44's LOAD_UNKNOWN_KEY,
+ * so no LOAD name), and an error under `override` with `replace` (decode_overrides: "Key '...' cannot be replaced").
+ */
+function checkRuleKeys(item: ModelItem, target: string, sink: ReportSink): void {
+  for (const e of item.entries) {
+    const since = RULE_KEYS_SINCE[e.key];
+    if (newerThanTarget(since, target)) {
+      sink.report(Code.UnknownKey, e.keySpan, `Key '${e.key}' was added in Falco ${since}: Falco ${target} ignores it.`, { key: e.key, suggestions: [] }, { load: null });
+    }
+  }
+  const override = entryOf(item, 'override')?.value;
+  if (override?.kind !== 'map') return;
+  for (const e of override.entries) {
+    const since = RULE_KEYS_SINCE[e.key];
+    if (newerThanTarget(since, target) && scalarText(e.value) === 'replace') {
+      sink.report(Code.CannotReplace, e.keySpan, `Key '${e.key}' cannot be replaced in Falco ${target}: it was added in Falco ${since}.`);
+    }
+  }
 }
 
 function appendsCondition(item: ModelItem): boolean {
