@@ -230,3 +230,56 @@ test('a value too long is an error on the value, in lists, list items, macros an
     assert.deepEqual(invalid(rule(condition)), [], condition);
   }
 });
+
+// evt.rawarg.<name>: libsinsp types the field at compile time with the first event parameter of that name
+// (utils.cpp find_longest_matching_evt_param) and parses constants with that type (sinsp_filtercheck_event.cpp
+// parse_filter_value); types string_to_rawval has no case for (SIGTYPE, SYSCALLID, and buffers, which evt.rawarg
+// parses without the buffer case) reject every constant. Checked with filter-oracle: res < x, res = 0x10,
+// flags = O_RDONLY, how = x, fd = x are "not a valid number"; sig = 9, ID = 1, data contains x are "wrong parameter
+// type"; res < 0, flags = 1, cmd = 1, name = /etc/passwd pass.
+test('evt.rawarg constants are parsed with the type of the event argument', () => {
+  const cases: [string, string | undefined][] = [
+    ['evt.rawarg.res < 0', undefined], ['evt.rawarg.flags = 1', undefined], ['evt.rawarg.cmd = 1', undefined],
+    ['evt.rawarg.name = /etc/passwd', undefined], ['evt.rawarg.local_ip = 10.0.0.1', undefined], ['evt.rawarg.local_port = https', undefined],
+    ['evt.rawarg.res != x', "'x' is not a valid number (decimal digits, optionally signed) for evt.rawarg.res (ERRNO)"],
+    ['evt.rawarg.res = 0x10', "'0x10' is not a valid number (decimal digits, optionally signed) for evt.rawarg.res (ERRNO)"],
+    ['evt.rawarg.flags = O_RDONLY', "'O_RDONLY' is not a valid number (decimal digits, optionally signed) for evt.rawarg.flags (FLAGS32)"],
+    ['evt.rawarg.how = x', "'x' is not a valid number (decimal digits, optionally signed) for evt.rawarg.how (ENUMFLAGS8)"],
+    ['evt.rawarg.sig = 9', "'9' is not accepted (libsinsp parses no constant of this argument type) for evt.rawarg.sig (SIGTYPE)"],
+    ['evt.rawarg.ID = 1', "'1' is not accepted (libsinsp parses no constant of this argument type) for evt.rawarg.ID (SYSCALLID)"],
+    ['evt.rawarg.data contains x', "'x' is not accepted (libsinsp parses no constant of this argument type) for evt.rawarg.data (BYTEBUF)"],
+    ['evt.rawarg.data bcontains 00', "'00' is not accepted (libsinsp parses no constant of this argument type) for evt.rawarg.data (BYTEBUF)"],
+    ['evt.rawarg.data bcontains zz', "'zz' is not hex (an even number of hex digits) for 'bcontains'"],
+    ['evt.rawarg.local_ip = ::1', "'::1' is not an IPv4 address for evt.rawarg.local_ip (IPV4ADDR)"],
+    ['evt.rawarg.local_port = 2147483648', "'2147483648' is not a valid port (a number over 2147483647) for evt.rawarg.local_port (PORT)"],
+    [`evt.rawarg.name = ${'n'.repeat(256)}`, `'${'n'.repeat(77)}...' is too long (256 bytes: libsinsp keeps at most 255) for evt.rawarg.name (FSPATH)`],
+  ];
+  for (const [condition, message] of cases) {
+    const found = invalid(rule(condition));
+    assert.deepEqual(found.map((f) => f[1]), message ? [`${message}: Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)`] : [], condition);
+  }
+  assert.deepEqual(invalid(rule('evt.rawarg.fd in (1, x, -2)')).map((f) => f[0]), ['x']);
+});
+
+test('evt.rawarg: no value finding where the operator fails first, or where libsinsp finds no argument type', () => {
+  // An operator the argument's type does not take (another check), types with no operator at all (PID32, UID, DYN,
+  // SOCKADDR), names that are not exactly a parameter's, the bracket form (an error of the field).
+  for (const condition of ['evt.rawarg.res contains x', 'evt.rawarg.ppid = x', 'evt.rawarg.euid = x', 'evt.rawarg.val = x', 'evt.rawarg.addr = x',
+    'evt.rawarg.resx = x', 'evt.rawarg.nosuch = x', 'evt.rawarg.res exists']) {
+    assert.deepEqual(diagnose(rule(condition)).filter((d) => d.code === 'invalid-value'), [], condition);
+  }
+});
+
+test('evt.rawarg values in exceptions are parsed with the argument type too', () => {
+  const withException = rule('proc.name = nc') + '  exceptions:\n    - name: e\n      fields: [evt.rawarg.res, evt.rawarg.name]\n      comps: [=, =]\n      values: [[abc, /tmp/x]]\n';
+  assert.deepEqual(invalid(withException).map((f) => f[0]), ['abc']);
+});
+
+test('a value compared with an operator its field does not take is not judged: the operator fails first', () => {
+  // libsinsp checks the operator before it parses values (filter.cpp, binary_check_expr).
+  for (const condition of ['proc.name bcontains xyz', 'fd.sip contains abc', 'proc.pid startswith x', 'evt.is_open_read contains yes']) {
+    const diags = diagnose(rule(condition));
+    assert.deepEqual(diags.filter((d) => d.code === 'invalid-value'), [], condition);
+    assert.equal(diags.filter((d) => d.code === 'operator-type').length, 1, condition);
+  }
+});

@@ -20,6 +20,8 @@
 // call, from facts computed once per parse.
 import type { ConditionParse, Expr, Literal, Span } from './conditionAst';
 import { lookupField, type FieldMatch, type FieldType } from '../../knowledge';
+import { RAWARG_TYPES } from '../../knowledge/fields/rawargs';
+import { operatorRejection } from './operators';
 import { KNOWN_SOURCES } from './schema';
 import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
@@ -167,12 +169,20 @@ export function valueFacts(value: string, regex: boolean): ValueFacts | undefine
 // Value errors: constants that libsinsp cannot parse as the field's type (an error, not a warning)
 
 /**
+ * The type a constant is parsed as: a field's, or the type of an event argument (evt.rawarg.<name>), which may be one
+ * the field catalog does not use. RAW_BYTEBUF is a buffer argument of evt.rawarg, which libsinsp parses without the
+ * buffer case of other fields (see valueError).
+ */
+export type ValueType = FieldType | 'ENUMFLAGS8' | 'ENUMFLAGS16' | 'ENUMFLAGS32' | 'IPV4ADDR' | typeof RAW_BYTEBUF;
+const RAW_BYTEBUF = 'RAW_BYTEBUF';
+
+/**
  * Types whose constants libsinsp reads with sinsp_numparser (value_parser.cpp, string_to_rawval): sscanf("%d%c") must
  * read exactly one number, i.e. optional leading blanks, an optional sign, decimal digits and nothing after (no hex,
  * no trailing blank). Out-of-range numbers are not rejected. DOUBLE is read as an integer too.
  */
-const NUMBER_TYPES = new Set<FieldType>(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'FD', 'ERRNO', 'PID',
-  'L4PROTO', 'FLAGS8', 'FLAGS16', 'FLAGS32', 'MODE', 'UID', 'GID', 'RELTIME', 'ABSTIME', 'DOUBLE']);
+const NUMBER_TYPES = new Set<ValueType>(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'FD', 'ERRNO', 'PID',
+  'L4PROTO', 'FLAGS8', 'FLAGS16', 'FLAGS32', 'ENUMFLAGS8', 'ENUMFLAGS16', 'ENUMFLAGS32', 'MODE', 'UID', 'GID', 'RELTIME', 'ABSTIME', 'DOUBLE']);
 const SCANF_NUMBER = /^[ \t\n\v\f\r]*[+-]?[0-9]+$/;
 
 /** inet_pton(AF_INET): four decimal parts of 0-255, without leading zeros. */
@@ -243,7 +253,7 @@ function ipNetError(value: string, v4: boolean): string | undefined {
 const MAX_VALUE_BYTES = 255;
 
 /** Types whose constants are kept as text or bytes, limited only in length. */
-const STRING_TYPES = new Set<FieldType>(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
+const STRING_TYPES = new Set<ValueType>(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
 
 /** The length of `text` in UTF-8 (libsinsp counts bytes). */
 function utf8Length(text: string): number {
@@ -257,6 +267,15 @@ function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+/**
+ * Event argument types that pass libsinsp's operator check but that string_to_rawval has no case for: it throws
+ * "wrong parameter type" for any constant. A buffer argument goes there too, as evt.rawarg's parse_filter_value calls
+ * string_to_rawval directly (sinsp_filtercheck_event.cpp), without the buffer case of sinsp_filter_check.
+ */
+const NO_PARSER = new Set<ValueType>(['SIGTYPE', 'SYSCALLID', RAW_BYTEBUF]);
+const NO_PARSER_ERROR = 'not accepted (libsinsp parses no constant of this argument type)';
+const NOT_HEX = 'not hex (an even number of hex digits)';
 
 /** The largest number std::stoi reads (a 32-bit int): libsinsp reads a port made only of digits with it. */
 const STOI_MAX = 2147483647;
@@ -280,12 +299,14 @@ function portError(value: string): string | undefined {
  * `type` (filter.cpp add_filtercheck_value, value_parser.cpp string_to_rawval); undefined when it accepts it or when
  * we cannot tell (a service name as a port depends on the host).
  */
-export function valueError(type: FieldType, op: string, value: string): string | undefined {
+export function valueError(type: ValueType, op: string, value: string): string | undefined {
   if (op === 'bcontains' || op === 'bstartswith') {
-    if (!(value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value))) return 'not hex (an even number of hex digits)';
+    if (!(value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value))) return NOT_HEX;
+    if (NO_PARSER.has(type)) return NO_PARSER_ERROR;
     // Only buffers take these operators; the decoded bytes are kept as a buffer's value.
     return type === 'BYTEBUF' && value.length / 2 > MAX_VALUE_BYTES ? `too long (${value.length / 2} bytes once decoded: libsinsp keeps at most ${MAX_VALUE_BYTES})` : undefined;
   }
+  if (NO_PARSER.has(type)) return NO_PARSER_ERROR;
   if (STRING_TYPES.has(type)) {
     const bytes = value.length > MAX_VALUE_BYTES / 3 ? utf8Length(value) : 0;
     return bytes > MAX_VALUE_BYTES ? `too long (${bytes} bytes: libsinsp keeps at most ${MAX_VALUE_BYTES})` : undefined;
@@ -298,6 +319,7 @@ export function valueError(type: FieldType, op: string, value: string): string |
     return isIpv6(value) ? undefined : 'not an IP address (without a dot, it is read as IPv6)';
   }
   if (type === 'IPNET') return ipNetError(value, value.includes('.'));
+  if (type === 'IPV4ADDR') return isIpv4(value) ? undefined : 'not an IPv4 address';
   if (type === 'PORT') return portError(value);
   return undefined;
 }
@@ -306,7 +328,7 @@ export function valueError(type: FieldType, op: string, value: string): string |
  * The type a comparison's constants are parsed as: its left-hand field's, when that is a plain field of the catalog
  * and valueError may reject a constant of it.
  */
-function comparedType(e: Compare): FieldType | undefined {
+function comparedType(e: Compare): ValueType | undefined {
   const lhs = e.lhs;
   return lhs.kind === 'field' ? rejectableType(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name, e.op) : undefined;
 }
@@ -315,8 +337,8 @@ function comparedType(e: Compare): FieldType | undefined {
  * The type of the field `reference` when valueError may reject a constant compared with it by `op`. Remembered per
  * pair (the catalog is static): every exception value asks it again when an item is read afresh.
  */
-const rejectableTypes = new Map<string, FieldType | null>();
-function rejectableType(reference: string, op: string): FieldType | undefined {
+const rejectableTypes = new Map<string, ValueType | null>();
+function rejectableType(reference: string, op: string): ValueType | undefined {
   const key = `${op} ${reference}`;
   let known = rejectableTypes.get(key);
   if (known === undefined) {
@@ -327,17 +349,45 @@ function rejectableType(reference: string, op: string): FieldType | undefined {
   return known ?? undefined;
 }
 
-function lookupRejectableType(reference: string, op: string): FieldType | undefined {
+function lookupRejectableType(reference: string, op: string): ValueType | undefined {
   const match = lookupField(reference);
-  // evt.rawarg takes its argument's type (DYN here); evt.around compares its own way.
+  // evt.around compares its own way.
   if (!match || match.field.name === 'evt.around') return undefined;
+  // evt.rawarg takes its argument's type (DYN in the catalog); the bracket form is an error of the field itself.
+  if (match.field.name === 'evt.rawarg') return match.arg !== undefined && !reference.includes('[') ? rawargValueType(match.arg, op) : undefined;
   const type = match.field.type;
+  // libsinsp checks the operator against the type before it parses a value (filter.cpp, binary_check_expr): an
+  // operator the type does not take is the only error then (another check's finding).
+  if (operatorRejection(op, type, match.field.isList === true) !== undefined) return undefined;
   const mayReject = NUMBER_TYPES.has(type) || STRING_TYPES.has(type) || type === 'BOOL' || type === 'IPADDR' || type === 'IPNET' || type === 'PORT' || op === 'bcontains' || op === 'bstartswith';
   return mayReject ? type : undefined;
 }
 
+const RAWARG_TYPE_BY_NAME = new Map(Object.entries(RAWARG_TYPES));
+
+/** Event argument types by how libsinsp's flt_is_comparable groups them (filter_compare.cpp), as a field type of the group. */
+const RAWARG_OPERATOR_GROUP: Record<string, FieldType> = {
+  INT8: 'INT64', INT16: 'INT64', INT32: 'INT64', INT64: 'INT64', UINT8: 'INT64', UINT16: 'INT64', UINT32: 'INT64', UINT64: 'INT64',
+  ERRNO: 'INT64', FD: 'INT64', PID: 'INT64', SYSCALLID: 'INT64', SIGTYPE: 'INT64', RELTIME: 'INT64', ABSTIME: 'INT64', PORT: 'INT64',
+  FLAGS8: 'INT64', FLAGS16: 'INT64', FLAGS32: 'INT64', DOUBLE: 'INT64', MODE: 'INT64', ENUMFLAGS8: 'INT64', ENUMFLAGS16: 'INT64',
+  ENUMFLAGS32: 'INT64', BOOL: 'BOOL', IPV4ADDR: 'IPADDR', IPV6ADDR: 'IPADDR', IPADDR: 'IPADDR', IPNET: 'IPADDR',
+  CHARBUF: 'CHARBUF', FSPATH: 'CHARBUF', FSRELPATH: 'CHARBUF', BYTEBUF: 'BYTEBUF',
+};
+
+/**
+ * The type the constants of `evt.rawarg.<arg> op ...` are parsed as (see RAWARG_TYPES), when libsinsp gets as far as
+ * parsing them: an operator the argument's type does not take fails first (another check's finding), and so do the
+ * types flt_is_comparable knows no operator for (PID32, UID, GID, SOCKADDR, DYN...).
+ */
+function rawargValueType(arg: string, op: string): ValueType | undefined {
+  const type = RAWARG_TYPE_BY_NAME.get(arg);
+  const group = type !== undefined ? RAWARG_OPERATOR_GROUP[type] : undefined;
+  if (!group || operatorRejection(op, group) !== undefined) return undefined;
+  return type === 'BYTEBUF' ? RAW_BYTEBUF : type as ValueType;
+}
+
 /** The values of the list `name` (expanded) that libsinsp would reject, with their errors; kept per table of lists. */
-function listValueErrors(name: string, memoOfTable: ItemMemo, type: FieldType, op: string): { item: string; error: string }[] {
+function listValueErrors(name: string, memoOfTable: ItemMemo, type: ValueType, op: string): { item: string; error: string }[] {
   // Most comparisons are on strings, whose items are judged by their length alone: one entry per list for all of them.
   const byLength = STRING_TYPES.has(type) && op !== 'bcontains' && op !== 'bstartswith';
   const memo = byLength ? memoOfTable.tooLong : memoOfTable.errors;
@@ -370,7 +420,7 @@ interface Candidate {
   /** The findings on the value itself, when it is not a list's name. */
   own?: ValueFacts;
   /** The type of the compared field, when libsinsp may reject its constants (see valueError). */
-  type?: FieldType;
+  type?: ValueType;
   /** libsinsp's error on the value itself, when it is not a list's name: it replaces the warnings. */
   error?: string;
 }
@@ -629,9 +679,10 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
 const NO_WARNINGS: CompileWarning[] = [];
 
 /** The finding of a value libsinsp rejects (`list`: the list it is an item of). */
-function invalidValue(value: string, error: string, field: string, type: FieldType, op: string, span: Span, list: string | undefined): CompileWarning {
+function invalidValue(value: string, error: string, field: string, type: ValueType, op: string, span: Span, list: string | undefined): CompileWarning {
   const from = list !== undefined ? ` (an item of the list '${list}')` : '';
-  const what = op === 'bcontains' || op === 'bstartswith' ? `'${op}'` : `${field} (${type})`;
+  // libsinsp unhexes before it parses: a value that is not hex is the operator's error, whatever the field.
+  const what = error === NOT_HEX ? `'${op}'` : `${field} (${type === RAW_BYTEBUF ? 'BYTEBUF' : type})`;
   return { code: Code.InvalidValue, span, message: `'${quoteForMessage(value)}'${from} is ${error} for ${what}: Falco rejects the condition.` };
 }
 
@@ -704,7 +755,7 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
 interface ExceptionCandidate {
   start: number; end: number; text: string; regex: boolean; inList: boolean; mayNameList: boolean; value?: string; own?: ValueFacts;
   /** The exception field, its type and the operator, when libsinsp may reject the value (see valueError), and its error. */
-  field?: string; type?: FieldType; op?: string; error?: string;
+  field?: string; type?: ValueType; op?: string; error?: string;
 }
 
 /** Candidates by the text of the item's chunk (they depend on the item's text alone). Bounded. */
