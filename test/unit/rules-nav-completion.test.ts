@@ -195,3 +195,12 @@ test('target release: the item snippets load on the target (engine version, and 
   assert.equal(body('required_engine_version', '0.41'), '- required_engine_version: ${1:0.50.0}\n');
   assert.equal(body('required_engine_version', '0.37'), '- required_engine_version: ${1:0.31.0}\n');
 });
+
+test('target release: rule keys of a later release (capture: Falco 0.42) are marked before it', () => {
+  const marked = '- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n  <|>\n';
+  assert.equal(item(completeAt(marked, '0.41'), 'capture').detail, 'Falco ≥ 0.42');
+  assert.equal(item(completeAt(marked, '0.41'), 'capture_duration').sortText, '~capture_duration');
+  assert.equal(item(completeAt(marked, '0.41'), 'tags').detail, undefined);
+  assert.equal(item(completeAt(marked, '0.42'), 'capture').detail, undefined);
+  assert.equal(item(completeAt(marked), 'capture').sortText, undefined);
+});

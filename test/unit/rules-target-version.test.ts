@@ -311,3 +311,9 @@ test('rule keys of a later release (capture, capture_duration: Falco 0.42): igno
   assert.match(messageOf(diagnose(override, '0.41').find((x) => x.code === 'cannot-replace')!), /^Key 'capture' cannot be replaced in Falco 0\.41: it was added in Falco 0\.42\. \(LOAD_ERR_YAML_VALIDATE\)$/);
   assert.deepEqual(findings(override, '0.42'), []);
 });
+
+test('a key named like an Object property is no crash and no finding at an older target', () => {
+  const text = rule('evt.type = execve', '  constructor: x\n  toString: y\n  override:\n    constructor: replace\n');
+  assert.doesNotThrow(() => diagnose(text, '0.37'));
+  assert.deepEqual(targetFindings(text, '0.37'), []);
+});

@@ -94,7 +94,7 @@ export const LOADER_WARNINGS_SINCE = {
  * decode of `capture` and `capture_duration`, and their place among the keys `override` may replace, first at
  * 0.42.0). An older release ignores them in a rule and fails on `override: {capture: replace}` ("cannot be replaced").
  */
-export const RULE_KEYS_SINCE: Readonly<Record<string, string>> = { capture: '0.42', capture_duration: '0.42' };
+export const RULE_KEYS_SINCE: ReadonlyMap<string, string> = new Map([['capture', '0.42'], ['capture_duration', '0.42']]);
 
 /** Whether the target release warns about the field (it is deprecated, and was by the target or earlier). */
 export function deprecatedAt(field: FieldInfo, target: string): boolean {

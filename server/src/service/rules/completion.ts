@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageserver-types';
 import {
   allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, deprecatedAt, LATEST_FALCO, newerThanTarget,
-  compareVersions, falcoRelease,
+  compareVersions, falcoRelease, RULE_KEYS_SINCE,
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
@@ -270,11 +270,11 @@ const KEY_SNIPPETS: Record<string, string> = {
   enabled: 'enabled: ${1|false,true|}',
 };
 
-function keyItems(keys: readonly string[], present: Set<string>, range: Range, snippets = true): CompletionItem[] {
-  return keys.filter((k) => !present.has(k)).map((k) => ({
+function keyItems(keys: readonly string[], present: Set<string>, range: Range, target: string, snippets = true): CompletionItem[] {
+  return keys.filter((k) => !present.has(k)).map((k) => forTarget({
     label: k, kind: CompletionItemKind.Property, textEdit: { range, newText: snippets && KEY_SNIPPETS[k] ? KEY_SNIPPETS[k] : `${k}: ` },
     insertTextFormat: snippets && KEY_SNIPPETS[k] ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-  }));
+  }, RULE_KEYS_SINCE.get(k), target));
 }
 
 function valueItems(values: readonly string[], range: Range, kind: CompletionItemKind, doc?: (v: string) => string | undefined): CompletionItem[] {
@@ -308,6 +308,7 @@ function entryBefore(item: ModelItem, offset: number): MapEntry | undefined {
 
 function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): CompletionList | null {
   const { file, offset, load } = ctx;
+  const target = ctx.falcoVersion ?? LATEST_FALCO;
   const lines = file.model.lines;
   const pos = lines.positionAt(offset);
   const lineStart = lines.lineStarts[pos.line];
@@ -354,15 +355,15 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     const [, indent, dash, partial] = keyTyped;
     const range = lines.range(offset - partial.length, offset);
     const column = indent.length + (dash?.length ?? 0);
-    if (column === keyColumn && !dash) return list(keyItems(KEYS_BY_KIND[kind], new Set(item.entries.map((e) => e.key)), range));
+    if (column === keyColumn && !dash) return list(keyItems(KEYS_BY_KIND[kind], new Set(item.entries.map((e) => e.key)), range, target));
     const parent = entryBefore(item, offset);
     if (parent?.key === 'override' && !dash) {
       const existing = parent.value?.kind === 'map' ? new Set(parent.value.entries.map((e) => e.key)) : new Set<string>();
       const keys = [...new Set([...APPENDABLE[kind], ...REPLACEABLE[kind]])];
-      return list(keyItems(keys, existing, range, false));
+      return list(keyItems(keys, existing, range, target, false));
     }
     if (parent?.key === 'exceptions') {
-      return list(keyItems(EXCEPTION_KEYS, new Set(), range, false));
+      return list(keyItems(EXCEPTION_KEYS, new Set(), range, target, false));
     }
     if (parent?.key === 'tags' && dash) return list(tagItems(range));
     if (parent?.key === 'items' && dash) return list(nameItems((load.after[file.order] ?? load.final).lists.keys(), 'list', range, item.name));

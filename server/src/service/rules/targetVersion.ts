@@ -154,7 +154,7 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
  */
 function checkRuleKeys(item: ModelItem, target: string, sink: ReportSink): void {
   for (const e of item.entries) {
-    const since = RULE_KEYS_SINCE[e.key];
+    const since = RULE_KEYS_SINCE.get(e.key);
     if (newerThanTarget(since, target)) {
       sink.report(Code.UnknownKey, e.keySpan, `Key '${e.key}' was added in Falco ${since}: Falco ${target} ignores it.`, { key: e.key, suggestions: [] }, { load: null });
     }
@@ -162,7 +162,7 @@ function checkRuleKeys(item: ModelItem, target: string, sink: ReportSink): void 
   const override = entryOf(item, 'override')?.value;
   if (override?.kind !== 'map') return;
   for (const e of override.entries) {
-    const since = RULE_KEYS_SINCE[e.key];
+    const since = RULE_KEYS_SINCE.get(e.key);
     if (newerThanTarget(since, target) && scalarText(e.value) === 'replace') {
       sink.report(Code.CannotReplace, e.keySpan, `Key '${e.key}' cannot be replaced in Falco ${target}: it was added in Falco ${since}.`);
     }
