@@ -283,3 +283,9 @@ test('a value compared with an operator its field does not take is not judged: t
     assert.equal(diags.filter((d) => d.code === 'operator-type').length, 1, condition);
   }
 });
+
+test('evt.around values are parsed as numbers before its own checks', () => {
+  // filter-oracle: evt.around[1000] = x and in (5, x) fail on x as a number; = 5 passes.
+  assert.deepEqual(invalid(rule('evt.around[1000] = x')).map((f) => f[1]), ["'x' is not a valid number (decimal digits, optionally signed) for evt.around[1000] (UINT64): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)"]);
+  assert.deepEqual(invalid(rule('evt.around[1000] = 5')), []);
+});

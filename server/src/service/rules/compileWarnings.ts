@@ -351,8 +351,9 @@ function rejectableType(reference: string, op: string): ValueType | undefined {
 
 function lookupRejectableType(reference: string, op: string): ValueType | undefined {
   const match = lookupField(reference);
-  // evt.around compares its own way.
-  if (!match || match.field.name === 'evt.around') return undefined;
+  // evt.around compares its own way, but its constants are parsed as any UINT64's first (sinsp_filtercheck_event.cpp
+  // parse_filter_value, then validate_filter_value).
+  if (!match) return undefined;
   // evt.rawarg takes its argument's type (DYN in the catalog); the bracket form is an error of the field itself.
   if (match.field.name === 'evt.rawarg') return match.arg !== undefined && !reference.includes('[') ? rawargValueType(match.arg, op) : undefined;
   const type = match.field.type;
