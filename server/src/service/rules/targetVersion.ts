@@ -1,6 +1,7 @@
 // What the user's Falco release (the `falcoLens.falcoVersion` setting) lacks: a `required_engine_version` above its
-// rules engine, and operators, modifiers, transformers, `val()` and fields added by later releases. The other checks
-// follow the latest release; these report, for an older target, what its loader rejects on top of that.
+// rules engine, and operators, modifiers, transformers, `val()`, fields and rule keys added by later releases. The
+// other checks follow the latest release; these report, for an older target, what its loader rejects on top of that,
+// and the target's reporter (reporterFor) drops what they say that the older loader would not.
 //
 // A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
@@ -41,9 +42,11 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
 
 /**
  * The reporter of a file's diagnostics for the target release. The other checks follow the latest release and are
- * cached by text alone; what they say that an older release would not is dropped here, where every finding passes:
- * deprecations that came later (that Falco does not warn, and the replacement may be what it lacks), and unknown
- * fields that its libsinsp still had (knowledge/fields/removed.ts). At the latest release: the plain reporter.
+ * cached by text alone; what they say that an older release would not is dropped here, where every finding passes
+ * (so the cached checks stay shared between targets): warnings that came later (deprecations, whose replacement may
+ * be what the target lacks; libsinsp's compile warnings; the exception warnings of 0.38), see LOADER_WARNINGS_SINCE
+ * and the catalog's deprecatedSince, and unknown fields that its libsinsp still had (knowledge/fields/removed.ts).
+ * At the latest release: the plain reporter, so the default target costs nothing.
  */
 export function reporterFor(model: RulesFileModel, target: string): Reporter {
   return target === LATEST_FALCO || !falcoRelease(target) ? new Reporter(model) : new OlderTargetReporter(model, target);
