@@ -289,3 +289,14 @@ test('evt.around values are parsed as numbers before its own checks', () => {
   assert.deepEqual(invalid(rule('evt.around[1000] = x')).map((f) => f[1]), ["'x' is not a valid number (decimal digits, optionally signed) for evt.around[1000] (UINT64): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)"]);
   assert.deepEqual(invalid(rule('evt.around[1000] = 5')), []);
 });
+
+test('a transformed field parses its constants with the transformed type', () => {
+  // sinsp_filter_transformer_*.cpp transform_type: len gives UINT64, tolower/toupper/basename/b64 keep the input type.
+  assert.deepEqual(invalid(rule('len(proc.name) = abc')).map((f) => f[1]), ["'abc' is not a valid number (decimal digits, optionally signed) for len(proc.name) (UINT64): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)"]);
+  assert.deepEqual(invalid(rule('len(proc.aname) in (1, x)')).map((f) => f[0]), ['x']);
+  assert.deepEqual(invalid(rule(`tolower(fd.name) = ${'a'.repeat(256)}`)).map((f) => f[0]), ['a'.repeat(256)]);
+  assert.deepEqual(invalid(rule(`basename(toupper(proc.exepath)) startswith "${'b'.repeat(300)}"`)).map((f) => f[0]), [`"${'b'.repeat(300)}"`]);
+  for (const condition of ['len(proc.name) = 3', 'tolower(proc.name) = abc', 'b64(evt.buffer) contains x', 'len(proc.args) in (1, 2)']) {
+    assert.deepEqual(invalid(rule(condition)), [], condition);
+  }
+});

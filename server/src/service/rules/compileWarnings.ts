@@ -18,7 +18,7 @@
 //
 // Pure functions over a parsed condition; what depends on the rule's source and on the loaded lists is applied per
 // call, from facts computed once per parse.
-import type { ConditionParse, Expr, Literal, Span } from './conditionAst';
+import type { ConditionParse, Expr, FieldExpr, Literal, Span } from './conditionAst';
 import { lookupField, type FieldMatch, type FieldType } from '../../knowledge';
 import { RAWARG_TYPES } from '../../knowledge/fields/rawargs';
 import { operatorRejection } from './operators';
@@ -325,12 +325,44 @@ export function valueError(type: ValueType, op: string, value: string): string |
 }
 
 /**
- * The type a comparison's constants are parsed as: its left-hand field's, when that is a plain field of the catalog
- * and valueError may reject a constant of it.
+ * The type a comparison's constants are parsed as: its left-hand field's (after its transformers), when valueError
+ * may reject a constant of it.
  */
 function comparedType(e: Compare): ValueType | undefined {
   const lhs = e.lhs;
-  return lhs.kind === 'field' ? rejectableType(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name, e.op) : undefined;
+  if (lhs.kind === 'field') return rejectableType(lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name, e.op);
+  const transformed = transformedType(lhs);
+  if (!transformed || operatorRejection(e.op, transformed.type, transformed.isList) !== undefined) return undefined;
+  return NUMBER_TYPES.has(transformed.type) || STRING_TYPES.has(transformed.type) ? transformed.type : undefined;
+}
+
+/** A field expression as written, spaces aside: `proc.aname[2]`, `tolower(proc.name)`. */
+function fieldExprText(e: FieldExpr): string {
+  if (e.kind === 'field') return e.arg ? `${e.name}[${e.arg.text}]` : e.name;
+  const args = [...e.literalArgs.map((l) => l.text), ...e.args.map(fieldExprText)];
+  return `${e.name}(${args.join(', ')})${e.arg ? `[${e.arg.text}]` : ''}`;
+}
+
+/**
+ * The type a field wrapped in one-argument transformers is compared as (libsinsp parses constants with the transformed
+ * type): len gives UINT64; tolower, toupper and basename keep a string type, b64 a string or buffer type
+ * (sinsp_filter_transformer_*.cpp transform_type). Undefined for the others and for input they refuse.
+ */
+function transformedType(e: FieldExpr): { type: FieldType; isList: boolean } | undefined {
+  if (e.kind === 'field') {
+    const field = lookupField(e.arg ? `${e.name}[${e.arg.text}]` : e.name)?.field;
+    return field && field.name !== 'evt.rawarg' ? { type: field.type, isList: field.isList === true } : undefined;
+  }
+  if (e.args.length !== 1 || e.literalArgs.length > 0 || e.arg) return undefined;
+  const inner = transformedType(e.args[0]);
+  if (!inner) return undefined;
+  const stringLike = inner.type === 'CHARBUF' || inner.type === 'FSPATH' || inner.type === 'FSRELPATH';
+  switch (e.name) {
+    case 'len': return inner.isList || stringLike || inner.type === 'BYTEBUF' ? { type: 'UINT64', isList: false } : undefined;
+    case 'tolower': case 'toupper': case 'basename': return stringLike ? inner : undefined;
+    case 'b64': return inner.type === 'CHARBUF' || inner.type === 'BYTEBUF' ? inner : undefined;
+    default: return undefined;
+  }
 }
 
 /**
@@ -666,8 +698,7 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     out ??= [];
     const list = found ? text : undefined;
     if (errors) {
-      const lhs = c.compare.lhs;
-      const field = lhs.kind === 'field' ? (lhs.arg ? `${lhs.name}[${lhs.arg.text}]` : lhs.name) : '';
+      const field = fieldExprText(c.compare.lhs);
       for (const { item, error } of errors) out.push(invalidValue(item, error, field, c.type!, c.compare.op, site.span, list));
     }
     // Falco's error discards the warnings: a rejected value gets none.
