@@ -56,7 +56,10 @@ class OlderTargetReporter extends Reporter {
   constructor(model: RulesFileModel, private readonly target: string) { super(model); }
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
-    if (this.saidByTarget(code, span)) super.report(code, span, message, data, options);
+    if (!this.saidByTarget(code, span)) return;
+    // A key is ignored by every release; only the LOAD name is the latest release's.
+    const unnamed = code === Code.UnknownKey && newerThanTarget(LOADER_WARNINGS_SINCE.unknownKey, this.target);
+    super.report(code, span, message, data, unnamed ? { ...options, load: null } : options);
   }
 
   private saidByTarget(code: Code, span: Span): boolean {
