@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic, Hover, Location, MarkupContent } from 'vscode-languageserver-types';
-import { createRulesService } from '../../server/src/service/rules';
+import { createRulesService, UsageCounter } from '../../server/src/service/rules';
+import { UsageIndex } from '../../server/src/service/rules/conditionChecks';
+import { RulesWorkspaceIndex } from '../../server/src/service/rules/workspace';
+import { pathToUri } from '../../server/src/service/uri';
 import { MemoryHost, rulesDoc, summarize } from './rules-host';
 
 const BASE = '/ws/falco_rules.yaml';
@@ -143,4 +146,82 @@ test('a loop of an earlier file is not reported again by a later file that defin
 test('an undefined macro is LOAD_ERR_VALIDATE, as resolve_macros throws it', () => {
   const d = open(RULE('evt.type = execve and no_such_macro')).diagnostics(BASE);
   assert.deepEqual(d.map(summarize), ["3:36-3:49 undefined-macro Undefined macro 'no_such_macro' used in filter. (LOAD_ERR_VALIDATE)"]);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Unused macros and lists per loaded file
+
+test('a macro or list of an earlier file used only by a later file: Falco warns when it loads the earlier file', () => {
+  // falco -r falco_rules.yaml -r falco_rules.local.yaml compiles after each file: loading the base file, nothing uses
+  // only_local or local_names yet (LOAD_UNUSED_MACRO, LOAD_UNUSED_LIST); loading the local file, both are used.
+  const base = macro('only_local', 'proc.name = x') + macro('both', 'proc.name = y') + '- list: local_names\n  items: [a]\n' + RULE('evt.type = execve and both');
+  const local = RULE('evt.type = execve and only_local and both and proc.pname in (local_names)').replace('rule: R', 'rule: L');
+  const { diagnostics } = open(base, local);
+  assert.deepEqual(diagnostics(BASE).map(summarize), [
+    "1:10-1:20 unused-macro Macro 'only_local' is not referred to by any rule or macro of this file or the files loaded before it: Falco warns when it loads this file (only files loaded after it use it). (LOAD_UNUSED_MACRO)",
+    "5:9-5:20 unused-list List 'local_names' is not referred to by any rule, macro or list of this file or the files loaded before it: Falco warns when it loads this file (only files loaded after it use it). (LOAD_UNUSED_LIST)",
+  ]);
+  for (const d of diagnostics(BASE)) assert.equal(d.severity, 3);
+  assert.deepEqual(diagnostics(LOCAL).map(summarize), []);
+  // Used nowhere: the message of every loaded file, as before.
+  const unusedEverywhere = open(base, RULE('evt.type = execve').replace('rule: R', 'rule: L')).diagnostics(BASE);
+  assert.deepEqual(unusedEverywhere.map((d) => String(d.message).split(' is ')[0]), ["Macro 'only_local'", "List 'local_names'"]);
+  assert.match(String(unusedEverywhere[0].message), /of the loaded rules files\. \(LOAD_UNUSED_MACRO\)$/);
+});
+
+test('a list of an earlier file pasted by a list of a later file counts only from that file on', () => {
+  const base = '- list: inner\n  items: [a]\n' + RULE('evt.type = execve');
+  const local = '- list: outer\n  items: [inner, b]\n' + RULE('evt.type = execve and proc.name in (outer)').replace('rule: R', 'rule: L');
+  const { diagnostics } = open(base, local);
+  assert.deepEqual(codes(diagnostics(BASE)), ['unused-list']);
+  assert.match(String(diagnostics(BASE)[0].message), /Falco warns when it loads this file/);
+  assert.deepEqual(codes(diagnostics(LOCAL)), []);
+});
+
+test('the last file counts every use: a macro used by an earlier file is used', () => {
+  // The last file's finding reads the uses of every file, as before: its macro is used by its own rule, the base's
+  // by both files.
+  const base = macro('shared', 'proc.name = x') + RULE('evt.type = execve and shared');
+  const local = macro('mine', 'proc.name = y') + RULE('evt.type = execve and shared and mine').replace('rule: R', 'rule: L');
+  const { diagnostics } = open(base, local);
+  assert.deepEqual(codes(diagnostics(BASE)), []);
+  assert.deepEqual(codes(diagnostics(LOCAL)), []);
+});
+
+test('lists used through lists up to a file, along edits of the earlier file, equal a fresh service', () => {
+  const local = RULE('evt.type = execve and proc.name in (outer)').replace('rule: R', 'rule: L');
+  // outer names inner; which of them the base file uses changes from step to step (the memo of uses through lists
+  // is keyed by the lists and by which naming lists are used in conditions).
+  const steps = [
+    '- list: inner\n  items: [a]\n- list: outer\n  items: [inner]\n' + RULE('evt.type = execve'),
+    '- list: inner\n  items: [a]\n- list: outer\n  items: [inner]\n' + RULE('evt.type = execve and proc.pid > 1'),
+    '- list: outer\n  items: [inner]\n- list: inner\n  items: [a]\n' + RULE('evt.type = execve and proc.pname in (outer)'),
+    '- list: outer\n  items: [inner]\n- list: inner\n  items: [a]\n' + RULE('evt.type = execve and proc.pid > 1'),
+    '- list: outer\n  items: [inner]\n- list: inner\n  items: [a]\n' + RULE('evt.type = execve and proc.pname in (outer)'),
+  ];
+  const expected = [['outer'], ['outer'], [], ['outer', 'inner'], []];
+  const svc = createRulesService(new MemoryHost({ [BASE]: steps[0], [LOCAL]: local }, { folders: ['/ws'] }));
+  svc.didOpenOrChange!(rulesDoc(LOCAL, local));
+  steps.forEach((text, i) => {
+    const doc = rulesDoc(BASE, text, i + 1);
+    svc.didOpenOrChange!(doc);
+    const got = svc.diagnostics(doc).filter((d) => d.code === 'unused-list');
+    const fresh = open(text, local).diagnostics(BASE).filter((d) => d.code === 'unused-list');
+    assert.deepEqual(got.map(summarize), fresh.map(summarize), `step ${i}`);
+    assert.deepEqual(got.map((d) => String(d.message).split("'")[1]), expected[i], `step ${i}`);
+  });
+});
+
+test('the running count of list candidates equals a count from nothing, along edits', () => {
+  const base = '- list: inner\n  items: [a]\n- list: outer\n  items: [inner]\n' + RULE('evt.type = execve and proc.name in (outer, b)');
+  const local = RULE('evt.type = execve and proc.name in (inner)').replace('rule: R', 'rule: L');
+  const host = new MemoryHost({ [BASE]: base, [LOCAL]: local }, { folders: ['/ws'] });
+  const index = new RulesWorkspaceIndex(host);
+  const counter = new UsageCounter();
+  const sorted = (m: ReadonlyMap<string, number>) => [...m].sort(([a], [b]) => a.localeCompare(b));
+  const edits = [base, base.replace('(outer, b)', '(outer, c, c)'), base.replace('(outer, b)', '(b)'), base];
+  for (const text of edits) {
+    const load = index.load({ uri: pathToUri(BASE), text });
+    assert.deepEqual(sorted(counter.usage(load).listCandidates), sorted(new UsageIndex(load).listCandidates));
+  }
 });

@@ -117,7 +117,7 @@ export function parseOutputCached(text: string): OutputParse {
 interface FileRefs { macros: Map<string, number>; listCandidates: Map<string, number> }
 const refsByModel = new WeakMap<RulesFileModel, FileRefs>();
 
-function refsOf(model: RulesFileModel): FileRefs {
+export function refsOf(model: RulesFileModel): FileRefs {
   let refs = refsByModel.get(model);
   if (refs) return refs;
   refs = { macros: new Map(), listCandidates: new Map() };
@@ -178,12 +178,17 @@ function itemRefsOf(item: ModelItem): ItemRefs {
 export class UsageIndex {
   readonly macroUses = new Map<string, number>();
   readonly listUses = new Map<string, number>();
+  /** Every bare word that would name a list, counted as listUses counts it before keeping the loaded lists' names. */
+  readonly listCandidates = new Map<string, number>();
+  /** For a file that later files follow: whether it or a file before it uses a name (diagnose.ts usageUpTo). */
+  usedUpToFile?: (kind: 'macro' | 'list', name: string) => boolean;
 
   constructor(load: LoadResult) {
     for (const f of load.files) {
       const refs = refsOf(f.model);
       for (const [name, n] of refs.macros) this.macroUses.set(name, (this.macroUses.get(name) ?? 0) + n);
       for (const [name, n] of refs.listCandidates) if (load.final.lists.has(name)) this.listUses.set(name, (this.listUses.get(name) ?? 0) + n);
+      for (const [name, n] of refs.listCandidates) this.listCandidates.set(name, (this.listCandidates.get(name) ?? 0) + n);
     }
     addListUsesOfLists(this.listUses, load.final.lists);
   }
@@ -1180,6 +1185,11 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       if (!uses.get(item.name)) {
         reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
           `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any rule, macro${item.kind === 'list' ? ' or list' : ''} of the loaded rules files.`);
+      } else if (usage.usedUpToFile && !usage.usedUpToFile(item.kind, item.name)) {
+        // Falco compiles and warns after each file it reads (falco_engine.cpp load_rules, rule_loader_compiler.cpp
+        // compile): a use in a file read later does not count then.
+        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
+          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of this file or the files loaded before it: Falco warns when it loads this file (only files loaded after it use it).`);
       }
     }
   }

@@ -10,11 +10,11 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
 import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner } from './validate';
-import { itemRefsAt, parseConditionCached, validateConditions, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
-import { loadPosition, overridesOf, type Contribution, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
+import { loadPosition, overridesOf, type Contribution, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { LATEST_FALCO } from '../../knowledge';
 
@@ -99,11 +99,95 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const run = cache ? cache.runner(file.model, reporter) : runDirectly(reporter);
   validateStructure(file, load, reporter, run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
-  validateConditions(file, load, usage, reporter, run);
+  validateConditions(file, load, usageUpTo(file, load, usage), reporter, run);
   validateMacroOrder(file, load, reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/**
+ * The uses Falco counts when it warns about the unused macros and lists of `file`. Falco compiles everything read so
+ * far after each file and prints that file's warnings (falco_engine.cpp load_rules, load_rules_files.cpp,
+ * rule_loader_compiler.cpp compile: LOAD_UNUSED_MACRO / LOAD_UNUSED_LIST for every macro and list not used yet), so
+ * `falco -r a.yaml -r b.yaml` warns, while loading a.yaml, about a macro of a.yaml that only b.yaml uses; it warns
+ * again with b.yaml (pointing into a.yaml) about what is still unused then. For a file that later files follow, the
+ * uses in it and the files before it are added beside the uses across every file: only for the names it defines.
+ */
+function usageUpTo(file: LoadedFile, load: LoadResult, usage: UsageIndex): UsageIndex {
+  const files = load.files;
+  if (file.order >= files.length - 1 || files[file.order] !== file) return usage;
+  // Uses up to this file are the uses in every file less those of the later files, asked only for the names this
+  // file defines that some file uses.
+  const later = laterRefs(files, file.order);
+  const inConditionUpTo = (name: string): boolean => (usage.listCandidates.get(name) ?? 0) > (later.listCandidates.get(name) ?? 0);
+  let throughLists: Set<string> | undefined;
+  const usedUpToFile = (kind: 'macro' | 'list', name: string): boolean => {
+    if (kind === 'macro') {
+      // Most macros the later files do not use: all their uses are up to this file.
+      const inLater = later.macros.get(name);
+      return inLater === undefined || (usage.macroUses.get(name) ?? 0) > inLater;
+    }
+    if (inConditionUpTo(name)) return true;
+    // A list is also used through other lists (addListUsesOfLists), counted over the lists loaded up to this file.
+    throughLists ??= listsUsedThroughLists(load.after[file.order].lists, inConditionUpTo);
+    return throughLists.has(name);
+  };
+  return { macroUses: usage.macroUses, listUses: usage.listUses, listCandidates: usage.listCandidates, usedUpToFile };
+}
+
+/**
+ * The lists used through other lists (addListUsesOfLists) when the lists `inCondition` says are used in conditions.
+ * That depends on the lists' items and order, and on which of the lists that name lists are used in conditions:
+ * remembered for the last lists seen, by the texts and places of their items (the same strings while an edit leaves
+ * them alone), so that editing a rule of an earlier file does not count them again.
+ */
+let throughListsMemo: { items: unknown[]; naming: string[]; namingUsed: boolean[]; used: Set<string> } | undefined;
+function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition: (name: string) => boolean): Set<string> {
+  const items: unknown[] = [];
+  for (const list of lists.values()) {
+    for (const c of list.contributions) {
+      const chunk = c.file.model.chunks?.[c.item.index]?.text;
+      if (chunk === undefined) { items.length = 0; break; }
+      items.push(chunk, loadPosition(c));
+    }
+  }
+  const memo = throughListsMemo;
+  if (memo && items.length > 0 && memo.items.length === items.length && memo.items.every((x, i) => x === items[i])
+    && memo.naming.every((name, i) => inCondition(name) === memo.namingUsed[i])) return memo.used;
+  const uses = new Map<string, number>();
+  const naming: string[] = [];
+  for (const [name, list] of lists) {
+    if (inCondition(name)) uses.set(name, 1);
+    if (list.items.some((item) => lists.has(item))) naming.push(name);
+  }
+  addListUsesOfLists(uses, lists);
+  // Each use through a list added one to the count.
+  const used = new Set<string>();
+  for (const [name, n] of uses) if (n > (inCondition(name) ? 1 : 0)) used.add(name);
+  throughListsMemo = { items, naming, namingUsed: naming.map(inCondition), used };
+  return used;
+}
+
+/**
+ * The references of the files after `order`, summed. Remembered by the first later file's model (with the models of
+ * the others): they do not change while an earlier file is edited.
+ */
+type SummedRefs = { macros: Map<string, number>; listCandidates: Map<string, number> };
+const laterRefsMemo = new WeakMap<RulesFileModel, { models: RulesFileModel[]; refs: SummedRefs }>();
+function laterRefs(files: readonly LoadedFile[], order: number): SummedRefs {
+  const models: RulesFileModel[] = [];
+  for (let k = order + 1; k < files.length; k++) models.push(files[k].model);
+  const memo = laterRefsMemo.get(models[0]);
+  if (memo && memo.models.length === models.length && memo.models.every((m, i) => m === models[i])) return memo.refs;
+  const refs: SummedRefs = { macros: new Map(), listCandidates: new Map() };
+  for (const model of models) {
+    const own = refsOf(model);
+    for (const [name, n] of own.macros) refs.macros.set(name, (refs.macros.get(name) ?? 0) + n);
+    for (const [name, n] of own.listCandidates) refs.listCandidates.set(name, (refs.listCandidates.get(name) ?? 0) + n);
+  }
+  laterRefsMemo.set(models[0], { models, refs });
+  return refs;
 }
 
 /**

@@ -75,7 +75,7 @@ export class UsageCounter {
       if (n) listUses.set(name, n);
     }
     addListUsesOfLists(listUses, load.final.lists);
-    return { macroUses: this.macros, listUses };
+    return { macroUses: this.macros, listUses, listCandidates: this.listCandidates };
   }
 
   private count(refs: ItemRefs, delta: 1 | -1): void {
