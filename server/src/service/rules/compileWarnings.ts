@@ -277,6 +277,168 @@ const NO_PARSER = new Set<ValueType>(['SIGTYPE', 'SYSCALLID', RAW_BYTEBUF]);
 const NO_PARSER_ERROR = 'not accepted (libsinsp parses no constant of this argument type)';
 const NOT_HEX = 'not hex (an even number of hex digits)';
 
+// ---------------------------------------------------------------------------------------------------------------
+// Regex values: libsinsp compiles each with RE2 and the RE2::POSIX options (sinsp_filtercheck.cpp add_filter_value),
+// and an error of RE2 rejects the condition. POSIX mode leaves out Perl's additions: \d \s \w, \b, \A \z, \Q...\E,
+// \p{...}, (?...) groups and flags, and non-greedy repetitions (`a*?` is `(a*)?` there).
+
+const POSIX_CLASS_NAMES = new Set(['alnum', 'alpha', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct',
+  'space', 'upper', 'word', 'xdigit']);
+const MAX_REPEAT = 1000;
+
+const isOctal = (c: number | undefined) => c !== undefined && c >= 48 && c <= 55;
+const isDigit = (c: number | undefined) => c !== undefined && c >= 48 && c <= 57;
+const isHexDigit = (c: number | undefined) => c !== undefined && (isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70));
+const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/**
+ * The syntax error RE2 reports for `pattern` under the RE2::POSIX options, or undefined when it parses. Follows the
+ * checks of RE2's parser (re2/parse.cc: Parse, ParseEscape, ParseCharClass, MaybeParseRepeat, PushRepeatOp) that can
+ * fail with these options; not followed: the limits on nested repetition counts, nesting depth and program size.
+ * Checked against libre2 (2022-06-01) on random patterns.
+ */
+export function re2PosixError(pattern: string): string | undefined {
+  const cp: number[] = [];
+  for (const ch of pattern) cp.push(ch.codePointAt(0)!);
+  const n = cp.length;
+  let i = 0;
+  // What the checks need of RE2's parse stack: whether its top is an operand (not empty, not after `(` or `|`), and
+  // how many groups are open.
+  let operand = false;
+  let open = 0;
+
+  // An escape at `i` (a backslash), as ParseEscape reads it; returns its code point and moves past it.
+  const escape = (): number | string => {
+    const c = cp[i + 1];
+    if (c === undefined) return 'trailing \\';
+    i += 2;
+    // \0, or \1-\7 followed by an octal digit (alone, a backreference: an error): up to two more octal digits.
+    if (c === 48 || (isOctal(c) && isOctal(cp[i]))) {
+      let code = c - 48;
+      for (let k = 0; k < 2 && isOctal(cp[i]); k++) code = code * 8 + cp[i++] - 48;
+      return code;
+    }
+    switch (c) {
+      case 120: { // \x: two hex digits or {hex digits}
+        if (cp[i] === 123) {
+          i++;
+          let code = 0;
+          let digits = 0;
+          while (isHexDigit(cp[i])) {
+            code = code * 16 + parseInt(String.fromCharCode(cp[i++]), 16);
+            digits++;
+            if (code > 0x10ffff) return 'invalid escape sequence \\x{...}';
+          }
+          if (cp[i] !== 125 || digits === 0) return 'invalid escape sequence \\x{...}';
+          i++;
+          return code;
+        }
+        if (!isHexDigit(cp[i]) || !isHexDigit(cp[i + 1])) return 'invalid escape sequence \\x';
+        i += 2;
+        return parseInt(String.fromCharCode(cp[i - 2], cp[i - 1]), 16);
+      }
+      case 110: return 10; case 114: return 13; case 116: return 9; case 97: return 7; case 102: return 12; case 118: return 11;
+      default:
+        // Other punctuation stands for itself; letters, digits and non-ASCII characters are errors.
+        return c < 0x80 && !isAsciiLetter(c) && !isDigit(c) ? c : `invalid escape sequence \\${String.fromCodePoint(c)}`;
+    }
+  };
+
+  // A bracket class at `i`, as ParseCharClass reads it.
+  const bracketClass = (): string | undefined => {
+    i++;
+    if (cp[i] === 94) i++; // ^
+    let first = true; // `]` right after `[` or `[^` is a character
+    while (i < n && (cp[i] !== 93 || first)) {
+      // `-` is a character only first or last; elsewhere it must start a range.
+      if (cp[i] === 45 && !first && (i + 1 === n || cp[i + 1] !== 93)) return 'invalid character class range';
+      first = false;
+      if (cp[i] === 91 && cp[i + 1] === 58 && n - i > 2) { // [:name:], the closing `:]` looked for up to the end
+        let q = i + 2;
+        while (q <= n - 2 && !(cp[q] === 58 && cp[q + 1] === 93)) q++;
+        if (q <= n - 2) {
+          const name = String.fromCodePoint(...cp.slice(i + 2, q));
+          if (!POSIX_CLASS_NAMES.has(name.startsWith('^') ? name.slice(1) : name)) return `invalid character class [:${name}:]`;
+          i = q + 2;
+          continue;
+        }
+      }
+      const lo = classCharacter();
+      if (typeof lo === 'string') return lo;
+      if (n - i >= 2 && cp[i] === 45 && cp[i + 1] !== 93) {
+        i++;
+        const hi = classCharacter();
+        if (typeof hi === 'string') return hi;
+        if (hi < lo) return 'invalid character class range';
+      }
+    }
+    if (i >= n) return 'missing ]';
+    i++;
+    return undefined;
+  };
+  const classCharacter = (): number | string => {
+    if (i >= n) return 'missing ]';
+    return cp[i] === 92 ? escape() : cp[i++];
+  };
+
+  // {n}, {n,} or {n,m} at `i` (MaybeParseRepeat), or undefined when it is a literal `{`.
+  const counted = (): { lo: number; hi: number; end: number } | undefined => {
+    let k = i + 1;
+    const integer = (): number | undefined => {
+      if (!isDigit(cp[k]) || (cp[k] === 48 && isDigit(cp[k + 1]))) return undefined;
+      let v = 0;
+      while (isDigit(cp[k])) {
+        if (v >= 100000000) return undefined;
+        v = v * 10 + cp[k++] - 48;
+      }
+      return v;
+    };
+    const lo = integer();
+    if (lo === undefined || k >= n) return undefined;
+    let hi = lo;
+    if (cp[k] === 44) {
+      k++;
+      if (k >= n) return undefined;
+      if (cp[k] === 125) hi = -1;
+      else { const h = integer(); if (h === undefined) return undefined; hi = h; }
+    }
+    return cp[k] === 125 ? { lo, hi, end: k + 1 } : undefined;
+  };
+
+  while (i < n) {
+    const c = cp[i];
+    switch (c) {
+      case 40: open++; operand = false; i++; break; // (
+      case 124: operand = false; i++; break; // |
+      case 41: // )
+        if (open === 0) return 'unexpected )';
+        open--; operand = true; i++; break;
+      case 42: case 43: case 63: // * + ?
+        if (!operand) return `missing argument to repetition operator ${String.fromCharCode(c)}`;
+        i++; break;
+      case 123: { // {
+        const r = counted();
+        if (!r) { operand = true; i++; break; }
+        if ((r.hi !== -1 && r.hi < r.lo) || r.lo > MAX_REPEAT || r.hi > MAX_REPEAT) return 'bad repetition operator';
+        if (!operand) return 'missing argument to repetition operator';
+        i = r.end; break;
+      }
+      case 91: { // [
+        const error = bracketClass();
+        if (error) return error;
+        operand = true; break;
+      }
+      case 92: { // \
+        const r = escape();
+        if (typeof r === 'string') return r;
+        operand = true; break;
+      }
+      default: operand = true; i++;
+    }
+  }
+  return open > 0 ? 'missing )' : undefined;
+}
+
 /** The largest number std::stoi reads (a 32-bit int): libsinsp reads a port made only of digits with it. */
 const STOI_MAX = 2147483647;
 
@@ -309,7 +471,10 @@ export function valueError(type: ValueType, op: string, value: string): string |
   if (NO_PARSER.has(type)) return NO_PARSER_ERROR;
   if (STRING_TYPES.has(type)) {
     const bytes = value.length > MAX_VALUE_BYTES / 3 ? utf8Length(value) : 0;
-    return bytes > MAX_VALUE_BYTES ? `too long (${bytes} bytes: libsinsp keeps at most ${MAX_VALUE_BYTES})` : undefined;
+    if (bytes > MAX_VALUE_BYTES) return `too long (${bytes} bytes: libsinsp keeps at most ${MAX_VALUE_BYTES})`;
+    // The value is kept first, then compiled (sinsp_filtercheck.cpp add_filter_value).
+    const regexError = op === 'regex' ? re2PosixError(value) : undefined;
+    return regexError !== undefined ? `not a valid regex for RE2 in POSIX mode (${regexError})` : undefined;
   }
   if (NUMBER_TYPES.has(type)) return SCANF_NUMBER.test(value) ? undefined : 'not a valid number (decimal digits, optionally signed)';
   if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : 'not a boolean (true or false)';
