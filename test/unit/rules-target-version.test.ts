@@ -327,3 +327,20 @@ test('an unknown key is reported at every target, named LOAD_UNKNOWN_KEY only fr
   assert.equal(message(), message('0.44'));
   assert.equal(diagnose(text, '0.43').find((d) => d.code === 'unknown-key')!.severity, 2);
 });
+
+test('removed fields at a target that has them: their argument and operators are checked as libsinsp did', () => {
+  const at = (condition: string, target: string, output = 'o') => findings(rule(`evt.type = execve and ${condition}`).replace('output: o (proc=%proc.name)', `output: ${output}`), target);
+  // syslog.facility is UINT32: no string operators.
+  assert.deepEqual(at('syslog.facility contains 3', '0.40'), ['operator-type contains']);
+  assert.match(messageOf(diagnose(rule('evt.type = execve and syslog.facility contains 3'), '0.40').find((d) => d.code === 'operator-type')!),
+    /^Operator 'contains' cannot be used with 'syslog\.facility': 'contains' is not supported for numeric fields \(type UINT32\)\./);
+  assert.deepEqual(at('syslog.facility = 3 and syslog.message contains x', '0.40'), []);
+  // EPF_ARG_REQUIRED, and an argument where none is taken.
+  assert.deepEqual(at('span.tag = x', '0.41'), ['field-argument span.tag']);
+  assert.deepEqual(at('span.tag[0] = x and mesos.task.label[team] = a', '0.41'), []);
+  assert.deepEqual(at('syslog.message[1] = x', '0.40'), ['field-argument 1']);
+  assert.deepEqual(at('span.id = 1', '0.41', 'o %span.tag'), ['field-argument span.tag']);
+  // After the release that removed them, they are unknown fields, nothing more.
+  assert.deepEqual(at('syslog.facility contains 3', '0.41'), ['unknown-field-class syslog.facility']);
+  assert.deepEqual(at('span.tag = x', '0.42'), ['unknown-field-class span.tag']);
+});

@@ -7,13 +7,13 @@
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
 import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget, RULE_KEYS_SINCE } from '../../knowledge';
-import { removedField } from '../../knowledge/fields/removed';
+import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
 import { parseConditionCached, parseOutputCached } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
-import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, transformerInfo } from './operators';
+import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { Reporter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { LoadResult, LoadedFile } from './workspace';
 
@@ -203,7 +203,28 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
   for (const f of fieldsOf(ast)) {
     if (f.kind !== 'field') continue;
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, where, skipUnknown, () => docSpan(f.nameSpan), sink);
+    const removed = removedAt(f.name, target);
+    if (removed) checkRemovedFieldArgument(removed, f.arg?.span, target, () => docSpan(f.nameSpan), docSpan, sink);
   }
+  // The operators used with a removed field, which the other checks do not know (conditionChecks.ts checks the
+  // catalog's fields the same way, with operatorRejection).
+  for (const c of comparisonsOf(ast)) {
+    const removed = c.lhs.kind === 'field' ? removedAt(c.lhs.name, target) : undefined;
+    const reason = removed && operatorRejection(c.op, removed.type, false, c.modifier?.name);
+    if (reason) sink.report(Code.OperatorType, docSpan(c.opSpan), `Operator '${c.op}' cannot be used with '${removed!.name}': ${reason}.`);
+  }
+}
+
+/** A field the target's libsinsp has although later releases removed it (not in the catalog, which follows 0.44). */
+function removedAt(name: string, target: string): RemovedField | undefined {
+  const removed = lookupField(name) ? undefined : removedField(name);
+  return removed && !newerThanTarget(target, removed.until) ? removed : undefined;
+}
+
+/** A removed field's argument as the target's libsinsp reads it: required (EPF_ARG_REQUIRED) or refused. */
+function checkRemovedFieldArgument(removed: RemovedField, argSpan: Span | undefined, target: string, nameSpan: () => Span, docSpan: (s: Span) => Span, sink: ReportSink): void {
+  if (removed.argRequired && !argSpan) sink.report(Code.FieldArgument, nameSpan(), `Field '${removed.name}' needs an argument in brackets (Falco ${target}).`);
+  if (!removed.argRequired && argSpan) sink.report(Code.FieldArgument, docSpan(argSpan), `Field '${removed.name}' takes no argument (Falco ${target}).`);
 }
 
 function reportNewField(reference: string, target: string, where: 'filter' | 'output' | 'exception', skipUnknown: boolean, span: () => Span, sink: ReportSink): void {
@@ -224,6 +245,12 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
       }
     }
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, 'output', skipUnknown, () => scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), sink);
+    // A removed field without its required argument (an argument where none is taken prints as text in an output,
+    // which the output checks of catalog fields report as a warning: left alone here).
+    const removed = removedAt(f.name, target);
+    if (removed?.argRequired && !f.arg) {
+      sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `Field '${removed.name}' needs an argument in brackets (Falco ${target}).`);
+    }
   }
 }
 
