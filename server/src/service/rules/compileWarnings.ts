@@ -293,9 +293,10 @@ const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 9
 
 /**
  * The syntax error RE2 reports for `pattern` under the RE2::POSIX options, or undefined when it parses. Follows the
- * checks of RE2's parser (re2/parse.cc: Parse, ParseEscape, ParseCharClass, MaybeParseRepeat, PushRepeatOp) that can
- * fail with these options; not followed: the limits on nested repetition counts, nesting depth and program size.
- * Checked against libre2 (2022-06-01) on random patterns.
+ * checks of RE2's parser (re2/parse.cc: Parse, ParseEscape, ParseCharClass, MaybeParseRepeat, PushRepeatOp,
+ * PushRepetition and its RepetitionWalker) that can fail with these options; not followed: the limits on nesting depth
+ * and program size. libs 0.25.2 builds RE2 2022-06-01 (cmake/modules/re2.cmake); checked against that release's
+ * library on random patterns.
  */
 export function re2PosixError(pattern: string): string | undefined {
   const cp: number[] = [];
@@ -306,6 +307,10 @@ export function re2PosixError(pattern: string): string | undefined {
   // how many groups are open.
   let operand = false;
   let open = 0;
+  // For RE2's limit on nested counts: the product of the counts {n,m} applied to the operand on top, and for each open
+  // group (the whole pattern first) the largest such product among its operands.
+  let product = 1;
+  const groupProducts = [1];
 
   // An escape at `i` (a backslash), as ParseEscape reads it; returns its code point and moves past it.
   const escape = (): number | string => {
@@ -408,33 +413,39 @@ export function re2PosixError(pattern: string): string | undefined {
   while (i < n) {
     const c = cp[i];
     switch (c) {
-      case 40: open++; operand = false; i++; break; // (
+      case 40: open++; groupProducts.push(1); operand = false; i++; break; // (
       case 124: operand = false; i++; break; // |
       case 41: // )
         if (open === 0) return 'unexpected )';
-        open--; operand = true; i++; break;
+        open--; product = groupProducts.pop()!; operand = true; i++; break;
       case 42: case 43: case 63: // * + ?
         if (!operand) return `missing argument to repetition operator ${String.fromCharCode(c)}`;
         i++; break;
       case 123: { // {
         const r = counted();
-        if (!r) { operand = true; i++; break; }
-        if ((r.hi !== -1 && r.hi < r.lo) || r.lo > MAX_REPEAT || r.hi > MAX_REPEAT) return 'bad repetition operator';
+        if (!r) { operand = true; product = 1; i++; break; }
+        if ((r.hi !== -1 && r.hi < r.lo) || r.lo > MAX_REPEAT || r.hi > MAX_REPEAT) return 'invalid repetition size';
         if (!operand) return 'missing argument to repetition operator';
+        // RepetitionWalker: 1000 divided by the counts along every path inside the new repetition must stay above 0.
+        const count = r.hi >= 0 ? r.hi : r.lo;
+        if (count > 0) product *= count;
+        if ((r.lo >= 2 || r.hi >= 2) && product > MAX_REPEAT) return 'invalid repetition size (nested counts over 1000)';
         i = r.end; break;
       }
       case 91: { // [
         const error = bracketClass();
         if (error) return error;
-        operand = true; break;
+        operand = true; product = 1; break;
       }
       case 92: { // \
         const r = escape();
         if (typeof r === 'string') return r;
-        operand = true; break;
+        operand = true; product = 1; break;
       }
-      default: operand = true; i++;
+      default: operand = true; product = 1; i++;
     }
+    const top = groupProducts.length - 1;
+    if (operand && product > groupProducts[top]) groupProducts[top] = product;
   }
   return open > 0 ? 'missing )' : undefined;
 }
