@@ -225,3 +225,25 @@ test('the running count of list candidates equals a count from nothing, along ed
     assert.deepEqual(sorted(counter.usage(load).listCandidates), sorted(new UsageIndex(load).listCandidates));
   }
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. A value error in a macro no rule reaches
+
+test('an invalid value in a macro no rule reaches is a warning: Falco compiles rules only', () => {
+  const unused = macro('bad_pid', 'proc.pid = abc') + RULE('evt.type = execve');
+  const d = open(unused).diagnostics(BASE).filter((x) => x.code === 'invalid-value');
+  // The value's own explanation belongs to the value checks (compileWarnings.ts); its end says why it is a warning.
+  assert.deepEqual(d.map((x) => summarize(x).replace(/ \(.*\) for proc\.pid/, ' for proc.pid')), [
+    "2:25-2:28 invalid-value 'abc' is not a valid number for proc.pid (INT64): not checked by Falco until a rule uses macro 'bad_pid' (no rule of the loaded files does); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION).",
+  ]);
+  assert.equal(d[0].severity, 2);
+  // Reached by a rule, directly or through another macro, or from a later file: an error, as before.
+  const errorOf = (base: string, local?: string) => open(base, local).diagnostics(BASE).filter((x) => x.code === 'invalid-value').map((x) => [x.severity, String(x.message).endsWith('Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)')]);
+  assert.deepEqual(errorOf(macro('bad_pid', 'proc.pid = abc') + RULE('evt.type = execve and bad_pid')), [[1, true]]);
+  assert.deepEqual(errorOf(macro('bad_pid', 'proc.pid = abc') + macro('outer', 'bad_pid') + RULE('evt.type = execve and outer')), [[1, true]]);
+  assert.deepEqual(errorOf(macro('bad_pid', 'proc.pid = abc') + RULE('evt.type = execve'), RULE('evt.type = execve and bad_pid').replace('rule: R', 'rule: L')), [[1, true]]);
+  // Used only by a macro that no rule reaches: still unchecked.
+  assert.deepEqual(errorOf(macro('bad_pid', 'proc.pid = abc') + macro('outer', 'bad_pid') + RULE('evt.type = execve')), [[2, false]]);
+  // A rule's own bad value stays an error.
+  assert.deepEqual(errorOf(RULE('evt.type = execve and proc.pid = abc')), [[1, true]]);
+});

@@ -6,15 +6,15 @@
 // sits now; an edit therefore re-checks only the items it touched. The checks that read the loaded definitions
 // (loader findings, undefined macros, unknown lists, event types, plugin requirements, unused macros and lists) are
 // cheap and run every time, interleaved in the same order, so the result equals a validation from scratch.
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
-import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner } from './validate';
+import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportSink } from './validate';
 import { addListUsesOfLists, itemRefsAt, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
-import { loadPosition, overridesOf, type Contribution, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
+import { loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { LATEST_FALCO } from '../../knowledge';
 
@@ -99,11 +99,56 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const run = cache ? cache.runner(file.model, reporter) : runDirectly(reporter);
   validateStructure(file, load, reporter, run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
-  validateConditions(file, load, usageUpTo(file, load, usage), reporter, run);
+  validateConditions(file, load, { ...usageUpTo(file, load, usage), macroValueSink: uncheckedMacroSink(load) }, reporter, run);
   validateMacroOrder(file, load, reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/**
+ * Falco compiles the conditions of rules only (rule_loader_compiler.cpp at 0.44.0: compile_rule_infos compiles each
+ * rule's condition with its macros expanded; compile_macros_infos only parses and resolves macros), so libsinsp reads
+ * the constants of a macro (add_filtercheck_value) only when a rule reaches it. An invalid constant in a macro that no
+ * rule of the loaded files reaches, directly or through other macros, is a warning: Falco says nothing until a rule
+ * uses the macro, and rejects the condition then. Returns the sink for a macro's constant-value findings; the rules'
+ * reach is walked only when such a finding comes.
+ */
+function uncheckedMacroSink(load: LoadResult): (name: string, reporter: ReportSink) => ReportSink {
+  let macro = '';
+  let into: ReportSink | undefined;
+  const sink: ReportSink = {
+    report(code, span, message, data, options) {
+      if (code !== Code.InvalidValue || macrosReachedByRules(load.final).has(macro)) return into!.report(code, span, message, data, options);
+      const what = message.replace(/:? Falco rejects the condition\.$/, '');
+      into!.report(code, span, `${what}: not checked by Falco until a rule uses macro '${macro}' (no rule of the loaded files does); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION).`, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
+    },
+  };
+  return (name, reporter) => {
+    macro = name;
+    into = reporter;
+    return sink;
+  };
+}
+
+/** The macros the rules' conditions reach, directly or through other macros, by definitions. */
+const reachedMemo = new WeakMap<Definitions, Set<string>>();
+function macrosReachedByRules(defs: Definitions): Set<string> {
+  let reached = reachedMemo.get(defs);
+  if (reached) return reached;
+  reached = new Set();
+  const pending: string[] = [];
+  const visit = (condition: string) => {
+    for (const ref of macroRefsOf(parseConditionCached(condition).ast)) {
+      if (reached!.has(ref.name) || !defs.macros.has(ref.name)) continue;
+      reached!.add(ref.name);
+      pending.push(ref.name);
+    }
+  };
+  for (const rule of defs.rules.values()) if (rule.condition !== undefined) visit(rule.condition);
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) visit(defs.macros.get(name)!.condition);
+  reachedMemo.set(defs, reached);
+  return reached;
 }
 
 /**
