@@ -79,7 +79,11 @@ export interface RulesFileModel {
   chunks?: Chunk[];
 }
 
-export interface Chunk { start: number; text: string }
+/**
+ * One item's text. `errors`: the YAML errors of that text read alone, at offsets relative to `start` (a chunk with
+ * errors still holds one item: the yaml library reads past most errors).
+ */
+export interface Chunk { start: number; text: string; errors?: YamlProblem[] }
 
 export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | undefined {
   // A plain loop: the checks call this several times per item, and `find` with a closure allocates per call.
@@ -165,7 +169,11 @@ function toItem(node: ModelNode, index: number): ModelItem {
   return { kind, node, entries, span: node.span, index, kindEntry };
 }
 
-interface ParsedText { items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean }
+interface ParsedText {
+  items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean;
+  /** One document whose root is a sequence of exactly one item, errors or not: what a chunk must read as. */
+  oneItem: boolean;
+}
 
 /** The first line of a YAML error; the parser's own stack exhaustion on absurd nesting is said in plain words. */
 function readableYamlError(message: string): string {
@@ -189,7 +197,8 @@ function parseYaml(text: string): ParsedText {
     const seq = convert(root, 0) as SeqNode;
     items.push(...seq.items);
   }
-  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1 };
+  const oneItem = !notSequence && docs.length <= 1 && items.length === 1;
+  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -245,7 +254,7 @@ function shiftNode(n: ModelNode, d: number): ModelNode {
         const entrySpan = { start: e.span.start + d, end: e.span.end + d };
         entries.push({ key: e.key, keySpan, value: e.value && shiftNode(e.value, d), span: entrySpan });
       }
-      return { kind: 'map', flow: n.flow, span, entries };
+      return { kind: 'map', entries, span, flow: n.flow };
     }
     default: return { kind: 'other', span };
   }
@@ -322,7 +331,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       const moved = shift !== 0 ? reusable.get(start - shift) : undefined;
       if (moved && moved.chunk.text === chunkText) {
         items.push(toItem(shiftNode(moved.item.node, shift), i));
-        chunks.push({ start, text: moved.chunk.text });
+        chunks.push(movedChunk(moved.chunk, start));
         continue;
       }
       // Most items have the regular shape the fast reader handles; it declines the others (see fastparse.ts).
@@ -332,12 +341,13 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
         chunks.push({ start, text: chunkText });
         continue;
       }
+      // The yaml library reads the chunk; a YAML error in it stays in it (see chunkedYamlErrors).
       const parsed = parseChunk(chunkText);
-      if (!parsed.clean || parsed.items.length !== 1) { ok = false; break; }
+      if (!parsed.oneItem) { ok = false; break; }
       items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
-      chunks.push({ start, text: chunkText });
+      chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
     }
-    if (ok) return withLines({ uri, text, items, yamlErrors: [], chunks });
+    if (ok) return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks });
   }
   const whole = parseYaml(text);
   return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence });
@@ -404,7 +414,7 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
       if ((c.start === start || c.start + delta === start) && c.text.length === end - start && text.startsWith(c.text, start)) {
         const item = previous.items[j];
         items.push(c.start === start ? (item.index === i ? item : toItem(item.node, i)) : toItem(shiftNode(item.node, start - c.start), i));
-        chunks.push(c.start === start ? c : { start, text: c.text });
+        chunks.push(c.start === start ? c : movedChunk(c, start));
         reused = true;
       }
     }
@@ -413,18 +423,42 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
     if (fast) { items.push(toItem(fast, i)); chunks.push({ start, text: text.slice(start, end) }); continue; }
     const chunkText = text.slice(start, end);
     const parsed = parseChunk(chunkText);
-    if (!parsed.clean || parsed.items.length !== 1) return undefined;
+    if (!parsed.oneItem) return undefined;
     items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
-    chunks.push({ start, text: chunkText });
+    chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
   }
   for (let j = tail; j < before.length; j++) {
     const c = before[j];
     const item = previous.items[j];
     const i = items.length;
     if (delta === 0) { items.push(item.index === i ? item : toItem(item.node, i)); chunks.push(c); }
-    else { items.push(toItem(shiftNode(item.node, delta), i)); chunks.push({ start: c.start + delta, text: c.text }); }
+    else { items.push(toItem(shiftNode(item.node, delta), i)); chunks.push(movedChunk(c, c.start + delta)); }
   }
-  return withLines({ uri, text, items, yamlErrors: [], chunks });
+  return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks });
+}
+
+/** A chunk moved to `start`, with its errors (relative to its start, so they move with it). */
+function movedChunk(c: Chunk, start: number): Chunk {
+  return c.errors ? { start, text: c.text, errors: c.errors } : { start, text: c.text };
+}
+
+const NO_YAML_ERRORS: YamlProblem[] = [];
+
+/**
+ * The YAML errors of a file read chunk by chunk: each chunk's own, at file offsets. A file whose items all start with
+ * `- ` at column 0 is read one item at a time even when an item has a YAML error (typing a new key gives one until
+ * its colon): the error is reported where it is and the other items are read and checked as usual, instead of the
+ * whole text going through the yaml library, whose reading of the items after an error can differ from what was
+ * meant (an unclosed quote there runs into the next items). Falco refuses the file either way.
+ */
+function chunkedYamlErrors(chunks: Chunk[]): YamlProblem[] {
+  let out: YamlProblem[] | undefined;
+  for (const c of chunks) {
+    if (!c.errors) continue;
+    out ??= [];
+    for (const e of c.errors) out.push({ message: e.message, span: { start: e.span.start + c.start, end: e.span.end + c.start }, code: e.code });
+  }
+  return out ?? NO_YAML_ERRORS;
 }
 
 /**

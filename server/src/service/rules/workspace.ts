@@ -231,10 +231,13 @@ export class RulesWorkspaceIndex {
     const range = change && 'range' in change ? (change as { range: { start: { line: number }; end: { line: number } } }).range : undefined;
     if (before === undefined || !range) { this.changedSinceParse.delete(doc.uri); return; }
     // The start line begins at the same offset in both texts; one character less, because a line break typed after
-    // a lone CR joins it (CR LF), which moves that line's start. The end: past as many line breaks as the range spans
-    // lines, plus one, in the text before (counting LF only finds the end at or after the LSP line's: never too early).
-    const prefix = Math.max(0, Math.min(doc.offsetAt({ line: range.start.line, character: 0 }), before.length) - 1);
-    let end = prefix;
+    // a lone CR joins it (CR LF), which moves that line's start. The end: from that line's start, past as many line
+    // breaks as the range spans lines, plus one, in the text before, i.e. past the range's last line (counting LF
+    // only finds the end at or after the LSP line's: never too early). Counting from the prefix instead found the
+    // line break before the start line first, and left the range's last line out of the region.
+    const lineStart = Math.min(doc.offsetAt({ line: range.start.line, character: 0 }), before.length);
+    const prefix = Math.max(0, lineStart - 1);
+    let end = lineStart;
     for (let n = range.end.line - range.start.line; n >= 0 && end < before.length; n--) {
       const lf = before.indexOf('\n', end);
       end = lf < 0 ? before.length : lf + 1;
