@@ -246,9 +246,9 @@ test('fields removed since an older release: known at the targets that have them
   assert.deepEqual(findings(syslog, '0.40'), []);
   assert.deepEqual(findings(syslog, '0.41'), ['unknown-field-class syslog.message', 'unknown-field-class syslog.severity.str']);
   assert.deepEqual(findings(syslog), ['unknown-field-class syslog.message', 'unknown-field-class syslog.severity.str']);
-  const spans = rule('evt.type = execve and mesos.task.name = a and marathon.app.label[team] = b and span.tag[x] = y').replace('(proc=%proc.name)', '(span=%evtin.span.p.id)');
+  const spans = rule('evt.type = execve and mesos.task.name = a and marathon.app.label.team = b and span.tag[1] = y').replace('(proc=%proc.name)', '(span=%evtin.span.p.id)');
   assert.deepEqual(findings(spans, '0.41'), []);
-  assert.deepEqual(findings(spans, '0.42'), ['unknown-field-class mesos.task.name', 'unknown-field-class marathon.app.label', 'unknown-field-class span.tag', 'unknown-field-class evtin.span.p.id']);
+  assert.deepEqual(findings(spans, '0.42'), ['unknown-field-class mesos.task.name', 'unknown-field-class marathon.app.label.team', 'unknown-field-class span.tag', 'unknown-field-class evtin.span.p.id']);
   // In a macro too; but not for a rule of another source (they were syscall fields).
   assert.deepEqual(findings('- macro: m\n  condition: syslog.facility = 3\n', '0.40').filter((f) => f.startsWith('unknown')), []);
   const other = `- rule: Audit\n  desc: d\n  condition: syslog.message = x\n  output: o\n  priority: WARNING\n  source: k8s_audit\n`;
@@ -335,9 +335,14 @@ test('removed fields at a target that has them: their argument and operators are
   assert.match(messageOf(diagnose(rule('evt.type = execve and syslog.facility contains 3'), '0.40').find((d) => d.code === 'operator-type')!),
     /^Operator 'contains' cannot be used with 'syslog\.facility': 'contains' is not supported for numeric fields \(type UINT32\)\./);
   assert.deepEqual(at('syslog.facility = 3 and syslog.message contains x', '0.40'), []);
-  // EPF_ARG_REQUIRED, and an argument where none is taken.
+  // EPF_ARG_REQUIRED, read as each check reads it (tracer: [N], or .name but for span.tag/span.idtag; mesos: .name),
+  // and an argument where none is taken.
   assert.deepEqual(at('span.tag = x', '0.41'), ['field-argument span.tag']);
-  assert.deepEqual(at('span.tag[0] = x and mesos.task.label[team] = a', '0.41'), []);
+  assert.deepEqual(at('mesos.task.label = x', '0.41'), ['field-argument mesos.task.label']);
+  assert.deepEqual(at('span.tag[0] = x and mesos.task.label.team = a and span.arg.user = b and span.arg[2] = c and evtin.span.p.tag[1] = d', '0.41'), []);
+  assert.deepEqual(at('span.tag[x] = a and span.tag.x = b and mesos.task.label[team] = c', '0.41'), ['field-argument x', 'field-argument span.tag.x', 'field-argument team']);
+  assert.equal(messageOf(diagnose(rule('evt.type = execve and mesos.task.label[team] = c'), '0.41').find((d) => d.code === 'field-argument')!),
+    "Field 'mesos.task.label' takes its argument after a dot (mesos.task.label.name), not in brackets (Falco 0.41). (LOAD_ERR_COMPILE_CONDITION)");
   assert.deepEqual(at('syslog.message[1] = x', '0.40'), ['field-argument 1']);
   assert.deepEqual(at('span.id = 1', '0.41', 'o %span.tag'), ['field-argument span.tag']);
   // After the release that removed them, they are unknown fields, nothing more.

@@ -7,13 +7,24 @@
 //   - mesos, tracer, evtin (Mesos/Marathon and tracer spans, flagged EPF_DEPRECATED): registered up to libs 0.21.0
 //     (Falco 0.41), gone in libs 0.22.1 (Falco 0.42).
 // The k8s.* and container.* checks of those releases moved to the container plugin under the same names, which the
-// catalog has (fields/container.ts). Types as the tables declare them; `argRequired` for EPF_ARG_REQUIRED.
+// catalog has (fields/container.ts). Types as the tables declare them. The fields flagged EPF_ARG_REQUIRED read their
+// argument in their check's own parse_field_name / extract_arg (libs 0.21.0): see RemovedArgument.
 import type { FieldType } from '../types';
+
+/**
+ * How a removed field that needs an argument reads it:
+ *  - index: `[N]` only (sinsp_filter_check_tracer::extract_arg refuses `span.tag.x` and `span.idtag.x`);
+ *  - index-or-dot: `[N]` or `.name` (the other tracer fields; evtin's, whose name must be an event argument);
+ *  - dot: `.name` only (sinsp_filter_check_mesos::extract_arg: a label name after a dot).
+ * N is read with sinsp_numparser::parsed32 (sscanf "%d": it must start with a number).
+ */
+export type RemovedArgument = 'index' | 'index-or-dot' | 'dot';
 
 export interface RemovedField {
   name: string;
   type: FieldType;
-  argRequired?: boolean;
+  /** Set for the fields that need an argument (EPF_ARG_REQUIRED): how they read it. */
+  arg?: RemovedArgument;
   /** The last Falco release that has the field (`0.40`). */
   until: string;
   /** What the field belonged to, for hovers. */
@@ -25,35 +36,44 @@ const SYSLOG: [string, FieldType][] = [
   ['syslog.severity', 'UINT32'], ['syslog.message', 'CHARBUF'],
 ];
 
-const MESOS: [string, FieldType, boolean?][] = [
-  ['mesos.task.name', 'CHARBUF'], ['mesos.task.id', 'CHARBUF'], ['mesos.task.label', 'CHARBUF', true], ['mesos.task.labels', 'CHARBUF'],
+const MESOS: [string, FieldType, RemovedArgument?][] = [
+  ['mesos.task.name', 'CHARBUF'], ['mesos.task.id', 'CHARBUF'], ['mesos.task.label', 'CHARBUF', 'dot'], ['mesos.task.labels', 'CHARBUF'],
   ['mesos.framework.name', 'CHARBUF'], ['mesos.framework.id', 'CHARBUF'], ['marathon.app.name', 'CHARBUF'], ['marathon.app.id', 'CHARBUF'],
-  ['marathon.app.label', 'CHARBUF', true], ['marathon.app.labels', 'CHARBUF'], ['marathon.group.name', 'CHARBUF'], ['marathon.group.id', 'CHARBUF'],
+  ['marathon.app.label', 'CHARBUF', 'dot'], ['marathon.app.labels', 'CHARBUF'], ['marathon.group.name', 'CHARBUF'], ['marathon.group.id', 'CHARBUF'],
 ];
 
 /** sinsp_filter_check_tracer, then sinsp_filter_check_evtin (the same span fields for the span, parent, script and marker). */
-const TRACER: [string, FieldType, boolean?][] = [
+const TRACER: [string, FieldType, RemovedArgument?][] = [
   ['span.id', 'INT64'], ['span.time', 'CHARBUF'], ['span.ntags', 'UINT32'], ['span.nargs', 'UINT32'], ['span.tags', 'CHARBUF'],
-  ['span.tag', 'CHARBUF', true], ['span.args', 'CHARBUF'], ['span.arg', 'CHARBUF', true], ['span.enterargs', 'CHARBUF'],
-  ['span.enterarg', 'CHARBUF', true], ['span.duration', 'RELTIME'], ['span.duration.quantized', 'UINT64'], ['span.duration.human', 'CHARBUF'],
-  ['span.duration.fortag', 'RELTIME', true], ['span.count', 'UINT64'], ['span.count.fortag', 'UINT64', true],
-  ['span.childcount.fortag', 'UINT64', true], ['span.idtag', 'CHARBUF', true], ['span.rawtime', 'CHARBUF'], ['span.rawparenttime', 'CHARBUF'],
-  ...['', 'p.', 's.', 'm.'].flatMap((which): [string, FieldType, boolean?][] => [
+  ['span.tag', 'CHARBUF', 'index'], ['span.args', 'CHARBUF'], ['span.arg', 'CHARBUF', 'index-or-dot'], ['span.enterargs', 'CHARBUF'],
+  ['span.enterarg', 'CHARBUF', 'index-or-dot'], ['span.duration', 'RELTIME'], ['span.duration.quantized', 'UINT64'], ['span.duration.human', 'CHARBUF'],
+  ['span.duration.fortag', 'RELTIME', 'index-or-dot'], ['span.count', 'UINT64'], ['span.count.fortag', 'UINT64', 'index-or-dot'],
+  ['span.childcount.fortag', 'UINT64', 'index-or-dot'], ['span.idtag', 'CHARBUF', 'index'], ['span.rawtime', 'CHARBUF'], ['span.rawparenttime', 'CHARBUF'],
+  ...['', 'p.', 's.', 'm.'].flatMap((which): [string, FieldType, RemovedArgument?][] => [
     [`evtin.span.${which}id`, 'INT64'], [`evtin.span.${which}ntags`, 'UINT32'], [`evtin.span.${which}nargs`, 'UINT32'],
-    [`evtin.span.${which}tags`, 'CHARBUF'], [`evtin.span.${which}tag`, 'CHARBUF', true], [`evtin.span.${which}args`, 'CHARBUF'],
-    [`evtin.span.${which}arg`, 'CHARBUF', true],
+    [`evtin.span.${which}tags`, 'CHARBUF'], [`evtin.span.${which}tag`, 'CHARBUF', 'index-or-dot'], [`evtin.span.${which}args`, 'CHARBUF'],
+    [`evtin.span.${which}arg`, 'CHARBUF', 'index-or-dot'],
   ]),
 ];
 
 export const REMOVED_FIELDS: readonly RemovedField[] = [
   ...SYSLOG.map(([name, type]): RemovedField => ({ name, type, until: '0.40', family: 'syslog' })),
-  ...MESOS.map(([name, type, arg]): RemovedField => ({ name, type, ...(arg ? { argRequired: true } : {}), until: '0.41', family: 'mesos' })),
-  ...TRACER.map(([name, type, arg]): RemovedField => ({ name, type, ...(arg ? { argRequired: true } : {}), until: '0.41', family: 'tracer' })),
+  ...MESOS.map(([name, type, arg]): RemovedField => ({ name, type, ...(arg ? { arg } : {}), until: '0.41', family: 'mesos' })),
+  ...TRACER.map(([name, type, arg]): RemovedField => ({ name, type, ...(arg ? { arg } : {}), until: '0.41', family: 'tracer' })),
 ];
 
 const byName = new Map(REMOVED_FIELDS.map((f) => [f.name, f]));
 
-/** A removed field by its name as written (without an argument). */
-export function removedField(name: string): RemovedField | undefined {
-  return byName.get(name);
+/**
+ * The removed field a name as written (without a bracket argument) refers to: the field of that name, or a field
+ * that needs an argument followed by `.argument` (`mesos.task.label.team`), with that argument.
+ */
+export function removedField(written: string): { field: RemovedField; dotArg?: string } | undefined {
+  const exact = byName.get(written);
+  if (exact) return { field: exact };
+  for (let dot = written.lastIndexOf('.'); dot > 0; dot = written.lastIndexOf('.', dot - 1)) {
+    const field = byName.get(written.slice(0, dot));
+    if (field?.arg) return { field, dotArg: written.slice(dot + 1) };
+  }
+  return undefined;
 }

@@ -85,12 +85,12 @@ function notInTarget(since: string | undefined, target: string): string | undefi
 
 export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO): string {
   if (!info) {
-    const removed = removedField(written.replace(/\[.*$/, ''));
+    const removed = removedField(written.replace(/\[.*$/, ''))?.field;
     if (removed && !newerThanTarget(target, removed.until)) {
       const family = removed.family === 'syslog' ? 'syslog messages' : removed.family === 'mesos' ? 'Mesos and Marathon' : 'tracer spans';
       return markdown([`**Field** ${codeSpan(removed.name)}`,
         `A libsinsp field (${family}) that Falco ${release(target)} has; Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(removed.until) + 1]} removed it.`,
-        `- Type: ${codeSpan(removed.type)}${removed.argRequired ? '\n- Argument: required' : ''}`]).value;
+        `- Type: ${codeSpan(removed.type)}${removed.arg ? `\n- Argument: required, ${removed.arg === 'dot' ? `after a dot (${codeSpan(`${removed.name}.name`)})` : removed.arg === 'index' ? `a number in brackets (${codeSpan(`${removed.name}[0]`)})` : `a number in brackets or a name after a dot`}` : ''}`]).value;
     }
     return markdown([`${codeSpan(written)} — not a field known to Falco Lens.`,
       'It may come from a plugin whose fields are not in the catalog; Falco checks it when the rules are loaded.']).value;

@@ -87,7 +87,8 @@ class OlderTargetReporter extends Reporter {
       }
       case Code.UnknownField:
       case Code.UnknownFieldClass: {
-        const removed = removedField(this.model.text.slice(span.start, span.end));
+        // The span is the name as written (a dot argument included: mesos.task.label.team).
+        const removed = removedField(this.model.text.slice(span.start, span.end))?.field;
         return !removed || newerThanTarget(this.target, removed.until) || !this.inSyscallItem(span);
       }
       default: return true;
@@ -204,27 +205,37 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
     if (f.kind !== 'field') continue;
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, where, skipUnknown, () => docSpan(f.nameSpan), sink);
     const removed = removedAt(f.name, target);
-    if (removed) checkRemovedFieldArgument(removed, f.arg?.span, target, () => docSpan(f.nameSpan), docSpan, sink);
+    const problem = removed && removedArgumentProblem(removed.field, removed.dotArg, f.arg?.text);
+    if (problem) sink.report(Code.FieldArgument, docSpan(f.arg?.span ?? f.nameSpan), `${problem} (Falco ${target}).`);
   }
   // The operators used with a removed field, which the other checks do not know (conditionChecks.ts checks the
   // catalog's fields the same way, with operatorRejection).
   for (const c of comparisonsOf(ast)) {
     const removed = c.lhs.kind === 'field' ? removedAt(c.lhs.name, target) : undefined;
-    const reason = removed && operatorRejection(c.op, removed.type, false, c.modifier?.name);
-    if (reason) sink.report(Code.OperatorType, docSpan(c.opSpan), `Operator '${c.op}' cannot be used with '${removed!.name}': ${reason}.`);
+    const reason = removed && operatorRejection(c.op, removed.field.type, false, c.modifier?.name);
+    if (reason) sink.report(Code.OperatorType, docSpan(c.opSpan), `Operator '${c.op}' cannot be used with '${removed!.field.name}': ${reason}.`);
   }
 }
 
 /** A field the target's libsinsp has although later releases removed it (not in the catalog, which follows 0.44). */
-function removedAt(name: string, target: string): RemovedField | undefined {
+function removedAt(name: string, target: string): { field: RemovedField; dotArg?: string } | undefined {
   const removed = lookupField(name) ? undefined : removedField(name);
-  return removed && !newerThanTarget(target, removed.until) ? removed : undefined;
+  return removed && !newerThanTarget(target, removed.field.until) ? removed : undefined;
 }
 
-/** A removed field's argument as the target's libsinsp reads it: required (EPF_ARG_REQUIRED) or refused. */
-function checkRemovedFieldArgument(removed: RemovedField, argSpan: Span | undefined, target: string, nameSpan: () => Span, docSpan: (s: Span) => Span, sink: ReportSink): void {
-  if (removed.argRequired && !argSpan) sink.report(Code.FieldArgument, nameSpan(), `Field '${removed.name}' needs an argument in brackets (Falco ${target}).`);
-  if (!removed.argRequired && argSpan) sink.report(Code.FieldArgument, docSpan(argSpan), `Field '${removed.name}' takes no argument (Falco ${target}).`);
+/**
+ * What the target's libsinsp says about a removed field's argument, written after a dot or in brackets: each check
+ * reads it its own way (RemovedArgument), a field without an argument flag takes none (the factory wants the whole
+ * name read: filter_check_list.cpp new_filter_check_from_fldname, exact check).
+ */
+function removedArgumentProblem(field: RemovedField, dotArg: string | undefined, bracketArg: string | undefined): string | undefined {
+  const index = field.arg === 'index' || field.arg === 'index-or-dot';
+  if (!field.arg) return bracketArg !== undefined ? `Field '${field.name}' takes no argument` : undefined;
+  if (bracketArg !== undefined && !index) return `Field '${field.name}' takes its argument after a dot (${field.name}.name), not in brackets`;
+  if (bracketArg !== undefined && !/^\s*[+-]?\d/.test(bracketArg)) return `Field '${field.name}' wants a number in brackets`;
+  if (dotArg !== undefined && field.arg === 'index') return `Field '${field.name}' takes its argument in brackets (${field.name}[0]), not after a dot`;
+  if (bracketArg === undefined && dotArg === undefined) return `Field '${field.name}' needs an argument, e.g. ${field.arg === 'dot' ? `${field.name}.name` : `${field.name}[0]`}`;
+  return undefined;
 }
 
 function reportNewField(reference: string, target: string, where: 'filter' | 'output' | 'exception', skipUnknown: boolean, span: () => Span, sink: ReportSink): void {
@@ -248,8 +259,9 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
     // A removed field without its required argument (an argument where none is taken prints as text in an output,
     // which the output checks of catalog fields report as a warning: left alone here).
     const removed = removedAt(f.name, target);
-    if (removed?.argRequired && !f.arg) {
-      sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `Field '${removed.name}' needs an argument in brackets (Falco ${target}).`);
+    if (removed?.field.arg && !f.arg && removed.dotArg === undefined) {
+      const problem = removedArgumentProblem(removed.field, undefined, undefined)!;
+      sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `${problem} (Falco ${target}).`);
     }
   }
 }
