@@ -349,3 +349,18 @@ test('removed fields at a target that has them: their argument and operators are
   assert.deepEqual(at('syslog.facility contains 3', '0.41'), ['unknown-field-class syslog.facility']);
   assert.deepEqual(at('span.tag = x', '0.42'), ['unknown-field-class span.tag']);
 });
+
+test('evt.type names of later event tables: unknown to an older target, at each boundary', () => {
+  const gates: [string, string][] = [['statmount', '0.38'], ['mseal', '0.39'], ['setxattrat', '0.40'], ['open_tree_attr', '0.41'], ['file_getattr', '0.42'], ['listns', '0.44']];
+  for (const [name, release] of gates) {
+    const text = rule(`evt.type in (openat, ${name}) and proc.name = x`);
+    assert.deepEqual(findings(text, previous(release)), [`unknown-evttype ${name}`], `${name} at ${previous(release)}`);
+    assert.deepEqual(findings(text, release), [], `${name} at ${release}`);
+    assert.deepEqual(findings(text), [], `${name} at the default`);
+  }
+  const d = diagnose(rule('evt.type = listns'), '0.43').find((x) => x.code === 'unknown-evttype')!;
+  assert.equal(messageOf(d), "Event type 'listns' was added in Falco 0.44: the event table of Falco 0.43 does not have it, so Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)");
+  assert.deepEqual(findings('- macro: m\n  condition: evt.type = "statmount"\n', '0.37').filter((f) => f.startsWith('unknown-evttype')), ['unknown-evttype "statmount"']);
+  // Other fields and operators are not event names.
+  assert.deepEqual(findings(rule('evt.type = openat and proc.name = listns and evt.type startswith listns'), '0.37'), []);
+});

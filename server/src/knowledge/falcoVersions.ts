@@ -100,6 +100,23 @@ export const LOADER_WARNINGS_SINCE = {
  */
 export const RULE_KEYS_SINCE: ReadonlyMap<string, string> = new Map([['capture', '0.42'], ['capture_duration', '0.42']]);
 
+/**
+ * evt.type names that later libs added to the event table or the syscall names, with the first Falco release that
+ * knows them. An older release rejects them ("unknown event type", sinsp_filtercheck_event.cpp, as far back as libs
+ * 0.14.2). Found by running scripts/gen-event-types.mjs at the libs tag of each release in FALCO_RELEASES and comparing
+ * the names; none was removed.
+ */
+export const EVENT_NAMES_SINCE: ReadonlyMap<string, string> = new Map([
+  ...['listmount', 'lsm_get_self_attr', 'lsm_list_modules', 'lsm_set_self_attr', 'statmount'].map((n) => [n, '0.38'] as const),
+  ...['mseal', 'uretprobe'].map((n) => [n, '0.39'] as const),
+  ...['getxattrat', 'listxattrat', 'removexattrat', 'setxattrat'].map((n) => [n, '0.40'] as const),
+  ['open_tree_attr', '0.41'] as const,
+  ...['file_getattr', 'file_setattr'].map((n) => [n, '0.42'] as const),
+  ...['listns', 'rseq_slice_yield', 'uprobe', 'task', 'task_file_anon_inode', 'task_file_directory', 'task_file_memfd', 'task_file_pipe',
+    'task_file_regular', 'task_file_socket_inet', 'task_file_socket_inet6', 'task_file_socket_netlink', 'task_file_socket_unix',
+  ].map((n) => [n, '0.44'] as const),
+]);
+
 /** Whether the target release warns about the field (it is deprecated, and was by the target or earlier). */
 export function deprecatedAt(field: FieldInfo, target: string): boolean {
   return field.deprecated !== undefined && !newerThanTarget(field.deprecatedSince, target);

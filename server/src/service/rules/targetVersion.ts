@@ -6,7 +6,10 @@
 // A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
-import { compareVersions, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget, RULE_KEYS_SINCE } from '../../knowledge';
+import {
+  compareVersions, EVENT_NAMES_SINCE, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
+  RULE_KEYS_SINCE,
+} from '../../knowledge';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
@@ -197,6 +200,7 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
       sink.report(Code.ConditionSyntax, docSpan({ start: c.rhs.span.start, end: c.rhs.span.start + 3 }), SYNTAX('val()', FIELD_VALUE_SINCE, target));
     }
   }
+  if (where === 'filter') checkEventNames(ast, target, skipUnknown, docSpan, sink);
   for (const t of transformersOf(ast)) {
     const since = transformerInfo(t.name)?.since;
     if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(t.nameSpan), SYNTAX(`Transformer '${t.name}()'`, since!, target));
@@ -214,6 +218,29 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
     const removed = c.lhs.kind === 'field' ? removedAt(c.lhs.name, target) : undefined;
     const reason = removed && operatorRejection(c.op, removed.field.type, false, c.modifier?.name);
     if (reason) sink.report(Code.OperatorType, docSpan(c.opSpan), `Operator '${c.op}' cannot be used with '${removed!.field.name}': ${reason}.`);
+  }
+}
+
+/** The operators with which libsinsp reads evt.type values as event names (conditionChecks.ts, the same set). */
+const EVENT_TYPE_OPERATORS = new Set(['=', '==', '!=', 'in']);
+
+/**
+ * evt.type names written in the condition that the target's event table lacks (EVENT_NAMES_SINCE). Reported as the
+ * unknown names are (conditionChecks.ts reportUnknownEventName). A bare word that names a list is the list in Falco;
+ * this pass reads the item alone, so such a word is taken as a name: no list is named like a syscall in practice.
+ * Names reached through lists and exception values are not checked here.
+ */
+function checkEventNames(ast: Expr, target: string, skipUnknown: boolean, docSpan: (s: Span) => Span, sink: ReportSink): void {
+  for (const c of comparisonsOf(ast)) {
+    if (c.lhs.kind !== 'field' || c.lhs.name !== 'evt.type' || c.lhs.arg || c.modifier || !EVENT_TYPE_OPERATORS.has(c.op)) continue;
+    const values = c.rhs?.kind === 'list' ? c.rhs.items : c.rhs?.kind === 'literal' ? [c.rhs] : [];
+    for (const v of values) {
+      const since = EVENT_NAMES_SINCE.get(v.text);
+      if (!newerThanTarget(since, target)) continue;
+      const message = `Event type '${v.text}' was added in Falco ${since}: the event table of Falco ${target} does not have it, so Falco rejects the condition.`;
+      if (skipUnknown) sink.report(Code.UnknownEventType, docSpan(v.span), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+      else sink.report(Code.UnknownEventType, docSpan(v.span), message, { suggestions: [] });
+    }
   }
 }
 
