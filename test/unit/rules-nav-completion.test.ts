@@ -204,3 +204,12 @@ test('target release: rule keys of a later release (capture: Falco 0.42) are mar
   assert.equal(item(completeAt(marked, '0.42'), 'capture').detail, undefined);
   assert.equal(item(completeAt(marked), 'capture').sortText, undefined);
 });
+
+test('target release: evt.type names of a later event table are marked before their release', () => {
+  const marked = '- rule: R\n  desc: d\n  condition: evt.type in (openat, <|>)\n  output: o\n  priority: INFO\n';
+  assert.match(item(completeAt(marked, '0.43'), 'listns').detail ?? '', / — Falco ≥ 0\.44$/);
+  assert.equal(item(completeAt(marked, '0.43'), 'listns').sortText, '~listns');
+  assert.equal(item(completeAt(marked, '0.43'), 'openat').sortText, undefined);
+  assert.equal(item(completeAt(marked), 'listns').sortText, undefined);
+  assert.doesNotMatch(item(completeAt(marked), 'listns').detail ?? '', /Falco ≥/);
+});

@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageserver-types';
 import {
   allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, deprecatedAt, LATEST_FALCO, newerThanTarget,
-  compareVersions, falcoRelease, RULE_KEYS_SINCE,
+  compareVersions, EVENT_NAMES_SINCE, falcoRelease, RULE_KEYS_SINCE,
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
@@ -142,11 +142,11 @@ function nameItems(names: Iterable<string>, kind: 'macro' | 'list', range: Range
 const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
 
 /** evt.type values: the event table's names, syscalls without an event of their own, plugins' async events. */
-function eventTypeItems(range: Range): CompletionItem[] {
+function eventTypeItems(range: Range, target: string): CompletionItem[] {
   return eventTypeNames().map((name) => {
     const codes = eventCodesOfName(name) ?? [];
     const detail = codes.length === 2 && codes[0] === 0 && codes[1] === 1 ? 'syscall (generic event codes 0, 1)' : `event type, ${codes.length} event code${codes.length === 1 ? '' : 's'}`;
-    return { label: name, kind: CompletionItemKind.EnumMember, detail, textEdit: { range, newText: name } };
+    return forTarget({ label: name, kind: CompletionItemKind.EnumMember, detail, textEdit: { range, newText: name } }, EVENT_NAMES_SINCE.get(name), target);
   });
 }
 
@@ -191,7 +191,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
   if (paren >= 0) {
     const head = before.slice(0, paren).trimEnd();
     const lastWord = /(\S+)$/.exec(head)?.[1] ?? '';
-    if (lastWord === 'in' && EVENT_TYPE_FIELDS.has(/(\S+)\s+in$/.exec(head)?.[1] ?? '')) return list([...nameItems(defs.lists.keys(), 'list', range), ...eventTypeItems(range)]);
+    if (lastWord === 'in' && EVENT_TYPE_FIELDS.has(/(\S+)\s+in$/.exec(head)?.[1] ?? '')) return list([...nameItems(defs.lists.keys(), 'list', range), ...eventTypeItems(range, target)]);
     if (LIST_OPERATORS.has(lastWord) || MODIFIER_NAMES.has(lastWord)) return list(nameItems(defs.lists.keys(), 'list', range));
   }
   const trimmed = before.trimEnd();
@@ -211,7 +211,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     }, o.since, target)));
   }
   if (OPERATOR_WORDS.has(last)) {
-    if ((last === '=' || last === '==' || last === '!=') && EVENT_TYPE_FIELDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(eventTypeItems(range));
+    if ((last === '=' || last === '==' || last === '!=') && EVENT_TYPE_FIELDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(eventTypeItems(range, target));
     if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
     if (operatorRejection(last, 'CHARBUF') === undefined) return list(keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target)));
     return list([]);
