@@ -166,7 +166,9 @@ export function valueFacts(value: string, regex: boolean): ValueFacts | undefine
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Value errors: constants that libsinsp cannot parse as the field's type (an error, not a warning)
+// Value errors (an error, not a warning): constants that libsinsp refuses when it adds them to a comparison
+// (sinsp_filter_check::add_filter_value): text it cannot parse as the type compared (the field's, after transformers;
+// an event argument's for evt.rawarg), values too long for its storage, and regex values RE2 cannot compile.
 
 /**
  * The type a constant is parsed as: a field's, or the type of an event argument (evt.rawarg.<name>), which may be one
