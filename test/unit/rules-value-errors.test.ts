@@ -131,7 +131,7 @@ test('ports: numbers up to 2^31-1 and service names pass; larger numbers and tex
 test('a port libsinsp cannot read is an error on the value, in lists, list items and exceptions', () => {
   const found = invalid(rule('fd.sport = 2147483648'));
   assert.deepEqual(found.map((f) => f[0]), ['2147483648']);
-  assert.equal(found[0][1], "'2147483648' is not a valid port (a number over 2147483647) for fd.sport (PORT): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)");
+  assert.equal(found[0][1], "'2147483648' is not a valid port (a number over 2147483647, on which Falco exits with the error \"stoi\") for fd.sport (PORT): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)");
   assert.equal(found[0][2], 1);
   assert.deepEqual(invalid(rule('fd.lport in (80, "443 ", 8080)')).map((f) => f[0]), ['"443 "']);
   const viaList = invalid(rule('fd.rport in (web_ports)', '- list: web_ports\n  items: [80, "80 80", 443]\n'));
@@ -251,7 +251,7 @@ test('evt.rawarg constants are parsed with the type of the event argument', () =
     ['evt.rawarg.data bcontains 00', "'00' is not accepted (libsinsp parses no constant of this argument type) for evt.rawarg.data (BYTEBUF)"],
     ['evt.rawarg.data bcontains zz', "'zz' is not hex (an even number of hex digits) for 'bcontains'"],
     ['evt.rawarg.local_ip = ::1', "'::1' is not an IPv4 address for evt.rawarg.local_ip (IPV4ADDR)"],
-    ['evt.rawarg.local_port = 2147483648', "'2147483648' is not a valid port (a number over 2147483647) for evt.rawarg.local_port (PORT)"],
+    ['evt.rawarg.local_port = 2147483648', "'2147483648' is not a valid port (a number over 2147483647, on which Falco exits with the error \"stoi\") for evt.rawarg.local_port (PORT)"],
     [`evt.rawarg.name = ${'n'.repeat(256)}`, `'${'n'.repeat(77)}...' is too long (256 bytes: libsinsp keeps at most 255) for evt.rawarg.name (FSPATH)`],
   ];
   for (const [condition, message] of cases) {

@@ -459,12 +459,13 @@ const STOI_MAX = 2147483647;
  * A port as libsinsp reads it (value_parser.cpp PT_PORT): empty is 0; only digits go through std::stoi, which throws
  * above 2^31-1 (numbers up to that are accepted and cut to 16 bits); anything else is a service name looked up with
  * getservbyname. The services depend on the host, but no services database has a name with a blank or a `#`.
+ * std::stoi's out_of_range is no sinsp_exception: no rule loader catches it, and Falco exits with "stoi" (falco.cpp).
  */
 function portError(value: string): string | undefined {
   if (value === '') return undefined;
   if (/^[0-9]+$/.test(value)) {
     const digits = value.replace(/^0+(?=.)/, '');
-    return digits.length > 10 || Number(digits) > STOI_MAX ? `not a valid port (a number over ${STOI_MAX})` : undefined;
+    return digits.length > 10 || Number(digits) > STOI_MAX ? `not a valid port (a number over ${STOI_MAX}, on which Falco exits with the error "stoi")` : undefined;
   }
   return /[ \t\n\v\f\r#]/.test(value) ? 'not a valid port (neither a number nor a service name, which has no blank or #)' : undefined;
 }
