@@ -153,7 +153,8 @@ test('IPv6 addresses as inet_pton reads them; text without a dot is never IPv4',
     assert.match(valueError('IPADDR', '=', bad) ?? '', /^not an IP address \(without a dot, it is read as IPv6\)$/, bad);
   }
   // A dot sends the text to the IPv4 parser, so an IPv4-mapped IPv6 address is rejected.
-  assert.equal(valueError('IPADDR', '=', '::ffff:1.2.3.4'), 'not an IPv4 address');
+  assert.equal(valueError('IPADDR', '=', '::ffff:1.2.3.4'), 'not an IPv4 address (text with a dot is read as IPv4, so IPv6 with an embedded IPv4 address is refused)');
+  assert.equal(valueError('IPADDR', '=', '10.0.0.256'), 'not an IPv4 address');
 });
 
 test('IPv6 networks: an IPv6 address, a slash and a prefix length of 1 to 128 (after the 8-bit cut)', () => {

@@ -193,6 +193,9 @@ function isIpv4(text: string): boolean {
   return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
 
+/** Why `::ffff:10.0.0.1` fails: libsinsp sends any text with a dot to the IPv4 parser. */
+const MAPPED_NOTE = ' (text with a dot is read as IPv4, so IPv6 with an embedded IPv4 address is refused)';
+
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /** The number of `:`-separated groups of 1-4 hex digits in `part` ('' has none), -1 when one is not such a group. */
@@ -234,7 +237,8 @@ function maskBits(mask: string): number | undefined {
 function ipNetError(value: string, v4: boolean): string | undefined {
   const slash = value.indexOf('/');
   if (slash < 0) return 'not an IP network (address/prefix length)';
-  if (!(v4 ? isIpv4 : isIpv6)(value.slice(0, slash))) return `not an IP network: the address is not an ${v4 ? 'IPv4' : 'IPv6'} address`;
+  const address = value.slice(0, slash);
+  if (!(v4 ? isIpv4 : isIpv6)(address)) return `not an IP network: the address is not an ${v4 ? 'IPv4' : 'IPv6'} address${v4 && address.includes(':') ? MAPPED_NOTE : ''}`;
   const rest = value.slice(slash + 1);
   const lineBreak = rest.indexOf('\n');
   const mask = lineBreak >= 0 ? rest.slice(0, lineBreak) : rest;
@@ -494,7 +498,7 @@ export function valueError(type: ValueType, op: string, value: string): string |
   if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : 'not a boolean (true or false)';
   // libsinsp reads addresses and networks with a dot as IPv4, all others as IPv6 (value_parser.cpp PT_IPADDR, PT_IPNET).
   if (type === 'IPADDR') {
-    if (value.includes('.')) return isIpv4(value) ? undefined : 'not an IPv4 address';
+    if (value.includes('.')) return isIpv4(value) ? undefined : `not an IPv4 address${value.includes(':') ? MAPPED_NOTE : ''}`;
     return isIpv6(value) ? undefined : 'not an IP address (without a dot, it is read as IPv6)';
   }
   if (type === 'IPNET') return ipNetError(value, value.includes('.'));
