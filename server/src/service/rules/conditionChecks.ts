@@ -1155,7 +1155,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
-      reportCompileWarnings(parse, source, defs.lists, docSpan, item.kind === 'macro' && usage.macroValueSink ? usage.macroValueSink(item.name!, reporter) : reporter);
+      reportCompileWarnings(parse, source, defs.lists, docSpan, item.kind === 'macro' && item.name !== undefined && usage.macroValueSink ? usage.macroValueSink(item.name, reporter) : reporter);
       if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter);
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
