@@ -20,8 +20,7 @@
 // call, from facts computed once per parse.
 import type { ConditionParse, Expr, FieldExpr, Literal, Span } from './conditionAst';
 import { lookupField, type FieldMatch, type FieldType } from '../../knowledge';
-import { RAWARG_TYPES } from '../../knowledge/fields/rawargs';
-import { operatorRejection } from './operators';
+import { operatorRejection, rawargOperatorRejection, rawargType } from './operators';
 import { KNOWN_SOURCES } from './schema';
 import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
@@ -579,26 +578,14 @@ function lookupRejectableType(reference: string, op: string): ValueType | undefi
   return mayReject ? type : undefined;
 }
 
-const RAWARG_TYPE_BY_NAME = new Map(Object.entries(RAWARG_TYPES));
-
-/** Event argument types by how libsinsp's flt_is_comparable groups them (filter_compare.cpp), as a field type of the group. */
-const RAWARG_OPERATOR_GROUP: Record<string, FieldType> = {
-  INT8: 'INT64', INT16: 'INT64', INT32: 'INT64', INT64: 'INT64', UINT8: 'INT64', UINT16: 'INT64', UINT32: 'INT64', UINT64: 'INT64',
-  ERRNO: 'INT64', FD: 'INT64', PID: 'INT64', SYSCALLID: 'INT64', SIGTYPE: 'INT64', RELTIME: 'INT64', ABSTIME: 'INT64', PORT: 'INT64',
-  FLAGS8: 'INT64', FLAGS16: 'INT64', FLAGS32: 'INT64', DOUBLE: 'INT64', MODE: 'INT64', ENUMFLAGS8: 'INT64', ENUMFLAGS16: 'INT64',
-  ENUMFLAGS32: 'INT64', BOOL: 'BOOL', IPV4ADDR: 'IPADDR', IPV6ADDR: 'IPADDR', IPADDR: 'IPADDR', IPNET: 'IPADDR',
-  CHARBUF: 'CHARBUF', FSPATH: 'CHARBUF', FSRELPATH: 'CHARBUF', BYTEBUF: 'BYTEBUF',
-};
-
 /**
  * The type the constants of `evt.rawarg.<arg> op ...` are parsed as (see RAWARG_TYPES), when libsinsp gets as far as
  * parsing them: an operator the argument's type does not take fails first (another check's finding), and so do the
  * types flt_is_comparable knows no operator for (PID32, UID, GID, SOCKADDR, DYN...).
  */
 function rawargValueType(arg: string, op: string): ValueType | undefined {
-  const type = RAWARG_TYPE_BY_NAME.get(arg);
-  const group = type !== undefined ? RAWARG_OPERATOR_GROUP[type] : undefined;
-  if (!group || operatorRejection(op, group) !== undefined) return undefined;
+  const type = rawargType(arg);
+  if (type === undefined || rawargOperatorRejection(op, type) !== undefined) return undefined;
   return type === 'BYTEBUF' ? RAW_BYTEBUF : type as ValueType;
 }
 

@@ -2,6 +2,7 @@
 // libsinsp's filter_compare.cpp (`flt_is_comparable` and its per-type helpers); availability by Falco version
 // follows the libs tags bundled with each Falco release (see falco-reference.md §0 and §d).
 import type { FieldType } from '../../knowledge/types';
+import { RAWARG_TYPES } from '../../knowledge/fields/rawargs';
 
 export type OperatorArity = 'unary' | 'binary' | 'list';
 
@@ -115,6 +116,52 @@ export function operatorRejection(op: string, type: FieldType, isList = false, m
   }
   if (modifier && family === 'ip') return `'${op} ${modifier}' is not supported for IP address and network fields`;
   return undefined;
+}
+
+/**
+ * Event argument types (the PT_ names of knowledge/fields/rawargs.ts) by how flt_is_comparable groups them
+ * (filter_compare.cpp, libs 0.25.2). evt.rawarg.<name> is compared with its argument's own type (sinsp_filtercheck_event.cpp
+ * parse_field_name sets the field's type to the parameter's, and filter.cpp check_op_type_compatibility checks it), so
+ * unlike catalog fields UID and GID are not numeric here: they, PID32, DYN, SOCKADDR, SOCKTUPLE, FDLIST, SIGSET,
+ * CHARBUFARRAY and the other types absent from flt_is_comparable take no operator but `exists`.
+ */
+const RAWARG_FAMILIES: ReadonlyMap<string, TypeFamily> = new Map<string, TypeFamily>([
+  ...['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'ERRNO', 'FD', 'PID', 'SYSCALLID', 'SIGTYPE',
+    'RELTIME', 'ABSTIME', 'PORT', 'FLAGS8', 'FLAGS16', 'FLAGS32', 'DOUBLE', 'MODE', 'ENUMFLAGS8', 'ENUMFLAGS16', 'ENUMFLAGS32']
+    .map((t): [string, TypeFamily] => [t, 'numeric']),
+  ['BOOL', 'bool'],
+  ...['IPV4ADDR', 'IPV4NET', 'IPV6ADDR', 'IPV6NET', 'IPADDR', 'IPNET'].map((t): [string, TypeFamily] => [t, 'ip']),
+  ['CHARBUF', 'string'], ['FSPATH', 'string'], ['FSRELPATH', 'string'],
+  ['BYTEBUF', 'buffer'],
+]);
+
+/**
+ * Whether libsinsp accepts `op` (with an optional modifier) on an event argument of type `argType` (evt.rawarg.<name>).
+ * Returns undefined when allowed, otherwise the reason, phrased for a diagnostic with the argument's type named.
+ */
+export function rawargOperatorRejection(op: string, argType: string, modifier?: string): string | undefined {
+  if (op === 'exists') return undefined;
+  const family = RAWARG_FAMILIES.get(argType) ?? 'other';
+  if (!OPERATORS_BY_FAMILY[family].has(op)) {
+    return family === 'other'
+      ? `no operator but 'exists' is supported for event arguments of type ${argType}`
+      : `'${op}' is not supported for ${family === 'ip' ? 'IP address and network' : family} fields (event argument type ${argType})`;
+  }
+  if (modifier && family === 'ip') return `'${op} ${modifier}' is not supported for IP address and network fields`;
+  return undefined;
+}
+
+const rawargTypes: ReadonlyMap<string, string> = new Map(Object.entries(RAWARG_TYPES));
+
+/** The type of evt.rawarg.<name> (an exact event parameter name), undefined for a name no event parameter has. */
+export function rawargType(name: string): string | undefined {
+  return rawargTypes.get(name);
+}
+
+/** rawargOperatorRejection for evt.rawarg.<name>; undefined for a name no event parameter has (not judged here). */
+export function rawargNameRejection(op: string, name: string, modifier?: string): string | undefined {
+  const type = rawargTypes.get(name);
+  return type === undefined ? undefined : rawargOperatorRejection(op, type, modifier);
 }
 
 export interface TransformerInfo {
