@@ -182,8 +182,6 @@ export class UsageIndex {
   readonly listCandidates = new Map<string, number>();
   /** For a file that later files follow: whether it or a file before it uses a name (diagnose.ts usageUpTo). */
   usedUpToFile?: (kind: 'macro' | 'list', name: string) => boolean;
-  /** Where the constant-value findings of a macro's condition go (diagnose.ts: those of a macro no rule reaches). */
-  macroValueSink?: (name: string, reporter: ReportSink) => ReportSink;
 
   constructor(load: LoadResult) {
     for (const f of load.files) {
@@ -1155,7 +1153,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
-      reportCompileWarnings(parse, source, defs.lists, docSpan, item.kind === 'macro' && item.name !== undefined && usage.macroValueSink ? usage.macroValueSink(item.name, reporter) : reporter);
+      reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);
       if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter);
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;

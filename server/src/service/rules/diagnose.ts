@@ -12,7 +12,7 @@ import type { ModelItem, RulesFileModel } from './model';
 import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportSink } from './validate';
 import { addListUsesOfLists, itemRefsAt, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
-import { Code } from './diagnosticCodes';
+import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
 import { loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
@@ -42,7 +42,7 @@ export class ItemCheckCache {
   constructor(private readonly limit = 20000) {}
 
   /** A runner for one file's validation: replays recorded checks of its chunk-parsed items, records the others. */
-  runner(model: RulesFileModel, reporter: Reporter): ItemCheckRunner {
+  runner(model: RulesFileModel, reporter: ReportSink): ItemCheckRunner {
     const chunks = model.chunks;
     if (!chunks) return runDirectly(reporter);
     const generation = ++this.generation;
@@ -96,10 +96,11 @@ export class ItemCheckCache {
  */
 export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
   const reporter = reporterFor(file.model, falcoVersion);
-  const run = cache ? cache.runner(file.model, reporter) : runDirectly(reporter);
+  const sink = unreachedMacroSink(file, load, reporter);
+  const run = cache ? cache.runner(file.model, sink) : runDirectly(sink);
   validateStructure(file, load, reporter, run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
-  validateConditions(file, load, { ...usageUpTo(file, load, usage), macroValueSink: uncheckedMacroSink(load) }, reporter, run);
+  validateConditions(file, load, usageUpTo(file, load, usage), sink, run);
   validateMacroOrder(file, load, reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   cache?.trim();
@@ -107,27 +108,52 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
 }
 
 /**
- * Falco compiles the conditions of rules only (rule_loader_compiler.cpp at 0.44.0: compile_rule_infos compiles each
- * rule's condition with its macros expanded; compile_macros_infos only parses and resolves macros), so libsinsp reads
- * the constants of a macro (add_filtercheck_value) only when a rule reaches it. An invalid constant in a macro that no
- * rule of the loaded files reaches, directly or through other macros, is a warning: Falco says nothing until a rule
- * uses the macro, and rejects the condition then. Returns the sink for a macro's constant-value findings; the rules'
- * reach is walked only when such a finding comes.
+ * What libsinsp's filter compiler and Falco's warning pass find in a condition (rule_loader_compiler.cpp at 0.44.0,
+ * compile_condition: filter_warning_resolver, then sinsp_filter_compiler::compile and its get_warnings). Falco runs them
+ * on rules' conditions only, with their macros expanded (compile_rule_infos); compile_macros_infos only parses every
+ * macro (parse_condition: syntax errors) and resolves its macros (resolve_macros: undefined macros, reference loops),
+ * for unused macros too. So in a macro that no rule reaches these findings are not Falco's yet: the errors (the
+ * condition's compile errors) become warnings saying so, and the warnings (libsinsp's compile warnings, the <NA> check,
+ * deprecated fields) information, as Falco gives them only once a rule uses the macro: true of the text, not of the
+ * load. Kind 'error': rejected then; 'warning': warned then.
  */
-function uncheckedMacroSink(load: LoadResult): (name: string, reporter: ReportSink) => ReportSink {
-  let macro = '';
-  let into: ReportSink | undefined;
-  const sink: ReportSink = {
+const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning'>([
+  [Code.UnknownField, 'error'], [Code.FieldNotForSource, 'error'], [Code.FieldArgument, 'error'], [Code.OperatorType, 'error'],
+  [Code.InvalidValue, 'error'], [Code.UnknownEventType, 'error'],
+  [Code.RegexSimplerOperator, 'warning'], [Code.FieldAsValue, 'warning'], [Code.TransformerAsValue, 'warning'],
+  [Code.UnsafeNaCheck, 'warning'], [Code.DeprecatedField, 'warning'],
+]);
+
+/**
+ * The sink of a file's item and condition checks: passes every finding on to `reporter`, but those of
+ * COMPILED_WITH_A_RULE inside a macro that no rule of the loaded files reaches (directly, through other macros, or from
+ * a later file: Falco compiles everything read so far after each file, and the load fails then) are said as Falco will
+ * say them once a rule uses the macro. Reach reads every rule, so it is applied here, after the cached checks are
+ * replayed, and walked only when such a finding lies in a macro.
+ */
+function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink): ReportSink {
+  let macros: ModelItem[] | undefined;
+  return {
     report(code, span, message, data, options) {
-      if (code !== Code.InvalidValue || macrosReachedByRules(load.final).has(macro)) return into!.report(code, span, message, data, options);
+      const kind = COMPILED_WITH_A_RULE.get(code);
+      if (kind === undefined) return reporter.report(code, span, message, data, options);
+      macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
+      const macro = macros.find((item) => item.span.start <= span.start && span.start < item.span.end)?.name;
+      if (macro === undefined || macrosReachedByRules(load.final).has(macro)) return reporter.report(code, span, message, data, options);
+      const load_ = options?.load === null ? undefined : options?.load ?? CODE_INFO[code].load;
+      const named = load_ ? ` (${load_})` : '';
+      const unused = `macro '${macro}' (no rule of the loaded files does)`;
+      if (kind === 'warning') {
+        reporter.report(code, span, `${message} Falco gives this warning${named} only when a rule uses ${unused}.`, data, { ...options, severity: DiagnosticSeverity.Information, load: null });
+        return;
+      }
+      // The value checks end their messages with why Falco fails (compileWarnings.ts); it comes with the rule then.
       const what = message.replace(/:? Falco rejects the condition\.$/, '');
-      into!.report(code, span, `${what}: not checked by Falco until a rule uses macro '${macro}' (no rule of the loaded files does); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION).`, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
+      const text = what !== message
+        ? `${what}: not checked by Falco until a rule uses ${unused}; Falco will reject the condition then${named}.`
+        : `${message} Not checked by Falco until a rule uses ${unused}; Falco will reject the condition then${named}.`;
+      reporter.report(code, span, text, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
     },
-  };
-  return (name, reporter) => {
-    macro = name;
-    into = reporter;
-    return sink;
   };
 }
 

@@ -1,0 +1,177 @@
+// Falco loader parity, session 5 (second part): what Falco checks in a macro that no rule reaches. Falco 0.44 parses
+// every macro and resolves its macros (rule_loader_compiler.cpp compile_macros_infos), but compiles only rules'
+// conditions, with their macros expanded (compile_rule_infos, compile_condition): libsinsp's compile errors and
+// warnings in a macro come only once a rule uses it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createRulesService } from '../../server/src/service/rules';
+import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
+import { clearChunkCache } from '../../server/src/service/rules/model';
+import { clearLoadMemos } from '../../server/src/service/rules/workspace';
+import { MemoryHost, rulesDoc, summarize } from './rules-host';
+import { incrementalChange } from './rules-random-edits';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+
+function diagnosticsOf(base: string, local?: string, falcoVersion?: string): { base: Diagnostic[]; local: Diagnostic[] } {
+  const files: Record<string, string> = { [BASE]: base };
+  if (local !== undefined) files[LOCAL] = local;
+  const host = new MemoryHost(files, { folders: ['/ws'] });
+  if (falcoVersion !== undefined) host.config = { ...host.config, falcoVersion };
+  const svc = createRulesService(host);
+  const docs = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, rulesDoc(p, t)]));
+  for (const d of Object.values(docs)) svc.didOpenOrChange?.(d);
+  return { base: svc.diagnostics(docs[BASE]), local: local !== undefined ? svc.diagnostics(docs[LOCAL]) : [] };
+}
+
+const macro = (name: string, condition: string) => `- macro: ${name}\n  condition: ${condition}\n`;
+const RULE = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: "o | p=%proc.name"\n  priority: INFO\n`;
+const withSeverity = (ds: Diagnostic[]) => ds.map((d) => `${d.severity} ${summarize(d)}`);
+const UNREACHED = (m: string) => `not checked by Falco until a rule uses macro '${m}' (no rule of the loaded files does); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION).`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Compile errors in a macro no rule reaches: warnings
+
+test('compile errors in a macro no rule reaches are warnings: unknown field, source, argument, operator, event type', () => {
+  const conditions: [string, string][] = [
+    ['proc.nam = bash', "2:14-2:22 unknown-field 'proc.nam' is not a supported filter field. Did you mean 'proc.name'?"],
+    ['proc.aname[x] = bash', "2:14-2:24 field-argument Field 'proc.aname' takes a number in brackets (a position), not 'x'."],
+    ['proc.pid contains 1', "2:23-2:31 operator-type Operator 'contains' cannot be used with 'proc.pid'"],
+    ['evt.type = execv', "2:25-2:30 unknown-evttype Unknown event type 'execv': Falco rejects the condition unless a loaded plugin defines an event of that name. Did you mean 'execve'?"],
+  ];
+  for (const [condition, expected] of conditions) {
+    const unused = macro('m', condition) + RULE('evt.type = execve');
+    const d = diagnosticsOf(unused).base.filter((x) => x.code !== 'unused-macro');
+    assert.equal(d.length, 1, condition);
+    assert.equal(d[0].severity, 2, condition);
+    assert.ok(summarize(d[0]).startsWith(expected), `${condition}: ${summarize(d[0])}`);
+    assert.ok(String(d[0].message).endsWith(` ${UNREACHED('m')[0].toUpperCase()}${UNREACHED('m').slice(1)}`), `${condition}: ${d[0].message}`);
+    // Used by a rule: Falco's error (or, for the event type, its warning) as before.
+    const used = diagnosticsOf(macro('m', condition) + RULE('evt.type = execve and m')).base;
+    assert.equal(used.length, 1, condition);
+    assert.equal(used[0].severity, d[0].code === 'unknown-evttype' ? 2 : 1, condition);
+    assert.ok(String(used[0].message).endsWith('(LOAD_ERR_COMPILE_CONDITION)'), `${condition}: ${used[0].message}`);
+    assert.doesNotMatch(String(used[0].message), /not checked/);
+  }
+});
+
+test('a macro has no source of its own: a field of another source in it is no finding', () => {
+  const m = macro('m', 'ka.verb = create');
+  assert.deepEqual(withSeverity(diagnosticsOf(m + RULE('evt.type = execve')).base), ["3 1:10-1:11 unused-macro Macro 'm' is not referred to by any rule, macro of the loaded rules files. (LOAD_UNUSED_MACRO)"]);
+});
+
+test('the value error keeps its own wording and the exact range', () => {
+  const d = diagnosticsOf(macro('bad', 'proc.pid = abc') + RULE('evt.type = execve')).base.filter((x) => x.code === 'invalid-value');
+  assert.equal(d.length, 1);
+  assert.equal(d[0].severity, 2);
+  assert.deepEqual([d[0].range.start, d[0].range.end], [{ line: 1, character: 24 }, { line: 1, character: 27 }]);
+  assert.ok(String(d[0].message).endsWith(`: ${UNREACHED('bad')}`), String(d[0].message));
+});
+
+test('errors Falco gives for every macro stay errors: syntax, undefined macro, reference loop', () => {
+  const syntax = diagnosticsOf(macro('m', 'proc.name = (') + RULE('evt.type = execve')).base.filter((x) => x.code !== 'unused-macro');
+  assert.deepEqual(syntax.map((x) => [x.code, x.severity]), [['condition-syntax', 1]]);
+  assert.ok(String(syntax[0].message).endsWith('(LOAD_ERR_COMPILE_CONDITION)'));
+  const undefinedMacro = diagnosticsOf(macro('m', 'proc.name = bash and nothere') + RULE('evt.type = execve')).base.filter((x) => x.code !== 'unused-macro');
+  assert.deepEqual(withSeverity(undefinedMacro), ["1 2:35-2:42 undefined-macro Undefined macro 'nothere' used in filter. (LOAD_ERR_VALIDATE)"]);
+  const loop = diagnosticsOf(macro('a', 'proc.name = bash') + macro('b', 'a') + '- macro: a\n  condition: or b\n  override:\n    condition: append\n' + RULE('evt.type = execve'));
+  assert.deepEqual(loop.base.filter((x) => x.code === 'macro-reference-loop').map((x) => x.severity), [1]);
+});
+
+test('reach: directly, through macros, from a later file, and not from another macro no rule reaches', () => {
+  const bad = macro('bad', 'proc.nam = bash');
+  const severityOf = (base: string, local?: string) => diagnosticsOf(base, local).base.filter((x) => x.code === 'unknown-field').map((x) => x.severity);
+  assert.deepEqual(severityOf(bad + RULE('evt.type = execve and bad')), [1]);
+  assert.deepEqual(severityOf(bad + macro('outer', 'bad') + RULE('evt.type = execve and outer')), [1]);
+  // The use in a later file: Falco compiles the rules read so far after each file, and fails with the later one.
+  assert.deepEqual(severityOf(bad + RULE('evt.type = execve'), RULE('evt.type = execve and bad').replace('rule: R', 'rule: L')), [1]);
+  // Used only by a macro that no rule uses: neither is compiled.
+  assert.deepEqual(severityOf(bad + macro('outer', 'bad') + RULE('evt.type = execve')), [2]);
+  // A rule's override that appends a use reaches it too (the rule's condition is the joined text).
+  const appended = bad + RULE('evt.type = execve') + '- rule: R\n  condition: and bad\n  override:\n    condition: append\n';
+  assert.deepEqual(severityOf(appended), [1]);
+});
+
+test('a macro append that writes the bad value is judged by the macro\'s reach', () => {
+  const base = macro('m', 'proc.name = bash') + '- macro: m\n  condition: or proc.nam = sh\n  override:\n    condition: append\n';
+  const unreached = diagnosticsOf(base + RULE('evt.type = execve')).base.filter((x) => x.code === 'unknown-field');
+  assert.deepEqual(withSeverity(unreached).map((s) => s.slice(0, 43)), ['2 4:17-4:25 unknown-field \'proc.nam\' is not']);
+  const reached = diagnosticsOf(base + RULE('evt.type = execve and m')).base.filter((x) => x.code === 'unknown-field');
+  assert.deepEqual(reached.map((x) => x.severity), [1]);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Compile warnings in a macro no rule reaches: information
+
+test('compile warnings in a macro no rule reaches are information, without the LOAD name', () => {
+  const cases: [string, string, string][] = [
+    ['proc.name regex "bash"', 'regex-simpler-operator', 'LOAD_COMPILE_CONDITION'],
+    ['proc.name = proc.pname', 'field-as-value', 'LOAD_COMPILE_CONDITION'],
+    ['ka.verb = <NA>', 'unsafe-na-check', 'LOAD_UNSAFE_NA_CHECK'],
+    ['evt.dir = <', 'deprecated-field', 'LOAD_DEPRECATED_ITEM'],
+  ];
+  for (const [condition, code, load] of cases) {
+    const d = diagnosticsOf(macro('m', condition) + RULE('evt.type = execve')).base.filter((x) => x.code === code);
+    assert.equal(d.length, 1, condition);
+    assert.equal(d[0].severity, 3, condition);
+    assert.ok(String(d[0].message).endsWith(` Falco gives this warning (${load}) only when a rule uses macro 'm' (no rule of the loaded files does).`), `${condition}: ${d[0].message}`);
+    // Reached: Falco's warning, as before.
+    const used = diagnosticsOf(macro('m', condition) + RULE('evt.type = execve and m')).base.filter((x) => x.code === code);
+    assert.deepEqual(used.map((x) => x.severity), [2], condition);
+    assert.ok(String(used[0].message).endsWith(`(${load})`), `${condition}: ${used[0].message}`);
+  }
+});
+
+test('the same findings in a rule are untouched, and a macro without findings is untouched', () => {
+  const rule = diagnosticsOf(RULE('evt.type = execve and proc.nam = bash')).base;
+  assert.deepEqual(rule.map((x) => [x.code, x.severity]), [['unknown-field', 1]]);
+  assert.deepEqual(withSeverity(diagnosticsOf(macro('m', 'proc.name = bash') + RULE('evt.type = execve and m')).base), []);
+});
+
+test('at an older target, an unreached macro\'s findings are softened after the target drops its own', () => {
+  // evt.dir is deprecated from Falco 0.42: at 0.41 nothing is said; at 0.44 information in an unreached macro.
+  const text = macro('m', 'evt.dir = <') + RULE('evt.type = execve');
+  assert.deepEqual(diagnosticsOf(text, undefined, '0.41').base.filter((x) => x.code === 'deprecated-field'), []);
+  assert.deepEqual(diagnosticsOf(text, undefined, '0.44').base.filter((x) => x.code === 'deprecated-field').map((x) => x.severity), [3]);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Edits that make a macro reached or unreached: cached checks give what a fresh validation gives
+
+test('an edit that makes a macro reached or unreached equals a validation from scratch', () => {
+  const start = macro('bad', 'proc.nam = bash and proc.pid = abc and proc.name regex "x"') + macro('other', 'proc.aname = x') + RULE('evt.type = execve');
+  const steps = [
+    start.replace('condition: evt.type = execve', 'condition: evt.type = execve and bad'),
+    start.replace('condition: evt.type = execve', 'condition: evt.type = execve and not bad'),
+    start,
+    start.replace('condition: proc.aname = x', 'condition: proc.aname = x or bad').replace('condition: evt.type = execve', 'condition: evt.type = execve and other'),
+    start.replace('condition: proc.aname = x', 'condition: proc.aname = x or bad'),
+    start,
+  ];
+  const host = new MemoryHost({ [BASE]: start }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  let before = start;
+  let version = 1;
+  svc.didOpenOrChange!(rulesDoc(BASE, start, version));
+  const severities: number[][] = [];
+  for (const text of steps) {
+    const change = incrementalChange(before, text);
+    const doc = TextDocument.update(rulesDoc(BASE, before, version), [change], ++version);
+    assert.equal(doc.getText(), text);
+    host.files.set(BASE, text);
+    svc.didOpenOrChange!(doc, [change]);
+    const current = svc.diagnostics(doc);
+    clearCheckMemos();
+    clearChunkCache();
+    clearLoadMemos();
+    const fresh = createRulesService(new MemoryHost({ [BASE]: text }, { folders: ['/ws'] }));
+    assert.deepEqual(current.map(summarize), fresh.diagnostics(rulesDoc(BASE, text)).map(summarize));
+    severities.push(current.filter((x) => x.code === 'unknown-field' || x.code === 'invalid-value' || x.code === 'regex-simpler-operator').map((x) => x.severity!));
+    before = text;
+  }
+  // Reached by the rule, not reached, reached through 'other', not reached again.
+  assert.deepEqual(severities, [[1, 1, 2], [1, 1, 2], [2, 2, 3], [1, 1, 2], [2, 2, 3], [2, 2, 3]]);
+});
