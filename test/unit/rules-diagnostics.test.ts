@@ -90,6 +90,7 @@ const FIXTURES: Fixture[] = [
   { code: Code.FieldAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = proc.pname\n  override:\n    condition: append\n', at: 'proc.pname', fix: /val\(proc\.pname\)/ },
   { code: Code.TransformerAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = "tolower(proc.pname)"\n  override:\n    condition: append\n', at: '"tolower(proc.pname)"' },
   { code: Code.InvalidValue, text: '- rule: Shell Spawned\n  condition: and not proc.pid = abc\n  override:\n    condition: append\n', at: 'abc' },
+  { code: Code.PortWraps, text: '- rule: Shell Spawned\n  condition: and not fd.sport = 70000\n  override:\n    condition: append\n', at: '70000' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

@@ -244,11 +244,11 @@ test('fields removed since an older release: known at the targets that have them
   const syslog = rule('evt.type = execve and syslog.message contains x').replace('(proc=%proc.name)', '(sev=%syslog.severity.str)');
   assert.deepEqual(findings(syslog, '0.37'), []);
   assert.deepEqual(findings(syslog, '0.40'), []);
-  assert.deepEqual(findings(syslog, '0.41'), ['unknown-field-class syslog.message', 'unknown-field-class syslog.severity.str']);
-  assert.deepEqual(findings(syslog), ['unknown-field-class syslog.message', 'unknown-field-class syslog.severity.str']);
+  assert.deepEqual(findings(syslog, '0.41'), ['unknown-field syslog.message', 'unknown-field syslog.severity.str']);
+  assert.deepEqual(findings(syslog), ['unknown-field syslog.message', 'unknown-field syslog.severity.str']);
   const spans = rule('evt.type = execve and mesos.task.name = a and marathon.app.label.team = b and span.tag[1] = y').replace('(proc=%proc.name)', '(span=%evtin.span.p.id)');
   assert.deepEqual(findings(spans, '0.41'), []);
-  assert.deepEqual(findings(spans, '0.42'), ['unknown-field-class mesos.task.name', 'unknown-field-class marathon.app.label.team', 'unknown-field-class span.tag', 'unknown-field-class evtin.span.p.id']);
+  assert.deepEqual(findings(spans, '0.42'), ['unknown-field mesos.task.name', 'unknown-field marathon.app.label.team', 'unknown-field span.tag', 'unknown-field evtin.span.p.id']);
   // In a macro too; but not for a rule of another source (they were syscall fields).
   assert.deepEqual(findings('- macro: m\n  condition: syslog.facility = 3\n', '0.40').filter((f) => f.startsWith('unknown')), []);
   const other = `- rule: Audit\n  desc: d\n  condition: syslog.message = x\n  output: o\n  priority: WARNING\n  source: k8s_audit\n`;
@@ -346,8 +346,8 @@ test('removed fields at a target that has them: their argument and operators are
   assert.deepEqual(at('syslog.message[1] = x', '0.40'), ['field-argument 1']);
   assert.deepEqual(at('span.id = 1', '0.41', 'o %span.tag'), ['field-argument span.tag']);
   // After the release that removed them, they are unknown fields, nothing more.
-  assert.deepEqual(at('syslog.facility contains 3', '0.41'), ['unknown-field-class syslog.facility']);
-  assert.deepEqual(at('span.tag = x', '0.42'), ['unknown-field-class span.tag']);
+  assert.deepEqual(at('syslog.facility contains 3', '0.41'), ['unknown-field syslog.facility']);
+  assert.deepEqual(at('span.tag = x', '0.42'), ['unknown-field span.tag']);
 });
 
 test('evt.type names of later event tables: unknown to an older target, at each boundary', () => {

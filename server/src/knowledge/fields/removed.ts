@@ -77,3 +77,20 @@ export function removedField(written: string): { field: RemovedField; dotArg?: s
   }
   return undefined;
 }
+
+/**
+ * Which release removed a family of fields and what replaces it, for the unknown-field error Falco 0.44 gives. Falco's
+ * CHANGELOG names none of these removals (only "support for metadata enrichment from Mesos has been removed" at 0.35);
+ * the libs commits that dropped the filter checks name no successor (729ead2a3 syslog, 3eef9fd3a mesos, b0a502ac1
+ * tracer and evtin), and the libs have none.
+ */
+const REMOVALS: Record<RemovedField['family'], string> = {
+  syslog: 'Falco 0.41 removed it (libs 0.21.0 dropped syslog decoding with its syslog.* fields); no field replaces it.',
+  mesos: 'Falco 0.42 removed it (libs 0.22.1 dropped the Mesos and Marathon fields, which had no data since Falco 0.35 removed Mesos support); no field replaces it.',
+  tracer: 'Falco 0.42 removed it (libs 0.22.1 dropped the tracer span fields, span.* and evtin.span.*); no field replaces it.',
+};
+
+/** One sentence: the release that removed the field and what replaces it. */
+export function removalNote(field: RemovedField): string {
+  return REMOVALS[field.family];
+}

@@ -474,6 +474,29 @@ function portError(value: string): string | undefined {
 }
 
 /**
+ * What libsinsp keeps of a port written as a number from 65536 to 2^31-1: std::stoi's int stored in 16 bits
+ * (value_parser.cpp PT_PORT, `*(uint16_t*)storage = stoi(in)`), so 70000 is compared as 4464. Undefined for others.
+ */
+export function wrappedPort(value: string): number | undefined {
+  if (!/^[0-9]+$/.test(value)) return undefined;
+  const digits = value.replace(/^0+(?=.)/, '');
+  if (digits.length > 10) return undefined;
+  const n = Number(digits);
+  return n > 65535 && n <= STOI_MAX ? n % 65536 : undefined;
+}
+
+/** What libsinsp does with a constant it does not take as written: rejects it (error), or keeps a port cut to 16 bits. */
+interface ValueProblem { error?: string; wrapsTo?: number }
+
+/** valueError, and a port over 65535 that libsinsp keeps as another port (see wrappedPort). */
+function valueProblem(type: ValueType, op: string, value: string): ValueProblem | undefined {
+  const error = valueError(type, op, value);
+  if (error !== undefined) return { error };
+  const wrapsTo = type === 'PORT' && op !== 'bcontains' && op !== 'bstartswith' ? wrappedPort(value) : undefined;
+  return wrapsTo !== undefined ? { wrapsTo } : undefined;
+}
+
+/**
  * The error libsinsp throws when it adds `value` as a constant of a comparison with operator `op` on a field of
  * `type` (filter.cpp add_filtercheck_value, value_parser.cpp string_to_rawval); undefined when it accepts it or when
  * we cannot tell (a service name as a port depends on the host).
@@ -589,8 +612,14 @@ function rawargValueType(arg: string, op: string): ValueType | undefined {
   return type === 'BYTEBUF' ? RAW_BYTEBUF : type as ValueType;
 }
 
-/** The values of the list `name` (expanded) that libsinsp would reject, with their errors; kept per table of lists. */
-function listValueErrors(name: string, memoOfTable: ItemMemo, type: ValueType, op: string): { item: string; error: string }[] {
+/** An item or value with what libsinsp does with it. */
+type ItemProblem = ValueProblem & { item: string };
+
+/**
+ * The values of the list `name` (expanded) that libsinsp would reject, with their errors, or keep as other ports;
+ * kept per table of lists.
+ */
+function listValueErrors(name: string, memoOfTable: ItemMemo, type: ValueType, op: string): ItemProblem[] {
   // Most comparisons are on strings, whose items are judged by their length alone: one entry per list for all of them.
   const byLength = STRING_TYPES.has(type) && op !== 'bcontains' && op !== 'bstartswith';
   const memo = byLength ? memoOfTable.tooLong : memoOfTable.errors;
@@ -601,8 +630,8 @@ function listValueErrors(name: string, memoOfTable: ItemMemo, type: ValueType, o
     out = [];
     for (const item of items) {
       const value = pastedItemValue(item);
-      const error = value !== undefined ? valueError(type, op, value) : undefined;
-      if (error) out.push({ item: value!, error });
+      const problem = value !== undefined ? valueProblem(type, op, value) : undefined;
+      if (problem) out.push({ item: value!, ...problem });
     }
     memo.set(key, out);
   }
@@ -624,8 +653,8 @@ interface Candidate {
   own?: ValueFacts;
   /** The type of the compared field, when libsinsp may reject its constants (see valueError). */
   type?: ValueType;
-  /** libsinsp's error on the value itself, when it is not a list's name: it replaces the warnings. */
-  error?: string;
+  /** libsinsp's error on the value itself (it replaces the warnings), or the port it keeps, when not a list's name. */
+  problem?: ValueProblem;
 }
 
 const candidatesByParse = new WeakMap<ConditionParse, Candidate[]>();
@@ -653,9 +682,9 @@ function candidatesOf(parse: ConditionParse): Candidate[] {
         for (const literal of items) {
           const mayNameList = !literal.quoted && (rhs.kind === 'list' || LIST_OPERATORS.has(e.op) || e.modifier !== undefined) && startsLikeName(literal.text);
           const own = valueFacts(literal.text, regex);
-          const error = type !== undefined ? valueError(type, e.op, literal.text) : undefined;
-          if (!own && !mayNameList && !error) continue;
-          found.push({ compare: e, literal, single: rhs.kind === 'literal', mayNameList, own, type, error });
+          const problem = type !== undefined ? valueProblem(type, e.op, literal.text) : undefined;
+          if (!own && !mayNameList && !problem) continue;
+          found.push({ compare: e, literal, single: rhs.kind === 'literal', mayNameList, own, type, problem });
         }
         return;
       }
@@ -708,9 +737,9 @@ interface ItemFinding { item: string; facts: ValueFacts }
 interface ItemMemo {
   lists: ListTable; plain: Map<string, ItemFinding[]>; regex: Map<string, ItemFinding[]>;
   /** The rejected items of a list for a type and operator (key `type op name`), see listValueErrors. */
-  errors: Map<string, { item: string; error: string }[]>;
+  errors: Map<string, ItemProblem[]>;
   /** The items of a list too long for a string or buffer (by the list's name), see listValueErrors. */
-  tooLong: Map<string, { item: string; error: string }[]>;
+  tooLong: Map<string, ItemProblem[]>;
 }
 
 /**
@@ -786,7 +815,7 @@ function listItemFindings(name: string, memoOfTable: ItemMemo, regex: boolean): 
 // Findings and reports
 
 export interface CompileWarning {
-  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue | Code.InvalidValue;
+  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue | Code.InvalidValue | Code.PortWraps;
   /** The value's span in the parsed text (the list's name for a value that comes from a list). */
   span: Span;
   message: string;
@@ -862,27 +891,32 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     // The values libsinsp rejects: the list's items when the word names a list, else the word itself.
     const errors = c.type === undefined ? undefined
       : found ? listValueErrors(text, memo!, c.type, c.compare.op)
-        : c.error ? [{ item: text, error: c.error }] : undefined;
+        : c.problem ? [{ item: text, ...c.problem }] : undefined;
     if ((found ? found.length === 0 : !c.own) && !errors?.length) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
     out ??= [];
     const list = found ? text : undefined;
     if (errors) {
       const field = fieldExprText(c.compare.lhs);
-      for (const { item, error } of errors) out.push(invalidValue(item, error, field, c.type!, c.compare.op, site.span, list));
+      for (const problem of errors) out.push(valueProblemFinding(problem, field, c.type!, c.compare.op, site.span, list));
     }
     // Falco's error discards the warnings: a rejected value gets none.
-    const rejected = (item: string) => errors?.some((e) => e.item === item) === true;
+    const rejected = (item: string) => errors?.some((e) => e.item === item && e.error !== undefined) === true;
     if (found) { for (const { item, facts } of found) if (!rejected(item)) warningsOf(item, facts, site, source, text, out); }
-    else if (c.own && !c.error) warningsOf(text, c.own, site, source, undefined, out);
+    else if (c.own && c.problem?.error === undefined) warningsOf(text, c.own, site, source, undefined, out);
   }
   return out ?? NO_WARNINGS;
 }
 const NO_WARNINGS: CompileWarning[] = [];
 
-/** The finding of a value libsinsp rejects (`list`: the list it is an item of). */
-function invalidValue(value: string, error: string, field: string, type: ValueType, op: string, span: Span, list: string | undefined): CompileWarning {
+/** The finding of a value libsinsp rejects or keeps as another port (`list`: the list it is an item of). */
+function valueProblemFinding(problem: ItemProblem, field: string, type: ValueType, op: string, span: Span, list: string | undefined): CompileWarning {
   const from = list !== undefined ? ` (an item of the list '${list}')` : '';
+  const value = problem.item;
+  if (problem.error === undefined) {
+    return { code: Code.PortWraps, span, message: `'${quoteForMessage(value)}'${from} is over 65535, the largest port: libsinsp keeps it in 16 bits, so ${field} is compared with ${problem.wrapsTo}.` };
+  }
+  const error = problem.error;
   // libsinsp unhexes before it parses: a value that is not hex is the operator's error, whatever the field.
   const what = error === NOT_HEX ? `'${op}'` : `${field} (${type === RAW_BYTEBUF ? 'BYTEBUF' : type})`;
   return { code: Code.InvalidValue, span, message: `'${quoteForMessage(value)}'${from} is ${error} for ${what}: Falco rejects the condition.` };
@@ -956,8 +990,8 @@ function exceptionValues(ex: ModelNode): ExceptionValue[] {
 /** An exception value worth a look: its own findings, or a bare word that may name a list. Offsets from `base`. */
 interface ExceptionCandidate {
   start: number; end: number; text: string; regex: boolean; inList: boolean; mayNameList: boolean; value?: string; own?: ValueFacts;
-  /** The exception field, its type and the operator, when libsinsp may reject the value (see valueError), and its error. */
-  field?: string; type?: ValueType; op?: string; error?: string;
+  /** The exception field, its type and the operator, when libsinsp may reject the value (see valueError), and its problem. */
+  field?: string; type?: ValueType; op?: string; problem?: ValueProblem;
 }
 
 /** Candidates by the text of the item's chunk (they depend on the item's text alone). Bounded. */
@@ -981,10 +1015,10 @@ function exceptionCandidatesOf(item: ModelItem, base: number): ExceptionCandidat
       const value = inList ? pastedItemValue(text) : pastedSingleValue(text);
       const own = value !== undefined ? valueFacts(value, regex) : undefined;
       const type = field !== undefined ? rejectableType(field, op) : undefined;
-      const error = type !== undefined && value !== undefined ? valueError(type, op, value) : undefined;
-      if (own || mayNameList || error) {
+      const problem = type !== undefined && value !== undefined ? valueProblem(type, op, value) : undefined;
+      if (own || mayNameList || problem) {
         const candidate: ExceptionCandidate = { start: node.span.start - base, end: node.span.end - base, text, regex, inList, mayNameList, value, own };
-        if (type !== undefined) Object.assign(candidate, { field, type, op, error });
+        if (type !== undefined) Object.assign(candidate, { field, type, op, problem });
         out.push(candidate);
       }
     }
@@ -1017,12 +1051,12 @@ export function exceptionCompileWarnings(item: ModelItem, source: string, lists:
     // As in a condition: the values libsinsp rejects are errors, and get no warnings.
     const errors = c.type === undefined ? undefined
       : found ? (c.inList ? listValueErrors(c.text, itemMemoFor(lists), c.type, c.op!) : undefined)
-        : c.error ? [{ item: c.value!, error: c.error }] : undefined;
-    for (const { item, error } of errors ?? []) out.push(invalidValue(item, error, c.field!, c.type!, c.op!, site.span, found ? c.text : undefined));
-    const rejected = (item: string) => errors?.some((e) => e.item === item) === true;
+        : c.problem ? [{ item: c.value!, ...c.problem }] : undefined;
+    for (const problem of errors ?? []) out.push(valueProblemFinding(problem, c.field!, c.type!, c.op!, site.span, found ? c.text : undefined));
+    const rejected = (item: string) => errors?.some((e) => e.item === item && e.error !== undefined) === true;
     if (found) {
       if (c.inList) for (const f of found) if (!rejected(f.item)) warningsOf(f.item, f.facts, site, source, c.text, out);
-    } else if (c.own && !c.error) warningsOf(c.value!, c.own, site, source, undefined, out);
+    } else if (c.own && c.problem?.error === undefined) warningsOf(c.value!, c.own, site, source, undefined, out);
   }
   return out;
 }

@@ -2,9 +2,10 @@
 // and lists, sources and their plugin requirements, event-type restriction.
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
-import { operatorRejection } from './operators';
+import { operatorRejection, rawargNameRejection } from './operators';
 import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
+import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
@@ -368,13 +369,16 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
   if (!match) {
     const { classes } = catalog();
     const fieldClass = name.split('.')[0];
-    const suggestions = fieldSuggestions(name);
-    if (!classes.has(fieldClass) && suggestions.length === 0) {
+    // A syscall field that older releases had (knowledge/fields/removed.ts) is unknown to Falco 0.44 like any other,
+    // not a field some plugin may bring; the reporter of an older target drops the finding where the target has it.
+    const removed = ctx.source === undefined || ctx.source === 'syscall' ? removedField(name)?.field : undefined;
+    const suggestions = removed ? [] : fieldSuggestions(name);
+    if (!removed && !classes.has(fieldClass) && suggestions.length === 0) {
       ctx.reporter.report(Code.UnknownFieldClass, nameSpan(), `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
       return undefined;
     }
     const at = ctx.where === 'output' ? 'output' : ctx.where === 'exception' ? 'exception' : 'filter';
-    const message = `'${name}' is not a supported ${at} field.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
+    const message = `'${name}' is not a supported ${at} field.${removed ? ` ${removalNote(removed)}` : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
     if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, nameSpan(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
     else ctx.reporter.report(Code.UnknownField, nameSpan(), message, { suggestions }, ctx.where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
     return undefined;
@@ -1249,8 +1253,10 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
     if (lhs.kind !== 'field') return;
     const info = lhsIndex[c] >= 0 ? fieldInfos[lhsIndex[c]] : undefined;
     if (info) {
-      const reason = operatorRejection(e.op, info.type, !!info.isList, e.modifier?.name);
-      if (reason) ctx.reporter.report(Code.OperatorType, docSpan(e.opSpan), `Operator '${e.op}' cannot be used with '${info.name}': ${reason}.`);
+      // evt.rawarg.<name> is compared as its event argument's type, not the catalog's DYN (operators.ts).
+      const rawarg = info.name === 'evt.rawarg' && !lhs.arg ? matches[lhsIndex[c]]?.arg : undefined;
+      const reason = rawarg !== undefined ? rawargNameRejection(e.op, rawarg, e.modifier?.name) : operatorRejection(e.op, info.type, !!info.isList, e.modifier?.name);
+      if (reason) ctx.reporter.report(Code.OperatorType, docSpan(e.opSpan), `Operator '${e.op}' cannot be used with '${rawarg !== undefined ? `evt.rawarg.${rawarg}` : info.name}': ${reason}.`);
     }
     if ((lhs.name.startsWith('ka.') || lhs.name.startsWith('jevt.')) && NA_OPERATORS.has(e.op)) {
       const rhs = e.rhs;
