@@ -141,3 +141,37 @@ test('a port over 65535 in a list, a macro and an exception', () => {
     ['port-wraps', '99999', "'99999' is over 65535, the largest port: libsinsp keeps it in 16 bits, so fd.sport is compared with 34463."],
     ['port-wraps', '70000', "'70000' is over 65535, the largest port: libsinsp keeps it in 16 bits, so fd.rport is compared with 4464."]]);
 });
+
+// ---- 5. Semantic tokens mark a field deprecated as the target release sees it (catalog deprecatedSince)
+
+/** The fields of a file whose semantic token carries the deprecated modifier, at a target release. */
+function deprecatedTokens(text: string, falcoVersion?: string): string[] {
+  const host = new MemoryHost({}, { ruleFiles: [] });
+  if (falcoVersion !== undefined) host.config = { ...host.config, falcoVersion };
+  const service = createRulesService(host);
+  const legend = service.semanticTokensLegend!;
+  const deprecated = 1 << legend.tokenModifiers.indexOf('deprecated');
+  const data = service.semanticTokens!(rulesDoc(LOCAL, text)).data;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i];
+    char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+    if (data[i + 4] & deprecated) out.push(lines[line].slice(char, char + data[i + 2]));
+  }
+  return out;
+}
+
+test('semantic tokens: a field is deprecated from the release that deprecated it on', () => {
+  // evt.dir from Falco 0.42, the latency fields from 0.43, %container.info from 0.41.
+  const text = rule('evt.dir = < and evt.latency > 10 and proc.name = x').replace('x %proc.name', 'x %proc.name %evt.latency.human %container.info');
+  assert.deepEqual(deprecatedTokens(text), ['evt.dir', 'evt.latency', '%evt.latency.human', '%container.info']);
+  assert.deepEqual(deprecatedTokens(text, '0.44'), ['evt.dir', 'evt.latency', '%evt.latency.human', '%container.info']);
+  assert.deepEqual(deprecatedTokens(text, '0.43'), ['evt.dir', 'evt.latency', '%evt.latency.human', '%container.info']);
+  assert.deepEqual(deprecatedTokens(text, '0.42'), ['evt.dir', '%container.info']);
+  assert.deepEqual(deprecatedTokens(text, '0.41'), ['%container.info']);
+  assert.deepEqual(deprecatedTokens(text, '0.40'), []);
+  assert.deepEqual(deprecatedTokens(text, '0.37'), []);
+});

@@ -265,7 +265,7 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
     },
     semanticTokens(doc) {
       const { load, file } = deps.loadFor(doc);
-      return semanticTokensOf(analyzeFile(file.model), load);
+      return semanticTokensOf(analyzeFile(file.model), load, deps.host.settings().falcoVersion);
     },
     semanticTokensLegend: SEMANTIC_TOKENS_LEGEND,
   };

@@ -9,7 +9,7 @@ import { walkExpr } from './condition';
 import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import type { ScalarStyle } from './scalar';
 import { overrideDefines, type LoadResult } from './workspace';
-import { lookupField } from '../../knowledge';
+import { deprecatedAt, LATEST_FALCO, lookupField } from '../../knowledge';
 
 export type NameKind = 'rule' | 'macro' | 'list';
 
@@ -331,13 +331,14 @@ const MOD_DECLARATION = 1 << 0;
 const MOD_DEPRECATED = 1 << 1;
 const MOD_READONLY = 1 << 2;
 
-function classify(t: RulesToken, lists: Set<string>): { type: SemanticType; modifiers: number } | undefined {
+function classify(t: RulesToken, lists: Set<string>, target: string): { type: SemanticType; modifiers: number } | undefined {
   switch (t.kind) {
     case 'name':
       return { type: t.nameKind === 'macro' ? 'macro' : t.nameKind === 'list' ? 'variable' : 'class', modifiers: t.definition ? MOD_DECLARATION : 0 };
     case 'field': {
       const info = lookupField(t.arg !== undefined ? `${t.name}[${t.arg}]` : t.name)?.field;
-      return { type: 'property', modifiers: info?.deprecated ? MOD_DEPRECATED : 0 };
+      // Deprecated as the target release sees it (a deprecation of a later release is not the target's), as hovers say.
+      return { type: 'property', modifiers: info && deprecatedAt(info, target) ? MOD_DEPRECATED : 0 };
     }
     case 'operator': case 'modifier': return { type: 'operator', modifiers: 0 };
     case 'transformer': return { type: 'function', modifiers: 0 };
@@ -351,9 +352,10 @@ function classify(t: RulesToken, lists: Set<string>): { type: SemanticType; modi
 
 /**
  * Semantic tokens of a file: conditions, outputs, list items, exceptions and item names. A token that crosses a line
- * break (a quoted string folded over lines) is cut into one token per line, as LSP requires.
+ * break (a quoted string folded over lines) is cut into one token per line, as LSP requires. `falcoVersion`: the
+ * target release (falcoLens.falcoVersion), which decides whether a field is marked deprecated.
  */
-export function semanticTokensOf(analysis: FileAnalysis, load: LoadResult | undefined): SemanticTokens {
+export function semanticTokensOf(analysis: FileAnalysis, load: LoadResult | undefined, falcoVersion = LATEST_FALCO): SemanticTokens {
   const lists = load ? loadedListNames(load) : new Set<string>();
   const lines = analysis.model.lines;
   const text = analysis.model.text;
@@ -368,7 +370,7 @@ export function semanticTokensOf(analysis: FileAnalysis, load: LoadResult | unde
   };
   for (const item of analysis.items) {
     for (const t of item.tokens) {
-      const c = classify(t, lists);
+      const c = classify(t, lists, falcoVersion);
       if (!c || t.span.end <= t.span.start) continue;
       const start = lines.positionAt(t.span.start);
       const end = lines.positionAt(t.span.end);
