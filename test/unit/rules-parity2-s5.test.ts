@@ -175,3 +175,53 @@ test('an edit that makes a macro reached or unreached equals a validation from s
   // Reached by the rule, not reached, reached through 'other', not reached again.
   assert.deepEqual(severities, [[1, 1, 2], [1, 1, 2], [2, 2, 3], [1, 1, 2], [2, 2, 3], [2, 2, 3]]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. `override:` with nothing to override: Falco reads the item as if it had no `override`
+
+const NO_OVERRIDE = (kind: string, what: string, example = 'condition: append') =>
+  `${what}: Falco reads this ${kind} as if it had no 'override'; only its rules schema check warns (an override needs at least one key such as '${example}').`;
+
+test('override: {} and override: with no value are warnings, and the item is read as a plain definition', () => {
+  const full = RULE('evt.type = execve');
+  assert.deepEqual(withSeverity(diagnosticsOf(`${full}  override: {}\n`).base), [`2 6:3-6:11 invalid-override ${NO_OVERRIDE('rule', "'override' has no entries")}`]);
+  assert.deepEqual(withSeverity(diagnosticsOf(`${full}  override:\n`).base), [`2 6:3-6:11 invalid-override ${NO_OVERRIDE('rule', "'override' has no value")}`]);
+  // A macro and a list are defined (no 'no previous definition', no missing override entry).
+  assert.deepEqual(withSeverity(diagnosticsOf(`- macro: m\n  condition: proc.name = x\n  override:\n${RULE('evt.type = execve and m')}`).base),
+    [`2 3:3-3:11 invalid-override ${NO_OVERRIDE('macro', "'override' has no value")}`]);
+  assert.deepEqual(withSeverity(diagnosticsOf(`- list: l\n  items: [a]\n  override: {}\n${RULE('evt.type = execve and proc.name in (l)')}`).base),
+    [`2 3:3-3:11 invalid-override ${NO_OVERRIDE('list', "'override' has no entries", 'items: append')}`]);
+  // A plain scalar is iterated as nothing too; the warning is on the value.
+  assert.deepEqual(withSeverity(diagnosticsOf(`- macro: m\n  condition: proc.name = x\n  override: replace\n${RULE('evt.type = execve and m')}`).base),
+    [`2 3:13-3:20 invalid-override ${NO_OVERRIDE('macro', "'override' must be a mapping of keys to 'append' or 'replace', not a string")}`]);
+});
+
+test('a rule with override: {} and only some keys is a new rule: Falco asks for every required key', () => {
+  const d = diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  override: {}\n`).base;
+  assert.deepEqual(d.map((x) => `${x.severity} ${x.code}`), ['2 invalid-override', '1 missing-required-key', '3 redefinition', '1 condition-syntax']);
+  // Without condition, output, desc and priority: a standalone enabled, as without the key.
+  const enabled = diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  enabled: false\n  override: {}\n`).base;
+  assert.deepEqual(enabled.map((x) => `${x.severity} ${x.code}`), ['2 invalid-override', '2 deprecated-enabled']);
+});
+
+test('append: true with override: {} is a legacy append, not an append combined with an override', () => {
+  const d = diagnosticsOf(`- list: l\n  items: [a]\n- list: l\n  items: [b]\n  append: true\n  override: {}\n${RULE('evt.type = execve and proc.name in (l)')}`).base;
+  assert.deepEqual(d.map((x) => `${x.severity} ${x.code}`), ['2 invalid-override', '2 deprecated-append']);
+});
+
+test('a later file\'s rule with override: {} replaces the earlier rule (its condition is the one compiled)', () => {
+  const base = macro('bad', 'proc.nam = bash') + RULE('evt.type = execve');
+  const local = RULE('evt.type = execve and bad') + '  override: {}\n';
+  const { base: inBase, local: inLocal } = diagnosticsOf(base, local);
+  // The new rule reaches 'bad': its unknown field is Falco's error.
+  assert.deepEqual(inBase.filter((x) => x.code === 'unknown-field').map((x) => x.severity), [1]);
+  assert.deepEqual(inLocal.map((x) => `${x.severity} ${x.code}`), ['2 invalid-override']);
+});
+
+test('negative: a sequence under override is still an error, and a real override is untouched', () => {
+  const seq = diagnosticsOf(`- macro: m\n  condition: proc.name = x\n  override: [condition]\n${RULE('evt.type = execve and m')}`).base;
+  assert.deepEqual(withSeverity(seq), ["1 3:13-3:24 invalid-override 'override' must be a mapping of keys to 'append' or 'replace', not a list. (LOAD_ERR_YAML_VALIDATE)"]);
+  assert.deepEqual(diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  override:\n    condition: append\n`).base, []);
+  const unexpected = diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  output: o\n  override:\n    condition: append\n`).base;
+  assert.deepEqual(unexpected.map((x) => `${x.severity} ${x.code}`), ['1 missing-override-entry']);
+});

@@ -1,7 +1,7 @@
 // Diagnostics of a rules file: YAML and structure, keys and value types, override/append semantics, and what the
 // load order says about each item (no previous definition, redefinitions). Condition and output checks live in
 // conditionChecks.ts; both report through the same Reporter.
-import { type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
 import { closestNames } from './closest';
@@ -9,7 +9,7 @@ import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
   PLUGIN_REQUIREMENT_KEYS, PRIORITIES, PRIORITY_ALIASES, REPLACEABLE, REQUIRED_KEYS, SINGLE_FIELD_COMPS, isValidPriority,
 } from './schema';
-import { isLegacyAppend, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { isLegacyAppend, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
 
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
@@ -122,7 +122,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
       const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;
       const label = kindLabel(item.kind);
       if (finding.code === 'no-previous-definition') {
-        const how = entryOf(item, 'override') ? 'overrides' : isLegacyAppend(item) ? 'appends to' : 'sets `enabled` of';
+        const how = overrideHasEntries(entryOf(item, 'override')?.value) ? 'overrides' : isLegacyAppend(item) ? 'appends to' : 'sets `enabled` of';
         reporter.report(Code.NoPreviousDefinition, span, `${label} '${item.name}' ${how} a ${item.kind} that no file loaded before defines.`, { kind: item.kind, name: item.name });
       } else if (finding.code === 'redefinition') {
         const line = finding.previous ? finding.previous.file.model.lines.positionAt(finding.previous.item.span.start).line + 1 : undefined;
@@ -183,7 +183,10 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   }
 
   // override / append
-  const overrideEntry = entryOf(item, 'override');
+  const writtenOverride = entryOf(item, 'override');
+  // Falco reads an `override:` with nothing to override as no override at all (workspace.ts overrideHasEntries).
+  const overrideEntry = writtenOverride && overrideHasEntries(writtenOverride.value) ? writtenOverride : undefined;
+  if (writtenOverride && !overrideEntry) reportOverrideWithoutEntries(kind, writtenOverride, r);
   const appendEntry = entryOf(item, 'append');
   const legacyAppend = isLegacyAppend(item);
   if (legacyAppend && overrideEntry) {
@@ -272,7 +275,8 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (key === 'override') {
-    if (v?.kind !== 'map') r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}.`);
+    // Null and plain scalars are read as no override (reportOverrideWithoutEntries).
+    if (v?.kind !== 'map' && overrideHasEntries(v)) r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}.`);
   }
 }
 
@@ -346,7 +350,7 @@ function exceptionsMode(item: ModelItem, legacyAppend: boolean): 'new' | 'append
   if (!entryOf(item, 'exceptions')) return undefined;
   if (legacyAppend) return 'append';
   const override = entryOf(item, 'override')?.value;
-  if (override) {
+  if (override && overrideHasEntries(override)) {
     const op = override.kind === 'map' ? scalarText(override.entries.find((e) => e.key === 'exceptions')?.value) : undefined;
     return op === 'append' ? 'append' : op === 'replace' ? 'new' : undefined;
   }
@@ -397,7 +401,7 @@ function validateAppendedExceptions(item: ModelItem, legacyAppend: boolean, r: R
  * new name is added, and needs `fields` and at least one value. This reads the earlier definition of the rule.
  */
 function validateExceptionMerge(item: ModelItem, defs: Definitions, reporter: ReportSink): void {
-  if (item.name === undefined || exceptionsMode(item, isLegacyAppend(item)) !== 'append' || (isLegacyAppend(item) && entryOf(item, 'override'))) return;
+  if (item.name === undefined || exceptionsMode(item, isLegacyAppend(item)) !== 'append' || (isLegacyAppend(item) && overrideHasEntries(entryOf(item, 'override')?.value))) return;
   const own = entryOf(item, 'exceptions')?.value;
   const rule = defs.rules.get(item.name);
   if (own?.kind !== 'seq' || own.items.length === 0 || !rule) return;
@@ -444,10 +448,25 @@ function validateComp(c: ModelNode, singleField: boolean, r: ReportSink): void {
   }
 }
 
+/**
+ * `override: {}`, `override:` with no value, or a plain scalar: Falco's reader finds no key to override and reads the
+ * item as if it had no `override` (decode_overrides, rule_loader_reader.cpp at 0.44.0); its rules schema check
+ * (rule_json_schema.h, Override: an object with at least one property) gives a schema warning, which does not stop the
+ * load. The rest of the item is checked as Falco reads it.
+ */
+function reportOverrideWithoutEntries(kind: 'rule' | 'macro' | 'list', entry: MapEntry, r: ReportSink): void {
+  const v = entry.value;
+  const what = v?.kind === 'map' ? "'override' has no entries" : !v || (v.kind === 'scalar' && v.value === null) ? "'override' has no value"
+    : `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}`;
+  const example = kind === 'list' ? 'items: append' : 'condition: append';
+  r.report(Code.InvalidOverride, v?.kind === 'map' || !v || (v.kind === 'scalar' && v.value === null) ? entry.keySpan : v.span,
+    `${what}: Falco reads this ${kind} as if it had no 'override'; only its rules schema check warns (an override needs at least one key such as '${example}').`,
+    undefined, { severity: DiagnosticSeverity.Warning, load: null });
+}
+
 function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', overrideEntry: MapEntry, r: ReportSink): void {
   const o = overrideEntry.value;
   if (o?.kind !== 'map') return; // reported as a type error
-  if (o.entries.length === 0) r.report(Code.InvalidOverride, overrideEntry.keySpan, "'override' needs at least one entry such as 'condition: append'.");
   const overridden = new Set<string>();
   for (const e of o.entries) {
     overridden.add(e.key);

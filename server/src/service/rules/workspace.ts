@@ -414,10 +414,28 @@ export function overridesOf(item: ModelItem): Map<string, { op: string; entry: M
  * changes an earlier rule (selective_replace / selective_append need one).
  */
 export function overrideDefines(item: ModelItem): boolean {
+  // An `override:` with nothing to override is read as none: the item is what it would be without the key.
+  if (!overrideHasEntries(entryOf(item, 'override')?.value)) {
+    return !isLegacyAppend(item) && (item.kind !== 'rule' || ['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k)));
+  }
   if (item.kind !== 'macro' && item.kind !== 'list') return false;
   if (isLegacyAppend(item)) return false;
   for (const { op } of overridesOf(item).values()) if (op === 'append') return false;
   return true;
+}
+
+/**
+ * Whether an `override:` value gives Falco's reader anything to override. decode_overrides (rule_loader_reader.cpp at
+ * 0.44.0) iterates the value's entries, and yaml-cpp iterates a null or plain scalar like an empty mapping: for
+ * `override: {}`, `override:` with no value or `override: replace` the reader goes on as for an item without the key
+ * (a rule with condition, output, desc or priority is a new rule, a macro or list is defined, `append: true` appends).
+ * Only the rules schema check notices (rule_json_schema.h: Override is an object with minProperties 1), with a schema
+ * warning that does not stop the load. A sequence or an alias is kept as an override (validate.ts reports it).
+ */
+export function overrideHasEntries(value: ModelNode | undefined): boolean {
+  if (!value) return false;
+  if (value.kind === 'map') return value.entries.length > 0;
+  return value.kind !== 'scalar';
 }
 
 export function isLegacyAppend(item: ModelItem): boolean {
@@ -566,7 +584,7 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   }
   const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
   // A macro or list override without an append is a (re)definition (overrideDefines).
-  const isOverride = (ops.size > 0 || override !== undefined) && !(item.kind !== 'rule' && overrideDefines(item));
+  const isOverride = override !== undefined && overrideHasEntries(override.value) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
   return {
@@ -641,8 +659,8 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       // A (re)definition. Falco replaces an earlier definition in place; within one file that is most likely a
       // mistake, so it is pointed out (never as an error).
       if (previous) {
-        // `override: replace` says the replacement is meant: no note.
-        const same = (recipe.present & KEY_OVERRIDE) === 0 ? [...previous.contributions].reverse().find((c) => c.file === file) : undefined;
+        // `override: replace` says the replacement is meant: no note (an `override:` without entries says nothing).
+        const same = recipe.ops.size === 0 ? [...previous.contributions].reverse().find((c) => c.file === file) : undefined;
         if (same) note({ code: 'redefinition', item, previous: same });
         if (previous.kind === 'rule' && recipe.kind === 'rule' && (recipe.strings.source ?? 'syscall') !== previous.source) note({ code: 'source-mismatch', item, previous: previous.contributions[0] });
       }
