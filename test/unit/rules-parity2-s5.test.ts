@@ -10,7 +10,7 @@ import { createRulesService } from '../../server/src/service/rules';
 import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
 import { clearChunkCache } from '../../server/src/service/rules/model';
 import { clearLoadMemos } from '../../server/src/service/rules/workspace';
-import { MemoryHost, rulesDoc, summarize } from './rules-host';
+import { MemoryHost, applyEdits, editsFor, rulesDoc, summarize } from './rules-host';
 import { incrementalChange } from './rules-random-edits';
 
 const BASE = '/ws/falco_rules.yaml';
@@ -224,4 +224,28 @@ test('negative: a sequence under override is still an error, and a real override
   assert.deepEqual(diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  override:\n    condition: append\n`).base, []);
   const unexpected = diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  output: o\n  override:\n    condition: append\n`).base;
   assert.deepEqual(unexpected.map((x) => `${x.severity} ${x.code}`), ['1 missing-override-entry']);
+});
+
+test('quick fix: remove the override Falco reads as none', () => {
+  const cases: [string, string][] = [
+    [`${RULE('evt.type = execve')}  override: {}  # nothing\n`, RULE('evt.type = execve')],
+    [`- macro: m\n  override:\n  condition: proc.name = x\n${RULE('evt.type = execve and m')}`, `- macro: m\n  condition: proc.name = x\n${RULE('evt.type = execve and m')}`],
+    [`- list: l\n  items: [a]\n  override: replace`, '- list: l\n  items: [a]\n'],
+  ];
+  for (const [text, fixed] of cases) {
+    const svc = createRulesService(new MemoryHost({ [BASE]: text }, { folders: ['/ws'] }));
+    const doc = rulesDoc(BASE, text);
+    svc.didOpenOrChange?.(doc);
+    const d = svc.diagnostics(doc).find((x) => x.code === 'invalid-override')!;
+    const actions = svc.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] });
+    assert.deepEqual(actions.map((a) => a.title), ["Remove 'override'"]);
+    assert.equal(applyEdits(text, editsFor(actions[0].edit, doc.uri)), fixed);
+  }
+  // Not for the error on a sequence.
+  const seq = `- macro: m\n  condition: proc.name = x\n  override: [condition]\n`;
+  const svc = createRulesService(new MemoryHost({ [BASE]: seq }, { folders: ['/ws'] }));
+  const doc = rulesDoc(BASE, seq);
+  svc.didOpenOrChange?.(doc);
+  const d = svc.diagnostics(doc).find((x) => x.code === 'invalid-override')!;
+  assert.deepEqual(svc.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] }), []);
 });

@@ -127,6 +127,17 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
       if (!item) return [];
       return [fix(`Add 'override: enabled: replace'`, [appendLines(model, item, ['override:', '  enabled: replace'])], true)];
     }
+    case Code.InvalidOverride: {
+      // An `override:` Falco reads as none (validate.ts reportOverrideWithoutEntries): its lines can go, when the key
+      // starts its own line.
+      const entry = item && data.removeOverride === true ? entryOf(item, 'override') : undefined;
+      if (!entry) return [];
+      const lineStart = model.lines.offsetAt({ line: model.lines.positionAt(entry.keySpan.start).line, character: 0 });
+      if (model.text.slice(lineStart, entry.keySpan.start).trim() !== '') return [];
+      // A block value's span ends after its line break; a flow or empty value's line ends at the next one.
+      const lineBreak = model.text.indexOf('\n', Math.max(entry.span.end - 1, entry.keySpan.end));
+      return [fix(`Remove 'override'`, [replace(model, lineStart, lineBreak < 0 ? model.text.length : lineBreak + 1, '')], true)];
+    }
     case Code.MissingOverrideEntry: {
       if (!item || typeof data.key !== 'string') return [];
       const ops = Array.isArray(data.ops) ? (data.ops as string[]) : [];

@@ -461,7 +461,7 @@ function reportOverrideWithoutEntries(kind: 'rule' | 'macro' | 'list', entry: Ma
   const example = kind === 'list' ? 'items: append' : 'condition: append';
   r.report(Code.InvalidOverride, v?.kind === 'map' || !v || (v.kind === 'scalar' && v.value === null) ? entry.keySpan : v.span,
     `${what}: Falco reads this ${kind} as if it had no 'override'; only its rules schema check warns (an override needs at least one key such as '${example}').`,
-    undefined, { severity: DiagnosticSeverity.Warning, load: null });
+    { removeOverride: true }, { severity: DiagnosticSeverity.Warning, load: null });
 }
 
 function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', overrideEntry: MapEntry, r: ReportSink): void {
