@@ -32,7 +32,7 @@ const ERR = 1, WARN = 2, INFO = 3;
 
 const SYSLOG_NOTE = 'Falco 0.41 removed it (libs 0.21.0 dropped syslog decoding with its syslog.* fields); no field replaces it.';
 const TRACER_NOTE = 'Falco 0.42 removed it (libs 0.22.1 dropped the tracer span fields, span.* and evtin.span.*); no field replaces it.';
-const MESOS_NOTE = 'Falco 0.42 removed it (libs 0.22.1 dropped the Mesos and Marathon fields, which had no data since Falco 0.35 removed Mesos support); no field replaces it.';
+const MESOS_NOTE = 'Falco 0.42 removed it (libs 0.22.1 dropped the deprecated Mesos and Marathon fields; Falco 0.35 had already removed Mesos metadata enrichment); no field replaces it.';
 
 test('a removed field is an unknown field at Falco 0.44, with the release that removed it', () => {
   assert.deepEqual(findings(rule('syslog.message = x')), [

@@ -86,7 +86,7 @@ export function removedField(written: string): { field: RemovedField; dotArg?: s
  */
 const REMOVALS: Record<RemovedField['family'], string> = {
   syslog: 'Falco 0.41 removed it (libs 0.21.0 dropped syslog decoding with its syslog.* fields); no field replaces it.',
-  mesos: 'Falco 0.42 removed it (libs 0.22.1 dropped the Mesos and Marathon fields, which had no data since Falco 0.35 removed Mesos support); no field replaces it.',
+  mesos: 'Falco 0.42 removed it (libs 0.22.1 dropped the deprecated Mesos and Marathon fields; Falco 0.35 had already removed Mesos metadata enrichment); no field replaces it.',
   tracer: 'Falco 0.42 removed it (libs 0.22.1 dropped the tracer span fields, span.* and evtin.span.*); no field replaces it.',
 };
 
