@@ -4,7 +4,7 @@
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
-import { removedField } from '../../knowledge/fields/removed';
+import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
@@ -83,15 +83,38 @@ function notInTarget(since: string | undefined, target: string): string | undefi
   return newerThanTarget(since, target) ? `**Not in Falco ${release(target)}** (the target release): added in Falco ${release(since!)}.` : undefined;
 }
 
+/**
+ * What each family of removed fields read, in the words of its libsinsp field tables (sinsp_filtercheck_syslog.cpp at
+ * libs 0.20.0; sinsp_filtercheck_mesos.cpp, _tracer.cpp and _evtin.cpp at libs 0.21.0).
+ */
+const REMOVED_FAMILY: Record<RemovedField['family'], string> = {
+  syslog: 'the messages processes sent to syslog: facility, severity and message text',
+  mesos: 'the Mesos task and framework and the Marathon app and group of the event',
+  tracer: 'tracer spans: `span.*` the span of a tracer event, `evtin.span.*` the spans an event happened inside',
+};
+
+/**
+ * A field the catalog (Falco 0.44) lacks because a later libs release removed it (knowledge/fields/removed.ts). At a
+ * target that still has it: its type and the release that removed it. At a later target the rules service reports it
+ * as an unknown field naming that release, and the hover says the same.
+ */
+function removedFieldMarkdown(removed: RemovedField, target: string): string {
+  const argument = removed.arg === undefined ? undefined
+    : `Argument: required, ${removed.arg === 'dot' ? `after a dot (${codeSpan(`${removed.name}.name`)})` : removed.arg === 'index' ? `a number in brackets (${codeSpan(`${removed.name}[0]`)})` : 'a number in brackets or a name after a dot'}`;
+  const facts = [`Type: ${codeSpan(removed.type)}`, argument].filter((x): x is string => x !== undefined).map((f) => `- ${f}`).join('\n');
+  const read = `It read ${REMOVED_FAMILY[removed.family]}.`;
+  if (!newerThanTarget(target, removed.until)) {
+    return markdown([`**Field** ${codeSpan(removed.name)}`,
+      `A libsinsp field that Falco ${release(target)} has; Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(removed.until) + 1]} removed it.`, read, facts]).value;
+  }
+  return markdown([`**Field** ${codeSpan(removed.name)} — removed`,
+    `**Not in Falco ${release(target)}** (the target release): ${removalNote(removed)} Falco reports it as an unknown field.`, read, facts]).value;
+}
+
 export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO): string {
   if (!info) {
     const removed = removedField(written.replace(/\[.*$/, ''))?.field;
-    if (removed && !newerThanTarget(target, removed.until)) {
-      const family = removed.family === 'syslog' ? 'syslog messages' : removed.family === 'mesos' ? 'Mesos and Marathon' : 'tracer spans';
-      return markdown([`**Field** ${codeSpan(removed.name)}`,
-        `A libsinsp field (${family}) that Falco ${release(target)} has; Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(removed.until) + 1]} removed it.`,
-        `- Type: ${codeSpan(removed.type)}${removed.arg ? `\n- Argument: required, ${removed.arg === 'dot' ? `after a dot (${codeSpan(`${removed.name}.name`)})` : removed.arg === 'index' ? `a number in brackets (${codeSpan(`${removed.name}[0]`)})` : `a number in brackets or a name after a dot`}` : ''}`]).value;
-    }
+    if (removed) return removedFieldMarkdown(removed, target);
     return markdown([`${codeSpan(written)} — not a field known to Falco Lens.`,
       'It may come from a plugin whose fields are not in the catalog; Falco checks it when the rules are loaded.']).value;
   }
