@@ -249,3 +249,71 @@ test('quick fix: remove the override Falco reads as none', () => {
   const d = svc.diagnostics(doc).find((x) => x.code === 'invalid-override')!;
   assert.deepEqual(svc.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] }), []);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. Reach counts only the rules Falco compiles: a rule of an unknown source is skipped (rule_loader_collector.cpp
+//    define sets unknown_source; rule_loader_compiler.cpp compile_rule_infos skips it, Falco 0.44.0)
+
+const SOURCED_RULE = (source: string, condition: string) => `${RULE(condition)}  source: ${source}\n`;
+const SKIPPED = (m: string) => `not checked by Falco until a rule uses macro '${m}' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION).`;
+
+/** Validates each text after an incremental edit from the one before, and checks it equals a fresh validation. */
+function editedLikeFresh(steps: string[]): Diagnostic[][] {
+  const host = new MemoryHost({ [BASE]: steps[0] }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  let before = steps[0];
+  let version = 1;
+  svc.didOpenOrChange!(rulesDoc(BASE, before, version));
+  const results: Diagnostic[][] = [];
+  for (const text of steps) {
+    const change = incrementalChange(before, text);
+    const doc = TextDocument.update(rulesDoc(BASE, before, version), [change], ++version);
+    host.files.set(BASE, text);
+    svc.didOpenOrChange!(doc, [change]);
+    const current = svc.diagnostics(doc);
+    clearCheckMemos();
+    clearChunkCache();
+    clearLoadMemos();
+    const fresh = createRulesService(new MemoryHost({ [BASE]: text }, { folders: ['/ws'] }));
+    assert.deepEqual(current.map(summarize), fresh.diagnostics(rulesDoc(BASE, text)).map(summarize));
+    results.push(current);
+    before = text;
+  }
+  return results;
+}
+
+test('a macro used only by a rule of an unknown source is not reached: its compile errors are warnings, saying why', () => {
+  const text = macro('m', 'proc.nam = bash') + SOURCED_RULE('my_source', 'evt.type = execve and m');
+  const d = diagnosticsOf(text).base;
+  assert.deepEqual(withSeverity(d).map((s) => s.slice(0, 40)), ['2 2:14-2:22 unknown-field \'proc.nam\' is ', '3 8:11-8:20 unknown-source Source \'my_so']);
+  assert.ok(String(d[0].message).endsWith(` ${SKIPPED('m')[0].toUpperCase()}${SKIPPED('m').slice(1)}`), String(d[0].message));
+  // A misspelt known source is an unknown source too (the warning 'Did you mean'); through another macro as well.
+  const typo = diagnosticsOf(macro('m', 'proc.pid = abc') + macro('n', 'm') + SOURCED_RULE('syscal', 'evt.type = execve and n')).base;
+  assert.deepEqual(withSeverity(typo).map((s) => s.slice(0, 29)), ['2 2:25-2:28 invalid-value \'ab', '2 10:11-10:17 unknown-source ']);
+  assert.ok(String(typo[0].message).endsWith(`: ${SKIPPED('m')}`), String(typo[0].message));
+  // Compile warnings become information with the same reason.
+  const info = diagnosticsOf(macro('m', 'proc.name regex "bash"') + SOURCED_RULE('my_source', 'evt.type = execve and m')).base.filter((x) => x.code === 'regex-simpler-operator');
+  assert.deepEqual(info.map((x) => x.severity), [3]);
+  assert.ok(String(info[0].message).endsWith(" Falco gives this warning (LOAD_COMPILE_CONDITION) only when a rule uses macro 'm' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides)."), String(info[0].message));
+});
+
+test('negative: a rule of a known source (syscall written out, a plugin source) or a disabled rule reaches its macros', () => {
+  for (const source of ['syscall', 'k8s_audit']) {
+    const d = diagnosticsOf(macro('m', 'proc.nam = bash') + SOURCED_RULE(source, 'ka.verb = get and m')).base.filter((x) => x.code === 'unknown-field');
+    assert.deepEqual(d.map((x) => x.severity), [1], source);
+    assert.doesNotMatch(String(d[0].message), /not checked/, source);
+  }
+  // compile_rule_infos compiles disabled rules too.
+  const disabled = diagnosticsOf(`${macro('m', 'proc.nam = bash')}${RULE('evt.type = execve and m')}  enabled: false\n`).base.filter((x) => x.code === 'unknown-field');
+  assert.deepEqual(disabled.map((x) => x.severity), [1]);
+  // One rule of a known source is enough, beside one of an unknown source.
+  const both = diagnosticsOf(macro('m', 'proc.nam = bash') + SOURCED_RULE('my_source', 'evt.type = execve and m') + RULE('evt.type = open and m').replace('rule: R', 'rule: S')).base;
+  assert.deepEqual(both.filter((x) => x.code === 'unknown-field').map((x) => x.severity), [1]);
+});
+
+test('an edit of a rule\'s source that makes its macro reached or skipped equals a validation from scratch', () => {
+  const start = macro('m', 'proc.nam = bash') + SOURCED_RULE('syscall', 'evt.type = execve and m');
+  const steps = [start, start.replace('source: syscall', 'source: sysca'), start.replace('source: syscall', 'source: plugin_x'), start];
+  const severities = editedLikeFresh(steps).map((d) => d.filter((x) => x.code === 'unknown-field').map((x) => x.severity));
+  assert.deepEqual(severities, [[1], [2], [2], [1]]);
+});

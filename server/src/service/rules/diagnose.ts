@@ -17,6 +17,7 @@ import { entryOf, scalarMap, type Span } from './model';
 import { loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { LATEST_FALCO } from '../../knowledge';
+import { KNOWN_SOURCES } from './schema';
 
 const NOTHING_RECORDED = new Recording(0);
 
@@ -139,10 +140,12 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       if (kind === undefined) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const macro = macros.find((item) => item.span.start <= span.start && span.start < item.span.end)?.name;
-      if (macro === undefined || macrosReachedByRules(load.final).has(macro)) return reporter.report(code, span, message, data, options);
+      if (macro === undefined || macrosReachedByRules(load.final, 'compiled').has(macro)) return reporter.report(code, span, message, data, options);
       const load_ = options?.load === null ? undefined : options?.load ?? CODE_INFO[code].load;
       const named = load_ ? ` (${load_})` : '';
-      const unused = `macro '${macro}' (no rule of the loaded files does)`;
+      const unused = macrosReachedByRules(load.final, 'any source').has(macro)
+        ? `macro '${macro}' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides)`
+        : `macro '${macro}' (no rule of the loaded files does)`;
       if (kind === 'warning') {
         reporter.report(code, span, `${message} Falco gives this warning${named} only when a rule uses ${unused}.`, data, { ...options, severity: DiagnosticSeverity.Information, load: null });
         return;
@@ -157,10 +160,18 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
   };
 }
 
-/** The macros the rules' conditions reach, directly or through other macros, by definitions. */
-const reachedMemo = new WeakMap<Definitions, Set<string>>();
-function macrosReachedByRules(defs: Definitions): Set<string> {
-  let reached = reachedMemo.get(defs);
+/**
+ * The macros the rules' conditions reach, directly or through other macros, by definitions. 'compiled' counts only the
+ * rules Falco compiles: a rule whose source no loaded plugin provides is collected with unknown_source and skipped by
+ * compile_rule_infos (rule_loader_collector.cpp define and rule_loader_compiler.cpp at 0.44.0), and its source is
+ * judged as the unknown-source diagnostic judges it (KNOWN_SOURCES). Disabled rules are compiled too. 'any source'
+ * counts every rule, to say why a macro is unreached.
+ */
+const reachedMemo = new WeakMap<Definitions, Map<'compiled' | 'any source', Set<string>>>();
+function macrosReachedByRules(defs: Definitions, rules: 'compiled' | 'any source'): Set<string> {
+  let byRules = reachedMemo.get(defs);
+  if (!byRules) reachedMemo.set(defs, byRules = new Map());
+  let reached = byRules.get(rules);
   if (reached) return reached;
   reached = new Set();
   const pending: string[] = [];
@@ -171,9 +182,11 @@ function macrosReachedByRules(defs: Definitions): Set<string> {
       pending.push(ref.name);
     }
   };
-  for (const rule of defs.rules.values()) if (rule.condition !== undefined) visit(rule.condition);
+  for (const rule of defs.rules.values()) {
+    if (rule.condition !== undefined && (rules === 'any source' || KNOWN_SOURCES.includes(rule.source))) visit(rule.condition);
+  }
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) visit(defs.macros.get(name)!.condition);
-  reachedMemo.set(defs, reached);
+  byRules.set(rules, reached);
   return reached;
 }
 
