@@ -317,3 +317,20 @@ test('an edit of a rule\'s source that makes its macro reached or skipped equals
   const severities = editedLikeFresh(steps).map((d) => d.filter((x) => x.code === 'unknown-field').map((x) => x.severity));
   assert.deepEqual(severities, [[1], [2], [2], [1]]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 6. A port over 65535 in a macro no rule reaches: libsinsp cuts it to 16 bits only when it parses the value, that is
+//    when a rule's condition is compiled with the macro (Falco says nothing either way): information
+
+test('port-wraps in a macro no rule reaches is information; reached, the warning as before', () => {
+  const wraps = "'70000' is over 65535, the largest port: libsinsp keeps it in 16 bits, so fd.sport is compared with 4464.";
+  const unreached = diagnosticsOf(macro('m', 'fd.sport = 70000') + RULE('evt.type = execve')).base.filter((x) => x.code === 'port-wraps');
+  assert.deepEqual(withSeverity(unreached), [`3 2:25-2:30 port-wraps ${wraps} Falco reads this value only when a rule uses macro 'm' (no rule of the loaded files does).`]);
+  const reached = diagnosticsOf(macro('m', 'fd.sport = 70000') + RULE('evt.type = execve and m')).base.filter((x) => x.code === 'port-wraps');
+  assert.deepEqual(withSeverity(reached), [`2 2:25-2:30 port-wraps ${wraps}`]);
+  // Through a list item, reached only by a rule of an unknown source; and a list no macro uses is not a macro's finding.
+  const viaList = diagnosticsOf(`- list: ports\n  items: [80, 100000]\n${macro('m', 'fd.rport in (ports)')}${SOURCED_RULE('my_source', 'evt.type = execve and m')}`).base.filter((x) => x.code === 'port-wraps');
+  assert.deepEqual(viaList.map((x) => [x.severity, String(x.message).endsWith("Falco reads this value only when a rule uses macro 'm' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides).")]), [[3, true]]);
+  const inRule = diagnosticsOf(RULE('fd.sport = 70000')).base.filter((x) => x.code === 'port-wraps');
+  assert.deepEqual(inRule.map((x) => x.severity), [2]);
+});

@@ -116,13 +116,16 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
  * for unused macros too. So in a macro that no rule reaches these findings are not Falco's yet: the errors (the
  * condition's compile errors) become warnings saying so, and the warnings (libsinsp's compile warnings, the <NA> check,
  * deprecated fields) information, as Falco gives them only once a rule uses the macro: true of the text, not of the
- * load. Kind 'error': rejected then; 'warning': warned then.
+ * load. Kind 'error': rejected then; 'warning': warned then; 'read': Falco says nothing, but libsinsp reads the value
+ * only then (a port over 65535 is cut to 16 bits when sinsp_filter_check::add_filter_value parses it, libs 0.25.2
+ * value_parser.cpp PT_PORT), so Falco Lens's own warning becomes information too.
  */
-const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning'>([
+const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning' | 'read'>([
   [Code.UnknownField, 'error'], [Code.FieldNotForSource, 'error'], [Code.FieldArgument, 'error'], [Code.OperatorType, 'error'],
   [Code.InvalidValue, 'error'], [Code.UnknownEventType, 'error'],
   [Code.RegexSimplerOperator, 'warning'], [Code.FieldAsValue, 'warning'], [Code.TransformerAsValue, 'warning'],
   [Code.UnsafeNaCheck, 'warning'], [Code.DeprecatedField, 'warning'],
+  [Code.PortWraps, 'read'],
 ]);
 
 /**
@@ -146,6 +149,10 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       const unused = macrosReachedByRules(load.final, 'any source').has(macro)
         ? `macro '${macro}' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides)`
         : `macro '${macro}' (no rule of the loaded files does)`;
+      if (kind === 'read') {
+        reporter.report(code, span, `${message} Falco reads this value only when a rule uses ${unused}.`, data, { ...options, severity: DiagnosticSeverity.Information, load: null });
+        return;
+      }
       if (kind === 'warning') {
         reporter.report(code, span, `${message} Falco gives this warning${named} only when a rule uses ${unused}.`, data, { ...options, severity: DiagnosticSeverity.Information, load: null });
         return;
