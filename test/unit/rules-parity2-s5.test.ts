@@ -334,3 +334,47 @@ test('port-wraps in a macro no rule reaches is information; reached, the warning
   const inRule = diagnosticsOf(RULE('fd.sport = 70000')).base.filter((x) => x.code === 'port-wraps');
   assert.deepEqual(inRule.map((x) => x.severity), [2]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 7. Macro text a redefinition replaces: Falco compiles after each file with the macros' texts as they are then
+//    (falco_engine.cpp load_rules); a redefinition copies the new macro over the old (rule_loader_collector.cpp
+//    define_info), appends included. Text replaced before a rule reaches it is never compiled with a rule.
+
+const REPLACED = (m: string, where: string) => `Not checked by Falco until a rule uses this text of macro '${m}' (no rule does before the definition ${where} replaces it); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION).`;
+const unknownFields = (ds: Diagnostic[]) => ds.filter((x) => x.code === 'unknown-field').map((x) => `${x.severity} ${summarize(x).split(' ').slice(0, 2).join(' ')}`);
+
+test('text replaced in the same file is not compiled: its compile errors are warnings naming the replacing definition', () => {
+  const text = macro('m', 'proc.nam = bash') + macro('m', 'proc.name = bash') + RULE('evt.type = execve and m');
+  const d = diagnosticsOf(text).base.filter((x) => x.code === 'unknown-field');
+  assert.deepEqual(unknownFields(d), ['2 2:14-2:22 unknown-field']);
+  assert.ok(String(d[0].message).endsWith(` ${REPLACED('m', 'at line 3')}`), String(d[0].message));
+  // An append replaced with the macro, and an 'override: condition: replace'; the new text is judged as usual.
+  const appended = macro('m', 'proc.name = a') + '- macro: m\n  condition: or proc.pid = abc\n  override:\n    condition: append\n'
+    + '- macro: m\n  condition: proc.nam = b\n  override:\n    condition: replace\n' + RULE('evt.type = execve and m');
+  const a = diagnosticsOf(appended).base.filter((x) => x.code === 'invalid-value' || x.code === 'unknown-field');
+  assert.deepEqual(a.map((x) => `${x.severity} ${summarize(x).split(' ').slice(0, 2).join(' ')}`), ['2 4:28-4:31 invalid-value', '1 8:14-8:22 unknown-field']);
+  assert.ok(String(a[0].message).endsWith(`: ${REPLACED('m', 'at line 7')[0].toLowerCase()}${REPLACED('m', 'at line 7').slice(1)}`), String(a[0].message));
+});
+
+test('text replaced by a later file: compiled with the earlier file\'s rules, else not', () => {
+  const bad = macro('m', 'proc.nam = bash');
+  const redefined = macro('m', 'proc.name = bash') + RULE('evt.type = execve and m').replace('rule: R', 'rule: L');
+  // No rule of the first file uses it: never compiled; the message names the other file.
+  const unused = diagnosticsOf(bad + RULE('evt.type = execve'), redefined).base.filter((x) => x.code === 'unknown-field');
+  assert.deepEqual(unknownFields(unused), ['2 2:14-2:22 unknown-field']);
+  assert.ok(String(unused[0].message).endsWith(` ${REPLACED('m', 'at line 1 of falco_rules.local.yaml')}`), String(unused[0].message));
+  // A rule of the first file uses it: Falco compiles it after that file and fails.
+  assert.deepEqual(unknownFields(diagnosticsOf(bad + RULE('evt.type = execve and m'), redefined).base), ['1 2:14-2:22 unknown-field']);
+  // A rule that used it there and a later file changes: compiled after the first file all the same.
+  const overridden = '- rule: R\n  condition: evt.type = open\n  override:\n    condition: replace\n';
+  assert.deepEqual(unknownFields(diagnosticsOf(bad + RULE('evt.type = execve and m'), overridden).base), ['1 2:14-2:22 unknown-field']);
+  // Not replaced, used only by the later file: compiled then (as before).
+  assert.deepEqual(unknownFields(diagnosticsOf(bad + RULE('evt.type = execve'), RULE('evt.type = open and m').replace('rule: R', 'rule: L')).base), ['1 2:14-2:22 unknown-field']);
+});
+
+test('an edit that adds or removes a redefinition equals a validation from scratch', () => {
+  const start = macro('m', 'proc.nam = bash and proc.name regex "x"') + RULE('evt.type = execve and m');
+  const steps = [start, macro('m', 'proc.nam = bash and proc.name regex "x"') + macro('m', 'proc.name = b') + RULE('evt.type = execve and m'), start];
+  const severities = editedLikeFresh(steps).map((d) => d.filter((x) => x.code === 'unknown-field' || x.code === 'regex-simpler-operator').map((x) => x.severity));
+  assert.deepEqual(severities, [[1, 2], [2, 3], [1, 2]]);
+});

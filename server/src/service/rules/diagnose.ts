@@ -142,13 +142,18 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       const kind = COMPILED_WITH_A_RULE.get(code);
       if (kind === undefined) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
-      const macro = macros.find((item) => item.span.start <= span.start && span.start < item.span.end)?.name;
-      if (macro === undefined || macrosReachedByRules(load.final, 'compiled').has(macro)) return reporter.report(code, span, message, data, options);
+      const item = macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
+      if (item === undefined) return reporter.report(code, span, message, data, options);
+      const reach = macroTextReach(file, item, load);
+      if (reach.compiled) return reporter.report(code, span, message, data, options);
       const load_ = options?.load === null ? undefined : options?.load ?? CODE_INFO[code].load;
       const named = load_ ? ` (${load_})` : '';
-      const unused = macrosReachedByRules(load.final, 'any source').has(macro)
-        ? `macro '${macro}' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides)`
-        : `macro '${macro}' (no rule of the loaded files does)`;
+      const macro = item.name!;
+      const unused = reach.replacedBy
+        ? `this text of macro '${macro}' (no rule does before the definition ${placeOf(reach.replacedBy, file)} replaces it)`
+        : reach.skippedSourcesOnly
+          ? `macro '${macro}' (only rules of sources not known here do, and Falco skips a rule whose source no loaded plugin provides)`
+          : `macro '${macro}' (no rule of the loaded files does)`;
       if (kind === 'read') {
         reporter.report(code, span, `${message} Falco reads this value only when a rule uses ${unused}.`, data, { ...options, severity: DiagnosticSeverity.Information, load: null });
         return;
@@ -165,6 +170,44 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       reporter.report(code, span, text, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
     },
   };
+}
+
+/**
+ * Whether Falco compiles the condition text of macro item `item` with a rule. Falco compiles after each file with the
+ * definitions read so far (falco_engine.cpp load_rules), every rule whose source is known (compile_rule_infos), with
+ * the macros' conditions as they are then; a redefinition (or 'override: condition: replace') replaces the macro's
+ * earlier text with its appends (rule_loader_collector.cpp define_info copies the new info over the old). So the
+ * item's text is compiled after file k when it still makes up the macro's condition then and a rule read by then
+ * reaches the macro; once replaced it never comes back. Not compiled: `replacedBy` is the definition that replaced it,
+ * if any; `skippedSourcesOnly` says rules of unknown sources alone reached it. An item outside the load order or not
+ * loaded as part of its macro (an append without a definition) is judged by its name's reach after all files.
+ */
+type MacroTextReach = { compiled: true } | { compiled: false; replacedBy?: Contribution; skippedSourcesOnly: boolean };
+function macroTextReach(file: LoadedFile, item: ModelItem, load: LoadResult): MacroTextReach {
+  const name = item.name!;
+  const contributions = load.files[file.order] === file ? load.final.macros.get(name)?.contributions : undefined;
+  const own = contributions?.findIndex((c) => c.item === item) ?? -1;
+  if (own < 0) {
+    if (macrosReachedByRules(load.final, 'compiled').has(name)) return { compiled: true };
+    return { compiled: false, skippedSourcesOnly: macrosReachedByRules(load.final, 'any source').has(name) };
+  }
+  let skippedSourcesOnly = false;
+  for (let k = file.order; k < load.after.length; k++) {
+    const defs = load.after[k];
+    const macro = defs.macros.get(name);
+    if (!macro || !conditionContributions(macro).some((c) => c.item === item)) {
+      return { compiled: false, replacedBy: contributions!.slice(own + 1).find(replacesCondition), skippedSourcesOnly };
+    }
+    if (macrosReachedByRules(defs, 'compiled').has(name)) return { compiled: true };
+    skippedSourcesOnly ||= macrosReachedByRules(defs, 'any source').has(name);
+  }
+  return { compiled: false, skippedSourcesOnly };
+}
+
+/** Where a contribution is, for a message about `file`: `at line 9` or `at line 9 of other.yaml`. */
+function placeOf(c: Contribution, file: LoadedFile): string {
+  const line = c.file.model.lines.positionAt(c.item.span.start).line + 1;
+  return c.file === file ? `at line ${line}` : `at line ${line} of ${c.file.uri.slice(c.file.uri.lastIndexOf('/') + 1)}`;
 }
 
 /**
@@ -325,11 +368,13 @@ function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Report
 function conditionContributions(macro: MacroDef): readonly Contribution[] {
   const all = macro.contributions;
   let start = 0;
-  for (let k = 1; k < all.length; k++) {
-    const c = all[k];
-    if (c.mode === 'redefine' || (c.mode === 'override' && overridesOf(c.item).get('condition')?.op === 'replace')) start = k;
-  }
+  for (let k = 1; k < all.length; k++) if (replacesCondition(all[k])) start = k;
   return start === 0 ? all : all.slice(start);
+}
+
+/** A redefinition, or an override that replaces the condition: the macro's earlier text is gone after it. */
+function replacesCondition(c: Contribution): boolean {
+  return c.mode === 'redefine' || (c.mode === 'override' && overridesOf(c.item).get('condition')?.op === 'replace');
 }
 
 /** Macros met at most on one resolution walk: Falco's walk has no limit, a bad file must not hang the server. */
