@@ -378,3 +378,20 @@ test('an edit that adds or removes a redefinition equals a validation from scrat
   const severities = editedLikeFresh(steps).map((d) => d.filter((x) => x.code === 'unknown-field' || x.code === 'regex-simpler-operator').map((x) => x.severity));
   assert.deepEqual(severities, [[1, 2], [2, 3], [1, 2]]);
 });
+
+test('text replaced in the same file is never parsed: its syntax errors and undefined macros are warnings; a later file\'s replacement leaves them errors', () => {
+  const NEVER_READ = " Falco never reads this text: the definition of macro 'm' at line 3 replaces it before Falco compiles the file.";
+  const replaced = (condition: string) => macro('m', condition) + macro('m', 'proc.name = b') + RULE('evt.type = execve and m');
+  for (const [condition, code] of [['proc.name = (', 'condition-syntax'], ['proc.name = a and nosuch', 'undefined-macro']]) {
+    const d = diagnosticsOf(replaced(condition)).base.filter((x) => x.code === code);
+    assert.deepEqual(d.map((x) => x.severity), [2], condition);
+    assert.ok(String(d[0].message).endsWith(NEVER_READ), String(d[0].message));
+    assert.doesNotMatch(String(d[0].message), /LOAD_/);
+    // Replaced by the next file: Falco parsed it with its own file, so the error stays.
+    const later = diagnosticsOf(macro('m', condition) + RULE('evt.type = execve'), macro('m', 'proc.name = b')).base.filter((x) => x.code === code);
+    assert.deepEqual(later.map((x) => x.severity), [1], condition);
+    // The current text keeps its error.
+    const current = diagnosticsOf(macro('m', 'proc.name = b') + macro('m', condition) + RULE('evt.type = execve and m')).base.filter((x) => x.code === code);
+    assert.deepEqual(current.map((x) => x.severity), [1], condition);
+  }
+});

@@ -129,6 +129,15 @@ const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning' | 'read'>([
 ]);
 
 /**
+ * What Falco finds in every macro it compiles, used or not (compile_macros_infos: parse_condition, resolve_macros):
+ * findings in text that a later item of the same file replaces (a redefinition or 'override: condition: replace')
+ * are not Falco's, as the file is compiled only after it is read whole and the collector then holds the new text
+ * alone (rule_loader_collector.cpp define_info). Text replaced by a later file was parsed with its own file.
+ * (Reference loops and macros defined too late are walked on the macro's current texts only: validateMacroOrder.)
+ */
+const PARSED_WITH_THE_MACRO = new Set<Code>([Code.ConditionSyntax, Code.UndefinedMacro]);
+
+/**
  * The sink of a file's item and condition checks: passes every finding on to `reporter`, but those of
  * COMPILED_WITH_A_RULE inside a macro that no rule of the loaded files reaches (directly, through other macros, or from
  * a later file: Falco compiles everything read so far after each file, and the load fails then) are said as Falco will
@@ -140,10 +149,16 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
   return {
     report(code, span, message, data, options) {
       const kind = COMPILED_WITH_A_RULE.get(code);
-      if (kind === undefined) return reporter.report(code, span, message, data, options);
+      if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const item = macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
       if (item === undefined) return reporter.report(code, span, message, data, options);
+      if (kind === undefined) {
+        const replacedBy = replacedInItsFile(file, item, load);
+        if (!replacedBy) return reporter.report(code, span, message, data, options);
+        const text = `${message} Falco never reads this text: the definition of macro '${item.name}' ${placeOf(replacedBy, file)} replaces it before Falco compiles the file.`;
+        return reporter.report(code, span, text, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
+      }
       const reach = macroTextReach(file, item, load);
       if (reach.compiled) return reporter.report(code, span, message, data, options);
       const load_ = options?.load === null ? undefined : options?.load ?? CODE_INFO[code].load;
@@ -202,6 +217,15 @@ function macroTextReach(file: LoadedFile, item: ModelItem, load: LoadResult): Ma
     skippedSourcesOnly ||= macrosReachedByRules(defs, 'any source').has(name);
   }
   return { compiled: false, skippedSourcesOnly };
+}
+
+/** The definition of the same file that replaces macro item `item`'s text before Falco compiles the file, if any. */
+function replacedInItsFile(file: LoadedFile, item: ModelItem, load: LoadResult): Contribution | undefined {
+  if (load.files[file.order] !== file) return undefined;
+  const macro = load.after[file.order].macros.get(item.name!);
+  const own = macro?.contributions.findIndex((c) => c.item === item) ?? -1;
+  if (own < 0 || conditionContributions(macro!).some((c) => c.item === item)) return undefined;
+  return macro!.contributions.slice(own + 1).find(replacesCondition);
 }
 
 /** Where a contribution is, for a message about `file`: `at line 9` or `at line 9 of other.yaml`. */
