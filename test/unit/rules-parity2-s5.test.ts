@@ -395,3 +395,12 @@ test('text replaced in the same file is never parsed: its syntax errors and unde
     assert.deepEqual(current.map((x) => x.severity), [1], condition);
   }
 });
+
+test('an edit that replaces text with a syntax error, then removes the replacement, equals a validation from scratch', () => {
+  const start = macro('m', 'proc.name = ( and nosuch') + RULE('evt.type = execve and m');
+  const replaced = macro('m', 'proc.name = ( and nosuch') + macro('m', 'proc.name = b') + RULE('evt.type = execve and m');
+  const severities = editedLikeFresh([start, replaced, start]).map((d) => d.filter((x) => x.code === 'condition-syntax' || x.code === 'undefined-macro').map((x) => `${x.code} ${x.severity}`));
+  assert.deepEqual(severities[0], severities[2]);
+  assert.ok(severities[0].length > 0 && severities[0].every((s) => s.endsWith(' 1')), String(severities[0]));
+  assert.ok(severities[1].length === severities[0].length && severities[1].every((s) => s.endsWith(' 2')), String(severities[1]));
+});
