@@ -139,10 +139,11 @@ const PARSED_WITH_THE_MACRO = new Set<Code>([Code.ConditionSyntax, Code.Undefine
 
 /**
  * The sink of a file's item and condition checks: passes every finding on to `reporter`, but those of
- * COMPILED_WITH_A_RULE inside a macro that no rule of the loaded files reaches (directly, through other macros, or from
- * a later file: Falco compiles everything read so far after each file, and the load fails then) are said as Falco will
- * say them once a rule uses the macro. Reach reads every rule, so it is applied here, after the cached checks are
- * replayed, and walked only when such a finding lies in a macro.
+ * COMPILED_WITH_A_RULE inside macro text that no rule Falco compiles reaches while the text is the macro's
+ * (macroTextReach: directly, through other macros, or from a later file: Falco compiles everything read so far after
+ * each file, and the load fails then) are said as Falco will say them once a rule uses it, and those of
+ * PARSED_WITH_THE_MACRO in text its own file replaces are said to be unread. Reach reads every rule, so it is applied
+ * here, after the cached checks are replayed, and walked only when such a finding lies in a macro.
  */
 function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink): ReportSink {
   let macros: ModelItem[] | undefined;
