@@ -2,7 +2,7 @@
 // and lists, sources and their plugin requirements, event-type restriction.
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
-import { operatorRejection, rawargNameRejection } from './operators';
+import { OPERATOR_MODIFIERS, operatorInfo, operatorRejection, rawargNameRejection } from './operators';
 import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
@@ -1181,6 +1181,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
         if (!isDefinition(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
       }
+      if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionOperators(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, source, reporter);
     }
 
     // Unused macros and lists: a use in any loaded file counts.
@@ -1362,6 +1363,76 @@ function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
       const argStart = lead + m[1].length + 1;
       checkField(lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]), m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx,
         m[2] !== undefined ? () => scalarMap(n).span(argStart, argStart + m[2].length) : undefined);
+    }
+  }
+}
+
+/**
+ * Exception comparisons against their fields' types. Falco pastes each exception with values into the rule's condition
+ * as `field comp value` (rule_loader_compiler.cpp 0.44.0, build_rule_exception_infos), so libsinsp's operator check
+ * (filter.cpp check_op_type_compatibility, libs 0.25.2) fails the rule as it does in a condition: operator-type,
+ * LOAD_ERR_COMPILE_CONDITION. An exception without values adds nothing to the condition and is not checked by Falco.
+ * Missing comps are 'in' for a single field and '=' for each of a list of fields (rule_loader_collector.cpp
+ * validate_exception_info): the finding is then on the field. An exception that appends values to an earlier one of
+ * the same name uses that one's fields and comps; its name gets the finding when no earlier part of that exception
+ * had values (otherwise Falco already failed on them, and the earlier item has the finding).
+ * Fields written as transformer calls, fields of other sources and comps that validate.ts refuses are not judged here.
+ */
+function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, source: string | undefined, reporter: ReportSink): void {
+  const own = entryOf(item, 'exceptions')?.value;
+  if (own?.kind !== 'seq') return;
+  const firstOwn = rule ? rule.exceptions.indexOf(own.items[0]) : -1;
+  const hasValues = (ex: ModelNode | undefined) => {
+    const values = ex?.kind === 'map' ? mapValue(ex, 'values') : undefined;
+    return values?.kind === 'seq' && values.items.length > 0;
+  };
+  for (const ex of own.items) {
+    if (ex.kind !== 'map' || !hasValues(ex)) continue;
+    const name = scalarText(mapValue(ex, 'name'));
+    let shape: MapNode = ex;
+    let appendedAt: Span | undefined;
+    if (!mapValue(ex, 'fields')) {
+      // Appending to an earlier exception of this name (validate.ts reports one without fields that is not).
+      if (!rule || firstOwn < 0 || name === undefined) continue;
+      const earlier = rule.exceptions.slice(0, firstOwn).filter((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name);
+      const defining = earlier.find((e) => mapValue(e, 'fields') !== undefined);
+      if (!defining || earlier.some(hasValues)) continue;
+      shape = defining;
+      appendedAt = mapValue(ex, 'name')!.span;
+    }
+    const fields = mapValue(shape, 'fields');
+    const comps = mapValue(shape, 'comps');
+    const pairs: { field: ScalarNode; comp: ScalarNode | undefined; op: string }[] = [];
+    if (fields?.kind === 'scalar') {
+      if (comps && comps.kind !== 'scalar') continue;
+      pairs.push({ field: fields, comp: comps, op: comps ? comps.text : 'in' });
+    } else if (fields?.kind === 'seq') {
+      if (comps && (comps.kind !== 'seq' || comps.items.length !== fields.items.length)) continue;
+      fields.items.forEach((f, k) => {
+        const c = comps?.kind === 'seq' ? comps.items[k] : undefined;
+        if (f.kind === 'scalar' && (!comps || c?.kind === 'scalar')) pairs.push({ field: f, comp: c as ScalarNode | undefined, op: c ? (c as ScalarNode).text : '=' });
+      });
+    }
+    for (const { field, comp, op: compText } of pairs) {
+      if (typeof field.value !== 'string') continue;
+      // A comp is an operator, or a string operator and a modifier (`startswith oneof`); others are validate.ts's.
+      const words = String(compText).trim().split(/\s+/);
+      if (words.length > 2 || !operatorInfo(words[0]) || (words.length === 2 && !OPERATOR_MODIFIERS.some((m) => m.name === words[1]))) continue;
+      const m = /^([^[\s(]+)(?:\[(.*)\])?$/.exec(field.text.trim());
+      if (!m) continue;
+      const match = lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]);
+      const info = match?.field;
+      // Unknown fields and fields of another source are reported by checkExceptionFields.
+      if (!info || (source !== undefined && !(info.sources as string[]).includes(source))) continue;
+      const rawarg = info.name === 'evt.rawarg' && m[2] === undefined ? match.arg : undefined;
+      const reason = rawarg !== undefined ? rawargNameRejection(words[0], rawarg, words[1]) : operatorRejection(words[0], info.type, !!info.isList, words[1]);
+      if (!reason) continue;
+      const fieldName = rawarg !== undefined ? `evt.rawarg.${rawarg}` : info.name;
+      const lead = field.text.length - field.text.trimStart().length;
+      const at = appendedAt ?? comp?.span ?? scalarMap(field).span(lead, lead + field.text.trim().length);
+      const how = comp ? '' : fields?.kind === 'scalar' ? ' (the comp of a single field when comps is not given)' : ' (the comp of each field when comps is not given)';
+      const whose = appendedAt ? ` (exception '${name}' compares it so; this item adds its first values)` : '';
+      reporter.report(Code.OperatorType, at, `Operator '${words.join(' ')}'${how} cannot be used with '${fieldName}': ${reason}.${whose}`);
     }
   }
 }
