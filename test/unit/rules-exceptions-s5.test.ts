@@ -77,3 +77,46 @@ test('appended values use the earlier exception\'s comps: the finding is on the 
   // An allowed comp stays silent on append.
   assert.deepEqual(findings(`${base.replace('contains', '=')}${appendNew}`).filter((f) => f[0] === 'operator-type'), []);
 });
+
+// ---- 2. Unknown event arguments (libs 0.25.2 sinsp_filtercheck_event.cpp extract_arg)
+
+function ruleWith(condition: string, extra = ''): string {
+  return RULE.replace('proc.name = x', condition) + extra;
+}
+
+test('an argument name no event parameter starts: unknown event argument, an error skip-if-unknown-filter does not cover', () => {
+  const message = "Unknown event argument 'nosuch': no event has a parameter of that name. (LOAD_ERR_COMPILE_CONDITION)";
+  assert.deepEqual(findings(ruleWith('evt.rawarg.nosuch = 1')), [['unknown-field', 'evt.rawarg.nosuch', message, ERR]]);
+  assert.deepEqual(findings(ruleWith('evt.arg.nosuch = 1', '  skip-if-unknown-filter: true\n')), [['unknown-field', 'evt.arg.nosuch', message, ERR]]);
+  // A close name is suggested (and offered as a quick fix through unknown-field's suggestions).
+  const diag = diagnose(ruleWith('evt.arg.flagz = 1'))[0];
+  assert.equal(diag.code, 'unknown-field');
+  assert.ok(String(diag.message).includes("Did you mean 'evt.arg.flags'?"), String(diag.message));
+  assert.ok((diag.data as { suggestions: string[] }).suggestions.includes('evt.arg.flags'));
+  // In an exception the collector's field check lets the exception escape to the reader: LOAD_ERR_VALIDATE.
+  assert.deepEqual(findings(`${RULE}  exceptions:\n    - name: e\n      fields: [evt.rawarg.nosuch]\n      values: [[1]]\n`), [
+    ['unknown-field', 'evt.rawarg.nosuch', "Unknown event argument 'nosuch': no event has a parameter of that name. (LOAD_ERR_VALIDATE)", ERR]]);
+  // In an output: the formatter's "unknown filter", which skip-if-unknown-filter covers.
+  assert.deepEqual(findings(RULE.replace('%proc.name', '%evt.arg.nosuch')), [
+    ['unknown-field', 'evt.arg.nosuch', "Unknown event argument 'nosuch': no event has a parameter of that name. (LOAD_ERR_COMPILE_OUTPUT)", ERR]]);
+  assert.deepEqual(findings(RULE.replace('%proc.name', '%evt.arg.nosuch') + '  skip-if-unknown-filter: true\n').map((f) => [f[0], f[3], f[2].endsWith('(LOAD_UNKNOWN_FILTER)')]), [
+    ['unknown-field', 2, true]]);
+});
+
+test('a name that a parameter name starts: a nonexistent field (exact-length check), skipped under skip-if-unknown-filter', () => {
+  const message = "'evt.rawarg.resx' is not a supported filter field: no event has the argument 'resx' (libsinsp reads 'res' and refuses the rest).";
+  assert.deepEqual(findings(ruleWith('evt.rawarg.resx = 1')), [['unknown-field', 'evt.rawarg.resx', `${message} (LOAD_ERR_COMPILE_CONDITION)`, ERR]]);
+  assert.deepEqual(findings(ruleWith('evt.rawarg.resx = 1', '  skip-if-unknown-filter: true\n')), [
+    ['unknown-field', 'evt.rawarg.resx', `${message} The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)`, 2]]);
+  // In an output Falco prints the shorter field and the rest as text.
+  assert.deepEqual(findings(RULE.replace('%proc.name', '%evt.arg.resx')), [
+    ['field-argument', 'evt.arg.resx', "No event has the argument 'resx': in an output Falco prints %evt.arg.res followed by the text 'x'.", 2]]);
+});
+
+test('every parameter name of the event table is known, not only the first of a name; bracket forms are unchanged', () => {
+  // Names of later parameters and of rarely used events.
+  for (const name of ['res', 'fd', 'flags', 'uid', 'euid', 'ppid', 'tuple', 'addr', 'data', 'target', 'linkpath', 'newpath', 'oldpath'])
+    assert.deepEqual(findings(ruleWith(`evt.arg.${name} exists and evt.rawarg.${name} exists`)), [], name);
+  assert.deepEqual(findings(RULE.replace('%proc.name', '%evt.arg.flags %evt.rawarg.res')), []);
+  assert.deepEqual(findings(ruleWith('evt.arg[0] = 1')), []);
+});

@@ -2,7 +2,7 @@
 // and lists, sources and their plugin requirements, event-type restriction.
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
-import { OPERATOR_MODIFIERS, operatorInfo, operatorRejection, rawargNameRejection } from './operators';
+import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
 import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
@@ -392,6 +392,10 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     ctx.reporter.report(Code.UnknownField, nameSpan(), `Field '${field.name}' can be used in conditions only, not in an output.`, { suggestions: [] }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     return field;
   }
+  if (arg === undefined && match.arg !== undefined && (field.name === 'evt.arg' || field.name === 'evt.rawarg') && rawargType(match.arg) === undefined) {
+    reportUnknownEventArgument(field.name, match.arg, nameSpan(), ctx);
+    return undefined;
+  }
   const problem = arg !== undefined ? bracketArgumentProblem(field, arg) : undefined;
   if (field.arg?.required && match.arg === undefined) {
     ctx.reporter.report(Code.FieldArgument, nameSpan(), `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`);
@@ -402,6 +406,40 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     ctx.reporter.report(Code.DeprecatedField, nameSpan(), `Usage of deprecated field '${field.name}': ${field.deprecated}`);
   }
   return field;
+}
+
+/**
+ * evt.arg.<name> or evt.rawarg.<name> with a name no event parameter has. libsinsp (sinsp_filtercheck_event.cpp
+ * extract_arg, libs 0.25.2) takes the longest parameter name the text starts with (find_longest_matching_evt_param):
+ * - none: it throws "unknown event argument <name>", which no skip-if-unknown-filter covers; in an exception the
+ *   collector's field check (falco_source.h is_valid_lhs_field, Falco 0.44.0) lets it escape to the reader, which
+ *   reports LOAD_ERR_VALIDATE; in an output the formatter tries ever shorter tokens and fails with "unknown filter".
+ * - one (`res` for `resx`): the field is shorter than the text, which new_filter_check_from_fldname's exact-length
+ *   check refuses: a nonexistent field, as unknown fields are reported. An output prints that field and the rest as text.
+ */
+function reportUnknownEventArgument(fieldName: string, name: string, span: Span, ctx: FieldProblemContext): void {
+  const written = `${fieldName}.${name}`;
+  const prefix = longestEventParameterPrefix(name);
+  if (prefix !== undefined) {
+    const rest = name.slice(prefix.length);
+    if (ctx.where === 'output') {
+      ctx.reporter.report(Code.FieldArgument, span, `No event has the argument '${name}': in an output Falco prints %${fieldName}.${prefix} followed by the text '${rest}'.`, undefined, { severity: 2, load: null });
+      return;
+    }
+    const at = ctx.where === 'exception' ? 'exception' : 'filter';
+    const message = `'${written}' is not a supported ${at} field: no event has the argument '${name}' (libsinsp reads '${prefix}' and refuses the rest).`;
+    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    else ctx.reporter.report(Code.UnknownField, span, message, { suggestions: [] });
+    return;
+  }
+  const suggestions = closestNames(name, EVENT_PARAMETER_NAMES, 3, 2).map((n) => `${fieldName}.${n}`);
+  const message = `Unknown event argument '${name}': no event has a parameter of that name.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
+  if (ctx.where === 'output') {
+    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    else ctx.reporter.report(Code.UnknownField, span, message, { suggestions }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+  } else {
+    ctx.reporter.report(Code.UnknownField, span, message, { suggestions }, ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
+  }
 }
 
 function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: string, span: Span, ctx: FieldProblemContext): void {

@@ -158,6 +158,19 @@ export function rawargType(name: string): string | undefined {
   return rawargTypes.get(name);
 }
 
+/** Every parameter name of the event table (evt.arg.<name> and evt.rawarg.<name> accept exactly these). */
+export const EVENT_PARAMETER_NAMES: readonly string[] = [...rawargTypes.keys()];
+
+/**
+ * The longest event parameter name that `name` starts with, as libsinsp's sinsp_utils::find_longest_matching_evt_param
+ * (utils.cpp, libs 0.25.2) looks it up for evt.arg.<name> and evt.rawarg.<name>; undefined when none.
+ */
+export function longestEventParameterPrefix(name: string): string | undefined {
+  let best: string | undefined;
+  for (const p of EVENT_PARAMETER_NAMES) if (p.length > (best?.length ?? 0) && name.startsWith(p)) best = p;
+  return best;
+}
+
 /** rawargOperatorRejection for evt.rawarg.<name>; undefined for a name no event parameter has (not judged here). */
 export function rawargNameRejection(op: string, name: string, modifier?: string): string | undefined {
   const type = rawargTypes.get(name);
