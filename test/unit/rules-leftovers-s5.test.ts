@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
-import { wrappedPort } from '../../server/src/service/rules/compileWarnings';
+import { wrappedPort } from '../../server/src/service/rules/constantValues';
 import { MemoryHost, rulesDoc } from './rules-host';
 
 const LOCAL = '/ws/falco_rules.local.yaml';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
-import { re2PosixError, valueError } from '../../server/src/service/rules/compileWarnings';
+import { re2PosixError, valueError } from '../../server/src/service/rules/constantValues';
 import { MemoryHost, rulesDoc } from './rules-host';
 
 const LOCAL = '/ws/falco_rules.local.yaml';

@@ -126,7 +126,7 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.TransformerAsValue]: { severity: W, load: 'LOAD_COMPILE_CONDITION' },
   // A constant that libsinsp cannot parse as the field's type (a number, a boolean, an IPv4 address or network, hex).
   [Code.InvalidValue]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
-  // A port number over 65535 that libsinsp accepts and cuts to 16 bits (compileWarnings.ts wrappedPort); Falco says nothing.
+  // A port number over 65535 that libsinsp accepts and cuts to 16 bits (constantValues.ts wrappedPort); Falco says nothing.
   [Code.PortWraps]: { severity: W },
   [Code.AppendNoValues]: { severity: W, load: 'LOAD_APPEND_NO_VALUES' },
 };
