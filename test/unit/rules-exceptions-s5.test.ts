@@ -108,6 +108,10 @@ test('a name that a parameter name starts: a nonexistent field (exact-length che
   assert.deepEqual(findings(ruleWith('evt.rawarg.resx = 1')), [['unknown-field', 'evt.rawarg.resx', `${message} (LOAD_ERR_COMPILE_CONDITION)`, ERR]]);
   assert.deepEqual(findings(ruleWith('evt.rawarg.resx = 1', '  skip-if-unknown-filter: true\n')), [
     ['unknown-field', 'evt.rawarg.resx', `${message} The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)`, 2]]);
+  // In an exception: the collector's field check, LOAD_ERR_VALIDATE, with or without skip-if-unknown-filter.
+  for (const skip of ['', '  skip-if-unknown-filter: true\n'])
+    assert.deepEqual(findings(`${RULE}${skip}  exceptions:\n    - name: e\n      fields: [evt.rawarg.resx]\n      values: [[1]]\n`), [
+      ['unknown-field', 'evt.rawarg.resx', `${message} (LOAD_ERR_VALIDATE)`, ERR]]);
   // In an output Falco prints the shorter field and the rest as text.
   assert.deepEqual(findings(RULE.replace('%proc.name', '%evt.arg.resx')), [
     ['field-argument', 'evt.arg.resx', "No event has the argument 'resx': in an output Falco prints %evt.arg.res followed by the text 'x'.", 2]]);

@@ -426,9 +426,11 @@ function reportUnknownEventArgument(fieldName: string, name: string, span: Span,
       ctx.reporter.report(Code.FieldArgument, span, `No event has the argument '${name}': in an output Falco prints %${fieldName}.${prefix} followed by the text '${rest}'.`, undefined, { severity: 2, load: null });
       return;
     }
-    const at = ctx.where === 'exception' ? 'exception' : 'filter';
-    const message = `'${written}' is not a supported ${at} field: no event has the argument '${name}' (libsinsp reads '${prefix}' and refuses the rest).`;
-    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    const message = `'${written}' is not a supported filter field: no event has the argument '${name}' (libsinsp reads '${prefix}' and refuses the rest).`;
+    // In an exception the collector's field check throws (rule_loader_collector.cpp validate_exception_info, LOAD_ERR_VALIDATE):
+    // no skip-if-unknown-filter there.
+    if (ctx.where === 'exception') ctx.reporter.report(Code.UnknownField, span, message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+    else if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
     else ctx.reporter.report(Code.UnknownField, span, message, { suggestions: [] });
     return;
   }
