@@ -379,7 +379,11 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     }
     const at = ctx.where === 'output' ? 'output' : ctx.where === 'exception' ? 'exception' : 'filter';
     const message = `'${name}' is not a supported ${at} field.${removed ? ` ${removalNote(removed)}` : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
-    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, nameSpan(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+    // Exception fields are checked when the rule is collected, before anything compiles (rule_loader_collector.cpp
+    // 0.44.0 validate_exception_info: is_valid_lhs_field, THROW = LOAD_ERR_VALIDATE): skip-if-unknown-filter does not
+    // apply there.
+    if (ctx.where === 'exception') ctx.reporter.report(Code.UnknownField, nameSpan(), message, { suggestions }, { load: 'LOAD_ERR_VALIDATE' });
+    else if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, nameSpan(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
     else ctx.reporter.report(Code.UnknownField, nameSpan(), message, { suggestions }, ctx.where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
     return undefined;
   }
