@@ -134,8 +134,15 @@ const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning' | 'read'>([
  * are not Falco's, as the file is compiled only after it is read whole and the collector then holds the new text
  * alone (rule_loader_collector.cpp define_info). Text replaced by a later file was parsed with its own file.
  * (Reference loops and macros defined too late are walked on the macro's current texts only: validateMacroOrder.)
+ * Kind 'error': Falco's parse errors, warnings then; 'hint': Falco Lens's unknown-list hint, information then. Falco
+ * substitutes the lists into every macro's text when it parses it (parse_condition resolves them, lists of the whole
+ * collector), and a name that is no list stays a literal string: true of text Falco parses, reached or not, so a
+ * macro no rule reaches keeps the hint; text Falco never parses means nothing, so the hint is only information.
+ * The event-code error (evttype-not-indexable) is no macro's: libsinsp's ppm_event_codes runs on a syscall rule's
+ * compiled condition (compile_rule_infos, 0.44.0), and Falco Lens reports it on the rule, with the macros' texts
+ * of the rule's file, so unreached and replaced macro text never gets it.
  */
-const PARSED_WITH_THE_MACRO = new Set<Code>([Code.ConditionSyntax, Code.UndefinedMacro]);
+const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSyntax, 'error'], [Code.UndefinedMacro, 'error'], [Code.UnknownList, 'hint']]);
 
 /**
  * The sink of a file's item and condition checks: passes every finding on to `reporter`, but those of
@@ -158,7 +165,8 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
         const replacedBy = replacedInItsFile(file, item, load);
         if (!replacedBy) return reporter.report(code, span, message, data, options);
         const text = `${message} Falco never reads this text: the definition of macro '${item.name}' ${placeOf(replacedBy, file)} replaces it before Falco compiles the file.`;
-        return reporter.report(code, span, text, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
+        const severity = PARSED_WITH_THE_MACRO.get(code) === 'hint' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning;
+        return reporter.report(code, span, text, data, { ...options, severity, load: null });
       }
       const reach = macroTextReach(file, item, load);
       if (reach.compiled) return reporter.report(code, span, message, data, options);
