@@ -118,3 +118,80 @@ test('an edit that replaces text with an unknown list, then removes the replacem
   const severities = editedLikeFresh([start, replaced, start]).map((ds) => unknownList(ds).map((d) => d.severity));
   assert.deepEqual(severities, [[2], [3], [2]]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. A rule's condition and exceptions its own file replaces. The reader keeps them as written, a redefinition copies
+//    the new rule over the old and 'override: <key>: replace' sets the key anew (rule_loader_collector.cpp 0.44.0),
+//    and compile_rule_infos parses the condition and pastes the exceptions in (build_rule_exception_infos) only after
+//    the whole file is read: the replaced text is never compiled.
+
+const EXCEPTIONS = '  exceptions:\n'
+  + '    - name: e1\n      fields: [proc.pid, proc.name]\n      comps: [contains, =]\n      values: [[1, a]]\n'
+  + '    - name: e2\n      fields: [fd.sport]\n      values: [[70000]]\n'
+  + '    - name: e3\n      fields: [proc.pid]\n      values: [[abc]]\n';
+const RULE_WITH = (condition: string) => RULE(condition).replace('output: "o | p=%proc.name"', 'output: o') + EXCEPTIONS;
+const REPLACE = (key: 'exceptions' | 'condition') => key === 'exceptions'
+  ? '- rule: R\n  exceptions:\n    - name: x\n      fields: proc.name\n      values: [a]\n  override:\n    exceptions: replace\n'
+  : '- rule: R\n  condition: evt.type = open\n  override:\n    condition: replace\n';
+const compileFindings = (ds: Diagnostic[]) => all(ds.filter((d) => ['operator-type', 'invalid-value', 'port-wraps', 'unknown-field', 'condition-syntax', 'undefined-macro'].includes(String(d.code))));
+const OPERATOR = "9:15-9:23 operator-type Operator 'contains' cannot be used with 'proc.pid': 'contains' is not supported for numeric fields (type INT64).";
+const PORT = "13:17-13:22 port-wraps '70000' is over 65535, the largest port: libsinsp keeps it in 16 bits, so fd.sport is compared with 4464.";
+const VALUE = "16:17-16:20 invalid-value 'abc' is not a valid number (decimal digits, optionally signed) for proc.pid (INT64)";
+const NEVER = (by: string, part: string) => ` Falco never compiles this text: the ${by} of rule 'R' at line 17 replaces the rule's ${part} before Falco compiles the file.`;
+
+test('exceptions an override replaces in the same file: compile errors are warnings, warnings information, naming the override', () => {
+  const d = diagnosticsOf(RULE_WITH('evt.type = execve') + REPLACE('exceptions')).base;
+  assert.deepEqual(compileFindings(d), [
+    `3 ${PORT}${NEVER('override', 'exceptions')}`,
+    `2 ${VALUE}.${NEVER('override', 'exceptions')}`,
+    `2 ${OPERATOR}${NEVER('override', 'exceptions')}`,
+  ]);
+  // Without the override: Falco's errors and Falco Lens's port warning, as before.
+  assert.deepEqual(compileFindings(diagnosticsOf(RULE_WITH('evt.type = execve')).base), [
+    `2 ${PORT}`,
+    `1 ${VALUE}: Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)`,
+    `1 ${OPERATOR} (LOAD_ERR_COMPILE_CONDITION)`,
+  ]);
+});
+
+test('a redefinition in the same file replaces the condition and the exceptions; an override of the condition only the condition', () => {
+  const redefined = diagnosticsOf(RULE_WITH('evt.type = execve and proc.nam = x') + RULE('evt.type = open')).base;
+  assert.deepEqual(compileFindings(redefined), [
+    `3 ${PORT}${NEVER('definition', 'exceptions')}`,
+    `2 ${VALUE}.${NEVER('definition', 'exceptions')}`,
+    `2 3:36-3:44 unknown-field 'proc.nam' is not a supported filter field. Did you mean 'proc.name'?${NEVER('definition', 'condition')}`,
+    `2 ${OPERATOR}${NEVER('definition', 'exceptions')}`,
+  ]);
+  const condition = diagnosticsOf(RULE_WITH('evt.type = execve and proc.nam = x') + REPLACE('condition')).base;
+  assert.deepEqual(compileFindings(condition), [
+    `2 ${PORT}`,
+    `1 ${VALUE}: Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)`,
+    `2 3:36-3:44 unknown-field 'proc.nam' is not a supported filter field. Did you mean 'proc.name'?${NEVER('override', 'condition')}`,
+    `1 ${OPERATOR} (LOAD_ERR_COMPILE_CONDITION)`,
+  ]);
+  // A condition Falco never parses: its syntax errors and undefined macros are warnings too.
+  const syntax = diagnosticsOf(RULE('evt.type = execve and (nosuch') + REPLACE('condition').replace('line 17', '')).base;
+  assert.deepEqual(compileFindings(syntax).map((x) => x.split(' ').slice(0, 3).join(' ')), ['2 3:36-3:37 condition-syntax', '2 3:37-3:43 undefined-macro']);
+  assert.ok(syntax.filter((x) => x.code === 'condition-syntax' || x.code === 'undefined-macro').every((x) => String(x.message).endsWith(" Falco never compiles this text: the override of rule 'R' at line 6 replaces the rule's condition before Falco compiles the file.")));
+});
+
+test('negative: exceptions replaced by a later file, appended to, or checked by the collector keep their errors', () => {
+  // A later file: Falco compiled the rule with the first file and failed.
+  const later = diagnosticsOf(RULE_WITH('evt.type = execve'), REPLACE('exceptions')).base;
+  assert.deepEqual(compileFindings(later).map((x) => x[0]), ['2', '1', '1']);
+  // Appended exceptions keep the earlier ones.
+  const appended = diagnosticsOf(RULE_WITH('evt.type = execve') + REPLACE('exceptions').replace('exceptions: replace', 'exceptions: append')).base;
+  assert.deepEqual(compileFindings(appended).map((x) => x[0]), ['2', '1', '1']);
+  // An unknown exception field: the collector checks it when it reads the rule (validate_exception_info), replaced or not.
+  const unknown = RULE('evt.type = execve').replace('output: "o | p=%proc.name"', 'output: o') + '  exceptions:\n    - name: e\n      fields: proc.nam\n      values: [a]\n' + REPLACE('exceptions');
+  const u = diagnosticsOf(unknown).base.filter((x) => x.code === 'unknown-field');
+  assert.deepEqual(u.map((x) => x.severity), [1]);
+  assert.ok(String(u[0].message).endsWith('(LOAD_ERR_VALIDATE)'), String(u[0].message));
+});
+
+test('an edit that adds and removes the replacing override equals a validation from scratch', () => {
+  const start = RULE_WITH('evt.type = execve and proc.nam = x');
+  const severities = editedLikeFresh([start, start + REPLACE('exceptions'), start + REPLACE('condition'), start + RULE('evt.type = open'), start])
+    .map((ds) => compileFindings(ds).map((x) => x[0]).join(''));
+  assert.deepEqual(severities, ['2111', '3212', '2121', '3222', '2111']);
+});

@@ -99,13 +99,20 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const reporter = reporterFor(file.model, falcoVersion);
   const sink = unreachedMacroSink(file, load, reporter);
   const run = cache ? cache.runner(file.model, sink) : runDirectly(sink);
-  validateStructure(file, load, reporter, run);
+  // The structure checks report the exception values' compile findings (reportExceptionCompileWarnings) too.
+  validateStructure(file, load, new ReporterInto(file.model, sink), run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
   validateConditions(file, load, usageUpTo(file, load, usage), sink, run);
   validateMacroOrder(file, load, reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/** A Reporter (what validateStructure takes) that hands every finding on to a sink instead of keeping it. */
+class ReporterInto extends Reporter {
+  constructor(model: RulesFileModel, private readonly sink: ReportSink) { super(model); }
+  override report(...args: Parameters<ReportSink['report']>): void { this.sink.report(...args); }
 }
 
 /**
@@ -150,17 +157,39 @@ const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSy
  * (macroTextReach: directly, through other macros, or from a later file: Falco compiles everything read so far after
  * each file, and the load fails then) are said as Falco will say them once a rule uses it, and those of
  * PARSED_WITH_THE_MACRO in text its own file replaces are said to be unread. Reach reads every rule, so it is applied
- * here, after the cached checks are replayed, and walked only when such a finding lies in a macro.
+ * here, after the cached checks are replayed, and walked only when such a finding lies in a macro. The same findings
+ * in a rule's condition or exceptions that a later item of its own file replaces are said to be never compiled
+ * (rulePartReplacedInItsFile), but for the collector's checks of exception fields, made when the item is read.
  */
 function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink): ReportSink {
   let macros: ModelItem[] | undefined;
+  let rules: ModelItem[] | undefined;
+  /** A finding in a rule: said to be unread when it lies in a condition or exceptions its own file replaces. */
+  const reportInRule: ReportSink['report'] = (code, span, message, data, options) => {
+    // The collector's own checks of exception fields (validate_exception_info) run when the item is read.
+    if (options?.load === 'LOAD_ERR_VALIDATE' && code !== Code.UndefinedMacro) return reporter.report(code, span, message, data, options);
+    rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
+    const item = rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
+    const part = item && (['condition', 'exceptions'] as const).find((key) => {
+      const entry = entryOf(item, key);
+      return entry !== undefined && entry.span.start <= span.start && span.start < entry.span.end;
+    });
+    const replacedBy = part && rulePartReplacedInItsFile(file, item, part, load);
+    if (!replacedBy) return reporter.report(code, span, message, data, options);
+    const by = replacedBy.mode === 'redefine' ? 'the definition' : 'the override';
+    const what = message.replace(/:? Falco rejects the condition\.$/, '');
+    const text = `${what}${what !== message ? '.' : ''} Falco never compiles this text: ${by} of rule '${item!.name}' ${placeOf(replacedBy, file)} replaces the rule's ${part} before Falco compiles the file.`;
+    const kind = COMPILED_WITH_A_RULE.get(code) ?? PARSED_WITH_THE_MACRO.get(code);
+    const severity = kind === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+    reporter.report(code, span, text, data, { ...options, severity, load: null });
+  };
   return {
     report(code, span, message, data, options) {
       const kind = COMPILED_WITH_A_RULE.get(code);
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const item = macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
-      if (item === undefined) return reporter.report(code, span, message, data, options);
+      if (item === undefined) return reportInRule(code, span, message, data, options);
       if (kind === undefined) {
         const replacedBy = replacedInItsFile(file, item, load);
         if (!replacedBy) return reporter.report(code, span, message, data, options);
@@ -235,6 +264,23 @@ function replacedInItsFile(file: LoadedFile, item: ModelItem, load: LoadResult):
   const own = macro?.contributions.findIndex((c) => c.item === item) ?? -1;
   if (own < 0 || conditionContributions(macro!).some((c) => c.item === item)) return undefined;
   return macro!.contributions.slice(own + 1).find(replacesCondition);
+}
+
+/**
+ * The item of the same file that replaces the condition or the exceptions rule item `item` brings, before Falco
+ * compiles the file, if any. Falco's reader keeps a rule's condition and exceptions as written, a redefinition copies
+ * the new rule over the old and 'override: <key>: replace' sets the key anew (rule_loader_collector.cpp 0.44.0 define,
+ * define_info, selective_replace), and compile_rule_infos (rule_loader_compiler.cpp) parses the condition and pastes
+ * the exceptions into it (build_rule_exception_infos) only after the whole file is read: the replaced text is never
+ * parsed nor compiled. Text a later file replaces was compiled with its own file.
+ */
+function rulePartReplacedInItsFile(file: LoadedFile, item: ModelItem, part: 'condition' | 'exceptions', load: LoadResult): Contribution | undefined {
+  if (load.files[file.order] !== file) return undefined;
+  const contributions = load.after[file.order].rules.get(item.name!)?.contributions;
+  const own = contributions?.findIndex((c) => c.item === item) ?? -1;
+  if (own < 0) return undefined;
+  return contributions!.slice(own + 1).find((c) => c.file === file
+    && (c.mode === 'redefine' || (c.mode === 'override' && overridesOf(c.item).get(part)?.op === 'replace')));
 }
 
 /** Where a contribution is, for a message about `file`: `at line 9` or `at line 9 of other.yaml`. */
