@@ -195,3 +195,26 @@ test('an edit that adds and removes the replacing override equals a validation f
     .map((ds) => compileFindings(ds).map((x) => x[0]).join(''));
   assert.deepEqual(severities, ['2111', '3212', '2121', '3222', '2111']);
 });
+
+test('the shape of a value in replaced exceptions: Falco finds it only when it pastes the values in; the reader\'s checks stay', () => {
+  const rule = (exceptions: string) => RULE('evt.type = execve').replace('output: "o | p=%proc.name"', 'output: o') + '  exceptions:\n' + exceptions;
+  const shapes = '    - name: e1\n      fields: [proc.name, proc.pid]\n      values: [[a]]\n'
+    + '    - name: e2\n      fields: proc.name\n      values: [[a, b]]\n';
+  const replaced = diagnosticsOf(rule(shapes) + REPLACE('exceptions')).base
+    .filter((d) => d.code === 'exception-arity' || d.code === 'exception-invalid');
+  const NEVER_AT = " Falco never compiles this text: the override of rule 'R' at line 13 replaces the rule's exceptions before Falco compiles the file.";
+  assert.deepEqual(all(replaced), [
+    `2 9:16-9:19 exception-arity This value has 1 item but the exception has 2 fields.${NEVER_AT}`,
+    `2 12:16-12:22 exception-invalid With a single field ('proc.name'), each value is one string, not a list: write the values as one flat list.${NEVER_AT}`,
+  ]);
+  // Not replaced: Falco's errors.
+  const kept = diagnosticsOf(rule(shapes)).base.filter((d) => d.code === 'exception-arity' || d.code === 'exception-invalid');
+  assert.deepEqual(kept.map((d) => d.severity), [1, 1]);
+  assert.ok(kept.every((d) => String(d.message).endsWith('(LOAD_ERR_VALIDATE)')));
+  // Read-time checks in replaced exceptions stay errors: an empty string (the reader) and comps of another length
+  // (the collector's validate_exception_info).
+  const readTime = '    - name: e1\n      fields: [proc.name, proc.pid]\n      comps: [=]\n      values: [["", 1]]\n';
+  const r = diagnosticsOf(rule(readTime) + REPLACE('exceptions')).base.filter((d) => d.code === 'exception-arity' || d.code === 'exception-invalid');
+  assert.deepEqual(r.map((d) => `${d.severity} ${d.code}`), ['1 exception-arity', '1 exception-invalid']);
+  assert.ok(r.every((d) => !String(d.message).includes('never compiles')));
+});

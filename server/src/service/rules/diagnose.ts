@@ -166,10 +166,19 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
   let rules: ModelItem[] | undefined;
   /** A finding in a rule: said to be unread when it lies in a condition or exceptions its own file replaces. */
   const reportInRule: ReportSink['report'] = (code, span, message, data, options) => {
-    // The collector's own checks of exception fields (validate_exception_info) run when the item is read.
-    if (options?.load === 'LOAD_ERR_VALIDATE' && code !== Code.UndefinedMacro) return reporter.report(code, span, message, data, options);
     rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
     const item = rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
+    if (code === Code.ExceptionArity || code === Code.ExceptionInvalid) {
+      // The shape of a value Falco finds only when it pastes the values into the condition (build_rule_exception_infos:
+      // "Fields and values lists must have equal length", "Expected values array to contain a list of strings"); the
+      // reader's and the collector's checks (empty strings, comps) are made when the item is read.
+      const compiled = item !== undefined && inExceptionValue(item, span)
+        && (code === Code.ExceptionArity || message.startsWith('With a single field'));
+      if (!compiled) return reporter.report(code, span, message, data, options);
+    } else if (options?.load === 'LOAD_ERR_VALIDATE' && code !== Code.UndefinedMacro) {
+      // The collector's own checks of exception fields (validate_exception_info) run when the item is read.
+      return reporter.report(code, span, message, data, options);
+    }
     const part = item && (['condition', 'exceptions'] as const).find((key) => {
       const entry = entryOf(item, key);
       return entry !== undefined && entry.span.start <= span.start && span.start < entry.span.end;
@@ -179,13 +188,14 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
     const by = replacedBy.mode === 'redefine' ? 'the definition' : 'the override';
     const what = message.replace(/:? Falco rejects the condition\.$/, '');
     const text = `${what}${what !== message ? '.' : ''} Falco never compiles this text: ${by} of rule '${item!.name}' ${placeOf(replacedBy, file)} replaces the rule's ${part} before Falco compiles the file.`;
-    const kind = COMPILED_WITH_A_RULE.get(code) ?? PARSED_WITH_THE_MACRO.get(code);
+    const kind = COMPILED_WITH_A_RULE.get(code) ?? PARSED_WITH_THE_MACRO.get(code) ?? 'error';
     const severity = kind === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
     reporter.report(code, span, text, data, { ...options, severity, load: null });
   };
   return {
     report(code, span, message, data, options) {
       const kind = COMPILED_WITH_A_RULE.get(code);
+      if (code === Code.ExceptionArity || code === Code.ExceptionInvalid) return reportInRule(code, span, message, data, options);
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const item = macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
@@ -264,6 +274,16 @@ function replacedInItsFile(file: LoadedFile, item: ModelItem, load: LoadResult):
   const own = macro?.contributions.findIndex((c) => c.item === item) ?? -1;
   if (own < 0 || conditionContributions(macro!).some((c) => c.item === item)) return undefined;
   return macro!.contributions.slice(own + 1).find(replacesCondition);
+}
+
+/** Whether `span` lies in one of the values of an exception of rule item `item` (an element of its `values`). */
+function inExceptionValue(item: ModelItem, span: Span): boolean {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return false;
+  return exceptions.items.some((ex) => {
+    const values = ex.kind === 'map' ? ex.entries.find((e) => e.key === 'values')?.value : undefined;
+    return values?.kind === 'seq' && values.items.some((v) => v.span.start <= span.start && span.start < v.span.end);
+  });
 }
 
 /**
