@@ -218,3 +218,21 @@ test('the shape of a value in replaced exceptions: Falco finds it only when it p
   assert.deepEqual(r.map((d) => `${d.severity} ${d.code}`), ['1 exception-arity', '1 exception-invalid']);
   assert.ok(r.every((d) => !String(d.message).includes('never compiles')));
 });
+
+test('event codes of a rule defined again in its file: said on the last definition only (the earlier is never compiled)', () => {
+  const rule = (condition: string) => RULE(condition).replace('output: "o | p=%proc.name"', 'output: o');
+  const codes = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'evttype-not-indexable' || d.code === 'no-evttype').map((d) => `${d.severity} ${summarize(d).split(' ').slice(0, 2).join(' ')}`);
+  // The verdict is the final condition's: once, on the definition that brings it.
+  assert.deepEqual(codes(diagnosticsOf(rule('evt.type = open') + rule('tolower(evt.type) = open')).base), ['1 8:3-8:12 evttype-not-indexable']);
+  assert.deepEqual(codes(diagnosticsOf(rule('evt.type = open') + rule('proc.name = a')).base), ['2 8:3-8:12 no-evttype']);
+  assert.deepEqual(codes(diagnosticsOf(rule('tolower(evt.type) = open') + rule('evt.type = open')).base), []);
+  // An override that replaces the condition has no verdict of its own in the defining file: the definition keeps it.
+  assert.deepEqual(codes(diagnosticsOf(rule('evt.type = open') + REPLACE('condition').replace('evt.type = open', 'proc.name = a')).base), ['2 3:3-3:12 no-evttype']);
+  // A definition a later file repeats was compiled with its own file: its verdict stays.
+  const later = diagnosticsOf(rule('tolower(evt.type) = open'), rule('evt.type = open'));
+  assert.deepEqual(codes(later.base), ['1 3:3-3:12 evttype-not-indexable']);
+  // Edits that add and remove the redefinition equal a validation from scratch.
+  const start = rule('proc.name = a');
+  const steps = editedLikeFresh([start, start + rule('proc.name = b'), start + rule('evt.type = open'), start]).map(codes);
+  assert.deepEqual(steps, [['2 3:3-3:12 no-evttype'], ['2 8:3-8:12 no-evttype'], [], ['2 3:3-3:12 no-evttype']]);
+});

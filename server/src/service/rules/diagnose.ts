@@ -192,10 +192,24 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
     const severity = kind === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
     reporter.report(code, span, text, data, { ...options, severity, load: null });
   };
+  /**
+   * The event-code findings of a rule definition are judged on the rule's condition as its file leaves it
+   * (conditionChecks eventTypeVerdict), and said on each definition: a definition its file defines again is never
+   * compiled, and the later definition says the same, so the earlier one says nothing.
+   */
+  const reportEventCodes: ReportSink['report'] = (code, span, message, data, options) => {
+    rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
+    const item = rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
+    const condition = item && entryOf(item, 'condition');
+    const inCondition = condition !== undefined && condition.span.start <= span.start && span.start < condition.span.end;
+    if (inCondition && rulePartReplacedInItsFile(file, item!, 'condition', load)?.mode === 'redefine') return;
+    reporter.report(code, span, message, data, options);
+  };
   return {
     report(code, span, message, data, options) {
       const kind = COMPILED_WITH_A_RULE.get(code);
       if (code === Code.ExceptionArity || code === Code.ExceptionInvalid) return reportInRule(code, span, message, data, options);
+      if (code === Code.EvtTypeNotIndexable || code === Code.NoEventType) return reportEventCodes(code, span, message, data, options);
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const item = macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
