@@ -71,3 +71,58 @@ test('hostile regex, port and IP values in a rule: the value error is on the val
     assert.deepEqual(got, [['invalid-value', covered.slice(0, 40), ERR]], condition.slice(0, 60) + JSON.stringify(all));
   }
 });
+
+test('an evt.rawarg name of 10,000 characters: one unknown-field on the whole field', () => {
+  const name = 'q'.repeat(10000);
+  const got = findings(rule(`evt.type = open and evt.rawarg.${name} = 1`));
+  assert.deepEqual(got, [['unknown-field', `evt.rawarg.${name}`.slice(0, 40), ERR]]);
+  // A known prefix followed by 10,000 characters: still one finding on the field.
+  assert.deepEqual(findings(rule(`evt.type = open and evt.arg.res${name} = 1`)).map(([code, covered]) => [code, covered]),
+    [['unknown-field', `evt.arg.res${name}`.slice(0, 40)]]);
+});
+
+test('an exception with 900 fields, comps and values, and one with 20,000 values', () => {
+  const count = 900; // under the 1,000 diagnostics a file keeps
+  const fields = Array.from({ length: count }, () => 'proc.pid').join(', ');
+  const comps = Array.from({ length: count }, () => 'startswith').join(', ');
+  const values = Array.from({ length: count }, (_, k) => String(k)).join(', ');
+  const text = rule('evt.type = execve', `  exceptions:\n    - name: wide\n      fields: [${fields}]\n      comps: [${comps}]\n      values:\n        - [${values}]\n`);
+  const got = findings(text).filter(([code]) => code === 'operator-type');
+  assert.equal(got.length, count);
+  assert.deepEqual(got[0], ['operator-type', 'startswith', ERR]);
+  const many = Array.from({ length: 20000 }, (_, k) => `        - ${k === 19999 ? 99999999999 : k}`).join('\n');
+  const tall = rule('evt.type = execve', `  exceptions:\n    - name: tall\n      fields: fd.sport\n      values:\n${many}\n`);
+  const errors = findings(tall).filter(([code]) => code === 'invalid-value');
+  assert.deepEqual(errors, [['invalid-value', '99999999999', ERR]]);
+});
+
+test('a chain of 5,000 macros each using the next (defined before use), reached by a rule or not', () => {
+  const depth = 5000;
+  const macros = Array.from({ length: depth }, (_, k) =>
+    `- macro: m${k}\n  condition: ${k + 1 < depth ? `m${k + 1}` : 'fd.sport = 70000'}\n`).reverse().join('');
+  // Reached: the port that wraps is a warning at the end of the chain.
+  const reached = findings(macros + rule('evt.type = connect and m0'));
+  assert.deepEqual(reached.filter(([code]) => code !== 'unused-macro'), [['port-wraps', '70000', WARN]]);
+  // Not reached: the same chain without the rule; the finding is information, and every macro but the first is used.
+  const unreached = diagnose(macros);
+  const wraps = unreached.filter((d) => d.code === 'port-wraps');
+  assert.equal(wraps.length, 1);
+  assert.equal(wraps[0].severity, 3);
+  assert.deepEqual(unreached.filter((d) => d.code === 'unused-macro').map((d) => d.range.start.line), [2 * (depth - 1)]);
+});
+
+test('a file of 5,000 rules, one with a YAML error: the error is in its item and the others are read', () => {
+  const items = Array.from({ length: 5000 }, (_, k) => rule(k === 2500 ? 'evt.type = execve and\n  bad key here\n  foo' : 'evt.type = execve', '', `R${k}`));
+  const text = items.join('');
+  const got = diagnose(text);
+  assert.ok(got.length > 0);
+  const lines = text.split('\n');
+  const yamlErrors = got.filter((d) => d.code === 'yaml-syntax');
+  assert.ok(yamlErrors.length >= 1);
+  const item2500 = lines.indexOf('- rule: R2500');
+  const item2501 = lines.indexOf('- rule: R2501');
+  for (const d of yamlErrors) assert.ok(d.range.start.line >= item2500 && d.range.end.line < item2501, `YAML error at line ${d.range.start.line}`);
+  // An error elsewhere is still found: an unknown field in the last rule.
+  const withField = text.replace('- rule: R4999\n  desc: d\n  condition: >-\n    evt.type = execve', '- rule: R4999\n  desc: d\n  condition: >-\n    evt.type = execve and proc.nope = 1');
+  assert.ok(diagnose(withField).some((d) => d.code === 'unknown-field' && d.range.start.line === lines.indexOf('- rule: R4999') + 3));
+});

@@ -671,6 +671,9 @@ function noteUnsupported(walk: EventTypeWalk, reason: UnsupportedCompare['reason
   walk.unsupported ??= { reason, span };
 }
 
+/** How many macros deep the event-type walk follows a chain (the condition parser stops at the same depth: condition.ts MAX_DEPTH). */
+const MAX_MACRO_WALK = 1000;
+
 /**
  * A macro's event codes under the definitions: computed once per macro text and what its lookups find (see
  * lookupCodes), so that the files of a workspace, each validated against the definitions up to itself, and every
@@ -678,6 +681,12 @@ function noteUnsupported(walk: EventTypeWalk, reason: UnsupportedCompare['reason
  */
 function macroEventCodes(name: string, negated: boolean, defs: Definitions, walk: EventTypeWalk): EventCodes {
   const macro = defs.macros.get(name);
+  // A chain of macros deeper than MAX_MACRO_WALK is not followed further (read as any event type, kept out of the
+  // memo as a cycle is): each level costs stack frames, and a hostile file of thousands of nested macros overflowed it.
+  if (macro && walk.active.size >= MAX_MACRO_WALK && !walk.active.has(name)) {
+    walk.cycles++;
+    return ALL_CODES;
+  }
   if (!macro || walk.active.has(name)) {
     walk.deps.push({ macro: true, name, content: macro?.condition });
     if (macro) walk.cycles++;
