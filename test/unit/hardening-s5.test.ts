@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { re2PosixError } from '../../server/src/service/rules/constantValues';
+import type { MarkupContent } from 'vscode-languageserver-types';
 import { MemoryHost, rulesDoc } from './rules-host';
+import { openAt, workspace } from './rules-nav-helpers';
 
 const LOCAL = '/ws/falco_rules.local.yaml';
 
@@ -125,4 +127,30 @@ test('a file of 5,000 rules, one with a YAML error: the error is in its item and
   // An error elsewhere is still found: an unknown field in the last rule.
   const withField = text.replace('- rule: R4999\n  desc: d\n  condition: >-\n    evt.type = execve', '- rule: R4999\n  desc: d\n  condition: >-\n    evt.type = execve and proc.nope = 1');
   assert.ok(diagnose(withField).some((d) => d.code === 'unknown-field' && d.range.start.line === lines.indexOf('- rule: R4999') + 3));
+});
+
+/** The hover's Markdown with its code spans removed: what is left is rendered as Markdown. */
+function outsideCode(value: string): string {
+  return value.replace(/(`+)[\s\S]*?\1/g, '');
+}
+
+test('hovers of the new paths keep hostile names in code spans (removed field with a dot argument, evt.rawarg, unknown field)', () => {
+  const hostile = '[`x`<img/src=x/onerror=alert(1)>javascript:alert(1)]'; // a field argument: the only place a field name holds such text
+  let answered = 0;
+  for (const [marked, falcoVersion] of [
+    [`- macro: m\n  condition: mesos.task.label.te<|>am${hostile} = a\n`, undefined],
+    [`- macro: m\n  condition: mesos.task.label.te<|>am${hostile} = a\n`, '0.41'],
+    [`- macro: m\n  condition: evt.rawarg.na<|>me${hostile} = a\n`, undefined],
+    [`- macro: m\n  condition: proc.na<|>mex${hostile} = a\n`, '0.40'],
+  ] as [string, string | undefined][]) {
+    const { service, host } = workspace({});
+    if (falcoVersion !== undefined) host.config = { ...host.config, falcoVersion };
+    const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
+    const h = service.hover!(doc, position);
+    if (!h) continue;
+    answered++;
+    const rest = outsideCode((h.contents as MarkupContent).value);
+    assert.ok(!/javascript:|<img|onerror/.test(rest), `${marked.slice(0, 50)}: ${rest}`);
+  }
+  assert.ok(answered >= 3, `${answered} hovers`);
 });
