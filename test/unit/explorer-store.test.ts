@@ -114,6 +114,25 @@ test('follow: only complete lines are taken until the writer finishes the line; 
   assert.equal(store.total, 1, 'a truncated (rotated) file is indexed again from the start');
 });
 
+test('follow: a path that names another file (rotated by rename) is indexed again from the start, whatever its length', () => {
+  const lines = LOG.split('\n');
+  const source = new MemorySource(lines.slice(0, 3).join('\n') + '\n');
+  let generation = 0;
+  const rotating: ByteSource = { size: () => source.size(), read: (...a) => source.read(...a), generation: () => generation };
+  const store = new AlertStore(rotating);
+  store.indexMore(undefined, false);
+  assert.equal(store.total, 2);
+  // The new file is longer than the old one: its size alone would not tell, and reading on from the old offset
+  // would take half a line of the new file for an alert.
+  source.data = Buffer.from(`${lines[4]}\n${lines[4]}\n${lines[4]}\n${lines[5]}\n`);
+  generation++;
+  store.indexMore(undefined, false);
+  assert.equal(store.total, 4);
+  assert.deepEqual(store.groups('rule').groups.map((g) => [g.key, g.count]), [['Drop and execute new binary in container', 3], ['Sensitive file opened for reading by non-trusted program', 1]]);
+  assert.equal(store.unparsed, 0);
+  assert.equal(store.lineOf(0), 0, 'line numbers start over too');
+});
+
 test('joins container-runtime partial lines and keeps CRLF files intact', () => {
   const payload = json('Terminal shell in container', 'Notice', '2026-03-02T09:00:00.000000001Z', 'A shell was spawned | process=bash');
   const cri = `2026-03-02T09:00:00.1Z stdout P ${payload.slice(0, 40)}\r\n2026-03-02T09:00:00.1Z stdout F ${payload.slice(40)}\r\n`;

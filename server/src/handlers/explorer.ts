@@ -2,6 +2,7 @@
 // disk in slices between which the event loop turns, so hovers and diagnostics stay responsive while a large log is
 // indexed; progress and growth (follow mode) are pushed to the client as notifications.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
@@ -28,10 +29,27 @@ export interface ExplorerContext {
 const SLICE_BYTES = 8 * 1024 * 1024;
 const MAX_PAGE = 1000;
 
+/** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
 class FileSource implements ByteSource {
   private fd: number | undefined;
+  /** `dev:ino` of the file at the path when last looked at, '' while there is none. */
+  private identity: string | undefined;
+  private changes = 0;
   constructor(readonly path: string) {}
-  size(): number { try { return fs.statSync(this.path).size; } catch { return 0; } }
+  size(): number {
+    let stat: fs.Stats | undefined;
+    try { stat = fs.statSync(this.path, { throwIfNoEntry: false }); } catch { stat = undefined; }
+    const identity = stat ? `${stat.dev}:${stat.ino}` : '';
+    if (this.identity !== undefined && identity !== this.identity) {
+      // logrotate's default renames the log and Falco's file output then writes a new one at the path: the descriptor
+      // still reads the renamed file, whose offsets mean nothing in the new one. Reopen at the next read.
+      this.changes++;
+      this.close();
+    }
+    this.identity = identity;
+    return stat?.size ?? 0;
+  }
+  generation(): number { return this.changes; }
   read(buffer: Buffer, offset: number, length: number, position: number): number {
     if (this.fd === undefined) this.fd = fs.openSync(this.path, 'r');
     return fs.readSync(this.fd, buffer, offset, length, position);
@@ -52,7 +70,11 @@ interface OpenLog {
   textRules: { identify: TextRuleIdentifier };
   done: boolean;
   following: boolean;
-  watcher?: fs.FSWatcher;
+  /** While following: the file's own watcher (writes to it), renewed when the path names another file. */
+  fileWatcher?: fs.FSWatcher;
+  fileWatcherGeneration?: number;
+  /** While following: its folder's watcher, which sees the file renamed, deleted and created again. */
+  folderWatcher?: fs.FSWatcher;
   indexing?: Promise<void>;
   rerun: boolean;
 }
@@ -80,6 +102,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
             log.textRules.identify = context.service.alerts.textRuleIdentifier();
             return log.store.indexMore(SLICE_BYTES, !log.following);
           });
+          if (log.following && log.fileWatcherGeneration !== log.source.generation()) watchFile(log);
           log.done = finished;
           void connection.sendNotification(EXPLORER_CHANGED_NOTIFICATION, info(log));
           if (!finished) await new Promise((resolve) => setImmediate(resolve));
@@ -89,17 +112,44 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     return log.indexing;
   }
 
-  function setFollow(log: OpenLog, follow: boolean): void {
-    log.following = follow;
-    log.watcher?.close();
-    log.watcher = undefined;
-    if (!follow) { void indexLog(log); return; }
+  function stopWatching(log: OpenLog): void {
+    log.fileWatcher?.close();
+    log.folderWatcher?.close();
+    log.fileWatcher = log.folderWatcher = log.fileWatcherGeneration = undefined;
+  }
+
+  /** Watches the file now at the log's path (inotify-backed: a write is seen within milliseconds). */
+  function watchFile(log: OpenLog): void {
+    log.fileWatcher?.close();
+    log.fileWatcher = undefined;
+    log.fileWatcherGeneration = log.source.generation();
     try {
-      // inotify-backed: a write to the file is seen within milliseconds.
-      log.watcher = fs.watch(log.path, { persistent: false }, () => { void indexLog(log); });
-      log.watcher.on('error', (e) => connection.console.warn(`Alert Explorer stopped following ${log.path}: ${e}`));
+      log.fileWatcher = fs.watch(log.path, { persistent: false }, () => { void indexLog(log); });
+      log.fileWatcher.on('error', () => { log.fileWatcher?.close(); log.fileWatcher = undefined; });
+    } catch {
+      // No file at the path right now (rotated away, not yet created again): the folder's watcher sees it come back.
+    }
+  }
+
+  function setFollow(log: OpenLog, follow: boolean): void {
+    stopWatching(log);
+    log.following = follow;
+    if (!follow) { void indexLog(log); return; }
+    watchFile(log);
+    // A watcher of the file follows its inode: renamed by logrotate, it would go on watching the old log. The folder's
+    // watcher names the entries that change, so it sees writes to the file, its renaming and a new file at the path
+    // (the file's own watcher stays for a path that is a link into another folder).
+    const name = path.basename(log.path);
+    try {
+      log.folderWatcher = fs.watch(path.dirname(log.path), { persistent: false }, (_event, changed) => {
+        if (!changed || changed === name) void indexLog(log);
+      });
+      log.folderWatcher.on('error', (e) => connection.console.warn(`Alert Explorer no longer sees ${log.path} rotated or created again: ${e}`));
     } catch (e) {
-      connection.console.warn(`Alert Explorer cannot follow ${log.path}: ${e}`);
+      connection.console.warn(`Alert Explorer cannot see ${log.path} rotated or created again (its folder cannot be watched): ${e}`);
+    }
+    if (!log.fileWatcher && !log.folderWatcher) {
+      connection.console.warn(`Alert Explorer cannot follow ${log.path}`);
       log.following = false;
     }
   }
@@ -133,7 +183,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   connection.onRequest(EXPLORER_CLOSE_REQUEST, (p: ExplorerCloseParams): void => {
     const log = logs.get(p.logId);
     if (!log) return;
-    log.watcher?.close();
+    stopWatching(log);
     log.source.close();
     logs.delete(p.logId);
   });
@@ -162,7 +212,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   });
 
   connection.onShutdown(() => {
-    for (const log of logs.values()) { log.watcher?.close(); log.source.close(); }
+    for (const log of logs.values()) { stopWatching(log); log.source.close(); }
     logs.clear();
   });
 }

@@ -16,6 +16,11 @@ import type {
 export interface ByteSource {
   size(): number;
   read(buffer: Buffer, offset: number, length: number, position: number): number;
+  /**
+   * Changes when the path names another file than before (a log rotated by renaming it and creating a new one, a file
+   * deleted and created again); read after size(), which notices it. Absent: always the same file.
+   */
+  generation?(): number;
 }
 
 /** Names the rule of a text alert (which carries none) from its rendered output; undefined when unidentified. */
@@ -44,6 +49,8 @@ export class AlertStore {
 
   /** Bytes of the file consumed so far (always at a line boundary). */
   indexedBytes = 0;
+  /** The source's generation the columns were read from. */
+  private generation = 0;
   /** Lines read so far. */
   private nextLine = 0;
   unparsed = 0;
@@ -68,11 +75,16 @@ export class AlertStore {
   /**
    * Indexes up to `maxBytes` more of the file. Only complete lines are taken, except at the end of a file that is not
    * followed (`final`), where a last line without a line break counts too. Returns whether the end was reached.
-   * If the file shrank (truncated or rotated), the index starts over.
+   * If the file shrank (truncated) or the path names another file (rotated), the index starts over: offsets into the
+   * old file mean nothing in the new one, whatever its length.
    */
   indexMore(maxBytes = CHUNK_BYTES * 4, final = true): boolean {
     const size = this.source.size();
-    if (size < this.indexedBytes) this.reset();
+    const generation = this.source.generation?.() ?? 0;
+    if (size < this.indexedBytes || generation !== this.generation) {
+      this.reset();
+      this.generation = generation;
+    }
     let budget = maxBytes;
     // One chunk buffer for the whole indexing, released at the end: a new 4 MB buffer per slice (the server indexes
     // 8 MB per turn of the event loop) made V8 count 4 MB more external memory each time and run a full GC every few
