@@ -1,5 +1,5 @@
 // falco-lens: the language service on the command line, for CI and pre-commit hooks.
-//   falco-lens check <files|dirs...> [--format text|json]   diagnostics; exit 1 when there are errors
+//   falco-lens check <files|dirs...> [--format text|json|sarif|github]   diagnostics; exit 1 when there are errors
 //   falco-lens report <alert-log>                             a Markdown incident report on stdout
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,18 +11,24 @@ import { detectLanguage, LANGUAGE_RULES } from './service/features';
 import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
 import { pathToUri } from './service/uri';
 import { FALCO_TARGETS, LATEST_FALCO, parseFalcoTarget } from './knowledge/falcoVersions';
+import { toGithubAnnotations, toSarif, type CliFinding } from './cliFormats';
+import { version as FALCO_LENS_VERSION } from '../../package.json';
 
-const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json] [--rules <file|dir>]... [--falco-version 0.N]
+const FORMATS = ['text', 'json', 'sarif', 'github'];
+
+const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif|github] [--rules <file|dir>]... [--falco-version 0.N]
        falco-lens report <alert-log> [--rules <file|dir>]...
 
   check    validates Falco rules files and alert logs; prints file:line:col severity code message;
            exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
+  --format text (default), json, sarif (SARIF 2.1.0, for code-scanning uploads) or github (GitHub Actions
+           annotations)
   --rules  rules files or folders loaded first (default: none; Falco hosts keep them in /etc/falco)
   --falco-version
            the Falco release to check for, ${FALCO_TARGETS[0]} to ${LATEST_FALCO} (default ${LATEST_FALCO}): what it lacks is an error`;
 
-const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
+const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
 
 export interface CliResult { stdout: string; stderr: string; exitCode: number }
 
@@ -49,7 +55,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     else if (a.startsWith('-')) return { stdout: '', stderr: `falco-lens: unknown option ${a}\n${USAGE}\n`, exitCode: 2 };
     else positional.push(path.resolve(cwd, a));
   }
-  if ((command !== 'check' && command !== 'report') || positional.length === 0 || (format !== 'text' && format !== 'json')) {
+  if ((command !== 'check' && command !== 'report') || positional.length === 0 || !FORMATS.includes(format)) {
     return { stdout: '', stderr: `${USAGE}\n`, exitCode: 2 };
   }
   const files = expand(positional, err);
@@ -75,18 +81,25 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   }
 
   let errors = 0;
-  const json: { file: string; line: number; column: number; severity: string; code: string; message: string }[] = [];
+  const findings: CliFinding[] = [];
   for (const [i, doc] of docs.entries()) {
     const diagnostics: Diagnostic[] = service.forLanguage(doc.languageId)?.diagnostics(doc) ?? [];
     diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     for (const d of diagnostics) {
       if (d.severity === DiagnosticSeverity.Error) errors++;
-      const entry = { file: path.relative(cwd, files[i]) || files[i], line: d.range.start.line + 1, column: d.range.start.character + 1, severity: SEVERITY[d.severity ?? 1], code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value };
-      json.push(entry);
+      const relative = path.relative(cwd, files[i]);
+      const entry: CliFinding = {
+        file: relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : files[i],
+        line: d.range.start.line + 1, column: d.range.start.character + 1, endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
+        severity: SEVERITY[d.severity ?? 1] || 'error', code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value,
+      };
+      findings.push(entry);
       if (format === 'text') out.push(`${entry.file}:${entry.line}:${entry.column} ${entry.severity} ${entry.code} ${entry.message.replace(/\n/g, ' ')}`);
     }
   }
-  if (format === 'json') out.push(JSON.stringify(json, null, 2));
+  if (format === 'json') out.push(JSON.stringify(findings, null, 2));
+  else if (format === 'sarif') out.push(toSarif(findings, FALCO_LENS_VERSION));
+  else if (format === 'github') out.push(...toGithubAnnotations(findings));
   return { stdout: out.length ? out.join('\n') + '\n' : '', stderr: err.length ? err.join('\n') + '\n' : '', exitCode: errors > 0 ? 1 : 0 };
 }
 

@@ -58,6 +58,44 @@ test('check --format json gives the same findings as objects; a clean folder exi
   assert.ok(!/ error /.test(clean.stdout));
 });
 
+test('check --format sarif writes a SARIF 2.1.0 log with the findings, their rules and exact regions', () => {
+  const dir = scratch({ 'bad/web_rules.yaml': BROKEN_RULES });
+  const json = JSON.parse(run(['check', '--format', 'json', 'bad'], dir).stdout) as { line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string }[];
+  const result = run(['check', '--format', 'sarif', 'bad'], dir);
+  assert.equal(result.status, 1, 'errors still fail the check');
+  const sarif = JSON.parse(result.stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const [runLog] = sarif.runs;
+  assert.equal(runLog.tool.driver.name, 'falco-lens');
+  assert.match(runLog.tool.driver.version, /^\d+\.\d+\.\d+/);
+  assert.equal(runLog.results.length, json.length);
+  const priority = json.find((f) => f.line === 5 && f.severity === 'error')!;
+  const result5 = runLog.results.find((r: { locations: { physicalLocation: { region: { startLine: number } } }[] }) => r.locations[0].physicalLocation.region.startLine === 5);
+  assert.equal(result5.ruleId, priority.code);
+  assert.equal(result5.level, 'error');
+  assert.equal(result5.message.text, priority.message);
+  assert.equal(runLog.tool.driver.rules[result5.ruleIndex].id, priority.code);
+  assert.deepEqual(result5.locations[0].physicalLocation.artifactLocation, { uri: 'bad/web_rules.yaml', uriBaseId: '%SRCROOT%' });
+  assert.deepEqual(result5.locations[0].physicalLocation.region, { startLine: 5, startColumn: priority.column, endLine: priority.endLine, endColumn: priority.endColumn });
+  // The region covers the misspelt priority word, end exclusive as in SARIF.
+  assert.equal(BROKEN_RULES.split('\n')[4].slice(priority.column - 1, priority.endColumn - 1), 'WARNNG');
+  const levels = new Set(runLog.results.map((r: { level: string }) => r.level));
+  for (const level of levels) assert.ok(['error', 'warning', 'note'].includes(level as string), `SARIF level ${level}`);
+});
+
+test('check --format github writes one workflow command per finding; a clean file writes nothing and exits 0', () => {
+  const dir = scratch({ 'web_rules.yaml': BROKEN_RULES, 'good_rules.yaml': GOOD_RULES });
+  const result = run(['check', '--format', 'github', 'web_rules.yaml'], dir);
+  assert.equal(result.status, 1);
+  const lines = result.stdout.trim().split('\n');
+  for (const line of lines) assert.match(line, /^::(error|warning|notice) file=web_rules\.yaml,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=falco-lens [a-z-]+::\S/);
+  assert.ok(lines.some((l) => l.startsWith('::error file=web_rules.yaml,line=5,')), result.stdout);
+  const clean = run(['check', '--format', 'github', 'good_rules.yaml'], dir);
+  assert.equal(clean.status, 0, clean.stdout);
+  assert.ok(!/^::error/m.test(clean.stdout), clean.stdout);
+  assert.equal(run(['check', '--format', 'xml', 'good_rules.yaml'], dir).status, 2, 'an unknown format is bad usage');
+});
+
 test('check on an alert log flags a truncated JSON alert', () => {
   const dir = scratch({ 'falco.json': '{"output":"x","priority":"Warning","rule":"Test rule","time":"2026-01-01T00:00:00.000000000Z","output_fields":{}}\n{"output":"cut' });
   const result = run(['check', 'falco.json'], dir);
