@@ -32,7 +32,6 @@ export function toSarif(findings: CliFinding[], toolVersion: string): string {
         driver: {
           name: 'falco-lens',
           version: toolVersion,
-          informationUri: 'https://falco.org',
           rules: ruleIds.map((id) => ({ id })),
         },
       },
