@@ -6,7 +6,8 @@ import { lookupField, mitreForTag, mitreName, playbookFor, valueMeanings } from 
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { type AlertValue, type AlertView, type Target } from './view';
-import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween } from './timefmt';
+import { isInternalEvent } from './tuning';
+import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 
 /** Tags, flags and value meanings listed in one hover. */
 const MAX_LISTED = 50;
@@ -22,9 +23,26 @@ const SOURCE_MEANINGS: Record<string, string> = {
   github: 'GitHub webhooks (github plugin)',
 };
 
+/** What an internal event is and where it is tuned (falco.yaml keys of Falco 0.44.0). */
+export const INTERNAL_EVENT_NOTE = 'Emitted by Falco itself (dropped system calls, metrics snapshots, timeouts), not by a rule: no rules file '
+  + 'defines it, so exceptions and overrides cannot tune it (an override naming it makes Falco reject the file). Its settings are in '
+  + 'falco.yaml: `syscall_event_drops` (dropped system calls), `metrics` (metrics snapshots), `syscall_event_timeouts` (timeouts).';
+
+/** `Falco internal: syscall event drop` out of a text line's message (`… drop. 4551 system calls dropped…`). */
+function internalEventName(head: string): string {
+  const dot = head.indexOf('. ');
+  return dot > 0 ? head.slice(0, dot) : head;
+}
+
 export function ruleHover(view: AlertView): string {
   const parts: string[] = [];
   const name = view.rule;
+  const internal = isInternalEvent(name ?? view.record.head.head, view.source);
+  if (internal) {
+    parts.push(`**Falco internal event** ${cappedCode(name ?? internalEventName(view.record.head.head ?? ''))}`);
+    parts.push(INTERNAL_EVENT_NOTE);
+    return parts.join('\n\n');
+  }
   if (!name) {
     parts.push('**Rule unidentified**');
     parts.push('Text alerts carry no rule name, and no loaded rule has an output template that matches this line. '
@@ -85,19 +103,37 @@ export function priorityHover(view: AlertView): string {
     + 'A rule\'s priority is set by its author; the `priority` option of falco.yaml drops rules below a minimum.';
 }
 
+/**
+ * The instant of an alert: its `time`, with the exact nanoseconds of output_fields' evt.time when the two agree (Falco
+ * writes both from the same event). When they name different instants (a payload edited or put together by another
+ * tool), `time` is what the line says and evt.time is returned apart, so that neither is shown as the other.
+ */
+export function alertInstant(view: AlertView): { t: AlertInstant | undefined; otherEvtTime?: AlertInstant } {
+  const exact = parseAlertTime(view.time, view.epochNanos);
+  if (!view.epochNanos || !view.time) return { t: exact };
+  const own = parseAlertTime(view.time);
+  if (own?.epochMs === undefined || exact?.epochMs === undefined) return { t: exact };
+  const digits = /\.(\d{1,9})/.exec(view.time)?.[1].length ?? 0;
+  const same = Math.floor(own.epochMs / 1000) === Math.floor(exact.epochMs / 1000) && own.nanos.slice(0, digits) === exact.nanos.slice(0, digits);
+  return same ? { t: exact } : { t: own, otherEvtTime: exact };
+}
+
 export function timeHover(view: AlertView, previous: AlertView | undefined): string {
   const parts: string[] = [];
-  const t = parseAlertTime(view.time, view.epochNanos);
+  const { t, otherEvtTime } = alertInstant(view);
   if (!t) return `**Time** ${cappedCode(view.time ?? '')} (not a time Falco prints)`;
   if (t.epochMs !== undefined) {
     parts.push(`**Time** ${codeSpan(formatUtc(t) ?? '')}\n\nLocal: ${codeSpan(formatLocal(t) ?? '')}`);
-    if (view.epochNanos) parts.push(`evt.time ${codeSpan(view.epochNanos)} ns since the epoch (exact digits).`);
+    if (otherEvtTime) {
+      parts.push(`evt.time ${codeSpan(view.epochNanos!)} in output_fields is another instant, ${codeSpan(formatUtc(otherEvtTime) ?? '')}: `
+        + 'Falco writes both from the same event, so this payload was changed or assembled after Falco wrote it.');
+    } else if (view.epochNanos) parts.push(`evt.time ${codeSpan(view.epochNanos)} ns since the epoch (exact digits).`);
   } else {
     parts.push(`**Time** ${cappedCode(view.time ?? '')}: the local time of the Falco host (its time zone and the date are not in text alerts; `
       + 'set `time_format_iso_8601: true` in falco.yaml for full UTC times).');
   }
   if (previous) {
-    const tp = parseAlertTime(previous.time, previous.epochNanos);
+    const tp = alertInstant(previous).t;
     const gap = tp ? secondsBetween(tp, t) : undefined;
     const what = view.rule ? `of ${cappedCode(view.rule)}` : 'with the same message';
     if (gap !== undefined) parts.push(`**${formatDuration(gap)}** since the previous alert ${what} (line ${previous.record.line + 1}).`);
@@ -141,7 +177,9 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
     parts.push(`${cappedCode(key, 200)} → field ${cappedCode(value.field, 200)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
     if (!view.rule && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
     if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
-    else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
+    else if (isInternalEvent(view.rule, view.source) && value.origin === 'output_fields') {
+      parts.push('A value Falco reports with its internal event (a counter or a metric), not a field of the rule language.');
+    } else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
     } else parts.push('_Not in the field catalog: a plugin field, or a field of a newer Falco._');
   } else {

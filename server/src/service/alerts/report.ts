@@ -4,8 +4,8 @@ import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
-import { locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, exceptionItemYaml, isSafeExceptionValue, proposeExceptions } from './tuning';
+import { INTERNAL_EVENT_NOTE, alertInstant, locationLink, mitreLines } from './hover';
+import { EXCEPTION_SHAPES, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -26,7 +26,7 @@ function codeCell(value: string | undefined): string {
 function shorten(value: string): string { return value.length > 120 ? `${value.slice(0, 119)}…` : value; }
 
 function displayTime(view: AlertView): string | undefined {
-  const t = parseAlertTime(view.time, view.epochNanos);
+  const t = alertInstant(view).t;
   return (t && formatUtc(t)) ?? view.time;
 }
 
@@ -36,7 +36,7 @@ function timeSpan(views: AlertView[]): { from: string; to: string } | undefined 
   let first: { ms: number; nanos: string; view: AlertView } | undefined;
   let last: typeof first;
   for (const view of views) {
-    const t = parseAlertTime(view.time, view.epochNanos);
+    const t = alertInstant(view).t;
     if (t?.epochMs === undefined) continue;
     const at = { ms: t.epochMs, nanos: t.nanos.slice(3), view };
     const before = (a: typeof at, b: typeof at) => a.ms < b.ms || (a.ms === b.ms && a.nanos < b.nanos);
@@ -99,6 +99,12 @@ function eventSourceOf(view: AlertView): string | undefined {
   return undefined;
 }
 
+function internalInvestigation(view: AlertView): string {
+  const drops = /syscall event drop/.test(view.rule ?? view.record.head.head ?? '');
+  return 'Falco\'s own event, not a detection: the values above are Falco\'s own.'
+    + (drops ? ' Dropped system calls mean that Falco may have missed activity on this host during that second.' : '');
+}
+
 function startingPoints(view: AlertView): string {
   const source = eventSourceOf(view);
   return (source && STARTING_POINTS[source]) ?? 'what was done, by whom, from where';
@@ -127,6 +133,7 @@ function indent(block: string): string { return block.split('\n').map((l) => `  
 
 function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string {
   const parts: string[] = [];
+  if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return INTERNAL_EVENT_NOTE;
   const { proposals, refused } = proposeExceptions(view);
   if (proposals.length) {
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
@@ -213,7 +220,8 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
     const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
     out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : 'No MITRE ATT&CK mapping in the rule\'s tags.'}`);
-    out.push(`### Investigation\n\n${playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `The knowledge base has no playbook for this rule: start from the fields above (${startingPoints(first)}).`}`);
+    const internal = isInternalEvent(first.rule ?? first.record.head.head, first.source);
+    out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `The knowledge base has no playbook for this rule: start from the fields above (${startingPoints(first)}).`}`);
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : 'No mitigation is recorded for this rule in the knowledge base.'}`);
     out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
   });

@@ -29,14 +29,28 @@ export interface ExceptionProposal {
 const UNSAFE_VALUE = /["'\\(),\u0000-\u001f\u007f]/;
 
 export function isSafeExceptionValue(value: string): boolean {
+  // A value without a space is pasted bare, and libsinsp reads a bare string only up to '=' (RGX_BARESTR
+  // "[^()\"'[:space:]=,]+", filter/parser.cpp, libs 0.25.2): `fd.name = /tmp/a=b` leaves `=b` behind and the whole
+  // rule fails to compile. With a space, quote_item wraps the value in double quotes, where '=' is plain text.
+  if (value.includes('=') && !value.includes(' ')) return false;
   return value.trim() !== '' && value === value.trim() && !UNSAFE_VALUE.test(value);
+}
+
+/**
+ * Falco's internal events ("Falco internal: syscall event drop", metrics snapshots, timeouts...; source `internal`)
+ * are emitted by Falco itself (event_drops.cpp, stats_writer.cpp, process_events.cpp, Falco 0.44.0), not by a rule:
+ * no rules file defines them, so an exception or an override naming them makes Falco refuse the file (the override
+ * has no rule to apply to). They are tuned in falco.yaml instead.
+ */
+export function isInternalEvent(rule: string | undefined, source?: string): boolean {
+  return source === 'internal' || (rule ?? '').startsWith('Falco internal: ');
 }
 
 /** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out. */
 export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: { shape: ExceptionShape; field: string }[] } {
   const proposals: ExceptionProposal[] = [];
   const refused: { shape: ExceptionShape; field: string }[] = [];
-  if (!view.rule) return { proposals, refused };
+  if (!view.rule || isInternalEvent(view.rule, view.source)) return { proposals, refused };
   for (const shape of EXCEPTION_SHAPES) {
     if (shape.appliesTo && !shape.appliesTo(view)) continue;
     const values = shape.fields.map((f) => valueOf(view, f));
@@ -129,7 +143,7 @@ export function disableItemYaml(rule: string): string {
 /** An insertion into the local rules file: offset in its current text and the text to insert. */
 export interface Insertion { offset: number; text: string }
 
-export type TuningPlan = { kind: 'present' } | { kind: 'insert'; insertion: Insertion };
+export type TuningPlan = { kind: 'present' } | { kind: 'not-a-rule' } | { kind: 'insert'; insertion: Insertion };
 
 interface RuleItem { map: YAMLMap; name: string }
 
@@ -218,6 +232,7 @@ export function planException(localText: string, p: ExceptionProposal): TuningPl
 }
 
 export function planDisable(localText: string, rule: string): TuningPlan {
+  if (isInternalEvent(rule)) return { kind: 'not-a-rule' };
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   if (items.some((i) => i.name === rule && i.map.get('enabled') === false)) return { kind: 'present' };

@@ -1,0 +1,84 @@
+// Audit of what Falco Lens tells a user about alerts (session 6): each test pins a statement or a snippet that was
+// false or unsafe, checked against Falco 0.44.0 / libs 0.25.2 sources named in the tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeAction, Hover } from 'vscode-languageserver-types';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { isSafeExceptionValue, planDisable } from '../../server/src/service/alerts/tuning';
+import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
+
+const md = (h: Hover | null | undefined) => (h ? (h.contents as { value: string }).value : '');
+
+function hoverAt(s: ReturnType<typeof createAlertsService>, text: string, line: number, needle: string, shift = 0, name = 'a.json'): string {
+  const col = text.split('\n')[line].indexOf(needle);
+  assert.ok(col >= 0, needle);
+  return md(s.hover!(alertDoc(name, text), { line, character: col + shift }));
+}
+
+function actionsFor(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
+  return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+}
+
+const READ_SENSITIVE = (file: string) => JSON.stringify({
+  hostname: 'x86', output: `14:50:34.502309868: Warning Sensitive file opened for reading by non-trusted program (file=${file} process=cat parent=sudo)`,
+  output_fields: { 'container.id': 'host', 'evt.time': 1746622234502309868, 'fd.name': file, 'proc.exepath': '/usr/bin/cat', 'proc.name': 'cat', 'proc.pname': 'sudo' },
+  priority: 'Warning', rule: 'Read sensitive file untrusted', source: 'syscall', tags: ['T1555'], time: '2025-05-07T12:50:34.502309868Z',
+});
+
+test('an exception value with "=" and no space is refused: libsinsp reads a bare string only up to "=" and the rule would not compile', () => {
+  assert.equal(isSafeExceptionValue('/tmp/a=b'), false);
+  assert.equal(isSafeExceptionValue('--opt=1'), false);
+  // With a space Falco's quote_item wraps the value in double quotes, where '=' is text.
+  assert.equal(isSafeExceptionValue('a b=c'), true);
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const titles = actionsFor(s, READ_SENSITIVE('/etc/app/key=prod'), 'a.json').map((a) => a.title);
+  assert.ok(titles.some((t) => t.startsWith('Add exception for this process + parent')), titles.join('\n'));
+  assert.ok(!titles.some((t) => t.includes('file + process')), titles.join('\n'));
+  assert.ok(actionsFor(s, READ_SENSITIVE('/etc/app/key'), 'b.json').some((a) => a.title.includes('file + process')));
+  const report = s.report(READ_SENSITIVE('/etc/app/key=prod'), 'file:///logs/a.json');
+  assert.doesNotMatch(report, /"\/etc\/app\/key=prod", "cat"/);
+});
+
+const DROP = JSON.stringify({
+  hostname: 'node-1', output: '07:48:43.317268814: Debug Falco internal: syscall event drop. 3147 system calls dropped in last second.',
+  output_fields: { n_drops: 3147, n_drops_buffer_total: 3147, n_drops_bug: 0, n_drops_pf: 0, n_evts: 76228971 },
+  priority: 'Debug', rule: 'Falco internal: syscall event drop', source: 'internal', time: '2025-06-02T07:48:43.317268814Z',
+});
+const DROP_TEXT = '10:06:32.026311720: Debug Falco internal: syscall event drop. 4551 system calls dropped in last second.';
+
+test('Falco internal events are not rules: no "Disable rule" override, no exception, and the hovers and report say so', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const titles = actionsFor(s, DROP, 'a.json').map((a) => a.title);
+  assert.deepEqual(titles, ['Generate incident report for this alert']);
+  assert.deepEqual(planDisable('', 'Falco internal: syscall event drop'), { kind: 'not-a-rule' });
+  assert.equal(planDisable('', 'Terminal shell in container').kind, 'insert');
+  const rule = hoverAt(s, DROP, 0, '"rule"', 1);
+  assert.match(rule, /^\*\*Falco internal event\*\* `Falco internal: syscall event drop`\n\nEmitted by Falco itself/);
+  assert.match(rule, /`syscall_event_drops` \(dropped system calls\)/);
+  assert.doesNotMatch(rule, /not in the loaded rules/);
+  const counter = hoverAt(s, DROP, 0, '"n_drops"', 1);
+  assert.match(counter, /A value Falco reports with its internal event \(a counter or a metric\), not a field of the rule language\./);
+  assert.doesNotMatch(counter, /plugin field/);
+  const text = md(s.hover!(alertDoc('a.log', DROP_TEXT), { line: 0, character: 30 }));
+  assert.match(text, /^\*\*Falco internal event\*\* `Falco internal: syscall event drop`\n\nEmitted by Falco itself/);
+  const report = s.report(DROP, 'file:///logs/a.json');
+  assert.match(report, /### Investigation\n\nFalco's own event, not a detection: the values above are Falco's own\. Dropped system calls mean that Falco may have missed activity/);
+  assert.match(report, /### Tuning\n\nEmitted by Falco itself/);
+  assert.doesNotMatch(report, /No exception is proposed|override:/);
+});
+
+test('the time hover and the report show the alert\'s own time when output_fields evt.time names another instant', () => {
+  // falcosidekick's README payload: time 2019-05-17, evt.time 1507591916746609046 (2017-10-09).
+  const payload = '{"output":"16:31:56.746609046: Error File below a known binary directory opened for writing (user=root command=touch /bin/hack file=/bin/hack)","hostname": "localhost", "priority":"Error","rule":"Write below binary dir","time":"2019-05-17T15:31:56.746609046Z", "output_fields": {"evt.time":1507591916746609046,"fd.name":"/bin/hack","proc.cmdline":"touch /bin/hack","user.name":"root"}}';
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const h = hoverAt(s, payload, 0, '"time"', 1);
+  assert.match(h, /^\*\*Time\*\* `2019-05-17 15:31:56\.746609046 UTC`/);
+  assert.match(h, /evt\.time `1507591916746609046` in output_fields is another instant, `2017-10-09 23:31:56\.746609046 UTC`/);
+  const report = s.report(payload, 'file:///logs/a.json');
+  assert.match(report, /\| 1 \| 1 \| `2019-05-17 15:31:56\.746609046 UTC` \|/);
+  // Agreeing times keep evt.time's exact digits (a time written to the millisecond by another tool).
+  const agreeing = payload.replace('2019-05-17T15:31:56.746609046Z', '2017-10-09T23:31:56.746Z');
+  const a = hoverAt(s, agreeing, 0, '"time"', 1, 'b.json');
+  assert.match(a, /^\*\*Time\*\* `2017-10-09 23:31:56\.746609046 UTC`/);
+  assert.match(a, /evt\.time `1507591916746609046` ns since the epoch \(exact digits\)\./);
+});
