@@ -11,7 +11,7 @@ import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import { reportCompileWarnings } from './compileWarnings';
-import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -1004,19 +1004,37 @@ function eventTypeVerdict(condition: string, exceptions: readonly ModelNode[], d
   return undefined;
 }
 
-function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: string | undefined, afterOverride: boolean, reporter: ReportSink): void {
+/** A verdict that a later file's change of a macro or list brings to a rule of `file` (checkLaterFilesEventCodes). */
+interface LaterCause { cause: Contribution; file: LoadedFile }
+
+function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: string | undefined, afterOverride: boolean, reporter: ReportSink, later?: LaterCause): void {
+  const by = later && laterChangeText(later);
   if (verdict.kind === 'too-many') {
-    const subject = afterOverride ? `With this override, rule '${name}'` : 'Rule';
-    reporter.report(Code.NoEventType, span, `${subject} matches too many evt.type values (${verdict.problem}). This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name });
+    const subject = afterOverride ? `With this override, rule '${name}'` : by ? `With ${by}, rule '${name}'` : 'Rule';
+    const when = by ? ` Falco warns when it loads ${fileName(later!.cause.file)}, as it compiles every rule again after each file.` : '';
+    reporter.report(Code.NoEventType, span, `${subject} matches too many evt.type values (${verdict.problem}).${when} This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name });
     return;
   }
   const { compare, inException } = verdict;
   const where = compare.macro ? ` (in the macro '${compare.macro}')` : inException ? ' (in an exception)' : '';
   const form = compare.reason === 'transformer' ? 'inside a transformer or val()' : 'with another field (val() or a transformer on the right)';
+  const subject = by ? `With ${by}, Falco` : 'Falco';
+  const when = by ? ` when it loads ${fileName(later!.cause.file)} (it compiles every rule again after each file)` : '';
   // Falco has no LOAD code for this: the exception escapes the loader and Falco exits.
   reporter.report(Code.EvtTypeNotIndexable, span,
-    `Falco cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco exits at startup with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
+    `${subject} cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco exits at startup${when} with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
     { name });
+}
+
+/** `the definition of macro 'm' at line 4 of falco_rules.local.yaml (a later file)`. */
+function laterChangeText({ cause }: LaterCause): string {
+  const how = cause.mode === 'override' ? 'the override of' : cause.mode === 'append-legacy' ? 'the append to' : 'the definition of';
+  const line = cause.file.model.lines.positionAt(cause.item.span.start).line + 1;
+  return `${how} ${cause.item.kind} '${cause.item.name ?? ''}' at line ${line} of ${fileName(cause.file)} (a later file)`;
+}
+
+function fileName(file: LoadedFile): string {
+  return file.uri.slice(file.uri.lastIndexOf('/') + 1);
 }
 
 /**
@@ -1218,6 +1236,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         // Falco counts the codes of the condition it compiles: the effective condition and the rule's exceptions.
         const verdict = eventTypeVerdict(rule?.condition ?? cond.node.text, rule?.exceptions ?? exceptionsOf(item), defs, warn);
         if (verdict) reportEventTypeVerdict(verdict, cond.entry.keySpan, item.name, false, reporter);
+        if (rule && verdict?.kind !== 'unsupported') checkLaterFilesEventCodes(rule, verdict, file, load, cond.entry.keySpan, reporter);
       }
     }
 
@@ -1368,6 +1387,60 @@ function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadRe
   if (then && sameVerdict(then, now)) return;
   if (condition && now.kind !== 'unsupported') return;
   reportEventTypeVerdict(now, at.keySpan, item.name, true, reporter);
+}
+
+/**
+ * The event codes of a syscall rule as later files leave the macros and lists it uses. Falco compiles after each file
+ * it reads, everything collected so far (falco_engine.cpp 0.44.0 load_rules: reader, then compiler.compile), so a rule
+ * of an earlier file is compiled again with the macro and list texts of each later file (compile_rule_infos,
+ * rule_loader_compiler.cpp): a later file's redefinition, override or append of a macro the rule reaches can make
+ * ppm_event_codes throw (Falco exits while it loads that file) or make the rule match too many codes (LOAD_NO_EVTTYPE,
+ * warned on the rule while that file loads). The rule's own verdict (with its file's definitions) is said already; a
+ * new verdict is said on the same rule, naming the later item that brings it. The walk stops at the first file that
+ * changes the rule itself (its overrides are checked on the override: checkOverrideEventTypes; a redefinition
+ * replaces the text) or after which Falco would have stopped. Files that change none of the macros and lists the
+ * rule's codes looked up (its memo's lookups) keep the verdict and cost one comparison per name.
+ */
+function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | undefined, file: LoadedFile, load: LoadResult, span: Span, reporter: ReportSink): void {
+  const files = load.files;
+  if (file.order >= files.length - 1 || files[file.order] !== file || rule.condition === undefined) return;
+  const compiled = conditionWithExceptions(rule.condition, rule.exceptions);
+  if (compiled === undefined) return;
+  let result = conditionEventCodes(compiled, load.after[file.order]);
+  let last = verdict;
+  for (let k = file.order + 1; k < files.length && result && result.unknownNames === 0; k++) {
+    const defs = load.after[k];
+    if (defs.rules.get(rule.name) !== rule) return;
+    const changed = firstChangedLookup(result, load.after[k - 1], defs);
+    if (!changed) continue;
+    result = conditionEventCodes(compiled, defs);
+    const now = eventTypeVerdict(rule.condition, rule.exceptions, defs, rule.warnEvttypes);
+    if (now && !(last && sameVerdict(last, now))) reportEventTypeVerdict(now, span, rule.name, false, reporter, { cause: changed, file });
+    last = now;
+    if (now?.kind === 'unsupported') return;
+  }
+}
+
+/**
+ * The first macro or list among the lookups of `result` (and of the macro results it holds, at any depth) that file
+ * `after` changes from `before`, with the contribution of that file that changed it. Definitions after each file share
+ * the macros and lists the file left alone (workspace.ts cloneDefs), so a changed one is another object.
+ */
+function firstChangedLookup(result: EventCodesResult, before: Definitions, after: Definitions): Contribution | undefined {
+  const seen = new Set<EventCodesResult>();
+  const visit = (r: EventCodesResult): Contribution | undefined => {
+    if (seen.has(r)) return undefined;
+    seen.add(r);
+    for (const d of r.deps) {
+      const now: MacroDef | ListDef | undefined = d.macro ? after.macros.get(d.name) : after.lists.get(d.name);
+      const then = d.macro ? before.macros.get(d.name) : before.lists.get(d.name);
+      if (now !== then && now) return now.contributions[now.contributions.length - 1];
+      const inner = d.result && visit(d.result);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  return visit(result);
 }
 
 function sameVerdict(a: EventTypeVerdict, b: EventTypeVerdict): boolean {

@@ -1,0 +1,146 @@
+// Session 6: cross-file parity of the rules service. Falco 0.44 reads one file and compiles everything collected so
+// far after it (falco_engine.cpp load_rules, called per file by load_rules_files.cpp): a rule of an earlier file is
+// compiled again with the macros and lists each later file leaves.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createRulesService } from '../../server/src/service/rules';
+import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
+import { clearChunkCache } from '../../server/src/service/rules/model';
+import { clearLoadMemos } from '../../server/src/service/rules/workspace';
+import { MemoryHost, rulesDoc, summarize } from './rules-host';
+import { incrementalChange } from './rules-random-edits';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+
+function diagnosticsOf(base: string, local?: string): { base: Diagnostic[]; local: Diagnostic[] } {
+  const files: Record<string, string> = { [BASE]: base };
+  if (local !== undefined) files[LOCAL] = local;
+  const host = new MemoryHost(files, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  const docs = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, rulesDoc(p, t)]));
+  for (const d of Object.values(docs)) svc.didOpenOrChange?.(d);
+  return { base: svc.diagnostics(docs[BASE]), local: local !== undefined ? svc.diagnostics(docs[LOCAL]) : [] };
+}
+
+/**
+ * Diagnostics of both files after each step, the steps editing one file or the other incrementally (both open); each
+ * step is checked equal to a validation of the same texts from scratch.
+ */
+function editedLikeFresh(steps: { base: string; local: string }[]): { base: Diagnostic[]; local: Diagnostic[] }[] {
+  const host = new MemoryHost({ [BASE]: steps[0].base, [LOCAL]: steps[0].local }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  const docs: Record<string, TextDocument> = { [BASE]: rulesDoc(BASE, steps[0].base), [LOCAL]: rulesDoc(LOCAL, steps[0].local) };
+  for (const d of Object.values(docs)) svc.didOpenOrChange!(d);
+  const results: { base: Diagnostic[]; local: Diagnostic[] }[] = [];
+  for (const step of steps) {
+    for (const [path, text] of [[BASE, step.base], [LOCAL, step.local]] as const) {
+      const before = docs[path].getText();
+      if (before === text) continue;
+      const change = incrementalChange(before, text);
+      docs[path] = TextDocument.update(docs[path], [change], docs[path].version + 1);
+      host.files.set(path, text);
+      svc.didOpenOrChange!(docs[path], [change]);
+    }
+    const current = { base: svc.diagnostics(docs[BASE]), local: svc.diagnostics(docs[LOCAL]) };
+    clearCheckMemos();
+    clearChunkCache();
+    clearLoadMemos();
+    const fresh = diagnosticsOf(step.base, step.local);
+    assert.deepEqual(current.base.map(summarize), fresh.base.map(summarize));
+    assert.deepEqual(current.local.map(summarize), fresh.local.map(summarize));
+    results.push(current);
+  }
+  return results;
+}
+
+const macro = (name: string, condition: string) => `- macro: ${name}\n  condition: ${condition}\n`;
+const RULE = (condition: string, name = 'R') => `- rule: ${name}\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
+const all = (ds: Diagnostic[]) => ds.map((d) => `${d.severity} ${summarize(d)}`);
+const codes = (ds: Diagnostic[], ...wanted: string[]) => all(ds.filter((d) => wanted.includes(String(d.code))));
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. A later file changes the macros an earlier file's rule is compiled with
+
+const LATER = (how: string, name: string, line: number) => `With ${how} ${name} at line ${line} of falco_rules.local.yaml (a later file)`;
+const NOT_INDEXABLE = (cause: string, where: string) => `${cause}, Falco cannot compute this rule's event codes: evt.type (or syscall.type) is compared inside a transformer or val()${where}. Falco exits at startup when it loads falco_rules.local.yaml (it compiles every rule again after each file) with "Runtime error: event code search does not support \`evt.type\` checks with transformers". Compare evt.type with event names only.`;
+const TOO_MANY = (cause: string, problem: string) => `${cause}, rule 'R' matches too many evt.type values (${problem}). Falco warns when it loads falco_rules.local.yaml, as it compiles every rule again after each file. This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'. (LOAD_NO_EVTTYPE)`;
+const ALL_CODES = 'its condition has no event-type restriction: it matches all 454 event codes';
+const EVENT_CODES = ['evttype-not-indexable', 'no-evttype'];
+
+test('a later file\'s macro redefinition that makes an earlier rule\'s event codes fail: the error on the rule, naming it', () => {
+  // falco_engine.cpp 0.44.0 load_rules compiles every rule collected so far after each file (compile_rule_infos):
+  // the base file's rule is compiled again with the local file's macro, and ppm_event_codes throws then.
+  const r = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), macro('m', 'tolower(evt.type) = execve'));
+  assert.deepEqual(codes(r.base, ...EVENT_CODES), [`1 5:3-5:12 evttype-not-indexable ${NOT_INDEXABLE(LATER('the definition of', "macro 'm'", 1), " (in the macro 'm')")}`]);
+  assert.deepEqual(codes(r.local, ...EVENT_CODES), []);
+  // An append ('override: condition: append', or the legacy 'append: true') brings it as well, through a macro chain.
+  const append = '- macro: n\n  condition: or tolower(evt.type) = open\n  override:\n    condition: append\n';
+  const chained = diagnosticsOf(macro('n', 'evt.type = open') + macro('m', 'evt.type = execve or n') + RULE('m'), append);
+  assert.deepEqual(codes(chained.base, ...EVENT_CODES), [`1 7:3-7:12 evttype-not-indexable ${NOT_INDEXABLE(LATER('the override of', "macro 'n'", 1), " (in the macro 'n')")}`]);
+  const legacy = diagnosticsOf(macro('n', 'evt.type = open') + macro('m', 'evt.type = execve or n') + RULE('m'), '- macro: n\n  condition: or tolower(evt.type) = open\n  append: true\n');
+  assert.deepEqual(codes(legacy.base, ...EVENT_CODES).map((d) => d.slice(0, 120)), [`1 7:3-7:12 evttype-not-indexable ${NOT_INDEXABLE(LATER('the append to', "macro 'n'", 1), '')}`.slice(0, 120)]);
+});
+
+test('a later file\'s macro that makes an earlier rule match too many event codes: LOAD_NO_EVTTYPE on the rule', () => {
+  const r = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), macro('m', 'proc.name = a'));
+  assert.deepEqual(codes(r.base, ...EVENT_CODES), [`2 5:3-5:12 no-evttype ${TOO_MANY(LATER('the definition of', "macro 'm'", 1), ALL_CODES)}`]);
+  assert.deepEqual(codes(r.local, ...EVENT_CODES), []);
+  // warn_evttypes: false: Falco does not warn, whatever the macro.
+  const quiet = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m') + '  warn_evttypes: false\n', macro('m', 'proc.name = a'));
+  assert.deepEqual(codes(quiet.base, ...EVENT_CODES), []);
+});
+
+test('negative: later files that change nothing the rule\'s codes read, repeat its verdict, fix it or redefine the rule', () => {
+  // A macro the rule does not use, a macro changed to other text with the same codes.
+  assert.deepEqual(codes(diagnosticsOf(macro('m', 'evt.type = execve') + macro('k', 'evt.type = open') + RULE('m'), macro('k', 'proc.name = a')).base, ...EVENT_CODES), []);
+  assert.deepEqual(codes(diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), macro('m', 'evt.type = execve and proc.name = a')).base, ...EVENT_CODES), []);
+  // The rule's own file gives the verdict already: said once, as before (Falco exits, or warns, with the first file).
+  const same = diagnosticsOf(macro('m', 'tolower(evt.type) = open') + RULE('m'), macro('m', 'tolower(evt.type) = execve'));
+  assert.deepEqual(codes(same.base, ...EVENT_CODES).map((d) => d.slice(0, 63)), ['1 5:3-5:12 evttype-not-indexable Falco cannot compute this rule']);
+  const fixed = diagnosticsOf(macro('m', 'proc.name = a') + RULE('m'), macro('m', 'evt.type = execve'));
+  assert.deepEqual(codes(fixed.base, ...EVENT_CODES).map((d) => d.slice(0, 43)), ['2 5:3-5:12 no-evttype Rule matches too many']);
+  // A later file that redefines the rule: the earlier text is not compiled again after it.
+  const redefined = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), macro('m', 'tolower(evt.type) = execve') + RULE('evt.type = open'));
+  assert.deepEqual(codes(redefined.base, ...EVENT_CODES), []);
+  assert.deepEqual(codes(redefined.local, ...EVENT_CODES), []);
+  // A rule of a source other than syscall has no event codes.
+  const k8s = '- rule: K\n  desc: d\n  condition: ka.verb = get and m\n  output: o\n  priority: INFO\n  source: k8s_audit\n';
+  assert.deepEqual(codes(diagnosticsOf(macro('m', 'ka.verb = get') + k8s, macro('m', 'tolower(evt.type) = open')).base, ...EVENT_CODES), []);
+});
+
+test('the later-file verdict follows edits of either file like a validation from scratch', () => {
+  const base = macro('m', 'evt.type = execve') + macro('n', 'evt.type = open') + RULE('m') + RULE('n', 'S');
+  const steps = editedLikeFresh([
+    { base, local: macro('m', 'evt.type = execve') },
+    { base, local: macro('m', 'tolower(evt.type) = execve') },
+    { base, local: macro('m', 'tolower(evt.type) = execve') + macro('n', 'proc.name = a') },
+    { base: base.replace('evt.type = open', 'evt.type = openat'), local: macro('m', 'proc.name = b') + macro('n', 'proc.name = a') },
+    { base: base.replace('condition: n', 'condition: n and evt.type = open'), local: macro('m', 'proc.name = b') + macro('n', 'proc.name = a') },
+    { base, local: '' },
+  ]).map((r) => codes(r.base, ...EVENT_CODES).map((d) => d.split(' ').slice(0, 3).join(' ')));
+  assert.deepEqual(steps, [
+    [],
+    ['1 7:3-7:12 evttype-not-indexable'],
+    ['1 7:3-7:12 evttype-not-indexable', '2 12:3-12:12 no-evttype'],
+    ['2 7:3-7:12 no-evttype', '2 12:3-12:12 no-evttype'],
+    ['2 7:3-7:12 no-evttype'],
+    [],
+  ]);
+});
+
+test('compile findings reached through a later file\'s macro: errors on the later text while an earlier rule uses it', () => {
+  // The base file's rule is compiled with the local file's macro text: Falco fails while it loads that file.
+  const used = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), macro('m', 'evt.type = execve and proc.nmae = a and proc.pid contains a and fd.net = 1.2.3'));
+  assert.deepEqual(all(used.local), [
+    "1 2:36-2:45 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? (LOAD_ERR_COMPILE_CONDITION)",
+    "1 2:63-2:71 operator-type Operator 'contains' cannot be used with 'proc.pid': 'contains' is not supported for numeric fields (type INT64). (LOAD_ERR_COMPILE_CONDITION)",
+    "1 2:87-2:92 invalid-value '1.2.3' is not an IP network (address/prefix length) for fd.net (IPNET): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)",
+  ]);
+  assert.deepEqual(all(used.base), []);
+  // No rule uses the macro: not compiled yet, a warning.
+  const unused = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('evt.type = execve'), macro('m', 'evt.type = execve and proc.nmae = a'));
+  assert.deepEqual(codes(unused.local, 'unknown-field'), ["2 2:36-2:45 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Not checked by Falco until a rule uses macro 'm' (no rule of the loaded files does); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION)."]);
+});
