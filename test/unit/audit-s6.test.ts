@@ -6,6 +6,7 @@ import type { CodeAction, Hover } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { isSafeExceptionValue, planDisable } from '../../server/src/service/alerts/tuning';
 import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
+import { allPlaybooks, lookupField, valueMeanings } from '../../server/src/knowledge';
 
 const md = (h: Hover | null | undefined) => (h ? (h.contents as { value: string }).value : '');
 
@@ -81,4 +82,17 @@ test('the time hover and the report show the alert\'s own time when output_field
   const a = hoverAt(s, agreeing, 0, '"time"', 1, 'b.json');
   assert.match(a, /^\*\*Time\*\* `2017-10-09 23:31:56\.746609046 UTC`/);
   assert.match(a, /evt\.time `1507591916746609046` ns since the epoch \(exact digits\)\./);
+});
+
+test('user.loginuid -1 is not said to come from cron: cron sets the crontab owner\'s login uid through pam_loginuid', () => {
+  // Debian's cron package (3.0pl1-162) /etc/pam.d/cron: "session required pam_loginuid.so".
+  const meaning = valueMeanings('user.loginuid', '-1').map((m) => m.meaning).join(' ');
+  assert.equal(meaning, 'No login session: the process descends from a daemon (a service) or the container runtime, not from an interactive login (ssh, console). '
+    + 'Cron jobs usually carry the crontab owner\'s uid instead: cron sets it through pam_loginuid (Debian\'s /etc/pam.d/cron).');
+  const texts = [
+    ...allPlaybooks().flatMap((p) => p.keyFields.filter((k) => k.field === 'user.loginuid').map((k) => k.meaning)),
+    lookupField('user.loginuid')!.field.values ?? '',
+  ];
+  for (const t of texts) assert.doesNotMatch(t, /-1[^.;]*\bcron\b(?! job ran)/, t);
+  assert.ok(texts.length > 5);
 });

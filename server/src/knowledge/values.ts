@@ -20,7 +20,7 @@ export const VALUE_MEANINGS: ValueMeaning[] = [
   exact(['*'], 'null', 'Not available: the JSON form of <NA>; the field had no value for this event.'),
 
   // Who.
-  exact(['user.loginuid'], '-1', 'No login session: the process descends from a daemon, the container runtime or cron, not from an interactive login (ssh, console).'),
+  exact(['user.loginuid'], '-1', 'No login session: the process descends from a daemon (a service) or the container runtime, not from an interactive login (ssh, console). Cron jobs usually carry the crontab owner\'s uid instead: cron sets it through pam_loginuid (Debian\'s /etc/pam.d/cron).'),
   exact(['user.uid'], '0', 'The process runs as root.'),
   exact(['user.name'], 'root', 'The process runs as root (uid 0).'),
   exact(['group.gid'], '0', 'The process runs with the root group.'),

@@ -123,7 +123,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
       { field: 'fd.name', meaning: 'The start-up file that was opened for writing; /etc files affect every user, home files one user.' },
       { field: 'proc.cmdline', meaning: 'The writing command: an editor, an installer script or something unexpected.' },
       { field: 'proc.pcmdline', meaning: 'The parent\'s command line, which tells an interactive edit from a script or an installer.' },
-      { field: 'user.loginuid', meaning: 'The login user behind the change; -1 means no login session (a daemon, cron or the container runtime).' },
+      { field: 'user.loginuid', meaning: 'The login user behind the change; -1 means no login session (a service or the container runtime).' },
       { field: 'proc.tty', meaning: 'Non-zero when the writer ran on a terminal (a person typing); 0 for background processes.' },
     ],
     benignCauses: [
@@ -731,7 +731,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     keyFields: [
       { field: 'proc.cmdline', meaning: 'The tool and its arguments.' },
       { field: 'proc.pname', meaning: 'The parent: an administrator\'s shell, a monitoring script or something unexpected.' },
-      { field: 'user.loginuid', meaning: 'The login user; -1 means a daemon or cron started it.' },
+      { field: 'user.loginuid', meaning: 'The login user; -1 means a service or the container runtime started it.' },
       { field: 'proc.tty', meaning: 'Non-zero when typed on a terminal.' },
     ],
     benignCauses: [

@@ -20,7 +20,7 @@ const KF = {
   aname2: { field: 'proc.aname[2]', meaning: 'The grandparent process name, one more step up the process tree.' },
   userName: { field: 'user.name', meaning: 'Account the process ran as (inside a container, the container user).' },
   userUid: { field: 'user.uid', meaning: 'Numeric user id; 0 is root.' },
-  loginuid: { field: 'user.loginuid', meaning: 'User id of the login session behind the process; -1 means no login session (a daemon, cron or the container runtime started it), a real uid points to a person who logged in.' },
+  loginuid: { field: 'user.loginuid', meaning: 'User id of the login session behind the process; -1 means no login session (a service or the container runtime started it); another uid is the account that logged in (or whose cron job ran).' },
   tty: { field: 'proc.tty', meaning: 'Controlling terminal: 0 means none (a service or script), non-zero means an interactive terminal such as ssh, docker exec -it or kubectl exec -it.' },
   fdName: { field: 'fd.name', meaning: 'The file (full path) or the connection (client:port->server:port) the event is about.' },
   evtType: { field: 'evt.type', meaning: 'The system call that matched (openat, rename, connect...).' },

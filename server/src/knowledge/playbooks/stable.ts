@@ -214,7 +214,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
       { field: 'proc.cmdline', meaning: 'The program and arguments that read it (cat, a script, an unknown binary).' },
       { field: 'proc.exepath', meaning: 'The full path of the program; a path under /tmp, /dev/shm or a home directory is suspicious.' },
       { field: 'proc.aname[2]', meaning: 'The grandparent, to find the session or service the reader came from.' },
-      { field: 'user.loginuid', meaning: 'The login user id: -1 means no login session (a service, cron or the container runtime started it); another value identifies who logged in.' },
+      { field: 'user.loginuid', meaning: 'The login user id: -1 means no login session (a service or the container runtime started it); another value is the account that logged in (or whose cron job ran).' },
     ],
     benignCauses: [
       'An administrator inspecting the file with a pager or editor (less, vim, visudo).',
@@ -455,7 +455,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
       { field: 'proc.cmdline', meaning: 'The search command: the pattern and the directories searched.' },
       { field: 'proc.pname', meaning: 'The parent: an interactive shell, a script or an application.' },
       { field: 'user.name', meaning: 'The account that searched; it can only find keys it can read.' },
-      { field: 'user.loginuid', meaning: 'The login user id of the session (-1 when started by a service or cron).' },
+      { field: 'user.loginuid', meaning: 'The login user id of the session (-1 when started by a service or the container runtime).' },
     ],
     benignCauses: [
       'An administrator or script inventorying SSH keys before a rotation.',
