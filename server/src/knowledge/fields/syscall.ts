@@ -313,7 +313,7 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('user.homedir', 'CHARBUF', 'Home directory of the user.'),
   sys('user.shell', 'CHARBUF', 'Login shell of the user.'),
   sys('user.loginuid', 'INT64', 'Audit login user id (auid): the user who originally logged in, kept across su and sudo.',
-    { values: '-1: no login session (started by a daemon, the container runtime or cron); any other value is the uid of the user who logged in.', outputKeys: ['user_loginuid'] }),
+    { values: '-1: no login session (started by a service or the container runtime); any other value is the uid of the user who logged in, or the crontab owner\'s for a cron job (cron sets it through pam_loginuid).', outputKeys: ['user_loginuid'] }),
   sys('user.loginname', 'CHARBUF', 'Name of the audit login user (user.loginuid).', { outputKeys: ['user_loginname'] }),
 
   // ---- util ----
