@@ -134,6 +134,20 @@ suite('Alert Explorer', () => {
     assert.equal((item.tooltip as vscode.MarkdownString).isTrusted, false, 'tooltips are never trusted');
   });
 
+  test('generates an incident report for one group of the log', async () => {
+    await explorer.open(workspaceFile('falco_events.json').fsPath);
+    await logWhere((log) => log.done);
+    const groups = await explorer.getChildren();
+    const group = groups.find((g) => explorer.getTreeItem(g).label === 'Terminal shell in container');
+    assert.ok(group, 'the group is listed');
+    const count = Number(explorer.getTreeItem(group).description);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('falcoLens.explorer.reportGroup', group);
+    assert.ok(uri, 'a report document was shown');
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(text, /^# Falco incident report/);
+    assert.ok(text.includes(`> Alert Explorer: the ${count} alert${count === 1 ? '' : 's'} of the rule \`Terminal shell in container\`.`), text.slice(0, 400));
+  });
+
   test('follows a growing log', async () => {
     const fs = await import('node:fs');
     const path = workspaceFile('followed-falco.log').fsPath;

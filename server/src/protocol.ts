@@ -85,6 +85,14 @@ export interface ExplorerAlertItem {
 }
 export interface ExplorerAlertsResult { items: ExplorerAlertItem[]; total: number }
 
+/**
+ * A Markdown incident report on the alerts of one group (or of the whole log without `groupBy`) that pass the filter:
+ * the latest `limit` of them (default and most 5,000), with the lines they have in the file.
+ */
+export const EXPLORER_REPORT_REQUEST = 'falcoLens/explorer/report';
+export interface ExplorerReportParams { logId: string; groupBy?: ExplorerGroupBy; group?: string; filter?: ExplorerFilter; limit?: number }
+export interface ExplorerReportResult { markdown: string; alerts: number; total: number }
+
 export const EXPLORER_ALERT_TEXT_REQUEST = 'falcoLens/explorer/alertText';
 export interface ExplorerAlertTextParams { logId: string; id: number }
 export interface ExplorerAlertTextResult { text: string; line: number }

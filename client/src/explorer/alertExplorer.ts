@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
-  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST,
-  type ExplorerAlertItem, type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerChangedParams,
+  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
+  type ExplorerReportParams, type ExplorerReportResult, type ExplorerAlertItem, type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerChangedParams,
   type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerGroupsResult, type ExplorerLogInfo,
 } from '../../../server/src/protocol';
 
@@ -199,6 +199,17 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.changed.fire(undefined);
   }
 
+  /**
+   * An incident report on the alerts of one group, or on all the alerts the filter shows; the server reads them from
+   * the file, so this works for logs too large for the editor too.
+   */
+  async report(group?: string): Promise<vscode.Uri | undefined> {
+    if (!this.log) { void vscode.window.showInformationMessage('Open a log in the Alert Explorer first.'); return undefined; }
+    const params: ExplorerReportParams = { logId: this.log.logId, filter: this.filter, ...(group !== undefined ? { groupBy: this.groupBy, group } : {}) };
+    const result = await this.lc().sendRequest<ExplorerReportResult>(EXPLORER_REPORT_REQUEST, params);
+    return vscode.commands.executeCommand<vscode.Uri>(SHOW_MARKDOWN_COMMAND, result.markdown, 'Falco incident report');
+  }
+
   /** Opens the log at the alert's line, or for logs too large for the editor, the alert's own text. */
   async reveal(alert: ExplorerAlertItem): Promise<void> {
     if (!this.log) return;
@@ -263,6 +274,8 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     vscode.commands.registerCommand('falcoLens.explorer.close', () => explorer.close()),
     vscode.commands.registerCommand('falcoLens.explorer.showMore', (group: string) => explorer.showMore(group)),
     vscode.commands.registerCommand('falcoLens.explorer.reveal', (alert: ExplorerAlertItem) => explorer.reveal(alert).catch(report)),
+    vscode.commands.registerCommand('falcoLens.explorer.report', () => explorer.report().catch(report)),
+    vscode.commands.registerCommand('falcoLens.explorer.reportGroup', (node?: Node) => explorer.report(node?.kind === 'group' ? node.group.key : undefined).catch(report)),
   );
   return explorer;
 }

@@ -10,11 +10,13 @@ import type { ServiceHost } from '../service/host';
 import { AlertStore, type ByteSource, type TextRuleIdentifier } from '../service/explorer/alertStore';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
-  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST,
+  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST,
   type ExplorerAlertTextParams, type ExplorerAlertTextResult, type ExplorerAlertsParams, type ExplorerAlertsResult,
   type ExplorerCloseParams, type ExplorerFollowParams, type ExplorerGroupsParams, type ExplorerGroupsResult,
-  type ExplorerLogInfo, type ExplorerOpenParams,
+  type ExplorerLogInfo, type ExplorerOpenParams, type ExplorerReportParams, type ExplorerReportResult, type ExplorerGroupBy,
 } from '../protocol';
+import { codeSpan, escapeMarkdown } from '../service/markdown';
+import { PRIORITY_NAMES } from '../service/alerts/priority';
 
 export interface ExplorerContext {
   connection: Connection;
@@ -28,6 +30,9 @@ export interface ExplorerContext {
 /** Bytes indexed per slice before yielding to the event loop. */
 const SLICE_BYTES = 8 * 1024 * 1024;
 const MAX_PAGE = 1000;
+/** The most alerts an Explorer report reads (the latest of the selection): a report is read by a person. */
+const MAX_REPORT_ALERTS = 5000;
+const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
 
 /** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
 class FileSource implements ByteSource {
@@ -205,6 +210,33 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     return log.store.alerts(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE));
   });
 
+  connection.onRequest(EXPLORER_REPORT_REQUEST, (p: ExplorerReportParams): ExplorerReportResult => {
+    const log = get(p.logId);
+    const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);
+    const { ids, total } = log.store.latestMatching(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit);
+    // The alerts stand at their own lines (blank lines between them), so that the report's line numbers are the file's.
+    let text = '';
+    let line = 0;
+    for (const id of ids) {
+      const at = log.store.lineOf(id);
+      if (at > line) { text += '\n'.repeat(at - line); line = at; }
+      const alert = log.store.alertText(id);
+      text += `${alert}\n`;
+      line += 1 + countLineBreaks(alert);
+    }
+    const markdown = context.service.alerts.report(text, context.pathToUri(log.path));
+    const scope: string[] = [];
+    if (p.groupBy !== undefined) {
+      const label = p.groupBy === 'priority' ? PRIORITY_NAMES[Number(p.group)] ?? String(p.group) : String(p.group ?? '') || '(none)';
+      scope.push(`the ${GROUP_NAMES[p.groupBy] ?? 'group'} ${codeSpan(label)}`);
+    }
+    if (p.filter && Object.keys(p.filter).length > 0) scope.push('the Explorer\'s filter');
+    const what = ids.length < total ? `the latest ${ids.length.toLocaleString('en-US')} of the ${total.toLocaleString('en-US')} alerts` : `the ${total.toLocaleString('en-US')} alert${total === 1 ? '' : 's'}`;
+    const note = `> Alert Explorer: ${escapeMarkdown(what)}${scope.length ? ` of ${scope.join(' and ')}` : ' of the log'}.`;
+    const heading = markdown.indexOf('\n');
+    return { markdown: heading >= 0 ? `${markdown.slice(0, heading)}\n\n${note}\n${markdown.slice(heading)}` : `${note}\n\n${markdown}`, alerts: ids.length, total };
+  });
+
   connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, (p: ExplorerAlertTextParams): ExplorerAlertTextResult => {
     const log = get(p.logId);
     if (!Number.isInteger(p.id) || p.id < 0 || p.id >= log.store.total) throw new Error(`No alert ${p.id} in ${log.path}`);
@@ -215,4 +247,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     for (const log of logs.values()) { stopWatching(log); log.source.close(); }
     logs.clear();
   });
+}
+
+function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -380,6 +380,24 @@ export class AlertStore {
     return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit };
   }
 
+  /**
+   * The ids of the latest `limit` alerts of one group (or of the whole log without `groupBy`) that pass the filter, in
+   * the log's order, and how many there are in all.
+   */
+  latestMatching(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): { ids: number[]; total: number } {
+    const key = groupBy === undefined ? undefined : this.keyFromLabel(groupBy, group ?? '');
+    if (groupBy !== undefined && key === undefined) return { ids: [], total: 0 };
+    const accept = this.matcher(filter);
+    const ids: number[] = [];
+    let total = 0;
+    for (let id = this.total - 1; id >= 0; id--) {
+      if ((groupBy !== undefined && this.keyOf(groupBy, id) !== key) || (accept && !accept(id))) continue;
+      total++;
+      if (ids.length < limit) ids.push(id);
+    }
+    return { ids: ids.reverse(), total };
+  }
+
   /** A page of the alerts of one group, newest first; with `dedupe`, one item per fingerprint (its latest alert). */
   alerts(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): { items: ExplorerAlertItem[]; total: number } {
     const key = this.keyFromLabel(groupBy, group);
