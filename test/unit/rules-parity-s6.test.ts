@@ -57,6 +57,7 @@ function editedLikeFresh(steps: { base: string; local: string }[]): { base: Diag
 }
 
 const macro = (name: string, condition: string) => `- macro: ${name}\n  condition: ${condition}\n`;
+const list = (name: string, items: string) => `- list: ${name}\n  items: [${items}]\n`;
 const RULE = (condition: string, name = 'R') => `- rule: ${name}\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
 const all = (ds: Diagnostic[]) => ds.map((d) => `${d.severity} ${summarize(d)}`);
 const codes = (ds: Diagnostic[], ...wanted: string[]) => all(ds.filter((d) => wanted.includes(String(d.code))));
@@ -143,4 +144,49 @@ test('compile findings reached through a later file\'s macro: errors on the late
   // No rule uses the macro: not compiled yet, a warning.
   const unused = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('evt.type = execve'), macro('m', 'evt.type = execve and proc.nmae = a'));
   assert.deepEqual(codes(unused.local, 'unknown-field'), ["2 2:36-2:45 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Not checked by Falco until a rule uses macro 'm' (no rule of the loaded files does); Falco will reject the condition then (LOAD_ERR_COMPILE_CONDITION)."]);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Names only a later file defines
+
+test('a list only a later file defines: no unknown-list hint (Falco pastes it in when it compiles the text again)', () => {
+  // parse_condition substitutes every list collected so far (rule_loader_compiler.cpp 0.44.0), after each file.
+  const later = diagnosticsOf(list('shell_binaries', 'bash') + RULE('evt.type = execve and proc.name in (shell_binaries, shell_binarys)'), list('shell_binarys', 'sh'));
+  assert.deepEqual(all(later.base), []);
+  assert.deepEqual(all(later.local), []);
+  // In a macro too.
+  const inMacro = diagnosticsOf(list('shell_binaries', 'bash') + macro('m', 'proc.name in (shell_binarys)') + RULE('evt.type = execve and m and proc.name in (shell_binaries)'), list('shell_binarys', 'sh'));
+  assert.deepEqual(all(inMacro.base), []);
+  // Negative: no file defines it, the hint stays; a list of an earlier file is no unknown list at all.
+  const none = diagnosticsOf(list('shell_binaries', 'bash') + RULE('evt.type = execve and proc.name in (shell_binaries, shell_binarys)'), list('other_list', 'sh') + RULE('evt.type = open and proc.name in (other_list)', 'S'));
+  assert.deepEqual(codes(none.base, 'unknown-list'), ["2 5:66-5:79 unknown-list 'shell_binarys' is not a defined list, so Falco compares with the literal string. Did you mean the list 'shell_binaries'?"]);
+  const earlier = diagnosticsOf(list('shell_binaries', 'bash'), RULE('evt.type = execve and proc.name in (shell_binarys, shell_binaries)'));
+  assert.deepEqual(codes(earlier.local, 'unknown-list'), ["2 3:50-3:63 unknown-list 'shell_binarys' is not a defined list, so Falco compares with the literal string. Did you mean the list 'shell_binaries'?"]);
+  // Edits of the later file that add and remove the list.
+  const base = list('shell_binaries', 'bash') + RULE('evt.type = execve and proc.name in (shell_binaries, shell_binarys)');
+  const steps = editedLikeFresh([{ base, local: '' }, { base, local: list('shell_binarys', 'sh') }, { base, local: list('shell_binarie', 'sh') }])
+    .map((r) => codes(r.base, 'unknown-list').map((d) => d.split(' ').slice(0, 3).join(' ')));
+  assert.deepEqual(steps, [['2 5:66-5:79 unknown-list'], [], ['2 5:66-5:79 unknown-list']]);
+});
+
+test('a list only a later file defines, compared with evt.type: an unknown event name when this file loads, said so', () => {
+  const r = diagnosticsOf(RULE('evt.type in (later_types)'), list('later_types', 'open'));
+  assert.deepEqual(all(r.base), ["2 3:27-3:38 unknown-evttype Unknown event type 'later_types': Falco rejects the condition unless a loaded plugin defines an event of that name. 'later_types' is a list only from line 1 of falco_rules.local.yaml on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it. (LOAD_ERR_COMPILE_CONDITION)"]);
+  assert.deepEqual((r.base[0].data as { suggestions: string[] }).suggestions, []);
+  // Negative: defined before, no finding.
+  assert.deepEqual(all(diagnosticsOf(list('later_types', 'open') + RULE('evt.type in (later_types)')).base), []);
+});
+
+test('a macro only a later file defines: undefined when this file loads (Falco fails here), the later definition named', () => {
+  // resolve_macros (rule_loader_compiler.cpp 0.44.0) looks among the macros collected so far, after each file: a rule's
+  // and a macro's use fail with "Undefined macro ... used in filter" (LOAD_ERR_VALIDATE) when the earlier file loads.
+  const LATER_MACRO = (line: string) => `1 ${line} undefined-macro Undefined macro 'later_macro' used in filter. Falco compiles each file's rules and macros when it loads the file, and 'later_macro' is defined only later, at line 1 of falco_rules.local.yaml. Define it in this file or a file loaded before it. (LOAD_ERR_VALIDATE)`;
+  const rule = diagnosticsOf(RULE('evt.type = execve and later_macro'), macro('later_macro', 'proc.name = a'));
+  assert.deepEqual(all(rule.base), [LATER_MACRO('3:36-3:47')]);
+  assert.deepEqual((rule.base[0].data as { suggestions: string[] }).suggestions, []);
+  const inMacro = diagnosticsOf(macro('m2', 'later_macro') + RULE('evt.type = execve and m2'), macro('later_macro', 'proc.name = a'));
+  assert.deepEqual(all(inMacro.base), [LATER_MACRO('2:14-2:25')]);
+  // Negative: defined nowhere, the plain message with its suggestion.
+  const typo = diagnosticsOf(macro('later_macro', 'proc.name = a') + RULE('evt.type = execve and later_macr'), '');
+  assert.deepEqual(codes(typo.base, 'undefined-macro'), ["1 5:36-5:46 undefined-macro Undefined macro 'later_macr' used in filter. Did you mean 'later_macro'? (LOAD_ERR_VALIDATE)"]);
 });

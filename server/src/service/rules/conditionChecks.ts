@@ -859,13 +859,18 @@ function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Defini
  * the rule (or skips it with skip-if-unknown-filter). Only names written in the condition are checked: an unquoted
  * word that names a defined list is Falco's list, whose items are not looked into.
  */
-function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink): void {
-  for (const { span, name, list } of unknownEventNamesOf(facts, defs)) reportUnknownEventName(docSpan(span), name, list, skipUnknown, reporter);
+function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink, laterList?: (name: string) => Contribution | undefined): void {
+  for (const { span, name, list } of unknownEventNamesOf(facts, defs)) reportUnknownEventName(docSpan(span), name, list, skipUnknown, reporter, list ? undefined : laterList?.(name));
 }
 
-function reportUnknownEventName(span: Span, name: string, list: string | undefined, skipUnknown: boolean, reporter: ReportSink): void {
-  const suggestions = eventTypeSuggestions(name);
-  const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
+/**
+ * `later`: the word is a list only a later file defines. Falco compiles this file's text when it loads the file
+ * (falco_engine.cpp 0.44.0 load_rules), before that list exists, so the word is read as an event name then.
+ */
+function reportUnknownEventName(span: Span, name: string, list: string | undefined, skipUnknown: boolean, reporter: ReportSink, later?: Contribution): void {
+  const suggestions = later ? [] : eventTypeSuggestions(name);
+  const hint = later ? ` '${name}' is a list only from line ${later.file.model.lines.positionAt(later.item.span.start).line + 1} of ${fileName(later.file)} on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it.`
+    : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
   const where = list ? ` (an item of the list '${list}')` : '';
   const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
   // A list's item is reported at the list's use (where Falco fails), without a quick fix: the fix belongs in the list.
@@ -1024,6 +1029,12 @@ function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: str
   reporter.report(Code.EvtTypeNotIndexable, span,
     `${subject} cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco exits at startup${when} with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
     { name });
+}
+
+/** The first contribution of a later file than `file` to `def` (a definition of the load's last file), if any. */
+function laterDefinition(load: LoadResult, file: LoadedFile, def: MacroDef | ListDef | undefined): Contribution | undefined {
+  if (!def || load.files[file.order] !== file) return undefined;
+  return def.contributions.find((c) => c.file.order > file.order);
 }
 
 /** `the definition of macro 'm' at line 4 of falco_rules.local.yaml (a later file)`. */
@@ -1192,6 +1203,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
   let macroSuggestions: ((name: string) => string[]) | undefined;
   let listSuggestions: ((name: string) => string[]) | undefined;
   let pluginNames: Set<string> | undefined;
+  const laterList = (name: string) => laterDefinition(load, file, load.final.lists.get(name));
 
   for (const item of file.model.items) {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') continue;
@@ -1218,18 +1230,29 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const facts = factsOf(parse);
       for (const m of facts.macroRefs) {
         if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
+        // A macro only a later file defines: Falco compiles the macros and rules collected so far after each file
+        // (falco_engine.cpp 0.44.0 load_rules; resolve_macros in rule_loader_compiler.cpp finds the macro nowhere
+        // then), so this file fails to load whatever later files bring.
+        const later = laterDefinition(load, file, load.final.macros.get(m.name));
+        if (later) {
+          reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. Falco compiles each file's rules and macros when it loads the file, and '${m.name}' is defined only later, at line ${later.file.model.lines.positionAt(later.item.span.start).line + 1} of ${fileName(later.file)}. Define it in this file or a file loaded before it.`, { suggestions: [] });
+          continue;
+        }
         const suggestions = (macroSuggestions ??= suggester(defs.macros, undefined))(m.name);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
       for (const l of facts.listRefs) {
         if (defs.lists.has(l.text) || !l.text.includes('_') || l.text.length < 6) continue;
+        // A list a later file defines is pasted in when Falco compiles this text again after that file (parse_condition
+        // substitutes every list collected so far, rule_loader_compiler.cpp 0.44.0): the name is no literal then.
+        if (laterDefinition(load, file, load.final.lists.get(l.text))) continue;
         const suggestions = (listSuggestions ??= suggester(defs.lists, 2))(l.text);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
       run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);
-      if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter);
+      if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter, laterList);
       if (isRule && source === 'syscall' && isDefinition(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
