@@ -134,6 +134,18 @@ suite('Alert Explorer', () => {
     assert.equal((item.tooltip as vscode.MarkdownString).isTrusted, false, 'tooltips are never trusted');
   });
 
+  test('filters by a time window that ends at the latest alert of the log', async () => {
+    await explorer.open(workspaceFile('falco_events.json').fsPath);
+    await logWhere((log) => log.done);
+    const latest = await explorer.latestAlertTime();
+    assert.equal(latest, Date.parse('2026-03-04T10:15:30.123Z'));
+    explorer.setFilter({ since: latest! - 15 * 60_000, until: latest });
+    assert.ok((await explorer.getChildren()).length > 0, 'the alert is in the last 15 minutes of the log');
+    explorer.setFilter({ until: latest! - 1 });
+    assert.equal((await explorer.getChildren()).length, 0, 'nothing before it');
+    explorer.setFilter({});
+  });
+
   test('generates an incident report for one group of the log', async () => {
     await explorer.open(workspaceFile('falco_events.json').fsPath);
     await logWhere((log) => log.done);

@@ -3,6 +3,7 @@
 // custom requests. Tooltips are built with appendText/appendCodeblock and are never trusted.
 import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
+import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
@@ -94,6 +95,14 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.updateMessage();
   }
 
+  /** The time of the log's latest alert (epoch ms), or undefined when no alert has a time. */
+  async latestAlertTime(): Promise<number | undefined> {
+    if (!this.log) return undefined;
+    const result = await this.lc().sendRequest<ExplorerGroupsResult>(EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: 'priority' });
+    const times = result.groups.map((g) => g.lastTime).filter((t): t is number => t !== undefined && Number.isFinite(t));
+    return times.length ? Math.max(...times) : undefined;
+  }
+
   setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.refresh(); }
   setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.updateContext(); this.refresh(); }
   setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.updateContext(); this.refresh(); }
@@ -130,6 +139,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     const filters: string[] = [];
     if (f.text) filters.push(`"${f.text}"`);
     if (f.minPriority !== undefined) filters.push(`≥ ${priorityName(f.minPriority)}`);
+    const window = describeWindow(f.since, f.until);
+    if (window) filters.push(window);
     if (filters.length) parts.push(`filter ${filters.join(', ')}`);
     this.view.message = parts.join(' · ');
     this.view.description = this.log.path.split('/').pop();
@@ -262,9 +273,26 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
         [{ label: 'Any priority', value: undefined as number | undefined }, ...PRIORITY_NAMES.slice(0, 7).map((name, i) => ({ label: `${name} or more severe`, value: i }))],
         { placeHolder: 'Minimum priority' });
       if (!priority) return;
+      const window = await vscode.window.showQuickPick(TIME_WINDOWS, { placeHolder: 'Time of the alerts' });
+      if (!window) return;
       const next: ExplorerFilter = {};
       if (text) next.text = text;
       if (priority.value !== undefined) next.minPriority = priority.value;
+      if (window.lastMs !== undefined) {
+        const latest = await explorer.latestAlertTime().catch(() => undefined);
+        if (latest === undefined) { void vscode.window.showWarningMessage('No alert of this log carries a time: the time filter is left out.'); }
+        else Object.assign(next, lastWindow(latest, window.lastMs));
+      } else if (window.between) {
+        const typed = await vscode.window.showInputBox({
+          prompt: 'From and to, in UTC unless an offset is given (`..` for an open start)',
+          placeHolder: '2026-01-02T12:00Z 2026-01-02T13:00Z',
+          validateInput: (value) => { const got = parseBetween(value); return 'error' in got ? got.error : undefined; },
+        });
+        if (typed === undefined) return;
+        const bounds = parseBetween(typed);
+        if ('error' in bounds) return;
+        Object.assign(next, bounds);
+      }
       explorer.setFilter(next);
     }),
     vscode.commands.registerCommand('falcoLens.explorer.clearFilter', () => explorer.setFilter({})),
