@@ -96,3 +96,21 @@ test('user.loginuid -1 is not said to come from cron: cron sets the crontab owne
   for (const t of texts) assert.doesNotMatch(t, /-1[^.;]*\bcron\b(?! job ran)/, t);
   assert.ok(texts.length > 5);
 });
+
+test('an unidentified rule: the report does not say the knowledge base lacks a playbook, or that the alert lacks exception values', () => {
+  // plugins/k8saudit/README.md's console sample (Falco printed no rule name and no loaded template matches it).
+  const line = '14:09:12.581541000: Warning Pod started with privileged container (user=system:serviceaccount:kube-system:replicaset-controller pod=nginx-deployment-5cdcc99dbf-rgw6z ns=default image=nginx)';
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report(line, 'file:///logs/k8s.log');
+  assert.match(report, /### MITRE ATT&CK\n\nThe rule is unidentified, so its tags are unknown\./);
+  assert.match(report, /### Investigation\n\nThe rule is unidentified, so no playbook can be looked up: start from the fields above \(the user, verb, resource and namespace\)\./);
+  assert.match(report, /### Mitigations\n\nThe rule is unidentified, so no mitigation can be looked up\./);
+  assert.match(report, /### Tuning\n\nNo exception is proposed: an exception belongs to a named rule, and this alert's rule is unidentified/);
+  assert.doesNotMatch(report, /has no playbook for this rule|does not have both values|No mitigation is recorded/);
+  // An output with no text before its fields is labelled plainly (okta README sample).
+  const okta = s.report('19:12:25.439350000: Debug evt=user.authentication.sso user=User1 ip=x.x.x.x app=google', 'file:///logs/okta.log');
+  assert.match(okta, /\| 1 \| 1 \| `19:12:25\.439350000` \| Debug \| unidentified \| — \| — \|/);
+  assert.match(okta, /## 1\. unidentified\n/);
+  const time = md(s.hover!(alertDoc('k8s.log', line), { line: 0, character: 3 }));
+  assert.match(time, /First alert with this message in the file\./);
+});

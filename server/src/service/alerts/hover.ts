@@ -138,7 +138,7 @@ export function timeHover(view: AlertView, previous: AlertView | undefined): str
     const what = view.rule ? `of ${cappedCode(view.rule)}` : 'with the same message';
     if (gap !== undefined) parts.push(`**${formatDuration(gap)}** since the previous alert ${what} (line ${previous.record.line + 1}).`);
   } else {
-    parts.push('First alert of this rule in the file.');
+    parts.push(view.rule ? 'First alert of this rule in the file.' : 'First alert with this message in the file.');
   }
   return parts.join('\n\n');
 }

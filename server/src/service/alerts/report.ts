@@ -48,7 +48,10 @@ function timeSpan(views: AlertView[]): { from: string; to: string } | undefined 
   return times.length ? { from: times[0], to: times[times.length - 1] } : undefined;
 }
 
-function ruleLabel(view: AlertView): string { return view.rule ?? `unidentified: ${view.record.head.head ?? ''}`; }
+function ruleLabel(view: AlertView): string {
+  const head = view.record.head.head ?? '';
+  return view.rule ?? (head === '' ? 'unidentified' : `unidentified: ${head}`);
+}
 
 /** What the alert says, field by field, with each field's meaning from the catalog. */
 function whatHappened(view: AlertView): string {
@@ -134,6 +137,8 @@ function indent(block: string): string { return block.split('\n').map((l) => `  
 function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string {
   const parts: string[] = [];
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return INTERNAL_EVENT_NOTE;
+  // Exceptions are written for a named rule: without one, what the alert carries does not matter.
+  if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const { proposals, refused } = proposeExceptions(view);
   if (proposals.length) {
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
@@ -219,10 +224,11 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
     const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
-    out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : 'No MITRE ATT&CK mapping in the rule\'s tags.'}`);
     const internal = isInternalEvent(first.rule ?? first.record.head.head, first.source);
-    out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `The knowledge base has no playbook for this rule: start from the fields above (${startingPoints(first)}).`}`);
-    out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : 'No mitigation is recorded for this rule in the knowledge base.'}`);
+    const unknownRule = !first.rule && !internal;
+    out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : unknownRule ? 'The rule is unidentified, so its tags are unknown.' : 'No MITRE ATT&CK mapping in the rule\'s tags.'}`);
+    out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? 'The rule is unidentified, so no playbook can be looked up' : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
+    out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : unknownRule ? 'The rule is unidentified, so no mitigation can be looked up.' : 'No mitigation is recorded for this rule in the knowledge base.'}`);
     out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
   });
   return out.join('\n\n') + '\n';
