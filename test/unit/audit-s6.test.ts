@@ -114,3 +114,10 @@ test('an unidentified rule: the report does not say the knowledge base lacks a p
   const time = md(s.hover!(alertDoc('k8s.log', line), { line: 0, character: 3 }));
   assert.match(time, /First alert with this message in the file\./);
 });
+
+test('proc.tty 0 is not said to mean a service, a job or a pipeline: reverse shells and web shells have no terminal either', () => {
+  const [zero] = valueMeanings('proc.tty', 0).map((m) => m.meaning);
+  assert.equal(zero, 'No terminal is attached. Services, scheduled jobs, scripts and `kubectl exec` without -t run this way, and so do web shells and reverse shells: it does not make the process benign.');
+  const [tty] = valueMeanings('proc.tty', 34816).map((m) => m.meaning);
+  assert.doesNotMatch(tty, /someone typed this/);
+});

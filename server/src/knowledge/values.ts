@@ -24,8 +24,8 @@ export const VALUE_MEANINGS: ValueMeaning[] = [
   exact(['user.uid'], '0', 'The process runs as root.'),
   exact(['user.name'], 'root', 'The process runs as root (uid 0).'),
   exact(['group.gid'], '0', 'The process runs with the root group.'),
-  exact(['proc.tty'], '0', 'No terminal is attached: a service, a scheduled job or a pipeline started the process.'),
-  { fields: ['proc.tty'], value: 'non-zero', match: 'nonzero', meaning: 'An interactive terminal is attached: someone typed this in a shell (ssh, `kubectl exec -it`, `docker exec -it`).' },
+  exact(['proc.tty'], '0', 'No terminal is attached. Services, scheduled jobs, scripts and `kubectl exec` without -t run this way, and so do web shells and reverse shells: it does not make the process benign.'),
+  { fields: ['proc.tty'], value: 'non-zero', match: 'nonzero', meaning: 'An interactive terminal is attached: the process runs in a terminal session (ssh, `kubectl exec -it`, `docker exec -it`), usually a person at a shell or a script they started.' },
   exact(['proc.vpid'], '1', 'The process is PID 1 of its PID namespace: the main process of its container.'),
 
   // Where.
