@@ -41,6 +41,8 @@ export interface ExplorerLogInfo {
   following: boolean;
   /** Lines that are neither alerts nor Falco's own log lines. */
   unparsed: number;
+  /** A gzip-compressed log (read from a decompressed copy; the byte counts are of the decompressed text). */
+  compressed?: boolean;
 }
 
 export const EXPLORER_CLOSE_REQUEST = 'falcoLens/explorer/close';

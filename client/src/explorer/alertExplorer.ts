@@ -221,10 +221,10 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     return vscode.commands.executeCommand<vscode.Uri>(SHOW_MARKDOWN_COMMAND, result.markdown, 'Falco incident report');
   }
 
-  /** Opens the log at the alert's line, or for logs too large for the editor, the alert's own text. */
+  /** Opens the log at the alert's line, or for compressed logs and logs too large for the editor, the alert's own text. */
   async reveal(alert: ExplorerAlertItem): Promise<void> {
     if (!this.log) return;
-    if (this.log.totalBytes <= EDITOR_LIMIT_BYTES) {
+    if (!this.log.compressed && this.log.totalBytes <= EDITOR_LIMIT_BYTES) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(this.log.path));
       const range = doc.lineAt(Math.min(alert.line, doc.lineCount - 1)).range;
       await vscode.window.showTextDocument(doc, { selection: range, preview: true });
@@ -248,7 +248,7 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     if (uri?.scheme === 'file') return uri.fsPath;
     const active = vscode.window.activeTextEditor?.document;
     if (active?.languageId === 'falco-alerts' && active.uri.scheme === 'file') return active.uri.fsPath;
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Alert Explorer', filters: { 'Falco logs': ['log', 'json', 'jsonl', 'txt'], 'All files': ['*'] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Alert Explorer', filters: { 'Falco logs': ['log', 'json', 'jsonl', 'txt', 'gz'], 'All files': ['*'] } });
     return picked?.[0]?.fsPath;
   };
   const report = (e: unknown) => void vscode.window.showErrorMessage(`Falco Alert Explorer: ${e instanceof Error ? e.message : String(e)}`);

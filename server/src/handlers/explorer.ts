@@ -2,7 +2,11 @@
 // disk in slices between which the event loop turns, so hovers and diagnostics stay responsive while a large log is
 // indexed; progress and growth (follow mode) are pushed to the client as notifications.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
@@ -30,6 +34,11 @@ export interface ExplorerContext {
 /** Bytes indexed per slice before yielding to the event loop. */
 const SLICE_BYTES = 8 * 1024 * 1024;
 const MAX_PAGE = 1000;
+/**
+ * A compressed log (a rotated `falco.log.1.gz`) is decompressed into a temporary file that is indexed as it grows; a
+ * file that decompresses to more than this is cut there (a gzip bomb must not fill the disk).
+ */
+const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
 /** The most alerts an Explorer report reads (the latest of the selection): a report is read by a person. */
 const MAX_REPORT_ALERTS = 5000;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
@@ -77,6 +86,8 @@ interface OpenLog {
   following: boolean;
   /** While following: the file's own watcher (writes to it), renewed when the path names another file. */
   fileWatcher?: fs.FSWatcher;
+  /** A gzip-compressed log: the temporary folder its decompressed text is written to, while and after it is. */
+  decompression?: { folder: string; finished: boolean; abort: AbortController };
   fileWatcherGeneration?: number;
   /** While following: its folder's watcher, which sees the file renamed, deleted and created again. */
   folderWatcher?: fs.FSWatcher;
@@ -91,8 +102,9 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   const info = (log: OpenLog): ExplorerLogInfo => ({
     logId: log.id, path: log.path, total: log.store.total, indexedBytes: log.store.indexedBytes, totalBytes: log.source.size(),
-    done: log.done, following: log.following, unparsed: log.store.unparsed,
+    done: log.done, following: log.following, unparsed: log.store.unparsed, ...(log.decompression ? { compressed: true } : {}),
   });
+  const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
 
 
   /** Indexes what is new in the file, one slice per turn of the event loop; coalesces concurrent calls. */
@@ -105,10 +117,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         while (!finished && logs.has(log.id)) {
           finished = context.guarded('explorer indexing', true, () => {
             log.textRules.identify = context.service.alerts.textRuleIdentifier();
-            return log.store.indexMore(SLICE_BYTES, !log.following);
+            return log.store.indexMore(SLICE_BYTES, !log.following && !decompressing(log));
           });
           if (log.following && log.fileWatcherGeneration !== log.source.generation()) watchFile(log);
-          log.done = finished;
+          log.done = finished && !decompressing(log);
           void connection.sendNotification(EXPLORER_CHANGED_NOTIFICATION, info(log));
           if (!finished) await new Promise((resolve) => setImmediate(resolve));
         }
@@ -138,6 +150,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   function setFollow(log: OpenLog, follow: boolean): void {
     stopWatching(log);
+    if (follow && log.decompression) {
+      connection.console.warn(`Alert Explorer does not follow ${log.path}: a compressed log does not grow`);
+      follow = false;
+    }
     log.following = follow;
     if (!follow) { void indexLog(log); return; }
     watchFile(log);
@@ -159,6 +175,43 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
   }
 
+  /** Writes the decompressed text of a gzip log to `target`, indexing it as it grows; never rejects. */
+  function decompress(log: OpenLog, target: string): void {
+    const state = log.decompression!;
+    let written = 0;
+    let indexedAt = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        written += chunk.length;
+        if (written > MAX_DECOMPRESSED_BYTES) { done(new Error(`it decompresses to more than ${MAX_DECOMPRESSED_BYTES / 2 ** 30} GiB`)); return; }
+        done(null, chunk);
+        if (written - indexedAt >= SLICE_BYTES) { indexedAt = written; void indexLog(log); }
+      },
+    });
+    pipeline(fs.createReadStream(log.path), zlib.createGunzip(), counter, fs.createWriteStream(target), { signal: state.abort.signal })
+      .catch((e: unknown) => {
+        if (state.abort.signal.aborted) return;
+        const why = e instanceof Error ? e.message : String(e);
+        // What was decompressed before the error (a log cut while it was compressed, a bomb) is still shown.
+        connection.console.error(`Alert Explorer: ${log.path} could not be decompressed to its end (${why}); showing the alerts before that point`);
+        void connection.window.showWarningMessage(`Falco Lens: ${path.basename(log.path)} could not be decompressed to its end (${why}).`);
+      })
+      .finally(() => {
+        state.finished = true;
+        if (logs.has(log.id)) void indexLog(log);
+      });
+  }
+
+  /** Stops watching and reading a log, and removes the decompressed copy of a compressed one. */
+  function forget(log: OpenLog): void {
+    stopWatching(log);
+    log.source.close();
+    if (log.decompression) {
+      log.decompression.abort.abort();
+      fs.rmSync(log.decompression.folder, { recursive: true, force: true });
+    }
+  }
+
   const get = (id: string): OpenLog => {
     const log = logs.get(id);
     if (!log) throw new Error(`No log is open with id ${id}`);
@@ -174,11 +227,15 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         return info(existing);
       }
     }
-    const source = new FileSource(p.path);
+    const compressed = isGzip(p.path);
+    const folder = compressed ? fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-log-')) : undefined;
+    const source = new FileSource(folder ? path.join(folder, 'decompressed.log') : p.path);
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
     const store = new AlertStore(source, (output) => textRules.identify(output));
     const log: OpenLog = { id: String(nextId++), path: p.path, source, store, textRules, done: false, following: false, rerun: false };
+    if (folder) log.decompression = { folder, finished: false, abort: new AbortController() };
     logs.set(log.id, log);
+    if (log.decompression) decompress(log, source.path);
     if (p.follow) setFollow(log, true);
     // Answer at once: the client sees progress through notifications and queries whatever is indexed so far.
     void indexLog(log);
@@ -188,8 +245,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   connection.onRequest(EXPLORER_CLOSE_REQUEST, (p: ExplorerCloseParams): void => {
     const log = logs.get(p.logId);
     if (!log) return;
-    stopWatching(log);
-    log.source.close();
+    forget(log);
     logs.delete(p.logId);
   });
 
@@ -244,7 +300,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   });
 
   connection.onShutdown(() => {
-    for (const log of logs.values()) { stopWatching(log); log.source.close(); }
+    for (const log of logs.values()) forget(log);
     logs.clear();
   });
 }
@@ -253,4 +309,18 @@ function countLineBreaks(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** Whether a file starts as gzip data does (its magic bytes), whatever its name. */
+function isGzip(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(2);
+    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
