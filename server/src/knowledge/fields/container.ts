@@ -19,7 +19,7 @@ const MOUNT_FORMAT = 'Format `source:dest:mode:rdwr:propagation`; <NA> when no m
 const mountArg = (name: string, example: string): FieldArgument => ({ required: true, kind: 'index-or-key', example: `${name}[${example}]` });
 const labelArg = (name: string, example = 'app'): FieldArgument => ({ required: true, kind: 'key', example: `${name}[${example}]` });
 const K8SMETA_INSTEAD = 'The container plugin no longer fills it; use the k8smeta plugin\'s k8smeta.* fields.';
-const PROBE_GONE = 'The container plugin (0.7.0, bundled with Falco 0.44) deprecated it and no longer fills it.';
+const PROBE_GONE = 'The container plugin deprecated it in 0.7.0 and no longer fills it (Falco 0.44 bundles container 0.7.1).';
 
 export const CONTAINER_FIELDS: FieldInfo[] = [
   container('container.id', 'CHARBUF', 'Short (12-character) id of the container the process runs in, taken from its cgroup.',
@@ -30,7 +30,7 @@ export const CONTAINER_FIELDS: FieldInfo[] = [
   container('container.image.id', 'CHARBUF', 'Id of the container image.', { values: LATE }),
   container('container.type', 'CHARBUF', 'Container runtime or technology that runs the container.', { values: 'docker, containerd, cri-o, cri, podman, lxc, libvirt-lxc, bpm, rkt, mesos; `host` for host processes.' }),
   container('container.privileged', 'BOOL', 'Whether the container runs privileged (all capabilities and devices of the host).', { values: LATE }),
-  container('container.mounts', 'CHARBUF', 'All mounts of the container, space-separated.', { values: `Each item is \`source:dest:mode:rdwr:propagation\`. ${LATE}`, outputKeys: ['mounts'] }),
+  container('container.mounts', 'CHARBUF', 'All mounts of the container, comma-separated.', { values: `Each item is \`source:dest:mode:rdwr:propagation\`. ${LATE}`, outputKeys: ['mounts'] }),
   container('container.mount', 'CHARBUF', 'One mount of the container, chosen by position or by source path.', { arg: mountArg('container.mount', '0'), values: MOUNT_FORMAT }),
   container('container.mount.source', 'CHARBUF', 'Host path of a mount, chosen by position or by destination path.', { arg: mountArg('container.mount.source', '/var/run/docker.sock') }),
   container('container.mount.dest', 'CHARBUF', 'Path inside the container of a mount, chosen by position or by source path.',
