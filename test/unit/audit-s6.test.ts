@@ -121,3 +121,11 @@ test('proc.tty 0 is not said to mean a service, a job or a pipeline: reverse she
   const [tty] = valueMeanings('proc.tty', 34816).map((m) => m.meaning);
   assert.doesNotMatch(tty, /someone typed this/);
 });
+
+test('container plugin fields as container 0.7.1 (bundled with Falco 0.44.0, CMakeLists.txt CONTAINER_VERSION) extracts them', () => {
+  // extract.cpp TYPE_CONTAINER_MOUNTS joins the mounts with ","; the probe fields extract nothing since 0.7.0.
+  assert.equal(lookupField('container.mounts')!.field.desc, 'All mounts of the container, comma-separated.');
+  for (const name of ['container.healthcheck', 'container.liveness_probe', 'proc.is_container_readiness_probe']) {
+    assert.equal(lookupField(name)!.field.values, 'The container plugin deprecated it in 0.7.0 and no longer fills it (Falco 0.44 bundles container 0.7.1).');
+  }
+});
