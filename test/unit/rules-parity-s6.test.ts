@@ -190,3 +190,49 @@ test('a macro only a later file defines: undefined when this file loads (Falco f
   const typo = diagnosticsOf(macro('later_macro', 'proc.name = a') + RULE('evt.type = execve and later_macr'), '');
   assert.deepEqual(codes(typo.base, 'undefined-macro'), ["1 5:36-5:46 undefined-macro Undefined macro 'later_macr' used in filter. Did you mean 'later_macro'? (LOAD_ERR_VALIDATE)"]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Exceptions an 'override: exceptions: replace' brings (selective_replace: no validate_exception_info)
+
+const REPLACE_EXCEPTIONS = (ex: string, name = 'R') => `- rule: ${name}\n  exceptions:\n${ex}  override:\n    exceptions: replace\n`;
+const NOT_CHECKED_ON_READ = "Falco does not check the fields of exceptions an 'override: exceptions: replace' brings when it reads them; it fails on this one when it pastes the exception's values into the rule's condition.";
+
+test('an unknown field in exceptions an override replaces: a compile error of the condition when pasted, not LOAD_ERR_VALIDATE', () => {
+  // rule_loader_collector.cpp 0.44.0 selective_replace copies the exceptions without validate_exception_info; the
+  // field reaches libsinsp when compile_rule_infos pastes the values into the condition (build_rule_exception_infos).
+  const single = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n'));
+  assert.deepEqual(all(single.local), [`1 4:15-4:24 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? ${NOT_CHECKED_ON_READ} (LOAD_ERR_COMPILE_CONDITION)`]);
+  const tuple = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.nmae, proc.pid]\n      comps: [=, =]\n      values: [[a, 1]]\n'));
+  assert.deepEqual(all(tuple.local), [`1 4:16-4:25 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? ${NOT_CHECKED_ON_READ} (LOAD_ERR_COMPILE_CONDITION)`]);
+  // skip-if-unknown-filter covers a compile error: the rule is skipped (LOAD_UNKNOWN_FILTER).
+  const skipped = diagnosticsOf(RULE('evt.type = execve') + '  skip-if-unknown-filter: true\n', REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n'));
+  assert.deepEqual(all(skipped.local), [`2 4:15-4:24 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? The rule is skipped because of skip-if-unknown-filter. ${NOT_CHECKED_ON_READ} (LOAD_UNKNOWN_FILTER)`]);
+  // Without values nothing is pasted: Falco says nothing yet, a warning without a LOAD name.
+  const NO_VALUES = "2 4:15-4:24 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Not checked by Falco yet: it does not check the fields of exceptions an 'override: exceptions: replace' brings when it reads them, and pastes an exception into the rule's condition only with values. It will reject the condition then.";
+  assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n')).local), [NO_VALUES]);
+  assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve') + '  skip-if-unknown-filter: true\n', REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n')).local), [NO_VALUES]);
+  // Negative: a definition and an append check fields when the item is read (LOAD_ERR_VALIDATE), as before.
+  const appended = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n').replace('exceptions: replace', 'exceptions: append'));
+  assert.deepEqual(all(appended.local), ["1 4:15-4:24 unknown-field 'proc.nmae' is not a supported exception field. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE)"]);
+  const defined = diagnosticsOf(RULE('evt.type = execve') + '  exceptions:\n    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n');
+  assert.deepEqual(codes(defined.base, 'unknown-field'), ["1 8:15-8:24 unknown-field 'proc.nmae' is not a supported exception field. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE)"]);
+  // Replaced again later in the same file: never compiled, a warning naming the replacing override.
+  const twice = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n') + REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: in\n      values: [a]\n'));
+  assert.deepEqual(all(twice.local), [`2 4:15-4:24 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? ${NOT_CHECKED_ON_READ} Falco never compiles this text: the override of rule 'R' at line 9 replaces the rule's exceptions before Falco compiles the file.`]);
+});
+
+test('missing comps in exceptions an override replaces: no default comps (a parse error, or a crash for a list of fields)', () => {
+  const WHY = "Falco gives no default comps to exceptions an 'override: exceptions: replace' brings (the collector checks and completes exceptions only when it defines or appends to a rule)";
+  const single = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      values: [a, b]\n'));
+  assert.deepEqual(all(single.local), [`1 4:7-4:13 exception-comps ${WHY}: Falco pastes this exception into the rule's condition with no operator, and the condition fails to parse ("expected a valid check operator"). Write 'comps: in'. (LOAD_ERR_COMPILE_CONDITION)`]);
+  const tuple = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      values: [[a, b]]\n'));
+  assert.deepEqual(all(tuple.local), [`1 4:7-4:13 exception-comps ${WHY}: when Falco pastes this exception into the rule's condition it reads one comp per field from an empty list, and crashes. Write 'comps' with one operator per field (e.g. [=, =]).`]);
+  // Negative: comps given, no values (nothing pasted), a definition or an append (validate_exception_info fills them in).
+  assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      comps: [=, =]\n      values: [[a, b]]\n')).local), []);
+  assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n')).local), []);
+  assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      values: [[a, b]]\n').replace('exceptions: replace', 'exceptions: append')).local), []);
+  assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve') + '  exceptions:\n    - name: e\n      fields: [proc.name, proc.pname]\n      values: [[a, b]]\n').base), []);
+  // Replaced again in the same file: never compiled, a warning.
+  const twice = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      values: [a]\n') + REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: in\n      values: [a]\n'));
+  assert.deepEqual(all(twice.local).map((d) => d.replace(/^(\S+ \S+ \S+).*(Falco never compiles.*)$/, '$1 $2')), ["2 4:7-4:13 exception-comps Falco never compiles this text: the override of rule 'R' at line 8 replaces the rule's exceptions before Falco compiles the file."]);
+});

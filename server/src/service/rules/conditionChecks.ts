@@ -1495,11 +1495,13 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
   });
 }
 
-function checkExceptionFields(item: ModelItem, ctx: FieldProblemContext): void {
+function checkExceptionFields(item: ModelItem, itemCtx: FieldProblemContext): void {
   const exceptions = entryOf(item, 'exceptions')?.value;
   if (exceptions?.kind !== 'seq') return;
+  const replaced = replacesExceptions(item);
   for (const ex of exceptions.items) {
     if (ex.kind !== 'map') continue;
+    const ctx = replaced ? replacedExceptionContext(itemCtx, ex) : itemCtx;
     const fields = ex.entries.find((e) => e.key === 'fields')?.value;
     const nodes = fields?.kind === 'seq' ? fields.items : fields ? [fields] : [];
     for (const n of nodes) {
@@ -1589,6 +1591,35 @@ function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, sou
 }
 
 /** Checks the fields inside an exception field written as a transformer call; false when it is not one. */
+/** Whether the rule item's exceptions replace the rule's ('override: exceptions: replace': the collector's selective_replace). */
+function replacesExceptions(item: ModelItem): boolean {
+  const override = entryOf(item, 'override')?.value;
+  return override?.kind === 'map' && override.entries.some((e) => e.key === 'exceptions' && scalarText(e.value) === 'replace');
+}
+
+/**
+ * How the fields of an exception that 'override: exceptions: replace' brings are judged. The collector's
+ * selective_replace copies such exceptions without validate_exception_info (rule_loader_collector.cpp 0.44.0), so no
+ * field is checked when the item is read (no LOAD_ERR_VALIDATE). Falco meets the field only when compile_rule_infos
+ * pastes the exception's values into the rule's condition (build_rule_exception_infos, rule_loader_compiler.cpp), and
+ * libsinsp's filter compiler then fails on it as on a condition's field (LOAD_ERR_COMPILE_CONDITION, or the rule is
+ * skipped under skip-if-unknown-filter). An exception without values is never pasted: Falco says nothing, a warning.
+ */
+function replacedExceptionContext(ctx: FieldProblemContext, ex: MapNode): FieldProblemContext {
+  const values = mapValue(ex, 'values');
+  const pasted = values?.kind === 'seq' && values.items.length > 0;
+  const inner = ctx.reporter;
+  const note = pasted
+    ? "Falco does not check the fields of exceptions an 'override: exceptions: replace' brings when it reads them; it fails on this one when it pastes the exception's values into the rule's condition."
+    : "Not checked by Falco yet: it does not check the fields of exceptions an 'override: exceptions: replace' brings when it reads them, and pastes an exception into the rule's condition only with values. It will reject the condition then.";
+  const reporter: ReportSink = {
+    report(code, span, message, data, options) {
+      inner.report(code, span, `${message} ${note}`, data, pasted ? options : { ...options, severity: 2, load: null });
+    },
+  };
+  return { ...ctx, reporter, where: 'condition', skipIfUnknownFilter: pasted && ctx.skipIfUnknownFilter };
+}
+
 function checkExceptionTransformer(n: ScalarNode, ctx: FieldProblemContext): boolean {
   const text = n.text.trim();
   if (!/^[A-Za-z_][A-Za-z0-9_]*\s*\(/.test(text)) return false;

@@ -208,7 +208,8 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
   return {
     report(code, span, message, data, options) {
       const kind = COMPILED_WITH_A_RULE.get(code);
-      if (code === Code.ExceptionArity || code === Code.ExceptionInvalid) return reportInRule(code, span, message, data, options);
+      // Missing comps of replaced exceptions are found when Falco compiles the rule (validate.ts validateReplacedExceptionComps).
+      if (code === Code.ExceptionArity || code === Code.ExceptionInvalid || (code === Code.ExceptionComps && options?.load !== undefined && options.load !== 'LOAD_ERR_VALIDATE')) return reportInRule(code, span, message, data, options);
       if (code === Code.EvtTypeNotIndexable || code === Code.NoEventType) return reportEventCodes(code, span, message, data, options);
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);

@@ -179,7 +179,7 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   // Value types
   for (const e of item.entries) {
     if (e === kindEntry || !allowed.includes(e.key)) continue;
-    validateValueType(kind, e, r);
+    validateValueType(kind, e, r, item);
   }
 
   // override / append
@@ -233,7 +233,7 @@ const STRING_KEYS = ['condition', 'output', 'desc', 'source'];
 /** A rule with none of these keys only changes `enabled` of an earlier rule. */
 const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
 
-function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: ReportSink): void {
+function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: ReportSink, item: ModelItem): void {
   const v = e.value;
   const key = e.key;
   const at = v?.span ?? e.keySpan;
@@ -272,11 +272,43 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   }
   if (key === 'exceptions' && kind === 'rule') {
     validateExceptions(e, r);
+    if (replacesExceptions(item)) validateReplacedExceptionComps(e, r);
     return;
   }
   if (key === 'override') {
     // Null and plain scalars are read as no override (reportOverrideWithoutEntries).
     if (v?.kind !== 'map' && overrideHasEntries(v)) r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}.`);
+  }
+}
+
+/** Whether the rule item's exceptions replace the rule's ('override: exceptions: replace': the collector's selective_replace). */
+function replacesExceptions(item: ModelItem): boolean {
+  const override = entryOf(item, 'override')?.value;
+  return override?.kind === 'map' && override.entries.some((x) => x.key === 'exceptions' && scalarText(x.value) === 'replace');
+}
+
+/**
+ * Missing comps of exceptions an 'override: exceptions: replace' brings. The collector's selective_replace copies such
+ * exceptions without validate_exception_info (rule_loader_collector.cpp 0.44.0), which is where missing comps become
+ * 'in' for a single field and '=' for each of a list of fields. build_rule_exception_infos (rule_loader_compiler.cpp)
+ * then pastes an exception with values into the rule's condition with no operator for a single field, which the
+ * condition parser refuses (LOAD_ERR_COMPILE_CONDITION, "expected a valid check operator"), and reads the comp of each
+ * of a list of fields from an empty list: out of bounds, Falco crashes. Without values nothing is pasted.
+ */
+function validateReplacedExceptionComps(e: MapEntry, r: ReportSink): void {
+  const v = e.value;
+  if (v?.kind !== 'seq') return;
+  for (const ex of v.items) {
+    if (ex.kind !== 'map' || ex.entries.some((x) => x.key === 'comps')) continue;
+    const fields = ex.entries.find((x) => x.key === 'fields');
+    const values = ex.entries.find((x) => x.key === 'values')?.value;
+    if (!fields?.value || values?.kind !== 'seq' || values.items.length === 0) continue;
+    const why = "Falco gives no default comps to exceptions an 'override: exceptions: replace' brings (the collector checks and completes exceptions only when it defines or appends to a rule)";
+    if (fields.value.kind === 'scalar') {
+      r.report(Code.ExceptionComps, fields.keySpan, `${why}: Falco pastes this exception into the rule's condition with no operator, and the condition fails to parse ("expected a valid check operator"). Write 'comps: in'.`, undefined, { load: 'LOAD_ERR_COMPILE_CONDITION' });
+    } else if (fields.value.kind === 'seq' && fields.value.items.length > 0) {
+      r.report(Code.ExceptionComps, fields.keySpan, `${why}: when Falco pastes this exception into the rule's condition it reads one comp per field from an empty list, and crashes. Write 'comps' with one operator per field (e.g. [${fields.value.items.map(() => '=').join(', ')}]).`, undefined, { load: null });
+    }
   }
 }
 
