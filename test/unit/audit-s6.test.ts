@@ -129,3 +129,12 @@ test('container plugin fields as container 0.7.1 (bundled with Falco 0.44.0, CMa
     assert.equal(lookupField(name)!.field.values, 'The container plugin deprecated it in 0.7.0 and no longer fills it (Falco 0.44 bundles container 0.7.1).');
   }
 });
+
+test('a container runtime log prefix is called UTC only when its time ends in Z', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const line = (t: string) => `${t} stdout F 14:47:07.118224033: Warning Symlinks created over sensitive files | target=/etc linkpath=/tmp/x`;
+  const utc = md(s.hover!(alertDoc('cri1.log', line('2024-06-10T14:47:07.119004113Z')), { line: 0, character: 2 }));
+  assert.match(utc, /Time `2024-06-10T14:47:07\.119004113Z` \(UTC\)/);
+  const local = md(s.hover!(alertDoc('cri2.log', line('2024-06-10T16:47:07.119004113+02:00')), { line: 0, character: 2 }));
+  assert.match(local, /Time `2024-06-10T16:47:07\.119004113\+02:00` \(with its UTC offset\)/);
+});

@@ -224,7 +224,9 @@ export function wrapperHover(view: AlertView): string {
   const w = view.wrapper!;
   if (w.kind === 'cri') {
     const m = /^(\S+) (stdout|stderr) ([FP])/.exec(w.text);
-    return `**Container runtime log prefix**: written by the container runtime, not Falco. Time ${cappedCode(m?.[1] ?? '')} (UTC), stream ${cappedCode(m?.[2] ?? '')}, `
+    // The runtime writes its own clock with its offset (RFC 3339); only a trailing Z is UTC.
+    const zone = /Z$/.test(m?.[1] ?? '') ? 'UTC' : 'with its UTC offset';
+    return `**Container runtime log prefix**: written by the container runtime, not Falco. Time ${cappedCode(m?.[1] ?? '')} (${zone}), stream ${cappedCode(m?.[2] ?? '')}, `
       + `${m?.[3] === 'P' ? '`P`: a partial line, continued on the next line' : '`F`: a full line'}.`;
   }
   return `**Syslog header**: added by syslog (${cappedCode(w.text.trim())}); the Falco line follows it.`;
