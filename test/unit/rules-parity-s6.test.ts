@@ -236,3 +236,31 @@ test('missing comps in exceptions an override replaces: no default comps (a pars
   const twice = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      values: [a]\n') + REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: in\n      values: [a]\n'));
   assert.deepEqual(all(twice.local).map((d) => d.replace(/^(\S+ \S+ \S+).*(Falco never compiles.*)$/, '$1 $2')), ["2 4:7-4:13 exception-comps Falco never compiles this text: the override of rule 'R' at line 8 replaces the rule's exceptions before Falco compiles the file."]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. Odd shapes under 'override' (rule_loader_reader.cpp 0.44.0 decode_overrides, yaml-cpp c2bec4c)
+
+test('override as a sequence: LOAD_ERR_VALIDATE with yaml-cpp\'s invalid-node message; an empty sequence is no override', () => {
+  const INVALID_NODE = `'override' must be a mapping of keys to 'append' or 'replace', not a list: Falco fails to read the item with "invalid node; this may result from using a map iterator as a sequence iterator, or vice-versa". (LOAD_ERR_VALIDATE)`;
+  const rule = diagnosticsOf(RULE('evt.type = execve'), '- rule: R\n  exceptions:\n    - name: e\n      fields: proc.name\n      values: [a]\n  override: [exceptions]\n');
+  assert.deepEqual(codes(rule.local, 'invalid-override'), [`1 6:13-6:25 invalid-override ${INVALID_NODE}`]);
+  const listItem = diagnosticsOf(list('l', 'a') + RULE('evt.type = execve and proc.name in (l)'), '- list: l\n  items: [b]\n  override:\n    - items\n');
+  assert.deepEqual(codes(listItem.local, 'invalid-override'), [`1 4:5-4:12 invalid-override ${INVALID_NODE}`]);
+  // An empty sequence is iterated like an empty mapping: the item is read without an override (a macro is defined
+  // again, replacing the earlier text), only the schema check warns.
+  const empty = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), '- macro: m\n  condition: evt.type = open\n  override: []\n');
+  assert.deepEqual(all(empty.local), ["2 3:13-3:15 invalid-override 'override' must be a mapping of keys to 'append' or 'replace', not a list: Falco reads this macro as if it had no 'override'; only its rules schema check warns (an override needs at least one key such as 'condition: append')."]);
+  const rule2 = diagnosticsOf(RULE('evt.type = execve'), RULE('evt.type = open') + '  override: []\n');
+  assert.deepEqual(codes(rule2.local, 'invalid-override', 'no-previous-definition', 'missing-override-entry').map((d) => d.split(' ').slice(0, 3).join(' ')), ['2 6:13-6:15 invalid-override']);
+});
+
+test('override operations that are no string: yaml-cpp\'s bad conversion; null reads as \'null\'; the allowed operations per key', () => {
+  const bad = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), '- macro: m\n  condition: or evt.type = open\n  override:\n    condition: [append]\n');
+  assert.deepEqual(codes(bad.local, 'invalid-override'), ["1 4:16-4:24 invalid-override The override operation for key 'condition' must be 'append' or 'replace', not a list: Falco fails to read the item with yaml-cpp's \"bad conversion\". (LOAD_ERR_VALIDATE)"]);
+  const nulled = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), '- macro: m\n  condition: or evt.type = open\n  override:\n    condition:\n');
+  assert.deepEqual(codes(nulled.local, 'invalid-override'), ["1 4:5-4:14 invalid-override Invalid override operation for key 'condition': 'null'. Allowed values are: append, replace. (LOAD_ERR_YAML_VALIDATE)"]);
+  const priority = diagnosticsOf(RULE('evt.type = execve'), '- rule: R\n  priority: ERROR\n  override:\n    priority: merge\n');
+  assert.deepEqual(codes(priority.local, 'invalid-override'), ["1 4:15-4:20 invalid-override Invalid override operation for key 'priority': 'merge'. Allowed values are: replace. (LOAD_ERR_YAML_VALIDATE)"]);
+  const source = diagnosticsOf(RULE('evt.type = execve'), '- rule: R\n  source: syscall\n  override:\n    source: merge\n');
+  assert.deepEqual(codes(source.local, 'invalid-override'), ["1 4:13-4:18 invalid-override Invalid override operation for key 'source': 'merge'. Allowed values are: none (a rule cannot override 'source'). (LOAD_ERR_YAML_VALIDATE)"]);
+});

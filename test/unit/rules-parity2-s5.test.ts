@@ -220,7 +220,7 @@ test('a later file\'s rule with override: {} replaces the earlier rule (its cond
 
 test('negative: a sequence under override is still an error, and a real override is untouched', () => {
   const seq = diagnosticsOf(`- macro: m\n  condition: proc.name = x\n  override: [condition]\n${RULE('evt.type = execve and m')}`).base;
-  assert.deepEqual(withSeverity(seq), ["1 3:13-3:24 invalid-override 'override' must be a mapping of keys to 'append' or 'replace', not a list. (LOAD_ERR_YAML_VALIDATE)"]);
+  assert.deepEqual(withSeverity(seq), ["1 3:13-3:24 invalid-override 'override' must be a mapping of keys to 'append' or 'replace', not a list: Falco fails to read the item with \"invalid node; this may result from using a map iterator as a sequence iterator, or vice-versa\". (LOAD_ERR_VALIDATE)"]);
   assert.deepEqual(diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  override:\n    condition: append\n`).base, []);
   const unexpected = diagnosticsOf(`${RULE('evt.type = execve')}- rule: R\n  condition: and proc.name = x\n  output: o\n  override:\n    condition: append\n`).base;
   assert.deepEqual(unexpected.map((x) => `${x.severity} ${x.code}`), ['1 missing-override-entry']);

@@ -277,7 +277,11 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   }
   if (key === 'override') {
     // Null and plain scalars are read as no override (reportOverrideWithoutEntries).
-    if (v?.kind !== 'map' && overrideHasEntries(v)) r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}.`);
+    // A sequence's items have no key: decode_overrides (rule_loader_reader.cpp 0.44.0) reads `it->first` of the
+    // first one, a node yaml-cpp marks invalid, and its as<std::string>() throws InvalidNode, which the reader's
+    // catch of std::exception reports as LOAD_ERR_VALIDATE with yaml-cpp's message (and no position).
+    if (v?.kind === 'seq' && overrideHasEntries(v)) r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not a list: Falco fails to read the item with "invalid node; this may result from using a map iterator as a sequence iterator, or vice-versa".`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+    else if (v?.kind !== 'map' && overrideHasEntries(v)) r.report(Code.InvalidOverride, at, `'override' must be a mapping of keys to 'append' or 'replace', not ${describe(v)}.`);
   }
 }
 
@@ -503,8 +507,17 @@ function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', over
   for (const e of o.entries) {
     overridden.add(e.key);
     const op = scalarText(e.value);
+    if (e.value?.kind === 'seq' || e.value?.kind === 'map') {
+      // decode_overrides reads the operation with as<std::string>(), which throws yaml-cpp's TypedBadConversion for
+      // a sequence or a mapping: the reader reports it as LOAD_ERR_VALIDATE ("yaml-cpp: error at line …: bad conversion").
+      r.report(Code.InvalidOverride, e.value.span, `The override operation for key '${e.key}' must be 'append' or 'replace', not ${describe(e.value)}: Falco fails to read the item with yaml-cpp's "bad conversion".`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+      continue;
+    }
     if (op !== 'append' && op !== 'replace') {
-      r.report(Code.InvalidOverride, e.value?.span ?? e.keySpan, `Invalid override operation for key '${e.key}': '${op ?? ''}'. Allowed values are: append, replace.`);
+      // Falco names the operations the key allows (decode_overrides); yaml-cpp reads an empty value as 'null'.
+      const allowed = [APPENDABLE[kind].includes(e.key) ? 'append' : undefined, REPLACEABLE[kind].includes(e.key) ? 'replace' : undefined].filter((x) => x !== undefined);
+      const written = e.value?.kind === 'scalar' && e.value.value === null ? 'null' : op ?? '';
+      r.report(Code.InvalidOverride, written === 'null' || !e.value ? e.keySpan : e.value.span, `Invalid override operation for key '${e.key}': '${written}'. Allowed values are: ${allowed.length ? allowed.join(', ') : `none (a ${kind} cannot override '${e.key}')`}.`);
       continue;
     }
     if (op === 'append' && !APPENDABLE[kind].includes(e.key)) {

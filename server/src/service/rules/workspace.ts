@@ -434,7 +434,9 @@ export function overrideDefines(item: ModelItem): boolean {
  */
 export function overrideHasEntries(value: ModelNode | undefined): boolean {
   if (!value) return false;
-  if (value.kind === 'map') return value.entries.length > 0;
+  // An empty sequence is iterated like an empty mapping (no entries); a sequence with items fails the reader
+  // (validate.ts reports it), kept as an override here.
+  if (value.kind === 'map' || value.kind === 'seq') return (value.kind === 'map' ? value.entries : value.items).length > 0;
   return value.kind !== 'scalar';
 }
 
