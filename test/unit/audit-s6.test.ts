@@ -138,3 +138,11 @@ test('a container runtime log prefix is called UTC only when its time ends in Z'
   const local = md(s.hover!(alertDoc('cri2.log', line('2024-06-10T16:47:07.119004113+02:00')), { line: 0, character: 2 }));
   assert.match(local, /Time `2024-06-10T16:47:07\.119004113\+02:00` \(with its UTC offset\)/);
 });
+
+test('the report warns that an override of a rule Falco Lens has not loaded cannot be checked (Falco rejects an override of an undefined rule)', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report(READ_SENSITIVE('/etc/shadow'), 'file:///logs/a.json');
+  assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules \(workspace and `falcoLens\.rules\.files`\), so Falco Lens cannot check these overrides\. Falco refuses a rules file that overrides a rule no earlier rules file defines/);
+  const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Read sensitive file untrusted', source: 'syscall', tags: [], enabled: true }]));
+  assert.doesNotMatch(loaded.report(READ_SENSITIVE('/etc/shadow'), 'file:///logs/a.json'), /cannot check these overrides/);
+});

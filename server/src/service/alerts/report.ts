@@ -147,6 +147,12 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
+  // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines
+  // (rule_loader_collector.cpp 0.44.0): without the rule loaded, nothing here could check that.
+  if (!view.ruleSummary && (proposals.length || playbook)) {
+    parts.push(`**Check before use:** ${cappedCode(view.rule, 200)} is not in the loaded rules (workspace and \`falcoLens.rules.files\`), so Falco Lens cannot check these overrides. `
+      + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.');
+  }
   parts.push('Only add an exception after the investigation shows the activity is expected.');
   return parts.join('\n\n');
 }
