@@ -3,6 +3,7 @@
 //   falco-lens report <alert-log>                             a Markdown incident report on stdout
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from './service/languageService';
@@ -19,7 +20,7 @@ const FORMATS = ['text', 'json', 'sarif', 'github'];
 const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif|github] [--rules <file|dir>]... [--falco-version 0.N]
        falco-lens report <alert-log> [--rules <file|dir>]...
 
-  check    validates Falco rules files and alert logs; prints file:line:col severity code message;
+  check    validates Falco rules files and alert logs (also gzip-compressed ones); prints file:line:col severity code message;
            exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
   --format text (default), json, sarif (SARIF 2.1.0, for code-scanning uploads) or github (GitHub Actions
@@ -69,8 +70,11 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   };
   const service = new FalcoLanguageService(host);
   const docs = files.map((file) => {
-    const text = host.readFile(file) ?? '';
-    const language = detectLanguage(file, text.slice(0, text.indexOf('\n') >>> 0)) ?? (/\.ya?ml$/.test(file) ? 'falco-rules' : 'falco-alerts');
+    const gzip = readGzip(file, err);
+    const text = gzip ?? host.readFile(file) ?? '';
+    // A rotated, compressed log (falco.log.1.gz) is read as the log it holds.
+    const named = gzip !== undefined ? file.replace(/\.gz$/, '') : file;
+    const language = detectLanguage(named, text.slice(0, text.indexOf('\n') >>> 0)) ?? (/\.ya?ml$/.test(named) ? 'falco-rules' : 'falco-alerts');
     return TextDocument.create(pathToUri(file), language, 1, text);
   });
   for (const doc of docs) service.forLanguage(doc.languageId)?.didOpenOrChange?.(doc);
@@ -102,6 +106,42 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   else if (format === 'github') out.push(...toGithubAnnotations(findings));
   return { stdout: out.length ? out.join('\n') + '\n' : '', stderr: err.length ? err.join('\n') + '\n' : '', exitCode: errors > 0 ? 1 : 0 };
 }
+
+/** The text of a gzip file (known by its magic bytes), or undefined for any other file. */
+function readGzip(file: string, err: string[]): string | undefined {
+  if (!startsAsGzip(file)) return undefined;
+  const data = fs.readFileSync(file);
+  try {
+    return zlib.gunzipSync(data, { maxOutputLength: MAX_GUNZIP_BYTES }).toString('utf8');
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    try {
+      // A log cut while it was compressed: what comes before the cut is still checked.
+      const before = zlib.gunzipSync(data, { maxOutputLength: MAX_GUNZIP_BYTES, finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+      err.push(`falco-lens: ${file}: cannot decompress it to its end (${why}); checking what comes before that point`);
+      return before;
+    } catch {
+      err.push(`falco-lens: ${file}: cannot decompress it (${why})`);
+      return '';
+    }
+  }
+}
+
+function startsAsGzip(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(2);
+    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** A decompressed log must fit in one string (V8 caps strings at about 512 MB). */
+const MAX_GUNZIP_BYTES = 512 * 1024 * 1024;
 
 function readText(file: string): string {
   try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }

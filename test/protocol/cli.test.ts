@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 const cli = path.join(process.cwd(), 'dist', 'cli.js');
 const run = (args: string[], cwd: string) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
@@ -94,6 +95,25 @@ test('check --format github writes one workflow command per finding; a clean fil
   assert.equal(clean.status, 0, clean.stdout);
   assert.ok(!/^::error/m.test(clean.stdout), clean.stdout);
   assert.equal(run(['check', '--format', 'xml', 'good_rules.yaml'], dir).status, 2, 'an unknown format is bad usage');
+});
+
+test('check and report read a gzip log (a rotated falco.log.1.gz) as the log it holds; a cut one up to the cut', () => {
+  const alert = (n: number) => JSON.stringify({ output: `10:00:0${n}.000000000: Critical Shell in container (n=${n})`, priority: 'Critical', rule: 'Terminal shell in container', time: `2026-01-01T10:00:0${n}.000000000Z`, output_fields: {} });
+  const log = `${alert(1)}\n${alert(2)}\n{"output":"cut\n`;
+  const dir = scratch({});
+  fs.writeFileSync(path.join(dir, 'falco.log.1.gz'), zlib.gzipSync(log));
+  const checked = run(['check', 'falco.log.1.gz'], dir);
+  assert.equal(checked.status, 1, checked.stdout + checked.stderr);
+  assert.match(checked.stdout, /^falco\.log\.1\.gz:3:\d+ error json-truncated /m, 'the cut JSON line of the log inside');
+  const report = run(['report', 'falco.log.1.gz'], dir);
+  assert.equal(report.status, 0, report.stderr);
+  assert.match(report.stdout, /^2 alerts from /m);
+  const whole = zlib.gzipSync(`${alert(1)}\n`.repeat(2000));
+  fs.writeFileSync(path.join(dir, 'falco.log.2.gz'), whole.subarray(0, whole.length - 40));
+  const cut = run(['report', 'falco.log.2.gz'], dir);
+  assert.equal(cut.status, 0);
+  assert.match(cut.stderr, /cannot decompress it to its end/);
+  assert.match(cut.stdout, /^\d+ alerts from /m);
 });
 
 test('check on an alert log flags a truncated JSON alert', () => {
