@@ -146,3 +146,7 @@ test('the report warns that an override of a rule Falco Lens has not loaded cann
   const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Read sensitive file untrusted', source: 'syscall', tags: [], enabled: true }]));
   assert.doesNotMatch(loaded.report(READ_SENSITIVE('/etc/shadow'), 'file:///logs/a.json'), /cannot check these overrides/);
 });
+
+test('proc.vpid 1 is also the host\'s init, not only a container\'s main process', () => {
+  assert.equal(valueMeanings('proc.vpid', 1)[0].meaning, 'The process is PID 1 of its PID namespace: the main process of its container (on the host, init itself).');
+});

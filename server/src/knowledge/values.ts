@@ -26,7 +26,7 @@ export const VALUE_MEANINGS: ValueMeaning[] = [
   exact(['group.gid'], '0', 'The process runs with the root group.'),
   exact(['proc.tty'], '0', 'No terminal is attached. Services, scheduled jobs, scripts and `kubectl exec` without -t run this way, and so do web shells and reverse shells: it does not make the process benign.'),
   { fields: ['proc.tty'], value: 'non-zero', match: 'nonzero', meaning: 'An interactive terminal is attached: the process runs in a terminal session (ssh, `kubectl exec -it`, `docker exec -it`), usually a person at a shell or a script they started.' },
-  exact(['proc.vpid'], '1', 'The process is PID 1 of its PID namespace: the main process of its container.'),
+  exact(['proc.vpid'], '1', 'The process is PID 1 of its PID namespace: the main process of its container (on the host, init itself).'),
 
   // Where.
   exact(['container.id', 'container.name'], 'host', 'The event happened on the host itself, not inside a container.'),
