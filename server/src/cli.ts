@@ -20,8 +20,8 @@ const FORMATS = ['text', 'json', 'sarif', 'github'];
 const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif|github] [--rules <file|dir>]... [--falco-version 0.N]
        falco-lens report <alert-log> [--rules <file|dir>]...
 
-  check    validates Falco rules files and alert logs (also gzip-compressed ones); prints file:line:col severity code message;
-           exits 1 when any error is found, 2 on bad usage
+  check    validates Falco rules files and alert logs (also gzip-compressed logs named directly);
+           prints file:line:col severity code message; exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
   --format text (default), json, sarif (SARIF 2.1.0, for code-scanning uploads) or github (GitHub Actions
            annotations)
