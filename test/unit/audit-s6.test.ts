@@ -150,3 +150,9 @@ test('the report warns that an override of a rule Falco Lens has not loaded cann
 test('proc.vpid 1 is also the host\'s init, not only a container\'s main process', () => {
   assert.equal(valueMeanings('proc.vpid', 1)[0].meaning, 'The process is PID 1 of its PID namespace: the main process of its container (on the host, init itself).');
 });
+
+test('a plain tag\'s hover names what falco.yaml does with tags, not a falcosidekick routing it does not document', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const h = hoverAt(s, READ_SENSITIVE('/etc/shadow').replace('"tags":["T1555"]', '"tags":["T1555","filesystem"]'), 0, '"filesystem"', 1, 'tag.json');
+  assert.equal(h, '**Tag** `filesystem`: a label from the rule\'s `tags`; falco.yaml can enable or disable rules by tag (`rules`) and add output to them (`append_output`).');
+});

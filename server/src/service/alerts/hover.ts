@@ -148,7 +148,8 @@ export function tagHover(tag: string): string {
   if (entry) return `**Tag** ${cappedCode(tag)}: MITRE ATT&CK ${entry.kind} ${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}`;
   if (/^maturity_/.test(tag)) return `**Tag** ${cappedCode(tag)}: the rule's maturity level in the official rules (stable, incubating, sandbox, deprecated).`;
   if (/^(PCI_DSS|NIST)/.test(tag)) return `**Tag** ${cappedCode(tag)}: a compliance control the rule's authors map it to.`;
-  return `**Tag** ${cappedCode(tag)}: a label from the rule's \`tags\`; \`append_output\` and falcosidekick routing can match on it.`;
+  // falco.yaml 0.44.0: `rules` enables or disables rules by tag, `append_output` entries match on tags.
+  return `**Tag** ${cappedCode(tag)}: a label from the rule's \`tags\`; falco.yaml can enable or disable rules by tag (\`rules\`) and add output to them (\`append_output\`).`;
 }
 
 export function tagsHover(view: AlertView): string {
