@@ -156,3 +156,13 @@ test('a plain tag\'s hover names what falco.yaml does with tags, not a falcoside
   const h = hoverAt(s, READ_SENSITIVE('/etc/shadow').replace('"tags":["T1555"]', '"tags":["T1555","filesystem"]'), 0, '"filesystem"', 1, 'tag.json');
   assert.equal(h, '**Tag** `filesystem`: a label from the rule\'s `tags`; falco.yaml can enable or disable rules by tag (`rules`) and add output to them (`append_output`).');
 });
+
+test('mitigation commands that change the system are marked as such in the playbook and the report', () => {
+  const playbook = allPlaybooks().find((p) => p.rule === 'Execution from /dev/shm')!;
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const line = JSON.stringify({ hostname: 'h', output: '07:30:00.000000000: Warning x', output_fields: { 'proc.name': 'x' }, priority: 'Warning', rule: playbook.rule, source: 'syscall', tags: [], time: '2025-06-02T07:30:00.000000000Z' });
+  const report = s.report(line, 'file:///logs/shm.json');
+  assert.match(report, /\*\*Changes the system:\*\* Applies the options now\\\.\n\n {2}```sh\n {2}mount -o remount,noexec,nosuid,nodev \/dev\/shm\n/);
+  // A read-only check in the same mitigation is not marked.
+  assert.match(report, /\n {2}Checks that noexec, nosuid and nodev are listed\\\./);
+});

@@ -125,7 +125,9 @@ function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
     const parts = [`- ${escapeMarkdown(m.summary)}`];
     for (const c of m.commands ?? []) {
       const filled = fillCommand(c.command, view);
-      parts.push(`\n  ${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${indent(cappedBlock(filled.text, 'sh', 'command'))}`);
+      // The knowledge base marks the commands that change the system; say so before the user can copy one.
+      const mark = c.changesSystem ? '**Changes the system:** ' : '';
+      parts.push(`\n  ${mark}${escapeMarkdown(c.purpose)}${fillNote(filled)}\n\n${indent(cappedBlock(filled.text, 'sh', 'command'))}`);
     }
     if (m.config) parts.push(`\n  ${escapeMarkdown(m.config.title)}\n\n${indent(codeBlock(m.config.text, m.config.language))}`);
     return parts.join('\n');
