@@ -3,7 +3,7 @@
 // compiled again with the macros and lists each later file leaves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, MarkupContent } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createRulesService } from '../../server/src/service/rules';
 import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
@@ -11,6 +11,7 @@ import { clearChunkCache } from '../../server/src/service/rules/model';
 import { clearLoadMemos } from '../../server/src/service/rules/workspace';
 import { MemoryHost, rulesDoc, summarize } from './rules-host';
 import { incrementalChange } from './rules-random-edits';
+import { openAt, workspace } from './rules-nav-helpers';
 
 const BASE = '/ws/falco_rules.yaml';
 const LOCAL = '/ws/falco_rules.local.yaml';
@@ -263,4 +264,40 @@ test('override operations that are no string: yaml-cpp\'s bad conversion; null r
   assert.deepEqual(codes(priority.local, 'invalid-override'), ["1 4:15-4:20 invalid-override Invalid override operation for key 'priority': 'merge'. Allowed values are: replace. (LOAD_ERR_YAML_VALIDATE)"]);
   const source = diagnosticsOf(RULE('evt.type = execve'), '- rule: R\n  source: syscall\n  override:\n    source: merge\n');
   assert.deepEqual(codes(source.local, 'invalid-override'), ["1 4:13-4:18 invalid-override Invalid override operation for key 'source': 'merge'. Allowed values are: none (a rule cannot override 'source'). (LOAD_ERR_YAML_VALIDATE)"]);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. Hovers on a field's bracket argument
+
+/** The hover at `<|>`: the text its range covers and the first line of its contents, or undefined. */
+function hoverAt(marked: string): { range: string; title: string } | undefined {
+  const { service } = workspace({});
+  const { doc, position, text } = openAt(service, '/ws/rules.yaml', marked);
+  const h = service.hover!(doc, position);
+  if (!h) return undefined;
+  return { range: h.range ? text.slice(doc.offsetAt(h.range.start), doc.offsetAt(h.range.end)) : '', title: (h.contents as MarkupContent).value.split('\n')[0] };
+}
+
+test('hover on a field argument: the field, over the name and its argument, where libsinsp accepts the argument', () => {
+  const condition = (c: string) => `- macro: m\n  condition: ${c}\n`;
+  // Quoted arguments may hold blanks and brackets (parse_optional_field_arg, lex_quoted_str: libs 0.25.2).
+  assert.deepEqual(hoverAt(condition('proc.env["MY <|>VAR"] = y')), { range: 'proc.env["MY VAR"]', title: '**Field** `proc.env`' });
+  assert.deepEqual(hoverAt(condition("proc.env['MY <|>VAR'] = y")), { range: "proc.env['MY VAR']", title: '**Field** `proc.env`' });
+  assert.deepEqual(hoverAt(condition('evt.arg["my ] <|>name"] = y')), { range: 'evt.arg["my ] name"]', title: '**Field** `evt.arg`' });
+  assert.deepEqual(hoverAt(condition('proc.env["MY VAR"<|>] = y')), { range: 'proc.env["MY VAR"]', title: '**Field** `proc.env`' });
+  // Bare arguments.
+  assert.deepEqual(hoverAt(condition('proc.aname[<|>2] = y')), { range: 'proc.aname[2]', title: '**Field** `proc.aname`' });
+  assert.deepEqual(hoverAt(condition('proc.env[M<|>Y] = y and proc.name = x')), { range: 'proc.env[MY]', title: '**Field** `proc.env`' });
+  // In an output (a double-quoted YAML scalar: the quotes are escaped) and an exception field.
+  const output = '- rule: r\n  desc: d\n  condition: evt.type = open\n  output: "x %proc.env[\\"A <|>B\\"] y"\n  priority: INFO\n';
+  assert.deepEqual(hoverAt(output), { range: '%proc.env[\\"A B\\"]', title: '**Field** `proc.env`' });
+  const exception = (field: string) => `- rule: r\n  exceptions:\n    - name: e\n      fields:\n        - ${field}\n`;
+  assert.deepEqual(hoverAt(exception('proc.env["A <|>B"]')), { range: 'proc.env["A B"]', title: '**Field** `proc.env`' });
+  assert.deepEqual(hoverAt(exception('proc.aname[<|>2]')), { range: 'proc.aname[2]', title: '**Field** `proc.aname`' });
+  // Negative: blanks in a bare argument, which libsinsp's filter parser refuses (RGX_FIELDARGBARESTR; an exception
+  // field is pasted into the condition as written); past the closing bracket; text that is no argument.
+  assert.equal(hoverAt(condition('proc.aname[ <|>2 ] = y')), undefined);
+  assert.equal(hoverAt(exception('proc.env[A <|>B]')), undefined);
+  assert.equal(hoverAt(condition('proc.env["MY VAR"] = "a<|>b"')), undefined);
+  assert.equal(hoverAt(condition('proc.name = x<|>')), undefined);
 });

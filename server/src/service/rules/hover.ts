@@ -358,6 +358,41 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string): string
   }
 }
 
+/**
+ * The field whose bracket argument the offset is in (`proc.env["MY VAR"]`, `evt.arg[name]`), with the end of its
+ * closing bracket. Field tokens cover the name only; the argument follows it in the document as written: bare (no
+ * quote, space or bracket: libsinsp's filter parser, parse_optional_field_arg, libs 0.25.2), or quoted, where spaces
+ * and brackets may appear (in a double-quoted YAML scalar the quotes may be escaped, `\"`). Only arguments the rules
+ * parser accepted have a field token with `arg`: text libsinsp refuses (`proc.aname[ 2 ]`) gets no hover.
+ */
+function fieldArgumentAt(analysis: FileAnalysis, text: string, offset: number): { token: RulesToken; end: number } | undefined {
+  const item = analysis.items.find((a) => a.item.span.start <= offset && offset <= a.item.span.end);
+  if (!item) return undefined;
+  // The last field before the offset (the argument's own string token, if any, lies between).
+  let field: RulesToken | undefined;
+  for (const t of item.tokens) {
+    if (t.span.start >= offset) break;
+    if (t.kind === 'field' && t.span.end <= offset) field = t;
+  }
+  if (field?.kind !== 'field' || field.arg === undefined || text[field.span.end] !== '[') return undefined;
+  let i = field.span.end + 1;
+  const escaped = text[i] === '\\' && (text[i + 1] === '"' || text[i + 1] === "'");
+  const quote = escaped ? text.slice(i, i + 2) : text[i] === '"' || text[i] === "'" ? text[i] : undefined;
+  if (quote) {
+    // The closing quote; a quote after a backslash belongs to the argument (libsinsp's lex_quoted_str).
+    let close = text.indexOf(quote, i + quote.length);
+    while (!escaped && close > 0 && text[close - 1] === '\\') close = text.indexOf(quote, close + 1);
+    if (close < 0 || text.slice(i, close).includes('\n')) return undefined;
+    i = close + quote.length;
+  } else {
+    // A bare argument has no blank (RGX_FIELDARGBARESTR): an exception field such as `proc.env[A B]` is pasted into
+    // the condition as written, where libsinsp refuses it.
+    while (i < text.length && text[i] !== ']' && !/\s/.test(text[i])) i++;
+  }
+  if (text[i] !== ']' || offset > i) return undefined;
+  return { token: field, end: i + 1 };
+}
+
 export function hoverAt(ctx: HoverContext): Hover | null {
   const { load, file, analysis, offset } = ctx;
   const lines = file.model.lines;
@@ -365,6 +400,12 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   if (found) {
     const value = tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO);
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, found.token.span.end) };
+  }
+  // An argument may have a token of its own (a string), which has no hover.
+  const withArgument = fieldArgumentAt(analysis, file.model.text, offset);
+  if (withArgument) {
+    const value = tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO);
+    if (value) return { contents: { kind: 'markdown', value }, range: lines.range(withArgument.token.span.start, withArgument.end) };
   }
   // Keys and structural values (priority, tags, source).
   const item = analysis.items.find((a) => a.item.span.start <= offset && offset <= a.item.span.end)?.item;
