@@ -166,3 +166,20 @@ test('mitigation commands that change the system are marked as such in the playb
   // A read-only check in the same mitigation is not marked.
   assert.match(report, /\n {2}Checks that noexec, nosuid and nodev are listed\\\./);
 });
+
+test('no "process + parent" exception when the parent is the container runtime: it would cover every container of the node', () => {
+  const shell = (pname: string) => JSON.stringify({
+    hostname: 'node-1', output: '07:30:00.000000000: Notice A shell was spawned in a container with an attached terminal | process=bash',
+    output_fields: { 'container.id': '7bebb1d63ff1', 'container.image.repository': 'docker.io/library/nginx', 'proc.exepath': '/usr/bin/bash', 'proc.name': 'bash', 'proc.pname': pname, 'proc.tty': 34816 },
+    priority: 'Notice', rule: 'Terminal shell in container', source: 'syscall', tags: [], time: '2025-06-02T07:30:00.000000000Z',
+  });
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const titles = actionsFor(s, shell('runc'), 'runc.json').map((a) => a.title);
+  assert.ok(titles.includes('Add exception for this process + container image (bash, docker.io/library/nginx) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
+  // Without an image to pair the process with, nothing is proposed, and the report says why.
+  const bare = JSON.stringify({ ...JSON.parse(shell('runc')), output_fields: { 'proc.name': 'bash', 'proc.pname': 'runc' } });
+  assert.match(s.report(bare, 'file:///logs/bare.json'), /### Tuning\n\nNo exception is proposed: the parent `runc` is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them\./);
+  const fromShell = actionsFor(s, shell('sudo'), 'sudo.json').map((a) => a.title);
+  assert.ok(fromShell.includes('Add exception for this process + parent (bash, sudo) to falco_rules.local.yaml'), fromShell.join('\n'));
+});

@@ -141,12 +141,14 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return INTERNAL_EVENT_NOTE;
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
-  const { proposals, refused } = proposeExceptions(view);
+  const { proposals, refused, notApplicable } = proposeExceptions(view);
   if (proposals.length) {
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml', 'exception'));
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
+  } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname'))) {
+    parts.push(`No exception is proposed: the parent ${cappedCode(valueOf(view, 'proc.pname') ?? '', 200)} is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines

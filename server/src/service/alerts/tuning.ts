@@ -8,13 +8,25 @@ import { valueOf, type AlertView } from './view';
 
 export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (view: AlertView) => boolean }
 
+/**
+ * Parents that start the first process of every container and every `kubectl exec`/`docker exec` (the runtimes of
+ * the official rules' container_entrypoint macro, falco_rules.yaml). With such a parent, "this process + this
+ * parent" is the same pair in every container of the node: an exception on it would silence the rule for all of
+ * them (Terminal shell in container would no longer see any `kubectl exec -it … bash`), not for this case.
+ */
+const CONTAINER_RUNTIME_PARENTS = new Set(['runc', 'runc:[0:PARENT]', 'runc:[1:CHILD]', 'docker-runc', 'docker-runc-cur', 'containerd-shim', 'crio', 'conmon']);
+
+function startedByContainerRuntime(view: AlertView): boolean {
+  return CONTAINER_RUNTIME_PARENTS.has(valueOf(view, 'proc.pname') ?? '');
+}
+
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
-  { label: 'process + parent', fields: ['proc.name', 'proc.pname'] },
+  { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !startedByContainerRuntime(v) },
   { label: 'file + process', fields: ['fd.name', 'proc.name'] },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
-  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'] },
+  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !startedByContainerRuntime(v) },
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'] },
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
 ];
@@ -47,19 +59,21 @@ export function isInternalEvent(rule: string | undefined, source?: string): bool
 }
 
 /** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out. */
-export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: { shape: ExceptionShape; field: string }[] } {
+export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: { shape: ExceptionShape; field: string }[]; notApplicable: ExceptionShape[] } {
   const proposals: ExceptionProposal[] = [];
   const refused: { shape: ExceptionShape; field: string }[] = [];
-  if (!view.rule || isInternalEvent(view.rule, view.source)) return { proposals, refused };
+  const notApplicable: ExceptionShape[] = [];
+  if (!view.rule || isInternalEvent(view.rule, view.source)) return { proposals, refused, notApplicable };
   for (const shape of EXCEPTION_SHAPES) {
-    if (shape.appliesTo && !shape.appliesTo(view)) continue;
     const values = shape.fields.map((f) => valueOf(view, f));
     if (values.some((v) => v === undefined || v === '')) continue;
+    // The alert has the values, but an exception on them would not be about this case (a runtime parent, the host).
+    if (shape.appliesTo && !shape.appliesTo(view)) { notApplicable.push(shape); continue; }
     const bad = shape.fields.find((_, i) => !isSafeExceptionValue(values[i]!));
     if (bad) { refused.push({ shape, field: bad }); continue; }
     proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
   }
-  return { proposals, refused };
+  return { proposals, refused, notApplicable };
 }
 
 export function exceptionName(fields: string[]): string {
