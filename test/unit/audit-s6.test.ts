@@ -183,3 +183,11 @@ test('no "process + parent" exception when the parent is the container runtime: 
   const fromShell = actionsFor(s, shell('sudo'), 'sudo.json').map((a) => a.title);
   assert.ok(fromShell.includes('Add exception for this process + parent (bash, sudo) to falco_rules.local.yaml'), fromShell.join('\n'));
 });
+
+test('the time hover does not call a time earlier than the previous alert\'s a time "since" it', () => {
+  const at = (time: string) => JSON.stringify({ hostname: 'h', output: 'x', output_fields: { 'proc.name': 'cat' }, priority: 'Warning', rule: 'Read sensitive file untrusted', source: 'syscall', tags: [], time });
+  const log = `${at('2025-06-02T07:35:00.000000000Z')}\n${at('2025-06-02T07:30:00.000000000Z')}\n${at('2025-06-02T07:31:00.000000000Z')}`;
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  assert.match(hoverAt(s, log, 1, '"time"', 1, 'order.json'), /\*\*5 min 0 s\*\* before the previous alert of `Read sensitive file untrusted` \(line 1\): the log is not in time order here\./);
+  assert.match(hoverAt(s, log, 2, '"time"', 1, 'order.json'), /\*\*1 min 0 s\*\* since the previous alert of `Read sensitive file untrusted` \(line 2\)\./);
+});

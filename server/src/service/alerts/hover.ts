@@ -136,7 +136,9 @@ export function timeHover(view: AlertView, previous: AlertView | undefined): str
     const tp = alertInstant(previous).t;
     const gap = tp ? secondsBetween(tp, t) : undefined;
     const what = view.rule ? `of ${cappedCode(view.rule)}` : 'with the same message';
-    if (gap !== undefined) parts.push(`**${formatDuration(gap)}** since the previous alert ${what} (line ${previous.record.line + 1}).`);
+    // A log is not always in time order (several streams, a collector's batches): an earlier time is said as such.
+    if (gap !== undefined && gap < 0) parts.push(`**${formatDuration(gap)}** before the previous alert ${what} (line ${previous.record.line + 1}): the log is not in time order here.`);
+    else if (gap !== undefined) parts.push(`**${formatDuration(gap)}** since the previous alert ${what} (line ${previous.record.line + 1}).`);
   } else {
     parts.push(view.rule ? 'First alert of this rule in the file.' : 'First alert with this message in the file.');
   }
