@@ -202,3 +202,13 @@ test('a pipe in a command line is not listed as flags; flag sets still are', () 
   const flags = hoverAt(s, text, 0, '"O_RDONLY', 2, 'pipe.json');
   assert.match(flags, /Flags: `O_CLOEXEC`, `O_DIRECTORY`/);
 });
+
+test('falcosidekick\'s Test rule event (source internal) is not called an event Falco emitted', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const test = '{"output":"This is a test from falcosidekick","priority":"Debug","rule":"Test rule","time":"2001-01-01T01:10:00Z","source":"internal","output_fields":{"proc.name":"falcosidekick"}}';
+  const h = hoverAt(s, test, 0, '"rule"', 1, 'sk-test.json');
+  assert.equal(h, '**Internal event** `Test rule`\n\nAn event of source `internal`, not a rule of a rules file: exceptions and overrides cannot tune it.');
+  const report = s.report(test, 'file:///logs/sk-test.json');
+  assert.match(report, /### Investigation\n\nAn internal event, not a detection of activity\./);
+  assert.doesNotMatch(report, /Emitted by Falco itself|Falco's own event/);
+});

@@ -28,6 +28,13 @@ export const INTERNAL_EVENT_NOTE = 'Emitted by Falco itself (dropped system call
   + 'defines it, so exceptions and overrides cannot tune it (an override naming it makes Falco reject the file). Its settings are in '
   + 'falco.yaml: `syscall_event_drops` (dropped system calls), `metrics` (metrics snapshots), `syscall_event_timeouts` (timeouts).';
 
+/** What an event of source `internal` is: Falco's own when named `Falco internal: …`; other tools use the source too
+ *  (falcosidekick gives its `Test rule` event the source `internal`). */
+export function internalEventNote(rule: string | undefined): string {
+  if ((rule ?? '').startsWith('Falco internal: ')) return INTERNAL_EVENT_NOTE;
+  return 'An event of source `internal`, not a rule of a rules file: exceptions and overrides cannot tune it.';
+}
+
 /** `Falco internal: syscall event drop` out of a text line's message (`… drop. 4551 system calls dropped…`). */
 function internalEventName(head: string): string {
   const dot = head.indexOf('. ');
@@ -39,8 +46,9 @@ export function ruleHover(view: AlertView): string {
   const name = view.rule;
   const internal = isInternalEvent(name ?? view.record.head.head, view.source);
   if (internal) {
-    parts.push(`**Falco internal event** ${cappedCode(name ?? internalEventName(view.record.head.head ?? ''))}`);
-    parts.push(INTERNAL_EVENT_NOTE);
+    const shown = name ?? internalEventName(view.record.head.head ?? '');
+    parts.push(`**${shown.startsWith('Falco internal: ') ? 'Falco internal event' : 'Internal event'}** ${cappedCode(shown)}`);
+    parts.push(internalEventNote(shown));
     return parts.join('\n\n');
   }
   if (!name) {

@@ -4,7 +4,7 @@ import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
-import { INTERNAL_EVENT_NOTE, alertInstant, locationLink, mitreLines } from './hover';
+import { alertInstant, internalEventNote, locationLink, mitreLines } from './hover';
 import { EXCEPTION_SHAPES, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -103,7 +103,9 @@ function eventSourceOf(view: AlertView): string | undefined {
 }
 
 function internalInvestigation(view: AlertView): string {
-  const drops = /syscall event drop/.test(view.rule ?? view.record.head.head ?? '');
+  const name = view.rule ?? view.record.head.head ?? '';
+  if (!name.startsWith('Falco internal: ')) return 'An internal event, not a detection of activity.';
+  const drops = /syscall event drop/.test(name);
   return 'Falco\'s own event, not a detection: the values above are Falco\'s own.'
     + (drops ? ' Dropped system calls mean that Falco may have missed activity on this host during that second.' : '');
 }
@@ -138,7 +140,7 @@ function indent(block: string): string { return block.split('\n').map((l) => `  
 
 function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string {
   const parts: string[] = [];
-  if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return INTERNAL_EVENT_NOTE;
+  if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return internalEventNote(view.rule ?? view.record.head.head);
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const { proposals, refused, notApplicable } = proposeExceptions(view);
