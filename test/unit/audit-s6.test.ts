@@ -205,7 +205,8 @@ test('a pipe in a command line is not listed as flags; flag sets still are', () 
 
 test('falcosidekick\'s Test rule event (source internal) is not called an event Falco emitted', () => {
   const s = createAlertsService(new TestHost(), fakeRules([]));
-  const test = '{"output":"This is a test from falcosidekick","priority":"Debug","rule":"Test rule","time":"2001-01-01T01:10:00Z","source":"internal","output_fields":{"proc.name":"falcosidekick"}}';
+  const test = '{"output":"This is a test from falcosidekick","priority":"Debug","rule":"Test rule","time":"2001-01-01T01:10:00Z","source":"internal","output_fields":{"proc.name":"falcosidekick","environment":"prod"}}';
+  assert.doesNotMatch(hoverAt(s, test, 0, '"environment"', 1, 'sk-test.json'), /internal event/);
   const h = hoverAt(s, test, 0, '"rule"', 1, 'sk-test.json');
   assert.equal(h, '**Internal event** `Test rule`\n\nAn event of source `internal`, not a rule of a rules file: exceptions and overrides cannot tune it.');
   const report = s.report(test, 'file:///logs/sk-test.json');

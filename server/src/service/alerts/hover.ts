@@ -188,7 +188,7 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
     parts.push(`${cappedCode(key, 200)} → field ${cappedCode(value.field, 200)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
     if (!view.rule && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
     if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
-    else if (isInternalEvent(view.rule, view.source) && value.origin === 'output_fields') {
+    else if ((view.rule ?? '').startsWith('Falco internal: ') && value.origin === 'output_fields') {
       parts.push('A value Falco reports with its internal event (a counter or a metric), not a field of the rule language.');
     } else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
