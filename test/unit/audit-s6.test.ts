@@ -65,6 +65,8 @@ test('Falco internal events are not rules: no "Disable rule" override, no except
   const report = s.report(DROP, 'file:///logs/a.json');
   assert.match(report, /### Investigation\n\nFalco's own event, not a detection: the values above are Falco's own\. Dropped system calls mean that Falco may have missed activity/);
   assert.match(report, /### Tuning\n\nEmitted by Falco itself/);
+  assert.match(report, /### MITRE ATT&CK\n\nNone: this is not a rule's detection\.\n\n### Investigation/);
+  assert.match(report, /### Mitigations\n\nNone: this is not a rule's detection \(see Tuning\)\./);
   assert.doesNotMatch(report, /No exception is proposed|override:/);
 });
 

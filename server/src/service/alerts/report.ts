@@ -238,9 +238,11 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
     const internal = isInternalEvent(first.rule ?? first.record.head.head, first.source);
     const unknownRule = !first.rule && !internal;
-    out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : unknownRule ? 'The rule is unidentified, so its tags are unknown.' : 'No MITRE ATT&CK mapping in the rule\'s tags.'}`);
+    const noMitre = internal ? 'None: this is not a rule\'s detection.' : unknownRule ? 'The rule is unidentified, so its tags are unknown.' : 'No MITRE ATT&CK mapping in the rule\'s tags.';
+    out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : noMitre}`);
     out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? 'The rule is unidentified, so no playbook can be looked up' : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
-    out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : unknownRule ? 'The rule is unidentified, so no mitigation can be looked up.' : 'No mitigation is recorded for this rule in the knowledge base.'}`);
+    const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? 'The rule is unidentified, so no mitigation can be looked up.' : 'No mitigation is recorded for this rule in the knowledge base.';
+    out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
     out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
   });
   return out.join('\n\n') + '\n';
