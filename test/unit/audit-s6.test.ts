@@ -38,6 +38,9 @@ test('an exception value with "=" and no space is refused: libsinsp reads a bare
   assert.ok(actionsFor(s, READ_SENSITIVE('/etc/app/key'), 'b.json').some((a) => a.title.includes('file + process')));
   const report = s.report(READ_SENSITIVE('/etc/app/key=prod'), 'file:///logs/a.json');
   assert.doesNotMatch(report, /"\/etc\/app\/key=prod", "cat"/);
+  // Only '=' in a bare value: no other shape has both values here, so the report names the refused field and why.
+  const fileOnly = JSON.stringify({ ...JSON.parse(READ_SENSITIVE('/etc/app/key=prod')), output_fields: { 'fd.name': '/etc/app/key=prod', 'proc.name': 'cat' } });
+  assert.match(s.report(fileOnly, 'file:///logs/c.json'), /No exception is proposed: the value of `fd\.name` holds characters \(quotes, backslashes, parentheses, commas, or '=' in a value without a space\)/);
 });
 
 const DROP = JSON.stringify({

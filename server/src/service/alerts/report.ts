@@ -148,7 +148,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml', 'exception'));
   } else if (refused.length) {
-    parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses or commas) that Falco would splice into the rule condition unescaped.`);
+    parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
   } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname'))) {
     parts.push(`No exception is proposed: the parent ${cappedCode(valueOf(view, 'proc.pname') ?? '', 200)} is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
@@ -172,8 +172,8 @@ function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
   const unsafe = filled.filled.filter((f) => !isSafeExceptionValue(f.value));
   if (unsafe.length) {
     notes.push(`**Check before use:** the value of ${[...new Set(unsafe.map((f) => f.field))].map(codeSpan).join(', ')} holds quotes, backslashes, `
-      + 'parentheses, commas, line breaks or outer blanks. The YAML above keeps it exactly, but Falco copies exception values into the rule '
-      + 'condition without escaping them, so such a value can make the exception match far more than this alert: prefer another field.');
+      + 'parentheses, commas, line breaks, outer blanks, or \'=\' without a space. The YAML above keeps it exactly, but Falco copies exception values into the rule '
+      + 'condition without escaping them, so such a value can make the exception match far more than this alert or keep the rule from compiling: prefer another field.');
   }
   return [`${escapeMarkdown(playbook.tuning.summary)}`, cappedBlock(filled.text.trimEnd(), 'yaml', 'tuning snippet'), ...notes].join('\n\n');
 }
