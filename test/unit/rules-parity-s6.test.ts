@@ -108,6 +108,9 @@ test('negative: later files that change nothing the rule\'s codes read, repeat i
   const redefined = diagnosticsOf(macro('m', 'evt.type = execve') + RULE('m'), macro('m', 'tolower(evt.type) = execve') + RULE('evt.type = open'));
   assert.deepEqual(codes(redefined.base, ...EVENT_CODES), []);
   assert.deepEqual(codes(redefined.local, ...EVENT_CODES), []);
+  // A macro only the later file defines: the rule's file fails with "Undefined macro" already, nothing more.
+  const undefinedFirst = diagnosticsOf(RULE('evt.type = execve and later_m'), macro('later_m', 'tolower(evt.type) = open'));
+  assert.deepEqual(codes(undefinedFirst.base, ...EVENT_CODES, 'undefined-macro').map((d) => d.split(' ').slice(0, 3).join(' ')), ['1 3:36-3:43 undefined-macro']);
   // A rule of a source other than syscall has no event codes.
   const k8s = '- rule: K\n  desc: d\n  condition: ka.verb = get and m\n  output: o\n  priority: INFO\n  source: k8s_audit\n';
   assert.deepEqual(codes(diagnosticsOf(macro('m', 'ka.verb = get') + k8s, macro('m', 'tolower(evt.type) = open')).base, ...EVENT_CODES), []);

@@ -1434,8 +1434,10 @@ function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | un
   for (let k = file.order + 1; k < files.length && result && result.unknownNames === 0; k++) {
     const defs = load.after[k];
     if (defs.rules.get(rule.name) !== rule) return;
-    const changed = firstChangedLookup(result, load.after[k - 1], defs);
+    const changed = firstChangedLookup(result, load, k);
     if (!changed) continue;
+    // A macro undefined with the rule's own file fails that file ("Undefined macro"): Falco never gets further.
+    if (last === verdict && usesUndefinedMacro(result)) return;
     result = conditionEventCodes(compiled, defs);
     const now = eventTypeVerdict(rule.condition, rule.exceptions, defs, rule.warnEvttypes);
     if (now && !(last && sameVerdict(last, now))) reportEventTypeVerdict(now, span, rule.name, false, reporter, { cause: changed, file });
@@ -1444,20 +1446,101 @@ function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | un
   }
 }
 
+/** Whether an event-code walk met a macro that was not defined (at any depth). */
+function usesUndefinedMacro(result: EventCodesResult): boolean {
+  const seen = new Set<EventCodesResult>();
+  const visit = (r: EventCodesResult): boolean => {
+    if (seen.has(r)) return false;
+    seen.add(r);
+    return r.deps.some((d) => (d.macro && d.content === undefined) || (d.result !== undefined && visit(d.result)));
+  };
+  return visit(result);
+}
+
+/** The macro and list names a file defines, appends to or overrides (memoized per model: unchanged files keep theirs). */
+const namesByModel = new WeakMap<RulesFileModel, Set<string>>();
+function namesDefinedIn(model: RulesFileModel): Set<string> {
+  let names = namesByModel.get(model);
+  if (!names) {
+    names = new Set();
+    for (const item of model.items) if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined) names.add(item.name);
+    namesByModel.set(model, names);
+  }
+  return names;
+}
+
 /**
- * The first macro or list among the lookups of `result` (and of the macro results it holds, at any depth) that file
- * `after` changes from `before`, with the contribution of that file that changed it. Definitions after each file share
- * the macros and lists the file left alone (workspace.ts cloneDefs), so a changed one is another object.
+ * Whether file `k` of the load changes macro or list `name` in what event codes read: a macro's condition text, a
+ * list's items, or where a list that names lists sits in Falco's order (its visibility decides which it expands,
+ * compiledListItems). The official files repeat many of falco_rules.yaml's macros and lists word for word: those change
+ * nothing. Memoized per load and file.
  */
-function firstChangedLookup(result: EventCodesResult, before: Definitions, after: Definitions): Contribution | undefined {
+const changedByFileMemo = new WeakMap<LoadResult, Map<string, boolean>[]>();
+function changedByFile(load: LoadResult, k: number, name: string): boolean {
+  let byFile = changedByFileMemo.get(load);
+  if (!byFile) changedByFileMemo.set(load, byFile = []);
+  const known = byFile[k] ??= new Map();
+  let changed = known.get(name);
+  if (changed === undefined) {
+    const before = load.after[k - 1];
+    const after = load.after[k];
+    const macro = after.macros.get(name);
+    const list = after.lists.get(name);
+    const then = before.lists.get(name);
+    changed = (macro !== undefined && macro !== before.macros.get(name) && macro.condition !== before.macros.get(name)?.condition)
+      || (list !== undefined && list !== then && (!then || !sameItems(list.items, then.items)
+        || (listVisibility(list) !== listVisibility(then) && list.items.some((item) => after.lists.has(item)))));
+    known.set(name, changed);
+  }
+  return changed;
+}
+
+/**
+ * The names an event-code result looked up (with those of the macro results it holds, at any depth) that a file
+ * defines. Results are kept by text and models by file, so this is remembered per pair: a macro's part is shared by
+ * every condition using it, and an edit rebuilds it only for the results the edit made new. Stored results hold no
+ * cycle (macroEventCodes keeps a result only when its walk met none), so the recursion ends.
+ */
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const lookedUpAndDefinedMemo = new WeakMap<EventCodesResult, WeakMap<RulesFileModel, readonly string[]>>();
+function lookedUpAndDefinedIn(result: EventCodesResult, model: RulesFileModel): readonly string[] {
+  let byModel = lookedUpAndDefinedMemo.get(result);
+  if (!byModel) lookedUpAndDefinedMemo.set(result, byModel = new WeakMap());
+  let out = byModel.get(model);
+  if (!out) {
+    const here = namesDefinedIn(model);
+    let names: string[] | undefined;
+    for (const d of result.deps) {
+      if (here.has(d.name) && !names?.includes(d.name)) (names ??= []).push(d.name);
+      if (d.result) for (const n of lookedUpAndDefinedIn(d.result, model)) if (!names?.includes(n)) (names ??= []).push(n);
+    }
+    out = names ?? NO_NAMES;
+    byModel.set(model, out);
+  }
+  return out;
+}
+
+/**
+ * The first macro or list among the lookups of `result` (and of the macro results it holds, at any depth) that file `k`
+ * of the load changes (changedByFile), with the last contribution to it then. Only names the file defines are
+ * compared: for most rules and files, a set lookup per name.
+ */
+function firstChangedLookup(result: EventCodesResult, load: LoadResult, k: number): Contribution | undefined {
+  const model = load.files[k].model;
+  const here = namesDefinedIn(model);
+  let any = false;
+  for (const name of lookedUpAndDefinedIn(result, model)) if (changedByFile(load, k, name)) { any = true; break; }
+  if (!any) return undefined;
+  const after = load.after[k];
   const seen = new Set<EventCodesResult>();
   const visit = (r: EventCodesResult): Contribution | undefined => {
     if (seen.has(r)) return undefined;
     seen.add(r);
     for (const d of r.deps) {
-      const now: MacroDef | ListDef | undefined = d.macro ? after.macros.get(d.name) : after.lists.get(d.name);
-      const then = d.macro ? before.macros.get(d.name) : before.lists.get(d.name);
-      if (now !== then && now) return now.contributions[now.contributions.length - 1];
+      if (here.has(d.name) && changedByFile(load, k, d.name)) {
+        const now: MacroDef | ListDef | undefined = d.macro ? after.macros.get(d.name) : after.lists.get(d.name);
+        if (now) return now.contributions[now.contributions.length - 1];
+      }
       const inner = d.result && visit(d.result);
       if (inner) return inner;
     }
