@@ -827,6 +827,7 @@ function macroResultHolds(result: EventCodesResult, defs: Definitions): boolean 
 }
 
 function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -1457,6 +1458,17 @@ function usesUndefinedMacro(result: EventCodesResult): boolean {
   return visit(result);
 }
 
+/** sameItems of two lists' items, remembered per pair of arrays (a list's items are its recipe's array across loads). */
+const sameItemsMemo = new WeakMap<readonly string[], WeakMap<readonly string[], boolean>>();
+function sameItemsMemoized(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  let byB = sameItemsMemo.get(a);
+  if (!byB) sameItemsMemo.set(a, byB = new WeakMap());
+  let same = byB.get(b);
+  if (same === undefined) byB.set(b, same = sameItems(a, b));
+  return same;
+}
+
 /** The macro and list names a file defines, appends to or overrides (memoized per model: unchanged files keep theirs). */
 const namesByModel = new WeakMap<RulesFileModel, Set<string>>();
 function namesDefinedIn(model: RulesFileModel): Set<string> {
@@ -1488,7 +1500,7 @@ function changedByFile(load: LoadResult, k: number, name: string): boolean {
     const list = after.lists.get(name);
     const then = before.lists.get(name);
     changed = (macro !== undefined && macro !== before.macros.get(name) && macro.condition !== before.macros.get(name)?.condition)
-      || (list !== undefined && list !== then && (!then || !sameItems(list.items, then.items)
+      || (list !== undefined && list !== then && (!then || !sameItemsMemoized(list.items, then.items)
         || (listVisibility(list) !== listVisibility(then) && list.items.some((item) => after.lists.has(item)))));
     known.set(name, changed);
   }

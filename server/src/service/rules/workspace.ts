@@ -39,7 +39,7 @@ export interface Contribution {
 }
 
 export interface MacroDef { kind: 'macro'; name: string; condition: string; contributions: Contribution[] }
-export interface ListDef { kind: 'list'; name: string; items: string[]; contributions: Contribution[] }
+export interface ListDef { kind: 'list'; name: string; items: readonly string[]; contributions: Contribution[] }
 export interface RuleDef {
   kind: 'rule';
   name: string;
@@ -671,10 +671,9 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
         // Arrays built apart from the definition's literal (see newRule).
         const contributions = previous ? [...previous.contributions, contribution] : [contribution];
         if (recipe.kind === 'macro') table.set(name, { kind: 'macro', name, condition: recipe.strings.condition ?? '', contributions });
-        else {
-          const items = [...recipe.items];
-          table.set(name, { kind: 'list', name, items, contributions });
-        }
+        // A list's items are the recipe's array itself (definitions are never changed: an append makes a new array), so
+        // the same item text gives the same array from one load to the next and comparisons of items stop at identity.
+        else table.set(name, { kind: 'list', name, items: recipe.items, contributions });
       } else {
         const rule = newRule(recipe, item, file);
         if (previous) rule.contributions = [...previous.contributions, contribution];
@@ -707,7 +706,7 @@ function applyChange(previous: Definition, recipe: ItemRecipe, item: ModelItem, 
   }
   if (previous.kind === 'list') {
     const op = opFor('items');
-    return { ...previous, contributions, items: op === 'append' ? [...previous.items, ...recipe.items] : op === 'replace' ? [...recipe.items] : previous.items };
+    return { ...previous, contributions, items: op === 'append' ? [...previous.items, ...recipe.items] : op === 'replace' ? recipe.items : previous.items };
   }
   const rule: RuleDef = { ...previous, contributions, tags: [...previous.tags], exceptions: [...previous.exceptions] };
   for (const key of ['condition', 'output', 'desc'] as const) {
