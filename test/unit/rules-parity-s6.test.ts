@@ -304,3 +304,27 @@ test('hover on a field argument: the field, over the name and its argument, wher
   assert.equal(hoverAt(condition('proc.env["MY VAR"] = "a<|>b"')), undefined);
   assert.equal(hoverAt(condition('proc.name = x<|>')), undefined);
 });
+
+test('comps of exceptions an override replaces: unchecked when read, a parse error when pasted, a crash when too few', () => {
+  const PASTED = "Falco does not check the comps of exceptions an 'override: exceptions: replace' brings when it reads them; the condition it pastes this exception into fails to parse. (LOAD_ERR_COMPILE_CONDITION)";
+  // An operator libsinsp does not know, and one that takes no value list for a single field.
+  const unknownOp = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      comps: [=, equals]\n      values: [[a, b]]\n'));
+  assert.deepEqual(codes(unknownOp.local, 'exception-comps'), [`1 5:18-5:24 exception-comps 'equals' is not a supported comparison operator. ${PASTED}`]);
+  const single = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: =\n      values: [a]\n'));
+  assert.deepEqual(codes(single.local, 'exception-comps'), [`1 5:14-5:15 exception-comps When fields is a single field, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof), not '='. ${PASTED}`]);
+  // Without values nothing is pasted: a warning.
+  const unpasted = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: =\n'));
+  assert.deepEqual(codes(unpasted.local, 'exception-comps').map((d) => d.slice(0, 15) + d.slice(d.indexOf(' Not checked'))), ["2 5:14-5:15 exc Not checked by Falco yet: it does not check the comps of exceptions an 'override: exceptions: replace' brings when it reads them, and pastes an exception into the rule's condition only with values."]);
+  // Fewer comps than fields: build_rule_exception_infos reads past the end (a crash); more: the rest is never read.
+  const fewer = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      comps: [=]\n      values: [[a, b]]\n'));
+  assert.deepEqual(codes(fewer.local, 'exception-arity'), ["1 5:14-5:17 exception-arity Fields and comps lists must have equal length (2 fields, 1 comps). Falco does not check this for exceptions an 'override: exceptions: replace' brings, and reads one comp per field when it pastes the values into the rule's condition: it crashes."]);
+  const more = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      comps: [=, =, =]\n      values: [[a, b]]\n'));
+  assert.deepEqual(codes(more.local, 'exception-arity'), ["2 5:14-5:23 exception-arity Fields and comps lists must have equal length (2 fields, 3 comps). Falco does not check this for exceptions an 'override: exceptions: replace' brings: it uses one comp per field and ignores the rest."]);
+  const scalarComps = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: [proc.name, proc.pname]\n      comps: =\n      values: [[a, b]]\n'));
+  assert.deepEqual(codes(scalarComps.local, 'exception-invalid').map((d) => d.split(' ').slice(0, 3).join(' ') + (d.endsWith('it crashes.') ? ' crash' : '')), ['1 5:14-5:15 exception-invalid crash']);
+  // Negative: a definition and an append keep the collector's LOAD_ERR_VALIDATE.
+  const defined = diagnosticsOf(RULE('evt.type = execve') + '  exceptions:\n    - name: e\n      fields: [proc.name, proc.pname]\n      comps: [=]\n      values: [[a, b]]\n');
+  assert.deepEqual(codes(defined.base, 'exception-arity'), ['1 9:14-9:17 exception-arity Fields and comps lists must have equal length (2 fields, 1 comps). (LOAD_ERR_VALIDATE)']);
+  const appended = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: =\n      values: [a]\n').replace('exceptions: replace', 'exceptions: append'));
+  assert.deepEqual(codes(appended.local, 'exception-comps').map((d) => d.slice(d.lastIndexOf('('))), ['(LOAD_ERR_VALIDATE)']);
+});

@@ -271,8 +271,9 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (key === 'exceptions' && kind === 'rule') {
-    validateExceptions(e, r);
-    if (replacesExceptions(item)) validateReplacedExceptionComps(e, r);
+    const replaced = replacesExceptions(item);
+    validateExceptions(e, r, replaced);
+    if (replaced) validateReplacedExceptionComps(e, r);
     return;
   }
   if (key === 'override') {
@@ -316,7 +317,27 @@ function validateReplacedExceptionComps(e: MapEntry, r: ReportSink): void {
   }
 }
 
-function validateExceptions(e: MapEntry, r: ReportSink): void {
+/**
+ * Where the checks of an exception's comps report. validate_exception_info (rule_loader_collector.cpp 0.44.0) checks
+ * comps when the collector defines a rule or appends an exception to it (LOAD_ERR_VALIDATE); selective_replace, which
+ * takes the exceptions of an 'override: exceptions: replace', copies them unchecked. Falco then pastes each exception
+ * with values into the rule's condition as written (build_rule_exception_infos), where an operator libsinsp does not
+ * know, or the wrong kind for the value list, fails to parse (LOAD_ERR_COMPILE_CONDITION); without values nothing is
+ * pasted and Falco says nothing (a warning).
+ */
+function compsSink(r: ReportSink, replaced: boolean, pasted: boolean): ReportSink {
+  if (!replaced) return r;
+  return {
+    report(code, span, message, data, options) {
+      if (pasted) r.report(code, span, `${message} ${REPLACED_COMPS_PASTED}`, data, { ...options, load: 'LOAD_ERR_COMPILE_CONDITION' });
+      else r.report(code, span, `${message} ${REPLACED_COMPS_UNCHECKED}`, data, { ...options, severity: DiagnosticSeverity.Warning, load: null });
+    },
+  };
+}
+const REPLACED_COMPS_PASTED = "Falco does not check the comps of exceptions an 'override: exceptions: replace' brings when it reads them; the condition it pastes this exception into fails to parse.";
+const REPLACED_COMPS_UNCHECKED = "Not checked by Falco yet: it does not check the comps of exceptions an 'override: exceptions: replace' brings when it reads them, and pastes an exception into the rule's condition only with values.";
+
+function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void {
   const v = e.value;
   if (!v || (v.kind === 'scalar' && v.value === null)) return;
   if (v.kind !== 'seq') { r.report(Code.ExceptionInvalid, v.span, 'Rule exceptions must be a sequence.'); return; }
@@ -340,18 +361,27 @@ function validateExceptions(e: MapEntry, r: ReportSink): void {
     const fields = get('fields')?.value;
     const comps = get('comps')?.value;
     const values = get('values')?.value;
+    const pasted = values?.kind === 'seq' && values.items.length > 0;
+    const rc = compsSink(r, replaced, pasted);
     // `values:` with nothing after it is a null node, which Falco's reader finds defined and not a sequence.
     if (values?.kind === 'scalar' && values.value === null) r.report(Code.ExceptionInvalid, get('values')!.keySpan, "An exception's 'values' is empty: Falco needs a list of values here (remove the key for none).");
     if (fields && fields.kind !== 'seq' && fields.kind !== 'scalar') r.report(Code.ExceptionInvalid, fields.span, "An exception's 'fields' must be a field name or a list of field names.");
     if (fields?.kind === 'seq') {
       for (const f of fields.items) if (f.kind !== 'scalar' || f.value === null) r.report(Code.ExceptionInvalid, f.span, 'Each exception field must be a field name.');
       if (comps && comps.kind === 'seq') {
-        if (comps.items.length !== fields.items.length) {
-          r.report(Code.ExceptionArity, comps.span, `Fields and comps lists must have equal length (${fields.items.length} fields, ${comps.items.length} comps).`, { missing: fields.items.length - comps.items.length });
-        }
-        for (const c of comps.items) validateComp(c, false, r);
+        const arity = `Fields and comps lists must have equal length (${fields.items.length} fields, ${comps.items.length} comps).`;
+        const missing = { missing: fields.items.length - comps.items.length };
+        if (comps.items.length !== fields.items.length && !replaced) r.report(Code.ExceptionArity, comps.span, arity, missing);
+        // Unchecked (selective_replace): build_rule_exception_infos reads comps[k] for each field k, past the end of a
+        // shorter list (Falco crashes), and never reads the extra comps of a longer one.
+        else if (comps.items.length < fields.items.length && pasted) r.report(Code.ExceptionArity, comps.span, `${arity} Falco does not check this for exceptions an 'override: exceptions: replace' brings, and reads one comp per field when it pastes the values into the rule's condition: it crashes.`, missing, { load: null });
+        else if (comps.items.length !== fields.items.length) r.report(Code.ExceptionArity, comps.span, `${arity} Falco does not check this for exceptions an 'override: exceptions: replace' brings${comps.items.length > fields.items.length ? ': it uses one comp per field and ignores the rest' : ', and pastes an exception into the rule\'s condition only with values'}.`, missing, { severity: DiagnosticSeverity.Warning, load: null });
+        for (const c of comps.items) validateComp(c, false, rc);
+      } else if (comps && !(replaced && pasted)) {
+        r.report(Code.ExceptionInvalid, comps.span, "With a list of fields, 'comps' must be a list with one operator per field.", undefined, replaced ? { severity: DiagnosticSeverity.Warning, load: null } : undefined);
       } else if (comps) {
-        r.report(Code.ExceptionInvalid, comps.span, "With a list of fields, 'comps' must be a list with one operator per field.");
+        // A single comp is no list: the comps Falco reads per field are missing, as when none is given.
+        r.report(Code.ExceptionInvalid, comps.span, "With a list of fields, 'comps' must be a list with one operator per field. Falco does not check this for exceptions an 'override: exceptions: replace' brings, and reads one comp per field from an empty list when it pastes the values into the rule's condition: it crashes.", undefined, { load: null });
       }
       if (values?.kind === 'seq') {
         for (const tuple of values.items) {
@@ -368,8 +398,8 @@ function validateExceptions(e: MapEntry, r: ReportSink): void {
       }
     } else if (fields?.kind === 'scalar') {
       if (comps) {
-        if (comps.kind === 'scalar') validateComp(comps, true, r);
-        else r.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator: in, pmatch, intersects or a modifier operator such as `startswith oneof`.');
+        if (comps.kind === 'scalar') validateComp(comps, true, rc);
+        else rc.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator: in, pmatch, intersects or a modifier operator such as `startswith oneof`.');
       }
       if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
       // With one field the values together are the list it is compared with: each one is a string (Falco's compiler
