@@ -332,7 +332,7 @@ test('comps of exceptions an override replaces: unchecked when read, a parse err
 test('an exception field whose unquoted bracket argument holds a blank: a parse error of the condition Falco pastes it into', () => {
   const ex = (field: string, values = '      values: [[a, b]]\n') => RULE('evt.type = execve') + `  exceptions:\n    - name: e\n      fields:\n        - ${field}\n        - proc.name\n${values}`;
   const bad = diagnosticsOf(ex('proc.env[A B]'));
-  assert.deepEqual(codes(bad.base, 'field-argument'), ["1 9:20-9:23 field-argument Falco pastes exception fields into the rule's condition as written, where libsinsp's filter parser reads an unquoted bracket argument only up to a blank, quote or bracket, and the condition fails to parse. Quote the argument: proc.env[\"A B\"]. (LOAD_ERR_COMPILE_CONDITION)"]);
+  assert.deepEqual(codes(bad.base, 'field-argument'), ["1 9:20-9:23 field-argument Falco pastes exception fields into the rule's condition as written, where libsinsp's filter parser reads an unquoted bracket argument only up to a blank, and the condition fails to parse. Quote the argument: proc.env[\"A B\"]. (LOAD_ERR_COMPILE_CONDITION)"]);
   // Negative: quoted, without blanks, or without values (nothing is pasted).
   assert.deepEqual(codes(diagnosticsOf(ex('proc.env["A B"]')).base, 'field-argument'), []);
   assert.deepEqual(codes(diagnosticsOf(ex("proc.env['A B']")).base, 'field-argument'), []);

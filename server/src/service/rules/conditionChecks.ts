@@ -1609,23 +1609,20 @@ function checkExceptionFields(item: ModelItem, itemCtx: FieldProblemContext): vo
       if (!m) continue;
       const lead = n.text.length - n.text.trimStart().length;
       const argStart = lead + m[1].length + 1;
-      checkField(lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]), m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx,
+      const info = checkField(lookupFieldCached(m[2] !== undefined ? `${m[1]}[${m[2]}]` : m[1]), m[1], m[2], () => scalarMap(n).span(lead, lead + m[1].length), ctx,
         m[2] !== undefined ? () => scalarMap(n).span(argStart, argStart + m[2].length) : undefined);
-      if (m[2] !== undefined && hasValues(ex) && !BARE_FIELD_ARGUMENT.test(m[2]) && !/^(["']).*\1$/.test(m[2])) {
+      // A key argument (an index takes no blank anyway, and other checks judge it) with blanks and no quotes.
+      const keyArgument = info?.arg !== undefined && info.arg.kind !== 'index' && !(info.arg.kind === 'index-or-key' && info.arg.dotForm === true);
+      if (m[2] !== undefined && keyArgument && hasValues(ex) && /\s/.test(m[2]) && !/["'[\]]/.test(m[2])) {
+        // libsinsp's filter parser reads an unquoted argument as RGX_FIELDARGBARESTR (filter/parser.cpp libs 0.25.2), no
+        // blank; the collector's field check (is_valid_lhs_field: new_filtercheck reads a key up to ']', falco_source.h
+        // 0.44.0) accepts it, so it fails only in the condition build_rule_exception_infos pastes it into.
         itemCtx.reporter.report(Code.FieldArgument, scalarMap(n).span(argStart, argStart + m[2].length),
-          `Falco pastes exception fields into the rule's condition as written, where libsinsp's filter parser reads an unquoted bracket argument only up to a blank, quote or bracket, and the condition fails to parse. Quote the argument: ${m[1]}["${m[2]}"].`);
+          `Falco pastes exception fields into the rule's condition as written, where libsinsp's filter parser reads an unquoted bracket argument only up to a blank, and the condition fails to parse. Quote the argument: ${m[1]}["${m[2]}"].`);
       }
     }
   }
 }
-
-/**
- * An unquoted field argument as libsinsp's filter parser reads it (RGX_FIELDARGBARESTR, filter/parser.cpp libs 0.25.2).
- * The collector's field check of an exception (is_valid_lhs_field: new_filtercheck, which reads the argument up to ']')
- * accepts more, so `proc.env[A B]` passes it and fails only in the condition Falco pastes it into
- * (build_rule_exception_infos, rule_loader_compiler.cpp 0.44.0).
- */
-const BARE_FIELD_ARGUMENT = /^[^\][\s"']+$/;
 
 function hasValues(ex: MapNode): boolean {
   const values = mapValue(ex, 'values');
