@@ -130,3 +130,26 @@ test('the rule hover\'s first steps are value-aware too', { skip: !havePlaybook 
   assert.ok(!markdown.includes("'<NA>'"));
   assert.match(markdown, /not for this alert: the event happened on the host/);
 });
+
+test('host account commands are not filled with a container\'s account; on the host they are', () => {
+  const view = (containerId: string) => ({ outputFields: new Map([['user.name', 'www-data'], ['user.uid', '33'], ['container.id', containerId]]), values: [] });
+  const commands = [
+    { command: 'crontab -l -u <user.name>', purpose: 'cron of the account' },
+    { command: 'passwd -S <user.name>', purpose: 'password state' },
+    { command: 'crictl exec <container.id> id <user.name>', purpose: 'inside the container' },
+  ];
+  const inContainer = investigationScript(commands, view('3ad7b26ded6d') as never);
+  assert.match(inContainer, /# Skipped: the account is the container's; on the host the same name or uid may be another account\.\n# crontab -l -u <user\.name>/);
+  assert.match(inContainer, /# Skipped: [^\n]*\n# passwd -S <user\.name>/);
+  assert.match(inContainer, /^crictl exec 3ad7b26ded6d id www-data$/m, 'a command run in the container is filled');
+  const onHost = investigationScript(commands, view('host') as never);
+  assert.match(onHost, /^crontab -l -u www-data$/m);
+  assert.match(onHost, /^passwd -S www-data$/m);
+});
+
+test('the playbook\'s investigation is not called read-only: crictl exec starts a process in the container', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report(inContainer(), 'file:///logs/c.json');
+  assert.ok(!report.includes('(read-only)'), 'no read-only claim');
+  if (/^## Investigate$/m.test(report)) assert.match(report, /starts a process in the container/);
+});

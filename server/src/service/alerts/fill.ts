@@ -36,11 +36,25 @@ export interface FilledCommand {
   notApplicable?: string;
 }
 
+/** Fields naming an account as the process saw it: in a container, an account of the container's own user database. */
+const ACCOUNT_FIELDS = new Set(['user.name', 'user.uid']);
+/** Commands that reach into a container (or the cluster) rather than run against the host's accounts. */
+const CONTAINER_TOOL = /^\s*(?:sudo\s+)?(?:crictl|docker|podman|nerdctl|ctr|kubectl|nsenter)\b/;
+
 /** A playbook command filled with an alert's values (shell-quoted). */
 export function fillCommand(command: string, view: AlertView): FilledCommand {
-  for (const field of placeholdersIn(command).fields) {
+  const fields = placeholdersIn(command).fields;
+  for (const field of fields) {
     const reason = notApplicable(view, field);
     if (reason) return { text: command, missing: [], notApplicable: reason };
+  }
+  // `crontab -l -u <user.name>`, `passwd -S`, `usermod`… run on the host: filled with the account of a container
+  // (resolved from the container's /etc/passwd), they would read or change the host's account of that name or uid,
+  // another account or none.
+  const container = valueOf(view, 'container.id');
+  if (container && container !== 'host' && container !== '<NA>' && !CONTAINER_TOOL.test(command) && !fields.includes('container.id')
+    && fields.some((f) => ACCOUNT_FIELDS.has(f))) {
+    return { text: command, missing: [], notApplicable: 'the account is the container\'s; on the host the same name or uid may be another account' };
   }
   return fillShellPlaceholders(command, (f) => fillValue(view, f));
 }

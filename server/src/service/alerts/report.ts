@@ -188,7 +188,7 @@ export function playbookMarkdown(view: AlertView, playbook: Playbook): string {
     parts.push(playbook.keyFields.map((k) => `- ${codeSpan(k.field)} = ${cappedCode(valueOf(view, k.field) ?? '(not in this alert)')} — ${escapeMarkdown(k.meaning)}`).join('\n'));
   }
   if (playbook.benignCauses.length) parts.push(`## Benign causes\n\n${playbook.benignCauses.map((b) => `- ${escapeMarkdown(b)}`).join('\n')}`);
-  if (playbook.investigate.length) parts.push(`## Investigate (read-only)\n\n${commandsMarkdown(playbook, view, 'investigate')}`);
+  if (playbook.investigate.length) parts.push(`## Investigate\n\nThese steps change nothing on the system; a \`crictl exec\` step starts a process in the container, and an evidence copy writes the evidence file only.\n\n${commandsMarkdown(playbook, view, 'investigate')}`);
   if (playbook.mitigations.length) parts.push(`## Mitigations\n\n${mitigationsMarkdown(playbook, view)}`);
   parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook)}`);
   return parts.join('\n\n') + '\n';
