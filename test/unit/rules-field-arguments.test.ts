@@ -25,3 +25,21 @@ test('numbers in brackets, dot forms and key arguments are accepted', () => {
     assert.deepEqual(diagnosticsOf(condition).diagnostics.map((d) => String(d.message)), [], condition);
   }
 });
+
+test('an output bracket libsinsp cannot read as an argument is printed as text, as Falco\'s formatter does: a warning, not an output error', () => {
+  const check = (output: string) => {
+    const text = `- rule: Args\n  desc: d\n  condition: evt.type = execve\n  output: ${output}\n  priority: WARNING\n`;
+    const service = createRulesService(new MemoryHost({}, { ruleFiles: [] }));
+    const line = text.split('\n')[3];
+    return { line, diagnostics: service.diagnostics(rulesDoc('/ws/falco_rules.local.yaml', text)).filter((d) => d.range.start.line === 3) };
+  };
+  const blank = check('env %proc.env[A B] name %proc.name');
+  assert.deepEqual(blank.diagnostics.map((d) => [d.code, d.severity]), [['field-argument', 2]], 'no output-syntax error');
+  const d = blank.diagnostics[0];
+  assert.equal(blank.line.slice(d.range.start.character, d.range.end.character), '[A B]');
+  assert.match(String(d.message), /Falco prints %proc\.env followed by the text '\[A B\]'\. Quote it if it is the argument: %proc\.env\["A B"\]\.$/);
+  assert.ok(!/LOAD_/.test(String(d.message)), 'Falco loads the rule');
+  assert.deepEqual(check('env %proc.env["A B"] name %proc.name').diagnostics, [], 'a quoted argument is read');
+  const open = check('name %proc.name[');
+  assert.deepEqual(open.diagnostics.map((x) => open.line.slice(x.range.start.character, x.range.end.character)), ['[']);
+});

@@ -28,13 +28,19 @@ test('output references: shortened names, arguments, widths, transformers and er
     { name: 'proc.name', nameSpan: { start: 13, end: 22 }, span: { start: 1, end: 36 }, transformers: joinTransformers },
     { name: 'proc.pname', nameSpan: { start: 24, end: 34 }, span: { start: 1, end: 36 }, transformers: joinTransformers },
   ]);
-  // A reference that fails leaves no field behind; the next one is read.
+  // A bracket that is no readable argument: the field without it (Falco's formatter shortens the token until it
+  // compiles), the bracket kept as text up to its ']' or the next reference; the next one is read.
   assert.deepEqual(parseOutput('%proc.aname[2 unclosed %proc.name'), {
-    fields: [{ name: 'proc.name', nameSpan: { start: 24, end: 33 }, span: { start: 23, end: 33 } }],
+    fields: [
+      { name: 'proc.aname', nameSpan: { start: 1, end: 11 }, span: { start: 0, end: 11 }, unreadArg: { text: '[2 unclosed ', span: { start: 11, end: 23 }, why: "expected ']' to close the field argument" } },
+      { name: 'proc.name', nameSpan: { start: 24, end: 33 }, span: { start: 23, end: 33 } },
+    ],
     leadingStar: false,
-    errors: [{ message: "expected ']' to close the field argument", span: { start: 0, end: 13 } }],
+    errors: [],
   });
-  assert.deepEqual(parseOutput('x %proc.aname[2 %fd.name').fields.map((f) => f.name), ['fd.name']);
+  assert.deepEqual(parseOutput('x %proc.aname[2 %fd.name').fields.map((f) => f.name), ['proc.aname', 'fd.name']);
+  // An error stays an error where the formatter finds no field at all.
+  assert.match(parseOutput('x %[2] y').errors[0]!.message, /must be followed by a field name/);
   assert.deepEqual(parseOutput('a %proc.name[x] b %fd.name').fields.map((f) => [f.name, f.span.start, f.span.end]), [['proc.name', 2, 15], ['fd.name', 18, 26]]);
 });
 

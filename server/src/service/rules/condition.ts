@@ -872,7 +872,23 @@ class ConditionParser {
           this.pos = end;
         }
       }
-      const arg = this.parseOptionalFieldArg();
+      const argStart = this.pos;
+      let arg: { text: string; span: Span } | undefined;
+      try {
+        arg = this.parseOptionalFieldArg();
+      } catch (e) {
+        if (!(e instanceof ParseFailure)) throw e;
+        // Falco's formatter shortens the token until it compiles (eventformatter.cpp set_format, libs 0.25.2): the
+        // field without the bracket, which it then prints as text.
+        this.pos = argStart;
+        const close = this.text.indexOf(']', argStart);
+        const next = this.text.indexOf('%', argStart + 1);
+        const end = close >= 0 && (next < 0 || close < next) ? close + 1 : next >= 0 ? next : this.text.length;
+        const field = outputField(name, undefined, nameSpan, spanOf(pct, this.pos));
+        field.unreadArg = { text: this.text.slice(argStart, end), span: spanOf(argStart, end), why: e.message };
+        out.push(field);
+        return this.pos;
+      }
       out.push(outputField(name, arg, nameSpan, spanOf(pct, this.pos)));
       return this.pos;
     } catch (e) {

@@ -81,6 +81,11 @@ export interface OutputField {
   span: Span;
   /** Transformers around the field, outermost first: `%tolower(proc.name)` gives [tolower]. (Added by the parser.) */
   transformers?: { name: string; span: Span }[];
+  /**
+   * A bracket after the field that is no argument libsinsp can read (`%proc.env[A B]`): Falco's formatter prints the
+   * field without it and the bracket as text. `text` runs from `[` to its `]` (or to the next `%` or the end).
+   */
+  unreadArg?: { text: string; span: Span; why: string };
 }
 
 export interface OutputParse {

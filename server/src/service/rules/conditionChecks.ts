@@ -1587,6 +1587,10 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
       return;
     }
     checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx, f.arg && (() => span(f.arg!.span)));
+    if (f.unreadArg) {
+      const quoted = /^\[[^"\]]*\]$/.test(f.unreadArg.text) ? ` Quote it if it is the argument: %${f.name}["${f.unreadArg.text.slice(1, -1)}"].` : '';
+      reporter.report(Code.FieldArgument, span(f.unreadArg.span), `'${f.unreadArg.text}' is no argument libsinsp can read (${f.unreadArg.why}): in an output Falco prints %${f.name} followed by the text '${f.unreadArg.text}'.${quoted}`, undefined, { severity: 2, load: null });
+    }
   });
 }
 
