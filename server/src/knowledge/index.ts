@@ -6,6 +6,7 @@ import { MITRE } from './mitre';
 import { VALUE_MEANINGS } from './values';
 import { ASYNC_EVENT_CODE, CODELESS_EVENT_NAMES, EVENT_CODES_BY_NAME, GENERIC_EVENT_CODES, GENERIC_SYSCALL_NAMES } from './eventTypes';
 import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
+import { OFFICIAL_FILES, OFFICIAL_LISTS, OFFICIAL_MACROS, OFFICIAL_RULES } from './officialItems';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
 
 export * from './types';
@@ -102,6 +103,13 @@ export function knownFieldClasses(): Set<string> {
 }
 
 export function playbookFor(rule: string): Playbook | undefined { return playbooksByRule.get(rule); }
+
+/** The official rules file that defines a macro, list or rule of this name (e.g. 'falco_rules.yaml'), if one does. */
+export function officialDefinition(kind: 'macro' | 'list' | 'rule', name: string): string | undefined {
+  const table = kind === 'macro' ? OFFICIAL_MACROS : kind === 'list' ? OFFICIAL_LISTS : OFFICIAL_RULES;
+  const index = table.get(name);
+  return index === undefined ? undefined : OFFICIAL_FILES[index];
+}
 
 export function mitreName(id: string): MitreEntry | undefined { return mitreById.get(id.toUpperCase()); }
 

@@ -89,6 +89,11 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
     title: plainTitle(title), kind: QUICKFIX, diagnostics: [d], edit: edit(uri, edits), ...(preferred ? { isPreferred: true } : {}),
   });
   const replacements = (what: string) => suggestions.map((s, i) => fix(`Change to ${what} '${s}'`, [replace(model, start, end, s)], i === 0));
+  // A name of Falco's official rules whose file is not loaded: the repair is the setting, not the text.
+  if (typeof data.official === 'string') {
+    const title = plainTitle(`Load ${data.official.replace(/ \(.*\)$/, '')}: open the setting 'falcoLens.rules.files'`);
+    return [{ title, kind: QUICKFIX, diagnostics: [d], command: { title, command: 'workbench.action.openSettings', arguments: ['falcoLens.rules.files'] } }];
+  }
 
   switch (d.code) {
     case Code.InvalidPriority: return replacements('priority');

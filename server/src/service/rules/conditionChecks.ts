@@ -3,13 +3,13 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { knownFieldClasses, lookupField, allFields, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
-import { runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
+import { officialFileHint, runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import { reportCompileWarnings } from './compileWarnings';
 import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 
@@ -1239,6 +1239,11 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
           reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. Falco compiles each file's rules and macros when it loads the file, and '${m.name}' is defined only later, at line ${later.file.model.lines.positionAt(later.item.span.start).line + 1} of ${fileName(later.file)}. Define it in this file or a file loaded before it.`, { suggestions: [] });
           continue;
         }
+        const official = officialDefinition('macro', m.name);
+        if (official) {
+          reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. ${officialFileHint('macro', m.name, official)}`, { suggestions: [], official });
+          continue;
+        }
         const suggestions = (macroSuggestions ??= suggester(defs.macros, undefined))(m.name);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
@@ -1247,6 +1252,11 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         // A list a later file defines is pasted in when Falco compiles this text again after that file (parse_condition
         // substitutes every list collected so far, rule_loader_compiler.cpp 0.44.0): the name is no literal then.
         if (laterDefinition(load, file, load.final.lists.get(l.text))) continue;
+        const officialList = officialDefinition('list', l.text);
+        if (officialList) {
+          reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco Lens reads it as the literal string. ${officialFileHint('list', l.text, officialList)}`, { suggestions: [], official: officialList });
+          continue;
+        }
         const suggestions = (listSuggestions ??= suggester(defs.lists, 2))(l.text);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
