@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
 import { detectLanguage, LANGUAGE_RULES } from './service/features';
 import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
 import { pathToUri } from './service/uri';
+import { isGzipFile } from './gzipFile';
 import { FALCO_TARGETS, LATEST_FALCO, parseFalcoTarget } from './knowledge/falcoVersions';
 import { toGithubAnnotations, toSarif, type CliFinding } from './cliFormats';
 import { version as FALCO_LENS_VERSION } from '../../package.json';
@@ -109,7 +110,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
 
 /** The text of a gzip file (known by its magic bytes), or undefined for any other file. */
 function readGzip(file: string, err: string[]): string | undefined {
-  if (!startsAsGzip(file)) return undefined;
+  if (!isGzipFile(file)) return undefined;
   const data = fs.readFileSync(file);
   try {
     return zlib.gunzipSync(data, { maxOutputLength: MAX_GUNZIP_BYTES }).toString('utf8');
@@ -124,19 +125,6 @@ function readGzip(file: string, err: string[]): string | undefined {
       err.push(`falco-lens: ${file}: cannot decompress it (${why})`);
       return '';
     }
-  }
-}
-
-function startsAsGzip(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(2);
-    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -21,6 +21,7 @@ import {
 } from '../protocol';
 import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
+import { isGzipFile } from '../gzipFile';
 
 export interface ExplorerContext {
   connection: Connection;
@@ -227,7 +228,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         return info(existing);
       }
     }
-    const compressed = isGzip(p.path);
+    const compressed = isGzipFile(p.path);
     const folder = compressed ? fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-log-')) : undefined;
     const source = new FileSource(folder ? path.join(folder, 'decompressed.log') : p.path);
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
@@ -309,18 +310,4 @@ function countLineBreaks(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-/** Whether a file starts as gzip data does (its magic bytes), whatever its name. */
-function isGzip(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(2);
-    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }
