@@ -126,24 +126,43 @@ export function mitreForTag(tag: string): MitreEntry | undefined {
   return undefined;
 }
 
-/** Meanings that apply to a value of a field as shown in an alert. */
-export function valueMeanings(field: string, value: string | number | boolean | null): ValueMeaning[] {
+/**
+ * Meanings that apply to a value of a field as shown in an alert. `evtType` is the alert's evt.type when it has one:
+ * a meaning written for some events (the flags of evt.arg.flags) is kept only for those; without a known event type
+ * it is kept with the events it applies to named in front, since another event's flags are another set.
+ */
+export function valueMeanings(field: string, value: string | number | boolean | null, evtType?: string): ValueMeaning[] {
   const text = value === null ? 'null' : String(value);
-  return VALUE_MEANINGS.filter((m) => {
-    if (!m.fields.includes(field) && !m.fields.includes('*')) return false;
-    switch (m.match) {
-      case 'exact': return m.value === text;
-      case 'flag': return text.split(/[|,\s]+/).includes(m.value);
-      case 'nonzero': return /^-?\d+$/.test(text) && Number(text) !== 0;
-      case 'negative-errno': return /^-\d+$/.test(text) || text === m.value;
-    }
-  });
+  const knownEvent = evtType !== undefined && eventCodesByName.has(evtType) ? evtType : undefined;
+  const out: ValueMeaning[] = [];
+  for (const m of VALUE_MEANINGS) {
+    if (!m.fields.includes(field) && !m.fields.includes('*')) continue;
+    if (!valueMatches(m, text)) continue;
+    if (!m.events) out.push(m);
+    else if (knownEvent !== undefined) { if (m.events.includes(knownEvent)) out.push(m); }
+    else out.push({ ...m, meaning: `If evt.type is ${orList(m.events)} (other events' flags are other sets): ${m.meaning}` });
+  }
+  return out;
+}
+
+function valueMatches(m: ValueMeaning, text: string): boolean {
+  switch (m.match) {
+    case 'exact': return m.value === text;
+    case 'flag': return text.split(/[|,\s]+/).includes(m.value);
+    case 'nonzero': return /^-?\d+$/.test(text) && Number(text) !== 0;
+    case 'negative-errno': return /^-\d+$/.test(text) || text === m.value;
+  }
+}
+
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Event types (evt.type values) and the event codes libsinsp maps them to
 
 export { EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION } from './eventTypes';
+export { EVENT_FLAGS_LIBS_VERSION, FLAG_NAMES, FLAG_TABLES_BY_EVENT } from './eventFlags';
 
 const eventCodesByName = new Map<string, readonly number[]>();
 for (const [name, codes] of Object.entries(EVENT_CODES_BY_NAME)) eventCodesByName.set(name, codes);

@@ -115,4 +115,7 @@ export interface ValueMeaning {
   /** Match kind: exact value, a flag inside a `|`-separated set, or any non-zero number. */
   match: 'exact' | 'flag' | 'nonzero' | 'negative-errno';
   meaning: string;
+  /** The evt.type names whose value this meaning is written for. evt.arg.flags renders the `flags` parameter of the
+   *  event at hand with that event's flag table (eventFlags.ts): O_TRUNC of open is not O_TRUNC of delete_module. */
+  events?: string[];
 }

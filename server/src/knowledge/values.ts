@@ -6,8 +6,13 @@ import type { ValueMeaning } from './types';
 const exact = (fields: string[], value: string, meaning: string): ValueMeaning => ({ fields, value, match: 'exact', meaning });
 const flag = (fields: string[], value: string, meaning: string): ValueMeaning => ({ fields, value, match: 'flag', meaning });
 
-const EXEC_FLAGS = ['evt.arg.flags'];
-const OPEN_FLAGS = ['evt.arg.flags'];
+// evt.arg.flags is the `flags` parameter of the event at hand, rendered with that event's flag table (libs 0.25.2
+// driver/event_table.c, knowledge/eventFlags.ts): exec flags for execve and execveat, open flags for the open calls,
+// other sets for clone, mmap, mount, socket... A flag's meaning names the events it is written for.
+const EXEC_EVENTS = ['execve', 'execveat'];
+const OPEN_EVENTS = ['open', 'openat', 'openat2', 'open_by_handle_at'];
+const execFlag = (value: string, meaning: string): ValueMeaning => ({ ...flag(['evt.arg.flags'], value, meaning), events: EXEC_EVENTS });
+const openFlag = (value: string, meaning: string): ValueMeaning => ({ ...flag(['evt.arg.flags'], value, meaning), events: OPEN_EVENTS });
 const FD_TYPES = ['fd.type', 'fd.types', 'proc.stdin.type', 'proc.stdout.type', 'proc.stderr.type'];
 const RESULT = ['evt.res'];
 
@@ -43,18 +48,18 @@ export const VALUE_MEANINGS: ValueMeaning[] = [
   exact(['proc.is_exe_from_memfd'], 'true', 'The program runs from an in-memory file (memfd_create) with no copy on disk: fileless execution.'),
   exact(['fd.is_upper_layer'], 'true', 'The file was created or changed after the container started (overlay upper layer).'),
   exact(['fd.is_lower_layer'], 'true', 'The file comes from the container image (overlay lower layer).'),
-  flag(EXEC_FLAGS, 'EXE_WRITABLE', 'The executed file is writable by the user who ran it.'),
-  flag(EXEC_FLAGS, 'EXE_UPPER_LAYER', 'The executed file sits in the container\'s writable overlay layer: added or modified after start, not from the image.'),
-  flag(EXEC_FLAGS, 'EXE_LOWER_LAYER', 'The executed file comes from a read-only image layer.'),
-  flag(EXEC_FLAGS, 'EXE_FROM_MEMFD', 'The executed file is an anonymous in-memory file (memfd): nothing was written to disk.'),
-  flag(OPEN_FLAGS, 'O_RDONLY', 'The file was opened for reading only.'),
-  flag(OPEN_FLAGS, 'O_WRONLY', 'The file was opened for writing only.'),
-  flag(OPEN_FLAGS, 'O_RDWR', 'The file was opened for reading and writing.'),
-  flag(OPEN_FLAGS, 'O_CREAT', 'The open call may create the file if it does not exist.'),
-  flag(OPEN_FLAGS, 'O_TRUNC', 'The open call empties an existing file.'),
-  flag(OPEN_FLAGS, 'O_APPEND', 'Writes go to the end of the file.'),
-  flag(OPEN_FLAGS, 'O_F_CREATED', 'The open call actually created the file.'),
-  flag(OPEN_FLAGS, 'O_TMPFILE', 'An unnamed temporary file was created in the directory.'),
+  execFlag('EXE_WRITABLE', 'The executed file is writable by the user who ran it.'),
+  execFlag('EXE_UPPER_LAYER', 'The executed file sits in the container\'s writable overlay layer: added or modified after start, not from the image.'),
+  execFlag('EXE_LOWER_LAYER', 'The executed file comes from a read-only image layer.'),
+  execFlag('EXE_FROM_MEMFD', 'The executed file is an anonymous in-memory file (memfd): nothing was written to disk.'),
+  openFlag('O_RDONLY', 'The file was opened for reading only.'),
+  openFlag('O_WRONLY', 'The file was opened for writing only.'),
+  openFlag('O_RDWR', 'The file was opened for reading and writing.'),
+  openFlag('O_CREAT', 'The open call may create the file if it does not exist.'),
+  openFlag('O_TRUNC', 'The open call empties an existing file.'),
+  openFlag('O_APPEND', 'Writes go to the end of the file.'),
+  openFlag('O_F_CREATED', 'The open call actually created the file.'),
+  openFlag('O_TMPFILE', 'An unnamed temporary file was created in the directory.'),
 
   // How it ended.
   exact(RESULT, 'SUCCESS', 'The system call succeeded.'),

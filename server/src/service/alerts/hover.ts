@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
-import { type AlertValue, type AlertView, type Target } from './view';
+import { valueOf, type AlertValue, type AlertView, type Target } from './view';
 import { isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 
@@ -215,7 +215,8 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
   parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : cappedCode(v)}`);
   if (v === '<NA>') parts.push('`<NA>`: Falco had no value for this field for this event.');
   if (value.field) {
-    const meanings = valueMeanings(value.field, v);
+    // evt.arg.flags holds another flag set for each event type: the alert's evt.type picks the reading.
+    const meanings = valueMeanings(value.field, v, valueOf(view, 'evt.type'));
     for (const m of meanings.slice(0, MAX_LISTED)) parts.push(`- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
     // libsinsp renders flag sets as NAME|NAME (O_RDONLY|O_CLOEXEC); a '|' in other text (a command line's pipe) is no flag.
     if (v !== null && v.includes('|') && v.split('|').every((f) => /^[A-Z][A-Z0-9_]*$/.test(f))) {

@@ -68,7 +68,7 @@ function whatHappened(view: AlertView): string {
     const label = v.field ? `${cappedCode(v.field, 200)}${v.how === 'guess' ? ` (probably, from the output name ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     lines.push(`- ${label} = ${cappedCode(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
-    if (v.field) for (const m of valueMeanings(v.field, v.value).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+    if (v.field) for (const m of valueMeanings(v.field, v.value, valueOf(view, 'evt.type')).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
     // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.
     const instant = v.field === 'evt.time' && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
     const utc = instant && formatUtc(instant);

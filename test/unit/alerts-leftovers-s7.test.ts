@@ -1,0 +1,90 @@
+// Leftovers of the alert explanations audit (session 7): each test pins a statement that was wrong or claimed more
+// than Falco Lens knows, checked against the libs 0.25.2 / Falco 0.44 sources named in the tests.
+import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import assert from 'node:assert/strict';
+import type { Hover } from 'vscode-languageserver-types';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
+import { allValueMeanings, FLAG_NAMES, FLAG_TABLES_BY_EVENT, valueMeanings } from '../../server/src/knowledge';
+
+const md = (h: Hover | null | undefined) => (h ? (h.contents as { value: string }).value : '');
+
+function hoverAt(s: ReturnType<typeof createAlertsService>, text: string, line: number, needle: string, shift = 0, name = 'a.json'): string {
+  const col = text.split('\n')[line].indexOf(needle);
+  assert.ok(col >= 0, needle);
+  return md(s.hover!(alertDoc(name, text), { line, character: col + shift }));
+}
+
+// 1. evt.arg.flags is the `flags` parameter of the event at hand, rendered with that event's flag table
+// (libs 0.25.2 driver/event_table.c; sinsp_filter_check_event::extract TYPE_ARGSTR, get_param_value_str).
+
+test('every flag meaning is written for events whose flags table holds that flag (libs 0.25.2 event table)', () => {
+  let checked = 0;
+  for (const m of allValueMeanings()) {
+    if (m.match !== 'flag') continue;
+    assert.ok(m.events?.length, `${m.value}: a flag meaning names the events it is written for`);
+    for (const e of m.events!) {
+      const tables = FLAG_TABLES_BY_EVENT[e];
+      assert.ok(tables, `${e} has no flags parameter with a flag table`);
+      assert.ok(tables.some((t) => FLAG_NAMES[t].includes(m.value)), `${m.value} is not a flag of ${e} (${tables.join(', ')})`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 20);
+  // The same names in other tables: delete_module's flags are O_NONBLOCK and O_TRUNC too; execveat's enter event has AT_*.
+  assert.deepEqual(FLAG_TABLES_BY_EVENT.delete_module, ['delete_module_flags']);
+  assert.ok(FLAG_NAMES.delete_module_flags.includes('O_TRUNC'));
+  assert.deepEqual(FLAG_TABLES_BY_EVENT.execveat, ['execve_flags', 'execveat_flags']);
+  assert.deepEqual(FLAG_TABLES_BY_EVENT.mmap, ['mmap_flags']);
+  assert.equal(FLAG_TABLES_BY_EVENT.creat, undefined, 'creat has no flags parameter');
+});
+
+test('flag meanings follow the event type: open flags only for the open calls, exec flags only for execve/execveat', () => {
+  const texts = (value: string, evtType?: string) => valueMeanings('evt.arg.flags', value, evtType).map((m) => m.meaning);
+  assert.deepEqual(texts('O_TRUNC', 'openat'), ['The open call empties an existing file.']);
+  assert.deepEqual(texts('O_NONBLOCK|O_TRUNC', 'delete_module'), [], 'delete_module renders its own flags with O_ names');
+  assert.deepEqual(texts('EXE_WRITABLE', 'open'), []);
+  assert.equal(texts('EXE_WRITABLE|EXE_UPPER_LAYER', 'execve').length, 2);
+  assert.equal(texts('EXE_FROM_MEMFD', 'execveat').length, 1);
+  assert.deepEqual(texts('MAP_SHARED', 'mmap'), []);
+  // Without a known event type, the events a reading holds for are named instead of asserting it.
+  const [unknown] = texts('O_CREAT');
+  assert.equal(unknown, 'If evt.type is open, openat, openat2 or open_by_handle_at (other events\' flags are other sets): The open call may create the file if it does not exist.');
+  assert.deepEqual(texts('O_CREAT', 'not_an_event'), [unknown], 'a name the event table does not know is no event type');
+  assert.match(texts('EXE_WRITABLE')[0], /^If evt\.type is execve or execveat /);
+  // Meanings not tied to an event are unchanged by it.
+  assert.deepEqual(valueMeanings('user.loginuid', '-1', 'execve'), valueMeanings('user.loginuid', '-1'));
+});
+
+const MODULE_REMOVED = JSON.stringify({
+  hostname: 'node-1', output: '09:12:44.120553012: Warning Kernel module removed (flags=O_NONBLOCK|O_TRUNC evt_type=delete_module process=rmmod)',
+  output_fields: { 'evt.arg.flags': 'O_NONBLOCK|O_TRUNC', 'evt.time': 1746609164120553012, 'evt.type': 'delete_module', 'proc.name': 'rmmod' },
+  priority: 'Warning', rule: 'Kernel module removed', source: 'syscall', tags: [], time: '2025-05-07T09:12:44.120553012Z',
+});
+
+test('hover and report read evt.arg.flags with the alert\'s evt.type', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const h = hoverAt(s, MODULE_REMOVED, 0, '"O_NONBLOCK|O_TRUNC"', 2);
+  assert.match(h, /field `evt\.arg\.flags`/);
+  assert.doesNotMatch(h, /empties an existing file/, 'delete_module\'s O_TRUNC is no open flag');
+  assert.match(h, /Flags: `O_NONBLOCK`, `O_TRUNC`/);
+  const report = s.report(MODULE_REMOVED, 'file:///logs/m.json');
+  assert.doesNotMatch(report, /empties an existing file/);
+  // An open alert without evt.type: the reading is given for the open calls, not asserted.
+  const noType = JSON.stringify({ ...JSON.parse(MODULE_REMOVED), output_fields: { 'evt.arg.flags': 'O_WRONLY|O_CREAT|O_TRUNC', 'fd.name': '/etc/cron.d/x' } });
+  const h2 = hoverAt(s, noType, 0, '"O_WRONLY|O_CREAT|O_TRUNC"', 2, 'b.json');
+  assert.match(h2, /`O_TRUNC`: If evt\\\.type is open, openat, openat2 or open\\_by\\_handle\\_at/);
+  const opened = JSON.stringify({ ...JSON.parse(noType), output_fields: { ...JSON.parse(noType).output_fields, 'evt.type': 'openat' } });
+  assert.match(hoverAt(s, opened, 0, '"O_WRONLY|O_CREAT|O_TRUNC"', 2, 'c.json'), /`O_TRUNC`: The open call empties an existing file\\\./);
+});
+
+const LIBS_MIRROR = '/work/.mirror/falcosecurity+libs/repo';
+test('the event flag tables are what the generator reads from libs 0.25.2', { skip: !fs.existsSync(LIBS_MIRROR) && 'no libs checkout' }, () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-flags-')), 'eventFlags.ts');
+  execFileSync(process.execPath, ['scripts/gen-event-flags.mjs', LIBS_MIRROR, '0.25.2', '--out', out]);
+  assert.equal(fs.readFileSync(out, 'utf8'), fs.readFileSync('server/src/knowledge/eventFlags.ts', 'utf8'));
+});
