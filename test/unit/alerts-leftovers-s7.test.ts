@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
-import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
+import { TestHost, alertDoc, fakeRules, fixture, ruleSummaries, corpusExists, STABLE_RULES } from '../fixtures/alerts/helpers';
 import { allValueMeanings, FLAG_NAMES, FLAG_TABLES_BY_EVENT, valueMeanings } from '../../server/src/knowledge';
 
 const md = (h: Hover | null | undefined) => (h ? (h.contents as { value: string }).value : '');
@@ -87,4 +87,38 @@ test('the event flag tables are what the generator reads from libs 0.25.2', { sk
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-flags-')), 'eventFlags.ts');
   execFileSync(process.execPath, ['scripts/gen-event-flags.mjs', LIBS_MIRROR, '0.25.2', '--out', out]);
   assert.equal(fs.readFileSync(out, 'utf8'), fs.readFileSync('server/src/knowledge/eventFlags.ts', 'utf8'));
+});
+
+// 2. Without the rule's output template, a value is read up to the next `key=`.
+
+// A custom rule (not loaded) with an output such as 'Shell spawned for user=%user.name as a login shell
+// command=%proc.cmdline parent=%proc.pname': only `root` is user.name, `bash -c ls` is the whole command line.
+const CUSTOM_SHELL = '14:02:11.401220113: Warning Shell spawned for user=root as a login shell command=bash -c ls parent=sshd';
+
+test('an unidentified text alert: a value holding a blank is not claimed to end at the next key=', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const user = hoverAt(s, CUSTOM_SHELL, 0, 'root', 0, 'shell.log');
+  assert.match(user, /Value: `root as a login shell`/);
+  assert.match(user, /Where this value ends is uncertain/);
+  assert.match(hoverAt(s, CUSTOM_SHELL, 0, 'login shell', 0, 'shell.log'), /Where this value ends is uncertain/, 'the run-on words hover as that value');
+  assert.match(hoverAt(s, CUSTOM_SHELL, 0, '-c ls', 0, 'shell.log'), /Where this value ends is uncertain/, 'a command line cannot be told from run-on words');
+  const parent = hoverAt(s, CUSTOM_SHELL, 0, 'sshd', 0, 'shell.log');
+  assert.match(parent, /Value: `sshd`/);
+  assert.doesNotMatch(parent, /uncertain/, 'a value without a blank ends where the line or the next key starts');
+  const report = s.report(CUSTOM_SHELL, 'file:///logs/shell.log');
+  assert.match(report, /= `root as a login shell` \(read up to the next `key=`: where the value ends is uncertain without the rule's output template\)/);
+  assert.doesNotMatch(report, /= `sshd` \(read up to/);
+});
+
+test('the rule\'s template or exact output_fields values make the extent known', { skip: !corpusExists && 'corpus absent' }, () => {
+  const s = createAlertsService(new TestHost(), fakeRules(ruleSummaries(STABLE_RULES)));
+  // Identified by its template: the command line with blanks is exactly the template's %proc.cmdline.
+  const text = fixture('falco-rules4.log');
+  assert.doesNotMatch(hoverAt(s, text, 0, 'ln -s /etc', 0, 'r4.log'), /uncertain/);
+  // A JSON alert of an unloaded rule, without output_fields: the output is read by keys, as a text alert is.
+  const json = JSON.stringify({ hostname: 'h', output: CUSTOM_SHELL, priority: 'Warning', rule: 'Shell spawned', source: 'syscall', time: '2025-05-07T14:02:11.401220113Z' });
+  assert.match(hoverAt(s, json, 0, 'root as', 0, 'b.json'), /Where this value ends is uncertain/);
+  // With output_fields the value is cut to the field's exact text.
+  const withFields = JSON.stringify({ ...JSON.parse(json), output_fields: { 'user.name': 'root', 'proc.cmdline': 'bash -c ls', 'proc.pname': 'sshd' } });
+  assert.doesNotMatch(hoverAt(s, withFields, 0, '-c ls', 0, 'c.json'), /uncertain/);
 });

@@ -209,10 +209,15 @@ function howText(value: AlertValue, view: AlertView): string {
   }
 }
 
+/** Said of a value read without the rule's output template that holds a blank (AlertValue.uncertainEnd). */
+export const UNCERTAIN_END_NOTE = '_Where this value ends is uncertain: without the rule\'s output template it is read up to the next `key=`, '
+  + 'and the words after its first may be the rule\'s own text rather than the value (a command line or a path holds blanks too)._';
+
 export function fieldValueHover(view: AlertView, value: AlertValue): string {
   const parts: string[] = [fieldKeyHover(view, value)];
   const v = value.value;
   parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : cappedCode(v)}`);
+  if (value.uncertainEnd) parts.push(UNCERTAIN_END_NOTE);
   if (v === '<NA>') parts.push('`<NA>`: Falco had no value for this field for this event.');
   if (value.field) {
     // evt.arg.flags holds another flag set for each event type: the alert's evt.type picks the reading.

@@ -66,7 +66,9 @@ function whatHappened(view: AlertView): string {
     seen.add(seenKey);
     const info = v.field ? lookupField(v.field) : undefined;
     const label = v.field ? `${cappedCode(v.field, 200)}${v.how === 'guess' ? ` (probably, from the output name ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
-    lines.push(`- ${label} = ${cappedCode(v.value)}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
+    // Read without the rule's template, a value with a blank may run on into the template's own words.
+    const extent = v.uncertainEnd ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)' : '';
+    lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
     if (v.field) for (const m of valueMeanings(v.field, v.value, valueOf(view, 'evt.type')).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
     // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.

@@ -31,6 +31,9 @@ export interface MatchedValue {
   keyStart?: number;
   /** How the field was known: from the rule's template, the catalog, the loaded rules' conventions, or a guess. */
   how: 'template' | 'catalog' | 'learned' | 'guess' | 'unknown';
+  /** Read without the rule's template, the value runs up to the next `key=` and holds a blank: the words after its
+   *  first may be the template's own text, so where it ends is not known. */
+  uncertainEnd?: boolean;
 }
 
 export interface TemplateMatch { rule: RuleSummary; values: MatchedValue[]; score: number }

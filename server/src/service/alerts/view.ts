@@ -24,6 +24,9 @@ export interface AlertValue {
   value: string | null;
   origin: 'output_fields' | 'output' | 'message' | 'text';
   how: MatchedValue['how'] | 'json';
+  /** The value was cut out of the output without the rule's template and holds a blank: it may run on into the
+   *  template's own words (see MatchedValue.uncertainEnd). */
+  uncertainEnd?: boolean;
 }
 
 export interface AlertView {
@@ -159,7 +162,7 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
     const headEnd = Math.max(0, Math.min(firstValue, (h.head ?? '').length));
     if (headEnd > 0) view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + headEnd });
   } else {
-    tokens = templates.mapTokens(tokenizeKeyValues(output, 0, output.length), { source: view.source });
+    tokens = withUncertainEnds(output, templates.mapTokens(tokenizeKeyValues(output, 0, output.length), { source: view.source }));
     if ((h.head ?? '') !== '') view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + h.head!.length });
   }
   for (const t of tokens) addToken(view, output, t, 'text', (i) => h.outputStart! + i);
@@ -179,7 +182,20 @@ function tokensOf(decoded: string, bodyStart: number, view: AlertView, templates
     }
   }
   const tokens = templates.mapTokens(tokenizeKeyValues(decoded, bodyStart, decoded.length), { source: view.source, fields });
-  return fields ? alignWithFields(decoded, tokens, fields) : tokens;
+  return withUncertainEnds(decoded, fields ? alignWithFields(decoded, tokens, fields) : tokens, fields);
+}
+
+/**
+ * Without the rule's template a value is read up to the next `key=`: `user=root as a login shell cmd=…` gives
+ * `root as a login shell`, though only `root` may be the value. A value with a blank in it is marked as such, unless
+ * output_fields hold exactly that text for its field.
+ */
+function withUncertainEnds(text: string, tokens: MatchedValue[], fields?: Map<string, string>): MatchedValue[] {
+  return tokens.map((t) => {
+    const value = text.slice(t.start, t.end);
+    if (!/\s/.test(value) || (t.field !== undefined && fields?.get(t.field) === value)) return t;
+    return { ...t, uncertainEnd: true };
+  });
 }
 
 /** Tokens whose field has an output_fields value that the text at the token starts with take exactly that value;
@@ -203,7 +219,7 @@ function shift(v: MatchedValue, by: number): MatchedValue {
 
 function addToken(view: AlertView, source: string, t: MatchedValue, origin: AlertValue['origin'], toOffset: (i: number) => number): void {
   const index = view.values.length;
-  view.values.push({ field: t.field, key: t.key, value: source.slice(t.start, t.end), origin, how: t.how });
+  view.values.push({ field: t.field, key: t.key, value: source.slice(t.start, t.end), origin, how: t.how, ...(t.uncertainEnd ? { uncertainEnd: true } : {}) });
   if (t.key !== undefined && t.keyStart !== undefined) view.targets.push({ kind: 'field-key', start: toOffset(t.keyStart), end: toOffset(t.keyStart + t.key.length), value: index });
   view.targets.push({ kind: 'field-value', start: toOffset(t.start), end: Math.max(toOffset(t.end), toOffset(t.start) + (t.end > t.start ? 1 : 0)), value: index });
 }
