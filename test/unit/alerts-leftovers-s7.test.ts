@@ -122,3 +122,39 @@ test('the rule\'s template or exact output_fields values make the extent known',
   const withFields = JSON.stringify({ ...JSON.parse(json), output_fields: { 'user.name': 'root', 'proc.cmdline': 'bash -c ls', 'proc.pname': 'sshd' } });
   assert.doesNotMatch(hoverAt(s, withFields, 0, '-c ls', 0, 'c.json'), /uncertain/);
 });
+
+// 3. container.name is `host` for host processes (libsinsp sinsp_filtercheck_container.cpp before Falco 0.41; the
+// container plugin's host_container_info, container 0.1.0-0.7.1, since), and a container may be named `host` too
+// (`docker run --name host …`): container.id says which.
+
+const NAMED_HOST = JSON.stringify({
+  hostname: 'node-2',
+  output: '10:21:07.550218391: Notice A shell was spawned in a container with an attached terminal | evt_type=execve user=root user_uid=0 user_loginuid=-1 process=sh proc_exepath=/bin/sh parent=containerd-shim command=sh terminal=34816 exe_flags=EXE_LOWER_LAYER container_id=5f2a1b9c3d4e container_name=host container_image_repository=docker.io/library/alpine container_image_tag=3.20 k8s_pod_name=<NA> k8s_ns_name=<NA>',
+  output_fields: {
+    'container.id': '5f2a1b9c3d4e', 'container.image.repository': 'docker.io/library/alpine', 'container.image.tag': '3.20', 'container.name': 'host',
+    'evt.arg.flags': 'EXE_LOWER_LAYER', 'evt.time': 1746613267550218391, 'evt.type': 'execve', 'k8s.ns.name': null, 'k8s.pod.name': null,
+    'proc.cmdline': 'sh', 'proc.exepath': '/bin/sh', 'proc.name': 'sh', 'proc.pname': 'containerd-shim', 'proc.tty': 34816,
+    'user.loginuid': -1, 'user.name': 'root', 'user.uid': 0,
+  },
+  priority: 'Notice', rule: 'Terminal shell in container', source: 'syscall', tags: ['maturity_stable', 'container', 'shell', 'mitre_execution', 'T1059'],
+  time: '2025-05-07T10:21:07.550218391Z',
+});
+
+test('container.name host: container.id, not the name, says whether the event happened on the host', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const named = hoverAt(s, NAMED_HOST, 0, '"container.name":"host"', '"container.name":"'.length, 'named.json');
+  assert.doesNotMatch(named, /happened on the host/);
+  assert.match(named, /Its container\.id is `5f2a1b9c3d4e`: a container named `host`, not the host\./);
+  const report = s.report(NAMED_HOST, 'file:///logs/named.json');
+  assert.doesNotMatch(report, /happened on the host/);
+  assert.match(report, /a container named `host`, not the host/);
+  // The host itself (Falco 0.41+ text suffix): container.id host too.
+  const line = '14:47:07.118224033: Warning Symlinks created over sensitive files | target=/etc linkpath=/tmp/eg_link evt_type=symlinkat user=root process=ln parent=bash command=ln -s /etc /tmp/eg_link terminal=0 container_id=host container_name=host';
+  assert.match(hoverAt(s, line, 0, 'container_name=host', 'container_name='.length, 'host.log'), /Its container\.id is `host` too: the event happened on the host/);
+  assert.match(hoverAt(s, line, 0, 'container_id=host', 'container_id='.length, 'host.log'), /The event happened on the host itself/);
+  // Only the name (a custom output without container.id): said, not decided.
+  const nameOnly = '14:47:07.118224033: Warning Shell in container (user=root shell=bash container_name=host)';
+  const h = hoverAt(s, nameOnly, 0, 'container_name=host', 'container_name='.length, 'name-only.log');
+  assert.doesNotMatch(h, /happened on the host/);
+  assert.match(h, /no container\.id: from the name alone, the host cannot be told from a container named `host`/);
+});

@@ -34,7 +34,10 @@ export const VALUE_MEANINGS: ValueMeaning[] = [
   exact(['proc.vpid'], '1', 'The process is PID 1 of its PID namespace: the main process of its container (on the host, init itself).'),
 
   // Where.
-  exact(['container.id', 'container.name'], 'host', 'The event happened on the host itself, not inside a container.'),
+  exact(['container.id'], 'host', 'The event happened on the host itself, not inside a container.'),
+  // libsinsp before Falco 0.41 (sinsp_filtercheck_container.cpp) and the container plugin since (container_info.h
+  // host_container_info) name host processes `host`; a container may be named `host` too.
+  exact(['container.name'], 'host', 'Falco names host processes host (their container.id is host too), but a container can also be named host: only container.id tells the two apart.'),
   exact(['container.type'], 'host', 'The event happened on the host itself, not inside a container.'),
   exact(['container.privileged'], 'true', 'The container is privileged: it holds every capability and sees the host\'s devices, so escaping to the host is easy.'),
   exact(['container.host_pid'], 'true', 'The container shares the host\'s PID namespace: it sees, and may signal or trace, every host process.'),

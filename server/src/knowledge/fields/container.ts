@@ -25,7 +25,7 @@ export const CONTAINER_FIELDS: FieldInfo[] = [
   container('container.id', 'CHARBUF', 'Short (12-character) id of the container the process runs in, taken from its cgroup.',
     { values: `${HOST} A pod sandbox (pause) process has the pod's sandbox id here and little other container metadata.` }),
   container('container.full_id', 'CHARBUF', 'Full 64-character id of the container.', { values: LATE, since: '0.37.0' }),
-  container('container.name', 'CHARBUF', 'Name of the container as the runtime reports it.', { values: `${HOST} ${LATE}` }),
+  container('container.name', 'CHARBUF', 'Name of the container as the runtime reports it.', { values: `${HOST} A container may be named \`host\` too: container.id tells them apart. ${LATE}` }),
   container('container.image', 'CHARBUF', 'Image reference the container was started from, e.g. `docker.io/library/nginx:1.27`.', { values: LATE }),
   container('container.image.id', 'CHARBUF', 'Id of the container image.', { values: LATE }),
   container('container.type', 'CHARBUF', 'Container runtime or technology that runs the container.', { values: 'docker, containerd, cri-o, cri, podman, lxc, libvirt-lxc, bpm, rkt, mesos; `host` for host processes.' }),

@@ -209,6 +209,14 @@ function howText(value: AlertValue, view: AlertView): string {
   }
 }
 
+/** What container.name `host` means in this alert: container.id, not the name, says whether it is the host. */
+export function containerNamedHostNote(view: AlertView): string {
+  const id = valueOf(view, 'container.id');
+  if (id === 'host') return 'Its container.id is `host` too: the event happened on the host, not in a container.';
+  if (id !== undefined) return `Its container.id is ${cappedCode(id, 200)}: a container named \`host\`, not the host.`;
+  return 'The alert has no container.id: from the name alone, the host cannot be told from a container named `host`.';
+}
+
 /** Said of a value read without the rule's output template that holds a blank (AlertValue.uncertainEnd). */
 export const UNCERTAIN_END_NOTE = '_Where this value ends is uncertain: without the rule\'s output template it is read up to the next `key=`, '
   + 'and the words after its first may be the rule\'s own text rather than the value (a command line or a path holds blanks too)._';
@@ -223,6 +231,7 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
     // evt.arg.flags holds another flag set for each event type: the alert's evt.type picks the reading.
     const meanings = valueMeanings(value.field, v, valueOf(view, 'evt.type'));
     for (const m of meanings.slice(0, MAX_LISTED)) parts.push(`- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+    if (value.field === 'container.name' && v === 'host') parts.push(containerNamedHostNote(view));
     // libsinsp renders flag sets as NAME|NAME (O_RDONLY|O_CLOEXEC); a '|' in other text (a command line's pipe) is no flag.
     if (v !== null && v.includes('|') && v.split('|').every((f) => /^[A-Z][A-Z0-9_]*$/.test(f))) {
       const flags = v.split('|').filter((f) => f !== '');

@@ -4,7 +4,7 @@ import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
-import { alertInstant, internalEventNote, locationLink, mitreLines } from './hover';
+import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
 import { EXCEPTION_SHAPES, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -71,6 +71,7 @@ function whatHappened(view: AlertView): string {
     lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
     if (v.field) for (const m of valueMeanings(v.field, v.value, valueOf(view, 'evt.type')).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+    if (v.field === 'container.name' && v.value === 'host') lines.push(`  - ${containerNamedHostNote(view)}`);
     // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.
     const instant = v.field === 'evt.time' && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
     const utc = instant && formatUtc(instant);
