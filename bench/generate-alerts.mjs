@@ -3,9 +3,9 @@
 //
 // The rules (names, priorities, sources, tags and output templates) are read at run time from the official rules
 // files of the corpus (shared/corpus/rules), so nothing of them is copied into the project. Each alert renders the
-// rule's output template with field values drawn from a seeded PRNG over pools of plausible values (processes,
-// files, containers, Kubernetes objects, cloud identities), consistent within one event (the same process fills
-// proc.name, proc.exepath and proc.cmdline). Lines are:
+// rule's output template as Falco prints it (falcoOutputFormat: the blanks inside are kept) with field values drawn
+// from a seeded PRNG over pools of plausible values (processes, files, containers, Kubernetes objects, cloud
+// identities), consistent within one event (the same process fills proc.name, proc.exepath and proc.cmdline). Lines are:
 //   - JSON in Falco >= 0.39 key order (nlohmann::json sorts keys: hostname, output, output_fields, priority, rule,
 //     source, tags, time; output_fields sorted too), with numbers kept numeric (evt.time in integer nanoseconds) and
 //     missing values as null;
@@ -69,6 +69,17 @@ const PRIORITY_WORDS = {
   INFO: 'Informational', INFORMATIONAL: 'Informational', DEBUG: 'Debug',
 };
 
+/**
+ * A rule's output format as Falco prints it, from the `output:` value after YAML parsing: the rule loader trims it at
+ * both ends with C's isspace (rule_loader_reader.cpp `v.output = trim(v.output)`, libsinsp's trim) and the compiler
+ * replaces `%container.info` with nothing (rule_loader_compiler.cpp, 0.41+); the blanks inside stay as they are. A
+ * folded `output: >` whose lines end with a blank therefore keeps two blanks where the line break was folded (the
+ * gcp_auditlog rules: `userAgent=%gcp.userAgent  authorizationInfo=`).
+ */
+export function falcoOutputFormat(output) {
+  return output.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '').replaceAll('%container.info', '');
+}
+
 function loadRules(corpusDir, files) {
   const rules = [];
   for (const [relative, weight] of files) {
@@ -85,7 +96,7 @@ function loadRules(corpusDir, files) {
       rules.push({
         name: item.rule, priority, source: typeof item.source === 'string' ? item.source : 'syscall',
         // Falco keeps a rule's tags in an ordered set: they come out sorted.
-        tags: Array.isArray(item.tags) ? item.tags.map(String).sort() : [], output: item.output.replace(/\s+/g, ' ').trim(),
+        tags: Array.isArray(item.tags) ? item.tags.map(String).sort() : [], output: falcoOutputFormat(item.output),
         evtTypes: eventTypesOf(String(item.condition ?? ''), macros), fileWeight: weight / Math.max(1, items.length),
       });
     }
@@ -328,7 +339,8 @@ function sortedJson(entries) {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonOf(v)}`).join(',')}}`;
 }
 
-function renderAlert(rule, rnd, timeNs, asText) {
+/** One alert of `rule`: a JSON line, or with `asText` a text line (`time: Priority output`). */
+export function renderAlert(rule, rnd, timeNs, asText) {
   const c = eventContext(rnd, rule, timeNs);
   const fields = new Map([['evt.time', timeNs]]);
   const value = (field) => { if (!fields.has(field)) fields.set(field, fieldValue(field, c)); return fields.get(field); };
@@ -361,14 +373,21 @@ function ruleWeights(rules, rnd) {
   return weights.map((w) => (sum += w));
 }
 
+/** The rules the generator draws from: { syscall, plugin }, each with name, priority, source, tags, output. */
+export function generatorRules(corpusDir) {
+  return { syscall: loadRules(corpusDir, SYSCALL_FILES), plugin: loadRules(corpusDir, PLUGIN_FILES) };
+}
+
+/** The rules files the generator reads, relative to the corpus's rules folder. */
+export const RULES_FILES = [...SYSCALL_FILES, ...PLUGIN_FILES].map(([relative]) => relative);
+
 /**
  * Writes `count` alert lines to `out`. Returns { lines, bytes }.
  * @param {{ count: number, out: string, seed?: number, corpusDir: string }} options
  */
 export async function generateAlertLog({ count, out, seed = 1, corpusDir }) {
   const rnd = new Random(seed);
-  const syscallRules = loadRules(corpusDir, SYSCALL_FILES);
-  const pluginRules = loadRules(corpusDir, PLUGIN_FILES);
+  const { syscall: syscallRules, plugin: pluginRules } = generatorRules(corpusDir);
   if (syscallRules.length === 0) throw new Error(`no rules found under ${path.join(corpusDir, 'rules')}`);
   const syscallWeights = ruleWeights(syscallRules, rnd);
   const pluginWeights = pluginRules.length ? ruleWeights(pluginRules, rnd) : [];
