@@ -158,3 +158,60 @@ test('container.name host: container.id, not the name, says whether the event ha
   assert.doesNotMatch(h, /happened on the host/);
   assert.match(h, /no container\.id: from the name alone, the host cannot be told from a container named `host`/);
 });
+
+// 4. A parent that starts every service, job or container makes "process + parent" (and "executable path + parent")
+// cover all of them; under a supervisor the exact command line is offered instead.
+
+const SERVICE_READ = (fields: Record<string, unknown>, rule = 'Read sensitive file untrusted') => JSON.stringify({
+  hostname: 'db-1', output: '03:00:01.220418777: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow process=python3',
+  output_fields: { 'container.id': 'host', 'evt.time': 1746586801220418777, 'evt.type': 'openat', 'fd.name': '/etc/shadow', ...fields },
+  priority: 'Warning', rule, source: 'syscall', tags: [], time: '2025-05-07T03:00:01.220418777Z',
+});
+const SERVICE = { 'proc.name': 'python3', 'proc.exepath': '/usr/bin/python3.11', 'proc.cmdline': 'python3 /opt/inventory/collect.py --all', 'proc.pname': 'systemd' };
+const CRON_JOB = { 'proc.name': 'curl', 'proc.exepath': '/usr/bin/curl', 'proc.cmdline': 'curl -fsS https://hc.example/ping/7f3a', 'proc.pname': 'sh', 'proc.aname[2]': 'cron' };
+
+function titlesOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): string[] {
+  return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
+}
+
+test('no process + parent or executable path + parent exception under systemd, init, cron, or a cron job\'s shell', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const service = titlesOf(s, SERVICE_READ(SERVICE), 'service.json');
+  assert.ok(!service.some((t) => /process \+ parent|executable path \+ parent/.test(t)), service.join('\n'));
+  assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml'), service.join('\n'));
+  for (const pname of ['init', 'crond', 'atd']) {
+    const titles = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': pname }), `${pname}.json`);
+    assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
+  }
+  const job = titlesOf(s, SERVICE_READ(CRON_JOB), 'cron.json');
+  assert.ok(!job.some((t) => /process \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
+  assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml'), job.join('\n'));
+  // A shell that no scheduler started (an interactive login, a script) keeps the pair; no command-line shape then.
+  const login = titlesOf(s, SERVICE_READ({ ...CRON_JOB, 'proc.aname[2]': 'sshd' }), 'login.json');
+  assert.ok(login.includes('Add exception for this process + parent (curl, sh) to falco_rules.local.yaml'), login.join('\n'));
+  assert.ok(!login.some((t) => t.includes('command line + parent')), login.join('\n'));
+  // containerd and dockerd start the runtimes of every container: as broad as runc, and no command line either.
+  const engine = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': 'containerd' }), 'containerd.json');
+  assert.ok(!engine.some((t) => /parent/.test(t)), engine.join('\n'));
+});
+
+test('the report says why, and playbook snippets leave a supervisor parent to the user unless the command line pins the case', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const bare = SERVICE_READ({ 'proc.name': 'python3', 'proc.pname': 'systemd', 'fd.name': undefined });
+  assert.match(s.report(bare, 'file:///logs/bare.json'), /No exception is proposed: the parent `systemd` starts every service and receives every orphaned or daemonized process, so an exception on this program and parent would cover every one that runs it; only the command line tells them apart\./);
+  const cronBare = SERVICE_READ({ 'proc.name': 'curl', 'proc.pname': 'sh', 'proc.aname[2]': 'cron', 'fd.name': undefined });
+  assert.match(s.report(cronBare, 'file:///logs/cron-bare.json'), /the parent `sh` is the shell of a job that `cron` started/);
+  const crond = SERVICE_READ({ 'proc.name': 'logrotate', 'proc.pname': 'crond', 'fd.name': undefined });
+  assert.match(s.report(crond, 'file:///logs/crond.json'), /the parent `crond` starts every scheduled job, so an exception on this program and parent would cover every job that runs it/);
+  // PTRACE attached to process: its playbook's exception pairs proc.exepath with proc.pname.
+  const ptrace = SERVICE_READ(SERVICE, 'PTRACE attached to process');
+  const report = s.report(ptrace, 'file:///logs/ptrace.json');
+  assert.match(report, /allow_known_tracer[\s\S]*\["\/usr\/bin\/python3\.11", <proc\.pname>\]/);
+  assert.match(report, /`proc\.pname` is left as a placeholder: the parent systemd starts every service and receives every orphaned/);
+  // Search Private Keys or Passwords pairs proc.pname with proc.cmdline: the command line pins the case.
+  const keys = s.report(SERVICE_READ(SERVICE, 'Search Private Keys or Passwords'), 'file:///logs/keys.json');
+  assert.match(keys, /allow_known_key_inventory[\s\S]*\["systemd", "python3 \/opt\/inventory\/collect\.py --all"\]/);
+  // Under a container runtime, a snippet that pins the image keeps the parent.
+  const inContainer = SERVICE_READ({ ...SERVICE, 'container.id': '7bebb1d63ff1', 'container.image.repository': 'docker.io/library/python', 'proc.pname': 'runc' }, 'Launch Suspicious Network Tool in Container');
+  assert.match(s.report(inContainer, 'file:///logs/nt.json'), /\["docker\.io\/library\/python", "\/usr\/bin\/python3\.11", "runc"\]/);
+});

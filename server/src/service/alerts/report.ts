@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -152,8 +152,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
     parts.push(cappedBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml', 'exception'));
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
-  } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname'))) {
-    parts.push(`No exception is proposed: the parent ${cappedCode(valueOf(view, 'proc.pname') ?? '', 200)} is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them.`);
+  } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname')) && broadParentReason(view)) {
+    parts.push(`No exception is proposed: ${broadParentReason(view, (v) => cappedCode(v, 200))}.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines

@@ -10,23 +10,58 @@ export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (
 
 /**
  * Parents that start the first process of every container and every `kubectl exec`/`docker exec` (the runtimes of
- * the official rules' container_entrypoint macro, falco_rules.yaml). With such a parent, "this process + this
- * parent" is the same pair in every container of the node: an exception on it would silence the rule for all of
- * them (Terminal shell in container would no longer see any `kubectl exec -it … bash`), not for this case.
+ * the official rules' container_entrypoint macro, falco_rules.yaml), and the engines above them (containerd,
+ * dockerd), whose own children are those runtimes and helpers. With such a parent, "this process + this parent" is
+ * the same pair in every container of the node: an exception on it would silence the rule for all of them (Terminal
+ * shell in container would no longer see any `kubectl exec -it … bash`), not for this case.
  */
-const CONTAINER_RUNTIME_PARENTS = new Set(['runc', 'runc:[0:PARENT]', 'runc:[1:CHILD]', 'docker-runc', 'docker-runc-cur', 'containerd-shim', 'crio', 'conmon']);
+const CONTAINER_RUNTIME_PARENTS = new Set(['runc', 'runc:[0:PARENT]', 'runc:[1:CHILD]', 'docker-runc', 'docker-runc-cur', 'containerd-shim', 'crio', 'conmon', 'containerd', 'dockerd']);
 
-function startedByContainerRuntime(view: AlertView): boolean {
-  return CONTAINER_RUNTIME_PARENTS.has(valueOf(view, 'proc.pname') ?? '');
+/**
+ * Supervisors: init (PID 1, `systemd` or `init`) starts every service, and receives every orphaned or daemonized
+ * process (libsinsp follows the kernel's reparenting to the reaper: thread_manager.cpp find_new_reaper, libs
+ * 0.25.2); cron, anacron and atd start every scheduled job, each through a shell (`sh -c <job>`). With such a parent
+ * the parent says nothing about this case, and a program's name or path is shared by every service or job that runs
+ * it (`python3`, `sh`, `java`): "process + parent" or "executable path + parent" would silence the rule for all of
+ * them. The exact command line is what tells one service or job from another.
+ */
+const SUPERVISOR_PARENTS = new Set(['systemd', 'init']);
+const SCHEDULERS = new Set(['cron', 'crond', 'anacron', 'atd']);
+const SHELLS = new Set(['sh', 'bash', 'dash']);
+
+/** Why the alert's parent makes a process + parent exception cover far more than this case, if it does. */
+export function broadParent(view: AlertView): { parent: string; kind: 'container runtime' | 'init' | 'scheduler' | 'scheduled job' } | undefined {
+  const parent = valueOf(view, 'proc.pname') ?? '';
+  if (CONTAINER_RUNTIME_PARENTS.has(parent)) return { parent, kind: 'container runtime' };
+  if (SUPERVISOR_PARENTS.has(parent)) return { parent, kind: 'init' };
+  if (SCHEDULERS.has(parent)) return { parent, kind: 'scheduler' };
+  if (SHELLS.has(parent) && SCHEDULERS.has(valueOf(view, 'proc.aname[2]') ?? '')) return { parent, kind: 'scheduled job' };
+  return undefined;
+}
+
+/** Why an exception on this alert's parent (without a narrowing field) would cover far more than this case; alert
+ *  values (untrusted) pass through `quote`. */
+export function broadParentReason(view: AlertView, quote: (value: string) => string = (v) => v): string | undefined {
+  const broad = broadParent(view);
+  if (!broad) return undefined;
+  const parent = quote(broad.parent);
+  switch (broad.kind) {
+    case 'container runtime': return `the parent ${parent} is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them`;
+    case 'init': return `the parent ${parent} starts every service and receives every orphaned or daemonized process, so an exception on this program and parent would cover every one that runs it; only the command line tells them apart`;
+    case 'scheduler': return `the parent ${parent} starts every scheduled job, so an exception on this program and parent would cover every job that runs it; only the command line tells them apart`;
+    case 'scheduled job': return `the parent ${parent} is the shell of a job that ${quote(valueOf(view, 'proc.aname[2]') ?? '')} started, so an exception on this program and parent would cover every scheduled job that runs it; only the command line tells them apart`;
+  }
 }
 
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
-  { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !startedByContainerRuntime(v) },
+  { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
+  // Under a supervisor (not a container runtime, where every container runs the same commands) the exact command.
+  { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => broadParent(v) !== undefined && broadParent(v)!.kind !== 'container runtime' },
   { label: 'file + process', fields: ['fd.name', 'proc.name'] },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
-  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !startedByContainerRuntime(v) },
+  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'] },
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
 ];
