@@ -1,14 +1,16 @@
 // Rotated logs are usually compressed (logrotate's `compress`: falco.log.2.gz). The Alert Explorer opens them through
 // the real server: decompressed into a temporary copy that is indexed as it grows, the same alerts as the plain log,
 // an alert's text from the copy, no follow; a log cut while compressed shows what came before the cut and says so;
-// closing removes the copy.
+// closing removes the copy; a server started after one that was killed removes that one's copy, not a live server's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { startServer, type ServerUnderTest } from '../helpers/lspClient';
+import { copyFolderPrefix } from '../../server/src/gzipFile';
 import {
   EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST, EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST,
   EXPLORER_OPEN_REQUEST, type ExplorerAlertTextResult, type ExplorerGroupsResult, type ExplorerLogInfo,
@@ -75,6 +77,7 @@ test('a gzip log is indexed like the plain one, read back, not followed, and its
 
   const copies = [...tempLogFolders()].filter((n) => !before.has(n));
   assert.equal(copies.length, 1, 'one decompressed copy');
+  assert.ok(copies[0].startsWith(copyFolderPrefix(server.process.pid!)), `named by its server's pid: ${copies[0]}`);
   await server.connection.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: compressed.logId });
   assert.ok(!fs.existsSync(path.join(os.tmpdir(), copies[0])), 'closing removes the copy');
 });
@@ -91,4 +94,39 @@ test('a gzip log cut short shows the alerts before the cut and says why', { time
   assert.ok(info.total > 100 && info.total < 3_000, `alerts before the cut: ${info.total}`);
   assert.ok(server.logs.some((m) => m.includes('could not be decompressed to its end')), server.logs.join('\n'));
   await server.connection.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: info.logId });
+});
+
+test('a server removes at start the copies of servers that were killed, and leaves a live server\'s', { timeout: 60_000 }, async (t) => {
+  // A temp folder of this test's own (the server takes TMPDIR from its environment), so that the servers of other
+  // tests running meanwhile do not sweep it first.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-tmp-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  t.after(() => { if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp; });
+  // A pid that names no process: one of a process that has exited.
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+  assert.throws(() => process.kill(deadPid, 0), { code: 'ESRCH' });
+  const copy = (pid: number) => {
+    const folder = path.join(tmp, `${copyFolderPrefix(pid)}x1y2z3`);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'decompressed.log'), logText(3));
+    return folder;
+  };
+  const stale = copy(deadPid);
+  const live = copy(process.pid);
+
+  const server = await startServer({ rootDir: tmp });
+  t.after(() => server.stop());
+  // The server says what it removed once it has looked at every copy.
+  const sweepLog = (m: string) => m.startsWith('Alert Explorer: removed ');
+  const swept = server.logs.find(sweepLog) ?? await new Promise<string>((resolve) => {
+    server.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      server.logs.push(p.message);
+      if (sweepLog(p.message)) resolve(p.message);
+    });
+  });
+  assert.ok(swept.includes('removed 1 decompressed log copy') && swept.includes(stale), swept);
+  assert.ok(!fs.existsSync(stale), 'the killed server\'s copy is gone');
+  assert.ok(fs.existsSync(path.join(live, 'decompressed.log')), 'the live server\'s copy stays');
 });

@@ -2,7 +2,6 @@
 // disk in slices between which the event loop turns, so hovers and diagnostics stay responsive while a large log is
 // indexed; progress and growth (follow mode) are pushed to the client as notifications.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Transform } from 'node:stream';
@@ -21,7 +20,7 @@ import {
 } from '../protocol';
 import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
-import { isGzipFile } from '../gzipFile';
+import { isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
 
 export interface ExplorerContext {
   connection: Connection;
@@ -106,6 +105,14 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     done: log.done, following: log.following, unparsed: log.store.unparsed, ...(log.decompression ? { compressed: true } : {}),
   });
   const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
+
+  // The decompressed copies that servers killed without shutdown left in the temp folder (gzipFile.ts says which are
+  // safe to remove while other windows' servers use theirs). In the background: the folder may be slow to list.
+  setImmediate(() => {
+    void removeStaleCopies().then((removed) => {
+      if (removed.length) connection.console.log(`Alert Explorer: removed ${removed.length} decompressed log cop${removed.length === 1 ? 'y' : 'ies'} left by stopped servers: ${removed.join(', ')}`);
+    });
+  });
 
 
   /** Indexes what is new in the file, one slice per turn of the event loop; coalesces concurrent calls. */
@@ -229,7 +236,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
       }
     }
     const compressed = isGzipFile(p.path);
-    const folder = compressed ? fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-log-')) : undefined;
+    const folder = compressed ? makeCopyFolder() : undefined;
     const source = new FileSource(folder ? path.join(folder, 'decompressed.log') : p.path);
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
     const store = new AlertStore(source, (output) => textRules.identify(output));
