@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
-import type { Hover } from 'vscode-languageserver-types';
+import { parseDocument } from 'yaml';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, Hover, TextDocumentEdit } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { TestHost, alertDoc, fakeRules, fixture, ruleSummaries, corpusExists, STABLE_RULES } from '../fixtures/alerts/helpers';
 import { allValueMeanings, FLAG_NAMES, FLAG_TABLES_BY_EVENT, valueMeanings } from '../../server/src/knowledge';
@@ -178,17 +180,17 @@ test('no process + parent or executable path + parent exception under systemd, i
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const service = titlesOf(s, SERVICE_READ(SERVICE), 'service.json');
   assert.ok(!service.some((t) => /process \+ parent|executable path \+ parent/.test(t)), service.join('\n'));
-  assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml'), service.join('\n'));
+  assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml (rule not loaded: check the name)'), service.join('\n'));
   for (const pname of ['init', 'crond', 'atd']) {
     const titles = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': pname }), `${pname}.json`);
     assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   }
   const job = titlesOf(s, SERVICE_READ(CRON_JOB), 'cron.json');
   assert.ok(!job.some((t) => /process \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
-  assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml'), job.join('\n'));
+  assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: check the name)'), job.join('\n'));
   // A shell that no scheduler started (an interactive login, a script) keeps the pair; no command-line shape then.
   const login = titlesOf(s, SERVICE_READ({ ...CRON_JOB, 'proc.aname[2]': 'sshd' }), 'login.json');
-  assert.ok(login.includes('Add exception for this process + parent (curl, sh) to falco_rules.local.yaml'), login.join('\n'));
+  assert.ok(login.includes('Add exception for this process + parent (curl, sh) to falco_rules.local.yaml (rule not loaded: check the name)'), login.join('\n'));
   assert.ok(!login.some((t) => t.includes('command line + parent')), login.join('\n'));
   // containerd and dockerd start the runtimes of every container: as broad as runc, and no command line either.
   const engine = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': 'containerd' }), 'containerd.json');
@@ -214,4 +216,61 @@ test('the report says why, and playbook snippets leave a supervisor parent to th
   // Under a container runtime, a snippet that pins the image keeps the parent.
   const inContainer = SERVICE_READ({ ...SERVICE, 'container.id': '7bebb1d63ff1', 'container.image.repository': 'docker.io/library/python', 'proc.pname': 'runc' }, 'Launch Suspicious Network Tool in Container');
   assert.match(s.report(inContainer, 'file:///logs/nt.json'), /\["docker\.io\/library\/python", "\/usr\/bin\/python3\.11", "runc"\]/);
+});
+
+// 5. "Add exception" and "Disable rule" for a rule Falco Lens has not loaded (no /etc/falco on a workstation): kept,
+// and said in the title, in a comment above the YAML and in the report.
+
+const LOCAL = '/work/ws/falco_rules.local.yaml';
+
+function applyEdit(text: string, action: CodeAction): string {
+  const change = action.edit!.documentChanges!.find((c) => 'edits' in c) as TextDocumentEdit;
+  return TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, text), change.edits as { range: never; newText: string }[]);
+}
+
+function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
+  return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+}
+
+const SHADOW_READ = SERVICE_READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat', 'proc.cmdline': 'cat /etc/shadow', 'proc.pname': 'sudo' });
+
+test('an official rule that is not loaded: actions kept, titled "rule not loaded", YAML commented, report consistent', () => {
+  const host = new TestHost();
+  const s = createAlertsService(host, fakeRules([]));
+  const actions = actionsOf(s, SHADOW_READ, 'official.json');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this process + parent'))!;
+  assert.equal(add.title, 'Add exception for this process + parent (cat, sudo) to falco_rules.local.yaml (rule not loaded: check the name)');
+  const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
+  assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: check the name)');
+  const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name: check the name, and that Falco loads this file after that one.\n';
+  for (const action of [add, disable]) {
+    const text = applyEdit('', action);
+    assert.ok(text.includes(`${comment}- rule: "Read sensitive file untrusted"\n`), text);
+    assert.equal(parseDocument(text).errors.length, 0);
+  }
+  // Applied once, the same fix is not offered again (the comment changes nothing in what is read).
+  host.files.set(LOCAL, applyEdit('', add));
+  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this process + parent')));
+  const report = s.report(SHADOW_READ, 'file:///logs/official.json');
+  assert.ok(report.includes(comment), 'the report\'s exception YAML carries the same comment');
+  assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules[^\n]* Falco's official `falco_rules\.yaml` defines a rule of this name: check the name\./);
+});
+
+test('a rule neither loaded nor official: still offered (a custom rule in a file not configured), and said so', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const custom = SHADOW_READ.replace('"rule":"Read sensitive file untrusted"', '"rule":"Shadow read by backup agent"');
+  const actions = actionsOf(s, custom, 'custom.json');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this process + parent'))!;
+  assert.equal(add.title, 'Add exception for this process + parent (cat, sudo) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
+  assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: check the name)')));
+  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n- rule: "Shadow read by backup agent"\n'));
+  const report = s.report(custom, 'file:///logs/custom.json');
+  assert.match(report, /It is not one of Falco's official rules either: check the name \(it may be a custom rule in a file Falco Lens does not read\)\./);
+  assert.doesNotMatch(report, /Rule defined in|official `/);
+  // Loaded: no note, no comment.
+  const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Shadow read by backup agent', source: 'syscall', tags: [], enabled: true }]));
+  const titles = actionsOf(loaded, custom, 'loaded.json').map((a) => a.title);
+  assert.ok(titles.includes('Add exception for this process + parent (cat, sudo) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(!applyEdit('', actionsOf(loaded, custom, 'loaded.json')[0]).includes('# Falco Lens did not find'));
+  assert.doesNotMatch(loaded.report(custom, 'file:///logs/loaded.json'), /not in the loaded rules|did not find/);
 });

@@ -180,13 +180,13 @@ test('no "process + parent" exception when the parent is the container runtime: 
   });
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const titles = actionsFor(s, shell('runc'), 'runc.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this process + container image (bash, docker.io/library/nginx) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this process + container image (bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: check the name)'), titles.join('\n'));
   assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   // Without an image to pair the process with, nothing is proposed, and the report says why.
   const bare = JSON.stringify({ ...JSON.parse(shell('runc')), output_fields: { 'proc.name': 'bash', 'proc.pname': 'runc' } });
   assert.match(s.report(bare, 'file:///logs/bare.json'), /### Tuning\n\nNo exception is proposed: the parent `runc` is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them\./);
   const fromShell = actionsFor(s, shell('sudo'), 'sudo.json').map((a) => a.title);
-  assert.ok(fromShell.includes('Add exception for this process + parent (bash, sudo) to falco_rules.local.yaml'), fromShell.join('\n'));
+  assert.ok(fromShell.includes('Add exception for this process + parent (bash, sudo) to falco_rules.local.yaml (rule not loaded: check the name)'), fromShell.join('\n'));
 });
 
 test('the time hover does not call a time earlier than the previous alert\'s a time "since" it', () => {

@@ -24,7 +24,7 @@ import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { targetHover } from './hover';
 import { incidentReport, playbookMarkdown } from './report';
-import { planDisable, planException, proposeExceptions, type Insertion } from './tuning';
+import { planDisable, planException, proposeExceptions, unloadedRule, type Insertion } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
 export { BlockDocument } from './textBlocks';
@@ -269,20 +269,28 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
         // and the "already present" checks must refer to the text the edit is applied to.
         const current = rules.documentText?.(pathToUri(file)) ?? host.readFile(file) ?? '';
+        // A rule Falco Lens has not loaded: the override is still offered (right if the name is), said in the title
+        // (a note added after the title's usual length, so it is never cut) and in a comment above the YAML.
+        const unloaded = unloadedRule(first);
+        const titled = (text: string) => {
+          if (!unloaded) return plainTitle(text, 160);
+          // Inside a closing parenthesis the title already has: `… (last resort: …; rule not loaded: …)`.
+          return text.endsWith(')') ? `${plainTitle(text.slice(0, -1), 159)}; ${unloaded.title})` : `${plainTitle(text, 160)} (${unloaded.title})`;
+        };
         for (const proposal of proposeExceptions(first).proposals) {
-          const plan = planException(current, proposal);
+          const plan = planException(current, proposal, unloaded?.comment);
           if (plan.kind !== 'insert') continue;
           const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
           actions.push({
-            title: plainTitle(`Add exception for this ${proposal.shape.label} (${values}) to ${path.basename(file)}`, 160),
+            title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${path.basename(file)}`),
             kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
             edit: tuningEdit(file, current, plan.insertion),
           });
         }
-        const disable = planDisable(current, first.rule);
+        const disable = planDisable(current, first.rule, unloaded?.comment);
         if (disable.kind === 'insert') {
           actions.push({
-            title: plainTitle(`Disable rule "${safeTitleValue(first.rule)}" in ${path.basename(file)} (last resort: it stops all its alerts)`, 160),
+            title: titled(`Disable rule "${safeTitleValue(first.rule)}" in ${path.basename(file)} (last resort: it stops all its alerts)`),
             kind: CodeActionKind.QuickFix, edit: tuningEdit(file, current, disable.insertion),
           });
         }

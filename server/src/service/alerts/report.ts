@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions, unloadedRule } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -149,7 +149,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   const { proposals, refused, notApplicable } = proposeExceptions(view);
   if (proposals.length) {
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
-    parts.push(cappedBlock(exceptionItemYaml(proposals[0]).trimEnd(), 'yaml', 'exception'));
+    parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
   } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname')) && broadParentReason(view)) {
@@ -158,9 +158,13 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines
   // (rule_loader_collector.cpp 0.44.0): without the rule loaded, nothing here could check that.
-  if (!view.ruleSummary && (proposals.length || playbook)) {
+  const unloaded = unloadedRule(view);
+  if (unloaded && (proposals.length || playbook)) {
+    // Said as the quick fixes' titles and YAML comment say it (tuning.ts unloadedRule).
+    const which = unloaded.official ? ` Falco's official ${codeSpan(unloaded.official)} defines a rule of this name: check the name.`
+      : ' It is not one of Falco\'s official rules either: check the name (it may be a custom rule in a file Falco Lens does not read).';
     parts.push(`**Check before use:** ${cappedCode(view.rule, 200)} is not in the loaded rules (workspace and \`falcoLens.rules.files\`), so Falco Lens cannot check these overrides. `
-      + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.');
+      + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.' + which);
   }
   parts.push('Only add an exception after the investigation shows the activity is expected.');
   return parts.join('\n\n');

@@ -4,6 +4,7 @@
 // a parenthesis or a comma could change the condition: such values are refused rather than written.
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../text';
+import { officialDefinition } from '../../knowledge';
 import { valueOf, type AlertView } from './view';
 
 export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (view: AlertView) => boolean }
@@ -81,6 +82,27 @@ export function isSafeExceptionValue(value: string): boolean {
   // rule fails to compile. With a space, quote_item wraps the value in double quotes, where '=' is plain text.
   if (value.includes('=') && !value.includes(' ')) return false;
   return value.trim() !== '' && value === value.trim() && !UNSAFE_VALUE.test(value);
+}
+
+/**
+ * What is known of an alert's rule that Falco Lens has not loaded (no /etc/falco on a workstation): an override of
+ * it is right if the name is, but nothing checked that a file Falco loads defines it (Falco refuses an override of a
+ * rule no earlier file defines). `official` is the official rules file that defines a rule of that name, if one does;
+ * `title` goes into action titles, `comment` above the generated YAML. Undefined when the rule is loaded.
+ */
+export function unloadedRule(view: AlertView): { official?: string; title: string; comment: string } | undefined {
+  if (!view.rule || view.ruleSummary) return undefined;
+  const official = officialDefinition('rule', view.rule);
+  if (official) {
+    return {
+      official, title: 'rule not loaded: check the name',
+      comment: `Falco Lens did not find this rule in the loaded rules files; Falco's official ${official} defines a rule of this name: check the name, and that Falco loads this file after that one.`,
+    };
+  }
+  return {
+    title: 'rule not loaded, not an official rule: check the name',
+    comment: 'Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).',
+  };
 }
 
 /**
@@ -165,8 +187,14 @@ export function fillTuningYaml(yaml: string, valueOf: (field: string) => string 
 
 function row(values: string[]): string { return `[${values.map(yamlQuote).join(', ')}]`; }
 
-export function exceptionItemYaml(p: ExceptionProposal): string {
+/** `# text` lines above a generated item (trusted text only: no alert value goes into a comment). */
+function commentLines(comment: string | undefined): string[] {
+  return comment === undefined ? [] : [`# ${comment.replace(/[\r\n\u2028\u2029]+/g, ' ')}`];
+}
+
+export function exceptionItemYaml(p: ExceptionProposal, comment?: string): string {
   return [
+    ...commentLines(comment),
     `- rule: ${yamlQuote(p.rule)}`,
     '  exceptions:',
     ...exceptionEntryLines(p, '    '),
@@ -185,8 +213,8 @@ function exceptionEntryLines(p: ExceptionProposal, indent: string): string[] {
   ];
 }
 
-export function disableItemYaml(rule: string): string {
-  return [`- rule: ${yamlQuote(rule)}`, '  enabled: false', '  override:', '    enabled: replace'].join('\n') + '\n';
+export function disableItemYaml(rule: string, comment?: string): string {
+  return [...commentLines(comment), `- rule: ${yamlQuote(rule)}`, '  enabled: false', '  override:', '    enabled: replace'].join('\n') + '\n';
 }
 
 /** An insertion into the local rules file: offset in its current text and the text to insert. */
@@ -234,7 +262,8 @@ function sameRow(node: unknown, values: string[]): boolean {
 }
 
 /** How to add an exception to the local rules file's text: merged into an existing override item when possible. */
-export function planException(localText: string, p: ExceptionProposal): TuningPlan {
+/** `comment` (trusted text) goes above a new item, not into an item the file already has for the rule. */
+export function planException(localText: string, p: ExceptionProposal, comment?: string): TuningPlan {
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   const mine = items.filter((i) => i.name === p.rule);
@@ -277,13 +306,13 @@ export function planException(localText: string, p: ExceptionProposal): TuningPl
   }
   let name = p.name;
   for (let n = 2; taken.has(name); n++) name = `${p.name}_${n}`;
-  return { kind: 'insert', insertion: appendAtEnd(localText, exceptionItemYaml({ ...p, name })) };
+  return { kind: 'insert', insertion: appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment)) };
 }
 
-export function planDisable(localText: string, rule: string): TuningPlan {
+export function planDisable(localText: string, rule: string, comment?: string): TuningPlan {
   if (isInternalEvent(rule)) return { kind: 'not-a-rule' };
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   if (items.some((i) => i.name === rule && i.map.get('enabled') === false)) return { kind: 'present' };
-  return { kind: 'insert', insertion: appendAtEnd(localText, disableItemYaml(rule)) };
+  return { kind: 'insert', insertion: appendAtEnd(localText, disableItemYaml(rule, comment)) };
 }
