@@ -1,5 +1,6 @@
 // The knowledge of Falco's configuration file: the schema module is what scripts/gen-falco-config.mjs reads from
-// Falco's sources, and the fixtures are falco.yaml without comments.
+// Falco's sources (and the fixtures are falco.yaml without comments), every schema key has a description and no
+// description names a key the schema lacks, and the 0.44 defaults are falco.yaml's values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { FALCO_CONFIG_SCHEMA, FALCO_CONFIG_SCHEMA_RELEASES, type ConfigNode } from '../../server/src/knowledge/falcoConfigSchema';
+import { CONFIG_ACCEPTED_VALUES_044, CONFIG_DEFAULTS_044, CONFIG_KEY_DOCS, CONFIG_WHEN_ABSENT_044, configKeyDoc } from '../../server/src/knowledge/falcoConfigDocs';
 import { compareVersions } from '../../server/src/knowledge/falcoVersions';
 
 const FALCO_MIRROR = '/work/.mirror/falcosecurity+falco/repo';
@@ -97,4 +99,70 @@ test('every fixture from 0.39 on sets only keys its own release\'s schema has', 
       assert.ok(!node.removedIn || compareVersions(release, node.removedIn) < 0, `${tag}: ${p} removed in ${node.removedIn}`);
     }
   }
+});
+
+test('every schema key has a description, and every description names a schema key', () => {
+  const missing = [...KEYS.keys()].filter((p) => !Object.hasOwn(CONFIG_KEY_DOCS, p));
+  assert.deepEqual(missing, [], 'keys without a description');
+  const stale = Object.keys(CONFIG_KEY_DOCS).filter((p) => !KEYS.has(p));
+  assert.deepEqual(stale, [], 'descriptions of keys the schema does not have');
+  for (const record of [CONFIG_DEFAULTS_044, CONFIG_WHEN_ABSENT_044]) {
+    assert.deepEqual(Object.keys(record).filter((p) => !KEYS.has(p)), []);
+  }
+  // Accepted values name string keys (a list's items by `[]`), and falco.yaml's own values are among them.
+  const yaml044 = valueKeys(parse(fs.readFileSync(path.join(FIXTURES, 'falco-0.44.0.yaml'), 'utf8')));
+  for (const [p, accepted] of Object.entries(CONFIG_ACCEPTED_VALUES_044)) {
+    const node = p.endsWith('[]') ? KEYS.get(p.slice(0, -2))?.items : KEYS.get(p);
+    assert.deepEqual(node?.types, ['string'], `${p} is a string key`);
+    const set = yaml044.get(p.replace(/\[\]$/, ''));
+    for (const v of Array.isArray(set) ? set : set === undefined ? [] : [set]) assert.ok(accepted.values.includes(String(v)), `${p}: ${String(v)}`);
+  }
+  const unknownNames: string[] = [];
+  for (const [p, text] of Object.entries(CONFIG_KEY_DOCS)) {
+    assert.ok(text.length >= 20 && text.length <= 400, `${p}: one or two sentences (${text.length} characters)`);
+    assert.match(text, /[.)]$/, `${p}: ends a sentence`);
+    // A backquoted key-like name in a description must be a key (or a part of one) of the schema, or a value.
+    for (const m of text.matchAll(/`([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)`/g)) {
+      const name = m[1];
+      const known = KEYS.has(name) || [...KEYS.keys()].some((k) => k.split(/\.|\[\]\.?/).includes(name));
+      if (!known && !NOT_SCHEMA_KEYS.has(name)) unknownNames.push(`${p}: \`${name}\``);
+    }
+  }
+  assert.deepEqual(unknownNames, [], 'names in descriptions that are neither schema keys nor known values');
+});
+
+// Backquoted names in descriptions that are not configuration keys: values, fields, rule keys, JSON alert
+// properties, and `rules_file` (the deprecated key Falco reads but its schema does not have).
+const NOT_SCHEMA_KEYS = new Set(['true', 'false', 'yes', 'log', 'alert', 'exit', 'ignore', 'first', 'all', 'rules', 'all_rules',
+  'append', 'override', 'kmod', 'modern_ebpf', 'replay', 'nodriver', 'ebpf', 'gvisor', 'syscall', 'k8s_audit', 'proc.pid',
+  'evt.buffer', 'evt.time', 'evt.time.iso8601', 'capture', 'capture_duration', 'message', 'output', 'output_fields', 'tags',
+  'required_plugin_versions', 'rules_file']);
+
+test('0.44 defaults are falco.yaml 0.44\'s values, for every value it sets', () => {
+  const yaml044 = parse(fs.readFileSync(path.join(FIXTURES, 'falco-0.44.0.yaml'), 'utf8'));
+  const set = valueKeys(yaml044);
+  for (const [p, text] of Object.entries(CONFIG_DEFAULTS_044)) {
+    assert.ok(set.has(p), `${p} is set in falco.yaml 0.44`);
+    assert.deepEqual(parse(text), set.get(p), `${p}: ${text}`);
+  }
+  // Every scalar or list the file sets at a described path has its default.
+  for (const [p, v] of set) {
+    if (!KEYS.has(p) || p.includes('[]')) continue;
+    if (v && typeof v === 'object' && !Array.isArray(v)) continue;
+    assert.ok(Object.hasOwn(CONFIG_DEFAULTS_044, p), `${p} has a default`);
+  }
+});
+
+test('configKeyDoc: description, default and absent-key value by path; nothing for other paths', () => {
+  const kind = configKeyDoc('engine.kind')!;
+  assert.match(kind.text, /modern_ebpf/);
+  assert.equal(kind.defaultValue, 'modern_ebpf');
+  assert.equal(kind.whenAbsent, 'kmod');
+  assert.equal(configKeyDoc('plugins[].name')!.defaultValue, undefined);
+  assert.match(configKeyDoc('priority')!.text, /dropped at load/);
+  assert.match(configKeyDoc('json_include_output_property')!.text, /left out/);
+  assert.match(configKeyDoc('rule_matching')!.text, /alert counts/);
+  assert.match(configKeyDoc('buffered_outputs')!.text, /late/);
+  assert.equal(configKeyDoc('constructor'), undefined);
+  assert.equal(configKeyDoc('engine.nope'), undefined);
 });
