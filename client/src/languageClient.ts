@@ -5,6 +5,7 @@ import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/f
 
 export const RULES_SELECTOR = [{ language: 'falco-rules' }];
 export const ALERTS_SELECTOR = [{ language: 'falco-alerts' }];
+export const CONFIG_SELECTOR = [{ language: 'falco-config' }];
 
 const USER_SWITCH_MS = 1500;
 
@@ -41,7 +42,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [...RULES_SELECTOR, ...ALERTS_SELECTOR],
+      documentSelector: [...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR],
       outputChannel: this.output,
       traceOutputChannel: this.output,
       synchronize: {

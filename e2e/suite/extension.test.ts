@@ -59,6 +59,27 @@ suite('Falco Lens in VS Code', () => {
     assert.ok(diagnostics.some((d) => d.source === 'falco'), 'diagnostics come from Falco Lens');
   });
 
+  test('falco.yaml is the Falco configuration: its mistakes are reported and a quick fix repairs a key', async () => {
+    const uri = workspaceFile('falco.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.languageId, 'falco-config');
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await diagnosticsWhere(uri, (d) => d.length >= 2);
+    const unknown = diagnostics.find((d) => d.code === 'config-unknown-key');
+    assert.ok(unknown, `the misspelt key is reported: ${diagnostics.map((d) => d.message).join(' | ')}`);
+    assert.ok(diagnostics.some((d) => d.code === 'config-start-fails' && d.severity === vscode.DiagnosticSeverity.Error), 'the unknown priority is an error');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, unknown.range);
+    const fix = actions.find((a) => a.title === "Change to 'json_output'" && a.edit);
+    assert.ok(fix, `a rename is offered: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.match(doc.getText(), /^json_output: true$/m);
+    await diagnosticsWhere(uri, (d) => !d.some((x) => x.code === 'config-unknown-key'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /json\\_output|json_output/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('a hover answers on an alert', async () => {
     const uri = workspaceFile('falco_events.json');
     const doc = await vscode.workspace.openTextDocument(uri);

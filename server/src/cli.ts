@@ -12,21 +12,25 @@ import { detectLanguage, LANGUAGE_RULES } from './service/features';
 import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
 import { pathToUri } from './service/uri';
 import { isGzipFile } from './gzipFile';
+import { configRulesFiles } from './service/config/rulesFiles';
 import { FALCO_TARGETS, LATEST_FALCO, parseFalcoTarget } from './knowledge/falcoVersions';
 import { toGithubAnnotations, toSarif, type CliFinding } from './cliFormats';
 import { version as FALCO_LENS_VERSION } from '../../package.json';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'];
 
-const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif|github] [--rules <file|dir>]... [--falco-version 0.N]
-       falco-lens report <alert-log> [--rules <file|dir>]...
+const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif|github] [--rules <file|dir>]... [--config <falco.yaml>] [--falco-version 0.N]
+       falco-lens report <alert-log> [--rules <file|dir>]... [--config <falco.yaml>]
 
-  check    validates Falco rules files and alert logs (also gzip-compressed logs named directly);
+  check    validates Falco rules files, Falco configuration files (falco.yaml, config.d/*.yaml) and alert logs (also
+           gzip-compressed logs named directly);
            prints file:line:col severity code message; exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
   --format text (default), json, sarif (SARIF 2.1.0, for code-scanning uploads) or github (GitHub Actions
            annotations)
   --rules  rules files or folders loaded first (default: none; Falco hosts keep them in /etc/falco)
+  --config Falco's configuration: the rules files of its rules_files (and of its config_files) are loaded first,
+           after any --rules
   --falco-version
            the Falco release to check for, ${FALCO_TARGETS[0]} to ${LATEST_FALCO} (default ${LATEST_FALCO}): what it lacks is an error`;
 
@@ -40,6 +44,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   const [command, ...rest] = argv;
   const positional: string[] = [];
   const rulesFiles: string[] = [];
+  const configFiles: string[] = [];
   let format = 'text';
   let falcoVersion: string = DEFAULT_SETTINGS.falcoVersion;
   for (let i = 0; i < rest.length; i++) {
@@ -47,6 +52,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     if (a === '--format') format = rest[++i] ?? '';
     else if (a.startsWith('--format=')) format = a.slice(9);
     else if (a === '--rules') rulesFiles.push(path.resolve(cwd, rest[++i] ?? ''));
+    else if (a === '--config') configFiles.push(path.resolve(cwd, rest[++i] ?? ''));
     else if (a === '--falco-version' || a.startsWith('--falco-version=')) {
       const value = a === '--falco-version' ? rest[++i] ?? '' : a.slice('--falco-version='.length);
       const target = parseFalcoTarget(value);
@@ -66,9 +72,15 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
     isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
     workspaceFolders: () => [],
-    settings: () => ({ ...DEFAULT_SETTINGS, falcoVersion, rules: { ...DEFAULT_SETTINGS.rules, files: rulesFiles } }),
+    settings: () => settings,
     log: (m) => err.push(m),
   };
+  for (const config of configFiles) {
+    const read = configRulesFiles(host, config);
+    if (!read) return { stdout: '', stderr: `falco-lens: cannot read the Falco configuration ${config}\n`, exitCode: 2 };
+    rulesFiles.push(...read.paths);
+  }
+  const settings = { ...DEFAULT_SETTINGS, falcoVersion, rules: { ...DEFAULT_SETTINGS.rules, files: rulesFiles } };
   const service = new FalcoLanguageService(host);
   const docs = files.map((file) => {
     const gzip = readGzip(file, err);

@@ -8,7 +8,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import { URI_TO_PATH, pathToUri } from './service/uri';
 import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
-import { LANGUAGE_ALERTS, LANGUAGE_RULES, RequestRefused, type DocumentFeatures } from './service/features';
+import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, RequestRefused, type DocumentFeatures } from './service/features';
 import { BlockDocument } from './service/alerts';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
@@ -75,9 +75,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
   if (typeof delay === 'number' && delay >= 0 && delay <= 5000) validationDelayMs = delay;
-  const services = [service.rules, service.alerts] as DocumentFeatures[];
+  const services = [service.rules, service.alerts, service.config] as DocumentFeatures[];
   const any = (key: keyof DocumentFeatures) => services.some((s) => typeof s[key] === 'function');
-  const capabilities: ServerCapabilities = { textDocumentSync: TextDocumentSyncKind.Incremental };
+  const capabilities: ServerCapabilities = { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } } };
   if (any('hover')) capabilities.hoverProvider = true;
   if (any('completion')) capabilities.completionProvider = { triggerCharacters: ['.', '%', '(', ' ', '['] };
   if (any('definition')) capabilities.definitionProvider = true;
@@ -302,6 +302,13 @@ documents.onDidClose((e) => {
   lastChanges.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
   if (e.document.languageId === LANGUAGE_RULES) revalidateAll(uri);
+});
+
+// Saving Falco's configuration may change which rules files load (its rules_files): read the load order again.
+documents.onDidSave((e) => {
+  if (e.document.languageId !== LANGUAGE_CONFIG) return;
+  guarded('save', undefined, () => service.rules.didChangeWatchedFiles?.([e.document.uri]));
+  revalidateAll();
 });
 
 connection.onHover((p) => guarded('hover', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.hover?.(t.doc, p.position) ?? null; }));

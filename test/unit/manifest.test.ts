@@ -62,12 +62,15 @@ test('file name patterns of both languages agree with detectLanguage', () => {
 test('settings: each has a scope, paths are machine-overridable and restricted in untrusted workspaces', () => {
   const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string; default?: unknown }>;
   for (const [key, value] of Object.entries(properties)) assert.ok(value.scope, `${key} has a scope`);
-  for (const key of ['falcoLens.rules.files', 'falcoLens.rules.localFile']) {
+  for (const key of ['falcoLens.rules.files', 'falcoLens.rules.localFile', 'falcoLens.falcoConfigFile']) {
     assert.equal(properties[key].scope, 'machine-overridable');
     assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key));
   }
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-  assert.deepEqual(properties['falcoLens.rules.files'].default, DEFAULT_SETTINGS.rules.files);
+  // Unset (null): the rules files come from Falco's configuration, as on the host.
+  assert.equal(properties['falcoLens.rules.files'].default, null);
+  assert.equal(DEFAULT_SETTINGS.rules.files, undefined);
+  assert.equal(properties['falcoLens.falcoConfigFile'].default, DEFAULT_SETTINGS.falcoConfigFile);
   assert.equal(properties['falcoLens.alerts.maxProblems'].default, DEFAULT_SETTINGS.alerts.maxProblems);
   // The target Falco release is a fact of the machine Falco runs on, like the rules files there.
   const falcoVersion = properties['falcoLens.falcoVersion'] as { scope?: string; default?: unknown; enum?: string[] };
@@ -77,8 +80,11 @@ test('settings: each has a scope, paths are machine-overridable and restricted i
 });
 
 test('settings from the client are normalised; wrong types fall back to defaults', () => {
-  const s = normalizeSettings({ rules: { files: 'not-a-list', localFile: '' }, alerts: { problems: 'WARNING', maxProblems: -3 } });
+  const s = normalizeSettings({ falcoConfigFile: 3, rules: { files: 'not-a-list', localFile: '' }, alerts: { problems: 'WARNING', maxProblems: -3 } });
   assert.deepEqual(s.rules.files, DEFAULT_SETTINGS.rules.files);
+  assert.equal(s.falcoConfigFile, '/etc/falco/falco.yaml');
+  assert.deepEqual(normalizeSettings({ rules: { files: null } }).rules.files, undefined);
+  assert.deepEqual(normalizeSettings({ rules: { files: [] } }).rules.files, []);
   assert.equal(s.rules.localFile, 'falco_rules.local.yaml');
   assert.equal(s.alerts.problems, 'warning');
   assert.equal(s.alerts.maxProblems, 500);

@@ -8,7 +8,8 @@ import type {
 
 export const LANGUAGE_RULES = 'falco-rules';
 export const LANGUAGE_ALERTS = 'falco-alerts';
-export type FalcoLanguageId = typeof LANGUAGE_RULES | typeof LANGUAGE_ALERTS;
+export const LANGUAGE_CONFIG = 'falco-config';
+export type FalcoLanguageId = typeof LANGUAGE_RULES | typeof LANGUAGE_ALERTS | typeof LANGUAGE_CONFIG;
 
 /** The minimal cancellation check the services honour between phases. */
 export type Cancellation = { readonly isCancellationRequested: boolean } | undefined;
@@ -65,6 +66,7 @@ export interface RulesWorkspace {
 export function detectLanguage(path: string, firstLine: string): FalcoLanguageId | undefined {
   const p = path.replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
+  if (/^falco\.ya?ml$/.test(base) || /\/falco\/config\.d\/[^/]+\.ya?ml$/.test(p)) return LANGUAGE_CONFIG;
   if (/^falco_rules.*\.yaml$/.test(base) || /_rules\.ya?ml$/.test(base) || /\.falco\.yaml$/.test(base) || /\/rules\.d\/[^/]+\.yaml$/.test(p)) {
     return LANGUAGE_RULES;
   }

@@ -9,9 +9,14 @@ export type AlertsProblemsLevel = 'off' | 'emergency' | 'alert' | 'critical' | '
 export interface FalcoLensSettings {
   /** The Falco release the rules are checked for (`0.41`): what it lacks is reported as its loader would. */
   falcoVersion: string;
+  /** Falco's configuration file: its `rules_files` are loaded when `rules.files` is not set. */
+  falcoConfigFile: string;
   rules: {
-    /** Rules files and folders loaded before the workspace files, in Falco's load order. */
-    files: string[];
+    /**
+     * Rules files and folders loaded before the workspace files, in Falco's load order; undefined (the setting left
+     * unset) means those of `falcoConfigFile`, or Falco's defaults when it cannot be read.
+     */
+    files?: string[];
     /** The rules file tuning quick fixes write to; relative paths are relative to the first workspace folder. */
     localFile: string;
   };
@@ -23,8 +28,9 @@ export interface FalcoLensSettings {
 
 export const DEFAULT_SETTINGS: FalcoLensSettings = {
   falcoVersion: LATEST_FALCO,
+  falcoConfigFile: '/etc/falco/falco.yaml',
   rules: {
-    files: ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'],
+    files: undefined,
     localFile: 'falco_rules.local.yaml',
   },
   alerts: { problems: 'critical', maxProblems: 500 },
@@ -38,6 +44,7 @@ export function normalizeSettings(raw: unknown): FalcoLensSettings {
   const levels: AlertsProblemsLevel[] = ['off', 'emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
   return {
     falcoVersion: (typeof s.falcoVersion === 'string' ? parseFalcoTarget(s.falcoVersion) : undefined) ?? DEFAULT_SETTINGS.falcoVersion,
+    falcoConfigFile: typeof s.falcoConfigFile === 'string' && s.falcoConfigFile.trim() !== '' ? s.falcoConfigFile : DEFAULT_SETTINGS.falcoConfigFile,
     rules: {
       files: Array.isArray(rules.files) && rules.files.every((f) => typeof f === 'string') ? (rules.files as string[]) : DEFAULT_SETTINGS.rules.files,
       localFile: typeof rules.localFile === 'string' && rules.localFile.trim() !== '' ? rules.localFile : DEFAULT_SETTINGS.rules.localFile,

@@ -2,8 +2,9 @@
 // lists after every file's definitions, appends and overrides are applied in that order.
 //
 // Load order (deterministic):
-//   1. the paths of the `falcoLens.rules.files` setting, in setting order (a folder contributes its *.yaml/*.yml
-//      files sorted by name, as Falco does for a rules folder);
+//   1. the paths of the `falcoLens.rules.files` setting, or when it is not set the `rules_files` of Falco's
+//      configuration (`falcoLens.falcoConfigFile`, see config/rulesFiles.ts), in order (a folder contributes its
+//      *.yaml/*.yml files sorted by name, as Falco does for a rules folder);
 //   2. the rules files found in the workspace folders, ranked the way Falco installations load them:
 //      falco_rules.yaml (the base every other file builds on), then the other official files (falco-incubating,
 //      falco-sandbox, other falco*_rules files), then plugin and other rules files, then local tuning files
@@ -16,6 +17,7 @@ import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-langua
 import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
+import { configRulesFiles, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
 import { entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
@@ -297,7 +299,7 @@ export class RulesWorkspaceIndex {
       seen.add(uri);
       list.push({ uri, path, configured });
     };
-    for (const configured of this.host.settings().rules.files) {
+    for (const configured of configuredRulesPaths(this.host)) {
       if (this.host.isDirectory(configured)) {
         const names = (this.host.readDirectory(configured) ?? []).filter((n) => RULES_FILE_EXTENSION.test(n)).sort();
         for (const name of names) add(joinPath(configured, name), true);
@@ -726,4 +728,15 @@ function applyChange(previous: Definition, recipe: ItemRecipe, item: ModelItem, 
   if (opFor('warn_evttypes') === 'replace') rule.warnEvttypes = recipe.warnEvttypes ?? rule.warnEvttypes;
   if (opFor('skip-if-unknown-filter') === 'replace') rule.skipIfUnknownFilter = recipe.skipIfUnknownFilter ?? rule.skipIfUnknownFilter;
   return rule;
+}
+
+/**
+ * The configured rules paths: the setting `falcoLens.rules.files` when set, else the `rules_files` of Falco's
+ * configuration file (`falcoLens.falcoConfigFile`, merged with its `config_files` as Falco merges them), else Falco's
+ * default list.
+ */
+export function configuredRulesPaths(host: ServiceHost): readonly string[] {
+  const settings = host.settings();
+  if (settings.rules.files) return settings.rules.files;
+  return configRulesFiles(host, settings.falcoConfigFile)?.paths ?? FALCO_DEFAULT_RULES_FILES;
 }

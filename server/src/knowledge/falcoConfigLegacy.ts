@@ -1,0 +1,27 @@
+// Keys of Falco's configuration that its schema (Falco ≥ 0.39, falcoConfigSchema.ts) does not describe, as facts
+// read from userspace/falco/configuration.cpp at each tag:
+// - 0.37.0 reads `syscall_buf_size_preset`, `syscall_drop_failed_exit` and `modern_bpf.cpus_for_each_syscall_buffer`
+//   (lines 126-128); 0.38.0 no longer does: they moved under `engine.<kind>` (`engine.kmod.buf_size_preset`,
+//   `engine.modern_ebpf.cpus_for_each_buffer`, …) with the engine selection.
+// - `rules_file` (singular) is read by every release from 0.37.0 to 0.44.0 (the deprecated spelling of `rules_files`;
+//   both set makes Falco refuse to start), but the schema does not list it, so Falco ≥ 0.39's schema validation fails
+//   on it. The schema lists `rule_files` instead, which no release reads.
+
+export interface LegacyConfigKey {
+  /** The last release that reads the key. */
+  lastRead: string;
+  /** Where its setting lives now. */
+  movedTo: string;
+}
+
+export const LEGACY_CONFIG_KEYS: Readonly<Record<string, LegacyConfigKey>> = {
+  syscall_buf_size_preset: { lastRead: '0.37', movedTo: 'engine.<kind>.buf_size_preset (kmod, ebpf, modern_ebpf)' },
+  syscall_drop_failed_exit: { lastRead: '0.37', movedTo: 'engine.<kind>.drop_failed_exit (kmod, ebpf, modern_ebpf)' },
+  'modern_bpf.cpus_for_each_syscall_buffer': { lastRead: '0.37', movedTo: 'engine.modern_ebpf.cpus_for_each_buffer' },
+};
+
+/** Keys Falco reads that its schema does not list (read by configuration.cpp; reported by the load checks). */
+export const CONFIG_KEYS_READ_OUTSIDE_SCHEMA: ReadonlySet<string> = new Set(['rules_file']);
+
+/** Keys the schema lists that Falco never reads. */
+export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = { rule_files: 'rules_files' };

@@ -1,0 +1,68 @@
+// Every diagnostic of the configuration service: a stable code (quick fixes key on it, never on the message) and its
+// severity. Errors are what makes Falco refuse to start; warnings are what its schema validation reports or what it
+// silently ignores; information is advice.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { LineIndex } from '../text';
+
+export enum ConfigCode {
+  YamlSyntax = 'config-yaml-syntax',
+  NotAMapping = 'config-not-a-mapping',
+  UnknownKey = 'config-unknown-key',
+  WrongType = 'config-wrong-type',
+  NotInEnum = 'config-not-in-enum',
+  OutOfRange = 'config-out-of-range',
+  MissingKey = 'config-missing-key',
+  DuplicateKey = 'config-duplicate-key',
+  KeyRemoved = 'config-key-removed',
+  KeyTooNew = 'config-key-too-new',
+  DeprecatedKey = 'config-deprecated-key',
+  /** Falco refuses to start on this value (a thrown configuration error). */
+  StartFails = 'config-start-fails',
+  /** A rule selection or an append_output match names no rule or tag of the loaded rules. */
+  SelectsNothing = 'config-selects-nothing',
+  /** A rules file or folder of `rules_files` that the files Falco Lens can read do not have. */
+  RulesPathMissing = 'config-rules-path-missing',
+}
+
+const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
+  [ConfigCode.YamlSyntax]: DiagnosticSeverity.Error,
+  [ConfigCode.NotAMapping]: DiagnosticSeverity.Error,
+  [ConfigCode.UnknownKey]: DiagnosticSeverity.Warning,
+  [ConfigCode.WrongType]: DiagnosticSeverity.Warning,
+  [ConfigCode.NotInEnum]: DiagnosticSeverity.Warning,
+  [ConfigCode.OutOfRange]: DiagnosticSeverity.Warning,
+  [ConfigCode.MissingKey]: DiagnosticSeverity.Warning,
+  [ConfigCode.DuplicateKey]: DiagnosticSeverity.Warning,
+  [ConfigCode.KeyRemoved]: DiagnosticSeverity.Warning,
+  [ConfigCode.KeyTooNew]: DiagnosticSeverity.Warning,
+  [ConfigCode.DeprecatedKey]: DiagnosticSeverity.Warning,
+  [ConfigCode.StartFails]: DiagnosticSeverity.Error,
+  [ConfigCode.SelectsNothing]: DiagnosticSeverity.Warning,
+  [ConfigCode.RulesPathMissing]: DiagnosticSeverity.Information,
+};
+
+export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>) => void;
+
+/** Collects diagnostics; a later finding at the same span and code replaces none (both are kept). */
+export class ConfigDiagnostics {
+  readonly list: Diagnostic[] = [];
+  constructor(private readonly lines: LineIndex) {}
+
+  readonly report: ConfigReporter = (code, span, message, data) => {
+    const end = Math.max(span[0], span[1]);
+    this.list.push({
+      range: this.lines.range(span[0], end),
+      severity: SEVERITY[code],
+      code,
+      source: 'falco-lens',
+      message,
+      ...(data ? { data } : {}),
+    });
+  };
+
+  /** A finding whose severity differs from its code's default (a start failure reported through a schema code). */
+  reportAs(severity: DiagnosticSeverity, code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>): void {
+    this.report(code, span, message, data);
+    this.list[this.list.length - 1].severity = severity;
+  }
+}

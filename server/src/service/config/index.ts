@@ -1,0 +1,241 @@
+// The Falco configuration language service (falco.yaml and the files of its config_files): Falco's schema
+// validation, the values that stop Falco from starting or that it reads silently as something else, rule selections
+// checked against the loaded rules; hovers that explain every key; completion of keys and values; quick fixes.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionKind, CompletionItemKind, MarkupKind, SymbolKind,
+  type CodeAction, type CodeActionContext, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol,
+  type Hover, type Position, type Range,
+} from 'vscode-languageserver-types';
+import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { FALCO_CONFIG_SCHEMA, type ConfigNode } from '../../knowledge/falcoConfigSchema';
+import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
+import { compareVersions } from '../../knowledge/falcoVersions';
+import type { Cancellation, DocumentFeatures, RulesWorkspace } from '../features';
+import type { ServiceHost } from '../host';
+import { codeSpan, escapeMarkdown, plainTitle } from '../markdown';
+import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/priority';
+import { URI_TO_PATH } from '../uri';
+import { ConfigCode, ConfigDiagnostics } from './diagnostics';
+import { checkLoad, engineKinds } from './loadChecks';
+import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
+import { locate, typingContext } from './locate';
+import { parseConfig, scalarText, type ConfigModel } from './model';
+import { matchesWildcard } from './rulesFiles';
+import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
+
+export type ConfigService = DocumentFeatures;
+
+export function createConfigService(host: ServiceHost, rules: RulesWorkspace): ConfigService {
+  let cached: { uri: string; version: number; text: string; model: ConfigModel } | undefined;
+  const modelOf = (doc: TextDocument): ConfigModel => {
+    const text = doc.getText();
+    if (cached && cached.uri === doc.uri && cached.text === text) return cached.model;
+    const model = parseConfig(text);
+    cached = { uri: doc.uri, version: doc.version, text, model };
+    return model;
+  };
+
+  return {
+    diagnostics(doc: TextDocument, _token?: Cancellation): Diagnostic[] {
+      const model = modelOf(doc);
+      const out = new ConfigDiagnostics(model.lines);
+      for (const error of model.doc.errors) {
+        out.report(ConfigCode.YamlSyntax, [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)], `YAML: ${error.message.split('\n')[0]} Falco cannot read this file and refuses to start.`);
+      }
+      if (model.doc.errors.length > 0) return out.list;
+      const contents = model.doc.contents as Node | null;
+      if (contents !== null && !isMap(contents) && !(isScalar(contents) && scalarText(contents) === '')) {
+        out.report(ConfigCode.NotAMapping, [0, Math.min(model.text.length, model.lines.lineEnd(0))], 'A Falco configuration is a mapping of keys (`key: value` lines).');
+        return out.list;
+      }
+      const target = host.settings().falcoVersion;
+      if (!model.root) return out.list; // empty, or only comments: Falco starts with its defaults
+      checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
+      checkLoad(model, {
+        target, report: out.report, rules: rules.allRules(), path: URI_TO_PATH(doc.uri),
+        exists: (p) => host.isDirectory(p) || host.readFile(p) !== undefined,
+        isDirectory: (p) => host.isDirectory(p),
+      });
+      return out.list;
+    },
+
+    hover(doc: TextDocument, position: Position): Hover | null {
+      const model = modelOf(doc);
+      const offset = model.lines.offsetAt(position);
+      const at = locate(model.doc.contents as Node | null, offset);
+      if (!at || !at.scalar || !at.scalar.range) return null;
+      const range = model.lines.range(at.scalar.range[0], at.scalar.range[1]);
+      const text = at.onKey ? keyHover(at.path, host.settings().falcoVersion) : valueHover(at.path, scalarText(at.scalar), rules, host.settings().falcoVersion);
+      return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
+    },
+
+    completion(doc: TextDocument, position: Position): CompletionList | null {
+      const model = modelOf(doc);
+      const ctx = typingContext(model.text, model.lines.lineStarts, position.line, position.character);
+      if (!ctx) return null;
+      const range = model.lines.range(ctx.word[0], ctx.word[1]);
+      const target = host.settings().falcoVersion;
+      if (ctx.at === 'key') {
+        const parent = schemaAt(FALCO_CONFIG_SCHEMA, ctx.parent);
+        if (!parent) return null;
+        const items: CompletionItem[] = [];
+        for (const [key, node] of keysOf(parent)) {
+          if (ctx.siblings.has(key) || (ctx.parent.length === 0 && key in CONFIG_KEYS_NEVER_READ)) continue;
+          if (node.removedIn && compareVersions(target, node.removedIn) >= 0) continue;
+          const tooNew = node.since !== undefined && compareVersions(target, node.since) < 0;
+          const path = [...ctx.parent, key];
+          items.push({
+            label: key,
+            kind: CompletionItemKind.Property,
+            detail: tooNew ? `Falco ≥ ${node.since}` : typeWords(node),
+            documentation: docMarkdown(path, target),
+            textEdit: { range, newText: key },
+            filterText: key,
+            sortText: `${tooNew ? '1' : '0'}${key}`,
+          });
+        }
+        return { isIncomplete: false, items };
+      }
+      return { isIncomplete: false, items: valueCompletions([...ctx.parent, ctx.key], range, rules, target) };
+    },
+
+    codeActions(doc: TextDocument, _range: Range, context: CodeActionContext): CodeAction[] {
+      const actions: CodeAction[] = [];
+      for (const d of context.diagnostics) {
+        const data = (d.data ?? {}) as { suggestions?: string[]; replacement?: string };
+        if ((d.code === ConfigCode.UnknownKey || d.code === ConfigCode.NotInEnum || d.code === ConfigCode.StartFails || d.code === ConfigCode.SelectsNothing) && data.suggestions) {
+          for (const s of data.suggestions.slice(0, 3)) actions.push(replaceAction(doc, d, s, `Change to '${s}'`));
+        }
+        if ((d.code === ConfigCode.DeprecatedKey || d.code === ConfigCode.KeyTooNew) && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Rename to '${data.replacement}'`));
+        if (d.code === ConfigCode.WrongType && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Write ${data.replacement}`));
+      }
+      return actions;
+    },
+
+    documentSymbols(doc: TextDocument): DocumentSymbol[] {
+      const model = modelOf(doc);
+      return model.root ? symbolsOf(model.root, model, 0) : [];
+    },
+  };
+}
+
+function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: string): CodeAction {
+  // Keys and enum words are plain identifiers; anything else is quoted so the YAML stays valid.
+  const newText = /^[A-Za-z0-9_][\w.\-/ ]*$/.test(text) && !/\s$/.test(text) ? text : JSON.stringify(text);
+  return {
+    title: plainTitle(title),
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: true,
+    edit: { changes: { [doc.uri]: [{ range: d.range, newText }] } },
+  };
+}
+
+function symbolsOf(map: YAMLMap, model: ConfigModel, depth: number): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key) || !item.key.range) continue;
+    const value = item.value as Node | null;
+    const end = value?.range ? value.range[1] : item.key.range[1];
+    const children = depth < 2 && isMap(value) ? symbolsOf(value, model, depth + 1) : undefined;
+    out.push({
+      name: String(item.key.value),
+      kind: isMap(value) ? SymbolKind.Namespace : isSeq(value) ? SymbolKind.Array : SymbolKind.Property,
+      range: model.lines.range(item.key.range[0], end),
+      selectionRange: model.lines.range(item.key.range[0], item.key.range[1]),
+      ...(children ? { children } : {}),
+    });
+  }
+  return out;
+}
+
+const TYPE_NAMES: Record<string, string> = { object: 'mapping', array: 'list', string: 'string', boolean: 'boolean', integer: 'integer', number: 'number', null: 'empty' };
+
+function typeWords(node: ConfigNode): string {
+  const types = new Set(node.types);
+  for (const alt of node.oneOf ?? []) for (const t of alt.types) types.add(t);
+  const words = [...types].map((t) => TYPE_NAMES[t] ?? t);
+  return words.length ? words.join(' or ') : 'any';
+}
+
+function docMarkdown(path: ConfigPath, target: string): { kind: 'markdown'; value: string } | undefined {
+  const value = keyHover(path, target);
+  return value ? { kind: MarkupKind.Markdown, value } : undefined;
+}
+
+function keyHover(path: ConfigPath, target: string): string | undefined {
+  const node = schemaAt(FALCO_CONFIG_SCHEMA, path);
+  const doc = configKeyDoc(pathText(path));
+  if (!node && !doc) return undefined;
+  const parts = [`**${escapeMarkdown(pathText(path))}** (Falco configuration)`];
+  if (doc?.text) parts.push(escapeMarkdown(doc.text));
+  const facts: string[] = [];
+  if (node) {
+    facts.push(`Type: ${typeWords(node)}`);
+    const chosen = resolveAlternative(null, node);
+    const values = node.enum ?? chosen.enum;
+    if (values && values.length) facts.push(`One of ${values.map((v) => codeSpan(String(v))).join(', ')}`);
+    if (node.minimum !== undefined) facts.push(`At least ${node.minimum}`);
+    if (node.maximum !== undefined) facts.push(`At most ${node.maximum}`);
+    if (node.since) facts.push(`Falco ≥ ${escapeMarkdown(node.since)}${compareVersions(target, node.since) < 0 ? ` (the target, Falco ${escapeMarkdown(target)}, does not read it)` : ''}`);
+    if (node.removedIn) facts.push(`Removed in Falco ${escapeMarkdown(node.removedIn)}`);
+  } else {
+    facts.push('Not in Falco\'s configuration schema');
+  }
+  if (doc?.defaultValue !== undefined) facts.push(`Default in falco.yaml: ${codeSpan(doc.defaultValue)}`);
+  parts.push(facts.join(' · '));
+  return parts.join('\n\n');
+}
+
+function valueHover(path: ConfigPath, value: string, rules: RulesWorkspace, target: string): string | undefined {
+  const key = pathText(path);
+  if (key === 'priority') {
+    const p = parsePriority(value);
+    if (p === undefined) return undefined;
+    const all = rules.allRules();
+    const kept = all.filter((r) => (parsePriority(r.priority ?? '') ?? 7) <= p).length;
+    const counted = all.length ? ` Of the ${all.length} loaded rules, ${kept} are at ${PRIORITY_NAMES[p]} or more severe and load; ${all.length - kept} are dropped.` : '';
+    return `**priority** ${codeSpan(value)}: Falco loads only rules of priority ${PRIORITY_NAMES[p]} (${escapeMarkdown(PRIORITY_MEANINGS[p])}) or more severe.${escapeMarkdown(counted)}`;
+  }
+  const selection = /^rules\[\]\.(enable|disable)\.(rule|tag)$/.exec(key);
+  if (selection) {
+    const [, op, kind] = selection;
+    const all = rules.allRules();
+    const matched = kind === 'rule' ? all.filter((r) => matchesWildcard(value, r.name)) : all.filter((r) => r.tags.includes(value));
+    if (all.length === 0) return `${op === 'enable' ? 'Enables' : 'Disables'} the rules ${kind === 'rule' ? `named ${codeSpan(value)}` : `tagged ${codeSpan(value)}`}. No rules are loaded, so Falco Lens cannot say which.`;
+    const names = matched.slice(0, 10).map((r) => `- ${codeSpan(r.name)}${r.priority ? ` (${escapeMarkdown(r.priority)})` : ''}`).join('\n');
+    const more = matched.length > 10 ? `\n- … and ${matched.length - 10} more` : '';
+    return `${op === 'enable' ? 'Enables' : 'Disables'} ${matched.length} of the ${all.length} loaded rules${kind === 'rule' ? (value.includes('*') ? ' (the pattern\'s `*` matches any text)' : '') : ''}:\n\n${names}${more}`;
+  }
+  const node = schemaAt(FALCO_CONFIG_SCHEMA, path);
+  return node ? keyHover(path, target) : undefined;
+}
+
+function valueCompletions(path: ConfigPath, range: Range, rules: RulesWorkspace, target: string): CompletionItem[] {
+  const key = pathText(path);
+  const item = (label: string, detail?: string): CompletionItem => ({ label, kind: CompletionItemKind.Value, detail, textEdit: { range, newText: label } });
+  if (key === 'engine.kind') return engineKinds(target).map((k) => item(k));
+  if (key === 'priority') return PRIORITY_NAMES.map((p, i) => ({ ...item(p.toLowerCase(), PRIORITY_MEANINGS[i]), sortText: String(i) }));
+  const selection = /^rules\[\]\.(enable|disable)\.(rule|tag)$/.exec(key);
+  if (selection) {
+    const all = rules.allRules();
+    if (selection[2] === 'rule') {
+      return all.map((r) => ({ ...item(r.name, r.priority), textEdit: { range, newText: quoteIfNeeded(r.name) }, filterText: r.name }));
+    }
+    const tags = new Map<string, number>();
+    for (const r of all) for (const t of r.tags) tags.set(t, (tags.get(t) ?? 0) + 1);
+    return [...tags].map(([t, n]) => item(t, `${n} rule${n === 1 ? '' : 's'}`));
+  }
+  const node = schemaAt(FALCO_CONFIG_SCHEMA, path);
+  if (!node) return [];
+  const chosen = node.enum ? node : node.oneOf?.find((a) => a.enum) ?? node;
+  if (chosen.enum) return chosen.enum.map((v) => item(String(v)));
+  if (node.types.includes('boolean')) return [item('true'), item('false')];
+  return [];
+}
+
+/** A rule name as a YAML plain scalar when it can be one, else double-quoted. */
+function quoteIfNeeded(name: string): string {
+  return /^[A-Za-z0-9_][\w .\-/()]*$/.test(name) && !/[:#]/.test(name) && !/\s$/.test(name) ? name : JSON.stringify(name);
+}

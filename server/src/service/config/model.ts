@@ -1,0 +1,94 @@
+// The model of a Falco configuration file (falco.yaml, a config.d file): the `yaml` package's document with source
+// ranges, and how Falco reads each scalar. One parse per document version; the file is small (a default falco.yaml
+// is about 1,400 lines, mostly comments), so it is read whole.
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { LineIndex } from '../text';
+
+export interface ConfigModel {
+  text: string;
+  lines: LineIndex;
+  doc: Document.Parsed;
+  /** The top-level mapping, or undefined when the file is empty or not a mapping. */
+  root?: YAMLMap;
+}
+
+export function parseConfig(text: string): ConfigModel {
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  const root = isMap(doc.contents) ? doc.contents : undefined;
+  return { text, lines: new LineIndex(text), doc, root };
+}
+
+/** What a scalar is once Falco has read it. */
+export type ScalarKind = 'null' | 'boolean' | 'integer' | 'number' | 'string';
+
+// yaml-cpp (Falco's YAML reader) decodes booleans from these spellings, as YAML 1.1 did: `yes` and `on` are true.
+const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const INTEGER = /^[-+]?(0|[1-9][0-9]*|0x[0-9a-fA-F]+|0o?[0-7]+)$/;
+const NUMBER = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
+
+/** The raw text of a scalar as written (without quotes for quoted styles). */
+export function scalarText(node: Scalar): string {
+  return typeof node.source === 'string' ? node.source : String(node.value ?? '');
+}
+
+/**
+ * What a scalar can be read as by Falco. yaml-cpp converts a scalar by its text whatever its style: `"true"` is as
+ * good a boolean as `true`, and `yes` is one too. Falco's schema validation compares types weakly (valijson's weak
+ * types), so quoting does not change a type either. An empty plain scalar is null; an empty quoted one a string.
+ */
+export function scalarKind(node: Scalar): ScalarKind {
+  const text = scalarText(node);
+  if (text === '' && node.type !== 'PLAIN' && node.type !== undefined) return 'string';
+  if (NULL_WORDS.has(text)) return 'null';
+  if (TRUE_WORDS.has(text) || FALSE_WORDS.has(text)) return 'boolean';
+  if (INTEGER.test(text)) return 'integer';
+  if (NUMBER.test(text)) return 'number';
+  return 'string';
+}
+
+export function booleanValue(node: Scalar): boolean | undefined {
+  const text = scalarText(node);
+  if (TRUE_WORDS.has(text)) return true;
+  if (FALSE_WORDS.has(text)) return false;
+  return undefined;
+}
+
+/** A value holding `${VAR}`: Falco replaces it from the environment when it reads the file, so its type is unknown here. */
+export function usesEnvironment(node: Scalar): boolean {
+  return /\$\{[^}]*\}/.test(scalarText(node));
+}
+
+/** The value of `key` in a mapping (the first pair of that key), or undefined. */
+export function pairOf(map: YAMLMap | undefined, key: string): Pair<Scalar, Node | null> | undefined {
+  if (!map) return undefined;
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item as Pair<Scalar, Node | null>;
+  }
+  return undefined;
+}
+
+export function valueOf(map: YAMLMap | undefined, key: string): Node | null | undefined {
+  return pairOf(map, key)?.value as Node | null | undefined;
+}
+
+/** The strings of a sequence value (other items are skipped), with their nodes. */
+export function stringItems(node: Node | null | undefined): Scalar[] {
+  if (!isSeq(node)) return [];
+  return (node as YAMLSeq).items.filter((i): i is Scalar => isScalar(i) && scalarKind(i) !== 'null');
+}
+
+/** [start, end) of a node in the text (its value, not trailing comments). */
+export function nodeSpan(node: Node): [number, number] {
+  const range = node.range;
+  if (!range) return [0, 0];
+  return [range[0], range[1]];
+}
+
+/** The span of a pair's key, or of the whole pair when the key has no range. */
+export function keySpan(pair: Pair): [number, number] {
+  const key = pair.key as Node | null;
+  if (key && key.range) return [key.range[0], key.range[1]];
+  return [0, 0];
+}

@@ -1,0 +1,284 @@
+// Falco's own validation of its configuration against the JSON schema compiled into the binary (Falco ≥ 0.39):
+// unknown keys, value types, enumerations and bounds. Falco prints the first failure as "schema validation: failed"
+// and starts anyway, so these are warnings; older releases validate nothing and silently ignore an unknown key,
+// which is worth a warning all the more. Keys the target release does not have yet, or no longer has, are reported
+// with the release that added or removed them.
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { compareVersions } from '../../knowledge/falcoVersions';
+import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
+import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
+import { closestNames } from '../rules/closest';
+import { booleanValue, keySpan, nodeSpan, scalarKind, scalarText, usesEnvironment, type ScalarKind } from './model';
+import { ConfigCode, type ConfigReporter } from './diagnostics';
+
+/** The first release that validates falco.yaml against its schema. */
+export const SCHEMA_SINCE = '0.39';
+
+/** A path in the configuration, e.g. ['engine', 'kind'] or ['plugins', '[]', 'name']. */
+export type ConfigPath = readonly string[];
+
+export function pathText(path: ConfigPath): string {
+  let out = '';
+  for (const part of path) out += part === '[]' ? '[]' : (out === '' ? part : `.${part}`);
+  return out;
+}
+
+function kindMatches(kind: ScalarKind | 'object' | 'array', types: readonly ConfigType[]): boolean {
+  if (types.length === 0) return true;
+  switch (kind) {
+    case 'object': return types.includes('object');
+    case 'array': return types.includes('array');
+    case 'null': return types.includes('null');
+    case 'boolean': return types.includes('boolean');
+    case 'integer': return types.includes('integer') || types.includes('number');
+    case 'number': return types.includes('number');
+    // yaml-cpp reads any scalar as a string when a string is asked for: a plain `8080` is a fine string.
+    case 'string': return types.includes('string');
+  }
+}
+
+function nodeKind(node: Node | null): ScalarKind | 'object' | 'array' {
+  if (node === null) return 'null';
+  if (isMap(node)) return 'object';
+  if (isSeq(node)) return 'array';
+  if (isScalar(node)) return scalarKind(node);
+  return 'string';
+}
+
+/** Whether a value fits a schema node by type alone (strings also accept numbers and booleans written plain). */
+function fits(node: Node | null, schema: ConfigNode): boolean {
+  const kind = nodeKind(node);
+  if (kindMatches(kind, schema.types)) return true;
+  return (kind === 'integer' || kind === 'number' || kind === 'boolean') && schema.types.includes('string');
+}
+
+/** The alternative of a oneOf a value takes (the first whose type fits), or the node itself. */
+export function resolveAlternative(node: Node | null, schema: ConfigNode): ConfigNode {
+  if (!schema.oneOf || schema.oneOf.length === 0) return schema;
+  return schema.oneOf.find((alt) => fits(node, alt)) ?? schema;
+}
+
+function allTypes(schema: ConfigNode): ConfigType[] {
+  const types = new Set<ConfigType>(schema.types);
+  for (const alt of schema.oneOf ?? []) for (const t of alt.types) types.add(t);
+  return [...types];
+}
+
+const TYPE_WORDS: Record<ConfigType, string> = {
+  object: 'a mapping', array: 'a list', string: 'a string', boolean: 'true or false', integer: 'an integer', number: 'a number', null: 'empty',
+};
+const KIND_WORDS: Record<ScalarKind | 'object' | 'array', string> = {
+  object: 'a mapping', array: 'a list', string: 'a string', boolean: 'a boolean', integer: 'an integer', number: 'a number', null: 'an empty value',
+};
+
+function describeTypes(types: readonly ConfigType[]): string {
+  const words = types.map((t) => TYPE_WORDS[t]);
+  return words.length <= 1 ? (words[0] ?? 'anything') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+export interface SchemaContext {
+  target: string;
+  report: ConfigReporter;
+}
+
+/** Validates the whole document against the schema. */
+export function checkSchema(root: Node | null, schema: ConfigNode, ctx: SchemaContext): void {
+  checkNode(root, schema, [], ctx, undefined);
+}
+
+function nextRelease(release: string): string {
+  const [major, minor] = release.split('.').map(Number);
+  return `${major}.${minor + 1}`;
+}
+
+function validates(ctx: SchemaContext): boolean {
+  return compareVersions(ctx.target, SCHEMA_SINCE) >= 0;
+}
+
+function checkNode(node: Node | null, schema: ConfigNode, path: ConfigPath, ctx: SchemaContext, pair: Pair | undefined): void {
+  const chosen = resolveAlternative(node, schema);
+  if (isScalar(node) && usesEnvironment(node)) return;
+  if (!fits(node, chosen)) {
+    const where = node ? nodeSpan(node) : pair ? keySpan(pair) : [0, 0] as [number, number];
+    const kind = nodeKind(node);
+    const types = allTypes(schema);
+    const expected = describeTypes(types);
+    // Falco reads scalars with yaml-cpp's as<T>(default): a text it cannot convert gives the default, silently.
+    const scalarWanted = isScalar(node) && types.length > 0 && types.every((t) => t === 'boolean' || t === 'integer' || t === 'number');
+    const fallback = scalarWanted ? configKeyDoc(pathText(path)) : undefined;
+    const reading = scalarWanted
+      ? `Falco cannot convert it and silently uses the default${fallback?.whenAbsent ?? fallback?.defaultValue ? ` (${fallback.whenAbsent ?? fallback.defaultValue})` : ''}`
+      : 'Falco cannot read it as intended';
+    const tail = validates(ctx) ? `${reading}, and its schema validation fails on it.` : `${reading}.`;
+    ctx.report(ConfigCode.WrongType, where, `${pathText(path) || 'The file'} should be ${expected}, not ${KIND_WORDS[kind]}. ${tail}`,
+      { path: pathText(path) });
+    return;
+  }
+  if (isScalar(node)) {
+    checkScalar(node, chosen, path, ctx);
+    return;
+  }
+  if (isMap(node)) checkMap(node, chosen, path, ctx);
+  else if (isSeq(node) && chosen.items) {
+    for (const item of node.items) checkNode(item as Node | null, chosen.items, [...path, '[]'], ctx, undefined);
+  }
+}
+
+/**
+ * The JSON types Falco's schema validation grants a scalar (valijson with weak types over yaml-cpp, where every scalar
+ * is text): a boolean only when the text is exactly `true` or `false`, an integer only digits, a number what strtod
+ * reads whole, null a YAML null or an empty text; any scalar is a string.
+ */
+function weakTypes(node: Scalar): Set<ConfigType> {
+  const text = scalarText(node);
+  const types = new Set<ConfigType>(['string']);
+  if (text === 'true' || text === 'false') types.add('boolean');
+  if (/^[-+]?[0-9]+$/.test(text)) { types.add('integer'); types.add('number'); }
+  if (/^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(text.trim()) || /^[-+]?(inf|infinity|nan)$/i.test(text)) types.add('number');
+  if (text === '' || (node.type === 'PLAIN' && ['~', 'null', 'Null', 'NULL'].includes(text))) types.add('null');
+  return types;
+}
+
+/** The text Falco's schema validation accepts for what yaml-cpp read (`yes` → `true`, `0x10` → `16`), if any. */
+function canonical(node: Scalar, types: readonly ConfigType[]): string | undefined {
+  const kind = scalarKind(node);
+  if (kind === 'boolean' && types.includes('boolean')) return String(booleanValue(node));
+  if (kind === 'integer' && (types.includes('integer') || types.includes('number'))) {
+    const text = scalarText(node).toLowerCase();
+    const sign = text.startsWith('-') ? -1 : 1;
+    const digits = text.replace(/^[-+]/, '');
+    const value = digits.startsWith('0x') ? parseInt(digits.slice(2), 16) : digits.startsWith('0o') ? parseInt(digits.slice(2), 8) : parseInt(digits, 10);
+    return Number.isFinite(value) ? String(sign * value) : undefined;
+  }
+  return undefined;
+}
+
+function checkScalar(node: Scalar, schema: ConfigNode, path: ConfigPath, ctx: SchemaContext): void {
+  const granted = weakTypes(node);
+  if (validates(ctx) && schema.types.length > 0 && !schema.types.some((t) => granted.has(t))) {
+    // yaml-cpp reads it (fits() said so), the schema does not: Falco works, and prints "schema validation: failed".
+    const replacement = canonical(node, schema.types);
+    ctx.report(ConfigCode.WrongType, nodeSpan(node),
+      `Falco reads '${scalarText(node)}' as ${describeTypes(schema.types)}, but its schema validation accepts only ${schema.types.includes('boolean') ? 'exactly true or false' : 'plain digits'} and fails on it.`
+      + (replacement !== undefined ? ` Write ${replacement}.` : ''),
+      { path: pathText(path), ...(replacement !== undefined ? { replacement } : {}) });
+    return;
+  }
+  const text = scalarText(node);
+  if (schema.enum && schema.enum.length > 0) {
+    const allowed = schema.enum.map(String);
+    if (!allowed.includes(text)) {
+      const suggestions = closestNames(text, allowed, 1, Math.max(3, Math.ceil(text.length / 2)));
+      ctx.report(ConfigCode.NotInEnum, nodeSpan(node), `${pathText(path)} is one of ${allowed.map((v) => `'${v}'`).join(', ')}; '${text}' is none of them.`,
+        { path: pathText(path), suggestions, allowed });
+    }
+  }
+  const kind = scalarKind(node);
+  if ((kind === 'integer' || kind === 'number') && (schema.minimum !== undefined || schema.maximum !== undefined)) {
+    const value = Number(text);
+    if (schema.minimum !== undefined && value < schema.minimum) {
+      ctx.report(ConfigCode.OutOfRange, nodeSpan(node), `${pathText(path)} is at least ${schema.minimum}.`, { path: pathText(path) });
+    } else if (schema.maximum !== undefined && value > schema.maximum) {
+      ctx.report(ConfigCode.OutOfRange, nodeSpan(node), `${pathText(path)} is at most ${schema.maximum}.`, { path: pathText(path) });
+    }
+  }
+}
+
+function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: SchemaContext): void {
+  const props = schema.properties ?? {};
+  const seen = new Map<string, Pair>();
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key)) continue;
+    const key = String(item.key.value);
+    const keyPath = [...path, key];
+    const earlier = seen.get(key);
+    if (earlier) {
+      ctx.report(ConfigCode.DuplicateKey, keySpan(item), `${pathText(keyPath)} is set twice in this mapping; only one of the two takes effect. Keep one.`,
+        { path: pathText(keyPath) });
+      continue;
+    }
+    seen.set(key, item);
+    const child = props[key] ?? schema.values;
+    if (!child) {
+      const name = pathText(keyPath);
+      if (CONFIG_KEYS_READ_OUTSIDE_SCHEMA.has(name)) continue;
+      const legacy = Object.entries(LEGACY_CONFIG_KEYS).filter(([p]) => p === name || p.startsWith(`${name}.`));
+      if (legacy.length > 0) {
+        const [, info] = legacy[0];
+        if (compareVersions(ctx.target, info.lastRead) > 0) {
+          ctx.report(ConfigCode.KeyRemoved, keySpan(item),
+            `${name} is no longer read since Falco ${nextRelease(info.lastRead)}: its setting moved to ${legacy.map(([p, l]) => (legacy.length > 1 ? `${p} → ` : '') + l.movedTo).join(', ')}.`
+            + (validates(ctx) ? ' Falco\'s schema validation fails on it.' : ''),
+            { path: name });
+        }
+        continue;
+      }
+      if (schema.closed) reportUnknownKey(item, key, keyPath, Object.keys(props), schema, ctx);
+      continue;
+    }
+    if (child.removedIn && compareVersions(ctx.target, child.removedIn) >= 0) {
+      ctx.report(ConfigCode.KeyRemoved, keySpan(item),
+        `${pathText(keyPath)} was removed in Falco ${child.removedIn}: ${validates(ctx) ? 'its schema validation fails on it and ' : ''}Falco ${ctx.target} ignores it.`,
+        { path: pathText(keyPath) });
+      continue;
+    }
+    // Every key of the first schema says 0.39: when it came before that is not known, so older targets are not told.
+    if (child.since && child.since !== SCHEMA_SINCE && compareVersions(ctx.target, child.since) < 0) {
+      ctx.report(ConfigCode.KeyTooNew, keySpan(item),
+        `${pathText(keyPath)} is read from Falco ${child.since} on; Falco ${ctx.target} ${validates(ctx) ? 'fails schema validation on it and ' : ''}ignores it.`,
+        { path: pathText(keyPath), since: child.since });
+      continue;
+    }
+    checkNode(item.value as Node | null, child, keyPath, ctx, item);
+  }
+  for (const required of schema.required ?? []) {
+    if (!seen.has(required)) {
+      const first = map.items.find(isPair);
+      const span: [number, number] = first ? keySpan(first) : nodeSpan(map);
+      ctx.report(ConfigCode.MissingKey, span, `${pathText(path) || 'This mapping'} needs the key '${required}'.`, { path: pathText(path), key: required });
+    }
+  }
+}
+
+function reportUnknownKey(item: Pair, key: string, keyPath: ConfigPath, known: string[], schema: ConfigNode, ctx: SchemaContext): void {
+  const current = known.filter((k) => {
+    const p = schema.properties![k];
+    return !(p.removedIn && compareVersions(ctx.target, p.removedIn) >= 0) && !(p.since && compareVersions(ctx.target, p.since) < 0);
+  });
+  const suggestions = closestNames(key, current, 3);
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+  const effect = validates(ctx)
+    ? 'Falco\'s schema validation fails on it, and Falco ignores it.'
+    : `Falco ${ctx.target} does not validate its configuration and silently ignores it.`;
+  ctx.report(ConfigCode.UnknownKey, keySpan(item), `Unknown key '${key}' in ${pathText(keyPath.slice(0, -1)) || 'the configuration'}. ${effect}${hint}`,
+    { path: pathText(keyPath), key, suggestions });
+}
+
+/** The schema node at a path (through oneOf alternatives that are objects or arrays), or undefined. */
+export function schemaAt(schema: ConfigNode, path: ConfigPath): ConfigNode | undefined {
+  let node: ConfigNode | undefined = schema;
+  for (const part of path) {
+    if (!node) return undefined;
+    node = step(node, part);
+  }
+  return node;
+}
+
+function step(node: ConfigNode, part: string): ConfigNode | undefined {
+  if (part === '[]') {
+    if (node.items) return node.items;
+    for (const alt of node.oneOf ?? []) if (alt.items) return alt.items;
+    return undefined;
+  }
+  if (node.properties?.[part]) return node.properties[part];
+  for (const alt of node.oneOf ?? []) if (alt.properties?.[part]) return alt.properties[part];
+  return node.values ?? node.oneOf?.find((alt) => alt.values)?.values;
+}
+
+/** The keys an object node offers (through its object alternatives). */
+export function keysOf(node: ConfigNode): [string, ConfigNode][] {
+  const out = new Map<string, ConfigNode>(Object.entries(node.properties ?? {}));
+  for (const alt of node.oneOf ?? []) for (const [k, v] of Object.entries(alt.properties ?? {})) if (!out.has(k)) out.set(k, v);
+  return [...out];
+}
