@@ -212,12 +212,20 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   /**
    * An incident report on the alerts of one group, or on all the alerts the filter shows; the server reads them from
-   * the file, so this works for logs too large for the editor too.
+   * the file, so this works for logs too large for the editor too. A report of thousands of alerts takes a moment:
+   * its notification's Cancel cancels the request (the server stops between two of its steps).
    */
   async report(group?: string): Promise<vscode.Uri | undefined> {
     if (!this.log) { void vscode.window.showInformationMessage('Open a log in the Alert Explorer first.'); return undefined; }
     const params: ExplorerReportParams = { logId: this.log.logId, filter: this.filter, ...(group !== undefined ? { groupBy: this.groupBy, group } : {}) };
-    const result = await this.lc().sendRequest<ExplorerReportResult>(EXPLORER_REPORT_REQUEST, params);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Falco: building the incident report…', cancellable: true },
+      (_progress, token) => this.lc().sendRequest<ExplorerReportResult>(EXPLORER_REPORT_REQUEST, params, token).catch((e: unknown) => {
+        if (token.isCancellationRequested) return undefined;
+        throw e;
+      }),
+    );
+    if (!result) return undefined;
     return vscode.commands.executeCommand<vscode.Uri>(SHOW_MARKDOWN_COMMAND, result.markdown, 'Falco incident report');
   }
 

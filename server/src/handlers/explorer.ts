@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
 import type { ServiceHost } from '../service/host';
@@ -41,6 +41,11 @@ const MAX_PAGE = 1000;
 const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
 /** The most alerts an Explorer report reads (the latest of the selection): a report is read by a person. */
 const MAX_REPORT_ALERTS = 5000;
+/**
+ * The longest a report works before the event loop turns, in ms: a report of 5,000 alerts takes about half a second,
+ * and hovers, diagnostics and the Explorer's other requests are answered between its turns.
+ */
+const REPORT_TURN_MS = 15;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
 
 /** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
@@ -274,21 +279,43 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     return log.store.alerts(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE));
   });
 
-  connection.onRequest(EXPLORER_REPORT_REQUEST, (p: ExplorerReportParams): ExplorerReportResult => {
+  connection.onRequest(EXPLORER_REPORT_REQUEST, async (p: ExplorerReportParams, token: CancellationToken): Promise<ExplorerReportResult> => {
     const log = get(p.logId);
+    const pace = new Pacer(token);
+    pace.check();
     const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);
     const { ids, total } = log.store.latestMatching(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit);
-    // The alerts stand at their own lines (blank lines between them), so that the report's line numbers are the file's.
-    let text = '';
-    let line = 0;
+    // The alerts one after another, a blank line between two that are not next to each other in the file (so that
+    // none is read as the continuation of another), and the file's line of each line of that text for the report.
+    // Padding with the file's other lines as blank lines would cost more than the alerts for a group spread over a
+    // large log (a million blank lines take a third of a second to index). The alerts are read from the file while
+    // the log stays as it was: between two turns it may be closed, or start over.
+    const resets = log.store.resets;
+    const parts: string[] = [];
+    const fileLines: number[] = [];
+    let next = -1;
     for (const id of ids) {
+      if (pace.due()) {
+        await pace.turn();
+        if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while its report was read`);
+        if (log.store.resets !== resets) throw new Error(`${log.path} was truncated or rotated while its report was read: ask for the report again`);
+      }
       const at = log.store.lineOf(id);
-      if (at > line) { text += '\n'.repeat(at - line); line = at; }
+      if (next >= 0 && at !== next) { parts.push(''); fileLines.push(at - 1); }
       const alert = log.store.alertText(id);
-      text += `${alert}\n`;
-      line += 1 + countLineBreaks(alert);
+      parts.push(alert);
+      const lines = 1 + countLineBreaks(alert);
+      for (let k = 0; k < lines; k++) fileLines.push(at + k);
+      next = at + lines;
     }
-    const markdown = context.service.alerts.report(text, context.pathToUri(log.path));
+    // The rest works on the text read: the log may close meanwhile.
+    const steps = context.service.alerts.reportSteps(parts.length ? `${parts.join('\n')}\n` : '', context.pathToUri(log.path), fileLines);
+    let markdown: string;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) { markdown = step.value; break; }
+      if (pace.due()) await pace.turn();
+    }
     const scope: string[] = [];
     if (p.groupBy !== undefined) {
       const label = p.groupBy === 'priority' ? PRIORITY_NAMES[Number(p.group)] ?? String(p.group) : String(p.group ?? '') || '(none)';
@@ -311,6 +338,25 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     for (const log of logs.values()) forget(log);
     logs.clear();
   });
+}
+
+/**
+ * Paces a long request: `due` says when it has worked for REPORT_TURN_MS since the event loop last turned; `turn`
+ * lets the loop turn (messages that came in meanwhile are handled) and then answers a cancellation of the request with
+ * LSP's RequestCancelled error, as `check` does at once.
+ */
+class Pacer {
+  private since = performance.now();
+  constructor(private readonly token: CancellationToken) {}
+  due(): boolean { return performance.now() - this.since >= REPORT_TURN_MS; }
+  check(): void {
+    if (this.token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The Alert Explorer report was cancelled');
+  }
+  async turn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.check();
+    this.since = performance.now();
+  }
 }
 
 function countLineBreaks(text: string): number {

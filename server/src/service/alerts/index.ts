@@ -23,7 +23,7 @@ import { TemplateLibrary } from './templates';
 import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { targetHover } from './hover';
-import { incidentReport, playbookMarkdown } from './report';
+import { incidentReport, incidentReportSteps, playbookMarkdown } from './report';
 import { planDisable, planException, proposeExceptions, unloadedRule, type Insertion } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
@@ -35,6 +35,12 @@ export interface AlertsService extends DocumentFeatures {
   /** A Markdown incident report for the alerts of a log (all of them, or those in the given lines, 0-based inclusive):
    *  an open document (its index is used when it has one) or the text of a file. */
   report(source: TextDocument | string, uri: string, lines?: { start: number; end: number }): string;
+  /** The report of a text (every alert in it) in steps: each `next()` does a bounded part of the work (about a
+   *  hundred alerts read, or one rule's section) and the last returns the Markdown. For a caller that lets other
+   *  requests in between and may stop early (the Alert Explorer's report of thousands of alerts); dropping the
+   *  generator leaves nothing behind. `fileLines[n]`, when given, is the line of the file that line n of the text
+   *  comes from (0-based): the report gives those. */
+  reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void>;
   /** The index of a document (updated to its current version), for the Alert Explorer and benchmarks. */
   index(doc: TextDocument): AlertDocumentIndex;
   /** The full reading of one alert (rule identified, fields mapped), for the Alert Explorer. */
@@ -323,8 +329,26 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       else { use = new AlertDocumentIndex(); use.update(open ? sourceOf(open) : text ?? '', 0); }
       const records = lines ? recordsIn(use, lines.start, lines.end) : use.alerts;
       refreshRules();
-      const selected = records.map((r) => buildView(r, rules, templates, use.parsed[r.line].payloadStart));
+      const once = rulesOnce(rules);
+      const selected = records.map((r) => buildView(r, once, templates, use.parsed[r.line].payloadStart));
       return incidentReport(selected, fileLabel(uri));
+    },
+
+    *reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void> {
+      const index = new AlertDocumentIndex();
+      index.update(text, 0);
+      yield;
+      refreshRules();
+      // The rules as they are when the reading starts: the views of one report agree even if a rules file changes
+      // between two steps.
+      const once = rulesOnce(rules);
+      const views: AlertView[] = [];
+      for (const record of index.alerts) {
+        views.push(buildView(record, once, templates, index.parsed[record.line].payloadStart));
+        if (views.length % VIEWS_PER_STEP === 0) yield;
+      }
+      yield;
+      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line));
     },
   };
   return service;
@@ -337,6 +361,26 @@ function sourceOf(doc: TextDocument): string | TextBlocks {
 
 function lengthOf(doc: TextDocument): number {
   return doc instanceof BlockDocument ? doc.blocks.length : doc.getText().length;
+}
+
+/** Alerts read per step of reportSteps (a few milliseconds). */
+const VIEWS_PER_STEP = 100;
+
+/**
+ * The rules workspace for one report: each rule name is looked up once. A lookup asks the workspace whether its files
+ * changed, which cost more than reading the alert (half of a 5,000-alert report went to it, for a few dozen rules).
+ */
+function rulesOnce(rules: RulesWorkspace): RulesWorkspace {
+  const found = new Map<string, ReturnType<RulesWorkspace['findRule']>>();
+  return {
+    findRule(name) {
+      if (!found.has(name)) found.set(name, rules.findRule(name));
+      return found.get(name);
+    },
+    allRules: () => rules.allRules(),
+    validateText: (uri, text) => rules.validateText(uri, text),
+    ...(rules.documentText ? { documentText: (uri: string) => rules.documentText!(uri) } : {}),
+  };
 }
 
 function fileLabel(uri: string): string {

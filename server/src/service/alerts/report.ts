@@ -203,6 +203,16 @@ export function playbookMarkdown(view: AlertView, playbook: Playbook): string {
 
 /** A Markdown incident report for a set of alerts (a whole log or a selection). */
 export function incidentReport(views: AlertView[], fileLabel: string): string {
+  const steps = incidentReportSteps(views, fileLabel);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** incidentReport in steps: one after the summary and one after each rule's section; the last returns the Markdown.
+ *  `lineOf` gives an alert's 0-based line in the file (by default its line in the text that was read). */
+export function* incidentReportSteps(views: AlertView[], fileLabel: string, lineOf = (view: AlertView) => view.record.line): Generator<void, string, void> {
   const out: string[] = ['# Falco incident report'];
   if (views.length === 0) {
     out.push(`No Falco alerts found in ${codeSpan(fileLabel)}.`);
@@ -216,10 +226,11 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
   out.push('## Summary');
   const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
   views.slice(0, MAX_TABLE_ROWS).forEach((v, i) => {
-    rows.push(`| ${i + 1} | ${v.record.line + 1} | ${codeCell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${codeCell(v.hostname)} | ${cell(v.source)} |`);
+    rows.push(`| ${i + 1} | ${lineOf(v) + 1} | ${codeCell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${codeCell(v.hostname)} | ${cell(v.source)} |`);
   });
   if (views.length > MAX_TABLE_ROWS) rows.push(`| … | | | | ${views.length - MAX_TABLE_ROWS} more alerts | | |`);
   out.push(rows.join('\n'));
+  yield;
   // One section per rule, most severe first.
   const groups = new Map<string, AlertView[]>();
   for (const v of views) {
@@ -229,11 +240,11 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     groups.set(key, list);
   }
   const ordered = [...groups.values()].sort((a, b) => (a[0].priority < 0 ? 9 : a[0].priority) - (b[0].priority < 0 ? 9 : b[0].priority) || b.length - a.length);
-  ordered.forEach((group, i) => {
+  for (const [i, group] of ordered.entries()) {
     const first = group[0];
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
     out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}`);
-    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => v.record.line + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
+    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => lineOf(v) + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.' : ''));
     out.push(`### What happened\n\n${whatHappened(first)}`);
     const why: string[] = [];
@@ -251,6 +262,7 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
     const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? 'The rule is unidentified, so no mitigation can be looked up.' : 'No mitigation is recorded for this rule in the knowledge base.';
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
     out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
-  });
+    yield;
+  }
   return out.join('\n\n') + '\n';
 }

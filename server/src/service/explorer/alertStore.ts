@@ -49,6 +49,8 @@ export class AlertStore {
 
   /** Bytes of the file consumed so far (always at a line boundary). */
   indexedBytes = 0;
+  /** How many times the index started over (the file truncated or rotated): alert ids of before mean nothing now. */
+  resets = 0;
   /** The source's generation the columns were read from. */
   private generation = 0;
   /** Lines read so far. */
@@ -127,6 +129,7 @@ export class AlertStore {
   }
 
   private reset(): void {
+    this.resets++;
     for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.fingerprints]) c.clear();
     this.indexedBytes = 0;
     this.nextLine = 0;
