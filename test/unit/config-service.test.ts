@@ -313,3 +313,32 @@ test('keys Falco never reads or no longer reads: rule_files, the 0.37 buffer key
   const at44 = diagnose('rules_file:\n  - /etc/falco/falco_rules.local.yaml\n');
   assert.match(message(at44[0]), /schema validation fails on it/);
 });
+
+test('more values Falco refuses at start (configuration.cpp, 0.44.0)', () => {
+  const cases: [string, RegExp, string?][] = [
+    ['log_level: verbose\n', /unknown log level 'verbose'/],
+    ['libs_logger:\n  enabled: true\n  severity: warn\n', /unknown sinsp log severity 'warn'/],
+    ['file_output:\n  enabled: true\n  keep_alive: false\n', /file output enabled but no filename/],
+    ['http_output:\n  enabled: true\n  url: ""\n', /http output enabled but no url/],
+    ['webserver:\n  enabled: false\n  listen_address: localhost\n', /listen address 'localhost' is not an IP address/],
+    ['syscall_event_drops:\n  actions:\n    - ignore\n    - log\n', /'log' makes no sense after 'ignore'/],
+    ['syscall_event_drops:\n  actions:\n    - notify\n', /unknown syscall event drop action 'notify'/],
+    ['syscall_event_drops:\n  threshold: 1.5\n', /threshold must be between 0 and 1/],
+    ['syscall_event_timeouts:\n  max_consecutives: 0\n', /above 0/],
+    ['capture:\n  mode: everything\n', /capture\.mode 'everything' is not a valid mode/],
+    ['engine:\n  kind: replay\n', /engine\.replay\.capture_file is not set/],
+    ['load_plugins: [k8saudit]\nplugins:\n  - name: container\n    library_path: libcontainer.so\n', /cannot load plugin 'k8saudit'/],
+    ['plugins:\n  - name: k8saudit\n', /needs library_path/],
+    ['rules:\n  - disable: Terminal shell in container\n', /a rules entry is/],
+    ['engine: modern_ebpf\n', /engine is a mapping/],
+  ];
+  for (const [text, expected] of cases) {
+    const found = diagnose(text).filter((d) => d.code === 'config-start-fails');
+    assert.equal(found.length, 1, `${JSON.stringify(text)}: ${diagnose(text).map(summarize).join(' | ')}`);
+    assert.match(message(found[0]), expected);
+  }
+  // What Falco accepts passes: an IPv6 listen address, ignore then exit, capture mode before 0.42 not read.
+  for (const text of ['webserver:\n  listen_address: "::"\n', 'webserver:\n  listen_address: 0.0.0.0\n', 'syscall_event_drops:\n  actions: [log, ignore, exit]\n', 'load_plugins: []\nplugins: []\n']) {
+    assert.deepEqual(diagnose(text).filter((d) => d.code === 'config-start-fails').map(summarize), [], text);
+  }
+});

@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'ya
 import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames } from '../rules/closest';
-import { nodeSpan, pairOf, scalarKind, scalarText, usesEnvironment, valueOf, type ConfigModel } from './model';
+import { booleanValue, nodeSpan, pairOf, scalarKind, scalarText, usesEnvironment, valueOf, type ConfigModel } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
@@ -49,6 +49,7 @@ export function checkLoad(model: ConfigModel, ctx: LoadCheckContext): void {
   checkPriority(root, ctx);
   checkRuleMatching(root, ctx);
   checkEngineKind(root, ctx);
+  checkStartValues(root, ctx);
   checkConfigFiles(root, ctx);
   checkRuleSelection(root, ctx);
 }
@@ -140,6 +141,154 @@ function checkEngineKind(root: YAMLMap, ctx: LoadCheckContext): void {
   ctx.report(ConfigCode.StartFails, nodeSpan(node),
     `Falco refuses to start: engine.kind '${text}' is not a valid kind (${kinds.join(', ')}).${dropped}`,
     { path: 'engine.kind', suggestions: closestNames(text, kinds, 1, 3) });
+}
+
+/** A mapping-valued top-level key of the file, or undefined. */
+function section(root: YAMLMap | undefined, key: string): YAMLMap | undefined {
+  const v = valueOf(root, key);
+  return isMap(v) ? v : undefined;
+}
+
+function enabled(map: YAMLMap | undefined): boolean {
+  const node = scalarAt(map, 'enabled');
+  return !!node && booleanValue(node) === true;
+}
+
+function emptyOrAbsent(map: YAMLMap | undefined, key: string): boolean {
+  const v = valueOf(map, key);
+  if (v === undefined || v === null) return true;
+  return isScalar(v) && !usesEnvironment(v) && scalarText(v) === '';
+}
+
+const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
+const LIBS_SEVERITIES = ['fatal', 'critical', 'error', 'warning', 'notice', 'info', 'debug', 'trace'];
+const DROP_ACTIONS = ['ignore', 'log', 'alert', 'exit'];
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+
+function isIpLiteral(text: string): boolean {
+  if (IPV4.test(text)) return true;
+  // An IPv6 literal: hex groups and colons (with at most one ::), optionally ending in an IPv4 address.
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(':')) return false;
+  if ((text.match(/::/g) ?? []).length > 1) return false;
+  const groups = text.split(':');
+  return groups.length <= 8 && groups.every((g, i) => g === '' || /^[0-9A-Fa-f]{1,4}$/.test(g) || (i === groups.length - 1 && IPV4.test(g)));
+}
+
+/**
+ * Values configuration.cpp (0.44.0) and Falco's start-up refuse (facts with file:line in the session notes): each
+ * check reads one top-level mapping of this file, which config_files can only replace whole, never merge into.
+ */
+function checkStartValues(root: YAMLMap, ctx: LoadCheckContext): void {
+  const refuse = (node: Node, message: string, data?: Record<string, unknown>) => ctx.report(ConfigCode.StartFails, nodeSpan(node), `Falco refuses to start: ${message}`, data);
+
+  const logLevel = scalarAt(root, 'log_level');
+  if (logLevel && scalarKind(logLevel) !== 'null' && !LOG_LEVELS.includes(scalarText(logLevel))) {
+    refuse(logLevel, `unknown log level '${scalarText(logLevel)}' (${LOG_LEVELS.join(', ')}, in lower case).`,
+      { path: 'log_level', suggestions: closestNames(scalarText(logLevel).toLowerCase(), LOG_LEVELS, 1, 3) });
+  }
+  const libsLogger = section(root, 'libs_logger');
+  const severity = scalarAt(libsLogger, 'severity');
+  if (enabled(libsLogger) && severity && !LIBS_SEVERITIES.includes(scalarText(severity))) {
+    refuse(severity, `unknown sinsp log severity '${scalarText(severity)}' (${LIBS_SEVERITIES.join(', ')}).`,
+      { path: 'libs_logger.severity', suggestions: closestNames(scalarText(severity).toLowerCase(), LIBS_SEVERITIES, 1, 3) });
+  }
+
+  for (const [key, needed, what] of [['file_output', 'filename', 'file'], ['program_output', 'program', 'program'], ['http_output', 'url', 'http']] as const) {
+    const map = section(root, key);
+    if (enabled(map) && emptyOrAbsent(map, needed)) {
+      refuse(pairOf(map, 'enabled')!.key as Node, `${what} output enabled but no ${needed === 'filename' ? 'filename' : needed} in ${key}.`, { path: `${key}.${needed}` });
+    }
+  }
+
+  const listen = scalarAt(section(root, 'webserver'), 'listen_address');
+  if (listen && scalarText(listen) !== '' && !isIpLiteral(scalarText(listen))) {
+    refuse(listen, `webserver listen address '${scalarText(listen)}' is not an IP address (a host name is refused, even with the web server disabled).`,
+      { path: 'webserver.listen_address' });
+  }
+
+  const drops = section(root, 'syscall_event_drops');
+  const actions = valueOf(drops, 'actions');
+  if (isSeq(actions)) {
+    let ignoreSeen = false;
+    for (const item of actions.items) {
+      if (!isScalar(item) || usesEnvironment(item)) continue;
+      const action = scalarText(item);
+      if (!DROP_ACTIONS.includes(action)) {
+        refuse(item, `unknown syscall event drop action '${action}' (ignore, log, alert or exit).`,
+          { path: 'syscall_event_drops.actions', suggestions: closestNames(action.toLowerCase(), DROP_ACTIONS, 1, 3) });
+      } else if (ignoreSeen && (action === 'log' || action === 'alert')) {
+        refuse(item, `the drop action '${action}' makes no sense after 'ignore'.`, { path: 'syscall_event_drops.actions' });
+      }
+      if (action === 'ignore') ignoreSeen = true;
+    }
+  }
+  const threshold = scalarAt(drops, 'threshold');
+  if (threshold && ['integer', 'number'].includes(scalarKind(threshold))) {
+    const value = Number(scalarText(threshold));
+    if (value < 0 || value > 1) refuse(threshold, 'syscall event drops threshold must be between 0 and 1.', { path: 'syscall_event_drops.threshold' });
+  }
+  const consecutive = scalarAt(section(root, 'syscall_event_timeouts'), 'max_consecutives');
+  if (consecutive && scalarKind(consecutive) === 'integer' && Number(scalarText(consecutive)) === 0) {
+    refuse(consecutive, 'the maximum consecutive timeouts must be above 0.', { path: 'syscall_event_timeouts.max_consecutives' });
+  }
+
+  const captureMode = scalarAt(section(root, 'capture'), 'mode');
+  if (captureMode && compareVersions(ctx.target, '0.42') >= 0 && !['rules', 'all_rules'].includes(scalarText(captureMode))) {
+    refuse(captureMode, `capture.mode '${scalarText(captureMode)}' is not a valid mode (rules or all_rules).`,
+      { path: 'capture.mode', suggestions: closestNames(scalarText(captureMode), ['rules', 'all_rules'], 1, 3) });
+  }
+
+  const engine = section(root, 'engine');
+  const kind = scalarAt(engine, 'kind');
+  if (kind && scalarText(kind) === 'replay' && emptyOrAbsent(section(engine, 'replay'), 'capture_file')) {
+    refuse(kind, 'engine.kind is \'replay\' but engine.replay.capture_file is not set.', { path: 'engine.replay.capture_file' });
+  }
+
+  const plugins = valueOf(root, 'plugins');
+  const pluginNames = new Set<string>();
+  if (isSeq(plugins)) {
+    for (const item of plugins.items) {
+      if (!isMap(item)) {
+        if (item) refuse(item as Node, 'a plugins entry is a mapping with name and library_path (yaml-cpp: bad conversion).', { path: 'plugins[]' });
+        continue;
+      }
+      const name = scalarAt(item, 'name');
+      if (name) pluginNames.add(scalarText(name));
+      const missing = ['name', 'library_path'].filter((k) => valueOf(item, k) === undefined);
+      if (missing.length) refuse(item, `a plugins entry needs ${missing.join(' and ')} (yaml-cpp: bad conversion).`, { path: 'plugins[]' });
+    }
+  }
+  const load = valueOf(root, 'load_plugins');
+  if (isSeq(load) && isSeq(plugins)) {
+    for (const item of load.items) {
+      if (!isScalar(item) || usesEnvironment(item)) continue;
+      const name = scalarText(item);
+      if (!pluginNames.has(name)) {
+        refuse(item, `cannot load plugin '${name}': no plugins entry has that name.`,
+          { path: 'load_plugins[]', suggestions: closestNames(name, pluginNames, 1) });
+      }
+    }
+  }
+
+  const selections = valueOf(root, 'rules');
+  if (isSeq(selections) && compareVersions(ctx.target, '0.38') >= 0) {
+    for (const item of selections.items) {
+      const op = isMap(item) ? ['enable', 'disable'].find((k) => valueOf(item, k) !== undefined) : undefined;
+      const selection = isMap(item) && op ? valueOf(item, op) : undefined;
+      const ok = isMap(selection) && (valueOf(selection, 'rule') !== undefined || valueOf(selection, 'tag') !== undefined);
+      if (!ok && item) {
+        refuse(item as Node, 'a rules entry is `- enable:` or `- disable:` with `rule:` or `tag:` under it (yaml-cpp: bad conversion).', { path: 'rules[]' });
+      }
+    }
+  }
+
+  // A section Falco reads keys under, given as a scalar: "Config error at key" when it reads the first one.
+  for (const key of ['engine', 'falco_libs', 'webserver', 'metrics', 'outputs_queue', 'stdout_output', 'syslog_output', 'file_output', 'http_output', 'program_output', 'libs_logger', 'syscall_event_drops', 'syscall_event_timeouts', 'capture', 'base_syscalls']) {
+    const v = valueOf(root, key);
+    if (isScalar(v) && !usesEnvironment(v) && scalarText(v) !== '') {
+      refuse(v, `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
+    }
+  }
 }
 
 function checkConfigFiles(root: YAMLMap, ctx: LoadCheckContext): void {
