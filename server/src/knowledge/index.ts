@@ -111,6 +111,35 @@ export function officialDefinition(kind: 'macro' | 'list' | 'rule', name: string
   return index === undefined ? undefined : OFFICIAL_FILES[index];
 }
 
+/** The maturity of the rules of an official falcosecurity/rules file: every rule of falco_rules.yaml carries the tag
+ *  maturity_stable, of falco-incubating_rules.yaml maturity_incubating, of falco-sandbox_rules.yaml maturity_sandbox
+ *  (the corpus' falcosecurity/rules c72713ee). The plugins' rules files carry no maturity tag. */
+const OFFICIAL_FILE_MATURITY: Readonly<Record<string, OfficialMaturity>> = {
+  'falco_rules.yaml': 'stable', 'falco-incubating_rules.yaml': 'incubating', 'falco-sandbox_rules.yaml': 'sandbox',
+};
+
+export type OfficialMaturity = 'stable' | 'incubating' | 'sandbox';
+
+export interface OfficialOrigin {
+  /** The file as officialDefinition names it: `falco_rules.yaml`, `k8s_audit_rules.yaml (k8saudit plugin)`. */
+  label: string;
+  /** The file's name alone. */
+  file: string;
+  /** The plugin whose rules file it is, for the plugins' files. */
+  plugin?: string;
+  /** The maturity of the file's rules, for falcosecurity/rules' three files. */
+  maturity?: OfficialMaturity;
+}
+
+/** Which official rules file defines a macro, list or rule of this name, with its maturity or plugin. */
+export function officialOrigin(kind: 'macro' | 'list' | 'rule', name: string): OfficialOrigin | undefined {
+  const label = officialDefinition(kind, name);
+  if (label === undefined) return undefined;
+  const m = /^(\S+) \((\S+) plugin\)$/.exec(label);
+  const file = m ? m[1] : label;
+  return { label, file, ...(m ? { plugin: m[2] } : {}), ...(OFFICIAL_FILE_MATURITY[file] ? { maturity: OFFICIAL_FILE_MATURITY[file] } : {}) };
+}
+
 export function mitreName(id: string): MitreEntry | undefined { return mitreById.get(id.toUpperCase()); }
 
 /** Maps a rules `tags` entry (`T1059.004`, `TA0003`, `mitre_execution`) to its ATT&CK entry. */

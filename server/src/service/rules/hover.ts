@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
-import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
+import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, officialOrigin, playbookFor, type FieldInfo, type FieldType, type OfficialMaturity } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -182,9 +182,36 @@ const KEYWORDS: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Macros, lists, rules
 
+/** What a maturity means for loading the file: only falco_rules.yaml is installed with Falco (cmake/modules/rules.cmake
+ *  at 0.44.0) and named by falco.yaml's default rules_files (falco.yaml:239-242 at 0.44.0). */
+const MATURITY_NOTE: Record<OfficialMaturity, string> = {
+  stable: 'maturity `stable`: the rules Falco installs and loads by default',
+  incubating: 'maturity `incubating`: not installed with Falco, added separately',
+  sandbox: 'maturity `sandbox`: experimental, not installed with Falco',
+};
+
+/**
+ * For a name no loaded file defines: the official rules file that defines one of that name, with its maturity (or
+ * plugin) and how to load it, as the rules diagnostics say it (validate.ts officialFileHint: "comes from" with the
+ * quick fix that opens falcoLens.rules.files). Undefined for a name no official file has.
+ */
+function officialFileNote(kind: 'macro' | 'list' | 'rule', name: string): string | undefined {
+  const origin = officialOrigin(kind, name);
+  if (!origin) return undefined;
+  const what = origin.maturity ? ` (${MATURITY_NOTE[origin.maturity]})` : origin.plugin ? ` (the rules of the ${codeSpan(origin.plugin)} plugin)` : '';
+  return `It is a ${kind} of Falco's official ${codeSpan(origin.file)}${what}, which is not among the loaded rules files: load it first `
+    + '(the setting `falcoLens.rules.files`, or `--rules` on the command line; Falco hosts keep it in `/etc/falco`) or put a copy in the workspace.';
+}
+
+function notLoadedMarkdown(kind: 'macro' | 'list' | 'rule', name: string): string {
+  const title = { macro: '**Macro**', list: '**List**', rule: '**Rule**' }[kind];
+  const note = officialFileNote(kind, name);
+  return markdown([`${title} ${codeSpan(name)}`, `Not defined in any loaded rules file.${note ? ` ${note}` : ''}`]).value;
+}
+
 function macroMarkdown(name: string, load: LoadResult): string {
   const macro = load.final.macros.get(name);
-  if (!macro) return markdown([`**Macro** ${codeSpan(name)}`, 'Not defined in any loaded rules file.']).value;
+  if (!macro) return notLoadedMarkdown('macro', name);
   const changed = macro.contributions.length > 1;
   return markdown([
     `**Macro** ${codeSpan(name)}`,
@@ -196,7 +223,7 @@ function macroMarkdown(name: string, load: LoadResult): string {
 
 function listMarkdown(name: string, load: LoadResult): string {
   const list = load.final.lists.get(name);
-  if (!list) return markdown([`**List** ${codeSpan(name)}`, 'Not defined in any loaded rules file.']).value;
+  if (!list) return notLoadedMarkdown('list', name);
   const MAX = 60;
   const shown = list.items.slice(0, MAX).join(', ') + (list.items.length > MAX ? `, … (${list.items.length - MAX} more)` : '');
   return markdown([
@@ -208,7 +235,7 @@ function listMarkdown(name: string, load: LoadResult): string {
 
 function ruleMarkdown(name: string, load: LoadResult): string {
   const rule = load.final.rules.get(name);
-  if (!rule) return markdown([`**Rule** ${codeSpan(name)}`, 'Not defined in any loaded rules file.']).value;
+  if (!rule) return notLoadedMarkdown('rule', name);
   const playbook = playbookFor(name);
   const facts = [
     rule.priority ? `Priority: ${codeSpan(rule.priority)}` : undefined,
@@ -353,7 +380,7 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string): string
     case 'list-candidate':
       if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
       return token.place === 'condition' || token.place === 'exception-values'
-        ? markdown([`${codeSpan(token.name)} — a plain string: no loaded list has this name.`]).value : undefined;
+        ? markdown([[`${codeSpan(token.name)} — a plain string: no loaded list has this name.`, officialFileNote('list', token.name)].filter(Boolean).join(' ')]).value : undefined;
     default: return undefined;
   }
 }
