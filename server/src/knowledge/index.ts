@@ -155,23 +155,47 @@ export function mitreForTag(tag: string): MitreEntry | undefined {
   return undefined;
 }
 
+/** A meaning of a value in an alert; `ifEvents` is set when it holds only for events the alert may not be: its
+ *  evt.type is not known (absent, or no event type), and the meaning is written for these events. */
+export interface AlertValueMeaning extends ValueMeaning {
+  ifEvents?: readonly string[];
+}
+
 /**
  * Meanings that apply to a value of a field as shown in an alert. `evtType` is the alert's evt.type when it has one:
  * a meaning written for some events (the flags of evt.arg.flags) is kept only for those; without a known event type
- * it is kept with the events it applies to named in front, since another event's flags are another set.
+ * it is kept with `ifEvents` naming the events it holds for, since another event's flags are another set. Callers
+ * say that condition once for the meanings that share it (`meaningGroups`, `eventCondition`).
  */
-export function valueMeanings(field: string, value: string | number | boolean | null, evtType?: string): ValueMeaning[] {
+export function valueMeanings(field: string, value: string | number | boolean | null, evtType?: string): AlertValueMeaning[] {
   const text = value === null ? 'null' : String(value);
   const knownEvent = evtType !== undefined && eventCodesByName.has(evtType) ? evtType : undefined;
-  const out: ValueMeaning[] = [];
+  const out: AlertValueMeaning[] = [];
   for (const m of VALUE_MEANINGS) {
     if (!m.fields.includes(field) && !m.fields.includes('*')) continue;
     if (!valueMatches(m, text)) continue;
     if (!m.events) out.push(m);
     else if (knownEvent !== undefined) { if (m.events.includes(knownEvent)) out.push(m); }
-    else out.push({ ...m, meaning: `If evt.type is ${orList(m.events)} (other events' flags are other sets): ${m.meaning}` });
+    else out.push({ ...m, ifEvents: m.events });
   }
   return out;
+}
+
+/** The condition shared by meanings with these `ifEvents`, to be said once in front of them (no final colon). */
+export function eventCondition(events: readonly string[]): string {
+  return `If evt.type is ${orList(events)} (other events' flags are other sets)`;
+}
+
+/** Meanings grouped by their condition: the unconditional ones (no `ifEvents`) first, then one group per event list. */
+export function meaningGroups(meanings: readonly AlertValueMeaning[]): { ifEvents?: readonly string[]; meanings: AlertValueMeaning[] }[] {
+  const groups = new Map<string, { ifEvents?: readonly string[]; meanings: AlertValueMeaning[] }>();
+  for (const m of meanings) {
+    const key = m.ifEvents ? m.ifEvents.join(',') : '';
+    let group = groups.get(key);
+    if (!group) groups.set(key, group = { ...(m.ifEvents ? { ifEvents: m.ifEvents } : {}), meanings: [] });
+    group.meanings.push(m);
+  }
+  return [...groups.values()].sort((a, b) => (a.ifEvents ? 1 : 0) - (b.ifEvents ? 1 : 0));
 }
 
 function valueMatches(m: ValueMeaning, text: string): boolean {

@@ -2,7 +2,7 @@
 // codeSpan/codeBlock/escapeMarkdown: alert content is attacker-controlled and must render as inert text.
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
-import { lookupField, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
+import { eventCondition, lookupField, meaningGroups, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { valueOf, type AlertValue, type AlertView, type Target } from './view';
@@ -230,7 +230,12 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
   if (value.field) {
     // evt.arg.flags holds another flag set for each event type: the alert's evt.type picks the reading.
     const meanings = valueMeanings(value.field, v, valueOf(view, 'evt.type'));
-    for (const m of meanings.slice(0, MAX_LISTED)) parts.push(`- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+    // Meanings that hold only for some events (the alert's evt.type unknown) follow their condition, said once.
+    for (const group of meaningGroups(meanings.slice(0, MAX_LISTED))) {
+      const items = group.meanings.map((m) => `- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+      if (group.ifEvents) parts.push(`${escapeMarkdown(eventCondition(group.ifEvents))}:\n\n${items.join('\n')}`);
+      else parts.push(...items);
+    }
     if (value.field === 'container.name' && v === 'host') parts.push(containerNamedHostNote(view));
     // libsinsp renders flag sets as NAME|NAME (O_RDONLY|O_CLOEXEC); a '|' in other text (a command line's pipe) is no flag.
     if (v !== null && v.includes('|') && v.split('|').every((f) => /^[A-Z][A-Z0-9_]*$/.test(f))) {

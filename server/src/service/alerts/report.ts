@@ -2,7 +2,7 @@
 // (escaped), and the knowledge base; nothing is invented: where the knowledge base has no playbook, the report says so.
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
-import { lookupField, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
+import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
 import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions, unloadedRule } from './tuning';
@@ -70,7 +70,14 @@ function whatHappened(view: AlertView): string {
     const extent = v.uncertainEnd ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)' : '';
     lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
-    if (v.field) for (const m of valueMeanings(v.field, v.value, valueOf(view, 'evt.type')).slice(0, 5)) lines.push(`  - ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+    if (v.field) {
+      // Meanings that hold only for some events (the alert's evt.type unknown) go under their condition, said once.
+      for (const group of meaningGroups(valueMeanings(v.field, v.value, valueOf(view, 'evt.type')).slice(0, 5))) {
+        const pad = group.ifEvents ? '    ' : '  ';
+        if (group.ifEvents) lines.push(`  - ${escapeMarkdown(eventCondition(group.ifEvents))}:`);
+        for (const m of group.meanings) lines.push(`${pad}- ${cappedCode(m.value, 200)}: ${escapeMarkdown(m.meaning)}`);
+      }
+    }
     if (v.field === 'container.name' && v.value === 'host') lines.push(`  - ${containerNamedHostNote(view)}`);
     // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.
     const instant = v.field === 'evt.time' && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
