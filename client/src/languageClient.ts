@@ -6,6 +6,8 @@ import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/f
 export const RULES_SELECTOR = [{ language: 'falco-rules' }];
 export const ALERTS_SELECTOR = [{ language: 'falco-alerts' }];
 export const CONFIG_SELECTOR = [{ language: 'falco-config' }];
+/** Plain YAML: the server answers only inside the Falco rules files some of them hold (a Helm chart's customRules). */
+export const YAML_SELECTOR = [{ language: 'yaml' }];
 
 const USER_SWITCH_MS = 1500;
 
@@ -42,7 +44,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR],
+      documentSelector: [...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR, ...YAML_SELECTOR],
       outputChannel: this.output,
       traceOutputChannel: this.output,
       synchronize: {

@@ -8,7 +8,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from './service/languageService';
 import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
-import { detectLanguage, LANGUAGE_RULES } from './service/features';
+import { detectLanguage, LANGUAGE_RULES, LANGUAGE_YAML } from './service/features';
+import { analyzeHost, mayHoldRules } from './service/embedded';
 import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
 import { pathToUri } from './service/uri';
 import { isGzipFile } from './gzipFile';
@@ -22,8 +23,9 @@ const FORMATS = ['text', 'json', 'sarif', 'github'];
 const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif|github] [--rules <file|dir>]... [--config <falco.yaml>] [--falco-version 0.N]
        falco-lens report <alert-log> [--rules <file|dir>]... [--config <falco.yaml>]
 
-  check    validates Falco rules files, Falco configuration files (falco.yaml, config.d/*.yaml) and alert logs (also
-           gzip-compressed logs named directly);
+  check    validates Falco rules files, Falco configuration files (falco.yaml, config.d/*.yaml), the rules files
+           written inside other YAML files (a Helm chart's customRules in values, HelmReleases and Argo CD
+           Applications; a ConfigMap's data) and alert logs (also gzip-compressed logs named directly);
            prints file:line:col severity code message; exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
   --format text (default), json, sarif (SARIF 2.1.0, for code-scanning uploads) or github (GitHub Actions
@@ -87,7 +89,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     const text = gzip ?? host.readFile(file) ?? '';
     // A rotated, compressed log (falco.log.1.gz) is read as the log it holds.
     const named = gzip !== undefined ? file.replace(/\.gz$/, '') : file;
-    const language = detectLanguage(named, text.slice(0, text.indexOf('\n') >>> 0)) ?? (/\.ya?ml$/.test(named) ? 'falco-rules' : 'falco-alerts');
+    const language = detectLanguage(named, text.slice(0, text.indexOf('\n') >>> 0)) ?? (/\.ya?ml$/.test(named) ? (holdsRules(text) ? LANGUAGE_YAML : LANGUAGE_RULES) : 'falco-alerts');
     return TextDocument.create(pathToUri(file), language, 1, text);
   });
   for (const doc of docs) service.forLanguage(doc.languageId)?.didOpenOrChange?.(doc);
@@ -143,6 +145,11 @@ function readGzip(file: string, err: string[]): string | undefined {
 /** A decompressed log must fit in one string (V8 caps strings at about 512 MB). */
 const MAX_GUNZIP_BYTES = 512 * 1024 * 1024;
 
+/** Whether a YAML file that is not a Falco file by its name holds Falco rules files (a Helm chart's customRules). */
+function holdsRules(text: string): boolean {
+  return mayHoldRules(text) && analyzeHost(text).files.length > 0;
+}
+
 function readText(file: string): string {
   try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
 }
@@ -160,7 +167,10 @@ function expand(paths: string[], err: string[]): string[] {
       const kind = fs.statSync(child, { throwIfNoEntry: false });
       if (!kind) { err.push(`falco-lens: skipping ${child}: cannot read it`); continue; }
       if (kind.isDirectory()) files.push(...expand([child], err));
-      else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) {
+      else if (kind.isFile() && /\.ya?ml$/.test(name) && !detectLanguage(child, '') && holdsRules(readText(child))) {
+        // Helm values, HelmReleases, ConfigMaps: checked where they hold Falco rules files.
+        files.push(child);
+      } else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) {
         // A folder may hold other tools' `*_rules.yaml` (Prometheus, Falco Talon): only Falco's are checked.
         if (detectLanguage(child, '') === LANGUAGE_RULES && isBroadRulesFileName(child) && rulesFileShape(readText(child)) === 'foreign') {
           err.push(`falco-lens: skipping ${child}: not a Falco rules file (no rule, macro or list items)`);

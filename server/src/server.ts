@@ -75,7 +75,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
   if (typeof delay === 'number' && delay >= 0 && delay <= 5000) validationDelayMs = delay;
-  const services = [service.rules, service.alerts, service.config] as DocumentFeatures[];
+  const services = [service.rules, service.alerts, service.config, service.embedded] as DocumentFeatures[];
   const any = (key: keyof DocumentFeatures) => services.some((s) => typeof s[key] === 'function');
   const capabilities: ServerCapabilities = { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } } };
   if (any('hover')) capabilities.hoverProvider = true;

@@ -190,3 +190,27 @@ test('check --falco-version 0.N (or =0.N) checks for that Falco release; an unkn
   assert.match(bad.stderr, /unknown Falco version '0\.99' \(expected 0\.37 to 0\.44\)/);
   assert.match(run(['check', '--help'], dir).stdout, /--falco-version 0\.N/);
 });
+
+test('check finds the rules files inside Helm values and ConfigMaps of a folder, and reports them at the host\'s lines', () => {
+  const values = `driver:
+  kind: modern_ebpf
+customRules:
+  rules-web.yaml: |-
+    - rule: Shell in web container
+      desc: A shell started in a web container
+      condition: evt.type = execve and proc.name in (bash, sh)
+      output: Shell started (command=%proc.cmdline)
+      priority: WARNNG
+`;
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n';
+  const dir = scratch({ 'deploy/values-prod.yaml': values, 'deploy/web.yaml': deployment });
+  const result = run(['check', 'deploy'], dir);
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  // The priority typo is on line 9 of values-prod.yaml, column 17 (after 4 columns of block indentation).
+  assert.ok(lines.some((l) => l.startsWith(`${path.join('deploy', 'values-prod.yaml')}:9:17 error `)), result.stdout);
+  assert.ok(lines.every((l) => l.startsWith(path.join('deploy', 'values-prod.yaml'))), 'the Deployment is not checked');
+  // Named on the command line, a values file is read as one too (not as a rules file with a mapping at the top).
+  const named = run(['check', 'deploy/values-prod.yaml'], dir);
+  assert.equal(named.stdout, result.stdout);
+});

@@ -9,6 +9,8 @@ import type {
 export const LANGUAGE_RULES = 'falco-rules';
 export const LANGUAGE_ALERTS = 'falco-alerts';
 export const LANGUAGE_CONFIG = 'falco-config';
+/** Plain YAML documents: served only where they hold Falco rules files (embedded/, a Helm chart's customRules). */
+export const LANGUAGE_YAML = 'yaml';
 export type FalcoLanguageId = typeof LANGUAGE_RULES | typeof LANGUAGE_ALERTS | typeof LANGUAGE_CONFIG;
 
 /** The minimal cancellation check the services honour between phases. */

@@ -24,6 +24,8 @@ export interface FalcoLensSettings {
     problems: AlertsProblemsLevel;
     maxProblems: number;
   };
+  /** Whether rules files written inside other YAML files (Helm chart customRules, ConfigMaps) are checked. */
+  embeddedRules: boolean;
 }
 
 export const DEFAULT_SETTINGS: FalcoLensSettings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: FalcoLensSettings = {
     localFile: 'falco_rules.local.yaml',
   },
   alerts: { problems: 'critical', maxProblems: 500 },
+  embeddedRules: true,
 };
 
 /** Merges a partial, untrusted settings object over the defaults, ignoring values of the wrong type. */
@@ -54,6 +57,7 @@ export function normalizeSettings(raw: unknown): FalcoLensSettings {
         ? (alerts.problems.toLowerCase() as AlertsProblemsLevel) : DEFAULT_SETTINGS.alerts.problems,
       maxProblems: typeof alerts.maxProblems === 'number' && alerts.maxProblems >= 0 ? Math.floor(alerts.maxProblems) : DEFAULT_SETTINGS.alerts.maxProblems,
     },
+    embeddedRules: typeof s.embeddedRules === 'boolean' ? s.embeddedRules : DEFAULT_SETTINGS.embeddedRules,
   };
 }
 

@@ -11,7 +11,19 @@ import { codeActions } from './actions';
 import type { RulesFileModel } from './model';
 import { createRulesNavigation } from './navigation';
 
-export type RulesService = DocumentFeatures & RulesWorkspace;
+/** A rules file written inside another document (see embedded/regions.ts): a URI of its own, and its text. */
+export interface EmbeddedRulesFile { uri: string; path?: string; text: string }
+
+export type RulesService = DocumentFeatures & RulesWorkspace & {
+  /**
+   * The features of a set of embedded rules files, loaded after every workspace and configured file, as a Helm
+   * chart's customRules load after the other rules files. Documents passed to them are the embedded files (their URI
+   * and text); positions are theirs.
+   */
+  embedded(set: string, files: readonly EmbeddedRulesFile[]): DocumentFeatures;
+  /** Forgets a set of embedded files (the document holding them closed, or no longer holds them). */
+  forgetEmbedded(set: string, uris: readonly string[]): void;
+};
 
 export { diagnoseFile } from './diagnose';
 
@@ -120,8 +132,42 @@ export function createRulesService(host: ServiceHost): RulesService {
     return { load, file };
   };
 
+  const embeddedCounters = new Map<string, UsageCounter>();
+
   return {
     ...createRulesNavigation({ host, loadFor, loadAll: () => index.load() }),
+    embedded(set: string, files: readonly EmbeddedRulesFile[]): DocumentFeatures {
+      let counter = embeddedCounters.get(set);
+      if (!counter) embeddedCounters.set(set, counter = new UsageCounter());
+      const embeddedCounter = counter;
+      let usage: { load: LoadResult; usage: UsageIndex } | undefined;
+      const usageOfSet = (load: LoadResult): UsageIndex => {
+        if (usage?.load !== load) usage = { load, usage: embeddedCounter.usage(load) };
+        return usage.usage;
+      };
+      const loadOfSet = () => index.loadWithEmbedded(set, files);
+      const loadForEmbedded = (doc: TextDocument): { load: LoadResult; file: LoadedFile } => {
+        const load = loadOfSet();
+        const file = index.fileOf(load, doc.uri);
+        if (!file) throw new Error(`${doc.uri} is not a file of the embedded set ${set}`);
+        return { load, file };
+      };
+      return {
+        ...createRulesNavigation({ host, loadFor: loadForEmbedded, loadAll: loadOfSet }),
+        diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
+          const { load, file } = loadForEmbedded(doc);
+          return diagnoseFile(file, load, usageOfSet(load), token, checks, host.settings().falcoVersion);
+        },
+        codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
+          const { load, file } = loadForEmbedded(doc);
+          return codeActions(file, load, range, context, host);
+        },
+      };
+    },
+    forgetEmbedded(set: string, uris: readonly string[]): void {
+      embeddedCounters.delete(set);
+      index.forgetEmbedded(set, uris);
+    },
     diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
       const { load, file } = loadFor(doc);
       return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion);

@@ -370,6 +370,37 @@ export class RulesWorkspaceIndex {
     return result;
   }
 
+  /** The last load of each set of embedded files (loadWithEmbedded), by set. */
+  private readonly embeddedLoads = new Map<string, LoadResult>();
+
+  /**
+   * Loads every file in order, then `embedded` files after them in the order given: rules files written inside
+   * another document (a Helm chart's customRules, mounted in /etc/falco/rules.d, which Falco's default rules_files
+   * reads last). Each set is a deployment of its own, so it is loaded and cached apart from the others (`set`), and
+   * its files are never seen by the workspace's own load.
+   */
+  loadWithEmbedded(set: string, embedded: readonly { uri: string; path?: string; text: string }[]): LoadResult {
+    const files: LoadedFile[] = [];
+    for (const f of this.files()) {
+      const text = this.textOf(f.uri, f.path);
+      if (text === undefined) continue;
+      files.push(this.loadedFile(f.uri, f.path, this.modelOf(f.uri, text), files.length, f.configured));
+    }
+    for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false));
+    const cached = this.embeddedLoads.get(set);
+    if (cached && sameModels(cached.files, files)) return cached;
+    // The workspace's own load shares every file but the embedded ones: definitions are re-applied from there on.
+    const result = applyDefinitions(files, cached ?? this.loadCache.main);
+    this.embeddedLoads.set(set, result);
+    return result;
+  }
+
+  /** Drops what was kept for a set of embedded files (its document was closed or no longer holds them). */
+  forgetEmbedded(set: string, uris: readonly string[]): void {
+    this.embeddedLoads.delete(set);
+    for (const uri of uris) { this.parsed.delete(uri); this.loadedFiles.delete(uri); }
+  }
+
   /** The files of the last loads, so that an unchanged file keeps its LoadedFile (definitions point at it). */
   private readonly loadedFiles = new Map<string, LoadedFile>();
 

@@ -1,0 +1,359 @@
+// Rules files embedded in other YAML files (regions.ts finds them: a Helm chart's customRules, a ConfigMap's data).
+// Each embedded file is served by the rules service as a document of its own — its URI is the host's with a fragment
+// naming the entry — and everything that comes back is moved to the host: ranges and locations shift by the file's
+// first line and by the columns its lines were cut by, a line break in an edit gains the block's indentation, links in
+// hovers point at host lines. The host keeps every other feature of its YAML tooling: this service answers only
+// inside the embedded files, and for the entries that hold them.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DiagnosticSeverity, type CodeAction, type CodeActionContext, type CompletionItem, type CompletionList, type Diagnostic,
+  type Hover, type Location, type MarkupContent, type Position, type Range, type SemanticTokens, type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import type { DocumentFeatures } from '../features';
+import type { RulesService } from '../rules';
+import type { ServiceHost } from '../host';
+import { LineIndex } from '../text';
+import { URI_TO_PATH } from '../uri';
+import { escapeMarkdown } from '../markdown';
+import { analyzeHost, toEmbedded, toHost, HolderCode, type EmbeddedFile, type HolderProblem } from './regions';
+
+export { analyzeHost, mayHoldRules, HolderCode } from './regions';
+
+/** One embedded file as served: where it sits, and its document. */
+interface Placed {
+  file: EmbeddedFile;
+  doc: TextDocument;
+  set: string;
+}
+
+interface HostState {
+  uri: string;
+  text: string;
+  /** The setting falcoLens.embeddedRules when the state was computed. */
+  enabled: boolean;
+  lines: LineIndex;
+  placed: Placed[];
+  problems: HolderProblem[];
+  /** The features of each set of files, by set key. */
+  features: Map<string, DocumentFeatures>;
+}
+
+export type EmbeddedService = DocumentFeatures & {
+  /** The embedded files of a host text, for the CLI and tests. */
+  embeddedFiles(uri: string, text: string): { uri: string; key: string; text: string }[];
+};
+
+const SEVERITY: Record<HolderProblem['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information,
+};
+
+/** The URI the rules service knows an embedded file by: the host's, with the entry in the fragment. */
+export function embeddedUri(hostUri: string, index: number, key: string): string {
+  return `${hostUri.replace(/#.*$/, '')}#falco-lens-embedded-${index}/${encodeURIComponent(key)}`;
+}
+
+export function createEmbeddedService(rules: RulesService, host: ServiceHost): EmbeddedService {
+  const hosts = new Map<string, HostState>();
+
+  /** The state of a host text, computed once per text (sets whose files changed are loaded afresh). */
+  const stateOf = (uri: string, text: string): HostState => {
+    const enabled = host.settings().embeddedRules;
+    const known = hosts.get(uri);
+    if (known && known.text === text && known.enabled === enabled) return known;
+    const analysis = enabled ? analyzeHost(text) : { files: [], problems: [] };
+    const hostPath = URI_TO_PATH(uri);
+    const placed: Placed[] = analysis.files.map((file, i) => ({
+      file,
+      doc: TextDocument.create(embeddedUri(uri, i, file.key), 'falco-rules', 1, file.text),
+      set: `${uri}\u0000${file.set}`,
+    }));
+    // A set that lost files, or is gone, is forgotten (its cached load and parses) before it is loaded again.
+    if (known) {
+      const uris = new Set(placed.map((p) => p.doc.uri));
+      for (const set of known.features.keys()) {
+        const before = known.placed.filter((p) => p.set === set).map((p) => p.doc.uri);
+        if (before.some((u) => !uris.has(u))) rules.forgetEmbedded(set, before);
+      }
+    }
+    const features = new Map<string, DocumentFeatures>();
+    for (const set of new Set(placed.map((p) => p.set))) {
+      const files = placed.filter((p) => p.set === set).map((p) => ({ uri: p.doc.uri, path: hostPath, text: p.file.text }));
+      features.set(set, rules.embedded(set, files));
+    }
+    const state: HostState = { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, features };
+    hosts.set(uri, state);
+    return state;
+  };
+
+  const at = (doc: TextDocument, position: Position) => {
+    const state = stateOf(doc.uri, doc.getText());
+    for (const p of state.placed) {
+      const inner = toEmbedded(p.file, position);
+      if (inner) return { state, placed: p, inner, features: state.features.get(p.set)! };
+    }
+    return undefined;
+  };
+
+  const mapper = (state: HostState) => new HostMapper(state);
+
+  return {
+    diagnostics(doc) {
+      const state = stateOf(doc.uri, doc.getText());
+      const out: Diagnostic[] = state.problems.map((p) => ({
+        range: state.lines.range(p.span[0], p.span[1]), severity: SEVERITY[p.severity], code: p.code, source: 'falco-lens', message: p.message,
+        ...(p.replacement !== undefined ? { data: { replacement: p.replacement } } : {}),
+      }));
+      const map = mapper(state);
+      for (const p of state.placed) {
+        const found = state.features.get(p.set)!.diagnostics(p.doc);
+        for (const d of found) out.push(map.diagnostic(p, d));
+      }
+      return out;
+    },
+    hover(doc, position) {
+      const target = at(doc, position);
+      if (!target) return null;
+      const hover = target.features.hover?.(target.placed.doc, target.inner);
+      return hover ? mapper(target.state).hover(target.placed, hover) : null;
+    },
+    completion(doc, position) {
+      const target = at(doc, position);
+      if (!target) return null;
+      const list = target.features.completion?.(target.placed.doc, target.inner);
+      return list ? mapper(target.state).completionList(target.placed, list) : null;
+    },
+    definition(doc, position) {
+      const target = at(doc, position);
+      if (!target) return [];
+      const map = mapper(target.state);
+      return (target.features.definition?.(target.placed.doc, target.inner) ?? []).map((l) => map.location(l));
+    },
+    references(doc, position, includeDeclaration) {
+      const target = at(doc, position);
+      if (!target) return [];
+      const map = mapper(target.state);
+      return (target.features.references?.(target.placed.doc, target.inner, includeDeclaration) ?? []).map((l) => map.location(l));
+    },
+    prepareRename(doc, position) {
+      const target = at(doc, position);
+      if (!target) return null;
+      const result = target.features.prepareRename?.(target.placed.doc, target.inner);
+      return result ? { range: mapper(target.state).range(target.placed, result.range), placeholder: result.placeholder } : null;
+    },
+    rename(doc, position, newName) {
+      const target = at(doc, position);
+      if (!target) return null;
+      const edit = target.features.rename?.(target.placed.doc, target.inner, newName);
+      return edit ? mapper(target.state).workspaceEdit(edit) : null;
+    },
+    codeActions(doc, range, context) {
+      const state = stateOf(doc.uri, doc.getText());
+      const map = mapper(state);
+      const out: CodeAction[] = holderFixes(state, range, context);
+      for (const p of state.placed) {
+        const start = toEmbedded(p.file, range.start);
+        const end = toEmbedded(p.file, range.end);
+        if (!start && !end) continue;
+        const inner: Range = { start: start ?? { line: 0, character: 0 }, end: end ?? { line: p.file.cuts.length, character: 0 } };
+        // The editor's diagnostics are the host's: the ones inside this file go back to its positions.
+        const diagnostics = context.diagnostics.flatMap((d) => {
+          const s = toEmbedded(p.file, d.range.start);
+          const e = toEmbedded(p.file, d.range.end);
+          return s && e ? [{ ...d, range: { start: s, end: e } }] : [];
+        });
+        const actions = state.features.get(p.set)!.codeActions?.(p.doc, inner, { ...context, diagnostics }) ?? [];
+        for (const a of actions) out.push(map.codeAction(p, a));
+      }
+      return out;
+    },
+    semanticTokens(doc) {
+      const state = stateOf(doc.uri, doc.getText());
+      const absolute: number[][] = [];
+      for (const p of state.placed) {
+        const tokens = state.features.get(p.set)!.semanticTokens?.(p.doc);
+        if (!tokens) continue;
+        let line = 0;
+        let char = 0;
+        for (let i = 0; i + 4 < tokens.data.length; i += 5) {
+          const [dl, dc, length, type, modifiers] = tokens.data.slice(i, i + 5);
+          line += dl;
+          char = dl === 0 ? char + dc : dc;
+          if (line >= p.file.cuts.length) continue;
+          const host = toHost(p.file, { line, character: char });
+          absolute.push([host.line, host.character, length, type, modifiers]);
+        }
+      }
+      return encodeTokens(absolute);
+    },
+    didClose(uri) {
+      const state = hosts.get(uri);
+      hosts.delete(uri);
+      if (state) for (const set of state.features.keys()) rules.forgetEmbedded(set, state.placed.filter((p) => p.set === set).map((p) => p.doc.uri));
+    },
+    embeddedFiles(uri, text) {
+      return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));
+    },
+  };
+}
+
+/** Quick fixes of the holder's own problems: a key renamed as Falco or Kubernetes needs it. */
+function holderFixes(state: HostState, range: Range, context: CodeActionContext): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of context.diagnostics) {
+    if (d.source !== 'falco-lens' || (d.code !== HolderCode.NotYamlName && d.code !== HolderCode.InvalidConfigMapKey)) continue;
+    if (d.range.end.line < range.start.line || d.range.start.line > range.end.line) continue;
+    const problem = state.problems.find((p) => p.code === d.code && sameRange(state.lines.range(p.span[0], p.span[1]), d.range));
+    if (!problem?.replacement) continue;
+    // The key is replaced by itself renamed; a plain scalar stays plain only when nothing in it needs quotes.
+    const original = state.text.slice(problem.span[0], problem.span[1]);
+    const quote = original.startsWith('"') ? '"' : original.startsWith('\'') ? '\'' : '';
+    out.push({
+      title: `Rename the entry to '${problem.replacement}'`, kind: 'quickfix', diagnostics: [d], isPreferred: true,
+      edit: { changes: { [state.uri]: [{ range: d.range, newText: `${quote}${problem.replacement}${quote}` }] } },
+    });
+  }
+  return out;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** Moves the rules service's answers from embedded files to their host. */
+class HostMapper {
+  private readonly byUri = new Map<string, Placed>();
+  constructor(private readonly state: HostState) {
+    for (const p of state.placed) this.byUri.set(p.doc.uri, p);
+  }
+
+  range(p: Placed, r: Range): Range {
+    return { start: toHost(p.file, r.start), end: toHost(p.file, r.end) };
+  }
+
+  location(l: Location): Location {
+    const p = this.byUri.get(l.uri);
+    return p ? { uri: this.state.uri, range: this.range(p, l.range) } : l;
+  }
+
+  diagnostic(p: Placed, d: Diagnostic): Diagnostic {
+    const message = typeof d.message === 'string' ? this.text(d.message) : { ...d.message, value: this.text(d.message.value) };
+    const mapped: Diagnostic = { ...d, range: this.range(p, d.range), message };
+    if (d.relatedInformation) mapped.relatedInformation = d.relatedInformation.map((r) => ({ ...r, location: this.location(r.location), message: this.text(r.message) }));
+    return mapped;
+  }
+
+  hover(p: Placed, h: Hover): Hover {
+    const contents = h.contents;
+    const mapped: Hover = { contents: typeof contents === 'object' && 'kind' in contents ? { ...(contents as MarkupContent), value: this.text((contents as MarkupContent).value) } : contents };
+    if (h.range) mapped.range = this.range(p, h.range);
+    return mapped;
+  }
+
+  completionList(p: Placed, list: CompletionList): CompletionList {
+    return { ...list, items: list.items.map((i) => this.completionItem(p, i)) };
+  }
+
+  private completionItem(p: Placed, item: CompletionItem): CompletionItem {
+    const mapped: CompletionItem = { ...item };
+    const edit = item.textEdit;
+    // A snippet's later lines are indented by the editor to the line's indentation, which in the host already holds
+    // the block's: only ranges move.
+    if (edit) {
+      mapped.textEdit = 'range' in edit
+        ? { ...edit, range: this.range(p, edit.range) }
+        : { ...edit, insert: this.range(p, edit.insert), replace: this.range(p, edit.replace) };
+    }
+    if (item.additionalTextEdits) mapped.additionalTextEdits = item.additionalTextEdits.map((e) => this.edit(p, e));
+    return mapped;
+  }
+
+  /** An action the rules service gave for embedded file `p` (its diagnostics are that file's). */
+  codeAction(p: Placed, a: CodeAction): CodeAction {
+    const mapped: CodeAction = { ...a, title: this.text(a.title) };
+    if (a.edit) mapped.edit = this.workspaceEdit(a.edit);
+    if (a.diagnostics) mapped.diagnostics = a.diagnostics.map((d) => this.diagnostic(p, d));
+    return mapped;
+  }
+
+  workspaceEdit(edit: WorkspaceEdit): WorkspaceEdit {
+    const out: WorkspaceEdit = {};
+    if (edit.changes) {
+      out.changes = {};
+      for (const [uri, edits] of Object.entries(edit.changes)) {
+        const p = this.byUri.get(uri);
+        const target = p ? this.state.uri : uri;
+        (out.changes[target] ??= []).push(...(p ? edits.map((e) => this.edit(p, e)) : edits));
+      }
+    }
+    if (edit.documentChanges) {
+      out.documentChanges = edit.documentChanges.map((c) => {
+        if (!('textDocument' in c)) return c;
+        const p = this.byUri.get(c.textDocument.uri);
+        if (!p) return c;
+        return { textDocument: { uri: this.state.uri, version: null }, edits: c.edits.map((e) => this.edit(p, e as TextEdit)) };
+      });
+    }
+    return out;
+  }
+
+  /**
+   * An edit of an embedded file as an edit of the host: its range moved, and every line it starts given the block's
+   * indentation, so that the text stays inside the block (a line with less would end it). Lines left empty stay
+   * empty (no trailing blanks), and the text an edit ends before keeps its own indentation.
+   */
+  edit(p: Placed, e: TextEdit): TextEdit {
+    const range = this.range(p, e.range);
+    const pad = ' '.repeat(p.file.indent);
+    const endsInside = e.range.end.line < p.file.cuts.length;
+    // Whether host text follows the edit on its last line (inside the block): that text needs the line's indentation.
+    const endOffset = this.state.lines.offsetAt(range.end);
+    const lineEnd = range.end.line + 1 < this.state.lines.lineCount ? this.state.lines.lineStarts[range.end.line + 1] : this.state.text.length;
+    const textFollows = endsInside && this.state.text.slice(endOffset, lineEnd).trim() !== '';
+    const parts = e.newText.split(/(\r\n|\r|\n)/);
+    let newText = parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const segment = parts[i + 1];
+      const last = i + 2 >= parts.length;
+      newText += parts[i] + (segment !== '' || (last && textFollows) ? pad : '') + segment;
+    }
+    // A blank host line keeps fewer columns than the block's indentation (and the line after the block none): text
+    // put at its start needs the rest.
+    const startLine = e.range.start.line;
+    const missing = startLine < p.file.cuts.length ? p.file.indent - p.file.cuts[startLine] : p.file.indent;
+    if (missing > 0 && parts[0] !== '' && e.range.start.character === 0) newText = ' '.repeat(missing) + newText;
+    // An edit that ends after the embedded text's last line break ends at the start of the host's next line, which is
+    // outside the block: that line must start a line of its own.
+    if (!endsInside && !/[\r\n]$/.test(newText) && (newText !== '' || e.range.start.character > 0)) newText += '\n';
+    return { range, newText };
+  }
+
+  /** Text that names embedded files (links in hovers, "line N of …" in messages) made to name the host. */
+  text(s: string): string {
+    if (!s.includes('falco-lens-embedded-')) return s;
+    // Links built by lineLink: [label](uri#Ln), the URI percent-encoded where it could end the link.
+    return s.replace(/\[([^\]]*)\]\(([^)\s]*?)#falco-lens-embedded-(\d+)\/[^)#\s]*#L(\d+)\)/g, (all, _label: string, base: string, index: string, line: string) => {
+      const p = this.state.placed[Number(index)];
+      if (!p) return all;
+      const hostLine = toHost(p.file, { line: Number(line) - 1, character: 0 }).line + 1;
+      let name = base.slice(base.lastIndexOf('/') + 1);
+      try { name = decodeURIComponent(name); } catch { /* keep it encoded */ }
+      return `[${escapeMarkdown(`${name}:${hostLine}`)}](${base}#L${hostLine})`;
+    });
+  }
+}
+
+/** Semantic tokens from absolute [line, character, length, type, modifiers] rows, sorted. */
+function encodeTokens(rows: number[][]): SemanticTokens {
+  rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const data: number[] = [];
+  let line = 0;
+  let char = 0;
+  for (const [l, c, length, type, modifiers] of rows) {
+    const dl = l - line;
+    data.push(dl, dl === 0 ? c - char : c, length, type, modifiers);
+    line = l;
+    char = c;
+  }
+  return { data };
+}

@@ -1,0 +1,61 @@
+// Rules files inside a Helm chart's values, through the bundled server: a `yaml` document is answered only inside its
+// customRules blocks, at the host's positions, and is checked again when a rules file it builds on changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { startServer } from '../helpers/lspClient';
+
+const VALUES = `customRules:
+  rules-web.yaml: |-
+    - rule: Shell in web container
+      desc: A shell started in a web container.
+      condition: spawned_process and web_container and proc.name in (bash, sh)
+      output: Shell started (command=%proc.cmdline)
+      priority: WARNING
+`;
+
+test('a values file: diagnostics at the host\'s lines, hovers inside the block only, re-checked when a rules file changes', async () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-embedded-'));
+  const local = path.join(ws, 'falco_rules.local.yaml');
+  const macros = '- macro: spawned_process\n  condition: evt.type in (execve, execveat)\n';
+  fs.writeFileSync(local, macros);
+  const settings = { rules: { files: [] } };
+  const server = await startServer({ rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings } });
+  try {
+    const valuesUri = `file://${path.join(ws, 'values.yaml')}`;
+    const first = server.nextDiagnostics(valuesUri);
+    server.open(valuesUri, 'yaml', VALUES);
+    const found = (await first).diagnostics;
+    // spawned_process comes from the workspace's local rules file; web_container is defined nowhere.
+    assert.deepEqual(found.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]), [['undefined-macro', 4, 37, 50]]);
+
+    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: valuesUri }, position: { line: 4, character: 62 } }) as Hover | null;
+    assert.ok(hover, 'proc.name inside the block has a hover');
+    assert.match((hover.contents as MarkupContent).value, /proc\.name/);
+    assert.deepEqual(hover.range, { start: { line: 4, character: 55 }, end: { line: 4, character: 64 } });
+    const outside = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: valuesUri }, position: { line: 0, character: 3 } });
+    assert.equal(outside, null, 'the chart\'s own keys are left to the YAML tooling');
+
+    // The local rules file defines web_container in the editor: the values file is checked again, without the error.
+    const localUri = `file://${local}`;
+    // Opening a rules file checks the other open documents again (with the same text: the same finding).
+    const reopened = server.nextDiagnostics(valuesUri);
+    server.open(localUri, 'falco-rules', macros);
+    assert.equal((await reopened).diagnostics.length, 1);
+    const again = server.nextDiagnostics(valuesUri);
+    server.change(localUri, 2, `${macros}\n- macro: web_container\n  condition: container.image.repository endswith /nginx\n`);
+    assert.deepEqual((await again).diagnostics, []);
+
+    // A YAML file with nothing of Falco's gets no diagnostics at all.
+    const plainUri = `file://${path.join(ws, 'deployment.yaml')}`;
+    const plain = server.nextDiagnostics(plainUri);
+    server.open(plainUri, 'yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
+    assert.deepEqual((await plain).diagnostics, []);
+  } finally {
+    await server.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});

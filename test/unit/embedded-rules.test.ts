@@ -1,0 +1,333 @@
+// Rules files embedded in other YAML files: a Helm chart's customRules (values, umbrella values, Flux HelmRelease,
+// Argo CD Application) and ConfigMaps. Each is checked by the rules service as a file of its own, loaded after the
+// other rules files, and every answer lands on the host's lines and columns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import type { CodeAction, Diagnostic, Position, TextEdit } from 'vscode-languageserver-types';
+import { FalcoLanguageService } from '../../server/src/service/languageService';
+import { analyzeHost, toEmbedded, toHost } from '../../server/src/service/embedded/regions';
+import { MemoryHost, applyEdits } from './rules-host';
+
+const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'helm');
+const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+const HOST_URI = 'file:///ws/deploy/values.yaml';
+
+function serviceWith(files: Record<string, string> = {}, ruleFiles: string[] = []) {
+  const host = new MemoryHost(files, { ruleFiles, folders: ['/ws'] });
+  return { host, service: new FalcoLanguageService(host) };
+}
+
+function open(service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument {
+  const doc = TextDocument.create(uri, 'yaml', 1, text);
+  service.embedded.didOpenOrChange?.(doc);
+  return doc;
+}
+
+/** The host position of the n-th occurrence of `needle` (plus `delta` characters). */
+function positionOf(text: string, needle: string, delta = 0, nth = 0): Position {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, `${needle} is in the text`);
+  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
+  return doc.positionAt(at + delta);
+}
+
+/** The text of the host range of a diagnostic. */
+function textAt(text: string, d: { range: { start: Position; end: Position } }): string {
+  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
+  return text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end));
+}
+
+function applyAction(text: string, action: CodeAction, uri = HOST_URI): string {
+  const edits = action.edit?.changes?.[uri] as TextEdit[] | undefined;
+  assert.ok(edits && edits.length > 0, `${action.title} edits the host`);
+  assert.deepEqual(Object.keys(action.edit!.changes!), [uri], 'an embedded file\'s edit lands on its host only');
+  return applyEdits(text, edits);
+}
+
+/** The value of customRules.<key> once the host is read as YAML (what Helm hands to the chart). */
+function customRule(text: string, key: string): string {
+  const doc = parseDocument(text);
+  assert.deepEqual(doc.errors.map((e) => e.message), [], 'the host is still valid YAML');
+  return String((doc.toJS() as { customRules: Record<string, string> }).customRules[key]);
+}
+
+test('the chart values fixture: customRules entries are embedded files in name order, cut by the block indentation', () => {
+  const text = fixture('values.yaml');
+  const { files, problems } = analyzeHost(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(files.map((f) => f.key), ['00-macros.yaml', 'rules-nginx.yaml']);
+  const values = parseDocument(text).toJS() as { customRules: Record<string, string> };
+  for (const f of files) {
+    assert.equal(f.holder, 'customRules');
+    assert.equal(f.indent, 4);
+    assert.equal(f.set, 0, 'one customRules mapping is one set');
+    // The embedded text is the value Helm reads (|- drops the final line break, the file keeps it).
+    assert.equal(f.text.replace(/\n+$/, ''), values.customRules[f.key]);
+  }
+  const macros = files[0];
+  const hostLine = text.split('\n').findIndex((l) => l.includes('- list: nginx_binaries'));
+  assert.equal(macros.firstLine, hostLine);
+  assert.deepEqual(toEmbedded(macros, { line: hostLine + 1, character: 6 }), { line: 1, character: 2 });
+  assert.deepEqual(toHost(macros, { line: 1, character: 2 }), { line: hostLine + 1, character: 6 });
+  assert.equal(toEmbedded(macros, { line: hostLine - 1, character: 4 }), undefined, 'the key line is not the file');
+  // The blank line between the two items has no columns to cut.
+  assert.equal(macros.cuts[2], 0);
+});
+
+test('an indentation indicator, CRLF line breaks and a block at the end of the file map line for line', () => {
+  const text = 'customRules:\r\n  a.yaml: |2\r\n      - list: deep\r\n        items: [x]\r\n';
+  const [file] = analyzeHost(text).files;
+  assert.equal(file.indent, 4, 'the key at column 2 and the indicator 2');
+  assert.equal(file.text, '  - list: deep\r\n    items: [x]\r\n');
+  const value = (parseDocument(text).toJS() as { customRules: Record<string, string> }).customRules['a.yaml'];
+  assert.equal(file.text.replace(/\r\n/g, '\n'), value);
+  assert.deepEqual(toHost(file, { line: 0, character: 2 }), { line: 2, character: 6 });
+});
+
+test('diagnostics of an embedded file land on the host text they are about', () => {
+  const { service } = serviceWith();
+  const text = fixture('values.yaml').replace('proc.name in (bash, sh, dash)', 'proc.nam in (bash, sh, dash)');
+  const doc = open(service, text);
+  const found = service.embedded.diagnostics(doc);
+  const unknown = found.find((d) => d.code === 'unknown-field');
+  assert.ok(unknown, JSON.stringify(found.map((d) => d.code)));
+  assert.equal(textAt(text, unknown), 'proc.nam');
+  assert.deepEqual(unknown.range.start, positionOf(text, 'proc.nam in'));
+  const deprecated = found.find((d) => d.code === 'deprecated-field');
+  assert.ok(deprecated);
+  assert.equal(textAt(text, deprecated), 'evt.dir');
+  // Nothing is reported outside the blocks (the driver and falco keys are the chart's, not rules).
+  const blockLines = analyzeHost(text).files.flatMap((f) => f.cuts.map((_, i) => f.firstLine + i));
+  for (const d of found) assert.ok(blockLines.includes(d.range.start.line), `${d.code} at line ${d.range.start.line} is inside a block`);
+});
+
+test('an embedded file sees the rules loaded before it, and the other files of its set', () => {
+  const base = '/etc/falco/falco_rules.yaml';
+  const { service } = serviceWith({ [base]: '- macro: spawned_process\n  condition: evt.type in (execve, execveat) and evt.dir=<\n' }, [base]);
+  const text = [
+    'customRules:',
+    '  b-rules.yaml: |-',
+    '    - rule: Shell in web container',
+    '      desc: A shell in a web container.',
+    '      condition: spawned_process and web_container and proc.name = bash',
+    '      output: Shell (command=%proc.cmdline)',
+    '      priority: WARNING',
+    '  a-macros.yaml: |-',
+    '    - macro: web_container',
+    '      condition: container.image.repository endswith /nginx',
+    '',
+  ].join('\n');
+  const doc = open(service, text);
+  const codes = service.embedded.diagnostics(doc).map((d) => `${d.code}@${d.range.start.line}`);
+  assert.ok(!codes.some((c) => c.startsWith('undefined-macro')), `spawned_process (configured file) and web_container (a-macros.yaml, loaded first) are defined: ${codes}`);
+  // Go to definition of web_container lands on the host line of its definition; of spawned_process, on the rules file.
+  const defs = service.embedded.definition!(doc, positionOf(text, 'web_container and', 2));
+  assert.deepEqual(defs.map((l) => [l.uri, l.range.start.line, l.range.start.character]), [[HOST_URI, 8, 13]]);
+  const baseDefs = service.embedded.definition!(doc, positionOf(text, 'spawned_process and', 2));
+  assert.deepEqual(baseDefs.map((l) => [l.uri, l.range.start.line]), [['file:///etc/falco/falco_rules.yaml', 0]]);
+  // The workspace's own load never sees embedded definitions.
+  assert.equal(service.rules.findRule('Shell in web container'), undefined);
+});
+
+test('two HelmReleases in one file are two deployments: one does not see the other\'s macros', () => {
+  const { service } = serviceWith();
+  const text = fixture('helmreleases.yaml');
+  const doc = open(service, text);
+  const { files } = analyzeHost(text);
+  assert.deepEqual(files.map((f) => [f.key, f.set]), [['macros.yaml', 0], ['rules.yaml', 0], ['rules.yaml', 1]]);
+  const undefinedMacros = service.embedded.diagnostics(doc).filter((d) => d.code === 'undefined-macro');
+  assert.equal(undefinedMacros.length, 1, JSON.stringify(undefinedMacros.map((d) => d.message)));
+  assert.equal(textAt(text, undefinedMacros[0]), 'payments_container');
+  assert.ok(undefinedMacros[0].range.start.line > files[2].firstLine, 'reported in the second release');
+});
+
+test('a ConfigMap: data entries with rules are embedded, other files of the ConfigMap are left alone', () => {
+  const text = fixture('configmap.yaml');
+  const { files, problems } = analyzeHost(text);
+  assert.deepEqual(files.map((f) => [f.key, f.holder]), [['custom_rules.yaml', 'configMap']]);
+  assert.deepEqual(problems, []);
+  // A Deployment, a Service: no rules, nothing embedded.
+  assert.deepEqual(analyzeHost('apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: []\n').files, []);
+  const { service } = serviceWith();
+  const doc = open(service, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n');
+  assert.deepEqual(service.embedded.diagnostics(doc), []);
+  assert.equal(service.embedded.hover!(doc, { line: 1, character: 7 }), null);
+});
+
+test('the holder\'s own problems: a name Falco skips, a key Kubernetes refuses, rules_files without rules.d, a folded block', () => {
+  const text = [
+    'customRules:',
+    '  my-rules: |-',
+    '    - list: a',
+    '      items: [x]',
+    '  "bad key.yaml": |-',
+    '    - list: b',
+    '      items: [y]',
+    '  folded.yaml: >',
+    '    - list: c',
+    '      items: [z]',
+    'falco:',
+    '  rules_files:',
+    '    - /etc/falco/falco_rules.yaml',
+    '',
+  ].join('\n');
+  const { service } = serviceWith();
+  const doc = open(service, text);
+  const found = service.embedded.diagnostics(doc).filter((d) => String(d.code).startsWith('embedded-'));
+  const summary = found.map((d) => [d.code, textAt(text, d), d.severity]);
+  assert.deepEqual(summary, [
+    ['embedded-not-yaml-name', 'my-rules', 2],
+    ['embedded-invalid-configmap-key', '"bad key.yaml"', 1],
+    ['embedded-not-literal-block', 'folded.yaml', 3],
+    // Only files Falco would read from rules.d are said not to load: my-rules is skipped anyway.
+    ['embedded-rules-dir-not-loaded', '"bad key.yaml"', 2],
+  ]);
+  const withYamlName = text.replace('my-rules:', 'my-rules.yaml:');
+  const again = service.embedded.diagnostics(open(service, withYamlName, 'file:///ws/two.yaml')).filter((d) => d.code === 'embedded-rules-dir-not-loaded');
+  assert.deepEqual(again.map((d) => textAt(withYamlName, d)), ['"bad key.yaml"', 'my-rules.yaml']);
+  // The chart's default rules_files reads rules.d: no warning without falco.rules_files.
+  const noRulesFiles = withYamlName.slice(0, withYamlName.indexOf('falco:'));
+  assert.deepEqual(service.embedded.diagnostics(open(service, noRulesFiles, 'file:///ws/three.yaml')).filter((d) => d.code === 'embedded-rules-dir-not-loaded'), []);
+
+  // Quick fixes rename the keys; the result is what the messages ask for.
+  const renamed = found.slice(0, 2).flatMap((d) => service.embedded.codeActions!(doc, d.range, { diagnostics: [d] })).filter((a) => a.title.startsWith('Rename the entry'));
+  assert.deepEqual(renamed.map((a) => a.title), ['Rename the entry to \'my-rules.yaml\'', 'Rename the entry to \'bad-key.yaml\'']);
+  let fixed = applyAction(text, renamed[0]);
+  fixed = applyAction(fixed, renamed[1]);
+  assert.deepEqual(Object.keys((parseDocument(fixed).toJS() as { customRules: object }).customRules), ['my-rules.yaml', 'bad-key.yaml', 'folded.yaml']);
+});
+
+test('quick fixes and source actions of an embedded file edit the host and keep it valid YAML', () => {
+  const { service } = serviceWith();
+  const text = fixture('values.yaml').replace('priority: WARNING', 'priority: WARN');
+  const doc = open(service, text);
+  const found = service.embedded.diagnostics(doc);
+  const priority = found.find((d) => textAt(text, d) === 'WARN');
+  assert.ok(priority, JSON.stringify(found.map((d) => [d.code, textAt(text, d)])));
+  const fixes = service.embedded.codeActions!(doc, priority.range, { diagnostics: [priority] });
+  const toWarning = fixes.find((a) => /WARNING/.test(a.title));
+  assert.ok(toWarning, JSON.stringify(fixes.map((a) => a.title)));
+  const fixed = applyAction(text, toWarning);
+  assert.equal(fixed, fixture('values.yaml'));
+
+  // "Disable rule with an override" appends to the embedded file: the appended item stays inside the block, the keys
+  // after it are untouched, and the file Helm hands Falco gains exactly the item.
+  const clean = fixture('values.yaml');
+  const cleanDoc = open(service, clean);
+  const ruleLine = positionOf(clean, 'Shell spawned by nginx');
+  const source = service.embedded.codeActions!(cleanDoc, { start: ruleLine, end: ruleLine }, { diagnostics: [], only: ['source'] });
+  const disable = source.find((a) => a.title.startsWith('Disable rule'));
+  assert.ok(disable, JSON.stringify(source.map((a) => a.title)));
+  const disabled = applyAction(clean, disable);
+  const before = customRule(clean, 'rules-nginx.yaml');
+  const after = customRule(disabled, 'rules-nginx.yaml');
+  assert.equal(after, `${before}\n\n- rule: Shell spawned by nginx\n  enabled: false\n  override:\n    enabled: replace`);
+  assert.deepEqual((parseDocument(disabled).toJS() as { falco: unknown }).falco, (parseDocument(clean).toJS() as { falco: unknown }).falco);
+  assert.ok(!/[ ]+\n/.test(disabled.slice(clean.indexOf('rules-nginx.yaml'))), 'no line is left with trailing blanks');
+  // The edited host is checked again: the override disables the rule, and nothing new is reported.
+  const recheck = service.embedded.diagnostics(open(service, disabled));
+  assert.deepEqual(recheck.filter((d) => d.severity === 1).map((d) => d.message), []);
+});
+
+test('an edit appended after a block that ends with a line break stays in the block (|+ keeps the break)', () => {
+  const { service } = serviceWith();
+  const text = 'customRules:\n  keep.yaml: |+\n    - rule: Keep\n      desc: d\n      condition: evt.type = execve and proc.name = bash\n      output: o (command=%proc.cmdline)\n      priority: NOTICE\n\nnext: 1\n';
+  const doc = open(service, text);
+  const at = positionOf(text, '- rule: Keep', 2);
+  const disable = service.embedded.codeActions!(doc, { start: at, end: at }, { diagnostics: [], only: ['source'] }).find((a) => a.title.startsWith('Disable rule'));
+  assert.ok(disable);
+  const result = applyAction(text, disable);
+  const parsed = parseDocument(result);
+  assert.deepEqual(parsed.errors.map((e) => e.message), []);
+  const js = parsed.toJS() as { customRules: Record<string, string>; next: number };
+  assert.equal(js.next, 1, 'the key after the block is still a top-level key');
+  assert.match(js.customRules['keep.yaml'], /- rule: Keep\n  enabled: false\n  override:\n    enabled: replace\n$/);
+});
+
+test('hover, completion and rename inside an embedded file', () => {
+  const { service } = serviceWith();
+  const text = fixture('values.yaml');
+  const doc = open(service, text);
+  const hover = service.embedded.hover!(doc, positionOf(text, 'evt.type in', 2));
+  assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents);
+  assert.match(hover.contents.value, /evt\.type/);
+  assert.equal(textAt(text, { range: hover.range! }), 'evt.type');
+  // On the macro name used in the rule: the hover links to its definition at the host's line.
+  const macroHover = service.embedded.hover!(doc, positionOf(text, 'and nginx_container', 5));
+  assert.ok(macroHover && typeof macroHover.contents === 'object' && 'value' in macroHover.contents);
+  const definitionLine = positionOf(text, '- macro: nginx_container').line + 1;
+  assert.match(macroHover.contents.value, new RegExp(`\\(file:///ws/deploy/values\\.yaml#L${definitionLine}\\)`), macroHover.contents.value);
+  assert.doesNotMatch(macroHover.contents.value, /falco-lens-embedded/);
+  // Completion of a field replaces the word being typed, in host columns.
+  const typed = text.replace('and nginx_container\n', 'and proc.na\n');
+  const typedDoc = open(service, typed);
+  const completion = service.embedded.completion!(typedDoc, positionOf(typed, 'proc.na\n', 7));
+  const item = completion?.items.find((i) => i.label === 'proc.name');
+  assert.ok(item && item.textEdit && 'range' in item.textEdit);
+  assert.equal(textAt(typed, { range: item.textEdit.range }), 'proc.na');
+  // Rename a list used in the other file of the set: both edits on the host.
+  const open2 = open(service, text);
+  const rename = service.embedded.rename!(open2, positionOf(text, '- list: nginx_binaries', 9), 'web_binaries');
+  assert.ok(rename?.changes);
+  const renamed = applyEdits(text, rename.changes[HOST_URI]);
+  assert.equal(renamed.split('web_binaries').length - 1, 2);
+  assert.equal(renamed.split('nginx_binaries').length - 1, 0);
+  assert.equal(customRule(renamed, '00-macros.yaml'), customRule(text, '00-macros.yaml').replace('nginx_binaries', 'web_binaries'));
+});
+
+test('semantic tokens of embedded files are on the host lines of their blocks', () => {
+  const { service } = serviceWith();
+  const text = fixture('values.yaml');
+  const doc = open(service, text);
+  const { data } = service.embedded.semanticTokens!(doc);
+  assert.ok(data.length > 0 && data.length % 5 === 0);
+  const lines = text.split('\n');
+  let line = 0;
+  let char = 0;
+  const seen: string[] = [];
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i];
+    char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+    seen.push(lines[line].slice(char, char + data[i + 2]));
+  }
+  for (const word of ['nginx_binaries', 'nginx_container', 'evt.type', 'proc.pname']) assert.ok(seen.includes(word), `${word} is a token: ${seen.join(' ')}`);
+});
+
+test('the setting falcoLens.embeddedRules turns it off', () => {
+  const { service, host } = serviceWith();
+  const text = fixture('values.yaml').replace('proc.name in', 'proc.nam in');
+  const doc = open(service, text);
+  assert.ok(service.embedded.diagnostics(doc).length > 0);
+  host.config = { ...host.config, embeddedRules: false };
+  assert.deepEqual(service.embedded.diagnostics(doc), []);
+  assert.equal(service.embedded.hover!(doc, positionOf(text, 'evt.type in', 2)), null);
+});
+
+test('closing a host forgets its embedded files; every fixture parses as the YAML it claims to be', () => {
+  const { service } = serviceWith();
+  const doc = open(service, fixture('values.yaml'));
+  assert.ok(service.embedded.diagnostics(doc).length > 0);
+  service.embedded.didClose?.(HOST_URI);
+  assert.equal(service.rules.findRule('Shell spawned by nginx'), undefined);
+  for (const name of fs.readdirSync(FIXTURES)) {
+    for (const d of parseAllDocuments(fixture(name)) as unknown as { errors: unknown[] }[]) assert.deepEqual(d.errors, [], name);
+  }
+});
+
+test('every diagnostic of an embedded file has a range inside the host text', () => {
+  const { service } = serviceWith();
+  for (const name of fs.readdirSync(FIXTURES)) {
+    const text = fixture(name);
+    const doc = open(service, text, `file:///ws/${name}`);
+    const lines = text.split('\n');
+    for (const d of service.embedded.diagnostics(doc) as Diagnostic[]) {
+      assert.ok(d.range.start.line < lines.length && d.range.end.line < lines.length, `${name}: ${d.code}`);
+      assert.ok(d.range.end.character <= lines[d.range.end.line].length, `${name}: ${d.code} ends inside its line`);
+    }
+  }
+});
