@@ -80,6 +80,24 @@ suite('Falco Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('a Helm values file stays YAML; its customRules are checked at their lines and a quick fix edits the block', async () => {
+    const uri = workspaceFile('helm/values.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.languageId, 'yaml');
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await diagnosticsWhere(uri, (d) => d.some((x) => x.source === 'falco'));
+    const priority = diagnostics.find((d) => doc.getText(d.range) === 'WARNNG');
+    assert.ok(priority, `the priority typo is reported on its word: ${diagnostics.map((d) => `${d.range.start.line}:${d.message}`).join(' | ')}`);
+    assert.equal(priority.range.start.line, 9);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, priority.range);
+    const fix = actions.find((a) => /WARNING/.test(a.title) && a.edit);
+    assert.ok(fix, `a fix is offered: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.equal(doc.lineAt(9).text, '      priority: WARNING');
+    await diagnosticsWhere(uri, (d) => !d.some((x) => x.source === 'falco' && x.severity === vscode.DiagnosticSeverity.Error));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('a hover answers on an alert', async () => {
     const uri = workspaceFile('falco_events.json');
     const doc = await vscode.workspace.openTextDocument(uri);
