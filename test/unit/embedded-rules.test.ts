@@ -11,6 +11,7 @@ import type { CodeAction, Diagnostic, Position, TextEdit } from 'vscode-language
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost, toEmbedded, toHost } from '../../server/src/service/embedded/regions';
 import { MemoryHost, applyEdits } from './rules-host';
+import { prng } from './rules-random-edits';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'helm');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -329,5 +330,34 @@ test('every diagnostic of an embedded file has a range inside the host text', ()
       assert.ok(d.range.start.line < lines.length && d.range.end.line < lines.length, `${name}: ${d.code}`);
       assert.ok(d.range.end.character <= lines[d.range.end.line].length, `${name}: ${d.code} ends inside its line`);
     }
+  }
+});
+
+test('random edits of a values file (typing anywhere, keys and blocks broken): no feature throws, every range is in the text', () => {
+  const random = prng(20261123);
+  const characters = ['a', ' ', '  ', '\n', '\n  ', '\n    ', ':', '-', '|', '|-', '>', '#', '"', '\t', 'customRules:', '- rule: x', 'condition: ', '\r\n'];
+  const { service } = serviceWith();
+  let text = `${fixture('values.yaml')}---\n${fixture('configmap.yaml')}`;
+  for (let round = 0; round < 300; round++) {
+    const at = Math.floor(random() * (text.length + 1));
+    if (random() < 0.4 && text.length > 0) {
+      text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(random() * 8)));
+    } else {
+      text = text.slice(0, at) + characters[Math.floor(random() * characters.length)] + text.slice(at);
+    }
+    const doc = TextDocument.create(HOST_URI, 'yaml', round + 2, text);
+    service.embedded.didOpenOrChange?.(doc);
+    const lineCount = doc.lineCount;
+    const inText = (p: Position) => p.line >= 0 && p.line < lineCount && p.character >= 0;
+    const diagnostics = service.embedded.diagnostics(doc);
+    for (const d of diagnostics) assert.ok(inText(d.range.start) && inText(d.range.end), `round ${round}: ${d.code} ${JSON.stringify(d.range)}`);
+    const position = doc.positionAt(Math.floor(random() * (text.length + 1)));
+    const hover = service.embedded.hover!(doc, position);
+    if (hover?.range) assert.ok(inText(hover.range.start) && inText(hover.range.end));
+    service.embedded.completion!(doc, position);
+    for (const action of service.embedded.codeActions!(doc, { start: position, end: position }, { diagnostics })) {
+      for (const edits of Object.values(action.edit?.changes ?? {})) for (const e of edits) assert.ok(inText(e.range.start) && inText(e.range.end), action.title);
+    }
+    service.embedded.semanticTokens!(doc);
   }
 });
