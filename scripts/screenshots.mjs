@@ -201,6 +201,20 @@ const shots = {
     await capture('rules-diagnostics');
   },
 
+  async 'helm-values'() {
+    await openFile('values.yaml');
+    await visible('.monaco-editor .squiggly-warning');
+    await runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await visible('.markers-panel .monaco-list-row');
+    // The key Falco would skip is what the shot is about: put the cursor on it and open its fix.
+    const at = positionOf('helm/values.yaml', 'ci-exceptions');
+    await runCommand('View: Focus Active Editor Group');
+    await goTo(at.line, at.column);
+    await runCommand('Quick Fix...');
+    await visible('.action-widget .monaco-list-row');
+    await capture('helm-values');
+  },
+
   async 'quick-fix'() {
     await openFile('falco.log');
     const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
