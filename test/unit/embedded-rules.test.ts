@@ -152,6 +152,9 @@ test('a ConfigMap: data entries with rules are embedded, other files of the Conf
   const { files, problems } = analyzeHost(text);
   assert.deepEqual(files.map((f) => [f.key, f.holder]), [['custom_rules.yaml', 'configMap']]);
   assert.deepEqual(problems, []);
+  // Another chart's customRules holding Prometheus alerting rules: not Falco's, left alone.
+  const prometheus = 'customRules:\n  latency.yaml: |-\n    groups:\n      - name: latency\n        rules:\n          - alert: HighLatency\n            expr: job:latency:mean5m > 0.5\n';
+  assert.deepEqual(analyzeHost(prometheus), { files: [], problems: [] });
   // A Deployment, a Service: no rules, nothing embedded.
   assert.deepEqual(analyzeHost('apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: []\n').files, []);
   const { service } = serviceWith();

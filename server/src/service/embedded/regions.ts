@@ -149,11 +149,11 @@ function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: H
     const value = pair.value;
     if (!isScalar(value)) continue;
     const file = literalBlock(text, lines, value, holder, key, keySpan, set);
-    if (holder === 'configMap') {
-      // A ConfigMap holds all sorts of files: only the ones whose text has Falco's items are rules files.
-      const content = file?.text ?? (typeof value.value === 'string' ? value.value : '');
-      if (rulesFileShape(content) !== 'falco') continue;
-    }
+    // A ConfigMap holds all sorts of files: only the ones whose text has Falco's items are rules files. Other charts
+    // name values `customRules` too (kube-prometheus-stack's are alerting rules): text that is plainly something
+    // else is left alone.
+    const shape = rulesFileShape(file?.text ?? (typeof value.value === 'string' ? value.value : ''));
+    if (holder === 'configMap' ? shape !== 'falco' : shape === 'foreign') continue;
     checkKey(key, keySpan, holder, problems);
     if (file) files.push(file);
     else if (typeof value.value === 'string' && value.value.trim() !== '') {
