@@ -191,10 +191,10 @@ test('no process + parent or executable path + parent exception under systemd, i
   const job = titlesOf(s, SERVICE_READ(CRON_JOB), 'cron.json');
   assert.ok(!job.some((t) => /process \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
   assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: check the name)'), job.join('\n'));
-  // A shell that no scheduler started (an interactive login, a script) keeps the pair; no command-line shape then.
+  // A shell that no scheduler started (an interactive login, a script) gets neither pair, nor the command line
+  // (whoever types it at a shell): alerts-leftovers-s8.
   const login = titlesOf(s, SERVICE_READ({ ...CRON_JOB, 'proc.aname[2]': 'sshd' }), 'login.json');
-  assert.ok(login.includes('Add exception for this process + parent (curl, sh) to falco_rules.local.yaml (rule not loaded: check the name)'), login.join('\n'));
-  assert.ok(!login.some((t) => t.includes('command line + parent')), login.join('\n'));
+  assert.ok(!login.some((t) => /process \+ parent|executable path \+ parent|command line \+ parent/.test(t)), login.join('\n'));
   // containerd and dockerd start the runtimes of every container: as broad as runc, and no command line either.
   const engine = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': 'containerd' }), 'containerd.json');
   assert.ok(!engine.some((t) => /parent/.test(t)), engine.join('\n'));
@@ -235,14 +235,15 @@ function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name
   return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
 }
 
-const SHADOW_READ = SERVICE_READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat', 'proc.cmdline': 'cat /etc/shadow', 'proc.pname': 'sudo' });
+// The parent is a program of its own (under sudo or a shell no process + parent is offered: alerts-leftovers-s8).
+const SHADOW_READ = SERVICE_READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat', 'proc.cmdline': 'cat /etc/shadow', 'proc.pname': 'backup-agent' });
 
 test('an official rule that is not loaded: actions kept, titled "rule not loaded", YAML commented, report consistent', () => {
   const host = new TestHost();
   const s = createAlertsService(host, fakeRules([]));
   const actions = actionsOf(s, SHADOW_READ, 'official.json');
   const add = actions.find((a) => a.title.startsWith('Add exception for this process + parent'))!;
-  assert.equal(add.title, 'Add exception for this process + parent (cat, sudo) to falco_rules.local.yaml (rule not loaded: check the name)');
+  assert.equal(add.title, 'Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)');
   const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
   assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: check the name)');
   const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name: check the name, and that Falco loads this file after that one.\n';
@@ -264,7 +265,7 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   const custom = SHADOW_READ.replace('"rule":"Read sensitive file untrusted"', '"rule":"Shadow read by backup agent"');
   const actions = actionsOf(s, custom, 'custom.json');
   const add = actions.find((a) => a.title.startsWith('Add exception for this process + parent'))!;
-  assert.equal(add.title, 'Add exception for this process + parent (cat, sudo) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
+  assert.equal(add.title, 'Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
   assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: check the name)')));
   assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n- rule: "Shadow read by backup agent"\n'));
   const report = s.report(custom, 'file:///logs/custom.json');
@@ -273,7 +274,7 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   // Loaded: no note, no comment.
   const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Shadow read by backup agent', source: 'syscall', tags: [], enabled: true }]));
   const titles = actionsOf(loaded, custom, 'loaded.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this process + parent (cat, sudo) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(!applyEdit('', actionsOf(loaded, custom, 'loaded.json')[0]).includes('# Falco Lens did not find'));
   assert.doesNotMatch(loaded.report(custom, 'file:///logs/loaded.json'), /not in the loaded rules|did not find/);
 });

@@ -19,7 +19,10 @@ test('the incident report has a summary table, what happened, why it matters, MI
   assert.ok(report.indexOf('## 1. Drop and execute') < report.indexOf('## 2. Create Symlink'));
   assert.match(report, /- `evt\.arg\.flags` = `EXE_WRITABLE\|EXE_UPPER_LAYER`/);
   assert.match(report, /`TA0003`|`mitre_persistence`/);
-  assert.match(report, /falco_lens_proc_name_and_proc_pname/);
+  // The ln alert's parent is bash: the link target and the process, and why not the parent (alerts-leftovers-s8).
+  assert.match(report, /falco_lens_evt_arg_target_and_proc_name/);
+  assert.match(report, /Why not on the program and its parent: the parent `bash` is a shell and the alert does not say what it runs/);
+  assert.doesNotMatch(report, /falco_lens_proc_name_and_proc_pname/);
   if (playbookFor('Drop and execute new binary in container')) assert.ok(!report.includes('no playbook for this rule'));
 });
 

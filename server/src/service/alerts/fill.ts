@@ -4,7 +4,7 @@
 // are absent (`<NA>`, null, empty) stay as placeholders and are listed for the user to fill in.
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { fillShellPlaceholders, placeholdersIn } from '../../knowledge/placeholders';
-import { broadParent, broadParentReason, fillTuningYaml } from './tuning';
+import { broadParent, broadParentReason, fillTuningYaml, parentNarrowedBy } from './tuning';
 import { valueOf, type AlertView } from './view';
 
 /** When `field` has `value` in an alert, placeholders of `fields` cannot be filled meaningfully, for `reason`. */
@@ -84,11 +84,12 @@ function commented(command: string): string { return command.split('\n').map((l)
 /** A playbook tuning snippet filled with an alert's values (YAML-quoted), with what is left and what not applies. */
 export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fillTuningYaml> & { notApplicable: { field: string; reason: string }[] } {
   const skipped: { field: string; reason: string }[] = [];
-  // A parent that starts every container, service or job (tuning.ts broadParent) is left for the user unless the
-  // snippet also pins what tells this case apart: the image under a container runtime, the command line under a
-  // supervisor.
+  // A parent that starts every container, service or job, or runs what anyone types (tuning.ts broadParent), is left
+  // for the user unless the snippet also pins what tells this case apart (tuning.ts parentNarrowedBy): the image under
+  // a container runtime, the command line under a supervisor, the shell's command line under a shell running a script.
   const broad = broadParent(view);
-  const narrowed = broad && yaml.includes(broad.kind === 'container runtime' ? '<container.image.repository>' : '<proc.cmdline>');
+  const pin = broad && parentNarrowedBy(view, broad.kind);
+  const narrowed = pin !== undefined && yaml.includes(pin);
   const parentReason = broad && !narrowed ? broadParentReason(view) : undefined;
   const filled = fillTuningYaml(yaml, (field) => {
     const reason = field === 'proc.pname' && parentReason ? parentReason : notApplicable(view, field);

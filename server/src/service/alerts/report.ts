@@ -157,6 +157,9 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   if (proposals.length) {
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
+    // Why the usual pairs with the parent (process + parent, executable path + parent) are not among them.
+    const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
+    if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
   } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname')) && broadParentReason(view)) {

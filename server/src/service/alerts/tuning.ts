@@ -28,16 +28,85 @@ const CONTAINER_RUNTIME_PARENTS = new Set(['runc', 'runc:[0:PARENT]', 'runc:[1:C
  */
 const SUPERVISOR_PARENTS = new Set(['systemd', 'init']);
 const SCHEDULERS = new Set(['cron', 'crond', 'anacron', 'atd']);
-const SHELLS = new Set(['sh', 'bash', 'dash']);
+
+/**
+ * Shells, by the name libsinsp gives a process (proc.name and proc.pname are the kernel's comm: the file name the
+ * shell was started by, `sh` for busybox's sh link, `bash` for a login shell started as `-bash`). A shell runs what a
+ * person types, what is piped into it (`curl … | sh`), a script or a `-c` string: the shell's name says nothing about
+ * which, so "this program + this shell" covers the same program typed by anyone at any shell, an attacker's included
+ * (`proc.name=cat and proc.pname=bash`). Only the shell's own command line (proc.pcmdline) can tell a script apart.
+ */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'ksh93', 'mksh', 'pdksh', 'yash', 'posh', 'hush', 'fish', 'tcsh', 'csh', 'busybox']);
+
+/** Programs that run, as another account, whatever command line a person gives them: the same program under them is
+ *  the same command run by anyone allowed to use them. Their own command line is that command, no anchor. */
+const COMMAND_RUNNERS = new Set(['sudo', 'su', 'doas']);
+
+export type BroadParentKind = 'container runtime' | 'init' | 'scheduler' | 'scheduled job' | 'shell' | 'command runner';
 
 /** Why the alert's parent makes a process + parent exception cover far more than this case, if it does. */
-export function broadParent(view: AlertView): { parent: string; kind: 'container runtime' | 'init' | 'scheduler' | 'scheduled job' } | undefined {
+export function broadParent(view: AlertView): { parent: string; kind: BroadParentKind } | undefined {
   const parent = valueOf(view, 'proc.pname') ?? '';
   if (CONTAINER_RUNTIME_PARENTS.has(parent)) return { parent, kind: 'container runtime' };
   if (SUPERVISOR_PARENTS.has(parent)) return { parent, kind: 'init' };
   if (SCHEDULERS.has(parent)) return { parent, kind: 'scheduler' };
   if (SHELLS.has(parent) && SCHEDULERS.has(valueOf(view, 'proc.aname[2]') ?? '')) return { parent, kind: 'scheduled job' };
+  if (SHELLS.has(parent)) return { parent, kind: 'shell' };
+  if (COMMAND_RUNNERS.has(parent)) return { parent, kind: 'command runner' };
   return undefined;
+}
+
+/** Shell options that take the next word as their value (bash, dash, zsh, ksh: `-o pipefail`, `--rcfile f`). */
+const SHELL_OPTION_WITH_VALUE = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/**
+ * What a shell runs, read from its command line as libsinsp renders it (proc.pcmdline: the parent's comm, then its
+ * arguments after argv[0], joined by blanks; threadinfo.cpp populate_cmdline, libs 0.25.2): a `-c` string, a script
+ * by absolute or relative path, or commands from a terminal or its input (no script, `-i`, `-s`).
+ */
+export function shellInvocation(cmdline: string): { kind: 'command' } | { kind: 'script'; script: string } | { kind: 'relative script'; script: string } | { kind: 'input' } {
+  const words = cmdline.split(' ').filter((w) => w !== '');
+  let i = 1;
+  if (words[0] === 'busybox' && SHELLS.has(words[1] ?? '')) i = 2;
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') { i++; break; }
+    if (w === '-c' || w === '--command' || /^-[A-Za-z]*c[A-Za-z]*$/.test(w)) return { kind: 'command' };
+    if (SHELL_OPTION_WITH_VALUE.has(w)) { i++; continue; }
+    // -s: commands from the input; -i: interactive (the remaining words are positional parameters).
+    if (/^-[A-Za-z]*[si][A-Za-z]*$/.test(w)) return { kind: 'input' };
+    if (/^[-+]/.test(w)) continue;
+    break;
+  }
+  const script = words[i];
+  if (script === undefined) return { kind: 'input' };
+  return script.startsWith('/') ? { kind: 'script', script } : { kind: 'relative script', script };
+}
+
+/**
+ * Under a shell, the shell's command line (proc.pcmdline) when it names what the shell runs: a script by absolute
+ * path (`bash /opt/backup/run.sh`) or a `-c` string (`sh -c tar czf /backup/etc.tgz /etc`). Paired with the program,
+ * it is about that script or string, not about whoever uses a shell. A relative script (`bash run.sh`) would match a
+ * file of that name in any folder, and commands typed or piped in leave no trace in it.
+ */
+export function anchoringShellCommandLine(view: AlertView): string | undefined {
+  if (!SHELLS.has(valueOf(view, 'proc.pname') ?? '')) return undefined;
+  const cmdline = valueOf(view, 'proc.pcmdline');
+  if (!cmdline) return undefined;
+  const run = shellInvocation(cmdline);
+  return run.kind === 'command' || run.kind === 'script' ? cmdline : undefined;
+}
+
+/** The placeholder a playbook tuning snippet must also pin for a broad parent to be filled in: the image under a
+ *  container runtime, the command line under a supervisor, the shell's own command line (when it names a script or a
+ *  `-c` string) under a shell; under a command runner nothing does. */
+export function parentNarrowedBy(view: AlertView, kind: BroadParentKind): string | undefined {
+  switch (kind) {
+    case 'container runtime': return '<container.image.repository>';
+    case 'init': case 'scheduler': case 'scheduled job': return '<proc.cmdline>';
+    case 'shell': return anchoringShellCommandLine(view) !== undefined ? '<proc.pcmdline>' : undefined;
+    case 'command runner': return undefined;
+  }
 }
 
 /** Why an exception on this alert's parent (without a narrowing field) would cover far more than this case; alert
@@ -51,6 +120,16 @@ export function broadParentReason(view: AlertView, quote: (value: string) => str
     case 'init': return `the parent ${parent} starts every service and receives every orphaned or daemonized process, so an exception on this program and parent would cover every one that runs it; only the command line tells them apart`;
     case 'scheduler': return `the parent ${parent} starts every scheduled job, so an exception on this program and parent would cover every job that runs it; only the command line tells them apart`;
     case 'scheduled job': return `the parent ${parent} is the shell of a job that ${quote(valueOf(view, 'proc.aname[2]') ?? '')} started, so an exception on this program and parent would cover every scheduled job that runs it; only the command line tells them apart`;
+    case 'shell': {
+      const anyone = 'so an exception on this program and parent would also silence it when anyone types it at a shell, an attacker included';
+      const cmdline = valueOf(view, 'proc.pcmdline');
+      if (!cmdline) return `the parent ${parent} is a shell and the alert does not say what it runs (no ${quote('proc.pcmdline')}: add it to the rule's output to tell a script from commands typed in), ${anyone}`;
+      const run = shellInvocation(cmdline);
+      if (run.kind === 'relative script') return `the parent ${parent} runs a script by a relative path (${quote(cmdline)}), which a file of that name in any folder would match, ${anyone}`;
+      if (run.kind === 'input') return `the parent ${parent} runs commands typed or piped into it (its command line is ${quote(cmdline)}), ${anyone}`;
+      return `the parent ${parent} is a shell, ${anyone}; its command line ${quote(cmdline)} names what it runs: pair the program with it (${quote('proc.pcmdline')}) instead`;
+    }
+    case 'command runner': return `the parent ${parent} runs whatever command it is given, for anyone allowed to use it, so an exception on this program and parent would also silence it when anyone runs it that way, an attacker included`;
   }
 }
 
@@ -58,8 +137,11 @@ export function broadParentReason(view: AlertView, quote: (value: string) => str
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
   { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
-  // Under a supervisor (not a container runtime, where every container runs the same commands) the exact command.
-  { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => broadParent(v) !== undefined && broadParent(v)!.kind !== 'container runtime' },
+  // Under a shell that runs a script by absolute path or a -c string: the program and what the shell runs.
+  { label: 'process + parent command line', fields: ['proc.name', 'proc.pcmdline'], appliesTo: (v) => anchoringShellCommandLine(v) !== undefined },
+  // Under a supervisor the exact command. Not under a container runtime (every container runs the same commands),
+  // a shell (the command anyone types) or a command runner (the command anyone runs through it).
+  { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') },
   { label: 'file + process', fields: ['fd.name', 'proc.name'] },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
   { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
