@@ -1133,7 +1133,7 @@ function quoteListItem(item: string): string {
 }
 
 /** The items of a list with the names of other lists replaced by their items, recursively. */
-export function expandListItems(name: string, lists: ReadonlyMap<string, readonly string[]>, seen: Set<string> = new Set()): string[] {
+function expandListItems(name: string, lists: ReadonlyMap<string, readonly string[]>, seen: Set<string> = new Set()): string[] {
   const items = lists.get(name);
   if (!items || seen.has(name)) return [];
   seen.add(name);
