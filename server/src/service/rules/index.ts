@@ -120,61 +120,55 @@ export function createRulesService(host: ServiceHost): RulesService {
   const index = new RulesWorkspaceIndex(host);
   const checks = new ItemCheckCache();
   let summariesCache: { load: LoadResult; rules: RuleSummary[] } | undefined;
-  const counter = new UsageCounter();
-  let usageCache: { load: LoadResult; usage: UsageIndex } | undefined;
-  const usageOf = (load: LoadResult): UsageIndex => {
-    if (usageCache?.load !== load) usageCache = { load, usage: counter.usage(load) };
-    return usageCache.usage;
-  };
-  const loadFor = (doc: TextDocument): { load: LoadResult; file: LoadedFile } => {
-    const load = index.load({ uri: doc.uri, text: doc.getText() });
-    const file = index.fileOf(load, doc.uri)!;
-    return { load, file };
+
+  /** The features of documents loaded by `loadFor`, with macro and list uses counted by a counter of their own. */
+  const documentFeatures = (loadFor: (doc: TextDocument) => { load: LoadResult; file: LoadedFile }, loadAll: () => LoadResult, counter = new UsageCounter()): { features: DocumentFeatures; usageOf(load: LoadResult): UsageIndex } => {
+    let usageCache: { load: LoadResult; usage: UsageIndex } | undefined;
+    const usageOf = (load: LoadResult): UsageIndex => {
+      if (usageCache?.load !== load) usageCache = { load, usage: counter.usage(load) };
+      return usageCache.usage;
+    };
+    const features: DocumentFeatures = {
+      ...createRulesNavigation({ host, loadFor, loadAll }),
+      diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
+        const { load, file } = loadFor(doc);
+        return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion);
+      },
+      codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
+        const { load, file } = loadFor(doc);
+        return codeActions(file, load, range, context, host);
+      },
+    };
+    return { features, usageOf };
   };
 
-  const embeddedCounters = new Map<string, UsageCounter>();
+  const { features: workspaceFeatures, usageOf } = documentFeatures((doc) => {
+    const load = index.load({ uri: doc.uri, text: doc.getText() });
+    return { load, file: index.fileOf(load, doc.uri)! };
+  }, () => index.load());
+  /** The features of each set of embedded files, kept while the set's files are the same; its use counter for as long
+   *  as the set is open (the counts are updated by the items an edit changed). */
+  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter }>();
 
   return {
-    ...createRulesNavigation({ host, loadFor, loadAll: () => index.load() }),
+    ...workspaceFeatures,
     embedded(set: string, files: readonly EmbeddedRulesFile[]): DocumentFeatures {
-      let counter = embeddedCounters.get(set);
-      if (!counter) embeddedCounters.set(set, counter = new UsageCounter());
-      const embeddedCounter = counter;
-      let usage: { load: LoadResult; usage: UsageIndex } | undefined;
-      const usageOfSet = (load: LoadResult): UsageIndex => {
-        if (usage?.load !== load) usage = { load, usage: embeddedCounter.usage(load) };
-        return usage.usage;
-      };
-      const loadOfSet = () => index.loadWithEmbedded(set, files);
-      const loadForEmbedded = (doc: TextDocument): { load: LoadResult; file: LoadedFile } => {
-        const load = loadOfSet();
+      const known = embeddedSets.get(set);
+      if (known && known.files.length === files.length && known.files.every((f, i) => f.uri === files[i].uri && f.text === files[i].text && f.path === files[i].path)) return known.features;
+      const counter = known?.counter ?? new UsageCounter();
+      const loadAll = () => index.loadWithEmbedded(set, files);
+      const { features } = documentFeatures((doc) => {
+        const load = loadAll();
         const file = index.fileOf(load, doc.uri);
         if (!file) throw new Error(`${doc.uri} is not a file of the embedded set ${set}`);
         return { load, file };
-      };
-      return {
-        ...createRulesNavigation({ host, loadFor: loadForEmbedded, loadAll: loadOfSet }),
-        diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
-          const { load, file } = loadForEmbedded(doc);
-          return diagnoseFile(file, load, usageOfSet(load), token, checks, host.settings().falcoVersion);
-        },
-        codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
-          const { load, file } = loadForEmbedded(doc);
-          return codeActions(file, load, range, context, host);
-        },
-      };
+      }, loadAll, counter);
+      embeddedSets.set(set, { files, features, counter });
+      return features;
     },
     forgetEmbedded(set: string, uris: readonly string[]): void {
-      embeddedCounters.delete(set);
+      embeddedSets.delete(set);
       index.forgetEmbedded(set, uris);
-    },
-    diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
-      const { load, file } = loadFor(doc);
-      return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion);
-    },
-    codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
-      const { load, file } = loadFor(doc);
-      return codeActions(file, load, range, context, host);
     },
     didOpenOrChange(doc: TextDocument, changes?: readonly TextDocumentContentChangeEvent[]): void { index.didOpenOrChange(doc, changes); },
     didClose(uri: string): void { index.didClose(uri); },
