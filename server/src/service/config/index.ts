@@ -20,7 +20,7 @@ import { ConfigCode, ConfigDiagnostics } from './diagnostics';
 import { checkLoad, engineKinds } from './loadChecks';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
-import { parseConfig, scalarText, type ConfigModel } from './model';
+import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel } from './model';
 import { matchesWildcard } from './rulesFiles';
 import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 
@@ -66,7 +66,11 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace): C
       const at = locate(model.doc.contents as Node | null, offset);
       if (!at || !at.scalar || !at.scalar.range) return null;
       const range = model.lines.range(at.scalar.range[0], at.scalar.range[1]);
-      const text = at.onKey ? keyHover(at.path, host.settings().falcoVersion) : valueHover(at.path, scalarText(at.scalar), rules, host.settings().falcoVersion);
+      const target = host.settings().falcoVersion;
+      let text: string | undefined;
+      if (at.onKey) text = keyHover(at.path, target);
+      else if (usesEnvironment(at.scalar)) text = [environmentHover(scalarText(at.scalar)), keyHover(at.path, target)].filter(Boolean).join('\n\n');
+      else text = valueHover(at.path, scalarText(at.scalar), rules, target);
       return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
     },
 
@@ -130,6 +134,16 @@ function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: st
     isPreferred: true,
     edit: { changes: { [doc.uri]: [{ range: d.range, newText }] } },
   };
+}
+
+/**
+ * A value Falco expands from its environment (model.ts envReading): what it reads depends on the environment of
+ * Falco's process, which Falco Lens does not know, so the value is not checked.
+ */
+function environmentHover(raw: string): string {
+  const vars = [...new Set(envReading(raw).vars)];
+  const names = vars.map((v) => codeSpan(`\${${v}}`)).join(', ');
+  return `${names} ${vars.length === 1 ? 'is' : 'are'} replaced when Falco reads this file, at start and at each reload: by the value of the environment variable${vars.length === 1 ? '' : 's'} ${vars.map((v) => codeSpan(v)).join(', ')} of Falco's process, or by nothing when ${vars.length === 1 ? 'it is' : 'one is'} unset. Falco Lens does not know that environment, so it does not check this value. Write ${codeSpan('$${')} where a literal ${codeSpan('${')} is meant.`;
 }
 
 function symbolsOf(map: YAMLMap, model: ConfigModel, depth: number): DocumentSymbol[] {

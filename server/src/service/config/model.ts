@@ -33,15 +33,62 @@ export function scalarText(node: Scalar): string {
   return typeof node.source === 'string' ? node.source : String(node.value ?? '');
 }
 
+/** How Falco pre-processes a value's text when it reads the file: the environment variables it looks up. */
+export interface EnvReading {
+  /** The names of the `${NAME}` Falco replaces from its environment (empty: the text does not depend on it). */
+  vars: string[];
+  /** The text Falco reads when `vars` is empty (a `$${` escape has lost its first `$`). */
+  text?: string;
+}
+
 /**
- * What a scalar can be read as by Falco. yaml-cpp converts a scalar by its text whatever its style: `"true"` is as
+ * Falco's expansion of environment variables in configuration values (yaml_helper.h `pre_process_env_vars`, the
+ * same in 0.37.0 (userspace/falco/yaml_helper.h:162) and 0.44.0 (userspace/engine/yaml_helper.h:319)): every scalar
+ * value of every configuration file, never a key, is scanned for `$` once the file is parsed, before schema
+ * validation. `${NAME}` up to the first `}` is replaced by the variable's value, or removed when it is unset;
+ * `$${` (with a `}` somewhere after it) is an escape that leaves `${`; a `${` or `$${` with no `}` after it stops the
+ * scan, and so does a `$` followed by anything else (the scan jumps to the end of the text: in `a$b ${X}` nothing is
+ * expanded).
+ */
+export function envReading(raw: string): EnvReading {
+  let value = raw;
+  const vars: string[] = [];
+  let at = value.indexOf('$');
+  while (at >= 0) {
+    const rest = value.slice(at);
+    if (rest.startsWith('${')) {
+      const end = rest.indexOf('}');
+      if (end < 0) break;
+      vars.push(rest.slice(2, end));
+      // The variable's value is unknown here; the scan goes on as if it held no '$'.
+      value = value.slice(0, at) + value.slice(at + end + 1);
+    } else if (rest.startsWith('$${')) {
+      if (rest.indexOf('}') < 0) break;
+      value = value.slice(0, at) + value.slice(at + 1);
+      at++;
+    } else {
+      at = value.length;
+    }
+    at = value.indexOf('$', at);
+  }
+  return vars.length > 0 ? { vars } : { vars, text: value };
+}
+
+/** The text Falco reads for a value: the raw text with `$${` escapes resolved (the raw text when it uses `${VAR}`). */
+export function valueText(node: Scalar): string {
+  const raw = scalarText(node);
+  return raw.includes('$') ? envReading(raw).text ?? raw : raw;
+}
+
+/**
+ * What a scalar is once Falco has read it. yaml-cpp converts a scalar by its text whatever its style: `"true"` is as
  * good a boolean as `true`, and `yes` is one too. Falco's schema validation compares types weakly (valijson's weak
  * types), so quoting does not change a type either. An empty plain scalar is null; an empty quoted one a string.
  */
 export function scalarKind(node: Scalar): ScalarKind {
-  const text = scalarText(node);
+  const text = valueText(node);
   if (text === '' && node.type !== 'PLAIN' && node.type !== undefined) return 'string';
-  if (NULL_WORDS.has(text)) return 'null';
+  if (NULL_WORDS.has(text) && scalarText(node) === text) return 'null';
   if (TRUE_WORDS.has(text) || FALSE_WORDS.has(text)) return 'boolean';
   if (INTEGER.test(text)) return 'integer';
   if (NUMBER.test(text)) return 'number';
@@ -49,15 +96,17 @@ export function scalarKind(node: Scalar): ScalarKind {
 }
 
 export function booleanValue(node: Scalar): boolean | undefined {
-  const text = scalarText(node);
+  if (usesEnvironment(node)) return undefined;
+  const text = valueText(node);
   if (TRUE_WORDS.has(text)) return true;
   if (FALSE_WORDS.has(text)) return false;
   return undefined;
 }
 
-/** A value holding `${VAR}`: Falco replaces it from the environment when it reads the file, so its type is unknown here. */
+/** A value holding `${VAR}` that Falco expands (envReading): what Falco reads depends on its environment. */
 export function usesEnvironment(node: Scalar): boolean {
-  return /\$\{[^}]*\}/.test(scalarText(node));
+  const raw = scalarText(node);
+  return raw.includes('${') && envReading(raw).vars.length > 0;
 }
 
 /** The value of `key` in a mapping (the first pair of that key), or undefined. */

@@ -9,7 +9,7 @@ import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, LEGACY_CONFIG_KEYS } from '../../knowl
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames } from '../rules/closest';
-import { booleanValue, keySpan, nodeSpan, scalarKind, scalarText, usesEnvironment, type ScalarKind } from './model';
+import { booleanValue, keySpan, nodeSpan, scalarKind, usesEnvironment, valueText, type ScalarKind } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 
 /** The first release that validates falco.yaml against its schema. */
@@ -131,7 +131,7 @@ function checkNode(node: Node | null, schema: ConfigNode, path: ConfigPath, ctx:
  * reads whole, null a YAML null or an empty text; any scalar is a string.
  */
 function weakTypes(node: Scalar): Set<ConfigType> {
-  const text = scalarText(node);
+  const text = valueText(node);
   const types = new Set<ConfigType>(['string']);
   if (text === 'true' || text === 'false') types.add('boolean');
   if (/^[-+]?[0-9]+$/.test(text)) { types.add('integer'); types.add('number'); }
@@ -145,7 +145,7 @@ function canonical(node: Scalar, types: readonly ConfigType[]): string | undefin
   const kind = scalarKind(node);
   if (kind === 'boolean' && types.includes('boolean')) return String(booleanValue(node));
   if (kind === 'integer' && (types.includes('integer') || types.includes('number'))) {
-    const text = scalarText(node).toLowerCase();
+    const text = valueText(node).toLowerCase();
     const sign = text.startsWith('-') ? -1 : 1;
     const digits = text.replace(/^[-+]/, '');
     const value = digits.startsWith('0x') ? parseInt(digits.slice(2), 16) : digits.startsWith('0o') ? parseInt(digits.slice(2), 8) : parseInt(digits, 10);
@@ -160,12 +160,12 @@ function checkScalar(node: Scalar, schema: ConfigNode, path: ConfigPath, ctx: Sc
     // yaml-cpp reads it (fits() said so), the schema does not: Falco works, and prints "schema validation: failed".
     const replacement = canonical(node, schema.types);
     ctx.report(ConfigCode.WrongType, nodeSpan(node),
-      `Falco reads '${scalarText(node)}' as ${describeTypes(schema.types)}, but its schema validation accepts only ${schema.types.includes('boolean') ? 'exactly true or false' : 'plain digits'} and fails on it.`
+      `Falco reads '${valueText(node)}' as ${describeTypes(schema.types)}, but its schema validation accepts only ${schema.types.includes('boolean') ? 'exactly true or false' : 'plain digits'} and fails on it.`
       + (replacement !== undefined ? ` Write ${replacement}.` : ''),
       { path: pathText(path), ...(replacement !== undefined ? { replacement } : {}) });
     return;
   }
-  const text = scalarText(node);
+  const text = valueText(node);
   if (schema.enum && schema.enum.length > 0) {
     const allowed = schema.enum.map(String);
     if (!allowed.includes(text)) {

@@ -1,0 +1,40 @@
+// Shared by the config-service-* tests: an in-memory host with Falco Lens settings, documents of the configuration
+// language, and short forms of diagnostics for assertions.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic, MarkupContent } from 'vscode-languageserver-types';
+import { FalcoLanguageService } from '../../server/src/service/languageService';
+import { LANGUAGE_CONFIG } from '../../server/src/service/features';
+import { pathToUri } from '../../server/src/service/uri';
+import { MemoryHost, summarize } from './rules-host';
+
+/** An output enabled: a snippet with it is not refused for having none. */
+export const OUTPUT = 'stdout_output:\n  enabled: true\n';
+
+export function service(files: Record<string, string>, falcoVersion = '0.44', falcoConfigFile = '/etc/falco/falco.yaml'): { host: MemoryHost; service: FalcoLanguageService } {
+  const host = new MemoryHost(files);
+  host.config = { ...host.config, falcoVersion, falcoConfigFile, rules: { ...host.config.rules, files: [] } };
+  return { host, service: new FalcoLanguageService(host) };
+}
+
+export function doc(path: string, text: string, version = 1): TextDocument {
+  return TextDocument.create(pathToUri(path), LANGUAGE_CONFIG, version, text);
+}
+
+/** The diagnostics of the file at `path` (its disk text, or `text`), with the other files on disk. */
+export function check(files: Record<string, string>, path: string, options: { text?: string; falcoVersion?: string; falcoConfigFile?: string } = {}): Diagnostic[] {
+  const { service: s } = service(files, options.falcoVersion, options.falcoConfigFile);
+  return s.config.diagnostics(doc(path, options.text ?? files[path]));
+}
+
+export function message(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : (d.message as MarkupContent).value;
+}
+
+/** [code, line, character] of each diagnostic. */
+export function at(list: Diagnostic[]): [string, number, number][] {
+  return list.map((d) => [String(d.code), d.range.start.line, d.range.start.character]);
+}
+
+export function show(list: Diagnostic[]): string {
+  return list.map(summarize).join('\n');
+}
