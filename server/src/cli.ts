@@ -78,7 +78,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     log: (m) => err.push(m),
   };
   for (const config of configFiles) {
-    const read = configRulesFiles(host, config);
+    const read = configRulesFiles(host, config, falcoVersion);
     if (!read) return { stdout: '', stderr: `falco-lens: cannot read the Falco configuration ${config}\n`, exitCode: 2 };
     rulesFiles.push(...read.paths);
   }

@@ -50,3 +50,41 @@ test('rules_files of falco.yaml load first; falco.yaml is checked; a save reload
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a config.d file is checked merged into the falco.yaml that includes it; saving it re-checks falco.yaml', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-config-d-'));
+  const etc = path.join(root, 'falco');
+  const configD = path.join(etc, 'config.d');
+  fs.mkdirSync(configD, { recursive: true });
+  const configPath = path.join(etc, 'falco.yaml');
+  const mainText = `stdout_output:\n  enabled: true\nconfig_files:\n  - ${configD}\nload_plugins: [json]\n`;
+  fs.writeFileSync(configPath, mainText);
+  const pluginsPath = path.join(configD, 'plugins.yaml');
+  const pluginsText = 'plugins:\n  - name: json\n    library_path: libjson.so\n';
+  fs.writeFileSync(pluginsPath, 'plugins: []\n');
+  const server = await startServer({
+    rootDir: root,
+    settings: { falcoConfigFile: configPath, rules: { files: [] } },
+    initializationOptions: { validationDelayMs: 0, settings: { falcoConfigFile: configPath, rules: { files: [] } } },
+  });
+  try {
+    const mainUri = `file://${configPath}`;
+    const first = server.nextDiagnostics(mainUri);
+    server.open(mainUri, 'falco-config', mainText);
+    const before = (await first).diagnostics;
+    assert.deepEqual(before.map((d) => [d.code, d.range.start.line]), [['config-start-fails', 4]], 'the plugin is defined in no file yet');
+    // The config.d file, edited: judged inside falco.yaml, so its json plugin is what load_plugins loads.
+    const pluginsUri = `file://${pluginsPath}`;
+    const included = server.nextDiagnostics(pluginsUri);
+    server.open(pluginsUri, 'falco-config', pluginsText);
+    assert.deepEqual((await included).diagnostics, []);
+    // Saved: Falco reads the disk, and so does falco.yaml's check.
+    fs.writeFileSync(pluginsPath, pluginsText);
+    const after = server.nextDiagnostics(mainUri);
+    void server.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: pluginsUri } });
+    assert.deepEqual((await after).diagnostics, []);
+  } finally {
+    await server.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

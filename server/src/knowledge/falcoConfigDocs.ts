@@ -22,8 +22,8 @@ export interface ConfigKeyDoc {
 export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   // Loading other files
   config_files:
-    'More configuration files or folders merged into this one after it is read, in order; a folder contributes every regular file in it (any extension) sorted by name, and a path that does not exist is skipped silently. Files listed here cannot list config_files themselves (Falco refuses to start).',
-  'config_files[].path': 'The file or folder to merge (an item may also be written as a plain path string).',
+    'Files or folders merged into this one after it is read (Falco ≥ 0.38), in order: a folder gives its regular files (any extension) sorted by name, a missing path is skipped silently. Only top-level keys merge; up to 0.40 each file replaces the keys it sets. Files listed here cannot list config_files themselves (Falco refuses to start).',
+  'config_files[].path': 'The file or folder to merge (an item may also be written as a plain path string, the only form Falco 0.38-0.40 reads: a mapping makes them refuse to start).',
   'config_files[].strategy':
     'How the file\'s top-level keys are merged: `append` (the default) adds list items to an existing list and replaces other values, `override` replaces every key it sets, `add-only` sets only keys not set yet. A mapping such as `engine` is replaced whole, never merged key by key.',
   watch_config_files:

@@ -22,6 +22,8 @@ export enum ConfigCode {
   SelectsNothing = 'config-selects-nothing',
   /** A rules file or folder of `rules_files` that the files Falco Lens can read do not have. */
   RulesPathMissing = 'config-rules-path-missing',
+  /** A top-level key of this file that a file merged later (config_files) replaces, or that add-only cannot set. */
+  Overridden = 'config-overridden',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -39,6 +41,7 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.StartFails]: DiagnosticSeverity.Error,
   [ConfigCode.SelectsNothing]: DiagnosticSeverity.Warning,
   [ConfigCode.RulesPathMissing]: DiagnosticSeverity.Information,
+  [ConfigCode.Overridden]: DiagnosticSeverity.Information,
 };
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>) => void;
@@ -49,7 +52,10 @@ export class ConfigDiagnostics {
   constructor(private readonly lines: LineIndex) {}
 
   readonly report: ConfigReporter = (code, span, message, data) => {
-    const end = Math.max(span[0], span[1]);
+    // A block collection's span ends after its last line break: the range stops at its last character.
+    let end = Math.max(span[0], span[1]);
+    const text = this.lines.text;
+    while (end > span[0] && /\s/.test(text[end - 1] ?? '')) end--;
     this.list.push({
       range: this.lines.range(span[0], end),
       severity: SEVERITY[code],

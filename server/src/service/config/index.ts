@@ -17,7 +17,8 @@ import { codeSpan, escapeMarkdown, plainTitle } from '../markdown';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/priority';
 import { URI_TO_PATH } from '../uri';
 import { ConfigCode, ConfigDiagnostics } from './diagnostics';
-import { checkLoad, engineKinds } from './loadChecks';
+import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
+import { mergeConfiguration } from './merge';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
 import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel } from './model';
@@ -35,6 +36,17 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace): C
     cached = { uri: doc.uri, version: doc.version, text, model };
     return model;
   };
+  // The other files of a merged configuration (read from disk at each check), parsed once per text.
+  const parsedFiles = new Map<string, ConfigModel>();
+  const parseFile = (text: string): ConfigModel => {
+    let model = parsedFiles.get(text);
+    if (!model) {
+      if (parsedFiles.size >= 32) parsedFiles.delete(parsedFiles.keys().next().value!);
+      model = parseConfig(text);
+      parsedFiles.set(text, model);
+    }
+    return model;
+  };
 
   return {
     diagnostics(doc: TextDocument, _token?: Cancellation): Diagnostic[] {
@@ -50,10 +62,13 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace): C
         return out.list;
       }
       const target = host.settings().falcoVersion;
-      if (!model.root) return out.list; // empty, or only comments: Falco starts with its defaults
+      // Empty, or only comments: no key to report on (Falco would read its defaults, which enable no output).
+      if (!model.root) return out.list;
       checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
-      checkLoad(model, {
-        target, report: out.report, rules: rules.allRules(), path: URI_TO_PATH(doc.uri),
+      const path = URI_TO_PATH(doc.uri);
+      const merged = mergeConfiguration({ host, target, path, model, parse: parseFile });
+      checkLoad(merged, {
+        target, report: out.report, rules: rules.allRules(), path,
         exists: (p) => host.isDirectory(p) || host.readFile(p) !== undefined,
         isDirectory: (p) => host.isDirectory(p),
       });
@@ -113,6 +128,8 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace): C
         }
         if ((d.code === ConfigCode.DeprecatedKey || d.code === ConfigCode.KeyTooNew) && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Rename to '${data.replacement}'`));
         if (d.code === ConfigCode.WrongType && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Write ${data.replacement}`));
+        const fix = (d.data as { fix?: ConfigFix } | undefined)?.fix;
+        if (fix) actions.push(fixAction(doc, d, fix));
       }
       return actions;
     },
@@ -133,6 +150,16 @@ function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: st
     diagnostics: [d],
     isPreferred: true,
     edit: { changes: { [doc.uri]: [{ range: d.range, newText }] } },
+  };
+}
+
+function fixAction(doc: TextDocument, d: Diagnostic, fix: ConfigFix): CodeAction {
+  return {
+    title: plainTitle(fix.title),
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: true,
+    edit: { changes: { [doc.uri]: fix.edits.map((e) => ({ range: { start: doc.positionAt(e.span[0]), end: doc.positionAt(e.span[1]) }, newText: e.newText })) } },
   };
 }
 

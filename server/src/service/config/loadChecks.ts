@@ -1,17 +1,28 @@
 // What Falco itself does with the values of its configuration when it starts (userspace/falco/configuration.cpp
-// `load_yaml` and `merge_config_files`, 0.44.0): the values that make it refuse to start (errors), the ones it
-// reads silently as something else (warnings), and how the rules selection and `append_output` meet the loaded
-// rules. The schema's checks are in schemaCheck.ts; these come on top.
-import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+// `load_yaml` and `merge_config_files`, and the start-up actions under userspace/falco/app/actions, 0.44.0): the
+// values that make it refuse to start (errors), the ones it reads silently as something else (warnings), and how
+// the rules selection and `append_output` meet the loaded rules. The schema's checks are in schemaCheck.ts; these
+// come on top.
+//
+// Falco reads these values from the merged configuration (merge.ts): each check reads the value Falco ends up with,
+// wherever it comes from, and reports only on the document being edited — on the node itself, or, when a later file
+// replaces this file's key, on this file's key, saying which file wins.
+//
+// yaml-cpp facts the checks rely on (yaml-cpp 0.7.0 to c2bec4c, the versions Falco 0.37-0.44 build with): a key
+// read as a text (`get_scalar<std::string>`) whose value is empty (`key:`, `~`, `null`) reads as the text 'null'
+// (include/yaml-cpp/node/impl.h as_if<std::string, S>), not as the default; a boolean or a number that does not
+// convert gives the default silently; a lone value where a list is read is a one-item list.
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames } from '../rules/closest';
-import { booleanValue, nodeSpan, pairOf, scalarKind, scalarText, usesEnvironment, valueOf, type ConfigModel } from './model';
+import { booleanValue, keySpan, nodeSpan, pairOf, scalarKind, scalarText, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
-import { includeEntries, isRulesFileName, matchesWildcard } from './rulesFiles';
+import { isRulesFileName, matchesWildcard } from './rulesFiles';
+import { CONFIG_FILES_SINCE, type MergedConfig, type Part } from './merge';
 
 export interface LoadCheckContext {
   target: string;
@@ -23,6 +34,12 @@ export interface LoadCheckContext {
   /** Whether a path exists on this machine (a file or a folder). */
   exists(path: string): boolean;
   isDirectory(path: string): boolean;
+}
+
+/** A quick fix carried by a diagnostic's data: text edits by offset in the edited document. */
+export interface ConfigFix {
+  title: string;
+  edits: { span: [number, number]; newText: string }[];
 }
 
 const PRIORITY_WORDS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];
@@ -37,26 +54,158 @@ export function engineKinds(target: string): string[] {
     : ['kmod', 'ebpf', 'modern_ebpf', 'replay', 'gvisor', 'nodriver'];
 }
 
-function scalarAt(map: YAMLMap | undefined, key: string): Scalar | undefined {
+/** A value Falco reads as a text: its text, with an empty value read as 'null'; undefined for ${VAR} or a collection. */
+function textOf(node: Node | null | undefined): { text: string; empty: boolean } | undefined {
+  if (!isScalar(node) || usesEnvironment(node)) return undefined;
+  if (node.value === null) return { text: 'null', empty: true };
+  return { text: valueText(node), empty: false };
+}
+
+/** " (an empty value reads as the text 'null')" after a message about an empty value. */
+function emptyNote(read: { empty: boolean }): string {
+  return read.empty ? ' (an empty value reads as the text \'null\')' : '';
+}
+
+/** The span to report a pair's value on: the value, or the key when the value is empty. */
+function valueSpan(pair: Pair): [number, number] {
+  const value = pair.value as Node | null;
+  if (value && value.range && value.range[1] > value.range[0]) return nodeSpan(value);
+  return keySpan(pair);
+}
+
+function scalarPair(map: YAMLMap | undefined, key: string): Pair<Scalar, Scalar> | undefined {
+  const pair = pairOf(map, key);
+  return pair && isScalar(pair.value) && !usesEnvironment(pair.value) ? (pair as Pair<Scalar, Scalar>) : undefined;
+}
+
+/** A boolean as Falco reads it (`as<bool>(default)`): the default when absent or not convertible; undefined for ${VAR}. */
+function flag(map: YAMLMap | undefined, key: string, fallback: boolean): boolean | undefined {
   const v = valueOf(map, key);
-  return isScalar(v) && !usesEnvironment(v) ? v : undefined;
+  if (v === undefined || v === null) return fallback;
+  if (!isScalar(v)) return fallback;
+  if (usesEnvironment(v)) return undefined;
+  return booleanValue(v) ?? fallback;
 }
 
-export function checkLoad(model: ConfigModel, ctx: LoadCheckContext): void {
-  const root = model.root;
+/** The merged configuration as the checks read it. */
+class View {
+  constructor(readonly merged: MergedConfig, private readonly ctx: LoadCheckContext) {}
+
+  get edited() { return this.merged.edited; }
+
+  parts(key: string): Part[] {
+    return this.merged.keys.get(key)?.parts ?? [];
+  }
+
+  /** The part a key's value comes from, when one file gives it whole. */
+  one(key: string): Part | undefined {
+    const parts = this.parts(key);
+    return parts.length === 1 ? parts[0] : undefined;
+  }
+
+  /** A mapping-valued top-level key and the part it comes from. */
+  map(key: string): { map: YAMLMap; part: Part } | undefined {
+    const part = this.one(key);
+    return part && isMap(part.pair.value) ? { map: part.pair.value, part } : undefined;
+  }
+
+  /** The items Falco reads for a list key, with the part each comes from (a lone value is a one-item list). */
+  items(key: string): { node: Node; part: Part }[] {
+    const out: { node: Node; part: Part }[] = [];
+    for (const part of this.parts(key)) {
+      const value = part.pair.value;
+      if (isSeq(value)) for (const item of value.items) { if (item) out.push({ node: item as Node, part }); }
+      else if (value && !(isScalar(value) && value.value === null)) out.push({ node: value, part });
+    }
+    return out;
+  }
+
+  /** Where a file other than the edited one is named in a message. */
+  name(part: Part): string {
+    return part.source.path ?? 'another configuration file';
+  }
+
+  /**
+   * Reports a finding about a value of `part`: on `span` when the part is in the edited document; else on the edited
+   * document's own key that `part` replaced, saying so; else nowhere (another file's business).
+   */
+  at(part: Part, span: readonly [number, number], code: ConfigCode, message: string, data?: Record<string, unknown>): boolean {
+    if (part.source === this.edited) {
+      this.ctx.report(code, span, message, data);
+      return true;
+    }
+    const key = String(part.pair.key.value);
+    const mine = this.merged.keys.get(key)?.dropped.find((d) => d.part.source === this.edited);
+    if (!mine) return false;
+    // The fixes and suggestions are for the value's own text, not for this key.
+    const { suggestions: _s, fix: _f, ...rest } = data ?? {};
+    const why = mine.how === 'ignored'
+      ? `This comes from ${this.name(part)}, which sets '${key}' before this file (merged with strategy add-only, this file cannot set it).`
+      : `This comes from ${this.name(part)}, whose '${key}' replaces this one whole (config_files merges top-level keys only).`;
+    this.ctx.report(code, keySpan(mine.part.pair), `${message} ${why}`, rest);
+    return true;
+  }
+
+  refuse(part: Part, span: readonly [number, number], message: string, data?: Record<string, unknown>): boolean {
+    return this.at(part, span, ConfigCode.StartFails, `Falco refuses to start: ${message}`, data);
+  }
+
+  /** " (unless …)" for findings about something absent, when config_files has files Falco Lens cannot read. */
+  unknownNote(): string {
+    const unknown = this.merged.unknown;
+    if (unknown.length === 0) return '';
+    const names = unknown.slice(0, 2).map((u) => `'${u.path}'`).join(', ') + (unknown.length > 2 ? ` and ${unknown.length - 2} more` : '');
+    return ` This reads the configuration without ${names} of config_files (${unknown.some((u) => u.why === 'absent') ? 'not on this machine' : 'a path Falco Lens cannot resolve'}), which may change it where Falco runs.`;
+  }
+}
+
+export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
+  const root = merged.edited.model.root;
   if (!root) return;
-  checkRulesFilesKeys(root, ctx);
-  checkPriority(root, ctx);
-  checkRuleMatching(root, ctx);
-  checkEngineKind(root, ctx);
-  checkStartValues(root, ctx);
-  checkConfigFiles(root, ctx);
-  checkRuleSelection(root, ctx);
+  const view = new View(merged, ctx);
+  checkMerge(view, ctx);
+  checkRulesFilesKeys(view, root, ctx);
+  checkPriority(view);
+  checkRuleMatching(view);
+  checkEngineKind(view, ctx);
+  checkStartValues(view, ctx);
+  checkRuleSelection(view, ctx);
 }
 
-function checkRulesFilesKeys(root: YAMLMap, ctx: LoadCheckContext): void {
+/** The merge's own refusals, config_files before 0.38, and this file's keys a later file replaces. */
+function checkMerge(view: View, ctx: LoadCheckContext): void {
+  const { merged } = view;
+  for (const failure of merged.failures) {
+    if (failure.source !== merged.edited) continue;
+    const text = merged.edited.model.text;
+    const span = nodeSpan(failure.node);
+    while (span[1] > span[0] && /\s/.test(text[span[1] - 1])) span[1]--;
+    const fix: ConfigFix | undefined = typeof failure.data?.replacement === 'string'
+      ? { title: `Write the path '${failure.data.replacement}'`, edits: [{ span, newText: failure.data.replacement }] }
+      : undefined;
+    ctx.report(ConfigCode.StartFails, span, `Falco refuses to start: ${failure.message}`, { ...failure.data, ...(fix ? { fix } : {}) });
+  }
+  const own = pairOf(merged.edited.model.root, 'config_files');
+  if (own && compareVersions(ctx.target, CONFIG_FILES_SINCE) < 0) {
+    ctx.report(ConfigCode.KeyTooNew, keySpan(own),
+      `Falco ${ctx.target} does not read config_files (it came with Falco 0.38): these files are not merged.`, { path: 'config_files', since: CONFIG_FILES_SINCE });
+  }
+  for (const [key, entry] of merged.keys) {
+    for (const d of entry.dropped) {
+      if (d.part.source !== merged.edited || d.by.source === merged.edited) continue;
+      const by = view.name(d.by);
+      const message = d.how === 'ignored'
+        ? `Falco does not use this '${key}': this file is merged with strategy add-only, and ${by} already sets '${key}'.`
+        : `Falco does not use this '${key}': ${by}, merged after this file, sets '${key}' again and replaces it whole (config_files merges top-level keys only).`;
+      ctx.report(ConfigCode.Overridden, keySpan(d.part.pair), message, { key, by: d.by.source.path });
+    }
+  }
+}
+
+function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): void {
   const plural = pairOf(root, 'rules_files');
   const singular = pairOf(root, 'rules_file');
+  let bothSet = false;
   if (compareVersions(ctx.target, '0.38') < 0) {
     // Falco 0.37 reads only `rules_file` (configuration.cpp:193 at 0.37.0); `rules_files` came with 0.38.
     if (plural) {
@@ -64,14 +213,32 @@ function checkRulesFilesKeys(root: YAMLMap, ctx: LoadCheckContext): void {
         `Falco ${ctx.target} reads its rules files from 'rules_file'; 'rules_files' is read from Falco 0.38 on, so these files are not loaded.`,
         { key: 'rules_files', replacement: 'rules_file', since: '0.38' });
     }
-  } else if (singular) {
-    const keyNode = singular.key as Scalar;
-    if (plural) {
-      ctx.report(ConfigCode.StartFails, nodeSpan(keyNode),
-        'Both \'rules_files\' and \'rules_file\' are set: Falco refuses to start ("both \'rules_files\' and \'rules_file\' keys set"). Keep \'rules_files\'.',
-        { key: 'rules_file' });
-    } else {
-      ctx.report(ConfigCode.DeprecatedKey, nodeSpan(keyNode),
+  } else {
+    // Both keys defined in the merged configuration, in any files: configuration.cpp:290-306 at 0.44.0.
+    const pluralParts = view.parts('rules_files');
+    const singularParts = view.parts('rules_file');
+    if (pluralParts.length > 0 && singularParts.length > 0) {
+      const elsewhere = (parts: Part[]) => {
+        const other = parts.find((p) => p.source !== view.edited);
+        return other && !parts.some((p) => p.source === view.edited) ? ` (it is set in ${view.name(other)})` : '';
+      };
+      const mine = singularParts.filter((p) => p.source === view.edited);
+      for (const part of mine) {
+        bothSet = true;
+        ctx.report(ConfigCode.StartFails, keySpan(part.pair),
+          `Both 'rules_files'${elsewhere(pluralParts)} and 'rules_file' are set: Falco refuses to start ("both 'rules_files' and 'rules_file' keys set"). Keep 'rules_files'.`,
+          { key: 'rules_file' });
+      }
+      if (mine.length === 0) {
+        for (const part of pluralParts.filter((p) => p.source === view.edited)) {
+          ctx.report(ConfigCode.StartFails, keySpan(part.pair),
+            `Both 'rules_files' and 'rules_file'${elsewhere(singularParts)} are set: Falco refuses to start ("both 'rules_files' and 'rules_file' keys set"). Keep 'rules_files' and rename the other.`,
+            { key: 'rules_files' });
+        }
+      }
+    }
+    if (singular && !bothSet) {
+      ctx.report(ConfigCode.DeprecatedKey, nodeSpan(singular.key as Scalar),
         '\'rules_file\' is the deprecated spelling of \'rules_files\': Falco reads it and logs a warning'
         + (compareVersions(ctx.target, SCHEMA_SINCE) >= 0 ? ', and its schema validation fails on it (the schema does not list it)' : '')
         + '. Rename it to \'rules_files\'.',
@@ -89,8 +256,8 @@ function checkRulesFilesKeys(root: YAMLMap, ctx: LoadCheckContext): void {
     const value = pair?.value as Node | null | undefined;
     if (!isSeq(value)) continue;
     for (const item of value.items) {
-      if (!isScalar(item) || usesEnvironment(item)) continue;
-      const path = scalarText(item);
+      if (!isScalar(item) || usesEnvironment(item) || item.value === null) continue;
+      const path = valueText(item);
       if (path === '') continue;
       if (!ctx.exists(path)) {
         const parent = path.replace(/\/[^/]*\/?$/, '') || '/';
@@ -108,56 +275,45 @@ function checkRulesFilesKeys(root: YAMLMap, ctx: LoadCheckContext): void {
   }
 }
 
-function checkPriority(root: YAMLMap, ctx: LoadCheckContext): void {
-  const node = scalarAt(root, 'priority');
-  if (!node || scalarKind(node) === 'null') return;
-  const text = scalarText(node);
-  if (parsePriority(text) !== undefined) return;
-  const suggestions = closestNames(text.toLowerCase(), PRIORITY_WORDS, 1, 3);
-  ctx.report(ConfigCode.StartFails, nodeSpan(node),
-    `Falco refuses to start: unknown priority '${text}' (one of ${PRIORITY_WORDS.join(', ')}, in any case; 'info' also works).`,
+function checkPriority(view: View): void {
+  const part = view.one('priority');
+  const read = textOf(part?.pair.value);
+  if (!part || !read || parsePriority(read.text) !== undefined) return;
+  const suggestions = read.empty ? [] : closestNames(read.text.toLowerCase(), PRIORITY_WORDS, 1, 3);
+  view.refuse(part, valueSpan(part.pair),
+    `unknown priority '${read.text}'${emptyNote(read)} (one of ${PRIORITY_WORDS.join(', ')}, in any case; 'info' also works).`,
     { path: 'priority', suggestions });
 }
 
-function checkRuleMatching(root: YAMLMap, ctx: LoadCheckContext): void {
-  const node = scalarAt(root, 'rule_matching');
-  if (!node || scalarKind(node) === 'null') return;
-  const text = scalarText(node);
-  if (['first', 'all'].includes(text.toLowerCase())) return;
-  ctx.report(ConfigCode.StartFails, nodeSpan(node),
-    `Falco refuses to start: unknown rule matching strategy '${text}' (first or all).`,
-    { path: 'rule_matching', suggestions: closestNames(text.toLowerCase(), ['first', 'all'], 1, 3) });
+function checkRuleMatching(view: View): void {
+  const part = view.one('rule_matching');
+  const read = textOf(part?.pair.value);
+  if (!part || !read || ['first', 'all'].includes(read.text.toLowerCase())) return;
+  view.refuse(part, valueSpan(part.pair),
+    `unknown rule matching strategy '${read.text}'${emptyNote(read)} (first or all).`,
+    { path: 'rule_matching', suggestions: read.empty ? [] : closestNames(read.text.toLowerCase(), ['first', 'all'], 1, 3) });
 }
 
-function checkEngineKind(root: YAMLMap, ctx: LoadCheckContext): void {
+function checkEngineKind(view: View, ctx: LoadCheckContext): void {
   if (compareVersions(ctx.target, '0.38') < 0) return;
-  const engine = valueOf(root, 'engine');
-  const node = isMap(engine) ? scalarAt(engine, 'kind') : undefined;
-  if (!node || scalarKind(node) === 'null') return;
-  const text = scalarText(node);
+  const engine = view.map('engine');
+  const pair = scalarPair(engine?.map, 'kind');
+  const read = textOf(pair?.value);
+  if (!engine || !pair || !read) return;
   const kinds = engineKinds(ctx.target);
-  if (kinds.includes(text)) return;
-  const dropped = ['ebpf', 'gvisor'].includes(text) ? ` Falco 0.44 dropped the '${text}' engine.` : '';
-  ctx.report(ConfigCode.StartFails, nodeSpan(node),
-    `Falco refuses to start: engine.kind '${text}' is not a valid kind (${kinds.join(', ')}).${dropped}`,
-    { path: 'engine.kind', suggestions: closestNames(text, kinds, 1, 3) });
+  if (kinds.includes(read.text)) return;
+  const dropped = ['ebpf', 'gvisor'].includes(read.text) ? ` Falco 0.44 dropped the '${read.text}' engine.` : '';
+  view.refuse(engine.part, valueSpan(pair),
+    `engine.kind '${read.text}'${emptyNote(read)} is not a valid kind (${kinds.join(', ')}).${dropped}`,
+    { path: 'engine.kind', suggestions: read.empty ? [] : closestNames(read.text, kinds, 1, 3) });
 }
 
-/** A mapping-valued top-level key of the file, or undefined. */
-function section(root: YAMLMap | undefined, key: string): YAMLMap | undefined {
-  const v = valueOf(root, key);
-  return isMap(v) ? v : undefined;
-}
-
-function enabled(map: YAMLMap | undefined): boolean {
-  const node = scalarAt(map, 'enabled');
-  return !!node && booleanValue(node) === true;
-}
-
-function emptyOrAbsent(map: YAMLMap | undefined, key: string): boolean {
+/** A text value that is missing or empty as Falco reads it: absent, or written "" (an empty value reads 'null'). */
+function missingText(map: YAMLMap | undefined, key: string): boolean {
   const v = valueOf(map, key);
-  if (v === undefined || v === null) return true;
-  return isScalar(v) && !usesEnvironment(v) && scalarText(v) === '';
+  if (v === undefined) return true;
+  const read = textOf(v);
+  return read !== undefined && !read.empty && read.text === '';
 }
 
 const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
@@ -175,165 +331,163 @@ function isIpLiteral(text: string): boolean {
 }
 
 /**
- * Values configuration.cpp (0.44.0) and Falco's start-up refuse (facts with file:line in the session notes): each
- * check reads one top-level mapping of this file, which config_files can only replace whole, never merge into.
+ * Values configuration.cpp (0.44.0) and Falco's start-up refuse, each read from the merged configuration.
  */
-function checkStartValues(root: YAMLMap, ctx: LoadCheckContext): void {
-  const refuse = (node: Node, message: string, data?: Record<string, unknown>) => ctx.report(ConfigCode.StartFails, nodeSpan(node), `Falco refuses to start: ${message}`, data);
-
-  const logLevel = scalarAt(root, 'log_level');
-  if (logLevel && scalarKind(logLevel) !== 'null' && !LOG_LEVELS.includes(scalarText(logLevel))) {
-    refuse(logLevel, `unknown log level '${scalarText(logLevel)}' (${LOG_LEVELS.join(', ')}, in lower case).`,
-      { path: 'log_level', suggestions: closestNames(scalarText(logLevel).toLowerCase(), LOG_LEVELS, 1, 3) });
+function checkStartValues(view: View, ctx: LoadCheckContext): void {
+  const logLevel = view.one('log_level');
+  const level = textOf(logLevel?.pair.value);
+  if (logLevel && level && !LOG_LEVELS.includes(level.text)) {
+    view.refuse(logLevel, valueSpan(logLevel.pair), `unknown log level '${level.text}'${emptyNote(level)} (${LOG_LEVELS.join(', ')}, in lower case).`,
+      { path: 'log_level', suggestions: level.empty ? [] : closestNames(level.text.toLowerCase(), LOG_LEVELS, 1, 3) });
   }
-  const libsLogger = section(root, 'libs_logger');
-  const severity = scalarAt(libsLogger, 'severity');
-  if (enabled(libsLogger) && severity && !LIBS_SEVERITIES.includes(scalarText(severity))) {
-    refuse(severity, `unknown sinsp log severity '${scalarText(severity)}' (${LIBS_SEVERITIES.join(', ')}).`,
-      { path: 'libs_logger.severity', suggestions: closestNames(scalarText(severity).toLowerCase(), LIBS_SEVERITIES, 1, 3) });
+  // libs_logger.enabled is true when absent from 0.41 on (configuration.cpp:223 at 0.41.0), false before.
+  const libsLogger = view.map('libs_logger');
+  const severityPair = scalarPair(libsLogger?.map, 'severity');
+  const severity = textOf(severityPair?.value);
+  const libsOn = flag(libsLogger?.map, 'enabled', compareVersions(ctx.target, '0.41') >= 0);
+  if (libsLogger && severityPair && severity && libsOn === true && !LIBS_SEVERITIES.includes(severity.text)) {
+    view.refuse(libsLogger.part, valueSpan(severityPair), `unknown sinsp log severity '${severity.text}'${emptyNote(severity)} (${LIBS_SEVERITIES.join(', ')}).`,
+      { path: 'libs_logger.severity', suggestions: severity.empty ? [] : closestNames(severity.text.toLowerCase(), LIBS_SEVERITIES, 1, 3) });
   }
 
   for (const [key, needed, what] of [['file_output', 'filename', 'file'], ['program_output', 'program', 'program'], ['http_output', 'url', 'http']] as const) {
-    const map = section(root, key);
-    if (enabled(map) && emptyOrAbsent(map, needed)) {
-      refuse(pairOf(map, 'enabled')!.key as Node, `${what} output enabled but no ${needed === 'filename' ? 'filename' : needed} in ${key}.`, { path: `${key}.${needed}` });
-    }
+    const section = view.map(key);
+    if (!section || flag(section.map, 'enabled', false) !== true || !missingText(section.map, needed)) continue;
+    const lost = view.merged.keys.get(key)?.dropped.some((d) => d.by === section.part && isMap(d.part.pair.value) && valueOf(d.part.pair.value, needed) !== undefined);
+    view.refuse(section.part, keySpan(pairOf(section.map, 'enabled')!),
+      `${what} output enabled but no ${needed} in ${key}.${lost ? ` (The ${needed} set in an earlier file is not kept: a later ${key} replaces the whole mapping.)` : ''}`,
+      { path: `${key}.${needed}` });
   }
 
-  const listen = scalarAt(section(root, 'webserver'), 'listen_address');
-  if (listen && scalarText(listen) !== '' && !isIpLiteral(scalarText(listen))) {
-    refuse(listen, `webserver listen address '${scalarText(listen)}' is not an IP address (a host name is refused, even with the web server disabled).`,
+  const webserver = view.map('webserver');
+  const listenPair = scalarPair(webserver?.map, 'listen_address');
+  const listen = textOf(listenPair?.value);
+  if (webserver && listenPair && listen && !isIpLiteral(listen.text)) {
+    view.refuse(webserver.part, valueSpan(listenPair),
+      listen.text === ''
+        ? 'the webserver listen address is empty, which is not an IP address (even with the web server disabled).'
+        : `webserver listen address '${listen.text}'${emptyNote(listen)} is not an IP address (a host name is refused, even with the web server disabled).`,
       { path: 'webserver.listen_address' });
   }
 
-  const drops = section(root, 'syscall_event_drops');
-  const actions = valueOf(drops, 'actions');
-  if (isSeq(actions)) {
+  const drops = view.map('syscall_event_drops');
+  const actions = valueOf(drops?.map, 'actions');
+  if (drops && isSeq(actions)) {
     let ignoreSeen = false;
     for (const item of actions.items) {
-      if (!isScalar(item) || usesEnvironment(item)) continue;
-      const action = scalarText(item);
+      const read = textOf(item as Node);
+      if (!read) continue;
+      const action = read.text;
       if (!DROP_ACTIONS.includes(action)) {
-        refuse(item, `unknown syscall event drop action '${action}' (ignore, log, alert or exit).`,
+        view.refuse(drops.part, nodeSpan(item as Node), `unknown syscall event drop action '${action}' (ignore, log, alert or exit).`,
           { path: 'syscall_event_drops.actions', suggestions: closestNames(action.toLowerCase(), DROP_ACTIONS, 1, 3) });
       } else if (ignoreSeen && (action === 'log' || action === 'alert')) {
-        refuse(item, `the drop action '${action}' makes no sense after 'ignore'.`, { path: 'syscall_event_drops.actions' });
+        view.refuse(drops.part, nodeSpan(item as Node), `the drop action '${action}' makes no sense after 'ignore'.`, { path: 'syscall_event_drops.actions' });
       }
       if (action === 'ignore') ignoreSeen = true;
     }
   }
-  const threshold = scalarAt(drops, 'threshold');
-  if (threshold && ['integer', 'number'].includes(scalarKind(threshold))) {
-    const value = Number(scalarText(threshold));
-    if (value < 0 || value > 1) refuse(threshold, 'syscall event drops threshold must be between 0 and 1.', { path: 'syscall_event_drops.threshold' });
+  const threshold = scalarPair(drops?.map, 'threshold');
+  if (drops && threshold && ['integer', 'number'].includes(scalarKind(threshold.value!))) {
+    const value = Number(valueText(threshold.value!));
+    if (value < 0 || value > 1) view.refuse(drops.part, nodeSpan(threshold.value!), 'syscall event drops threshold must be between 0 and 1.', { path: 'syscall_event_drops.threshold' });
   }
-  const consecutive = scalarAt(section(root, 'syscall_event_timeouts'), 'max_consecutives');
-  if (consecutive && scalarKind(consecutive) === 'integer' && Number(scalarText(consecutive)) === 0) {
-    refuse(consecutive, 'the maximum consecutive timeouts must be above 0.', { path: 'syscall_event_timeouts.max_consecutives' });
-  }
-
-  const captureMode = scalarAt(section(root, 'capture'), 'mode');
-  if (captureMode && compareVersions(ctx.target, '0.42') >= 0 && !['rules', 'all_rules'].includes(scalarText(captureMode))) {
-    refuse(captureMode, `capture.mode '${scalarText(captureMode)}' is not a valid mode (rules or all_rules).`,
-      { path: 'capture.mode', suggestions: closestNames(scalarText(captureMode), ['rules', 'all_rules'], 1, 3) });
+  const timeouts = view.map('syscall_event_timeouts');
+  const consecutive = scalarPair(timeouts?.map, 'max_consecutives');
+  if (timeouts && consecutive && scalarKind(consecutive.value!) === 'integer' && Number(valueText(consecutive.value!)) === 0) {
+    view.refuse(timeouts.part, nodeSpan(consecutive.value!), 'the maximum consecutive timeouts must be above 0.', { path: 'syscall_event_timeouts.max_consecutives' });
   }
 
-  const engine = section(root, 'engine');
-  const kind = scalarAt(engine, 'kind');
-  if (kind && scalarText(kind) === 'replay' && emptyOrAbsent(section(engine, 'replay'), 'capture_file')) {
-    refuse(kind, 'engine.kind is \'replay\' but engine.replay.capture_file is not set.', { path: 'engine.replay.capture_file' });
+  const capture = view.map('capture');
+  const modePair = scalarPair(capture?.map, 'mode');
+  const mode = textOf(modePair?.value);
+  if (capture && modePair && mode && compareVersions(ctx.target, '0.42') >= 0 && !['rules', 'all_rules'].includes(mode.text)) {
+    view.refuse(capture.part, valueSpan(modePair), `capture.mode '${mode.text}'${emptyNote(mode)} is not a valid mode (rules or all_rules).`,
+      { path: 'capture.mode', suggestions: mode.empty ? [] : closestNames(mode.text, ['rules', 'all_rules'], 1, 3) });
   }
 
-  const plugins = valueOf(root, 'plugins');
+  const engine = view.map('engine');
+  const kindPair = scalarPair(engine?.map, 'kind');
+  const replay = valueOf(engine?.map, 'replay');
+  if (engine && kindPair && textOf(kindPair.value)?.text === 'replay' && (replay === undefined || isMap(replay)) && missingText(isMap(replay) ? replay : undefined, 'capture_file')) {
+    view.refuse(engine.part, nodeSpan(kindPair.value!), 'engine.kind is \'replay\' but engine.replay.capture_file is not set.', { path: 'engine.replay.capture_file' });
+  }
+
+  // plugins and load_plugins (configuration.cpp:655-695 at 0.44.0): each may come from several files (lists are
+  // appended); load_plugins, when defined, must name plugins entries, even when no plugins are defined at all.
   const pluginNames = new Set<string>();
-  if (isSeq(plugins)) {
-    for (const item of plugins.items) {
-      if (!isMap(item)) {
-        if (item) refuse(item as Node, 'a plugins entry is a mapping with name and library_path (yaml-cpp: bad conversion).', { path: 'plugins[]' });
-        continue;
-      }
-      const name = scalarAt(item, 'name');
-      if (name) pluginNames.add(scalarText(name));
-      const missing = ['name', 'library_path'].filter((k) => valueOf(item, k) === undefined);
-      if (missing.length) refuse(item, `a plugins entry needs ${missing.join(' and ')} (yaml-cpp: bad conversion).`, { path: 'plugins[]' });
+  let namesKnown = true;
+  for (const { node, part } of view.items('plugins')) {
+    if (!isMap(node)) {
+      view.refuse(part, nodeSpan(node), 'a plugins entry is a mapping with name and library_path (yaml-cpp: bad conversion).', { path: 'plugins[]' });
+      continue;
     }
+    const name = valueOf(node, 'name');
+    if (isScalar(name) && usesEnvironment(name)) namesKnown = false;
+    const read = textOf(name);
+    if (read) pluginNames.add(read.text);
+    const missing = ['name', 'library_path'].filter((k) => valueOf(node, k) === undefined);
+    if (missing.length) view.refuse(part, nodeSpan(node), `a plugins entry needs ${missing.join(' and ')} (yaml-cpp: bad conversion).`, { path: 'plugins[]' });
   }
-  const load = valueOf(root, 'load_plugins');
-  if (isSeq(load) && isSeq(plugins)) {
-    for (const item of load.items) {
-      if (!isScalar(item) || usesEnvironment(item)) continue;
-      const name = scalarText(item);
-      if (!pluginNames.has(name)) {
-        refuse(item, `cannot load plugin '${name}': no plugins entry has that name.`,
-          { path: 'load_plugins[]', suggestions: closestNames(name, pluginNames, 1) });
-      }
+  // A config.d file whose main file is unknown may load plugins the main file defines: not judged.
+  if (namesKnown && view.merged.whole) {
+    for (const { node, part } of view.items('load_plugins')) {
+      const read = textOf(node);
+      if (!read || pluginNames.has(read.text)) continue;
+      const defined = pluginNames.size === 0 ? ' No plugins entry is defined at all.' : '';
+      view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${view.unknownNote()}`,
+        { path: 'load_plugins[]', suggestions: closestNames(read.text, pluginNames, 1) });
     }
   }
 
-  const selections = valueOf(root, 'rules');
-  if (isSeq(selections) && compareVersions(ctx.target, '0.38') >= 0) {
-    for (const item of selections.items) {
-      const op = isMap(item) ? ['enable', 'disable'].find((k) => valueOf(item, k) !== undefined) : undefined;
-      const selection = isMap(item) && op ? valueOf(item, op) : undefined;
+  if (compareVersions(ctx.target, '0.38') >= 0) {
+    for (const { node, part } of view.items('rules')) {
+      const op = isMap(node) ? ['enable', 'disable'].find((k) => valueOf(node, k) !== undefined) : undefined;
+      const selection = isMap(node) && op ? valueOf(node, op) : undefined;
       const ok = isMap(selection) && (valueOf(selection, 'rule') !== undefined || valueOf(selection, 'tag') !== undefined);
-      if (!ok && item) {
-        refuse(item as Node, 'a rules entry is `- enable:` or `- disable:` with `rule:` or `tag:` under it (yaml-cpp: bad conversion).', { path: 'rules[]' });
-      }
+      if (!ok) view.refuse(part, nodeSpan(node), 'a rules entry is `- enable:` or `- disable:` with `rule:` or `tag:` under it (yaml-cpp: bad conversion).', { path: 'rules[]' });
     }
   }
 
   // A section Falco reads keys under, given as a scalar: "Config error at key" when it reads the first one.
   for (const key of ['engine', 'falco_libs', 'webserver', 'metrics', 'outputs_queue', 'stdout_output', 'syslog_output', 'file_output', 'http_output', 'program_output', 'libs_logger', 'syscall_event_drops', 'syscall_event_timeouts', 'capture', 'base_syscalls']) {
-    const v = valueOf(root, key);
-    if (isScalar(v) && !usesEnvironment(v) && scalarText(v) !== '') {
-      refuse(v, `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
-    }
-  }
-}
-
-function checkConfigFiles(root: YAMLMap, ctx: LoadCheckContext): void {
-  const node = valueOf(root, 'config_files');
-  if (!isSeq(node)) return;
-  const entries = includeEntries(node);
-  if (ctx.path === undefined) return;
-  for (const [i, item] of node.items.entries()) {
-    const entry = entries.find((e) => e.path === (isScalar(item) ? scalarText(item) : isMap(item) ? scalarText(valueOf(item, 'path') as Scalar) : ''));
-    if (entry && entry.path === ctx.path) {
-      ctx.report(ConfigCode.StartFails, nodeSpan(item as Node),
-        `Falco refuses to start: config_files includes this configuration file itself ("tried to recursively include main config file").`,
-        { index: i });
+    const part = view.one(key);
+    const v = part?.pair.value;
+    if (part && isScalar(v) && !usesEnvironment(v) && v.value !== null && scalarText(v) !== '') {
+      view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
   }
 }
 
 /** `rules:` (Falco ≥ 0.38): enable or disable loaded rules by name (with `*`) or by tag, in order. */
-function checkRuleSelection(root: YAMLMap, ctx: LoadCheckContext): void {
-  const node = valueOf(root, 'rules');
-  if (!isSeq(node) || ctx.rules.length === 0) return;
+function checkRuleSelection(view: View, ctx: LoadCheckContext): void {
+  if (ctx.rules.length === 0) return;
   const tags = new Set<string>();
   for (const rule of ctx.rules) for (const tag of rule.tags) tags.add(tag);
-  for (const item of node.items) {
-    if (!isMap(item)) continue;
+  for (const { node: item, part } of view.items('rules')) {
+    if (!isMap(item) || part.source !== view.edited) continue;
     for (const op of ['enable', 'disable']) {
       const selection = valueOf(item, op);
       if (!isMap(selection)) continue;
-      const rule = scalarAt(selection, 'rule');
-      if (rule) {
-        const pattern = scalarText(rule);
+      const rule = textOf(valueOf(selection, 'rule'));
+      const ruleNode = valueOf(selection, 'rule') as Node;
+      if (rule && !rule.empty) {
+        const pattern = rule.text;
         if (!ctx.rules.some((r) => matchesWildcard(pattern, r.name))) {
           const suggestions = pattern.includes('*') ? [] : closestNames(pattern, ctx.rules.map((r) => r.name), 3);
-          ctx.report(ConfigCode.SelectsNothing, nodeSpan(rule),
+          ctx.report(ConfigCode.SelectsNothing, nodeSpan(ruleNode),
             `No loaded rule is named '${pattern}'${pattern.includes('*') ? ' (as Falco matches \'*\')' : ''}: this ${op} selects nothing.`
             + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''),
             { path: `rules[].${op}.rule`, suggestions });
         }
       }
-      const tag = scalarAt(selection, 'tag');
-      if (tag) {
-        const name = scalarText(tag);
+      const tag = textOf(valueOf(selection, 'tag'));
+      const tagNode = valueOf(selection, 'tag') as Node;
+      if (tag && !tag.empty) {
+        const name = tag.text;
         if (!tags.has(name)) {
           const suggestions = closestNames(name, tags, 3);
-          ctx.report(ConfigCode.SelectsNothing, nodeSpan(tag),
+          ctx.report(ConfigCode.SelectsNothing, nodeSpan(tagNode),
             `No loaded rule has the tag '${name}': this ${op} selects nothing (Falco matches tags exactly).`
             + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''),
             { path: `rules[].${op}.tag`, suggestions });

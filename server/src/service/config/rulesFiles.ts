@@ -1,21 +1,22 @@
-// Which rules files a Falco configuration loads, read as Falco 0.44 reads them (userspace/falco/configuration.cpp
-// and userspace/engine/yaml_helper.h at 0.44.0):
-// - `rules_files` (or the deprecated `rules_file`; both set is a start failure) of the main file;
-// - then every `config_files` entry of the main file, in order: a file, or a folder whose regular files are taken
-//   sorted by path (all of them, whatever their extension). An included file's top-level keys are merged by the
-//   entry's strategy: `append` (the default; a list is appended, anything else replaces), `override` (replaces),
-//   `add-only` (only keys the configuration does not have yet). Paths that do not exist are skipped silently.
+// Which rules files a Falco configuration loads, read as the target release (`falcoLens.falcoVersion`) reads them
+// (userspace/falco/configuration.cpp and yaml_helper.h):
+// - the configuration merged with its `config_files` as that release merges them (merge.ts: none before 0.38,
+//   top-level keys replaced in 0.38-0.40, the append/override/add-only strategies from 0.41);
+// - then `rules_files` (or the deprecated `rules_file`; both set is a start failure) of the merged configuration; 0.37
+//   reads only `rules_file` (configuration.cpp:193 at 0.37.0);
 // - each resulting rules path that exists is loaded: a folder gives its *.yaml/*.yml regular files sorted by path, a
-//   file is loaded when its name ends in .yaml or .yml.
-// Environment variables (`${VAR}`) are not expanded: Falco's environment is not this editor's.
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+//   file is loaded when its name ends in .yaml or .yml (from 0.41; before, every file of a folder and any file).
+// Environment variables (`${VAR}`) are not expanded: Falco's environment is not this editor's; such paths are left out.
+import { isScalar, isSeq } from 'yaml';
+import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
-import { parseConfig, scalarText, valueOf } from './model';
+import { mergeConfiguration, type Part } from './merge';
+import { parseConfig, usesEnvironment, valueText } from './model';
 
 /** Falco's own default when no configuration can be read (falco.yaml of 0.44.0). */
 export const FALCO_DEFAULT_RULES_FILES: readonly string[] = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'];
 
-export type MergeStrategy = 'append' | 'override' | 'add-only';
+export type { MergeStrategy } from './merge';
 
 export interface ConfigRulesFiles {
   /** The rules paths of `rules_files` after merging, in order (files and folders, as written). */
@@ -24,85 +25,45 @@ export interface ConfigRulesFiles {
   configFiles: string[];
 }
 
-/** A list of strings, or undefined when the node is not a list (a lone string is a one-item list for yaml-cpp). */
-function stringList(node: Node | null | undefined): string[] | undefined {
-  if (isSeq(node)) return node.items.filter(isScalar).map((s) => scalarText(s)).filter((s) => s !== '');
-  if (isScalar(node) && scalarText(node) !== '') return [scalarText(node)];
-  return undefined;
-}
-
-export interface IncludeEntry { path: string; strategy: MergeStrategy }
-
-/** The `config_files` entries of a main configuration: strings (append) or {path, strategy}. */
-export function includeEntries(configFiles: Node | null | undefined): IncludeEntry[] {
-  if (!isSeq(configFiles)) return [];
-  const out: IncludeEntry[] = [];
-  for (const item of configFiles.items) {
-    if (isScalar(item)) {
-      const path = scalarText(item);
-      if (path !== '') out.push({ path, strategy: 'append' });
-    } else if (isMap(item)) {
-      const path = valueOf(item, 'path');
-      const strategy = valueOf(item, 'strategy');
-      const s = isScalar(strategy) ? scalarText(strategy) : 'append';
-      if (isScalar(path) && scalarText(path) !== '') {
-        out.push({ path: scalarText(path), strategy: s === 'override' || s === 'add-only' ? s : 'append' });
-      }
-    }
-  }
-  return out;
-}
-
 function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
-}
-
-/** The regular files a config_files folder contributes, sorted by path as Falco sorts them (byte order). */
-function folderFiles(host: ServiceHost, dir: string): string[] {
-  const names = host.readDirectory(dir) ?? [];
-  return names.map((n) => joinPath(dir, n)).filter((p) => !host.isDirectory(p)).sort(byteOrder);
 }
 
 function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The paths a list key gives (a lone string is a one-item list; empty items, 'null' and ${VAR} paths are left out). */
+function pathsOf(parts: readonly Part[]): string[] {
+  const out: string[] = [];
+  for (const part of parts) {
+    const value = part.pair.value;
+    const items: unknown[] = isSeq(value) ? value.items : [value];
+    for (const item of items) {
+      if (!isScalar(item) || item.value === null || usesEnvironment(item)) continue;
+      const text = valueText(item);
+      if (text !== '') out.push(text);
+    }
+  }
+  return out;
+}
+
 /**
  * The rules paths of the configuration at `configPath`, or undefined when it cannot be read or parsed as a mapping.
  * Both `rules_files` and `rules_file` set makes Falco refuse to start: the first is taken, as the file is broken.
+ * `target` is the Falco release (default: the host's `falcoVersion` setting).
  */
-export function configRulesFiles(host: ServiceHost, configPath: string): ConfigRulesFiles | undefined {
+export function configRulesFiles(host: ServiceHost, configPath: string, target?: string): ConfigRulesFiles | undefined {
   const text = host.readFile(configPath);
   if (text === undefined) return undefined;
   const main = parseConfig(text);
   if (!main.root) return undefined;
-  // The two keys are kept apart, as yaml-cpp's merge keeps them; Falco reads `rules_files`, else `rules_file`.
-  const keys = new Map<string, string[] | undefined>([
-    ['rules_files', stringList(valueOf(main.root, 'rules_files'))],
-    ['rules_file', stringList(valueOf(main.root, 'rules_file'))],
-  ]);
-  const defined = new Set<string>([...keys].filter(([k]) => valueOf(main.root, k) !== undefined).map(([k]) => k));
-  const configFiles = [configPath];
-  for (const entry of includeEntries(valueOf(main.root, 'config_files'))) {
-    if (entry.path === configPath) continue; // Falco refuses this (a start failure the config service reports).
-    const files = host.isDirectory(entry.path) ? folderFiles(host, entry.path) : host.readFile(entry.path) !== undefined ? [entry.path] : [];
-    for (const file of files) {
-      const included = parseConfig(host.readFile(file) ?? '');
-      if (!included.root) continue;
-      configFiles.push(file);
-      for (const key of ['rules_files', 'rules_file']) {
-        const node = valueOf(included.root, key);
-        if (node === undefined) continue;
-        const list = stringList(node);
-        if (entry.strategy === 'add-only' && defined.has(key)) continue;
-        if (entry.strategy === 'append' && isSeq(node)) keys.set(key, [...(keys.get(key) ?? []), ...(list ?? [])]);
-        else keys.set(key, list);
-        defined.add(key);
-      }
-    }
-  }
-  const paths = defined.has('rules_files') ? keys.get('rules_files') : keys.get('rules_file');
-  return { paths: paths ?? [], configFiles };
+  const release = target ?? host.settings().falcoVersion;
+  const merged = mergeConfiguration({ host, target: release, path: configPath, model: main, parse: parseConfig, asMain: true });
+  const plural = merged.keys.get('rules_files')?.parts ?? [];
+  const singular = merged.keys.get('rules_file')?.parts ?? [];
+  const parts = compareVersions(release, '0.38') < 0 ? singular : plural.length > 0 ? plural : singular;
+  return { paths: pathsOf(parts), configFiles: merged.sources.map((s) => s.path ?? configPath) };
 }
 
 /**
@@ -130,17 +91,20 @@ export function isRulesFileName(path: string): boolean {
   return matchesWildcard('*.yaml', path) || matchesWildcard('*.yml', path);
 }
 
-/** The rules files Falco loads from configured paths: folders give their *.yaml/*.yml files sorted by path. */
-export function expandRulesPaths(host: ServiceHost, paths: readonly string[]): string[] {
+/**
+ * The rules files Falco loads from configured paths: folders give their regular files sorted by path; from 0.41 only
+ * *.yaml/*.yml files, of a folder or named directly (configuration.cpp read_rules_file_directory, 0.41.0:737-750).
+ */
+export function expandRulesPaths(host: ServiceHost, paths: readonly string[], target = host.settings().falcoVersion): string[] {
+  const filtered = compareVersions(target, '0.41') >= 0;
   const out: string[] = [];
   for (const path of paths) {
     if (host.isDirectory(path)) {
-      const names = (host.readDirectory(path) ?? []).map((n) => joinPath(path, n)).filter((p) => isRulesFileName(p) && !host.isDirectory(p));
+      const names = (host.readDirectory(path) ?? []).map((n) => joinPath(path, n)).filter((p) => (!filtered || isRulesFileName(p)) && !host.isDirectory(p));
       out.push(...names.sort(byteOrder));
-    } else if (isRulesFileName(path)) {
+    } else if (!filtered || isRulesFileName(path)) {
       out.push(path);
     }
   }
   return out;
 }
-

@@ -1,0 +1,329 @@
+// Falco's configuration as Falco reads it: the main file merged with the files of its `config_files`, and, for a
+// file of config_files being edited, the main file that includes it. Checks whose truth depends on the whole
+// configuration (a plugin defined in one file and loaded in another, an output turned off by a later file) read the
+// merge; diagnostics go only on the document being edited.
+//
+// How Falco merges, per release (userspace/falco/configuration.cpp `merge_config_files` and yaml_helper.h
+// `include_config_file`):
+// - 0.37 has no config_files: the file is read alone.
+// - 0.38-0.40 (yaml_helper.h:100 at 0.38.0, userspace/engine/yaml_helper.h:139 at 0.40.0): config_files is a list of
+//   paths (configuration.cpp:12 at 0.38.0 reads it as strings: a `{path, strategy}` item is a bad conversion and Falco
+//   refuses to start); every top-level key of an included file replaces the key of the configuration so far.
+// - 0.41+ (yaml_helper.h:166-202 at 0.44.0): an item is a path (strategy append) or `{path, strategy}` (path
+//   required; an unknown strategy is append, configuration.h convert<config_files_config>). `append`: a list value
+//   is appended item by item to the key's value (yaml-cpp push_back: onto a mapping or a text it throws BadPushback
+//   and Falco refuses to start; onto nothing or an empty value it starts a list); any other value replaces it.
+//   `override` replaces. `add-only` sets only keys not defined yet (a key written with an empty value is defined).
+// In every release: an entry naming the main file itself refuses to start; a path that does not exist is skipped; a
+// folder contributes its regular files (any extension) sorted by path; an included file with a `config_files` key
+// refuses to start (yaml_helper.h:178 at 0.44.0). Only top-level keys are merged: `engine:` in a later file replaces
+// the whole `engine` mapping. Falco reads the main file's config_files only, before any file is merged.
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { compareVersions } from '../../knowledge/falcoVersions';
+import type { ServiceHost } from '../host';
+import { scalarText, usesEnvironment, valueOf, valueText, type ConfigModel } from './model';
+
+export type MergeStrategy = 'append' | 'override' | 'add-only';
+
+export interface ConfigSource {
+  /** The file's path (undefined for an unsaved document). */
+  path?: string;
+  model: ConfigModel;
+  /** The document being edited (its text is the editor's, not the disk's). */
+  edited: boolean;
+  /** 'main', or the strategy config_files merged it with (before 0.41 every file replaces: 'override'). */
+  strategy: 'main' | MergeStrategy;
+}
+
+/** One file's `key: value` of a top-level key. */
+export interface Part {
+  source: ConfigSource;
+  pair: Pair<Scalar, Node | null>;
+}
+
+export interface Dropped {
+  part: Part;
+  /** The part that replaced it, or, for add-only, the part already there. */
+  by: Part;
+  how: 'replaced' | 'ignored';
+}
+
+export interface MergedKey {
+  /** What Falco reads, in order: one part, or several when lists were appended. */
+  parts: Part[];
+  /** Parts a later file replaced or an add-only file could not set. */
+  dropped: Dropped[];
+}
+
+/** A start refusal of the merge itself, on a node of one of the files. */
+export interface MergeFailure {
+  source: ConfigSource;
+  node: Node;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** A config_files entry whose content Falco Lens cannot know. */
+export interface UnknownInclude {
+  path: string;
+  why: 'environment' | 'relative' | 'absent';
+}
+
+export interface MergedConfig {
+  target: string;
+  main: ConfigSource;
+  edited: ConfigSource;
+  /** The files in the order Falco reads them, main first. */
+  sources: ConfigSource[];
+  keys: Map<string, MergedKey>;
+  failures: MergeFailure[];
+  unknown: UnknownInclude[];
+  /**
+   * Whether the edited document is Falco's whole configuration or merged into a known one, so that checks of what
+   * the whole configuration lacks (no output at all) apply: false for a config.d file whose main file is not known.
+   */
+  whole: boolean;
+}
+
+/** The first release that reads config_files, and the first with merge strategies. */
+export const CONFIG_FILES_SINCE = '0.38';
+export const STRATEGIES_SINCE = '0.41';
+
+/** Paths as std::filesystem::path compares them here: repeated separators are one. */
+export function samePath(a: string, b: string): boolean {
+  return a.replace(/\/{2,}/g, '/') === b.replace(/\/{2,}/g, '/');
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+function dirname(path: string): string {
+  const i = path.replace(/\/+$/, '').lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One config_files entry as Falco reads it at the target release. */
+export interface IncludeEntry {
+  /** The path as Falco reads it, or undefined when it depends on the environment. */
+  path?: string;
+  strategy: MergeStrategy;
+  /** The item of config_files (a scalar, or a mapping from 0.41). */
+  node: Node;
+  /** The node holding the path (the scalar item, or the mapping's `path` value). */
+  pathNode?: Scalar;
+}
+
+/**
+ * The entries of a main file's config_files at a release, and the refusals reading them: before 0.38 there are
+ * none; a lone string is a one-item list (yaml_helper.h get_sequence_from_node); an empty item reads as the text
+ * 'null' (yaml-cpp), a path that never exists.
+ */
+export function includeEntries(configFiles: Node | null | undefined, target: string, refuse?: (node: Node, message: string, data?: Record<string, unknown>) => void): IncludeEntry[] {
+  if (compareVersions(target, CONFIG_FILES_SINCE) < 0 || configFiles === null || configFiles === undefined) return [];
+  const items: Node[] = isSeq(configFiles) ? (configFiles.items as Node[]) : isScalar(configFiles) ? [configFiles] : [];
+  const strategies = compareVersions(target, STRATEGIES_SINCE) >= 0;
+  const out: IncludeEntry[] = [];
+  for (const item of items) {
+    if (!item) continue;
+    if (isScalar(item)) {
+      if (item.value === null) continue;
+      out.push({ path: usesEnvironment(item) ? undefined : valueText(item), strategy: strategies ? 'append' : 'override', node: item, pathNode: item });
+    } else if (isMap(item) && strategies) {
+      const path = valueOf(item, 'path');
+      if (!isScalar(path)) {
+        refuse?.(item, path === undefined
+          ? 'a config_files entry written as a mapping needs a path (yaml-cpp: bad conversion).'
+          : 'the path of a config_files entry is a text (yaml-cpp: bad conversion).', { path: 'config_files[]' });
+        continue;
+      }
+      const strategy = valueOf(item, 'strategy');
+      const s = isScalar(strategy) && !usesEnvironment(strategy) ? valueText(strategy) : 'append';
+      out.push({
+        path: usesEnvironment(path) ? undefined : path.value === null ? 'null' : valueText(path),
+        strategy: s === 'override' || s === 'add-only' ? s : 'append',
+        node: item, pathNode: path,
+      });
+    } else if (isMap(item)) {
+      const path = valueOf(item, 'path');
+      refuse?.(item, `Falco ${target} reads config_files as a list of paths; an entry written as {path, strategy} came with Falco 0.41 (yaml-cpp: bad conversion).`
+        + (isScalar(path) ? ` Write the path alone: Falco ${target} merges every file by replacing its top-level keys.` : ''),
+        { path: 'config_files[]', ...(isScalar(path) ? { replacement: scalarText(path) } : {}) });
+    } else {
+      refuse?.(item, 'a config_files entry is a path or a {path, strategy} mapping, not a list (yaml-cpp: bad conversion).', { path: 'config_files[]' });
+    }
+  }
+  return out;
+}
+
+/** A file an entry contributes. */
+interface Included { path: string; entry: IncludeEntry }
+
+/**
+ * The files config_files contributes, in Falco's order: a file, or a folder's regular files sorted by path. An entry
+ * naming the main file itself is a refusal (checked before existence, configuration.cpp:175 at 0.44.0); entries
+ * whose file cannot be known are listed in `unknown`.
+ */
+function includedFiles(host: ServiceHost, entries: readonly IncludeEntry[], mainPath: string | undefined, unknown: UnknownInclude[], refuse?: (entry: IncludeEntry) => void): Included[] {
+  const out: Included[] = [];
+  for (const entry of entries) {
+    const path = entry.path;
+    if (path === undefined) { unknown.push({ path: entry.pathNode ? scalarText(entry.pathNode) : '', why: 'environment' }); continue; }
+    if (mainPath !== undefined && samePath(path, mainPath)) { refuse?.(entry); continue; }
+    if (!path.startsWith('/')) { unknown.push({ path, why: 'relative' }); continue; }
+    if (host.isDirectory(path)) {
+      const names = host.readDirectory(path) ?? [];
+      const files = names.map((n) => joinPath(path, n)).filter((p) => !host.isDirectory(p)).sort(byteOrder);
+      for (const file of files) out.push({ path: file, entry });
+    } else if (host.readFile(path) !== undefined) {
+      out.push({ path, entry });
+    } else {
+      unknown.push({ path, why: 'absent' });
+    }
+  }
+  return out;
+}
+
+export interface MergeInput {
+  host: ServiceHost;
+  target: string;
+  /** The document being edited. */
+  path?: string;
+  model: ConfigModel;
+  /** Parses a file's text (a cache of the service). */
+  parse(text: string): ConfigModel;
+  /** The document is the main configuration (Falco's -c file): no main file including it is looked for. */
+  asMain?: boolean;
+}
+
+/** Whether a path is a file of a config.d folder (a file meant to be included, not a main configuration). */
+function inConfigFolder(path: string | undefined): boolean {
+  return !!path && /\/config\.d\/[^/]+$/.test(path);
+}
+
+/**
+ * The main file that includes the edited document, when it is known: `falcoLens.falcoConfigFile`, else ../falco.yaml
+ * (a config.d file's), else falco.yaml beside it; only one whose config_files actually names the file, or a folder
+ * holding it, at the target release.
+ */
+function findMain(input: MergeInput): { path: string; model: ConfigModel; files: Included[]; entries: IncludeEntry[] } | undefined {
+  const own = input.path;
+  if (!own || input.asMain || compareVersions(input.target, CONFIG_FILES_SINCE) < 0) return undefined;
+  const candidates = [input.host.settings().falcoConfigFile, joinPath(dirname(dirname(own)), 'falco.yaml'), joinPath(dirname(own), 'falco.yaml')];
+  const tried = new Set<string>();
+  for (const candidate of candidates) {
+    if (!candidate || !candidate.startsWith('/') || samePath(candidate, own) || tried.has(candidate)) continue;
+    tried.add(candidate);
+    const text = input.host.readFile(candidate);
+    if (text === undefined) continue;
+    const model = input.parse(text);
+    if (!model.root) continue;
+    const entries = includeEntries(valueOf(model.root, 'config_files'), input.target);
+    const files = includedFiles(input.host, entries, candidate, []);
+    if (files.some((f) => samePath(f.path, own))) return { path: candidate, model, files, entries };
+  }
+  return undefined;
+}
+
+function topPairs(root: YAMLMap | undefined): Pair<Scalar, Node | null>[] {
+  if (!root) return [];
+  return root.items.filter((p): p is Pair<Scalar, Node | null> => isPair(p) && isScalar(p.key));
+}
+
+/** Whether yaml-cpp can append list items to the value built so far (nothing, an empty value, or a list). */
+function appendable(parts: readonly Part[]): boolean {
+  if (parts.length !== 1) return true; // none yet, or already a list made of several
+  const value = parts[0].pair.value;
+  return value === null || isSeq(value) || (isScalar(value) && value.value === null);
+}
+
+const KIND_WORDS = (value: Node | null): string => (isMap(value) ? 'a mapping' : isSeq(value) ? 'a list' : 'a text');
+
+/** Falco's configuration around the edited document, merged as the target release merges it. */
+export function mergeConfiguration(input: MergeInput): MergedConfig {
+  const { host, target } = input;
+  const failures: MergeFailure[] = [];
+  const unknown: UnknownInclude[] = [];
+  const edited: ConfigSource = { path: input.path, model: input.model, edited: true, strategy: 'main' };
+  const found = findMain(input);
+  let main: ConfigSource;
+  let files: Included[];
+  if (found) {
+    main = { path: found.path, model: found.model, edited: false, strategy: 'main' };
+    files = includedFiles(host, found.entries, found.path, unknown);
+  } else {
+    main = edited;
+    const entries = includeEntries(valueOf(edited.model.root, 'config_files'), target,
+      (node, message, data) => failures.push({ source: edited, node, message, data }));
+    files = includedFiles(host, entries, edited.path, unknown, (entry) => failures.push({ source: edited, node: entry.node,
+      message: 'config_files includes this configuration file itself ("tried to recursively include main config file").' }));
+  }
+
+  const keys = new Map<string, MergedKey>();
+  for (const pair of topPairs(main.model.root)) {
+    const key = String(pair.key.value);
+    if (!keys.has(key)) keys.set(key, { parts: [{ source: main, pair }], dropped: [] });
+  }
+  const sources: ConfigSource[] = [main];
+  const strategies = compareVersions(target, STRATEGIES_SINCE) >= 0;
+  for (const file of files) {
+    let source: ConfigSource;
+    if (found && samePath(file.path, edited.path!)) {
+      source = edited;
+      edited.strategy = file.entry.strategy;
+    } else {
+      const text = host.readFile(file.path);
+      if (text === undefined) continue;
+      source = { path: file.path, model: input.parse(text), edited: false, strategy: file.entry.strategy };
+    }
+    sources.push(source);
+    if (source.model.doc.errors.length > 0 && !source.edited) {
+      failures.push({ source: main, node: file.entry.node, message: `${file.path} is not valid YAML (${source.model.doc.errors[0].message.split('\n')[0]}).`, data: { file: file.path } });
+      continue;
+    }
+    for (const pair of topPairs(source.model.root)) {
+      const key = String(pair.key.value);
+      const part: Part = { source, pair };
+      if (key === 'config_files') {
+        failures.push({ source, node: pair.key, message: `an included file cannot list config_files ("'config_files' directive in included config file"). Move these entries to ${main.path ?? 'the main configuration file'}.`, data: { key } });
+        continue;
+      }
+      const current = keys.get(key);
+      const strategy = strategies ? file.entry.strategy : 'override';
+      if (!current) {
+        keys.set(key, { parts: [part], dropped: [] });
+        continue;
+      }
+      if (strategy === 'add-only') {
+        current.dropped.push({ part, by: current.parts[0], how: 'ignored' });
+      } else if (strategy === 'append' && isSeq(pair.value)) {
+        if (!appendable(current.parts)) {
+          const onto = current.parts[0];
+          failures.push({ source, node: pair.key,
+            message: `${source === edited ? 'this file' : source.path} appends list items to '${key}', which ${onto.source === edited ? 'this file' : onto.source.path} sets to ${KIND_WORDS(onto.pair.value)}: yaml-cpp cannot append to it (BadPushback).`,
+            data: { key } });
+          if (onto.source !== source) failures.push({ source: onto.source, node: onto.pair.key,
+            message: `${source.path ?? 'a later file'} appends list items to '${key}', which this file sets to ${KIND_WORDS(onto.pair.value)}: yaml-cpp cannot append to it (BadPushback). Write it as a list.`,
+            data: { key } });
+          continue;
+        }
+        // An empty value becomes the list: it is dropped, not appended to.
+        if (current.parts.length === 1 && !isSeq(current.parts[0].pair.value)) {
+          current.dropped.push({ part: current.parts[0], by: part, how: 'replaced' });
+          current.parts = [part];
+        } else {
+          current.parts.push(part);
+        }
+      } else {
+        for (const old of current.parts) current.dropped.push({ part: old, by: part, how: 'replaced' });
+        current.parts = [part];
+      }
+    }
+  }
+  const whole = main !== edited || !inConfigFolder(edited.path);
+  return { target, main, edited, sources, keys, failures, unknown, whole };
+}
