@@ -34,7 +34,7 @@ test('rules_files of falco.yaml load first; falco.yaml is checked; a save reload
     assert.match(String(undefinedMacros[0]), /more_macro/);
 
     const configUri = `file://${configPath}`;
-    const configText = `rules_files:\n  - ${path.join(etc, 'base_rules.yaml')}\n  - ${path.join(etc, 'more_rules.yaml')}\npriority: warn\n`;
+    const configText = `rules_files:\n  - ${path.join(etc, 'base_rules.yaml')}\n  - ${path.join(etc, 'more_rules.yaml')}\npriority: warn\nstdout_output:\n  enabled: true\n`;
     const configDiagnostics = server.nextDiagnostics(configUri);
     server.open(configUri, 'falco-config', configText);
     const found = (await configDiagnostics).diagnostics;

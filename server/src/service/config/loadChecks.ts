@@ -169,6 +169,8 @@ export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
   checkRuleMatching(view);
   checkEngineKind(view, ctx);
   checkStartValues(view, ctx);
+  checkOutputs(view, ctx);
+  checkMetrics(view, ctx);
   checkRuleSelection(view, ctx);
 }
 
@@ -457,6 +459,145 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
   }
+}
+
+/** The outputs Falco counts (configuration.cpp load_yaml: m_outputs), in the order it reads them. */
+const OUTPUTS = ['stdout_output', 'syslog_output', 'file_output', 'program_output', 'http_output'] as const;
+
+/**
+ * No output enabled at all: init_outputs.cpp:31 (0.44.0; the same check since 0.37.0) refuses to start ("No output
+ * configured, please make sure at least one output is configured and enabled."). Every `<name>_output.enabled` is
+ * false when absent (configuration.cpp:332-379 at 0.44.0); before 0.44 the gRPC output counts too when both
+ * `grpc.enabled` (default false) and `grpc_output.enabled` (default true) are true (configuration.cpp:492 at 0.42.0).
+ * Judged only on a whole configuration: a config.d file whose main file is unknown is not.
+ */
+function checkOutputs(view: View, ctx: LoadCheckContext): void {
+  if (!view.merged.whole) return;
+  const states = OUTPUTS.map((key) => ({ key, section: view.map(key), part: view.one(key) }));
+  // An absent section, an empty one or a text is off (a text also stops Falco: checked with the sections above).
+  const on = states.map((s) => {
+    const value = s.part?.pair.value;
+    if (isScalar(value) && usesEnvironment(value)) return undefined;
+    return s.section ? flag(s.section.map, 'enabled', false) : false;
+  });
+  if (on.some((v) => v !== false)) return; // one is on, or one depends on the environment
+  if (compareVersions(ctx.target, '0.44') < 0) {
+    const grpc = flag(view.map('grpc')?.map, 'enabled', false);
+    const grpcOutput = flag(view.map('grpc_output')?.map, 'enabled', true);
+    if (grpc !== false && grpcOutput !== false) return;
+  }
+  const message = 'no output is enabled: stdout_output, syslog_output, file_output, program_output and http_output are all off or absent (an absent one is off) ("No output configured, please make sure at least one output is configured and enabled").';
+  // On the first output this file turns off, with a fix that turns it on; else on the first key of a main file.
+  for (const s of states) {
+    if (!s.part) continue;
+    const enabledPair = s.section ? pairOf(s.section.map, 'enabled') : undefined;
+    const span = enabledPair ? valueSpan(enabledPair) : keySpan(s.part.pair);
+    const fix: ConfigFix | undefined = enabledPair && isScalar(enabledPair.value) && enabledPair.value.range && enabledPair.value.range[1] > enabledPair.value.range[0]
+      ? { title: `Enable ${s.key}`, edits: [{ span: nodeSpan(enabledPair.value), newText: 'true' }] } : undefined;
+    if (view.refuse(s.part, span, `${message}${view.unknownNote()}`, { path: `${s.key}.enabled`, ...(fix ? { fix } : {}) })) return;
+  }
+  const root = view.edited.model.root;
+  if (view.merged.main !== view.edited || !root) return;
+  const first = root.items.find((p) => isScalar(p.key));
+  if (!first) return;
+  const text = view.edited.model.text;
+  const insert = `${text.endsWith('\n') || text === '' ? '' : '\n'}stdout_output:\n  enabled: true\n`;
+  ctx.report(ConfigCode.StartFails, keySpan(first), `Falco refuses to start: ${message}${view.unknownNote()}`,
+    { path: 'stdout_output.enabled', fix: { title: 'Add stdout_output with enabled: true', edits: [{ span: [text.length, text.length], newText: insert }] } satisfies ConfigFix });
+}
+
+/**
+ * Falco's reading of a Prometheus duration (falco_utils.cpp parse_prometheus_interval, the same 0.37.0-0.44.1):
+ * blanks removed, then the whole text must match `^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$`
+ * (RE2 FullMatch), else the interval is 0; each number is read by std::stoull with base 0, so a leading 0 makes it
+ * octal (`010s` is 8 s, `08s` is 0) and a number past 2^64-1 throws (Falco stops with "stoull"). The sum is a uint64.
+ */
+export function prometheusInterval(text: string): { ms: bigint; octal: boolean; overflow: boolean } {
+  const compact = text.replace(/\s/g, '');
+  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(compact);
+  if (!compact || !m) return { ms: 0n, octal: false, overflow: false };
+  const units = [31536000000n, 604800000n, 86400000n, 3600000n, 60000n, 1000n, 1n];
+  let ms = 0n;
+  let octal = false;
+  let overflow = false;
+  for (let i = 0; i < units.length; i++) {
+    const digits = m[i + 1];
+    if (!digits) continue;
+    let value: bigint;
+    if (digits.length > 1 && digits.startsWith('0')) {
+      const octalDigits = /^0[0-7]*/.exec(digits)![0];
+      value = BigInt(`0o${octalDigits.slice(1) || '0'}`);
+      if (value !== BigInt(digits)) octal = true;
+    } else {
+      value = BigInt(digits);
+    }
+    if (value > 0xFFFFFFFFFFFFFFFFn) overflow = true;
+    ms = (ms + value * units[i]) & 0xFFFFFFFFFFFFFFFFn;
+  }
+  return { ms, octal, overflow };
+}
+
+/**
+ * Metrics (process_events.cpp init_stats_writer, 0.44.0:464-490; the same checks since 0.37.0), only when
+ * `metrics.enabled` is true: an interval under 100 ms — which is what a text that is not a Prometheus duration reads
+ * as, digits without a unit included, and the absent key's '5000' — refuses to start; so does no metrics output:
+ * `metrics.output_rule` true or a non-empty `metrics.output_file` (stats_writer.cpp:187-195), or, from 0.39,
+ * `webserver.prometheus_metrics_enabled` true.
+ */
+function checkMetrics(view: View, ctx: LoadCheckContext): void {
+  const metrics = view.map('metrics');
+  if (!metrics || flag(metrics.map, 'enabled', false) !== true) return;
+  const enabledPair = pairOf(metrics.map, 'enabled')!;
+  const intervalPair = pairOf(metrics.map, 'interval');
+  const rangeMessage = 'Falco refuses intervals under 100 ms ("Metrics interval must have a minimum value of 100ms and reflect a Prometheus compliant time duration format").';
+  if (!intervalPair) {
+    view.refuse(metrics.part, valueSpan(enabledPair),
+      `metrics are enabled without metrics.interval: Falco then reads '5000', a number without a time unit, as an interval of 0. ${rangeMessage} Set metrics.interval, e.g. 1h (falco.yaml's value).`,
+      { path: 'metrics.interval' });
+  } else {
+    const value = intervalPair.value as Node | null;
+    const read = isScalar(value) ? textOf(value) : { text: '5000', empty: false };
+    if (read) {
+      const parsed = prometheusInterval(read.text);
+      const span = valueSpan(intervalPair);
+      if (parsed.overflow) {
+        view.refuse(metrics.part, span, `metrics.interval '${read.text}' holds a number too large for Falco to read (std::stoull: out of range).`, { path: 'metrics.interval' });
+      } else if (parsed.ms < 100n) {
+        const digitsOnly = /^\d+$/.test(read.text);
+        let why: string;
+        let fix: ConfigFix | undefined;
+        if (!isScalar(value)) why = 'metrics.interval is not a text: Falco reads \'5000\' instead, a number without a time unit, as an interval of 0.';
+        else if (read.empty) why = 'metrics.interval is empty, which reads as the text \'null\': not a duration, so an interval of 0.';
+        else if (digitsOnly) {
+          why = `metrics.interval '${read.text}' has no time unit: Falco reads no duration from it (an interval of 0).`;
+          if (prometheusInterval(`${read.text}ms`).ms >= 100n) fix = { title: `Write ${read.text}ms`, edits: [{ span: nodeSpan(value!), newText: `${read.text}ms` }] };
+        } else if (/^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.test(read.text.replace(/\s/g, ''))) {
+          why = `metrics.interval '${read.text}' is ${parsed.ms} ms${parsed.octal ? ' (a number starting with 0 is read as octal)' : ''}.`;
+        } else {
+          why = `metrics.interval '${read.text}' is not a Prometheus duration (numbers with the units y, w, d, h, m, s, ms in that order, such as 1h, 30s or 1m30s), so Falco reads an interval of 0.`;
+        }
+        view.refuse(metrics.part, span, `${why} ${rangeMessage}`, { path: 'metrics.interval', ...(fix ? { fix } : {}) });
+      }
+    }
+  }
+  // The Prometheus endpoint is another key: a config.d file whose main file is unknown is not judged on it.
+  if (!view.merged.whole) return;
+  const rule = flag(metrics.map, 'output_rule', false);
+  // metrics.output_file as a text: absent, "" or a collection (the default "") write no file; an empty value reads
+  // 'null', a file of that name.
+  const fileValue = valueOf(metrics.map, 'output_file');
+  let file: boolean | undefined = false;
+  if (isScalar(fileValue)) file = usesEnvironment(fileValue) ? undefined : fileValue.value === null || valueText(fileValue) !== '';
+  const prometheusCounts = compareVersions(ctx.target, '0.39') >= 0;
+  const prometheus = prometheusCounts ? flag(view.map('webserver')?.map, 'prometheus_metrics_enabled', false) : false;
+  if (rule !== false || file !== false || prometheus !== false) return;
+  const channels = prometheusCounts ? '\'metrics.output_rule\', \'metrics.output_file\' or \'webserver.prometheus_metrics_enabled\'' : '\'metrics.output_rule\' or \'metrics.output_file\'';
+  const rulePair = pairOf(metrics.map, 'output_rule');
+  const fix: ConfigFix | undefined = rulePair && isScalar(rulePair.value) && rulePair.value.range && rulePair.value.range[1] > rulePair.value.range[0] && !usesEnvironment(rulePair.value)
+    ? { title: 'Turn on metrics.output_rule', edits: [{ span: nodeSpan(rulePair.value), newText: 'true' }] } : undefined;
+  view.refuse(metrics.part, valueSpan(enabledPair),
+    `metrics are enabled with no metrics output ("Metrics are enabled with no output configured"): turn on ${channels}.`,
+    { path: 'metrics.enabled', ...(fix ? { fix } : {}) });
 }
 
 /** `rules:` (Falco ≥ 0.38): enable or disable loaded rules by name (with `*`) or by tag, in order. */
