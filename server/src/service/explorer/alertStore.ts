@@ -1,7 +1,9 @@
 // The Alert Explorer's index of one log file. Lines are parsed once, with the alert service's line parser, into
 // columns of numbers: byte offset and length (the text stays on disk and is read back on demand), line number,
 // priority, time and interned ids of rule, hostname, source and container, plus a fingerprint that folds duplicates.
-// A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns.
+// A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns; each is also given in steps
+// (a generator that yields between slices of its work), which the server runs with turns of the event loop between
+// them on a large log.
 import { isAscii } from 'node:buffer';
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
 import { Column, StringTable } from './columns';
@@ -26,11 +28,41 @@ export interface ByteSource {
 /** Names the rule of a text alert (which carries none) from its rendered output; undefined when unidentified. */
 export type TextRuleIdentifier = (output: string) => string | undefined;
 
+/**
+ * A query in steps: it yields between slices of its work (a few milliseconds each on a large log) and returns its
+ * answer. Dropping it before its end leaves nothing behind but the text filter's matches found so far (complete for
+ * the alerts they cover).
+ */
+export type QuerySteps<T> = Generator<void, T, void>;
+
+/** Runs a query's steps to the end at once. */
+export function runSteps<T>(steps: QuerySteps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+interface GroupAcc { slot: number; count: number; priority: number; first: number; last: number; distinct: number }
+
+export interface GroupsAnswer {
+  groups: ExplorerGroup[];
+  /** Alerts that pass the filter. */
+  matching: number;
+  truncated: boolean;
+  /** Alerts the query looked at: the log's when it started. */
+  total: number;
+}
+
 const NO_ID = 0xffffffff;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const SUMMARY_CHARS = 300;
 /** The longest payload joined from continued lines before it is given up as not an alert. */
 const MAX_JOINED_CHARS = 1024 * 1024;
+/** Alerts a query's step looks at (a scan of the columns takes well under a microsecond per alert). */
+const STEP = 4096;
+/** Alerts of a page read back from the file per step. */
+const ITEMS_STEP = 100;
 
 export class AlertStore {
   readonly strings = new StringTable();
@@ -59,7 +91,8 @@ export class AlertStore {
   /** A container-runtime payload split over `P` lines, waiting for its `F` line. */
   private partial: { offset: number; line: number; text: string } | undefined;
   private readonly intern = (s: string) => s;
-  private textFilterCache: { text: string; count: number; matches: Uint8Array } | undefined;
+  /** The latest text filter's matches: `matches[id]` is 1 when alert `id` contains the text, for ids before `count`. */
+  private textScan: { text: string; needle: string; count: number; matches: Uint8Array } | undefined;
   private readonly timeParser = new AlertTimeParser();
   /** The buffer chunks are read into while a file is being indexed. */
   private chunk: Buffer | undefined;
@@ -135,7 +168,7 @@ export class AlertStore {
     this.nextLine = 0;
     this.unparsed = 0;
     this.partial = undefined;
-    this.textFilterCache = undefined;
+    this.textScan = undefined;
   }
 
   /** A line longer than a chunk: read it whole (it is rare; Falco lines are a few kilobytes at most). */
@@ -275,8 +308,11 @@ export class AlertStore {
     return this.strings.find(label);
   }
 
-  /** A predicate over alert ids for a filter, or undefined for "every alert". */
-  private matcher(filter: ExplorerFilter | undefined): ((id: number) => boolean) | undefined {
+  /**
+   * A predicate over the alerts before `count` for a filter, or undefined for "every alert". A text filter's matches
+   * are found in steps (the file is read).
+   */
+  private *matcherSteps(filter: ExplorerFilter | undefined, count: number): QuerySteps<((id: number) => boolean) | undefined> {
     if (!filter) return undefined;
     const tests: ((id: number) => boolean)[] = [];
     if (filter.minPriority !== undefined && filter.minPriority >= 0 && filter.minPriority < 7) {
@@ -298,48 +334,117 @@ export class AlertStore {
     if (filter.since !== undefined) { const since = filter.since; tests.push((id) => this.times.get(id) >= since); }
     if (filter.until !== undefined) { const until = filter.until; tests.push((id) => this.times.get(id) <= until); }
     if (filter.text) {
-      const matches = this.textMatches(filter.text);
+      const matches = yield* this.textMatchSteps(filter.text, count);
       tests.push((id) => matches[id] === 1);
     }
     if (tests.length === 0) return undefined;
     return (id) => tests.every((t) => t(id));
   }
 
-  /** Marks the alerts whose text contains `text` (case-insensitive), reading the file sequentially once per filter. */
-  private textMatches(text: string): Uint8Array {
-    const cached = this.textFilterCache;
-    if (cached && cached.text === text && cached.count === this.total) return cached.matches;
-    const needle = text.toLowerCase();
-    const matches = new Uint8Array(this.total);
-    const start = cached && cached.text === text ? cached.count : 0;
-    if (cached && cached.text === text) matches.set(cached.matches.subarray(0, cached.count));
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let id = start;
-    while (id < this.total) {
+  /**
+   * Marks the alerts before `count` whose text contains `text` (case-insensitive), reading the file sequentially, one
+   * chunk per step. The marks of the latest text are kept, complete for the alerts before `scan.count`; a later query
+   * of the same text goes on from there (the log grew, or a query was cancelled before the end of its scan).
+   */
+  private *textMatchSteps(text: string, count: number): QuerySteps<Uint8Array> {
+    let scan = this.textScan;
+    if (!scan || scan.text !== text) this.textScan = scan = { text, needle: text.toLowerCase(), count: 0, matches: new Uint8Array(0) };
+    let buffer: Buffer | undefined;
+    while (scan.count < count) {
+      if (scan.matches.length < count) {
+        const grown = new Uint8Array(count);
+        grown.set(scan.matches.subarray(0, scan.count));
+        scan.matches = grown;
+      }
+      buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
+      const id = scan.count;
       const from = this.offsets.get(id);
       let last = id;
-      while (last + 1 < this.total && this.offsets.get(last + 1) + this.lengths.get(last + 1) - from <= CHUNK_BYTES) last++;
+      while (last + 1 < count && this.offsets.get(last + 1) + this.lengths.get(last + 1) - from <= CHUNK_BYTES) last++;
       const span = this.offsets.get(last) + this.lengths.get(last) - from;
       const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), from);
       for (let i = id; i <= last; i++) {
         const s = this.offsets.get(i) - from;
         const e = Math.min(got, s + this.lengths.get(i));
-        if (buffer.toString('utf8', s, e).toLowerCase().includes(needle)) matches[i] = 1;
+        if (buffer.toString('utf8', s, e).toLowerCase().includes(scan.needle)) scan.matches[i] = 1;
       }
-      id = last + 1;
+      scan.count = last + 1;
+      if (scan.count < count) yield;
     }
-    this.textFilterCache = { text, count: this.total, matches };
-    return matches;
+    return scan.matches;
   }
 
-  groups(groupBy: ExplorerGroupBy, filter?: ExplorerFilter, limit = 500): { groups: ExplorerGroup[]; matching: number; truncated: boolean } {
-    const accept = this.matcher(filter);
+  /**
+   * Runs a query's steps, and starts it over when the index starts over between two of them (the file truncated or
+   * rotated: the ids it looked at mean nothing now). A query reads `total` once, at its start: alerts indexed while it
+   * runs are the next query's.
+   */
+  private *consistent<T>(query: () => QuerySteps<T>): QuerySteps<T> {
+    for (;;) {
+      const resets = this.resets;
+      const steps = query();
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        yield;
+        if (this.resets !== resets) break;
+      }
+    }
+  }
+
+  /** The groups of the alerts that pass the filter, most severe first, then the noisiest. */
+  groups(groupBy: ExplorerGroupBy, filter?: ExplorerFilter, limit = 500): GroupsAnswer {
+    return runSteps(this.groupsSteps(groupBy, filter, limit));
+  }
+
+  /** `groups` in steps of a few thousand alerts (or a chunk of the file for a text filter's first use). */
+  groupsSteps(groupBy: ExplorerGroupBy, filter?: ExplorerFilter, limit = 500): QuerySteps<GroupsAnswer> {
+    return this.consistent(() => this.groupsOnce(groupBy, filter, limit));
+  }
+
+  private *groupsOnce(groupBy: ExplorerGroupBy, filter: ExplorerFilter | undefined, limit: number): QuerySteps<GroupsAnswer> {
+    const total = this.total;
+    const accept = yield* this.matcherSteps(filter, total);
     // Pass 1: per key, count, worst priority and time range; remember each matching alert's key.
-    interface Acc { slot: number; count: number; priority: number; first: number; last: number; distinct: number }
-    const byKey = new Map<number, Acc>();
-    const matched = new Uint8Array(this.total);
+    const byKey = new Map<number, GroupAcc>();
+    const matched = new Uint8Array(total);
     let matching = 0;
-    for (let id = 0; id < this.total; id++) {
+    for (let from = 0; from < total; from += STEP) {
+      if (from > 0) yield;
+      matching += this.countGroups(groupBy, accept, from, Math.min(total, from + STEP), byKey, matched);
+    }
+    // Pass 2: distinct alerts per group without a Set per group — the fingerprints of each group are laid out in one
+    // typed array (a counting sort by group), each segment sorted, and runs counted. Memory: 4 bytes per alert.
+    let next = 0;
+    for (const acc of byKey.values()) { acc.slot = next; next += acc.count; }
+    const starts = new Map<number, number>();
+    for (const [key, acc] of byKey) starts.set(key, acc.slot);
+    const prints = new Uint32Array(matching);
+    for (let from = 0; from < total; from += STEP) {
+      yield;
+      this.layOutPrints(groupBy, matched, from, Math.min(total, from + STEP), starts, prints);
+    }
+    for (const acc of byKey.values()) {
+      yield;
+      const segment = prints.subarray(acc.slot, acc.slot + acc.count).sort();
+      let distinct = segment.length > 0 ? 1 : 0;
+      for (let i = 1; i < segment.length; i++) if (segment[i] !== segment[i - 1]) distinct++;
+      acc.distinct = distinct;
+    }
+    const groups: ExplorerGroup[] = [...byKey.entries()].map(([key, acc]) => ({
+      key: this.keyLabel(groupBy, key), count: acc.count, distinct: acc.distinct, priority: acc.priority === 99 ? -1 : acc.priority,
+      ...(Number.isFinite(acc.first) ? { firstTime: acc.first } : {}), ...(Number.isFinite(acc.last) ? { lastTime: acc.last } : {}),
+      identified: !(groupBy === 'rule' && this.unidentifiedRules.has(key)),
+    }));
+    // Most severe first, then the noisiest.
+    groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || a.key.localeCompare(b.key));
+    return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit, total };
+  }
+
+  /** Pass 1 of `groups` over the alerts [from, to): returns how many passed the filter. */
+  private countGroups(groupBy: ExplorerGroupBy, accept: ((id: number) => boolean) | undefined, from: number, to: number, byKey: Map<number, GroupAcc>, matched: Uint8Array): number {
+    let matching = 0;
+    for (let id = from; id < to; id++) {
       if (accept && !accept(id)) continue;
       matched[id] = 1;
       matching++;
@@ -353,34 +458,18 @@ export class AlertStore {
       if (t < acc.first) acc.first = t;
       if (t > acc.last) acc.last = t;
     }
-    // Pass 2: distinct alerts per group without a Set per group — the fingerprints of each group are laid out in one
-    // typed array (a counting sort by group), each segment sorted, and runs counted. Memory: 4 bytes per alert.
-    let next = 0;
-    for (const acc of byKey.values()) { acc.slot = next; next += acc.count; }
-    const starts = new Map<number, number>();
-    for (const [key, acc] of byKey) starts.set(key, acc.slot);
-    const prints = new Uint32Array(matching);
-    for (let id = 0; id < this.total; id++) {
+    return matching;
+  }
+
+  /** Pass 2 of `groups` over the alerts [from, to): each matched alert's fingerprint in its group's segment. */
+  private layOutPrints(groupBy: ExplorerGroupBy, matched: Uint8Array, from: number, to: number, starts: Map<number, number>, prints: Uint32Array): void {
+    for (let id = from; id < to; id++) {
       if (!matched[id]) continue;
       const key = this.keyOf(groupBy, id);
       const at = starts.get(key)!;
       prints[at] = this.fingerprints.get(id);
       starts.set(key, at + 1);
     }
-    for (const acc of byKey.values()) {
-      const segment = prints.subarray(acc.slot, acc.slot + acc.count).sort();
-      let distinct = segment.length > 0 ? 1 : 0;
-      for (let i = 1; i < segment.length; i++) if (segment[i] !== segment[i - 1]) distinct++;
-      acc.distinct = distinct;
-    }
-    const groups: ExplorerGroup[] = [...byKey.entries()].map(([key, acc]) => ({
-      key: this.keyLabel(groupBy, key), count: acc.count, distinct: acc.distinct, priority: acc.priority === 99 ? -1 : acc.priority,
-      ...(Number.isFinite(acc.first) ? { firstTime: acc.first } : {}), ...(Number.isFinite(acc.last) ? { lastTime: acc.last } : {}),
-      identified: !(groupBy === 'rule' && this.unidentifiedRules.has(key)),
-    }));
-    // Most severe first, then the noisiest.
-    groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || a.key.localeCompare(b.key));
-    return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit };
   }
 
   /**
@@ -388,28 +477,75 @@ export class AlertStore {
    * the log's order, and how many there are in all.
    */
   latestMatching(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): { ids: number[]; total: number } {
+    return runSteps(this.latestMatchingSteps(groupBy, group, filter, limit));
+  }
+
+  latestMatchingSteps(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<{ ids: number[]; total: number }> {
+    return this.consistent(() => this.latestMatchingOnce(groupBy, group, filter, limit));
+  }
+
+  private *latestMatchingOnce(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<{ ids: number[]; total: number }> {
+    const count = this.total;
     const key = groupBy === undefined ? undefined : this.keyFromLabel(groupBy, group ?? '');
     if (groupBy !== undefined && key === undefined) return { ids: [], total: 0 };
-    const accept = this.matcher(filter);
+    const accept = yield* this.matcherSteps(filter, count);
     const ids: number[] = [];
     let total = 0;
-    for (let id = this.total - 1; id >= 0; id--) {
-      if ((groupBy !== undefined && this.keyOf(groupBy, id) !== key) || (accept && !accept(id))) continue;
-      total++;
-      if (ids.length < limit) ids.push(id);
+    // Newest first, a step of alerts at a time.
+    for (let to = count; to > 0; to -= STEP) {
+      if (to < count) yield;
+      total += this.pickLatest(groupBy, key, accept, limit, Math.max(0, to - STEP), to, ids);
     }
     return { ids: ids.reverse(), total };
   }
 
+  /** `latestMatching` over the alerts [from, to), newest first: returns how many are of the group and pass the filter. */
+  private pickLatest(groupBy: ExplorerGroupBy | undefined, key: number | undefined, accept: ((id: number) => boolean) | undefined, limit: number, from: number, to: number, ids: number[]): number {
+    let total = 0;
+    for (let id = to - 1; id >= from; id--) {
+      if ((groupBy !== undefined && this.keyOf(groupBy, id) !== key) || (accept && !accept(id))) continue;
+      total++;
+      if (ids.length < limit) ids.push(id);
+    }
+    return total;
+  }
+
   /** A page of the alerts of one group, newest first; with `dedupe`, one item per fingerprint (its latest alert). */
   alerts(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): { items: ExplorerAlertItem[]; total: number } {
+    return runSteps(this.alertsSteps(groupBy, group, filter, dedupe, offset, limit));
+  }
+
+  alertsSteps(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): QuerySteps<{ items: ExplorerAlertItem[]; total: number }> {
+    return this.consistent(() => this.alertsOnce(groupBy, group, filter, dedupe, offset, limit));
+  }
+
+  private *alertsOnce(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): QuerySteps<{ items: ExplorerAlertItem[]; total: number }> {
+    const count = this.total;
     const key = this.keyFromLabel(groupBy, group);
     if (key === undefined) return { items: [], total: 0 };
-    const accept = this.matcher(filter);
+    const accept = yield* this.matcherSteps(filter, count);
     const chosen: number[] = [];
     const duplicates = new Map<number, number>();
     const firstOfPrint = new Map<number, number>();
-    for (let id = this.total - 1; id >= 0; id--) {
+    // Newest first, a step of alerts at a time.
+    for (let to = count; to > 0; to -= STEP) {
+      if (to < count) yield;
+      this.chooseAlerts(groupBy, key, accept, dedupe, Math.max(0, to - STEP), to, chosen, duplicates, firstOfPrint);
+    }
+    const page = chosen.slice(offset, offset + limit);
+    // Each item is read back from the file.
+    const items: ExplorerAlertItem[] = [];
+    for (const id of page) {
+      if (items.length > 0 && items.length % ITEMS_STEP === 0) yield;
+      items.push(this.item(id, dedupe ? duplicates.get(id) : undefined));
+    }
+    return { items, total: chosen.length };
+  }
+
+  /** `alerts` over the alerts [from, to), newest first. */
+  private chooseAlerts(groupBy: ExplorerGroupBy, key: number, accept: ((id: number) => boolean) | undefined, dedupe: boolean, from: number, to: number,
+    chosen: number[], duplicates: Map<number, number>, firstOfPrint: Map<number, number>): void {
+    for (let id = to - 1; id >= from; id--) {
       if (this.keyOf(groupBy, id) !== key || (accept && !accept(id))) continue;
       if (dedupe) {
         const print = this.fingerprints.get(id);
@@ -420,8 +556,6 @@ export class AlertStore {
       }
       chosen.push(id);
     }
-    const page = chosen.slice(offset, offset + limit);
-    return { items: page.map((id) => this.item(id, dedupe ? duplicates.get(id) : undefined)), total: chosen.length };
   }
 
   private item(id: number, duplicates: number | undefined): ExplorerAlertItem {
