@@ -10,7 +10,7 @@ import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
 import type { ServiceHost } from '../service/host';
-import { AlertStore, type ByteSource, type TextRuleIdentifier } from '../service/explorer/alertStore';
+import { AlertStore, type ByteSource, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST,
@@ -42,10 +42,11 @@ const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
 /** The most alerts an Explorer report reads (the latest of the selection): a report is read by a person. */
 const MAX_REPORT_ALERTS = 5000;
 /**
- * The longest a report works before the event loop turns, in ms: a report of 5,000 alerts takes about half a second,
- * and hovers, diagnostics and the Explorer's other requests are answered between its turns.
+ * The longest a report or a query works before the event loop turns, in ms: a report of 5,000 alerts takes about half
+ * a second, a text filter's first query on a gigabyte log about a second, and hovers, diagnostics and the Explorer's
+ * other requests are answered between their turns.
  */
-const REPORT_TURN_MS = 15;
+const TURN_MS = 15;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
 
 /** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
@@ -268,23 +269,46 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     return info(log);
   });
 
-  connection.onRequest(EXPLORER_GROUPS_REQUEST, (p: ExplorerGroupsParams): ExplorerGroupsResult => {
+  /**
+   * Runs a query's steps, letting the event loop turn whenever it has worked TURN_MS (a query that takes less answers
+   * at once, as before). At each turn a cancelled request answers RequestCancelled, and a log closed meanwhile fails
+   * the query; the steps are dropped.
+   */
+  async function paced<T>(log: OpenLog, steps: QuerySteps<T>, pace: Pacer): Promise<T> {
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (pace.due()) {
+        await pace.turn();
+        if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while it was queried`);
+      }
+    }
+  }
+
+  // Groups and pages of alerts scan every alert of the log (a tenth of a second for a million; a page with folded
+  // duplicates more), and the first query of a text filter reads the whole file (about a second for a gigabyte):
+  // they run in steps, and the client cancels a query the tree no longer waits for.
+  connection.onRequest(EXPLORER_GROUPS_REQUEST, async (p: ExplorerGroupsParams, token: CancellationToken): Promise<ExplorerGroupsResult> => {
     const log = get(p.logId);
-    const result = log.store.groups(p.groupBy, p.filter, Math.min(p.limit ?? 500, 5000));
-    return { ...result, total: log.store.total };
+    const pace = new Pacer(token, 'query');
+    pace.check();
+    return paced(log, log.store.groupsSteps(p.groupBy, p.filter, Math.min(p.limit ?? 500, 5000)), pace);
   });
 
-  connection.onRequest(EXPLORER_ALERTS_REQUEST, (p: ExplorerAlertsParams): ExplorerAlertsResult => {
+  connection.onRequest(EXPLORER_ALERTS_REQUEST, async (p: ExplorerAlertsParams, token: CancellationToken): Promise<ExplorerAlertsResult> => {
     const log = get(p.logId);
-    return log.store.alerts(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE));
+    const pace = new Pacer(token, 'query');
+    pace.check();
+    return paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
   });
 
   connection.onRequest(EXPLORER_REPORT_REQUEST, async (p: ExplorerReportParams, token: CancellationToken): Promise<ExplorerReportResult> => {
     const log = get(p.logId);
-    const pace = new Pacer(token);
+    const pace = new Pacer(token, 'report');
     pace.check();
     const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);
-    const { ids, total } = log.store.latestMatching(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit);
+    // Which alerts: a scan of the log, and with a text filter's first use a reading of the whole file.
+    const { ids, total } = await paced(log, log.store.latestMatchingSteps(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit), pace);
     // The alerts one after another, a blank line between two that are not next to each other in the file (so that
     // none is read as the continuation of another), and the file's line of each line of that text for the report.
     // Padding with the file's other lines as blank lines would cost more than the alerts for a group spread over a
@@ -341,16 +365,16 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 }
 
 /**
- * Paces a long request: `due` says when it has worked for REPORT_TURN_MS since the event loop last turned; `turn`
- * lets the loop turn (messages that came in meanwhile are handled) and then answers a cancellation of the request with
- * LSP's RequestCancelled error, as `check` does at once.
+ * Paces a long request: `due` says when it has worked for TURN_MS since the event loop last turned; `turn` lets the
+ * loop turn (messages that came in meanwhile are handled) and then answers a cancellation of the request with LSP's
+ * RequestCancelled error, as `check` does at once.
  */
 class Pacer {
   private since = performance.now();
-  constructor(private readonly token: CancellationToken) {}
-  due(): boolean { return performance.now() - this.since >= REPORT_TURN_MS; }
+  constructor(private readonly token: CancellationToken, private readonly what: 'report' | 'query') {}
+  due(): boolean { return performance.now() - this.since >= TURN_MS; }
   check(): void {
-    if (this.token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The Alert Explorer report was cancelled');
+    if (this.token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `The Alert Explorer ${this.what} was cancelled`);
   }
   async turn(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
