@@ -47,6 +47,12 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private readonly shown = new Map<string, number>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private notificationHooked: unknown;
+  /**
+   * The tree's queries under way, by node ('root', or 'group:' and its key). On a large log a query takes up to a
+   * second (a text filter's first use reads the whole file); one the tree no longer waits for is cancelled, so that
+   * the server stops working on it.
+   */
+  private readonly queries = new Map<string, vscode.CancellationTokenSource>();
 
   constructor(private readonly client: FalcoLanguageClient) {
     this.view = vscode.window.createTreeView('falcoLens.alertExplorer', { treeDataProvider: this, showCollapseAll: true });
@@ -72,6 +78,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   async open(path: string, follow = false): Promise<ExplorerLogInfo> {
     const lc = this.lc();
+    this.cancelQueries();
     if (this.log && this.log.path !== path) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, { path, follow });
     this.shown.clear();
@@ -82,6 +89,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   async close(): Promise<void> {
+    this.cancelQueries();
     if (this.log) await this.client.languageClient?.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = undefined;
     this.updateContext();
@@ -103,9 +111,36 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     return times.length ? Math.max(...times) : undefined;
   }
 
-  setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.refresh(); }
-  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.updateContext(); this.refresh(); }
-  setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.updateContext(); this.refresh(); }
+  setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.cancelQueries(); this.refresh(); }
+  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.cancelQueries(); this.updateContext(); this.refresh(); }
+  setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.cancelQueries(); this.updateContext(); this.refresh(); }
+
+  /** Cancels the tree's queries under way: their answers are for settings or a tree that are gone. */
+  private cancelQueries(): void {
+    for (const source of this.queries.values()) source.cancel();
+    this.queries.clear();
+  }
+
+  /**
+   * Sends one of the tree's queries, cancelling the one under way for the same node. A fetch of the root cancels all
+   * of them: VS Code asks for the root again only when it refreshes the tree, and it then drops the answers of every
+   * fetch it was waiting for (extHostTreeViews.ts, refresh). A cancelled query answers undefined.
+   */
+  private async query<R>(node: string, method: string, params: object): Promise<R | undefined> {
+    if (node === 'root') this.cancelQueries();
+    else this.queries.get(node)?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.queries.set(node, source);
+    try {
+      return await this.lc().sendRequest<R>(method, params, source.token);
+    } catch (e) {
+      if (source.token.isCancellationRequested) return undefined;
+      throw e;
+    } finally {
+      if (this.queries.get(node) === source) this.queries.delete(node);
+      source.dispose();
+    }
+  }
 
   refresh(): void {
     this.updateMessage();
@@ -148,15 +183,15 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!this.log) return [];
-    const lc = this.lc();
     if (!node) {
-      const result = await lc.sendRequest<ExplorerGroupsResult>(EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, filter: this.filter });
-      return result.groups.map((group) => ({ kind: 'group', group }));
+      const result = await this.query<ExplorerGroupsResult>('root', EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, filter: this.filter });
+      return result ? result.groups.map((group) => ({ kind: 'group', group })) : [];
     }
     if (node.kind !== 'group') return [];
     const key = node.group.key;
     const limit = this.shown.get(key) ?? PAGE;
-    const result = await lc.sendRequest<ExplorerAlertsResult>(EXPLORER_ALERTS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, group: key, filter: this.filter, dedupe: this.dedupe, offset: 0, limit });
+    const result = await this.query<ExplorerAlertsResult>(`group:${key}`, EXPLORER_ALERTS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, group: key, filter: this.filter, dedupe: this.dedupe, offset: 0, limit });
+    if (!result) return [];
     const children: Node[] = result.items.map((alert) => ({ kind: 'alert', alert, group: key }));
     if (result.total > result.items.length) children.push({ kind: 'more', group: key, offset: result.items.length, remaining: result.total - result.items.length });
     return children;
@@ -244,6 +279,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   dispose(): void {
+    this.cancelQueries();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
