@@ -59,9 +59,10 @@ function customRule(text: string, key: string): string {
 
 test('the chart values fixture: customRules entries are embedded files in name order, cut by the block indentation', () => {
   const text = fixture('values.yaml');
-  const { files, problems } = analyzeHost(text);
+  const { files: all, problems } = analyzeHost(text);
   assert.deepEqual(problems, []);
-  assert.deepEqual(files.map((f) => f.key), ['00-macros.yaml', 'rules-nginx.yaml']);
+  assert.deepEqual(all.map((f) => [f.kind, f.key]), [['rules', '00-macros.yaml'], ['rules', 'rules-nginx.yaml'], ['config', 'falco.yaml']]);
+  const files = all.filter((f) => f.kind === 'rules');
   const values = parseDocument(text).toJS() as { customRules: Record<string, string> };
   for (const f of files) {
     assert.equal(f.holder, 'customRules');
@@ -363,4 +364,51 @@ test('random edits of a values file (typing anywhere, keys and blocks broken): n
     }
     service.embedded.semanticTokens!(doc);
   }
+});
+
+test('the chart\'s falco: values are Falco\'s configuration, checked as laid over the chart\'s own', () => {
+  const text = [
+    'driver:',
+    '  kind: modern_ebpf',
+    'falco:',
+    '  json_ouput: true',
+    '  priority: warn',
+    '  # Helm keeps the chart\'s file_output.filename: enabling it alone is fine.',
+    '  file_output:',
+    '    enabled: true',
+    '  metrics:',
+    '    enabled: true',
+    '    output_rule: true',
+    '  rules_files:',
+    '    - /etc/falco/falco_rules.yaml',
+    '    - /etc/falco/rules.d',
+    '',
+  ].join('\n');
+  const { files } = analyzeHost(text);
+  assert.deepEqual(files.map((f) => [f.kind, f.holder, f.firstLine, f.indent]), [['config', 'chartConfig', 3, 2]]);
+  assert.equal(files[0].text.split('\n')[0], 'json_ouput: true');
+  const { service } = serviceWith();
+  const doc = open(service, text);
+  const found = service.embedded.diagnostics(doc);
+  // What the values say is judged; what they leave to the chart (a filename, the metrics interval) is not.
+  assert.deepEqual(found.map((d) => [d.code, textAt(text, d)]), [['config-unknown-key', 'json_ouput'], ['config-start-fails', 'warn']]);
+  const unknown = found[0];
+  const fix = service.embedded.codeActions!(doc, unknown.range, { diagnostics: [unknown] }).find((a) => a.title === 'Change to \'json_output\'');
+  assert.ok(fix);
+  assert.match(applyAction(text, fix), /^ {2}json_output: true$/m);
+  const hover = service.embedded.hover!(doc, positionOf(text, 'priority: warn', 2));
+  assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents);
+  assert.match(hover.contents.value, /\*\*priority\*\* \(Falco configuration\)/);
+  assert.equal(service.embedded.hover!(doc, positionOf(text, 'kind: modern_ebpf', 1)), null, 'the chart\'s driver key is not Falco\'s configuration');
+});
+
+test('an umbrella chart: falco: holds the subchart\'s values, and its falco: the configuration; other charts\' falco: keys are left alone', () => {
+  const umbrella = 'falco:\n  driver:\n    kind: modern_ebpf\n  falco:\n    json_output: true\n    stdout_output:\n      enabled: tru\n';
+  const { files } = analyzeHost(umbrella);
+  assert.deepEqual(files.map((f) => [f.kind, f.firstLine, f.indent]), [['config', 4, 4]]);
+  const { service } = serviceWith();
+  const found = service.embedded.diagnostics(open(service, umbrella));
+  assert.deepEqual(found.map((d) => [d.code, textAt(umbrella, d)]), [['config-wrong-type', 'tru']]);
+  // A monitoring chart's `falco:` block (an exporter's settings): none of its keys is Falco's.
+  assert.deepEqual(analyzeHost('falco:\n  enabled: true\n  endpoint: falco-metrics:8765\n').files, []);
 });

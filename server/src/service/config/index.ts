@@ -27,7 +27,11 @@ import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type Confi
 
 export type ConfigService = DocumentFeatures;
 
-export function createConfigService(host: ServiceHost, rules: RulesWorkspace): ConfigService {
+/**
+ * `overlay`: the documents are laid over a configuration Falco Lens does not have (the `falco:` values of Falco's Helm
+ * chart, merged by Helm into the chart's defaults): what they lack is not judged.
+ */
+export function createConfigService(host: ServiceHost, rules: RulesWorkspace, options: { overlay?: boolean } = {}): ConfigService {
   let cached: { uri: string; version: number; text: string; model: ConfigModel } | undefined;
   const modelOf = (doc: TextDocument): ConfigModel => {
     const text = doc.getText();
@@ -66,11 +70,12 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace): C
       if (!model.root) return out.list;
       checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
       const path = URI_TO_PATH(doc.uri);
-      const merged = mergeConfiguration({ host, target, path, model, parse: parseFile });
+      const merged = mergeConfiguration({ host, target, path, model, parse: parseFile, asOverlay: options.overlay });
+      // An overlay's paths are those of the machine Falco will run on (a pod), not of this one: not looked for.
       checkLoad(merged, {
         target, report: out.report, rules: rules.allRules(), path,
-        exists: (p) => host.isDirectory(p) || host.readFile(p) !== undefined,
-        isDirectory: (p) => host.isDirectory(p),
+        exists: (p) => options.overlay || host.isDirectory(p) || host.readFile(p) !== undefined,
+        isDirectory: (p) => options.overlay || host.isDirectory(p),
       });
       return out.list;
     },

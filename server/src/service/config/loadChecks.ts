@@ -355,6 +355,8 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   for (const [key, needed, what] of [['file_output', 'filename', 'file'], ['program_output', 'program', 'program'], ['http_output', 'url', 'http']] as const) {
     const section = view.map(key);
     if (!section || flag(section.map, 'enabled', false) !== true || !missingText(section.map, needed)) continue;
+    // Laid over the chart's configuration, an absent filename, program or URL may be the chart's.
+    if (view.merged.overlay && valueOf(section.map, needed) === undefined) continue;
     const lost = view.merged.keys.get(key)?.dropped.some((d) => d.by === section.part && isMap(d.part.pair.value) && valueOf(d.part.pair.value, needed) !== undefined);
     view.refuse(section.part, keySpan(pairOf(section.map, 'enabled')!),
       `${what} output enabled but no ${needed} in ${key}.${lost ? ` (The ${needed} set in an earlier file is not kept: a later ${key} replaces the whole mapping.)` : ''}`,
@@ -411,7 +413,8 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   const engine = view.map('engine');
   const kindPair = scalarPair(engine?.map, 'kind');
   const replay = valueOf(engine?.map, 'replay');
-  if (engine && kindPair && textOf(kindPair.value)?.text === 'replay' && (replay === undefined || isMap(replay)) && missingText(isMap(replay) ? replay : undefined, 'capture_file')) {
+  const captureAbsent = !isMap(replay) || valueOf(replay, 'capture_file') === undefined;
+  if (engine && kindPair && textOf(kindPair.value)?.text === 'replay' && (replay === undefined || isMap(replay)) && missingText(isMap(replay) ? replay : undefined, 'capture_file') && !(view.merged.overlay && captureAbsent)) {
     view.refuse(engine.part, nodeSpan(kindPair.value!), 'engine.kind is \'replay\' but engine.replay.capture_file is not set.', { path: 'engine.replay.capture_file' });
   }
 
@@ -551,7 +554,8 @@ function checkMetrics(view: View, ctx: LoadCheckContext): void {
   const intervalPair = pairOf(metrics.map, 'interval');
   const rangeMessage = 'Falco refuses intervals under 100 ms ("Metrics interval must have a minimum value of 100ms and reflect a Prometheus compliant time duration format").';
   if (!intervalPair) {
-    view.refuse(metrics.part, valueSpan(enabledPair),
+    // Laid over the chart's configuration, the interval may be the chart's.
+    if (!view.merged.overlay) view.refuse(metrics.part, valueSpan(enabledPair),
       `metrics are enabled without metrics.interval: Falco then reads '5000', a number without a time unit, as an interval of 0. ${rangeMessage} Set metrics.interval, e.g. 1h (falco.yaml's value).`,
       { path: 'metrics.interval' });
   } else {

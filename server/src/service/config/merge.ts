@@ -83,6 +83,12 @@ export interface MergedConfig {
    * the whole configuration lacks (no output at all) apply: false for a config.d file whose main file is not known.
    */
   whole: boolean;
+  /**
+   * Whether the edited document is laid key by key over a configuration Falco Lens does not have (Helm merges the
+   * chart's `falco:` values into the chart's own, mappings recursively, lists whole): a key absent from one of its
+   * mappings may be set underneath, so its absence is not judged either.
+   */
+  overlay: boolean;
 }
 
 /** The first release that reads config_files, and the first with merge strategies. */
@@ -198,6 +204,11 @@ export interface MergeInput {
   parse(text: string): ConfigModel;
   /** The document is the main configuration (Falco's -c file): no main file including it is looked for. */
   asMain?: boolean;
+  /**
+   * The document is laid over a configuration Falco Lens does not have (the `falco:` values of Falco's Helm chart,
+   * which Helm merges key by key into the chart's own before it writes falco.yaml): what it lacks is not judged.
+   */
+  asOverlay?: boolean;
 }
 
 /** Whether a path is a file of a config.d folder (a file meant to be included, not a main configuration). */
@@ -212,7 +223,7 @@ function inConfigFolder(path: string | undefined): boolean {
  */
 function findMain(input: MergeInput): { path: string; model: ConfigModel; files: Included[]; entries: IncludeEntry[] } | undefined {
   const own = input.path;
-  if (!own || input.asMain || compareVersions(input.target, CONFIG_FILES_SINCE) < 0) return undefined;
+  if (!own || input.asMain || input.asOverlay || compareVersions(input.target, CONFIG_FILES_SINCE) < 0) return undefined;
   const candidates = [input.host.settings().falcoConfigFile, joinPath(dirname(dirname(own)), 'falco.yaml'), joinPath(dirname(own), 'falco.yaml')];
   const tried = new Set<string>();
   for (const candidate of candidates) {
@@ -259,7 +270,8 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
     main = edited;
     const entries = includeEntries(valueOf(edited.model.root, 'config_files'), target,
       (node, message, data) => failures.push({ source: edited, node, message, data }));
-    files = includedFiles(host, entries, edited.path, unknown, (entry) => failures.push({ source: edited, node: entry.node,
+    // An overlay's config_files name files of the machine Falco will run on (a pod), not of this one: not read.
+    files = input.asOverlay ? [] : includedFiles(host, entries, edited.path, unknown, (entry) => failures.push({ source: edited, node: entry.node,
       message: 'config_files includes this configuration file itself ("tried to recursively include main config file").' }));
   }
 
@@ -324,6 +336,6 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
       }
     }
   }
-  const whole = main !== edited || !inConfigFolder(edited.path);
-  return { target, main, edited, sources, keys, failures, unknown, whole };
+  const whole = !input.asOverlay && (main !== edited || !inConfigFolder(edited.path));
+  return { target, main, edited, sources, keys, failures, unknown, whole, overlay: !!input.asOverlay };
 }

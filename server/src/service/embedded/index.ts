@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { DocumentFeatures } from '../features';
 import type { RulesService } from '../rules';
+import { createConfigService } from '../config';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
 import { URI_TO_PATH } from '../uri';
@@ -20,11 +21,12 @@ import { analyzeHost, toEmbedded, toHost, HolderCode, type EmbeddedFile, type Ho
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 
-/** One embedded file as served: where it sits, and its document. */
+/** One embedded file as served: where it sits, its document, and the service that answers for it. */
 interface Placed {
   file: EmbeddedFile;
   doc: TextDocument;
   set: string;
+  features: DocumentFeatures;
 }
 
 interface HostState {
@@ -35,8 +37,8 @@ interface HostState {
   lines: LineIndex;
   placed: Placed[];
   problems: HolderProblem[];
-  /** The features of each set of files, by set key. */
-  features: Map<string, DocumentFeatures>;
+  /** The rules sets of the host (set key → their documents' URIs), to forget them when they go. */
+  sets: Map<string, string[]>;
 }
 
 export type EmbeddedService = DocumentFeatures & {
@@ -55,6 +57,8 @@ export function embeddedUri(hostUri: string, index: number, key: string): string
 
 export function createEmbeddedService(rules: RulesService, host: ServiceHost): EmbeddedService {
   const hosts = new Map<string, HostState>();
+  // The chart's falco: values are laid over the chart's own configuration, which Falco Lens does not have.
+  const configOverlay = createConfigService(host, rules, { overlay: true });
 
   /** The state of a host text, computed once per text (sets whose files changed are loaded afresh). */
   const stateOf = (uri: string, text: string): HostState => {
@@ -63,25 +67,27 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     if (known && known.text === text && known.enabled === enabled) return known;
     const analysis = enabled ? analyzeHost(text) : { files: [], problems: [] };
     const hostPath = URI_TO_PATH(uri);
-    const placed: Placed[] = analysis.files.map((file, i) => ({
+    const docs = analysis.files.map((file, i) => ({
       file,
-      doc: TextDocument.create(embeddedUri(uri, i, file.key), 'falco-rules', 1, file.text),
+      doc: TextDocument.create(embeddedUri(uri, i, file.key), file.kind === 'rules' ? 'falco-rules' : 'falco-config', 1, file.text),
       set: `${uri}\u0000${file.set}`,
     }));
+    const sets = new Map<string, string[]>();
+    for (const d of docs) if (d.file.kind === 'rules') sets.set(d.set, [...(sets.get(d.set) ?? []), d.doc.uri]);
     // A set that lost files, or is gone, is forgotten (its cached load and parses) before it is loaded again.
     if (known) {
-      const uris = new Set(placed.map((p) => p.doc.uri));
-      for (const set of known.features.keys()) {
-        const before = known.placed.filter((p) => p.set === set).map((p) => p.doc.uri);
-        if (before.some((u) => !uris.has(u))) rules.forgetEmbedded(set, before);
+      for (const [set, before] of known.sets) {
+        const now = sets.get(set) ?? [];
+        if (before.some((u) => !now.includes(u))) rules.forgetEmbedded(set, before);
       }
     }
-    const features = new Map<string, DocumentFeatures>();
-    for (const set of new Set(placed.map((p) => p.set))) {
-      const files = placed.filter((p) => p.set === set).map((p) => ({ uri: p.doc.uri, path: hostPath, text: p.file.text }));
-      features.set(set, rules.embedded(set, files));
+    const setFeatures = new Map<string, DocumentFeatures>();
+    for (const [set, uris] of sets) {
+      const files = docs.filter((d) => uris.includes(d.doc.uri)).map((d) => ({ uri: d.doc.uri, path: hostPath, text: d.file.text }));
+      setFeatures.set(set, rules.embedded(set, files));
     }
-    const state: HostState = { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, features };
+    const placed: Placed[] = docs.map((d) => ({ ...d, features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : configOverlay }));
+    const state: HostState = { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
     hosts.set(uri, state);
     return state;
   };
@@ -90,7 +96,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const state = stateOf(doc.uri, doc.getText());
     for (const p of state.placed) {
       const inner = toEmbedded(p.file, position);
-      if (inner) return { state, placed: p, inner, features: state.features.get(p.set)! };
+      if (inner) return { state, placed: p, inner, features: p.features };
     }
     return undefined;
   };
@@ -106,7 +112,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       }));
       const map = mapper(state);
       for (const p of state.placed) {
-        const found = state.features.get(p.set)!.diagnostics(p.doc);
+        const found = p.features.diagnostics(p.doc);
         for (const d of found) out.push(map.diagnostic(p, d));
       }
       return out;
@@ -162,7 +168,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           const e = toEmbedded(p.file, d.range.end);
           return s && e ? [{ ...d, range: { start: s, end: e } }] : [];
         });
-        const actions = state.features.get(p.set)!.codeActions?.(p.doc, inner, { ...context, diagnostics }) ?? [];
+        const actions = p.features.codeActions?.(p.doc, inner, { ...context, diagnostics }) ?? [];
         for (const a of actions) out.push(map.codeAction(p, a));
       }
       return out;
@@ -171,7 +177,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const state = stateOf(doc.uri, doc.getText());
       const absolute: number[][] = [];
       for (const p of state.placed) {
-        const tokens = state.features.get(p.set)!.semanticTokens?.(p.doc);
+        const tokens = p.features.semanticTokens?.(p.doc);
         if (!tokens) continue;
         let line = 0;
         let char = 0;
@@ -189,7 +195,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     didClose(uri) {
       const state = hosts.get(uri);
       hosts.delete(uri);
-      if (state) for (const set of state.features.keys()) rules.forgetEmbedded(set, state.placed.filter((p) => p.set === set).map((p) => p.doc.uri));
+      if (state) for (const [set, uris] of state.sets) rules.forgetEmbedded(set, uris);
     },
     embeddedFiles(uri, text) {
       return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));

@@ -16,15 +16,21 @@ import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Scal
 import type { Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 import { rulesFileShape } from '../fileShape';
+import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
   /** A `customRules` entry of the Falco chart's values: mounted as /etc/falco/rules.d/<key>. */
   | 'customRules'
   /** A `data` entry of a ConfigMap: mounted wherever a volume puts it. */
-  | 'configMap';
+  | 'configMap'
+  /** The chart's `falco:` values: Falco's configuration, which Helm merges into the chart's own and writes as
+   *  /etc/falco/falco.yaml (templates/configmap.yaml). */
+  | 'chartConfig';
 
 export interface EmbeddedFile {
+  /** A rules file, or Falco's configuration (laid over the chart's). */
+  kind: 'rules' | 'config';
   holder: Holder;
   /** The mapping entry's key: the file's name once mounted. */
   key: string;
@@ -84,7 +90,8 @@ const MAX_HOST_LENGTH = 4_000_000;
 
 /** A quick test before parsing: whether the text can hold embedded rules at all. */
 export function mayHoldRules(text: string): boolean {
-  return text.length <= MAX_HOST_LENGTH && (text.includes('customRules') || (/\bConfigMap\b/.test(text) && /-[ \t]+(rule|macro|list)[ \t]*:/.test(text)));
+  return text.length <= MAX_HOST_LENGTH && (text.includes('customRules') || /^[ \t]*falco:[ \t]*(#.*)?$/m.test(text)
+    || (/\bConfigMap\b/.test(text) && /-[ \t]+(rule|macro|list)[ \t]*:/.test(text)));
 }
 
 export function analyzeHost(text: string): HostAnalysis {
@@ -110,10 +117,17 @@ export function analyzeHost(text: string): HostAnalysis {
       }
       continue;
     }
-    // Any `customRules` mapping, however deep (values, umbrella values, HelmRelease, Argo CD Application).
+    // Any `customRules` mapping, however deep (values, umbrella values, HelmRelease, Argo CD Application), and the
+    // chart's `falco:` configuration beside it or alone.
     visitMaps(root, 0, (map) => {
       for (const pair of map.items) {
-        if (!isPair(pair) || scalarString(pair.key as Node) !== 'customRules' || !isMap(pair.value)) continue;
+        if (!isPair(pair)) continue;
+        const key = scalarString(pair.key as Node);
+        if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
+          const config = blockMapping(text, lines, pair.value, set);
+          if (config) { out.files.push(config); set++; }
+        }
+        if (key !== 'customRules' || !isMap(pair.value)) continue;
         const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems);
         checkRulesDirLoaded(map, found, out.problems);
         if (found.length) { out.files.push(...found); set++; }
@@ -237,6 +251,40 @@ function literalBlock(text: string, lines: LineIndex, value: Scalar, holder: Hol
     }
     if (indent < 0) return undefined;
   }
+  const { cuts, embedded } = cutLines(text, lines, firstLine, lastLine, indent);
+  const endsWithBreak = /[\r\n]$/.test(embedded);
+  return { kind: 'rules', holder, key, keySpan, set, firstLine, cuts, indent, endsWithBreak, text: embedded };
+}
+
+/**
+ * Whether a `falco:` mapping is Falco's configuration (the chart's values) rather than an umbrella chart's values for
+ * the Falco subchart (`driver`, `customRules`, `falco`…): most of its keys are keys of falco.yaml.
+ */
+function looksLikeFalcoConfig(map: YAMLMap): boolean {
+  const keys = map.items.filter(isPair).map((p) => scalarString(p.key as Node)).filter((k): k is string => k !== undefined);
+  const known = keys.filter((k) => CONFIG_KEYS.has(k)).length;
+  return known > 0 && known * 2 >= keys.length;
+}
+
+const CONFIG_KEYS = new Set(Object.keys(FALCO_CONFIG_SCHEMA.properties ?? {}));
+
+/** The embedded configuration of a block mapping: its lines, cut by the mapping's indentation. */
+function blockMapping(text: string, lines: LineIndex, map: YAMLMap, set: number): EmbeddedFile | undefined {
+  if (map.flow || !map.range) return undefined;
+  const start = map.range[0];
+  const end = Math.max(start, map.range[2]);
+  const firstLine = lines.positionAt(start).line;
+  const indent = start - lines.lineStarts[firstLine];
+  // The mapping's first key must start its line (a mapping written on the key's line is not a block of lines).
+  if (text.slice(lines.lineStarts[firstLine], start).trim() !== '') return undefined;
+  const lastLine = lines.positionAt(Math.max(start, end - 1)).line;
+  const { cuts, embedded } = cutLines(text, lines, firstLine, lastLine, indent);
+  const keySpan = [start, start] as const;
+  return { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', keySpan, set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded };
+}
+
+/** The host's lines firstLine..lastLine without their first `indent` columns (fewer where a line has fewer blanks). */
+function cutLines(text: string, lines: LineIndex, firstLine: number, lastLine: number, indent: number): { cuts: number[]; embedded: string } {
   const cuts: number[] = [];
   let embedded = '';
   for (let l = firstLine; l <= lastLine; l++) {
@@ -246,8 +294,7 @@ function literalBlock(text: string, lines: LineIndex, value: Scalar, holder: Hol
     cuts.push(cut);
     embedded += text.slice(start + cut, end);
   }
-  const endsWithBreak = /[\r\n]$/.test(embedded);
-  return { holder, key, keySpan, set, firstLine, cuts, indent, endsWithBreak, text: embedded };
+  return { cuts, embedded };
 }
 
 function lineText(text: string, lines: LineIndex, line: number): string {
