@@ -88,6 +88,11 @@ test('no process + parent, executable path + parent or command line + parent exc
     const titles = titlesOf(s, READ({ 'proc.pname': pcmdline.split(' ')[0].replace(/^-/, ''), 'proc.pcmdline': pcmdline }), `typed-${pcmdline}.json`);
     assert.ok(!titles.some((t) => PARENT_PAIRS.test(t) || t.includes('parent command line')), `${pcmdline}:\n${titles.join('\n')}`);
   }
+  // A program that starts login sessions: the same program under it is every user's session.
+  for (const pname of ['sshd', 'sshd-session', 'login', 'dropbear', 'tmux: server', 'screen']) {
+    const titles = titlesOf(s, READ({ 'proc.pname': pname }), `session-${pname.replace(/\W/g, '')}.json`);
+    assert.ok(!titles.some((t) => PARENT_PAIRS.test(t)), `${pname}:\n${titles.join('\n')}`);
+  }
   // A parent that is a program of its own keeps the pair.
   assert.ok(titlesOf(s, READ({ 'proc.pname': 'backup-agent' }), 'agent.json').includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)'));
 });
@@ -128,6 +133,7 @@ test('the report says why no exception names the parent, for each kind of shell 
   assert.match(report({ 'proc.pname': 'bash' }), /No exception is proposed: the parent `bash` is a shell and the alert does not say what it runs \(no `proc\.pcmdline`: add it to the rule's output to tell a script from commands typed in\), so an exception on this program and parent would also silence it when anyone types it at a shell, an attacker included\./);
   assert.match(report({ 'proc.pname': 'bash', 'proc.pcmdline': 'bash' }), /No exception is proposed: the parent `bash` runs commands typed or piped into it \(its command line is `bash`\), so an exception on this program and parent would also silence it when anyone types it at a shell, an attacker included\./);
   assert.match(report({ 'proc.pname': 'bash', 'proc.pcmdline': 'bash run.sh' }), /the parent `bash` runs a script by a relative path \(`bash run\.sh`\), which a file of that name in any folder would match/);
+  assert.match(report({ 'proc.pname': 'sshd' }), /No exception is proposed: the parent `sshd` starts every login session \(each user's shell, or the command a remote user asks for\), so an exception on this program and parent would cover every session of every user, an intruder's included\./);
   assert.match(report({ 'proc.pname': 'sudo' }), /No exception is proposed: the parent `sudo` runs whatever command it is given, for anyone allowed to use it, so an exception on this program and parent would also silence it when anyone runs it that way, an attacker included\./);
   // With another exception proposed, the report still says why none names the parent.
   const script = report({ 'proc.pname': 'bash', 'proc.pcmdline': 'bash /opt/backup/run.sh', 'fd.name': '/etc/shadow' });

@@ -42,7 +42,15 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'ksh93', 'mks
  *  the same command run by anyone allowed to use them. Their own command line is that command, no anchor. */
 const COMMAND_RUNNERS = new Set(['sudo', 'su', 'doas']);
 
-export type BroadParentKind = 'container runtime' | 'init' | 'scheduler' | 'scheduled job' | 'shell' | 'command runner';
+/**
+ * Programs that start a login session, each user's shell or the command a remote user asks for: sshd (and
+ * sshd-session, which runs each connection since OpenSSH 9.8), login (consoles, telnet), dropbear, telnetd, mosh, and
+ * the terminal multiplexers' servers (tmux's comm is `tmux: server`). The same program under them (`bash` under
+ * `sshd`, `sftp-server` under `sshd-session`) is every session of every user, an intruder's with stolen keys too.
+ */
+const SESSION_STARTERS = new Set(['sshd', 'sshd-session', 'login', 'dropbear', 'in.telnetd', 'telnetd', 'mosh-server', 'tmux: server', 'tmux', 'screen']);
+
+export type BroadParentKind = 'container runtime' | 'init' | 'scheduler' | 'scheduled job' | 'shell' | 'command runner' | 'session';
 
 /** Why the alert's parent makes a process + parent exception cover far more than this case, if it does. */
 export function broadParent(view: AlertView): { parent: string; kind: BroadParentKind } | undefined {
@@ -53,6 +61,7 @@ export function broadParent(view: AlertView): { parent: string; kind: BroadParen
   if (SHELLS.has(parent) && SCHEDULERS.has(valueOf(view, 'proc.aname[2]') ?? '')) return { parent, kind: 'scheduled job' };
   if (SHELLS.has(parent)) return { parent, kind: 'shell' };
   if (COMMAND_RUNNERS.has(parent)) return { parent, kind: 'command runner' };
+  if (SESSION_STARTERS.has(parent)) return { parent, kind: 'session' };
   return undefined;
 }
 
@@ -105,7 +114,7 @@ export function parentNarrowedBy(view: AlertView, kind: BroadParentKind): string
     case 'container runtime': return '<container.image.repository>';
     case 'init': case 'scheduler': case 'scheduled job': return '<proc.cmdline>';
     case 'shell': return anchoringShellCommandLine(view) !== undefined ? '<proc.pcmdline>' : undefined;
-    case 'command runner': return undefined;
+    case 'command runner': case 'session': return undefined;
   }
 }
 
@@ -130,6 +139,7 @@ export function broadParentReason(view: AlertView, quote: (value: string) => str
       return `the parent ${parent} is a shell, ${anyone}; its command line ${quote(cmdline)} names what it runs: pair the program with it (${quote('proc.pcmdline')}) instead`;
     }
     case 'command runner': return `the parent ${parent} runs whatever command it is given, for anyone allowed to use it, so an exception on this program and parent would also silence it when anyone runs it that way, an attacker included`;
+    case 'session': return `the parent ${parent} starts every login session (each user's shell, or the command a remote user asks for), so an exception on this program and parent would cover every session of every user, an intruder's included`;
   }
 }
 
