@@ -8,7 +8,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import { URI_TO_PATH, pathToUri } from './service/uri';
 import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
-import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, RequestRefused, type DocumentFeatures } from './service/features';
+import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, RequestRefused, type DocumentFeatures } from './service/features';
 import { BlockDocument } from './service/alerts';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
@@ -281,8 +281,12 @@ documents.onDidChangeContent((e) => {
   const recorded = lastChanges.get(uri);
   lastChanges.delete(uri);
   const changes = !opened && recorded?.version === e.document.version ? recorded.changes : undefined;
+  // A YAML document holding rules files (a Helm chart's customRules), before or after the change, is read by the alert
+  // logs like a rules file.
+  const yaml = e.document.languageId === LANGUAGE_YAML;
+  const heldRules = yaml && service.embedded.holdsRules(uri);
   guarded(opened ? 'open' : 'change', undefined, () => features?.didOpenOrChange?.(e.document, changes));
-  const rules = e.document.languageId === LANGUAGE_RULES;
+  const rules = e.document.languageId === LANGUAGE_RULES || heldRules || (yaml && service.embedded.holdsRules(uri));
   if (opened) {
     scheduleValidation(uri, 0);
     if (rules) revalidateAll(uri);
@@ -294,6 +298,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   const uri = e.document.uri;
   const features = service.forLanguage(e.document.languageId);
+  const heldRules = e.document.languageId === LANGUAGE_YAML && service.embedded.holdsRules(uri);
   guarded('close', undefined, () => features?.didClose?.(uri));
   pending.get(uri)?.();
   pending.delete(uri);
@@ -301,7 +306,7 @@ documents.onDidClose((e) => {
   validatedAt.delete(uri);
   lastChanges.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
-  if (e.document.languageId === LANGUAGE_RULES) revalidateAll(uri);
+  if (e.document.languageId === LANGUAGE_RULES || heldRules) revalidateAll(uri);
 });
 
 // Saving Falco's configuration may change which rules files load (its rules_files): read the load order again.

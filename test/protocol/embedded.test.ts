@@ -49,6 +49,15 @@ test('a values file: diagnostics at the host\'s lines, hovers inside the block o
     server.change(localUri, 2, `${macros}\n- macro: web_container\n  condition: container.image.repository endswith /nginx\n`);
     assert.deepEqual((await again).diagnostics, []);
 
+    // An alert log open beside it is checked again when the values change (it reads their rules).
+    const logUri = `file://${path.join(ws, 'falco.log')}`;
+    const logFirst = server.nextDiagnostics(logUri);
+    server.open(logUri, 'falco-alerts', '2026-03-02T08:00:01.123456789+0000: Critical Shell started (command=sh -c id)\n');
+    await logFirst;
+    const logAgain = server.nextDiagnostics(logUri);
+    server.change(valuesUri, 2, VALUES.replace('priority: WARNING', 'priority: CRITICAL'));
+    await logAgain;
+
     // A YAML file with nothing of Falco's gets no diagnostics at all.
     const plainUri = `file://${path.join(ws, 'deployment.yaml')}`;
     const plain = server.nextDiagnostics(plainUri);

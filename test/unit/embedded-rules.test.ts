@@ -10,7 +10,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import type { CodeAction, Diagnostic, Position, TextEdit } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost, toEmbedded, toHost } from '../../server/src/service/embedded/regions';
-import { MemoryHost, applyEdits } from './rules-host';
+import { MemoryHost, applyEdits, rulesDoc } from './rules-host';
 import { prng } from './rules-random-edits';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'helm');
@@ -132,8 +132,12 @@ test('an embedded file sees the rules loaded before it, and the other files of i
   assert.deepEqual(defs.map((l) => [l.uri, l.range.start.line, l.range.start.character]), [[HOST_URI, 8, 13]]);
   const baseDefs = service.embedded.definition!(doc, positionOf(text, 'spawned_process and', 2));
   assert.deepEqual(baseDefs.map((l) => [l.uri, l.range.start.line]), [['file:///etc/falco/falco_rules.yaml', 0]]);
-  // The workspace's own load never sees embedded definitions.
-  assert.equal(service.rules.findRule('Shell in web container'), undefined);
+  // The workspace's own files never see embedded definitions (a values file is another deployment's)...
+  const local = rulesDoc('/ws/falco_rules.local.yaml', '- rule: Local\n  desc: d\n  condition: evt.type = execve and web_container\n  output: o (command=%proc.cmdline)\n  priority: NOTICE\n');
+  service.rules.didOpenOrChange?.(local);
+  assert.deepEqual(service.rules.diagnostics(local).filter((d) => d.code === 'undefined-macro').map((d) => textAt(local.getText(), d)), ['web_container']);
+  // ...but the alerts service knows its rules, at the host's lines.
+  assert.deepEqual(service.rules.findRule('Shell in web container')?.location, { uri: HOST_URI, range: { start: { line: 2, character: 12 }, end: { line: 2, character: 34 } } });
 });
 
 test('two HelmReleases in one file are two deployments: one does not see the other\'s macros', () => {
@@ -411,4 +415,29 @@ test('an umbrella chart: falco: holds the subchart\'s values, and its falco: the
   assert.deepEqual(found.map((d) => [d.code, textAt(umbrella, d)]), [['config-wrong-type', 'tru']]);
   // A monitoring chart's `falco:` block (an exporter's settings): none of its keys is Falco's.
   assert.deepEqual(analyzeHost('falco:\n  enabled: true\n  endpoint: falco-metrics:8765\n').files, []);
+});
+
+test('an alert of a rule defined in an open values file: read by its template, explained, and its definition is on the host', () => {
+  const { service } = serviceWith();
+  const text = fixture('values.yaml');
+  open(service, text);
+  // A text alert as Falco prints it (json_output: false, the chart's default) for the customRules rule.
+  const line = '2026-03-02T08:00:01.123456789+0000: Warning Shell under nginx (command=sh -c id parent=nginx container=web-7f9c image=docker.io/library/nginx)';
+  const log = TextDocument.create('file:///logs/falco.log', 'falco-alerts', 1, `${line}\n`);
+  service.alerts.didOpenOrChange?.(log);
+  const at = { line: 0, character: line.indexOf('Shell under') + 3 };
+  const definitions = service.alerts.definition!(log, at);
+  assert.deepEqual(definitions.map((l) => [l.uri, l.range.start.line]), [[HOST_URI, positionOf(text, '- rule: Shell spawned by nginx').line]]);
+  const hover = service.alerts.hover!(log, at);
+  assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents);
+  assert.match(hover.contents.value, /Shell spawned by nginx/);
+  // The field values are read by the template: the command line with its blank is one value.
+  const command = service.alerts.hover!(log, { line: 0, character: line.indexOf('sh -c id') + 4 });
+  assert.ok(command && typeof command.contents === 'object' && 'value' in command.contents);
+  assert.match(command.contents.value, /proc\.cmdline/);
+  assert.match(command.contents.value, /`sh -c id`/);
+  // Closed, the values file's rules are no longer known.
+  service.embedded.didClose?.(HOST_URI);
+  assert.equal(service.rules.findRule('Shell spawned by nginx'), undefined);
+  assert.ok(!service.rules.allRules().some((r) => r.name === 'Shell spawned by nginx'));
 });

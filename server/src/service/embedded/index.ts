@@ -44,6 +44,8 @@ interface HostState {
 export type EmbeddedService = DocumentFeatures & {
   /** The embedded files of a host text, for the CLI and tests. */
   embeddedFiles(uri: string, text: string): { uri: string; key: string; text: string }[];
+  /** Whether an open document holds rules files (its changes change what other documents read). */
+  holdsRules(uri: string): boolean;
 };
 
 const SEVERITY: Record<HolderProblem['severity'], DiagnosticSeverity> = {
@@ -84,7 +86,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const setFeatures = new Map<string, DocumentFeatures>();
     for (const [set, uris] of sets) {
       const files = docs.filter((d) => uris.includes(d.doc.uri)).map((d) => ({ uri: d.doc.uri, path: hostPath, text: d.file.text }));
-      setFeatures.set(set, rules.embedded(set, files));
+      // Rules of the set are known to the alerts service too, at their host's positions.
+      setFeatures.set(set, rules.embedded(set, files, (l) => { const current = hosts.get(uri); return current ? new HostMapper(current).location(l) : l; }));
     }
     const placed: Placed[] = docs.map((d) => ({ ...d, features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : configOverlay }));
     const state: HostState = { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
@@ -191,6 +194,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         }
       }
       return encodeTokens(absolute);
+    },
+    didOpenOrChange(doc) {
+      stateOf(doc.uri, doc.getText());
+    },
+    holdsRules(uri) {
+      return hosts.get(uri)?.placed.some((p) => p.file.kind === 'rules') ?? false;
     },
     didClose(uri) {
       const state = hosts.get(uri);

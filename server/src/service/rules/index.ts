@@ -1,7 +1,7 @@
 // The Falco rules language service: diagnostics at loader parity across the workspace's rules files, quick fixes and
 // source actions. Pure: it reads through the ServiceHost and returns LSP types.
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import type { CodeAction, CodeActionContext, Diagnostic, Range } from 'vscode-languageserver-types';
+import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 'vscode-languageserver-types';
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
@@ -20,20 +20,21 @@ export type RulesService = DocumentFeatures & RulesWorkspace & {
    * chart's customRules load after the other rules files. Documents passed to them are the embedded files (their URI
    * and text); positions are theirs.
    */
-  embedded(set: string, files: readonly EmbeddedRulesFile[]): DocumentFeatures;
+  embedded(set: string, files: readonly EmbeddedRulesFile[], toHost?: (location: Location) => Location): DocumentFeatures;
   /** Forgets a set of embedded files (the document holding them closed, or no longer holds them). */
   forgetEmbedded(set: string, uris: readonly string[]): void;
 };
 
 export { diagnoseFile } from './diagnose';
 
-function summaryOf(rule: RuleDef): RuleSummary {
+function summaryOf(rule: RuleDef, toHost?: (location: Location) => Location): RuleSummary {
   const first = rule.contributions.find((c) => c.mode === 'define') ?? rule.contributions[0];
   const span = first?.item.nameSpan ?? first?.item.span;
+  const location = first && span ? { uri: first.file.uri, range: first.file.model.lines.range(span.start, span.end) } : undefined;
   return {
     name: rule.name, source: rule.source, desc: rule.desc, output: rule.output, condition: rule.condition,
     priority: rule.priority, tags: [...rule.tags], enabled: rule.enabled,
-    location: first && span ? { uri: first.file.uri, range: first.file.model.lines.range(span.start, span.end) } : undefined,
+    location: location && toHost ? toHost(location) : location,
   };
 }
 
@@ -119,7 +120,7 @@ function addCounts(totals: Map<string, number>, names: readonly string[], delta:
 export function createRulesService(host: ServiceHost): RulesService {
   const index = new RulesWorkspaceIndex(host);
   const checks = new ItemCheckCache();
-  let summariesCache: { load: LoadResult; rules: RuleSummary[] } | undefined;
+  let summariesCache: { load: LoadResult; embedded?: Map<string, RuleSummary>; rules: RuleSummary[] } | undefined;
 
   /** The features of documents loaded by `loadFor`, with macro and list uses counted by a counter of their own. */
   const documentFeatures = (loadFor: (doc: TextDocument) => { load: LoadResult; file: LoadedFile }, loadAll: () => LoadResult, counter = new UsageCounter()): { features: DocumentFeatures; usageOf(load: LoadResult): UsageIndex } => {
@@ -148,13 +149,36 @@ export function createRulesService(host: ServiceHost): RulesService {
   }, () => index.load());
   /** The features of each set of embedded files, kept while the set's files are the same; its use counter for as long
    *  as the set is open (the counts are updated by the items an edit changed). */
-  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter }>();
+  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter; toHost?: (location: Location) => Location }>();
+
+  /**
+   * The rules that only embedded files define (a Helm chart's customRules of an open values file), for the alerts
+   * service: an alert of such a rule is explained and its text line read by the rule's template. Each set is loaded
+   * after the workspace's files, so its loaded rules are the workspace's and its own; a name the workspace defines
+   * keeps the workspace's rule, and a name two sets define the first set's (by set key). Kept while the loads are.
+   */
+  let embeddedCache: { loads: LoadResult[]; rules: Map<string, RuleSummary> } | undefined;
+  const embeddedRules = (): Map<string, RuleSummary> => {
+    const sets = [...embeddedSets].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const loads = sets.map(([set, known]) => index.loadWithEmbedded(set, known.files));
+    if (embeddedCache && embeddedCache.loads.length === loads.length && embeddedCache.loads.every((l, i) => l === loads[i])) return embeddedCache.rules;
+    const main = index.load().final.rules;
+    const rules = new Map<string, RuleSummary>();
+    loads.forEach((load, i) => {
+      for (const [name, rule] of load.final.rules) if (!main.has(name) && !rules.has(name)) rules.set(name, summaryOf(rule, sets[i][1].toHost));
+    });
+    embeddedCache = { loads, rules };
+    return rules;
+  };
 
   return {
     ...workspaceFeatures,
-    embedded(set: string, files: readonly EmbeddedRulesFile[]): DocumentFeatures {
+    embedded(set: string, files: readonly EmbeddedRulesFile[], toHost?: (location: Location) => Location): DocumentFeatures {
       const known = embeddedSets.get(set);
-      if (known && known.files.length === files.length && known.files.every((f, i) => f.uri === files[i].uri && f.text === files[i].text && f.path === files[i].path)) return known.features;
+      if (known && known.files.length === files.length && known.files.every((f, i) => f.uri === files[i].uri && f.text === files[i].text && f.path === files[i].path)) {
+        known.toHost = toHost;
+        return known.features;
+      }
       const counter = known?.counter ?? new UsageCounter();
       const loadAll = () => index.loadWithEmbedded(set, files);
       const { features } = documentFeatures((doc) => {
@@ -163,7 +187,7 @@ export function createRulesService(host: ServiceHost): RulesService {
         if (!file) throw new Error(`${doc.uri} is not a file of the embedded set ${set}`);
         return { load, file };
       }, loadAll, counter);
-      embeddedSets.set(set, { files, features, counter });
+      embeddedSets.set(set, { files, features, counter, toHost });
       return features;
     },
     forgetEmbedded(set: string, uris: readonly string[]): void {
@@ -178,13 +202,19 @@ export function createRulesService(host: ServiceHost): RulesService {
     didChangeWatchedFiles(uris: string[]): void { index.didChangeWatchedFiles(uris); },
     findRule(name: string): RuleSummary | undefined {
       const rule = index.load().final.rules.get(name);
-      return rule ? summaryOf(rule) : undefined;
+      if (rule) return summaryOf(rule);
+      return embeddedSets.size > 0 ? embeddedRules().get(name) : undefined;
     },
     allRules(): RuleSummary[] {
       // The same array while the loaded files are unchanged: callers (the alert templates) recompile only when it
       // changes, and the alert service asks on every validation.
       const load = index.load();
-      if (summariesCache?.load !== load) summariesCache = { load, rules: [...load.final.rules.values()].map(summaryOf) };
+      const embedded = embeddedSets.size > 0 ? embeddedRules() : undefined;
+      if (summariesCache?.load !== load || summariesCache.embedded !== embedded) {
+        const rules = [...load.final.rules.values()].map((r) => summaryOf(r));
+        if (embedded) rules.push(...embedded.values());
+        summariesCache = { load, embedded, rules };
+      }
       return summariesCache.rules;
     },
     validateText(uri: string, text: string): Diagnostic[] {
