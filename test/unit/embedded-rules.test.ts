@@ -441,3 +441,38 @@ test('an alert of a rule defined in an open values file: read by its template, e
   assert.equal(service.rules.findRule('Shell spawned by nginx'), undefined);
   assert.ok(!service.rules.allRules().some((r) => r.name === 'Shell spawned by nginx'));
 });
+
+test('tuning an alert of a customRules rule writes into its block (it loads after the local rules file), and stays valid', () => {
+  const { service } = serviceWith();
+  const text = fixture('values.yaml');
+  open(service, text);
+  // A JSON alert with the fields of a process + container image exception.
+  const alert = JSON.stringify({
+    hostname: 'node-1', output: '08:00:01.123456789: Warning Shell under nginx (command=sh -c id parent=nginx container=web-7f9c image=docker.io/library/nginx)',
+    output_fields: { 'container.id': '3f2a1b0c9d8e', 'container.name': 'web-7f9c', 'container.image.repository': 'docker.io/library/nginx', 'evt.time': 1772438401123456789, 'proc.cmdline': 'sh -c id', 'proc.name': 'sh', 'proc.pname': 'nginx' },
+    priority: 'Warning', rule: 'Shell spawned by nginx', source: 'syscall', tags: ['container'], time: '2026-03-02T08:00:01.123456789Z',
+  });
+  const log = TextDocument.create('file:///logs/events.json', 'falco-alerts', 1, `${alert}\n`);
+  service.alerts.didOpenOrChange?.(log);
+  const actions = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  const add = actions.find((a) => a.title.startsWith('Add exception for this process + container image'));
+  assert.ok(add, actions.map((a) => a.title).join('\n'));
+  assert.equal(add.title, 'Add exception for this process + container image (sh, docker.io/library/nginx) to values.yaml, customRules \'rules-nginx.yaml\'');
+  const tuned = applyAction(text, add);
+  const block = customRule(tuned, 'rules-nginx.yaml');
+  assert.ok(block.startsWith(customRule(text, 'rules-nginx.yaml')), 'the block keeps what it had');
+  const appended = parseDocument(block).toJS() as { rule?: string; exceptions?: unknown[]; override?: unknown }[];
+  const item = appended[appended.length - 1];
+  assert.equal(item.rule, 'Shell spawned by nginx');
+  assert.deepEqual(item.override, { exceptions: 'append' });
+  assert.deepEqual(item.exceptions, [{ name: 'falco_lens_proc_name_and_container_image_repository', fields: ['proc.name', 'container.image.repository'], comps: ['=', '='], values: [['sh', 'docker.io/library/nginx']] }]);
+  // The tuned values file is checked clean: the override follows the rule it changes, in the same block.
+  const after = service.embedded.diagnostics(open(service, tuned));
+  assert.deepEqual(after.filter((d) => d.severity === 1).map((d) => d.message), []);
+  // Applied once, not offered again.
+  const again = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  assert.ok(!again.some((a) => a.title.startsWith('Add exception for this process + container image')), again.map((a) => a.title).join('\n'));
+  // The report says where the exception goes.
+  const report = service.alerts.report(log, log.uri).replace(/\\/g, '');
+  assert.match(report, /writes it to the block that defines the rule \(values\.yaml, customRules 'rules-nginx\.yaml'\), which loads after your local rules file/);
+});

@@ -53,6 +53,22 @@ export interface RuleSummary {
   enabled: boolean;
   /** Where the rule's name is defined (the first definition, not an override). */
   location?: Location;
+  /**
+   * Where tuning of this rule must go when it is not the local rules file: a rule defined in a Helm chart's
+   * customRules loads after falco_rules.local.yaml (rules.d is last), where an override of it would make Falco refuse
+   * to start; its exceptions go into its own block.
+   */
+  tuningTarget?: TuningTarget;
+}
+
+/** A rules file that tuning quick fixes write into instead of the local rules file. */
+export interface TuningTarget {
+  /** How titles name it (`values.yaml, customRules 'rules-nginx.yaml'`). */
+  label: string;
+  /** Its text, which an insertion's offset refers to. */
+  text: string;
+  /** The edit that inserts `text` at `offset` of that file, in the document that holds it. */
+  edit(insertion: { offset: number; text: string }): WorkspaceEdit;
 }
 
 export interface RulesWorkspace {

@@ -270,11 +270,16 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const wants = (kind: string) => !context.only || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
       const first = viewOf(index, records[0]);
       const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
-      const file = localRulesPath();
+      // A rule defined in a Helm chart's customRules is tuned in its own block: it loads after the local rules file
+      // (rules.d is last), where an override of it would stop Falco.
+      const target = first.ruleSummary?.tuningTarget;
+      const file = target ? target.label : localRulesPath();
       if (first.rule && file && wants(CodeActionKind.QuickFix)) {
         // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
         // and the "already present" checks must refer to the text the edit is applied to.
-        const current = rules.documentText?.(pathToUri(file)) ?? host.readFile(file) ?? '';
+        const current = target ? target.text : rules.documentText?.(pathToUri(file)) ?? host.readFile(file) ?? '';
+        const editOf = (insertion: Insertion): WorkspaceEdit => (target ? target.edit(insertion) : tuningEdit(file, current, insertion));
+        const fileName = target ? target.label : path.basename(file);
         // A rule Falco Lens has not loaded: the override is still offered (right if the name is), said in the title
         // (a note added after the title's usual length, so it is never cut) and in a comment above the YAML.
         const unloaded = unloadedRule(first);
@@ -288,16 +293,16 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
           if (plan.kind !== 'insert') continue;
           const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
           actions.push({
-            title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${path.basename(file)}`),
+            title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${fileName}`),
             kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
-            edit: tuningEdit(file, current, plan.insertion),
+            edit: editOf(plan.insertion),
           });
         }
         const disable = planDisable(current, first.rule, unloaded?.comment);
         if (disable.kind === 'insert') {
           actions.push({
-            title: titled(`Disable rule "${safeTitleValue(first.rule)}" in ${path.basename(file)} (last resort: it stops all its alerts)`),
-            kind: CodeActionKind.QuickFix, edit: tuningEdit(file, current, disable.insertion),
+            title: titled(`Disable rule "${safeTitleValue(first.rule)}" in ${fileName} (last resort: it stops all its alerts)`),
+            kind: CodeActionKind.QuickFix, edit: editOf(disable.insertion),
           });
         }
       }

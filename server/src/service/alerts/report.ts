@@ -155,7 +155,10 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const { proposals, refused, notApplicable } = proposeExceptions(view);
   if (proposals.length) {
-    parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it to your local rules file:`);
+    const target = view.ruleSummary?.tuningTarget;
+    // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block.
+    const where = target ? `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file` : 'to your local rules file';
+    parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it ${where}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
     // Why the usual pairs with the parent (process + parent, executable path + parent) are not among them.
     const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;

@@ -11,7 +11,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { DocumentFeatures } from '../features';
-import type { RulesService } from '../rules';
+import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
@@ -86,14 +86,52 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const setFeatures = new Map<string, DocumentFeatures>();
     for (const [set, uris] of sets) {
       const files = docs.filter((d) => uris.includes(d.doc.uri)).map((d) => ({ uri: d.doc.uri, path: hostPath, text: d.file.text }));
-      // Rules of the set are known to the alerts service too, at their host's positions.
-      setFeatures.set(set, rules.embedded(set, files, (l) => { const current = hosts.get(uri); return current ? new HostMapper(current).location(l) : l; }));
+      // Rules of the set are known to the alerts service too, at their host's positions, and tuned in their block.
+      setFeatures.set(set, rules.embedded(set, files, hooksOf(uri)));
     }
     const placed: Placed[] = docs.map((d) => ({ ...d, features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : configOverlay }));
     const state: HostState = { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
     hosts.set(uri, state);
     return state;
   };
+
+  /** What the rules service is told of a host's embedded files, read from the host's current state when asked (one
+   *  object per host, so that the rules service keeps its summaries while the blocks are unchanged). */
+  const hookObjects = new Map<string, EmbeddedHooks>();
+  const hooksOf = (uri: string): EmbeddedHooks => {
+    let hooks = hookObjects.get(uri);
+    if (!hooks) hookObjects.set(uri, hooks = newHooks(uri));
+    return hooks;
+  };
+  const newHooks = (uri: string): EmbeddedHooks => ({
+    toHost(location) {
+      const current = hosts.get(uri);
+      return current ? new HostMapper(current).location(location) : location;
+    },
+    tuningTarget(fileUri) {
+      const placedNow = () => {
+        const current = hosts.get(uri);
+        const p = current?.placed.find((x) => x.doc.uri === fileUri);
+        return current && p ? { current, p } : undefined;
+      };
+      const found = placedNow();
+      if (!found) return undefined;
+      const name = uri.slice(uri.lastIndexOf('/') + 1).replace(/[?#].*$/, '');
+      let label = name;
+      try { label = decodeURIComponent(name); } catch { /* keep it encoded */ }
+      // The text and the edit are read from the host as it is when the quick fix is built (it may have moved since).
+      return {
+        label: `${label}, ${found.p.file.holder === 'configMap' ? 'data' : 'customRules'} '${found.p.file.key}'`,
+        get text() { return placedNow()?.p.file.text ?? ''; },
+        edit: (insertion) => {
+          const now = placedNow();
+          if (!now) return {};
+          const at = now.p.doc.positionAt(insertion.offset);
+          return new HostMapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } });
+        },
+      };
+    },
+  });
 
   const at = (doc: TextDocument, position: Position) => {
     const state = stateOf(doc.uri, doc.getText());
@@ -204,6 +242,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     didClose(uri) {
       const state = hosts.get(uri);
       hosts.delete(uri);
+      hookObjects.delete(uri);
       if (state) for (const [set, uris] of state.sets) rules.forgetEmbedded(set, uris);
     },
     embeddedFiles(uri, text) {

@@ -2,7 +2,7 @@
 // source actions. Pure: it reads through the ServiceHost and returns LSP types.
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 'vscode-languageserver-types';
-import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
+import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { addListUsesOfLists, itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
@@ -14,28 +14,41 @@ import { createRulesNavigation } from './navigation';
 /** A rules file written inside another document (see embedded/regions.ts): a URI of its own, and its text. */
 export interface EmbeddedRulesFile { uri: string; path?: string; text: string }
 
+/** What the document holding embedded files tells the rules service about them (for the alerts service). */
+export interface EmbeddedHooks {
+  /** A location in an embedded file, in the document that holds it. */
+  toHost(location: Location): Location;
+  /** Where tuning of a rule defined in an embedded file goes: that file's block. */
+  tuningTarget(uri: string): TuningTarget | undefined;
+}
+
 export type RulesService = DocumentFeatures & RulesWorkspace & {
   /**
    * The features of a set of embedded rules files, loaded after every workspace and configured file, as a Helm
    * chart's customRules load after the other rules files. Documents passed to them are the embedded files (their URI
    * and text); positions are theirs.
    */
-  embedded(set: string, files: readonly EmbeddedRulesFile[], toHost?: (location: Location) => Location): DocumentFeatures;
+  embedded(set: string, files: readonly EmbeddedRulesFile[], hooks?: EmbeddedHooks): DocumentFeatures;
   /** Forgets a set of embedded files (the document holding them closed, or no longer holds them). */
   forgetEmbedded(set: string, uris: readonly string[]): void;
 };
 
 export { diagnoseFile } from './diagnose';
 
-function summaryOf(rule: RuleDef, toHost?: (location: Location) => Location): RuleSummary {
+function summaryOf(rule: RuleDef, hooks?: EmbeddedHooks): RuleSummary {
   const first = rule.contributions.find((c) => c.mode === 'define') ?? rule.contributions[0];
   const span = first?.item.nameSpan ?? first?.item.span;
   const location = first && span ? { uri: first.file.uri, range: first.file.model.lines.range(span.start, span.end) } : undefined;
-  return {
+  const summary: RuleSummary = {
     name: rule.name, source: rule.source, desc: rule.desc, output: rule.output, condition: rule.condition,
-    priority: rule.priority, tags: [...rule.tags], enabled: rule.enabled,
-    location: location && toHost ? toHost(location) : location,
+    priority: rule.priority, tags: [...rule.tags], enabled: rule.enabled, location,
   };
+  if (hooks && location && first) {
+    // Read when asked: the host's lines around the block may move while the block (and this summary) stays.
+    Object.defineProperty(summary, 'location', { get: () => hooks.toHost(location), enumerable: true });
+    Object.defineProperty(summary, 'tuningTarget', { get: () => hooks.tuningTarget(first.file.uri), enumerable: true });
+  }
+  return summary;
 }
 
 /**
@@ -149,7 +162,7 @@ export function createRulesService(host: ServiceHost): RulesService {
   }, () => index.load());
   /** The features of each set of embedded files, kept while the set's files are the same; its use counter for as long
    *  as the set is open (the counts are updated by the items an edit changed). */
-  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter; toHost?: (location: Location) => Location }>();
+  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter; hooks?: EmbeddedHooks }>();
 
   /**
    * The rules that only embedded files define (a Helm chart's customRules of an open values file), for the alerts
@@ -165,7 +178,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     const main = index.load().final.rules;
     const rules = new Map<string, RuleSummary>();
     loads.forEach((load, i) => {
-      for (const [name, rule] of load.final.rules) if (!main.has(name) && !rules.has(name)) rules.set(name, summaryOf(rule, sets[i][1].toHost));
+      for (const [name, rule] of load.final.rules) if (!main.has(name) && !rules.has(name)) rules.set(name, summaryOf(rule, sets[i][1].hooks));
     });
     embeddedCache = { loads, rules };
     return rules;
@@ -173,10 +186,10 @@ export function createRulesService(host: ServiceHost): RulesService {
 
   return {
     ...workspaceFeatures,
-    embedded(set: string, files: readonly EmbeddedRulesFile[], toHost?: (location: Location) => Location): DocumentFeatures {
+    embedded(set: string, files: readonly EmbeddedRulesFile[], hooks?: EmbeddedHooks): DocumentFeatures {
       const known = embeddedSets.get(set);
       if (known && known.files.length === files.length && known.files.every((f, i) => f.uri === files[i].uri && f.text === files[i].text && f.path === files[i].path)) {
-        known.toHost = toHost;
+        known.hooks = hooks;
         return known.features;
       }
       const counter = known?.counter ?? new UsageCounter();
@@ -187,7 +200,7 @@ export function createRulesService(host: ServiceHost): RulesService {
         if (!file) throw new Error(`${doc.uri} is not a file of the embedded set ${set}`);
         return { load, file };
       }, loadAll, counter);
-      embeddedSets.set(set, { files, features, counter, toHost });
+      embeddedSets.set(set, { files, features, counter, hooks });
       return features;
     },
     forgetEmbedded(set: string, uris: readonly string[]): void {
