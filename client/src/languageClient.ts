@@ -53,7 +53,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
       },
       initializationOptions: { settings: vscode.workspace.getConfiguration('falcoLens') },
       markdown: { isTrusted: false, supportHtml: false },
-      middleware: this.givesAwayForeignYaml(),
+      middleware: { ...this.givesAwayForeignYaml(), ...leavesPlainYamlAlone() },
     };
     const client = new LanguageClient('falcoLens', 'Falco Lens', serverOptions, clientOptions);
     this.client = client;
@@ -125,4 +125,33 @@ export class FalcoLanguageClient implements vscode.Disposable {
     void this.stop();
     this.output.dispose();
   }
+}
+
+/**
+ * Plain YAML documents are sent to the server for the Falco rules some hold (a Helm chart's customRules), but the file
+ * is the YAML tooling's. Where VS Code takes one provider's answer over the others', an empty answer from Falco Lens
+ * would replace theirs: an empty folding list turns off VS Code's indentation folding for every YAML file, an empty
+ * token list or a refused rename hides another extension's. For YAML, folding and symbols are left to the YAML
+ * tooling, and an empty or refused answer becomes no answer.
+ */
+function leavesPlainYamlAlone(): Middleware {
+  const yaml = (document: vscode.TextDocument) => document.languageId === 'yaml';
+  return {
+    provideFoldingRanges: (document, context, token, next) => (yaml(document) ? undefined : next(document, context, token)),
+    provideDocumentSymbols: (document, token, next) => (yaml(document) ? undefined : next(document, token)),
+    provideDocumentSemanticTokens: async (document, token, next) => {
+      const tokens = await next(document, token);
+      return yaml(document) && (!tokens || tokens.data.length === 0) ? undefined : tokens;
+    },
+    prepareRename: async (document, position, token, next) => {
+      if (!yaml(document)) return next(document, position, token);
+      try {
+        return await next(document, position, token);
+      } catch (e) {
+        // The client turns a null answer (not inside a Falco block) into this refusal: no answer instead.
+        if (e instanceof Error && e.message === 'The element can\'t be renamed.') return undefined;
+        throw e;
+      }
+    },
+  };
 }

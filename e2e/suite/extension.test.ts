@@ -98,6 +98,26 @@ suite('Falco Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('a plain YAML file keeps VS Code\'s folding and rename: Falco Lens gives no empty answer that would replace them', async () => {
+    const uri = workspaceFile('plain/deployment.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.languageId, 'yaml');
+    const editor = await vscode.window.showTextDocument(doc);
+    // Fold everything: with VS Code's indentation folding, metadata's and spec's lines are hidden, so the visible
+    // ranges split. An empty folding list from Falco Lens would have left nothing to fold.
+    const folded = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { subscription.dispose(); reject(new Error(`nothing folded: ${JSON.stringify(editor.visibleRanges)}`)); }, 20000);
+      const subscription = vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+        if (e.textEditor.document.uri.toString() === uri.toString() && e.visibleRanges.length > 1) { clearTimeout(timer); subscription.dispose(); resolve(); }
+      });
+    });
+    await vscode.commands.executeCommand('editor.foldAll');
+    await folded;
+    await vscode.commands.executeCommand('editor.unfoldAll');
+    // Outside a Falco block there is nothing to rename, and no refusal either.
+    await vscode.commands.executeCommand('vscode.prepareRename', uri, new vscode.Position(3, 4));
+  });
+
   test('a hover answers on an alert', async () => {
     const uri = workspaceFile('falco_events.json');
     const doc = await vscode.workspace.openTextDocument(uri);

@@ -329,10 +329,12 @@ const refusedRename = (run: () => unknown) => {
 };
 connection.onPrepareRename((p) => guarded('prepareRename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.prepareRename?.(t.doc, p.position) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['prepareRename']>> | ResponseError<void>));
 connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.rename?.(t.doc, p.position, p.newName) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
-connection.onDocumentSymbol((p) => guarded('documentSymbol', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.documentSymbols?.(t.doc) ?? []; }));
+// A service without a feature answers null, not an empty list: the editor then asks the document's other providers
+// (a plain YAML document's symbols and folding are the YAML tooling's, or VS Code's indentation folding).
+connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.documentSymbols?.(t.doc) ?? null; }));
 connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.rules.workspaceSymbols?.(p.query) ?? []));
 connection.onCodeAction((p) => guarded('codeAction', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.codeActions?.(t.doc, p.range, p.context) ?? []; }));
-connection.onFoldingRanges((p) => guarded('foldingRange', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.foldingRanges?.(t.doc) ?? []; }));
+connection.onFoldingRanges((p) => guarded('foldingRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.foldingRanges?.(t.doc) ?? null; }));
 connection.languages.semanticTokens.on((p) => guarded('semanticTokens', { data: [] }, () => { const t = featuresOf(p.textDocument.uri); return t?.features.semanticTokens?.(t.doc) ?? { data: [] }; }));
 
 connection.onRequest(REPORT_REQUEST, (p: ReportParams): ReportResult => guarded('report', { markdown: '' }, () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { DocumentSymbolRequest, FoldingRangeRequest, HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { startServer } from '../helpers/lspClient';
 
 const VALUES = `customRules:
@@ -58,11 +58,15 @@ test('a values file: diagnostics at the host\'s lines, hovers inside the block o
     server.change(valuesUri, 2, VALUES.replace('priority: WARNING', 'priority: CRITICAL'));
     await logAgain;
 
-    // A YAML file with nothing of Falco's gets no diagnostics at all.
+    // A YAML file with nothing of Falco's gets no diagnostics at all, and no folding or symbols: null, not an empty
+    // list, so that the editor uses the YAML tooling's (or its indentation folding) instead.
     const plainUri = `file://${path.join(ws, 'deployment.yaml')}`;
     const plain = server.nextDiagnostics(plainUri);
     server.open(plainUri, 'yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
     assert.deepEqual((await plain).diagnostics, []);
+    assert.equal(await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: plainUri } }), null);
+    assert.equal(await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: plainUri } }), null);
+    assert.equal(await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: valuesUri } }), null);
   } finally {
     await server.stop();
     fs.rmSync(ws, { recursive: true, force: true });
