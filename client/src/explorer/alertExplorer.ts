@@ -49,10 +49,12 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private notificationHooked: unknown;
   /**
    * The tree's queries under way, by node ('root', or 'group:' and its key). On a large log a query takes up to a
-   * second (a text filter's first use reads the whole file); one the tree no longer waits for is cancelled, so that
-   * the server stops working on it.
+   * second (a text filter's first use reads the whole file); one replaced by another query of its node, or made for
+   * settings that changed, is cancelled, so that the server stops working on it.
    */
-  private readonly queries = new Map<string, vscode.CancellationTokenSource>();
+  private readonly queries = new Map<string, { key: string; source: vscode.CancellationTokenSource; answer: Promise<unknown> }>();
+  /** Counts the tree's refreshes (see query). */
+  private generation = 0;
 
   constructor(private readonly client: FalcoLanguageClient) {
     this.view = vscode.window.createTreeView('falcoLens.alertExplorer', { treeDataProvider: this, showCollapseAll: true });
@@ -117,32 +119,42 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   /** Cancels the tree's queries under way: their answers are for settings or a tree that are gone. */
   private cancelQueries(): void {
-    for (const source of this.queries.values()) source.cancel();
+    for (const query of this.queries.values()) query.source.cancel();
     this.queries.clear();
   }
 
   /**
-   * Sends one of the tree's queries, cancelling the one under way for the same node. A fetch of the root cancels all
-   * of them: VS Code asks for the root again only when it refreshes the tree, and it then drops the answers of every
-   * fetch it was waiting for (extHostTreeViews.ts, refresh). A cancelled query answers undefined.
+   * Sends one of the tree's queries. The same query already under way for the node is shared (VS Code and a command
+   * may ask for the same children at once) until the tree is refreshed; a different one for the node replaces it, and the one under way is
+   * cancelled (its answer is for settings or a page that are gone). Queries of other nodes are left alone: a root
+   * refresh makes VS Code ask again for the groups it shows, which replaces their queries, while a caller that asked
+   * for a group itself still gets its answer. A cancelled query answers undefined.
    */
-  private async query<R>(node: string, method: string, params: object): Promise<R | undefined> {
-    if (node === 'root') this.cancelQueries();
-    else this.queries.get(node)?.cancel();
+  private query<R>(node: string, method: string, params: object): Promise<R | undefined> {
+    // Shared only within one refresh of the tree: after a refresh the log may have grown, and an answer computed
+    // before it would be an old one.
+    const key = `${this.generation}\u0000${method}\u0000${JSON.stringify(params)}`;
+    const running = this.queries.get(node);
+    if (running && running.key === key) return running.answer as Promise<R | undefined>;
+    running?.source.cancel();
     const source = new vscode.CancellationTokenSource();
-    this.queries.set(node, source);
-    try {
-      return await this.lc().sendRequest<R>(method, params, source.token);
-    } catch (e) {
-      if (source.token.isCancellationRequested) return undefined;
-      throw e;
-    } finally {
-      if (this.queries.get(node) === source) this.queries.delete(node);
-      source.dispose();
-    }
+    const answer = (async () => {
+      try {
+        return await this.lc().sendRequest<R>(method, params, source.token);
+      } catch (e) {
+        if (source.token.isCancellationRequested) return undefined;
+        throw e;
+      } finally {
+        if (this.queries.get(node)?.source === source) this.queries.delete(node);
+        source.dispose();
+      }
+    })();
+    this.queries.set(node, { key, source, answer });
+    return answer;
   }
 
   refresh(): void {
+    this.generation++;
     this.updateMessage();
     this.changed.fire(undefined);
   }
