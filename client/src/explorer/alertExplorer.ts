@@ -31,6 +31,18 @@ function priorityIcon(p: number): vscode.ThemeIcon {
   return new vscode.ThemeIcon('info');
 }
 
+/** A query of the tree under way (see AlertExplorer.query). */
+interface TreeQuery {
+  /** The refresh it belongs to, and what it asks. */
+  key: string;
+  /** What it asks (method and parameters). */
+  asked: string;
+  source: vscode.CancellationTokenSource;
+  answer: Promise<unknown>;
+  /** The answer of the query that replaced it asking the same, after a refresh. */
+  replacedBy?: Promise<unknown>;
+}
+
 export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -52,7 +64,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
    * second (a text filter's first use reads the whole file); one replaced by another query of its node, or made for
    * settings that changed, is cancelled, so that the server stops working on it.
    */
-  private readonly queries = new Map<string, { key: string; source: vscode.CancellationTokenSource; answer: Promise<unknown> }>();
+  private readonly queries = new Map<string, TreeQuery>();
   /** Counts the tree's refreshes (see query). */
   private generation = 0;
 
@@ -125,32 +137,38 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   /**
    * Sends one of the tree's queries. The same query already under way for the node is shared (VS Code and a command
-   * may ask for the same children at once) until the tree is refreshed; a different one for the node replaces it, and the one under way is
-   * cancelled (its answer is for settings or a page that are gone). Queries of other nodes are left alone: a root
-   * refresh makes VS Code ask again for the groups it shows, which replaces their queries, while a caller that asked
-   * for a group itself still gets its answer. A cancelled query answers undefined.
+   * may ask for the same children at once) until the tree is refreshed; a later one for the node replaces it and the
+   * one under way is cancelled: its callers get the new answer when the new query asks the same (after a refresh:
+   * the log grew), and none when it asks something else (settings or a page that are gone). Queries of other nodes
+   * are left alone: a root refresh makes VS Code ask again for the groups it shows, which replaces their queries,
+   * while a caller that asked for a group itself still gets its answer.
    */
   private query<R>(node: string, method: string, params: object): Promise<R | undefined> {
+    const asked = `${method}\u0000${JSON.stringify(params)}`;
     // Shared only within one refresh of the tree: after a refresh the log may have grown, and an answer computed
     // before it would be an old one.
-    const key = `${this.generation}\u0000${method}\u0000${JSON.stringify(params)}`;
+    const key = `${this.generation}\u0000${asked}`;
     const running = this.queries.get(node);
     if (running && running.key === key) return running.answer as Promise<R | undefined>;
-    running?.source.cancel();
-    const source = new vscode.CancellationTokenSource();
-    const answer = (async () => {
+    const query: TreeQuery = { key, asked, source: new vscode.CancellationTokenSource(), answer: Promise.resolve(undefined) };
+    query.answer = (async () => {
       try {
-        return await this.lc().sendRequest<R>(method, params, source.token);
+        return await this.lc().sendRequest<R>(method, params, query.source.token);
       } catch (e) {
-        if (source.token.isCancellationRequested) return undefined;
+        // Replaced by the same question asked after a refresh: that answer is this caller's too (fresher).
+        if (query.source.token.isCancellationRequested) return query.replacedBy ? ((await query.replacedBy) as R | undefined) : undefined;
         throw e;
       } finally {
-        if (this.queries.get(node)?.source === source) this.queries.delete(node);
-        source.dispose();
+        if (this.queries.get(node) === query) this.queries.delete(node);
+        query.source.dispose();
       }
     })();
-    this.queries.set(node, { key, source, answer });
-    return answer;
+    if (running) {
+      if (running.asked === asked) running.replacedBy = query.answer;
+      running.source.cancel();
+    }
+    this.queries.set(node, query);
+    return query.answer as Promise<R | undefined>;
   }
 
   refresh(): void {
