@@ -202,3 +202,42 @@ test('an edit of a later file keeps the earlier files\' definitions (same object
   assert.equal(shape(second), shape(fresh));
   assert.ok([...second.findings.values()].flat().some((f) => f.code === 'no-previous-definition'), 'findings of the edited file are there');
 });
+
+test('configured folders and files are expanded as the target release loads them', () => {
+  const macro = (name: string) => `- macro: ${name}\n  condition: proc.name = ${name}\n`;
+  const files = {
+    '/etc/falco/rules.d/a.yaml': macro('from_a'),
+    '/etc/falco/rules.d/B.YAML': macro('from_upper'),
+    '/etc/falco/rules.d/c.yml': macro('from_c'),
+    '/etc/falco/rules.d/notes.txt': macro('from_notes'),
+    // Falco's *.yaml match takes the first '.yaml' of the path and does not backtrack (falco_utils.cpp:215 at 0.44.1).
+    '/etc/falco/rules.d/x.yaml.yaml': macro('from_double'),
+    '/etc/falco/rules.d/sub/d.yaml': macro('from_sub'),
+    '/etc/falco/extra.rules': macro('from_extra'),
+  };
+  const ruleFiles = ['/etc/falco/rules.d', '/etc/falco/extra.rules'];
+  const at = (falcoVersion: string) => {
+    const host = new MemoryHost(files, { ruleFiles });
+    host.config = { ...host.config, falcoVersion };
+    return { host, paths: new RulesWorkspaceIndex(host).files().map((f) => f.path) };
+  };
+  // 0.41 and later: only names matching *.yaml or *.yml (case-sensitive), in a folder and named directly
+  // (configuration.cpp:731-742 at 0.44.1, read_rules_file_directory; the same since 0.41.0:738-749).
+  assert.deepEqual(at('0.44').paths, ['/etc/falco/rules.d/a.yaml', '/etc/falco/rules.d/c.yml']);
+  assert.deepEqual(at('0.41').paths, ['/etc/falco/rules.d/a.yaml', '/etc/falco/rules.d/c.yml']);
+  // Before 0.41: every regular file of the folder, sorted by path, and any file named (configuration.cpp:541-579 at
+  // 0.37.0); subfolders are not read.
+  const old = ['/etc/falco/rules.d/B.YAML', '/etc/falco/rules.d/a.yaml', '/etc/falco/rules.d/c.yml', '/etc/falco/rules.d/notes.txt', '/etc/falco/rules.d/x.yaml.yaml', '/etc/falco/extra.rules'];
+  assert.deepEqual(at('0.40').paths, old);
+  assert.deepEqual(at('0.37').paths, old);
+  // What is loaded is what is known: a workspace rule using the macros of the skipped files.
+  const rule = '- rule: R\n  desc: d\n  condition: from_a and from_upper and from_notes and from_extra\n  output: "o | p=%proc.name"\n  priority: INFO\n';
+  const undefinedMacros = (falcoVersion: string) => {
+    const { host } = at(falcoVersion);
+    host.files.set('/w/r_rules.yaml', rule);
+    host.folders = ['/w'];
+    return createRulesService(host).diagnostics(rulesDoc('/w/r_rules.yaml', rule)).filter((d) => d.code === 'undefined-macro').map((d) => /'([^']+)'/.exec(String(d.message))?.[1]);
+  };
+  assert.deepEqual(undefinedMacros('0.44'), ['from_upper', 'from_notes', 'from_extra']);
+  assert.deepEqual(undefinedMacros('0.40'), []);
+});

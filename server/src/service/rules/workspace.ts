@@ -3,8 +3,9 @@
 //
 // Load order (deterministic):
 //   1. the paths of the `falcoLens.rules.files` setting, or when it is not set the `rules_files` of Falco's
-//      configuration (`falcoLens.falcoConfigFile`, see config/rulesFiles.ts), in order (a folder contributes its
-//      *.yaml/*.yml files sorted by name, as Falco does for a rules folder);
+//      configuration (`falcoLens.falcoConfigFile`, see config/rulesFiles.ts), in order, each folder expanded as the
+//      target release (`falcoLens.falcoVersion`) expands it (config/rulesFiles.ts expandRulesPaths: its regular files
+//      sorted by path; from 0.41 only names matching *.yaml or *.yml, and a file named directly too);
 //   2. the rules files found in the workspace folders, ranked the way Falco installations load them:
 //      falco_rules.yaml (the base every other file builds on), then the other official files (falco-incubating,
 //      falco-sandbox, other falco*_rules files), then plugin and other rules files, then local tuning files
@@ -17,7 +18,7 @@ import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-langua
 import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
-import { configRulesFiles, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
+import { configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
 import { entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
@@ -299,13 +300,10 @@ export class RulesWorkspaceIndex {
       seen.add(uri);
       list.push({ uri, path, configured });
     };
-    for (const configured of configuredRulesPaths(this.host)) {
-      if (this.host.isDirectory(configured)) {
-        const names = (this.host.readDirectory(configured) ?? []).filter((n) => RULES_FILE_EXTENSION.test(n)).sort();
-        for (const name of names) add(joinPath(configured, name), true);
-      } else if (this.host.readFile(configured) !== undefined || this.open.has(pathToUri(configured))) {
-        add(configured, true);
-      }
+    // Folders are expanded and names filtered as the target release does (expandRulesPaths); a path that cannot be
+    // read and is not open is left out (Falco would refuse to start: the configuration service says so).
+    for (const path of expandRulesPaths(this.host, configuredRulesPaths(this.host))) {
+      if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(path, true);
     }
     const found: string[] = [];
     for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0);
