@@ -387,10 +387,14 @@ function usageUpTo(file: LoadedFile, load: LoadResult, usage: UsageIndex): Usage
 /**
  * The lists used through other lists (addListUsesOfLists) when the lists `inCondition` says are used in conditions.
  * That depends on the lists' items and order, and on which of the lists that name lists are used in conditions:
- * remembered for the last lists seen, by the texts and places of their items (the same strings while an edit leaves
- * them alone), so that editing a rule of an earlier file does not count them again.
+ * remembered for the last few sets of lists seen, by the texts and places of their items (the same strings while an
+ * edit leaves them alone), so that editing a rule of an earlier file does not count them again. Each file that later
+ * files follow asks with the lists loaded up to it: with one memo, the files validated after an edit took turns
+ * replacing each other's, and every validation counted again.
  */
-let throughListsMemo: { items: unknown[]; naming: string[]; namingUsed: boolean[]; used: Set<string> } | undefined;
+interface ThroughListsMemo { items: unknown[]; naming: string[]; namingUsed: boolean[]; used: Set<string> }
+const throughListsMemos: ThroughListsMemo[] = [];
+const THROUGH_LISTS_MEMOS = 8;
 function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition: (name: string) => boolean): Set<string> {
   const items: unknown[] = [];
   for (const list of lists.values()) {
@@ -400,9 +404,12 @@ function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition:
       items.push(chunk, loadPosition(c));
     }
   }
-  const memo = throughListsMemo;
-  if (memo && items.length > 0 && memo.items.length === items.length && memo.items.every((x, i) => x === items[i])
-    && memo.naming.every((name, i) => inCondition(name) === memo.namingUsed[i])) return memo.used;
+  if (items.length > 0) {
+    for (const memo of throughListsMemos) {
+      if (memo.items.length === items.length && memo.items.every((x, i) => x === items[i])
+        && memo.naming.every((name, i) => inCondition(name) === memo.namingUsed[i])) return memo.used;
+    }
+  }
   const uses = new Map<string, number>();
   const naming: string[] = [];
   for (const [name, list] of lists) {
@@ -413,7 +420,8 @@ function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition:
   // Each use through a list added one to the count.
   const used = new Set<string>();
   for (const [name, n] of uses) if (n > (inCondition(name) ? 1 : 0)) used.add(name);
-  throughListsMemo = { items, naming, namingUsed: naming.map(inCondition), used };
+  throughListsMemos.unshift({ items, naming, namingUsed: naming.map(inCondition), used });
+  if (throughListsMemos.length > THROUGH_LISTS_MEMOS) throughListsMemos.pop();
   return used;
 }
 
