@@ -33,7 +33,7 @@ test('names of the official files: where they come from, with the setting as the
 
   const [macro] = about('spawned_process');
   assert.equal(macro.code, 'undefined-macro');
-  assert.match(String(macro.message), /^Undefined macro 'spawned_process' used in filter\. 'spawned_process' is a macro of Falco's falco_rules\.yaml, which is not among the loaded rules files: load it first \(the setting 'falcoLens\.rules\.files', or --rules on the command line; Falco hosts keep it in \/etc\/falco\)/);
+  assert.match(String(macro.message), /^Undefined macro 'spawned_process' used in filter\. 'spawned_process' is a macro of Falco's falco_rules\.yaml \(maturity stable: the rules Falco installs and loads by default\), which is not among the loaded rules files: load it first \(the setting 'falcoLens\.rules\.files', or --rules on the command line; Falco hosts keep it in \/etc\/falco\)/);
   assert.deepEqual(macro.data, { suggestions: [], official: 'falco_rules.yaml' });
   const [fix] = service.codeActions!(doc, macro.range, { diagnostics: [macro], only: ['quickfix'] });
   assert.deepEqual(fix.command, { title: fix.title, command: 'workbench.action.openSettings', arguments: ['falcoLens.rules.files'] });
@@ -52,6 +52,29 @@ test('names of the official files: where they come from, with the setting as the
   assert.equal(other.code, 'undefined-macro');
   assert.ok(!String(other.message).includes("Falco's"), 'an unknown name is not said to be official');
   assert.equal(other.data && (other.data as { official?: string }).official, undefined);
+});
+
+test('the diagnostic says the official file\'s maturity (only falco_rules.yaml is installed with Falco); a plugin\'s file has none', () => {
+  const text = `- rule: Adding ssh keys to authorized_keys
+  override:
+    enabled: replace
+  enabled: false
+
+- rule: Basic Interactive Reconnaissance
+  enabled: false
+
+- rule: Shell in a pod
+  desc: d
+  condition: ka.verb = create and ka.target.resource in (pods) and ka.stage in (k8s_audit_stages)
+  output: pod %ka.target.name
+  priority: WARNING
+  source: k8s_audit
+`;
+  const messages = createRulesService(new MemoryHost({}, { ruleFiles: [] })).diagnostics(rulesDoc('/ws/falco_rules.local.yaml', text)).map((d) => String(d.message));
+  const about = (name: string) => messages.find((m) => m.includes(`'${name}' is a`)) ?? `nothing about ${name} in:\n${messages.join('\n')}`;
+  assert.match(about('Adding ssh keys to authorized_keys'), /is a rule of Falco's falco-incubating_rules\.yaml \(maturity incubating: not installed with Falco, added separately\), which is not among/);
+  assert.match(about('Basic Interactive Reconnaissance'), /is a rule of Falco's falco-sandbox_rules\.yaml \(maturity sandbox: experimental, not installed with Falco\), which is not among/);
+  assert.match(about('k8s_audit_stages'), /is a list of Falco's k8s_audit_rules\.yaml \(k8saudit plugin\), which is not among/);
 });
 
 test('with falco_rules.yaml loaded the same file has none of these findings', { skip: !corpusExists && 'corpus absent' }, () => {

@@ -120,6 +120,14 @@ const OFFICIAL_FILE_MATURITY: Readonly<Record<string, OfficialMaturity>> = {
 
 export type OfficialMaturity = 'stable' | 'incubating' | 'sandbox';
 
+/** What a maturity means for loading the file: only falco_rules.yaml is installed with Falco (cmake/modules/rules.cmake
+ *  at 0.44.0) and named by falco.yaml's default rules_files (falco.yaml:239-242 at 0.44.0). */
+export const MATURITY_MEANING: Readonly<Record<OfficialMaturity, string>> = {
+  stable: 'the rules Falco installs and loads by default',
+  incubating: 'not installed with Falco, added separately',
+  sandbox: 'experimental, not installed with Falco',
+};
+
 export interface OfficialOrigin {
   /** The file as officialDefinition names it: `falco_rules.yaml`, `k8s_audit_rules.yaml (k8saudit plugin)`. */
   label: string;

@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
-import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, officialOrigin, playbookFor, type FieldInfo, type FieldType, type OfficialMaturity } from '../../knowledge';
+import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -182,14 +182,6 @@ const KEYWORDS: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Macros, lists, rules
 
-/** What a maturity means for loading the file: only falco_rules.yaml is installed with Falco (cmake/modules/rules.cmake
- *  at 0.44.0) and named by falco.yaml's default rules_files (falco.yaml:239-242 at 0.44.0). */
-const MATURITY_NOTE: Record<OfficialMaturity, string> = {
-  stable: 'maturity `stable`: the rules Falco installs and loads by default',
-  incubating: 'maturity `incubating`: not installed with Falco, added separately',
-  sandbox: 'maturity `sandbox`: experimental, not installed with Falco',
-};
-
 /**
  * For a name no loaded file defines: the official rules file that defines one of that name, with its maturity (or
  * plugin) and how to load it, as the rules diagnostics say it (validate.ts officialFileHint: "comes from" with the
@@ -198,7 +190,7 @@ const MATURITY_NOTE: Record<OfficialMaturity, string> = {
 function officialFileNote(kind: 'macro' | 'list' | 'rule', name: string): string | undefined {
   const origin = officialOrigin(kind, name);
   if (!origin) return undefined;
-  const what = origin.maturity ? ` (${MATURITY_NOTE[origin.maturity]})` : origin.plugin ? ` (the rules of the ${codeSpan(origin.plugin)} plugin)` : '';
+  const what = origin.maturity ? ` (maturity ${codeSpan(origin.maturity)}: ${MATURITY_MEANING[origin.maturity]})` : origin.plugin ? ` (the rules of the ${codeSpan(origin.plugin)} plugin)` : '';
   return `It is a ${kind} of Falco's official ${codeSpan(origin.file)}${what}, which is not among the loaded rules files: load it first `
     + '(the setting `falcoLens.rules.files`, or `--rules` on the command line; Falco hosts keep it in `/etc/falco`) or put a copy in the workspace.';
 }

@@ -11,14 +11,16 @@ import {
 } from './schema';
 import { isLegacyAppend, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
-import { officialDefinition } from '../../knowledge';
+import { MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
 /**
  * Why a name of Falco's official rules is not found: its file is not among the loaded ones (on a workstation
  * /etc/falco is usually absent). Said after the finding, with the setting that loads it.
  */
-export function officialFileHint(kind: string, name: string, file: string): string {
-  return `'${name}' is a ${kind} of Falco's ${file}, which is not among the loaded rules files: load it first (the setting 'falcoLens.rules.files', or --rules on the command line; Falco hosts keep it in /etc/falco) or put a copy in the workspace.`;
+export function officialFileHint(kind: 'macro' | 'list' | 'rule', name: string, file: string): string {
+  const maturity = officialOrigin(kind, name)?.maturity;
+  const what = maturity ? ` (maturity ${maturity}: ${MATURITY_MEANING[maturity]})` : '';
+  return `'${name}' is a ${kind} of Falco's ${file}${what}, which is not among the loaded rules files: load it first (the setting 'falcoLens.rules.files', or --rules on the command line; Falco hosts keep it in /etc/falco) or put a copy in the workspace.`;
 }
 
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
@@ -133,7 +135,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
       if (finding.code === 'no-previous-definition') {
         const how = overrideHasEntries(entryOf(item, 'override')?.value) ? 'overrides' : isLegacyAppend(item) ? 'appends to' : 'sets `enabled` of';
         const official = item.name !== undefined && (item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list') ? officialDefinition(item.kind, item.name) : undefined;
-        reporter.report(Code.NoPreviousDefinition, span, `${label} '${item.name}' ${how} a ${item.kind} that no file loaded before defines.${official ? ` ${officialFileHint(item.kind, item.name!, official)}` : ''}`, { kind: item.kind, name: item.name, ...(official ? { official } : {}) });
+        reporter.report(Code.NoPreviousDefinition, span, `${label} '${item.name}' ${how} a ${item.kind} that no file loaded before defines.${official ? ` ${officialFileHint(item.kind as 'rule' | 'macro' | 'list', item.name!, official)}` : ''}`, { kind: item.kind, name: item.name, ...(official ? { official } : {}) });
       } else if (finding.code === 'redefinition') {
         const line = finding.previous ? finding.previous.file.model.lines.positionAt(finding.previous.item.span.start).line + 1 : undefined;
         reporter.report(Code.Redefinition, span, `${label} '${item.name}' is defined again in this file${line ? ` (first at line ${line})` : ''}; this definition replaces the earlier one. Use \`override:\` to change parts of it.`, { kind: item.kind, name: item.name });
