@@ -46,6 +46,7 @@ const host: ServiceHost = {
   readFile(path) { try { return fs.statSync(path).isFile() ? fs.readFileSync(path, 'utf8') : undefined; } catch { return undefined; } },
   readDirectory(path) { try { return fs.readdirSync(path); } catch { return undefined; } },
   isDirectory(path) { try { return fs.statSync(path).isDirectory(); } catch { return false; } },
+  fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
   workspaceFolders: () => folders,
   settings: () => settings,
   log: (message) => connection.console.log(message),
@@ -98,14 +99,14 @@ connection.onInitialized(async () => {
   await refreshSettings();
   // Documents opened while the settings were on their way were checked against the defaults: check them again.
   if (JSON.stringify(settings) !== before) {
-    service.rules.didChangeWatchedFiles?.([]);
+    service.didChangeWatchedFiles([]);
     revalidateAll();
   }
   try {
     connection.workspace.onDidChangeWorkspaceFolders(async () => {
       const current = await connection.workspace.getWorkspaceFolders();
       folders = (current ?? []).map((f) => URI_TO_PATH(f.uri)).filter((p): p is string => !!p);
-      service.rules.didChangeWatchedFiles?.([]);
+      service.didChangeWatchedFiles([]);
       revalidateAll();
     });
   } catch (e) {
@@ -124,12 +125,12 @@ async function refreshSettings(): Promise<void> {
 connection.onDidChangeConfiguration(async (change) => {
   if (canPullConfiguration) await refreshSettings();
   else settings = normalizeSettings(change.settings?.falcoLens);
-  service.rules.didChangeWatchedFiles?.([]);
+  service.didChangeWatchedFiles([]);
   revalidateAll();
 });
 
 connection.onDidChangeWatchedFiles((params) => {
-  guarded('file watch', undefined, () => service.rules.didChangeWatchedFiles?.(params.changes.map((c) => c.uri)));
+  guarded('file watch', undefined, () => service.didChangeWatchedFiles(params.changes.map((c) => c.uri)));
   revalidateAll();
 });
 
@@ -312,7 +313,7 @@ documents.onDidClose((e) => {
 // Saving Falco's configuration may change which rules files load (its rules_files): read the load order again.
 documents.onDidSave((e) => {
   if (e.document.languageId !== LANGUAGE_CONFIG) return;
-  guarded('save', undefined, () => service.rules.didChangeWatchedFiles?.([e.document.uri]));
+  guarded('save', undefined, () => service.didChangeWatchedFiles([e.document.uri]));
   revalidateAll();
 });
 

@@ -68,6 +68,8 @@ export interface ServiceHost {
   readDirectory(path: string): string[] | undefined;
   /** Whether the path is a directory. */
   isDirectory(path: string): boolean;
+  /** The size in bytes of a regular file, or undefined when unknown (a host without it: the file is read to know). */
+  fileSize?(path: string): number | undefined;
   /** Workspace folder paths (file system paths, not URIs). */
   workspaceFolders(): string[];
   settings(): FalcoLensSettings;

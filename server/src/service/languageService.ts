@@ -1,6 +1,7 @@
 // The Falco Lens language service: a rules, an alerts and a configuration service sharing a host, and the rules files
 // embedded in other YAML files (served by the rules service). The alerts service
-// reads the rules workspace (to identify rules of text alerts, to validate generated exceptions).
+// reads the rules workspace (to identify rules of text alerts, to validate generated exceptions), including the rules
+// written in the workspace's Helm values and manifests, open or not.
 import type { ServiceHost } from './host';
 import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, type DocumentFeatures } from './features';
 import { createRulesService, type RulesService } from './rules';
@@ -18,9 +19,23 @@ export class FalcoLanguageService {
 
   constructor(readonly host: ServiceHost) {
     this.rules = createRulesService(host);
-    this.alerts = createAlertsService(host, this.rules);
+    const rules = this.rules;
+    // Before the alerts service reads the rules, the closed YAML files of the workspace that hold rules are made known.
+    const sync = () => this.embedded.syncWorkspace();
+    this.alerts = createAlertsService(host, {
+      findRule: (name) => { sync(); return rules.findRule(name); },
+      allRules: () => { sync(); return rules.allRules(); },
+      validateText: (uri, text) => rules.validateText(uri, text),
+      documentText: (uri) => rules.documentText?.(uri),
+    });
     this.config = createConfigService(host, this.rules);
     this.embedded = createEmbeddedService(this.rules, host);
+  }
+
+  /** Files changed on disk (an empty list: anything may have changed, e.g. the settings). */
+  didChangeWatchedFiles(uris: string[]): void {
+    this.rules.didChangeWatchedFiles?.(uris);
+    this.embedded.didChangeWatchedFiles?.(uris);
   }
 
   forLanguage(languageId: string): DocumentFeatures | undefined {

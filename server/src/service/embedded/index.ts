@@ -15,9 +15,9 @@ import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
-import { URI_TO_PATH } from '../uri';
+import { URI_TO_PATH, pathToUri } from '../uri';
 import { escapeMarkdown } from '../markdown';
-import { analyzeHost, toEmbedded, toHost, HolderCode, type EmbeddedFile, type HolderProblem } from './regions';
+import { analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, type EmbeddedFile, type HolderProblem } from './regions';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 
@@ -46,7 +46,37 @@ export type EmbeddedService = DocumentFeatures & {
   embeddedFiles(uri: string, text: string): { uri: string; key: string; text: string }[];
   /** Whether an open document holds rules files (its changes change what other documents read). */
   holdsRules(uri: string): boolean;
+  /**
+   * Makes the rules of the workspace's closed YAML files that hold rules files known to the rules service (for the
+   * alerts service), as the workspace's closed rules files are. Cheap when nothing changed since the last call.
+   */
+  syncWorkspace(): void;
 };
+
+/**
+ * How much of the workspace is read to find closed files holding rules: the first MAX_SCANNED_FILES YAML files in
+ * the order of scanOrder, together at most MAX_SCANNED_BYTES, none over MAX_FILE_BYTES (mayHoldRules refuses longer
+ * texts). A file is read again only when the client reports it changed (or the settings change).
+ */
+const MAX_SCANNED_FILES = 500;
+const MAX_SCANNED_BYTES = 32 * 1024 * 1024;
+const MAX_FILE_BYTES = 4_000_000;
+
+/**
+ * The order the workspace's YAML files are read in to find embedded rules, so that a large repository's Falco
+ * deployment is found within the budget: paths (below their workspace folder) naming Falco first, then file names of
+ * Helm values, Flux HelmReleases, Argo CD Applications and ConfigMaps, then the others; the walk's order within each.
+ */
+export function scanOrder(paths: readonly string[], folders: readonly string[]): string[] {
+  const rank = (path: string): number => {
+    const folder = folders.filter((f) => path.startsWith(f.endsWith('/') ? f : `${f}/`)).sort((a, b) => b.length - a.length)[0];
+    const inside = (folder ? path.slice(folder.length) : path).toLowerCase();
+    if (inside.includes('falco')) return 0;
+    const base = inside.slice(inside.lastIndexOf('/') + 1);
+    return /values|release|application|configmap/.test(base) ? 1 : 2;
+  };
+  return paths.map((path, i) => ({ path, i, rank: rank(path) })).sort((a, b) => a.rank - b.rank || a.i - b.i).map((e) => e.path);
+}
 
 const SEVERITY: Record<HolderProblem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information,
@@ -58,15 +88,45 @@ export function embeddedUri(hostUri: string, index: number, key: string): string
 }
 
 export function createEmbeddedService(rules: RulesService, host: ServiceHost): EmbeddedService {
+  /** Documents open in the editor (their text). */
   const hosts = new Map<string, HostState>();
+  /**
+   * The workspace's closed YAML files read by syncWorkspace, by URI: their size, and their state when they hold rules
+   * files (its sets known to the rules service). A file is in `hosts` or here, never in both.
+   */
+  const diskHosts = new Map<string, { size: number; state?: HostState; stale?: boolean }>();
+  /** The workspace's YAML files when syncWorkspace last ran, and whether something changed since. */
+  let scannedList: readonly string[] | undefined;
+  let scanStale = false;
+  let budgetLogged = false;
   // The chart's falco: values are laid over the chart's own configuration, which Falco Lens does not have.
   const configOverlay = createConfigService(host, rules, { overlay: true });
 
-  /** The state of a host text, computed once per text (sets whose files changed are loaded afresh). */
+  const forgetSets = (state: HostState | undefined) => {
+    if (state) for (const [set, uris] of state.sets) rules.forgetEmbedded(set, uris);
+  };
+
+  /** The state of an open document's text, computed once per text (sets whose files changed are loaded afresh). */
   const stateOf = (uri: string, text: string): HostState => {
     const enabled = host.settings().embeddedRules;
-    const known = hosts.get(uri);
-    if (known && known.text === text && known.enabled === enabled) return known;
+    let known = hosts.get(uri);
+    if (!known) {
+      // A workspace file read from disk and now opened: the editor's text takes over its sets.
+      known = diskHosts.get(uri)?.state;
+      diskHosts.delete(uri);
+    }
+    if (known && known.text === text && known.enabled === enabled) {
+      hosts.set(uri, known);
+      return known;
+    }
+    const state = buildState(uri, text, enabled, known);
+    hosts.set(uri, state);
+    return state;
+  };
+
+  /** The state of a host text: its embedded files, and their sets given to the rules service (`known`: the previous
+   *  state of the same host, whose sets that lost files are forgotten first). */
+  const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
     const analysis = enabled ? analyzeHost(text) : { files: [], problems: [] };
     const hostPath = URI_TO_PATH(uri);
     const docs = analysis.files.map((file, i) => ({
@@ -90,9 +150,53 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       setFeatures.set(set, rules.embedded(set, files, hooksOf(uri)));
     }
     const placed: Placed[] = docs.map((d) => ({ ...d, features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : configOverlay }));
-    const state: HostState = { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
-    hosts.set(uri, state);
-    return state;
+    return { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
+  };
+
+  /** Reads a closed workspace file again: its sets follow its text on disk. */
+  const readDiskHost = (uri: string, path: string, size: number | undefined, enabled: boolean): void => {
+    const before = diskHosts.get(uri);
+    const text = size !== undefined && size > MAX_FILE_BYTES ? undefined : host.readFile(path);
+    if (before?.state && before.state.text === text && before.state.enabled === enabled) {
+      diskHosts.set(uri, { size: before.size, state: before.state });
+      return;
+    }
+    const state = text !== undefined && enabled && mayHoldRules(text) ? buildState(uri, text, enabled, before?.state) : undefined;
+    const holds = state && state.sets.size > 0;
+    if (!holds) forgetSets(state ?? before?.state);
+    diskHosts.set(uri, { size: size ?? text?.length ?? 0, state: holds ? state : undefined });
+  };
+
+  const syncWorkspace = (): void => {
+    const list = rules.workspaceYamlFiles();
+    if (list === scannedList && !scanStale) return;
+    scannedList = list;
+    scanStale = false;
+    const enabled = host.settings().embeddedRules;
+    const wanted = new Set<string>();
+    if (enabled) {
+      let bytes = 0;
+      const ordered = scanOrder(list, host.workspaceFolders());
+      for (const [n, path] of ordered.entries()) {
+        if (n >= MAX_SCANNED_FILES || bytes >= MAX_SCANNED_BYTES) {
+          if (!budgetLogged) host.log(`Falco rules inside YAML files: read ${n} of the workspace's ${ordered.length} YAML files (${Math.round(bytes / 1024)} KB) to find Helm values and manifests that hold rules; alerts of rules written in the other files are known while they are open.`);
+          budgetLogged = true;
+          break;
+        }
+        const uri = pathToUri(path);
+        wanted.add(uri);
+        if (hosts.has(uri)) continue;
+        const known = diskHosts.get(uri);
+        if (!known || known.stale) readDiskHost(uri, path, host.fileSize?.(path), enabled);
+        bytes += diskHosts.get(uri)?.size ?? 0;
+      }
+    }
+    for (const [uri, known] of diskHosts) {
+      if (wanted.has(uri)) continue;
+      forgetSets(known.state);
+      diskHosts.delete(uri);
+      hookObjects.delete(uri);
+    }
   };
 
   /** What the rules service is told of a host's embedded files, read from the host's current state when asked (one
@@ -105,12 +209,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   };
   const newHooks = (uri: string): EmbeddedHooks => ({
     toHost(location) {
-      const current = hosts.get(uri);
+      const current = hosts.get(uri) ?? diskHosts.get(uri)?.state;
       return current ? new HostMapper(current).location(location) : location;
     },
     tuningTarget(fileUri) {
       const placedNow = () => {
-        const current = hosts.get(uri);
+        const current = hosts.get(uri) ?? diskHosts.get(uri)?.state;
         const p = current?.placed.find((x) => x.doc.uri === fileUri);
         return current && p ? { current, p } : undefined;
       };
@@ -243,8 +347,16 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const state = hosts.get(uri);
       hosts.delete(uri);
       hookObjects.delete(uri);
-      if (state) for (const [set, uris] of state.sets) rules.forgetEmbedded(set, uris);
+      forgetSets(state);
+      // A workspace file is read from disk again (the editor's text may not have been saved).
+      scanStale = true;
     },
+    didChangeWatchedFiles(uris) {
+      scanStale = true;
+      const changed = new Set(uris);
+      for (const [uri, known] of diskHosts) if (uris.length === 0 || changed.has(uri)) known.stale = true;
+    },
+    syncWorkspace,
     embeddedFiles(uri, text) {
       return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));
     },

@@ -31,6 +31,8 @@ export type RulesService = DocumentFeatures & RulesWorkspace & {
   embedded(set: string, files: readonly EmbeddedRulesFile[], hooks?: EmbeddedHooks): DocumentFeatures;
   /** Forgets a set of embedded files (the document holding them closed, or no longer holds them). */
   forgetEmbedded(set: string, uris: readonly string[]): void;
+  /** The workspace's YAML files that are not Falco files by name, where rules may be embedded (none read). */
+  workspaceYamlFiles(): readonly string[];
 };
 
 export { diagnoseFile } from './diagnose';
@@ -207,6 +209,7 @@ export function createRulesService(host: ServiceHost): RulesService {
       embeddedSets.delete(set);
       index.forgetEmbedded(set, uris);
     },
+    workspaceYamlFiles: () => index.otherYamlFiles(),
     didOpenOrChange(doc: TextDocument, changes?: readonly TextDocumentContentChangeEvent[]): void { index.didOpenOrChange(doc, changes); },
     didClose(uri: string): void { index.didClose(uri); },
     // The workspace index already keeps open documents' text (it overrides the disk); the alerts service reads the

@@ -162,6 +162,8 @@ export interface LoadResult {
 const RULES_FILE_EXTENSION = /\.ya?ml$/i;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'out', 'dist', '.vscode-test']);
 const MAX_WALK_FILES = 5000;
+/** The other YAML files the walk lists (see otherYamlFiles): paths only, none is read here. */
+const MAX_WALK_YAML_FILES = 20000;
 
 /** Rank of a workspace file in the load order (see the header comment). */
 export function loadRank(path: string): number {
@@ -195,6 +197,8 @@ export class RulesWorkspaceIndex {
   /** Parsed files by URI; re-parsed only when their text changes. */
   private readonly parsed = new Map<string, CachedFile>();
   private fileList: { uri: string; path?: string; configured: boolean }[] | undefined;
+  /** The workspace's other YAML files, found by the walk that finds its rules files (see otherYamlFiles). */
+  private yamlList: readonly string[] = [];
   /** The last load of the files as they are, and the last with a hypothetical file added (kept apart, so that
    * checking a snippet does not make the next ordinary load recompute everything). */
   private readonly loadCache: { main?: LoadResult; hypothetical?: LoadResult } = {};
@@ -306,7 +310,9 @@ export class RulesWorkspaceIndex {
       if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(path, true);
     }
     const found: string[] = [];
-    for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0);
+    const yaml: string[] = [];
+    for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0, yaml);
+    this.yamlList = yaml;
     found.sort(compareLoadOrder);
     for (const path of found) add(path, false);
     // Open rules documents outside every folder (an untitled buffer, a file opened alone) load last.
@@ -321,7 +327,17 @@ export class RulesWorkspaceIndex {
     return list;
   }
 
-  private walk(dir: string, out: string[], depth: number): void {
+  /**
+   * The YAML files of the workspace folders that are neither rules nor configuration files by their names (Helm
+   * values, manifests: where rules files may be embedded), in walk order, at most MAX_WALK_YAML_FILES; listed by the
+   * walk that finds the rules files, none of them read. The same array until the workspace's files change.
+   */
+  otherYamlFiles(): readonly string[] {
+    this.files();
+    return this.yamlList;
+  }
+
+  private walk(dir: string, out: string[], depth: number, yaml: string[]): void {
     if (depth > 12 || out.length >= MAX_WALK_FILES) return;
     const names = this.host.readDirectory(dir);
     if (!names) return;
@@ -329,9 +345,11 @@ export class RulesWorkspaceIndex {
       if (out.length >= MAX_WALK_FILES) return;
       const path = joinPath(dir, name);
       if (this.host.isDirectory(path)) {
-        if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) this.walk(path, out, depth + 1);
-      } else if (RULES_FILE_EXTENSION.test(name) && detectLanguage(path, '') === LANGUAGE_RULES) {
-        out.push(path);
+        if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) this.walk(path, out, depth + 1, yaml);
+      } else if (RULES_FILE_EXTENSION.test(name)) {
+        const language = detectLanguage(path, '');
+        if (language === LANGUAGE_RULES) out.push(path);
+        else if (language === undefined && /\.ya?ml$/.test(name) && yaml.length < MAX_WALK_YAML_FILES) yaml.push(path);
       }
     }
   }
