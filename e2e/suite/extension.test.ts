@@ -131,6 +131,24 @@ suite('Falco Lens in VS Code', () => {
     assert.match(text, /Terminal shell in container/);
   });
 
+  test('completion in a condition offers fields; the editor resolves an item\'s documentation through the server', async () => {
+    const uri = workspaceFile('falco_rules.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.lineAt(9).text;
+    const position = new vscode.Position(9, line.indexOf('proc.name') + 'proc.'.length);
+    // Without a resolve count the list comes as the server sent it: no documentation in it.
+    const plain = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
+    const offered = plain.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'proc.name');
+    assert.ok(offered, `proc.name offered among ${plain.items.length} items`);
+    assert.equal(offered.documentation, undefined, 'the list carries no documentation');
+    const resolved = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, undefined, plain.items.length);
+    const field = resolved.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'proc.name');
+    const documentation = field?.documentation;
+    const text = typeof documentation === 'string' ? documentation : documentation?.value ?? '';
+    assert.match(text, /\*\*Field\*\* `proc\.name`/);
+    assert.match(text, /Type: `CHARBUF`/);
+  });
+
   test('another tool\'s *_rules.yaml opens as YAML; the user can still pick Falco Rules', async () => {
     const uri = workspaceFile('alert_rules.yaml');
     const reopenedAs = (languageId: string) => new Promise<vscode.TextDocument>((resolve) => {

@@ -12,6 +12,7 @@ import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, Reques
 import { BlockDocument } from './service/alerts';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
+import { resolveCompletionItem } from './service/completionDocs';
 import * as fs from 'node:fs';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -80,7 +81,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const any = (key: keyof DocumentFeatures) => services.some((s) => typeof s[key] === 'function');
   const capabilities: ServerCapabilities = { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } } };
   if (any('hover')) capabilities.hoverProvider = true;
-  if (any('completion')) capabilities.completionProvider = { triggerCharacters: ['.', '%', '(', ' ', '['] };
+  // Field and operator items carry their documentation's reference only; the editor resolves the one it shows.
+  if (any('completion')) capabilities.completionProvider = { triggerCharacters: ['.', '%', '(', ' ', '['], resolveProvider: true };
   if (any('definition')) capabilities.definitionProvider = true;
   if (any('references')) capabilities.referencesProvider = true;
   if (any('rename')) capabilities.renameProvider = { prepareProvider: any('prepareRename') };
@@ -319,6 +321,7 @@ documents.onDidSave((e) => {
 
 connection.onHover((p) => guarded('hover', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.hover?.(t.doc, p.position) ?? null; }));
 connection.onCompletion((p) => guarded('completion', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.completion?.(t.doc, p.position) ?? null; }));
+connection.onCompletionResolve((item) => guarded('completion resolve', item, () => resolveCompletionItem(item)));
 connection.onDefinition((p) => guarded('definition', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.definition?.(t.doc, p.position) ?? []; }));
 connection.onReferences((p) => guarded('references', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.references?.(t.doc, p.position, p.context.includeDeclaration) ?? []; }));
 // A refused rename (invalid or colliding name, a file outside the workspace) reaches the user as an error message.

@@ -15,7 +15,7 @@ import { compareVersions } from '../../server/src/knowledge/falcoVersions';
 const FALCO_MIRROR = '/work/.mirror/falcosecurity+falco/repo';
 const haveMirror = fs.existsSync(FALCO_MIRROR);
 const FIXTURES = 'test/fixtures/falco-config';
-const FIXTURE_TAGS = ['0.37.0', '0.38.0', '0.39.0', '0.40.0', '0.41.0', '0.42.0', '0.43.0', '0.44.0'];
+const FIXTURE_TAGS = ['0.37.0', '0.38.0', '0.39.0', '0.40.0', '0.41.0', '0.42.0', '0.43.0', '0.44.0', '0.44.1'];
 
 /** Every key path of a schema tree (`a.b`, `a[].b`; alternatives looked through) with its node. */
 function schemaKeys(node: ConfigNode, prefix = '', out = new Map<string, ConfigNode>()): Map<string, ConfigNode> {
@@ -44,7 +44,7 @@ function valueKeys(value: unknown, prefix = '', out = new Map<string, unknown>()
   return out;
 }
 
-test('the schema module and the fixtures are what the generator makes from Falco 0.39.0 .. 0.44.0', { skip: !haveMirror && `no Falco checkout at ${FALCO_MIRROR}` }, () => {
+test('the schema module and the fixtures are what the generator makes from Falco 0.39.0 .. 0.44.1', { skip: !haveMirror && `no Falco checkout at ${FALCO_MIRROR}` }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-config-'));
   const out = path.join(dir, 'falcoConfigSchema.ts');
   fs.mkdirSync(path.join(dir, 'fixtures'));

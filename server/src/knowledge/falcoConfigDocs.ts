@@ -58,6 +58,8 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
     'Size of each ring buffer as an index 1–10 (1 MB doubling up to 512 MB; 4 is 8 MB); with several CPUs per buffer a larger preset helps avoid drops.',
   'engine.modern_ebpf.drop_failed_exit':
     'When true, the probe drops exit events of failed system calls in the kernel, so rules never see failed calls.',
+  'engine.modern_ebpf.disable_iterators':
+    'When true (Falco 0.44.1 on), the probe does not use BPF iterators to read the initial process table and heal it after drops, and Falco walks /proc instead. Default false.',
   'engine.replay': 'Settings for reading events from a capture file, read only when `engine.kind` is `replay`.',
   'engine.replay.capture_file':
     'The capture file (.scap) to read; with `engine.kind: replay` an empty value makes Falco refuse to start.',

@@ -17,7 +17,8 @@ import {
 } from './schema';
 import { appendsCondition, itemAt, type FileAnalysis } from './semanticTokens';
 import type { Definitions, LoadResult, LoadedFile } from './workspace';
-import { fieldMarkdown, operatorMarkdown, priorityMarkdown } from './hover';
+import { priorityMarkdown } from './hover';
+import { fieldDocRef, operatorDocRef } from '../completionDocs';
 
 export interface CompletionContext {
   load: LoadResult;
@@ -121,8 +122,8 @@ function fieldItems(source: string, where: 'condition' | 'output', typed: string
     const deprecated = deprecatedAt(f, target);
     out.push(forTarget({
       label: f.name, kind: CompletionItemKind.Field, detail: `${f.type}${f.isList ? ' (list)' : ''}${deprecated ? ' — deprecated' : ''}`,
-      documentation: { kind: 'markdown', value: fieldMarkdown(f.name, f, undefined, target) },
-      textEdit: { range, newText: f.name }, filterText: f.name,
+      data: fieldDocRef(source, target),
+      textEdit: { range, newText: f.name },
       ...(deprecated ? { tags: [1] } : {}),
     }, f.since, target));
   }
@@ -207,7 +208,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     const ops = OPERATORS.filter((o) => !info || operatorRejection(o.name, info.type, !!info.isList) === undefined);
     return list(ops.map((o) => forTarget({
       label: o.name, kind: CompletionItemKind.Operator, detail: `operator, since Falco ${o.since}`,
-      documentation: { kind: 'markdown', value: operatorMarkdown(o.name, target) ?? '' }, textEdit: { range, newText: o.name },
+      data: operatorDocRef(target), textEdit: { range, newText: o.name },
     }, o.since, target)));
   }
   if (OPERATOR_WORDS.has(last)) {
