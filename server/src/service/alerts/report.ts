@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions, unloadedRule } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions, socketConnectionReason, unloadedRule } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -154,19 +154,22 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const { proposals, refused, notApplicable } = proposeExceptions(view);
+  // Why the usual shapes are not among them: a socket connection for file + process, a broad parent for the pairs
+  // with the parent (process + parent, executable path + parent).
+  const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
+  const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
   if (proposals.length) {
     const target = view.ruleSummary?.tuningTarget;
     // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block.
     const where = target ? `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file` : 'to your local rules file';
     parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it ${where}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
-    // Why the usual pairs with the parent (process + parent, executable path + parent) are not among them.
-    const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
+    if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
-  } else if (notApplicable.some((shape) => shape.fields.includes('proc.pname')) && broadParentReason(view)) {
-    parts.push(`No exception is proposed: ${broadParentReason(view, (v) => cappedCode(v, 200))}.`);
+  } else if (connectionReason || parentReason) {
+    parts.push(`No exception is proposed: ${[connectionReason, parentReason].filter((r) => r !== undefined).join('; and ')}.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines

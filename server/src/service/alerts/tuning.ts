@@ -143,6 +143,28 @@ export function broadParentReason(view: AlertView, quote: (value: string) => str
   }
 }
 
+/**
+ * The alert's fd.name when it names a socket connection rather than a file. libsinsp names a connected IPv4 or IPv6
+ * socket by both ends, `client:port->server:port` (utils.cpp ipv4tuple_to_string, ipv6tuple_to_string), and a unix
+ * socket by the kernel addresses of both ends and its path, `<hex>-><hex> path` (parsers.cpp), libs 0.25.2: the
+ * client's port (the kernel's addresses) changes with every connection, so an exception on that name matches this one
+ * connection and never the next. A listening socket's name (its own address, no arrow) and a file are not one.
+ */
+export function socketConnection(view: AlertView): string | undefined {
+  const name = valueOf(view, 'fd.name');
+  if (!name || !name.includes('->')) return undefined;
+  const type = valueOf(view, 'fd.type');
+  return type === undefined || type === 'ipv4' || type === 'ipv6' || type === 'unix' ? name : undefined;
+}
+
+/** Why "file + process" is not offered for a socket connection; alert values (untrusted) pass through `quote`. */
+export function socketConnectionReason(view: AlertView, quote: (value: string) => string = (v) => v): string | undefined {
+  const name = socketConnection(view);
+  if (name === undefined) return undefined;
+  return `${quote('fd.name')} is a socket connection (${quote(name)}), named by both of its ends: the client's port (for a unix socket, the `
+    + 'kernel\'s addresses of the two ends) changes with every connection, so an exception on it would match this connection only, never the next one';
+}
+
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
@@ -152,7 +174,8 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   // Under a supervisor the exact command. Not under a container runtime (every container runs the same commands),
   // a shell (the command anyone types) or a command runner (the command anyone runs through it).
   { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') },
-  { label: 'file + process', fields: ['fd.name', 'proc.name'] },
+  // Not on a socket connection: its name holds the client's port, which the next connection does not share.
+  { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
   { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'] },
