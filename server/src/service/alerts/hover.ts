@@ -278,7 +278,9 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'field-value': return fieldValueHover(view, view.values[target.value!]);
     case 'output': return '**output**: the rule\'s output rendered by Falco, with the time and priority in front. Hover a `key=value` token to see its field.';
     case 'message': return '**message**: the rule\'s output rendered without the time and priority (`json_include_message_property`).';
-    case 'outputs': return '**outputs**: the falcosidekick outputs that received this event (falcosidekick-ui payload).';
+    // falcosidekick's WebUI payload carries EnabledOutputs, the outputs it started with (outputs/webui.go), while
+    // forwardEvent sends each event only to the outputs whose minimumpriority it reaches (handlers.go, 2.34.1).
+    case 'outputs': return '**outputs**: the outputs enabled in the falcosidekick that forwarded this event (falcosidekick-ui payload): the same list for every event, not the outputs this one reached. falcosidekick sends an event to an output only when its priority is at least that output\'s `minimumpriority` (a few outputs also take only some sources).';
     case 'wrapper': return wrapperHover(view);
   }
 }
