@@ -27,11 +27,21 @@ import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type Confi
 
 export type ConfigService = DocumentFeatures;
 
-/**
- * `overlay`: the documents are laid over a configuration Falco Lens does not have (the `falco:` values of Falco's Helm
- * chart, merged by Helm into the chart's defaults): what they lack is not judged.
- */
-export function createConfigService(host: ServiceHost, rules: RulesWorkspace, options: { overlay?: boolean } = {}): ConfigService {
+export interface ConfigServiceOptions {
+  /**
+   * The documents are laid over a configuration Falco Lens does not have (the `falco:` values of Falco's Helm chart,
+   * merged by Helm into the chart's defaults): what they lack is not judged.
+   */
+  overlay?: boolean;
+  /**
+   * The documents are files of a pod (a ConfigMap's entries, embedded/configMap.ts): each document's path there, and
+   * `host` reads the pod's files Falco Lens knows. Other paths (config_files, rules_files) are the pod's: they are
+   * neither looked for on this machine nor said to be missing.
+   */
+  pod?: { pathOf(uri: string): string | undefined };
+}
+
+export function createConfigService(host: ServiceHost, rules: RulesWorkspace, options: ConfigServiceOptions = {}): ConfigService {
   let cached: { uri: string; version: number; text: string; model: ConfigModel } | undefined;
   const modelOf = (doc: TextDocument): ConfigModel => {
     const text = doc.getText();
@@ -69,13 +79,15 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       // Empty, or only comments: no key to report on (Falco would read its defaults, which enable no output).
       if (!model.root) return out.list;
       checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
-      const path = URI_TO_PATH(doc.uri);
-      const merged = mergeConfiguration({ host, target, path, model, parse: parseFile, asOverlay: options.overlay });
-      // An overlay's paths are those of the machine Falco will run on (a pod), not of this one: not looked for.
+      const path = options.pod ? options.pod.pathOf(doc.uri) : URI_TO_PATH(doc.uri);
+      const merged = mergeConfiguration({ host, target, path, model, parse: parseFile, asOverlay: options.overlay, inPod: !!options.pod });
+      // The paths of an overlay or a pod's file are those of the machine Falco will run on, not of this one: not
+      // looked for.
+      const elsewhere = !!options.overlay || !!options.pod;
       checkLoad(merged, {
         target, report: out.report, rules: rules.allRules(), path,
-        exists: (p) => options.overlay || host.isDirectory(p) || host.readFile(p) !== undefined,
-        isDirectory: (p) => options.overlay || host.isDirectory(p),
+        exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined,
+        isDirectory: (p) => elsewhere || host.isDirectory(p),
       });
       return out.list;
     },

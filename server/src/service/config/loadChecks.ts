@@ -155,7 +155,9 @@ class View {
     const unknown = this.merged.unknown;
     if (unknown.length === 0) return '';
     const names = unknown.slice(0, 2).map((u) => `'${u.path}'`).join(', ') + (unknown.length > 2 ? ` and ${unknown.length - 2} more` : '');
-    return ` This reads the configuration without ${names} of config_files (${unknown.some((u) => u.why === 'absent') ? 'not on this machine' : 'a path Falco Lens cannot resolve'}), which may change it where Falco runs.`;
+    const why = unknown.some((u) => u.why === 'absent') ? 'not on this machine'
+      : unknown.some((u) => u.why === 'pod') ? 'files of the pod that this ConfigMap does not hold' : 'a path Falco Lens cannot resolve';
+    return ` This reads the configuration without ${names} of config_files (${why}), which may change it where Falco runs.`;
   }
 }
 

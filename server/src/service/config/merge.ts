@@ -66,7 +66,8 @@ export interface MergeFailure {
 /** A config_files entry whose content Falco Lens cannot know. */
 export interface UnknownInclude {
   path: string;
-  why: 'environment' | 'relative' | 'absent';
+  /** `pod`: a path of the pod a ConfigMap's falco.yaml is mounted in, whose files Falco Lens does not have. */
+  why: 'environment' | 'relative' | 'absent' | 'pod';
 }
 
 export interface MergedConfig {
@@ -174,7 +175,7 @@ interface Included { path: string; entry: IncludeEntry }
  * naming the main file itself is a refusal (checked before existence, configuration.cpp:175 at 0.44.0); entries
  * whose file cannot be known are listed in `unknown`.
  */
-function includedFiles(host: ServiceHost, entries: readonly IncludeEntry[], mainPath: string | undefined, unknown: UnknownInclude[], refuse?: (entry: IncludeEntry) => void): Included[] {
+function includedFiles(host: ServiceHost, entries: readonly IncludeEntry[], mainPath: string | undefined, unknown: UnknownInclude[], refuse?: (entry: IncludeEntry) => void, inPod = false): Included[] {
   const out: Included[] = [];
   for (const entry of entries) {
     const path = entry.path;
@@ -188,7 +189,7 @@ function includedFiles(host: ServiceHost, entries: readonly IncludeEntry[], main
     } else if (host.readFile(path) !== undefined) {
       out.push({ path, entry });
     } else {
-      unknown.push({ path, why: 'absent' });
+      unknown.push({ path, why: inPod ? 'pod' : 'absent' });
     }
   }
   return out;
@@ -209,6 +210,11 @@ export interface MergeInput {
    * which Helm merges key by key into the chart's own before it writes falco.yaml): what it lacks is not judged.
    */
   asOverlay?: boolean;
+  /**
+   * The files are a pod's (a ConfigMap's entries): `host` reads the ones Falco Lens knows, and a config_files path it
+   * cannot read is the pod's, not a missing one.
+   */
+  inPod?: boolean;
 }
 
 /** Whether a path is a file of a config.d folder (a file meant to be included, not a main configuration). */
@@ -265,14 +271,14 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
   let files: Included[];
   if (found) {
     main = { path: found.path, model: found.model, edited: false, strategy: 'main' };
-    files = includedFiles(host, found.entries, found.path, unknown);
+    files = includedFiles(host, found.entries, found.path, unknown, undefined, input.inPod);
   } else {
     main = edited;
     const entries = includeEntries(valueOf(edited.model.root, 'config_files'), target,
       (node, message, data) => failures.push({ source: edited, node, message, data }));
     // An overlay's config_files name files of the machine Falco will run on (a pod), not of this one: not read.
     files = input.asOverlay ? [] : includedFiles(host, entries, edited.path, unknown, (entry) => failures.push({ source: edited, node: entry.node,
-      message: 'config_files includes this configuration file itself ("tried to recursively include main config file").' }));
+      message: 'config_files includes this configuration file itself ("tried to recursively include main config file").' }), input.inPod);
   }
 
   const keys = new Map<string, MergedKey>();

@@ -18,6 +18,7 @@ import { LineIndex } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { escapeMarkdown } from '../markdown';
 import { analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, type EmbeddedFile, type HolderProblem } from './regions';
+import { podFiles } from './configMap';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 
@@ -149,7 +150,19 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       // Rules of the set are known to the alerts service too, at their host's positions, and tuned in their block.
       setFeatures.set(set, rules.embedded(set, files, hooksOf(uri)));
     }
-    const placed: Placed[] = docs.map((d) => ({ ...d, features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : configOverlay }));
+    // A ConfigMap's configuration entries are files of one pod: falco.yaml is the whole configuration, merged with
+    // the entries its config_files names (configMap.ts), served by a configuration service that reads them there.
+    const podConfigs = new Map<string, DocumentFeatures>();
+    for (const d of docs) {
+      if (d.file.kind !== 'config' || d.file.holder !== 'configMap' || podConfigs.has(d.set)) continue;
+      const entries = docs.filter((o) => o.set === d.set && o.file.kind === 'config').map((o) => ({ uri: o.doc.uri, key: o.file.key, text: o.file.text }));
+      const pod = podFiles(host, entries);
+      podConfigs.set(d.set, createConfigService(pod.host, rules, { pod }));
+    }
+    const placed: Placed[] = docs.map((d) => ({
+      ...d,
+      features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : d.file.holder === 'configMap' ? podConfigs.get(d.set)! : configOverlay,
+    }));
     return { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
   };
 

@@ -12,7 +12,13 @@
 // Only literal block scalars (`|`, `|-`, `|+`, with or without an indentation indicator) are embedded: each of their
 // lines is the file's line, shifted right by the block's indentation. A folded (`>`) or quoted value does not map line
 // for line (and folding changes a rules file's text), so it is reported instead of checked.
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Scalar, type YAMLMap } from 'yaml';
+//
+// Falco's configuration is embedded too. The chart's `falco:` values (a block mapping) are laid over the chart's own
+// configuration. A ConfigMap's `data` entry named `falco.yaml` is the whole file Falco reads (the chart renders its
+// falco.yaml into one, templates/configmap.yaml, and mounts it at /etc/falco/falco.yaml with subPath, pod-template.tpl),
+// and any other `*.yaml`/`*.yml` entry whose text is a mapping of falco.yaml's keys is a file meant for config_files (a
+// config.d file). How they merge is embedded/index.ts's business.
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 import { rulesFileShape } from '../fileShape';
@@ -22,7 +28,7 @@ import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 export type Holder =
   /** A `customRules` entry of the Falco chart's values: mounted as /etc/falco/rules.d/<key>. */
   | 'customRules'
-  /** A `data` entry of a ConfigMap: mounted wherever a volume puts it. */
+  /** A `data` entry of a ConfigMap: mounted wherever a volume puts it (a rules file, falco.yaml or a config.d file). */
   | 'configMap'
   /** The chart's `falco:` values: Falco's configuration, which Helm merges into the chart's own and writes as
    *  /etc/falco/falco.yaml (templates/configmap.yaml). */
@@ -68,7 +74,7 @@ export enum HolderCode {
   NotYamlName = 'embedded-not-yaml-name',
   /** The values' `falco.rules_files` does not read /etc/falco/rules.d: the customRules never load. */
   RulesDirNotLoaded = 'embedded-rules-dir-not-loaded',
-  /** A rules text written as a folded or quoted scalar: not checked. */
+  /** A rules text or a configuration written as a folded or quoted scalar: not checked. */
   NotLiteralBlock = 'embedded-not-literal-block',
 }
 
@@ -88,10 +94,13 @@ const MAX_CONFIG_MAP_KEY = 253;
  *  than a rules text inside them is worth. */
 const MAX_HOST_LENGTH = 4_000_000;
 
-/** A quick test before parsing: whether the text can hold embedded rules at all. */
+/** The name Falco's configuration file has as a ConfigMap entry (the chart's, and Falco's default -c file's). */
+export const CONFIG_MAP_MAIN_KEY = 'falco.yaml';
+
+/** A quick test before parsing: whether the text can hold embedded rules or Falco configuration at all. */
 export function mayHoldRules(text: string): boolean {
   return text.length <= MAX_HOST_LENGTH && (text.includes('customRules') || /^[ \t]*falco:[ \t]*(#.*)?$/m.test(text)
-    || (/\bConfigMap\b/.test(text) && /-[ \t]+(rule|macro|list)[ \t]*:/.test(text)));
+    || (/\bConfigMap\b/.test(text) && (/-[ \t]+(rule|macro|list)[ \t]*:/.test(text) || /^[ \t]+["']?[-._a-zA-Z0-9]*\.ya?ml["']?[ \t]*:/m.test(text))));
 }
 
 export function analyzeHost(text: string): HostAnalysis {
@@ -163,22 +172,41 @@ function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: H
     const value = pair.value;
     if (!isScalar(value)) continue;
     const file = literalBlock(text, lines, value, holder, key, keySpan, set);
-    // A ConfigMap holds all sorts of files: only the ones whose text has Falco's items are rules files. Other charts
-    // name values `customRules` too (kube-prometheus-stack's are alerting rules): text that is plainly something
-    // else is left alone.
-    const shape = rulesFileShape(file?.text ?? (typeof value.value === 'string' ? value.value : ''));
-    if (holder === 'configMap' ? shape !== 'falco' : shape === 'foreign') continue;
+    const content = file?.text ?? (typeof value.value === 'string' ? value.value : '');
+    // A ConfigMap holds all sorts of files: falco.yaml and the entries whose text is a mapping of falco.yaml's keys
+    // are Falco's configuration, the ones whose text has Falco's items are rules files. Other charts name values
+    // `customRules` too (kube-prometheus-stack's are alerting rules): text that is plainly something else is left
+    // alone.
+    const kind = holder === 'configMap' ? configMapEntryKind(key, content) : rulesFileShape(content) === 'foreign' ? undefined : 'rules';
+    if (!kind) continue;
     checkKey(key, keySpan, holder, problems);
-    if (file) files.push(file);
+    if (file) files.push(kind === 'config' ? { ...file, kind } : file);
     else if (typeof value.value === 'string' && value.value.trim() !== '') {
+      const what = kind === 'config' ? 'Falco configuration file' : 'rules file';
       problems.push({
         code: HolderCode.NotLiteralBlock, span: keySpan, severity: 'information',
-        message: `Falco Lens checks a rules file written as a literal block (\`${key}: |-\` and the file on the lines below); this one is written as a ${value.type === 'BLOCK_FOLDED' ? 'folded block (\'>\'), which joins lines and can change what Falco reads' : 'one-line string'}, and is not checked.`,
+        message: `Falco Lens checks a ${what} written as a literal block (\`${key}: |-\` and the file on the lines below); this one is written as a ${value.type === 'BLOCK_FOLDED' ? 'folded block (\'>\'), which joins lines and can change what Falco reads' : 'one-line string'}, and is not checked.`,
       });
     }
   }
   // Falco reads a folder's files sorted by path (configuration.cpp read_rules_file_directory).
   return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * What a ConfigMap entry holds for Falco: its configuration (an entry named falco.yaml, or a `*.yaml`/`*.yml` entry
+ * whose text is a mapping most of whose keys are falco.yaml's), a rules file (Falco's items), or nothing of Falco's.
+ * A text holding `{{` is a Helm template (the chart's own templates/configmap.yaml), not what Falco reads.
+ */
+function configMapEntryKind(key: string, content: string): 'rules' | 'config' | undefined {
+  if (key === CONFIG_MAP_MAIN_KEY) return content.includes('{{') ? undefined : 'config';
+  if (/\.ya?ml$/.test(key) && !content.includes('{{') && /^[A-Za-z_"']/m.test(content)) {
+    try {
+      const parsed = parseDocument(content, { uniqueKeys: false, prettyErrors: false });
+      if (isMap(parsed.contents) && looksLikeFalcoConfig(parsed.contents)) return 'config';
+    } catch { /* not YAML: not a configuration */ }
+  }
+  return rulesFileShape(content) === 'falco' ? 'rules' : undefined;
 }
 
 function checkKey(key: string, keySpan: readonly [number, number], holder: Holder, problems: HolderProblem[]): void {
