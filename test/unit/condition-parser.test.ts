@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  closestOperator, expandCondition, fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, substituteLists, transformersOf,
+  closestOperator, fieldsOf, listRefsOf, macroRefsOf, parseCondition, parseOutput, transformersOf,
 } from '../../server/src/service/rules/condition';
 import type { Expr } from '../../server/src/service/rules/conditionAst';
 import { OPERATORS, operatorRejection, transformerInfo } from '../../server/src/service/rules/operators';
@@ -171,28 +171,6 @@ test('helpers: macro, list and field references', () => {
   assert.equal(closestOperator('equals'), '=');
   assert.equal(closestOperator('icontain'), 'icontains');
   assert.equal(closestOperator('zzzzzz'), undefined);
-});
-
-test('expandCondition: macros recursively in parentheses, lists as Falco substitutes them', () => {
-  const macros = new Map([
-    ['spawned_process', 'evt.type in (execve, execveat) and evt.dir = <'],
-    ['shell_procs', 'spawned_process and proc.name in (shell_binaries)'],
-    ['loop', 'loop and x.y = 1'],
-  ]);
-  const lists = new Map([
-    ['shell_binaries', ['bash', 'sh', 'extra_shells']],
-    ['extra_shells', ['zsh', 'my shell']],
-    ['empty_list', []],
-  ]);
-  const expanded = expandCondition('shell_procs and not fd.name in (empty_list, /a)', macros, lists);
-  assert.equal(parseCondition(expanded).errors.length, 0, expanded);
-  assert.deepEqual(macroRefsOf(parseCondition(expanded).ast), []);
-  assert.match(expanded, /^\(\(evt\.type in \(execve, execveat\) and evt\.dir = <\) and proc\.name in \( bash, sh, zsh, "my shell" \)\)/);
-  assert.match(expanded, /fd\.name in \(\s*\/a\)/, 'an empty list disappears with its comma');
-  // A recursive macro is expanded once, leaving the inner reference for the undefined/recursive check.
-  assert.deepEqual(macroRefsOf(parseCondition(expandCondition('loop', macros, lists)).ast).map((m) => m.name), ['loop']);
-  // Substitution is by delimited text, so a list name inside a longer word is left alone.
-  assert.equal(substituteLists('proc.name in (shell_binaries_x)', lists), 'proc.name in (shell_binaries_x)');
 });
 
 test('output formats: fields, arguments, widths, transformers, leading star and errors', () => {
