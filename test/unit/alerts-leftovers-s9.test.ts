@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
+import { pathToUri } from '../../server/src/service/uri';
+import type { RuleSummary } from '../../server/src/service/features';
 import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
 
 function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
@@ -56,4 +58,81 @@ test('a connection alert with no other shape says why nothing is proposed', () =
   const report = s.report(CONNECTION({ 'proc.pname': 'sshd' }), 'file:///logs/conn.json');
   const tuning = report.slice(report.indexOf('### Tuning'));
   assert.match(tuning, /No exception is proposed: `fd\.name` is a socket connection/, tuning);
+});
+
+// 2. Tuning written into the local rules file when Falco loads it before the file that defines the rule: Falco refuses
+// to start on an override of a rule no earlier file defines (ERROR_NO_PREVIOUS_RULE_APPEND/_REPLACE,
+// rule_loader_collector.cpp:230,300 at 0.44.0). On a Falco host the local file is configured second of rules_files,
+// before rules.d and before any file listed after it.
+
+const POD = JSON.stringify({
+  hostname: 'node-1', output: '10:20:30.123456789: Warning Pod started with privileged container (user=alice pod=p ns=shop images=nginx)',
+  output_fields: { 'ka.req.pod.containers.image': 'nginx', 'ka.resp.name': 'p', 'ka.target.namespace': 'shop', 'ka.user.name': 'alice' },
+  priority: 'Warning', rule: 'Create Privileged Pod', source: 'k8s_audit', tags: ['k8s'], time: '2025-05-07T10:20:30.123456789Z',
+});
+
+function podRule(file: string): RuleSummary {
+  return {
+    name: 'Create Privileged Pod', source: 'k8s_audit', tags: ['k8s'], enabled: true, priority: 'WARNING',
+    location: { uri: pathToUri(file), range: { start: { line: 3, character: 8 }, end: { line: 3, character: 8 } } },
+  };
+}
+
+function hostWith(folders: string[], files: string[] | undefined, localFile = 'falco_rules.local.yaml'): TestHost {
+  const host = new TestHost(folders);
+  host.config = { ...host.config, rules: { files, localFile } };
+  return host;
+}
+
+const editing = (actions: CodeAction[]) => actions.filter((a) => a.edit).map((a) => a.title);
+
+test('no tuning edit into a local rules file that Falco loads before the rule\'s file; the report says where it goes', () => {
+  // /etc/falco opened as the workspace: the local file is the configured /etc/falco/falco_rules.local.yaml.
+  const configured = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d/k8s_audit_rules.yaml'];
+  for (const host of [hostWith(['/etc/falco'], configured), hostWith(['/work/ws'], configured, '/etc/falco/falco_rules.local.yaml')]) {
+    const s = createAlertsService(host, fakeRules([podRule('/etc/falco/rules.d/k8s_audit_rules.yaml')]));
+    const actions = actionsOf(s, POD, 'pod.json');
+    assert.deepEqual(editing(actions).filter((t) => /^(Add exception|Disable rule)/.test(t)), [], actions.map((a) => a.title).join('\n'));
+    const blocked = actions.find((a) => a.disabled)!;
+    assert.equal(blocked.title, 'Add exception or disable rule: not in falco_rules.local.yaml, which Falco loads before k8s_audit_rules.yaml');
+    assert.match(blocked.disabled!.reason, /^Falco loads \/etc\/falco\/falco_rules\.local\.yaml before \/etc\/falco\/rules\.d\/k8s_audit_rules\.yaml, which defines this rule, and refuses to start/);
+    const report = s.report(POD, 'file:///logs/pod.json');
+    const tuning = report.slice(report.indexOf('### Tuning'));
+    assert.ok(!tuning.includes('the quick fix "Add exception" writes it'), tuning);
+    assert.match(tuning, /\*\*Not in your local rules file:\*\* Falco loads `\/etc\/falco\/falco_rules\.local\.yaml` before `\/etc\/falco\/rules\.d\/k8s_audit_rules\.yaml`/, tuning);
+  }
+});
+
+test('tuning edits stay when the local file loads after the rule\'s file', () => {
+  const cases: { host: TestHost; ruleFile: string }[] = [
+    // Configured before the local file.
+    { host: hostWith(['/etc/falco'], ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml']), ruleFile: '/etc/falco/falco_rules.yaml' },
+    // A workspace's local file loads after every configured file.
+    { host: hostWith(['/work/ws'], ['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d/k8s_audit_rules.yaml']), ruleFile: '/etc/falco/rules.d/k8s_audit_rules.yaml' },
+    // Both in the workspace: a plugin rules file ranks before the local tuning files.
+    { host: hostWith(['/work/ws'], []), ruleFile: '/work/ws/k8s_audit_rules.yaml' },
+    // A file Falco Lens cannot place (outside every folder and not configured): not judged.
+    { host: hostWith(['/work/ws'], []), ruleFile: '/opt/rules/k8s_audit_rules.yaml' },
+  ];
+  for (const { host, ruleFile } of cases) {
+    const s = createAlertsService(host, fakeRules([podRule(ruleFile)]));
+    const actions = actionsOf(s, POD, 'pod.json');
+    assert.ok(!actions.some((a) => a.disabled), ruleFile);
+    assert.deepEqual(editing(actions).map((t) => t.split(' (')[0]), ['Add exception for this Kubernetes user + namespace', 'Disable rule "Create Privileged Pod" in falco_rules.local.yaml'], ruleFile);
+  }
+  // Both in the workspace, the rule's file under rules.d sorting after the local file: blocked.
+  const s = createAlertsService(hostWith(['/work/ws'], []), fakeRules([podRule('/work/ws/rules.d/zz_rules.yaml')]));
+  assert.deepEqual(editing(actionsOf(s, POD, 'pod.json')).filter((t) => /^(Add exception|Disable rule)/.test(t)), []);
+});
+
+test('a configured folder that will hold the local file once created places it by name', () => {
+  const host = hostWith(['/work/ws'], ['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d'], '/etc/falco/rules.d/50-local.yaml');
+  Object.assign(host, {
+    readDirectory: (p: string) => (p === '/etc/falco/rules.d' ? ['10-k8s_audit_rules.yaml', '90-custom_rules.yaml'] : undefined),
+    isDirectory: (p: string) => p === '/etc/falco/rules.d',
+  });
+  const early = createAlertsService(host, fakeRules([podRule('/etc/falco/rules.d/10-k8s_audit_rules.yaml')]));
+  assert.ok(!actionsOf(early, POD, 'pod.json').some((a) => a.disabled));
+  const late = createAlertsService(host, fakeRules([podRule('/etc/falco/rules.d/90-custom_rules.yaml')]));
+  assert.match(actionsOf(late, POD, 'pod.json').find((a) => a.disabled)?.title ?? '', /not in 50-local\.yaml, which Falco loads before 90-custom_rules\.yaml/);
 });

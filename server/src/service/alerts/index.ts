@@ -11,7 +11,7 @@ import type { DocumentFeatures, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
 import { plainTitle } from '../markdown';
-import { pathToUri } from '../uri';
+import { URI_TO_PATH, pathToUri } from '../uri';
 import { playbookFor } from '../../knowledge';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
 import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
@@ -23,8 +23,9 @@ import { TemplateLibrary } from './templates';
 import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { targetHover } from './hover';
-import { incidentReport, incidentReportSteps, playbookMarkdown } from './report';
-import { planDisable, planException, proposeExceptions, unloadedRule, type Insertion } from './tuning';
+import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
+import { definedAfterLocal } from './loadOrder';
+import { loadOrderReason, planDisable, planException, proposeExceptions, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
 export { BlockDocument } from './textBlocks';
@@ -139,6 +140,27 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     if (path.isAbsolute(local)) return local;
     const folder = host.workspaceFolders()[0];
     return folder ? path.join(folder, local) : undefined;
+  };
+
+  /** The local rules file and the rule's file when Falco loads the local file first: an override of the rule written
+   *  there would stop Falco (loadOrder.ts). A rule tuned in its own block (tuningTarget) is not concerned. */
+  const blockedTuning: TuningBlocked = (view) => {
+    const summary = view.ruleSummary;
+    if (!view.rule || !summary || summary.tuningTarget) return undefined;
+    const local = localRulesPath();
+    const ruleFile = summary.location && URI_TO_PATH(summary.location.uri);
+    if (!local || !ruleFile) return undefined;
+    const after = definedAfterLocal(host, local, ruleFile);
+    return after === undefined ? undefined : { local, ruleFile: after };
+  };
+  /** blockedTuning asked once per rule, for the many alerts of one report. */
+  const blockedOnce = (): TuningBlocked => {
+    const known = new Map<string, LoadOrderBlock | undefined>();
+    return (view) => {
+      const key = view.rule ?? '';
+      if (!known.has(key)) known.set(key, blockedTuning(view));
+      return known.get(key);
+    };
   };
 
   const tuningEdit = (file: string, current: string, insertion: Insertion): WorkspaceEdit => {
@@ -274,7 +296,15 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       // (rules.d is last), where an override of it would stop Falco.
       const target = first.ruleSummary?.tuningTarget;
       const file = target ? target.label : localRulesPath();
-      if (first.rule && file && wants(CodeActionKind.QuickFix)) {
+      const blocked = blockedTuning(first);
+      if (blocked && file && wants(CodeActionKind.QuickFix)) {
+        // Shown greyed out with its reason (where the client supports it): an edit here would stop Falco.
+        const reason = loadOrderReason(blocked);
+        actions.push({
+          title: plainTitle(`Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
+          kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },
+        });
+      } else if (first.rule && file && wants(CodeActionKind.QuickFix)) {
         // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
         // and the "already present" checks must refer to the text the edit is applied to.
         const current = target ? target.text : rules.documentText?.(pathToUri(file)) ?? host.readFile(file) ?? '';
@@ -310,7 +340,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         const playbook = first.rule ? playbookFor(first.rule) : undefined;
         if (playbook) {
           const title = `Open playbook: ${safeTitleValue(playbook.rule)}`;
-          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook), plainTitle(`Playbook: ${playbook.rule}`)] } });
+          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook, blockedTuning), plainTitle(`Playbook: ${playbook.rule}`)] } });
           if (playbook.investigate.length) {
             const script = investigationScript(playbook.investigate, first);
             actions.push({ title: 'Copy investigation command', command: { title: 'Copy investigation command', command: COPY_TO_CLIPBOARD_COMMAND, arguments: [script, 'investigation command'] } });
@@ -336,7 +366,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       refreshRules();
       const once = rulesOnce(rules);
       const selected = records.map((r) => buildView(r, once, templates, use.parsed[r.line].payloadStart));
-      return incidentReport(selected, fileLabel(uri));
+      return incidentReport(selected, fileLabel(uri), blockedOnce());
     },
 
     *reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void> {
@@ -353,7 +383,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         if (views.length % VIEWS_PER_STEP === 0) yield;
       }
       yield;
-      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line));
+      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line), blockedOnce());
     },
   };
   return service;

@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, proposeExceptions, socketConnectionReason, unloadedRule } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -148,7 +148,10 @@ function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
 
 function indent(block: string): string { return block.split('\n').map((l) => `  ${l}`).join('\n'); }
 
-function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string {
+/** Where tuning of an alert's rule cannot go: the local rules file when Falco loads it before the rule's file. */
+export type TuningBlocked = (view: AlertView) => LoadOrderBlock | undefined;
+
+function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blockedBy?: TuningBlocked): string {
   const parts: string[] = [];
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return internalEventNote(view.rule ?? view.record.head.head);
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
@@ -158,11 +161,13 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
   // with the parent (process + parent, executable path + parent).
   const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
   const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
+  const blocked = blockedBy?.(view);
   if (proposals.length) {
     const target = view.ruleSummary?.tuningTarget;
     // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block.
     const where = target ? `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file` : 'to your local rules file';
-    parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)}); the quick fix "Add exception" writes it ${where}:`);
+    // Not offered as a quick fix when the local file loads before the rule's file (said below).
+    parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)})${blocked ? '' : `; the quick fix "Add exception" writes it ${where}`}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
@@ -181,6 +186,9 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined): string
       : ' It is not one of Falco\'s official rules either: check the name (it may be a custom rule in a file Falco Lens does not read).';
     parts.push(`**Check before use:** ${cappedCode(view.rule, 200)} is not in the loaded rules (workspace and \`falcoLens.rules.files\`), so Falco Lens cannot check these overrides. `
       + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.' + which);
+  }
+  if (blocked && (proposals.length || playbook)) {
+    parts.push(`**Not in your local rules file:** ${loadOrderReason(blocked, (v) => cappedCode(v, 300))}. Falco Lens offers no quick fix for it.`);
   }
   parts.push('Only add an exception after the investigation shows the activity is expected.');
   return parts.join('\n\n');
@@ -202,7 +210,7 @@ function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
 }
 
 /** The playbook of the alert's rule, its commands filled with this alert's values (shell-quoted). */
-export function playbookMarkdown(view: AlertView, playbook: Playbook): string {
+export function playbookMarkdown(view: AlertView, playbook: Playbook, blockedBy?: TuningBlocked): string {
   const parts = [`# Playbook: ${escapeMarkdown(playbook.rule)}`, `**Detects:** ${escapeMarkdown(playbook.detects)}`, `**Attacker's goal:** ${escapeMarkdown(playbook.attackerGoal)}`];
   const mitre = mitreLines([], playbook.mitre);
   if (mitre.length) parts.push(`**MITRE ATT&CK:** ${mitre.join('; ')}`);
@@ -213,13 +221,13 @@ export function playbookMarkdown(view: AlertView, playbook: Playbook): string {
   if (playbook.benignCauses.length) parts.push(`## Benign causes\n\n${playbook.benignCauses.map((b) => `- ${escapeMarkdown(b)}`).join('\n')}`);
   if (playbook.investigate.length) parts.push(`## Investigate\n\nThese steps change nothing on the system; a \`crictl exec\` step starts a process in the container, and an evidence copy writes the evidence file only.\n\n${commandsMarkdown(playbook, view, 'investigate')}`);
   if (playbook.mitigations.length) parts.push(`## Mitigations\n\n${mitigationsMarkdown(playbook, view)}`);
-  parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook)}`);
+  parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook, blockedBy)}`);
   return parts.join('\n\n') + '\n';
 }
 
 /** A Markdown incident report for a set of alerts (a whole log or a selection). */
-export function incidentReport(views: AlertView[], fileLabel: string): string {
-  const steps = incidentReportSteps(views, fileLabel);
+export function incidentReport(views: AlertView[], fileLabel: string, blockedBy?: TuningBlocked): string {
+  const steps = incidentReportSteps(views, fileLabel, undefined, blockedBy);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -228,7 +236,7 @@ export function incidentReport(views: AlertView[], fileLabel: string): string {
 
 /** incidentReport in steps: one after the summary and one after each rule's section; the last returns the Markdown.
  *  `lineOf` gives an alert's 0-based line in the file (by default its line in the text that was read). */
-export function* incidentReportSteps(views: AlertView[], fileLabel: string, lineOf = (view: AlertView) => view.record.line): Generator<void, string, void> {
+export function* incidentReportSteps(views: AlertView[], fileLabel: string, lineOf = (view: AlertView) => view.record.line, blockedBy?: TuningBlocked): Generator<void, string, void> {
   const out: string[] = ['# Falco incident report'];
   if (views.length === 0) {
     out.push(`No Falco alerts found in ${codeSpan(fileLabel)}.`);
@@ -277,7 +285,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? 'The rule is unidentified, so no playbook can be looked up' : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
     const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? 'The rule is unidentified, so no mitigation can be looked up.' : 'No mitigation is recorded for this rule in the knowledge base.';
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
-    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook)}`);
+    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook, blockedBy)}`);
     yield;
   }
   return out.join('\n\n') + '\n';

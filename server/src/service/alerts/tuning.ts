@@ -220,6 +220,15 @@ export function unloadedRule(view: AlertView): { official?: string; title: strin
   };
 }
 
+/** The local rules file and the file defining the alert's rule when Falco loads the local file first (loadOrder.ts). */
+export interface LoadOrderBlock { local: string; ruleFile: string }
+
+/** Why tuning is not written into the local rules file; paths pass through `quote`. */
+export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) => string = (v) => v): string {
+  return `Falco loads ${quote(block.local)} before ${quote(block.ruleFile)}, which defines this rule, and refuses to start on an override `
+    + `of a rule that no earlier rules file defines: put it in a rules file that Falco loads after ${quote(block.ruleFile)}`;
+}
+
 /**
  * Falco's internal events ("Falco internal: syscall event drop", metrics snapshots, timeouts...; source `internal`)
  * are emitted by Falco itself (event_drops.cpp, stats_writer.cpp, process_events.cpp, Falco 0.44.0), not by a rule:

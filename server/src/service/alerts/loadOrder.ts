@@ -1,0 +1,60 @@
+// Whether Falco loads the local rules file after the file that defines an alert's rule. Tuning quick fixes write
+// overrides (`override: {exceptions: append}`, `enabled: replace`) into the local file, and Falco refuses to start on
+// an override of a rule that no earlier file defines (ERROR_NO_PREVIOUS_RULE_APPEND / _REPLACE,
+// rule_loader_collector.cpp:230,300 at 0.44.0). On a Falco host the local file is a configured one
+// (`/etc/falco/falco_rules.local.yaml`, second of the default rules_files) and loads before `rules.d` and before any
+// rules file listed after it.
+import * as path from 'node:path';
+import type { ServiceHost } from '../host';
+import { expandRulesPaths } from '../config/rulesFiles';
+import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
+
+/** Where a path sits in the load order of the rules workspace (rules/workspace.ts files()): a configured file by its
+ *  index, a file of a workspace folder after every configured one, anything else unknown. */
+type Place = { group: 0; index: number } | { group: 1; path: string } | undefined;
+
+function normal(p: string): string { return path.resolve(p); }
+
+function placeOf(host: ServiceHost, configured: readonly string[], file: string): Place {
+  const at = configured.findIndex((c) => normal(c) === normal(file));
+  if (at >= 0) return { group: 0, index: at };
+  if (host.workspaceFolders().some((f) => !path.relative(f, file).startsWith('..') && !path.isAbsolute(path.relative(f, file)))) return { group: 1, path: file };
+  return undefined;
+}
+
+/**
+ * The configured rules files as the target release expands them, with the local file in its place when it does not
+ * exist yet but a configured folder holds it (Falco will read it there once the quick fix creates it).
+ */
+function configuredFiles(host: ServiceHost, local: string): string[] {
+  const dir = path.dirname(local);
+  const base = path.basename(local);
+  const withLocal: ServiceHost = {
+    readFile: (p) => host.readFile(p),
+    readDirectory: (p) => {
+      const names = host.readDirectory(p);
+      return names && normal(p) === normal(dir) && !names.includes(base) ? [...names, base] : names;
+    },
+    isDirectory: (p) => normal(p) !== normal(local) && host.isDirectory(p),
+    workspaceFolders: () => host.workspaceFolders(),
+    settings: () => host.settings(),
+    log: (m) => host.log(m),
+  };
+  return expandRulesPaths(withLocal, configuredRulesPaths(host));
+}
+
+/**
+ * The file defining a rule when Falco Lens's load order puts it after the local rules file (so an override written
+ * into the local file would stop Falco), else undefined. Undefined too when either place is unknown (a file neither
+ * configured nor in a workspace folder).
+ */
+export function definedAfterLocal(host: ServiceHost, local: string, ruleFile: string): string | undefined {
+  if (normal(local) === normal(ruleFile)) return undefined;
+  const configured = configuredFiles(host, local);
+  const a = placeOf(host, configured, local);
+  const b = placeOf(host, configured, ruleFile);
+  if (!a || !b) return undefined;
+  if (a.group !== b.group) return a.group < b.group ? ruleFile : undefined;
+  if (a.group === 0 && b.group === 0) return a.index < b.index ? ruleFile : undefined;
+  return compareLoadOrder((a as { path: string }).path, (b as { path: string }).path) < 0 ? ruleFile : undefined;
+}
