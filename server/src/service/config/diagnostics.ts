@@ -24,6 +24,8 @@ export enum ConfigCode {
   RulesPathMissing = 'config-rules-path-missing',
   /** A top-level key of this file that a file merged later (config_files) replaces, or that add-only cannot set. */
   Overridden = 'config-overridden',
+  /** A relative path Falco resolves against its working directory, not against this file's folder. */
+  RelativePath = 'config-relative-path',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -42,6 +44,7 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.SelectsNothing]: DiagnosticSeverity.Warning,
   [ConfigCode.RulesPathMissing]: DiagnosticSeverity.Information,
   [ConfigCode.Overridden]: DiagnosticSeverity.Information,
+  [ConfigCode.RelativePath]: DiagnosticSeverity.Warning,
 };
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>) => void;

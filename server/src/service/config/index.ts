@@ -76,11 +76,13 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         return out.list;
       }
       const target = host.settings().falcoVersion;
-      // Empty, or only comments: no key to report on (Falco would read its defaults, which enable no output).
-      if (!model.root) return out.list;
-      checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
       const path = options.pod ? options.pod.pathOf(doc.uri) : URI_TO_PATH(doc.uri);
       const merged = mergeConfiguration({ host, target, path, model, parse: parseFile, asOverlay: options.overlay, inPod: !!options.pod });
+      if (!model.root) {
+        emptyConfiguration(model, merged.whole && merged.main === merged.edited && !options.overlay, out);
+        return out.list;
+      }
+      checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
       // The paths of an overlay or a pod's file are those of the machine Falco will run on, not of this one: not
       // looked for.
       const elsewhere = !!options.overlay || !!options.pod;
@@ -156,6 +158,24 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       return model.root ? symbolsOf(model.root, model, 0) : [];
     },
   };
+}
+
+/**
+ * A configuration without a key: empty, only comments, or only an empty document. yaml-cpp loads it as a null node
+ * without a word (parse.cpp Load: no document gives Node()), a config_files file merges nothing (its loop over the
+ * node's pairs has none), and a main file is read with every key's default: no rules file, so Falco stops at
+ * load_rules_files.cpp (0.37.0-0.44.1, line 34 at 0.44.0) unless rules files are given with -r, and no output, so it
+ * stops at init_outputs.cpp:31 anyway (every output's enabled defaults to false, configuration.cpp:332-379 at 0.44.0).
+ * The fix writes falco.yaml's own default rules file and stdout output.
+ */
+function emptyConfiguration(model: ConfigModel, whole: boolean, out: ConfigDiagnostics): void {
+  if (!whole) return;
+  const firstLineEnd = Math.min(model.text.length, model.lines.lineEnd(0));
+  const text = model.text;
+  const insert = `${text === '' || /[\r\n]$/.test(text) ? '' : '\n'}rules_files:\n  - /etc/falco/falco_rules.yaml\nstdout_output:\n  enabled: true\n`;
+  out.report(ConfigCode.StartFails, [0, firstLineEnd],
+    'This configuration has no key (it is empty or holds only comments): Falco reads every key\'s default and refuses to start. No rules file is configured ("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml", unless rules files are given with -r), and no output is enabled ("No output configured, please make sure at least one output is configured and enabled").',
+    { fix: { title: 'Add rules_files and stdout_output', edits: [{ span: [text.length, text.length], newText: insert }] } satisfies ConfigFix });
 }
 
 function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: string): CodeAction {

@@ -22,7 +22,7 @@ import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
 import { isRulesFileName, matchesWildcard } from './rulesFiles';
-import { CONFIG_FILES_SINCE, type MergedConfig, type Part } from './merge';
+import { CONFIG_FILES_SINCE, includeEntries, type MergedConfig, type Part } from './merge';
 
 export interface LoadCheckContext {
   target: string;
@@ -171,6 +171,7 @@ export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
   checkRuleMatching(view);
   checkEngineKind(view, ctx);
   checkStartValues(view, ctx);
+  checkBufSizePreset(view, ctx);
   checkOutputs(view, ctx);
   checkMetrics(view, ctx);
   checkRuleSelection(view, ctx);
@@ -194,6 +195,8 @@ function checkMerge(view: View, ctx: LoadCheckContext): void {
     ctx.report(ConfigCode.KeyTooNew, keySpan(own),
       `Falco ${ctx.target} does not read config_files (it came with Falco 0.38): these files are not merged.`, { path: 'config_files', since: CONFIG_FILES_SINCE });
   }
+  checkDuplicateTopKeys(view, ctx);
+  checkRelativeIncludes(view, ctx);
   for (const [key, entry] of merged.keys) {
     for (const d of entry.dropped) {
       if (d.part.source !== merged.edited || d.by.source === merged.edited) continue;
@@ -203,6 +206,65 @@ function checkMerge(view: View, ctx: LoadCheckContext): void {
         : `Falco does not use this '${key}': ${by}, merged after this file, sets '${key}' again and replaces it whole (config_files merges top-level keys only).`;
       ctx.report(ConfigCode.Overridden, keySpan(d.part.pair), message, { key, by: d.by.source.path });
     }
+  }
+}
+
+/**
+ * A top-level key written twice in the edited file. yaml-cpp reports nothing and keeps both pairs (schemaCheck.ts).
+ * In the main file (or a file read alone) Falco reads the first one. A file of config_files is merged pair after pair
+ * (yaml_helper.h include_config_file, 0.38.0-0.44.1): with override (every strategy before 0.41) the later replaces
+ * the earlier; with append a later list is appended to the earlier one (no loss) and any other value replaces it;
+ * with add-only the first is kept, unless an earlier file already set the key. merge.ts has done exactly that.
+ */
+function checkDuplicateTopKeys(view: View, ctx: LoadCheckContext): void {
+  const { merged } = view;
+  const edited = merged.edited;
+  const pairs = edited.model.root?.items.filter((p): p is Pair<Scalar, Node | null> => isScalar(p.key)) ?? [];
+  const byKey = new Map<string, Pair<Scalar, Node | null>[]>();
+  for (const p of pairs) byKey.set(String(p.key.value), [...(byKey.get(String(p.key.value)) ?? []), p]);
+  for (const [key, same] of byKey) {
+    if (same.length < 2) continue;
+    if (edited.strategy === 'main') {
+      for (const p of same.slice(1)) {
+        ctx.report(ConfigCode.DuplicateKey, keySpan(p),
+          `'${key}' is already set above in this file: Falco reads the first one and ignores this one without a word (yaml-cpp keeps both and finds a key's first). Keep one.`,
+          { path: key });
+      }
+      continue;
+    }
+    // Included: what the merge dropped of this file for a later pair of this file.
+    for (const d of merged.keys.get(key)?.dropped ?? []) {
+      if (d.part.source !== edited || d.by.source !== edited) continue;
+      // add-only drops the later pair (the earlier one set the key); the other strategies the earlier one.
+      const message = d.how === 'ignored'
+        ? `'${key}' is already set above in this file, which is merged with strategy add-only: Falco keeps the first one and ignores this one. Keep one.`
+        : `'${key}' is set again below in this file: config_files merges an included file's keys one after the other, so the later one replaces this one${compareVersions(ctx.target, '0.41') >= 0 ? ` (strategy ${edited.strategy})` : ''}. Keep one.`;
+      ctx.report(ConfigCode.DuplicateKey, keySpan(d.part.pair), message, { path: key });
+    }
+  }
+}
+
+/**
+ * A relative config_files path: Falco hands it to std::filesystem as it is (configuration.cpp merge_config_files,
+ * 0.38.0-0.44.1: `std::filesystem::path(include_file.m_path)`, then exists/is_regular_file/is_directory), so it is
+ * resolved against Falco's working directory, not against the folder of the file that names it; a path that does not
+ * exist there is skipped without a word. When the path names something beside this file, the fix writes that
+ * absolute path.
+ */
+function checkRelativeIncludes(view: View, ctx: LoadCheckContext): void {
+  const { merged } = view;
+  if (merged.main !== merged.edited || merged.overlay) return;
+  for (const entry of includeEntries(valueOf(merged.edited.model.root, 'config_files'), ctx.target)) {
+    if (entry.path === undefined || entry.path === '' || entry.path.startsWith('/') || !entry.pathNode) continue;
+    const folder = ctx.path && ctx.path.startsWith('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/')) || '/' : undefined;
+    const beside = folder !== undefined ? `${folder === '/' ? '' : folder}/${entry.path.replace(/^\.\//, '')}` : undefined;
+    const found = beside !== undefined && !merged.inPod && ctx.exists(beside);
+    const span = nodeSpan(entry.pathNode);
+    const fix: ConfigFix | undefined = found && !/["'\\:#]/.test(beside!) ? { title: `Write the absolute path '${beside}'`, edits: [{ span, newText: beside! }] } : undefined;
+    ctx.report(ConfigCode.RelativePath, span,
+      `Falco reads the relative path '${entry.path}' from the directory it is started in (its working directory), not from this file's folder: a path that does not exist there is skipped without a word.`
+      + (found ? ` '${beside}' exists beside this file; write it as an absolute path.` : ' Write an absolute path.'),
+      { path: 'config_files[]', ...(fix ? { fix } : {}) });
   }
 }
 
@@ -323,15 +385,35 @@ function missingText(map: YAMLMap | undefined, key: string): boolean {
 const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
 const LIBS_SEVERITIES = ['fatal', 'critical', 'error', 'warning', 'notice', 'info', 'debug', 'trace'];
 const DROP_ACTIONS = ['ignore', 'log', 'alert', 'exit'];
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+/**
+ * Falco's test of webserver.listen_address (configuration.cpp `ip_address_re`, the same text from 0.37.0 to 0.44.1,
+ * line 43 at 0.44.0), matched whole with RE2: blanks around the address are allowed; an IPv4 address in dotted
+ * decimal; an IPv6 address in any of its compressed forms (an embedded IPv4 tail included) followed by an optional
+ * zone suffix (`%` and at least one character: `fe80::1%eth0`). An IPv4 address takes no zone. RE2's `\s` is
+ * [\t\n\f\r ] and its `.` stops at a line break, as written here. The gRPC bind_address (before 0.44) is not
+ * checked by the loader: Falco says nothing about it until the gRPC server starts.
+ */
+export const IP_ADDRESS = (() => {
+  const blank = '[\\t\\n\\f\\r ]*';
+  const v4Octet = '([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])';
+  const tailOctet = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+  const tail = `${tailOctet}(\\.${tailOctet}){3}`;
+  const h = '[0-9A-Fa-f]{1,4}';
+  const v6 = [
+    `((${h}:){7}(${h}|:))`,
+    `((${h}:){6}(:${h}|${tail}|:))`,
+    `((${h}:){5}(((:${h}){1,2})|:${tail}|:))`,
+    `((${h}:){4}(((:${h}){1,3})|((:${h})?:${tail})|:))`,
+    `((${h}:){3}(((:${h}){1,4})|((:${h}){0,2}:${tail})|:))`,
+    `((${h}:){2}(((:${h}){1,5})|((:${h}){0,3}:${tail})|:))`,
+    `((${h}:){1}(((:${h}){1,6})|((:${h}){0,4}:${tail})|:))`,
+    `(:(((:${h}){1,7})|((:${h}){0,5}:${tail})|:))`,
+  ].join('|');
+  return new RegExp(`^(?:${blank}(${v4Octet}\\.){3}${v4Octet}${blank}|${blank}(${v6})(%.+)?${blank})$`);
+})();
 
 function isIpLiteral(text: string): boolean {
-  if (IPV4.test(text)) return true;
-  // An IPv6 literal: hex groups and colons (with at most one ::), optionally ending in an IPv4 address.
-  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(':')) return false;
-  if ((text.match(/::/g) ?? []).length > 1) return false;
-  const groups = text.split(':');
-  return groups.length <= 8 && groups.every((g, i) => g === '' || /^[0-9A-Fa-f]{1,4}$/.test(g) || (i === groups.length - 1 && IPV4.test(g)));
+  return IP_ADDRESS.test(text);
 }
 
 /**
@@ -463,6 +545,69 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
     if (part && isScalar(v) && !usesEnvironment(v) && v.value !== null && scalarText(v) !== '') {
       view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
+  }
+}
+
+/**
+ * An integer as yaml-cpp reads it into an int16_t (convert.h YAML_DEFINE_CONVERT_STREAMABLE at c2bec4c and 0.7.0: a
+ * stringstream with the base left to the text, so `0x10` is 16 and `010` is 8, and nothing may follow), or undefined
+ * when it does not convert (another text, or outside -32768..32767): then Falco uses the default, silently.
+ */
+export function int16Value(text: string): number | undefined {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[ \t\n\r\f\v]*$/.exec(text);
+  if (!m) return undefined;
+  const digits = m[2];
+  const magnitude = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits.slice(1), 8) : parseInt(digits, 10);
+  const value = m[1] === '-' ? -magnitude : magnitude;
+  return value >= -32768 && value <= 32767 ? value : undefined;
+}
+
+/**
+ * The syscall ring buffer preset of the engine Falco opens (configure_syscall_buffer_size.cpp, 0.37.0-0.44.1: MIN_INDEX
+ * 1, MAX_INDEX 10; state.h driver_buf_size_preset reads the chosen kind's only: kmod, modern_ebpf and, before 0.44,
+ * ebpf): outside 1..10 Falco stops ("The 'buf_size_preset' value must be between '1' and '10'"). Falco reads it with
+ * get_scalar<int16_t> (configuration.cpp:253-264 at 0.44.0), so a text that is not such an integer is silently the
+ * default 4. Falco 0.37 also reads the deprecated top-level `syscall_buf_size_preset` (configuration.cpp:126 at
+ * 0.37.0) and uses it for kmod when the engine section leaves kmod's settings at their defaults (load_config.cpp:99,
+ * configuration.cpp:136-142 at 0.37.0). Only the preset of the kind Falco opens is judged: the others are not read.
+ */
+function checkBufSizePreset(view: View, ctx: LoadCheckContext): void {
+  const engine = view.map('engine');
+  const kindRead = textOf(scalarPair(engine?.map, 'kind')?.value);
+  if (engine && pairOf(engine.map, 'kind') && !kindRead) return; // ${VAR}
+  const kind = kindRead?.text ?? 'kmod';
+  const kinds = compareVersions(ctx.target, '0.44') >= 0 ? ['kmod', 'modern_ebpf'] : ['kmod', 'ebpf', 'modern_ebpf'];
+  if (!kinds.includes(kind)) return;
+  const section = valueOf(engine?.map, kind);
+  let part: Part | undefined = engine?.part;
+  let pair = isMap(section) ? scalarPair(section, 'buf_size_preset') : undefined;
+  let name = `engine.${kind}.buf_size_preset`;
+  if (compareVersions(ctx.target, '0.38') < 0 && kind === 'kmod') {
+    // 0.37: the engine's kmod settings left at their defaults give way to the deprecated key.
+    const preset = pair?.value ? int16Value(valueText(pair.value)) ?? 4 : 4;
+    const dropFailed = flag(isMap(section) ? section : undefined, 'drop_failed_exit', false);
+    const legacy = view.one('syscall_buf_size_preset');
+    if (preset === 4 && dropFailed === false && legacy && isScalar(legacy.pair.value) && !usesEnvironment(legacy.pair.value)) {
+      part = legacy;
+      pair = legacy.pair as Pair<Scalar, Scalar>;
+      name = 'syscall_buf_size_preset';
+    }
+  }
+  if (!part || !pair || !pair.value || pair.value.value === null) return;
+  const text = valueText(pair.value);
+  const value = int16Value(text);
+  if (value === undefined) {
+    // The schema reports a text that is no integer at all; a number past int16 it cannot see.
+    if (scalarKind(pair.value) === 'integer') {
+      view.at(part, nodeSpan(pair.value), ConfigCode.OutOfRange,
+        `${name} '${text}' does not fit the 16-bit integer Falco reads it into: Falco silently uses the default 4 instead.`, { path: name });
+    }
+    return;
+  }
+  if (value < 1 || value > 10) {
+    view.refuse(part, nodeSpan(pair.value),
+      `${name} is ${value}${String(value) !== text.replace(/^\+/, '') ? ` (Falco reads '${text}' as ${value})` : ''}; the ring buffer preset must be between 1 and 10 ("The 'buf_size_preset' value must be between '1' and '10'").`,
+      { path: name });
   }
 }
 

@@ -90,6 +90,8 @@ export interface MergedConfig {
    * mappings may be set underneath, so its absence is not judged either.
    */
   overlay: boolean;
+  /** Whether the files are a pod's (a ConfigMap's entries): paths are not those of this machine. */
+  inPod: boolean;
 }
 
 /** The first release that reads config_files, and the first with merge strategies. */
@@ -343,5 +345,5 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
     }
   }
   const whole = !input.asOverlay && (main !== edited || !inConfigFolder(edited.path));
-  return { target, main, edited, sources, keys, failures, unknown, whole, overlay: !!input.asOverlay };
+  return { target, main, edited, sources, keys, failures, unknown, whole, overlay: !!input.asOverlay, inPod: !!input.inPod };
 }

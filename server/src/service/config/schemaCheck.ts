@@ -195,13 +195,27 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
     if (!isPair(item) || !isScalar(item.key)) continue;
     const key = String(item.key.value);
     const keyPath = [...path, key];
+    // A key written twice: yaml-cpp (0.7.0 and c2bec4c, Falco 0.37-0.44) reports nothing and keeps both pairs
+    // (node_data::insert_map_pair), and a lookup finds the first (node_data::get, detail/impl.h), which is how Falco
+    // reads every key (yaml_helper.h get_node). Two readings differ: the top-level keys of a file of config_files are
+    // merged pair after pair (yaml_helper.h include_config_file), which loadChecks.ts judges with the merge; and
+    // plugins[].init_config is turned into JSON pair after pair (yaml_helper.h convert<nlohmann::json>: res[key] =
+    // sub), so there the last one wins.
     const earlier = seen.get(key);
-    if (earlier) {
-      ctx.report(ConfigCode.DuplicateKey, keySpan(item), `${pathText(keyPath)} is set twice in this mapping; only one of the two takes effect. Keep one.`,
-        { path: pathText(keyPath) });
-      continue;
+    if (earlier && path.length > 0) {
+      const name = pathText(keyPath);
+      if (pathText(path).startsWith('plugins[].init_config')) {
+        ctx.report(ConfigCode.DuplicateKey, keySpan(earlier), `${name} is set again below in this mapping: Falco passes the plugin the last one (it turns init_config into JSON key after key), so this one is not used. Keep one.`,
+          { path: name });
+        seen.set(key, item);
+      } else {
+        ctx.report(ConfigCode.DuplicateKey, keySpan(item), `${name} is already set above in this mapping: Falco reads the first one and ignores this one without a word (yaml-cpp keeps both and finds a key's first). Keep one.`,
+          { path: name });
+        continue;
+      }
+    } else if (!earlier) {
+      seen.set(key, item);
     }
-    seen.set(key, item);
     const child = props[key] ?? schema.values;
     if (!child) {
       const name = pathText(keyPath);
