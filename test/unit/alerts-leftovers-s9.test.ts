@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction } from 'vscode-languageserver-types';
+import { parseDocument } from 'yaml';
 import { createAlertsService } from '../../server/src/service/alerts';
+import { EXCEPTION_SHAPES, planException } from '../../server/src/service/alerts/tuning';
 import { pathToUri } from '../../server/src/service/uri';
 import type { RuleSummary } from '../../server/src/service/features';
 import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
@@ -135,4 +137,56 @@ test('a configured folder that will hold the local file once created places it b
   assert.ok(!actionsOf(early, POD, 'pod.json').some((a) => a.disabled));
   const late = createAlertsService(host, fakeRules([podRule('/etc/falco/rules.d/90-custom_rules.yaml')]));
   assert.match(actionsOf(late, POD, 'pod.json').find((a) => a.disabled)?.title ?? '', /not in 50-local\.yaml, which Falco loads before 90-custom_rules\.yaml/);
+});
+
+// 3. A row appended to an exception of the local file only because it has the generated name: an exception the user
+// gave a third field (Falco: "Fields and values lists must have equal length", rule_loader_compiler.cpp
+// build_rule_exception_infos, refuses the file) or other comparisons (the row then means `startswith`, not this alert).
+
+const FILE_SHAPE = EXCEPTION_SHAPES.find((s) => s.label === 'file + process')!;
+const READ_PROPOSAL = { rule: 'Read sensitive file untrusted', shape: FILE_SHAPE, name: 'falco_lens_fd_name_and_proc_name', values: ['/etc/shadow', 'cat'] };
+const EDITED = (fields: string, comps: string, row: string) => [
+  '- rule: Read sensitive file untrusted',
+  '  exceptions:',
+  '    - name: falco_lens_fd_name_and_proc_name',
+  `      fields: ${fields}`,
+  ...(comps ? [`      comps: ${comps}`] : []),
+  '      values:',
+  `        - ${row}`,
+  '  override:',
+  '    exceptions: append',
+  '',
+].join('\n');
+
+function applied(text: string, plan: ReturnType<typeof planException>): string {
+  assert.equal(plan.kind, 'insert');
+  return plan.kind === 'insert' ? text.slice(0, plan.insertion.offset) + plan.insertion.text + text.slice(plan.insertion.offset) : text;
+}
+
+test('a row goes only into an exception of the same fields and = comparisons; otherwise a new exception of its own', () => {
+  for (const local of [
+    EDITED('[fd.name, proc.name, user.name]', '[=, =, =]', '[/etc/sudoers, cat, root]'),
+    EDITED('[fd.name, proc.name]', '[startswith, =]', '[/etc/, cat]'),
+    EDITED('[proc.name, fd.name]', '', '[cat, /etc/sudoers]'),
+  ]) {
+    const after = applied(local, planException(local, READ_PROPOSAL));
+    const items = parseDocument(after).toJSON() as { exceptions: { name: string; fields: string[]; comps?: string[]; values: string[][] }[] }[];
+    const all = items.flatMap((i) => i.exceptions);
+    // The user's exception is unchanged.
+    assert.deepEqual(all[0], (parseDocument(local).toJSON() as typeof items)[0].exceptions[0], after);
+    // Ours is a new one, under a name of its own, with its own fields and = comparisons.
+    const ours = all.find((e) => e.values.some((r) => r.join() === '/etc/shadow,cat'))!;
+    assert.deepEqual({ ...ours }, { name: 'falco_lens_fd_name_and_proc_name_2', fields: ['fd.name', 'proc.name'], comps: ['=', '='], values: [['/etc/shadow', 'cat']] }, after);
+    // Applying again changes nothing.
+    assert.equal(planException(after, READ_PROPOSAL).kind, 'present', after);
+  }
+  // The same row under startswith is not this exception: still proposed.
+  const broader = EDITED('[fd.name, proc.name]', '[startswith, =]', '[/etc/shadow, cat]');
+  assert.equal(planException(broader, READ_PROPOSAL).kind, 'insert');
+  // The generated exception itself (comps written or left to their = default) takes the row.
+  for (const comps of ['[=, =]', '']) {
+    const own = EDITED('[fd.name, proc.name]', comps, '[/etc/sudoers, cat]');
+    const after = applied(own, planException(own, READ_PROPOSAL));
+    assert.deepEqual((parseDocument(after).toJSON() as { exceptions: { values: string[][] }[] }[])[0].exceptions[0].values, [['/etc/sudoers', 'cat'], ['/etc/shadow', 'cat']]);
+  }
 });

@@ -385,51 +385,59 @@ function sameRow(node: unknown, values: string[]): boolean {
   return items.length === values.length && items.every((v, i) => v === values[i]);
 }
 
+/**
+ * Whether an exception of the local file is the proposal's shape: the same fields in the same order, each compared
+ * with `=` (written, or left out: a list of fields without comps compares each with `=`, rule_loader_reader.cpp).
+ * A row goes only into such an exception: one whose fields the user changed would take a row of another length (Falco
+ * refuses the file: "Fields and values lists must have equal length"), other comparisons would give the row another
+ * meaning.
+ */
+function sameShape(ex: YAMLMap, p: ExceptionProposal): boolean {
+  const fields = ex.get('fields', true);
+  if (!isSeq(fields) || !sameRow(fields, p.shape.fields)) return false;
+  if (!ex.has('comps')) return true;
+  return sameRow(ex.get('comps', true), p.shape.fields.map(() => '='));
+}
+
 /** How to add an exception to the local rules file's text: merged into an existing override item when possible. */
 /** `comment` (trusted text) goes above a new item, not into an item the file already has for the rule. */
 export function planException(localText: string, p: ExceptionProposal, comment?: string): TuningPlan {
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   const mine = items.filter((i) => i.name === p.rule);
-  // Already there (in any item for the rule)? Applying the fix twice changes nothing.
+  // Already there (in any item for the rule, under any name)? Applying the fix twice changes nothing.
+  const taken = new Set<string>();
   for (const item of mine) {
     const exs = item.map.get('exceptions', true);
     if (!isSeq(exs)) continue;
     for (const ex of exs.items) {
       if (!isMap(ex)) continue;
-      const fields = ex.get('fields', true);
-      const sameFields = isSeq(fields) && sameRow(fields, p.shape.fields);
-      if (ex.get('name') !== p.name && !sameFields) continue;
+      taken.add(String(ex.get('name')));
       const values = ex.get('values', true);
-      if (isSeq(values) && values.items.some((r) => sameRow(r, p.values))) return { kind: 'present' };
+      if (sameShape(ex, p) && isSeq(values) && values.items.some((r) => sameRow(r, p.values))) return { kind: 'present' };
     }
   }
   const target = mine.find((i) => {
     const o = i.map.get('override', true);
     return isMap(o) && o.get('exceptions') === 'append' && isSeq(i.map.get('exceptions', true));
   });
-  if (target) {
-    const exs = target.map.get('exceptions', true) as unknown as YAMLSeq;
-    const existing = exs.items.find((ex) => isMap(ex) && ex.get('name') === p.name) as YAMLMap | undefined;
-    if (existing) {
-      const values = existing.get('values', true);
-      if (isSeq(values)) {
-        const ins = appendToSeq(localText, values, [`- ${row(p.values)}`]);
-        if (ins) return { kind: 'insert', insertion: ins };
-      }
-    } else {
-      const ins = appendToSeq(localText, exs, exceptionEntryLines(p, '').map((l) => l));
+  const exs = target?.map.get('exceptions', true) as YAMLSeq | undefined;
+  const existing = exs?.items.find((ex) => isMap(ex) && ex.get('name') === p.name) as YAMLMap | undefined;
+  if (existing && sameShape(existing, p)) {
+    const values = existing.get('values', true);
+    if (isSeq(values)) {
+      const ins = appendToSeq(localText, values, [`- ${row(p.values)}`]);
       if (ins) return { kind: 'insert', insertion: ins };
     }
   }
-  // A separate item; its exception name must not repeat one the file already gives fields for.
-  const taken = new Set<string>();
-  for (const item of mine) {
-    const exs = item.map.get('exceptions', true);
-    if (isSeq(exs)) for (const ex of exs.items) if (isMap(ex)) taken.add(String(ex.get('name')));
-  }
+  // A new exception: its name must not repeat one the file already gives for the rule (Falco would read the second as
+  // values appended to the first, and refuses one that also gives fields: rule_loader_collector.cpp append).
   let name = p.name;
   for (let n = 2; taken.has(name); n++) name = `${p.name}_${n}`;
+  if (exs) {
+    const ins = appendToSeq(localText, exs, exceptionEntryLines({ ...p, name }, ''));
+    if (ins) return { kind: 'insert', insertion: ins };
+  }
   return { kind: 'insert', insertion: appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment)) };
 }
 
