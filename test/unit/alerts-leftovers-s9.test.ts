@@ -190,3 +190,30 @@ test('a row goes only into an exception of the same fields and = comparisons; ot
     assert.deepEqual((parseDocument(after).toJSON() as { exceptions: { values: string[][] }[] }[])[0].exceptions[0].values, [['/etc/sudoers', 'cat'], ['/etc/shadow', 'cat']]);
   }
 });
+
+test('a new exception in the rule\'s override item takes a name no earlier item of the file gives the rule', () => {
+  const local = [
+    '- rule: Read sensitive file untrusted',
+    '  exceptions:',
+    '    - name: falco_lens_fd_name_and_proc_name',
+    '      fields: [fd.name, proc.name, user.name]',
+    '      values:',
+    '        - [/etc/sudoers, cat, root]',
+    '  override:',
+    '    exceptions: replace',
+    '',
+    '- rule: Read sensitive file untrusted',
+    '  exceptions:',
+    '    - name: allow_backup',
+    '      fields: [proc.exepath]',
+    '      values:',
+    '        - [/usr/bin/restic]',
+    '  override:',
+    '    exceptions: append',
+    '',
+  ].join('\n');
+  const after = applied(local, planException(local, READ_PROPOSAL));
+  const items = parseDocument(after).toJSON() as { exceptions: { name: string; values: string[][] }[] }[];
+  assert.deepEqual(items[1].exceptions.map((e) => e.name), ['allow_backup', 'falco_lens_fd_name_and_proc_name_2'], after);
+  assert.deepEqual(items[1].exceptions[1].values, [['/etc/shadow', 'cat']]);
+});
