@@ -19,6 +19,7 @@ import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
+import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
@@ -306,7 +307,8 @@ export class RulesWorkspaceIndex {
     };
     // Folders are expanded and names filtered as the target release does (expandRulesPaths); a path that cannot be
     // read and is not open is left out (Falco would refuse to start: the configuration service says so).
-    for (const path of expandRulesPaths(this.host, configuredRulesPaths(this.host))) {
+    // A host's settings may lack the target (the rules checks read the latest release then, as here).
+    for (const path of expandRulesPaths(this.host, configuredRulesPaths(this.host), this.host.settings().falcoVersion ?? LATEST_FALCO)) {
       if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(path, true);
     }
     const found: string[] = [];
