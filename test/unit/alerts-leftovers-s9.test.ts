@@ -217,3 +217,22 @@ test('a new exception in the rule\'s override item takes a name no earlier item 
   assert.deepEqual(items[1].exceptions.map((e) => e.name), ['allow_backup', 'falco_lens_fd_name_and_proc_name_2'], after);
   assert.deepEqual(items[1].exceptions[1].values, [['/etc/shadow', 'cat']]);
 });
+
+// 4. The official rules count `exe` among the container runtime's parents (container_entrypoint, falco_rules.yaml:
+// runc re-executed through /proc/self/exe): as with runc, "process + parent" would cover every container of the node.
+
+test('no process + parent exception under the runtime\'s exe in a container', () => {
+  const shell = (pname: string, container = '7bebb1d63ff1') => JSON.stringify({
+    hostname: 'node-1', output: '07:30:00.000000000: Notice A shell was spawned in a container with an attached terminal | process=bash',
+    output_fields: { 'container.id': container, 'container.image.repository': 'docker.io/library/nginx', 'proc.exepath': '/usr/bin/bash', 'proc.name': 'bash', 'proc.pname': pname, 'proc.tty': 34816 },
+    priority: 'Notice', rule: 'Terminal shell in container', source: 'syscall', tags: [], time: '2025-06-02T07:30:00.000000000Z',
+  });
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const titles = actionsOf(s, shell('exe'), 'exe.json').map((a) => a.title);
+  assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
+  assert.ok(titles.some((t) => t.startsWith('Add exception for this process + container image (bash, docker.io/library/nginx)')), titles.join('\n'));
+  assert.match(s.report(shell('exe'), 'file:///logs/exe.json'), /Why not on the program and its parent: the parent `exe` is the container runtime/);
+  // On the host, a program named exe is a program of its own.
+  const host = actionsOf(s, shell('exe', 'host'), 'host.json').map((a) => a.title);
+  assert.ok(host.some((t) => t.startsWith('Add exception for this process + parent (bash, exe)')), host.join('\n'));
+});

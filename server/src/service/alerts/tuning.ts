@@ -18,6 +18,10 @@ export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (
  */
 const CONTAINER_RUNTIME_PARENTS = new Set(['runc', 'runc:[0:PARENT]', 'runc:[1:CHILD]', 'docker-runc', 'docker-runc-cur', 'containerd-shim', 'crio', 'conmon', 'containerd', 'dockerd']);
 
+/** `exe` is in container_entrypoint too (runc run again through /proc/self/exe): the runtime's, in a container only; a
+ *  host process's parent named exe is a program of its own. */
+const CONTAINER_RUNTIME_EXE = 'exe';
+
 /**
  * Supervisors: init (PID 1, `systemd` or `init`) starts every service, and receives every orphaned or daemonized
  * process (libsinsp follows the kernel's reparenting to the reaper: thread_manager.cpp find_new_reaper, libs
@@ -56,6 +60,7 @@ export type BroadParentKind = 'container runtime' | 'init' | 'scheduler' | 'sche
 export function broadParent(view: AlertView): { parent: string; kind: BroadParentKind } | undefined {
   const parent = valueOf(view, 'proc.pname') ?? '';
   if (CONTAINER_RUNTIME_PARENTS.has(parent)) return { parent, kind: 'container runtime' };
+  if (parent === CONTAINER_RUNTIME_EXE && valueOf(view, 'container.id') !== 'host') return { parent, kind: 'container runtime' };
   if (SUPERVISOR_PARENTS.has(parent)) return { parent, kind: 'init' };
   if (SCHEDULERS.has(parent)) return { parent, kind: 'scheduler' };
   if (SHELLS.has(parent) && SCHEDULERS.has(valueOf(view, 'proc.aname[2]') ?? '')) return { parent, kind: 'scheduled job' };
