@@ -158,3 +158,25 @@ test('falcoLens.embeddedRules off: closed values files are not read', () => {
   assert.doesNotMatch(hoverText(service, log, TEXT_ALERT.indexOf('Shell under') + 3), /Shell spawned by nginx/);
   assert.ok(!host.reads.includes(VALUES_PATH));
 });
+
+test('the configuration service does not count the rules of closed values files, whether the alerts read them or not', () => {
+  const { service } = workspace({ [VALUES_PATH]: VALUES });
+  const config = TextDocument.create(pathToUri('/ws/falco.yaml'), 'falco-config', 1, `rules:\n  - disable:\n      rule: ${RULE}\n`);
+  const hover = () => {
+    const h = service.config.hover!(config, { line: 2, character: 14 });
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  };
+  const before = hover();
+  assert.match(before, /No rules are loaded/);
+  // The alerts service reads the closed file's rules: the configuration's answer is the same.
+  const log = openLog(service, TEXT_ALERT);
+  assert.match(hoverText(service, log, TEXT_ALERT.indexOf('Shell under') + 3), /Shell spawned by nginx/);
+  assert.equal(hover(), before);
+  // Open, the values file's rules are read by the configuration too (as before closed files were read at all).
+  service.embedded.didOpenOrChange?.(TextDocument.create(VALUES_URI, 'yaml', 1, VALUES));
+  assert.match(hover(), /Disables 1 of the 1 loaded rules/);
+  service.embedded.didClose?.(VALUES_URI);
+  const other = openLog(service, TEXT_ALERT, 'file:///logs/other.log');
+  assert.match(hoverText(service, other, TEXT_ALERT.indexOf('Shell under') + 3), /Shell spawned by nginx/);
+  assert.equal(hover(), before);
+});

@@ -28,8 +28,9 @@ export class FalcoLanguageService {
       validateText: (uri, text) => rules.validateText(uri, text),
       documentText: (uri) => rules.documentText?.(uri),
     });
-    this.config = createConfigService(host, this.rules);
     this.embedded = createEmbeddedService(this.rules, host);
+    // The configuration reads the rules of open embedded files, not those read for the alerts service only.
+    this.config = createConfigService(host, this.embedded.withoutClosedFiles(this.rules));
   }
 
   /** Files changed on disk (an empty list: anything may have changed, e.g. the settings). */

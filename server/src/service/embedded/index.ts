@@ -10,7 +10,7 @@ import {
   type Hover, type Location, type MarkupContent, type Position, type Range, type SemanticTokens, type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { DocumentFeatures } from '../features';
+import type { DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import type { ServiceHost } from '../host';
@@ -52,6 +52,11 @@ export type EmbeddedService = DocumentFeatures & {
    * alerts service), as the workspace's closed rules files are. Cheap when nothing changed since the last call.
    */
   syncWorkspace(): void;
+  /**
+   * `rules` without the rules that only the closed files read by syncWorkspace define: what a configuration service
+   * reads, so that its answers do not depend on whether an alert log made the alerts service read them.
+   */
+  withoutClosedFiles(rules: RulesWorkspace): RulesWorkspace;
 };
 
 /**
@@ -100,8 +105,28 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   let scannedList: readonly string[] | undefined;
   let scanStale = false;
   let budgetLogged = false;
+  /** Counts the changes of diskHosts (for withoutClosedFiles). */
+  let diskVersion = 0;
+
+  /** Whether a rule is one only a closed file read by syncWorkspace defines (its location is in that file). */
+  const fromClosedFile = (rule: RuleSummary): boolean => rule.tuningTarget !== undefined && diskHosts.get(rule.location?.uri ?? '')?.state !== undefined;
+  const withoutClosedFiles = (base: RulesWorkspace): RulesWorkspace => {
+    let kept: { all: RuleSummary[]; closed: number; rules: RuleSummary[] } | undefined;
+    return {
+      findRule: (name) => { const rule = base.findRule(name); return rule && !fromClosedFile(rule) ? rule : undefined; },
+      allRules: () => {
+        // The same array while the rules and the closed files are the same (callers may keep what they built on it).
+        const all = base.allRules();
+        const closed = diskVersion;
+        if (kept?.all !== all || kept.closed !== closed) kept = { all, closed, rules: diskHosts.size === 0 ? all : all.filter((r) => !fromClosedFile(r)) };
+        return kept.rules;
+      },
+      validateText: (uri, text) => base.validateText(uri, text),
+      documentText: (uri) => base.documentText?.(uri),
+    };
+  };
   // The chart's falco: values are laid over the chart's own configuration, which Falco Lens does not have.
-  const configOverlay = createConfigService(host, rules, { overlay: true });
+  const configOverlay = createConfigService(host, withoutClosedFiles(rules), { overlay: true });
 
   const forgetSets = (state: HostState | undefined) => {
     if (state) for (const [set, uris] of state.sets) rules.forgetEmbedded(set, uris);
@@ -114,7 +139,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     if (!known) {
       // A workspace file read from disk and now opened: the editor's text takes over its sets.
       known = diskHosts.get(uri)?.state;
-      diskHosts.delete(uri);
+      if (diskHosts.delete(uri)) diskVersion++;
     }
     if (known && known.text === text && known.enabled === enabled) {
       hosts.set(uri, known);
@@ -172,12 +197,14 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const text = size !== undefined && size > MAX_FILE_BYTES ? undefined : host.readFile(path);
     if (before?.state && before.state.text === text && before.state.enabled === enabled) {
       diskHosts.set(uri, { size: before.size, state: before.state });
+      diskVersion++;
       return;
     }
     const state = text !== undefined && enabled && mayHoldRules(text) ? buildState(uri, text, enabled, before?.state) : undefined;
     const holds = state && state.sets.size > 0;
     if (!holds) forgetSets(state ?? before?.state);
     diskHosts.set(uri, { size: size ?? text?.length ?? 0, state: holds ? state : undefined });
+    diskVersion++;
   };
 
   const syncWorkspace = (): void => {
@@ -208,6 +235,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (wanted.has(uri)) continue;
       forgetSets(known.state);
       diskHosts.delete(uri);
+      diskVersion++;
       hookObjects.delete(uri);
     }
   };
@@ -370,6 +398,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       for (const [uri, known] of diskHosts) if (uris.length === 0 || changed.has(uri)) known.stale = true;
     },
     syncWorkspace,
+    withoutClosedFiles,
     embeddedFiles(uri, text) {
       return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));
     },
