@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { CodeAction } from 'vscode-languageserver-types';
 import { parseDocument } from 'yaml';
 import { createAlertsService } from '../../server/src/service/alerts';
-import { EXCEPTION_SHAPES, planException } from '../../server/src/service/alerts/tuning';
+import { EXCEPTION_SHAPES, planDisable, planException } from '../../server/src/service/alerts/tuning';
 import { pathToUri } from '../../server/src/service/uri';
 import type { RuleSummary } from '../../server/src/service/features';
 import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
@@ -235,4 +235,18 @@ test('no process + parent exception under the runtime\'s exe in a container', ()
   // On the host, a program named exe is a program of its own.
   const host = actionsOf(s, shell('exe', 'host'), 'host.json').map((a) => a.title);
   assert.ok(host.some((t) => t.startsWith('Add exception for this process + parent (bash, exe)')), host.join('\n'));
+});
+
+// 5. "Disable rule" was taken as done when any item of the local file disabled the rule, even one a later item
+// enables again (Falco applies the items in order: the rule is enabled).
+
+test('disable is offered again when a later item of the local file enables the rule', () => {
+  const disabled = '- rule: Read sensitive file untrusted\n  enabled: false\n  override:\n    enabled: replace\n';
+  const enabled = '- rule: Read sensitive file untrusted\n  enabled: true\n  override:\n    enabled: replace\n';
+  assert.equal(planDisable(disabled, 'Read sensitive file untrusted').kind, 'present');
+  assert.equal(planDisable(`${disabled}\n${enabled}`, 'Read sensitive file untrusted').kind, 'insert');
+  assert.equal(planDisable(`${enabled}\n${disabled}`, 'Read sensitive file untrusted').kind, 'present');
+  // An item that does not set enabled changes nothing.
+  const exception = '- rule: Read sensitive file untrusted\n  exceptions:\n    - name: a\n      fields: [proc.name]\n      values: [[cat]]\n  override:\n    exceptions: append\n';
+  assert.equal(planDisable(`${disabled}\n${exception}`, 'Read sensitive file untrusted').kind, 'present');
 });

@@ -450,6 +450,8 @@ export function planDisable(localText: string, rule: string, comment?: string): 
   if (isInternalEvent(rule)) return { kind: 'not-a-rule' };
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
-  if (items.some((i) => i.name === rule && i.map.get('enabled') === false)) return { kind: 'present' };
+  // Falco applies the items in order: the last one of the rule that sets enabled decides.
+  const last = items.filter((i) => i.name === rule && i.map.has('enabled')).pop();
+  if (last && last.map.get('enabled') === false) return { kind: 'present' };
   return { kind: 'insert', insertion: appendAtEnd(localText, disableItemYaml(rule, comment)) };
 }
