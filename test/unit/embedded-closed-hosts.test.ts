@@ -179,4 +179,10 @@ test('the configuration service does not count the rules of closed values files,
   const other = openLog(service, TEXT_ALERT, 'file:///logs/other.log');
   assert.match(hoverText(service, other, TEXT_ALERT.indexOf('Shell under') + 3), /Shell spawned by nginx/);
   assert.equal(hover(), before);
+  // The same for falco.yaml in an open ConfigMap (a configuration service of its own).
+  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: falco\ndata:\n  falco.yaml: |-\n    stdout_output:\n      enabled: true\n    rules:\n      - disable:\n          rule: ${RULE}\n`;
+  const cm = TextDocument.create(pathToUri('/ws/other/cm.yaml'), 'yaml', 1, configMap);
+  service.embedded.didOpenOrChange?.(cm);
+  const cmHover = service.embedded.hover!(cm, { line: 10, character: 18 });
+  assert.match(cmHover && typeof cmHover.contents === 'object' && 'value' in cmHover.contents ? cmHover.contents.value : '', /No rules are loaded/);
 });

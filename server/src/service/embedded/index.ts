@@ -182,7 +182,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (d.file.kind !== 'config' || d.file.holder !== 'configMap' || podConfigs.has(d.set)) continue;
       const entries = docs.filter((o) => o.set === d.set && o.file.kind === 'config').map((o) => ({ uri: o.doc.uri, key: o.file.key, text: o.file.text }));
       const pod = podFiles(host, entries);
-      podConfigs.set(d.set, createConfigService(pod.host, rules, { pod }));
+      podConfigs.set(d.set, createConfigService(pod.host, withoutClosedFiles(rules), { pod }));
     }
     const placed: Placed[] = docs.map((d) => ({
       ...d,
