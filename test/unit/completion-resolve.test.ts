@@ -1,4 +1,4 @@
-// Field and operator completion items carry a reference to their documentation; completionItem/resolve writes it. The
+// Field, operator and configuration-key completion items carry a reference to their documentation; completionItem/resolve writes it. The
 // list stays small (a field list is some 300 items) and the resolved text is the hover's, for the item's own source and
 // target release; data the client sends back that is not ours, or is malformed, leaves the item as it is.
 import { test } from 'node:test';
@@ -8,6 +8,10 @@ import { openAt, workspace } from './rules-nav-helpers';
 import { resolveCompletionItem } from '../../server/src/service/completionDocs';
 import { fieldMarkdown, operatorMarkdown } from '../../server/src/service/rules/hover';
 import { fieldsForSource, lookupField } from '../../server/src/knowledge';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FalcoLanguageService } from '../../server/src/service/languageService';
+import { LANGUAGE_CONFIG } from '../../server/src/service/features';
+import { MemoryHost } from './rules-host';
 
 function complete(marked: string) {
   const { service } = workspace({});
@@ -64,4 +68,27 @@ test('items that are not ours, or malformed data, come back unchanged', () => {
   assert.equal(docOf(odd), fieldMarkdown('proc.name', lookupField('proc.name')!.field, undefined));
   const documented: CompletionItem = { label: 'in', documentation: 'kept', data: { falcoLens: 'operator', target: '0.44' } };
   assert.equal(resolveCompletionItem(documented).documentation, 'kept');
+});
+
+test('configuration keys resolve to the key\'s hover, nested keys with their parents', () => {
+  const host = new MemoryHost({}, { folders: ['/work'] });
+  const service = new FalcoLanguageService(host);
+  const completeConfig = (text: string, line: number, character: number) =>
+    service.config.completion!(TextDocument.create('file:///work/falco.yaml', LANGUAGE_CONFIG, 1, text), { line, character })?.items ?? [];
+  const hoverAt = (text: string, line: number, character: number) =>
+    ((service.config.hover!(TextDocument.create('file:///work/falco.yaml', LANGUAGE_CONFIG, 1, text), { line, character })?.contents) as MarkupContent).value;
+  const top = completeConfig('json_output: true\njs', 1, 2);
+  const jsonFields = top.find((i) => i.label === 'json_include_output_property')!;
+  assert.equal(jsonFields.documentation, undefined);
+  assert.equal(docOf(resolveCompletionItem(jsonFields)), hoverAt('json_include_output_property: true\n', 0, 3));
+  const nested = completeConfig('engine:\n  kind: kmod\n  \n', 2, 2).find((i) => i.label === 'modern_ebpf')!;
+  assert.equal(docOf(resolveCompletionItem(nested)), hoverAt('engine:\n  modern_ebpf:\n    cpus_for_each_buffer: 2\n', 1, 4));
+  const text = docOf(resolveCompletionItem(nested))!;
+  assert.ok(text.startsWith('**engine\\.modern\\_ebpf** (Falco configuration)'), text);
+  // The knowledge base's code spans are Markdown (they were escaped into literal backticks before).
+  assert.ok(text.includes('`engine.kind`') && !text.includes('\\`'), text);
+  const tooDeep: CompletionItem = { label: 'kind', data: { falcoLens: 'config-key', parents: Array(40).fill('engine') } };
+  assert.deepEqual(resolveCompletionItem(tooDeep), tooDeep);
+  const notStrings: CompletionItem = { label: 'kind', data: { falcoLens: 'config-key', parents: [{}] } };
+  assert.deepEqual(resolveCompletionItem(notStrings), notStrings);
 });

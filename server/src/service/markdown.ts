@@ -30,3 +30,11 @@ export function plainTitle(value: string, max = 80): string {
   const oneLine = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
+
+/**
+ * Knowledge-base text (ours, not the workspace's) may use code spans on purpose; outside them `<`, `>` and `&` are
+ * written as entities so that a value such as `<NA>` is shown, never read as HTML.
+ */
+export function knowledgeText(text: string): string {
+  return text.split(/(`+[^`]*`+)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).join('');
+}

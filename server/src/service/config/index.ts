@@ -13,7 +13,7 @@ import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import type { Cancellation, DocumentFeatures, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
-import { codeSpan, escapeMarkdown, plainTitle } from '../markdown';
+import { codeSpan, escapeMarkdown, knowledgeText, plainTitle } from '../markdown';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/priority';
 import { URI_TO_PATH } from '../uri';
 import { ConfigCode, ConfigDiagnostics } from './diagnostics';
@@ -24,6 +24,7 @@ import { locate, typingContext } from './locate';
 import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel } from './model';
 import { matchesWildcard } from './rulesFiles';
 import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
+import { configKeyDocRef } from '../completionDocs';
 
 export type ConfigService = DocumentFeatures;
 
@@ -127,7 +128,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
             label: key,
             kind: CompletionItemKind.Property,
             detail: tooNew ? `Falco ≥ ${node.since}` : typeWords(node),
-            documentation: docMarkdown(path, target),
+            data: configKeyDocRef(path, target),
             textEdit: { range, newText: key },
             filterText: key,
             sortText: `${tooNew ? '1' : '0'}${key}`,
@@ -237,17 +238,14 @@ function typeWords(node: ConfigNode): string {
   return words.length ? words.join(' or ') : 'any';
 }
 
-function docMarkdown(path: ConfigPath, target: string): { kind: 'markdown'; value: string } | undefined {
-  const value = keyHover(path, target);
-  return value ? { kind: MarkupKind.Markdown, value } : undefined;
-}
-
-function keyHover(path: ConfigPath, target: string): string | undefined {
+/** The hover of a configuration key (also the documentation of its completion item, completionDocs.ts). */
+export function keyHover(path: ConfigPath, target: string): string | undefined {
   const node = schemaAt(FALCO_CONFIG_SCHEMA, path);
   const doc = configKeyDoc(pathText(path));
   if (!node && !doc) return undefined;
   const parts = [`**${escapeMarkdown(pathText(path))}** (Falco configuration)`];
-  if (doc?.text) parts.push(escapeMarkdown(doc.text));
+  // Our own text, written with code spans (`engine.kind`): shown as Markdown, not escaped into literal backticks.
+  if (doc?.text) parts.push(knowledgeText(doc.text));
   const facts: string[] = [];
   if (node) {
     facts.push(`Type: ${typeWords(node)}`);

@@ -2,7 +2,7 @@
 // keys. Everything that comes from a workspace file (names, conditions, descriptions, paths) is untrusted and goes
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
-import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
+import { codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
 import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
@@ -22,14 +22,6 @@ export interface HoverContext {
 
 function markdown(parts: (string | undefined)[]): MarkupContent {
   return { kind: 'markdown', value: parts.filter((p): p is string => p !== undefined && p !== '').join('\n\n') };
-}
-
-/**
- * Knowledge-base text may use code spans on purpose; outside them `<`, `>` and `&` are written as entities so that a
- * value such as `<NA>` is shown, never read as HTML.
- */
-export function knowledgeText(text: string): string {
-  return text.split(/(`+[^`]*`+)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).join('');
 }
 
 /** A link to a line of a file: `file:///…#Lnn`, with characters that could end the link target percent-encoded. */
