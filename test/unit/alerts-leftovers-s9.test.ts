@@ -37,9 +37,9 @@ test('no file + process exception on a socket connection (IPv4, IPv6, unix): the
     // Without fd.type, the arrow of a connection name is enough.
     { 'fd.type': undefined },
   ];
-  for (const fields of cases) {
+  for (const [i, fields] of cases.entries()) {
     const alert = CONNECTION(fields);
-    const titles = actionsOf(s, alert, 'conn.json').map((a) => a.title);
+    const titles = actionsOf(s, alert, `conn-${i}.json`).map((a) => a.title);
     assert.ok(!titles.some((t) => t.includes('file + process')), titles.join('\n'));
     // The other shapes are still offered.
     assert.ok(titles.some((t) => t.startsWith('Add exception for this process + parent (ssh, node)')), titles.join('\n'));
@@ -48,8 +48,8 @@ test('no file + process exception on a socket connection (IPv4, IPv6, unix): the
     assert.match(report, /Why not on the file descriptor: `fd\.name` is a socket connection/, report);
   }
   // A listening socket's name (the server's own address) and a file name holding an arrow are no connection.
-  for (const fields of [{ 'fd.name': '0.0.0.0:8080' }, { 'fd.name': '/srv/a->b', 'fd.type': 'file' }]) {
-    const titles = actionsOf(s, CONNECTION(fields), 'other.json').map((a) => a.title);
+  for (const [i, fields] of [{ 'fd.name': '0.0.0.0:8080' }, { 'fd.name': '/srv/a->b', 'fd.type': 'file' }].entries()) {
+    const titles = actionsOf(s, CONNECTION(fields), `other-${i}.json`).map((a) => a.title);
     assert.ok(titles.some((t) => t.startsWith('Add exception for this file + process')), titles.join('\n'));
   }
 });
@@ -249,4 +249,30 @@ test('disable is offered again when a later item of the local file enables the r
   // An item that does not set enabled changes nothing.
   const exception = '- rule: Read sensitive file untrusted\n  exceptions:\n    - name: a\n      fields: [proc.name]\n      values: [[cat]]\n  override:\n    exceptions: append\n';
   assert.equal(planDisable(`${disabled}\n${exception}`, 'Read sensitive file untrusted').kind, 'present');
+});
+
+// 6. Kubernetes controllers create and change objects for every workload: the pods of every Deployment are created by
+// system:serviceaccount:kube-system:replicaset-controller (the k8saudit README's own alert). "Kubernetes user +
+// namespace" on such a user covers every workload of the namespace, not this case.
+
+const K8S = (user: string, ns = 'shop') => JSON.stringify({
+  hostname: 'node-1', output: '10:20:30.123456789: Warning Pod started with privileged container (user=x pod=p ns=shop images=nginx)',
+  output_fields: { 'ka.req.pod.containers.image': 'nginx', 'ka.resp.name': 'p', 'ka.target.namespace': ns, 'ka.user.name': user },
+  priority: 'Warning', rule: 'Create Privileged Pod', source: 'k8s_audit', tags: ['k8s'], time: '2025-05-07T10:20:30.123456789Z',
+});
+
+test('no Kubernetes user + namespace exception for a controller acting for every workload', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  for (const user of ['system:serviceaccount:kube-system:replicaset-controller', 'system:serviceaccount:kube-system:daemon-set-controller',
+    'system:serviceaccount:kube-system:job-controller', 'system:kube-controller-manager']) {
+    const titles = actionsOf(s, K8S(user), `${user}.json`).map((a) => a.title);
+    assert.ok(!titles.some((t) => t.includes('Kubernetes user + namespace')), `${user}\n${titles.join('\n')}`);
+    const report = s.report(K8S(user), 'file:///logs/k8s.json');
+    assert.match(report, /No exception is proposed: the user `[^`]+` is a Kubernetes controller/, report);
+  }
+  // A person or a CI account keeps it.
+  for (const user of ['alice@example.com', 'system:serviceaccount:ci:deployer']) {
+    const titles = actionsOf(s, K8S(user), `${user}.json`).map((a) => a.title);
+    assert.ok(titles.some((t) => t.startsWith('Add exception for this Kubernetes user + namespace')), titles.join('\n'));
+  }
 });

@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -158,9 +158,10 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const { proposals, refused, notApplicable } = proposeExceptions(view);
   // Why the usual shapes are not among them: a socket connection for file + process, a broad parent for the pairs
-  // with the parent (process + parent, executable path + parent).
+  // with the parent (process + parent, executable path + parent), a Kubernetes controller for user + namespace.
   const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
   const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
+  const controllerReason = notApplicable.some((shape) => shape.fields.includes('ka.user.name')) ? kubernetesControllerReason(view, (v) => cappedCode(v, 200)) : undefined;
   const blocked = blockedBy?.(view);
   if (proposals.length) {
     const target = view.ruleSummary?.tuningTarget;
@@ -171,10 +172,11 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
+    if (controllerReason) parts.push(`Why not on the user and namespace: ${controllerReason}.`);
   } else if (refused.length) {
     parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
-  } else if (connectionReason || parentReason) {
-    parts.push(`No exception is proposed: ${[connectionReason, parentReason].filter((r) => r !== undefined).join('; and ')}.`);
+  } else if (connectionReason || parentReason || controllerReason) {
+    parts.push(`No exception is proposed: ${[connectionReason, parentReason, controllerReason].filter((r) => r !== undefined).join('; and ')}.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines

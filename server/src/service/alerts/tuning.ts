@@ -170,6 +170,34 @@ export function socketConnectionReason(view: AlertView, quote: (value: string) =
     + 'kernel\'s addresses of the two ends) changes with every connection, so an exception on it would match this connection only, never the next one';
 }
 
+/**
+ * The service accounts of kube-controller-manager's controllers (the official k8s_audit_rules.yaml lists them in
+ * known_sa_list) and the manager's and scheduler's own users: they create, bind and change objects for every workload
+ * (the pods of every Deployment are created by replicaset-controller), so one of them says nothing about this case.
+ */
+const CONTROLLER_ACCOUNTS = new Set(['cronjob-controller', 'daemon-set-controller', 'deployment-controller', 'disruption-controller',
+  'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller', 'generic-garbage-collector', 'horizontal-pod-autoscaler',
+  'job-controller', 'namespace-controller', 'node-controller', 'persistent-volume-binder', 'pod-garbage-collector', 'pv-protection-controller',
+  'pvc-protection-controller', 'replicaset-controller', 'replication-controller', 'resourcequota-controller', 'root-ca-cert-publisher',
+  'service-account-controller', 'statefulset-controller', 'ttl-after-finished-controller']);
+const CONTROLLER_USERS = new Set(['system:kube-controller-manager', 'system:kube-scheduler']);
+
+/** The alert's ka.user.name when it is a Kubernetes controller acting for every workload. */
+export function kubernetesController(view: AlertView): string | undefined {
+  const user = valueOf(view, 'ka.user.name');
+  if (!user) return undefined;
+  const account = /^system:serviceaccount:kube-system:(.+)$/.exec(user)?.[1];
+  return CONTROLLER_USERS.has(user) || (account !== undefined && CONTROLLER_ACCOUNTS.has(account)) ? user : undefined;
+}
+
+/** Why "Kubernetes user + namespace" is not offered for a controller; alert values (untrusted) pass through `quote`. */
+export function kubernetesControllerReason(view: AlertView, quote: (value: string) => string = (v) => v): string | undefined {
+  const user = kubernetesController(view);
+  if (user === undefined) return undefined;
+  return `the user ${quote(user)} is a Kubernetes controller, which creates and changes objects for every workload (the pods of every Deployment, `
+    + 'DaemonSet, StatefulSet and Job), so an exception on this user and namespace would cover every workload of the namespace';
+}
+
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
@@ -183,7 +211,8 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
   { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
-  { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'] },
+  // Not for a controller: it acts for every workload of the namespace.
+  { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'], appliesTo: (v) => kubernetesController(v) === undefined },
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
 ];
 
