@@ -92,17 +92,24 @@ export function isRulesFileName(path: string): boolean {
 }
 
 /**
- * The rules files Falco loads from configured paths: folders give their regular files sorted by path; from 0.41 only
- * *.yaml/*.yml files, of a folder or named directly (configuration.cpp read_rules_file_directory, 0.41.0:737-750).
+ * Whether the target release loads the file at `path`, found in a rules folder or named directly: any file before
+ * 0.41, from 0.41 only a path matching *.yaml or *.yml (configuration.cpp read_rules_file_directory, 0.41.0:737-750).
+ */
+export function loadsRulesPath(path: string, target: string): boolean {
+  return compareVersions(target, '0.41') < 0 || isRulesFileName(path);
+}
+
+/**
+ * The rules files Falco loads from configured paths: folders give their regular files sorted by path, each file kept
+ * when loadsRulesPath says the target release loads it.
  */
 export function expandRulesPaths(host: ServiceHost, paths: readonly string[], target = host.settings().falcoVersion): string[] {
-  const filtered = compareVersions(target, '0.41') >= 0;
   const out: string[] = [];
   for (const path of paths) {
     if (host.isDirectory(path)) {
-      const names = (host.readDirectory(path) ?? []).map((n) => joinPath(path, n)).filter((p) => (!filtered || isRulesFileName(p)) && !host.isDirectory(p));
+      const names = (host.readDirectory(path) ?? []).map((n) => joinPath(path, n)).filter((p) => loadsRulesPath(p, target) && !host.isDirectory(p));
       out.push(...names.sort(byteOrder));
-    } else if (!filtered || isRulesFileName(path)) {
+    } else if (loadsRulesPath(path, target)) {
       out.push(path);
     }
   }

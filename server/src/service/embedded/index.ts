@@ -17,6 +17,7 @@ import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { escapeMarkdown } from '../markdown';
+import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, type EmbeddedFile, type HolderProblem } from './regions';
 import { podFiles } from './configMap';
 
@@ -35,6 +36,8 @@ interface HostState {
   text: string;
   /** The setting falcoLens.embeddedRules when the state was computed. */
   enabled: boolean;
+  /** The target release (falcoLens.falcoVersion) the entries' names were judged at. */
+  target: string;
   lines: LineIndex;
   placed: Placed[];
   problems: HolderProblem[];
@@ -128,6 +131,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   // The chart's falco: values are laid over the chart's own configuration, which Falco Lens does not have.
   const configOverlay = createConfigService(host, withoutClosedFiles(rules), { overlay: true });
 
+  const targetOf = () => host.settings().falcoVersion ?? LATEST_FALCO;
+
   const forgetSets = (state: HostState | undefined) => {
     if (state) for (const [set, uris] of state.sets) rules.forgetEmbedded(set, uris);
   };
@@ -135,13 +140,14 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   /** The state of an open document's text, computed once per text (sets whose files changed are loaded afresh). */
   const stateOf = (uri: string, text: string): HostState => {
     const enabled = host.settings().embeddedRules;
+    const target = targetOf();
     let known = hosts.get(uri);
     if (!known) {
       // A workspace file read from disk and now opened: the editor's text takes over its sets.
       known = diskHosts.get(uri)?.state;
       if (diskHosts.delete(uri)) diskVersion++;
     }
-    if (known && known.text === text && known.enabled === enabled) {
+    if (known && known.text === text && known.enabled === enabled && known.target === target) {
       hosts.set(uri, known);
       return known;
     }
@@ -153,7 +159,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   /** The state of a host text: its embedded files, and their sets given to the rules service (`known`: the previous
    *  state of the same host, whose sets that lost files are forgotten first). */
   const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
-    const analysis = enabled ? analyzeHost(text) : { files: [], problems: [] };
+    const target = targetOf();
+    const analysis = enabled ? analyzeHost(text, target) : { files: [], problems: [] };
     const hostPath = URI_TO_PATH(uri);
     const docs = analysis.files.map((file, i) => ({
       file,
@@ -188,14 +195,14 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       ...d,
       features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : d.file.holder === 'configMap' ? podConfigs.get(d.set)! : configOverlay,
     }));
-    return { uri, text, enabled, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
+    return { uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
   };
 
   /** Reads a closed workspace file again: its sets follow its text on disk. */
   const readDiskHost = (uri: string, path: string, size: number | undefined, enabled: boolean): void => {
     const before = diskHosts.get(uri);
     const text = size !== undefined && size > MAX_FILE_BYTES ? undefined : host.readFile(path);
-    if (before?.state && before.state.text === text && before.state.enabled === enabled) {
+    if (before?.state && before.state.text === text && before.state.enabled === enabled && before.state.target === targetOf()) {
       diskHosts.set(uri, { size: before.size, state: before.state });
       diskVersion++;
       return;

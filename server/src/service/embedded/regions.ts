@@ -22,6 +22,8 @@ import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type 
 import type { Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 import { rulesFileShape } from '../fileShape';
+import { loadsRulesPath } from '../config/rulesFiles';
+import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -103,7 +105,8 @@ export function mayHoldRules(text: string): boolean {
     || (/\bConfigMap\b/.test(text) && (/-[ \t]+(rule|macro|list)[ \t]*:/.test(text) || /^[ \t]+["']?[-._a-zA-Z0-9]*\.ya?ml["']?[ \t]*:/m.test(text))));
 }
 
-export function analyzeHost(text: string): HostAnalysis {
+/** `target`: the Falco release whose loading of a rules folder the customRules names are judged by. */
+export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAnalysis {
   const out: HostAnalysis = { files: [], problems: [] };
   if (!mayHoldRules(text)) return out;
   const lines = new LineIndex(text);
@@ -121,7 +124,7 @@ export function analyzeHost(text: string): HostAnalysis {
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
       const data = root.get('data', true);
       if (isMap(data)) {
-        const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems);
+        const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target);
         if (found.length) { out.files.push(...found); set++; }
       }
       continue;
@@ -137,8 +140,8 @@ export function analyzeHost(text: string): HostAnalysis {
           if (config) { out.files.push(config); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
-        const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems);
-        checkRulesDirLoaded(map, found, out.problems);
+        const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target);
+        checkRulesDirLoaded(map, found, out.problems, target);
         if (found.length) { out.files.push(...found); set++; }
       }
     });
@@ -161,7 +164,7 @@ function scalarString(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
-function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: Holder, set: number, problems: HolderProblem[]): EmbeddedFile[] {
+function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: Holder, set: number, problems: HolderProblem[], target: string): EmbeddedFile[] {
   const files: EmbeddedFile[] = [];
   for (const pair of map.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
@@ -179,7 +182,7 @@ function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: H
     // alone.
     const kind = holder === 'configMap' ? configMapEntryKind(key, content) : rulesFileShape(content) === 'foreign' ? undefined : 'rules';
     if (!kind) continue;
-    checkKey(key, keySpan, holder, problems);
+    checkKey(key, keySpan, holder, problems, target);
     if (file) files.push(kind === 'config' ? { ...file, kind } : file);
     else if (typeof value.value === 'string' && value.value.trim() !== '') {
       const what = kind === 'config' ? 'Falco configuration file' : 'rules file';
@@ -209,7 +212,7 @@ function configMapEntryKind(key: string, content: string): 'rules' | 'config' | 
   return rulesFileShape(content) === 'falco' ? 'rules' : undefined;
 }
 
-function checkKey(key: string, keySpan: readonly [number, number], holder: Holder, problems: HolderProblem[]): void {
+function checkKey(key: string, keySpan: readonly [number, number], holder: Holder, problems: HolderProblem[], target: string): void {
   const invalid = key.length > MAX_CONFIG_MAP_KEY ? `is longer than ${MAX_CONFIG_MAP_KEY} characters`
     : !CONFIG_MAP_KEY.test(key) ? 'may only hold letters, digits, \'-\', \'_\' and \'.\''
       : key === '.' || key === '..' || key.startsWith('..') ? 'must not be \'.\' or \'..\' or start with \'..\''
@@ -223,11 +226,17 @@ function checkKey(key: string, keySpan: readonly [number, number], holder: Holde
     });
     return;
   }
-  if (holder === 'customRules' && !/\.ya?ml$/.test(key)) {
+  // The chart mounts each entry as a file of rules.d, which Falco reads as a rules folder (config/rulesFiles.ts).
+  if (holder === 'customRules' && !loadsRulesPath(`${CHART_RULES_DIR}/${key}`, target)) {
+    // Falco's *.yaml test takes the first '.yaml' of the path (falco_utils.cpp matches_wildcard): a.yaml.yaml fails.
+    let stem = key;
+    while (/\.ya?ml$/.test(stem)) stem = stem.replace(/\.ya?ml$/, '');
+    const replacement = `${stem.replace(/\.(ya?ml)/g, '-$1') || 'custom-rules'}.yaml`;
+    const why = /\.ya?ml$/.test(key) ? `whose path matches *.yaml or *.yml as Falco matches it: the first '.yaml' (or '.yml') of the path must end it` : 'whose names end in .yaml or .yml';
     problems.push({
       code: HolderCode.NotYamlName, span: keySpan, severity: 'warning',
-      message: `Falco skips '${key}': it loads only the files of ${CHART_RULES_DIR} whose names end in .yaml or .yml, and says nothing about the others. Name it '${key}.yaml'.`,
-      replacement: `${key}.yaml`,
+      message: `Falco skips '${key}': since 0.41 it loads only the files of ${CHART_RULES_DIR} ${why}, and says nothing about the others. Name it '${replacement}'.`,
+      replacement,
     });
   }
 }
@@ -236,7 +245,7 @@ function checkKey(key: string, keySpan: readonly [number, number], holder: Holde
  * When the values set `falco.rules_files` (the chart renders it into falco.yaml) without /etc/falco/rules.d, the
  * customRules are mounted and never read. The chart's own default lists the folder.
  */
-function checkRulesDirLoaded(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[]): void {
+function checkRulesDirLoaded(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[], target: string): void {
   if (files.length === 0) return;
   const falco = holder.get('falco', true);
   if (!isMap(falco)) return;
@@ -245,7 +254,7 @@ function checkRulesDirLoaded(holder: YAMLMap, files: EmbeddedFile[], problems: H
   const paths = rulesFiles.items.map((i) => scalarString(i)).filter((p): p is string => p !== undefined).map((p) => p.replace(/\/+$/, ''));
   const dir = CHART_RULES_DIR;
   for (const file of files) {
-    if (!/\.ya?ml$/.test(file.key)) continue;
+    if (!loadsRulesPath(`${dir}/${file.key}`, target)) continue;
     if (paths.some((p) => p === dir || p === `${dir}/${file.key}`)) continue;
     problems.push({
       code: HolderCode.RulesDirNotLoaded, span: file.keySpan, severity: 'warning',
