@@ -43,8 +43,8 @@ const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
 const MAX_REPORT_ALERTS = 5000;
 /**
  * The longest a report or a query works before the event loop turns, in ms: a report of 5,000 alerts takes about half
- * a second, a text filter's first query on a gigabyte log about a second, and hovers, diagnostics and the Explorer's
- * other requests are answered between their turns.
+ * a second, a text filter's first query on a gigabyte log about half a second, and hovers, diagnostics and the
+ * Explorer's other requests are answered between their turns.
  */
 const TURN_MS = 15;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
@@ -286,7 +286,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   }
 
   // Groups and pages of alerts scan every alert of the log (a tenth of a second for a million; a page with folded
-  // duplicates more), and the first query of a text filter reads the whole file (about a second for a gigabyte):
+  // duplicates more), and the first query of a text filter reads the whole file (about half a second for a gigabyte):
   // they run in steps, and the client cancels a query the tree no longer waits for.
   connection.onRequest(EXPLORER_GROUPS_REQUEST, async (p: ExplorerGroupsParams, token: CancellationToken): Promise<ExplorerGroupsResult> => {
     const log = get(p.logId);

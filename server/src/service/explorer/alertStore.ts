@@ -10,6 +10,7 @@ import { Column, StringTable } from './columns';
 import {
   AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
 } from './extract';
+import { TextSearch } from './textSearch';
 import type {
   ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
 } from '../../protocol';
@@ -91,8 +92,11 @@ export class AlertStore {
   /** A container-runtime payload split over `P` lines, waiting for its `F` line. */
   private partial: { offset: number; line: number; text: string } | undefined;
   private readonly intern = (s: string) => s;
-  /** The latest text filter's matches: `matches[id]` is 1 when alert `id` contains the text, for ids before `count`. */
-  private textScan: { text: string; needle: string; count: number; matches: Uint8Array } | undefined;
+  /**
+   * The latest text filter's matches: `matches[id]` is 1 when alert `id` contains the text, for ids before `count`;
+   * `search` is chosen when the first chunk is read (textSearch.ts).
+   */
+  private textScan: { text: string; search: TextSearch | undefined; count: number; matches: Uint8Array } | undefined;
   private readonly timeParser = new AlertTimeParser();
   /** The buffer chunks are read into while a file is being indexed. */
   private chunk: Buffer | undefined;
@@ -287,6 +291,9 @@ export class AlertStore {
 
   lineOf(id: number): number { return this.lineNumbers.get(id); }
 
+  /** Where an alert's bytes are in the file: its line (or lines, joined), with the carriage return of a CRLF line. */
+  byteSpan(id: number): { offset: number; length: number } { return { offset: this.offsets.get(id), length: this.lengths.get(id) }; }
+
   private keyOf(groupBy: ExplorerGroupBy, id: number): number {
     switch (groupBy) {
       case 'rule': return this.rules.get(id);
@@ -343,13 +350,16 @@ export class AlertStore {
 
   /**
    * Marks the alerts before `count` whose text contains `text` (case-insensitive), reading the file sequentially, one
-   * chunk per step. The marks of the latest text are kept, complete for the alerts before `scan.count`; a later query
-   * of the same text goes on from there (the log grew, or a query was cancelled before the end of its scan).
+   * chunk per step; the chunk's bytes are searched (textSearch.ts). The marks of the latest text are kept, complete for
+   * the alerts before `scan.count`; a later query of the same text goes on from there (the log grew, or a query was
+   * cancelled before the end of its scan).
    */
   private *textMatchSteps(text: string, count: number): QuerySteps<Uint8Array> {
     let scan = this.textScan;
-    if (!scan || scan.text !== text) this.textScan = scan = { text, needle: text.toLowerCase(), count: 0, matches: new Uint8Array(0) };
+    if (!scan || scan.text !== text) this.textScan = scan = { text, search: undefined, count: 0, matches: new Uint8Array(0) };
     let buffer: Buffer | undefined;
+    let starts = new Int32Array(0);
+    let ends = new Int32Array(0);
     while (scan.count < count) {
       if (scan.matches.length < count) {
         const grown = new Uint8Array(count);
@@ -363,11 +373,17 @@ export class AlertStore {
       while (last + 1 < count && this.offsets.get(last + 1) + this.lengths.get(last + 1) - from <= CHUNK_BYTES) last++;
       const span = this.offsets.get(last) + this.lengths.get(last) - from;
       const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), from);
-      for (let i = id; i <= last; i++) {
-        const s = this.offsets.get(i) - from;
-        const e = Math.min(got, s + this.lengths.get(i));
-        if (buffer.toString('utf8', s, e).toLowerCase().includes(scan.needle)) scan.matches[i] = 1;
+      const chunk = buffer.subarray(0, got);
+      const alerts = last + 1 - id;
+      if (starts.length < alerts) { starts = new Int32Array(alerts); ends = new Int32Array(alerts); }
+      for (let i = 0; i < alerts; i++) {
+        // As read: an alert the file no longer holds whole is tested on the bytes there are.
+        const end = Math.min(got, this.offsets.get(id + i) - from + this.lengths.get(id + i));
+        ends[i] = end;
+        starts[i] = Math.min(end, this.offsets.get(id + i) - from);
       }
+      scan.search ??= new TextSearch(text, chunk);
+      scan.search.mark(chunk, starts, ends, alerts, scan.matches, id);
       scan.count = last + 1;
       if (scan.count < count) yield;
     }
