@@ -3,7 +3,8 @@
 // at both ends only (rule_loader_reader.cpp 0.44.0); a folded output whose lines end with a blank keeps two blanks
 // where the line break was folded, as real gcpaudit alerts show (corpus alerts/falcosecurity__plugins/gcpaudit_*:
 // `gzip(gfe)  authorizationInfo=`). Every text line the generator renders for a plugin rule must be identified, by
-// the alert parser and the loaded rules' output templates, as that rule.
+// the alert parser and the loaded rules' output templates, as that rule (or, for rules whose whole template and
+// priority are another rule's, as none of them: the line cannot tell them apart).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -73,7 +74,10 @@ test('every text line the bench generator renders for a plugin rule is identifie
     // Rules whose outputs have the same text between their fields (the github secret rules for public and private
     // repositories; gcp rules written from one another) can print the same line: any of them is the rule's template.
     const sameTemplate = (name: string | undefined) => name !== undefined && byName.get(name)?.priority === rule.priority && literalsOf(name) === literalsOf(rule.name);
-    if (!match || !sameTemplate(named) || !sameTemplate(match.rule.name)) {
+    // Rules whose whole output template and priority are the same cannot be told apart: the line names none of them.
+    const twins = library.twins(rule.name);
+    const namedRight = twins.length ? named === undefined && sameTemplate(match?.rule.name) : sameTemplate(named);
+    if (!match || !namedRight || !sameTemplate(match.rule.name)) {
       failures.push(`${rule.source} ${rule.name}: named ${named ?? 'nothing'}, matched ${match?.rule.name ?? 'nothing'}: ${line.slice(0, 300)}`);
       continue;
     }
@@ -88,7 +92,10 @@ test('every text line the bench generator renders for a plugin rule is identifie
   const store = new AlertStore(source, (output) => service.identifyTextRule(output));
   store.indexMore();
   const groups = store.groups('rule', undefined, 5000).groups;
-  assert.deepEqual(groups.filter((g) => !g.identified).map((g) => g.key), []);
+  // Only the lines of rules with a twin are left unidentified (grouped by their message).
+  const twinLines = lines.filter((l) => library.twins(l.rule.name).length > 0).length;
+  assert.ok(twinLines > 0);
+  assert.equal(groups.filter((g) => !g.identified).reduce((n, g) => n + g.count, 0), twinLines);
   assert.equal(groups.reduce((n, g) => n + g.count, 0), lines.length);
 
   // The syscall rules' text lines too (their outputs have no trailing blanks inside folded lines, but the same rule holds).
@@ -96,6 +103,7 @@ test('every text line the bench generator renders for a plugin rule is identifie
     const line = generator.renderAlert(rule, rnd, (timeNs += 1_234_567n), true);
     const alert = parseLine(line, intern).alert;
     const named = service.identifyTextRule(line.slice(alert?.outputStart, alert?.outputEnd));
+    if (library.twins(rule.name).length) return named !== undefined;
     return named !== rule.name && (named === undefined || literalsOf(named) !== literalsOf(rule.name));
   }).map((r) => r.name);
   assert.deepEqual(missed, []);

@@ -51,6 +51,12 @@ export function ruleHover(view: AlertView): string {
     parts.push(internalEventNote(shown));
     return parts.join('\n\n');
   }
+  if (!name && view.candidates?.length) {
+    parts.push(`**Rule** ${view.candidates.map((c) => cappedCode(c, 200)).join(' or ')}`);
+    parts.push('These rules have the same output template and priority, so a text alert cannot tell which of them fired: Falco Lens '
+      + 'names none of them, opens no playbook and proposes no exception or disable. With `json_output: true` in falco.yaml each alert names its rule.');
+    return parts.join('\n\n');
+  }
   if (!name) {
     parts.push('**Rule unidentified**');
     parts.push('Text alerts carry no rule name, and no loaded rule has an output template that matches this line. '
@@ -186,7 +192,7 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
     const info = lookupField(value.field);
     const via = value.origin === 'output_fields' ? '' : howText(value, view);
     parts.push(`${cappedCode(key, 200)} → field ${cappedCode(value.field, 200)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
-    if (!view.rule && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
+    if (!view.rule && !view.candidates && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
     if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
     else if ((view.rule ?? '').startsWith('Falco internal: ') && value.origin === 'output_fields') {
       parts.push('A value Falco reports with its internal event (a counter or a metric), not a field of the rule language.');
@@ -194,17 +200,17 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
     } else parts.push('_Not in the field catalog: a plugin field, or a field of a newer Falco._');
   } else {
-    parts.push(`${cappedCode(key, 200)}: no field is known for this output name${view.rule ? '' : ' (the rule is unidentified)'}.`);
+    parts.push(`${cappedCode(key, 200)}: no field is known for this output name${view.rule || view.candidates ? '' : ' (the rule is unidentified)'}.`);
   }
   return parts.join('\n\n');
 }
 
 function howText(value: AlertValue, view: AlertView): string {
   switch (value.how) {
-    case 'template': return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${cappedCode(view.rule ?? '', 200)}`;
+    case 'template': return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${view.rule === undefined && view.candidates ? view.candidates.map((c) => cappedCode(c, 200)).join(' and ') : cappedCode(view.rule ?? '', 200)}`;
     case 'catalog': return ', by its conventional output name';
     case 'learned': return ', as the loaded rules use this name';
-    case 'guess': return view.rule ? ' (probably: guessed from the output name)' : ' (probably: guessed from the output name; the rule is unidentified)';
+    case 'guess': return view.rule || view.candidates ? ' (probably: guessed from the output name)' : ' (probably: guessed from the output name; the rule is unidentified)';
     default: return '';
   }
 }

@@ -102,7 +102,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   // Per parsed alert (a head is reused for as long as its line is unchanged), so that the Problems view of a big log
   // costs nothing per edit for the lines the edit did not touch.
   const ruleSpans = new WeakMap<AlertHead, { start: number; end: number }>();
-  const textRules = new WeakMap<AlertHead, { generation: number; rule: string | undefined }>();
+  const textRules = new WeakMap<AlertHead, { generation: number; rule: string | undefined; label?: string }>();
 
   const ruleSpan = (index: AlertDocumentIndex, record: AlertRecord): Range => {
     const h = record.head;
@@ -125,14 +125,22 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     return { start: recordPosition(record, span.start), end: recordPosition(record, span.end) };
   };
 
-  /** The rule of a text alert, from the templates of the loaded rules (remembered per alert and rules generation). */
-  const textRule = (record: AlertRecord): string | undefined => {
+  /** The rule of a text alert, from the templates of the loaded rules (remembered per alert and rules generation);
+   *  none when the template is that of several rules (`label` then names them all). */
+  const textRule = (record: AlertRecord): { rule: string | undefined; label?: string } => {
     const h = record.head;
     const known = textRules.get(h);
-    if (known && known.generation === templates.generation) return known.rule;
-    const rule = templates.identifyRule(record.text.slice(h.outputStart!, h.outputEnd!), h.priority)?.name;
-    textRules.set(h, { generation: templates.generation, rule });
-    return rule;
+    if (known && known.generation === templates.generation) return known;
+    const found = templates.identifyRule(record.text.slice(h.outputStart!, h.outputEnd!), h.priority)?.name;
+    const twins = found === undefined ? [] : templates.twins(found);
+    const entry = twins.length ? { generation: templates.generation, rule: undefined, label: [found!, ...twins].sort().join(' or ') } : { generation: templates.generation, rule: found };
+    textRules.set(h, entry);
+    return entry;
+  };
+  /** The name of the one rule whose template matches a text alert's output; undefined when none or several do. */
+  const oneRule = (output: string): string | undefined => {
+    const name = templates.identifyRule(output, -1)?.name;
+    return name !== undefined && templates.twins(name).length === 0 ? name : undefined;
   };
 
   const localRulesPath = (): string | undefined => {
@@ -193,12 +201,12 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     view: (doc, record) => viewOf(indexOf(doc), record),
     identifyTextRule(output: string): string | undefined {
       refreshRules();
-      return templates.identifyRule(output, -1)?.name;
+      return oneRule(output);
     },
 
     textRuleIdentifier(): (output: string) => string | undefined {
       refreshRules();
-      return (output) => templates.identifyRule(output, -1)?.name;
+      return oneRule;
     },
 
     diagnostics(doc: TextDocument, token): Diagnostic[] {
@@ -226,8 +234,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         if (shown >= settings.maxProblems) { hidden++; continue; }
         shown++;
         let rule = r.head.rule;
-        if (!rule && r.head.format === 'text') rule = textRule(r);
-        const label = rule ?? `${r.head.head || 'alert'} (rule unidentified)`;
+        let several: string | undefined;
+        if (!rule && r.head.format === 'text') ({ rule, label: several } = textRule(r));
+        const label = rule ?? several ?? `${r.head.head || 'alert'} (rule unidentified)`;
         out.push({
           range: ruleSpan(index, r), severity: p <= 3 ? DiagnosticSeverity.Error : p === 4 ? DiagnosticSeverity.Warning : p <= 6 ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint,
           code: 'falco-alert', source: 'falco', message: plainTitle(`${['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'][p]}: ${label}`, 200),

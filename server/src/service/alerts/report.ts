@@ -50,6 +50,7 @@ function timeSpan(views: AlertView[]): { from: string; to: string } | undefined 
 
 function ruleLabel(view: AlertView): string {
   const head = view.record.head.head ?? '';
+  if (view.rule === undefined && view.candidates) return view.candidates.join(' or ');
   return view.rule ?? (head === '' ? 'unidentified' : `unidentified: ${head}`);
 }
 
@@ -155,6 +156,10 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
   const parts: string[] = [];
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return internalEventNote(view.rule ?? view.record.head.head);
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
+  if (!view.rule && view.candidates) {
+    return `No exception is proposed: the output template of this text alert is that of several rules (${view.candidates.map((c) => cappedCode(c, 200)).join(', ')}), `
+      + 'so it cannot tell which of them fired, and an exception or a disable of one of them may miss it. With `json_output: true` in falco.yaml each alert names its rule.';
+  }
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const { proposals, refused, notApplicable } = proposeExceptions(view);
   // Why the usual shapes are not among them: a socket connection for file + process, a broad parent for the pairs
@@ -271,7 +276,8 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
     out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}`);
     out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => lineOf(v) + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
-      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.' : ''));
+      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.'
+        : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
     out.push(`### What happened\n\n${whatHappened(first)}`);
     const why: string[] = [];
     if (playbook) why.push(escapeMarkdown(playbook.detects), escapeMarkdown(playbook.attackerGoal));
@@ -282,10 +288,11 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
     const internal = isInternalEvent(first.rule ?? first.record.head.head, first.source);
     const unknownRule = !first.rule && !internal;
-    const noMitre = internal ? 'None: this is not a rule\'s detection.' : unknownRule ? 'The rule is unidentified, so its tags are unknown.' : 'No MITRE ATT&CK mapping in the rule\'s tags.';
+    const unknown = first.candidates ? 'Which of these rules fired is unknown' : 'The rule is unidentified';
+    const noMitre = internal ? 'None: this is not a rule\'s detection.' : unknownRule ? `${unknown}, so its tags are unknown.` : 'No MITRE ATT&CK mapping in the rule\'s tags.';
     out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : noMitre}`);
-    out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? 'The rule is unidentified, so no playbook can be looked up' : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
-    const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? 'The rule is unidentified, so no mitigation can be looked up.' : 'No mitigation is recorded for this rule in the knowledge base.';
+    out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? `${unknown}, so no playbook can be looked up` : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
+    const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? `${unknown}, so no mitigation can be looked up.` : 'No mitigation is recorded for this rule in the knowledge base.';
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
     out.push(`### Tuning\n\n${tuningMarkdown(first, playbook, blockedBy)}`);
     yield;

@@ -126,7 +126,15 @@ export class TemplateLibrary {
   private static readonly KEY = 6;
   /** Fewer templates sharing a first literal are tried one by one: walking the anchor would cost more. */
   private static readonly MIN_GROUP = 4;
+  /** Other rules whose output template, priority and enabled state are the same as a rule's: a text alert matching
+   *  one matches all of them with the same score, and cannot tell which fired. */
+  private twinsByRule = new Map<string, readonly string[]>();
   generation = 0;
+
+  /** The other rules a text alert of `rule` may equally come from (twinsByRule), none for most rules. */
+  twins(rule: string): readonly string[] {
+    return this.twinsByRule.get(rule) ?? [];
+  }
 
   refresh(rules: RuleSummary[]): void {
     if (rules === this.compiledFor) return;
@@ -178,6 +186,20 @@ export class TemplateLibrary {
     this.unprefixedOnly = [unprefixed];
     this.learnedKeys = new Map();
     this.keyCache = new Map();
+    // Output templates written the same for rules of the same priority: official files have some (github.yaml's two
+    // "Secret pushed into a … repository" rules).
+    const same = new Map<string, string[]>();
+    for (const rule of rules) {
+      if (!rule.output) continue;
+      const key = `${rule.priority ? priorityIndex(rule.priority) : NO_PRIORITY}\u0000${rule.enabled}\u0000${rule.output.trim()}`;
+      const names = same.get(key);
+      if (names) names.push(rule.name); else same.set(key, [rule.name]);
+    }
+    this.twinsByRule = new Map();
+    for (const names of same.values()) {
+      if (names.length < 2) continue;
+      for (const name of names) this.twinsByRule.set(name, names.filter((n) => n !== name));
+    }
     for (const [key, counts] of keyCounts) {
       let best = '';
       let n = 0;

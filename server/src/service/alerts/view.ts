@@ -31,10 +31,13 @@ export interface AlertValue {
 
 export interface AlertView {
   record: AlertRecord;
-  /** The rule name: from JSON, from a matched template, or undefined when unidentified. */
+  /** The rule name: from JSON, from a matched template, or undefined when unidentified or ambiguous. */
   rule?: string;
   ruleSummary?: RuleSummary;
-  identification: 'json' | 'template' | 'unidentified';
+  /** 'ambiguous': a text alert whose output template is that of several rules (`candidates`), of one priority. */
+  identification: 'json' | 'template' | 'ambiguous' | 'unidentified';
+  /** The rules an ambiguous text alert may come from, sorted. */
+  candidates?: string[];
   priority: number;
   priorityText: string;
   time?: string;
@@ -154,9 +157,16 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
   const match = templates.identify(output, h.priority);
   let tokens: MatchedValue[];
   if (match) {
-    view.rule = match.rule.name;
-    view.ruleSummary = rules.findRule(match.rule.name) ?? match.rule;
-    view.identification = 'template';
+    const twins = templates.twins(match.rule.name);
+    if (twins.length) {
+      // Which of them fired, the text cannot say: no rule is named (nor tuned); the values are read all the same.
+      view.identification = 'ambiguous';
+      view.candidates = [match.rule.name, ...twins].sort();
+    } else {
+      view.rule = match.rule.name;
+      view.ruleSummary = rules.findRule(match.rule.name) ?? match.rule;
+      view.identification = 'template';
+    }
     tokens = match.values;
     const firstValue = tokens.length ? Math.min(...tokens.map((t) => t.keyStart ?? t.start)) : output.length;
     const headEnd = Math.max(0, Math.min(firstValue, (h.head ?? '').length));
