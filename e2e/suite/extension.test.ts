@@ -221,6 +221,19 @@ suite('Alert Explorer', () => {
     assert.equal((item.tooltip as vscode.MarkdownString).isTrusted, false, 'tooltips are never trusted');
   });
 
+  test('a grouping changed while the tree waits for its groups answers the new groups, not an empty tree', async () => {
+    await explorer.open(workspaceFile('falco_events.json').fsPath);
+    await logWhere((log) => log.done);
+    const labels = (nodes: Awaited<ReturnType<Explorer['getChildren']>>) => nodes.map((g) => explorer.getTreeItem(g).label);
+    const pending = explorer.getChildren();
+    explorer.setGroupBy('priority');
+    const again = explorer.getChildren();
+    assert.ok((await again).length > 0);
+    assert.deepEqual(labels(await pending), labels(await again), 'the fetch under way gets the groups by priority');
+    explorer.setGroupBy('rule');
+    assert.ok(labels(await explorer.getChildren()).includes('Terminal shell in container'));
+  });
+
   test('filters by a time window that ends at the latest alert of the log', async () => {
     await explorer.open(workspaceFile('falco_events.json').fsPath);
     await logWhere((log) => log.done);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
+import { ROOT_NODE, TreeQueries } from './treeQueries';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
@@ -31,18 +32,6 @@ function priorityIcon(p: number): vscode.ThemeIcon {
   return new vscode.ThemeIcon('info');
 }
 
-/** A query of the tree under way (see AlertExplorer.query). */
-interface TreeQuery {
-  /** The refresh it belongs to, and what it asks. */
-  key: string;
-  /** What it asks (method and parameters). */
-  asked: string;
-  source: vscode.CancellationTokenSource;
-  answer: Promise<unknown>;
-  /** The answer of the query that replaced it asking the same, after a refresh. */
-  replacedBy?: Promise<unknown>;
-}
-
 export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -60,13 +49,13 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private refreshTimer: NodeJS.Timeout | undefined;
   private notificationHooked: unknown;
   /**
-   * The tree's queries under way, by node ('root', or 'group:' and its key). On a large log a query takes up to a
-   * second (a text filter's first use reads the whole file); one replaced by another query of its node, or made for
-   * settings that changed, is cancelled, so that the server stops working on it.
+   * The tree's queries under way, by node ('root', or 'group:' and its key): shared, replaced and cancelled as
+   * treeQueries.ts says.
    */
-  private readonly queries = new Map<string, TreeQuery>();
-  /** Counts the tree's refreshes (see query). */
-  private generation = 0;
+  private readonly queries = new TreeQueries<vscode.CancellationToken>(
+    (method, params, token) => this.lc().sendRequest(method, params, token),
+    () => new vscode.CancellationTokenSource(),
+  );
 
   constructor(private readonly client: FalcoLanguageClient) {
     this.view = vscode.window.createTreeView('falcoLens.alertExplorer', { treeDataProvider: this, showCollapseAll: true });
@@ -92,7 +81,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   async open(path: string, follow = false): Promise<ExplorerLogInfo> {
     const lc = this.lc();
-    this.cancelQueries();
+    // The tree of the log shown stays until the new log's groups arrive.
+    this.queries.settingsChanged();
     if (this.log && this.log.path !== path) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, { path, follow });
     this.shown.clear();
@@ -103,7 +93,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   async close(): Promise<void> {
-    this.cancelQueries();
+    this.queries.clear();
     if (this.log) await this.client.languageClient?.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = undefined;
     this.updateContext();
@@ -125,54 +115,13 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     return times.length ? Math.max(...times) : undefined;
   }
 
-  setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.cancelQueries(); this.refresh(); }
-  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.cancelQueries(); this.updateContext(); this.refresh(); }
-  setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.cancelQueries(); this.updateContext(); this.refresh(); }
-
-  /** Cancels the tree's queries under way: their answers are for settings or a tree that are gone. */
-  private cancelQueries(): void {
-    for (const query of this.queries.values()) query.source.cancel();
-    this.queries.clear();
-  }
-
-  /**
-   * Sends one of the tree's queries. The same query already under way for the node is shared (VS Code and a command
-   * may ask for the same children at once) until the tree is refreshed; a later one for the node replaces it and the
-   * one under way is cancelled: its callers get the new answer when the new query asks the same (after a refresh:
-   * the log grew), and none when it asks something else (settings or a page that are gone). Queries of other nodes
-   * are left alone: a root refresh makes VS Code ask again for the groups it shows, which replaces their queries,
-   * while a caller that asked for a group itself still gets its answer.
-   */
-  private query<R>(node: string, method: string, params: object): Promise<R | undefined> {
-    const asked = `${method}\u0000${JSON.stringify(params)}`;
-    // Shared only within one refresh of the tree: after a refresh the log may have grown, and an answer computed
-    // before it would be an old one.
-    const key = `${this.generation}\u0000${asked}`;
-    const running = this.queries.get(node);
-    if (running && running.key === key) return running.answer as Promise<R | undefined>;
-    const query: TreeQuery = { key, asked, source: new vscode.CancellationTokenSource(), answer: Promise.resolve(undefined) };
-    query.answer = (async () => {
-      try {
-        return await this.lc().sendRequest<R>(method, params, query.source.token);
-      } catch (e) {
-        // Replaced by the same question asked after a refresh: that answer is this caller's too (fresher).
-        if (query.source.token.isCancellationRequested) return query.replacedBy ? ((await query.replacedBy) as R | undefined) : undefined;
-        throw e;
-      } finally {
-        if (this.queries.get(node) === query) this.queries.delete(node);
-        query.source.dispose();
-      }
-    })();
-    if (running) {
-      if (running.asked === asked) running.replacedBy = query.answer;
-      running.source.cancel();
-    }
-    this.queries.set(node, query);
-    return query.answer as Promise<R | undefined>;
-  }
+  // The queries under way are cancelled; the tree VS Code shows stays until the new settings' answers arrive.
+  setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.queries.settingsChanged(); this.refresh(); }
+  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.queries.settingsChanged(); this.updateContext(); this.refresh(); }
+  setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.queries.settingsChanged(); this.updateContext(); this.refresh(); }
 
   refresh(): void {
-    this.generation++;
+    this.queries.refresh();
     this.updateMessage();
     this.changed.fire(undefined);
   }
@@ -214,13 +163,13 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   async getChildren(node?: Node): Promise<Node[]> {
     if (!this.log) return [];
     if (!node) {
-      const result = await this.query<ExplorerGroupsResult>('root', EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, filter: this.filter });
+      const result = await this.queries.ask<ExplorerGroupsResult>(ROOT_NODE, EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, filter: this.filter });
       return result ? result.groups.map((group) => ({ kind: 'group', group })) : [];
     }
     if (node.kind !== 'group') return [];
     const key = node.group.key;
     const limit = this.shown.get(key) ?? PAGE;
-    const result = await this.query<ExplorerAlertsResult>(`group:${key}`, EXPLORER_ALERTS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, group: key, filter: this.filter, dedupe: this.dedupe, offset: 0, limit });
+    const result = await this.queries.ask<ExplorerAlertsResult>(`group:${key}`, EXPLORER_ALERTS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, group: key, filter: this.filter, dedupe: this.dedupe, offset: 0, limit });
     if (!result) return [];
     const children: Node[] = result.items.map((alert) => ({ kind: 'alert', alert, group: key }));
     if (result.total > result.items.length) children.push({ kind: 'more', group: key, offset: result.items.length, remaining: result.total - result.items.length });
@@ -309,7 +258,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   dispose(): void {
-    this.cancelQueries();
+    this.queries.clear();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
