@@ -18,7 +18,11 @@ import { LineIndex } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { escapeMarkdown } from '../markdown';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
-import { analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, type EmbeddedFile, type HolderProblem } from './regions';
+import { lineTarget } from '../rules/hover';
+import {
+  analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, OPERATOR_RULES_DIR, type EmbeddedFile, type HolderProblem, type HostAnalysis,
+  type OperatorOci,
+} from './regions';
 import { podFiles } from './configMap';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
@@ -41,6 +45,8 @@ interface HostState {
   lines: LineIndex;
   placed: Placed[];
   problems: HolderProblem[];
+  /** The OCI artifacts of the host's Falco Operator Rulesfiles (for the load order of the others). */
+  oci: OperatorOci[];
   /** The rules sets of the host (set key → their documents' URIs), to forget them when they go. */
   sets: Map<string, string[]>;
 }
@@ -82,7 +88,7 @@ export function scanOrder(paths: readonly string[], folders: readonly string[]):
     const inside = (folder ? path.slice(folder.length) : path).toLowerCase();
     if (inside.includes('falco')) return 0;
     const base = inside.slice(inside.lastIndexOf('/') + 1);
-    return /values|release|application|configmap/.test(base) ? 1 : 2;
+    return /values|release|application|configmap|rulesfile/.test(base) ? 1 : 2;
   };
   return paths.map((path, i) => ({ path, i, rank: rank(path) })).sort((a, b) => a.rank - b.rank || a.i - b.i).map((e) => e.path);
 }
@@ -153,6 +159,11 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }
     const state = buildState(uri, text, enabled, known);
     hosts.set(uri, state);
+    if (holdsOperatorRules(state) || (known && holdsOperatorRules(known))) {
+      // The other files of its folder may hold Rulesfiles of the same load order: the closed ones are read.
+      if (holdsOperatorRules(state)) syncWorkspace();
+      refreshGroups();
+    }
     return state;
   };
 
@@ -160,7 +171,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
    *  state of the same host, whose sets that lost files are forgotten first). */
   const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
     const target = targetOf();
-    const analysis = enabled ? analyzeHost(text, target) : { files: [], problems: [] };
+    const analysis: HostAnalysis = enabled ? analyzeHost(text, target) : { files: [], problems: [] };
     const hostPath = URI_TO_PATH(uri);
     const docs = analysis.files.map((file, i) => ({
       file,
@@ -168,7 +179,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       set: `${uri}\u0000${file.set}`,
     }));
     const sets = new Map<string, string[]>();
-    for (const d of docs) if (d.file.kind === 'rules') sets.set(d.set, [...(sets.get(d.set) ?? []), d.doc.uri]);
+    // A Falco Operator Rulesfile's rules load with the other Rulesfiles of their folder and namespace (groupOf).
+    for (const d of docs) if (d.file.kind === 'rules' && !d.file.operator) sets.set(d.set, [...(sets.get(d.set) ?? []), d.doc.uri]);
     // A set that lost files, or is gone, is forgotten (its cached load and parses) before it is loaded again.
     if (known) {
       for (const [set, before] of known.sets) {
@@ -184,18 +196,22 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }
     // A ConfigMap's configuration entries are files of one pod: falco.yaml is the whole configuration, merged with
     // the entries its config_files names (configMap.ts), served by a configuration service that reads them there.
+    // A Falco Operator Config's configuration is a file of the pod's /etc/falco/config.d (regions.ts), read alone.
+    const inPod = (file: EmbeddedFile) => file.holder === 'configMap' || file.holder === 'operatorConfig';
     const podConfigs = new Map<string, DocumentFeatures>();
     for (const d of docs) {
-      if (d.file.kind !== 'config' || d.file.holder !== 'configMap' || podConfigs.has(d.set)) continue;
+      if (d.file.kind !== 'config' || !inPod(d.file) || podConfigs.has(d.set)) continue;
       const entries = docs.filter((o) => o.set === d.set && o.file.kind === 'config').map((o) => ({ uri: o.doc.uri, key: o.file.key, text: o.file.text }));
       const pod = podFiles(host, entries);
       podConfigs.set(d.set, createConfigService(pod.host, withoutClosedFiles(rules), { pod }));
     }
     const placed: Placed[] = docs.map((d) => ({
       ...d,
-      features: d.file.kind === 'rules' ? setFeatures.get(d.set)! : d.file.holder === 'configMap' ? podConfigs.get(d.set)! : configOverlay,
+      features: d.file.kind === 'rules'
+        ? (d.file.operator ? groupFeatures(groupOf(uri, d.file.operator.namespace)) : setFeatures.get(d.set)!)
+        : inPod(d.file) ? podConfigs.get(d.set)! : configOverlay,
     }));
-    return { uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, sets };
+    return { uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets };
   };
 
   /** Reads a closed workspace file again: its sets follow its text on disk. */
@@ -208,7 +224,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       return;
     }
     const state = text !== undefined && enabled && mayHoldRules(text) ? buildState(uri, text, enabled, before?.state) : undefined;
-    const holds = state && state.sets.size > 0;
+    const holds = state && (state.sets.size > 0 || holdsOperatorRules(state) || state.oci.length > 0);
     if (!holds) forgetSets(state ?? before?.state);
     diskHosts.set(uri, { size: size ?? text?.length ?? 0, state: holds ? state : undefined });
     diskVersion++;
@@ -245,6 +261,111 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       diskVersion++;
       hookObjects.delete(uri);
     }
+    refreshGroups();
+  };
+
+  // ---- The Falco Operator's Rulesfiles: one load order per folder and namespace ----
+  //
+  // The artifact operator of a Falco pod writes the Rulesfiles of the pod's namespace into /etc/falco/rules.d, which
+  // Falco reads sorted by file name (regions.ts). The Rulesfiles of the YAML files of one folder (a kustomization, a
+  // folder given to kubectl apply -f) with the same metadata.namespace are taken as those one Falco reads: their rules
+  // files are one set of the rules service, in the operator's order, loaded after the workspace's rules files,
+  // whichever file of the folder holds them (open in the editor, or a closed one read by syncWorkspace). Files of
+  // other folders are other deployments (a kustomize overlay per cluster), as are other namespaces.
+  const groups = new Map<string, string[]>();
+  const stateOfHost = (uri: string): HostState | undefined => hosts.get(uri) ?? diskHosts.get(uri)?.state;
+  function* allStates(): Generator<HostState> {
+    yield* hosts.values();
+    for (const known of diskHosts.values()) if (known.state) yield known.state;
+  }
+  const groupOf = (hostUri: string, namespace: string): string => {
+    // An untitled document is a folder of its own.
+    const path = URI_TO_PATH(hostUri) ?? hostUri;
+    return `falco-operator\u0000${path.slice(0, path.lastIndexOf('/') + 1)}\u0000${namespace}`;
+  };
+  /** The group's rules files in the order Falco reads them: by the name the operator gives them, then by host. */
+  const membersOf = (group: string): { state: HostState; p: Placed }[] => {
+    const members: { state: HostState; p: Placed }[] = [];
+    for (const state of allStates()) {
+      for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator && groupOf(state.uri, p.file.operator.namespace) === group) members.push({ state, p });
+    }
+    const order = (m: { state: HostState; p: Placed }) => [m.p.file.operator!.fileName, m.state.uri, m.p.doc.uri];
+    return members.sort((a, b) => {
+      const [x, y] = [order(a), order(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    });
+  };
+  /** Gives the rules service the group's current files (it keeps its features while they are the same). */
+  const syncGroup = (group: string): DocumentFeatures | undefined => {
+    const members = membersOf(group);
+    const uris = members.map((m) => m.p.doc.uri);
+    const before = groups.get(group);
+    if (before && before.some((u) => !uris.includes(u))) rules.forgetEmbedded(group, before);
+    if (members.length === 0) {
+      groups.delete(group);
+      return undefined;
+    }
+    groups.set(group, uris);
+    return rules.embedded(group, members.map((m) => ({ uri: m.p.doc.uri, path: URI_TO_PATH(m.state.uri), text: m.p.file.text })), operatorHooks);
+  };
+  /** After a host changed, opened, closed or was read from disk: every group follows (the alerts read their rules). */
+  const refreshGroups = (): void => {
+    const wanted = new Set(groups.keys());
+    for (const state of allStates()) for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator) wanted.add(groupOf(state.uri, p.file.operator.namespace));
+    for (const group of wanted) syncGroup(group);
+  };
+  const holdsOperatorRules = (state: HostState): boolean => state.placed.some((p) => p.file.kind === 'rules' && p.file.operator);
+  /** The features of a group's file, asked of the group as it is when called (its other files may have changed). */
+  const groupFeatures = (group: string): DocumentFeatures => {
+    const now = (): DocumentFeatures => syncGroup(group) ?? { diagnostics: () => [] };
+    return {
+      diagnostics: (doc, token) => now().diagnostics(doc, token),
+      hover: (doc, position) => now().hover?.(doc, position) ?? null,
+      completion: (doc, position) => now().completion?.(doc, position) ?? null,
+      definition: (doc, position) => now().definition?.(doc, position) ?? [],
+      references: (doc, position, includeDeclaration) => now().references?.(doc, position, includeDeclaration) ?? [],
+      prepareRename: (doc, position) => now().prepareRename?.(doc, position) ?? null,
+      rename: (doc, position, newName) => now().rename?.(doc, position, newName) ?? null,
+      codeActions: (doc, range, context) => now().codeActions?.(doc, range, context) ?? [],
+      semanticTokens: (doc) => now().semanticTokens?.(doc) ?? { data: [] },
+    };
+  };
+  /** Notes on a host's Rulesfile rules that Falco reads before an OCI artifact of their group (Falco Lens does not
+   *  have the artifact's rules: it loads the workspace's rules files first). */
+  const loadOrderNotes = (state: HostState): Diagnostic[] => {
+    const out: Diagnostic[] = [];
+    for (const p of state.placed) {
+      const place = p.file.operator;
+      if (p.file.kind !== 'rules' || !place) continue;
+      const group = groupOf(state.uri, place.namespace);
+      const later: OperatorOci[] = [];
+      for (const other of allStates()) for (const o of other.oci) if (groupOf(other.uri, o.namespace) === group && o.fileName > place.fileName) later.push(o);
+      if (later.length === 0) continue;
+      later.sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
+      // The official rules (falcosecurity/rules/falco-rules and the others of that repository) first.
+      const official = later.find((o) => /(^|\/)falcosecurity\/rules\//.test(o.repository));
+      const o = official ?? later[0];
+      out.push({
+        range: state.lines.range(p.file.keySpan[0], p.file.keySpan[1]), severity: official ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+        code: HolderCode.OperatorLoadsBefore, source: 'falco-lens',
+        message: `Falco reads this file (${OPERATOR_RULES_DIR}/${place.fileName}) before the rules that Rulesfile '${o.resource}' pulls from ${o.repository || 'its OCI artifact'} (${o.fileName}): nothing they define is defined yet when Falco reads it (a macro used here is unknown, a list's name is read as a plain value), and an override of one of their items stops Falco. Falco Lens checks this file after the workspace's rules files. A priority of ${o.priority} or more puts it after them.`,
+      });
+    }
+    return out;
+  };
+  const mapper = (state: HostState) => new HostMapper(state, lookup);
+  /** How the mapper finds the files and links of other hosts (a group's files are in several). */
+  const lookup: HostLookup = {
+    placed(uri) {
+      const state = stateOfHost(uri.replace(/#.*$/, ''));
+      const p = state?.placed.find((x) => x.doc.uri === uri);
+      return state && p ? { state, p } : undefined;
+    },
+    linked(base) {
+      for (const state of allStates()) if (lineTarget(state.uri) === base) return state;
+      return undefined;
+    },
   };
 
   /** What the rules service is told of a host's embedded files, read from the host's current state when asked (one
@@ -255,14 +376,16 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     if (!hooks) hookObjects.set(uri, hooks = newHooks(uri));
     return hooks;
   };
-  const newHooks = (uri: string): EmbeddedHooks => ({
+  /** `fixed`: the host of every file of the set; without it (a Rulesfile group), each file's own host. */
+  const newHooks = (fixed?: string): EmbeddedHooks => ({
     toHost(location) {
-      const current = hosts.get(uri) ?? diskHosts.get(uri)?.state;
-      return current ? new HostMapper(current).location(location) : location;
+      const current = stateOfHost(fixed ?? location.uri.replace(/#.*$/, ''));
+      return current ? mapper(current).location(location) : location;
     },
     tuningTarget(fileUri) {
+      const uri = fixed ?? fileUri.replace(/#.*$/, '');
       const placedNow = () => {
-        const current = hosts.get(uri) ?? diskHosts.get(uri)?.state;
+        const current = stateOfHost(uri);
         const p = current?.placed.find((x) => x.doc.uri === fileUri);
         return current && p ? { current, p } : undefined;
       };
@@ -273,13 +396,13 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       try { label = decodeURIComponent(name); } catch { /* keep it encoded */ }
       // The text and the edit are read from the host as it is when the quick fix is built (it may have moved since).
       return {
-        label: `${label}, ${found.p.file.holder === 'configMap' ? 'data' : 'customRules'} '${found.p.file.key}'`,
+        label: `${label}, ${holderLabel(found.p.file)}`,
         get text() { return placedNow()?.p.file.text ?? ''; },
         edit: (insertion) => {
           const now = placedNow();
           if (!now) return {};
           const at = now.p.doc.positionAt(insertion.offset);
-          return new HostMapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } });
+          return mapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } });
         },
       };
     },
@@ -294,15 +417,17 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return undefined;
   };
 
-  const mapper = (state: HostState) => new HostMapper(state);
+  const operatorHooks = newHooks();
 
   return {
     diagnostics(doc) {
       const state = stateOf(doc.uri, doc.getText());
+      if (holdsOperatorRules(state)) syncWorkspace();
       const out: Diagnostic[] = state.problems.map((p) => ({
         range: state.lines.range(p.span[0], p.span[1]), severity: SEVERITY[p.severity], code: p.code, source: 'falco-lens', message: p.message,
         ...(p.replacement !== undefined ? { data: { replacement: p.replacement } } : {}),
       }));
+      out.push(...loadOrderNotes(state));
       const map = mapper(state);
       for (const p of state.placed) {
         const found = p.features.diagnostics(p.doc);
@@ -396,6 +521,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       hosts.delete(uri);
       hookObjects.delete(uri);
       forgetSets(state);
+      if (state && holdsOperatorRules(state)) refreshGroups();
       // A workspace file is read from disk again (the editor's text may not have been saved).
       scanStale = true;
     },
@@ -412,19 +538,25 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   };
 }
 
-/** Quick fixes of the holder's own problems: a key renamed as Falco or Kubernetes needs it. */
+/** How tuning titles name an embedded file inside its host. */
+function holderLabel(file: EmbeddedFile): string {
+  if (file.holder === 'rulesfile') return `Rulesfile '${file.operator?.resource ?? ''}' inlineRules`;
+  return `${file.holder === 'configMap' ? 'data' : 'customRules'} '${file.key}'`;
+}
+
+/** Quick fixes of the holder's own problems: a key renamed as Falco or Kubernetes needs it, a v0.1.x text made a list. */
 function holderFixes(state: HostState, range: Range, context: CodeActionContext): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of context.diagnostics) {
-    if (d.source !== 'falco-lens' || (d.code !== HolderCode.NotYamlName && d.code !== HolderCode.InvalidConfigMapKey)) continue;
+    if (d.source !== 'falco-lens' || (d.code !== HolderCode.NotYamlName && d.code !== HolderCode.InvalidConfigMapKey && d.code !== HolderCode.OperatorWrongShape)) continue;
     if (d.range.end.line < range.start.line || d.range.start.line > range.end.line) continue;
     const problem = state.problems.find((p) => p.code === d.code && sameRange(state.lines.range(p.span[0], p.span[1]), d.range));
-    if (!problem?.replacement) continue;
+    if (problem?.replacement === undefined) continue;
     // The key is replaced by itself renamed; a plain scalar stays plain only when nothing in it needs quotes.
     const original = state.text.slice(problem.span[0], problem.span[1]);
-    const quote = original.startsWith('"') ? '"' : original.startsWith('\'') ? '\'' : '';
+    const quote = problem.fixTitle ? '' : original.startsWith('"') ? '"' : original.startsWith('\'') ? '\'' : '';
     out.push({
-      title: `Rename the entry to '${problem.replacement}'`, kind: 'quickfix', diagnostics: [d], isPreferred: true,
+      title: problem.fixTitle ?? `Rename the entry to '${problem.replacement}'`, kind: 'quickfix', diagnostics: [d], isPreferred: true,
       edit: { changes: { [state.uri]: [{ range: d.range, newText: `${quote}${problem.replacement}${quote}` }] } },
     });
   }
@@ -435,11 +567,24 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-/** Moves the rules service's answers from embedded files to their host. */
+/** Finds the embedded files of other hosts (a Rulesfile group's files are in several): by URI, and by the link target
+ *  of their host (rules/hover.ts lineTarget). */
+interface HostLookup {
+  placed(uri: string): { state: HostState; p: Placed } | undefined;
+  linked(target: string): HostState | undefined;
+}
+
+/** Moves the rules service's answers from embedded files to their host (or to another host, for a file of another). */
 class HostMapper {
   private readonly byUri = new Map<string, Placed>();
-  constructor(private readonly state: HostState) {
+  constructor(private readonly state: HostState, private readonly others?: HostLookup) {
     for (const p of state.placed) this.byUri.set(p.doc.uri, p);
+  }
+
+  /** The embedded file of a URI, and the host holding it. */
+  private find(uri: string): { state: HostState; p: Placed } | undefined {
+    const p = this.byUri.get(uri);
+    return p ? { state: this.state, p } : this.others?.placed(uri);
   }
 
   range(p: Placed, r: Range): Range {
@@ -447,8 +592,8 @@ class HostMapper {
   }
 
   location(l: Location): Location {
-    const p = this.byUri.get(l.uri);
-    return p ? { uri: this.state.uri, range: this.range(p, l.range) } : l;
+    const found = this.find(l.uri);
+    return found ? { uri: found.state.uri, range: this.range(found.p, l.range) } : l;
   }
 
   diagnostic(p: Placed, d: Diagnostic): Diagnostic {
@@ -496,17 +641,17 @@ class HostMapper {
     if (edit.changes) {
       out.changes = {};
       for (const [uri, edits] of Object.entries(edit.changes)) {
-        const p = this.byUri.get(uri);
-        const target = p ? this.state.uri : uri;
-        (out.changes[target] ??= []).push(...(p ? edits.map((e) => this.edit(p, e)) : edits));
+        const found = this.find(uri);
+        const target = found ? found.state.uri : uri;
+        (out.changes[target] ??= []).push(...(found ? edits.map((e) => this.edit(found.p, e, found.state)) : edits));
       }
     }
     if (edit.documentChanges) {
       out.documentChanges = edit.documentChanges.map((c) => {
         if (!('textDocument' in c)) return c;
-        const p = this.byUri.get(c.textDocument.uri);
-        if (!p) return c;
-        return { textDocument: { uri: this.state.uri, version: null }, edits: c.edits.map((e) => this.edit(p, e as TextEdit)) };
+        const found = this.find(c.textDocument.uri);
+        if (!found) return c;
+        return { textDocument: { uri: found.state.uri, version: null }, edits: c.edits.map((e) => this.edit(found.p, e as TextEdit, found.state)) };
       });
     }
     return out;
@@ -517,14 +662,14 @@ class HostMapper {
    * indentation, so that the text stays inside the block (a line with less would end it). Lines left empty stay
    * empty (no trailing blanks), and the text an edit ends before keeps its own indentation.
    */
-  edit(p: Placed, e: TextEdit): TextEdit {
+  edit(p: Placed, e: TextEdit, state = this.state): TextEdit {
     const range = this.range(p, e.range);
     const pad = ' '.repeat(p.file.indent);
     const endsInside = e.range.end.line < p.file.cuts.length;
     // Whether host text follows the edit on its last line (inside the block): that text needs the line's indentation.
-    const endOffset = this.state.lines.offsetAt(range.end);
-    const lineEnd = range.end.line + 1 < this.state.lines.lineCount ? this.state.lines.lineStarts[range.end.line + 1] : this.state.text.length;
-    const textFollows = endsInside && this.state.text.slice(endOffset, lineEnd).trim() !== '';
+    const endOffset = state.lines.offsetAt(range.end);
+    const lineEnd = range.end.line + 1 < state.lines.lineCount ? state.lines.lineStarts[range.end.line + 1] : state.text.length;
+    const textFollows = endsInside && state.text.slice(endOffset, lineEnd).trim() !== '';
     const parts = e.newText.split(/(\r\n|\r|\n)/);
     let newText = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
@@ -548,7 +693,9 @@ class HostMapper {
     if (!s.includes('falco-lens-embedded-')) return s;
     // Links built by lineLink: [label](uri#Ln), the URI percent-encoded where it could end the link.
     return s.replace(/\[([^\]]*)\]\(([^)\s]*?)#falco-lens-embedded-(\d+)\/[^)#\s]*#L(\d+)\)/g, (all, _label: string, base: string, index: string, line: string) => {
-      const p = this.state.placed[Number(index)];
+      // A link to another host's file (a Rulesfile of the same group) names that host.
+      const state = base === lineTarget(this.state.uri) ? this.state : this.others?.linked(base) ?? this.state;
+      const p = state.placed[Number(index)];
       if (!p) return all;
       const hostLine = toHost(p.file, { line: Number(line) - 1, character: 0 }).line + 1;
       let name = base.slice(base.lastIndexOf('/') + 1);

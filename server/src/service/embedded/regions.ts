@@ -18,7 +18,12 @@
 // falco.yaml into one, templates/configmap.yaml, and mounts it at /etc/falco/falco.yaml with subPath, pod-template.tpl),
 // and any other `*.yaml`/`*.yml` entry whose text is a mapping of falco.yaml's keys is a file meant for config_files (a
 // config.d file). How they merge is embedded/index.ts's business.
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
+//
+// The Falco Operator's resources are the third kind of holder: a Rulesfile's `spec.inlineRules` is a rules file
+// written as structured YAML (a block list of items, cut by the items' indentation), and a Config's `spec.config` a
+// configuration file (a block mapping). Where the operator writes them decides the load order (see the section at the
+// end of this file).
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 import { rulesFileShape } from '../fileShape';
@@ -34,7 +39,32 @@ export type Holder =
   | 'configMap'
   /** The chart's `falco:` values: Falco's configuration, which Helm merges into the chart's own and writes as
    *  /etc/falco/falco.yaml (templates/configmap.yaml). */
-  | 'chartConfig';
+  | 'chartConfig'
+  /** A Falco Operator Rulesfile's `spec.inlineRules`: a list of rules items written in the manifest, which the operator
+   *  writes into /etc/falco/rules.d at the Rulesfile's place (OperatorPlace). */
+  | 'rulesfile'
+  /** A Falco Operator Config's `spec.config`: a mapping of falco.yaml's keys, written into /etc/falco/config.d. */
+  | 'operatorConfig';
+
+/** Where the Falco Operator writes a file taken from a Rulesfile or a Config, which decides when Falco reads it. */
+export interface OperatorPlace {
+  kind: 'Rulesfile' | 'Config';
+  /** The resource's metadata.name. */
+  resource: string;
+  /** Its metadata.namespace ('' when the manifest leaves it to kubectl). The operator reads its pod's namespace only. */
+  namespace: string;
+  /** The file's name in /etc/falco/rules.d or /etc/falco/config.d: Falco reads the folder sorted by name. */
+  fileName: string;
+}
+
+/** An OCI artifact a Rulesfile makes the operator pull into /etc/falco/rules.d (Falco Lens does not have its rules). */
+export interface OperatorOci {
+  resource: string;
+  namespace: string;
+  priority: number;
+  repository: string;
+  fileName: string;
+}
 
 export interface EmbeddedFile {
   /** A rules file, or Falco's configuration (laid over the chart's). */
@@ -57,6 +87,9 @@ export interface EmbeddedFile {
   endsWithBreak: boolean;
   /** The embedded file's text. */
   text: string;
+  /** For a file the Falco Operator writes (a Rulesfile's inline rules or ConfigMap entry, a Config's configuration):
+   *  where. Such rules files load together with the other Rulesfiles of their namespace, not as the set `set`. */
+  operator?: OperatorPlace;
 }
 
 /** A problem of the holder itself (a key Falco skips, a value Falco Lens cannot check), reported on the host. */
@@ -67,6 +100,8 @@ export interface HolderProblem {
   severity: 'error' | 'warning' | 'information';
   /** For a quick fix: the replacement of the span. */
   replacement?: string;
+  /** The quick fix's title (default: renaming the entry to the replacement). */
+  fixTitle?: string;
 }
 
 export enum HolderCode {
@@ -78,11 +113,25 @@ export enum HolderCode {
   RulesDirNotLoaded = 'embedded-rules-dir-not-loaded',
   /** A rules text or a configuration written as a folded or quoted scalar: not checked. */
   NotLiteralBlock = 'embedded-not-literal-block',
+  /** A Rulesfile's inlineRules or a Config's config written in flow style ([…], {…}): not checked. */
+  FlowCollection = 'embedded-flow-collection',
+  /** A Rulesfile's inlineRules that is not a list, or a Config's config that is not a mapping (a v0.1.x text). */
+  OperatorWrongShape = 'embedded-operator-wrong-shape',
+  /** spec.priority outside what the CRD accepts (a whole number from 0 to 99): Kubernetes refuses the resource. */
+  OperatorPriority = 'embedded-operator-priority',
+  /** A configMapRef naming a ConfigMap of the manifest without the entry the operator reads (rules.yaml, config.yaml). */
+  OperatorConfigMapEntry = 'embedded-operator-configmap-entry',
+  /** A Config's config listing config_files: Falco refuses an included file that does. */
+  OperatorConfigFiles = 'embedded-operator-config-files',
+  /** A Rulesfile's rules that Falco reads before those of an OCI artifact of the same namespace (embedded/index.ts). */
+  OperatorLoadsBefore = 'embedded-operator-loads-before',
 }
 
 export interface HostAnalysis {
   files: EmbeddedFile[];
   problems: HolderProblem[];
+  /** The OCI artifacts of the manifest's Rulesfiles (only when there is one). */
+  oci?: OperatorOci[];
 }
 
 /** Where the Falco chart mounts customRules (pod-template.tpl: the rules-volume mount). */
@@ -102,6 +151,7 @@ export const CONFIG_MAP_MAIN_KEY = 'falco.yaml';
 /** A quick test before parsing: whether the text can hold embedded rules or Falco configuration at all. */
 export function mayHoldRules(text: string): boolean {
   return text.length <= MAX_HOST_LENGTH && (text.includes('customRules') || /^[ \t]*falco:[ \t]*(#.*)?$/m.test(text)
+    || text.includes(OPERATOR_GROUP)
     || (/\bConfigMap\b/.test(text) && (/-[ \t]+(rule|macro|list)[ \t]*:/.test(text) || /^[ \t]+["']?[-._a-zA-Z0-9]*\.ya?ml["']?[ \t]*:/m.test(text))));
 }
 
@@ -118,13 +168,18 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
     return out;
   }
   if (!Array.isArray(docs)) return out;
+  const operator: OperatorResource[] = [];
+  const configMaps: ConfigMapDoc[] = [];
   for (const doc of docs) {
     const root = doc.contents;
     if (!isMap(root)) continue;
+    const resource = operatorResource(text, lines, root, out.problems);
+    if (resource) { operator.push(resource); continue; }
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
       const data = root.get('data', true);
       if (isMap(data)) {
         const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target);
+        configMaps.push({ ...metadataOf(root), keys: data.items.filter(isPair).map((p) => scalarString(p.key)), files: found });
         if (found.length) { out.files.push(...found); set++; }
       }
       continue;
@@ -136,7 +191,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         if (!isPair(pair)) continue;
         const key = scalarString(pair.key as Node);
         if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
-          const config = blockMapping(text, lines, pair.value, set);
+          const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set });
           if (config) { out.files.push(config); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
@@ -146,6 +201,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
       }
     });
   }
+  if (operator.length > 0) placeOperatorFiles(operator, configMaps, set, out);
   return out;
 }
 
@@ -305,19 +361,23 @@ function looksLikeFalcoConfig(map: YAMLMap): boolean {
 
 const CONFIG_KEYS = new Set(Object.keys(FALCO_CONFIG_SCHEMA.properties ?? {}));
 
-/** The embedded configuration of a block mapping: its lines, cut by the mapping's indentation. */
-function blockMapping(text: string, lines: LineIndex, map: YAMLMap, set: number): EmbeddedFile | undefined {
-  if (map.flow || !map.range) return undefined;
-  const start = map.range[0];
-  const end = Math.max(start, map.range[2]);
+/**
+ * The embedded file of a block collection: its lines, cut by the collection's indentation (a mapping's keys, a list's
+ * dashes). A comment line less indented than that is still inside a collection (YAML ignores comments' indentation):
+ * it is cut by the blanks it has and stays a comment at the start of its line.
+ */
+function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq, what: { kind: EmbeddedFile['kind']; holder: Holder; key: string; keySpan?: readonly [number, number]; set: number }): EmbeddedFile | undefined {
+  if (node.flow || !node.range) return undefined;
+  const start = node.range[0];
+  const end = Math.max(start, node.range[2]);
   const firstLine = lines.positionAt(start).line;
   const indent = start - lines.lineStarts[firstLine];
-  // The mapping's first key must start its line (a mapping written on the key's line is not a block of lines).
+  // The first key or dash must start its line (a collection written on the key's line is not a block of lines).
   if (text.slice(lines.lineStarts[firstLine], start).trim() !== '') return undefined;
   const lastLine = lines.positionAt(Math.max(start, end - 1)).line;
   const { cuts, embedded } = cutLines(text, lines, firstLine, lastLine, indent);
-  const keySpan = [start, start] as const;
-  return { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', keySpan, set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded };
+  const keySpan = what.keySpan ?? [start, start] as const;
+  return { kind: what.kind, holder: what.holder, key: what.key, keySpan, set: what.set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded };
 }
 
 /** The host's lines firstLine..lastLine without their first `indent` columns (fewer where a line has fewer blanks). */
@@ -362,4 +422,207 @@ export function toEmbedded(file: EmbeddedFile, position: Position): Position | u
 export function toHost(file: EmbeddedFile, position: Position): Position {
   if (position.line >= file.cuts.length) return { line: file.firstLine + file.cuts.length, character: 0 };
   return { line: file.firstLine + position.line, character: position.character + file.cuts[position.line] };
+}
+
+// ---- The Falco Operator's resources (github.com/falcosecurity/falco-operator, v0.2.0 and later) ----
+//
+// The artifact operator runs beside Falco in its pod, watches the Rulesfile and Config resources
+// (artifact.falcosecurity.dev/v1alpha1) of the pod's namespace only (cmd/artifact/main.go: the cache's
+// DefaultNamespaces is POD_NAMESPACE), and writes what they hold into files (internal/pkg/artifact/manager.go Path):
+// a Rulesfile's rules into /etc/falco/rules.d, a Config's configuration into /etc/falco/config.d
+// (internal/pkg/mounts/consts.go), each named `<priority>-<sub-priority>-<name>-<medium>.yaml`, both numbers on two
+// digits (internal/pkg/priority NameFromPriorityAndSubPriority), the sub-priority 01 for an OCI artifact, 02 for a
+// ConfigMap's entry and 03 for what the resource holds inline (priority.go OCISubPriority, CMSubPriority,
+// InLineRulesSubPriority). The Falco it deploys reads rules_files [/etc/falco/rules.d] and config_files
+// [/etc/falco/config.d] and nothing else (internal/pkg/resources/falco.go), each folder's files sorted by path
+// (configuration.cpp:723 read_rules_file_directory and :203 merge_config_files at 0.44.0): the file's name is the
+// load order. spec.priority is 0-99 (the CRD's minimum and maximum), 50 when absent (its default); lower loads first.
+// Of the official rules only what an OCI Rulesfile pulls is loaded (usually falcosecurity/rules/falco-rules).
+//
+// spec.inlineRules and spec.config are structured YAML (apiextensionsv1.JSON with x-kubernetes-preserve-unknown-fields,
+// so any value is accepted): the API server keeps them as JSON and the operator writes them back as YAML
+// (internal/pkg/common/json.go JSONRawToYAML): comments and the order of keys are lost, the items are the same. A
+// text there (the v0.1.x form `inlineRules: |-`) is written as a YAML text: Falco refuses such a rules file ("Rules
+// content is not yaml", rule_loader_reader.cpp:993 at 0.44.0) and merges nothing from such a configuration file
+// (yaml_helper.h include_config_file iterates a mapping's pairs; yaml-cpp iterates nothing else). A configMapRef names
+// a ConfigMap of the resource's namespace whose entry `rules.yaml` (a Rulesfile) or `config.yaml` (a Config) is
+// written at the resource's place (manager.go StoreFromConfigMap, api/common/v1alpha1 ConfigMapRulesKey and
+// ConfigMapConfigKey); without that entry nothing is written, and only the operator's log says so.
+
+/** The API group of the Falco Operator's artifact resources. */
+const OPERATOR_GROUP = 'artifact.falcosecurity.dev/';
+/** Where the operator writes rules files and configuration files (internal/pkg/mounts/consts.go). */
+export const OPERATOR_RULES_DIR = '/etc/falco/rules.d';
+export const OPERATOR_CONFIG_DIR = '/etc/falco/config.d';
+/** spec.priority when the resource does not set it (the CRD's default), and its bounds. */
+export const OPERATOR_DEFAULT_PRIORITY = 50;
+const OPERATOR_MAX_PRIORITY = 99;
+const SUB_PRIORITY = { oci: 1, configmap: 2, inline: 3 } as const;
+
+/** The name the operator gives the file of a resource's medium (priority.NameFromPriorityAndSubPriority). */
+export function operatorFileName(priority: number, medium: keyof typeof SUB_PRIORITY, resource: string): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(priority)}-${two(SUB_PRIORITY[medium])}-${resource}-${medium}.yaml`;
+}
+
+interface OperatorResource {
+  kind: 'Rulesfile' | 'Config';
+  resource: string;
+  namespace: string;
+  priority: number;
+  /** What the resource holds inline, embedded (its place is set by placeOperatorFiles). */
+  inline?: EmbeddedFile;
+  configMapRef?: { name: string; span: readonly [number, number] };
+  oci?: string;
+}
+
+interface ConfigMapDoc {
+  name: string;
+  namespace: string;
+  keys: (string | undefined)[];
+  files: EmbeddedFile[];
+}
+
+function metadataOf(root: YAMLMap): { name: string; namespace: string } {
+  const metadata = root.get('metadata', true);
+  return {
+    name: (isMap(metadata) ? scalarString(metadata.get('name', true)) : undefined) ?? '',
+    namespace: (isMap(metadata) ? scalarString(metadata.get('namespace', true)) : undefined) ?? '',
+  };
+}
+
+function pairOf(map: YAMLMap, key: string) {
+  return map.items.find((p) => isPair(p) && scalarString(p.key) === key);
+}
+
+function spanOf(node: unknown): readonly [number, number] | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
+/** A Rulesfile or a Config of the Falco Operator: what it holds inline embedded, its place, its references. */
+function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problems: HolderProblem[]): OperatorResource | undefined {
+  const kind = scalarString(root.get('kind', true));
+  if ((kind !== 'Rulesfile' && kind !== 'Config') || !scalarString(root.get('apiVersion', true))?.startsWith(OPERATOR_GROUP)) return undefined;
+  const { name, namespace } = metadataOf(root);
+  const out: OperatorResource = { kind, resource: name, namespace, priority: OPERATOR_DEFAULT_PRIORITY };
+  const spec = root.get('spec', true);
+  if (!isMap(spec)) return out;
+  const priority = pairOf(spec, 'priority');
+  const value = priority?.value;
+  if (priority && value !== null && !(isScalar(value) && value.value === null)) {
+    const n = isScalar(value) ? value.value : undefined;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= OPERATOR_MAX_PRIORITY) out.priority = n;
+    else {
+      problems.push({
+        code: HolderCode.OperatorPriority, span: spanOf(value) ?? spanOf(priority.key)!, severity: 'error',
+        message: `Kubernetes refuses this ${kind}: spec.priority must be a whole number from 0 to ${OPERATOR_MAX_PRIORITY} (the CRD's minimum and maximum). Falco Lens places it at the default, ${OPERATOR_DEFAULT_PRIORITY}.`,
+      });
+    }
+  }
+  const ref = spec.get('configMapRef', true);
+  const refName = isMap(ref) ? ref.get('name', true) : undefined;
+  const refText = scalarString(refName);
+  if (refText !== undefined) out.configMapRef = { name: refText, span: spanOf(refName)! };
+  const oci = spec.get('ociArtifact', true);
+  const image = isMap(oci) ? oci.get('image', true) : undefined;
+  if (kind === 'Rulesfile' && isMap(oci)) out.oci = (isMap(image) ? scalarString(image.get('repository', true)) : undefined) ?? '';
+
+  const field = kind === 'Rulesfile' ? 'inlineRules' : 'config';
+  const pair = pairOf(spec, field);
+  const node = pair?.value as Node | null | undefined;
+  if (!pair || node === null || node === undefined || (isScalar(node) && node.value === null)) return out;
+  const keySpan = spanOf(pair.key) ?? [0, 0];
+  const wanted = kind === 'Rulesfile' ? isSeq(node) : isMap(node);
+  if (wanted && (node as YAMLMap | YAMLSeq).flow) {
+    problems.push({
+      code: HolderCode.FlowCollection, span: keySpan, severity: 'information',
+      message: `Falco Lens checks ${field} written as a block ${kind === 'Rulesfile' ? 'list (each item on lines of its own, \'- rule: …\')' : 'mapping (each key on a line of its own)'}; this one is written in flow style (${kind === 'Rulesfile' ? '[…]' : '{…}'}) and is not checked. The operator writes it all the same.`,
+    });
+    return out;
+  }
+  if (wanted && kind === 'Config') {
+    // The operator's falco.yaml includes /etc/falco/config.d: each Config is an included file, and Falco refuses one
+    // that lists config_files (yaml_helper.h include_config_file, 0.38.0 and later).
+    const nested = pairOf(node as YAMLMap, 'config_files');
+    if (nested) {
+      problems.push({
+        code: HolderCode.OperatorConfigFiles, span: spanOf(nested.key) ?? keySpan, severity: 'error',
+        message: 'Falco refuses to start: the operator writes this configuration into /etc/falco/config.d, which its falco.yaml includes, and an included file cannot list config_files (\'config_files\' directive in included config file). Write the settings themselves here.',
+      });
+    }
+  }
+  if (wanted) {
+    const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0 });
+    if (file) out.inline = file;
+    return out;
+  }
+  // The v0.1.x form (a text), or any other value the CRD lets through.
+  const isText = isScalar(node) && typeof node.value === 'string';
+  const problem: HolderProblem = kind === 'Rulesfile'
+    ? {
+        code: HolderCode.OperatorWrongShape, span: keySpan, severity: 'error',
+        message: isText
+          ? 'inlineRules is a text here (the form of operator v0.1.x). Since v0.2.0 the operator writes that text itself as the rules file, and Falco refuses a rules file that is a text (\'Rules content is not yaml\'): Falco does not start. Write the rules as a list under inlineRules.'
+          : `inlineRules is ${isMap(node) ? 'a mapping' : 'a single value'} here: the operator writes it as the rules file, and Falco refuses a rules file that is not a list of items ('Rules content is not yaml${isMap(node) ? ' array of objects' : ''}'): Falco does not start. Write the rules as a list under inlineRules.`,
+      }
+    : {
+        code: HolderCode.OperatorWrongShape, span: keySpan, severity: 'warning',
+        message: isText
+          ? 'config is a text here (the form of operator v0.1.x). Since v0.2.0 the operator writes that text itself as a file of /etc/falco/config.d, and Falco merges nothing from a file that is not a mapping (its log shows only a schema warning): none of these settings apply. Write them as a mapping under config.'
+          : `config is ${isSeq(node) ? 'a list' : 'a single value'} here: the operator writes it as a file of /etc/falco/config.d, and Falco merges nothing from a file that is not a mapping (its log shows only a schema warning): nothing applies. Write the settings as a mapping under config.`,
+      };
+  // A literal block whose text is the list (or mapping) becomes it when the block's header goes: its lines are
+  // already indented below the key.
+  const header = isText && node.type === 'BLOCK_LITERAL' ? (node.srcToken as { props?: { type: string; offset: number; source: string }[] } | undefined)?.props?.find((p) => p.type === 'block-scalar-header') : undefined;
+  if (header && isText) {
+    try {
+      const inner = parseDocument(String(node.value), { uniqueKeys: false, prettyErrors: false });
+      const fits = inner.errors.length === 0 && (kind === 'Rulesfile' ? isSeq(inner.contents) : isMap(inner.contents));
+      if (fits) {
+        let from = header.offset;
+        while (from > 0 && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+        problems.push({ ...problem, span: [from, header.offset + header.source.length], replacement: '', fixTitle: `Write ${field} as ${kind === 'Rulesfile' ? 'a list' : 'a mapping'} (remove '${header.source}')` });
+        return out;
+      }
+    } catch { /* not YAML: no fix */ }
+  }
+  problems.push(problem);
+  return out;
+}
+
+/**
+ * Places the files the operator writes from the manifest's resources: a Rulesfile's inline rules and its ConfigMap's
+ * rules.yaml (when that ConfigMap is in the manifest), a Config's inline configuration. Rules files load with the
+ * other Rulesfiles of their namespace (embedded/index.ts orders them by fileName); configurations are one set, each
+ * a config.d file read alone.
+ */
+function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMapDoc[], set: number, out: HostAnalysis): void {
+  const rules: EmbeddedFile[] = [];
+  const configs: EmbeddedFile[] = [];
+  for (const r of resources) {
+    if (r.inline) {
+      const file = { ...r.inline, set: r.kind === 'Rulesfile' ? set : set + 1, operator: { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: r.inline.key } };
+      (r.kind === 'Rulesfile' ? rules : configs).push(file);
+    }
+    if (r.oci !== undefined) {
+      (out.oci ??= []).push({ resource: r.resource, namespace: r.namespace, priority: r.priority, repository: r.oci, fileName: operatorFileName(r.priority, 'oci', r.resource) });
+    }
+    if (!r.configMapRef) continue;
+    const map = configMaps.find((c) => c.name === r.configMapRef!.name && c.namespace === r.namespace);
+    if (!map) continue;
+    const entry = r.kind === 'Rulesfile' ? 'rules.yaml' : 'config.yaml';
+    if (!map.keys.includes(entry)) {
+      out.problems.push({
+        code: HolderCode.OperatorConfigMapEntry, span: r.configMapRef.span, severity: 'warning',
+        message: `ConfigMap '${r.configMapRef.name}' has no data entry '${entry}': the operator reads only that entry, so it writes nothing from this ConfigMap (only its log says so).`,
+      });
+      continue;
+    }
+    // The ConfigMap's rules.yaml is read at the Rulesfile's place (the first Rulesfile naming it, when several do).
+    const file = r.kind === 'Rulesfile' ? map.files.find((f) => f.key === entry && f.kind === 'rules' && !f.operator) : undefined;
+    if (file) file.operator = { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: operatorFileName(r.priority, 'configmap', r.resource) };
+  }
+  const byName = (a: EmbeddedFile, b: EmbeddedFile) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  out.files.push(...rules.sort(byName), ...configs.sort(byName));
 }

@@ -26,8 +26,12 @@ function markdown(parts: (string | undefined)[]): MarkupContent {
 
 /** A link to a line of a file: `file:///…#Lnn`, with characters that could end the link target percent-encoded. */
 export function lineLink(uri: string, line: number, label: string): string {
-  const target = `${uri}#L${line + 1}`.replace(/[()<>\s"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-  return `[${escapeMarkdown(label)}](${target})`;
+  return `[${escapeMarkdown(label)}](${lineTarget(`${uri}#L${line + 1}`)})`;
+}
+
+/** A URI as lineLink writes it in a link target (the characters that could end the target percent-encoded). */
+export function lineTarget(uri: string): string {
+  return uri.replace(/[()<>\s"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function baseName(uri: string): string {
