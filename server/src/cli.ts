@@ -24,8 +24,9 @@ const USAGE = `usage: falco-lens check <files|dirs...> [--format text|json|sarif
        falco-lens report <alert-log> [--rules <file|dir>]... [--config <falco.yaml>]
 
   check    validates Falco rules files, Falco configuration files (falco.yaml, config.d/*.yaml), the rules files
-           written inside other YAML files (a Helm chart's customRules in values, HelmReleases and Argo CD
-           Applications; a ConfigMap's data) and alert logs (also gzip-compressed logs named directly);
+           and configurations written inside other YAML files (a Helm chart's customRules and falco: values, in
+           values, HelmReleases and Argo CD Applications; a ConfigMap's data; the Falco Operator's Rulesfile and
+           Config resources) and alert logs (also gzip-compressed logs named directly);
            prints file:line:col severity code message; exits 1 when any error is found, 2 on bad usage
   report   prints a Markdown incident report for the alerts in a log
   --format text (default), json, sarif (SARIF 2.1.0, for code-scanning uploads) or github (GitHub Actions
@@ -89,7 +90,9 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     const text = gzip ?? host.readFile(file) ?? '';
     // A rotated, compressed log (falco.log.1.gz) is read as the log it holds.
     const named = gzip !== undefined ? file.replace(/\.gz$/, '') : file;
-    const language = detectLanguage(named, text.slice(0, text.indexOf('\n') >>> 0)) ?? (/\.ya?ml$/.test(named) ? (holdsRules(text) ? LANGUAGE_YAML : LANGUAGE_RULES) : 'falco-alerts');
+    const detected = detectLanguage(named, text.slice(0, text.indexOf('\n') >>> 0));
+    const language = detected === LANGUAGE_RULES && heldUnderRulesName(named, text) ? LANGUAGE_YAML
+      : detected ?? (/\.ya?ml$/.test(named) ? (holdsRules(text) ? LANGUAGE_YAML : LANGUAGE_RULES) : 'falco-alerts');
     return TextDocument.create(pathToUri(file), language, 1, text);
   });
   for (const doc of docs) service.forLanguage(doc.languageId)?.didOpenOrChange?.(doc);
@@ -145,9 +148,22 @@ function readGzip(file: string, err: string[]): string | undefined {
 /** A decompressed log must fit in one string (V8 caps strings at about 512 MB). */
 const MAX_GUNZIP_BYTES = 512 * 1024 * 1024;
 
-/** Whether a YAML file that is not a Falco file by its name holds Falco rules files (a Helm chart's customRules). */
+/**
+ * Whether a YAML file that is not a Falco file by its name holds Falco rules files or configurations (a Helm chart's
+ * customRules, a Falco Operator Rulesfile), or a holder Falco would refuse (a Rulesfile whose inlineRules is a text).
+ */
 function holdsRules(text: string): boolean {
-  return mayHoldRules(text) && analyzeHost(text).files.length > 0;
+  if (!mayHoldRules(text)) return false;
+  const { files, problems } = analyzeHost(text);
+  return files.length > 0 || problems.length > 0;
+}
+
+/**
+ * Whether a file named like a rules file only by a broad pattern (`*_rules.yaml`, `rules.d/*.yaml`) is a manifest or
+ * values file holding rules (a Falco Operator Rulesfile, a ConfigMap): checked as the YAML it is, as the editor does.
+ */
+function heldUnderRulesName(file: string, text: string): boolean {
+  return isBroadRulesFileName(file) && rulesFileShape(text) === 'foreign' && holdsRules(text);
 }
 
 function readText(file: string): string {
@@ -168,11 +184,12 @@ function expand(paths: string[], err: string[]): string[] {
       if (!kind) { err.push(`falco-lens: skipping ${child}: cannot read it`); continue; }
       if (kind.isDirectory()) files.push(...expand([child], err));
       else if (kind.isFile() && /\.ya?ml$/.test(name) && !detectLanguage(child, '') && holdsRules(readText(child))) {
-        // Helm values, HelmReleases, ConfigMaps: checked where they hold Falco rules files.
+        // Helm values, HelmReleases, ConfigMaps, Falco Operator resources: checked where they hold Falco rules files.
         files.push(child);
       } else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) {
         // A folder may hold other tools' `*_rules.yaml` (Prometheus, Falco Talon): only Falco's are checked.
         if (detectLanguage(child, '') === LANGUAGE_RULES && isBroadRulesFileName(child) && rulesFileShape(readText(child)) === 'foreign') {
+          if (holdsRules(readText(child))) { files.push(child); continue; }
           err.push(`falco-lens: skipping ${child}: not a Falco rules file (no rule, macro or list items)`);
           continue;
         }
