@@ -315,3 +315,27 @@ test('a text alert whose template is that of several rules names them all and of
   const critical = s.diagnostics(alertDoc('secret2.log', `${SECRET}\n`)).find((d) => d.code === 'falco-alert')!;
   assert.equal(critical.message, 'Critical: Secret pushed into a private repository or Secret pushed into a public repository');
 });
+
+// 8. A text internal event (falco_outputs.cpp handle_msg: `<time>: <Priority> <msg> (k=v …)`, 0.44.0) was called an
+// alert of an unidentified rule in the report and the hovers of its values, although it is Falco's own event.
+
+test('a text internal event is named as Falco\'s own event, not an unidentified rule', () => {
+  const line = '12:50:34.502309868: Debug Falco internal: syscall event drop. 4551 system calls dropped in last second. (ebpf_enabled=1 n_drops=4551 n_drops_buffer_total=4551 n_evts=10203)';
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report(`${line}\n`, 'file:///logs/falco.log');
+  assert.ok(!/unidentified/i.test(report), report);
+  assert.match(report, /## 1\. Falco internal\\: syscall event drop\n/);
+  const hover = s.hover!(alertDoc('internal.log', `${line}\n`), { line: 0, character: line.indexOf('n_drops=') + 2 });
+  const md = (hover!.contents as { value: string }).value;
+  assert.ok(!/unidentified/.test(md), md);
+  assert.match(md, /A value Falco reports with its internal event/);
+});
+
+test('the Problems view names a text internal event by its name', () => {
+  const host = new TestHost();
+  host.config = { ...host.config, alerts: { problems: 'debug', maxProblems: 10 } };
+  const s = createAlertsService(host, fakeRules([]));
+  const line = '12:50:34.502309868: Debug Falco internal: syscall event drop. 4551 system calls dropped in last second. (n_drops=4551)';
+  const d = s.diagnostics(alertDoc('drops.log', `${line}\n`)).find((x) => x.code === 'falco-alert')!;
+  assert.equal(d.message, 'Debug: Falco internal: syscall event drop');
+});

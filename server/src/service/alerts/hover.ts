@@ -36,7 +36,7 @@ export function internalEventNote(rule: string | undefined): string {
 }
 
 /** `Falco internal: syscall event drop` out of a text line's message (`… drop. 4551 system calls dropped…`). */
-function internalEventName(head: string): string {
+export function internalEventName(head: string): string {
   const dot = head.indexOf('. ');
   return dot > 0 ? head.slice(0, dot) : head;
 }
@@ -185,17 +185,27 @@ export function hostnameHover(view: AlertView): string {
     + 'which the Helm chart sets to the node name; otherwise the host name).';
 }
 
+/** A text line of one of Falco's internal events (no rule name: its message starts with the event's name). */
+export function isInternalText(view: AlertView): boolean {
+  return view.rule === undefined && view.record.head.format === 'text' && isInternalEvent(view.record.head.head);
+}
+
+const INTERNAL_VALUE = 'A value Falco reports with its internal event (a counter or a metric), not a field of the rule language.';
+
 export function fieldKeyHover(view: AlertView, value: AlertValue): string {
   const parts: string[] = [];
   const key = value.key ?? value.field ?? '';
-  if (value.field) {
+  const internalText = isInternalText(view);
+  if (internalText && !(value.field && lookupField(value.field))) {
+    parts.push(`${cappedCode(key, 200)}: ${INTERNAL_VALUE}`);
+  } else if (value.field) {
     const info = lookupField(value.field);
     const via = value.origin === 'output_fields' ? '' : howText(value, view);
     parts.push(`${cappedCode(key, 200)} → field ${cappedCode(value.field, 200)}${info ? ` (${escapeMarkdown(info.field.type)})` : ''}${via}`);
-    if (!view.rule && !view.candidates && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
+    if (!view.rule && !view.candidates && !internalText && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
     if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
     else if ((view.rule ?? '').startsWith('Falco internal: ') && value.origin === 'output_fields') {
-      parts.push('A value Falco reports with its internal event (a counter or a metric), not a field of the rule language.');
+      parts.push(INTERNAL_VALUE);
     } else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
     } else parts.push('_Not in the field catalog: a plugin field, or a field of a newer Falco._');

@@ -22,10 +22,10 @@ import { problemsThreshold } from './priority';
 import { TemplateLibrary } from './templates';
 import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
-import { targetHover } from './hover';
+import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
 import { definedAfterLocal } from './loadOrder';
-import { loadOrderReason, planDisable, planException, proposeExceptions, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
+import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
 export { BlockDocument } from './textBlocks';
@@ -236,7 +236,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         let rule = r.head.rule;
         let several: string | undefined;
         if (!rule && r.head.format === 'text') ({ rule, label: several } = textRule(r));
-        const label = rule ?? several ?? `${r.head.head || 'alert'} (rule unidentified)`;
+        const label = rule ?? several ?? (isInternalEvent(r.head.head) ? internalEventName(r.head.head ?? '') : `${r.head.head || 'alert'} (rule unidentified)`);
         out.push({
           range: ruleSpan(index, r), severity: p <= 3 ? DiagnosticSeverity.Error : p === 4 ? DiagnosticSeverity.Warning : p <= 6 ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint,
           code: 'falco-alert', source: 'falco', message: plainTitle(`${['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'][p]}: ${label}`, 200),

@@ -4,7 +4,7 @@ import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
-import { alertInstant, containerNamedHostNote, internalEventNote, locationLink, mitreLines } from './hover';
+import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, mitreLines } from './hover';
 import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -51,6 +51,8 @@ function timeSpan(views: AlertView[]): { from: string; to: string } | undefined 
 function ruleLabel(view: AlertView): string {
   const head = view.record.head.head ?? '';
   if (view.rule === undefined && view.candidates) return view.candidates.join(' or ');
+  // A text line of an internal event: the event's name, as a JSON one gives it.
+  if (isInternalText(view)) return internalEventName(head);
   return view.rule ?? (head === '' ? 'unidentified' : `unidentified: ${head}`);
 }
 
@@ -276,7 +278,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
     out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}`);
     out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => lineOf(v) + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
-      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' ? ' The rule is unidentified: no loaded rule\'s output template matches.'
+      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
         : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
     out.push(`### What happened\n\n${whatHappened(first)}`);
     const why: string[] = [];
