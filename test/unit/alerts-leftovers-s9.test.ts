@@ -339,3 +339,13 @@ test('the Problems view names a text internal event by its name', () => {
   const d = s.diagnostics(alertDoc('drops.log', `${line}\n`)).find((x) => x.code === 'falco-alert')!;
   assert.equal(d.message, 'Debug: Falco internal: syscall event drop');
 });
+
+test('the load order follows falco.yaml\'s rules_files when the setting is unset, read again when it changes', () => {
+  const host = hostWith(['/work/ws'], undefined, '/etc/falco/falco_rules.local.yaml');
+  const yaml = (files: string[]) => `rules_files:\n${files.map((f) => `  - ${f}\n`).join('')}stdout_output:\n  enabled: true\n`;
+  host.files.set('/etc/falco/falco.yaml', yaml(['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/k8s_audit_rules.yaml']));
+  const s = createAlertsService(host, fakeRules([podRule('/etc/falco/k8s_audit_rules.yaml')]));
+  assert.ok(actionsOf(s, POD, 'a.json').some((a) => a.disabled));
+  host.files.set('/etc/falco/falco.yaml', yaml(['/etc/falco/falco_rules.yaml', '/etc/falco/k8s_audit_rules.yaml', '/etc/falco/falco_rules.local.yaml']));
+  assert.ok(!actionsOf(s, POD, 'b.json').some((a) => a.disabled));
+});

@@ -6,7 +6,7 @@
 // rules file listed after it.
 import * as path from 'node:path';
 import type { ServiceHost } from '../host';
-import { expandRulesPaths } from '../config/rulesFiles';
+import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
 
 /** Where a path sits in the load order of the rules workspace (rules/workspace.ts files()): a configured file by its
@@ -40,7 +40,25 @@ function configuredFiles(host: ServiceHost, local: string): string[] {
     settings: () => host.settings(),
     log: (m) => host.log(m),
   };
-  return expandRulesPaths(withLocal, configuredRulesPaths(host));
+  return expandRulesPaths(withLocal, configuredPaths(host));
+}
+
+/**
+ * The configured rules paths (configuredRulesPaths), with Falco's configuration read once per text: code actions are
+ * asked on every cursor move in a log, and parsing falco.yaml (and merging its config_files) costs milliseconds.
+ */
+const configCache = new WeakMap<ServiceHost, { settings: object; texts: (string | undefined)[]; files: string[]; paths: readonly string[] }>();
+
+function configuredPaths(host: ServiceHost): readonly string[] {
+  const settings = host.settings();
+  if (settings.rules.files) return settings.rules.files;
+  const known = configCache.get(host);
+  if (known && known.settings === settings && known.files.every((f, i) => host.readFile(f) === known.texts[i])) return known.paths;
+  const paths = configuredRulesPaths(host);
+  const read = configRulesFiles(host, settings.falcoConfigFile);
+  const files = [settings.falcoConfigFile, ...(read?.configFiles ?? []).filter((f) => f !== settings.falcoConfigFile)];
+  configCache.set(host, { settings, files, texts: files.map((f) => host.readFile(f)), paths });
+  return paths;
 }
 
 /**
