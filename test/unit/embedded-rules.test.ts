@@ -476,3 +476,46 @@ test('tuning an alert of a customRules rule writes into its block (it loads afte
   const report = service.alerts.report(log, log.uri).replace(/\\/g, '');
   assert.match(report, /writes it to the block that defines the rule \(values\.yaml, customRules 'rules-nginx\.yaml'\), which loads after your local rules file/);
 });
+
+test('messages name places by the host\'s lines, never by the embedded file\'s own (which the user never sees)', () => {
+  const text = [
+    '# values',
+    'customRules:',
+    '  a-first.yaml: |-',
+    '    - rule: Uses a later macro',
+    '      desc: d',
+    '      condition: evt.type = execve and later_macro',
+    '      output: o',
+    '      priority: WARNING',
+    '',
+    '    - macro: twice',
+    '      condition: proc.name = a',
+    '',
+    '    - macro: twice',
+    '      condition: proc.name = b',
+    '',
+    '    - rule: Uses twice',
+    '      desc: d',
+    '      condition: evt.type = execve and twice',
+    '      output: o',
+    '      priority: WARNING',
+    '  b-second.yaml: |-',
+    '    - macro: later_macro',
+    '      condition: proc.name = c',
+    '',
+  ].join('\n');
+  const { service } = serviceWith();
+  const doc = open(service, text);
+  const messages = service.embedded.diagnostics(doc).map((d) => String(d.message));
+  const later = messages.find((m) => m.startsWith("Undefined macro 'later_macro'"));
+  // b-second.yaml's macro is on the host's line 22 (its own line 1); the redefinition's first definition on line 10.
+  assert.match(later ?? messages.join('\n'), /defined only later, at line 22 \(b-second\.yaml\)\./);
+  const again = messages.find((m) => m.startsWith("Macro 'twice' is defined again"));
+  assert.match(again ?? messages.join('\n'), /is defined again in this file \(first at line 10\);/);
+
+  // The block moves down when lines are added above it: the messages follow.
+  const moved = open(service, `# one more line\n${text}`);
+  const after = service.embedded.diagnostics(moved).map((d) => String(d.message));
+  assert.ok(after.some((m) => /defined only later, at line 23 \(b-second\.yaml\)\./.test(m)), after.join('\n'));
+  assert.ok(after.some((m) => /\(first at line 11\)/.test(m)), after.join('\n'));
+});

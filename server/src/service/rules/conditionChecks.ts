@@ -11,7 +11,7 @@ import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import { reportCompileWarnings } from './compileWarnings';
-import { listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -860,7 +860,7 @@ function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Defini
  * the rule (or skips it with skip-if-unknown-filter). Only names written in the condition are checked: an unquoted
  * word that names a defined list is Falco's list, whose items are not looked into.
  */
-function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink, laterList?: (name: string) => Contribution | undefined): void {
+function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink, laterList?: (name: string) => LaterCause | undefined): void {
   for (const { span, name, list } of unknownEventNamesOf(facts, defs)) reportUnknownEventName(docSpan(span), name, list, skipUnknown, reporter, list ? undefined : laterList?.(name));
 }
 
@@ -868,9 +868,9 @@ function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnkno
  * `later`: the word is a list only a later file defines. Falco compiles this file's text when it loads the file
  * (falco_engine.cpp 0.44.0 load_rules), before that list exists, so the word is read as an event name then.
  */
-function reportUnknownEventName(span: Span, name: string, list: string | undefined, skipUnknown: boolean, reporter: ReportSink, later?: Contribution): void {
+function reportUnknownEventName(span: Span, name: string, list: string | undefined, skipUnknown: boolean, reporter: ReportSink, later?: LaterCause): void {
   const suggestions = later ? [] : eventTypeSuggestions(name);
-  const hint = later ? ` '${name}' is a list only from line ${later.file.model.lines.positionAt(later.item.span.start).line + 1} of ${fileName(later.file)} on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it.`
+  const hint = later ? ` '${name}' is a list only from ${lineText(later.cause.file, later.cause.item.span.start, later.file)} on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it.`
     : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
   const where = list ? ` (an item of the list '${list}')` : '';
   const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
@@ -1039,10 +1039,9 @@ function laterDefinition(load: LoadResult, file: LoadedFile, def: MacroDef | Lis
 }
 
 /** `the definition of macro 'm' at line 4 of falco_rules.local.yaml (a later file)`. */
-function laterChangeText({ cause }: LaterCause): string {
+function laterChangeText({ cause, file }: LaterCause): string {
   const how = cause.mode === 'override' ? 'the override of' : cause.mode === 'append-legacy' ? 'the append to' : 'the definition of';
-  const line = cause.file.model.lines.positionAt(cause.item.span.start).line + 1;
-  return `${how} ${cause.item.kind} '${cause.item.name ?? ''}' at line ${line} of ${fileName(cause.file)} (a later file)`;
+  return `${how} ${cause.item.kind} '${cause.item.name ?? ''}' at ${lineText(cause.file, cause.item.span.start, file)} (a later file)`;
 }
 
 function fileName(file: LoadedFile): string {
@@ -1204,7 +1203,10 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
   let macroSuggestions: ((name: string) => string[]) | undefined;
   let listSuggestions: ((name: string) => string[]) | undefined;
   let pluginNames: Set<string> | undefined;
-  const laterList = (name: string) => laterDefinition(load, file, load.final.lists.get(name));
+  const laterList = (name: string): LaterCause | undefined => {
+    const cause = laterDefinition(load, file, load.final.lists.get(name));
+    return cause && { cause, file };
+  };
 
   for (const item of file.model.items) {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') continue;
@@ -1236,7 +1238,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         // then), so this file fails to load whatever later files bring.
         const later = laterDefinition(load, file, load.final.macros.get(m.name));
         if (later) {
-          reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. Falco compiles each file's rules and macros when it loads the file, and '${m.name}' is defined only later, at line ${later.file.model.lines.positionAt(later.item.span.start).line + 1} of ${fileName(later.file)}. Define it in this file or a file loaded before it.`, { suggestions: [] });
+          reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. Falco compiles each file's rules and macros when it loads the file, and '${m.name}' is defined only later, at ${lineText(later.file, later.item.span.start, file)}. Define it in this file or a file loaded before it.`, { suggestions: [] });
           continue;
         }
         const official = officialDefinition('macro', m.name);

@@ -14,7 +14,7 @@ import { addListUsesOfLists, itemRefsAt, parseConditionCached, refsOf, validateC
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
-import { loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
+import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { LATEST_FALCO } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
@@ -320,8 +320,7 @@ function rulePartReplacedInItsFile(file: LoadedFile, item: ModelItem, part: 'con
 
 /** Where a contribution is, for a message about `file`: `at line 9` or `at line 9 of other.yaml`. */
 function placeOf(c: Contribution, file: LoadedFile): string {
-  const line = c.file.model.lines.positionAt(c.item.span.start).line + 1;
-  return c.file === file ? `at line ${line}` : `at line ${line} of ${c.file.uri.slice(c.file.uri.lastIndexOf('/') + 1)}`;
+  return `at ${lineText(c.file, c.item.span.start, file)}`;
 }
 
 /**
@@ -574,8 +573,7 @@ function macroUseSpans(item: ModelItem, name: string): Span[] {
 
 /** Reports each use of `name` in the macro item's own condition. */
 function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: Contribution, reporter: Reporter): void {
-  const line = used.file.model.lines.positionAt(used.item.span.start).line + 1;
-  const where = used.file === file ? ` (line ${line})` : ` (line ${line} of ${used.file.uri.slice(used.file.uri.lastIndexOf('/') + 1)})`;
+  const where = ` (${lineText(used.file, used.item.span.start, file)})`;
   for (const span of macroUseSpans(item, name)) {
     const message = name === item.name
       ? `Macro '${name}' uses itself: Falco resolves a macro's macros among those defined before it, so loading fails with "Undefined macro".`

@@ -4,7 +4,7 @@ import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-langua
 import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 'vscode-languageserver-types';
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
-import { RulesWorkspaceIndex, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { RulesWorkspaceIndex, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { addListUsesOfLists, itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
@@ -164,7 +164,7 @@ export function createRulesService(host: ServiceHost): RulesService {
   }, () => index.load());
   /** The features of each set of embedded files, kept while the set's files are the same; its use counter for as long
    *  as the set is open (the counts are updated by the items an edit changed). */
-  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter; hooks?: EmbeddedHooks }>();
+  const embeddedSets = new Map<string, { files: readonly EmbeddedRulesFile[]; features: DocumentFeatures; counter: UsageCounter; hooks?: EmbeddedHooks; hostLines: Map<string, HostLine> }>();
 
   /**
    * The rules that only embedded files define (a Helm chart's customRules of an open values file), for the alerts
@@ -195,14 +195,31 @@ export function createRulesService(host: ServiceHost): RulesService {
         return known.features;
       }
       const counter = known?.counter ?? new UsageCounter();
-      const loadAll = () => index.loadWithEmbedded(set, files);
+      // Messages name places by the host's lines, through the set's current hooks (the host may have moved the block
+      // since): one function per file, so that an unchanged file keeps its LoadedFile.
+      const hostLines = known?.hostLines ?? new Map<string, HostLine>();
+      const hostLineOf = (uri: string): HostLine => {
+        let f = hostLines.get(uri);
+        if (!f) {
+          f = (line) => {
+            const hooks = embeddedSets.get(set)?.hooks;
+            if (!hooks) return undefined;
+            const at = hooks.toHost({ uri, range: { start: { line, character: 0 }, end: { line, character: 0 } } });
+            return at.uri === uri ? undefined : { uri: at.uri, line: at.range.start.line };
+          };
+          hostLines.set(uri, f);
+        }
+        return f;
+      };
+      const placed = files.map((f) => ({ ...f, hostLine: hostLineOf(f.uri) }));
+      const loadAll = () => index.loadWithEmbedded(set, placed);
       const { features } = documentFeatures((doc) => {
         const load = loadAll();
         const file = index.fileOf(load, doc.uri);
         if (!file) throw new Error(`${doc.uri} is not a file of the embedded set ${set}`);
         return { load, file };
       }, loadAll, counter);
-      embeddedSets.set(set, { files, features, counter, hooks });
+      embeddedSets.set(set, { files, features, counter, hooks, hostLines });
       return features;
     },
     forgetEmbedded(set: string, uris: readonly string[]): void {

@@ -9,7 +9,7 @@ import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
   PLUGIN_REQUIREMENT_KEYS, PRIORITIES, PRIORITY_ALIASES, REPLACEABLE, REQUIRED_KEYS, SINGLE_FIELD_COMPS, isValidPriority,
 } from './schema';
-import { isLegacyAppend, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { isLegacyAppend, lineText, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
 import { MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
@@ -137,8 +137,8 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
         const official = item.name !== undefined && (item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list') ? officialDefinition(item.kind, item.name) : undefined;
         reporter.report(Code.NoPreviousDefinition, span, `${label} '${item.name}' ${how} a ${item.kind} that no file loaded before defines.${official ? ` ${officialFileHint(item.kind as 'rule' | 'macro' | 'list', item.name!, official)}` : ''}`, { kind: item.kind, name: item.name, ...(official ? { official } : {}) });
       } else if (finding.code === 'redefinition') {
-        const line = finding.previous ? finding.previous.file.model.lines.positionAt(finding.previous.item.span.start).line + 1 : undefined;
-        reporter.report(Code.Redefinition, span, `${label} '${item.name}' is defined again in this file${line ? ` (first at line ${line})` : ''}; this definition replaces the earlier one. Use \`override:\` to change parts of it.`, { kind: item.kind, name: item.name });
+        const first = finding.previous ? ` (first at ${lineText(finding.previous.file, finding.previous.item.span.start, file)})` : '';
+        reporter.report(Code.Redefinition, span, `${label} '${item.name}' is defined again in this file${first}; this definition replaces the earlier one. Use \`override:\` to change parts of it.`, { kind: item.kind, name: item.name });
       } else if (finding.code === 'source-mismatch') {
         reporter.report(Code.SourceMismatch, entryOf(item, 'source')?.value?.span ?? span, `Rule '${item.name}' has been re-defined with a different source.`);
       }

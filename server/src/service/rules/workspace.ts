@@ -31,6 +31,30 @@ export interface LoadedFile {
   order: number;
   /** Whether the file comes from the configured paths (not from the workspace folders). */
   configured: boolean;
+  /** For a file written inside another document (a Helm chart's customRules): where one of its lines is there now. */
+  hostLine?: HostLine;
+}
+
+/** The document holding an embedded file and the line there of one of its lines (0-based). */
+export type HostLine = (line: number) => { uri: string; line: number } | undefined;
+
+function baseName(uri: string): string {
+  return uri.slice(uri.lastIndexOf('/') + 1);
+}
+
+/**
+ * Where a place of `target` is, said in a message about `from`: `line 9`, `line 9 of other.yaml`. A line of a file
+ * written inside another document is the line of that document (`line 42`, or `line 42 of values.yaml`), with the
+ * embedded file's name when it is not `from` itself: the user reads the host, where the embedded file's own line
+ * numbers mean nothing.
+ */
+export function lineText(target: LoadedFile, offset: number, from: LoadedFile): string {
+  const line = target.model.lines.positionAt(offset).line;
+  const host = target.hostLine?.(line);
+  if (!host) return target === from ? `line ${line + 1}` : `line ${line + 1} of ${baseName(target.uri)}`;
+  if (target === from) return `line ${host.line + 1}`;
+  const sameHost = from.hostLine?.(0)?.uri === host.uri;
+  return sameHost ? `line ${host.line + 1} (${baseName(target.uri)})` : `line ${host.line + 1} of ${baseName(host.uri)} (${baseName(target.uri)})`;
 }
 
 export type DefinitionKind = 'rule' | 'macro' | 'list';
@@ -397,14 +421,14 @@ export class RulesWorkspaceIndex {
    * reads last). Each set is a deployment of its own, so it is loaded and cached apart from the others (`set`), and
    * its files are never seen by the workspace's own load.
    */
-  loadWithEmbedded(set: string, embedded: readonly { uri: string; path?: string; text: string }[]): LoadResult {
+  loadWithEmbedded(set: string, embedded: readonly { uri: string; path?: string; text: string; hostLine?: HostLine }[]): LoadResult {
     const files: LoadedFile[] = [];
     for (const f of this.files()) {
       const text = this.textOf(f.uri, f.path);
       if (text === undefined) continue;
       files.push(this.loadedFile(f.uri, f.path, this.modelOf(f.uri, text), files.length, f.configured));
     }
-    for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false));
+    for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false, e.hostLine));
     const cached = this.embeddedLoads.get(set);
     if (cached && sameModels(cached.files, files)) return cached;
     // The workspace's own load shares every file but the embedded ones: definitions are re-applied from there on.
@@ -422,10 +446,10 @@ export class RulesWorkspaceIndex {
   /** The files of the last loads, so that an unchanged file keeps its LoadedFile (definitions point at it). */
   private readonly loadedFiles = new Map<string, LoadedFile>();
 
-  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean): LoadedFile {
+  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine): LoadedFile {
     const known = this.loadedFiles.get(uri);
-    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path) return known;
-    const file: LoadedFile = { uri, path, model, order, configured };
+    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine) return known;
+    const file: LoadedFile = { uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}) };
     this.loadedFiles.set(uri, file);
     return file;
   }
