@@ -93,3 +93,20 @@ test('the official names table is what the generator makes from the corpus', { s
   assert.equal(officialDefinition('list', 'my_allowed_shells'), undefined);
   assert.equal(officialDefinition('rule', 'Create Disallowed Pod'), 'k8s_audit_rules.yaml (k8saudit plugin)');
 });
+
+test('an override of a rule no loaded file defines: its fields are not judged against syscall (Falco stops at the missing rule)', () => {
+  const text = `- rule: Attach/Exec Pod
+  exceptions:
+    - name: trusted_operators
+      fields: [ka.user.name, ka.target.namespace]
+      values:
+        - [ops-bot, tooling]
+  override:
+    exceptions: append
+`;
+  const diagnostics = createRulesService(new MemoryHost({}, { ruleFiles: [] })).diagnostics(rulesDoc('/ws/falco_rules.local.yaml', text));
+  assert.deepEqual(diagnostics.map((d) => d.code), ['no-previous-definition'], diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  // With the rule's own source written, the fields are judged against it as before.
+  const withSource = createRulesService(new MemoryHost({}, { ruleFiles: [] })).diagnostics(rulesDoc('/ws/falco_rules.local.yaml', text.replace('  override:', '  source: syscall\n  override:')));
+  assert.ok(withSource.some((d) => d.code === 'field-not-for-source'), withSource.map((d) => d.code).join(', '));
+});

@@ -1169,11 +1169,18 @@ function boolKey(item: ModelItem, key: string): boolean | undefined {
   return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
 }
 
-/** The source a rule item is for: its own `source`, or that of the rule it overrides. */
-function sourceOf(item: ModelItem, defs: Definitions): string {
+/**
+ * The source a rule item is for: its own `source`, or that of the rule it overrides. Unknown (undefined) for an
+ * override, append or `enabled` item of a rule no file up to this one defines: Falco refuses it before it reads any
+ * field (no-previous-definition), and reading it as a syscall rule gave a k8s_audit override's fields as wrong for
+ * their source. Fields are then checked against every source.
+ */
+function sourceOf(item: ModelItem, defs: Definitions): string | undefined {
   const own = scalarText(entryOf(item, 'source')?.value);
   if (own !== undefined) return own;
-  return (item.name !== undefined ? defs.rules.get(item.name)?.source : undefined) ?? 'syscall';
+  const base = item.name !== undefined ? defs.rules.get(item.name) : undefined;
+  if (base) return base.source;
+  return isDefinition(item) ? 'syscall' : undefined;
 }
 
 const NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
@@ -1215,7 +1222,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
     const skipUnknown = isRule ? (boolKey(item, 'skip-if-unknown-filter') ?? (item.name ? defs.rules.get(item.name)?.skipIfUnknownFilter : false) ?? false) : false;
     // What the field checks read besides the item: the rule's source and skip-if-unknown-filter (both may come from
     // the rule an override changes).
-    const fieldContext = isRule ? fieldContextOf(source!, skipUnknown) : '';
+    const fieldContext = isRule ? fieldContextOf(source ?? '', skipUnknown) : '';
     const fieldCtx = (sink: ReportSink, where: FieldProblemContext['where']): FieldProblemContext => ({ reporter: sink, source, skipIfUnknownFilter: skipUnknown, where });
 
     const cond = conditionNode(item);
