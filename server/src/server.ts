@@ -15,7 +15,16 @@ import { registerExplorerHandlers } from './handlers/explorer';
 import { resolveCompletionItem } from './service/completionDocs';
 import * as fs from 'node:fs';
 
-const connection: Connection = createConnection(ProposedFeatures.all);
+/**
+ * Messages received from the client (whole, under IPC or stdio) and handed to their handlers so far: the Explorer's
+ * long requests let the event loop turn until the messages that came in while they worked are handled (Pacer).
+ */
+let messagesReceived = 0;
+let messagesHandled = 0;
+const connection: Connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: { handleMessage: (message, next) => { messagesHandled++; return next(message); } },
+});
+if (process.argv.includes('--node-ipc')) process.on('message', () => { messagesReceived++; });
 // stdout is the protocol under --stdio: route stray console output to the client's log instead.
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
 console.info = console.log;
@@ -234,6 +243,7 @@ class InputFraming {
   }
 
   private messageEnded(): void {
+    messagesReceived++;
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
@@ -348,7 +358,9 @@ connection.onRequest(REPORT_REQUEST, (p: ReportParams): ReportResult => guarded(
   return { markdown: service.alerts.report(source, p.uri, lines) };
 }));
 
-registerExplorerHandlers({ connection, documents, service, host, guarded, pathToUri });
+registerExplorerHandlers({
+  connection, documents, service, host, guarded, pathToUri, messagesReceived: () => messagesReceived, messagesHandled: () => messagesHandled,
+});
 
 documents.listen(connection);
 connection.listen();

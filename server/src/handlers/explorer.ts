@@ -29,6 +29,9 @@ export interface ExplorerContext {
   host: ServiceHost;
   guarded<T>(what: string, fallback: T, run: () => T): T;
   pathToUri(path: string): string;
+  /** How many messages have come in from the client, and been handed to their handlers, so far (see Pacer.turn). */
+  messagesReceived(): number;
+  messagesHandled(): number;
 }
 
 /** Bytes indexed per slice before yielding to the event loop. */
@@ -47,6 +50,8 @@ const MAX_REPORT_ALERTS = 5000;
  * Explorer's other requests are answered between their turns.
  */
 const TURN_MS = 15;
+/** The most turns of the event loop a long request lets go by at once while messages come in and are handled. */
+const MAX_TURNS = 16;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
 
 /** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
@@ -290,21 +295,21 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   // they run in steps, and the client cancels a query the tree no longer waits for.
   connection.onRequest(EXPLORER_GROUPS_REQUEST, async (p: ExplorerGroupsParams, token: CancellationToken): Promise<ExplorerGroupsResult> => {
     const log = get(p.logId);
-    const pace = new Pacer(token, 'query');
+    const pace = new Pacer(token, 'query', context);
     pace.check();
     return paced(log, log.store.groupsSteps(p.groupBy, p.filter, Math.min(p.limit ?? 500, 5000)), pace);
   });
 
   connection.onRequest(EXPLORER_ALERTS_REQUEST, async (p: ExplorerAlertsParams, token: CancellationToken): Promise<ExplorerAlertsResult> => {
     const log = get(p.logId);
-    const pace = new Pacer(token, 'query');
+    const pace = new Pacer(token, 'query', context);
     pace.check();
     return paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
   });
 
   connection.onRequest(EXPLORER_REPORT_REQUEST, async (p: ExplorerReportParams, token: CancellationToken): Promise<ExplorerReportResult> => {
     const log = get(p.logId);
-    const pace = new Pacer(token, 'report');
+    const pace = new Pacer(token, 'report', context);
     pace.check();
     const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);
     // Which alerts: a scan of the log, and with a text filter's first use a reading of the whole file.
@@ -367,21 +372,39 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 /**
  * Paces a long request: `due` says when it has worked for TURN_MS since the event loop last turned; `turn` lets the
  * loop turn (messages that came in meanwhile are handled) and then answers a cancellation of the request with LSP's
- * RequestCancelled error, as `check` does at once.
+ * RequestCancelled error, as `check` does at once. Exported for tests.
  */
-class Pacer {
+export class Pacer {
   private since = performance.now();
-  constructor(private readonly token: CancellationToken, private readonly what: 'report' | 'query') {}
+  constructor(private readonly token: CancellationToken, private readonly what: 'report' | 'query',
+    private readonly messages: Pick<ExplorerContext, 'messagesReceived' | 'messagesHandled'>) {}
   due(): boolean { return performance.now() - this.since >= TURN_MS; }
   check(): void {
     if (this.token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `The Alert Explorer ${this.what} was cancelled`);
   }
   async turn(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+    // Messages that came in while the request worked (a hover) are read in the next turn of the loop, and over stdio
+    // vscode-jsonrpc decodes one in a turn and hands it over in the next, each time after this request's own
+    // continuation: one turn let the request work one or two more slices before the hover was answered. The loop turns
+    // until the latest message has had two turns to be handed over and the last turn handed none over.
+    let received = this.messages.messagesReceived();
+    let handled = this.messages.messagesHandled();
+    let receivedAt = -Infinity;
+    for (let turn = 0; turn < MAX_TURNS; turn++) {
+      await nextTurn();
+      const nowReceived = this.messages.messagesReceived();
+      const nowHandled = this.messages.messagesHandled();
+      if (nowReceived !== received) { received = nowReceived; receivedAt = turn; }
+      const quiet = nowHandled === handled;
+      handled = nowHandled;
+      if (quiet && turn - receivedAt >= 2) break;
+    }
     this.check();
     this.since = performance.now();
   }
 }
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function countLineBreaks(text: string): number {
   let n = 0;
