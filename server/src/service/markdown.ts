@@ -1,9 +1,26 @@
 // Escaping for Markdown shown in hovers, reports and tooltips. Alert content and workspace files are
 // attacker-controlled: every value goes through one of these functions, and no Markdown is ever trusted.
 
-/** Inline code span holding `value` verbatim: the fence is longer than any backtick run inside. */
+/**
+ * Characters that are not displayed, or that change how the text around them is displayed: bidirectional controls
+ * (a process name with U+202E reads backwards), zero-width characters, line and paragraph separators, the BOM. A
+ * value holding them is shown with each written as `\uXXXX`, so that a crafted value cannot pass for another.
+ */
+export function isInvisibleChar(code: number): boolean {
+  return code === 0x061c || (code >= 0x200b && code <= 0x200f) || (code >= 0x2028 && code <= 0x202e)
+    || (code >= 0x2060 && code <= 0x2064) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff;
+}
+
+const INVISIBLE = /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** `value` with every invisible character (isInvisibleChar) written as `\uXXXX`. */
+export function revealInvisible(value: string): string {
+  return value.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** Inline code span holding `value` verbatim (invisible characters revealed): the fence is longer than any backtick run inside. */
 export function codeSpan(value: string): string {
-  const text = value.replace(/[\r\n]+/g, ' ');
+  const text = revealInvisible(value).replace(/[\r\n]+/g, ' ');
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
@@ -11,8 +28,9 @@ export function codeSpan(value: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** Fenced code block holding `value` verbatim: the fence is longer than any backtick run inside. */
+/** Fenced code block holding `value` verbatim (invisible characters revealed): the fence is longer than any backtick run inside. */
 export function codeBlock(value: string, language = ''): string {
+  value = revealInvisible(value);
   let longest = 2;
   for (const run of value.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
@@ -21,13 +39,13 @@ export function codeBlock(value: string, language = ''): string {
 
 /** Plain text safe in Markdown: every character with a Markdown or HTML meaning is backslash-escaped. */
 export function escapeMarkdown(value: string): string {
-  return value.replace(/[\\`*_{}\[\]()#+\-.!|<>~&"'=:$]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  return revealInvisible(value).replace(/[\\`*_{}\[\]()#+\-.!|<>~&"'=:$]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 }
 
 /** A title for a code action or tree item: one line, control characters removed, bounded length. */
 export function plainTitle(value: string, max = 80): string {
   // eslint-disable-next-line no-control-regex
-  const oneLine = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const oneLine = revealInvisible(value).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
