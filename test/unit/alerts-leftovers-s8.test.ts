@@ -137,10 +137,10 @@ test('the report says why no exception names the parent, for each kind of shell 
   assert.match(report({ 'proc.pname': 'sudo' }), /No exception is proposed: the parent `sudo` runs whatever command it is given, for anyone allowed to use it, so an exception on this program and parent would also silence it when anyone runs it that way, an attacker included\./);
   // With another exception proposed, the report still says why none names the parent.
   const script = report({ 'proc.pname': 'bash', 'proc.pcmdline': 'bash /opt/backup/run.sh', 'fd.name': '/etc/shadow' });
-  assert.match(script, /An exception that matches exactly this alert \(process \\\+ parent command line\)/);
+  assert.match(script, /An exception on this alert's values \(process \\\+ parent command line\), which silences every alert of this rule with the same values/);
   assert.match(script, /Why not on the program and its parent: the parent `bash` is a shell, so an exception on this program and parent would also silence it when anyone types it at a shell, an attacker included; its command line `bash \/opt\/backup\/run\.sh` names what it runs: pair the program with it \(`proc\.pcmdline`\) instead\./);
   const withFile = report({ 'proc.pname': 'sudo', 'fd.name': '/etc/shadow' });
-  assert.match(withFile, /An exception that matches exactly this alert \(file \\\+ process\)/);
+  assert.match(withFile, /An exception on this alert's values \(file \\\+ process\)/);
   assert.match(withFile, /Why not on the program and its parent: the parent `sudo` runs whatever command it is given/);
 });
 

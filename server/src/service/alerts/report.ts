@@ -175,7 +175,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
     // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block.
     const where = target ? `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file` : 'to your local rules file';
     // Not offered as a quick fix when the local file loads before the rule's file (said below).
-    parts.push(`An exception that matches exactly this alert (${escapeMarkdown(proposals[0].shape.label)})${blocked ? '' : `; the quick fix "Add exception" writes it ${where}`}:`);
+    // Not "this alert only": every later alert of the rule with the same values is silenced too.
+    parts.push(`An exception on this alert's values (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${blocked ? '' : `; the quick fix "Add exception" writes it ${where}`}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
