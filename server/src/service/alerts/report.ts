@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isOperatorTarget, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -172,8 +172,12 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
   const blocked = blockedBy?.(view);
   if (proposals.length) {
     const target = view.ruleSummary?.tuningTarget;
-    // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block.
-    const where = target ? `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file` : 'to your local rules file';
+    // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block. A
+    // Falco Operator deployment has no local rules file: the Falco it deploys reads /etc/falco/rules.d only, the
+    // Rulesfiles' files (falco-operator v0.4.1 internal/pkg/resources/falco.go), so its block is where tuning goes.
+    const where = !target ? 'to your local rules file'
+      : isOperatorTarget(target) ? `to the Rulesfile's inlineRules that define the rule (${escapeMarkdown(target.label)}; the Falco that the Falco Operator deploys reads only the Rulesfiles' files in /etc/falco/rules.d, no local rules file)`
+        : `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file`;
     // Not offered as a quick fix when the local file loads before the rule's file (said below).
     // Not "this alert only": every later alert of the rule with the same values is silenced too.
     parts.push(`An exception on this alert's values (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${blocked ? '' : `; the quick fix "Add exception" writes it ${where}`}:`);
