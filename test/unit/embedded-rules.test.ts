@@ -519,3 +519,54 @@ test('messages name places by the host\'s lines, never by the embedded file\'s o
   assert.ok(after.some((m) => /defined only later, at line 23 \(b-second\.yaml\)\./.test(m)), after.join('\n'));
   assert.ok(after.some((m) => /\(first at line 11\)/.test(m)), after.join('\n'));
 });
+
+test('a customRules entry Falco skips loads in no set: its neighbours cannot use its macros, its rules do not alert', () => {
+  // Falco 0.41+ reads only the *.yaml/*.yml files of rules.d (configuration.cpp:731-742 at 0.44.1); 0.40 reads every
+  // file of the folder (configuration.cpp:722 at 0.40.0). `my-macros` sorts before `rules.yaml`, so at 0.40 it loads first.
+  const text = [
+    'customRules:',
+    '  my-macros: |-',
+    '    - macro: m_shell',
+    '      condition: proc.name in (bash, sh)',
+    '    - rule: Skipped rule',
+    '      desc: defined in the entry Falco skips',
+    '      condition: evt.type = execve and m_shell',
+    '      output: shell %proc.name',
+    '      priority: WARNING',
+    '  rules.yaml: |-',
+    '    - rule: Uses the macro',
+    '      desc: reads the macro of its neighbour',
+    '      condition: evt.type = execve and m_shell',
+    '      output: shell %proc.name',
+    '      priority: WARNING',
+    '',
+  ].join('\n');
+  const at = (falcoVersion: string, hostText = text) => {
+    const { host, service } = serviceWith();
+    host.config = { ...host.config, falcoVersion };
+    const doc = open(service, hostText);
+    const found = service.embedded.diagnostics(doc).map((d) => [String(d.code), textAt(hostText, d)]);
+    return { service, doc, found };
+  };
+  const old = at('0.40');
+  assert.deepEqual(old.found, []);
+  assert.equal(old.service.rules.findRule('Skipped rule')?.name, 'Skipped rule');
+  assert.ok(old.service.rules.allRules().some((r) => r.name === 'Skipped rule'));
+
+  const now = at('0.44');
+  // The name is the finding, with its rename; the neighbour's use of m_shell is what Falco reports: undefined.
+  assert.deepEqual(now.found.filter(([code]) => code.startsWith('embedded-')), [['embedded-not-yaml-name', 'my-macros']]);
+  const inNeighbour = now.found.filter(([code]) => !code.startsWith('embedded-'));
+  assert.ok(inNeighbour.some(([, span]) => span === 'm_shell'), JSON.stringify(now.found));
+  const macroLine = text.split('\n').indexOf('    - macro: m_shell');
+  assert.ok(now.service.embedded.diagnostics(now.doc).every((d) => d.range.start.line < 2 || d.range.start.line > 8 || d.code === 'embedded-not-yaml-name'), 'the skipped text is not checked');
+  assert.equal(now.service.embedded.hover!(now.doc, { line: macroLine, character: 14 }), null);
+  assert.equal(now.service.rules.findRule('Skipped rule'), undefined);
+  assert.ok(!now.service.rules.allRules().some((r) => r.name === 'Skipped rule'));
+  const problem = now.service.embedded.diagnostics(now.doc).find((d) => d.code === 'embedded-not-yaml-name')!;
+  const rename = now.service.embedded.codeActions!(now.doc, problem.range, { diagnostics: [problem] }).find((a) => a.title.startsWith('Rename the entry'));
+  assert.equal(rename?.title, 'Rename the entry to \'my-macros.yaml\'');
+  // Renamed, it loads again: first of the set, its macro is its neighbour's.
+  const renamed = applyAction(text, rename!);
+  assert.deepEqual(at('0.44', renamed).found, []);
+});

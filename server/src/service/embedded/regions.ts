@@ -239,6 +239,10 @@ function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: H
     const kind = holder === 'configMap' ? configMapEntryKind(key, content) : rulesFileShape(content) === 'foreign' ? undefined : 'rules';
     if (!kind) continue;
     checkKey(key, keySpan, holder, problems, target);
+    // A customRules entry Falco skips (checkKey says so on its key) is a file nobody loads: its macros and lists are
+    // not its neighbours', its rules never alert. It is in no set, and its text is not checked: what Falco Lens could
+    // say about a file Falco never reads would not be what Falco says once it is renamed and loaded with the others.
+    if (holder === 'customRules' && !loadsRulesPath(`${CHART_RULES_DIR}/${key}`, target)) continue;
     if (file) files.push(kind === 'config' ? { ...file, kind } : file);
     else if (typeof value.value === 'string' && value.value.trim() !== '') {
       const what = kind === 'config' ? 'Falco configuration file' : 'rules file';
@@ -291,7 +295,7 @@ function checkKey(key: string, keySpan: readonly [number, number], holder: Holde
     const why = /\.ya?ml$/.test(key) ? `whose path matches *.yaml or *.yml as Falco matches it: the first '.yaml' (or '.yml') of the path must end it` : 'whose names end in .yaml or .yml';
     problems.push({
       code: HolderCode.NotYamlName, span: keySpan, severity: 'warning',
-      message: `Falco skips '${key}': since 0.41 it loads only the files of ${CHART_RULES_DIR} ${why}, and says nothing about the others. Name it '${replacement}'.`,
+      message: `Falco skips '${key}': since 0.41 it loads only the files of ${CHART_RULES_DIR} ${why}, and says nothing about the others, so its macros, lists and rules are not loaded (Falco Lens does not check its text either). Name it '${replacement}'.`,
       replacement,
     });
   }
