@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { MemoryHost } from './rules-host';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { CORPUS, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
 const OPERATOR = path.join(process.cwd(), 'test', 'fixtures', 'operator');
 
@@ -27,4 +29,28 @@ test('the report of an alert of a Rulesfile\'s inline rule says where tuning goe
   assert.ok(!tuning.includes('loads after your local rules file'), tuning);
   assert.ok(tuning.includes('writes it to the Rulesfile\'s inlineRules that define the rule (rulesfiles.yaml, Rulesfile \'web-rules\' inlineRules; '
     + 'the Falco that the Falco Operator deploys reads only the Rulesfiles\' files in /etc/falco/rules.d, no local rules file):'), tuning);
+});
+
+// 2. gcp_auditlog_rules.yaml's outputs start with a value (`project=%gcp.projectId A GCP … by user=%gcp.user …`): the
+// rule was matched, but its hover sat on the text before the first value, which these lines do not have, so no part
+// of the line showed the rule nor led to its definition.
+test('a text alert whose template starts with a value shows its rule on the template\'s first words', { skip: !corpusExists && 'corpus absent' }, () => {
+  const rules = ruleSummaries(path.join(CORPUS, 'rules', 'falcosecurity__plugins', 'gcpaudit', 'gcp_auditlog_rules.yaml'));
+  const s = createAlertsService(new TestHost(), fakeRules(rules));
+  // The walkthrough's alert (corpus gcpaudit_walkthrough_syslog.txt) on one line, without its syslog prefix.
+  const line = '19:48:00.117403000: Notice project=project-id A GCP Pub/Sub topic has been deleted by user=user@company.com userIP=10.0.0.1 '
+    + 'userAgent=google-cloud-sdk gcloud/457.0.0  authorizationInfo=<NA>  rawRequest=<NA>';
+  const doc = alertDoc('gcp.log', `${line}\n`);
+  const at = (needle: string) => ({ line: 0, character: line.indexOf(needle) + 1 });
+  for (const needle of ['A GCP', 'deleted', 'by user=']) {
+    const hover = s.hover!(doc, at(needle));
+    assert.ok(hover && (hover.contents as { value: string }).value.startsWith('**Rule** `GCP Pub/Sub topic deleted` (identified by matching its output template)'), `${needle}: ${JSON.stringify(hover)}`);
+    if (needle === 'A GCP') {
+      assert.deepEqual(hover.range, { start: { line: 0, character: line.indexOf('A GCP') }, end: { line: 0, character: line.indexOf(' user=') } }, 'the words between the first two values');
+      assert.equal(s.definition!(doc, at(needle)).length, 1);
+    }
+  }
+  // The values keep their own hovers.
+  assert.match((s.hover!(doc, at('project-id'))!.contents as { value: string }).value, /^`project` → field `gcp\.projectId`/);
+  assert.match((s.hover!(doc, at('user@'))!.contents as { value: string }).value, /^`user` → field `gcp\.user`/);
 });

@@ -295,7 +295,7 @@ test('a text alert whose template is that of several rules names them all and of
   ];
   for (const c of cases) {
     const doc = alertDoc(c.name, `${c.line}\n`);
-    // The rule's hover is on the text before the first field (the gcp template starts with a field: none).
+    // The rule's hover is on the text before the first field (for the gcp template, which starts with one, on the words after it).
     if (c.line === SECRET) {
       const names = c.rules.map((r) => `\`${r}\``).join(' or ');
       const hover = s.hover!(doc, { line: 0, character: 40 });

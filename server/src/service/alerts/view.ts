@@ -147,6 +147,20 @@ function buildJson(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
   }
 }
 
+/** The first literal text of a matched template between two of its values (or after the last), without blanks and
+ *  without the `key=` of the value after it; undefined when the template has none with a letter in it. */
+function templateWords(output: string, values: readonly MatchedValue[]): { start: number; end: number } | undefined {
+  const spans = values.filter((v) => v.how === 'template').map((v) => ({ start: v.keyStart ?? v.start, end: v.end })).sort((a, b) => a.start - b.start);
+  for (let i = 0; i < spans.length; i++) {
+    let start = spans[i].end;
+    let end = i + 1 < spans.length ? spans[i + 1].start : output.length;
+    while (start < end && /\s/.test(output[start])) start++;
+    while (end > start && /\s/.test(output[end - 1])) end--;
+    if (/[A-Za-z]/.test(output.slice(start, end))) return { start, end };
+  }
+  return undefined;
+}
+
 function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLibrary): void {
   const h = view.record.head;
   const text = view.record.text;
@@ -171,6 +185,12 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
     const firstValue = tokens.length ? Math.min(...tokens.map((t) => t.keyStart ?? t.start)) : output.length;
     const headEnd = Math.max(0, Math.min(firstValue, (h.head ?? '').length));
     if (headEnd > 0) view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + headEnd });
+    else {
+      // A template that starts with a value (gcp_auditlog_rules.yaml's `project=%gcp.projectId A GCP … by user=…`) has
+      // no text before it: the rule is shown on the template's first words between two values.
+      const words = templateWords(output, tokens);
+      if (words) view.targets.push({ kind: 'rule', start: h.outputStart! + words.start, end: h.outputStart! + words.end });
+    }
   } else {
     tokens = withUncertainEnds(output, templates.mapTokens(tokenizeKeyValues(output, 0, output.length), { source: view.source }));
     if ((h.head ?? '') !== '') view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + h.head!.length });
