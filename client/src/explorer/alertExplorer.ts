@@ -1,10 +1,12 @@
 // The Alert Explorer: a tree of the alerts of one log, grouped (by rule, priority, host, source or container),
 // filtered, deduplicated and followed. The client parses nothing: every node comes from the server's index through
-// custom requests. Tooltips are built with appendText/appendCodeblock and are never trusted.
+// custom requests. What items show is built by treeText.ts (values from the log revealed); tooltips are built with
+// appendText/appendCodeblock and are never trusted.
 import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
+import { GROUP_LABELS, PRIORITY_NAMES, alertTexts, groupTexts, viewTexts, type TooltipPart } from './treeText';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
@@ -12,18 +14,26 @@ import {
   type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerGroupsResult, type ExplorerLogInfo,
 } from '../../../server/src/protocol';
 
-const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
 const PAGE = 200;
 /** VS Code does not hand extensions documents over 50 MB; larger logs show an alert's text instead of the file. */
 const EDITOR_LIMIT_BYTES = 50 * 1024 * 1024;
-const GROUP_LABELS: Record<ExplorerGroupBy, string> = { rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container' };
 
 type Node =
   | { kind: 'group'; group: ExplorerGroup }
   | { kind: 'alert'; alert: ExplorerAlertItem; group: string }
   | { kind: 'more'; group: string; offset: number; remaining: number };
 
-function priorityName(p: number): string { return PRIORITY_NAMES[p] ?? 'Unknown'; }
+/** An untrusted Markdown tooltip holding the parts as text and code blocks. */
+function tooltipOf(parts: readonly TooltipPart[]): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString(undefined, false);
+  tip.isTrusted = false;
+  tip.supportHtml = false;
+  for (const part of parts) {
+    if ('code' in part) tip.appendCodeblock(part.code, 'text');
+    else tip.appendText(part.text);
+  }
+  return tip;
+}
 
 function priorityIcon(p: number): vscode.ThemeIcon {
   if (p >= 0 && p <= 3) return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
@@ -144,20 +154,9 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   private updateMessage(): void {
     if (!this.log) { this.view.message = 'Open a Falco alert log (Falco: Open in Alert Explorer).'; return; }
-    const parts = [`${this.log.total.toLocaleString('en-US')} alerts`];
-    if (!this.log.done) parts.push(`indexing ${this.log.totalBytes ? Math.floor((100 * this.log.indexedBytes) / this.log.totalBytes) : 0}%`);
-    if (this.log.following) parts.push('following');
-    parts.push(`by ${GROUP_LABELS[this.groupBy].toLowerCase()}`);
-    if (this.dedupe) parts.push('duplicates folded');
-    const f = this.filter;
-    const filters: string[] = [];
-    if (f.text) filters.push(`"${f.text}"`);
-    if (f.minPriority !== undefined) filters.push(`≥ ${priorityName(f.minPriority)}`);
-    const window = describeWindow(f.since, f.until);
-    if (window) filters.push(window);
-    if (filters.length) parts.push(`filter ${filters.join(', ')}`);
-    this.view.message = parts.join(' · ');
-    this.view.description = this.log.path.split('/').pop();
+    const { message, description } = viewTexts(this.log, this.groupBy, this.dedupe, this.filter, describeWindow(this.filter.since, this.filter.until));
+    this.view.message = message;
+    this.view.description = description;
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -179,20 +178,13 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'group') {
       const g = node.group;
-      const label = this.groupBy === 'priority' ? priorityName(Number(g.key)) : g.key || '(none)';
-      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+      const texts = groupTexts(this.groupBy, g, this.dedupe);
+      const item = new vscode.TreeItem(texts.label, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${this.groupBy}:${g.key}`;
-      item.description = this.dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count);
+      item.description = texts.description;
       item.iconPath = priorityIcon(g.priority);
       item.contextValue = 'falcoLens.group';
-      const tip = new vscode.MarkdownString(undefined, false);
-      tip.isTrusted = false;
-      tip.supportHtml = false;
-      tip.appendText(`${GROUP_LABELS[this.groupBy]}: ${label}\n\n`);
-      tip.appendText(`${g.count} alerts, ${g.distinct} distinct; most severe: ${priorityName(g.priority)}`);
-      if (g.firstTime !== undefined) tip.appendText(`\n\nfirst ${new Date(g.firstTime).toISOString()}, last ${new Date(g.lastTime ?? g.firstTime).toISOString()}`);
-      if (!g.identified) tip.appendText('\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text.');
-      item.tooltip = tip;
+      item.tooltip = tooltipOf(texts.tooltip);
       return item;
     }
     if (node.kind === 'more') {
@@ -202,19 +194,13 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
       return item;
     }
     const a = node.alert;
-    const when = a.time !== undefined ? new Date(a.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : a.timeText ?? '';
-    const item = new vscode.TreeItem(this.groupBy === 'rule' ? a.summary || a.rule : a.rule, vscode.TreeItemCollapsibleState.None);
+    const texts = alertTexts(this.groupBy, a);
+    const item = new vscode.TreeItem(texts.label, vscode.TreeItemCollapsibleState.None);
     item.id = `alert:${this.log?.logId}:${a.id}`;
-    item.description = `${when}${a.duplicates && a.duplicates > 1 ? ` ×${a.duplicates}` : ''}`;
+    item.description = texts.description;
     item.iconPath = priorityIcon(a.priority);
     item.contextValue = 'falcoLens.alert';
-    const tip = new vscode.MarkdownString(undefined, false);
-    tip.isTrusted = false;
-    tip.supportHtml = false;
-    tip.appendText(`${priorityName(a.priority)} · ${a.rule}\n\n`);
-    tip.appendCodeblock(a.summary, 'text');
-    tip.appendText(`line ${a.line + 1}${a.duplicates && a.duplicates > 1 ? ` · ${a.duplicates} identical alerts (apart from the time)` : ''}`);
-    item.tooltip = tip;
+    item.tooltip = tooltipOf(texts.tooltip);
     item.command = { command: 'falcoLens.explorer.reveal', title: 'Show alert', arguments: [a] };
     return item;
   }

@@ -1,0 +1,64 @@
+// What the Alert Explorer's tree shows, as plain strings (no VS Code import, unit-tested). Rule names, host and
+// container names and output text come from the log, which anyone who can make Falco alert writes: a bidirectional
+// control (U+202E) or a zero-width character in a process name would make a label read as another one. Every value
+// from the log goes through plainTitle (service/markdown.ts, the server's own helper: one line, invisible and
+// reordering characters written as \uXXXX, control characters removed), and the tooltip's code block through
+// revealInvisible; the tooltips are Markdown built with appendText/appendCodeblock and never trusted.
+import { plainTitle, revealInvisible } from '../../../server/src/service/markdown';
+import type { ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy, ExplorerLogInfo } from '../../../server/src/protocol';
+
+export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
+export const GROUP_LABELS: Record<ExplorerGroupBy, string> = { rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container' };
+
+/** Longer than any summary the server sends (alertStore.ts SUMMARY_CHARS): a label is cut by the view, not here. */
+const LABEL_CHARS = 1000;
+
+export function priorityName(p: number): string { return PRIORITY_NAMES[p] ?? 'Unknown'; }
+
+/** A value from the log as a tree shows it: one line, nothing hidden or reordered. */
+export function shown(value: string): string { return plainTitle(value, LABEL_CHARS); }
+
+/** A tooltip, in the order it is appended: plain text (appendText) or a code block (appendCodeblock). */
+export type TooltipPart = { text: string } | { code: string };
+
+export interface ItemTexts { label: string; description: string; tooltip: TooltipPart[] }
+
+export function groupTexts(groupBy: ExplorerGroupBy, g: ExplorerGroup, dedupe: boolean): ItemTexts {
+  const label = groupBy === 'priority' ? priorityName(Number(g.key)) : shown(g.key) || '(none)';
+  const tooltip: TooltipPart[] = [
+    { text: `${GROUP_LABELS[groupBy]}: ${label}\n\n` },
+    { text: `${g.count} alerts, ${g.distinct} distinct; most severe: ${priorityName(g.priority)}` },
+  ];
+  if (g.firstTime !== undefined) tooltip.push({ text: `\n\nfirst ${new Date(g.firstTime).toISOString()}, last ${new Date(g.lastTime ?? g.firstTime).toISOString()}` });
+  if (!g.identified) tooltip.push({ text: '\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text.' });
+  return { label, description: dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count), tooltip };
+}
+
+export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem): ItemTexts {
+  const when = a.time !== undefined ? new Date(a.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : shown(a.timeText ?? '');
+  const many = a.duplicates !== undefined && a.duplicates > 1;
+  return {
+    label: shown(groupBy === 'rule' ? a.summary || a.rule : a.rule),
+    description: `${when}${many ? ` ×${a.duplicates}` : ''}`,
+    tooltip: [
+      { text: `${priorityName(a.priority)} · ${shown(a.rule)}\n\n` },
+      { code: revealInvisible(a.summary) },
+      { text: `line ${a.line + 1}${many ? ` · ${a.duplicates} identical alerts (apart from the time)` : ''}` },
+    ],
+  };
+}
+
+/** The view's message and description: the log's counts and state, the settings, the filter, the file's name. */
+export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe: boolean, f: ExplorerFilter, window: string | undefined): { message: string; description: string } {
+  const parts = [`${log.total.toLocaleString('en-US')} alerts`];
+  if (!log.done) parts.push(`indexing ${log.totalBytes ? Math.floor((100 * log.indexedBytes) / log.totalBytes) : 0}%`);
+  if (log.following) parts.push('following');
+  parts.push(`by ${GROUP_LABELS[groupBy].toLowerCase()}`);
+  if (dedupe) parts.push('duplicates folded');
+  const filters: string[] = [];
+  if (f.text) filters.push(`"${shown(f.text)}"`);
+  if (f.minPriority !== undefined) filters.push(`≥ ${priorityName(f.minPriority)}`);
+  if (window) filters.push(window);
+  if (filters.length) parts.push(`filter ${filters.join(', ')}`);
+  return { message: parts.join(' · '), description: shown(log.path.split('/').pop() ?? '') };
+}
