@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { MemoryHost } from './rules-host';
+import type { RuleSummary } from '../../server/src/service/features';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { CORPUS, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
@@ -53,4 +54,36 @@ test('a text alert whose template starts with a value shows its rule on the temp
   // The values keep their own hovers.
   assert.match((s.hover!(doc, at('project-id'))!.contents as { value: string }).value, /^`project` → field `gcp\.projectId`/);
   assert.match((s.hover!(doc, at('user@'))!.contents as { value: string }).value, /^`user` → field `gcp\.user`/);
+});
+
+// 3. Two different templates that match a text line with the same score (the same literal text, a field of each where
+// the other has another field) were decided by the library's order: the first rule was named, its playbook and tuning
+// offered, though the line may be the other's. Now named "A or B", as rules of one template are (8c3ccae).
+test('a text line that two different templates match equally well names both rules and offers no tuning', () => {
+  const rule = (name: string, output: string, priority = 'Critical'): RuleSummary => ({ name, source: 'syscall', output, priority, tags: [], enabled: true, condition: 'evt.type=open' });
+  const rules = [
+    rule('Read of a key by process', 'Key file opened (file=%fd.name by=%proc.name)'),
+    rule('Read of a key by user', 'Key file opened (file=%fd.name by=%user.name)'),
+    rule('Read of a key, notice', 'Key file opened (file=%fd.name by=%proc.exepath)', 'Notice'),
+  ];
+  const s = createAlertsService(new TestHost(), fakeRules(rules));
+  const line = '10:20:30.123456789: Critical Key file opened (file=/etc/ssl/private/k.pem by=backup)';
+  const doc = alertDoc('keys.log', `${line}\n`);
+  const both = 'Read of a key by process or Read of a key by user';
+  const hover = s.hover!(doc, { line: 0, character: line.indexOf('Key file') + 2 });
+  const md = (hover!.contents as { value: string }).value;
+  assert.ok(md.startsWith('**Rule** `Read of a key by process` or `Read of a key by user`\n\nThese rules\' output templates match this line equally well'), md);
+  const by = (s.hover!(doc, { line: 0, character: line.indexOf('backup') + 1 })!.contents as { value: string }).value;
+  assert.match(by, /rendered from `%proc\.name` if the alert is of `Read of a key by process` \(read through its output template; another rule's matches as well\)/, by);
+  assert.equal(s.diagnostics(doc).find((d) => d.code === 'falco-alert')!.message, `Critical: ${both}`);
+  const titles = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
+  assert.ok(!titles.some((t) => /^(Add exception|Disable rule|Open playbook)/.test(t)), titles.join('\n'));
+  const report = s.report(`${line}\n`, 'file:///logs/keys.log');
+  assert.ok(report.includes(`## 1. ${both}`), report);
+  assert.match(report, /No exception is proposed: the output templates of several rules match this text alert equally well/, report);
+  assert.equal(s.identifyTextRule(line.slice(line.indexOf('Key file'))), undefined);
+  // The priority decides when only one rule has the alert's: not a tie.
+  const notice = '10:20:30.123456789: Notice Key file opened (file=/etc/ssl/private/k.pem by=/usr/bin/backup)';
+  const one = (s.hover!(alertDoc('notice.log', `${notice}\n`), { line: 0, character: notice.indexOf('Key file') + 2 })!.contents as { value: string }).value;
+  assert.ok(one.startsWith('**Rule** `Read of a key, notice` (identified by matching its output template)'), one);
 });

@@ -53,7 +53,9 @@ export function ruleHover(view: AlertView): string {
   }
   if (!name && view.candidates?.length) {
     parts.push(`**Rule** ${view.candidates.map((c) => cappedCode(c, 200)).join(' or ')}`);
-    parts.push('These rules have the same output template and priority, so a text alert cannot tell which of them fired: Falco Lens '
+    const why = view.readWith === undefined ? 'These rules have the same output template and priority'
+      : 'These rules\' output templates match this line equally well (the same literal text, each field\'s value where the other has text)';
+    parts.push(`${why}, so a text alert cannot tell which of them fired: Falco Lens `
       + 'names none of them, opens no playbook and proposes no exception or disable. With `json_output: true` in falco.yaml each alert names its rule.');
     return parts.join('\n\n');
   }
@@ -217,7 +219,11 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
 
 function howText(value: AlertValue, view: AlertView): string {
   switch (value.how) {
-    case 'template': return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${view.rule === undefined && view.candidates ? view.candidates.map((c) => cappedCode(c, 200)).join(' and ') : cappedCode(view.rule ?? '', 200)}`;
+    case 'template':
+      if (view.rule === undefined && view.readWith !== undefined) {
+        return `, rendered from ${cappedCode(`%${value.field}`, 200)} if the alert is of ${cappedCode(view.readWith, 200)} (read through its output template; another rule's matches as well)`;
+      }
+      return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${view.rule === undefined && view.candidates ? view.candidates.map((c) => cappedCode(c, 200)).join(' and ') : cappedCode(view.rule ?? '', 200)}`;
     case 'catalog': return ', by its conventional output name';
     case 'learned': return ', as the loaded rules use this name';
     case 'guess': return view.rule || view.candidates ? ' (probably: guessed from the output name)' : ' (probably: guessed from the output name; the rule is unidentified)';

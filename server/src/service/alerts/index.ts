@@ -131,16 +131,19 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     const h = record.head;
     const known = textRules.get(h);
     if (known && known.generation === templates.generation) return known;
-    const found = templates.identifyRule(record.text.slice(h.outputStart!, h.outputEnd!), h.priority)?.name;
-    const twins = found === undefined ? [] : templates.twins(found);
+    const ties: string[] = [];
+    const found = templates.identifyRule(record.text.slice(h.outputStart!, h.outputEnd!), h.priority, ties)?.name;
+    // Rules of the same template (twins), or of another template that matches as well (ties): any may have fired.
+    const twins = found === undefined ? [] : [...templates.twins(found), ...ties];
     const entry = twins.length ? { generation: templates.generation, rule: undefined, label: [found!, ...twins].sort().join(' or ') } : { generation: templates.generation, rule: found };
     textRules.set(h, entry);
     return entry;
   };
+  const oneRuleTies: string[] = [];
   /** The name of the one rule whose template matches a text alert's output; undefined when none or several do. */
   const oneRule = (output: string): string | undefined => {
-    const name = templates.identifyRule(output, -1)?.name;
-    return name !== undefined && templates.twins(name).length === 0 ? name : undefined;
+    const name = templates.identifyRule(output, -1, oneRuleTies)?.name;
+    return name !== undefined && templates.twins(name).length === 0 && oneRuleTies.length === 0 ? name : undefined;
   };
 
   const localRulesPath = (): string | undefined => {

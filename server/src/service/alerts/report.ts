@@ -159,7 +159,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return internalEventNote(view.rule ?? view.record.head.head);
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
   if (!view.rule && view.candidates) {
-    return `No exception is proposed: the output template of this text alert is that of several rules (${view.candidates.map((c) => cappedCode(c, 200)).join(', ')}), `
+    const several = view.readWith === undefined ? 'the output template of this text alert is that of several rules' : 'the output templates of several rules match this text alert equally well';
+    return `No exception is proposed: ${several} (${view.candidates.map((c) => cappedCode(c, 200)).join(', ')}), `
       + 'so it cannot tell which of them fired, and an exception or a disable of one of them may miss it. With `json_output: true` in falco.yaml each alert names its rule.';
   }
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';

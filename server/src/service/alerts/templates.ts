@@ -36,7 +36,14 @@ export interface MatchedValue {
   uncertainEnd?: boolean;
 }
 
-export interface TemplateMatch { rule: RuleSummary; values: MatchedValue[]; score: number }
+export interface TemplateMatch {
+  rule: RuleSummary;
+  values: MatchedValue[];
+  score: number;
+  /** Other rules whose own (different) template matches the output with the same score: the order of the library
+   *  picked `rule`, the line cannot tell them apart. Rules with the same template are `twins`, not listed here. */
+  ties: string[];
+}
 
 const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
 
@@ -212,16 +219,17 @@ export class TemplateLibrary {
   identify(output: string, priority: number): TemplateMatch | undefined {
     const best = this.bestMatch(output, priority);
     // The appended suffix is read once, for the winner only.
-    return best && { rule: best.rule, values: this.completeSuffix(output, best.values), score: best.score };
+    return best && { rule: best.rule, values: this.completeSuffix(output, best.values), score: best.score, ties: best.ties };
   }
 
   /**
    * The rule of the best-matching template (the rule `identify` gives), without building the values: the Alert
    * Explorer's index needs only the name, for every text alert of a log.
    */
-  identifyRule(output: string, priority: number): RuleSummary | undefined {
+  identifyRule(output: string, priority: number, ties?: string[]): RuleSummary | undefined {
     let best: LibraryTemplate | undefined;
     let bestScore = 0;
+    if (ties) ties.length = 0;
     // Where Falco ≥ 0.41's appended suffix starts: searched for only when a template does not match the whole
     // output (a template ending with a field matches it whole, the suffix in its last value). -2: not searched yet.
     let suffixAt = -2;
@@ -232,11 +240,16 @@ export class TemplateLibrary {
         const t = list[i];
         // The score does not depend on the output: a template that could not beat the best so far is not matched.
         const score = t.rulePriority === priority ? t.baseScore + 1 : t.baseScore;
-        if (best !== undefined && (score < bestScore || (score === bestScore && t.order >= best.order))) continue;
+        if (best !== undefined && score < bestScore) continue;
+        // Of equal scores the first in the library's order wins; a later one is matched only to find ties.
+        const later = best !== undefined && score === bestScore && t.order >= best.order;
+        if (later && !(ties && this.mayTie(best!, t, ties))) continue;
         if (!bodyMatches(output, output.length, t)) {
           if (suffixAt === -2) suffixAt = output.lastIndexOf(' container_id=');
           if (!(suffixAt > 0 && bodyMatches(output, suffixAt, t))) continue;
         }
+        if (later) { ties!.push(t.rule.name); continue; }
+        if (ties) this.newBest(best, best !== undefined && score === bestScore, t, ties);
         best = t;
         bestScore = score;
       }
@@ -266,21 +279,40 @@ export class TemplateLibrary {
     return bucket.lists;
   }
 
-  /** The highest-scoring template that matches (the first of equal scores) and its template values. */
+  /** Whether a later template of the best one's score may be a tie to record: another rule, another template. */
+  private mayTie(best: LibraryTemplate, t: LibraryTemplate, ties: string[]): boolean {
+    return t.rule.name !== best.rule.name && !ties.includes(t.rule.name) && !this.twins(best.rule.name).includes(t.rule.name);
+  }
+
+  /** The ties when `t` replaces `previous` as the best: kept, with `previous` among them, when the scores are equal
+   *  (`t` comes first in the library's order); none when `t` scores higher. */
+  private newBest(previous: LibraryTemplate | undefined, equal: boolean, t: LibraryTemplate, ties: string[]): void {
+    if (!equal) ties.length = 0;
+    else if (previous && this.mayTie(t, previous, ties)) ties.push(previous.rule.name);
+    for (let i = ties.length - 1; i >= 0; i--) if (ties[i] === t.rule.name || this.twins(t.rule.name).includes(ties[i])) ties.splice(i, 1);
+  }
+
+  /** The highest-scoring template that matches (the first of equal scores), its template values and its ties. */
   private bestMatch(output: string, priority: number): TemplateMatch | undefined {
     const suffixAt = output.lastIndexOf(' container_id=');
     let best: TemplateMatch | undefined;
-    let bestOrder = 0;
+    let bestTemplate: LibraryTemplate | undefined;
+    const ties: string[] = [];
     for (const list of this.candidates(output)) {
       for (const t of list) {
         const score = t.rulePriority === priority ? t.baseScore + 1 : t.baseScore;
-        if (best && (score < best.score || (score === best.score && t.order >= bestOrder))) continue;
+        if (best && score < best.score) continue;
+        const later = best !== undefined && score === best.score && t.order >= bestTemplate!.order;
+        if (later && !this.mayTie(bestTemplate!, t, ties)) continue;
         const values = matchTemplateAt(output, suffixAt, t);
         if (!values) continue;
-        best = { rule: t.rule, values, score };
-        bestOrder = t.order;
+        if (later) { ties.push(t.rule.name); continue; }
+        this.newBest(bestTemplate, best !== undefined && score === best.score, t, ties);
+        best = { rule: t.rule, values, score, ties };
+        bestTemplate = t;
       }
     }
+    if (best) best.ties = [...ties].sort();
     return best;
   }
 

@@ -38,6 +38,9 @@ export interface AlertView {
   identification: 'json' | 'template' | 'ambiguous' | 'unidentified';
   /** The rules an ambiguous text alert may come from, sorted. */
   candidates?: string[];
+  /** When the candidates' templates differ (each matches the line equally well), the one rule whose template the
+   *  values were read through; undefined when they all have the same template. */
+  readWith?: string;
   priority: number;
   priorityText: string;
   time?: string;
@@ -171,11 +174,13 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
   const match = templates.identify(output, h.priority);
   let tokens: MatchedValue[];
   if (match) {
-    const twins = templates.twins(match.rule.name);
+    const twins = [...templates.twins(match.rule.name), ...match.ties];
     if (twins.length) {
       // Which of them fired, the text cannot say: no rule is named (nor tuned); the values are read all the same.
       view.identification = 'ambiguous';
       view.candidates = [match.rule.name, ...twins].sort();
+      // Another template matches as well: the values are read through the first rule's template only.
+      if (match.ties.length) view.readWith = match.rule.name;
     } else {
       view.rule = match.rule.name;
       view.ruleSummary = rules.findRule(match.rule.name) ?? match.rule;
