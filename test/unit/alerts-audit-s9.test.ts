@@ -87,3 +87,50 @@ test('a text line that two different templates match equally well names both rul
   const one = (s.hover!(alertDoc('notice.log', `${notice}\n`), { line: 0, character: notice.indexOf('Key file') + 2 })!.contents as { value: string }).value;
   assert.ok(one.startsWith('**Rule** `Read of a key, notice` (identified by matching its output template)'), one);
 });
+
+// 1. The local rules file was placed against the rule's first definition only. Falco replaces a rule that a later
+// file defines again whole, with the exceptions an earlier override appended (rule_loader_collector.cpp define_info,
+// `*prev = info`, 0.37.0-0.44.0): an exception written into a local file that loads between the two was lost silently.
+test('no tuning edit into a local rules file whose override a later redefinition of the rule replaces', () => {
+  const rule = (condition: string) => [
+    '- rule: Backup tool reads keys', '  desc: A backup tool opened a private key', `  condition: ${condition}`,
+    '  output: Key read by backup tool (file=%fd.name process=%proc.name parent=%proc.pname)', '  priority: WARNING', '',
+  ].join('\n');
+  const base = '/etc/falco/falco_rules.yaml';
+  const local = '/etc/falco/falco_rules.local.yaml';
+  const later = '/etc/falco/rules.d/team.yaml';
+  const alert = JSON.stringify({
+    hostname: 'db-1', output: '10:20:30.123456789: Warning Key read by backup tool (file=/etc/ssl/private/k.pem process=restic parent=cron)',
+    output_fields: { 'evt.time': 1746613230123456789, 'fd.name': '/etc/ssl/private/k.pem', 'proc.name': 'restic', 'proc.pname': 'cron', 'proc.cmdline': 'restic backup /etc' },
+    priority: 'Warning', rule: 'Backup tool reads keys', source: 'syscall', tags: [], time: '2025-05-07T10:20:30.123456789Z',
+  });
+  const run = (laterText: string) => {
+    const host = new MemoryHost({ [base]: rule('evt.type = open and fd.name startswith /etc/ssl/private'), [local]: '', [later]: laterText }, { ruleFiles: [base, local, later], folders: ['/ws'] });
+    host.config = { ...host.config, rules: { ...host.config.rules, localFile: local } };
+    const service = new FalcoLanguageService(host);
+    const log = TextDocument.create('file:///logs/keys.json', 'falco-alerts', 1, `${alert}\n`);
+    service.alerts.didOpenOrChange?.(log);
+    const actions = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+    return { actions, report: service.alerts.report(`${alert}\n`, 'file:///logs/keys.json') };
+  };
+  // team.yaml defines the rule again: the local file's override would be replaced.
+  const redefined = run(rule('evt.type in (open, openat) and fd.name startswith /etc/ssl/private'));
+  assert.deepEqual(redefined.actions.filter((a) => a.edit && /^(Add exception|Disable rule)/.test(a.title)).map((a) => a.title), []);
+  const blocked = redefined.actions.find((a) => a.disabled);
+  assert.ok(blocked, redefined.actions.map((a) => a.title).join('\n'));
+  assert.equal(blocked.title, 'Add exception or disable rule: not in falco_rules.local.yaml, whose override team.yaml replaces by defining the rule again');
+  assert.match(blocked.disabled!.reason, /^\/etc\/falco\/rules\.d\/team\.yaml defines this rule again and Falco loads it after \/etc\/falco\/falco_rules\.local\.yaml: a later definition replaces the rule whole/);
+  const tuning = redefined.report.slice(redefined.report.indexOf('### Tuning'));
+  assert.ok(!tuning.includes('the quick fix "Add exception" writes it'), tuning);
+  assert.match(tuning, /\*\*Not in your local rules file:\*\* `\/etc\/falco\/rules\.d\/team\.yaml` defines this rule again/, tuning);
+  // An override (or a rule of another name) in team.yaml changes nothing: the quick fixes write into the local file.
+  for (const text of [
+    '- rule: Backup tool reads keys\n  condition: and proc.name != restic\n  override:\n    condition: append\n',
+    '- rule: Backup tool reads keys\n  condition: and proc.name != restic\n  append: true\n',
+    rule('evt.type = open').replace('Backup tool reads keys', 'Backup tool reads keys 2'),
+  ]) {
+    const { actions } = run(text);
+    assert.ok(!actions.some((a) => a.disabled), text);
+    assert.ok(actions.some((a) => a.edit && a.title.startsWith('Add exception')), `${text}\n${actions.map((a) => a.title).join('\n')}`);
+  }
+});

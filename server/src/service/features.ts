@@ -78,6 +78,11 @@ export interface RulesWorkspace {
   validateText(uri: string, text: string): Diagnostic[];
   /** The text of a rules document open in the editor (it may differ from the disk), or undefined when not open. */
   documentText?(uri: string): string | undefined;
+  /**
+   * Where the workspace's rules files (configured and workspace folders, not embedded blocks) have an item of rule
+   * `name` (definitions, redefinitions and overrides alike), in load order; undefined when it cannot say them all.
+   */
+  ruleItems?(name: string): Location[] | undefined;
 }
 
 /** Guesses the language of a file from its path and first line (the same rules as package.json). */

@@ -24,7 +24,7 @@ import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
-import { definedAfterLocal } from './loadOrder';
+import { definedAfterLocal, isRedefinitionAt } from './loadOrder';
 import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
@@ -162,7 +162,17 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     const ruleFile = summary.location && URI_TO_PATH(summary.location.uri);
     if (!local || !ruleFile) return undefined;
     const after = definedAfterLocal(host, local, ruleFile);
-    return after === undefined ? undefined : { local, ruleFile: after };
+    if (after !== undefined) return { local, ruleFile: after };
+    // The local file loads after the first definition; a file loading after it that defines the rule again replaces
+    // the rule with what the local file appended (the last such file is where an override takes effect).
+    let redefinedIn: string | undefined;
+    for (const item of rules.ruleItems?.(view.rule) ?? []) {
+      const file = URI_TO_PATH(item.uri);
+      if (!file || definedAfterLocal(host, local, file) === undefined) continue;
+      const text = rules.documentText?.(item.uri) ?? host.readFile(file);
+      if (text !== undefined && isRedefinitionAt(text, item.range.start, view.rule)) redefinedIn = file;
+    }
+    return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn };
   };
   /** blockedTuning asked once per rule, for the many alerts of one report. */
   const blockedOnce = (): TuningBlocked => {
@@ -313,7 +323,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         // Shown greyed out with its reason (where the client supports it): an edit here would stop Falco.
         const reason = loadOrderReason(blocked);
         actions.push({
-          title: plainTitle(`Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
+          title: plainTitle(blocked.redefinedIn !== undefined
+            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${path.basename(blocked.redefinedIn)} replaces by defining the rule again`
+            : `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
           kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },
         });
       } else if (first.rule && file && wants(CodeActionKind.QuickFix)) {

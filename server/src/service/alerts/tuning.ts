@@ -265,10 +265,21 @@ export function isOperatorTarget(target: { label: string }): boolean {
 }
 
 /** The local rules file and the file defining the alert's rule when Falco loads the local file first (loadOrder.ts). */
-export interface LoadOrderBlock { local: string; ruleFile: string }
+export interface LoadOrderBlock {
+  local: string;
+  ruleFile: string;
+  /** A file that defines the rule again and loads after the local file (which loads after `ruleFile`): an override in
+   *  the local file would be replaced with the rule, silently. */
+  redefinedIn?: string;
+}
 
 /** Why tuning is not written into the local rules file; paths pass through `quote`. */
 export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) => string = (v) => v): string {
+  if (block.redefinedIn !== undefined) {
+    return `${quote(block.redefinedIn)} defines this rule again and Falco loads it after ${quote(block.local)}: a later definition replaces the rule `
+      + `whole, with the exceptions and the enabled state that ${quote(block.local)} gave it, so an override there would be lost without a word: `
+      + `put it in a rules file that Falco loads after ${quote(block.redefinedIn)}`;
+  }
   return `Falco loads ${quote(block.local)} before ${quote(block.ruleFile)}, which defines this rule, and refuses to start on an override `
     + `of a rule that no earlier rules file defines: put it in a rules file that Falco loads after ${quote(block.ruleFile)}`;
 }
