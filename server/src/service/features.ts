@@ -54,6 +54,12 @@ export interface RuleSummary {
   /** Where the rule's name is defined (the first definition, not an override). */
   location?: Location;
   /**
+   * Where later items define the rule again (a rule item with a condition, neither an override nor `append: true`),
+   * in load order. Falco replaces the rule whole then, with the exceptions earlier overrides appended
+   * (rule_loader_collector.cpp define_info `*prev = info`, 0.37.0-0.44.0).
+   */
+  redefinitions?: Location[];
+  /**
    * Where tuning of this rule must go when it is not the local rules file: a rule defined in a Helm chart's
    * customRules loads after falco_rules.local.yaml (rules.d is last), where an override of it would make Falco refuse
    * to start; its exceptions go into its own block.
@@ -78,11 +84,6 @@ export interface RulesWorkspace {
   validateText(uri: string, text: string): Diagnostic[];
   /** The text of a rules document open in the editor (it may differ from the disk), or undefined when not open. */
   documentText?(uri: string): string | undefined;
-  /**
-   * Where the workspace's rules files (configured and workspace folders, not embedded blocks) have an item of rule
-   * `name` (definitions, redefinitions and overrides alike), in load order; undefined when it cannot say them all.
-   */
-  ruleItems?(name: string): Location[] | undefined;
 }
 
 /** Guesses the language of a file from its path and first line (the same rules as package.json). */

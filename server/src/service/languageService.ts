@@ -4,9 +4,7 @@
 // written in the workspace's Helm values and manifests, open or not.
 import type { ServiceHost } from './host';
 import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, type DocumentFeatures } from './features';
-import { SymbolKind } from 'vscode-languageserver-types';
 import { createRulesService, type RulesService } from './rules';
-import { MAX_WORKSPACE_SYMBOLS } from './rules/symbols';
 import { createAlertsService, type AlertsService } from './alerts';
 import { createConfigService, type ConfigService } from './config';
 import { createEmbeddedService, type EmbeddedService } from './embedded';
@@ -29,12 +27,6 @@ export class FalcoLanguageService {
       allRules: () => { sync(); return rules.allRules(); },
       validateText: (uri, text) => rules.validateText(uri, text),
       documentText: (uri) => rules.documentText?.(uri),
-      ruleItems: (name) => {
-        // Workspace symbols are the loaded files' items in load order, matched by a fuzzy query and capped.
-        const found = rules.workspaceSymbols?.(name);
-        if (!found || found.length >= MAX_WORKSPACE_SYMBOLS) return undefined;
-        return found.filter((s) => s.kind === SymbolKind.Event && s.name === name).map((s) => s.location);
-      },
     });
     this.embedded = createEmbeddedService(this.rules, host);
     // The configuration reads the rules of open embedded files, not those read for the alerts service only.

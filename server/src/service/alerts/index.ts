@@ -24,7 +24,7 @@ import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
-import { definedAfterLocal, isRedefinitionAt } from './loadOrder';
+import { definedAfterLocal } from './loadOrder';
 import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
@@ -166,11 +166,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     // The local file loads after the first definition; a file loading after it that defines the rule again replaces
     // the rule with what the local file appended (the last such file is where an override takes effect).
     let redefinedIn: string | undefined;
-    for (const item of rules.ruleItems?.(view.rule) ?? []) {
+    for (const item of summary.redefinitions ?? []) {
       const file = URI_TO_PATH(item.uri);
-      if (!file || definedAfterLocal(host, local, file) === undefined) continue;
-      const text = rules.documentText?.(item.uri) ?? host.readFile(file);
-      if (text !== undefined && isRedefinitionAt(text, item.range.start, view.rule)) redefinedIn = file;
+      if (file && definedAfterLocal(host, local, file) !== undefined) redefinedIn = file;
     }
     return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn };
   };

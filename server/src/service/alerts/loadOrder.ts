@@ -4,11 +4,9 @@
 // rule_loader_collector.cpp:230,300 at 0.44.0). On a Falco host the local file is a configured one
 // (`/etc/falco/falco_rules.local.yaml`, second of the default rules_files) and loads before `rules.d` and before any
 // rules file listed after it. A file loading after the local file that defines the rule again replaces it whole, the
-// local file's exceptions included (isRedefinitionAt): the alerts service blocks the edit then too.
+// local file's exceptions included (RuleSummary.redefinitions): the alerts service blocks the edit then too.
 import * as path from 'node:path';
-import { parseDocument, isMap, isSeq, type YAMLSeq } from 'yaml';
 import type { ServiceHost } from '../host';
-import { LineIndex } from '../text';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
 
@@ -78,24 +76,4 @@ export function definedAfterLocal(host: ServiceHost, local: string, ruleFile: st
   if (a.group !== b.group) return a.group < b.group ? ruleFile : undefined;
   if (a.group === 0 && b.group === 0) return a.index < b.index ? ruleFile : undefined;
   return compareLoadOrder((a as { path: string }).path, (b as { path: string }).path) < 0 ? ruleFile : undefined;
-}
-
-/**
- * Whether the item of rule `name` at a position (its name) in a rules file's text defines the rule again (a rule item with a condition,
- * neither an override nor a legacy `append: true`). Falco replaces an earlier definition by a later one whole, the
- * exceptions appended to it meanwhile included (rule_loader_collector.cpp define_info `*prev = info`, 0.37.0-0.44.0).
- */
-export function isRedefinitionAt(text: string, at: { line: number; character: number }, name: string): boolean {
-  let doc;
-  try { doc = parseDocument(text); } catch { return false; }
-  if (!isSeq(doc.contents)) return false;
-  const offset = new LineIndex(text).offsetAt(at);
-  for (const item of (doc.contents as YAMLSeq).items) {
-    if (!isMap(item) || !item.range || offset < item.range[0] || offset > item.range[1]) continue;
-    const rule: unknown = item.get('rule');
-    if (rule !== name) continue;
-    const append: unknown = item.get('append');
-    return item.has('condition') && !item.has('override') && append !== true;
-  }
-  return false;
 }

@@ -45,6 +45,12 @@ function summaryOf(rule: RuleDef, hooks?: EmbeddedHooks): RuleSummary {
     name: rule.name, source: rule.source, desc: rule.desc, output: rule.output, condition: rule.condition,
     priority: rule.priority, tags: [...rule.tags], enabled: rule.enabled, location,
   };
+  // The loader's own reading of each item (its contribution's mode): no second parse of the files.
+  const redefinitions = rule.contributions.filter((c) => c.mode === 'redefine').map((c) => {
+    const at = c.item.nameSpan ?? c.item.span;
+    return { uri: c.file.uri, range: c.file.model.lines.range(at.start, at.end) };
+  });
+  if (redefinitions.length > 0 && !hooks) summary.redefinitions = redefinitions;
   if (hooks && location && first) {
     // Read when asked: the host's lines around the block may move while the block (and this summary) stays.
     Object.defineProperty(summary, 'location', { get: () => hooks.toHost(location), enumerable: true });
