@@ -71,6 +71,9 @@ export interface RuleSummary {
 export interface TuningTarget {
   /** How titles name it (`values.yaml, customRules 'rules-nginx.yaml'`). */
   label: string;
+  /** A Falco Operator Rulesfile's inlineRules (the operator's Falco has no local rules file), or another block (a
+   *  chart's customRules entry, a ConfigMap's data entry). */
+  holder: 'inlineRules' | 'block';
   /** Its text, which an insertion's offset refers to. */
   text: string;
   /** The edit that inserts `text` at `offset` of that file, in the document that holds it. */

@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isOperatorTarget, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -177,7 +177,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
     // Falco Operator deployment has no local rules file: the Falco it deploys reads /etc/falco/rules.d only, the
     // Rulesfiles' files (falco-operator v0.4.1 internal/pkg/resources/falco.go), so its block is where tuning goes.
     const where = !target ? 'to your local rules file'
-      : isOperatorTarget(target) ? `to the Rulesfile's inlineRules that define the rule (${escapeMarkdown(target.label)}; the Falco that the Falco Operator deploys reads only the Rulesfiles' files in /etc/falco/rules.d, no local rules file)`
+      : target.holder === 'inlineRules' ? `to the Rulesfile's inlineRules that define the rule (${escapeMarkdown(target.label)}; the Falco that the Falco Operator deploys reads only the Rulesfiles' files in /etc/falco/rules.d, no local rules file)`
         : `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file`;
     // Not offered as a quick fix when the local file loads before the rule's file (said below).
     // Not "this alert only": every later alert of the rule with the same values is silenced too.

@@ -255,14 +255,6 @@ export function unloadedRule(view: AlertView): { official?: string; title: strin
   };
 }
 
-/**
- * Whether a tuning target is a Falco Operator Rulesfile's inlineRules. The embedded service labels it
- * `<host>, Rulesfile '<name>' inlineRules` (embedded/index.ts holderLabel); a customRules or ConfigMap block's label
- * ends with its key in quotes instead, so the ending tells them apart.
- */
-export function isOperatorTarget(target: { label: string }): boolean {
-  return /, Rulesfile '[^']*' inlineRules$/.test(target.label);
-}
 
 /** The local rules file and the file defining the alert's rule when Falco loads the local file first (loadOrder.ts). */
 export interface LoadOrderBlock {

@@ -397,6 +397,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       // The text and the edit are read from the host as it is when the quick fix is built (it may have moved since).
       return {
         label: `${label}, ${holderLabel(found.p.file)}`,
+        holder: found.p.file.holder === 'rulesfile' ? 'inlineRules' : 'block',
         get text() { return placedNow()?.p.file.text ?? ''; },
         edit: (insertion) => {
           const now = placedNow();
