@@ -7,10 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseAllDocuments } from 'yaml';
-import type { CodeAction, Diagnostic, Position, TextEdit } from 'vscode-languageserver-types';
+import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { MemoryHost, applyEdits } from './rules-host';
+import { openHost, positionOf, textAt, message } from './embedded-helpers';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'helm');
 const RENDERED = fs.readFileSync(path.join(FIXTURES, 'rendered-configmaps.yaml'), 'utf8');
@@ -20,27 +21,6 @@ function serviceWith(files: Record<string, string> = {}, falcoVersion = '0.44') 
   const host = new MemoryHost(files, { ruleFiles: [], folders: ['/ws'] });
   host.config = { ...host.config, falcoVersion };
   return { host, service: new FalcoLanguageService(host) };
-}
-
-function open(service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument {
-  const doc = TextDocument.create(uri, 'yaml', 1, text);
-  service.embedded.didOpenOrChange?.(doc);
-  return doc;
-}
-
-function positionOf(text: string, needle: string, delta = 0): Position {
-  const at = text.indexOf(needle);
-  assert.ok(at >= 0, `${needle} is in the text`);
-  return TextDocument.create('file:///x', 'yaml', 1, text).positionAt(at + delta);
-}
-
-function textAt(text: string, d: { range: { start: Position; end: Position } }): string {
-  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
-  return text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end));
-}
-
-function message(d: Diagnostic): string {
-  return typeof d.message === 'string' ? d.message : d.message.value;
 }
 
 function applyAction(text: string, action: CodeAction): string {
@@ -68,6 +48,8 @@ function configMap(entries: Record<string, string>): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+const open = (service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument => openHost(service, text, uri);
 
 test('the chart\'s rendered ConfigMap: falco.yaml is embedded whole; falcoctl.yaml is not Falco\'s configuration', () => {
   const { files, problems } = analyzeHost(RENDERED);

@@ -13,6 +13,7 @@ import type { CodeAction, Diagnostic, Position, TextEdit } from 'vscode-language
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost, operatorFileName, toEmbedded, toHost } from '../../server/src/service/embedded/regions';
 import { MemoryHost, applyEdits } from './rules-host';
+import { openHost, positionOf, textAt, message } from './embedded-helpers';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'operator');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -25,28 +26,6 @@ const HOST_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
 function serviceWith(files: Record<string, string> = {}) {
   const host = new MemoryHost({ [BASE]: fixture('falco-rules.yaml'), ...files }, { ruleFiles: [BASE], folders: ['/ws'] });
   return { host, service: new FalcoLanguageService(host) };
-}
-
-function open(service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument {
-  const doc = TextDocument.create(uri, 'yaml', 1, text);
-  service.embedded.didOpenOrChange?.(doc);
-  return doc;
-}
-
-function positionOf(text: string, needle: string, delta = 0, nth = 0): Position {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  assert.ok(at >= 0, `${needle} is in the text`);
-  return TextDocument.create('file:///x', 'yaml', 1, text).positionAt(at + delta);
-}
-
-function textAt(text: string, d: { range: { start: Position; end: Position } }): string {
-  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
-  return text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end));
-}
-
-function message(d: Diagnostic): string {
-  return typeof d.message === 'string' ? d.message : d.message.value;
 }
 
 function applyAction(text: string, action: CodeAction, uri = HOST_URI): string {
@@ -71,6 +50,8 @@ function resource(text: string, name: string): any {
 }
 
 const errors = (found: Diagnostic[]) => found.filter((d) => d.severity === 1).map((d) => `${d.code}: ${message(d)}`);
+
+const open = (service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument => openHost(service, text, uri);
 
 test('operator facts: the file names the operator gives a Rulesfile\'s media (priority, sub-priority, name, medium)', () => {
   // internal/pkg/priority: NameFromPriorityAndSubPriority("%0*d-%0*d-%s", 2, p, 2, sub, "<name>-<medium>.yaml").

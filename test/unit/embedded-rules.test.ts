@@ -12,6 +12,7 @@ import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost, toEmbedded, toHost } from '../../server/src/service/embedded/regions';
 import { MemoryHost, applyEdits, rulesDoc } from './rules-host';
 import { prng } from './rules-random-edits';
+import { openHost, positionOf, textAt } from './embedded-helpers';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'helm');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -20,27 +21,6 @@ const HOST_URI = 'file:///ws/deploy/values.yaml';
 function serviceWith(files: Record<string, string> = {}, ruleFiles: string[] = []) {
   const host = new MemoryHost(files, { ruleFiles, folders: ['/ws'] });
   return { host, service: new FalcoLanguageService(host) };
-}
-
-function open(service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument {
-  const doc = TextDocument.create(uri, 'yaml', 1, text);
-  service.embedded.didOpenOrChange?.(doc);
-  return doc;
-}
-
-/** The host position of the n-th occurrence of `needle` (plus `delta` characters). */
-function positionOf(text: string, needle: string, delta = 0, nth = 0): Position {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  assert.ok(at >= 0, `${needle} is in the text`);
-  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
-  return doc.positionAt(at + delta);
-}
-
-/** The text of the host range of a diagnostic. */
-function textAt(text: string, d: { range: { start: Position; end: Position } }): string {
-  const doc = TextDocument.create('file:///x', 'yaml', 1, text);
-  return text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end));
 }
 
 function applyAction(text: string, action: CodeAction, uri = HOST_URI): string {
@@ -56,6 +36,8 @@ function customRule(text: string, key: string): string {
   assert.deepEqual(doc.errors.map((e) => e.message), [], 'the host is still valid YAML');
   return String((doc.toJS() as { customRules: Record<string, string> }).customRules[key]);
 }
+
+const open = (service: FalcoLanguageService, text: string, uri = HOST_URI): TextDocument => openHost(service, text, uri);
 
 test('the chart values fixture: customRules entries are embedded files in name order, cut by the block indentation', () => {
   const text = fixture('values.yaml');
