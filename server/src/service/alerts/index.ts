@@ -25,7 +25,7 @@ import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
 import { definedAfterLocal } from './loadOrder';
-import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
+import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
 export { BlockDocument } from './textBlocks';
@@ -340,7 +340,8 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
           // Inside a closing parenthesis the title already has: `… (last resort: …; rule not loaded: …)`.
           return text.endsWith(')') ? `${plainTitle(text.slice(0, -1), 159)}; ${unloaded.title})` : `${plainTitle(text, 160)} (${unloaded.title})`;
         };
-        for (const proposal of proposeExceptions(first).proposals) {
+        const { proposals, refused } = proposeExceptions(first);
+        for (const proposal of proposals) {
           const plan = planException(current, proposal, unloaded?.comment);
           if (plan.kind !== 'insert') continue;
           const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
@@ -348,6 +349,15 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
             title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${fileName}`),
             kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
             edit: editOf(plan.insertion),
+          });
+        }
+        // A shape left out because a value has U+FFFD is shown greyed out with why: the exception would never match.
+        const replaced = refused.filter((r) => r.why === 'replaced');
+        if (replaced.length) {
+          const fields = [...new Set(replaced.map((r) => r.field))];
+          actions.push({
+            title: plainTitle(`Add exception for this ${replaced[0].shape.label}: not offered, ${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} U+FFFD for bytes that are not valid UTF-8`, 160),
+            kind: CodeActionKind.QuickFix, disabled: { reason: `${fields.map((f) => replacedBytesReason(f)).join('; ')}.` },
           });
         }
         const disable = planDisable(current, first.rule, unloaded?.comment);

@@ -5,7 +5,7 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, mitreLines } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
+import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -186,8 +186,12 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
     if (controllerReason) parts.push(`Why not on the user and namespace: ${controllerReason}.`);
+    // A more specific shape left out because a value of it has U+FFFD: said, so that it is not taken for an oversight.
+    for (const r of refused) if (r.why === 'replaced') parts.push(`Why not on the ${escapeMarkdown(r.shape.label)}: ${replacedBytesReason(r.field, codeSpan)}.`);
   } else if (refused.length) {
-    parts.push(`No exception is proposed: the value of ${codeSpan(refused[0].field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped.`);
+    const reasons = new Set(refused.map((r) => (r.why === 'replaced' ? replacedBytesReason(r.field, codeSpan)
+      : `the value of ${codeSpan(r.field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped`)));
+    parts.push(`No exception is proposed: ${[...reasons].join('; and ')}.`);
   } else if (connectionReason || parentReason || controllerReason) {
     parts.push(`No exception is proposed: ${[connectionReason, parentReason, controllerReason].filter((r) => r !== undefined).join('; and ')}.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);

@@ -217,6 +217,27 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
 ];
 
+/**
+ * U+FFFD in an alert value: what Falco prints in place of bytes that are not valid UTF-8. libsinsp extracts a field
+ * for the output with its strings sanitized, each invalid sequence replaced by U+FFFD (sinsp_filtercheck.h:138-146,
+ * tostring at sinsp_filtercheck.cpp:479, utils.h sanitize_string, libs 0.25.2), and Falco 0.44's JSON output does the
+ * same to whatever else it writes (formats.cpp:161, `dump(..., error_handler_t::replace)`, 0.44.0 and 0.44.1); a
+ * tool reading the log as UTF-8 (the editor, falcosidekick) replaces them too. The condition, and so an exception,
+ * compares the field's own bytes (compare_nocache extracts unsanitized, sinsp_filtercheck.cpp:1195): a value
+ * written from the alert holds U+FFFD where the event has other bytes, and never matches. (A value may really hold
+ * U+FFFD; the alert cannot tell the two apart.)
+ */
+export function hasReplacedBytes(value: string | undefined): boolean {
+  return value !== undefined && value.includes('\uFFFD');
+}
+
+/** Why an alert value with U+FFFD is written into no exception; field names and values pass through `quote`. */
+export function replacedBytesReason(field: string, quote: (value: string) => string = (v) => v): string {
+  return `the value of ${quote(field)} holds U+FFFD (\uFFFD), which Falco prints in place of bytes that are not valid UTF-8, `
+    + 'while the condition compares the event\'s own bytes: an exception on this value would never match (unless the value really holds U+FFFD, '
+    + 'which the alert cannot tell apart)';
+}
+
 export interface ExceptionProposal {
   rule: string;
   shape: ExceptionShape;
@@ -286,10 +307,14 @@ export function isInternalEvent(rule: string | undefined, source?: string): bool
   return source === 'internal' || (rule ?? '').startsWith('Falco internal: ');
 }
 
+/** A shape the alert has values for but that is not written: `unsafe`, a value Falco would splice into the condition
+ *  as code (isSafeExceptionValue); `replaced`, a value with U+FFFD that no event matches (hasReplacedBytes). */
+export interface RefusedShape { shape: ExceptionShape; field: string; why: 'unsafe' | 'replaced' }
+
 /** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out. */
-export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: { shape: ExceptionShape; field: string }[]; notApplicable: ExceptionShape[] } {
+export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: RefusedShape[]; notApplicable: ExceptionShape[] } {
   const proposals: ExceptionProposal[] = [];
-  const refused: { shape: ExceptionShape; field: string }[] = [];
+  const refused: RefusedShape[] = [];
   const notApplicable: ExceptionShape[] = [];
   if (!view.rule || isInternalEvent(view.rule, view.source)) return { proposals, refused, notApplicable };
   for (const shape of EXCEPTION_SHAPES) {
@@ -297,8 +322,10 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
     if (values.some((v) => v === undefined || v === '')) continue;
     // The alert has the values, but an exception on them would not be about this case (a runtime parent, the host).
     if (shape.appliesTo && !shape.appliesTo(view)) { notApplicable.push(shape); continue; }
+    const replaced = shape.fields.find((_, i) => hasReplacedBytes(values[i]));
+    if (replaced) { refused.push({ shape, field: replaced, why: 'replaced' }); continue; }
     const bad = shape.fields.find((_, i) => !isSafeExceptionValue(values[i]!));
-    if (bad) { refused.push({ shape, field: bad }); continue; }
+    if (bad) { refused.push({ shape, field: bad, why: 'unsafe' }); continue; }
     proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
   }
   return { proposals, refused, notApplicable };

@@ -1,0 +1,84 @@
+// Session 10 leftovers of the alerts audit: each test pins what the old code offered or said.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeAction } from 'vscode-languageserver-types';
+import { createAlertsService } from '../../server/src/service/alerts';
+import { STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
+
+function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
+  return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+}
+
+function hoverAt(s: ReturnType<typeof createAlertsService>, text: string, name: string, needle: string): string {
+  const hover = s.hover!(alertDoc(name, text), { line: 0, character: text.indexOf(needle) + 1 });
+  return (hover?.contents as { value: string } | undefined)?.value ?? '';
+}
+
+function section(report: string, title: string): string {
+  const start = report.indexOf(`### ${title}`);
+  const end = report.indexOf('\n### ', start + 1);
+  return report.slice(start, end < 0 ? undefined : end).replace(/\\(.)/g, '$1');
+}
+
+// 1. U+FFFD in a value. libsinsp prints a field with each invalid UTF-8 sequence replaced by U+FFFD (tostring extracts
+// sanitized strings, sinsp_filtercheck.cpp:479, libs 0.25.2) and Falco 0.44's JSON output replaces the rest
+// (formats.cpp:161, error_handler_t::replace), while conditions compare the raw bytes (compare_nocache,
+// sinsp_filtercheck.cpp:1195): an exception written from the printed value never matches the event.
+
+// A Falco 0.44 JSON alert (the field set of 'Read sensitive file untrusted', as the corpus collector payload has it):
+// a program whose file name was two bytes that are not UTF-8, started through sudo, read /etc/shadow.
+const JSON_ALERT = JSON.stringify({
+  hostname: 'x86',
+  output: '14:50:34.502309868: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=zsh ggparent=kitty gggparent=systemd evt_type=openat user=root user_uid=0 user_loginuid=1000 process=\uFFFD\uFFFD proc_exepath=/tmp/.x/\uFFFD\uFFFD parent=sudo command=\uFFFD\uFFFD /etc/shadow terminal=34820',
+  output_fields: {
+    'evt.time': 1746622234502309868, 'evt.type': 'openat', 'fd.name': '/etc/shadow', 'proc.aname[2]': 'zsh', 'proc.aname[3]': 'kitty', 'proc.aname[4]': 'systemd',
+    'proc.cmdline': '\uFFFD\uFFFD /etc/shadow', 'proc.exepath': '/tmp/.x/\uFFFD\uFFFD', 'proc.name': '\uFFFD\uFFFD', 'proc.pname': 'sudo', 'proc.tty': 34820,
+    'user.loginuid': 1000, 'user.name': 'root', 'user.uid': 0,
+  },
+  priority: 'Warning', rule: 'Read sensitive file untrusted', source: 'syscall', tags: ['T1555', 'filesystem', 'host', 'maturity_stable', 'mitre_credential_access'],
+  time: '2025-05-07T12:50:34.502309868Z',
+});
+
+test('U+FFFD in a JSON alert\'s values: no exception on them, a greyed-out quick fix, the hover and the report say why', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const actions = actionsOf(s, `${JSON_ALERT}\n`, 'fffd.json');
+  const titles = actions.map((a) => a.title);
+  // file + process would be on the program's printed name; every other shape is out (sudo is a command runner).
+  assert.ok(!actions.some((a) => a.title.startsWith('Add exception') && a.edit), titles.join('\n'));
+  const greyed = actions.find((a) => a.title.startsWith('Add exception for this file + process: not offered'));
+  assert.ok(greyed?.disabled, titles.join('\n'));
+  assert.match(greyed.disabled.reason, /proc\.name holds U\+FFFD .* an exception on this value would never match/);
+  assert.ok(titles.some((t) => t.startsWith('Disable rule')), 'the last resort stays');
+
+  const hover = hoverAt(s, JSON_ALERT, 'fffd.json', '\uFFFD\uFFFD","proc.pname');
+  assert.match(hover, /\*\*U\+FFFD\*\* .* an exception written with this value would never match/, hover);
+
+  const report = s.report(`${JSON_ALERT}\n`, 'file:///logs/fffd.json');
+  const tuning = section(report, 'Tuning');
+  assert.match(tuning, /^### Tuning\n\nNo exception is proposed: the value of `proc\.name` holds U\+FFFD/, tuning);
+  // The playbook's snippet (proc.exepath + fd.name) keeps the placeholder rather than the printed path.
+  assert.ok(!/\uFFFD"/.test(tuning.replace(/No exception[^\n]*/, '')), tuning);
+  assert.match(tuning, /`proc\.exepath` is left as a placeholder: the value of proc\.exepath holds U\+FFFD/, tuning);
+});
+
+test('U+FFFD in one value of a text alert: the other shapes are offered, the left-out one is said', { skip: !corpusExists && 'corpus absent' }, () => {
+  const s = createAlertsService(new TestHost(), fakeRules(ruleSummaries(STABLE_RULES)));
+  // The editor decodes the log as UTF-8: an invalid byte of a text alert reads as U+FFFD as well.
+  const line = '10:02:11.123456789: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=bash ggparent=sshd '
+    + 'gggparent=systemd evt_type=openat user=root user_uid=0 user_loginuid=1000 process=cat proc_exepath=/opt/caf\uFFFD/cat parent=backup-agent '
+    + 'command=cat /etc/shadow terminal=34816';
+  const actions = actionsOf(s, `${line}\n`, 'fffd.log');
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this file + process (/etc/shadow, cat) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(!titles.some((t) => t.includes('executable path + parent (')), titles.join('\n'));
+  assert.ok(actions.find((a) => a.title.startsWith('Add exception for this executable path + parent: not offered, proc.exepath holds U+FFFD'))?.disabled, titles.join('\n'));
+  for (const a of actions) assert.ok(!JSON.stringify(a.edit ?? {}).includes('\uFFFD'), a.title);
+
+  assert.match(hoverAt(s, line, 'fffd.log', 'caf'), /\*\*U\+FFFD\*\*/);
+  assert.doesNotMatch(hoverAt(s, line, 'fffd.log', 'backup-agent'), /U\+FFFD/);
+
+  const tuning = section(s.report(`${line}\n`, 'file:///logs/fffd.log'), 'Tuning');
+  assert.match(tuning, /Why not on the executable path \+ parent: the value of `proc\.exepath` holds U\+FFFD/, tuning);
+  assert.match(tuning, /`proc\.exepath` is left as a placeholder/, tuning);
+});
