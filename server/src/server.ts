@@ -94,6 +94,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (any('completion')) capabilities.completionProvider = { triggerCharacters: ['.', '%', '(', ' ', '['], resolveProvider: true };
   if (any('definition')) capabilities.definitionProvider = true;
   if (any('references')) capabilities.referencesProvider = true;
+  if (any('documentHighlights')) capabilities.documentHighlightProvider = true;
   if (any('rename')) capabilities.renameProvider = { prepareProvider: any('prepareRename') };
   if (any('documentSymbols')) capabilities.documentSymbolProvider = true;
   if (any('workspaceSymbols')) capabilities.workspaceSymbolProvider = true;
@@ -334,6 +335,7 @@ connection.onCompletion((p) => guarded('completion', null, () => { const t = fea
 connection.onCompletionResolve((item) => guarded('completion resolve', item, () => resolveCompletionItem(item)));
 connection.onDefinition((p) => guarded('definition', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.definition?.(t.doc, p.position) ?? []; }));
 connection.onReferences((p) => guarded('references', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.references?.(t.doc, p.position, p.context.includeDeclaration) ?? []; }));
+connection.onDocumentHighlight((p) => guarded('documentHighlight', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.documentHighlights?.(t.doc, p.position) ?? null; }));
 // A refused rename (invalid or colliding name, a file outside the workspace) reaches the user as an error message.
 const refusedRename = (run: () => unknown) => {
   try { return run(); } catch (e) {

@@ -2,7 +2,7 @@
 // object of pure functions over a TextDocument; the adapter advertises exactly the features a service implements.
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type {
-  CodeAction, CodeActionContext, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover,
+  CodeAction, CodeActionContext, CompletionList, Diagnostic, DocumentHighlight, DocumentSymbol, FoldingRange, Hover,
   Location, Position, Range, SemanticTokens, SemanticTokensLegend, SymbolInformation, WorkspaceEdit,
 } from 'vscode-languageserver-types';
 
@@ -22,6 +22,9 @@ export interface DocumentFeatures {
   completion?(doc: TextDocument, position: Position): CompletionList | null;
   definition?(doc: TextDocument, position: Position): Location[];
   references?(doc: TextDocument, position: Position, includeDeclaration: boolean): Location[];
+  /** The occurrences in this document of the name under the cursor (Write where it is defined, Read where it is
+   *  used); empty where there is none, null where the service does not serve the position (another provider may). */
+  documentHighlights?(doc: TextDocument, position: Position): DocumentHighlight[] | null;
   prepareRename?(doc: TextDocument, position: Position): { range: Range; placeholder: string } | null;
   rename?(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
   documentSymbols?(doc: TextDocument): DocumentSymbol[];

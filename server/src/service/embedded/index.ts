@@ -7,8 +7,8 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity, type CodeAction, type CodeActionContext, type CompletionItem, type CompletionList, type Diagnostic,
-  type Hover, type Location, type MarkupContent, type Position, type Range, type SemanticTokens, type TextEdit,
-  type WorkspaceEdit,
+  type DocumentHighlight, type Hover, type Location, type MarkupContent, type Position, type Range,
+  type SemanticTokens, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { EmbeddedHooks, RulesService } from '../rules';
@@ -325,6 +325,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       completion: (doc, position) => now().completion?.(doc, position) ?? null,
       definition: (doc, position) => now().definition?.(doc, position) ?? [],
       references: (doc, position, includeDeclaration) => now().references?.(doc, position, includeDeclaration) ?? [],
+      documentHighlights: (doc, position) => now().documentHighlights?.(doc, position) ?? null,
       prepareRename: (doc, position) => now().prepareRename?.(doc, position) ?? null,
       rename: (doc, position, newName) => now().rename?.(doc, position, newName) ?? null,
       codeActions: (doc, range, context) => now().codeActions?.(doc, range, context) ?? [],
@@ -459,6 +460,24 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (!target) return [];
       const map = mapper(target.state);
       return (target.features.references?.(target.placed.doc, target.inner, includeDeclaration) ?? []).map((l) => map.location(l));
+    },
+    documentHighlights(doc, position) {
+      const target = at(doc, position);
+      if (!target) return null;
+      const map = mapper(target.state);
+      const own = target.features.documentHighlights?.(target.placed.doc, target.inner);
+      if (!own) return null;
+      const out: DocumentHighlight[] = own.map((h) => ({ ...h, range: map.range(target.placed, h.range) }));
+      // A name is also highlighted in the host's other embedded files that use it (a chart's other customRules
+      // entries): each answers at one of its occurrences, which the references name.
+      const others = target.state.placed.filter((p) => p !== target.placed && p.file.kind === 'rules');
+      const references = own.length > 0 && others.length > 0 ? target.features.references?.(target.placed.doc, target.inner, true) ?? [] : [];
+      for (const p of others) {
+        const first = references.find((l) => l.uri === p.doc.uri);
+        if (!first) continue;
+        for (const h of p.features.documentHighlights?.(p.doc, first.range.start) ?? []) out.push({ ...h, range: map.range(p, h.range) });
+      }
+      return out;
     },
     prepareRename(doc, position) {
       const target = at(doc, position);

@@ -1,15 +1,16 @@
-// Navigation in rules files — go to definition, find references and rename for macros, lists and rules across every
-// loaded file (workspace folders and configured rules files, in Falco's load order) — and the factory that gives the
-// rules service its hover, completion, navigation, symbol, folding and semantic-token features.
+// Navigation in rules files — go to definition, find references, document highlights and rename for macros, lists and
+// rules across every loaded file (workspace folders and configured rules files, in Falco's load order) — and the
+// factory that gives the rules service its hover, completion, navigation, symbol, folding and semantic-token features.
 //
 // A name is used by: the item that defines it, items that override/append/redefine it, macro references in
 // conditions, list names in condition lists `(a, list_name)` and after `in`, names in other lists' `items:`, and
 // exception values naming lists. All come from the token analysis of each file (semanticTokens.ts).
 import { RequestRefused } from '../features';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type {
-  CompletionList, DocumentSymbol, FoldingRange, Hover, Location, Position, Range, SemanticTokens, SemanticTokensLegend,
-  SymbolInformation, TextEdit, WorkspaceEdit,
+import {
+  DocumentHighlightKind, type CompletionList, type DocumentHighlight, type DocumentSymbol, type FoldingRange, type Hover,
+  type Location, type Position, type Range, type SemanticTokens, type SemanticTokensLegend,
+  type SymbolInformation, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
 import { URI_TO_PATH } from '../uri';
@@ -89,6 +90,32 @@ export function definitionsOf(load: LoadResult, kind: NameKind, name: string): O
 
 export function referencesOf(load: LoadResult, kind: NameKind, name: string, includeDeclaration: boolean): Occurrence[] {
   return (occurrenceIndex(load).get(keyOf(kind, name)) ?? []).filter((o) => includeDeclaration || o.role !== 'definition');
+}
+
+/**
+ * The document highlights at an offset: the occurrences in `file` of the macro, list or rule name under it (from the
+ * occurrence index that references read: Write where an item names it — a definition, or an override or append
+ * changing it — Read where it is used), or the uses of the field under it in the same item (its condition, output and
+ * exception fields). Empty anywhere else.
+ */
+export function highlightsAt(load: LoadResult, file: LoadedFile, offset: number): DocumentHighlight[] {
+  const lines = file.model.lines;
+  const symbol = symbolAt(load, file, offset);
+  if (symbol) {
+    return referencesOf(load, symbol.kind, symbol.name, true).filter((o) => o.file === file).map((o) => ({
+      range: lines.range(o.span.start, o.span.end),
+      kind: o.role === 'reference' ? DocumentHighlightKind.Read : DocumentHighlightKind.Write,
+    }));
+  }
+  const found = tokenAt(analyzeFile(file.model), offset);
+  if (found?.token.kind !== 'field') return [];
+  const name = found.token.name;
+  const text = file.model.text;
+  return found.item.tokens.filter((t) => t.kind === 'field' && t.name === name).map((t) => {
+    // An output's `%proc.name` token starts at the `%`: the highlight covers the name.
+    const start = text[t.span.start] === '%' ? t.span.start + 1 : t.span.start;
+    return { range: lines.range(start, t.span.end), kind: DocumentHighlightKind.Read };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -181,6 +208,7 @@ export interface RulesNavigation {
   completion(doc: TextDocument, position: Position): CompletionList | null;
   definition(doc: TextDocument, position: Position): Location[];
   references(doc: TextDocument, position: Position, includeDeclaration: boolean): Location[];
+  documentHighlights(doc: TextDocument, position: Position): DocumentHighlight[];
   prepareRename(doc: TextDocument, position: Position): { range: Range; placeholder: string } | null;
   rename(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
   documentSymbols(doc: TextDocument): DocumentSymbol[];
@@ -225,6 +253,10 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
       const symbol = symbolAt(load, file, offset);
       if (!symbol) return [];
       return referencesOf(load, symbol.kind, symbol.name, includeDeclaration).map(locationOf);
+    },
+    documentHighlights(doc, position) {
+      const { load, file, offset } = at(doc, position);
+      return highlightsAt(load, file, offset);
     },
     prepareRename(doc, position) {
       const target = renameTarget(doc, position);

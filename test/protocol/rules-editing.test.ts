@@ -1,0 +1,51 @@
+// Editing aids of rules files through the bundled server over stdio: the capabilities are advertised and each request
+// is answered by the rules service.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DocumentHighlightKind, DocumentHighlightRequest } from 'vscode-languageserver-protocol/node';
+import { startServer } from '../helpers/lspClient';
+
+const TEXT = [
+  '- list: shells',
+  '  items: [bash, sh]',
+  '',
+  '- macro: shell_proc',
+  '  condition: >',
+  '    proc.name in (shells)',
+  '    and (evt.type = execve or evt.type = execveat)',
+  '',
+  '- rule: Shell',
+  '  desc: a shell',
+  '  condition: shell_proc and not proc.pname in (shells)',
+  '  output: shell %proc.name',
+  '  priority: WARNING',
+  '',
+].join('\n');
+const lines = TEXT.split('\n');
+
+test('document highlights: the occurrences of a list in the file, Write at its definition and Read at its uses', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-highlight-'));
+  const server = await startServer({ rootDir: root });
+  try {
+    assert.ok(server.initializeResult.capabilities.documentHighlightProvider, 'document highlights are advertised');
+    const uri = `file://${root}/shell_rules.yaml`;
+    const published = server.nextDiagnostics(uri);
+    server.open(uri, 'falco-rules', TEXT);
+    await published;
+    const highlights = await server.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position: { line: 5, character: lines[5].indexOf('shells') + 2 } });
+    assert.deepEqual(highlights?.map((h) => [h.range.start.line, h.range.start.character, h.range.end.character, h.kind]), [
+      [0, 8, 14, DocumentHighlightKind.Write],
+      [5, 18, 24, DocumentHighlightKind.Read],
+      [10, lines[10].indexOf('shells'), lines[10].indexOf('shells') + 6, DocumentHighlightKind.Read],
+    ]);
+    const none = await server.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position: { line: 9, character: 9 } });
+    assert.deepEqual(none, []);
+  } finally {
+    await server.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  assert.equal(server.stderr().includes('Error'), false, `no errors on stderr: ${server.stderr()}`);
+});
