@@ -1,9 +1,11 @@
 // Session 10 leftovers of the alerts audit: each test pins what the old code offered or said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CodeAction } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
-import { STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
+import { CORPUS, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
 function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
   return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
@@ -81,4 +83,32 @@ test('U+FFFD in one value of a text alert: the other shapes are offered, the lef
   const tuning = section(s.report(`${line}\n`, 'file:///logs/fffd.log'), 'Tuning');
   assert.match(tuning, /Why not on the executable path \+ parent: the value of `proc\.exepath` holds U\+FFFD/, tuning);
   assert.match(tuning, /`proc\.exepath` is left as a placeholder/, tuning);
+});
+
+// 2. The ATT&CK ids of the rule's tags and those of Falco Lens's playbook were one list: a reader could not tell what
+// Falco printed from what Falco Lens adds, and a tag that looks like an id but is none was shown as one.
+test('MITRE ids: the rule\'s tags and the playbook\'s listed apart, once each, unknown ids said so', { skip: !corpusExists && 'corpus absent' }, () => {
+  const s = createAlertsService(new TestHost(), fakeRules(ruleSummaries(STABLE_RULES)));
+  // The corpus collector payload (a 0.41-era JSON alert) with two more tags: TA0006, which mitre_credential_access
+  // already names, and T9999, no ATT&CK id.
+  const alert = JSON.parse(fs.readFileSync(path.join(CORPUS, 'alerts', 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8')) as { tags: string[] };
+  alert.tags.push('TA0006', 'T9999');
+  const line = JSON.stringify(alert);
+  const hover = hoverAt(s, line, 'mitre.json', 'Read sensitive file untrusted');
+  const mitre = hover.split('\n\n').filter((p) => p.startsWith('**MITRE'));
+  assert.deepEqual(mitre, [
+    '**MITRE ATT&CK** in the rule\'s tags (as Falco printed them): `T1555` Credentials from Password Stores; `TA0006` Credential Access (tag `mitre_credential_access`); '
+      + '`T9999` (not an ATT&CK id or tactic that Falco Lens knows: unchecked)',
+    '**MITRE ATT&CK** added by Falco Lens\'s playbook for this rule (not in the rule\'s tags): `T1003.008` /etc/passwd and /etc/shadow',
+  ], hover);
+  const report = section(s.report(`${line}\n`, 'file:///logs/mitre.json'), 'MITRE ATT&CK');
+  assert.equal(report.trimEnd(), [
+    '### MITRE ATT&CK', '', 'Ids in the rule\'s tags (as Falco printed them):', '',
+    '- `T1555` Credentials from Password Stores', '- `TA0006` Credential Access (tag `mitre_credential_access`)', '- `T9999` (not an ATT&CK id or tactic that Falco Lens knows: unchecked)', '',
+    'Ids added by Falco Lens\'s playbook for this rule (not in the rule\'s tags):', '', '- `T1003.008` /etc/passwd and /etc/shadow',
+  ].join('\n'));
+  // A text alert has no tags: the loaded rule's are named as such.
+  const text = '10:02:11.123456789: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=bash ggparent=sshd '
+    + 'gggparent=systemd evt_type=openat user=root user_uid=0 user_loginuid=1000 process=cat proc_exepath=/usr/bin/cat parent=backup-agent command=cat /etc/shadow terminal=34816';
+  assert.match(hoverAt(s, text, 'mitre.log', 'Sensitive file'), /\*\*MITRE ATT&CK\*\* in the rule's tags \(as the loaded rules file writes them\): `TA0006` Credential Access \(tag `mitre_credential_access`\); `T1555` Credentials from Password Stores\n/);
 });

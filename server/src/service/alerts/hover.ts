@@ -71,8 +71,7 @@ export function ruleHover(view: AlertView): string {
   parts.push(`**Rule** ${cappedCode(name)}${how}`);
   const playbook = playbookFor(name);
   if (playbook) parts.push(`**Detects:** ${escapeMarkdown(playbook.detects)}`);
-  const mitre = mitreLines(view.tags.length ? view.tags : view.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
-  if (mitre.length) parts.push(`**MITRE ATT&CK:** ${mitre.join('; ')}`);
+  parts.push(...mitreHoverLines(mitreListing(view, playbook?.mitre ?? [])));
   const summary = view.ruleSummary;
   if (summary?.desc) parts.push(`**Description in your rules:** ${cappedText(summary.desc.trim())}`);
   if (summary?.location) parts.push(`Defined in ${locationLink(summary.location.uri, summary.location.range.start.line)}`);
@@ -97,17 +96,64 @@ export function locationLink(uri: string, line: number): string {
 
 function decodeSafe(uri: string): string { try { return decodeURI(uri); } catch { return uri; } }
 
-export function mitreLines(tags: string[], extra: string[]): string[] {
+/**
+ * The ATT&CK ids of an alert's rule, told apart by where they come from: the rule's `tags` (as the JSON alert prints
+ * them, else as the loaded rules file writes them) and Falco Lens's playbook for the rule (only the ids the tags do
+ * not already give). Each line is an id of the knowledge base's ATT&CK table (knowledge/mitre.ts) with its name; a
+ * tag that looks like an ATT&CK id but is not in the table is listed as the rule wrote it and said to be unknown,
+ * never shown as if it were one; a playbook id not in the table is left out (knowledge-mitre holds them to it).
+ */
+export interface MitreListing {
+  /** Where `fromRule` was read: the alert's own tags, or the loaded rule's. */
+  tagsOf?: 'alert' | 'rules';
+  fromRule: string[];
+  fromPlaybook: string[];
+}
+
+const MITRE_LOOKING = /^(TA?\d{4}(\.\d{3})?(-[\w-]*)?|mitre_\w+)$/i;
+
+export function mitreListing(view: AlertView | undefined, playbookIds: readonly string[]): MitreListing {
+  const tagsOf = view?.tags.length ? 'alert' : view?.ruleSummary?.tags.length ? 'rules' : undefined;
+  const tags = tagsOf === 'alert' ? view!.tags : tagsOf === 'rules' ? view!.ruleSummary!.tags : [];
   const seen = new Set<string>();
-  const out: string[] = [];
-  for (const tag of [...tags, ...extra]) {
-    const entry = mitreForTag(tag) ?? (/^TA?\d{4}/i.test(tag) ? mitreName(tag) : undefined);
-    if (!entry && !/^(TA?\d{4}(\.\d{3})?|mitre_\w+)$/i.test(tag)) continue;
-    const id = entry?.id ?? tag;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(entry ? `${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}` : cappedCode(tag));
+  const fromRule: string[] = [];
+  for (const tag of tags) {
+    const entry = mitreForTag(tag);
+    if (!entry) {
+      if (MITRE_LOOKING.test(tag) && !seen.has(`tag:${tag}`)) {
+        seen.add(`tag:${tag}`);
+        fromRule.push(`${cappedCode(tag, 200)} (not an ATT&CK id or tactic that Falco Lens knows: unchecked)`);
+      }
+      continue;
+    }
+    if (seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    // The tag as the rule writes it, when it is not the id itself (`mitre_execution`, `T1562-impair-defenses`).
+    const written = tag.toUpperCase() === entry.id ? '' : ` (tag ${cappedCode(tag, 200)})`;
+    fromRule.push(`${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}${written}`);
   }
+  const fromPlaybook: string[] = [];
+  for (const id of playbookIds) {
+    const entry = mitreName(id);
+    if (!entry || seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    fromPlaybook.push(`${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}`);
+  }
+  return { tagsOf, fromRule, fromPlaybook };
+}
+
+/** Where the rule's ATT&CK ids were read, said with them. */
+export function mitreRuleLabel(listing: MitreListing): string {
+  return listing.tagsOf === 'alert' ? 'in the rule\'s tags (as Falco printed them)' : 'in the rule\'s tags (as the loaded rules file writes them)';
+}
+
+export const MITRE_PLAYBOOK_LABEL = 'added by Falco Lens\'s playbook for this rule (not in the rule\'s tags)';
+
+/** The hover's lines: one for the rule's ids, one for the playbook's. */
+export function mitreHoverLines(listing: MitreListing): string[] {
+  const out: string[] = [];
+  if (listing.fromRule.length) out.push(`**MITRE ATT&CK** ${mitreRuleLabel(listing)}: ${listing.fromRule.join('; ')}`);
+  if (listing.fromPlaybook.length) out.push(`**MITRE ATT&CK** ${MITRE_PLAYBOOK_LABEL}: ${listing.fromPlaybook.join('; ')}`);
   return out;
 }
 

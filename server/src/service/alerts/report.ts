@@ -4,7 +4,7 @@ import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
-import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, mitreLines } from './hover';
+import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, type MitreListing } from './hover';
 import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -231,8 +231,7 @@ function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
 /** The playbook of the alert's rule, its commands filled with this alert's values (shell-quoted). */
 export function playbookMarkdown(view: AlertView, playbook: Playbook, blockedBy?: TuningBlocked): string {
   const parts = [`# Playbook: ${escapeMarkdown(playbook.rule)}`, `**Detects:** ${escapeMarkdown(playbook.detects)}`, `**Attacker's goal:** ${escapeMarkdown(playbook.attackerGoal)}`];
-  const mitre = mitreLines([], playbook.mitre);
-  if (mitre.length) parts.push(`**MITRE ATT&CK:** ${mitre.join('; ')}`);
+  parts.push(...mitreHoverLines(mitreListing(view, playbook.mitre)));
   if (playbook.keyFields.length) {
     parts.push('## Key fields of this alert');
     parts.push(playbook.keyFields.map((k) => `- ${codeSpan(k.field)} = ${cappedCode(valueOf(view, k.field) ?? '(not in this alert)')} — ${escapeMarkdown(k.meaning)}`).join('\n'));
@@ -242,6 +241,13 @@ export function playbookMarkdown(view: AlertView, playbook: Playbook, blockedBy?
   if (playbook.mitigations.length) parts.push(`## Mitigations\n\n${mitigationsMarkdown(playbook, view)}`);
   parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook, blockedBy)}`);
   return parts.join('\n\n') + '\n';
+}
+
+/** The report's ATT&CK section: the rule's ids and the playbook's, each list under what it comes from. */
+function mitreMarkdown(mitre: MitreListing): string {
+  const parts = [mitre.fromRule.length ? `Ids ${mitreRuleLabel(mitre)}:\n\n${mitre.fromRule.map((m) => `- ${m}`).join('\n')}` : 'No MITRE ATT&CK id in the rule\'s tags.'];
+  if (mitre.fromPlaybook.length) parts.push(`Ids ${MITRE_PLAYBOOK_LABEL}:\n\n${mitre.fromPlaybook.map((m) => `- ${m}`).join('\n')}`);
+  return parts.join('\n\n');
 }
 
 /** A Markdown incident report for a set of alerts (a whole log or a selection). */
@@ -297,12 +303,11 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     if (first.priority >= 0) why.push(`Priority ${escapeMarkdown(first.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[first.priority])}.`);
     if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
-    const mitre = mitreLines(first.tags.length ? first.tags : first.ruleSummary?.tags ?? [], playbook?.mitre ?? []);
+    const mitre = mitreListing(first, playbook?.mitre ?? []);
     const internal = isInternalEvent(first.rule ?? first.record.head.head, first.source);
     const unknownRule = !first.rule && !internal;
     const unknown = first.candidates ? 'Which of these rules fired is unknown' : 'The rule is unidentified';
-    const noMitre = internal ? 'None: this is not a rule\'s detection.' : unknownRule ? `${unknown}, so its tags are unknown.` : 'No MITRE ATT&CK mapping in the rule\'s tags.';
-    out.push(`### MITRE ATT&CK\n\n${mitre.length ? mitre.map((m) => `- ${m}`).join('\n') : noMitre}`);
+    out.push(`### MITRE ATT&CK\n\n${internal ? 'None: this is not a rule\'s detection.' : unknownRule ? `${unknown}, so its tags are unknown.` : mitreMarkdown(mitre)}`);
     out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? `${unknown}, so no playbook can be looked up` : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
     const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? `${unknown}, so no mitigation can be looked up.` : 'No mitigation is recorded for this rule in the knowledge base.';
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
