@@ -100,6 +100,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (any('workspaceSymbols')) capabilities.workspaceSymbolProvider = true;
   if (any('codeActions')) capabilities.codeActionProvider = { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, CodeActionKind.Refactor] };
   if (any('foldingRanges')) capabilities.foldingRangeProvider = true;
+  if (any('selectionRanges')) capabilities.selectionRangeProvider = true;
   const legend = services.find((s) => s.semanticTokensLegend)?.semanticTokensLegend;
   if (any('semanticTokens') && legend) capabilities.semanticTokensProvider = { legend, full: true };
   capabilities.workspace = { workspaceFolders: { supported: true, changeNotifications: true } };
@@ -351,6 +352,7 @@ connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => { const
 connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.rules.workspaceSymbols?.(p.query) ?? []));
 connection.onCodeAction((p) => guarded('codeAction', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.codeActions?.(t.doc, p.range, p.context) ?? []; }));
 connection.onFoldingRanges((p) => guarded('foldingRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.foldingRanges?.(t.doc) ?? null; }));
+connection.onSelectionRanges((p) => guarded('selectionRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.selectionRanges?.(t.doc, p.positions) ?? null; }));
 connection.languages.semanticTokens.on((p) => guarded('semanticTokens', { data: [] }, () => { const t = featuresOf(p.textDocument.uri); return t?.features.semanticTokens?.(t.doc) ?? { data: [] }; }));
 
 connection.onRequest(REPORT_REQUEST, (p: ReportParams): ReportResult => guarded('report', { markdown: '' }, () => {

@@ -3,7 +3,7 @@
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type {
   CodeAction, CodeActionContext, CompletionList, Diagnostic, DocumentHighlight, DocumentSymbol, FoldingRange, Hover,
-  Location, Position, Range, SemanticTokens, SemanticTokensLegend, SymbolInformation, WorkspaceEdit,
+  Location, Position, Range, SelectionRange, SemanticTokens, SemanticTokensLegend, SymbolInformation, WorkspaceEdit,
 } from 'vscode-languageserver-types';
 
 export const LANGUAGE_RULES = 'falco-rules';
@@ -30,6 +30,9 @@ export interface DocumentFeatures {
   documentSymbols?(doc: TextDocument): DocumentSymbol[];
   codeActions?(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[];
   foldingRanges?(doc: TextDocument): FoldingRange[];
+  /** One chain of ranges per position, innermost first, each strictly inside its parent; null where the service does
+   *  not serve any of the positions. */
+  selectionRanges?(doc: TextDocument, positions: Position[]): SelectionRange[] | null;
   semanticTokens?(doc: TextDocument): SemanticTokens;
   /** Present when semanticTokens is. */
   semanticTokensLegend?: SemanticTokensLegend;

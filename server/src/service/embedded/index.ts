@@ -7,7 +7,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity, type CodeAction, type CodeActionContext, type CompletionItem, type CompletionList, type Diagnostic,
-  type DocumentHighlight, type Hover, type Location, type MarkupContent, type Position, type Range,
+  type DocumentHighlight, type Hover, type Location, type MarkupContent, type Position, type Range, type SelectionRange,
   type SemanticTokens, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
@@ -326,6 +326,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       definition: (doc, position) => now().definition?.(doc, position) ?? [],
       references: (doc, position, includeDeclaration) => now().references?.(doc, position, includeDeclaration) ?? [],
       documentHighlights: (doc, position) => now().documentHighlights?.(doc, position) ?? null,
+      selectionRanges: (doc, positions) => now().selectionRanges?.(doc, positions) ?? null,
       prepareRename: (doc, position) => now().prepareRename?.(doc, position) ?? null,
       rename: (doc, position, newName) => now().rename?.(doc, position, newName) ?? null,
       codeActions: (doc, range, context) => now().codeActions?.(doc, range, context) ?? [],
@@ -479,6 +480,17 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       }
       return out;
     },
+    selectionRanges(doc, positions) {
+      let served = false;
+      const out = positions.map((position): SelectionRange => {
+        const target = at(doc, position);
+        const inner = target?.features.selectionRanges?.(target.placed.doc, [target.inner])?.[0];
+        if (!target || !inner) return { range: { start: position, end: position } };
+        served = true;
+        return mapper(target.state).selectionRange(target.placed, inner, position);
+      });
+      return served ? out : null;
+    },
     prepareRename(doc, position) {
       const target = at(doc, position);
       if (!target) return null;
@@ -583,6 +595,11 @@ function holderFixes(state: HostState, range: Range, context: CodeActionContext)
   return out;
 }
 
+function holds(r: Range, p: Position): boolean {
+  const after = (a: Position, b: Position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
+  return after(p, r.start) && after(r.end, p);
+}
+
 function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
@@ -609,6 +626,21 @@ class HostMapper {
 
   range(p: Placed, r: Range): Range {
     return { start: toHost(p.file, r.start), end: toHost(p.file, r.end) };
+  }
+
+  /** A chain of selection ranges of embedded file `p`, in the host: those that hold `position` (the block's
+   *  indentation is not the embedded file's), each one strictly larger than the one inside it. */
+  selectionRange(p: Placed, s: SelectionRange, position: Position): SelectionRange {
+    const ranges: Range[] = [];
+    for (let r: SelectionRange | undefined = s; r; r = r.parent) {
+      const mapped = this.range(p, r.range);
+      const last = ranges[ranges.length - 1];
+      if (!holds(mapped, position) || (last && sameRange(last, mapped))) continue;
+      ranges.push(mapped);
+    }
+    let out: SelectionRange = { range: ranges.length > 0 ? ranges[ranges.length - 1] : { start: position, end: position } };
+    for (let i = ranges.length - 2; i >= 0; i--) out = { range: ranges[i], parent: out };
+    return out;
   }
 
   location(l: Location): Location {

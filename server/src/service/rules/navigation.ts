@@ -1,6 +1,7 @@
 // Navigation in rules files — go to definition, find references, document highlights and rename for macros, lists and
 // rules across every loaded file (workspace folders and configured rules files, in Falco's load order) — and the
-// factory that gives the rules service its hover, completion, navigation, symbol, folding and semantic-token features.
+// factory that gives the rules service its hover, completion, navigation, symbol, folding, selection-range and
+// semantic-token features.
 //
 // A name is used by: the item that defines it, items that override/append/redefine it, macro references in
 // conditions, list names in condition lists `(a, list_name)` and after `in`, names in other lists' `items:`, and
@@ -9,7 +10,7 @@ import { RequestRefused } from '../features';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DocumentHighlightKind, type CompletionList, type DocumentHighlight, type DocumentSymbol, type FoldingRange, type Hover,
-  type Location, type Position, type Range, type SemanticTokens, type SemanticTokensLegend,
+  type Location, type Position, type Range, type SelectionRange, type SemanticTokens, type SemanticTokensLegend,
   type SymbolInformation, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
@@ -21,6 +22,7 @@ import type { LoadResult, LoadedFile } from './workspace';
 import { hoverAt } from './hover';
 import { completionAt } from './completion';
 import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
+import { selectionRangeAt } from './selection';
 
 /** Thrown by prepareRename and rename when a rename is refused; the message is meant for the user. The LSP adapter
  *  turns it into a ResponseError so that the editor shows the message. */
@@ -214,6 +216,7 @@ export interface RulesNavigation {
   documentSymbols(doc: TextDocument): DocumentSymbol[];
   workspaceSymbols(query: string): SymbolInformation[];
   foldingRanges(doc: TextDocument): FoldingRange[];
+  selectionRanges(doc: TextDocument, positions: Position[]): SelectionRange[];
   semanticTokens(doc: TextDocument): SemanticTokens;
   semanticTokensLegend: SemanticTokensLegend;
 }
@@ -294,6 +297,10 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
     foldingRanges(doc) {
       const { file } = deps.loadFor(doc);
       return foldingRangesOf(file.model);
+    },
+    selectionRanges(doc, positions) {
+      const { file } = deps.loadFor(doc);
+      return positions.map((p) => selectionRangeAt(file.model, file.model.lines.offsetAt(p)));
     },
     semanticTokens(doc) {
       const { load, file } = deps.loadFor(doc);
