@@ -348,8 +348,13 @@ connection.onPrepareRename((p) => guarded('prepareRename', null, () => refusedRe
 connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.rename?.(t.doc, p.position, p.newName) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
 // A service without a feature answers null, not an empty list: the editor then asks the document's other providers
 // (a plain YAML document's symbols and folding are the YAML tooling's, or VS Code's indentation folding).
-connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.documentSymbols?.(t.doc) ?? null; }));
-connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.rules.workspaceSymbols?.(p.query) ?? []));
+// A YAML document holding no rules has no outline of ours: null, so that the editor shows the YAML tooling's alone.
+connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => {
+  const t = featuresOf(p.textDocument.uri);
+  const symbols = t?.features.documentSymbols?.(t.doc);
+  return symbols && (symbols.length > 0 || t?.doc.languageId !== LANGUAGE_YAML) ? symbols : null;
+}));
+connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.workspaceSymbols(p.query)));
 connection.onCodeAction((p) => guarded('codeAction', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.codeActions?.(t.doc, p.range, p.context) ?? []; }));
 connection.onFoldingRanges((p) => guarded('foldingRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.foldingRanges?.(t.doc) ?? null; }));
 connection.onSelectionRanges((p) => guarded('selectionRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.selectionRanges?.(t.doc, p.positions) ?? null; }));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DocumentSymbolRequest, FoldingRangeRequest, HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { DocumentSymbolRequest, FoldingRangeRequest, HoverRequest, WorkspaceSymbolRequest, type DocumentSymbol, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { startServer } from '../helpers/lspClient';
 
 const VALUES = `customRules:
@@ -67,6 +67,11 @@ test('a values file: diagnostics at the host\'s lines, hovers inside the block o
     assert.equal(await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: plainUri } }), null);
     assert.equal(await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: plainUri } }), null);
     assert.equal(await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: valuesUri } }), null);
+    // The values file's outline holds its rules under customRules and the entry; Ctrl+T finds them at the host's line.
+    const outline = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: valuesUri } })) as DocumentSymbol[];
+    assert.deepEqual(outline.map((s) => [s.name, s.children?.map((c) => [c.name, c.children?.map((r) => r.name)])]), [['customRules', [['rules-web.yaml', ['Shell in web container']]]]]);
+    const symbols = await server.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'shell web' });
+    assert.deepEqual((symbols ?? []).map((s) => [s.name, s.location.uri, 'range' in s.location ? s.location.range.start.line : -1]), [['Shell in web container', valuesUri, 2]]);
   } finally {
     await server.stop();
     fs.rmSync(ws, { recursive: true, force: true });

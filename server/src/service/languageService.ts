@@ -3,6 +3,7 @@
 // reads the rules workspace (to identify rules of text alerts, to validate generated exceptions), including the rules
 // written in the workspace's Helm values and manifests, open or not.
 import type { ServiceHost } from './host';
+import type { SymbolInformation } from 'vscode-languageserver-types';
 import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, type DocumentFeatures } from './features';
 import { createRulesService, type RulesService } from './rules';
 import { createAlertsService, type AlertsService } from './alerts';
@@ -37,6 +38,13 @@ export class FalcoLanguageService {
   didChangeWatchedFiles(uris: string[]): void {
     this.rules.didChangeWatchedFiles?.(uris);
     this.embedded.didChangeWatchedFiles?.(uris);
+  }
+
+  /** Workspace symbols: the rules files' rules, macros and lists, and those written inside other YAML files (Helm
+   *  values, ConfigMaps, Falco Operator Rulesfiles: open, and the closed ones the embedded service reads), at their
+   *  host's lines. */
+  workspaceSymbols(query: string): SymbolInformation[] {
+    return [...this.rules.workspaceSymbols?.(query) ?? [], ...this.embedded.workspaceSymbols?.(query) ?? []];
   }
 
   forLanguage(languageId: string): DocumentFeatures | undefined {

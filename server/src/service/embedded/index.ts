@@ -19,6 +19,8 @@ import { URI_TO_PATH, pathToUri } from '../uri';
 import { escapeMarkdown } from '../markdown';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { lineTarget } from '../rules/hover';
+import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
+import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
   analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, OPERATOR_RULES_DIR, type EmbeddedFile, type HolderProblem, type HostAnalysis,
   type OperatorOci,
@@ -320,6 +322,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const groupFeatures = (group: string): DocumentFeatures => {
     const now = (): DocumentFeatures => syncGroup(group) ?? { diagnostics: () => [] };
     return {
+      documentSymbols: (doc) => now().documentSymbols?.(doc) ?? [],
       diagnostics: (doc, token) => now().diagnostics(doc, token),
       hover: (doc, position) => now().hover?.(doc, position) ?? null,
       completion: (doc, position) => now().completion?.(doc, position) ?? null,
@@ -393,9 +396,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       };
       const found = placedNow();
       if (!found) return undefined;
-      const name = uri.slice(uri.lastIndexOf('/') + 1).replace(/[?#].*$/, '');
-      let label = name;
-      try { label = decodeURIComponent(name); } catch { /* keep it encoded */ }
+      const label = hostName(uri);
       // The text and the edit are read from the host as it is when the quick fix is built (it may have moved since).
       return {
         label: `${label}, ${holderLabel(found.p.file)}`,
@@ -542,6 +543,28 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       }
       return encodeTokens(absolute);
     },
+    documentSymbols(doc) {
+      return outlineOf(stateOf(doc.uri, doc.getText()));
+    },
+    workspaceSymbols(query) {
+      // The closed files holding rules are read as for the alerts service (syncWorkspace: bounded, and read again only
+      // when the client reports a change).
+      syncWorkspace();
+      const out: SymbolInformation[] = [];
+      for (const state of allStates()) {
+        const map = mapper(state);
+        for (const p of state.placed) {
+          if (p.file.kind !== 'rules') continue;
+          const containerName = `${hostName(state.uri)}, ${holderLabel(p.file)}`;
+          for (const s of p.features.documentSymbols?.(p.doc) ?? []) {
+            if (!isDefinitionSymbol(s.kind) || !symbolMatches(s.name, query)) continue;
+            out.push({ name: s.name, kind: s.kind, containerName, location: { uri: state.uri, range: map.range(p, s.selectionRange) } });
+            if (out.length >= MAX_WORKSPACE_SYMBOLS) return out;
+          }
+        }
+      }
+      return out;
+    },
     didOpenOrChange(doc) {
       stateOf(doc.uri, doc.getText());
     },
@@ -568,6 +591,47 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));
     },
   };
+}
+
+/** The file name of a host, decoded, for labels. */
+function hostName(uri: string): string {
+  const name = uri.slice(uri.lastIndexOf('/') + 1).replace(/[?#].*$/, '');
+  try { return decodeURIComponent(name); } catch { return name; }
+}
+
+/**
+ * The outline of a host's embedded files: the keys holding them (customRules, then each entry; a ConfigMap's data;
+ * a Rulesfile's inlineRules) with the rules, macros and lists of each file under its key, at the host's lines. A
+ * configuration is outlined only where it is a text (a ConfigMap's entry): the YAML tooling outlines the others.
+ */
+function outlineOf(state: HostState, map = new HostMapper(state)): DocumentSymbol[] {
+  const roots: DocumentSymbol[] = [];
+  const range = (span: readonly [number, number]) => {
+    let end = span[1];
+    while (end > span[0] && /\s/.test(state.text[end - 1])) end--;
+    return state.lines.range(span[0], end);
+  };
+  for (const p of state.placed) {
+    if (p.file.kind === 'config' && p.file.holder !== 'configMap') continue;
+    let level = roots;
+    p.file.outline.forEach((key, i) => {
+      const selectionRange = state.lines.range(key.keySpan[0], key.keySpan[1]);
+      let node = level.find((s) => s.name === key.name && sameRange(s.selectionRange, selectionRange));
+      if (!node) {
+        const own = i === p.file.outline.length - 1;
+        node = { name: key.name, ...(key.detail ? { detail: key.detail } : {}), kind: own ? SymbolKind.File : SymbolKind.Namespace, range: range(key.span), selectionRange, children: [] };
+        level.push(node);
+      }
+      level = node.children!;
+    });
+    level.push(...(p.features.documentSymbols?.(p.doc) ?? []).map((s) => map.symbol(p, s)));
+  }
+  const sort = (symbols: DocumentSymbol[]) => {
+    symbols.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    for (const s of symbols) if (s.children) sort(s.children);
+  };
+  sort(roots);
+  return roots;
 }
 
 /** How tuning titles name an embedded file inside its host. */
@@ -641,6 +705,13 @@ class HostMapper {
     let out: SelectionRange = { range: ranges.length > 0 ? ranges[ranges.length - 1] : { start: position, end: position } };
     for (let i = ranges.length - 2; i >= 0; i--) out = { range: ranges[i], parent: out };
     return out;
+  }
+
+  /** A document symbol of embedded file `p` (and its children) at the host's positions. */
+  symbol(p: Placed, s: DocumentSymbol): DocumentSymbol {
+    const mapped: DocumentSymbol = { ...s, range: this.range(p, s.range), selectionRange: this.range(p, s.selectionRange) };
+    if (s.children) mapped.children = s.children.map((c) => this.symbol(p, c));
+    return mapped;
   }
 
   location(l: Location): Location {

@@ -87,9 +87,29 @@ export interface EmbeddedFile {
   endsWithBreak: boolean;
   /** The embedded file's text. */
   text: string;
+  /** The keys the file sits under in the host, outermost first, ending with its own (`customRules`, then the entry):
+   *  the document outline nests its rules, macros and lists under them. */
+  outline: readonly OutlineKey[];
   /** For a file the Falco Operator writes (a Rulesfile's inline rules or ConfigMap entry, a Config's configuration):
    *  where. Such rules files load together with the other Rulesfiles of their namespace, not as the set `set`. */
   operator?: OperatorPlace;
+}
+
+/** A key of the host that holds embedded files: its name, what it belongs to, the offsets of the key and of the key
+ *  with its value. */
+export interface OutlineKey {
+  name: string;
+  detail?: string;
+  keySpan: readonly [number, number];
+  span: readonly [number, number];
+}
+
+/** The outline key of a mapping pair (undefined when the parse gave no ranges). */
+function outlineKey(pair: { key: unknown; value: unknown }, name: string, detail?: string): OutlineKey | undefined {
+  const key = spanOf(pair.key);
+  const value = spanOf(pair.value);
+  if (!key) return undefined;
+  return { name, ...(detail !== undefined ? { detail } : {}), keySpan: key, span: [key[0], Math.max(key[1], value?.[1] ?? key[1])] };
 }
 
 /** A problem of the holder itself (a key Falco skips, a value Falco Lens cannot check), reported on the host. */
@@ -178,8 +198,11 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
       const data = root.get('data', true);
       if (isMap(data)) {
-        const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target);
-        configMaps.push({ ...metadataOf(root), keys: data.items.filter(isPair).map((p) => scalarString(p.key)), files: found });
+        const meta = metadataOf(root);
+        const dataPair = pairOf(root, 'data');
+        const outer = dataPair ? outlineKey(dataPair, 'data', `ConfigMap '${meta.name}'`) : undefined;
+        const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : []);
+        configMaps.push({ ...meta, keys: data.items.filter(isPair).map((p) => scalarString(p.key)), files: found });
         if (found.length) { out.files.push(...found); set++; }
       }
       continue;
@@ -191,11 +214,12 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         if (!isPair(pair)) continue;
         const key = scalarString(pair.key as Node);
         if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
-          const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set });
+          const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
           if (config) { out.files.push(config); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
-        const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target);
+        const outer = outlineKey(pair, 'customRules');
+        const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target, outer ? [outer] : []);
         checkRulesDirLoaded(map, found, out.problems, target);
         if (found.length) { out.files.push(...found); set++; }
       }
@@ -220,7 +244,7 @@ function scalarString(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
-function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: Holder, set: number, problems: HolderProblem[], target: string): EmbeddedFile[] {
+function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: Holder, set: number, problems: HolderProblem[], target: string, outer: readonly OutlineKey[]): EmbeddedFile[] {
   const files: EmbeddedFile[] = [];
   for (const pair of map.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
@@ -230,7 +254,8 @@ function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: H
     const keySpan = [keyRange[0], keyRange[1]] as const;
     const value = pair.value;
     if (!isScalar(value)) continue;
-    const file = literalBlock(text, lines, value, holder, key, keySpan, set);
+    const own = outlineKey(pair, key);
+    const file = literalBlock(text, lines, value, holder, key, keySpan, set, own ? [...outer, own] : outer);
     const content = file?.text ?? (typeof value.value === 'string' ? value.value : '');
     // A ConfigMap holds all sorts of files: falco.yaml and the entries whose text is a mapping of falco.yaml's keys
     // are Falco's configuration, the ones whose text has Falco's items are rules files. Other charts name values
@@ -324,7 +349,7 @@ function checkRulesDirLoaded(holder: YAMLMap, files: EmbeddedFile[], problems: H
 }
 
 /** The embedded file of a literal block scalar, or undefined for any other scalar. */
-function literalBlock(text: string, lines: LineIndex, value: Scalar, holder: Holder, key: string, keySpan: readonly [number, number], set: number): EmbeddedFile | undefined {
+function literalBlock(text: string, lines: LineIndex, value: Scalar, holder: Holder, key: string, keySpan: readonly [number, number], set: number, outline: readonly OutlineKey[]): EmbeddedFile | undefined {
   if (value.type !== 'BLOCK_LITERAL') return undefined;
   const token = value.srcToken as { type?: string; indent?: number; props?: { type: string; offset: number; source: string }[]; source?: string } | undefined;
   if (!token || token.type !== 'block-scalar' || !token.props || typeof token.source !== 'string' || !value.range) return undefined;
@@ -350,7 +375,7 @@ function literalBlock(text: string, lines: LineIndex, value: Scalar, holder: Hol
   }
   const { cuts, embedded } = cutLines(text, lines, firstLine, lastLine, indent);
   const endsWithBreak = /[\r\n]$/.test(embedded);
-  return { kind: 'rules', holder, key, keySpan, set, firstLine, cuts, indent, endsWithBreak, text: embedded };
+  return { kind: 'rules', holder, key, keySpan, set, firstLine, cuts, indent, endsWithBreak, text: embedded, outline };
 }
 
 /**
@@ -370,7 +395,7 @@ const CONFIG_KEYS = new Set(Object.keys(FALCO_CONFIG_SCHEMA.properties ?? {}));
  * dashes). A comment line less indented than that is still inside a collection (YAML ignores comments' indentation):
  * it is cut by the blanks it has and stays a comment at the start of its line.
  */
-function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq, what: { kind: EmbeddedFile['kind']; holder: Holder; key: string; keySpan?: readonly [number, number]; set: number }): EmbeddedFile | undefined {
+function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq, what: { kind: EmbeddedFile['kind']; holder: Holder; key: string; keySpan?: readonly [number, number]; set: number; outline: readonly OutlineKey[] }): EmbeddedFile | undefined {
   if (node.flow || !node.range) return undefined;
   const start = node.range[0];
   const end = Math.max(start, node.range[2]);
@@ -381,7 +406,7 @@ function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq
   const lastLine = lines.positionAt(Math.max(start, end - 1)).line;
   const { cuts, embedded } = cutLines(text, lines, firstLine, lastLine, indent);
   const keySpan = what.keySpan ?? [start, start] as const;
-  return { kind: what.kind, holder: what.holder, key: what.key, keySpan, set: what.set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded };
+  return { kind: what.kind, holder: what.holder, key: what.key, keySpan, set: what.set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded, outline: what.outline };
 }
 
 /** The host's lines firstLine..lastLine without their first `indent` columns (fewer where a line has fewer blanks). */
@@ -557,7 +582,7 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
     }
   }
   if (wanted) {
-    const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0 });
+    const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
     if (file) out.inline = file;
     return out;
   }

@@ -61,6 +61,11 @@ function detailOf(item: ModelItem): string {
   return [change, own].filter((s) => s !== '').join(' — ');
 }
 
+/** Whether a document symbol is a rule, a macro or a list (what workspace symbols list). */
+export function isDefinitionSymbol(kind: SymbolKind): boolean {
+  return kind === KIND.rule || kind === KIND.macro || kind === KIND.list;
+}
+
 export function documentSymbolsOf(file: LoadedFile): DocumentSymbol[] {
   const model = file.model;
   const out: DocumentSymbol[] = [];
@@ -85,7 +90,7 @@ export function documentSymbolsOf(file: LoadedFile): DocumentSymbol[] {
 }
 
 /** Case-insensitive subsequence match, as editors filter symbol lists. */
-function matches(name: string, query: string): boolean {
+export function symbolMatches(name: string, query: string): boolean {
   if (query === '') return true;
   const n = name.toLowerCase();
   let i = 0;
@@ -105,7 +110,7 @@ export function workspaceSymbolsOf(load: LoadResult, query: string): SymbolInfor
     let container = base;
     try { container = decodeURIComponent(base); } catch { /* keep it encoded */ }
     for (const item of file.model.items) {
-      if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || !item.name || !matches(item.name, query)) continue;
+      if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || !item.name || !symbolMatches(item.name, query)) continue;
       const span = item.nameSpan ?? item.span;
       out.push({ name: item.name, kind: KIND[item.kind], containerName: container, location: { uri: file.uri, range: file.model.lines.range(span.start, span.end) } });
       if (out.length >= MAX_WORKSPACE_SYMBOLS) return out;
