@@ -1,5 +1,6 @@
 // Helpers of the rules navigation tests: fixtures carry a caret marker `<|>` (a bare `|` is YAML's literal-block
 // indicator and Falco's output separator, so the marker is the `|` between angle brackets).
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Position } from 'vscode-languageserver-types';
@@ -29,6 +30,21 @@ export function fixture(name: string): string {
 export function workspace(files: Record<string, string>, options: { folders?: string[]; ruleFiles?: string[] } = {}): { service: RulesService; host: MemoryHost } {
   const host = new MemoryHost(files, { folders: options.folders ?? ['/ws'], ruleFiles: options.ruleFiles });
   return { service: createRulesService(host), host };
+}
+
+/** A service with every file of `files` open; `at` gives the document and the position `into` characters into the
+ *  n-th occurrence of `needle` in a file. */
+export function openWorkspace(files: Record<string, string>, options: { folders?: string[]; ruleFiles?: string[] } = {}) {
+  const { service } = workspace(files, options);
+  const docs = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, rulesDoc(p, t)]));
+  for (const d of Object.values(docs)) service.didOpenOrChange?.(d);
+  const at = (file: string, needle: string, n = 0, into = 1) => {
+    let i = -1;
+    for (let k = 0; k <= n; k++) i = files[file].indexOf(needle, i + 1);
+    assert.ok(i >= 0, `${needle} not in ${file}`);
+    return { doc: docs[file], position: docs[file].positionAt(i + into) };
+  };
+  return { service, docs, at };
 }
 
 /** Opens a document whose text carries one caret; returns the document and the caret position. */

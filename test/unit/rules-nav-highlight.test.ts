@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DocumentHighlightKind, type DocumentHighlight } from 'vscode-languageserver-types';
-import { fixture, textAt, workspace } from './rules-nav-helpers';
+import { fixture, openWorkspace, textAt, workspace } from './rules-nav-helpers';
 import { CORPUS_RULES, MemoryHost, corpusExists, rulesDoc } from './rules-host';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { openHost, positionOf, textAt as hostTextAt } from './embedded-helpers';
@@ -25,16 +25,12 @@ function describe(text: string, highlights: DocumentHighlight[] | null): string[
 
 /** A service with both navigation fixtures open; `at` finds the n-th `needle` of a file, `into` characters in. */
 function setup(files: Record<string, string> = { [BASE]: fixture('falco_rules.yaml'), [LOCAL]: fixture('falco_rules.local.yaml') }) {
-  const { service } = workspace(files);
-  const docs = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, rulesDoc(p, t)]));
-  for (const d of Object.values(docs)) service.didOpenOrChange?.(d);
+  const { service, at } = openWorkspace(files);
   const highlights = (file: string, needle: string, into = 1, n = 0) => {
-    let i = -1;
-    for (let k = 0; k <= n; k++) i = files[file].indexOf(needle, i + 1);
-    assert.ok(i >= 0, `${needle} is in ${file}`);
-    return describe(files[file], service.documentHighlights!(docs[file], docs[file].positionAt(i + into)));
+    const { doc, position } = at(file, needle, n, into);
+    return describe(files[file], service.documentHighlights!(doc, position));
   };
-  return { service, docs, highlights };
+  return { highlights };
 }
 
 test('a list: its definition, other lists\' items, a condition and an exception value, from each of them alike', () => {

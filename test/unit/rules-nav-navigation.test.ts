@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Location, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { fixture, textAt, workspace } from './rules-nav-helpers';
-import { applyEdits, rulesDoc } from './rules-host';
+import { fixture, openWorkspace, textAt } from './rules-nav-helpers';
+import { applyEdits } from './rules-host';
 import { pathToUri } from '../../server/src/service/uri';
 import { RenameRefused } from '../../server/src/service/rules/navigation';
 
@@ -13,19 +13,7 @@ const BASE = '/ws/falco_rules.yaml';
 const LOCAL = '/ws/falco_rules.local.yaml';
 const texts: Record<string, string> = { [BASE]: fixture('falco_rules.yaml'), [LOCAL]: fixture('falco_rules.local.yaml') };
 
-function setup(files = texts, options: { folders?: string[]; ruleFiles?: string[] } = {}) {
-  const { service } = workspace(files, options);
-  const docs = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, rulesDoc(p, t)]));
-  for (const d of Object.values(docs)) service.didOpenOrChange?.(d);
-  /** Position of the n-th occurrence of `needle` in a file, `into` characters in. */
-  const at = (file: string, needle: string, n = 0, into = 1) => {
-    let i = -1;
-    for (let k = 0; k <= n; k++) i = files[file].indexOf(needle, i + 1);
-    assert.ok(i >= 0, `${needle} not in ${file}`);
-    return { doc: docs[file], position: docs[file].positionAt(i + into) };
-  };
-  return { service, docs, at };
-}
+const setup = (files = texts, options: { folders?: string[]; ruleFiles?: string[] } = {}) => openWorkspace(files, options);
 
 /** "file:line:text" of each location, sorted. */
 function describe(locations: Location[], files = texts): string[] {
