@@ -552,3 +552,46 @@ test('a customRules entry Falco skips loads in no set: its neighbours cannot use
   const renamed = applyAction(text, rename!);
   assert.deepEqual(at('0.44', renamed).found, []);
 });
+
+test('the values\' falco.rules_files decides the order the customRules files load in, and which of them load', () => {
+  // The chart renders falco.rules_files into falco.yaml; Falco reads its paths in order, a folder as its files sorted
+  // by name (configuration.cpp:312-318 and :701-743 at 0.44.0). Named before rules.d, b-rules.yaml loads first.
+  const blocks = [
+    'customRules:',
+    '  a-macros.yaml: |-',
+    '    - macro: web_container',
+    '      condition: container.image.repository endswith /nginx',
+    '  b-rules.yaml: |-',
+    '    - rule: Shell in web container',
+    '      desc: A shell in a web container.',
+    '      condition: evt.type = execve and web_container and proc.name = bash',
+    '      output: Shell (command=%proc.cmdline)',
+    '      priority: WARNING',
+    'falco:',
+    '  rules_files:',
+  ].join('\n');
+  const check = (paths: string[], falcoVersion = '0.44', key = 'rules_files') => {
+    const { host, service } = serviceWith();
+    host.config = { ...host.config, falcoVersion };
+    const text = `${blocks.replace('rules_files:', `${key}:`)}\n${paths.map((p) => `    - ${p}\n`).join('')}`;
+    const doc = open(service, text, `file:///ws/deploy/values-${paths.length}-${falcoVersion}.yaml`);
+    // What the order changes (a macro's unused warning is Falco's per file, whatever the order).
+    return service.embedded.diagnostics(doc).filter((d) => d.code !== 'unused-macro').map((d) => [String(d.code), textAt(text, d), d.range.start.line]);
+  };
+  // The chart's order (rules.d last): a-macros.yaml, then b-rules.yaml.
+  assert.deepEqual(check(['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d']), []);
+  const macroFirst = check(['/etc/falco/rules.d/a-macros.yaml', '/etc/falco/rules.d/b-rules.yaml']);
+  assert.deepEqual(macroFirst, []);
+  // b-rules.yaml named first: the macro is not defined yet when Falco reads it (a trailing slash names the folder too).
+  const rulesFirst = check(['/etc/falco/rules.d/b-rules.yaml', '/etc/falco/rules.d/']);
+  assert.deepEqual(rulesFirst.filter(([code]) => code === 'undefined-macro'), [['undefined-macro', 'web_container', 7]]);
+  assert.ok(rulesFirst.every(([code]) => !String(code).startsWith('embedded-')), JSON.stringify(rulesFirst));
+  // A file neither named nor in a listed folder is never read: said on its key, not loaded, its text not checked.
+  const onlyRules = check(['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d/b-rules.yaml']);
+  assert.deepEqual(onlyRules.map(([code, span]) => [code, span]), [['embedded-rules-dir-not-loaded', 'a-macros.yaml'], ['undefined-macro', 'web_container']]);
+  // Before 0.38 Falco reads rules_file (singular) only.
+  assert.deepEqual(check(['/etc/falco/rules.d/b-rules.yaml', '/etc/falco/rules.d'], '0.37', 'rules_file').filter(([code]) => code === 'undefined-macro').length, 1);
+  assert.deepEqual(check(['/etc/falco/rules.d/b-rules.yaml', '/etc/falco/rules.d'], '0.37').filter(([code]) => code !== 'config-key-too-new'), [], 'rules_files is not read by 0.37 (the configuration says so): the chart\'s default stands');
+  // A path through an environment variable is not judged.
+  assert.deepEqual(check(['${RULES_DIR}/b-rules.yaml']), []);
+});

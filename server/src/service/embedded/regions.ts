@@ -28,7 +28,7 @@ import type { Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 import { rulesFileShape } from '../fileShape';
 import { loadsRulesPath } from '../config/rulesFiles';
-import { LATEST_FALCO } from '../../knowledge/falcoVersions';
+import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -220,8 +220,8 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         if (key !== 'customRules' || !isMap(pair.value)) continue;
         const outer = outlineKey(pair, 'customRules');
         const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target, outer ? [outer] : []);
-        checkRulesDirLoaded(map, found, out.problems, target);
-        if (found.length) { out.files.push(...found); set++; }
+        const loaded = customRulesLoadOrder(map, found, out.problems, target);
+        if (loaded.length) { out.files.push(...loaded); set++; }
       }
     });
   }
@@ -327,25 +327,48 @@ function checkKey(key: string, keySpan: readonly [number, number], holder: Holde
 }
 
 /**
- * When the values set `falco.rules_files` (the chart renders it into falco.yaml) without /etc/falco/rules.d, the
- * customRules are mounted and never read. The chart's own default lists the folder.
+ * The customRules files in the order Falco loads them. The chart renders the values' `falco` into falco.yaml (Helm
+ * replaces the chart's own `rules_files` list with the values' one), and Falco reads `rules_files` in order, a folder
+ * as its *.yaml/*.yml files sorted by path and a file named alone where it is named (configuration.cpp:312-318 and
+ * read_rules_file_directory :701-743 at 0.44.0; the deprecated `rules_file` instead, and only it before 0.38, :292-306).
+ * A file named before /etc/falco/rules.d loads first; a file both named and in the folder is read twice by Falco,
+ * and once by Falco Lens, at its first place (as the rules workspace does). A file neither named nor in a listed
+ * folder is mounted and never read: it is reported, and in no set (its text is not checked). Without `rules_files`
+ * in the values the chart's default reads rules.d; values naming a path through `${VAR}` are not judged.
  */
-function checkRulesDirLoaded(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[], target: string): void {
-  if (files.length === 0) return;
-  const falco = holder.get('falco', true);
-  if (!isMap(falco)) return;
-  const rulesFiles = falco.get('rules_files', true);
-  if (!isSeq(rulesFiles) || !rulesFiles.range) return;
-  const paths = rulesFiles.items.map((i) => scalarString(i)).filter((p): p is string => p !== undefined).map((p) => p.replace(/\/+$/, ''));
+function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[], target: string): EmbeddedFile[] {
+  const paths = files.length > 0 ? valuesRulesPaths(holder, target) : undefined;
+  if (!paths) return files;
   const dir = CHART_RULES_DIR;
+  const ordered: EmbeddedFile[] = [];
+  for (const path of paths) {
+    // `files` are sorted by name: a folder's order.
+    if (path === dir) ordered.push(...files.filter((f) => !ordered.includes(f)));
+    const named = files.find((f) => path === `${dir}/${f.key}`);
+    if (named && !ordered.includes(named)) ordered.push(named);
+  }
   for (const file of files) {
-    if (!loadsRulesPath(`${dir}/${file.key}`, target)) continue;
-    if (paths.some((p) => p === dir || p === `${dir}/${file.key}`)) continue;
+    if (ordered.includes(file)) continue;
     problems.push({
       code: HolderCode.RulesDirNotLoaded, span: file.keySpan, severity: 'warning',
-      message: `Falco never loads '${file.key}': the chart mounts customRules in ${dir}, and falco.rules_files does not list that folder (nor ${dir}/${file.key}). Add '${dir}' to falco.rules_files.`,
+      message: `Falco never loads '${file.key}': the chart mounts customRules in ${dir}, and falco.rules_files lists neither that folder nor ${dir}/${file.key}, so its macros, lists and rules are not loaded (Falco Lens does not check its text either). Add '${dir}' to falco.rules_files.`,
     });
   }
+  return ordered;
+}
+
+/** The rules paths of the values' `falco` beside `holder` as the target release reads them (trailing slashes
+ *  dropped), or undefined when the values do not set them or name a path through an environment variable. */
+function valuesRulesPaths(holder: YAMLMap, target: string): string[] | undefined {
+  const falco = holder.get('falco', true);
+  if (!isMap(falco)) return undefined;
+  const plural = compareVersions(target, '0.38') < 0 ? undefined : falco.get('rules_files', true);
+  const node = plural ?? falco.get('rules_file', true);
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return undefined;
+  const items = isSeq(node) ? node.items : [node];
+  const paths = items.map((i) => scalarString(i)).filter((p): p is string => p !== undefined && p !== '');
+  if (paths.some((p) => p.includes('${'))) return undefined;
+  return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
 
 /** The embedded file of a literal block scalar, or undefined for any other scalar. */
