@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FalcoLanguageService } from '../../server/src/service/languageService';
+import { MemoryHost } from './rules-host';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { CORPUS, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
@@ -111,4 +114,55 @@ test('MITRE ids: the rule\'s tags and the playbook\'s listed apart, once each, u
   const text = '10:02:11.123456789: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=bash ggparent=sshd '
     + 'gggparent=systemd evt_type=openat user=root user_uid=0 user_loginuid=1000 process=cat proc_exepath=/usr/bin/cat parent=backup-agent command=cat /etc/shadow terminal=34816';
   assert.match(hoverAt(s, text, 'mitre.log', 'Sensitive file'), /\*\*MITRE ATT&CK\*\* in the rule's tags \(as the loaded rules file writes them\): `TA0006` Credential Access \(tag `mitre_credential_access`\); `T1555` Credentials from Password Stores\n/);
+});
+
+// 3. A later redefinition of the rule was looked for among the rules files' items only: one in an embedded block
+// (a Helm chart's customRules, mounted in /etc/falco/rules.d and read after falco_rules.local.yaml) was not seen, and the
+// quick fix wrote an override into the local file that Falco then replaced with the rule (rule_loader_collector.cpp
+// define_info, `*prev = info`, 0.37.0-0.44.0). The loader's own contributions of the set's load now say so.
+const KEY_RULE = (condition: string, indent = '') => [
+  '- rule: Backup tool reads keys', '  desc: A backup tool opened a private key', `  condition: ${condition}`,
+  '  output: Key read by backup tool (file=%fd.name process=%proc.name parent=%proc.pname)', '  priority: WARNING', '',
+].map((l) => (l ? indent + l : l)).join('\n');
+const KEY_ALERT = JSON.stringify({
+  hostname: 'db-1', output: '10:20:30.123456789: Warning Key read by backup tool (file=/etc/ssl/private/k.pem process=restic parent=cron)',
+  output_fields: { 'evt.time': 1746613230123456789, 'fd.name': '/etc/ssl/private/k.pem', 'proc.name': 'restic', 'proc.pname': 'cron', 'proc.cmdline': 'restic backup /etc' },
+  priority: 'Warning', rule: 'Backup tool reads keys', source: 'syscall', tags: [], time: '2025-05-07T10:20:30.123456789Z',
+});
+
+function withValues(values: string, baseText = KEY_RULE('evt.type = open and fd.name startswith /etc/ssl/private')) {
+  const base = '/etc/falco/falco_rules.yaml';
+  const local = '/etc/falco/falco_rules.local.yaml';
+  const host = new MemoryHost({ [base]: baseText, [local]: '' }, { ruleFiles: [base, local], folders: ['/ws'] });
+  host.config = { ...host.config, rules: { ...host.config.rules, localFile: local } };
+  const service = new FalcoLanguageService(host);
+  service.embedded.didOpenOrChange?.(TextDocument.create('file:///ws/charts/falco/values.yaml', 'yaml', 1, values));
+  const log = TextDocument.create('file:///logs/keys.json', 'falco-alerts', 1, `${KEY_ALERT}\n`);
+  service.alerts.didOpenOrChange?.(log);
+  const actions = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  return { actions, report: service.alerts.report(`${KEY_ALERT}\n`, 'file:///logs/keys.json').replace(/\\(.)/g, '$1') };
+}
+
+test('a customRules block defining a rule again keeps tuning out of the local rules file', () => {
+  const redefined = withValues(`customRules:\n  team.yaml: |-\n${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private', '    ')}`);
+  const titles = redefined.actions.map((a) => a.title);
+  assert.deepEqual(redefined.actions.filter((a) => a.edit && /^(Add exception|Disable rule)/.test(a.title)).map((a) => a.title), []);
+  const blocked = redefined.actions.find((a) => a.disabled);
+  assert.equal(blocked?.title, 'Add exception or disable rule: not in falco_rules.local.yaml, whose override values.yaml, customRules \'team.yaml\' replaces by defining the rule again', titles.join('\n'));
+  assert.match(blocked.disabled!.reason, /^values\.yaml, customRules 'team\.yaml' defines this rule again, and Falco reads it from \/etc\/falco\/rules\.d, after \/etc\/falco\/falco_rules\.local\.yaml: a later definition replaces the rule whole/);
+  const tuning = redefined.report.slice(redefined.report.indexOf('### Tuning'));
+  assert.ok(!tuning.includes('the quick fix "Add exception" writes it'), tuning);
+  assert.match(tuning, /\*\*Not in your local rules file:\*\* `values\.yaml, customRules 'team\.yaml'` defines this rule again/, tuning);
+  // An override in the block changes nothing: the local file takes the exception.
+  const override = withValues('customRules:\n  team.yaml: |-\n    - rule: Backup tool reads keys\n      condition: and proc.name != restic\n      override:\n        condition: append\n');
+  assert.ok(!override.actions.some((a) => a.disabled), override.actions.map((a) => a.title).join('\n'));
+  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml'));
+});
+
+test('a customRules rule defined again in a later entry is tuned in the later entry', () => {
+  // Only the chart defines the rule, twice: an override appended to the first entry would be replaced by the second.
+  const { actions } = withValues(`customRules:\n  a-first.yaml: |-\n${KEY_RULE('evt.type = open and fd.name startswith /etc/ssl', '    ')}\n  b-second.yaml: |-\n${KEY_RULE('evt.type = openat and fd.name startswith /etc/ssl', '    ')}`, '');
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Add exception for this file + process (/etc/ssl/private/k.pem, restic) to values.yaml, customRules \'b-second.yaml\''), titles.join('\n'));
+  assert.ok(!titles.some((t) => t.includes('a-first.yaml')), titles.join('\n'));
 });

@@ -62,15 +62,23 @@ export interface RuleSummary {
   /**
    * Where later items define the rule again (a rule item with a condition, neither an override nor `append: true`),
    * in load order. Falco replaces the rule whole then, with the exceptions earlier overrides appended
-   * (rule_loader_collector.cpp define_info `*prev = info`, 0.37.0-0.44.0).
+   * (rule_loader_collector.cpp define_info `*prev = info`, 0.37.0-0.44.0). Those in embedded blocks come after the
+   * rules files', at their host's lines.
    */
-  redefinitions?: Location[];
+  redefinitions?: Redefinition[];
   /**
    * Where tuning of this rule must go when it is not the local rules file: a rule defined in a Helm chart's
    * customRules loads after falco_rules.local.yaml (rules.d is last), where an override of it would make Falco refuse
    * to start; its exceptions go into its own block.
    */
   tuningTarget?: TuningTarget;
+}
+
+/** Where a rule is defined again. */
+export interface Redefinition extends Location {
+  /** Set for an embedded block (a chart's customRules entry, a ConfigMap's data entry, a Rulesfile's inlineRules),
+   *  which Falco reads from /etc/falco/rules.d: its label and holder as its TuningTarget gives them. */
+  block?: Pick<TuningTarget, 'label' | 'holder'>;
 }
 
 /** A rules file that tuning quick fixes write into instead of the local rules file. */

@@ -165,12 +165,14 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     if (after !== undefined) return { local, ruleFile: after };
     // The local file loads after the first definition; a file loading after it that defines the rule again replaces
     // the rule with what the local file appended (the last such file is where an override takes effect).
+    // An embedded block (customRules, a Rulesfile's inlineRules) is read from /etc/falco/rules.d, after the local file.
     let redefinedIn: string | undefined;
+    let inBlock: LoadOrderBlock['redefinedInBlock'];
     for (const item of summary.redefinitions ?? []) {
-      const file = URI_TO_PATH(item.uri);
-      if (file && definedAfterLocal(host, local, file) !== undefined) redefinedIn = file;
+      const file = item.block ? undefined : URI_TO_PATH(item.uri);
+      if (item.block) { redefinedIn = item.block.label; inBlock = item.block.holder; } else if (file && definedAfterLocal(host, local, file) !== undefined) { redefinedIn = file; inBlock = undefined; }
     }
-    return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn };
+    return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn, ...(inBlock ? { redefinedInBlock: inBlock } : {}) };
   };
   /** blockedTuning asked once per rule, for the many alerts of one report. */
   const blockedOnce = (): TuningBlocked => {
@@ -322,7 +324,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         const reason = loadOrderReason(blocked);
         actions.push({
           title: plainTitle(blocked.redefinedIn !== undefined
-            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${path.basename(blocked.redefinedIn)} replaces by defining the rule again`
+            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${blocked.redefinedInBlock ? blocked.redefinedIn : path.basename(blocked.redefinedIn)} replaces by defining the rule again`
             : `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
           kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },
         });

@@ -284,11 +284,24 @@ export interface LoadOrderBlock {
   /** A file that defines the rule again and loads after the local file (which loads after `ruleFile`): an override in
    *  the local file would be replaced with the rule, silently. */
   redefinedIn?: string;
+  /** Set when `redefinedIn` is an embedded block's label (TuningTarget.holder), read from /etc/falco/rules.d. */
+  redefinedInBlock?: 'inlineRules' | 'block';
 }
 
 /** Why tuning is not written into the local rules file; paths pass through `quote`. */
 export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) => string = (v) => v): string {
   if (block.redefinedIn !== undefined) {
+    // The Falco Operator's Falco reads only the Rulesfiles' files in /etc/falco/rules.d (falco-operator v0.4.1
+    // internal/pkg/resources/falco.go): no local file at all; a chart's customRules are mounted there too, read last.
+    if (block.redefinedInBlock === 'inlineRules') {
+      return `${quote(block.redefinedIn)} defines this rule again, and the Falco that the Falco Operator deploys reads only the Rulesfiles' files in `
+        + `/etc/falco/rules.d, no ${quote(block.local)}: an override there would not be read: put it in that block, after the definition`;
+    }
+    if (block.redefinedInBlock) {
+      return `${quote(block.redefinedIn)} defines this rule again, and Falco reads it from /etc/falco/rules.d, after ${quote(block.local)}: a later `
+        + `definition replaces the rule whole, with the exceptions and the enabled state that ${quote(block.local)} gave it, so an override there `
+        + 'would be lost without a word: put it in that block, after the definition';
+    }
     return `${quote(block.redefinedIn)} defines this rule again and Falco loads it after ${quote(block.local)}: a later definition replaces the rule `
       + `whole, with the exceptions and the enabled state that ${quote(block.local)} gave it, so an override there would be lost without a word: `
       + `put it in a rules file that Falco loads after ${quote(block.redefinedIn)}`;

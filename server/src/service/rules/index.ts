@@ -2,7 +2,7 @@
 // source actions. Pure: it reads through the ServiceHost and returns LSP types.
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 'vscode-languageserver-types';
-import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
+import type { Cancellation, DocumentFeatures, Redefinition, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { RulesWorkspaceIndex, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { addListUsesOfLists, itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
@@ -54,7 +54,9 @@ function summaryOf(rule: RuleDef, hooks?: EmbeddedHooks): RuleSummary {
   if (hooks && location && first) {
     // Read when asked: the host's lines around the block may move while the block (and this summary) stays.
     Object.defineProperty(summary, 'location', { get: () => hooks.toHost(location), enumerable: true });
-    Object.defineProperty(summary, 'tuningTarget', { get: () => hooks.tuningTarget(first.file.uri), enumerable: true });
+    // Tuning goes where the rule's last definition is: an override appended after an earlier one would be replaced.
+    const last = rule.contributions.filter((c) => c.mode === 'define' || c.mode === 'redefine').pop() ?? first;
+    Object.defineProperty(summary, 'tuningTarget', { get: () => hooks.tuningTarget(last.file.uri), enumerable: true });
   }
   return summary;
 }
@@ -178,18 +180,44 @@ export function createRulesService(host: ServiceHost): RulesService {
    * after the workspace's files, so its loaded rules are the workspace's and its own; a name the workspace defines
    * keeps the workspace's rule, and a name two sets define the first set's (by set key). Kept while the loads are.
    */
-  let embeddedCache: { loads: LoadResult[]; rules: Map<string, RuleSummary> } | undefined;
-  const embeddedRules = (): Map<string, RuleSummary> => {
+  let embeddedCache: { loads: LoadResult[]; rules: Map<string, RuleSummary>; redefined: Map<string, Redefinition[]> } | undefined;
+  const embeddedRules = (): { rules: Map<string, RuleSummary>; redefined: Map<string, Redefinition[]> } => {
     const sets = [...embeddedSets].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const loads = sets.map(([set, known]) => index.loadWithEmbedded(set, known.files));
-    if (embeddedCache && embeddedCache.loads.length === loads.length && embeddedCache.loads.every((l, i) => l === loads[i])) return embeddedCache.rules;
+    if (embeddedCache && embeddedCache.loads.length === loads.length && embeddedCache.loads.every((l, i) => l === loads[i])) return embeddedCache;
     const main = index.load().final.rules;
     const rules = new Map<string, RuleSummary>();
+    // A workspace rule that a set's file defines again (the loader's contributions of mode 'redefine' in that set's
+    // load), at the host's lines and named by its block, read through the set's hooks when asked.
+    const redefined = new Map<string, Redefinition[]>();
     loads.forEach((load, i) => {
-      for (const [name, rule] of load.final.rules) if (!main.has(name) && !rules.has(name)) rules.set(name, summaryOf(rule, sets[i][1].hooks));
+      const [set, known] = sets[i];
+      for (const [name, rule] of load.final.rules) {
+        if (!main.has(name)) { if (!rules.has(name)) rules.set(name, summaryOf(rule, known.hooks)); continue; }
+        for (const c of rule.contributions) {
+          if (c.mode !== 'redefine' || !known.files.some((f) => f.uri === c.file.uri)) continue;
+          const at = c.item.nameSpan ?? c.item.span;
+          const own = { uri: c.file.uri, range: c.file.model.lines.range(at.start, at.end) };
+          const hooks = () => embeddedSets.get(set)?.hooks;
+          const target = () => hooks()?.tuningTarget(own.uri);
+          const list = redefined.get(name) ?? [];
+          list.push({
+            get uri() { return hooks()?.toHost(own).uri ?? own.uri; }, get range() { return hooks()?.toHost(own).range ?? own.range; },
+            get block() { const t = target(); return t && { label: t.label, holder: t.holder }; },
+          });
+          redefined.set(name, list);
+        }
+      }
     });
-    embeddedCache = { loads, rules };
-    return rules;
+    embeddedCache = { loads, rules, redefined };
+    return embeddedCache;
+  };
+  /** A workspace rule's summary with the redefinitions the embedded sets make (after the rules files' own). */
+  const workspaceSummary = (rule: RuleDef): RuleSummary => {
+    const summary = summaryOf(rule);
+    const later = embeddedSets.size > 0 ? embeddedRules().redefined.get(rule.name) : undefined;
+    if (later) summary.redefinitions = [...summary.redefinitions ?? [], ...later];
+    return summary;
   };
 
   return {
@@ -241,16 +269,16 @@ export function createRulesService(host: ServiceHost): RulesService {
     didChangeWatchedFiles(uris: string[]): void { index.didChangeWatchedFiles(uris); },
     findRule(name: string): RuleSummary | undefined {
       const rule = index.load().final.rules.get(name);
-      if (rule) return summaryOf(rule);
-      return embeddedSets.size > 0 ? embeddedRules().get(name) : undefined;
+      if (rule) return workspaceSummary(rule);
+      return embeddedSets.size > 0 ? embeddedRules().rules.get(name) : undefined;
     },
     allRules(): RuleSummary[] {
       // The same array while the loaded files are unchanged: callers (the alert templates) recompile only when it
       // changes, and the alert service asks on every validation.
       const load = index.load();
-      const embedded = embeddedSets.size > 0 ? embeddedRules() : undefined;
+      const embedded = embeddedSets.size > 0 ? embeddedRules().rules : undefined;
       if (summariesCache?.load !== load || summariesCache.embedded !== embedded) {
-        const rules = [...load.final.rules.values()].map((r) => summaryOf(r));
+        const rules = [...load.final.rules.values()].map(workspaceSummary);
         if (embedded) rules.push(...embedded.values());
         summariesCache = { load, embedded, rules };
       }
