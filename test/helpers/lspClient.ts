@@ -16,6 +16,8 @@ export interface ServerUnderTest {
   initializeResult: InitializeResult;
   stderr: () => string;
   logs: string[];
+  /** The messages the server asked the editor to pop up (window/showMessage), in order. */
+  shown: string[];
   /** Resolves with the next diagnostics published for `uri` (optionally for a given version). */
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, languageId: string, text: string, version?: number): void;
@@ -50,6 +52,9 @@ export async function startServer(options: StartOptions = {}): Promise<ServerUnd
   const logs: string[] = [];
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   connection.onNotification('window/logMessage', (p: { message: string }) => { logs.push(p.message); });
+  const shown: string[] = [];
+  connection.onNotification('window/showMessage', (p: { message: string }) => { shown.push(p.message); });
+  connection.onRequest('window/showMessageRequest', (p: { message: string }) => { shown.push(p.message); return null; });
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     for (let i = 0; i < waiters.length; i++) {
       const w = waiters[i];
@@ -67,7 +72,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerUnd
   });
   await connection.sendNotification(InitializedNotification.type, {});
   return {
-    connection, process: child, initializeResult, logs, stderr: () => stderr,
+    connection, process: child, initializeResult, logs, shown, stderr: () => stderr,
     nextDiagnostics(uri, version, timeoutMs = 10000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);

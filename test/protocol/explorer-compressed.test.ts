@@ -86,13 +86,18 @@ test('a gzip log cut short shows the alerts before the cut and says why', { time
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-gz-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const whole = zlib.gzipSync(logText(3_000));
-  const file = path.join(dir, 'falco.log.1.gz');
+  // In a folder of the workspace, named with a right-to-left override (U+202E): `gz.1.gol.ocla` would read as
+  // `falco.log.1.gz` in the pop-up. It names the log relative to the workspace, the override written as \u202E.
+  fs.mkdirSync(path.join(dir, 'logs'));
+  const file = path.join(dir, 'logs', 'falco\u202e.log.1.gz');
   fs.writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
   const server = await startServer({ rootDir: dir });
   t.after(() => server.stop());
   const info = await openUntilDone(server, file);
   assert.ok(info.total > 100 && info.total < 3_000, `alerts before the cut: ${info.total}`);
   assert.ok(server.logs.some((m) => m.includes('could not be decompressed to its end')), server.logs.join('\n'));
+  const warning = server.shown.find((m) => m.includes('could not be decompressed'));
+  assert.match(warning ?? server.shown.join('\n'), /^Falco Lens: logs\/falco\\u202E\.log\.1\.gz could not be decompressed to its end \(/);
   await server.connection.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: info.logId });
 });
 

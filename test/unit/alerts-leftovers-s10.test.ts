@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { MemoryHost } from './rules-host';
 import { createAlertsService } from '../../server/src/service/alerts';
+import { displayMessage, displayPath } from '../../server/src/service/displayPath';
 import { CORPUS, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
 function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
@@ -165,4 +166,18 @@ test('a customRules rule defined again in a later entry is tuned in the later en
   const titles = actions.map((a) => a.title);
   assert.ok(titles.includes('Add exception for this file + process (/etc/ssl/private/k.pem, restic) to values.yaml, customRules \'b-second.yaml\''), titles.join('\n'));
   assert.ok(!titles.some((t) => t.includes('a-first.yaml')), titles.join('\n'));
+});
+
+// 4. The pop-ups about a log (the Alert Explorer's errors, the server's warning about a gzip log cut short) named it by
+// its raw path: absolute, and with a right-to-left override or a line break in the name obeyed.
+test('a log path in a pop-up is workspace-relative and shows its invisible characters', () => {
+  const log = '/ws/logs/falco\u202e.log.1.gz';
+  // As the server words its errors (handlers/explorer.ts).
+  assert.equal(displayMessage(`Not a readable file: ${log}`, [log], ['/ws']), 'Not a readable file: logs/falco\\u202E.log.1.gz');
+  assert.equal(displayMessage(`${log} was truncated or rotated while its report was read: ask for the report again`, [log], ['/other', '/ws']),
+    'ws/logs/falco\\u202E.log.1.gz was truncated or rotated while its report was read: ask for the report again');
+  // Outside the workspace: absolute, still revealed; a line break cannot split the message.
+  assert.equal(displayPath('/var/log/a\nb\u200b.log', ['/ws']), '/var/log/a\\u000Ab\\u200B.log');
+  // Text the server quotes beyond the known paths is revealed too.
+  assert.equal(displayMessage('No alert 3 in /tmp/x\u2066.log', [], ['/ws']), 'No alert 3 in /tmp/x\\u2066.log');
 });

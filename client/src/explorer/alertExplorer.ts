@@ -7,6 +7,7 @@ import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
 import { GROUP_LABELS, PRIORITY_NAMES, alertTexts, groupTexts, viewTexts, type TooltipPart } from './treeText';
+import { displayMessage } from '../../../server/src/service/displayPath';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
@@ -51,6 +52,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private readonly view: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private log: ExplorerLogInfo | undefined;
+  /** The path of the log shown, if any. */
+  get logPath(): string | undefined { return this.log?.path; }
   private groupBy: ExplorerGroupBy = 'rule';
   private filter: ExplorerFilter = {};
   private dedupe = true;
@@ -260,12 +263,21 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Alert Explorer', filters: { 'Falco logs': ['log', 'json', 'jsonl', 'txt', 'gz'], 'All files': ['*'] } });
     return picked?.[0]?.fsPath;
   };
-  const report = (e: unknown) => void vscode.window.showErrorMessage(`Falco Alert Explorer: ${e instanceof Error ? e.message : String(e)}`);
+  // The server's messages name the log by its path: shown relative to the workspace, nothing hidden (displayPath.ts).
+  // A log closed meanwhile is still named in its errors: every path opened is known.
+  const opened = new Set<string>();
+  const report = (e: unknown, file?: string) => {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const files = [file, explorer.logPath, ...opened].filter((f): f is string => f !== undefined);
+    void vscode.window.showErrorMessage(`Falco Alert Explorer: ${displayMessage(e instanceof Error ? e.message : String(e), files, folders)}`);
+  };
   context.subscriptions.push(
     explorer,
     vscode.commands.registerCommand('falcoLens.explorer.open', async (uri?: vscode.Uri) => {
       const path = await pickLog(uri);
-      if (path) await explorer.open(path).catch(report);
+      if (!path) return;
+      opened.add(path);
+      await explorer.open(path).catch((e: unknown) => report(e, path));
     }),
     vscode.commands.registerCommand('falcoLens.explorer.follow', () => explorer.setFollow(true).catch(report)),
     vscode.commands.registerCommand('falcoLens.explorer.unfollow', () => explorer.setFollow(false).catch(report)),

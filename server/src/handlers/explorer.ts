@@ -19,6 +19,7 @@ import {
   type ExplorerLogInfo, type ExplorerOpenParams, type ExplorerReportParams, type ExplorerReportResult, type ExplorerGroupBy,
 } from '../protocol';
 import { codeSpan, escapeMarkdown } from '../service/markdown';
+import { displayPath, revealAll } from '../service/displayPath';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
 import { isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
 
@@ -213,7 +214,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         const why = e instanceof Error ? e.message : String(e);
         // What was decompressed before the error (a log cut while it was compressed, a bomb) is still shown.
         connection.console.error(`Alert Explorer: ${log.path} could not be decompressed to its end (${why}); showing the alerts before that point`);
-        void connection.window.showWarningMessage(`Falco Lens: ${path.basename(log.path)} could not be decompressed to its end (${why}).`);
+        void connection.window.showWarningMessage(`Falco Lens: ${displayPath(log.path, context.host.workspaceFolders())} could not be decompressed to its end (${revealAll(why)}).`);
       })
       .finally(() => {
         state.finished = true;
