@@ -13,6 +13,7 @@ import type { CodeAction, Diagnostic, Position, TextEdit } from 'vscode-language
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost, operatorFileName, toEmbedded, toHost } from '../../server/src/service/embedded/regions';
 import { MemoryHost, applyEdits } from './rules-host';
+import { pathToUri } from '../../server/src/service/uri';
 import { openHost, positionOf, textAt, message } from './embedded-helpers';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'operator');
@@ -425,4 +426,79 @@ test('the fixtures are the operator\'s shape and valid YAML', () => {
       }
     }
   }
+});
+
+test('a configMapRef naming a ConfigMap of another file: its rules.yaml loads at the Rulesfile\'s place, closed or open', () => {
+  // The operator reads the ConfigMap from the Rulesfile's namespace, whichever file applied it (manager.go
+  // StoreFromConfigMap), and writes its rules.yaml as 60-02-web-rules-configmap.yaml: before the inline rules (60-03),
+  // after web-macros' (55-03).
+  const rulesfile = [
+    'apiVersion: artifact.falcosecurity.dev/v1alpha1',
+    'kind: Rulesfile',
+    'metadata:',
+    '  name: web-rules',
+    '  namespace: falco',
+    'spec:',
+    '  priority: 60',
+    '  configMapRef:',
+    '    name: web-extra',
+    '  inlineRules:',
+    '    - rule: Curl in web container',
+    '      desc: curl started in a web container.',
+    '      condition: evt.type = execve and web_curl',
+    '      output: curl (command=%proc.cmdline)',
+    '      priority: NOTICE',
+    '---',
+    'apiVersion: artifact.falcosecurity.dev/v1alpha1',
+    'kind: Rulesfile',
+    'metadata:',
+    '  name: web-macros',
+    '  namespace: falco',
+    'spec:',
+    '  priority: 55',
+    '  inlineRules:',
+    '    - macro: web_image',
+    '      condition: container.image.repository endswith /nginx',
+    '',
+  ].join('\n');
+  const configMap = (namespace = 'falco', key = 'rules.yaml') => [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: web-extra',
+    `  namespace: ${namespace}`,
+    'data:',
+    `  ${key}: |-`,
+    '    - macro: web_curl',
+    '      condition: proc.name = curl and web_image',
+    '',
+  ].join('\n');
+  const RULESFILE_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
+  const CONFIGMAP_PATH = '/ws/deploy/falco/configmaps.yaml';
+  const codes = (service: FalcoLanguageService, text: string, uri: string) => service.embedded.diagnostics(openHost(service, text, uri))
+    .filter((d) => d.code !== 'unused-macro').map((d) => [String(d.code), textAt(text, d)]);
+
+  // The ConfigMap's file closed: read from the workspace, its macro is defined when the inline rule is read.
+  const closed = serviceWith({ [CONFIGMAP_PATH]: configMap() }).service;
+  assert.deepEqual(codes(closed, rulesfile, RULESFILE_URI), []);
+  // Opened, its entry is checked in the Rulesfiles' group (web_image comes from web-macros, read before it).
+  assert.deepEqual(codes(closed, configMap(), pathToUri(CONFIGMAP_PATH)), []);
+  const definition = closed.embedded.definition!(openHost(closed, rulesfile, RULESFILE_URI), positionOf(rulesfile, 'web_curl'));
+  assert.deepEqual(definition.map((l) => [l.uri, l.range.start.line]), [[pathToUri(CONFIGMAP_PATH), 7]]);
+
+  // The ConfigMap opened first, then the Rulesfile: its entry joins the group once the Rulesfile is known.
+  const opened = serviceWith().service;
+  const cmDoc = openHost(opened, configMap(), pathToUri(CONFIGMAP_PATH));
+  assert.deepEqual(opened.embedded.diagnostics(cmDoc).filter((d) => d.code === 'undefined-macro').map((d) => textAt(configMap(), d)), ['web_image'], 'alone, a ConfigMap is its own deployment');
+  assert.deepEqual(codes(opened, rulesfile, RULESFILE_URI), []);
+  assert.deepEqual(opened.embedded.diagnostics(cmDoc).filter((d) => d.code === 'undefined-macro'), []);
+
+  // No such ConfigMap in the Rulesfile's namespace: said on the name; the inline rule's macro is undefined.
+  for (const files of [{}, { [CONFIGMAP_PATH]: configMap('payments') }] as Record<string, string>[]) {
+    const missing = codes(serviceWith(files).service, rulesfile, RULESFILE_URI);
+    assert.deepEqual(missing, [['embedded-operator-configmap-missing', 'web-extra'], ['undefined-macro', 'web_curl']]);
+  }
+  // The ConfigMap without rules.yaml: the entry the operator reads is missing.
+  const withoutEntry = codes(serviceWith({ [CONFIGMAP_PATH]: configMap('falco', 'other.yaml') }).service, rulesfile, RULESFILE_URI);
+  assert.deepEqual(withoutEntry, [['embedded-operator-configmap-entry', 'web-extra'], ['undefined-macro', 'web_curl']]);
 });

@@ -22,8 +22,9 @@ import { lineTarget } from '../rules/hover';
 import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
-  analyzeHost, mayHoldRules, toEmbedded, toHost, HolderCode, OPERATOR_RULES_DIR, type EmbeddedFile, type HolderProblem, type HostAnalysis,
-  type OperatorOci,
+  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, toEmbedded, toHost, HolderCode, OPERATOR_RULES_DIR,
+  type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci, type OperatorPlace,
+  type OperatorRef,
 } from './regions';
 import { podFiles } from './configMap';
 
@@ -51,6 +52,11 @@ interface HostState {
   oci: OperatorOci[];
   /** The rules sets of the host (set key → their documents' URIs), to forget them when they go. */
   sets: Map<string, string[]>;
+  /** The configMapRefs of its Falco Operator resources that name a ConfigMap of another file, and its ConfigMaps. */
+  refs: OperatorRef[];
+  configMaps: ConfigMapSummary[];
+  /** The places its ConfigMaps' rules.yaml entries were given by other files' Rulesfiles (crossPlaces), as a key. */
+  crossKey: string;
 }
 
 export type EmbeddedService = DocumentFeatures & {
@@ -155,18 +161,20 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       known = diskHosts.get(uri)?.state;
       if (diskHosts.delete(uri)) diskVersion++;
     }
-    if (known && known.text === text && known.enabled === enabled && known.target === target) {
+    if (known && known.text === text && known.enabled === enabled && known.target === target && known.crossKey === crossKeyOf(known)) {
       hosts.set(uri, known);
       return known;
     }
     const state = buildState(uri, text, enabled, known);
     hosts.set(uri, state);
-    if (holdsOperatorRules(state) || (known && holdsOperatorRules(known))) {
-      // The other files of its folder may hold Rulesfiles of the same load order: the closed ones are read.
-      if (holdsOperatorRules(state)) syncWorkspace();
+    if (operatorHost(state) || (known && operatorHost(known))) {
+      // The other files of its folder may hold Rulesfiles of the same load order, and other files the ConfigMaps its
+      // Rulesfiles name (or Rulesfiles naming its ConfigMaps): the closed ones are read.
+      if (operatorHost(state)) syncWorkspace();
       refreshGroups();
     }
-    return state;
+    // Reading the workspace may have placed its ConfigMaps' entries (refreshGroups builds it again then).
+    return hosts.get(uri) ?? state;
   };
 
   /** The state of a host text: its embedded files, and their sets given to the rules service (`known`: the previous
@@ -174,6 +182,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
     const target = targetOf();
     const analysis: HostAnalysis = enabled ? analyzeHost(text, target) : { files: [], problems: [] };
+    // A ConfigMap's rules.yaml that a Rulesfile of another file names loads with that Rulesfile's group.
+    const cross = crossPlaces(uri, analysis.files, analysis.configMaps ?? []);
+    for (const [file, place] of cross) file.operator = place;
     const hostPath = URI_TO_PATH(uri);
     const docs = analysis.files.map((file, i) => ({
       file,
@@ -210,10 +221,13 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const placed: Placed[] = docs.map((d) => ({
       ...d,
       features: d.file.kind === 'rules'
-        ? (d.file.operator ? groupFeatures(groupOf(uri, d.file.operator.namespace)) : setFeatures.get(d.set)!)
+        ? (d.file.operator ? groupFeatures(groupFor(uri, d.file.operator)) : setFeatures.get(d.set)!)
         : inPod(d.file) ? podConfigs.get(d.set)! : configOverlay,
     }));
-    return { uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets };
+    return {
+      uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets,
+      refs: analysis.refs ?? [], configMaps: analysis.configMaps ?? [], crossKey: crossKey(cross),
+    };
   };
 
   /** Reads a closed workspace file again: its sets follow its text on disk. */
@@ -226,7 +240,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       return;
     }
     const state = text !== undefined && enabled && mayHoldRules(text) ? buildState(uri, text, enabled, before?.state) : undefined;
-    const holds = state && (state.sets.size > 0 || holdsOperatorRules(state) || state.oci.length > 0);
+    const holds = state && (state.sets.size > 0 || operatorHost(state) || state.oci.length > 0 || state.configMaps.length > 0);
     if (!holds) forgetSets(state ?? before?.state);
     diskHosts.set(uri, { size: size ?? text?.length ?? 0, state: holds ? state : undefined });
     diskVersion++;
@@ -289,7 +303,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const membersOf = (group: string): { state: HostState; p: Placed }[] => {
     const members: { state: HostState; p: Placed }[] = [];
     for (const state of allStates()) {
-      for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator && groupOf(state.uri, p.file.operator.namespace) === group) members.push({ state, p });
+      for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator && groupFor(state.uri, p.file.operator) === group) members.push({ state, p });
     }
     const order = (m: { state: HostState; p: Placed }) => [m.p.file.operator!.fileName, m.state.uri, m.p.doc.uri];
     return members.sort((a, b) => {
@@ -311,13 +325,88 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     groups.set(group, uris);
     return rules.embedded(group, members.map((m) => ({ uri: m.p.doc.uri, path: URI_TO_PATH(m.state.uri), text: m.p.file.text })), operatorHooks);
   };
-  /** After a host changed, opened, closed or was read from disk: every group follows (the alerts read their rules). */
+  /** After a host changed, opened, closed or was read from disk: every group follows (the alerts read their rules),
+   *  and the hosts whose ConfigMaps' entries another file's Rulesfiles now name otherwise are built again. */
   const refreshGroups = (): void => {
+    for (const state of [...allStates()]) {
+      if (state.crossKey === crossKeyOf(state)) continue;
+      const rebuilt = buildState(state.uri, state.text, state.enabled, state);
+      if (hosts.get(state.uri) === state) hosts.set(state.uri, rebuilt);
+      else diskHosts.set(state.uri, { size: diskHosts.get(state.uri)?.size ?? state.text.length, state: rebuilt });
+    }
     const wanted = new Set(groups.keys());
-    for (const state of allStates()) for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator) wanted.add(groupOf(state.uri, p.file.operator.namespace));
+    for (const state of allStates()) for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator) wanted.add(groupFor(state.uri, p.file.operator));
     for (const group of wanted) syncGroup(group);
   };
   const holdsOperatorRules = (state: HostState): boolean => state.placed.some((p) => p.file.kind === 'rules' && p.file.operator);
+  /** Whether a host's state depends on other files: operator rules files, or configMapRefs to other files. */
+  const operatorHost = (state: HostState): boolean => holdsOperatorRules(state) || state.refs.length > 0;
+  /** The group of an operator rules file: its host's folder, or for a ConfigMap's entry that a Rulesfile of another
+   *  file names, that file's folder. */
+  const groupFor = (hostUri: string, place: OperatorPlace): string => groupOf(place.via ?? hostUri, place.namespace);
+  const folderOf = (uri: string): string => { const path = URI_TO_PATH(uri) ?? uri; return path.slice(0, path.lastIndexOf('/') + 1); };
+
+  // ---- configMapRefs across files ----
+  //
+  // The operator reads a configMapRef's ConfigMap from the resource's namespace in the cluster (manager.go
+  // StoreFromConfigMap), whichever file applied it: a ConfigMap of another YAML file of the workspace (open, or read
+  // by syncWorkspace) with that name and metadata.namespace is taken, one of the referring file's folder first, else
+  // the first by URI. Its rules.yaml is then read at the first such Rulesfile's place (by URI of its file), in that
+  // Rulesfile's group, as a ConfigMap of the same manifest is (regions.ts placeOperatorFiles).
+
+  /** The ConfigMap of another file that a configMapRef of the host `from` names (`candidate`: a host being built, in
+   *  place of its state). */
+  const resolveRef = (from: string, ref: OperatorRef, candidate?: { uri: string; configMaps: readonly ConfigMapSummary[] }): { uri: string; map: ConfigMapSummary } | undefined => {
+    const folder = folderOf(from);
+    let best: { uri: string; map: ConfigMapSummary; rank: number } | undefined;
+    const consider = (uri: string, maps: readonly ConfigMapSummary[]) => {
+      if (uri === from) return;
+      const map = maps.find((c) => c.name === ref.name && c.namespace === ref.namespace);
+      if (!map) return;
+      const rank = folderOf(uri) === folder ? 0 : 1;
+      if (!best || rank < best.rank || (rank === best.rank && uri < best.uri)) best = { uri, map, rank };
+    };
+    for (const state of allStates()) if (state.uri !== candidate?.uri) consider(state.uri, state.configMaps);
+    if (candidate) consider(candidate.uri, candidate.configMaps);
+    return best;
+  };
+  /** A ConfigMap's rules.yaml that only another file's Rulesfile can place (not one its own manifest places). */
+  const crossCandidate = (file: EmbeddedFile): boolean => file.holder === 'configMap' && file.kind === 'rules' && file.configMap !== undefined && file.key === configMapEntry('Rulesfile') && (!file.operator || file.operator.via !== undefined);
+  /** The places other files' Rulesfiles give the host's ConfigMap entries. */
+  const crossPlaces = (uri: string, files: readonly EmbeddedFile[], configMaps: readonly ConfigMapSummary[]): Map<EmbeddedFile, OperatorPlace> => {
+    const out = new Map<EmbeddedFile, OperatorPlace>();
+    const candidates = files.filter(crossCandidate);
+    if (candidates.length === 0) return out;
+    const referrers = [...allStates()].filter((s) => s.uri !== uri && s.refs.length > 0).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    for (const file of candidates) {
+      for (const from of referrers) {
+        const ref = from.refs.find((r) => r.kind === 'Rulesfile' && r.name === file.configMap!.name && r.namespace === file.configMap!.namespace && resolveRef(from.uri, r, { uri, configMaps })?.uri === uri);
+        if (!ref) continue;
+        out.set(file, { kind: 'Rulesfile', resource: ref.resource, namespace: ref.namespace, fileName: operatorFileName(ref.priority, 'configmap', ref.resource), via: from.uri });
+        break;
+      }
+    }
+    return out;
+  };
+  const crossKey = (places: Map<EmbeddedFile, OperatorPlace>): string => [...places].map(([f, p]) => `${f.keySpan[0]}\u0000${p.via}\u0000${p.fileName}`).join('\n');
+  /** The key of the places a state's ConfigMap entries would be given now (its crossKey when nothing changed). */
+  const crossKeyOf = (state: HostState): string => {
+    const files = state.placed.map((p) => p.file);
+    return files.some(crossCandidate) ? crossKey(crossPlaces(state.uri, files, state.configMaps)) : '';
+  };
+  /** The host's configMapRefs to other files: a ConfigMap that none holds, or one without the entry read. */
+  const refNotes = (state: HostState): Diagnostic[] => {
+    const out: Diagnostic[] = [];
+    for (const ref of state.refs) {
+      const found = resolveRef(state.uri, ref);
+      const problem: HolderProblem | undefined = found ? missingEntry(ref.kind, found.map, ref.span) : {
+        code: HolderCode.OperatorConfigMapMissing, span: ref.span, severity: 'warning',
+        message: `No ConfigMap '${ref.name}'${ref.namespace ? ` of namespace '${ref.namespace}'` : ' without a namespace'} is in this manifest or in the workspace's YAML files that Falco Lens reads. Until one exists in the ${ref.kind}'s namespace, the operator writes nothing of this ${ref.kind} (not its inline ${ref.kind === 'Rulesfile' ? 'rules or OCI artifact' : 'configuration'} either: its ResolvedRefs condition is False), and Falco Lens checks ${ref.kind === 'Rulesfile' ? 'its inlineRules' : 'its config'} as if it were written.`,
+      };
+      if (problem) out.push({ range: state.lines.range(problem.span[0], problem.span[1]), severity: SEVERITY[problem.severity], code: problem.code, source: 'falco-lens', message: problem.message });
+    }
+    return out;
+  };
   /** The features of a group's file, asked of the group as it is when called (its other files may have changed). */
   const groupFeatures = (group: string): DocumentFeatures => {
     const now = (): DocumentFeatures => syncGroup(group) ?? { diagnostics: () => [] };
@@ -343,7 +432,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     for (const p of state.placed) {
       const place = p.file.operator;
       if (p.file.kind !== 'rules' || !place) continue;
-      const group = groupOf(state.uri, place.namespace);
+      const group = groupFor(state.uri, place);
       const later: OperatorOci[] = [];
       for (const other of allStates()) for (const o of other.oci) if (groupOf(other.uri, o.namespace) === group && o.fileName > place.fileName) later.push(o);
       if (later.length === 0) continue;
@@ -426,12 +515,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   return {
     diagnostics(doc) {
       const state = stateOf(doc.uri, doc.getText());
-      if (holdsOperatorRules(state)) syncWorkspace();
+      if (operatorHost(state)) syncWorkspace();
       const out: Diagnostic[] = state.problems.map((p) => ({
         range: state.lines.range(p.span[0], p.span[1]), severity: SEVERITY[p.severity], code: p.code, source: 'falco-lens', message: p.message,
         ...(p.replacement !== undefined ? { data: { replacement: p.replacement } } : {}),
       }));
-      out.push(...loadOrderNotes(state));
+      out.push(...loadOrderNotes(state), ...refNotes(state));
       const map = mapper(state);
       for (const p of state.placed) {
         const found = p.features.diagnostics(p.doc);
@@ -569,14 +658,15 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       stateOf(doc.uri, doc.getText());
     },
     holdsRules(uri) {
-      return hosts.get(uri)?.placed.some((p) => p.file.kind === 'rules') ?? false;
+      const state = hosts.get(uri);
+      return state !== undefined && (state.placed.some((p) => p.file.kind === 'rules') || state.refs.length > 0);
     },
     didClose(uri) {
       const state = hosts.get(uri);
       hosts.delete(uri);
       hookObjects.delete(uri);
       forgetSets(state);
-      if (state && holdsOperatorRules(state)) refreshGroups();
+      if (state && operatorHost(state)) refreshGroups();
       // A workspace file is read from disk again (the editor's text may not have been saved).
       scanStale = true;
     },

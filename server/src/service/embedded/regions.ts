@@ -55,6 +55,27 @@ export interface OperatorPlace {
   namespace: string;
   /** The file's name in /etc/falco/rules.d or /etc/falco/config.d: Falco reads the folder sorted by name. */
   fileName: string;
+  /** For a ConfigMap's entry that a Rulesfile of another file names (embedded/index.ts): the URI of that file, whose
+   *  folder is the group the entry loads with. */
+  via?: string;
+}
+
+/** A configMapRef naming no ConfigMap of its manifest: resolved across the workspace (embedded/index.ts). */
+export interface OperatorRef {
+  kind: 'Rulesfile' | 'Config';
+  resource: string;
+  namespace: string;
+  priority: number;
+  /** The ConfigMap's name, and the offsets of that name. */
+  name: string;
+  span: readonly [number, number];
+}
+
+/** A ConfigMap of a manifest: its name, namespace and data keys (for the configMapRefs of other files). */
+export interface ConfigMapSummary {
+  name: string;
+  namespace: string;
+  keys: readonly string[];
 }
 
 /** An OCI artifact a Rulesfile makes the operator pull into /etc/falco/rules.d (Falco Lens does not have its rules). */
@@ -90,6 +111,8 @@ export interface EmbeddedFile {
   /** The keys the file sits under in the host, outermost first, ending with its own (`customRules`, then the entry):
    *  the document outline nests its rules, macros and lists under them. */
   outline: readonly OutlineKey[];
+  /** For a ConfigMap's entry: the ConfigMap. */
+  configMap?: { name: string; namespace: string };
   /** For a file the Falco Operator writes (a Rulesfile's inline rules or ConfigMap entry, a Config's configuration):
    *  where. Such rules files load together with the other Rulesfiles of their namespace, not as the set `set`. */
   operator?: OperatorPlace;
@@ -139,8 +162,10 @@ export enum HolderCode {
   OperatorWrongShape = 'embedded-operator-wrong-shape',
   /** spec.priority outside what the CRD accepts (a whole number from 0 to 99): Kubernetes refuses the resource. */
   OperatorPriority = 'embedded-operator-priority',
-  /** A configMapRef naming a ConfigMap of the manifest without the entry the operator reads (rules.yaml, config.yaml). */
+  /** A configMapRef naming a ConfigMap without the entry the operator reads (rules.yaml, config.yaml). */
   OperatorConfigMapEntry = 'embedded-operator-configmap-entry',
+  /** A configMapRef naming a ConfigMap that no YAML file of the workspace read by Falco Lens holds (embedded/index.ts). */
+  OperatorConfigMapMissing = 'embedded-operator-configmap-missing',
   /** A Config's config listing config_files: Falco refuses an included file that does. */
   OperatorConfigFiles = 'embedded-operator-config-files',
   /** A Rulesfile's rules that Falco reads before those of an OCI artifact of the same namespace (embedded/index.ts). */
@@ -152,6 +177,10 @@ export interface HostAnalysis {
   problems: HolderProblem[];
   /** The OCI artifacts of the manifest's Rulesfiles (only when there is one). */
   oci?: OperatorOci[];
+  /** The configMapRefs of the manifest's resources that name no ConfigMap of the manifest (only when there is one). */
+  refs?: OperatorRef[];
+  /** The manifest's ConfigMaps (only when there is one). */
+  configMaps?: ConfigMapSummary[];
 }
 
 /** Where the Falco chart mounts customRules (pod-template.tpl: the rules-volume mount). */
@@ -202,7 +231,10 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         const dataPair = pairOf(root, 'data');
         const outer = dataPair ? outlineKey(dataPair, 'data', `ConfigMap '${meta.name}'`) : undefined;
         const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : []);
-        configMaps.push({ ...meta, keys: data.items.filter(isPair).map((p) => scalarString(p.key)), files: found });
+        for (const f of found) f.configMap = meta;
+        const keys = data.items.filter(isPair).map((p) => scalarString(p.key)).filter((k) => k !== undefined);
+        configMaps.push({ ...meta, keys, files: found });
+        (out.configMaps ??= []).push({ ...meta, keys });
         if (found.length) { out.files.push(...found); set++; }
       }
       continue;
@@ -499,7 +531,10 @@ export function toHost(file: EmbeddedFile, position: Position): Position {
 // (yaml_helper.h include_config_file iterates a mapping's pairs; yaml-cpp iterates nothing else). A configMapRef names
 // a ConfigMap of the resource's namespace whose entry `rules.yaml` (a Rulesfile) or `config.yaml` (a Config) is
 // written at the resource's place (manager.go StoreFromConfigMap, api/common/v1alpha1 ConfigMapRulesKey and
-// ConfigMapConfigKey); without that entry nothing is written, and only the operator's log says so.
+// ConfigMapConfigKey); without that entry nothing is written, and only the operator's log says so. A ConfigMap that
+// does not exist stops the resource's reconciliation before anything of it is written (enforceReferenceResolution in
+// controllers/artifact/rulesfile/controller.go and config/controller.go, v0.2.2 to v0.4.1: the ResolvedRefs condition
+// turns False and the operator retries). A ConfigMap of another file is found by embedded/index.ts (OperatorRef).
 
 /** The API group of the Falco Operator's artifact resources. */
 const OPERATOR_GROUP = 'artifact.falcosecurity.dev/';
@@ -528,10 +563,7 @@ interface OperatorResource {
   oci?: string;
 }
 
-interface ConfigMapDoc {
-  name: string;
-  namespace: string;
-  keys: (string | undefined)[];
+interface ConfigMapDoc extends ConfigMapSummary {
   files: EmbeddedFile[];
 }
 
@@ -643,6 +675,22 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   return out;
 }
 
+/** The ConfigMap entry the operator reads for a resource of this kind (api/common/v1alpha1 ConfigMapRulesKey and
+ *  ConfigMapConfigKey). */
+export function configMapEntry(kind: OperatorRef['kind']): string {
+  return kind === 'Rulesfile' ? 'rules.yaml' : 'config.yaml';
+}
+
+/** The problem of a configMapRef (at `span`) naming a ConfigMap without the entry the operator reads, if it has not. */
+export function missingEntry(kind: OperatorRef['kind'], map: ConfigMapSummary, span: readonly [number, number]): HolderProblem | undefined {
+  const entry = configMapEntry(kind);
+  if (map.keys.includes(entry)) return undefined;
+  return {
+    code: HolderCode.OperatorConfigMapEntry, span, severity: 'warning',
+    message: `ConfigMap '${map.name}' has no data entry '${entry}': the operator reads only that entry, so it writes nothing from this ConfigMap (only its log says so).`,
+  };
+}
+
 /**
  * Places the files the operator writes from the manifest's resources: a Rulesfile's inline rules and its ConfigMap's
  * rules.yaml (when that ConfigMap is in the manifest), a Config's inline configuration. Rules files load with the
@@ -662,15 +710,16 @@ function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMap
     }
     if (!r.configMapRef) continue;
     const map = configMaps.find((c) => c.name === r.configMapRef!.name && c.namespace === r.namespace);
-    if (!map) continue;
-    const entry = r.kind === 'Rulesfile' ? 'rules.yaml' : 'config.yaml';
-    if (!map.keys.includes(entry)) {
-      out.problems.push({
-        code: HolderCode.OperatorConfigMapEntry, span: r.configMapRef.span, severity: 'warning',
-        message: `ConfigMap '${r.configMapRef.name}' has no data entry '${entry}': the operator reads only that entry, so it writes nothing from this ConfigMap (only its log says so).`,
-      });
+    if (!map) {
+      (out.refs ??= []).push({ kind: r.kind, resource: r.resource, namespace: r.namespace, priority: r.priority, name: r.configMapRef.name, span: r.configMapRef.span });
       continue;
     }
+    const missing = missingEntry(r.kind, map, r.configMapRef.span);
+    if (missing) {
+      out.problems.push(missing);
+      continue;
+    }
+    const entry = configMapEntry(r.kind);
     // The ConfigMap's rules.yaml is read at the Rulesfile's place (the first Rulesfile naming it, when several do).
     const file = r.kind === 'Rulesfile' ? map.files.find((f) => f.key === entry && f.kind === 'rules' && !f.operator) : undefined;
     if (file) file.operator = { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: operatorFileName(r.priority, 'configmap', r.resource) };
