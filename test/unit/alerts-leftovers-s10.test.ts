@@ -181,3 +181,17 @@ test('a log path in a pop-up is workspace-relative and shows its invisible chara
   // Text the server quotes beyond the known paths is revealed too.
   assert.equal(displayMessage('No alert 3 in /tmp/x\u2066.log', [], ['/ws']), 'No alert 3 in /tmp/x\\u2066.log');
 });
+
+// Audit (corpus alerts): falcosidekick's README payload has `time` 2019-05-17T15:31:56.746609046Z and evt.time
+// 1507591916746609046 (2017-10-09): the report called the conversion of evt.time "the same instant", beside a summary
+// dated 2019, while the time hover says the two disagree.
+test('the report does not call an evt.time that disagrees with the alert\'s time the same instant', () => {
+  const text = fs.readFileSync(path.join(CORPUS, 'alerts', 'falcosecurity__falcosidekick', 'README_curl_example_payload.json'), 'utf8');
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const happened = section(s.report(text, 'file:///logs/sidekick.json'), 'What happened');
+  assert.ok(!happened.includes('the same instant'), happened);
+  assert.match(happened, /`2017-10-09 23:31:56\.746609046 UTC`: the instant of these nanoseconds since the Unix epoch, not the alert's time `2019-05-17 15:31:56\.746609046 UTC`/);
+  // When they agree (the corpus collector payload), the conversion is the alert's instant, said so.
+  const agree = fs.readFileSync(path.join(CORPUS, 'alerts', 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8');
+  assert.match(section(s.report(agree, 'file:///logs/collector.json'), 'What happened'), /`2025-05-07 12:50:34\.502309868 UTC`: the same instant/);
+});

@@ -85,7 +85,13 @@ function whatHappened(view: AlertView): string {
     // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.
     const instant = v.field === 'evt.time' && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
     const utc = instant && formatUtc(instant);
-    if (utc) lines.push(`  - ${codeSpan(utc)}: the same instant (JSON alerts give evt.time in nanoseconds since the Unix epoch)`);
+    // Falco writes `time` and evt.time from the same event: when they differ, the payload was changed after Falco
+    // wrote it (as the time hover says), and the conversion is not the alert's time.
+    const other = utc ? alertInstant(view) : undefined;
+    if (utc && other?.otherEvtTime) {
+      lines.push(`  - ${codeSpan(utc)}: the instant of these nanoseconds since the Unix epoch, not the alert's time ${codeSpan(formatUtc(other.t!) ?? view.time ?? '')}: `
+        + 'Falco writes both from the same event, so this payload was changed or assembled after Falco wrote it');
+    } else if (utc) lines.push(`  - ${codeSpan(utc)}: the same instant (JSON alerts give evt.time in nanoseconds since the Unix epoch)`);
     if (lines.length >= MAX_FIELDS) { lines.push('- …'); break; }
   }
   if (!lines.length && view.output) lines.push(`- Output: ${cappedCode(view.output)}`);
