@@ -8,6 +8,7 @@ import { plainTitle } from '../markdown';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 import { parseOutputCached } from './conditionChecks';
+import { APPENDABLE, REPLACEABLE } from './schema';
 import type { LoadResult, LoadedFile } from './workspace';
 
 const QUICKFIX = 'quickfix';
@@ -77,7 +78,7 @@ const RULE_SKELETON: Record<string, string> = {
 const MACRO_SKELETON: Record<string, string> = { condition: 'condition: proc.name = replace_me' };
 const LIST_SKELETON: Record<string, string> = { items: 'items: []' };
 
-function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
+function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeAction[] {
   const model = file.model;
   const uri = file.uri;
   const data = (d.data ?? {}) as Record<string, unknown>;
@@ -117,7 +118,8 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
       if (keys.length === 0) return [];
       const indent = keyIndent(model, item);
       const eol = eolOf(model.text);
-      const text = ['override:', ...keys.map((k) => `${indent}  ${k}: append`)].join(eol);
+      const text = isFlowItem(item) ? `override: {${keys.map((k) => `${k}: append`).join(', ')}}`
+        : ['override:', ...keys.map((k) => `${indent}  ${k}: append`)].join(eol);
       return [fix(`Replace 'append: true' with 'override: ${keys.map((k) => `${k}: append`).join(', ')}'`, [replace(model, appendEntry.keySpan.start, appendEntry.value.span.end, text)], true)];
     }
     case Code.MissingRequiredKey: {
@@ -126,11 +128,23 @@ function quickFixes(file: LoadedFile, d: Diagnostic): CodeAction[] {
       const skeleton = item.kind === 'rule' ? RULE_SKELETON : item.kind === 'macro' ? MACRO_SKELETON : LIST_SKELETON;
       const lines = keys.filter((k) => skeleton[k]).map((k) => skeleton[k]);
       if (lines.length === 0) return [];
-      return [fix(`Add ${keys.map((k) => `'${k}'`).join(', ')} (to fill in)`, [appendLines(model, item, lines)], true)];
+      const added = keys.map((k) => `'${k}'`).join(', ');
+      // A name defined before this item: the skeleton makes the item a definition that replaces the earlier one
+      // whole (rule_loader_collector.cpp define_info, `*prev = info`), with placeholder text. Falco's user almost
+      // always meant to change the earlier item: an override of the keys written is offered first.
+      const earlier = definedBefore(load, file, item);
+      if (!earlier || isLegacyAppendItem(item)) return [fix(`Add ${added} (to fill in)`, [appendEntries(model, item, lines)], true)];
+      const override = entryOf(item, 'override') ? undefined : overrideOfWrittenKeys(item);
+      return [
+        ...(override ? [fix(`Change the earlier ${item.kind} instead: add 'override: ${override.map(([k, op]) => `${k}: ${op}`).join(', ')}'`,
+          [appendEntries(model, item, isFlowItem(item) ? [`override: {${override.map(([k, op]) => `${k}: ${op}`).join(', ')}}`]
+            : ['override:', ...override.map(([k, op]) => `  ${k}: ${op}`)])], true)] : []),
+        fix(`Replace the earlier ${item.kind} whole: add ${added} (to fill in)`, [appendEntries(model, item, lines)]),
+      ];
     }
     case Code.DeprecatedEnabled: {
       if (!item) return [];
-      return [fix(`Add 'override: enabled: replace'`, [appendLines(model, item, ['override:', '  enabled: replace'])], true)];
+      return [fix(`Add 'override: enabled: replace'`, [appendEntries(model, item, isFlowItem(item) ? ['override: {enabled: replace}'] : ['override:', '  enabled: replace'])], true)];
     }
     case Code.InvalidOverride: {
       // An `override:` Falco reads as none (validate.ts reportOverrideWithoutEntries): its lines can go, when the key
@@ -266,6 +280,50 @@ function padSequence(model: RulesFileModel, seq: Extract<ModelNode, { kind: 'seq
   return insert(model, at, Array(count).fill(`${eol}${dash}- ${value}`).join(''));
 }
 
+/** Whether the item is a flow mapping (`- {rule: x, enabled: false}`), where entries go before its `}`. */
+function isFlowItem(item: ModelItem): boolean {
+  return item.node.kind === 'map' && item.node.flow;
+}
+
+/**
+ * Entries (`key: value`, one line each) added to an item: lines indented like its keys, or, in a flow mapping,
+ * `, key: value` after its last entry (block lines there would not be YAML). Flow entries must be one line each.
+ */
+function appendEntries(model: RulesFileModel, item: ModelItem, entries: string[]): TextEdit {
+  if (!isFlowItem(item)) return appendLines(model, item, entries);
+  const last = item.entries[item.entries.length - 1];
+  return insert(model, last.span.end, entries.map((e) => `, ${e}`).join(''));
+}
+
+function isLegacyAppendItem(item: ModelItem): boolean {
+  return scalarText(entryOf(item, 'append')?.value)?.trim() === 'true';
+}
+
+/** Whether an item before this one in the load order (an earlier file, or earlier in this file) defines its name. */
+function definedBefore(load: LoadResult, file: LoadedFile, item: ModelItem): boolean {
+  if (item.name === undefined || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return false;
+  const defs = item.kind === 'rule' ? load.final.rules : item.kind === 'macro' ? load.final.macros : load.final.lists;
+  return (defs.get(item.name)?.contributions ?? []).some((c) => c.file.order < file.order || (c.file === file && c.item.span.start < item.span.start));
+}
+
+/**
+ * The override entries for the keys an item writes (besides its name): append for a condition starting with
+ * `and`/`or` and for exceptions, items and tags, replace otherwise; undefined when a key cannot be overridden or
+ * none is written (rule_loader_reader.cpp decode_overrides and the overridable sets, 0.44.0).
+ */
+function overrideOfWrittenKeys(item: ModelItem): [string, 'append' | 'replace'][] | undefined {
+  const kind = item.kind as 'rule' | 'macro' | 'list';
+  const out: [string, 'append' | 'replace'][] = [];
+  for (const e of item.entries) {
+    if (e === item.kindEntry) continue;
+    const appendable = APPENDABLE[kind].includes(e.key);
+    if (!appendable && !REPLACEABLE[kind].includes(e.key)) return undefined;
+    const condition = e.key === 'condition' && /^\s*(and|or)\b/.test(scalarText(e.value) ?? '');
+    out.push([e.key, appendable && (condition || ['exceptions', 'items', 'tags'].includes(e.key)) ? 'append' : 'replace']);
+  }
+  return out.length ? out : undefined;
+}
+
 /** Lines appended to an item, each indented like the item's keys. */
 function appendLines(model: RulesFileModel, item: ModelItem, lines: string[]): TextEdit {
   const indent = keyIndent(model, item);
@@ -370,7 +428,7 @@ export function codeActions(file: LoadedFile, load: LoadResult, range: Range, co
   if (!only || only.some((k) => k === QUICKFIX || QUICKFIX.startsWith(k))) {
     for (const d of context.diagnostics) {
       if (d.source !== 'falco') continue;
-      try { actions.push(...quickFixes(file, d)); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
+      try { actions.push(...quickFixes(file, load, d)); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
     }
   }
   if (!only || only.some((k) => k === 'source' || k.startsWith('source'))) actions.push(...sourceActions(file, load, range, only));

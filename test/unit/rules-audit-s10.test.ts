@@ -1,0 +1,87 @@
+// Session 10 rules audit: what the rules service tells users, held to Falco's sources. Each test pins what the old
+// code said or did wrong; the corpus checks (skipped without ../shared/corpus) keep the audit's findings holding.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
+import { createRulesService } from '../../server/src/service/rules';
+import { MemoryHost, applyEdits, editsFor, rulesDoc } from './rules-host';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+const BASE_TEXT = `- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+
+- rule: Shell Spawned
+  desc: A shell was started
+  condition: spawned_process and proc.name in (bash, sh)
+  output: "Shell started | process=%proc.name"
+  priority: WARNING
+`;
+
+function serviceWith(local: string) {
+  const host = new MemoryHost({ [BASE]: BASE_TEXT, [LOCAL]: local }, { ruleFiles: [BASE, LOCAL] });
+  return { host, svc: createRulesService(host), doc: rulesDoc(LOCAL, local) };
+}
+
+function fixesOf(local: string, code: string): { d: Diagnostic; actions: CodeAction[] }[] {
+  const { svc, doc } = serviceWith(local);
+  return svc.diagnostics(doc).filter((d) => d.code === code).map((d) => ({ d, actions: svc.codeActions!(doc, d.range, { diagnostics: [d] }).filter((a) => a.kind === 'quickfix') }));
+}
+
+function applied(local: string, action: CodeAction): string {
+  return applyEdits(local, editsFor(action.edit, rulesDoc(LOCAL, local).uri));
+}
+
+/** The text parses as YAML, and after the fix the diagnostic is gone and no error appeared. */
+function assertClean(before: string, after: string, code: string): void {
+  for (const d of parseAllDocuments(after)) assert.deepEqual(d.errors.map((e) => e.message), [], after);
+  const { svc, doc } = serviceWith(after);
+  const diags = svc.diagnostics(doc);
+  assert.deepEqual(diags.filter((d) => d.code === code || d.severity === 1).map((d) => `${d.code} ${d.message}`), [], `${before}\n→\n${after}`);
+}
+
+// 1. Items written as flow mappings (`- {rule: x, enabled: false}`) got block lines appended after the `}`: the
+// fixed file was no longer YAML (yaml-cpp: "end of map flow not found"), so Falco refused the whole file.
+test('quick fixes on flow-mapping items keep the file YAML and the item a mapping', () => {
+  const cases: [string, string, RegExp, string][] = [
+    ['- {rule: Shell Spawned, enabled: false}\n', 'deprecated-enabled', /^Add 'override: enabled: replace'$/, '- {rule: Shell Spawned, enabled: false, override: {enabled: replace}}\n'],
+    ['- {rule: Shell Spawned, condition: and proc.pname = sshd, append: true}\n', 'deprecated-append', /^Replace 'append: true'/, '- {rule: Shell Spawned, condition: and proc.pname = sshd, override: {condition: append}}\n'],
+    ['- {rule: New Rule, desc: x}\n', 'missing-required-key', /^Add 'condition', 'output', 'priority'/,
+      '- {rule: New Rule, desc: x, condition: evt.type = execve and proc.name = replace_me, output: "Replace with a summary | process=%proc.name command=%proc.cmdline", priority: WARNING}\n'],
+  ];
+  for (const [local, code, title, expected] of cases) {
+    const [found] = fixesOf(local, code);
+    assert.ok(found, `${code} reported on ${local}`);
+    const action = found.actions.find((a) => title.test(a.title));
+    assert.ok(action, `${found.actions.map((a) => a.title).join(' | ')}`);
+    const after = applied(local, action);
+    assert.equal(after, expected);
+    if (code !== 'missing-required-key') assertClean(local, after, code);
+    // Idempotent: the fixed text has nothing left to fix the same way.
+    assert.deepEqual(fixesOf(after, code), []);
+  }
+});
+
+// 2. A rule, macro or list item with the name of an earlier one and no (readable) override is a new definition to
+// Falco, which replaces the earlier one whole (rule_loader_collector.cpp define_info, `*prev = info`, 0.37.0-0.44.0).
+// The preferred fix filled the missing keys with placeholders: applied, the official rule became
+// `proc.name = replace_me`. Almost always the author meant an override of the keys written.
+test('a missing key on an item naming an earlier definition offers an override first, and the redefinition is not preferred', () => {
+  const local = '- rule: Shell Spawned\n  tags: [team_a]\n  condition: and not proc.pname = sshd\n';
+  const [found] = fixesOf(local, 'missing-required-key');
+  const titles = found.actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`);
+  assert.deepEqual(titles, [
+    "* Change the earlier rule instead: add 'override: tags: append, condition: append'",
+    "Replace the earlier rule whole: add 'desc', 'output', 'priority' (to fill in)",
+  ]);
+  const after = applied(local, found.actions[0]);
+  assert.equal(after, `${local}  override:\n    tags: append\n    condition: append\n`);
+  assertClean(local, after, 'missing-required-key');
+  // A macro of an existing name without a condition: no override to write, and the placeholder is not preferred.
+  const macro = fixesOf('- macro: spawned_process\n', 'missing-required-key')[0];
+  assert.deepEqual(macro.actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`), ["Replace the earlier macro whole: add 'condition' (to fill in)"]);
+  // A new name keeps the skeleton as the preferred fix.
+  const fresh = fixesOf('- rule: Another Rule\n  desc: d\n', 'missing-required-key')[0];
+  assert.deepEqual(fresh.actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`), ["* Add 'condition', 'output', 'priority' (to fill in)"]);
+});
