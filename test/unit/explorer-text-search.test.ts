@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertStore, type ByteSource } from '../../server/src/service/explorer/alertStore';
-import { TextSearch, lineContains } from '../../server/src/service/explorer/textSearch';
+import { PROBE_EVERY, TextSearch, lineContains } from '../../server/src/service/explorer/textSearch';
 
 class MemorySource implements ByteSource {
   constructor(readonly data: Buffer) {}
@@ -132,10 +132,10 @@ test('the bytes search marks exactly the alerts the lines\' test marks (random c
     for (let k = 0; k < 8; k++) {
       const text = needle(random, texts);
       if (!text) continue;
-      const search = new TextSearch(text, chunk);
-      modes.add(search.mode);
+      const search = new TextSearch(text);
       const matches = new Uint8Array(count + 3);
       search.mark(chunk, starts, ends, count, matches, 3);
+      modes.add(search.mode);
       for (let i = 0; i < count; i++) {
         assert.equal(matches[3 + i], lineContains(chunk, starts[i], ends[i], text.toLowerCase()) ? 1 : 0,
           `round ${round}: ${JSON.stringify(text)} in ${JSON.stringify(texts[i])} (${search.mode})`);
@@ -143,28 +143,76 @@ test('the bytes search marks exactly the alerts the lines\' test marks (random c
       assert.deepEqual([...matches.subarray(0, 3)], [0, 0, 0], 'nothing before the first id');
     }
   }
-  assert.deepEqual([...modes].sort(), ['bytes', 'other', 'rarest']);
+  assert.deepEqual([...modes].sort(), ['bytes', 'lines', 'other', 'rarest']);
 });
 
-test('places too many in a chunk give way to the lines\' test for the next chunks, with the same answers', () => {
-  // In the sample "o" (both cases) is rarer than "z": the search goes through "o" and "O".
-  const sample = Buffer.from('ZZZZ OOOO zz '.repeat(100));
-  const search = new TextSearch('zOo', sample);
-  assert.equal(search.mode, 'rarest');
-  // A chunk full of "o": many places to look at.
-  const dense = Buffer.from(Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? 'zoo ZOO Zoo' : 'zozozozo oz zz oo')).join('\n'));
+/** The starts and ends of the lines of a chunk. */
+function lineSpans(chunk: Buffer): { starts: Int32Array; ends: Int32Array } {
   const starts: number[] = [];
   const ends: number[] = [];
-  for (let at = 0; at < dense.length;) {
-    const end = dense.indexOf(10, at) < 0 ? dense.length : dense.indexOf(10, at);
+  for (let at = 0; at < chunk.length;) {
+    const end = chunk.indexOf(10, at) < 0 ? chunk.length : chunk.indexOf(10, at);
     starts.push(at); ends.push(end); at = end + 1;
   }
-  for (let round = 0; round < 2; round++) {
-    const matches = new Uint8Array(starts.length);
-    search.mark(dense, Int32Array.from(starts), Int32Array.from(ends), starts.length, matches, 0);
-    assert.equal(search.mode, 'lines');
-    assert.deepEqual([...matches], starts.map((s, i) => (lineContains(dense, s, ends[i], 'zoo') ? 1 : 0)));
+  return { starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+}
+
+test('places too many in a chunk give way to the lines\' test while they would be as many, with the same answers', () => {
+  // "z" and "o" are both in most bytes: looking at their places costs more than the lines' test.
+  const dense = Buffer.from(Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? 'zoo ZOO Zoo' : 'zozozozo oz zz oo')).join('\n'));
+  const { starts, ends } = lineSpans(dense);
+  const sparse = Buffer.from(Array.from({ length: 200 }, (_, i) => (i % 50 === 0 ? 'a zoo here' : 'nothing to see')).join('\n'));
+  const spans = lineSpans(sparse);
+  const search = new TextSearch('zOo');
+  const modes: string[] = [];
+  const places: number[] = [];
+  for (const [chunk, s, e] of [[dense, starts, ends], [dense, starts, ends], [sparse, spans.starts, spans.ends], ...Array(PROBE_EVERY + 1).fill([dense, starts, ends])] as [Buffer, Int32Array, Int32Array][]) {
+    const before = search.placesLooked;
+    const matches = new Uint8Array(s.length);
+    search.mark(chunk, s, e, s.length, matches, 0);
+    modes.push(search.mode);
+    places.push(search.placesLooked - before);
+    assert.deepEqual([...matches], [...s].map((start, i) => (lineContains(chunk, start, e[i], 'zoo') ? 1 : 0)));
   }
+  // The first dense chunk through its places, the second with the lines' test; the sparse one through its places
+  // (few are foreseen there); the dense ones after it with the lines' test (many are foreseen), and the PROBE_EVERY-th of them
+  // in a row through its places once more.
+  assert.deepEqual(modes, ['rarest', 'lines', 'rarest', ...Array(PROBE_EVERY - 1).fill('lines'), 'rarest', 'lines']);
+  assert.ok(places[0] > dense.length / 32, `${places[0]} places in ${dense.length} bytes`);
+});
+
+test('the store\'s text filter looks for what is rare in each part of the log, not in its first chunk only', () => {
+  // The first 5 MB come from hosts "zulu-*" (a "z" in every line, no "q"); the next 10 MB from hosts "quebec-*" running
+  // images of quay.io (many a "q" in every line, a "z" in one line of 500). "zq" chosen from the first chunk would be
+  // looked for through the places of "q", more than one per 32 bytes in each later chunk: the lines' test for them.
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < 15 * 1024 * 1024; i++) {
+    const later = size >= 5 * 1024 * 1024;
+    const host = later ? `quebec-${i % 7}` : `zulu-${i % 7}`;
+    const image = later ? 'quay.io/quarkus/quarkus-quinoa-queue:q1-quick' : 'docker.io/library/alpine:3';
+    const proc = later && i % 500 === 0 ? 'xyzqx' : 'bash';
+    const line = `{"hostname":"${host}","output":"10:00:00.000000000: Warning Shell spawned (user=root process=${proc} image=${image})","priority":"Warning","rule":"Terminal shell in container","source":"syscall"}\n`;
+    parts.push(line);
+    size += line.length;
+  }
+  const q = parts.slice(-100).join('').split('q').length - 1;
+  assert.ok(q > parts.slice(-100).join('').length / 32, 'more than one "q" per 32 bytes in the later part');
+  const log = Buffer.from(parts.join(''));
+  const store = new AlertStore(new MemorySource(log));
+  while (!store.indexMore()) { /* to the end */ }
+  const want: number[] = [];
+  for (let id = 0; id < store.total; id++) {
+    const { offset, length } = store.byteSpan(id);
+    if (log.toString('latin1', offset, offset + length).toLowerCase().includes('zq')) want.push(id);
+  }
+  assert.ok(want.length > 50, `${want.length} alerts hold "zq"`);
+  assert.deepEqual(store.latestMatching(undefined, undefined, { text: 'ZQ' }, store.total).ids, want);
+  const search = (store as unknown as { textScan: { search: TextSearch } }).textScan.search;
+  assert.equal(search.mode, 'rarest', 'the last chunk is searched through its rare "z"');
+  // Places of "z" in the "quebec" part: the hosts' only "z" is in the matching alerts; places of "z" and "Z" in the
+  // "zulu" part: each line's one, as the store skips to the next alert after a match.
+  assert.ok(search.placesLooked < store.total, `${search.placesLooked} places looked at for ${store.total} alerts`);
 });
 
 test('U+0130 and U+212A in a chunk: an "i" or a "k" of the needle is found in them, as lowercasing does', () => {
@@ -177,7 +225,7 @@ test('U+0130 and U+212A in a chunk: an "i" or a "k" of the needle is found in th
   // "İnit" lowercases to "i\u0307nit": "c i" is in it, "init" is not.
   for (const [text, expected] of [['kube', [1, 0, 1, 0, 0]], ['\u212aUBE', [1, 0, 1, 0, 0]], ['C I', [0, 1, 0, 0, 0]], ['INIT', [0, 0, 0, 1, 0]], ['i̇nit', [0, 1, 0, 0, 0]]] as const) {
     const matches = new Uint8Array(starts.length);
-    new TextSearch(text, chunk).mark(chunk, Int32Array.from(starts), Int32Array.from(ends), starts.length, matches, 0);
+    new TextSearch(text).mark(chunk, Int32Array.from(starts), Int32Array.from(ends), starts.length, matches, 0);
     assert.deepEqual([...matches], expected, text);
     assert.deepEqual([...matches], starts.map((s, i) => (lineContains(chunk, s, ends[i], text.toLowerCase()) ? 1 : 0)), text);
   }

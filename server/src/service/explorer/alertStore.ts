@@ -10,7 +10,7 @@ import { Column, StringTable } from './columns';
 import {
   AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
 } from './extract';
-import { TextSearch } from './textSearch';
+import { ByteFrequencies, TextSearch } from './textSearch';
 import type {
   ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
 } from '../../protocol';
@@ -93,10 +93,11 @@ export class AlertStore {
   private partial: { offset: number; line: number; text: string } | undefined;
   private readonly intern = (s: string) => s;
   /**
-   * The latest text filter's matches: `matches[id]` is 1 when alert `id` contains the text, for ids before `count`;
-   * `search` is chosen when the first chunk is read (textSearch.ts).
+   * The latest text filter's matches: `matches[id]` is 1 when alert `id` contains the text, for ids before `count`.
    */
-  private textScan: { text: string; search: TextSearch | undefined; count: number; matches: Uint8Array } | undefined;
+  private textScan: { text: string; search: TextSearch; count: number; matches: Uint8Array } | undefined;
+  /** Byte frequencies sampled while indexing, from which the text filter chooses what to look for per chunk. */
+  private readonly frequencies = new ByteFrequencies();
   private readonly timeParser = new AlertTimeParser();
   /** The buffer chunks are read into while a file is being indexed. */
   private chunk: Buffer | undefined;
@@ -158,6 +159,7 @@ export class AlertStore {
         this.ingestLine(buffer, lineStart, got, this.indexedBytes + lineStart, encoding);
         lineStart = got;
       }
+      this.frequencies.add(buffer, 0, lineStart, this.indexedBytes);
       this.indexedBytes += lineStart;
       budget -= lineStart;
     }
@@ -173,6 +175,7 @@ export class AlertStore {
     this.unparsed = 0;
     this.partial = undefined;
     this.textScan = undefined;
+    this.frequencies.clear();
   }
 
   /** A line longer than a chunk: read it whole (it is rare; Falco lines are a few kilobytes at most). */
@@ -350,13 +353,13 @@ export class AlertStore {
 
   /**
    * Marks the alerts before `count` whose text contains `text` (case-insensitive), reading the file sequentially, one
-   * chunk per step; the chunk's bytes are searched (textSearch.ts). The marks of the latest text are kept, complete for
+   * chunk per step; the chunk's bytes are searched (textSearch.ts), through what is rare in that part of the log. The marks of the latest text are kept, complete for
    * the alerts before `scan.count`; a later query of the same text goes on from there (the log grew, or a query was
    * cancelled before the end of its scan).
    */
   private *textMatchSteps(text: string, count: number): QuerySteps<Uint8Array> {
     let scan = this.textScan;
-    if (!scan || scan.text !== text) this.textScan = scan = { text, search: undefined, count: 0, matches: new Uint8Array(0) };
+    if (!scan || scan.text !== text) this.textScan = scan = { text, search: new TextSearch(text), count: 0, matches: new Uint8Array(0) };
     let buffer: Buffer | undefined;
     let starts = new Int32Array(0);
     let ends = new Int32Array(0);
@@ -382,8 +385,7 @@ export class AlertStore {
         ends[i] = end;
         starts[i] = Math.min(end, this.offsets.get(id + i) - from);
       }
-      scan.search ??= new TextSearch(text, chunk);
-      scan.search.mark(chunk, starts, ends, alerts, scan.matches, id);
+      scan.search.mark(chunk, starts, ends, alerts, scan.matches, id, this.frequencies, from);
       scan.count = last + 1;
       if (scan.count < count) yield;
     }
