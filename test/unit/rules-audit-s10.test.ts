@@ -85,3 +85,24 @@ test('a missing key on an item naming an earlier definition offers an override f
   const fresh = fixesOf('- rule: Another Rule\n  desc: d\n', 'missing-required-key')[0];
   assert.deepEqual(fresh.actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`), ["* Add 'condition', 'output', 'priority' (to fill in)"]);
 });
+
+function hoverText(local: string, needle: string, delta = 0): string {
+  const { svc, doc } = serviceWith(local);
+  svc.diagnostics(doc);
+  const h = svc.hover!(doc, doc.positionAt(local.indexOf(needle) + delta));
+  return h ? (h.contents as { value: string }).value : '';
+}
+
+// 3. Operator hovers against libsinsp (libs 0.25.2): `<`/`>` take a number only (parser.h NumOperator NumValue) but the
+// hover offered "one string, number or val()", and on a string field they compare text (strcmp, flt_compare_string); `in` on a list field holds only when every value of
+// the field is listed (sinsp_filtercheck.cpp compare_rhs), which the hover did not say; glob is fnmatch without flags,
+// so `*` crosses `/` (utils.cpp glob_match); startswith/endswith are case-sensitive (strncmp).
+test('operator hovers say how strings compare, what in does on a list field, and what glob\'s * matches', () => {
+  const rule = (cond: string) => `- rule: Shell Spawned\n  condition: and ${cond}\n  override:\n    condition: append\n`;
+  const gt = hoverText(rule('proc.pid > 5'), '>');
+  assert.match(gt, /Greater than the number; a string field compares its text with the number's digits byte by byte \(strcmp\)/);
+  assert.match(gt, /Value: a number \(decimal or `0x` hex\) or `val\(<field>\)`; a string there is a syntax error\./);
+  assert.match(hoverText(rule('proc.name in (a, b)'), ' in ', 1), /a list field matches when every value it holds is listed/);
+  assert.match(hoverText(rule('fd.name glob "/etc/*"'), 'glob'), /`\*` also matches `\/`/);
+  assert.match(hoverText(rule('proc.name startswith ba'), 'startswith'), /begins with the value \(case-sensitive\)/);
+});

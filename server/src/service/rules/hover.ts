@@ -139,6 +139,8 @@ const FAMILY_SAMPLES: { label: string; type: FieldType }[] = [
   { label: 'buffers', type: 'BYTEBUF' }, { label: 'IP addresses and networks', type: 'IPADDR' },
 ];
 
+const NUMERIC_OPERATORS = new Set(['<', '<=', '>', '>=']);
+
 export function operatorMarkdown(name: string, target = LATEST_FALCO): string | undefined {
   const op = operatorInfo(name);
   if (!op) {
@@ -150,7 +152,10 @@ export function operatorMarkdown(name: string, target = LATEST_FALCO): string | 
   }
   const accepted = FAMILY_SAMPLES.filter((s) => operatorRejection(op.name, s.type) === undefined).map((s) => s.label);
   const operand = op.arity === 'unary' ? 'No value: it tests the field alone.'
-    : op.arity === 'list' ? 'Value: a list `(a, b, "c d")` or the name of a list.' : 'Value: one string, number or `val(<field>)`.';
+    : op.arity === 'list' ? 'Value: a list `(a, b, "c d")` or the name of a list.'
+    // libsinsp's grammar: NumOperator (NumValue | FieldTransformerOrVal), parser.h:56-69 at libs 0.25.2.
+    : NUMERIC_OPERATORS.has(op.name) ? 'Value: a number (decimal or `0x` hex) or `val(<field>)`; a string there is a syntax error.'
+    : 'Value: one string, number or `val(<field>)`.';
   return markdown([
     `**Operator** ${codeSpan(op.name)}`,
     knowledgeText(op.summary),

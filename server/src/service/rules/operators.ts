@@ -1,6 +1,9 @@
 // Falco's comparison operators and field transformers as data. Operator compatibility with field types mirrors
 // libsinsp's filter_compare.cpp (`flt_is_comparable` and its per-type helpers); availability by Falco version
-// follows the libs tags bundled with each Falco release (see falco-reference.md §0 and §d).
+// follows the libs tags bundled with each Falco release (see falco-reference.md §0 and §d). The summaries follow
+// libs 0.25.2: < <= > >= take a number or val()/a transformer (parser.h:56-69 NumOperator NumValue) and a string
+// field compares with strcmp, startswith with strncmp (flt_compare_string, filter_compare.cpp:467-515), glob is fnmatch(pattern, value, 0) (utils.cpp:826-835), and `in` on a list field needs
+// every extracted value in the set while `intersects` needs one (sinsp_filtercheck.cpp:805-857).
 import type { FieldType } from '../../knowledge/types';
 import { RAWARG_TYPES } from '../../knowledge/fields/rawargs';
 
@@ -26,21 +29,21 @@ export const OPERATORS: readonly OperatorInfo[] = [
   { name: '=', arity: 'binary', since: BASELINE, summary: 'Equal to the value.' },
   { name: '==', arity: 'binary', since: BASELINE, summary: 'Equal to the value (same as `=`).' },
   { name: '!=', arity: 'binary', since: BASELINE, summary: 'Not equal to the value.' },
-  { name: '<', arity: 'binary', since: BASELINE, summary: 'Less than the number.' },
-  { name: '<=', arity: 'binary', since: BASELINE, summary: 'Less than or equal to the number.' },
-  { name: '>', arity: 'binary', since: BASELINE, summary: 'Greater than the number.' },
-  { name: '>=', arity: 'binary', since: BASELINE, summary: 'Greater than or equal to the number.' },
+  { name: '<', arity: 'binary', since: BASELINE, summary: 'Less than the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
+  { name: '<=', arity: 'binary', since: BASELINE, summary: 'Less than or equal to the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
+  { name: '>', arity: 'binary', since: BASELINE, summary: 'Greater than the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
+  { name: '>=', arity: 'binary', since: BASELINE, summary: 'Greater than or equal to the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
   { name: 'contains', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The value occurs somewhere in the field (case-sensitive).' },
   { name: 'icontains', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The value occurs somewhere in the field, ignoring case.' },
   { name: 'bcontains', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The bytes, written as hex digits, occur in a buffer field.' },
-  { name: 'startswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field begins with the value.' },
+  { name: 'startswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field begins with the value (case-sensitive).' },
   { name: 'bstartswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'A buffer field begins with the bytes, written as hex digits.' },
-  { name: 'endswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field ends with the value.' },
-  { name: 'glob', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field matches the shell wildcard pattern (`*`, `?`, `[...]`).' },
-  { name: 'iglob', arity: 'binary', since: '0.38.0', acceptsModifier: true, summary: 'The field matches the shell wildcard pattern, ignoring case.' },
+  { name: 'endswith', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The field ends with the value (case-sensitive).' },
+  { name: 'glob', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'The whole field matches the shell wildcard pattern (`*`, `?`, `[...]`; fnmatch without flags, so `*` also matches `/`).' },
+  { name: 'iglob', arity: 'binary', since: '0.38.0', acceptsModifier: true, summary: 'The whole field matches the shell wildcard pattern, ignoring case (`*` also matches `/`).' },
   { name: 'regex', arity: 'binary', since: '0.39.0', acceptsModifier: true, summary: 'The whole field matches the RE2 regular expression.' },
-  { name: 'in', arity: 'list', since: BASELINE, summary: 'The field equals one of the listed values.' },
-  { name: 'intersects', arity: 'list', since: BASELINE, summary: 'A list field shares at least one value with the listed values.' },
+  { name: 'in', arity: 'list', since: BASELINE, summary: 'The field equals one of the listed values; a list field matches when every value it holds is listed (`intersects`: any).' },
+  { name: 'intersects', arity: 'list', since: BASELINE, summary: 'A list field shares at least one value with the listed values; on a single-value field, the same as `in`.' },
   { name: 'pmatch', arity: 'list', since: BASELINE, summary: 'The path field equals, or lies under, one of the listed path prefixes.' },
 ];
 
