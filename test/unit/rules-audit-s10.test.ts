@@ -106,3 +106,11 @@ test('operator hovers say how strings compare, what in does on a list field, and
   assert.match(hoverText(rule('fd.name glob "/etc/*"'), 'glob'), /`\*` also matches `\/`/);
   assert.match(hoverText(rule('proc.name startswith ba'), 'startswith'), /begins with the value \(case-sensitive\)/);
 });
+
+// 4. "Macro 'x' is not referred to by any rule, macro of the loaded rules files": a list of one and a half. Falco's own
+// words are "Macro not referred to by any other rule/macro" (rule_loader_compiler.cpp:582-585, 0.44.0).
+test('the unused-macro message reads as a sentence', () => {
+  const { svc, doc } = serviceWith('- macro: never_used\n  condition: proc.name = x\n');
+  const d = svc.diagnostics(doc).find((x) => x.code === 'unused-macro');
+  assert.equal(d?.message, "Macro 'never_used' is not referred to by any rule or macro of the loaded rules files. (LOAD_UNUSED_MACRO)");
+});

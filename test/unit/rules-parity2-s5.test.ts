@@ -60,7 +60,7 @@ test('compile errors in a macro no rule reaches are warnings: unknown field, sou
 
 test('a macro has no source of its own: a field of another source in it is no finding', () => {
   const m = macro('m', 'ka.verb = create');
-  assert.deepEqual(withSeverity(diagnosticsOf(m + RULE('evt.type = execve')).base), ["3 1:10-1:11 unused-macro Macro 'm' is not referred to by any rule, macro of the loaded rules files. (LOAD_UNUSED_MACRO)"]);
+  assert.deepEqual(withSeverity(diagnosticsOf(m + RULE('evt.type = execve')).base), ["3 1:10-1:11 unused-macro Macro 'm' is not referred to by any rule or macro of the loaded rules files. (LOAD_UNUSED_MACRO)"]);
 });
 
 test('the value error keeps its own wording and the exact range', () => {

@@ -1306,7 +1306,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const uses = item.kind === 'macro' ? usage.macroUses : usage.listUses;
       if (!uses.get(item.name)) {
         reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
-          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any rule, macro${item.kind === 'list' ? ' or list' : ''} of the loaded rules files.`);
+          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of the loaded rules files.`);
       } else if (usage.usedUpToFile && !usage.usedUpToFile(item.kind, item.name)) {
         // Falco compiles and warns after each file it reads (falco_engine.cpp load_rules, rule_loader_compiler.cpp
         // compile): a use in a file read later does not count then.
