@@ -57,7 +57,9 @@ test('a config.d file is checked merged into the falco.yaml that includes it; sa
   const configD = path.join(etc, 'config.d');
   fs.mkdirSync(configD, { recursive: true });
   const configPath = path.join(etc, 'falco.yaml');
-  const mainText = `stdout_output:\n  enabled: true\nconfig_files:\n  - ${configD}\nload_plugins: [json]\n`;
+  const rulesPath = path.join(etc, 'falco_rules.yaml');
+  fs.writeFileSync(rulesPath, '- list: shell_binaries\n  items: [bash]\n');
+  const mainText = `stdout_output:\n  enabled: true\nconfig_files:\n  - ${configD}\nload_plugins: [json]\nrules_files:\n  - ${rulesPath}\n`;
   fs.writeFileSync(configPath, mainText);
   const pluginsPath = path.join(configD, 'plugins.yaml');
   const pluginsText = 'plugins:\n  - name: json\n    library_path: libjson.so\n';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { envReading } from '../../server/src/service/config/model';
-import { OUTPUT, at, check, doc, message, service, show } from './config-service-helpers';
+import { RULES_FILE, STARTS, at, check, doc, message, service, show } from './config-service-helpers';
 
 test('${VAR} is what Falco expands: $${ is an escape, a lone $ stops the scan, keys are never expanded', () => {
   assert.deepEqual(envReading('${HOME}/x'), { vars: ['HOME'] });
@@ -14,22 +14,22 @@ test('${VAR} is what Falco expands: $${ is an escape, a lone $ stops the scan, k
   assert.deepEqual(envReading('${UNCLOSED'), { vars: [], text: '${UNCLOSED' });
   assert.deepEqual(envReading('$${A} ${B}'), { vars: ['B'] });
   // An escaped value is judged as the text Falco reads; an expanded one is not judged.
-  const escaped = check({}, '/work/falco.yaml', { text: `${OUTPUT}json_output: $\${JSON}\npriority: $\${P}\n` });
+  const escaped = check({}, '/work/falco.yaml', { text: `${STARTS}json_output: $\${JSON}\npriority: $\${P}\n` });
   assert.deepEqual(at(escaped), [['config-wrong-type', 2, 13], ['config-start-fails', 3, 10]], show(escaped));
   assert.match(message(escaped[1]), /unknown priority '\$\{P\}'/);
-  assert.deepEqual(at(check({}, '/work/falco.yaml', { text: `${OUTPUT}json_output: \${JSON}\npriority: \${P}\nengine:\n  kind: \${KIND}\n` })), []);
-  const stopped = check({}, '/work/falco.yaml', { text: `${OUTPUT}engine:\n  kind: a$b \${KIND}\n` });
+  assert.deepEqual(at(check({}, '/work/falco.yaml', { text: `${STARTS}json_output: \${JSON}\npriority: \${P}\nengine:\n  kind: \${KIND}\n` })), []);
+  const stopped = check({}, '/work/falco.yaml', { text: `${STARTS}engine:\n  kind: a$b \${KIND}\n` });
   assert.deepEqual(at(stopped), [['config-start-fails', 3, 8]], show(stopped));
   // A plugin whose name Falco reads from the environment may be the one load_plugins names.
-  const plugins = `${OUTPUT}load_plugins: [k8saudit]\nplugins:\n  - name: \${PLUGIN}\n    library_path: lib.so\n`;
+  const plugins = `${STARTS}load_plugins: [k8saudit]\nplugins:\n  - name: \${PLUGIN}\n    library_path: lib.so\n`;
   assert.deepEqual(at(check({}, '/work/falco.yaml', { text: plugins })), []);
   // Outputs turned on from the environment: maybe on, so no refusal for having none.
-  assert.deepEqual(at(check({}, '/work/falco.yaml', { text: 'stdout_output:\n  enabled: ${STDOUT}\n' })), []);
+  assert.deepEqual(at(check({}, '/work/falco.yaml', { text: `stdout_output:\n  enabled: \${STDOUT}\nrules_files: [${RULES_FILE}]\n` })), []);
 });
 
 test('the hover of a ${VAR} value says Falco expands it when it reads the file', () => {
   const { service: s } = service({});
-  const d = doc('/work/falco.yaml', `${OUTPUT}http_output:\n  url: "http://\${HOST}:\${PORT}/"\npriority: $\${P}\n`);
+  const d = doc('/work/falco.yaml', `${STARTS}http_output:\n  url: "http://\${HOST}:\${PORT}/"\npriority: $\${P}\n`);
   const hover = s.config.hover!(d, { line: 3, character: 12 });
   const text = (hover?.contents as MarkupContent).value;
   assert.match(text, /`\$\{HOST\}`, `\$\{PORT\}` are replaced when Falco reads this file, at start and at each reload/);

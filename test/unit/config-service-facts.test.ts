@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import { applyEdits } from './rules-host';
-import { OUTPUT, at, check, doc, message, service, show } from './config-service-helpers';
+import { STARTS, STARTS_037, at, check, doc, message, service, show } from './config-service-helpers';
 
 const MAIN = '/etc/falco/falco.yaml';
 
@@ -21,7 +21,7 @@ function applied(path: string, text: string, action: CodeAction): string {
 
 test('a key written twice: Falco reads the first in a file it reads, the last of a file config_files merges pair by pair', () => {
   // Main file: yaml-cpp keeps both pairs and finds the first; the first priority is the one refused.
-  const main = `${OUTPUT}priority: warn\npriority: debug\nengine:\n  kind: kmod\n  kind: bogus\n`;
+  const main = `${STARTS}priority: warn\npriority: debug\nengine:\n  kind: kmod\n  kind: bogus\n`;
   const found = check({}, MAIN, { text: main });
   assert.deepEqual(at(found), [['config-duplicate-key', 6, 2], ['config-duplicate-key', 3, 0], ['config-start-fails', 2, 10]], show(found));
   assert.match(message(found[0]), /engine\.kind is already set above in this mapping: Falco reads the first one/);
@@ -30,7 +30,7 @@ test('a key written twice: Falco reads the first in a file it reads, the last of
 
   // An included file (override, and every file before 0.41): its pairs are merged in order, the later replaces.
   const files = {
-    [MAIN]: `${OUTPUT}config_files:\n  - path: /etc/falco/config.d/levels.yaml\n    strategy: override\n`,
+    [MAIN]: `${STARTS}config_files:\n  - path: /etc/falco/config.d/levels.yaml\n    strategy: override\n`,
     '/etc/falco/config.d/levels.yaml': 'log_level: bogus\nlog_level: info\n',
   };
   const included = check(files, '/etc/falco/config.d/levels.yaml');
@@ -41,11 +41,11 @@ test('a key written twice: Falco reads the first in a file it reads, the last of
   const kept = check(addOnly, '/etc/falco/config.d/levels.yaml');
   assert.deepEqual(at(kept), [['config-duplicate-key', 1, 0], ['config-start-fails', 0, 11]], show(kept));
   // append: two lists of one key are both appended, nothing is lost.
-  const lists = { [MAIN]: `${OUTPUT}config_files:\n  - /etc/falco/config.d/plugins.yaml\n`, '/etc/falco/config.d/plugins.yaml': 'load_plugins: []\nload_plugins: []\n' };
+  const lists = { [MAIN]: `${STARTS}config_files:\n  - /etc/falco/config.d/plugins.yaml\n`, '/etc/falco/config.d/plugins.yaml': 'load_plugins: []\nload_plugins: []\n' };
   assert.deepEqual(at(check(lists, '/etc/falco/config.d/plugins.yaml')), []);
 
   // A plugin's init_config becomes JSON pair after pair: the last one is what the plugin gets.
-  const plugin = `${OUTPUT}plugins:\n  - name: k8saudit\n    library_path: libk8saudit.so\n    init_config:\n      maxEventSize: 100\n      maxEventSize: 200\n`;
+  const plugin = `${STARTS}plugins:\n  - name: k8saudit\n    library_path: libk8saudit.so\n    init_config:\n      maxEventSize: 100\n      maxEventSize: 200\n`;
   const init = check({}, MAIN, { text: plugin });
   assert.deepEqual(at(init), [['config-duplicate-key', 6, 6]], show(init));
   assert.match(message(init[0]), /Falco passes the plugin the last one/);
@@ -64,14 +64,14 @@ test('a configuration without a key: Falco reads the defaults and refuses to sta
     assert.deepEqual(check({}, MAIN, { text: fixed }).filter((d) => d.severity === 1), [], fixed);
   }
   // A config.d file of no key, included or read alone, changes nothing.
-  const files = { [MAIN]: `${OUTPUT}config_files:\n  - /etc/falco/config.d\n`, '/etc/falco/config.d/empty.yaml': '# placeholder\n' };
+  const files = { [MAIN]: `${STARTS}config_files:\n  - /etc/falco/config.d\n`, '/etc/falco/config.d/empty.yaml': '# placeholder\n' };
   assert.deepEqual(at(check(files, '/etc/falco/config.d/empty.yaml')), []);
   assert.deepEqual(at(check({}, '/etc/falco/config.d/alone.yaml', { text: '' })), []);
 });
 
 test('relative config_files paths are Falco\'s working directory\'s, not this file\'s folder', () => {
   const files = {
-    [MAIN]: `${OUTPUT}config_files:\n  - config.d/outputs.yaml\n  - ./missing.yaml\n  - /etc/falco/config.d/other.yaml\n`,
+    [MAIN]: `${STARTS}config_files:\n  - config.d/outputs.yaml\n  - ./missing.yaml\n  - /etc/falco/config.d/other.yaml\n`,
     '/etc/falco/config.d/outputs.yaml': 'json_output: true\n',
   };
   const found = check(files, MAIN);
@@ -84,11 +84,11 @@ test('relative config_files paths are Falco\'s working directory\'s, not this fi
   assert.deepEqual(at(check({ ...files, [MAIN]: fixed }, MAIN)), [['config-relative-path', 4, 4]]);
   assert.equal(fixOf(files, MAIN, found[1]), undefined, 'nothing beside this file: no path to write');
   // 0.37 has no config_files at all.
-  assert.deepEqual(at(check(files, MAIN, { falcoVersion: '0.37' })).map((d) => d[0]), ['config-key-too-new']);
+  assert.deepEqual(at(check(files, MAIN, { falcoVersion: '0.37', text: files[MAIN].replace(STARTS, STARTS_037) })).map((d) => d[0]), ['config-key-too-new']);
 });
 
 test('the ring buffer preset of the engine Falco opens is 1..10, read as a 16-bit integer', () => {
-  const engine = (body: string) => `${OUTPUT}engine:\n  kind: modern_ebpf\n${body}`;
+  const engine = (body: string) => `${STARTS}engine:\n  kind: modern_ebpf\n${body}`;
   const refused = check({}, MAIN, { text: engine('  modern_ebpf:\n    buf_size_preset: 11\n  kmod:\n    buf_size_preset: 0\n') });
   assert.deepEqual(at(refused), [['config-start-fails', 5, 21]], show(refused));
   assert.match(message(refused[0]), /between 1 and 10/);
@@ -103,9 +103,9 @@ test('the ring buffer preset of the engine Falco opens is 1..10, read as a 16-bi
   assert.deepEqual(at(big), [['config-out-of-range', 5, 21]], show(big));
   assert.match(message(big[0]), /silently uses the default 4/);
   // kmod is the default kind.
-  assert.deepEqual(at(check({}, MAIN, { text: `${OUTPUT}engine:\n  kmod:\n    buf_size_preset: -1\n` })).map((d) => d[0]), ['config-missing-key', 'config-start-fails']);
+  assert.deepEqual(at(check({}, MAIN, { text: `${STARTS}engine:\n  kmod:\n    buf_size_preset: -1\n` })).map((d) => d[0]), ['config-missing-key', 'config-start-fails']);
   // 0.37: the deprecated top-level key is kmod's while the engine leaves kmod's settings at their defaults.
-  const legacy = `${OUTPUT}syscall_buf_size_preset: 12\n`;
+  const legacy = `${STARTS_037}syscall_buf_size_preset: 12\n`;
   const old = check({}, MAIN, { text: legacy, falcoVersion: '0.37' });
   assert.deepEqual(at(old), [['config-start-fails', 2, 25]], show(old));
   assert.match(message(old[0]), /syscall_buf_size_preset is 12/);
@@ -114,7 +114,7 @@ test('the ring buffer preset of the engine Falco opens is 1..10, read as a 16-bi
 });
 
 test('webserver.listen_address: an IPv6 address may carry a zone, an IPv4 one may not (Falco\'s ip_address_re)', () => {
-  const listen = (address: string) => check({}, MAIN, { text: `${OUTPUT}webserver:\n  listen_address: ${JSON.stringify(address)}\n` });
+  const listen = (address: string) => check({}, MAIN, { text: `${STARTS}webserver:\n  listen_address: ${JSON.stringify(address)}\n` });
   for (const ok of ['fe80::1%eth0', '::1', ' 0.0.0.0 ', '::ffff:10.0.0.1', '1:2:3:4:5:6:7::']) assert.deepEqual(at(listen(ok)), [], ok);
   for (const bad of ['127.0.0.1%lo', 'fe80::1%', 'localhost', '1::2::3', '010.0.0.1']) {
     const found = listen(bad);

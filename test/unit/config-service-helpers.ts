@@ -10,8 +10,19 @@ import { MemoryHost, summarize } from './rules-host';
 /** An output enabled: a snippet with it is not refused for having none. */
 export const OUTPUT = 'stdout_output:\n  enabled: true\n';
 
+/** The rules file STARTS names, on the disk of every service() host (a test's own files may replace it). */
+export const RULES_FILE = '/etc/falco/falco_rules.yaml';
+
+/**
+ * What Falco needs to start besides valid values, in as many lines as OUTPUT: an output enabled and a rules file
+ * named (RULES_FILE, which exists). A snippet starting with it is refused for neither (no output, no rules file).
+ */
+export const STARTS = `stdout_output: {enabled: true}\nrules_files: [${RULES_FILE}]\n`;
+/** STARTS for Falco 0.37, which reads its rules files from rules_file only. */
+export const STARTS_037 = `stdout_output: {enabled: true}\nrules_file: [${RULES_FILE}]\n`;
+
 export function service(files: Record<string, string>, falcoVersion = '0.44', falcoConfigFile = '/etc/falco/falco.yaml'): { host: MemoryHost; service: FalcoLanguageService } {
-  const host = new MemoryHost(files);
+  const host = new MemoryHost({ [RULES_FILE]: '- list: shell_binaries\n  items: [bash, sh]\n', ...files });
   host.config = { ...host.config, falcoVersion, falcoConfigFile, rules: { ...host.config.rules, files: [] } };
   return { host, service: new FalcoLanguageService(host) };
 }

@@ -5,30 +5,30 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { configRulesFiles, expandRulesPaths } from '../../server/src/service/config/rulesFiles';
 import { MemoryHost, applyEdits, editsFor } from './rules-host';
-import { OUTPUT, at, check, doc, message, service, show } from './config-service-helpers';
+import { OUTPUT, STARTS, at, check, doc, message, service, show } from './config-service-helpers';
 
 test('load_plugins and plugins are judged merged: a plugin defined in a config.d file loads from falco.yaml', () => {
   const files = {
-    '/etc/falco/falco.yaml': `${OUTPUT}config_files:\n  - /etc/falco/config.d\nload_plugins: [k8saudit, json]\n`,
+    '/etc/falco/falco.yaml': `${STARTS}config_files:\n  - /etc/falco/config.d\nload_plugins: [k8saudit, json]\n`,
     '/etc/falco/config.d/plugins.yaml': 'plugins:\n  - name: k8saudit\n    library_path: libk8saudit.so\n  - name: json\n    library_path: libjson.so\n',
   };
   assert.deepEqual(at(check(files, '/etc/falco/falco.yaml')), [], 'both plugins come from config.d');
   assert.deepEqual(at(check(files, '/etc/falco/config.d/plugins.yaml')), []);
   // One name no file defines: the error is on that name in falco.yaml, and the config.d file says nothing.
-  const missing = { ...files, '/etc/falco/falco.yaml': `${OUTPUT}config_files:\n  - /etc/falco/config.d\nload_plugins: [k8saudit, cloudtrail]\n` };
+  const missing = { ...files, '/etc/falco/falco.yaml': `${STARTS}config_files:\n  - /etc/falco/config.d\nload_plugins: [k8saudit, cloudtrail]\n` };
   const found = check(missing, '/etc/falco/falco.yaml');
   assert.deepEqual(at(found), [['config-start-fails', 4, 25]], show(found));
   assert.match(message(found[0]), /cannot load plugin 'cloudtrail'/);
   assert.deepEqual(at(check(missing, '/etc/falco/config.d/plugins.yaml')), []);
   // Defined nowhere at all: Falco refuses too (configuration.cpp:682-694 at 0.44.0), plugins or not.
-  const none = check({}, '/work/falco.yaml', { text: `${OUTPUT}load_plugins: [container]\n` });
+  const none = check({}, '/work/falco.yaml', { text: `${STARTS}load_plugins: [container]\n` });
   assert.deepEqual(at(none), [['config-start-fails', 2, 15]], show(none));
   assert.match(message(none[0]), /No plugins entry is defined at all/);
 });
 
 test('a key a later config file replaces: the error is judged on what Falco reads, and this file is told', () => {
   const files = {
-    '/etc/falco/falco.yaml': `${OUTPUT}config_files:\n  - /etc/falco/config.d\nfile_output:\n  enabled: false\n  filename: /var/log/falco/events.txt\n`,
+    '/etc/falco/falco.yaml': `${STARTS}config_files:\n  - /etc/falco/config.d\nfile_output:\n  enabled: false\n  filename: /var/log/falco/events.txt\n`,
     '/etc/falco/config.d/file.yaml': 'file_output:\n  enabled: true\n',
   };
   // The config.d file's file_output replaces falco.yaml's whole mapping: the filename is lost.
@@ -60,35 +60,38 @@ test('rules_files in one file and rules_file in another: Falco refuses to start,
   assert.match(message(included[0]), /Both 'rules_files' \(it is set in \/etc\/falco\/falco\.yaml\) and 'rules_file' are set/);
   // Before 0.38 there is no config_files: nothing is merged, and config_files itself is not read.
   const at37 = check(files, '/etc/falco/falco.yaml', { falcoVersion: '0.37' });
-  assert.deepEqual(at(at37).map((x) => x[0]), ['config-key-too-new', 'config-key-too-new'], show(at37));
+  // Nor rules_files: Falco 0.37 is left with no rules file (load_rules_files.cpp), said on falco.yaml's first key.
+  assert.deepEqual(at(at37), [['config-key-too-new', 2, 0], ['config-key-too-new', 3, 0], ['config-no-rules-file', 0, 0]], show(at37));
   assert.match(message(at37[0]), /Falco 0\.37 does not read config_files/);
+  assert.match(message(at37[2]), /No rules file is named \(Falco 0\.37 reads them from 'rules_file'\)/);
+  assert.equal((at37[2].data as { fix?: unknown }).fix, undefined, 'renaming rules_files is the fix, not a second key');
 });
 
 test('a config.d file is judged inside the main file that includes it: the setting, or ../falco.yaml', () => {
-  const mainText = `${OUTPUT}config_files:\n  - /srv/falco/extra.yaml\nplugins:\n  - name: json\n    library_path: libjson.so\n`;
+  const mainText = `${STARTS}config_files:\n  - /srv/falco/extra.yaml\nplugins:\n  - name: json\n    library_path: libjson.so\n`;
   const extra = 'load_plugins: [json]\n';
   // /srv/falco/extra.yaml is not in a config.d folder, and only the setting names its main file.
   const files = { '/opt/conf/main.yaml': mainText, '/srv/falco/extra.yaml': extra };
   assert.deepEqual(at(check(files, '/srv/falco/extra.yaml', { falcoConfigFile: '/opt/conf/main.yaml' })), []);
-  // Without the setting, the file is read alone (and as a whole configuration, being no config.d file): the plugin
-  // is not defined, and no output is enabled.
+  // Without the setting, the file is read alone (and as a whole configuration, being no config.d file): it names no
+  // rules file, the plugin is not defined, and no output is enabled.
   const alone = check(files, '/srv/falco/extra.yaml');
-  assert.deepEqual(alone.map((d) => /cannot load plugin 'json'|No output configured/.test(message(d))), [true, true], show(alone));
+  assert.deepEqual(alone.map((d) => /No rules file is named|cannot load plugin 'json'|No output configured/.test(message(d))), [true, true, true], show(alone));
   // A config.d file whose main file is unknown is not a whole configuration: nothing is concluded from what it lacks
   // (no output, a plugin it does not define), while its own values are still checked.
   assert.deepEqual(at(check({}, '/elsewhere/falco/config.d/engine.yaml', { text: 'engine:\n  kind: modern_ebpf\nload_plugins: [json]\n' })), []);
   assert.deepEqual(at(check({}, '/elsewhere/falco/config.d/engine.yaml', { text: 'engine:\n  kind: modern_bpf\n' })), [['config-start-fails', 1, 8]]);
   // An included file listing config_files: Falco refuses to start (yaml_helper.h:178 at 0.44.0).
-  const nested = check({ '/etc/falco/falco.yaml': `${OUTPUT}config_files: [/etc/falco/config.d]\n`, '/etc/falco/config.d/a.yaml': 'config_files: [/etc/falco/more.d]\n' }, '/etc/falco/config.d/a.yaml');
+  const nested = check({ '/etc/falco/falco.yaml': `${STARTS}config_files: [/etc/falco/config.d]\n`, '/etc/falco/config.d/a.yaml': 'config_files: [/etc/falco/more.d]\n' }, '/etc/falco/config.d/a.yaml');
   assert.deepEqual(at(nested), [['config-start-fails', 0, 0]], show(nested));
   assert.match(message(nested[0]), /an included file cannot list config_files/);
   // The main file: an included file that is not valid YAML, or the main file itself, stops Falco.
-  const broken = check({ '/etc/falco/config.d/a.yaml': 'engine: [modern_ebpf\n' }, '/etc/falco/falco.yaml', { text: `${OUTPUT}config_files:\n  - /etc/falco/config.d\n  - /etc/falco//falco.yaml\n` });
+  const broken = check({ '/etc/falco/config.d/a.yaml': 'engine: [modern_ebpf\n' }, '/etc/falco/falco.yaml', { text: `${STARTS}config_files:\n  - /etc/falco/config.d\n  - /etc/falco//falco.yaml\n` });
   assert.deepEqual(at(broken), [['config-start-fails', 4, 4], ['config-start-fails', 3, 4]], show(broken));
   assert.match(message(broken[0]), /includes this configuration file itself/);
   assert.match(message(broken[1]), /\/etc\/falco\/config\.d\/a\.yaml is not valid YAML/);
   // The editor's text of the included file is what is judged, not the disk's.
-  const live = check({ '/etc/falco/falco.yaml': `${OUTPUT}config_files: [/etc/falco/config.d]\n`, '/etc/falco/config.d/a.yaml': '' }, '/etc/falco/config.d/a.yaml', { text: 'priority: loud\n' });
+  const live = check({ '/etc/falco/falco.yaml': `${STARTS}config_files: [/etc/falco/config.d]\n`, '/etc/falco/config.d/a.yaml': '' }, '/etc/falco/config.d/a.yaml', { text: 'priority: loud\n' });
   assert.deepEqual(at(live), [['config-start-fails', 0, 10]], show(live));
 });
 
@@ -113,14 +116,14 @@ test('merge strategies: add-only cannot set a key already set; append onto a tex
 });
 
 test('config_files entries {path, strategy} before 0.41 stop Falco; the quick fix writes the path', () => {
-  const text = `${OUTPUT}config_files:\n  - path: /etc/falco/config.d\n    strategy: override\n`;
+  const text = `${STARTS}config_files:\n  - path: /etc/falco/config.d\n    strategy: override\n`;
   const { service: s } = service({}, '0.40');
   const d = doc('/work/falco.yaml', text);
   const found = s.config.diagnostics(d);
   assert.deepEqual(at(found), [['config-start-fails', 3, 4]], show(found));
   assert.match(message(found[0]), /Falco 0\.40 reads config_files as a list of paths; an entry written as \{path, strategy\} came with Falco 0\.41/);
   const [fix] = s.config.codeActions!(d, found[0].range, { diagnostics: found });
-  assert.equal(applyEdits(text, editsFor(fix.edit, d.uri)), `${OUTPUT}config_files:\n  - /etc/falco/config.d\n`);
+  assert.equal(applyEdits(text, editsFor(fix.edit, d.uri)), `${STARTS}config_files:\n  - /etc/falco/config.d\n`);
   assert.deepEqual(at(check({}, '/work/falco.yaml', { text })), [], 'read at 0.44');
 });
 

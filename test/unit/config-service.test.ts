@@ -37,6 +37,9 @@ const LOCAL_RULES = `- rule: Shell in container
   tags: [filesystem]
 `;
 
+/** A rules file named (setup's local rules file): a snippet ending with it is not warned for naming none. */
+const RULES = 'rules_files: [/etc/falco/falco_rules.local.yaml]\n';
+
 function setup(files: Record<string, string> = {}, falcoVersion = '0.44'): { host: MemoryHost; service: FalcoLanguageService } {
   const host = new MemoryHost({ '/etc/falco/falco_rules.local.yaml': LOCAL_RULES, ...files });
   host.config = { ...host.config, falcoVersion, rules: { ...host.config.rules, files: ['/etc/falco/falco_rules.local.yaml'] } };
@@ -97,7 +100,7 @@ test('Falco\'s default falco.yaml of every release validates clean at that relea
 });
 
 test('unknown keys: a warning naming the closest key, and a quick fix that writes it', () => {
-  const text = 'json_ouptut: true\nengine:\n  kind: modern_ebpf\n  modern_ebpff:\n    buf_size_preset: 4\n';
+  const text = `json_ouptut: true\nengine:\n  kind: modern_ebpf\n  modern_ebpff:\n    buf_size_preset: 4\n${RULES}`;
   const { service } = setup();
   const doc = configDoc(text);
   const found = withoutNoOutput(service.config.diagnostics(doc));
@@ -121,32 +124,32 @@ test('before 0.39 Falco validates nothing: an unknown key is said to be silently
 
 test('value types as yaml-cpp reads them: yes/on and quoted "true" are booleans, ${VAR} is not judged', () => {
   // Falco reads yes/off (yaml-cpp), but its schema validation (valijson, weak types) takes only exactly true/false.
-  assert.deepEqual(codes(diagnose('json_output: yes\nbuffered_outputs: off\n', '0.38')), []);
-  const schema = diagnose('json_output: yes\noutput_timeout: 0x10\n');
+  assert.deepEqual(codes(diagnose('json_output: yes\nbuffered_outputs: off\n' + RULES, '0.38')), []);
+  const schema = diagnose('json_output: yes\noutput_timeout: 0x10\n' + RULES);
   assert.deepEqual(codes(schema), ['config-wrong-type', 'config-wrong-type']);
   assert.match(message(schema[0]), /Falco reads 'yes' as true or false, but its schema validation accepts only exactly true or false and fails on it\. Write true\./);
   assert.match(message(schema[1]), /Write 16\./);
   const { service } = setup();
-  const doc = configDoc('json_output: yes\n');
+  const doc = configDoc(`json_output: yes\n${RULES}`);
   const [d] = service.config.diagnostics(doc);
   const [fix] = service.config.codeActions!(doc, d.range, { diagnostics: [d] });
-  assert.equal(applyEdits(doc.getText(), editsFor(fix.edit, doc.uri)), 'json_output: true\n');
-  const wrong = diagnose('json_output: maybe\n');
+  assert.equal(applyEdits(doc.getText(), editsFor(fix.edit, doc.uri)), `json_output: true\n${RULES}`);
+  const wrong = diagnose('json_output: maybe\n' + RULES);
   assert.deepEqual(codes(wrong), ['config-wrong-type']);
   assert.match(message(wrong[0]), /json_output should be true or false, not a string\. Falco cannot convert it and silently uses the default \(false\), and its schema validation fails on it/);
-  assert.deepEqual(codes(diagnose('json_output: "true"\n')), [], 'yaml-cpp converts by text, whatever the quotes');
-  assert.deepEqual(codes(diagnose('json_output: ${JSON_OUTPUT}\n')), []);
+  assert.deepEqual(codes(diagnose('json_output: "true"\n' + RULES)), [], 'yaml-cpp converts by text, whatever the quotes');
+  assert.deepEqual(codes(diagnose('json_output: ${JSON_OUTPUT}\n' + RULES)), []);
   assert.deepEqual(codes(diagnose('rules_files: /etc/falco/falco_rules.yaml\n')), ['config-wrong-type']);
 });
 
 test('values that stop Falco from starting are errors', () => {
-  const priority = diagnose('priority: warn\n');
+  const priority = diagnose('priority: warn\n' + RULES);
   assert.deepEqual(codes(priority), ['config-start-fails']);
   assert.match(message(priority[0]), /unknown priority 'warn'/);
   assert.deepEqual((priority[0].data as { suggestions: string[] }).suggestions, ['warning']);
-  assert.deepEqual(codes(diagnose('priority: INFO\n')), [], 'info in any case is Informational');
-  assert.deepEqual(codes(diagnose('priority: Warning\n')), []);
-  assert.deepEqual(codes(diagnose('rule_matching: every\n')), ['config-start-fails']);
+  assert.deepEqual(codes(diagnose('priority: INFO\n' + RULES)), [], 'info in any case is Informational');
+  assert.deepEqual(codes(diagnose('priority: Warning\n' + RULES)), []);
+  assert.deepEqual(codes(diagnose('rule_matching: every\n' + RULES)), ['config-start-fails']);
   const both = diagnose('rules_files: [/etc/falco/a.yaml]\nrules_file: [/etc/falco/b.yaml]\n');
   assert.ok(both.some((d) => d.code === 'config-start-fails' && /both 'rules_files' and 'rules_file'/.test(message(d))), both.map(summarize).join('\n'));
 });
@@ -186,7 +189,7 @@ test('rule selections are checked against the loaded rules, with Falco\'s * matc
     '  - enable:',
     '      rule: Read*file',
     '',
-  ].join('\n');
+  ].join('\n') + RULES;
   const found = diagnose(text);
   assert.deepEqual(found.map((d) => [d.code, d.range.start.line]), [['config-selects-nothing', 6], ['config-selects-nothing', 10]]);
   assert.match(message(found[0]), /Did you mean 'Shell in container'/);
@@ -297,24 +300,26 @@ test('YAML errors and a file that is not a mapping are errors; a broken file nev
 });
 
 test('engine.kind is checked against the release: ebpf and gvisor are gone in 0.44', () => {
-  const at44 = diagnose('engine:\n  kind: ebpf\n');
+  const at44 = diagnose('engine:\n  kind: ebpf\n' + RULES);
   assert.deepEqual(codes(at44), ['config-start-fails']);
   assert.match(message(at44[0]), /not a valid kind \(kmod, modern_ebpf, replay, nodriver\)\. Falco 0\.44 dropped the 'ebpf' engine/);
-  assert.deepEqual(codes(diagnose('engine:\n  kind: ebpf\n', '0.43')), []);
-  assert.deepEqual((diagnose('engine:\n  kind: modern_bpf\n')[0].data as { suggestions: string[] }).suggestions, ['modern_ebpf']);
+  assert.deepEqual(codes(diagnose('engine:\n  kind: ebpf\n' + RULES, '0.43')), []);
+  assert.deepEqual((diagnose('engine:\n  kind: modern_bpf\n' + RULES)[0].data as { suggestions: string[] }).suggestions, ['modern_ebpf']);
 });
 
 test('keys Falco never reads or no longer reads: rule_files, the 0.37 buffer keys, rules_files at 0.37', () => {
+  // Read by no release, it names no rules file: Falco stops (the rename is the fix, no second key is offered).
   const never = diagnose('rule_files:\n  - /etc/falco/falco_rules.local.yaml\n');
-  assert.deepEqual(codes(never), ['config-deprecated-key']);
+  assert.deepEqual(codes(never), ['config-deprecated-key', 'config-no-rules-file']);
   assert.match(message(never[0]), /Falco never reads 'rule_files'/);
-  const moved = diagnose('syscall_buf_size_preset: 4\nmodern_bpf:\n  cpus_for_each_syscall_buffer: 2\n', '0.39');
+  assert.equal((never[1].data as { fix?: unknown }).fix, undefined);
+  const moved = diagnose('syscall_buf_size_preset: 4\nmodern_bpf:\n  cpus_for_each_syscall_buffer: 2\n' + RULES, '0.39');
   assert.deepEqual(codes(moved), ['config-key-removed', 'config-key-removed']);
   assert.match(message(moved[0]), /no longer read since Falco 0\.38: its setting moved to engine\.<kind>\.buf_size_preset/);
   assert.match(message(moved[1]), /engine\.modern_ebpf\.cpus_for_each_buffer/);
-  assert.deepEqual(codes(diagnose('syscall_buf_size_preset: 4\n', '0.37')), []);
+  assert.deepEqual(codes(diagnose('syscall_buf_size_preset: 4\nrules_file: [/etc/falco/falco_rules.local.yaml]\n', '0.37')), []);
   const early = diagnose('rules_files:\n  - /etc/falco/falco_rules.local.yaml\n', '0.37');
-  assert.deepEqual(codes(early), ['config-key-too-new']);
+  assert.deepEqual(codes(early), ['config-key-too-new', 'config-no-rules-file']);
   assert.deepEqual(codes(diagnose('rules_file:\n  - /etc/falco/falco_rules.local.yaml\n', '0.37')), [], 'rules_file is the key of 0.37');
   const at44 = diagnose('rules_file:\n  - /etc/falco/falco_rules.local.yaml\n');
   assert.match(message(at44[0]), /schema validation fails on it/);

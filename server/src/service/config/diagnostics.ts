@@ -26,6 +26,8 @@ export enum ConfigCode {
   Overridden = 'config-overridden',
   /** A relative path Falco resolves against its working directory, not against this file's folder. */
   RelativePath = 'config-relative-path',
+  /** A whole configuration naming no rules file: Falco stops at start unless -r names some. */
+  NoRulesFile = 'config-no-rules-file',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -45,6 +47,7 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.RulesPathMissing]: DiagnosticSeverity.Information,
   [ConfigCode.Overridden]: DiagnosticSeverity.Information,
   [ConfigCode.RelativePath]: DiagnosticSeverity.Warning,
+  [ConfigCode.NoRulesFile]: DiagnosticSeverity.Warning,
 };
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>) => void;

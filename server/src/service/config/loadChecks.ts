@@ -167,6 +167,7 @@ export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
   const view = new View(merged, ctx);
   checkMerge(view, ctx);
   checkRulesFilesKeys(view, root, ctx);
+  checkRulesNamed(view, ctx);
   checkPriority(view);
   checkRuleMatching(view);
   checkEngineKind(view, ctx);
@@ -339,6 +340,99 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
       }
     }
   }
+}
+
+/** The rules file the quick fixes name: the first entry of falco.yaml's rules_files (0.38.0-0.44.1). */
+const DEFAULT_RULES_FILE = '/etc/falco/falco_rules.yaml';
+
+/**
+ * Whether a rules_files (or rules_file) value names a rules path as Falco reads it (yaml_helper.h
+ * get_sequence_from_node, 0.37.0-0.44.1): a list's items or a lone text; a mapping or an empty value gives nothing,
+ * and so does an empty item (read as the text 'null') or "" (configuration.cpp load_yaml keeps only paths that stat).
+ * A `${VAR}` counts as named (Falco's environment is not known); undefined for an item that is not a text (yaml-cpp
+ * fails on it before, with another error).
+ */
+function namesRulesPath(value: Node | null | undefined): boolean | undefined {
+  const named = (node: unknown): boolean | undefined => {
+    if (!isScalar(node)) return node === null || node === undefined ? false : undefined;
+    if (usesEnvironment(node)) return true;
+    return node.value !== null && valueText(node) !== '';
+  };
+  if (isSeq(value)) {
+    const each = value.items.map(named);
+    return each.includes(true) ? true : each.includes(undefined) ? undefined : false;
+  }
+  return isScalar(value) ? named(value) : false;
+}
+
+/**
+ * A whole configuration that names no rules file: load_rules_files.cpp (0.37.0-0.44.1, lines 34-37 at 0.44.1) stops
+ * Falco ("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml") unless -r
+ * names rules files on the command line, which this file cannot know: a warning. Read from the merged configuration
+ * (rules_files, or the deprecated rules_file; only rules_file before 0.38, configuration.cpp:193 at 0.37.0); both
+ * set is a refusal of its own (checkRulesFilesKeys). Not judged for a file read alone (a config.d file whose main
+ * file is unknown, the chart's values) nor when config_files has files Falco Lens cannot read. Reported on this
+ * file's own key that names nothing (with a fix adding the default rules file to an empty value), on this file's key
+ * a later file replaced, else on the first key of the main file, with a fix appending the key.
+ */
+function checkRulesNamed(view: View, ctx: LoadCheckContext): void {
+  const { merged } = view;
+  if (!merged.whole || merged.unknown.length > 0) return;
+  const legacy = compareVersions(ctx.target, '0.38') < 0;
+  const read = legacy ? ['rules_file'] : ['rules_files', 'rules_file'];
+  const parts = read.flatMap((key) => view.parts(key));
+  if (!legacy && view.parts('rules_files').length > 0 && view.parts('rules_file').length > 0) return;
+  if (parts.some((part) => namesRulesPath(part.pair.value) !== false)) return;
+  const needs = '("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml") unless rules files are named on its command line with -r.';
+  const own = parts.find((part) => part.source === view.edited);
+  if (own) {
+    const key = String(own.pair.key.value);
+    const fix = listItemFix(view.edited.model.text, own.pair, view.edited.model.lines.positionAt(own.pair.key.range![0]).character);
+    ctx.report(ConfigCode.NoRulesFile, keySpan(own.pair),
+      `'${key}' names no rules file, and the configuration has no other: Falco refuses to start ${needs}`,
+      { path: key, ...(fix ? { fix } : {}) });
+    return;
+  }
+  const elsewhere = parts[parts.length - 1];
+  const message = elsewhere
+    ? `No rules file is named: '${elsewhere.pair.key.value}' of ${view.name(elsewhere)} names none, and Falco refuses to start ${needs}`
+    : `No rules file is named (${legacy ? `Falco ${ctx.target} reads them from 'rules_file'` : "neither 'rules_files' nor 'rules_file' is set"}): Falco refuses to start ${needs}`;
+  if (elsewhere && view.at(elsewhere, keySpan(elsewhere.pair), ConfigCode.NoRulesFile, message, { path: String(elsewhere.pair.key.value) })) return;
+  const root = view.edited.model.root;
+  if (merged.main !== view.edited || !root) return;
+  const first = root.items.find((p) => isScalar(p.key));
+  if (!first) return;
+  // No fix where a key of this file is to be renamed instead (rules_files before 0.38, the never-read rule_files),
+  // nor where another file's key names nothing (an appended key may not reach Falco).
+  const key = legacy ? 'rules_file' : 'rules_files';
+  const renamed = ['rules_files', 'rules_file', ...Object.keys(CONFIG_KEYS_NEVER_READ)].some((k) => pairOf(root, k));
+  const text = view.edited.model.text;
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const fix: ConfigFix | undefined = elsewhere || renamed ? undefined : {
+    title: `Add ${key} with ${DEFAULT_RULES_FILE}`,
+    edits: [{ span: [text.length, text.length], newText: `${/[\r\n]$/.test(text) || text === '' ? '' : eol}${key}:${eol}  - ${DEFAULT_RULES_FILE}${eol}` }],
+  };
+  ctx.report(ConfigCode.NoRulesFile, keySpan(first), message, { path: key, ...(fix ? { fix } : {}) });
+}
+
+/**
+ * Adds the default rules file to an empty value of this file's key, without replacing anything: after `key:` with
+ * nothing (a comment kept) a block item on the next line, or inside an empty flow list `[]`.
+ */
+function listItemFix(text: string, pair: Pair<Scalar, Node | null>, column: number): ConfigFix | undefined {
+  const value = pair.value;
+  const title = `Add ${DEFAULT_RULES_FILE} to '${pair.key.value}'`;
+  if (isScalar(value) && value.value === null && value.range && value.range[0] === value.range[1]) {
+    const lineEnd = text.slice(value.range[0]).search(/[\r\n]/);
+    const at = lineEnd < 0 ? text.length : value.range[0] + lineEnd;
+    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    return { title, edits: [{ span: [at, at], newText: `${eol}${' '.repeat(column + 2)}- ${DEFAULT_RULES_FILE}` }] };
+  }
+  if (isSeq(value) && value.items.length === 0 && value.range && value.flow) {
+    const close = text.lastIndexOf(']', value.range[1] - 1);
+    if (close >= value.range[0]) return { title, edits: [{ span: [close, close], newText: DEFAULT_RULES_FILE }] };
+  }
+  return undefined;
 }
 
 function checkPriority(view: View): void {
