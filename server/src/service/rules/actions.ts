@@ -178,10 +178,11 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       while (last > first && /\s/.test(text[last - 1])) last--;
       const map = scalarMap(cond);
       if (!map.exact) return [];
+      // Not preferred: Falco rejects the placeholder (an unknown event type) until the user names real event types.
       return [fix('Restrict the rule to event types: insert an evt.type guard (replace the placeholder EVENT_TYPE)', [
         insert(model, map.start(first), 'evt.type in (EVENT_TYPE) and ('),
         insert(model, map.end(last), ')'),
-      ], true)];
+      ])];
     }
     case Code.ExceptionArity: {
       const missing = typeof data.missing === 'number' ? data.missing : 0;

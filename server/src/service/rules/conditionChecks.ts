@@ -519,9 +519,9 @@ function countCodes(a: EventCodes): number {
 }
 
 /**
- * The word the no-evttype quick fix inserts for the user to replace (`evt.type in (EVENT_TYPE)`): it is not reported
- * as an unknown event type, and it counts as one code of its own (the first bit past the real codes), so the rule is
- * neither "no event code" nor unrestricted until the user names real event types.
+ * The word the no-evttype quick fix inserts for the user to replace (`evt.type in (EVENT_TYPE)`): it counts as one code
+ * of its own (the first bit past the real codes), so the rule is neither "no event code" nor unrestricted until the
+ * user names real event types; it is reported as the unknown event type it is to Falco, asking for the real names.
  */
 export const EVENT_TYPE_PLACEHOLDER = 'EVENT_TYPE';
 
@@ -869,8 +869,8 @@ function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnkno
  * (falco_engine.cpp 0.44.0 load_rules), before that list exists, so the word is read as an event name then.
  */
 function reportUnknownEventName(span: Span, name: string, list: string | undefined, skipUnknown: boolean, reporter: ReportSink, later?: LaterCause): void {
-  const suggestions = later ? [] : eventTypeSuggestions(name);
-  const hint = later ? ` '${name}' is a list only from ${lineText(later.cause.file, later.cause.item.span.start, later.file)} on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it.`
+  const suggestions = later || name === EVENT_TYPE_PLACEHOLDER ? [] : eventTypeSuggestions(name);
+  const hint = name === EVENT_TYPE_PLACEHOLDER ? ' Replace this placeholder with the event types the rule watches (e.g. execve, openat).' : later ? ` '${name}' is a list only from ${lineText(later.cause.file, later.cause.item.span.start, later.file)} on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it.`
     : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
   const where = list ? ` (an item of the list '${list}')` : '';
   const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
@@ -962,7 +962,7 @@ function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly
 
 /** Whether libsinsp rejects this evt.type value (the quick fix's placeholder is the user's to replace). */
 function isUnknownEventType(name: string): boolean {
-  return eventCodesOfName(name) === undefined && name !== EVENT_TYPE_PLACEHOLDER;
+  return eventCodesOfName(name) === undefined;
 }
 
 let eventTypeIndex: NameIndex | undefined;
