@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
-import { MemoryHost, applyEdits, editsFor, rulesDoc } from './rules-host';
+import { MemoryHost, applyEdits, corpusExists, corpusHost, editsFor, rulesDoc } from './rules-host';
 
 const BASE = '/ws/falco_rules.yaml';
 const LOCAL = '/ws/falco_rules.local.yaml';
@@ -130,4 +130,68 @@ test('the EVENT_TYPE placeholder of the no-evttype fix is reported until replace
   assert.equal(unknown.length, 1);
   assert.match(unknown[0].message, /^Unknown event type 'EVENT_TYPE': Falco rejects the condition .* Replace this placeholder with the event types the rule watches/);
   assert.deepEqual(svc.codeActions!(doc, unknown[0].range, { diagnostics: [unknown[0]] }).filter((a) => a.kind === 'quickfix'), []);
+});
+
+// Corpus checks that should keep holding (skipped without ../shared/corpus).
+const official = (dir: string) => [`${dir}/falco_rules.yaml`, `${dir}/falco-incubating_rules.yaml`, `${dir}/falco-sandbox_rules.yaml`];
+const TAGGED: { dir: string; own: string[]; older: string[] }[] = [
+  // falco-rules-3.0.0 came with Falco 0.37 (required_engine_version 0.31.0): every later release loads it too.
+  { dir: 'falcosecurity__rules/tags/falco-rules-3.0.0', own: ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43', '0.44'], older: [] },
+  // 5.0.0 (Falco 0.42) and 5.1.0 (0.44, the current files) require engine 0.57.0, Falco 0.42's.
+  { dir: 'falcosecurity__rules/tags/falco-rules-5.0.0', own: ['0.42', '0.43', '0.44'], older: ['0.41', '0.37'] },
+  { dir: 'falcosecurity__rules', own: ['0.42', '0.43', '0.44'], older: ['0.41'] },
+];
+
+test('official rules files: no error at every release that loads them, exactly the engine-version error below', { skip: !corpusExists && 'corpus absent' }, () => {
+  for (const { dir, own, older } of TAGGED) {
+    for (const version of [...own, ...older]) {
+      const { host, paths } = corpusHost(official(dir));
+      host.config = { ...host.config, falcoVersion: version };
+      const svc = createRulesService(host);
+      for (const p of paths) {
+        const diags = svc.diagnostics(rulesDoc(p, host.files.get(p)!));
+        const errors = diags.filter((d) => d.severity === 1).map((d) => `${d.code} ${d.message}`);
+        const label = `${p.slice(p.indexOf('falcosecurity__rules'))} at Falco ${version}`;
+        if (own.includes(version)) {
+          assert.deepEqual(errors, [], label);
+          // Warnings only where Falco itself warns: the deprecations of 0.41+ (%container.info) and 0.42+ (evt.dir).
+          for (const w of diags.filter((d) => d.severity === 2)) assert.match(w.message, /\(LOAD_DEPRECATED_ITEM\)$/, label);
+          if (version === own[0]) assert.deepEqual(diags.filter((d) => d.severity === 2).map((d) => d.message), [], label);
+        } else {
+          assert.deepEqual(errors.map((e) => e.split(' ')[0]), ['invalid-engine-version'], `${label}: ${errors.join('\n')}`);
+        }
+      }
+    }
+  }
+});
+
+test('hovers of the official rules, macros and lists are escaped and bounded', { skip: !corpusExists && 'corpus absent' }, () => {
+  const { host, paths } = corpusHost(official('falcosecurity__rules'));
+  const svc = createRulesService(host);
+  let seen = 0;
+  for (const p of paths) {
+    const text = host.files.get(p)!;
+    const doc = rulesDoc(p, text);
+    svc.diagnostics(doc);
+    for (const m of text.matchAll(/^- (rule|macro|list): (.*)$/gm)) {
+      const h = svc.hover!(doc, doc.positionAt(m.index! + m[1].length + 4));
+      const md = (h?.contents as { value: string } | undefined)?.value ?? '';
+      assert.ok(md.length > 0 && md.length < 2600, `${m[2]}: ${md.length} characters`);
+      // Outside code spans and blocks, no character of the file can open HTML or a link: '<' only escaped.
+      const prose = md.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '').replace(/\]\([^)]*\)/g, '](…)');
+      assert.doesNotMatch(prose, /(^|[^\\])</, `${m[2]}: ${md}`);
+      seen++;
+    }
+  }
+  assert.ok(seen > 400, `${seen} names hovered`);
+});
+
+// 6. The hover of `append` under override said only conditions are joined with a space; Falco joins outputs and
+// descriptions the same way and adds only the values of an exception whose name the rule has
+// (rule_loader_collector.cpp:246-296, 0.44.0). A bare word that names no list is a literal compared by the field's type
+// (`intersects (true)` on a boolean field), not necessarily "a plain string".
+test('the override append hover names every key it joins, and a bare word is a literal value', () => {
+  const local = '- rule: Shell Spawned\n  output: extra=%proc.pname\n  condition: and proc.name in (bash_like)\n  override:\n    output: append\n    condition: append\n';
+  assert.match(hoverText(local, 'append'), /a condition, output or description after a space; list items, tags and exceptions added \(an exception of an existing name gets only its values added\)/);
+  assert.equal(hoverText(local, 'bash_like'), '`bash_like` — a literal value: no loaded list has this name.');
 });

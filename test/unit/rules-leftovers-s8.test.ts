@@ -41,8 +41,8 @@ test('macros and lists of the official files: the macro, the list and a list nam
   const text = '- macro: m\n  condition: spawned_pro<|>cess and proc.name in (shell_binaries, my_shellz)\n';
   assert.match(hover(text), /^\*\*Macro\*\* `spawned_process`\n\nNot defined in any loaded rules file\. It is a macro of Falco's official `falco_rules\.yaml` \(maturity `stable`/);
   const list = hover(text.replace('spawned_pro<|>cess', 'spawned_process').replace('shell_binaries', 'shell_bin<|>aries'));
-  assert.equal(list, `\`shell_binaries\` — a plain string: no loaded list has this name. It is a list of Falco's official \`falco_rules.yaml\` (maturity \`stable\`: the rules Falco installs and loads by default), ${HOW_TO_LOAD}`);
-  assert.equal(hover(text.replace('spawned_pro<|>cess', 'spawned_process').replace('my_shellz', 'my_she<|>llz')), '`my_shellz` — a plain string: no loaded list has this name.');
+  assert.equal(list, `\`shell_binaries\` — a literal value: no loaded list has this name. It is a list of Falco's official \`falco_rules.yaml\` (maturity \`stable\`: the rules Falco installs and loads by default), ${HOW_TO_LOAD}`);
+  assert.equal(hover(text.replace('spawned_pro<|>cess', 'spawned_process').replace('my_shellz', 'my_she<|>llz')), '`my_shellz` — a literal value: no loaded list has this name.');
   assert.match(hover('- list: shell_bin<|>aries\n  items: [a]\n  override:\n    items: append\n'), /^\*\*List\*\* `shell_binaries`\n\nNot defined in any loaded rules file\. It is a list of Falco's official `falco_rules\.yaml`/);
 });
 

@@ -373,7 +373,7 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string): string
     case 'list-candidate':
       if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
       return token.place === 'condition' || token.place === 'exception-values'
-        ? markdown([[`${codeSpan(token.name)} — a plain string: no loaded list has this name.`, officialFileNote('list', token.name)].filter(Boolean).join(' ')]).value : undefined;
+        ? markdown([[`${codeSpan(token.name)} — a literal value: no loaded list has this name.`, officialFileNote('list', token.name)].filter(Boolean).join(' ')]).value : undefined;
     default: return undefined;
   }
 }
@@ -443,7 +443,9 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   if (at.nested === 'item' && at.entry.key === 'priority') value = priorityMarkdown(text.trim());
   else if (at.nested === 'item' && at.entry.key === 'tags') value = tagMarkdown(text.trim());
   else if (at.nested === 'item' && at.entry.key === 'source') value = sourceMarkdown(text.trim());
-  else if (at.nested === 'override') value = text === 'append' ? markdown(['**append** — adds this item\'s value to the earlier one (conditions are joined with a space; lists, tags and exceptions are extended).']).value
+  // append: rule_loader_collector.cpp:246-296 (0.44.0): condition, output and desc get ' ' and the text, tags are
+  // inserted, an exception of a known name takes only its values.
+  else if (at.nested === 'override') value = text === 'append' ? markdown(['**append** — adds this item\'s value to the earlier one: a condition, output or description after a space; list items, tags and exceptions added (an exception of an existing name gets only its values added).']).value
     : text === 'replace' ? markdown(['**replace** — this item\'s value replaces the earlier one.']).value : undefined;
   return value ? { contents: { kind: 'markdown', value }, range: lines.range(node.span.start, node.span.end) } : null;
 }
