@@ -131,14 +131,19 @@ export class FalcoLanguageClient implements vscode.Disposable {
  * Plain YAML documents are sent to the server for the Falco rules some hold (a Helm chart's customRules), but the file
  * is the YAML tooling's. Where VS Code takes one provider's answer over the others', an empty answer from Falco Lens
  * would replace theirs: an empty folding list turns off VS Code's indentation folding for every YAML file, an empty
- * token list or a refused rename hides another extension's. For YAML, folding and symbols are left to the YAML
- * tooling, and an empty or refused answer becomes no answer.
+ * token list or a refused rename hides another extension's. For YAML, folding is left to the YAML
+ * tooling (Falco Lens adds the outline of the Falco blocks it holds), and an empty or refused answer becomes no answer.
  */
 function leavesPlainYamlAlone(): Middleware {
   const yaml = (document: vscode.TextDocument) => document.languageId === 'yaml';
   return {
     provideFoldingRanges: (document, context, token, next) => (yaml(document) ? undefined : next(document, context, token)),
-    provideDocumentSymbols: (document, token, next) => (yaml(document) ? undefined : next(document, token)),
+    // The outline of a YAML file holding Falco blocks (customRules, a Rulesfile's inlineRules) gets their rules, macros
+    // and lists as a group of its own beside the YAML tooling's; a file without blocks gets nothing from Falco Lens.
+    provideDocumentSymbols: async (document, token, next) => {
+      const symbols = await next(document, token);
+      return yaml(document) && (!symbols || symbols.length === 0) ? undefined : symbols;
+    },
     provideDocumentSemanticTokens: async (document, token, next) => {
       const tokens = await next(document, token);
       return yaml(document) && (!tokens || tokens.data.length === 0) ? undefined : tokens;

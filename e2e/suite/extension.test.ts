@@ -98,6 +98,33 @@ suite('Falco Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('a rules file answers highlights and expand selection; a values file outlines its customRules', async () => {
+    const uri = workspaceFile('falco_rules.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    // The list's name at its definition (line 5) highlights its use in the rule's condition (line 10) too.
+    const definition = new vscode.Position(4, doc.lineAt(4).text.indexOf('shell_binaries') + 2);
+    const highlights = await vscode.commands.executeCommand<vscode.DocumentHighlight[]>('vscode.executeDocumentHighlights', uri, definition);
+    const shown = highlights.map((h) => [h.range.start.line, doc.getText(h.range), h.kind]);
+    assert.deepEqual(shown.sort(), [[4, 'shell_binaries', vscode.DocumentHighlightKind.Write], [9, 'shell_binaries', vscode.DocumentHighlightKind.Read]].sort());
+    // Expand selection from `proc.tty` goes through the comparison and the whole condition before the YAML.
+    const condition = doc.lineAt(9).text;
+    const inField = new vscode.Position(9, condition.indexOf('proc.tty') + 2);
+    const [chain] = await vscode.commands.executeCommand<vscode.SelectionRange[]>('vscode.executeSelectionRangeProvider', uri, [inField]);
+    const texts: string[] = [];
+    for (let r: vscode.SelectionRange | undefined = chain; r; r = r.parent) texts.push(doc.getText(r.range));
+    assert.ok(texts.includes('proc.tty'), `the field is a step: ${JSON.stringify(texts.slice(0, 4))}`);
+    assert.ok(texts.includes('proc.tty != 0'), 'the comparison is a step');
+    assert.ok(texts.includes(condition.slice(condition.indexOf('spawned_process'))), 'the whole condition is a step');
+
+    const values = workspaceFile('helm/values.yaml');
+    await vscode.workspace.openTextDocument(values);
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', values);
+    const names: string[] = [];
+    const walk = (list: vscode.DocumentSymbol[]) => { for (const s of list) { names.push(s.name); walk(s.children); } };
+    walk(symbols ?? []);
+    assert.ok(names.some((n) => n.includes('Shell in web container (e2e)')), `the rule is in the outline: ${JSON.stringify(names)}`);
+  });
+
   test('a plain YAML file keeps VS Code\'s folding and rename: Falco Lens gives no empty answer that would replace them', async () => {
     const uri = workspaceFile('plain/deployment.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
