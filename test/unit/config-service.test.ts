@@ -239,7 +239,7 @@ test('the load order comes from falco.yaml when falcoLens.rules.files is not set
 });
 
 test('hovers explain keys, the priority\'s effect on the loaded rules, and what a selection selects', () => {
-  const text = 'priority: warning\nengine:\n  kind: modern_ebpf\nrules:\n  - disable:\n      tag: filesystem\n';
+  const text = `priority: warning\nengine:\n  kind: modern_ebpf\nrules:\n  - disable:\n      tag: filesystem\n${RULES}`;
   const { service } = setup();
   const doc = configDoc(text);
   const key = hoverText(service.config.hover!(doc, { line: 2, character: 3 }));
@@ -254,7 +254,7 @@ test('hovers explain keys, the priority\'s effect on the loaded rules, and what 
 
 test('hover text from the workspace is escaped', () => {
   const { service } = setup();
-  const doc = configDoc('rules:\n  - enable:\n      rule: "<img src=x> *"\n');
+  const doc = configDoc(`rules:\n  - enable:\n      rule: "<img src=x> *"\n${RULES}`);
   const text = hoverText(service.config.hover!(doc, { line: 2, character: 14 }));
   assert.ok(!text.includes('<img'), text);
 });
@@ -275,7 +275,7 @@ test('completion offers the keys of the mapping at the cursor, not those already
   assert.ok(kind.includes('modern_ebpf') && kind.includes('nodriver'), kind.join(','));
   const priority = labels(service.config.completion!(configDoc('priority: \n'), { line: 0, character: 10 }));
   assert.deepEqual(priority, ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug']);
-  const rule = labels(service.config.completion!(configDoc('rules:\n  - disable:\n      rule: \n'), { line: 2, character: 12 }));
+  const rule = labels(service.config.completion!(configDoc(`rules:\n  - disable:\n      rule: \n${RULES}`), { line: 2, character: 12 }));
   assert.deepEqual(rule.sort(), ['Debug rule', 'Read sensitive file', 'Shell in container']);
   const item = labels(service.config.completion!(configDoc('plugins:\n  - name: k8saudit\n    \n'), { line: 2, character: 4 }));
   assert.ok(item.includes('library_path') && item.includes('init_config') && !item.includes('name'), item.join(','));

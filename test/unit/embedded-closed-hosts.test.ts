@@ -172,17 +172,23 @@ test('the configuration service does not count the rules of closed values files,
   const log = openLog(service, TEXT_ALERT);
   assert.match(hoverText(service, log, TEXT_ALERT.indexOf('Shell under') + 3), /Shell spawned by nginx/);
   assert.equal(hover(), before);
-  // Open, the values file's rules are read by the configuration too (as before closed files were read at all).
+  // Open, the values file's rules are still not this falco.yaml's: it names no rules file (config/index.ts
+  // loadedRules), and a chart's customRules are files of the chart's pod.
   service.embedded.didOpenOrChange?.(TextDocument.create(VALUES_URI, 'yaml', 1, VALUES));
-  assert.match(hover(), /Disables 1 of the 1 loaded rules/);
+  assert.equal(hover(), before);
+  // falco.yaml in an open ConfigMap (a configuration service of its own, the pod's configuration) counts the open
+  // values file's customRules, and not those of a closed one.
+  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: falco\ndata:\n  falco.yaml: |-\n    stdout_output:\n      enabled: true\n    rules:\n      - disable:\n          rule: ${RULE}\n`;
+  const cm = TextDocument.create(pathToUri('/ws/other/cm.yaml'), 'yaml', 1, configMap);
+  const cmHover = () => {
+    service.embedded.didOpenOrChange?.(cm);
+    const h = service.embedded.hover!(cm, { line: 10, character: 18 });
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  };
+  assert.match(cmHover(), /Disables 1 of the 1 loaded rules/);
   service.embedded.didClose?.(VALUES_URI);
   const other = openLog(service, TEXT_ALERT, 'file:///logs/other.log');
   assert.match(hoverText(service, other, TEXT_ALERT.indexOf('Shell under') + 3), /Shell spawned by nginx/);
   assert.equal(hover(), before);
-  // The same for falco.yaml in an open ConfigMap (a configuration service of its own).
-  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: falco\ndata:\n  falco.yaml: |-\n    stdout_output:\n      enabled: true\n    rules:\n      - disable:\n          rule: ${RULE}\n`;
-  const cm = TextDocument.create(pathToUri('/ws/other/cm.yaml'), 'yaml', 1, configMap);
-  service.embedded.didOpenOrChange?.(cm);
-  const cmHover = service.embedded.hover!(cm, { line: 10, character: 18 });
-  assert.match(cmHover && typeof cmHover.contents === 'object' && 'value' in cmHover.contents ? cmHover.contents.value : '', /No rules are loaded/);
+  assert.match(cmHover(), /No rules are loaded/);
 });

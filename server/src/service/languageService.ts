@@ -30,7 +30,8 @@ export class FalcoLanguageService {
       documentText: (uri) => rules.documentText?.(uri),
     });
     this.embedded = createEmbeddedService(this.rules, host);
-    // The configuration reads the rules of open embedded files, not those read for the alerts service only.
+    // The configuration reads the rules of open embedded files, not those read for the alerts service only; a
+    // configuration file counts those of the rules files it names (config/index.ts loadedRules).
     this.config = createConfigService(host, this.embedded.withoutClosedFiles(this.rules));
   }
 

@@ -11,18 +11,18 @@ import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { FALCO_CONFIG_SCHEMA, type ConfigNode } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import type { Cancellation, DocumentFeatures, RulesWorkspace } from '../features';
+import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { codeSpan, escapeMarkdown, knowledgeText, plainTitle } from '../markdown';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/priority';
-import { URI_TO_PATH } from '../uri';
+import { URI_TO_PATH, pathToUri } from '../uri';
 import { ConfigCode, ConfigDiagnostics } from './diagnostics';
 import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
-import { mergeConfiguration } from './merge';
+import { mergeConfiguration, type MergedConfig } from './merge';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
 import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel } from './model';
-import { matchesWildcard } from './rulesFiles';
+import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
 import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 import { configKeyDocRef } from '../completionDocs';
 
@@ -31,7 +31,8 @@ export type ConfigService = DocumentFeatures;
 export interface ConfigServiceOptions {
   /**
    * The documents are laid over a configuration Falco Lens does not have (the `falco:` values of Falco's Helm chart,
-   * merged by Helm into the chart's defaults): what they lack is not judged.
+   * merged by Helm into the chart's defaults): what they lack is not judged. Their rule selections read every rule
+   * of `rules` (the chart's customRules included).
    */
   overlay?: boolean;
   /**
@@ -63,6 +64,31 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
     return model;
   };
 
+  const mergedOf = (doc: TextDocument, model: ConfigModel): MergedConfig => mergeConfiguration({
+    host, target: host.settings().falcoVersion, path: options.pod ? options.pod.pathOf(doc.uri) : URI_TO_PATH(doc.uri),
+    model, parse: parseFile, asOverlay: options.overlay, inPod: !!options.pod,
+  });
+  // The rules a configuration file of the disk loads, as Falco reads its rules_files (merged with its config_files,
+  // at the target release) and as the rules workspace resolves those paths (expandRulesPaths: a folder's
+  // *.yaml/*.yml files, a file named alone): the rules whose definition is in one of those files. Not the workspace's
+  // other rules files, nor the rules of Helm values or manifests (customRules, ConfigMaps, Rulesfiles: files of a
+  // pod, never of this configuration's paths). A path that is not on this machine gives no rule: Falco Lens does not
+  // know what it holds where Falco runs. The chart's falco: values and a ConfigMap's files are the pod's
+  // configuration, whose rules are all of `rules` (the chart's customRules included).
+  let loadedCache: { all: RuleSummary[]; uris: string; rules: RuleSummary[] } | undefined;
+  const loadedRules = (merged: MergedConfig): RuleSummary[] => {
+    const all = rules.allRules();
+    if (options.overlay || options.pod) return all;
+    const uris = new Set(expandRulesPaths(host, mergedRulesPaths(merged), merged.target).map(pathToUri));
+    const key = [...uris].join('\n');
+    if (loadedCache?.all !== all || loadedCache.uris !== key) {
+      // A rule defined first elsewhere and defined again in a named file is that file's rule.
+      const named = (r: RuleSummary) => (r.location !== undefined && uris.has(r.location.uri)) || (r.redefinitions ?? []).some((d) => !d.block && uris.has(d.uri));
+      loadedCache = { all, uris: key, rules: uris.size === 0 ? [] : all.filter(named) };
+    }
+    return loadedCache.rules;
+  };
+
   return {
     diagnostics(doc: TextDocument, _token?: Cancellation): Diagnostic[] {
       const model = modelOf(doc);
@@ -78,7 +104,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       }
       const target = host.settings().falcoVersion;
       const path = options.pod ? options.pod.pathOf(doc.uri) : URI_TO_PATH(doc.uri);
-      const merged = mergeConfiguration({ host, target, path, model, parse: parseFile, asOverlay: options.overlay, inPod: !!options.pod });
+      const merged = mergedOf(doc, model);
       if (!model.root) {
         emptyConfiguration(model, merged.whole && merged.main === merged.edited && !options.overlay, out);
         return out.list;
@@ -88,7 +114,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       // looked for.
       const elsewhere = !!options.overlay || !!options.pod;
       checkLoad(merged, {
-        target, report: out.report, rules: rules.allRules(), path,
+        target, report: out.report, rules: loadedRules(merged), path,
         exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined,
         isDirectory: (p) => elsewhere || host.isDirectory(p),
       });
@@ -105,7 +131,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       let text: string | undefined;
       if (at.onKey) text = keyHover(at.path, target);
       else if (usesEnvironment(at.scalar)) text = [environmentHover(scalarText(at.scalar)), keyHover(at.path, target)].filter(Boolean).join('\n\n');
-      else text = valueHover(at.path, scalarText(at.scalar), rules, target);
+      else text = valueHover(at.path, scalarText(at.scalar), () => loadedRules(mergedOf(doc, model)), target);
       return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
     },
 
@@ -136,7 +162,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         }
         return { isIncomplete: false, items };
       }
-      return { isIncomplete: false, items: valueCompletions([...ctx.parent, ctx.key], range, rules, target) };
+      return { isIncomplete: false, items: valueCompletions([...ctx.parent, ctx.key], range, () => loadedRules(mergedOf(doc, model)), target) };
     },
 
     codeActions(doc: TextDocument, _range: Range, context: CodeActionContext): CodeAction[] {
@@ -264,12 +290,13 @@ export function keyHover(path: ConfigPath, target: string): string | undefined {
   return parts.join('\n\n');
 }
 
-function valueHover(path: ConfigPath, value: string, rules: RulesWorkspace, target: string): string | undefined {
+/** `loaded`: the rules this configuration loads (read only for the keys that count them). */
+function valueHover(path: ConfigPath, value: string, loaded: () => readonly RuleSummary[], target: string): string | undefined {
   const key = pathText(path);
   if (key === 'priority') {
     const p = parsePriority(value);
     if (p === undefined) return undefined;
-    const all = rules.allRules();
+    const all = loaded();
     const kept = all.filter((r) => (parsePriority(r.priority ?? '') ?? 7) <= p).length;
     const counted = all.length ? ` Of the ${all.length} loaded rules, ${kept} are at ${PRIORITY_NAMES[p]} or more severe and load; ${all.length - kept} are dropped.` : '';
     return `**priority** ${codeSpan(value)}: Falco loads only rules of priority ${PRIORITY_NAMES[p]} (${escapeMarkdown(PRIORITY_MEANINGS[p])}) or more severe.${escapeMarkdown(counted)}`;
@@ -277,7 +304,7 @@ function valueHover(path: ConfigPath, value: string, rules: RulesWorkspace, targ
   const selection = /^rules\[\]\.(enable|disable)\.(rule|tag)$/.exec(key);
   if (selection) {
     const [, op, kind] = selection;
-    const all = rules.allRules();
+    const all = loaded();
     const matched = kind === 'rule' ? all.filter((r) => matchesWildcard(value, r.name)) : all.filter((r) => r.tags.includes(value));
     if (all.length === 0) return `${op === 'enable' ? 'Enables' : 'Disables'} the rules ${kind === 'rule' ? `named ${codeSpan(value)}` : `tagged ${codeSpan(value)}`}. No rules are loaded, so Falco Lens cannot say which.`;
     const names = matched.slice(0, 10).map((r) => `- ${codeSpan(r.name)}${r.priority ? ` (${escapeMarkdown(r.priority)})` : ''}`).join('\n');
@@ -288,14 +315,14 @@ function valueHover(path: ConfigPath, value: string, rules: RulesWorkspace, targ
   return node ? keyHover(path, target) : undefined;
 }
 
-function valueCompletions(path: ConfigPath, range: Range, rules: RulesWorkspace, target: string): CompletionItem[] {
+function valueCompletions(path: ConfigPath, range: Range, loaded: () => readonly RuleSummary[], target: string): CompletionItem[] {
   const key = pathText(path);
   const item = (label: string, detail?: string): CompletionItem => ({ label, kind: CompletionItemKind.Value, detail, textEdit: { range, newText: label } });
   if (key === 'engine.kind') return engineKinds(target).map((k) => item(k));
   if (key === 'priority') return PRIORITY_NAMES.map((p, i) => ({ ...item(p.toLowerCase(), PRIORITY_MEANINGS[i]), sortText: String(i) }));
   const selection = /^rules\[\]\.(enable|disable)\.(rule|tag)$/.exec(key);
   if (selection) {
-    const all = rules.allRules();
+    const all = loaded();
     if (selection[2] === 'rule') {
       return all.map((r) => ({ ...item(r.name, r.priority), textEdit: { range, newText: quoteIfNeeded(r.name) }, filterText: r.name }));
     }

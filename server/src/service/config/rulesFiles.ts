@@ -10,7 +10,7 @@
 import { isScalar, isSeq } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
-import { mergeConfiguration, type Part } from './merge';
+import { mergeConfiguration, type MergedConfig, type Part } from './merge';
 import { parseConfig, usesEnvironment, valueText } from './model';
 
 /** Falco's own default when no configuration can be read (falco.yaml of 0.44.0). */
@@ -60,10 +60,14 @@ export function configRulesFiles(host: ServiceHost, configPath: string, target?:
   if (!main.root) return undefined;
   const release = target ?? host.settings().falcoVersion;
   const merged = mergeConfiguration({ host, target: release, path: configPath, model: main, parse: parseConfig, asMain: true });
+  return { paths: mergedRulesPaths(merged), configFiles: merged.sources.map((s) => s.path ?? configPath) };
+}
+
+/** The rules paths of a merged configuration at its release: `rules_files`, else `rules_file`; `rules_file` only before 0.38. */
+export function mergedRulesPaths(merged: MergedConfig): string[] {
   const plural = merged.keys.get('rules_files')?.parts ?? [];
   const singular = merged.keys.get('rules_file')?.parts ?? [];
-  const parts = compareVersions(release, '0.38') < 0 ? singular : plural.length > 0 ? plural : singular;
-  return { paths: pathsOf(parts), configFiles: merged.sources.map((s) => s.path ?? configPath) };
+  return pathsOf(compareVersions(merged.target, '0.38') < 0 ? singular : plural.length > 0 ? plural : singular);
 }
 
 /**
