@@ -128,7 +128,7 @@ test('the EVENT_TYPE placeholder of the no-evttype fix is reported until replace
   const { svc, doc } = serviceWith(after);
   const unknown = svc.diagnostics(doc).filter((d) => d.code === 'unknown-evttype');
   assert.equal(unknown.length, 1);
-  assert.match(unknown[0].message, /^Unknown event type 'EVENT_TYPE': Falco rejects the condition .* Replace this placeholder with the event types the rule watches/);
+  assert.match(String(unknown[0].message), /^Unknown event type 'EVENT_TYPE': Falco rejects the condition .* Replace this placeholder with the event types the rule watches/);
   assert.deepEqual(svc.codeActions!(doc, unknown[0].range, { diagnostics: [unknown[0]] }).filter((a) => a.kind === 'quickfix'), []);
 });
 
@@ -155,7 +155,7 @@ test('official rules files: no error at every release that loads them, exactly t
         if (own.includes(version)) {
           assert.deepEqual(errors, [], label);
           // Warnings only where Falco itself warns: the deprecations of 0.41+ (%container.info) and 0.42+ (evt.dir).
-          for (const w of diags.filter((d) => d.severity === 2)) assert.match(w.message, /\(LOAD_DEPRECATED_ITEM\)$/, label);
+          for (const w of diags.filter((d) => d.severity === 2)) assert.match(String(w.message), /\(LOAD_DEPRECATED_ITEM\)$/, label);
           if (version === own[0]) assert.deepEqual(diags.filter((d) => d.severity === 2).map((d) => d.message), [], label);
         } else {
           assert.deepEqual(errors.map((e) => e.split(' ')[0]), ['invalid-engine-version'], `${label}: ${errors.join('\n')}`);
