@@ -355,7 +355,7 @@ test('an alert of an inline rule: its definition is on the manifest, and tuning 
   assert.ok(!again.some((a) => a.title.startsWith('Add exception for this process + container image')));
 });
 
-test('a Config\'s spec.config is a config.d file read alone: its keys and values checked at host columns, what it lacks not judged', () => {
+test('a Config\'s spec.config is a config.d file merged after the operator\'s falco.yaml: its keys and values checked at host columns', () => {
   const { files } = analyzeHost(PAYMENTS);
   const config = files.find((f) => f.kind === 'config')!;
   assert.deepEqual([config.holder, config.key, config.indent], ['operatorConfig', '60-03-outputs-inline.yaml', 4]);

@@ -38,9 +38,10 @@ export interface ConfigServiceOptions {
   /**
    * The documents are files of a pod (a ConfigMap's entries, embedded/configMap.ts): each document's path there, and
    * `host` reads the pod's files Falco Lens knows. Other paths (config_files, rules_files) are the pod's: they are
-   * neither looked for on this machine nor said to be missing.
+   * neither looked for on this machine nor said to be missing. `describe` names a file of the pod in messages (a
+   * Falco Operator Config's by its resource and manifest).
    */
-  pod?: { pathOf(uri: string): string | undefined };
+  pod?: { pathOf(uri: string): string | undefined; describe?(path: string): string | undefined };
 }
 
 export function createConfigService(host: ServiceHost, rules: RulesWorkspace, options: ConfigServiceOptions = {}): ConfigService {
@@ -66,7 +67,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
 
   const mergedOf = (doc: TextDocument, model: ConfigModel): MergedConfig => mergeConfiguration({
     host, target: host.settings().falcoVersion, path: options.pod ? options.pod.pathOf(doc.uri) : URI_TO_PATH(doc.uri),
-    model, parse: parseFile, asOverlay: options.overlay, inPod: !!options.pod,
+    model, parse: parseFile, asOverlay: options.overlay, inPod: !!options.pod, describe: options.pod?.describe,
   });
   // The rules a configuration file of the disk loads, as Falco reads its rules_files (merged with its config_files,
   // at the target release) and as the rules workspace resolves those paths (expandRulesPaths: a folder's

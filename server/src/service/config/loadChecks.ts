@@ -22,7 +22,7 @@ import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
 import { isRulesFileName, matchesWildcard } from './rulesFiles';
-import { CONFIG_FILES_SINCE, includeEntries, type MergedConfig, type Part } from './merge';
+import { CONFIG_FILES_SINCE, includeEntries, sourceName, type MergedConfig, type Part } from './merge';
 
 export interface LoadCheckContext {
   target: string;
@@ -122,7 +122,7 @@ class View {
 
   /** Where a file other than the edited one is named in a message. */
   name(part: Part): string {
-    return part.source.path ?? 'another configuration file';
+    return sourceName(part.source);
   }
 
   /**

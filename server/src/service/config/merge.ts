@@ -33,6 +33,13 @@ export interface ConfigSource {
   edited: boolean;
   /** 'main', or the strategy config_files merged it with (before 0.41 every file replaces: 'override'). */
   strategy: 'main' | MergeStrategy;
+  /** How messages name the file, when its path alone does not say what writes it (MergeInput.describe). */
+  label?: string;
+}
+
+/** How a message names a file of the merge: its label, else its path. */
+export function sourceName(source: ConfigSource, fallback = 'another configuration file'): string {
+  return source.label ?? source.path ?? fallback;
 }
 
 /** One file's `key: value` of a top-level key. */
@@ -217,6 +224,11 @@ export interface MergeInput {
    * cannot read is the pod's, not a missing one.
    */
   inPod?: boolean;
+  /**
+   * What writes the file at a path, for messages (a Falco Operator Config's file of /etc/falco/config.d is named by
+   * its resource and manifest): undefined to name it by its path.
+   */
+  describe?(path: string): string | undefined;
 }
 
 /** Whether a path is a file of a config.d folder (a file meant to be included, not a main configuration). */
@@ -267,12 +279,16 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
   const { host, target } = input;
   const failures: MergeFailure[] = [];
   const unknown: UnknownInclude[] = [];
-  const edited: ConfigSource = { path: input.path, model: input.model, edited: true, strategy: 'main' };
+  const labelOf = (path: string | undefined) => {
+    const label = path !== undefined ? input.describe?.(path) : undefined;
+    return label !== undefined ? { label } : {};
+  };
+  const edited: ConfigSource = { path: input.path, model: input.model, edited: true, strategy: 'main', ...labelOf(input.path) };
   const found = findMain(input);
   let main: ConfigSource;
   let files: Included[];
   if (found) {
-    main = { path: found.path, model: found.model, edited: false, strategy: 'main' };
+    main = { path: found.path, model: found.model, edited: false, strategy: 'main', ...labelOf(found.path) };
     files = includedFiles(host, found.entries, found.path, unknown, undefined, input.inPod);
   } else {
     main = edited;
@@ -298,7 +314,7 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
     } else {
       const text = host.readFile(file.path);
       if (text === undefined) continue;
-      source = { path: file.path, model: input.parse(text), edited: false, strategy: file.entry.strategy };
+      source = { path: file.path, model: input.parse(text), edited: false, strategy: file.entry.strategy, ...labelOf(file.path) };
     }
     sources.push(source);
     if (source.model.doc.errors.length > 0 && !source.edited) {
@@ -309,7 +325,7 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
       const key = String(pair.key.value);
       const part: Part = { source, pair };
       if (key === 'config_files') {
-        failures.push({ source, node: pair.key, message: `an included file cannot list config_files ("'config_files' directive in included config file"). Move these entries to ${main.path ?? 'the main configuration file'}.`, data: { key } });
+        failures.push({ source, node: pair.key, message: `an included file cannot list config_files ("'config_files' directive in included config file"). Move these entries to ${sourceName(main, 'the main configuration file')}.`, data: { key } });
         continue;
       }
       const current = keys.get(key);
@@ -324,10 +340,10 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
         if (!appendable(current.parts)) {
           const onto = current.parts[0];
           failures.push({ source, node: pair.key,
-            message: `${source === edited ? 'this file' : source.path} appends list items to '${key}', which ${onto.source === edited ? 'this file' : onto.source.path} sets to ${KIND_WORDS(onto.pair.value)}: yaml-cpp cannot append to it (BadPushback).`,
+            message: `${source === edited ? 'this file' : sourceName(source)} appends list items to '${key}', which ${onto.source === edited ? 'this file' : sourceName(onto.source)} sets to ${KIND_WORDS(onto.pair.value)}: yaml-cpp cannot append to it (BadPushback).`,
             data: { key } });
           if (onto.source !== source) failures.push({ source: onto.source, node: onto.pair.key,
-            message: `${source.path ?? 'a later file'} appends list items to '${key}', which this file sets to ${KIND_WORDS(onto.pair.value)}: yaml-cpp cannot append to it (BadPushback). Write it as a list.`,
+            message: `${sourceName(source, 'a later file')} appends list items to '${key}', which this file sets to ${KIND_WORDS(onto.pair.value)}: yaml-cpp cannot append to it (BadPushback). Write it as a list.`,
             data: { key } });
           continue;
         }

@@ -10,10 +10,15 @@
 // pod, left out of the merge and named in the messages that depend on what is absent. A folder is never read (which
 // entries a volume puts in it is the pod's business). A configuration entry that falco.yaml does not include is a
 // config.d file read alone (what it lacks is not judged), as a config.d file of the disk whose falco.yaml is unknown.
+//
+// The Falco Operator's pod is known better (operatorPod): its falco.yaml is the operator's own, and its
+// /etc/falco/config.d holds the files the operator writes from the Configs of its namespace.
+import { stringify } from 'yaml';
 import type { ServiceHost } from '../host';
 import { includeEntries, samePath } from '../config/merge';
 import { parseConfig, valueOf } from '../config/model';
-import { CONFIG_MAP_MAIN_KEY } from './regions';
+import { operatorFalcoConfig, OPERATOR_FALCO_CONFIG_RELEASE } from '../../knowledge/operatorFalcoConfig';
+import { CONFIG_MAP_MAIN_KEY, OPERATOR_CONFIG_DIR } from './regions';
 
 /** Where the chart mounts the ConfigMap's falco.yaml, and Falco's default configuration file. */
 export const POD_MAIN_PATH = '/etc/falco/falco.yaml';
@@ -31,6 +36,51 @@ export interface PodFiles {
   host: ServiceHost;
   /** The path in the pod of an entry's document. */
   pathOf(uri: string): string | undefined;
+  /** How messages name the file at a path of the pod (undefined: by its path). */
+  describe?(path: string): string | undefined;
+}
+
+/** A file the Falco Operator writes into /etc/falco/config.d from a Config (embedded/index.ts gathers them). */
+export interface OperatorConfigFile {
+  /** The embedded document's URI. */
+  uri: string;
+  /** Its name in /etc/falco/config.d (regions.ts OperatorPlace.fileName). */
+  fileName: string;
+  text: string;
+  /** How messages name it: the resource ("Config 'x'"), and where the manifest holds it ("configs.yaml:12"). */
+  label: string;
+  at: string;
+}
+
+let operatorFalcoYaml: string | undefined;
+
+/**
+ * The pod of a Falco the operator deploys, as the configuration service reads it: /etc/falco/falco.yaml is the
+ * operator's own (knowledge/operatorFalcoConfig.ts, DaemonSet), whose config_files names /etc/falco/config.d, and that
+ * folder holds the files `members` gives when asked (the Configs of one namespace, in the workspace's files as they
+ * are now). Falco reads the folder's files sorted by path (merge.ts), which the operator's names order by priority.
+ */
+export function operatorPod(host: ServiceHost, members: () => readonly OperatorConfigFile[]): PodFiles {
+  operatorFalcoYaml ??= stringify(operatorFalcoConfig('DaemonSet'));
+  const inFolder = (path: string) => path.startsWith(`${OPERATOR_CONFIG_DIR}/`) ? members().find((m) => samePath(path, `${OPERATOR_CONFIG_DIR}/${m.fileName}`)) : undefined;
+  const isFolder = (path: string) => samePath(path.replace(/(.)\/+$/, '$1'), OPERATOR_CONFIG_DIR);
+  return {
+    host: {
+      readFile: (path) => samePath(path, POD_MAIN_PATH) ? operatorFalcoYaml : inFolder(path)?.text,
+      readDirectory: (path) => isFolder(path) ? [...new Set(members().map((m) => m.fileName))] : undefined,
+      isDirectory: isFolder,
+      workspaceFolders: () => host.workspaceFolders(),
+      settings: () => ({ ...host.settings(), falcoConfigFile: POD_MAIN_PATH }),
+      log: (message) => host.log(message),
+    },
+    pathOf: (uri) => {
+      const member = members().find((m) => m.uri === uri);
+      return member ? `${OPERATOR_CONFIG_DIR}/${member.fileName}` : undefined;
+    },
+    describe: (path) => samePath(path, POD_MAIN_PATH)
+      ? `the operator's falco.yaml (${POD_MAIN_PATH}, operator ${OPERATOR_FALCO_CONFIG_RELEASE})`
+      : inFolder(path) ? `${inFolder(path)!.label} (${inFolder(path)!.at}, written as ${path})` : undefined,
+  };
 }
 
 function basename(path: string): string {

@@ -26,7 +26,7 @@ import {
   type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci, type OperatorPlace,
   type OperatorRef,
 } from './regions';
-import { podFiles } from './configMap';
+import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 
@@ -62,7 +62,7 @@ interface HostState {
 export type EmbeddedService = DocumentFeatures & {
   /** The embedded files of a host text, for the CLI and tests. */
   embeddedFiles(uri: string, text: string): { uri: string; key: string; text: string }[];
-  /** Whether an open document holds rules files (its changes change what other documents read). */
+  /** Whether an open document holds rules files or Falco Operator Configs (its changes change what other documents read). */
   holdsRules(uri: string): boolean;
   /**
    * Makes the rules of the workspace's closed YAML files that hold rules files known to the rules service (for the
@@ -209,12 +209,13 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }
     // A ConfigMap's configuration entries are files of one pod: falco.yaml is the whole configuration, merged with
     // the entries its config_files names (configMap.ts), served by a configuration service that reads them there.
-    // A Falco Operator Config's configuration is a file of the pod's /etc/falco/config.d (regions.ts), read alone.
-    const inPod = (file: EmbeddedFile) => file.holder === 'configMap' || file.holder === 'operatorConfig';
+    // A file the Falco Operator writes from a Config (its config, or its ConfigMap's config.yaml) is a file of the
+    // pod's /etc/falco/config.d, merged with the other Configs of its namespace (configGroupFeatures).
+    const inPod = (file: EmbeddedFile) => file.holder === 'configMap' && !file.operator;
     const podConfigs = new Map<string, DocumentFeatures>();
     for (const d of docs) {
       if (d.file.kind !== 'config' || !inPod(d.file) || podConfigs.has(d.set)) continue;
-      const entries = docs.filter((o) => o.set === d.set && o.file.kind === 'config').map((o) => ({ uri: o.doc.uri, key: o.file.key, text: o.file.text }));
+      const entries = docs.filter((o) => o.set === d.set && o.file.kind === 'config' && inPod(o.file)).map((o) => ({ uri: o.doc.uri, key: o.file.key, text: o.file.text }));
       const pod = podFiles(host, entries);
       podConfigs.set(d.set, createConfigService(pod.host, withoutClosedFiles(rules), { pod }));
     }
@@ -222,7 +223,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       ...d,
       features: d.file.kind === 'rules'
         ? (d.file.operator ? groupFeatures(groupFor(uri, d.file.operator)) : setFeatures.get(d.set)!)
-        : inPod(d.file) ? podConfigs.get(d.set)! : configOverlay,
+        : d.file.operator ? configGroupFeatures(configGroupFor(uri, d.file.operator)) : inPod(d.file) ? podConfigs.get(d.set)! : configOverlay,
     }));
     return {
       uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets,
@@ -338,9 +339,10 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     for (const state of allStates()) for (const p of state.placed) if (p.file.kind === 'rules' && p.file.operator) wanted.add(groupFor(state.uri, p.file.operator));
     for (const group of wanted) syncGroup(group);
   };
-  const holdsOperatorRules = (state: HostState): boolean => state.placed.some((p) => p.file.kind === 'rules' && p.file.operator);
-  /** Whether a host's state depends on other files: operator rules files, or configMapRefs to other files. */
-  const operatorHost = (state: HostState): boolean => holdsOperatorRules(state) || state.refs.length > 0;
+  const holdsOperatorFiles = (state: HostState): boolean => state.placed.some((p) => p.file.operator);
+  /** Whether a host's state depends on other files: files the operator writes (rules or configuration), or
+   *  configMapRefs to other files. */
+  const operatorHost = (state: HostState): boolean => holdsOperatorFiles(state) || state.refs.length > 0;
   /** The group of an operator rules file: its host's folder, or for a ConfigMap's entry that a Rulesfile of another
    *  file names, that file's folder. */
   const groupFor = (hostUri: string, place: OperatorPlace): string => groupOf(place.via ?? hostUri, place.namespace);
@@ -370,8 +372,11 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     if (candidate) consider(candidate.uri, candidate.configMaps);
     return best;
   };
-  /** A ConfigMap's rules.yaml that only another file's Rulesfile can place (not one its own manifest places). */
-  const crossCandidate = (file: EmbeddedFile): boolean => file.holder === 'configMap' && file.kind === 'rules' && file.configMap !== undefined && file.key === configMapEntry('Rulesfile') && (!file.operator || file.operator.via !== undefined);
+  /** The kind of resource whose configMapRef reads an embedded file of a ConfigMap (rules.yaml, config.yaml). */
+  const readerKind = (file: EmbeddedFile): OperatorRef['kind'] => (file.kind === 'rules' ? 'Rulesfile' : 'Config');
+  /** A ConfigMap's rules.yaml or config.yaml that only another file's Rulesfile or Config can place (not one its own
+   *  manifest places). */
+  const crossCandidate = (file: EmbeddedFile): boolean => file.holder === 'configMap' && file.configMap !== undefined && file.key === configMapEntry(readerKind(file)) && (!file.operator || file.operator.via !== undefined);
   /** The places other files' Rulesfiles give the host's ConfigMap entries. */
   const crossPlaces = (uri: string, files: readonly EmbeddedFile[], configMaps: readonly ConfigMapSummary[]): Map<EmbeddedFile, OperatorPlace> => {
     const out = new Map<EmbeddedFile, OperatorPlace>();
@@ -380,15 +385,15 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const referrers = [...allStates()].filter((s) => s.uri !== uri && s.refs.length > 0).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
     for (const file of candidates) {
       for (const from of referrers) {
-        const ref = from.refs.find((r) => r.kind === 'Rulesfile' && r.name === file.configMap!.name && r.namespace === file.configMap!.namespace && resolveRef(from.uri, r, { uri, configMaps })?.uri === uri);
+        const ref = from.refs.find((r) => r.kind === readerKind(file) && r.name === file.configMap!.name && r.namespace === file.configMap!.namespace && resolveRef(from.uri, r, { uri, configMaps })?.uri === uri);
         if (!ref) continue;
-        out.set(file, { kind: 'Rulesfile', resource: ref.resource, namespace: ref.namespace, fileName: operatorFileName(ref.priority, 'configmap', ref.resource), via: from.uri });
+        out.set(file, { kind: ref.kind, resource: ref.resource, namespace: ref.namespace, fileName: operatorFileName(ref.priority, 'configmap', ref.resource), via: from.uri, ...(ref.selector !== undefined ? { selector: ref.selector } : {}) });
         break;
       }
     }
     return out;
   };
-  const crossKey = (places: Map<EmbeddedFile, OperatorPlace>): string => [...places].map(([f, p]) => `${f.keySpan[0]}\u0000${p.via}\u0000${p.fileName}`).join('\n');
+  const crossKey = (places: Map<EmbeddedFile, OperatorPlace>): string => [...places].map(([f, p]) => `${f.keySpan[0]}\u0000${p.via}\u0000${p.fileName}\u0000${p.selector ?? ''}`).join('\n');
   /** The key of the places a state's ConfigMap entries would be given now (its crossKey when nothing changed). */
   const crossKeyOf = (state: HostState): string => {
     const files = state.placed.map((p) => p.file);
@@ -425,6 +430,43 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       semanticTokens: (doc) => now().semanticTokens?.(doc) ?? { data: [] },
     };
   };
+  // ---- The Falco Operator's Configs: one configuration per folder, namespace and node selector ----
+  //
+  // The artifact operator writes the Configs of its pod's namespace into /etc/falco/config.d (regions.ts), which the
+  // operator's falco.yaml includes: Falco merges them after it, in file-name order (merge.ts), a later Config's key
+  // replacing an earlier one's (a list appended from Falco 0.41). The Configs of one folder and namespace are taken as
+  // those one Falco reads, as the Rulesfiles are (groupOf). A Config with a spec.selector is written only on the
+  // nodes it selects: it is merged with the Configs without one and those with the same selector; a Config without
+  // one is checked with the Configs without one (the nodes no selector picks).
+  const configGroupFor = (hostUri: string, place: OperatorPlace): string => `${groupFor(hostUri, place)}\u0001${place.selector ?? ''}`;
+  /** The group's configuration files in the order Falco reads them (a name given twice: the first by URI). */
+  const configMembers = (group: string): OperatorConfigFile[] => {
+    const cut = group.lastIndexOf('\u0001');
+    const [base, selector] = [group.slice(0, cut), group.slice(cut + 1)];
+    const found: { fileName: string; host: string; file: OperatorConfigFile }[] = [];
+    for (const state of allStates()) {
+      for (const p of state.placed) {
+        const place = p.file.operator;
+        if (p.file.kind !== 'config' || !place || groupFor(state.uri, place) !== base || (place.selector !== undefined && place.selector !== selector)) continue;
+        const at = `${hostName(state.uri)}:${state.lines.positionAt(p.file.keySpan[0]).line + 1}`;
+        const label = p.file.holder === 'configMap' ? `the ConfigMap '${p.file.configMap?.name ?? ''}' of Config '${place.resource}'` : `Config '${place.resource}'`;
+        found.push({ fileName: place.fileName, host: state.uri, file: { uri: p.doc.uri, fileName: place.fileName, text: p.file.text, label, at } });
+      }
+    }
+    found.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+    return found.filter((f, i) => i === 0 || found[i - 1].fileName !== f.fileName).map((f) => f.file);
+  };
+  /** One configuration service per group, reading the group's files as they are when it is asked. */
+  const configGroups = new Map<string, DocumentFeatures>();
+  const configGroupFeatures = (group: string): DocumentFeatures => {
+    let features = configGroups.get(group);
+    if (!features) {
+      const pod = operatorPod(host, () => configMembers(group));
+      configGroups.set(group, features = createConfigService(pod.host, withoutClosedFiles(rules), { pod }));
+    }
+    return features;
+  };
+
   /** Notes on a host's Rulesfile rules that Falco reads before an OCI artifact of their group (Falco Lens does not
    *  have the artifact's rules: it loads the workspace's rules files first). */
   const loadOrderNotes = (state: HostState): Diagnostic[] => {
@@ -524,7 +566,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const map = mapper(state);
       for (const p of state.placed) {
         const found = p.features.diagnostics(p.doc);
-        for (const d of found) out.push(map.diagnostic(p, d));
+        for (const d of found) {
+          // A Config listing config_files is a holder problem (regions.ts), whose advice fits the operator: the
+          // merge's refusal of the same key is not repeated.
+          if (p.file.holder === 'operatorConfig' && d.code === 'config-start-fails' && (d.data as { key?: string } | undefined)?.key === 'config_files') continue;
+          out.push(map.diagnostic(p, d));
+        }
       }
       return out;
     },
@@ -659,7 +706,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     },
     holdsRules(uri) {
       const state = hosts.get(uri);
-      return state !== undefined && (state.placed.some((p) => p.file.kind === 'rules') || state.refs.length > 0);
+      // A Falco Operator Config is merged with the other Configs of its namespace: its changes change their checks.
+      return state !== undefined && (state.placed.some((p) => p.file.kind === 'rules' || p.file.operator) || state.refs.length > 0);
     },
     didClose(uri) {
       const state = hosts.get(uri);

@@ -58,6 +58,9 @@ export interface OperatorPlace {
   /** For a ConfigMap's entry that a Rulesfile of another file names (embedded/index.ts): the URI of that file, whose
    *  folder is the group the entry loads with. */
   via?: string;
+  /** A Config's spec.selector, as a key (its JSON, keys sorted): the Config applies only on the nodes it selects.
+   *  Absent when it has none, or an empty one (every node). */
+  selector?: string;
 }
 
 /** A configMapRef naming no ConfigMap of its manifest: resolved across the workspace (embedded/index.ts). */
@@ -69,6 +72,8 @@ export interface OperatorRef {
   /** The ConfigMap's name, and the offsets of that name. */
   name: string;
   span: readonly [number, number];
+  /** A Config's spec.selector (OperatorPlace.selector). */
+  selector?: string;
 }
 
 /** A ConfigMap of a manifest: its name, namespace and data keys (for the configMapRefs of other files). */
@@ -561,6 +566,7 @@ interface OperatorResource {
   inline?: EmbeddedFile;
   configMapRef?: { name: string; span: readonly [number, number] };
   oci?: string;
+  selector?: string;
 }
 
 interface ConfigMapDoc extends ConfigMapSummary {
@@ -611,6 +617,7 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   const oci = spec.get('ociArtifact', true);
   const image = isMap(oci) ? oci.get('image', true) : undefined;
   if (kind === 'Rulesfile' && isMap(oci)) out.oci = (isMap(image) ? scalarString(image.get('repository', true)) : undefined) ?? '';
+  if (kind === 'Config') out.selector = selectorKey(spec.get('selector', true));
 
   const field = kind === 'Rulesfile' ? 'inlineRules' : 'config';
   const pair = pairOf(spec, field);
@@ -675,6 +682,20 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   return out;
 }
 
+/**
+ * A Config's spec.selector as a key, or undefined when it selects every node: the artifact operator writes a Config
+ * only when its node's labels match (controllers/artifact/config/controller.go:100 NodeMatchesSelector), and a nil
+ * selector matches every node, as an empty one does (metav1.LabelSelectorAsSelector gives labels.Everything()).
+ */
+function selectorKey(node: unknown): string | undefined {
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return undefined;
+  const sorted = (v: unknown): unknown => Array.isArray(v) ? v.map(sorted)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sorted(x)])) : v;
+  const value = sorted((node as Node).toJSON());
+  if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v === null || (typeof v === 'object' && Object.keys(v as object).length === 0))) return undefined;
+  return JSON.stringify(value);
+}
+
 /** The ConfigMap entry the operator reads for a resource of this kind (api/common/v1alpha1 ConfigMapRulesKey and
  *  ConfigMapConfigKey). */
 export function configMapEntry(kind: OperatorRef['kind']): string {
@@ -693,16 +714,17 @@ export function missingEntry(kind: OperatorRef['kind'], map: ConfigMapSummary, s
 
 /**
  * Places the files the operator writes from the manifest's resources: a Rulesfile's inline rules and its ConfigMap's
- * rules.yaml (when that ConfigMap is in the manifest), a Config's inline configuration. Rules files load with the
- * other Rulesfiles of their namespace (embedded/index.ts orders them by fileName); configurations are one set, each
- * a config.d file read alone.
+ * rules.yaml, a Config's inline configuration and its ConfigMap's config.yaml (when that ConfigMap is in the
+ * manifest). Rules files load with the other Rulesfiles of their namespace, configuration files merge with the other
+ * Configs of their namespace after the operator's falco.yaml (embedded/index.ts orders both by fileName).
  */
 function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMapDoc[], set: number, out: HostAnalysis): void {
   const rules: EmbeddedFile[] = [];
   const configs: EmbeddedFile[] = [];
   for (const r of resources) {
+    const selector = r.selector !== undefined ? { selector: r.selector } : {};
     if (r.inline) {
-      const file = { ...r.inline, set: r.kind === 'Rulesfile' ? set : set + 1, operator: { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: r.inline.key } };
+      const file = { ...r.inline, set: r.kind === 'Rulesfile' ? set : set + 1, operator: { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: r.inline.key, ...selector } };
       (r.kind === 'Rulesfile' ? rules : configs).push(file);
     }
     if (r.oci !== undefined) {
@@ -711,7 +733,7 @@ function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMap
     if (!r.configMapRef) continue;
     const map = configMaps.find((c) => c.name === r.configMapRef!.name && c.namespace === r.namespace);
     if (!map) {
-      (out.refs ??= []).push({ kind: r.kind, resource: r.resource, namespace: r.namespace, priority: r.priority, name: r.configMapRef.name, span: r.configMapRef.span });
+      (out.refs ??= []).push({ kind: r.kind, resource: r.resource, namespace: r.namespace, priority: r.priority, name: r.configMapRef.name, span: r.configMapRef.span, ...selector });
       continue;
     }
     const missing = missingEntry(r.kind, map, r.configMapRef.span);
@@ -720,9 +742,10 @@ function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMap
       continue;
     }
     const entry = configMapEntry(r.kind);
-    // The ConfigMap's rules.yaml is read at the Rulesfile's place (the first Rulesfile naming it, when several do).
-    const file = r.kind === 'Rulesfile' ? map.files.find((f) => f.key === entry && f.kind === 'rules' && !f.operator) : undefined;
-    if (file) file.operator = { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: operatorFileName(r.priority, 'configmap', r.resource) };
+    // The ConfigMap's rules.yaml is read at the Rulesfile's place, its config.yaml at the Config's (the first resource
+    // naming it, when several do).
+    const file = map.files.find((f) => f.key === entry && f.kind === (r.kind === 'Rulesfile' ? 'rules' : 'config') && !f.operator);
+    if (file) file.operator = { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: operatorFileName(r.priority, 'configmap', r.resource), ...selector };
   }
   const byName = (a: EmbeddedFile, b: EmbeddedFile) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   out.files.push(...rules.sort(byName), ...configs.sort(byName));
