@@ -6,8 +6,12 @@
 // (15 ms) before a hover was answered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { Pacer } from '../../server/src/handlers/explorer';
+import { Pacer, registerExplorerHandlers, type ExplorerContext } from '../../server/src/handlers/explorer';
+import { EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST, EXPLORER_OPEN_REQUEST, type ExplorerLogInfo } from '../../server/src/protocol';
 
 /** The connection's side: counts, and vscode-jsonrpc's two queues, each taking one message per immediate. */
 class Messages {
@@ -16,6 +20,8 @@ class Messages {
   readonly order: string[] = [];
   private readonly decoding: string[] = [];
   private readonly dispatching: string[] = [];
+  /** What handling a message does, by its name. */
+  readonly handlers = new Map<string, () => void>();
   private decodeQueued = false;
   private dispatchQueued = false;
   messagesReceived(): number { return this.received; }
@@ -33,7 +39,14 @@ class Messages {
   private pumpDispatch(): void {
     if (this.dispatchQueued || this.dispatching.length === 0) return;
     this.dispatchQueued = true;
-    setImmediate(() => { this.dispatchQueued = false; this.handled++; this.order.push(this.dispatching.shift()!); this.pumpDispatch(); });
+    setImmediate(() => {
+      this.dispatchQueued = false;
+      this.handled++;
+      const name = this.dispatching.shift()!;
+      this.order.push(name);
+      this.handlers.get(name)?.();
+      this.pumpDispatch();
+    });
   }
 }
 
@@ -92,3 +105,52 @@ test('a cancellation that came in meanwhile is answered RequestCancelled at the 
   source.cancel();
   await assert.rejects(turning, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
 });
+
+for (const transport of ['stdio', 'ipc'] as const) {
+  test(`a message that came in while a log was indexed is handled before the next slice of indexing (${transport})`, async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-pacer-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'falco.log');
+    // 150,000 short alerts: several slices of indexing.
+    const lines: string[] = [];
+    for (let i = 0; i < 150_000; i++) lines.push(`{"output":"09:00:00.000000000: Notice x=${i}","priority":"Notice","rule":"R${i % 9}","time":"2026-03-02T09:00:00.000000000Z"}`);
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const messages = new Messages();
+    const requests = new Map<string, (p: unknown) => unknown>();
+    const progress: ExplorerLogInfo[] = [];
+    let answered: ExplorerLogInfo | undefined;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => { finished = resolve; });
+    const connection = {
+      onRequest: (method: string, handler: (p: unknown) => unknown) => { requests.set(method, handler); },
+      onShutdown: () => undefined,
+      console: { log: () => undefined, warn: () => undefined, error: () => undefined },
+      window: { showWarningMessage: () => Promise.resolve(undefined) },
+      sendNotification: (method: string, info: ExplorerLogInfo) => {
+        if (method !== EXPLORER_CHANGED_NOTIFICATION) return Promise.resolve();
+        progress.push(info);
+        if (info.done) finished();
+        // A hover read in the turn after this slice, after the indexing's own turn was queued: answered with what is
+        // indexed when it is handled (the open request of a log already open answers its progress).
+        else if (progress.length === 1) process.nextTick(() => messages.arrive('hover', transport));
+        return Promise.resolve();
+      },
+    };
+    messages.handlers.set('hover', () => { void Promise.resolve(requests.get(EXPLORER_OPEN_REQUEST)!({ path: file })).then((info) => { answered = info as ExplorerLogInfo; }); });
+    const context = {
+      connection, documents: undefined, host: undefined,
+      service: { alerts: { textRuleIdentifier: () => () => undefined } },
+      guarded: <T>(_what: string, _fallback: T, run: () => T) => run(),
+      pathToUri: (p: string) => `file://${p}`,
+      messagesReceived: () => messages.received, messagesHandled: () => messages.handled,
+    } as unknown as ExplorerContext;
+    registerExplorerHandlers(context);
+    const opened = await requests.get(EXPLORER_OPEN_REQUEST)!({ path: file }) as ExplorerLogInfo;
+    await done;
+    await requests.get(EXPLORER_CLOSE_REQUEST)!({ logId: opened.logId });
+    assert.ok(progress.length >= 2 && !progress[0].done, `${progress.length} notifications: indexed in several slices`);
+    assert.equal(progress.at(-1)!.total, 150_000);
+    // Handled before another slice was indexed.
+    assert.equal(answered?.indexedBytes, progress[0].indexedBytes);
+  });
+}

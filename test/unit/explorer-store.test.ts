@@ -199,3 +199,38 @@ test('an endless run of CRI partial lines is dropped, not accumulated without bo
   assert.equal(store.total, 1, 'the alert after the runaway payload is still indexed');
   assert.ok(store.unparsed >= 1);
 });
+
+test('a deadline stops indexing at a line\'s end, and the next call takes the chunk up there without reading it again', () => {
+  // 100,000 alerts (about 24 MB: six chunks), CRLF lines and a last line without a line break among them.
+  const lines: string[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const second = String(i % 60).padStart(2, '0');
+    lines.push(json(['Terminal shell in container', 'Read sensitive file untrusted'][i % 2], ['Notice', 'Warning'][i % 2], `2026-03-02T09:00:${second}.000000000Z`, `A shell was spawned | process=p${i % 977}`));
+  }
+  const text = lines.map((l, i) => (i % 7 === 3 ? `${l}\r` : l)).join('\n');
+  const whole = new AlertStore(new MemorySource(text));
+  while (!whole.indexMore()) { /* the end */ }
+  assert.equal(whole.total, 100_000);
+  const source = new MemorySource(text);
+  const paced = new AlertStore(source);
+  let calls = 0;
+  let bytesRead = 0;
+  const read = source.read.bind(source);
+  source.read = (buffer, offset, length, position) => { const got = read(buffer, offset, length, position); bytesRead += got; return got; };
+  // A deadline already past: each call takes the lines up to the first check of the clock (64).
+  for (let done = false; !done; calls++) {
+    const before = paced.total;
+    done = paced.indexMore(undefined, true, 0);
+    assert.ok(paced.total - before <= 64, `${paced.total - before} alerts in one call`);
+  }
+  assert.ok(calls >= 100_000 / 64, `${calls} calls`);
+  assert.ok(bytesRead < text.length * 1.01, `${bytesRead} bytes read for ${text.length}`);
+  assert.equal(paced.total, whole.total);
+  assert.equal(paced.unparsed, whole.unparsed);
+  for (const groupBy of ['rule', 'priority'] as const) assert.deepEqual(paced.groups(groupBy), whole.groups(groupBy));
+  for (const id of [0, 1, 63, 64, 65, 4095, 50_000, 99_999]) {
+    assert.deepEqual(paced.byteSpan(id), whole.byteSpan(id));
+    assert.equal(paced.alertText(id), whole.alertText(id));
+  }
+  assert.deepEqual(paced.latestMatching(undefined, undefined, { text: 'P976' }, 10), whole.latestMatching(undefined, undefined, { text: 'P976' }, 10));
+});

@@ -102,6 +102,8 @@ export class AlertStore {
   private readonly timeParser = new AlertTimeParser();
   /** The buffer chunks are read into while a file is being indexed. */
   private chunk: Buffer | undefined;
+  /** The chunk in `chunk` (its place in the file, bytes, decoding) when a deadline stopped indexing before its end. */
+  private held: { start: number; got: number; encoding: 'utf8' | 'latin1' } | undefined;
 
   constructor(private readonly source: ByteSource, private readonly identifyTextRule?: TextRuleIdentifier) {}
 
@@ -114,12 +116,13 @@ export class AlertStore {
   }
 
   /**
-   * Indexes up to `maxBytes` more of the file. Only complete lines are taken, except at the end of a file that is not
-   * followed (`final`), where a last line without a line break counts too. Returns whether the end was reached.
-   * If the file shrank (truncated) or the path names another file (rotated), the index starts over: offsets into the
-   * old file mean nothing in the new one, whatever its length.
+   * Indexes up to `maxBytes` more of the file, and stops at a line's end once `performance.now()` reaches `deadline`
+   * (the server paces indexing by time: a slice of a fixed size took 50-60 ms on a large log). Only complete lines are
+   * taken, except at the end of a file that is not followed (`final`), where a last line without a line break counts
+   * too. Returns whether the end was reached. If the file shrank (truncated) or the path names another file
+   * (rotated), the index starts over: offsets into the old file mean nothing in the new one, whatever its length.
    */
-  indexMore(maxBytes = CHUNK_BYTES * 4, final = true): boolean {
+  indexMore(maxBytes = CHUNK_BYTES * 4, final = true, deadline = Infinity): boolean {
     const size = this.source.size();
     const generation = this.source.generation?.() ?? 0;
     if (size < this.indexedBytes || generation !== this.generation) {
@@ -127,44 +130,61 @@ export class AlertStore {
       this.generation = generation;
     }
     let budget = maxBytes;
+    let lines = 0;
     // One chunk buffer for the whole indexing, released at the end: a new 4 MB buffer per slice (the server indexes
-    // 8 MB per turn of the event loop) made V8 count 4 MB more external memory each time and run a full GC every few
-    // slices for memory that was already free.
+    // a slice per turn of the event loop) made V8 count 4 MB more external memory each time and run a full GC every
+    // few slices for memory that was already free.
     const buffer = this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
     while (this.indexedBytes < size && budget > 0) {
-      const want = Math.min(CHUNK_BYTES, size - this.indexedBytes);
-      const got = this.source.read(buffer, 0, want, this.indexedBytes);
-      if (got <= 0) break;
-      let lineStart = 0;
-      // The lines of an ASCII chunk (most logs) are decoded as Latin-1, which gives the same text without UTF-8's
-      // checks; a chunk with any other byte is decoded as UTF-8.
-      const encoding = isAscii(buffer.subarray(0, got)) ? 'latin1' : 'utf8';
+      // The chunk a deadline stopped in is taken up where it stopped, not read again.
+      let held = this.held;
+      this.held = undefined;
+      if (!held) {
+        const want = Math.min(CHUNK_BYTES, size - this.indexedBytes);
+        const got = this.source.read(buffer, 0, want, this.indexedBytes);
+        if (got <= 0) break;
+        // The lines of an ASCII chunk (most logs) are decoded as Latin-1, which gives the same text without UTF-8's
+        // checks; a chunk with any other byte is decoded as UTF-8.
+        held = { start: this.indexedBytes, got, encoding: isAscii(buffer.subarray(0, got)) ? 'latin1' : 'utf8' };
+      }
+      const { start: base, got, encoding } = held;
+      const first = this.indexedBytes - base;
+      let lineStart = first;
+      let stopped = false;
       for (;;) {
         const newline = buffer.indexOf(10, lineStart);
         if (newline < 0 || newline >= got) break;
-        this.ingestLine(buffer, lineStart, newline, this.indexedBytes + lineStart, encoding);
+        this.ingestLine(buffer, lineStart, newline, base + lineStart, encoding);
         lineStart = newline + 1;
+        // performance.now() every 64 lines: a few tenths of a millisecond of a large log's lines.
+        if ((++lines & 63) === 0 && performance.now() >= deadline) { stopped = true; break; }
       }
-      if (lineStart === 0) {
+      if (stopped) {
+        this.held = held;
+      } else if (lineStart === first && first > 0) {
+        // What is left of a chunk taken up again holds no complete line: read on from there.
+        continue;
+      } else if (lineStart === 0) {
         // No line break in a whole chunk: a line longer than the chunk, or the unterminated end of the file.
-        if (this.indexedBytes + got >= size && final) {
-          this.ingestLine(buffer, 0, got, this.indexedBytes);
+        if (base + got >= size && final) {
+          this.ingestLine(buffer, 0, got, base);
           lineStart = got;
         } else if (got === CHUNK_BYTES) {
-          this.ingestLongLine(this.indexedBytes);
+          this.ingestLongLine(base);
           continue;
         } else {
           break;
         }
-      } else if (this.indexedBytes + got >= size && final && lineStart < got) {
-        this.ingestLine(buffer, lineStart, got, this.indexedBytes + lineStart, encoding);
+      } else if (base + got >= size && final && lineStart < got) {
+        this.ingestLine(buffer, lineStart, got, base + lineStart, encoding);
         lineStart = got;
       }
-      this.frequencies.add(buffer, 0, lineStart, this.indexedBytes);
-      this.indexedBytes += lineStart;
-      budget -= lineStart;
+      this.frequencies.add(buffer, first, lineStart, base + first);
+      this.indexedBytes = base + lineStart;
+      budget -= lineStart - first;
+      if (stopped) break;
     }
-    if (this.indexedBytes >= size) this.chunk = undefined;
+    if (this.indexedBytes >= size) { this.chunk = undefined; this.held = undefined; }
     return this.indexedBytes >= size;
   }
 
@@ -175,6 +195,7 @@ export class AlertStore {
     this.nextLine = 0;
     this.unparsed = 0;
     this.partial = undefined;
+    this.held = undefined;
     this.textScan = undefined;
     this.frequencies.clear();
   }
