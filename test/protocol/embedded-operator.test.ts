@@ -75,6 +75,37 @@ test('a Rulesfile manifest in the editor: checked with the closed Rulesfile of i
   }
 });
 
+test('Configs of a namespace in the editor: a key a later Config replaces is an information naming it, also after the other Config\'s edit', async () => {
+  const ws = workspace();
+  const settings = { rules: { files: [path.join(ws, 'base_rules.falco.yaml')] } };
+  const config = (name: string, priority: number, body: string) => `apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Config\nmetadata:\n  name: ${name}\n  namespace: falco\nspec:\n  config:\n${body}  priority: ${priority}\n`;
+  const engine = config('config-structured', 50, '    engine:\n      kind: modern_ebpf\n      modern_ebpf:\n        buf_size_preset: 4\n    output_timeout: 2000\n');
+  const kmod = config('engine-kmod', 70, '    engine:\n      kind: kmod\n');
+  fs.writeFileSync(path.join(ws, 'deploy', 'falco', 'kmod.yaml'), kmod);
+  const server = await startServer({ rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings } });
+  try {
+    const uri = `file://${path.join(ws, 'deploy', 'falco', 'engine.yaml')}`;
+    const first = server.nextDiagnostics(uri);
+    server.open(uri, 'yaml', engine);
+    const found = (await first).diagnostics;
+    assert.deepEqual(found.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]), [['config-overridden', 3, lineOf(engine, '    engine:'), 4]]);
+    assert.match(found[0].message, /Config 'engine-kmod' \(kmod\.yaml:7, written as \/etc\/falco\/config\.d\/70-03-engine-kmod-inline\.yaml\)/);
+    // The kmod Config opened and moved before this one: nothing replaces its engine any more.
+    const kmodUri = `file://${path.join(ws, 'deploy', 'falco', 'kmod.yaml')}`;
+    const opened = server.nextDiagnostics(kmodUri);
+    const recheck = server.nextDiagnostics(uri);
+    server.open(kmodUri, 'yaml', kmod);
+    await opened;
+    assert.equal((await recheck).diagnostics.length, 1, 'opening a Config re-checks the others');
+    const again = server.nextDiagnostics(uri);
+    server.change(kmodUri, 2, kmod.replace('priority: 70', 'priority: 40'));
+    assert.deepEqual((await again).diagnostics, []);
+  } finally {
+    await server.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});
+
 test('falco-lens check deploy/ finds the operator manifests, orders the Rulesfiles as the operator does, and fails on Falco\'s errors', () => {
   const ws = workspace();
   const cli = path.join(process.cwd(), 'dist', 'cli.js');

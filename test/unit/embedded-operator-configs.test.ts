@@ -111,3 +111,14 @@ test('a Config with a node selector merges with the Configs of every node; Confi
   ]);
   for (const d of found) assert.match(message(d), /Config 'logs-everywhere' \(logs\.yaml:\d+, written as \/etc\/falco\/config\.d\/99-03-logs-everywhere-inline\.yaml\)/);
 });
+
+test('a Config\'s ConfigMap in another file: its config.yaml is written at the Config\'s place and merged there', () => {
+  const docs = CONFIGS.split('\n---\n');
+  const configMap = docs.find((d) => d.includes('kind: ConfigMap'))!.replace(/^#.*\n/gm, '');
+  const rest = docs.filter((d) => !d.includes('kind: ConfigMap')).join('\n---\n');
+  const { service } = serviceWith({ '/ws/deploy/falco/configmaps.yaml': configMap });
+  openHost(service, rest, URI);
+  const found = configFindings(service.embedded.diagnostics(openHost(service, configMap, 'file:///ws/deploy/falco/configmaps.yaml')));
+  assert.deepEqual(found.map((d) => [d.code, textAt(configMap, d)]).sort(), [['config-overridden', 'buffered_outputs'], ['config-overridden', 'output_timeout'], ['config-overridden', 'outputs_queue']]);
+  assert.match(message(found[0]), /Config 'config-structured' \(configs\.yaml:\d+, written as \/etc\/falco\/config\.d\/50-03-config-structured-inline\.yaml\)/);
+});
