@@ -37,7 +37,7 @@ test('an override of an official rule that is not loaded: the hover names the fi
   assert.equal(hover(override('My own rule')), '**Rule** `My own rule`\n\nNot defined in any loaded rules file.');
 });
 
-test('macros and lists of the official files: the macro, the list and a list name read as a plain string', () => {
+test('macros and lists of the official files: the macro, the list and a list name read as a literal value', () => {
   const text = '- macro: m\n  condition: spawned_pro<|>cess and proc.name in (shell_binaries, my_shellz)\n';
   assert.match(hover(text), /^\*\*Macro\*\* `spawned_process`\n\nNot defined in any loaded rules file\. It is a macro of Falco's official `falco_rules\.yaml` \(maturity `stable`/);
   const list = hover(text.replace('spawned_pro<|>cess', 'spawned_process').replace('shell_binaries', 'shell_bin<|>aries'));

@@ -66,9 +66,9 @@ test('hover on a list reference shows the effective items', () => {
   assert.equal(textAt(text, h!.range!), 'shell_binaries');
 });
 
-test('a bare word that names no list is a plain string', () => {
+test('a bare word that names no list is a literal value', () => {
   const { h } = hoverIn('- macro: m\n  condition: proc.name in (ba<|>sh)\n');
-  assert.match(value(h), /a plain string/);
+  assert.match(value(h), /a literal value/);
 });
 
 test('hover on a rule name: description, priority, source, where defined, playbook', () => {
