@@ -154,3 +154,18 @@ for (const f of FIXTURES) {
     assert.ok(!again.some((a) => a.title === action.title && JSON.stringify(editsFor(a.edit, doc.uri)) === JSON.stringify(editsFor(action.edit, doc.uri))), 'the fix is offered again');
   });
 }
+
+test('a priority close to a name gets a preferred fix; a word close to none gets guesses, none preferred', () => {
+  const text = (priority: string) => `- rule: Shell Spawned\n  priority: ${priority}\n  override:\n    priority: replace\n`;
+  const fixesOf = (priority: string) => {
+    const svc = serviceWith(text(priority));
+    const doc = rulesDoc(LOCAL, text(priority));
+    const d = svc.diagnostics(doc).find((x) => x.code === Code.InvalidPriority);
+    assert.ok(d, `Invalid priority reported for ${priority}`);
+    return svc.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] }).map((a) => [a.title, a.isPreferred === true]);
+  };
+  assert.deepEqual(fixesOf('WARNIG')[0], ['Change to priority \'WARNING\'', true]);
+  // 'append' is not a misspelt ALERT: the same first letter is offered, never applied by auto-fix.
+  const guesses = fixesOf('append');
+  assert.deepEqual(guesses, [['Change to priority \'ALERT\'', false]]);
+});

@@ -89,7 +89,8 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
   const fix = (title: string, edits: TextEdit[], preferred = false): CodeAction => ({
     title: plainTitle(title), kind: QUICKFIX, diagnostics: [d], edit: edit(uri, edits), ...(preferred ? { isPreferred: true } : {}),
   });
-  const replacements = (what: string) => suggestions.map((s, i) => fix(`Change to ${what} '${s}'`, [replace(model, start, end, s)], i === 0));
+  // The first suggestion is the preferred fix, unless the finding says its suggestions are a guess.
+  const replacements = (what: string) => suggestions.map((s, i) => fix(`Change to ${what} '${s}'`, [replace(model, start, end, s)], i === 0 && data.guess !== true));
   // A name of Falco's official rules whose file is not loaded: the repair is the setting, not the text.
   if (typeof data.official === 'string') {
     const title = plainTitle(`Load ${data.official.replace(/ \(.*\)$/, '')}: open the setting 'falcoLens.rules.files'`);

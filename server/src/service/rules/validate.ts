@@ -259,8 +259,11 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     if (!isValidPriority(v.text)) {
       const candidates = [...PRIORITIES, ...PRIORITY_ALIASES];
       let suggestions = closestNames(v.text.toUpperCase(), candidates, 3, 3).filter((s) => s !== 'INFO');
-      if (suggestions.length === 0) suggestions = candidates.filter((c) => c.startsWith(v.text.toUpperCase().slice(0, 1)) && c !== 'INFO');
-      r.report(Code.InvalidPriority, v.span, `Invalid priority '${v.text}': use one of ${PRIORITIES.join(', ')} (any case).`, { suggestions });
+      // No close name: the priorities of the same first letter are offered, but as a guess (no preferred fix, which
+      // the editor's auto-fix would apply: 'append' is not a misspelt ALERT).
+      const guess = suggestions.length === 0;
+      if (guess) suggestions = candidates.filter((c) => c.startsWith(v.text.toUpperCase().slice(0, 1)) && c !== 'INFO');
+      r.report(Code.InvalidPriority, v.span, `Invalid priority '${v.text}': use one of ${PRIORITIES.join(', ')} (any case).`, guess ? { suggestions, guess } : { suggestions });
     }
     return;
   }
