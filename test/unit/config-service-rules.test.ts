@@ -76,10 +76,15 @@ test('a falco.yaml counts the rules of the files its rules_files names, not the 
   const one = doc('/work/falco.yaml', text.replace('  - /etc/falco/rules.d\n', '  - /work/rules/other_rules.yaml\n'), 2);
   assert.match(hoverText(service.config.hover!(one, { line: 0, character: 12 })), /Of the 3 loaded rules, 2 are at Warning/);
   assert.deepEqual(labels(service.config.completion!(one, { line: 14, character: 12 })), ['Base debug rule', 'Base rule', 'Workspace rule']);
-  // Paths that are not on this machine: no rule is known, so none is counted and no selection is judged.
+  // Paths that are not on this machine (a falco.yaml of a repository): what they hold where Falco runs is unknown, so
+  // no selection is judged; hovers and completion offer the workspace's rules files' rules instead, saying so, and
+  // never a chart's customRules.
   const elsewhere = doc('/work/falco.yaml', text.replace(/\/etc\/falco\//g, '/opt/falco/'), 3);
-  assert.match(hoverText(service.config.hover!(elsewhere, { line: 8, character: 14 })), /No rules are loaded/);
   assert.deepEqual(service.config.diagnostics(elsewhere).map((x) => x.code), ['config-wrong-type'], 'only the selection being typed');
+  const standIn = hoverText(service.config.hover!(elsewhere, { line: 12, character: 14 }));
+  assert.match(standIn, /Disables 4 of the 4 rules of the workspace's rules files \(the paths of rules_files are not on this machine\)/);
+  assert.doesNotMatch(standIn, /nginx/);
+  assert.deepEqual(labels(service.config.completion!(elsewhere, { line: 14, character: 12 })), ['Base debug rule', 'Base rule', 'Team rule', 'Workspace rule']);
 });
 
 test('a chart\'s configuration keeps the chart\'s customRules: the falco: values and a ConfigMap\'s falco.yaml', () => {

@@ -73,21 +73,27 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
   // at the target release) and as the rules workspace resolves those paths (expandRulesPaths: a folder's
   // *.yaml/*.yml files, a file named alone): the rules whose definition is in one of those files. Not the workspace's
   // other rules files, nor the rules of Helm values or manifests (customRules, ConfigMaps, Rulesfiles: files of a
-  // pod, never of this configuration's paths). A path that is not on this machine gives no rule: Falco Lens does not
-  // know what it holds where Falco runs. The chart's falco: values and a ConfigMap's files are the pod's
+  // pod, never of this configuration's paths). The chart's falco: values and a ConfigMap's files are the pod's
   // configuration, whose rules are all of `rules` (the chart's customRules included).
-  let loadedCache: { all: RuleSummary[]; uris: string; rules: RuleSummary[] } | undefined;
-  const loadedRules = (merged: MergedConfig): RuleSummary[] => {
+  // When none of its paths is on this machine (a falco.yaml kept in a repository, naming /etc/falco/...), Falco Lens
+  // does not know what they hold where Falco runs: no selection is judged, and hovers and completion offer the rules of
+  // the workspace's rules files instead (standIn), which the rules workspace loads in their place, saying so.
+  let loadedCache: { all: RuleSummary[]; uris: string; loaded: LoadedRules } | undefined;
+  const loadedRules = (merged: MergedConfig): LoadedRules => {
     const all = rules.allRules();
-    if (options.overlay || options.pod) return all;
-    const uris = new Set(expandRulesPaths(host, mergedRulesPaths(merged), merged.target).map(pathToUri));
+    if (options.overlay || options.pod) return { rules: all, standIn: false };
+    const paths = expandRulesPaths(host, mergedRulesPaths(merged), merged.target);
+    const uris = new Set(paths.map(pathToUri));
     const key = [...uris].join('\n');
     if (loadedCache?.all !== all || loadedCache.uris !== key) {
       // A rule defined first elsewhere and defined again in a named file is that file's rule.
       const named = (r: RuleSummary) => (r.location !== undefined && uris.has(r.location.uri)) || (r.redefinitions ?? []).some((d) => !d.block && uris.has(d.uri));
-      loadedCache = { all, uris: key, rules: uris.size === 0 ? [] : all.filter(named) };
+      // A rule with a tuning target is defined in an embedded block (a values file's customRules, a manifest).
+      const here = paths.some((p) => host.readFile(p) !== undefined);
+      const loaded = here ? { rules: all.filter(named), standIn: false } : { rules: all.filter((r) => r.tuningTarget === undefined), standIn: true };
+      loadedCache = { all, uris: key, loaded };
     }
-    return loadedCache.rules;
+    return loadedCache.loaded;
   };
 
   return {
@@ -115,7 +121,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       // looked for.
       const elsewhere = !!options.overlay || !!options.pod;
       checkLoad(merged, {
-        target, report: out.report, rules: loadedRules(merged), path,
+        target, report: out.report, rules: judgedRules(loadedRules(merged)), path,
         exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined,
         isDirectory: (p) => elsewhere || host.isDirectory(p),
       });
@@ -292,38 +298,53 @@ export function keyHover(path: ConfigPath, target: string): string | undefined {
 }
 
 /** `loaded`: the rules this configuration loads (read only for the keys that count them). */
-function valueHover(path: ConfigPath, value: string, loaded: () => readonly RuleSummary[], target: string): string | undefined {
+/** The rules a configuration loads; standIn: its paths are not on this machine and these are the workspace's. */
+interface LoadedRules { rules: RuleSummary[]; standIn: boolean }
+
+/** The rules selections are judged against: none when they are only the workspace's stand-ins. */
+function judgedRules(loaded: LoadedRules): RuleSummary[] {
+  return loaded.standIn ? [] : loaded.rules;
+}
+
+/** How a hover names the rules it counts. */
+function countedRules(loaded: LoadedRules): string {
+  return loaded.standIn ? 'rules of the workspace\'s rules files (the paths of rules_files are not on this machine)' : 'loaded rules';
+}
+
+function valueHover(path: ConfigPath, value: string, loadedOf: () => LoadedRules, target: string): string | undefined {
   const key = pathText(path);
   if (key === 'priority') {
     const p = parsePriority(value);
     if (p === undefined) return undefined;
-    const all = loaded();
+    const loaded = loadedOf();
+    const all = loaded.rules;
     const kept = all.filter((r) => (parsePriority(r.priority ?? '') ?? 7) <= p).length;
-    const counted = all.length ? ` Of the ${all.length} loaded rules, ${kept} are at ${PRIORITY_NAMES[p]} or more severe and load; ${all.length - kept} are dropped.` : '';
+    const counted = all.length ? ` Of the ${all.length} ${countedRules(loaded)}, ${kept} are at ${PRIORITY_NAMES[p]} or more severe and load; ${all.length - kept} are dropped.` : '';
     return `**priority** ${codeSpan(value)}: Falco loads only rules of priority ${PRIORITY_NAMES[p]} (${escapeMarkdown(PRIORITY_MEANINGS[p])}) or more severe.${escapeMarkdown(counted)}`;
   }
   const selection = /^rules\[\]\.(enable|disable)\.(rule|tag)$/.exec(key);
   if (selection) {
     const [, op, kind] = selection;
-    const all = loaded();
+    const loaded = loadedOf();
+    const all = loaded.rules;
     const matched = kind === 'rule' ? all.filter((r) => matchesWildcard(value, r.name)) : all.filter((r) => r.tags.includes(value));
     if (all.length === 0) return `${op === 'enable' ? 'Enables' : 'Disables'} the rules ${kind === 'rule' ? `named ${codeSpan(value)}` : `tagged ${codeSpan(value)}`}. No rules are loaded, so Falco Lens cannot say which.`;
     const names = matched.slice(0, 10).map((r) => `- ${codeSpan(r.name)}${r.priority ? ` (${escapeMarkdown(r.priority)})` : ''}`).join('\n');
     const more = matched.length > 10 ? `\n- … and ${matched.length - 10} more` : '';
-    return `${op === 'enable' ? 'Enables' : 'Disables'} ${matched.length} of the ${all.length} loaded rules${kind === 'rule' ? (value.includes('*') ? ' (the pattern\'s `*` matches any text)' : '') : ''}:\n\n${names}${more}`;
+    return `${op === 'enable' ? 'Enables' : 'Disables'} ${matched.length} of the ${all.length} ${countedRules(loaded)}${kind === 'rule' ? (value.includes('*') ? ' (the pattern\'s `*` matches any text)' : '') : ''}:\n\n${names}${more}`;
   }
   const node = schemaAt(FALCO_CONFIG_SCHEMA, path);
   return node ? keyHover(path, target) : undefined;
 }
 
-function valueCompletions(path: ConfigPath, range: Range, loaded: () => readonly RuleSummary[], target: string): CompletionItem[] {
+function valueCompletions(path: ConfigPath, range: Range, loadedOf: () => LoadedRules, target: string): CompletionItem[] {
   const key = pathText(path);
   const item = (label: string, detail?: string): CompletionItem => ({ label, kind: CompletionItemKind.Value, detail, textEdit: { range, newText: label } });
   if (key === 'engine.kind') return engineKinds(target).map((k) => item(k));
   if (key === 'priority') return PRIORITY_NAMES.map((p, i) => ({ ...item(p.toLowerCase(), PRIORITY_MEANINGS[i]), sortText: String(i) }));
   const selection = /^rules\[\]\.(enable|disable)\.(rule|tag)$/.exec(key);
   if (selection) {
-    const all = loaded();
+    const all = loadedOf().rules;
     if (selection[2] === 'rule') {
       return all.map((r) => ({ ...item(r.name, r.priority), textEdit: { range, newText: quoteIfNeeded(r.name) }, filterText: r.name }));
     }
