@@ -89,7 +89,7 @@ test('Configs of a namespace in the editor: a key a later Config replaces is an 
     server.open(uri, 'yaml', engine);
     const found = (await first).diagnostics;
     assert.deepEqual(found.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]), [['config-overridden', 3, lineOf(engine, '    engine:'), 4]]);
-    assert.match(found[0].message, /Config 'engine-kmod' \(kmod\.yaml:7, written as \/etc\/falco\/config\.d\/70-03-engine-kmod-inline\.yaml\)/);
+    assert.match(typeof found[0].message === 'string' ? found[0].message : found[0].message.value, /Config 'engine-kmod' \(kmod\.yaml:7, written as \/etc\/falco\/config\.d\/70-03-engine-kmod-inline\.yaml\)/);
     // The kmod Config opened and moved before this one: nothing replaces its engine any more.
     const kmodUri = `file://${path.join(ws, 'deploy', 'falco', 'kmod.yaml')}`;
     const opened = server.nextDiagnostics(kmodUri);
