@@ -154,3 +154,55 @@ for (const transport of ['stdio', 'ipc'] as const) {
     assert.equal(answered?.indexedBytes, progress[0].indexedBytes);
   });
 }
+
+test('a followed log whose last line is still being written is not indexed again every turn; the rest of the line is taken when it comes', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-pacer-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'events.json');
+  const alert = (i: number) => `{"output":"09:00:00.000000000: Notice x=${i}","priority":"Notice","rule":"R","time":"2026-03-02T09:00:00.000000000Z"}`;
+  // Three whole alerts and half of a fourth: Falco (or a pipe) has not written its end yet.
+  fs.writeFileSync(file, `${alert(1)}\n${alert(2)}\n${alert(3)}\n${alert(4).slice(0, 40)}`);
+  const requests = new Map<string, (p: unknown) => unknown>();
+  const progress: ExplorerLogInfo[] = [];
+  const waiters: { total: number; resolve: () => void }[] = [];
+  let slices = 0;
+  const connection = {
+    onRequest: (method: string, handler: (p: unknown) => unknown) => { requests.set(method, handler); },
+    onShutdown: () => undefined,
+    console: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    window: { showWarningMessage: () => Promise.resolve(undefined) },
+    sendNotification: (method: string, info: ExplorerLogInfo) => {
+      if (method !== EXPLORER_CHANGED_NOTIFICATION) return Promise.resolve();
+      progress.push(info);
+      for (const w of waiters.filter((x) => info.total >= x.total)) w.resolve();
+      return Promise.resolve();
+    },
+  };
+  const totalReached = (total: number) => new Promise<void>((resolve) => {
+    if (progress.some((p) => p.total >= total)) resolve(); else waiters.push({ total, resolve });
+  });
+  const context = {
+    connection, documents: undefined, host: undefined,
+    // Asked once per slice of indexing: counts the slices.
+    service: { alerts: { textRuleIdentifier: () => { slices++; return () => undefined; } } },
+    guarded: <T>(_what: string, _fallback: T, run: () => T) => run(),
+    pathToUri: (p: string) => `file://${p}`,
+    messagesReceived: () => 0, messagesHandled: () => 0,
+  } as unknown as ExplorerContext;
+  registerExplorerHandlers(context);
+  const opened = await requests.get(EXPLORER_OPEN_REQUEST)!({ path: file, follow: true }) as ExplorerLogInfo;
+  t.after(() => requests.get(EXPLORER_CLOSE_REQUEST)!({ logId: opened.logId }));
+  await totalReached(3);
+  const afterFirst = slices;
+  // A hundred turns of the event loop with nothing written: no slice of indexing (the old loop took one per turn).
+  for (let i = 0; i < 100; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(slices - afterFirst <= 1, `${slices - afterFirst} slices while nothing was written`);
+  assert.equal(progress.at(-1)!.total, 3, 'the half line is not an alert');
+  // The rest of the line, and a fifth alert: the file's watcher brings indexing back.
+  // The watcher does not keep the process alive (a server's stdin does): a timer does, and bounds the wait.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`not indexed: ${JSON.stringify(progress.at(-1))}`)), 10_000); });
+  fs.appendFileSync(file, `${alert(4).slice(40)}\n${alert(5)}\n`);
+  await Promise.race([totalReached(5), timeout]).finally(() => clearTimeout(timer));
+  assert.equal(progress.at(-1)!.total, 5);
+});

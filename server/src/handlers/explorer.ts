@@ -148,10 +148,14 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
           });
           if (log.following && log.fileWatcherGeneration !== log.source.generation()) watchFile(log);
           log.done = finished && !decompressing(log);
-          if (finished || performance.now() - notified >= PROGRESS_MS) {
+          // A last line still being written: nothing to index until the file grows, which the file's watcher (or the
+          // decompression) reports; indexing on meanwhile read the same bytes every turn, a core busy for nothing.
+          const waiting = !finished && log.store.awaitingLineEnd;
+          if (finished || waiting || performance.now() - notified >= PROGRESS_MS) {
             notified = performance.now();
             void connection.sendNotification(EXPLORER_CHANGED_NOTIFICATION, info(log));
           }
+          if (waiting) break;
           if (!finished) await turnForMessages(context);
         }
       } while (log.rerun && logs.has(log.id));

@@ -105,6 +105,12 @@ export class AlertStore {
   /** The chunk in `chunk` (its place in the file, bytes, decoding) when a deadline stopped indexing before its end. */
   private held: { start: number; got: number; encoding: 'utf8' | 'latin1' } | undefined;
 
+  /**
+   * Set by indexMore when it stopped before the end only because the file's last line has no line break yet (a
+   * followed log mid-write, a decompression not finished): nothing more can be indexed until the file grows.
+   */
+  awaitingLineEnd = false;
+
   constructor(private readonly source: ByteSource, private readonly identifyTextRule?: TextRuleIdentifier) {}
 
   get total(): number { return this.offsets.length; }
@@ -131,6 +137,7 @@ export class AlertStore {
     }
     let budget = maxBytes;
     let lines = 0;
+    this.awaitingLineEnd = false;
     // One chunk buffer for the whole indexing, released at the end: a new 4 MB buffer per slice (the server indexes
     // a slice per turn of the event loop) made V8 count 4 MB more external memory each time and run a full GC every
     // few slices for memory that was already free.
@@ -173,6 +180,7 @@ export class AlertStore {
           this.ingestLongLine(base);
           continue;
         } else {
+          this.awaitingLineEnd = true;
           break;
         }
       } else if (base + got >= size && final && lineStart < got) {
