@@ -122,6 +122,9 @@ export const GCP_AUDITLOG_FIELDS: FieldInfo[] = [
   gcp('gcp.time', 'Time of the log entry in RFC 3339 form.'),
 ];
 
+/** okta 0.12.0 okta.go:259-260 and 429-447: both fields count the events of the current event's own kind and actor. */
+const MFA_COUNT = 'Both countlast fields count the current event\'s own kind for its actor (failed MFA authentications on a user.authentication.auth_via_mfa FAILURE event, denied pushes on a user.mfa.okta_verify.deny_push event); on any other event they have no value.';
+
 export const OKTA_FIELDS: FieldInfo[] = [
   okta('okta.app', 'Okta application the event relates to.'),
   okta('okta.behaviors', 'Behaviour detections Okta attached to the event (new device, new geo-location…).'),
@@ -175,10 +178,10 @@ export const OKTA_FIELDS: FieldInfo[] = [
   okta('okta.target.group.name', 'Name of the group the action targets.', { outputKeys: ['group'] }),
   okta('okta.target.app.alternateid', 'Alternate id of the application the action targets.', { outputKeys: ['app'] }),
   okta('okta.targets.displayName', 'Display names of all targets of the event, or of one target by index.', { arg: { required: false, kind: 'index', example: 'okta.targets.displayName[0]' } }),
-  okta('okta.mfa.failure.countlast', 'Number of MFA failures of the same actor during the last N seconds, N given as the argument.',
-    { type: 'UINT64', arg: { required: true, kind: 'index', example: 'okta.mfa.failure.countlast[300]' }, outputKeys: ['countLast300'] }),
-  okta('okta.mfa.deny.countlast', 'Number of MFA pushes the same actor denied during the last N seconds, N given as the argument.',
-    { type: 'UINT64', arg: { required: true, kind: 'index', example: 'okta.mfa.deny.countlast[300]' }, outputKeys: ['countLast300'] }),
+  okta('okta.mfa.failure.countlast', 'On a failed MFA authentication, how many the same actor had during the last N seconds, N given as the argument.',
+    { type: 'UINT64', arg: { required: true, kind: 'index', example: 'okta.mfa.failure.countlast[300]' }, values: MFA_COUNT, outputKeys: ['countLast300'] }),
+  okta('okta.mfa.deny.countlast', 'On a denied Okta Verify push, how many the same actor denied during the last N seconds, N given as the argument.',
+    { type: 'UINT64', arg: { required: true, kind: 'index', example: 'okta.mfa.deny.countlast[300]' }, values: MFA_COUNT, outputKeys: ['countLast300'] }),
 ];
 
 export const GITHUB_FIELDS: FieldInfo[] = [

@@ -14,6 +14,8 @@ const kaList = (name: string, desc: string, extra: Extra = {}): FieldInfo =>
   ka(name, desc, { isList: true, arg: { required: false, kind: 'index', example: `${name}[0]` }, ...extra });
 
 const POD_ONLY = 'Only set when the request object is a pod.';
+/** k8saudit 0.18.0 extract.go:444-449 (arrayAsStringsSkipNil, 522-531): a container without the setting adds no item. */
+const NOT_SET_LEFT_OUT = 'true or false for each container that sets it; a container that does not set it adds no item, so no container setting it gives an empty list.';
 const PLUGIN_DEPRECATED = (instead: string) => `The k8saudit plugin keeps it for old rules; use ${instead}.`;
 
 /** The per-container fields exist for containers, initContainers and ephemeralContainers (the latter two since
@@ -28,7 +30,7 @@ function podContainerFields(list: 'containers' | 'initContainers' | 'ephemeralCo
     kaList(`${prefix}.image.repository`, `Images of the pod's ${which} without tag or digest.`),
     kaList(`${prefix}.command`, `Commands (entrypoint overrides) of the pod's ${which}.`),
     kaList(`${prefix}.args`, `Arguments of the pod's ${which}.`),
-    kaList(`${prefix}.privileged`, `securityContext.privileged of each of the pod's ${which}.`, { values: 'true, false, or <NA> when not set.' }),
+    kaList(`${prefix}.privileged`, `securityContext.privileged of each of the pod's ${which}.`, { values: NOT_SET_LEFT_OUT }),
     kaList(`${prefix}.allow_privilege_escalation`, `securityContext.allowPrivilegeEscalation of each of the pod's ${which}.`),
     kaList(`${prefix}.read_only_fs`, `securityContext.readOnlyRootFilesystem of each of the pod's ${which}.`),
     kaList(`${prefix}.run_as_user`, `securityContext.runAsUser of each of the pod's ${which}.`),
@@ -103,7 +105,9 @@ export const K8S_AUDIT_FIELDS: FieldInfo[] = [
   ka('ka.response.reason', 'Reason the API server gave in its response, usually only for failures.', { outputKeys: ['reason'] }),
   ka('ka.useragent', 'User agent of the client (kubectl/…, client-go/…).'),
   kaList('ka.sourceips', 'IP addresses the request came from.'),
-  ka('ka.cluster.name', 'Name of the Kubernetes cluster, as configured in the plugin.'),
+  // k8saudit 0.18.0 extract.go:353-354: read from the event's annotations, not from the plugin's configuration.
+  ka('ka.cluster.name', 'Name of the Kubernetes cluster as the audit event records it, in its `cluster_name` annotation.',
+    { values: '<NA> when the audit event carries no such annotation.' }),
   ...podContainerFields('initContainers'),
   ...podContainerFields('ephemeralContainers'),
 ];
