@@ -68,8 +68,8 @@ export interface RuleSummary {
   redefinitions?: Redefinition[];
   /**
    * Where tuning of this rule must go when it is not the local rules file: a rule defined in a Helm chart's
-   * customRules loads after falco_rules.local.yaml (rules.d is last), where an override of it would make Falco refuse
-   * to start; its exceptions go into its own block.
+   * customRules loads, by the chart's default, after falco_rules.local.yaml (rules.d is last), where an override of it
+   * would make Falco refuse to start; its exceptions go into its own block, which holds in any order.
    */
   tuningTarget?: TuningTarget;
 }
@@ -78,7 +78,7 @@ export interface RuleSummary {
 export interface Redefinition extends Location {
   /** Set for an embedded block (a chart's customRules entry, a ConfigMap's data entry, a Rulesfile's inlineRules),
    *  which Falco reads from /etc/falco/rules.d: its label and holder as its TuningTarget gives them. */
-  block?: Pick<TuningTarget, 'label' | 'holder'>;
+  block?: Pick<TuningTarget, 'label' | 'holder' | 'chartLoad'>;
 }
 
 /** A rules file that tuning quick fixes write into instead of the local rules file. */
@@ -88,6 +88,9 @@ export interface TuningTarget {
   /** A Falco Operator Rulesfile's inlineRules (the operator's Falco has no local rules file), or another block (a
    *  chart's customRules entry, a ConfigMap's data entry). */
   holder: 'inlineRules' | 'block';
+  /** For a chart's customRules entry: the paths the rendered falco.yaml's rules_files reads and the entry's place among
+   *  them (null: Falco Lens cannot tell, a path through `${VAR}`); where the local rules file loads is read from it. */
+  chartLoad?: { paths: readonly string[]; at: number } | null;
   /** Its text, which an insertion's offset refers to. */
   text: string;
   /** The edit that inserts `text` at `offset` of that file, in the document that holds it. */

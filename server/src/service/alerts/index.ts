@@ -24,7 +24,7 @@ import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
-import { definedAfterLocal } from './loadOrder';
+import { definedAfterLocal, localAgainstBlock } from './loadOrder';
 import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
@@ -165,14 +165,22 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     if (after !== undefined) return { local, ruleFile: after };
     // The local file loads after the first definition; a file loading after it that defines the rule again replaces
     // the rule with what the local file appended (the last such file is where an override takes effect).
-    // An embedded block (customRules, a Rulesfile's inlineRules) is read from /etc/falco/rules.d, after the local file.
+    // An embedded block is read where its chart's rules_files puts it (localAgainstBlock: rules.d, after the local
+    // file, by the chart's default); a Rulesfile's inlineRules by a Falco that reads no local file.
     let redefinedIn: string | undefined;
     let inBlock: LoadOrderBlock['redefinedInBlock'];
+    let localOrder: LoadOrderBlock['localOrder'];
     for (const item of summary.redefinitions ?? []) {
-      const file = item.block ? undefined : URI_TO_PATH(item.uri);
-      if (item.block) { redefinedIn = item.block.label; inBlock = item.block.holder; } else if (file && definedAfterLocal(host, local, file) !== undefined) { redefinedIn = file; inBlock = undefined; }
+      if (item.block) {
+        const order = item.block.holder === 'inlineRules' ? 'before' : localAgainstBlock(item.block.chartLoad, local);
+        if (order === 'after') continue;
+        redefinedIn = item.block.label; inBlock = item.block.holder; localOrder = order === 'before' ? undefined : order;
+        continue;
+      }
+      const file = URI_TO_PATH(item.uri);
+      if (file && definedAfterLocal(host, local, file) !== undefined) { redefinedIn = file; inBlock = undefined; localOrder = undefined; }
     }
-    return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn, ...(inBlock ? { redefinedInBlock: inBlock } : {}) };
+    return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn, ...(inBlock ? { redefinedInBlock: inBlock } : {}), ...(localOrder ? { localOrder } : {}) };
   };
   /** blockedTuning asked once per rule, for the many alerts of one report. */
   const blockedOnce = (): TuningBlocked => {
@@ -314,8 +322,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const wants = (kind: string) => !context.only || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
       const first = viewOf(index, records[0]);
       const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
-      // A rule defined in a Helm chart's customRules is tuned in its own block: it loads after the local rules file
-      // (rules.d is last), where an override of it would stop Falco.
+      // A rule defined in a Helm chart's customRules is tuned in its own block, after its definition, which holds
+      // wherever the chart's rules_files puts the local rules file (by default before rules.d, where an override of
+      // the rule would stop Falco).
       const target = first.ruleSummary?.tuningTarget;
       const file = target ? target.label : localRulesPath();
       const blocked = blockedTuning(first);
@@ -323,7 +332,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         // Shown greyed out with its reason (where the client supports it): an edit here would stop Falco.
         const reason = loadOrderReason(blocked);
         actions.push({
-          title: plainTitle(blocked.redefinedIn !== undefined
+          title: plainTitle(blocked.localOrder === 'unread'
+            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, which the chart's Falco of ${blocked.redefinedIn} does not read`
+            : blocked.localOrder === 'unknown'
+              ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco may read before ${blocked.redefinedIn}, where the rule is defined again`
+              : blocked.redefinedIn !== undefined
             ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${blocked.redefinedInBlock ? blocked.redefinedIn : path.basename(blocked.redefinedIn)} replaces by defining the rule again`
             : `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
           kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },

@@ -5,6 +5,7 @@
 // (`/etc/falco/falco_rules.local.yaml`, second of the default rules_files) and loads before `rules.d` and before any
 // rules file listed after it. A file loading after the local file that defines the rule again replaces it whole, the
 // local file's exceptions included (RuleSummary.redefinitions): the alerts service blocks the edit then too.
+// A chart's customRules block is placed by its values' rules_files (localAgainstBlock, at the end).
 import * as path from 'node:path';
 import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
@@ -76,4 +77,21 @@ export function definedAfterLocal(host: ServiceHost, local: string, ruleFile: st
   if (a.group !== b.group) return a.group < b.group ? ruleFile : undefined;
   if (a.group === 0 && b.group === 0) return a.index < b.index ? ruleFile : undefined;
   return compareLoadOrder((a as { path: string }).path, (b as { path: string }).path) < 0 ? ruleFile : undefined;
+}
+
+/**
+ * Where the chart's Falco reads the local rules file against a customRules entry (`chartLoad`, embedded/regions.ts):
+ * the rendered falco.yaml's rules_files in order, the chart's default listing /etc/falco/falco_rules.local.yaml before
+ * /etc/falco/rules.d (charts/falco/values.yaml:789-792). The local file is the path of the list of its name (Falco Lens
+ * knows the pod's files by name only). 'after': the local file is read after the entry, so its overrides apply to the
+ * entry's definition; 'before': the entry's definition replaces them; 'unread': the list names no file of that name;
+ * 'unknown': a path through `${VAR}`. Another block (a ConfigMap's entry) is taken to be read from rules.d, last.
+ */
+export function localAgainstBlock(chartLoad: { paths: readonly string[]; at: number } | null | undefined, local: string): 'after' | 'before' | 'unread' | 'unknown' {
+  if (chartLoad === null) return 'unknown';
+  if (chartLoad === undefined) return 'before';
+  const name = path.basename(local);
+  const at = chartLoad.paths.findIndex((p) => path.posix.basename(p) === name);
+  if (at < 0) return 'unread';
+  return at > chartLoad.at ? 'after' : 'before';
 }

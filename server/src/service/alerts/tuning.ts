@@ -2,6 +2,7 @@
 // last-resort disable. Falco splices exception values into the rule condition as they are (it only wraps values
 // holding a space in double quotes, rule_loader_compiler.cpp quote_item), so a value holding a quote, a backslash,
 // a parenthesis or a comma could change the condition: such values are refused rather than written.
+import * as path from 'node:path';
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../text';
 import { isInvisibleChar } from '../markdown';
@@ -286,6 +287,9 @@ export interface LoadOrderBlock {
   redefinedIn?: string;
   /** Set when `redefinedIn` is an embedded block's label (TuningTarget.holder), read from /etc/falco/rules.d. */
   redefinedInBlock?: 'inlineRules' | 'block';
+  /** For a chart's customRules block: its rules_files names no file of the local file's name ('unread'), or a path
+   *  through `${VAR}` ('unknown'); unset when the local file is read before the block. */
+  localOrder?: 'unread' | 'unknown';
 }
 
 /** Why tuning is not written into the local rules file; paths pass through `quote`. */
@@ -296,6 +300,16 @@ export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) =>
     if (block.redefinedInBlock === 'inlineRules') {
       return `${quote(block.redefinedIn)} defines this rule again, and the Falco that the Falco Operator deploys reads only the Rulesfiles' files in `
         + `/etc/falco/rules.d, no ${quote(block.local)}: an override there would not be read: put it in that block, after the definition`;
+    }
+    if (block.localOrder === 'unread') {
+      return `${quote(block.redefinedIn)} defines this rule again, and the falco.rules_files of its chart's values names no file called `
+        + `${quote(path.basename(block.local))}: that Falco does not read ${quote(block.local)}, so an override there would not apply to it: `
+        + 'put it in that block, after the definition';
+    }
+    if (block.localOrder === 'unknown') {
+      return `${quote(block.redefinedIn)} defines this rule again, and the falco.rules_files of its chart's values names a path through an `
+        + `environment variable, so Falco Lens cannot tell whether Falco reads ${quote(block.local)} after it (an override there applies) or `
+        + 'before it (the definition replaces the override): put it in that block, after the definition, which holds either way';
     }
     if (block.redefinedInBlock) {
       return `${quote(block.redefinedIn)} defines this rule again, and Falco reads it from /etc/falco/rules.d, after ${quote(block.local)}: a later `

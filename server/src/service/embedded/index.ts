@@ -532,6 +532,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       return {
         label: `${label}, ${holderLabel(found.p.file)}`,
         holder: found.p.file.holder === 'rulesfile' ? 'inlineRules' : 'block',
+        ...(found.p.file.chartLoad !== undefined ? { chartLoad: found.p.file.chartLoad } : {}),
         get text() { return placedNow()?.p.file.text ?? ''; },
         edit: (insertion) => {
           const now = placedNow();

@@ -121,7 +121,21 @@ export interface EmbeddedFile {
   /** For a file the Falco Operator writes (a Rulesfile's inline rules or ConfigMap entry, a Config's configuration):
    *  where. Such rules files load together with the other Rulesfiles of their namespace, not as the set `set`. */
   operator?: OperatorPlace;
+  /** For a chart's customRules file: the paths Falco reads, in order, as the values' `falco.rules_files` (or the
+   *  chart's default) gives them, with the place of this file (`/etc/falco/rules.d/<key>`) among them; `null` when
+   *  Falco Lens cannot tell (a path through `${VAR}`). Tuning reads the local rules file's place from it. */
+  chartLoad?: ChartLoad | null;
 }
+
+/** Where Falco reads a chart's customRules file among the paths of the rendered falco.yaml's `rules_files`. */
+export interface ChartLoad {
+  paths: readonly string[];
+  /** The index in `paths` of the first path that reads the file (the file, or the folder holding it). */
+  at: number;
+}
+
+/** The chart's own `falco.rules_files` (charts/falco/values.yaml:789-792, chart 9.1.0, as in earlier releases). */
+export const CHART_RULES_FILES: readonly string[] = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'];
 
 /** A key of the host that holds embedded files: its name, what it belongs to, the offsets of the key and of the key
  *  with its value. */
@@ -175,6 +189,9 @@ export enum HolderCode {
   OperatorConfigFiles = 'embedded-operator-config-files',
   /** A Rulesfile's rules that Falco reads before those of an OCI artifact of the same namespace (embedded/index.ts). */
   OperatorLoadsBefore = 'embedded-operator-loads-before',
+  /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
+   *  first; Falco Lens checks it after the workspace's rules files). */
+  RulesLoadBefore = 'embedded-rules-loads-before',
 }
 
 export interface HostAnalysis {
@@ -372,18 +389,36 @@ function checkKey(key: string, keySpan: readonly [number, number], holder: Holde
  * and once by Falco Lens, at its first place (as the rules workspace does). A file neither named nor in a listed
  * folder is mounted and never read: it is reported, and in no set (its text is not checked). Without `rules_files`
  * in the values the chart's default reads rules.d; values naming a path through `${VAR}` are not judged.
+ * Each loaded file keeps its place among the paths (`chartLoad`, for tuning). Falco Lens checks the set after the
+ * workspace's rules files, standing for the chart's other paths (/etc/falco/falco_rules.yaml...): a file the values
+ * name before such a path is read earlier by Falco, which Falco Lens cannot reproduce (it does not know which
+ * workspace file is which path of the pod), so it says so on the file's key.
  */
 function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[], target: string): EmbeddedFile[] {
-  const paths = files.length > 0 ? valuesRulesPaths(holder, target) : undefined;
-  if (!paths) return files;
+  const values = files.length > 0 ? valuesRulesPaths(holder, target) : undefined;
+  if (values === null) {
+    for (const file of files) file.chartLoad = null;
+    return files;
+  }
+  const paths = values ?? CHART_RULES_FILES;
   const dir = CHART_RULES_DIR;
   const ordered: EmbeddedFile[] = [];
-  for (const path of paths) {
+  const inRulesDir = (path: string) => path === dir || path.startsWith(`${dir}/`);
+  paths.forEach((path, at) => {
     // `files` are sorted by name: a folder's order.
-    if (path === dir) ordered.push(...files.filter((f) => !ordered.includes(f)));
-    const named = files.find((f) => path === `${dir}/${f.key}`);
-    if (named && !ordered.includes(named)) ordered.push(named);
-  }
+    const reads = path === dir ? files.filter((f) => !ordered.includes(f)) : files.filter((f) => path === `${dir}/${f.key}` && !ordered.includes(f));
+    for (const file of reads) {
+      ordered.push(file);
+      file.chartLoad = { paths, at };
+      const later = paths.slice(at + 1).find((p) => !inRulesDir(p));
+      if (later === undefined) continue;
+      problems.push({
+        code: HolderCode.RulesLoadBefore, span: file.keySpan, severity: 'information',
+        message: `Falco reads '${file.key}' before ${later} (falco.rules_files names ${path} first), but Falco Lens checks it after the workspace's rules files, not knowing which of them is ${later}: a macro or list it uses from that file, or an override of one of its rules, is not judged as Falco reads them (Falco refuses a name it has not read yet).`,
+      });
+    }
+  });
+  if (!values) return files;
   for (const file of files) {
     if (ordered.includes(file)) continue;
     problems.push({
@@ -395,8 +430,8 @@ function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: 
 }
 
 /** The rules paths of the values' `falco` beside `holder` as the target release reads them (trailing slashes
- *  dropped), or undefined when the values do not set them or name a path through an environment variable. */
-function valuesRulesPaths(holder: YAMLMap, target: string): string[] | undefined {
+ *  dropped); undefined when the values do not set them, null when they name a path through an environment variable. */
+function valuesRulesPaths(holder: YAMLMap, target: string): string[] | null | undefined {
   const falco = holder.get('falco', true);
   if (!isMap(falco)) return undefined;
   const plural = compareVersions(target, '0.38') < 0 ? undefined : falco.get('rules_files', true);
@@ -404,7 +439,7 @@ function valuesRulesPaths(holder: YAMLMap, target: string): string[] | undefined
   if (node === undefined || node === null || (isScalar(node) && node.value === null)) return undefined;
   const items = isSeq(node) ? node.items : [node];
   const paths = items.map((i) => scalarString(i)).filter((p): p is string => p !== undefined && p !== '');
-  if (paths.some((p) => p.includes('${'))) return undefined;
+  if (paths.some((p) => p.includes('${'))) return null;
   return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
 

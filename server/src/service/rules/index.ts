@@ -203,7 +203,7 @@ export function createRulesService(host: ServiceHost): RulesService {
           const list = redefined.get(name) ?? [];
           list.push({
             get uri() { return hooks()?.toHost(own).uri ?? own.uri; }, get range() { return hooks()?.toHost(own).range ?? own.range; },
-            get block() { const t = target(); return t && { label: t.label, holder: t.holder }; },
+            get block() { const t = target(); return t && { label: t.label, holder: t.holder, chartLoad: t.chartLoad }; },
           });
           redefined.set(name, list);
         }

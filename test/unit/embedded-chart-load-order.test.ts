@@ -1,0 +1,73 @@
+// A chart's customRules loaded where the values' falco.rules_files puts them (75dfab8): the alerts' tuning reads where
+// the local rules file is read against a block defining the rule again, and a block read before a rules file outside
+// rules.d is said to be checked after the workspace's rules files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FalcoLanguageService } from '../../server/src/service/languageService';
+import { MemoryHost } from './rules-host';
+
+const KEY_RULE = (condition: string, indent = '') => [
+  '- rule: Backup tool reads keys', '  desc: A backup tool opened a private key', `  condition: ${condition}`,
+  '  output: Key read by backup tool (file=%fd.name process=%proc.name parent=%proc.pname)', '  priority: WARNING', '',
+].map((l) => (l ? indent + l : l)).join('\n');
+const KEY_ALERT = JSON.stringify({
+  hostname: 'db-1', output: '10:20:30.123456789: Warning Key read by backup tool (file=/etc/ssl/private/k.pem process=restic parent=cron)',
+  output_fields: { 'evt.time': 1746613230123456789, 'fd.name': '/etc/ssl/private/k.pem', 'proc.name': 'restic', 'proc.pname': 'cron', 'proc.cmdline': 'restic backup /etc' },
+  priority: 'Warning', rule: 'Backup tool reads keys', source: 'syscall', tags: [], time: '2025-05-07T10:20:30.123456789Z',
+});
+const TEAM = `customRules:\n  team.yaml: |-\n${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private', '    ')}`;
+const values = (...paths: string[]) => `${TEAM}\nfalco:\n  rules_files:\n${paths.map((p) => `    - ${p}\n`).join('')}`;
+
+function open(valuesText: string) {
+  const base = '/etc/falco/falco_rules.yaml';
+  const local = '/etc/falco/falco_rules.local.yaml';
+  const host = new MemoryHost({ [base]: KEY_RULE('evt.type = open and fd.name startswith /etc/ssl/private'), [local]: '' }, { ruleFiles: [base, local], folders: ['/ws'] });
+  host.config = { ...host.config, rules: { ...host.config.rules, localFile: local } };
+  const service = new FalcoLanguageService(host);
+  const valuesDoc = TextDocument.create('file:///ws/charts/falco/values.yaml', 'yaml', 1, valuesText);
+  service.embedded.didOpenOrChange?.(valuesDoc);
+  const log = TextDocument.create('file:///logs/keys.json', 'falco-alerts', 1, `${KEY_ALERT}\n`);
+  service.alerts.didOpenOrChange?.(log);
+  const actions = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  const diagnostics = service.embedded.diagnostics(valuesDoc).filter((d) => String(d.code).startsWith('embedded-'));
+  return { actions, diagnostics, valuesText, report: service.alerts.report(`${KEY_ALERT}\n`, 'file:///logs/keys.json').replace(/\\(.)/g, '$1') };
+}
+
+const LOCAL_FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
+
+test('a block the values place before the local rules file does not keep tuning out of it', () => {
+  // Falco reads team.yaml, then falco_rules.local.yaml: the local file's override applies to team.yaml's definition.
+  const { actions, report } = open(values('/etc/falco/falco_rules.yaml', '/etc/falco/rules.d/team.yaml', '/etc/falco/falco_rules.local.yaml'));
+  const titles = actions.map((a) => a.title);
+  assert.ok(!actions.some((a) => a.disabled), titles.join('\n'));
+  assert.ok(actions.some((a) => a.edit && a.title === LOCAL_FIX), titles.join('\n'));
+  assert.ok(!report.includes('**Not in your local rules file:**'), report);
+  // Named after it (or by the folder, the chart's order), the block's definition still replaces the override.
+  for (const after of [values('/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'), TEAM]) {
+    const blocked = open(after).actions.find((a) => a.disabled);
+    assert.match(blocked?.disabled?.reason ?? '', /^values\.yaml, customRules 'team\.yaml' defines this rule again, and Falco reads it from \/etc\/falco\/rules\.d, after /);
+  }
+});
+
+test('a block whose values do not read the local rules file, or read paths through ${VAR}, says so', () => {
+  const unread = open(values('/etc/falco/falco_rules.yaml', '/etc/falco/rules.d'));
+  const blocked = unread.actions.find((a) => a.disabled);
+  assert.equal(blocked?.title, 'Add exception or disable rule: not in falco_rules.local.yaml, which the chart\'s Falco of values.yaml, customRules \'team.yaml\' does not read');
+  assert.match(blocked.disabled!.reason, /names no file called falco_rules\.local\.yaml: that Falco does not read \/etc\/falco\/falco_rules\.local\.yaml/);
+  assert.ok(!unread.actions.some((a) => a.edit && /^(Add exception|Disable rule)/.test(a.title)));
+  const unknown = open(values('${RULES}/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d')).actions.find((a) => a.disabled);
+  assert.match(unknown?.disabled?.reason ?? '', /Falco Lens cannot tell whether Falco reads \/etc\/falco\/falco_rules\.local\.yaml after it/);
+});
+
+test('a block the values name before a rules file outside rules.d is noted: checked after the workspace\'s rules files', () => {
+  const first = open(values('/etc/falco/rules.d/team.yaml', '/etc/falco/falco_rules.yaml', '/etc/falco/rules.d'));
+  const notes = first.diagnostics.map((d) => [d.code, d.severity, first.valuesText.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character), String(d.message)]);
+  assert.equal(notes.length, 1, JSON.stringify(notes));
+  assert.deepEqual(notes[0].slice(0, 3), ['embedded-rules-loads-before', 3, 'team.yaml']);
+  assert.match(String(notes[0][3]), /^Falco reads 'team\.yaml' before \/etc\/falco\/falco_rules\.yaml \(falco\.rules_files names \/etc\/falco\/rules\.d\/team\.yaml first\), but Falco Lens checks it after the workspace's rules files/);
+  // The folder before the file names every block; the chart's order (rules.d last) and no rules_files say nothing.
+  assert.equal(open(values('/etc/falco/rules.d', '/etc/falco/falco_rules.yaml')).diagnostics.filter((d) => d.code === 'embedded-rules-loads-before').length, 1);
+  assert.deepEqual(open(values('/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d')).diagnostics, []);
+  assert.deepEqual(open(TEAM).diagnostics, []);
+});
