@@ -256,6 +256,10 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
       parts.push(INTERNAL_VALUE);
     } else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
+    } else if (value.origin === 'output_fields' && !value.field.includes('.')) {
+      // append_output's extra_fields take `- name: format` pairs besides field names (falco.yaml:775-781 and
+      // configuration.h:273-290 at 0.44.1; since 0.39.0).
+      parts.push('Not a Falco field name (those are `class.name`): a custom name from falco.yaml\'s `append_output` `extra_fields` (Falco 0.39 or later), or a key added by the program that sent the alert.');
     } else parts.push('_Not in the field catalog: a plugin field, or a field of a newer Falco._');
   } else {
     parts.push(`${cappedCode(key, 200)}: no field is known for this output name${view.rule || view.candidates ? '' : ' (the rule is unidentified)'}.`);
@@ -350,7 +354,10 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'uuid': return `**uuid** ${cappedCode(view.uuid ?? '')}: an id falcosidekick gives each event it forwards (Falco itself sends none).`;
     case 'field-key': return fieldKeyHover(view, view.values[target.value!]);
     case 'field-value': return fieldValueHover(view, view.values[target.value!]);
-    case 'output': return '**output**: the rule\'s output rendered by Falco, with the time and priority in front. Hover a `key=value` token to see its field.';
+    // Falco writes the time and the priority before the rule's output (formats.cpp:64-74 at 0.44.1, text and JSON).
+    case 'output': return view.outputPrefixed === false
+      ? '**output**: the rule\'s output, without the time and priority that Falco writes in front of it: this text was not written by Falco as it is (a test payload, or a program that rewrote it). Hover a `key=value` token to see its field.'
+      : '**output**: the rule\'s output rendered by Falco, with the time and priority in front. Hover a `key=value` token to see its field.';
     case 'message': return '**message**: the rule\'s output rendered without the time and priority (`json_include_message_property`).';
     // falcosidekick's WebUI payload carries EnabledOutputs, the outputs it started with (outputs/webui.go), while
     // forwardEvent sends each event only to the outputs whose minimumpriority it reaches (handlers.go, 2.34.1).

@@ -52,6 +52,8 @@ export interface AlertView {
   uuid?: string;
   /** The rendered output without the time/priority prefix. */
   output?: string;
+  /** For a JSON alert's `output`: whether it starts with the time and priority, as Falco writes it. */
+  outputPrefixed?: boolean;
   /** JSON output_fields as the text output renders them (null → `<NA>`), when the alert has them: the authority
    *  on field values, which the output's `key=value` text can only approximate. */
   outputFields?: Map<string, string>;
@@ -142,6 +144,7 @@ function buildJson(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
       if (m.key === 'output') {
         const prefix = /^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T\S+): \S+ /.exec(decoded.value);
         if (prefix) bodyStart = prefix[0].length;
+        view.outputPrefixed = prefix !== null;
         view.output = decoded.value.slice(bodyStart);
       } else if (view.output === undefined) view.output = decoded.value;
       const tokens = tokensOf(decoded.value, bodyStart, view, templates, view.outputFields);
