@@ -42,6 +42,19 @@ export function escapeMarkdown(value: string): string {
   return revealInvisible(value).replace(/[\\`*_{}\[\]()#+\-.!|<>~&"'=:$]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 }
 
+/**
+ * Prose (a rule's description) cut to at most `max` characters at a word boundary, as escaped Markdown ending in an
+ * ellipsis and the count of characters left out; whole when short. A text with no blank in the last 100 characters
+ * before `max` is cut at `max` (never inside a surrogate pair).
+ */
+export function clippedProse(text: string, max: number): string {
+  if (text.length <= max) return escapeMarkdown(text);
+  let cut = text.slice(0, max + 1).search(/\s\S*$/);
+  if (cut <= 0 || max - cut > 100) cut = max - (text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? 1 : 0);
+  const shown = text.slice(0, cut).replace(/[\s,;:]+$/, '');
+  return `${escapeMarkdown(shown)}… (${(text.length - shown.length).toLocaleString('en-US')} more characters)`;
+}
+
 /** A title for a code action or tree item: one line, control characters removed, bounded length. */
 export function plainTitle(value: string, max = 80): string {
   // eslint-disable-next-line no-control-regex

@@ -1,7 +1,7 @@
 // Hover Markdown for alerts. Every value that comes from the alert or from the user's rules files passes through
 // codeSpan/codeBlock/escapeMarkdown: alert content is attacker-controlled and must render as inert text.
-import { codeSpan, escapeMarkdown } from '../markdown';
-import { cappedBlock, cappedCode, cappedText } from './cap';
+import { clippedProse, codeSpan, escapeMarkdown } from '../markdown';
+import { MAX_SHOWN_VALUE, cappedBlock, cappedCode } from './cap';
 import { eventCondition, lookupField, meaningGroups, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
@@ -73,7 +73,7 @@ export function ruleHover(view: AlertView): string {
   if (playbook) parts.push(`**Detects:** ${escapeMarkdown(playbook.detects)}`);
   parts.push(...mitreHoverLines(mitreListing(view, playbook?.mitre ?? [])));
   const summary = view.ruleSummary;
-  if (summary?.desc) parts.push(`**Description in your rules:** ${cappedText(summary.desc.trim())}`);
+  if (summary?.desc) parts.push(`**Description in your rules:** ${clippedProse(summary.desc.trim(), MAX_SHOWN_VALUE)}`);
   if (summary?.location) parts.push(`Defined in ${locationLink(summary.location.uri, summary.location.range.start.line)}`);
   else if (!summary) parts.push('_This rule is not in the loaded rules (workspace and `falcoLens.rules.files`)._');
   if (playbook?.investigate.length) {

@@ -2,7 +2,7 @@
 // keys. Everything that comes from a workspace file (names, conditions, descriptions, paths) is untrusted and goes
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
-import { codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
+import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
 import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
@@ -238,10 +238,12 @@ function ruleMarkdown(name: string, load: LoadResult): string {
   ].filter((x): x is string => x !== undefined);
   return markdown([
     `**Rule** ${codeSpan(name)}`,
-    rule.desc ? escapeMarkdown(clip(rule.desc.trim(), 600)) : undefined,
+    rule.desc ? clippedProse(rule.desc.trim(), 600) : undefined,
     facts.join(' · '),
     whereLines(rule.contributions),
-    playbook ? `**Playbook:** ${knowledgeText(playbook.detects)} ${knowledgeText(playbook.attackerGoal)}` : undefined,
+    // What it detects and why attackers do it, one paragraph each: the two ran on as one block of text.
+    playbook ? `**Playbook:** ${knowledgeText(playbook.detects)}` : undefined,
+    playbook ? `**Attacker's goal:** ${knowledgeText(playbook.attackerGoal)}` : undefined,
   ]).value;
 }
 
