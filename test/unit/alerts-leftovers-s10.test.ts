@@ -9,7 +9,7 @@ import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { MemoryHost } from './rules-host';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { displayMessage, displayPath } from '../../server/src/service/displayPath';
-import { CORPUS, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
+import { CORPUS, KEY_ALERT, KEY_RULE, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
 function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
   return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
@@ -121,16 +121,6 @@ test('MITRE ids: the rule\'s tags and the playbook\'s listed apart, once each, u
 // (a Helm chart's customRules, mounted in /etc/falco/rules.d and read after falco_rules.local.yaml) was not seen, and the
 // quick fix wrote an override into the local file that Falco then replaced with the rule (rule_loader_collector.cpp
 // define_info, `*prev = info`, 0.37.0-0.44.0). The loader's own contributions of the set's load now say so.
-const KEY_RULE = (condition: string, indent = '') => [
-  '- rule: Backup tool reads keys', '  desc: A backup tool opened a private key', `  condition: ${condition}`,
-  '  output: Key read by backup tool (file=%fd.name process=%proc.name parent=%proc.pname)', '  priority: WARNING', '',
-].map((l) => (l ? indent + l : l)).join('\n');
-const KEY_ALERT = JSON.stringify({
-  hostname: 'db-1', output: '10:20:30.123456789: Warning Key read by backup tool (file=/etc/ssl/private/k.pem process=restic parent=cron)',
-  output_fields: { 'evt.time': 1746613230123456789, 'fd.name': '/etc/ssl/private/k.pem', 'proc.name': 'restic', 'proc.pname': 'cron', 'proc.cmdline': 'restic backup /etc' },
-  priority: 'Warning', rule: 'Backup tool reads keys', source: 'syscall', tags: [], time: '2025-05-07T10:20:30.123456789Z',
-});
-
 function withValues(values: string, baseText = KEY_RULE('evt.type = open and fd.name startswith /etc/ssl/private')) {
   const base = '/etc/falco/falco_rules.yaml';
   const local = '/etc/falco/falco_rules.local.yaml';

@@ -6,16 +6,8 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { MemoryHost } from './rules-host';
+import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 
-const KEY_RULE = (condition: string, indent = '') => [
-  '- rule: Backup tool reads keys', '  desc: A backup tool opened a private key', `  condition: ${condition}`,
-  '  output: Key read by backup tool (file=%fd.name process=%proc.name parent=%proc.pname)', '  priority: WARNING', '',
-].map((l) => (l ? indent + l : l)).join('\n');
-const KEY_ALERT = JSON.stringify({
-  hostname: 'db-1', output: '10:20:30.123456789: Warning Key read by backup tool (file=/etc/ssl/private/k.pem process=restic parent=cron)',
-  output_fields: { 'evt.time': 1746613230123456789, 'fd.name': '/etc/ssl/private/k.pem', 'proc.name': 'restic', 'proc.pname': 'cron', 'proc.cmdline': 'restic backup /etc' },
-  priority: 'Warning', rule: 'Backup tool reads keys', source: 'syscall', tags: [], time: '2025-05-07T10:20:30.123456789Z',
-});
 const TEAM = `customRules:\n  team.yaml: |-\n${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private', '    ')}`;
 const values = (...paths: string[]) => `${TEAM}\nfalco:\n  rules_files:\n${paths.map((p) => `    - ${p}\n`).join('')}`;
 
