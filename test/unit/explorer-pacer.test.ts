@@ -106,6 +106,34 @@ test('a cancellation that came in meanwhile is answered RequestCancelled at the 
   await assert.rejects(turning, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
 });
 
+/**
+ * The Explorer's handlers on a fake connection: the requests they register, and each changed notification handed to
+ * `onProgress`. `slices` counts the slices of indexing (each asks the alerts service for its text rule identifier).
+ */
+function explorerHandlers(onProgress: (info: ExplorerLogInfo) => void, messages?: Messages) {
+  const requests = new Map<string, (p: unknown) => unknown>();
+  const counts = { slices: 0 };
+  const connection = {
+    onRequest: (method: string, handler: (p: unknown) => unknown) => { requests.set(method, handler); },
+    onShutdown: () => undefined,
+    console: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    window: { showWarningMessage: () => Promise.resolve(undefined) },
+    sendNotification: (method: string, info: ExplorerLogInfo) => {
+      if (method === EXPLORER_CHANGED_NOTIFICATION) onProgress(info);
+      return Promise.resolve();
+    },
+  };
+  const context = {
+    connection, documents: undefined, host: undefined,
+    service: { alerts: { textRuleIdentifier: () => { counts.slices++; return () => undefined; } } },
+    guarded: <T>(_what: string, _fallback: T, run: () => T) => run(),
+    pathToUri: (p: string) => `file://${p}`,
+    messagesReceived: () => messages?.received ?? 0, messagesHandled: () => messages?.handled ?? 0,
+  } as unknown as ExplorerContext;
+  registerExplorerHandlers(context);
+  return { requests, counts };
+}
+
 for (const transport of ['stdio', 'ipc'] as const) {
   test(`a message that came in while a log was indexed is handled before the next slice of indexing (${transport})`, async (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-pacer-'));
@@ -116,35 +144,18 @@ for (const transport of ['stdio', 'ipc'] as const) {
     for (let i = 0; i < 150_000; i++) lines.push(`{"output":"09:00:00.000000000: Notice x=${i}","priority":"Notice","rule":"R${i % 9}","time":"2026-03-02T09:00:00.000000000Z"}`);
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     const messages = new Messages();
-    const requests = new Map<string, (p: unknown) => unknown>();
     const progress: ExplorerLogInfo[] = [];
     let answered: ExplorerLogInfo | undefined;
     let finished!: () => void;
     const done = new Promise<void>((resolve) => { finished = resolve; });
-    const connection = {
-      onRequest: (method: string, handler: (p: unknown) => unknown) => { requests.set(method, handler); },
-      onShutdown: () => undefined,
-      console: { log: () => undefined, warn: () => undefined, error: () => undefined },
-      window: { showWarningMessage: () => Promise.resolve(undefined) },
-      sendNotification: (method: string, info: ExplorerLogInfo) => {
-        if (method !== EXPLORER_CHANGED_NOTIFICATION) return Promise.resolve();
-        progress.push(info);
-        if (info.done) finished();
-        // A hover read in the turn after this slice, after the indexing's own turn was queued: answered with what is
-        // indexed when it is handled (the open request of a log already open answers its progress).
-        else if (progress.length === 1) process.nextTick(() => messages.arrive('hover', transport));
-        return Promise.resolve();
-      },
-    };
+    const { requests } = explorerHandlers((info) => {
+      progress.push(info);
+      if (info.done) finished();
+      // A hover read in the turn after this slice, after the indexing's own turn was queued: answered with what is
+      // indexed when it is handled (the open request of a log already open answers its progress).
+      else if (progress.length === 1) process.nextTick(() => messages.arrive('hover', transport));
+    }, messages);
     messages.handlers.set('hover', () => { void Promise.resolve(requests.get(EXPLORER_OPEN_REQUEST)!({ path: file })).then((info) => { answered = info as ExplorerLogInfo; }); });
-    const context = {
-      connection, documents: undefined, host: undefined,
-      service: { alerts: { textRuleIdentifier: () => () => undefined } },
-      guarded: <T>(_what: string, _fallback: T, run: () => T) => run(),
-      pathToUri: (p: string) => `file://${p}`,
-      messagesReceived: () => messages.received, messagesHandled: () => messages.handled,
-    } as unknown as ExplorerContext;
-    registerExplorerHandlers(context);
     const opened = await requests.get(EXPLORER_OPEN_REQUEST)!({ path: file }) as ExplorerLogInfo;
     await done;
     await requests.get(EXPLORER_CLOSE_REQUEST)!({ logId: opened.logId });
@@ -162,41 +173,22 @@ test('a followed log whose last line is still being written is not indexed again
   const alert = (i: number) => `{"output":"09:00:00.000000000: Notice x=${i}","priority":"Notice","rule":"R","time":"2026-03-02T09:00:00.000000000Z"}`;
   // Three whole alerts and half of a fourth: Falco (or a pipe) has not written its end yet.
   fs.writeFileSync(file, `${alert(1)}\n${alert(2)}\n${alert(3)}\n${alert(4).slice(0, 40)}`);
-  const requests = new Map<string, (p: unknown) => unknown>();
   const progress: ExplorerLogInfo[] = [];
   const waiters: { total: number; resolve: () => void }[] = [];
-  let slices = 0;
-  const connection = {
-    onRequest: (method: string, handler: (p: unknown) => unknown) => { requests.set(method, handler); },
-    onShutdown: () => undefined,
-    console: { log: () => undefined, warn: () => undefined, error: () => undefined },
-    window: { showWarningMessage: () => Promise.resolve(undefined) },
-    sendNotification: (method: string, info: ExplorerLogInfo) => {
-      if (method !== EXPLORER_CHANGED_NOTIFICATION) return Promise.resolve();
-      progress.push(info);
-      for (const w of waiters.filter((x) => info.total >= x.total)) w.resolve();
-      return Promise.resolve();
-    },
-  };
+  const { requests, counts } = explorerHandlers((info) => {
+    progress.push(info);
+    for (const w of waiters.filter((x) => info.total >= x.total)) w.resolve();
+  });
   const totalReached = (total: number) => new Promise<void>((resolve) => {
     if (progress.some((p) => p.total >= total)) resolve(); else waiters.push({ total, resolve });
   });
-  const context = {
-    connection, documents: undefined, host: undefined,
-    // Asked once per slice of indexing: counts the slices.
-    service: { alerts: { textRuleIdentifier: () => { slices++; return () => undefined; } } },
-    guarded: <T>(_what: string, _fallback: T, run: () => T) => run(),
-    pathToUri: (p: string) => `file://${p}`,
-    messagesReceived: () => 0, messagesHandled: () => 0,
-  } as unknown as ExplorerContext;
-  registerExplorerHandlers(context);
   const opened = await requests.get(EXPLORER_OPEN_REQUEST)!({ path: file, follow: true }) as ExplorerLogInfo;
   t.after(() => requests.get(EXPLORER_CLOSE_REQUEST)!({ logId: opened.logId }));
   await totalReached(3);
-  const afterFirst = slices;
+  const afterFirst = counts.slices;
   // A hundred turns of the event loop with nothing written: no slice of indexing (the old loop took one per turn).
   for (let i = 0; i < 100; i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.ok(slices - afterFirst <= 1, `${slices - afterFirst} slices while nothing was written`);
+  assert.ok(counts.slices - afterFirst <= 1, `${counts.slices - afterFirst} slices while nothing was written`);
   assert.equal(progress.at(-1)!.total, 3, 'the half line is not an alert');
   // The rest of the line, and a fifth alert: the file's watcher brings indexing back.
   // The watcher does not keep the process alive (a server's stdin does): a timer does, and bounds the wait.
