@@ -50,6 +50,9 @@ export interface OperatorConfigFile {
   /** How messages name it: the resource ("Config 'x'"), and where the manifest holds it ("configs.yaml:12"). */
   label: string;
   at: string;
+  /** The Config it comes from, and that Config's spec.selector (regions.ts OperatorPlace.selector). */
+  resource: string;
+  selector?: string;
 }
 
 let operatorFalcoYaml: string | undefined;

@@ -13,6 +13,7 @@ import {
 import type { DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
+import { ConfigCode } from '../config/diagnostics';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
@@ -22,7 +23,8 @@ import { lineTarget } from '../rules/hover';
 import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
-  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, toEmbedded, toHost, HolderCode, OPERATOR_RULES_DIR,
+  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, toEmbedded, toHost, HolderCode,
+  OPERATOR_CONFIG_DIR, OPERATOR_RULES_DIR,
   type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci, type OperatorPlace,
   type OperatorRef,
 } from './regions';
@@ -437,7 +439,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   // replacing an earlier one's (a list appended from Falco 0.41). The Configs of one folder and namespace are taken as
   // those one Falco reads, as the Rulesfiles are (groupOf). A Config with a spec.selector is written only on the
   // nodes it selects: it is merged with the Configs without one and those with the same selector; a Config without
-  // one is checked with the Configs without one (the nodes no selector picks).
+  // one is checked with the Configs without one (the nodes no selector picks), and told where a Config with a selector
+  // replaces one of its keys on the nodes it selects (selectorNotes). Two selectors may pick the same node: Falco Lens
+  // does not know the nodes' labels, so each is merged apart.
   const configGroupFor = (hostUri: string, place: OperatorPlace): string => `${groupFor(hostUri, place)}\u0001${place.selector ?? ''}`;
   /** The group's configuration files in the order Falco reads them (a name given twice: the first by URI). */
   const configMembers = (group: string): OperatorConfigFile[] => {
@@ -450,11 +454,45 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         if (p.file.kind !== 'config' || !place || groupFor(state.uri, place) !== base || (place.selector !== undefined && place.selector !== selector)) continue;
         const at = `${hostName(state.uri)}:${state.lines.positionAt(p.file.keySpan[0]).line + 1}`;
         const label = p.file.holder === 'configMap' ? `the ConfigMap '${p.file.configMap?.name ?? ''}' of Config '${place.resource}'` : `Config '${place.resource}'`;
-        found.push({ fileName: place.fileName, host: state.uri, file: { uri: p.doc.uri, fileName: place.fileName, text: p.file.text, label, at } });
+        found.push({ fileName: place.fileName, host: state.uri, file: { uri: p.doc.uri, fileName: place.fileName, text: p.file.text, label, at, resource: place.resource, ...(place.selector !== undefined ? { selector: place.selector } : {}) } });
       }
     }
     found.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
     return found.filter((f, i) => i === 0 || found[i - 1].fileName !== f.fileName).map((f) => f.file);
+  };
+  /**
+   * Notes on the keys of a Config without a selector that a Config with one replaces on the nodes it selects: that
+   * Config is written there beside it and merged in file-name order like any other (controllers/artifact/config/
+   * controller.go:100 at v0.4.1 skips a Config only where its selector does not match). Read from the merge of each
+   * selector's group; a key the Configs of every node already replace has its note (`own`) and gets none.
+   */
+  const selectorNotes = (state: HostState, p: Placed, own: readonly Diagnostic[]): Diagnostic[] => {
+    const place = p.file.operator;
+    if (p.file.kind !== 'config' || !place || place.selector !== undefined) return [];
+    const base = groupFor(state.uri, place);
+    const selectors = new Set<string>();
+    for (const other of allStates()) {
+      for (const o of other.placed) {
+        const at = o.file.operator;
+        if (o.file.kind === 'config' && at?.selector !== undefined && groupFor(other.uri, at) === base) selectors.add(at.selector);
+      }
+    }
+    const replaced = new Set(own.filter((d) => d.code === ConfigCode.Overridden).map((d) => (d.data as { key?: string } | undefined)?.key));
+    const out: Diagnostic[] = [];
+    for (const selector of [...selectors].sort()) {
+      const group = `${base}\u0001${selector}`;
+      const members = configMembers(group);
+      for (const d of configGroupFeatures(group).diagnostics(p.doc)) {
+        const data = d.data as { key?: string; by?: string } | undefined;
+        const by = members.find((m) => `${OPERATOR_CONFIG_DIR}/${m.fileName}` === data?.by);
+        if (d.code !== ConfigCode.Overridden || !by?.selector || replaced.has(data?.key)) continue;
+        out.push({
+          ...d,
+          message: `On the nodes that Config '${by.resource}' selects (${selectorText(by.selector)}), ${String(d.message)} The artifact operator writes a Config with a selector only on the nodes it selects; on the nodes where no such Config replaces it, Falco uses this '${data?.key ?? ''}'.`,
+        });
+      }
+    }
+    return out;
   };
   /** One configuration service per group, reading the group's files as they are when it is asked. */
   const configGroups = new Map<string, DocumentFeatures>();
@@ -573,6 +611,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           if (p.file.holder === 'operatorConfig' && d.code === 'config-start-fails' && (d.data as { key?: string } | undefined)?.key === 'config_files') continue;
           out.push(map.diagnostic(p, d));
         }
+        for (const d of selectorNotes(state, p, found)) out.push(map.diagnostic(p, d));
       }
       return out;
     },

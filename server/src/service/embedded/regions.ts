@@ -731,6 +731,19 @@ function selectorKey(node: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
+/** A selector key (selectorKey) in kubectl's `-l` syntax: `k=v`, `k in (a,b)`, `k notin (a)`, `k`, `!k`. */
+export function selectorText(key: string): string {
+  let value: { matchLabels?: Record<string, unknown>; matchExpressions?: { key?: unknown; operator?: unknown; values?: unknown }[] };
+  try { value = JSON.parse(key); } catch { return key; }
+  const out = Object.entries(value?.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+  for (const e of Array.isArray(value?.matchExpressions) ? value.matchExpressions : []) {
+    const values = Array.isArray(e?.values) ? `(${e.values.map(String).join(',')})` : '()';
+    const op = String(e?.operator);
+    out.push(op === 'Exists' ? String(e?.key) : op === 'DoesNotExist' ? `!${String(e?.key)}` : `${String(e?.key)} ${op.toLowerCase()} ${values}`);
+  }
+  return out.join(',');
+}
+
 /** The ConfigMap entry the operator reads for a resource of this kind (api/common/v1alpha1 ConfigMapRulesKey and
  *  ConfigMapConfigKey). */
 export function configMapEntry(kind: OperatorRef['kind']): string {
