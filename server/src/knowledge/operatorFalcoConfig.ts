@@ -6,8 +6,13 @@
 // artifact operator writes there from the Config resources are merged after it, in file-name order, with Falco's
 // default strategy (append from Falco 0.41, every key replaced before). v0.4.1 deploys Falco 0.44.1
 // (internal/pkg/image/const.go FalcoTag). The two workload types differ in engine.kind only: modern_ebpf for a
-// DaemonSet (the Falco resource's default spec.type), nodriver for a Deployment. v0.2.x and v0.3.x also wrote
-// container_engines, engine.ebpf and grpc/grpc_output, which v0.4.0 dropped.
+// DaemonSet (the Falco resource's default spec.type), nodriver for a Deployment.
+// Earlier releases (the falco.yaml strings of controllers/falco/defaults.go at v0.1.x, internal/pkg/resources/falco.go
+// at v0.2.0-v0.3.0; v0.4.0 and main at 13be954 write this one): v0.2.0-v0.3.0 also wrote container_engines,
+// engine.ebpf and grpc/grpc_output (both enabled: false); v0.1.x wrote that file with append_output: [] and without
+// falco_libs' thread-table and snaplen keys, json_include_output_fields_property and plugins_hostinfo. Their default
+// Falco (internal/pkg/image/const.go FalcoTag): 0.41.0 (v0.1.x), 0.43.0 (v0.2.x), 0.44.0 (v0.3.0), 0.44.1 (v0.4.x).
+// Falco Lens merges this release's file whatever the operator's version (ARCHITECTURE.md says what that misses).
 
 export type OperatorWorkload = 'DaemonSet' | 'Deployment';
 
