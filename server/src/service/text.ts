@@ -2,6 +2,11 @@
 // parsers saw, in UTF-16 code units (what LSP and JavaScript strings both use), so CRLF, tabs and emoji agree.
 import type { Position, Range } from 'vscode-languageserver-types';
 
+/** The line break an edit writes into a text: CRLF in a text that has one, else LF. */
+export function lineEnding(text: string): '\r\n' | '\n' {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
 export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: number[];

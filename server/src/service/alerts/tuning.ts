@@ -4,7 +4,7 @@
 // a parenthesis or a comma could change the condition: such values are refused rather than written.
 import * as path from 'node:path';
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { LineIndex } from '../text';
+import { LineIndex, lineEnding } from '../text';
 import { isInvisibleChar } from '../markdown';
 import { officialDefinition } from '../../knowledge';
 import { valueOf, type AlertView } from './view';
@@ -466,8 +466,14 @@ function ruleItems(text: string): RuleItem[] {
 
 function appendAtEnd(text: string, block: string): Insertion {
   if (text === '') return { offset: 0, text: `# Local Falco rules: loaded after the default rules files.\n\n${block}` };
-  const sep = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  const sep = /\n\r?\n$/.test(text) ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return { offset: text.length, text: sep + block };
+}
+
+/** An insertion (built with LF) as the local file writes its line breaks. */
+function inFileLines(text: string, insertion: Insertion): TuningPlan {
+  const eol = lineEnding(text);
+  return { kind: 'insert', insertion: eol === '\n' ? insertion : { offset: insertion.offset, text: insertion.text.replace(/\n/g, eol) } };
 }
 
 /** Inserts `lines` (already indented) as new items after the last item of a block sequence. */
@@ -530,7 +536,7 @@ export function planException(localText: string, p: ExceptionProposal, comment?:
     const values = existing.get('values', true);
     if (isSeq(values)) {
       const ins = appendToSeq(localText, values, [`- ${row(p.values)}`]);
-      if (ins) return { kind: 'insert', insertion: ins };
+      if (ins) return inFileLines(localText, ins);
     }
   }
   // A new exception: its name must not repeat one the file already gives for the rule (Falco would read the second as
@@ -539,9 +545,9 @@ export function planException(localText: string, p: ExceptionProposal, comment?:
   for (let n = 2; taken.has(name); n++) name = `${p.name}_${n}`;
   if (exs) {
     const ins = appendToSeq(localText, exs, exceptionEntryLines({ ...p, name }, ''));
-    if (ins) return { kind: 'insert', insertion: ins };
+    if (ins) return inFileLines(localText, ins);
   }
-  return { kind: 'insert', insertion: appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment)) };
+  return inFileLines(localText, appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment)));
 }
 
 export function planDisable(localText: string, rule: string, comment?: string): TuningPlan {
@@ -551,5 +557,5 @@ export function planDisable(localText: string, rule: string, comment?: string): 
   // Falco applies the items in order: the last one of the rule that sets enabled decides.
   const last = items.filter((i) => i.name === rule && i.map.has('enabled')).pop();
   if (last && last.map.get('enabled') === false) return { kind: 'present' };
-  return { kind: 'insert', insertion: appendAtEnd(localText, disableItemYaml(rule, comment)) };
+  return inFileLines(localText, appendAtEnd(localText, disableItemYaml(rule, comment)));
 }

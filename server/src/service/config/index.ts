@@ -16,6 +16,7 @@ import type { ServiceHost } from '../host';
 import { codeSpan, escapeMarkdown, knowledgeText, plainTitle } from '../markdown';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/priority';
 import { URI_TO_PATH, pathToUri } from '../uri';
+import { lineEnding } from '../text';
 import { ConfigCode, ConfigDiagnostics } from './diagnostics';
 import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
@@ -206,7 +207,8 @@ function emptyConfiguration(model: ConfigModel, whole: boolean, out: ConfigDiagn
   if (!whole) return;
   const firstLineEnd = Math.min(model.text.length, model.lines.lineEnd(0));
   const text = model.text;
-  const insert = `${text === '' || /[\r\n]$/.test(text) ? '' : '\n'}rules_files:\n  - /etc/falco/falco_rules.yaml\nstdout_output:\n  enabled: true\n`;
+  const eol = lineEnding(text);
+  const insert = `${text === '' || /[\r\n]$/.test(text) ? '' : eol}rules_files:${eol}  - /etc/falco/falco_rules.yaml${eol}stdout_output:${eol}  enabled: true${eol}`;
   out.report(ConfigCode.StartFails, [0, firstLineEnd],
     'This configuration has no key (it is empty or holds only comments): Falco reads every key\'s default and refuses to start. No rules file is configured ("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml", unless rules files are given with -r), and no output is enabled ("No output configured, please make sure at least one output is configured and enabled").',
     { fix: { title: 'Add rules_files and stdout_output', edits: [{ span: [text.length, text.length], newText: insert }] } satisfies ConfigFix });

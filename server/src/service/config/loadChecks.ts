@@ -16,6 +16,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap
 import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames } from '../rules/closest';
+import { lineEnding } from '../text';
 import { booleanValue, keySpan, nodeSpan, pairOf, scalarKind, scalarText, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
@@ -407,7 +408,7 @@ function checkRulesNamed(view: View, ctx: LoadCheckContext): void {
   const key = legacy ? 'rules_file' : 'rules_files';
   const renamed = ['rules_files', 'rules_file', ...Object.keys(CONFIG_KEYS_NEVER_READ)].some((k) => pairOf(root, k));
   const text = view.edited.model.text;
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const eol = lineEnding(text);
   const fix: ConfigFix | undefined = elsewhere || renamed ? undefined : {
     title: `Add ${key} with ${DEFAULT_RULES_FILE}`,
     edits: [{ span: [text.length, text.length], newText: `${/[\r\n]$/.test(text) || text === '' ? '' : eol}${key}:${eol}  - ${DEFAULT_RULES_FILE}${eol}` }],
@@ -425,7 +426,7 @@ function listItemFix(text: string, pair: Pair<Scalar, Node | null>, column: numb
   if (isScalar(value) && value.value === null && value.range && value.range[0] === value.range[1]) {
     const lineEnd = text.slice(value.range[0]).search(/[\r\n]/);
     const at = lineEnd < 0 ? text.length : value.range[0] + lineEnd;
-    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const eol = lineEnding(text);
     return { title, edits: [{ span: [at, at], newText: `${eol}${' '.repeat(column + 2)}- ${DEFAULT_RULES_FILE}` }] };
   }
   if (isSeq(value) && value.items.length === 0 && value.range && value.flow) {
@@ -745,7 +746,8 @@ function checkOutputs(view: View, ctx: LoadCheckContext): void {
   const first = root.items.find((p) => isScalar(p.key));
   if (!first) return;
   const text = view.edited.model.text;
-  const insert = `${text.endsWith('\n') || text === '' ? '' : '\n'}stdout_output:\n  enabled: true\n`;
+  const eol = lineEnding(text);
+  const insert = `${/[\r\n]$/.test(text) || text === '' ? '' : eol}stdout_output:${eol}  enabled: true${eol}`;
   ctx.report(ConfigCode.StartFails, keySpan(first), `Falco refuses to start: ${message}${view.unknownNote()}`,
     { path: 'stdout_output.enabled', fix: { title: 'Add stdout_output with enabled: true', edits: [{ span: [text.length, text.length], newText: insert }] } satisfies ConfigFix });
 }

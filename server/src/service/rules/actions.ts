@@ -5,6 +5,7 @@ import type { CodeAction, CodeActionContext, Diagnostic, Range, TextEdit } from 
 import type { ServiceHost } from '../host';
 import { lookupField } from '../../knowledge';
 import { plainTitle } from '../markdown';
+import { lineEnding } from '../text';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 import { parseOutputCached } from './conditionChecks';
@@ -17,10 +18,6 @@ const SOURCE_DISABLE = 'source.disableRule';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Text helpers
-
-function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
-}
 
 /** Column of the item's keys (`  condition:` → 2). */
 function keyIndent(model: RulesFileModel, item: ModelItem): string {
@@ -118,7 +115,7 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       const keys = Array.isArray(data.keys) ? (data.keys as string[]) : [];
       if (keys.length === 0) return [];
       const indent = keyIndent(model, item);
-      const eol = eolOf(model.text);
+      const eol = lineEnding(model.text);
       const text = isFlowItem(item) ? `override: {${keys.map((k) => `${k}: append`).join(', ')}}`
         : ['override:', ...keys.map((k) => `${indent}  ${k}: append`)].join(eol);
       return [fix(`Replace 'append: true' with 'override: ${keys.map((k) => `${k}: append`).join(', ')}'`, [replace(model, appendEntry.keySpan.start, appendEntry.value.span.end, text)], true)];
@@ -277,7 +274,7 @@ function padSequence(model: RulesFileModel, seq: Extract<ModelNode, { kind: 'seq
   const lastLine = model.lines.positionAt(last.span.start);
   const line = model.lines.lineText(lastLine.line);
   const dash = line.slice(0, lastLine.character).replace(/-\s*$/, '').replace(/[^\t]/g, ' ');
-  const eol = eolOf(model.text);
+  const eol = lineEnding(model.text);
   const at = model.lines.lineEnd(model.lines.positionAt(last.span.end).line);
   return insert(model, at, Array(count).fill(`${eol}${dash}- ${value}`).join(''));
 }
@@ -329,7 +326,7 @@ function overrideOfWrittenKeys(item: ModelItem): [string, 'append' | 'replace'][
 /** Lines appended to an item, each indented like the item's keys. */
 function appendLines(model: RulesFileModel, item: ModelItem, lines: string[]): TextEdit {
   const indent = keyIndent(model, item);
-  const eol = eolOf(model.text);
+  const eol = lineEnding(model.text);
   const { offset, needsBreak } = afterItem(model, item);
   const body = lines.map((l) => `${indent}${l}`).join(eol) + eol;
   return insert(model, offset, needsBreak ? eol + body : body);
@@ -353,7 +350,7 @@ function addOverrideEntry(model: RulesFileModel, item: ModelItem, override: MapE
   const indent = model.lines.lineText(pos.line).slice(0, pos.character).replace(/[^\t]/g, ' ');
   const at = model.lines.lineEnd(model.lines.positionAt(last.span.end).line);
   void item;
-  return insert(model, at, `${eolOf(model.text)}${indent}${entryText}`);
+  return insert(model, at, `${lineEnding(model.text)}${indent}${entryText}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -384,7 +381,7 @@ function sourceActions(file: LoadedFile, load: LoadResult, range: Range, only: s
   const rule = load.final.rules.get(item.name);
   if (!rule) return [];
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-  const eol = eolOf(model.text);
+  const eol = lineEnding(model.text);
   const tail = model.text.length === 0 || model.text.endsWith('\n') ? '' : eol;
   const separator = model.text.length === 0 ? '' : eol;
   const actions: CodeAction[] = [];
