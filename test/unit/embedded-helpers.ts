@@ -28,3 +28,8 @@ export function textAt(text: string, d: { range: { start: Position; end: Positio
 export function message(d: Diagnostic): string {
   return typeof d.message === 'string' ? d.message : d.message.value;
 }
+
+/** A Falco Operator Config of namespace falco holding `body` as its spec.config (`extra`: more spec lines). */
+export function operatorConfig(name: string, priority: number, body: string, extra = ''): string {
+  return `apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Config\nmetadata:\n  name: ${name}\n  namespace: falco\nspec:\n  config:\n${body.replace(/^/gm, '    ')}\n  priority: ${priority}\n${extra}`;
+}

@@ -13,7 +13,7 @@ import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { operatorFalcoConfig } from '../../server/src/knowledge/operatorFalcoConfig';
 import { MemoryHost } from './rules-host';
-import { openHost, textAt, message } from './embedded-helpers';
+import { openHost, operatorConfig, textAt, message } from './embedded-helpers';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'operator');
 const CONFIGS = fs.readFileSync(path.join(FIXTURES, 'configs.yaml'), 'utf8');
@@ -28,9 +28,6 @@ function serviceWith(files: Record<string, string> = {}) {
 const configFindings = (found: Diagnostic[]) => found.filter((d) => String(d.code).startsWith('config-'));
 const lineOf = (text: string, needle: string, from = 0) => text.slice(0, text.indexOf(needle, from)).split('\n').length - 1;
 
-function config(name: string, priority: number, body: string, extra = ''): string {
-  return `apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Config\nmetadata:\n  name: ${name}\n  namespace: falco\nspec:\n  config:\n${body.replace(/^/gm, '    ')}\n  priority: ${priority}\n${extra}`;
-}
 
 test('operator facts: the operator\'s falco.yaml includes /etc/falco/config.d, and the Configs\' files are named by priority, medium and name', () => {
   const base = operatorFalcoConfig();
@@ -65,7 +62,7 @@ test('a key that a later Config of the namespace replaces: an information on it 
 });
 
 test('Configs of closed files of the same folder and namespace merge too; other folders and namespaces do not', () => {
-  const kmod = config('engine-kmod', 70, 'engine:\n  kind: kmod\n  kmod:\n    buf_size_preset: 4');
+  const kmod = operatorConfig('engine-kmod', 70, 'engine:\n  kind: kmod\n  kmod:\n    buf_size_preset: 4');
   const { service } = serviceWith({ '/ws/deploy/falco/kmod.yaml': kmod, '/ws/deploy/falco/other-ns.yaml': kmod.replace('namespace: falco', 'namespace: other').replace('engine-kmod', 'engine-other') });
   const found = configFindings(service.embedded.diagnostics(openHost(service, CONFIGS, URI)));
   const structuredEngine = found.find((d) => d.range.start.line === lineOf(CONFIGS, '    engine:', CONFIGS.indexOf('name: config-structured')));
@@ -78,7 +75,7 @@ test('Configs of closed files of the same folder and namespace merge too; other 
 });
 
 test('the whole configuration is checked merged: outputs turned off by one Config, kept on by another\'s', () => {
-  const quiet = config('quiet', 80, 'stdout_output:\n  enabled: false\nsyslog_output:\n  enabled: false');
+  const quiet = operatorConfig('quiet', 80, 'stdout_output:\n  enabled: false\nsyslog_output:\n  enabled: false');
   const uri = 'file:///ws/deploy/falco/quiet.yaml';
   const { service, host } = serviceWith();
   const found = configFindings(service.embedded.diagnostics(openHost(service, quiet, uri)));
@@ -98,9 +95,9 @@ test('a Config with a node selector merges with the Configs of every node; Confi
   const node1 = '  selector:\n    matchLabels:\n      kubernetes.io/hostname: "node1"\n';
   const node2 = '  selector:\n    matchLabels:\n      kubernetes.io/hostname: "node2"\n';
   const text = [
-    config('debug-node1', 90, 'libs_logger:\n  enabled: true\n  severity: debug', node1),
-    config('trace-node2', 95, 'libs_logger:\n  enabled: true\n  severity: trace', node2),
-    config('logs-everywhere', 99, 'libs_logger:\n  enabled: false'),
+    operatorConfig('debug-node1', 90, 'libs_logger:\n  enabled: true\n  severity: debug', node1),
+    operatorConfig('trace-node2', 95, 'libs_logger:\n  enabled: true\n  severity: trace', node2),
+    operatorConfig('logs-everywhere', 99, 'libs_logger:\n  enabled: false'),
   ].join('---\n');
   const { service } = serviceWith();
   const found = configFindings(service.embedded.diagnostics(openHost(service, text, 'file:///ws/deploy/falco/logs.yaml')));

@@ -10,7 +10,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { selectorText } from '../../server/src/service/embedded/regions';
 import { MemoryHost } from './rules-host';
-import { openHost, textAt, message } from './embedded-helpers';
+import { openHost, operatorConfig, textAt, message } from './embedded-helpers';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'operator');
 const BASE = '/etc/falco/falco_rules.yaml';
@@ -23,9 +23,6 @@ function serviceWith(files: Record<string, string> = {}) {
 const configFindings = (found: Diagnostic[]) => found.filter((d) => String(d.code).startsWith('config-')).sort((a, b) => a.range.start.line - b.range.start.line);
 const lineOf = (text: string, needle: string, from = 0) => text.slice(0, text.indexOf(needle, from)).split('\n').length - 1;
 
-function config(name: string, priority: number, body: string, extra = ''): string {
-  return `apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Config\nmetadata:\n  name: ${name}\n  namespace: falco\nspec:\n  config:\n${body.replace(/^/gm, '    ')}\n  priority: ${priority}\n${extra}`;
-}
 
 const GPU = '  selector:\n    matchLabels:\n      node-role/gpu: "true"\n';
 const EDGE = '  selector:\n    matchExpressions:\n      - key: topology.kubernetes.io/zone\n        operator: In\n        values: [edge-a, edge-b]\n      - key: spot\n        operator: DoesNotExist\n';
@@ -37,9 +34,9 @@ test('selectors in kubectl\'s -l syntax', () => {
 
 test('a key of a Config without a selector that a later Config with one replaces: a note naming the Config and its selector', () => {
   const text = [
-    config('base', 50, 'engine:\n  kind: modern_ebpf\nlibs_logger:\n  enabled: false\nload_plugins: []'),
-    config('gpu-nodes', 60, 'engine:\n  kind: kmod\nload_plugins: [container]\nplugins:\n  - name: container\n    library_path: libcontainer.so', GPU),
-    config('early-edge', 40, 'libs_logger:\n  enabled: true', EDGE),
+    operatorConfig('base', 50, 'engine:\n  kind: modern_ebpf\nlibs_logger:\n  enabled: false\nload_plugins: []'),
+    operatorConfig('gpu-nodes', 60, 'engine:\n  kind: kmod\nload_plugins: [container]\nplugins:\n  - name: container\n    library_path: libcontainer.so', GPU),
+    operatorConfig('early-edge', 40, 'libs_logger:\n  enabled: true', EDGE),
   ].join('---\n');
   const { service } = serviceWith();
   const found = configFindings(service.embedded.diagnostics(openHost(service, text, 'file:///ws/deploy/falco/configs.yaml')));
@@ -55,10 +52,10 @@ test('a key of a Config without a selector that a later Config with one replaces
 
 test('each selector says so once; a key the Configs of every node already replace gets no selector note', () => {
   const text = [
-    config('first', 50, 'engine:\n  kind: modern_ebpf\noutput_timeout: 1000'),
-    config('second', 70, 'output_timeout: 3000'),
-    config('gpu-nodes', 60, 'engine:\n  kind: kmod\noutput_timeout: 2000', GPU),
-    config('edge-nodes', 80, 'engine:\n  kind: kmod', EDGE),
+    operatorConfig('first', 50, 'engine:\n  kind: modern_ebpf\noutput_timeout: 1000'),
+    operatorConfig('second', 70, 'output_timeout: 3000'),
+    operatorConfig('gpu-nodes', 60, 'engine:\n  kind: kmod\noutput_timeout: 2000', GPU),
+    operatorConfig('edge-nodes', 80, 'engine:\n  kind: kmod', EDGE),
   ].join('---\n');
   const { service } = serviceWith();
   const found = configFindings(service.embedded.diagnostics(openHost(service, text, 'file:///ws/deploy/falco/chain.yaml')));
@@ -76,8 +73,8 @@ test('each selector says so once; a key the Configs of every node already replac
 });
 
 test('a Config of a closed file with a selector is read too, and its change is followed', () => {
-  const base = config('base', 50, 'engine:\n  kind: modern_ebpf');
-  const gpu = config('gpu-nodes', 60, 'engine:\n  kind: kmod', GPU);
+  const base = operatorConfig('base', 50, 'engine:\n  kind: modern_ebpf');
+  const gpu = operatorConfig('gpu-nodes', 60, 'engine:\n  kind: kmod', GPU);
   const { service, host } = serviceWith({ '/ws/deploy/falco/gpu.yaml': gpu });
   const uri = 'file:///ws/deploy/falco/base.yaml';
   const found = configFindings(service.embedded.diagnostics(openHost(service, base, uri)));
