@@ -25,7 +25,9 @@
 // argument flags follow the loader too (isIndex or isKey implies "argument allowed"). A field is written as
 //   {"name", "type", "arg"?: "required" | "allowed", "argKind"?: "index" | "key" | "index-or-key", "list"?, "deprecated"?,
 //    "filterOnly"?, "printOnly"?, "hidden"?, "suggestedOutput"?, "check"? (libsinsp filter check), "labelDeprecated"?,
-//    "since"? (libsinsp and container: the first Falco release after 0.33.0 that has the field; see FALCO_RELEASES)}
+//    "since"? (libsinsp and container: the first Falco release after 0.33.0 that has the field; see FALCO_RELEASES),
+//    "argSince"? (libsinsp: the first of those releases whose table flags the argument, for a field that had none before,
+//    read from Falco 0.37 on, see ARG_FLAGS_FROM)}
 // where labelDeprecated marks plugin fields whose display name says "[Deprecated]" (plugins have no deprecation flag,
 // so Falco does not warn about them). A provider's `sources` are the event sources the catalog offers its fields in;
 // they are set in PLUGINS, not read (json declares no event source, so libsinsp would offer it to every source; the
@@ -208,18 +210,23 @@ function libsOfFalco(falcoTag) {
   return versions[0];
 }
 
-/** Names of every field in the filter-check tables of a libs release (every table of userspace/libsinsp/*.cpp). */
+/**
+ * Every field in the filter-check tables of a libs release (every table of userspace/libsinsp/*.cpp), by name, with
+ * the argument its table flags ('required', 'allowed', or undefined for none).
+ */
 const libsNamesCache = new Map();
 function libsinspNamesAt(tag) {
   if (libsNamesCache.has(tag)) return libsNamesCache.get(tag);
-  const names = new Set();
+  const names = new Map();
   const paths = git(libsDir, 'grep', '-l', 'filtercheck_field_info', tag, '--', 'userspace/libsinsp/*.cpp')
     .split('\n').filter(Boolean).map((line) => line.slice(tag.length + 1)).filter((path) => !path.slice('userspace/libsinsp/'.length).includes('/'));
   for (const path of paths) {
     for (const table of blocksAfter(show(libsDir, tag, path), /filtercheck_field_info\s+\w+\[\]\s*=\s*\{/g)) {
       for (const entry of splitTopLevel(table)) {
-        const name = splitTopLevel(unbrace(entry)).map(stringValue).find((v) => v !== undefined);
-        if (name) names.add(name);
+        const parts = splitTopLevel(unbrace(entry));
+        const name = parts.map(stringValue).find((v) => v !== undefined);
+        const epf = new Set(parts[1]?.match(/EPF_\w+/g) ?? []);
+        if (name) names.set(name, epf.has('EPF_ARG_REQUIRED') ? 'required' : epf.has('EPF_ARG_ALLOWED') ? 'allowed' : undefined);
       }
     }
   }
@@ -260,7 +267,37 @@ function libsinspSince(fields) {
     return { libs, names: libsinspNamesAt(libs) };
   });
   if (read.at(-1).libs !== LIBS_TAG) throw new Error(`Falco ${read.at(-1).falco} bundles libs ${read.at(-1).libs}, not ${LIBS_TAG}`);
+  addArgSince(fields, read);
   return read;
+}
+
+/**
+ * The first Falco release whose libs flag every argument a field takes: libs 0.14 added EPF_ARG_ALLOWED to the fields
+ * whose parse code already read an optional argument (libs commit e178243fd, "Add EPF_ARG_ALLOWED to filterchecks that
+ * can have arguments"; proc.aname[N] worked long before), so older tables say nothing about arguments.
+ */
+const ARG_FLAGS_FROM = '0.37.0';
+
+/**
+ * Sets `argSince` on the fields with an argument that an earlier Falco release (from ARG_FLAGS_FROM) had without one:
+ * the first release after the last one whose table flags no argument (proc.args: EPF_ARG_ALLOWED from libs 0.21.0).
+ * libsinsp reads a built-in field's argument in its check's parse_field_name, not from the flags, so the flags are a
+ * fact to check against the parse code at each tag; for proc.args they move together (sinsp_filtercheck_thread.cpp
+ * parse_field_name of 0.21.0 reads `proc.args[N]`, 0.20.0 lets the base class match `proc.args` alone, so
+ * `proc.args[N]` is a nonexistent field there). The parse code of the other fields that take an argument reads it
+ * the same way at every libs release from 0.14.2 to 0.25.2.
+ */
+function addArgSince(fields, read) {
+  const flagged = read.slice(read.findIndex((r) => r.falco === ARG_FLAGS_FROM));
+  for (const f of fields) {
+    if (!f.arg) continue;
+    let lastWithout;
+    for (const { falco, libs } of flagged) {
+      const names = libsinspNamesAt(libs);
+      if (names.has(f.name) && names.get(f.name) === undefined) lastWithout = falco;
+    }
+    if (lastWithout !== undefined) f.argSince = flagged[flagged.findIndex((r) => r.falco === lastWithout) + 1].falco;
+  }
 }
 
 /**
@@ -270,7 +307,7 @@ function libsinspSince(fields) {
 function containerSince(fields) {
   const read = addSince(fields, (falco) => {
     const libs = libsOfFalco(falco);
-    const names = new Set(libsinspNamesAt(libs));
+    const names = new Set(libsinspNamesAt(libs).keys());
     if (compareVersions(falco, '0.41.0') < 0) return { libs, names };
     const container = /set\(CONTAINER_VERSION\s+"([^"]+)"\)/.exec(show(falcoDir, falco, 'CMakeLists.txt'))?.[1];
     if (!container) return { libs, container: null, names: undefined };

@@ -23,6 +23,8 @@ interface SourceField {
   labelDeprecated?: boolean;
   /** libsinsp and container fields: the first Falco release (after 0.33.0) that bundles the field. */
   since?: string;
+  /** libsinsp fields: the first Falco release (from 0.37.0) whose table flags the argument of a field it had without. */
+  argSince?: string;
 }
 interface Provider {
   name: string; tag: string; commit: string; files: string[]; sources: string[]; genericSources?: string[];
@@ -96,6 +98,7 @@ function differences(f: FieldInfo, s: SourceField, p: Provider): string[] {
   if (!!f.conditionOnly !== !!s.filterOnly) out.push(`conditionOnly ${!!f.conditionOnly} in the catalog, filter-only ${!!s.filterOnly} in ${p.name}`);
   if (!!f.outputOnly !== !!s.printOnly) out.push(`outputOnly ${!!f.outputOnly} in the catalog, print-only ${!!s.printOnly} in ${p.name}`);
   if (p.sinceRead && f.since !== s.since) out.push(`since ${f.since ?? 'none'} in the catalog, ${s.since ?? 'none (in Falco 0.33)'} by what each Falco release bundles`);
+  if (p.name === 'libsinsp' && f.arg?.since !== s.argSince) out.push(`argument since ${f.arg?.since ?? 'none'} in the catalog, ${s.argSince ?? 'none (taken from Falco 0.37 or with the field)'} by the tables of each Falco release's libs`);
   if (!!f.hidden !== !!s.hidden) out.push(`hidden ${!!f.hidden} in the catalog, ${s.hidden ? '' : 'not '}hidden (table-only) in ${p.name}`);
   const sources = s.check === 'gen_event' ? p.genericSources! : p.sources;
   if ([...f.sources].sort().join() !== [...sources].sort().join()) out.push(`sources ${f.sources.join(',')} in the catalog, ${sources.join(',')} for ${p.name}${s.check ? ` ${s.check}` : ''}`);

@@ -54,6 +54,18 @@ export function lookupField(reference: string): FieldMatch | undefined {
   return undefined;
 }
 
+/**
+ * A dot form of an argument that the catalog's release refuses but older releases read (`k8s.pod.label.app`, read up
+ * to Falco 0.40: FieldArgument.dotFormUntil), with its field, its argument and that last release.
+ */
+export function olderDotForm(reference: string): { field: FieldInfo; arg: string; until: string } | undefined {
+  for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+    const field = fieldsByName.get(reference.slice(0, dot));
+    if (field?.arg?.dotFormUntil) return { field, arg: reference.slice(dot + 1), until: field.arg.dotFormUntil };
+  }
+  return undefined;
+}
+
 const fieldsByOutputKey = new Map<string, FieldInfo[]>();
 for (const f of FIELDS) {
   // The conventional `proc_cmdline` form (Falco's append_output "foo_bar=$foo.bar"), then the keys rules use.

@@ -23,6 +23,12 @@ export interface FieldArgument {
   dotForm?: boolean;
   /** Set when only the dot form is accepted: libsinsp rejects the bracket form (`thread.cgroup[cpu]` is an error). */
   dotOnly?: boolean;
+  /** The first Falco release that takes the argument (`0.41.0`), when older releases had the field without one: they
+   *  read `field[arg]` as a nonexistent field. */
+  since?: string;
+  /** The last Falco release that also took the argument after a dot (`0.40`), when later releases take it in brackets
+   *  only: the catalog's release refuses `field.arg`, the older ones read it. */
+  dotFormUntil?: string;
 }
 
 export interface FieldInfo {

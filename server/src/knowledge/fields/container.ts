@@ -18,6 +18,13 @@ const MOUNT_FORMAT = 'Format `source:dest:mode:rdwr:propagation`; <NA> when no m
 /** Mounts are selected by position or by path (a glob is allowed). */
 const mountArg = (name: string, example: string): FieldArgument => ({ required: true, kind: 'index-or-key', example: `${name}[${example}]` });
 const labelArg = (name: string, example = 'app'): FieldArgument => ({ required: true, kind: 'key', example: `${name}[${example}]` });
+/**
+ * The k8s.*.label fields of libsinsp's k8s check, which Falco read up to 0.40, took the label after a dot as well
+ * (`k8s.pod.label.app`: libs 0.20.0 sinsp_filtercheck_k8s.cpp:314-343 extract_arg, brackets since libs 0.14). The
+ * container plugin's fields of Falco 0.41 on take brackets only: `k8s.pod.label.app` matches the field without its
+ * required argument (libs 0.21.0 plugin_filtercheck.cpp:45-118, "requires an argument but none provided").
+ */
+const k8sLabelArg = (name: string, example?: string): FieldArgument => ({ ...labelArg(name, example), dotFormUntil: '0.40' });
 const K8SMETA_INSTEAD = 'The container plugin no longer fills it; use the k8smeta plugin\'s k8smeta.* fields.';
 const PROBE_GONE = 'The container plugin deprecated it in 0.7.0 and no longer fills it (Falco 0.44 bundles container 0.7.1).';
 
@@ -62,28 +69,28 @@ export const CONTAINER_FIELDS: FieldInfo[] = [
   container('k8s.pod.uid', 'CHARBUF', 'UID Kubernetes gave the pod when it was created (not the sandbox id).', { values: LATE, since: '0.37.0' }),
   container('k8s.pod.sandbox_id', 'CHARBUF', 'Short (12-character) id of the pod\'s sandbox container, from the cgroup.', { since: '0.37.0' }),
   container('k8s.pod.full_sandbox_id', 'CHARBUF', 'Full id of the pod\'s sandbox container.', { values: LATE, since: '0.37.0' }),
-  container('k8s.pod.label', 'CHARBUF', 'Value of one label of the pod.', { arg: labelArg('k8s.pod.label', 'app.kubernetes.io/name'), values: LATE }),
+  container('k8s.pod.label', 'CHARBUF', 'Value of one label of the pod.', { arg: k8sLabelArg('k8s.pod.label', 'app.kubernetes.io/name'), values: LATE }),
   container('k8s.pod.labels', 'CHARBUF', 'All labels of the pod as comma-separated `key:value` pairs.', { values: LATE }),
   container('k8s.pod.ip', 'CHARBUF', 'Primary IPv4 address of the pod (shared by its containers).', { values: LATE, since: '0.35.0' }),
   container('k8s.pod.cni.json', 'CHARBUF', 'CNI result of the pod as an escaped JSON string (same as container.cni.json).', { values: LATE, since: '0.35.0' }),
   container('k8s.rc.name', 'CHARBUF', 'Replication controller name (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.rc.id', 'CHARBUF', 'Replication controller id (deprecated, empty).', { values: K8SMETA_INSTEAD }),
-  container('k8s.rc.label', 'CHARBUF', 'Replication controller label (deprecated, empty).', { arg: labelArg('k8s.rc.label'), values: K8SMETA_INSTEAD }),
+  container('k8s.rc.label', 'CHARBUF', 'Replication controller label (deprecated, empty).', { arg: k8sLabelArg('k8s.rc.label'), values: K8SMETA_INSTEAD }),
   container('k8s.rc.labels', 'CHARBUF', 'Replication controller labels (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.svc.name', 'CHARBUF', 'Service name (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.svc.id', 'CHARBUF', 'Service id (deprecated, empty).', { values: K8SMETA_INSTEAD }),
-  container('k8s.svc.label', 'CHARBUF', 'Service label (deprecated, empty).', { arg: labelArg('k8s.svc.label'), values: K8SMETA_INSTEAD }),
+  container('k8s.svc.label', 'CHARBUF', 'Service label (deprecated, empty).', { arg: k8sLabelArg('k8s.svc.label'), values: K8SMETA_INSTEAD }),
   container('k8s.svc.labels', 'CHARBUF', 'Service labels (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.ns.id', 'CHARBUF', 'Namespace id (deprecated, empty).', { values: K8SMETA_INSTEAD }),
-  container('k8s.ns.label', 'CHARBUF', 'Namespace label (deprecated, empty).', { arg: labelArg('k8s.ns.label'), values: K8SMETA_INSTEAD }),
+  container('k8s.ns.label', 'CHARBUF', 'Namespace label (deprecated, empty).', { arg: k8sLabelArg('k8s.ns.label'), values: K8SMETA_INSTEAD }),
   container('k8s.ns.labels', 'CHARBUF', 'Namespace labels (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.rs.name', 'CHARBUF', 'Replica set name (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.rs.id', 'CHARBUF', 'Replica set id (deprecated, empty).', { values: K8SMETA_INSTEAD }),
-  container('k8s.rs.label', 'CHARBUF', 'Replica set label (deprecated, empty).', { arg: labelArg('k8s.rs.label'), values: K8SMETA_INSTEAD }),
+  container('k8s.rs.label', 'CHARBUF', 'Replica set label (deprecated, empty).', { arg: k8sLabelArg('k8s.rs.label'), values: K8SMETA_INSTEAD }),
   container('k8s.rs.labels', 'CHARBUF', 'Replica set labels (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.deployment.name', 'CHARBUF', 'Deployment name (deprecated, empty).', { values: K8SMETA_INSTEAD }),
   container('k8s.deployment.id', 'CHARBUF', 'Deployment id (deprecated, empty).', { values: K8SMETA_INSTEAD }),
-  container('k8s.deployment.label', 'CHARBUF', 'Deployment label (deprecated, empty).', { arg: labelArg('k8s.deployment.label'), values: K8SMETA_INSTEAD }),
+  container('k8s.deployment.label', 'CHARBUF', 'Deployment label (deprecated, empty).', { arg: k8sLabelArg('k8s.deployment.label'), values: K8SMETA_INSTEAD }),
   container('k8s.deployment.labels', 'CHARBUF', 'Deployment labels (deprecated, empty).', { values: K8SMETA_INSTEAD }),
 
   // Falco engine: kept so that older rules (falco-rules 3.x) still load.

@@ -215,8 +215,10 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('proc.aname', 'CHARBUF', 'Name (comm) of an ancestor chosen by index: 1 parent, 2 grandparent…; without an index a condition matches any ancestor.',
     { arg: ancestor('proc.aname'), values: 'In outputs the bare form lists all ancestors\' names separated by spaces.', outputKeys: ['gparent', 'ggparent', 'gggparent'],
       outputKeyArgs: { gparent: '[2]', ggparent: '[3]', gggparent: '[4]' } }),
-  sys('proc.args', 'CHARBUF', 'Command-line arguments of the process after argv[0], at most 4096 bytes; `proc.args[N]` selects one argument (Falco 0.41+).',
-    { arg: { required: false, kind: 'index', example: 'proc.args[0]' }, outputKeys: ['args', 'module'] }),
+  // The index came with libs 0.21.0 (sinsp_filtercheck_thread.cpp parse_field_name reads proc.args[N]); up to Falco
+  // 0.40 `proc.args[N]` is a nonexistent field (field-tables.json argSince).
+  sys('proc.args', 'CHARBUF', 'Command-line arguments of the process after argv[0], at most 4096 bytes; `proc.args[N]` selects one argument.',
+    { arg: { required: false, kind: 'index', example: 'proc.args[0]', since: '0.41.0' }, outputKeys: ['args', 'module'] }),
   sys('proc.aargs', 'CHARBUF', 'Arguments of an ancestor chosen by index; without an index a condition matches any ancestor.',
     { arg: ancestor('proc.aargs'), since: '0.41.0' }),
   sys('proc.cmdline', 'CHARBUF', 'Process name followed by its arguments (proc.name + proc.args), at most 4096 bytes.', { outputKeys: ['command'] }),
