@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, playbookFor, type FieldInfo, type FieldType } from '../../knowledge';
+import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -107,7 +107,36 @@ function removedFieldMarkdown(removed: RemovedField, target: string): string {
     `**Not in Falco ${release(target)}** (the target release): ${removalNote(removed)} Falco reports it as an unknown field.`, read, facts]).value;
 }
 
+/** The argument line of a field's facts: form, kind, example, and the releases that changed how it is written. */
+function argumentFact(name: string, a: FieldArgument): string {
+  const form = a.dotOnly ? ' (the dot form only: Falco rejects the argument in brackets)'
+    : a.dotForm ? ` (the dot form ${codeSpan(`${name}.name`)} works too)`
+      : a.dotFormUntil ? ` (up to Falco ${release(a.dotFormUntil)} the dot form ${codeSpan(`${name}.name`)} works too)` : '';
+  return `Argument: ${a.required ? 'required' : 'optional'}, ${a.kind === 'index' ? 'a number' : a.kind === 'key' ? 'a name' : 'a number or a name'}, e.g. ${codeSpan(a.example)}${form}${a.since ? `; since Falco ${release(a.since)}` : ''}`;
+}
+
+/**
+ * What the target says about the argument as written: one it does not take yet (FieldArgument.since), or a dot form
+ * that only older releases read (`dotArg`, FieldArgument.dotFormUntil).
+ */
+function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: string | undefined, target: string): string | undefined {
+  const a = info.arg;
+  if (arg !== undefined && dotArg === undefined && newerThanTarget(a?.since, target)) {
+    return `**Not in Falco ${release(target)}** (the target release): the argument was added in Falco ${release(a!.since!)}; Falco ${release(target)} reads ${codeSpan(`${info.name}[${arg}]`)} as a nonexistent field.`;
+  }
+  if (dotArg === undefined || !a?.dotFormUntil) return undefined;
+  const brackets = codeSpan(`${info.name}[${dotArg}]`);
+  return newerThanTarget(target, a.dotFormUntil)
+    ? `**Not in Falco ${release(target)}** (the target release) in the dot form: Falco ${release(a.dotFormUntil)} and older read it, later releases take the argument in brackets only: ${brackets}.`
+    : `Falco ${release(target)} (the target release) reads the dot form; from Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(a.dotFormUntil) + 1]} on only ${brackets} works.`;
+}
+
 export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO): string {
+  let dotArg: string | undefined;
+  if (!info) {
+    const older = olderDotForm(written);
+    if (older) ({ field: info, arg: dotArg } = older);
+  }
   if (!info) {
     const removed = removedField(written.replace(/\[.*$/, ''))?.field;
     if (removed) return removedFieldMarkdown(removed, target);
@@ -118,8 +147,8 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     `Type: ${codeSpan(info.type)}${info.isList ? ' (a list of values)' : ''}`,
     `Sources: ${info.sources.map((s) => codeSpan(s)).join(', ')}${info.plugin ? ` — provided by the ${codeSpan(info.plugin)} plugin` : ''}`,
     info.since ? `Since Falco ${escapeMarkdown(info.since)}` : undefined,
-    info.arg ? `Argument: ${info.arg.required ? 'required' : 'optional'}, ${info.arg.kind === 'index' ? 'a number' : info.arg.kind === 'key' ? 'a name' : 'a number or a name'}, e.g. ${codeSpan(info.arg.example)}${info.arg.dotOnly ? ' (the dot form only: Falco rejects the argument in brackets)' : info.arg.dotForm ? ` (the dot form ${codeSpan(`${info.name}.name`)} works too)` : ''}` : undefined,
-    arg !== undefined ? `Argument here: ${codeSpan(arg)}` : undefined,
+    info.arg ? argumentFact(info.name, info.arg) : undefined,
+    arg !== undefined || dotArg !== undefined ? `Argument here: ${codeSpan((arg ?? dotArg)!)}` : undefined,
     info.conditionOnly ? 'Conditions only: Falco rejects it in an output.' : undefined,
     info.outputOnly ? 'Meant for outputs.' : undefined,
   ].filter((x): x is string => x !== undefined);
@@ -127,6 +156,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     `**Field** ${codeSpan(info.name)}`,
     knowledgeText(info.desc),
     notInTarget(info.since, target),
+    argumentInTarget(info, arg, dotArg, target),
     info.deprecated && deprecatedAt(info, target) ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
     info.deprecated && !deprecatedAt(info, target) ? `Deprecated from Falco ${release(info.deprecatedSince!)}; Falco ${release(target)} does not warn about it.` : undefined,
     facts.map((f) => `- ${f}`).join('\n'),

@@ -1,5 +1,6 @@
 // What the user's Falco release (the `falcoLens.falcoVersion` setting) lacks: a `required_engine_version` above its
-// rules engine, and operators, modifiers, transformers, `val()`, fields and rule keys added by later releases. The
+// rules engine, and operators, modifiers, transformers, `val()`, fields, field arguments and rule keys added by later
+// releases; and what it still reads that later releases refuse (removed fields, the dot form of k8s.*.label). The
 // other checks follow the latest release; these report, for an older target, what its loader rejects on top of that,
 // and the target's reporter (reporterFor) drops what they say that the older loader would not.
 //
@@ -8,7 +9,7 @@
 // items only, so checking for the latest release costs nothing more than before.
 import {
   compareVersions, EVENT_NAMES_SINCE, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
-  RULE_KEYS_SINCE,
+  olderDotForm, RULE_KEYS_SINCE,
 } from '../../knowledge';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
@@ -91,8 +92,15 @@ class OlderTargetReporter extends Reporter {
       case Code.UnknownField:
       case Code.UnknownFieldClass: {
         // The span is the name as written (a dot argument included: mesos.task.label.team).
-        const removed = removedField(this.model.text.slice(span.start, span.end))?.field;
+        const written = this.model.text.slice(span.start, span.end);
+        if (this.readsDotForm(written, span)) return false;
+        const removed = removedField(written)?.field;
         return !removed || newerThanTarget(this.target, removed.until) || !this.inSyscallItem(span);
+      }
+      case Code.FieldArgument: {
+        // An output's `%k8s.pod.label.app` is "needs an argument" on the field's name, the dot form after it.
+        const name = this.model.text.slice(span.start, span.end);
+        return !(this.model.text[span.end] === '.' && this.readsDotForm(`${name}${this.model.text.slice(span.end, span.end + 2)}`, span));
       }
       default: return true;
     }
@@ -106,6 +114,15 @@ class OlderTargetReporter extends Reporter {
     const text = this.model.text.slice(span.start, span.end);
     const unquoted = /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
     return unquoted.replace(/\s+/g, '');
+  }
+
+  /**
+   * Whether the target reads `field.arg` where the catalog's release takes brackets only (FieldArgument.dotFormUntil:
+   * the k8s.*.label fields of libsinsp's k8s check, a syscall-source check).
+   */
+  private readsDotForm(written: string, span: Span): boolean {
+    const older = olderDotForm(written);
+    return older !== undefined && older.arg !== '' && !newerThanTarget(this.target, older.until) && this.inSyscallItem(span);
   }
 
   /** Whether the finding lies in a macro or in a rule of the syscall source (the removed fields are syscall fields). */
@@ -208,6 +225,7 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
   for (const f of fieldsOf(ast)) {
     if (f.kind !== 'field') continue;
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, where, skipUnknown, () => docSpan(f.nameSpan), sink);
+    if (f.arg) reportNewArgument(f.name, f.arg.text, target, where, skipUnknown, () => docSpan(f.arg!.text !== '' ? f.arg!.span : f.nameSpan), sink);
     const removed = removedAt(f.name, target);
     const problem = removed && removedArgumentProblem(removed.field, removed.dotArg, f.arg?.text);
     if (problem) sink.report(Code.FieldArgument, docSpan(f.arg?.span ?? f.nameSpan), `${problem} (Falco ${target}).`);
@@ -273,6 +291,32 @@ function reportNewField(reference: string, target: string, where: 'filter' | 'ou
   else sink.report(Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
 }
 
+/**
+ * A bracket argument of a field that the target has without one (FieldArgument.since: proc.args[N] from Falco 0.41).
+ * libsinsp looks `name[arg]` up whole, and the field's check matches `name` alone, which the lookup's exact-length
+ * check refuses (libs 0.20.0 filter_check_list.cpp:59-78, the base parse_field_name sinsp_filtercheck.cpp:512-549):
+ * a condition throws "filter_check called with nonexistent field proc.args[1]" (filter.cpp:549-590), which fails the
+ * load or, with skip-if-unknown-filter, skips the rule (Falco 0.40.0 rule_loader_compiler.cpp:326-379); an exception
+ * field fails the collector's check, whatever the rule says (rule_loader_collector.cpp:82-84, falco_source.h:57-77:
+ * LOAD_ERR_VALIDATE); an output prints the field and then the text `[arg]` (eventformatter.cpp:139-147: the longest
+ * field the token starts with). The same code at Falco 0.37 (libs 0.14.2).
+ */
+function reportNewArgument(name: string, arg: string, target: string, where: 'filter' | 'output' | 'exception', skipUnknown: boolean, span: () => Span, sink: ReportSink): void {
+  const field = lookupField(name)?.field;
+  const since = field?.arg?.since;
+  // A field newer than the target is reported as such (reportNewField), its argument with it.
+  if (!field || field.name !== name || !newerThanTarget(since, target) || newerThanTarget(field.since, target)) return;
+  const added = `The argument of '${name}' was added in Falco ${release(since!)}`;
+  if (where === 'output') {
+    sink.report(Code.FieldArgument, span(), `${added}: in an output Falco ${target} prints %${name} followed by the text '[${arg}]'.`, undefined, { severity: 2, load: null });
+    return;
+  }
+  const message = `${added}: Falco ${target} reads '${name}[${arg}]' as a nonexistent field.`;
+  if (where === 'exception') sink.report(Code.FieldArgument, span(), `${message} Exception fields are checked as the rule is read: the file fails to load.`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+  else if (skipUnknown) sink.report(Code.FieldArgument, span(), `${message} The rule is skipped because of skip-if-unknown-filter.`, undefined, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+  else sink.report(Code.FieldArgument, span(), message);
+}
+
 /** Output fields, and the transformers around them (libsinsp's formatter takes the filter parser's list since 0.38). */
 function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink): void {
   for (const f of parseOutputCached(node.text).fields) {
@@ -283,6 +327,10 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
       }
     }
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, 'output', skipUnknown, () => scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), sink);
+    if (f.arg) {
+      const at = f.arg.text !== '' ? f.arg.span : f.nameSpan;
+      reportNewArgument(f.name, f.arg.text, target, 'output', skipUnknown, () => scalarMap(node).span(at.start, at.end), sink);
+    }
     // A removed field without its required argument (an argument where none is taken prints as text in an output,
     // which the output checks of catalog fields report as a warning: left alone here).
     const removed = removedAt(f.name, target);
