@@ -89,12 +89,30 @@ export interface TuningTarget {
    *  chart's customRules entry, a ConfigMap's data entry). */
   holder: 'inlineRules' | 'block';
   /** For a chart's customRules entry: the paths the rendered falco.yaml's rules_files reads and the entry's place among
-   *  them (null: Falco Lens cannot tell, a path through `${VAR}`); where the local rules file loads is read from it. */
-  chartLoad?: { paths: readonly string[]; at: number } | null;
+   *  them (null: Falco Lens cannot tell, a path through `${VAR}`), and the paths the values mount into Falco's
+   *  container; where the local rules file loads, and whether it is the workspace's, is read from it. */
+  chartLoad?: { paths: readonly string[]; at: number; mounts?: readonly string[] } | null;
   /** Its text, which an insertion's offset refers to. */
   text: string;
   /** The edit that inserts `text` at `offset` of that file, in the document that holds it. */
   edit(insertion: { offset: number; text: string }): WorkspaceEdit;
+}
+
+/** A customRules entry of a Falco chart's values as a tuning target: its key, and the path the chart mounts it at. */
+export interface ChartEntryTarget extends TuningTarget { key: string; mountedAs: string }
+
+/**
+ * A Falco chart's values in the workspace. The chart's Falco never reads the workspace's local rules file (embedded/
+ * regions.ts ChartValues): tuning for it goes into the values' customRules.
+ */
+export interface ChartValuesTarget {
+  /** How titles name the values' file (`values.yaml`). */
+  label: string;
+  /** Its customRules entries that Falco loads, in load order. */
+  entries: ChartEntryTarget[];
+  /** The entry that takes tuning when no entry has an item of the rule: the one Falco Lens adds (one of `entries` once
+   *  it exists, else a new one, whose text is empty); undefined when none can be added. */
+  tuning?: ChartEntryTarget;
 }
 
 export interface RulesWorkspace {
@@ -104,6 +122,8 @@ export interface RulesWorkspace {
   validateText(uri: string, text: string): Diagnostic[];
   /** The text of a rules document open in the editor (it may differ from the disk), or undefined when not open. */
   documentText?(uri: string): string | undefined;
+  /** The Falco chart values of the workspace (open files first), for tuning the chart's Falco. */
+  chartValues?(): ChartValuesTarget[];
 }
 
 /** Guesses the language of a file from its path and first line (the same rules as package.json). */

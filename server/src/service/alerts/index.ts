@@ -7,7 +7,7 @@ import {
   CodeActionKind, DiagnosticSeverity, MarkupKind,
   type CodeAction, type CodeActionContext, type Diagnostic, type Hover, type Location, type Position, type Range, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { DocumentFeatures, RulesWorkspace } from '../features';
+import type { ChartEntryTarget, DocumentFeatures, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
 import { plainTitle } from '../markdown';
@@ -23,9 +23,12 @@ import { TemplateLibrary } from './templates';
 import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
-import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningBlocked } from './report';
-import { definedAfterLocal, localAgainstBlock } from './loadOrder';
-import { isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule, type Insertion, type LoadOrderBlock } from './tuning';
+import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningPlaces, type TuningPlacesOf } from './report';
+import { definedAfterLocal, localAgainstBlock, localFileRead, ruleFileAfterEntry } from './loadOrder';
+import {
+  chartOrderReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule,
+  type Insertion, type LoadOrderBlock,
+} from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
 export { BlockDocument } from './textBlocks';
@@ -59,6 +62,17 @@ export interface AlertsService extends DocumentFeatures {
 export const GENERATE_REPORT_COMMAND = 'falcoLens.generateReport';
 const MAX_PARSE_DIAGNOSTICS = 1000;
 const VIEW_CACHE = 64;
+
+/** A chart values' customRules entry that tuning of a rule goes into (alerts service tuningPlaces). */
+interface ChartPlace {
+  target: ChartEntryTarget;
+  /** The texts of the values' other entries with an item of the rule: an exception already in one of them is not
+   *  offered again. */
+  others: string[];
+  /** The path of the chart's rules_files read after the entry that has the name of the rule's file (`ruleFile`). */
+  after?: string;
+  ruleFile?: string;
+}
 
 export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): AlertsService {
   const indexes = new Map<string, AlertDocumentIndex>();
@@ -155,7 +169,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
 
   /** The local rules file and the rule's file when Falco loads the local file first: an override of the rule written
    *  there would stop Falco (loadOrder.ts). A rule tuned in its own block (tuningTarget) is not concerned. */
-  const blockedTuning: TuningBlocked = (view) => {
+  const blockedTuning = (view: AlertView): LoadOrderBlock | undefined => {
     const summary = view.ruleSummary;
     if (!view.rule || !summary || summary.tuningTarget) return undefined;
     const local = localRulesPath();
@@ -166,14 +180,16 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     // The local file loads after the first definition; a file loading after it that defines the rule again replaces
     // the rule with what the local file appended (the last such file is where an override takes effect).
     // An embedded block is read where its chart's rules_files puts it (localAgainstBlock: rules.d, after the local
-    // file, by the chart's default); a Rulesfile's inlineRules by a Falco that reads no local file.
+    // file, by the chart's default); a Rulesfile's inlineRules by a Falco that reads no local file. A chart's Falco
+    // that does not read this local file (not named, or not mounted from the values: regions.ts ChartValues) does not
+    // replace what it gives the Falco that reads it.
     let redefinedIn: string | undefined;
     let inBlock: LoadOrderBlock['redefinedInBlock'];
     let localOrder: LoadOrderBlock['localOrder'];
     for (const item of summary.redefinitions ?? []) {
       if (item.block) {
         const order = item.block.holder === 'inlineRules' ? 'before' : localAgainstBlock(item.block.chartLoad, local);
-        if (order === 'after') continue;
+        if (order === 'after' || order === 'unread' || order === 'not-mounted') continue;
         redefinedIn = item.block.label; inBlock = item.block.holder; localOrder = order === 'before' ? undefined : order;
         continue;
       }
@@ -182,13 +198,50 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     }
     return redefinedIn === undefined ? undefined : { local, ruleFile, redefinedIn, ...(inBlock ? { redefinedInBlock: inBlock } : {}), ...(localOrder ? { localOrder } : {}) };
   };
-  /** blockedTuning asked once per rule, for the many alerts of one report. */
-  const blockedOnce = (): TuningBlocked => {
-    const known = new Map<string, LoadOrderBlock | undefined>();
+
+  /**
+   * Where tuning of an alert's rule goes. A rule defined only in an embedded block is tuned there (its tuningTarget).
+   * Otherwise, for each Falco chart values of the workspace, a customRules entry (the chart's Falco never reads the
+   * workspace's local rules file: embedded/regions.ts ChartValues): the last entry with an item of the rule (after its
+   * definition, when the entry defines it again), else the entry Falco Lens adds; blocked (`after`) where the values'
+   * rules_files reads a file of the defining file's name after it. And the local rules file, unless the workspace has
+   * chart values and no Falco that Falco Lens knows of reads it (it does not exist, nor do the configured rules files
+   * name it): blocked where Falco loads it too early (blockedTuning).
+   */
+  const tuningPlaces = (view: AlertView): TuningPlaces & { chartTargets: ChartPlace[]; localPath?: string } => {
+    const local = localRulesPath();
+    const rule = view.rule;
+    if (!rule || view.ruleSummary?.tuningTarget) return { chart: [], chartTargets: [], local: true, ...(local ? { localPath: local } : {}) };
+    const ruleFile = view.ruleSummary?.location && URI_TO_PATH(view.ruleSummary.location.uri);
+    const chartTargets: ChartPlace[] = [];
+    const charts = rules.chartValues?.() ?? [];
+    for (const values of charts) {
+      const holding = values.entries.filter((e) => holdsRule(e.text, rule));
+      const target = holding[holding.length - 1] ?? values.tuning;
+      if (!target) continue;
+      const after = ruleFile ? ruleFileAfterEntry(target.chartLoad, ruleFile) : undefined;
+      chartTargets.push({ target, others: holding.filter((e) => e !== target).map((e) => e.text), ...(after ? { after, ruleFile } : {}) });
+    }
+    // (`local` for the report, which names "your local rules file" also where no workspace folder gives its path.)
+    const offerLocal = chartTargets.length === 0 || (!!local && localFileRead(host, local, rules.documentText?.(pathToUri(local))));
+    const blocked = offerLocal ? blockedTuning(view) : undefined;
+    // Said of the local file where a chart's Falco is tuned apart and none of them reads it from the workspace.
+    const chartDoesNotRead = !!local && chartTargets.length > 0 && chartTargets.every((c) => {
+      const order = localAgainstBlock(c.target.chartLoad, local);
+      return order === 'unread' || order === 'not-mounted';
+    });
+    return {
+      chart: chartTargets.map((c) => ({ label: c.target.label, mountedAs: c.target.mountedAs, ...(c.after ? { after: c.after, ruleFile: c.ruleFile } : {}) })),
+      chartTargets, local: offerLocal, ...(offerLocal && local ? { localPath: local } : {}), ...(blocked ? { blocked } : {}), ...(chartDoesNotRead ? { chartDoesNotRead } : {}),
+    };
+  };
+  /** tuningPlaces asked once per rule, for the many alerts of one report. */
+  const placesOnce = (): TuningPlacesOf => {
+    const known = new Map<string, TuningPlaces>();
     return (view) => {
       const key = view.rule ?? '';
-      if (!known.has(key)) known.set(key, blockedTuning(view));
-      return known.get(key);
+      if (!known.has(key)) known.set(key, tuningPlaces(view));
+      return known.get(key)!;
     };
   };
 
@@ -201,6 +254,98 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         { textDocument: { uri, version: null }, edits: [{ range: { start: position, end: position }, newText: insertion.text }] },
       ],
     };
+  };
+
+  /**
+   * The tuning quick fixes of an alert (tuningPlaces): into the block defining its rule; else into each chart values'
+   * customRules entry, then the local rules file. Greyed out with the reason where the edit would stop Falco or be
+   * replaced.
+   */
+  const tuningActions = (first: AlertView, places: ReturnType<typeof tuningPlaces>, related: Diagnostic[]): CodeAction[] => {
+    const actions: CodeAction[] = [];
+    // A rule defined in a Helm chart's customRules is tuned in its own block, after its definition, which holds
+    // wherever the chart's rules_files puts the local rules file (by default before rules.d, where an override of
+    // the rule would stop Falco).
+    const own = first.ruleSummary?.tuningTarget;
+    const unloaded = unloadedRule(first);
+    const { proposals, refused } = proposeExceptions(first);
+    let offered = false;
+    const offer = (where: { text: string; name: string; edit: (insertion: Insertion) => WorkspaceEdit; others?: readonly string[]; header?: string }) => {
+      offered = true;
+      // A rule Falco Lens has not loaded: the override is still offered (right if the name is), said in the title
+      // (a note added after the title's usual length, so it is never cut) and in a comment above the YAML.
+      const titled = (text: string) => {
+        if (!unloaded) return plainTitle(text, 160);
+        // Inside a closing parenthesis the title already has: `… (last resort: …; rule not loaded: …)`.
+        return text.endsWith(')') ? `${plainTitle(text.slice(0, -1), 159)}; ${unloaded.title})` : `${plainTitle(text, 160)} (${unloaded.title})`;
+      };
+      // Already in another entry of the same values (Falco reads them all): not offered again.
+      const elsewhere = (plan: (text: string) => { kind: string }) => (where.others ?? []).some((t) => plan(t).kind === 'present');
+      for (const proposal of proposals) {
+        const plan = planException(where.text, proposal, unloaded?.comment, where.header);
+        if (plan.kind !== 'insert' || elsewhere((t) => planException(t, proposal))) continue;
+        const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
+        actions.push({
+          title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${where.name}`),
+          kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
+          edit: where.edit(plan.insertion),
+        });
+      }
+      const disable = planDisable(where.text, first.rule!, unloaded?.comment, where.header);
+      if (disable.kind === 'insert' && !elsewhere((t) => planDisable(t, first.rule!))) {
+        actions.push({
+          title: titled(`Disable rule "${safeTitleValue(first.rule!)}" in ${where.name} (last resort: it stops all its alerts)`),
+          kind: CodeActionKind.QuickFix, edit: where.edit(disable.insertion),
+        });
+      }
+    };
+    const inTarget = (t: TuningTarget) => ({ text: t.text, name: t.label, edit: (insertion: Insertion) => t.edit(insertion) });
+    if (own) offer(inTarget(own));
+    for (const chart of own ? [] : places.chartTargets) {
+      if (chart.after) {
+        actions.push({
+          title: plainTitle(`Add exception or disable rule: not in ${chart.target.label}, which Falco reads before ${chart.after}`, 160),
+          kind: CodeActionKind.QuickFix, disabled: { reason: `${chartOrderReason(chart.target.mountedAs, chart.after, chart.ruleFile ?? '')}.` },
+        });
+        continue;
+      }
+      offer({
+        ...inTarget(chart.target), others: chart.others,
+        ...(chart.target.text === '' ? { header: `Tuning of rules that Falco reads before this file: the chart mounts it as ${chart.target.mountedAs}.` } : {}),
+      });
+    }
+    const local = places.localPath;
+    if (!own && local && places.blocked) {
+      // Shown greyed out with its reason (where the client supports it): an edit here would stop Falco.
+      const blocked = places.blocked;
+      const reason = loadOrderReason(blocked);
+      actions.push({
+        title: plainTitle(blocked.localOrder === 'unknown'
+          ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco may read before ${blocked.redefinedIn}, where the rule is defined again`
+          : blocked.redefinedIn !== undefined
+            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${blocked.redefinedInBlock ? blocked.redefinedIn : path.basename(blocked.redefinedIn)} replaces by defining the rule again`
+            : `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
+        kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },
+      });
+    } else if (!own && local && places.local) {
+      // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
+      // and the "already present" checks must refer to the text the edit is applied to.
+      const current = rules.documentText?.(pathToUri(local)) ?? host.readFile(local) ?? '';
+      offer({
+        text: current, edit: (insertion) => tuningEdit(local, current, insertion),
+        name: places.chartDoesNotRead ? `${path.basename(local)}, which the chart's Falco does not read` : path.basename(local),
+      });
+    }
+    // A shape left out because a value has U+FFFD is shown greyed out with why: the exception would never match.
+    const replaced = refused.filter((r) => r.why === 'replaced');
+    if (replaced.length && offered) {
+      const fields = [...new Set(replaced.map((r) => r.field))];
+      actions.push({
+        title: plainTitle(`Add exception for this ${replaced[0].shape.label}: not offered, ${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} U+FFFD for bytes that are not valid UTF-8`, 160),
+        kind: CodeActionKind.QuickFix, disabled: { reason: `${fields.map((f) => replacedBytesReason(f)).join('; ')}.` },
+      });
+    }
+    return actions;
   };
 
   const recordsIn = (index: AlertDocumentIndex, startLine: number, endLine: number): AlertRecord[] => {
@@ -322,72 +467,14 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const wants = (kind: string) => !context.only || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
       const first = viewOf(index, records[0]);
       const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
-      // A rule defined in a Helm chart's customRules is tuned in its own block, after its definition, which holds
-      // wherever the chart's rules_files puts the local rules file (by default before rules.d, where an override of
-      // the rule would stop Falco).
-      const target = first.ruleSummary?.tuningTarget;
-      const file = target ? target.label : localRulesPath();
-      const blocked = blockedTuning(first);
-      if (blocked && file && wants(CodeActionKind.QuickFix)) {
-        // Shown greyed out with its reason (where the client supports it): an edit here would stop Falco.
-        const reason = loadOrderReason(blocked);
-        actions.push({
-          title: plainTitle(blocked.localOrder === 'unread'
-            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, which the chart's Falco of ${blocked.redefinedIn} does not read`
-            : blocked.localOrder === 'unknown'
-              ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco may read before ${blocked.redefinedIn}, where the rule is defined again`
-              : blocked.redefinedIn !== undefined
-            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${blocked.redefinedInBlock ? blocked.redefinedIn : path.basename(blocked.redefinedIn)} replaces by defining the rule again`
-            : `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
-          kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },
-        });
-      } else if (first.rule && file && wants(CodeActionKind.QuickFix)) {
-        // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
-        // and the "already present" checks must refer to the text the edit is applied to.
-        const current = target ? target.text : rules.documentText?.(pathToUri(file)) ?? host.readFile(file) ?? '';
-        const editOf = (insertion: Insertion): WorkspaceEdit => (target ? target.edit(insertion) : tuningEdit(file, current, insertion));
-        const fileName = target ? target.label : path.basename(file);
-        // A rule Falco Lens has not loaded: the override is still offered (right if the name is), said in the title
-        // (a note added after the title's usual length, so it is never cut) and in a comment above the YAML.
-        const unloaded = unloadedRule(first);
-        const titled = (text: string) => {
-          if (!unloaded) return plainTitle(text, 160);
-          // Inside a closing parenthesis the title already has: `… (last resort: …; rule not loaded: …)`.
-          return text.endsWith(')') ? `${plainTitle(text.slice(0, -1), 159)}; ${unloaded.title})` : `${plainTitle(text, 160)} (${unloaded.title})`;
-        };
-        const { proposals, refused } = proposeExceptions(first);
-        for (const proposal of proposals) {
-          const plan = planException(current, proposal, unloaded?.comment);
-          if (plan.kind !== 'insert') continue;
-          const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
-          actions.push({
-            title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${fileName}`),
-            kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
-            edit: editOf(plan.insertion),
-          });
-        }
-        // A shape left out because a value has U+FFFD is shown greyed out with why: the exception would never match.
-        const replaced = refused.filter((r) => r.why === 'replaced');
-        if (replaced.length) {
-          const fields = [...new Set(replaced.map((r) => r.field))];
-          actions.push({
-            title: plainTitle(`Add exception for this ${replaced[0].shape.label}: not offered, ${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} U+FFFD for bytes that are not valid UTF-8`, 160),
-            kind: CodeActionKind.QuickFix, disabled: { reason: `${fields.map((f) => replacedBytesReason(f)).join('; ')}.` },
-          });
-        }
-        const disable = planDisable(current, first.rule, unloaded?.comment);
-        if (disable.kind === 'insert') {
-          actions.push({
-            title: titled(`Disable rule "${safeTitleValue(first.rule)}" in ${fileName} (last resort: it stops all its alerts)`),
-            kind: CodeActionKind.QuickFix, edit: editOf(disable.insertion),
-          });
-        }
-      }
+      // Asked once: it reads the workspace's chart values and the local file's place.
+      const places = first.rule ? tuningPlaces(first) : undefined;
+      if (places && wants(CodeActionKind.QuickFix)) actions.push(...tuningActions(first, places, related));
       if (wants(CodeActionKind.Empty) || !context.only) {
         const playbook = first.rule ? playbookFor(first.rule) : undefined;
         if (playbook) {
           const title = `Open playbook: ${safeTitleValue(playbook.rule)}`;
-          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook, blockedTuning), plainTitle(`Playbook: ${playbook.rule}`)] } });
+          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook, (view) => (view === first && places ? places : tuningPlaces(view))), plainTitle(`Playbook: ${playbook.rule}`)] } });
           if (playbook.investigate.length) {
             const script = investigationScript(playbook.investigate, first);
             actions.push({ title: 'Copy investigation command', command: { title: 'Copy investigation command', command: COPY_TO_CLIPBOARD_COMMAND, arguments: [script, 'investigation command'] } });
@@ -413,7 +500,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       refreshRules();
       const once = rulesOnce(rules);
       const selected = records.map((r) => buildView(r, once, templates, use.parsed[r.line].payloadStart));
-      return incidentReport(selected, fileLabel(uri), blockedOnce());
+      return incidentReport(selected, fileLabel(uri), placesOnce());
     },
 
     *reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void> {
@@ -430,7 +517,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         if (views.length % VIEWS_PER_STEP === 0) yield;
       }
       yield;
-      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line), blockedOnce());
+      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line), placesOnce());
     },
   };
   return service;
@@ -462,6 +549,7 @@ function rulesOnce(rules: RulesWorkspace): RulesWorkspace {
     allRules: () => rules.allRules(),
     validateText: (uri, text) => rules.validateText(uri, text),
     ...(rules.documentText ? { documentText: (uri: string) => rules.documentText!(uri) } : {}),
+    ...(rules.chartValues ? { chartValues: () => rules.chartValues!() } : {}),
   };
 }
 

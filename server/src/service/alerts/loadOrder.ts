@@ -5,7 +5,8 @@
 // (`/etc/falco/falco_rules.local.yaml`, second of the default rules_files) and loads before `rules.d` and before any
 // rules file listed after it. A file loading after the local file that defines the rule again replaces it whole, the
 // local file's exceptions included (RuleSummary.redefinitions): the alerts service blocks the edit then too.
-// A chart's customRules block is placed by its values' rules_files (localAgainstBlock, at the end).
+// A chart's customRules block is placed by its values' rules_files (localAgainstBlock, at the end); a chart's Falco
+// reads the workspace's local file only where its values mount it (regions.ts ChartValues).
 import * as path from 'node:path';
 import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
@@ -83,15 +84,40 @@ export function definedAfterLocal(host: ServiceHost, local: string, ruleFile: st
  * Where the chart's Falco reads the local rules file against a customRules entry (`chartLoad`, embedded/regions.ts):
  * the rendered falco.yaml's rules_files in order, the chart's default listing /etc/falco/falco_rules.local.yaml before
  * /etc/falco/rules.d (charts/falco/values.yaml:789-792). The local file is the path of the list of its name (Falco Lens
- * knows the pod's files by name only). 'after': the local file is read after the entry, so its overrides apply to the
- * entry's definition; 'before': the entry's definition replaces them; 'unread': the list names no file of that name;
- * 'unknown': a path through `${VAR}`. Another block (a ConfigMap's entry) is taken to be read from rules.d, last.
+ * knows the pod's files by name only), and it is the workspace's only where the values mount a file there
+ * (`mounts`): the pod's /etc/falco is falcoctl's emptyDir or the image's (regions.ts ChartValues).
+ * 'after': the local file is read after the entry, so its overrides apply to the entry's definition; 'before': the
+ * entry's definition replaces them; 'unread': the list names no file of that name; 'not-mounted': the chart's Falco
+ * reads no file of the workspace there; 'unknown': a path through `${VAR}`. Another block (a ConfigMap's entry) is
+ * taken to be read from rules.d, last, after a local file that is the workspace's.
  */
-export function localAgainstBlock(chartLoad: { paths: readonly string[]; at: number } | null | undefined, local: string): 'after' | 'before' | 'unread' | 'unknown' {
+export function localAgainstBlock(chartLoad: { paths: readonly string[]; at: number; mounts?: readonly string[] } | null | undefined, local: string): 'after' | 'before' | 'unread' | 'not-mounted' | 'unknown' {
   if (chartLoad === null) return 'unknown';
   if (chartLoad === undefined) return 'before';
   const name = path.basename(local);
   const at = chartLoad.paths.findIndex((p) => path.posix.basename(p) === name);
   if (at < 0) return 'unread';
+  const read = chartLoad.paths[at];
+  if (!(chartLoad.mounts ?? []).some((m) => read === m || read.startsWith(`${m}/`))) return 'not-mounted';
   return at > chartLoad.at ? 'after' : 'before';
+}
+
+/**
+ * The path of the chart's rules_files that Falco reads after a customRules entry and that has the name of the file
+ * defining the rule (where the pod's copy of it would be), else undefined: an override in the entry would then stop
+ * that Falco (ERROR_NO_PREVIOUS_RULE_APPEND, rule_loader_collector.cpp:230 at 0.44.0). Undefined too when the order
+ * is unknown (`${VAR}`) or no path has that name.
+ */
+export function ruleFileAfterEntry(chartLoad: { paths: readonly string[]; at: number } | null | undefined, ruleFile: string): string | undefined {
+  if (!chartLoad) return undefined;
+  const name = path.basename(ruleFile);
+  const at = chartLoad.paths.findIndex((p) => path.posix.basename(p) === name);
+  return at > chartLoad.at ? chartLoad.paths[at] : undefined;
+}
+
+/** Whether the local rules file is one that a Falco Falco Lens knows of reads: it exists, or the configured rules
+ *  files (falcoLens.rules.files, or falco.yaml's rules_files) name it or a folder holding it. */
+export function localFileRead(host: ServiceHost, local: string, open?: string): boolean {
+  if (open !== undefined || host.readFile(local) !== undefined) return true;
+  return configuredFiles(host, local).some((f) => normal(f) === normal(local));
 }

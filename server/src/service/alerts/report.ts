@@ -5,7 +5,10 @@ import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, type MitreListing } from './hover';
-import { EXCEPTION_SHAPES, broadParentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason, proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type LoadOrderBlock } from './tuning';
+import {
+  EXCEPTION_SHAPES, broadParentReason, chartOrderReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
+  proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type LoadOrderBlock,
+} from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
@@ -157,10 +160,22 @@ function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
 
 function indent(block: string): string { return block.split('\n').map((l) => `  ${l}`).join('\n'); }
 
-/** Where tuning of an alert's rule cannot go: the local rules file when Falco loads it before the rule's file. */
-export type TuningBlocked = (view: AlertView) => LoadOrderBlock | undefined;
+/** Where the tuning quick fixes of an alert's rule write (alerts/index.ts tuningPlaces), when it is not the block that
+ *  defines the rule. */
+export interface TuningPlaces {
+  /** Why the local rules file takes no tuning: Falco loads it before the rule's file, or a later file defines the rule
+   *  again. */
+  blocked?: LoadOrderBlock;
+  /** The customRules entries of the workspace's chart values that take it; `after`: the path of the chart's
+   *  rules_files of the name of the rule's file (`ruleFile`) read after the entry (no quick fix then). */
+  chart: { label: string; mountedAs: string; after?: string; ruleFile?: string }[];
+  /** Whether the local rules file takes it; `chartDoesNotRead`: the chart's Falco does not read it (not mounted). */
+  local: boolean;
+  chartDoesNotRead?: boolean;
+}
+export type TuningPlacesOf = (view: AlertView) => TuningPlaces;
 
-function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blockedBy?: TuningBlocked): string {
+function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesOf?: TuningPlacesOf): string {
   const parts: string[] = [];
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return internalEventNote(view.rule ?? view.record.head.head);
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
@@ -176,18 +191,25 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
   const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
   const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
   const controllerReason = notApplicable.some((shape) => shape.fields.includes('ka.user.name')) ? kubernetesControllerReason(view, (v) => cappedCode(v, 200)) : undefined;
-  const blocked = blockedBy?.(view);
+  const places = placesOf?.(view) ?? { chart: [], local: true };
+  const blocked = places.blocked;
+  const target = view.ruleSummary?.tuningTarget;
   if (proposals.length) {
-    const target = view.ruleSummary?.tuningTarget;
     // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block. A
     // Falco Operator deployment has no local rules file: the Falco it deploys reads /etc/falco/rules.d only, the
     // Rulesfiles' files (falco-operator v0.4.1 internal/pkg/resources/falco.go), so its block is where tuning goes.
-    const where = !target ? 'to your local rules file'
-      : target.holder === 'inlineRules' ? `to the Rulesfile's inlineRules that define the rule (${escapeMarkdown(target.label)}; the Falco that the Falco Operator deploys reads only the Rulesfiles' files in /etc/falco/rules.d, no local rules file)`
-        : `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file`;
-    // Not offered as a quick fix when the local file loads before the rule's file (said below).
+    // Otherwise the chart values' customRules entries (for the chart's Falco) and the local rules file, where they
+    // take it (a blocked one is said below).
+    const targets = [
+      ...places.chart.filter((c) => !c.after).map((c) => `${escapeMarkdown(c.label)} (mounted as ${codeSpan(c.mountedAs)}, for the chart's Falco)`),
+      ...(places.local && !blocked ? [places.chartDoesNotRead ? 'your local rules file (for a Falco that reads it, not the chart\'s)' : 'your local rules file'] : []),
+    ];
+    const where = target
+      ? target.holder === 'inlineRules' ? `to the Rulesfile's inlineRules that define the rule (${escapeMarkdown(target.label)}; the Falco that the Falco Operator deploys reads only the Rulesfiles' files in /etc/falco/rules.d, no local rules file)`
+        : `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file`
+      : targets.length ? `to ${targets.join(', or to ')}` : undefined;
     // Not "this alert only": every later alert of the rule with the same values is silenced too.
-    parts.push(`An exception on this alert's values (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${blocked ? '' : `; the quick fix "Add exception" writes it ${where}`}:`);
+    parts.push(`An exception on this alert's values (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${where ? `; the quick fix "Add exception" writes it ${where}` : ''}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
@@ -212,6 +234,16 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, blocked
     parts.push(`**Check before use:** ${cappedCode(view.rule, 200)} is not in the loaded rules (workspace and \`falcoLens.rules.files\`), so Falco Lens cannot check these overrides. `
       + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.' + which);
   }
+  if (!target && places.chartDoesNotRead && (proposals.length || playbook)) {
+    // Facts: embedded/regions.ts ChartValues.
+    parts.push('**The Helm chart\'s Falco does not read your local rules file:** by the chart\'s default, falcoctl installs the rules into an empty '
+      + '/etc/falco (falco_rules.yaml only, so Falco skips /etc/falco/falco_rules.local.yaml), and without falcoctl /etc/falco is the image\'s, '
+      + 'whose falco_rules.local.yaml holds a comment only; a file there is yours only when the values mount it (`mounts.volumeMounts`). '
+      + 'The chart mounts the values\' customRules in /etc/falco/rules.d, which its default rules_files reads last: tuning for that Falco goes there.');
+  }
+  for (const c of target ? [] : places.chart) {
+    if (c.after && (proposals.length || playbook)) parts.push(`**Not in ${escapeMarkdown(c.label)}:** ${chartOrderReason(c.mountedAs, c.after, c.ruleFile ?? '', (v) => cappedCode(v, 300))}. Falco Lens offers no quick fix for it.`);
+  }
   if (blocked && (proposals.length || playbook)) {
     parts.push(`**Not in your local rules file:** ${loadOrderReason(blocked, (v) => cappedCode(v, 300))}. Falco Lens offers no quick fix for it.`);
   }
@@ -235,7 +267,7 @@ function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
 }
 
 /** The playbook of the alert's rule, its commands filled with this alert's values (shell-quoted). */
-export function playbookMarkdown(view: AlertView, playbook: Playbook, blockedBy?: TuningBlocked): string {
+export function playbookMarkdown(view: AlertView, playbook: Playbook, placesOf?: TuningPlacesOf): string {
   const parts = [`# Playbook: ${escapeMarkdown(playbook.rule)}`, `**Detects:** ${escapeMarkdown(playbook.detects)}`, `**Attacker's goal:** ${escapeMarkdown(playbook.attackerGoal)}`];
   parts.push(...mitreHoverLines(mitreListing(view, playbook.mitre)));
   if (playbook.keyFields.length) {
@@ -245,7 +277,7 @@ export function playbookMarkdown(view: AlertView, playbook: Playbook, blockedBy?
   if (playbook.benignCauses.length) parts.push(`## Benign causes\n\n${playbook.benignCauses.map((b) => `- ${escapeMarkdown(b)}`).join('\n')}`);
   if (playbook.investigate.length) parts.push(`## Investigate\n\nThese steps change nothing on the system; a \`crictl exec\` step starts a process in the container, and an evidence copy writes the evidence file only.\n\n${commandsMarkdown(playbook, view, 'investigate')}`);
   if (playbook.mitigations.length) parts.push(`## Mitigations\n\n${mitigationsMarkdown(playbook, view)}`);
-  parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook, blockedBy)}`);
+  parts.push(`## Tuning\n\n${tuningMarkdown(view, playbook, placesOf)}`);
   return parts.join('\n\n') + '\n';
 }
 
@@ -257,8 +289,8 @@ function mitreMarkdown(mitre: MitreListing): string {
 }
 
 /** A Markdown incident report for a set of alerts (a whole log or a selection). */
-export function incidentReport(views: AlertView[], fileLabel: string, blockedBy?: TuningBlocked): string {
-  const steps = incidentReportSteps(views, fileLabel, undefined, blockedBy);
+export function incidentReport(views: AlertView[], fileLabel: string, placesOf?: TuningPlacesOf): string {
+  const steps = incidentReportSteps(views, fileLabel, undefined, placesOf);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -267,7 +299,7 @@ export function incidentReport(views: AlertView[], fileLabel: string, blockedBy?
 
 /** incidentReport in steps: one after the summary and one after each rule's section; the last returns the Markdown.
  *  `lineOf` gives an alert's 0-based line in the file (by default its line in the text that was read). */
-export function* incidentReportSteps(views: AlertView[], fileLabel: string, lineOf = (view: AlertView) => view.record.line, blockedBy?: TuningBlocked): Generator<void, string, void> {
+export function* incidentReportSteps(views: AlertView[], fileLabel: string, lineOf = (view: AlertView) => view.record.line, placesOf?: TuningPlacesOf): Generator<void, string, void> {
   const out: string[] = ['# Falco incident report'];
   if (views.length === 0) {
     out.push(`No Falco alerts found in ${codeSpan(fileLabel)}.`);
@@ -317,7 +349,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? `${unknown}, so no playbook can be looked up` : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
     const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? `${unknown}, so no mitigation can be looked up.` : 'No mitigation is recorded for this rule in the knowledge base.';
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
-    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook, blockedBy)}`);
+    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook, placesOf)}`);
     yield;
   }
   return out.join('\n\n') + '\n';

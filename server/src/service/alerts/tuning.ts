@@ -2,7 +2,6 @@
 // last-resort disable. Falco splices exception values into the rule condition as they are (it only wraps values
 // holding a space in double quotes, rule_loader_compiler.cpp quote_item), so a value holding a quote, a backslash,
 // a parenthesis or a comma could change the condition: such values are refused rather than written.
-import * as path from 'node:path';
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex, lineEnding } from '../text';
 import { isInvisibleChar } from '../markdown';
@@ -287,9 +286,9 @@ export interface LoadOrderBlock {
   redefinedIn?: string;
   /** Set when `redefinedIn` is an embedded block's label (TuningTarget.holder), read from /etc/falco/rules.d. */
   redefinedInBlock?: 'inlineRules' | 'block';
-  /** For a chart's customRules block: its rules_files names no file of the local file's name ('unread'), or a path
-   *  through `${VAR}` ('unknown'); unset when the local file is read before the block. */
-  localOrder?: 'unread' | 'unknown';
+  /** For a chart's customRules block: its rules_files names a path through `${VAR}` ('unknown'); unset when the local
+   *  file is read before the block. */
+  localOrder?: 'unknown';
 }
 
 /** Why tuning is not written into the local rules file; paths pass through `quote`. */
@@ -300,11 +299,6 @@ export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) =>
     if (block.redefinedInBlock === 'inlineRules') {
       return `${quote(block.redefinedIn)} defines this rule again, and the Falco that the Falco Operator deploys reads only the Rulesfiles' files in `
         + `/etc/falco/rules.d, no ${quote(block.local)}: an override there would not be read: put it in that block, after the definition`;
-    }
-    if (block.localOrder === 'unread') {
-      return `${quote(block.redefinedIn)} defines this rule again, and the falco.rules_files of its chart's values names no file called `
-        + `${quote(path.basename(block.local))}: that Falco does not read ${quote(block.local)}, so an override there would not apply to it: `
-        + 'put it in that block, after the definition';
     }
     if (block.localOrder === 'unknown') {
       return `${quote(block.redefinedIn)} defines this rule again, and the falco.rules_files of its chart's values names a path through an `
@@ -322,6 +316,14 @@ export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) =>
   }
   return `Falco loads ${quote(block.local)} before ${quote(block.ruleFile)}, which defines this rule, and refuses to start on an override `
     + `of a rule that no earlier rules file defines: put it in a rules file that Falco loads after ${quote(block.ruleFile)}`;
+}
+
+/** Why tuning is not written into a chart values' customRules entry that the values' rules_files reads before a file
+ *  of the name of the rule's file; paths pass through `quote`. */
+export function chartOrderReason(mountedAs: string, after: string, ruleFile: string, quote: (value: string) => string = (v) => v): string {
+  return `the chart's falco.rules_files reads ${quote(after)}, a file of the name of ${quote(ruleFile)} that defines this rule, after ${quote(mountedAs)}, `
+    + 'and Falco refuses to start on an override of a rule that no earlier rules file defines: put it in a rules file that Falco reads after '
+    + `${quote(after)}, or list ${quote(after)} before /etc/falco/rules.d`;
 }
 
 /**
@@ -464,8 +466,11 @@ function ruleItems(text: string): RuleItem[] {
   return out;
 }
 
-function appendAtEnd(text: string, block: string): Insertion {
-  if (text === '') return { offset: 0, text: `# Local Falco rules: loaded after the default rules files.\n\n${block}` };
+/** The comment a new local rules file starts with. */
+const LOCAL_HEADER = 'Local Falco rules: loaded after the default rules files.';
+
+function appendAtEnd(text: string, block: string, header = LOCAL_HEADER): Insertion {
+  if (text === '') return { offset: 0, text: `${commentLines(header).join('')}\n\n${block}` };
   const sep = /\n\r?\n$/.test(text) ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return { offset: text.length, text: sep + block };
 }
@@ -510,7 +515,8 @@ function sameShape(ex: YAMLMap, p: ExceptionProposal): boolean {
 
 /** How to add an exception to the local rules file's text: merged into an existing override item when possible. */
 /** `comment` (trusted text) goes above a new item, not into an item the file already has for the rule. */
-export function planException(localText: string, p: ExceptionProposal, comment?: string): TuningPlan {
+/** `header` (trusted text) starts the file when it is empty (the local file's, by default). */
+export function planException(localText: string, p: ExceptionProposal, comment?: string, header?: string): TuningPlan {
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   const mine = items.filter((i) => i.name === p.rule);
@@ -547,15 +553,22 @@ export function planException(localText: string, p: ExceptionProposal, comment?:
     const ins = appendToSeq(localText, exs, exceptionEntryLines({ ...p, name }, ''));
     if (ins) return inFileLines(localText, ins);
   }
-  return inFileLines(localText, appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment)));
+  return inFileLines(localText, appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment), header));
 }
 
-export function planDisable(localText: string, rule: string, comment?: string): TuningPlan {
+export function planDisable(localText: string, rule: string, comment?: string, header?: string): TuningPlan {
   if (isInternalEvent(rule)) return { kind: 'not-a-rule' };
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   // Falco applies the items in order: the last one of the rule that sets enabled decides.
   const last = items.filter((i) => i.name === rule && i.map.has('enabled')).pop();
   if (last && last.map.get('enabled') === false) return { kind: 'present' };
-  return inFileLines(localText, appendAtEnd(localText, disableItemYaml(rule, comment)));
+  return inFileLines(localText, appendAtEnd(localText, disableItemYaml(rule, comment), header));
+}
+
+/** Whether a rules file's text has an item of the rule (a definition or an override). */
+export function holdsRule(text: string, rule: string): boolean {
+  // A plain name is written as it is, in any scalar style: a text without it has no item of it (no parse).
+  if (/^[\w .:/-]*$/.test(rule) && !text.includes(rule)) return false;
+  try { return ruleItems(text).some((i) => i.name === rule); } catch { return false; }
 }

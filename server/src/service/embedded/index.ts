@@ -10,7 +10,7 @@ import {
   type DocumentHighlight, type Hover, type Location, type MarkupContent, type Position, type Range, type SelectionRange,
   type SemanticTokens, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
+import type { ChartEntryTarget, ChartValuesTarget, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import { ConfigCode } from '../config/diagnostics';
@@ -24,10 +24,11 @@ import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rul
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
   analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, toEmbedded, toHost, HolderCode,
-  OPERATOR_CONFIG_DIR, OPERATOR_RULES_DIR,
-  type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci, type OperatorPlace,
-  type OperatorRef,
+  OPERATOR_CONFIG_DIR, OPERATOR_RULES_DIR, CHART_RULES_DIR, CHART_TUNING_KEY,
+  type ChartValues, type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci,
+  type OperatorPlace, type OperatorRef,
 } from './regions';
+import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
@@ -59,6 +60,8 @@ interface HostState {
   configMaps: ConfigMapSummary[];
   /** The places its ConfigMaps' rules.yaml entries were given by other files' Rulesfiles (crossPlaces), as a key. */
   crossKey: string;
+  /** Its Falco chart values mappings (for tuning the chart's Falco). */
+  chart: ChartValues[];
 }
 
 export type EmbeddedService = DocumentFeatures & {
@@ -76,7 +79,13 @@ export type EmbeddedService = DocumentFeatures & {
    * reads, so that its answers do not depend on whether an alert log made the alerts service read them.
    */
   withoutClosedFiles(rules: RulesWorkspace): RulesWorkspace;
+  /** The Falco chart values of the open documents and of the closed files syncWorkspace read (at most
+   *  MAX_CHART_VALUES), open ones first, then by URI: where tuning of the chart's Falco goes. */
+  chartValues(): ChartValuesTarget[];
 };
+
+/** How many chart values mappings tuning quick fixes are offered for (each gets its own fixes). */
+const MAX_CHART_VALUES = 3;
 
 /**
  * How much of the workspace is read to find closed files holding rules: the first MAX_SCANNED_FILES YAML files in
@@ -229,7 +238,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }));
     return {
       uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets,
-      refs: analysis.refs ?? [], configMaps: analysis.configMaps ?? [], crossKey: crossKey(cross),
+      refs: analysis.refs ?? [], configMaps: analysis.configMaps ?? [], crossKey: crossKey(cross), chart: analysis.chartValues ?? [],
     };
   };
 
@@ -243,7 +252,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       return;
     }
     const state = text !== undefined && enabled && mayHoldRules(text) ? buildState(uri, text, enabled, before?.state) : undefined;
-    const holds = state && (state.sets.size > 0 || operatorHost(state) || state.oci.length > 0 || state.configMaps.length > 0);
+    const holds = state && (state.sets.size > 0 || operatorHost(state) || state.oci.length > 0 || state.configMaps.length > 0 || state.chart.length > 0);
     if (!holds) forgetSets(state ?? before?.state);
     diskHosts.set(uri, { size: size ?? text?.length ?? 0, state: holds ? state : undefined });
     diskVersion++;
@@ -582,6 +591,53 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     },
   });
 
+  // ---- Falco chart values: where tuning of the chart's Falco goes (regions.ts ChartValues) ----
+
+  /** The values mappings whose added entry was written and read back once (a text Falco Lens cannot write into
+   *  offers no entry). */
+  const writable = new WeakMap<ChartValues, boolean>();
+  const canAdd = (state: HostState, values: ChartValues): boolean => {
+    let ok = writable.get(values);
+    if (ok === undefined) writable.set(values, ok = addEntryEdit(state.text, values, CHART_TUNING_KEY, '- rule: x\n  enabled: false\n') !== undefined);
+    return ok;
+  };
+  /** addEntryEdit of a values mapping (a host state's, kept while its text is unchanged), remembered per text written:
+   *  code actions are asked on every cursor move in a log, each time with the same texts. */
+  const entryEdits = new WeakMap<ChartValues, Map<string, HostTextEdit | undefined>>();
+  const entryEdit = (text: string, values: ChartValues, body: string): HostTextEdit | undefined => {
+    let known = entryEdits.get(values);
+    if (!known) entryEdits.set(values, known = new Map());
+    if (!known.has(body)) {
+      if (known.size >= 32) known.clear();
+      known.set(body, addEntryEdit(text, values, CHART_TUNING_KEY, body));
+    }
+    return known.get(body);
+  };
+  /** The entry tuning quick fixes add to a host's values; its text and edit read from the host when the fix is built. */
+  const addedEntry = (uri: string, values: ChartValues): ChartEntryTarget => ({
+    key: CHART_TUNING_KEY, mountedAs: `${CHART_RULES_DIR}/${CHART_TUNING_KEY}`,
+    label: `${hostName(uri)}, new customRules entry '${CHART_TUNING_KEY}'`, holder: 'block', chartLoad: values.add?.chartLoad ?? null, text: '',
+    edit: (insertion) => {
+      const now = stateOfHost(uri);
+      const same = now?.chart.find((c) => c.doc === values.doc && c.path.length === values.path.length && c.path.every((k, i) => k === values.path[i]));
+      const edit = now && same && entryEdit(now.text, same, insertion.text);
+      return now && edit ? { changes: { [uri]: [{ range: now.lines.range(edit.start, edit.end), newText: edit.newText }] } } : {};
+    },
+  });
+  const chartTargets = (state: HostState): ChartValuesTarget[] => state.chart.map((values) => {
+    const hooks = hooksOf(state.uri);
+    const entries: ChartEntryTarget[] = [];
+    for (const file of values.files) {
+      const p = state.placed.find((x) => x.file === file);
+      const target = p && hooks.tuningTarget(p.doc.uri);
+      if (target) entries.push({ ...target, key: file.key, mountedAs: `${CHART_RULES_DIR}/${file.key}` });
+    }
+    const own = entries.find((e) => e.key === CHART_TUNING_KEY);
+    const tuning = own ?? (values.add && canAdd(state, values) ? addedEntry(state.uri, values) : undefined);
+    return { label: hostName(state.uri), entries, ...(tuning ? { tuning } : {}) };
+  });
+  const byUri = (a: HostState, b: HostState) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+
   const at = (doc: TextDocument, position: Position) => {
     const state = stateOf(doc.uri, doc.getText());
     for (const p of state.placed) {
@@ -765,6 +821,11 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     },
     syncWorkspace,
     withoutClosedFiles,
+    chartValues() {
+      const open = [...hosts.values()].sort(byUri);
+      const closed = [...diskHosts.values()].map((k) => k.state).filter((k): k is HostState => k !== undefined).sort(byUri);
+      return [...open, ...closed].filter((state) => state.chart.length > 0).flatMap(chartTargets).slice(0, MAX_CHART_VALUES);
+    },
     embeddedFiles(uri, text) {
       return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));
     },

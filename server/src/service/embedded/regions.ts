@@ -132,7 +132,55 @@ export interface ChartLoad {
   paths: readonly string[];
   /** The index in `paths` of the first path that reads the file (the file, or the folder holding it). */
   at: number;
+  /** The `mountPath` of each of the values' `mounts.volumeMounts`: what the user mounts into Falco's container
+   *  (pod-template.tpl:204-206 at chart 9.1.0). Anything else in /etc/falco is the image's or falcoctl's, never a file
+   *  of the workspace (see ChartValues). */
+  mounts: readonly string[];
 }
+
+/**
+ * A Falco chart values mapping (the chart's values, an umbrella chart's `falco:`, a HelmRelease's `spec.values`…), for
+ * the alert tuning quick fixes: the chart's Falco never reads the workspace's falco_rules.local.yaml, so tuning for it
+ * goes into a customRules entry. Facts, charts/falco at falco-3.0.0 through falco-9.1.0 (pod-template.tpl):
+ * - with falcoctl's artifact install or follow enabled (the default: values.yaml `falcoctl.artifact.install.enabled`
+ *   and `follow.enabled` true, `allowedTypes` holding `rulesfile`), the Falco container's /etc/falco is the emptyDir
+ *   `rulesfiles-install-dir` (pod-template.tpl:137-141 and 229-230 at 9.1.0), which hides the image's /etc/falco and
+ *   holds what falcoctl installs there: the falco-rules artifact, falco_rules.yaml alone (falcosecurity/rules
+ *   registry.yaml). Only falco.yaml (subPath, :187-189) and rules.d (the customRules ConfigMap, :190-193) are mounted
+ *   over it. /etc/falco/falco_rules.local.yaml does not exist, and Falco skips a rules_files path that does not
+ *   (configuration.cpp:316-322 at 0.44.1; :200-205 at 0.37.0);
+ * - with falcoctl disabled, /etc/falco is the image's: falco_rules.local.yaml is there, holding `# Your custom rules!`
+ *   (cmake/modules/rules.cmake:39-45 and 82-87, copied in by docker/falco/Dockerfile:31-42 at 0.44.1), never the
+ *   workspace's. The chart dropped its own copy in 3.0.0 and points to customRules (BREAKING-CHANGES.md:302-322).
+ * Only a file the values mount there themselves (`mounts.volumeMounts`) can be the workspace's.
+ */
+export interface ChartValues {
+  /** Its customRules files that Falco loads, in load order. */
+  files: EmbeddedFile[];
+  /** How a customRules entry is added (embedded/chartValues.ts); undefined when Falco Lens writes none: a flow
+   *  mapping with entries, or rules_files that would not read `/etc/falco/rules.d/<CHART_TUNING_KEY>`. */
+  add?: ChartEntrySpot;
+  /** The document of the host (its index) and the keys and indices leading to the values mapping. */
+  doc: number;
+  path: readonly (string | number)[];
+}
+
+/** Where a new customRules entry goes in the host text. */
+export interface ChartEntrySpot {
+  /** The offset of the line start the entry is inserted at. */
+  at: number;
+  /** Text removed before it (an empty `{}` or `~` value of customRules), from its start to its end. */
+  remove?: readonly [number, number];
+  /** The column of the entry's key. */
+  indent: number;
+  /** Whether the values have no customRules key (the entry comes with one, at indent - 2). */
+  withKey: boolean;
+  /** Where Falco would read the entry. */
+  chartLoad: ChartLoad | null;
+}
+
+/** The customRules entry tuning quick fixes add when a chart's values have none for the rule. */
+export const CHART_TUNING_KEY = 'falco-lens-tuning.yaml';
 
 /** The chart's own `falco.rules_files` (charts/falco/values.yaml:789-792, chart 9.1.0, as in earlier releases). */
 export const CHART_RULES_FILES: readonly string[] = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'];
@@ -203,6 +251,8 @@ export interface HostAnalysis {
   refs?: OperatorRef[];
   /** The manifest's ConfigMaps (only when there is one). */
   configMaps?: ConfigMapSummary[];
+  /** The Falco chart values mappings of the host (only when there is one). */
+  chartValues?: ChartValues[];
 }
 
 /** Where the Falco chart mounts customRules (pod-template.tpl: the rules-volume mount). */
@@ -241,7 +291,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
   if (!Array.isArray(docs)) return out;
   const operator: OperatorResource[] = [];
   const configMaps: ConfigMapDoc[] = [];
-  for (const doc of docs) {
+  for (const [docIndex, doc] of docs.entries()) {
     const root = doc.contents;
     if (!isMap(root)) continue;
     const resource = operatorResource(text, lines, root, out.problems);
@@ -263,7 +313,9 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
     }
     // Any `customRules` mapping, however deep (values, umbrella values, HelmRelease, Argo CD Application), and the
     // chart's `falco:` configuration beside it or alone.
-    visitMaps(root, 0, (map) => {
+    visitMaps(root, 0, [], (map, path) => {
+      let loaded: EmbeddedFile[] = [];
+      let found: EmbeddedFile[] = [];
       for (const pair of map.items) {
         if (!isPair(pair)) continue;
         const key = scalarString(pair.key as Node);
@@ -273,25 +325,93 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
         const outer = outlineKey(pair, 'customRules');
-        const found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target, outer ? [outer] : []);
-        const loaded = customRulesLoadOrder(map, found, out.problems, target);
+        found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target, outer ? [outer] : []);
+        loaded = customRulesLoadOrder(map, found, out.problems, target);
         if (loaded.length) { out.files.push(...loaded); set++; }
       }
+      const values = chartValuesOf(text, lines, map, found.length > 0, target);
+      if (values) (out.chartValues ??= []).push({ files: loaded, ...(values.add ? { add: values.add } : {}), doc: docIndex, path });
     });
   }
   if (operator.length > 0) placeOperatorFiles(operator, configMaps, set, out);
   return out;
 }
 
-/** Calls `visit` on every mapping down to a modest depth (values are not deep). */
-function visitMaps(node: unknown, depth: number, visit: (map: YAMLMap) => void): void {
+/** Calls `visit` on every mapping down to a modest depth (values are not deep), with the keys and indices leading to
+ *  it. */
+function visitMaps(node: unknown, depth: number, path: readonly (string | number)[], visit: (map: YAMLMap, path: readonly (string | number)[]) => void): void {
   if (depth > 8) return;
   if (isMap(node)) {
-    visit(node);
-    for (const pair of node.items) if (isPair(pair)) visitMaps(pair.value, depth + 1, visit);
+    visit(node, path);
+    for (const pair of node.items) if (isPair(pair)) visitMaps(pair.value, depth + 1, [...path, scalarString(pair.key) ?? ''], visit);
   } else if (isSeq(node)) {
-    for (const item of node.items) visitMaps(item, depth + 1, visit);
+    node.items.forEach((item, i) => visitMaps(item, depth + 1, [...path, i], visit));
   }
+}
+
+/**
+ * Whether `map` is a Falco chart's values, and where a customRules entry would go. It is when its customRules hold a
+ * Falco rules file (`hasRules`), or when it has customRules (the chart's own values.yaml has `customRules: {}`,
+ * :499-500 at 9.1.0) beside the chart's `falco:` configuration or a `falcoctl` or `falcosidekick` key, or has that
+ * configuration alone. Another chart's `customRules` (alerting rules) holds no Falco rules file and none of those keys.
+ */
+function chartValuesOf(text: string, lines: LineIndex, map: YAMLMap, hasRules: boolean, target: string): { add?: ChartEntrySpot } | undefined {
+  const rulesPair = pairOf(map, 'customRules');
+  const value = rulesPair?.value;
+  const config = map.get('falco', true);
+  const falcoKeys = (isMap(config) && looksLikeFalcoConfig(config)) || map.has('falcoctl') || map.has('falcosidekick');
+  if (rulesPair ? !hasRules && !falcoKeys : !(isMap(config) && looksLikeFalcoConfig(config))) return undefined;
+  const paths = valuesRulesPaths(map, target);
+  const chartLoad = paths === null ? null : placeIn(paths ?? CHART_RULES_FILES, `${CHART_RULES_DIR}/${CHART_TUNING_KEY}`, valuesMounts(map));
+  if (chartLoad === undefined) return {};
+  const lineStartAfter = (offset: number): number => {
+    if (offset > 0 && text[offset - 1] === '\n') return offset;
+    const nl = text.indexOf('\n', offset);
+    return nl < 0 ? text.length : nl + 1;
+  };
+  const column = (offset: number) => lines.positionAt(offset).character;
+  if (!rulesPair) {
+    const last = map.items[map.items.length - 1];
+    const first = spanOf(map.items[0]?.key);
+    const end = spanOf(last?.value) ?? spanOf(last?.key);
+    if (!first || !end || map.flow) return {};
+    return { add: { at: lineStartAfter(end[1]), indent: column(first[0]) + 2, withKey: true, chartLoad } };
+  }
+  const keySpan = spanOf(rulesPair.key);
+  if (!keySpan) return {};
+  if (isMap(value) && value.items.length > 0) {
+    const firstKey = spanOf(value.items[0].key);
+    const last = value.items[value.items.length - 1];
+    const end = spanOf(last.value) ?? spanOf(last.key);
+    if (value.flow || !firstKey || !end) return {};
+    return { add: { at: lineStartAfter(end[1]), indent: column(firstKey[0]), withKey: false, chartLoad } };
+  }
+  // An empty value: `{}` or `~` removed (with the blanks before it, or its whole line when nothing else is on it), the
+  // entry on the line after it; nothing at all: on the line after the key.
+  const indent = column(keySpan[0]) + 2;
+  const own = spanOf(value);
+  if (!own || own[1] <= own[0]) return { add: { at: lineStartAfter(keySpan[1]), indent, withKey: false, chartLoad } };
+  let start = own[0];
+  while (start > keySpan[1] + 1 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  const at = lineStartAfter(own[1]);
+  const rest = text.slice(own[1], at);
+  const lineStart = text.lastIndexOf('\n', own[0] - 1) + 1;
+  if (lineStart > keySpan[1] && text.slice(lineStart, own[0]).trim() === '' && rest.trim() === '') start = lineStart;
+  return { add: { at, remove: [start, start === lineStart && rest.trim() === '' ? at : own[1]], indent, withKey: false, chartLoad } };
+}
+
+/** Where Falco reads `file` among `paths` (the file, or the folder holding it); undefined when it does not. */
+function placeIn(paths: readonly string[], file: string, mounts: readonly string[]): ChartLoad | undefined {
+  const at = paths.findIndex((p) => p === file || file.startsWith(`${p}/`));
+  return at < 0 ? undefined : { paths, at, mounts };
+}
+
+/** The `mountPath` of each of the values' `mounts.volumeMounts` (trailing slashes dropped). */
+function valuesMounts(values: YAMLMap): string[] {
+  const mounts = values.get('mounts', true);
+  const list = isMap(mounts) ? mounts.get('volumeMounts', true) : undefined;
+  if (!isSeq(list)) return [];
+  return list.items.map((m) => (isMap(m) ? scalarString(m.get('mountPath', true)) : undefined)).filter((p): p is string => p !== undefined && p !== '').map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
 
 function scalarString(node: unknown): string | undefined {
@@ -401,6 +521,7 @@ function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: 
     return files;
   }
   const paths = values ?? CHART_RULES_FILES;
+  const mounts = valuesMounts(holder);
   const dir = CHART_RULES_DIR;
   const ordered: EmbeddedFile[] = [];
   const inRulesDir = (path: string) => path === dir || path.startsWith(`${dir}/`);
@@ -409,7 +530,7 @@ function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: 
     const reads = path === dir ? files.filter((f) => !ordered.includes(f)) : files.filter((f) => path === `${dir}/${f.key}` && !ordered.includes(f));
     for (const file of reads) {
       ordered.push(file);
-      file.chartLoad = { paths, at };
+      file.chartLoad = { paths, at, mounts };
       const later = paths.slice(at + 1).find((p) => !inRulesDir(p));
       if (later === undefined) continue;
       problems.push({
