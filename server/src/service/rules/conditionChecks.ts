@@ -10,6 +10,7 @@ import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type Model
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
+import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 
@@ -1203,9 +1204,10 @@ function fieldContextOf(source: string, skipUnknown: boolean): string {
 /**
  * Condition, output and exception checks of every rule, macro and list of a file, plus the checks that need the
  * loaded definitions. Checks that read the item alone (and its rule's source) go through `run`, so that a caching
- * runner can replay them; the others read the definitions and run every time, in the same order.
+ * runner can replay them; the others read the definitions and run every time, in the same order, unless `memo` (the
+ * file's findings from its last validation, itemFindings.ts) replays a rule's or macro's whole finding set.
  */
-export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter)): void {
+export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter), memo?: ItemFindingsRun): void {
   const defs = load.after[file.order] ?? load.final;
   let macroSuggestions: ((name: string) => string[]) | undefined;
   let listSuggestions: ((name: string) => string[]) | undefined;
@@ -1217,6 +1219,29 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
 
   for (const item of file.model.items) {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') continue;
+    // A list has no condition: only the unused check below reads it.
+    if (item.kind !== 'list') {
+      if (memo) memo.item(item, checkItem);
+      else checkItem(item);
+    }
+
+    // Unused macros and lists: a use in any loaded file counts.
+    if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && isDefinition(item)) {
+      const uses = item.kind === 'macro' ? usage.macroUses : usage.listUses;
+      if (!uses.get(item.name)) {
+        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
+          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of the loaded rules files.`);
+      } else if (usage.usedUpToFile && !usage.usedUpToFile(item.kind, item.name)) {
+        // Falco compiles and warns after each file it reads (falco_engine.cpp load_rules, rule_loader_compiler.cpp
+        // compile): a use in a file read later does not count then.
+        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
+          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of this file or the files loaded before it: Falco warns when it loads this file (only files loaded after it use it).`);
+      }
+    }
+  }
+
+  /** The checks of one rule or macro (all it reports goes to `reporter`, which `memo` records when given). */
+  function checkItem(item: ModelItem): void {
     const isRule = item.kind === 'rule';
     const source = isRule ? sourceOf(item, defs) : undefined;
     const skipUnknown = isRule ? (boolKey(item, 'skip-if-unknown-filter') ?? (item.name ? defs.rules.get(item.name)?.skipIfUnknownFilter : false) ?? false) : false;
@@ -1299,20 +1324,6 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         if (!isDefinition(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
       }
       if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionOperators(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, source, reporter);
-    }
-
-    // Unused macros and lists: a use in any loaded file counts.
-    if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && isDefinition(item)) {
-      const uses = item.kind === 'macro' ? usage.macroUses : usage.listUses;
-      if (!uses.get(item.name)) {
-        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
-          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of the loaded rules files.`);
-      } else if (usage.usedUpToFile && !usage.usedUpToFile(item.kind, item.name)) {
-        // Falco compiles and warns after each file it reads (falco_engine.cpp load_rules, rule_loader_compiler.cpp
-        // compile): a use in a file read later does not count then.
-        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
-          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of this file or the files loaded before it: Falco warns when it loads this file (only files loaded after it use it).`);
-      }
     }
   }
 }

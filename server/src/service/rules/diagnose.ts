@@ -4,8 +4,9 @@
 // condition syntax, fields and operators, outputs, exceptions), or on that text plus the rule's source. Those checks
 // are recorded with offsets relative to the item's chunk and replayed for the same chunk text, wherever the chunk
 // sits now; an edit therefore re-checks only the items it touched. The checks that read the loaded definitions
-// (loader findings, undefined macros, unknown lists, event types, plugin requirements, unused macros and lists) are
-// cheap and run every time, interleaved in the same order, so the result equals a validation from scratch.
+// (loader findings, undefined macros, unknown lists, event types, plugin requirements, unused macros and lists) run
+// every time, interleaved in the same order, so the result equals a validation from scratch; but a rule or macro
+// whose inputs are the same as at the file's last validation replays all its condition findings (itemFindings.ts).
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
@@ -16,6 +17,7 @@ import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
 import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
+import { ItemFindingsMemo } from './itemFindings';
 import { LATEST_FALCO } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
 
@@ -39,6 +41,8 @@ function partKey(part: string, context: string): string {
 export class ItemCheckCache {
   private readonly byChunk = new Map<string, { used: number; parts: Map<string, Recording> }>();
   private generation = 0;
+  /** The condition checks' findings of each file's last validation, item by item. */
+  readonly findings = new ItemFindingsMemo();
 
   constructor(private readonly limit = 20000) {}
 
@@ -98,11 +102,15 @@ export class ItemCheckCache {
 export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
   const reporter = reporterFor(file.model, falcoVersion);
   const sink = unreachedMacroSink(file, load, reporter);
-  const run = cache ? cache.runner(file.model, sink) : runDirectly(sink);
+  // The condition checks of items whose inputs did not change since the file's last validation are replayed
+  // (itemFindings.ts); `memo` passes every finding on to `sink` (which reads every rule), recording an item's.
+  const memo = cache?.findings.begin(file, load, sink);
+  const run = cache ? cache.runner(file.model, memo ?? sink) : runDirectly(sink);
   // The structure checks report the exception values' compile findings (reportExceptionCompileWarnings) too.
   validateStructure(file, load, new ReporterInto(file.model, sink), run);
   if (token?.isCancellationRequested) return reporter.diagnostics;
-  validateConditions(file, load, usageUpTo(file, load, usage), sink, run);
+  validateConditions(file, load, usageUpTo(file, load, usage), memo ?? sink, run, memo);
+  memo?.finish();
   validateMacroOrder(file, load, reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   cache?.trim();
