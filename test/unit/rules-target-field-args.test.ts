@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Diagnostic, MarkupContent } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { allFields, lookupField } from '../../server/src/knowledge';
-import { MemoryHost, rulesDoc } from './rules-host';
+import { applyEdits, editsFor, MemoryHost, rulesDoc } from './rules-host';
 import { openAt, workspace } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/proc_args_rules.yaml';
@@ -125,7 +125,8 @@ test('k8s.pod.label.<name>: read by Falco 0.37 to 0.40 (condition, exception, ou
     assert.deepEqual(findings(LABEL_RULES, target).filter((f) => /k8s\.(pod|ns)\.label/.test(f)), [], target);
   }
   const at41 = findings(LABEL_RULES, '0.41').filter((f) => /k8s\.(pod|ns)\.label/.test(f)).map((f) => f.split(':')[0]);
-  assert.deepEqual(at41, ['1 unknown-field k8s.pod.label.team', '1 field-argument k8s.pod.label', '1 unknown-field k8s.pod.label.debug']);
+  // The container plugin's check reads k8s.pod.label and throws for the missing argument: no nonexistent field.
+  assert.deepEqual(at41, ['1 field-argument k8s.pod.label', '1 field-argument k8s.pod.label', '1 field-argument k8s.pod.label']);
   assert.deepEqual(findings(LABEL_RULES, '0.44').filter((f) => /k8s\.(pod|ns)\.label/.test(f)).map((f) => f.split(':')[0]), at41);
 });
 
@@ -148,6 +149,36 @@ function hoverAt(marked: string, falcoVersion: string): string {
   assert.ok(h, 'expected a hover');
   return (h.contents as MarkupContent).value;
 }
+
+test('k8s.pod.label.<name> from Falco 0.41 is a missing argument, which skip-if-unknown-filter does not skip', () => {
+  const source = `- rule: Payments Shell
+  desc: d
+  condition: evt.type = execve and k8s.pod.label.team = payments
+  output: o (pod=%k8s.pod.name)
+  priority: NOTICE
+  skip-if-unknown-filter: true
+  exceptions:
+    - name: debug
+      fields: k8s.pod.label.debug
+      comps: in
+      values: ["true"]
+`;
+  const at44 = findings(source, '0.44').filter((f) => f.includes('k8s.pod.label'));
+  assert.equal(at44.length, 2, at44.join('\n'));
+  assert.match(at44[0], /^1 field-argument k8s\.pod\.label: Field 'k8s\.pod\.label' needs an argument in brackets, e\.g\. k8s\.pod\.label\[app\.kubernetes\.io\/name\]: Falco reads 'k8s\.pod\.label\.team' as 'k8s\.pod\.label' without one and rejects it \(skip-if-unknown-filter does not skip this\)\. \(LOAD_ERR_COMPILE_CONDITION\)$/);
+  assert.match(at44[1], /^1 field-argument k8s\.pod\.label: .*\(LOAD_ERR_VALIDATE\)$/);
+  assert.deepEqual(findings(source, '0.40').filter((f) => f.includes('k8s.pod.label')), []);
+  // The condition's finding offers the bracket form; once applied, the condition has no finding left.
+  const host = new MemoryHost({ [FILE]: source }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  const doc = rulesDoc(FILE, source);
+  const finding = svc.diagnostics(doc).find((d) => d.code === 'field-argument' && d.range.start.line === 2)!;
+  const actions = svc.codeActions!(doc, finding.range, { diagnostics: [finding] });
+  assert.equal(actions[0].title, "Write the argument in brackets: 'k8s.pod.label[team]'");
+  const fixed = applyEdits(source, editsFor(actions[0].edit, doc.uri));
+  assert.match(fixed, /condition: evt\.type = execve and k8s\.pod\.label\[team\] = payments\n/);
+  assert.deepEqual(findings(fixed, '0.44').filter((f) => f.includes('k8s.pod.label')).map((f) => f.split(':')[0]), ['1 field-argument k8s.pod.label']);
+});
 
 test('hovers: the release that added the proc.args index, and what an older target does with it', () => {
   const marked = '- macro: m\n  condition: proc.ar<|>gs[1] = "-"\n';

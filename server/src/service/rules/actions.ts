@@ -207,6 +207,13 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
     case Code.FieldArgument: {
       // `proc.name[0]` -> `proc.name`, `thread.cgroup[cpu]` -> `thread.cgroup.cpu`: the range is the argument, and the
       // fix replaces it with its brackets when the document holds exactly `[argument]` there.
+      const dotted = typeof data.bracketArgument === 'string' ? data.bracketArgument : undefined;
+      if (dotted !== undefined) {
+        // `k8s.pod.label.team` -> `k8s.pod.label[team]` in a condition (the range is the field's name). Brackets are
+        // flow indicators in a flow mapping item, so none is offered there.
+        if (!item || isFlowItem(item) || model.text.slice(end, end + 1 + dotted.length) !== `.${dotted}`) return [];
+        return [fix(`Write the argument in brackets: '${model.text.slice(start, end)}[${dotted}]'`, [replace(model, end, end + 1 + dotted.length, `[${dotted}]`)], true)];
+      }
       const argument = typeof data.argument === 'string' ? data.argument : undefined;
       const replaceWith = typeof data.replaceWith === 'string' ? data.replaceWith : undefined;
       if (argument === undefined || replaceWith === undefined || model.text.slice(start - 1, end + 1) !== `[${argument}]`) return [];

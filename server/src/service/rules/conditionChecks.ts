@@ -358,6 +358,15 @@ function outputFallbackField(name: string): string | undefined {
   return undefined;
 }
 
+/** The plugin field requiring an argument that `name` writes after a dot (`k8s.pod.label.app`), the longest such. */
+function pluginFieldNeedingArgument(name: string): FieldInfo | undefined {
+  for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+    const field = lookupFieldCached(name.slice(0, dot))?.field;
+    if (field && field.name === name.slice(0, dot)) return field.plugin !== undefined && field.arg?.required ? field : undefined;
+  }
+  return undefined;
+}
+
 /** Checks one field reference, given its catalog entry (`lookupFieldCached` of `name[arg]` or `name`). */
 function checkField(match: FieldMatch | undefined, name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext, argSpanOf?: () => Span): FieldInfo | undefined {
   if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
@@ -368,6 +377,18 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
   let span: Span | undefined;
   const nameSpan = () => (span ??= spanOf());
   if (!match) {
+    const bare = ctx.where !== 'output' ? pluginFieldNeedingArgument(name) : undefined;
+    if (bare && (ctx.source === undefined || (bare.sources as string[]).includes(ctx.source))) {
+      // A plugin's filter check takes the longest of its field names that the text starts with and throws when that
+      // field requires an argument and no '[' follows (libs 0.25.2 plugin_filtercheck.cpp parse_field_name), before
+      // any check that the whole name matched: not a nonexistent field, so skip-if-unknown-filter does not skip it
+      // (Falco 0.44.0 rule_loader_compiler.cpp err_is_unknown_type_or_field). The dot form Falco 0.40 read is one.
+      const whole = nameSpan();
+      ctx.reporter.report(Code.FieldArgument, { start: whole.start, end: whole.start + bare.name.length },
+        `Field '${bare.name}' needs an argument in brackets, e.g. ${bare.arg!.example}: Falco reads '${name}' as '${bare.name}' without one and rejects it (skip-if-unknown-filter does not skip this).`,
+        ctx.where === 'condition' ? { bracketArgument: name.slice(bare.name.length + 1) } : undefined, ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
+      return undefined;
+    }
     const { classes } = catalog();
     const fieldClass = name.split('.')[0];
     // A syscall field that older releases had (knowledge/fields/removed.ts) is unknown to Falco 0.44 like any other,
