@@ -134,6 +134,22 @@ test('an edit of a macro or list, of another file, or of the names checks every 
   assert.deepEqual(codes(got), codes(fromNothing([FILE, local], [BASE, otherLocal], FILE)));
 });
 
+test('a rule added at the end is checked alone; one added above a list makes every item be checked (lists are ordered by place)', () => {
+  const ws = new Workspace([FILE], [BASE]);
+  ws.diagnostics(FILE, BASE);
+  const rule = '- rule: Added\n  desc: d\n  condition: evt.type = open and proc.name in (shell_binaries)\n  output: "%proc.name"\n  priority: INFO\n';
+  const appended = `${BASE}${rule}`;
+  assert.deepEqual(codes(ws.diagnostics(FILE, appended)), codes(fromNothing([FILE], [appended], FILE)));
+  assert.equal(ws.cache.findings.lastChecked, 1);
+  ws.diagnostics(FILE, BASE);
+  const above = BASE.replace('- list: shell_binaries', `${rule}- list: shell_binaries`);
+  assert.deepEqual(codes(ws.diagnostics(FILE, above)), codes(fromNothing([FILE], [above], FILE)));
+  assert.equal(ws.cache.findings.lastChecked, 6);
+  // Removing it again: the list moves back up.
+  ws.diagnostics(FILE, BASE);
+  assert.equal(ws.cache.findings.lastChecked, 5);
+});
+
 test('a rule defined twice with the same text keeps the findings of each occurrence apart', () => {
   const twice = `${BASE}- rule: Wide Open\n  desc: no event type\n  condition: proc.name = nc and fd.sport = 4444\n  output: "%proc.name"\n  priority: NOTICE\n`;
   const ws = new Workspace([FILE], [twice]);

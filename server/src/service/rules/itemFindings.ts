@@ -5,29 +5,31 @@
 // ItemCheckCache) and the loaded definitions: the macros and lists it names, through any depth of macros and lists
 // (event codes, list pasting), and their names (suggestions); the rule of its own name, which every contribution to it
 // makes up; what later files make of those; the plugins required so far and the items of other kinds. Typing in a
-// rule changes that rule's definition alone. So a validation compares what the checks read with the previous
-// validation of the file: the other files (the same models), the items of other kinds, and the definitions after the
-// file, name by name through their contributions. When the macros and lists are the same, only the rules that
-// changed, appeared or went away are checked again (no check reads another rule than its item's); the other items
-// replay what they found last time, at their chunk's new place. Anything else (a macro or list changed, another file
-// changed, a file written inside another document) makes every item be checked again, as before this memo. Unused
-// macros and lists read every file's uses: validateConditions checks them every time.
+// rule changes that rule's definition alone. So a validation compares the file's items with those of its last
+// validation (the other files must be the same models): when only rule items changed, appeared or went away, only the
+// items of those rules' names are checked again (no check reads another rule than its item's); the other items
+// replay what they found last time, at their chunk's new place. Anything else (a macro, list or other item changed,
+// another file changed, a file written inside another document) makes every item be checked again, as before this
+// memo. Unused macros and lists read every file's uses: validateConditions checks them every time.
 import type { Code } from './diagnosticCodes';
 import type { ModelItem, RulesFileModel, Span } from './model';
 import { Recording, type ReportOptions, type ReportSink } from './validate';
-import { loadPosition, type Contribution, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import type { LoadResult, LoadedFile } from './workspace';
 
-/** What a file's last validation left: enough to tell which of its items' findings still hold. */
+/**
+ * What a file's last validation left: enough to tell which of its items' findings still hold, holding no model (an
+ * earlier version of a model would stay in memory as long as the memo, doubling a large file's share).
+ */
 interface FileFindings {
-  /** The models of that load's files, in load order (this file's included), and their URIs and whether configured. */
-  models: RulesFileModel[];
+  /** The other files of that load, in load order (undefined at the file's own place): weakly, compared by identity. */
+  others: (WeakRef<RulesFileModel> | undefined)[];
   uris: string[];
   configured: boolean[];
   order: number;
-  /** The definitions the file's checks read (after the file). */
-  defs: Definitions;
-  /** The texts of the file's items that are not rules, macros or lists, in order. */
-  otherItems: string[];
+  /** The file's items: their texts (chunks), kinds and names, in order. */
+  texts: string[];
+  kinds: (string | undefined)[];
+  names: (string | undefined)[];
   /** Findings per chunk text (a repeated text: then `\u0000` and its occurrence number); undefined: not reusable. */
   byText: Map<string, Recording | undefined>;
 }
@@ -49,16 +51,17 @@ export class ItemFindingsMemo {
   begin(file: LoadedFile, load: LoadResult, sink: ReportSink): ItemFindingsRun | undefined {
     const chunks = file.model.chunks;
     if (!chunks) return undefined;
+    const items = file.model.items;
+    const texts = chunks.map((c) => c.text);
     const previous = this.byUri.get(file.uri);
-    const defs = load.after[file.order] ?? load.final;
-    const otherItems = otherItemTexts(file.model);
-    const changedRules = previous ? changedRulesSince(previous, file, load, defs, otherItems) : undefined;
+    const changedRules = previous ? changedRulesSince(previous, file, load, texts) : undefined;
     return new ItemFindingsRun(file, sink, changedRules && previous!.byText, changedRules, (byText, checked) => {
       this.lastChecked = checked;
       this.byUri.delete(file.uri);
       this.byUri.set(file.uri, {
-        models: load.files.map((f) => f.model), uris: load.files.map((f) => f.uri), configured: load.files.map((f) => f.configured),
-        order: file.order, defs, otherItems, byText,
+        others: load.files.map((f) => (f === file ? undefined : new WeakRef(f.model))),
+        uris: load.files.map((f) => f.uri), configured: load.files.map((f) => f.configured), order: file.order,
+        texts, kinds: items.map((i) => i.kind), names: items.map((i) => i.name), byText,
       });
       if (this.byUri.size > this.limit) this.byUri.delete(this.byUri.keys().next().value!);
     });
@@ -141,77 +144,41 @@ export class ItemFindingsRun implements ReportSink {
   finish(): void { this.keep(this.byText, this.checked); }
 }
 
-function otherItemTexts(model: RulesFileModel): string[] {
-  const texts: string[] = [];
-  for (const item of model.items) {
-    if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') texts.push(model.chunks?.[item.index]?.text ?? model.text.slice(item.span.start, item.span.end));
-  }
-  return texts;
-}
-
 /**
- * The rules whose items must be checked again, or undefined when every item must: compared with the previous
- * validation's load. Macros and lists must be the same (names, order and contributions): the checks of every item
- * may read any of them, through any depth of macros and lists, and their names (suggestions). Rules are read only by
- * the items of their own name, so a rule that changed, appeared or went away is checked again alone.
+ * The rules whose items must be checked again, or undefined when every item must. The definitions a file's checks read
+ * are made of the items of the files up to it, so with the other files the same, the items an edit changed tell what
+ * changed. Rules only: a rule is read by the items of its own name alone, so a changed, new or removed rule item has
+ * those checked again. A changed macro, list or item of another kind may reach every item (through macros and lists
+ * at any depth, suggestions among the names, required plugins): every item is checked again. So is every item when
+ * items were added or removed above a macro or list: Falco orders lists by their place (listIndex).
  */
-function changedRulesSince(previous: FileFindings, file: LoadedFile, load: LoadResult, defs: Definitions, otherItems: string[]): Set<string> | undefined {
+function changedRulesSince(previous: FileFindings, file: LoadedFile, load: LoadResult, texts: string[]): Set<string> | undefined {
   const files = load.files;
-  if (previous.order !== file.order || previous.models.length !== files.length) return undefined;
+  if (previous.order !== file.order || previous.others.length !== files.length) return undefined;
   for (let k = 0; k < files.length; k++) {
     const f = files[k];
     // Lines of a file written inside another document are that document's lines, which an edit elsewhere moves.
     if (f.hostLine) return undefined;
     if (previous.uris[k] !== f.uri || previous.configured[k] !== f.configured) return undefined;
-    if (k !== file.order && previous.models[k] !== f.model) return undefined;
+    if (k !== file.order && previous.others[k]?.deref() !== f.model) return undefined;
   }
-  if (!sameStrings(previous.otherItems, otherItems)) return undefined;
-  if (!sameDefinitions(previous.defs.macros, defs.macros) || !sameDefinitions(previous.defs.lists, defs.lists)) return undefined;
+  // The changed items: between the longest equal runs at the start and at the end.
+  const before = previous.texts;
+  let first = 0;
+  while (first < before.length && first < texts.length && before[first] === texts[first]) first++;
+  let tail = 0;
+  while (tail < before.length - first && tail < texts.length - first && before[before.length - 1 - tail] === texts[texts.length - 1 - tail]) tail++;
+  const items = file.model.items;
   const changed = new Set<string>();
-  let added = 0;
-  for (const [name, def] of defs.rules) {
-    const before = previous.defs.rules.get(name);
-    if (!before) added++;
-    if (before !== def && (!before || !sameContributions(before.contributions, def.contributions))) changed.add(name);
-  }
-  // Some rules went away when fewer were there before than now, counting out the new ones.
-  if (previous.defs.rules.size !== defs.rules.size - added) {
-    for (const name of previous.defs.rules.keys()) if (!defs.rules.has(name)) changed.add(name);
+  const changedRule = (kind: string | undefined, name: string | undefined): boolean => {
+    if (kind !== 'rule') return false;
+    if (name !== undefined) changed.add(name);
+    return true;
+  };
+  for (let i = first; i < before.length - tail; i++) if (!changedRule(previous.kinds[i], previous.names[i])) return undefined;
+  for (let i = first; i < texts.length - tail; i++) if (!changedRule(items[i].kind, items[i].name)) return undefined;
+  if (before.length !== texts.length) {
+    for (let i = texts.length - tail; i < texts.length; i++) if (items[i].kind === 'macro' || items[i].kind === 'list') return undefined;
   }
   return changed;
-}
-
-/** Whether two tables hold the same names in the same order, each made of the same contributions. */
-function sameDefinitions(before: Map<string, { contributions: Contribution[] }>, after: Map<string, { contributions: Contribution[] }>): boolean {
-  if (before === after) return true;
-  if (before.size !== after.size) return false;
-  const oldNames = before.keys();
-  for (const name of after.keys()) {
-    if (oldNames.next().value !== name) return false;
-    const oldDef = before.get(name)!;
-    const def = after.get(name)!;
-    if (oldDef !== def && !sameContributions(oldDef.contributions, def.contributions)) return false;
-  }
-  return true;
-}
-
-/** A definition is made of its contributions: the same items, in the same places and modes, make the same one. */
-function sameContributions(a: Contribution[], b: Contribution[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.item === y.item) continue;
-    if (x.mode !== y.mode || loadPosition(x) !== loadPosition(y)) return false;
-    const textX = x.file.model.chunks?.[x.item.index]?.text;
-    if (textX === undefined || textX !== y.file.model.chunks?.[y.item.index]?.text) return false;
-  }
-  return true;
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
