@@ -30,8 +30,8 @@ interface FileFindings {
   texts: string[];
   kinds: (string | undefined)[];
   names: (string | undefined)[];
-  /** Findings per chunk text (a repeated text: then `\u0000` and its occurrence number); undefined: not reusable. */
-  byText: Map<string, Recording | undefined>;
+  /** Findings per item (index-aligned with `texts`); undefined: not reusable (or a list, or no such item). */
+  findings: (Recording | undefined)[];
 }
 
 const EMPTY_RECORDING = new Recording(0);
@@ -54,14 +54,14 @@ export class ItemFindingsMemo {
     const items = file.model.items;
     const texts = chunks.map((c) => c.text);
     const previous = this.byUri.get(file.uri);
-    const changedRules = previous ? changedRulesSince(previous, file, load, texts) : undefined;
-    return new ItemFindingsRun(file, sink, changedRules && previous!.byText, changedRules, (byText, checked) => {
+    const change = previous ? changeSince(previous, file, load, texts) : undefined;
+    return new ItemFindingsRun(file, sink, previous, change, (findings, checked) => {
       this.lastChecked = checked;
       this.byUri.delete(file.uri);
       this.byUri.set(file.uri, {
         others: load.files.map((f) => (f === file ? undefined : new WeakRef(f.model))),
         uris: load.files.map((f) => f.uri), configured: load.files.map((f) => f.configured), order: file.order,
-        texts, kinds: items.map((i) => i.kind), names: items.map((i) => i.name), byText,
+        texts, kinds: items.map((i) => i.kind), names: items.map((i) => i.name), findings,
       });
       if (this.byUri.size > this.limit) this.byUri.delete(this.byUri.keys().next().value!);
     });
@@ -76,19 +76,19 @@ export class ItemFindingsRun implements ReportSink {
   private chunkEnd = 0;
   private spare: Recording | undefined;
   private outside = false;
-  private readonly repeats = new Map<string, number>();
-  private readonly byText = new Map<string, Recording | undefined>();
+  private readonly findings: (Recording | undefined)[];
   /** Items whose checks ran in this validation (the others were replayed). */
   private checked = 0;
 
   constructor(
     private readonly file: LoadedFile,
     private readonly sink: ReportSink,
-    private readonly previous: Map<string, Recording | undefined> | undefined,
-    private readonly changedRules: Set<string> | undefined,
-    private readonly keep: (byText: Map<string, Recording | undefined>, checked: number) => void,
+    private readonly previous: FileFindings | undefined,
+    private readonly change: Change | undefined,
+    private readonly keep: (findings: (Recording | undefined)[], checked: number) => void,
   ) {
     this.target = sink;
+    this.findings = new Array(file.model.items.length);
   }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
@@ -100,15 +100,7 @@ export class ItemFindingsRun implements ReportSink {
   /** Checks item `item` (a rule or macro of the file) with `check`, or replays what it found last time. */
   item(item: ModelItem, check: (item: ModelItem) => void): void {
     const chunk = this.file.model.chunks![item.index];
-    // Items of the same text (a rule defined twice) are told apart by their occurrence: the text, then a number.
-    let key = chunk.text;
-    if (this.byText.has(key)) {
-      const occurrence = (this.repeats.get(chunk.text) ?? 1) + 1;
-      this.repeats.set(chunk.text, occurrence);
-      key = `${chunk.text}\u0000${occurrence}`;
-    }
-    let kept = this.previous?.get(key);
-    if (kept && item.kind === 'rule' && item.name !== undefined && this.changedRules!.has(item.name)) kept = undefined;
+    let kept = this.keptFor(item);
     if (kept) {
       kept.replay(chunk.start, this.sink);
     } else {
@@ -137,22 +129,37 @@ export class ItemFindingsRun implements ReportSink {
       }
       if (this.outside) kept = undefined;
     }
-    this.byText.set(key, kept);
+    this.findings[item.index] = kept;
+  }
+
+  /** What the item found last time, if that still holds: the same item (before or after the changed items). */
+  private keptFor(item: ModelItem): Recording | undefined {
+    const change = this.change;
+    if (!change) return undefined;
+    const i = item.index;
+    const length = this.findings.length;
+    const before = i < change.first ? i : i >= length - change.tail ? i - length + this.previous!.texts.length : -1;
+    if (before < 0) return undefined;
+    if (item.kind === 'rule' && item.name !== undefined && change.rules.has(item.name)) return undefined;
+    return this.previous!.findings[before];
   }
 
   /** Ends the validation: what was found is kept for the next one. */
-  finish(): void { this.keep(this.byText, this.checked); }
+  finish(): void { this.keep(this.findings, this.checked); }
 }
 
+/** The items an edit changed (all but `first` items at the start and `tail` at the end) and the rules they make up. */
+interface Change { first: number; tail: number; rules: Set<string> }
+
 /**
- * The rules whose items must be checked again, or undefined when every item must. The definitions a file's checks read
- * are made of the items of the files up to it, so with the other files the same, the items an edit changed tell what
- * changed. Rules only: a rule is read by the items of its own name alone, so a changed, new or removed rule item has
+ * What changed since the last validation, or undefined when every item must be checked again. The definitions a
+ * file's checks read are made of the items of the files up to it, so with the other files the same, the items an edit
+ * changed tell what changed. Rules only: a rule is read by the items of its own name alone, so a changed, new or removed rule item has
  * those checked again. A changed macro, list or item of another kind may reach every item (through macros and lists
  * at any depth, suggestions among the names, required plugins): every item is checked again. So is every item when
  * items were added or removed above a macro or list: Falco orders lists by their place (listIndex).
  */
-function changedRulesSince(previous: FileFindings, file: LoadedFile, load: LoadResult, texts: string[]): Set<string> | undefined {
+function changeSince(previous: FileFindings, file: LoadedFile, load: LoadResult, texts: string[]): Change | undefined {
   const files = load.files;
   if (previous.order !== file.order || previous.others.length !== files.length) return undefined;
   for (let k = 0; k < files.length; k++) {
@@ -180,5 +187,5 @@ function changedRulesSince(previous: FileFindings, file: LoadedFile, load: LoadR
   if (before.length !== texts.length) {
     for (let i = texts.length - tail; i < texts.length; i++) if (items[i].kind === 'macro' || items[i].kind === 'list') return undefined;
   }
-  return changed;
+  return { first, tail, rules: changed };
 }
