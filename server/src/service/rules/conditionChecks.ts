@@ -9,7 +9,7 @@ import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
-import { officialFileHint, runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
+import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
@@ -405,8 +405,7 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     // 0.44.0 validate_exception_info: is_valid_lhs_field, THROW = LOAD_ERR_VALIDATE): skip-if-unknown-filter does not
     // apply there.
     if (ctx.where === 'exception') ctx.reporter.report(Code.UnknownField, nameSpan(), message, { suggestions }, { load: 'LOAD_ERR_VALIDATE' });
-    else if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, nameSpan(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-    else ctx.reporter.report(Code.UnknownField, nameSpan(), message, { suggestions }, ctx.where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
+    else reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.UnknownField, nameSpan(), message, { suggestions }, ctx.where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
     return undefined;
   }
   const field = match.field;
@@ -456,8 +455,7 @@ function reportUnknownEventArgument(fieldName: string, name: string, span: Span,
     // In an exception the collector's field check throws (rule_loader_collector.cpp validate_exception_info, LOAD_ERR_VALIDATE):
     // no skip-if-unknown-filter there.
     if (ctx.where === 'exception') ctx.reporter.report(Code.UnknownField, span, message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
-    else if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-    else ctx.reporter.report(Code.UnknownField, span, message, { suggestions: [] });
+    else reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.UnknownField, span, message, { suggestions: [] });
     return;
   }
   const suggestions = closestNames(name, EVENT_PARAMETER_NAMES, 3, 2).map((n) => `${fieldName}.${n}`);
@@ -487,7 +485,7 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
     else ctx.reporter.report(Code.FieldArgument, span, problem.message, data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     return;
   }
-  if (problem.unknownField && ctx.skipIfUnknownFilter) ctx.reporter.report(Code.FieldArgument, span, `${problem.message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+  if (problem.unknownField) reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.FieldArgument, span, problem.message, data);
   else ctx.reporter.report(Code.FieldArgument, span, problem.message, data);
 }
 
@@ -898,8 +896,7 @@ function reportUnknownEventName(span: Span, name: string, list: string | undefin
   const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
   // A list's item is reported at the list's use (where Falco fails), without a quick fix: the fix belongs in the list.
   const data = { suggestions: list ? [] : suggestions };
-  if (skipUnknown) reporter.report(Code.UnknownEventType, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-  else reporter.report(Code.UnknownEventType, span, message, data);
+  reportUnknownFilter(reporter, skipUnknown, Code.UnknownEventType, span, message, data);
 }
 
 /**

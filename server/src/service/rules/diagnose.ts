@@ -15,7 +15,7 @@ import { addListUsesOfLists, itemRefsAt, parseConditionCached, refsOf, validateC
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
-import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef } from './workspace';
+import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
 import { LATEST_FALCO } from '../../knowledge';
@@ -231,6 +231,7 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
         return reporter.report(code, span, text, data, { ...options, severity, load: null });
       }
       const reach = macroTextReach(file, item, load);
+      if (reach.compiled && options?.unknownFilter) return reportByUsingRules(file, item, load, reporter, code, span, message, data, options);
       if (reach.compiled) return reporter.report(code, span, message, data, options);
       const load_ = options?.load === null ? undefined : options?.load ?? CODE_INFO[code].load;
       const named = load_ ? ` (${load_})` : '';
@@ -290,6 +291,70 @@ function macroTextReach(file: LoadedFile, item: ModelItem, load: LoadResult): Ma
   return { compiled: false, skippedSourcesOnly };
 }
 
+/**
+ * A finding in macro text that rules compile, of a failure Falco's compiler words as an unknown field or event type
+ * (ReportOptions.unknownFilter). Falco pastes a macro's condition into each rule that uses it and compiles the rule's
+ * whole condition (resolve_macros, then the filter compiler: rule_loader_compiler.cpp 0.37.0:442-495, 0.44.0:360-407
+ * and 524-536), so the rule's skip-if-unknown-filter covers what fails inside its macros: when every rule compiling the
+ * text has it, Falco skips them with a warning (LOAD_UNKNOWN_FILTER); one without it fails the load whatever the
+ * others say. The rules are those macroTextReach counts: after each file, while the text is the macro's.
+ */
+function reportByUsingRules(file: LoadedFile, item: ModelItem, load: LoadResult, reporter: ReportSink, ...[code, span, message, data, options]: Parameters<ReportSink['report']>): void {
+  const { failing, skipping } = rulesCompilingMacroText(file, item, load);
+  const uses = `macro '${item.name}'`;
+  if (failing === undefined && skipping.length > 0) {
+    const text = `${message} Falco skips ${ruleNames(skipping)}, which use${skipping.length === 1 ? 's' : ''} ${uses}, because of skip-if-unknown-filter.`;
+    return reporter.report(code, span, text, data, { ...options, severity: DiagnosticSeverity.Warning, load: 'LOAD_UNKNOWN_FILTER' });
+  }
+  const note = failing !== undefined && skipping.length > 0
+    ? ` R${ruleNames(skipping).slice(1)} ${skipping.length === 1 ? 'has' : 'have'} skip-if-unknown-filter, but rule '${failing}', which uses ${uses} too, does not: Falco fails to load.` : '';
+  reporter.report(code, span, `${message}${note}`, data, options);
+}
+
+/** `rule 'a'`, `rules 'a' and 'b'`, `rules 'a', 'b', 'c' and 2 more`. */
+function ruleNames(names: readonly string[]): string {
+  const quoted = names.slice(0, 3).map((n) => `'${n}'`);
+  if (names.length > 3) quoted.push(`${names.length - 3} more`);
+  return names.length === 1 ? `rule ${quoted[0]}` : `rules ${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * The rules Falco compiles macro item `item`'s text with (macroTextReach's walk over the files from the item's on):
+ * the first one without skip-if-unknown-filter, and the names of those with it met up to there.
+ */
+function rulesCompilingMacroText(file: LoadedFile, item: ModelItem, load: LoadResult): { failing?: string; skipping: string[] } {
+  const name = item.name!;
+  const own = load.files[file.order] === file && (load.final.macros.get(name)?.contributions.some((c) => c.item === item) ?? false);
+  const skipping = new Set<string>();
+  for (const defs of own ? load.after.slice(file.order) : [load.final]) {
+    const macro = defs.macros.get(name);
+    if (own && (!macro || !conditionContributions(macro).some((c) => c.item === item))) break;
+    const rules = compiledRulesReaching(defs, name);
+    for (const rule of rules) if (rule.skipIfUnknownFilter) skipping.add(rule.name);
+    const failing = rules.find((rule) => !rule.skipIfUnknownFilter);
+    if (failing) return { failing: failing.name, skipping: [...skipping] };
+  }
+  return { skipping: [...skipping] };
+}
+
+/** The rules Falco compiles (macrosReachedByRules' 'compiled') whose conditions reach `macro`, once per definitions. */
+const rulesReachingMemo = new WeakMap<Definitions, Map<string, RuleDef[]>>();
+function compiledRulesReaching(defs: Definitions, macro: string): readonly RuleDef[] {
+  let byMacro = rulesReachingMemo.get(defs);
+  if (!byMacro) {
+    rulesReachingMemo.set(defs, byMacro = new Map());
+    for (const rule of defs.rules.values()) {
+      if (rule.condition === undefined || !KNOWN_SOURCES.includes(rule.source)) continue;
+      for (const name of macrosReachedFrom(defs, [rule.condition])) {
+        const rules = byMacro.get(name);
+        if (rules) rules.push(rule);
+        else byMacro.set(name, [rule]);
+      }
+    }
+  }
+  return byMacro.get(macro) ?? [];
+}
+
 /** The definition of the same file that replaces macro item `item`'s text before Falco compiles the file, if any. */
 function replacedInItsFile(file: LoadedFile, item: ModelItem, load: LoadResult): Contribution | undefined {
   if (load.files[file.order] !== file) return undefined;
@@ -344,20 +409,28 @@ function macrosReachedByRules(defs: Definitions, rules: 'compiled' | 'any source
   if (!byRules) reachedMemo.set(defs, byRules = new Map());
   let reached = byRules.get(rules);
   if (reached) return reached;
-  reached = new Set();
+  const conditions: string[] = [];
+  for (const rule of defs.rules.values()) {
+    if (rule.condition !== undefined && (rules === 'any source' || KNOWN_SOURCES.includes(rule.source))) conditions.push(rule.condition);
+  }
+  reached = macrosReachedFrom(defs, conditions);
+  byRules.set(rules, reached);
+  return reached;
+}
+
+/** The macros the conditions reach, directly or through other macros, by definitions. */
+function macrosReachedFrom(defs: Definitions, conditions: readonly string[]): Set<string> {
+  const reached = new Set<string>();
   const pending: string[] = [];
   const visit = (condition: string) => {
     for (const ref of macroRefsOf(parseConditionCached(condition).ast)) {
-      if (reached!.has(ref.name) || !defs.macros.has(ref.name)) continue;
-      reached!.add(ref.name);
+      if (reached.has(ref.name) || !defs.macros.has(ref.name)) continue;
+      reached.add(ref.name);
       pending.push(ref.name);
     }
   };
-  for (const rule of defs.rules.values()) {
-    if (rule.condition !== undefined && (rules === 'any source' || KNOWN_SOURCES.includes(rule.source))) visit(rule.condition);
-  }
+  for (const condition of conditions) visit(condition);
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) visit(defs.macros.get(name)!.condition);
-  byRules.set(rules, reached);
   return reached;
 }
 

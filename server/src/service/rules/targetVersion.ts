@@ -18,7 +18,7 @@ import { parseConditionCached, parseOutputCached } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
-import { Reporter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
+import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { LoadResult, LoadedFile } from './workspace';
 
 /** `0.41.0` → `0.41`: how releases are named to users. */
@@ -256,8 +256,7 @@ function checkEventNames(ast: Expr, target: string, skipUnknown: boolean, docSpa
       const since = EVENT_NAMES_SINCE.get(v.text);
       if (!newerThanTarget(since, target)) continue;
       const message = `Event type '${v.text}' was added in Falco ${since}: the event table of Falco ${target} does not have it, so Falco rejects the condition.`;
-      if (skipUnknown) sink.report(Code.UnknownEventType, docSpan(v.span), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-      else sink.report(Code.UnknownEventType, docSpan(v.span), message, { suggestions: [] });
+      reportUnknownFilter(sink, skipUnknown, Code.UnknownEventType, docSpan(v.span), message, { suggestions: [] });
     }
   }
 }
@@ -287,8 +286,7 @@ function reportNewField(reference: string, target: string, where: 'filter' | 'ou
   const field = lookupField(reference)?.field;
   if (!field || !newerThanTarget(field.since, target)) return;
   const message = `'${field.name}' is not a supported ${where} field in Falco ${target}: it was added in Falco ${release(field.since!)}.`;
-  if (skipUnknown) sink.report(Code.UnknownField, span(), `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions: [] }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-  else sink.report(Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
+  reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
 }
 
 /**
@@ -313,8 +311,7 @@ function reportNewArgument(name: string, arg: string, target: string, where: 'fi
   }
   const message = `${added}: Falco ${target} reads '${name}[${arg}]' as a nonexistent field.`;
   if (where === 'exception') sink.report(Code.FieldArgument, span(), `${message} Exception fields are checked as the rule is read: the file fails to load.`, undefined, { load: 'LOAD_ERR_VALIDATE' });
-  else if (skipUnknown) sink.report(Code.FieldArgument, span(), `${message} The rule is skipped because of skip-if-unknown-filter.`, undefined, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-  else sink.report(Code.FieldArgument, span(), message);
+  else reportUnknownFilter(sink, skipUnknown, Code.FieldArgument, span(), message);
 }
 
 /** Output fields, and the transformers around them (libsinsp's formatter takes the filter parser's list since 0.38). */

@@ -25,7 +25,18 @@ export function officialFileHint(kind: 'macro' | 'list' | 'rule', name: string, 
 
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
-export interface ReportOptions { severity?: Diagnostic['severity']; load?: string | null }
+/**
+ * `unknownFilter`: Falco's compiler words this failure as an unknown field or event type (rule_loader_compiler.cpp
+ * err_is_unknown_type_or_field), which a rule's skip-if-unknown-filter turns into a skipped rule; in a macro, the rules
+ * using it decide (diagnose.ts). Set by reportUnknownFilter.
+ */
+export interface ReportOptions { severity?: Diagnostic['severity']; load?: string | null; unknownFilter?: true }
+
+/** Reports an unknown-field failure: a warning and a skipped rule under skip-if-unknown-filter, else marked unknownFilter. */
+export function reportUnknownFilter(sink: ReportSink, skip: boolean, code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
+  if (skip) sink.report(code, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
+  else sink.report(code, span, message, data, { ...options, unknownFilter: true });
+}
 
 /** Where checks report their findings: a file's Reporter, or a Recording replayed into one later. */
 export interface ReportSink {

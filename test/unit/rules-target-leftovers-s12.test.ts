@@ -1,0 +1,92 @@
+// Session 12's leftovers of the target-release checks: skip-if-unknown-filter of the rules that use a macro, the load
+// code of exception fields, field-argument forms in completion, and output hovers of field arguments.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { createRulesService } from '../../server/src/service/rules';
+import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
+import { MemoryHost, rulesDoc } from './rules-host';
+
+const BASE = '/ws/falco_rules.yaml';
+const LOCAL = '/ws/falco_rules.local.yaml';
+
+/** `severity code covered-text: message` of each finding of `path`, the other files loaded as Falco orders them. */
+function findingsOf(files: Record<string, string>, path: string, falcoVersion = '0.44'): string[] {
+  const host = new MemoryHost(files, { folders: ['/ws'] });
+  host.config = { ...host.config, falcoVersion };
+  const svc = createRulesService(host);
+  const doc = rulesDoc(path, files[path]);
+  svc.didOpenOrChange?.(doc);
+  return svc.diagnostics(doc).map((d) => line(files[path], d));
+}
+
+function line(text: string, d: Diagnostic): string {
+  const doc = rulesDoc('/x.yaml', text);
+  return `${d.severity} ${d.code} ${text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${d.message}`;
+}
+
+const only = (findings: string[], pattern: RegExp) => findings.filter((f) => pattern.test(f));
+
+// A macro with three failures Falco words as unknown (a field, a field newer than 0.40, an event type) and one it
+// does not (an event argument no event has: "unknown event argument", never skipped).
+const MACRO = `- macro: payments_shell
+  condition: proc.nmae = bash and proc.aargs = x and evt.type = no_such_event and evt.arg.nosuchparam = 1
+`;
+const rule = (name: string, skip?: boolean, condition = 'evt.type = execve and payments_shell') =>
+  `- rule: ${name}\n  desc: d\n  condition: ${condition}\n  output: "shell (%proc.name)"\n  priority: NOTICE\n${skip === undefined ? '' : `  skip-if-unknown-filter: ${skip}\n`}`;
+const UNKNOWN = /(proc\.nmae|proc\.aargs|no_such_event|evt\.arg\.nosuchparam):/;
+
+test('a macro used only by rules with skip-if-unknown-filter: its unknown fields skip those rules (warnings naming them), on the macro text', () => {
+  const text = MACRO + rule('Shell A', true) + rule('Shell B', true, 'evt.type = execve and (payments_shell or proc.name = zsh)');
+  assert.deepEqual(only(findingsOf({ [BASE]: text }, BASE, '0.40'), UNKNOWN), [
+    "2 unknown-field proc.nmae: 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Falco skips rules 'Shell A' and 'Shell B', which use macro 'payments_shell', because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
+    // libsinsp's "unknown event argument" is no unknown field for Falco (err_is_unknown_type_or_field): the load fails.
+    "1 unknown-field evt.arg.nosuchparam: Unknown event argument 'nosuchparam': no event has a parameter of that name. (LOAD_ERR_COMPILE_CONDITION)",
+    "2 unknown-evttype no_such_event: Unknown event type 'no_such_event': Falco rejects the condition unless a loaded plugin defines an event of that name. Falco skips rules 'Shell A' and 'Shell B', which use macro 'payments_shell', because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
+    "2 unknown-field proc.aargs: 'proc.aargs' is not a supported filter field in Falco 0.40: it was added in Falco 0.41. Falco skips rules 'Shell A' and 'Shell B', which use macro 'payments_shell', because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
+  ]);
+});
+
+test('a macro reached through another macro by a skipping rule is skipped with it; one rule without the key fails the load', () => {
+  const outer = '- macro: outer_shell\n  condition: payments_shell and proc.tty != 0\n';
+  const skipping = only(findingsOf({ [BASE]: MACRO + outer + rule('Shell A', true, 'evt.type = execve and outer_shell') }, BASE), /proc\.nmae:/);
+  assert.deepEqual(skipping, ["2 unknown-field proc.nmae: 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Falco skips rule 'Shell A', which uses macro 'payments_shell', because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)"]);
+  // A second rule without skip-if-unknown-filter (written false, or absent) fails the load: Falco compiles it too.
+  for (const skip of [false, undefined]) {
+    const mixed = only(findingsOf({ [BASE]: MACRO + outer + rule('Shell A', true, 'evt.type = execve and outer_shell') + rule('Shell C', skip) }, BASE), /proc\.nmae:/);
+    assert.deepEqual(mixed, ["1 unknown-field proc.nmae: 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Rule 'Shell A' has skip-if-unknown-filter, but rule 'Shell C', which uses macro 'payments_shell' too, does not: Falco fails to load. (LOAD_ERR_COMPILE_CONDITION)"], String(skip));
+  }
+  // Only rules without it: the finding as before.
+  assert.deepEqual(only(findingsOf({ [BASE]: MACRO + rule('Shell C') }, BASE), /proc\.nmae:/),
+    ["1 unknown-field proc.nmae: 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? (LOAD_ERR_COMPILE_CONDITION)"]);
+  // A macro no rule uses: not checked by Falco yet, as before.
+  assert.match(only(findingsOf({ [BASE]: MACRO }, BASE), /proc\.nmae:/)[0], /^2 unknown-field proc\.nmae: .*Not checked by Falco until a rule uses macro 'payments_shell' \(no rule of the loaded files does\)/);
+});
+
+test('a later file\'s rule without skip-if-unknown-filter that uses the macro fails the load when Falco compiles after that file', () => {
+  const files = { [BASE]: MACRO + rule('Shell A', true), [LOCAL]: rule('Local Shell', undefined) };
+  assert.deepEqual(only(findingsOf(files, BASE), /proc\.nmae:/),
+    ["1 unknown-field proc.nmae: 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? Rule 'Shell A' has skip-if-unknown-filter, but rule 'Local Shell', which uses macro 'payments_shell' too, does not: Falco fails to load. (LOAD_ERR_COMPILE_CONDITION)"]);
+  // The local file turning the key on for the base rule (override replace) and a skipping local rule: skipped.
+  const local = `- rule: Shell C\n  skip-if-unknown-filter: true\n  override:\n    skip-if-unknown-filter: replace\n${rule('Local Shell', true)}`;
+  const skipped = only(findingsOf({ [BASE]: MACRO + rule('Shell A', true) + rule('Shell C'), [LOCAL]: local }, BASE), /proc\.nmae:/);
+  // Falco compiles the base file alone first, where Shell C has no key yet: the load fails there.
+  assert.match(skipped[0], /^1 unknown-field proc\.nmae: .*but rule 'Shell C', which uses macro 'payments_shell' too, does not: Falco fails to load\./);
+  assert.match(only(findingsOf({ [BASE]: MACRO + rule('Shell A', true), [LOCAL]: rule('Local Shell', true) }, BASE), /proc\.nmae:/)[0],
+    /^2 unknown-field proc\.nmae: .*Falco skips rules 'Shell A' and 'Local Shell', which use macro 'payments_shell', because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/);
+});
+
+test('editing only the rule\'s skip-if-unknown-filter re-judges the macro, as a fresh service does', () => {
+  const before = MACRO + rule('Shell A', true);
+  const after = MACRO + rule('Shell A', false);
+  const host = new MemoryHost({ [BASE]: before }, { folders: ['/ws'] });
+  const svc = createRulesService(host);
+  svc.didOpenOrChange?.(rulesDoc(BASE, before, 1));
+  assert.match(only(svc.diagnostics(rulesDoc(BASE, before, 1)).map((d) => line(before, d)), /proc\.nmae:/)[0], /^2 .*Falco skips rule 'Shell A'/);
+  const edited = rulesDoc(BASE, after, 2);
+  svc.didOpenOrChange?.(edited);
+  const incremental = svc.diagnostics(edited).map((d) => line(after, d));
+  assert.match(only(incremental, /proc\.nmae:/)[0], /^1 unknown-field proc\.nmae: .*\(LOAD_ERR_COMPILE_CONDITION\)$/);
+  clearCheckMemos();
+  assert.deepEqual(incremental, findingsOf({ [BASE]: after }, BASE));
+});
