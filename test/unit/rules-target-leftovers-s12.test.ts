@@ -90,3 +90,44 @@ test('editing only the rule\'s skip-if-unknown-filter re-judges the macro, as a 
   clearCheckMemos();
   assert.deepEqual(incremental, findingsOf({ [BASE]: after }, BASE));
 });
+
+// An exception on a field newer than Falco 0.40 (proc.aargs, 0.41) and a transformer newer than 0.38 (basename, 0.39).
+const exceptionRule = (skip: boolean, field = 'proc.aargs') => `- rule: Dump To Stdout
+  desc: d
+  condition: evt.type = execve and proc.name = mysqldump
+  output: "dump (%proc.cmdline)"
+  priority: WARNING
+  skip-if-unknown-filter: ${skip}
+  exceptions:
+    - name: backup_jobs
+      fields: [proc.pname, ${field}]
+      values:
+        - [backup.sh, --all-databases]
+`;
+
+test('an exception field newer than the target fails the load as the collector reads the rule (LOAD_ERR_VALIDATE), whatever skip-if-unknown-filter says', () => {
+  for (const skip of [false, true]) {
+    assert.deepEqual(only(findingsOf({ [BASE]: exceptionRule(skip) }, BASE, '0.40'), /proc\.aargs:/),
+      ["1 unknown-field proc.aargs: 'proc.aargs' is not a supported exception field in Falco 0.40: it was added in Falco 0.41. (LOAD_ERR_VALIDATE)"], String(skip));
+  }
+  // A transformer is checked the same way (is_valid_lhs_field compiles `<field> exists`, Falco 0.38 on).
+  assert.deepEqual(only(findingsOf({ [BASE]: exceptionRule(true, 'basename(proc.exepath)') }, BASE, '0.38'), /basename:/),
+    ["1 condition-syntax basename: Transformer 'basename()' was added in Falco 0.39: the condition parser of Falco 0.38 does not know it. (LOAD_ERR_VALIDATE)"]);
+  // Read when the item is read: an override of the same file replacing the exceptions later does not hide it.
+  const replaced = `${exceptionRule(false)}- rule: Dump To Stdout\n  exceptions:\n    - name: ci\n      fields: proc.pname\n      values: [ci.sh]\n  override:\n    exceptions: replace\n`;
+  assert.deepEqual(only(findingsOf({ [BASE]: replaced }, BASE, '0.40'), /proc\.aargs:/),
+    ["1 unknown-field proc.aargs: 'proc.aargs' is not a supported exception field in Falco 0.40: it was added in Falco 0.41. (LOAD_ERR_VALIDATE)"]);
+});
+
+test('an exception that override: exceptions: replace brings is judged in the condition it is pasted into, as at the latest release', () => {
+  const base = exceptionRule(true, 'proc.pname');
+  const replacing = (values: string) => `- rule: Dump To Stdout\n  exceptions:\n    - name: ci\n      fields: [proc.aargs]\n${values}  override:\n    exceptions: replace\n`;
+  const pasted = only(findingsOf({ [BASE]: base, [LOCAL]: replacing('      values: [[--single-transaction]]\n') }, LOCAL, '0.40'), /proc\.aargs:/);
+  assert.deepEqual(pasted, ["2 unknown-field proc.aargs: 'proc.aargs' is not a supported filter field in Falco 0.40: it was added in Falco 0.41. The rule is skipped because of skip-if-unknown-filter. Falco does not check the fields of exceptions an 'override: exceptions: replace' brings when it reads them; it fails on this one when it pastes the exception's values into the rule's condition. (LOAD_UNKNOWN_FILTER)"]);
+  const unpasted = only(findingsOf({ [BASE]: base, [LOCAL]: replacing('') }, LOCAL, '0.40'), /proc\.aargs:/);
+  assert.equal(unpasted.length, 1);
+  assert.match(unpasted[0], /^2 unknown-field proc\.aargs: .*Not checked by Falco yet: .*It will reject the condition then\.$/);
+  // The latest release says the same of an unknown field there.
+  const latest = only(findingsOf({ [BASE]: base, [LOCAL]: replacing('      values: [[--single-transaction]]\n').replace('proc.aargs', 'proc.nmae') }, LOCAL), /proc\.nmae:/);
+  assert.match(latest[0], /^2 unknown-field proc\.nmae: .*The rule is skipped because of skip-if-unknown-filter\. Falco does not check the fields of exceptions an 'override: exceptions: replace' brings/);
+});

@@ -1753,7 +1753,7 @@ function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, sou
 
 /** Checks the fields inside an exception field written as a transformer call; false when it is not one. */
 /** Whether the rule item's exceptions replace the rule's ('override: exceptions: replace': the collector's selective_replace). */
-function replacesExceptions(item: ModelItem): boolean {
+export function replacesExceptions(item: ModelItem): boolean {
   const override = entryOf(item, 'override')?.value;
   return override?.kind === 'map' && override.entries.some((e) => e.key === 'exceptions' && scalarText(e.value) === 'replace');
 }
@@ -1766,7 +1766,7 @@ function replacesExceptions(item: ModelItem): boolean {
  * libsinsp's filter compiler then fails on it as on a condition's field (LOAD_ERR_COMPILE_CONDITION, or the rule is
  * skipped under skip-if-unknown-filter). An exception without values is never pasted: Falco says nothing, a warning.
  */
-function replacedExceptionContext(ctx: FieldProblemContext, ex: MapNode): FieldProblemContext {
+export function replacedExceptionContext(ctx: FieldProblemContext, ex: MapNode): FieldProblemContext {
   const values = mapValue(ex, 'values');
   const pasted = values?.kind === 'seq' && values.items.length > 0;
   const inner = ctx.reporter;

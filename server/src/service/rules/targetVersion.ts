@@ -14,9 +14,9 @@ import {
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
-import { parseConditionCached, parseOutputCached } from './conditionChecks';
+import { parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { LoadResult, LoadedFile } from './workspace';
@@ -172,7 +172,7 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
   const output = entryOf(item, 'output')?.value;
   if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutputFields(output, target, skipUnknown, sink);
   const exceptions = entryOf(item, 'exceptions')?.value;
-  if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map') checkException(ex.entries, target, skipUnknown, sink);
+  if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map') checkException(ex, replacesExceptions(item), target, skipUnknown, sink);
 }
 
 /**
@@ -205,9 +205,15 @@ function appendsCondition(item: ModelItem): boolean {
 
 const SYNTAX = (what: string, since: string, target: string) => `${what} was added in Falco ${release(since)}: the condition parser of Falco ${target} does not know it.`;
 
-/** Operators, modifiers, transformers, `val()` and fields of a parsed condition (or exception field). */
+/**
+ * Operators, modifiers, transformers, `val()` and fields of a parsed condition (or exception field). What an exception
+ * field names is checked by the collector as the rule is read, whatever its skip-if-unknown-filter: is_field_defined
+ * (0.37) or is_valid_lhs_field (0.38 on, which compiles `<field> exists` for a transformer) fails validate_exception_info,
+ * whose THROW is LOAD_ERR_VALIDATE (rule_loader_collector.cpp 0.37.0:25,91,112; 0.40.0:25,82,97; 0.44.0:27,101,119).
+ */
 function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exception', skipUnknown: boolean, docSpan: (s: Span) => Span, sink: ReportSink): void {
   if (!ast) return;
+  const validate: ReportOptions | undefined = where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined;
   for (const c of comparisonsOf(ast)) {
     const since = operatorInfo(c.op)?.since;
     if (where === 'filter' && newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(c.opSpan), SYNTAX(`Operator '${c.op}'`, since!, target));
@@ -220,7 +226,7 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
   if (where === 'filter') checkEventNames(ast, target, skipUnknown, docSpan, sink);
   for (const t of transformersOf(ast)) {
     const since = transformerInfo(t.name)?.since;
-    if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(t.nameSpan), SYNTAX(`Transformer '${t.name}()'`, since!, target));
+    if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(t.nameSpan), SYNTAX(`Transformer '${t.name}()'`, since!, target), undefined, validate);
   }
   for (const f of fieldsOf(ast)) {
     if (f.kind !== 'field') continue;
@@ -228,7 +234,7 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
     if (f.arg) reportNewArgument(f.name, f.arg.text, target, where, skipUnknown, () => docSpan(f.arg!.text !== '' ? f.arg!.span : f.nameSpan), sink);
     const removed = removedAt(f.name, target);
     const problem = removed && removedArgumentProblem(removed.field, removed.dotArg, f.arg?.text);
-    if (problem) sink.report(Code.FieldArgument, docSpan(f.arg?.span ?? f.nameSpan), `${problem} (Falco ${target}).`);
+    if (problem) sink.report(Code.FieldArgument, docSpan(f.arg?.span ?? f.nameSpan), `${problem} (Falco ${target}).`, undefined, validate);
   }
   // The operators used with a removed field, which the other checks do not know (conditionChecks.ts checks the
   // catalog's fields the same way, with operatorRejection).
@@ -286,7 +292,9 @@ function reportNewField(reference: string, target: string, where: 'filter' | 'ou
   const field = lookupField(reference)?.field;
   if (!field || !newerThanTarget(field.since, target)) return;
   const message = `'${field.name}' is not a supported ${where} field in Falco ${target}: it was added in Falco ${release(field.since!)}.`;
-  reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
+  // The collector's check of exception fields (checkExpr): no skip-if-unknown-filter there.
+  if (where === 'exception') sink.report(Code.UnknownField, span(), message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+  else reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
 }
 
 /**
@@ -338,14 +346,22 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
   }
 }
 
-/** An exception's fields (pasted into the condition as text, so transformers count) and its comparison operators. */
-function checkException(entries: readonly { key: string; value?: ModelNode }[], target: string, skipUnknown: boolean, sink: ReportSink): void {
+/**
+ * An exception's fields (pasted into the condition as text, so transformers count) and its comparison operators. The
+ * fields of an exception that 'override: exceptions: replace' brings are not checked as the rule is read: they are
+ * judged as the condition they are pasted into, as the other checks judge them (conditionChecks.ts replacedExceptionContext).
+ */
+function checkException(ex: MapNode, replaced: boolean, target: string, skipUnknown: boolean, sink: ReportSink): void {
+  const entries = ex.entries;
+  const pasted = replaced ? replacedExceptionContext({ reporter: sink, source: undefined, skipIfUnknownFilter: skipUnknown, where: 'exception' }, ex) : undefined;
   const fields = entries.find((e) => e.key === 'fields')?.value;
   for (const n of fields?.kind === 'seq' ? fields.items : fields ? [fields] : []) {
     if (n.kind !== 'scalar' || typeof n.value !== 'string' || n.text.trim() === '') continue;
     // Parsed as the left-hand side of a comparison: offsets in the parse are offsets in the scalar's text.
     const parse = parseConditionCached(`${n.text} = x`);
-    checkExpr(parse.ast, target, 'exception', skipUnknown, (s) => scalarMap(n).span(Math.min(s.start, n.text.length), Math.min(s.end, n.text.length)), sink);
+    const span = (s: Span) => scalarMap(n).span(Math.min(s.start, n.text.length), Math.min(s.end, n.text.length));
+    if (pasted) checkExpr(parse.ast, target, 'filter', pasted.skipIfUnknownFilter, span, pasted.reporter);
+    else checkExpr(parse.ast, target, 'exception', skipUnknown, span, sink);
   }
   const comps = entries.find((e) => e.key === 'comps')?.value;
   for (const n of comps?.kind === 'seq' ? comps.items : comps ? [comps] : []) {
