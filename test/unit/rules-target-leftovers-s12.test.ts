@@ -2,10 +2,12 @@
 // code of exception fields, field-argument forms in completion, and output hovers of field arguments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { CompletionItem, Diagnostic, MarkupContent } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { clearCheckMemos } from '../../server/src/service/rules/conditionChecks';
+import { resolveCompletionItem } from '../../server/src/service/completionDocs';
 import { MemoryHost, rulesDoc } from './rules-host';
+import { openAt, workspace } from './rules-nav-helpers';
 
 const BASE = '/ws/falco_rules.yaml';
 const LOCAL = '/ws/falco_rules.local.yaml';
@@ -130,4 +132,52 @@ test('an exception that override: exceptions: replace brings is judged in the co
   // The latest release says the same of an unknown field there.
   const latest = only(findingsOf({ [BASE]: base, [LOCAL]: replacing('      values: [[--single-transaction]]\n').replace('proc.aargs', 'proc.nmae') }, LOCAL), /proc\.nmae:/);
   assert.match(latest[0], /^2 unknown-field proc\.nmae: .*The rule is skipped because of skip-if-unknown-filter\. Falco does not check the fields of exceptions an 'override: exceptions: replace' brings/);
+});
+
+function complete(marked: string, falcoVersion: string): CompletionItem[] {
+  const { service, host } = workspace({});
+  host.config = { ...host.config, falcoVersion };
+  const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
+  return service.completion!(doc, position)?.items ?? [];
+}
+
+function hoverText(marked: string, falcoVersion: string): { value: string; covered: string } {
+  const { service, host } = workspace({});
+  host.config = { ...host.config, falcoVersion };
+  const { doc, position, text } = openAt(service, '/ws/rules.yaml', marked);
+  const h = service.hover!(doc, position);
+  assert.ok(h, 'expected a hover');
+  return { value: (h.contents as MarkupContent).value, covered: text.slice(doc.offsetAt(h.range!.start), doc.offsetAt(h.range!.end)) };
+}
+
+const inCondition = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: "o %proc.name"\n  priority: INFO\n`;
+
+test('completion: a field whose argument the target lacks says so (proc.args before 0.41), in its detail and documentation', () => {
+  const NO_INDEX = "Falco 0.40 (the target release) reads `proc.args` without an argument only, which came with Falco 0.41: a condition reads `proc.args[0]` as a nonexistent field, an output prints `%proc.args` followed by the text `[0]`.";
+  const at40 = complete(inCondition('evt.type = execve and proc.ar<|>'), '0.40').find((i) => i.label === 'proc.args')!;
+  // Offered as usual (it works without an argument), not sorted last.
+  assert.equal(at40.detail, 'CHARBUF — argument: Falco ≥ 0.41');
+  assert.equal(at40.sortText, undefined);
+  assert.ok((resolveCompletionItem(at40).documentation as MarkupContent).value.includes(NO_INDEX));
+  // The hover of the field written without an argument says the same.
+  assert.ok(hoverText(inCondition('evt.type = execve and proc.ar<|>gs contains x'), '0.40').value.includes(NO_INDEX));
+  // Exception fields are offered the same way.
+  const exceptionField = complete(`${inCondition('evt.type = execve')}  exceptions:\n    - name: e\n      fields: [proc.ar<|>]\n`, '0.40').find((i) => i.label === 'proc.args');
+  assert.equal(exceptionField?.detail, 'CHARBUF — argument: Falco ≥ 0.41');
+  for (const target of ['0.41', '0.44']) {
+    const item = complete(inCondition('evt.type = execve and proc.ar<|>'), target).find((i) => i.label === 'proc.args')!;
+    assert.equal(item.detail, 'CHARBUF', target);
+    assert.ok(!(resolveCompletionItem(item).documentation as MarkupContent).value.includes('without an argument only'), target);
+  }
+});
+
+test('completion inside a field\'s bracket argument offers no field, at any target', () => {
+  for (const target of ['0.40', '0.44']) {
+    for (const typed of ['proc.args[<|>', 'proc.args[1<|>', 'proc.env["HO<|>', 'k8s.pod.label[<|>', '(proc.args[<|>']) {
+      assert.deepEqual(complete(inCondition(`evt.type = execve and ${typed}`), target).map((i) => i.label), [], `${target} ${typed}`);
+    }
+    // After the closing bracket, operators again; after `and`, fields.
+    assert.ok(complete(inCondition('evt.type = execve and proc.args[1] <|>'), target).some((i) => i.label === 'contains'), target);
+    assert.ok(complete(inCondition('evt.type = execve and proc.args[1] = x and proc.na<|>'), target).some((i) => i.label === 'proc.name'), target);
+  }
 });

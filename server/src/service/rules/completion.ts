@@ -35,15 +35,18 @@ export interface CompletionContext {
  */
 function forTarget(item: CompletionItem, since: string | undefined, target: string): CompletionItem {
   if (!newerThanTarget(since, target)) return item;
-  const needs = `Falco ≥ ${since!.split('.').slice(0, 2).join('.')}`;
-  return { ...item, detail: item.detail ? `${item.detail} — ${needs}` : needs, sortText: `~${item.sortText ?? item.label}` };
+  return { ...item, detail: item.detail ? `${item.detail} — ${needs(since!)}` : needs(since!), sortText: `~${item.sortText ?? item.label}` };
 }
+
+const needs = (since: string) => `Falco ≥ ${since.split('.').slice(0, 2).join('.')}`;
 
 const WORD_CHAR = /[A-Za-z0-9_.]/;
 const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
 const MODIFIER_NAMES = new Set(OPERATOR_MODIFIERS.map((m) => m.name));
 const OPERATOR_WORDS = new Set([...OPERATORS.map((o) => o.name), ...MODIFIER_NAMES]);
 const FIELD_SHAPE = /^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+(\[[^\]]*\])?$/;
+/** A condition text that ends inside a field's bracket argument. */
+const FIELD_ARGUMENT_OPEN = /[A-Za-z][\w]*(\.[A-Za-z][\w]*)+\[[^\]]*$/;
 
 /** The most items one completion answer carries; past it the list is marked incomplete so the editor asks again
  *  as the user types (and the answer narrows). */
@@ -120,8 +123,11 @@ function fieldItems(source: string, where: 'condition' | 'output', typed: string
     if (stem && !f.name.startsWith(stem)) continue;
     // Deprecated as the target sees it: an older release does not warn about a field a later one deprecated.
     const deprecated = deprecatedAt(f, target);
+    // A field whose argument the target lacks (proc.args[N] before 0.41) is offered, as it works without one: its
+    // detail says so, as the diagnostics report the argument (targetVersion.ts reportNewArgument).
+    const argument = newerThanTarget(f.arg?.since, target) ? ` — argument: ${needs(f.arg!.since!)}` : '';
     out.push(forTarget({
-      label: f.name, kind: CompletionItemKind.Field, detail: `${f.type}${f.isList ? ' (list)' : ''}${deprecated ? ' — deprecated' : ''}`,
+      label: f.name, kind: CompletionItemKind.Field, detail: `${f.type}${f.isList ? ' (list)' : ''}${deprecated ? ' — deprecated' : ''}${argument}`,
       data: fieldDocRef(source, target),
       textEdit: { range, newText: f.name },
       ...(deprecated ? { tags: [1] } : {}),
@@ -202,6 +208,8 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     if (trimmed === '' && appendsCondition(item) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
     return list(operand());
   }
+  // Inside a field's argument (`proc.args[`, `proc.env["`): no field, macro or keyword goes there.
+  if (FIELD_ARGUMENT_OPEN.test(before)) return list([]);
   if (!spaced) return list(operand());
   if (FIELD_SHAPE.test(last) || /^[a-z]+\(.*\)$/.test(last)) {
     const info = FIELD_SHAPE.test(last) ? lookupField(last)?.field : undefined;

@@ -124,6 +124,11 @@ function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: stri
   if (arg !== undefined && dotArg === undefined && newerThanTarget(a?.since, target)) {
     return `**Not in Falco ${release(target)}** (the target release): the argument was added in Falco ${release(a!.since!)}; Falco ${release(target)} reads ${codeSpan(`${info.name}[${arg}]`)} as a nonexistent field.`;
   }
+  if (arg === undefined && dotArg === undefined && newerThanTarget(a?.since, target)) {
+    // Also the documentation of the field's completion item, which is the same in conditions and outputs.
+    const bracket = a!.example.startsWith(info.name) ? a!.example.slice(info.name.length) : '[0]';
+    return `Falco ${release(target)} (the target release) reads ${codeSpan(info.name)} without an argument only, which came with Falco ${release(a!.since!)}: a condition reads ${codeSpan(`${info.name}${bracket}`)} as a nonexistent field, an output prints ${codeSpan(`%${info.name}`)} followed by the text ${codeSpan(bracket)}.`;
+  }
   if (dotArg === undefined || !a?.dotFormUntil) return undefined;
   const brackets = codeSpan(`${info.name}[${dotArg}]`);
   return newerThanTarget(target, a.dotFormUntil)
