@@ -181,3 +181,38 @@ test('completion inside a field\'s bracket argument offers no field, at any targ
     assert.ok(complete(inCondition('evt.type = execve and proc.args[1] = x and proc.na<|>'), target).some((i) => i.label === 'proc.name'), target);
   }
 });
+
+const inOutput = (output: string) => `- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: "o ${output}"\n  priority: INFO\n`;
+
+test('output hovers of a k8s label in the dot form or in brackets say what the target reads, as condition hovers do', () => {
+  for (const target of ['0.37', '0.40', '0.41', '0.44']) {
+    for (const ref of ['k8s.pod.label.team', 'k8s.pod.label[team]', 'k8s.ns.label.tier']) {
+      const condition = hoverText(inCondition(`evt.type = execve and <|>${ref} = payments`), target);
+      const name = hoverText(inOutput(`%<|>${ref} pod=%k8s.pod.name`), target);
+      assert.equal(name.value, condition.value, `${target} ${ref}`);
+      // On the argument: the same text, over the whole reference from its '%' (a bracket argument ends at ']').
+      const onArgument = hoverText(inOutput(`%${ref.replace(/(team|tier)\]?$/, (m) => `${m.slice(0, 2)}<|>${m.slice(2)}`)} pod=%k8s.pod.name`), target);
+      assert.deepEqual(onArgument, { value: condition.value, covered: `%${ref}` }, `${target} ${ref}`);
+      if (!ref.includes('[')) assert.equal(name.covered, `%${ref}`, `${target} ${ref}`);
+    }
+  }
+  const at40 = hoverText(inOutput('%k8s.pod.lab<|>el.team'), '0.40').value;
+  assert.match(at40, /Falco 0\.40 \(the target release\) reads the dot form; from Falco 0\.41 on only `k8s\.pod\.label\[team\]` works\./);
+  assert.match(at40, /- Argument here: `team`/);
+  assert.match(hoverText(inOutput('%k8s.pod.lab<|>el.team'), '0.44').value, /\*\*Not in Falco 0\.44\*\* \(the target release\) in the dot form: Falco 0\.40 and older read it/);
+  // The label runs over what libsinsp's k8s check read after the dot (letters, digits, '/', '_', '-', '.').
+  const slashed = hoverText(inOutput('%k8s.pod.label.app.kubernetes.io/na<|>me pod=%k8s.pod.name'), '0.40');
+  assert.equal(slashed.covered, '%k8s.pod.label.app.kubernetes.io/name');
+  assert.match(slashed.value, /- Argument here: `app\.kubernetes\.io\/name`/);
+  // A field without a dot form keeps its own name: what follows is the output's text.
+  assert.equal(hoverText(inOutput('%proc.na<|>me.team'), '0.40').covered, '%proc.name');
+});
+
+test('output hover of proc.args[N] before Falco 0.41: the formatter prints the field and then the text, as the diagnostic says', () => {
+  const output = hoverText(inOutput('%proc.ar<|>gs[0]'), '0.40');
+  assert.equal(output.covered, '%proc.args');
+  assert.match(output.value, /\*\*Not in Falco 0\.40\*\* \(the target release\): the argument was added in Falco 0\.41; Falco 0\.40 in an output prints `%proc\.args` followed by the text `\[0\]`\./);
+  assert.doesNotMatch(output.value, /nonexistent field/);
+  assert.match(hoverText(inCondition('proc.ar<|>gs[0] = x'), '0.40').value, /Falco 0\.40 reads `proc\.args\[0\]` as a nonexistent field\./);
+  assert.doesNotMatch(hoverText(inOutput('%proc.ar<|>gs[0]'), '0.41').value, /Not in Falco/);
+});

@@ -8,7 +8,7 @@ import { removalNote, removedField, type RemovedField } from '../../knowledge/fi
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
-import { tokenAt, type FileAnalysis, type RulesToken, loadedListNames } from './semanticTokens';
+import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
 
 export interface HoverContext {
@@ -117,12 +117,15 @@ function argumentFact(name: string, a: FieldArgument): string {
 
 /**
  * What the target says about the argument as written: one it does not take yet (FieldArgument.since), or a dot form
- * that only older releases read (`dotArg`, FieldArgument.dotFormUntil).
+ * that only older releases read (`dotArg`, FieldArgument.dotFormUntil). In an output the formatter prints the field
+ * and then the rest as text where a condition fails (targetVersion.ts reportNewArgument says the same).
  */
-function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: string | undefined, target: string): string | undefined {
+function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: string | undefined, target: string, place?: TokenPlace): string | undefined {
   const a = info.arg;
   if (arg !== undefined && dotArg === undefined && newerThanTarget(a?.since, target)) {
-    return `**Not in Falco ${release(target)}** (the target release): the argument was added in Falco ${release(a!.since!)}; Falco ${release(target)} reads ${codeSpan(`${info.name}[${arg}]`)} as a nonexistent field.`;
+    const reads = place === 'output' ? `in an output prints ${codeSpan(`%${info.name}`)} followed by the text ${codeSpan(`[${arg}]`)}`
+      : `reads ${codeSpan(`${info.name}[${arg}]`)} as a nonexistent field`;
+    return `**Not in Falco ${release(target)}** (the target release): the argument was added in Falco ${release(a!.since!)}; Falco ${release(target)} ${reads}.`;
   }
   if (arg === undefined && dotArg === undefined && newerThanTarget(a?.since, target)) {
     // Also the documentation of the field's completion item, which is the same in conditions and outputs.
@@ -136,7 +139,8 @@ function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: stri
     : `Falco ${release(target)} (the target release) reads the dot form; from Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(a.dotFormUntil) + 1]} on only ${brackets} works.`;
 }
 
-export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO): string {
+/** `place`: where the field is written (a token's place), which changes what the target does with its argument. */
+export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace): string {
   let dotArg: string | undefined;
   if (!info) {
     const older = olderDotForm(written);
@@ -161,7 +165,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     `**Field** ${codeSpan(info.name)}`,
     knowledgeText(info.desc),
     notInTarget(info.since, target),
-    argumentInTarget(info, arg, dotArg, target),
+    argumentInTarget(info, arg, dotArg, target, place),
     info.deprecated && deprecatedAt(info, target) ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
     info.deprecated && !deprecatedAt(info, target) ? `Deprecated from Falco ${release(info.deprecatedSince!)}; Falco ${release(target)} does not warn about it.` : undefined,
     facts.map((f) => `- ${f}`).join('\n'),
@@ -394,13 +398,13 @@ function entryAt(item: ModelItem, offset: number): { entry: MapEntry; onKey: boo
   return search(item.entries, 'item');
 }
 
-function tokenHover(token: RulesToken, load: LoadResult, target: string): string | undefined {
+function tokenHover(token: RulesToken, load: LoadResult, target: string, text: string): string | undefined {
   switch (token.kind) {
     case 'name': return token.nameKind === 'rule' ? ruleMarkdown(token.name, load) : token.nameKind === 'macro' ? macroMarkdown(token.name, load) : listMarkdown(token.name, load);
     case 'field': {
-      const written = token.arg !== undefined ? `${token.name}[${token.arg}]` : token.name;
+      const written = token.arg !== undefined ? `${token.name}[${token.arg}]` : `${token.name}${outputDotArgument(token, text) ?? ''}`;
       const match = lookupField(written);
-      return fieldMarkdown(written, match?.field, match?.arg, target);
+      return fieldMarkdown(written, match?.field, match?.arg, target, token.place);
     }
     case 'operator': return operatorMarkdown(token.name, target);
     case 'modifier': return operatorMarkdown(token.name, target);
@@ -413,6 +417,18 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string): string
         ? markdown([[`${codeSpan(token.name)} — a literal value: no loaded list has this name.`, officialFileNote('list', token.name)].filter(Boolean).join(' ')]).value : undefined;
     default: return undefined;
   }
+}
+
+/**
+ * The argument after a dot that follows an output's field token (`.team` in `%k8s.pod.label.team`), for a field whose
+ * dot form older releases read (FieldArgument.dotFormUntil). The output parser reads the catalog's field, which takes
+ * brackets only, and leaves the rest as text; Falco 0.40's formatter let the field's own parser read it
+ * (eventformatter.cpp libs 0.20.0:137-146, parse_field_name; sinsp_filtercheck_k8s.cpp:314-343 extract_arg: letters,
+ * digits and `/_-.`), as a condition's parser does. The hover then describes the whole reference, as in a condition.
+ */
+function outputDotArgument(token: RulesToken, text: string): string | undefined {
+  if (token.kind !== 'field' || token.place !== 'output' || token.arg !== undefined || !lookupField(token.name)?.field.arg?.dotFormUntil) return undefined;
+  return /^\.[A-Za-z0-9/_.-]+/.exec(text.slice(token.span.end, token.span.end + 256))?.[0];
 }
 
 /**
@@ -431,6 +447,8 @@ function fieldArgumentAt(analysis: FileAnalysis, text: string, offset: number): 
     if (t.span.start >= offset) break;
     if (t.kind === 'field' && t.span.end <= offset) field = t;
   }
+  const dot = field && outputDotArgument(field, text);
+  if (dot !== undefined) return offset <= field!.span.end + dot.length ? { token: field!, end: field!.span.end + dot.length } : undefined;
   if (field?.kind !== 'field' || field.arg === undefined || text[field.span.end] !== '[') return undefined;
   let i = field.span.end + 1;
   const escaped = text[i] === '\\' && (text[i + 1] === '"' || text[i + 1] === "'");
@@ -455,13 +473,14 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   const lines = file.model.lines;
   const found = tokenAt(analysis, offset);
   if (found) {
-    const value = tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO);
-    if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, found.token.span.end) };
+    const value = tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text);
+    const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? 0);
+    if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, end) };
   }
-  // An argument may have a token of its own (a string), which has no hover.
+  // An argument may have a token of its own (a string), which has no hover; an output's dot argument has none.
   const withArgument = fieldArgumentAt(analysis, file.model.text, offset);
   if (withArgument) {
-    const value = tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO);
+    const value = tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text);
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(withArgument.token.span.start, withArgument.end) };
   }
   // Keys and structural values (priority, tags, source).
