@@ -16,6 +16,7 @@ import { EditSession, incrementalChange, prng, randomEdit } from './rules-random
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri } from '../../server/src/service/uri';
 import { parseRulesFile, type RulesFileModel } from '../../server/src/service/rules/model';
+import { canonicalNodes } from './model-canonical';
 
 /** Diagnostics of every file, from a new service after every memo is forgotten; `rules` gets its rule summaries. */
 function fromScratch(paths: string[], texts: string[], rules?: (svc: RulesService) => void): Diagnostic[][] {
@@ -257,7 +258,7 @@ test('running usage counts equal UsageIndex when whole files are reopened with n
 
 /** A model as plain data (its items and problems), for comparing two parses. */
 function modelData(model: RulesFileModel): string {
-  return JSON.stringify({ items: model.items, yamlErrors: model.yamlErrors, notSequence: model.notSequence, chunks: model.chunks });
+  return JSON.stringify({ items: canonicalNodes(model.items), yamlErrors: model.yamlErrors, notSequence: model.notSequence, chunks: model.chunks });
 }
 
 test('a file parsed from its content changes (changed region only) equals a parse from nothing, along random edits of the corpus and synthetic texts', { skip: !corpusExists && 'corpus absent' }, () => {

@@ -78,15 +78,7 @@ function inValue(node: ScalarNode, offset: number, text: string): boolean {
 
 /** The value index of the first value character at or after a document offset. */
 function valueIndexAt(node: ScalarNode, offset: number): number {
-  const map = scalarMap(node);
-  const n = map.starts.length - 1;
-  let low = 0;
-  let high = n;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (map.starts[mid] < offset) low = mid + 1; else high = mid;
-  }
-  return low;
+  return scalarMap(node).indexAt(offset);
 }
 
 /** The source the fields of an item are for: a rule's own source, that of the rule it overrides, or (for macros)

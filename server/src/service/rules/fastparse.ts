@@ -105,7 +105,7 @@ function plainValue(s: string): string | number | boolean | null {
 function scalarNode(value: string | number | boolean | null, text: string, start: number, end: number, style: ScalarNode['style'], type: string, source: string, indent: number, props?: { type: string; offset: number; source: string }[]): ScalarNode {
   const span = { start, end };
   const token = { type, offset: start, indent, source, props };
-  return { kind: 'scalar', value, text, span, style, token };
+  return { kind: 'scalar', value, text, span, style, token, tokenShift: 0 };
 }
 
 // The reader keeps its small results in fields rather than returning objects: most of a file is read once, before

@@ -24,8 +24,12 @@ export interface ScalarNode {
   /** From the first to the last character of the scalar in the document (quotes included). */
   span: Span;
   style: ScalarStyle;
-  /** Source token with absolute offsets, for the value → offset map. */
+  /**
+   * Source token, for the value → offset map: its offsets plus `tokenShift` are document offsets. A node moved by an
+   * edit above it shares the token it was parsed with and adds the move to `tokenShift` (no copy per edit).
+   */
   token: ScalarSourceToken;
+  tokenShift: number;
   mapCache?: ScalarMap;
 }
 export interface SeqNode { kind: 'seq'; items: ModelNode[]; span: Span; flow: boolean }
@@ -94,7 +98,7 @@ export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | 
 
 /** Value → document offset map of a scalar (built on first use). */
 export function scalarMap(node: ScalarNode): ScalarMap {
-  if (!node.mapCache) node.mapCache = buildScalarMap(node.token, node.text);
+  if (!node.mapCache) node.mapCache = buildScalarMap(node.token, node.text, node.tokenShift);
   return node.mapCache;
 }
 
@@ -124,13 +128,13 @@ function convert(node: YamlNode | null | undefined, fallback: number): ModelNode
     const token: ScalarSourceToken = src
       ? { type: src.type, offset: src.offset, indent: src.indent, source: src.source, props: src.props?.map((p) => ({ type: p.type, offset: p.offset, source: p.source })) }
       : { type: 'scalar', offset: span.start, indent: 0, source: text };
-    return { kind: 'scalar', value: plainValue, text, span, style: scalarStyleOf(token.type, header), token };
+    return { kind: 'scalar', value: plainValue, text, span, style: scalarStyleOf(token.type, header), token, tokenShift: 0 };
   }
   if (isSeq(node)) {
     const items: ModelNode[] = [];
     for (const it of node.items) {
       const c = convert(it as YamlNode, span.start);
-      items.push(c ?? { kind: 'scalar', value: null, text: '', span: { start: span.start, end: span.start }, style: 'plain', token: { type: 'scalar', offset: span.start, indent: 0, source: '' } });
+      items.push(c ?? { kind: 'scalar', value: null, text: '', span: { start: span.start, end: span.start }, style: 'plain', token: { type: 'scalar', offset: span.start, indent: 0, source: '' }, tokenShift: 0 });
     }
     return { kind: 'seq', items, span, flow: !!node.flow };
   }
@@ -235,13 +239,7 @@ export function chunkStarts(text: string): number[] | undefined {
 function shiftNode(n: ModelNode, d: number): ModelNode {
   const span = { start: n.span.start + d, end: n.span.end + d };
   switch (n.kind) {
-    case 'scalar': {
-      const t = n.token;
-      let props: ScalarSourceToken['props'];
-      if (t.props) { props = []; for (const p of t.props) { const prop = { type: p.type, offset: p.offset + d, source: p.source }; props.push(prop); } }
-      const token = { type: t.type, offset: t.offset + d, indent: t.indent, source: t.source, props };
-      return { kind: 'scalar', value: n.value, text: n.text, span, style: n.style, token };
-    }
+    case 'scalar': return { kind: 'scalar', value: n.value, text: n.text, span, style: n.style, token: n.token, tokenShift: n.tokenShift + d };
     case 'seq': {
       const items: ModelNode[] = [];
       for (const item of n.items) items.push(shiftNode(item, d));

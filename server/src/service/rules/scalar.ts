@@ -14,20 +14,33 @@ export class ScalarMap {
    *   end of the content)
    * @param ends document offset just past the source of value character i
    */
-  constructor(readonly starts: number[], readonly ends: number[], readonly exact: boolean) {}
+  constructor(readonly starts: number[], readonly ends: number[], readonly exact: boolean, readonly shift = 0) {}
 
   /** Document offset of the start of value index `i` (clamped). */
   start(i: number): number {
     const n = this.starts.length - 1;
-    return this.starts[Math.max(0, Math.min(i, n))];
+    return this.starts[Math.max(0, Math.min(i, n))] + this.shift;
   }
 
   /** Document offset just past value index `i - 1`: use for the exclusive end of a span. */
   end(i: number): number {
-    if (i <= 0) return this.starts[0];
+    if (i <= 0) return this.starts[0] + this.shift;
     const n = this.ends.length;
-    if (i > n) return this.starts[this.starts.length - 1];
-    return this.ends[i - 1];
+    if (i > n) return this.starts[this.starts.length - 1] + this.shift;
+    return this.ends[i - 1] + this.shift;
+  }
+
+  /** The index of the first value character that starts at or after document offset `offset` (the length if none). */
+  indexAt(offset: number): number {
+    const starts = this.starts;
+    const target = offset - this.shift;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < target) low = mid + 1; else high = mid;
+    }
+    return low;
   }
 
   span(start: number, end: number): { start: number; end: number } {
@@ -216,17 +229,17 @@ export function scalarStyleOf(tokenType: string, header?: string): ScalarStyle {
  * Builds the value → document offset map of a scalar. `value` is the string the yaml library produced; when the
  * rebuilt value differs, the map is approximate (marked not exact) but never points outside the scalar.
  */
-export function buildScalarMap(token: ScalarSourceToken, value: string): ScalarMap {
+export function buildScalarMap(token: ScalarSourceToken, value: string, shift = 0): ScalarMap {
   const header = token.props?.find((p) => p.type === 'block-scalar-header')?.source;
   const style = scalarStyleOf(token.type, header);
   let built: Builder | undefined;
   try { built = style === 'literal' || style === 'folded' ? buildBlock(token) : buildFlow(token, style); } catch { built = undefined; }
-  if (built && built.value === value) return new ScalarMap(built.starts, built.ends, true);
-  return approximateMap(token, value, style);
+  if (built && built.value === value) return new ScalarMap(built.starts, built.ends, true, shift);
+  return approximateMap(token, value, style, shift);
 }
 
 /** Fallback: the value's characters in order over the scalar's source, clamped to its extent. */
-function approximateMap(token: ScalarSourceToken, value: string, style: ScalarStyle): ScalarMap {
+function approximateMap(token: ScalarSourceToken, value: string, style: ScalarStyle, shift: number): ScalarMap {
   const lastProp = token.props?.[token.props.length - 1];
   const base = style === 'literal' || style === 'folded'
     ? (lastProp ? lastProp.offset + lastProp.source.length : token.offset)
@@ -241,5 +254,5 @@ function approximateMap(token: ScalarSourceToken, value: string, style: ScalarSt
     ends.push(at + 1);
   }
   starts.push(direct >= 0 && value.length > 0 ? token.offset + direct + value.length : endOfSource);
-  return new ScalarMap(starts, ends, false);
+  return new ScalarMap(starts, ends, false, shift);
 }
