@@ -107,6 +107,18 @@ function factsOf(parse: ConditionParse): ConditionFacts {
   return facts;
 }
 
+/** The macro names a condition text refers to, each once, in order (its parse's facts, kept with the parse). */
+const macroNamesByFacts = new WeakMap<ConditionFacts, readonly string[]>();
+export function macroNamesOf(condition: string): readonly string[] {
+  const facts = factsOf(parseConditionCached(condition));
+  let names = macroNamesByFacts.get(facts);
+  if (!names) {
+    names = [...new Set(facts.macroRefs.map((m) => m.name))];
+    macroNamesByFacts.set(facts, names);
+  }
+  return names;
+}
+
 const isKnownField = (name: string) => lookupFieldCached(name) !== undefined;
 export function parseOutputCached(text: string): OutputParse {
   return cached(outputCache, text, () => parseOutput(text, isKnownField));

@@ -11,7 +11,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
 import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportSink } from './validate';
-import { addListUsesOfLists, itemRefsAt, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type Span } from './model';
@@ -337,22 +337,45 @@ function rulesCompilingMacroText(file: LoadedFile, item: ModelItem, load: LoadRe
   return { skipping: [...skipping] };
 }
 
-/** The rules Falco compiles (macrosReachedByRules' 'compiled') whose conditions reach `macro`, once per definitions. */
-const rulesReachingMemo = new WeakMap<Definitions, Map<string, RuleDef[]>>();
+/**
+ * The rules Falco compiles (macrosReachedByRules' 'compiled') whose conditions reach `macro`, in the definitions'
+ * order, once per definitions and macro: the rules naming `macro` or a macro that reaches it (found backwards from
+ * `macro` through the macros naming each macro), rather than a walk from every rule.
+ */
+const rulesReachingMemo = new WeakMap<Definitions, { namedBy?: Map<string, string[]>; byMacro: Map<string, RuleDef[]> }>();
 function compiledRulesReaching(defs: Definitions, macro: string): readonly RuleDef[] {
-  let byMacro = rulesReachingMemo.get(defs);
-  if (!byMacro) {
-    rulesReachingMemo.set(defs, byMacro = new Map());
-    for (const rule of defs.rules.values()) {
-      if (rule.condition === undefined || !KNOWN_SOURCES.includes(rule.source)) continue;
-      for (const name of macrosReachedFrom(defs, [rule.condition])) {
-        const rules = byMacro.get(name);
-        if (rules) rules.push(rule);
-        else byMacro.set(name, [rule]);
-      }
+  let memo = rulesReachingMemo.get(defs);
+  if (!memo) rulesReachingMemo.set(defs, memo = { byMacro: new Map() });
+  const known = memo.byMacro.get(macro);
+  if (known) return known;
+  const rules: RuleDef[] = [];
+  memo.byMacro.set(macro, rules);
+  if (!defs.macros.has(macro)) return rules;
+  const namedBy = memo.namedBy ??= macrosNamingEachMacro(defs);
+  const reaching = new Set([macro]);
+  const pending = [macro];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const user of namedBy.get(name) ?? []) if (!reaching.has(user)) { reaching.add(user); pending.push(user); }
+  }
+  for (const rule of defs.rules.values()) {
+    if (rule.condition === undefined || !KNOWN_SOURCES.includes(rule.source)) continue;
+    if (macroNamesOf(rule.condition).some((name) => reaching.has(name))) rules.push(rule);
+  }
+  return rules;
+}
+
+/** For each defined macro, the defined macros whose conditions name it. */
+function macrosNamingEachMacro(defs: Definitions): Map<string, string[]> {
+  const namedBy = new Map<string, string[]>();
+  for (const [name, macro] of defs.macros) {
+    for (const used of macroNamesOf(macro.condition)) {
+      if (!defs.macros.has(used)) continue;
+      const users = namedBy.get(used);
+      if (users) users.push(name);
+      else namedBy.set(used, [name]);
     }
   }
-  return byMacro.get(macro) ?? [];
+  return namedBy;
 }
 
 /** The definition of the same file that replaces macro item `item`'s text before Falco compiles the file, if any. */
@@ -422,11 +445,12 @@ function macrosReachedByRules(defs: Definitions, rules: 'compiled' | 'any source
 function macrosReachedFrom(defs: Definitions, conditions: readonly string[]): Set<string> {
   const reached = new Set<string>();
   const pending: string[] = [];
+  // Names only, kept with each condition's parse: the walk runs for every set of definitions of a load (each edit).
   const visit = (condition: string) => {
-    for (const ref of macroRefsOf(parseConditionCached(condition).ast)) {
-      if (reached.has(ref.name) || !defs.macros.has(ref.name)) continue;
-      reached.add(ref.name);
-      pending.push(ref.name);
+    for (const name of macroNamesOf(condition)) {
+      if (reached.has(name) || !defs.macros.has(name)) continue;
+      reached.add(name);
+      pending.push(name);
     }
   };
   for (const condition of conditions) visit(condition);
