@@ -53,7 +53,7 @@ test('a closed values file of the workspace: alerts of its rules are explained a
     }) as CodeAction[];
     const add = actions.find((a) => a.title.startsWith('Add exception for this process + container image'));
     assert.ok(add, actions.map((a) => a.title).join('\n'));
-    assert.equal(add.title, 'Add exception for this process + container image (sh, docker.io/library/nginx) to values.yaml, customRules \'rules-nginx.yaml\'');
+    assert.equal(add.title, 'Add exception for this process + container image (sh, docker.io/library/nginx) to deploy/values.yaml, customRules \'rules-nginx.yaml\'');
     assert.deepEqual(Object.keys(add.edit?.changes ?? {}), [valuesUri]);
     // The editor applies the edit to the file as it is on disk.
     const doc = TextDocument.create(valuesUri, 'yaml', 1, fs.readFileSync(valuesPath, 'utf8'));

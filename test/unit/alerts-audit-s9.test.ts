@@ -28,7 +28,7 @@ test('the report of an alert of a Rulesfile\'s inline rule says where tuning goe
   const report = service.alerts.report(alert, 'file:///logs/web.json');
   const tuning = report.slice(report.indexOf('### Tuning')).replace(/\\(.)/g, '$1');
   assert.ok(!tuning.includes('loads after your local rules file'), tuning);
-  assert.ok(tuning.includes('writes it to the Rulesfile\'s inlineRules that define the rule (rulesfiles.yaml, Rulesfile \'web-rules\' inlineRules; '
+  assert.ok(tuning.includes('writes it to the Rulesfile\'s inlineRules that define the rule (deploy/falco/rulesfiles.yaml, Rulesfile \'web-rules\' inlineRules; '
     + 'the Falco that the Falco Operator deploys reads only the Rulesfiles\' files in /etc/falco/rules.d, no local rules file):'), tuning);
 });
 

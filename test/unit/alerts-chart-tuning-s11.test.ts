@@ -19,7 +19,10 @@ import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 const RULES = '/ws/rules/falco_rules.yaml';
 const VALUES = '/ws/deploy/values.yaml';
 const VALUES_URI = pathToUri(VALUES);
-const KEY_RULES = KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private');
+// The rule is in the chart's Falco: tagged as every rule of Falco's official falco_rules.yaml is (a rule of a release newer
+// than Falco Lens's table of official rules), which falcoctl installs as /etc/falco/falco_rules.yaml. A rule that Falco
+// has nowhere is alerts-operator-tuning-s12's.
+const KEY_RULES = `${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private')}  tags: [maturity_stable]\n`;
 
 /** The chart 9.x shape: an empty mapping, the chart's comments about it below, indented. */
 const CHART9 = [
@@ -75,7 +78,7 @@ function setup(files: Record<string, string>, options: { open?: boolean; localFi
 }
 
 const valuesEdits = (a: CodeAction | undefined): TextEdit[] => a?.edit?.changes?.[VALUES_URI] ?? [];
-const NEW_ENTRY = 'values.yaml, new customRules entry \'falco-lens-tuning.yaml\'';
+const NEW_ENTRY = 'deploy/values.yaml, new customRules entry \'falco-lens-tuning.yaml\'';
 const FILE_FIX = (where: string) => `Add exception for this file + process (/etc/ssl/private/k.pem, restic) to ${where}`;
 
 /** The values' customRules entries after an edit, read back as Helm reads the file. */
@@ -114,7 +117,7 @@ test('chart values with an empty customRules: tuning adds an entry there, not to
   assert.match(customRules(edited)['falco-lens-tuning.yaml'], /^# Tuning of rules[^\n]*\n\n- rule: "Backup tool reads keys"\n {2}exceptions:\n/);
   // The report says where, and why not the local file.
   const tuning = report.slice(report.indexOf('### Tuning'));
-  assert.match(tuning, /the quick fix "Add exception" writes it to values\.yaml, new customRules entry 'falco-lens-tuning\.yaml' \(mounted as `\/etc\/falco\/rules\.d\/falco-lens-tuning\.yaml`, for the chart's Falco\):/, tuning);
+  assert.match(tuning, /the quick fix "Add exception" writes it to deploy\/values\.yaml, new customRules entry 'falco-lens-tuning\.yaml' \(mounted as `\/etc\/falco\/rules\.d\/falco-lens-tuning\.yaml`, for the chart's Falco\):/, tuning);
   assert.match(tuning, /\*\*The Helm chart's Falco does not read your local rules file:\*\* by the chart's default, falcoctl installs the rules into an empty \/etc\/falco/, tuning);
   assert.ok(!tuning.includes('to your local rules file'), tuning);
 });
@@ -126,7 +129,7 @@ test('the added entry is checked as a rules file, and applying a fix again chang
   // The entry exists now: the same exception is not offered again, another shape goes into the same item.
   assert.ok(!again.titles.some((t) => t.startsWith(FILE_FIX(''))), again.titles.join('\n'));
   const other = again.actions.find((a) => a.title.startsWith('Add exception for this command line + parent'));
-  assert.equal(other?.title, 'Add exception for this command line + parent (restic backup /etc, cron) to values.yaml, customRules \'falco-lens-tuning.yaml\'');
+  assert.equal(other?.title, 'Add exception for this command line + parent (restic backup /etc, cron) to deploy/values.yaml, customRules \'falco-lens-tuning.yaml\'');
   const twice = applyEdits(once, valuesEdits(other));
   const entry = customRules(twice)['falco-lens-tuning.yaml'];
   assert.equal((entry.match(/- rule: /g) ?? []).length, 1, entry);
@@ -194,7 +197,7 @@ test('a local rules file that a Falco reads is kept, named as the chart\'s Falco
   const both = setup({ [VALUES]: CHART9, [local]: '' });
   assert.deepEqual(both.titles.filter((t) => t.startsWith(FILE_FIX(''))), [FILE_FIX(NEW_ENTRY), FILE_FIX('falco_rules.local.yaml, which the chart\'s Falco does not read')]);
   const tuning = both.report.slice(both.report.indexOf('### Tuning'));
-  assert.match(tuning, /writes it to values\.yaml, new customRules entry 'falco-lens-tuning\.yaml' \(mounted as `[^`]+`, for the chart's Falco\), or to your local rules file \(for a Falco that reads it, not the chart's\):/, tuning);
+  assert.match(tuning, /writes it to deploy\/values\.yaml, new customRules entry 'falco-lens-tuning\.yaml' \(mounted as `[^`]+`, for the chart's Falco\), or to your local rules file \(for a Falco that reads it, not the chart's\):/, tuning);
   // Mounted from the values over the path rules_files reads: the chart's Falco may read it; nothing more is said.
   const mounted = `${CHART9}mounts:\n  volumes:\n    - name: local-rules\n      configMap:\n        name: falco-local-rules\n  volumeMounts:\n    - name: local-rules\n      mountPath: /etc/falco/falco_rules.local.yaml\n      subPath: falco_rules.local.yaml\n`;
   const read = setup({ [VALUES]: mounted, [local]: '' });
@@ -208,8 +211,8 @@ test('values whose rules_files read rules.d before the file defining the rule: t
   assert.ok(!actions.some((a) => a.edit && a.title.includes('customRules')));
   const blocked = actions.find((a) => a.disabled);
   assert.equal(blocked?.title, `Add exception or disable rule: not in ${NEW_ENTRY}, which Falco reads before /etc/falco/falco_rules.yaml`);
-  assert.match(blocked.disabled!.reason, /^the chart's falco\.rules_files reads \/etc\/falco\/falco_rules\.yaml, a file of the name of \/ws\/rules\/falco_rules\.yaml that defines this rule, after \/etc\/falco\/rules\.d\/falco-lens-tuning\.yaml, and Falco refuses to start/);
-  assert.match(report, /\*\*Not in values\.yaml, new customRules entry 'falco-lens-tuning\.yaml':\*\* the chart's falco\.rules_files reads `\/etc\/falco\/falco_rules\.yaml`/);
+  assert.match(blocked.disabled!.reason, /^the chart's falco\.rules_files reads \/etc\/falco\/falco_rules\.yaml, Falco's official falco_rules\.yaml that defines this rule, after \/etc\/falco\/rules\.d\/falco-lens-tuning\.yaml, and Falco refuses to start/);
+  assert.match(report, /\*\*Not in deploy\/values\.yaml, new customRules entry 'falco-lens-tuning\.yaml':\*\* the chart's falco\.rules_files reads `\/etc\/falco\/falco_rules\.yaml`/);
 });
 
 test('without chart values, the local rules file is the target as before', () => {

@@ -143,18 +143,18 @@ test('a customRules block defining a rule again takes the chart\'s tuning; the l
   const titles = redefined.actions.map((a) => a.title);
   assert.ok(!redefined.actions.some((a) => a.disabled), titles.join('\n'));
   assert.deepEqual(redefined.actions.filter((a) => a.edit && /^(Add exception for this file|Disable rule)/.test(a.title)).map((a) => a.title), [
-    'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to values.yaml, customRules \'team.yaml\'',
-    'Disable rule "Backup tool reads keys" in values.yaml, customRules \'team.yaml\' (last resort: it stops all its alerts)',
+    'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\'',
+    'Disable rule "Backup tool reads keys" in charts/falco/values.yaml, customRules \'team.yaml\' (last resort: it stops all its alerts)',
     'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml, which the chart\'s Falco does not read',
     'Disable rule "Backup tool reads keys" in falco_rules.local.yaml, which the chart\'s Falco does not read (last resort: it stops all its alerts)',
   ]);
   const tuning = redefined.report.slice(redefined.report.indexOf('### Tuning'));
-  assert.match(tuning, /the quick fix "Add exception" writes it to values\.yaml, customRules 'team\.yaml' \(mounted as `\/etc\/falco\/rules\.d\/team\.yaml`, for the chart's Falco\), or to your local rules file \(for a Falco that reads it, not the chart's\)/, tuning);
+  assert.match(tuning, /the quick fix "Add exception" writes it to charts\/falco\/values\.yaml, customRules 'team\.yaml' \(mounted as `\/etc\/falco\/rules\.d\/team\.yaml`, for the chart's Falco\), or to your local rules file \(for a Falco that reads it, not the chart's\)/, tuning);
   assert.ok(!tuning.includes('**Not in your local rules file:**'), tuning);
   // An override in the block: the block still takes the chart's exception (after the override), the local file its own.
   const override = withValues('customRules:\n  team.yaml: |-\n    - rule: Backup tool reads keys\n      condition: and proc.name != restic\n      override:\n        condition: append\n');
   assert.ok(!override.actions.some((a) => a.disabled), override.actions.map((a) => a.title).join('\n'));
-  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to values.yaml, customRules \'team.yaml\''));
+  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\''));
   assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml, which the chart\'s Falco does not read'));
 });
 
@@ -162,7 +162,7 @@ test('a customRules rule defined again in a later entry is tuned in the later en
   // Only the chart defines the rule, twice: an override appended to the first entry would be replaced by the second.
   const { actions } = withValues(`customRules:\n  a-first.yaml: |-\n${KEY_RULE('evt.type = open and fd.name startswith /etc/ssl', '    ')}\n  b-second.yaml: |-\n${KEY_RULE('evt.type = openat and fd.name startswith /etc/ssl', '    ')}`, '');
   const titles = actions.map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this file + process (/etc/ssl/private/k.pem, restic) to values.yaml, customRules \'b-second.yaml\''), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'b-second.yaml\''), titles.join('\n'));
   assert.ok(!titles.some((t) => t.includes('a-first.yaml')), titles.join('\n'));
 });
 

@@ -42,7 +42,7 @@ test('a block the values place before a local rules file they mount does not kee
   // Named after it (or by the folder, the chart's order), the block's definition still replaces the override.
   for (const after of [values('/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'), TEAM]) {
     const blocked = open(`${after}\n${MOUNT}`).actions.find((a) => a.disabled);
-    assert.match(blocked?.disabled?.reason ?? '', /^values\.yaml, customRules 'team\.yaml' defines this rule again, and Falco reads it from \/etc\/falco\/rules\.d, after /);
+    assert.match(blocked?.disabled?.reason ?? '', /^charts\/falco\/values\.yaml, customRules 'team\.yaml' defines this rule again, and Falco reads it from \/etc\/falco\/rules\.d, after /);
   }
 });
 
@@ -53,7 +53,7 @@ test('a block whose chart\'s Falco does not read the workspace\'s local rules fi
     const { actions } = open(text);
     assert.ok(!actions.some((a) => a.disabled), actions.map((a) => a.title).join('\n'));
     assert.deepEqual(actions.filter((a) => a.edit && a.title.startsWith('Add exception for this file')).map((a) => a.title), [
-      'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to values.yaml, customRules \'team.yaml\'',
+      'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\'',
       `${LOCAL_FIX}, which the chart's Falco does not read`,
     ]);
   }

@@ -59,7 +59,7 @@ test('a closed values file of the workspace: its rules explain alerts, and tunin
   const actions = service.alerts.codeActions!(json, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
   const add = actions.find((a) => a.title.startsWith('Add exception for this process + container image'));
   assert.ok(add, actions.map((a) => a.title).join('\n'));
-  assert.match(add.title, /to values\.yaml, customRules 'rules-nginx\.yaml'$/);
+  assert.match(add.title, /to deploy\/values\.yaml, customRules 'rules-nginx\.yaml'$/);
   assert.deepEqual(Object.keys(add.edit?.changes ?? {}), [VALUES_URI], 'the closed values file is the one edited');
   // The edit is exact against the text on disk: the block gains the exception and the file stays the chart's values.
   const tuned = applyEdits(VALUES, add.edit!.changes![VALUES_URI] as TextEdit[]);

@@ -341,7 +341,7 @@ test('an alert of an inline rule: its definition is on the manifest, and tuning 
   const actions = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
   const add = actions.find((a) => a.title.startsWith('Add exception for this process + container image'));
   assert.ok(add, actions.map((a) => a.title).join('\n'));
-  assert.equal(add.title, 'Add exception for this process + container image (bash, docker.io/library/nginx) to rulesfiles.yaml, Rulesfile \'web-rules\' inlineRules');
+  assert.equal(add.title, 'Add exception for this process + container image (bash, docker.io/library/nginx) to deploy/falco/rulesfiles.yaml, Rulesfile \'web-rules\' inlineRules');
   const tuned = applyAction(RULESFILES, add);
   const items = resource(tuned, 'web-rules').spec.inlineRules;
   assert.deepEqual(items.slice(0, 2), resource(RULESFILES, 'web-rules').spec.inlineRules);

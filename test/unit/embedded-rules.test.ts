@@ -439,7 +439,7 @@ test('tuning an alert of a customRules rule writes into its block (it loads afte
   const actions = service.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
   const add = actions.find((a) => a.title.startsWith('Add exception for this process + container image'));
   assert.ok(add, actions.map((a) => a.title).join('\n'));
-  assert.equal(add.title, 'Add exception for this process + container image (sh, docker.io/library/nginx) to values.yaml, customRules \'rules-nginx.yaml\'');
+  assert.equal(add.title, 'Add exception for this process + container image (sh, docker.io/library/nginx) to deploy/values.yaml, customRules \'rules-nginx.yaml\'');
   const tuned = applyAction(text, add);
   const block = customRule(tuned, 'rules-nginx.yaml');
   assert.ok(block.startsWith(customRule(text, 'rules-nginx.yaml')), 'the block keeps what it had');
@@ -456,7 +456,7 @@ test('tuning an alert of a customRules rule writes into its block (it loads afte
   assert.ok(!again.some((a) => a.title.startsWith('Add exception for this process + container image')), again.map((a) => a.title).join('\n'));
   // The report says where the exception goes.
   const report = service.alerts.report(log, log.uri).replace(/\\/g, '');
-  assert.match(report, /writes it to the block that defines the rule \(values\.yaml, customRules 'rules-nginx\.yaml'\), which loads after your local rules file/);
+  assert.match(report, /writes it to the block that defines the rule \(deploy\/values\.yaml, customRules 'rules-nginx\.yaml'\), which loads after your local rules file/);
 });
 
 test('messages name places by the host\'s lines, never by the embedded file\'s own (which the user never sees)', () => {

@@ -132,6 +132,31 @@ const OFFICIAL_FILE_MATURITY: Readonly<Record<string, OfficialMaturity>> = {
 
 export type OfficialMaturity = 'stable' | 'incubating' | 'sandbox';
 
+/** The maturity of falcosecurity/rules' file of this name (falco_rules.yaml…), undefined for any other name. */
+export function officialMaturity(file: string): OfficialMaturity | undefined {
+  return Object.hasOwn(OFFICIAL_FILE_MATURITY, file) ? OFFICIAL_FILE_MATURITY[file] : undefined;
+}
+
+/**
+ * Whether falcosecurity/rules' file `file` (falco_rules.yaml, falco-incubating_rules.yaml, falco-sandbox_rules.yaml)
+ * defines a rule: the generated table says so, or the rule carries the file's maturity tag, as every rule of the three
+ * files does (OFFICIAL_FILE_MATURITY; at falco-rules-3.0.0, 5.0.0 and c72713ee alike), a rule added after the table's
+ * commit too. What a Falco reading the file from falcoctl or an OCI artifact has, whichever release it pulled.
+ */
+export function officialFileDefines(file: string, rule: string, tags: readonly string[]): boolean {
+  if (officialOrigin('rule', rule)?.file === file) return true;
+  const maturity = officialMaturity(file);
+  return maturity !== undefined && tags.includes(`maturity_${maturity}`);
+}
+
+/** The file an OCI artifact of falcosecurity/rules holds (its registry.yaml: falco-rules is rules/falco_rules.yaml,
+ *  falco-incubating-rules and falco-sandbox-rules likewise), from the artifact's repository
+ *  (`falcosecurity/rules/falco-rules`, with or without the registry); undefined for any other. */
+export function officialArtifactFile(repository: string): string | undefined {
+  const m = /(?:^|\/)falcosecurity\/rules\/falco(-incubating|-sandbox)?-rules$/.exec(repository);
+  return m ? `falco${m[1] ?? ''}_rules.yaml` : undefined;
+}
+
 /** What a maturity means for loading the file: only falco_rules.yaml is installed with Falco (cmake/modules/rules.cmake
  *  at 0.44.0) and named by falco.yaml's default rules_files (falco.yaml:239-242 at 0.44.0). */
 export const MATURITY_MEANING: Readonly<Record<OfficialMaturity, string>> = {

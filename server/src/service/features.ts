@@ -83,7 +83,8 @@ export interface Redefinition extends Location {
 
 /** A rules file that tuning quick fixes write into instead of the local rules file. */
 export interface TuningTarget {
-  /** How titles name it (`values.yaml, customRules 'rules-nginx.yaml'`). */
+  /** How titles name it: its host by the path relative to the workspace folder (`deploy/values.yaml, customRules
+   *  'rules-nginx.yaml'`). */
   label: string;
   /** A Falco Operator Rulesfile's inlineRules (the operator's Falco has no local rules file), or another block (a
    *  chart's customRules entry, a ConfigMap's data entry). */
@@ -98,21 +99,40 @@ export interface TuningTarget {
   edit(insertion: { offset: number; text: string }): WorkspaceEdit;
 }
 
-/** A customRules entry of a Falco chart's values as a tuning target: its key, and the path the chart mounts it at. */
-export interface ChartEntryTarget extends TuningTarget { key: string; mountedAs: string }
+/**
+ * A rules file of a Falco deployment of the workspace as a tuning target: a chart values' customRules entry, or a file
+ * the Falco Operator writes into /etc/falco/rules.d (a Rulesfile's inlineRules, a ConfigMap's rules.yaml).
+ */
+export interface DeploymentEntry extends TuningTarget {
+  /** Its name in Falco's rules folder: the customRules key; for the operator, the name it gives the file
+   *  (`<priority>-<sub-priority>-<name>-<medium>.yaml`), which is Falco's load order. */
+  key: string;
+  /** Its path in Falco's container (`/etc/falco/rules.d/<key>`). */
+  podPath: string;
+}
 
 /**
- * A Falco chart's values in the workspace. The chart's Falco never reads the workspace's local rules file (embedded/
- * regions.ts ChartValues): tuning for it goes into the values' customRules.
+ * A Falco deployment of the workspace whose Falco never reads the workspace's local rules file, so tuning for it goes
+ * into its own rules files: a Helm chart's values (embedded/regions.ts ChartValues: the values' customRules), or the
+ * Rulesfiles of one folder and namespace that a Falco Operator's Falco reads (embedded/index.ts groupOf: that Falco
+ * reads /etc/falco/rules.d only).
  */
-export interface ChartValuesTarget {
-  /** How titles name the values' file (`values.yaml`). */
+export interface DeploymentTarget {
+  kind: 'chart' | 'operator';
+  /** The values file, or the folder of the Rulesfiles (for the order they are offered in: nearest the alert log). */
+  path: string;
+  /** How messages name it: the values file, or the Rulesfiles' folder, relative to the workspace folder. */
   label: string;
-  /** Its customRules entries that Falco loads, in load order. */
-  entries: ChartEntryTarget[];
-  /** The entry that takes tuning when no entry has an item of the rule: the one Falco Lens adds (one of `entries` once
+  /** For the operator: the Rulesfiles' metadata.namespace ('' where they name none). */
+  namespace?: string;
+  /** Its rules files that Falco loads, in load order. */
+  entries: DeploymentEntry[];
+  /** The file that takes tuning when no entry has an item of the rule: the one Falco Lens adds (one of `entries` once
    *  it exists, else a new one, whose text is empty); undefined when none can be added. */
-  tuning?: ChartEntryTarget;
+  tuning?: DeploymentEntry;
+  /** For the operator: the files of the group whose rules Falco Lens does not have, by the name the operator gives
+   *  them: an OCI artifact's (with its repository), or a Rulesfile's ConfigMap that no file of the workspace holds. */
+  unknown?: { fileName: string; repository?: string }[];
 }
 
 export interface RulesWorkspace {
@@ -122,8 +142,8 @@ export interface RulesWorkspace {
   validateText(uri: string, text: string): Diagnostic[];
   /** The text of a rules document open in the editor (it may differ from the disk), or undefined when not open. */
   documentText?(uri: string): string | undefined;
-  /** The Falco chart values of the workspace (open files first), for tuning the chart's Falco. */
-  chartValues?(): ChartValuesTarget[];
+  /** The Falco deployments of the workspace (chart values, Falco Operator Rulesfiles), for tuning their Falco. */
+  deployments?(): DeploymentTarget[];
 }
 
 /** Guesses the language of a file from its path and first line (the same rules as package.json). */

@@ -28,7 +28,7 @@ export class FalcoLanguageService {
       allRules: () => { sync(); return rules.allRules(); },
       validateText: (uri, text) => rules.validateText(uri, text),
       documentText: (uri) => rules.documentText?.(uri),
-      chartValues: () => { sync(); return this.embedded.chartValues(); },
+      deployments: () => { sync(); return this.embedded.deployments(); },
     });
     this.embedded = createEmbeddedService(this.rules, host);
     // The configuration reads the rules of open embedded files, not those read for the alerts service only; a

@@ -7,7 +7,7 @@ import {
   CodeActionKind, DiagnosticSeverity, MarkupKind,
   type CodeAction, type CodeActionContext, type Diagnostic, type Hover, type Location, type Position, type Range, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { ChartEntryTarget, DocumentFeatures, RulesWorkspace, TuningTarget } from '../features';
+import type { DeploymentEntry, DeploymentTarget, DocumentFeatures, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
 import { plainTitle } from '../markdown';
@@ -24,10 +24,11 @@ import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningPlaces, type TuningPlacesOf } from './report';
-import { definedAfterLocal, localAgainstBlock, localFileRead, ruleFileAfterEntry } from './loadOrder';
+import { chartRuleSources, definedAfterLocal, localAgainstBlock, localFileRead, operatorRuleSources } from './loadOrder';
+import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
-  chartOrderReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule,
-  type Insertion, type LoadOrderBlock,
+  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule,
+  type DeploymentBlock, type Insertion, type LoadOrderBlock,
 } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
@@ -62,16 +63,20 @@ export interface AlertsService extends DocumentFeatures {
 export const GENERATE_REPORT_COMMAND = 'falcoLens.generateReport';
 const MAX_PARSE_DIAGNOSTICS = 1000;
 const VIEW_CACHE = 64;
+/** The length a tuning quick fix's title is cut at: it names a file by its workspace path (a Rulesfile's or a values
+ *  entry's after it), and ends with what matters (`(last resort: …)`, why it is greyed out). */
+const TUNING_TITLE = 200;
 
-/** A chart values' customRules entry that tuning of a rule goes into (alerts service tuningPlaces). */
-interface ChartPlace {
-  target: ChartEntryTarget;
-  /** The texts of the values' other entries with an item of the rule: an exception already in one of them is not
-   *  offered again. */
+/** A rules file of a Falco deployment that tuning of a rule goes into (alerts service tuningPlaces). */
+interface DeploymentPlace {
+  kind: DeploymentTarget['kind'];
+  target: DeploymentEntry;
+  /** The texts of the deployment's other files with an item of the rule, in load order, all read before the target:
+   *  an exception already in one of them is not offered again, and the last of them to set `enabled` decides, with
+   *  the target, whether the rule is disabled already. */
   others: string[];
-  /** The path of the chart's rules_files read after the entry that has the name of the rule's file (`ruleFile`). */
-  after?: string;
-  ruleFile?: string;
+  /** Why no quick fix writes there (greyed out with the reason). */
+  blocked?: DeploymentBlock;
 }
 
 export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): AlertsService {
@@ -180,17 +185,18 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     // The local file loads after the first definition; a file loading after it that defines the rule again replaces
     // the rule with what the local file appended (the last such file is where an override takes effect).
     // An embedded block is read where its chart's rules_files puts it (localAgainstBlock: rules.d, after the local
-    // file, by the chart's default); a Rulesfile's inlineRules by a Falco that reads no local file. A chart's Falco
-    // that does not read this local file (not named, or not mounted from the values: regions.ts ChartValues) does not
-    // replace what it gives the Falco that reads it.
+    // file, by the chart's default). A chart's Falco that does not read this local file (not named, or not mounted
+    // from the values: regions.ts ChartValues) does not replace what it gives the Falco that reads it, nor does the
+    // Falco Operator's, which reads no local file (a Rulesfile's inlineRules; that Falco is tuned in its Rulesfiles).
     let redefinedIn: string | undefined;
     let inBlock: LoadOrderBlock['redefinedInBlock'];
     let localOrder: LoadOrderBlock['localOrder'];
     for (const item of summary.redefinitions ?? []) {
       if (item.block) {
-        const order = item.block.holder === 'inlineRules' ? 'before' : localAgainstBlock(item.block.chartLoad, local);
+        if (item.block.holder === 'inlineRules') continue;
+        const order = localAgainstBlock(item.block.chartLoad, local);
         if (order === 'after' || order === 'unread' || order === 'not-mounted') continue;
-        redefinedIn = item.block.label; inBlock = item.block.holder; localOrder = order === 'before' ? undefined : order;
+        redefinedIn = item.block.label; inBlock = 'block'; localOrder = order === 'before' ? undefined : order;
         continue;
       }
       const file = URI_TO_PATH(item.uri);
@@ -201,46 +207,46 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
 
   /**
    * Where tuning of an alert's rule goes. A rule defined only in an embedded block is tuned there (its tuningTarget).
-   * Otherwise, for each Falco chart values of the workspace, a customRules entry (the chart's Falco never reads the
-   * workspace's local rules file: embedded/regions.ts ChartValues): the last entry with an item of the rule (after its
-   * definition, when the entry defines it again), else the entry Falco Lens adds; blocked (`after`) where the values'
-   * rules_files reads a file of the defining file's name after it. And the local rules file, unless the workspace has
-   * chart values and no Falco that Falco Lens knows of reads it (it does not exist, nor do the configured rules files
-   * name it): blocked where Falco loads it too early (blockedTuning).
+   * Otherwise, for each Falco deployment of the workspace whose Falco never reads the workspace's local rules file (a
+   * Helm chart's values, embedded/regions.ts ChartValues; the Rulesfiles of a Falco Operator's namespace), a file of
+   * its own (deploymentPlace), greyed out where that Falco would not take it. And the local rules file, unless a
+   * deployment's Falco has the rule and no Falco that Falco Lens knows of reads the local file (it does not exist, nor
+   * do the configured rules files name it): blocked where Falco loads it too early (blockedTuning).
+   * `logUri`: the alert log, whose nearest deployments are offered first (nearestFirst).
    */
-  const tuningPlaces = (view: AlertView): TuningPlaces & { chartTargets: ChartPlace[]; localPath?: string } => {
+  const tuningPlaces = (view: AlertView, logUri: string): TuningPlaces & { targets: DeploymentPlace[]; localPath?: string } => {
     const local = localRulesPath();
     const rule = view.rule;
-    if (!rule || view.ruleSummary?.tuningTarget) return { chart: [], chartTargets: [], local: true, ...(local ? { localPath: local } : {}) };
+    if (!rule || view.ruleSummary?.tuningTarget) return { deployments: [], targets: [], local: true, ...(local ? { localPath: local } : {}) };
     const ruleFile = view.ruleSummary?.location && URI_TO_PATH(view.ruleSummary.location.uri);
-    const chartTargets: ChartPlace[] = [];
-    const charts = rules.chartValues?.() ?? [];
-    for (const values of charts) {
-      const holding = values.entries.filter((e) => holdsRule(e.text, rule));
-      const target = holding[holding.length - 1] ?? values.tuning;
-      if (!target) continue;
-      const after = ruleFile ? ruleFileAfterEntry(target.chartLoad, ruleFile) : undefined;
-      chartTargets.push({ target, others: holding.filter((e) => e !== target).map((e) => e.text), ...(after ? { after, ruleFile } : {}) });
+    const targets: DeploymentPlace[] = [];
+    for (const d of nearestFirst(rules.deployments?.() ?? [], logUri)) {
+      const place = deploymentPlace(d, rule, view.ruleSummary?.tags ?? [], ruleFile);
+      if (place) targets.push(place);
     }
     // (`local` for the report, which names "your local rules file" also where no workspace folder gives its path.)
-    const offerLocal = chartTargets.length === 0 || (!!local && localFileRead(host, local, rules.documentText?.(pathToUri(local))));
+    const offerLocal = targets.every((t) => t.blocked?.why === 'missing') || (!!local && localFileRead(host, local, rules.documentText?.(pathToUri(local))));
     const blocked = offerLocal ? blockedTuning(view) : undefined;
-    // Said of the local file where a chart's Falco is tuned apart and none of them reads it from the workspace.
-    const chartDoesNotRead = !!local && chartTargets.length > 0 && chartTargets.every((c) => {
-      const order = localAgainstBlock(c.target.chartLoad, local);
-      return order === 'unread' || order === 'not-mounted';
+    // Said of the local file: the kinds of Falco tuned apart none of which reads it from the workspace (a chart's
+    // Falco only where its values mount it; an operator's never).
+    const doesNotRead = (['chart', 'operator'] as const).filter((kind) => {
+      const of = targets.filter((t) => t.kind === kind);
+      return !!local && of.length > 0 && of.every((t) => {
+        const order = kind === 'chart' ? localAgainstBlock(t.target.chartLoad, local) : 'unread';
+        return order === 'unread' || order === 'not-mounted';
+      });
     });
     return {
-      chart: chartTargets.map((c) => ({ label: c.target.label, mountedAs: c.target.mountedAs, ...(c.after ? { after: c.after, ruleFile: c.ruleFile } : {}) })),
-      chartTargets, local: offerLocal, ...(offerLocal && local ? { localPath: local } : {}), ...(blocked ? { blocked } : {}), ...(chartDoesNotRead ? { chartDoesNotRead } : {}),
+      deployments: targets.map((t) => ({ kind: t.kind, label: t.target.label, podPath: t.target.podPath, ...(t.blocked ? { blocked: t.blocked } : {}) })),
+      targets, local: offerLocal, ...(offerLocal && local ? { localPath: local } : {}), ...(blocked ? { blocked } : {}), ...(doesNotRead.length ? { doesNotRead } : {}),
     };
   };
   /** tuningPlaces asked once per rule, for the many alerts of one report. */
-  const placesOnce = (): TuningPlacesOf => {
+  const placesOnce = (logUri: string): TuningPlacesOf => {
     const known = new Map<string, TuningPlaces>();
     return (view) => {
       const key = view.rule ?? '';
-      if (!known.has(key)) known.set(key, tuningPlaces(view));
+      if (!known.has(key)) known.set(key, tuningPlaces(view, logUri));
       return known.get(key)!;
     };
   };
@@ -257,9 +263,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   };
 
   /**
-   * The tuning quick fixes of an alert (tuningPlaces): into the block defining its rule; else into each chart values'
-   * customRules entry, then the local rules file. Greyed out with the reason where the edit would stop Falco or be
-   * replaced.
+   * The tuning quick fixes of an alert (tuningPlaces): into the block defining its rule; else into a file of each Falco
+   * deployment (a chart values' customRules entry, an operator's Rulesfile), then the local rules file. Greyed out with
+   * the reason where the edit would stop Falco or be replaced.
    */
   const tuningActions = (first: AlertView, places: ReturnType<typeof tuningPlaces>, related: Diagnostic[]): CodeAction[] => {
     const actions: CodeAction[] = [];
@@ -275,9 +281,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       // A rule Falco Lens has not loaded: the override is still offered (right if the name is), said in the title
       // (a note added after the title's usual length, so it is never cut) and in a comment above the YAML.
       const titled = (text: string) => {
-        if (!unloaded) return plainTitle(text, 160);
+        if (!unloaded) return plainTitle(text, TUNING_TITLE);
         // Inside a closing parenthesis the title already has: `… (last resort: …; rule not loaded: …)`.
-        return text.endsWith(')') ? `${plainTitle(text.slice(0, -1), 159)}; ${unloaded.title})` : `${plainTitle(text, 160)} (${unloaded.title})`;
+        return text.endsWith(')') ? `${plainTitle(text.slice(0, -1), TUNING_TITLE - 1)}; ${unloaded.title})` : `${plainTitle(text, TUNING_TITLE)} (${unloaded.title})`;
       };
       // Already in another entry of the same values (Falco reads them all): not offered again.
       const elsewhere = (plan: (text: string) => { kind: string }) => (where.others ?? []).some((t) => plan(t).kind === 'present');
@@ -291,8 +297,10 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
           edit: where.edit(plan.insertion),
         });
       }
-      const disable = planDisable(where.text, first.rule!, unloaded?.comment, where.header);
-      if (disable.kind === 'insert' && !elsewhere((t) => planDisable(t, first.rule!))) {
+      // Disabled already when the last of the deployment's files to set the rule's enabled state says false (Falco
+      // applies them in load order; the target loads last).
+      const disable = planDisable(where.text, first.rule!, unloaded?.comment, where.header, where.others);
+      if (disable.kind === 'insert') {
         actions.push({
           title: titled(`Disable rule "${safeTitleValue(first.rule!)}" in ${where.name} (last resort: it stops all its alerts)`),
           kind: CodeActionKind.QuickFix, edit: where.edit(disable.insertion),
@@ -301,17 +309,20 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     };
     const inTarget = (t: TuningTarget) => ({ text: t.text, name: t.label, edit: (insertion: Insertion) => t.edit(insertion) });
     if (own) offer(inTarget(own));
-    for (const chart of own ? [] : places.chartTargets) {
-      if (chart.after) {
+    for (const place of own ? [] : places.targets) {
+      const { target, blocked } = place;
+      if (blocked) {
         actions.push({
-          title: plainTitle(`Add exception or disable rule: not in ${chart.target.label}, which Falco reads before ${chart.after}`, 160),
-          kind: CodeActionKind.QuickFix, disabled: { reason: `${chartOrderReason(chart.target.mountedAs, chart.after, chart.ruleFile ?? '')}.` },
+          title: plainTitle(blocked.why === 'order'
+            ? `Add exception or disable rule: not in ${target.label}, which Falco reads before ${blocked.after}`
+            : `Add exception or disable rule: not in ${target.label}, whose Falco does not load this rule`, TUNING_TITLE),
+          kind: CodeActionKind.QuickFix, disabled: { reason: `${deploymentReason(blocked)}.` },
         });
         continue;
       }
       offer({
-        ...inTarget(chart.target), others: chart.others,
-        ...(chart.target.text === '' ? { header: `Tuning of rules that Falco reads before this file: the chart mounts it as ${chart.target.mountedAs}.` } : {}),
+        ...inTarget(target), others: place.others,
+        ...(target.text === '' ? { header: `Tuning of rules that Falco reads before this file: ${place.kind === 'chart' ? 'the chart mounts' : 'the operator writes'} it as ${target.podPath}.` } : {}),
       });
     }
     const local = places.localPath;
@@ -333,7 +344,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const current = rules.documentText?.(pathToUri(local)) ?? host.readFile(local) ?? '';
       offer({
         text: current, edit: (insertion) => tuningEdit(local, current, insertion),
-        name: places.chartDoesNotRead ? `${path.basename(local)}, which the chart's Falco does not read` : path.basename(local),
+        name: places.doesNotRead ? `${path.basename(local)}, which ${doesNotReadLabel(places.doesNotRead)}` : path.basename(local),
       });
     }
     // A shape left out because a value has U+FFFD is shown greyed out with why: the exception would never match.
@@ -468,13 +479,13 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const first = viewOf(index, records[0]);
       const related = (context.diagnostics ?? []).filter((d) => d.code === 'falco-alert' && (d.data as { line?: number } | undefined)?.line === records[0].line);
       // Asked once: it reads the workspace's chart values and the local file's place.
-      const places = first.rule ? tuningPlaces(first) : undefined;
+      const places = first.rule ? tuningPlaces(first, doc.uri) : undefined;
       if (places && wants(CodeActionKind.QuickFix)) actions.push(...tuningActions(first, places, related));
       if (wants(CodeActionKind.Empty) || !context.only) {
         const playbook = first.rule ? playbookFor(first.rule) : undefined;
         if (playbook) {
           const title = `Open playbook: ${safeTitleValue(playbook.rule)}`;
-          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook, (view) => (view === first && places ? places : tuningPlaces(view))), plainTitle(`Playbook: ${playbook.rule}`)] } });
+          actions.push({ title: plainTitle(title, 120), command: { title: plainTitle(title, 120), command: SHOW_MARKDOWN_COMMAND, arguments: [playbookMarkdown(first, playbook, (view) => (view === first && places ? places : tuningPlaces(view, doc.uri))), plainTitle(`Playbook: ${playbook.rule}`)] } });
           if (playbook.investigate.length) {
             const script = investigationScript(playbook.investigate, first);
             actions.push({ title: 'Copy investigation command', command: { title: 'Copy investigation command', command: COPY_TO_CLIPBOARD_COMMAND, arguments: [script, 'investigation command'] } });
@@ -500,7 +511,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       refreshRules();
       const once = rulesOnce(rules);
       const selected = records.map((r) => buildView(r, once, templates, use.parsed[r.line].payloadStart));
-      return incidentReport(selected, fileLabel(uri), placesOnce());
+      return incidentReport(selected, fileLabel(uri), placesOnce(uri));
     },
 
     *reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void> {
@@ -517,10 +528,67 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         if (views.length % VIEWS_PER_STEP === 0) yield;
       }
       yield;
-      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line), placesOnce());
+      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line), placesOnce(uri));
     },
   };
   return service;
+}
+
+/**
+ * Where tuning for one Falco deployment goes (alerts service tuningPlaces), and whether its Falco takes it:
+ * - a chart's values: the last customRules entry with an item of the rule, else the entry Falco Lens adds; greyed out
+ *   where its Falco reads no definition of the rule (an override would stop it: no entry has an item of it, and the
+ *   paths its rules_files reads, as far as Falco Lens knows them, do not define it, loadOrder.ts chartRuleSources), or
+ *   reads one after the entry;
+ * - an operator's namespace: the last of its files with an item of the rule that loads after every file defining the
+ *   rule or that may (OCI artifacts, ConfigMaps not found: loadOrder.ts operatorRuleSources), else its
+ *   `falco-lens-tuning` Rulesfile (embedded/operatorTuning.ts, priority 99: after them all); greyed out where none of
+ *   its files defines the rule or may, or where that Rulesfile loads before one that does (its priority was lowered).
+ */
+function deploymentPlace(d: DeploymentTarget, rule: string, tags: readonly string[], ruleFile: string | undefined): DeploymentPlace | undefined {
+  const holding = d.entries.filter((e) => holdsRule(e.text, rule));
+  let target: DeploymentEntry | undefined;
+  let blocked: DeploymentBlock | undefined;
+  if (d.kind === 'chart') {
+    target = holding[holding.length - 1] ?? d.tuning;
+    if (!target) return undefined;
+    const load = target.chartLoad;
+    const found = chartRuleSources(load, rule, tags, ruleFile);
+    const later = load ? found.sources.find((s) => load.paths.indexOf(s.path) > load.at) : undefined;
+    if (holding.length === 0 && found.sources.length === 0 && !found.maybe) blocked = { why: 'missing', kind: 'chart', reads: found.reads };
+    else if (later) blocked = { why: 'order', kind: 'chart', podPath: target.podPath, after: later.path, official: later.official, ...(ruleFile ? { ruleFile } : {}) };
+  } else {
+    const sources = operatorRuleSources(d.entries, d.unknown ?? [], rule, tags);
+    const last = sources[sources.length - 1];
+    const after = holding.filter((e) => last === undefined || e.key >= last.fileName);
+    target = after[after.length - 1] ?? d.tuning;
+    if (!target) return undefined;
+    if (!last) blocked = { why: 'missing', kind: 'operator', folder: d.label, namespace: d.namespace ?? '' };
+    else if (target.key < last.fileName) blocked = { why: 'order', kind: 'operator', podPath: target.podPath, after: `${OPERATOR_RULES_DIR}/${last.fileName}`, maybe: last.maybe };
+  }
+  return { kind: d.kind, target, others: holding.filter((e) => e !== target).map((e) => e.text), ...(blocked ? { blocked } : {}) };
+}
+
+/**
+ * The deployments in the order their quick fixes are offered: those with the most leading folders in common with the
+ * alert log first (a log kept beside the values or manifests of the cluster that wrote it), then by path. All of them:
+ * any may be the Falco that wrote the log (the workspace does not say), and each title names its file.
+ */
+function nearestFirst(deployments: readonly DeploymentTarget[], logUri: string): DeploymentTarget[] {
+  const log = URI_TO_PATH(logUri);
+  const logParts = log ? path.dirname(log).split(/[\\/]/) : [];
+  const shared = (p: string): number => {
+    const parts = p.split(/[\\/]/);
+    let n = 0;
+    while (n < logParts.length && n < parts.length - 1 && parts[n] === logParts[n]) n++;
+    return n;
+  };
+  return deployments.map((d, i) => ({ d, i, near: shared(d.path) })).sort((a, b) => b.near - a.near || a.i - b.i).map((e) => e.d);
+}
+
+/** Who does not read the local rules file, for its title. */
+function doesNotReadLabel(kinds: readonly ('chart' | 'operator')[]): string {
+  return kinds.length > 1 ? 'neither the chart\'s nor the operator\'s Falco reads' : `the ${kinds[0]}'s Falco does not read`;
 }
 
 /** The text of a document as the index reads it: an editor's alert log keeps its text in blocks (no whole string). */
@@ -549,7 +617,7 @@ function rulesOnce(rules: RulesWorkspace): RulesWorkspace {
     allRules: () => rules.allRules(),
     validateText: (uri, text) => rules.validateText(uri, text),
     ...(rules.documentText ? { documentText: (uri: string) => rules.documentText!(uri) } : {}),
-    ...(rules.chartValues ? { chartValues: () => rules.chartValues!() } : {}),
+    ...(rules.deployments ? { deployments: () => rules.deployments!() } : {}),
   };
 }
 

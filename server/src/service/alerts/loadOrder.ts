@@ -6,11 +6,16 @@
 // rules file listed after it. A file loading after the local file that defines the rule again replaces it whole, the
 // local file's exceptions included (RuleSummary.redefinitions): the alerts service blocks the edit then too.
 // A chart's customRules block is placed by its values' rules_files (localAgainstBlock, at the end); a chart's Falco
-// reads the workspace's local file only where its values mount it (regions.ts ChartValues).
+// reads the workspace's local file only where its values mount it (regions.ts ChartValues). The same refusal decides
+// where a Falco deployment's own files take tuning: after a file that defines the rule (chartRuleSources for a chart's
+// Falco, operatorRuleSources for a Falco Operator's), and nowhere in a Falco that has the rule in none of them.
 import * as path from 'node:path';
 import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
+import { officialArtifactFile, officialFileDefines, officialMaturity } from '../../knowledge';
+import { CHART_RULES_DIR } from '../embedded/regions';
+import { definesRule } from './tuning';
 
 /** Where a path sits in the load order of the rules workspace (rules/workspace.ts files()): a configured file by its
  *  index, a file of a workspace folder after every configured one, anything else unknown. */
@@ -103,16 +108,58 @@ export function localAgainstBlock(chartLoad: { paths: readonly string[]; at: num
 }
 
 /**
- * The path of the chart's rules_files that Falco reads after a customRules entry and that has the name of the file
- * defining the rule (where the pod's copy of it would be), else undefined: an override in the entry would then stop
- * that Falco (ERROR_NO_PREVIOUS_RULE_APPEND, rule_loader_collector.cpp:230 at 0.44.0). Undefined too when the order
- * is unknown (`${VAR}`) or no path has that name.
+ * Where the chart's Falco finds the rule, from the paths its rules_files reads (`chartLoad`, embedded/regions.ts
+ * ChartValues has the facts), when no customRules entry has an item of it: `sources`, the paths that define it; `maybe`,
+ * whether a path Falco Lens does not know the content of could. By path, where the values mount nothing over it:
+ * - a falcosecurity/rules file in /etc/falco (falco_rules.yaml by default) is Falco's official file of that name
+ *   (falcoctl installs it from its artifact, falco-rules by default; without falcoctl the image's falco_rules.yaml):
+ *   a source where that file defines the rule (officialFileDefines, which reads the rule's maturity tag too);
+ * - /etc/falco/falco_rules.local.yaml holds nothing of the workspace (it does not exist, or is the image's comment);
+ * - /etc/falco/rules.d is the values' customRules (the caller's entries);
+ * - any other path, and a path the values mount, holds files Falco Lens does not have: a source by name (a path of the
+ *   name of the workspace file defining the rule, `ruleFile`, is taken for the pod's copy of it), else a maybe.
+ * A chart's Falco with no source and no maybe does not have the rule; `chartLoad` null (a path through `${VAR}`) is a
+ * maybe.
  */
-export function ruleFileAfterEntry(chartLoad: { paths: readonly string[]; at: number } | null | undefined, ruleFile: string): string | undefined {
-  if (!chartLoad) return undefined;
-  const name = path.basename(ruleFile);
-  const at = chartLoad.paths.findIndex((p) => path.posix.basename(p) === name);
-  return at > chartLoad.at ? chartLoad.paths[at] : undefined;
+export function chartRuleSources(chartLoad: { paths: readonly string[]; mounts?: readonly string[] } | null | undefined, rule: string, tags: readonly string[], ruleFile: string | undefined): ChartRuleSources {
+  const out: ChartRuleSources = { sources: [], maybe: !chartLoad, reads: [] };
+  if (!chartLoad) return out;
+  const mounts = chartLoad.mounts ?? [];
+  const named = ruleFile === undefined ? undefined : path.basename(ruleFile);
+  for (const p of chartLoad.paths) {
+    const mounted = mounts.some((m) => p === m || p.startsWith(`${m}/`) || m.startsWith(`${p}/`));
+    const name = path.posix.basename(p);
+    const inEtc = path.posix.dirname(p) === '/etc/falco';
+    const what = mounted ? undefined : p === CHART_RULES_DIR ? 'customRules' : inEtc && officialMaturity(name) !== undefined ? 'official' : inEtc && name === 'falco_rules.local.yaml' ? 'local' : undefined;
+    if (what !== undefined) out.reads.push({ path: p, what });
+    if (what === 'official' && officialFileDefines(name, rule, tags)) out.sources.push({ path: p, official: true });
+    else if (what === undefined && named !== undefined && name === named) out.sources.push({ path: p, official: false });
+    else if (what === undefined) out.maybe = true;
+  }
+  return out;
+}
+
+/** chartRuleSources' answer; `reads`, the paths whose content Falco Lens knows, with what they hold. */
+export interface ChartRuleSources {
+  sources: { path: string; official: boolean }[];
+  maybe: boolean;
+  reads: { path: string; what: 'official' | 'local' | 'customRules' }[];
+}
+
+/**
+ * The files of a Falco Operator's namespace (by the names the operator gives them in /etc/falco/rules.d, its load
+ * order) that define the rule, or may: its entries that define it, and of the files whose rules Falco Lens does not
+ * have, an OCI artifact of falcosecurity/rules whose official file defines it (officialArtifactFile,
+ * officialFileDefines), and any other OCI artifact or ConfigMap not found (`maybe`, they count too).
+ */
+export function operatorRuleSources(entries: readonly { key: string; text: string }[], unknown: readonly { fileName: string; repository?: string }[], rule: string, tags: readonly string[]): { fileName: string; maybe: boolean }[] {
+  const out: { fileName: string; maybe: boolean }[] = entries.filter((e) => definesRule(e.text, rule)).map((e) => ({ fileName: e.key, maybe: false }));
+  for (const u of unknown) {
+    const official = u.repository === undefined ? undefined : officialArtifactFile(u.repository);
+    if (official === undefined) out.push({ fileName: u.fileName, maybe: true });
+    else if (officialFileDefines(official, rule, tags)) out.push({ fileName: u.fileName, maybe: false });
+  }
+  return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
 }
 
 /** Whether the local rules file is one that a Falco Falco Lens knows of reads: it exists, or the configured rules

@@ -6,8 +6,8 @@ import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings,
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, type MitreListing } from './hover';
 import {
-  EXCEPTION_SHAPES, broadParentReason, chartOrderReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type LoadOrderBlock,
+  EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
+  proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -166,12 +166,13 @@ export interface TuningPlaces {
   /** Why the local rules file takes no tuning: Falco loads it before the rule's file, or a later file defines the rule
    *  again. */
   blocked?: LoadOrderBlock;
-  /** The customRules entries of the workspace's chart values that take it; `after`: the path of the chart's
-   *  rules_files of the name of the rule's file (`ruleFile`) read after the entry (no quick fix then). */
-  chart: { label: string; mountedAs: string; after?: string; ruleFile?: string }[];
-  /** Whether the local rules file takes it; `chartDoesNotRead`: the chart's Falco does not read it (not mounted). */
+  /** The files of the workspace's Falco deployments that take it (a chart values' customRules entry, an operator's
+   *  Rulesfile), where each is in Falco's container, and why a file takes none (`blocked`: no quick fix then). */
+  deployments: { kind: 'chart' | 'operator'; label: string; podPath: string; blocked?: DeploymentBlock }[];
+  /** Whether the local rules file takes it; `doesNotRead`: the kinds of deployment whose Falco does not read it (a
+   *  chart's, unless its values mount it; an operator's, never). */
   local: boolean;
-  chartDoesNotRead?: boolean;
+  doesNotRead?: ('chart' | 'operator')[];
 }
 export type TuningPlacesOf = (view: AlertView) => TuningPlaces;
 
@@ -191,18 +192,19 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
   const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
   const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
   const controllerReason = notApplicable.some((shape) => shape.fields.includes('ka.user.name')) ? kubernetesControllerReason(view, (v) => cappedCode(v, 200)) : undefined;
-  const places = placesOf?.(view) ?? { chart: [], local: true };
+  const places = placesOf?.(view) ?? { deployments: [], local: true };
   const blocked = places.blocked;
   const target = view.ruleSummary?.tuningTarget;
   if (proposals.length) {
     // A rule of a Helm chart's customRules loads after the local rules file: its exceptions go into its own block. A
     // Falco Operator deployment has no local rules file: the Falco it deploys reads /etc/falco/rules.d only, the
     // Rulesfiles' files (falco-operator v0.4.1 internal/pkg/resources/falco.go), so its block is where tuning goes.
-    // Otherwise the chart values' customRules entries (for the chart's Falco) and the local rules file, where they
-    // take it (a blocked one is said below).
+    // Otherwise the files of the Falco deployments (a chart values' customRules entry, an operator's Rulesfile) and the
+    // local rules file, where they take it (a blocked one is said below).
+    const notThe = places.doesNotRead?.map((k) => `the ${k}'s`).join(' or ');
     const targets = [
-      ...places.chart.filter((c) => !c.after).map((c) => `${escapeMarkdown(c.label)} (mounted as ${codeSpan(c.mountedAs)}, for the chart's Falco)`),
-      ...(places.local && !blocked ? [places.chartDoesNotRead ? 'your local rules file (for a Falco that reads it, not the chart\'s)' : 'your local rules file'] : []),
+      ...places.deployments.filter((c) => !c.blocked).map((c) => `${escapeMarkdown(c.label)} (${c.kind === 'chart' ? 'mounted' : 'written'} as ${codeSpan(c.podPath)}, for the ${c.kind === 'chart' ? 'chart' : 'Falco Operator'}'s Falco)`),
+      ...(places.local && !blocked ? [notThe ? `your local rules file (for a Falco that reads it, not ${notThe})` : 'your local rules file'] : []),
     ];
     const where = target
       ? target.holder === 'inlineRules' ? `to the Rulesfile's inlineRules that define the rule (${escapeMarkdown(target.label)}; the Falco that the Falco Operator deploys reads only the Rulesfiles' files in /etc/falco/rules.d, no local rules file)`
@@ -234,15 +236,21 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     parts.push(`**Check before use:** ${cappedCode(view.rule, 200)} is not in the loaded rules (workspace and \`falcoLens.rules.files\`), so Falco Lens cannot check these overrides. `
       + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.' + which);
   }
-  if (!target && places.chartDoesNotRead && (proposals.length || playbook)) {
+  if (!target && places.doesNotRead?.includes('chart') && (proposals.length || playbook)) {
     // Facts: embedded/regions.ts ChartValues.
     parts.push('**The Helm chart\'s Falco does not read your local rules file:** by the chart\'s default, falcoctl installs the rules into an empty '
       + '/etc/falco (falco_rules.yaml only, so Falco skips /etc/falco/falco_rules.local.yaml), and without falcoctl /etc/falco is the image\'s, '
       + 'whose falco_rules.local.yaml holds a comment only; a file there is yours only when the values mount it (`mounts.volumeMounts`). '
       + 'The chart mounts the values\' customRules in /etc/falco/rules.d, which its default rules_files reads last: tuning for that Falco goes there.');
   }
-  for (const c of target ? [] : places.chart) {
-    if (c.after && (proposals.length || playbook)) parts.push(`**Not in ${escapeMarkdown(c.label)}:** ${chartOrderReason(c.mountedAs, c.after, c.ruleFile ?? '', (v) => cappedCode(v, 300))}. Falco Lens offers no quick fix for it.`);
+  if (!target && places.doesNotRead?.includes('operator') && (proposals.length || playbook)) {
+    // Facts: embedded/regions.ts, its last section; embedded/operatorTuning.ts.
+    parts.push('**The Falco Operator\'s Falco does not read your local rules file:** the Falco it deploys reads /etc/falco/rules.d only, where '
+      + 'the operator writes the Rulesfiles of its namespace, sorted by their priority: tuning for that Falco goes into a Rulesfile that loads '
+      + 'after the rule\'s definition.');
+  }
+  for (const c of target ? [] : places.deployments) {
+    if (c.blocked && (proposals.length || playbook)) parts.push(`**Not in ${escapeMarkdown(c.label)}:** ${deploymentReason(c.blocked, (v) => cappedCode(v, 300))}. Falco Lens offers no quick fix for it.`);
   }
   if (blocked && (proposals.length || playbook)) {
     parts.push(`**Not in your local rules file:** ${loadOrderReason(blocked, (v) => cappedCode(v, 300))}. Falco Lens offers no quick fix for it.`);

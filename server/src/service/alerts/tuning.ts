@@ -5,6 +5,7 @@
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex, lineEnding } from '../text';
 import { isInvisibleChar } from '../markdown';
+import { booleanValue } from '../config/model';
 import { officialDefinition } from '../../knowledge';
 import { valueOf, type AlertView } from './view';
 
@@ -284,8 +285,9 @@ export interface LoadOrderBlock {
   /** A file that defines the rule again and loads after the local file (which loads after `ruleFile`): an override in
    *  the local file would be replaced with the rule, silently. */
   redefinedIn?: string;
-  /** Set when `redefinedIn` is an embedded block's label (TuningTarget.holder), read from /etc/falco/rules.d. */
-  redefinedInBlock?: 'inlineRules' | 'block';
+  /** Set when `redefinedIn` is an embedded block's label (a chart's customRules entry, a ConfigMap's data entry), read
+   *  from /etc/falco/rules.d. */
+  redefinedInBlock?: 'block';
   /** For a chart's customRules block: its rules_files names a path through `${VAR}` ('unknown'); unset when the local
    *  file is read before the block. */
   localOrder?: 'unknown';
@@ -294,12 +296,6 @@ export interface LoadOrderBlock {
 /** Why tuning is not written into the local rules file; paths pass through `quote`. */
 export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) => string = (v) => v): string {
   if (block.redefinedIn !== undefined) {
-    // The Falco Operator's Falco reads only the Rulesfiles' files in /etc/falco/rules.d (falco-operator v0.4.1
-    // internal/pkg/resources/falco.go): no local file at all; a chart's customRules are mounted there too, read last.
-    if (block.redefinedInBlock === 'inlineRules') {
-      return `${quote(block.redefinedIn)} defines this rule again, and the Falco that the Falco Operator deploys reads only the Rulesfiles' files in `
-        + `/etc/falco/rules.d, no ${quote(block.local)}: an override there would not be read: put it in that block, after the definition`;
-    }
     if (block.localOrder === 'unknown') {
       return `${quote(block.redefinedIn)} defines this rule again, and the falco.rules_files of its chart's values names a path through an `
         + `environment variable, so Falco Lens cannot tell whether Falco reads ${quote(block.local)} after it (an override there applies) or `
@@ -318,12 +314,47 @@ export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) =>
     + `of a rule that no earlier rules file defines: put it in a rules file that Falco loads after ${quote(block.ruleFile)}`;
 }
 
-/** Why tuning is not written into a chart values' customRules entry that the values' rules_files reads before a file
- *  of the name of the rule's file; paths pass through `quote`. */
-export function chartOrderReason(mountedAs: string, after: string, ruleFile: string, quote: (value: string) => string = (v) => v): string {
-  return `the chart's falco.rules_files reads ${quote(after)}, a file of the name of ${quote(ruleFile)} that defines this rule, after ${quote(mountedAs)}, `
-    + 'and Falco refuses to start on an override of a rule that no earlier rules file defines: put it in a rules file that Falco reads after '
-    + `${quote(after)}, or list ${quote(after)} before /etc/falco/rules.d`;
+/**
+ * Falco refuses a rules file holding an override (`append`, `replace`) or an `enabled`-only item of a rule that no
+ * earlier file defines, at every release Falco Lens knows: rule_loader_collector.cpp throws ERROR_NO_PREVIOUS_RULE_APPEND
+ * and _REPLACE ("… but no rule by that name already exists", :243 and :326 at 0.37.0, :208 and :278 at 0.40.0, :230 and
+ * :300 at 0.44.1; `enable` likewise), a LOAD_ERR_VALIDATE error that stops the loading; no release turns it into a
+ * warning.
+ */
+const NO_EARLIER_RULE = 'Falco refuses to start on an override of a rule that no earlier rules file defines';
+
+/** Why no tuning quick fix writes into a file of a Falco deployment of the workspace (alerts/index.ts tuningPlaces). */
+export type DeploymentBlock =
+  /** A file that defines the rule, or may (`maybe`: Falco Lens does not have its rules), is read after the target at
+   *  `podPath`: `after`, its path in Falco's container; `official`, Falco's official file of that name; `ruleFile`,
+   *  the workspace file defining the rule that it is taken for. */
+  | { why: 'order'; kind: 'chart' | 'operator'; podPath: string; after: string; official?: boolean; maybe?: boolean; ruleFile?: string }
+  /** The chart's Falco reads no definition of the rule: `reads`, its rules_files, each with what Falco Lens knows it
+   *  holds. */
+  | { why: 'missing'; kind: 'chart'; reads: readonly { path: string; what: 'official' | 'local' | 'customRules' }[] }
+  /** No Rulesfile of the operator's namespace defines the rule, nor pulls rules that may. */
+  | { why: 'missing'; kind: 'operator'; folder: string; namespace: string };
+
+/** Why tuning is not written into a Falco deployment's file; paths pass through `quote`. */
+export function deploymentReason(block: DeploymentBlock, quote: (value: string) => string = (v) => v): string {
+  if (block.why === 'order' && block.kind === 'chart') {
+    const which = block.official ? `Falco's official ${quote(block.after.slice(block.after.lastIndexOf('/') + 1))}` : `a file of the name of ${quote(block.ruleFile ?? '')}`;
+    return `the chart's falco.rules_files reads ${quote(block.after)}, ${which} that defines this rule, after ${quote(block.podPath)}, `
+      + `and ${NO_EARLIER_RULE}: put it in a rules file that Falco reads after ${quote(block.after)}, or list ${quote(block.after)} before /etc/falco/rules.d`;
+  }
+  if (block.why === 'order') {
+    return `the operator writes ${quote(block.after)}, which ${block.maybe ? 'may define this rule (Falco Lens does not have its rules: an OCI artifact, or a ConfigMap not found)' : 'defines this rule'}, `
+      + `into /etc/falco/rules.d, where Falco reads it after ${quote(block.podPath)} (the folder sorted by name), and ${NO_EARLIER_RULE}: `
+      + `give the Rulesfile a spec.priority that puts its file after ${quote(block.after)}`;
+  }
+  if (block.kind === 'chart') {
+    const what = { official: 'Falco\'s official file, from falcoctl or the image', local: 'no file of the workspace: the values mount none there', customRules: 'the values\' customRules' };
+    return `the chart's Falco reads ${block.reads.map((r) => `${quote(r.path)} (${what[r.what]})`).join(', ')}, and none of them defines this rule: `
+      + `${NO_EARLIER_RULE}. Add the rules file that defines it to customRules (before this entry), or tune the Falco that loads it`;
+  }
+  return `the Falco that the Falco Operator deploys reads only the Rulesfiles of its namespace (/etc/falco/rules.d), and none of those of `
+    + `${block.namespace !== '' ? `namespace ${quote(block.namespace)}` : 'no namespace'} in ${quote(block.folder)} defines this rule or pulls an OCI artifact that may: `
+    + `${NO_EARLIER_RULE}. Add a Rulesfile that defines it, or tune the Falco that loads it`;
 }
 
 /**
@@ -556,19 +587,66 @@ export function planException(localText: string, p: ExceptionProposal, comment?:
   return inFileLines(localText, appendAtEnd(localText, exceptionItemYaml({ ...p, name }, comment), header));
 }
 
-export function planDisable(localText: string, rule: string, comment?: string, header?: string): TuningPlan {
+/**
+ * How to disable the rule in `localText`, the last of `texts` to load: `earlier` are the other rules files of the same
+ * Falco with an item of the rule, in load order, all read before it (a chart's other customRules entries, the other
+ * Rulesfiles of an operator's namespace). Present when the rule is disabled once they are all read (enabledAfter).
+ */
+export function planDisable(localText: string, rule: string, comment?: string, header?: string, earlier: readonly string[] = []): TuningPlan {
   if (isInternalEvent(rule)) return { kind: 'not-a-rule' };
-  let items: RuleItem[];
-  try { items = ruleItems(localText); } catch { items = []; }
-  // Falco applies the items in order: the last one of the rule that sets enabled decides.
-  const last = items.filter((i) => i.name === rule && i.map.has('enabled')).pop();
-  if (last && last.map.get('enabled') === false) return { kind: 'present' };
+  if (enabledAfter([...earlier, localText], rule) === false) return { kind: 'present' };
   return inFileLines(localText, appendAtEnd(localText, disableItemYaml(rule, comment), header));
+}
+
+/**
+ * Whether the rule is enabled once Falco has read `texts` (rules files, in load order): the last of their items of the
+ * rule that decides it, undefined when none does. Falco reads each item as rule_loader_reader.cpp does (0.44.1
+ * :659-939, 0.37.0 :521-725, the same reading): with `override`, `enabled` counts only under `override.enabled:
+ * replace` (selective_replace, :848); with `append: true` it is not read; an item with none of condition, output, desc
+ * and priority sets the enabled state of the earlier rule (the deprecated form, collector enable, :902); any other item
+ * defines the rule again, whole, enabled unless it says `enabled: false` (:932-939, rule_loader_collector.cpp define
+ * replaces the earlier rule: `*prev = info`). yaml-cpp
+ * reads a boolean by its text (`no`, `off`, quoted or not: config/model.ts booleanValue).
+ */
+export function enabledAfter(texts: readonly string[], rule: string): boolean | undefined {
+  let state: boolean | undefined;
+  for (const text of texts) {
+    for (const { map } of itemsOf(text, rule)) {
+      const enabled = map.get('enabled', true);
+      const value = isScalar(enabled) ? booleanValue(enabled) : undefined;
+      const mode = itemMode(map);
+      if (mode === 'override') {
+        const override = map.get('override', true);
+        if (isMap(override) && override.get('enabled') === 'replace' && value !== undefined) state = value;
+      } else if (mode === 'enable') {
+        if (value !== undefined) state = value;
+      } else if (mode === 'define') state = value ?? true;
+    }
+  }
+  return state;
+}
+
+/** How Falco reads a rule item (rule_loader_reader.cpp, above): an override, an append, the deprecated form that only
+ *  sets `enabled`, or a definition. */
+function itemMode(map: YAMLMap): 'override' | 'append' | 'enable' | 'define' {
+  if (map.has('override')) return 'override';
+  const append = map.get('append', true);
+  if (isScalar(append) && booleanValue(append) === true) return 'append';
+  return ['condition', 'output', 'desc', 'priority'].some((k) => map.has(k)) ? 'define' : 'enable';
+}
+
+function itemsOf(text: string, rule: string): RuleItem[] {
+  // A plain name is written as it is, in any scalar style: a text without it has no item of it (no parse).
+  if (/^[\w .:/-]*$/.test(rule) && !text.includes(rule)) return [];
+  try { return ruleItems(text).filter((i) => i.name === rule); } catch { return []; }
+}
+
+/** Whether a rules file's text defines the rule (an item Falco reads as a definition: not an override, nor an append). */
+export function definesRule(text: string, rule: string): boolean {
+  return itemsOf(text, rule).some((i) => itemMode(i.map) === 'define');
 }
 
 /** Whether a rules file's text has an item of the rule (a definition or an override). */
 export function holdsRule(text: string, rule: string): boolean {
-  // A plain name is written as it is, in any scalar style: a text without it has no item of it (no parse).
-  if (/^[\w .:/-]*$/.test(rule) && !text.includes(rule)) return false;
-  try { return ruleItems(text).some((i) => i.name === rule); } catch { return false; }
+  return itemsOf(text, rule).length > 0;
 }

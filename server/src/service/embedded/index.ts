@@ -4,19 +4,21 @@
 // first line and by the columns its lines were cut by, a line break in an edit gains the block's indentation, links in
 // hovers point at host lines. The host keeps every other feature of its YAML tooling: this service answers only
 // inside the embedded files, and for the entries that hold them.
+import { isAbsolute } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity, type CodeAction, type CodeActionContext, type CompletionItem, type CompletionList, type Diagnostic,
   type DocumentHighlight, type Hover, type Location, type MarkupContent, type Position, type Range, type SelectionRange,
   type SemanticTokens, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { ChartEntryTarget, ChartValuesTarget, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
+import type { DeploymentEntry, DeploymentTarget, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import { ConfigCode } from '../config/diagnostics';
 import type { ServiceHost } from '../host';
-import { LineIndex } from '../text';
+import { LineIndex, lineEnding } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
+import { displayPath } from '../displayPath';
 import { escapeMarkdown } from '../markdown';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { lineTarget } from '../rules/hover';
@@ -29,6 +31,7 @@ import {
   type OperatorPlace, type OperatorRef,
 } from './regions';
 import { addEntryEdit, type HostTextEdit } from './chartValues';
+import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
@@ -62,6 +65,8 @@ interface HostState {
   crossKey: string;
   /** Its Falco chart values mappings (for tuning the chart's Falco). */
   chart: ChartValues[];
+  /** Its Falco Operator Rulesfiles and Configs, whatever they hold (a name a new Rulesfile must not take). */
+  resources: NonNullable<HostAnalysis['resources']>;
 }
 
 export type EmbeddedService = DocumentFeatures & {
@@ -79,13 +84,12 @@ export type EmbeddedService = DocumentFeatures & {
    * reads, so that its answers do not depend on whether an alert log made the alerts service read them.
    */
   withoutClosedFiles(rules: RulesWorkspace): RulesWorkspace;
-  /** The Falco chart values of the open documents and of the closed files syncWorkspace read (at most
-   *  MAX_CHART_VALUES), open ones first, then by URI: where tuning of the chart's Falco goes. */
-  chartValues(): ChartValuesTarget[];
+  /** The Falco deployments of the open documents and of the closed files syncWorkspace read, each whose Falco reads
+   *  no rules file of the workspace (a chart's values, the Rulesfiles of a Falco Operator's namespace), by path: where
+   *  tuning of their Falco goes. All of them: which are offered first is the alerts service's choice (the nearest to
+   *  the alert log, alerts/index.ts tuningPlaces). */
+  deployments(): DeploymentTarget[];
 };
-
-/** How many chart values mappings tuning quick fixes are offered for (each gets its own fixes). */
-const MAX_CHART_VALUES = 3;
 
 /**
  * How much of the workspace is read to find closed files holding rules: the first MAX_SCANNED_FILES YAML files in
@@ -239,6 +243,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return {
       uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets,
       refs: analysis.refs ?? [], configMaps: analysis.configMaps ?? [], crossKey: crossKey(cross), chart: analysis.chartValues ?? [],
+      resources: analysis.resources ?? [],
     };
   };
 
@@ -537,6 +542,17 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }
     return out;
   };
+  /** A host as tuning titles name it: its path relative to the workspace folder (displayPath), so that the values.yaml
+   *  of two folders are told apart; the file's name for a document without a path. */
+  const hostLabel = (uri: string): string => {
+    const file = URI_TO_PATH(uri);
+    return file ? displayPath(file, host.workspaceFolders()) : hostName(uri);
+  };
+  /** A folder (ending with '/') as messages name it: relative to the workspace folder, or that folder itself. */
+  const folderLabel = (folder: string): string => {
+    const file = folder.replace(/\/+$/, '');
+    return host.workspaceFolders().some((f) => f.replace(/\/+$/, '') === file) ? 'the workspace folder' : displayPath(file, host.workspaceFolders());
+  };
   const mapper = (state: HostState) => new HostMapper(state, lookup);
   /** How the mapper finds the files and links of other hosts (a group's files are in several). */
   const lookup: HostLookup = {
@@ -574,7 +590,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       };
       const found = placedNow();
       if (!found) return undefined;
-      const label = hostName(uri);
+      const label = hostLabel(uri);
       // The text and the edit are read from the host as it is when the quick fix is built (it may have moved since).
       return {
         label: `${label}, ${holderLabel(found.p.file)}`,
@@ -614,9 +630,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return known.get(body);
   };
   /** The entry tuning quick fixes add to a host's values; its text and edit read from the host when the fix is built. */
-  const addedEntry = (uri: string, values: ChartValues): ChartEntryTarget => ({
-    key: CHART_TUNING_KEY, mountedAs: `${CHART_RULES_DIR}/${CHART_TUNING_KEY}`,
-    label: `${hostName(uri)}, new customRules entry '${CHART_TUNING_KEY}'`, holder: 'block', chartLoad: values.add?.chartLoad ?? null, text: '',
+  const addedEntry = (uri: string, values: ChartValues): DeploymentEntry => ({
+    key: CHART_TUNING_KEY, podPath: `${CHART_RULES_DIR}/${CHART_TUNING_KEY}`,
+    label: `${hostLabel(uri)}, new customRules entry '${CHART_TUNING_KEY}'`, holder: 'block', chartLoad: values.add?.chartLoad ?? null, text: '',
     edit: (insertion) => {
       const now = stateOfHost(uri);
       const same = now?.chart.find((c) => c.doc === values.doc && c.path.length === values.path.length && c.path.every((k, i) => k === values.path[i]));
@@ -624,19 +640,94 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       return now && edit ? { changes: { [uri]: [{ range: now.lines.range(edit.start, edit.end), newText: edit.newText }] } } : {};
     },
   });
-  const chartTargets = (state: HostState): ChartValuesTarget[] => state.chart.map((values) => {
+  const chartTargets = (state: HostState): DeploymentTarget[] => state.chart.map((values) => {
     const hooks = hooksOf(state.uri);
-    const entries: ChartEntryTarget[] = [];
+    const entries: DeploymentEntry[] = [];
     for (const file of values.files) {
       const p = state.placed.find((x) => x.file === file);
       const target = p && hooks.tuningTarget(p.doc.uri);
-      if (target) entries.push({ ...target, key: file.key, mountedAs: `${CHART_RULES_DIR}/${file.key}` });
+      if (target) entries.push({ ...target, key: file.key, podPath: `${CHART_RULES_DIR}/${file.key}` });
     }
     const own = entries.find((e) => e.key === CHART_TUNING_KEY);
     const tuning = own ?? (values.add && canAdd(state, values) ? addedEntry(state.uri, values) : undefined);
-    return { label: hostName(state.uri), entries, ...(tuning ? { tuning } : {}) };
+    return { kind: 'chart', path: URI_TO_PATH(state.uri) ?? state.uri, label: hostLabel(state.uri), entries, ...(tuning ? { tuning } : {}) };
   });
-  const byUri = (a: HostState, b: HostState) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+
+  // ---- The Falco Operator's Rulesfiles: where tuning of the operator's Falco goes ----
+  //
+  // The Falco the operator deploys reads /etc/falco/rules.d only (regions.ts, its last section): the Rulesfiles of its
+  // namespace, never the workspace's local rules file. Each group (folder and namespace, groupOf) holding a Rulesfile
+  // is a target: its rules files in load order, the files whose rules Falco Lens does not have (OCI artifacts, a
+  // Rulesfile's ConfigMap no file of the workspace holds), and the Rulesfile tuning adds (operatorTuning.ts): the
+  // group's own `falco-lens-tuning` once it exists, else a new manifest file in the group's folder, offered only where
+  // no file of that name exists and no Rulesfile of the group has that name.
+
+  const writableRulesfiles = new Map<string, boolean>();
+  /** Whether the tuning Rulesfile of a namespace reads back as written (asked on every code action request: once). */
+  const rulesfileWritable = (namespace: string, eol: string): boolean => {
+    const key = `${namespace}\u0000${eol}`;
+    let ok = writableRulesfiles.get(key);
+    if (ok === undefined) {
+      if (writableRulesfiles.size >= 64) writableRulesfiles.clear();
+      writableRulesfiles.set(key, ok = tuningRulesfile(namespace, '- rule: x\n  enabled: false\n', eol) !== undefined);
+    }
+    return ok;
+  };
+  /** The new tuning Rulesfile of a group: `falco-lens-tuning.yaml` in its folder (`-<namespace>` added where the folder
+   *  holds the Rulesfiles of several namespaces), written with the line breaks of the group's files. */
+  const newRulesfile = (folder: string, namespace: string, several: boolean, eol: string): DeploymentEntry | undefined => {
+    if (several && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return undefined;
+    const file = `${folder}${OPERATOR_TUNING_RESOURCE}${several ? `-${namespace}` : ''}.yaml`;
+    const uri = pathToUri(file);
+    const free = () => !hosts.has(uri) && host.readFile(file) === undefined;
+    if (!free() || !rulesfileWritable(namespace, eol)) return undefined;
+    return {
+      key: OPERATOR_TUNING_FILE, podPath: `${OPERATOR_RULES_DIR}/${OPERATOR_TUNING_FILE}`, holder: 'inlineRules', text: '',
+      label: `new Rulesfile '${OPERATOR_TUNING_RESOURCE}' (${displayPath(file, host.workspaceFolders())})`,
+      edit: (insertion) => {
+        const text = tuningRulesfile(namespace, insertion.text, eol);
+        // Created, never written over: the client refuses the whole edit where the file exists by then.
+        return text !== undefined && free() ? { documentChanges: [{ kind: 'create', uri }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] } : {};
+      },
+    };
+  };
+  const operatorTargets = (): DeploymentTarget[] => {
+    const found = new Map<string, { folder: string; namespace: string; unknown: { fileName: string; repository?: string }[]; names: Set<string>; eol: string }>();
+    const groupAt = (uri: string, namespace: string) => {
+      const key = groupOf(uri, namespace);
+      let group = found.get(key);
+      if (!group) found.set(key, group = { folder: folderOf(uri), namespace, unknown: [], names: new Set(), eol: '\n' });
+      return group;
+    };
+    for (const state of allStates()) {
+      for (const r of state.resources) {
+        if (r.kind !== 'Rulesfile') continue;
+        const group = groupAt(state.uri, r.namespace);
+        group.names.add(r.resource);
+        if (lineEnding(state.text) !== '\n') group.eol = lineEnding(state.text);
+      }
+      for (const o of state.oci) groupAt(state.uri, o.namespace).unknown.push({ fileName: o.fileName, repository: o.repository });
+      for (const ref of state.refs) {
+        if (ref.kind === 'Rulesfile' && !resolveRef(state.uri, ref)) groupAt(state.uri, ref.namespace).unknown.push({ fileName: operatorFileName(ref.priority, 'configmap', ref.resource) });
+      }
+    }
+    const perFolder = new Map<string, number>();
+    for (const g of found.values()) perFolder.set(g.folder, (perFolder.get(g.folder) ?? 0) + 1);
+    return [...found].map(([key, g]): DeploymentTarget => {
+      const entries: DeploymentEntry[] = [];
+      let own: DeploymentEntry | undefined;
+      for (const { p } of membersOf(key)) {
+        const target = operatorHooks.tuningTarget(p.doc.uri);
+        if (!target) continue;
+        const entry = { ...target, key: p.file.operator!.fileName, podPath: `${OPERATOR_RULES_DIR}/${p.file.operator!.fileName}` };
+        entries.push(entry);
+        if (p.file.holder === 'rulesfile' && p.file.operator!.resource === OPERATOR_TUNING_RESOURCE) own = entry;
+      }
+      const tuning = own ?? (g.names.has(OPERATOR_TUNING_RESOURCE) || !isAbsolute(g.folder) ? undefined : newRulesfile(g.folder, g.namespace, (perFolder.get(g.folder) ?? 0) > 1, g.eol));
+      const unknown = g.unknown.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+      return { kind: 'operator', path: g.folder, label: folderLabel(g.folder), namespace: g.namespace, entries, ...(tuning ? { tuning } : {}), unknown };
+    });
+  };
 
   const at = (doc: TextDocument, position: Position) => {
     const state = stateOf(doc.uri, doc.getText());
@@ -821,10 +912,10 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     },
     syncWorkspace,
     withoutClosedFiles,
-    chartValues() {
-      const open = [...hosts.values()].sort(byUri);
-      const closed = [...diskHosts.values()].map((k) => k.state).filter((k): k is HostState => k !== undefined).sort(byUri);
-      return [...open, ...closed].filter((state) => state.chart.length > 0).flatMap(chartTargets).slice(0, MAX_CHART_VALUES);
+    deployments() {
+      const charts = [...allStates()].filter((state) => state.chart.length > 0).flatMap(chartTargets);
+      const key = (d: DeploymentTarget) => `${d.path}\u0000${d.namespace ?? ''}`;
+      return [...charts, ...operatorTargets()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     },
     embeddedFiles(uri, text) {
       return stateOf(uri, text).placed.map((p) => ({ uri: p.doc.uri, key: p.file.key, text: p.file.text }));

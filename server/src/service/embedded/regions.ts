@@ -253,6 +253,8 @@ export interface HostAnalysis {
   configMaps?: ConfigMapSummary[];
   /** The Falco chart values mappings of the host (only when there is one). */
   chartValues?: ChartValues[];
+  /** The manifest's Falco Operator Rulesfiles and Configs, whatever they hold (only when there is one). */
+  resources?: { kind: 'Rulesfile' | 'Config'; resource: string; namespace: string }[];
 }
 
 /** Where the Falco chart mounts customRules (pod-template.tpl: the rules-volume mount). */
@@ -888,6 +890,7 @@ export function missingEntry(kind: OperatorRef['kind'], map: ConfigMapSummary, s
  * Configs of their namespace after the operator's falco.yaml (embedded/index.ts orders both by fileName).
  */
 function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMapDoc[], set: number, out: HostAnalysis): void {
+  out.resources = resources.map((r) => ({ kind: r.kind, resource: r.resource, namespace: r.namespace }));
   const rules: EmbeddedFile[] = [];
   const configs: EmbeddedFile[] = [];
   for (const r of resources) {

@@ -1,0 +1,56 @@
+// The Falco Operator Rulesfile that alert tuning quick fixes create for a namespace none of whose Rulesfiles takes the
+// tuning (alerts/index.ts tuningPlaces): a manifest file of its own beside the namespace's other Rulesfiles.
+//
+// Facts, falco-operator v0.4.1 (the same from v0.2.0): a Rulesfile needs apiVersion artifact.falcosecurity.dev/v1alpha1,
+// kind Rulesfile and metadata.name (api/artifact/v1alpha1/rulesfile_types.go: every spec field is optional);
+// spec.priority is an integer from 0 to 99, 50 when absent (the CRD's minimum, maximum and default), so it is written
+// as a number, not quoted; spec.inlineRules is any JSON, which the operator writes back as YAML into
+// /etc/falco/rules.d/<priority>-03-<name>-inline.yaml (controllers/artifact/rulesfile/controller.go ensureRulesfile,
+// internal/pkg/artifact/manager.go Path, internal/pkg/priority). Falco reads that folder sorted by name, so at
+// priority 99 the file loads after every OCI artifact (sub-priority 01) and ConfigMap (02) of any priority and after
+// the inline rules of every lower priority: after the rule's definition in a file whose rules Falco Lens does not
+// have (alerts/index.ts deploymentPlace still checks the order against the files it has). The operator reads the
+// Rulesfiles of its pod's namespace only (cmd/artifact/main.go): the manifest names the namespace of the others
+// (none when they name none: kubectl's). A Rulesfile's spec.selector limits it to some nodes; this one has none.
+import { isDeepStrictEqual } from 'node:util';
+import { parseDocument } from 'yaml';
+import { yamlQuote } from '../alerts/tuning';
+import { analyzeHost, operatorFileName } from './regions';
+
+/** The Rulesfile's metadata.name, and the manifest file's name (`falco-lens-tuning.yaml`). */
+export const OPERATOR_TUNING_RESOURCE = 'falco-lens-tuning';
+/** Its spec.priority: the highest the CRD accepts (above). */
+export const OPERATOR_TUNING_PRIORITY = 99;
+/** The name the operator gives its inline rules in /etc/falco/rules.d. */
+export const OPERATOR_TUNING_FILE = operatorFileName(OPERATOR_TUNING_PRIORITY, 'inline', OPERATOR_TUNING_RESOURCE);
+
+/**
+ * The manifest of the tuning Rulesfile of `namespace` ('' for none) whose inlineRules are the rules file `rules` (LF
+ * line breaks; the comment lines and blank lines it starts with go above the manifest, since a comment inside
+ * inlineRules is lost when the API server keeps it), with `eol` line breaks. Undefined unless the manifest reads back
+ * as that Rulesfile alone, holding the same items.
+ */
+export function tuningRulesfile(namespace: string, rules: string, eol: string): string | undefined {
+  const lines = rules.replace(/\n+$/, '').split('\n');
+  let head = 0;
+  while (head < lines.length && (lines[head].trim() === '' || lines[head].startsWith('#'))) head++;
+  const items = lines.slice(head);
+  const text = [
+    ...lines.slice(0, head).filter((l) => l.trim() !== ''),
+    'apiVersion: artifact.falcosecurity.dev/v1alpha1',
+    'kind: Rulesfile',
+    'metadata:',
+    `  name: ${yamlQuote(OPERATOR_TUNING_RESOURCE)}`,
+    ...(namespace !== '' ? [`  namespace: ${yamlQuote(namespace)}`] : []),
+    'spec:',
+    `  priority: ${OPERATOR_TUNING_PRIORITY}`,
+    '  inlineRules:',
+    ...items.map((l) => (l === '' ? '' : `    ${l}`)),
+  ].join(eol) + eol;
+  const { files, problems } = analyzeHost(text);
+  const file = files[0];
+  const same = files.length === 1 && problems.length === 0 && file.holder === 'rulesfile' && file.key === OPERATOR_TUNING_FILE
+    && file.operator?.resource === OPERATOR_TUNING_RESOURCE && file.operator.namespace === namespace
+    && isDeepStrictEqual(parseDocument(file.text).toJS(), parseDocument(items.join('\n')).toJS());
+  return same ? text : undefined;
+}
