@@ -20,6 +20,7 @@ import { enabledAfter, planDisable } from '../../server/src/service/alerts/tunin
 import { pathToUri } from '../../server/src/service/uri';
 import { MemoryHost, applyEdits } from './rules-host';
 import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
+import { operatorRulesfile } from './embedded-helpers';
 
 const OFFICIAL = '/etc/falco/falco_rules.yaml';
 /** "Terminal shell in container", as Falco's official falco_rules.yaml names it (Falco Lens's table knows it). */
@@ -42,32 +43,9 @@ const IMAGE_FIX = (where: string) => `Add exception for this process + container
 /** The operator's resources of namespace falco: the official rules from their OCI artifact (50-01) and a team's
  *  inline rules (60-03). */
 const RULESFILES = [
-  'apiVersion: artifact.falcosecurity.dev/v1alpha1',
-  'kind: Rulesfile',
-  'metadata:',
-  '  name: falco-rules',
-  '  namespace: falco',
-  'spec:',
-  '  ociArtifact:',
-  '    image:',
-  '      repository: falcosecurity/rules/falco-rules',
-  '      tag: "4"',
-  '    registry:',
-  '      name: ghcr.io',
-  '  priority: 50',
-  '---',
-  'apiVersion: artifact.falcosecurity.dev/v1alpha1',
-  'kind: Rulesfile',
-  'metadata:',
-  '  name: web-rules',
-  '  namespace: falco',
-  'spec:',
-  '  inlineRules:',
-  '    - list: web_shells',
-  '      items: [bash, sh]',
-  '  priority: 60',
-  '',
-].join('\n');
+  operatorRulesfile('falco-rules', 'ociArtifact:\n  image:\n    repository: falcosecurity/rules/falco-rules\n    tag: "4"\n  registry:\n    name: ghcr.io\npriority: 50\n'),
+  operatorRulesfile('web-rules', 'inlineRules:\n  - list: web_shells\n    items: [bash, sh]\npriority: 60\n'),
+].join('---\n');
 const MANIFEST = '/ws/deploy/falco/rulesfiles.yaml';
 const NEW_FILE = '/ws/deploy/falco/falco-lens-tuning.yaml';
 const NEW_RULESFILE = 'new Rulesfile \'falco-lens-tuning\' (deploy/falco/falco-lens-tuning.yaml)';
@@ -179,7 +157,7 @@ test('the local rules file is kept where a Falco reads it, titled as the operato
 });
 
 test('an operator Rulesfile with an item of the rule after its definition takes the tuning, in its lines and line breaks', () => {
-  const tuned = `${RULESFILES}---\napiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Rulesfile\nmetadata:\n  name: shell-tuning\n  namespace: falco\nspec:\n  priority: 70\n  inlineRules:\n    - rule: Terminal shell in container\n      exceptions:\n        - name: ops_shells\n          fields: [proc.name]\n          values: [[zsh]]\n      override:\n        exceptions: append\n`.replace(/\n/g, '\r\n');
+  const tuned = `${RULESFILES}---\n${operatorRulesfile('shell-tuning', 'priority: 70\ninlineRules:\n  - rule: Terminal shell in container\n    exceptions:\n      - name: ops_shells\n        fields: [proc.name]\n        values: [[zsh]]\n    override:\n      exceptions: append\n')}`.replace(/\n/g, '\r\n');
   const { titles, actions } = actionsFor(service({ [MANIFEST]: tuned }).service, SHELL_ALERT);
   const where = 'deploy/falco/rulesfiles.yaml, Rulesfile \'shell-tuning\' inlineRules';
   const add = actions.find((a) => a.title === IMAGE_FIX(where));
@@ -201,7 +179,7 @@ test('an operator Rulesfile with an item of the rule after its definition takes 
 
 test('a Rulesfile that defines the rule again takes the tuning after its definition; the local file is not held back by it', () => {
   const local = '/ws/falco_rules.local.yaml';
-  const redefined = `${RULESFILES}---\napiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Rulesfile\nmetadata:\n  name: shells\n  namespace: falco\nspec:\n  priority: 55\n  inlineRules:\n${SHELL_RULE.replace(/^(?=.)/gm, '    ')}`;
+  const redefined = `${RULESFILES}---\n${operatorRulesfile('shells', `priority: 55\ninlineRules:\n${SHELL_RULE.replace(/^(?=.)/gm, '  ')}`)}`;
   const { titles, actions } = actionsFor(service({ [MANIFEST]: redefined, [local]: '' }).service, SHELL_ALERT);
   const where = 'deploy/falco/rulesfiles.yaml, Rulesfile \'shells\' inlineRules';
   assert.deepEqual(titles.filter((t) => t.startsWith(IMAGE_FIX(''))), [IMAGE_FIX(where), IMAGE_FIX('falco_rules.local.yaml, which the operator\'s Falco does not read')]);
@@ -230,14 +208,14 @@ test('an operator namespace whose Falco does not have the rule, or reads its def
   assert.ok(none.titles.includes(IMAGE_FIX('falco_rules.local.yaml, which the operator\'s Falco does not read')), none.titles.join('\n'));
   assert.match(none.report, /\*\*Not in new Rulesfile 'falco-lens-tuning' \(deploy\/falco\/falco-lens-tuning\.yaml\):\*\* the Falco that the Falco Operator deploys/);
   // The tuning Rulesfile exists with its priority lowered below the OCI artifact's.
-  const low = `${RULESFILES}---\napiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Rulesfile\nmetadata:\n  name: falco-lens-tuning\n  namespace: falco\nspec:\n  priority: 10\n  inlineRules:\n    - list: unused\n      items: []\n`;
+  const low = `${RULESFILES}---\n${operatorRulesfile('falco-lens-tuning', 'priority: 10\ninlineRules:\n  - list: unused\n    items: []\n')}`;
   const lowered = actionsFor(service({ [MANIFEST]: low }).service, SHELL_ALERT);
   const order = lowered.actions.find((a) => a.disabled);
   assert.equal(order?.title, 'Add exception or disable rule: not in deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning\' inlineRules, which Falco reads before /etc/falco/rules.d/50-01-falco-rules-oci.yaml');
   assert.match(order.disabled!.reason, /^the operator writes \/etc\/falco\/rules\.d\/50-01-falco-rules-oci\.yaml, which defines this rule, into \/etc\/falco\/rules\.d, where Falco reads it after \/etc\/falco\/rules\.d\/10-03-falco-lens-tuning-inline\.yaml/);
   // A Rulesfile of that name that holds no inline rules (an OCI one): no second resource of the name is written.
-  const taken = RULESFILES.replace('name: web-rules', 'name: falco-lens-tuning');
-  const named = actionsFor(service({ [MANIFEST]: taken.replace('  inlineRules:\n    - list: web_shells\n      items: [bash, sh]\n', '  ociArtifact:\n    image:\n      repository: example/rules\n') }).service, SHELL_ALERT);
+  const taken = `${RULESFILES}---\n${operatorRulesfile('falco-lens-tuning', 'ociArtifact:\n  image:\n    repository: example/rules\n')}`;
+  const named = actionsFor(service({ [MANIFEST]: taken }).service, SHELL_ALERT);
   assert.ok(!named.titles.some((t) => t.includes('falco-lens-tuning')), named.titles.join('\n'));
 });
 

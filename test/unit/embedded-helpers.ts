@@ -33,3 +33,8 @@ export function message(d: Diagnostic): string {
 export function operatorConfig(name: string, priority: number, body: string, extra = ''): string {
   return `apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Config\nmetadata:\n  name: ${name}\n  namespace: falco\nspec:\n  config:\n${body.replace(/^/gm, '    ')}\n  priority: ${priority}\n${extra}`;
 }
+
+/** A Falco Operator Rulesfile of namespace falco (none for `namespace` ''), `spec` its spec's lines below `spec:`. */
+export function operatorRulesfile(name: string, spec: string, namespace = 'falco'): string {
+  return `apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Rulesfile\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n${spec.replace(/^(?=.)/gm, '  ')}`;
+}
