@@ -9,7 +9,7 @@ import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
-import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportSink } from './validate';
+import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
@@ -435,7 +435,11 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
   }
   const problem = arg !== undefined ? bracketArgumentProblem(field, arg) : undefined;
   if (field.arg?.required && match.arg === undefined) {
-    ctx.reporter.report(Code.FieldArgument, nameSpan(), `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`);
+    // The field's check throws ("requires an argument but none provided", plugin_filtercheck.cpp; libsinsp's own
+    // extract_arg: "filter syntax error"): in an output too (the dot form %k8s.pod.label.team from Falco 0.41).
+    const message = `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`;
+    if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message);
+    else ctx.reporter.report(Code.FieldArgument, nameSpan(), message);
   } else if (problem && arg !== undefined) {
     reportArgumentProblem(problem, field, arg, !problem.onName && argSpanOf ? argSpanOf() : nameSpan(), ctx);
   }
@@ -450,7 +454,8 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
  * extract_arg, libs 0.25.2) takes the longest parameter name the text starts with (find_longest_matching_evt_param):
  * - none: it throws "unknown event argument <name>", which no skip-if-unknown-filter covers; in an exception the
  *   collector's field check (falco_source.h is_valid_lhs_field, Falco 0.44.0) lets it escape to the reader, which
- *   reports LOAD_ERR_VALIDATE; in an output the formatter tries ever shorter tokens and fails with "unknown filter".
+ *   reports LOAD_ERR_VALIDATE; in an output Falco 0.44's formatter tries ever shorter tokens and fails with "unknown
+ *   filter", older ones with the check's own error (reportOutputCheckThrows).
  * - one (`res` for `resx`): the field is shorter than the text, which new_filter_check_from_fldname's exact-length
  *   check refuses: a nonexistent field, as unknown fields are reported. An output prints that field and the rest as text.
  */
@@ -473,11 +478,28 @@ function reportUnknownEventArgument(fieldName: string, name: string, span: Span,
   const suggestions = closestNames(name, EVENT_PARAMETER_NAMES, 3, 2).map((n) => `${fieldName}.${n}`);
   const message = `Unknown event argument '${name}': no event has a parameter of that name.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
   if (ctx.where === 'output') {
-    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.UnknownField, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, { suggestions }, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-    else ctx.reporter.report(Code.UnknownField, span, message, { suggestions }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    reportOutputCheckThrows(ctx, Code.UnknownField, span, message, { suggestions });
   } else {
     ctx.reporter.report(Code.UnknownField, span, message, { suggestions }, ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
   }
+}
+
+/**
+ * Options of an output finding where the field's own check throws as the formatter reads the field (a required
+ * argument missing, a malformed one with no shorter field to print, an event argument no event has). Falco 0.44's
+ * formatter retries ever shorter text, then throws "unknown filter: ..." (libs 0.25.2 eventformatter.cpp:122-141),
+ * which skip-if-unknown-filter covers (rule_loader_compiler.cpp 0.44.0:353-358, 496-507). The formatters of Falco
+ * 0.37-0.43 take the first check that reads the text (new_filter_check_from_fldname without the exact check, libs
+ * 0.14.2 eventformatter.cpp:151-163, 0.23.1:138-146) and let its exception out, which err_is_unknown_type_or_field
+ * does not know (0.43.0 rule_loader_compiler.cpp:346-350): the load fails, key or not. `checkThrows` is the finding's
+ * message without the skip, which the reporter of an older target (targetVersion.ts) reports as that failure.
+ */
+export interface OutputCheckOptions extends ReportOptions { checkThrows?: string }
+
+function reportOutputCheckThrows(ctx: FieldProblemContext, code: Code, span: Span, message: string, data?: Record<string, unknown>): void {
+  if (!ctx.skipIfUnknownFilter) return ctx.reporter.report(code, span, message, data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+  const options: OutputCheckOptions = { severity: 2, load: 'LOAD_UNKNOWN_FILTER', checkThrows: message };
+  ctx.reporter.report(code, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, data, options);
 }
 
 function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: string, span: Span, ctx: FieldProblemContext): void {
@@ -492,9 +514,9 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
       ctx.reporter.report(Code.FieldArgument, span, `${what}: in an output Falco prints %${fallback} followed by the text '${rest}'.${repair}`, data, { severity: 2, load: null });
       return;
     }
-    // The formatter finds no field: "unknown filter", which skip-if-unknown-filter turns into a skip.
-    if (ctx.skipIfUnknownFilter) ctx.reporter.report(Code.FieldArgument, span, `${problem.message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
-    else ctx.reporter.report(Code.FieldArgument, span, problem.message, data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    // No field to fall back to: the field's check throws on the argument, which only Falco 0.44's formatter words
+    // "unknown filter" (the skip of skip-if-unknown-filter).
+    reportOutputCheckThrows(ctx, Code.FieldArgument, span, problem.message, data);
     return;
   }
   if (problem.unknownField) reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.FieldArgument, span, problem.message, data);

@@ -14,7 +14,7 @@ import {
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
-import { parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions } from './conditionChecks';
+import { parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -23,6 +23,14 @@ import type { LoadResult, LoadedFile } from './workspace';
 
 /** `0.41.0` → `0.41`: how releases are named to users. */
 const release = (since: string) => since.split('.').slice(0, 2).join('.');
+
+/**
+ * The first release whose rule compiler skips, under skip-if-unknown-filter, an output whose field's own check throws:
+ * libs 0.25.2's formatter words it "unknown filter:", which err_is_unknown_type_or_field knows from Falco 0.44.0
+ * (rule_loader_compiler.cpp 0.44.0:353-358; 0.37.0:401-406 and 0.43.0:346-350 know the other three forms only).
+ * See conditionChecks.ts OutputCheckOptions.
+ */
+const OUTPUT_CHECK_SKIP_SINCE = '0.44';
 
 /**
  * Reports what the target release cannot load in one file. Checks that read the item alone (and its rule's
@@ -61,6 +69,12 @@ class OlderTargetReporter extends Reporter {
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (!this.saidByTarget(code, span)) return;
+    const throws = (options as OutputCheckOptions | undefined)?.checkThrows;
+    if (throws !== undefined && options!.load === 'LOAD_UNKNOWN_FILTER' && newerThanTarget(OUTPUT_CHECK_SKIP_SINCE, this.target)) {
+      const why = `Falco ${this.target} fails to load whatever skip-if-unknown-filter says: its output formatter passes the field check's own error on, which the key does not cover before Falco ${OUTPUT_CHECK_SKIP_SINCE}.`;
+      super.report(code, span, `${throws} ${why}`, data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+      return;
+    }
     // A key is ignored by every release; only the LOAD name is the latest release's.
     const unnamed = code === Code.UnknownKey && newerThanTarget(LOADER_WARNINGS_SINCE.unknownKey, this.target);
     super.report(code, span, message, data, unnamed ? { ...options, load: null } : options);
@@ -337,11 +351,13 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
       reportNewArgument(f.name, f.arg.text, target, 'output', skipUnknown, () => scalarMap(node).span(at.start, at.end), sink);
     }
     // A removed field without its required argument (an argument where none is taken prints as text in an output,
-    // which the output checks of catalog fields report as a warning: left alone here).
+    // which the output checks of catalog fields report as a warning: left alone here). Its check throws ("filter
+    // syntax error", libs 0.21.0 sinsp_filtercheck_mesos.cpp:140-155, sinsp_filtercheck_tracer.cpp:220), which the
+    // formatter of these releases passes on: the output fails, whatever skip-if-unknown-filter says (OutputCheckOptions).
     const removed = removedAt(f.name, target);
     if (removed?.field.arg && !f.arg && removed.dotArg === undefined) {
       const problem = removedArgumentProblem(removed.field, undefined, undefined)!;
-      sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `${problem} (Falco ${target}).`);
+      sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `${problem} (Falco ${target}).`, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     }
   }
 }
