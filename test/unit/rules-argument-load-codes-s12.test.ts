@@ -1,7 +1,8 @@
 // Load codes of field-argument problems by place and target release. In an output, libsinsp's formatter fails on a
 // field whose own check throws (a required argument missing, as in the dot form %k8s.pod.label.team from Falco 0.41;
 // a malformed argument with no shorter field to print): LOAD_ERR_COMPILE_OUTPUT, which skip-if-unknown-filter turns
-// into a skip only from Falco 0.44, whose formatter words it "unknown filter:".
+// into a skip only from Falco 0.44, whose formatter words it "unknown filter:". In an exception's fields the
+// collector's check fails as the rule is read: LOAD_ERR_VALIDATE, whatever skip-if-unknown-filter says.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -28,6 +29,10 @@ function line(text: string, d: Diagnostic): string {
 const syscallRule = (output: string, extra = '') =>
   `- rule: Team shell\n  desc: d\n  condition: evt.type = execve and proc.name = bash\n  output: "${output}"\n  priority: NOTICE\n${extra}`;
 const SKIP = '  skip-if-unknown-filter: true\n';
+const k8sRule = (extra: string) =>
+  `- rule: Audit\n  desc: d\n  condition: ka.verb = create\n  output: x %ka.user.name\n  priority: INFO\n  source: k8s_audit\n${extra}`
+  + '- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n';
+const exception = (field: string) => `  exceptions:\n    - name: e\n      fields:\n        - ${field}\n      values: [[a]]\n`;
 
 const NEEDS = "field-argument k8s.pod.label: Field 'k8s.pod.label' needs an argument, e.g. k8s.pod.label[app.kubernetes.io/name].";
 
@@ -69,4 +74,31 @@ test('other output fields whose check throws: the skip before 0.44 is a failed l
   const unknown = findings(syscallRule('shell %proc.nmae') + SKIP, '0.43');
   assert.equal(unknown.length, 1);
   assert.match(unknown[0], /^2 unknown-field proc\.nmae: .*\(LOAD_UNKNOWN_FILTER\)$/);
+});
+
+test('exception fields with an argument problem fail as the rule is read: LOAD_ERR_VALIDATE errors, whatever skip-if-unknown-filter says', () => {
+  const read = 'Exception fields are checked as the rule is read: the file fails to load. (LOAD_ERR_VALIDATE)';
+  for (const extra of ['', SKIP]) {
+    assert.deepEqual(findings(syscallRule('shell %proc.name') + extra + exception('proc.name[1]')), [
+      `1 field-argument 1: Field 'proc.name' takes no argument: 'proc.name[1]' is not a supported filter field. ${read}`]);
+    assert.deepEqual(findings(syscallRule('shell %proc.name') + extra + exception('proc.aname[x]')), [
+      `1 field-argument proc.aname: Field 'proc.aname' takes a number in brackets (a position), not 'x'. ${read}`]);
+    assert.deepEqual(findings(k8sRule(extra + exception('ka.uri.param'))), [
+      `1 field-argument ka.uri.param: Field 'ka.uri.param' needs an argument, e.g. ka.uri.param[command]. ${read}`]);
+    assert.deepEqual(findings(k8sRule(extra + exception('ka.verb[1]'))), [
+      `1 field-argument 1: Field 'ka.verb' takes no argument: Falco rejects '[1]' (the field does not allow nor require an argument). ${read}`]);
+  }
+  // The collector's check is the same at 0.37 (is_field_defined) and 0.40 (is_valid_lhs_field).
+  for (const target of ['0.37', '0.40']) {
+    assert.deepEqual(findings(syscallRule('shell %proc.name') + SKIP + exception('proc.name[1]'), target), [
+      `1 field-argument 1: Field 'proc.name' takes no argument: 'proc.name[1]' is not a supported filter field. ${read}`], target);
+  }
+});
+
+test('exceptions an override replaces are judged in the condition they are pasted into, as before', () => {
+  const base = syscallRule('shell %proc.name');
+  const replace = (extra: string) => `${base}- rule: Team shell\n${extra}${exception('proc.name[1]')}  override:\n    exceptions: replace\n`;
+  const pasted = findings(replace(''));
+  assert.equal(pasted.length, 1);
+  assert.match(pasted[0], /^1 field-argument 1: Field 'proc\.name' takes no argument: Falco reads 'proc\.name\[1\]' as a nonexistent field\. .*\(LOAD_ERR_COMPILE_CONDITION\)$/);
 });

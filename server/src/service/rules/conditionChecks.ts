@@ -329,14 +329,16 @@ interface ArgumentProblem {
  * it up: a field that takes no argument then matches only a prefix of it, which is "nonexistent field name[arg]"
  * (filter_check_list.cpp); a plugin field reads the brackets itself and says it "does not allow nor require an
  * argument". Fields whose argument libsinsp reads after a dot only throw a syntax error on brackets, except
- * evt.abspath, whose name matches alone (so "nonexistent field" again).
+ * evt.abspath, whose name matches alone (so "nonexistent field" again). The collector's check of an exception field
+ * makes the same lookup and words a field not found "'name[arg]' is not a supported filter field".
  */
-function bracketArgumentProblem(field: FieldInfo, arg: string): ArgumentProblem | undefined {
+function bracketArgumentProblem(field: FieldInfo, arg: string, where: FieldProblemContext['where']): ArgumentProblem | undefined {
   const name = field.name;
   if (!field.arg) {
+    const notFound = where === 'exception' ? `'${name}[${arg}]' is not a supported filter field` : `Falco reads '${name}[${arg}]' as a nonexistent field`;
     return field.plugin
       ? { message: `Field '${name}' takes no argument: Falco rejects '[${arg}]' (the field does not allow nor require an argument).`, unknownField: false, replaceWith: '' }
-      : { message: `Field '${name}' takes no argument: Falco reads '${name}[${arg}]' as a nonexistent field.`, unknownField: true, replaceWith: '' };
+      : { message: `Field '${name}' takes no argument: ${notFound}.`, unknownField: true, replaceWith: '' };
   }
   if (field.arg.dotOnly) {
     const dotted = /^[A-Za-z0-9_]+$/.test(arg) ? `.${arg}` : undefined;
@@ -433,12 +435,13 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     reportUnknownEventArgument(field.name, match.arg, nameSpan(), ctx);
     return undefined;
   }
-  const problem = arg !== undefined ? bracketArgumentProblem(field, arg) : undefined;
+  const problem = arg !== undefined ? bracketArgumentProblem(field, arg, ctx.where) : undefined;
   if (field.arg?.required && match.arg === undefined) {
     // The field's check throws ("requires an argument but none provided", plugin_filtercheck.cpp; libsinsp's own
     // extract_arg: "filter syntax error"): in an output too (the dot form %k8s.pod.label.team from Falco 0.41).
     const message = `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`;
     if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message);
+    else if (ctx.where === 'exception') ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
     else ctx.reporter.report(Code.FieldArgument, nameSpan(), message);
   } else if (problem && arg !== undefined) {
     reportArgumentProblem(problem, field, arg, !problem.onName && argSpanOf ? argSpanOf() : nameSpan(), ctx);
@@ -485,6 +488,14 @@ function reportUnknownEventArgument(fieldName: string, name: string, span: Span,
 }
 
 /**
+ * Said of an exception field that Falco refuses: the collector checks `exceptions.fields` as it reads the rule
+ * (validate_exception_info: is_field_defined at 0.37, is_valid_lhs_field from 0.38; THROW is LOAD_ERR_VALIDATE,
+ * rule_loader_collector.cpp 0.37.0:25,91,112, 0.44.0:27,101,119; a check's own exception reaches the reader's catch,
+ * LOAD_ERR_VALIDATE too, rule_loader_reader.cpp 0.44.0:1013-1015), before any skip-if-unknown-filter applies.
+ */
+export const EXCEPTION_FIELD_READ = 'Exception fields are checked as the rule is read: the file fails to load.';
+
+/**
  * Options of an output finding where the field's own check throws as the formatter reads the field (a required
  * argument missing, a malformed one with no shorter field to print, an event argument no event has). Falco 0.44's
  * formatter retries ever shorter text, then throws "unknown filter: ..." (libs 0.25.2 eventformatter.cpp:122-141),
@@ -517,6 +528,12 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
     // No field to fall back to: the field's check throws on the argument, which only Falco 0.44's formatter words
     // "unknown filter" (the skip of skip-if-unknown-filter).
     reportOutputCheckThrows(ctx, Code.FieldArgument, span, problem.message, data);
+    return;
+  }
+  if (ctx.where === 'exception') {
+    // The collector's check of exception fields (validate_exception_info) finds no such field or lets the check's
+    // exception escape to the reader: LOAD_ERR_VALIDATE either way, before skip-if-unknown-filter is read.
+    ctx.reporter.report(Code.FieldArgument, span, `${problem.message} ${EXCEPTION_FIELD_READ}`, data, { load: 'LOAD_ERR_VALIDATE' });
     return;
   }
   if (problem.unknownField) reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.FieldArgument, span, problem.message, data);

@@ -14,7 +14,7 @@ import {
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr } from './conditionAst';
-import { parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
+import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -332,7 +332,7 @@ function reportNewArgument(name: string, arg: string, target: string, where: 'fi
     return;
   }
   const message = `${added}: Falco ${target} reads '${name}[${arg}]' as a nonexistent field.`;
-  if (where === 'exception') sink.report(Code.FieldArgument, span(), `${message} Exception fields are checked as the rule is read: the file fails to load.`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+  if (where === 'exception') sink.report(Code.FieldArgument, span(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
   else reportUnknownFilter(sink, skipUnknown, Code.FieldArgument, span(), message);
 }
 
