@@ -9,6 +9,11 @@
 // 4. A rule the chart's Falco has nowhere (not in customRules, not in the official files its rules_files reads): an
 //    override in customRules would stop it (rule_loader_collector.cpp ERROR_NO_PREVIOUS_RULE_APPEND, every release
 //    0.37-0.44): greyed out with why, and the local rules file offered.
+// 5. A Rulesfile's spec.selector (a metav1.LabelSelector): each Falco pod's artifact operator writes the Rulesfile only
+//    where it matches its node's labels, a Rulesfile without one everywhere (falco-operator v0.1.0-v0.4.1
+//    controllers/artifact/rulesfile/controller.go NodeMatchesSelector, internal/pkg/controllerhelper/node.go). A tuning
+//    Rulesfile without the selector of the rule's definition made Falco refuse its override on the other nodes: the
+//    new one copies it, an existing one with another selector takes nothing, several selectors grey the fix out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
@@ -281,4 +286,160 @@ test('a rule the chart\'s Falco has nowhere: the customRules target is greyed ou
   assert.ok(notRead.actions.some((a) => a.disabled?.reason.startsWith('the chart\'s Falco reads')), notRead.titles.join('\n'));
   const read = `${chart}falco:\n  rules_files:\n    - /etc/falco/falco_rules.yaml\n    - /etc/falco/falco-incubating_rules.yaml\n    - /etc/falco/rules.d\n`;
   assert.ok(actionsFor(service({ [custom]: incubating, [values]: read }).service, KEY_ALERT).titles.includes(FILE_FIX('helm/values.yaml, new customRules entry \'falco-lens-tuning.yaml\'')));
+});
+
+// ---- 5. The nodes a Rulesfile applies on (spec.selector) ----
+
+const OFFICIAL_OCI = 'ociArtifact:\n  image:\n    repository: falcosecurity/rules/falco-rules\n    tag: "4"\n  registry:\n    name: ghcr.io\n';
+const GPU = 'selector:\n  matchLabels:\n    pool: gpu\n';
+const WEB_RULES = operatorRulesfile('web-rules', 'inlineRules:\n  - list: web_shells\n    items: [bash, sh]\npriority: 60\n');
+/** The title of a tuning fix greyed out because of the targets' node selectors. */
+const SELECTOR_BLOCK = (where: string) => `Add exception or disable rule: not in ${where}, whose spec.selector is not that of this rule's definition`;
+const SELECTORS_BLOCK = (where: string) => `Add exception or disable rule: not in ${where}: the Rulesfiles defining this rule apply on different nodes`;
+
+test('a rule whose Rulesfile has a spec.selector: the new tuning Rulesfile copies it (CRLF kept), and takes the next tuning', () => {
+  const selector = 'selector:\n  matchLabels:\n    pool: gpu\n    "on": "yes"\n  matchExpressions:\n    - key: topology.kubernetes.io/zone\n      operator: In\n      values: [eu-west-1a, "1"]\n';
+  const manifest = [operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n${selector}`), WEB_RULES].join('---\n').replace(/\n/g, '\r\n');
+  const { host, service: s } = service({ [MANIFEST]: manifest });
+  const { actions, titles, report } = actionsFor(s, SHELL_ALERT);
+  // (A selector this long is not spelled out in the title.)
+  const label = 'new Rulesfile \'falco-lens-tuning\' (deploy/falco/falco-lens-tuning.yaml, spec.selector of the rule\'s definition)';
+  const add = actions.find((a) => a.title === IMAGE_FIX(label));
+  assert.ok(add, titles.join('\n'));
+  assert.ok(!actions.some((a) => a.disabled), titles.join('\n'));
+  const text = created(add, NEW_FILE);
+  assert.equal(text, [
+    '# Tuning of rules that Falco reads before this file: the operator writes it as /etc/falco/rules.d/99-03-falco-lens-tuning-inline.yaml.',
+    'apiVersion: artifact.falcosecurity.dev/v1alpha1',
+    'kind: Rulesfile',
+    'metadata:',
+    '  name: "falco-lens-tuning"',
+    '  namespace: "falco"',
+    'spec:',
+    '  priority: 99',
+    '  selector:',
+    '    matchExpressions:',
+    '      - key: "topology.kubernetes.io/zone"',
+    '        operator: "In"',
+    '        values:',
+    '          - "eu-west-1a"',
+    '          - "1"',
+    '    matchLabels:',
+    '      "on": "yes"',
+    '      pool: "gpu"',
+    '  inlineRules:',
+    '    - rule: "Terminal shell in container"',
+    '      exceptions:',
+    '        - name: falco_lens_proc_name_and_container_image_repository',
+    '          fields: [proc.name, container.image.repository]',
+    '          comps: [=, =]',
+    '          values:',
+    '            - ["bash", "docker.io/library/nginx"]',
+    '      override:',
+    '        exceptions: append',
+    '',
+  ].join('\r\n'));
+  // The same selector as Kubernetes reads it (kubectl reads YAML 1.1: "on" stays a string), and for Falco Lens.
+  assert.deepEqual(documents(text)[0].spec.selector, documents(manifest)[0].spec.selector);
+  assert.equal(parseAllDocuments(text, { version: '1.1' })[0].toJS().spec.selector.matchLabels.on, 'yes');
+  assert.equal(analyzeHost(text).files[0].operator?.selector, analyzeHost(manifest).oci?.[0].selector);
+  assert.match(report, /writes it to new Rulesfile 'falco-lens-tuning' \(deploy\/falco\/falco-lens-tuning\.yaml, spec\.selector of the rule's definition\)/, report);
+
+  // Written: its selector is the definition's, so it takes the next tuning; the same exception is not offered again.
+  host.files.set(NEW_FILE, text);
+  s.didChangeWatchedFiles([pathToUri(NEW_FILE)]);
+  const again = actionsFor(s, SHELL_ALERT);
+  assert.ok(!again.titles.some((t) => t.startsWith(IMAGE_FIX('')) || t.startsWith('Add exception or disable rule')), again.titles.join('\n'));
+  const disable = again.actions.find((a) => a.title.startsWith('Disable rule'));
+  assert.equal(disable?.title, 'Disable rule "Terminal shell in container" in deploy/falco/falco-lens-tuning.yaml, Rulesfile \'falco-lens-tuning\' inlineRules (last resort: it stops all its alerts)');
+  const disabled = applyEdits(text, edits(disable, NEW_FILE));
+  assert.ok(!/[^\r]\n/.test(disabled), 'CRLF kept');
+  assert.deepEqual(documents(disabled)[0].spec.selector, documents(text)[0].spec.selector);
+  host.files.set(NEW_FILE, disabled);
+  s.didChangeWatchedFiles([pathToUri(NEW_FILE)]);
+  assert.ok(!actionsFor(s, SHELL_ALERT).titles.some((t) => t.startsWith('Disable rule')), 'idempotent');
+});
+
+test('definitions of the rule on different node selectors: no tuning Rulesfile is offered, greyed out with why', () => {
+  const edge = operatorRulesfile('falco-rules-edge', `${OFFICIAL_OCI}priority: 50\nselector:\n  matchLabels:\n    pool: edge\n`);
+  const manifest = [operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n${GPU}`), edge, WEB_RULES].join('---\n');
+  const { actions, titles, report } = actionsFor(service({ [MANIFEST]: manifest }).service, SHELL_ALERT);
+  assert.ok(!actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), titles.join('\n'));
+  const blocked = actions.find((a) => a.disabled);
+  assert.equal(blocked?.title, SELECTORS_BLOCK(NEW_RULESFILE));
+  assert.equal(blocked.disabled!.reason, 'the operator writes this rule\'s definitions from Rulesfiles that apply on different nodes: '
+    + '/etc/falco/rules.d/50-01-falco-rules-edge-oci.yaml on the nodes of spec.selector pool=edge, /etc/falco/rules.d/50-01-falco-rules-oci.yaml on the nodes of spec.selector pool=gpu; '
+    + 'each Falco pod\'s artifact operator writes a Rulesfile only where its spec.selector matches the labels of its node, and Falco refuses to start on an override '
+    + 'of a rule that no earlier rules file defines: on a node without the definition, the override stops Falco. Falco Lens cannot tell one set of nodes that has '
+    + 'the rule: write the tuning by hand into a Rulesfile per spec.selector, each with the selector of its definition.');
+  assert.match(report, /\*\*Not in new Rulesfile 'falco-lens-tuning' \(deploy\/falco\/falco-lens-tuning\.yaml\):\*\* the operator writes this rule's definitions from Rulesfiles that apply on different nodes/, report);
+  // Its Falco is another one for Falco Lens: the local rules file is not offered (no Falco reads it), as before.
+  assert.ok(!titles.some((t) => t.includes('falco_rules.local.yaml')), titles.join('\n'));
+  // A selector that is not a mapping (Kubernetes refuses the Rulesfile): nothing to copy, greyed out too.
+  const scalar = manifest.replace('falco-rules-edge', 'other').replace(/selector:\n  matchLabels:\n    pool: edge\n/, 'selector: pool=edge\n').replace(`${OFFICIAL_OCI}priority: 50\n${GPU}`, `${OFFICIAL_OCI}priority: 50\n`);
+  const refused = actionsFor(service({ [MANIFEST]: scalar }).service, SHELL_ALERT);
+  assert.ok(!refused.actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), refused.titles.join('\n'));
+  assert.equal(refused.actions.find((a) => a.disabled)?.title, SELECTORS_BLOCK(NEW_RULESFILE));
+});
+
+test('a Rulesfile with an item of the rule but another spec.selector takes no tuning; the tuning Rulesfile does, or is greyed out', () => {
+  // The official rules on every node; a team disables the rule on the gpu nodes only (priority 60, after them).
+  const gpuOff = operatorRulesfile('gpu-quiet', `priority: 60\n${GPU}inlineRules:\n  - rule: Terminal shell in container\n    enabled: false\n    override:\n      enabled: replace\n`);
+  const manifest = `${RULESFILES}---\n${gpuOff}`;
+  const { actions, titles } = actionsFor(service({ [MANIFEST]: manifest }).service, SHELL_ALERT);
+  assert.ok(!titles.some((t) => t.includes('gpu-quiet')), titles.join('\n'));
+  const add = actions.find((a) => a.title === IMAGE_FIX(NEW_RULESFILE));
+  assert.ok(add, titles.join('\n'));
+  assert.equal(documents(created(add, NEW_FILE))[0].spec.selector, undefined);
+  // Disabled on the gpu nodes only: disabling it is still offered, for every node.
+  assert.equal(actions.find((a) => a.title.startsWith('Disable rule'))?.title, `Disable rule "Terminal shell in container" in ${NEW_RULESFILE} (last resort: it stops all its alerts)`);
+
+  // The group's falco-lens-tuning Rulesfile exists with the gpu selector: the rule is on every node, the tuning would
+  // miss the others. Greyed out with why.
+  const own = operatorRulesfile('falco-lens-tuning', `priority: 99\n${GPU}inlineRules:\n  - list: unused\n    items: []\n`);
+  const owned = actionsFor(service({ [MANIFEST]: `${RULESFILES}---\n${own}` }).service, SHELL_ALERT);
+  assert.ok(!owned.actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), owned.titles.join('\n'));
+  const where = 'deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning\' inlineRules';
+  const blocked = owned.actions.find((a) => a.disabled);
+  assert.equal(blocked?.title, SELECTOR_BLOCK(where));
+  assert.match(blocked.disabled!.reason, /^the operator writes \/etc\/falco\/rules\.d\/99-03-falco-lens-tuning-inline\.yaml on the nodes of spec\.selector pool=gpu, and the rule's definitions on other nodes: \/etc\/falco\/rules\.d\/50-01-falco-rules-oci\.yaml on every node \(no spec\.selector\); /);
+  // The other way round: the rule only on the gpu nodes, a tuning Rulesfile without a selector would stop the others.
+  const gpuRules = RULESFILES.replace('priority: 50\n', `priority: 50\n${GPU}`.replace(/^(?=.)/gm, '  ').trimStart());
+  const everywhere = operatorRulesfile('falco-lens-tuning', 'priority: 99\ninlineRules:\n  - rule: Terminal shell in container\n    exceptions:\n      - name: ops\n        fields: [proc.name]\n        values: [[zsh]]\n    override:\n      exceptions: append\n');
+  const stop = actionsFor(service({ [MANIFEST]: `${gpuRules}---\n${everywhere}` }).service, SHELL_ALERT);
+  assert.ok(!stop.actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), stop.titles.join('\n'));
+  assert.match(stop.actions.find((a) => a.disabled)?.disabled?.reason ?? '', /^the operator writes \/etc\/falco\/rules\.d\/99-03-falco-lens-tuning-inline\.yaml on every node \(no spec\.selector\), and the rule's definitions on other nodes: \/etc\/falco\/rules\.d\/50-01-falco-rules-oci\.yaml on the nodes of spec\.selector pool=gpu;/);
+});
+
+test('the nodes of the rule: a sure definition over one that may, an empty selector is every node, a ConfigMap\'s rules at its Rulesfile\'s', () => {
+  const label = (selector: string) => `new Rulesfile 'falco-lens-tuning' (deploy/falco/falco-lens-tuning.yaml, spec.selector ${selector})`;
+  const selectorOf = (files: Record<string, string>) => {
+    const { actions, titles } = actionsFor(service(files).service, SHELL_ALERT);
+    const add = actions.find((a) => a.title.startsWith(IMAGE_FIX('new Rulesfile')));
+    assert.ok(add, titles.join('\n'));
+    return { title: add.title, selector: documents(created(add, NEW_FILE))[0].spec.selector };
+  };
+  // The official rules on the gpu nodes, and an OCI artifact whose rules Falco Lens does not have on every node: the
+  // rule is surely on the gpu nodes only.
+  const vendor = operatorRulesfile('vendor', 'ociArtifact:\n  image:\n    repository: example.com/vendor/rules\npriority: 40\n');
+  const sure = selectorOf({ [MANIFEST]: [operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n${GPU}`), vendor].join('---\n') });
+  assert.deepEqual(sure, { title: IMAGE_FIX(label('pool=gpu')), selector: { matchLabels: { pool: 'gpu' } } });
+  assert.equal(analyzeHost([operatorRulesfile('falco-rules', `${OFFICIAL_OCI}${GPU}`)].join('')).oci?.[0].selector, '{"matchLabels":{"pool":"gpu"}}');
+  // An empty selector selects every node (metav1.LabelSelectorAsSelector: labels.Everything()): none is written.
+  const empty = selectorOf({ [MANIFEST]: operatorRulesfile('falco-rules', `${OFFICIAL_OCI}selector: {}\n`) });
+  assert.deepEqual(empty, { title: IMAGE_FIX(NEW_RULESFILE), selector: undefined });
+  // A ConfigMap's rules.yaml is written at its Rulesfile's place, on its Rulesfile's nodes (from another file too): one
+  // with an item of the rule takes the tuning where its Rulesfile has the definition's selector.
+  const official = operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n${GPU}`);
+  const override = '- rule: Terminal shell in container\n  exceptions:\n    - name: ops\n      fields: [proc.name]\n      values: [[zsh]]\n  override:\n    exceptions: append\n';
+  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shells\n  namespace: falco\ndata:\n  rules.yaml: |\n${override.replace(/^(?=.)/gm, '    ')}`;
+  const byRef = (selector: string) => operatorRulesfile('shells', `configMapRef:\n  name: shells\npriority: 70\n${selector}`);
+  const inConfigMap = IMAGE_FIX('deploy/falco/rulesfiles.yaml, data \'rules.yaml\'');
+  assert.ok(actionsFor(service({ [MANIFEST]: [official, byRef(GPU), configMap].join('---\n') }).service, SHELL_ALERT).titles.includes(inConfigMap));
+  assert.ok(actionsFor(service({ [MANIFEST]: [official, byRef(GPU)].join('---\n'), '/ws/deploy/falco/configmap.yaml': configMap }).service, SHELL_ALERT).titles.includes(IMAGE_FIX('deploy/falco/configmap.yaml, data \'rules.yaml\'')));
+  assert.deepEqual(selectorOf({ [MANIFEST]: [official, byRef(''), configMap].join('---\n') }), sure);
+  const exists = { title: IMAGE_FIX(label('pool')), selector: { matchExpressions: [{ key: 'pool', operator: 'Exists' }] } };
+  const poolExists = 'selector:\n  matchExpressions:\n    - key: pool\n      operator: Exists\n';
+  // A ConfigMap found nowhere: an unknown file (it may define the rule) on its Rulesfile's nodes.
+  assert.deepEqual(selectorOf({ [MANIFEST]: byRef(poolExists) }), exists);
 });

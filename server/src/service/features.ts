@@ -109,6 +109,12 @@ export interface DeploymentEntry extends TuningTarget {
   key: string;
   /** Its path in Falco's container (`/etc/falco/rules.d/<key>`). */
   podPath: string;
+  /** For the operator: its Rulesfile's spec.selector (embedded/regions.ts OperatorPlace.selector), absent where it
+   *  applies on every node. */
+  selector?: string;
+  /** For the Rulesfile the operator's tuning adds (not written yet): the same file with the spec.selector `selector`
+   *  (undefined: none), which must be the nodes where the rule is defined; undefined when it cannot be written. */
+  selecting?(selector: string | undefined): DeploymentEntry | undefined;
 }
 
 /**
@@ -132,7 +138,7 @@ export interface DeploymentTarget {
   tuning?: DeploymentEntry;
   /** For the operator: the files of the group whose rules Falco Lens does not have, by the name the operator gives
    *  them: an OCI artifact's (with its repository), or a Rulesfile's ConfigMap that no file of the workspace holds. */
-  unknown?: { fileName: string; repository?: string }[];
+  unknown?: { fileName: string; repository?: string; selector?: string }[];
 }
 
 export interface RulesWorkspace {

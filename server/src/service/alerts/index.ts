@@ -24,7 +24,7 @@ import { buildView, targetAt, type AlertView } from './view';
 import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningPlaces, type TuningPlacesOf } from './report';
-import { chartRuleSources, definedAfterLocal, localAgainstBlock, localFileRead, operatorRuleSources } from './loadOrder';
+import { chartRuleSources, definedAfterLocal, definitionSelector, localAgainstBlock, localFileRead, operatorRuleSources } from './loadOrder';
 import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
   deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule,
@@ -315,7 +315,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         actions.push({
           title: plainTitle(blocked.why === 'order'
             ? `Add exception or disable rule: not in ${target.label}, which Falco reads before ${blocked.after}`
-            : `Add exception or disable rule: not in ${target.label}, whose Falco does not load this rule`, TUNING_TITLE),
+            : blocked.why === 'selector'
+              ? (blocked.unclear
+                ? `Add exception or disable rule: not in ${target.label}: the Rulesfiles defining this rule apply on different nodes`
+                : `Add exception or disable rule: not in ${target.label}, whose spec.selector is not that of this rule's definition`)
+              : `Add exception or disable rule: not in ${target.label}, whose Falco does not load this rule`, TUNING_TITLE),
           kind: CodeActionKind.QuickFix, disabled: { reason: `${deploymentReason(blocked)}.` },
         });
         continue;
@@ -542,8 +546,10 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
  *   reads one after the entry;
  * - an operator's namespace: the last of its files with an item of the rule that loads after every file defining the
  *   rule or that may (OCI artifacts, ConfigMaps not found: loadOrder.ts operatorRuleSources), else its
- *   `falco-lens-tuning` Rulesfile (embedded/operatorTuning.ts, priority 99: after them all); greyed out where none of
- *   its files defines the rule or may, or where that Rulesfile loads before one that does (its priority was lowered).
+ *   `falco-lens-tuning` Rulesfile (embedded/operatorTuning.ts, priority 99: after them all), each with the
+ *   spec.selector of the rule's definitions (loadOrder.ts definitionSelector; a new one is written with it); greyed
+ *   out where none of its files defines the rule or may, where that Rulesfile loads before one that does (its
+ *   priority was lowered), or applies on other nodes than the definitions (or these are on several selectors).
  */
 function deploymentPlace(d: DeploymentTarget, rule: string, tags: readonly string[], ruleFile: string | undefined): DeploymentPlace | undefined {
   const holding = d.entries.filter((e) => holdsRule(e.text, rule));
@@ -561,12 +567,24 @@ function deploymentPlace(d: DeploymentTarget, rule: string, tags: readonly strin
     const sources = operatorRuleSources(d.entries, d.unknown ?? [], rule, tags);
     const last = sources[sources.length - 1];
     const after = holding.filter((e) => last === undefined || e.key >= last.fileName);
-    target = after[after.length - 1] ?? d.tuning;
+    // Where the rule is: a file with another spec.selector than its definitions is passed over, and the tuning
+    // Rulesfile Falco Lens adds takes theirs.
+    const nodes = definitionSelector(sources);
+    const fits = (e: DeploymentEntry | undefined) => e !== undefined && !nodes.unclear && e.selector === nodes.selector;
+    const tuning = !nodes.unclear && d.tuning?.selecting ? d.tuning.selecting(nodes.selector) ?? d.tuning : d.tuning;
+    const fitting = after.filter(fits);
+    target = fitting[fitting.length - 1] ?? (fits(tuning) ? tuning : undefined) ?? after[after.length - 1] ?? tuning;
     if (!target) return undefined;
     if (!last) blocked = { why: 'missing', kind: 'operator', folder: d.label, namespace: d.namespace ?? '' };
     else if (target.key < last.fileName) blocked = { why: 'order', kind: 'operator', podPath: target.podPath, after: `${OPERATOR_RULES_DIR}/${last.fileName}`, maybe: last.maybe };
+    else if (nodes.unclear || target.selector !== nodes.selector) {
+      const defining = nodes.defining.map((s) => ({ podPath: `${OPERATOR_RULES_DIR}/${s.fileName}`, maybe: s.maybe, ...(s.selector !== undefined ? { selector: s.selector } : {}) }));
+      blocked = { why: 'selector', kind: 'operator', podPath: target.podPath, defining, unclear: nodes.unclear, ...(target.selector !== undefined ? { selector: target.selector } : {}) };
+    }
   }
-  return { kind: d.kind, target, others: holding.filter((e) => e !== target).map((e) => e.text), ...(blocked ? { blocked } : {}) };
+  // The deployment's other files with an item of the rule that apply wherever the target does (Falco reads them there).
+  const others = holding.filter((e) => e !== target && (e.selector === undefined || e.selector === target!.selector));
+  return { kind: d.kind, target, others: others.map((e) => e.text), ...(blocked ? { blocked } : {}) };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
 import { officialArtifactFile, officialFileDefines, officialMaturity } from '../../knowledge';
-import { CHART_RULES_DIR } from '../embedded/regions';
+import { CHART_RULES_DIR, selectorValue } from '../embedded/regions';
 import { definesRule } from './tuning';
 
 /** Where a path sits in the load order of the rules workspace (rules/workspace.ts files()): a configured file by its
@@ -150,16 +150,40 @@ export interface ChartRuleSources {
  * The files of a Falco Operator's namespace (by the names the operator gives them in /etc/falco/rules.d, its load
  * order) that define the rule, or may: its entries that define it, and of the files whose rules Falco Lens does not
  * have, an OCI artifact of falcosecurity/rules whose official file defines it (officialArtifactFile,
- * officialFileDefines), and any other OCI artifact or ConfigMap not found (`maybe`, they count too).
+ * officialFileDefines), and any other OCI artifact or ConfigMap not found (`maybe`, they count too). Each with its
+ * Rulesfile's spec.selector (none: every node).
  */
-export function operatorRuleSources(entries: readonly { key: string; text: string }[], unknown: readonly { fileName: string; repository?: string }[], rule: string, tags: readonly string[]): { fileName: string; maybe: boolean }[] {
-  const out: { fileName: string; maybe: boolean }[] = entries.filter((e) => definesRule(e.text, rule)).map((e) => ({ fileName: e.key, maybe: false }));
+export function operatorRuleSources(entries: readonly { key: string; text: string; selector?: string }[], unknown: readonly { fileName: string; repository?: string; selector?: string }[], rule: string, tags: readonly string[]): OperatorRuleSource[] {
+  const source = (fileName: string, maybe: boolean, selector: string | undefined): OperatorRuleSource => ({ fileName, maybe, ...(selector !== undefined ? { selector } : {}) });
+  const out = entries.filter((e) => definesRule(e.text, rule)).map((e) => source(e.key, false, e.selector));
   for (const u of unknown) {
     const official = u.repository === undefined ? undefined : officialArtifactFile(u.repository);
-    if (official === undefined) out.push({ fileName: u.fileName, maybe: true });
-    else if (officialFileDefines(official, rule, tags)) out.push({ fileName: u.fileName, maybe: false });
+    if (official === undefined) out.push(source(u.fileName, true, u.selector));
+    else if (officialFileDefines(official, rule, tags)) out.push(source(u.fileName, false, u.selector));
   }
   return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+}
+
+/** operatorRuleSources' answer. */
+export interface OperatorRuleSource { fileName: string; maybe: boolean; selector?: string }
+
+/**
+ * The spec.selector a Rulesfile tuning the rule must have (none: every node), from the files of the operator's namespace
+ * that define it (operatorRuleSources; those that may only where none surely does). Each node's artifact operator writes
+ * a Rulesfile only where its selector matches the node's labels (embedded/regions.ts selectorKey), and Falco refuses an
+ * override of a rule that no earlier file defines: the tuning must apply on the nodes where a definition does, all of
+ * them (else the alerts of the others go on). That is every node where one of them has no selector, else their one
+ * selector (compared as written: two selectors that pick the same nodes differently are different). `defining`, the
+ * files read; `unclear` where they are none, or have several selectors, or one that is not a mapping (the CRD refuses
+ * it): Falco Lens cannot tell one set of nodes where the rule is.
+ */
+export function definitionSelector(sources: readonly OperatorRuleSource[]): { defining: OperatorRuleSource[]; unclear: boolean; selector?: string } {
+  const sure = sources.filter((s) => !s.maybe);
+  const defining = sure.length > 0 ? sure : [...sources];
+  if (defining.some((s) => s.selector === undefined)) return { defining, unclear: false };
+  const selectors = new Set(defining.map((s) => s.selector!));
+  const [selector] = selectors;
+  return selectors.size === 1 && selectorValue(selector) !== undefined ? { defining, unclear: false, selector } : { defining, unclear: true };
 }
 
 /** Whether the local rules file is one that a Falco Falco Lens knows of reads: it exists, or the configured rules

@@ -7,6 +7,7 @@ import { LineIndex, lineEnding } from '../text';
 import { isInvisibleChar } from '../markdown';
 import { booleanValue } from '../config/model';
 import { officialDefinition } from '../../knowledge';
+import { selectorText } from '../embedded/regions';
 import { valueOf, type AlertView } from './view';
 
 export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (view: AlertView) => boolean }
@@ -333,7 +334,12 @@ export type DeploymentBlock =
    *  holds. */
   | { why: 'missing'; kind: 'chart'; reads: readonly { path: string; what: 'official' | 'local' | 'customRules' }[] }
   /** No Rulesfile of the operator's namespace defines the rule, nor pulls rules that may. */
-  | { why: 'missing'; kind: 'operator'; folder: string; namespace: string };
+  | { why: 'missing'; kind: 'operator'; folder: string; namespace: string }
+  /** The Rulesfile of the target at `podPath` would apply on other nodes than the rule's definitions (loadOrder.ts
+   *  definitionSelector): `selector`, its spec.selector (a selector key, embedded/regions.ts selectorKey; undefined:
+   *  every node); `defining`, the files that define the rule (or may), each with its Rulesfile's; `unclear`, where
+   *  those are several selectors (or one that is not a mapping), so that no one selector is right. */
+  | { why: 'selector'; kind: 'operator'; podPath: string; selector?: string; defining: readonly { podPath: string; selector?: string; maybe: boolean }[]; unclear: boolean };
 
 /** Why tuning is not written into a Falco deployment's file; paths pass through `quote`. */
 export function deploymentReason(block: DeploymentBlock, quote: (value: string) => string = (v) => v): string {
@@ -342,6 +348,7 @@ export function deploymentReason(block: DeploymentBlock, quote: (value: string) 
     return `the chart's falco.rules_files reads ${quote(block.after)}, ${which} that defines this rule, after ${quote(block.podPath)}, `
       + `and ${NO_EARLIER_RULE}: put it in a rules file that Falco reads after ${quote(block.after)}, or list ${quote(block.after)} before /etc/falco/rules.d`;
   }
+  if (block.why === 'selector') return selectorReason(block, quote);
   if (block.why === 'order') {
     return `the operator writes ${quote(block.after)}, which ${block.maybe ? 'may define this rule (Falco Lens does not have its rules: an OCI artifact, or a ConfigMap not found)' : 'defines this rule'}, `
       + `into /etc/falco/rules.d, where Falco reads it after ${quote(block.podPath)} (the folder sorted by name), and ${NO_EARLIER_RULE}: `
@@ -355,6 +362,24 @@ export function deploymentReason(block: DeploymentBlock, quote: (value: string) 
   return `the Falco that the Falco Operator deploys reads only the Rulesfiles of its namespace (/etc/falco/rules.d), and none of those of `
     + `${block.namespace !== '' ? `namespace ${quote(block.namespace)}` : 'no namespace'} in ${quote(block.folder)} defines this rule or pulls an OCI artifact that may: `
     + `${NO_EARLIER_RULE}. Add a Rulesfile that defines it, or tune the Falco that loads it`;
+}
+
+/** Where an operator's Rulesfile applies: every node, or those its spec.selector picks (kubectl's `-l` syntax). */
+function nodesOf(selector: string | undefined, quote: (value: string) => string): string {
+  return selector === undefined ? 'every node (no spec.selector)' : `the nodes of spec.selector ${quote(selectorText(selector) || selector)}`;
+}
+
+/** Why tuning does not go into a Rulesfile that applies on other nodes than the rule's definitions. */
+function selectorReason(block: Extract<DeploymentBlock, { why: 'selector' }>, quote: (value: string) => string): string {
+  const defining = block.defining.map((d) => `${quote(d.podPath)}${d.maybe ? ' (which may define it)' : ''} on ${nodesOf(d.selector, quote)}`).join(', ');
+  const rule = 'each Falco pod\'s artifact operator writes a Rulesfile only where its spec.selector matches the labels of its node, '
+    + `and ${NO_EARLIER_RULE}: on a node without the definition, the override stops Falco`;
+  if (block.unclear) {
+    return `the operator writes this rule's definitions from Rulesfiles that apply on different nodes: ${defining}; ${rule}. `
+      + 'Falco Lens cannot tell one set of nodes that has the rule: write the tuning by hand into a Rulesfile per spec.selector, each with the selector of its definition';
+  }
+  return `the operator writes ${quote(block.podPath)} on ${nodesOf(block.selector, quote)}, and the rule's definitions on other nodes: ${defining}; ${rule}, `
+    + 'and on a node with the rule that the override misses, its alerts go on. Give the Rulesfile the spec.selector of the definition';
 }
 
 /**

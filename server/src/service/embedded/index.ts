@@ -660,45 +660,56 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   // is a target: its rules files in load order, the files whose rules Falco Lens does not have (OCI artifacts, a
   // Rulesfile's ConfigMap no file of the workspace holds), and the Rulesfile tuning adds (operatorTuning.ts): the
   // group's own `falco-lens-tuning` once it exists, else a new manifest file in the group's folder, offered only where
-  // no file of that name exists and no Rulesfile of the group has that name.
+  // no file of that name exists and no Rulesfile of the group has that name. Each file has its Rulesfile's
+  // spec.selector; the new one is written with the selector of the rule's definitions (`selecting`, chosen per rule by
+  // alerts/index.ts deploymentPlace).
 
   const writableRulesfiles = new Map<string, boolean>();
   /** Whether the tuning Rulesfile of a namespace reads back as written (asked on every code action request: once). */
-  const rulesfileWritable = (namespace: string, eol: string): boolean => {
-    const key = `${namespace}\u0000${eol}`;
+  const rulesfileWritable = (namespace: string, eol: string, selector: string | undefined): boolean => {
+    const key = `${namespace}\u0000${eol}\u0000${selector ?? ''}`;
     let ok = writableRulesfiles.get(key);
     if (ok === undefined) {
       if (writableRulesfiles.size >= 64) writableRulesfiles.clear();
-      writableRulesfiles.set(key, ok = tuningRulesfile(namespace, '- rule: x\n  enabled: false\n', eol) !== undefined);
+      writableRulesfiles.set(key, ok = tuningRulesfile(namespace, '- rule: x\n  enabled: false\n', eol, selector) !== undefined);
     }
     return ok;
   };
   /** The new tuning Rulesfile of a group: `falco-lens-tuning.yaml` in its folder (`-<namespace>` added where the folder
-   *  holds the Rulesfiles of several namespaces), written with the line breaks of the group's files. */
+   *  holds the Rulesfiles of several namespaces), written with the line breaks of the group's files; without a
+   *  selector, and `selecting` one. */
   const newRulesfile = (folder: string, namespace: string, several: boolean, eol: string): DeploymentEntry | undefined => {
     if (several && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return undefined;
     const file = `${folder}${OPERATOR_TUNING_RESOURCE}${several ? `-${namespace}` : ''}.yaml`;
     const uri = pathToUri(file);
     const free = () => !hosts.has(uri) && host.readFile(file) === undefined;
-    if (!free() || !rulesfileWritable(namespace, eol)) return undefined;
-    return {
+    if (!free()) return undefined;
+    // Titles name a selector in kubectl's -l syntax where it is short (they end with what matters, and are cut).
+    const nodes = (selector: string) => {
+      const text = selectorText(selector);
+      return text !== '' && text.length <= 40 ? text : 'of the rule\'s definition';
+    };
+    const withSelector = (selector: string | undefined): DeploymentEntry | undefined => (!rulesfileWritable(namespace, eol, selector) ? undefined : {
       key: OPERATOR_TUNING_FILE, podPath: `${OPERATOR_RULES_DIR}/${OPERATOR_TUNING_FILE}`, holder: 'inlineRules', text: '',
-      label: `new Rulesfile '${OPERATOR_TUNING_RESOURCE}' (${displayPath(file, host.workspaceFolders())})`,
+      label: `new Rulesfile '${OPERATOR_TUNING_RESOURCE}' (${displayPath(file, host.workspaceFolders())}${selector !== undefined ? `, spec.selector ${nodes(selector)}` : ''})`,
+      ...(selector !== undefined ? { selector } : {}), selecting: withSelector,
       edit: (insertion) => {
-        const text = tuningRulesfile(namespace, insertion.text, eol);
+        const text = tuningRulesfile(namespace, insertion.text, eol, selector);
         // Created, never written over: the client refuses the whole edit where the file exists by then.
         return text !== undefined && free() ? { documentChanges: [{ kind: 'create', uri }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] } : {};
       },
-    };
+    });
+    return withSelector(undefined);
   };
   const operatorTargets = (): DeploymentTarget[] => {
-    const found = new Map<string, { folder: string; namespace: string; unknown: { fileName: string; repository?: string }[]; names: Set<string>; eol: string }>();
+    const found = new Map<string, { folder: string; namespace: string; unknown: { fileName: string; repository?: string; selector?: string }[]; names: Set<string>; eol: string }>();
     const groupAt = (uri: string, namespace: string) => {
       const key = groupOf(uri, namespace);
       let group = found.get(key);
       if (!group) found.set(key, group = { folder: folderOf(uri), namespace, unknown: [], names: new Set(), eol: '\n' });
       return group;
     };
+    const selectorField = (selector: string | undefined) => (selector !== undefined ? { selector } : {});
     for (const state of allStates()) {
       for (const r of state.resources) {
         if (r.kind !== 'Rulesfile') continue;
@@ -706,9 +717,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         group.names.add(r.resource);
         if (lineEnding(state.text) !== '\n') group.eol = lineEnding(state.text);
       }
-      for (const o of state.oci) groupAt(state.uri, o.namespace).unknown.push({ fileName: o.fileName, repository: o.repository });
+      for (const o of state.oci) groupAt(state.uri, o.namespace).unknown.push({ fileName: o.fileName, repository: o.repository, ...selectorField(o.selector) });
       for (const ref of state.refs) {
-        if (ref.kind === 'Rulesfile' && !resolveRef(state.uri, ref)) groupAt(state.uri, ref.namespace).unknown.push({ fileName: operatorFileName(ref.priority, 'configmap', ref.resource) });
+        if (ref.kind === 'Rulesfile' && !resolveRef(state.uri, ref)) groupAt(state.uri, ref.namespace).unknown.push({ fileName: operatorFileName(ref.priority, 'configmap', ref.resource), ...selectorField(ref.selector) });
       }
     }
     const perFolder = new Map<string, number>();
@@ -719,7 +730,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       for (const { p } of membersOf(key)) {
         const target = operatorHooks.tuningTarget(p.doc.uri);
         if (!target) continue;
-        const entry = { ...target, key: p.file.operator!.fileName, podPath: `${OPERATOR_RULES_DIR}/${p.file.operator!.fileName}` };
+        const place = p.file.operator!;
+        const entry = { ...target, key: place.fileName, podPath: `${OPERATOR_RULES_DIR}/${place.fileName}`, ...selectorField(place.selector) };
         entries.push(entry);
         if (p.file.holder === 'rulesfile' && p.file.operator!.resource === OPERATOR_TUNING_RESOURCE) own = entry;
       }

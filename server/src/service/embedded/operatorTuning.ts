@@ -11,11 +11,14 @@
 // the inline rules of every lower priority: after the rule's definition in a file whose rules Falco Lens does not
 // have (alerts/index.ts deploymentPlace still checks the order against the files it has). The operator reads the
 // Rulesfiles of its pod's namespace only (cmd/artifact/main.go): the manifest names the namespace of the others
-// (none when they name none: kubectl's). A Rulesfile's spec.selector limits it to some nodes; this one has none.
+// (none when they name none: kubectl's). A Rulesfile's spec.selector (a metav1.LabelSelector) limits it to the nodes
+// whose labels it matches, each node's artifact operator checking its own (regions.ts selectorKey); on the other nodes
+// Falco would read this file's overrides of a rule it does not have, and refuse to start. So this Rulesfile has the
+// selector of the rule's definitions (alerts/index.ts deploymentPlace), copied as its value: none where they have none.
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import { yamlQuote } from '../alerts/tuning';
-import { analyzeHost, operatorFileName } from './regions';
+import { analyzeHost, operatorFileName, selectorValue } from './regions';
 
 /** The Rulesfile's metadata.name, and the manifest file's name (`falco-lens-tuning.yaml`). */
 export const OPERATOR_TUNING_RESOURCE = 'falco-lens-tuning';
@@ -27,10 +30,13 @@ export const OPERATOR_TUNING_FILE = operatorFileName(OPERATOR_TUNING_PRIORITY, '
 /**
  * The manifest of the tuning Rulesfile of `namespace` ('' for none) whose inlineRules are the rules file `rules` (LF
  * line breaks; the comment lines and blank lines it starts with go above the manifest, since a comment inside
- * inlineRules is lost when the API server keeps it), with `eol` line breaks. Undefined unless the manifest reads back
- * as that Rulesfile alone, holding the same items.
+ * inlineRules is lost when the API server keeps it), with `eol` line breaks, and whose spec.selector is `selector` (a
+ * selector key, regions.ts selectorKey; none when undefined). Undefined unless the manifest reads back as that
+ * Rulesfile alone, with that selector and the same items.
  */
-export function tuningRulesfile(namespace: string, rules: string, eol: string): string | undefined {
+export function tuningRulesfile(namespace: string, rules: string, eol: string, selector?: string): string | undefined {
+  const selecting = selector === undefined ? [] : selectorLines(selector);
+  if (selecting === undefined) return undefined;
   const lines = rules.replace(/\n+$/, '').split('\n');
   let head = 0;
   while (head < lines.length && (lines[head].trim() === '' || lines[head].startsWith('#'))) head++;
@@ -44,13 +50,50 @@ export function tuningRulesfile(namespace: string, rules: string, eol: string): 
     ...(namespace !== '' ? [`  namespace: ${yamlQuote(namespace)}`] : []),
     'spec:',
     `  priority: ${OPERATOR_TUNING_PRIORITY}`,
+    ...selecting,
     '  inlineRules:',
     ...items.map((l) => (l === '' ? '' : `    ${l}`)),
   ].join(eol) + eol;
   const { files, problems } = analyzeHost(text);
   const file = files[0];
   const same = files.length === 1 && problems.length === 0 && file.holder === 'rulesfile' && file.key === OPERATOR_TUNING_FILE
-    && file.operator?.resource === OPERATOR_TUNING_RESOURCE && file.operator.namespace === namespace
+    && file.operator?.resource === OPERATOR_TUNING_RESOURCE && file.operator.namespace === namespace && file.operator.selector === selector
     && isDeepStrictEqual(parseDocument(file.text).toJS(), parseDocument(items.join('\n')).toJS());
   return same ? text : undefined;
+}
+
+/**
+ * The lines of `spec.selector` holding the selector of the key `selector` (its value as the manifest that defines the
+ * rule has it: the same mappings, lists and scalars), as a block under the spec's indentation: every string quoted
+ * (yamlQuote), a key plain only where no YAML reader takes it for anything but that string. Undefined for a key that
+ * is not a selector's mapping.
+ */
+function selectorLines(selector: string): string[] | undefined {
+  const value = selectorValue(selector);
+  if (value === undefined) return undefined;
+  const out: string[] = [];
+  const isMapping = (v: unknown): v is object => v !== null && typeof v === 'object' && !Array.isArray(v);
+  // `head`: what comes before the value on its line, `key:` or `-` (a list's item).
+  const write = (v: unknown, indent: string, head: string): void => {
+    if (Array.isArray(v) ? v.length === 0 : !isMapping(v) || Object.keys(v).length === 0) {
+      out.push(`${indent}${head} ${Array.isArray(v) ? '[]' : isMapping(v) ? '{}' : typeof v === 'string' ? yamlQuote(v) : JSON.stringify(v)}`);
+    } else if (head === '-' && isMapping(v)) {
+      // A mapping in a list: its first key on the dash's line.
+      const at = out.length;
+      for (const [key, x] of Object.entries(v)) write(x, `${indent}  `, `${plainKey(key)}:`);
+      out[at] = `${indent}- ${out[at].slice(indent.length + 2)}`;
+    } else {
+      out.push(`${indent}${head}`);
+      if (Array.isArray(v)) for (const item of v) write(item, `${indent}  `, '-');
+      else for (const [key, x] of Object.entries(v as object)) write(x, `${indent}  `, `${plainKey(key)}:`);
+    }
+  };
+  write(value, '  ', 'selector:');
+  return out;
+}
+
+/** A mapping key as written: plain where it is a label key or a field name that YAML 1.1 and 1.2 read as that
+ *  string (not `yes`, `on`, `null`…, kubectl reads YAML 1.1), else quoted. */
+function plainKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(key) && !/^(y|n|yes|no|true|false|on|off|null)$/i.test(key) ? key : yamlQuote(key);
 }

@@ -58,8 +58,8 @@ export interface OperatorPlace {
   /** For a ConfigMap's entry that a Rulesfile of another file names (embedded/index.ts): the URI of that file, whose
    *  folder is the group the entry loads with. */
   via?: string;
-  /** A Config's spec.selector, as a key (its JSON, keys sorted): the Config applies only on the nodes it selects.
-   *  Absent when it has none, or an empty one (every node). */
+  /** The resource's spec.selector, as a key (selectorKey: its JSON, keys sorted): the operator writes the file only on
+   *  the nodes it selects. Absent when it has none, or an empty one (every node). */
   selector?: string;
 }
 
@@ -72,7 +72,7 @@ export interface OperatorRef {
   /** The ConfigMap's name, and the offsets of that name. */
   name: string;
   span: readonly [number, number];
-  /** A Config's spec.selector (OperatorPlace.selector). */
+  /** The resource's spec.selector (OperatorPlace.selector). */
   selector?: string;
 }
 
@@ -90,6 +90,8 @@ export interface OperatorOci {
   priority: number;
   repository: string;
   fileName: string;
+  /** The Rulesfile's spec.selector (OperatorPlace.selector). */
+  selector?: string;
 }
 
 export interface EmbeddedFile {
@@ -775,7 +777,8 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   const oci = spec.get('ociArtifact', true);
   const image = isMap(oci) ? oci.get('image', true) : undefined;
   if (kind === 'Rulesfile' && isMap(oci)) out.oci = (isMap(image) ? scalarString(image.get('repository', true)) : undefined) ?? '';
-  if (kind === 'Config') out.selector = selectorKey(spec.get('selector', true));
+  const selector = selectorKey(spec.get('selector', true));
+  if (selector !== undefined) out.selector = selector;
 
   const field = kind === 'Rulesfile' ? 'inlineRules' : 'config';
   const pair = pairOf(spec, field);
@@ -841,9 +844,13 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
 }
 
 /**
- * A Config's spec.selector as a key, or undefined when it selects every node: the artifact operator writes a Config
- * only when its node's labels match (controllers/artifact/config/controller.go:100 NodeMatchesSelector), and a nil
- * selector matches every node, as an empty one does (metav1.LabelSelectorAsSelector gives labels.Everything()).
+ * A Config's or a Rulesfile's spec.selector (a metav1.LabelSelector: matchLabels, matchExpressions) as a key, or
+ * undefined when it selects every node: the artifact operator of each Falco pod writes the resource only when the
+ * labels of its own node (NODE_NAME, cmd/artifact/main.go) match, and removes its files where they stop matching
+ * (v0.4.1 controllers/artifact/config/controller.go:100 and rulesfile/controller.go:102, NodeMatchesSelector; the
+ * same from v0.1.0, rulesfile/controller.go:80 there), and a nil selector matches every node
+ * (internal/pkg/controllerhelper/node.go:33), as an empty one does (metav1.LabelSelectorAsSelector gives
+ * labels.Everything()).
  */
 function selectorKey(node: unknown): string | undefined {
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return undefined;
@@ -854,10 +861,18 @@ function selectorKey(node: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
+/** The value of a selector key (selectorKey) where it is a mapping, as a label selector is; else undefined (a value the
+ *  CRD refuses). */
+export function selectorValue(key: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try { value = JSON.parse(key); } catch { return undefined; }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
+
 /** A selector key (selectorKey) in kubectl's `-l` syntax: `k=v`, `k in (a,b)`, `k notin (a)`, `k`, `!k`. */
 export function selectorText(key: string): string {
-  let value: { matchLabels?: Record<string, unknown>; matchExpressions?: { key?: unknown; operator?: unknown; values?: unknown }[] };
-  try { value = JSON.parse(key); } catch { return key; }
+  const value = selectorValue(key) as { matchLabels?: Record<string, unknown>; matchExpressions?: { key?: unknown; operator?: unknown; values?: unknown }[] } | undefined;
+  if (!value) return key;
   const out = Object.entries(value?.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`);
   for (const e of Array.isArray(value?.matchExpressions) ? value.matchExpressions : []) {
     const values = Array.isArray(e?.values) ? `(${e.values.map(String).join(',')})` : '()';
@@ -900,7 +915,7 @@ function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMap
       (r.kind === 'Rulesfile' ? rules : configs).push(file);
     }
     if (r.oci !== undefined) {
-      (out.oci ??= []).push({ resource: r.resource, namespace: r.namespace, priority: r.priority, repository: r.oci, fileName: operatorFileName(r.priority, 'oci', r.resource) });
+      (out.oci ??= []).push({ resource: r.resource, namespace: r.namespace, priority: r.priority, repository: r.oci, fileName: operatorFileName(r.priority, 'oci', r.resource), ...selector });
     }
     if (!r.configMapRef) continue;
     const map = configMaps.find((c) => c.name === r.configMapRef!.name && c.namespace === r.namespace);
