@@ -89,15 +89,10 @@ function documents(text: string): any[] {
   });
 }
 
-test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes into a new Rulesfile that loads after it', () => {
-  const { host, service: s } = service({ [MANIFEST]: RULESFILES });
-  const { actions, titles, report } = actionsFor(s, SHELL_ALERT);
-  // Not the local rules file: no Falco that Falco Lens knows of reads it (it does not exist), the operator's never.
-  assert.ok(!titles.some((t) => t.includes('falco_rules.local.yaml')), titles.join('\n'));
-  const add = actions.find((a) => a.title === IMAGE_FIX(NEW_RULESFILE));
-  assert.ok(add, titles.join('\n'));
-  const text = created(add, NEW_FILE);
-  assert.equal(text, [
+/** The lines of the new tuning Rulesfile of namespace falco holding the process + image exception of SHELL_ALERT;
+ *  `selector`, the lines of its spec.selector. */
+function tuningManifest(selector: string[] = []): string[] {
+  return [
     '# Tuning of rules that Falco reads before this file: the operator writes it as /etc/falco/rules.d/99-03-falco-lens-tuning-inline.yaml.',
     'apiVersion: artifact.falcosecurity.dev/v1alpha1',
     'kind: Rulesfile',
@@ -106,6 +101,7 @@ test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes in
     '  namespace: "falco"',
     'spec:',
     '  priority: 99',
+    ...selector,
     '  inlineRules:',
     '    - rule: "Terminal shell in container"',
     '      exceptions:',
@@ -117,7 +113,18 @@ test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes in
     '      override:',
     '        exceptions: append',
     '',
-  ].join('\n'));
+  ];
+}
+
+test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes into a new Rulesfile that loads after it', () => {
+  const { host, service: s } = service({ [MANIFEST]: RULESFILES });
+  const { actions, titles, report } = actionsFor(s, SHELL_ALERT);
+  // Not the local rules file: no Falco that Falco Lens knows of reads it (it does not exist), the operator's never.
+  assert.ok(!titles.some((t) => t.includes('falco_rules.local.yaml')), titles.join('\n'));
+  const add = actions.find((a) => a.title === IMAGE_FIX(NEW_RULESFILE));
+  assert.ok(add, titles.join('\n'));
+  const text = created(add, NEW_FILE);
+  assert.equal(text, tuningManifest().join('\n'));
   // What Kubernetes keeps, and where the operator writes it: after the OCI artifact's 50-01-falco-rules-oci.yaml.
   const [resource] = documents(text);
   assert.deepEqual(resource.spec.inlineRules, [{
@@ -308,15 +315,7 @@ test('a rule whose Rulesfile has a spec.selector: the new tuning Rulesfile copie
   assert.ok(add, titles.join('\n'));
   assert.ok(!actions.some((a) => a.disabled), titles.join('\n'));
   const text = created(add, NEW_FILE);
-  assert.equal(text, [
-    '# Tuning of rules that Falco reads before this file: the operator writes it as /etc/falco/rules.d/99-03-falco-lens-tuning-inline.yaml.',
-    'apiVersion: artifact.falcosecurity.dev/v1alpha1',
-    'kind: Rulesfile',
-    'metadata:',
-    '  name: "falco-lens-tuning"',
-    '  namespace: "falco"',
-    'spec:',
-    '  priority: 99',
+  assert.equal(text, tuningManifest([
     '  selector:',
     '    matchExpressions:',
     '      - key: "topology.kubernetes.io/zone"',
@@ -327,18 +326,7 @@ test('a rule whose Rulesfile has a spec.selector: the new tuning Rulesfile copie
     '    matchLabels:',
     '      "on": "yes"',
     '      pool: "gpu"',
-    '  inlineRules:',
-    '    - rule: "Terminal shell in container"',
-    '      exceptions:',
-    '        - name: falco_lens_proc_name_and_container_image_repository',
-    '          fields: [proc.name, container.image.repository]',
-    '          comps: [=, =]',
-    '          values:',
-    '            - ["bash", "docker.io/library/nginx"]',
-    '      override:',
-    '        exceptions: append',
-    '',
-  ].join('\r\n'));
+  ]).join('\r\n'));
   // The same selector as Kubernetes reads it (kubectl reads YAML 1.1: "on" stays a string), and for Falco Lens.
   assert.deepEqual(documents(text)[0].spec.selector, documents(manifest)[0].spec.selector);
   assert.equal(parseAllDocuments(text, { version: '1.1' })[0].toJS().spec.selector.matchLabels.on, 'yes');
