@@ -173,7 +173,7 @@ test('completion: a field whose argument the target lacks says so (proc.args bef
 
 test('completion inside a field\'s bracket argument offers no field, at any target', () => {
   for (const target of ['0.40', '0.44']) {
-    for (const typed of ['proc.args[<|>', 'proc.args[1<|>', 'proc.env["HO<|>', 'k8s.pod.label[<|>', '(proc.args[<|>']) {
+    for (const typed of ['proc.args[<|>', 'proc.args[1<|>', 'proc.env["HO<|>', 'k8s.pod.label[<|>', '(proc.args[<|>', 'proc.env["a[b<|>', 'proc.name in (a, b) and proc.env["X<|>']) {
       assert.deepEqual(complete(inCondition(`evt.type = execve and ${typed}`), target).map((i) => i.label), [], `${target} ${typed}`);
     }
     // After the closing bracket, operators again; after `and`, fields.

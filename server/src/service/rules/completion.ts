@@ -45,8 +45,22 @@ const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
 const MODIFIER_NAMES = new Set(OPERATOR_MODIFIERS.map((m) => m.name));
 const OPERATOR_WORDS = new Set([...OPERATORS.map((o) => o.name), ...MODIFIER_NAMES]);
 const FIELD_SHAPE = /^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+(\[[^\]]*\])?$/;
-/** A condition text that ends inside a field's bracket argument. */
-const FIELD_ARGUMENT_OPEN = /[A-Za-z][\w]*(\.[A-Za-z][\w]*)+\[[^\]]*$/;
+/** A field name that ends a text (the text before a `[`). */
+const FIELD_AT_END = /[A-Za-z]\w*(?:\.[A-Za-z]\w*)+$/;
+
+/**
+ * Whether a condition text ends inside a field's bracket argument (`proc.args[`, `proc.env["a[b`): a field, then a `[`
+ * with no `]` after it. The field is looked for in the 128 characters before each `[` after the last `]`: one
+ * pattern run over the whole text backtracked from every letter, which a long word (a 1 MB unterminated string) made
+ * hours of work.
+ */
+function endsInFieldArgument(before: string): boolean {
+  const from = before.lastIndexOf(']') + 1;
+  for (let open = before.indexOf('[', from); open >= 0; open = before.indexOf('[', open + 1)) {
+    if (FIELD_AT_END.test(before.slice(Math.max(from, open - 128), open))) return true;
+  }
+  return false;
+}
 
 /** The most items one completion answer carries; past it the list is marked incomplete so the editor asks again
  *  as the user types (and the answer narrows). */
@@ -201,7 +215,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     return list(operand());
   }
   // Inside a field's argument (`proc.args[`, `proc.env["`): no field, macro or keyword goes there.
-  if (FIELD_ARGUMENT_OPEN.test(before)) return list([]);
+  if (endsInFieldArgument(before)) return list([]);
   if (!spaced) return list(operand());
   if (FIELD_SHAPE.test(last) || /^[a-z]+\(.*\)$/.test(last)) {
     const info = FIELD_SHAPE.test(last) ? lookupField(last)?.field : undefined;
