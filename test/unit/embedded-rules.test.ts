@@ -595,3 +595,20 @@ test('the values\' falco.rules_files decides the order the customRules files loa
   // A path through an environment variable is not judged.
   assert.deepEqual(check(['${RULES_DIR}/b-rules.yaml']), []);
 });
+
+test('edits of an embedded file in a CRLF host write CRLF, also where they end after the block', () => {
+  const { service } = serviceWith();
+  const lf = 'customRules:\n  keep.yaml: |+\n    - rule: Keep\n      desc: d\n      condition: evt.type = execve and proc.name = bash\n      output: o (command=%proc.cmdline)\n      priority: NOTICE\n\nnext: 1\n';
+  const variants = [lf, lf.replace('NOTICE\n\nnext', 'NOTICE\nnext'), lf.replace('|+', '|-'), lf.replace('|+', '|'), lf.replace('|+', '|-').replace('\n\nnext: 1\n', ''), lf.replace('\n\nnext: 1\n', '')];
+  for (const text of variants.map((v) => v.replace(/\n/g, '\r\n'))) {
+    const doc = open(service, text);
+    const at = positionOf(text, '- rule: Keep', 2);
+    const disable = service.embedded.codeActions!(doc, { start: at, end: at }, { diagnostics: [], only: ['source'] }).find((a) => a.title.startsWith('Disable rule'));
+    assert.ok(disable);
+    const result = applyAction(text, disable);
+    assert.ok(!/(^|[^\r])\n/.test(result), `no bare line feed: ${JSON.stringify(result)}`);
+    const js = parseDocument(result).toJS() as { customRules: Record<string, string>; next: number };
+    if (text.includes('next: 1')) assert.equal(js.next, 1, 'the key after the block is still a top-level key');
+    assert.match(js.customRules['keep.yaml'], /- rule: Keep\r?\n  enabled: false\r?\n  override:\r?\n    enabled: replace(\r?\n)?$/);
+  }
+});

@@ -1149,7 +1149,7 @@ class HostMapper {
     if (missing > 0 && parts[0] !== '' && e.range.start.character === 0) newText = ' '.repeat(missing) + newText;
     // An edit that ends after the embedded text's last line break ends at the start of the host's next line, which is
     // outside the block: that line must start a line of its own.
-    if (!endsInside && !/[\r\n]$/.test(newText) && (newText !== '' || e.range.start.character > 0)) newText += '\n';
+    if (!endsInside && !/[\r\n]$/.test(newText) && (newText !== '' || e.range.start.character > 0)) newText += lineEnding(state.text);
     return { range, newText };
   }
 
