@@ -216,7 +216,9 @@ function validateItem(item: ModelItem, r: ReportSink): void {
     r.report(Code.AppendWithOverride, appendEntry!.keySpan, `'append: true' cannot be combined with 'override'; keep the 'override' form.`);
   } else if (legacyAppend) {
     const keys = (kind === 'rule' ? ['condition', 'exceptions'] : kind === 'macro' ? ['condition'] : ['items']).filter((k) => entryOf(item, k));
-    r.report(Code.DeprecatedAppend, appendEntry!.keySpan, `'append' is deprecated: add an entry under 'override' instead (e.g. 'condition: append').`, { keys });
+    // Name the entries this item appends (a list appends items, not a condition); none written: the key it must have.
+    const named = keys.length ? keys : [kind === 'list' ? 'items' : 'condition'];
+    r.report(Code.DeprecatedAppend, appendEntry!.keySpan, `'append' is deprecated: write 'override:' with ${named.map((k) => `'${k}: append'`).join(' and ')} instead.`, { keys });
     if (kind === 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, 'An appended rule must have a condition or exceptions.', { keys: ['condition'] });
     if (kind !== 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, `An appended ${kind} must have '${kind === 'macro' ? 'condition' : 'items'}'.`, { keys: [kind === 'macro' ? 'condition' : 'items'] });
   }
