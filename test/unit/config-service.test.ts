@@ -353,3 +353,35 @@ test('more values Falco refuses at start (configuration.cpp, 0.44.0)', () => {
     assert.deepEqual(diagnose(text).filter((d) => d.code === 'config-start-fails').map(summarize), [], text);
   }
 });
+
+test('keys Falco 0.37 removed without a replacement: outputs (the rate limiter) and metadata_download', () => {
+  const text = 'outputs:\n  rate: 1\n  max_burst: 1000\nmetadata_download:\n  max_mb: 100\n';
+  for (const release of ['0.37', '0.38', '0.44']) {
+    // 0.37 reads the rules files from rules_file only.
+    const found = diagnose(text + (release === '0.37' ? RULES.replace('rules_files', 'rules_file') : RULES), release);
+    assert.deepEqual(codes(found), ['config-key-removed', 'config-key-removed'], release);
+    assert.match(message(found[0]), /^outputs: Falco 0\.37 removed the alert rate limiter that outputs\.rate and outputs\.max_burst configured/);
+    assert.match(message(found[1]), /^metadata_download: Falco 0\.37 removed its Kubernetes API server client \(the -k and -K options\)/);
+    // Only the releases with a schema (0.39 on) fail its validation.
+    assert.equal(/schema validation fails/.test(message(found[0])), release !== '0.37' && release !== '0.38', release);
+  }
+  // Under another key the names are just unknown keys; a key called like an Object property is not one of them.
+  assert.deepEqual(codes(diagnose('webserver:\n  outputs: 1\nconstructor: 1\n' + RULES)), ['config-unknown-key', 'config-unknown-key']);
+});
+
+test('keys named like Object properties are unknown keys everywhere (diagnostics, hover, completion do not throw)', () => {
+  const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+  const text = `${names.map((n) => `${n}: 1\n`).join('')}webserver:\n${names.map((n) => `  ${n}: 1\n`).join('')}plugins:\n  - name: x\n    constructor: 1\n${RULES}`;
+  const { service } = setup();
+  const doc = configDoc(text);
+  const found = withoutNoOutput(service.config.diagnostics(doc));
+  // Each is reported where it is, as an unknown key (a __proto__ key is an ordinary key in YAML).
+  const unknown = found.filter((d) => d.code === 'config-unknown-key').map((d) => doc.getText(d.range));
+  for (const n of names) assert.equal(unknown.filter((u) => u === n).length >= 2, true, `${n}: ${JSON.stringify(found.map((d) => [d.code, doc.getText(d.range)]))}`);
+  const lines = text.split('\n');
+  for (let line = 0; line < lines.length; line++) {
+    const character = Math.max(0, lines[line].search(/\S/)) + 1;
+    service.config.hover!(doc, { line, character });
+    service.config.completion!(doc, { line, character: lines[line].length });
+  }
+});

@@ -20,6 +20,17 @@ export const LEGACY_CONFIG_KEYS: Readonly<Record<string, LegacyConfigKey>> = {
   'modern_bpf.cpus_for_each_syscall_buffer': { lastRead: '0.37', movedTo: 'engine.modern_ebpf.cpus_for_each_buffer' },
 };
 
+/**
+ * Keys no release from 0.37 on reads: Falco 0.36 and earlier read them, and 0.37.0 removed what they configured
+ * without a replacement (falco CHANGELOG.md at 0.37.0, "Breaking Changes": the rate limiter with `outputs.rate` and
+ * `outputs.max_burst`, #2841, commit 29d24064; the `-k`/`-K` Kubernetes client with its `metadata_download` settings,
+ * #2914, commit 04e2f199). Old falco.yaml files carried from release to release still have them.
+ */
+export const CONFIG_KEYS_REMOVED_IN_0_37: Readonly<Record<string, string>> = {
+  outputs: 'Falco 0.37 removed the alert rate limiter that outputs.rate and outputs.max_burst configured: no release since throttles alerts, so this key changes nothing. Remove it.',
+  metadata_download: 'Falco 0.37 removed its Kubernetes API server client (the -k and -K options) and the metadata_download settings that tuned it: Kubernetes pod and namespace names now come from the container runtime, or from the k8smeta plugin. Remove it.',
+};
+
 /** Keys Falco reads that its schema does not list (read by configuration.cpp; reported by the load checks). */
 export const CONFIG_KEYS_READ_OUTSIDE_SCHEMA: ReadonlySet<string> = new Set(['rules_file']);
 

@@ -5,7 +5,7 @@
 // with the release that added or removed them.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames } from '../rules/closest';
@@ -216,10 +216,16 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
     } else if (!earlier) {
       seen.set(key, item);
     }
-    const child = props[key] ?? schema.values;
+    // Own keys only: a key named like an Object property (`constructor`, `toString`) is an unknown key, not a function.
+    const child = (Object.hasOwn(props, key) ? props[key] : undefined) ?? schema.values;
     if (!child) {
       const name = pathText(keyPath);
       if (CONFIG_KEYS_READ_OUTSIDE_SCHEMA.has(name)) continue;
+      const removed = Object.hasOwn(CONFIG_KEYS_REMOVED_IN_0_37, name) ? CONFIG_KEYS_REMOVED_IN_0_37[name] : undefined;
+      if (removed && keyPath.length === 1) {
+        ctx.report(ConfigCode.KeyRemoved, keySpan(item), `${name}: ${removed}${validates(ctx) ? ' Falco\'s schema validation fails on it.' : ''}`, { path: name });
+        continue;
+      }
       const legacy = Object.entries(LEGACY_CONFIG_KEYS).filter(([p]) => p === name || p.startsWith(`${name}.`));
       if (legacy.length > 0) {
         const [, info] = legacy[0];
@@ -288,8 +294,8 @@ function step(node: ConfigNode, part: string): ConfigNode | undefined {
     for (const alt of node.oneOf ?? []) if (alt.items) return alt.items;
     return undefined;
   }
-  if (node.properties?.[part]) return node.properties[part];
-  for (const alt of node.oneOf ?? []) if (alt.properties?.[part]) return alt.properties[part];
+  if (node.properties && Object.hasOwn(node.properties, part)) return node.properties[part];
+  for (const alt of node.oneOf ?? []) if (alt.properties && Object.hasOwn(alt.properties, part)) return alt.properties[part];
   return node.values ?? node.oneOf?.find((alt) => alt.values)?.values;
 }
 
