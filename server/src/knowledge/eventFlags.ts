@@ -4,12 +4,13 @@
 //
 // Facts, not code: evt.arg.flags renders the `flags` parameter of the event at hand with that parameter's flag table,
 // so the same field holds open flags (O_CREAT) for open, exec flags (EXE_WRITABLE) for execve, MAP_* for mmap.
+import { table } from './table';
 
 /** The libs release the tables were read from (bundled with Falco 0.44). */
 export const EVENT_FLAGS_LIBS_VERSION = '0.25.2';
 
 /** Each evt.type name whose events have a `flags` parameter rendered through a flag table, with those tables. */
-export const FLAG_TABLES_BY_EVENT: Readonly<Record<string, readonly string[]>> = {
+export const FLAG_TABLES_BY_EVENT: Readonly<Record<string, readonly string[]>> = table({
   clone: ['clone_flags'], clone3: ['clone_flags'], close_range: ['close_range_flags'],
   delete_module: ['delete_module_flags'], dup3: ['file_flags'], epoll_create1: ['epoll_create1_flags'],
   eventfd2: ['file_flags'], execve: ['execve_flags'], execveat: ['execve_flags', 'execveat_flags'],
@@ -23,10 +24,10 @@ export const FLAG_TABLES_BY_EVENT: Readonly<Record<string, readonly string[]>> =
   signalfd4: ['file_flags'], socket: ['file_flags'], splice: ['splice_flags'], task: ['execve_flags'],
   task_file_regular: ['file_flags'], umount: ['umount_flags'], umount2: ['umount_flags'],
   unlinkat: ['unlinkat_flags'], unshare: ['clone_flags'], userfaultfd: ['file_flags'], vfork: ['clone_flags'],
-};
+});
 
 /** The flag names of each table above, as libsinsp prints them. */
-export const FLAG_NAMES: Readonly<Record<string, readonly string[]>> = {
+export const FLAG_NAMES: Readonly<Record<string, readonly string[]>> = table({
   clone_flags: [
     'CLONE_FILES', 'CLONE_FS', 'CLONE_IO', 'CLONE_NEWIPC', 'CLONE_NEWNET', 'CLONE_NEWNS', 'CLONE_NEWPID',
     'CLONE_NEWUTS', 'CLONE_PARENT', 'CLONE_PARENT_SETTID', 'CLONE_PTRACE', 'CLONE_SIGHAND', 'CLONE_SYSVSEM',
@@ -107,4 +108,4 @@ export const FLAG_NAMES: Readonly<Record<string, readonly string[]>> = {
   unlinkat_flags: [
     'AT_REMOVEDIR',
   ],
-};
+});

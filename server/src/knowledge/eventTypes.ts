@@ -6,6 +6,7 @@
 // Facts, not code: which event codes (ppm_event_code values) each evt.type name stands for. Falco's loader counts
 // these codes to decide LOAD_NO_EVTTYPE (libsinsp's filter/ppm_codes.cpp walks the condition and calls
 // names_to_event_set for the names of evt.type tests; the set of every code is 0..EVENT_CODE_COUNT-1).
+import { table } from './table';
 
 /** The libs release the table was read from (bundled with Falco 0.44). */
 export const EVENT_TABLE_LIBS_VERSION = '0.25.2';
@@ -23,7 +24,7 @@ export const GENERIC_EVENT_CODES: readonly number[] = [0, 1];
  * Each name of the event table with the codes (2 and up) that carry it: enter and exit events, every older version
  * of an event (execve has several pairs), and the unused slots named NA.
  */
-export const EVENT_CODES_BY_NAME: Readonly<Record<string, readonly number[]>> = {
+export const EVENT_CODES_BY_NAME: Readonly<Record<string, readonly number[]>> = table({
   NA: [17, 147, 153, 187, 197, 229, 233, 235, 245, 261, 269, 271, 273, 281, 287, 291, 323, 325, 355, 357, 359, 361, 403, 431, 433, 435, 437, 439, 441, 443, 445, 447, 449, 450, 452],
   accept: [26, 27, 56, 57, 246, 247, 248, 249],
   accept4: [388, 389],
@@ -217,7 +218,7 @@ export const EVENT_CODES_BY_NAME: Readonly<Record<string, readonly number[]>> = 
   vfork: [184, 185, 220, 221, 226, 227],
   write: [8, 9],
   writev: [118, 119],
-};
+});
 
 /** Syscall names (libscap's ppm_sc names) with no event of their own: libsinsp maps them to GENERIC_EVENT_CODES. */
 export const GENERIC_SYSCALL_NAMES: readonly string[] = [

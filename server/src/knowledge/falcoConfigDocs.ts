@@ -8,6 +8,7 @@
 // `config_files[].path` (an item given as a mapping). The same notation as the config service's `pathText`.
 // Every key of FALCO_CONFIG_SCHEMA (falcoConfigSchema.ts) has an entry, removed keys included; the test
 // knowledge-falco-config checks both directions and checks the defaults against the 0.44 fixture.
+import { table } from './table';
 
 export interface ConfigKeyDoc {
   /** One or two sentences: what the key does, and the pitfall when there is one. */
@@ -19,7 +20,7 @@ export interface ConfigKeyDoc {
 }
 
 /** Descriptions by key path. */
-export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
+export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   // Loading other files
   config_files:
     'Files or folders merged into this one after it is read (Falco ≥ 0.38), in order: a folder gives its regular files (any extension) sorted by name, a missing path is skipped silently. Only top-level keys merge; up to 0.40 each file replaces the keys it sets. Files listed here cannot list config_files themselves (Falco refuses to start).',
@@ -261,10 +262,10 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'grpc.enabled': 'Whether the gRPC server ran (removed in 0.44).',
   'grpc.bind_address': 'Address the gRPC server listened on, or a `unix://` socket (removed in 0.44).',
   'grpc.threadiness': 'Worker threads of the gRPC server; 0 meant one per CPU (removed in 0.44).',
-};
+});
 
 /** The value falco.yaml sets for each key at Falco 0.44.0, as YAML text (checked against the 0.44 fixture). */
-export const CONFIG_DEFAULTS_044: Readonly<Record<string, string>> = {
+export const CONFIG_DEFAULTS_044: Readonly<Record<string, string>> = table({
   config_files: '[/etc/falco/config.d]',
   watch_config_files: 'true',
   rules_files: '[/etc/falco/falco_rules.yaml, /etc/falco/falco_rules.local.yaml, /etc/falco/rules.d]',
@@ -358,13 +359,13 @@ export const CONFIG_DEFAULTS_044: Readonly<Record<string, string>> = {
   'falco_libs.thread_table_auto_purging_interval_s': '300',
   'falco_libs.thread_table_auto_purging_thread_timeout_s': '300',
   'falco_libs.snaplen': '80',
-};
+});
 
 /**
  * What Falco 0.44 uses when a key is set in no configuration file, for the keys where that differs from falco.yaml's
  * value (the fallbacks of configuration.cpp's get_scalar calls, 0.44.0). Deleting such a key changes behaviour.
  */
-export const CONFIG_WHEN_ABSENT_044: Readonly<Record<string, string>> = {
+export const CONFIG_WHEN_ABSENT_044: Readonly<Record<string, string>> = table({
   rules_files: 'no rules file: Falco refuses to start unless -r is given',
   'engine.kind': 'kmod',
   load_plugins: 'every entry of plugins is loaded',
@@ -381,7 +382,7 @@ export const CONFIG_WHEN_ABSENT_044: Readonly<Record<string, string>> = {
   'metrics.kernel_event_counters_per_cpu_enabled': 'true',
   'metrics.jemalloc_stats_enabled': 'true',
   'falco_libs.snaplen': '0: the libraries choose',
-};
+});
 
 /**
  * The values Falco's code accepts for string keys whose schema leaves them open (configuration.cpp, falco_common.cpp,
@@ -395,7 +396,7 @@ export interface AcceptedValues {
   /** Only checked when this other key is true (libs_logger.severity is decoded only when libs_logger.enabled). */
   onlyWhen?: string;
 }
-export const CONFIG_ACCEPTED_VALUES_044: Readonly<Record<string, AcceptedValues>> = {
+export const CONFIG_ACCEPTED_VALUES_044: Readonly<Record<string, AcceptedValues>> = table({
   'engine.kind': { values: ['kmod', 'modern_ebpf', 'replay', 'nodriver'], ignoreCase: false, until: { ebpf: '0.44', gvisor: '0.44' } },
   priority: { values: ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'info', 'debug'], ignoreCase: true },
   rule_matching: { values: ['first', 'all'], ignoreCase: true },
@@ -403,7 +404,7 @@ export const CONFIG_ACCEPTED_VALUES_044: Readonly<Record<string, AcceptedValues>
   'libs_logger.severity': { values: ['fatal', 'critical', 'error', 'warning', 'notice', 'info', 'debug', 'trace'], ignoreCase: false, onlyWhen: 'libs_logger.enabled' },
   'capture.mode': { values: ['rules', 'all_rules'], ignoreCase: false },
   'syscall_event_drops.actions[]': { values: ['ignore', 'log', 'alert', 'exit'], ignoreCase: false },
-};
+});
 
 /** The description, default and absent-key value of a key path, or undefined for a path with no entry. */
 export function configKeyDoc(path: string): ConfigKeyDoc | undefined {

@@ -6,6 +6,7 @@
 // - `rules_file` (singular) is read by every release from 0.37.0 to 0.44.0 (the deprecated spelling of `rules_files`;
 //   both set makes Falco refuse to start), but the schema does not list it, so Falco ≥ 0.39's schema validation fails
 //   on it. The schema lists `rule_files` instead, which no release reads.
+import { table } from './table';
 
 export interface LegacyConfigKey {
   /** The last release that reads the key. */
@@ -14,11 +15,11 @@ export interface LegacyConfigKey {
   movedTo: string;
 }
 
-export const LEGACY_CONFIG_KEYS: Readonly<Record<string, LegacyConfigKey>> = {
+export const LEGACY_CONFIG_KEYS: Readonly<Record<string, LegacyConfigKey>> = table({
   syscall_buf_size_preset: { lastRead: '0.37', movedTo: 'engine.<kind>.buf_size_preset (kmod, ebpf, modern_ebpf)' },
   syscall_drop_failed_exit: { lastRead: '0.37', movedTo: 'engine.<kind>.drop_failed_exit (kmod, ebpf, modern_ebpf)' },
   'modern_bpf.cpus_for_each_syscall_buffer': { lastRead: '0.37', movedTo: 'engine.modern_ebpf.cpus_for_each_buffer' },
-};
+});
 
 /**
  * Keys no release from 0.37 on reads: Falco 0.36 and earlier read them, and 0.37.0 removed what they configured
@@ -26,13 +27,13 @@ export const LEGACY_CONFIG_KEYS: Readonly<Record<string, LegacyConfigKey>> = {
  * `outputs.max_burst`, #2841, commit 29d24064; the `-k`/`-K` Kubernetes client with its `metadata_download` settings,
  * #2914, commit 04e2f199). Old falco.yaml files carried from release to release still have them.
  */
-export const CONFIG_KEYS_REMOVED_IN_0_37: Readonly<Record<string, string>> = {
+export const CONFIG_KEYS_REMOVED_IN_0_37: Readonly<Record<string, string>> = table({
   outputs: 'Falco 0.37 removed the alert rate limiter that outputs.rate and outputs.max_burst configured: no release since throttles alerts, so this key changes nothing. Remove it.',
   metadata_download: 'Falco 0.37 removed its Kubernetes API server client (the -k and -K options) and the metadata_download settings that tuned it: Kubernetes pod and namespace names now come from the container runtime, or from the k8smeta plugin. Remove it.',
-};
+});
 
 /** Keys Falco reads that its schema does not list (read by configuration.cpp; reported by the load checks). */
 export const CONFIG_KEYS_READ_OUTSIDE_SCHEMA: ReadonlySet<string> = new Set(['rules_file']);
 
 /** Keys the schema lists that Falco never reads. */
-export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = { rule_files: 'rules_files' };
+export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = table({ rule_files: 'rules_files' });

@@ -8,11 +8,12 @@ import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { valueOf, type AlertValue, type AlertView, type Target } from './view';
 import { hasReplacedBytes, isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
+import { table } from '../../knowledge/table';
 
 /** Tags, flags and value meanings listed in one hover. */
 const MAX_LISTED = 50;
 
-const SOURCE_MEANINGS: Record<string, string> = {
+const SOURCE_MEANINGS: Record<string, string> = table({
   syscall: 'system calls seen by the kernel driver on the host',
   syscalls: 'system calls (falcosidekick writes "syscalls" when Falco sent no source)',
   internal: "Falco's own events (dropped events, metrics, timeouts), not a rule match on activity",
@@ -21,7 +22,7 @@ const SOURCE_MEANINGS: Record<string, string> = {
   gcp_auditlog: 'Google Cloud audit logs (gcpaudit plugin)',
   okta: 'Okta system log (okta plugin)',
   github: 'GitHub webhooks (github plugin)',
-};
+});
 
 /** What an internal event is and where it is tuned (falco.yaml keys of Falco 0.44.0). */
 export const INTERNAL_EVENT_NOTE = 'Emitted by Falco itself (dropped system calls, metrics snapshots, timeouts), not by a rule: no rules file '

@@ -12,6 +12,7 @@ import {
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
+import { table } from '../../knowledge/table';
 
 const MAX_TABLE_ROWS = 200;
 const MAX_FIELDS = 40;
@@ -102,14 +103,14 @@ function whatHappened(view: AlertView): string {
 }
 
 /** What to look at first in an alert without a playbook, by its event source. */
-const STARTING_POINTS: Record<string, string> = {
+const STARTING_POINTS: Record<string, string> = table({
   syscall: 'the process tree, user and container',
   k8s_audit: 'the user, verb, resource and namespace',
   aws_cloudtrail: 'the principal, source IP, event name and region',
   gcp_auditlog: 'the principal, caller IP, method and resource',
   okta: 'the actor, client IP and event type',
   github: 'the user, repository and action',
-};
+});
 
 /**
  * The event source of an alert: its `source` when Falco names one we know, else the one source every source-specific

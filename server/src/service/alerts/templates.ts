@@ -6,6 +6,7 @@
 import type { RuleSummary } from '../features';
 import { allFields, lookupField, referenceWithArgument } from '../../knowledge';
 import { parseOutput } from '../rules/condition';
+import { table } from '../../knowledge/table';
 
 export interface TemplateField {
   /** The field reference as written after `%`: `proc.aname[2]`, `evt.arg.flags`. */
@@ -56,10 +57,10 @@ export function outputVariants(output: string): string[] {
     : [template];
 }
 /** Keys of the fields Falco ≥ 0.41 appends to syscall alerts (the container plugin's suggested output). */
-export const SUFFIX_KEYS: Record<string, string> = {
+export const SUFFIX_KEYS: Record<string, string> = table({
   container_id: 'container.id', container_name: 'container.name', container_image_repository: 'container.image.repository',
   container_image_tag: 'container.image.tag', k8s_pod_name: 'k8s.pod.name', k8s_ns_name: 'k8s.ns.name',
-};
+});
 
 /** Splits an output template into literal text and `%field` references (through the rules service's output
  *  parser; a transformer keeps its first inner field, and Falco drops a leading `*`). */

@@ -26,6 +26,7 @@ import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel 
 import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
 import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 import { configKeyDocRef } from '../completionDocs';
+import { table } from '../../knowledge/table';
 
 export type ConfigService = DocumentFeatures;
 
@@ -264,7 +265,7 @@ function symbolsOf(map: YAMLMap, model: ConfigModel, depth: number): DocumentSym
   return out;
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'mapping', array: 'list', string: 'string', boolean: 'boolean', integer: 'integer', number: 'number', null: 'empty' };
+const TYPE_NAMES: Record<string, string> = table({ object: 'mapping', array: 'list', string: 'string', boolean: 'boolean', integer: 'integer', number: 'number', null: 'empty' });
 
 function typeWords(node: ConfigNode): string {
   const types = new Set(node.types);

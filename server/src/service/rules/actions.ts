@@ -11,6 +11,7 @@ import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type Mod
 import { parseOutputCached } from './conditionChecks';
 import { APPENDABLE, REPLACEABLE } from './schema';
 import type { LoadResult, LoadedFile } from './workspace';
+import { table } from '../../knowledge/table';
 
 const QUICKFIX = 'quickfix';
 const SOURCE_EXCEPTION = 'source.addException';
@@ -66,14 +67,14 @@ function itemAt(model: RulesFileModel, offset: number): ModelItem | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Quick fixes
 
-const RULE_SKELETON: Record<string, string> = {
+const RULE_SKELETON: Record<string, string> = table({
   desc: 'desc: Describe what this rule detects and why it matters',
   condition: 'condition: evt.type = execve and proc.name = replace_me',
   output: 'output: "Replace with a summary | process=%proc.name command=%proc.cmdline"',
   priority: 'priority: WARNING',
-};
-const MACRO_SKELETON: Record<string, string> = { condition: 'condition: proc.name = replace_me' };
-const LIST_SKELETON: Record<string, string> = { items: 'items: []' };
+});
+const MACRO_SKELETON: Record<string, string> = table({ condition: 'condition: proc.name = replace_me' });
+const LIST_SKELETON: Record<string, string> = table({ items: 'items: []' });
 
 function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeAction[] {
   const model = file.model;

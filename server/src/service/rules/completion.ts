@@ -19,6 +19,7 @@ import { appendsCondition, itemAt, type FileAnalysis } from './semanticTokens';
 import type { Definitions, LoadResult, LoadedFile } from './workspace';
 import { priorityMarkdown } from './hover';
 import { fieldDocRef, operatorDocRef } from '../completionDocs';
+import { table } from '../../knowledge/table';
 
 export interface CompletionContext {
   load: LoadResult;
@@ -274,7 +275,7 @@ const ITEM_SNIPPETS: { label: string; detail: string; body: string }[] = [
   { label: 'required_plugin_versions', detail: 'Plugins the rules need', body: '- required_plugin_versions:\n  - name: ${1:k8saudit}\n    version: ${2:0.7.0}\n' },
 ];
 
-const KEY_SNIPPETS: Record<string, string> = {
+const KEY_SNIPPETS: Record<string, string> = table({
   condition: 'condition: >\n  $0',
   output: 'output: $0',
   priority: 'priority: ${1|WARNING,NOTICE,INFORMATIONAL,ERROR,CRITICAL,ALERT,EMERGENCY,DEBUG|}',
@@ -283,7 +284,7 @@ const KEY_SNIPPETS: Record<string, string> = {
   override: 'override:\n  ${1:condition}: ${2|append,replace|}',
   items: 'items: [$0]',
   enabled: 'enabled: ${1|false,true|}',
-};
+});
 
 function keyItems(keys: readonly string[], present: Set<string>, range: Range, target: string, snippets = true): CompletionItem[] {
   return keys.filter((k) => !present.has(k)).map((k) => forTarget({

@@ -5,6 +5,7 @@
 // recording, for every value character, the source offsets it was produced from. The rebuilt value is compared with
 // the value the `yaml` library computed; if they ever disagree (a YAML corner case not handled here), the map falls
 // back to a safe approximation instead of pointing at wrong text.
+import { table } from '../../knowledge/table';
 
 export type ScalarStyle = 'plain' | 'single-quoted' | 'double-quoted' | 'literal' | 'folded';
 
@@ -140,10 +141,10 @@ function buildFlow(token: ScalarSourceToken, style: ScalarStyle): Builder {
   return b;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
+const SIMPLE_ESCAPES: Record<string, string> = table({
   '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ',
   '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
-};
+});
 
 function decodeEscape(text: string, at: number): { text: string; next: number } {
   const c = text[at + 1];

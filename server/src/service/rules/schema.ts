@@ -1,4 +1,5 @@
 // What Falco's rules loader accepts, as data (falco-reference.md §b; rule_loader_reader.cpp).
+import { table } from '../../knowledge/table';
 
 export const RULE_KEYS = ['rule', 'condition', 'output', 'desc', 'priority', 'source', 'enabled', 'capture', 'capture_duration',
   'warn_evttypes', 'skip-if-unknown-filter', 'tags', 'exceptions', 'override', 'append'] as const;
@@ -49,13 +50,13 @@ export const COMP_MODIFIERS = ['oneof', 'anyof', 'allof'];
  * Event sources of the plugins with official rules, with the plugin names that provide each one (a
  * required_plugin_versions entry or one of its alternatives with such a name satisfies a rule of that source).
  */
-export const PLUGIN_SOURCES: Record<string, readonly string[]> = {
+export const PLUGIN_SOURCES: Record<string, readonly string[]> = table({
   k8s_audit: ['k8saudit', 'k8saudit-eks', 'k8saudit-gke', 'k8saudit-aks', 'k8saudit-ovh'],
   aws_cloudtrail: ['cloudtrail'],
   gcp_auditlog: ['gcpaudit'],
   okta: ['okta'],
   github: ['github'],
-};
+});
 export const KNOWN_SOURCES = ['syscall', ...Object.keys(PLUGIN_SOURCES)];
 
 /** Falco macro names (LOAD_INVALID_MACRO_NAME) and list names (LOAD_INVALID_LIST_NAME). */

@@ -4,18 +4,19 @@ import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange, t
 import { entryOf, scalarText, type ModelItem, type RulesFileModel, type Span } from './model';
 import { isDefinitionItem } from './semanticTokens';
 import type { LoadResult, LoadedFile } from './workspace';
+import { table } from '../../knowledge/table';
 
 /** Caps: a huge generated file must not flood the outline. */
 export const MAX_DOCUMENT_SYMBOLS = 5000;
 export const MAX_WORKSPACE_SYMBOLS = 1000;
 
-const KIND: Record<string, SymbolKind> = {
+const KIND: Record<string, SymbolKind> = table({
   rule: SymbolKind.Event,
   macro: SymbolKind.Function,
   list: SymbolKind.Array,
   required_engine_version: SymbolKind.Property,
   required_plugin_versions: SymbolKind.Package,
-};
+});
 
 /** The span without trailing blanks and line breaks (block nodes end after their last line break). */
 function trimmed(model: RulesFileModel, span: Span): Span {
