@@ -17,104 +17,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, TextDocumentEdit, TextEdit } from 'vscode-languageserver-types';
-import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { enabledAfter, planDisable } from '../../server/src/service/alerts/tuning';
 import { pathToUri } from '../../server/src/service/uri';
-import { MemoryHost, applyEdits } from './rules-host';
+import { applyEdits } from './rules-host';
 import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 import { operatorRulesfile } from './embedded-helpers';
-
-const OFFICIAL = '/etc/falco/falco_rules.yaml';
-/** "Terminal shell in container", as Falco's official falco_rules.yaml names it (Falco Lens's table knows it). */
-const SHELL_RULE = [
-  '- rule: Terminal shell in container',
-  '  desc: A shell was used as the entrypoint or exec point into a container with an attached terminal.',
-  '  condition: evt.type = execve and container.id != host and proc.name = bash and proc.tty != 0',
-  '  output: A shell was spawned in a container with an attached terminal (shell=%proc.name parent=%proc.pname image=%container.image.repository)',
-  '  priority: NOTICE',
-  '  tags: [maturity_stable, container, shell]',
-  '',
-].join('\n');
-const SHELL_ALERT = JSON.stringify({
-  hostname: 'node-2', output: '09:12:40.000000001: Notice A shell was spawned in a container with an attached terminal (shell=bash parent=runc image=docker.io/library/nginx)',
-  output_fields: { 'container.id': '8a7b6c5d4e3f', 'container.image.repository': 'docker.io/library/nginx', 'evt.time': 1772442760000000001, 'proc.cmdline': 'bash', 'proc.name': 'bash', 'proc.pname': 'runc', 'proc.tty': 34816 },
-  priority: 'Notice', rule: 'Terminal shell in container', source: 'syscall', tags: ['container', 'shell'], time: '2026-03-02T09:12:40.000000001Z',
-});
-const IMAGE_FIX = (where: string) => `Add exception for this process + container image (bash, docker.io/library/nginx) to ${where}`;
-
-/** The operator's resources of namespace falco: the official rules from their OCI artifact (50-01) and a team's
- *  inline rules (60-03). */
-const RULESFILES = [
-  operatorRulesfile('falco-rules', 'ociArtifact:\n  image:\n    repository: falcosecurity/rules/falco-rules\n    tag: "4"\n  registry:\n    name: ghcr.io\npriority: 50\n'),
-  operatorRulesfile('web-rules', 'inlineRules:\n  - list: web_shells\n    items: [bash, sh]\npriority: 60\n'),
-].join('---\n');
-const MANIFEST = '/ws/deploy/falco/rulesfiles.yaml';
-const NEW_FILE = '/ws/deploy/falco/falco-lens-tuning.yaml';
-const NEW_RULESFILE = 'new Rulesfile \'falco-lens-tuning\' (deploy/falco/falco-lens-tuning.yaml)';
-
-function service(files: Record<string, string>, options: { localFile?: string } = {}) {
-  const host = new MemoryHost({ [OFFICIAL]: SHELL_RULE, ...files }, { ruleFiles: [OFFICIAL], folders: ['/ws'] });
-  if (options.localFile) host.config = { ...host.config, rules: { ...host.config.rules, localFile: options.localFile } };
-  return { host, service: new FalcoLanguageService(host) };
-}
-
-function actionsFor(s: FalcoLanguageService, alert: string, logUri = 'file:///logs/events.json') {
-  const log = TextDocument.create(logUri, 'falco-alerts', 1, `${alert}\n`);
-  s.alerts.didOpenOrChange?.(log);
-  const actions = s.alerts.codeActions!(log, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
-  const report = s.alerts.report(`${alert}\n`, logUri).replace(/\\(.)/g, '$1');
-  return { actions, titles: actions.map((a) => a.title), report: report.slice(report.indexOf('### Tuning')) };
-}
-
-/** The text a quick fix creates as a new file (a create, then one insertion into the empty file). */
-function created(action: CodeAction | undefined, file: string): string {
-  const changes = action?.edit?.documentChanges ?? [];
-  assert.deepEqual(changes[0], { kind: 'create', uri: pathToUri(file) }, 'a new file, never written over');
-  const edits = (changes[1] as TextDocumentEdit).edits as TextEdit[];
-  assert.equal(edits.length, 1);
-  return applyEdits('', edits);
-}
-
-function edits(action: CodeAction | undefined, file: string): TextEdit[] {
-  return action?.edit?.changes?.[pathToUri(file)] ?? [];
-}
-
-function documents(text: string): any[] {
-  return parseAllDocuments(text).map((d) => {
-    assert.deepEqual(d.errors.map((e) => e.message), [], 'valid YAML');
-    return d.toJS();
-  });
-}
-
-/** The lines of the new tuning Rulesfile of namespace falco holding the process + image exception of SHELL_ALERT;
- *  `selector`, the lines of its spec.selector. */
-function tuningManifest(selector: string[] = []): string[] {
-  return [
-    '# Tuning of rules that Falco reads before this file: the operator writes it as /etc/falco/rules.d/99-03-falco-lens-tuning-inline.yaml.',
-    'apiVersion: artifact.falcosecurity.dev/v1alpha1',
-    'kind: Rulesfile',
-    'metadata:',
-    '  name: "falco-lens-tuning"',
-    '  namespace: "falco"',
-    'spec:',
-    '  priority: 99',
-    ...selector,
-    '  inlineRules:',
-    '    - rule: "Terminal shell in container"',
-    '      exceptions:',
-    '        - name: falco_lens_proc_name_and_container_image_repository',
-    '          fields: [proc.name, container.image.repository]',
-    '          comps: [=, =]',
-    '          values:',
-    '            - ["bash", "docker.io/library/nginx"]',
-    '      override:',
-    '        exceptions: append',
-    '',
-  ];
-}
+import {
+  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, NEW_RULESFILE, OFFICIAL_OCI, RULESFILES, SELECTOR_BLOCK, SELECTORS_BLOCK, SHELL_ALERT, SHELL_RULE, WEB_RULES,
+  actionsFor, created, documents, edits, service, tuningManifest,
+} from './operator-tuning-helpers';
 
 test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes into a new Rulesfile that loads after it', () => {
   const { host, service: s } = service({ [MANIFEST]: RULESFILES });
@@ -296,13 +208,6 @@ test('a rule the chart\'s Falco has nowhere: the customRules target is greyed ou
 });
 
 // ---- 5. The nodes a Rulesfile applies on (spec.selector) ----
-
-const OFFICIAL_OCI = 'ociArtifact:\n  image:\n    repository: falcosecurity/rules/falco-rules\n    tag: "4"\n  registry:\n    name: ghcr.io\n';
-const GPU = 'selector:\n  matchLabels:\n    pool: gpu\n';
-const WEB_RULES = operatorRulesfile('web-rules', 'inlineRules:\n  - list: web_shells\n    items: [bash, sh]\npriority: 60\n');
-/** The title of a tuning fix greyed out because of the targets' node selectors. */
-const SELECTOR_BLOCK = (where: string) => `Add exception or disable rule: not in ${where}, whose spec.selector is not that of this rule's definition`;
-const SELECTORS_BLOCK = (where: string) => `Add exception or disable rule: not in ${where}: the Rulesfiles defining this rule apply on different nodes`;
 
 test('a rule whose Rulesfile has a spec.selector: the new tuning Rulesfile copies it (CRLF kept), and takes the next tuning', () => {
   const selector = 'selector:\n  matchLabels:\n    pool: gpu\n    "on": "yes"\n  matchExpressions:\n    - key: topology.kubernetes.io/zone\n      operator: In\n      values: [eu-west-1a, "1"]\n';

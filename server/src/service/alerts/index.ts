@@ -25,6 +25,7 @@ import { investigationScript } from './fill';
 import { internalEventName, targetHover } from './hover';
 import { incidentReport, incidentReportSteps, playbookMarkdown, type TuningPlaces, type TuningPlacesOf } from './report';
 import { chartRuleSources, definedAfterLocal, definitionSelector, localAgainstBlock, localFileRead, operatorRuleSources } from './loadOrder';
+import { nodesOutside, sameNodes } from '../embedded/selectors';
 import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
   deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule,
@@ -570,20 +571,20 @@ function deploymentPlace(d: DeploymentTarget, rule: string, tags: readonly strin
     // Where the rule is: a file with another spec.selector than its definitions is passed over, and the tuning
     // Rulesfile Falco Lens adds takes theirs.
     const nodes = definitionSelector(sources);
-    const fits = (e: DeploymentEntry | undefined) => e !== undefined && !nodes.unclear && e.selector === nodes.selector;
+    const fits = (e: DeploymentEntry | undefined) => e !== undefined && !nodes.unclear && sameNodes(e.selector, nodes.selector);
     const tuning = !nodes.unclear && d.tuning?.selecting ? d.tuning.selecting(nodes.selector) ?? d.tuning : d.tuning;
     const fitting = after.filter(fits);
     target = fitting[fitting.length - 1] ?? (fits(tuning) ? tuning : undefined) ?? after[after.length - 1] ?? tuning;
     if (!target) return undefined;
     if (!last) blocked = { why: 'missing', kind: 'operator', folder: d.label, namespace: d.namespace ?? '' };
     else if (target.key < last.fileName) blocked = { why: 'order', kind: 'operator', podPath: target.podPath, after: `${OPERATOR_RULES_DIR}/${last.fileName}`, maybe: last.maybe };
-    else if (nodes.unclear || target.selector !== nodes.selector) {
+    else if (nodes.unclear || !sameNodes(target.selector, nodes.selector)) {
       const defining = nodes.defining.map((s) => ({ podPath: `${OPERATOR_RULES_DIR}/${s.fileName}`, maybe: s.maybe, ...(s.selector !== undefined ? { selector: s.selector } : {}) }));
       blocked = { why: 'selector', kind: 'operator', podPath: target.podPath, defining, unclear: nodes.unclear, ...(target.selector !== undefined ? { selector: target.selector } : {}) };
     }
   }
   // The deployment's other files with an item of the rule that apply wherever the target does (Falco reads them there).
-  const others = holding.filter((e) => e !== target && (e.selector === undefined || e.selector === target!.selector));
+  const others = holding.filter((e) => e !== target && nodesOutside(target!.selector, [e.selector]) === undefined);
   return { kind: d.kind, target, others: others.map((e) => e.text), ...(blocked ? { blocked } : {}) };
 }
 

@@ -14,7 +14,8 @@ import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
 import { officialArtifactFile, officialFileDefines, officialMaturity } from '../../knowledge';
-import { CHART_RULES_DIR, selectorValue } from '../embedded/regions';
+import { CHART_RULES_DIR } from '../embedded/regions';
+import { nodesOutside, readableSelector } from '../embedded/selectors';
 import { definesRule } from './tuning';
 
 /** Where a path sits in the load order of the rules workspace (rules/workspace.ts files()): a configured file by its
@@ -170,20 +171,24 @@ export interface OperatorRuleSource { fileName: string; maybe: boolean; selector
 /**
  * The spec.selector a Rulesfile tuning the rule must have (none: every node), from the files of the operator's namespace
  * that define it (operatorRuleSources; those that may only where none surely does). Each node's artifact operator writes
- * a Rulesfile only where its selector matches the node's labels (embedded/regions.ts selectorKey), and Falco refuses an
- * override of a rule that no earlier file defines: the tuning must apply on the nodes where a definition does, all of
- * them (else the alerts of the others go on). That is every node where one of them has no selector, else their one
- * selector (compared as written: two selectors that pick the same nodes differently are different). `defining`, the
- * files read; `unclear` where they are none, or have several selectors, or one that is not a mapping (the CRD refuses
- * it): Falco Lens cannot tell one set of nodes where the rule is.
+ * a Rulesfile only where its selector matches the node's labels (embedded/selectors.ts), and Falco refuses an override
+ * of a rule that no earlier file defines: the tuning must apply on the nodes where a definition does, all of them (else
+ * the alerts of the others go on). Those are every node where one of them has no selector (a nil selector matches every
+ * node: the rule is everywhere, whatever the others' selectors), else the nodes of the one selector whose nodes hold
+ * every other's, compared by meaning (`pool=gpu` in matchLabels and `pool In [gpu]` are one selector), as written in the
+ * first such definition. `defining`, the files read; `unclear` where they are none, where no one selector holds the
+ * others' nodes, or where one is a selector the operator cannot read (not a mapping, an unknown operator…): Falco Lens
+ * cannot tell one set of nodes where the rule is.
  */
 export function definitionSelector(sources: readonly OperatorRuleSource[]): { defining: OperatorRuleSource[]; unclear: boolean; selector?: string } {
   const sure = sources.filter((s) => !s.maybe);
   const defining = sure.length > 0 ? sure : [...sources];
   if (defining.some((s) => s.selector === undefined)) return { defining, unclear: false };
-  const selectors = new Set(defining.map((s) => s.selector!));
-  const [selector] = selectors;
-  return selectors.size === 1 && selectorValue(selector) !== undefined ? { defining, unclear: false, selector } : { defining, unclear: true };
+  const selectors = defining.map((s) => s.selector);
+  const widest = defining.length > 0 && selectors.every(readableSelector)
+    ? selectors.find((outer) => selectors.every((inner) => nodesOutside(inner, [outer]) === undefined))
+    : undefined;
+  return widest !== undefined ? { defining, unclear: false, selector: widest } : { defining, unclear: true };
 }
 
 /** Whether the local rules file is one that a Falco Falco Lens knows of reads: it exists, or the configured rules

@@ -33,6 +33,7 @@ import {
 import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
+import { nodesKey } from './selectors';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 
@@ -454,9 +455,10 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   // those one Falco reads, as the Rulesfiles are (groupOf). A Config with a spec.selector is written only on the
   // nodes it selects: it is merged with the Configs without one and those with the same selector; a Config without
   // one is checked with the Configs without one (the nodes no selector picks), and told where a Config with a selector
-  // replaces one of its keys on the nodes it selects (selectorNotes). Two selectors may pick the same node: Falco Lens
-  // does not know the nodes' labels, so each is merged apart.
-  const configGroupFor = (hostUri: string, place: OperatorPlace): string => `${groupFor(hostUri, place)}\u0001${place.selector ?? ''}`;
+  // replaces one of its keys on the nodes it selects (selectorNotes). Selectors are compared by the nodes they pick
+  // (selectors.ts nodesKey: `pool=gpu` in matchLabels or as `pool In [gpu]` is one group). Two different selectors may
+  // pick the same node: Falco Lens does not know the nodes' labels, so each is merged apart.
+  const configGroupFor = (hostUri: string, place: OperatorPlace): string => `${groupFor(hostUri, place)}\u0001${nodesKey(place.selector)}`;
   /** The group's configuration files in the order Falco reads them (a name given twice: the first by URI). */
   const configMembers = (group: string): OperatorConfigFile[] => {
     const cut = group.lastIndexOf('\u0001');
@@ -465,7 +467,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     for (const state of allStates()) {
       for (const p of state.placed) {
         const place = p.file.operator;
-        if (p.file.kind !== 'config' || !place || groupFor(state.uri, place) !== base || (place.selector !== undefined && place.selector !== selector)) continue;
+        if (p.file.kind !== 'config' || !place || groupFor(state.uri, place) !== base || (place.selector !== undefined && nodesKey(place.selector) !== selector)) continue;
         const at = `${hostName(state.uri)}:${state.lines.positionAt(p.file.keySpan[0]).line + 1}`;
         const label = p.file.holder === 'configMap' ? `the ConfigMap '${p.file.configMap?.name ?? ''}' of Config '${place.resource}'` : `Config '${place.resource}'`;
         found.push({ fileName: place.fileName, host: state.uri, file: { uri: p.doc.uri, fileName: place.fileName, text: p.file.text, label, at, resource: place.resource, ...(place.selector !== undefined ? { selector: place.selector } : {}) } });
@@ -484,16 +486,19 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const place = p.file.operator;
     if (p.file.kind !== 'config' || !place || place.selector !== undefined) return [];
     const base = groupFor(state.uri, place);
-    const selectors = new Set<string>();
+    // Each selector's nodes once (nodesKey), in the order of a spelling of it (the least selector key).
+    const selectors = new Map<string, string>();
     for (const other of allStates()) {
       for (const o of other.placed) {
         const at = o.file.operator;
-        if (o.file.kind === 'config' && at?.selector !== undefined && groupFor(other.uri, at) === base) selectors.add(at.selector);
+        if (o.file.kind !== 'config' || at?.selector === undefined || groupFor(other.uri, at) !== base) continue;
+        const key = nodesKey(at.selector);
+        if (!selectors.has(key) || at.selector < selectors.get(key)!) selectors.set(key, at.selector);
       }
     }
     const replaced = new Set(own.filter((d) => d.code === ConfigCode.Overridden).map((d) => (d.data as { key?: string } | undefined)?.key));
     const out: Diagnostic[] = [];
-    for (const selector of [...selectors].sort()) {
+    for (const [selector] of [...selectors].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const group = `${base}\u0001${selector}`;
       const members = configMembers(group);
       for (const d of configGroupFeatures(group).diagnostics(p.doc)) {

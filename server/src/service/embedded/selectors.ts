@@ -1,0 +1,220 @@
+// The nodes a Falco Operator resource's spec.selector picks, by meaning rather than by spelling.
+//
+// Facts. The artifact operator of each Falco pod writes a Rulesfile or a Config only where NodeMatchesSelector says
+// its own node matches (falco-operator v0.4.1 controllers/artifact/rulesfile/controller.go:102, config/controller.go:100;
+// the same from v0.1.0): a nil selector matches every node (internal/pkg/controllerhelper/node.go:32-35), any other goes
+// through metav1.LabelSelectorAsSelector (node.go:52), which gives labels.Everything() for a selector with no
+// matchLabels and no matchExpressions, and else one requirement per matchLabels pair (Equals, one value) and per
+// matchExpressions item, ANDed (apimachinery v0.36.2, the operator's go.mod, pkg/apis/meta/v1/helpers.go:36-72; the
+// CRD says the same: a matchLabels pair "is equivalent to an element of matchExpressions, whose key field is 'key', the
+// operator is 'In', and the values array contains only 'value'", chart/falco-operator/crds/
+// artifact.falcosecurity.dev_rulesfiles.yaml:139-185). A requirement matches a node's labels as labels.Requirement.Matches
+// says (pkg/labels/selector.go:247-266): In (and Equals) when the label is there with one of the values; NotIn when it
+// is absent or has none of them; Exists when it is there; DoesNotExist when it is not. An operator other than In,
+// NotIn, Exists and DoesNotExist, In or NotIn without values, Exists or DoesNotExist with values, or a key or value
+// that is not a valid label key or value makes LabelSelectorAsSelector fail (helpers.go:61, selector.go:185-224):
+// NodeMatchesSelector returns the error and the operator writes the resource on no node, retrying.
+//
+// So a selector is, per label key, the states of that label it lets through: absent or not, and a value among a
+// finite set or outside one. The ANDed requirements of one key are the intersection of their sets; keys are
+// independent (a node may carry any labels). That per-key form is the normal form compared here: two selectors pick
+// the same nodes exactly when their normal forms are equal.
+import { selectorValue } from './regions';
+
+/** What one label key may be on a picked node: absent (`absent`), and which values: those of `values` (`finite`),
+ *  or any but those. */
+interface KeyRule { absent: boolean; finite: boolean; values: string[] }
+
+/** The nodes a valid selector picks: `rules` per label key (none: every node; `none`, no node at all), and `key`,
+ *  the normal form as a string. */
+interface Nodes { rules: Map<string, KeyRule>; none: boolean; key: string }
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A valid label key (validation.IsQualifiedName): an optional DNS subdomain prefix and '/', then a name. */
+function validKey(key: unknown): key is string {
+  if (typeof key !== 'string') return false;
+  const slash = key.indexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** A valid label value (validation.IsValidLabelValue): empty, or a name of at most 63 characters. */
+function validValue(value: unknown): value is string {
+  return typeof value === 'string' && (value === '' || (value.length <= 63 && LABEL_NAME.test(value)));
+}
+
+function intersect(a: KeyRule, b: KeyRule): KeyRule {
+  const absent = a.absent && b.absent;
+  if (a.finite && b.finite) return { absent, finite: true, values: a.values.filter((v) => b.values.includes(v)) };
+  if (a.finite || b.finite) {
+    const [set, out] = a.finite ? [a, b] : [b, a];
+    return { absent, finite: true, values: set.values.filter((v) => !out.values.includes(v)) };
+  }
+  return { absent, finite: false, values: [...new Set([...a.values, ...b.values])].sort() };
+}
+
+const known = new Map<string, Nodes | null>();
+
+/** The nodes of a selector key (regions.ts selectorKey); undefined for every node (no selector), null for a selector
+ *  the operator cannot read (written on no node) or one that is not a mapping. */
+function nodesOf(selector: string): Nodes | null {
+  const cached = known.get(selector);
+  if (cached !== undefined) return cached;
+  const value = selectorValue(selector);
+  let out: Nodes | null = null;
+  if (value && Object.keys(value).every((k) => k === 'matchLabels' || k === 'matchExpressions')) out = readSelector(value);
+  if (known.size >= 256) known.clear();
+  known.set(selector, out);
+  return out;
+}
+
+function readSelector(value: Record<string, unknown>): Nodes | null {
+  const requirements: [string, KeyRule][] = [];
+  const labels = value.matchLabels ?? {};
+  const expressions = value.matchExpressions ?? [];
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || !Array.isArray(expressions)) return null;
+  for (const [k, v] of Object.entries(labels)) {
+    if (!validKey(k) || !validValue(v)) return null;
+    requirements.push([k, { absent: false, finite: true, values: [v] }]);
+  }
+  for (const e of expressions as unknown[]) {
+    if (e === null || typeof e !== 'object') return null;
+    const { key, operator, values = [] } = e as { key?: unknown; operator?: unknown; values?: unknown };
+    if (!validKey(key) || !Array.isArray(values) || !values.every(validValue)) return null;
+    const set = [...new Set(values as string[])].sort();
+    if (operator === 'In' && set.length > 0) requirements.push([key, { absent: false, finite: true, values: set }]);
+    else if (operator === 'NotIn' && set.length > 0) requirements.push([key, { absent: true, finite: false, values: set }]);
+    else if (operator === 'Exists' && values.length === 0) requirements.push([key, { absent: false, finite: false, values: [] }]);
+    else if (operator === 'DoesNotExist' && values.length === 0) requirements.push([key, { absent: true, finite: true, values: [] }]);
+    else return null;
+  }
+  const rules = new Map<string, KeyRule>();
+  for (const [k, rule] of requirements) rules.set(k, rules.has(k) ? intersect(rules.get(k)!, rule) : rule);
+  const sorted = [...rules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, r] of sorted) if (r.finite) r.values.sort();
+  const none = sorted.some(([, r]) => !r.absent && r.finite && r.values.length === 0);
+  return { rules: new Map(sorted), none, key: none ? 'none' : JSON.stringify(sorted.map(([k, r]) => [k, r.absent, r.finite, r.values])) };
+}
+
+/**
+ * A selector key (regions.ts selectorKey) by meaning: '' for every node (no selector), the normal form of a selector
+ * the operator reads, and for one it cannot read, the key as written (equal only to itself).
+ */
+export function nodesKey(selector: string | undefined): string {
+  if (selector === undefined) return '';
+  const nodes = nodesOf(selector);
+  return nodes ? `=${nodes.key}` : `?${selector}`;
+}
+
+/** Whether two selector keys pick the same nodes (undefined: every node). */
+export function sameNodes(a: string | undefined, b: string | undefined): boolean {
+  return nodesKey(a) === nodesKey(b);
+}
+
+/** Whether the operator can read a selector key (or there is none). */
+export function readableSelector(selector: string | undefined): boolean {
+  return selector === undefined || nodesOf(selector) !== null;
+}
+
+/** A node's labels as far as the selectors compared read them, per key: a value, absent (null), or any value other
+ *  than those listed (`other`). */
+export type ExampleLabels = [key: string, value: string | null | { other: string[] }][];
+
+/** How many label states nodesOutside tries at most (a few keys of a few values each are far below it). */
+const MAX_STATES = 4096;
+
+/**
+ * Whether some node that `picked` selects is selected by none of `covering` (each undefined: every node): undefined
+ * when none is (every node picked is covered), 'unknown' when a selector is one the operator cannot read or the label
+ * states are too many to try, else `example`, such a node's labels, and `overlap`, whether some picked node is
+ * covered too. The labels tried per key are its absence, each value a selector names for it and one value none names.
+ */
+export function nodesOutside(picked: string | undefined, covering: readonly (string | undefined)[]): { example: ExampleLabels; overlap: boolean } | 'unknown' | undefined {
+  const read = (s: string | undefined): Nodes | null | undefined => (s === undefined ? undefined : nodesOf(s));
+  const pick = read(picked);
+  const cover = covering.map(read);
+  if (pick === null || cover.some((c) => c === null)) return 'unknown';
+  if (cover.some((c) => c === undefined)) return undefined;
+  if (pick?.none) return undefined;
+  const all = [pick, ...cover].filter((n): n is Nodes => n !== undefined && n !== null);
+  const keys = [...new Set(all.flatMap((n) => [...n.rules.keys()]))].sort();
+  const OTHER = { other: [] as string[] };
+  const choices = keys.map((k) => {
+    const named = [...new Set(all.flatMap((n) => n.rules.get(k)?.values ?? []))].sort();
+    return [null, ...named, { other: named }] as (string | null | { other: string[] })[];
+  });
+  if (choices.reduce((n, c) => n * c.length, 1) > MAX_STATES) return 'unknown';
+  const admits = (n: Nodes | undefined, state: (string | null | typeof OTHER)[]): boolean => {
+    if (n === undefined) return true;
+    return keys.every((k, i) => {
+      const rule = n.rules.get(k);
+      const s = state[i];
+      if (!rule) return true;
+      if (s === null) return rule.absent;
+      if (typeof s !== 'string') return !rule.finite;
+      return rule.finite === rule.values.includes(s);
+    });
+  };
+  let example: ExampleLabels | undefined;
+  let overlap = false;
+  const state: (string | null | typeof OTHER)[] = [];
+  const walk = (i: number): boolean => {
+    if (i === keys.length) {
+      if (!admits(pick, state)) return false;
+      if (cover.some((c) => admits(c as Nodes, state))) overlap = true;
+      else example ??= keys.map((k, j) => [k, state[j]]);
+      return example !== undefined && overlap;
+    }
+    for (const c of choices[i]) {
+      state[i] = c;
+      if (walk(i + 1)) return true;
+    }
+    return false;
+  };
+  walk(0);
+  return example ? { example, overlap } : undefined;
+}
+
+/** A node's labels (nodesOutside) in words: `labelled pool=edge and without the label spot`. */
+export function exampleText(example: ExampleLabels): string {
+  const labelled = example.filter(([, v]) => v !== null).map(([k, v]) => (typeof v === 'string' ? `${k}=${v}` : `${k}=<any value${v!.other.length ? ` but ${v!.other.join(', ')}` : ''}>`));
+  const without = example.filter(([, v]) => v === null).map(([k]) => k);
+  return [
+    ...(labelled.length ? [`labelled ${labelled.join(', ')}`] : []),
+    ...(without.length ? [`without the label${without.length > 1 ? 's' : ''} ${without.join(', ')}`] : []),
+  ].join(' and ') || 'with any labels';
+}
+
+/**
+ * A Kubernetes name for a resource of `base` that applies on a selector's nodes: `<base>-<selector in words>`, the
+ * words read from the normal form (so that every spelling of the same nodes gives the same name), lower case, runs of
+ * other characters turned into '-', at most 63 characters (a DNS-1123 label: a name the API server and any label value
+ * take), the cut ones ending with a hash of the normal form. `hashed`: the name with that hash in any case (for a
+ * name taken by a resource of other nodes). Undefined for a selector the operator cannot read.
+ */
+export function nodesName(base: string, selector: string, hashed = false): string | undefined {
+  const nodes = nodesOf(selector);
+  if (!nodes) return undefined;
+  const words = nodes.none ? ['none'] : [...nodes.rules].map(([k, r]) => {
+    if (r.finite && !r.absent) return r.values.length === 1 ? `${k}-${r.values[0]}` : `${k}-in-${r.values.join('-')}`;
+    if (r.finite) return `no-${k}`;
+    return r.values.length === 0 ? k : `${k}-${r.absent ? '' : 'exists-'}notin-${r.values.join('-')}`;
+  });
+  const slug = words.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const name = `${base}-${slug}`;
+  if (!hashed && name.length <= 63) return name;
+  const hash = fnv1a(nodes.key).toString(16).padStart(8, '0');
+  return `${name.slice(0, 63 - 9).replace(/-+$/, '')}-${hash}`;
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}

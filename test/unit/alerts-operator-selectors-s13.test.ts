@@ -1,0 +1,137 @@
+// The Falco Operator's node selectors, session 12's leftovers:
+// 1. Selectors are compared by the nodes they pick (embedded/selectors.ts): matchLabels `{pool: gpu}` and
+//    matchExpressions `[{key: pool, operator: In, values: [gpu]}]` are one selector, whatever the order of keys and
+//    values; an empty selector is a missing one (every node). Compared as written, two spellings greyed the tuning fix out,
+//    and two Configs of one selector spelled differently were merged apart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nodesKey, nodesName, nodesOutside, exampleText, sameNodes } from '../../server/src/service/embedded/selectors';
+import { analyzeHost } from '../../server/src/service/embedded/regions';
+import { message, openHost, operatorConfig, operatorRulesfile, textAt } from './embedded-helpers';
+import { applyEdits } from './rules-host';
+import {
+  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, OFFICIAL_OCI, SELECTORS_BLOCK, SHELL_ALERT, WEB_RULES, actionsFor, created, documents, edits, service,
+} from './operator-tuning-helpers';
+
+/** The selector key of a Rulesfile whose spec has the lines `selector` (as regions.ts reads it). */
+function keyOf(selector: string): string | undefined {
+  return analyzeHost(operatorRulesfile('x', `${OFFICIAL_OCI}${selector}`)).oci?.[0].selector;
+}
+
+const IN_GPU = 'selector:\n  matchExpressions:\n    - key: pool\n      operator: In\n      values: [gpu]\n';
+
+test('selectors by meaning: matchLabels as In, keys and values in any order, requirements of one key intersected', () => {
+  assert.ok(sameNodes(keyOf(GPU), keyOf(IN_GPU)));
+  const a = keyOf('selector:\n  matchExpressions:\n    - key: zone\n      operator: In\n      values: [b, a, b]\n    - key: pool\n      operator: Exists\n');
+  const b = keyOf('selector:\n  matchExpressions:\n    - key: pool\n      operator: Exists\n    - {key: zone, operator: In, values: [a, b]}\n');
+  assert.ok(sameNodes(a, b));
+  // pool In [gpu, edge] and pool NotIn [edge] is pool=gpu; Exists and In is In.
+  assert.ok(sameNodes(keyOf(GPU), keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: In, values: [gpu, edge]}\n    - {key: pool, operator: NotIn, values: [edge]}\n')));
+  assert.ok(sameNodes(keyOf(GPU), keyOf('selector:\n  matchLabels: {pool: gpu}\n  matchExpressions:\n    - {key: pool, operator: Exists}\n')));
+  // An empty selector, or one whose lists are empty, is every node, as no selector is.
+  for (const empty of ['selector: {}\n', 'selector:\n  matchLabels: {}\n  matchExpressions: []\n', 'selector:\n']) assert.ok(sameNodes(keyOf(empty), undefined), empty);
+  // Different nodes.
+  assert.ok(!sameNodes(keyOf(GPU), undefined));
+  assert.ok(!sameNodes(keyOf(GPU), keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: In, values: [gpu, edge]}\n')));
+  assert.ok(!sameNodes(keyOf(GPU), keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: NotIn, values: [edge]}\n')));
+  // A selector the operator cannot read (LabelSelectorAsSelector fails: nothing is written) equals no other.
+  const lower = keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: in, values: [gpu]}\n');
+  for (const bad of [lower, keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: In}\n'), keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: Exists, values: [gpu]}\n'), keyOf('selector:\n  matchLabels: {pool: "a b"}\n')]) {
+    assert.ok(nodesKey(bad).startsWith('?'), bad);
+    assert.ok(!sameNodes(bad, keyOf(GPU)));
+  }
+});
+
+test('the nodes one selector picks that others do not, with a node\'s labels as example', () => {
+  const gpu = keyOf(GPU);
+  const gpuOrEdge = keyOf('selector:\n  matchExpressions:\n    - {key: pool, operator: In, values: [gpu, edge]}\n');
+  assert.equal(nodesOutside(gpu, [gpuOrEdge]), undefined);
+  assert.equal(nodesOutside(gpu, [undefined]), undefined);
+  const wider = nodesOutside(gpuOrEdge, [gpu]);
+  assert.ok(wider && wider !== 'unknown');
+  assert.equal(exampleText(wider.example), 'labelled pool=edge');
+  assert.equal(wider.overlap, true);
+  const everywhere = nodesOutside(undefined, [gpu]);
+  assert.ok(everywhere && everywhere !== 'unknown');
+  assert.equal(exampleText(everywhere.example), 'without the label pool');
+  const edge = nodesOutside(keyOf('selector:\n  matchLabels: {pool: edge}\n'), [gpu]);
+  assert.deepEqual(edge, { example: [['pool', 'edge']], overlap: false });
+  // Two selectors that together pick every node.
+  assert.equal(nodesOutside(undefined, [keyOf('selector:\n  matchExpressions: [{key: pool, operator: Exists}]\n'), keyOf('selector:\n  matchExpressions: [{key: pool, operator: DoesNotExist}]\n')]), undefined);
+  const notGpu = nodesOutside(keyOf('selector:\n  matchExpressions: [{key: pool, operator: Exists}]\n'), [gpu]);
+  assert.ok(notGpu && notGpu !== 'unknown');
+  assert.equal(exampleText(notGpu.example), 'labelled pool=<any value but gpu>');
+});
+
+test('a name for a selector: the same for every spelling, a Kubernetes name, cut with a hash', () => {
+  assert.equal(nodesName('falco-lens-tuning', keyOf(GPU)!), 'falco-lens-tuning-pool-gpu');
+  assert.equal(nodesName('falco-lens-tuning', keyOf(IN_GPU)!), 'falco-lens-tuning-pool-gpu');
+  const long = keyOf('selector:\n  matchExpressions:\n    - {key: topology.kubernetes.io/zone, operator: In, values: [eu-west-1a, eu-west-1b]}\n    - {key: node.kubernetes.io/instance-type, operator: NotIn, values: [t3.small]}\n')!;
+  const name = nodesName('falco-lens-tuning', long)!;
+  assert.ok(name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name), name);
+  assert.match(name, /^falco-lens-tuning-node-kubernetes-io-instance-type-[-a-z0-9]*-[0-9a-f]{8}$/);
+  assert.match(nodesName('falco-lens-tuning', keyOf(GPU)!, true)!, /^falco-lens-tuning-pool-gpu-[0-9a-f]{8}$/);
+  assert.equal(nodesName('falco-lens-tuning', keyOf('selector:\n  matchExpressions: [{key: pool, operator: in, values: [gpu]}]\n')!), undefined);
+});
+
+test('tuning: the falco-lens-tuning Rulesfile whose selector is the definition\'s, spelled otherwise, takes the tuning', () => {
+  const spelled = [
+    IN_GPU,
+    // Another order of keys and values, and the same key twice.
+    'selector:\n  matchExpressions:\n    - {operator: In, values: [gpu], key: pool}\n    - {key: pool, operator: Exists}\n',
+  ];
+  for (const selector of spelled) {
+    const own = operatorRulesfile('falco-lens-tuning', `priority: 99\n${selector}inlineRules:\n  - list: unused\n    items: []\n`);
+    const manifest = [operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n${GPU}`), WEB_RULES, own].join('---\n');
+    const { actions, titles } = actionsFor(service({ [MANIFEST]: manifest }).service, SHELL_ALERT);
+    assert.ok(!actions.some((a) => a.disabled), titles.join('\n'));
+    const add = actions.find((a) => a.title === IMAGE_FIX('deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning\' inlineRules'));
+    assert.ok(add, titles.join('\n'));
+    const written = documents(applyEdits(manifest, edits(add, MANIFEST)))[2];
+    assert.equal(written.spec.inlineRules.length, 2);
+  }
+  // An empty selector is no selector: the definition on every node, falco-lens-tuning with `selector: {}`.
+  const empty = operatorRulesfile('falco-lens-tuning', 'priority: 99\nselector:\n  matchLabels: {}\ninlineRules:\n  - list: unused\n    items: []\n');
+  const { titles } = actionsFor(service({ [MANIFEST]: [operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n`), empty].join('---\n') }).service, SHELL_ALERT);
+  assert.ok(titles.includes(IMAGE_FIX('deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning\' inlineRules')), titles.join('\n'));
+});
+
+test('tuning: definitions on one set of nodes spelled twice, or one holding the other\'s nodes, give the new Rulesfile that selector', () => {
+  const label = (selector: string) => `new Rulesfile 'falco-lens-tuning' (deploy/falco/falco-lens-tuning.yaml, spec.selector ${selector})`;
+  const selectorOf = (manifest: string) => {
+    const { actions, titles } = actionsFor(service({ [MANIFEST]: manifest }).service, SHELL_ALERT);
+    const add = actions.find((a) => a.title.startsWith(IMAGE_FIX('new Rulesfile')));
+    assert.ok(add, titles.join('\n'));
+    return { title: add.title, selector: documents(created(add, NEW_FILE))[0].spec.selector };
+  };
+  const official = (name: string, selector: string) => operatorRulesfile(name, `${OFFICIAL_OCI}priority: 50\n${selector}`);
+  // The same nodes: the first definition's spelling (by the operator's file order) is written.
+  assert.deepEqual(selectorOf([official('falco-rules-a', GPU), official('falco-rules-b', IN_GPU)].join('---\n')), { title: IMAGE_FIX(label('pool=gpu')), selector: { matchLabels: { pool: 'gpu' } } });
+  // pool in (gpu, edge) holds pool=gpu: the rule is on the nodes of the wider one.
+  const wide = 'selector:\n  matchExpressions:\n    - key: pool\n      operator: In\n      values: [gpu, edge]\n';
+  assert.deepEqual(selectorOf([official('falco-rules-a', GPU), official('falco-rules-b', wide)].join('---\n')), {
+    title: IMAGE_FIX(label('pool in (gpu,edge)')), selector: { matchExpressions: [{ key: 'pool', operator: 'In', values: ['gpu', 'edge'] }] },
+  });
+  // Judgement re-checked: one definition without a selector (every node) and one with: the rule is on every node, and
+  // the tuning Rulesfile gets none.
+  const every = actionsFor(service({ [MANIFEST]: [official('falco-rules-a', GPU), official('falco-rules-b', '')].join('---\n') }).service, SHELL_ALERT);
+  const add = every.actions.find((a) => a.title === IMAGE_FIX('new Rulesfile \'falco-lens-tuning\' (deploy/falco/falco-lens-tuning.yaml)'));
+  assert.ok(add, every.titles.join('\n'));
+  assert.equal(documents(created(add, NEW_FILE))[0].spec.selector, undefined);
+  // A selector the operator cannot read (an operator spelled `in`): Falco Lens cannot tell its nodes, greyed out.
+  const refused = actionsFor(service({ [MANIFEST]: official('falco-rules', 'selector:\n  matchExpressions:\n    - {key: pool, operator: in, values: [gpu]}\n') }).service, SHELL_ALERT);
+  assert.ok(!refused.actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), refused.titles.join('\n'));
+  assert.equal(refused.actions.find((a) => a.disabled)?.title, SELECTORS_BLOCK('new Rulesfile \'falco-lens-tuning\' (deploy/falco/falco-lens-tuning.yaml)'));
+});
+
+test('Configs of one selector spelled two ways are merged together', () => {
+  const inGpu = '  selector:\n    matchExpressions:\n      - {key: pool, operator: In, values: [gpu]}\n';
+  const text = [
+    operatorConfig('gpu-a', 60, 'engine:\n  kind: kmod', `  ${GPU.replace(/\n(?=.)/g, '\n  ')}`),
+    operatorConfig('gpu-b', 70, 'engine:\n  kind: modern_ebpf', inGpu),
+  ].join('---\n');
+  const { service: s } = service({});
+  const found = s.embedded.diagnostics(openHost(s, text, 'file:///ws/deploy/falco/configs.yaml')).filter((d) => d.code === 'config-overridden');
+  assert.deepEqual(found.map((d) => textAt(text, d)), ['engine']);
+  assert.match(message(found[0]), /Config 'gpu-b' \(configs\.yaml:\d+, written as \/etc\/falco\/config\.d\/70-03-gpu-b-inline\.yaml\), merged after this file, sets 'engine' again/);
+});
