@@ -135,3 +135,60 @@ test('Configs of one selector spelled two ways are merged together', () => {
   assert.deepEqual(found.map((d) => textAt(text, d)), ['engine']);
   assert.match(message(found[0]), /Config 'gpu-b' \(configs\.yaml:\d+, written as \/etc\/falco\/config\.d\/70-03-gpu-b-inline\.yaml\), merged after this file, sets 'engine' again/);
 });
+
+// 2. An override Rulesfile whose selector picks nodes that its rule's definitions do not: Falco refuses the override
+//    there and stops (rule_loader_collector.cpp 0.44.0:230,300,376). It had no finding.
+
+/** The override-nodes findings of a manifest opened as MANIFEST: [severity, text of the range, message]. */
+function overrideNotes(manifest: string, files: Record<string, string> = {}): [number | undefined, string, string][] {
+  const { service: s } = service(files);
+  return s.embedded.diagnostics(openHost(s, manifest, 'file:///ws/deploy/falco/rulesfiles.yaml'))
+    .filter((d) => d.code === 'embedded-operator-override-nodes').map((d) => [d.severity, textAt(manifest, d), message(d)]);
+}
+const SHELL_OVERRIDE = 'inlineRules:\n  - rule: Terminal shell in container\n    exceptions:\n      - name: ops\n        fields: [proc.name]\n        values: [[zsh]]\n    override:\n      exceptions: append\n';
+const OFFICIAL_GPU = operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n${GPU}`);
+
+test('an override Rulesfile written on nodes without the rule\'s definition: a warning, or an error where none has it', () => {
+  // The override on every node, the official rules on the gpu nodes only.
+  const everywhere = [OFFICIAL_GPU, operatorRulesfile('shell-tuning', `priority: 70\n${SHELL_OVERRIDE}`)].join('---\n');
+  assert.deepEqual(overrideNotes(everywhere), [[2, 'Terminal shell in container',
+    'Falco refuses to start on the nodes where this override of rule \'Terminal shell in container\' is written without the rule\'s definition (a node without the label pool, for one): '
+    + 'the operator writes Rulesfile \'shell-tuning\' (/etc/falco/rules.d/70-03-shell-tuning-inline.yaml) on every node (no spec.selector), and the rule is defined by '
+    + '/etc/falco/rules.d/50-01-falco-rules-oci.yaml on the nodes of spec.selector pool=gpu. Each Falco pod\'s artifact operator writes a Rulesfile only where its spec.selector matches '
+    + 'its node\'s labels, and Falco refuses to start on an override of a rule that no earlier rules file defines. Give this Rulesfile the spec.selector of the definition, or one that picks fewer nodes.']]);
+  // On the edge nodes: no node it is written on has the rule. An error.
+  const edge = [OFFICIAL_GPU, operatorRulesfile('shell-tuning', `priority: 70\nselector:\n  matchLabels:\n    pool: edge\n${SHELL_OVERRIDE}`)].join('---\n');
+  const [error] = overrideNotes(edge);
+  assert.equal(error[0], 1);
+  assert.match(error[2], /^Falco refuses to start on every node where this override of rule 'Terminal shell in container' is written: none of them has the rule's definition \(a node labelled pool=edge, for one\): the operator writes Rulesfile 'shell-tuning' \(\/etc\/falco\/rules\.d\/70-03-shell-tuning-inline\.yaml\) on the nodes of spec\.selector pool=edge, /);
+  // The wider pool in (gpu, edge): a warning naming a node of the edge pool.
+  const wider = edge.replace('  matchLabels:\n    pool: edge\n', '  matchExpressions:\n    - {key: pool, operator: In, values: [gpu, edge]}\n');
+  assert.match(overrideNotes(wider)[0][2], /\(a node labelled pool=edge, for one\)/);
+  // A legacy append and an enabled-only item are overrides too; one finding per rule.
+  const legacy = [OFFICIAL_GPU, operatorRulesfile('shell-tuning', 'priority: 70\ninlineRules:\n  - rule: Terminal shell in container\n    enabled: false\n  - rule: Terminal shell in container\n    append: true\n    condition: and proc.name != zsh\n')].join('---\n');
+  assert.deepEqual(overrideNotes(legacy).map(([severity, at]) => [severity, at]), [[2, 'Terminal shell in container']]);
+});
+
+test('an override on the definition\'s nodes, or fewer, or after its definition in the same file: no finding', () => {
+  const quiet = [
+    // The same nodes, spelled otherwise; fewer nodes.
+    [OFFICIAL_GPU, operatorRulesfile('shell-tuning', `priority: 70\n${'selector:\n  matchExpressions:\n    - {key: pool, operator: In, values: [gpu]}\n'}${SHELL_OVERRIDE}`)],
+    [OFFICIAL_GPU, operatorRulesfile('shell-tuning', `priority: 70\nselector:\n  matchLabels:\n    pool: gpu\n    zone: a\n${SHELL_OVERRIDE}`)],
+    // The definition on every node.
+    [operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n`), operatorRulesfile('shell-tuning', `priority: 70\n${GPU}${SHELL_OVERRIDE}`)],
+    // An OCI artifact whose rules Falco Lens does not have, on every node: it may define the rule there.
+    [OFFICIAL_GPU, operatorRulesfile('vendor', 'ociArtifact:\n  image:\n    repository: example.com/vendor/rules\npriority: 40\n'), operatorRulesfile('shell-tuning', `priority: 70\n${SHELL_OVERRIDE}`)],
+    // Its own definition first.
+    [OFFICIAL_GPU, operatorRulesfile('shells', `priority: 70\ninlineRules:\n${['- rule: Terminal shell in container', '  desc: d', '  condition: evt.type = execve', '  output: o', '  priority: NOTICE', ''].join('\n').replace(/^(?=.)/gm, '  ')}${SHELL_OVERRIDE.slice('inlineRules:\n'.length)}`)],
+  ];
+  for (const docs of quiet) assert.deepEqual(overrideNotes(docs.join('---\n')), [], docs.join('---\n'));
+});
+
+test('an override in a ConfigMap\'s rules.yaml is written on its Rulesfile\'s nodes', () => {
+  const override = '- rule: Terminal shell in container\n  enabled: false\n  override:\n    enabled: replace\n';
+  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shells\n  namespace: falco\ndata:\n  rules.yaml: |\n${override.replace(/^(?=.)/gm, '    ')}`;
+  const manifest = [OFFICIAL_GPU, operatorRulesfile('shells', 'configMapRef:\n  name: shells\npriority: 70\n'), configMap].join('---\n');
+  const [note] = overrideNotes(manifest);
+  assert.equal(note[1], 'Terminal shell in container');
+  assert.match(note[2], /the operator writes Rulesfile 'shells' \(\/etc\/falco\/rules\.d\/70-02-shells-configmap\.yaml\) on every node \(no spec\.selector\)/);
+});

@@ -322,7 +322,7 @@ export function loadOrderReason(block: LoadOrderBlock, quote: (value: string) =>
  * :300 at 0.44.1; `enable` likewise), a LOAD_ERR_VALIDATE error that stops the loading; no release turns it into a
  * warning.
  */
-const NO_EARLIER_RULE = 'Falco refuses to start on an override of a rule that no earlier rules file defines';
+export const NO_EARLIER_RULE = 'Falco refuses to start on an override of a rule that no earlier rules file defines';
 
 /** Why no tuning quick fix writes into a file of a Falco deployment of the workspace (alerts/index.ts tuningPlaces). */
 export type DeploymentBlock =
@@ -365,7 +365,7 @@ export function deploymentReason(block: DeploymentBlock, quote: (value: string) 
 }
 
 /** Where an operator's Rulesfile applies: every node, or those its spec.selector picks (kubectl's `-l` syntax). */
-function nodesOf(selector: string | undefined, quote: (value: string) => string): string {
+export function nodesOf(selector: string | undefined, quote: (value: string) => string = (v) => v): string {
   return selector === undefined ? 'every node (no spec.selector)' : `the nodes of spec.selector ${quote(selectorText(selector) || selector)}`;
 }
 

@@ -33,9 +33,16 @@ import {
 import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
-import { nodesKey } from './selectors';
+import { exampleText, nodesKey, nodesOutside } from './selectors';
+import { operatorRuleSources } from '../alerts/loadOrder';
+import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
+import { parseRulesFile } from '../rules/model';
+import { isDefinitionItem } from '../rules/semanticTokens';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
+
+/** A rules file of an operator's namespace whose rules Falco Lens does not have (DeploymentTarget.unknown). */
+type UnknownFile = NonNullable<DeploymentTarget['unknown']>[number];
 
 /** One embedded file as served: where it sits, its document, and the service that answers for it. */
 interface Placed {
@@ -706,6 +713,66 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     });
     return withSelector(undefined);
   };
+  /** A host's operator rules files whose rules Falco Lens does not have: its OCI Rulesfiles' artifacts, and the
+   *  ConfigMaps its Rulesfiles name that no file holds (each with its Rulesfile's namespace). */
+  const unknownFiles = (state: HostState): { namespace: string; file: UnknownFile }[] => {
+    const selectorField = (selector: string | undefined) => (selector !== undefined ? { selector } : {});
+    const out = state.oci.map((o): { namespace: string; file: UnknownFile } => ({ namespace: o.namespace, file: { fileName: o.fileName, repository: o.repository, ...selectorField(o.selector) } }));
+    for (const ref of state.refs) {
+      if (ref.kind === 'Rulesfile' && !resolveRef(state.uri, ref)) out.push({ namespace: ref.namespace, file: { fileName: operatorFileName(ref.priority, 'configmap', ref.resource), ...selectorField(ref.selector) } });
+    }
+    return out;
+  };
+  const byFileName = (a: { fileName: string }, b: { fileName: string }) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0);
+
+  /**
+   * Overrides that the operator writes on nodes where the rule they override is not: a rules file of a Rulesfile (its
+   * inlineRules, its ConfigMap's rules.yaml) with an item that overrides, appends to or enables a rule defined only in
+   * files Falco reads before it (the group's, and its OCI artifacts and ConfigMaps not found, which may) whose
+   * spec.selectors leave out some node this file's picks. There Falco reads the override without the rule and refuses
+   * to start (ERROR_NO_PREVIOUS_RULE_APPEND / _REPLACE and the enabled-only item's, rule_loader_collector.cpp
+   * 0.44.0:230,300,376). Said on the item's name: an error where no node this file is written on has the definition,
+   * else a warning (which nodes the cluster has, Falco Lens does not know), with such a node's labels. A definition
+   * earlier in the same file is on its nodes; a rule no earlier file defines is the rules checks' (and tuning's) case.
+   */
+  const overrideNodeNotes = (state: HostState): Diagnostic[] => {
+    const out: Diagnostic[] = [];
+    const map = mapper(state);
+    for (const p of state.placed) {
+      const place = p.file.operator;
+      if (p.file.kind !== 'rules' || !place || place.kind !== 'Rulesfile') continue;
+      const model = parseRulesFile(p.doc.uri, p.file.text);
+      if (!model.items.some((i) => i.kind === 'rule' && !isDefinitionItem(i))) continue;
+      const group = groupFor(state.uri, place);
+      const earlier = membersOf(group).map(({ p: m }) => ({ key: m.file.operator!.fileName, text: m.file.text, selector: m.file.operator!.selector })).filter((m) => m.key < place.fileName);
+      const unknown: UnknownFile[] = [];
+      for (const other of allStates()) for (const u of unknownFiles(other)) if (groupOf(other.uri, u.namespace) === group && u.file.fileName < place.fileName) unknown.push(u.file);
+      unknown.sort(byFileName);
+      const seen = new Set<string>();
+      for (const item of model.items) {
+        if (item.kind !== 'rule' || item.name === undefined || seen.has(item.name)) continue;
+        seen.add(item.name);
+        if (isDefinitionItem(item)) continue;
+        const sources = operatorRuleSources(earlier, unknown, item.name, []);
+        const outside = sources.length === 0 ? undefined : nodesOutside(place.selector, sources.map((s) => s.selector));
+        if (outside === undefined || outside === 'unknown') continue;
+        const span = item.nameSpan ?? item.span;
+        const defining = sources.map((s) => `${OPERATOR_RULES_DIR}/${s.fileName}${s.maybe ? ' (which may define it)' : ''} on ${nodesOf(s.selector)}`).join(', ');
+        const written = `the operator writes Rulesfile '${place.resource}' (${OPERATOR_RULES_DIR}/${place.fileName}) on ${nodesOf(place.selector)}, and the rule is defined by ${defining}`;
+        const why = `Each Falco pod's artifact operator writes a Rulesfile only where its spec.selector matches its node's labels, and ${NO_EARLIER_RULE}. Give this Rulesfile the spec.selector of the definition, or one that picks fewer nodes.`;
+        out.push(map.diagnostic(p, {
+          range: { start: p.doc.positionAt(span.start), end: p.doc.positionAt(span.end) },
+          severity: outside.overlap ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+          code: HolderCode.OperatorOverrideNodes, source: 'falco-lens',
+          message: outside.overlap
+            ? `Falco refuses to start on the nodes where this override of rule '${item.name}' is written without the rule's definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`
+            : `Falco refuses to start on every node where this override of rule '${item.name}' is written: none of them has the rule's definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`,
+          data: { rule: item.name, ...(place.selector !== undefined ? { selector: place.selector } : {}), definitions: sources },
+        }));
+      }
+    }
+    return out;
+  };
   const operatorTargets = (): DeploymentTarget[] => {
     const found = new Map<string, { folder: string; namespace: string; unknown: { fileName: string; repository?: string; selector?: string }[]; names: Set<string>; eol: string }>();
     const groupAt = (uri: string, namespace: string) => {
@@ -722,10 +789,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         group.names.add(r.resource);
         if (lineEnding(state.text) !== '\n') group.eol = lineEnding(state.text);
       }
-      for (const o of state.oci) groupAt(state.uri, o.namespace).unknown.push({ fileName: o.fileName, repository: o.repository, ...selectorField(o.selector) });
-      for (const ref of state.refs) {
-        if (ref.kind === 'Rulesfile' && !resolveRef(state.uri, ref)) groupAt(state.uri, ref.namespace).unknown.push({ fileName: operatorFileName(ref.priority, 'configmap', ref.resource), ...selectorField(ref.selector) });
-      }
+      for (const u of unknownFiles(state)) groupAt(state.uri, u.namespace).unknown.push(u.file);
     }
     const perFolder = new Map<string, number>();
     for (const g of found.values()) perFolder.set(g.folder, (perFolder.get(g.folder) ?? 0) + 1);
@@ -741,7 +805,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         if (p.file.holder === 'rulesfile' && p.file.operator!.resource === OPERATOR_TUNING_RESOURCE) own = entry;
       }
       const tuning = own ?? (g.names.has(OPERATOR_TUNING_RESOURCE) || !isAbsolute(g.folder) ? undefined : newRulesfile(g.folder, g.namespace, (perFolder.get(g.folder) ?? 0) > 1, g.eol));
-      const unknown = g.unknown.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+      const unknown = g.unknown.sort(byFileName);
       return { kind: 'operator', path: g.folder, label: folderLabel(g.folder), namespace: g.namespace, entries, ...(tuning ? { tuning } : {}), unknown };
     });
   };
@@ -765,7 +829,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         range: state.lines.range(p.span[0], p.span[1]), severity: SEVERITY[p.severity], code: p.code, source: 'falco-lens', message: p.message,
         ...(p.replacement !== undefined ? { data: { replacement: p.replacement } } : {}),
       }));
-      out.push(...loadOrderNotes(state), ...refNotes(state));
+      out.push(...loadOrderNotes(state), ...refNotes(state), ...overrideNodeNotes(state));
       const map = mapper(state);
       for (const p of state.placed) {
         const found = p.features.diagnostics(p.doc);

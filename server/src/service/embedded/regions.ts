@@ -239,6 +239,9 @@ export enum HolderCode {
   OperatorConfigFiles = 'embedded-operator-config-files',
   /** A Rulesfile's rules that Falco reads before those of an OCI artifact of the same namespace (embedded/index.ts). */
   OperatorLoadsBefore = 'embedded-operator-loads-before',
+  /** A Rulesfile's override of a rule whose definitions the operator writes on fewer nodes than the override
+   *  (embedded/index.ts): Falco refuses to start on the others. */
+  OperatorOverrideNodes = 'embedded-operator-override-nodes',
   /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
    *  first; Falco Lens checks it after the workspace's rules files). */
   RulesLoadBefore = 'embedded-rules-loads-before',
