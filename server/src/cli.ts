@@ -170,19 +170,28 @@ function readText(file: string): string {
   try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
 }
 
-/** Files named directly, plus the rules files and alert logs found in named folders. */
-function expand(paths: string[], err: string[]): string[] {
+/**
+ * Files named directly, plus the rules files and alert logs found in named folders. Links are followed, but a folder
+ * already walked (a link back to a parent) is not walked again, and what cannot be read is skipped with a note.
+ */
+function expand(paths: string[], err: string[], walked = new Set<string>()): string[] {
   const files: string[] = [];
   for (const p of paths) {
     let stat: fs.Stats;
     try { stat = fs.statSync(p); } catch { err.push(`falco-lens: cannot read ${p}`); continue; }
     if (!stat.isDirectory()) { files.push(p); continue; }
-    for (const name of fs.readdirSync(p).sort()) {
+    let real: string;
+    let names: string[];
+    try { real = fs.realpathSync(p); names = fs.readdirSync(p).sort(); } catch { err.push(`falco-lens: skipping ${p}: cannot read the folder`); continue; }
+    if (walked.has(real)) { err.push(`falco-lens: skipping ${p}: a link to a folder already checked (${real})`); continue; }
+    walked.add(real);
+    for (const name of names) {
       const child = path.join(p, name);
-      // Inside folders: regular files and folders only (a dangling link or a FIFO there is skipped, not fatal).
-      const kind = fs.statSync(child, { throwIfNoEntry: false });
+      // Inside folders: regular files and folders only (a dangling link, a link loop or a FIFO there is skipped, not fatal).
+      let kind: fs.Stats | undefined;
+      try { kind = fs.statSync(child, { throwIfNoEntry: false }); } catch { kind = undefined; }
       if (!kind) { err.push(`falco-lens: skipping ${child}: cannot read it`); continue; }
-      if (kind.isDirectory()) files.push(...expand([child], err));
+      if (kind.isDirectory()) files.push(...expand([child], err, walked));
       else if (kind.isFile() && /\.ya?ml$/.test(name) && !detectLanguage(child, '') && holdsRules(readText(child))) {
         // Helm values, HelmReleases, ConfigMaps, Falco Operator resources: checked where they hold Falco rules files.
         files.push(child);

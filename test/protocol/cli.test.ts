@@ -158,6 +158,20 @@ test('check on a folder skips a dangling symlink with a message instead of crash
   assert.match(result.stderr, /skipping .*gone_rules\.yaml/);
 });
 
+test('check on a folder walks a folder once: a link back to a parent and a link loop are skipped, not fatal', () => {
+  const dir = scratch({ 'rules.d/web_rules.yaml': BROKEN_RULES, 'rules.d/more/extra_rules.yaml': BROKEN_RULES });
+  fs.symlinkSync('..', path.join(dir, 'rules.d', 'more', 'up'));
+  fs.symlinkSync('loop_b.yaml', path.join(dir, 'rules.d', 'loop_a.yaml'));
+  fs.symlinkSync('loop_a.yaml', path.join(dir, 'rules.d', 'loop_b.yaml'));
+  const result = run(['check', '--format', 'json', 'rules.d'], dir);
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  assert.match(result.stderr, /skipping .*up: a link to a folder already checked/);
+  assert.match(result.stderr, /skipping .*loop_a\.yaml: cannot read it/);
+  // Each file is checked once, under the path it was first found by.
+  const files = new Set((JSON.parse(result.stdout) as { file: string }[]).map((f) => f.file.replace(/\\/g, '/')));
+  assert.deepEqual([...files].sort(), ['rules.d/more/extra_rules.yaml', 'rules.d/web_rules.yaml']);
+});
+
 test('check on a folder skips other tools\' *_rules.yaml (Prometheus) but checks a foreign file named on the command line', () => {
   const prometheus = 'groups:\n  - name: example\n    rules:\n      - alert: HighRequestLatency\n        expr: job:request_latency_seconds:mean5m > 0.5\n';
   const dir = scratch({ 'rules/web_rules.yaml': BROKEN_RULES, 'rules/alert_rules.yaml': prometheus });
