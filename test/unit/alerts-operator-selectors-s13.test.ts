@@ -10,8 +10,9 @@ import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { message, openHost, operatorConfig, operatorRulesfile, textAt } from './embedded-helpers';
 import { applyEdits } from './rules-host';
 import {
-  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, OFFICIAL_OCI, SELECTORS_BLOCK, SHELL_ALERT, WEB_RULES, actionsFor, created, documents, edits, service,
+  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, OFFICIAL_OCI, SELECTOR_BLOCK, SELECTORS_BLOCK, SHELL_ALERT, WEB_RULES, actionsFor, created, documents, edits, service,
 } from './operator-tuning-helpers';
+import { pathToUri } from '../../server/src/service/uri';
 
 /** The selector key of a Rulesfile whose spec has the lines `selector` (as regions.ts reads it). */
 function keyOf(selector: string): string | undefined {
@@ -191,4 +192,77 @@ test('an override in a ConfigMap\'s rules.yaml is written on its Rulesfile\'s no
   const [note] = overrideNotes(manifest);
   assert.equal(note[1], 'Terminal shell in container');
   assert.match(note[2], /the operator writes Rulesfile 'shells' \(\/etc\/falco\/rules\.d\/70-02-shells-configmap\.yaml\) on every node \(no spec\.selector\)/);
+});
+
+// 3. One falco-lens-tuning Rulesfile per namespace: a rule defined on other nodes than its selector's had its tuning
+//    greyed out. A second tuning Rulesfile, named after the definition's nodes, is appended to falco-lens-tuning's
+//    manifest.
+
+const OWN_GPU = operatorRulesfile('falco-lens-tuning', `priority: 99\n${GPU}inlineRules:\n  - list: unused\n    items: []\n`);
+const OWN_EVERY = operatorRulesfile('falco-lens-tuning', `priority: 99\n${SHELL_OVERRIDE}`);
+
+test('falco-lens-tuning on other nodes than the definition: a second tuning Rulesfile in its manifest, tuned again in place', () => {
+  // The official rules on every node, falco-lens-tuning on the gpu nodes (a comment and no final line break kept).
+  const manifest = `# Falco rules of the cluster\n${[operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n`), OWN_GPU].join('---\n')}  # end`;
+  const { host, service: s } = service({ [MANIFEST]: manifest });
+  const label = 'new Rulesfile \'falco-lens-tuning-every-node\' (deploy/falco/rulesfiles.yaml, every node)';
+  const first = actionsFor(s, SHELL_ALERT);
+  assert.ok(!first.actions.some((a) => a.disabled), first.titles.join('\n'));
+  const add = first.actions.find((a) => a.title === IMAGE_FIX(label));
+  assert.ok(add, first.titles.join('\n'));
+  const [edit] = edits(add, MANIFEST);
+  assert.equal(edits(add, MANIFEST).length, 1);
+  const text = applyEdits(manifest, [edit]);
+  // Appended after the last document, which is kept as it was.
+  assert.ok(text.startsWith(`${manifest}\n---\n# Tuning of rules that Falco reads before this file: the operator writes it as /etc/falco/rules.d/99-03-falco-lens-tuning-every-node-inline.yaml.\n`), text);
+  const added = documents(text)[2];
+  assert.deepEqual(added.metadata, { name: 'falco-lens-tuning-every-node', namespace: 'falco' });
+  assert.equal(added.spec.priority, 99);
+  assert.equal(added.spec.selector, undefined);
+  assert.deepEqual(added.spec.inlineRules.map((i: { rule: string }) => i.rule), ['Terminal shell in container']);
+  assert.deepEqual(analyzeHost(text).files.map((f) => f.key), ['99-03-falco-lens-tuning-every-node-inline.yaml', '99-03-falco-lens-tuning-inline.yaml']);
+  // Written: the same exception is not offered again (one item), the next fix edits the same resource.
+  host.files.set(MANIFEST, text);
+  s.didChangeWatchedFiles([pathToUri(MANIFEST)]);
+  const again = actionsFor(s, SHELL_ALERT);
+  assert.ok(!again.titles.some((t) => t.startsWith(IMAGE_FIX('')) || t.includes('new Rulesfile')), again.titles.join('\n'));
+  const disable = again.actions.find((a) => a.title.startsWith('Disable rule'));
+  assert.equal(disable?.title, 'Disable rule "Terminal shell in container" in deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning-every-node\' inlineRules (last resort: it stops all its alerts)');
+  const disabled = applyEdits(text, edits(disable, MANIFEST));
+  assert.deepEqual(documents(disabled).map((d) => d.metadata.name), ['falco-rules', 'falco-lens-tuning', 'falco-lens-tuning-every-node']);
+  assert.equal(documents(disabled)[2].spec.inlineRules.length, 2);
+});
+
+test('the second tuning Rulesfile copies the definition\'s selector, is found again by its nodes, keeps CRLF', () => {
+  const manifest = [OFFICIAL_GPU, OWN_EVERY].join('---\n').replace(/\n/g, '\r\n');
+  const { host, service: s } = service({ [MANIFEST]: manifest });
+  const label = 'new Rulesfile \'falco-lens-tuning-pool-gpu\' (deploy/falco/rulesfiles.yaml, spec.selector pool=gpu)';
+  const first = actionsFor(s, SHELL_ALERT);
+  const add = first.actions.find((a) => a.title === IMAGE_FIX(label));
+  assert.ok(add, first.titles.join('\n'));
+  const text = applyEdits(manifest, edits(add, MANIFEST));
+  assert.ok(text.startsWith(`${manifest}---\r\n# Tuning`) && !/[^\r]\n/.test(text), JSON.stringify(text.slice(manifest.length)));
+  const added = documents(text)[2];
+  assert.equal(added.metadata.name, 'falco-lens-tuning-pool-gpu');
+  assert.deepEqual(added.spec.selector, { matchLabels: { pool: 'gpu' } });
+  // The definition spelled as pool In [gpu]: the same nodes, the same Rulesfile takes the next tuning.
+  const respelled = text.replace('  selector:\r\n    matchLabels:\r\n      pool: gpu\r\n', '  selector:\r\n    matchExpressions:\r\n      - {key: pool, operator: In, values: [gpu]}\r\n');
+  assert.notEqual(respelled, text);
+  host.files.set(MANIFEST, respelled);
+  s.didChangeWatchedFiles([pathToUri(MANIFEST)]);
+  const again = actionsFor(s, SHELL_ALERT);
+  assert.ok(!again.titles.some((t) => t.includes('new Rulesfile')), again.titles.join('\n'));
+  assert.equal(again.actions.find((a) => a.title.startsWith('Disable rule'))?.title, 'Disable rule "Terminal shell in container" in deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning-pool-gpu\' inlineRules (last resort: it stops all its alerts)');
+});
+
+test('the second tuning Rulesfile\'s name taken by another resource: its hashed name, else greyed out with why', () => {
+  const taken = (name: string) => operatorRulesfile(name, 'ociArtifact:\n  image:\n    repository: example.com/other\npriority: 10\n');
+  const hashed = nodesName('falco-lens-tuning', keyOf(GPU)!, true)!;
+  const one = actionsFor(service({ [MANIFEST]: [OFFICIAL_GPU, OWN_EVERY, taken('falco-lens-tuning-pool-gpu')].join('---\n') }).service, SHELL_ALERT);
+  assert.ok(one.titles.includes(IMAGE_FIX(`new Rulesfile '${hashed}' (deploy/falco/rulesfiles.yaml, spec.selector pool=gpu)`)), one.titles.join('\n'));
+  const both = actionsFor(service({ [MANIFEST]: [OFFICIAL_GPU, OWN_EVERY, taken('falco-lens-tuning-pool-gpu'), taken(hashed)].join('---\n') }).service, SHELL_ALERT);
+  assert.ok(!both.actions.some((a) => a.edit && a.title.startsWith(IMAGE_FIX(''))), both.titles.join('\n'));
+  const blocked = both.actions.find((a) => a.disabled);
+  assert.equal(blocked?.title, SELECTOR_BLOCK('deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning\' inlineRules'));
+  assert.match(blocked.disabled!.reason, /^the operator writes \/etc\/falco\/rules\.d\/99-03-falco-lens-tuning-inline\.yaml on every node \(no spec\.selector\), and the rule's definitions on other nodes: \/etc\/falco\/rules\.d\/50-01-falco-rules-oci\.yaml on the nodes of spec\.selector pool=gpu;/);
 });

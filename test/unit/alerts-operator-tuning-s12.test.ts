@@ -24,7 +24,7 @@ import { applyEdits } from './rules-host';
 import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 import { operatorRulesfile } from './embedded-helpers';
 import {
-  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, NEW_RULESFILE, OFFICIAL_OCI, RULESFILES, SELECTOR_BLOCK, SELECTORS_BLOCK, SHELL_ALERT, SHELL_RULE, WEB_RULES,
+  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, NEW_RULESFILE, OFFICIAL_OCI, RULESFILES, SELECTORS_BLOCK, SHELL_ALERT, SHELL_RULE, WEB_RULES,
   actionsFor, created, documents, edits, service, tuningManifest,
 } from './operator-tuning-helpers';
 
@@ -275,7 +275,7 @@ test('definitions of the rule on different node selectors: no tuning Rulesfile i
   assert.equal(refused.actions.find((a) => a.disabled)?.title, SELECTORS_BLOCK(NEW_RULESFILE));
 });
 
-test('a Rulesfile with an item of the rule but another spec.selector takes no tuning; the tuning Rulesfile does, or is greyed out', () => {
+test('a Rulesfile with an item of the rule but another spec.selector takes no tuning; the tuning Rulesfile does', () => {
   // The official rules on every node; a team disables the rule on the gpu nodes only (priority 60, after them).
   const gpuOff = operatorRulesfile('gpu-quiet', `priority: 60\n${GPU}inlineRules:\n  - rule: Terminal shell in container\n    enabled: false\n    override:\n      enabled: replace\n`);
   const manifest = `${RULESFILES}---\n${gpuOff}`;
@@ -287,21 +287,8 @@ test('a Rulesfile with an item of the rule but another spec.selector takes no tu
   // Disabled on the gpu nodes only: disabling it is still offered, for every node.
   assert.equal(actions.find((a) => a.title.startsWith('Disable rule'))?.title, `Disable rule "Terminal shell in container" in ${NEW_RULESFILE} (last resort: it stops all its alerts)`);
 
-  // The group's falco-lens-tuning Rulesfile exists with the gpu selector: the rule is on every node, the tuning would
-  // miss the others. Greyed out with why.
-  const own = operatorRulesfile('falco-lens-tuning', `priority: 99\n${GPU}inlineRules:\n  - list: unused\n    items: []\n`);
-  const owned = actionsFor(service({ [MANIFEST]: `${RULESFILES}---\n${own}` }).service, SHELL_ALERT);
-  assert.ok(!owned.actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), owned.titles.join('\n'));
-  const where = 'deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning\' inlineRules';
-  const blocked = owned.actions.find((a) => a.disabled);
-  assert.equal(blocked?.title, SELECTOR_BLOCK(where));
-  assert.match(blocked.disabled!.reason, /^the operator writes \/etc\/falco\/rules\.d\/99-03-falco-lens-tuning-inline\.yaml on the nodes of spec\.selector pool=gpu, and the rule's definitions on other nodes: \/etc\/falco\/rules\.d\/50-01-falco-rules-oci\.yaml on every node \(no spec\.selector\); /);
-  // The other way round: the rule only on the gpu nodes, a tuning Rulesfile without a selector would stop the others.
-  const gpuRules = RULESFILES.replace('priority: 50\n', `priority: 50\n${GPU}`.replace(/^(?=.)/gm, '  ').trimStart());
-  const everywhere = operatorRulesfile('falco-lens-tuning', 'priority: 99\ninlineRules:\n  - rule: Terminal shell in container\n    exceptions:\n      - name: ops\n        fields: [proc.name]\n        values: [[zsh]]\n    override:\n      exceptions: append\n');
-  const stop = actionsFor(service({ [MANIFEST]: `${gpuRules}---\n${everywhere}` }).service, SHELL_ALERT);
-  assert.ok(!stop.actions.some((a) => a.edit && a.title.includes('falco-lens-tuning')), stop.titles.join('\n'));
-  assert.match(stop.actions.find((a) => a.disabled)?.disabled?.reason ?? '', /^the operator writes \/etc\/falco\/rules\.d\/99-03-falco-lens-tuning-inline\.yaml on every node \(no spec\.selector\), and the rule's definitions on other nodes: \/etc\/falco\/rules\.d\/50-01-falco-rules-oci\.yaml on the nodes of spec\.selector pool=gpu;/);
+  // The group's falco-lens-tuning Rulesfile with another selector: a second tuning Rulesfile (session 13,
+  // alerts-operator-selectors-s13).
 });
 
 test('the nodes of the rule: a sure definition over one that may, an empty selector is every node, a ConfigMap\'s rules at its Rulesfile\'s', () => {

@@ -31,9 +31,9 @@ import {
   type OperatorPlace, type OperatorRef,
 } from './regions';
 import { addEntryEdit, type HostTextEdit } from './chartValues';
-import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
+import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
-import { exampleText, nodesKey, nodesOutside } from './selectors';
+import { exampleText, nodesKey, nodesName, nodesOutside, sameNodes } from './selectors';
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
 import { parseRulesFile } from '../rules/model';
@@ -773,6 +773,58 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }
     return out;
   };
+  /**
+   * A second tuning Rulesfile of a namespace whose falco-lens-tuning (in the manifest `uri`) has other nodes than the
+   * rule's definitions: named after the selector's nodes (selectors.ts nodesName, with its hash where a Rulesfile of
+   * the namespace has that name; `-every-node` for no selector), at the same priority, appended as a document of that
+   * manifest — the file that the cluster's operator already applies for Falco Lens's tuning. Undefined where both names
+   * are taken or the manifest does not read back with it.
+   */
+  const addedRulesfile = (uri: string, namespace: string, selector: string | undefined, names: ReadonlySet<string>): DeploymentEntry | undefined => {
+    const named = (hashed: boolean) => (selector === undefined ? (hashed ? undefined : `${OPERATOR_TUNING_RESOURCE}-every-node`) : nodesName(OPERATOR_TUNING_RESOURCE, selector, hashed));
+    const name = [named(false), named(true)].find((n) => n !== undefined && !names.has(n));
+    if (name === undefined || !appendedRulesfile(uri, namespace, name, selector, '- rule: x\n  enabled: false\n')) return undefined;
+    const file = operatorFileName(OPERATOR_TUNING_PRIORITY, 'inline', name);
+    const text = selector === undefined ? '' : selectorText(selector);
+    return {
+      key: file, podPath: `${OPERATOR_RULES_DIR}/${file}`, holder: 'inlineRules', text: '',
+      label: `new Rulesfile '${name}' (${hostLabel(uri)}, ${selector === undefined ? 'every node' : `spec.selector ${text !== '' && text.length <= 40 ? text : 'of the rule\'s definition'}`})`,
+      ...(selector !== undefined ? { selector } : {}),
+      edit: (insertion) => {
+        const edit = appendedRulesfile(uri, namespace, name, selector, insertion.text);
+        return edit ? { changes: { [uri]: [edit] } } : {};
+      },
+    };
+  };
+  /** The edit appending the tuning Rulesfile `name` holding `rules` to the manifest `uri` as it is now (a document
+   *  after its last, with its line breaks), remembered per text; undefined unless the manifest then reads back as
+   *  before plus that Rulesfile. */
+  const appendedEdits = new WeakMap<HostState, Map<string, TextEdit | undefined>>();
+  const appendedRulesfile = (uri: string, namespace: string, name: string, selector: string | undefined, rules: string): TextEdit | undefined => {
+    const now = stateOfHost(uri);
+    if (!now) return undefined;
+    let known = appendedEdits.get(now);
+    if (!known) appendedEdits.set(now, known = new Map());
+    const memo = `${name}\u0000${selector ?? ''}\u0000${rules}`;
+    if (known.has(memo)) return known.get(memo);
+    if (known.size >= 32) known.clear();
+    const eol = lineEnding(now.text);
+    const manifest = tuningRulesfile(namespace, rules, eol, selector, name);
+    let edit: TextEdit | undefined;
+    if (manifest !== undefined) {
+      const text = now.text;
+      const open = text !== '' && !/[\r\n]$/.test(text) ? eol : '';
+      const marker = text.trim() === '' || /(^|\n)---[ \t]*\r?\n?$/.test(text) ? '' : `---${eol}`;
+      const newText = `${open}${marker}${manifest}`;
+      const before = analyzeHost(text, now.target);
+      const after = analyzeHost(text + newText, now.target);
+      const added = after.files.filter((f) => f.operator?.resource === name && f.operator.namespace === namespace);
+      const same = after.problems.length === before.problems.length && after.files.length === before.files.length + 1 && added.length === 1 && added[0].operator?.selector === selector;
+      if (same) edit = { range: now.lines.range(text.length, text.length), newText };
+    }
+    known.set(memo, edit);
+    return edit;
+  };
   const operatorTargets = (): DeploymentTarget[] => {
     const found = new Map<string, { folder: string; namespace: string; unknown: { fileName: string; repository?: string; selector?: string }[]; names: Set<string>; eol: string }>();
     const groupAt = (uri: string, namespace: string) => {
@@ -795,16 +847,22 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     for (const g of found.values()) perFolder.set(g.folder, (perFolder.get(g.folder) ?? 0) + 1);
     return [...found].map(([key, g]): DeploymentTarget => {
       const entries: DeploymentEntry[] = [];
-      let own: DeploymentEntry | undefined;
-      for (const { p } of membersOf(key)) {
+      let own: { entry: DeploymentEntry; uri: string } | undefined;
+      // The tuning Rulesfiles Falco Lens wrote: falco-lens-tuning, and those it added for other nodes.
+      const tunings: DeploymentEntry[] = [];
+      for (const { state, p } of membersOf(key)) {
         const target = operatorHooks.tuningTarget(p.doc.uri);
         if (!target) continue;
         const place = p.file.operator!;
-        const entry = { ...target, key: place.fileName, podPath: `${OPERATOR_RULES_DIR}/${place.fileName}`, ...selectorField(place.selector) };
+        const entry: DeploymentEntry = { ...target, key: place.fileName, podPath: `${OPERATOR_RULES_DIR}/${place.fileName}`, ...selectorField(place.selector) };
         entries.push(entry);
-        if (p.file.holder === 'rulesfile' && p.file.operator!.resource === OPERATOR_TUNING_RESOURCE) own = entry;
+        if (p.file.holder !== 'rulesfile' || !(place.resource === OPERATOR_TUNING_RESOURCE || place.resource.startsWith(`${OPERATOR_TUNING_RESOURCE}-`))) continue;
+        tunings.push(entry);
+        if (place.resource === OPERATOR_TUNING_RESOURCE) own = { entry, uri: state.uri };
       }
-      const tuning = own ?? (g.names.has(OPERATOR_TUNING_RESOURCE) || !isAbsolute(g.folder) ? undefined : newRulesfile(g.folder, g.namespace, (perFolder.get(g.folder) ?? 0) > 1, g.eol));
+      // Another selector than falco-lens-tuning's: the tuning Rulesfile of those nodes, else a new one in its manifest.
+      if (own) own.entry.selecting = (selector) => tunings.find((t) => sameNodes(t.selector, selector)) ?? addedRulesfile(own!.uri, g.namespace, selector, g.names);
+      const tuning = own?.entry ?? (g.names.has(OPERATOR_TUNING_RESOURCE) || !isAbsolute(g.folder) ? undefined : newRulesfile(g.folder, g.namespace, (perFolder.get(g.folder) ?? 0) > 1, g.eol));
       const unknown = g.unknown.sort(byFileName);
       return { kind: 'operator', path: g.folder, label: folderLabel(g.folder), namespace: g.namespace, entries, ...(tuning ? { tuning } : {}), unknown };
     });

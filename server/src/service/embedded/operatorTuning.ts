@@ -32,9 +32,10 @@ export const OPERATOR_TUNING_FILE = operatorFileName(OPERATOR_TUNING_PRIORITY, '
  * line breaks; the comment lines and blank lines it starts with go above the manifest, since a comment inside
  * inlineRules is lost when the API server keeps it), with `eol` line breaks, and whose spec.selector is `selector` (a
  * selector key, regions.ts selectorKey; none when undefined). Undefined unless the manifest reads back as that
- * Rulesfile alone, with that selector and the same items.
+ * Rulesfile alone, with that selector and the same items. `name`: its metadata.name (a second tuning Rulesfile of the
+ * namespace, for other nodes, is named after them: embedded/index.ts addedRulesfile).
  */
-export function tuningRulesfile(namespace: string, rules: string, eol: string, selector?: string): string | undefined {
+export function tuningRulesfile(namespace: string, rules: string, eol: string, selector?: string, name = OPERATOR_TUNING_RESOURCE): string | undefined {
   const selecting = selector === undefined ? [] : selectorLines(selector);
   if (selecting === undefined) return undefined;
   const lines = rules.replace(/\n+$/, '').split('\n');
@@ -46,7 +47,7 @@ export function tuningRulesfile(namespace: string, rules: string, eol: string, s
     'apiVersion: artifact.falcosecurity.dev/v1alpha1',
     'kind: Rulesfile',
     'metadata:',
-    `  name: ${yamlQuote(OPERATOR_TUNING_RESOURCE)}`,
+    `  name: ${yamlQuote(name)}`,
     ...(namespace !== '' ? [`  namespace: ${yamlQuote(namespace)}`] : []),
     'spec:',
     `  priority: ${OPERATOR_TUNING_PRIORITY}`,
@@ -56,8 +57,8 @@ export function tuningRulesfile(namespace: string, rules: string, eol: string, s
   ].join(eol) + eol;
   const { files, problems } = analyzeHost(text);
   const file = files[0];
-  const same = files.length === 1 && problems.length === 0 && file.holder === 'rulesfile' && file.key === OPERATOR_TUNING_FILE
-    && file.operator?.resource === OPERATOR_TUNING_RESOURCE && file.operator.namespace === namespace && file.operator.selector === selector
+  const same = files.length === 1 && problems.length === 0 && file.holder === 'rulesfile' && file.key === operatorFileName(OPERATOR_TUNING_PRIORITY, 'inline', name)
+    && file.operator?.resource === name && file.operator.namespace === namespace && file.operator.selector === selector
     && isDeepStrictEqual(parseDocument(file.text).toJS(), parseDocument(items.join('\n')).toJS());
   return same ? text : undefined;
 }
