@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { MemoryHost, applyEdits, corpusExists, corpusHost, editsFor, rulesDoc } from './rules-host';
+import { newerThanTarget } from '../../server/src/knowledge';
 
 const BASE = '/ws/falco_rules.yaml';
 const LOCAL = '/ws/falco_rules.local.yaml';
@@ -154,9 +155,15 @@ test('official rules files: no error at every release that loads them, exactly t
         const label = `${p.slice(p.indexOf('falcosecurity__rules'))} at Falco ${version}`;
         if (own.includes(version)) {
           assert.deepEqual(errors, [], label);
-          // Warnings only where Falco itself warns: the deprecations of 0.41+ (%container.info) and 0.42+ (evt.dir).
-          for (const w of diags.filter((d) => d.severity === 2)) assert.match(String(w.message), /\(LOAD_DEPRECATED_ITEM\)$/, label);
-          if (version === own[0]) assert.deepEqual(diags.filter((d) => d.severity === 2).map((d) => d.message), [], label);
+          // Falco 0.37 to 0.42 print `env=%proc.env ...` (0.41 and 0.42 `%proc.args` too) as the field and then its
+          // name as text (their thread check reads the name only at the end of the output, outputReading.ts): a
+          // warning of what Falco prints, not one Falco gives.
+          const warnings = diags.filter((d) => d.severity === 2);
+          const printed = warnings.filter((w) => /^In an output Falco [\d.]+ prints %proc\.(env|args) with its argument unset and then the text 'proc\.(env|args)'/.test(String(w.message)));
+          if (newerThanTarget(version, '0.42')) assert.deepEqual(printed, [], label);
+          // Other warnings only where Falco itself warns: the deprecations of 0.41+ (%container.info) and 0.42+ (evt.dir).
+          for (const w of warnings.filter((d) => !printed.includes(d))) assert.match(String(w.message), /\(LOAD_DEPRECATED_ITEM\)$/, label);
+          if (version === own[0]) assert.deepEqual(warnings.filter((d) => !printed.includes(d)).map((d) => d.message), [], label);
         } else {
           assert.deepEqual(errors.map((e) => e.split(' ')[0]), ['invalid-engine-version'], `${label}: ${errors.join('\n')}`);
         }

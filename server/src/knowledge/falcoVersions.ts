@@ -121,3 +121,39 @@ export const EVENT_NAMES_SINCE: ReadonlyMap<string, string> = new Map([
 export function deprecatedAt(field: FieldInfo, target: string): boolean {
   return field.deprecated !== undefined && !newerThanTarget(field.deprecatedSince, target);
 }
+
+/**
+ * How the output formatter of each release reads a `%field` token (libsinsp sinsp_evt_formatter::set_format).
+ * Falco 0.37-0.43 (libs 0.14.2-0.23.1, eventformatter.cpp 0.14.2:151-167, 0.23.1:138-147) hand the whole rest of the
+ * output to new_filter_check_from_fldname without the exact check: the first check whose parse_field_name reads a
+ * prefix is taken, that check says how many characters it read, and the rest is text; a check that throws fails the
+ * load (the key skip-if-unknown-filter covers only "invalid formatting token", no check at all). Falco 0.44 (libs 0.25.2,
+ * eventformatter.cpp:119-141) parses a field from ever shorter text until one compiles with the exact check, and
+ * throws "unknown filter:" when none does (which the key covers, rule_loader_compiler.cpp 0.44.0:353-358).
+ */
+export const OUTPUT_FORMATTER = {
+  /**
+   * The last release whose thread check reads an optional-argument field written without a valid argument only when
+   * nothing follows it in the output (`if(val == "proc.aname")`, sinsp_filtercheck_thread.cpp libs 0.14.2-0.22.1;
+   * Falco 0.42.0 has libs 0.22.1, 0.42.1 libs 0.22.2 with the fix, libs d35b99f08): elsewhere the check reads nothing,
+   * so the formatter prints the field with its argument unset and then the field's name, as written, as text.
+   */
+  argumentFallbackUntil: '0.42',
+  /** The fields of that check, with the release whose check first reads them so (proc.args and proc.aargs: 0.41). */
+  argumentFallbackFields: new Map([
+    ...['proc.apid', 'proc.aname', 'proc.aexepath', 'proc.aexe', 'proc.acmdline', 'proc.env', 'proc.aenv'].map((n) => [n, '0.37'] as const),
+    ['proc.aargs', '0.41'] as const, ['proc.args', '0.41'] as const,
+  ]) as ReadonlyMap<string, string>,
+  /**
+   * The last release in which libsinsp had the container plugin's fields itself (its container, k8s and thread checks,
+   * filter_check_list.cpp libs 0.20.0; gone in 0.21.0, Falco 0.41, which bundles the container plugin).
+   */
+  containerFieldsBuiltinUntil: '0.40',
+  /**
+   * The first release whose formatter lets a plugin field's bracket argument that the plugin refuses be printed as
+   * text: before, the plugin check's parse_field_name throws while the formatter looks the field up ("does not allow
+   * nor require an argument", "has an invalid index argument", plugin_filtercheck.cpp libs 0.14.2-0.23.1), which
+   * fails the load whatever skip-if-unknown-filter says.
+   */
+  pluginArgumentAsTextSince: '0.44',
+} as const;

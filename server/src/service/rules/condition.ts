@@ -8,7 +8,7 @@
 // still found. The first error is the one Falco would report; a condition is accepted by Falco's parser exactly when
 // `errors` is empty.
 import type {
-  ConditionParse, Expr, FieldExpr, FieldValue, ListValue, Literal, OutputField, OutputParse, Span, SyntaxError, Value,
+  ConditionParse, Expr, FieldExpr, FieldValue, ListValue, Literal, OutputField, OutputParse, OutputSyntaxError, Span, SyntaxError, Value,
 } from './conditionAst';
 import { OPERATOR_NAMES, TRANSFORMER_NAMES } from './operators';
 
@@ -821,7 +821,7 @@ class ConditionParser {
    * fields are added to `out`; returns where the reference ends, or an error. A plain field, most references, is
    * built directly as its OutputField (outputs are read once per new text, mostly before the JIT has compiled this).
    */
-  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean): number | { error: string; end: number } {
+  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean): number | { error: string; end: number; noField?: true } {
     this.pos = at;
     try {
       const t = this.lexTransformerOpen();
@@ -847,6 +847,7 @@ class ConditionParser {
       if (!nameSpan) {
         const c = this.code(at);
         return {
+          noField: true,
           error: c === CH_PERCENT
             ? `'%%' is not an escape in Falco outputs: '%' must be followed by a field name`
             : c === CH_LPAREN
@@ -856,17 +857,18 @@ class ConditionParser {
         };
       }
       let name = this.text.slice(nameSpan.start, nameSpan.end);
+      let textAfter: OutputField['textAfter'];
       if (isKnownField && !isKnownField(name)) {
-        // Falco shortens the name until it is a known field: drop trailing `.component`s while unknown.
-        let end = nameSpan.end;
-        let shorter = name;
-        while (!isKnownField(shorter)) {
-          const dot = this.text.lastIndexOf('.', end - 1);
-          if (dot <= nameSpan.start || !this.text.slice(nameSpan.start, dot).includes('.')) { end = nameSpan.end; break; }
-          end = dot;
-          shorter = this.text.slice(nameSpan.start, end);
-        }
-        if (end !== nameSpan.end) {
+        // Falco reads the longest field the name starts with and prints the rest as text (`%proc.namex` is proc.name
+        // then `x`): Falco 0.37-0.43's formatter takes the length the field's check read from the whole rest (libs
+        // 0.14.2 eventformatter.cpp:151-167, the base parse_field_name keeps the longest field name that is a prefix),
+        // 0.44's compiles ever shorter text (libs 0.25.2 eventformatter.cpp:119-141). A name that starts with no field
+        // stays whole, an unknown field.
+        const firstDot = name.indexOf('.');
+        for (let end = nameSpan.end - 1; end > nameSpan.start + firstDot + 1; end--) {
+          const shorter = this.text.slice(nameSpan.start, end);
+          if (!isKnownField(shorter)) continue;
+          textAfter = { text: this.text.slice(end, nameSpan.end), span: spanOf(end, nameSpan.end) };
           name = shorter;
           nameSpan = spanOf(nameSpan.start, end);
           this.pos = end;
@@ -889,7 +891,9 @@ class ConditionParser {
         out.push(field);
         return this.pos;
       }
-      out.push(outputField(name, arg, nameSpan, spanOf(pct, this.pos)));
+      const field = outputField(name, arg, nameSpan, spanOf(pct, this.pos));
+      if (textAfter) field.textAfter = textAfter;
+      out.push(field);
       return this.pos;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
@@ -1132,12 +1136,12 @@ function collectParts(e: Expr, parts: ConditionParts): void {
  * `%` optionally followed by a width (`%12proc.name`) and then a field with an optional `[arg]` or a transformer
  * such as `%tolower(proc.name)`. `%` has no escape: `%%` and a `%` at the end are errors.
  *
- * Falco takes the longest prefix after `%` that is a known field (`%proc.name.x` is `%proc.name` then `.x`);
- * pass `isKnownField` to reproduce that, otherwise the longest field-shaped name is taken.
+ * Falco takes the longest known field that the name after `%` starts with (`%proc.namex` is `%proc.name` then `x`,
+ * kept as `textAfter`); pass `isKnownField` to reproduce that, otherwise the longest field-shaped name is taken.
  */
 export function parseOutput(text: string, isKnownField?: (name: string) => boolean): OutputParse {
   const fields: OutputField[] = [];
-  const errors: SyntaxError[] = [];
+  const errors: OutputSyntaxError[] = [];
   if (text.length === 0) return { fields, leadingStar: false, errors: [{ message: 'the output is empty', span: spanOf(0, 0) }] };
   const leadingStar = text.charCodeAt(0) === CH_STAR;
   let i = leadingStar ? 1 : 0;
@@ -1158,7 +1162,7 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
     }
     const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, pct, fields, isKnownField);
     if (typeof ref !== 'number') {
-      errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)) });
+      errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)), ...(ref.noField ? { noField: true } : {}) });
       i = Math.max(ref.end, pct + 1);
       continue;
     }

@@ -86,11 +86,19 @@ export interface OutputField {
    * field without it and the bracket as text. `text` runs from `[` to its `]` (or to the next `%` or the end).
    */
   unreadArg?: { text: string; span: Span; why: string };
+  /**
+   * The end of a field-shaped name that is no field (`x` of `%proc.namex`, `.x` of `%proc.name.x`): Falco reads the
+   * longest field the name starts with and prints the rest as text.
+   */
+  textAfter?: { text: string; span: Span };
 }
+
+/** An output error; `noField`: a `%` that no field follows (`%%`, `%(`), which Falco words as an unknown field. */
+export interface OutputSyntaxError extends SyntaxError { noField?: true }
 
 export interface OutputParse {
   fields: OutputField[];
   /** A leading `*` (always output, even with missing values). */
   leadingStar: boolean;
-  errors: SyntaxError[];
+  errors: OutputSyntaxError[];
 }

@@ -13,6 +13,7 @@ import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunne
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { textAfterMessage, type OutputReadOptions } from './outputReading';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -521,8 +522,10 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
     if (fallback !== undefined) {
       const rest = `${field.name.slice(fallback.length)}[${arg}]`;
       const repair = problem.replaceWith === '' ? ` Remove '[${arg}]'.` : problem.replaceWith ? ` Write '%${field.name}${problem.replaceWith}'.` : '';
-      const what = field.arg ? `Field '${field.name}' takes its argument after a dot only` : `Field '${field.name}' takes no argument`;
-      ctx.reporter.report(Code.FieldArgument, span, `${what}: in an output Falco prints %${fallback} followed by the text '${rest}'.${repair}`, data, { severity: 2, load: null });
+      const what = !field.arg ? `Field '${field.name}' takes no argument` : field.arg.dotOnly ? `Field '${field.name}' takes its argument after a dot only`
+        : `Field '${field.name}' takes a number in brackets, not '${arg}'`;
+      const options: OutputReadOptions = { severity: 2, load: null, printsField: fallback, ...(field.plugin ? { pluginThrows: { problem: problem.message, plugin: field.plugin } } : {}) };
+      ctx.reporter.report(Code.FieldArgument, span, `${what}: in an output Falco prints %${fallback} followed by the text '${rest}'.${repair}`, data, options);
       return;
     }
     // No field to fall back to: the field's check throws on the argument, which only Falco 0.44's formatter words
@@ -1678,14 +1681,23 @@ const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
 function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: ReportSink): void {
   const parse = parseOutputCached(node.text);
   const span = (s: Span) => scalarMap(node).span(s.start, s.end);
-  for (const e of parse.errors) reporter.report(Code.OutputSyntax, span(e.span), `Output: ${e.message}.`);
+  for (const e of parse.errors) {
+    // A '%' that no field follows: "invalid formatting token" (Falco 0.37-0.43) or "unknown filter:" (0.44), which
+    // skip-if-unknown-filter covers at every release (knowledge OUTPUT_FORMATTER).
+    if (e.noField) reportUnknownFilter(reporter, ctx.skipIfUnknownFilter, Code.OutputSyntax, span(e.span), `Output: ${e.message}.`, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    else reporter.report(Code.OutputSyntax, span(e.span), `Output: ${e.message}.`);
+  }
   const matches = outputFieldMatches(parse);
   parse.fields.forEach((f, i) => {
     if (f.name === 'container.info') {
       reporter.report(Code.DeprecatedContainerInfo, span(f.span), `'%container.info' is deprecated: list the container fields you need (e.g. container_id=%container.id container_name=%container.name) or rely on the container plugin's suggested output fields.`);
       return;
     }
-    checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx, f.arg && (() => span(f.arg!.span)));
+    const info = checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx, f.arg && (() => span(f.arg!.span)));
+    if (f.textAfter && info && !info.arg?.required) {
+      const options: OutputReadOptions = { severity: 2, load: null, printsField: f.name };
+      reporter.report(Code.OutputSyntax, span(f.textAfter.span), textAfterMessage(f.name, f.textAfter.text), undefined, options);
+    }
     if (f.unreadArg) {
       const quoted = /^\[[^"\]]*\]$/.test(f.unreadArg.text) ? ` Quote it if it is the argument: %${f.name}["${f.unreadArg.text.slice(1, -1)}"].` : '';
       reporter.report(Code.FieldArgument, span(f.unreadArg.span), `'${f.unreadArg.text}' is no argument libsinsp can read (${f.unreadArg.why}): in an output Falco prints %${f.name} followed by the text '${f.unreadArg.text}'.${quoted}`, undefined, { severity: 2, load: null });

@@ -11,6 +11,7 @@ import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQ
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
+import { outputFieldNotesAt } from './outputReading';
 
 export interface HoverContext {
   load: LoadResult;
@@ -469,19 +470,30 @@ function fieldArgumentAt(analysis: FileAnalysis, text: string, offset: number): 
   return { token: field, end: i + 1 };
 }
 
+/**
+ * A field hover in an output, with what the output checks say Falco prints of the token there (outputReading.ts):
+ * `%proc.namex` prints the process name then `x`; Falco 0.37-0.42 read `%proc.args` mid-output as no field.
+ */
+function withOutputNotes(value: string | undefined, token: RulesToken, ctx: HoverContext): string | undefined {
+  if (!value || token.kind !== 'field' || token.place !== 'output') return value;
+  const item = ctx.analysis.items.find((a) => a.item.span.start <= token.span.start && token.span.end <= a.item.span.end)?.item;
+  const notes = item ? outputFieldNotesAt(item, token.span.end, ctx.falcoVersion ?? LATEST_FALCO) : [];
+  return notes.length ? markdown([value, ...notes.map((n) => `**In this output:** ${escapeMarkdown(n)}`)]).value : value;
+}
+
 export function hoverAt(ctx: HoverContext): Hover | null {
   const { load, file, analysis, offset } = ctx;
   const lines = file.model.lines;
   const found = tokenAt(analysis, offset);
   if (found) {
-    const value = tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text);
+    const value = withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), found.token, ctx);
     const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? 0);
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, end) };
   }
   // An argument may have a token of its own (a string), which has no hover; an output's dot argument has none.
   const withArgument = fieldArgumentAt(analysis, file.model.text, offset);
   if (withArgument) {
-    const value = tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text);
+    const value = withOutputNotes(tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), withArgument.token, ctx);
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(withArgument.token.span.start, withArgument.end) };
   }
   // Keys and structural values (priority, tags, source).

@@ -1,0 +1,96 @@
+// How Falco's output formatter reads a `%field` token where the text is more than a field, per target release: the
+// sentences the output checks (conditionChecks.ts at the latest release, targetVersion.ts at older ones) and the
+// field hovers (hover.ts) share, so both say the same. Facts: knowledge OUTPUT_FORMATTER.
+import { lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
+import type { OutputField } from './conditionAst';
+import { parseOutputCached } from './conditionChecks';
+import { entryOf, scalarMap, type ModelItem } from './model';
+import type { ReportOptions } from './validate';
+
+/**
+ * `%proc.namex`: the name starts with a field and goes on (OutputField.textAfter). Every release reads the longest
+ * field the name starts with and prints the rest as text.
+ */
+export function textAfterMessage(name: string, rest: string): string {
+  return `'${name}${rest}' is no field: Falco reads %${name} and prints the text '${rest}' right after its value.`;
+}
+
+/**
+ * Whether the target's thread check reads `name` written without a valid argument only where nothing follows it in the
+ * output (OUTPUT_FORMATTER.argumentFallbackUntil: Falco 0.37-0.42).
+ */
+export function readsNameOnlyAtEnd(name: string, target: string): boolean {
+  const since = OUTPUT_FORMATTER.argumentFallbackFields.get(name);
+  return since !== undefined && !newerThanTarget(since, target) && !newerThanTarget(target, OUTPUT_FORMATTER.argumentFallbackUntil);
+}
+
+/** Whether the thread check reads `arg` in brackets (a position for the index fields, anything for proc.env). */
+export function threadArgumentRead(name: string, arg: string | undefined): boolean {
+  if (arg === undefined) return false;
+  const kind = lookupField(name)?.field.arg?.kind;
+  // sinsp_numparser::parsed32 of the text between the brackets (sinsp_filtercheck_thread.cpp extract_arg).
+  return kind === 'key' || kind === 'index-or-key' || /^\s*[+-]?\d+\s*$/.test(arg);
+}
+
+/**
+ * What the target prints for such a field that is not the end of the output: the check reads nothing (it returns 0
+ * characters, libs 0.14.2-0.22.1 sinsp_filtercheck_thread.cpp parse_field_name, `if(val == "proc.aname")`), so the
+ * formatter adds the field with its argument unset and prints the text after `%` as written (`written`: the name and
+ * what follows it up to the next `%` or the end, as far as the message shows it).
+ */
+export function nameOnlyAtEndMessage(name: string, written: string, target: string): string {
+  return `In an output Falco ${target} prints %${name} with its argument unset and then the text '${written}': its thread check reads '${name}' without a valid argument only at the very end of the output (fixed in Falco 0.42.1, libs 0.22.2).`;
+}
+
+/**
+ * A plugin's field with a bracket argument the plugin refuses, in an output: whether the target fails to load (the
+ * plugin check throws as the formatter looks the field up, OUTPUT_FORMATTER.pluginArgumentAsTextSince) rather than
+ * print the field and the bracket as text. The container plugin's fields were libsinsp's up to Falco 0.40, whose
+ * checks read the field's name and leave the bracket as text.
+ */
+export function pluginArgumentFailsLoad(plugin: string, target: string): boolean {
+  if (!newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target)) return false;
+  return !(plugin === 'container' && !newerThanTarget(target, OUTPUT_FORMATTER.containerFieldsBuiltinUntil));
+}
+
+export function pluginArgumentMessage(problem: string, plugin: string, target: string): string {
+  return `${problem} Falco ${target} fails to load whatever skip-if-unknown-filter says: the ${plugin} plugin's field check refuses the argument as the output formatter looks the field up (Falco ${OUTPUT_FORMATTER.pluginArgumentAsTextSince} prints the field and the bracket as text instead).`;
+}
+
+/**
+ * Options of a latest-release output finding that says what Falco prints, for the reporter of an older target
+ * (targetVersion.ts), which reads the token differently: `printsField`, the field the message says Falco prints;
+ * `pluginThrows`, set on a plugin field's argument that Falco 0.44 prints as text (the problem as the check words it).
+ */
+export interface OutputReadOptions extends ReportOptions {
+  printsField?: string;
+  pluginThrows?: { problem: string; plugin: string };
+}
+
+/**
+ * What the target prints of an output field of the thread check that reads its name only at the end of the output
+ * (readsNameOnlyAtEnd) when it is not read there, or undefined. `output`: the output's text, which Falco trims
+ * (rule_loader_reader.cpp decode of `output`): the name is read when it is all that is left.
+ */
+export function nameOnlyAtEndNote(f: OutputField, output: string, target: string): string | undefined {
+  if (!readsNameOnlyAtEnd(f.name, target) || f.unreadArg || threadArgumentRead(f.name, f.arg?.text)) return undefined;
+  if (f.arg === undefined && !f.textAfter && f.nameSpan.end === output.trimEnd().length) return undefined;
+  return nameOnlyAtEndMessage(f.name, `${f.name}${f.arg ? `[${f.arg.text}]` : ''}${f.textAfter?.text ?? ''}`, target);
+}
+
+/** The notes a field hover adds for an output's field, as the output checks word them at the target. */
+export function outputFieldNotes(f: OutputField, output: string, target: string): string[] {
+  const atEnd = nameOnlyAtEndNote(f, output, target);
+  if (atEnd) return [atEnd];
+  const info = lookupField(f.name)?.field;
+  return f.textAfter && info && !info.arg?.required ? [textAfterMessage(f.name, f.textAfter.text)] : [];
+}
+
+/** The notes of the output field whose name ends at `end` (a document offset) in the rule `item`'s output. */
+export function outputFieldNotesAt(item: ModelItem, end: number, target: string): string[] {
+  const node = entryOf(item, 'output')?.value;
+  if (node?.kind !== 'scalar' || typeof node.value !== 'string') return [];
+  const map = scalarMap(node);
+  const f = parseOutputCached(node.text).fields.find((x) => map.span(x.nameSpan.start, x.nameSpan.end).end === end);
+  return f ? outputFieldNotes(f, node.text, target) : [];
+}
