@@ -10,9 +10,8 @@ import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { message, openHost, operatorConfig, operatorRulesfile, textAt } from './embedded-helpers';
 import { applyEdits } from './rules-host';
 import {
-  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, OFFICIAL_OCI, SELECTOR_BLOCK, SELECTORS_BLOCK, SHELL_ALERT, WEB_RULES, actionsFor, created, documents, edits, service,
+  GPU, IMAGE_FIX, MANIFEST, NEW_FILE, OFFICIAL_OCI, SELECTOR_BLOCK, SELECTORS_BLOCK, SHELL_ALERT, WEB_RULES, actionsFor, afterWriting, created, documents, edits, service,
 } from './operator-tuning-helpers';
-import { pathToUri } from '../../server/src/service/uri';
 
 /** The selector key of a Rulesfile whose spec has the lines `selector` (as regions.ts reads it). */
 function keyOf(selector: string): string | undefined {
@@ -222,9 +221,7 @@ test('falco-lens-tuning on other nodes than the definition: a second tuning Rule
   assert.deepEqual(added.spec.inlineRules.map((i: { rule: string }) => i.rule), ['Terminal shell in container']);
   assert.deepEqual(analyzeHost(text).files.map((f) => f.key), ['99-03-falco-lens-tuning-every-node-inline.yaml', '99-03-falco-lens-tuning-inline.yaml']);
   // Written: the same exception is not offered again (one item), the next fix edits the same resource.
-  host.files.set(MANIFEST, text);
-  s.didChangeWatchedFiles([pathToUri(MANIFEST)]);
-  const again = actionsFor(s, SHELL_ALERT);
+  const again = afterWriting(host, s, MANIFEST, text);
   assert.ok(!again.titles.some((t) => t.startsWith(IMAGE_FIX('')) || t.includes('new Rulesfile')), again.titles.join('\n'));
   const disable = again.actions.find((a) => a.title.startsWith('Disable rule'));
   assert.equal(disable?.title, 'Disable rule "Terminal shell in container" in deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning-every-node\' inlineRules (last resort: it stops all its alerts)');
@@ -248,9 +245,7 @@ test('the second tuning Rulesfile copies the definition\'s selector, is found ag
   // The definition spelled as pool In [gpu]: the same nodes, the same Rulesfile takes the next tuning.
   const respelled = text.replace('  selector:\r\n    matchLabels:\r\n      pool: gpu\r\n', '  selector:\r\n    matchExpressions:\r\n      - {key: pool, operator: In, values: [gpu]}\r\n');
   assert.notEqual(respelled, text);
-  host.files.set(MANIFEST, respelled);
-  s.didChangeWatchedFiles([pathToUri(MANIFEST)]);
-  const again = actionsFor(s, SHELL_ALERT);
+  const again = afterWriting(host, s, MANIFEST, respelled);
   assert.ok(!again.titles.some((t) => t.includes('new Rulesfile')), again.titles.join('\n'));
   assert.equal(again.actions.find((a) => a.title.startsWith('Disable rule'))?.title, 'Disable rule "Terminal shell in container" in deploy/falco/rulesfiles.yaml, Rulesfile \'falco-lens-tuning-pool-gpu\' inlineRules (last resort: it stops all its alerts)');
 });

@@ -25,7 +25,7 @@ import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 import { operatorRulesfile } from './embedded-helpers';
 import {
   GPU, IMAGE_FIX, MANIFEST, NEW_FILE, NEW_RULESFILE, OFFICIAL_OCI, RULESFILES, SELECTORS_BLOCK, SHELL_ALERT, SHELL_RULE, WEB_RULES,
-  actionsFor, created, documents, edits, service, tuningManifest,
+  actionsFor, afterWriting, created, documents, edits, service, tuningManifest,
 } from './operator-tuning-helpers';
 
 test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes into a new Rulesfile that loads after it', () => {
@@ -49,9 +49,7 @@ test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes in
   assert.match(report, /writes it to new Rulesfile 'falco-lens-tuning' \(deploy\/falco\/falco-lens-tuning\.yaml\) \(written as `\/etc\/falco\/rules\.d\/99-03-falco-lens-tuning-inline\.yaml`, for the Falco Operator's Falco\):/, report);
 
   // Once written (saved, closed): the same exception is not offered again; another goes into its inlineRules.
-  host.files.set(NEW_FILE, text);
-  s.didChangeWatchedFiles([pathToUri(NEW_FILE)]);
-  const again = actionsFor(s, SHELL_ALERT);
+  const again = afterWriting(host, s, NEW_FILE, text);
   assert.ok(!again.titles.some((t) => t.startsWith(IMAGE_FIX(''))), again.titles.join('\n'));
   assert.ok(!again.titles.some((t) => t.includes('new Rulesfile')), again.titles.join('\n'));
   const other = again.actions.find((a) => a.title.startsWith('Add exception for this process + parent'));
@@ -60,9 +58,7 @@ test('a Falco Operator namespace: tuning of a rule from its OCI artifact goes in
   assert.equal(disableAgain?.title, 'Disable rule "Terminal shell in container" in deploy/falco/falco-lens-tuning.yaml, Rulesfile \'falco-lens-tuning\' inlineRules (last resort: it stops all its alerts)');
   const disabled = applyEdits(text, edits(disableAgain, NEW_FILE));
   assert.deepEqual(documents(disabled)[0].spec.inlineRules[1], { rule: 'Terminal shell in container', enabled: false, override: { enabled: 'replace' } });
-  host.files.set(NEW_FILE, disabled);
-  s.didChangeWatchedFiles([pathToUri(NEW_FILE)]);
-  assert.ok(!actionsFor(s, SHELL_ALERT).titles.some((t) => t.startsWith('Disable rule')));
+  assert.ok(!afterWriting(host, s, NEW_FILE, disabled).titles.some((t) => t.startsWith('Disable rule')));
 });
 
 test('the local rules file is kept where a Falco reads it, titled as the operator\'s Falco does not; the report says why', () => {
@@ -239,18 +235,14 @@ test('a rule whose Rulesfile has a spec.selector: the new tuning Rulesfile copie
   assert.match(report, /writes it to new Rulesfile 'falco-lens-tuning' \(deploy\/falco\/falco-lens-tuning\.yaml, spec\.selector of the rule's definition\)/, report);
 
   // Written: its selector is the definition's, so it takes the next tuning; the same exception is not offered again.
-  host.files.set(NEW_FILE, text);
-  s.didChangeWatchedFiles([pathToUri(NEW_FILE)]);
-  const again = actionsFor(s, SHELL_ALERT);
+  const again = afterWriting(host, s, NEW_FILE, text);
   assert.ok(!again.titles.some((t) => t.startsWith(IMAGE_FIX('')) || t.startsWith('Add exception or disable rule')), again.titles.join('\n'));
   const disable = again.actions.find((a) => a.title.startsWith('Disable rule'));
   assert.equal(disable?.title, 'Disable rule "Terminal shell in container" in deploy/falco/falco-lens-tuning.yaml, Rulesfile \'falco-lens-tuning\' inlineRules (last resort: it stops all its alerts)');
   const disabled = applyEdits(text, edits(disable, NEW_FILE));
   assert.ok(!/[^\r]\n/.test(disabled), 'CRLF kept');
   assert.deepEqual(documents(disabled)[0].spec.selector, documents(text)[0].spec.selector);
-  host.files.set(NEW_FILE, disabled);
-  s.didChangeWatchedFiles([pathToUri(NEW_FILE)]);
-  assert.ok(!actionsFor(s, SHELL_ALERT).titles.some((t) => t.startsWith('Disable rule')), 'idempotent');
+  assert.ok(!afterWriting(host, s, NEW_FILE, disabled).titles.some((t) => t.startsWith('Disable rule')), 'idempotent');
 });
 
 test('definitions of the rule on different node selectors: no tuning Rulesfile is offered, greyed out with why', () => {

@@ -51,6 +51,13 @@ export function actionsFor(s: FalcoLanguageService, alert: string, logUri = 'fil
   return { actions, titles: actions.map((a) => a.title), report: report.slice(report.indexOf('### Tuning')) };
 }
 
+/** The alert's actions again after `text` is saved as `file` (the client's watcher reports it). */
+export function afterWriting(host: MemoryHost, s: FalcoLanguageService, file: string, text: string) {
+  host.files.set(file, text);
+  s.didChangeWatchedFiles([pathToUri(file)]);
+  return actionsFor(s, SHELL_ALERT);
+}
+
 /** The text a quick fix creates as a new file (a create, then one insertion into the empty file). */
 export function created(action: CodeAction | undefined, file: string): string {
   const changes = action?.edit?.documentChanges ?? [];
