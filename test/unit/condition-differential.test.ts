@@ -15,6 +15,7 @@ import {
 import type { Expr, Literal } from '../../server/src/service/rules/conditionAst';
 import { corpusDir, corpusExists, expandForOracle, loadTogether } from './condition-corpus';
 import { MUTATION_KINDS, mutate, roughTokens, seededRandom } from './condition-mutations';
+import { FIELD_NAME_SHAPES } from './condition-field-shapes';
 
 const oracle = path.join(process.cwd(), '..', 'shared', 'tools', 'filter-oracle');
 const sysdigPresent = spawnSync('sh', ['-c', 'command -v sysdig'], { encoding: 'utf8' }).status === 0;
@@ -93,6 +94,9 @@ function mixesAndOrWithoutParentheses(ast: Expr | undefined): boolean {
  *  the case, the oracle's message and the syntax tree; none looks at our verdict. */
 function versionGapClass(text: string, oracleVerdict: OracleVerdict, known2022: (f: string) => boolean): string | undefined {
   const message = oracleVerdict.message ?? '';
+  // The field-name shapes carry their own class, checked on the oracle's answer (condition-field-shapes.ts).
+  const shape = FIELD_NAME_SHAPES.find((s) => s.text === text)?.gap;
+  if (shape && (shape.oracle === 'ok' ? oracleVerdict.ok : !oracleVerdict.ok && shape.oracle.test(message))) return `field-name shape: ${shape.why}`;
   const parsed = parseCondition(text);
   if (!oracleVerdict.ok) {
     const unknown = /unrecognized field (\S+) at pos/.exec(message);
@@ -167,7 +171,8 @@ test('differential: condition verdicts agree with libsinsp (filter-oracle) on of
   // leave line breaks in conditions, so blanks are normalised for both sides.
   const expanded = [...rules.values()].map((c) => expandForOracle(c, macros, lists).replace(/[\r\n\t]/g, ' '));
   const downgraded = expanded.map((c) => to2022Vocabulary(c, known2022));
-  const cases = new Set<string>([...expanded, ...downgraded]);
+  // Field names as libsinsp's parser lexes them (`k8s.ns.label.app-tier`, `.1app`, trailing dots, brackets...).
+  const cases = new Set<string>([...expanded, ...downgraded, ...FIELD_NAME_SHAPES.map((s) => s.text)]);
   const bases = [...new Set(downgraded)];
   const random = seededRandom(SEED);
   let mutations = 0;

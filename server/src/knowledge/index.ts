@@ -66,6 +66,31 @@ export function olderDotForm(reference: string): { field: FieldInfo; arg: string
   return undefined;
 }
 
+/**
+ * What libsinsp's k8s check (Falco 0.37-0.40) read of a label after the dot: letters, digits and `/_-.`, up to any
+ * other character (libs 0.14.2-0.20.0 sinsp_filtercheck_k8s.cpp extract_arg).
+ */
+export const OLDER_DOT_ARGUMENT = /^[A-Za-z0-9/_.-]*/;
+
+/**
+ * The bracket form of a label written after a dot (FieldArgument.dotFormUntil) whose name Falco's condition parser
+ * cut: `k8s.ns.label[app-tier]` for `k8s.ns.label.app` read and `-tier` glued after it (rules/condition.ts
+ * fieldNameEnd). Every release 0.37-0.44 reads it: the parser's bare argument takes any character but brackets, quotes
+ * and blanks (RGX_FIELDARGBARESTR, libs 0.14.2-0.25.4 filter/parser.cpp), libs 0.14.2-0.20.0's k8s check reads up to
+ * `]` (sinsp_filtercheck_k8s.cpp extract_arg), the container plugin's fields take the key in brackets. Undefined for
+ * other fields, or when the argument could not be written bare.
+ */
+export function bracketFormOf(read: string, glued: string): string | undefined {
+  const older = olderDotForm(read);
+  if (!older || older.arg === '') return undefined;
+  const arg = older.arg + glued;
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (c === 91 || c === 93 || c === 34 || c === 39 || c <= 32) return undefined;
+  }
+  return `${older.field.name}[${arg}]`;
+}
+
 const fieldsByOutputKey = new Map<string, FieldInfo[]>();
 for (const f of FIELDS) {
   // The conventional `proc_cmdline` form (Falco's append_output "foo_bar=$foo.bar"), then the keys rules use.

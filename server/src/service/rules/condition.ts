@@ -98,7 +98,36 @@ const NO_CANDIDATES: readonly OperatorCandidate[] = [];
 const MAX_DEPTH = 1000;
 
 class ParseFailure {
+  /** The field a comparison had read when it failed, and the text glued to its name that no field name takes. */
+  field?: FieldExpr;
+  glued?: Span;
   constructor(readonly message: string, readonly span: Span) {}
+}
+
+/**
+ * The end of the field name at `start` as libsinsp's filter parser lexes it (RGX_FIELDNAME, identical in libs
+ * 0.14.2-0.25.4 filter/parser.cpp, i.e. Falco 0.37-0.44: `[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+`, the
+ * longest match), or `start` when none starts there. So `k8s.ns.label.app-tier` is the field `k8s.ns.label.app`
+ * followed by `-tier`; `-`, `/`, `:`, a part starting with a digit, an empty part or a trailing dot end the name.
+ */
+export function fieldNameEnd(text: string, start: number): number {
+  if (!letterIn(text, start)) return start;
+  let i = identEndIn(text, start + 1);
+  let dots = 0;
+  while (text.charCodeAt(i) === CH_DOT && letterIn(text, i + 1)) {
+    i = identEndIn(text, i + 2);
+    dots++;
+  }
+  return dots === 0 ? start : i;
+}
+function letterIn(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c < 128 && (CHAR_CLASS[c] & LETTER) !== 0;
+}
+function identEndIn(text: string, at: number): number {
+  let i = at;
+  for (let c; i < text.length && (c = text.charCodeAt(i)) < 128 && (CHAR_CLASS[c] & IDENT) !== 0;) i++;
+  return i;
 }
 
 /** Unescapes a quoted string as libsinsp's unescape_str does; returns an error message for a bad escape. */
@@ -221,17 +250,11 @@ class ConditionParser {
     this.pos = i;
     return spanOf(start, i);
   }
-  /** `class.name(.sub)*`: at least one dot, each component starting with a letter. */
+  /** `class.name(.sub)*`: at least one dot, each component starting with a letter (fieldNameEnd). */
   private lexFieldName(): Span | undefined {
     const start = this.pos;
-    if (!this.letterAt(start)) return undefined;
-    let i = this.runOf(start + 1, IDENT);
-    let dots = 0;
-    while (this.text.charCodeAt(i) === CH_DOT && this.letterAt(i + 1)) {
-      i = this.runOf(i + 2, IDENT);
-      dots++;
-    }
-    if (dots === 0) return undefined;
+    const i = fieldNameEnd(this.text, start);
+    if (i === start) return undefined;
     this.pos = i;
     return spanOf(start, i);
   }
@@ -377,10 +400,10 @@ class ConditionParser {
     return `unexpected ${this.describe(at)}: expected ${expected}`;
   }
 
-  private record(message: string, span: Span): void {
+  private record(message: string, span: Span, fieldCut?: SyntaxError['fieldCut']): void {
     // One error per place: recovery can reach the same token twice (`(and)`), the first message is the useful one.
     if (this.errors.some((e) => e.span.start === span.start && e.span.end === span.end)) return;
-    this.errors.push({ message, span });
+    this.errors.push(fieldCut ? { message, span, fieldCut } : { message, span });
   }
 
   /** Skips to the next `and`/`or` keyword, `)` closing the current level, or the end; balanced parentheses and
@@ -428,11 +451,13 @@ class ConditionParser {
   /** An operand that failed at `start`: the error is recorded, the parser moves to where it can go on. */
   private recovered(start: number, e: unknown): Expr {
     if (!(e instanceof ParseFailure)) throw e;
-    this.record(e.message, e.span);
+    this.record(e.message, e.span, e.field && e.glued ? { field: e.field.name, glued: this.text.slice(e.glued.start, e.glued.end) } : undefined);
     this.synchronize();
     let end = this.pos;
     while (end > start && isBlank(this.text.charCodeAt(end - 1))) end--;
-    return { kind: 'error', span: spanOf(Math.min(start, e.span.start), Math.max(end, e.span.end)) };
+    const span = spanOf(Math.min(start, e.span.start), Math.max(end, e.span.end));
+    if (!e.field) return { kind: 'error', span };
+    return e.glued ? { kind: 'error', span, field: e.field, glued: e.glued } : { kind: 'error', span, field: e.field };
   }
 
   private parseOr(): Expr {
@@ -578,15 +603,9 @@ class ConditionParser {
       return this.parseEmbeddedRemainder(start);
     }
     const fieldSpan = this.lexFieldName();
-    if (fieldSpan) {
-      const lhs = this.parseFieldRemainder(fieldSpan);
-      return this.parseCondition(lhs);
-    }
+    if (fieldSpan) return this.parseConditionOf(this.parseFieldRemainder(fieldSpan));
     const transformer = this.lexTransformerOpen();
-    if (transformer) {
-      const lhs = this.parseTransformerRemainder(transformer.name, transformer.span);
-      return this.parseCondition(lhs);
-    }
+    if (transformer) return this.parseConditionOf(this.parseTransformerRemainder(transformer.name, transformer.span));
     const ident = this.lexIdentifier();
     if (ident) {
       const name = this.text.slice(ident.start, ident.end);
@@ -636,6 +655,8 @@ class ConditionParser {
         this.skipBlank();
       } while (this.code() === CH_COMMA && (this.pos++, this.skipBlank(), true));
       if (this.code() !== CH_RPAREN) {
+        const last = args[args.length - 1];
+        if (last) this.failIfGlued(last, this.pos, `')' closing '${name}('`);
         this.fail(this.atEnd() ? `'${name}(' is never closed` : `expected ')' closing '${name}(', found ${this.describe(this.pos)}`,
           this.atEnd() ? nameSpan.start : this.pos, this.atEnd() ? nameSpan.end + 1 : this.tokenEnd(this.pos));
       }
@@ -697,6 +718,16 @@ class ConditionParser {
     return rhs ? { kind: 'compare', lhs, op, opSpan, rhs, span } : { kind: 'compare', lhs, op, opSpan, span };
   }
 
+  /** parseCondition, a failure of which keeps the field it had read (libsinsp has read it too when it fails). */
+  private parseConditionOf(lhs: FieldExpr): Expr {
+    try {
+      return this.parseCondition(lhs);
+    } catch (e) {
+      if (e instanceof ParseFailure) e.field ??= lhs;
+      throw e;
+    }
+  }
+
   private parseCondition(lhs: FieldExpr): Expr {
     this.skipBlank();
     const opStart = this.pos;
@@ -747,8 +778,21 @@ class ConditionParser {
     const end = this.tokenEnd(opStart);
     if (this.atEnd()) this.fail(`missing operator after '${lhs.kind === 'field' ? lhs.name : lhs.name + '(...)'}'`, lhs.span.start, lhs.span.end);
     const word = this.text.slice(opStart, end);
+    // Glued to the name (`k8s.ns.label.app-tier`, `proc.name/x`): no operator starts with this character.
+    this.failIfGlued(lhs, opStart, 'an operator');
     const suggestion = closestOperator(word);
     this.fail(`unknown operator '${word}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (operators: ${OPERATOR_NAMES.join(', ')})`, opStart, end);
+  }
+
+  /** Text glued to a field's name where `expected` should follow: libsinsp's field name stopped there (fieldNameEnd). */
+  private failIfGlued(field: FieldExpr, at: number, expected: string): void {
+    if (field.kind !== 'field' || field.arg || at !== field.nameSpan.end || this.atEnd()) return;
+    const end = this.tokenEnd(at);
+    const word = this.text.slice(at, end);
+    const failure = new ParseFailure(`'${field.name}${word}' is not a field name to Falco: its parser reads the field '${field.name}' (a field name is letters, digits and '_', in dot-separated parts that start with a letter) and then expects ${expected}, not '${word}'`, spanOf(at, end));
+    failure.field = field;
+    failure.glued = spanOf(at, end);
+    throw failure;
   }
 
   private missingValue(op: string, opStart: number, what: string): never {
@@ -766,7 +810,12 @@ class ConditionParser {
       if (!name) this.fail(`expected a field inside 'val(...)'`, start, Math.max(this.tokenEnd(this.pos), this.pos));
       const field = this.parseFieldRemainder(name);
       this.skipBlank();
-      if (this.code() !== CH_RPAREN) this.fail(`expected ')' closing 'val('`, start, start + 4);
+      // libsinsp reports where the ')' should be; an unclosed 'val(' at the end is reported on it.
+      if (this.code() !== CH_RPAREN) {
+        if (this.atEnd()) this.fail(`'val(' is never closed`, start, start + 4);
+        this.failIfGlued(field, this.pos, `')' closing 'val('`);
+        this.fail(`expected ')' closing 'val(', found ${this.describe(this.pos)}`, this.pos, Math.max(this.tokenEnd(this.pos), this.pos + 1));
+      }
       this.pos++;
       const arg = this.parseOptionalFieldArg();
       const inner: FieldExpr = arg && field.kind === 'field' && !field.arg ? { ...field, arg } : field;
@@ -872,6 +921,7 @@ class ConditionParser {
           name = shorter;
           nameSpan = spanOf(nameSpan.start, end);
           this.pos = end;
+          break;
         }
       }
       const argStart = this.pos;

@@ -56,12 +56,19 @@ export type Expr =
     rhs?: Value;
     span: Span;
   }
-  /** Placeholder where the parser recovered from an error. */
-  | { kind: 'error'; span: Span };
+  /**
+   * Placeholder where the parser recovered from an error. `field`: the field (or transformer) a comparison had read
+   * when it failed, as libsinsp had read it; hovers and colouring show it, checks do not judge it (Falco stops at the
+   * syntax error). `glued`: the text right after that field's name that Falco's parser takes into no field name
+   * (`-tier` of `k8s.ns.label.app-tier`).
+   */
+  | { kind: 'error'; span: Span; field?: FieldExpr; glued?: Span };
 
 export interface SyntaxError {
   message: string;
   span: Span;
+  /** Set when the error is text glued to a field's name (`-tier` after `k8s.ns.label.app`): the field read, the text. */
+  fieldCut?: { field: string; glued: string };
 }
 
 export interface ConditionParse {

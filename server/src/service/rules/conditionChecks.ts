@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { bracketFormOf, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -1332,7 +1332,11 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const condNode = cond.node;
       const docSpan = (s: Span) => scalarMap(condNode).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
       run(item, 'condition-syntax', '', (sink) => {
-        for (const e of parse.errors) sink.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.`);
+        for (const e of parse.errors) {
+          // `k8s.ns.label.app-tier`: the label in brackets is read whole (knowledge bracketFormOf).
+          const bracket = e.fieldCut && bracketFormOf(e.fieldCut.field, e.fieldCut.glued);
+          sink.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.${bracket ? ` In brackets Falco reads the whole argument: ${bracket}.` : ''}`);
+        }
       });
       const facts = factsOf(parse);
       for (const m of facts.macroRefs) {

@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { bracketFormOf, deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -122,7 +122,7 @@ function argumentFact(name: string, a: FieldArgument): string {
  * that only older releases read (`dotArg`, FieldArgument.dotFormUntil). In an output the formatter prints the field
  * and then the rest as text where a condition fails (targetVersion.ts reportNewArgument says the same).
  */
-function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: string | undefined, target: string, place?: TokenPlace): string | undefined {
+function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: string | undefined, target: string, place?: TokenPlace, bracketForm?: string): string | undefined {
   const a = info.arg;
   if (arg !== undefined && dotArg === undefined && newerThanTarget(a?.since, target)) {
     const reads = place === 'output' ? `in an output prints ${codeSpan(`%${info.name}`)} followed by the text ${codeSpan(`[${arg}]`)}`
@@ -135,25 +135,40 @@ function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: stri
     return `Falco ${release(target)} (the target release) reads ${codeSpan(info.name)} without an argument only, which came with Falco ${release(a!.since!)}: a condition reads ${codeSpan(`${info.name}${bracket}`)} as a nonexistent field, an output prints ${codeSpan(`%${info.name}`)} followed by the text ${codeSpan(bracket)}.`;
   }
   if (dotArg === undefined || !a?.dotFormUntil) return undefined;
-  const brackets = codeSpan(`${info.name}[${dotArg}]`);
+  const brackets = codeSpan(bracketForm ?? `${info.name}[${dotArg}]`);
   return newerThanTarget(target, a.dotFormUntil)
     ? `**Not in Falco ${release(target)}** (the target release) in the dot form: Falco ${release(a.dotFormUntil)} and older read it, later releases take the argument in brackets only: ${brackets}.`
     : `Falco ${release(target)} (the target release) reads the dot form; from Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(a.dotFormUntil) + 1]} on only ${brackets} works.`;
 }
 
-/** `place`: where the field is written (a token's place), which changes what the target does with its argument. */
-export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace): string {
+/**
+ * What Falco's condition parser makes of a field name with text glued to it that no field name takes (RulesToken.glued,
+ * condition.ts fieldNameEnd): the field it reads, then a syntax error. An exception field is pasted into the condition.
+ */
+function gluedNote(read: string, glued: string, dotArg: string | undefined, bracketForm: string | undefined, place?: TokenPlace): string {
+  const who = place === 'exception-fields' ? 'Falco pastes exception fields into the rule\'s condition, whose parser' : 'Falco\'s condition parser';
+  const reads = dotArg !== undefined ? `${codeSpan(read)}, the argument ${codeSpan(dotArg)},` : codeSpan(read);
+  return `**${who} ends the field name before ${codeSpan(glued)}**: it reads ${reads} then expects an operator and fails there (a field name is letters, digits and ${codeSpan('_')}, in dot-separated parts that start with a letter).${bracketForm ? ` In brackets the whole argument is read, at every release: ${codeSpan(bracketForm)}.` : ''}`;
+}
+
+/** `place`: where the field is written (a token's place), which changes what the target does with its argument.
+ *  `glued`: text after the name that Falco's parser takes into no field name (RulesToken.glued). */
+export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace, glued?: string): string {
   let dotArg: string | undefined;
   if (!info) {
     const older = olderDotForm(written);
     if (older) ({ field: info, arg: dotArg } = older);
   }
+  const bracketForm = glued !== undefined ? bracketFormOf(written, glued) : undefined;
   if (!info) {
     const removed = removedField(written.replace(/\[.*$/, ''))?.field;
     if (removed) return removedFieldMarkdown(removed, target);
     return markdown([`${codeSpan(written)} — not a field known to Falco Lens.`,
+      glued !== undefined ? gluedNote(written, glued, undefined, undefined, place) : undefined,
       'It may come from a plugin whose fields are not in the catalog; Falco checks it when the rules are loaded.']).value;
   }
+  // With text glued after it, the dot form a target reads is cut short: the note says what is read instead.
+  const cutDotForm = glued !== undefined && dotArg !== undefined && info.arg?.dotFormUntil !== undefined && !newerThanTarget(target, info.arg.dotFormUntil);
   const facts = [
     `Type: ${codeSpan(info.type)}${info.isList ? ' (a list of values)' : ''}`,
     `Sources: ${info.sources.map((s) => codeSpan(s)).join(', ')}${info.plugin ? ` — provided by the ${codeSpan(info.plugin)} plugin` : ''}`,
@@ -167,7 +182,8 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     `**Field** ${codeSpan(info.name)}`,
     knowledgeText(info.desc),
     notInTarget(info.since, target),
-    argumentInTarget(info, arg, dotArg, target, place),
+    glued !== undefined ? gluedNote(written, glued, dotArg, bracketForm, place) : undefined,
+    cutDotForm ? undefined : argumentInTarget(info, arg, dotArg, target, place, bracketForm),
     info.deprecated && deprecatedAt(info, target) ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
     info.deprecated && !deprecatedAt(info, target) ? `Deprecated from Falco ${release(info.deprecatedSince!)}; Falco ${release(target)} does not warn about it.` : undefined,
     facts.map((f) => `- ${f}`).join('\n'),
@@ -406,7 +422,7 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
     case 'field': {
       const written = token.arg !== undefined ? `${token.name}[${token.arg}]` : `${token.name}${outputDotArgument(token, text) ?? ''}`;
       const match = lookupField(written);
-      return fieldMarkdown(written, match?.field, match?.arg, target, token.place);
+      return fieldMarkdown(written, match?.field, match?.arg, target, token.place, token.glued);
     }
     case 'operator': return operatorMarkdown(token.name, target);
     case 'modifier': return operatorMarkdown(token.name, target);
@@ -433,6 +449,11 @@ function outputDotArgument(token: RulesToken, text: string): string | undefined 
   return /^\.[A-Za-z0-9/_.-]+/.exec(text.slice(token.span.end, token.span.end + 256))?.[0];
 }
 
+/** The length of the text glued after a field token's name (RulesToken.glued) as it stands in the document. */
+function gluedLength(token: RulesToken, text: string): number {
+  return token.kind === 'field' && token.glued && text.startsWith(token.glued, token.span.end) ? token.glued.length : 0;
+}
+
 /**
  * The field whose bracket argument the offset is in (`proc.env["MY VAR"]`, `evt.arg[name]`), with the end of its
  * closing bracket. Field tokens cover the name only; the argument follows it in the document as written: bare (no
@@ -449,6 +470,9 @@ function fieldArgumentAt(analysis: FileAnalysis, text: string, offset: number): 
     if (t.span.start >= offset) break;
     if (t.kind === 'field' && t.span.end <= offset) field = t;
   }
+  // Text glued after a field's name (`-tier` of `k8s.ns.label.app-tier`) belongs to the field's hover, which says why.
+  const glued = field ? gluedLength(field, text) : 0;
+  if (glued > 0 && offset <= field!.span.end + glued) return { token: field!, end: field!.span.end + glued };
   const dot = field && outputDotArgument(field, text);
   if (dot !== undefined) return offset <= field!.span.end + dot.length ? { token: field!, end: field!.span.end + dot.length } : undefined;
   if (field?.kind !== 'field' || field.arg === undefined || text[field.span.end] !== '[') return undefined;
@@ -487,7 +511,7 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   const found = tokenAt(analysis, offset);
   if (found) {
     const value = withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), found.token, ctx);
-    const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? 0);
+    const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? gluedLength(found.token, file.model.text));
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, end) };
   }
   // An argument may have a token of its own (a string), which has no hover; an output's dot argument has none.

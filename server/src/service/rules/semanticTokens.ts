@@ -5,7 +5,7 @@
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Expr, FieldExpr, Literal, Span as AstSpan } from './conditionAst';
 import { parseConditionCached, parseOutputCached } from './conditionChecks';
-import { walkExpr } from './condition';
+import { fieldNameEnd, walkExpr } from './condition';
 import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import type { ScalarStyle } from './scalar';
 import { overrideDefines, type LoadResult } from './workspace';
@@ -21,7 +21,9 @@ export type RulesToken =
   | { kind: 'name'; span: Span; name: string; nameKind: NameKind; definition: boolean; place: 'name';
     /** The whole name scalar (quotes included) and its style, for rewriting it. */
     scalarSpan: Span; style: ScalarStyle }
-  | { kind: 'field'; span: Span; name: string; arg?: string; place: TokenPlace }
+  /** `glued`: text right after the name that Falco's filter parser takes into no field name (`-tier` of
+   *  `k8s.ns.label.app-tier`: condition.ts fieldNameEnd), in a condition or an exception field. */
+  | { kind: 'field'; span: Span; name: string; arg?: string; place: TokenPlace; glued?: string }
   | { kind: 'operator'; span: Span; name: string; place: TokenPlace }
   | { kind: 'modifier'; span: Span; name: string; place: TokenPlace }
   | { kind: 'transformer'; span: Span; name: string; place: TokenPlace }
@@ -95,10 +97,10 @@ function conditionTokens(item: ModelItem, out: RulesToken[]): void {
     else if (NUMBER_LIKE.test(l.text)) out.push({ kind: 'number', span: docSpan(l.span), place });
     else out.push({ kind: 'list-candidate', span: docSpan(l.span), name: l.text, place, style: cond.node.style });
   };
-  const field = (f: FieldExpr) => {
+  const field = (f: FieldExpr, glued?: AstSpan) => {
     if (!visible(f.span)) return;
     if (f.kind === 'field') {
-      out.push({ kind: 'field', span: docSpan(f.nameSpan), name: f.name, ...(f.arg ? { arg: f.arg.text } : {}), place });
+      out.push({ kind: 'field', span: docSpan(f.nameSpan), name: f.name, ...(f.arg ? { arg: f.arg.text } : {}), place, ...(glued ? { glued: text.slice(glued.start, glued.end) } : {}) });
       if (f.arg) out.push({ kind: 'string', span: docSpan(f.arg.span), place });
       return;
     }
@@ -141,6 +143,8 @@ function conditionTokens(item: ModelItem, out: RulesToken[]): void {
         }
         break;
       }
+      // The field a failed comparison had read, as Falco's parser read it before failing.
+      case 'error': if (e.field) field(e.field, e.glued); break;
       default: break;
     }
   });
@@ -193,7 +197,11 @@ function exceptionTokens(item: ModelItem, out: RulesToken[]): void {
       const m = s && /^(\s*)([^[\s]+)(?:\[(.*)\])?\s*$/.exec(s.text);
       if (!s || !m) continue;
       const map = scalarMap(s);
-      out.push({ kind: 'field', span: map.span(m[1].length, m[1].length + m[2].length), name: m[2], ...(m[3] !== undefined ? { arg: m[3] } : {}), place: 'exception-fields' });
+      // Falco pastes the field into the rule's condition, whose parser ends a field name where fieldNameEnd does.
+      const nameEnd = m[3] === undefined ? fieldNameEnd(m[2], 0) : 0;
+      const name = nameEnd > 0 && nameEnd < m[2].length ? m[2].slice(0, nameEnd) : m[2];
+      const glued = name.length < m[2].length ? { glued: m[2].slice(name.length) } : {};
+      out.push({ kind: 'field', span: map.span(m[1].length, m[1].length + name.length), name, ...(m[3] !== undefined ? { arg: m[3] } : {}), place: 'exception-fields', ...glued });
     }
     const comps = ex.entries.find((e) => e.key === 'comps')?.value;
     for (const n of comps?.kind === 'seq' ? comps.items : comps ? [comps] : []) {

@@ -8,12 +8,12 @@
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
 import {
-  compareVersions, EVENT_NAMES_SINCE, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
+  bracketFormOf, compareVersions, EVENT_NAMES_SINCE, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
   olderDotForm, RULE_KEYS_SINCE,
 } from '../../knowledge';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
-import type { Expr } from './conditionAst';
+import type { Expr, SyntaxError } from './conditionAst';
 import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
@@ -380,6 +380,36 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
 }
 
 /**
+ * An exception field in the dot form of a k8s label (`k8s.ns.label.app-tier`) at a target whose libsinsp k8s check
+ * reads it (Falco 0.37-0.40). The collector looks the raw text up (is_field_defined at 0.37, is_valid_lhs_field from
+ * 0.38: new_filtercheck with the exact-length check, libs 0.14.2 filter_check_list.cpp new_filter_check_from_fldname),
+ * and the check reads after the dot letters, digits and `/_-.` (libs 0.14.2-0.20.0 sinsp_filtercheck_k8s.cpp
+ * extract_arg). Other text there leaves the name longer than what was read: "not a supported filter field",
+ * LOAD_ERR_VALIDATE. The whole label read, the field is accepted, then pasted into the rule's condition (rule_loader_compiler.cpp
+ * build_rule_exception_infos, 0.37.0:74-153), where the filter parser ends field names at `-` and `/`
+ * (condition.ts fieldNameEnd): the condition fails to parse, LOAD_ERR_COMPILE_CONDITION. True when it reported.
+ */
+function olderDotFormException(n: ScalarNode, first: SyntaxError | undefined, target: string, span: (s: Span) => Span, sink: ReportSink): boolean {
+  const raw = n.text.trim();
+  const older = olderDotForm(raw);
+  if (!older || older.arg === '' || newerThanTarget(target, older.until)) return false;
+  const lead = n.text.length - n.text.trimStart().length;
+  const readEnd = older.field.name.length + 1 + (OLDER_DOT_ARGUMENT.exec(older.arg)?.[0].length ?? 0);
+  if (readEnd < raw.length) {
+    // On the text the check did not read (the span of the whole name would be dropped by OlderTargetReporter, as a dot form the target reads).
+    sink.report(Code.UnknownField, span({ start: lead + readEnd, end: lead + raw.length }),
+      `'${raw}' is not a supported filter field: Falco ${target}'s k8s check reads the label after the dot up to '${raw[readEnd]}' (letters, digits and /_-.), which leaves the name longer than the field. ${EXCEPTION_FIELD_READ}`,
+      { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+    return true;
+  }
+  if (!first?.fieldCut || first.span.start >= n.text.length) return false;
+  const bracket = bracketFormOf(first.fieldCut.field, first.fieldCut.glued);
+  sink.report(Code.ConditionSyntax, span(first.span),
+    `Falco ${target} accepts the exception field '${raw}' (the label '${older.arg}') and pastes it into the rule's condition, where its filter parser reads the field '${first.fieldCut.field}' and then fails at '${first.fieldCut.glued}': the rule does not compile.${bracket ? ` In brackets Falco reads the whole argument: ${bracket}.` : ''}`);
+  return true;
+}
+
+/**
  * An exception's fields (pasted into the condition as text, so transformers count) and its comparison operators. The
  * fields of an exception that 'override: exceptions: replace' brings are not checked as the rule is read: they are
  * judged as the condition they are pasted into, as the other checks judge them (conditionChecks.ts replacedExceptionContext).
@@ -393,6 +423,7 @@ function checkException(ex: MapNode, replaced: boolean, target: string, skipUnkn
     // Parsed as the left-hand side of a comparison: offsets in the parse are offsets in the scalar's text.
     const parse = parseConditionCached(`${n.text} = x`);
     const span = (s: Span) => scalarMap(n).span(Math.min(s.start, n.text.length), Math.min(s.end, n.text.length));
+    if (olderDotFormException(n, parse.errors[0], target, span, sink)) continue;
     if (pasted) checkExpr(parse.ast, target, 'filter', pasted.skipIfUnknownFilter, span, pasted.reporter);
     else checkExpr(parse.ast, target, 'exception', skipUnknown, span, sink);
   }
