@@ -10,14 +10,16 @@ const known = (n: string) => ['proc.name', 'proc.aname', 'evt.arg', 'fd.name'].i
 
 test('output references: shortened names, arguments, widths, transformers and errors', () => {
   assert.deepEqual(parseOutput('%proc.name.suffix.more x', known), {
-    fields: [{ name: 'proc.name', nameSpan: { start: 1, end: 10 }, span: { start: 0, end: 10 } }], leadingStar: false, errors: [],
+    // The rest of the name is printed as text (OutputField.textAfter).
+    fields: [{ name: 'proc.name', nameSpan: { start: 1, end: 10 }, span: { start: 0, end: 10 }, textAfter: { text: '.suffix.more', span: { start: 10, end: 22 } } }], leadingStar: false, errors: [],
   });
   // No known prefix: the whole name stays.
   assert.deepEqual(parseOutput('%unknown.field.x y', known).fields,
     [{ name: 'unknown.field.x', nameSpan: { start: 1, end: 16 }, span: { start: 0, end: 16 } }]);
   assert.deepEqual(parseOutput('%proc.aname[2] %evt.arg.flags %evt.arg[0]', known).fields, [
     { name: 'proc.aname', arg: { text: '2', span: { start: 12, end: 13 } }, nameSpan: { start: 1, end: 11 }, span: { start: 0, end: 14 } },
-    { name: 'evt.arg', nameSpan: { start: 16, end: 23 }, span: { start: 15, end: 23 } },
+    // This `known` has no dot forms (the catalog's lookupField reads evt.arg.flags whole).
+    { name: 'evt.arg', nameSpan: { start: 16, end: 23 }, span: { start: 15, end: 23 }, textAfter: { text: '.flags', span: { start: 23, end: 29 } } },
     { name: 'evt.arg', arg: { text: '0', span: { start: 39, end: 40 } }, nameSpan: { start: 31, end: 38 }, span: { start: 30, end: 41 } },
   ]);
   assert.deepEqual(parseOutput('%12proc.name w').fields, [{ name: 'proc.name', nameSpan: { start: 3, end: 12 }, span: { start: 0, end: 12 } }]);
