@@ -57,6 +57,7 @@ export enum Code {
   InvalidValue = 'invalid-value',
   PortWraps = 'port-wraps',
   AppendNoValues = 'append-no-values',
+  AliasNotChecked = 'alias-not-checked',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -129,4 +130,6 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   // A port number over 65535 that libsinsp accepts and cuts to 16 bits (constantValues.ts wrappedPort); Falco says nothing.
   [Code.PortWraps]: { severity: W },
   [Code.AppendNoValues]: { severity: W, load: 'LOAD_APPEND_NO_VALUES' },
+  // A condition or exceptions written as a YAML alias: Falco reads the anchored node (yaml-cpp), Falco Lens does not check it.
+  [Code.AliasNotChecked]: { severity: I },
 };

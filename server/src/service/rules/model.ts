@@ -115,7 +115,16 @@ function spanOfYaml(node: YamlNode | null | undefined, fallback: number): Span {
   return r ? { start: r[0], end: r[1] } : { start: fallback, end: fallback };
 }
 
-function convert(node: YamlNode | null | undefined, fallback: number): ModelNode | undefined {
+/**
+ * How a document's aliases are read. Falco's YAML reader (yaml-cpp) gives an alias the anchored node itself, so
+ * `desc: *shared` is that string: an alias becomes the anchored node, at the anchor's place in the text (where its
+ * findings and edits belong). Not under `condition` and `exceptions` (see convert). Aliases inside a node reached through an alias stay unread, and so does every alias
+ * once `budget` nodes were read through aliases: an alias bomb (anchors nesting aliases) cannot multiply the model.
+ */
+interface AliasReading { doc: Document.Parsed; budget: number; inside: boolean; dangling: boolean }
+const ALIAS_NODE_BUDGET = 20000;
+
+function convert(node: YamlNode | null | undefined, fallback: number, aliases?: AliasReading): ModelNode | undefined {
   if (node === null || node === undefined) return undefined;
   const span = spanOfYaml(node, fallback);
   if (isScalar(node)) {
@@ -133,7 +142,7 @@ function convert(node: YamlNode | null | undefined, fallback: number): ModelNode
   if (isSeq(node)) {
     const items: ModelNode[] = [];
     for (const it of node.items) {
-      const c = convert(it as YamlNode, span.start);
+      const c = convert(it as YamlNode, span.start, aliases);
       items.push(c ?? { kind: 'scalar', value: null, text: '', span: { start: span.start, end: span.start }, style: 'plain', token: { type: 'scalar', offset: span.start, indent: 0, source: '' }, tokenShift: 0 });
     }
     return { kind: 'seq', items, span, flow: !!node.flow };
@@ -144,13 +153,39 @@ function convert(node: YamlNode | null | undefined, fallback: number): ModelNode
       const keyNode = pair.key as YamlNode | null;
       const keySpan = spanOfYaml(keyNode, span.start);
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
-      const value = convert(pair.value as YamlNode | null, keySpan.end);
+      // A condition or exceptions through an alias stays unread (validate.ts says so): their findings are placed and
+      // judged by the item whose text holds them, which would be the anchor's item, not this one.
+      const value = convert(pair.value as YamlNode | null, keySpan.end, key === 'condition' || key === 'exceptions' ? undefined : aliases);
       entries.push({ key, keySpan, value, span: { start: keySpan.start, end: value ? value.span.end : keySpan.end } });
     }
     return { kind: 'map', entries, span, flow: !!node.flow };
   }
-  if (isAlias(node)) return { kind: 'other', span };
+  if (isAlias(node)) {
+    const target = aliases && !aliases.inside && aliases.budget > 0 ? node.resolve(aliases.doc) : undefined;
+    if (!target || !aliases) {
+      // An anchor this text does not have (in a chunk: another item's): the file must be read in one piece.
+      if (aliases && !aliases.inside && aliases.budget > 0) aliases.dangling = true;
+      return { kind: 'other', span };
+    }
+    aliases.inside = true;
+    const before = aliases.budget;
+    try {
+      const resolved = convert(target, span.start, aliases);
+      aliases.budget = before - countNodes(resolved);
+      return resolved ?? { kind: 'other', span };
+    } finally {
+      aliases.inside = false;
+    }
+  }
   return { kind: 'other', span };
+}
+
+/** The nodes of a converted node, itself included (what reading an alias cost). */
+function countNodes(node: ModelNode | undefined): number {
+  if (!node) return 0;
+  if (node.kind === 'seq') { let n = 1; for (const i of node.items) n += countNodes(i); return n; }
+  if (node.kind === 'map') { let n = 1; for (const e of node.entries) n += 1 + countNodes(e.value); return n; }
+  return 1;
 }
 
 function toItem(node: ModelNode, index: number): ModelItem {
@@ -177,6 +212,8 @@ interface ParsedText {
   items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean;
   /** One document whose root is a sequence of exactly one item, errors or not: what a chunk must read as. */
   oneItem: boolean;
+  /** An alias names an anchor the text does not have: a chunk with one is read with the whole file. */
+  danglingAlias: boolean;
 }
 
 /** The first line of a YAML error; the parser's own stack exhaustion on absurd nesting is said in plain words. */
@@ -192,17 +229,20 @@ function parseYaml(text: string): ParsedText {
   const errors: YamlProblem[] = [];
   const items: ModelNode[] = [];
   let notSequence: Span | undefined;
+  let danglingAlias = false;
   for (const doc of docs) {
     for (const e of doc.errors) errors.push({ message: readableYamlError(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
     const root = doc.contents as YamlNode | null;
     if (root === null || root === undefined) continue;
     if (isScalar(root) && (root.value === null || root.value === '')) continue;
     if (!isSeq(root)) { notSequence ??= spanOfYaml(root, 0); continue; }
-    const seq = convert(root, 0) as SeqNode;
+    const aliases: AliasReading = { doc, budget: ALIAS_NODE_BUDGET, inside: false, dangling: false };
+    const seq = convert(root, 0, aliases) as SeqNode;
+    if (aliases.dangling) danglingAlias = true;
     items.push(...seq.items);
   }
   const oneItem = !notSequence && docs.length <= 1 && items.length === 1;
-  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem };
+  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, danglingAlias };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -341,7 +381,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       }
       // The yaml library reads the chunk; a YAML error in it stays in it (see chunkedYamlErrors).
       const parsed = parseChunk(chunkText);
-      if (!parsed.oneItem) { ok = false; break; }
+      if (!parsed.oneItem || parsed.danglingAlias) { ok = false; break; }
       items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
       chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
     }
@@ -421,7 +461,7 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
     if (fast) { items.push(toItem(fast, i)); chunks.push({ start, text: text.slice(start, end) }); continue; }
     const chunkText = text.slice(start, end);
     const parsed = parseChunk(chunkText);
-    if (!parsed.oneItem) return undefined;
+    if (!parsed.oneItem || parsed.danglingAlias) return undefined;
     items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
     chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
   }

@@ -195,6 +195,11 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   const allowed = KEYS_BY_KIND[kind];
   for (const e of item.entries) {
     if (allowed.includes(e.key)) continue;
+    // yaml-cpp, Falco's YAML reader, has no merge keys: `<<: *defaults` is a key named '<<' (yaml-cpp issue #41).
+    if (e.key === '<<') {
+      r.report(Code.UnknownKey, e.keySpan, `Unknown key '<<' in a ${kind}; it will be ignored. Falco's YAML reader (yaml-cpp) does not merge '<<' keys: the keys under it are not part of the ${kind}; write them in the ${kind} itself.`, { key: e.key, suggestions: [] });
+      continue;
+    }
     const suggestions = closestNames(e.key, allowed.filter((k) => k !== kind));
     r.report(Code.UnknownKey, e.keySpan, `Unknown key '${e.key}' in a ${kind}; it will be ignored.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: e.key, suggestions });
   }
@@ -263,6 +268,12 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   const key = e.key;
   const at = v?.span ?? e.keySpan;
   const isString = v?.kind === 'scalar' && v.value !== null && typeof v.value !== 'boolean';
+  // The model leaves a condition or exceptions written through an alias unread (model.ts convert): Falco reads the
+  // anchored text there; what Falco Lens does not check, it says.
+  if (v?.kind === 'other' && (key === 'condition' || key === 'exceptions')) {
+    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias: Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'a condition' : 'exceptions'} written through an alias. Write ${key === 'condition' ? 'it here, or share it as a macro' : 'them here'} to have ${key === 'condition' ? 'it' : 'them'} checked.`);
+    return;
+  }
   if (STRING_KEYS.includes(key)) {
     if (v && !isString && !(v.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'${key}' must be a string, not ${describe(v)}.`);
     return;
