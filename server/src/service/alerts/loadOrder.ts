@@ -152,11 +152,12 @@ export interface ChartRuleSources {
  * order) that define the rule, or may: its entries that define it, and of the files whose rules Falco Lens does not
  * have, an OCI artifact of falcosecurity/rules whose official file defines it (officialArtifactFile,
  * officialFileDefines), and any other OCI artifact or ConfigMap not found (`maybe`, they count too). Each with its
- * Rulesfile's spec.selector (none: every node).
+ * Rulesfile's spec.selector (none: every node). `defines`: whether an entry's text defines the rule (for a caller
+ * asking of many rules, from one reading of each text).
  */
-export function operatorRuleSources(entries: readonly { key: string; text: string; selector?: string }[], unknown: readonly { fileName: string; repository?: string; selector?: string }[], rule: string, tags: readonly string[]): OperatorRuleSource[] {
+export function operatorRuleSources(entries: readonly { key: string; text: string; selector?: string }[], unknown: readonly { fileName: string; repository?: string; selector?: string }[], rule: string, tags: readonly string[], defines: (text: string, rule: string) => boolean = definesRule): OperatorRuleSource[] {
   const source = (fileName: string, maybe: boolean, selector: string | undefined): OperatorRuleSource => ({ fileName, maybe, ...(selector !== undefined ? { selector } : {}) });
-  const out = entries.filter((e) => definesRule(e.text, rule)).map((e) => source(e.key, false, e.selector));
+  const out = entries.filter((e) => defines(e.text, rule)).map((e) => source(e.key, false, e.selector));
   for (const u of unknown) {
     const official = u.repository === undefined ? undefined : officialArtifactFile(u.repository);
     if (official === undefined) out.push(source(u.fileName, true, u.selector));

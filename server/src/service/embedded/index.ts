@@ -748,12 +748,22 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const unknown: UnknownFile[] = [];
       for (const other of allStates()) for (const u of unknownFiles(other)) if (groupOf(other.uri, u.namespace) === group && u.file.fileName < place.fileName) unknown.push(u.file);
       unknown.sort(byFileName);
+      // The rules each earlier file defines, read once (its chunks' parses are shared with the rules service's).
+      const defined = new Map<string, Set<string>>();
+      const defines = (text: string, rule: string): boolean => {
+        let names = defined.get(text);
+        if (!names) {
+          names = new Set(parseRulesFile('', text).items.filter((i) => i.kind === 'rule' && i.name !== undefined && isDefinitionItem(i)).map((i) => i.name!));
+          defined.set(text, names);
+        }
+        return names.has(rule);
+      };
       const seen = new Set<string>();
       for (const item of model.items) {
         if (item.kind !== 'rule' || item.name === undefined || seen.has(item.name)) continue;
         seen.add(item.name);
         if (isDefinitionItem(item)) continue;
-        const sources = operatorRuleSources(earlier, unknown, item.name, []);
+        const sources = operatorRuleSources(earlier, unknown, item.name, [], defines);
         const outside = sources.length === 0 ? undefined : nodesOutside(place.selector, sources.map((s) => s.selector));
         if (outside === undefined || outside === 'unknown') continue;
         const span = item.nameSpan ?? item.span;
