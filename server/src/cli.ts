@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
 import { detectLanguage, LANGUAGE_RULES, LANGUAGE_YAML } from './service/features';
 import { analyzeHost, mayHoldRules } from './service/embedded';
 import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
+import { withoutByteOrderMark } from './service/text';
 import { pathToUri } from './service/uri';
 import { isGzipFile } from './gzipFile';
 import { configRulesFiles } from './service/config/rulesFiles';
@@ -71,7 +72,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   }
   const files = expand(positional, err);
   const host: ServiceHost = {
-    readFile(p) { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } },
+    readFile(p) { try { return withoutByteOrderMark(fs.readFileSync(p, 'utf8')); } catch { return undefined; } },
     readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
     isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
     workspaceFolders: () => [],
@@ -167,7 +168,7 @@ function heldUnderRulesName(file: string, text: string): boolean {
 }
 
 function readText(file: string): string {
-  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+  try { return withoutByteOrderMark(fs.readFileSync(file, 'utf8')); } catch { return ''; }
 }
 
 /**

@@ -13,6 +13,7 @@ import { BlockDocument } from './service/alerts';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { resolveCompletionItem } from './service/completionDocs';
+import { withoutByteOrderMark } from './service/text';
 import * as fs from 'node:fs';
 
 /**
@@ -53,7 +54,7 @@ let canPullConfiguration = false;
 const host: ServiceHost = {
   // Regular files only: opening a FIFO blocks the server forever and /dev/zero never ends (a cloned workspace may
   // hold a link named like a rules file to either).
-  readFile(path) { try { return fs.statSync(path).isFile() ? fs.readFileSync(path, 'utf8') : undefined; } catch { return undefined; } },
+  readFile(path) { try { return fs.statSync(path).isFile() ? withoutByteOrderMark(fs.readFileSync(path, 'utf8')) : undefined; } catch { return undefined; } },
   readDirectory(path) { try { return fs.readdirSync(path); } catch { return undefined; } },
   isDirectory(path) { try { return fs.statSync(path).isDirectory(); } catch { return false; } },
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },

@@ -172,6 +172,15 @@ test('check on a folder walks a folder once: a link back to a parent and a link 
   assert.deepEqual([...files].sort(), ['rules.d/more/extra_rules.yaml', 'rules.d/web_rules.yaml']);
 });
 
+test('a rules file that starts with a UTF-8 byte order mark is read as Falco reads it (yaml-cpp skips the mark)', () => {
+  const base = '- macro: web_shell\n  condition: proc.name in (bash, sh)\n';
+  const local = '- rule: Shell in web container\n  desc: d\n  condition: evt.type = execve and web_shell\n  output: o (command=%proc.cmdline)\n  priority: WARNING\n';
+  const dir = scratch({ 'base_rules.yaml': `\ufeff${base}`, 'local_rules.yaml': `\ufeff${local}` });
+  const result = run(['check', '--rules', 'base_rules.yaml', 'local_rules.yaml'], dir);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.equal(result.stdout, '');
+});
+
 test('check on a folder skips other tools\' *_rules.yaml (Prometheus) but checks a foreign file named on the command line', () => {
   const prometheus = 'groups:\n  - name: example\n    rules:\n      - alert: HighRequestLatency\n        expr: job:request_latency_seconds:mean5m > 0.5\n';
   const dir = scratch({ 'rules/web_rules.yaml': BROKEN_RULES, 'rules/alert_rules.yaml': prometheus });

@@ -7,6 +7,15 @@ export function lineEnding(text: string): '\r\n' | '\n' {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
+/**
+ * A file's text as an editor shows it: without the UTF-8 byte order mark some Windows editors write first. VS Code
+ * drops it from an open document, and yaml-cpp skips it when Falco reads the file; the yaml library would read it as
+ * text. Files read from disk go through here, so that a closed file and the same file open read alike.
+ */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: number[];
