@@ -95,6 +95,7 @@ const FIXTURES: Fixture[] = [
   { code: Code.InvalidValue, text: '- rule: Shell Spawned\n  condition: and not proc.pid = abc\n  override:\n    condition: append\n', at: 'abc' },
   { code: Code.PortWraps, text: '- rule: Shell Spawned\n  condition: and not fd.sport = 70000\n  override:\n    condition: append\n', at: '70000' },
   { code: Code.AliasNotChecked, text: '- rule: Shell Spawned\n  condition: &c and proc.name != x\n  override:\n    condition: append\n- rule: Shell Spawned\n  condition: *c\n  override:\n    condition: append\n', at: '*c' },
+  { code: Code.DuplicateKey, text: '- rule: Shell Spawned\n  priority: ERROR\n  priority: NOPE\n  override:\n    priority: replace\n', at: 'priority' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

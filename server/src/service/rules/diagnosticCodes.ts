@@ -58,6 +58,7 @@ export enum Code {
   PortWraps = 'port-wraps',
   AppendNoValues = 'append-no-values',
   AliasNotChecked = 'alias-not-checked',
+  DuplicateKey = 'duplicate-key',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -132,4 +133,6 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.AppendNoValues]: { severity: W, load: 'LOAD_APPEND_NO_VALUES' },
   // A condition or exceptions written as a YAML alias: Falco reads the anchored node (yaml-cpp), Falco Lens does not check it.
   [Code.AliasNotChecked]: { severity: I },
+  // A key written twice in one mapping: yaml-cpp keeps both, Falco reads the first and says nothing.
+  [Code.DuplicateKey]: { severity: W },
 };

@@ -224,7 +224,9 @@ function readableYamlError(message: string): string {
 
 function parseYaml(text: string): ParsedText {
   const docs: Document.Parsed[] = [];
-  const composer = new Composer({ keepSourceTokens: true });
+  // yaml-cpp, Falco's YAML reader, accepts a key written twice and reads the first (node_data::get): not a YAML error
+  // here either; validate.ts warns about the second.
+  const composer = new Composer({ keepSourceTokens: true, uniqueKeys: false });
   for (const d of composer.compose(new Parser().parse(text), true)) docs.push(d as Document.Parsed);
   const errors: YamlProblem[] = [];
   const items: ModelNode[] = [];

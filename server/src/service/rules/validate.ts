@@ -162,7 +162,29 @@ function ruleSource(item: ModelItem, defs: Definitions): string {
   return scalarText(entryOf(item, 'source')?.value) ?? (item.name !== undefined ? defs.rules.get(item.name)?.source : undefined) ?? 'syscall';
 }
 
+/**
+ * Keys written twice in one mapping of an item. yaml-cpp keeps both pairs and a lookup finds the first
+ * (node_data::insert_map_pair, node_data::get), which is how Falco's loader reads every key (rule_loader_reader.cpp
+ * decode_val): the second is ignored without a word. Reported on the second, whose value no other check reads.
+ */
+function reportDuplicateKeys(node: ModelNode | undefined, what: string, r: ReportSink): void {
+  if (!node) return;
+  if (node.kind === 'seq') { for (const child of node.items) reportDuplicateKeys(child, what, r); return; }
+  if (node.kind !== 'map') return;
+  for (let i = 0; i < node.entries.length; i++) {
+    const e = node.entries[i];
+    let first: MapEntry | undefined;
+    for (let j = 0; j < i && !first; j++) if (node.entries[j].key === e.key) first = node.entries[j];
+    if (first) r.report(Code.DuplicateKey, e.keySpan, `'${e.key}' is already set above in this ${what}: Falco reads the first one and ignores this one without a word (its YAML reader keeps both and finds a key's first). Keep one.`, { key: e.key });
+    else reportDuplicateKeys(e.value, what, r);
+  }
+}
+
+/** Whether an entry of the item is the first of its key (the one Falco reads). */
+const readByFalco = (item: ModelItem, e: MapEntry): boolean => entryOf(item, e.key) === e;
+
 function validateItem(item: ModelItem, r: ReportSink): void {
+  reportDuplicateKeys(item.node, item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list' ? item.kind : 'item', r);
   if (item.kind === 'invalid') {
     r.report(Code.ItemNotAMapping, item.span, 'Unexpected element type: each item should be a mapping (`- rule: …`, `- macro: …`, `- list: …`).');
     return;
@@ -194,7 +216,7 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   // Unknown keys
   const allowed = KEYS_BY_KIND[kind];
   for (const e of item.entries) {
-    if (allowed.includes(e.key)) continue;
+    if (allowed.includes(e.key) || !readByFalco(item, e)) continue;
     // yaml-cpp, Falco's YAML reader, has no merge keys: `<<: *defaults` is a key named '<<' (yaml-cpp issue #41).
     if (e.key === '<<') {
       r.report(Code.UnknownKey, e.keySpan, `Unknown key '<<' in a ${kind}; it will be ignored. Falco's YAML reader (yaml-cpp) does not merge '<<' keys: the keys under it are not part of the ${kind}; write them in the ${kind} itself.`, { key: e.key, suggestions: [] });
@@ -206,7 +228,7 @@ function validateItem(item: ModelItem, r: ReportSink): void {
 
   // Value types
   for (const e of item.entries) {
-    if (e === kindEntry || !allowed.includes(e.key)) continue;
+    if (e === kindEntry || !allowed.includes(e.key) || !readByFalco(item, e)) continue;
     validateValueType(kind, e, r, item);
   }
 
