@@ -6,6 +6,7 @@ import type { Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver-
 import { DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from '../../server/src/service/host';
 import { pathToUri } from '../../server/src/service/uri';
 import { LANGUAGE_RULES } from '../../server/src/service/features';
+import { createRulesService } from '../../server/src/service/rules';
 
 export const CORPUS = path.join(process.cwd(), '..', 'shared', 'corpus');
 export const CORPUS_RULES = path.join(CORPUS, 'rules');
@@ -42,6 +43,22 @@ export class MemoryHost implements ServiceHost {
 
 export function rulesDoc(p: string, text: string, version = 1): TextDocument {
   return TextDocument.create(p.includes(':') ? p : pathToUri(p), LANGUAGE_RULES, version, text);
+}
+
+/** The diagnostics of the rules file `file` holding `source`, alone in folder /ws, at the target release `falcoVersion`. */
+export function diagnoseAt(file: string, source: string, falcoVersion: string): Diagnostic[] {
+  const host = new MemoryHost({ [file]: source }, { folders: ['/ws'] });
+  host.config = { ...host.config, falcoVersion };
+  const svc = createRulesService(host);
+  const doc = rulesDoc(file, source);
+  svc.didOpenOrChange?.(doc);
+  return svc.diagnostics(doc);
+}
+
+/** `severity code covered-text: message` of every finding of `diagnoseAt`. */
+export function findingsAt(file: string, source: string, falcoVersion: string): string[] {
+  const doc = rulesDoc(file, source);
+  return diagnoseAt(file, source, falcoVersion).map((d) => `${d.severity} ${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
 }
 
 /** Reads corpus rules files (relative to the corpus rules folder) into a host, configured in the given order. */

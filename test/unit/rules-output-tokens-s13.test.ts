@@ -5,24 +5,14 @@
 // read proc.aname, proc.env, proc.args... without a valid argument only at the very end of the output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Diagnostic, MarkupContent } from 'vscode-languageserver-types';
-import { createRulesService } from '../../server/src/service/rules';
-import { MemoryHost, rulesDoc } from './rules-host';
+import type { MarkupContent } from 'vscode-languageserver-types';
+import { findingsAt } from './rules-host';
 import { openAt, workspace } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/output_tokens_rules.yaml';
 
-const messageOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
-
 /** `severity code covered-text: message` of every finding of the rules file at the target release. */
-function findings(source: string, falcoVersion: string): string[] {
-  const host = new MemoryHost({ [FILE]: source }, { folders: ['/ws'] });
-  host.config = { ...host.config, falcoVersion };
-  const svc = createRulesService(host);
-  const doc = rulesDoc(FILE, source);
-  svc.didOpenOrChange?.(doc);
-  return svc.diagnostics(doc).map((d) => `${d.severity} ${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${messageOf(d)}`);
-}
+const findings = (source: string, falcoVersion: string): string[] => findingsAt(FILE, source, falcoVersion);
 
 /** A rule as users write them, with the given output (and skip-if-unknown-filter when asked). */
 function rule(output: string, options: { skip?: boolean; source?: string; condition?: string } = {}): string {

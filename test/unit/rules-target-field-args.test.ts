@@ -9,30 +9,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic, MarkupContent } from 'vscode-languageserver-types';
+import type { MarkupContent } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { allFields, lookupField } from '../../server/src/knowledge';
-import { applyEdits, editsFor, MemoryHost, rulesDoc } from './rules-host';
+import { applyEdits, editsFor, findingsAt, MemoryHost, rulesDoc } from './rules-host';
 import { openAt, workspace } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/proc_args_rules.yaml';
 
-function diagnose(source: string, falcoVersion: string): Diagnostic[] {
-  const host = new MemoryHost({ [FILE]: source }, { folders: ['/ws'] });
-  host.config = { ...host.config, falcoVersion };
-  const svc = createRulesService(host);
-  const doc = rulesDoc(FILE, source);
-  svc.didOpenOrChange?.(doc);
-  return svc.diagnostics(doc);
-}
-
-const messageOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
-
 /** `severity code covered-text: message` of every finding. */
-function findings(source: string, falcoVersion: string): string[] {
-  const doc = rulesDoc(FILE, source);
-  return diagnose(source, falcoVersion).map((d) => `${d.severity} ${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${messageOf(d)}`);
-}
+const findings = (source: string, falcoVersion: string): string[] => findingsAt(FILE, source, falcoVersion);
 
 // A rules file as users write them for the official syscall rules: a list and a macro used by a rule with exceptions.
 const PROC_ARGS_RULES = `- required_engine_version: 0.31.0
