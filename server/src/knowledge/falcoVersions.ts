@@ -156,4 +156,36 @@ export const OUTPUT_FORMATTER = {
    * fails the load whatever skip-if-unknown-filter says.
    */
   pluginArgumentAsTextSince: '0.44',
+  /**
+   * The first release that loads a filter-only field (EPF_FILTER_ONLY: fd.ip, fd.net...) in an output. Falco 0.37-0.43's
+   * formatter reads a field with parse_field_name(text, true, false) (eventformatter.cpp libs 0.14.2:163, 0.23.1:146),
+   * whose base throws "... is filter only and cannot be used as a display field" (sinsp_filtercheck.cpp 0.14.2:1159,
+   * 0.23.1:570), an error err_is_unknown_type_or_field does not know (rule_loader_compiler.cpp 0.37.0:401-406,
+   * 0.43.0:346-350): the load fails whatever skip-if-unknown-filter says. Falco 0.44's formatter compiles the token as a
+   * filter's field, parse_field_name(name, true, true) (sinsp_extractor_compiler, filter.cpp libs 0.25.2:301-307,
+   * eventformatter.cpp:128-133), which never throws so: the rule loads.
+   */
+  filterOnlyInOutputSince: '0.44',
+  /**
+   * What each filter-only field prints where an output loads it, and the fields to print instead. Falco formats every
+   * output with a leading `*` (falco_outputs.cpp 0.37.0:150-165, formats.cpp 0.44.0:57-59), so a field without a value
+   * prints `<NA>`. fd.ip, fd.port, fd.proto, fd.net and evt.around only compare (sinsp_filtercheck_fd.cpp libs 0.25.2
+   * compare_nocache:1593-1613; no case in extract_single, which returns NULL, :1221-1225; sinsp_filtercheck_event.cpp
+   * extract_single has no case for evt.around either): always `<NA>`. fd.cnet, fd.snet, fd.lnet and fd.rnet extract an
+   * end's address typed as a network (extract_single :588-760), whose printed form is the text `<IPNET>`
+   * (sinsp_filtercheck.cpp rawval_to_string PT_IPNET, :467-470): `<IPNET>` on a socket, `<NA>` elsewhere.
+   */
+  filterOnlyFields: new Map([
+    ['fd.ip', { prints: '<NA>', instead: ['fd.cip', 'fd.sip'] }],
+    ['fd.port', { prints: '<NA>', instead: ['fd.cport', 'fd.sport'] }],
+    ['fd.proto', { prints: '<NA>', instead: ['fd.cproto', 'fd.sproto'] }],
+    ['fd.net', { prints: '<NA>', instead: ['fd.cip', 'fd.sip'] }],
+    ['fd.cnet', { prints: '<IPNET>', instead: ['fd.cip'] }],
+    ['fd.snet', { prints: '<IPNET>', instead: ['fd.sip'] }],
+    ['fd.lnet', { prints: '<IPNET>', instead: ['fd.lip'] }],
+    ['fd.rnet', { prints: '<IPNET>', instead: ['fd.rip'] }],
+    // Its check reads the name and the argument itself (sinsp_filtercheck_event.cpp parse_field_name -> extract_arg,
+    // libs 0.14.2:287-293, 0.25.2:539-543) and never asks the base check: every release loads it in an output.
+    ['evt.around', { prints: '<NA>', instead: [], ownCheck: true }],
+  ]) as ReadonlyMap<string, { prints: string; instead: readonly string[]; ownCheck?: true }>,
 } as const;

@@ -13,7 +13,7 @@ import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunne
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { textAfterMessage, type OutputReadOptions } from './outputReading';
+import { reportFilterOnlyField, textAfterMessage, type OutputReadOptions } from './outputReading';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -429,7 +429,7 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     return field;
   }
   if (ctx.where === 'output' && field.conditionOnly) {
-    ctx.reporter.report(Code.UnknownField, nameSpan(), `Field '${field.name}' can be used in conditions only, not in an output.`, { suggestions: [] }, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    reportFilterOnlyField(ctx.reporter, field.name, nameSpan());
     return field;
   }
   if (arg === undefined && match.arg !== undefined && (field.name === 'evt.arg' || field.name === 'evt.rawarg') && rawargType(match.arg) === undefined) {

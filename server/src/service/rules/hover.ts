@@ -11,7 +11,7 @@ import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQ
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
-import { outputFieldNotesAt } from './outputReading';
+import { filterOnlyFact, outputFieldNotesAt } from './outputReading';
 
 export interface HoverContext {
   load: LoadResult;
@@ -175,7 +175,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     info.since ? `Since Falco ${escapeMarkdown(info.since)}` : undefined,
     info.arg ? argumentFact(info.name, info.arg) : undefined,
     arg !== undefined || dotArg !== undefined ? `Argument here: ${codeSpan((arg ?? dotArg)!)}` : undefined,
-    info.conditionOnly ? 'Conditions only: Falco rejects it in an output.' : undefined,
+    info.conditionOnly ? escapeMarkdown(filterOnlyFact(info.name, target)) : undefined,
     info.outputOnly ? 'Meant for outputs.' : undefined,
   ].filter((x): x is string => x !== undefined);
   return markdown([

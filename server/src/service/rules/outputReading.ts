@@ -1,11 +1,12 @@
 // How Falco's output formatter reads a `%field` token where the text is more than a field, per target release: the
 // sentences the output checks (conditionChecks.ts at the latest release, targetVersion.ts at older ones) and the
 // field hovers (hover.ts) share, so both say the same. Facts: knowledge OUTPUT_FORMATTER.
-import { lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
+import { LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
 import type { OutputField } from './conditionAst';
 import { parseOutputCached } from './conditionChecks';
-import { entryOf, scalarMap, type ModelItem } from './model';
-import type { ReportOptions } from './validate';
+import { Code } from './diagnosticCodes';
+import { entryOf, scalarMap, type ModelItem, type Span } from './model';
+import type { ReportOptions, ReportSink } from './validate';
 
 /**
  * `%proc.namex`: the name starts with a field and goes on (OutputField.textAfter). Every release reads the longest
@@ -58,13 +59,55 @@ export function pluginArgumentMessage(problem: string, plugin: string, target: s
 }
 
 /**
+ * A filter-only field in an output (OUTPUT_FORMATTER.filterOnlyFields): whether the target fails to load it (Falco
+ * 0.37-0.43, except evt.around, whose own check reads it) rather than print what it has, `<NA>` or `<IPNET>`.
+ */
+export function filterOnlyFailsLoad(name: string, target: string): boolean {
+  const info = OUTPUT_FORMATTER.filterOnlyFields.get(name);
+  return info !== undefined && !info.ownCheck && newerThanTarget(OUTPUT_FORMATTER.filterOnlyInOutputSince, target);
+}
+
+/** The hover's one-line fact about a filter-only field at the target. */
+export function filterOnlyFact(name: string, target: string): string {
+  const prints = OUTPUT_FORMATTER.filterOnlyFields.get(name)?.prints ?? '<NA>';
+  return filterOnlyFailsLoad(name, target) ? `Conditions only: Falco ${target} rejects it in an output.`
+    : `Meant for conditions: in an output Falco ${target} prints ${prints}.`;
+}
+
+/** What the target does with a filter-only field in an output, and what to print instead. */
+export function filterOnlyMessage(name: string, target: string): string {
+  const info = OUTPUT_FORMATTER.filterOnlyFields.get(name);
+  const instead = info?.instead.length ? ` Print ${info.instead.map((f) => `%${f}`).join(' or ')} instead.` : '';
+  const prints = info?.prints === '<IPNET>'
+    ? `prints the text <IPNET> for it on a socket (the address it compares, typed as a network, has no printed form) and <NA> elsewhere`
+    : `prints <NA> for it (its check only compares, it extracts no value)`;
+  if (filterOnlyFailsLoad(name, target)) {
+    return `Field '${name}' can be used in conditions only: the output formatter of Falco ${target} rejects it ('is filter only and cannot be used as a display field') and the rule fails to load whatever skip-if-unknown-filter says (Falco ${OUTPUT_FORMATTER.filterOnlyInOutputSince} loads it and prints ${info?.prints ?? '<NA>'}).${instead}`;
+  }
+  return `Field '${name}' is meant for conditions: in an output Falco ${target} ${prints}.${instead}`;
+}
+
+/**
+ * A filter-only field in an output, as Falco 0.44 reads it (a warning: the rule loads, the field prints nothing
+ * useful); the reporter of an older target rewords it, or reports the load failure (targetVersion.ts).
+ */
+export function reportFilterOnlyField(sink: ReportSink, name: string, span: Span): void {
+  const options: OutputReadOptions = { severity: 2, load: null, filterOnly: name };
+  const suggestions = [...(OUTPUT_FORMATTER.filterOnlyFields.get(name)?.instead ?? [])];
+  sink.report(Code.UnknownField, span, filterOnlyMessage(name, LATEST_FALCO), { suggestions }, options);
+}
+
+/**
  * Options of a latest-release output finding that says what Falco prints, for the reporter of an older target
  * (targetVersion.ts), which reads the token differently: `printsField`, the field the message says Falco prints;
- * `pluginThrows`, set on a plugin field's argument that Falco 0.44 prints as text (the problem as the check words it).
+ * `pluginThrows`, set on a plugin field's argument that Falco 0.44 prints as text (the problem as the check words it);
+ * `filterOnly`, the filter-only field the finding is on (reworded at the target: filterOnlyMessage).
  */
 export interface OutputReadOptions extends ReportOptions {
   printsField?: string;
   pluginThrows?: { problem: string; plugin: string };
+  /** A filter-only field (filterOnlyMessage), which older targets reject. */
+  filterOnly?: string;
 }
 
 /**
@@ -83,6 +126,7 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   const atEnd = nameOnlyAtEndNote(f, output, target);
   if (atEnd) return [atEnd];
   const info = lookupField(f.name)?.field;
+  if (info?.conditionOnly) return [filterOnlyMessage(info.name, target)];
   return f.textAfter && info && !info.arg?.required ? [textAfterMessage(f.name, f.textAfter.text)] : [];
 }
 

@@ -17,7 +17,7 @@ import type { Expr, SyntaxError } from './conditionAst';
 import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
-  nameOnlyAtEndNote, pluginArgumentFailsLoad, pluginArgumentMessage, readsNameOnlyAtEnd, type OutputReadOptions,
+  filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, pluginArgumentFailsLoad, pluginArgumentMessage, readsNameOnlyAtEnd, type OutputReadOptions,
 } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -80,6 +80,11 @@ class OlderTargetReporter extends Reporter {
     }
     // checkOutputFields says what this target prints instead.
     if (read?.printsField !== undefined && readsNameOnlyAtEnd(read.printsField, this.target)) return;
+    if (read?.filterOnly !== undefined) {
+      const fails = filterOnlyFailsLoad(read.filterOnly, this.target);
+      super.report(code, span, filterOnlyMessage(read.filterOnly, this.target), data, fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : options);
+      return;
+    }
     const throws = (options as OutputCheckOptions | undefined)?.checkThrows;
     if (throws !== undefined && options!.load === 'LOAD_UNKNOWN_FILTER' && newerThanTarget(OUTPUT_CHECK_SKIP_SINCE, this.target)) {
       const why = `Falco ${this.target} fails to load whatever skip-if-unknown-filter says: its output formatter passes the field check's own error on, which the key does not cover before Falco ${OUTPUT_CHECK_SKIP_SINCE}.`;

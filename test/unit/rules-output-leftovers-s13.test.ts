@@ -1,0 +1,64 @@
+// Output tokens as each Falco release reads them, the cases helper A of session 13 left: filter-only fields in outputs
+// (Falco 0.44 loads them, 0.37-0.43 do not), bracket arguments the older formatters read up to ']', an unclosed
+// transformer, the first '[' of a plugin field's word, fields of another source, and the hovers that say the same.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MarkupContent } from 'vscode-languageserver-types';
+import { findingsAt } from './rules-host';
+import { openAt, workspace } from './rules-nav-helpers';
+
+const FILE = '/ws/rules/output_leftovers_rules.yaml';
+const findings = (source: string, falcoVersion: string): string[] => findingsAt(FILE, source, falcoVersion);
+
+/** A rule as users write them, with the given output (and skip-if-unknown-filter, source, condition when asked). */
+function rule(output: string, options: { skip?: boolean; source?: string; condition?: string } = {}): string {
+  return `- rule: Outbound Connection To Rare Port
+  desc: A process connects out to a port that the workload does not normally use.
+  condition: ${options.condition ?? 'evt.type = connect and fd.typechar = 4 and fd.sport in (4444, 1337)'}
+  output: ${output}
+  priority: NOTICE
+${options.source ? `  source: ${options.source}\n` : ''}${options.skip ? '  skip-if-unknown-filter: true\n' : ''}  tags: [host, container, network, mitre_command_and_control]
+`;
+}
+
+function hoverAt(marked: string, falcoVersion: string): string {
+  const { service, host } = workspace({});
+  host.config = { ...host.config, falcoVersion };
+  const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
+  const h = service.hover!(doc, position);
+  assert.ok(h, 'expected a hover');
+  // The notes quote the output, so they are escaped Markdown: compared here as read.
+  return (h.contents as MarkupContent).value.replace(/\\(.)/g, '$1');
+}
+
+test('filter-only fields in an output: Falco 0.44 loads the rule and prints <NA> (or <IPNET>), 0.37-0.43 fail to load whatever skip-if-unknown-filter says; evt.around loads everywhere', () => {
+  const source = rule('"Rare port (connection=%fd.ip:%fd.port net=%fd.cnet proc=%proc.name)"', { skip: true });
+  assert.deepEqual(findings(source, '0.44'), [
+    "2 unknown-field fd.ip: Field 'fd.ip' is meant for conditions: in an output Falco 0.44 prints <NA> for it (its check only compares, it extracts no value). Print %fd.cip or %fd.sip instead.",
+    "2 unknown-field fd.port: Field 'fd.port' is meant for conditions: in an output Falco 0.44 prints <NA> for it (its check only compares, it extracts no value). Print %fd.cport or %fd.sport instead.",
+    "2 unknown-field fd.cnet: Field 'fd.cnet' is meant for conditions: in an output Falco 0.44 prints the text <IPNET> for it on a socket (the address it compares, typed as a network, has no printed form) and <NA> elsewhere. Print %fd.cip instead.",
+  ]);
+  for (const target of ['0.37', '0.40', '0.43']) {
+    const at = findings(source, target);
+    assert.deepEqual(at.map((f) => f.split(':')[0]), ['1 unknown-field fd.ip', '1 unknown-field fd.port', '1 unknown-field fd.cnet'], target);
+    assert.equal(at[0], `1 unknown-field fd.ip: Field 'fd.ip' can be used in conditions only: the output formatter of Falco ${target} rejects it ('is filter only and cannot be used as a display field') and the rule fails to load whatever skip-if-unknown-filter says (Falco 0.44 loads it and prints <NA>). Print %fd.cip or %fd.sip instead. (LOAD_ERR_COMPILE_OUTPUT)`);
+  }
+  // evt.around's own check reads it (no filter-only refusal at any release), and prints no value.
+  const around = rule('"Rare port (around=%evt.around[1404996934793590564] proc=%proc.name)"');
+  for (const target of ['0.37', '0.44']) {
+    assert.deepEqual(findings(around, target), [`2 unknown-field evt.around: Field 'evt.around' is meant for conditions: in an output Falco ${target} prints <NA> for it (its check only compares, it extracts no value).`], target);
+  }
+});
+
+test('a filter-only field in an output: the hover says what the target does with it, and the quick fix offers the fields to print', () => {
+  const marked = rule('"Rare port (connection=%fd.i<|>p:%fd.sport)"');
+  const at44 = hoverAt(marked, '0.44');
+  assert.match(at44, /Meant for conditions: in an output Falco 0\.44 prints <NA>\./);
+  assert.match(at44, /\*\*In this output:\*\* Field 'fd\.ip' is meant for conditions: in an output Falco 0\.44 prints <NA> for it/);
+  assert.doesNotMatch(at44, /rejects/);
+  const at43 = hoverAt(marked, '0.43');
+  assert.match(at43, /Conditions only: Falco 0\.43 rejects it in an output\./);
+  assert.match(at43, /\*\*In this output:\*\* Field 'fd\.ip' can be used in conditions only: the output formatter of Falco 0\.43 rejects it/);
+  // In a condition the field is what it is meant for: no note.
+  assert.doesNotMatch(hoverAt(rule('"Rare port (connection=%fd.sport)"', { condition: 'evt.type = connect and fd.i<|>p = 10.0.0.1' }), '0.44'), /In this output/);
+});
