@@ -62,3 +62,39 @@ test('a filter-only field in an output: the hover says what the target does with
   // In a condition the field is what it is meant for: no note.
   assert.doesNotMatch(hoverAt(rule('"Rare port (connection=%fd.sport)"', { condition: 'evt.type = connect and fd.i<|>p = 10.0.0.1' }), '0.44'), /In this output/);
 });
+
+test("%proc.env[A B]: Falco 0.37-0.43's thread check reads the bracket up to ']' as the variable's name; only 0.44 prints the bracket as text", () => {
+  const source = rule('"Rare port (proxy=%proc.env[HTTPS PROXY] proc=%proc.name)"');
+  const at44 = `2 field-argument [HTTPS PROXY]: '[HTTPS PROXY]' is no argument libsinsp can read (expected ']' to close the field argument): in an output Falco prints %proc.env followed by the text '[HTTPS PROXY]'. Quote it if it is the argument: %proc.env["HTTPS PROXY"].`;
+  assert.deepEqual(findings(source, '0.44'), [at44]);
+  for (const target of ['0.37', '0.42', '0.43']) assert.deepEqual(findings(source, target), [], target);
+  // Without a ']' the check reads no argument at any release: the field, then the text.
+  const open = rule('"Rare port (proxy=%proc.env[HTTPS PROXY"');
+  for (const target of ['0.43', '0.44']) assert.equal(findings(open, target).length, 1, target);
+});
+
+test("a plugin field at Falco 0.37-0.43: its check reads the output up to the first space and takes that word's first '[' for the argument", () => {
+  const audit = (output: string, skip = false) => rule(output, { source: 'k8s_audit', condition: 'ka.verb = create and ka.target.resource = pods', skip });
+  const own = (f: string) => !f.includes('missing-plugin-requirement');
+  // A '[' further on in the word: the plugin check reads nothing, no field at the '%' ("invalid formatting token").
+  const later = audit('"Pod created (by=%ka.user.name/%ka.req.pod.containers.image[0] ns=%ka.target.namespace)"');
+  assert.deepEqual(findings(later, '0.44').filter(own), []);
+  const unread = (target: string) => `output-syntax ka.user.name: Falco ${target} reads no field at '%ka.user.name': the k8saudit plugin's field check of Falco ${target} reads the output up to the first space, 'ka.user.name/%ka.req.pod.containers.image[0]', and takes its first '[' for the start of the field's argument; it is not right after the name, so the check reads nothing and the output formatter finds no field there ('invalid formatting token'; Falco 0.44 reads %ka.user.name and prints the rest as text).`;
+  for (const target of ['0.37', '0.43']) {
+    assert.deepEqual(findings(later, target).filter(own), [`1 ${unread(target)} (LOAD_ERR_COMPILE_OUTPUT)`], target);
+    assert.deepEqual(findings(audit('"Pod created (by=%ka.user.name/%ka.req.pod.containers.image[0] ns=%ka.target.namespace)"', true), target).filter(own),
+      [`2 ${unread(target)} The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)`], target);
+  }
+  // A quoted argument with a space: Falco 0.44 reads it, the word ends inside it at 0.41-0.43 (unbalanced brackets).
+  const quoted = rule('"Rare port (team=%k8s.pod.label[\\"team name\\"] proc=%proc.name)"', { skip: true });
+  assert.deepEqual(findings(quoted, '0.44'), []);
+  assert.deepEqual(findings(quoted, '0.43'), [`1 field-argument [\\"team: The container plugin's field check of Falco 0.43 reads the output up to the first space, 'k8s.pod.label["team', and finds no ']' closing the argument ('has unbalanced argument brackets'): the rule fails to load whatever skip-if-unknown-filter says. (LOAD_ERR_COMPILE_OUTPUT)`]);
+  // Up to Falco 0.40 libsinsp's own check read the container plugin's fields: the bracket is read whole.
+  assert.deepEqual(findings(quoted, '0.40'), []);
+  // An unquoted argument with a space: 0.44 prints the bracket as text, 0.41-0.43 fail as above, no warning besides.
+  const bare = audit('"Pod created (by=%ka.user.name[a b] ns=%ka.target.namespace)"');
+  assert.deepEqual(findings(bare, '0.44').filter(own).map((f) => f.split(':')[0]), ['2 field-argument [a b]']);
+  assert.deepEqual(findings(bare, '0.43').filter(own).map((f) => f.split(':')[0]), ['1 field-argument [a']);
+  // The argument right after the name, closed in the word: read at every release.
+  assert.deepEqual(findings(audit('"Pod created (image=%ka.req.pod.containers.image[0] ns=%ka.target.namespace)"'), '0.43').filter(own), []);
+});

@@ -1702,9 +1702,10 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
       const options: OutputReadOptions = { severity: 2, load: null, printsField: f.name };
       reporter.report(Code.OutputSyntax, span(f.textAfter.span), textAfterMessage(f.name, f.textAfter.text), undefined, options);
     }
-    if (f.unreadArg) {
+    // A field that needs its argument does not compile without it: "needs an argument" says it (checkField).
+    if (f.unreadArg && !info?.arg?.required) {
       const quoted = /^\[[^"\]]*\]$/.test(f.unreadArg.text) ? ` Quote it if it is the argument: %${f.name}["${f.unreadArg.text.slice(1, -1)}"].` : '';
-      reporter.report(Code.FieldArgument, span(f.unreadArg.span), `'${f.unreadArg.text}' is no argument libsinsp can read (${f.unreadArg.why}): in an output Falco prints %${f.name} followed by the text '${f.unreadArg.text}'.${quoted}`, undefined, { severity: 2, load: null });
+      reporter.report(Code.FieldArgument, span(f.unreadArg.span), `'${f.unreadArg.text}' is no argument libsinsp can read (${f.unreadArg.why}): in an output Falco prints %${f.name} followed by the text '${f.unreadArg.text}'.${quoted}`, undefined, { severity: 2, load: null, unreadArgOf: f.name } as OutputReadOptions);
     }
   });
 }

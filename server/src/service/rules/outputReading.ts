@@ -50,8 +50,46 @@ export function nameOnlyAtEndMessage(name: string, written: string, target: stri
  * checks read the field's name and leave the bracket as text.
  */
 export function pluginArgumentFailsLoad(plugin: string, target: string): boolean {
-  if (!newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target)) return false;
+  return newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target) && pluginCheckAt(plugin, target);
+}
+
+/** Whether a field of `plugin` is read by that plugin's filter check at the target (not by libsinsp's own checks). */
+function pluginCheckAt(plugin: string, target: string): boolean {
   return !(plugin === 'container' && !newerThanTarget(target, OUTPUT_FORMATTER.containerFieldsBuiltinUntil));
+}
+
+/**
+ * How the plugin check of Falco 0.37-0.43 reads an output's plugin field when its word holds a '[': the formatter
+ * hands it the rest of the output, and the check cuts that at the first space (a space only, then trimmed) and takes
+ * the word's first '[' as the start of the field's argument (plugin_filtercheck.cpp parse_field_name, libs 0.14.2:67-95,
+ * 0.23.1:57-82). A '[' after the field's name without a ']' after it in the word throws "has unbalanced argument
+ * brackets", which fails the load whatever skip-if-unknown-filter says (`%ka.user.name[a b]`, and a quoted argument
+ * with a blank, which Falco 0.44 reads); a first '[' further on makes the check read nothing (`return -1`: "check that
+ * we matched the whole field string"), so no check reads the token: "invalid formatting token", which the key covers
+ * (`%ka.target.name/%ka.req.pod.containers.image[0]`). Falco 0.44 compiles the parsed field alone and reads both.
+ * `output`: the output's text; the result's span is in it.
+ */
+export function pluginWordProblem(f: OutputField, output: string, target: string): { message: string; span: { start: number; end: number }; skippable: boolean } | undefined {
+  if (!newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target) || f.transformers) return undefined;
+  const field = lookupField(f.name)?.field;
+  if (!field?.plugin || field.name !== f.name || !pluginCheckAt(field.plugin, target)) return undefined;
+  const start = f.nameSpan.start;
+  const space = output.indexOf(' ', start);
+  const word = output.slice(start, space < 0 ? output.length : space).trimEnd();
+  const open = word.indexOf('[');
+  if (open < 0) return undefined;
+  const plugin = `the ${field.plugin} plugin's field check of Falco ${target}`;
+  if (open === f.name.length) {
+    if (word.includes(']', open)) return undefined;
+    return {
+      message: `${plugin} reads the output up to the first space, '${word}', and finds no ']' closing the argument ('has unbalanced argument brackets'): the rule fails to load whatever skip-if-unknown-filter says.`.replace(/^t/, 'T'),
+      span: { start: start + open, end: start + word.length }, skippable: false,
+    };
+  }
+  return {
+    message: `Falco ${target} reads no field at '%${f.name}': ${plugin} reads the output up to the first space, '${word}', and takes its first '[' for the start of the field's argument; it is not right after the name, so the check reads nothing and the output formatter finds no field there ('invalid formatting token'; Falco ${OUTPUT_FORMATTER.pluginArgumentAsTextSince} reads %${f.name} and prints the rest as text).`,
+    span: f.nameSpan, skippable: true,
+  };
 }
 
 export function pluginArgumentMessage(problem: string, plugin: string, target: string): string {
@@ -108,6 +146,25 @@ export interface OutputReadOptions extends ReportOptions {
   pluginThrows?: { problem: string; plugin: string };
   /** A filter-only field (filterOnlyMessage), which older targets reject. */
   filterOnly?: string;
+  /** The field of a bracket Falco 0.44's parser does not read as its argument (readsBracketWhole). */
+  unreadArgOf?: string;
+}
+
+/**
+ * Whether the target reads `bracket`, the `[...]` after an output's `name` that Falco 0.44's filter parser does not read
+ * (`[A B]`: a blank in an unquoted argument; OutputField.unreadArg), as the field's argument. The formatters of Falco
+ * 0.37-0.43 let libsinsp's own check read the text, and the checks of fields that take a key read everything up to
+ * the first ']' as the key: the thread check's proc.env and proc.aenv (sinsp_filtercheck_thread.cpp extract_arg, libs
+ * 0.14.2:183, 0.23.1:786: val.find(']', startpos)), and up to Falco 0.40 the container and k8s checks'
+ * container.label and k8s.*.label (sinsp_filtercheck_container.cpp 0.20.0:285,
+ * sinsp_filtercheck_k8s.cpp 0.20.0:330). A plugin's check reads its word only up to a blank
+ * (plugin_filtercheck.cpp), so a bracket with a blank is no argument there.
+ */
+export function readsBracketWhole(name: string, bracket: string, target: string): boolean {
+  if (!newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target) || !bracket.endsWith(']')) return false;
+  const field = lookupField(name)?.field;
+  if (!field || field.name !== name || (field.arg?.kind !== 'key' && field.arg?.kind !== 'index-or-key')) return false;
+  return field.plugin === undefined || (field.plugin === 'container' && !newerThanTarget(target, OUTPUT_FORMATTER.containerFieldsBuiltinUntil));
 }
 
 /**

@@ -17,7 +17,8 @@ import type { Expr, SyntaxError } from './conditionAst';
 import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
-  filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, pluginArgumentFailsLoad, pluginArgumentMessage, readsNameOnlyAtEnd, type OutputReadOptions,
+  filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsBracketWhole, readsNameOnlyAtEnd,
+  type OutputReadOptions,
 } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -80,6 +81,13 @@ class OlderTargetReporter extends Reporter {
     }
     // checkOutputFields says what this target prints instead.
     if (read?.printsField !== undefined && readsNameOnlyAtEnd(read.printsField, this.target)) return;
+    // Its check reads the bracket up to ']' as the argument (`%proc.env[A B]`): nothing is printed as text. A plugin's
+    // check stops at the bracket's space: checkOutputFields reports the failure (pluginWordProblem).
+    if (read?.unreadArgOf !== undefined) {
+      const bracket = this.model.text.slice(span.start, span.end);
+      const plugin = lookupField(read.unreadArgOf)?.field.plugin;
+      if (readsBracketWhole(read.unreadArgOf, bracket, this.target) || (bracket.includes(' ') && plugin !== undefined && pluginArgumentFailsLoad(plugin, this.target))) return;
+    }
     if (read?.filterOnly !== undefined) {
       const fails = filterOnlyFailsLoad(read.filterOnly, this.target);
       super.report(code, span, filterOnlyMessage(read.filterOnly, this.target), data, fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : options);
@@ -364,6 +372,10 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
           `Transformer '${t.name}()' was added in Falco ${release(since!)}: the output formatter of Falco ${target} does not know it.`, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
       }
     }
+    // A plugin field whose word holds a '[' that the plugin check of Falco 0.37-0.43 does not read as Falco 0.44 does.
+    const word = pluginWordProblem(f, node.text, target);
+    if (word?.skippable) reportUnknownFilter(sink, skipUnknown, Code.OutputSyntax, scalarMap(node).span(word.span.start, word.span.end), word.message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    else if (word) sink.report(Code.FieldArgument, scalarMap(node).span(word.span.start, word.span.end), word.message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     // Falco 0.37-0.42 read proc.aname, proc.env... without a valid argument only at the end of the output.
     const atEnd = nameOnlyAtEndNote(f, node.text, target);
     if (atEnd) sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), atEnd, undefined, { severity: 2, load: null });
