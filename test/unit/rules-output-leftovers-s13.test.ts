@@ -98,3 +98,22 @@ test("a plugin field at Falco 0.37-0.43: its check reads the output up to the fi
   // The argument right after the name, closed in the word: read at every release.
   assert.deepEqual(findings(audit('"Pod created (image=%ka.req.pod.containers.image[0] ns=%ka.target.namespace)"'), '0.43').filter(own), []);
 });
+
+test("an unclosed '%tolower(': Falco 0.44 finds no field (skipped under skip-if-unknown-filter), 0.38-0.43 want the ')' and fail whatever the key says, 0.37 has no transformers", () => {
+  const output = '"Rare port (proc=%tolower(proc.name cmd=%proc.cmdline)"';
+  const message = "Output: expected ')' closing 'tolower(', found 'cmd'.";
+  assert.deepEqual(findings(rule(output), '0.44'), [`1 output-syntax %tolower(proc.name cmd: ${message} (LOAD_ERR_COMPILE_OUTPUT)`]);
+  const skipped = `2 output-syntax %tolower(proc.name cmd: ${message} The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)`;
+  assert.deepEqual(findings(rule(output, { skip: true }), '0.44'), [skipped]);
+  for (const target of ['0.38', '0.43']) {
+    assert.deepEqual(findings(rule(output, { skip: true }), target), [`1 output-syntax %tolower(proc.name cmd: ${message} Falco ${target} fails to load whatever skip-if-unknown-filter says: its output formatter reads 'tolower(' and the field, then wants ')' ('missing closing transformer parenthesis'). (LOAD_ERR_COMPILE_OUTPUT)`], target);
+  }
+  // Falco 0.37 knows no transformer: no check reads 'tolower(...', "invalid formatting token", which the key covers.
+  assert.deepEqual(findings(rule(output, { skip: true }), '0.37'), [skipped]);
+  // A transformer the target does not know yet (basename, 0.39) stops the chain there: no field is read.
+  const chain = rule('"Rare port (exe=%tolower(basename(proc.exe) cmd=%proc.cmdline)"', { skip: true });
+  assert.deepEqual(findings(chain, '0.38').map((f) => f.split(' (')[0].slice(0, 1)), ['2']);
+  assert.deepEqual(findings(chain, '0.39').map((f) => f.slice(0, 1)), ['1']);
+  // No field right after '(' (a space): "invalid formatting token" at 0.38-0.43 too.
+  assert.deepEqual(findings(rule('"Rare port (proc=%tolower( proc.name cmd=%proc.cmdline)"', { skip: true }), '0.43').map((f) => f.slice(0, 1)), ['2']);
+});

@@ -870,10 +870,12 @@ class ConditionParser {
    * fields are added to `out`; returns where the reference ends, or an error. A plain field, most references, is
    * built directly as its OutputField (outputs are read once per new text, mostly before the JIT has compiled this).
    */
-  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean): number | { error: string; end: number; noField?: true } {
+  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean): number | { error: string; end: number; noField?: true; openTransformer?: true } {
     this.pos = at;
+    let opened = false;
     try {
       const t = this.lexTransformerOpen();
+      opened = t !== undefined;
       if (t) {
         const expr = this.parseTransformerRemainder(t.name, t.span);
         const collected: FieldExpr[] = [];
@@ -947,7 +949,7 @@ class ConditionParser {
       return this.pos;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
-      return { error: e.message, end: Math.max(e.span.end, this.pos) };
+      return { error: e.message, end: Math.max(e.span.end, this.pos), ...(opened ? { openTransformer: true as const } : {}) };
     }
   }
 
@@ -1212,7 +1214,7 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
     }
     const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, pct, fields, isKnownField);
     if (typeof ref !== 'number') {
-      errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)), ...(ref.noField ? { noField: true } : {}) });
+      errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)), ...(ref.noField ? { noField: true } : {}), ...(ref.openTransformer ? { openTransformer: true } : {}) });
       i = Math.max(ref.end, pct + 1);
       continue;
     }

@@ -100,8 +100,11 @@ export interface OutputField {
   textAfter?: { text: string; span: Span };
 }
 
-/** An output error; `noField`: a `%` that no field follows (`%%`, `%(`), which Falco words as an unknown field. */
-export interface OutputSyntaxError extends SyntaxError { noField?: true }
+/**
+ * An output error; `noField`: a `%` that no field follows (`%%`, `%(`), which Falco words as an unknown field;
+ * `openTransformer`: a reference that opens a transformer (`%tolower(`) and does not parse.
+ */
+export interface OutputSyntaxError extends SyntaxError { noField?: true; openTransformer?: true }
 
 export interface OutputParse {
   fields: OutputField[];

@@ -13,7 +13,7 @@ import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunne
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { reportFilterOnlyField, textAfterMessage, type OutputReadOptions } from './outputReading';
+import { openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, type OutputReadOptions } from './outputReading';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -1689,6 +1689,7 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
     // A '%' that no field follows: "invalid formatting token" (Falco 0.37-0.43) or "unknown filter:" (0.44), which
     // skip-if-unknown-filter covers at every release (knowledge OUTPUT_FORMATTER).
     if (e.noField) reportUnknownFilter(reporter, ctx.skipIfUnknownFilter, Code.OutputSyntax, span(e.span), `Output: ${e.message}.`, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    else if (e.openTransformer) reportOpenTransformer(reporter, ctx.skipIfUnknownFilter, span(e.span), `Output: ${e.message}.`, openTransformerReading(node.text, e.span.start, `Output: ${e.message}.`));
     else reporter.report(Code.OutputSyntax, span(e.span), `Output: ${e.message}.`);
   }
   const matches = outputFieldMatches(parse);

@@ -4,6 +4,7 @@
 import { LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
 import type { OutputField } from './conditionAst';
 import { parseOutputCached } from './conditionChecks';
+import { transformerInfo } from './operators';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type ModelItem, type Span } from './model';
 import type { ReportOptions, ReportSink } from './validate';
@@ -136,6 +137,59 @@ export function reportFilterOnlyField(sink: ReportSink, name: string, span: Span
 }
 
 /**
+ * A `%` reference that opens a transformer and does not parse (`%tolower(proc.name`, `%tolower(proc.name cmd=...`),
+ * as each release reads it. Falco 0.44 compiles ever shorter text and none parses: "unknown filter:", which
+ * skip-if-unknown-filter covers (eventformatter.cpp libs 0.25.2:125-139). Falco 0.38-0.43 read the `name(` of each
+ * transformer they know, glued (eventformatter.cpp 0.17.1:143, 0.23.1:124), then a field, then want a ')' per
+ * transformer and throw "missing closing transformer parenthesis" (0.17.1:197, 0.23.1:169), which the key does not
+ * cover. Where the chain reaches a transformer the target does not know, or no field follows it, no check reads the
+ * text: "invalid formatting token", covered, as at Falco 0.37, whose formatter has no transformers.
+ */
+export interface OpenTransformerReading {
+  /** The transformers opened right after the `%` (and its width), outermost first. */
+  chain: string[];
+  /** Whether a field's name starts right after the chain. */
+  fieldAfter: boolean;
+  /** The finding's message without the skip. */
+  message: string;
+}
+
+/** The reading of the open transformer whose `%` is at `pct` in `output`. */
+export function openTransformerReading(output: string, pct: number, message: string): OpenTransformerReading {
+  let at = pct + 1;
+  while (at < output.length && output.charCodeAt(at) >= 48 && output.charCodeAt(at) <= 57) at++;
+  const chain: string[] = [];
+  for (let m = /^([A-Za-z_]\w*)\(/.exec(output.slice(at)); m; m = /^([A-Za-z_]\w*)\(/.exec(output.slice(at))) {
+    chain.push(m[1]);
+    at += m[0].length;
+  }
+  const word = /^[\w.]+/.exec(output.slice(at))?.[0] ?? '';
+  let fieldAfter = false;
+  for (let end = word.length; end > 0 && !fieldAfter; end--) fieldAfter = lookupField(word.slice(0, end))?.field.name === word.slice(0, end);
+  return { chain, fieldAfter, message };
+}
+
+/** Whether the target fails to load on such a reference whatever skip-if-unknown-filter says (see OpenTransformerReading). */
+export function openTransformerFailsLoad(reading: OpenTransformerReading, target: string): boolean {
+  if (!newerThanTarget(LATEST_FALCO, target) || reading.chain.length === 0) return false;
+  return reading.fieldAfter && reading.chain.every((name) => {
+    const since = transformerInfo(name)?.since;
+    return since !== undefined && !newerThanTarget(since, target);
+  });
+}
+
+/** Reports such a reference as Falco 0.44 reads it; the reporter of an older target reports its failure. */
+export function reportOpenTransformer(sink: ReportSink, skip: boolean, span: Span, message: string, reading: OpenTransformerReading): void {
+  if (!skip) return sink.report(Code.OutputSyntax, span, message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT', openTransformer: reading } as OutputReadOptions);
+  sink.report(Code.OutputSyntax, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, undefined, { severity: 2, load: 'LOAD_UNKNOWN_FILTER', openTransformer: reading } as OutputReadOptions);
+}
+
+/** What an older target says of such a reference where it fails to load. */
+export function openTransformerMessage(reading: OpenTransformerReading, target: string): string {
+  return `${reading.message} Falco ${target} fails to load whatever skip-if-unknown-filter says: its output formatter reads ${reading.chain.map((n) => `'${n}('`).join(' and ')} and the field, then wants ')' ('missing closing transformer parenthesis').`;
+}
+
+/**
  * Options of a latest-release output finding that says what Falco prints, for the reporter of an older target
  * (targetVersion.ts), which reads the token differently: `printsField`, the field the message says Falco prints;
  * `pluginThrows`, set on a plugin field's argument that Falco 0.44 prints as text (the problem as the check words it);
@@ -148,6 +202,8 @@ export interface OutputReadOptions extends ReportOptions {
   filterOnly?: string;
   /** The field of a bracket Falco 0.44's parser does not read as its argument (readsBracketWhole). */
   unreadArgOf?: string;
+  /** A reference that opens a transformer and does not parse (reportOpenTransformer). */
+  openTransformer?: OpenTransformerReading;
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Expr, SyntaxError } from './conditionAst';
 import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
-  filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsBracketWhole, readsNameOnlyAtEnd,
+  filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsBracketWhole, readsNameOnlyAtEnd,
   type OutputReadOptions,
 } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -87,6 +87,10 @@ class OlderTargetReporter extends Reporter {
       const bracket = this.model.text.slice(span.start, span.end);
       const plugin = lookupField(read.unreadArgOf)?.field.plugin;
       if (readsBracketWhole(read.unreadArgOf, bracket, this.target) || (bracket.includes(' ') && plugin !== undefined && pluginArgumentFailsLoad(plugin, this.target))) return;
+    }
+    if (read?.openTransformer && openTransformerFailsLoad(read.openTransformer, this.target)) {
+      super.report(code, span, openTransformerMessage(read.openTransformer, this.target), data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+      return;
     }
     if (read?.filterOnly !== undefined) {
       const fails = filterOnlyFailsLoad(read.filterOnly, this.target);
