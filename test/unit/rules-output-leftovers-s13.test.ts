@@ -117,3 +117,22 @@ test("an unclosed '%tolower(': Falco 0.44 finds no field (skipped under skip-if-
   // No field right after '(' (a space): "invalid formatting token" at 0.38-0.43 too.
   assert.deepEqual(findings(rule('"Rare port (proc=%tolower( proc.name cmd=%proc.cmdline)"', { skip: true }), '0.43').map((f) => f.slice(0, 1)), ['2']);
 });
+
+test("an output field of another source: the source's formatter finds no field, LOAD_ERR_COMPILE_OUTPUT or skipped under skip-if-unknown-filter", () => {
+  const audit = (skip: boolean) => rule('"Pod exec (user=%ka.user.name proc=%proc.name)"', { source: 'k8s_audit', condition: 'ka.verb = create and ka.target.subresource = exec', skip });
+  const own = (f: string) => f.includes('field-not-for-source');
+  const message = "Field 'proc.name' is not available for source 'k8s_audit' (it belongs to syscall).";
+  for (const target of ['0.37', '0.44']) {
+    assert.deepEqual(findings(audit(false), target).filter(own), [`1 field-not-for-source proc.name: ${message} (LOAD_ERR_COMPILE_OUTPUT)`], target);
+    assert.deepEqual(findings(audit(true), target).filter(own), [`2 field-not-for-source proc.name: ${message} The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)`], target);
+  }
+});
+
+test('hovers of plugin fields in outputs say what the diagnostics say: the refused argument, the word read up to a space', () => {
+  const marked = rule('"Rare port (container=%container.na<|>me[0] proc=%proc.name)"');
+  assert.match(hoverAt(marked, '0.43'), /\*\*In this output:\*\* Field 'container\.name' takes no argument: Falco rejects '\[0\]' \(the field does not allow nor require an argument\)\. Falco 0\.43 fails to load whatever skip-if-unknown-filter says: the container plugin's field check refuses the argument as the output formatter looks the field up \(Falco 0\.44 prints the field and the bracket as text instead\)\./);
+  for (const target of ['0.40', '0.44']) assert.doesNotMatch(hoverAt(marked, target), /fails to load/, target);
+  const word = rule('"Pod created (by=%ka.user.na<|>me/%ka.req.pod.containers.image[0])"', { source: 'k8s_audit', condition: 'ka.verb = create' });
+  assert.match(hoverAt(word, '0.43'), /\*\*In this output:\*\* Falco 0\.43 reads no field at '%ka\.user\.name': the k8saudit plugin's field check of Falco 0\.43 reads the output up to the first space/);
+  assert.doesNotMatch(hoverAt(word, '0.44'), /In this output/);
+});

@@ -333,7 +333,7 @@ interface ArgumentProblem {
  * evt.abspath, whose name matches alone (so "nonexistent field" again). The collector's check of an exception field
  * makes the same lookup and words a field not found "'name[arg]' is not a supported filter field".
  */
-function bracketArgumentProblem(field: FieldInfo, arg: string, where: FieldProblemContext['where']): ArgumentProblem | undefined {
+export function bracketArgumentProblem(field: FieldInfo, arg: string, where: FieldProblemContext['where']): ArgumentProblem | undefined {
   const name = field.name;
   if (!field.arg) {
     const notFound = where === 'exception' ? `'${name}[${arg}]' is not a supported filter field` : `Falco reads '${name}[${arg}]' as a nonexistent field`;
@@ -364,7 +364,7 @@ function bracketArgumentProblem(field: FieldInfo, arg: string, where: FieldProbl
  * a field compiles (eventformatter.cpp), and `name[arg` never parses, so it lands on `name`, or failing that on a
  * shorter field that the name extends after a dot (`evt.type.is[5]` prints evt.type, then `.is[5]` as text).
  */
-function outputFallbackField(name: string): string | undefined {
+export function outputFallbackField(name: string): string | undefined {
   for (let end = name.length; end > 0; end = name.lastIndexOf('.', end - 1)) {
     const field = lookupFieldCached(name.slice(0, end));
     // Only an exact name: a dot form (`evt.arg.flags`) would have been read with its dot already.
@@ -425,7 +425,11 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
   }
   const field = match.field;
   if (ctx.source && (KNOWN_SOURCES.includes(ctx.source)) && !(field.sources as string[]).includes(ctx.source)) {
-    ctx.reporter.report(Code.FieldNotForSource, nameSpan(), `Field '${field.name}' is not available for source '${ctx.source}' (it belongs to ${field.sources.join(', ')}).`);
+    const message = `Field '${field.name}' is not available for source '${ctx.source}' (it belongs to ${field.sources.join(', ')}).`;
+    // The source's output formatter reads no field there: "invalid formatting token" (Falco 0.37-0.43) or "unknown
+    // filter:" (0.44), which skip-if-unknown-filter covers (outputReading.ts).
+    if (ctx.where === 'output') reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.FieldNotForSource, nameSpan(), message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    else ctx.reporter.report(Code.FieldNotForSource, nameSpan(), message);
     return field;
   }
   if (ctx.where === 'output' && field.conditionOnly) {

@@ -3,7 +3,7 @@
 // field hovers (hover.ts) share, so both say the same. Facts: knowledge OUTPUT_FORMATTER.
 import { LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
 import type { OutputField } from './conditionAst';
-import { parseOutputCached } from './conditionChecks';
+import { bracketArgumentProblem, outputFallbackField, parseOutputCached } from './conditionChecks';
 import { transformerInfo } from './operators';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type ModelItem, type Span } from './model';
@@ -240,6 +240,12 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   if (atEnd) return [atEnd];
   const info = lookupField(f.name)?.field;
   if (info?.conditionOnly) return [filterOnlyMessage(info.name, target)];
+  const word = pluginWordProblem(f, output, target);
+  if (word) return [word.message];
+  // A plugin field's argument the plugin refuses, which the target's formatter passes on (conditionChecks.ts
+  // reportArgumentProblem reports it so, with pluginThrows, where Falco 0.44 prints a field and the bracket).
+  const problem = info?.plugin && f.arg && info.name === f.name ? bracketArgumentProblem(info, f.arg.text, 'output') : undefined;
+  if (problem && outputFallbackField(info!.name) !== undefined && pluginArgumentFailsLoad(info!.plugin!, target)) return [pluginArgumentMessage(problem.message, info!.plugin!, target)];
   return f.textAfter && info && !info.arg?.required ? [textAfterMessage(f.name, f.textAfter.text)] : [];
 }
 
