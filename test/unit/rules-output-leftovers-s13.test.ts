@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { findingsAt } from './rules-host';
+import { diagnoseAt, findingsAt } from './rules-host';
 import { openAt, workspace } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/output_leftovers_rules.yaml';
@@ -38,6 +38,8 @@ test('filter-only fields in an output: Falco 0.44 loads the rule and prints <NA>
     "2 unknown-field fd.port: Field 'fd.port' is meant for conditions: in an output Falco 0.44 prints <NA> for it (its check only compares, it extracts no value). Print %fd.cport or %fd.sport instead.",
     "2 unknown-field fd.cnet: Field 'fd.cnet' is meant for conditions: in an output Falco 0.44 prints the text <IPNET> for it on a socket (the address it compares, typed as a network, has no printed form) and <NA> elsewhere. Print %fd.cip instead.",
   ]);
+  // The fields to print instead are the quick fixes' replacements (unknown-field's data.suggestions).
+  assert.deepEqual(diagnoseAt(FILE, source, '0.44').map((d) => (d.data as { suggestions?: string[] }).suggestions), [['fd.cip', 'fd.sip'], ['fd.cport', 'fd.sport'], ['fd.cip']]);
   for (const target of ['0.37', '0.40', '0.43']) {
     const at = findings(source, target);
     assert.deepEqual(at.map((f) => f.split(':')[0]), ['1 unknown-field fd.ip', '1 unknown-field fd.port', '1 unknown-field fd.cnet'], target);
@@ -50,7 +52,7 @@ test('filter-only fields in an output: Falco 0.44 loads the rule and prints <NA>
   }
 });
 
-test('a filter-only field in an output: the hover says what the target does with it, and the quick fix offers the fields to print', () => {
+test('a filter-only field in an output: the hover says what the target does with it', () => {
   const marked = rule('"Rare port (connection=%fd.i<|>p:%fd.sport)"');
   const at44 = hoverAt(marked, '0.44');
   assert.match(at44, /Meant for conditions: in an output Falco 0\.44 prints <NA>\./);
