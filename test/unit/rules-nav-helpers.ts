@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Position } from 'vscode-languageserver-types';
+import type { MarkupContent, Position } from 'vscode-languageserver-types';
 import { createRulesService, type RulesService } from '../../server/src/service/rules';
 import { MemoryHost, rulesDoc } from './rules-host';
 
@@ -53,6 +53,16 @@ export function openAt(service: RulesService, file: string, marked: string): { d
   const doc = rulesDoc(file, text);
   service.didOpenOrChange?.(doc);
   return { doc, position: doc.positionAt(offsets[0]), text };
+}
+
+/** The Markdown of the hover at `<|>` in `marked`, opened as /ws/rules.yaml in an empty workspace at the target release. */
+export function hoverMarkdownAt(marked: string, falcoVersion: string): string {
+  const { service, host } = workspace({});
+  host.config = { ...host.config, falcoVersion };
+  const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
+  const h = service.hover!(doc, position);
+  assert.ok(h, 'expected a hover');
+  return (h.contents as MarkupContent).value;
 }
 
 /** The text a range covers in a document. */

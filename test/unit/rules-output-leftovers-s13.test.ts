@@ -3,9 +3,8 @@
 // transformer, the first '[' of a plugin field's word, fields of another source, and the hovers that say the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MarkupContent } from 'vscode-languageserver-types';
 import { diagnoseAt, findingsAt } from './rules-host';
-import { openAt, workspace } from './rules-nav-helpers';
+import { hoverMarkdownAt } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/output_leftovers_rules.yaml';
 const findings = (source: string, falcoVersion: string): string[] => findingsAt(FILE, source, falcoVersion);
@@ -21,15 +20,8 @@ ${options.source ? `  source: ${options.source}\n` : ''}${options.skip ? '  skip
 `;
 }
 
-function hoverAt(marked: string, falcoVersion: string): string {
-  const { service, host } = workspace({});
-  host.config = { ...host.config, falcoVersion };
-  const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
-  const h = service.hover!(doc, position);
-  assert.ok(h, 'expected a hover');
-  // The notes quote the output, so they are escaped Markdown: compared here as read.
-  return (h.contents as MarkupContent).value.replace(/\\(.)/g, '$1');
-}
+// The notes quote the output, so they are escaped Markdown: compared here as read.
+const hoverAt = (marked: string, falcoVersion: string): string => hoverMarkdownAt(marked, falcoVersion).replace(/\\(.)/g, '$1');
 
 test('filter-only fields in an output: Falco 0.44 loads the rule and prints <NA> (or <IPNET>), 0.37-0.43 fail to load whatever skip-if-unknown-filter says; evt.around loads everywhere', () => {
   const source = rule('"Rare port (connection=%fd.ip:%fd.port net=%fd.cnet proc=%proc.name)"', { skip: true });

@@ -5,9 +5,8 @@
 // read proc.aname, proc.env, proc.args... without a valid argument only at the very end of the output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MarkupContent } from 'vscode-languageserver-types';
 import { findingsAt } from './rules-host';
-import { openAt, workspace } from './rules-nav-helpers';
+import { hoverMarkdownAt } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/output_tokens_rules.yaml';
 
@@ -105,15 +104,8 @@ test('a plugin field with an argument it refuses, in an output: Falco 0.41-0.43 
   assert.deepEqual(findings(audit, '0.37').filter((f) => f.includes('field-argument')).map((f) => f.split(':')[0]), ['1 field-argument 1']);
 });
 
-function hoverAt(marked: string, falcoVersion: string): string {
-  const { service, host } = workspace({});
-  host.config = { ...host.config, falcoVersion };
-  const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
-  const h = service.hover!(doc, position);
-  assert.ok(h, 'expected a hover');
-  // The notes quote the output, so they are escaped Markdown: compared here as read.
-  return (h.contents as MarkupContent).value.replace(/\\(.)/g, '$1');
-}
+// The notes quote the output, so they are escaped Markdown: compared here as read.
+const hoverAt = (marked: string, falcoVersion: string): string => hoverMarkdownAt(marked, falcoVersion).replace(/\\(.)/g, '$1');
 
 test('hovers of output fields say what the diagnostics say Falco prints', () => {
   const namex = hoverAt(rule('Shell (shell=%proc.na<|>mex)'), '0.44');

@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { MarkupContent } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { allFields, lookupField } from '../../server/src/knowledge';
 import { applyEdits, editsFor, findingsAt, MemoryHost, rulesDoc } from './rules-host';
-import { openAt, workspace } from './rules-nav-helpers';
+import { hoverMarkdownAt } from './rules-nav-helpers';
 
 const FILE = '/ws/rules/proc_args_rules.yaml';
 
@@ -127,14 +126,7 @@ test('k8s.pod.label.<name> in a rule of another source stays unknown at 0.40: th
   assert.ok(findings(source, '0.40').some((f) => f.startsWith('1 unknown-field k8s.pod.label.team')));
 });
 
-function hoverAt(marked: string, falcoVersion: string): string {
-  const { service, host } = workspace({});
-  host.config = { ...host.config, falcoVersion };
-  const { doc, position } = openAt(service, '/ws/rules.yaml', marked);
-  const h = service.hover!(doc, position);
-  assert.ok(h, 'expected a hover');
-  return (h.contents as MarkupContent).value;
-}
+const hoverAt = hoverMarkdownAt;
 
 test('k8s.pod.label.<name> from Falco 0.41 is a missing argument, which skip-if-unknown-filter does not skip', () => {
   const source = `- rule: Payments Shell
