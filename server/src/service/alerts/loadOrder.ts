@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
-import { officialArtifactFile, officialFileDefines, officialMaturity } from '../../knowledge';
+import { officialArtifactFile, officialFileDefines, officialMaturity, officialOrigin } from '../../knowledge';
 import { CHART_RULES_DIR } from '../embedded/regions';
 import { nodesOutside, readableSelector } from '../embedded/selectors';
 import { definesRule } from './tuning';
@@ -153,15 +153,16 @@ export interface ChartRuleSources {
  * have, an OCI artifact of falcosecurity/rules whose official file defines it (officialArtifactFile,
  * officialFileDefines), and any other OCI artifact or ConfigMap not found (`maybe`, they count too). Each with its
  * Rulesfile's spec.selector (none: every node). `defines`: whether an entry's text defines the rule (for a caller
- * asking of many rules, from one reading of each text).
+ * asking of many rules, from one reading of each text). `kind`: a macro or a list of that name instead (an official
+ * file defines it where the generated table says so).
  */
-export function operatorRuleSources(entries: readonly { key: string; text: string; selector?: string }[], unknown: readonly { fileName: string; repository?: string; selector?: string }[], rule: string, tags: readonly string[], defines: (text: string, rule: string) => boolean = definesRule): OperatorRuleSource[] {
+export function operatorRuleSources(entries: readonly { key: string; text: string; selector?: string }[], unknown: readonly { fileName: string; repository?: string; selector?: string }[], rule: string, tags: readonly string[], defines: (text: string, rule: string) => boolean = definesRule, kind: 'rule' | 'macro' | 'list' = 'rule'): OperatorRuleSource[] {
   const source = (fileName: string, maybe: boolean, selector: string | undefined): OperatorRuleSource => ({ fileName, maybe, ...(selector !== undefined ? { selector } : {}) });
   const out = entries.filter((e) => defines(e.text, rule)).map((e) => source(e.key, false, e.selector));
   for (const u of unknown) {
     const official = u.repository === undefined ? undefined : officialArtifactFile(u.repository);
     if (official === undefined) out.push(source(u.fileName, true, u.selector));
-    else if (officialFileDefines(official, rule, tags)) out.push(source(u.fileName, false, u.selector));
+    else if (kind === 'rule' ? officialFileDefines(official, rule, tags) : officialOrigin(kind, rule)?.file === official) out.push(source(u.fileName, false, u.selector));
   }
   return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
 }

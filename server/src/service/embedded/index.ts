@@ -36,7 +36,7 @@ import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
 import { exampleText, nodesKey, nodesName, nodesOutside, sameNodes } from './selectors';
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
-import { parseRulesFile } from '../rules/model';
+import { parseRulesFile, type ModelItem } from '../rules/model';
 import { isDefinitionItem } from '../rules/semanticTokens';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
@@ -726,58 +726,69 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const byFileName = (a: { fileName: string }, b: { fileName: string }) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0);
 
   /**
-   * Overrides that the operator writes on nodes where the rule they override is not: a rules file of a Rulesfile (its
-   * inlineRules, its ConfigMap's rules.yaml) with an item that overrides, appends to or enables a rule defined only in
-   * files Falco reads before it (the group's, and its OCI artifacts and ConfigMaps not found, which may) whose
-   * spec.selectors leave out some node this file's picks. There Falco reads the override without the rule and refuses
-   * to start (ERROR_NO_PREVIOUS_RULE_APPEND / _REPLACE and the enabled-only item's, rule_loader_collector.cpp
-   * 0.44.0:230,300,376). Said on the item's name: an error where no node this file is written on has the definition,
-   * else a warning (which nodes the cluster has, Falco Lens does not know), with such a node's labels. A definition
-   * earlier in the same file is on its nodes; a rule no earlier file defines is the rules checks' (and tuning's) case.
+   * Overrides that the operator writes on nodes where what they override is not: a rules file of a Rulesfile (its
+   * inlineRules, its ConfigMap's rules.yaml) with an item that overrides, appends to or enables a rule, or appends to
+   * a macro or a list, defined only in files Falco reads before it (the group's, and its OCI artifacts and ConfigMaps
+   * not found, which may) whose spec.selectors leave out some node this file's picks. There Falco reads the item
+   * without the definition and refuses to start: ERROR_NO_PREVIOUS_RULE_APPEND / _REPLACE and the enabled-only item's
+   * (rule_loader_collector.cpp 0.44.0:230,300,376), ERROR_NO_PREVIOUS_LIST / _MACRO for an `append: true` or
+   * `override: {items|condition: append}` (:189,200; :194,207 at 0.37.0, :167,178 at 0.39.0–0.43.0; a
+   * LOAD_ERR_VALIDATE at every release). A macro's or list's `override: …: replace` is a definition (the reader
+   * calls collector.define, rule_loader_reader.cpp 0.44.0:584-589, 641-646): nothing to report. Said on the item's
+   * name: an error where no node this file is written on has the definition, else a warning (which nodes the cluster
+   * has, Falco Lens does not know), with such a node's labels. A definition earlier in the same file is on its nodes; a name no earlier file defines is the rules
+   * checks' (and tuning's) case.
    */
   const overrideNodeNotes = (state: HostState): Diagnostic[] => {
     const out: Diagnostic[] = [];
     const map = mapper(state);
+    const overrides = (i: ModelItem) => (i.kind === 'rule' || i.kind === 'macro' || i.kind === 'list') && !isDefinitionItem(i);
     for (const p of state.placed) {
       const place = p.file.operator;
       if (p.file.kind !== 'rules' || !place || place.kind !== 'Rulesfile') continue;
       const model = parseRulesFile(p.doc.uri, p.file.text);
-      if (!model.items.some((i) => i.kind === 'rule' && !isDefinitionItem(i))) continue;
+      if (!model.items.some(overrides)) continue;
       const group = groupFor(state.uri, place);
       const earlier = membersOf(group).map(({ p: m }) => ({ key: m.file.operator!.fileName, text: m.file.text, selector: m.file.operator!.selector })).filter((m) => m.key < place.fileName);
       const unknown: UnknownFile[] = [];
       for (const other of allStates()) for (const u of unknownFiles(other)) if (groupOf(other.uri, u.namespace) === group && u.file.fileName < place.fileName) unknown.push(u.file);
       unknown.sort(byFileName);
-      // The rules each earlier file defines, read once (its chunks' parses are shared with the rules service's).
+      // The rules, macros and lists each earlier file defines (kind and name), read once (its chunks' parses are
+      // shared with the rules service's).
       const defined = new Map<string, Set<string>>();
-      const defines = (text: string, rule: string): boolean => {
+      const definedIn = (text: string): Set<string> => {
         let names = defined.get(text);
         if (!names) {
-          names = new Set(parseRulesFile('', text).items.filter((i) => i.kind === 'rule' && i.name !== undefined && isDefinitionItem(i)).map((i) => i.name!));
+          names = new Set(parseRulesFile('', text).items.filter((i) => i.name !== undefined && isDefinitionItem(i)).map((i) => `${i.kind}\u0000${i.name}`));
           defined.set(text, names);
         }
-        return names.has(rule);
+        return names;
       };
       const seen = new Set<string>();
       for (const item of model.items) {
-        if (item.kind !== 'rule' || item.name === undefined || seen.has(item.name)) continue;
-        seen.add(item.name);
+        if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) continue;
+        const kind = item.kind;
+        const name = item.name;
+        if (seen.has(`${kind}\u0000${name}`)) continue;
+        seen.add(`${kind}\u0000${name}`);
         if (isDefinitionItem(item)) continue;
-        const sources = operatorRuleSources(earlier, unknown, item.name, [], defines);
+        const sources = operatorRuleSources(earlier, unknown, name, [], (text, n) => definedIn(text).has(`${kind}\u0000${n}`), kind);
         const outside = sources.length === 0 ? undefined : nodesOutside(place.selector, sources.map((s) => s.selector));
         if (outside === undefined || outside === 'unknown') continue;
         const span = item.nameSpan ?? item.span;
+        const range = { start: p.doc.positionAt(span.start), end: p.doc.positionAt(span.end) };
+        const what = kind === 'rule' ? `this override of rule '${name}'` : `this append to ${kind} '${name}'`;
         const defining = sources.map((s) => `${OPERATOR_RULES_DIR}/${s.fileName}${s.maybe ? ' (which may define it)' : ''} on ${nodesOf(s.selector)}`).join(', ');
-        const written = `the operator writes Rulesfile '${place.resource}' (${OPERATOR_RULES_DIR}/${place.fileName}) on ${nodesOf(place.selector)}, and the rule is defined by ${defining}`;
-        const why = `Each Falco pod's artifact operator writes a Rulesfile only where its spec.selector matches its node's labels, and ${NO_EARLIER_RULE}. Give this Rulesfile the spec.selector of the definition, or one that picks fewer nodes.`;
+        const written = `the operator writes Rulesfile '${place.resource}' (${OPERATOR_RULES_DIR}/${place.fileName}) on ${nodesOf(place.selector)}, and the ${kind} is defined by ${defining}`;
+        const data = { [kind]: name, ...(place.selector !== undefined ? { selector: place.selector } : {}), definitions: sources };
+        const refusal = kind === 'rule' ? NO_EARLIER_RULE : `Falco refuses to start on an append to a ${kind} that no earlier rules file defines ('${kind === 'macro' ? 'Macro uses \'append\' or \'override.condition: append\' but no macro' : 'List uses \'append\' or \'override.items: append\' but no list'} by that name already exists')`;
+        const why = `Each Falco pod's artifact operator writes a Rulesfile only where its spec.selector matches its node's labels, and ${refusal}. Give this Rulesfile the spec.selector of the definition, or one that picks fewer nodes.`;
         out.push(map.diagnostic(p, {
-          range: { start: p.doc.positionAt(span.start), end: p.doc.positionAt(span.end) },
-          severity: outside.overlap ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
-          code: HolderCode.OperatorOverrideNodes, source: 'falco-lens',
+          range, severity: outside.overlap ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+          code: HolderCode.OperatorOverrideNodes, source: 'falco-lens', data,
           message: outside.overlap
-            ? `Falco refuses to start on the nodes where this override of rule '${item.name}' is written without the rule's definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`
-            : `Falco refuses to start on every node where this override of rule '${item.name}' is written: none of them has the rule's definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`,
-          data: { rule: item.name, ...(place.selector !== undefined ? { selector: place.selector } : {}), definitions: sources },
+            ? `Falco refuses to start on the nodes where ${what} is written without the ${kind}'s definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`
+            : `Falco refuses to start on every node where ${what} is written: none of them has the ${kind}'s definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`,
         }));
       }
     }
