@@ -57,6 +57,7 @@ const host: ServiceHost = {
   readFile(path) { try { return fs.statSync(path).isFile() ? withoutByteOrderMark(fs.readFileSync(path, 'utf8')) : undefined; } catch { return undefined; } },
   readDirectory(path) { try { return fs.readdirSync(path); } catch { return undefined; } },
   isDirectory(path) { try { return fs.statSync(path).isDirectory(); } catch { return false; } },
+  realPath(path) { try { return fs.realpathSync(path); } catch { return undefined; } },
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
   workspaceFolders: () => folders,
   settings: () => settings,

@@ -68,6 +68,12 @@ export interface ServiceHost {
   readDirectory(path: string): string[] | undefined;
   /** Whether the path is a directory. */
   isDirectory(path: string): boolean;
+  /**
+   * The path with every link resolved (a folder's identity), or undefined when it cannot be resolved. Folder walks
+   * use it to walk each folder once: a link back to a parent would list the same files again under longer paths. A
+   * host without it (no links in memory) is walked by the paths as named.
+   */
+  realPath?(path: string): string | undefined;
   /** The size in bytes of a regular file, or undefined when unknown (a host without it: the file is read to know). */
   fileSize?(path: string): number | undefined;
   /** Workspace folder paths (file system paths, not URIs). */

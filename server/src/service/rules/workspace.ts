@@ -337,7 +337,8 @@ export class RulesWorkspaceIndex {
     }
     const found: string[] = [];
     const yaml: string[] = [];
-    for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0, yaml);
+    const walked = new Set<string>();
+    for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0, yaml, walked);
     this.yamlList = yaml;
     found.sort(compareLoadOrder);
     for (const path of found) add(path, false);
@@ -363,15 +364,24 @@ export class RulesWorkspaceIndex {
     return this.yamlList;
   }
 
-  private walk(dir: string, out: string[], depth: number, yaml: string[]): void {
+  /**
+   * Lists the rules files and other YAML files under `dir`. Links are followed, but a folder already walked (by its
+   * real path, when the host can tell it: `realPath`) is not walked again, so a link back to a parent (`a/loop -> ..`)
+   * or a second link to a folder lists each file once, under the path met first (a file listed under several paths
+   * was loaded once per path: every definition in it a duplicate of itself).
+   */
+  private walk(dir: string, out: string[], depth: number, yaml: string[], walked: Set<string>): void {
     if (depth > 12 || out.length >= MAX_WALK_FILES) return;
+    const real = this.host.realPath?.(dir) ?? dir;
+    if (walked.has(real)) return;
+    walked.add(real);
     const names = this.host.readDirectory(dir);
     if (!names) return;
     for (const name of [...names].sort()) {
       if (out.length >= MAX_WALK_FILES) return;
       const path = joinPath(dir, name);
       if (this.host.isDirectory(path)) {
-        if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) this.walk(path, out, depth + 1, yaml);
+        if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) this.walk(path, out, depth + 1, yaml, walked);
       } else if (RULES_FILE_EXTENSION.test(name)) {
         const language = detectLanguage(path, '');
         if (language === LANGUAGE_RULES) out.push(path);
