@@ -126,9 +126,16 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   return { stdout: out.length ? out.join('\n') + '\n' : '', stderr: err.length ? err.join('\n') + '\n' : '', exitCode: errors > 0 ? 1 : 0 };
 }
 
-/** The text of a gzip file (known by its magic bytes), or undefined for any other file. */
+/**
+ * The text of a gzip file (known by its magic bytes), or undefined for any other file; without a leading byte order
+ * mark, as the host reads a plain file (the first alert of a log saved with one was lost).
+ */
 function readGzip(file: string, err: string[]): string | undefined {
   if (!isGzipFile(file)) return undefined;
+  return withoutByteOrderMark(gunzipText(file, err));
+}
+
+function gunzipText(file: string, err: string[]): string {
   const data = fs.readFileSync(file);
   try {
     return zlib.gunzipSync(data, { maxOutputLength: MAX_GUNZIP_BYTES }).toString('utf8');

@@ -230,6 +230,12 @@ export class AlertStore {
   /** `encoding` is 'latin1' only when the line's bytes are ASCII. */
   private ingestLine(buffer: Buffer, start: number, end: number, fileOffset: number, encoding: 'utf8' | 'latin1' = 'utf8'): void {
     const lineNumber = this.nextLine++;
+    if (fileOffset === 0 && end - start >= 3 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf) {
+      // A UTF-8 byte order mark (a log saved by a Windows editor) is no part of the first line, as in the editor
+      // (text.ts withoutByteOrderMark): read with it, the line's JSON or timestamp did not parse and its alert was lost.
+      start += 3;
+      fileOffset = 3;
+    }
     let stop = end;
     if (stop > start && buffer[stop - 1] === 13) stop--;
     if (stop === start) return;
