@@ -4,6 +4,8 @@
 //    reported; a macro's or list's `override: …: replace` is a definition and stays quiet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { exampleText, nodesOutside } from '../../server/src/service/embedded/selectors';
+import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { message, openHost, operatorRulesfile, textAt } from './embedded-helpers';
 import { GPU, OFFICIAL_OCI, service } from './operator-tuning-helpers';
 
@@ -53,4 +55,56 @@ test('a macro defined by a team\'s Rulesfile on some nodes, appended on others; 
     [OFFICIAL_GPU, operatorRulesfile('x', 'priority: 70\ninlineRules:\n  - macro: nowhere_defined\n    condition: or proc.name = y\n    append: true\n')],
   ];
   for (const docs of quiet) assert.deepEqual(overrideNotes(docs.join('---\n')), [], docs.join('---\n'));
+});
+
+// 3. nodesOutside tried every combination of label states and gave up past 4,096 (eight keys of one value each):
+//    an override written on nodes without its rule went unreported. It now follows only the states that change which
+//    selectors still pick the node, exactly; where its bound is spent it says it cannot tell (an information), never
+//    a finding.
+
+/** A selector's lines requiring each label of `labels` (matchLabels). */
+const labelled = (labels: Record<string, string>) => `selector:\n  matchLabels:\n${Object.entries(labels).map(([k, v]) => `    ${k}: ${v}\n`).join('')}`;
+const OVERRIDE = 'inlineRules:\n  - rule: Terminal shell in container\n    enabled: false\n';
+const official = (name: string, selector: string) => operatorRulesfile(name, `${OFFICIAL_OCI}priority: 50\n${selector}`);
+
+test('selectors of eight label keys, past the old bound of 4,096 states: the override is reported, with a node\'s labels', () => {
+  const manifest = [
+    official('falco-rules', labelled({ pool: 'gpu', zone: 'a', tier: 't', team: 'x' })),
+    operatorRulesfile('tuning', `priority: 70\n${labelled({ env: 'prod', region: 'eu', rack: 'r1', os: 'linux' })}${OVERRIDE}`),
+  ].join('---\n');
+  const [note, ...more] = overrideNotes(manifest);
+  assert.deepEqual(more, []);
+  assert.equal(note[0], 2);
+  assert.match(note[2], /\(a node labelled env=prod, os=linux, rack=r1, region=eu and without the labels pool, team, tier, zone, for one\)/);
+  // The same definition on the override's nodes too (its requirements a subset): no finding, whatever the keys.
+  const wide = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, 'v']));
+  const covered = [official('falco-rules', labelled({ k0: 'v' })), operatorRulesfile('tuning', `priority: 70\n${labelled(wide)}${OVERRIDE}`)].join('---\n');
+  assert.deepEqual(overrideNotes(covered), []);
+});
+
+test('many selectors whose requirements cross: an exact answer where it is cheap, "cannot tell" past the bound, never a finding', () => {
+  // Keys x0..x(m-1), y0..y(m-1), each a or b on the override's nodes. Definitions on x_i=a,y_i=b and on x_i=b,y_i=a
+  // for each i, and on y0=a and on y0=b: every node of the override has one (y0 is a or b), so the honest answers are
+  // "none outside" and "cannot tell".
+  const keyOf = (doc: string) => analyzeHost(doc).oci?.[0].selector;
+  const instance = (m: number) => {
+    const keys = Array.from({ length: m }, (_, i) => [`x${i}`, `y${i}`]).flat();
+    const pick = `selector:\n  matchExpressions:\n${keys.map((k) => `    - {key: ${k}, operator: In, values: [a, b]}\n`).join('')}`;
+    const defs = [...Array.from({ length: m }, (_, i) => [labelled({ [`x${i}`]: 'a', [`y${i}`]: 'b' }), labelled({ [`x${i}`]: 'b', [`y${i}`]: 'a' })]).flat(), labelled({ y0: 'a' }), labelled({ y0: 'b' })];
+    return { pick, defs };
+  };
+  const small = instance(4);
+  assert.equal(nodesOutside(keyOf(official('p', small.pick)), small.defs.map((d) => keyOf(official('d', d)))), undefined);
+  // The same search with a bound too small for it says so.
+  assert.equal(nodesOutside(keyOf(official('p', small.pick)), small.defs.map((d) => keyOf(official('d', d))), 20), 'unknown');
+  // Without y0's two definitions a node escapes (y_i = x_i), found at once.
+  const escape = nodesOutside(keyOf(official('p', small.pick)), small.defs.slice(0, -2).map((d) => keyOf(official('d', d))));
+  assert.ok(escape && escape !== 'unknown');
+  assert.equal(exampleText(escape.example), 'labelled x0=a, x1=a, x2=a, x3=a, y0=a, y1=a, y2=a, y3=a');
+  // Through the service, twelve pairs: an information, not a warning.
+  const big = instance(12);
+  const manifest = [...big.defs.map((d, i) => official(`falco-rules-${String(i).padStart(2, '0')}`, d)), operatorRulesfile('tuning', `priority: 70\n${big.pick}${OVERRIDE}`)].join('---\n');
+  const notes = overrideNotes(manifest);
+  assert.deepEqual(notes.map(([severity, at]) => [severity, at]), [[3, 'Terminal shell in container']]);
+  assert.match(notes[0][2], /^Falco Lens cannot tell whether every node where this override of rule 'Terminal shell in container' is written has the rule's definition: the selectors name too many label combinations to compare/);
 });

@@ -33,7 +33,7 @@ import {
 import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
-import { exampleText, nodesKey, nodesName, nodesOutside, sameNodes } from './selectors';
+import { exampleText, nodesKey, nodesName, nodesOutside, readableSelector, sameNodes } from './selectors';
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
 import { parseRulesFile, type ModelItem } from '../rules/model';
@@ -736,7 +736,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
    * LOAD_ERR_VALIDATE at every release). A macro's or list's `override: …: replace` is a definition (the reader
    * calls collector.define, rule_loader_reader.cpp 0.44.0:584-589, 641-646): nothing to report. Said on the item's
    * name: an error where no node this file is written on has the definition, else a warning (which nodes the cluster
-   * has, Falco Lens does not know), with such a node's labels. A definition earlier in the same file is on its nodes; a name no earlier file defines is the rules
+   * has, Falco Lens does not know), with such a node's labels; an information where the selectors are too many to
+   * compare (selectors.ts nodesOutside's bound). A definition earlier in the same file is on its nodes; a name no earlier file defines is the rules
    * checks' (and tuning's) case.
    */
   const overrideNodeNotes = (state: HostState): Diagnostic[] => {
@@ -774,13 +775,21 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         if (isDefinitionItem(item)) continue;
         const sources = operatorRuleSources(earlier, unknown, name, [], (text, n) => definedIn(text).has(`${kind}\u0000${n}`), kind);
         const outside = sources.length === 0 ? undefined : nodesOutside(place.selector, sources.map((s) => s.selector));
-        if (outside === undefined || outside === 'unknown') continue;
+        // A selector the operator cannot read has a finding of its own (regions.ts selectorProblems).
+        if (outside === undefined || (outside === 'unknown' && ![place.selector, ...sources.map((s) => s.selector)].every(readableSelector))) continue;
         const span = item.nameSpan ?? item.span;
         const range = { start: p.doc.positionAt(span.start), end: p.doc.positionAt(span.end) };
         const what = kind === 'rule' ? `this override of rule '${name}'` : `this append to ${kind} '${name}'`;
         const defining = sources.map((s) => `${OPERATOR_RULES_DIR}/${s.fileName}${s.maybe ? ' (which may define it)' : ''} on ${nodesOf(s.selector)}`).join(', ');
         const written = `the operator writes Rulesfile '${place.resource}' (${OPERATOR_RULES_DIR}/${place.fileName}) on ${nodesOf(place.selector)}, and the ${kind} is defined by ${defining}`;
         const data = { [kind]: name, ...(place.selector !== undefined ? { selector: place.selector } : {}), definitions: sources };
+        if (outside === 'unknown') {
+          out.push(map.diagnostic(p, {
+            range, severity: DiagnosticSeverity.Information, code: HolderCode.OperatorOverrideNodes, source: 'falco-lens', data,
+            message: `Falco Lens cannot tell whether every node where ${what} is written has the ${kind}'s definition: the selectors name too many label combinations to compare (${written}). Where a node lacks it, Falco refuses to start.`,
+          }));
+          continue;
+        }
         const refusal = kind === 'rule' ? NO_EARLIER_RULE : `Falco refuses to start on an append to a ${kind} that no earlier rules file defines ('${kind === 'macro' ? 'Macro uses \'append\' or \'override.condition: append\' but no macro' : 'List uses \'append\' or \'override.items: append\' but no list'} by that name already exists')`;
         const why = `Each Falco pod's artifact operator writes a Rulesfile only where its spec.selector matches its node's labels, and ${refusal}. Give this Rulesfile the spec.selector of the definition, or one that picks fewer nodes.`;
         out.push(map.diagnostic(p, {

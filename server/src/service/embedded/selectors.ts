@@ -123,59 +123,78 @@ export function readableSelector(selector: string | undefined): boolean {
  *  than those listed (`other`). */
 export type ExampleLabels = [key: string, value: string | null | { other: string[] }][];
 
-/** How many label states nodesOutside tries at most (a few keys of a few values each are far below it). */
-const MAX_STATES = 4096;
+/** How many steps nodesOutside's search takes at most before saying it cannot tell. The search follows, key by key,
+ *  only the label states that change which covering selectors still pick the node, so a few selectors of any number
+ *  of keys take a few steps per key; the bound is for many selectors whose requirements cross each other. */
+const MAX_STEPS = 20_000;
 
 /**
  * Whether some node that `picked` selects is selected by none of `covering` (each undefined: every node): undefined
- * when none is (every node picked is covered), 'unknown' when a selector is one the operator cannot read or the label
- * states are too many to try, else `example`, such a node's labels, and `overlap`, whether some picked node is
- * covered too. The labels tried per key are its absence, each value a selector names for it and one value none names.
+ * when none is (every node picked is covered), 'unknown' when a selector is one the operator cannot read or the
+ * search spends `budget` steps without an answer, else `example`, such a node's labels, and `overlap`, whether some
+ * picked node is covered too. The labels tried per key are its absence, each value a selector names for it and one
+ * value none names (every other value is read alike by every selector).
+ *
+ * Keys are independent, so the search walks them in order keeping the covering selectors that still pick the node
+ * (`alive`): a state of the next key matters only by which of them it keeps, so one state per distinct set is tried;
+ * a set already known to admit no escape on the keys left is not tried again; and a selector alive with no
+ * requirement on the keys left picks the node whatever they are. An exact answer, without trying every combination.
  */
-export function nodesOutside(picked: string | undefined, covering: readonly (string | undefined)[]): { example: ExampleLabels; overlap: boolean } | 'unknown' | undefined {
+export function nodesOutside(picked: string | undefined, covering: readonly (string | undefined)[], budget = MAX_STEPS): { example: ExampleLabels; overlap: boolean } | 'unknown' | undefined {
   const read = (s: string | undefined): Nodes | null | undefined => (s === undefined ? undefined : nodesOf(s));
   const pick = read(picked);
-  const cover = covering.map(read);
-  if (pick === null || cover.some((c) => c === null)) return 'unknown';
-  if (cover.some((c) => c === undefined)) return undefined;
+  const given = covering.map(read);
+  if (pick === null || given.some((c) => c === null)) return 'unknown';
+  if (given.some((c) => c === undefined)) return undefined;
   if (pick?.none) return undefined;
-  const all = [pick, ...cover].filter((n): n is Nodes => n !== undefined && n !== null);
+  // A selector that picks no node covers nothing.
+  const cover = (given as Nodes[]).filter((c) => !c.none);
+  const all = [pick, ...cover].filter((n): n is Nodes => n !== undefined);
   const keys = [...new Set(all.flatMap((n) => [...n.rules.keys()]))].sort();
-  const OTHER = { other: [] as string[] };
+  type State = string | null | { other: string[] };
   const choices = keys.map((k) => {
     const named = [...new Set(all.flatMap((n) => n.rules.get(k)?.values ?? []))].sort();
-    return [null, ...named, { other: named }] as (string | null | { other: string[] })[];
+    return [null, ...named, { other: named }] as State[];
   });
-  if (choices.reduce((n, c) => n * c.length, 1) > MAX_STATES) return 'unknown';
-  const admits = (n: Nodes | undefined, state: (string | null | typeof OTHER)[]): boolean => {
-    if (n === undefined) return true;
-    return keys.every((k, i) => {
-      const rule = n.rules.get(k);
-      const s = state[i];
-      if (!rule) return true;
-      if (s === null) return rule.absent;
-      if (typeof s !== 'string') return !rule.finite;
-      return rule.finite === rule.values.includes(s);
-    });
+  const admits = (n: Nodes | undefined, k: string, s: State): boolean => {
+    const rule = n?.rules.get(k);
+    if (!rule) return true;
+    if (s === null) return rule.absent;
+    if (typeof s !== 'string') return !rule.finite;
+    return rule.finite === rule.values.includes(s);
   };
-  let example: ExampleLabels | undefined;
-  let overlap = false;
-  const state: (string | null | typeof OTHER)[] = [];
-  const walk = (i: number): boolean => {
-    if (i === keys.length) {
-      if (!admits(pick, state)) return false;
-      if (cover.some((c) => admits(c as Nodes, state))) overlap = true;
-      else example ??= keys.map((k, j) => [k, state[j]]);
-      return example !== undefined && overlap;
+  const overlap = cover.some((c) => keys.every((k, i) => choices[i].some((s) => admits(pick, k, s) && admits(c, k, s))));
+  // The index of each covering selector's last key: alive past it, it picks the node whatever the keys left are.
+  const last = cover.map((c) => Math.max(-1, ...keys.map((k, i) => (c.rules.has(k) ? i : -1))));
+  const failed = new Set<string>();
+  const state: State[] = [];
+  let steps = 0;
+  const walk = (i: number, alive: number[]): boolean | 'unknown' => {
+    if (alive.length === 0) {
+      for (let j = i; j < keys.length; j++) state[j] = choices[j].find((s) => admits(pick, keys[j], s))!;
+      return true;
     }
-    for (const c of choices[i]) {
-      state[i] = c;
-      if (walk(i + 1)) return true;
+    if (i === keys.length || alive.some((c) => last[c] < i)) return false;
+    const memo = `${i}:${alive.join(',')}`;
+    if (failed.has(memo)) return false;
+    const tried = new Set<string>();
+    for (const s of choices[i]) {
+      if (++steps > budget) return 'unknown';
+      if (!admits(pick, keys[i], s)) continue;
+      const next = alive.filter((c) => admits(cover[c], keys[i], s));
+      const key = next.join(',');
+      if (tried.has(key)) continue;
+      tried.add(key);
+      state[i] = s;
+      const found = walk(i + 1, next);
+      if (found !== false) return found;
     }
+    failed.add(memo);
     return false;
   };
-  walk(0);
-  return example ? { example, overlap } : undefined;
+  const found = walk(0, cover.map((_, i) => i));
+  if (found === 'unknown') return 'unknown';
+  return found ? { example: keys.map((k, j) => [k, state[j]]), overlap } : undefined;
 }
 
 /** A node's labels (nodesOutside) in words: `labelled pool=edge and without the label spot`. */
