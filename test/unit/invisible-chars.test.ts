@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { CodeAction, MarkupContent, TextEdit } from 'vscode-languageserver-types';
 import { parseDocument } from 'yaml';
 import { codeBlock, codeSpan, escapeMarkdown, plainTitle, revealInvisible } from '../../server/src/service/markdown';
-import { yamlQuote } from '../../server/src/service/alerts/tuning';
+import { yamlQuote } from '../../server/src/service/yamlText';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
 

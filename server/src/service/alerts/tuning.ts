@@ -4,7 +4,7 @@
 // a parenthesis or a comma could change the condition: such values are refused rather than written.
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex, lineEnding } from '../text';
-import { isInvisibleChar } from '../markdown';
+import { yamlQuote } from '../yamlText';
 import { booleanValue } from '../config/model';
 import { officialDefinition } from '../../knowledge';
 import { selectorText } from '../embedded/regions';
@@ -418,28 +418,6 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
 
 export function exceptionName(fields: string[]): string {
   return `falco_lens_${fields.map((f) => f.replace(/[^A-Za-z0-9]+/g, '_')).join('_and_')}`;
-}
-
-/**
- * A YAML double-quoted scalar that reads back as exactly `value`. Quotes, backslashes and every character YAML
- * would fold, drop or reject (line breaks, control characters, U+2028/U+2029, a BOM, lone surrogates) are escaped,
- * and so are the characters an editor does not display or that reorder the text around them (isInvisibleChar: a
- * bidirectional control in a value would make the rules file read differently from what Falco compares); other text
- * stays readable. yaml-cpp reads the escapes back into the same characters.
- */
-export function yamlQuote(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0d) out += '\\r';
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (isInvisibleChar(c) || c === 0xfffe || c === 0xffff || (c >= 0xd800 && c <= 0xdfff)) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }
 
 const FIELD_PLACEHOLDER = /^<([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?:\[[^\]<>]*\])?)>$/;

@@ -17,6 +17,7 @@ import { codeSpan, escapeMarkdown, knowledgeText, plainTitle } from '../markdown
 import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/priority';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { lineEnding } from '../text';
+import { yamlQuote } from '../yamlText';
 import { ConfigCode, ConfigDiagnostics } from './diagnostics';
 import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
@@ -217,7 +218,7 @@ function emptyConfiguration(model: ConfigModel, whole: boolean, out: ConfigDiagn
 
 function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: string): CodeAction {
   // Keys and enum words are plain identifiers; anything else is quoted so the YAML stays valid.
-  const newText = /^[A-Za-z0-9_][\w.\-/ ]*$/.test(text) && !/\s$/.test(text) ? text : JSON.stringify(text);
+  const newText = /^[A-Za-z0-9_][\w.\-/ ]*$/.test(text) && !/\s$/.test(text) ? text : yamlQuote(text);
   return {
     title: plainTitle(title),
     kind: CodeActionKind.QuickFix,
@@ -365,5 +366,5 @@ function valueCompletions(path: ConfigPath, range: Range, loadedOf: () => Loaded
 
 /** A rule name as a YAML plain scalar when it can be one, else double-quoted. */
 function quoteIfNeeded(name: string): string {
-  return /^[A-Za-z0-9_][\w .\-/()]*$/.test(name) && !/[:#]/.test(name) && !/\s$/.test(name) ? name : JSON.stringify(name);
+  return /^[A-Za-z0-9_][\w .\-/()]*$/.test(name) && !/[:#]/.test(name) && !/\s$/.test(name) ? name : yamlQuote(name);
 }

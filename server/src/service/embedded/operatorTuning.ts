@@ -17,8 +17,9 @@
 // selector of the rule's definitions (alerts/index.ts deploymentPlace), copied as its value: none where they have none.
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
-import { yamlQuote } from '../alerts/tuning';
-import { analyzeHost, operatorFileName, selectorValue } from './regions';
+import { yamlQuote } from '../yamlText';
+import { analyzeHost, operatorFileName } from './regions';
+import { selectorValue } from './selectors';
 
 /** The Rulesfile's metadata.name, and the manifest file's name (`falco-lens-tuning.yaml`). */
 export const OPERATOR_TUNING_RESOURCE = 'falco-lens-tuning';

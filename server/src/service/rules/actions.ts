@@ -6,6 +6,7 @@ import type { ServiceHost } from '../host';
 import { lookupField } from '../../knowledge';
 import { plainTitle } from '../markdown';
 import { lineEnding } from '../text';
+import { yamlQuote, yamlString } from '../yamlText';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 import { parseOutputCached } from './conditionChecks';
@@ -39,13 +40,6 @@ function afterItem(model: RulesFileModel, item: ModelItem): { offset: number; ne
   const line = model.lines.positionAt(end).line;
   if (line + 1 < model.lines.lineCount) return { offset: model.lines.lineStarts[line + 1], needsBreak: false };
   return { offset: text.length, needsBreak: true };
-}
-
-/** A YAML scalar for `value`: plain when that reads back identically, otherwise double-quoted with escapes. */
-export function yamlString(value: string): string {
-  const plainSafe = /^[A-Za-z0-9_/][A-Za-z0-9 _./()+-]*$/.test(value) && !/\s$/.test(value)
-    && !/^(true|false|yes|no|on|off|null|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/i.test(value);
-  return plainSafe ? value : JSON.stringify(value);
 }
 
 function edit(uri: string, edits: TextEdit[]): { changes: Record<string, TextEdit[]> } {
@@ -406,10 +400,11 @@ function sourceActions(file: LoadedFile, load: LoadResult, range: Range, only: s
         `- rule: ${name}`,
         '  exceptions:',
         `    - name: ${exceptionName}`,
-        `      fields: [${fields.join(', ')}]`,
+        // A field with an argument (proc.aname[2]) is quoted: a bracket ends a plain scalar in a flow sequence.
+        `      fields: [${fields.map(yamlString).join(', ')}]`,
         `      comps: [${fields.map(() => '=').join(', ')}]`,
         '      values:',
-        `        - [${fields.map((f) => JSON.stringify(`replace with the ${f} value`)).join(', ')}]`,
+        `        - [${fields.map((f) => yamlQuote(`replace with the ${f} value`)).join(', ')}]`,
         '  override:',
         '    exceptions: append',
       ];

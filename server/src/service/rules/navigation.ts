@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
 import { URI_TO_PATH } from '../uri';
+import { yamlQuote } from '../yamlText';
 import { LIST_NAME, MACRO_NAME } from './schema';
 import type { Span } from './model';
 import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type NameKind, type RulesToken } from './semanticTokens';
@@ -185,10 +186,10 @@ function editFor(o: Occurrence, newName: string): TextEdit {
   const t = o.token;
   if (t.kind === 'name') {
     if (t.style === 'plain' && PLAIN_SAFE.test(newName)) return { range, newText: newName };
-    if (t.style === 'double-quoted') return { range, newText: JSON.stringify(newName).slice(1, -1) };
+    if (t.style === 'double-quoted') return { range, newText: yamlQuote(newName).slice(1, -1) };
     if (t.style === 'single-quoted' && !/[\r\n]/.test(newName)) return { range, newText: newName.replace(/'/g, "''") };
-    // Anything else is rewritten as one double-quoted scalar (JSON escapes are valid YAML escapes).
-    return { range: o.file.model.lines.range(t.scalarSpan.start, t.scalarSpan.end), newText: JSON.stringify(newName) };
+    // Anything else is rewritten as one double-quoted scalar.
+    return { range: o.file.model.lines.range(t.scalarSpan.start, t.scalarSpan.end), newText: yamlQuote(newName) };
   }
   // Inside conditions, list items and exception values only macro and safe list names are written: no quoting needed.
   return { range, newText: newName };
