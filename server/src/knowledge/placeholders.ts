@@ -3,6 +3,8 @@
 
 const PLACEHOLDER = /<([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?:\[[^\]<>]*\])?|[A-Za-z_][A-Za-z0-9_-]*)>/g;
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** Quotes a value as one shell word (single quotes; embedded single quotes closed, escaped and reopened). */
 export function shellQuote(value: string): string {
   if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
@@ -30,8 +32,14 @@ export function fillShellPlaceholders(command: string, valueOf: (field: string) 
     if (!name.includes('.')) return whole;
     const value = valueOf(name);
     // A value starting with `-` would be read as an option (a user named `-d` turns `passwd -l <user.name>` into
-    // `passwd -l -d`); quoting cannot prevent that, so the placeholder is left for the user.
-    if (value === undefined || value === '<NA>' || value === 'null' || value.startsWith('-')) { if (!missing.includes(name)) missing.push(name); return whole; }
+    // `passwd -l -d`); quoting cannot prevent that, so the placeholder is left for the user. So is a value with a
+    // control character: pasted into a terminal it is a keystroke to the shell's line editor, quotes or not (C-u
+    // erases the line so far, opening quote included, and a line break then runs what follows; ESC [201~ ends a
+    // bracketed paste early), so a process name could run a command of its own. The Markdown does not show it either.
+    if (value === undefined || value === '<NA>' || value === 'null' || value.startsWith('-') || CONTROL.test(value)) {
+      if (!missing.includes(name)) missing.push(name);
+      return whole;
+    }
     return shellQuote(value);
   });
   return { text, missing };
