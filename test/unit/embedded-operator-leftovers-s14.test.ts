@@ -4,9 +4,9 @@
 //    reported; a macro's or list's `override: …: replace` is a definition and stays quiet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exampleText, nodesOutside } from '../../server/src/service/embedded/selectors';
+import { exampleText, nodesKey, nodesOutside } from '../../server/src/service/embedded/selectors';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
-import { message, openHost, operatorRulesfile, textAt } from './embedded-helpers';
+import { message, openHost, operatorConfig, operatorRulesfile, textAt } from './embedded-helpers';
 import { GPU, OFFICIAL_OCI, service } from './operator-tuning-helpers';
 
 const MANIFEST_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
@@ -107,4 +107,67 @@ test('many selectors whose requirements cross: an exact answer where it is cheap
   const notes = overrideNotes(manifest);
   assert.deepEqual(notes.map(([severity, at]) => [severity, at]), [[3, 'Terminal shell in container']]);
   assert.match(notes[0][2], /^Falco Lens cannot tell whether every node where this override of rule 'Terminal shell in container' is written has the rule's definition: the selectors name too many label combinations to compare/);
+});
+
+// 2. A selector that Kubernetes refuses, changes, or that the operator cannot read had no finding of its own: it only
+//    made Falco Lens's comparisons unclear. Each is now said at its key or value, with what happens.
+
+/** The selector findings of a Rulesfile whose spec has the lines `selector`: [severity, text of the span, message]. */
+function selectorNotes(selector: string, kind: 'Rulesfile' | 'Config' = 'Rulesfile'): [string, string, string][] {
+  const doc = kind === 'Rulesfile' ? operatorRulesfile('x', `priority: 60\n${selector}inlineRules:\n  - list: l\n    items: [a]\n`) : operatorConfig('x', 60, 'engine:\n  kind: kmod', selector.replace(/^(?=.)/gm, '  '));
+  return analyzeHost(doc).problems.filter((p) => p.code === 'embedded-operator-selector').map((p) => [p.severity, doc.slice(p.span[0], p.span[1]), p.message]);
+}
+const expressions = (...items: string[]) => `selector:\n  matchExpressions:\n${items.map((i) => `    - ${i}\n`).join('')}`;
+
+test('a selector the operator cannot read: a warning at the operator, values, key or value, saying it is written on no node', () => {
+  const [lower] = selectorNotes(expressions('{key: pool, operator: in, values: [gpu]}'));
+  assert.deepEqual(lower.slice(0, 2), ['warning', 'in']);
+  assert.equal(lower[2], 'The operator writes this Rulesfile on no node: each Falco pod\'s artifact operator fails to read spec.selector ("in" is not a valid label selector operator: In, NotIn, Exists or DoesNotExist), '
+    + 'logs the error and tries again, and files it wrote for an earlier selector stay. Kubernetes accepts the resource: its CRD does not check this.');
+  const at = (selector: string) => selectorNotes(selector).map(([severity, text]) => [severity, text]);
+  assert.deepEqual(at(expressions('{key: pool, operator: Exists, values: [gpu]}')), [['warning', '[gpu]']]);
+  assert.deepEqual(at(expressions('{key: pool, operator: In}')), [['warning', 'In']]);
+  assert.deepEqual(at(expressions('{key: pool, operator: NotIn, values: []}')), [['warning', '[]']]);
+  assert.deepEqual(at(expressions('{key: pool, operator: In, values: }')), [['warning', 'In']]);
+  assert.deepEqual(at(expressions('{key: -pool, operator: Exists}')), [['warning', '-pool']]);
+  assert.deepEqual(at('selector:\n  matchLabels:\n    pool: "a b"\n    example.com//x: gpu\n'), [['warning', '"a b"'], ['warning', 'example.com//x']]);
+  assert.match(selectorNotes(expressions('{key: pool, operator: In}'))[0][2], /\(In needs values: "for 'in', 'notin' operators, values set can't be empty"\)/);
+});
+
+test('a selector Kubernetes refuses (the CRD\'s schema), drops a part of, or kubectl refuses: said at the offending key or value', () => {
+  const at = (selector: string, kind?: 'Rulesfile' | 'Config') => selectorNotes(selector, kind).map(([severity, text]) => [severity, text]);
+  // Label values that are no strings: a number, a boolean, and `yes`, which kubectl reads as YAML 1.1's true.
+  assert.deepEqual(at('selector:\n  matchLabels:\n    pool: 1\n    gpu: true\n    spot: yes\n    zone: "yes"\n'), [['error', '1'], ['error', 'true'], ['error', 'yes']]);
+  assert.equal(selectorNotes('selector:\n  matchLabels:\n    pool: 1\n')[0][2], 'Kubernetes refuses this Rulesfile: the value of label \'pool\' in matchLabels must be a string, not 1, a number: write it quoted (the CRD\'s schema of spec.selector, a Kubernetes label selector).');
+  assert.deepEqual(at('selector: pool=gpu\n'), [['error', 'pool=gpu']]);
+  assert.deepEqual(at('selector:\n  matchLabels: [pool, gpu]\n'), [['error', '[pool, gpu]']]);
+  assert.deepEqual(at(expressions('{key: pool, values: [a]}')), [['error', '{key: pool, values: [a]}']]);
+  assert.deepEqual(at(expressions('{key: pool, operator: In, values: [1, a]}')), [['error', '1']]);
+  assert.deepEqual(at(expressions('{key: 7, operator: Exists}')), [['error', '7']]);
+  // An empty item: at its place, right after the dash.
+  const empty = selectorNotes('selector:\n  matchExpressions:\n    -\n    - {key: pool, operator: Exists}\n');
+  assert.deepEqual(empty.map(([severity, text]) => [severity, text]), [['error', '']]);
+  assert.match(empty[0][2], /an item of matchExpressions is empty, not a mapping/);
+  // Unknown fields: kubectl's strict validation refuses them; others have them dropped.
+  assert.deepEqual(at('selector:\n  matchLabel:\n    pool: gpu\n'), [['warning', 'matchLabel']]);
+  assert.deepEqual(at(expressions('{key: pool, operator: In, value: [gpu]}')), [['warning', 'value'], ['warning', 'In']]);
+  // A label without a value is dropped by the API server: a warning, and the selector picks every node.
+  const [dropped] = selectorNotes('selector:\n  matchLabels:\n    pool:\n');
+  assert.deepEqual(dropped.slice(0, 2), ['warning', 'pool']);
+  assert.match(dropped[2], /^The label 'pool' has no value: the API server drops it/);
+  assert.equal(nodesKey(analyzeHost(operatorRulesfile('x', `${OFFICIAL_OCI}selector:\n  matchLabels:\n    pool:\n`)).oci?.[0].selector), '');
+  // A Config is named as such.
+  assert.match(selectorNotes(expressions('{key: pool, operator: Equals, values: [a]}'), 'Config')[0][2], /^The operator writes this Config on no node/);
+  // Selectors that are fine: none.
+  for (const fine of [GPU, expressions('{key: pool, operator: In, values: [gpu, ""]}', '{key: spot, operator: DoesNotExist}', '{key: zone, operator: Exists, values: }'), 'selector: {}\n', 'selector:\n', 'selector:\n  matchLabels:\n  matchExpressions: []\n']) {
+    assert.deepEqual(selectorNotes(fine), [], fine);
+  }
+});
+
+test('selector findings through the service, at the host\'s range', () => {
+  const manifest = [OFFICIAL_GPU, operatorRulesfile('tuning', `priority: 70\n${expressions('{key: pool, operator: in, values: [gpu]}')}${OVERRIDE}`)].join('---\n');
+  const { service: s } = service({});
+  const found = s.embedded.diagnostics(openHost(s, manifest, MANIFEST_URI)).filter((d) => d.code === 'embedded-operator-selector' || d.code === 'embedded-operator-override-nodes');
+  // The unreadable selector gets its finding; the override check has nothing to compare.
+  assert.deepEqual(found.map((d) => [d.code, d.severity, textAt(manifest, d)]), [['embedded-operator-selector', 2, 'in']]);
 });

@@ -30,6 +30,7 @@ import { rulesFileShape } from '../fileShape';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
+import { selectorProblems, selectorValue } from './selectors';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -242,6 +243,9 @@ export enum HolderCode {
   /** A Rulesfile's override of a rule whose definitions the operator writes on fewer nodes than the override
    *  (embedded/index.ts): Falco refuses to start on the others. */
   OperatorOverrideNodes = 'embedded-operator-override-nodes',
+  /** A Rulesfile's or a Config's spec.selector that Kubernetes refuses, changes or the operator cannot read
+   *  (selectors.ts selectorProblems). */
+  OperatorSelector = 'embedded-operator-selector',
   /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
    *  first; Falco Lens checks it after the workspace's rules files). */
   RulesLoadBefore = 'embedded-rules-loads-before',
@@ -780,8 +784,10 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   const oci = spec.get('ociArtifact', true);
   const image = isMap(oci) ? oci.get('image', true) : undefined;
   if (kind === 'Rulesfile' && isMap(oci)) out.oci = (isMap(image) ? scalarString(image.get('repository', true)) : undefined) ?? '';
-  const selector = selectorKey(spec.get('selector', true));
+  const selectorNode = spec.get('selector', true) as Node | null | undefined;
+  const selector = selectorKey(selectorNode);
   if (selector !== undefined) out.selector = selector;
+  for (const p of selectorProblems(selectorNode, kind)) problems.push({ ...p, code: HolderCode.OperatorSelector });
 
   const field = kind === 'Rulesfile' ? 'inlineRules' : 'config';
   const pair = pairOf(spec, field);
@@ -862,14 +868,6 @@ function selectorKey(node: unknown): string | undefined {
   const value = sorted((node as Node).toJSON());
   if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v === null || (typeof v === 'object' && Object.keys(v as object).length === 0))) return undefined;
   return JSON.stringify(value);
-}
-
-/** The value of a selector key (selectorKey) where it is a mapping, as a label selector is; else undefined (a value the
- *  CRD refuses). */
-export function selectorValue(key: string): Record<string, unknown> | undefined {
-  let value: unknown;
-  try { value = JSON.parse(key); } catch { return undefined; }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
 }
 
 /** A selector key (selectorKey) in kubectl's `-l` syntax: `k=v`, `k in (a,b)`, `k notin (a)`, `k`, `!k`. */

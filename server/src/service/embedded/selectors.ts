@@ -19,7 +19,15 @@
 // finite set or outside one. The ANDed requirements of one key are the intersection of their sets; keys are
 // independent (a node may carry any labels). That per-key form is the normal form compared here: two selectors pick
 // the same nodes exactly when their normal forms are equal.
-import { selectorValue } from './regions';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+
+/** The value of a selector key (regions.ts selectorKey) where it is a mapping, as a label selector is; else undefined
+ *  (a value the CRD refuses). */
+export function selectorValue(key: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try { value = JSON.parse(key); } catch { return undefined; }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
 
 /** What one label key may be on a picked node: absent (`absent`), and which values: those of `values` (`finite`),
  *  or any but those. */
@@ -57,6 +65,7 @@ function intersect(a: KeyRule, b: KeyRule): KeyRule {
 }
 
 const known = new Map<string, Nodes | null>();
+const EXPRESSION_FIELDS = ['key', 'operator', 'values'];
 
 /** The nodes of a selector key (regions.ts selectorKey); undefined for every node (no selector), null for a selector
  *  the operator cannot read (written on no node) or one that is not a mapping. */
@@ -77,12 +86,15 @@ function readSelector(value: Record<string, unknown>): Nodes | null {
   const expressions = value.matchExpressions ?? [];
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || !Array.isArray(expressions)) return null;
   for (const [k, v] of Object.entries(labels)) {
+    // The API server drops a null it has no default for (a label without a value): not a requirement.
+    if (v === null) continue;
     if (!validKey(k) || !validValue(v)) return null;
     requirements.push([k, { absent: false, finite: true, values: [v] }]);
   }
   for (const e of expressions as unknown[]) {
-    if (e === null || typeof e !== 'object') return null;
-    const { key, operator, values = [] } = e as { key?: unknown; operator?: unknown; values?: unknown };
+    if (e === null || typeof e !== 'object' || Object.keys(e).some((k) => !EXPRESSION_FIELDS.includes(k))) return null;
+    const { key, operator, values: given } = e as { key?: unknown; operator?: unknown; values?: unknown };
+    const values = given ?? [];
     if (!validKey(key) || !Array.isArray(values) || !values.every(validValue)) return null;
     const set = [...new Set(values as string[])].sort();
     if (operator === 'In' && set.length > 0) requirements.push([key, { absent: false, finite: true, values: set }]);
@@ -99,6 +111,127 @@ function readSelector(value: Record<string, unknown>): Nodes | null {
   return { rules: new Map(sorted), none, key: none ? 'none' : JSON.stringify(sorted.map(([k, r]) => [k, r.absent, r.finite, r.values])) };
 }
 
+/** A finding of a resource's spec.selector (regions.ts: a holder problem at `span`). */
+export interface SelectorProblem { span: readonly [number, number]; severity: 'error' | 'warning'; message: string }
+
+/** A plain scalar that kubectl, reading YAML 1.1 (sigs.k8s.io/yaml over go-yaml v2), takes for a boolean. */
+const YAML11_BOOLEAN = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+
+/**
+ * What Kubernetes and the operator do with a Rulesfile's or a Config's spec.selector (the YAML node; `kind` names the
+ * resource), said at the key or value that causes it:
+ * - the API server refuses the resource where the CRD's schema is not met (chart/falco-operator/crds/
+ *   artifact.falcosecurity.dev_rulesfiles.yaml:139-185 and _configs.yaml at v0.4.1, the same at the operator's
+ *   main): spec.selector and matchLabels mappings, label values strings, matchExpressions a list of mappings each with
+ *   a string key and operator, values a list of strings;
+ * - it drops a null it has no default for (apiextensions-apiserver pkg/apiserver/schema/defaulting/prunenulls.go at
+ *   v0.36.2): a label without a value is no requirement, `values:` none;
+ * - kubectl apply refuses an unknown field (its default --validate=strict); a client asking for no strict validation
+ *   has the API server drop it, with a warning;
+ * - what the schema lets through but metav1.LabelSelectorAsSelector refuses (apimachinery v0.36.2
+ *   pkg/apis/meta/v1/helpers.go:36-72, labels.NewRequirement selector.go:174-224: an operator other than In, NotIn,
+ *   Exists, DoesNotExist; In or NotIn without values; Exists or DoesNotExist with values; a key or value that is no
+ *   label key or value) makes each Falco pod's artifact operator return the error from NodeMatchesSelector
+ *   (controllers/artifact/rulesfile/controller.go:102, config/controller.go:100 at v0.4.1) before writing or removing
+ *   anything, and try again: the resource is written on no node, and files written for an earlier selector stay. The
+ *   startup gate leaves it out (internal/pkg/startupgate/gate.go nodeMatches), so Falco does not wait for it.
+ */
+export function selectorProblems(node: Node | null | undefined, kind: string): SelectorProblem[] {
+  const out: SelectorProblem[] = [];
+  // A value left empty (null) has an empty range where it would be.
+  const spanOf = (n: unknown): readonly [number, number] => {
+    const range = (n as { range?: [number, number, number] } | null)?.range;
+    return range ? [range[0], range[1]] : [0, 0];
+  };
+  const nullish = (n: unknown) => n === null || n === undefined || (isScalar(n) && n.value === null);
+  const text = (n: unknown) => (isScalar(n) ? String(n.value) : '');
+  const refused = (at: unknown, what: string) => out.push({
+    span: spanOf(at), severity: 'error',
+    message: `Kubernetes refuses this ${kind}: ${what} (the CRD's schema of spec.selector, a Kubernetes label selector).`,
+  });
+  const unread = (at: unknown, why: string) => out.push({
+    span: spanOf(at), severity: 'warning',
+    message: `The operator writes this ${kind} on no node: each Falco pod's artifact operator fails to read spec.selector (${why}), logs the error and tries again, and files it wrote for an earlier selector stay. Kubernetes accepts the resource: its CRD does not check this.`,
+  });
+  const unknownField = (pair: Pair, path: string) => out.push({
+    span: spanOf(pair.key), severity: 'warning',
+    message: `'${path}' is no field of a label selector: kubectl apply refuses this ${kind} (its default --validate=strict), and where a client does not ask for strict validation the API server drops the field and the selector is read without it.`,
+  });
+  const isString = (n: unknown): n is { value: string } => isScalar(n) && typeof n.value === 'string' && !(n.type === 'PLAIN' && YAML11_BOOLEAN.test(n.value));
+  const notString = (n: unknown) => (isScalar(n) && typeof n.value === 'string' ? `${n.value} (kubectl reads it as a boolean)` : isScalar(n) ? `${String(n.value)}, a ${typeof n.value}` : isSeq(n) ? 'a list' : 'a mapping');
+  const badKey = (key: string) => `'${key}' is not a label key: an optional DNS subdomain prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
+  const badValue = (value: string) => `'${value}' is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty`;
+  if (nullish(node)) return out;
+  if (!isMap(node)) {
+    refused(node, `spec.selector is ${notString(node)}, not a mapping of matchLabels and matchExpressions`);
+    return out;
+  }
+  for (const pair of node.items) {
+    if (!isPair(pair)) continue;
+    const name = text(pair.key);
+    const value = pair.value;
+    if (name === 'matchLabels') {
+      if (nullish(value)) continue;
+      if (!isMap(value)) {
+        refused(value, `spec.selector.matchLabels is ${notString(value)}, not a mapping of labels to values`);
+        continue;
+      }
+      for (const label of value.items) {
+        if (!isPair(label)) continue;
+        const key = text(label.key);
+        if (nullish(label.value)) {
+          out.push({ span: spanOf(label.key), severity: 'warning', message: `The label '${key}' has no value: the API server drops it (the CRD's schema takes no null here), so this ${kind}'s nodes need not have it. Write the value, quoted if it is empty ("").` });
+          continue;
+        }
+        if (!isString(label.value)) refused(label.value, `the value of label '${key}' in matchLabels must be a string, not ${notString(label.value)}: write it quoted`);
+        else if (!validValue(label.value.value)) unread(label.value, badValue(label.value.value));
+        if (!validKey(key)) unread(label.key, badKey(key));
+      }
+    } else if (name === 'matchExpressions') {
+      if (nullish(value)) continue;
+      if (!isSeq(value)) {
+        refused(value, `spec.selector.matchExpressions is ${notString(value)}, not a list of requirements`);
+        continue;
+      }
+      for (const item of value.items) {
+        if (!isMap(item)) {
+          refused(item, `an item of matchExpressions is ${nullish(item) ? 'empty' : notString(item)}, not a mapping of key, operator and values`);
+          continue;
+        }
+        const field = (f: string) => item.items.find((p): p is Pair => isPair(p) && text(p.key) === f);
+        for (const p of item.items) if (isPair(p) && !EXPRESSION_FIELDS.includes(text(p.key))) unknownField(p, `spec.selector.matchExpressions[].${text(p.key)}`);
+        const key = field('key');
+        const operator = field('operator');
+        const values = field('values');
+        if (!key || nullish(key.value)) refused(key?.key ?? item, 'an item of matchExpressions has no key');
+        else if (!isString(key.value)) refused(key.value, `the key of a requirement must be a string, not ${notString(key.value)}`);
+        else if (!validKey(key.value.value)) unread(key.value, badKey(key.value.value));
+        if (!operator || nullish(operator.value)) refused(operator?.key ?? item, 'an item of matchExpressions has no operator');
+        else if (!isString(operator.value)) refused(operator.value, `the operator of a requirement must be a string, not ${notString(operator.value)}`);
+        let count = 0;
+        if (values && !nullish(values.value)) {
+          if (!isSeq(values.value)) refused(values.value, `values is ${notString(values.value)}, not a list of strings`);
+          else {
+            count = values.value.items.length;
+            for (const v of values.value.items) {
+              if (!isString(v)) refused(v, `an item of values must be a string, not ${nullish(v) ? 'null' : notString(v)}: write it quoted`);
+              else if (!validValue(v.value)) unread(v, badValue(v.value));
+            }
+          }
+        }
+        const op = operator && isString(operator.value) ? operator.value.value : undefined;
+        if (op === undefined) continue;
+        if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op)) unread(operator!.value, `"${op}" is not a valid label selector operator: In, NotIn, Exists or DoesNotExist`);
+        else if ((op === 'In' || op === 'NotIn') && count === 0) unread(values?.value && !nullish(values.value) ? values.value : operator!.value, `${op} needs values: "for 'in', 'notin' operators, values set can't be empty"`);
+        else if ((op === 'Exists' || op === 'DoesNotExist') && count > 0) unread(values!.value, `${op} takes no values: "values set must be empty for exists and does not exist"`);
+      }
+    } else {
+      unknownField(pair, `spec.selector.${name}`);
+    }
+  }
+  return out;
+}
+
 /**
  * A selector key (regions.ts selectorKey) by meaning: '' for every node (no selector), the normal form of a selector
  * the operator reads, and for one it cannot read, the key as written (equal only to itself).
@@ -106,6 +239,8 @@ function readSelector(value: Record<string, unknown>): Nodes | null {
 export function nodesKey(selector: string | undefined): string {
   if (selector === undefined) return '';
   const nodes = nodesOf(selector);
+  // No requirement left (only labels without a value, which the API server drops): every node.
+  if (nodes && !nodes.none && nodes.rules.size === 0) return '';
   return nodes ? `=${nodes.key}` : `?${selector}`;
 }
 
