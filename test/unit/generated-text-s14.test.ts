@@ -8,19 +8,8 @@ import { parseDocument } from 'yaml';
 import { yamlQuote, yamlString } from '../../server/src/service/yamlText';
 import { createRulesService } from '../../server/src/service/rules';
 import { investigationScript } from '../../server/src/service/alerts/fill';
+import { Random } from '../fixtures/hardening/random';
 import { MemoryHost, applyEdits, editsFor, rulesDoc, summarize } from './rules-host';
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UNITS: string[] = [];
 for (let c = 0; c <= 0xa0; c++) UNITS.push(String.fromCharCode(c));
@@ -57,11 +46,11 @@ function check(value: string): void {
 test('yamlString: every control character, DEL, C1, separators, BOM and lone surrogates read back (property test)', () => {
   for (const unit of UNITS) { check(unit); check(`a${unit}b`); check(`${unit}x${unit}`); }
   for (const seed of [1, 2, 3, 14]) {
-    const next = random(seed);
+    const random = new Random(seed);
     for (let i = 0; i < 1500; i++) {
       let value = '';
-      const length = Math.floor(next() * 12);
-      for (let j = 0; j < length; j++) value += next() < 0.3 ? 'abcXYZ09_/. '[Math.floor(next() * 12)] : UNITS[Math.floor(next() * UNITS.length)];
+      const length = random.int(12);
+      for (let j = 0; j < length; j++) value += random.chance(0.3) ? random.pick([...'abcXYZ09_/. ']) : random.pick(UNITS);
       check(value);
     }
   }
