@@ -13,7 +13,7 @@ import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunne
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, type OutputReadOptions } from './outputReading';
+import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parse caches (conditions and outputs repeat across edits and files; parsing is pure)
@@ -444,7 +444,7 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
   if (field.arg?.required && match.arg === undefined) {
     // The field's check throws ("requires an argument but none provided", plugin_filtercheck.cpp; libsinsp's own
     // extract_arg: "filter syntax error"): in an output too (the dot form %k8s.pod.label.team from Falco 0.41).
-    const message = `Field '${field.name}' needs an argument, e.g. ${field.arg.example}.`;
+    const message = needsArgumentMessage(field.name, field.arg.example);
     if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message);
     else if (ctx.where === 'exception') ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
     else ctx.reporter.report(Code.FieldArgument, nameSpan(), message);
@@ -1702,17 +1702,28 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
       reporter.report(Code.DeprecatedContainerInfo, span(f.span), `'%container.info' is deprecated: list the container fields you need (e.g. container_id=%container.id container_name=%container.name) or rely on the container plugin's suggested output fields.`);
       return;
     }
-    const info = checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), ctx, f.arg && (() => span(f.arg!.span)));
+    // Findings on the argument of a field whose bracket Falco 0.44 does not read say so: older targets read it otherwise.
+    const unreadBracket = f.unreadArg ? { field: f, output: node.text } : undefined;
+    const fieldCtx = unreadBracket ? { ...ctx, reporter: withUnreadBracket(reporter, unreadBracket) } : ctx;
+    const info = checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), fieldCtx, f.arg && (() => span(f.arg!.span)));
     if (f.textAfter && info && !info.arg?.required) {
       const options: OutputReadOptions = { severity: 2, load: null, printsField: f.name };
       reporter.report(Code.OutputSyntax, span(f.textAfter.span), textAfterMessage(f.name, f.textAfter.text), undefined, options);
     }
     // A field that needs its argument does not compile without it: "needs an argument" says it (checkField).
     if (f.unreadArg && !info?.arg?.required) {
-      const quoted = /^\[[^"\]]*\]$/.test(f.unreadArg.text) ? ` Quote it if it is the argument: %${f.name}["${f.unreadArg.text.slice(1, -1)}"].` : '';
-      reporter.report(Code.FieldArgument, span(f.unreadArg.span), `'${f.unreadArg.text}' is no argument libsinsp can read (${f.unreadArg.why}): in an output Falco prints %${f.name} followed by the text '${f.unreadArg.text}'.${quoted}`, undefined, { severity: 2, load: null, unreadArgOf: f.name } as OutputReadOptions);
+      reporter.report(Code.FieldArgument, span(f.unreadArg.span), unreadArgMessage(f), undefined, { severity: 2, load: null, unreadBracket } as OutputReadOptions);
     }
   });
+}
+
+/** `sink`, with the field's unread bracket added to the options of argument findings (the reporter of an older target reads it). */
+function withUnreadBracket(sink: ReportSink, unreadBracket: NonNullable<OutputReadOptions['unreadBracket']>): ReportSink {
+  return {
+    report(code, span, message, data, options) {
+      sink.report(code, span, message, data, code === Code.FieldArgument ? { ...options, unreadBracket } as OutputReadOptions : options);
+    },
+  };
 }
 
 function checkExceptionFields(item: ModelItem, itemCtx: FieldProblemContext): void {

@@ -30,8 +30,9 @@ export function readsNameOnlyAtEnd(name: string, target: string): boolean {
 export function threadArgumentRead(name: string, arg: string | undefined): boolean {
   if (arg === undefined) return false;
   const kind = lookupField(name)?.field.arg?.kind;
-  // sinsp_numparser::parsed32 of the text between the brackets (sinsp_filtercheck_thread.cpp extract_arg).
-  return kind === 'key' || kind === 'index-or-key' || /^\s*[+-]?\d+\s*$/.test(arg);
+  // sinsp_numparser::parsed32 of the text between the brackets (sinsp_filtercheck_thread.cpp extract_arg): sscanf
+  // "%d%c" must read the number and nothing after it (utils.cpp libs 0.14.2:1735-1745), so a blank after it is refused.
+  return kind === 'key' || kind === 'index-or-key' || /^\s*[+-]?\d+$/.test(arg);
 }
 
 /**
@@ -200,27 +201,92 @@ export interface OutputReadOptions extends ReportOptions {
   pluginThrows?: { problem: string; plugin: string };
   /** A filter-only field (filterOnlyMessage), which older targets reject. */
   filterOnly?: string;
-  /** The field of a bracket Falco 0.44's parser does not read as its argument (readsBracketWhole). */
-  unreadArgOf?: string;
+  /** A field whose bracket Falco 0.44's parser does not read as its argument, in `output` (bracketReading). */
+  unreadBracket?: { field: OutputField; output: string };
   /** A reference that opens a transformer and does not parse (reportOpenTransformer). */
   openTransformer?: OpenTransformerReading;
 }
 
 /**
- * Whether the target reads `bracket`, the `[...]` after an output's `name` that Falco 0.44's filter parser does not read
- * (`[A B]`: a blank in an unquoted argument; OutputField.unreadArg), as the field's argument. The formatters of Falco
- * 0.37-0.43 let libsinsp's own check read the text, and the checks of fields that take a key read everything up to
- * the first ']' as the key: the thread check's proc.env and proc.aenv (sinsp_filtercheck_thread.cpp extract_arg, libs
- * 0.14.2:183, 0.23.1:786: val.find(']', startpos)), and up to Falco 0.40 the container and k8s checks'
- * container.label and k8s.*.label (sinsp_filtercheck_container.cpp 0.20.0:285,
- * sinsp_filtercheck_k8s.cpp 0.20.0:330). A plugin's check reads its word only up to a blank
- * (plugin_filtercheck.cpp), so a bracket with a blank is no argument there.
+ * How the target reads the bracket after an output field's name that Falco 0.44's filter parser does not read as its
+ * argument (OutputField.unreadArg: `%proc.aname[A B]`, `%k8s.pod.label[team name]`, `%proc.env[a %proc.name]`).
+ * Falco 0.44 prints the field and the bracket as text, or, where the field needs its argument, finds no field
+ * ("unknown filter:", skippable). The formatters of Falco 0.37-0.43 hand the rest of the output to the field's own
+ * check instead (eventformatter.cpp libs 0.14.2:151-167, 0.23.1:138-147), which reads on to the first ']' anywhere
+ * after the '[', past a '%' too:
+ * - `argument`: the check takes that text as the argument and the formatter goes on after the ']': proc.env and
+ *   proc.aenv (any text: sinsp_filtercheck_thread.cpp extract_arg, libs 0.14.2:178-196, 0.23.1:786), proc.aname and
+ *   the other index fields when the text is a number to sinsp_numparser::parsed32 (0.14.2:160-168), and up to Falco
+ *   0.40 libsinsp's k8s and container checks (k8s.*.label: sinsp_filtercheck_k8s.cpp extract_arg, libs 0.14.2,
+ *   0.20.0:324-335; container.mount: sinsp_filtercheck_container.cpp 0.20.0:279-300). `close`: the offset after the ']'.
+ * - `nameOnly`: the thread check of Falco 0.37-0.42 reads nothing (nameOnlyAtEndNote); from 0.43 it reads the name
+ *   and the rest is text, as at 0.44 (`latest`).
+ * - `noClose`: no ']' after the '[': the k8s and container checks of Falco 0.37-0.40 throw ("requires an argument
+ *   but ']' is not found", "filter syntax error"), which the formatter passes on: the load fails whatever
+ *   skip-if-unknown-filter says.
+ * - `pluginWord`: a plugin's check reads its word up to the first space (pluginWordProblem says what follows).
  */
-export function readsBracketWhole(name: string, bracket: string, target: string): boolean {
-  if (!newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target) || !bracket.endsWith(']')) return false;
-  const field = lookupField(name)?.field;
-  if (!field || field.name !== name || (field.arg?.kind !== 'key' && field.arg?.kind !== 'index-or-key')) return false;
-  return field.plugin === undefined || (field.plugin === 'container' && !newerThanTarget(target, OUTPUT_FORMATTER.containerFieldsBuiltinUntil));
+export type BracketReading = { kind: 'latest' | 'nameOnly' | 'noClose' | 'pluginWord' } | { kind: 'argument'; arg: string; close: number };
+
+const LATEST_READING: BracketReading = { kind: 'latest' };
+
+export function bracketReading(f: OutputField, output: string, target: string): BracketReading {
+  if (!f.unreadArg || !newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target)) return LATEST_READING;
+  const field = lookupField(f.name)?.field;
+  if (!field || field.name !== f.name) return LATEST_READING;
+  if (field.plugin !== undefined && pluginCheckAt(field.plugin, target)) return { kind: 'pluginWord' };
+  const open = f.unreadArg.span.start;
+  const close = output.indexOf(']', open);
+  const arg = close < 0 ? undefined : output.slice(open + 1, close);
+  const read: BracketReading | undefined = arg !== undefined ? { kind: 'argument', arg, close: close + 1 } : undefined;
+  const threadSince = OUTPUT_FORMATTER.argumentFallbackFields.get(f.name);
+  if (threadSince !== undefined && !newerThanTarget(threadSince, target)) {
+    if (read && threadArgumentRead(f.name, arg)) return read;
+    return readsNameOnlyAtEnd(f.name, target) ? { kind: 'nameOnly' } : LATEST_READING;
+  }
+  if (field.arg?.kind !== 'key' && field.arg?.kind !== 'index-or-key') return LATEST_READING;
+  if (field.plugin === undefined) return read ?? LATEST_READING;
+  return read ?? { kind: 'noClose' };
+}
+
+/**
+ * The text of an output that the target reads as a field's argument past the next '%' (an `argument` reading whose
+ * ']' comes after a '%'), from that '%' to the ']': the references in it are no fields at the target.
+ */
+export function swallowedText(f: OutputField, output: string, target: string): Span | undefined {
+  const reading = bracketReading(f, output, target);
+  if (reading.kind !== 'argument') return undefined;
+  const pct = output.indexOf('%', f.unreadArg!.span.start);
+  return pct >= 0 && pct < reading.close ? { start: pct, end: reading.close } : undefined;
+}
+
+/** What the target does with such a bracket where it is not what Falco 0.44 does, or undefined (see BracketReading). */
+export function bracketReadingMessage(f: OutputField, output: string, target: string): { message: string; span: Span; fails: boolean } | undefined {
+  const reading = bracketReading(f, output, target);
+  const open = f.unreadArg?.span.start ?? 0;
+  if (reading.kind === 'noClose') {
+    return {
+      message: `Falco ${target} reads %${f.name} with libsinsp's own check, which takes the text from '[' to the next ']' as the argument and finds no ']' in the rest of the output: the check's error ("requires an argument but ']' is not found") fails the load whatever skip-if-unknown-filter says.`,
+      span: f.unreadArg!.span, fails: true,
+    };
+  }
+  if (reading.kind !== 'argument' || !swallowedText(f, output, target)) return undefined;
+  return {
+    message: `Falco ${target} reads '${reading.arg}' as the argument of %${f.name}: its check takes the text up to the first ']', past the next '%', so what follows that '%' up to the ']' is part of the argument, not a field (Falco ${OUTPUT_FORMATTER.pluginArgumentAsTextSince} prints %${f.name}, the text up to the '%' and the next field).`,
+    span: { start: open, end: reading.close }, fails: false,
+  };
+}
+
+/** What Falco 0.44 prints of such a bracket after a field that does not need its argument (checkOutput reports it). */
+export function unreadArgMessage(f: OutputField): string {
+  const bracket = f.unreadArg!.text;
+  const quoted = /^\[[^"\]]*\]$/.test(bracket) ? ` Quote it if it is the argument: %${f.name}["${bracket.slice(1, -1)}"].` : '';
+  return `'${bracket}' is no argument libsinsp can read (${f.unreadArg!.why}): in an output Falco prints %${f.name} followed by the text '${bracket}'.${quoted}`;
+}
+
+/** A field that needs its argument, written without one Falco reads. */
+export function needsArgumentMessage(name: string, example: string): string {
+  return `Field '${name}' needs an argument, e.g. ${example}.`;
 }
 
 /**
@@ -229,9 +295,13 @@ export function readsBracketWhole(name: string, bracket: string, target: string)
  * (rule_loader_reader.cpp decode of `output`): the name is read when it is all that is left.
  */
 export function nameOnlyAtEndNote(f: OutputField, output: string, target: string): string | undefined {
-  if (!readsNameOnlyAtEnd(f.name, target) || f.unreadArg || threadArgumentRead(f.name, f.arg?.text)) return undefined;
-  if (f.arg === undefined && !f.textAfter && f.nameSpan.end === output.trimEnd().length) return undefined;
-  return nameOnlyAtEndMessage(f.name, `${f.name}${f.arg ? `[${f.arg.text}]` : ''}${f.textAfter?.text ?? ''}`, target);
+  if (!readsNameOnlyAtEnd(f.name, target)) return undefined;
+  if (f.unreadArg ? bracketReading(f, output, target).kind !== 'nameOnly' : threadArgumentRead(f.name, f.arg?.text)) return undefined;
+  if (f.arg === undefined && !f.unreadArg && !f.textAfter && f.nameSpan.end === output.trimEnd().length) return undefined;
+  // The formatter prints the rest as text up to the next '%', which starts the next field (`%proc.aname[%proc.name]`).
+  const next = output.indexOf('%', f.nameSpan.end);
+  const end = Math.max(f.span.end, f.textAfter?.span.end ?? 0, f.unreadArg?.span.end ?? 0);
+  return nameOnlyAtEndMessage(f.name, output.slice(f.nameSpan.start, next >= 0 && next < end ? next : end), target);
 }
 
 /** The notes a field hover adds for an output's field, as the output checks word them at the target. */
@@ -242,6 +312,12 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   if (info?.conditionOnly) return [filterOnlyMessage(info.name, target)];
   const word = pluginWordProblem(f, output, target);
   if (word) return [word.message];
+  if (f.unreadArg && info?.name === f.name) {
+    // What checkOutput says (Falco 0.44's reading) where the target reads the bracket so too, else the target's reading.
+    if (bracketReading(f, output, target).kind === 'latest') return [info.arg?.required ? needsArgumentMessage(info.name, info.arg.example) : unreadArgMessage(f)];
+    const own = bracketReadingMessage(f, output, target);
+    return own ? [own.message] : [];
+  }
   // A plugin field's argument the plugin refuses, which the target's formatter passes on (conditionChecks.ts
   // reportArgumentProblem reports it so, with pluginThrows, where Falco 0.44 prints a field and the bracket).
   const problem = info?.plugin && f.arg && info.name === f.name ? bracketArgumentProblem(info, f.arg.text, 'output') : undefined;
@@ -254,6 +330,23 @@ export function outputFieldNotesAt(item: ModelItem, end: number, target: string)
   const node = entryOf(item, 'output')?.value;
   if (node?.kind !== 'scalar' || typeof node.value !== 'string') return [];
   const map = scalarMap(node);
-  const f = parseOutputCached(node.text).fields.find((x) => map.span(x.nameSpan.start, x.nameSpan.end).end === end);
-  return f ? outputFieldNotes(f, node.text, target) : [];
+  const fields = parseOutputCached(node.text).fields;
+  const f = fields.find((x) => map.span(x.nameSpan.start, x.nameSpan.end).end === end);
+  if (!f) return [];
+  const by = swallowingField(fields, f.span.start, node.text, target);
+  return by ? [swallowedMessage(by, node.text, target)] : outputFieldNotes(f, node.text, target);
+}
+
+/** The field whose argument the target reads over `at` (an offset in `output`: swallowedText), if any. */
+export function swallowingField(fields: readonly OutputField[], at: number, output: string, target: string): OutputField | undefined {
+  return fields.find((g) => {
+    const swallowed = g.unreadArg && swallowedText(g, output, target);
+    return swallowed !== undefined && swallowed.start <= at && at < swallowed.end;
+  });
+}
+
+/** Said of a reference inside the argument that the target reads for `by` (swallowedText). */
+export function swallowedMessage(by: OutputField, output: string, target: string): string {
+  const reading = bracketReading(by, output, target);
+  return `Falco ${target} reads no field here: this text is part of the argument it reads for %${by.name}, '${reading.kind === 'argument' ? reading.arg : ''}' (its check takes the text up to the first ']').`;
 }

@@ -17,7 +17,8 @@ import type { Expr, SyntaxError } from './conditionAst';
 import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
-  filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsBracketWhole, readsNameOnlyAtEnd,
+  bracketReading, bracketReadingMessage, filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
+  swallowedText, swallowingField,
   type OutputReadOptions,
 } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -81,13 +82,11 @@ class OlderTargetReporter extends Reporter {
     }
     // checkOutputFields says what this target prints instead.
     if (read?.printsField !== undefined && readsNameOnlyAtEnd(read.printsField, this.target)) return;
-    // Its check reads the bracket up to ']' as the argument (`%proc.env[A B]`): nothing is printed as text. A plugin's
-    // check stops at the bracket's space: checkOutputFields reports the failure (pluginWordProblem).
-    if (read?.unreadArgOf !== undefined) {
-      const bracket = this.model.text.slice(span.start, span.end);
-      const plugin = lookupField(read.unreadArgOf)?.field.plugin;
-      if (readsBracketWhole(read.unreadArgOf, bracket, this.target) || (bracket.includes(' ') && plugin !== undefined && pluginArgumentFailsLoad(plugin, this.target))) return;
-    }
+    // A bracket Falco 0.44 does not read as the argument (`%proc.env[A B]`, `%k8s.pod.label[team name]`), which this
+    // target's check reads otherwise: checkOutputFields says what it does (bracketReading), once.
+    if (read?.unreadBracket && bracketReading(read.unreadBracket.field, read.unreadBracket.output, this.target).kind !== 'latest') return;
+    // A reference inside the argument such a check reads past the next '%' is no field at this target.
+    if (this.swallowed().some((s) => s.start <= span.start && span.start < s.end)) return;
     if (read?.openTransformer && openTransformerFailsLoad(read.openTransformer, this.target)) {
       super.report(code, span, openTransformerMessage(read.openTransformer, this.target), data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
       return;
@@ -106,6 +105,23 @@ class OlderTargetReporter extends Reporter {
     // A key is ignored by every release; only the LOAD name is the latest release's.
     const unnamed = code === Code.UnknownKey && newerThanTarget(LOADER_WARNINGS_SINCE.unknownKey, this.target);
     super.report(code, span, message, data, unnamed ? { ...options, load: null } : options);
+  }
+
+  private swallowedSpans: Span[] | undefined;
+
+  /** The document spans of output text that this target reads as a field's argument past a '%' (swallowedText). */
+  private swallowed(): Span[] {
+    if (this.swallowedSpans) return this.swallowedSpans;
+    this.swallowedSpans = [];
+    for (const item of this.model.items) {
+      const output = item.kind === 'rule' ? entryOf(item, 'output')?.value : undefined;
+      if (output?.kind !== 'scalar' || typeof output.value !== 'string' || !output.text.includes('[')) continue;
+      for (const f of parseOutputCached(output.text).fields) {
+        const text = f.unreadArg && swallowedText(f, output.text, this.target);
+        if (text) this.swallowedSpans.push(scalarMap(output).span(text.start, text.end));
+      }
+    }
+    return this.swallowedSpans;
   }
 
   private saidByTarget(code: Code, span: Span): boolean {
@@ -366,7 +382,10 @@ function reportNewArgument(name: string, arg: string, target: string, where: 'fi
 
 /** Output fields, and the transformers around them (libsinsp's formatter takes the filter parser's list since 0.38). */
 function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink): void {
-  for (const f of parseOutputCached(node.text).fields) {
+  const fields = parseOutputCached(node.text).fields;
+  for (const f of fields) {
+    // Part of another field's argument at this target (bracketReadingMessage says so): no field.
+    if (swallowingField(fields, f.span.start, node.text, target)) continue;
     for (const t of f.transformers ?? []) {
       const since = transformerInfo(t.name)?.since;
       if (newerThanTarget(since, target)) {
@@ -380,6 +399,9 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
     const word = pluginWordProblem(f, node.text, target);
     if (word?.skippable) reportUnknownFilter(sink, skipUnknown, Code.OutputSyntax, scalarMap(node).span(word.span.start, word.span.end), word.message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     else if (word) sink.report(Code.FieldArgument, scalarMap(node).span(word.span.start, word.span.end), word.message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+    // A bracket Falco 0.44 does not read as the argument, which this target's check reads up to the first ']'.
+    const bracket = f.unreadArg && bracketReadingMessage(f, node.text, target);
+    if (bracket) sink.report(Code.FieldArgument, scalarMap(node).span(bracket.span.start, bracket.span.end), bracket.message, undefined, bracket.fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : { severity: 2, load: null });
     // Falco 0.37-0.42 read proc.aname, proc.env... without a valid argument only at the end of the output.
     const atEnd = nameOnlyAtEndNote(f, node.text, target);
     if (atEnd) sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), atEnd, undefined, { severity: 2, load: null });
