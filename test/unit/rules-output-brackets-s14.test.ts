@@ -87,3 +87,18 @@ test("a ']' past the next '%': proc.env (0.37-0.43) and k8s.pod.label (0.37-0.40
   assert.equal(note(hoverAt(marked, '0.43')), "Falco 0.43 reads no field here: this text is part of the argument it reads for %proc.env, 'HOME %fd.ip' (its check takes the text up to the first ']').");
   assert.match(note(hoverAt(marked, '0.44')) ?? '', /^Field 'fd\.ip' is meant for conditions/);
 });
+
+test('a field of another source in a condition: no check of the source reads it ("nonexistent field"), which skip-if-unknown-filter skips at every release', () => {
+  const syscall = (skip: boolean) => rule('"Shell in pod (shell=%proc.name)"', { skip, condition: 'evt.type = execve and ka.verb = create' });
+  const audit = (skip: boolean) => rule('"Exec into pod (user=%ka.user.name)"', { skip, source: 'k8s_audit', condition: 'ka.verb = create and proc.name = bash' });
+  const own = (f: string) => f.includes('field-not-for-source');
+  for (const target of ['0.37', '0.41', '0.44']) {
+    assert.deepEqual(findings(syscall(false), target).filter(own), ["1 field-not-for-source ka.verb: Field 'ka.verb' is not available for source 'syscall' (it belongs to k8s_audit). (LOAD_ERR_COMPILE_CONDITION)"], target);
+    assert.deepEqual(findings(syscall(true), target).filter(own), ["2 field-not-for-source ka.verb: Field 'ka.verb' is not available for source 'syscall' (it belongs to k8s_audit). The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)"], target);
+    assert.deepEqual(findings(audit(true), target).filter(own), ["2 field-not-for-source proc.name: Field 'proc.name' is not available for source 'k8s_audit' (it belongs to syscall). The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)"], target);
+  }
+  // An exception field is checked against the rule's source as the rule is read: LOAD_ERR_VALIDATE whatever the key says.
+  const exceptions = '  exceptions:\n    - name: admins\n      fields: [ka.user.name]\n      values: [[admin]]\n';
+  assert.deepEqual(findings(rule('"Shell in pod (shell=%proc.name)"', { skip: true, exceptions }), '0.44').filter(own),
+    ["1 field-not-for-source ka.user.name: Field 'ka.user.name' is not available for source 'syscall' (it belongs to k8s_audit). Exception fields are checked as the rule is read: the file fails to load. (LOAD_ERR_VALIDATE)"]);
+});

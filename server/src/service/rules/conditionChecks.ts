@@ -428,8 +428,13 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     const message = `Field '${field.name}' is not available for source '${ctx.source}' (it belongs to ${field.sources.join(', ')}).`;
     // The source's output formatter reads no field there: "invalid formatting token" (Falco 0.37-0.43) or "unknown
     // filter:" (0.44), which skip-if-unknown-filter covers (outputReading.ts).
+    // A condition is compiled with the source's filter factory, which has no check for the field: "filter_check called
+    // with nonexistent field" (filter.cpp libs 0.14.2:279, 0.25.2:808), covered by the key too (rule_loader_compiler.cpp
+    // 0.37.0:401-406,483-505; 0.44.0:353-358,391-407). An exception field fails the collector's check of the rule's
+    // source (falco_source.h is_field_defined 0.37.0:59-68, is_valid_lhs_field 0.44.0): LOAD_ERR_VALIDATE, key or not.
     if (ctx.where === 'output') reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.FieldNotForSource, nameSpan(), message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
-    else ctx.reporter.report(Code.FieldNotForSource, nameSpan(), message);
+    else if (ctx.where === 'exception') ctx.reporter.report(Code.FieldNotForSource, nameSpan(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
+    else reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.FieldNotForSource, nameSpan(), message);
     return field;
   }
   if (ctx.where === 'output' && field.conditionOnly) {
