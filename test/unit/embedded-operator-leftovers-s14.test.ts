@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { exampleText, nodesKey, nodesOutside } from '../../server/src/service/embedded/selectors';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { message, openHost, operatorConfig, operatorRulesfile, textAt } from './embedded-helpers';
-import { GPU, OFFICIAL_OCI, service } from './operator-tuning-helpers';
+import { applyEdits } from './rules-host';
+import { GPU, IMAGE_FIX, MANIFEST, OFFICIAL_OCI, SHELL_ALERT, WEB_RULES, actionsFor, afterWriting, documents, edits, service } from './operator-tuning-helpers';
 
 const MANIFEST_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
 
@@ -170,4 +171,67 @@ test('selector findings through the service, at the host\'s range', () => {
   const found = s.embedded.diagnostics(openHost(s, manifest, MANIFEST_URI)).filter((d) => d.code === 'embedded-operator-selector' || d.code === 'embedded-operator-override-nodes');
   // The unreadable selector gets its finding; the override check has nothing to compare.
   assert.deepEqual(found.map((d) => [d.code, d.severity, textAt(manifest, d)]), [['embedded-operator-selector', 2, 'in']]);
+});
+
+// 4. The second tuning Rulesfile was appended at the end of the manifest holding falco-lens-tuning, after whatever
+//    documents follow it. It now goes right after the namespace's last tuning Rulesfile of that manifest, with the `---`
+//    lines it needs, the user's documents untouched, and a second run adds nothing.
+
+const OWN_GPU = operatorRulesfile('falco-lens-tuning', `priority: 99\n${GPU}inlineRules:\n  - list: unused\n    items: []\n`);
+const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  namespace: falco\ndata:\n  a: b\n';
+const EVERY_NODE = IMAGE_FIX('new Rulesfile \'falco-lens-tuning-every-node\' (deploy/falco/rulesfiles.yaml, every node)');
+
+test('the second tuning Rulesfile goes right after falco-lens-tuning, before the user\'s next documents, once', () => {
+  const head = `${[operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n`), OWN_GPU].join('---\n')}# end of the tuning\n`;
+  const tail = `---\n# notes of the team\n${CONFIG_MAP}---\n${WEB_RULES}`;
+  const manifest = head + tail;
+  const { host, service: s } = service({ [MANIFEST]: manifest });
+  const first = actionsFor(s, SHELL_ALERT);
+  const add = first.actions.find((a) => a.title === EVERY_NODE);
+  assert.ok(add, first.titles.join('\n'));
+  const [edit, ...others] = edits(add, MANIFEST);
+  assert.deepEqual(others, []);
+  const text = applyEdits(manifest, [edit]);
+  // One insertion between the tuning document (its trailing comment kept with it) and the next document's `---`.
+  assert.ok(text.startsWith(`${head}---\n# Tuning of rules that Falco reads before this file`), text);
+  assert.ok(text.endsWith(`\n${tail}`), text);
+  assert.deepEqual(documents(text).map((d) => d.metadata.name), ['falco-rules', 'falco-lens-tuning', 'falco-lens-tuning-every-node', 'notes', 'web-rules']);
+  // Twice: nothing more is offered for this alert; "Disable rule" edits the added Rulesfile where it is.
+  const again = afterWriting(host, s, MANIFEST, text);
+  assert.ok(!again.titles.some((t) => t.includes('new Rulesfile') || t.startsWith(IMAGE_FIX(''))), again.titles.join('\n'));
+  const disable = again.actions.find((a) => a.title.startsWith('Disable rule'));
+  const disabled = applyEdits(text, edits(disable, MANIFEST));
+  assert.ok(disabled.endsWith(`\n${tail}`) && disabled.startsWith(head));
+  assert.deepEqual(documents(disabled)[2].spec.inlineRules.length, 2);
+  // A third set of nodes (the exception is already there for them: "Disable rule" is offered): after the last tuning
+  // Rulesfile, falco-lens-tuning-every-node.
+  const edgeRules = text.replace(`name: falco-rules\n  namespace: falco\nspec:\n  ociArtifact`, 'name: falco-rules\n  namespace: falco\nspec:\n  selector:\n    matchLabels:\n      pool: edge\n  ociArtifact');
+  assert.notEqual(edgeRules, text);
+  const third = afterWriting(host, s, MANIFEST, edgeRules);
+  const addEdge = third.actions.find((a) => a.title === 'Disable rule "Terminal shell in container" in new Rulesfile \'falco-lens-tuning-pool-edge\' (deploy/falco/rulesfiles.yaml, spec.selector pool=edge) (last resort: it stops all its alerts)');
+  assert.ok(addEdge, third.titles.join('\n'));
+  const written = applyEdits(edgeRules, edits(addEdge, MANIFEST));
+  assert.ok(written.endsWith(`\n${tail}`));
+  assert.deepEqual(documents(written).map((d) => d.metadata.name), ['falco-rules', 'falco-lens-tuning', 'falco-lens-tuning-every-node', 'falco-lens-tuning-pool-edge', 'notes', 'web-rules']);
+});
+
+test('the second tuning Rulesfile: in the file holding falco-lens-tuning, CRLF kept, a document after `...` kept apart', () => {
+  // The official rules in one file, falco-lens-tuning in another with a ConfigMap after it (CRLF), which takes the edit.
+  const tuning = `${OWN_GPU}---\n${CONFIG_MAP}`.replace(/\n/g, '\r\n');
+  const files = { [MANIFEST]: operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n`), '/ws/deploy/falco/tuning.yaml': tuning };
+  const { service: s } = service(files);
+  const { actions, titles } = actionsFor(s, SHELL_ALERT);
+  const add = actions.find((a) => a.title === IMAGE_FIX('new Rulesfile \'falco-lens-tuning-every-node\' (deploy/falco/tuning.yaml, every node)'));
+  assert.ok(add, titles.join('\n'));
+  assert.deepEqual(Object.keys(add.edit?.changes ?? {}), ['file:///ws/deploy/falco/tuning.yaml']);
+  const text = applyEdits(tuning, edits(add, '/ws/deploy/falco/tuning.yaml'));
+  assert.ok(!/[^\r]\n/.test(text) && text.startsWith(`${OWN_GPU.replace(/\n/g, '\r\n')}---\r\n# Tuning`) && text.endsWith(`\r\n---\r\n${CONFIG_MAP.replace(/\n/g, '\r\n')}`), JSON.stringify(text));
+  assert.deepEqual(documents(text).map((d) => d.metadata.name), ['falco-lens-tuning', 'falco-lens-tuning-every-node', 'notes']);
+  // A document ending with `...` and a next one without `---`: the new one gets a `---` after it too.
+  const ended = `${OWN_GPU}...\n${CONFIG_MAP}`;
+  const { service: s2 } = service({ [MANIFEST]: operatorRulesfile('falco-rules', `${OFFICIAL_OCI}priority: 50\n`), '/ws/deploy/falco/tuning.yaml': ended });
+  const add2 = actionsFor(s2, SHELL_ALERT).actions.find((a) => a.title === IMAGE_FIX('new Rulesfile \'falco-lens-tuning-every-node\' (deploy/falco/tuning.yaml, every node)'));
+  const text2 = applyEdits(ended, edits(add2, '/ws/deploy/falco/tuning.yaml'));
+  assert.ok(text2.startsWith(`${OWN_GPU}...\n---\n# Tuning`) && text2.endsWith(`---\n${CONFIG_MAP}`), text2);
+  assert.deepEqual(documents(text2).map((d) => d.metadata.name), ['falco-lens-tuning', 'falco-lens-tuning-every-node', 'notes']);
 });

@@ -31,7 +31,7 @@ import {
   type OperatorPlace, type OperatorRef,
 } from './regions';
 import { addEntryEdit, type HostTextEdit } from './chartValues';
-import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningRulesfile } from './operatorTuning';
+import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningDocumentInsertion, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
 import { exampleText, nodesKey, nodesName, nodesOutside, readableSelector, sameNodes } from './selectors';
 import { operatorRuleSources } from '../alerts/loadOrder';
@@ -806,8 +806,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   /**
    * A second tuning Rulesfile of a namespace whose falco-lens-tuning (in the manifest `uri`) has other nodes than the
    * rule's definitions: named after the selector's nodes (selectors.ts nodesName, with its hash where a Rulesfile of
-   * the namespace has that name; `-every-node` for no selector), at the same priority, appended as a document of that
-   * manifest — the file that the cluster's operator already applies for Falco Lens's tuning. Undefined where both names
+   * the namespace has that name; `-every-node` for no selector), at the same priority, added as a document of that
+   * manifest after its last tuning Rulesfile (operatorTuning.ts tuningDocumentInsertion) — the file that the cluster's
+   * operator already applies for Falco Lens's tuning. Undefined where both names
    * are taken or the manifest does not read back with it.
    */
   const addedRulesfile = (uri: string, namespace: string, selector: string | undefined, names: ReadonlySet<string>): DeploymentEntry | undefined => {
@@ -826,8 +827,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       },
     };
   };
-  /** The edit appending the tuning Rulesfile `name` holding `rules` to the manifest `uri` as it is now (a document
-   *  after its last, with its line breaks), remembered per text; undefined unless the manifest then reads back as
+  /** The edit adding the tuning Rulesfile `name` holding `rules` to the manifest `uri` as it is now (a document after
+   *  its last tuning Rulesfile, with its line breaks), remembered per text; undefined unless the manifest then reads back as
    *  before plus that Rulesfile. */
   const appendedEdits = new WeakMap<HostState, Map<string, TextEdit | undefined>>();
   const appendedRulesfile = (uri: string, namespace: string, name: string, selector: string | undefined, rules: string): TextEdit | undefined => {
@@ -843,14 +844,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     let edit: TextEdit | undefined;
     if (manifest !== undefined) {
       const text = now.text;
-      const open = text !== '' && !/[\r\n]$/.test(text) ? eol : '';
-      const marker = text.trim() === '' || /(^|\n)---[ \t]*\r?\n?$/.test(text) ? '' : `---${eol}`;
-      const newText = `${open}${marker}${manifest}`;
+      const insert = tuningDocumentInsertion(text, namespace, manifest, eol);
       const before = analyzeHost(text, now.target);
-      const after = analyzeHost(text + newText, now.target);
+      const after = analyzeHost(text.slice(0, insert.offset) + insert.text + text.slice(insert.offset), now.target);
       const added = after.files.filter((f) => f.operator?.resource === name && f.operator.namespace === namespace);
       const same = after.problems.length === before.problems.length && after.files.length === before.files.length + 1 && added.length === 1 && added[0].operator?.selector === selector;
-      if (same) edit = { range: now.lines.range(text.length, text.length), newText };
+      if (same) edit = { range: now.lines.range(insert.offset, insert.offset), newText: insert.text };
     }
     known.set(memo, edit);
     return edit;

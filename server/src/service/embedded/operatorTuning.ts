@@ -16,7 +16,7 @@
 // Falco would read this file's overrides of a rule it does not have, and refuse to start. So this Rulesfile has the
 // selector of the rule's definitions (alerts/index.ts deploymentPlace), copied as its value: none where they have none.
 import { isDeepStrictEqual } from 'node:util';
-import { parseDocument } from 'yaml';
+import { isMap, Parser, parseAllDocuments, parseDocument } from 'yaml';
 import { yamlQuote } from '../yamlText';
 import { analyzeHost, operatorFileName } from './regions';
 import { selectorValue } from './selectors';
@@ -98,4 +98,46 @@ function selectorLines(selector: string): string[] | undefined {
  *  string (not `yes`, `on`, `null`…, kubectl reads YAML 1.1), else quoted. */
 function plainKey(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(key) && !/^(y|n|yes|no|true|false|on|off|null)$/i.test(key) ? key : yamlQuote(key);
+}
+
+/**
+ * Where a second tuning Rulesfile `manifest` (its text, ending with a line break) goes in the manifest file `text` that
+ * holds the namespace's falco-lens-tuning: right after the last of its tuning Rulesfiles (falco-lens-tuning and those
+ * named falco-lens-tuning-*) of that namespace, as a document of its own, so that the tuning stays together and the
+ * user's documents are left as they are, else at the end. One insertion: `offset` and `text`, with the `---` lines it
+ * needs (before it; after it too where the next document starts without one, after a `...`) and `eol` line breaks.
+ */
+export function tuningDocumentInsertion(text: string, namespace: string, manifest: string, eol: string): { offset: number; text: string } {
+  const atEnd = () => {
+    const open = text !== '' && !/[\r\n]$/.test(text) ? eol : '';
+    const marker = text.trim() === '' || /(^|\n)---[ \t]*\r?\n?$/.test(text) ? '' : `---${eol}`;
+    return { offset: text.length, text: `${open}${marker}${manifest}` };
+  };
+  let docs;
+  try { docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }); } catch { return atEnd(); }
+  if (!Array.isArray(docs)) return atEnd();
+  const isTuning = (doc: (typeof docs)[number]): boolean => {
+    const root = doc.contents;
+    if (!isMap(root)) return false;
+    const metadata = root.get('metadata', true);
+    const name: unknown = isMap(metadata) ? metadata.get('name') : undefined;
+    const ns: unknown = (isMap(metadata) ? metadata.get('namespace') : undefined) ?? '';
+    const kind: unknown = root.get('kind');
+    return kind === 'Rulesfile' && typeof name === 'string' && (name === OPERATOR_TUNING_RESOURCE || name.startsWith(`${OPERATOR_TUNING_RESOURCE}-`)) && ns === namespace;
+  };
+  let last = -1;
+  docs.forEach((d, i) => { if (isTuning(d)) last = i; });
+  if (last < 0) return atEnd();
+  // The document tokens are the documents, in order; what follows the last tuning one is the next document (or its
+  // directives), where the new one goes.
+  const tokens = [...new Parser().parse(text)];
+  let index = -1;
+  let next: (typeof tokens)[number] | undefined;
+  for (const t of tokens) {
+    if (index === last && (t.type === 'document' || t.type === 'directive')) { next = t; break; }
+    if (t.type === 'document') index++;
+  }
+  if (!next || (next.offset > 0 && text[next.offset - 1] !== '\n')) return atEnd();
+  const marked = next.type === 'directive' || (next.type === 'document' && next.start.some((s) => s.type === 'doc-start'));
+  return { offset: next.offset, text: `---${eol}${manifest}${marked ? '' : `---${eol}`}` };
 }
