@@ -49,7 +49,26 @@ export function lookupField(reference: string): FieldMatch | undefined {
   // Dot form of an argument: the longest known prefix whose field accepts `prefix.arg`.
   for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
     const field = fieldsByName.get(reference.slice(0, dot));
-    if (field?.arg?.dotForm) return { field, arg: reference.slice(dot + 1) };
+    // A check that reads less than the whole argument (dotArgumentCut) takes no field by that name.
+    if (field?.arg?.dotForm) return dotArgumentCut(reference) ? undefined : { field, arg: reference.slice(dot + 1) };
+  }
+  return undefined;
+}
+
+/**
+ * A field written with its argument after a dot where the field's check reads only part of it
+ * (FieldArgument.dotRead: `thread.cgroup.cpu1` is read as `thread.cgroup.cpu`): the field, what it reads and the rest.
+ * libsinsp's lookup wants the whole name read (filter_check_list.cpp new_filter_check_from_fldname, exact check, libs
+ * 0.14.2-0.25.2), so a condition names a nonexistent field; an output's formatter prints the field read and then the
+ * rest as text.
+ */
+export function dotArgumentCut(reference: string): { field: FieldInfo; read: string; rest: string } | undefined {
+  for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+    const field = fieldsByName.get(reference.slice(0, dot));
+    if (!field?.arg?.dotForm) continue;
+    const arg = reference.slice(dot + 1);
+    const read = field.arg.dotRead?.chars.exec(arg)![0];
+    return read !== undefined && read.length < arg.length ? { field, read, rest: arg.slice(read.length) } : undefined;
   }
   return undefined;
 }
@@ -72,23 +91,50 @@ export function olderDotForm(reference: string): { field: FieldInfo; arg: string
  */
 export const OLDER_DOT_ARGUMENT = /^[A-Za-z0-9/_.-]*/;
 
+function olderDotArgumentEnd(text: string, at: number): number {
+  let i = at;
+  for (let c; i < text.length && ((c = text.charCodeAt(i)) === 45 || c === 46 || c === 47 || c === 95
+    || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122));) i++;
+  return i;
+}
+
+/** A label written after a dot (dotLabelAt). */
+export interface DotLabel {
+  field: FieldInfo;
+  label: string;
+  /** Where the label ends in the text. */
+  end: number;
+  /** `k8s.ns.label[app-tier]`. */
+  bracketForm: string;
+}
+
 /**
- * The bracket form of a label written after a dot (FieldArgument.dotFormUntil) whose name Falco's condition parser
- * cut: `k8s.ns.label[app-tier]` for `k8s.ns.label.app` read and `-tier` glued after it (rules/condition.ts
- * fieldNameEnd). Every release 0.37-0.44 reads it: the parser's bare argument takes any character but brackets, quotes
- * and blanks (RGX_FIELDARGBARESTR, libs 0.14.2-0.25.4 filter/parser.cpp), libs 0.14.2-0.20.0's k8s check reads up to
- * `]` (sinsp_filtercheck_k8s.cpp extract_arg), the container plugin's fields take the key in brackets. Undefined for
- * other fields, or when the argument could not be written bare.
+ * The label written after a dot at `start` of `text` for a field whose dot form older releases read
+ * (FieldArgument.dotFormUntil: `k8s.ns.label.app-tier`), taken as libsinsp's k8s check of Falco 0.37-0.40 took it
+ * (OLDER_DOT_ARGUMENT), with its bracket form, which every release 0.37-0.44 reads whole: the filter parser's bare
+ * argument takes any character but brackets, quotes and blanks (RGX_FIELDARGBARESTR, libs 0.14.2-0.25.4
+ * filter/parser.cpp), libs 0.14.2-0.20.0's k8s check reads up to `]` (sinsp_filtercheck_k8s.cpp extract_arg), the
+ * container plugin's fields take the key in brackets. Undefined when no such field is written there with a dot, or the
+ * label is empty or ends with `.`: no Kubernetes label key does (each part begins and ends with a letter or digit), so
+ * that dot is punctuation or a typo, and which label was meant is a guess. `of`: the field, for any field written so
+ * (a plugin's `container.label.x`, which no release reads: the label it names, in the same characters).
  */
-export function bracketFormOf(read: string, glued: string): string | undefined {
-  const older = olderDotForm(read);
-  if (!older || older.arg === '') return undefined;
-  const arg = older.arg + glued;
-  for (let i = 0; i < arg.length; i++) {
-    const c = arg.charCodeAt(i);
-    if (c === 91 || c === 93 || c === 34 || c === 39 || c <= 32) return undefined;
+export function dotLabelAt(text: string, start: number, of?: FieldInfo): DotLabel | undefined {
+  if (of) return text.startsWith(`${of.name}.`, start) ? labelAfter(text, start + of.name.length, of) : undefined;
+  let nameEnd = start;
+  for (let c; nameEnd < text.length && ((c = text.charCodeAt(nameEnd)) === 46 || c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122));) nameEnd++;
+  for (let dot = text.lastIndexOf('.', nameEnd - 1); dot > start; dot = text.lastIndexOf('.', dot - 1)) {
+    const field = fieldsByName.get(text.slice(start, dot));
+    if (field?.arg?.dotFormUntil) return labelAfter(text, dot, field);
   }
-  return `${older.field.name}[${arg}]`;
+  return undefined;
+}
+
+function labelAfter(text: string, dot: number, field: FieldInfo): DotLabel | undefined {
+  const end = olderDotArgumentEnd(text, dot + 1);
+  const label = text.slice(dot + 1, end);
+  if (label === '' || label.endsWith('.')) return undefined;
+  return { field, label, end, bracketForm: `${field.name}[${label}]` };
 }
 
 const fieldsByOutputKey = new Map<string, FieldInfo[]>();

@@ -23,6 +23,10 @@ export interface FieldArgument {
   dotForm?: boolean;
   /** Set when only the dot form is accepted: libsinsp rejects the bracket form (`thread.cgroup[cpu]` is an error). */
   dotOnly?: boolean;
+  /** What the field's check reads after the dot where that is less than the rest of a field name (`thread.cgroup`:
+   *  letters and `_`): `chars` matches it at the start of the argument, `said` names it to users. A name that goes on
+   *  past it (`thread.cgroup.cpu1`) is no field to Falco (knowledge dotArgumentCut). */
+  dotRead?: { chars: RegExp; said: string };
   /** The first Falco release that takes the argument (`0.41.0`), when older releases had the field without one: they
    *  read `field[arg]` as a nonexistent field. */
   since?: string;

@@ -293,7 +293,9 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('thread.totexectime', 'RELTIME', 'CPU time the thread used since the capture began; only set on scheduler switch events.', { values: NS }),
   sys('thread.cgroups', 'CHARBUF', 'All cgroups of the thread, joined into one string.'),
   sys('thread.cgroup', 'CHARBUF', 'Cgroup of the thread for the controller named after the dot.',
-    { arg: { required: true, kind: 'key', example: 'thread.cgroup.cpuacct', dotForm: true, dotOnly: true } }),
+    // The thread check reads the controller after the dot in letters and '_' (libs 0.14.2:201-222, 0.25.2:789-803
+    // sinsp_filtercheck_thread.cpp extract_arg).
+    { arg: { required: true, kind: 'key', example: 'thread.cgroup.cpuacct', dotForm: true, dotOnly: true, dotRead: { chars: /^[A-Za-z_]*/, said: "letters and '_'" } } }),
   sys('proc.nthreads', 'UINT64', 'Number of live threads of the process, its main thread included.'),
   sys('proc.nchilds', 'UINT64', 'Number of live threads of the process other than its main thread.'),
   sys('thread.cpu', 'DOUBLE', 'CPU the thread used during the last second.'),

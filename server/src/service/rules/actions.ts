@@ -8,7 +8,7 @@ import { plainTitle } from '../markdown';
 import { lineEnding } from '../text';
 import { yamlQuote, yamlString } from '../yamlText';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode } from './model';
 import { parseOutputCached } from './conditionChecks';
 import { APPENDABLE, REPLACEABLE } from './schema';
 import type { LoadResult, LoadedFile } from './workspace';
@@ -199,16 +199,19 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       if (!call || (q !== '"' && q !== "'") || token !== `${q}${call}${q}`) return [];
       return [fix(`Compare with the transformed field: ${call}`, [replace(model, start, end, call)])];
     }
+    case Code.ConditionSyntax: {
+      // `k8s.ns.label.app-tier`, which Falco's condition parser cuts at the '-' (the range is the text it did not take).
+      const bracket = item && labelBracketEdit(model, item, start, data);
+      return bracket ? [fix(`Write the argument in brackets: '${bracket.bracketForm}'`, [bracket.edit], true)] : [];
+    }
     case Code.FieldArgument: {
+      // `k8s.pod.label.team` -> `k8s.pod.label[team]` (the range is the field's name).
+      if (typeof data.dotForm === 'string') {
+        const bracket = item && labelBracketEdit(model, item, start, data);
+        return bracket ? [fix(`Write the argument in brackets: '${bracket.bracketForm}'`, [bracket.edit], true)] : [];
+      }
       // `proc.name[0]` -> `proc.name`, `thread.cgroup[cpu]` -> `thread.cgroup.cpu`: the range is the argument, and the
       // fix replaces it with its brackets when the document holds exactly `[argument]` there.
-      const dotted = typeof data.bracketArgument === 'string' ? data.bracketArgument : undefined;
-      if (dotted !== undefined) {
-        // `k8s.pod.label.team` -> `k8s.pod.label[team]` in a condition (the range is the field's name). Brackets are
-        // flow indicators in a flow mapping item, so none is offered there.
-        if (!item || isFlowItem(item) || model.text.slice(end, end + 1 + dotted.length) !== `.${dotted}`) return [];
-        return [fix(`Write the argument in brackets: '${model.text.slice(start, end)}[${dotted}]'`, [replace(model, end, end + 1 + dotted.length, `[${dotted}]`)], true)];
-      }
       const argument = typeof data.argument === 'string' ? data.argument : undefined;
       const replaceWith = typeof data.replaceWith === 'string' ? data.replaceWith : undefined;
       if (argument === undefined || replaceWith === undefined || model.text.slice(start - 1, end + 1) !== `[${argument}]`) return [];
@@ -221,6 +224,48 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
     }
     default: return [];
   }
+}
+
+/**
+ * The edit that writes a label given after a dot in brackets (`k8s.ns.label.app-tier` -> `k8s.ns.label[app-tier]`,
+ * `data.dotForm` and `data.bracketForm`: conditionChecks.ts labelBracket, which names it only where the label meant is
+ * plain and the bracket form is read whole at every release that has the field). The dot form must stand in the
+ * document as written, from at or before the finding's start (the field's name, or the text Falco's parser did not
+ * take into it) to past it, and no name may go on around it. Only the dot and the label change; a plain scalar in a
+ * flow collection (`fields: [k8s.ns.label.app-tier]`), where a bracket would end it, is double-quoted whole. Once
+ * applied, no finding asks for it again.
+ */
+function labelBracketEdit(model: RulesFileModel, item: ModelItem, start: number, data: Record<string, unknown>): { edit: TextEdit; bracketForm: string } | undefined {
+  const { dotForm, bracketForm } = data;
+  if (typeof dotForm !== 'string' || typeof bracketForm !== 'string') return undefined;
+  const open = bracketForm.indexOf('[');
+  const field = bracketForm.slice(0, open);
+  if (open <= 0 || !bracketForm.endsWith(']') || dotForm !== `${field}.${bracketForm.slice(open + 1, -1)}`) return undefined;
+  const text = model.text;
+  const at = text.lastIndexOf(dotForm, start);
+  const after = at + dotForm.length;
+  if (at < 0 || after <= start || /[A-Za-z0-9_.]/.test(text[at - 1] ?? '') || /[A-Za-z0-9/_.-]/.test(text[after] ?? '')) return undefined;
+  const bracket = bracketForm.slice(open);
+  const holder = scalarAt(item.node, at, false);
+  if (!holder || holder.scalar.span.end < after) return undefined;
+  const { scalar, flow } = holder;
+  if (!flow || scalar.style !== 'plain') return { edit: replace(model, at + field.length, after, bracket), bracketForm };
+  const written = text.slice(scalar.span.start, scalar.span.end);
+  if (/["\\\n\r]/.test(written)) return undefined;
+  const quoted = `"${written.slice(0, at + field.length - scalar.span.start)}${bracket}${written.slice(after - scalar.span.start)}"`;
+  return { edit: replace(model, scalar.span.start, scalar.span.end, quoted), bracketForm };
+}
+
+/** The scalar of `node` at `offset`, and whether a flow collection holds it. */
+function scalarAt(node: ModelNode, offset: number, flow: boolean): { scalar: ScalarNode; flow: boolean } | undefined {
+  if (offset < node.span.start || offset > node.span.end) return undefined;
+  if (node.kind === 'scalar') return { scalar: node, flow };
+  const children = node.kind === 'seq' ? node.items : node.kind === 'map' ? node.entries.map((e) => e.value) : [];
+  for (const child of children) {
+    const found = child && scalarAt(child, offset, flow || (node.kind !== 'other' && node.flow));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**

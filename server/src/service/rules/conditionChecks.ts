@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { bracketFormOf, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { dotArgumentCut, dotLabelAt, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -13,6 +13,7 @@ import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunne
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
 import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -373,8 +374,13 @@ export function outputFallbackField(name: string): string | undefined {
   return undefined;
 }
 
+/** Why a field written with its argument after a dot is no field (knowledge dotArgumentCut), for findings and hovers. */
+export function dotArgumentCutNote(cut: NonNullable<ReturnType<typeof dotArgumentCut>>): string {
+  return `The check of '${cut.field.name}' reads ${cut.field.arg!.dotRead!.said} after the dot, '${cut.read}', and Falco looks the whole name up: '${cut.rest}' goes on past the field, so no field takes it.`;
+}
+
 /** The plugin field requiring an argument that `name` writes after a dot (`k8s.pod.label.app`), the longest such. */
-function pluginFieldNeedingArgument(name: string): FieldInfo | undefined {
+export function pluginFieldNeedingArgument(name: string): FieldInfo | undefined {
   for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
     const field = lookupFieldCached(name.slice(0, dot))?.field;
     if (field && field.name === name.slice(0, dot)) return field.plugin !== undefined && field.arg?.required ? field : undefined;
@@ -382,8 +388,41 @@ function pluginFieldNeedingArgument(name: string): FieldInfo | undefined {
   return undefined;
 }
 
+/** The quick fix's data for a label written after a dot: the text to rewrite and its bracket form. */
+export type LabelBracket = { dotForm: string; bracketForm: string };
+
+/**
+ * The bracket form of the label written after a dot at `start` of `text` (`k8s.ns.label.app-tier` ->
+ * `k8s.ns.label[app-tier]`, knowledge dotLabelAt), for the messages that name it and the quick fix that writes it. In a
+ * condition the label must end where the comparison goes on (a blank, an operator's first character, `)`, the end), in
+ * an exception field where the field does (a blank, the end); otherwise which label was meant is unclear and nothing
+ * is named. An output prints what follows as text. `field`: the field written, else any whose dot form older releases read.
+ */
+export function labelBracket(text: string, start: number, where: FieldProblemContext['where'], field?: FieldInfo): LabelBracket | undefined {
+  const label = dotLabelAt(text, start, field);
+  const next = label && text[label.end];
+  if (!label || (next !== undefined && where !== 'output' && !(where === 'condition' ? /[\s=!<>)]/ : /\s/).test(next))) return undefined;
+  return { dotForm: text.slice(start, label.end), bracketForm: label.bracketForm };
+}
+
+/** The bracket form of a label written after a dot that is the whole of `name` (a condition's or exception's field). */
+function wholeLabelBracket(name: string, where: FieldProblemContext['where'], field: FieldInfo): LabelBracket | undefined {
+  const bracket = labelBracket(name, 0, where, field);
+  return bracket?.dotForm.length === name.length ? bracket : undefined;
+}
+
+/**
+ * The bracket form of a label whose dot form Falco's condition parser cut (SyntaxError.fieldCut: `read` is the field
+ * it read, which ends at `cut`), when the label goes on past the cut (labelBracket).
+ */
+export function cutLabelBracket(text: string, cut: number, read: string, where: 'condition' | 'exception'): LabelBracket | undefined {
+  const bracket = labelBracket(text, cut - read.length, where);
+  return bracket && bracket.dotForm.length > read.length ? bracket : undefined;
+}
+
 /** Checks one field reference, given its catalog entry (`lookupFieldCached` of `name[arg]` or `name`). */
-function checkField(match: FieldMatch | undefined, name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext, argSpanOf?: () => Span): FieldInfo | undefined {
+/** `from`: an output's text from the field's name on (the label a dot form writes after it). */
+function checkField(match: FieldMatch | undefined, name: string, arg: string | undefined, spanOf: () => Span, ctx: FieldProblemContext, argSpanOf?: () => Span, from?: () => string): FieldInfo | undefined {
   if (match && !match.field.deprecated && !(ctx.where === 'output' && match.field.conditionOnly) && !match.field.arg?.required
     && (arg === undefined || (match.field.arg !== undefined && !match.field.arg.dotOnly && !needsNumericIndex(match.field, arg) && !pluginIndexProblem(match.field, arg)))
     && (!ctx.source || !KNOWN_SOURCES.includes(ctx.source) || (match.field.sources as string[]).includes(ctx.source))) return match.field;
@@ -401,7 +440,7 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
       const whole = nameSpan();
       ctx.reporter.report(Code.FieldArgument, { start: whole.start, end: whole.start + bare.name.length },
         `Field '${bare.name}' needs an argument in brackets, e.g. ${bare.arg!.example}: Falco reads '${name}' as '${bare.name}' without one and rejects it (skip-if-unknown-filter does not skip this).`,
-        ctx.where === 'condition' ? { bracketArgument: name.slice(bare.name.length + 1) } : undefined, ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
+        wholeLabelBracket(name, ctx.where, bare), ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
       return undefined;
     }
     const { classes } = catalog();
@@ -409,13 +448,15 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     // A syscall field that older releases had (knowledge/fields/removed.ts) is unknown to Falco 0.44 like any other,
     // not a field some plugin may bring; the reporter of an older target drops the finding where the target has it.
     const removed = ctx.source === undefined || ctx.source === 'syscall' ? removedField(name)?.field : undefined;
-    const suggestions = removed ? [] : fieldSuggestions(name);
+    // `thread.cgroup.cpu1`: the check reads less than the name (knowledge dotArgumentCut); nothing to suggest.
+    const cut = removed ? undefined : dotArgumentCut(name);
+    const suggestions = removed || cut ? [] : fieldSuggestions(name);
     if (!removed && !classes.has(fieldClass) && suggestions.length === 0) {
       ctx.reporter.report(Code.UnknownFieldClass, nameSpan(), `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
       return undefined;
     }
     const at = ctx.where === 'output' ? 'output' : ctx.where === 'exception' ? 'exception' : 'filter';
-    const message = `'${name}' is not a supported ${at} field.${removed ? ` ${removalNote(removed)}` : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
+    const message = `'${name}' is not a supported ${at} field.${cut ? ` ${dotArgumentCutNote(cut)}` : removed ? ` ${removalNote(removed)}` : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
     // Exception fields are checked when the rule is collected, before anything compiles (rule_loader_collector.cpp
     // 0.44.0 validate_exception_info: is_valid_lhs_field, THROW = LOAD_ERR_VALIDATE): skip-if-unknown-filter does not
     // apply there.
@@ -450,7 +491,7 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     // The field's check throws ("requires an argument but none provided", plugin_filtercheck.cpp; libsinsp's own
     // extract_arg: "filter syntax error"): in an output too (the dot form %k8s.pod.label.team from Falco 0.41).
     const message = needsArgumentMessage(field.name, field.arg.example);
-    if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message);
+    if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message, from && labelBracket(from(), 0, 'output', field));
     else if (ctx.where === 'exception') ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
     else ctx.reporter.report(Code.FieldArgument, nameSpan(), message);
   } else if (problem && arg !== undefined) {
@@ -1342,9 +1383,9 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       const docSpan = (s: Span) => scalarMap(condNode).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
       run(item, 'condition-syntax', '', (sink) => {
         for (const e of parse.errors) {
-          // `k8s.ns.label.app-tier`: the label in brackets is read whole (knowledge bracketFormOf).
-          const bracket = e.fieldCut && bracketFormOf(e.fieldCut.field, e.fieldCut.glued);
-          sink.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.${bracket ? ` In brackets Falco reads the whole argument: ${bracket}.` : ''}`);
+          // `k8s.ns.label.app-tier`: the label in brackets is read whole, which the quick fix writes.
+          const bracket = e.fieldCut && cutLabelBracket(prefix + condNode.text, e.span.start, e.fieldCut.field, 'condition');
+          sink.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.${bracket ? ` In brackets Falco reads the whole argument: ${bracket.bracketForm}.` : ''}`, bracket);
         }
       });
       const facts = factsOf(parse);
@@ -1710,8 +1751,8 @@ function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: Repor
     // Findings on the argument of a field whose bracket Falco 0.44 does not read say so: older targets read it otherwise.
     const unreadBracket = f.unreadArg ? { field: f, output: node.text } : undefined;
     const fieldCtx = unreadBracket ? { ...ctx, reporter: withUnreadBracket(reporter, unreadBracket) } : ctx;
-    const info = checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), fieldCtx, f.arg && (() => span(f.arg!.span)));
-    if (f.textAfter && info && !info.arg?.required) {
+    const info = checkField(matches[i], f.name, f.arg?.text, () => span(f.nameSpan), fieldCtx, f.arg && (() => span(f.arg!.span)), () => node.text.slice(f.nameSpan.start));
+    if (f.textAfter && info && printsTextAfter(f)) {
       const options: OutputReadOptions = { severity: 2, load: null, printsField: f.name };
       reporter.report(Code.OutputSyntax, span(f.textAfter.span), textAfterMessage(f.name, f.textAfter.text), undefined, options);
     }

@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { bracketFormOf, deprecatedAt, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -11,7 +11,8 @@ import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQ
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
-import { filterOnlyFact, outputFieldNotesAt } from './outputReading';
+import { filterOnlyFact, outputFieldNotesAt, trailingDotLabelMessage } from './outputReading';
+import { dotArgumentCutNote, labelBracket, pluginFieldNeedingArgument } from './conditionChecks';
 
 export interface HoverContext {
   load: LoadResult;
@@ -135,10 +136,13 @@ function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: stri
     return `Falco ${release(target)} (the target release) reads ${codeSpan(info.name)} without an argument only, which came with Falco ${release(a!.since!)}: a condition reads ${codeSpan(`${info.name}${bracket}`)} as a nonexistent field, an output prints ${codeSpan(`%${info.name}`)} followed by the text ${codeSpan(bracket)}.`;
   }
   if (dotArg === undefined || !a?.dotFormUntil) return undefined;
-  const brackets = codeSpan(bracketForm ?? `${info.name}[${dotArg}]`);
-  return newerThanTarget(target, a.dotFormUntil)
-    ? `**Not in Falco ${release(target)}** (the target release) in the dot form: Falco ${release(a.dotFormUntil)} and older read it, later releases take the argument in brackets only: ${brackets}.`
-    : `Falco ${release(target)} (the target release) reads the dot form; from Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(a.dotFormUntil) + 1]} on only ${brackets} works.`;
+  const older = !newerThanTarget(target, a.dotFormUntil);
+  if (older && place === 'output' && dotArg.endsWith('.')) return escapeMarkdown(trailingDotLabelMessage(info.name, dotArg, release(target)));
+  // The label named in brackets is the one the dot form meant (labelBracket), or none when that is unclear.
+  const brackets = bracketForm !== undefined ? `: ${codeSpan(bracketForm)}` : `, e.g. ${codeSpan(a.example)}`;
+  return older
+    ? `Falco ${release(target)} (the target release) reads the dot form; from Falco ${FALCO_TARGETS[FALCO_TARGETS.indexOf(a.dotFormUntil) + 1]} on only ${bracketForm !== undefined ? `${codeSpan(bracketForm)} works` : `the bracket form works${brackets}`}.`
+    : `**Not in Falco ${release(target)}** (the target release) in the dot form: Falco ${release(a.dotFormUntil)} and older read it, later releases take the argument in brackets only${brackets}.`;
 }
 
 /**
@@ -153,13 +157,18 @@ function gluedNote(read: string, glued: string, dotArg: string | undefined, brac
 
 /** `place`: where the field is written (a token's place), which changes what the target does with its argument.
  *  `glued`: text after the name that Falco's parser takes into no field name (RulesToken.glued). */
-export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace, glued?: string): string {
+export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace, glued?: string, bracketForm?: string): string {
   let dotArg: string | undefined;
+  let unread: FieldInfo | undefined;
   if (!info) {
     const older = olderDotForm(written);
     if (older) ({ field: info, arg: dotArg } = older);
+    // `container.label.x`: a plugin's field whose argument no release reads after a dot (conditionChecks.ts checkField).
+    else info = unread = pluginFieldNeedingArgument(written);
   }
-  const bracketForm = glued !== undefined ? bracketFormOf(written, glued) : undefined;
+  // `thread.cgroup.cpu1`: the check reads less than the name, which then names no field (conditionChecks.ts checkField).
+  const cut = info ? undefined : dotArgumentCut(written);
+  if (cut) info = cut.field;
   if (!info) {
     const removed = removedField(written.replace(/\[.*$/, ''))?.field;
     if (removed) return removedFieldMarkdown(removed, target);
@@ -184,6 +193,9 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     notInTarget(info.since, target),
     glued !== undefined ? gluedNote(written, glued, dotArg, bracketForm, place) : undefined,
     cutDotForm ? undefined : argumentInTarget(info, arg, dotArg, target, place, bracketForm),
+    cut ? `**${codeSpan(written)} is no field to Falco**: ${escapeMarkdown(dotArgumentCutNote(cut))}` : undefined,
+    unread && !newerThanTarget(unread.since, target)
+      ? `**Falco reads ${codeSpan(written)} as ${codeSpan(unread.name)} without an argument** and rejects it: the field takes its argument in brackets only${bracketForm !== undefined ? `: ${codeSpan(bracketForm)}` : `, e.g. ${codeSpan(unread.arg!.example)}`}.` : undefined,
     info.deprecated && deprecatedAt(info, target) ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
     info.deprecated && !deprecatedAt(info, target) ? `Deprecated from Falco ${release(info.deprecatedSince!)}; Falco ${release(target)} does not warn about it.` : undefined,
     facts.map((f) => `- ${f}`).join('\n'),
@@ -422,7 +434,11 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
     case 'field': {
       const written = token.arg !== undefined ? `${token.name}[${token.arg}]` : `${token.name}${outputDotArgument(token, text) ?? ''}`;
       const match = lookupField(written);
-      return fieldMarkdown(written, match?.field, match?.arg, target, token.place, token.glued);
+      // The bracket form of a label written after a dot (`k8s.pod.label.team`), as the findings name it (labelBracket).
+      const where = token.place === 'output' ? 'output' : token.place === 'exception-fields' ? 'exception' : 'condition';
+      const dotted = match ? undefined : olderDotForm(written)?.field ?? pluginFieldNeedingArgument(written);
+      const bracketForm = token.glued !== undefined ? token.bracketForm : dotted ? labelBracket(text, token.span.end - token.name.length, where, dotted)?.bracketForm : undefined;
+      return fieldMarkdown(written, match?.field, match?.arg, target, token.place, token.glued, bracketForm);
     }
     case 'operator': return operatorMarkdown(token.name, target);
     case 'modifier': return operatorMarkdown(token.name, target);

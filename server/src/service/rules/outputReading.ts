@@ -18,6 +18,15 @@ export function textAfterMessage(name: string, rest: string): string {
 }
 
 /**
+ * Whether Falco prints the field read and then `f.textAfter` as text: not for a field without the argument it needs
+ * (`%k8s.pod.label.app`, "needs an argument"), but for one whose argument was read (`%thread.cgroup.cpu1`).
+ */
+export function printsTextAfter(f: OutputField): boolean {
+  const match = f.textAfter ? lookupField(f.name) : undefined;
+  return match !== undefined && !(match.field.arg?.required && match.arg === undefined);
+}
+
+/**
  * Whether the target's thread check reads `name` written without a valid argument only where nothing follows it in the
  * output (OUTPUT_FORMATTER.argumentFallbackUntil: Falco 0.37-0.42).
  */
@@ -322,7 +331,7 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   // reportArgumentProblem reports it so, with pluginThrows, where Falco 0.44 prints a field and the bracket).
   const problem = info?.plugin && f.arg && info.name === f.name ? bracketArgumentProblem(info, f.arg.text, 'output') : undefined;
   if (problem && outputFallbackField(info!.name) !== undefined && pluginArgumentFailsLoad(info!.plugin!, target)) return [pluginArgumentMessage(problem.message, info!.plugin!, target)];
-  return f.textAfter && info && !info.arg?.required ? [textAfterMessage(f.name, f.textAfter.text)] : [];
+  return printsTextAfter(f) ? [textAfterMessage(f.name, f.textAfter!.text)] : [];
 }
 
 /** The notes of the output field whose name ends at `end` (a document offset) in the rule `item`'s output. */
@@ -349,4 +358,16 @@ export function swallowingField(fields: readonly OutputField[], at: number, outp
 export function swallowedMessage(by: OutputField, output: string, target: string): string {
   const reading = bracketReading(by, output, target);
   return `Falco ${target} reads no field here: this text is part of the argument it reads for %${by.name}, '${reading.kind === 'argument' ? reading.arg : ''}' (its check takes the text up to the first ']').`;
+}
+
+/**
+ * `%k8s.pod.label.app.` at a target whose k8s check reads the dot form (FieldArgument.dotFormUntil, Falco 0.37-0.40):
+ * the formatter lets the field's check read the rest of the output (eventformatter.cpp libs 0.14.2:151-167,
+ * 0.20.0:139-147), which takes letters, digits and `/_-.` after the dot (sinsp_filtercheck_k8s.cpp extract_arg, libs
+ * 0.14.2:142-160, 0.20.0:314-343), so a dot right after the label is part of it. No Kubernetes label key ends with a
+ * dot (each part of a key begins and ends with a letter or digit): the field finds no label.
+ */
+export function trailingDotLabelMessage(field: string, label: string, target: string): string {
+  const meant = label.replace(/\.+$/, '');
+  return `Falco ${target} reads the label '${label}' here, final dot included: its k8s check takes letters, digits and /_-. after the dot. No Kubernetes label key ends with '.', so the field finds no label. For the label '${meant}', write %${field}[${meant}].`;
 }

@@ -4,7 +4,7 @@
 // scalars are exact). Computed once per parsed model (models are immutable per text) and cached.
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Expr, FieldExpr, Literal, Span as AstSpan } from './conditionAst';
-import { parseConditionCached, parseOutputCached } from './conditionChecks';
+import { cutLabelBracket, parseConditionCached, parseOutputCached } from './conditionChecks';
 import { fieldNameEnd, walkExpr } from './condition';
 import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import type { ScalarStyle } from './scalar';
@@ -23,7 +23,8 @@ export type RulesToken =
     scalarSpan: Span; style: ScalarStyle }
   /** `glued`: text right after the name that Falco's filter parser takes into no field name (`-tier` of
    *  `k8s.ns.label.app-tier`: condition.ts fieldNameEnd), in a condition or an exception field. */
-  | { kind: 'field'; span: Span; name: string; arg?: string; place: TokenPlace; glued?: string }
+  /** `bracketForm`: with `glued`, the label's bracket form that Falco reads whole (conditionChecks.ts cutLabelBracket). */
+  | { kind: 'field'; span: Span; name: string; arg?: string; place: TokenPlace; glued?: string; bracketForm?: string }
   | { kind: 'operator'; span: Span; name: string; place: TokenPlace }
   | { kind: 'modifier'; span: Span; name: string; place: TokenPlace }
   | { kind: 'transformer'; span: Span; name: string; place: TokenPlace }
@@ -100,7 +101,8 @@ function conditionTokens(item: ModelItem, out: RulesToken[]): void {
   const field = (f: FieldExpr, glued?: AstSpan) => {
     if (!visible(f.span)) return;
     if (f.kind === 'field') {
-      out.push({ kind: 'field', span: docSpan(f.nameSpan), name: f.name, ...(f.arg ? { arg: f.arg.text } : {}), place, ...(glued ? { glued: text.slice(glued.start, glued.end) } : {}) });
+      const bracketForm = glued && cutLabelBracket(text, glued.start, f.name, 'condition')?.bracketForm;
+      out.push({ kind: 'field', span: docSpan(f.nameSpan), name: f.name, ...(f.arg ? { arg: f.arg.text } : {}), place, ...(glued ? { glued: text.slice(glued.start, glued.end) } : {}), ...(bracketForm ? { bracketForm } : {}) });
       if (f.arg) out.push({ kind: 'string', span: docSpan(f.arg.span), place });
       return;
     }
@@ -200,7 +202,8 @@ function exceptionTokens(item: ModelItem, out: RulesToken[]): void {
       // Falco pastes the field into the rule's condition, whose parser ends a field name where fieldNameEnd does.
       const nameEnd = m[3] === undefined ? fieldNameEnd(m[2], 0) : 0;
       const name = nameEnd > 0 && nameEnd < m[2].length ? m[2].slice(0, nameEnd) : m[2];
-      const glued = name.length < m[2].length ? { glued: m[2].slice(name.length) } : {};
+      const bracketForm = name.length < m[2].length ? cutLabelBracket(`${m[2]} = x`, name.length, name, 'exception')?.bracketForm : undefined;
+      const glued = name.length < m[2].length ? { glued: m[2].slice(name.length), ...(bracketForm ? { bracketForm } : {}) } : {};
       out.push({ kind: 'field', span: map.span(m[1].length, m[1].length + name.length), name, ...(m[3] !== undefined ? { arg: m[3] } : {}), place: 'exception-fields', ...glued });
     }
     const comps = ex.entries.find((e) => e.key === 'comps')?.value;

@@ -8,19 +8,20 @@
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
 import {
-  bracketFormOf, compareVersions, EVENT_NAMES_SINCE, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
+  compareVersions, EVENT_NAMES_SINCE, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
   olderDotForm, RULE_KEYS_SINCE,
 } from '../../knowledge';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
-import type { Expr, SyntaxError } from './conditionAst';
-import { EXCEPTION_FIELD_READ, parseConditionCached, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
+import type { Expr, OutputField, SyntaxError } from './conditionAst';
+import { cutLabelBracket, EXCEPTION_FIELD_READ, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
   bracketReading, bracketReadingMessage, filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
   swallowedText, swallowingField,
   type OutputReadOptions,
 } from './outputReading';
+import { trailingDotLabelMessage } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
@@ -158,6 +159,8 @@ class OlderTargetReporter extends Reporter {
       case Code.FieldArgument: {
         // An output's `%k8s.pod.label.app` is "needs an argument" on the field's name, the dot form after it.
         const name = this.model.text.slice(span.start, span.end);
+        // On a field the target does not have (`container.label.x` at 0.40): an unknown field, said once (reportNewField).
+        if (newerThanTarget(lookupField(name)?.field.since, this.target) && lookupField(name)?.field.name === name) return false;
         return !(this.model.text[span.end] === '.' && this.readsDotForm(`${name}${this.model.text.slice(span.end, span.end + 2)}`, span));
       }
       default: return true;
@@ -347,9 +350,13 @@ function removedArgumentProblem(field: RemovedField, dotArg: string | undefined,
 }
 
 function reportNewField(reference: string, target: string, where: 'filter' | 'output' | 'exception', skipUnknown: boolean, span: () => Span, sink: ReportSink): void {
-  const field = lookupField(reference)?.field;
+  // A plugin field written with its argument after a dot (`container.label.x`), which no release reads: the target
+  // without the field has no check that takes the name, "nonexistent field" as for any unknown one (libs 0.20.0
+  // filter_check_list.cpp:59-78, the base parse_field_name sinsp_filtercheck.cpp:512-549).
+  const field = lookupField(reference)?.field ?? pluginFieldNeedingArgument(reference);
   if (!field || !newerThanTarget(field.since, target)) return;
-  const message = `'${field.name}' is not a supported ${where} field in Falco ${target}: it was added in Falco ${release(field.since!)}.`;
+  const written = field.name === reference || reference.startsWith(`${field.name}[`) ? '' : `'${reference}' is not a supported ${where} field in Falco ${target}: `;
+  const message = written ? `${written}'${field.name}' was added in Falco ${release(field.since!)}.` : `'${field.name}' is not a supported ${where} field in Falco ${target}: it was added in Falco ${release(field.since!)}.`;
   // The collector's check of exception fields (checkExpr): no skip-if-unknown-filter there.
   if (where === 'exception') sink.report(Code.UnknownField, span(), message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
   else reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
@@ -402,6 +409,9 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
     // A bracket Falco 0.44 does not read as the argument, which this target's check reads up to the first ']'.
     const bracket = f.unreadArg && bracketReadingMessage(f, node.text, target);
     if (bracket) sink.report(Code.FieldArgument, scalarMap(node).span(bracket.span.start, bracket.span.end), bracket.message, undefined, bracket.fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : { severity: 2, load: null });
+    // `%k8s.pod.label.app.` at Falco 0.37-0.40: the k8s check takes the final dot into the label.
+    const dotted = trailingDotLabel(f, node.text, target);
+    if (dotted) sink.report(Code.FieldArgument, scalarMap(node).span(dotted.start, dotted.end), trailingDotLabelMessage(f.name, node.text.slice(dotted.start, dotted.end), target), undefined, { severity: 2, load: null });
     // Falco 0.37-0.42 read proc.aname, proc.env... without a valid argument only at the end of the output.
     const atEnd = nameOnlyAtEndNote(f, node.text, target);
     if (atEnd) sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), atEnd, undefined, { severity: 2, load: null });
@@ -420,6 +430,18 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
       sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `${problem} (Falco ${target}).`, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     }
   }
+}
+
+/**
+ * The label after an output field's dot that the target's k8s check reads with a final dot (`app.` of
+ * `%k8s.pod.label.app.`: outputReading.ts trailingDotLabelMessage), as a span of the output.
+ */
+function trailingDotLabel(f: OutputField, output: string, target: string): Span | undefined {
+  const until = f.arg || output[f.nameSpan.end] !== '.' ? undefined : lookupField(f.name)?.field.arg?.dotFormUntil;
+  if (until === undefined || newerThanTarget(target, until)) return undefined;
+  const start = f.nameSpan.end + 1;
+  const label = OLDER_DOT_ARGUMENT.exec(output.slice(start, start + 512))![0];
+  return label.endsWith('.') ? { start, end: start + label.length } : undefined;
 }
 
 /**
@@ -446,9 +468,9 @@ function olderDotFormException(n: ScalarNode, first: SyntaxError | undefined, ta
     return true;
   }
   if (!first?.fieldCut || first.span.start >= n.text.length) return false;
-  const bracket = bracketFormOf(first.fieldCut.field, first.fieldCut.glued);
+  const bracket = cutLabelBracket(`${n.text} = x`, first.span.start, first.fieldCut.field, 'exception');
   sink.report(Code.ConditionSyntax, span(first.span),
-    `Falco ${target} accepts the exception field '${raw}' (the label '${older.arg}') and pastes it into the rule's condition, where its filter parser reads the field '${first.fieldCut.field}' and then fails at '${first.fieldCut.glued}': the rule does not compile.${bracket ? ` In brackets Falco reads the whole argument: ${bracket}.` : ''}`);
+    `Falco ${target} accepts the exception field '${raw}' (the label '${older.arg}') and pastes it into the rule's condition, where its filter parser reads the field '${first.fieldCut.field}' and then fails at '${first.fieldCut.glued}': the rule does not compile.${bracket ? ` In brackets Falco reads the whole argument: ${bracket.bracketForm}.` : ''}`, bracket);
   return true;
 }
 
