@@ -37,7 +37,7 @@ import { exampleText, nodesKey, nodesName, nodesOutside, readableSelector, sameN
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
 import { parseRulesFile, type ModelItem } from '../rules/model';
-import { isDefinitionItem } from '../rules/semanticTokens';
+import { isDefinitionItem } from '../rules/workspace';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 

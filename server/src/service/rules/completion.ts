@@ -15,8 +15,8 @@ import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operato
 import {
   APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE,
 } from './schema';
-import { appendsCondition, itemAt, type FileAnalysis } from './semanticTokens';
-import type { Definitions, LoadResult, LoadedFile } from './workspace';
+import { itemAt, type FileAnalysis } from './semanticTokens';
+import { appendsCondition, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { priorityMarkdown } from './hover';
 import { fieldDocRef, operatorDocRef } from '../completionDocs';
 import { table } from '../../knowledge/table';

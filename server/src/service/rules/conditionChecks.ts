@@ -12,7 +12,7 @@ import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, overrideDefines, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1303,7 +1303,7 @@ function sourceOf(item: ModelItem, defs: Definitions): string | undefined {
   if (own !== undefined) return own;
   const base = item.name !== undefined ? defs.rules.get(item.name) : undefined;
   if (base) return base.source;
-  return isDefinition(item) ? 'syscall' : undefined;
+  return isDefinitionItem(item) ? 'syscall' : undefined;
 }
 
 const NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
@@ -1348,7 +1348,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
     }
 
     // Unused macros and lists: a use in any loaded file counts.
-    if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && isDefinition(item)) {
+    if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && isDefinitionItem(item)) {
       const uses = item.kind === 'macro' ? usage.macroUses : usage.listUses;
       if (!uses.get(item.name)) {
         reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
@@ -1424,7 +1424,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);
       if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter, laterList);
-      if (isRule && source === 'syscall' && isDefinition(item)) {
+      if (isRule && source === 'syscall' && isDefinitionItem(item)) {
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
         // Falco counts the codes of the condition it compiles: the effective condition and the rule's exceptions.
@@ -1447,7 +1447,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
       if (sourceNode && sourceText !== undefined) checkSource(sourceText, sourceNode.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
       if (source === 'syscall') {
         checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
-        if (!isDefinition(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
+        if (!isDefinitionItem(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
       }
       if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionOperators(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, source, reporter);
     }
@@ -1523,13 +1523,6 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
 
 /** Stands for the previous condition when an appended fragment is parsed (an identifier no rules file uses). */
 const APPEND_STAND_IN = 'falcolensPreviousCondition';
-
-function appendsCondition(item: ModelItem): boolean {
-  const override = entryOf(item, 'override')?.value;
-  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
-  const append = entryOf(item, 'append')?.value;
-  return append?.kind === 'scalar' && append.value === true;
-}
 
 function exceptionsOf(item: ModelItem): ModelNode[] {
   const v = entryOf(item, 'exceptions')?.value;
@@ -1723,15 +1716,6 @@ function sameVerdict(a: EventTypeVerdict, b: EventTypeVerdict): boolean {
 }
 
 /** A new definition (not an override, an `append: true` or a standalone `enabled`). */
-function isDefinition(item: ModelItem): boolean {
-  if (entryOf(item, 'override')) return overrideDefines(item);
-  const append = entryOf(item, 'append')?.value;
-  if (append?.kind === 'scalar' && append.value === true) return false;
-  if (item.kind === 'rule' && !DEFINING_RULE_KEYS.some((k) => entryOf(item, k) !== undefined)) return false;
-  return true;
-}
-const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
-
 function checkOutput(node: ScalarNode, ctx: FieldProblemContext, reporter: ReportSink): void {
   const parse = parseOutputCached(node.text);
   const span = (s: Span) => scalarMap(node).span(s.start, s.end);

@@ -6,9 +6,9 @@ import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver
 import type { Expr, FieldExpr, Literal, Span as AstSpan } from './conditionAst';
 import { cutLabelBracket, parseConditionCached, parseOutputCached } from './conditionChecks';
 import { fieldNameEnd, walkExpr } from './condition';
-import { entryOf, scalarMap, scalarText, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { entryOf, scalarMap, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import type { ScalarStyle } from './scalar';
-import { overrideDefines, type LoadResult } from './workspace';
+import { appendsCondition, isDefinitionItem, type LoadResult } from './workspace';
 import { deprecatedAt, LATEST_FALCO, lookupField } from '../../knowledge';
 
 export type NameKind = 'rule' | 'macro' | 'list';
@@ -48,23 +48,6 @@ export interface FileAnalysis {
 /** Stands for the previous condition when an appended fragment is parsed (the same stand-in the validator uses, so
  *  both share the parse cache). */
 const APPEND_STAND_IN = 'falcolensPreviousCondition';
-
-/** Whether the item defines its name (as opposed to overriding, appending to or enabling an earlier definition). */
-export function isDefinitionItem(item: ModelItem): boolean {
-  if (entryOf(item, 'override')) return overrideDefines(item);
-  const append = entryOf(item, 'append')?.value;
-  if (append?.kind === 'scalar' && append.value === true) return false;
-  if (item.kind === 'rule' && !['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k))) return false;
-  return true;
-}
-
-/** Whether the item's condition is appended to an earlier one (parsed as a continuation). */
-export function appendsCondition(item: ModelItem): boolean {
-  const override = entryOf(item, 'override')?.value;
-  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
-  const append = entryOf(item, 'append')?.value;
-  return append?.kind === 'scalar' && append.value === true;
-}
 
 function stringScalar(node: ModelNode | undefined): ScalarNode | undefined {
   return node?.kind === 'scalar' && typeof node.value === 'string' ? node : undefined;

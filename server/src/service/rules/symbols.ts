@@ -2,8 +2,7 @@
 // files, and folding ranges (each item, multi-line conditions and outputs, exceptions, comment blocks).
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange, type SymbolInformation } from 'vscode-languageserver-types';
 import { entryOf, scalarText, type ModelItem, type RulesFileModel, type Span } from './model';
-import { isDefinitionItem } from './semanticTokens';
-import type { LoadResult, LoadedFile } from './workspace';
+import { isDefinitionItem, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 
 /** Caps: a huge generated file must not flood the outline. */

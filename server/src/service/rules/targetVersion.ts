@@ -25,7 +25,7 @@ import { trailingDotLabelMessage } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
-import type { LoadResult, LoadedFile } from './workspace';
+import { appendsCondition, type LoadResult, type LoadedFile } from './workspace';
 
 /** `0.41.0` → `0.41`: how releases are named to users. */
 const release = (since: string) => since.split('.').slice(0, 2).join('.');
@@ -255,13 +255,6 @@ function checkRuleKeys(item: ModelItem, target: string, sink: ReportSink): void 
       sink.report(Code.CannotReplace, e.keySpan, `Key '${e.key}' cannot be replaced in Falco ${target}: it was added in Falco ${since}.`);
     }
   }
-}
-
-function appendsCondition(item: ModelItem): boolean {
-  const override = entryOf(item, 'override')?.value;
-  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
-  const append = entryOf(item, 'append')?.value;
-  return append?.kind === 'scalar' && append.value === true;
 }
 
 const SYNTAX = (what: string, since: string, target: string) => `${what} was added in Falco ${release(since)}: the condition parser of Falco ${target} does not know it.`;

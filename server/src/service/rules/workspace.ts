@@ -501,7 +501,7 @@ export function overridesOf(item: ModelItem): Map<string, { op: string; entry: M
 export function overrideDefines(item: ModelItem): boolean {
   // An `override:` with nothing to override is read as none: the item is what it would be without the key.
   if (!overrideHasEntries(entryOf(item, 'override')?.value)) {
-    return !isLegacyAppend(item) && (item.kind !== 'rule' || ['condition', 'output', 'desc', 'priority'].some((k) => entryOf(item, k)));
+    return !isLegacyAppend(item) && (item.kind !== 'rule' || hasDefiningRuleKey(item));
   }
   if (item.kind !== 'macro' && item.kind !== 'list') return false;
   if (isLegacyAppend(item)) return false;
@@ -523,6 +523,29 @@ export function overrideHasEntries(value: ModelNode | undefined): boolean {
   // (validate.ts reports it), kept as an override here.
   if (value.kind === 'map' || value.kind === 'seq') return (value.kind === 'map' ? value.entries : value.items).length > 0;
   return value.kind !== 'scalar';
+}
+
+/** Whether the item defines its name (as opposed to overriding, appending to or enabling an earlier definition). */
+export function isDefinitionItem(item: ModelItem): boolean {
+  if (entryOf(item, 'override')) return overrideDefines(item);
+  if (isLegacyAppend(item)) return false;
+  return item.kind !== 'rule' || hasDefiningRuleKey(item);
+}
+
+/** A rule item with none of these only changes an earlier rule (enabled, tags, exceptions...). */
+const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
+
+function hasDefiningRuleKey(item: ModelItem): boolean {
+  // A plain loop: the condition checks ask this of every item on every validation.
+  for (let i = 0; i < DEFINING_RULE_KEYS.length; i++) if (entryOf(item, DEFINING_RULE_KEYS[i])) return true;
+  return false;
+}
+
+/** Whether the item's condition is appended to an earlier one (parsed as a continuation of it). */
+export function appendsCondition(item: ModelItem): boolean {
+  const override = entryOf(item, 'override')?.value;
+  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
+  return isLegacyAppend(item);
 }
 
 export function isLegacyAppend(item: ModelItem): boolean {
