@@ -2,7 +2,7 @@
 // service of the document's language. No Falco logic lives here.
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
-  type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic,
+  type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { URI_TO_PATH, pathToUri } from './service/uri';
@@ -14,6 +14,7 @@ import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol
 import { registerExplorerHandlers } from './handlers/explorer';
 import { resolveCompletionItem } from './service/completionDocs';
 import { withoutByteOrderMark } from './service/text';
+import { withoutDocumentChanges } from './service/edits';
 import * as fs from 'node:fs';
 
 /**
@@ -50,6 +51,10 @@ const documents = new TextDocuments<TextDocument>({
 let settings: FalcoLensSettings = DEFAULT_SETTINGS;
 let folders: string[] = [];
 let canPullConfiguration = false;
+/** Whether the client applies `documentChanges` (versioned edits); without it, edits go back as `changes`. */
+let canVersionEdits = false;
+/** An edit as the client can apply it. */
+const forClient = (edit: WorkspaceEdit): WorkspaceEdit => (canVersionEdits ? edit : withoutDocumentChanges(edit));
 
 const host: ServiceHost = {
   // Regular files only: opening a FIFO blocks the server forever and /dev/zero never ends (a cloned workspace may
@@ -59,6 +64,8 @@ const host: ServiceHost = {
   isDirectory(path) { try { return fs.statSync(path).isDirectory(); } catch { return false; } },
   realPath(path) { try { return fs.realpathSync(path); } catch { return undefined; } },
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
+  // Edits of a file other than the request's name its open version (service/edits.ts).
+  openDocument: (uri) => documents.get(uri),
   workspaceFolders: () => folders,
   settings: () => settings,
   log: (message) => connection.console.log(message),
@@ -84,6 +91,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   folders = (params.workspaceFolders ?? []).map((f) => URI_TO_PATH(f.uri)).filter((p): p is string => !!p);
   if (folders.length === 0 && params.rootUri) { const p = URI_TO_PATH(params.rootUri); if (p) folders = [p]; }
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canVersionEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
   if (params.initializationOptions?.settings) settings = normalizeSettings(params.initializationOptions.settings);
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
@@ -347,7 +355,11 @@ const refusedRename = (run: () => unknown) => {
   }
 };
 connection.onPrepareRename((p) => guarded('prepareRename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.prepareRename?.(t.doc, p.position) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['prepareRename']>> | ResponseError<void>));
-connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => { const t = featuresOf(p.textDocument.uri); return t?.features.rename?.(t.doc, p.position, p.newName) ?? null; }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
+connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => {
+  const t = featuresOf(p.textDocument.uri);
+  const edit = t?.features.rename?.(t.doc, p.position, p.newName);
+  return edit ? forClient(edit) : null;
+}) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
 // A service without a feature answers null, not an empty list: the editor then asks the document's other providers
 // (a plain YAML document's symbols and folding are the YAML tooling's, or VS Code's indentation folding).
 // A YAML document holding no rules has no outline of ours: null, so that the editor shows the YAML tooling's alone.
@@ -357,7 +369,10 @@ connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => {
   return symbols && (symbols.length > 0 || t?.doc.languageId !== LANGUAGE_YAML) ? symbols : null;
 }));
 connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.workspaceSymbols(p.query)));
-connection.onCodeAction((p) => guarded('codeAction', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.codeActions?.(t.doc, p.range, p.context) ?? []; }));
+connection.onCodeAction((p) => guarded('codeAction', [], () => {
+  const t = featuresOf(p.textDocument.uri);
+  return (t?.features.codeActions?.(t.doc, p.range, p.context) ?? []).map((a) => (a.edit ? { ...a, edit: forClient(a.edit) } : a));
+}));
 connection.onFoldingRanges((p) => guarded('foldingRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.foldingRanges?.(t.doc) ?? null; }));
 connection.onSelectionRanges((p) => guarded('selectionRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.selectionRanges?.(t.doc, p.positions) ?? null; }));
 connection.languages.semanticTokens.on((p) => guarded('semanticTokens', { data: [] }, () => { const t = featuresOf(p.textDocument.uri); return t?.features.semanticTokens?.(t.doc) ?? { data: [] }; }));

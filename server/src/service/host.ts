@@ -76,6 +76,11 @@ export interface ServiceHost {
   realPath?(path: string): string | undefined;
   /** The size in bytes of a regular file, or undefined when unknown (a host without it: the file is read to know). */
   fileSize?(path: string): number | undefined;
+  /**
+   * The document open in the editor at `uri` (any language), or undefined when it is not open: edits of other files
+   * than a request's name its version (service/edits.ts). A host without it (the CLI, tests) has none open.
+   */
+  openDocument?(uri: string): { readonly version: number; getText(): string } | undefined;
   /** Workspace folder paths (file system paths, not URIs). */
   workspaceFolders(): string[];
   settings(): FalcoLensSettings;

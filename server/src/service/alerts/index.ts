@@ -10,6 +10,7 @@ import {
 import type { DeploymentEntry, DeploymentTarget, DocumentFeatures, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
+import { filesEdit, hasEdits } from '../edits';
 import { plainTitle } from '../markdown';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { playbookFor } from '../../knowledge';
@@ -252,15 +253,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     };
   };
 
+  /** The insertion into the local rules file (created where it does not exist), naming the version of the text
+   *  `current` where the editor has it open (service/edits.ts): taken after the file changed, it is refused. */
   const tuningEdit = (file: string, current: string, insertion: Insertion): WorkspaceEdit => {
-    const uri = pathToUri(file);
     const position = new LineIndex(current).positionAt(insertion.offset);
-    return {
-      documentChanges: [
-        { kind: 'create', uri, options: { ignoreIfExists: true } },
-        { textDocument: { uri, version: null }, edits: [{ range: { start: position, end: position }, newText: insertion.text }] },
-      ],
-    };
+    return filesEdit(host, [{ uri: pathToUri(file), text: current, mayNotExist: true, edits: [{ range: { start: position, end: position }, newText: insertion.text }] }]) ?? {};
   };
 
   /**
@@ -291,20 +288,22 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       for (const proposal of proposals) {
         const plan = planException(where.text, proposal, unloaded?.comment, where.header);
         if (plan.kind !== 'insert' || elsewhere((t) => planException(t, proposal))) continue;
+        const edit = where.edit(plan.insertion);
+        if (!hasEdits(edit)) continue;
         const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
         actions.push({
           title: titled(`Add exception for this ${proposal.shape.label} (${values}) to ${where.name}`),
-          kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined,
-          edit: where.edit(plan.insertion),
+          kind: CodeActionKind.QuickFix, diagnostics: related.length ? related : undefined, edit,
         });
       }
       // Disabled already when the last of the deployment's files to set the rule's enabled state says false (Falco
       // applies them in load order; the target loads last).
       const disable = planDisable(where.text, first.rule!, unloaded?.comment, where.header, where.others);
-      if (disable.kind === 'insert') {
+      const disableEdit = disable.kind === 'insert' ? where.edit(disable.insertion) : undefined;
+      if (disableEdit && hasEdits(disableEdit)) {
         actions.push({
           title: titled(`Disable rule "${safeTitleValue(first.rule!)}" in ${where.name} (last resort: it stops all its alerts)`),
-          kind: CodeActionKind.QuickFix, edit: where.edit(disable.insertion),
+          kind: CodeActionKind.QuickFix, edit: disableEdit,
         });
       }
     };
@@ -346,7 +345,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     } else if (!own && local && places.local) {
       // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
       // and the "already present" checks must refer to the text the edit is applied to.
-      const current = rules.documentText?.(pathToUri(local)) ?? host.readFile(local) ?? '';
+      const current = rules.documentText?.(pathToUri(local)) ?? host.openDocument?.(pathToUri(local))?.getText() ?? host.readFile(local) ?? '';
       offer({
         text: current, edit: (insertion) => tuningEdit(local, current, insertion),
         name: places.doesNotRead ? `${path.basename(local)}, which ${doesNotReadLabel(places.doesNotRead)}` : path.basename(local),

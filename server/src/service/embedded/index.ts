@@ -11,7 +11,7 @@ import {
   type DocumentHighlight, type Hover, type Location, type MarkupContent, type Position, type Range, type SelectionRange,
   type SemanticTokens, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { DeploymentEntry, DeploymentTarget, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
+import { RequestRefused, type DeploymentEntry, type DeploymentTarget, type DocumentFeatures, type RuleSummary, type RulesWorkspace } from '../features';
 import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import { ConfigCode } from '../config/diagnostics';
@@ -20,6 +20,7 @@ import { LineIndex, lineEnding } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath } from '../displayPath';
 import { escapeMarkdown } from '../markdown';
+import { filesEdit, mergeEdits, type FileEdits, type OpenDocuments } from '../edits';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { lineTarget } from '../rules/hover';
 import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
@@ -568,6 +569,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const mapper = (state: HostState) => new HostMapper(state, lookup);
   /** How the mapper finds the files and links of other hosts (a group's files are in several). */
   const lookup: HostLookup = {
+    openDocument: (uri) => host.openDocument?.(uri),
     placed(uri) {
       const state = stateOfHost(uri.replace(/#.*$/, ''));
       const p = state?.placed.find((x) => x.doc.uri === uri);
@@ -613,7 +615,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           const now = placedNow();
           if (!now) return {};
           const at = now.p.doc.positionAt(insertion.offset);
-          return mapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } });
+          return mapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } }) ?? {};
         },
       };
     },
@@ -649,7 +651,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const now = stateOfHost(uri);
       const same = now?.chart.find((c) => c.doc === values.doc && c.path.length === values.path.length && c.path.every((k, i) => k === values.path[i]));
       const edit = now && same && entryEdit(now.text, same, insertion.text);
-      return now && edit ? { changes: { [uri]: [{ range: now.lines.range(edit.start, edit.end), newText: edit.newText }] } } : {};
+      return now && edit ? filesEdit(host, [{ uri, text: now.text, edits: [{ range: now.lines.range(edit.start, edit.end), newText: edit.newText }] }]) ?? {} : {};
     },
   });
   const chartTargets = (state: HostState): DeploymentTarget[] => state.chart.map((values) => {
@@ -822,8 +824,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       label: `new Rulesfile '${name}' (${hostLabel(uri)}, ${selector === undefined ? 'every node' : `spec.selector ${text !== '' && text.length <= 40 ? text : 'of the rule\'s definition'}`})`,
       ...(selector !== undefined ? { selector } : {}),
       edit: (insertion) => {
+        const now = stateOfHost(uri);
         const edit = appendedRulesfile(uri, namespace, name, selector, insertion.text);
-        return edit ? { changes: { [uri]: [edit] } } : {};
+        return now && edit ? filesEdit(host, [{ uri, text: now.text, edits: [edit] }]) ?? {} : {};
       },
     };
   };
@@ -993,7 +996,10 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const target = at(doc, position);
       if (!target) return null;
       const edit = target.features.rename?.(target.placed.doc, target.inner, newName);
-      return edit ? mapper(target.state).workspaceEdit(edit) : null;
+      if (!edit) return null;
+      const mapped = mapper(target.state).workspaceEdit(edit);
+      if (!mapped) throw new RequestRefused(`Cannot rename: a file holding the name is open in the editor with changes Falco Lens has not read (open as another language than YAML). Save it and rename again.`);
+      return mapped;
     },
     codeActions(doc, range, context) {
       const state = stateOf(doc.uri, doc.getText());
@@ -1168,7 +1174,7 @@ function sameRange(a: Range, b: Range): boolean {
 
 /** Finds the embedded files of other hosts (a Rulesfile group's files are in several): by URI, and by the link target
  *  of their host (rules/hover.ts lineTarget). */
-interface HostLookup {
+interface HostLookup extends OpenDocuments {
   placed(uri: string): { state: HostState; p: Placed } | undefined;
   linked(target: string): HostState | undefined;
 }
@@ -1252,30 +1258,35 @@ class HostMapper {
   /** An action the rules service gave for embedded file `p` (its diagnostics are that file's). */
   codeAction(p: Placed, a: CodeAction): CodeAction {
     const mapped: CodeAction = { ...a, title: this.text(a.title) };
-    if (a.edit) mapped.edit = this.workspaceEdit(a.edit);
+    if (a.edit) {
+      const edit = this.workspaceEdit(a.edit);
+      if (edit) mapped.edit = edit;
+      else mapped.disabled = { reason: 'The file is open in the editor with changes Falco Lens has not read: save it and try again.' };
+    }
     if (a.diagnostics) mapped.diagnostics = a.diagnostics.map((d) => this.diagnostic(p, d));
     return mapped;
   }
 
-  workspaceEdit(edit: WorkspaceEdit): WorkspaceEdit {
-    const out: WorkspaceEdit = {};
-    if (edit.changes) {
-      out.changes = {};
-      for (const [uri, edits] of Object.entries(edit.changes)) {
-        const found = this.find(uri);
-        const target = found ? found.state.uri : uri;
-        (out.changes[target] ??= []).push(...(found ? edits.map((e) => this.edit(found.p, e, found.state)) : edits));
-      }
-    }
-    if (edit.documentChanges) {
-      out.documentChanges = edit.documentChanges.map((c) => {
-        if (!('textDocument' in c)) return c;
-        const found = this.find(c.textDocument.uri);
-        if (!found) return c;
-        return { textDocument: { uri: found.state.uri, version: null }, edits: c.edits.map((e) => this.edit(found.p, e as TextEdit, found.state)) };
-      });
-    }
-    return out;
+  /**
+   * An edit of the rules service's documents as an edit of their hosts (other files kept as they are): each host's
+   * edits name the version of its open document (service/edits.ts), so that an edit taken after the host changed is
+   * refused. Undefined where a host is open in the editor with another text than the one mapped.
+   */
+  workspaceEdit(edit: WorkspaceEdit): WorkspaceEdit | undefined {
+    const hosts = new Map<string, FileEdits>();
+    const add = (uri: string, edits: TextEdit[]): boolean => {
+      const found = this.find(uri);
+      if (!found) return false;
+      let file = hosts.get(found.state.uri);
+      if (!file) hosts.set(found.state.uri, file = { uri: found.state.uri, text: found.state.text, edits: [] });
+      file.edits.push(...edits.map((e) => this.edit(found.p, e, found.state)));
+      return true;
+    };
+    const rest: WorkspaceEdit = {};
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) if (!add(uri, edits)) (rest.changes ??= {})[uri] = edits;
+    for (const c of edit.documentChanges ?? []) if (!('textDocument' in c) || !add(c.textDocument.uri, c.edits as TextEdit[])) (rest.documentChanges ??= []).push(c);
+    const mapped = filesEdit(this.others ?? {}, [...hosts.values()]);
+    return mapped && mergeEdits(rest, mapped);
   }
 
   /**

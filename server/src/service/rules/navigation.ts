@@ -14,6 +14,7 @@ import {
   type SymbolInformation, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
+import { editVersion, filesEdit, type FileEdits } from '../edits';
 import { URI_TO_PATH } from '../uri';
 import { yamlQuote } from '../yamlText';
 import { LIST_NAME, MACRO_NAME } from './schema';
@@ -283,10 +284,21 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
       if (readOnly) throw new RenameRefused(readOnly);
       const invalid = validateNewName(symbol.kind, symbol.name, newName, load);
       if (invalid) throw new RenameRefused(invalid);
-      const changes: Record<string, TextEdit[]> = {};
-      if (newName === symbol.name) return { changes };
-      for (const o of occurrences) (changes[o.file.uri] ??= []).push(editFor(o, newName));
-      return { changes };
+      if (newName === symbol.name) return { changes: {} };
+      // Each file's edits name the version of its open document (service/edits.ts): a file changed before the editor
+      // applies the rename refuses it instead of taking the new name at old positions.
+      const files = new Map<string, FileEdits>();
+      for (const o of occurrences) {
+        let file = files.get(o.file.uri);
+        if (!file) files.set(o.file.uri, file = { uri: o.file.uri, text: o.file.model.text, edits: [] });
+        file.edits.push(editFor(o, newName));
+      }
+      const edit = filesEdit(deps.host, [...files.values()]);
+      if (!edit) {
+        const stale = [...files.values()].find((f) => editVersion(deps.host, f.uri, f.text) === undefined)!;
+        throw new RenameRefused(`Cannot rename ${label}: ${URI_TO_PATH(stale.uri) ?? stale.uri} is open in the editor with changes Falco Lens has not read (open as another language than Falco rules). Save it, or open it as Falco rules, and rename again.`);
+      }
+      return edit;
     },
     documentSymbols(doc) {
       const { file } = deps.loadFor(doc);

@@ -1,0 +1,88 @@
+// Edits of files other than the document a request was asked in (a tuning quick fix asked in an alert log writes into
+// a rules file or a Helm values file; a rename writes into every rules file naming the symbol). Their positions are
+// computed from the target's text when the request is answered; the user may change that file before taking the
+// edit, and an edit with no version (`changes`, or `version: null`) is then applied at the old positions, inside
+// whatever the user wrote. So an edit of a file open in the editor names the version whose text it was computed from
+// (the editor refuses it once the file has changed); a file that is not open keeps the edit's usual form.
+import type { CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { ServiceHost } from './host';
+
+/** Where the editor's open documents are known (a ServiceHost). */
+export type OpenDocuments = Pick<ServiceHost, 'openDocument'>;
+
+/** The edits of one file, and the text their positions were computed from. */
+export interface FileEdits {
+  uri: string;
+  text: string;
+  edits: TextEdit[];
+  /** The file may not exist (the local rules file): created first, leaving an existing file alone, where not open. */
+  mayNotExist?: boolean;
+}
+
+/**
+ * The version an edit of `uri` computed from `text` names: the editor's where it has the file open with that text,
+ * null where it is not open, undefined where it is open with another text (opened as another language, its changes
+ * not read by the service): no position computed from `text` is right there.
+ */
+export function editVersion(host: OpenDocuments, uri: string, text: string): number | null | undefined {
+  const open = host.openDocument?.(uri);
+  if (!open) return null;
+  return open.getText() === text ? open.version : undefined;
+}
+
+/**
+ * One edit of several files (one entry each). Where one of them is open, every file is a versioned `documentChanges` entry (null for
+ * a file not open); where none is, the form is the usual one: `changes`, or a create and a null-versioned edit for a
+ * file that may not exist. Undefined where a file is open with another text than its edits were computed from.
+ */
+export function filesEdit(host: OpenDocuments, files: readonly FileEdits[]): WorkspaceEdit | undefined {
+  const versions = files.map((f) => editVersion(host, f.uri, f.text));
+  if (versions.includes(undefined)) return undefined;
+  const creates = files.some((f, i) => f.mayNotExist && versions[i] === null);
+  if (!creates && versions.every((v) => v === null)) {
+    const changes: Record<string, TextEdit[]> = {};
+    for (const f of files) (changes[f.uri] ??= []).push(...f.edits);
+    return { changes };
+  }
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  files.forEach((f, i) => {
+    const version = versions[i] ?? null;
+    if (f.mayNotExist && version === null) documentChanges.push({ kind: 'create', uri: f.uri, options: { ignoreIfExists: true } });
+    documentChanges.push({ textDocument: { uri: f.uri, version }, edits: f.edits });
+  });
+  return { documentChanges };
+}
+
+/**
+ * Several edits as one: `changes` where none has `documentChanges`, else `documentChanges` holding every edit (a
+ * `changes` entry, which names no version, with a null one). Each file is in one of the edits only.
+ */
+export function mergeEdits(...edits: WorkspaceEdit[]): WorkspaceEdit {
+  if (!edits.some((e) => e.documentChanges)) {
+    const changes: Record<string, TextEdit[]> = {};
+    for (const e of edits) for (const [uri, list] of Object.entries(e.changes ?? {})) (changes[uri] ??= []).push(...list);
+    return { changes };
+  }
+  const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  for (const e of edits) {
+    documentChanges.push(...e.documentChanges ?? []);
+    for (const [uri, list] of Object.entries(e.changes ?? {})) documentChanges.push({ textDocument: { uri, version: null }, edits: list });
+  }
+  return { documentChanges };
+}
+
+/**
+ * The edit for a client that cannot apply `documentChanges` (workspace.workspaceEdit.documentChanges not set): its text
+ * edits as `changes`, versions dropped. An edit with a file operation (a create) cannot be said so: left as it is.
+ */
+export function withoutDocumentChanges(edit: WorkspaceEdit): WorkspaceEdit {
+  if (!edit.documentChanges || !edit.documentChanges.every((c) => 'textDocument' in c)) return edit;
+  const changes: Record<string, TextEdit[]> = {};
+  for (const c of edit.documentChanges as TextDocumentEdit[]) (changes[c.textDocument.uri] ??= []).push(...(c.edits as TextEdit[]));
+  return { changes };
+}
+
+/** Whether an edit changes anything (a target gone, or open with another text, gives none: the action is left out). */
+export function hasEdits(edit: WorkspaceEdit): boolean {
+  return (edit.documentChanges?.length ?? 0) > 0 || Object.values(edit.changes ?? {}).some((e) => e.length > 0);
+}
