@@ -4,6 +4,13 @@
 export const SHOW_MARKDOWN_COMMAND = 'falcoLens.showMarkdown';
 /** Command ids the server's code actions use; the client implements them. */
 export const COPY_TO_CLIPBOARD_COMMAND = 'falcoLens.copyToClipboard';
+/**
+ * A command the server implements (workspace/executeCommand; the LanguageClient registers it): applies the
+ * versioned edit of a quick fix into another open file through workspace/applyEdit, which the LanguageClient refuses
+ * when a named version is no longer the editor's. Arguments: one ApplyEditArguments.
+ */
+export const APPLY_EDIT_COMMAND = 'falcoLens.applyEdit';
+export interface ApplyEditArguments { label: string; edit: unknown }
 
 /** Custom request: a Markdown incident report for the alerts of a document (all, or a line range). */
 export const REPORT_REQUEST = 'falcoLens/report';

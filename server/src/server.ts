@@ -2,7 +2,7 @@
 // service of the document's language. No Falco logic lives here.
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
-  type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic, type WorkspaceEdit,
+  type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic, type WorkspaceEdit, type CodeAction,
 } from 'vscode-languageserver/node';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { URI_TO_PATH, pathToUri } from './service/uri';
@@ -10,11 +10,11 @@ import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
 import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, RequestRefused, type DocumentFeatures } from './service/features';
 import { BlockDocument } from './service/alerts';
-import { REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
+import { APPLY_EDIT_COMMAND, REPORT_REQUEST, type ApplyEditArguments, type ReportParams, type ReportResult } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { resolveCompletionItem } from './service/completionDocs';
 import { withoutByteOrderMark } from './service/text';
-import { withoutDocumentChanges } from './service/edits';
+import { versionedOthers, withoutDocumentChanges } from './service/edits';
 import * as fs from 'node:fs';
 
 /**
@@ -53,8 +53,25 @@ let folders: string[] = [];
 let canPullConfiguration = false;
 /** Whether the client applies `documentChanges` (versioned edits); without it, edits go back as `changes`. */
 let canVersionEdits = false;
+/** Whether the client applies edits the server sends (workspace/applyEdit). */
+let canApplyEdits = false;
 /** An edit as the client can apply it. */
 const forClient = (edit: WorkspaceEdit): WorkspaceEdit => (canVersionEdits ? edit : withoutDocumentChanges(edit));
+/**
+ * A code action as the client can apply it. VS Code's LanguageClient drops the versions of a code action's edit (its
+ * protocol converter keeps uri and edits only, vscode-languageclient 10.1.2 lib/common/protocolConverter.js
+ * asWorkspaceEdit), so an edit of another open file taken after that file changed would land at old offsets. Such an
+ * edit is applied by a command instead: the server sends it back through workspace/applyEdit, which the
+ * LanguageClient refuses when a named version is not the editor's (client.js validateWorkspaceEdit). Edits of the
+ * request's own document stay inline: the editor drops the code actions of a document that changed.
+ */
+const actionForClient = (action: CodeAction, requestUri: string): CodeAction => {
+  if (!action.edit) return action;
+  if (!canVersionEdits || !canApplyEdits || action.command || !versionedOthers(action.edit, requestUri)) return { ...action, edit: forClient(action.edit) };
+  const { edit, ...rest } = action;
+  const args: ApplyEditArguments = { label: action.title, edit };
+  return { ...rest, command: { title: action.title, command: APPLY_EDIT_COMMAND, arguments: [args] } };
+};
 
 const host: ServiceHost = {
   // Regular files only: opening a FIFO blocks the server forever and /dev/zero never ends (a cloned workspace may
@@ -92,6 +109,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (folders.length === 0 && params.rootUri) { const p = URI_TO_PATH(params.rootUri); if (p) folders = [p]; }
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   canVersionEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
+  canApplyEdits = !!params.capabilities.workspace?.applyEdit;
   if (params.initializationOptions?.settings) settings = normalizeSettings(params.initializationOptions.settings);
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
@@ -114,6 +132,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const legend = services.find((s) => s.semanticTokensLegend)?.semanticTokensLegend;
   if (any('semanticTokens') && legend) capabilities.semanticTokensProvider = { legend, full: true };
   capabilities.workspace = { workspaceFolders: { supported: true, changeNotifications: true } };
+  if (canVersionEdits && canApplyEdits) capabilities.executeCommandProvider = { commands: [APPLY_EDIT_COMMAND] };
   return { capabilities, serverInfo: { name: 'falco-lens', version: '0.1.0' } };
 });
 
@@ -371,8 +390,24 @@ connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => {
 connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.workspaceSymbols(p.query)));
 connection.onCodeAction((p) => guarded('codeAction', [], () => {
   const t = featuresOf(p.textDocument.uri);
-  return (t?.features.codeActions?.(t.doc, p.range, p.context) ?? []).map((a) => (a.edit ? { ...a, edit: forClient(a.edit) } : a));
+  return (t?.features.codeActions?.(t.doc, p.range, p.context) ?? []).map((a) => actionForClient(a, p.textDocument.uri));
 }));
+// A quick fix's edit of another open file (actionForClient), sent back to be applied: refused by the client when the
+// file changed since, which the user is told.
+connection.onExecuteCommand(async (p) => {
+  const args = p.command === APPLY_EDIT_COMMAND ? p.arguments?.[0] as ApplyEditArguments | undefined : undefined;
+  if (!args || typeof args.edit !== 'object' || args.edit === null) return null;
+  const label = typeof args.label === 'string' ? args.label : 'the quick fix';
+  try {
+    const result = await connection.workspace.applyEdit({ label, edit: args.edit as WorkspaceEdit });
+    if (!result.applied) {
+      void connection.window.showWarningMessage(`Falco Lens did not apply "${label}": a file it writes into changed after the quick fix was offered${result.failureReason ? ` (${result.failureReason})` : ''}. Nothing was written; ask for the quick fix again.`);
+    }
+  } catch (e) {
+    connection.console.error(`Applying "${label}" failed: ${(e as Error)?.stack ?? e}`);
+  }
+  return null;
+});
 connection.onFoldingRanges((p) => guarded('foldingRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.foldingRanges?.(t.doc) ?? null; }));
 connection.onSelectionRanges((p) => guarded('selectionRange', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.selectionRanges?.(t.doc, p.positions) ?? null; }));
 connection.languages.semanticTokens.on((p) => guarded('semanticTokens', { data: [] }, () => { const t = featuresOf(p.textDocument.uri); return t?.features.semanticTokens?.(t.doc) ?? { data: [] }; }));

@@ -86,3 +86,8 @@ export function withoutDocumentChanges(edit: WorkspaceEdit): WorkspaceEdit {
 export function hasEdits(edit: WorkspaceEdit): boolean {
   return (edit.documentChanges?.length ?? 0) > 0 || Object.values(edit.changes ?? {}).some((e) => e.length > 0);
 }
+
+/** Whether an edit names the version of an open document other than `uri` (an edit the client must check). */
+export function versionedOthers(edit: WorkspaceEdit, uri: string): boolean {
+  return (edit.documentChanges ?? []).some((c) => 'textDocument' in c && c.textDocument.version !== null && c.textDocument.uri !== uri);
+}
