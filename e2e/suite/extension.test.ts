@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'falco-lens.falco-lens';
 
+/** A WorkspaceEdit as the protocol writes it (a command's argument is not converted by the LanguageClient). */
+interface LspEdit { changes?: Record<string, unknown>; documentChanges?: { textDocument?: { uri: string }; uri?: string }[] }
+
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the test workspace is open');
@@ -312,12 +315,38 @@ suite('Tuning from an alert', () => {
     const range = new vscode.Range(0, 10, 0, 10);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
     // The workspace also holds a Helm chart's values: the chart's Falco reads customRules, not this local file, so
-    // both are offered; this test applies the local file's.
-    const writesTo = (a: vscode.CodeAction, uri: vscode.Uri) => !!a.edit?.entries().some(([u]) => u.toString() === uri.toString());
-    const exceptions = actions.filter((a) => a.title.startsWith('Add exception') && a.edit);
-    assert.ok(exceptions.some((a) => a.edit!.entries().some(([u]) => u.path.endsWith('/values.yaml'))), `a fix into the chart's values: ${actions.map((a) => a.title).join(' | ')}`);
-    const fix = exceptions.find((a) => writesTo(a, local));
-    assert.ok(fix, `an exception quick fix into the local rules file is offered: ${actions.map((a) => a.title).join(' | ')}`);
+    // both are offered; this test applies the local file's. A fix into another open file comes as the server's
+    // falcoLens.applyEdit command (the LanguageClient drops the versions of a code action's inline edit; through
+    // workspace/applyEdit it refuses a stale one), a fix into a closed file as an inline edit.
+    const targets = (a: vscode.CodeAction): string[] => {
+      if (a.edit) return a.edit.entries().map(([u]) => u.toString());
+      const edit = a.command?.command === 'falcoLens.applyEdit' ? (a.command.arguments?.[0] as { edit?: LspEdit } | undefined)?.edit : undefined;
+      return edit ? [...Object.keys(edit.changes ?? {}), ...(edit.documentChanges ?? []).map((c) => c.textDocument?.uri ?? c.uri ?? '')] : [];
+    };
+    const writesTo = (a: vscode.CodeAction, uri: vscode.Uri) => targets(a).includes(uri.toString());
+    const exceptionFixes = (list: vscode.CodeAction[]) => list.filter((a) => a.title.startsWith('Add exception') && targets(a).length > 0);
+    const exceptions = exceptionFixes(actions);
+    assert.ok(exceptions.some((a) => targets(a).some((u) => u.endsWith('/values.yaml'))), `a fix into the chart's values: ${actions.map((a) => a.title).join(' | ')}`);
+    const stale = exceptions.find((a) => writesTo(a, local));
+    assert.ok(stale, `an exception quick fix into the local rules file is offered: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(stale.command?.command, 'falcoLens.applyEdit', 'the local rules file is open: its fix is applied through the server');
+    const apply = async (a: vscode.CodeAction) => {
+      if (a.edit) assert.ok(await vscode.workspace.applyEdit(a.edit), 'the edit applies');
+      else await vscode.commands.executeCommand(a.command!.command, ...(a.command!.arguments ?? []));
+    };
+    // The user writes in the local file after the lightbulb appeared: the fix offered before is refused, nothing is
+    // inserted into what they wrote.
+    const localBefore = await vscode.workspace.openTextDocument(local);
+    const original = localBefore.getText();
+    const note = '# written after the quick fix was offered\n';
+    const typing = new vscode.WorkspaceEdit();
+    typing.insert(local, localBefore.positionAt(original.length), note);
+    assert.ok(await vscode.workspace.applyEdit(typing), 'the user\'s edit applies');
+    await apply(stale);
+    assert.equal((await vscode.workspace.openTextDocument(local)).getText(), original + note, 'the stale fix wrote nothing');
+    const fresh = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
+    const fix = exceptionFixes(fresh).find((a) => writesTo(a, local) && a.title === stale.title);
+    assert.ok(fix, `the fix is offered again for the changed file: ${fresh.map((a) => a.title).join(' | ')}`);
     const before = (await vscode.workspace.openTextDocument(local)).getText();
     // The next diagnostics of the local file after the edit are those of the edited text.
     const revalidated = new Promise<readonly vscode.Diagnostic[]>((resolve) => {
@@ -325,7 +354,7 @@ suite('Tuning from an alert', () => {
         if (e.uris.some((u) => u.toString() === local.toString())) { sub.dispose(); resolve(vscode.languages.getDiagnostics(local)); }
       });
     });
-    assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the edit applies');
+    await apply(fix);
     const localDoc = await vscode.workspace.openTextDocument(local);
     const after = localDoc.getText();
     assert.ok(after.startsWith(before), 'what the user wrote is kept as it was');
@@ -337,7 +366,7 @@ suite('Tuning from an alert', () => {
     assert.deepEqual(diagnostics.filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), []);
     // Applying the same fix again is not offered (idempotent).
     const again = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
-    assert.ok(!again.some((a) => a.title === fix.title && a.edit), 'the same exception is not offered twice');
+    assert.ok(!exceptionFixes(again).some((a) => a.title === fix.title), 'the same exception is not offered twice');
   });
 });
 
