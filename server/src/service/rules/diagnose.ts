@@ -113,8 +113,49 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   memo?.finish();
   validateMacroOrder(file, load, reporter);
   checkTargetVersion(file, load, falcoVersion, run);
+  oneSkipPerRule(file.model, reporter);
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/**
+ * Falco skips a rule under skip-if-unknown-filter at its first failure and checks nothing after it, so it warns once
+ * per rule. Every release from 0.37 to 0.44 checks the output (is_format_valid) before it compiles the condition
+ * (rule_loader_compiler.cpp compile_rule_infos, 0.37.0:463-486, 0.44.0:496-536; 0.37 parses it earlier, :442,
+ * but unknown fields and event types are found by the compile), the output formatter stops at its first bad token
+ * and the filter compiler at its first bad field. So of the skip findings in one rule item, the first in that order
+ * (output, condition, exceptions: build_rule_exception_infos appends them to the condition; then the text's order)
+ * stays a warning, and the others are said as information: true of the text, not what Falco reports.
+ */
+function oneSkipPerRule(model: RulesFileModel, reporter: Reporter): void {
+  if (reporter.skips.length < 2) return;
+  const parts = ['output', 'condition', 'exceptions'] as const;
+  for (const item of model.items) {
+    if (item.kind !== 'rule') continue;
+    const inItem = reporter.skips.filter((s) => item.span.start <= s.span.start && s.span.start < item.span.end);
+    if (inItem.length < 2) continue;
+    const partOf = (span: Span) => {
+      const at = parts.findIndex((key) => { const e = entryOf(item, key); return e !== undefined && e.span.start <= span.start && span.start < e.span.end; });
+      return at < 0 ? parts.length : at;
+    };
+    const ordered = inItem.map((s) => ({ ...s, part: partOf(s.span) })).sort((a, b) => a.part - b.part || a.span.start - b.span.start);
+    const first = ordered[0]!;
+    const text = model.text.slice(first.span.start, first.span.end);
+    const where = first.part === 0 && !text.startsWith('%') ? `%${text}` : text;
+    for (const later of ordered.slice(1)) {
+      const said = later.diagnostic.message;
+      const message = typeof said === 'string' ? said.replace(/ The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/, '') : said;
+      const index = reporter.diagnostics.indexOf(later.diagnostic);
+      if (index < 0 || typeof message !== 'string' || message === said) continue;
+      const place = later.part === first.part ? `, earlier in the ${parts[first.part] ?? 'rule'},`
+        : first.part < parts.length ? ` in the ${parts[first.part]}, which it checks before the ${parts[later.part] ?? 'rest'},` : '';
+      reporter.diagnostics[index] = {
+        ...later.diagnostic,
+        severity: DiagnosticSeverity.Information,
+        message: `${message} Falco does not check this: under skip-if-unknown-filter it skips the rule at ${where}${place} and warns once.`,
+      };
+    }
+  }
 }
 
 /** A Reporter (what validateStructure takes) that hands every finding on to a sink instead of keeping it. */

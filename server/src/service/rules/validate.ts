@@ -45,6 +45,8 @@ export interface ReportSink {
 
 export class Reporter implements ReportSink {
   readonly diagnostics: Diagnostic[] = [];
+  /** The findings that say Falco skips a rule (LOAD_UNKNOWN_FILTER), with the span each covers (diagnose.ts oneSkipPerRule). */
+  readonly skips: { diagnostic: Diagnostic; span: Span }[] = [];
   private capped = false;
 
   constructor(readonly model: RulesFileModel) {}
@@ -72,6 +74,7 @@ export class Reporter implements ReportSink {
     };
     if (data) diagnostic.data = data;
     this.diagnostics.push(diagnostic);
+    if (load === 'LOAD_UNKNOWN_FILTER') this.skips.push({ diagnostic, span });
   }
 }
 

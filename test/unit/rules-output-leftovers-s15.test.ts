@@ -1,0 +1,51 @@
+// Outputs and field names, the leftovers of session 14 (session 15): one skip warning per rule under
+// skip-if-unknown-filter, as Falco 0.37-0.44 check the output before the condition.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findingsAt } from './rules-host';
+
+const FILE = '/ws/rules.yaml';
+const rule = (condition: string, output = 'o', extra = '') => `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: INFO\n${extra}`;
+const SKIP = '  skip-if-unknown-filter: true\n';
+const RELEASES = ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43', '0.44'];
+const SKIPPED = 'The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)';
+
+// --- 1. one skip warning per rule --------------------------------------------------------------------------------
+
+test('skip-if-unknown-filter: an unknown field in the output and in the condition is one warning, on the output, at every release', () => {
+  for (const target of RELEASES) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x', 'o %proc.bar', SKIP), target), [
+      "3 unknown-field proc.foo: 'proc.foo' is not a supported filter field. Falco does not check this: under skip-if-unknown-filter it skips the rule at %proc.bar in the output, which it checks before the condition, and warns once.",
+      `2 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${SKIPPED}`,
+    ], target);
+    // Only the output's field, or only the condition's: one warning, where it is.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %proc.bar', SKIP), target), [`2 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${SKIPPED}`], target);
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x', 'o %proc.name', SKIP), target), [`2 unknown-field proc.foo: 'proc.foo' is not a supported filter field. ${SKIPPED}`], target);
+  }
+});
+
+test('skip-if-unknown-filter: two unknown fields in one output or one condition are one warning, on the first', () => {
+  for (const target of ['0.37', '0.40', '0.44']) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %proc.bar %proc.baz', SKIP), target), [
+      `2 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${SKIPPED}`,
+      "3 unknown-field proc.baz: 'proc.baz' is not a supported output field. Falco does not check this: under skip-if-unknown-filter it skips the rule at %proc.bar, earlier in the output, and warns once.",
+    ]);
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x and proc.fo2 = y', 'o', SKIP), target), [
+      `2 unknown-field proc.foo: 'proc.foo' is not a supported filter field. ${SKIPPED}`,
+      "3 unknown-field proc.fo2: 'proc.fo2' is not a supported filter field. Falco does not check this: under skip-if-unknown-filter it skips the rule at proc.foo, earlier in the condition, and warns once.",
+    ]);
+  }
+  // A field the target lacks (container.label came with 0.41) counts the same: the output's field is checked first.
+  assert.deepEqual(findingsAt(FILE, rule('evt.type = open and container.label[x] = y', 'o %proc.bar', SKIP), '0.40').map((f) => f.split(':')[0]), [
+    '2 unknown-field proc.bar', '3 unknown-field container.label',
+  ]);
+});
+
+test('without skip-if-unknown-filter both unknown fields stay errors: each fails the load once the other is fixed', () => {
+  for (const target of ['0.37', '0.44']) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x', 'o %proc.bar'), target), [
+      "1 unknown-field proc.foo: 'proc.foo' is not a supported filter field. (LOAD_ERR_COMPILE_CONDITION)",
+      "1 unknown-field proc.bar: 'proc.bar' is not a supported output field. (LOAD_ERR_COMPILE_OUTPUT)",
+    ]);
+  }
+});
