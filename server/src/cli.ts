@@ -70,11 +70,12 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   if ((command !== 'check' && command !== 'report') || positional.length === 0 || !FORMATS.includes(format)) {
     return { stdout: '', stderr: `${USAGE}\n`, exitCode: 2 };
   }
-  const files = expand(positional, err);
+  const files = onePathEach(expand(positional, err), err);
   const host: ServiceHost = {
     readFile(p) { try { return withoutByteOrderMark(fs.readFileSync(p, 'utf8')); } catch { return undefined; } },
     readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
     isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
+    realPath(p) { try { return fs.realpathSync(p); } catch { return undefined; } },
     workspaceFolders: () => [],
     settings: () => settings,
     log: (m) => err.push(m),
@@ -215,6 +216,23 @@ function expand(paths: string[], err: string[], walked = new Set<string>()): str
     }
   }
   return files;
+}
+
+/**
+ * The files to check, each real file once, under the path met first (the others skipped with a note). Two links to one
+ * rules file were both checked, each loaded after the other (its appends applied twice), and every finding was
+ * printed twice. (Paths given with --rules or --config are loaded as Falco loads them, repeats included.)
+ */
+function onePathEach(files: string[], err: string[]): string[] {
+  const first = new Map<string, string>();
+  return files.filter((file) => {
+    let real: string;
+    try { real = fs.realpathSync(file); } catch { return true; }
+    const known = first.get(real);
+    if (known === undefined) { first.set(real, file); return true; }
+    if (known !== file) err.push(`falco-lens: skipping ${file}: the same file as ${known}`);
+    return false;
+  });
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@
 // names from the workspace are attacker-controlled: a process name may hold any character. Each value is written
 // so that it reads back the same in the yaml package (Falco Lens's reader) and in yaml-cpp (Falco's).
 import { isInvisibleChar } from './markdown';
+import { kubectlPlain } from './kubectlYaml';
 
 const hex = (c: number, width: number) => c.toString(16).padStart(width, '0');
 
@@ -38,7 +39,8 @@ const PLAIN_SAFE = /^[A-Za-z0-9_/][A-Za-z0-9 _./()+-]*$/;
 /** Plain scalars that YAML 1.1 or 1.2 (yaml-cpp reads `yes` as a boolean) would read as another type. */
 const NOT_A_STRING = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/i;
 
-/** A YAML scalar for `value`: plain when that reads back identically as a string, otherwise yamlQuote. */
+/** A YAML scalar for `value`: plain when that reads back identically as a string, otherwise yamlQuote. Also as kubectl
+ *  reads a manifest (kubectlYaml.ts: `0b101` is a number there), for what goes into a Falco Operator resource. */
 export function yamlString(value: string): string {
-  return PLAIN_SAFE.test(value) && !/\s$/.test(value) && !NOT_A_STRING.test(value) ? value : yamlQuote(value);
+  return PLAIN_SAFE.test(value) && !/\s$/.test(value) && !NOT_A_STRING.test(value) && kubectlPlain(value).type === 'string' ? value : yamlQuote(value);
 }

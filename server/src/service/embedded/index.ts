@@ -1144,11 +1144,13 @@ function holderLabel(file: EmbeddedFile): string {
   return `${file.holder === 'configMap' ? 'data' : 'customRules'} '${file.key}'`;
 }
 
-/** Quick fixes of the holder's own problems: a key renamed as Falco or Kubernetes needs it, a v0.1.x text made a list. */
+/** Quick fixes of the holder's own problems: a key renamed as Falco or Kubernetes needs it, a v0.1.x text made a list,
+ *  a selector's value that kubectl reads as no string quoted. */
+const FIXED_CODES: readonly string[] = [HolderCode.NotYamlName, HolderCode.InvalidConfigMapKey, HolderCode.OperatorWrongShape, HolderCode.OperatorSelector];
 function holderFixes(state: HostState, range: Range, context: CodeActionContext): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of context.diagnostics) {
-    if (d.source !== 'falco-lens' || (d.code !== HolderCode.NotYamlName && d.code !== HolderCode.InvalidConfigMapKey && d.code !== HolderCode.OperatorWrongShape)) continue;
+    if (d.source !== 'falco-lens' || !FIXED_CODES.includes(d.code as string)) continue;
     if (d.range.end.line < range.start.line || d.range.start.line > range.end.line) continue;
     const problem = state.problems.find((p) => p.code === d.code && sameRange(state.lines.range(p.span[0], p.span[1]), d.range));
     if (problem?.replacement === undefined) continue;

@@ -31,6 +31,7 @@ import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
+import { kubectlScalar } from '../kubectlYaml';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -768,9 +769,18 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   const priority = pairOf(spec, 'priority');
   const value = priority?.value;
   if (priority && value !== null && !(isScalar(value) && value.value === null)) {
-    const n = isScalar(value) ? value.value : undefined;
-    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= OPERATOR_MAX_PRIORITY) out.priority = n;
-    else {
+    // As kubectl reads it (YAML 1.1, kubectlYaml.ts): `062` is octal there, 50; `0b110010` and `5_0` are 50 too.
+    const read = kubectlScalar(value);
+    const n = read?.type === 'int' ? Number(read.value) : read?.type === 'float' ? read.value : undefined;
+    if (n !== undefined && Number.isInteger(n) && n >= 0 && n <= OPERATOR_MAX_PRIORITY) {
+      out.priority = n;
+      if (isScalar(value) && typeof value.value === 'number' && value.value !== n) {
+        problems.push({
+          code: HolderCode.OperatorPriority, span: spanOf(value)!, severity: 'warning',
+          message: `kubectl reads spec.priority ${value.source ?? ''} as the octal number ${n} (YAML 1.1, as Kubernetes' clients read a manifest), not ${value.value}: the operator names this ${kind}'s files with ${String(n).padStart(2, '0')}. Write the priority without the leading 0.`,
+        });
+      }
+    } else {
       problems.push({
         code: HolderCode.OperatorPriority, span: spanOf(value) ?? spanOf(priority.key)!, severity: 'error',
         message: `Kubernetes refuses this ${kind}: spec.priority must be a whole number from 0 to ${OPERATOR_MAX_PRIORITY} (the CRD's minimum and maximum). Falco Lens places it at the default, ${OPERATOR_DEFAULT_PRIORITY}.`,

@@ -20,6 +20,8 @@
 // independent (a node may carry any labels). That per-key form is the normal form compared here: two selectors pick
 // the same nodes exactly when their normal forms are equal.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { kubectlScalar, kubectlWords } from '../kubectlYaml';
+import { yamlQuote } from '../yamlText';
 
 /** The value of a selector key (regions.ts selectorKey) where it is a mapping, as a label selector is; else undefined
  *  (a value the CRD refuses). */
@@ -111,11 +113,9 @@ function readSelector(value: Record<string, unknown>): Nodes | null {
   return { rules: new Map(sorted), none, key: none ? 'none' : JSON.stringify(sorted.map(([k, r]) => [k, r.absent, r.finite, r.values])) };
 }
 
-/** A finding of a resource's spec.selector (regions.ts: a holder problem at `span`). */
-export interface SelectorProblem { span: readonly [number, number]; severity: 'error' | 'warning'; message: string }
-
-/** A plain scalar that kubectl, reading YAML 1.1 (sigs.k8s.io/yaml over go-yaml v2), takes for a boolean. */
-const YAML11_BOOLEAN = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+/** A finding of a resource's spec.selector (regions.ts: a holder problem at `span`), with the quick fix's replacement
+ *  of the span where there is one. */
+export interface SelectorProblem { span: readonly [number, number]; severity: 'error' | 'warning'; message: string; replacement?: string; fixTitle?: string }
 
 /**
  * What Kubernetes and the operator do with a Rulesfile's or a Config's spec.selector (the YAML node; `kind` names the
@@ -123,7 +123,10 @@ const YAML11_BOOLEAN = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|Fals
  * - the API server refuses the resource where the CRD's schema is not met (chart/falco-operator/crds/
  *   artifact.falcosecurity.dev_rulesfiles.yaml:139-185 and _configs.yaml at v0.4.1, the same at the operator's
  *   main): spec.selector and matchLabels mappings, label values strings, matchExpressions a list of mappings each with
- *   a string key and operator, values a list of strings;
+ *   a string key and operator, values a list of strings. A string as kubectl reads the manifest (kubectlYaml.ts,
+ *   YAML 1.1): a plain `0777`, `1_000`, `0b101` or `yes` is a number or a boolean there (a quick fix quotes it); a
+ *   label key kubectl reads as a number or a boolean is sent as its text (sigs.k8s.io/yaml v1.6.0 yaml.go
+ *   convertToJSONableObject: `yes` becomes the key 'true', `0777` the key '511'), another key than the one written;
  * - it drops a null it has no default for (apiextensions-apiserver pkg/apiserver/schema/defaulting/prunenulls.go at
  *   v0.36.2): a label without a value is no requirement, `values:` none;
  * - kubectl apply refuses an unknown field (its default --validate=strict); a client asking for no strict validation
@@ -145,9 +148,10 @@ export function selectorProblems(node: Node | null | undefined, kind: string): S
   };
   const nullish = (n: unknown) => n === null || n === undefined || (isScalar(n) && n.value === null);
   const text = (n: unknown) => (isScalar(n) ? String(n.value) : '');
-  const refused = (at: unknown, what: string) => out.push({
+  const refused = (at: unknown, what: string, fix: { replacement?: string; fixTitle?: string } = {}) => out.push({
     span: spanOf(at), severity: 'error',
     message: `Kubernetes refuses this ${kind}: ${what} (the CRD's schema of spec.selector, a Kubernetes label selector).`,
+    ...fix,
   });
   const unread = (at: unknown, why: string) => out.push({
     span: spanOf(at), severity: 'warning',
@@ -157,8 +161,24 @@ export function selectorProblems(node: Node | null | undefined, kind: string): S
     span: spanOf(pair.key), severity: 'warning',
     message: `'${path}' is no field of a label selector: kubectl apply refuses this ${kind} (its default --validate=strict), and where a client does not ask for strict validation the API server drops the field and the selector is read without it.`,
   });
-  const isString = (n: unknown): n is { value: string } => isScalar(n) && typeof n.value === 'string' && !(n.type === 'PLAIN' && YAML11_BOOLEAN.test(n.value));
-  const notString = (n: unknown) => (isScalar(n) && typeof n.value === 'string' ? `${n.value} (kubectl reads it as a boolean)` : isScalar(n) ? `${String(n.value)}, a ${typeof n.value}` : isSeq(n) ? 'a list' : 'a mapping');
+  // A scalar as kubectl reads it (YAML 1.1, kubectlYaml.ts): its string, else undefined.
+  const stringOf = (n: unknown): string | undefined => {
+    const read = isScalar(n) ? kubectlScalar(n) : undefined;
+    return read?.type === 'string' ? read.value : undefined;
+  };
+  const isString = (n: unknown) => stringOf(n) !== undefined;
+  const source = (n: unknown) => (isScalar(n) ? n.source ?? String(n.value) : '');
+  const notString = (n: unknown) => {
+    if (!isScalar(n)) return isSeq(n) ? 'a list' : 'a mapping';
+    const read = kubectlScalar(n)!;
+    if (read.type === 'string') return `'${read.value}', a string`;
+    // Where the yaml package reads the same value, the value alone; else what kubectl makes of the text.
+    const same = typeof n.value !== 'string' && read.type !== 'null' && String(n.value) === String(read.value);
+    return same ? `${String(n.value)}, a ${typeof n.value}` : `${source(n)} (kubectl reads it as ${kubectlWords(read)})`;
+  };
+  // A plain scalar kubectl reads as no string: quoted, it is the text written.
+  const quoteFix = (n: unknown) => (isScalar(n) && n.type === 'PLAIN' && n.source !== undefined && n.source !== '' && !nullish(n)
+    ? { replacement: yamlQuote(n.source), fixTitle: `Quote the value (${yamlQuote(n.source)})` } : {});
   const badKey = (key: string) => `'${key}' is not a label key: an optional DNS subdomain prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
   const badValue = (value: string) => `'${value}' is not a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty`;
   if (nullish(node)) return out;
@@ -183,9 +203,16 @@ export function selectorProblems(node: Node | null | undefined, kind: string): S
           out.push({ span: spanOf(label.key), severity: 'warning', message: `The label '${key}' has no value: the API server drops it (the CRD's schema takes no null here), so this ${kind}'s nodes need not have it. Write the value, quoted if it is empty ("").` });
           continue;
         }
-        if (!isString(label.value)) refused(label.value, `the value of label '${key}' in matchLabels must be a string, not ${notString(label.value)}: write it quoted`);
-        else if (!validValue(label.value.value)) unread(label.value, badValue(label.value.value));
-        if (!validKey(key)) unread(label.key, badKey(key));
+        const value = stringOf(label.value);
+        if (value === undefined) refused(label.value, `the value of label '${key}' in matchLabels must be a string, not ${notString(label.value)}: write it quoted`, quoteFix(label.value));
+        else if (!validValue(value)) unread(label.value, badValue(value));
+        const sent = isScalar(label.key) ? kubectlScalar(label.key) : undefined;
+        if (sent && (sent.type === 'boolean' || sent.type === 'int')) {
+          out.push({
+            span: spanOf(label.key), severity: 'warning', ...quoteFix(label.key),
+            message: `kubectl reads the label key ${source(label.key)} as ${kubectlWords(sent)} and sends the key '${String(sent.value)}': this ${kind}'s nodes need the label '${String(sent.value)}', not '${source(label.key)}'. Write the key quoted.`,
+          });
+        } else if (!validKey(key)) unread(label.key, badKey(key));
       }
     } else if (name === 'matchExpressions') {
       if (nullish(value)) continue;
@@ -204,8 +231,8 @@ export function selectorProblems(node: Node | null | undefined, kind: string): S
         const operator = field('operator');
         const values = field('values');
         if (!key || nullish(key.value)) refused(key?.key ?? item, 'an item of matchExpressions has no key');
-        else if (!isString(key.value)) refused(key.value, `the key of a requirement must be a string, not ${notString(key.value)}`);
-        else if (!validKey(key.value.value)) unread(key.value, badKey(key.value.value));
+        else if (!isString(key.value)) refused(key.value, `the key of a requirement must be a string, not ${notString(key.value)}`, quoteFix(key.value));
+        else if (!validKey(stringOf(key.value))) unread(key.value, badKey(stringOf(key.value)!));
         if (!operator || nullish(operator.value)) refused(operator?.key ?? item, 'an item of matchExpressions has no operator');
         else if (!isString(operator.value)) refused(operator.value, `the operator of a requirement must be a string, not ${notString(operator.value)}`);
         let count = 0;
@@ -214,12 +241,13 @@ export function selectorProblems(node: Node | null | undefined, kind: string): S
           else {
             count = values.value.items.length;
             for (const v of values.value.items) {
-              if (!isString(v)) refused(v, `an item of values must be a string, not ${nullish(v) ? 'null' : notString(v)}: write it quoted`);
-              else if (!validValue(v.value)) unread(v, badValue(v.value));
+              const value = stringOf(v);
+              if (value === undefined) refused(v, `an item of values must be a string, not ${nullish(v) ? 'null' : notString(v)}: write it quoted`, quoteFix(v));
+              else if (!validValue(value)) unread(v, badValue(value));
             }
           }
         }
-        const op = operator && isString(operator.value) ? operator.value.value : undefined;
+        const op = operator ? stringOf(operator.value) : undefined;
         if (op === undefined) continue;
         if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op)) unread(operator!.value, `"${op}" is not a valid label selector operator: In, NotIn, Exists or DoesNotExist`);
         else if ((op === 'In' || op === 'NotIn') && count === 0) unread(values?.value && !nullish(values.value) ? values.value : operator!.value, `${op} needs values: "for 'in', 'notin' operators, values set can't be empty"`);

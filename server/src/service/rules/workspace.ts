@@ -12,7 +12,8 @@
 //      (*.local.yaml and files under rules.d/) last, because they append to and override everything else.
 //      Within a rank files are ordered by file name, then by path (so k8s_audit_rules.yaml precedes
 //      k8s_audit_rules_gke.yaml, which extends it).
-// A file that appears twice (configured and inside the workspace) is loaded once, at its first place.
+// A file that appears twice (configured and inside the workspace) is loaded once, at its first place. So is a file
+// the workspace reaches by several paths (file links): see files(). The configured paths are kept as Falco reads them.
 // Open documents replace the disk content of their file.
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { ServiceHost } from '../host';
@@ -216,12 +217,18 @@ function joinPath(dir: string, name: string): string {
 
 interface CachedFile { text: string; model: RulesFileModel }
 
+/**
+ * One file of the load order. `aliases`: the other URIs of the same file (by its real path, file links) that the
+ * workspace or the editor reach it by; the file loads once, under the name `member` picks.
+ */
+interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[] }
+
 export class RulesWorkspaceIndex {
   /** Text of open documents, by URI; overrides the disk. */
   private readonly open = new Map<string, { text: string; version: number }>();
   /** Parsed files by URI; re-parsed only when their text changes. */
   private readonly parsed = new Map<string, CachedFile>();
-  private fileList: { uri: string; path?: string; configured: boolean }[] | undefined;
+  private fileList: FileEntry[] | undefined;
   /** The workspace's other YAML files, found by the walk that finds its rules files (see otherYamlFiles). */
   private yamlList: readonly string[] = [];
   /** The last load of the files as they are, and the last with a hypothetical file added (kept apart, so that
@@ -246,7 +253,7 @@ export class RulesWorkspaceIndex {
     this.open.set(doc.uri, { text, version: doc.version });
     const path = URI_TO_PATH(doc.uri);
     // A new rules file opened from outside the known list joins the load order.
-    if (this.fileList && !this.fileList.some((f) => f.uri === doc.uri) && path && detectLanguage(path, '') === LANGUAGE_RULES) this.fileList = undefined;
+    if (this.fileList && !this.fileList.some((f) => f.uri === doc.uri || f.aliases?.includes(doc.uri)) && path && detectLanguage(path, '') === LANGUAGE_RULES) this.fileList = undefined;
   }
 
   didClose(uri: string): void {
@@ -318,22 +325,39 @@ export class RulesWorkspaceIndex {
     return path ? this.readDisk(path) : undefined;
   }
 
-  /** The rules files in load order (configured paths, then workspace files). */
-  files(): { uri: string; path?: string; configured: boolean }[] {
+  /**
+   * The rules files in load order (configured paths, then workspace files).
+   *
+   * One file reached by several paths (file links: `rules.d/x.yaml -> ../shared/x.yaml`, or a workspace file that is
+   * a link to a configured one) is one entry, with the other paths' URIs as `aliases`: loaded once per path, every
+   * definition in it was a duplicate of itself, and the second copy moved its appends after the files between the
+   * two places. The configured paths are the exception: Falco loads each path its rules_files (or -r) expands to,
+   * one after the other, a file named twice twice (load_rules_files.cpp:45-49 collects every path into the list
+   * m_loaded_rules_filenames, configuration.cpp:701-742 read_rules_file_directory appends without looking for
+   * repeats, load_rules_files.cpp:64 loads each), so two configured paths of one file stay two entries. (The same
+   * path string named twice is one URI and loads once here.)
+   * Which path names the file is member's choice at each load.
+   */
+  files(): FileEntry[] {
     if (this.fileList) return this.fileList;
     const seen = new Set<string>();
-    const list: { uri: string; path?: string; configured: boolean }[] = [];
-    const add = (path: string, configured: boolean) => {
-      const uri = pathToUri(path);
+    const byRealPath = new Map<string, FileEntry>();
+    const list: FileEntry[] = [];
+    const add = (uri: string, path: string | undefined, configured: boolean) => {
       if (seen.has(uri)) return;
       seen.add(uri);
-      list.push({ uri, path, configured });
+      const real = path === undefined ? undefined : this.host.realPath?.(path) ?? path;
+      const known = real === undefined ? undefined : byRealPath.get(real);
+      if (known && !configured) { (known.aliases ??= []).push(uri); return; }
+      const entry: FileEntry = { uri, path, configured };
+      if (real !== undefined && !known) byRealPath.set(real, entry);
+      list.push(entry);
     };
     // Folders are expanded and names filtered as the target release does (expandRulesPaths); a path that cannot be
     // read and is not open is left out (Falco would refuse to start: the configuration service says so).
     // A host's settings may lack the target (the rules checks read the latest release then, as here).
     for (const path of expandRulesPaths(this.host, configuredRulesPaths(this.host), this.host.settings().falcoVersion ?? LATEST_FALCO)) {
-      if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(path, true);
+      if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(pathToUri(path), path, true);
     }
     const found: string[] = [];
     const yaml: string[] = [];
@@ -341,17 +365,32 @@ export class RulesWorkspaceIndex {
     for (const folder of this.host.workspaceFolders()) this.walk(folder, found, 0, yaml, walked);
     this.yamlList = yaml;
     found.sort(compareLoadOrder);
-    for (const path of found) add(path, false);
-    // Open rules documents outside every folder (an untitled buffer, a file opened alone) load last.
+    for (const path of found) add(pathToUri(path), path, false);
+    // Open rules documents outside every folder (an untitled buffer, a file opened alone) load last, unless they are
+    // another path of a file listed already.
     for (const uri of [...this.open.keys()].sort()) {
       if (seen.has(uri)) continue;
       const path = URI_TO_PATH(uri);
       if (path && detectLanguage(path, '') !== LANGUAGE_RULES) continue;
-      seen.add(uri);
-      list.push({ uri, path, configured: false });
+      add(uri, path, false);
     }
     this.fileList = list;
     return list;
+  }
+
+  /**
+   * The URI a file reached by several paths is loaded under: the document being validated when it is one of them
+   * (its diagnostics are computed from its own text, at the file's place); else the path the editor has open (its
+   * unsaved text is what the user sees, and definitions, references and edits then name the document in front of
+   * them), the first in load order among several; else the first in Falco's order. The place in the load order is
+   * the first path's whichever name wins: opening another link to the file must not change what loads before it.
+   */
+  private member(f: FileEntry, validating?: string): { uri: string; path?: string } {
+    if (!f.aliases) return f;
+    const named = (uri: string) => ({ uri, path: uri === f.uri ? f.path : URI_TO_PATH(uri) });
+    if (validating !== undefined && (validating === f.uri || f.aliases.includes(validating))) return named(validating);
+    if (this.open.has(f.uri)) return f;
+    return named(f.aliases.find((uri) => this.open.has(uri)) ?? f.uri);
   }
 
   /**
@@ -399,14 +438,15 @@ export class RulesWorkspaceIndex {
     const files: LoadedFile[] = [];
     let placed = false;
     for (const f of entries) {
+      const { uri, path } = this.member(f, replace?.uri);
       let text: string | undefined;
-      if (replace && f.uri === replace.uri) {
+      if (replace && uri === replace.uri) {
         if (replace.last) continue;
         text = replace.text;
         placed = true;
-      } else text = this.textOf(f.uri, f.path);
+      } else text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.loadedFile(f.uri, f.path, this.modelOf(f.uri, text), files.length, f.configured));
+      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured));
     }
     if (replace && !placed) {
       // A hypothetical text must not evict the cached model of the real document.
@@ -434,9 +474,10 @@ export class RulesWorkspaceIndex {
   loadWithEmbedded(set: string, embedded: readonly { uri: string; path?: string; text: string; hostLine?: HostLine }[]): LoadResult {
     const files: LoadedFile[] = [];
     for (const f of this.files()) {
-      const text = this.textOf(f.uri, f.path);
+      const { uri, path } = this.member(f);
+      const text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.loadedFile(f.uri, f.path, this.modelOf(f.uri, text), files.length, f.configured));
+      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured));
     }
     for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false, e.hostLine));
     const cached = this.embeddedLoads.get(set);

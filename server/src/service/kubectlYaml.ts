@@ -1,0 +1,93 @@
+// How kubectl reads a scalar of a manifest, which is not how the yaml package (YAML 1.2's core schema) reads it.
+//
+// Facts. kubectl, Helm and the other clients built on sigs.k8s.io/yaml turn a manifest into JSON before the API server
+// sees it: YAMLToJSON unmarshals it with go-yaml v2 (sigs.k8s.io/yaml v1.6.0 yaml.go:146, importing go.yaml.in/yaml/v2)
+// into interface{} values, then writes them as JSON. go-yaml v2 resolves an untagged plain scalar by YAML 1.1's rules
+// (resolve.go at v2.4.0, `resolve`): a table of words (y/yes/true/on and n/no/false/off in three casings each,
+// booleans; ~, null and the empty scalar, null; .inf, .nan and their casings, floats), then for a scalar starting with
+// a digit or a sign, its text without '_' through Go's strconv.ParseInt(s, 0, 64) (prefixes 0x, 0o, 0b, and a leading
+// 0 for octal), ParseUint, and a float of the form [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?; a scalar
+// starting with '.' through ParseFloat. Sexagesimal numbers (1:30) are left strings on purpose (resolve.go's comment),
+// and a timestamp (2024-01-02) is kept as its text when unmarshalled into interface{} (decode.go:474-480). Quoted and
+// block scalars, and tagged ones, are strings or what their tag says. So `0777` is 511 for kubectl and 777 for the
+// yaml package; `1_000`, `0b101` and `yes` are numbers and a boolean for kubectl, strings for the yaml package.
+import { isScalar } from 'yaml';
+
+/** A scalar as kubectl reads it. */
+export type KubectlScalar =
+  | { type: 'string'; value: string }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'null' }
+  | { type: 'int'; value: bigint }
+  | { type: 'float'; value: number };
+
+const words = (list: string, value: KubectlScalar): [string, KubectlScalar][] => list.split(' ').map((w) => [w, value]);
+const WORDS: ReadonlyMap<string, KubectlScalar> = new Map([
+  ...words('y Y yes Yes YES true True TRUE on On ON', { type: 'boolean', value: true }),
+  ...words('n N no No NO false False FALSE off Off OFF', { type: 'boolean', value: false }),
+  ...words('~ null Null NULL', { type: 'null' }), ['', { type: 'null' }],
+  ...words('.nan .NaN .NAN', { type: 'float', value: NaN }),
+  ...words('.inf .Inf .INF +.inf +.Inf +.INF', { type: 'float', value: Infinity }),
+  ...words('-.inf -.Inf -.INF', { type: 'float', value: -Infinity }),
+]);
+
+/** strconv.ParseInt/ParseUint with base 0 (Go 1.13 and later): an optional sign, then a prefixed or decimal number. */
+const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** How go-yaml v2 resolves an untagged plain scalar of this text (resolve.go `resolve`). */
+export function kubectlPlain(text: string): KubectlScalar {
+  const word = WORDS.get(text);
+  if (word) return word;
+  const first = text[0];
+  if (first === '.') {
+    const n = DOT_FLOAT.test(text) ? Number(text) : NaN;
+    return Number.isFinite(n) ? { type: 'float', value: n } : { type: 'string', value: text };
+  }
+  if (first === undefined || !/[-+0-9]/.test(first)) return { type: 'string', value: text };
+  const plain = text.replace(/_/g, '');
+  const int = GO_INT.exec(plain);
+  if (int) {
+    const digits = int[2];
+    const magnitude = /^0[0-7]/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : /^0[oO]/.test(digits) ? BigInt(`0o${digits.slice(2)}`) : BigInt(digits);
+    const value = int[1] === '-' ? -magnitude : magnitude;
+    // ParseInt within int64, else ParseUint (no sign) within uint64; past both, the float form below.
+    if ((value >= INT64_MIN && value <= INT64_MAX) || (int[1] === '' && value <= UINT64_MAX)) return { type: 'int', value };
+  }
+  if (YAML_FLOAT.test(plain)) {
+    // ParseFloat fails (ErrRange) past the largest double: the scalar stays a string.
+    const n = Number(plain);
+    if (Number.isFinite(n)) return { type: 'float', value: n };
+  }
+  return { type: 'string', value: text };
+}
+
+/** A YAML node (a scalar of the yaml package, or anything else) as kubectl reads it where it is a scalar; undefined
+ *  for a collection. An untagged plain scalar is resolved as go-yaml v2 does; any other scalar keeps the yaml
+ *  package's value (a quoted or block scalar is a string, a tag says its type). */
+export function kubectlScalar(node: unknown): KubectlScalar | undefined {
+  if (node === null || node === undefined) return { type: 'null' };
+  if (!isScalar(node)) return undefined;
+  if (node.type === 'PLAIN' && node.tag === undefined) return kubectlPlain(node.source ?? String(node.value ?? ''));
+  const v = node.value;
+  if (typeof v === 'string') return { type: 'string', value: v };
+  if (typeof v === 'boolean') return { type: 'boolean', value: v };
+  if (typeof v === 'bigint') return { type: 'int', value: v };
+  if (typeof v === 'number') return Number.isInteger(v) ? { type: 'int', value: BigInt(v) } : { type: 'float', value: v };
+  return v === null || v === undefined ? { type: 'null' } : { type: 'string', value: String(v) };
+}
+
+/** What kubectl reads, in words: `the number 511`, `the boolean true`, `null`. */
+export function kubectlWords(value: KubectlScalar): string {
+  switch (value.type) {
+    case 'string': return `the string '${value.value}'`;
+    case 'boolean': return `the boolean ${value.value}`;
+    case 'null': return 'null';
+    case 'int': return `the number ${value.value}`;
+    case 'float': return `the number ${Number.isNaN(value.value) ? 'NaN' : value.value === Infinity ? '+Inf' : value.value === -Infinity ? '-Inf' : String(value.value)}`;
+  }
+}
