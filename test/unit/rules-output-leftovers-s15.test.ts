@@ -1,8 +1,12 @@
 // Outputs and field names, the leftovers of session 14 (session 15): one skip warning per rule under
-// skip-if-unknown-filter, as Falco 0.37-0.44 check the output before the condition.
+// skip-if-unknown-filter, as Falco 0.37-0.44 check the output before the condition; a '%' inside a refused bracket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findingsAt } from './rules-host';
+import { hoverMarkdownAt } from './rules-nav-helpers';
+
+/** Markdown as read: the escapes of escapeMarkdown taken off. */
+const unescaped = (md: string) => md.replace(/\\(.)/g, '$1');
 
 const FILE = '/ws/rules.yaml';
 const rule = (condition: string, output = 'o', extra = '') => `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: INFO\n${extra}`;
@@ -47,5 +51,29 @@ test('without skip-if-unknown-filter both unknown fields stay errors: each fails
       "1 unknown-field proc.foo: 'proc.foo' is not a supported filter field. (LOAD_ERR_COMPILE_CONDITION)",
       "1 unknown-field proc.bar: 'proc.bar' is not a supported output field. (LOAD_ERR_COMPILE_OUTPUT)",
     ]);
+  }
+});
+
+// --- 2. a '%' inside a bracket the field's check refuses ----------------------------------------------------------
+
+test('%proc.aname[%proc.name] at Falco 0.43-0.44: the formatter reads proc.aname, prints \'[\' and reads %proc.name as a field; finding and hovers agree', () => {
+  const inner = "Field 'proc.aname' takes a number in brackets (a position), not '%proc.name'. In an output Falco prints %proc.aname and the text '[', and the '%' inside the bracket starts a field of its own.";
+  for (const target of ['0.43', '0.44']) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %proc.aname[%proc.name] x'), target), [`2 field-argument [: ${inner}`], target);
+    // The field inside is checked as a field: an unknown one is reported.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %proc.aname[%proc.nam]'), target).map((f) => f.split(':')[0]), ['2 field-argument [', '1 unknown-field proc.nam'], target);
+    const outer = unescaped(hoverMarkdownAt(rule('evt.type = open', 'o %proc.an<|>ame[%proc.name] x'), target));
+    assert.ok(outer.includes(`**In this output:** ${inner}`), outer);
+    assert.match(hoverMarkdownAt(rule('evt.type = open', 'o %proc.aname[%proc.na<|>me] x'), target), /^\*\*Field\*\* `proc\.name`\n/);
+  }
+  // A quoted argument too (0.44 compiles ever shorter text; 0.43's check reads no number in '"%proc.name"').
+  assert.deepEqual(findingsAt(FILE, rule('evt.type = open', '\'o %proc.aname["%proc.name"] x\''), '0.44').map((f) => f.split(':')[0]), ['2 field-argument ["']);
+  // 0.37-0.42: the thread check reads nothing there (session 14), and %proc.name is a field too.
+  assert.match(findingsAt(FILE, rule('evt.type = open', 'o %proc.aname[%proc.name] x'), '0.42')[0]!, /prints %proc\.aname with its argument unset and then the text 'proc\.aname\['/);
+  assert.match(hoverMarkdownAt(rule('evt.type = open', 'o %proc.aname[%proc.na<|>me] x'), '0.42'), /^\*\*Field\*\* `proc\.name`\n/);
+  // A field whose check takes any text keeps the '%' in its argument: the variable named '%proc.name'.
+  for (const target of ['0.43', '0.44']) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %proc.env[%proc.name] x'), target), [], target);
+    assert.match(hoverMarkdownAt(rule('evt.type = open', 'o %proc.env[%proc.na<|>me] x'), target), /^\*\*Field\*\* `proc\.env`\n/);
   }
 });

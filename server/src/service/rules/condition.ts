@@ -870,7 +870,7 @@ class ConditionParser {
    * fields are added to `out`; returns where the reference ends, or an error. A plain field, most references, is
    * built directly as its OutputField (outputs are read once per new text, mostly before the JIT has compiled this).
    */
-  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean): number | { error: string; end: number; noField?: true; openTransformer?: true } {
+  parseOutputReference(at: number, pct: number, out: OutputField[], isKnownField?: (name: string) => boolean, refusal?: (name: string, arg: string) => string | undefined): number | { error: string; end: number; noField?: true; openTransformer?: true } {
     this.pos = at;
     let opened = false;
     try {
@@ -942,6 +942,19 @@ class ConditionParser {
         field.unreadArg = { text: this.text.slice(argStart, end), span: spanOf(argStart, end), why: e.message };
         out.push(field);
         return this.pos;
+      }
+      // A '%' inside a bracket the field's check refuses (`%proc.aname[%proc.name]`): Falco 0.44's formatter compiles
+      // ever shorter text and lands on the name (libs 0.25.2 eventformatter.cpp:119-141), 0.38-0.43's take the name the
+      // check read (its parse_field_name catches the argument's error, sinsp_filtercheck_thread.cpp libs 0.23.1:844-855,
+      // or reads no bracket), so the text up to the '%' is printed and the '%' starts the next field.
+      const inner = arg ? this.text.slice(argStart, this.pos).indexOf('%') : -1;
+      const why = inner > 0 ? refusal?.(name, arg!.text) : undefined;
+      if (why !== undefined) {
+        const field = outputField(name, undefined, nameSpan, spanOf(pct, argStart));
+        field.unreadArg = { text: this.text.slice(argStart, argStart + inner), span: spanOf(argStart, argStart + inner), why, fieldInside: true };
+        if (textAfter) field.textAfter = textAfter;
+        out.push(field);
+        return argStart;
       }
       const field = outputField(name, arg, nameSpan, spanOf(pct, this.pos));
       if (textAfter) field.textAfter = textAfter;
@@ -1190,8 +1203,10 @@ function collectParts(e: Expr, parts: ConditionParts): void {
  *
  * Falco takes the longest known field that the name after `%` starts with (`%proc.namex` is `%proc.name` then `x`,
  * kept as `textAfter`); pass `isKnownField` to reproduce that, otherwise the longest field-shaped name is taken.
+ * `refusal` says why a field's check refuses a bracket argument (undefined if it takes it): asked only of an argument
+ * holding a '%', which Falco's formatter then leaves to the next field (parseOutputReference).
  */
-export function parseOutput(text: string, isKnownField?: (name: string) => boolean): OutputParse {
+export function parseOutput(text: string, isKnownField?: (name: string) => boolean, refusal?: (name: string, arg: string) => string | undefined): OutputParse {
   const fields: OutputField[] = [];
   const errors: OutputSyntaxError[] = [];
   if (text.length === 0) return { fields, leadingStar: false, errors: [{ message: 'the output is empty', span: spanOf(0, 0) }] };
@@ -1212,7 +1227,7 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
       errors.push({ message: `an output cannot end with a width after '%'`, span: spanOf(pct, j) });
       break;
     }
-    const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, pct, fields, isKnownField);
+    const ref = (parser ??= new ConditionParser(text)).parseOutputReference(j, pct, fields, isKnownField, refusal);
     if (typeof ref !== 'number') {
       errors.push({ message: ref.error, span: spanOf(pct, Math.max(ref.end, pct + 1)), ...(ref.noField ? { noField: true } : {}), ...(ref.openTransformer ? { openTransformer: true } : {}) });
       i = Math.max(ref.end, pct + 1);

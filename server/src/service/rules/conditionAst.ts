@@ -91,8 +91,10 @@ export interface OutputField {
   /**
    * A bracket after the field that is no argument libsinsp can read (`%proc.env[A B]`): Falco's formatter prints the
    * field without it and the bracket as text. `text` runs from `[` to its `]` (or to the next `%` or the end).
+   * `fieldInside`: the bracket parses but the field's check refuses it, and it holds a '%', which starts the next field
+   * (`%proc.aname[%proc.name]`): `text` runs up to that '%' and `why` is the check's refusal.
    */
-  unreadArg?: { text: string; span: Span; why: string };
+  unreadArg?: { text: string; span: Span; why: string; fieldInside?: true };
   /**
    * The end of a field-shaped name that is no field (`x` of `%proc.namex`, `.x` of `%proc.name.x`): Falco reads the
    * longest field the name starts with and prints the rest as text.

@@ -122,8 +122,13 @@ export function macroNamesOf(condition: string): readonly string[] {
 }
 
 const isKnownField = (name: string) => lookupFieldCached(name) !== undefined;
+/** Why Falco 0.44 does not compile `name[arg]` in an output (bracketArgumentProblem), for parseOutput. */
+const argumentRefusal = (name: string, arg: string): string | undefined => {
+  const match = lookupFieldCached(name);
+  return match && match.field.name === name ? bracketArgumentProblem(match.field, arg, 'output')?.message : undefined;
+};
 export function parseOutputCached(text: string): OutputParse {
-  return cached(outputCache, text, () => parseOutput(text, isKnownField));
+  return cached(outputCache, text, () => parseOutput(text, isKnownField, argumentRefusal));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

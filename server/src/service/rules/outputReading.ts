@@ -289,6 +289,7 @@ export function bracketReadingMessage(f: OutputField, output: string, target: st
 /** What Falco 0.44 prints of such a bracket after a field that does not need its argument (checkOutput reports it). */
 export function unreadArgMessage(f: OutputField): string {
   const bracket = f.unreadArg!.text;
+  if (f.unreadArg!.fieldInside) return `${f.unreadArg!.why} In an output Falco prints %${f.name} and the text '${bracket}', and the '%' inside the bracket starts a field of its own.`;
   const quoted = /^\[[^"\]]*\]$/.test(bracket) ? ` Quote it if it is the argument: %${f.name}["${bracket.slice(1, -1)}"].` : '';
   return `'${bracket}' is no argument libsinsp can read (${f.unreadArg!.why}): in an output Falco prints %${f.name} followed by the text '${bracket}'.${quoted}`;
 }
