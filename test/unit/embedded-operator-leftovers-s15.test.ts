@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
 import { kubectlPlain, kubectlWords } from '../../server/src/service/kubectlYaml';
 import { yamlString } from '../../server/src/service/yamlText';
+import { officialFilesDefining } from '../../server/src/knowledge';
 import { message, openHost, operatorRulesfile, textAt } from './embedded-helpers';
 import { applyEdits } from './rules-host';
 import { service } from './operator-tuning-helpers';
@@ -87,4 +88,40 @@ test('spec.priority as kubectl reads it: 062 is octal 50, 5_0 and 0b110010 are 5
 test('values written into YAML are quoted where kubectl would read them as no string', () => {
   for (const v of ['0b101', '0b1_0', '1_000', '0777', 'yes', '1e3']) assert.equal(yamlString(v), `"${v}"`, v);
   for (const v of ['bash', '2024-01-02', 'nginx-1.25', 'web_shells']) assert.equal(yamlString(v), v, v);
+});
+
+// 2. Only the first official file defining a macro or a list was known: falco-incubating_rules.yaml and
+//    falco-sandbox_rules.yaml define spawned_process, shell_binaries and others again (each loads without
+//    falco_rules.yaml), and sandbox defines rename again after incubating. An append on nodes that have such a file's
+//    OCI artifact only was flagged as lacking the definition.
+
+const artifact = (name: string, repository: string, selector: string) => operatorRulesfile(name, `ociArtifact:\n  image:\n    repository: ${repository}\n    tag: "4"\n  registry:\n    name: ghcr.io\npriority: 50\n${selector}`);
+const NOT_GPU = 'selector:\n  matchExpressions:\n    - {key: pool, operator: NotIn, values: [gpu]}\n';
+const GPU_ONLY = 'selector:\n  matchLabels:\n    pool: gpu\n';
+
+function nodeNotes(manifest: string): [string, string][] {
+  const { service: s } = service({});
+  return s.embedded.diagnostics(openHost(s, manifest, MANIFEST_URI)).filter((d) => d.code === 'embedded-operator-override-nodes').map((d) => [textAt(manifest, d), message(d)]);
+}
+
+test('every official file defining a macro or a list counts, in load order', () => {
+  assert.deepEqual(officialFilesDefining('macro', 'spawned_process'), ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml']);
+  assert.deepEqual(officialFilesDefining('macro', 'rename'), ['falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml']);
+  assert.deepEqual(officialFilesDefining('list', 'cron_binaries'), ['falco_rules.yaml', 'falco-incubating_rules.yaml']);
+  assert.deepEqual(officialFilesDefining('macro', 'access_log_files'), ['falco_rules.yaml']);
+  assert.deepEqual(officialFilesDefining('rule', 'Create Disallowed Pod'), ['k8s_audit_rules.yaml']);
+  assert.deepEqual(officialFilesDefining('macro', 'no_such_macro'), []);
+  const append = (name: string, kind: 'macro' | 'list') => operatorRulesfile('tuning', `priority: 70\ninlineRules:\n  - ${kind}: ${name}\n    ${kind === 'macro' ? 'condition: or proc.name = x' : 'items: [x]'}\n    append: true\n`);
+  // The stable rules on the gpu nodes, the incubating (or sandbox) ones on the others: every node has the macro.
+  const stableAndIncubating = [artifact('stable', 'falcosecurity/rules/falco-rules', GPU_ONLY), artifact('incubating', 'falcosecurity/rules/falco-incubating-rules', NOT_GPU)];
+  assert.deepEqual(nodeNotes([...stableAndIncubating, append('spawned_process', 'macro')].join('---\n')), []);
+  assert.deepEqual(nodeNotes([...stableAndIncubating, append('shell_binaries', 'list')].join('---\n')), []);
+  const incubatingAndSandbox = [artifact('incubating', 'falcosecurity/rules/falco-incubating-rules', GPU_ONLY), artifact('sandbox', 'falcosecurity/rules/falco-sandbox-rules', NOT_GPU)];
+  assert.deepEqual(nodeNotes([...incubatingAndSandbox, append('rename', 'macro')].join('---\n')), []);
+  // A list the sandbox file does not define: still flagged on its nodes, naming only the file that defines it.
+  const stableAndSandbox = [artifact('stable', 'falcosecurity/rules/falco-rules', GPU_ONLY), artifact('sandbox', 'falcosecurity/rules/falco-sandbox-rules', NOT_GPU)];
+  const [[at, text], ...more] = nodeNotes([...stableAndSandbox, append('cron_binaries', 'list')].join('---\n'));
+  assert.deepEqual(more, []);
+  assert.equal(at, 'cron_binaries');
+  assert.match(text, /the list is defined by \/etc\/falco\/rules\.d\/50-01-stable-oci\.yaml on the nodes of spec\.selector pool=gpu\./);
 });

@@ -6,7 +6,7 @@ import { MITRE } from './mitre';
 import { VALUE_MEANINGS } from './values';
 import { ASYNC_EVENT_CODE, CODELESS_EVENT_NAMES, EVENT_CODES_BY_NAME, GENERIC_EVENT_CODES, GENERIC_SYSCALL_NAMES } from './eventTypes';
 import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
-import { OFFICIAL_FILES, OFFICIAL_LISTS, OFFICIAL_MACROS, OFFICIAL_RULES } from './officialItems';
+import { OFFICIAL_FILES, OFFICIAL_LISTS, OFFICIAL_MACROS, OFFICIAL_REDEFINED, OFFICIAL_RULES } from './officialItems';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
 
 export * from './types';
@@ -194,6 +194,15 @@ export function officialDefinition(kind: 'macro' | 'list' | 'rule', name: string
   return index === undefined ? undefined : OFFICIAL_FILES[index];
 }
 
+/** Every official rules file that defines a macro, list or rule of this name, in load order, by file name alone
+ *  (`falco_rules.yaml`, `k8s_audit_rules.yaml`): falco-incubating_rules.yaml and falco-sandbox_rules.yaml define many
+ *  of falco_rules.yaml's macros and lists again (spawned_process, shell_binaries), so that each loads without it. */
+export function officialFilesDefining(kind: 'macro' | 'list' | 'rule', name: string): string[] {
+  const again = OFFICIAL_REDEFINED.get(`${kind}:${name}`);
+  const labels = again ? again.map((i) => OFFICIAL_FILES[i]) : [officialDefinition(kind, name)].filter((l): l is string => l !== undefined);
+  return labels.map((l) => l.replace(/ \(\S+ plugin\)$/, ''));
+}
+
 /** The maturity of the rules of an official falcosecurity/rules file: every rule of falco_rules.yaml carries the tag
  *  maturity_stable, of falco-incubating_rules.yaml maturity_incubating, of falco-sandbox_rules.yaml maturity_sandbox
  *  (the corpus' falcosecurity/rules c72713ee). The plugins' rules files carry no maturity tag. */
@@ -215,7 +224,7 @@ export function officialMaturity(file: string): OfficialMaturity | undefined {
  * commit too. What a Falco reading the file from falcoctl or an OCI artifact has, whichever release it pulled.
  */
 export function officialFileDefines(file: string, rule: string, tags: readonly string[]): boolean {
-  if (officialOrigin('rule', rule)?.file === file) return true;
+  if (officialFilesDefining('rule', rule).includes(file)) return true;
   const maturity = officialMaturity(file);
   return maturity !== undefined && tags.includes(`maturity_${maturity}`);
 }

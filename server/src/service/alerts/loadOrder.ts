@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { ServiceHost } from '../host';
 import { configRulesFiles, expandRulesPaths } from '../config/rulesFiles';
 import { compareLoadOrder, configuredRulesPaths } from '../rules/workspace';
-import { officialArtifactFile, officialFileDefines, officialMaturity, officialOrigin } from '../../knowledge';
+import { officialArtifactFile, officialFileDefines, officialFilesDefining, officialMaturity } from '../../knowledge';
 import { CHART_RULES_DIR } from '../embedded/regions';
 import { nodesOutside, readableSelector } from '../embedded/selectors';
 import { definesRule } from './tuning';
@@ -154,7 +154,7 @@ export interface ChartRuleSources {
  * officialFileDefines), and any other OCI artifact or ConfigMap not found (`maybe`, they count too). Each with its
  * Rulesfile's spec.selector (none: every node). `defines`: whether an entry's text defines the rule (for a caller
  * asking of many rules, from one reading of each text). `kind`: a macro or a list of that name instead (an official
- * file defines it where the generated table says so).
+ * file defines it where the generated table says so: every official file defining it, officialFilesDefining).
  */
 export function operatorRuleSources(entries: readonly { key: string; text: string; selector?: string }[], unknown: readonly { fileName: string; repository?: string; selector?: string }[], rule: string, tags: readonly string[], defines: (text: string, rule: string) => boolean = definesRule, kind: 'rule' | 'macro' | 'list' = 'rule'): OperatorRuleSource[] {
   const source = (fileName: string, maybe: boolean, selector: string | undefined): OperatorRuleSource => ({ fileName, maybe, ...(selector !== undefined ? { selector } : {}) });
@@ -162,7 +162,7 @@ export function operatorRuleSources(entries: readonly { key: string; text: strin
   for (const u of unknown) {
     const official = u.repository === undefined ? undefined : officialArtifactFile(u.repository);
     if (official === undefined) out.push(source(u.fileName, true, u.selector));
-    else if (kind === 'rule' ? officialFileDefines(official, rule, tags) : officialOrigin(kind, rule)?.file === official) out.push(source(u.fileName, false, u.selector));
+    else if (kind === 'rule' ? officialFileDefines(official, rule, tags) : officialFilesDefining(kind, rule).includes(official)) out.push(source(u.fileName, false, u.selector));
   }
   return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
 }
