@@ -1346,6 +1346,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
 
   for (const item of file.model.items) {
     if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') continue;
+    reporter.enter?.(item);
     // A list has no condition: only the unused check below reads it.
     if (item.kind !== 'list') {
       if (memo) memo.item(item, checkItem);

@@ -10,11 +10,11 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
-import { Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportSink } from './validate';
+import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { entryOf, scalarMap, type Span } from './model';
+import { entryOf, scalarMap, type MapEntry, type Span } from './model';
 import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
@@ -101,7 +101,9 @@ export class ItemCheckCache {
  */
 export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
   const reporter = reporterFor(file.model, falcoVersion);
-  const sink = unreachedMacroSink(file, load, reporter);
+  // A file with aliases (read whole: no item caches) marks the findings an item makes through its aliases.
+  const aliased = file.model.aliases !== undefined;
+  const sink = aliased ? new AliasAttribution(file.model, unreachedMacroSink(file, load, reporter)) : unreachedMacroSink(file, load, reporter);
   // The condition checks of items whose inputs did not change since the file's last validation are replayed
   // (itemFindings.ts); `memo` passes every finding on to `sink` (which reads every rule), recording an item's.
   const memo = cache?.findings.begin(file, load, sink);
@@ -111,7 +113,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   if (token?.isCancellationRequested) return reporter.diagnostics;
   validateConditions(file, load, usageUpTo(file, load, usage), memo ?? sink, run, memo);
   memo?.finish();
-  validateMacroOrder(file, load, reporter);
+  validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   oneSkipPerRule(file.model, reporter);
   cache?.trim();
@@ -162,6 +164,7 @@ function oneSkipPerRule(model: RulesFileModel, reporter: Reporter): void {
 class ReporterInto extends Reporter {
   constructor(model: RulesFileModel, private readonly sink: ReportSink) { super(model); }
   override report(...args: Parameters<ReportSink['report']>): void { this.sink.report(...args); }
+  override enter(item: ModelItem): void { this.sink.enter?.(item); }
 }
 
 /**
@@ -213,10 +216,16 @@ const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSy
 function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink): ReportSink {
   let macros: ModelItem[] | undefined;
   let rules: ModelItem[] | undefined;
+  /** The rule a finding is made for: the item whose alias reads the text, else the rule whose text holds it. */
+  const ruleAt = (span: Span, options: ReportOptions | undefined): ModelItem | undefined => {
+    const via = options?.via?.item;
+    if (via) return via.kind === 'rule' && via.name !== undefined ? via : undefined;
+    rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
+    return rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
+  };
   /** A finding in a rule: said to be unread when it lies in a condition or exceptions its own file replaces. */
   const reportInRule: ReportSink['report'] = (code, span, message, data, options) => {
-    rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
-    const item = rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
+    const item = ruleAt(span, options);
     if (code === Code.ExceptionArity || code === Code.ExceptionInvalid) {
       // The shape of a value Falco finds only when it pastes the values into the condition (build_rule_exception_infos:
       // "Fields and values lists must have equal length", "Expected values array to contain a list of strings"); the
@@ -228,10 +237,7 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       // The collector's own checks of exception fields (validate_exception_info) run when the item is read.
       return reporter.report(code, span, message, data, options);
     }
-    const part = item && (['condition', 'exceptions'] as const).find((key) => {
-      const entry = entryOf(item, key);
-      return entry !== undefined && entry.span.start <= span.start && span.start < entry.span.end;
-    });
+    const part = item && (['condition', 'exceptions'] as const).find((key) => inEntry(entryOf(item, key), span));
     const replacedBy = part && rulePartReplacedInItsFile(file, item, part, load);
     if (!replacedBy) return reporter.report(code, span, message, data, options);
     const by = replacedBy.mode === 'redefine' ? 'the definition' : 'the override';
@@ -247,10 +253,8 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
    * compiled, and the later definition says the same, so the earlier one says nothing.
    */
   const reportEventCodes: ReportSink['report'] = (code, span, message, data, options) => {
-    rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
-    const item = rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
-    const condition = item && entryOf(item, 'condition');
-    const inCondition = condition !== undefined && condition.span.start <= span.start && span.start < condition.span.end;
+    const item = ruleAt(span, options);
+    const inCondition = item !== undefined && inEntry(entryOf(item, 'condition'), span);
     if (inCondition && rulePartReplacedInItsFile(file, item!, 'condition', load)?.mode === 'redefine') return;
     reporter.report(code, span, message, data, options);
   };
@@ -261,8 +265,10 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       if (code === Code.ExceptionArity || code === Code.ExceptionInvalid || (code === Code.ExceptionComps && options?.load !== undefined && options.load !== 'LOAD_ERR_VALIDATE')) return reportInRule(code, span, message, data, options);
       if (code === Code.EvtTypeNotIndexable || code === Code.NoEventType) return reportEventCodes(code, span, message, data, options);
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
+      // A finding made for an item through its alias is that item's, wherever the anchored text is.
+      const via = options?.via?.item;
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
-      const item = macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
+      const item = via ? (via.kind === 'macro' && via.name !== undefined ? via : undefined) : macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
       if (item === undefined) return reportInRule(code, span, message, data, options);
       if (kind === undefined) {
         const replacedBy = replacedInItsFile(file, item, load);
@@ -426,6 +432,13 @@ function replacedInItsFile(file: LoadedFile, item: ModelItem, load: LoadResult):
   const own = macro?.contributions.findIndex((c) => c.item === item) ?? -1;
   if (own < 0 || conditionContributions(macro!).some((c) => c.item === item)) return undefined;
   return macro!.contributions.slice(own + 1).find(replacesCondition);
+}
+
+/** Whether `span` starts in the entry's text or in its value (read through an alias, the value is the anchored text). */
+function inEntry(entry: MapEntry | undefined, span: Span): boolean {
+  if (!entry) return false;
+  const v = entry.value?.span;
+  return (entry.span.start <= span.start && span.start < entry.span.end) || (v !== undefined && v.start <= span.start && span.start < v.end);
 }
 
 /** Whether `span` lies in one of the values of an exception of rule item `item` (an element of its `values`). */
@@ -603,7 +616,7 @@ function laterRefs(files: readonly LoadedFile[], order: number): SummedRefs {
  * up to this one defines is reported as undefined by the condition checks. This reads other items, so it runs on
  * every validation; it costs a lookup per macro use, plus a walk for the macros that have an append or a redefinition.
  */
-function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
+function validateMacroOrder(file: LoadedFile, load: LoadResult, reporter: ReportSink): void {
   const macros = (load.after[file.order] ?? load.final).macros;
   const items = file.model.items;
   for (let i = 0; i < items.length; i++) {
@@ -658,7 +671,7 @@ interface MacroStep { c: Contribution; name: string }
  * resolved already when Falco comes to it (their conditions have no macros left); the others it sees are walked as
  * written.
  */
-function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<string, MacroDef>, reporter: Reporter, reported: Set<number>): void {
+function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<string, MacroDef>, reporter: ReportSink, reported: Set<number>): void {
   const index = loadPosition(macro.contributions[0]);
   const visibility = loadPosition(macro.contributions[macro.contributions.length - 1]);
   if (index >= visibility) return;
@@ -699,6 +712,7 @@ function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<
   const message = at === 0
     ? `Macro '${name}' leads back to a macro on its own resolution path: Falco resolves macro '${macro.name}' among the macros defined before its last definition or append (this one included), and fails to load with "reference loop in macro '${looped}'".`
     : `Macro '${name}' closes a reference loop: Falco resolves macro '${macro.name}' through ${steps.slice(0, at).map((s) => `'${s.name}'`).join(', ')} to this use, and fails to load with "reference loop in macro '${looped}'".`;
+  reporter.enter?.(c.item);
   reporter.report(Code.MacroReferenceLoop, span, message);
 }
 
@@ -718,7 +732,8 @@ function macroUseSpans(item: ModelItem, name: string): Span[] {
 }
 
 /** Reports each use of `name` in the macro item's own condition. */
-function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: Contribution, reporter: Reporter): void {
+function reportLateMacro(file: LoadedFile, item: ModelItem, name: string, used: Contribution, reporter: ReportSink): void {
+  reporter.enter?.(item);
   const where = ` (${lineText(used.file, used.item.span.start, file)})`;
   for (const span of macroUseSpans(item, name)) {
     const message = name === item.name

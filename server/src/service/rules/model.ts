@@ -5,9 +5,9 @@
 // into one chunk per top-level item, and each chunk is parsed on its own and cached by its text. An edit re-parses
 // only the chunk it touched; the others are reused: items that kept their offset are taken as they are from the
 // previous model of the file (same objects, so per-item caches keyed on them stay valid), items after the edit are
-// shifted to their new offsets. Any chunk that does not parse
-// cleanly on its own (aliases across items, odd indentation, errors) makes the whole file parse in one piece, so
-// YAML errors are always reported exactly as a whole-file parse sees them.
+// shifted to their new offsets. A chunk that is not one item on its own (odd indentation, several documents) or holds
+// an alias makes the whole file parse in one piece: a value read through an alias lies in another item's text (or
+// elsewhere in its own), which no cache keyed by one item's text can follow.
 import { Parser, Composer, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
 import { LineIndex } from '../text';
 import { buildScalarMap, scalarStyleOf, type ScalarMap, type ScalarSourceToken, type ScalarStyle } from './scalar';
@@ -67,6 +67,9 @@ export interface ModelItem {
 
 export interface YamlProblem { message: string; span: Span; code: string }
 
+/** An alias read as its anchored node: `at` is the `*name`, `target` the anchored node's span. */
+export interface AliasUse { at: Span; target: Span; anchor: string }
+
 export interface RulesFileModel {
   uri: string;
   text: string;
@@ -75,6 +78,12 @@ export interface RulesFileModel {
   yamlErrors: YamlProblem[];
   /** Set when a document's root is not a sequence (Falco: "Rules content is not yaml array of objects"). */
   notSequence?: Span;
+  /**
+   * The aliases read as their anchored nodes (absent when none; such a file is read whole, without `chunks`): where
+   * each `*name` is and the span of the node it gives, at the anchor. A finding in that text made while checking the
+   * item that holds the alias is that item's (validate.ts AliasAttribution).
+   */
+  aliases?: AliasUse[];
   /**
    * When the file was parsed chunk by chunk: each item's chunk (index-aligned with `items`), from its `- ` at column 0
    * to the next item. An item's nodes, relative to its chunk's start, depend on nothing but the chunk's text, so that
@@ -117,11 +126,12 @@ function spanOfYaml(node: YamlNode | null | undefined, fallback: number): Span {
 
 /**
  * How a document's aliases are read. Falco's YAML reader (yaml-cpp) gives an alias the anchored node itself, so
- * `desc: *shared` is that string: an alias becomes the anchored node, at the anchor's place in the text (where its
- * findings and edits belong). Not under `condition` and `exceptions` (see convert). Aliases inside a node reached through an alias stay unread, and so does every alias
- * once `budget` nodes were read through aliases: an alias bomb (anchors nesting aliases) cannot multiply the model.
+ * `desc: *shared` is that string and `condition: *shared_cond` that condition: an alias becomes the anchored node, at
+ * the anchor's place in the text (where its findings and edits belong), and is listed in `uses`. Aliases inside a node
+ * reached through an alias stay unread, and so does every alias once `budget` nodes were read through aliases: an
+ * alias bomb (anchors nesting aliases) cannot multiply the model.
  */
-interface AliasReading { doc: Document.Parsed; budget: number; inside: boolean; dangling: boolean }
+interface AliasReading { doc: Document.Parsed; budget: number; inside: boolean; dangling: boolean; uses: AliasUse[] }
 const ALIAS_NODE_BUDGET = 20000;
 
 function convert(node: YamlNode | null | undefined, fallback: number, aliases?: AliasReading): ModelNode | undefined {
@@ -153,10 +163,11 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases?: 
       const keyNode = pair.key as YamlNode | null;
       const keySpan = spanOfYaml(keyNode, span.start);
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
-      // A condition or exceptions through an alias stays unread (validate.ts says so): their findings are placed and
-      // judged by the item whose text holds them, which would be the anchor's item, not this one.
-      const value = convert(pair.value as YamlNode | null, keySpan.end, key === 'condition' || key === 'exceptions' ? undefined : aliases);
-      entries.push({ key, keySpan, value, span: { start: keySpan.start, end: value ? value.span.end : keySpan.end } });
+      const valueNode = pair.value as YamlNode | null;
+      const value = convert(valueNode, keySpan.end, aliases);
+      // An entry ends where its text does: at the `*name` of an alias, not at the anchored node elsewhere.
+      const end = valueNode && isAlias(valueNode) ? spanOfYaml(valueNode, keySpan.end).end : value ? value.span.end : keySpan.end;
+      entries.push({ key, keySpan, value, span: { start: keySpan.start, end } });
     }
     return { kind: 'map', entries, span, flow: !!node.flow };
   }
@@ -172,6 +183,7 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases?: 
     try {
       const resolved = convert(target, span.start, aliases);
       aliases.budget = before - countNodes(resolved);
+      if (resolved) aliases.uses.push({ at: span, target: resolved.span, anchor: node.source });
       return resolved ?? { kind: 'other', span };
     } finally {
       aliases.inside = false;
@@ -214,6 +226,8 @@ interface ParsedText {
   oneItem: boolean;
   /** An alias names an anchor the text does not have: a chunk with one is read with the whole file. */
   danglingAlias: boolean;
+  /** The aliases read as their anchored nodes: a chunk with one is read with the whole file too. */
+  aliases: AliasUse[];
 }
 
 /** The first line of a YAML error; the parser's own stack exhaustion on absurd nesting is said in plain words. */
@@ -232,19 +246,20 @@ function parseYaml(text: string): ParsedText {
   const items: ModelNode[] = [];
   let notSequence: Span | undefined;
   let danglingAlias = false;
+  const uses: AliasUse[] = [];
   for (const doc of docs) {
     for (const e of doc.errors) errors.push({ message: readableYamlError(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
     const root = doc.contents as YamlNode | null;
     if (root === null || root === undefined) continue;
     if (isScalar(root) && (root.value === null || root.value === '')) continue;
     if (!isSeq(root)) { notSequence ??= spanOfYaml(root, 0); continue; }
-    const aliases: AliasReading = { doc, budget: ALIAS_NODE_BUDGET, inside: false, dangling: false };
+    const aliases: AliasReading = { doc, budget: ALIAS_NODE_BUDGET, inside: false, dangling: false, uses };
     const seq = convert(root, 0, aliases) as SeqNode;
     if (aliases.dangling) danglingAlias = true;
     items.push(...seq.items);
   }
   const oneItem = !notSequence && docs.length <= 1 && items.length === 1;
-  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, danglingAlias };
+  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, danglingAlias, aliases: uses };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -383,14 +398,14 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       }
       // The yaml library reads the chunk; a YAML error in it stays in it (see chunkedYamlErrors).
       const parsed = parseChunk(chunkText);
-      if (!parsed.oneItem || parsed.danglingAlias) { ok = false; break; }
+      if (!parsed.oneItem || parsed.danglingAlias || parsed.aliases.length > 0) { ok = false; break; }
       items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
       chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
     }
     if (ok) return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks });
   }
   const whole = parseYaml(text);
-  return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence });
+  return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence, ...(whole.aliases.length > 0 ? { aliases: whole.aliases } : {}) });
 }
 
 /**
@@ -463,7 +478,7 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
     if (fast) { items.push(toItem(fast, i)); chunks.push({ start, text: text.slice(start, end) }); continue; }
     const chunkText = text.slice(start, end);
     const parsed = parseChunk(chunkText);
-    if (!parsed.oneItem || parsed.danglingAlias) return undefined;
+    if (!parsed.oneItem || parsed.danglingAlias || parsed.aliases.length > 0) return undefined;
     items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
     chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
   }
@@ -517,6 +532,7 @@ class LazyLinesModel implements RulesFileModel {
   readonly items: ModelItem[];
   readonly yamlErrors: YamlProblem[];
   readonly notSequence?: Span;
+  readonly aliases?: AliasUse[];
   readonly chunks?: Chunk[];
   private lineIndex: LineIndex | undefined;
 
@@ -526,6 +542,7 @@ class LazyLinesModel implements RulesFileModel {
     this.items = fields.items;
     this.yamlErrors = fields.yamlErrors;
     this.notSequence = fields.notSequence;
+    this.aliases = fields.aliases;
     this.chunks = fields.chunks;
   }
 

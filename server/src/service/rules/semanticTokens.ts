@@ -224,15 +224,7 @@ function itemTokens(item: ModelItem): RulesToken[] {
     const items = entryOf(item, 'items')?.value;
     if (items?.kind === 'seq') for (const i of items.items) listWord(i, 'items', out);
   }
-  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  // Drop overlaps (a field shared by two output references, recovered parser fragments).
-  const kept: RulesToken[] = [];
-  for (const t of out) {
-    const last = kept[kept.length - 1];
-    if (last && t.span.start < last.span.end) continue;
-    kept.push(t);
-  }
-  return kept;
+  return withoutOverlaps(out);
 }
 
 const analyses = new WeakMap<RulesFileModel, FileAnalysis>();
@@ -263,10 +255,42 @@ function cachedItemTokens(model: RulesFileModel, item: ModelItem): RulesToken[] 
 export function analyzeFile(model: RulesFileModel): FileAnalysis {
   let a = analyses.get(model);
   if (!a) {
-    a = { model, items: model.items.map((item) => ({ item, tokens: cachedItemTokens(model, item) })) };
+    a = { model, items: model.aliases ? aliasedItemTokens(model) : model.items.map((item) => ({ item, tokens: cachedItemTokens(model, item) })) };
     analyses.set(model, a);
   }
   return a;
+}
+
+/**
+ * The tokens of a file with aliases. An item's tokens then depend on other items' text (what its aliases read), so
+ * they are not cached by its text; and each token goes to the item whose text holds it, once: a condition read through
+ * an alias gives its tokens to the item holding the anchored text (whatever key or item kind holds it), where hovers,
+ * highlights, semantic tokens, references and renames find them, a macro used only through an alias included.
+ */
+function aliasedItemTokens(model: RulesFileModel): ItemAnalysis[] {
+  const items = model.items;
+  const found = items.map((item) => itemTokens(item));
+  const own: RulesToken[][] = items.map(() => []);
+  for (const tokens of found) {
+    for (const t of tokens) {
+      const holder = items.findIndex((i) => i.span.start <= t.span.start && t.span.end <= i.span.end);
+      if (holder >= 0) own[holder].push(t);
+    }
+  }
+  return items.map((item, i) => ({ item, tokens: withoutOverlaps(own[i]) }));
+}
+
+/** Tokens sorted by place, the later of two overlapping ones dropped. */
+function withoutOverlaps(out: RulesToken[]): RulesToken[] {
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  // Drop overlaps (a field shared by two output references, recovered parser fragments, text read through aliases).
+  const kept: RulesToken[] = [];
+  for (const t of out) {
+    const last = kept[kept.length - 1];
+    if (last && t.span.start < last.span.end) continue;
+    kept.push(t);
+  }
+  return kept;
 }
 
 /** The item whose span contains the offset (or that it ends on), by binary search over the ordered items. */

@@ -3,7 +3,7 @@
 // conditionChecks.ts; both report through the same Reporter.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
+import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
 import { closestNames } from './closest';
 import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
@@ -30,7 +30,13 @@ export const MAX_DIAGNOSTICS_PER_FILE = 1000;
  * err_is_unknown_type_or_field), which a rule's skip-if-unknown-filter turns into a skipped rule; in a macro, the rules
  * using it decide (diagnose.ts). Set by reportUnknownFilter.
  */
-export interface ReportOptions { severity?: Diagnostic['severity']; load?: string | null; unknownFilter?: true }
+export interface ReportOptions { severity?: Diagnostic['severity']; load?: string | null; unknownFilter?: true; via?: AliasVia }
+
+/**
+ * A finding made for `item` in text it reads through an alias (`use`): the anchored text, in another item. Set by
+ * AliasAttribution; the sinks judge such a finding by `item`, not by the item whose text holds it.
+ */
+export interface AliasVia { item: ModelItem; use: AliasUse }
 
 /** Reports an unknown-field failure: a warning and a skipped rule under skip-if-unknown-filter, else marked unknownFilter. */
 export function reportUnknownFilter(sink: ReportSink, skip: boolean, code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
@@ -41,15 +47,52 @@ export function reportUnknownFilter(sink: ReportSink, skip: boolean, code: Code,
 /** Where checks report their findings: a file's Reporter, or a Recording replayed into one later. */
 export interface ReportSink {
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void;
+  /** The item the findings that follow are made for: only AliasAttribution (a file with aliases) listens. */
+  enter?(item: ModelItem): void;
 }
+
+/**
+ * The sink of a file with aliases (model.aliases): a finding made while checking an item, outside that item's text
+ * and inside text the item reads through one of its aliases, is marked `via` that alias. The loops over a file's items
+ * call `enter`; runDirectly does too (a file with aliases has no chunks, so its checks run directly).
+ */
+export class AliasAttribution implements ReportSink {
+  private item: ModelItem | undefined;
+  private uses: AliasUse[] = [];
+
+  constructor(private readonly model: RulesFileModel, private readonly sink: ReportSink) {}
+
+  enter(item: ModelItem): void {
+    if (item === this.item) return;
+    this.item = item;
+    this.uses = (this.model.aliases ?? []).filter((u) => item.span.start <= u.at.start && u.at.end <= item.span.end);
+  }
+
+  report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
+    const item = this.item;
+    if (item && this.uses.length > 0 && !options?.via && (span.start < item.span.start || span.end > item.span.end)) {
+      const use = this.uses.find((u) => u.target.start <= span.start && span.end <= u.target.end);
+      if (use) options = { ...options, via: { item, use } };
+    }
+    this.sink.report(code, span, message, data, options);
+  }
+}
+
+/** A diagnostic in anchored text, with the items that found it through aliases (Reporter.mergeAliased). */
+interface AliasedFinding { diagnostic: Diagnostic; message: string; own: boolean; via: AliasVia[] }
 
 export class Reporter implements ReportSink {
   readonly diagnostics: Diagnostic[] = [];
   /** The findings that say Falco skips a rule (LOAD_UNKNOWN_FILTER), with the span each covers (diagnose.ts oneSkipPerRule). */
   readonly skips: { diagnostic: Diagnostic; span: Span }[] = [];
   private capped = false;
+  /** Once a finding came through an alias: every diagnostic by code, range, severity and message. */
+  private aliased: Map<string, AliasedFinding> | undefined;
 
   constructor(readonly model: RulesFileModel) {}
+
+  /** Not listened to here (see AliasAttribution); a Reporter that passes findings on may pass this on too. */
+  enter?(item: ModelItem): void;
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS_PER_FILE) {
@@ -73,8 +116,45 @@ export class Reporter implements ReportSink {
       message: load ? `${message} (${load})` : message,
     };
     if (data) diagnostic.data = data;
+    if ((options?.via || this.aliased) && this.mergeAliased(diagnostic, options?.via)) return;
     this.diagnostics.push(diagnostic);
     if (load === 'LOAD_UNKNOWN_FILTER') this.skips.push({ diagnostic, span });
+  }
+
+  /**
+   * A finding in anchored text is said once, however many items read that text through aliases: one diagnostic per
+   * code, range, severity and message, naming the items that found it through an alias ("Also for" when the anchor's
+   * own item found it too), each alias a related location. Two rules sharing a wrong condition thus give one
+   * diagnostic and one quick fix (which edits the anchored text, never an alias); a finding that differs between them
+   * (another source, a macro no rule reaches) stays a diagnostic of its own. True when `d` was merged into an earlier one.
+   */
+  private mergeAliased(d: Diagnostic, via: AliasVia | undefined): boolean {
+    const key = (x: Diagnostic) => `${x.code}\u0000${x.range.start.line}:${x.range.start.character}:${x.range.end.line}:${x.range.end.character}\u0000${x.severity}\u0000${x.message}`;
+    const text = (x: Diagnostic) => (typeof x.message === 'string' ? x.message : x.message.value);
+    if (!this.aliased) {
+      this.aliased = new Map();
+      for (const x of this.diagnostics) if (!this.aliased.has(key(x))) this.aliased.set(key(x), { diagnostic: x, message: text(x), own: true, via: [] });
+    }
+    const k = key(d);
+    const earlier = this.aliased.get(k);
+    const found: AliasedFinding = earlier ?? { diagnostic: d, message: text(d), own: false, via: [] };
+    if (!earlier) this.aliased.set(k, found);
+    if (!via) found.own = true;
+    else if (!found.via.some((v) => v.item === via.item && v.use.at.start === via.use.at.start)) found.via.push(via);
+    if (found.via.length > 0) this.describeAliased(found);
+    return earlier !== undefined;
+  }
+
+  private describeAliased(f: AliasedFinding): void {
+    const lines = this.model.lines;
+    const who = (v: AliasVia) => `${v.item.kind === 'rule' || v.item.kind === 'macro' || v.item.kind === 'list' ? v.item.kind : 'item'}${v.item.name !== undefined ? ` '${v.item.name}'` : ''}`;
+    const names = f.via.map((v) => `${who(v)} (*${v.use.anchor}, line ${lines.positionAt(v.use.at.start).line + 1})`);
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    f.diagnostic.message = `${f.message} ${f.own ? 'Also for' : 'For'} ${list}, which ${names.length === 1 ? 'reads this text through an alias' : 'read this text through aliases'}.`;
+    f.diagnostic.relatedInformation = f.via.map((v) => ({
+      location: { uri: this.model.uri, range: lines.range(v.use.at.start, v.use.at.end) },
+      message: `${who(v)} reads this text here, through *${v.use.anchor}`,
+    }));
   }
 }
 
@@ -115,7 +195,10 @@ export type ItemCheckPart = 'structure' | 'condition-syntax' | 'condition-fields
  */
 export type ItemCheckRunner = (item: ModelItem, part: ItemCheckPart, context: string, check: (sink: ReportSink) => void) => void;
 
-export const runDirectly = (reporter: ReportSink): ItemCheckRunner => (_item, _part, _context, check) => check(reporter);
+export const runDirectly = (reporter: ReportSink): ItemCheckRunner => (item, _part, _context, check) => {
+  reporter.enter?.(item);
+  check(reporter);
+};
 
 const kindLabel = (kind: string) => (kind === 'rule' ? 'Rule' : kind === 'macro' ? 'Macro' : kind === 'list' ? 'List' : 'Item');
 
@@ -134,6 +217,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
   if (model.notSequence) reporter.report(Code.NotASequence, model.notSequence, 'Rules content is not a YAML sequence of items: each rule, macro or list is an entry starting with "- ".');
   const defs = load.after[file.order] ?? load.final;
   for (const item of model.items) {
+    reporter.enter?.(item);
     run(item, 'structure', '', (sink) => validateItem(item, sink));
     // Exception values are compiled with the rule's condition: libsinsp's warnings on them depend on the rule's
     // source and on the loaded lists (possibly another file's), so they are not recorded with the item.
@@ -293,10 +377,11 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   const key = e.key;
   const at = v?.span ?? e.keySpan;
   const isString = v?.kind === 'scalar' && v.value !== null && typeof v.value !== 'boolean';
-  // The model leaves a condition or exceptions written through an alias unread (model.ts convert): Falco reads the
-  // anchored text there; what Falco Lens does not check, it says.
+  // An alias is read as its anchored node (model.ts convert), but not inside a node read through an alias, nor past
+  // the budget of nodes read through aliases (an alias bomb): Falco reads the anchored text there, Falco Lens says it
+  // did not.
   if (v?.kind === 'other' && (key === 'condition' || key === 'exceptions')) {
-    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias: Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'a condition' : 'exceptions'} written through an alias. Write ${key === 'condition' ? 'it here, or share it as a macro' : 'them here'} to have ${key === 'condition' ? 'it' : 'them'} checked.`);
+    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias that Falco Lens did not read (an alias inside a node read through another alias, or one past the nodes it reads through aliases): Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'it' : 'them'}.`);
     return;
   }
   if (STRING_KEYS.includes(key)) {
