@@ -77,3 +77,23 @@ test('%proc.aname[%proc.name] at Falco 0.43-0.44: the formatter reads proc.aname
     assert.match(hoverMarkdownAt(rule('evt.type = open', 'o %proc.env[%proc.na<|>me] x'), target), /^\*\*Field\*\* `proc\.env`\n/);
   }
 });
+
+// --- 3. an argument the container plugin refuses, in a word the parser of Falco 0.44 does not read -----------------
+
+test('%container.name[a"b] at Falco 0.41-0.43: the container plugin\'s check reads \'a"b\' and throws, the load fails whatever skip-if-unknown-filter says; hover agrees', () => {
+  const throws = (target: string) => `Field 'container.name' takes no argument: Falco rejects '[a"b]' (the field does not allow nor require an argument). Falco ${target} fails to load whatever skip-if-unknown-filter says: the container plugin's field check refuses the argument as the output formatter looks the field up (Falco 0.44 prints the field and the bracket as text instead).`;
+  for (const target of ['0.41', '0.42', '0.43']) {
+    for (const extra of ['', SKIP]) {
+      assert.deepEqual(findingsAt(FILE, rule('evt.type = open', '\'o %container.name[a"b] x\'', extra), target), [`1 field-argument [a"b]: ${throws(target)} (LOAD_ERR_COMPILE_OUTPUT)`], target);
+    }
+    assert.ok(unescaped(hoverMarkdownAt(rule('evt.type = open', '\'o %container.na<|>me[a"b] x\''), target)).includes(`**In this output:** ${throws(target)}`), target);
+    // A '%' in the word is read into the argument the same way.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %container.name[%proc.name] x'), target).map((f) => f.split(':')[0]), ['1 field-argument [%proc.name]'], target);
+    // container.label takes any key: the check reads the label named 'a"b', and nothing fails.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', '\'o %container.label[a"b] x\''), target), [], target);
+  }
+  // 0.40 (libsinsp's container check reads the name and leaves the bracket) and 0.44 (the parser does not read it) print it as text.
+  for (const target of ['0.40', '0.44']) {
+    assert.match(findingsAt(FILE, rule('evt.type = open', '\'o %container.name[a"b] x\''), target)[0]!, /^2 field-argument \[a"b\]: .*prints %container\.name followed by the text '\[a"b\]'\.$/, target);
+  }
+});

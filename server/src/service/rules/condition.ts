@@ -944,9 +944,10 @@ class ConditionParser {
         return this.pos;
       }
       // A '%' inside a bracket the field's check refuses (`%proc.aname[%proc.name]`): Falco 0.44's formatter compiles
-      // ever shorter text and lands on the name (libs 0.25.2 eventformatter.cpp:119-141), 0.38-0.43's take the name the
+      // ever shorter text and lands on the name (libs 0.25.2 eventformatter.cpp:119-141), 0.43's takes the name the
       // check read (its parse_field_name catches the argument's error, sinsp_filtercheck_thread.cpp libs 0.23.1:844-855,
-      // or reads no bracket), so the text up to the '%' is printed and the '%' starts the next field.
+      // or reads no bracket), so the text up to the '%' is printed and the '%' starts the next field. (Older targets:
+      // outputReading.ts bracketReading.)
       const inner = arg ? this.text.slice(argStart, this.pos).indexOf('%') : -1;
       const why = inner > 0 ? refusal?.(name, arg!.text) : undefined;
       if (why !== undefined) {

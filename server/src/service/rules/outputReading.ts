@@ -91,7 +91,16 @@ export function pluginWordProblem(f: OutputField, output: string, target: string
   if (open < 0) return undefined;
   const plugin = `the ${field.plugin} plugin's field check of Falco ${target}`;
   if (open === f.name.length) {
-    if (word.includes(']', open)) return undefined;
+    const close = word.indexOf(']', open);
+    if (close >= 0) {
+      // The check takes the text up to the first ']' as the argument, quotes and '%' included, and throws where the
+      // field refuses it (" does not allow nor require an argument but one is provided", an index not in digits:
+      // plugin_filtercheck.cpp libs 0.23.1:84-104, 226-264), which the formatter passes on: the load fails, key or
+      // not (`%container.name[a"b]`). Where Falco 0.44 reads the bracket as the argument, the output check reports it.
+      const problem = f.unreadArg ? bracketArgumentProblem(field, word.slice(open + 1, close), 'output') : undefined;
+      if (!problem) return undefined;
+      return { message: pluginArgumentMessage(problem.message, field.plugin, target), span: { start: start + open, end: start + close + 1 }, skippable: false };
+    }
     return {
       message: `${plugin} reads the output up to the first space, '${word}', and finds no ']' closing the argument ('has unbalanced argument brackets'): the rule fails to load whatever skip-if-unknown-filter says.`.replace(/^t/, 'T'),
       span: { start: start + open, end: start + word.length }, skippable: false,
