@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
+import { droppedFields } from '../../server/src/service/embedded/selectors';
 import { kubectlPlain, kubectlWords } from '../../server/src/service/kubectlYaml';
 import { yamlString } from '../../server/src/service/yamlText';
 import { officialFilesDefining } from '../../server/src/knowledge';
 import { message, openHost, operatorRulesfile, textAt } from './embedded-helpers';
 import { applyEdits } from './rules-host';
-import { service } from './operator-tuning-helpers';
+import { IMAGE_FIX, MANIFEST, NEW_FILE, SHELL_ALERT, actionsFor, created, documents, service } from './operator-tuning-helpers';
 
 const MANIFEST_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
 
@@ -124,4 +125,27 @@ test('every official file defining a macro or a list counts, in load order', () 
   assert.deepEqual(more, []);
   assert.equal(at, 'cron_binaries');
   assert.match(text, /the list is defined by \/etc\/falco\/rules\.d\/50-01-stable-oci\.yaml on the nodes of spec\.selector pool=gpu\./);
+});
+
+// 3. A selector with a field a label selector does not have was "unclear" (the operator cannot read it) in node
+//    comparisons: no override finding, and the tuning fix greyed out. Kubernetes stores the resource without that
+//    field (session 14's finding says so at the field): it is compared as stored, and the finding says so.
+
+test('a selector with an unknown field is compared as the API server stores it, and the finding says so', () => {
+  const typo = 'selector:\n  matchLabels:\n    pool: gpu\n  matchLabel:\n    zone: a\n';
+  assert.deepEqual(droppedFields(analyzeHost(artifact('d', 'falcosecurity/rules/falco-rules', typo)).oci?.[0].selector), ['spec.selector.matchLabel']);
+  const override = operatorRulesfile('tuning', 'priority: 70\ninlineRules:\n  - rule: Terminal shell in container\n    enabled: false\n');
+  const [[at, text], ...more] = nodeNotes([artifact('falco-rules', 'falcosecurity/rules/falco-rules', typo), override].join('---\n'));
+  assert.deepEqual(more, []);
+  assert.equal(at, 'Terminal shell in container');
+  assert.match(text, /\(a node without the label pool, for one\): .* on the nodes of spec\.selector pool=gpu\. /);
+  assert.ok(text.endsWith(' The selectors are compared as the API server stores them, without \'spec.selector.matchLabel\', which a label selector does not have (kubectl apply refuses such a resource unless told not to validate it strictly).'), text);
+  // An unknown field of a requirement: dropped too; the same nodes as the definition, no finding.
+  const item = 'selector:\n  matchExpressions:\n    - {key: pool, operator: In, values: [gpu], weight: 2}\n';
+  assert.deepEqual(nodeNotes([artifact('falco-rules', 'falcosecurity/rules/falco-rules', GPU_ONLY), override.replace('priority: 70\n', `priority: 70\n${item}`)].join('---\n')), []);
+  // Tuning an alert of the rule: offered in a new Rulesfile with the stored selector (it was greyed out as unclear).
+  const { actions, titles } = actionsFor(service({ [MANIFEST]: artifact('falco-rules', 'falcosecurity/rules/falco-rules', typo) }).service, SHELL_ALERT);
+  const add = actions.find((a) => a.title === IMAGE_FIX('new Rulesfile \'falco-lens-tuning\' (deploy/falco/falco-lens-tuning.yaml, spec.selector pool=gpu)'));
+  assert.ok(add, titles.join('\n'));
+  assert.deepEqual(documents(created(add, NEW_FILE))[0].spec.selector, { matchLabels: { pool: 'gpu' } });
 });

@@ -34,7 +34,7 @@ import {
 import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningDocumentInsertion, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
-import { exampleText, nodesKey, nodesName, nodesOutside, readableSelector, sameNodes } from './selectors';
+import { droppedFields, exampleText, nodesKey, nodesName, nodesOutside, readableSelector, sameNodes } from './selectors';
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
 import { parseRulesFile, type ModelItem } from '../rules/model';
@@ -785,10 +785,13 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         const defining = sources.map((s) => `${OPERATOR_RULES_DIR}/${s.fileName}${s.maybe ? ' (which may define it)' : ''} on ${nodesOf(s.selector)}`).join(', ');
         const written = `the operator writes Rulesfile '${place.resource}' (${OPERATOR_RULES_DIR}/${place.fileName}) on ${nodesOf(place.selector)}, and the ${kind} is defined by ${defining}`;
         const data = { [kind]: name, ...(place.selector !== undefined ? { selector: place.selector } : {}), definitions: sources };
+        // Selectors are compared as the API server stores them, without the fields it drops (selectors.ts storedSelector).
+        const dropped = [...new Set([place.selector, ...sources.map((s) => s.selector)].flatMap(droppedFields))];
+        const stored = dropped.length === 0 ? '' : ` The selectors are compared as the API server stores them, without ${dropped.map((f) => `'${f}'`).join(', ')}, which a label selector does not have (kubectl apply refuses such a resource unless told not to validate it strictly).`;
         if (outside === 'unknown') {
           out.push(map.diagnostic(p, {
             range, severity: DiagnosticSeverity.Information, code: HolderCode.OperatorOverrideNodes, source: 'falco-lens', data,
-            message: `Falco Lens cannot tell whether every node where ${what} is written has the ${kind}'s definition: the selectors name too many label combinations to compare (${written}). Where a node lacks it, Falco refuses to start.`,
+            message: `Falco Lens cannot tell whether every node where ${what} is written has the ${kind}'s definition: the selectors name too many label combinations to compare (${written}). Where a node lacks it, Falco refuses to start.${stored}`,
           }));
           continue;
         }
@@ -798,8 +801,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           range, severity: outside.overlap ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
           code: HolderCode.OperatorOverrideNodes, source: 'falco-lens', data,
           message: outside.overlap
-            ? `Falco refuses to start on the nodes where ${what} is written without the ${kind}'s definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`
-            : `Falco refuses to start on every node where ${what} is written: none of them has the ${kind}'s definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}`,
+            ? `Falco refuses to start on the nodes where ${what} is written without the ${kind}'s definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}${stored}`
+            : `Falco refuses to start on every node where ${what} is written: none of them has the ${kind}'s definition (a node ${exampleText(outside.example)}, for one): ${written}. ${why}${stored}`,
         }));
       }
     }
@@ -851,7 +854,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const before = analyzeHost(text, now.target);
       const after = analyzeHost(text.slice(0, insert.offset) + insert.text + text.slice(insert.offset), now.target);
       const added = after.files.filter((f) => f.operator?.resource === name && f.operator.namespace === namespace);
-      const same = after.problems.length === before.problems.length && after.files.length === before.files.length + 1 && added.length === 1 && added[0].operator?.selector === selector;
+      const same = after.problems.length === before.problems.length && after.files.length === before.files.length + 1 && added.length === 1
+        && (selector === undefined ? added[0].operator?.selector === undefined : sameNodes(added[0].operator?.selector, selector));
       if (same) edit = { range: now.lines.range(insert.offset, insert.offset), newText: insert.text };
     }
     known.set(memo, edit);

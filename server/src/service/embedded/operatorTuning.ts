@@ -19,7 +19,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isMap, Parser, parseAllDocuments, parseDocument } from 'yaml';
 import { yamlQuote } from '../yamlText';
 import { analyzeHost, operatorFileName } from './regions';
-import { selectorValue } from './selectors';
+import { sameNodes, selectorValue, storedSelector } from './selectors';
 
 /** The Rulesfile's metadata.name, and the manifest file's name (`falco-lens-tuning.yaml`). */
 export const OPERATOR_TUNING_RESOURCE = 'falco-lens-tuning';
@@ -59,20 +59,22 @@ export function tuningRulesfile(namespace: string, rules: string, eol: string, s
   const { files, problems } = analyzeHost(text);
   const file = files[0];
   const same = files.length === 1 && problems.length === 0 && file.holder === 'rulesfile' && file.key === operatorFileName(OPERATOR_TUNING_PRIORITY, 'inline', name)
-    && file.operator?.resource === name && file.operator.namespace === namespace && file.operator.selector === selector
+    && file.operator?.resource === name && file.operator.namespace === namespace && (selector === undefined ? file.operator.selector === undefined : sameNodes(file.operator.selector, selector))
     && isDeepStrictEqual(parseDocument(file.text).toJS(), parseDocument(items.join('\n')).toJS());
   return same ? text : undefined;
 }
 
 /**
  * The lines of `spec.selector` holding the selector of the key `selector` (its value as the manifest that defines the
- * rule has it: the same mappings, lists and scalars), as a block under the spec's indentation: every string quoted
+ * rule has it, without the fields the API server drops: the same mappings, lists and scalars), as a block under the spec's indentation: every string quoted
  * (yamlQuote), a key plain only where no YAML reader takes it for anything but that string. Undefined for a key that
  * is not a selector's mapping.
  */
 function selectorLines(selector: string): string[] | undefined {
-  const value = selectorValue(selector);
-  if (value === undefined) return undefined;
+  const written = selectorValue(selector);
+  if (written === undefined) return undefined;
+  // As the API server stores it: a field it drops is not copied (kubectl apply would refuse the new manifest).
+  const { value } = storedSelector(written);
   const out: string[] = [];
   const isMapping = (v: unknown): v is object => v !== null && typeof v === 'object' && !Array.isArray(v);
   // `head`: what comes before the value on its line, `key:` or `-` (a list's item).

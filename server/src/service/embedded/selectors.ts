@@ -67,16 +67,49 @@ function intersect(a: KeyRule, b: KeyRule): KeyRule {
 }
 
 const known = new Map<string, Nodes | null>();
+const SELECTOR_FIELDS = ['matchLabels', 'matchExpressions'];
 const EXPRESSION_FIELDS = ['key', 'operator', 'values'];
 
-/** The nodes of a selector key (regions.ts selectorKey); undefined for every node (no selector), null for a selector
- *  the operator cannot read (written on no node) or one that is not a mapping. */
+/**
+ * A selector's value as the API server stores it: without the fields a label selector does not have (the CRD's
+ * structural schema prunes them, apiextensions-apiserver pkg/apiserver/schema/pruning at v0.36.2; kubectl apply
+ * refuses them first unless told not to validate strictly, selectorProblems), at spec.selector and in each
+ * matchExpressions item. `dropped`: their paths, in the order written.
+ */
+export function storedSelector(value: Record<string, unknown>): { value: Record<string, unknown>; dropped: string[] } {
+  const dropped: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!SELECTOR_FIELDS.includes(k)) dropped.push(`spec.selector.${k}`);
+    else if (k === 'matchExpressions' && Array.isArray(v)) {
+      out[k] = v.map((e: unknown) => {
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) return e;
+        const kept: Record<string, unknown> = {};
+        for (const [f, x] of Object.entries(e)) {
+          if (EXPRESSION_FIELDS.includes(f)) kept[f] = x;
+          else dropped.push(`spec.selector.matchExpressions[].${f}`);
+        }
+        return kept;
+      });
+    } else out[k] = v;
+  }
+  return { value: out, dropped };
+}
+
+/** The fields of a selector key (regions.ts selectorKey) that the API server drops (storedSelector), by path. */
+export function droppedFields(selector: string | undefined): string[] {
+  const value = selector === undefined ? undefined : selectorValue(selector);
+  return value ? storedSelector(value).dropped : [];
+}
+
+/** The nodes of a selector key (regions.ts selectorKey) as the API server stores it (storedSelector); null for a
+ *  selector the operator cannot read (written on no node) or one that is not a mapping. */
 function nodesOf(selector: string): Nodes | null {
   const cached = known.get(selector);
   if (cached !== undefined) return cached;
   const value = selectorValue(selector);
   let out: Nodes | null = null;
-  if (value && Object.keys(value).every((k) => k === 'matchLabels' || k === 'matchExpressions')) out = readSelector(value);
+  if (value) out = readSelector(storedSelector(value).value);
   if (known.size >= 256) known.clear();
   known.set(selector, out);
   return out;
@@ -94,7 +127,7 @@ function readSelector(value: Record<string, unknown>): Nodes | null {
     requirements.push([k, { absent: false, finite: true, values: [v] }]);
   }
   for (const e of expressions as unknown[]) {
-    if (e === null || typeof e !== 'object' || Object.keys(e).some((k) => !EXPRESSION_FIELDS.includes(k))) return null;
+    if (e === null || typeof e !== 'object') return null;
     const { key, operator, values: given } = e as { key?: unknown; operator?: unknown; values?: unknown };
     const values = given ?? [];
     if (!validKey(key) || !Array.isArray(values) || !values.every(validValue)) return null;
