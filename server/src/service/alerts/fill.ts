@@ -4,7 +4,7 @@
 // are absent (`<NA>`, null, empty) stay as placeholders and are listed for the user to fill in.
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { fillShellPlaceholders, placeholdersIn } from '../../knowledge/placeholders';
-import { broadParent, broadParentReason, fillTuningYaml, hasReplacedBytes, parentNarrowedBy, replacedBytesReason } from './tuning';
+import { broadParent, broadParentReason, fillTuningYaml, inexactValue, inexactValueReason, parentNarrowedBy } from './tuning';
 import { valueOf, type AlertView } from './view';
 
 /** When `field` has `value` in an alert, placeholders of `fields` cannot be filled meaningfully, for `reason`. */
@@ -47,10 +47,12 @@ export function fillCommand(command: string, view: AlertView): FilledCommand {
   for (const field of fields) {
     const reason = notApplicable(view, field);
     if (reason) return { text: command, missing: [], notApplicable: reason };
-    // U+FFFD stands for bytes that are not valid UTF-8: filled in, the command would look for a name or path that
-    // the system does not have (tuning.ts hasReplacedBytes).
-    if (hasReplacedBytes(valueOf(view, field))) {
-      return { text: command, missing: [], notApplicable: `the value of ${field} holds U+FFFD in place of bytes that are not valid UTF-8, so the command would look for a name the system does not have` };
+    // U+FFFD stands for bytes that are not valid UTF-8, and no name or path holds a lone surrogate (tuning.ts
+    // inexactValue): filled in, the command would look for a name or path that the system does not have.
+    const inexact = inexactValue(valueOf(view, field));
+    if (inexact) {
+      const what = inexact === 'surrogate' ? 'a lone UTF-16 surrogate, which Falco never prints and no name or path can hold' : 'U+FFFD in place of bytes that are not valid UTF-8';
+      return { text: command, missing: [], notApplicable: `the value of ${field} holds ${what}, so the command would look for a name the system does not have` };
     }
   }
   // `crontab -l -u <user.name>`, `passwd -S`, `usermod`… run on the host: filled with the account of a container
@@ -97,9 +99,11 @@ export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fil
   const narrowed = pin !== undefined && yaml.includes(pin);
   const parentReason = broad && !narrowed ? broadParentReason(view) : undefined;
   const filled = fillTuningYaml(yaml, (field) => {
-    // A value with U+FFFD stands for bytes the alert lost: an exception on it never matches (tuning.ts hasReplacedBytes).
+    // A value with U+FFFD stands for bytes the alert lost, a lone surrogate for none Falco printed: an exception on
+    // either never matches (tuning.ts inexactValue).
+    const inexact = inexactValue(valueOf(view, field));
     const reason = field === 'proc.pname' && parentReason ? parentReason : notApplicable(view, field)
-      ?? (hasReplacedBytes(valueOf(view, field)) ? replacedBytesReason(field) : undefined);
+      ?? (inexact ? inexactValueReason(field, inexact) : undefined);
     if (reason) { if (!skipped.some((s) => s.field === field)) skipped.push({ field, reason }); return undefined; }
     return fillValue(view, field);
   });

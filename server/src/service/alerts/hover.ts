@@ -6,7 +6,7 @@ import { eventCondition, lookupField, meaningGroups, mitreForTag, mitreName, pla
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { valueOf, type AlertValue, type AlertView, type Target } from './view';
-import { hasReplacedBytes, isInternalEvent } from './tuning';
+import { inexactValue, isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 import { table } from '../../knowledge/table';
 
@@ -294,10 +294,15 @@ export function containerNamedHostNote(view: AlertView): string {
 export const UNCERTAIN_END_NOTE = '_Where this value ends is uncertain: without the rule\'s output template it is read up to the next `key=`, '
   + 'and the words after its first may be the rule\'s own text rather than the value (a command line or a path holds blanks too)._';
 
-/** Said of a value holding U+FFFD (tuning.ts hasReplacedBytes). */
+/** Said of a value holding U+FFFD (tuning.ts inexactValue). */
 export const REPLACED_BYTES_NOTE = '**U+FFFD** (\uFFFD) in this value: Falco prints it in place of bytes that are not valid UTF-8 (so do the tools that '
   + 'read the log as UTF-8), and the event\'s own bytes are not in the alert. Conditions and exceptions compare those bytes: an exception written '
   + 'with this value would never match, so Falco Lens proposes none on it (unless the value really holds U+FFFD, which the alert cannot tell apart).';
+
+/** Said of a value holding a lone surrogate (tuning.ts inexactValue). */
+export const LONE_SURROGATE_NOTE = '**A lone UTF-16 surrogate** in this value (a JSON escape such as `\\ud800` without its pair): Falco never '
+  + 'prints one (its JSON output is UTF-8), so this line was changed or written by another tool, and no event or rules file holds it. '
+  + 'An exception written with this value would never match, so Falco Lens proposes none on it.';
 
 export function fieldValueHover(view: AlertView, value: AlertValue): string {
   const parts: string[] = [fieldKeyHover(view, value)];
@@ -305,7 +310,8 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
   parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : cappedCode(v)}`);
   if (value.uncertainEnd) parts.push(UNCERTAIN_END_NOTE);
   if (v === '<NA>') parts.push('`<NA>`: Falco had no value for this field for this event.');
-  if (hasReplacedBytes(v ?? undefined)) parts.push(REPLACED_BYTES_NOTE);
+  const inexact = inexactValue(v ?? undefined);
+  if (inexact) parts.push(inexact === 'replaced' ? REPLACED_BYTES_NOTE : LONE_SURROGATE_NOTE);
   if (value.field) {
     // evt.arg.flags holds another flag set for each event type: the alert's evt.type picks the reading.
     const meanings = valueMeanings(value.field, v, valueOf(view, 'evt.type'));

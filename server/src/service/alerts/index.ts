@@ -29,8 +29,8 @@ import { chartRuleSources, definedAfterLocal, definitionSelector, localAgainstBl
 import { nodesOutside, sameNodes } from '../embedded/selectors';
 import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
-  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, replacedBytesReason, unloadedRule,
-  type DeploymentBlock, type Insertion, type LoadOrderBlock,
+  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, inexactRuleNameReason, inexactValueReason, inexactValuesTitle, unloadedRule,
+  type DeploymentBlock, type InexactValue, type Insertion, type LoadOrderBlock, type RefusedShape,
 } from './tuning';
 
 export { AlertDocumentIndex } from './documentIndex';
@@ -271,6 +271,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     // wherever the chart's rules_files puts the local rules file (by default before rules.d, where an override of
     // the rule would stop Falco).
     const own = first.ruleSummary?.tuningTarget;
+    // A rule name Falco could not have printed, of no loaded rule: any override written with it would stop Falco.
+    const badName = inexactRuleNameReason(first);
+    if (badName) {
+      return [{ title: plainTitle('Add exception or disable rule: not offered, the alert\'s rule name is not one Falco prints', 160), kind: CodeActionKind.QuickFix, disabled: { reason: `${badName}.` } }];
+    }
     const unloaded = unloadedRule(first);
     const { proposals, refused } = proposeExceptions(first);
     let offered = false;
@@ -351,13 +356,14 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         name: places.doesNotRead ? `${path.basename(local)}, which ${doesNotReadLabel(places.doesNotRead)}` : path.basename(local),
       });
     }
-    // A shape left out because a value has U+FFFD is shown greyed out with why: the exception would never match.
-    const replaced = refused.filter((r) => r.why === 'replaced');
-    if (replaced.length && offered) {
-      const fields = [...new Set(replaced.map((r) => r.field))];
+    // A shape left out because a value is not what Falco compares (U+FFFD, a lone surrogate: inexactValue) is shown
+    // greyed out with why: the exception would never match.
+    const inexact = refused.filter((r): r is RefusedShape & { why: InexactValue } => r.why !== 'unsafe');
+    if (inexact.length && offered) {
+      const fields = [...new Map(inexact.map((r) => [r.field, r.why])).entries()];
       actions.push({
-        title: plainTitle(`Add exception for this ${replaced[0].shape.label}: not offered, ${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} U+FFFD for bytes that are not valid UTF-8`, 160),
-        kind: CodeActionKind.QuickFix, disabled: { reason: `${fields.map((f) => replacedBytesReason(f)).join('; ')}.` },
+        title: plainTitle(`Add exception for this ${inexact[0].shape.label}: not offered, ${inexactValuesTitle(fields.map(([f]) => f), new Set(fields.map(([, why]) => why)))}`, 160),
+        kind: CodeActionKind.QuickFix, disabled: { reason: `${fields.map(([f, why]) => inexactValueReason(f, why)).join('; ')}.` },
       });
     }
     return actions;

@@ -7,7 +7,7 @@ import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, type MitreListing } from './hover';
 import {
   EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, replacedBytesReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
+  proposeExceptions, inexactRuleNameReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
 import { shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -187,6 +187,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
       + 'so it cannot tell which of them fired, and an exception or a disable of one of them may miss it. With `json_output: true` in falco.yaml each alert names its rule.';
   }
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
+  const badName = inexactRuleNameReason(view);
+  if (badName) return `No exception and no disable are proposed: ${escapeMarkdown(badName)}.`;
   const { proposals, refused, notApplicable } = proposeExceptions(view);
   // Why the usual shapes are not among them: a socket connection for file + process, a broad parent for the pairs
   // with the parent (process + parent, executable path + parent), a Kubernetes controller for user + namespace.
@@ -217,10 +219,11 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
     if (controllerReason) parts.push(`Why not on the user and namespace: ${controllerReason}.`);
-    // A more specific shape left out because a value of it has U+FFFD: said, so that it is not taken for an oversight.
-    for (const r of refused) if (r.why === 'replaced') parts.push(`Why not on the ${escapeMarkdown(r.shape.label)}: ${replacedBytesReason(r.field, codeSpan)}.`);
+    // A more specific shape left out because a value of it is not what Falco compares (U+FFFD, a lone surrogate: tuning.ts
+    // inexactValue): said, so that it is not taken for an oversight.
+    for (const r of refused) if (r.why !== 'unsafe') parts.push(`Why not on the ${escapeMarkdown(r.shape.label)}: ${inexactValueReason(r.field, r.why, codeSpan)}.`);
   } else if (refused.length) {
-    const reasons = new Set(refused.map((r) => (r.why === 'replaced' ? replacedBytesReason(r.field, codeSpan)
+    const reasons = new Set(refused.map((r) => (r.why !== 'unsafe' ? inexactValueReason(r.field, r.why, codeSpan)
       : `the value of ${codeSpan(r.field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped`)));
     parts.push(`No exception is proposed: ${[...reasons].join('; and ')}.`);
   } else if (connectionReason || parentReason || controllerReason) {

@@ -220,24 +220,62 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
 ];
 
 /**
- * U+FFFD in an alert value: what Falco prints in place of bytes that are not valid UTF-8. libsinsp extracts a field
- * for the output with its strings sanitized, each invalid sequence replaced by U+FFFD (sinsp_filtercheck.h:138-146,
- * tostring at sinsp_filtercheck.cpp:479, utils.h sanitize_string, libs 0.25.2), and Falco 0.44's JSON output does the
- * same to whatever else it writes (formats.cpp:161, `dump(..., error_handler_t::replace)`, 0.44.0 and 0.44.1); a
- * tool reading the log as UTF-8 (the editor, falcosidekick) replaces them too. The condition, and so an exception,
- * compares the field's own bytes (compare_nocache extracts unsanitized, sinsp_filtercheck.cpp:1195): a value
- * written from the alert holds U+FFFD where the event has other bytes, and never matches. (A value may really hold
- * U+FFFD; the alert cannot tell the two apart.)
+ * Why an alert value is not the text Falco compares, or undefined when it is (an exception written from it would
+ * never match, and a command filled with it would look for what the system does not have):
+ * - `replaced`: U+FFFD, what Falco prints in place of bytes that are not valid UTF-8. libsinsp extracts a field for the
+ *   output with its strings sanitized, each invalid sequence replaced by U+FFFD (sinsp_filtercheck.h:138-146, tostring
+ *   at sinsp_filtercheck.cpp:479, utils.h sanitize_string, libs 0.25.2), and Falco 0.44's JSON output does the same to
+ *   whatever else it writes (formats.cpp:161, `dump(..., error_handler_t::replace)`, 0.44.0 and 0.44.1); a tool
+ *   reading the log as UTF-8 (the editor, falcosidekick) replaces them too. The condition, and so an exception,
+ *   compares the field's own bytes (compare_nocache extracts unsanitized, sinsp_filtercheck.cpp:1195): a value
+ *   written from the alert holds U+FFFD where the event has other bytes. (A value may really hold U+FFFD; the alert
+ *   cannot tell the two apart.)
+ * - `surrogate`: a lone UTF-16 surrogate, which only a JSON escape gives (`"\ud800"` without its pair). Falco never
+ *   writes one: nlohmann's dump writes UTF-8, and with the replace handler an encoded surrogate (bytes ED A0 80, not
+ *   valid UTF-8) becomes U+FFFD like any other invalid sequence; text output is the sanitized string. So the line was
+ *   not written by Falco as it is. No UTF-8 text holds a lone surrogate: not an event's field, not a rules file (the
+ *   YAML written gets U+FFFD, yamlText.ts).
  */
-export function hasReplacedBytes(value: string | undefined): boolean {
-  return value !== undefined && value.includes('\uFFFD');
+export type InexactValue = 'replaced' | 'surrogate';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function inexactValue(value: string | undefined): InexactValue | undefined {
+  if (value === undefined) return undefined;
+  if (LONE_SURROGATE.test(value)) return 'surrogate';
+  return value.includes('\uFFFD') ? 'replaced' : undefined;
 }
 
-/** Why an alert value with U+FFFD is written into no exception; field names and values pass through `quote`. */
-export function replacedBytesReason(field: string, quote: (value: string) => string = (v) => v): string {
+/** Why an inexact alert value (inexactValue) is written into no exception; field names pass through `quote`. */
+export function inexactValueReason(field: string, why: InexactValue, quote: (value: string) => string = (v) => v): string {
+  if (why === 'surrogate') {
+    return `the value of ${quote(field)} holds a lone UTF-16 surrogate (a JSON escape such as \\ud800 without its pair), which Falco never prints `
+      + 'and no event or rules file can hold (not UTF-8): the line was changed or written by another tool, and an exception on this value would never match';
+  }
   return `the value of ${quote(field)} holds U+FFFD (\uFFFD), which Falco prints in place of bytes that are not valid UTF-8, `
     + 'while the condition compares the event\'s own bytes: an exception on this value would never match (unless the value really holds U+FFFD, '
     + 'which the alert cannot tell apart)';
+}
+
+/** What a title says of fields holding inexact values (inexactValue): `holds U+FFFD for bytes that are not valid UTF-8`. */
+export function inexactValuesTitle(fields: readonly string[], whys: ReadonlySet<InexactValue>): string {
+  const what = whys.has('surrogate')
+    ? (whys.has('replaced') ? 'U+FFFD or a lone surrogate' : 'a lone surrogate, which Falco never prints')
+    : 'U+FFFD for bytes that are not valid UTF-8';
+  return `${fields.join(', ')} ${fields.length === 1 ? 'holds' : 'hold'} ${what}`;
+}
+
+/**
+ * Why no tuning is written for the alert's rule, when its name is not one Falco could have printed (inexactValue) and
+ * no loaded rule has it: an override naming a rule no earlier file defines stops Falco (ERROR_NO_PREVIOUS_RULE_APPEND,
+ * rule_loader_collector.cpp 0.44.0), and written into YAML the name would not be the alert's.
+ */
+export function inexactRuleNameReason(view: AlertView): string | undefined {
+  if (!view.rule || view.ruleSummary) return undefined;
+  const why = inexactValue(view.rule);
+  if (!why) return undefined;
+  return `the rule name holds ${why === 'surrogate' ? 'a lone UTF-16 surrogate, which Falco never prints' : 'U+FFFD in place of bytes that are not valid UTF-8'}, `
+    + 'and no loaded rule has this name: an override written with it would name no rule, and Falco refuses a rules file that overrides a rule no earlier file defines';
 }
 
 export interface ExceptionProposal {
@@ -393,22 +431,22 @@ export function isInternalEvent(rule: string | undefined, source?: string): bool
 }
 
 /** A shape the alert has values for but that is not written: `unsafe`, a value Falco would splice into the condition
- *  as code (isSafeExceptionValue); `replaced`, a value with U+FFFD that no event matches (hasReplacedBytes). */
-export interface RefusedShape { shape: ExceptionShape; field: string; why: 'unsafe' | 'replaced' }
+ *  as code (isSafeExceptionValue); `replaced` or `surrogate`, a value that no event matches (inexactValue). */
+export interface RefusedShape { shape: ExceptionShape; field: string; why: 'unsafe' | InexactValue }
 
 /** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out. */
 export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: RefusedShape[]; notApplicable: ExceptionShape[] } {
   const proposals: ExceptionProposal[] = [];
   const refused: RefusedShape[] = [];
   const notApplicable: ExceptionShape[] = [];
-  if (!view.rule || isInternalEvent(view.rule, view.source)) return { proposals, refused, notApplicable };
+  if (!view.rule || isInternalEvent(view.rule, view.source) || inexactRuleNameReason(view)) return { proposals, refused, notApplicable };
   for (const shape of EXCEPTION_SHAPES) {
     const values = shape.fields.map((f) => valueOf(view, f));
     if (values.some((v) => v === undefined || v === '')) continue;
     // The alert has the values, but an exception on them would not be about this case (a runtime parent, the host).
     if (shape.appliesTo && !shape.appliesTo(view)) { notApplicable.push(shape); continue; }
-    const replaced = shape.fields.find((_, i) => hasReplacedBytes(values[i]));
-    if (replaced) { refused.push({ shape, field: replaced, why: 'replaced' }); continue; }
+    const inexact = shape.fields.findIndex((_, i) => inexactValue(values[i]) !== undefined);
+    if (inexact >= 0) { refused.push({ shape, field: shape.fields[inexact], why: inexactValue(values[inexact])! }); continue; }
     const bad = shape.fields.find((_, i) => !isSafeExceptionValue(values[i]!));
     if (bad) { refused.push({ shape, field: bad, why: 'unsafe' }); continue; }
     proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
