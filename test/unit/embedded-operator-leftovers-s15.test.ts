@@ -149,3 +149,17 @@ test('a selector with an unknown field is compared as the API server stores it, 
   assert.ok(add, titles.join('\n'));
   assert.deepEqual(documents(created(add, NEW_FILE))[0].spec.selector, { matchLabels: { pool: 'gpu' } });
 });
+
+// 4. A ConfigMap named by two Rulesfiles of its manifest: the operator writes its rules.yaml once per Rulesfile, at each
+//    one's place; Falco Lens checks it at the first only, and now says so at the second reference.
+
+test('a ConfigMap that two Rulesfiles name: an information at the second reference, naming both files', () => {
+  const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: falco\ndata:\n  rules.yaml: |-\n    - list: l\n      items: [a]\n';
+  const ref = (name: string, priority: number) => operatorRulesfile(name, `priority: ${priority}\nconfigMapRef:\n  name: shared\n`);
+  const doc = [ref('early', 40), ref('late', 60), configMap].join('---\n');
+  const notes = analyzeHost(doc).problems.filter((p) => p.code === 'embedded-operator-configmap-again');
+  assert.deepEqual(notes.map((p) => [p.severity, doc.slice(p.span[0], p.span[1])]), [['information', 'shared']]);
+  assert.equal(notes[0].span[0], doc.indexOf('shared', doc.indexOf('name: late')));
+  assert.match(notes[0].message, /^The operator writes the rules\.yaml of ConfigMap 'shared' again for Rulesfile 'late', as \/etc\/falco\/rules\.d\/60-02-late-configmap\.yaml, besides \/etc\/falco\/rules\.d\/40-02-early-configmap\.yaml for Rulesfile 'early': Falco reads it twice/);
+  assert.deepEqual(analyzeHost([ref('early', 40), configMap].join('---\n')).problems, []);
+});

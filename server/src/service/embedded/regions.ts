@@ -247,6 +247,9 @@ export enum HolderCode {
   /** A Rulesfile's or a Config's spec.selector that Kubernetes refuses, changes or the operator cannot read
    *  (selectors.ts selectorProblems). */
   OperatorSelector = 'embedded-operator-selector',
+  /** A ConfigMap that a second resource of its manifest names: the operator writes it once per resource; Falco Lens
+   *  checks it at the first one's place. */
+  OperatorConfigMapAgain = 'embedded-operator-configmap-again',
   /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
    *  first; Falco Lens checks it after the workspace's rules files). */
   RulesLoadBefore = 'embedded-rules-loads-before',
@@ -942,8 +945,20 @@ function placeOperatorFiles(resources: OperatorResource[], configMaps: ConfigMap
     const entry = configMapEntry(r.kind);
     // The ConfigMap's rules.yaml is read at the Rulesfile's place, its config.yaml at the Config's (the first resource
     // naming it, when several do).
-    const file = map.files.find((f) => f.key === entry && f.kind === (r.kind === 'Rulesfile' ? 'rules' : 'config') && !f.operator);
-    if (file) file.operator = { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName: operatorFileName(r.priority, 'configmap', r.resource), ...selector };
+    const kindOf = r.kind === 'Rulesfile' ? 'rules' : 'config';
+    const fileName = operatorFileName(r.priority, 'configmap', r.resource);
+    const file = map.files.find((f) => f.key === entry && f.kind === kindOf && !f.operator);
+    if (file) file.operator = { kind: r.kind, resource: r.resource, namespace: r.namespace, fileName, ...selector };
+    const first = file ? undefined : map.files.find((f) => f.key === entry && f.kind === kindOf && f.operator)?.operator;
+    if (first) {
+      // The operator writes the entry once per resource naming it (manager.go StoreFromConfigMap, at each resource's
+      // place): Falco reads the same items again there, a rule redefined after what loads between the two.
+      const dir = r.kind === 'Rulesfile' ? OPERATOR_RULES_DIR : OPERATOR_CONFIG_DIR;
+      out.problems.push({
+        code: HolderCode.OperatorConfigMapAgain, span: r.configMapRef.span, severity: 'information',
+        message: `The operator writes the ${entry} of ConfigMap '${map.name}' again for ${r.kind} '${r.resource}', as ${dir}/${fileName}, besides ${dir}/${first.fileName} for ${first.kind} '${first.resource}': Falco reads it twice, and ${r.kind === 'Rulesfile' ? 'its rules defined again there replace what files loaded between the two did to them (an override, enabled: false)' : 'its keys are merged again there, over the files between the two'}. Falco Lens checks it at the first place only.`,
+      });
+    }
   }
   const byName = (a: EmbeddedFile, b: EmbeddedFile) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   out.files.push(...rules.sort(byName), ...configs.sort(byName));
