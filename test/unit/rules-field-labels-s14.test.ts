@@ -3,9 +3,7 @@
 // form Falco's condition parser cuts (`k8s.ns.label.app-tier`) in brackets. Findings and hovers say the same thing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
-import { createRulesService } from '../../server/src/service/rules';
-import { applyEdits, editsFor, findingsAt, MemoryHost, rulesDoc } from './rules-host';
+import { findingsAt, fixesAt } from './rules-host';
 import { hoverMarkdownAt } from './rules-nav-helpers';
 
 const FILE = '/ws/rules.yaml';
@@ -107,20 +105,7 @@ test('thread.cgroup.cpu1: the thread check reads the controller in letters and _
 // --- the quick fix to the bracket form -----------------------------------------------------------------------------
 
 /** The quick fixes of the findings with `code` at `target`, each applied to the source. */
-function fixesFor(source: string, target: string, code: string): { title: string; fixed: string }[] {
-  const host = new MemoryHost({ [FILE]: source }, { folders: ['/ws'] });
-  host.config = { ...host.config, falcoVersion: target };
-  const svc = createRulesService(host);
-  const doc = rulesDoc(FILE, source);
-  svc.didOpenOrChange?.(doc);
-  const out: { title: string; fixed: string }[] = [];
-  for (const d of svc.diagnostics(doc).filter((x: Diagnostic) => x.code === code)) {
-    for (const a of svc.codeActions!(doc, d.range, { diagnostics: [d] }) as CodeAction[]) {
-      if (/in brackets/.test(a.title)) out.push({ title: a.title, fixed: applyEdits(source, editsFor(a.edit, doc.uri)) });
-    }
-  }
-  return out;
-}
+const fixesFor = (source: string, target: string, code: string) => fixesAt(FILE, source, target, code, /in brackets/);
 
 /** Applies the one bracket fix and checks that the result has no finding left about the field and offers no fix again. */
 function fixOnce(source: string, target: string, code: string, findingAfter: (f: string) => boolean = (f) => /label/.test(f)): string {

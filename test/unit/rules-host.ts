@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from '../../server/src/service/host';
 import { pathToUri } from '../../server/src/service/uri';
 import { LANGUAGE_RULES } from '../../server/src/service/features';
@@ -59,6 +59,22 @@ export function diagnoseAt(file: string, source: string, falcoVersion: string): 
 export function findingsAt(file: string, source: string, falcoVersion: string): string[] {
   const doc = rulesDoc(file, source);
   return diagnoseAt(file, source, falcoVersion).map((d) => `${d.severity} ${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
+}
+
+/** The quick fixes whose title matches `title` of the findings with `code` of `source` at `falcoVersion`, each applied to the source. */
+export function fixesAt(file: string, source: string, falcoVersion: string, code: string, title: RegExp): { title: string; fixed: string }[] {
+  const host = new MemoryHost({ [file]: source }, { folders: ['/ws'] });
+  host.config = { ...host.config, falcoVersion };
+  const svc = createRulesService(host);
+  const doc = rulesDoc(file, source);
+  svc.didOpenOrChange?.(doc);
+  const out: { title: string; fixed: string }[] = [];
+  for (const d of svc.diagnostics(doc).filter((x) => x.code === code)) {
+    for (const a of svc.codeActions!(doc, d.range, { diagnostics: [d] }) as CodeAction[]) {
+      if (title.test(a.title)) out.push({ title: a.title, fixed: applyEdits(source, editsFor(a.edit, doc.uri)) });
+    }
+  }
+  return out;
 }
 
 /** Reads corpus rules files (relative to the corpus rules folder) into a host, configured in the given order. */

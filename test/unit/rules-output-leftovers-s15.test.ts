@@ -2,7 +2,7 @@
 // skip-if-unknown-filter, as Falco 0.37-0.44 check the output before the condition; a '%' inside a refused bracket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findingsAt } from './rules-host';
+import { findingsAt, fixesAt } from './rules-host';
 import { hoverMarkdownAt } from './rules-nav-helpers';
 
 /** Markdown as read: the escapes of escapeMarkdown taken off. */
@@ -95,5 +95,40 @@ test('%container.name[a"b] at Falco 0.41-0.43: the container plugin\'s check rea
   // 0.40 (libsinsp's container check reads the name and leaves the bracket) and 0.44 (the parser does not read it) print it as text.
   for (const target of ['0.40', '0.44']) {
     assert.match(findingsAt(FILE, rule('evt.type = open', '\'o %container.name[a"b] x\''), target)[0]!, /^2 field-argument \[a"b\]: .*prints %container\.name followed by the text '\[a"b\]'\.$/, target);
+  }
+});
+
+// --- 4. a cut container.label.app-tier: the bracket form from Falco 0.41 -------------------------------------------
+
+test('condition container.label.app-tier: from Falco 0.41 the finding, the hover and the quick fix name container.label[app-tier]; before, none', () => {
+  const source = rule('evt.type = open and container.label.app-tier = x');
+  const flow = rule('evt.type = open', 'o', '  exceptions:\n    - name: e\n      fields: [proc.name, container.label.app-tier]\n      values: [[a, b]]\n');
+  for (const target of ['0.41', '0.43', '0.44']) {
+    assert.match(findingsAt(FILE, source, target)[0]!, /^1 condition-syntax -tier: .* In brackets Falco reads the whole argument: container\.label\[app-tier\]\. \(LOAD_ERR_COMPILE_CONDITION\)$/, target);
+    const fixes = fixesAt(FILE, source, target, 'condition-syntax', /in brackets/);
+    assert.deepEqual(fixes.map((f) => f.title), ["Write the argument in brackets: 'container.label[app-tier]'"], target);
+    const fixed = fixes[0]!.fixed;
+    assert.equal(fixed, rule('evt.type = open and container.label[app-tier] = x'));
+    assert.deepEqual(findingsAt(FILE, fixed, target), [], target);
+    const hover = hoverMarkdownAt(rule('evt.type = open and container.lab<|>el.app-tier = x'), target);
+    assert.match(hover, /In brackets the whole argument is read, from Falco 0\.41 on \(the field's first release\): `container\.label\[app-tier\]`\./, target);
+    // The parser fails first: the hover does not add what the field check would say of 'container.label.app'.
+    assert.doesNotMatch(hover, /without an argument/, target);
+    // Exception fields (session 14) write the same bracket form.
+    assert.deepEqual(fixesAt(FILE, flow, target, 'field-argument', /in brackets/).map((f) => f.fixed), [flow.replace('container.label.app-tier', '"container.label[app-tier]"')], target);
+  }
+  // A label that does not end where the comparison goes on names none (session 14's rule for k8s labels).
+  assert.deepEqual(fixesAt(FILE, rule('evt.type = open and container.label.app:x = y'), '0.44', 'condition-syntax', /in brackets/), []);
+  for (const target of ['0.37', '0.40']) {
+    // container.label came with 0.41: its bracket form is an unknown field there, so none is named nor offered.
+    const [finding, ...rest] = findingsAt(FILE, source, target);
+    assert.deepEqual(rest, [], target);
+    assert.match(finding!, /^1 condition-syntax -tier: .*not '-tier'\. \(LOAD_ERR_COMPILE_CONDITION\)$/, target);
+    assert.deepEqual(fixesAt(FILE, source, target, 'condition-syntax', /in brackets/), [], target);
+    assert.doesNotMatch(hoverMarkdownAt(rule('evt.type = open and container.lab<|>el.app-tier = x'), target), /In brackets/, target);
+    // As an exception field the collector finds no such field (it was silent here).
+    assert.deepEqual(findingsAt(FILE, flow, target), [
+      `1 unknown-field container.label.app-tier: 'container.label.app-tier' is not a supported exception field in Falco ${target}: 'container.label' was added in Falco 0.41. (LOAD_ERR_VALIDATE)`,
+    ], target);
   }
 });

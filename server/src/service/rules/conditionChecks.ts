@@ -418,10 +418,14 @@ function wholeLabelBracket(name: string, where: FieldProblemContext['where'], fi
 
 /**
  * The bracket form of a label whose dot form Falco's condition parser cut (SyntaxError.fieldCut: `read` is the field
- * it read, which ends at `cut`), when the label goes on past the cut (labelBracket).
+ * it read, which ends at `cut`), when the label goes on past the cut (labelBracket): a k8s label, or the key of a
+ * plugin's field that takes it in brackets only (`container.label.app-tier`; container.label came with Falco 0.41,
+ * and an older target's reporter names no bracket form of it).
  */
 export function cutLabelBracket(text: string, cut: number, read: string, where: 'condition' | 'exception'): LabelBracket | undefined {
-  const bracket = labelBracket(text, cut - read.length, where);
+  const start = cut - read.length;
+  const plugin = pluginFieldNeedingArgument(read);
+  const bracket = labelBracket(text, start, where) ?? (plugin && labelBracket(text, start, where, plugin));
   return bracket && bracket.dotForm.length > read.length ? bracket : undefined;
 }
 

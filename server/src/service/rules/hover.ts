@@ -149,10 +149,10 @@ function argumentInTarget(info: FieldInfo, arg: string | undefined, dotArg: stri
  * What Falco's condition parser makes of a field name with text glued to it that no field name takes (RulesToken.glued,
  * condition.ts fieldNameEnd): the field it reads, then a syntax error. An exception field is pasted into the condition.
  */
-function gluedNote(read: string, glued: string, dotArg: string | undefined, bracketForm: string | undefined, place?: TokenPlace): string {
+function gluedNote(read: string, glued: string, dotArg: string | undefined, bracketForm: string | undefined, place?: TokenPlace, since?: string): string {
   const who = place === 'exception-fields' ? 'Falco pastes exception fields into the rule\'s condition, whose parser' : 'Falco\'s condition parser';
   const reads = dotArg !== undefined ? `${codeSpan(read)}, the argument ${codeSpan(dotArg)},` : codeSpan(read);
-  return `**${who} ends the field name before ${codeSpan(glued)}**: it reads ${reads} then expects an operator and fails there (a field name is letters, digits and ${codeSpan('_')}, in dot-separated parts that start with a letter).${bracketForm ? ` In brackets the whole argument is read, at every release: ${codeSpan(bracketForm)}.` : ''}`;
+  return `**${who} ends the field name before ${codeSpan(glued)}**: it reads ${reads} then expects an operator and fails there (a field name is letters, digits and ${codeSpan('_')}, in dot-separated parts that start with a letter).${bracketForm ? ` In brackets the whole argument is read, ${since ? `from Falco ${release(since)} on (the field's first release)` : 'at every release'}: ${codeSpan(bracketForm)}.` : ''}`;
 }
 
 /** `place`: where the field is written (a token's place), which changes what the target does with its argument.
@@ -191,10 +191,11 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     `**Field** ${codeSpan(info.name)}`,
     knowledgeText(info.desc),
     notInTarget(info.since, target),
-    glued !== undefined ? gluedNote(written, glued, dotArg, bracketForm, place) : undefined,
+    glued !== undefined ? gluedNote(written, glued, dotArg, bracketForm, place, info.since) : undefined,
     cutDotForm ? undefined : argumentInTarget(info, arg, dotArg, target, place, bracketForm),
     cut ? `**${codeSpan(written)} is no field to Falco**: ${escapeMarkdown(dotArgumentCutNote(cut))}` : undefined,
-    unread && !newerThanTarget(unread.since, target)
+    // Where the parser fails first (glued text), that failure is all the findings say.
+    unread && glued === undefined && !newerThanTarget(unread.since, target)
       ? `**Falco reads ${codeSpan(written)} as ${codeSpan(unread.name)} without an argument** and rejects it: the field takes its argument in brackets only${bracketForm !== undefined ? `: ${codeSpan(bracketForm)}` : `, e.g. ${codeSpan(unread.arg!.example)}`}.` : undefined,
     info.deprecated && deprecatedAt(info, target) ? `**Deprecated:** ${knowledgeText(info.deprecated)}` : undefined,
     info.deprecated && !deprecatedAt(info, target) ? `Deprecated from Falco ${release(info.deprecatedSince!)}; Falco ${release(target)} does not warn about it.` : undefined,
@@ -437,7 +438,9 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
       // The bracket form of a label written after a dot (`k8s.pod.label.team`), as the findings name it (labelBracket).
       const where = token.place === 'output' ? 'output' : token.place === 'exception-fields' ? 'exception' : 'condition';
       const dotted = match ? undefined : olderDotForm(written)?.field ?? pluginFieldNeedingArgument(written);
-      const bracketForm = token.glued !== undefined ? token.bracketForm : dotted ? labelBracket(text, token.span.end - token.name.length, where, dotted)?.bracketForm : undefined;
+      const named = token.glued !== undefined ? token.bracketForm : dotted ? labelBracket(text, token.span.end - token.name.length, where, dotted)?.bracketForm : undefined;
+      // None of a field the target does not have (container.label before Falco 0.41), as the findings name none.
+      const bracketForm = named !== undefined && newerThanTarget(lookupField(named)?.field.since, target) ? undefined : named;
       return fieldMarkdown(written, match?.field, match?.arg, target, token.place, token.glued, bracketForm);
     }
     case 'operator': return operatorMarkdown(token.name, target);

@@ -75,6 +75,13 @@ class OlderTargetReporter extends Reporter {
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (!this.saidByTarget(code, span)) return;
+    // The bracket form of a cut label on a field the target does not have (`container.label[app-tier]` before 0.41).
+    const bracketForm = code === Code.ConditionSyntax && typeof data?.bracketForm === 'string' ? data.bracketForm : undefined;
+    if (bracketForm !== undefined && newerThanTarget(lookupField(bracketForm.slice(0, bracketForm.indexOf('[')))?.field.since, this.target)) {
+      const { dotForm: _dot, bracketForm: _bracket, ...rest } = data!;
+      message = message.replace(` In brackets Falco reads the whole argument: ${bracketForm}.`, '');
+      data = Object.keys(rest).length > 0 ? rest : undefined;
+    }
     // What the latest release prints of an output token, which this target reads otherwise (outputReading.ts).
     const read = options as OutputReadOptions | undefined;
     if (read?.pluginThrows && pluginArgumentFailsLoad(read.pluginThrows.plugin, this.target)) {
@@ -482,6 +489,14 @@ function checkException(ex: MapNode, replaced: boolean, target: string, skipUnkn
     const parse = parseConditionCached(`${n.text} = x`);
     const span = (s: Span) => scalarMap(n).span(Math.min(s.start, n.text.length), Math.min(s.end, n.text.length));
     if (olderDotFormException(n, parse.errors[0], target, span, sink)) continue;
+    // `container.label.app-tier` before Falco 0.41: the collector looks the whole text up and finds no field (the
+    // parse stops at the '-', so the expression below holds none).
+    const raw = n.text.trim();
+    if (!pasted && parse.errors[0]?.fieldCut && pluginFieldNeedingArgument(raw)) {
+      const lead = n.text.length - n.text.trimStart().length;
+      reportNewField(raw, target, 'exception', skipUnknown, () => span({ start: lead, end: lead + raw.length }), sink);
+      continue;
+    }
     if (pasted) checkExpr(parse.ast, target, 'filter', pasted.skipIfUnknownFilter, span, pasted.reporter);
     else checkExpr(parse.ast, target, 'exception', skipUnknown, span, sink);
   }
