@@ -132,3 +132,24 @@ test('condition container.label.app-tier: from Falco 0.41 the finding, the hover
     ], target);
   }
 });
+
+// --- 5. hovers of a field written without the argument it needs say what the finding says -------------------------
+
+test('from Falco 0.41 the hover of %container.label(.x) in an output and of container.label in an exception repeats "needs an argument"', () => {
+  const said = "Field 'container.label' needs an argument, e.g. container.label[maintainer].";
+  const exc = (f: string) => `  exceptions:\n    - name: e\n      fields: [${f}]\n      values: [[a]]\n`;
+  for (const target of ['0.41', '0.44']) {
+    for (const output of ['o %container.label.app x', 'o %container.label x']) {
+      assert.ok(findingsAt(FILE, rule('evt.type = open', output), target)[0]!.startsWith(`1 field-argument container.label: ${said}`), output);
+      const marked = output.replace('container.label', 'container.lab<|>el');
+      assert.ok(unescaped(hoverMarkdownAt(rule('evt.type = open', marked), target)).includes(`**Needs an argument here**: ${said}`), `${target} ${output}`);
+    }
+    assert.ok(findingsAt(FILE, rule('evt.type = open', 'o', exc('container.label')), target)[0]!.startsWith(`1 field-argument container.label: ${said}`));
+    assert.ok(unescaped(hoverMarkdownAt(rule('evt.type = open', 'o', exc('container.lab<|>el')), target)).includes(`**Needs an argument here**: ${said}`), target);
+    // With the argument, or written after a dot in an exception (that hover says how Falco reads it), no such line.
+    assert.doesNotMatch(hoverMarkdownAt(rule('evt.type = open', 'o %container.lab<|>el[app] x'), target), /Needs an argument here/);
+    assert.doesNotMatch(hoverMarkdownAt(rule('evt.type = open', 'o', exc('container.lab<|>el.app')), target), /Needs an argument here/);
+  }
+  // Before 0.41 the field does not exist: the hover says so instead.
+  assert.doesNotMatch(hoverMarkdownAt(rule('evt.type = open', 'o %container.lab<|>el x'), '0.40'), /Needs an argument here/);
+});

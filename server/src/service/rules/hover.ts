@@ -11,7 +11,7 @@ import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQ
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
-import { filterOnlyFact, outputFieldNotesAt, trailingDotLabelMessage } from './outputReading';
+import { filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, trailingDotLabelMessage } from './outputReading';
 import { dotArgumentCutNote, labelBracket, pluginFieldNeedingArgument } from './conditionChecks';
 
 export interface HoverContext {
@@ -194,6 +194,10 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     glued !== undefined ? gluedNote(written, glued, dotArg, bracketForm, place, info.since) : undefined,
     cutDotForm ? undefined : argumentInTarget(info, arg, dotArg, target, place, bracketForm),
     cut ? `**${codeSpan(written)} is no field to Falco**: ${escapeMarkdown(dotArgumentCutNote(cut))}` : undefined,
+    // Written without the argument it needs (`%container.label`, `%container.label.x` in an output, an exception
+    // field): what the findings say (conditionChecks.ts checkField).
+    info.arg?.required && arg === undefined && dotArg === undefined && !unread && !cut && glued === undefined && !newerThanTarget(info.since, target)
+      ? `**Needs an argument here**: ${escapeMarkdown(needsArgumentMessage(info.name, info.arg.example))}` : undefined,
     // Where the parser fails first (glued text), that failure is all the findings say.
     unread && glued === undefined && !newerThanTarget(unread.since, target)
       ? `**Falco reads ${codeSpan(written)} as ${codeSpan(unread.name)} without an argument** and rejects it: the field takes its argument in brackets only${bracketForm !== undefined ? `: ${codeSpan(bracketForm)}` : `, e.g. ${codeSpan(unread.arg!.example)}`}.` : undefined,
