@@ -193,7 +193,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     notInTarget(info.since, target),
     glued !== undefined ? gluedNote(written, glued, dotArg, bracketForm, place, info.since) : undefined,
     cutDotForm ? undefined : argumentInTarget(info, arg, dotArg, target, place, bracketForm),
-    cut ? `**${codeSpan(written)} is no field to Falco**: ${escapeMarkdown(dotArgumentCutNote(cut))}` : undefined,
+    cut ? `**${codeSpan(written)} is no field to Falco**: ${escapeMarkdown(dotArgumentCutNote(cut).replace(/^T/, 't'))}` : undefined,
     // Written without the argument it needs (`%container.label`, `%container.label.x` in an output, an exception
     // field): what the findings say (conditionChecks.ts checkField).
     info.arg?.required && arg === undefined && dotArg === undefined && !unread && !cut && glued === undefined && !newerThanTarget(info.since, target)
