@@ -2,12 +2,15 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/fileShape';
+import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 
 export const RULES_SELECTOR = [{ language: 'falco-rules' }];
 export const ALERTS_SELECTOR = [{ language: 'falco-alerts' }];
 export const CONFIG_SELECTOR = [{ language: 'falco-config' }];
 /** Plain YAML: the server answers only inside the Falco rules files some of them hold (a Helm chart's customRules). */
 export const YAML_SELECTOR = [{ language: 'yaml' }];
+/** The languages whose documents the server is sent. */
+const SENT_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR, ...YAML_SELECTOR].map((s) => s.language));
 
 const USER_SWITCH_MS = 1500;
 
@@ -15,6 +18,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
+  private unsavedWatch: vscode.Disposable | undefined;
 
   /** Documents reopened as YAML because they are not Falco rules files (see givesAwayForeignYaml). */
   private readonly givenAway = new Set<string>();
@@ -59,6 +63,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
     this.client = client;
     try {
       await client.start();
+      this.unsavedWatch = reportUnsavedElsewhere(client);
       this.output.info('Falco Lens language server started');
     } catch (e) {
       this.client = undefined;
@@ -111,6 +116,8 @@ export class FalcoLanguageClient implements vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.unsavedWatch?.dispose();
+    this.unsavedWatch = undefined;
     if (client) {
       try { await client.stop(); } catch (e) { this.output.warn(`Stopping the language server: ${e}`); }
     }
@@ -125,6 +132,30 @@ export class FalcoLanguageClient implements vscode.Disposable {
     void this.stop();
     this.output.dispose();
   }
+}
+
+/**
+ * Tells the server which files the editor holds with unsaved changes in a language it is not sent (plain text, another
+ * language mode), each time that set changes: the server does not have their text, so a tuning quick fix into one
+ * (computed from the disk) is shown greyed out, saying to save it first (protocol.ts UNSAVED_ELSEWHERE_NOTIFICATION).
+ */
+function reportUnsavedElsewhere(client: LanguageClient): vscode.Disposable {
+  let last: string | undefined;
+  const send = () => {
+    const uris = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && !SENT_LANGUAGES.has(d.languageId)).map((d) => d.uri.toString()).sort();
+    const key = uris.join('\n');
+    if (key === last) return;
+    last = key;
+    const params: UnsavedElsewhereParams = { version: 1, uris };
+    client.sendNotification(UNSAVED_ELSEWHERE_NOTIFICATION, params).catch(() => { last = undefined; });
+  };
+  send();
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeTextDocument((e) => { if (!SENT_LANGUAGES.has(e.document.languageId)) send(); }),
+    vscode.workspace.onDidSaveTextDocument(send),
+    vscode.workspace.onDidCloseTextDocument(send),
+    vscode.workspace.onDidOpenTextDocument(send),
+  );
 }
 
 /**

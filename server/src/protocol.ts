@@ -12,6 +12,15 @@ export const COPY_TO_CLIPBOARD_COMMAND = 'falcoLens.copyToClipboard';
 export const APPLY_EDIT_COMMAND = 'falcoLens.applyEdit';
 export interface ApplyEditArguments { label: string; edit: unknown }
 
+/**
+ * Client → server notification: the files the editor holds with unsaved changes in a language it does not send the
+ * server (plain text, another language mode), the whole set each time it changes. The server does not have their
+ * text, so an edit of one computed from the disk would land at the disk's offsets inside the unsaved text: tuning
+ * quick fixes into such a file are shown greyed out (save it first). `version` is this message's format (1).
+ */
+export const UNSAVED_ELSEWHERE_NOTIFICATION = 'falcoLens/unsavedElsewhere';
+export interface UnsavedElsewhereParams { version: 1; uris: string[] }
+
 /** Custom request: a Markdown incident report for the alerts of a document (all, or a line range). */
 export const REPORT_REQUEST = 'falcoLens/report';
 export interface ReportParams { uri: string; startLine?: number; endLine?: number }

@@ -10,7 +10,7 @@ import { FalcoLanguageService } from './service/languageService';
 import { normalizeSettings, DEFAULT_SETTINGS, type FalcoLensSettings, type ServiceHost } from './service/host';
 import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, RequestRefused, type DocumentFeatures } from './service/features';
 import { BlockDocument } from './service/alerts';
-import { APPLY_EDIT_COMMAND, REPORT_REQUEST, type ApplyEditArguments, type ReportParams, type ReportResult } from './protocol';
+import { APPLY_EDIT_COMMAND, REPORT_REQUEST, UNSAVED_ELSEWHERE_NOTIFICATION, type ApplyEditArguments, type ReportParams, type ReportResult, type UnsavedElsewhereParams } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
 import { resolveCompletionItem } from './service/completionDocs';
 import { withoutByteOrderMark } from './service/text';
@@ -49,6 +49,8 @@ const documents = new TextDocuments<TextDocument>({
   },
 });
 let settings: FalcoLensSettings = DEFAULT_SETTINGS;
+/** Files the editor holds with unsaved changes in a language the server is not sent (UNSAVED_ELSEWHERE_NOTIFICATION). */
+let unsavedElsewhere = new Set<string>();
 let folders: string[] = [];
 let canPullConfiguration = false;
 /** Whether the client applies `documentChanges` (versioned edits); without it, edits go back as `changes`. */
@@ -83,6 +85,7 @@ const host: ServiceHost = {
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
   // Edits of a file other than the request's name its open version (service/edits.ts).
   openDocument: (uri) => documents.get(uri),
+  unsavedElsewhere: (uri) => unsavedElsewhere.has(uri) && !documents.get(uri),
   workspaceFolders: () => folders,
   settings: () => settings,
   log: (message) => connection.console.log(message),
@@ -175,6 +178,11 @@ connection.onDidChangeWatchedFiles((params) => {
   guarded('file watch', undefined, () => service.didChangeWatchedFiles(params.changes.map((c) => c.uri)));
   revalidateAll();
 });
+
+// The whole set each time; a message of another format, or malformed, is ignored (the last set stays).
+connection.onNotification(UNSAVED_ELSEWHERE_NOTIFICATION, (p: UnsavedElsewhereParams) => guarded('unsaved files', undefined, () => {
+  if (p?.version === 1 && Array.isArray(p.uris)) unsavedElsewhere = new Set(p.uris.filter((u): u is string => typeof u === 'string'));
+}));
 
 // Validation: debounced per document. A rules document is read by the other open documents (rules files that follow
 // it in the load order, alert logs), so when it changes they are checked again — once its own diagnostics are out:

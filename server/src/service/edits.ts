@@ -8,7 +8,7 @@ import type { CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vsco
 import type { ServiceHost } from './host';
 
 /** Where the editor's open documents are known (a ServiceHost). */
-export type OpenDocuments = Pick<ServiceHost, 'openDocument'>;
+export type OpenDocuments = Pick<ServiceHost, 'openDocument' | 'unsavedElsewhere'>;
 
 /** The edits of one file, and the text their positions were computed from. */
 export interface FileEdits {
@@ -22,11 +22,12 @@ export interface FileEdits {
 /**
  * The version an edit of `uri` computed from `text` names: the editor's where it has the file open with that text,
  * null where it is not open, undefined where it is open with another text (opened as another language, its changes
- * not read by the service): no position computed from `text` is right there.
+ * not read by the service) or with unsaved changes the server is not sent (unsavedElsewhere): no position computed
+ * from `text` is right there.
  */
 export function editVersion(host: OpenDocuments, uri: string, text: string): number | null | undefined {
   const open = host.openDocument?.(uri);
-  if (!open) return null;
+  if (!open) return host.unsavedElsewhere?.(uri) ? undefined : null;
   return open.getText() === text ? open.version : undefined;
 }
 

@@ -95,8 +95,9 @@ export interface TuningTarget {
   chartLoad?: { paths: readonly string[]; at: number; mounts?: readonly string[] } | null;
   /** Its text, which an insertion's offset refers to. */
   text: string;
-  /** The edit that inserts `text` at `offset` of that file, in the document that holds it. */
-  edit(insertion: { offset: number; text: string }): WorkspaceEdit;
+  /** The edit that inserts `text` at `offset` of that file, in the document that holds it; undefined where the editor
+   *  holds that document with changes Falco Lens has not read (service/edits.ts filesEdit): save it first. */
+  edit(insertion: { offset: number; text: string }): WorkspaceEdit | undefined;
 }
 
 /**

@@ -81,6 +81,12 @@ export interface ServiceHost {
    * than a request's name its version (service/edits.ts). A host without it (the CLI, tests) has none open.
    */
   openDocument?(uri: string): { readonly version: number; getText(): string } | undefined;
+  /**
+   * Whether the editor holds the file at `uri` with unsaved changes in a language the server is not sent (plain text,
+   * another mode; the client says so, protocol.ts UNSAVED_ELSEWHERE_NOTIFICATION): its text is unknown here, so no edit
+   * of it can be computed (service/edits.ts). A host without it knows of none.
+   */
+  unsavedElsewhere?(uri: string): boolean;
   /** Workspace folder paths (file system paths, not URIs). */
   workspaceFolders(): string[];
   settings(): FalcoLensSettings;

@@ -254,10 +254,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   };
 
   /** The insertion into the local rules file (created where it does not exist), naming the version of the text
-   *  `current` where the editor has it open (service/edits.ts): taken after the file changed, it is refused. */
-  const tuningEdit = (file: string, current: string, insertion: Insertion): WorkspaceEdit => {
+   *  `current` where the editor has it open (service/edits.ts): taken after the file changed, it is refused. Undefined
+   *  where the editor holds it with changes Falco Lens has not read. */
+  const tuningEdit = (file: string, current: string, insertion: Insertion): WorkspaceEdit | undefined => {
     const position = new LineIndex(current).positionAt(insertion.offset);
-    return filesEdit(host, [{ uri: pathToUri(file), text: current, mayNotExist: true, edits: [{ range: { start: position, end: position }, newText: insertion.text }] }]) ?? {};
+    return filesEdit(host, [{ uri: pathToUri(file), text: current, mayNotExist: true, edits: [{ range: { start: position, end: position }, newText: insertion.text }] }]);
   };
 
   /**
@@ -279,8 +280,11 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     const unloaded = unloadedRule(first);
     const { proposals, refused } = proposeExceptions(first);
     let offered = false;
-    const offer = (where: { text: string; name: string; edit: (insertion: Insertion) => WorkspaceEdit; others?: readonly string[]; header?: string }) => {
+    const offer = (where: { text: string; name: string; edit: (insertion: Insertion) => WorkspaceEdit | undefined; others?: readonly string[]; header?: string }) => {
       offered = true;
+      // The editor holds the file with changes Falco Lens has not read (open as another language): no offset in it is
+      // known, so its quick fixes are one greyed-out action saying to save it, not left out without a word.
+      let unsaved = false;
       // A rule Falco Lens has not loaded: the override is still offered (right if the name is), said in the title
       // (a note added after the title's usual length, so it is never cut) and in a comment above the YAML.
       const titled = (text: string) => {
@@ -294,6 +298,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         const plan = planException(where.text, proposal, unloaded?.comment, where.header);
         if (plan.kind !== 'insert' || elsewhere((t) => planException(t, proposal))) continue;
         const edit = where.edit(plan.insertion);
+        if (edit === undefined) { unsaved = true; continue; }
         if (!hasEdits(edit)) continue;
         const values = proposal.values.map((v) => safeTitleValue(v)).join(', ');
         actions.push({
@@ -304,11 +309,18 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       // Disabled already when the last of the deployment's files to set the rule's enabled state says false (Falco
       // applies them in load order; the target loads last).
       const disable = planDisable(where.text, first.rule!, unloaded?.comment, where.header, where.others);
-      const disableEdit = disable.kind === 'insert' ? where.edit(disable.insertion) : undefined;
-      if (disableEdit && hasEdits(disableEdit)) {
+      const disableEdit = disable.kind === 'insert' ? where.edit(disable.insertion) : null;
+      if (disableEdit === undefined) unsaved = true;
+      else if (disableEdit && hasEdits(disableEdit)) {
         actions.push({
           title: titled(`Disable rule "${safeTitleValue(first.rule!)}" in ${where.name} (last resort: it stops all its alerts)`),
           kind: CodeActionKind.QuickFix, edit: disableEdit,
+        });
+      }
+      if (unsaved) {
+        actions.push({
+          title: plainTitle(`Add exception or disable rule in ${where.name}: save it first`, 160), kind: CodeActionKind.QuickFix,
+          disabled: { reason: `${where.name} is open in the editor with unsaved changes that Falco Lens has not read (it is open as another language): save it, then ask for the quick fix again.` },
         });
       }
     };

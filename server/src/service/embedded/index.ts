@@ -570,6 +570,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   /** How the mapper finds the files and links of other hosts (a group's files are in several). */
   const lookup: HostLookup = {
     openDocument: (uri) => host.openDocument?.(uri),
+    unsavedElsewhere: (uri) => host.unsavedElsewhere?.(uri) ?? false,
     placed(uri) {
       const state = stateOfHost(uri.replace(/#.*$/, ''));
       const p = state?.placed.find((x) => x.doc.uri === uri);
@@ -615,7 +616,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           const now = placedNow();
           if (!now) return {};
           const at = now.p.doc.positionAt(insertion.offset);
-          return mapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } }) ?? {};
+          return mapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } });
         },
       };
     },
@@ -651,7 +652,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       const now = stateOfHost(uri);
       const same = now?.chart.find((c) => c.doc === values.doc && c.path.length === values.path.length && c.path.every((k, i) => k === values.path[i]));
       const edit = now && same && entryEdit(now.text, same, insertion.text);
-      return now && edit ? filesEdit(host, [{ uri, text: now.text, edits: [{ range: now.lines.range(edit.start, edit.end), newText: edit.newText }] }]) ?? {} : {};
+      return now && edit ? filesEdit(host, [{ uri, text: now.text, edits: [{ range: now.lines.range(edit.start, edit.end), newText: edit.newText }] }]) : {};
     },
   });
   const chartTargets = (state: HostState): DeploymentTarget[] => state.chart.map((values) => {
@@ -829,7 +830,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       edit: (insertion) => {
         const now = stateOfHost(uri);
         const edit = appendedRulesfile(uri, namespace, name, selector, insertion.text);
-        return now && edit ? filesEdit(host, [{ uri, text: now.text, edits: [edit] }]) ?? {} : {};
+        return now && edit ? filesEdit(host, [{ uri, text: now.text, edits: [edit] }]) : {};
       },
     };
   };
