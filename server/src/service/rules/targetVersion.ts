@@ -70,11 +70,19 @@ export function reporterFor(model: RulesFileModel, target: string): Reporter {
   return target === LATEST_FALCO || !falcoRelease(target) ? new Reporter(model) : new OlderTargetReporter(model, target);
 }
 
+/**
+ * The options of a finding this target fails to load with `load` instead: the alias the finding was made through is
+ * kept (AliasAttribution), so that it is attributed to the same item at every target release.
+ */
+function loadedAs(load: string, options: ReportOptions | undefined): ReportOptions {
+  return options?.via ? { load, via: options.via } : { load };
+}
+
 class OlderTargetReporter extends Reporter {
   constructor(model: RulesFileModel, private readonly target: string) { super(model); }
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
-    if (!this.saidByTarget(code, span)) return;
+    if (!this.saidByTarget(code, span, options)) return;
     // The bracket form of a cut label on a field the target does not have (`container.label[app-tier]` before 0.41).
     const bracketForm = code === Code.ConditionSyntax && typeof data?.bracketForm === 'string' ? data.bracketForm : undefined;
     if (bracketForm !== undefined && newerThanTarget(lookupField(bracketForm.slice(0, bracketForm.indexOf('[')))?.field.since, this.target)) {
@@ -85,7 +93,7 @@ class OlderTargetReporter extends Reporter {
     // What the latest release prints of an output token, which this target reads otherwise (outputReading.ts).
     const read = options as OutputReadOptions | undefined;
     if (read?.pluginThrows && pluginArgumentFailsLoad(read.pluginThrows.plugin, this.target)) {
-      super.report(code, span, pluginArgumentMessage(read.pluginThrows.problem, read.pluginThrows.plugin, this.target), data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+      super.report(code, span, pluginArgumentMessage(read.pluginThrows.problem, read.pluginThrows.plugin, this.target), data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
       return;
     }
     // checkOutputFields says what this target prints instead.
@@ -96,18 +104,18 @@ class OlderTargetReporter extends Reporter {
     // A reference inside the argument such a check reads past the next '%' is no field at this target.
     if (this.swallowed().some((s) => s.start <= span.start && span.start < s.end)) return;
     if (read?.openTransformer && openTransformerFailsLoad(read.openTransformer, this.target)) {
-      super.report(code, span, openTransformerMessage(read.openTransformer, this.target), data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+      super.report(code, span, openTransformerMessage(read.openTransformer, this.target), data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
       return;
     }
     if (read?.filterOnly !== undefined) {
       const fails = filterOnlyFailsLoad(read.filterOnly, this.target);
-      super.report(code, span, filterOnlyMessage(read.filterOnly, this.target), data, fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : options);
+      super.report(code, span, filterOnlyMessage(read.filterOnly, this.target), data, fails ? loadedAs('LOAD_ERR_COMPILE_OUTPUT', options) : options);
       return;
     }
     const throws = (options as OutputCheckOptions | undefined)?.checkThrows;
     if (throws !== undefined && options!.load === 'LOAD_UNKNOWN_FILTER' && newerThanTarget(OUTPUT_CHECK_SKIP_SINCE, this.target)) {
       const why = `Falco ${this.target} fails to load whatever skip-if-unknown-filter says: its output formatter passes the field check's own error on, which the key does not cover before Falco ${OUTPUT_CHECK_SKIP_SINCE}.`;
-      super.report(code, span, `${throws} ${why}`, data, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
+      super.report(code, span, `${throws} ${why}`, data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
       return;
     }
     // A key is ignored by every release; only the LOAD name is the latest release's.
@@ -132,7 +140,7 @@ class OlderTargetReporter extends Reporter {
     return this.swallowedSpans;
   }
 
-  private saidByTarget(code: Code, span: Span): boolean {
+  private saidByTarget(code: Code, span: Span, options: ReportOptions | undefined): boolean {
     switch (code) {
       case Code.DeprecatedAppend: return !newerThanTarget(LOADER_WARNINGS_SINCE.append, this.target);
       case Code.DeprecatedEnabled: return !newerThanTarget(LOADER_WARNINGS_SINCE.standaloneEnabled, this.target);
@@ -159,16 +167,16 @@ class OlderTargetReporter extends Reporter {
       case Code.UnknownFieldClass: {
         // The span is the name as written (a dot argument included: mesos.task.label.team).
         const written = this.model.text.slice(span.start, span.end);
-        if (this.readsDotForm(written, span)) return false;
+        if (this.readsDotForm(written, span, options)) return false;
         const removed = removedField(written)?.field;
-        return !removed || newerThanTarget(this.target, removed.until) || !this.inSyscallItem(span);
+        return !removed || newerThanTarget(this.target, removed.until) || !this.inSyscallItem(span, options);
       }
       case Code.FieldArgument: {
         // An output's `%k8s.pod.label.app` is "needs an argument" on the field's name, the dot form after it.
         const name = this.model.text.slice(span.start, span.end);
         // On a field the target does not have (`container.label.x` at 0.40): an unknown field, said once (reportNewField).
         if (newerThanTarget(lookupField(name)?.field.since, this.target) && lookupField(name)?.field.name === name) return false;
-        return !(this.model.text[span.end] === '.' && this.readsDotForm(`${name}${this.model.text.slice(span.end, span.end + 2)}`, span));
+        return !(this.model.text[span.end] === '.' && this.readsDotForm(`${name}${this.model.text.slice(span.end, span.end + 2)}`, span, options));
       }
       default: return true;
     }
@@ -188,14 +196,17 @@ class OlderTargetReporter extends Reporter {
    * Whether the target reads `field.arg` where the catalog's release takes brackets only (FieldArgument.dotFormUntil:
    * the k8s.*.label fields of libsinsp's k8s check, a syscall-source check).
    */
-  private readsDotForm(written: string, span: Span): boolean {
+  private readsDotForm(written: string, span: Span, options: ReportOptions | undefined): boolean {
     const older = olderDotForm(written);
-    return older !== undefined && older.arg !== '' && !newerThanTarget(this.target, older.until) && this.inSyscallItem(span);
+    return older !== undefined && older.arg !== '' && !newerThanTarget(this.target, older.until) && this.inSyscallItem(span, options);
   }
 
-  /** Whether the finding lies in a macro or in a rule of the syscall source (the removed fields are syscall fields). */
-  private inSyscallItem(span: Span): boolean {
-    const item = this.model.items.find((i) => i.span.start <= span.start && span.end <= i.span.end);
+  /**
+   * Whether the finding is made for a macro or a rule of the syscall source (the removed fields are syscall fields):
+   * the item that reads the text through an alias (`via`), else the item whose text holds it.
+   */
+  private inSyscallItem(span: Span, options: ReportOptions | undefined): boolean {
+    const item = options?.via?.item ?? this.model.items.find((i) => i.span.start <= span.start && span.end <= i.span.end);
     if (item?.kind !== 'rule') return true;
     const source = scalarText(entryOf(item, 'source')?.value);
     return source === undefined || source.trim() === 'syscall';
