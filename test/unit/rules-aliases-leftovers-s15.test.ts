@@ -39,3 +39,33 @@ test('at an older target release a finding made through an alias is attributed a
   );
   assert.ok(said(reversed, '0.40').some((m) => /syslog\.facility: .*For rule 'B' \(\*c, line 8\)/.test(m)), said(reversed, '0.40').join('\n'));
 });
+
+test('skip-if-unknown-filter: one skip warning per rule, counted for the rule that reads the text through an alias', () => {
+  const SKIP = '  skip-if-unknown-filter: true';
+  // Rule B reads an unknown field through *c and writes one in its output: Falco checks the output first, skips B
+  // there and warns once, so the condition's finding (made for B only) is information.
+  const one = lines(
+    '- shared: &c evt.type = open and proc.namex = x',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: "%proc.bar"', '  priority: INFO', SKIP,
+  );
+  assert.deepEqual(said(one, '0.44', 'unknown-field'), [
+    "3 unknown-field proc.namex: 'proc.namex' is not a supported filter field. Did you mean 'proc.name'? Falco does not check this: under skip-if-unknown-filter it skips the rule at %proc.bar in the output, which it checks before the condition, and warns once. For rule 'B' (*c, line 4), which reads this text through an alias.",
+    "2 unknown-field proc.bar: 'proc.bar' is not a supported output field. The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
+  ]);
+  // Rules A and B share the condition: A is skipped at its output first, B at the shared condition: B's warning stays.
+  const two = lines(
+    '- rule: A', '  desc: d', '  condition: &c evt.type = open and proc.namex = x', '  output: "%proc.bar"', '  priority: INFO', SKIP,
+    '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO', SKIP,
+  );
+  assert.deepEqual(said(two, '0.44', 'unknown-field'), [
+    "2 unknown-field proc.namex: 'proc.namex' is not a supported filter field. Did you mean 'proc.name'? The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER) Also for rule 'B' (*c, line 9), which reads this text through an alias.",
+    "2 unknown-field proc.bar: 'proc.bar' is not a supported output field. The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
+  ]);
+  // Both readers skipped earlier, each at its own output.
+  const both = lines(
+    '- shared: &c evt.type = open and proc.namex = x',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: "%proc.bar"', '  priority: INFO', SKIP,
+    '- rule: C', '  desc: d', '  condition: *c', '  output: "%proc.baz"', '  priority: INFO', SKIP,
+  );
+  assert.match(said(both, '0.44', 'unknown-field')[0], /^3 unknown-field proc\.namex: .* it skips rule 'B' at %proc\.bar and rule 'C' at %proc\.baz, each before this, and warns once per rule\. For rule 'B' \(\*c, line 4\) and rule 'C' \(\*c, line 10\), which read this text through aliases\.$/);
+});

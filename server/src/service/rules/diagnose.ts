@@ -127,36 +127,47 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
  * but unknown fields and event types are found by the compile), the output formatter stops at its first bad token
  * and the filter compiler at its first bad field. So of the skip findings in one rule item, the first in that order
  * (output, condition, exceptions: build_rule_exception_infos appends them to the condition; then the text's order)
- * stays a warning, and the others are said as information: true of the text, not what Falco reports.
+ * stays a warning, and the others are said as information: true of the text, not what Falco reports. A finding is
+ * counted for the rule that made it: the one reading the text through an alias (ReportOptions.via), else the one
+ * whose text holds it; its part is where that rule reads the text (the key of its alias). A diagnostic that several
+ * rules share (Reporter.mergeAliased) stays a warning while it is the first skip of one of them.
  */
 function oneSkipPerRule(model: RulesFileModel, reporter: Reporter): void {
   if (reporter.skips.length < 2) return;
   const parts = ['output', 'condition', 'exceptions'] as const;
-  for (const item of model.items) {
-    if (item.kind !== 'rule') continue;
-    const inItem = reporter.skips.filter((s) => item.span.start <= s.span.start && s.span.start < item.span.end);
-    if (inItem.length < 2) continue;
-    const partOf = (span: Span) => {
-      const at = parts.findIndex((key) => { const e = entryOf(item, key); return e !== undefined && e.span.start <= span.start && span.start < e.span.end; });
-      return at < 0 ? parts.length : at;
+  interface Skip { diagnostic: Diagnostic; span: Span; rule: ModelItem; part: number }
+  const byRule = new Map<ModelItem, Skip[]>();
+  for (const s of reporter.skips) {
+    const rule = s.via ? s.via.item : model.items.find((item) => item.span.start <= s.span.start && s.span.start < item.span.end);
+    if (rule?.kind !== 'rule') continue;
+    const at = s.via ? s.via.use.at : s.span;
+    const part = parts.findIndex((key) => inEntry(entryOf(rule, key), at));
+    const skips = byRule.get(rule) ?? [];
+    if (!skips.some((x) => x.diagnostic === s.diagnostic)) skips.push({ diagnostic: s.diagnostic, span: s.span, rule, part: part < 0 ? parts.length : part });
+    byRule.set(rule, skips);
+  }
+  const firsts = new Set<Diagnostic>();
+  const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
+  for (const skips of byRule.values()) {
+    const ordered = skips.sort((a, b) => a.part - b.part || a.span.start - b.span.start);
+    firsts.add(ordered[0].diagnostic);
+    for (const skip of ordered.slice(1)) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first: ordered[0] }]);
+  }
+  const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
+  for (const [diagnostic, skipped] of later) {
+    if (firsts.has(diagnostic) || !reporter.diagnostics.includes(diagnostic)) continue;
+    const where = (first: Skip) => {
+      const text = model.text.slice(first.span.start, first.span.end);
+      return first.part === 0 && !text.startsWith('%') ? `%${text}` : text;
     };
-    const ordered = inItem.map((s) => ({ ...s, part: partOf(s.span) })).sort((a, b) => a.part - b.part || a.span.start - b.span.start);
-    const first = ordered[0]!;
-    const text = model.text.slice(first.span.start, first.span.end);
-    const where = first.part === 0 && !text.startsWith('%') ? `%${text}` : text;
-    for (const later of ordered.slice(1)) {
-      const said = later.diagnostic.message;
-      const message = typeof said === 'string' ? said.replace(/ The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/, '') : said;
-      const index = reporter.diagnostics.indexOf(later.diagnostic);
-      if (index < 0 || typeof message !== 'string' || message === said) continue;
-      const place = later.part === first.part ? `, earlier in the ${parts[first.part] ?? 'rule'},`
-        : first.part < parts.length ? ` in the ${parts[first.part]}, which it checks before the ${parts[later.part] ?? 'rest'},` : '';
-      reporter.diagnostics[index] = {
-        ...later.diagnostic,
-        severity: DiagnosticSeverity.Information,
-        message: `${message} Falco does not check this: under skip-if-unknown-filter it skips the rule at ${where}${place} and warns once.`,
-      };
-    }
+    const place = ({ skip, first }: { skip: Skip; first: Skip }) => (skip.part === first.part ? `, earlier in the ${parts[first.part] ?? 'rule'},`
+      : first.part < parts.length ? ` in the ${parts[first.part]}, which it checks before the ${parts[skip.part] ?? 'rest'},` : '');
+    // Several rules reading this text through aliases: where each is skipped, before it comes to this text.
+    const skips = skipped.length === 1 ? `the rule at ${where(skipped[0].first)}${place(skipped[0])}`
+      : `${skipped.map((s) => `rule '${s.skip.rule.name}' at ${where(s.first)}`).join(' and ')}, each before this,`;
+    reporter.restate(diagnostic, DiagnosticSeverity.Information, (message) => (SKIPPED.test(message)
+      ? `${message.replace(SKIPPED, '')} Falco does not check this: under skip-if-unknown-filter it skips ${skips} and warns once${skipped.length === 1 ? '' : ' per rule'}.`
+      : message));
   }
 }
 

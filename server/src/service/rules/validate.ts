@@ -83,8 +83,12 @@ interface AliasedFinding { diagnostic: Diagnostic; message: string; own: boolean
 
 export class Reporter implements ReportSink {
   readonly diagnostics: Diagnostic[] = [];
-  /** The findings that say Falco skips a rule (LOAD_UNKNOWN_FILTER), with the span each covers (diagnose.ts oneSkipPerRule). */
-  readonly skips: { diagnostic: Diagnostic; span: Span }[] = [];
+  /**
+   * The findings that say Falco skips a rule (LOAD_UNKNOWN_FILTER), with the span each covers and the alias it was
+   * made through (diagnose.ts oneSkipPerRule): one entry per report, so a diagnostic merged for several rules reading
+   * the same text (mergeAliased) has one entry per rule.
+   */
+  readonly skips: { diagnostic: Diagnostic; span: Span; via?: AliasVia }[] = [];
   private capped = false;
   /** Once a finding came through an alias: every diagnostic by code, range, severity and message. */
   private aliased: Map<string, AliasedFinding> | undefined;
@@ -116,9 +120,24 @@ export class Reporter implements ReportSink {
       message: load ? `${message} (${load})` : message,
     };
     if (data) diagnostic.data = data;
-    if ((options?.via || this.aliased) && this.mergeAliased(diagnostic, options?.via)) return;
-    this.diagnostics.push(diagnostic);
-    if (load === 'LOAD_UNKNOWN_FILTER') this.skips.push({ diagnostic, span });
+    const said = options?.via || this.aliased ? this.mergeAliased(diagnostic, options?.via) : diagnostic;
+    if (said === diagnostic) this.diagnostics.push(diagnostic);
+    if (load === 'LOAD_UNKNOWN_FILTER') this.skips.push({ diagnostic: said, span, ...(options?.via ? { via: options.via } : {}) });
+  }
+
+  /**
+   * Says diagnostic `d` otherwise once every finding is in: `restate` gets its message without what mergeAliased
+   * added (the items that found it through aliases), which is added again after the new message.
+   */
+  restate(d: Diagnostic, severity: Diagnostic['severity'], restate: (message: string) => string): void {
+    const found = this.aliased && [...this.aliased.values()].find((f) => f.diagnostic === d);
+    d.severity = severity;
+    if (!found || found.via.length === 0) {
+      if (typeof d.message === 'string') d.message = restate(d.message);
+      return;
+    }
+    found.message = restate(found.message);
+    this.describeAliased(found);
   }
 
   /**
@@ -126,9 +145,10 @@ export class Reporter implements ReportSink {
    * code, range, severity and message, naming the items that found it through an alias ("Also for" when the anchor's
    * own item found it too), each alias a related location. Two rules sharing a wrong condition thus give one
    * diagnostic and one quick fix (which edits the anchored text, never an alias); a finding that differs between them
-   * (another source, a macro no rule reaches) stays a diagnostic of its own. True when `d` was merged into an earlier one.
+   * (another source, a macro no rule reaches) stays a diagnostic of its own. Returns the diagnostic that says `d`:
+   * an earlier one when `d` was merged into it.
    */
-  private mergeAliased(d: Diagnostic, via: AliasVia | undefined): boolean {
+  private mergeAliased(d: Diagnostic, via: AliasVia | undefined): Diagnostic {
     const key = (x: Diagnostic) => `${x.code}\u0000${x.range.start.line}:${x.range.start.character}:${x.range.end.line}:${x.range.end.character}\u0000${x.severity}\u0000${x.message}`;
     const text = (x: Diagnostic) => (typeof x.message === 'string' ? x.message : x.message.value);
     if (!this.aliased) {
@@ -142,7 +162,7 @@ export class Reporter implements ReportSink {
     if (!via) found.own = true;
     else if (!found.via.some((v) => v.item === via.item && v.use.at.start === via.use.at.start)) found.via.push(via);
     if (found.via.length > 0) this.describeAliased(found);
-    return earlier !== undefined;
+    return found.diagnostic;
   }
 
   private describeAliased(f: AliasedFinding): void {
