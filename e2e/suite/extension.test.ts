@@ -368,6 +368,40 @@ suite('Tuning from an alert', () => {
     const again = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
     assert.ok(!exceptionFixes(again).some((a) => a.title === fix.title), 'the same exception is not offered twice');
   });
+
+  test('a local rules file held unsaved as plain text gets no fix computed from the disk until it is saved', async () => {
+    const log = workspaceFile('falco_events.json');
+    const local = workspaceFile('falco_rules.local.yaml');
+    const range = new vscode.Range(0, 10, 0, 10);
+    const writesToLocal = (a: vscode.CodeAction) => (a.edit?.entries() ?? []).some(([u]) => u.toString() === local.toString())
+      || JSON.stringify(a.command?.arguments ?? []).includes(local.toString());
+    const actions = () => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
+    const titles = (list: vscode.CodeAction[]) => list.map((a) => a.title).join(' | ');
+    // The user turns the local file into plain text: the server is no longer sent its text and reads the disk, which
+    // holds the same text, so the fixes into it are still offered.
+    const asRules = await vscode.workspace.openTextDocument(local);
+    const plain = await vscode.languages.setTextDocumentLanguage(asRules, 'plaintext');
+    assert.equal(plain.languageId, 'plaintext');
+    const clean = await actions();
+    assert.ok(clean.some(writesToLocal), `a fix into the local file while it is saved: ${titles(clean)}`);
+    // They type in it without saving. The client tells the server before the next request (one connection, in order),
+    // and no fix computed from the disk is offered: VS Code would apply it at the disk's offsets inside the typed
+    // text. (The server offers a greyed-out "save it first" instead, which vscode.executeCodeActionProvider does not
+    // return: it lists the valid actions only. The protocol test hardening-unsaved-elsewhere-s15 checks that one.)
+    const typed = '# typed, not saved\n';
+    const typing = new vscode.WorkspaceEdit();
+    typing.insert(local, new vscode.Position(0, 0), typed);
+    assert.ok(await vscode.workspace.applyEdit(typing), 'the user\'s edit applies');
+    assert.ok(plain.isDirty);
+    const unsaved = await actions();
+    assert.ok(!unsaved.some(writesToLocal), `no fix into the unsaved file: ${titles(unsaved)}`);
+    // Saved, the fixes into it come back, computed from the saved text; what the user typed is kept.
+    assert.ok(await plain.save(), 'the file saves');
+    const saved = await actions();
+    assert.ok(saved.some(writesToLocal), `a fix into the saved local file: ${titles(saved)}`);
+    assert.ok((await vscode.workspace.openTextDocument(local)).getText().startsWith(typed));
+    await vscode.languages.setTextDocumentLanguage(plain, 'falco-rules');
+  });
 });
 
 suite('Incident report', () => {
