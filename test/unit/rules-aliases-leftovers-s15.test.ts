@@ -69,3 +69,16 @@ test('skip-if-unknown-filter: one skip warning per rule, counted for the rule th
   );
   assert.match(said(both, '0.44', 'unknown-field')[0], /^3 unknown-field proc\.namex: .* it skips rule 'B' at %proc\.bar and rule 'C' at %proc\.baz, each before this, and warns once per rule\. For rule 'B' \(\*c, line 4\) and rule 'C' \(\*c, line 10\), which read this text through aliases\.$/);
 });
+
+test('an anchor and an alias in the same rule: the finding said again through the alias is one diagnostic pointing to it', () => {
+  const text = lines(
+    '- rule: A', '  desc: d', '  condition: evt.type = open', '  output: o', '  priority: INFO',
+    '  exceptions:', '    - name: one', '      fields: &f [proc.namex]', '      values: [[x]]', '    - name: two', '      fields: *f', '      values: [[y]]',
+  );
+  const doc = rulesDoc(FILE, text);
+  const found = diagnoseAt(FILE, text, '0.44').filter((d) => d.code === 'unknown-field');
+  assert.equal(found.length, 1, JSON.stringify(found, null, 1));
+  assert.equal(doc.getText(found[0].range), 'proc.namex');
+  assert.match(String(found[0].message), /\(LOAD_ERR_VALIDATE\) Rule 'A' reads this text again through \*f \(line 11\)\.$/);
+  assert.deepEqual(found[0].relatedInformation?.map((r) => [doc.getText(r.location.range), r.location.range.start.line, r.message]), [['*f', 10, "rule 'A' reads this text again here, through *f"]]);
+});

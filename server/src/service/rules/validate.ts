@@ -55,10 +55,19 @@ export interface ReportSink {
  * The sink of a file with aliases (model.aliases): a finding made while checking an item, outside that item's text
  * and inside text the item reads through one of its aliases, is marked `via` that alias. The loops over a file's items
  * call `enter`; runDirectly does too (a file with aliases has no chunks, so its checks run directly).
+ *
+ * An anchor and its alias in the same item (`fields: &f [...]` in one exception, `fields: *f` in the next): the
+ * finding lies in the item's own text either way, and a span does not say which reading made it. A finding said again
+ * for the item, in text one of its own aliases reads, is taken as that alias's reading and marked `via` it (the
+ * Reporter merges it into the first one, with a pointer to the alias). A finding only the alias's reading makes, the
+ * first time it is said, is not told apart from the anchor's own reading: it gets no pointer.
  */
 export class AliasAttribution implements ReportSink {
   private item: ModelItem | undefined;
   private uses: AliasUse[] = [];
+  /** The uses whose anchored text lies in the item itself, and the findings said for the item in their texts. */
+  private inner: AliasUse[] = [];
+  private said = new Set<string>();
 
   constructor(private readonly model: RulesFileModel, private readonly sink: ReportSink) {}
 
@@ -66,13 +75,21 @@ export class AliasAttribution implements ReportSink {
     if (item === this.item) return;
     this.item = item;
     this.uses = (this.model.aliases ?? []).filter((u) => item.span.start <= u.at.start && u.at.end <= item.span.end);
+    this.inner = this.uses.filter((u) => item.span.start <= u.target.start && u.target.end <= item.span.end);
+    if (this.said.size > 0) this.said = new Set();
   }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     const item = this.item;
-    if (item && this.uses.length > 0 && !options?.via && (span.start < item.span.start || span.end > item.span.end)) {
-      const use = this.uses.find((u) => u.target.start <= span.start && span.end <= u.target.end);
-      if (use) options = { ...options, via: { item, use } };
+    if (item && this.uses.length > 0 && !options?.via) {
+      const outside = span.start < item.span.start || span.end > item.span.end;
+      const within = (u: AliasUse) => u.target.start <= span.start && span.end <= u.target.end;
+      const use = outside ? this.uses.find(within) : this.inner.find(within);
+      if (use && !outside) {
+        const key = `${code}\u0000${span.start}:${span.end}\u0000${message}`;
+        if (this.said.has(key)) options = { ...options, via: { item, use } };
+        else this.said.add(key);
+      } else if (use) options = { ...options, via: { item, use } };
     }
     this.sink.report(code, span, message, data, options);
   }
@@ -168,12 +185,20 @@ export class Reporter implements ReportSink {
   private describeAliased(f: AliasedFinding): void {
     const lines = this.model.lines;
     const who = (v: AliasVia) => `${v.item.kind === 'rule' || v.item.kind === 'macro' || v.item.kind === 'list' ? v.item.kind : 'item'}${v.item.name !== undefined ? ` '${v.item.name}'` : ''}`;
-    const names = f.via.map((v) => `${who(v)} (*${v.use.anchor}, line ${lines.positionAt(v.use.at.start).line + 1})`);
-    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    f.diagnostic.message = `${f.message} ${f.own ? 'Also for' : 'For'} ${list}, which ${names.length === 1 ? 'reads this text through an alias' : 'read this text through aliases'}.`;
+    const place = (v: AliasVia) => `*${v.use.anchor}, line ${lines.positionAt(v.use.at.start).line + 1}`;
+    const and = (xs: string[]) => (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+    // An alias in the item holding the text (AliasAttribution: a finding said again there) reads it again.
+    const self = (v: AliasVia) => v.item.span.start <= v.use.target.start && v.use.target.end <= v.item.span.end;
+    const others = f.via.filter((v) => !self(v)).map((v) => `${who(v)} (${place(v)})`);
+    const again = f.via.filter(self);
+    f.diagnostic.message = [
+      f.message,
+      others.length > 0 ? `${f.own ? 'Also for' : 'For'} ${and(others)}, which ${others.length === 1 ? 'reads this text through an alias' : 'read this text through aliases'}.` : undefined,
+      again.length > 0 ? `${who(again[0]).replace(/^./, (c) => c.toUpperCase())} reads this text again through ${and(again.map((v) => `*${v.use.anchor} (line ${lines.positionAt(v.use.at.start).line + 1})`))}.` : undefined,
+    ].filter((x) => x !== undefined).join(' ');
     f.diagnostic.relatedInformation = f.via.map((v) => ({
       location: { uri: this.model.uri, range: lines.range(v.use.at.start, v.use.at.end) },
-      message: `${who(v)} reads this text here, through *${v.use.anchor}`,
+      message: `${who(v)} reads this text ${self(v) ? 'again ' : ''}here, through *${v.use.anchor}`,
     }));
   }
 }
