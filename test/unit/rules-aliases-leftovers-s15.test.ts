@@ -82,3 +82,40 @@ test('an anchor and an alias in the same rule: the finding said again through th
   assert.match(String(found[0].message), /\(LOAD_ERR_VALIDATE\) Rule 'A' reads this text again through \*f \(line 11\)\.$/);
   assert.deepEqual(found[0].relatedInformation?.map((r) => [doc.getText(r.location.range), r.location.range.start.line, r.message]), [['*f', 10, "rule 'A' reads this text again here, through *f"]]);
 });
+
+test('a quick fix of anchored text that other readers do not need is greyed out, naming them; a finding they all share keeps its fix', async () => {
+  const { MemoryHost } = await import('./rules-host');
+  const { createRulesService } = await import('../../server/src/service/rules/index');
+  const fixesOf = (text: string, code: string) => {
+    const service = createRulesService(new MemoryHost({}, { folders: ['/ws'] }));
+    const doc = rulesDoc(FILE, text);
+    return service.diagnostics(doc).filter((d) => d.code === code).map((d) => ({
+      line: d.range.start.line,
+      actions: service.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] }).map((a) => ({ title: a.title, edit: a.edit !== undefined, preferred: a.isPreferred === true, disabled: a.disabled?.reason })),
+    }));
+  };
+  // Rule B turns the event-type warning off: the guard A's fix inserts would change B's condition too.
+  const quiet = lines(
+    '- rule: A', '  desc: d', '  condition: &c proc.name = x', '  output: o', '  priority: INFO',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO', '  warn_evttypes: false',
+  );
+  const a = fixesOf(quiet, 'no-evttype');
+  assert.equal(a.length, 1);
+  assert.deepEqual(a[0].actions.map((x) => [x.edit, x.disabled]), [[false, "This text is shared through *c: the edit would also change rule 'B' (*c, line 8), which this finding is not about. Write the text in place of the alias where it should change alone."]]);
+  // A k8s_audit rule holds the text, a syscall rule reads it: an evt.type guard is the syscall rule's fix only.
+  const sources = lines(
+    '- rule: A', '  desc: d', '  condition: &c ka.user.nme = x', '  output: o', '  priority: INFO', '  source: k8s_audit',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO',
+  );
+  const b = fixesOf(sources, 'no-evttype');
+  assert.deepEqual(b.map((x) => [x.line, x.actions.map((y) => [y.edit, /would also change rule 'A', which/.test(y.disabled ?? '')])]), [[8, [[false, true]]]]);
+  // The unknown field both rules read: one diagnostic for both, its plain fix offered and preferred.
+  const field = fixesOf(sources, 'unknown-field');
+  assert.deepEqual(field.map((x) => x.actions.map((y) => [y.title, y.edit, y.preferred, y.disabled])), [[["Change to field 'ka.user.name'", true, true, undefined]]]);
+  // Both rules without an event type: the guard is right for both.
+  const both = lines(
+    '- rule: A', '  desc: d', '  condition: &c proc.name = x', '  output: o', '  priority: INFO',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO',
+  );
+  assert.deepEqual(fixesOf(both, 'no-evttype').map((x) => x.actions.map((y) => [y.edit, y.disabled])), [[[true, undefined]], [[true, undefined]]]);
+});

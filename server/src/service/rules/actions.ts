@@ -469,13 +469,41 @@ function sourceActions(file: LoadedFile, load: LoadResult, range: Range, only: s
   return actions;
 }
 
+/**
+ * A quick fix that edits text read through YAML aliases by items the finding is not about (validate.ts
+ * markSharedText: `data.sharedText`) would change them silently: it is offered greyed out, with the anchor and the
+ * items it would also change. Greyed out rather than left out, so the user learns why the usual fix is missing; not
+ * rewritten to copy the anchored text into the item first, since that replaces the alias with a copy the user would
+ * then keep in step by hand, a choice the user should make. A finding every reader shares keeps its plain fix.
+ */
+function sharedTextFix(model: RulesFileModel, d: Diagnostic, action: CodeAction): CodeAction {
+  const shared = (d.data as { sharedText?: { anchors?: unknown; others?: unknown } } | undefined)?.sharedText;
+  const edits = action.edit?.changes?.[model.uri];
+  if (!shared || !Array.isArray(shared.anchors) || !Array.isArray(shared.others) || !edits) return action;
+  const anchors = shared.anchors as string[];
+  const targets = (model.aliases ?? []).filter((u) => anchors.includes(u.anchor)).map((u) => u.target);
+  const touches = edits.some((e) => {
+    const start = model.lines.offsetAt(e.range.start);
+    const end = model.lines.offsetAt(e.range.end);
+    return targets.some((t) => t.start <= end && start <= t.end);
+  });
+  if (!touches) return action;
+  const others = shared.others as string[];
+  const names = others.length === 1 ? others[0] : `${others.slice(0, -1).join(', ')} and ${others[others.length - 1]}`;
+  const { edit: _edit, isPreferred: _preferred, ...rest } = action;
+  return {
+    ...rest,
+    disabled: { reason: `This text is shared through ${anchors.map((a) => `*${a}`).join(', ')}: the edit would also change ${names}, which this finding is not about. Write the text in place of the alias where it should change alone.` },
+  };
+}
+
 export function codeActions(file: LoadedFile, load: LoadResult, range: Range, context: CodeActionContext, _host: ServiceHost): CodeAction[] {
   const only = context.only;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === QUICKFIX || QUICKFIX.startsWith(k))) {
     for (const d of context.diagnostics) {
       if (d.source !== 'falco') continue;
-      try { actions.push(...quickFixes(file, load, d)); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
+      try { actions.push(...quickFixes(file, load, d).map((a) => sharedTextFix(file.model, d, a))); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
     }
   }
   if (!only || only.some((k) => k === 'source' || k.startsWith('source'))) actions.push(...sourceActions(file, load, range, only));

@@ -116,6 +116,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   oneSkipPerRule(file.model, reporter);
+  if (aliased) reporter.markSharedText();
   cache?.trim();
   return reporter.diagnostics;
 }

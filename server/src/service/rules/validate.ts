@@ -38,6 +38,28 @@ export interface ReportOptions { severity?: Diagnostic['severity']; load?: strin
  */
 export interface AliasVia { item: ModelItem; use: AliasUse }
 
+/**
+ * The items that read the text at `span` of a file with aliases: the rule or macro whose text holds it (no `use`),
+ * and every item reading it through an alias whose anchored text holds it. Empty outside anchored text.
+ */
+export function textReaders(model: RulesFileModel, span: Span): { item: ModelItem; use?: AliasUse }[] {
+  const uses = (model.aliases ?? []).filter((u) => u.target.start <= span.start && span.end <= u.target.end);
+  if (uses.length === 0) return [];
+  const itemAt = (offset: number) => model.items.find((i) => i.span.start <= offset && offset < i.span.end);
+  const holder = itemAt(span.start);
+  const readers: { item: ModelItem; use?: AliasUse }[] = holder && (holder.kind === 'rule' || holder.kind === 'macro') ? [{ item: holder }] : [];
+  for (const use of uses) {
+    const item = itemAt(use.at.start);
+    if (item && !readers.some((r) => r.item === item)) readers.push({ item, use });
+  }
+  return readers;
+}
+
+/** How a finding names an item: `rule 'A'`. */
+export function itemLabel(item: ModelItem): string {
+  return `${item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list' ? item.kind : 'item'}${item.name !== undefined ? ` '${item.name}'` : ''}`;
+}
+
 /** Reports an unknown-field failure: a warning and a skipped rule under skip-if-unknown-filter, else marked unknownFilter. */
 export function reportUnknownFilter(sink: ReportSink, skip: boolean, code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
   if (skip) sink.report(code, span, `${message} The rule is skipped because of skip-if-unknown-filter.`, data, { severity: 2, load: 'LOAD_UNKNOWN_FILTER' });
@@ -158,6 +180,58 @@ export class Reporter implements ReportSink {
   }
 
   /**
+   * Marks the findings whose quick fix must not be a plain edit of anchored text (actions.ts sharedTextFix): a fix of
+   * text read through aliases changes every item reading it, which is right for a finding they all share and wrong
+   * for one of some of them only (another source, other exceptions, a rule holding the anchor but not the problem).
+   * A finding's texts are the anchored text it lies in, else the anchored texts its item holds or reads through its
+   * aliases (a rule's no-event-type fix edits its condition). A reader shares the finding when it made one of the
+   * same code: at the same range in anchored text, anywhere in its own item otherwise. `data.sharedText` gets the
+   * anchors of the texts and the readers that do not share it. Run once every finding is in; files with aliases only.
+   */
+  markSharedText(): void {
+    const uses = this.model.aliases;
+    if (!uses) return;
+    const lines = this.model.lines;
+    const items = this.model.items;
+    const itemAt = (offset: number) => items.find((i) => i.span.start <= offset && offset < i.span.end);
+    const merged = new Map<Diagnostic, AliasedFinding>();
+    for (const f of this.aliased?.values() ?? []) merged.set(f.diagnostic, f);
+    const spanOf = (d: Diagnostic): Span => ({ start: lines.offsetAt(d.range.start), end: lines.offsetAt(d.range.end) });
+    const byCode = new Map<unknown, { d: Diagnostic; span: Span; finders: ModelItem[] }[]>();
+    for (const d of this.diagnostics) {
+      const span = spanOf(d);
+      const f = merged.get(d);
+      const own = !f || f.own ? itemAt(span.start) : undefined;
+      const finders = [...(own ? [own] : []), ...(f?.via.map((v) => v.item) ?? [])];
+      byCode.set(d.code, [...(byCode.get(d.code) ?? []), { d, span, finders }]);
+    }
+    for (const [, found] of byCode) {
+      for (const { d, span } of found) {
+        const inText = uses.some((u) => u.target.start <= span.start && span.end <= u.target.end);
+        const holder = itemAt(span.start);
+        const texts = inText ? [span] : holder ? uses.filter((u) => (holder.span.start <= u.at.start && u.at.end <= holder.span.end)
+          || (holder.span.start <= u.target.start && u.target.end <= holder.span.end)).map((u) => u.target) : [];
+        const sharing = new Set<ModelItem>();
+        for (const x of found) {
+          if (inText ? x.span.start === span.start && x.span.end === span.end : !uses.some((u) => u.target.start <= x.span.start && x.span.end <= u.target.end)) {
+            for (const i of x.finders) sharing.add(i);
+          }
+        }
+        const anchors = new Set<string>();
+        const others: string[] = [];
+        for (const text of texts) {
+          for (const u of uses) if (u.target.start <= text.start && text.end <= u.target.end) anchors.add(u.anchor);
+          for (const r of textReaders(this.model, text)) {
+            const label = `${itemLabel(r.item)}${r.use ? ` (*${r.use.anchor}, line ${lines.positionAt(r.use.at.start).line + 1})` : ''}`;
+            if (!sharing.has(r.item) && !others.includes(label)) others.push(label);
+          }
+        }
+        if (others.length > 0) d.data = { ...(d.data as Record<string, unknown> | undefined), sharedText: { anchors: [...anchors], others } };
+      }
+    }
+  }
+
+  /**
    * A finding in anchored text is said once, however many items read that text through aliases: one diagnostic per
    * code, range, severity and message, naming the items that found it through an alias ("Also for" when the anchor's
    * own item found it too), each alias a related location. Two rules sharing a wrong condition thus give one
@@ -184,7 +258,7 @@ export class Reporter implements ReportSink {
 
   private describeAliased(f: AliasedFinding): void {
     const lines = this.model.lines;
-    const who = (v: AliasVia) => `${v.item.kind === 'rule' || v.item.kind === 'macro' || v.item.kind === 'list' ? v.item.kind : 'item'}${v.item.name !== undefined ? ` '${v.item.name}'` : ''}`;
+    const who = (v: AliasVia) => itemLabel(v.item);
     const place = (v: AliasVia) => `*${v.use.anchor}, line ${lines.positionAt(v.use.at.start).line + 1}`;
     const and = (xs: string[]) => (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
     // An alias in the item holding the text (AliasAttribution: a finding said again there) reads it again.
