@@ -91,3 +91,80 @@ export function kubectlWords(value: KubectlScalar): string {
     case 'float': return `the number ${Number.isNaN(value.value) ? 'NaN' : value.value === Infinity ? '+Inf' : value.value === -Infinity ? '-Inf' : String(value.value)}`;
   }
 }
+
+// What Falco reads from a Falco Operator resource's structured fields (spec.inlineRules, spec.config). The API server
+// keeps them as JSON (kubectl's reading above, sent with encoding/json: a float it cannot write, ±Inf or NaN, makes
+// kubectl refuse the manifest, 'json: unsupported value'; the API server reads a number back as an int64 where it
+// can, else a float64, k8s.io/apimachinery/pkg/util/json). The operator writes them back as YAML with sigs.k8s.io/yaml
+// JSONToYAML (falco-operator internal/pkg/common/json.go JSONRawToYAML, v0.2.0 to v0.4.1 and main; sigs.k8s.io/yaml
+// v1.6.0 yaml.go:105-126): go-yaml v2 reads the JSON and Marshal writes each value (encode.go at v2.4.0: a string as
+// itself, quoted where it would read as another type; a bool as true/false; an int in decimal; a float with
+// strconv.FormatFloat(f, 'g', -1, 64)). Falco reads that text with yaml-cpp. So a plain `0777` reaches Falco as `511`,
+// `yes` as `true`, `1_000` as `1000`; a string (quoted, or plain and a string for kubectl) and null are unchanged.
+
+/** Go's strconv.FormatFloat(v, 'g', -1, 64) for a finite v: the shortest digits, in %e form when the exponent is
+ *  below -4 or at least 6 (the shortest form's precision, ftoa.go), with at least two exponent digits. */
+function goFloat(v: number): string {
+  const [mantissa, e] = v.toExponential().split('e');
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return String(v);
+}
+
+/** The text of the scalar the operator writes for a value kubectl read so, or undefined where kubectl refuses the
+ *  manifest (a float JSON cannot hold). */
+export function operatorWrittenBack(value: KubectlScalar): string | undefined {
+  switch (value.type) {
+    case 'string': return value.value;
+    case 'boolean': return String(value.value);
+    case 'null': return 'null';
+    case 'int': return value.value <= INT64_MAX ? value.value.toString() : goFloat(Number(value.value)); // the API server's float64
+    case 'float': {
+      const v = value.value;
+      if (!Number.isFinite(v)) return undefined;
+      // An integral float is written by encoding/json without a fraction and read back as an integer (int64, or
+      // uint64 by go-yaml) where it fits.
+      return Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 64 ? BigInt(v).toString() : goFloat(v);
+    }
+  }
+}
+
+/** How Falco asks yaml-cpp for a value: as a string (the text), a bool, an integer or a double; or as JSON, as it
+ *  turns a plugin's init_config mapping into the plugin's JSON (yaml_helper.h convert<nlohmann::json> at 0.44.0: an
+ *  int, else a double, else a bool, else the text, whether quoted or not). */
+export type YamlCppType = 'string' | 'bool' | 'int' | 'number' | 'json';
+
+const YAML_CPP_BOOL: ReadonlyMap<string, boolean> = new Map([
+  ...'y yes true on'.split(' ').map((w) => [w, true] as const), ...'n no false off'.split(' ').map((w) => [w, false] as const),
+]);
+
+/**
+ * What yaml-cpp's convert gives for a scalar's text, in words, or undefined where it does not convert (convert.cpp
+ * and convert.h at 0.8.0, Falco's): a bool from y/yes/true/on or n/no/false/off in lower, upper or capitalized case
+ * (IsFlexibleCase); an integer through a stringstream whose base the text decides (`0x1F` hex, `0777` octal, nothing
+ * may follow: `1_000` and `0b101` do not convert); a double through a stringstream, or .inf/.nan. An int is read
+ * into an int (convert<int>) by the JSON reading; the range is not checked.
+ */
+export function yamlCppReads(text: string, as: YamlCppType): string | undefined {
+  switch (as) {
+    case 'string': return `'${text}'`;
+    case 'bool': {
+      const flexible = text === text.toLowerCase() || text === text.toUpperCase() || text === text[0] + text.slice(1).toLowerCase();
+      const b = flexible ? YAML_CPP_BOOL.get(text.toLowerCase()) : undefined;
+      return b === undefined ? undefined : String(b);
+    }
+    case 'int': {
+      const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+      if (!m) return undefined;
+      const d = m[2];
+      const n = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 && d.startsWith('0') ? BigInt(`0o${d.slice(1)}`) : BigInt(d);
+      return String(m[1] === '-' ? -n : n);
+    }
+    case 'number': {
+      if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return String(Number(text));
+      if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? '-Infinity' : 'Infinity';
+      return /^\.(nan|NaN|NAN)$/.test(text) ? 'NaN' : undefined;
+    }
+    case 'json': return yamlCppReads(text, 'int') ?? yamlCppReads(text, 'number') ?? yamlCppReads(text, 'bool') ?? `'${text}'`;
+  }
+}

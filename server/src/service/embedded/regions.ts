@@ -32,6 +32,7 @@ import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
+import { inlineRulesProblems, nameProblem, operatorConfigProblems } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -250,6 +251,9 @@ export enum HolderCode {
   /** A ConfigMap that a second resource of its manifest names: the operator writes it once per resource; Falco Lens
    *  checks it at the first one's place. */
   OperatorConfigMapAgain = 'embedded-operator-configmap-again',
+  /** A plain scalar of a Falco Operator resource that kubectl reads (YAML 1.1) as another type: a name Kubernetes
+   *  refuses, or a value of inlineRules or config that reaches Falco changed (operatorScalars.ts). */
+  KubectlScalar = 'embedded-kubectl-scalar',
   /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
    *  first; Falco Lens checks it after the workspace's rules files). */
   RulesLoadBefore = 'embedded-rules-loads-before',
@@ -701,7 +705,8 @@ export function toHost(file: EmbeddedFile, position: Position): Position {
 //
 // spec.inlineRules and spec.config are structured YAML (apiextensionsv1.JSON with x-kubernetes-preserve-unknown-fields,
 // so any value is accepted): the API server keeps them as JSON and the operator writes them back as YAML
-// (internal/pkg/common/json.go JSONRawToYAML): comments and the order of keys are lost, the items are the same. A
+// (internal/pkg/common/json.go JSONRawToYAML): comments and the order of keys are lost, and a plain scalar kubectl reads
+// as no string comes back as its JSON value (`0777` as 511, `yes` as true: operatorScalars.ts flags them). A
 // text there (the v0.1.x form `inlineRules: |-`) is written as a YAML text: Falco refuses such a rules file ("Rules
 // content is not yaml", rule_loader_reader.cpp:993 at 0.44.0) and merges nothing from such a configuration file
 // (yaml_helper.h include_config_file iterates a mapping's pairs; yaml-cpp iterates nothing else). A configMapRef names
@@ -767,7 +772,18 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   if ((kind !== 'Rulesfile' && kind !== 'Config') || !scalarString(root.get('apiVersion', true))?.startsWith(OPERATOR_GROUP)) return undefined;
   const { name, namespace } = metadataOf(root);
   const out: OperatorResource = { kind, resource: name, namespace, priority: OPERATOR_DEFAULT_PRIORITY };
+  const metadata = root.get('metadata', true);
   const spec = root.get('spec', true);
+  const ref = isMap(spec) ? spec.get('configMapRef', true) : undefined;
+  const names: [unknown, string][] = [
+    [isMap(metadata) ? metadata.get('name', true) : undefined, 'metadata.name'],
+    [isMap(metadata) ? metadata.get('namespace', true) : undefined, 'metadata.namespace'],
+    [isMap(ref) ? ref.get('name', true) : undefined, 'spec.configMapRef.name'],
+  ];
+  for (const [node, what] of names) {
+    const p = nameProblem(node, what, kind);
+    if (p) problems.push({ ...p, code: HolderCode.KubectlScalar });
+  }
   if (!isMap(spec)) return out;
   const priority = pairOf(spec, 'priority');
   const value = priority?.value;
@@ -790,7 +806,6 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
       });
     }
   }
-  const ref = spec.get('configMapRef', true);
   const refName = isMap(ref) ? ref.get('name', true) : undefined;
   const refText = scalarString(refName);
   if (refText !== undefined) out.configMapRef = { name: refText, span: spanOf(refName)! };
@@ -808,6 +823,8 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   if (!pair || node === null || node === undefined || (isScalar(node) && node.value === null)) return out;
   const keySpan = spanOf(pair.key) ?? [0, 0];
   const wanted = kind === 'Rulesfile' ? isSeq(node) : isMap(node);
+  // What Falco reads of it is what the operator writes back after kubectl and the API server (flow style too).
+  if (wanted) for (const p of (kind === 'Rulesfile' ? inlineRulesProblems : operatorConfigProblems)(node)) problems.push({ ...p, code: HolderCode.KubectlScalar });
   if (wanted && (node as YAMLMap | YAMLSeq).flow) {
     problems.push({
       code: HolderCode.FlowCollection, span: keySpan, severity: 'information',

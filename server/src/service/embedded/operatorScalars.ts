@@ -1,0 +1,134 @@
+// A Falco Operator resource's scalars as they reach Falco or the API server, where that is not what is written.
+//
+// spec.inlineRules and spec.config go through kubectl (YAML 1.1) and the API server's JSON, and the operator writes
+// them back as YAML (kubectlYaml.ts operatorWrittenBack): a plain `0777` in a list reaches Falco as the item '511',
+// `yes` as 'true'. Falco Lens checks the text as written, so each scalar whose reading by Falco (yaml-cpp, asked for
+// the type Falco asks for there) changes on the way is flagged at the scalar, with a quick fix quoting it (a quoted
+// scalar is a string for kubectl and is written back as the same string). Names the API server reads as strings
+// (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type YamlCppType } from '../kubectlYaml';
+import { yamlQuote } from '../yamlText';
+import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
+import { schemaAt } from '../config/schemaCheck';
+
+export interface ScalarProblem { span: readonly [number, number]; severity: 'error' | 'warning' | 'information'; message: string; replacement: string; fixTitle: string }
+
+const YAML11 = 'YAML 1.1, as Kubernetes\' clients read a manifest';
+
+/** A plain untagged scalar's text (the only kind kubectl reads otherwise than it is written), else undefined. */
+function plainText(node: unknown): string | undefined {
+  return isScalar(node) && node.type === 'PLAIN' && node.tag === undefined && node.source !== undefined && node.source !== '' ? node.source : undefined;
+}
+
+function spanOf(node: Node): readonly [number, number] {
+  const range = node.range!;
+  return [range[0], range[1]];
+}
+
+function quoteFix(text: string): { replacement: string; fixTitle: string } {
+  return { replacement: yamlQuote(text), fixTitle: `Quote the value (${yamlQuote(text)})` };
+}
+
+/** How Falco reads the scalar at a path of a rules item or of the configuration: the type it asks yaml-cpp for, the
+ *  words naming it, and how much a change matters. */
+interface Role { as: YamlCppType; label: string; severity: 'warning' | 'information'; effect?: string }
+
+/**
+ * Every scalar under `node` whose reading by Falco changes between what is written and what the operator writes back
+ * (`role` says how Falco reads the scalar at a path: keys, '[]' for a list's items).
+ */
+function writtenBackProblems(node: unknown, role: (path: readonly string[]) => Role, where: string): ScalarProblem[] {
+  const out: ScalarProblem[] = [];
+  const visit = (n: unknown, path: string[], depth: number) => {
+    if (depth > 32) return;
+    if (isSeq(n)) for (const item of n.items) visit(item, [...path, '[]'], depth + 1);
+    else if (isMap(n)) {
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        visit(pair.value, [...path, key], depth + 1);
+      }
+    } else {
+      const text = plainText(n);
+      if (text === undefined) return;
+      const read = kubectlScalar(n)!;
+      if (read.type === 'string' || read.type === 'null') return; // written back the same, and null is null to yaml-cpp
+      const back = operatorWrittenBack(read);
+      const span = spanOf(n as Node);
+      if (back === undefined) {
+        out.push({
+          span, severity: 'error', ...quoteFix(text),
+          message: `kubectl refuses this manifest: it reads ${text} as ${kubectlWords(read)} (${YAML11}), which JSON cannot hold ('json: unsupported value'). Quote it to send the text.`,
+        });
+        return;
+      }
+      const r = role(path);
+      const before = yamlCppReads(text, r.as);
+      const after = yamlCppReads(back, r.as);
+      if (before === after) return;
+      const written = before === undefined ? `; '${text}' as written is no ${r.as === 'bool' ? 'boolean' : 'number'} to Falco` : `, not ${before} as written`;
+      out.push({
+        span, severity: before === undefined ? 'information' : r.severity, ...quoteFix(text),
+        message: `kubectl reads ${text} as ${kubectlWords(read)} (${YAML11}) and the operator writes it back as ${back} ${where}: Falco reads ${r.label} as ${after ?? `'${back}', which it does not convert`}${written}${before === undefined ? '' : r.effect ?? ''}. Quote it to keep what is written.`,
+      });
+    }
+  };
+  visit(node, [], 0);
+  return out;
+}
+
+/** Rules item keys Falco reads as a bool, an integer, or an integer else a string (rule_loader_reader.cpp at 0.44.0:
+ *  decode_val's types, required_engine_version first as a uint32 then as a semver string). */
+const RULE_BOOLS = new Set(['enabled', 'append', 'capture', 'warn_evttypes', 'skip-if-unknown-filter']);
+const ITEM_NAMES = new Set(['rule', 'macro', 'list']);
+
+function ruleRole(list: readonly string[]): Role {
+  const path = list.slice(1); // from the item's keys
+  const [key, , sub] = path;
+  if (path.length === 1 && RULE_BOOLS.has(key)) return { as: 'bool', label: key, severity: 'information' };
+  if (path.length === 1 && key === 'capture_duration') return { as: 'int', label: key, severity: 'information' };
+  if (path.length === 1 && ITEM_NAMES.has(key)) return { as: 'string', label: `the ${key} name`, severity: 'warning', effect: ': another item than the one written, which what refers to it by name does not find' };
+  if (key === 'items') return { as: 'string', label: 'the list item', severity: 'warning', effect: ': the list holds another value, and a condition using it matches something else' };
+  if (key === 'exceptions' && (sub === 'values' || sub === 'fields' || sub === 'comps' || sub === 'name')) {
+    return { as: 'string', label: `the exception's ${sub === 'values' ? 'value' : sub === 'name' ? 'name' : sub === 'fields' ? 'field' : 'operator'}`, severity: 'warning', effect: sub === 'values' ? ': the exception matches something else' : '' };
+  }
+  if (key === 'tags') return { as: 'string', label: 'the tag', severity: 'information', effect: ': tag selections (-T, -t, the rules setting of falco.yaml) see another tag' };
+  return { as: 'string', label: path.filter((p) => p !== '[]').join('.') || 'the item', severity: 'information' };
+}
+
+/** The scalars of a Rulesfile's inlineRules (a list of rules items) whose reading by Falco changes on the way. */
+export function inlineRulesProblems(node: Node): ScalarProblem[] {
+  return writtenBackProblems(node, ruleRole, 'into /etc/falco/rules.d');
+}
+
+/** How Falco reads a configuration key's value, from its schema: a bool, an integer or a double where that is its
+ *  only type, else the text; a value the schema leaves open (a plugin's init_config) as the JSON Falco makes of it,
+ *  an information (its effect is the plugin's). */
+function configRole(path: readonly string[]): Role {
+  const schema = schemaAt(FALCO_CONFIG_SCHEMA, path);
+  const label = path.join('.').replace(/\.\[\]/g, '[]');
+  if (!schema || (schema.types.length === 0 && !schema.oneOf?.length)) return { as: 'json', label, severity: 'information' };
+  const types = new Set<ConfigType>([...schema.types, ...(schema.oneOf ?? []).flatMap((alt) => alt.types)]);
+  types.delete('null');
+  const only = types.size === 1 ? [...types][0] : undefined;
+  const as: YamlCppType = only === 'boolean' ? 'bool' : only === 'integer' ? 'int' : only === 'number' ? 'number' : 'string';
+  return { as, label, severity: as === 'string' && !types.has('string') ? 'information' : 'warning' };
+}
+
+/** The scalars of a Config's config (a mapping of falco.yaml's keys) whose reading by Falco changes on the way. */
+export function operatorConfigProblems(node: Node): ScalarProblem[] {
+  return writtenBackProblems(node, configRole, 'into /etc/falco/config.d');
+}
+
+/** A name the API server reads as a string (`what`: metadata.name, spec.configMapRef.name) that kubectl reads as a
+ *  number or a boolean: Kubernetes refuses the resource. */
+export function nameProblem(node: unknown, what: string, kind: string): ScalarProblem | undefined {
+  const text = plainText(node);
+  if (text === undefined) return undefined;
+  const read = kubectlScalar(node)!;
+  if (read.type === 'string' || read.type === 'null') return undefined;
+  return {
+    span: spanOf(node as Node), severity: 'error', ...quoteFix(text),
+    message: `Kubernetes refuses this ${kind}: ${what} must be a string, and kubectl reads ${text} as ${kubectlWords(read)} (${YAML11}). Write it quoted.`,
+  };
+}
