@@ -119,3 +119,23 @@ test('a quick fix of anchored text that other readers do not need is greyed out,
   );
   assert.deepEqual(fixesOf(both, 'no-evttype').map((x) => x.actions.map((y) => [y.edit, y.disabled])), [[[true, undefined]], [[true, undefined]]]);
 });
+
+test('a field hover in text shared by rules of different sources names each rule\'s source, and the rules that cannot use the field', async () => {
+  const { openWorkspace } = await import('./rules-nav-helpers');
+  const text = lines(
+    '- rule: A', '  desc: d', '  condition: &c evt.type = open and proc.name = x', '  output: o', '  priority: INFO',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO', '  source: k8s_audit',
+    '- rule: C', '  desc: d', '  condition: &s evt.type = open', '  output: o', '  priority: INFO',
+    '- rule: D', '  desc: d', '  condition: *s', '  output: o', '  priority: INFO',
+  );
+  const { service, at } = openWorkspace({ [FILE]: text });
+  const hover = (word: string, nth = 0) => { const p = at(FILE, word, nth); return JSON.stringify(service.hover!(p.doc, p.position)?.contents ?? ''); };
+  const shared = hover('proc.name');
+  assert.match(shared, /\*\*Field\*\* `proc\.name`/);
+  assert.match(shared, /\*\*Shared through YAML aliases by rules of different sources\*\*: rule \\\\'A\\\\' \(`syscall`\), rule \\\\'B\\\\' \(`k8s_audit`, through `\*c`\)\. Falco reads this text in each rule's context\./);
+  assert.match(shared, /`proc\.name` is no field of `k8s_audit`: rule \\\\'B\\\\' cannot use it\./);
+  // Rules of one source: the hover is the field's alone.
+  assert.doesNotMatch(hover('evt.type', 1), /Shared through YAML aliases/);
+  // An operator reads the same in every source: no note.
+  assert.doesNotMatch(hover('=', 0), /Shared through/);
+});

@@ -13,6 +13,7 @@ import type { Contribution, LoadResult, LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 import { filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, trailingDotLabelMessage } from './outputReading';
 import { dotArgumentCutNote, labelBracket, pluginFieldNeedingArgument } from './conditionChecks';
+import { itemLabel, textReaders } from './validate';
 
 export interface HoverContext {
   load: LoadResult;
@@ -528,19 +529,42 @@ function withOutputNotes(value: string | undefined, token: RulesToken, ctx: Hove
   return notes.length ? markdown([value, ...notes.map((n) => `**In this output:** ${escapeMarkdown(n)}`)]).value : value;
 }
 
+/**
+ * A field's hover in text that several rules read through YAML aliases (validate.ts textReaders), when they are of
+ * different sources: the hover describes the field, not one rule's reading of it, so the note names each rule with
+ * its source (the rule's own `source`, else its loaded definition's), and the rules whose source lacks the field.
+ */
+function withReaders(value: string | undefined, token: RulesToken, ctx: HoverContext): string | undefined {
+  const model = ctx.file.model;
+  if (!value || !model.aliases || token.kind !== 'field') return value;
+  const readers = textReaders(model, token.span).filter((r) => r.item.kind === 'rule');
+  const sourceOf = (item: ModelItem) => scalarText(entryOf(item, 'source')?.value)?.trim()
+    || (item.name !== undefined ? ctx.load.final.rules.get(item.name)?.source : undefined) || 'syscall';
+  const read = readers.map((r) => ({ ...r, source: sourceOf(r.item) }));
+  if (new Set(read.map((r) => r.source)).size < 2) return value;
+  const who = (r: (typeof read)[number]) => `${escapeMarkdown(itemLabel(r.item))} (${codeSpan(r.source)}${r.use ? `, through ${codeSpan(`*${r.use.anchor}`)}` : ''})`;
+  const field = lookupField(token.arg !== undefined ? `${token.name}[${token.arg}]` : token.name)?.field;
+  const outside = field ? read.filter((r) => !(field.sources as readonly string[]).includes(r.source)) : [];
+  return markdown([
+    value,
+    `**Shared through YAML aliases by rules of different sources**: ${read.map(who).join(', ')}. Falco reads this text in each rule's context.`,
+    outside.length > 0 ? `${codeSpan(field!.name)} is no field of ${[...new Set(outside.map((r) => codeSpan(r.source)))].join(', ')}: ${outside.map((r) => escapeMarkdown(itemLabel(r.item))).join(', ')} cannot use it.` : undefined,
+  ]).value;
+}
+
 export function hoverAt(ctx: HoverContext): Hover | null {
   const { load, file, analysis, offset } = ctx;
   const lines = file.model.lines;
   const found = tokenAt(analysis, offset);
   if (found) {
-    const value = withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), found.token, ctx);
+    const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), found.token, ctx), found.token, ctx);
     const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? gluedLength(found.token, file.model.text));
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, end) };
   }
   // An argument may have a token of its own (a string), which has no hover; an output's dot argument has none.
   const withArgument = fieldArgumentAt(analysis, file.model.text, offset);
   if (withArgument) {
-    const value = withOutputNotes(tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), withArgument.token, ctx);
+    const value = withReaders(withOutputNotes(tokenHover(withArgument.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), withArgument.token, ctx), withArgument.token, ctx);
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(withArgument.token.span.start, withArgument.end) };
   }
   // Keys and structural values (priority, tags, source).
