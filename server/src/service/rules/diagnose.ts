@@ -18,7 +18,7 @@ import { entryOf, scalarMap, type MapEntry, type Span } from './model';
 import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
-import { LATEST_FALCO } from '../../knowledge';
+import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
 
 const NOTHING_RECORDED = new Recording(0);
@@ -103,7 +103,9 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const reporter = reporterFor(file.model, falcoVersion);
   // A file with aliases (read whole: no item caches) marks the findings an item makes through its aliases.
   const aliased = file.model.aliases !== undefined;
-  const sink = aliased ? new AliasAttribution(file.model, unreachedMacroSink(file, load, reporter)) : unreachedMacroSink(file, load, reporter);
+  const compiledInMacros: MacroFinding[] = [];
+  const macroSink = unreachedMacroSink(file, load, reporter, compiledInMacros);
+  const sink = aliased ? new AliasAttribution(file.model, macroSink) : macroSink;
   // The condition checks of items whose inputs did not change since the file's last validation are replayed
   // (itemFindings.ts); `memo` passes every finding on to `sink` (which reads every rule), recording an item's.
   const memo = cache?.findings.begin(file, load, sink);
@@ -115,7 +117,8 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
-  oneSkipPerRule(file.model, reporter);
+  const outputSkips = oneSkipPerRule(file, load, reporter);
+  if (outputSkips.size > 0) afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
   if (aliased) reporter.markSharedText();
   cache?.trim();
   return reporter.diagnostics;
@@ -131,44 +134,159 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
  * stays a warning, and the others are said as information: true of the text, not what Falco reports. A finding is
  * counted for the rule that made it: the one reading the text through an alias (ReportOptions.via), else the one
  * whose text holds it; its part is where that rule reads the text (the key of its alias). A diagnostic that several
- * rules share (Reporter.mergeAliased) stays a warning while it is the first skip of one of them.
+ * rules share (Reporter.mergeAliased) stays a warning while it is the first skip of one of them. The items of one
+ * rule in the file (the definition, then the appends and overrides: compiledTogether) are one rule: the collector
+ * joins an appended condition to the rule's before Falco compiles it once. Returns the rules whose first skip is in
+ * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips).
  */
-function oneSkipPerRule(model: RulesFileModel, reporter: Reporter): void {
-  if (reporter.skips.length < 2) return;
+function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter): Map<ModelItem, OutputSkip> {
+  const outputSkips = new Map<ModelItem, OutputSkip>();
+  if (reporter.skips.length === 0) return outputSkips;
+  const model = file.model;
   const parts = ['output', 'condition', 'exceptions'] as const;
   interface Skip { diagnostic: Diagnostic; span: Span; rule: ModelItem; part: number }
+  const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
     const rule = s.via ? s.via.item : model.items.find((item) => item.span.start <= s.span.start && s.span.start < item.span.end);
     if (rule?.kind !== 'rule') continue;
     const at = s.via ? s.via.use.at : s.span;
     const part = parts.findIndex((key) => inEntry(entryOf(rule, key), at));
-    const skips = byRule.get(rule) ?? [];
+    const group = together.get(rule) ?? rule;
+    const skips = byRule.get(group) ?? [];
     if (!skips.some((x) => x.diagnostic === s.diagnostic)) skips.push({ diagnostic: s.diagnostic, span: s.span, rule, part: part < 0 ? parts.length : part });
-    byRule.set(rule, skips);
+    byRule.set(group, skips);
   }
+  const where = (first: Skip, skip?: Skip) => {
+    const text = model.text.slice(first.span.start, first.span.end);
+    const line = skip && skip.rule !== first.rule ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
+    return `${first.part === 0 && !text.startsWith('%') ? `%${text}` : text}${line}`;
+  };
   const firsts = new Set<Diagnostic>();
   const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
-  for (const skips of byRule.values()) {
+  for (const [group, skips] of byRule) {
     const ordered = skips.sort((a, b) => a.part - b.part || a.span.start - b.span.start);
     firsts.add(ordered[0].diagnostic);
+    if (ordered[0].part === 0) outputSkips.set(group, { where: where(ordered[0]), span: ordered[0].span, rule: ordered[0].rule });
     for (const skip of ordered.slice(1)) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first: ordered[0] }]);
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
   for (const [diagnostic, skipped] of later) {
     if (firsts.has(diagnostic) || !reporter.diagnostics.includes(diagnostic)) continue;
-    const where = (first: Skip) => {
-      const text = model.text.slice(first.span.start, first.span.end);
-      return first.part === 0 && !text.startsWith('%') ? `%${text}` : text;
-    };
     const place = ({ skip, first }: { skip: Skip; first: Skip }) => (skip.part === first.part ? `, earlier in the ${parts[first.part] ?? 'rule'},`
       : first.part < parts.length ? ` in the ${parts[first.part]}, which it checks before the ${parts[skip.part] ?? 'rest'},` : '');
     // Several rules reading this text through aliases: where each is skipped, before it comes to this text.
-    const skips = skipped.length === 1 ? `the rule at ${where(skipped[0].first)}${place(skipped[0])}`
+    const skips = skipped.length === 1 ? `the rule at ${where(skipped[0].first, skipped[0].skip)}${place(skipped[0])}`
       : `${skipped.map((s) => `rule '${s.skip.rule.name}' at ${where(s.first)}`).join(' and ')}, each before this,`;
     reporter.restate(diagnostic, DiagnosticSeverity.Information, (message) => (SKIPPED.test(message)
       ? `${message.replace(SKIPPED, '')} Falco does not check this: under skip-if-unknown-filter it skips ${skips} and warns once${skipped.length === 1 ? '' : ' per rule'}.`
       : message));
+  }
+  return outputSkips;
+}
+
+/**
+ * The rule items of `file` that Falco compiles as one rule after reading the file, each mapped to the first of them:
+ * the definition (or the last redefinition) and the appends and overrides after it. The collector joins an appended
+ * condition, output or exceptions to the rule's info (rule_loader_collector.cpp append / selective_replace), and
+ * compile_rule_infos compiles that info once per rule.
+ */
+function compiledTogether(file: LoadedFile, load: LoadResult): Map<ModelItem, ModelItem> {
+  const head = new Map<ModelItem, ModelItem>();
+  if (load.files[file.order] !== file) return head;
+  for (const rule of load.after[file.order].rules.values()) {
+    const all = rule.contributions;
+    if (all.length < 2) continue;
+    let start = 0;
+    for (let k = 1; k < all.length; k++) if (all[k].mode === 'redefine') start = k;
+    const own = all.slice(start).filter((c) => c.file === file);
+    for (const c of own) head.set(c.item, own[0].item);
+  }
+  return head;
+}
+
+/** Where Falco skips a rule at its output: the text messages name (`%proc.bar`), its span, the item holding it. */
+interface OutputSkip { where: string; span: Span; rule: ModelItem }
+
+/** A finding in macro text that rules compile (unreachedMacroSink), as the checks made it. */
+interface MacroFinding { item: ModelItem; code: Code; span: Span; message: string; options?: ReportOptions }
+
+/**
+ * Whether Falco finds `code` in a rule's condition only after it checked the rule's output. Falco 0.37 pastes the
+ * exceptions in, parses the condition, resolves its macros and runs the warning resolver (LOAD_UNSAFE_NA_CHECK) before
+ * is_format_valid (rule_loader_compiler.cpp 0.37.0:439-463, compiled at :486); 0.38-0.44 paste the exceptions in first
+ * and do the rest in compile_condition, after the output (0.38.0:506-533 and 426-427, 0.44.0:439-524 and 374-387). libsinsp's compiler (unknown fields, bad
+ * values and operators) and its warnings, and the event-code check, come after the output at every release. An
+ * exception's shape (build_rule_exception_infos) is found before it at every release.
+ */
+function foundAfterOutput(code: Code, falcoVersion: string): boolean {
+  if (code === Code.ConditionSyntax || code === Code.UndefinedMacro || code === Code.UnsafeNaCheck) return newerThanTarget(falcoVersion, '0.37');
+  return (COMPILED_WITH_A_RULE.has(code) && COMPILED_WITH_A_RULE.get(code) !== 'read') || code === Code.EvtTypeNotIndexable || code === Code.NoEventType;
+}
+
+/**
+ * Under skip-if-unknown-filter Falco skips a rule whose output names a field it does not know before it compiles the
+ * rule's condition (foundAfterOutput), so what the compile would find is not said: an error there fails the load only
+ * where Falco knows the output's field (the releases or plugins the key is written for), and a warning is given only
+ * there. Such findings in the rule's condition and exceptions, and in macro text that only such rules compile, are
+ * said as a warning (an error then) or as information (a warning then). Macro text compiled by a rule of another file
+ * is left as it is (whether that rule's output is skipped is not known here).
+ */
+function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, outputSkips: Map<ModelItem, OutputSkip>, inMacros: readonly MacroFinding[]): void {
+  const model = file.model;
+  const together = compiledTogether(file, load);
+  const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
+  const LOAD = / \((LOAD_[A-Z_]+)\)$/;
+  const restate = (d: Diagnostic, why: string, field: string) => {
+    const error = d.severity === DiagnosticSeverity.Error;
+    reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, (message) => {
+      const load = LOAD.exec(message)?.[1];
+      const base = message.replace(LOAD, '').replace(/:? Falco rejects the condition\.$/, '.');
+      const named = load ? ` (${load})` : '';
+      return `${base} ${why}; ${error ? `where Falco knows ${field}, it fails to load here${named}` : `it says this${named} only where it knows ${field}`}.`;
+    });
+  };
+  const at = (d: Diagnostic) => model.lines.offsetAt(d.range.start);
+  const ruleAt = (offset: number) => model.items.find((i) => i.kind === 'rule' && i.span.start <= offset && offset < i.span.end);
+  // The findings of the compile in rules' conditions and exceptions (shared text aside: another reader may compile it).
+  const compiled: { d: Diagnostic; head: ModelItem }[] = [];
+  for (const d of reporter.diagnostics) {
+    if (skipped.has(d) || d.severity === DiagnosticSeverity.Information || (d.relatedInformation?.length ?? 0) > 0) continue;
+    if (!foundAfterOutput(d.code as Code, falcoVersion) || (d.code !== Code.UndefinedMacro && typeof d.message === 'string' && d.message.endsWith('(LOAD_ERR_VALIDATE)'))) continue;
+    const offset = at(d);
+    const item = ruleAt(offset);
+    const part = item && (['condition', 'exceptions'] as const).find((key) => inEntry(entryOf(item, key), { start: offset, end: offset }));
+    if (part && !rulePartReplacedInItsFile(file, item!, part, load)) compiled.push({ d, head: together.get(item!) ?? item! });
+  }
+  const rules = new Map<string, OutputSkip>();
+  for (const [head, skip] of outputSkips) {
+    // An error in the output before the unknown field fails the load there: the rule is not skipped.
+    const output = entryOf(skip.rule, 'output');
+    if (reporter.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error && inEntry(output, { start: at(d), end: at(d) }) && at(d) < skip.span.start)) continue;
+    if (head.name !== undefined && (together.get(head) ?? head) === head) rules.set(head.name, skip);
+    const why = `Falco does not compile the rule's condition: under skip-if-unknown-filter it skips the rule at ${skip.where} in the output, which it checks first`;
+    for (const c of compiled) if (c.head === head) restate(c.d, why, skip.where);
+  }
+  // Macro text: only when every rule compiling it is one of this file's, skipped at its output.
+  const said = new Set<Diagnostic>();
+  for (const f of inMacros) {
+    const { failing, skipping } = rulesCompilingMacroText(file, f.item, load);
+    if (failing !== undefined || skipping.length === 0) continue;
+    const skips = skipping.map((name) => (load.final.rules.get(name)?.contributions.every((c) => c.file === file) ? rules.get(name) : undefined));
+    if (skips.some((s) => s === undefined)) continue;
+    const d = reporter.diagnostics.find((x) => x.code === f.code && at(x) === f.span.start && x.severity !== DiagnosticSeverity.Information);
+    if (!d || said.has(d) || (d.relatedInformation?.length ?? 0) > 0) continue;
+    said.add(d);
+    const where = skipping.map((name, i) => `rule '${name}' at ${skips[i]!.where}`);
+    const why = `Falco does not compile this text: under skip-if-unknown-filter it skips ${where.length === 1 ? `${where[0]} in its output` : `${where.slice(0, -1).join(', ')} and ${where[where.length - 1]} in their outputs`}, which it checks before the condition`;
+    const load_ = f.options?.unknownFilter ? 'LOAD_UNKNOWN_FILTER' : f.options?.load === null ? undefined : (f.options?.load ?? CODE_INFO[f.code].load);
+    const error = COMPILED_WITH_A_RULE.get(f.code) === 'error' && !f.options?.unknownFilter && d.severity === DiagnosticSeverity.Error;
+    const fields = skips.length === 1 ? skips[0]!.where : 'those fields';
+    const named = load_ ? ` (${load_})` : '';
+    const then = f.options?.unknownFilter ? `where Falco knows ${fields}, it skips the rule here instead${named}`
+      : error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`;
+    const base = f.message.replace(/:? Falco rejects the condition\.$/, '.');
+    reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => `${base} ${why}; ${then}.`);
   }
 }
 
@@ -225,7 +343,7 @@ const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSy
  * in a rule's condition or exceptions that a later item of its own file replaces are said to be never compiled
  * (rulePartReplacedInItsFile), but for the collector's checks of exception fields, made when the item is read.
  */
-function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink): ReportSink {
+function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink, compiled?: MacroFinding[]): ReportSink {
   let macros: ModelItem[] | undefined;
   let rules: ModelItem[] | undefined;
   /** The rule a finding is made for: the item whose alias reads the text, else the rule whose text holds it. */
@@ -290,6 +408,7 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
         return reporter.report(code, span, text, data, { ...options, severity, load: null });
       }
       const reach = macroTextReach(file, item, load);
+      if (reach.compiled) compiled?.push({ item, code, span, message, options });
       if (reach.compiled && options?.unknownFilter) return reportByUsingRules(file, item, load, reporter, code, span, message, data, options);
       if (reach.compiled) return reporter.report(code, span, message, data, options);
       const load_ = options?.load === null ? undefined : options?.load ?? CODE_INFO[code].load;
