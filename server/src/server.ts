@@ -57,6 +57,9 @@ let canPullConfiguration = false;
 let canVersionEdits = false;
 /** Whether the client applies edits the server sends (workspace/applyEdit). */
 let canApplyEdits = false;
+/** The client shows a code action's `disabled` reason (LSP 3.16); without it a greyed-out action, which has no edit,
+ * would be listed as one that does nothing when chosen: such actions are left out. */
+let canShowDisabledActions = false;
 /** An edit as the client can apply it. */
 const forClient = (edit: WorkspaceEdit): WorkspaceEdit => (canVersionEdits ? edit : withoutDocumentChanges(edit));
 /**
@@ -113,6 +116,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   canVersionEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
   canApplyEdits = !!params.capabilities.workspace?.applyEdit;
+  canShowDisabledActions = !!params.capabilities.textDocument?.codeAction?.disabledSupport;
   if (params.initializationOptions?.settings) settings = normalizeSettings(params.initializationOptions.settings);
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
@@ -398,7 +402,8 @@ connection.onDocumentSymbol((p) => guarded('documentSymbol', null, () => {
 connection.onWorkspaceSymbol((p) => guarded('workspaceSymbol', [], () => service.workspaceSymbols(p.query)));
 connection.onCodeAction((p) => guarded('codeAction', [], () => {
   const t = featuresOf(p.textDocument.uri);
-  return (t?.features.codeActions?.(t.doc, p.range, p.context) ?? []).map((a) => actionForClient(a, p.textDocument.uri));
+  const actions = t?.features.codeActions?.(t.doc, p.range, p.context) ?? [];
+  return (canShowDisabledActions ? actions : actions.filter((a) => !a.disabled)).map((a) => actionForClient(a, p.textDocument.uri));
 }));
 // A quick fix's edit of another open file (actionForClient), sent back to be applied: refused by the client when the
 // file changed since, which the user is told.

@@ -15,7 +15,8 @@ import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../
 const FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
 const SAVE_FIRST = 'Add exception or disable rule in falco_rules.local.yaml: save it first';
 
-test('tuning into a local rules file held unsaved as plain text is greyed out until it is saved', { timeout: 60_000 }, async (t) => {
+/** The alert log's code actions while the local rules file is held unsaved elsewhere, for a client with or without `disabled` support. */
+async function unsavedScene(t: { after: (fn: () => unknown) => void }, disabledSupport: boolean) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-unsaved-'));
   t.after(() => fs.rmSync(ws, { recursive: true, force: true }));
   fs.writeFileSync(path.join(ws, 'backup_rules.yaml'), KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private'));
@@ -23,7 +24,10 @@ test('tuning into a local rules file held unsaved as plain text is greyed out un
   const localUri = `file://${path.join(ws, 'falco_rules.local.yaml')}`;
   const logUri = `file://${path.join(ws, 'falco.json')}`;
   const settings = { rules: { files: [] } };
-  const server = await startServer({ rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings }, capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } } });
+  const server = await startServer({
+    rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings },
+    capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } }, textDocument: { codeAction: { disabledSupport } } },
+  });
   t.after(() => server.stop());
   const logFirst = server.nextDiagnostics(logUri);
   server.open(logUri, 'falco-alerts', `${KEY_ALERT}\n`);
@@ -32,14 +36,18 @@ test('tuning into a local rules file held unsaved as plain text is greyed out un
     textDocument: { uri: logUri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
   }) as CodeAction[];
   const titles = (list: CodeAction[]) => list.map((a) => a.title).join('\n');
-
-  const before = await actions();
-  assert.ok(before.some((a) => a.title === FIX && (a.edit || a.command)), titles(before));
-
   const notify = async (uris: string[]) => {
     const params: UnsavedElsewhereParams = { version: 1, uris };
     await server.connection.sendNotification(UNSAVED_ELSEWHERE_NOTIFICATION, params);
   };
+  return { server, localUri, actions, titles, notify };
+}
+
+test('tuning into a local rules file held unsaved as plain text is greyed out until it is saved', { timeout: 60_000 }, async (t) => {
+  const { server, localUri, actions, titles, notify } = await unsavedScene(t, true);
+  const before = await actions();
+  assert.ok(before.some((a) => a.title === FIX && (a.edit || a.command)), titles(before));
+
   await notify([localUri]);
   const unsaved = await actions();
   assert.ok(!unsaved.some((a) => a.title === FIX), titles(unsaved));
@@ -53,4 +61,15 @@ test('tuning into a local rules file held unsaved as plain text is greyed out un
   await notify([]);
   const saved = await actions();
   assert.ok(saved.some((a) => a.title === FIX) && !saved.some((a) => a.title === SAVE_FIRST), titles(saved));
+});
+
+// A client that cannot show a `disabled` reason (LSP 3.16's codeAction.disabledSupport not set) would list the
+// greyed-out action as one that does nothing when chosen: it gets neither that nor the fix into the unsaved file.
+test('a client without disabled support gets no greyed-out action, and no fix into the unsaved file', { timeout: 60_000 }, async (t) => {
+  const { localUri, actions, titles, notify } = await unsavedScene(t, false);
+  assert.ok((await actions()).some((a) => a.title === FIX));
+  await notify([localUri]);
+  const unsaved = await actions();
+  assert.ok(!unsaved.some((a) => a.title === FIX || a.title === SAVE_FIRST || a.disabled), titles(unsaved));
+  assert.ok(unsaved.some((a) => a.title.startsWith('Generate incident report')), titles(unsaved));
 });
