@@ -112,6 +112,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const run = cache ? cache.runner(file.model, memo ?? sink) : runDirectly(sink);
   // The structure checks report the exception values' compile findings (reportExceptionCompileWarnings) too.
   validateStructure(file, load, new ReporterInto(file.model, sink), run);
+  reportLoadedAgain(file, load, reporter);
   if (token?.isCancellationRequested) return reporter.diagnostics;
   validateConditions(file, load, usageUpTo(file, load, usage), memo ?? sink, run, memo);
   memo?.finish();
@@ -122,6 +123,31 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   if (aliased) reporter.markSharedText();
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/**
+ * A configured rules file that the configured paths name again (one path listed twice, or a folder and a file in it):
+ * every release 0.37-0.44 loads it once per name (load_rules_files.cpp 0.44.0:45-49 collects the paths into a
+ * std::list, configuration.cpp:701-742 appends without looking for repeats, :64 loads each; the same at 0.37.0). The
+ * second load is silent: a rule, macro or list defined again replaces the first in place (define_info,
+ * rule_loader_collector.cpp 0.37.0:35-50, 0.44.0:58-69, no warning), which undoes what the files loaded between did
+ * to it, and the file's appends are applied again (list items twice, a condition appended twice). So an information,
+ * on the file's first item: the configured path has no place in this document.
+ */
+function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
+  const first = file.model.items[0];
+  if (!first || !file.configured) return;
+  const span = first.nameSpan ?? first.kindEntry?.keySpan ?? first.span;
+  for (const again of load.files) {
+    if (again.uri !== file.uri || again.order <= file.order) continue;
+    const named = file.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
+      : `the configured rules path '${file.entry}' names it, and '${again.entry}' again`;
+    const between = load.files.filter((f) => f.order > file.order && f.order < again.order && f.uri !== file.uri).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
+    const undone = between.length ? `, undoing what ${between.join(', ')} (loaded between) did to them` : '';
+    reporter.report(Code.LoadedAgain, span,
+      `Falco loads this file twice: ${named}. The second load replaces each rule, macro and list it defines without a message${undone}, and applies its appends again.`,
+      { entry: file.entry, again: again.entry });
+  }
 }
 
 /**

@@ -57,7 +57,11 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
     const list = index!.get(key);
     if (list) list.push(o); else index!.set(key, [o]);
   };
+  // A configured path Falco loads twice (workspace.ts files(), repeat) is one text: its occurrences are listed once.
+  const seen = new Set<string>();
   for (const file of load.files) {
+    if (seen.has(file.uri)) continue;
+    seen.add(file.uri);
     for (const item of analyzeFile(file.model).items) {
       for (const token of item.tokens) {
         if (token.kind === 'name') add(token.nameKind, token.name, { file, span: token.span, role: token.definition ? 'definition' : 'override', token });

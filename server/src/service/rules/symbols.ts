@@ -105,7 +105,11 @@ export function symbolMatches(name: string, query: string): boolean {
 
 export function workspaceSymbolsOf(load: LoadResult, query: string): SymbolInformation[] {
   const out: SymbolInformation[] = [];
+  const seen = new Set<string>();
   for (const file of load.files) {
+    // A configured path Falco loads twice (workspace.ts files(), repeat) lists its symbols once.
+    if (seen.has(file.uri)) continue;
+    seen.add(file.uri);
     const base = file.uri.slice(file.uri.lastIndexOf('/') + 1);
     let container = base;
     try { container = decodeURIComponent(base); } catch { /* keep it encoded */ }

@@ -34,6 +34,8 @@ export interface LoadedFile {
   configured: boolean;
   /** For a file written inside another document (a Helm chart's customRules): where one of its lines is there now. */
   hostLine?: HostLine;
+  /** For a configured file: the configured rules path (the file, or its folder) that names it here. */
+  entry?: string;
 }
 
 /** The document holding an embedded file and the line there of one of its lines (0-based). */
@@ -221,7 +223,7 @@ interface CachedFile { text: string; model: RulesFileModel }
  * One file of the load order. `aliases`: the other URIs of the same file (by its real path, file links) that the
  * workspace or the editor reach it by; the file loads once, under the name `member` picks.
  */
-interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[] }
+interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[]; repeat?: true; entry?: string }
 
 export class RulesWorkspaceIndex {
   /** Text of open documents, by URI; overrides the disk. */
@@ -334,8 +336,9 @@ export class RulesWorkspaceIndex {
    * two places. The configured paths are the exception: Falco loads each path its rules_files (or -r) expands to,
    * one after the other, a file named twice twice (load_rules_files.cpp:45-49 collects every path into the list
    * m_loaded_rules_filenames, configuration.cpp:701-742 read_rules_file_directory appends without looking for
-   * repeats, load_rules_files.cpp:64 loads each), so two configured paths of one file stay two entries. (The same
-   * path string named twice is one URI and loads once here.)
+   * repeats, load_rules_files.cpp:64 loads each), so two configured paths of one file stay two entries, and so does
+   * one path named twice (twice in the list, or a folder and a file in it both listed): the second entry has `repeat`
+   * (0.37.0-0.44.1 alike; the loaded list is a std::list, rc a map the second read of a name finds again).
    * Which path names the file is member's choice at each load.
    */
   files(): FileEntry[] {
@@ -343,21 +346,26 @@ export class RulesWorkspaceIndex {
     const seen = new Set<string>();
     const byRealPath = new Map<string, FileEntry>();
     const list: FileEntry[] = [];
-    const add = (uri: string, path: string | undefined, configured: boolean) => {
-      if (seen.has(uri)) return;
+    const add = (uri: string, path: string | undefined, configured: boolean, entry?: string) => {
+      if (seen.has(uri)) {
+        if (configured) list.push({ uri, path, configured, repeat: true, entry });
+        return;
+      }
       seen.add(uri);
       const real = path === undefined ? undefined : this.host.realPath?.(path) ?? path;
       const known = real === undefined ? undefined : byRealPath.get(real);
       if (known && !configured) { (known.aliases ??= []).push(uri); return; }
-      const entry: FileEntry = { uri, path, configured };
-      if (real !== undefined && !known) byRealPath.set(real, entry);
-      list.push(entry);
+      const file: FileEntry = { uri, path, configured, ...(entry === undefined ? {} : { entry }) };
+      if (real !== undefined && !known) byRealPath.set(real, file);
+      list.push(file);
     };
     // Folders are expanded and names filtered as the target release does (expandRulesPaths); a path that cannot be
     // read and is not open is left out (Falco would refuse to start: the configuration service says so).
     // A host's settings may lack the target (the rules checks read the latest release then, as here).
-    for (const path of expandRulesPaths(this.host, configuredRulesPaths(this.host), this.host.settings().falcoVersion ?? LATEST_FALCO)) {
-      if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(pathToUri(path), path, true);
+    for (const entry of configuredRulesPaths(this.host)) {
+      for (const path of expandRulesPaths(this.host, [entry], this.host.settings().falcoVersion ?? LATEST_FALCO)) {
+        if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(pathToUri(path), path, true, entry);
+      }
     }
     const found: string[] = [];
     const yaml: string[] = [];
@@ -446,7 +454,7 @@ export class RulesWorkspaceIndex {
         placed = true;
       } else text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured));
+      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured, undefined, f.repeat, f.entry));
     }
     if (replace && !placed) {
       // A hypothetical text must not evict the cached model of the real document.
@@ -477,7 +485,7 @@ export class RulesWorkspaceIndex {
       const { uri, path } = this.member(f);
       const text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured));
+      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured, undefined, f.repeat, f.entry));
     }
     for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false, e.hostLine));
     const cached = this.embeddedLoads.get(set);
@@ -497,11 +505,13 @@ export class RulesWorkspaceIndex {
   /** The files of the last loads, so that an unchanged file keeps its LoadedFile (definitions point at it). */
   private readonly loadedFiles = new Map<string, LoadedFile>();
 
-  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine): LoadedFile {
-    const known = this.loadedFiles.get(uri);
-    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine) return known;
-    const file: LoadedFile = { uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}) };
-    this.loadedFiles.set(uri, file);
+  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, repeat?: true, entry?: string): LoadedFile {
+    // A configured path loaded again (FileEntry.repeat) is kept apart from its first load, by its place.
+    const key = repeat ? `${uri}#${order}` : uri;
+    const known = this.loadedFiles.get(key);
+    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine && known.entry === entry) return known;
+    const file: LoadedFile = { uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}), ...(entry === undefined ? {} : { entry }) };
+    this.loadedFiles.set(key, file);
     return file;
   }
 
