@@ -65,13 +65,17 @@ test('an unknown field or a compile error in a macro that only rules skipped at 
   const macro = (condition: string) => `- macro: m\n  condition: ${condition}\n`;
   const because = "Falco does not compile this text: under skip-if-unknown-filter it skips rule 'r' at %proc.bar in its output, which it checks before the condition;";
   for (const target of ['0.37', '0.40', '0.44']) {
+    // From 0.38 the macro is also unused for Falco (section 4).
+    const unused = target === '0.37' ? [] : ["3 unused-macro m: Macro 'm' is referred to only by rule 'r', which Falco skips at %proc.bar in its output under skip-if-unknown-filter before it parses the condition (from Falco 0.38): that use does not count, and Falco warns that the macro is unused. (LOAD_UNUSED_MACRO)"];
     assert.deepEqual(findingsAt(FILE, macro('proc.foo = x') + rule('evt.type = open and m', 'o %proc.bar', SKIP), target), [
       `3 unknown-field proc.foo: 'proc.foo' is not a supported filter field. ${because} where Falco knows %proc.bar, it skips the rule here instead (LOAD_UNKNOWN_FILTER).`,
       OUTPUT_SKIP,
+      ...unused,
     ], target);
     assert.deepEqual(findingsAt(FILE, macro('proc.pid = abc') + rule('evt.type = open and m', 'o %proc.bar', SKIP), target), [
       `2 invalid-value abc: 'abc' is not a valid number (decimal digits, optionally signed) for proc.pid (INT64). ${because} where Falco knows %proc.bar, it fails to load here (LOAD_ERR_COMPILE_CONDITION).`,
       OUTPUT_SKIP,
+      ...unused,
     ], target);
     // Another rule compiles the macro: the finding is Falco's, as before (the skip of rule 'q' at the macro).
     const other = '- rule: q\n  desc: d\n  condition: evt.type = open and m\n  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n';
@@ -102,4 +106,31 @@ test('skip findings of a condition appended in another item are counted with the
   // A redefinition replaces the rule: its skips are its own.
   const redefined = rule('evt.type = open and proc.foo = x', 'o', SKIP) + rule('evt.type = open and proc.fo2 = y', 'o', SKIP);
   assert.equal(findingsAt(FILE, redefined, '0.44').at(-1), `2 unknown-field proc.fo2: 'proc.fo2' is not a supported filter field. ${SKIPPED}`);
+});
+
+// --- 4. macros and lists only rules skipped at their output use --------------------------------------------------------
+
+test('a macro or list only rules skipped at their output use is unused for Falco from 0.38 (parsed after the output), used at 0.37 (parsed before)', () => {
+  const defs = '- list: l\n  items: [a, b]\n- macro: m\n  condition: proc.name = x\n';
+  const skipped = rule('evt.type = open and m and proc.name in (l)', 'o %proc.bar', SKIP);
+  const unusedList = "3 unused-list l: List 'l' is referred to only by rule 'r', which Falco skips at %proc.bar in its output under skip-if-unknown-filter before it parses the condition (from Falco 0.38): that use does not count, and Falco warns that the list is unused. (LOAD_UNUSED_LIST)";
+  const unusedMacro = "3 unused-macro m: Macro 'm' is referred to only by rule 'r', which Falco skips at %proc.bar in its output under skip-if-unknown-filter before it parses the condition (from Falco 0.38): that use does not count, and Falco warns that the macro is unused. (LOAD_UNUSED_MACRO)";
+  const other = (condition: string, output = 'o', extra = '') => rule(condition, output, extra).replace('rule: r', 'rule: q');
+  for (const target of RELEASES) {
+    const found = findingsAt(FILE, defs + skipped, target);
+    if (target === '0.37') {
+      // parse_condition and resolve_macros mark them used before is_format_valid (rule_loader_compiler.cpp 0.37.0:442-463).
+      assert.deepEqual(found, [OUTPUT_SKIP], target);
+      continue;
+    }
+    assert.deepEqual(found, [OUTPUT_SKIP, unusedList, unusedMacro], target);
+    // A list pasted from a skipped rule's exception values is not used either.
+    assert.deepEqual(findingsAt(FILE, '- list: l\n  items: [a, b]\n' + rule('evt.type = open', 'o %proc.bar', `${SKIP}  exceptions:\n    - name: e\n      fields: proc.name\n      comps: in\n      values: [l]\n`), target), [OUTPUT_SKIP, unusedList], target);
+    // Another rule compiled, or a macro (every macro is parsed and resolved), still uses them.
+    assert.deepEqual(findingsAt(FILE, defs + skipped + other('evt.type = open and m and proc.name in (l)'), target), [OUTPUT_SKIP], target);
+    assert.deepEqual(findingsAt(FILE, defs + skipped + '- macro: n\n  condition: m and proc.name in (l)\n' + other('evt.type = open and n'), target), [OUTPUT_SKIP], target);
+    // Two rules skipped at their outputs: named each.
+    assert.match(findingsAt(FILE, defs + skipped + other('evt.type = open and m', 'o %proc.baz', SKIP), target).at(-1)!,
+      /^3 unused-macro m: Macro 'm' is referred to only by rules 'r' and 'q', which Falco skips at %proc\.bar and %proc\.baz in their outputs /, target);
+  }
 });

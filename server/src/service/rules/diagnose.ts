@@ -15,7 +15,7 @@ import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, ref
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type MapEntry, type Span } from './model';
-import { lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
+import { isDefinitionItem, lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
@@ -119,7 +119,10 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   const outputSkips = oneSkipPerRule(file, load, reporter);
-  if (outputSkips.size > 0) afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
+  if (outputSkips.size > 0) {
+    const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
+    if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, skipped);
+  }
   if (aliased) reporter.markSharedText();
   cache?.trim();
   return reporter.diagnostics;
@@ -258,7 +261,7 @@ function foundAfterOutput(code: Code, falcoVersion: string): boolean {
  * said as a warning (an error then) or as information (a warning then). Macro text compiled by a rule of another file
  * is left as it is (whether that rule's output is skipped is not known here).
  */
-function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, outputSkips: Map<ModelItem, OutputSkip>, inMacros: readonly MacroFinding[]): void {
+function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, outputSkips: Map<ModelItem, OutputSkip>, inMacros: readonly MacroFinding[]): Map<ModelItem, OutputSkip> {
   const model = file.model;
   const together = compiledTogether(file, load);
   const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
@@ -285,10 +288,12 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
     if (part && !rulePartReplacedInItsFile(file, item!, part, load)) compiled.push({ d, head: together.get(item!) ?? item! });
   }
   const rules = new Map<string, OutputSkip>();
+  const skippedItems = new Map<ModelItem, OutputSkip>();
   for (const [head, skip] of outputSkips) {
     // An error in the output before the unknown field fails the load there: the rule is not skipped.
     const output = entryOf(skip.rule, 'output');
     if (reporter.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error && inEntry(output, { start: at(d), end: at(d) }) && at(d) < skip.span.start)) continue;
+    for (const item of model.items) if (item.kind === 'rule' && (together.get(item) ?? item) === head) skippedItems.set(item, skip);
     if (head.name !== undefined && (together.get(head) ?? head) === head) rules.set(head.name, skip);
     const why = `Falco does not compile the rule's condition: under skip-if-unknown-filter it skips the rule at ${skip.where} in the output, which it checks first`;
     for (const c of compiled) if (c.head === head) restate(c.d, why, skip.where);
@@ -313,6 +318,46 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
       : error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`;
     const base = f.message.replace(/:? Falco rejects the condition\.$/, '.');
     reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => `${base} ${why}; ${then}.`);
+  }
+  return skippedItems;
+}
+
+/**
+ * From Falco 0.38 a rule skipped at its output has its condition neither parsed nor its macros resolved: parse_condition
+ * (which marks the lists it pastes used) and resolve_macros (which marks the macros used) run in compile_condition,
+ * after is_format_valid (rule_loader_compiler.cpp 0.38.0:426-427 after :515, 0.44.0:374-375 after :496). So a macro or
+ * list that only such rules of this file use is unused for Falco, which warns LOAD_UNUSED_MACRO / LOAD_UNUSED_LIST
+ * (0.44.0:580-595). At 0.37 both ran before the output check (0.37.0:442-443, :463): used. A use in a macro counts at
+ * every release (compile_macros_infos parses and resolves every macro), as does a list named by a list
+ * (compile_list_infos); uses counted in other files, or through lists, leave the name used here (whether those rules
+ * are skipped is not known here). `skipped` maps each rule item skipped at its output to its skip (afterOutputSkips).
+ */
+function unusedAfterOutputSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter, skipped: Map<ModelItem, OutputSkip>): void {
+  if (skipped.size === 0) return;
+  const model = file.model;
+  const inSkipped = { macros: new Map<string, ModelItem[]>(), lists: new Map<string, ModelItem[]>() };
+  model.items.forEach((item, i) => {
+    if (!skipped.has(item)) return;
+    const refs = itemRefsAt(model, i);
+    for (const name of refs.macros) inSkipped.macros.set(name, [...(inSkipped.macros.get(name) ?? []), item]);
+    for (const name of refs.listCandidates) inSkipped.lists.set(name, [...(inSkipped.lists.get(name) ?? []), item]);
+  });
+  const later = file.order < load.files.length - 1 && load.files[file.order] === file ? laterRefs(load.files, file.order) : undefined;
+  for (const item of model.items) {
+    if ((item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined || !isDefinitionItem(item)) continue;
+    const macro = item.kind === 'macro';
+    const users = (macro ? inSkipped.macros : inSkipped.lists).get(item.name);
+    if (!users) continue;
+    // The uses Falco counts when it loads this file: the later files' are not compiled yet.
+    const uses = (macro ? usage.macroUses : usage.listUses).get(item.name) ?? 0;
+    const upTo = uses - ((macro ? later?.macros : later?.listCandidates)?.get(item.name) ?? 0);
+    if (upTo !== users.length) continue;
+    // One entry per rule: an appended condition is compiled with the rule's.
+    const rules = new Map(users.map((rule) => [rule.name, skipped.get(rule)!.where]));
+    const names = [...rules.keys()].map((name) => `'${name}'`).join(' and ');
+    const one = rules.size === 1;
+    reporter.report(macro ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
+      `${macro ? 'Macro' : 'List'} '${item.name}' is referred to only by rule${one ? '' : 's'} ${names}, which Falco skips at ${[...rules.values()].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter before it parses the condition (from Falco 0.38): ${one ? 'that use does' : 'those uses do'} not count, and Falco warns that the ${item.kind} is unused.`);
   }
 }
 
