@@ -2,6 +2,8 @@
 // removes that diagnostic and introduces no new one; applying it twice is not offered again (idempotent).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import { createRulesService } from '../../server/src/service/rules';
 import { Code } from '../../server/src/service/rules/diagnosticCodes';
@@ -115,8 +117,18 @@ function others(list: Diagnostic[], code: Code): string[] {
   return list.filter((d) => d.code !== code).map((d) => `${d.code} ${d.message}`).sort();
 }
 
+/**
+ * Codes whose scene the fixtures' host (one local file after BASE) cannot set, each with the test file that shows it
+ * (that file must name the code): a configured rules path named twice.
+ */
+const SHOWN_ELSEWHERE: Partial<Record<Code, string>> = { [Code.LoadedAgain]: 'hardening-rules-repeat-s15.test.ts' };
+
 test('every diagnostic code has a fixture', () => {
   const covered = new Set(FIXTURES.map((f) => f.code));
+  for (const [code, file] of Object.entries(SHOWN_ELSEWHERE)) {
+    assert.ok(fs.readFileSync(path.join(process.cwd(), 'test', 'unit', file), 'utf8').includes(`'${code}'`), `${file} shows ${code}`);
+    covered.add(code as Code);
+  }
   const all = Object.values(Code).filter((c) => typeof c === 'string') as string[];
   assert.deepEqual(all.filter((c) => !covered.has(c as Code)), []);
 });
