@@ -154,7 +154,15 @@ async function openTuningFixes() {
   const bulb = page.locator('.monaco-editor [class*="codicon-gutter-lightbulb"]:visible, .monaco-editor .lightBulbWidget:visible').first();
   const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add exception' }).first();
   for (let attempt = 1; ; attempt++) {
-    await bulb.waitFor({ state: 'visible' });
+    // VS Code asks for code actions when the cursor moves or the line's diagnostics change. An answer given before the
+    // server loaded the official rules holds no tuning fix and may hold nothing at all (no bulb), and loading the rules
+    // need not change this line's diagnostics: moving the cursor off and back asks again.
+    if (!(await bulb.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+      if (attempt === 12) throw new Error('no code action within a minute (official rules not loaded?)');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowLeft');
+      continue;
+    }
     await bulb.click();
     await visible('.action-widget .monaco-list-row');
     if (await fix.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
