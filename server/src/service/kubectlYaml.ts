@@ -6,8 +6,11 @@
 // (resolve.go at v2.4.0, `resolve`): a table of words (y/yes/true/on and n/no/false/off in three casings each,
 // booleans; ~, null and the empty scalar, null; .inf, .nan and their casings, floats), then for a scalar starting with
 // a digit or a sign, its text without '_' through Go's strconv.ParseInt(s, 0, 64) (prefixes 0x, 0o, 0b, and a leading
-// 0 for octal), ParseUint, and a float of the form [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?; a scalar
-// starting with '.' through ParseFloat. Sexagesimal numbers (1:30) are left strings on purpose (resolve.go's comment),
+// 0 for octal: Go 1.13 and later read 0o17 as 15, though YAML 1.1 has no 0o form), ParseUint, and a float of the form
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?; a scalar starting with '.' through ParseFloat as written (its
+// '_' kept: Go's float syntax allows one between two digits, strconv/atof.go readFloat and underscoreOK, so .5_5 is
+// 0.55 and ._5 a string). A float past the largest double fails (ErrRange) and stays a string; one below the smallest
+// is 0. Sexagesimal numbers (1:30) are left strings on purpose (resolve.go's comment),
 // and a timestamp (2024-01-02) is kept as its text when unmarshalled into interface{} (decode.go:474-480). Quoted and
 // block scalars, and tagged ones, are strings or what their tag says. So `0777` is 511 for kubectl and 777 for the
 // yaml package; `1_000`, `0b101` and `yes` are numbers and a boolean for kubectl, strings for the yaml package.
@@ -34,7 +37,8 @@ const WORDS: ReadonlyMap<string, KubectlScalar> = new Map([
 /** strconv.ParseInt/ParseUint with base 0 (Go 1.13 and later): an optional sign, then a prefixed or decimal number. */
 const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
 const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+/** What ParseFloat reads of a text starting with '.': digits, an exponent, a '_' only between two digits. */
+const DOT_FLOAT = /^\.[0-9](_?[0-9])*([eE][-+]?[0-9](_?[0-9])*)?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -45,7 +49,7 @@ export function kubectlPlain(text: string): KubectlScalar {
   if (word) return word;
   const first = text[0];
   if (first === '.') {
-    const n = DOT_FLOAT.test(text) ? Number(text) : NaN;
+    const n = DOT_FLOAT.test(text) ? Number(text.replace(/_/g, '')) : NaN;
     return Number.isFinite(n) ? { type: 'float', value: n } : { type: 'string', value: text };
   }
   if (first === undefined || !/[-+0-9]/.test(first)) return { type: 'string', value: text };
@@ -111,20 +115,33 @@ function goFloat(v: number): string {
   return String(v);
 }
 
+/** The JSON text of a number as the API server keeps it. kubectl writes it with encoding/json (an integer in decimal;
+ *  a float64 in its shortest digits, with an exponent below 1e-6 and from 1e21 on: encode.go floatEncoder, which is
+ *  also JavaScript's number to string), and the API server reads it back as an int64 where the text is one that fits,
+ *  else as a float64 (k8s.io/apimachinery/pkg/util/json convertNumber; sigs.k8s.io/json keeps ints the same way), which
+ *  it writes again the same way: 2^63 (a uint64 for kubectl) comes back as 9223372036854776000. */
+function apiServerNumber(value: { type: 'int'; value: bigint } | { type: 'float'; value: number }): string {
+  const text = value.type === 'int' ? value.value.toString() : String(value.value);
+  if (/^-?[0-9]+$/.test(text)) {
+    const n = BigInt(text);
+    if (n >= INT64_MIN && n <= INT64_MAX) return n.toString();
+  }
+  return String(Number(text));
+}
+
 /** The text of the scalar the operator writes for a value kubectl read so, or undefined where kubectl refuses the
- *  manifest (a float JSON cannot hold). */
+ *  manifest (a float JSON cannot hold). A number goes through the API server's JSON (apiServerNumber), which go-yaml
+ *  reads again (an int, a uint64, else a float) and writes in decimal, or a float with FormatFloat 'g'. */
 export function operatorWrittenBack(value: KubectlScalar): string | undefined {
   switch (value.type) {
     case 'string': return value.value;
     case 'boolean': return String(value.value);
     case 'null': return 'null';
-    case 'int': return value.value <= INT64_MAX ? value.value.toString() : goFloat(Number(value.value)); // the API server's float64
+    case 'int':
     case 'float': {
-      const v = value.value;
-      if (!Number.isFinite(v)) return undefined;
-      // An integral float is written by encoding/json without a fraction and read back as an integer (int64, or
-      // uint64 by go-yaml) where it fits.
-      return Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 64 ? BigInt(v).toString() : goFloat(v);
+      if (value.type === 'float' && !Number.isFinite(value.value)) return undefined;
+      const read = kubectlPlain(apiServerNumber(value));
+      return read.type === 'int' ? read.value.toString() : read.type === 'float' ? goFloat(read.value) : undefined;
     }
   }
 }
