@@ -118,7 +118,8 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
-  const outputSkips = oneSkipPerRule(file, load, reporter);
+  const { outputSkips, conditionSkips } = oneSkipPerRule(file, load, reporter);
+  if (conditionSkips.size > 0) afterConditionSkips(file, load, reporter, conditionSkips);
   if (outputSkips.size > 0) {
     const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
     if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, skipped);
@@ -166,14 +167,16 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
  * rules share (Reporter.mergeAliased) stays a warning while it is the first skip of one of them. The items of one
  * rule in the file (the definition, then the appends and overrides: compiledTogether) are one rule: the collector
  * joins an appended condition to the rule's before Falco compiles it once. Returns the rules whose first skip is in
- * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips).
+ * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips), and
+ * those whose first skip is in the condition or exceptions, where libsinsp's compiler stops (afterConditionSkips).
  */
-function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter): Map<ModelItem, OutputSkip> {
+function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip> } {
   const outputSkips = new Map<ModelItem, OutputSkip>();
-  if (reporter.skips.length === 0) return outputSkips;
+  const conditionSkips = new Map<ModelItem, ConditionSkip>();
+  if (reporter.skips.length === 0) return { outputSkips, conditionSkips };
   const model = file.model;
   const parts = ['output', 'condition', 'exceptions'] as const;
-  interface Skip { diagnostic: Diagnostic; span: Span; rule: ModelItem; part: number }
+  interface Skip { diagnostic: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean }
   const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
@@ -183,11 +186,11 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter):
     const part = parts.findIndex((key) => inEntry(entryOf(rule, key), at));
     const group = together.get(rule) ?? rule;
     const skips = byRule.get(group) ?? [];
-    if (!skips.some((x) => x.diagnostic === s.diagnostic)) skips.push({ diagnostic: s.diagnostic, span: s.span, rule, part: part < 0 ? parts.length : part });
+    if (!skips.some((x) => x.diagnostic === s.diagnostic)) skips.push({ diagnostic: s.diagnostic, span: s.span, rule, part: part < 0 ? parts.length : part, via: s.via !== undefined });
     byRule.set(group, skips);
   }
   const where = (first: Skip, skip?: Skip) => {
-    const text = model.text.slice(first.span.start, first.span.end);
+    const text = fieldTextAt(model.text, first.span);
     const line = skip && skip.rule !== first.rule ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
     return `${first.part === 0 && !text.startsWith('%') ? `%${text}` : text}${line}`;
   };
@@ -197,6 +200,11 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter):
     const ordered = skips.sort((a, b) => a.part - b.part || a.span.start - b.span.start);
     firsts.add(ordered[0].diagnostic);
     if (ordered[0].part === 0) outputSkips.set(group, { where: where(ordered[0]), span: ordered[0].span, rule: ordered[0].rule });
+    else if (ordered[0].part < parts.length) {
+      const first = ordered[0];
+      const line = first.rule !== group || first.via ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
+      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via });
+    }
     for (const skip of ordered.slice(1)) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first: ordered[0] }]);
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
@@ -211,7 +219,15 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter):
       ? `${message.replace(SKIPPED, '')} Falco does not check this: under skip-if-unknown-filter it skips ${skips} and warns once${skipped.length === 1 ? '' : ' per rule'}.`
       : message));
   }
-  return outputSkips;
+  return { outputSkips, conditionSkips };
+}
+
+/** The text of a skip finding's span, or for the argument of a field (`proc.args[3]`'s `3`) the field with it. */
+function fieldTextAt(text: string, span: Span): string {
+  const own = text.slice(span.start, span.end);
+  if (text[span.start - 1] !== '[' || text[span.end] !== ']') return own;
+  const name = /[\w.]+$/.exec(text.slice(Math.max(0, span.start - 200), span.start - 1))?.[0];
+  return name ? `${name}[${own}]` : own;
 }
 
 /**
@@ -236,6 +252,9 @@ function compiledTogether(file: LoadedFile, load: LoadResult): Map<ModelItem, Mo
 
 /** Where Falco skips a rule at its output: the text messages name (`%proc.bar`), its span, the item holding it. */
 interface OutputSkip { where: string; span: Span; rule: ModelItem }
+
+/** Where Falco skips a rule in its condition (part 1) or exceptions (2); `via`: the text is read through an alias. */
+interface ConditionSkip extends OutputSkip { part: number; via: boolean }
 
 /** A finding in macro text that rules compile (unreachedMacroSink), as the checks made it. */
 interface MacroFinding { item: ModelItem; code: Code; span: Span; message: string; options?: ReportOptions }
@@ -265,16 +284,7 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
   const model = file.model;
   const together = compiledTogether(file, load);
   const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
-  const LOAD = / \((LOAD_[A-Z_]+)\)$/;
-  const restate = (d: Diagnostic, why: string, field: string) => {
-    const error = d.severity === DiagnosticSeverity.Error;
-    reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, (message) => {
-      const load = LOAD.exec(message)?.[1];
-      const base = message.replace(LOAD, '').replace(/:? Falco rejects the condition\.$/, '.');
-      const named = load ? ` (${load})` : '';
-      return `${base} ${why}; ${error ? `where Falco knows ${field}, it fails to load here${named}` : `it says this${named} only where it knows ${field}`}.`;
-    });
-  };
+  const restate = (d: Diagnostic, why: string, field: string) => sayWhereKnown(reporter, d, why, field);
   const at = (d: Diagnostic) => model.lines.offsetAt(d.range.start);
   const ruleAt = (offset: number) => model.items.find((i) => i.kind === 'rule' && i.span.start <= offset && offset < i.span.end);
   // The findings of the compile in rules' conditions and exceptions (shared text aside: another reader may compile it).
@@ -320,6 +330,68 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
     reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => `${base} ${why}; ${then}.`);
   }
   return skippedItems;
+}
+
+/**
+ * Says finding `d` of Falco's compile as Falco says it only where it knows `field` (the field it skips a rule at):
+ * an error as a warning (the load fails here there), a warning as information. `why` says what Falco does instead.
+ */
+function sayWhereKnown(reporter: Reporter, d: Diagnostic, why: string, field: string): void {
+  const LOAD = / \((LOAD_[A-Z_]+)\)$/;
+  const error = d.severity === DiagnosticSeverity.Error;
+  reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, (message) => {
+    const load = LOAD.exec(message)?.[1];
+    const base = message.replace(LOAD, '').replace(/:? Falco rejects the condition\.$/, '.');
+    const named = load ? ` (${load})` : '';
+    return `${base} ${why}; ${error ? `where Falco knows ${field}, it fails to load here${named}` : `it says this${named} only where it knows ${field}`}.`;
+  });
+}
+
+/** libsinsp's compile warnings (LOAD_COMPILE_CONDITION), which Falco gives only for a condition that compiled. */
+const COMPILE_WARNINGS = new Set<Code>([Code.RegexSimplerOperator, Code.FieldAsValue, Code.TransformerAsValue]);
+
+/**
+ * libsinsp's filter compiler walks a rule's condition in order (the rule's text, its appends, then the exceptions
+ * build_rule_exception_infos pasted after it; libs 0.25.2 filter.cpp visit(binary_check_expr): the field, then the
+ * operator against its type, then the values) and stops at its first throw. An unknown field or event type there
+ * skips the rule under skip-if-unknown-filter (compile_condition, rule_loader_compiler.cpp 0.44.0:393-406, 0.38.0:443-462;
+ * compile_rule_infos 0.37.0:486-500). So nothing the compile would find after that point is Falco's (a value the
+ * field's type does not take, an operator, a field argument, an unknown event type, a second unknown field), and
+ * neither are the compiler's warnings anywhere in the rule (LOAD_COMPILE_CONDITION: collected during the compile,
+ * given after it succeeded, 0.44.0:408, 0.38.0:464) nor the event-code check that follows the compile
+ * (LOAD_NO_EVTTYPE, 0.44.0:541, 0.37.0:511). What Falco does before the compile stays as written at every release:
+ * the parser's syntax errors, undefined macros (resolve_macros) and the warning resolver's <NA> checks and deprecated
+ * fields (0.44.0:374-387, 0.37.0:442-447). A finding before the skip point fails the load there: left as it is.
+ */
+function afterConditionSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, conditionSkips: Map<ModelItem, ConditionSkip>): void {
+  const model = file.model;
+  const together = compiledTogether(file, load);
+  const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
+  const parts = ['condition', 'exceptions'] as const;
+  const ruleAt = (offset: number) => model.items.find((i) => i.kind === 'rule' && i.span.start <= offset && offset < i.span.end);
+  for (const d of reporter.diagnostics) {
+    if (skipped.has(d) || d.severity === DiagnosticSeverity.Information || (d.relatedInformation?.length ?? 0) > 0) continue;
+    const code = d.code as Code;
+    const everywhere = COMPILE_WARNINGS.has(code) || code === Code.NoEventType || code === Code.EvtTypeNotIndexable;
+    // Exception fields are checked as the rule is read (validate_exception_info: LOAD_ERR_VALIDATE), before any compile.
+    if (!everywhere && (COMPILED_WITH_A_RULE.get(code) !== 'error' || (typeof d.message === 'string' && d.message.endsWith('(LOAD_ERR_VALIDATE)')))) continue;
+    const offset = model.lines.offsetAt(d.range.start);
+    const item = ruleAt(offset);
+    const part = item ? parts.findIndex((key) => inEntry(entryOf(item, key), { start: offset, end: offset })) : -1;
+    if (part < 0) continue;
+    const skip = conditionSkips.get(together.get(item!) ?? item!);
+    if (!skip || rulePartReplacedInItsFile(file, item!, parts[part], load)) continue;
+    const field = skip.where.replace(/ \(line \d+\)$/, '');
+    if (everywhere) {
+      const what = COMPILE_WARNINGS.has(code) ? 'gives the compiler\'s warnings' : 'counts the event types';
+      sayWhereKnown(reporter, d, `Falco ${what} only for a condition it compiled: under skip-if-unknown-filter it skips the rule at ${skip.where}, where the compile stops`, field);
+      continue;
+    }
+    // After the skip point in the compile's order: by part, then by place (text read through an alias has no order here).
+    const after = part + 1 > skip.part || (part + 1 === skip.part && !skip.via && offset > skip.span.start);
+    if (!after) continue;
+    sayWhereKnown(reporter, d, `Falco does not compile the condition past ${skip.where}: under skip-if-unknown-filter it skips the rule there, ${part + 1 === skip.part ? `earlier in the ${parts[part]}` : 'in the condition, which it compiles before the exceptions'}`, field);
+  }
 }
 
 /**

@@ -1,0 +1,68 @@
+// skip-if-unknown-filter, the leftovers of session 15: what Falco says once libsinsp's compiler stops at an unknown
+// field of a rule's condition, a skip whose text a later item replaces, skips across files, and lists named by lists.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findingsAt } from './rules-host';
+
+const FILE = '/ws/rules.yaml';
+const rule = (condition: string, output = 'o', extra = '') => `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: INFO\n${extra}`;
+const SKIP = '  skip-if-unknown-filter: true\n';
+const RELEASES = ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43', '0.44'];
+const SKIPPED = 'The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)';
+const FOO_SKIP = `2 unknown-field proc.foo: 'proc.foo' is not a supported filter field. ${SKIPPED}`;
+const INVALID = "'abc' is not a valid number (decimal digits, optionally signed) for proc.pid (INT64).";
+const PAST_FOO = 'Falco does not compile the condition past proc.foo: under skip-if-unknown-filter it skips the rule there';
+
+// --- 1. after an unknown field of the condition: the compiler stopped ------------------------------------------------
+
+test('a compile error after the unknown field a rule is skipped at is a warning at every release: libsinsp stops at its first throw', () => {
+  for (const target of RELEASES) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x and proc.pid = abc', 'o', SKIP), target), [
+      FOO_SKIP,
+      `2 invalid-value abc: ${INVALID} ${PAST_FOO}, earlier in the condition; where Falco knows proc.foo, it fails to load here (LOAD_ERR_COMPILE_CONDITION).`,
+    ], target);
+    assert.match(findingsAt(FILE, rule('evt.type = open and proc.foo = x and proc.pid contains 1', 'o', SKIP), target)[1]!,
+      /^2 operator-type contains: .* Falco does not compile the condition past proc\.foo: .* fails to load here \(LOAD_ERR_COMPILE_CONDITION\)\.$/, target);
+    // The exceptions are pasted after the condition (build_rule_exception_infos), and an appended condition after the rule's.
+    const exceptions = `${SKIP}  exceptions:\n    - name: e\n      fields: [proc.name, proc.pid]\n      values: [[a, abc]]\n`;
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x', 'o', exceptions), target), [
+      `2 invalid-value abc: ${INVALID} ${PAST_FOO}, in the condition, which it compiles before the exceptions; where Falco knows proc.foo, it fails to load here (LOAD_ERR_COMPILE_CONDITION).`,
+      FOO_SKIP,
+    ], target);
+    const appended = rule('evt.type = open and proc.foo = x', 'o', SKIP) + '- rule: r\n  condition: and proc.pid = abc\n  override:\n    condition: append\n';
+    assert.equal(findingsAt(FILE, appended, target)[1], `2 invalid-value abc: ${INVALID} ${PAST_FOO}, earlier in the condition; where Falco knows proc.foo, it fails to load here (LOAD_ERR_COMPILE_CONDITION).`, target);
+    // Before the unknown field the error is thrown first: the load fails there.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.pid = abc and proc.foo = x', 'o', SKIP), target)[1],
+      `1 invalid-value abc: 'abc' is not a valid number (decimal digits, optionally signed) for proc.pid (INT64): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)`, target);
+  }
+});
+
+test('a skip at a field argument the target release does not read names the field with its argument', () => {
+  const found = findingsAt(FILE, rule('evt.type = open and proc.args[3] = x and proc.pid = abc', 'o', SKIP), '0.40');
+  assert.match(found.find((f) => f.includes("invalid-value"))!, /^2 invalid-value abc: .* Falco does not compile the condition past proc\.args\[3\]: .* where Falco knows proc\.args\[3\], it fails to load here/);
+});
+
+test('what Falco finds before the compile stays after a condition skip: syntax errors, undefined macros', () => {
+  for (const target of RELEASES) {
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x and (proc.name = y', 'o', SKIP), target),
+      ["1 condition-syntax (: Condition syntax: unbalanced parentheses: this '(' is never closed. (LOAD_ERR_COMPILE_CONDITION)", FOO_SKIP], target);
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.foo = x and not m', 'o', SKIP), target),
+      ["1 undefined-macro m: Undefined macro 'm' used in filter. (LOAD_ERR_VALIDATE)", FOO_SKIP], target);
+  }
+});
+
+test('the compiler\'s warnings and the event-type count are not given for a rule skipped in its condition, wherever they are', () => {
+  const warned = "Falco gives the compiler's warnings only for a condition it compiled: under skip-if-unknown-filter it skips the rule at proc.foo, where the compile stops; it says this (LOAD_COMPILE_CONDITION) only where it knows proc.foo.";
+  for (const target of ['0.40', '0.44']) {
+    // Before the unknown field too: the warnings are given after the compile succeeded.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.name = proc.exe and proc.foo = x', 'o', SKIP), target), [
+      FOO_SKIP,
+      `3 field-as-value proc.exe: 'proc.exe' is compared as a constant string, but it is also a field name: to compare with the value of that field, write val(proc.exe). ${warned}`,
+    ], target);
+    assert.match(findingsAt(FILE, rule('evt.type = open and proc.foo = x and proc.name regex abc', 'o', SKIP), target)[1]!, /^3 regex-simpler-operator abc: .* Falco gives the compiler's warnings only/, target);
+  }
+  for (const target of RELEASES) {
+    assert.match(findingsAt(FILE, rule('proc.foo = x and proc.name = y', 'o', SKIP), target)[1]!,
+      /^3 no-evttype condition: .* Falco counts the event types only for a condition it compiled: under skip-if-unknown-filter it skips the rule at proc\.foo, where the compile stops; it says this \(LOAD_NO_EVTTYPE\) only where it knows proc\.foo\.$/, target);
+  }
+});
