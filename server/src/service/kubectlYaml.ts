@@ -115,6 +115,43 @@ function goFloat(v: number): string {
   return String(v);
 }
 
+/** Go's strconv.FormatFloat(v, 'g', -1, 32): v as a float32 (past its range ±Inf), in the fewest digits that read back
+ *  as that float32, laid out as goFloat does. */
+function goFloat32(v: number): string {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) return Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  for (let p = 1; p <= 9; p++) {
+    const shortest = Number(f.toPrecision(p));
+    if (Math.fround(shortest) === f) return goFloat(shortest);
+  }
+  return goFloat(f);
+}
+
+/**
+ * What a mapping key becomes on its way to Falco, where kubectl reads it as no string: JSON has only text keys, and
+ * sigs.k8s.io/yaml's YAMLToJSON (convertToJSONableObject, yaml.go:205-249 at v1.6.0) writes a bool key as true or
+ * false, an int key in decimal (strconv.Itoa), a float key with strconv.FormatFloat(f, 'g', -1, 32) (.inf, -.inf and
+ * .nan for the infinities and NaN), and refuses any other ('unsupported map key of type'): null (`~:`) and a uint64
+ * past int64. The operator writes the text key back quoted where it would read as another type (go-yaml encode.go
+ * stringv), so Falco reads the text. `{ text }` for a key that changes, `{ refused }` naming the type kubectl refuses,
+ * undefined for a key that stays as written.
+ */
+export function kubectlKey(node: unknown): { text: string } | { refused: string } | undefined {
+  if (!isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined || node.source === undefined) return undefined;
+  const read = kubectlPlain(node.source);
+  switch (read.type) {
+    case 'string': return undefined;
+    case 'boolean': return { text: String(read.value) };
+    case 'null': return { refused: '<nil>' };
+    case 'int': return read.value <= INT64_MAX ? { text: read.value.toString() } : { refused: 'uint64' };
+    case 'float': {
+      const text = goFloat32(read.value);
+      return { text: text === '+Inf' ? '.inf' : text === '-Inf' ? '-.inf' : text === 'NaN' ? '.nan' : text };
+    }
+  }
+}
+
 /** The JSON text of a number as the API server keeps it. kubectl writes it with encoding/json (an integer in decimal;
  *  a float64 in its shortest digits, with an exponent below 1e-6 and from 1e21 on: encode.go floatEncoder, which is
  *  also JavaScript's number to string), and the API server reads it back as an int64 where the text is one that fits,

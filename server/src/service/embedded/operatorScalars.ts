@@ -4,10 +4,12 @@
 // them back as YAML (kubectlYaml.ts operatorWrittenBack): a plain `0777` in a list reaches Falco as the item '511',
 // `yes` as 'true'. Falco Lens checks the text as written, so each scalar whose reading by Falco (yaml-cpp, asked for
 // the type Falco asks for there) changes on the way is flagged at the scalar, with a quick fix quoting it (a quoted
-// scalar is a string for kubectl and is written back as the same string). Names the API server reads as strings
+// scalar is a string for kubectl and is written back as the same string). A mapping key kubectl reads as no string
+// is written as JSON's text key (`on:` reaches Falco as the key 'true', `0777:` as '511'), or refused (`~:`): flagged
+// the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type YamlCppType } from '../kubectlYaml';
+import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { schemaAt } from '../config/schemaCheck';
@@ -26,8 +28,8 @@ function spanOf(node: Node): readonly [number, number] {
   return [range[0], range[1]];
 }
 
-function quoteFix(text: string): { replacement: string; fixTitle: string } {
-  return { replacement: yamlQuote(text), fixTitle: `Quote the value (${yamlQuote(text)})` };
+function quoteFix(text: string, what = 'value'): { replacement: string; fixTitle: string } {
+  return { replacement: yamlQuote(text), fixTitle: `Quote the ${what} (${yamlQuote(text)})` };
 }
 
 /** How Falco reads the scalar at a path of a rules item or of the configuration: the type it asks yaml-cpp for, the
@@ -46,6 +48,8 @@ function writtenBackProblems(node: unknown, role: (path: readonly string[]) => R
     else if (isMap(n)) {
       for (const pair of n.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        const problem = keyProblem(pair.key, where);
+        if (problem) out.push(problem);
         visit(pair.value, [...path, key], depth + 1);
       }
     } else {
@@ -75,6 +79,25 @@ function writtenBackProblems(node: unknown, role: (path: readonly string[]) => R
   };
   visit(node, [], 0);
   return out;
+}
+
+/** A mapping key kubectl reads as no string (kubectlKey): it reaches Falco as another text, or kubectl refuses the
+ *  manifest. No key Falco knows by name is such a word or number, so Falco reads another key than the one written. */
+function keyProblem(key: unknown, where: string): ScalarProblem | undefined {
+  const changed = kubectlKey(key);
+  if (!changed) return undefined;
+  const text = (key as Scalar).source!;
+  const read = kubectlWords(kubectlScalar(key)!);
+  if ('refused' in changed) {
+    return {
+      span: spanOf(key as Node), severity: 'error', ...quoteFix(text, 'key'),
+      message: `kubectl refuses this manifest: it reads the key ${text || '(empty)'} as ${read} (${YAML11}), which a JSON object cannot have as a key ('unsupported map key of type: ${changed.refused}'). Quote it to send the text.`,
+    };
+  }
+  return {
+    span: spanOf(key as Node), severity: 'warning', ...quoteFix(text, 'key'),
+    message: `kubectl reads the key ${text} as ${read} (${YAML11}), and JSON keys are text: the operator writes it back as the key '${changed.text}' ${where}, so Falco reads the key '${changed.text}', not '${text}' as written. Quote it to keep what is written.`,
+  };
 }
 
 /** Rules item keys Falco reads as a bool, an integer, or an integer else a string (rule_loader_reader.cpp at 0.44.0:
