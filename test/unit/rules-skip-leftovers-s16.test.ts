@@ -66,3 +66,33 @@ test('the compiler\'s warnings and the event-type count are not given for a rule
       /^3 no-evttype condition: .* Falco counts the event types only for a condition it compiled: under skip-if-unknown-filter it skips the rule at proc\.foo, where the compile stops; it says this \(LOAD_NO_EVTTYPE\) only where it knows proc\.foo\.$/, target);
   }
 });
+
+// --- 3. an output a later item of the file replaces ---------------------------------------------------------------------
+
+test('an output its own file replaces (override: output: replace, a redefinition) is never checked: no skip there, the final output decides', () => {
+  const replace = (output: string) => `- rule: r\n  output: ${output}\n  override:\n    output: replace\n`;
+  const defs = '- list: l\n  items: [a, b]\n- macro: m\n  condition: proc.name = x\n';
+  const never = (by: string, line: number) => `Falco never checks this text: ${by} of rule 'r' at line ${line} replaces the rule's output before Falco compiles the file.`;
+  const barInfo = (by: string, line: number) => `3 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${never(by, line)}`;
+  for (const target of RELEASES) {
+    // The rule is compiled with the new output: the condition's error fails the load, the macro and list are used.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open and proc.pid = abc', 'o %proc.bar', SKIP) + replace('o %proc.name'), target), [
+      `1 invalid-value abc: ${INVALID.slice(0, -1)}: Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)`,
+      barInfo('the override', 7),
+    ], target);
+    assert.deepEqual(findingsAt(FILE, defs + rule('evt.type = open and m and proc.name in (l)', 'o %proc.bar', SKIP) + replace('o %proc.name'), target), [barInfo('the override', 11)], target);
+    const redefined = rule('evt.type = open', 'o %proc.bar', SKIP) + rule('evt.type = open', 'o', SKIP);
+    assert.deepEqual(findingsAt(FILE, redefined, target).filter((f) => !f.includes(' redefinition ')), [barInfo('the definition', 7)], target);
+    // Without the key too: an error Falco never meets is a warning.
+    assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %proc.bar') + replace('o'), target),
+      [`2 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${never('the override', 6)}`], target);
+    // The replacing output skips the rule: the condition is not compiled, from 0.38 its macro and list are unused.
+    const found = findingsAt(FILE, defs + rule('evt.type = open and m and proc.name in (l) and proc.pid = abc', 'o', SKIP) + replace('o %proc.bar'), target);
+    assert.deepEqual(found.map((f) => f.split(':')[0]), [
+      '2 invalid-value abc', '2 unknown-field proc.bar', ...(target === '0.37' ? [] : ['3 unused-list l', '3 unused-macro m']),
+    ], target);
+    // An appended output keeps the rule's: the skip stays.
+    const appended = findingsAt(FILE, rule('evt.type = open', 'o %proc.bar', SKIP) + '- rule: r\n  output: and more\n  override:\n    output: append\n', target);
+    assert.deepEqual(appended, [`2 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${SKIPPED}`], target);
+  }
+});

@@ -466,6 +466,9 @@ const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning' | 'read'>([
  * are not Falco's, as the file is compiled only after it is read whole and the collector then holds the new text
  * alone (rule_loader_collector.cpp define_info). Text replaced by a later file was parsed with its own file.
  * (Reference loops and macros defined too late are walked on the macro's current texts only: validateMacroOrder.)
+/** What checking a rule's output finds (is_format_valid, the deprecated fields and %container.info in it). */
+const OUTPUT_CHECKS = new Set<Code>([Code.OutputSyntax, Code.UnknownField, Code.UnknownFieldClass, Code.FieldNotForSource, Code.FieldArgument, Code.DeprecatedField, Code.DeprecatedContainerInfo]);
+
  * Kind 'error': Falco's parse errors, warnings then; 'hint': Falco Lens's unknown-list hint, information then. Falco
  * substitutes the lists into every macro's text when it parses it (parse_condition resolves them, lists of the whole
  * collector), and a name that is no list stays a literal string: true of text Falco parses, reached or not, so a
@@ -537,8 +540,25 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
       // Missing comps of replaced exceptions are found when Falco compiles the rule (validate.ts validateReplacedExceptionComps).
       if (code === Code.ExceptionArity || code === Code.ExceptionInvalid || (code === Code.ExceptionComps && options?.load !== undefined && options.load !== 'LOAD_ERR_VALIDATE')) return reportInRule(code, span, message, data, options);
       if (code === Code.EvtTypeNotIndexable || code === Code.NoEventType) return reportEventCodes(code, span, message, data, options);
+  /**
+   * A finding of the output check in an output a later item of its own file replaces (a redefinition, or 'override:
+   * output: replace'): Falco checks only the output the collector holds after the file (compile_rule_infos,
+   * is_format_valid), so it says nothing of this text, and an unknown field there skips nothing.
+   */
+  const inReplacedOutput: ReportSink['report'] = (code, span, message, data, options) => {
+    const item = ruleAt(span, options);
+    const replacedBy = item && inEntry(entryOf(item, 'output'), span) ? rulePartReplacedInItsFile(file, item, 'output', load) : undefined;
+    if (!replacedBy) return false;
+    const by = replacedBy.mode === 'redefine' ? 'the definition' : 'the override';
+    const error = (options?.severity ?? CODE_INFO[code].severity) === DiagnosticSeverity.Error && options?.load !== 'LOAD_UNKNOWN_FILTER';
+    const base = message.replace(/ The rule is skipped because of skip-if-unknown-filter\.$/, '');
+    const text = `${base} Falco never checks this text: ${by} of rule '${item!.name}' ${placeOf(replacedBy, file)} replaces the rule's output before Falco compiles the file.`;
+    reporter.report(code, span, text, data, { ...options, severity: error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, load: null });
+    return true;
+  };
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       // A finding made for an item through its alias is that item's, wherever the anchored text is.
+      if (OUTPUT_CHECKS.has(code) && inReplacedOutput(code, span, message, data, options)) return;
       const via = options?.via?.item;
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const item = via ? (via.kind === 'macro' && via.name !== undefined ? via : undefined) : macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
@@ -731,9 +751,10 @@ function inExceptionValue(item: ModelItem, span: Span): boolean {
  * the new rule over the old and 'override: <key>: replace' sets the key anew (rule_loader_collector.cpp 0.44.0 define,
  * define_info, selective_replace), and compile_rule_infos (rule_loader_compiler.cpp) parses the condition and pastes
  * the exceptions into it (build_rule_exception_infos) only after the whole file is read: the replaced text is never
- * parsed nor compiled. Text a later file replaces was compiled with its own file.
+ * parsed nor compiled. The same holds for the output, which compile_rule_infos checks (is_format_valid) from the rule
+ * as the collector holds it. Text a later file replaces was compiled with its own file.
  */
-function rulePartReplacedInItsFile(file: LoadedFile, item: ModelItem, part: 'condition' | 'exceptions', load: LoadResult): Contribution | undefined {
+function rulePartReplacedInItsFile(file: LoadedFile, item: ModelItem, part: 'condition' | 'exceptions' | 'output', load: LoadResult): Contribution | undefined {
   if (load.files[file.order] !== file) return undefined;
   const contributions = load.after[file.order].rules.get(item.name!)?.contributions;
   const own = contributions?.findIndex((c) => c.item === item) ?? -1;
