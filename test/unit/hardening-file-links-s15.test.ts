@@ -6,25 +6,7 @@ import assert from 'node:assert/strict';
 import { createRulesService } from '../../server/src/service/rules';
 import { RulesWorkspaceIndex } from '../../server/src/service/rules/workspace';
 import { pathToUri } from '../../server/src/service/uri';
-import { MemoryHost, rulesDoc } from './rules-host';
-
-/** A memory host with file links: `links` maps a link's path to the file it names (as `ln -s` makes them). */
-class FileLinkHost extends MemoryHost {
-  constructor(files: Record<string, string>, private readonly links: Record<string, string>, options: { folders?: string[]; ruleFiles?: string[] } = { folders: ['/ws'] }) {
-    super(files, options);
-  }
-  private resolve(p: string): string { return this.links[p] ?? p; }
-  override readFile(p: string): string | undefined { return super.readFile(this.resolve(p)); }
-  override readDirectory(p: string): string[] | undefined {
-    const names = new Set(super.readDirectory(p) ?? []);
-    for (const link of Object.keys(this.links)) if (link.startsWith(`${p}/`)) names.add(link.slice(p.length + 1).split('/')[0]);
-    return names.size ? [...names] : undefined;
-  }
-  override isDirectory(p: string): boolean {
-    return !(p in this.links) && (super.isDirectory(p) || Object.keys(this.links).some((link) => link.startsWith(`${p}/`)));
-  }
-  realPath(p: string): string | undefined { return this.resolve(p); }
-}
+import { FileLinkHost, rulesDoc } from './rules-host';
 
 const BASE = '- list: shells\n  items: [bash]\n- macro: shell_proc\n  condition: proc.name in (shells)\n'
   + '- rule: Shell\n  desc: d\n  condition: evt.type = execve and shell_proc\n  output: "o | p=%proc.name"\n  priority: INFO\n';

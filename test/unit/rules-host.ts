@@ -41,6 +41,24 @@ export class MemoryHost implements ServiceHost {
   log(message: string): void { this.logs.push(message); }
 }
 
+/** A memory host with file links: `links` maps a link's path to the file it names (as `ln -s` makes them). */
+export class FileLinkHost extends MemoryHost {
+  constructor(files: Record<string, string>, private readonly links: Record<string, string>, options: { folders?: string[]; ruleFiles?: string[] } = { folders: ['/ws'] }) {
+    super(files, options);
+  }
+  private resolve(p: string): string { return this.links[p] ?? p; }
+  override readFile(p: string): string | undefined { return super.readFile(this.resolve(p)); }
+  override readDirectory(p: string): string[] | undefined {
+    const names = new Set(super.readDirectory(p) ?? []);
+    for (const link of Object.keys(this.links)) if (link.startsWith(`${p}/`)) names.add(link.slice(p.length + 1).split('/')[0]);
+    return names.size ? [...names] : undefined;
+  }
+  override isDirectory(p: string): boolean {
+    return !(p in this.links) && (super.isDirectory(p) || Object.keys(this.links).some((link) => link.startsWith(`${p}/`)));
+  }
+  realPath(p: string): string | undefined { return this.resolve(p); }
+}
+
 export function rulesDoc(p: string, text: string, version = 1): TextDocument {
   return TextDocument.create(p.includes(':') ? p : pathToUri(p), LANGUAGE_RULES, version, text);
 }

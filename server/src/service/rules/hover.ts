@@ -56,15 +56,35 @@ function overrideSummary(c: Contribution): string {
   return parts.length ? `overridden (${parts.map((p) => codeSpan(p)).join(', ')})` : 'overridden';
 }
 
-/** "Where": one line per contribution, with a link to it. */
+/**
+ * The places of the contributions, each once with the number of times Falco loads it: a file that configured paths
+ * load twice (LoadedFile.sameAs) contributes once per load, from the same item.
+ */
+function contributionPlaces(contributions: readonly Contribution[]): { first: Contribution; loads: number }[] {
+  const out: { first: Contribution; loads: number }[] = [];
+  const byPlace = new Map<string, { first: Contribution; loads: number }>();
+  for (const c of contributions) {
+    const key = `${c.file.sameAs ?? c.file.uri}\u0000${c.item.span.start}`;
+    const known = byPlace.get(key);
+    if (known && known.first.file.model.text === c.file.model.text) { known.loads++; continue; }
+    const place = { first: c, loads: 1 };
+    byPlace.set(key, place);
+    out.push(place);
+  }
+  return out;
+}
+
+/** "Where": one line per place that contributes, with a link to it. */
 function whereLines(contributions: readonly Contribution[]): string {
   const MAX = 12;
-  const lines = contributions.slice(0, MAX).map((c) => {
+  const places = contributionPlaces(contributions);
+  const lines = places.slice(0, MAX).map(({ first: c, loads }) => {
     const span = c.item.nameSpan ?? c.item.span;
     const line = c.file.model.lines.positionAt(span.start).line;
-    return `- ${overrideSummary(c)} in ${lineLink(c.file.uri, line, `${baseName(c.file.uri)}:${line + 1}`)}${c.file.configured ? ' (configured rules file)' : ''}`;
+    const notes = [c.file.configured ? 'configured rules file' : undefined, loads > 1 ? `loaded ${loads === 2 ? 'twice' : `${loads} times`}` : undefined].filter(Boolean);
+    return `- ${overrideSummary(c)} in ${lineLink(c.file.uri, line, `${baseName(c.file.uri)}:${line + 1}`)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
   });
-  if (contributions.length > MAX) lines.push(`- … and ${contributions.length - MAX} more`);
+  if (places.length > MAX) lines.push(`- … and ${places.length - MAX} more`);
   return lines.join('\n');
 }
 
@@ -280,7 +300,7 @@ function notLoadedMarkdown(kind: 'macro' | 'list' | 'rule', name: string): strin
 function macroMarkdown(name: string, load: LoadResult): string {
   const macro = load.final.macros.get(name);
   if (!macro) return notLoadedMarkdown('macro', name);
-  const changed = macro.contributions.length > 1;
+  const changed = contributionPlaces(macro.contributions).length > 1;
   return markdown([
     `**Macro** ${codeSpan(name)}`,
     `${changed ? 'Effective condition (after overrides and appends)' : 'Condition'}:`,
@@ -295,7 +315,7 @@ function listMarkdown(name: string, load: LoadResult): string {
   const MAX = 60;
   const shown = list.items.slice(0, MAX).join(', ') + (list.items.length > MAX ? `, … (${list.items.length - MAX} more)` : '');
   return markdown([
-    `**List** ${codeSpan(name)} — ${list.items.length} item${list.items.length === 1 ? '' : 's'}${list.contributions.length > 1 ? ' after overrides and appends' : ''}`,
+    `**List** ${codeSpan(name)} — ${list.items.length} item${list.items.length === 1 ? '' : 's'}${contributionPlaces(list.contributions).length > 1 ? ' after overrides and appends' : ''}`,
     list.items.length ? codeBlock(clip(`[${shown}]`)) : undefined,
     whereLines(list.contributions),
   ]).value;

@@ -57,11 +57,10 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
     const list = index!.get(key);
     if (list) list.push(o); else index!.set(key, [o]);
   };
-  // A configured path Falco loads twice (workspace.ts files(), repeat) is one text: its occurrences are listed once.
-  const seen = new Set<string>();
+  // A file that configured paths load twice (the same path again, or another path of it: LoadedFile.sameAs) is one
+  // text: its occurrences are listed once, under its first load.
   for (const file of load.files) {
-    if (seen.has(file.uri)) continue;
-    seen.add(file.uri);
+    if (file.sameAs !== undefined) continue;
     for (const item of analyzeFile(file.model).items) {
       for (const token of item.tokens) {
         if (token.kind === 'name') add(token.nameKind, token.name, { file, span: token.span, role: token.definition ? 'definition' : 'override', token });
@@ -101,6 +100,17 @@ export function referencesOf(load: LoadResult, kind: NameKind, name: string, inc
 }
 
 /**
+ * The occurrences as the document of `file` sees them. A file that configured paths load twice is listed under its
+ * first load (occurrenceIndex); asked from another path of it (a file link, LoadedFile.sameAs) holding the same text,
+ * that path names them: the editor's document, not a second buffer of the file.
+ */
+export function seenFrom(occurrences: Occurrence[], file: LoadedFile): Occurrence[] {
+  const first = file.sameAs;
+  if (first === undefined || first === file.uri) return occurrences;
+  return occurrences.map((o) => (o.file.uri === first && o.file.model.text === file.model.text ? { ...o, file } : o));
+}
+
+/**
  * The document highlights at an offset: the occurrences in `file` of the macro, list or rule name under it (from the
  * occurrence index that references read: Write where an item names it — a definition, or an override or append
  * changing it — Read where it is used), or the uses of the field under it in the same item (its condition, output and
@@ -110,7 +120,7 @@ export function highlightsAt(load: LoadResult, file: LoadedFile, offset: number)
   const lines = file.model.lines;
   const symbol = symbolAt(load, file, offset);
   if (symbol) {
-    return referencesOf(load, symbol.kind, symbol.name, true).filter((o) => o.file === file).map((o) => ({
+    return seenFrom(referencesOf(load, symbol.kind, symbol.name, true), file).filter((o) => o.file === file).map((o) => ({
       range: lines.range(o.span.start, o.span.end),
       kind: o.role === 'reference' ? DocumentHighlightKind.Read : DocumentHighlightKind.Write,
     }));
@@ -237,7 +247,7 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
     const { load, file, offset } = at(doc, position);
     const symbol = symbolAt(load, file, offset);
     if (!symbol) return undefined;
-    const occurrences = referencesOf(load, symbol.kind, symbol.name, true);
+    const occurrences = seenFrom(referencesOf(load, symbol.kind, symbol.name, true), file);
     const self = occurrences.find((o) => o.file === file && o.span.start <= offset && offset <= o.span.end);
     return { load, symbol, occurrences, self };
   };
@@ -255,13 +265,13 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
       const { load, file, offset } = at(doc, position);
       const symbol = symbolAt(load, file, offset);
       if (!symbol) return [];
-      return definitionsOf(load, symbol.kind, symbol.name).map(locationOf);
+      return seenFrom(definitionsOf(load, symbol.kind, symbol.name), file).map(locationOf);
     },
     references(doc, position, includeDeclaration) {
       const { load, file, offset } = at(doc, position);
       const symbol = symbolAt(load, file, offset);
       if (!symbol) return [];
-      return referencesOf(load, symbol.kind, symbol.name, includeDeclaration).map(locationOf);
+      return seenFrom(referencesOf(load, symbol.kind, symbol.name, includeDeclaration), file).map(locationOf);
     },
     documentHighlights(doc, position) {
       const { load, file, offset } = at(doc, position);

@@ -105,11 +105,9 @@ export function symbolMatches(name: string, query: string): boolean {
 
 export function workspaceSymbolsOf(load: LoadResult, query: string): SymbolInformation[] {
   const out: SymbolInformation[] = [];
-  const seen = new Set<string>();
   for (const file of load.files) {
-    // A configured path Falco loads twice (workspace.ts files(), repeat) lists its symbols once.
-    if (seen.has(file.uri)) continue;
-    seen.add(file.uri);
+    // A file that configured paths load twice (LoadedFile.sameAs) lists its symbols once.
+    if (file.sameAs !== undefined) continue;
     const base = file.uri.slice(file.uri.lastIndexOf('/') + 1);
     let container = base;
     try { container = decodeURIComponent(base); } catch { /* keep it encoded */ }

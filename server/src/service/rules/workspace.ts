@@ -36,6 +36,13 @@ export interface LoadedFile {
   hostLine?: HostLine;
   /** For a configured file: the configured rules path (the file, or its folder) that names it here. */
   entry?: string;
+  /**
+   * For a configured path that loads a file an earlier configured path of this load loads already (the same path
+   * named again, or another path of the file: a file link), the URI that earlier load has. Falco loads it again
+   * (FileEntry), so definitions and diagnostics keep both loads; navigation, symbols and hovers read one text and
+   * name each place in it once.
+   */
+  sameAs?: string;
 }
 
 /** The document holding an embedded file and the line there of one of its lines (0-based). */
@@ -223,7 +230,7 @@ interface CachedFile { text: string; model: RulesFileModel }
  * One file of the load order. `aliases`: the other URIs of the same file (by its real path, file links) that the
  * workspace or the editor reach it by; the file loads once, under the name `member` picks.
  */
-interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[]; repeat?: true; entry?: string }
+interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[]; entry?: string; sameAs?: FileEntry }
 
 export class RulesWorkspaceIndex {
   /** Text of open documents, by URI; overrides the disk. */
@@ -337,8 +344,10 @@ export class RulesWorkspaceIndex {
    * one after the other, a file named twice twice (load_rules_files.cpp:45-49 collects every path into the list
    * m_loaded_rules_filenames, configuration.cpp:701-742 read_rules_file_directory appends without looking for
    * repeats, load_rules_files.cpp:64 loads each), so two configured paths of one file stay two entries, and so does
-   * one path named twice (twice in the list, or a folder and a file in it both listed): the second entry has `repeat`
-   * (0.37.0-0.44.1 alike; the loaded list is a std::list, rc a map the second read of a name finds again).
+   * one path named twice (twice in the list, or a folder and a file in it both listed): the later entry has `sameAs`,
+   * the entry it loads again (0.37.0-0.44.1 alike; the loaded list is a std::list, rc a map the second read of a name
+   * finds again; a folder's link to a file is read as the file, is_regular_file following links at
+   * configuration.cpp:718 at 0.44.0).
    * Which path names the file is member's choice at each load.
    */
   files(): FileEntry[] {
@@ -348,14 +357,14 @@ export class RulesWorkspaceIndex {
     const list: FileEntry[] = [];
     const add = (uri: string, path: string | undefined, configured: boolean, entry?: string) => {
       if (seen.has(uri)) {
-        if (configured) list.push({ uri, path, configured, repeat: true, entry });
+        if (configured) list.push({ uri, path, configured, entry, sameAs: list.find((f) => f.uri === uri) });
         return;
       }
       seen.add(uri);
       const real = path === undefined ? undefined : this.host.realPath?.(path) ?? path;
       const known = real === undefined ? undefined : byRealPath.get(real);
       if (known && !configured) { (known.aliases ??= []).push(uri); return; }
-      const file: FileEntry = { uri, path, configured, ...(entry === undefined ? {} : { entry }) };
+      const file: FileEntry = { uri, path, configured, ...(entry === undefined ? {} : { entry }), ...(known ? { sameAs: known } : {}) };
       if (real !== undefined && !known) byRealPath.set(real, file);
       list.push(file);
     };
@@ -444,6 +453,7 @@ export class RulesWorkspaceIndex {
   load(replace?: { uri: string; text: string; last?: boolean }): LoadResult {
     const entries = this.files();
     const files: LoadedFile[] = [];
+    const loaded = new Map<FileEntry, LoadedFile>();
     let placed = false;
     for (const f of entries) {
       const { uri, path } = this.member(f, replace?.uri);
@@ -454,7 +464,7 @@ export class RulesWorkspaceIndex {
         placed = true;
       } else text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured, undefined, f.repeat, f.entry));
+      files.push(this.entryFile(f, uri, path, text, files.length, loaded));
     }
     if (replace && !placed) {
       // A hypothetical text must not evict the cached model of the real document.
@@ -481,11 +491,12 @@ export class RulesWorkspaceIndex {
    */
   loadWithEmbedded(set: string, embedded: readonly { uri: string; path?: string; text: string; hostLine?: HostLine }[]): LoadResult {
     const files: LoadedFile[] = [];
+    const loaded = new Map<FileEntry, LoadedFile>();
     for (const f of this.files()) {
       const { uri, path } = this.member(f);
       const text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.loadedFile(uri, path, this.modelOf(uri, text), files.length, f.configured, undefined, f.repeat, f.entry));
+      files.push(this.entryFile(f, uri, path, text, files.length, loaded));
     }
     for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false, e.hostLine));
     const cached = this.embeddedLoads.get(set);
@@ -505,12 +516,23 @@ export class RulesWorkspaceIndex {
   /** The files of the last loads, so that an unchanged file keeps its LoadedFile (definitions point at it). */
   private readonly loadedFiles = new Map<string, LoadedFile>();
 
-  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, repeat?: true, entry?: string): LoadedFile {
-    // A configured path loaded again (FileEntry.repeat) is kept apart from its first load, by its place.
-    const key = repeat ? `${uri}#${order}` : uri;
+  /**
+   * The LoadedFile of a load order entry, named `uri` (member's choice). A configured entry loading a file again
+   * (FileEntry.sameAs) names the URI that file's earlier entry was loaded under in this load (`loaded`), when it was.
+   */
+  private entryFile(f: FileEntry, uri: string, path: string | undefined, text: string, order: number, loaded: Map<FileEntry, LoadedFile>): LoadedFile {
+    const sameAs = f.sameAs && loaded.get(f.sameAs)?.uri;
+    const file = this.loadedFile(uri, path, this.modelOf(uri, text), order, f.configured, undefined, f.entry, sameAs);
+    loaded.set(f, file);
+    return file;
+  }
+
+  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, entry?: string, sameAs?: string): LoadedFile {
+    // The same path loaded again (LoadedFile.sameAs) is kept apart from its first load, by its place.
+    const key = sameAs === uri ? `${uri}#${order}` : uri;
     const known = this.loadedFiles.get(key);
-    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine && known.entry === entry) return known;
-    const file: LoadedFile = { uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}), ...(entry === undefined ? {} : { entry }) };
+    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine && known.entry === entry && known.sameAs === sameAs) return known;
+    const file: LoadedFile = { uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}), ...(entry === undefined ? {} : { entry }), ...(sameAs === undefined ? {} : { sameAs }) };
     this.loadedFiles.set(key, file);
     return file;
   }
