@@ -70,6 +70,32 @@ export interface YamlProblem { message: string; span: Span; code: string }
 /** An alias read as its anchored node: `at` is the `*name`, `target` the anchored node's span. */
 export interface AliasUse { at: Span; target: Span; anchor: string }
 
+const reaches = new WeakMap<AliasUse, Span[]>();
+
+/**
+ * The texts a reader gets through an alias of the model: the anchored node's span and, for the aliases inside it
+ * (read with it, as yaml-cpp reads a node graph), the spans they give, at any depth. Remembered per use.
+ */
+export function aliasReach(model: RulesFileModel, use: AliasUse): Span[] {
+  let reach = reaches.get(use);
+  if (reach) return reach;
+  reach = [use.target];
+  const uses = model.aliases ?? [];
+  const seen = new Set<AliasUse>([use]);
+  for (let k = 0; k < reach.length; k++) {
+    const s = reach[k];
+    for (const u of uses) if (!seen.has(u) && s.start <= u.at.start && u.at.end <= s.end) { seen.add(u); reach.push(u.target); }
+  }
+  reaches.set(use, reach);
+  return reach;
+}
+
+/** Whether text at `span` is read through `use` (in its anchored node, or in one an alias inside it gives). */
+export function readThrough(model: RulesFileModel, use: AliasUse, span: Span): boolean {
+  for (const s of aliasReach(model, use)) if (s.start <= span.start && span.end <= s.end) return true;
+  return false;
+}
+
 export interface RulesFileModel {
   uri: string;
   text: string;
@@ -127,16 +153,53 @@ function spanOfYaml(node: YamlNode | null | undefined, fallback: number): Span {
 /**
  * How a document's aliases are read. Falco's YAML reader (yaml-cpp) gives an alias the anchored node itself, so
  * `desc: *shared` is that string and `condition: *shared_cond` that condition: an alias becomes the anchored node, at
- * the anchor's place in the text (where its findings and edits belong), and is listed in `uses`. Aliases inside a node
- * reached through an alias stay unread, and so does every alias once `budget` nodes were read through aliases: an
- * alias bomb (anchors nesting aliases) cannot multiply the model.
+ * the anchor's place in the text (where its findings and edits belong), and is listed in `uses`. The document is read
+ * once, in its order: an anchor is registered where its node starts (yaml-cpp registers it there, so an alias names
+ * the last anchor of that name before it, and one inside the anchored node itself is a cycle, left unread) and holds
+ * the node once read; an alias gives that very node, so an alias inside an anchored node (`exceptions: &e` whose
+ * items use `*f`) is read wherever the anchored node is read, as yaml-cpp's node graph has it. Each alias costs the
+ * nodes it gives (aliases inside it counted as what they give); once `budget` is spent, an alias that would exceed it
+ * stays unread (`cut`): an alias bomb (anchors nesting aliases) cannot multiply what the checks walk.
  */
-interface AliasReading { doc: Document.Parsed; budget: number; inside: boolean; dangling: boolean; uses: AliasUse[] }
+interface AliasReading {
+  anchors: Map<string, { node?: ModelNode }>;
+  budget: number;
+  sizes: Map<ModelNode, number>;
+  uses: AliasUse[];
+  /** An alias named an anchor this text does not have before it (in a chunk: maybe another item's). */
+  dangling: boolean;
+  /** An alias was left unread because of the budget. */
+  cut: boolean;
+}
 const ALIAS_NODE_BUDGET = 20000;
 
-function convert(node: YamlNode | null | undefined, fallback: number, aliases?: AliasReading): ModelNode | undefined {
+function newAliasReading(uses: AliasUse[]): AliasReading {
+  return { anchors: new Map(), budget: ALIAS_NODE_BUDGET, sizes: new Map(), uses, dangling: false, cut: false };
+}
+
+function convert(node: YamlNode | null | undefined, fallback: number, aliases: AliasReading): ModelNode | undefined {
   if (node === null || node === undefined) return undefined;
   const span = spanOfYaml(node, fallback);
+  if (isAlias(node)) {
+    const anchored = aliases.anchors.get(node.source);
+    if (!anchored) aliases.dangling = true;
+    if (!anchored?.node) return { kind: 'other', span };
+    const cost = nodeCount(anchored.node, aliases.sizes);
+    if (cost > aliases.budget) { aliases.cut = true; return { kind: 'other', span }; }
+    aliases.budget -= cost;
+    aliases.uses.push({ at: span, target: anchored.node.span, anchor: node.source });
+    return anchored.node;
+  }
+  // Registered before the node's children are read (yaml-cpp's order): a later anchor of the same name inside it wins.
+  const anchor = (node as { anchor?: string }).anchor;
+  const anchored = anchor ? { node: undefined as ModelNode | undefined } : undefined;
+  if (anchor) aliases.anchors.set(anchor, anchored!);
+  const converted = convertNode(node, span, aliases);
+  if (anchored) anchored.node = converted;
+  return converted;
+}
+
+function convertNode(node: YamlNode, span: Span, aliases: AliasReading): ModelNode {
   if (isScalar(node)) {
     const src = node.srcToken as unknown as ScalarSourceToken | undefined;
     const value = node.value;
@@ -163,6 +226,8 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases?: 
       const keyNode = pair.key as YamlNode | null;
       const keySpan = spanOfYaml(keyNode, span.start);
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      // An anchored key (`- &k rule: r`) can be read through an alias too.
+      if (isScalar(keyNode) && keyNode.anchor) convert(keyNode, span.start, aliases);
       const valueNode = pair.value as YamlNode | null;
       const value = convert(valueNode, keySpan.end, aliases);
       // An entry ends where its text does: at the `*name` of an alias, not at the anchored node elsewhere.
@@ -171,33 +236,23 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases?: 
     }
     return { kind: 'map', entries, span, flow: !!node.flow };
   }
-  if (isAlias(node)) {
-    const target = aliases && !aliases.inside && aliases.budget > 0 ? node.resolve(aliases.doc) : undefined;
-    if (!target || !aliases) {
-      // An anchor this text does not have (in a chunk: another item's): the file must be read in one piece.
-      if (aliases && !aliases.inside && aliases.budget > 0) aliases.dangling = true;
-      return { kind: 'other', span };
-    }
-    aliases.inside = true;
-    const before = aliases.budget;
-    try {
-      const resolved = convert(target, span.start, aliases);
-      aliases.budget = before - countNodes(resolved);
-      if (resolved) aliases.uses.push({ at: span, target: resolved.span, anchor: node.source });
-      return resolved ?? { kind: 'other', span };
-    } finally {
-      aliases.inside = false;
-    }
-  }
   return { kind: 'other', span };
 }
 
-/** The nodes of a converted node, itself included (what reading an alias cost). */
-function countNodes(node: ModelNode | undefined): number {
+/**
+ * The nodes a node holds, itself included, aliases inside it counted as the nodes they give (what reading an alias to
+ * it costs). `sizes` remembers each node's count: a node given by several aliases is counted once.
+ */
+function nodeCount(node: ModelNode | undefined, sizes: Map<ModelNode, number>): number {
   if (!node) return 0;
-  if (node.kind === 'seq') { let n = 1; for (const i of node.items) n += countNodes(i); return n; }
-  if (node.kind === 'map') { let n = 1; for (const e of node.entries) n += 1 + countNodes(e.value); return n; }
-  return 1;
+  if (node.kind !== 'seq' && node.kind !== 'map') return 1;
+  let n = sizes.get(node);
+  if (n !== undefined) return n;
+  n = 1;
+  if (node.kind === 'seq') for (const i of node.items) n += nodeCount(i, sizes);
+  else for (const e of node.entries) n += 1 + nodeCount(e.value, sizes);
+  sizes.set(node, n);
+  return n;
 }
 
 function toItem(node: ModelNode, index: number): ModelItem {
@@ -253,7 +308,7 @@ function parseYaml(text: string): ParsedText {
     if (root === null || root === undefined) continue;
     if (isScalar(root) && (root.value === null || root.value === '')) continue;
     if (!isSeq(root)) { notSequence ??= spanOfYaml(root, 0); continue; }
-    const aliases: AliasReading = { doc, budget: ALIAS_NODE_BUDGET, inside: false, dangling: false, uses };
+    const aliases = newAliasReading(uses);
     const seq = convert(root, 0, aliases) as SeqNode;
     if (aliases.dangling) danglingAlias = true;
     items.push(...seq.items);

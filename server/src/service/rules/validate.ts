@@ -3,7 +3,7 @@
 // conditionChecks.ts; both report through the same Reporter.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
+import { entryOf, readThrough, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
 import { closestNames } from './closest';
 import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
@@ -40,10 +40,11 @@ export interface AliasVia { item: ModelItem; use: AliasUse }
 
 /**
  * The items that read the text at `span` of a file with aliases: the rule or macro whose text holds it (no `use`),
- * and every item reading it through an alias whose anchored text holds it. Empty outside anchored text.
+ * and every item reading it through an alias whose anchored text holds it, or the text of an alias inside that
+ * (model.ts aliasReach). Empty outside anchored text.
  */
 export function textReaders(model: RulesFileModel, span: Span): { item: ModelItem; use?: AliasUse }[] {
-  const uses = (model.aliases ?? []).filter((u) => u.target.start <= span.start && span.end <= u.target.end);
+  const uses = (model.aliases ?? []).filter((u) => readThrough(model, u, span));
   if (uses.length === 0) return [];
   const itemAt = (offset: number) => model.items.find((i) => i.span.start <= offset && offset < i.span.end);
   const holder = itemAt(span.start);
@@ -105,7 +106,7 @@ export class AliasAttribution implements ReportSink {
     const item = this.item;
     if (item && this.uses.length > 0 && !options?.via) {
       const outside = span.start < item.span.start || span.end > item.span.end;
-      const within = (u: AliasUse) => u.target.start <= span.start && span.end <= u.target.end;
+      const within = (u: AliasUse) => readThrough(this.model, u, span);
       const use = outside ? this.uses.find(within) : this.inner.find(within);
       if (use && !outside) {
         const key = `${code}\u0000${span.start}:${span.end}\u0000${message}`;
@@ -496,11 +497,10 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   const key = e.key;
   const at = v?.span ?? e.keySpan;
   const isString = v?.kind === 'scalar' && v.value !== null && typeof v.value !== 'boolean';
-  // An alias is read as its anchored node (model.ts convert), but not inside a node read through an alias, nor past
-  // the budget of nodes read through aliases (an alias bomb): Falco reads the anchored text there, Falco Lens says it
-  // did not.
+  // An alias is read as its anchored node (model.ts convert), aliases inside it too, but not past the budget of nodes
+  // read through aliases (an alias bomb): Falco reads the anchored text there, Falco Lens says it did not.
   if (v?.kind === 'other' && (key === 'condition' || key === 'exceptions')) {
-    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias that Falco Lens did not read (an alias inside a node read through another alias, or one past the nodes it reads through aliases): Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'it' : 'them'}.`);
+    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias that Falco Lens did not read (one past the 20,000 nodes it reads through aliases, one inside the node it names, or one naming no anchor before it): Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'it' : 'them'}.`);
     return;
   }
   if (STRING_KEYS.includes(key)) {
