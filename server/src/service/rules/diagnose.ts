@@ -130,8 +130,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
 }
 
 /**
- * A configured rules file that the configured paths name again (one path listed twice, a folder and a file in it, or
- * two paths of the file, a file link: Falco's folder read follows links, configuration.cpp:718 at 0.44.0):
+ * A configured rules file that the configured paths name again (one path listed twice, or a folder and a file in it):
  * every release 0.37-0.44 loads it once per name (load_rules_files.cpp 0.44.0:45-49 collects the paths into a
  * std::list, configuration.cpp:701-742 appends without looking for repeats, :64 loads each; the same at 0.37.0). The
  * second load is silent: a rule, macro or list defined again replaces the first in place (define_info,
@@ -140,23 +139,18 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
  * on the file's first item: the configured path has no place in this document.
  */
 function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
-  const item = file.model.items[0];
-  if (!item || !file.configured) return;
-  const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;
-  // The loads of this file: the same path again, or another path of it (a file link; LoadedFile.sameAs), whichever
-  // of them this document is.
-  const key = file.sameAs ?? file.uri;
-  const loads = load.files.filter((f) => f.configured && (f.sameAs ?? f.uri) === key);
-  const first = loads[0];
-  for (const again of loads.slice(1)) {
-    const named = (first.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
-      : `the configured rules path '${first.entry}' names it, and '${again.entry}' again`)
-      + (again.uri !== first.uri ? `, as '${again.path ?? again.uri}', another path of the same file` : '');
-    const between = load.files.filter((f) => f.order > first.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
+  const first = file.model.items[0];
+  if (!first || !file.configured) return;
+  const span = first.nameSpan ?? first.kindEntry?.keySpan ?? first.span;
+  for (const again of load.files) {
+    if (again.uri !== file.uri || again.order <= file.order) continue;
+    const named = file.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
+      : `the configured rules path '${file.entry}' names it, and '${again.entry}' again`;
+    const between = load.files.filter((f) => f.order > file.order && f.order < again.order && f.uri !== file.uri).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
     const undone = between.length ? `, undoing what ${between.join(', ')} (loaded between) did to them` : '';
     reporter.report(Code.LoadedAgain, span,
       `Falco loads this file twice: ${named}. The second load replaces each rule, macro and list it defines without a message${undone}, and applies its appends again.`,
-      { entry: first.entry, again: again.entry });
+      { entry: file.entry, again: again.entry });
   }
 }
 
@@ -466,15 +460,15 @@ const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning' | 'read'>([
   [Code.PortWraps, 'read'],
 ]);
 
+/** What checking a rule's output finds (is_format_valid, the deprecated fields and %container.info in it). */
+const OUTPUT_CHECKS = new Set<Code>([Code.OutputSyntax, Code.UnknownField, Code.UnknownFieldClass, Code.FieldNotForSource, Code.FieldArgument, Code.DeprecatedField, Code.DeprecatedContainerInfo]);
+
 /**
  * What Falco finds in every macro it compiles, used or not (compile_macros_infos: parse_condition, resolve_macros):
  * findings in text that a later item of the same file replaces (a redefinition or 'override: condition: replace')
  * are not Falco's, as the file is compiled only after it is read whole and the collector then holds the new text
  * alone (rule_loader_collector.cpp define_info). Text replaced by a later file was parsed with its own file.
  * (Reference loops and macros defined too late are walked on the macro's current texts only: validateMacroOrder.)
-/** What checking a rule's output finds (is_format_valid, the deprecated fields and %container.info in it). */
-const OUTPUT_CHECKS = new Set<Code>([Code.OutputSyntax, Code.UnknownField, Code.UnknownFieldClass, Code.FieldNotForSource, Code.FieldArgument, Code.DeprecatedField, Code.DeprecatedContainerInfo]);
-
  * Kind 'error': Falco's parse errors, warnings then; 'hint': Falco Lens's unknown-list hint, information then. Falco
  * substitutes the lists into every macro's text when it parses it (parse_condition resolves them, lists of the whole
  * collector), and a name that is no list stays a literal string: true of text Falco parses, reached or not, so a
@@ -540,12 +534,6 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
     if (inCondition && rulePartReplacedInItsFile(file, item!, 'condition', load)?.mode === 'redefine') return;
     reporter.report(code, span, message, data, options);
   };
-  return {
-    report(code, span, message, data, options) {
-      const kind = COMPILED_WITH_A_RULE.get(code);
-      // Missing comps of replaced exceptions are found when Falco compiles the rule (validate.ts validateReplacedExceptionComps).
-      if (code === Code.ExceptionArity || code === Code.ExceptionInvalid || (code === Code.ExceptionComps && options?.load !== undefined && options.load !== 'LOAD_ERR_VALIDATE')) return reportInRule(code, span, message, data, options);
-      if (code === Code.EvtTypeNotIndexable || code === Code.NoEventType) return reportEventCodes(code, span, message, data, options);
   /**
    * A finding of the output check in an output a later item of its own file replaces (a redefinition, or 'override:
    * output: replace'): Falco checks only the output the collector holds after the file (compile_rule_infos,
@@ -562,9 +550,15 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
     reporter.report(code, span, text, data, { ...options, severity: error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, load: null });
     return true;
   };
+  return {
+    report(code, span, message, data, options) {
+      if (OUTPUT_CHECKS.has(code) && inReplacedOutput(code, span, message, data, options)) return;
+      const kind = COMPILED_WITH_A_RULE.get(code);
+      // Missing comps of replaced exceptions are found when Falco compiles the rule (validate.ts validateReplacedExceptionComps).
+      if (code === Code.ExceptionArity || code === Code.ExceptionInvalid || (code === Code.ExceptionComps && options?.load !== undefined && options.load !== 'LOAD_ERR_VALIDATE')) return reportInRule(code, span, message, data, options);
+      if (code === Code.EvtTypeNotIndexable || code === Code.NoEventType) return reportEventCodes(code, span, message, data, options);
       if (kind === undefined && !PARSED_WITH_THE_MACRO.has(code)) return reporter.report(code, span, message, data, options);
       // A finding made for an item through its alias is that item's, wherever the anchored text is.
-      if (OUTPUT_CHECKS.has(code) && inReplacedOutput(code, span, message, data, options)) return;
       const via = options?.via?.item;
       macros ??= file.model.items.filter((item) => item.kind === 'macro' && item.name !== undefined);
       const item = via ? (via.kind === 'macro' && via.name !== undefined ? via : undefined) : macros.find((m) => m.span.start <= span.start && span.start < m.span.end);
