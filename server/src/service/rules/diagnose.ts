@@ -130,7 +130,8 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
 }
 
 /**
- * A configured rules file that the configured paths name again (one path listed twice, or a folder and a file in it):
+ * A configured rules file that the configured paths name again (one path listed twice, a folder and a file in it, or
+ * two paths of the file, a file link: Falco's folder read follows links, configuration.cpp:718 at 0.44.0):
  * every release 0.37-0.44 loads it once per name (load_rules_files.cpp 0.44.0:45-49 collects the paths into a
  * std::list, configuration.cpp:701-742 appends without looking for repeats, :64 loads each; the same at 0.37.0). The
  * second load is silent: a rule, macro or list defined again replaces the first in place (define_info,
@@ -139,18 +140,23 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
  * on the file's first item: the configured path has no place in this document.
  */
 function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporter): void {
-  const first = file.model.items[0];
-  if (!first || !file.configured) return;
-  const span = first.nameSpan ?? first.kindEntry?.keySpan ?? first.span;
-  for (const again of load.files) {
-    if (again.uri !== file.uri || again.order <= file.order) continue;
-    const named = file.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
-      : `the configured rules path '${file.entry}' names it, and '${again.entry}' again`;
-    const between = load.files.filter((f) => f.order > file.order && f.order < again.order && f.uri !== file.uri).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
+  const item = file.model.items[0];
+  if (!item || !file.configured) return;
+  const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;
+  // The loads of this file: the same path again, or another path of it (a file link; LoadedFile.sameAs), whichever
+  // of them this document is.
+  const key = file.sameAs ?? file.uri;
+  const loads = load.files.filter((f) => f.configured && (f.sameAs ?? f.uri) === key);
+  const first = loads[0];
+  for (const again of loads.slice(1)) {
+    const named = (first.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
+      : `the configured rules path '${first.entry}' names it, and '${again.entry}' again`)
+      + (again.uri !== first.uri ? `, as '${again.path ?? again.uri}', another path of the same file` : '');
+    const between = load.files.filter((f) => f.order > first.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
     const undone = between.length ? `, undoing what ${between.join(', ')} (loaded between) did to them` : '';
     reporter.report(Code.LoadedAgain, span,
       `Falco loads this file twice: ${named}. The second load replaces each rule, macro and list it defines without a message${undone}, and applies its appends again.`,
-      { entry: file.entry, again: again.entry });
+      { entry: first.entry, again: again.entry });
   }
 }
 
