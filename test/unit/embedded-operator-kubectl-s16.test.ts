@@ -67,3 +67,38 @@ test('the key\'s quick fix quotes it', () => {
   assert.ok(fixed.includes('    "on": x\n'), fixed);
   assert.deepEqual(notes(fixed), []);
 });
+
+const checked = (manifest: string, uri: string) => {
+  const { service: s } = service({});
+  const doc = openHost(s, manifest, uri);
+  return s.embedded.diagnostics(doc).filter((d) => d.code !== CODE).map((d) => [String(d.code), textAt(manifest, d), typeof d.message === 'string' ? d.message : d.message.value]);
+};
+
+test('inlineRules are checked as Falco receives them: a name kubectl changes is the name Falco knows, positions after it still fit', () => {
+  // The operator writes the rule back as `rule: 1000`, so the override finds it; 'on' is the key 'true' for Falco.
+  const manifest = operatorRulesfile('x', [
+    'inlineRules:',
+    '  - {rule: 1_000, desc: d, condition: evt.type = opn, output: o, priority: WARNING, on: 1}',
+    '  - rule: 1000',
+    '    enabled: false',
+    '    override: {enabled: replace}',
+    '',
+  ].join('\n'));
+  const found = checked(manifest, 'file:///ws/deploy/rules.yaml');
+  assert.deepEqual(found.map(([code, text]) => [code, text]), [['unknown-key', 'on'], ['unknown-evttype', 'opn']]);
+  assert.match(found[0][2], /Unknown key 'true' in a rule/);
+});
+
+test('a Config\'s config is checked as Falco receives it: 1_000 is the integer 1000, yes the boolean true, 0777 the text 511', () => {
+  const manifest = operatorConfig('c', 60, [
+    'outputs_queue:',
+    '  capacity: 1_000',
+    'buffered_outputs: yes',
+    'metrics:',
+    '  enabled: on',
+    '  interval: 0777',
+  ].join('\n'));
+  const found = checked(manifest, 'file:///ws/deploy/config.yaml');
+  assert.deepEqual(found.map(([code, text]) => [code, text]), [['config-start-fails', '0777']]);
+  assert.match(found[0][2], /metrics\.interval '511' has no time unit/);
+});

@@ -1040,7 +1040,9 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           char = dl === 0 ? char + dc : dc;
           if (line >= p.file.cuts.length) continue;
           const host = toHost(p.file, { line, character: char });
-          absolute.push([host.line, host.character, length, type, modifiers]);
+          // A token over a scalar whose text Falco receives otherwise (regions.ts shifts) spans the host's text.
+          const hostLength = p.file.shifts?.[line] ? toHost(p.file, { line, character: char + length }).character - host.character : length;
+          absolute.push([host.line, host.character, hostLength, type, modifiers]);
         }
       }
       return encodeTokens(absolute);

@@ -9,7 +9,7 @@
 // the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
-import { kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type YamlCppType } from '../kubectlYaml';
+import { kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { schemaAt } from '../config/schemaCheck';
@@ -36,48 +36,80 @@ function quoteFix(text: string, what = 'value'): { replacement: string; fixTitle
  *  words naming it, and how much a change matters. */
 interface Role { as: YamlCppType; label: string; severity: 'warning' | 'information'; effect?: string }
 
-/**
- * Every scalar under `node` whose reading by Falco changes between what is written and what the operator writes back
- * (`role` says how Falco reads the scalar at a path: keys, '[]' for a list's items).
- */
-function writtenBackProblems(node: unknown, role: (path: readonly string[]) => Role, where: string): ScalarProblem[] {
-  const out: ScalarProblem[] = [];
+/** Calls `scalar` on every scalar under `node` with its path (keys, '[]' for a list's items), and `key` on every
+ *  mapping key, as far down as a manifest goes (32 levels). */
+function walk(node: unknown, scalar: (n: unknown, path: readonly string[]) => void, key: (k: unknown) => void): void {
   const visit = (n: unknown, path: string[], depth: number) => {
     if (depth > 32) return;
     if (isSeq(n)) for (const item of n.items) visit(item, [...path, '[]'], depth + 1);
     else if (isMap(n)) {
       for (const pair of n.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        const problem = keyProblem(pair.key, where);
-        if (problem) out.push(problem);
-        visit(pair.value, [...path, key], depth + 1);
+        key(pair.key);
+        visit(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : ''], depth + 1);
       }
-    } else {
-      const text = plainText(n);
-      if (text === undefined) return;
-      const read = kubectlScalar(n)!;
-      if (read.type === 'string' || read.type === 'null') return; // written back the same, and null is null to yaml-cpp
-      const back = operatorWrittenBack(read);
-      const span = spanOf(n as Node);
-      if (back === undefined) {
-        out.push({
-          span, severity: 'error', ...quoteFix(text),
-          message: `kubectl refuses this manifest: it reads ${text} as ${kubectlWords(read)} (${YAML11}), which JSON cannot hold ('json: unsupported value'). Quote it to send the text.`,
-        });
-        return;
-      }
-      const r = role(path);
-      const before = yamlCppReads(text, r.as);
-      const after = yamlCppReads(back, r.as);
-      if (before === after) return;
-      const written = before === undefined ? `; '${text}' as written is no ${r.as === 'bool' ? 'boolean' : 'number'} to Falco` : `, not ${before} as written`;
-      out.push({
-        span, severity: before === undefined ? 'information' : r.severity, ...quoteFix(text),
-        message: `kubectl reads ${text} as ${kubectlWords(read)} (${YAML11}) and the operator writes it back as ${back} ${where}: Falco reads ${r.label} as ${after ?? `'${back}', which it does not convert`}${written}${before === undefined ? '' : r.effect ?? ''}. Quote it to keep what is written.`,
-      });
-    }
+    } else scalar(n, path);
   };
   visit(node, [], 0);
+}
+
+/** What the operator writes back for a plain scalar kubectl reads as a boolean or a number: its reading, and the text
+ *  written back (undefined where kubectl refuses it); undefined for a scalar written back as it is. */
+function writtenBack(n: unknown): { text: string; read: KubectlScalar; back: string | undefined } | undefined {
+  const text = plainText(n);
+  if (text === undefined) return undefined;
+  const read = kubectlScalar(n)!;
+  if (read.type === 'string' || read.type === 'null') return undefined; // written back the same, and null is null to yaml-cpp
+  return { text, read, back: operatorWrittenBack(read) };
+}
+
+/**
+ * The text Falco receives in place of what is written, under an inlineRules or a config `node`: each plain scalar the
+ * operator writes back otherwise (`0777` as 511, `yes` as true) and each key kubectl turns into another text (`on:`
+ * as "true", written quoted as the operator writes it). What kubectl refuses is left as written.
+ */
+export function operatorTextChanges(node: Node): { span: readonly [number, number]; text: string }[] {
+  const out: { span: readonly [number, number]; text: string }[] = [];
+  walk(node, (n) => {
+    const changed = writtenBack(n);
+    if (changed?.back !== undefined && changed.back !== changed.text) out.push({ span: spanOf(n as Node), text: changed.back });
+  }, (k) => {
+    const changed = kubectlKey(k);
+    if (changed && 'text' in changed) out.push({ span: spanOf(k as Node), text: `"${changed.text}"` });
+  });
+  return out.sort((a, b) => a.span[0] - b.span[0]);
+}
+
+/**
+ * Every scalar under `node` whose reading by Falco changes between what is written and what the operator writes back
+ * (`role` says how Falco reads the scalar at a path: keys, '[]' for a list's items), and every key that changes.
+ */
+function writtenBackProblems(node: unknown, role: (path: readonly string[]) => Role, where: string): ScalarProblem[] {
+  const out: ScalarProblem[] = [];
+  walk(node, (n, path) => {
+    const changed = writtenBack(n);
+    if (!changed) return;
+    const { text, read, back } = changed;
+    const span = spanOf(n as Node);
+    if (back === undefined) {
+      out.push({
+        span, severity: 'error', ...quoteFix(text),
+        message: `kubectl refuses this manifest: it reads ${text} as ${kubectlWords(read)} (${YAML11}), which JSON cannot hold ('json: unsupported value'). Quote it to send the text.`,
+      });
+      return;
+    }
+    const r = role(path);
+    const before = yamlCppReads(text, r.as);
+    const after = yamlCppReads(back, r.as);
+    if (before === after) return;
+    const written = before === undefined ? `; '${text}' as written is no ${r.as === 'bool' ? 'boolean' : 'number'} to Falco` : `, not ${before} as written`;
+    out.push({
+      span, severity: before === undefined ? 'information' : r.severity, ...quoteFix(text),
+      message: `kubectl reads ${text} as ${kubectlWords(read)} (${YAML11}) and the operator writes it back as ${back} ${where}: Falco reads ${r.label} as ${after ?? `'${back}', which it does not convert`}${written}${before === undefined ? '' : r.effect ?? ''}. Quote it to keep what is written.`,
+    });
+  }, (k) => {
+    const problem = keyProblem(k, where);
+    if (problem) out.push(problem);
+  });
   return out;
 }
 

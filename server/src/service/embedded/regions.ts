@@ -32,7 +32,7 @@ import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
-import { inlineRulesProblems, nameProblem, operatorConfigProblems } from './operatorScalars';
+import { inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -116,8 +116,13 @@ export interface EmbeddedFile {
   indent: number;
   /** Whether the embedded text ends with a line break (a position after it is the start of the host's next line). */
   endsWithBreak: boolean;
-  /** The embedded file's text. */
+  /** The embedded file's text: the host's lines as cut, and, for a Falco Operator resource, the text Falco receives
+   *  where kubectl and the operator change a scalar (`shifts`). */
   text: string;
+  /** Per embedded line, the scalars whose text is not the host's (a Rulesfile's `0777` read as 511): where each starts
+   *  on the host line after the cut, the host length, and the embedded text, in order. Positions inside one map to
+   *  its start plus as much as the other side holds; positions after it move by the difference. */
+  shifts?: Readonly<Record<number, readonly TextShift[]>>;
   /** The keys the file sits under in the host, outermost first, ending with its own (`customRules`, then the entry):
    *  the document outline nests its rules, macros and lists under them. */
   outline: readonly OutlineKey[];
@@ -130,6 +135,15 @@ export interface EmbeddedFile {
    *  chart's default) gives them, with the place of this file (`/etc/falco/rules.d/<key>`) among them; `null` when
    *  Falco Lens cannot tell (a path through `${VAR}`). Tuning reads the local rules file's place from it. */
   chartLoad?: ChartLoad | null;
+}
+
+/** A scalar of an embedded line whose text is not the host's. */
+export interface TextShift {
+  /** The column on the host line, after the cut. */
+  at: number;
+  /** Its length on the host, and its text in the embedded file. */
+  length: number;
+  text: string;
 }
 
 /** Where Falco reads a chart's customRules file among the paths of the rendered falco.yaml's `rules_files`. */
@@ -644,6 +658,28 @@ function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq
   return { kind: what.kind, holder: what.holder, key: what.key, keySpan, set: what.set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded, outline: what.outline };
 }
 
+/** The file with each change (host offsets, one line each) made to its text, and the shifts that map its positions. */
+function withChanges(file: EmbeddedFile, lines: LineIndex, changes: readonly { span: readonly [number, number]; text: string }[]): EmbeddedFile {
+  if (changes.length === 0) return file;
+  const starts = new LineIndex(file.text).lineStarts;
+  const shifts: Record<number, TextShift[]> = {};
+  let text = '';
+  let done = 0;
+  for (const change of changes) {
+    const host = lines.positionAt(change.span[0]);
+    const line = host.line - file.firstLine;
+    if (line < 0 || line >= file.cuts.length || lines.positionAt(change.span[1]).line !== host.line) continue;
+    const at = host.character - file.cuts[line];
+    const offset = starts[line] + at;
+    if (at < 0 || offset < done) continue;
+    const length = change.span[1] - change.span[0];
+    (shifts[line] ??= []).push({ at, length, text: change.text });
+    text += file.text.slice(done, offset) + change.text;
+    done = offset + length;
+  }
+  return { ...file, text: text + file.text.slice(done), shifts };
+}
+
 /** The host's lines firstLine..lastLine without their first `indent` columns (fewer where a line has fewer blanks). */
 function cutLines(text: string, lines: LineIndex, firstLine: number, lastLine: number, indent: number): { cuts: number[]; embedded: string } {
   const cuts: number[] = [];
@@ -676,7 +712,24 @@ function leadingSpaces(s: string): number {
 export function toEmbedded(file: EmbeddedFile, position: Position): Position | undefined {
   const line = position.line - file.firstLine;
   if (line < 0 || line >= file.cuts.length) return undefined;
-  return { line, character: Math.max(0, position.character - file.cuts[line]) };
+  return { line, character: shifted(file.shifts?.[line], Math.max(0, position.character - file.cuts[line]), true) };
+}
+
+/** A column of a line moved across its shifts: from the host's (after the cut) to the embedded file's, or back. */
+function shifted(shifts: readonly TextShift[] | undefined, column: number, toEmbedded: boolean): number {
+  if (!shifts) return column;
+  let delta = 0; // embedded minus host, before the column
+  for (const s of shifts) {
+    const start = toEmbedded ? s.at : s.at + delta;
+    const [from, to] = toEmbedded ? [s.length, s.text.length] : [s.text.length, s.length];
+    if (column >= start + from) {
+      delta += s.text.length - s.length;
+      continue;
+    }
+    if (column > start) return (toEmbedded ? s.at + delta : s.at) + Math.min(column - start, to);
+    break;
+  }
+  return toEmbedded ? column + delta : column - delta;
 }
 
 /**
@@ -685,7 +738,7 @@ export function toEmbedded(file: EmbeddedFile, position: Position): Position | u
  */
 export function toHost(file: EmbeddedFile, position: Position): Position {
   if (position.line >= file.cuts.length) return { line: file.firstLine + file.cuts.length, character: 0 };
-  return { line: file.firstLine + position.line, character: position.character + file.cuts[position.line] };
+  return { line: file.firstLine + position.line, character: shifted(file.shifts?.[position.line], position.character, false) + file.cuts[position.line] };
 }
 
 // ---- The Falco Operator's resources (github.com/falcosecurity/falco-operator, v0.2.0 and later) ----
@@ -845,7 +898,8 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   }
   if (wanted) {
     const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
-    if (file) out.inline = file;
+    // Falco Lens checks what Falco receives: the scalars the operator writes back otherwise are that text.
+    if (file) out.inline = withChanges(file, lines, operatorTextChanges(node));
     return out;
   }
   // The v0.1.x form (a text), or any other value the CRD lets through.
