@@ -96,3 +96,36 @@ test('an output its own file replaces (override: output: replace, a redefinition
     assert.deepEqual(appended, [`2 unknown-field proc.bar: 'proc.bar' is not a supported output field. ${SKIPPED}`], target);
   }
 });
+
+// --- 4. lists named by lists ----------------------------------------------------------------------------------------------
+
+test('a list named by a later list is used, whether that list is used or not (compile_list_infos); one named by an earlier list is not', () => {
+  const unused = (name: string) => `3 unused-list ${name}: List '${name}' is not referred to by any rule, macro or list of the loaded rules files. (LOAD_UNUSED_LIST)`;
+  for (const target of RELEASES) {
+    assert.deepEqual(findingsAt(FILE, '- list: a_list\n  items: [x]\n- list: b_list\n  items: [a_list]\n', target), [unused('b_list')], target);
+    // compile_list_infos pastes only lists before the naming list's last definition or append: a_list stays a word.
+    assert.deepEqual(findingsAt(FILE, '- list: b_list\n  items: [a_list]\n- list: a_list\n  items: [x]\n', target), [unused('b_list'), unused('a_list')], target);
+  }
+});
+
+test('a list pasted only into rules skipped at their output, through a list coming before it, is unused from 0.38; a list named by a later list stays used', () => {
+  const skipped = rule('evt.type = open and proc.name in (k_list)', 'o %proc.bar', SKIP);
+  const kUnused = "3 unused-list k_list: List 'k_list' is referred to only by rule 'r', which Falco skips at %proc.bar in its output under skip-if-unknown-filter before it parses the condition (from Falco 0.38): that use does not count, and Falco warns that the list is unused. (LOAD_UNUSED_LIST)";
+  for (const target of RELEASES) {
+    const pasted = findingsAt(FILE, '- list: k_list\n  items: [m_list]\n- list: m_list\n  items: [x]\n' + skipped, target);
+    const expanded = findingsAt(FILE, '- list: m_list\n  items: [x]\n- list: k_list\n  items: [m_list]\n' + skipped, target);
+    if (target === '0.37') {
+      assert.deepEqual(pasted.slice(1), [], target);
+      assert.deepEqual(expanded.slice(1), [], target);
+      continue;
+    }
+    assert.deepEqual(pasted.slice(1), [
+      kUnused,
+      "3 unused-list m_list: List 'm_list' is pasted only into the condition of rule 'r', through the items of list 'k_list', and Falco skips it at %proc.bar in its output under skip-if-unknown-filter before it parses the condition (from Falco 0.38): Falco warns that the list is unused. (LOAD_UNUSED_LIST)",
+    ], target);
+    assert.deepEqual(expanded.slice(1), [kUnused], target);
+    // A rule Falco compiles pastes it too: used.
+    const compiled = rule('evt.type = open and proc.name in (k_list)', 'o', SKIP).replace('rule: r', 'rule: q');
+    assert.deepEqual(findingsAt(FILE, '- list: k_list\n  items: [m_list]\n- list: m_list\n  items: [x]\n' + skipped + compiled, target).slice(1), [], target);
+  }
+});

@@ -15,7 +15,7 @@ import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, ref
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type MapEntry, type Span } from './model';
-import { isDefinitionItem, lineText, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
+import { isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
@@ -407,8 +407,8 @@ function afterConditionSkips(file: LoadedFile, load: LoadResult, reporter: Repor
  * list that only such rules of this file use is unused for Falco, which warns LOAD_UNUSED_MACRO / LOAD_UNUSED_LIST
  * (0.44.0:580-595). At 0.37 both ran before the output check (0.37.0:442-443, :463): used. A use in a macro counts at
  * every release (compile_macros_infos parses and resolves every macro), as does a list named by a list
- * (compile_list_infos); uses counted in other files, or through lists, leave the name used here (whether those rules
- * are skipped is not known here). `skipped` maps each rule item skipped at its output to its skip (afterOutputSkips).
+ * (compile_list_infos); uses counted in other files leave the name used here (whether those rules are skipped is not
+ * known here). A list only pasted into such rules' conditions through an earlier list's items is unused too. `skipped` maps each rule item skipped at its output to its skip (afterOutputSkips).
  */
 function unusedAfterOutputSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter, skipped: Map<ModelItem, OutputSkip>): void {
   if (skipped.size === 0) return;
@@ -436,6 +436,24 @@ function unusedAfterOutputSkips(file: LoadedFile, load: LoadResult, usage: Usage
     const one = rules.size === 1;
     reporter.report(macro ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
       `${macro ? 'Macro' : 'List'} '${item.name}' is referred to only by rule${one ? '' : 's'} ${names}, which Falco skips at ${[...rules.values()].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter before it parses the condition (from Falco 0.38): ${one ? 'that use does' : 'those uses do'} not count, and Falco warns that the ${item.kind} is unused.`);
+  }
+  // A list named in the items of a list such a rule names, which comes before it: parse_condition pastes the first
+  // list's items into the condition and then substitutes the second in them (resolve_list, the lists in index order,
+  // rule_loader_compiler.cpp 0.38.0:300-304, 0.44.0:279-283), marking it used, only when it parses the condition.
+  // compile_list_infos marks a list used when a list coming after it names it, whether that list is used or not
+  // (0.37.0:340-376, 0.44.0:298-322): such a list (listsUsedThroughLists) stays used.
+  const lists = load.files[file.order] === file ? load.after[file.order].lists : undefined;
+  if (!lists || inSkipped.lists.size === 0) return;
+  const inCondition = (name: string) => (usage.listCandidates.get(name) ?? 0) - (later?.listCandidates.get(name) ?? 0) - (inSkipped.lists.get(name)?.length ?? 0) > 0;
+  let through: Set<string> | undefined;
+  for (const item of model.items) {
+    if (item.kind !== 'list' || item.name === undefined || !isDefinitionItem(item) || inSkipped.lists.has(item.name) || inCondition(item.name)) continue;
+    const from = [...inSkipped.lists.keys()].filter((name) => lists.has(name) && listsPastedAfter(lists.get(name)!, lists).includes(item.name!));
+    if (from.length === 0 || (through ??= listsUsedThroughLists(lists, inCondition)).has(item.name)) continue;
+    const rules = new Map(from.flatMap((name) => inSkipped.lists.get(name)!).map((rule) => [rule.name, skipped.get(rule)!.where]));
+    const one = rules.size === 1;
+    reporter.report(Code.UnusedList, item.nameSpan ?? item.span,
+      `List '${item.name}' is pasted only into the condition${one ? '' : 's'} of rule${one ? '' : 's'} ${[...rules.keys()].map((name) => `'${name}'`).join(' and ')}, through the items of list${from.length === 1 ? '' : 's'} ${from.map((name) => `'${name}'`).join(' and ')}, and Falco skips ${one ? 'it' : 'them'} at ${[...rules.values()].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter before it parses the condition (from Falco 0.38): Falco warns that the list is unused.`);
   }
 }
 
