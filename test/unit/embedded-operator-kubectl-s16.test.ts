@@ -102,3 +102,21 @@ test('a Config\'s config is checked as Falco receives it: 1_000 is the integer 1
   assert.deepEqual(found.map(([code, text]) => [code, text]), [['config-start-fails', '0777']]);
   assert.match(found[0][2], /metrics\.interval '511' has no time unit/);
 });
+
+test('a ConfigMap\'s name and namespace are checked as the other resources\' are, and all names by the API server\'s rules', () => {
+  const problems = (doc: string) => analyzeHost(doc).problems.filter((p) => p.code === CODE || p.code === 'embedded-resource-name').map((p) => [p.code, p.severity, doc.slice(p.span[0], p.span[1]), p.message]);
+  const configMap = (name: string, namespace: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  rules.yaml: |-\n    - list: l\n      items: [a]\n`;
+  assert.deepEqual(problems(configMap('yes', '0777')).map(([code, , text, message]) => [code, text, message]), [
+    [CODE, 'yes', 'Kubernetes refuses this ConfigMap: metadata.name must be a string, and kubectl reads yes as the boolean true (YAML 1.1, as Kubernetes\' clients read a manifest). Write it quoted.'],
+    [CODE, '0777', 'Kubernetes refuses this ConfigMap: metadata.namespace must be a string, and kubectl reads 0777 as the number 511 (YAML 1.1, as Kubernetes\' clients read a manifest). Write it quoted.'],
+  ]);
+  assert.deepEqual(problems(configMap('Team_Rules', 'falco.prod')).map(([code, severity, text, message]) => [code, severity, text, message]), [
+    ['embedded-resource-name', 'error', 'Team_Rules', 'Kubernetes refuses this ConfigMap: metadata.name \'Team_Rules\' must be a lowercase RFC 1123 subdomain: lower case letters, digits, \'-\' and \'.\', starting and ending with a letter or a digit, of at most 253 characters.'],
+    ['embedded-resource-name', 'error', 'falco.prod', 'Kubernetes refuses this ConfigMap: metadata.namespace \'falco.prod\' must be a lowercase RFC 1123 label: lower case letters, digits and \'-\', starting and ending with a letter or a digit, of at most 63 characters.'],
+  ]);
+  assert.deepEqual(problems(configMap(`${'a'.repeat(250)}.bc`, 'b'.repeat(63))), []);
+  assert.deepEqual(problems(configMap(`${'a'.repeat(251)}.bc`, 'b'.repeat(64))).map(([, , , message]) => /\(it has \d+\)/.exec(message as string)?.[0]), ['(it has 254)', '(it has 64)']);
+  assert.deepEqual(problems(configMap('"falco-rules.v1"', 'falco')), []);
+  // A Rulesfile's name is a subdomain too (apiextensions-apiserver validates custom resources' names so).
+  assert.deepEqual(problems(operatorRulesfile('-team', 'inlineRules:\n  - list: l\n    items: [a]\n')).map(([code, , text]) => [code, text]), [['embedded-resource-name', '-team']]);
+});

@@ -187,3 +187,27 @@ export function nameProblem(node: unknown, what: string, kind: string): ScalarPr
     message: `Kubernetes refuses this ${kind}: ${what} must be a string, and kubectl reads ${text} as ${kubectlWords(read)} (${YAML11}). Write it quoted.`,
   };
 }
+
+// Kubernetes' object names (k8s.io/apimachinery/pkg/util/validation/validation.go IsDNS1123Subdomain and
+// IsDNS1123Label): metadata.name of a ConfigMap (ValidateConfigMapName, NameIsDNSSubdomain) and of a custom resource
+// such as a Rulesfile or a Config (apiextensions-apiserver's validator: ValidateObjectMetaAccessor with
+// NameIsDNSSubdomain) is a DNS-1123 subdomain; metadata.namespace a DNS-1123 label (ValidateNamespaceName).
+const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS_RULES = {
+  subdomain: { pattern: new RegExp(`^${DNS1123_LABEL}(\\.${DNS1123_LABEL})*$`), max: 253, words: 'a lowercase RFC 1123 subdomain: lower case letters, digits, \'-\' and \'.\', starting and ending with a letter or a digit' },
+  label: { pattern: new RegExp(`^${DNS1123_LABEL}$`), max: 63, words: 'a lowercase RFC 1123 label: lower case letters, digits and \'-\', starting and ending with a letter or a digit' },
+} as const;
+
+/** A name kubectl sends as a string (`what`: metadata.name, metadata.namespace) that the API server refuses. */
+export function dnsNameProblem(node: unknown, what: string, kind: string, rule: keyof typeof DNS_RULES): { span: readonly [number, number]; message: string } | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  const read = kubectlScalar(node);
+  if (read?.type !== 'string' || read.value === '') return undefined;
+  const { pattern, max, words } = DNS_RULES[rule];
+  const name = read.value;
+  if (name.length <= max && pattern.test(name)) return undefined;
+  return {
+    span: spanOf(node),
+    message: `Kubernetes refuses this ${kind}: ${what} '${name}' must be ${words}, of at most ${max} characters${name.length > max ? ` (it has ${name.length})` : ''}.`,
+  };
+}

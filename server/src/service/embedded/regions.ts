@@ -32,7 +32,7 @@ import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
-import { inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
+import { dnsNameProblem, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -268,6 +268,9 @@ export enum HolderCode {
   /** A plain scalar of a Falco Operator resource that kubectl reads (YAML 1.1) as another type: a name Kubernetes
    *  refuses, or a value of inlineRules or config that reaches Falco changed (operatorScalars.ts). */
   KubectlScalar = 'embedded-kubectl-scalar',
+  /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
+   *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
+  ResourceName = 'embedded-resource-name',
   /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
    *  first; Falco Lens checks it after the workspace's rules files). */
   RulesLoadBefore = 'embedded-rules-loads-before',
@@ -330,6 +333,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
     const resource = operatorResource(text, lines, root, out.problems);
     if (resource) { operator.push(resource); continue; }
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
+      metadataProblems(root, 'ConfigMap', out.problems);
       const data = root.get('data', true);
       if (isMap(data)) {
         const meta = metadataOf(root);
@@ -819,24 +823,31 @@ function spanOf(node: unknown): readonly [number, number] | undefined {
   return range ? [range[0], range[1]] : undefined;
 }
 
+/** A resource's metadata.name and metadata.namespace that Kubernetes refuses: kubectl reads them as no string, or the
+ *  API server's name rules (a DNS-1123 subdomain, a label for the namespace) refuse them. */
+function metadataProblems(root: YAMLMap, kind: string, problems: HolderProblem[]): void {
+  const metadata = root.get('metadata', true);
+  if (!isMap(metadata)) return;
+  for (const [key, rule] of [['name', 'subdomain'], ['namespace', 'label']] as const) {
+    const node = metadata.get(key, true);
+    const typed = nameProblem(node, `metadata.${key}`, kind);
+    if (typed) { problems.push({ ...typed, code: HolderCode.KubectlScalar }); continue; }
+    const refused = dnsNameProblem(node, `metadata.${key}`, kind, rule);
+    if (refused) problems.push({ ...refused, code: HolderCode.ResourceName, severity: 'error' });
+  }
+}
+
 /** A Rulesfile or a Config of the Falco Operator: what it holds inline embedded, its place, its references. */
 function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problems: HolderProblem[]): OperatorResource | undefined {
   const kind = scalarString(root.get('kind', true));
   if ((kind !== 'Rulesfile' && kind !== 'Config') || !scalarString(root.get('apiVersion', true))?.startsWith(OPERATOR_GROUP)) return undefined;
   const { name, namespace } = metadataOf(root);
   const out: OperatorResource = { kind, resource: name, namespace, priority: OPERATOR_DEFAULT_PRIORITY };
-  const metadata = root.get('metadata', true);
   const spec = root.get('spec', true);
   const ref = isMap(spec) ? spec.get('configMapRef', true) : undefined;
-  const names: [unknown, string][] = [
-    [isMap(metadata) ? metadata.get('name', true) : undefined, 'metadata.name'],
-    [isMap(metadata) ? metadata.get('namespace', true) : undefined, 'metadata.namespace'],
-    [isMap(ref) ? ref.get('name', true) : undefined, 'spec.configMapRef.name'],
-  ];
-  for (const [node, what] of names) {
-    const p = nameProblem(node, what, kind);
-    if (p) problems.push({ ...p, code: HolderCode.KubectlScalar });
-  }
+  metadataProblems(root, kind, problems);
+  const refProblem = nameProblem(isMap(ref) ? ref.get('name', true) : undefined, 'spec.configMapRef.name', kind);
+  if (refProblem) problems.push({ ...refProblem, code: HolderCode.KubectlScalar });
   if (!isMap(spec)) return out;
   const priority = pairOf(spec, 'priority');
   const value = priority?.value;
