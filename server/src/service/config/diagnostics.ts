@@ -1,7 +1,7 @@
 // Every diagnostic of the configuration service: a stable code (quick fixes key on it, never on the message) and its
 // severity. Errors are what makes Falco refuse to start; warnings are what its schema validation reports or what it
 // silently ignores; information is advice.
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import type { LineIndex } from '../text';
 
 export enum ConfigCode {
@@ -28,6 +28,8 @@ export enum ConfigCode {
   RelativePath = 'config-relative-path',
   /** A whole configuration naming no rules file: Falco stops at start unless -r names some. */
   NoRulesFile = 'config-no-rules-file',
+  /** A rules path whose files an earlier rules path loads already: Falco loads them again. */
+  RulesFileLoadedAgain = 'config-rules-file-loaded-again',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -48,16 +50,17 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.Overridden]: DiagnosticSeverity.Information,
   [ConfigCode.RelativePath]: DiagnosticSeverity.Warning,
   [ConfigCode.NoRulesFile]: DiagnosticSeverity.Warning,
+  [ConfigCode.RulesFileLoadedAgain]: DiagnosticSeverity.Information,
 };
 
-export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>) => void;
+export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>, related?: DiagnosticRelatedInformation[]) => void;
 
 /** Collects diagnostics; a later finding at the same span and code replaces none (both are kept). */
 export class ConfigDiagnostics {
   readonly list: Diagnostic[] = [];
   constructor(private readonly lines: LineIndex) {}
 
-  readonly report: ConfigReporter = (code, span, message, data) => {
+  readonly report: ConfigReporter = (code, span, message, data, related) => {
     // A block collection's span ends after its last line break: the range stops at its last character.
     let end = Math.max(span[0], span[1]);
     const text = this.lines.text;
@@ -69,6 +72,7 @@ export class ConfigDiagnostics {
       source: 'falco-lens',
       message,
       ...(data ? { data } : {}),
+      ...(related?.length ? { relatedInformation: related } : {}),
     });
   };
 

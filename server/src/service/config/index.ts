@@ -127,6 +127,11 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         target, report: out.report, rules: judgedRules(loadedRules(merged)), path,
         exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined,
         isDirectory: (p) => elsewhere || host.isDirectory(p),
+        ...(elsewhere ? {} : {
+          rulesFilesOf: (p: string) => expandRulesPaths(host, [p], target).filter((f) => (host.fileSize?.(f) ?? host.readFile(f)) !== undefined)
+            .map((f) => ({ path: f, real: host.realPath?.(f) ?? f })),
+          uriOf: (p: string) => pathToUri(p),
+        }),
       });
       return out.list;
     },

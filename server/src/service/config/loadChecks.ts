@@ -22,7 +22,7 @@ import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
-import { isRulesFileName, matchesWildcard } from './rulesFiles';
+import { isRulesFileName, matchesWildcard, mergedRulesEntries, type RulesPathEntry } from './rulesFiles';
 import { CONFIG_FILES_SINCE, includeEntries, sourceName, type MergedConfig, type Part } from './merge';
 
 export interface LoadCheckContext {
@@ -35,6 +35,14 @@ export interface LoadCheckContext {
   /** Whether a path exists on this machine (a file or a folder). */
   exists(path: string): boolean;
   isDirectory(path: string): boolean;
+  /**
+   * The rules files a rules path gives on this machine, as the target release reads it (a folder's files: rulesFiles.ts
+   * expandRulesPaths; a path that does not exist gives none, configuration.cpp:312-318 at 0.44.0), each with its real
+   * path (file links resolved). Undefined where the paths are not this machine's (a pod's, an overlay's).
+   */
+  rulesFilesOf?(path: string): { path: string; real: string }[];
+  /** The URI of a configuration file of the merge, for related locations; undefined where it has none here (a pod's). */
+  uriOf?(path: string): string | undefined;
 }
 
 /** A quick fix carried by a diagnostic's data: text edits by offset in the edited document. */
@@ -168,6 +176,7 @@ export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
   const view = new View(merged, ctx);
   checkMerge(view, ctx);
   checkRulesFilesKeys(view, root, ctx);
+  checkRulesLoadedAgain(view, ctx);
   checkRulesNamed(view, ctx);
   checkPriority(view);
   checkRuleMatching(view);
@@ -340,6 +349,44 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
           `'${path}' is a file whose name does not end in .yaml or .yml: Falco does not load it as a rules file.`, { path });
       }
     }
+  }
+}
+
+/**
+ * A rules path whose files an earlier rules path of the merged configuration loads already: the same path listed
+ * twice, a folder and a file in it, or a file and a link to it. Every release 0.37-0.44 loads each file a path gives
+ * (load_rules_files.cpp 0.44.0:45-49 collects them into a std::list, configuration.cpp:701-742 appends a folder's
+ * files, following links at :718, without looking for repeats; :64 loads each), so the file is loaded twice: the
+ * second load silently replaces the rules, macros and lists it defines (define_info, rule_loader_collector.cpp
+ * 0.44.0:58-69), undoing what the files loaded between did to them, and applies its appends again. An information
+ * on this file's entry that loads it again (the rules file says it too, rules-file-loaded-again, pointing here).
+ */
+function checkRulesLoadedAgain(view: View, ctx: LoadCheckContext): void {
+  const entries = mergedRulesEntries(view.merged);
+  if (entries.length < 2 || !ctx.rulesFilesOf) return;
+  const first = new Map<string, { entry: RulesPathEntry; path: string }>();
+  for (const entry of entries) {
+    const files = ctx.rulesFilesOf(entry.path);
+    const again: { path: string; by: { entry: RulesPathEntry; path: string } }[] = [];
+    for (const file of files) {
+      const by = first.get(file.real);
+      if (by) again.push({ path: file.path, by });
+      else first.set(file.real, { entry, path: file.path });
+    }
+    if (again.length === 0 || entry.part.source !== view.edited) continue;
+    const by = again[0].by;
+    const where = by.entry.part.source === view.edited
+      ? `line ${by.entry.part.source.model.lines.positionAt(nodeSpan(by.entry.node)[0]).line + 1}`
+      : view.name(by.entry.part);
+    const named = (a: (typeof again)[number]) => `'${a.path}'${a.path !== a.by.path ? ` (the same file as '${a.by.path}', through a link)` : ''}`;
+    const what = again.length === 1 ? named(again[0])
+      : `${again.length} files of '${entry.path}' (${again.slice(0, 3).map(named).join(', ')}${again.length > 3 ? ', …' : ''})`;
+    const uri = by.entry.part.source.path !== undefined ? ctx.uriOf?.(by.entry.part.source.path) : undefined;
+    const [start, end] = nodeSpan(by.entry.node);
+    ctx.report(ConfigCode.RulesFileLoadedAgain, nodeSpan(entry.node),
+      `Falco loads ${what} twice: '${by.entry.path}' (${where}) loads ${again.length === 1 ? 'it' : 'them'} already. The second load replaces each rule, macro and list ${again.length === 1 ? 'the file defines' : 'they define'} without a message, undoing what the files loaded between did to them, and applies ${again.length === 1 ? 'its' : 'their'} appends again.`,
+      { path: entry.path, loadedBy: by.entry.path, files: again.map((a) => a.path) },
+      uri ? [{ location: { uri, range: by.entry.part.source.model.lines.range(start, end) }, message: `'${by.entry.path}' loads ${again.length === 1 ? 'it' : 'them'} first` }] : undefined);
   }
 }
 

@@ -7,9 +7,11 @@
 // - each resulting rules path that exists is loaded: a folder gives its *.yaml/*.yml regular files sorted by path, a
 //   file is loaded when its name ends in .yaml or .yml (from 0.41; before, every file of a folder and any file).
 // Environment variables (`${VAR}`) are not expanded: Falco's environment is not this editor's; such paths are left out.
-import { isScalar, isSeq } from 'yaml';
+import { isScalar, isSeq, type Scalar } from 'yaml';
+import type { Location } from 'vscode-languageserver-types';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
+import { pathToUri } from '../uri';
 import { mergeConfiguration, type MergedConfig, type Part } from './merge';
 import { parseConfig, usesEnvironment, valueText } from './model';
 
@@ -21,6 +23,8 @@ export type { MergeStrategy } from './merge';
 export interface ConfigRulesFiles {
   /** The rules paths of `rules_files` after merging, in order (files and folders, as written). */
   paths: string[];
+  /** The same paths, each with where it is written: its item in the configuration file that gives it. */
+  entries: { path: string; at: Location }[];
   /** The configuration files read, main first. */
   configFiles: string[];
 }
@@ -33,16 +37,19 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A rules path of a merged configuration: its text, the file (part) that gives it, and its item there. */
+export interface RulesPathEntry { path: string; part: Part; node: Scalar }
+
 /** The paths a list key gives (a lone string is a one-item list; empty items, 'null' and ${VAR} paths are left out). */
-function pathsOf(parts: readonly Part[]): string[] {
-  const out: string[] = [];
+function pathsOf(parts: readonly Part[]): RulesPathEntry[] {
+  const out: RulesPathEntry[] = [];
   for (const part of parts) {
     const value = part.pair.value;
     const items: unknown[] = isSeq(value) ? value.items : [value];
     for (const item of items) {
       if (!isScalar(item) || item.value === null || usesEnvironment(item)) continue;
       const text = valueText(item);
-      if (text !== '') out.push(text);
+      if (text !== '') out.push({ path: text, part, node: item });
     }
   }
   return out;
@@ -60,11 +67,20 @@ export function configRulesFiles(host: ServiceHost, configPath: string, target?:
   if (!main.root) return undefined;
   const release = target ?? host.settings().falcoVersion;
   const merged = mergeConfiguration({ host, target: release, path: configPath, model: main, parse: parseConfig, asMain: true });
-  return { paths: mergedRulesPaths(merged), configFiles: merged.sources.map((s) => s.path ?? configPath) };
+  const entries = mergedRulesEntries(merged).map(({ path, part, node }) => {
+    const [start, end] = node.range ?? [0, 0];
+    return { path, at: { uri: pathToUri(part.source.path ?? configPath), range: part.source.model.lines.range(start, end) } };
+  });
+  return { paths: entries.map((e) => e.path), entries, configFiles: merged.sources.map((s) => s.path ?? configPath) };
 }
 
 /** The rules paths of a merged configuration at its release: `rules_files`, else `rules_file`; `rules_file` only before 0.38. */
 export function mergedRulesPaths(merged: MergedConfig): string[] {
+  return mergedRulesEntries(merged).map((e) => e.path);
+}
+
+/** mergedRulesPaths, each with the file and item that give it. */
+export function mergedRulesEntries(merged: MergedConfig): RulesPathEntry[] {
   const plural = merged.keys.get('rules_files')?.parts ?? [];
   const singular = merged.keys.get('rules_file')?.parts ?? [];
   return pathsOf(compareVersions(merged.target, '0.38') < 0 ? singular : plural.length > 0 ? plural : singular);

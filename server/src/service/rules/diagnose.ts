@@ -154,9 +154,18 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
       + (again.uri !== first.uri ? `, as '${again.path ?? again.uri}', another path of the same file` : '');
     const between = load.files.filter((f) => f.order > first.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
     const undone = between.length ? `, undoing what ${between.join(', ')} (loaded between) did to them` : '';
+    const said = reporter.diagnostics.length;
     reporter.report(Code.LoadedAgain, span,
       `Falco loads this file twice: ${named}. The second load replaces each rule, macro and list it defines without a message${undone}, and applies its appends again.`,
       { entry: first.entry, again: again.entry });
+    // Where Falco's configuration names it (falco.yaml or a file of its config_files): the entry that loads it again,
+    // which the configuration's own check flags (config-rules-file-loaded-again), and the one that loads it first.
+    const related = [
+      again.entryAt && { location: again.entryAt, message: `Falco loads it again here: '${again.entry}'` },
+      first.entryAt && { location: first.entryAt, message: `Falco loads it first here: '${first.entry}'` },
+    ].filter((r) => r !== undefined);
+    const d = reporter.diagnostics[said];
+    if (related.length > 0 && d?.code === Code.LoadedAgain) d.relatedInformation = related;
   }
 }
 

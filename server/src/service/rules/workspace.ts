@@ -16,6 +16,7 @@
 // the workspace reaches by several paths (file links): see files(). The configured paths are kept as Falco reads them.
 // Open documents replace the disk content of their file.
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { Location } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
@@ -36,6 +37,8 @@ export interface LoadedFile {
   hostLine?: HostLine;
   /** For a configured file: the configured rules path (the file, or its folder) that names it here. */
   entry?: string;
+  /** Where Falco's configuration (falco.yaml or a file of its config_files) writes `entry`, when it comes from one. */
+  entryAt?: Location;
   /**
    * For a configured path that loads a file an earlier configured path of this load loads already (the same path
    * named again, or another path of the file: a file link), the URI that earlier load has. Falco loads it again
@@ -230,7 +233,7 @@ interface CachedFile { text: string; model: RulesFileModel }
  * One file of the load order. `aliases`: the other URIs of the same file (by its real path, file links) that the
  * workspace or the editor reach it by; the file loads once, under the name `member` picks.
  */
-interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[]; entry?: string; sameAs?: FileEntry }
+interface FileEntry { uri: string; path?: string; configured: boolean; aliases?: string[]; entry?: string; entryAt?: Location; sameAs?: FileEntry }
 
 export class RulesWorkspaceIndex {
   /** Text of open documents, by URI; overrides the disk. */
@@ -355,24 +358,25 @@ export class RulesWorkspaceIndex {
     const seen = new Set<string>();
     const byRealPath = new Map<string, FileEntry>();
     const list: FileEntry[] = [];
-    const add = (uri: string, path: string | undefined, configured: boolean, entry?: string) => {
+    const add = (uri: string, path: string | undefined, configured: boolean, entry?: { path: string; at?: Location }) => {
+      const named = entry ? { entry: entry.path, ...(entry.at ? { entryAt: entry.at } : {}) } : {};
       if (seen.has(uri)) {
-        if (configured) list.push({ uri, path, configured, entry, sameAs: list.find((f) => f.uri === uri) });
+        if (configured) list.push({ uri, path, configured, ...named, sameAs: list.find((f) => f.uri === uri) });
         return;
       }
       seen.add(uri);
       const real = path === undefined ? undefined : this.host.realPath?.(path) ?? path;
       const known = real === undefined ? undefined : byRealPath.get(real);
       if (known && !configured) { (known.aliases ??= []).push(uri); return; }
-      const file: FileEntry = { uri, path, configured, ...(entry === undefined ? {} : { entry }), ...(known ? { sameAs: known } : {}) };
+      const file: FileEntry = { uri, path, configured, ...named, ...(known ? { sameAs: known } : {}) };
       if (real !== undefined && !known) byRealPath.set(real, file);
       list.push(file);
     };
     // Folders are expanded and names filtered as the target release does (expandRulesPaths); a path that cannot be
     // read and is not open is left out (Falco would refuse to start: the configuration service says so).
     // A host's settings may lack the target (the rules checks read the latest release then, as here).
-    for (const entry of configuredRulesPaths(this.host)) {
-      for (const path of expandRulesPaths(this.host, [entry], this.host.settings().falcoVersion ?? LATEST_FALCO)) {
+    for (const entry of configuredRulesEntries(this.host)) {
+      for (const path of expandRulesPaths(this.host, [entry.path], this.host.settings().falcoVersion ?? LATEST_FALCO)) {
         if (this.readDisk(path) !== undefined || this.open.has(pathToUri(path))) add(pathToUri(path), path, true, entry);
       }
     }
@@ -522,17 +526,22 @@ export class RulesWorkspaceIndex {
    */
   private entryFile(f: FileEntry, uri: string, path: string | undefined, text: string, order: number, loaded: Map<FileEntry, LoadedFile>): LoadedFile {
     const sameAs = f.sameAs && loaded.get(f.sameAs)?.uri;
-    const file = this.loadedFile(uri, path, this.modelOf(uri, text), order, f.configured, undefined, f.entry, sameAs);
+    const file = this.loadedFile(uri, path, this.modelOf(uri, text), order, f.configured, undefined, f, sameAs);
     loaded.set(f, file);
     return file;
   }
 
-  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, entry?: string, sameAs?: string): LoadedFile {
+  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, named?: { entry?: string; entryAt?: Location }, sameAs?: string): LoadedFile {
     // The same path loaded again (LoadedFile.sameAs) is kept apart from its first load, by its place.
     const key = sameAs === uri ? `${uri}#${order}` : uri;
     const known = this.loadedFiles.get(key);
-    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine && known.entry === entry && known.sameAs === sameAs) return known;
-    const file: LoadedFile = { uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}), ...(entry === undefined ? {} : { entry }), ...(sameAs === undefined ? {} : { sameAs }) };
+    const { entry, entryAt } = named ?? {};
+    if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine && known.entry === entry
+      && sameLocation(known.entryAt, entryAt) && known.sameAs === sameAs) return known;
+    const file: LoadedFile = {
+      uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}), ...(entry === undefined ? {} : { entry }), ...(entryAt ? { entryAt } : {}),
+      ...(sameAs === undefined ? {} : { sameAs }),
+    };
     this.loadedFiles.set(key, file);
     return file;
   }
@@ -541,6 +550,13 @@ export class RulesWorkspaceIndex {
   fileOf(result: LoadResult, uri: string): LoadedFile | undefined {
     return result.files.find((f) => f.uri === uri);
   }
+}
+
+function sameLocation(a: Location | undefined, b: Location | undefined): boolean {
+  if (!a || !b) return a === b;
+  const r = a.range;
+  const q = b.range;
+  return a.uri === b.uri && r.start.line === q.start.line && r.start.character === q.start.character && r.end.line === q.end.line && r.end.character === q.end.character;
 }
 
 function sameModels(a: LoadedFile[], b: LoadedFile[]): boolean {
@@ -918,4 +934,11 @@ export function configuredRulesPaths(host: ServiceHost): readonly string[] {
   const settings = host.settings();
   if (settings.rules.files) return settings.rules.files;
   return configRulesFiles(host, settings.falcoConfigFile)?.paths ?? FALCO_DEFAULT_RULES_FILES;
+}
+
+/** configuredRulesPaths, each with where Falco's configuration writes it (none for the setting or Falco's defaults). */
+export function configuredRulesEntries(host: ServiceHost): readonly { path: string; at?: Location }[] {
+  const settings = host.settings();
+  const listed = settings.rules.files ?? (configRulesFiles(host, settings.falcoConfigFile)?.entries ?? FALCO_DEFAULT_RULES_FILES);
+  return listed.map((e) => (typeof e === 'string' ? { path: e } : e));
 }
