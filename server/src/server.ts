@@ -88,6 +88,7 @@ const host: ServiceHost = {
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
   // Edits of a file other than the request's name its open version (service/edits.ts).
   openDocument: (uri) => documents.get(uri),
+  openUris: () => documents.keys(),
   unsavedElsewhere: (uri) => unsavedElsewhere.has(uri) && !documents.get(uri),
   workspaceFolders: () => folders,
   settings: () => settings,

@@ -6,6 +6,7 @@
 // (the editor refuses it once the file has changed); a file that is not open keeps the edit's usual form.
 import type { CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { ServiceHost } from './host';
+import { URI_TO_PATH, pathToUri } from './uri';
 
 /** Where the editor's open documents are known (a ServiceHost). */
 export type OpenDocuments = Pick<ServiceHost, 'openDocument' | 'unsavedElsewhere'>;
@@ -29,6 +30,24 @@ export function editVersion(host: OpenDocuments, uri: string, text: string): num
   const open = host.openDocument?.(uri);
   if (!open) return host.unsavedElsewhere?.(uri) ? undefined : null;
   return open.getText() === text ? open.version : undefined;
+}
+
+/**
+ * The URI an edit of the file at `path` names: `path`'s own, unless the editor has the file open under another path
+ * only (a file link to it, or the file a link at `path` names: the same real path), whose document it then names, so
+ * that the edit lands in the buffer the user has instead of opening a second one of the same file (two buffers of one
+ * file, the second saved over the first).
+ */
+export function editedUri(host: Pick<ServiceHost, 'openDocument' | 'openUris' | 'realPath'>, path: string): string {
+  const own = pathToUri(path);
+  if (host.openDocument?.(own) || !host.openUris || !host.realPath) return own;
+  const real = host.realPath(path);
+  if (real === undefined) return own;
+  for (const uri of host.openUris()) {
+    const other = URI_TO_PATH(uri);
+    if (other !== undefined && other !== path && host.realPath(other) === real) return uri;
+  }
+  return own;
 }
 
 /**

@@ -82,6 +82,11 @@ export interface ServiceHost {
    */
   openDocument?(uri: string): { readonly version: number; getText(): string } | undefined;
   /**
+   * The URIs of the documents open in the editor (any language), for finding the one open under another path of a
+   * file (a file link: service/edits.ts editedUri). A host without it has none open.
+   */
+  openUris?(): readonly string[];
+  /**
    * Whether the editor holds the file at `uri` with unsaved changes in a language the server is not sent (plain text,
    * another mode; the client says so, protocol.ts UNSAVED_ELSEWHERE_NOTIFICATION): its text is unknown here, so no edit
    * of it can be computed (service/edits.ts). A host without it knows of none.

@@ -10,9 +10,9 @@ import {
 import type { DeploymentEntry, DeploymentTarget, DocumentFeatures, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { LineIndex } from '../text';
-import { filesEdit, hasEdits } from '../edits';
+import { editedUri, filesEdit, hasEdits } from '../edits';
 import { plainTitle } from '../markdown';
-import { URI_TO_PATH, pathToUri } from '../uri';
+import { URI_TO_PATH } from '../uri';
 import { playbookFor } from '../../knowledge';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
 import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
@@ -227,7 +227,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       if (place) targets.push(place);
     }
     // (`local` for the report, which names "your local rules file" also where no workspace folder gives its path.)
-    const offerLocal = targets.every((t) => t.blocked?.why === 'missing') || (!!local && localFileRead(host, local, rules.documentText?.(pathToUri(local))));
+    const offerLocal = targets.every((t) => t.blocked?.why === 'missing') || (!!local && localFileRead(host, local, rules.documentText?.(editedUri(host, local))));
     const blocked = offerLocal ? blockedTuning(view) : undefined;
     // Said of the local file: the kinds of Falco tuned apart none of which reads it from the workspace (a chart's
     // Falco only where its values mount it; an operator's never).
@@ -256,9 +256,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   /** The insertion into the local rules file (created where it does not exist), naming the version of the text
    *  `current` where the editor has it open (service/edits.ts): taken after the file changed, it is refused. Undefined
    *  where the editor holds it with changes Falco Lens has not read. */
-  const tuningEdit = (file: string, current: string, insertion: Insertion): WorkspaceEdit | undefined => {
+  const tuningEdit = (uri: string, current: string, insertion: Insertion): WorkspaceEdit | undefined => {
     const position = new LineIndex(current).positionAt(insertion.offset);
-    return filesEdit(host, [{ uri: pathToUri(file), text: current, mayNotExist: true, edits: [{ range: { start: position, end: position }, newText: insertion.text }] }]);
+    return filesEdit(host, [{ uri, text: current, mayNotExist: true, edits: [{ range: { start: position, end: position }, newText: insertion.text }] }]);
   };
 
   /**
@@ -361,10 +361,12 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       });
     } else if (!own && local && places.local) {
       // The editor's buffer when the file is open (it may hold unsaved edits), else the disk: the edit's offsets
-      // and the "already present" checks must refer to the text the edit is applied to.
-      const current = rules.documentText?.(pathToUri(local)) ?? host.openDocument?.(pathToUri(local))?.getText() ?? host.readFile(local) ?? '';
+      // and the "already present" checks must refer to the text the edit is applied to. Open under another path (a
+      // link to it), that document is the one edited (editedUri).
+      const uri = editedUri(host, local);
+      const current = rules.documentText?.(uri) ?? host.openDocument?.(uri)?.getText() ?? host.readFile(local) ?? '';
       offer({
-        text: current, edit: (insertion) => tuningEdit(local, current, insertion),
+        text: current, edit: (insertion) => tuningEdit(uri, current, insertion),
         name: places.doesNotRead ? `${path.basename(local)}, which ${doesNotReadLabel(places.doesNotRead)}` : path.basename(local),
       });
     }
