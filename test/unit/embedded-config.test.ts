@@ -155,8 +155,8 @@ test('config.d entries: merged into falco.yaml when its config_files names them 
   // Without the entry, falco.yaml has no output and the entry it names is a file of the pod.
   const alone = configMap({ 'falco.yaml': main });
   const refused = service.embedded.diagnostics(open(service, alone, 'file:///ws/alone.yaml'));
-  assert.deepEqual(refused.map((d) => d.code), ['config-start-fails']);
-  assert.match(message(refused[0]), /files of the pod/);
+  assert.deepEqual(refused.map((d) => d.code), ['embedded-configmap-include-unfound', 'config-start-fails']);
+  assert.match(message(refused[1]), /files of the pod/);
 });
 
 test('paths in a ConfigMap\'s falco.yaml are the pod\'s: not looked for on this machine; including itself still refuses', () => {

@@ -91,25 +91,57 @@ function basename(path: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
+/**
+ * A config_files path as the pod's file system resolves it: Falco hands the path to std::filesystem as written
+ * (configuration.cpp merge_config_files, 0.38.0-0.44.1: exists, is_regular_file, is_directory), so `//` and `/./`
+ * name the same file, and a trailing `/` names a folder only (a file's path with one does not exist: ENOTDIR).
+ * Undefined for a path Falco Lens cannot place: a relative one (resolved against Falco's working directory, / in
+ * Falco's image: docker/falco/Dockerfile WORKDIR /, where no ConfigMap is mounted) and one through `..` (which the
+ * pod's folders decide).
+ */
+export function podPath(path: string): string | undefined {
+  if (!path.startsWith('/') || path.split('/').includes('..')) return undefined;
+  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+  return `/${parts.join('/')}${parts.length > 0 && /\/\.?$/.test(path) ? '/' : ''}`;
+}
+
+/**
+ * Where the ConfigMap's entries (`keys`) sit in the pod, from falco.yaml's config_files (`main`, at `target`): an entry
+ * is at a path naming its key as the last part (a ConfigMap mounted as a folder), the first such path; and the
+ * config_files paths of a YAML file that name no entry (`unfound`: the pod's files, which Falco Lens does not have),
+ * with the offsets of the path in `main`.
+ */
+export function placedEntries(main: string, keys: readonly string[], target: string): { placed: Map<string, string>; unfound: { span: readonly [number, number]; path: string }[] } {
+  const placed = new Map<string, string>();
+  const unfound: { span: readonly [number, number]; path: string }[] = [];
+  for (const entry of includeEntries(valueOf(parseConfig(main).root, 'config_files'), target)) {
+    const path = entry.path === undefined ? undefined : podPath(entry.path);
+    if (path === undefined || path.endsWith('/') || samePath(path, POD_MAIN_PATH)) continue;
+    const key = basename(path);
+    if (keys.includes(key) && key !== CONFIG_MAP_MAIN_KEY) {
+      if (!placed.has(key)) placed.set(key, path);
+    } else if (/\.ya?ml$/.test(key) && entry.pathNode?.range) {
+      unfound.push({ span: [entry.pathNode.range[0], entry.pathNode.range[1]], path });
+    }
+  }
+  return { placed, unfound };
+}
+
 /** The configuration entries of one ConfigMap placed in the pod, and a host that reads them there. */
 export function podFiles(host: ServiceHost, files: readonly PodConfigFile[]): PodFiles {
   const paths = new Map<string, string>();
   const main = files.find((f) => f.key === CONFIG_MAP_MAIN_KEY);
-  const named: string[] = [];
-  if (main) {
-    paths.set(main.uri, POD_MAIN_PATH);
-    const root = parseConfig(main.text).root;
-    for (const entry of includeEntries(valueOf(root, 'config_files'), host.settings().falcoVersion)) {
-      if (entry.path !== undefined && entry.path.startsWith('/')) named.push(entry.path);
-    }
-  }
+  const { placed } = main ? placedEntries(main.text, files.map((f) => f.key), host.settings().falcoVersion) : { placed: new Map<string, string>() };
+  if (main) paths.set(main.uri, POD_MAIN_PATH);
   for (const file of files) {
     if (file === main) continue;
-    const path = named.find((p) => basename(p) === file.key && !samePath(p, POD_MAIN_PATH));
-    paths.set(file.uri, path ?? `${POD_CONFIG_DIR}/${file.key}`);
+    paths.set(file.uri, placed.get(file.key) ?? `${POD_CONFIG_DIR}/${file.key}`);
   }
   const byPath = files.map((f) => ({ path: paths.get(f.uri)!, text: f.text }));
-  const read = (path: string) => byPath.find((f) => samePath(f.path, path))?.text;
+  const read = (path: string) => {
+    const resolved = podPath(path);
+    return resolved === undefined ? undefined : byPath.find((f) => samePath(f.path, resolved))?.text;
+  };
   return {
     host: {
       readFile: read,

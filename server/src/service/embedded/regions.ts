@@ -32,6 +32,7 @@ import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
+import { placedEntries } from './configMap';
 import { dnsNameProblem, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -271,6 +272,8 @@ export enum HolderCode {
   /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
    *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
   ResourceName = 'embedded-resource-name',
+  /** A ConfigMap's falco.yaml naming in config_files a YAML file that no entry of the ConfigMap is (the pod's). */
+  ConfigMapIncludeUnfound = 'embedded-configmap-include-unfound',
   /** A customRules file the values' `falco.rules_files` names before a rules file outside rules.d (Falco reads it
    *  first; Falco Lens checks it after the workspace's rules files). */
   RulesLoadBefore = 'embedded-rules-loads-before',
@@ -304,6 +307,22 @@ const MAX_HOST_LENGTH = 4_000_000;
 
 /** The name Falco's configuration file has as a ConfigMap entry (the chart's, and Falco's default -c file's). */
 export const CONFIG_MAP_MAIN_KEY = 'falco.yaml';
+
+/**
+ * The config_files paths of a ConfigMap's falco.yaml (`main`) that name a YAML file no entry of the ConfigMap is
+ * (configMap.ts placedEntries: an entry sits where a path names its key, the path as the pod resolves it): Falco reads
+ * them from the pod, which Falco Lens does not have, and skips one that does not exist without a word.
+ */
+function unfoundIncludes(main: EmbeddedFile, keys: readonly string[], lines: LineIndex, name: string, target: string, problems: HolderProblem[]): void {
+  const inner = new LineIndex(main.text);
+  const hostOffset = (offset: number) => lines.offsetAt(toHost(main, inner.positionAt(offset)));
+  for (const { span, path } of placedEntries(main.text, keys, target).unfound) {
+    problems.push({
+      code: HolderCode.ConfigMapIncludeUnfound, span: [hostOffset(span[0]), hostOffset(span[1])], severity: 'information',
+      message: `No entry of ConfigMap '${name}' is at ${path}: an entry is the file config_files names by its key (the ConfigMap mounted as a folder), and this ConfigMap has no '${path.slice(path.lastIndexOf('/') + 1)}'. Falco reads the pod's file at that path, which Falco Lens does not have, and skips it without a word where it does not exist.`,
+    });
+  }
+}
 
 /** A quick test before parsing: whether the text can hold embedded rules or Falco configuration at all. */
 export function mayHoldRules(text: string): boolean {
@@ -342,6 +361,8 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : []);
         for (const f of found) f.configMap = meta;
         const keys = data.items.filter(isPair).map((p) => scalarString(p.key)).filter((k) => k !== undefined);
+        const main = found.find((f) => f.kind === 'config' && f.key === CONFIG_MAP_MAIN_KEY);
+        if (main) unfoundIncludes(main, keys, lines, meta.name, target, out.problems);
         configMaps.push({ ...meta, keys, files: found });
         (out.configMaps ??= []).push({ ...meta, keys });
         if (found.length) { out.files.push(...found); set++; }
