@@ -6,7 +6,7 @@ import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix,
 import { dotArgumentCut, dotLabelAt, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
-import { entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { chunkKey, entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
@@ -157,7 +157,8 @@ export function refsOf(model: RulesFileModel): FileRefs {
  * edit did not touch gives the same object (the rules service sums uses across files from these, item by item).
  */
 export function itemRefsAt(model: RulesFileModel, i: number): ItemRefs {
-  const chunk = model.chunks?.[i].text;
+  const c = model.chunks?.[i];
+  const chunk = c && chunkKey(c);
   let own = chunk !== undefined ? itemRefsCache.get(chunk) : undefined;
   if (!own) {
     own = itemRefsOf(model.items[i]);

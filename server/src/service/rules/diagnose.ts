@@ -14,7 +14,7 @@ import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, 
 import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { entryOf, scalarMap, type MapEntry, type Span } from './model';
+import { chunkKey, entryOf, scalarMap, type MapEntry, type Span } from './model';
 import { isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
@@ -56,12 +56,14 @@ export class ItemCheckCache {
     let spare: Recording | undefined;
     return (item: ModelItem, part, context, check) => {
       const chunk = chunks[item.index];
+      reporter.enter?.(item);
       let entry = entries[item.index];
       if (!entry) {
-        entry = this.byChunk.get(chunk.text);
+        const key = chunkKey(chunk);
+        entry = this.byChunk.get(key);
         if (!entry) {
           entry = { used: generation, parts: new Map() };
-          this.byChunk.set(chunk.text, entry);
+          this.byChunk.set(key, entry);
         }
         entry.used = generation;
         entries[item.index] = entry;
@@ -101,7 +103,8 @@ export class ItemCheckCache {
  */
 export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
   const reporter = reporterFor(file.model, falcoVersion);
-  // A file with aliases (read whole: no item caches) marks the findings an item makes through its aliases.
+  // A file with aliases marks the findings an item makes through its aliases (the item caches key an item reading
+  // another item's text by both texts: model.ts chunkKey).
   const aliased = file.model.aliases !== undefined;
   const compiledInMacros: MacroFinding[] = [];
   const macroSink = unreachedMacroSink(file, load, reporter, compiledInMacros);
@@ -885,9 +888,9 @@ function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition:
   const items: unknown[] = [];
   for (const list of lists.values()) {
     for (const c of list.contributions) {
-      const chunk = c.file.model.chunks?.[c.item.index]?.text;
+      const chunk = c.file.model.chunks?.[c.item.index];
       if (chunk === undefined) { items.length = 0; break; }
-      items.push(chunk, loadPosition(c));
+      items.push(chunkKey(chunk), loadPosition(c));
     }
   }
   if (items.length > 0) {

@@ -12,7 +12,7 @@
 // another file changed, a file written inside another document) makes every item be checked again, as before this
 // memo. Unused macros and lists read every file's uses: validateConditions checks them every time.
 import type { Code } from './diagnosticCodes';
-import type { ModelItem, RulesFileModel, Span } from './model';
+import { chunkValueKey, type ModelItem, type RulesFileModel, type Span } from './model';
 import { Recording, type ReportOptions, type ReportSink } from './validate';
 import type { LoadResult, LoadedFile } from './workspace';
 
@@ -52,7 +52,7 @@ export class ItemFindingsMemo {
     const chunks = file.model.chunks;
     if (!chunks) return undefined;
     const items = file.model.items;
-    const texts = chunks.map((c) => c.text);
+    const texts = chunks.map(chunkValueKey);
     const previous = this.byUri.get(file.uri);
     const change = previous ? changeSince(previous, file, load, texts) : undefined;
     return new ItemFindingsRun(file, sink, previous, change, (findings, checked) => {
@@ -90,6 +90,8 @@ export class ItemFindingsRun implements ReportSink {
     this.target = sink;
     this.findings = new Array(file.model.items.length);
   }
+
+  enter(item: ModelItem): void { this.sink.enter?.(item); }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     // A finding outside the item's chunk would not move with it: the item is checked again next time.
@@ -138,7 +140,7 @@ export class ItemFindingsRun implements ReportSink {
     if (!change) return undefined;
     const i = item.index;
     const length = this.findings.length;
-    const before = i < change.first ? i : i >= length - change.tail ? i - length + this.previous!.texts.length : -1;
+    const before = i < change.first ? i : i >= length - change.tail ? i - length + this.previous!.texts.length : change.same?.[i] ? i : -1;
     if (before < 0) return undefined;
     if (item.kind === 'rule' && item.name !== undefined && change.rules.has(item.name)) return undefined;
     return this.previous!.findings[before];
@@ -148,8 +150,12 @@ export class ItemFindingsRun implements ReportSink {
   finish(): void { this.keep(this.findings, this.checked); }
 }
 
-/** The items an edit changed (all but `first` items at the start and `tail` at the end) and the rules they make up. */
-interface Change { first: number; tail: number; rules: Set<string> }
+/**
+ * The items an edit changed (all but `first` items at the start and `tail` at the end) and the rules they make up.
+ * `same`: with as many items as before, the items between whose texts are the same (an item reading another item's
+ * text through an alias changes with it, model.ts chunkKey, and may lie far from the edit).
+ */
+interface Change { first: number; tail: number; rules: Set<string>; same?: boolean[] }
 
 /**
  * What changed since the last validation, or undefined when every item must be checked again. The definitions a
@@ -182,10 +188,12 @@ function changeSince(previous: FileFindings, file: LoadedFile, load: LoadResult,
     if (name !== undefined) changed.add(name);
     return true;
   };
-  for (let i = first; i < before.length - tail; i++) if (!changedRule(previous.kinds[i], previous.names[i])) return undefined;
-  for (let i = first; i < texts.length - tail; i++) if (!changedRule(items[i].kind, items[i].name)) return undefined;
+  // As many items as before: those between with the same texts did not change.
+  const same = before.length === texts.length && texts.length - tail - first > 1 ? texts.map((t, i) => i >= first && i < texts.length - tail && t === before[i]) : undefined;
+  for (let i = first; i < before.length - tail; i++) if (!same?.[i] && !changedRule(previous.kinds[i], previous.names[i])) return undefined;
+  for (let i = first; i < texts.length - tail; i++) if (!same?.[i] && !changedRule(items[i].kind, items[i].name)) return undefined;
   if (before.length !== texts.length) {
     for (let i = texts.length - tail; i < texts.length; i++) if (items[i].kind === 'macro' || items[i].kind === 'list') return undefined;
   }
-  return { first, tail, rules: changed };
+  return same ? { first, tail, rules: changed, same } : { first, tail, rules: changed };
 }

@@ -5,9 +5,10 @@
 // into one chunk per top-level item, and each chunk is parsed on its own and cached by its text. An edit re-parses
 // only the chunk it touched; the others are reused: items that kept their offset are taken as they are from the
 // previous model of the file (same objects, so per-item caches keyed on them stay valid), items after the edit are
-// shifted to their new offsets. A chunk that is not one item on its own (odd indentation, several documents) or holds
-// an alias makes the whole file parse in one piece: a value read through an alias lies in another item's text (or
-// elsewhere in its own), which no cache keyed by one item's text can follow.
+// shifted to their new offsets. A chunk that is not one item on its own (odd indentation, several documents) makes the
+// whole file parse in one piece. Aliases are read across chunks (readAcrossChunks): an item whose alias names another
+// chunk's anchor is built again with the anchored node in place on every parse, and the caches keyed by an item's text
+// key it by the texts it reads too (chunkKey).
 import { Parser, Composer, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
 import { LineIndex } from '../text';
 import { buildScalarMap, scalarStyleOf, type ScalarMap, type ScalarSourceToken, type ScalarStyle } from './scalar';
@@ -105,9 +106,9 @@ export interface RulesFileModel {
   /** Set when a document's root is not a sequence (Falco: "Rules content is not yaml array of objects"). */
   notSequence?: Span;
   /**
-   * The aliases read as their anchored nodes (absent when none; such a file is read whole, without `chunks`): where
-   * each `*name` is and the span of the node it gives, at the anchor. A finding in that text made while checking the
-   * item that holds the alias is that item's (validate.ts AliasAttribution).
+   * The aliases read as their anchored nodes (absent when none), in the text's order: where each `*name` is and the
+   * span of the node it gives, at the anchor. A finding in that text made while checking the item that holds the
+   * alias is that item's (validate.ts AliasAttribution).
    */
   aliases?: AliasUse[];
   /**
@@ -122,7 +123,28 @@ export interface RulesFileModel {
  * One item's text. `errors`: the YAML errors of that text read alone, at offsets relative to `start` (a chunk with
  * errors still holds one item: the yaml library reads past most errors).
  */
-export interface Chunk { start: number; text: string; errors?: YamlProblem[] }
+export interface Chunk {
+  start: number; text: string; errors?: YamlProblem[];
+  /** The chunk's anchors and aliases (ChunkAliases): the same object for the same text. */
+  aliases?: ChunkAliases;
+  /**
+   * Set when the item reads another chunk's text through an alias: its text, then each chunk its nodes read (through
+   * aliases at any depth) by its place relative to this one and its text. The item's nodes, relative to its start,
+   * depend on nothing else (chunkKey).
+   */
+  key?: string;
+  /** With `key`: the same texts without their places, which the item's values (not its spans) depend on alone. */
+  valueKey?: string;
+}
+
+/** What an item's nodes, relative to its chunk's start, depend on: the key for anything derived from the item alone. */
+export function chunkKey(chunk: Chunk): string { return chunk.key ?? chunk.text; }
+
+/**
+ * What an item's values depend on: its chunk's text and those of the chunks it reads through aliases, wherever they
+ * are (an edit between an anchor and its alias moves the anchored text, not what the item reads).
+ */
+export function chunkValueKey(chunk: Chunk): string { return chunk.valueKey ?? chunk.text; }
 
 export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | undefined {
   // A plain loop: the checks call this several times per item, and `find` with a closure allocates per call.
@@ -166,15 +188,34 @@ interface AliasReading {
   budget: number;
   sizes: Map<ModelNode, number>;
   uses: AliasUse[];
-  /** An alias named an anchor this text does not have before it (in a chunk: maybe another item's). */
-  dangling: boolean;
   /** An alias was left unread because of the budget. */
   cut: boolean;
+  /** The anchors in the order they were registered, and every alias in the text's order (ChunkAliases). */
+  registered: { name: string; ref: { node?: ModelNode } }[];
+  order: ChunkAlias[];
+  /** The node standing for each alias whose name no anchor before it has (in a chunk: maybe another item's). */
+  pending: Map<ModelNode, string>;
 }
 const ALIAS_NODE_BUDGET = 20000;
 
 function newAliasReading(uses: AliasUse[]): AliasReading {
-  return { anchors: new Map(), budget: ALIAS_NODE_BUDGET, sizes: new Map(), uses, dangling: false, cut: false };
+  return { anchors: new Map(), budget: ALIAS_NODE_BUDGET, sizes: new Map(), uses, cut: false, registered: [], order: [], pending: new Map() };
+}
+
+/** An alias of a chunk: read there (`use`), or naming no anchor of the chunk before it (`placeholder`). */
+type ChunkAlias = { use: AliasUse; target: ModelNode } | { at: Span; name: string; placeholder: ModelNode };
+
+/**
+ * What a chunk's anchors and aliases leave to be read across chunks (parseRulesFile reads them with the file's other
+ * chunks, readAcrossChunks): its node, with a placeholder for each alias whose anchor lies in an earlier chunk, its
+ * anchors in yaml-cpp's order with the nodes read there, and its aliases in the text's order. Offsets are the chunk's.
+ */
+export interface ChunkAliases {
+  root: ModelNode;
+  anchors: { name: string; node: ModelNode }[];
+  pending: Map<ModelNode, string>;
+  order: ChunkAlias[];
+  cut: boolean;
 }
 
 function convert(node: YamlNode | null | undefined, fallback: number, aliases: AliasReading): ModelNode | undefined {
@@ -182,18 +223,25 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases: A
   const span = spanOfYaml(node, fallback);
   if (isAlias(node)) {
     const anchored = aliases.anchors.get(node.source);
-    if (!anchored) aliases.dangling = true;
-    if (!anchored?.node) return { kind: 'other', span };
+    if (!anchored) {
+      const placeholder: ModelNode = { kind: 'other', span };
+      aliases.pending.set(placeholder, node.source);
+      aliases.order.push({ at: span, name: node.source, placeholder });
+      return placeholder;
+    }
+    if (!anchored.node) return { kind: 'other', span };
     const cost = nodeCount(anchored.node, aliases.sizes);
     if (cost > aliases.budget) { aliases.cut = true; return { kind: 'other', span }; }
     aliases.budget -= cost;
-    aliases.uses.push({ at: span, target: anchored.node.span, anchor: node.source });
+    const use = { at: span, target: anchored.node.span, anchor: node.source };
+    aliases.uses.push(use);
+    aliases.order.push({ use, target: anchored.node });
     return anchored.node;
   }
   // Registered before the node's children are read (yaml-cpp's order): a later anchor of the same name inside it wins.
   const anchor = (node as { anchor?: string }).anchor;
   const anchored = anchor ? { node: undefined as ModelNode | undefined } : undefined;
-  if (anchor) aliases.anchors.set(anchor, anchored!);
+  if (anchor) { aliases.anchors.set(anchor, anchored!); aliases.registered.push({ name: anchor, ref: anchored! }); }
   const converted = convertNode(node, span, aliases);
   if (anchored) anchored.node = converted;
   return converted;
@@ -243,14 +291,15 @@ function convertNode(node: YamlNode, span: Span, aliases: AliasReading): ModelNo
  * The nodes a node holds, itself included, aliases inside it counted as the nodes they give (what reading an alias to
  * it costs). `sizes` remembers each node's count: a node given by several aliases is counted once.
  */
-function nodeCount(node: ModelNode | undefined, sizes: Map<ModelNode, number>): number {
+function nodeCount(node: ModelNode | undefined, sizes: Map<ModelNode, number>, placed?: Map<ModelNode, ModelNode>): number {
   if (!node) return 0;
+  if (placed && node.kind === 'other') { const anchored = placed.get(node); if (anchored) return nodeCount(anchored, sizes); }
   if (node.kind !== 'seq' && node.kind !== 'map') return 1;
   let n = sizes.get(node);
   if (n !== undefined) return n;
   n = 1;
-  if (node.kind === 'seq') for (const i of node.items) n += nodeCount(i, sizes);
-  else for (const e of node.entries) n += 1 + nodeCount(e.value, sizes);
+  if (node.kind === 'seq') for (const i of node.items) n += nodeCount(i, sizes, placed);
+  else for (const e of node.entries) n += 1 + nodeCount(e.value, sizes, placed);
   sizes.set(node, n);
   return n;
 }
@@ -279,10 +328,10 @@ interface ParsedText {
   items: ModelNode[]; errors: YamlProblem[]; notSequence?: Span; clean: boolean;
   /** One document whose root is a sequence of exactly one item, errors or not: what a chunk must read as. */
   oneItem: boolean;
-  /** An alias names an anchor the text does not have: a chunk with one is read with the whole file. */
-  danglingAlias: boolean;
-  /** The aliases read as their anchored nodes: a chunk with one is read with the whole file too. */
+  /** The aliases read as their anchored nodes. */
   aliases: AliasUse[];
+  /** A one-item text's anchors and aliases, for the reading across chunks (absent without any). */
+  chunkAliases?: ChunkAliases;
 }
 
 /** The first line of a YAML error; the parser's own stack exhaustion on absurd nesting is said in plain words. */
@@ -300,21 +349,23 @@ function parseYaml(text: string): ParsedText {
   const errors: YamlProblem[] = [];
   const items: ModelNode[] = [];
   let notSequence: Span | undefined;
-  let danglingAlias = false;
   const uses: AliasUse[] = [];
+  let reading: AliasReading | undefined;
   for (const doc of docs) {
     for (const e of doc.errors) errors.push({ message: readableYamlError(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
     const root = doc.contents as YamlNode | null;
     if (root === null || root === undefined) continue;
     if (isScalar(root) && (root.value === null || root.value === '')) continue;
     if (!isSeq(root)) { notSequence ??= spanOfYaml(root, 0); continue; }
-    const aliases = newAliasReading(uses);
-    const seq = convert(root, 0, aliases) as SeqNode;
-    if (aliases.dangling) danglingAlias = true;
+    reading = newAliasReading(uses);
+    const seq = convert(root, 0, reading) as SeqNode;
     items.push(...seq.items);
   }
   const oneItem = !notSequence && docs.length <= 1 && items.length === 1;
-  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, danglingAlias, aliases: uses };
+  const chunkAliases = oneItem && reading && (reading.registered.length > 0 || reading.order.length > 0)
+    ? { root: items[0], anchors: reading.registered.map((a) => ({ name: a.name, node: a.ref.node! })), pending: reading.pending, order: reading.order, cut: reading.cut }
+    : undefined;
+  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, aliases: uses, ...(chunkAliases ? { chunkAliases } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -453,12 +504,18 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       }
       // The yaml library reads the chunk; a YAML error in it stays in it (see chunkedYamlErrors).
       const parsed = parseChunk(chunkText);
-      if (!parsed.oneItem || parsed.danglingAlias || parsed.aliases.length > 0) { ok = false; break; }
+      if (!parsed.oneItem) { ok = false; break; }
       items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
-      chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
+      chunks.push(chunkOf(start, chunkText, parsed));
     }
-    if (ok) return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks });
+    const model = ok ? chunkedModel(uri, text, items, chunks) : undefined;
+    if (model) return model;
   }
+  return parseWholeText(uri, text);
+}
+
+/** The file read in one piece by the yaml library: the reference a chunked reading of aliases is tested against. */
+export function parseWholeText(uri: string, text: string): RulesFileModel {
   const whole = parseYaml(text);
   return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence, ...(whole.aliases.length > 0 ? { aliases: whole.aliases } : {}) });
 }
@@ -533,9 +590,9 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
     if (fast) { items.push(toItem(fast, i)); chunks.push({ start, text: text.slice(start, end) }); continue; }
     const chunkText = text.slice(start, end);
     const parsed = parseChunk(chunkText);
-    if (!parsed.oneItem || parsed.danglingAlias || parsed.aliases.length > 0) return undefined;
+    if (!parsed.oneItem) return undefined;
     items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
-    chunks.push(parsed.clean ? { start, text: chunkText } : { start, text: chunkText, errors: parsed.errors });
+    chunks.push(chunkOf(start, chunkText, parsed));
   }
   for (let j = tail; j < before.length; j++) {
     const c = before[j];
@@ -544,12 +601,138 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
     if (delta === 0) { items.push(item.index === i ? item : toItem(item.node, i)); chunks.push(c); }
     else { items.push(toItem(shiftNode(item.node, delta), i)); chunks.push(movedChunk(c, c.start + delta)); }
   }
-  return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks });
+  return chunkedModel(uri, text, items, chunks);
 }
 
-/** A chunk moved to `start`, with its errors (relative to its start, so they move with it). */
+/** A chunk moved to `start`, with its errors (relative to its start, so they move with it) and its aliases. */
 function movedChunk(c: Chunk, start: number): Chunk {
-  return c.errors ? { start, text: c.text, errors: c.errors } : { start, text: c.text };
+  const moved: Chunk = c.errors ? { start, text: c.text, errors: c.errors } : { start, text: c.text };
+  if (c.aliases) moved.aliases = c.aliases;
+  return moved;
+}
+
+function chunkOf(start: number, text: string, parsed: ParsedText): Chunk {
+  const chunk: Chunk = parsed.clean ? { start, text } : { start, text, errors: parsed.errors };
+  if (parsed.chunkAliases) chunk.aliases = parsed.chunkAliases;
+  return chunk;
+}
+
+/**
+ * The model of a file read chunk by chunk, its aliases read across chunks; undefined when they take the file past
+ * the alias budget (the whole-text path then reads them in order, leaving the ones past it unread).
+ */
+function chunkedModel(uri: string, text: string, items: ModelItem[], chunks: Chunk[]): RulesFileModel | undefined {
+  let aliases: AliasUse[] | undefined;
+  for (let i = 0; i < chunks.length; i++) {
+    if (!chunks[i].aliases) continue;
+    const uses = readAcrossChunks(chunks, items, i);
+    if (!uses) return undefined;
+    if (uses.length > 0) aliases = uses;
+    break;
+  }
+  return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks, ...(aliases ? { aliases } : {}) });
+}
+
+/**
+ * Reads the aliases of a file's chunks as the whole text would be read (parseYaml), from chunk `first` (the first
+ * with anchors or aliases) on, replacing in place the items and chunks that read another chunk's text. An alias a
+ * chunk could not read names the last anchor of its name in the chunks before; the item holding it is built again
+ * from its chunk's node with the anchored nodes in place (moved or reused items would keep the nodes of an anchored
+ * text that may have changed), and its chunk gets a key naming the chunks it reads (chunkKey). Every alias is read
+ * while they cost no more than the budget together; past it, undefined (reading them in order decides which stay
+ * unread). Returns the aliases read, in the text's order, at document offsets.
+ */
+function readAcrossChunks(chunks: Chunk[], items: ModelItem[], first: number): AliasUse[] | undefined {
+  const anchors = new Map<string, { node: ModelNode; chunk: number }>();
+  const reads: (Set<number> | undefined)[] = [];
+  const uses: AliasUse[] = [];
+  let spent = 0;
+  for (let i = first; i < chunks.length; i++) {
+    const chunk = chunks[i];
+    const info = chunk.aliases;
+    if (!info) continue;
+    if (info.cut) return undefined;
+    const base = chunk.start;
+    // Local node → document node: the placeholders first, as the anchored nodes they stand for.
+    const placed = new Map<ModelNode, ModelNode>();
+    const resolved = new Map<ModelNode, ModelNode>();
+    let read: Set<number> | undefined;
+    for (const [placeholder, name] of info.pending) {
+      const anchored = anchors.get(name);
+      if (!anchored) continue;
+      placed.set(placeholder, anchored.node);
+      resolved.set(placeholder, anchored.node);
+      read ??= new Set();
+      read.add(anchored.chunk);
+      for (const j of reads[anchored.chunk] ?? []) read.add(j);
+    }
+    if (info.pending.size > 0) {
+      items[i] = toItem(placeNode(info.root, base, placed), i);
+      let key: string | undefined;
+      let valueKey: string | undefined;
+      if (read) {
+        key = valueKey = chunk.text;
+        for (const j of [...read].sort((a, b) => a - b)) {
+          key += `\u0000${chunks[j].start - base}\u0000${chunks[j].text}`;
+          valueKey += `\u0000${chunks[j].text}`;
+        }
+      }
+      if (key !== chunk.key) {
+        const keyed = movedChunk(chunk, base);
+        if (key !== undefined) { keyed.key = key; keyed.valueKey = valueKey; }
+        chunks[i] = keyed;
+      }
+    }
+    reads[i] = read;
+    // Counted per chunk: chunks of one text share their nodes (chunkCache), whose placeholders may name other anchors.
+    const sizes = new Map<ModelNode, number>();
+    const count = (node: ModelNode) => nodeCount(placed.get(node) ?? node, sizes, placed);
+    for (const a of info.order) {
+      if ('use' in a) {
+        spent += count(a.target);
+        uses.push({ at: { start: a.use.at.start + base, end: a.use.at.end + base }, target: { start: a.use.target.start + base, end: a.use.target.end + base }, anchor: a.use.anchor });
+      } else {
+        const anchored = resolved.get(a.placeholder);
+        if (!anchored) continue;
+        spent += count(anchored);
+        uses.push({ at: { start: a.at.start + base, end: a.at.end + base }, target: anchored.span, anchor: a.name });
+      }
+      if (spent > ALIAS_NODE_BUDGET) return undefined;
+    }
+    for (const a of info.anchors) anchors.set(a.name, { node: placeNode(a.node, base, placed), chunk: i });
+  }
+  return uses;
+}
+
+/**
+ * A chunk's node at document offsets (moved by `base`), the nodes in `placed` given as they are there (placeholders
+ * as their anchored nodes); a node met twice (read through an alias of the chunk) is placed once and shared.
+ */
+function placeNode(n: ModelNode, base: number, placed: Map<ModelNode, ModelNode>): ModelNode {
+  const done = placed.get(n);
+  if (done) return done;
+  let out: ModelNode;
+  const span = { start: n.span.start + base, end: n.span.end + base };
+  switch (n.kind) {
+    case 'scalar': out = { kind: 'scalar', value: n.value, text: n.text, span, style: n.style, token: n.token, tokenShift: n.tokenShift + base }; break;
+    case 'seq': {
+      const items: ModelNode[] = [];
+      for (const item of n.items) items.push(placeNode(item, base, placed));
+      out = { kind: 'seq', items, span, flow: n.flow };
+      break;
+    }
+    case 'map': {
+      const entries: MapEntry[] = [];
+      for (const e of n.entries) {
+        entries.push({ key: e.key, keySpan: { start: e.keySpan.start + base, end: e.keySpan.end + base }, value: e.value && placeNode(e.value, base, placed), span: { start: e.span.start + base, end: e.span.end + base } });
+      }
+      out = { kind: 'map', entries, span, flow: n.flow };
+      break;
+    }
+    default: out = { kind: 'other', span };
+  }
+  placed.set(n, out);
+  return out;
 }
 
 const NO_YAML_ERRORS: YamlProblem[] = [];

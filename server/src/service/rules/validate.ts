@@ -3,7 +3,7 @@
 // conditionChecks.ts; both report through the same Reporter.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { entryOf, readThrough, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
+import { chunkKey, entryOf, readThrough, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
 import { closestNames } from './closest';
 import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
@@ -77,7 +77,8 @@ export interface ReportSink {
 /**
  * The sink of a file with aliases (model.aliases): a finding made while checking an item, outside that item's text
  * and inside text the item reads through one of its aliases, is marked `via` that alias. The loops over a file's items
- * call `enter`; runDirectly does too (a file with aliases has no chunks, so its checks run directly).
+ * call `enter`, and so do the runners of single-item checks (runDirectly, ItemCheckCache.runner) and the findings memo,
+ * before they run or replay an item's checks.
  *
  * An anchor and its alias in the same item (`fields: &f [...]` in one exception, `fields: *f` in the next): the
  * finding lies in the item's own text either way, and a span does not say which reading made it. A finding said again
@@ -343,7 +344,8 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
     // source and on the loaded lists (possibly another file's), so they are not recorded with the item.
     if (item.kind === 'rule') {
       validateExceptionMerge(item, defs, reporter);
-      reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter, model.chunks?.[item.index]);
+      const chunk = model.chunks?.[item.index];
+      reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter, chunk && { start: chunk.start, text: chunkKey(chunk) });
     }
     const findings = load.findings.get(item);
     if (!findings) continue;

@@ -22,7 +22,7 @@ import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
-import { entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+import { chunkKey, entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
 export interface LoadedFile {
@@ -706,7 +706,8 @@ const RECIPE_CACHE_LIMIT = 20000;
 export function clearLoadMemos(): void { recipesByChunk.clear(); }
 
 function recipeOf(file: LoadedFile, item: ModelItem): ItemRecipe | undefined {
-  const chunk = file.model.chunks?.[item.index]?.text;
+  const c = file.model.chunks?.[item.index];
+  const chunk = c && chunkKey(c);
   let recipe = chunk !== undefined ? recipesByChunk.get(chunk) : recipesByItem.get(item);
   if (recipe === undefined) {
     recipe = readRecipe(item) ?? null;
