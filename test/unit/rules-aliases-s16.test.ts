@@ -194,3 +194,28 @@ test('an edit of a file with aliases checks again the items it touched and those
   // The macro's anchored condition: a macro changed, every item again.
   assert.equal(validate(ALIASED.replace('execve and', 'execveat and')), 8);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Case 5: data.sharedText only where a quick fix reads it.
+
+test('data.sharedText is set only on findings with a quick fix that edits the shared text', async () => {
+  const { MemoryHost } = await import('./rules-host');
+  const { createRulesService } = await import('../../server/src/service/rules/index');
+  // A k8s_audit rule holds the text, a syscall rule reads it: B's no-evttype fix (an evt.type guard in A's text) is
+  // greyed out and needs the readers; the plugin requirement (a new item at the top) and the exception field's
+  // source finding (no fix) do not.
+  const text = lines(
+    '- rule: A', '  desc: d', '  condition: &c ka.user.name = x', '  output: o', '  priority: INFO', '  source: k8s_audit',
+    '  exceptions: &e', '    - name: one', '      fields: [proc.name]', '      values: [[x]]',
+    '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO',
+  );
+  const service = createRulesService(new MemoryHost({}, { folders: ['/ws'] }));
+  const doc = rulesDoc(FILE, text);
+  const found = service.diagnostics(doc);
+  const shared = found.filter((d) => (d.data as { sharedText?: unknown } | undefined)?.sharedText !== undefined).map((d) => d.code);
+  assert.deepEqual(shared, ['no-evttype'], JSON.stringify(found.map((d) => [d.code, d.data])));
+  assert.ok(found.some((d) => d.code === 'missing-plugin-requirement'), found.map((d) => d.code).join(', '));
+  const evttype = found.find((d) => d.code === 'no-evttype')!;
+  const actions = service.codeActions!(doc, evttype.range, { diagnostics: [evttype], only: ['quickfix'] });
+  assert.match(actions[0].disabled?.reason ?? '', /would also change rule 'A', which this finding is not about/);
+});

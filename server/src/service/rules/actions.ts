@@ -477,9 +477,22 @@ function sourceActions(file: LoadedFile, load: LoadResult, range: Range, only: s
  * then keep in step by hand, a choice the user should make. A finding every reader shares keeps its plain fix.
  */
 function sharedTextFix(model: RulesFileModel, d: Diagnostic, action: CodeAction): CodeAction {
+  const shared = sharedTextEdited(model, d, action);
+  if (!shared) return action;
+  const { anchors, others } = shared;
+  const names = others.length === 1 ? others[0] : `${others.slice(0, -1).join(', ')} and ${others[others.length - 1]}`;
+  const { edit: _edit, isPreferred: _preferred, ...rest } = action;
+  return {
+    ...rest,
+    disabled: { reason: `This text is shared through ${anchors.map((a) => `*${a}`).join(', ')}: the edit would also change ${names}, which this finding is not about. Write the text in place of the alias where it should change alone.` },
+  };
+}
+
+/** The finding's `data.sharedText` when the action's edits touch the anchored texts it names. */
+function sharedTextEdited(model: RulesFileModel, d: Diagnostic, action: CodeAction): { anchors: string[]; others: string[] } | undefined {
   const shared = (d.data as { sharedText?: { anchors?: unknown; others?: unknown } } | undefined)?.sharedText;
   const edits = action.edit?.changes?.[model.uri];
-  if (!shared || !Array.isArray(shared.anchors) || !Array.isArray(shared.others) || !edits) return action;
+  if (!shared || !Array.isArray(shared.anchors) || !Array.isArray(shared.others) || !edits) return undefined;
   const anchors = shared.anchors as string[];
   const targets = (model.aliases ?? []).filter((u) => anchors.includes(u.anchor)).map((u) => u.target);
   const touches = edits.some((e) => {
@@ -487,14 +500,25 @@ function sharedTextFix(model: RulesFileModel, d: Diagnostic, action: CodeAction)
     const end = model.lines.offsetAt(e.range.end);
     return targets.some((t) => t.start <= end && start <= t.end);
   });
-  if (!touches) return action;
-  const others = shared.others as string[];
-  const names = others.length === 1 ? others[0] : `${others.slice(0, -1).join(', ')} and ${others[others.length - 1]}`;
-  const { edit: _edit, isPreferred: _preferred, ...rest } = action;
-  return {
-    ...rest,
-    disabled: { reason: `This text is shared through ${anchors.map((a) => `*${a}`).join(', ')}: the edit would also change ${names}, which this finding is not about. Write the text in place of the alias where it should change alone.` },
-  };
+  return touches ? { anchors, others: shared.others as string[] } : undefined;
+}
+
+/**
+ * Keeps `data.sharedText` (validate.ts markSharedText) on the findings whose quick fixes read it: a fix editing the
+ * anchored texts it names, which sharedTextFix greys out. Elsewhere (no quick fix, or fixes that edit other text: a
+ * plugin requirement added at the top, a macro's own name) it is dropped, so the published diagnostics stay small.
+ */
+export function keepSharedTextForFixes(file: LoadedFile, load: LoadResult, diagnostics: Diagnostic[]): void {
+  for (const d of diagnostics) {
+    const data = d.data as Record<string, unknown> | undefined;
+    if (!data?.sharedText) continue;
+    let fixes: CodeAction[] = [];
+    try { fixes = quickFixes(file, load, d); } catch { /* no fix */ }
+    if (fixes.some((a) => sharedTextEdited(file.model, d, a))) continue;
+    const { sharedText: _shared, ...rest } = data;
+    if (Object.keys(rest).length > 0) d.data = rest;
+    else delete d.data;
+  }
 }
 
 export function codeActions(file: LoadedFile, load: LoadResult, range: Range, context: CodeActionContext, _host: ServiceHost): CodeAction[] {
