@@ -122,8 +122,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
-  const earlier = skipsInEarlierFiles(file, load, usage, reporter, falcoVersion, cache);
-  const { outputSkips, conditionSkips } = oneSkipPerRule(file, load, reporter, earlier);
+  const { outputSkips, conditionSkips } = oneSkipPerRule(file, load, reporter);
   if (conditionSkips.size > 0) afterConditionSkips(file, load, reporter, conditionSkips);
   if (outputSkips.size > 0) {
     const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
@@ -193,14 +192,13 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
  * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips), and
  * those whose first skip is in the condition or exceptions, where libsinsp's compiler stops (afterConditionSkips).
  */
-function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, earlier: ReadonlyMap<ModelItem, RuleSkip>): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip> } {
+function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip> } {
   const outputSkips = new Map<ModelItem, OutputSkip>();
   const conditionSkips = new Map<ModelItem, ConditionSkip>();
-  if (reporter.skips.length === 0 && earlier.size === 0) return { outputSkips, conditionSkips };
+  if (reporter.skips.length === 0) return { outputSkips, conditionSkips };
   const model = file.model;
-  const parts = RULE_PARTS;
-  /** A skip finding of this file; `before`: one of an earlier file's text (RuleSkip), where `label` names it. */
-  interface Skip { diagnostic?: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean; before?: string }
+  const parts = ['output', 'condition', 'exceptions'] as const;
+  interface Skip { diagnostic: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean }
   const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
@@ -214,32 +212,22 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
     byRule.set(group, skips);
   }
   const where = (first: Skip, skip?: Skip) => {
-    if (first.before !== undefined) return first.before;
     const text = fieldTextAt(model.text, first.span);
     const line = skip && skip.rule !== first.rule ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
     return `${first.part === 0 && !text.startsWith('%') ? `%${text}` : text}${line}`;
   };
-  // A rule an earlier file's text skips first: the collector holds that text before this file's (partContributions).
-  for (const [group, skip] of earlier) {
-    const text = fieldTextAt(skip.file.model.text, skip.span);
-    const before = `${skip.part === 0 && !text.startsWith('%') ? `%${text}` : text} (${lineText(skip.file, skip.span.start, file)})`;
-    const skips = byRule.get(group) ?? [];
-    if (skips.every((s) => s.part >= skip.part)) byRule.set(group, [{ span: skip.span, rule: skip.item, part: skip.part, via: false, before }, ...skips]);
-  }
   const firsts = new Set<Diagnostic>();
   const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
   for (const [group, skips] of byRule) {
-    // Stable: an earlier file's skip stays ahead of this file's in its part.
-    const ordered = skips.sort((a, b) => a.part - b.part || (a.before !== undefined ? -1 : b.before !== undefined ? 1 : a.span.start - b.span.start));
-    const first = ordered[0];
-    if (first.diagnostic) firsts.add(first.diagnostic);
-    const before = first.before !== undefined ? { before: true as const } : {};
-    if (first.part === 0) outputSkips.set(group, { where: where(first), span: first.span, rule: first.rule, ...before });
-    else if (first.part < parts.length) {
-      const line = first.before === undefined && (first.rule !== group || first.via) ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
-      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via, ...before });
+    const ordered = skips.sort((a, b) => a.part - b.part || a.span.start - b.span.start);
+    firsts.add(ordered[0].diagnostic);
+    if (ordered[0].part === 0) outputSkips.set(group, { where: where(ordered[0]), span: ordered[0].span, rule: ordered[0].rule });
+    else if (ordered[0].part < parts.length) {
+      const first = ordered[0];
+      const line = first.rule !== group || first.via ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
+      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via });
     }
-    for (const skip of ordered.slice(1)) if (skip.diagnostic) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first }]);
+    for (const skip of ordered.slice(1)) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first: ordered[0] }]);
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
   for (const [diagnostic, skipped] of later) {
