@@ -219,3 +219,17 @@ test('data.sharedText is set only on findings with a quick fix that edits the sh
   const actions = service.codeActions!(doc, evttype.range, { diagnostics: [evttype], only: ['quickfix'] });
   assert.match(actions[0].disabled?.reason ?? '', /would also change rule 'A', which this finding is not about/);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Case 3: the same-item pointer.
+
+test('a finding in text its item reads again through its own alias points to that alias, whichever reading made it', () => {
+  // Exception two reads one's values through *v with its fields swapped: only that reading gives proc.pid 'x'.
+  const once = lines(...RULE('A', '  exceptions:', '    - name: one', '      fields: [proc.pid, proc.name]', '      values: &v [[1, x]]', '    - name: two', '      fields: [proc.name, proc.pid]', '      values: *v'));
+  assert.deepEqual(said(once, 'invalid-value'), [
+    "8 1 invalid-value x: 'x' is not a valid number (decimal digits, optionally signed) for proc.pid (INT64): Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION) Rule 'A' reads this text again through *v (line 12).",
+  ]);
+  // Both readings find it: one diagnostic, the same pointer (as in session 15).
+  const twice = lines(...RULE('A', '  exceptions:', '    - name: one', '      fields: &f [proc.namex]', '      values: [[x]]', '    - name: two', '      fields: *f', '      values: [[y]]'));
+  assert.deepEqual(said(twice, 'unknown-field').map((m) => m.replace(/^.*\(LOAD_ERR_VALIDATE\) /, '')), ["Rule 'A' reads this text again through *f (line 11)."]);
+});

@@ -81,17 +81,18 @@ export interface ReportSink {
  * before they run or replay an item's checks.
  *
  * An anchor and its alias in the same item (`fields: &f [...]` in one exception, `fields: *f` in the next): the
- * finding lies in the item's own text either way, and a span does not say which reading made it. A finding said again
- * for the item, in text one of its own aliases reads, is taken as that alias's reading and marked `via` it (the
- * Reporter merges it into the first one, with a pointer to the alias). A finding only the alias's reading makes, the
- * first time it is said, is not told apart from the anchor's own reading: it gets no pointer.
+ * finding lies in the item's own text either way, and a span does not say which reading made it (the anchor's, the
+ * alias's, or both). The rule: every finding made for the item in text one of its own aliases reads is marked `via`
+ * that alias, so it points to the alias whichever reading made it and however often it is said (the Reporter merges
+ * repeats into one). The pointer says the item reads the text again there, which is true of all of them; before,
+ * only a finding said twice got it, so a finding that only the alias's reading made (`comps: [in]` beside `*f`) had
+ * none, and the pointer depended on whether the other reading happened to find the same thing.
  */
 export class AliasAttribution implements ReportSink {
   private item: ModelItem | undefined;
   private uses: AliasUse[] = [];
-  /** The uses whose anchored text lies in the item itself, and the findings said for the item in their texts. */
+  /** The uses whose anchored text lies in the item itself. */
   private inner: AliasUse[] = [];
-  private said = new Set<string>();
 
   constructor(private readonly model: RulesFileModel, private readonly sink: ReportSink) {}
 
@@ -100,7 +101,6 @@ export class AliasAttribution implements ReportSink {
     this.item = item;
     this.uses = (this.model.aliases ?? []).filter((u) => item.span.start <= u.at.start && u.at.end <= item.span.end);
     this.inner = this.uses.filter((u) => item.span.start <= u.target.start && u.target.end <= item.span.end);
-    if (this.said.size > 0) this.said = new Set();
   }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
@@ -109,11 +109,7 @@ export class AliasAttribution implements ReportSink {
       const outside = span.start < item.span.start || span.end > item.span.end;
       const within = (u: AliasUse) => readThrough(this.model, u, span);
       const use = outside ? this.uses.find(within) : this.inner.find(within);
-      if (use && !outside) {
-        const key = `${code}\u0000${span.start}:${span.end}\u0000${message}`;
-        if (this.said.has(key)) options = { ...options, via: { item, use } };
-        else this.said.add(key);
-      } else if (use) options = { ...options, via: { item, use } };
+      if (use) options = { ...options, via: { item, use } };
     }
     this.sink.report(code, span, message, data, options);
   }
