@@ -14,10 +14,11 @@ import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, 
 import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { chunkKey, entryOf, scalarMap, type MapEntry, type Span } from './model';
+import { chunkKey, entryOf, scalarMap, type Span } from './model';
 import { isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
+import { fileSkips, firstSkip, inEntry, RULE_PARTS, skipsByItem, type ItemSkip, type RuleSkip } from './ruleSkips';
 import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
@@ -122,7 +123,8 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
-  const { outputSkips, conditionSkips } = oneSkipPerRule(file, load, reporter);
+  const earlier = skipsInEarlierFiles(file, load, usage, reporter, falcoVersion, cache);
+  const { outputSkips, conditionSkips } = oneSkipPerRule(file, load, reporter, earlier);
   if (conditionSkips.size > 0) afterConditionSkips(file, load, reporter, conditionSkips);
   if (outputSkips.size > 0) {
     const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
@@ -192,13 +194,14 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
  * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips), and
  * those whose first skip is in the condition or exceptions, where libsinsp's compiler stops (afterConditionSkips).
  */
-function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip> } {
+function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, earlier: ReadonlyMap<ModelItem, RuleSkip>): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip> } {
   const outputSkips = new Map<ModelItem, OutputSkip>();
   const conditionSkips = new Map<ModelItem, ConditionSkip>();
-  if (reporter.skips.length === 0) return { outputSkips, conditionSkips };
+  if (reporter.skips.length === 0 && earlier.size === 0) return { outputSkips, conditionSkips };
   const model = file.model;
-  const parts = ['output', 'condition', 'exceptions'] as const;
-  interface Skip { diagnostic: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean }
+  const parts = RULE_PARTS;
+  /** A skip finding of this file; `before`: one of an earlier file's text (RuleSkip), where `label` names it. */
+  interface Skip { diagnostic?: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean; before?: string }
   const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
@@ -212,22 +215,32 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter):
     byRule.set(group, skips);
   }
   const where = (first: Skip, skip?: Skip) => {
+    if (first.before !== undefined) return first.before;
     const text = fieldTextAt(model.text, first.span);
     const line = skip && skip.rule !== first.rule ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
     return `${first.part === 0 && !text.startsWith('%') ? `%${text}` : text}${line}`;
   };
+  // A rule an earlier file's text skips first: the collector holds that text before this file's (partContributions).
+  for (const [group, skip] of earlier) {
+    const text = fieldTextAt(skip.file.model.text, skip.span);
+    const before = `${skip.part === 0 && !text.startsWith('%') ? `%${text}` : text} (${lineText(skip.file, skip.span.start, file)})`;
+    const skips = byRule.get(group) ?? [];
+    if (skips.every((s) => s.part >= skip.part)) byRule.set(group, [{ span: skip.span, rule: skip.item, part: skip.part, via: false, before }, ...skips]);
+  }
   const firsts = new Set<Diagnostic>();
   const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
   for (const [group, skips] of byRule) {
-    const ordered = skips.sort((a, b) => a.part - b.part || a.span.start - b.span.start);
-    firsts.add(ordered[0].diagnostic);
-    if (ordered[0].part === 0) outputSkips.set(group, { where: where(ordered[0]), span: ordered[0].span, rule: ordered[0].rule });
-    else if (ordered[0].part < parts.length) {
-      const first = ordered[0];
-      const line = first.rule !== group || first.via ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
-      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via });
+    // Stable: an earlier file's skip stays ahead of this file's in its part.
+    const ordered = skips.sort((a, b) => a.part - b.part || (a.before !== undefined ? -1 : b.before !== undefined ? 1 : a.span.start - b.span.start));
+    const first = ordered[0];
+    if (first.diagnostic) firsts.add(first.diagnostic);
+    const before = first.before !== undefined ? { before: true as const } : {};
+    if (first.part === 0) outputSkips.set(group, { where: where(first), span: first.span, rule: first.rule, ...before });
+    else if (first.part < parts.length) {
+      const line = first.before === undefined && (first.rule !== group || first.via) ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
+      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via, ...before });
     }
-    for (const skip of ordered.slice(1)) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first: ordered[0] }]);
+    for (const skip of ordered.slice(1)) if (skip.diagnostic) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first }]);
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
   for (const [diagnostic, skipped] of later) {
@@ -242,6 +255,55 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter):
       : message));
   }
   return { outputSkips, conditionSkips };
+}
+
+/**
+ * The rules of this file (by the first of their items here: compiledTogether) that Falco, when it compiles the rules
+ * after this file, skips first at text an earlier file brings (its definition's condition, which this file appends
+ * to, or the output that stands): ruleSkips.ts firstSkip over the rule's text in load order, with the earlier files'
+ * skip findings (fileSkips, found once while they are unchanged). Only for a file with items that change a rule
+ * (appends and overrides) of one with skip-if-unknown-filter that an earlier file brings text to.
+ */
+function skipsInEarlierFiles(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter, falcoVersion: string, cache?: ItemCheckCache): Map<ModelItem, RuleSkip> {
+  const out = new Map<ModelItem, RuleSkip>();
+  // A skip of an earlier file's text needs the key there (else that file's compile failed): unchanged earlier files
+  // answer from their models' memo, so an edit of a file after files without the key does nothing more.
+  if (file.order === 0 || load.files[file.order] !== file || !load.files.slice(0, file.order).some((f) => mentionsSkipKey(f.model))) return out;
+  const defs = load.after[file.order];
+  const changed = rulesChanged(file.model).filter((name) => defs.rules.get(name)?.skipIfUnknownFilter);
+  if (changed.length === 0) return out;
+  let own: Map<ModelItem, ItemSkip[]> | undefined;
+  const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
+  const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips)) : fileSkips(f, load, usage, falcoVersion, runner));
+  for (const head of new Set(compiledTogether(file, load).values())) {
+    const rule = head.name !== undefined && changed.includes(head.name) ? defs.rules.get(head.name) : undefined;
+    if (!rule || rule.contributions.every((c) => c.file === file)) continue;
+    const first = firstSkip(rule, skipsOf);
+    if (first && first.file !== file) out.set(head, first);
+  }
+  return out;
+}
+
+/** Whether a file's text names skip-if-unknown-filter, by model. */
+const mentionsSkipKeyMemo = new WeakMap<RulesFileModel, boolean>();
+function mentionsSkipKey(model: RulesFileModel): boolean {
+  let mentions = mentionsSkipKeyMemo.get(model);
+  if (mentions === undefined) mentionsSkipKeyMemo.set(model, mentions = model.text.includes('skip-if-unknown-filter'));
+  return mentions;
+}
+
+/** The names of the rules a file's items append to or override (the text of an earlier rule stays), by model. */
+const rulesChangedMemo = new WeakMap<RulesFileModel, string[]>();
+function rulesChanged(model: RulesFileModel): string[] {
+  let names = rulesChangedMemo.get(model);
+  if (names === undefined) {
+    names = [];
+    for (const item of model.items) {
+      if (item.kind === 'rule' && item.name !== undefined && (entryOf(item, 'override') !== undefined || entryOf(item, 'append') !== undefined)) names.push(item.name);
+    }
+    rulesChangedMemo.set(model, names);
+  }
+  return names;
 }
 
 /** The text of a skip finding's span, or for the argument of a field (`proc.args[3]`'s `3`) the field with it. */
@@ -272,8 +334,14 @@ function compiledTogether(file: LoadedFile, load: LoadResult): Map<ModelItem, Mo
   return head;
 }
 
-/** Where Falco skips a rule at its output: the text messages name (`%proc.bar`), its span, the item holding it. */
-interface OutputSkip { where: string; span: Span; rule: ModelItem }
+/**
+ * Where Falco skips a rule at its output: the text messages name (`%proc.bar`), its span, the item holding it;
+ * `before`: in an earlier file's text (span and item are that file's), which the collector holds before this file's.
+ */
+interface OutputSkip { where: string; span: Span; rule: ModelItem; before?: true }
+
+/** The field a skip's `where` names, without its line. */
+const fieldOf = (where: string) => where.replace(/ \(line \d+[^)]*\)$/, '');
 
 /** Where Falco skips a rule in its condition (part 1) or exceptions (2); `via`: the text is read through an alias. */
 interface ConditionSkip extends OutputSkip { part: number; via: boolean }
@@ -324,11 +392,11 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
   for (const [head, skip] of outputSkips) {
     // An error in the output before the unknown field fails the load there: the rule is not skipped.
     const output = entryOf(skip.rule, 'output');
-    if (reporter.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error && inEntry(output, { start: at(d), end: at(d) }) && at(d) < skip.span.start)) continue;
+    if (!skip.before && reporter.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error && inEntry(output, { start: at(d), end: at(d) }) && at(d) < skip.span.start)) continue;
     for (const item of model.items) if (item.kind === 'rule' && (together.get(item) ?? item) === head) skippedItems.set(item, skip);
     if (head.name !== undefined && (together.get(head) ?? head) === head) rules.set(head.name, skip);
     const why = `Falco does not compile the rule's condition: under skip-if-unknown-filter it skips the rule at ${skip.where} in the output, which it checks first`;
-    for (const c of compiled) if (c.head === head) restate(c.d, why, skip.where);
+    for (const c of compiled) if (c.head === head) restate(c.d, why, fieldOf(skip.where));
   }
   // Macro text: only when every rule compiling it is one of this file's, skipped at its output.
   const said = new Set<Diagnostic>();
@@ -344,7 +412,7 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
     const why = `Falco does not compile this text: under skip-if-unknown-filter it skips ${where.length === 1 ? `${where[0]} in its output` : `${where.slice(0, -1).join(', ')} and ${where[where.length - 1]} in their outputs`}, which it checks before the condition`;
     const load_ = f.options?.unknownFilter ? 'LOAD_UNKNOWN_FILTER' : f.options?.load === null ? undefined : (f.options?.load ?? CODE_INFO[f.code].load);
     const error = COMPILED_WITH_A_RULE.get(f.code) === 'error' && !f.options?.unknownFilter && d.severity === DiagnosticSeverity.Error;
-    const fields = skips.length === 1 ? skips[0]!.where : 'those fields';
+    const fields = skips.length === 1 ? fieldOf(skips[0]!.where) : 'those fields';
     const named = load_ ? ` (${load_})` : '';
     const then = f.options?.unknownFilter ? `where Falco knows ${fields}, it skips the rule here instead${named}`
       : error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`;
@@ -403,14 +471,14 @@ function afterConditionSkips(file: LoadedFile, load: LoadResult, reporter: Repor
     if (part < 0) continue;
     const skip = conditionSkips.get(together.get(item!) ?? item!);
     if (!skip || rulePartReplacedInItsFile(file, item!, parts[part], load)) continue;
-    const field = skip.where.replace(/ \(line \d+\)$/, '');
+    const field = fieldOf(skip.where);
     if (everywhere) {
       const what = COMPILE_WARNINGS.has(code) ? 'gives the compiler\'s warnings' : 'counts the event types';
       sayWhereKnown(reporter, d, `Falco ${what} only for a condition it compiled: under skip-if-unknown-filter it skips the rule at ${skip.where}, where the compile stops`, field);
       continue;
     }
     // After the skip point in the compile's order: by part, then by place (text read through an alias has no order here).
-    const after = part + 1 > skip.part || (part + 1 === skip.part && !skip.via && offset > skip.span.start);
+    const after = part + 1 > skip.part || (part + 1 === skip.part && (skip.before || (!skip.via && offset > skip.span.start)));
     if (!after) continue;
     sayWhereKnown(reporter, d, `Falco does not compile the condition past ${skip.where}: under skip-if-unknown-filter it skips the rule there, ${part + 1 === skip.part ? `earlier in the ${parts[part]}` : 'in the condition, which it compiles before the exceptions'}`, field);
   }
@@ -766,13 +834,6 @@ function replacedInItsFile(file: LoadedFile, item: ModelItem, load: LoadResult):
   const own = macro?.contributions.findIndex((c) => c.item === item) ?? -1;
   if (own < 0 || conditionContributions(macro!).some((c) => c.item === item)) return undefined;
   return macro!.contributions.slice(own + 1).find(replacesCondition);
-}
-
-/** Whether `span` starts in the entry's text or in its value (read through an alias, the value is the anchored text). */
-function inEntry(entry: MapEntry | undefined, span: Span): boolean {
-  if (!entry) return false;
-  const v = entry.value?.span;
-  return (entry.span.start <= span.start && span.start < entry.span.end) || (v !== undefined && v.start <= span.start && span.start < v.end);
 }
 
 /** Whether `span` lies in one of the values of an exception of rule item `item` (an element of its `values`). */

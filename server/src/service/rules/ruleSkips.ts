@@ -1,0 +1,105 @@
+// Where Falco skips a rule under skip-if-unknown-filter, over the rule's whole text in load order.
+//
+// Falco compiles every rule collected so far after each file it reads (falco_engine.cpp load_rules, 0.44.0:172-182:
+// the collector keeps every file's definitions, compile() runs on all of them with a new compile output), so a rule
+// that an earlier file defines and a later file appends to is compiled after each of them, from the text the collector
+// holds then: the output that stands (is_format_valid first), the condition's texts in order (the definition's, then
+// the appends), then the exceptions build_rule_exception_infos pastes after it (rule_loader_compiler.cpp
+// compile_rule_infos, 0.37.0:463-500, 0.44.0:496-536). Its first unknown field in that order is where Falco skips it.
+// A file's own findings say where its text is skipped; this module gives the findings of the earlier files' rule
+// items, found once per file and load (a file's findings depend on it and the files before it only), and the first
+// skip of a rule at a file's compile.
+import type { ModelItem, RulesFileModel, Span } from './model';
+import { entryOf } from './model';
+import { overridesOf, type Contribution, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { validateConditions, type UsageIndex } from './conditionChecks';
+import { checkTargetVersion, reporterFor } from './targetVersion';
+import { runDirectly, type AliasVia, type ItemCheckRunner, type ReportSink, type Reporter } from './validate';
+
+/** The parts of a rule in the order Falco checks them. */
+export const RULE_PARTS = ['output', 'condition', 'exceptions'] as const;
+export type RulePart = typeof RULE_PARTS[number];
+
+/** One skip finding of a rule item: the part (index in RULE_PARTS) holding it and its span in the item's file. */
+export interface ItemSkip { part: number; span: Span; via?: AliasVia }
+
+/** Where a rule is skipped at a file's compile: the item (of that file or an earlier one) and its finding. */
+export interface RuleSkip extends ItemSkip { file: LoadedFile; item: ModelItem }
+
+/**
+ * The contributions whose text makes up a rule's `part` as the collector holds it, in order: the last that sets the
+ * part (the definition, a redefinition, 'override: <part>: replace'), then those that append to it (an override's
+ * append, a legacy `append: true` for the condition and exceptions: rule_loader_collector.cpp selective_replace,
+ * append, define_info).
+ */
+export function partContributions(rule: RuleDef, part: RulePart): Contribution[] {
+  let out: Contribution[] = [];
+  for (const c of rule.contributions) {
+    const has = entryOf(c.item, part) !== undefined;
+    if (c.mode === 'define' || c.mode === 'redefine') { out = has ? [c] : []; continue; }
+    const op = c.mode === 'append-legacy' ? (part !== 'output' && has ? 'append' : undefined)
+      : c.mode === 'override' && has ? overridesOf(c.item).get(part)?.op : undefined;
+    if (op === 'replace') out = [c];
+    else if (op === 'append') out.push(c);
+  }
+  return out;
+}
+
+/** A file's skip findings (Reporter.skips) by the rule item that made them, each item's in the file's text order. */
+export function skipsByItem(model: RulesFileModel, skips: Reporter['skips']): Map<ModelItem, ItemSkip[]> {
+  const byItem = new Map<ModelItem, ItemSkip[]>();
+  for (const s of skips) {
+    const item = s.via ? s.via.item : model.items.find((i) => i.span.start <= s.span.start && s.span.start < i.span.end);
+    if (item?.kind !== 'rule') continue;
+    const at = s.via ? s.via.use.at : s.span;
+    const part = RULE_PARTS.findIndex((key) => inEntry(entryOf(item, key), at));
+    if (part < 0) continue;
+    const list = byItem.get(item) ?? [];
+    list.push({ part, span: s.span, ...(s.via ? { via: s.via } : {}) });
+    byItem.set(item, list);
+  }
+  for (const list of byItem.values()) list.sort((a, b) => a.span.start - b.span.start);
+  return byItem;
+}
+
+/** Whether `span` starts in the entry's text or in its value (read through an alias, the value is the anchored text). */
+export function inEntry(entry: ReturnType<typeof entryOf>, span: Span): boolean {
+  if (!entry) return false;
+  const v = entry.value?.span;
+  return (entry.span.start <= span.start && span.start < entry.span.end) || (v !== undefined && v.start <= span.start && span.start < v.end);
+}
+
+/**
+ * The skip findings of a file's rule items at its own compile (the condition checks and the target release's, as the
+ * file's validation runs them), remembered by the file's model, with the models before it and the target: editing a
+ * later file finds them again without a check.
+ */
+interface FileSkipsMemo { before: RulesFileModel[]; target: string; skips: Map<ModelItem, ItemSkip[]> }
+const fileSkipsMemo = new WeakMap<RulesFileModel, FileSkipsMemo>();
+export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex, target: string, runner?: (model: RulesFileModel, sink: ReportSink) => ItemCheckRunner): Map<ModelItem, ItemSkip[]> {
+  const before = load.files.slice(0, file.order).map((f) => f.model);
+  const memo = fileSkipsMemo.get(file.model);
+  if (memo && memo.target === target && memo.before.length === before.length && memo.before.every((m, i) => m === before[i])) return memo.skips;
+  const reporter = reporterFor(file.model, target);
+  const run = runner?.(file.model, reporter) ?? runDirectly(reporter);
+  validateConditions(file, load, usage, reporter, run);
+  checkTargetVersion(file, load, target, run);
+  const skips = skipsByItem(file.model, reporter.skips);
+  fileSkipsMemo.set(file.model, { before, target, skips });
+  return skips;
+}
+
+/**
+ * Where Falco first skips rule `rule` (as defined after file `order`) when it compiles the rules after that file: by
+ * part, then by contribution, then by place in the text. `skipsOf` gives a file's skip findings by item.
+ */
+export function firstSkip(rule: RuleDef, skipsOf: (file: LoadedFile) => Map<ModelItem, ItemSkip[]>): RuleSkip | undefined {
+  if (!rule.skipIfUnknownFilter) return undefined;
+  for (let part = 0; part < RULE_PARTS.length; part++) {
+    for (const c of partContributions(rule, RULE_PARTS[part])) {
+      const found = skipsOf(c.file).get(c.item)?.find((s) => s.part === part);
+      if (found) return { ...found, file: c.file, item: c.item };
+    }
+  }
+  return undefined;
+}
