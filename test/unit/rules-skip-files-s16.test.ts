@@ -65,3 +65,18 @@ test('a rule an earlier file skips at its output: nothing of its condition is co
     assert.deepEqual(output.map((f) => f.split(':')[0]).sort(), ['1 invalid-value abc', '2 unknown-field proc.fo2'], target);
   }
 });
+
+test('a list an earlier file defines, used only by a rule a later file makes skipped at its output: Falco warns while loading that file (from 0.38)', () => {
+  const replace = '- rule: r\n  output: o %proc.foo\n  override:\n    output: replace\n';
+  const defs = '- list: l\n  items: [a]\n- macro: m\n  condition: proc.name = x\n';
+  const unused = (kind: string, name: string) => `3 unused-${kind.toLowerCase()} ${name}: ${kind} '${name}' is referred to, up to b.yaml, only by rule 'r', which Falco skips at %proc.foo (line 2 of b.yaml) in its output under skip-if-unknown-filter when it compiles the rules again after loading b.yaml, before it parses the condition (from Falco 0.38): Falco warns then that the ${kind.toLowerCase()} is unused. (LOAD_UNUSED_${kind.toUpperCase()})`;
+  for (const target of RELEASES) {
+    const found = findings({ [A]: defs + rule('evt.type = open and m and proc.name in (l)', 'o', SKIP), [B]: replace }, target);
+    assert.deepEqual(found[A], target === '0.37' ? [] : [unused('List', 'l'), unused('Macro', 'm')], target);
+    assert.deepEqual(found[B].map((f) => f.split(':')[0]), ['2 unknown-field proc.foo'], target);
+    // Another rule that uses them, or a replaced output that Falco knows: used.
+    const other = rule('evt.type = open and m and proc.name in (l)', 'o').replace('rule: r', 'rule: q');
+    assert.deepEqual(findings({ [A]: defs + rule('evt.type = open and m and proc.name in (l)', 'o', SKIP) + other, [B]: replace }, target)[A], [], target);
+    assert.deepEqual(findings({ [A]: defs + rule('evt.type = open and m and proc.name in (l)', 'o', SKIP), [B]: replace.replace('%proc.foo', '%proc.name') }, target)[A], [], target);
+  }
+});

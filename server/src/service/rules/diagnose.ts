@@ -18,7 +18,7 @@ import { chunkKey, entryOf, scalarMap, type Span } from './model';
 import { isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
-import { fileSkips, firstSkip, inEntry, RULE_PARTS, skipsByItem, type ItemSkip, type RuleSkip } from './ruleSkips';
+import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByItem, type ItemSkip, type RuleSkip } from './ruleSkips';
 import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
@@ -130,6 +130,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
     const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
     if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, skipped);
   }
+  if (newerThanTarget(falcoVersion, '0.37')) unusedAtLaterLoads(file, load, usage, reporter, falcoVersion, cache);
   if (aliased) {
     reporter.markSharedText();
     keepSharedTextForFixes(file, load, reporter.diagnostics);
@@ -222,8 +223,7 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
   };
   // A rule an earlier file's text skips first: the collector holds that text before this file's (partContributions).
   for (const [group, skip] of earlier) {
-    const text = fieldTextAt(skip.file.model.text, skip.span);
-    const before = `${skip.part === 0 && !text.startsWith('%') ? `%${text}` : text} (${lineText(skip.file, skip.span.start, file)})`;
+    const before = skipLabel(skip, file);
     const skips = byRule.get(group) ?? [];
     if (skips.every((s) => s.part >= skip.part)) byRule.set(group, [{ span: skip.span, rule: skip.item, part: skip.part, via: false, before }, ...skips]);
   }
@@ -282,6 +282,93 @@ function skipsInEarlierFiles(file: LoadedFile, load: LoadResult, usage: UsageInd
     if (first && first.file !== file) out.set(head, first);
   }
   return out;
+}
+
+/** How a message of `file` names a skip in another file's text: `%proc.foo (line 4 of a.yaml)`. */
+function skipLabel(skip: RuleSkip, file: LoadedFile): string {
+  const text = fieldTextAt(skip.file.model.text, skip.span);
+  return `${skip.part === 0 && !text.startsWith('%') ? `%${text}` : text} (${lineText(skip.file, skip.span.start, file)})`;
+}
+
+/**
+ * From Falco 0.38, the macros and lists of this file that Falco finds unused when it compiles the rules again after a
+ * later file: every use then (in the files up to it) lies in the condition or exceptions of rules skipped at their
+ * output then, which Falco does not parse (unusedAfterOutputSkips; LOAD_UNUSED_MACRO / LOAD_UNUSED_LIST are given
+ * after each file's compile, rule_loader_compiler.cpp 0.44.0:580-595). A later file makes a rule skipped at its
+ * output by replacing or appending to its output (ruleSkips.ts firstSkip at its compile): only such items are looked
+ * at, and only for rules with skip-if-unknown-filter. Said once per name, at the first such file; not said again for a name
+ * unused already at this file's own compile.
+ */
+function unusedAtLaterLoads(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter, falcoVersion: string, cache?: ItemCheckCache): void {
+  const files = load.files;
+  if (files[file.order] !== file) return;
+  // The later files with overrides of outputs (most have none: remembered by their unchanged models).
+  const changing: number[] = [];
+  for (let k = file.order + 1; k < files.length; k++) if (outputsChanged(files[k].model).length > 0) changing.push(k);
+  if (changing.length === 0) return;
+  let own: Map<ModelItem, ItemSkip[]> | undefined;
+  const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
+  const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips)) : fileSkips(f, load, usage, falcoVersion, runner));
+  let said: Set<number> | undefined;
+  for (const k of changing) {
+    const defs = load.after[k];
+    const names = outputsChanged(files[k].model).filter((name) => defs.rules.get(name)?.skipIfUnknownFilter);
+    if (names.length === 0) continue;
+    // The condition and exception texts of the rules Falco skips at their output after file k, with the skip.
+    const skippedTexts = new Map<ModelItem, { file: LoadedFile; rule: string; where: string }>();
+    for (const name of names) {
+      const rule = defs.rules.get(name)!;
+      const first = firstSkip(rule, skipsOf);
+      if (first?.part !== 0) continue;
+      const where = first.file === file ? `%${fieldTextAt(file.model.text, first.span).replace(/^%/, '')}` : skipLabel(first, file);
+      for (const c of [...partContributions(rule, 'condition'), ...partContributions(rule, 'exceptions')]) skippedTexts.set(c.item, { file: c.file, rule: name, where });
+    }
+    if (skippedTexts.size === 0) continue;
+    const inSkipped = { macros: new Map<string, number>(), lists: new Map<string, number>() };
+    const byName = new Map<string, Map<string, string>>();
+    for (const [item, skip] of skippedTexts) {
+      const refs = itemRefsAt(skip.file.model, item.index);
+      for (const [names_, counts] of [[refs.macros, inSkipped.macros], [refs.listCandidates, inSkipped.lists]] as const) {
+        for (const name of names_) {
+          counts.set(name, (counts.get(name) ?? 0) + 1);
+          const rules = byName.get(name) ?? new Map<string, string>();
+          rules.set(skip.rule, skip.where);
+          byName.set(name, rules);
+        }
+      }
+    }
+    const later = k < files.length - 1 ? laterRefs(files, k) : undefined;
+    said ??= new Set(reporter.diagnostics.filter((d) => d.code === Code.UnusedMacro || d.code === Code.UnusedList).map((d) => file.model.lines.offsetAt(d.range.start)));
+    for (const item of file.model.items) {
+      if ((item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined || !isDefinitionItem(item)) continue;
+      const at = (item.nameSpan ?? item.span).start;
+      const macro = item.kind === 'macro';
+      const skipped = (macro ? inSkipped.macros : inSkipped.lists).get(item.name);
+      if (skipped === undefined || said.has(at)) continue;
+      const uses = ((macro ? usage.macroUses : usage.listUses).get(item.name) ?? 0) - ((macro ? later?.macros : later?.listCandidates)?.get(item.name) ?? 0);
+      if (uses !== skipped) continue;
+      said.add(at);
+      const rules = byName.get(item.name)!;
+      const one = rules.size === 1;
+      const loaded = baseName(files[k]);
+      reporter.report(macro ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
+        `${macro ? 'Macro' : 'List'} '${item.name}' is referred to, up to ${loaded}, only by rule${one ? '' : 's'} ${[...rules.keys()].map((name) => `'${name}'`).join(' and ')}, which Falco skips at ${[...rules.values()].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter when it compiles the rules again after loading ${loaded}, before it parses the condition (from Falco 0.38): Falco warns then that the ${item.kind} is unused.`);
+    }
+  }
+}
+
+/** The file name of a loaded file, as messages name it. */
+const baseName = (f: LoadedFile) => (f.path ?? f.uri).replace(/^.*\//, '');
+
+/** The names of the rules whose output a file's overrides replace or append to, by model. */
+const outputsChangedMemo = new WeakMap<RulesFileModel, string[]>();
+function outputsChanged(model: RulesFileModel): string[] {
+  let names = outputsChangedMemo.get(model);
+  if (names === undefined) {
+    names = [...new Set(rulesChanged(model))].filter((name) => model.items.some((item) => item.kind === 'rule' && item.name === name && overridesOf(item).has('output')));
+    outputsChangedMemo.set(model, names);
+  }
+  return names;
 }
 
 /** Whether a file's text names skip-if-unknown-filter, by model. */
