@@ -8,7 +8,7 @@
 // is written as JSON's text key (`on:` reaches Falco as the key 'true', `0777:` as '511'), or refused (`~:`): flagged
 // the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
-import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
@@ -17,6 +17,8 @@ import { schemaAt } from '../config/schemaCheck';
 export interface ScalarProblem { span: readonly [number, number]; severity: 'error' | 'warning' | 'information'; message: string; replacement: string; fixTitle: string }
 
 const YAML11 = 'YAML 1.1, as Kubernetes\' clients read a manifest';
+const RULES_DIR = 'into /etc/falco/rules.d';
+const CONFIG_DIR = 'into /etc/falco/config.d';
 
 /** A plain untagged scalar's text (the only kind kubectl reads otherwise than it is written), else undefined. */
 function plainText(node: unknown): string | undefined {
@@ -36,13 +38,14 @@ function quoteFix(text: string, what = 'value'): { replacement: string; fixTitle
  *  words naming it, and how much a change matters. */
 interface Role { as: YamlCppType; label: string; severity: 'warning' | 'information'; effect?: string }
 
-/** Calls `scalar` on every scalar under `node` with its path (keys, '[]' for a list's items), and `key` on every
- *  mapping key, as far down as a manifest goes (32 levels). */
-function walk(node: unknown, scalar: (n: unknown, path: readonly string[]) => void, key: (k: unknown) => void): void {
+/** Calls `scalar` on every scalar under `node` with its path (keys, '[]' for a list's items), `key` on every
+ *  mapping key and `map` on every mapping, as far down as a manifest goes (32 levels). */
+function walk(node: unknown, scalar: (n: unknown, path: readonly string[]) => void, key: (k: unknown) => void, map?: (m: YAMLMap) => void): void {
   const visit = (n: unknown, path: string[], depth: number) => {
     if (depth > 32) return;
     if (isSeq(n)) for (const item of n.items) visit(item, [...path, '[]'], depth + 1);
     else if (isMap(n)) {
+      map?.(n);
       for (const pair of n.items) {
         key(pair.key);
         visit(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : ''], depth + 1);
@@ -62,19 +65,88 @@ function writtenBack(n: unknown): { text: string; read: KubectlScalar; back: str
   return { text, read, back: operatorWrittenBack(read) };
 }
 
+/** A mapping key as a key of the Go map go-yaml v2 decodes the mapping into (`id`: equal for keys the map holds
+ *  once; NaN, which equals nothing, gets one of its own), and kubectl's reading of it; undefined for a key kubectl
+ *  refuses (null, past int64, a collection) and for the merge key `<<`, which go-yaml reads otherwise. */
+function goMapKey(key: unknown, nan: () => string): { id: string; read: KubectlScalar } | undefined {
+  if (!isScalar(key) || (key.type === 'PLAIN' && key.tag === undefined && key.source === '<<')) return undefined;
+  const changed = kubectlKey(key);
+  const read = kubectlScalar(key);
+  if (!read || read.type === 'null' || (changed && 'refused' in changed)) return undefined;
+  return { id: read.type === 'float' && Number.isNaN(read.value) ? nan() : `${read.type}:${String(read.value)}`, read };
+}
+
+/** A pair of an inlineRules or config mapping that never reaches Falco, at its key; `span` the text it takes. */
+interface DroppedPair { key: Scalar; span: readonly [number, number]; message: string }
+
+/**
+ * The pairs of the mappings under `node` (a Rulesfile's inlineRules, a Config's config) that kubectl drops. kubectl
+ * decodes the manifest with go-yaml v2 into Go maps (sigs.k8s.io/yaml YAMLToJSON, yaml.Unmarshal without strict
+ * mode), and a pair whose key the map holds already replaces it (decode.go at v2.4.0 `mapping` and `setMapIndex`:
+ * out.SetMapIndex, an error only when strict): the last pair of a key is the one sent, and the operator writes back
+ * that one. Keys kubectl reads the same are one key (`on` and `true`, `0777` and `511`, `a` and `"a"`). kubectl
+ * applies such a manifest without a word (kubernetes#89303, #99286: the last value stands). `text` is the host's.
+ */
+function droppedPairs(node: unknown, text: string, where: string): DroppedPair[] {
+  const out: DroppedPair[] = [];
+  let nans = 0;
+  walk(node, () => undefined, () => undefined, (map) => {
+    const last = new Map<string, Pair>();
+    const keys = map.items.map((pair) => goMapKey(pair.key, () => `nan:${nans++}`));
+    map.items.forEach((pair, i) => { const k = keys[i]; if (k) last.set(k.id, pair); });
+    map.items.forEach((pair, i) => {
+      const k = keys[i];
+      const kept = k && last.get(k.id);
+      if (!k || !kept || kept === pair) return;
+      const key = pair.key as Scalar;
+      const written = text.slice(key.range![0], key.range![1]);
+      const keptText = text.slice((kept.key as Scalar).range![0], (kept.key as Scalar).range![1]);
+      const same = keptText === written ? `the key ${written} again` : `${keptText}, which kubectl reads as the same key, ${kubectlWords(k.read)} (${YAML11})`;
+      out.push({
+        key, span: pairSpan(map, i, text),
+        message: `This ${written} never reaches Falco: a later pair of this mapping has ${same}, and kubectl keeps the last value of a key (go-yaml decodes the mapping into a map, each pair replacing the one before). The operator writes only the later one ${where}. Keep one.`,
+      });
+    });
+  });
+  return out;
+}
+
+/** The text pair `i` of `map` takes: from its key to the end of its value (a flow mapping's pair up to the next key,
+ *  its comma included, so that what is left still reads). */
+function pairSpan(map: YAMLMap, i: number, text: string): readonly [number, number] {
+  const pair = map.items[i];
+  const start = (pair.key as Node).range![0];
+  const next = map.items[i + 1]?.key as Node | undefined;
+  if (map.flow && next?.range) return [start, next.range[0]];
+  let end = Math.max((pair.key as Node).range![1], (pair.value as Node | null)?.range?.[1] ?? 0);
+  // A key without a value ends at its ':'.
+  let at = end;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  if (text[at] === ':') end = at + 1;
+  return [start, end];
+}
+
+/** Problems at the keys of the pairs kubectl drops (droppedPairs). */
+export function droppedPairProblems(node: Node, text: string, kind: 'Rulesfile' | 'Config'): { span: readonly [number, number]; message: string }[] {
+  return droppedPairs(node, text, kind === 'Rulesfile' ? RULES_DIR : CONFIG_DIR).map((d) => ({ span: spanOf(d.key), message: d.message }));
+}
+
 /**
  * The text Falco receives in place of what is written, under an inlineRules or a config `node`: each plain scalar the
- * operator writes back otherwise (`0777` as 511, `yes` as true) and each key kubectl turns into another text (`on:`
- * as "true", written quoted as the operator writes it). What kubectl refuses is left as written.
+ * operator writes back otherwise (`0777` as 511, `yes` as true), each key kubectl turns into another text (`on:`
+ * as "true", written quoted as the operator writes it), and blanks for each pair kubectl drops (droppedPairs: the
+ * same length, lines included, so that positions stay). What kubectl refuses is left as written. `text` is the host's.
  */
-export function operatorTextChanges(node: Node): { span: readonly [number, number]; text: string }[] {
-  const out: { span: readonly [number, number]; text: string }[] = [];
+export function operatorTextChanges(node: Node, text: string): { span: readonly [number, number]; text: string }[] {
+  const dropped = droppedPairs(node, text, '').map((d) => d.span);
+  const out: { span: readonly [number, number]; text: string }[] = dropped.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') }));
+  const inDropped = (span: readonly [number, number]) => dropped.some(([s, e]) => span[0] >= s && span[1] <= e);
   walk(node, (n) => {
     const changed = writtenBack(n);
-    if (changed?.back !== undefined && changed.back !== changed.text) out.push({ span: spanOf(n as Node), text: changed.back });
+    if (changed?.back !== undefined && changed.back !== changed.text && !inDropped(spanOf(n as Node))) out.push({ span: spanOf(n as Node), text: changed.back });
   }, (k) => {
     const changed = kubectlKey(k);
-    if (changed && 'text' in changed) out.push({ span: spanOf(k as Node), text: `"${changed.text}"` });
+    if (changed && 'text' in changed && !inDropped(spanOf(k as Node))) out.push({ span: spanOf(k as Node), text: `"${changed.text}"` });
   });
   return out.sort((a, b) => a.span[0] - b.span[0]);
 }
@@ -153,7 +225,7 @@ function ruleRole(list: readonly string[]): Role {
 
 /** The scalars of a Rulesfile's inlineRules (a list of rules items) whose reading by Falco changes on the way. */
 export function inlineRulesProblems(node: Node): ScalarProblem[] {
-  return writtenBackProblems(node, ruleRole, 'into /etc/falco/rules.d');
+  return writtenBackProblems(node, ruleRole, RULES_DIR);
 }
 
 /** How Falco reads a configuration key's value, from its schema: a bool, an integer or a double where that is its
@@ -172,7 +244,7 @@ function configRole(path: readonly string[]): Role {
 
 /** The scalars of a Config's config (a mapping of falco.yaml's keys) whose reading by Falco changes on the way. */
 export function operatorConfigProblems(node: Node): ScalarProblem[] {
-  return writtenBackProblems(node, configRole, 'into /etc/falco/config.d');
+  return writtenBackProblems(node, configRole, CONFIG_DIR);
 }
 
 /** A name the API server reads as a string (`what`: metadata.name, spec.configMapRef.name) that kubectl reads as a

@@ -33,7 +33,7 @@ import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
 import { placedEntries } from './configMap';
-import { dnsNameProblem, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
+import { dnsNameProblem, droppedPairProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -269,6 +269,9 @@ export enum HolderCode {
   /** A plain scalar of a Falco Operator resource that kubectl reads (YAML 1.1) as another type: a name Kubernetes
    *  refuses, or a value of inlineRules or config that reaches Falco changed (operatorScalars.ts). */
   KubectlScalar = 'embedded-kubectl-scalar',
+  /** A pair of a Rulesfile's inlineRules or a Config's config whose key a later pair of the mapping has again, as
+   *  kubectl reads keys: kubectl keeps the later one, and this one never reaches Falco (operatorScalars.ts droppedPairs). */
+  KubectlDroppedKey = 'embedded-kubectl-dropped-key',
   /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
    *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
   ResourceName = 'embedded-resource-name',
@@ -683,14 +686,32 @@ function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq
   return { kind: what.kind, holder: what.holder, key: what.key, keySpan, set: what.set, firstLine, cuts, indent, endsWithBreak: /[\r\n]$/.test(embedded), text: embedded, outline: what.outline };
 }
 
-/** The file with each change (host offsets, one line each) made to its text, and the shifts that map its positions. */
-function withChanges(file: EmbeddedFile, lines: LineIndex, changes: readonly { span: readonly [number, number]; text: string }[]): EmbeddedFile {
+/** The file with each change (host offsets, one line each, or blanks of the host's length over several lines) made
+ *  to its text, and the shifts that map its positions. */
+function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, changes: readonly { span: readonly [number, number]; text: string }[]): EmbeddedFile {
   if (changes.length === 0) return file;
   const starts = new LineIndex(file.text).lineStarts;
   const shifts: Record<number, TextShift[]> = {};
   let text = '';
   let done = 0;
-  for (const change of changes) {
+  // Blanks over several lines (a pair kubectl drops) become one blank change per line, after the line's cut.
+  const perLine = changes.flatMap((change) => {
+    const [from, to] = change.span;
+    const first = lines.positionAt(from).line;
+    const last = lines.positionAt(to).line;
+    if (first === last) return [change];
+    const out: { span: readonly [number, number]; text: string }[] = [];
+    for (let l = first; l <= last; l++) {
+      const lineStart = lines.lineStarts[l];
+      const cut = l - file.firstLine >= 0 && l - file.firstLine < file.cuts.length ? file.cuts[l - file.firstLine] : 0;
+      const start = Math.max(from, lineStart + cut);
+      let end = Math.min(to, l + 1 < lines.lineCount ? lines.lineStarts[l + 1] : hostText.length);
+      while (end > start && (hostText[end - 1] === '\n' || hostText[end - 1] === '\r')) end--;
+      if (end > start) out.push({ span: [start, end], text: ' '.repeat(end - start) });
+    }
+    return out;
+  });
+  for (const change of perLine) {
     const host = lines.positionAt(change.span[0]);
     const line = host.line - file.firstLine;
     if (line < 0 || line >= file.cuts.length || lines.positionAt(change.span[1]).line !== host.line) continue;
@@ -910,6 +931,7 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   const wanted = kind === 'Rulesfile' ? isSeq(node) : isMap(node);
   // What Falco reads of it is what the operator writes back after kubectl and the API server (flow style too).
   if (wanted) for (const p of (kind === 'Rulesfile' ? inlineRulesProblems : operatorConfigProblems)(node)) problems.push({ ...p, code: HolderCode.KubectlScalar });
+  if (wanted) for (const p of droppedPairProblems(node, text, kind)) problems.push({ ...p, code: HolderCode.KubectlDroppedKey, severity: 'warning' });
   if (wanted && (node as YAMLMap | YAMLSeq).flow) {
     problems.push({
       code: HolderCode.FlowCollection, span: keySpan, severity: 'information',
@@ -931,7 +953,7 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   if (wanted) {
     const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
     // Falco Lens checks what Falco receives: the scalars the operator writes back otherwise are that text.
-    if (file) out.inline = withChanges(file, lines, operatorTextChanges(node));
+    if (file) out.inline = withChanges(file, lines, text, operatorTextChanges(node, text));
     return out;
   }
   // The v0.1.x form (a text), or any other value the CRD lets through.
