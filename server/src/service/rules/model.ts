@@ -35,7 +35,11 @@ export interface ScalarNode {
 }
 export interface SeqNode { kind: 'seq'; items: ModelNode[]; span: Span; flow: boolean }
 export interface MapNode { kind: 'map'; entries: MapEntry[]; span: Span; flow: boolean }
-export interface OtherNode { kind: 'other'; span: Span }
+/**
+ * A node Falco Lens does not read. `unknownAnchor`: an alias naming no anchor before it in its reading (a chunk's may
+ * still be read across chunks, readAcrossChunks; one left so in the file is a YAML error, unknownAnchorProblem).
+ */
+export interface OtherNode { kind: 'other'; span: Span; unknownAnchor?: string }
 export type ModelNode = ScalarNode | SeqNode | MapNode | OtherNode;
 
 export interface MapEntry {
@@ -224,7 +228,7 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases: A
   if (isAlias(node)) {
     const anchored = aliases.anchors.get(node.source);
     if (!anchored) {
-      const placeholder: ModelNode = { kind: 'other', span };
+      const placeholder: ModelNode = { kind: 'other', span, unknownAnchor: node.source };
       aliases.pending.set(placeholder, node.source);
       aliases.order.push({ at: span, name: node.source, placeholder });
       return placeholder;
@@ -332,6 +336,47 @@ interface ParsedText {
   aliases: AliasUse[];
   /** A one-item text's anchors and aliases, for the reading across chunks (absent without any). */
   chunkAliases?: ChunkAliases;
+  /** The aliases naming no anchor before them in their document (absent when none). */
+  unknown?: UnknownAlias[];
+}
+
+/** An alias naming no anchor before it, and where the node of a later anchor of its name starts, if one does. */
+interface UnknownAlias { at: Span; name: string; later?: number }
+
+/**
+ * An alias naming no anchor before it: yaml-cpp refuses the document there. SingleDocParser::LookupAnchor throws a
+ * ParserException at the alias's mark (ErrorMsg::UNKNOWN_ANCHOR: "the referenced anchor is not defined", plus ": "
+ * and the name from yaml-cpp 0.8.0: singledocparser.cpp 0.7.0:425-430, 0.8.0:426-434, c2bec4c:425-433; Falco 0.37
+ * builds 0.7.0, 0.38-0.39 0.8.0, 0.40-0.44 c2bec4c, cmake/modules/yaml-cpp.cmake), and its anchors are the
+ * document's (one SingleDocParser per document), registered where their node starts (HandleNode). Falco's reader
+ * catches it around LoadAll and fails the file with LOAD_ERR_YAML_PARSE and e.what(), "yaml-cpp: error at line L,
+ * column C: ..." (rule_loader_reader.cpp 0.37.0:742-748, 0.44.0:974-980): none of the file's items is loaded.
+ */
+function unknownAnchorProblem(text: string, u: UnknownAlias): YamlProblem {
+  let where = `no anchor &${u.name} comes before it in the document`;
+  if (u.later !== undefined) {
+    const anchor = text.lastIndexOf(`&${u.name}`, u.later);
+    const at = anchor >= 0 ? anchor : u.later;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    where = `its anchor &${u.name} comes only later (line ${line}), and YAML reads an anchor before its aliases`;
+  }
+  // yaml-cpp counts a column in UTF-8 bytes (stream.cpp Stream::get).
+  const line = text.slice(0, u.at.start).split('\n');
+  const falco = `yaml-cpp: error at line ${line.length}, column ${Buffer.byteLength(line[line.length - 1], 'utf8') + 1}: the referenced anchor is not defined: ${u.name}`;
+  return { code: 'UNKNOWN_ANCHOR', span: u.at, message: `the alias *${u.name} names no anchor: ${where}. Falco's YAML reader refuses the file here ("${falco}"; Falco 0.37 does not print the name), so Falco loads none of its items.` };
+}
+
+/** The YAML errors with those of the aliases naming no anchor, in the text's order. */
+function withUnknownAnchors(text: string, errors: YamlProblem[], unknown: UnknownAlias[] | undefined): YamlProblem[] {
+  if (!unknown || unknown.length === 0) return errors;
+  return [...errors, ...unknown.map((u) => unknownAnchorProblem(text, u))].sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Where the node of the first anchor `name` registered after offset `after` starts. */
+function laterAnchor(anchors: { name: string; node?: ModelNode }[], name: string, after: number, base = 0): number | undefined {
+  for (const a of anchors) if (a.name === name && a.node && a.node.span.start + base > after) return a.node.span.start + base;
+  return undefined;
 }
 
 /** The first line of a YAML error; the parser's own stack exhaustion on absurd nesting is said in plain words. */
@@ -351,6 +396,7 @@ function parseYaml(text: string): ParsedText {
   let notSequence: Span | undefined;
   const uses: AliasUse[] = [];
   let reading: AliasReading | undefined;
+  let unknown: UnknownAlias[] | undefined;
   for (const doc of docs) {
     for (const e of doc.errors) errors.push({ message: readableYamlError(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, code: e.code });
     const root = doc.contents as YamlNode | null;
@@ -360,12 +406,14 @@ function parseYaml(text: string): ParsedText {
     reading = newAliasReading(uses);
     const seq = convert(root, 0, reading) as SeqNode;
     items.push(...seq.items);
+    const registered = reading.registered.map((a) => ({ name: a.name, node: a.ref.node }));
+    for (const [placeholder, name] of reading.pending) (unknown ??= []).push({ at: placeholder.span, name, later: laterAnchor(registered, name, placeholder.span.start) });
   }
   const oneItem = !notSequence && docs.length <= 1 && items.length === 1;
   const chunkAliases = oneItem && reading && (reading.registered.length > 0 || reading.order.length > 0)
     ? { root: items[0], anchors: reading.registered.map((a) => ({ name: a.name, node: a.ref.node! })), pending: reading.pending, order: reading.order, cut: reading.cut }
     : undefined;
-  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, aliases: uses, ...(chunkAliases ? { chunkAliases } : {}) };
+  return { items, errors, notSequence, clean: errors.length === 0 && !notSequence && docs.length <= 1, oneItem, aliases: uses, ...(chunkAliases ? { chunkAliases } : {}), ...(unknown ? { unknown } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -417,7 +465,7 @@ function shiftNode(n: ModelNode, d: number): ModelNode {
       }
       return { kind: 'map', entries, span, flow: n.flow };
     }
-    default: return { kind: 'other', span };
+    default: return n.unknownAnchor === undefined ? { kind: 'other', span } : { kind: 'other', span, unknownAnchor: n.unknownAnchor };
   }
 }
 
@@ -517,7 +565,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
 /** The file read in one piece by the yaml library: the reference a chunked reading of aliases is tested against. */
 export function parseWholeText(uri: string, text: string): RulesFileModel {
   const whole = parseYaml(text);
-  return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: whole.errors, notSequence: whole.notSequence, ...(whole.aliases.length > 0 ? { aliases: whole.aliases } : {}) });
+  return withLines({ uri, text, items: whole.items.map((n, i) => toItem(n, i)), yamlErrors: withUnknownAnchors(text, whole.errors, whole.unknown), notSequence: whole.notSequence, ...(whole.aliases.length > 0 ? { aliases: whole.aliases } : {}) });
 }
 
 /**
@@ -623,14 +671,16 @@ function chunkOf(start: number, text: string, parsed: ParsedText): Chunk {
  */
 function chunkedModel(uri: string, text: string, items: ModelItem[], chunks: Chunk[]): RulesFileModel | undefined {
   let aliases: AliasUse[] | undefined;
+  let unknown: UnknownAlias[] | undefined;
   for (let i = 0; i < chunks.length; i++) {
     if (!chunks[i].aliases) continue;
-    const uses = readAcrossChunks(chunks, items, i);
-    if (!uses) return undefined;
-    if (uses.length > 0) aliases = uses;
+    const read = readAcrossChunks(chunks, items, i);
+    if (!read) return undefined;
+    if (read.uses.length > 0) aliases = read.uses;
+    unknown = read.unknown;
     break;
   }
-  return withLines({ uri, text, items, yamlErrors: chunkedYamlErrors(chunks), chunks, ...(aliases ? { aliases } : {}) });
+  return withLines({ uri, text, items, yamlErrors: withUnknownAnchors(text, chunkedYamlErrors(chunks), unknown), chunks, ...(aliases ? { aliases } : {}) });
 }
 
 /**
@@ -640,12 +690,13 @@ function chunkedModel(uri: string, text: string, items: ModelItem[], chunks: Chu
  * from its chunk's node with the anchored nodes in place (moved or reused items would keep the nodes of an anchored
  * text that may have changed), and its chunk gets a key naming the chunks it reads (chunkKey). Every alias is read
  * while they cost no more than the budget together; past it, undefined (reading them in order decides which stay
- * unread). Returns the aliases read, in the text's order, at document offsets.
+ * unread). Returns the aliases read, in the text's order, at document offsets, and those naming no anchor before them.
  */
-function readAcrossChunks(chunks: Chunk[], items: ModelItem[], first: number): AliasUse[] | undefined {
+function readAcrossChunks(chunks: Chunk[], items: ModelItem[], first: number): { uses: AliasUse[]; unknown?: UnknownAlias[] } | undefined {
   const anchors = new Map<string, { node: ModelNode; chunk: number }>();
   const reads: (Set<number> | undefined)[] = [];
   const uses: AliasUse[] = [];
+  let unknown: UnknownAlias[] | undefined;
   let spent = 0;
   for (let i = first; i < chunks.length; i++) {
     const chunk = chunks[i];
@@ -693,7 +744,13 @@ function readAcrossChunks(chunks: Chunk[], items: ModelItem[], first: number): A
         uses.push({ at: { start: a.use.at.start + base, end: a.use.at.end + base }, target: { start: a.use.target.start + base, end: a.use.target.end + base }, anchor: a.use.anchor });
       } else {
         const anchored = resolved.get(a.placeholder);
-        if (!anchored) continue;
+        if (!anchored) {
+          const at = { start: a.at.start + base, end: a.at.end + base };
+          let later: number | undefined;
+          for (let j = i; j < chunks.length && later === undefined; j++) later = laterAnchor(chunks[j].aliases?.anchors ?? [], a.name, at.start, chunks[j].start);
+          (unknown ??= []).push({ at, name: a.name, later });
+          continue;
+        }
         spent += count(anchored);
         uses.push({ at: { start: a.at.start + base, end: a.at.end + base }, target: anchored.span, anchor: a.name });
       }
@@ -701,7 +758,7 @@ function readAcrossChunks(chunks: Chunk[], items: ModelItem[], first: number): A
     }
     for (const a of info.anchors) anchors.set(a.name, { node: placeNode(a.node, base, placed), chunk: i });
   }
-  return uses;
+  return unknown ? { uses, unknown } : { uses };
 }
 
 /**
@@ -729,7 +786,7 @@ function placeNode(n: ModelNode, base: number, placed: Map<ModelNode, ModelNode>
       out = { kind: 'map', entries, span, flow: n.flow };
       break;
     }
-    default: out = { kind: 'other', span };
+    default: out = n.unknownAnchor === undefined ? { kind: 'other', span } : { kind: 'other', span, unknownAnchor: n.unknownAnchor };
   }
   placed.set(n, out);
   return out;

@@ -495,10 +495,12 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   const key = e.key;
   const at = v?.span ?? e.keySpan;
   const isString = v?.kind === 'scalar' && v.value !== null && typeof v.value !== 'boolean';
+  // An alias naming no anchor before it is a YAML error (model.ts unknownAnchorProblem): Falco loads nothing of the file.
+  if (v?.kind === 'other' && v.unknownAnchor !== undefined) return;
   // An alias is read as its anchored node (model.ts convert), aliases inside it too, but not past the budget of nodes
   // read through aliases (an alias bomb): Falco reads the anchored text there, Falco Lens says it did not.
   if (v?.kind === 'other' && (key === 'condition' || key === 'exceptions')) {
-    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias that Falco Lens did not read (one past the 20,000 nodes it reads through aliases, one inside the node it names, or one naming no anchor before it): Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'it' : 'them'}.`);
+    r.report(Code.AliasNotChecked, at, `'${key}' is a YAML alias that Falco Lens did not read (one past the 20,000 nodes it reads through aliases, or one inside the node it names): Falco reads the anchored ${key === 'condition' ? 'text' : 'exceptions'} here, but Falco Lens does not check ${key === 'condition' ? 'it' : 'them'}.`);
     return;
   }
   if (STRING_KEYS.includes(key)) {
