@@ -95,3 +95,35 @@ test('a dropped pair in a flow mapping, and a dropped first key of an item, leav
   assert.deepEqual(found.filter(([code]) => code !== DROPPED), [['no-previous-definition', 'c'], ['unused-list', 'b']]);
   assert.deepEqual(found.filter(([code]) => code === DROPPED).map(([, text]) => text), ['list', 'rule']);
 });
+
+test('keys that kubectl reads as two but JSON writes as one: which reaches Falco is Go\'s map order; the later one is checked', () => {
+  const config = operatorConfig('c', 60, [
+    'plugins:',
+    '  - name: p',
+    '    library_path: libp.so',
+    '    init_config:',
+    '      "true": 1',
+    '      on: 2',
+    '      1e3: x',
+    '      1000: y',
+    '      .nan: a',
+    '      .NaN: b',
+    '      "511": q',
+    '      0777: r',
+    '      0777: s',
+    'metrics:',
+    '  "false": 1',
+    '  off: 2',
+  ].join('\n'));
+  assert.deepEqual(dropped(config).map(([severity, text, message]) => [severity, text, /^kubectl reads .*? JSON key '[^']*'|^This \S+ never reaches Falco/.exec(message)?.[0]]), [
+    ['warning', '"true"', 'kubectl reads "true" as the string \'true\' and the later on as the boolean true (YAML 1.1, as Kubernetes\' clients read a manifest): two keys of its map, which both become the JSON key \'true\''],
+    ['warning', '1e3', 'kubectl reads 1e3 as the number 1000 and the later 1000 as the number 1000 (YAML 1.1, as Kubernetes\' clients read a manifest): two keys of its map, which both become the JSON key \'1000\''],
+    ['warning', '.nan', 'kubectl reads .nan as the number NaN and the later .NaN as the number NaN (YAML 1.1, as Kubernetes\' clients read a manifest): two keys of its map, which both become the JSON key \'.nan\''],
+    ['warning', '"511"', 'kubectl reads "511" as the string \'511\' and the later 0777 as the number 511 (YAML 1.1, as Kubernetes\' clients read a manifest): two keys of its map, which both become the JSON key \'511\''],
+    ['warning', '0777', 'This 0777 never reaches Falco'],
+    ['warning', '"false"', 'kubectl reads "false" as the string \'false\' and the later off as the boolean false (YAML 1.1, as Kubernetes\' clients read a manifest): two keys of its map, which both become the JSON key \'false\''],
+  ]);
+  assert.match(dropped(config)[0][2], /Which of them reaches Falco changes from one kubectl run to the next; Falco Lens checks the later one\. Keep one\.$/);
+  // Falco gets one metrics key 'false' (the later, 2): no duplicate key, and 'false' is still unknown to Falco.
+  assert.deepEqual(checked(config, 'file:///ws/deploy/config.yaml').filter(([code]) => code !== DROPPED && code !== 'embedded-kubectl-scalar').map(([code]) => code).filter((c) => c.includes('duplicate')), []);
+});

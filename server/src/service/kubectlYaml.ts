@@ -140,8 +140,13 @@ function goFloat32(v: number): string {
 export function kubectlKey(node: unknown): { text: string } | { refused: string } | undefined {
   if (!isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined || node.source === undefined) return undefined;
   const read = kubectlPlain(node.source);
+  return read.type === 'string' ? undefined : jsonKey(read);
+}
+
+/** The JSON key YAMLToJSON writes for a key kubectl reads so (kubectlKey), or the type it refuses. */
+export function jsonKey(read: KubectlScalar): { text: string } | { refused: string } {
   switch (read.type) {
-    case 'string': return undefined;
+    case 'string': return { text: read.value };
     case 'boolean': return { text: String(read.value) };
     case 'null': return { refused: '<nil>' };
     case 'int': return read.value <= INT64_MAX ? { text: read.value.toString() } : { refused: 'uint64' };

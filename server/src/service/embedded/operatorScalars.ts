@@ -8,8 +8,8 @@
 // is written as JSON's text key (`on:` reaches Falco as the key 'true', `0777:` as '511'), or refused (`~:`): flagged
 // the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
-import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
+import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { jsonKey, kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { schemaAt } from '../config/schemaCheck';
@@ -66,14 +66,15 @@ function writtenBack(n: unknown): { text: string; read: KubectlScalar; back: str
 }
 
 /** A mapping key as a key of the Go map go-yaml v2 decodes the mapping into (`id`: equal for keys the map holds
- *  once; NaN, which equals nothing, gets one of its own), and kubectl's reading of it; undefined for a key kubectl
- *  refuses (null, past int64, a collection) and for the merge key `<<`, which go-yaml reads otherwise. */
-function goMapKey(key: unknown, nan: () => string): { id: string; read: KubectlScalar } | undefined {
+ *  once; NaN, which equals nothing, gets one of its own), kubectl's reading of it and the JSON key it becomes
+ *  (jsonKey); undefined for a key kubectl refuses (null, past int64, a collection) and for the merge key `<<`, which
+ *  go-yaml reads otherwise. */
+function goMapKey(key: unknown, nan: () => string): { id: string; read: KubectlScalar; json: string } | undefined {
   if (!isScalar(key) || (key.type === 'PLAIN' && key.tag === undefined && key.source === '<<')) return undefined;
-  const changed = kubectlKey(key);
   const read = kubectlScalar(key);
-  if (!read || read.type === 'null' || (changed && 'refused' in changed)) return undefined;
-  return { id: read.type === 'float' && Number.isNaN(read.value) ? nan() : `${read.type}:${String(read.value)}`, read };
+  const json = read && jsonKey(read);
+  if (!read || read.type === 'null' || !json || 'refused' in json) return undefined;
+  return { id: read.type === 'float' && Number.isNaN(read.value) ? nan() : `${read.type}:${String(read.value)}`, read, json: json.text };
 }
 
 /** A pair of an inlineRules or config mapping that never reaches Falco, at its key; `span` the text it takes. */
@@ -85,27 +86,38 @@ interface DroppedPair { key: Scalar; span: readonly [number, number]; message: s
  * mode), and a pair whose key the map holds already replaces it (decode.go at v2.4.0 `mapping` and `setMapIndex`:
  * out.SetMapIndex, an error only when strict): the last pair of a key is the one sent, and the operator writes back
  * that one. Keys kubectl reads the same are one key (`on` and `true`, `0777` and `511`, `a` and `"a"`). kubectl
- * applies such a manifest without a word (kubernetes#89303, #99286: the last value stands). `text` is the host's.
+ * applies such a manifest without a word (kubernetes#89303, #99286: the last value stands). Keys of the map that
+ * differ (`"true"`, a string, and `on`, a boolean; `1e3`, a float, and `1000`) can still become one JSON key:
+ * YAMLToJSON's convertToJSONableObject (yaml.go:205-249 at v1.6.0) ranges over the Go map, in Go's random order, and
+ * writes each into a map[string]interface{}, so whichever comes last stays, from run to run another: Falco Lens checks
+ * the later pair there and says so at the other. `text` is the host's.
  */
 function droppedPairs(node: unknown, text: string, where: string): DroppedPair[] {
   const out: DroppedPair[] = [];
   let nans = 0;
   walk(node, () => undefined, () => undefined, (map) => {
-    const last = new Map<string, Pair>();
+    // The last pair of each key of the Go map, then the last of those of each JSON key.
+    const last = new Map<string, number>();
+    const lastJson = new Map<string, number>();
     const keys = map.items.map((pair) => goMapKey(pair.key, () => `nan:${nans++}`));
-    map.items.forEach((pair, i) => { const k = keys[i]; if (k) last.set(k.id, pair); });
-    map.items.forEach((pair, i) => {
-      const k = keys[i];
-      const kept = k && last.get(k.id);
-      if (!k || !kept || kept === pair) return;
-      const key = pair.key as Scalar;
-      const written = text.slice(key.range![0], key.range![1]);
-      const keptText = text.slice((kept.key as Scalar).range![0], (kept.key as Scalar).range![1]);
-      const same = keptText === written ? `the key ${written} again` : `${keptText}, which kubectl reads as the same key, ${kubectlWords(k.read)} (${YAML11})`;
-      out.push({
-        key, span: pairSpan(map, i, text),
-        message: `This ${written} never reaches Falco: a later pair of this mapping has ${same}, and kubectl keeps the last value of a key (go-yaml decodes the mapping into a map, each pair replacing the one before). The operator writes only the later one ${where}. Keep one.`,
-      });
+    keys.forEach((k, i) => { if (k) last.set(k.id, i); });
+    keys.forEach((k, i) => { if (k && last.get(k.id) === i) lastJson.set(k.json, i); });
+    const written = (i: number) => text.slice((map.items[i].key as Node).range![0], (map.items[i].key as Node).range![1]);
+    keys.forEach((k, i) => {
+      if (!k) return;
+      const kept = last.get(k.id)!;
+      const keptJson = lastJson.get(k.json)!;
+      if (kept === i && keptJson === i) return;
+      const key = map.items[i].key as Scalar;
+      let message: string;
+      if (kept !== i) {
+        const same = written(kept) === written(i) ? `the key ${written(i)} again` : `${written(kept)}, which kubectl reads as the same key, ${kubectlWords(k.read)} (${YAML11})`;
+        message = `This ${written(i)} never reaches Falco: a later pair of this mapping has ${same}, and kubectl keeps the last value of a key (go-yaml decodes the mapping into a map, each pair replacing the one before). The operator writes only the later one ${where}. Keep one.`;
+      } else {
+        const other = keys[keptJson]!;
+        message = `kubectl reads ${written(i)} as ${kubectlWords(k.read)} and the later ${written(keptJson)} as ${kubectlWords(other.read)} (${YAML11}): two keys of its map, which both become the JSON key '${k.json}' (JSON keys are text), and kubectl keeps whichever it writes last, in Go's random map order. Which of them reaches Falco changes from one kubectl run to the next; Falco Lens checks the later one. Keep one.`;
+      }
+      out.push({ key, span: pairSpan(map, i, text), message });
     });
   });
   return out;
