@@ -52,13 +52,14 @@ test('skip-if-unknown-filter: one skip warning per rule, counted for the rule th
     "3 unknown-field proc.namex: 'proc.namex' is not a supported filter field. Did you mean 'proc.name'? Falco does not check this: under skip-if-unknown-filter it skips the rule at %proc.bar in the output, which it checks before the condition, and warns once. For rule 'B' (*c, line 4), which reads this text through an alias.",
     "2 unknown-field proc.bar: 'proc.bar' is not a supported output field. The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
   ]);
-  // Rules A and B share the condition: A is skipped at its output first, B at the shared condition: B's warning stays.
+  // Rules A and B share the condition: A is skipped at its output first, B at the shared condition: B's warning stays,
+  // and says that A is skipped before (s16: rules-aliases-skips-s16).
   const two = lines(
     '- rule: A', '  desc: d', '  condition: &c evt.type = open and proc.namex = x', '  output: "%proc.bar"', '  priority: INFO', SKIP,
     '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO', SKIP,
   );
   assert.deepEqual(said(two, '0.44', 'unknown-field'), [
-    "2 unknown-field proc.namex: 'proc.namex' is not a supported filter field. Did you mean 'proc.name'? The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER) Also for rule 'B' (*c, line 9), which reads this text through an alias.",
+    "2 unknown-field proc.namex: 'proc.namex' is not a supported filter field. Did you mean 'proc.name'? Falco skips rule 'B' here because of skip-if-unknown-filter (LOAD_UNKNOWN_FILTER). It does not check this for rule 'A': it skips that rule at %proc.bar in the output, which it checks before the condition, and warns once there. Also for rule 'B' (*c, line 9), which reads this text through an alias.",
     "2 unknown-field proc.bar: 'proc.bar' is not a supported output field. The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)",
   ]);
   // Both readers skipped earlier, each at its own output.

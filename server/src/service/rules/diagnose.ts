@@ -227,13 +227,14 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
     const skips = byRule.get(group) ?? [];
     if (skips.every((s) => s.part >= skip.part)) byRule.set(group, [{ span: skip.span, rule: skip.item, part: skip.part, via: false, before }, ...skips]);
   }
-  const firsts = new Set<Diagnostic>();
+  /** Each diagnostic that is the first skip of a rule, and those rules. */
+  const firsts = new Map<Diagnostic, ModelItem[]>();
   const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
   for (const [group, skips] of byRule) {
     // Stable: an earlier file's skip stays ahead of this file's in its part.
     const ordered = skips.sort((a, b) => a.part - b.part || (a.before !== undefined ? -1 : b.before !== undefined ? 1 : a.span.start - b.span.start));
     const first = ordered[0];
-    if (first.diagnostic) firsts.add(first.diagnostic);
+    if (first.diagnostic) firsts.set(first.diagnostic, [...(firsts.get(first.diagnostic) ?? []), first.rule]);
     const before = first.before !== undefined ? { before: true as const } : {};
     if (first.part === 0) outputSkips.set(group, { where: where(first), span: first.span, rule: first.rule, ...before });
     else if (first.part < parts.length) {
@@ -244,12 +245,22 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
   for (const [diagnostic, skipped] of later) {
-    if (firsts.has(diagnostic) || !reporter.diagnostics.includes(diagnostic)) continue;
+    if (!reporter.diagnostics.includes(diagnostic)) continue;
     const place = ({ skip, first }: { skip: Skip; first: Skip }) => (skip.part === first.part ? `, earlier in the ${parts[first.part] ?? 'rule'},`
       : first.part < parts.length ? ` in the ${parts[first.part]}, which it checks before the ${parts[skip.part] ?? 'rest'},` : '');
+    const firstOf = firsts.get(diagnostic);
     // Several rules reading this text through aliases: where each is skipped, before it comes to this text.
-    const skips = skipped.length === 1 ? `the rule at ${where(skipped[0].first, skipped[0].skip)}${place(skipped[0])}`
+    const skips = skipped.length === 1 ? `${firstOf ? 'that' : 'the'} rule at ${where(skipped[0].first, skipped[0].skip)}${place(skipped[0])}`
       : `${skipped.map((s) => `rule '${s.skip.rule.name}' at ${where(s.first)}`).join(' and ')}, each before this,`;
+    // The first skip of some of them and a later one of others: a warning, as Falco warns for the first, saying which
+    // rules Falco skips here and which before it comes to this text.
+    if (firstOf) {
+      const rules = (items: ModelItem[]) => `rule${items.length === 1 ? '' : 's'} ${items.map((r) => `'${r.name}'`).join(' and ')}`;
+      reporter.restate(diagnostic, DiagnosticSeverity.Warning, (message) => (SKIPPED.test(message)
+        ? `${message.replace(SKIPPED, '')} Falco skips ${rules(firstOf)} here because of skip-if-unknown-filter (LOAD_UNKNOWN_FILTER). It does not check this for ${rules(skipped.map((s) => s.skip.rule))}: it skips ${skips} and warns once there.`
+        : message));
+      continue;
+    }
     reporter.restate(diagnostic, DiagnosticSeverity.Information, (message) => (SKIPPED.test(message)
       ? `${message.replace(SKIPPED, '')} Falco does not check this: under skip-if-unknown-filter it skips ${skips} and warns once${skipped.length === 1 ? '' : ' per rule'}.`
       : message));
