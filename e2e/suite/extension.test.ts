@@ -1,5 +1,6 @@
 // Editor tests: the extension inside a real VS Code. They wait on editor events, never on fixed sleeps.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'falco-lens.falco-lens';
@@ -401,6 +402,58 @@ suite('Tuning from an alert', () => {
     assert.ok(saved.some(writesToLocal), `a fix into the saved local file: ${titles(saved)}`);
     assert.ok((await vscode.workspace.openTextDocument(local)).getText().startsWith(typed));
     await vscode.languages.setTextDocumentLanguage(plain, 'falco-rules');
+  });
+
+  test('the configured local file is a link to a file open in the editor: the fix lands in that buffer, not in a second one', async () => {
+    const log = workspaceFile('falco_events.json');
+    const local = workspaceFile('falco_rules.local.yaml');
+    // A team keeps its tuning in one file and points the setting at a link to it (a file outside the workspace in
+    // real life). The editor has the file open by its own path, with lines not saved yet.
+    const link = workspaceFile('tuning-link.yaml');
+    fs.symlinkSync(local.fsPath, link.fsPath);
+    const settings = vscode.workspace.getConfiguration('falcoLens');
+    // User settings: the test window's workspace is not trusted, and Falco Lens ignores a workspace value of this
+    // setting there (package.json restrictedConfigurations).
+    await settings.update('rules.localFile', 'tuning-link.yaml', vscode.ConfigurationTarget.Global);
+    const doc = await vscode.workspace.openTextDocument(local);
+    const original = doc.getText();
+    try {
+      const typed = '# reviewed by the on-call engineer, not saved yet\n';
+      const typing = new vscode.WorkspaceEdit();
+      typing.insert(local, new vscode.Position(0, 0), typed);
+      assert.ok(await vscode.workspace.applyEdit(typing), 'the user\'s edit applies');
+      assert.ok(doc.isDirty);
+      // The fixes name the configured path once the server has the new setting: ask until they do (each request is
+      // a round trip through the server; the deadline bounds it).
+      const range = new vscode.Range(0, 10, 0, 10);
+      const deadline = Date.now() + 30_000;
+      let fix: vscode.CodeAction | undefined;
+      let titles = '';
+      while (!fix && Date.now() < deadline) {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', log, range);
+        titles = actions.map((a) => a.title).join(' | ');
+        fix = actions.find((a) => a.title.includes('tuning-link.yaml') && (a.title.startsWith('Add exception') || a.title.startsWith('Disable rule')));
+      }
+      assert.ok(fix, `a tuning fix into the configured link: ${titles}`);
+      // The edit is the open buffer's, applied through the server with its version.
+      assert.equal(fix.command?.command, 'falcoLens.applyEdit', 'the file is open under its own path: the fix edits that document');
+      const argument = JSON.stringify(fix.command.arguments ?? []);
+      assert.ok(argument.includes(local.toString()), `the edit names the open document: ${argument}`);
+      assert.ok(!argument.includes(link.toString()), 'the edit does not name the link, which VS Code would open as a second buffer');
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+      const after = (await vscode.workspace.openTextDocument(local)).getText();
+      assert.ok(after.startsWith(typed), 'what the user typed is kept, in the same buffer');
+      assert.match(after.slice(typed.length), /- rule: "?Terminal shell in container"?/);
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === link.toString()), 'no second buffer of the file was opened');
+    } finally {
+      await settings.update('rules.localFile', undefined, vscode.ConfigurationTarget.Global);
+      fs.unlinkSync(link.fsPath);
+      // The local file as the earlier tests left it, saved (a disabled rule would stay in it otherwise).
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(local, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+      await vscode.workspace.applyEdit(restore);
+      await doc.save();
+    }
   });
 });
 
