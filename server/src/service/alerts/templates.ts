@@ -576,7 +576,9 @@ const KEY_START = /(?:^|[\s(|])([A-Za-z_][A-Za-z0-9_.]*(?:\[[^\]\s]*\])?)=/g;
 /** `key=value` tokens in [start, end): a value runs to the next ` key=`; a closing `)` of the ≤ 3.x style is dropped. */
 export function tokenizeKeyValues(text: string, start: number, end: number): KeyValueToken[] {
   const tokens: KeyValueToken[] = [];
-  KEY_START.lastIndex = start;
+  // From the character before `start`: a key at `start` itself (a JSON alert's output body that starts with
+  // `project=`, after the priority) has its blank there.
+  KEY_START.lastIndex = start > 0 ? start - 1 : 0;
   const starts: { key: string; keyStart: number; valueStart: number }[] = [];
   for (let m = KEY_START.exec(text); m && m.index < end; m = KEY_START.exec(text)) {
     const keyStart = m.index + m[0].length - m[1].length - 1;
