@@ -124,12 +124,15 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   const earlier = skipsInEarlierFiles(file, load, usage, reporter, falcoVersion, cache);
-  const { outputSkips, conditionSkips } = oneSkipPerRule(file, load, reporter, earlier);
+  const { outputSkips, conditionSkips, keys } = oneSkipPerRule(file, load, reporter, earlier);
   if (conditionSkips.size > 0) afterConditionSkips(file, load, reporter, conditionSkips);
+  let atOutput: ReadonlyMap<string, OutputSkip> = new Map();
   if (outputSkips.size > 0) {
-    const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips, compiledInMacros);
-    if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, skipped);
+    const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips);
+    atOutput = skipped.rules;
+    if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, skipped.items);
   }
+  if (compiledInMacros.length > 0 && (atOutput.size > 0 || conditionSkips.size > 0)) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros);
   if (newerThanTarget(falcoVersion, '0.37')) unusedAtLaterLoads(file, load, usage, reporter, falcoVersion, cache);
   if (aliased) {
     reporter.markSharedText();
@@ -195,18 +198,31 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
  * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips), and
  * those whose first skip is in the condition or exceptions, where libsinsp's compiler stops (afterConditionSkips).
  */
-function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, earlier: ReadonlyMap<ModelItem, RuleSkip>): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip> } {
+function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, earlier: ReadonlyMap<ModelItem, RuleSkip>): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip>; keys: CompileKeys } {
   const outputSkips = new Map<ModelItem, OutputSkip>();
   const conditionSkips = new Map<ModelItem, ConditionSkip>();
-  if (reporter.skips.length === 0 && earlier.size === 0) return { outputSkips, conditionSkips };
+  const keysOf = ruleCompileKeys(file, load);
+  if (reporter.skips.length === 0 && earlier.size === 0) return { outputSkips, conditionSkips, keys: keysOf };
   const model = file.model;
   const parts = RULE_PARTS;
   /** A skip finding of this file; `before`: one of an earlier file's text (RuleSkip), where `label` names it. */
-  interface Skip { diagnostic?: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean; before?: string }
+  // `key`: its place in the compile of the rule's condition (macro text: where the compile meets it, ruleCompileKeys);
+  // `macro`: the macro item holding it.
+  interface Skip { diagnostic?: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean; before?: string; key?: CompileKey; macro?: ModelItem }
   const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
     const rule = s.via ? s.via.item : model.items.find((item) => item.span.start <= s.span.start && s.span.start < item.span.end);
+    if (rule?.kind === 'macro' && !s.via) {
+      // A skip in macro text, in the order of each rule of this file that compiles it: the filter compiler meets
+      // the macro's text where the rule's condition names the macro (resolve_macros pastes its AST there).
+      for (const [head, keys] of keysOf.rulesReaching(rule)) {
+        const skips = byRule.get(head) ?? [];
+        if (!skips.some((x) => x.diagnostic === s.diagnostic)) skips.push({ diagnostic: s.diagnostic, span: s.span, rule: head, part: 1, via: false, key: [...keys, s.span.start], macro: rule });
+        byRule.set(head, skips);
+      }
+      continue;
+    }
     if (rule?.kind !== 'rule') continue;
     const at = s.via ? s.via.use.at : s.span;
     const part = parts.findIndex((key) => inEntry(entryOf(rule, key), at));
@@ -218,7 +234,9 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
   const where = (first: Skip, skip?: Skip) => {
     if (first.before !== undefined) return first.before;
     const text = fieldTextAt(model.text, first.span);
-    const line = skip && skip.rule !== first.rule ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
+    const at = model.lines.positionAt(first.span.start).line + 1;
+    if (first.macro) return `${text} (line ${at}, in macro '${first.macro.name}')`;
+    const line = skip && skip.rule !== first.rule ? ` (line ${at})` : '';
     return `${first.part === 0 && !text.startsWith('%') ? `%${text}` : text}${line}`;
   };
   // A rule an earlier file's text skips first: the collector holds that text before this file's (partContributions).
@@ -232,16 +250,20 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
   const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
   for (const [group, skips] of byRule) {
     // Stable: an earlier file's skip stays ahead of this file's in its part.
-    const ordered = skips.sort((a, b) => a.part - b.part || (a.before !== undefined ? -1 : b.before !== undefined ? 1 : a.span.start - b.span.start));
+    // Text read through an alias is ordered by where the text is (it has no place in the rule's own text).
+    const keyOf = (x: Skip) => x.key ?? [x.part, x.span.start];
+    const ordered = skips.sort((a, b) => a.part - b.part || (a.before !== undefined ? -1 : b.before !== undefined ? 1 : compareKeys(keyOf(a), keyOf(b))));
     const first = ordered[0];
     if (first.diagnostic) firsts.set(first.diagnostic, [...(firsts.get(first.diagnostic) ?? []), first.rule]);
     const before = first.before !== undefined ? { before: true as const } : {};
     if (first.part === 0) outputSkips.set(group, { where: where(first), span: first.span, rule: first.rule, ...before });
     else if (first.part < parts.length) {
-      const line = first.before === undefined && (first.rule !== group || first.via) ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
-      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via, ...before });
+      const line = first.before === undefined && !first.macro && (first.rule !== group || first.via) ? ` (line ${model.lines.positionAt(first.span.start).line + 1})` : '';
+      const key = first.before === undefined && !first.via ? { key: keyOf(first) } : {};
+      conditionSkips.set(group, { where: `${where(first)}${line}`, span: first.span, rule: first.rule, part: first.part, via: first.via, ...before, ...key });
     }
-    for (const skip of ordered.slice(1)) if (skip.diagnostic) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first }]);
+    // Macro text is said by what every rule compiling it does (macroTextAfterSkips).
+    for (const skip of ordered.slice(1)) if (skip.diagnostic && !skip.macro) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first }]);
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
   for (const [diagnostic, skipped] of later) {
@@ -265,7 +287,7 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
       ? `${message.replace(SKIPPED, '')} Falco does not check this: under skip-if-unknown-filter it skips ${skips} and warns once${skipped.length === 1 ? '' : ' per rule'}.`
       : message));
   }
-  return { outputSkips, conditionSkips };
+  return { outputSkips, conditionSkips, keys: keysOf };
 }
 
 /**
@@ -432,6 +454,82 @@ function compiledTogether(file: LoadedFile, load: LoadResult): Map<ModelItem, Mo
   return head;
 }
 
+/** A place in the compile of a rule's condition, compared element by element (compareKeys). */
+type CompileKey = readonly number[];
+function compareKeys(a: CompileKey, b: CompileKey): number {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/**
+ * Where the filter compiler meets text when it compiles a rule of this file with skip-if-unknown-filter, for the rules
+ * whose condition and exceptions all come from this file. Falco parses the rule's condition, pastes each macro's parsed
+ * condition where the condition names it (resolve_macros, filter_macro_resolver) and compiles the whole tree in
+ * the text's order (rule_loader_compiler.cpp compile_condition 0.44.0:360-407, 0.38.0:426-462; compile_rule_infos
+ * 0.37.0:442-495; libs filter.cpp compile visits the operands of and/or in order), so a macro's text comes where the
+ * condition first names the macro, and a macro it names inside that. The rule's own text is at [part, offset] (1 the
+ * condition, 2 the exceptions pasted after it); macro text at [1, offset of the use, index of the macro's condition
+ * part (its definition, then its appends), offset of a use in it, ..., offset in the text].
+ */
+type CompileKeys = ReturnType<typeof ruleCompileKeys>;
+function ruleCompileKeys(file: LoadedFile, load: LoadResult) {
+  const defs = load.files[file.order] === file ? load.after[file.order] : undefined;
+  let heads: Map<ModelItem, RuleDef> | undefined;
+  const keys = new Map<ModelItem, Map<ModelItem, CompileKey>>();
+  /** The rules said above, by the first of their items in this file (compiledTogether). */
+  const rules = () => {
+    if (heads) return heads;
+    heads = new Map();
+    const together = compiledTogether(file, load);
+    for (const rule of defs?.rules.values() ?? []) {
+      if (!rule.skipIfUnknownFilter || !rule.contributions.every((c) => c.file === file)) continue;
+      let defined: Contribution | undefined;
+      for (const c of rule.contributions) if (c.mode === 'define' || c.mode === 'redefine') defined = c;
+      if (defined) heads.set(together.get(defined.item) ?? defined.item, rule);
+    }
+    return heads;
+  };
+  /** The places of the macro texts rule `head`'s condition reaches, each where the compile first meets it. */
+  const keysFor = (head: ModelItem): Map<ModelItem, CompileKey> => {
+    let found = keys.get(head);
+    if (found) return found;
+    keys.set(head, found = new Map());
+    const rule = rules().get(head);
+    if (!rule || !defs) return found;
+    let budget = LOOP_WALK_LIMIT;
+    const path = new Set<string>();
+    const walk = (item: ModelItem, at: CompileKey) => {
+      for (const use of macroUsesOf(item)) {
+        const macro = defs.macros.get(use.name);
+        if (!macro || path.has(use.name) || budget-- <= 0) continue;
+        const parts = conditionContributions(macro);
+        if (parts.length === 0 || found!.has(parts[0].item)) continue;
+        path.add(use.name);
+        parts.forEach((c, k) => {
+          const key = [...at, use.span.start, k];
+          found!.set(c.item, key);
+          walk(c.item, key);
+        });
+        path.delete(use.name);
+      }
+    };
+    for (const c of partContributions(rule, 'condition')) walk(c.item, [1]);
+    return found;
+  };
+  return {
+    keysFor,
+    /** The rules said above whose condition reaches macro item `macro`, with the place of its text in each. */
+    rulesReaching(macro: ModelItem): Map<ModelItem, CompileKey> {
+      const out = new Map<ModelItem, CompileKey>();
+      for (const head of rules().keys()) {
+        const key = keysFor(head).get(macro);
+        if (key) out.set(head, key);
+      }
+      return out;
+    },
+  };
+}
+
 /**
  * Where Falco skips a rule at its output: the text messages name (`%proc.bar`), its span, the item holding it;
  * `before`: in an earlier file's text (span and item are that file's), which the collector holds before this file's.
@@ -441,8 +539,11 @@ interface OutputSkip { where: string; span: Span; rule: ModelItem; before?: true
 /** The field a skip's `where` names, without its line. */
 const fieldOf = (where: string) => where.replace(/ \(line \d+[^)]*\)$/, '');
 
-/** Where Falco skips a rule in its condition (part 1) or exceptions (2); `via`: the text is read through an alias. */
-interface ConditionSkip extends OutputSkip { part: number; via: boolean }
+/**
+ * Where Falco skips a rule in its condition (part 1) or exceptions (2); `via`: the text is read through an alias;
+ * `key`: the skip's place in the compile of the rule's condition (this file's text only; ruleCompileKeys).
+ */
+interface ConditionSkip extends OutputSkip { part: number; via: boolean; key?: CompileKey }
 
 /** A finding in macro text that rules compile (unreachedMacroSink), as the checks made it. */
 interface MacroFinding { item: ModelItem; code: Code; span: Span; message: string; options?: ReportOptions }
@@ -468,7 +569,7 @@ function foundAfterOutput(code: Code, falcoVersion: string): boolean {
  * said as a warning (an error then) or as information (a warning then). Macro text compiled by a rule of another file
  * is left as it is (whether that rule's output is skipped is not known here).
  */
-function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, outputSkips: Map<ModelItem, OutputSkip>, inMacros: readonly MacroFinding[]): Map<ModelItem, OutputSkip> {
+function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, outputSkips: Map<ModelItem, OutputSkip>): { items: Map<ModelItem, OutputSkip>; rules: Map<string, OutputSkip> } {
   const model = file.model;
   const together = compiledTogether(file, load);
   const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
@@ -496,28 +597,74 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
     const why = `Falco does not compile the rule's condition: under skip-if-unknown-filter it skips the rule at ${skip.where} in the output, which it checks first`;
     for (const c of compiled) if (c.head === head) restate(c.d, why, fieldOf(skip.where));
   }
-  // Macro text: only when every rule compiling it is one of this file's, skipped at its output.
+  return { items: skippedItems, rules };
+}
+
+/**
+ * Findings in macro text that rules of this file compile with skip-if-unknown-filter (unreachedMacroSink's `compiled`),
+ * when every rule compiling the text is one of this file's and Falco stops before it comes to the text: skipped at its
+ * output (what foundAfterOutput says is found after it), or at an unknown field its compile meets before the text
+ * (ruleCompileKeys: the macro's text comes where the condition names the macro; the skip may be in another macro's
+ * text or in this one's). Then an error of the compile is a warning (the load fails there only where Falco knows the
+ * field), an unknown field a later skip (information: Falco warns once per rule), and libsinsp's compile warnings,
+ * given only for a condition that compiled, information wherever the text is. What Falco finds before the compile
+ * (parse errors, undefined macros, from every macro; the warning resolver's, for a rule skipped in its condition)
+ * stays. Text that a rule of another file compiles is left as it is (that rule's skips are not walked here).
+ */
+function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, atOutput: ReadonlyMap<string, OutputSkip>, conditionSkips: ReadonlyMap<ModelItem, ConditionSkip>, keys: CompileKeys, inMacros: readonly MacroFinding[]): void {
+  const at = (d: Diagnostic) => file.model.lines.offsetAt(d.range.start);
   const said = new Set<Diagnostic>();
   for (const f of inMacros) {
+    if (f.options?.via) continue;
     const { failing, skipping } = rulesCompilingMacroText(file, f.item, load);
     if (failing !== undefined || skipping.length === 0) continue;
-    const skips = skipping.map((name) => (load.final.rules.get(name)?.contributions.every((c) => c.file === file) ? rules.get(name) : undefined));
-    if (skips.some((s) => s === undefined)) continue;
+    const reaching = keys.rulesReaching(f.item);
+    const skipped = f.options?.unknownFilter === true;
+    const kind = COMPILED_WITH_A_RULE.get(f.code);
+    const stops: { where: string; output: boolean }[] = [];
+    for (const name of skipping) {
+      if (!load.final.rules.get(name)?.contributions.every((c) => c.file === file)) break;
+      const output = atOutput.get(name);
+      if (output && (skipped || foundAfterOutput(f.code, falcoVersion))) { stops.push({ where: output.where, output: true }); continue; }
+      const [head, key] = [...reaching].find(([h]) => h.name === name) ?? [];
+      const skip = head && conditionSkips.get(head);
+      if (!skip?.key || !key) break;
+      const afterSkip = compareKeys([...key, f.span.start], skip.key) > 0;
+      if (!COMPILE_WARNINGS.has(f.code) && !((kind === 'error' || skipped) && afterSkip)) break;
+      // Said in the macro: the rule's own text is named with its line.
+      stops.push({ where: skip.where.includes(' (line ') ? skip.where : `${skip.where} (line ${file.model.lines.positionAt(skip.span.start).line + 1})`, output: false });
+    }
+    if (stops.length !== skipping.length) continue;
     const d = reporter.diagnostics.find((x) => x.code === f.code && at(x) === f.span.start && x.severity !== DiagnosticSeverity.Information);
     if (!d || said.has(d) || (d.relatedInformation?.length ?? 0) > 0) continue;
     said.add(d);
-    const where = skipping.map((name, i) => `rule '${name}' at ${skips[i]!.where}`);
-    const why = `Falco does not compile this text: under skip-if-unknown-filter it skips ${where.length === 1 ? `${where[0]} in its output` : `${where.slice(0, -1).join(', ')} and ${where[where.length - 1]} in their outputs`}, which it checks before the condition`;
-    const load_ = f.options?.unknownFilter ? 'LOAD_UNKNOWN_FILTER' : f.options?.load === null ? undefined : (f.options?.load ?? CODE_INFO[f.code].load);
-    const error = COMPILED_WITH_A_RULE.get(f.code) === 'error' && !f.options?.unknownFilter && d.severity === DiagnosticSeverity.Error;
-    const fields = skips.length === 1 ? fieldOf(skips[0]!.where) : 'those fields';
+    const load_ = skipped ? 'LOAD_UNKNOWN_FILTER' : f.options?.load === null ? undefined : (f.options?.load ?? CODE_INFO[f.code].load);
+    const error = kind === 'error' && !skipped && d.severity === DiagnosticSeverity.Error;
+    const distinct = new Set(stops.map((x) => fieldOf(x.where)));
+    const fields = distinct.size === 1 ? [...distinct][0] : 'those fields';
     const named = load_ ? ` (${load_})` : '';
-    const then = f.options?.unknownFilter ? `where Falco knows ${fields}, it skips the rule here instead${named}`
-      : error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`;
     const base = f.message.replace(/:? Falco rejects the condition\.$/, '.');
-    reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => `${base} ${why}; ${then}.`);
+    const where = skipping.map((name, i) => `rule '${name}' at ${stops[i].where}`);
+    const list = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+    if (stops.every((s) => s.output)) {
+      const why = `Falco does not compile this text: under skip-if-unknown-filter it skips ${where.length === 1 ? `${where[0]} in its output` : `${list(where)} in their outputs`}, which it checks before the condition`;
+      const then = skipped ? `where Falco knows ${fields}, it skips the rule here instead${named}`
+        : error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`;
+      reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => `${base} ${why}; ${then}.`);
+      continue;
+    }
+    // Rules skipped at the same place are named together.
+    const byPlace = new Map<string, string[]>();
+    skipping.forEach((name, i) => {
+      const place = `${stops[i].where}${stops[i].output ? ' in the output' : ''}`;
+      byPlace.set(place, [...(byPlace.get(place) ?? []), name]);
+    });
+    const rules = list([...byPlace].map(([place, names]) => `${ruleNames(names)} at ${place}`));
+    const text = skipped ? `${f.message} Falco does not check this: under skip-if-unknown-filter it skips ${rules}, before it comes to this text, and warns once${stops.length === 1 ? '' : ' per rule'}.`
+      : COMPILE_WARNINGS.has(f.code) ? `${base} Falco gives the compiler's warnings only for a condition it compiled: under skip-if-unknown-filter it skips ${rules}, where the compile stops; it says this${named} only where it knows ${fields}.`
+        : `${base} Falco does not compile this text: under skip-if-unknown-filter it skips ${rules}, before it comes to this text; ${error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`}.`;
+    reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => text);
   }
-  return skippedItems;
 }
 
 /**
@@ -576,7 +723,7 @@ function afterConditionSkips(file: LoadedFile, load: LoadResult, reporter: Repor
       continue;
     }
     // After the skip point in the compile's order: by part, then by place (text read through an alias has no order here).
-    const after = part + 1 > skip.part || (part + 1 === skip.part && (skip.before || (!skip.via && offset > skip.span.start)));
+    const after = part + 1 > skip.part || (part + 1 === skip.part && (skip.before || (skip.key !== undefined && compareKeys([part + 1, offset], skip.key) > 0)));
     if (!after) continue;
     sayWhereKnown(reporter, d, `Falco does not compile the condition past ${skip.where}: under skip-if-unknown-filter it skips the rule there, ${part + 1 === skip.part ? `earlier in the ${parts[part]}` : 'in the condition, which it compiles before the exceptions'}`, field);
   }
@@ -1212,17 +1359,22 @@ function reportMacroLoop(file: LoadedFile, macro: MacroDef, macros: ReadonlyMap<
 
 /** The spans, in the document, of the uses of macro `name` in the macro item's own condition (parsed again: rare). */
 function macroUseSpans(item: ModelItem, name: string): Span[] {
+  return macroUsesOf(item).filter((use) => use.name === name).map((use) => use.span);
+}
+
+/** The uses of macros in an item's own condition, in the text's order, with their spans in the document. */
+function macroUsesOf(item: ModelItem): { name: string; span: Span }[] {
   const node = entryOf(item, 'condition')?.value;
   if (node?.kind !== 'scalar' || typeof node.value !== 'string') return [];
   // An appended condition (`or ...`) is parsed behind a stand-in word, as the condition checks do.
   const appended = /^\s*(and|or)\b/.test(node.text);
   const prefix = appended ? 'previous_condition ' : '';
-  const spans: Span[] = [];
+  const uses: { name: string; span: Span }[] = [];
   for (const ref of macroRefsOf(parseConditionCached(prefix + node.text).ast)) {
-    if (ref.name !== name || ref.span.start < prefix.length) continue;
-    spans.push(scalarMap(node).span(ref.span.start - prefix.length, ref.span.end - prefix.length));
+    if (ref.span.start < prefix.length) continue;
+    uses.push({ name: ref.name, span: scalarMap(node).span(ref.span.start - prefix.length, ref.span.end - prefix.length) });
   }
-  return spans;
+  return uses;
 }
 
 /** Reports each use of `name` in the macro item's own condition. */
