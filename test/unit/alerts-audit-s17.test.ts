@@ -31,3 +31,41 @@ test('the first key=value token of a JSON alert\'s output body is read', { skip:
   assert.match(md, /^`evt`/, md);
   assert.ok(!md.startsWith('**output**'), md);
 });
+
+// 2. Falco gives a rule name one source (rule_loader_collector.cpp: define at 0.37.0, find_prev_rule at 0.44.1), so a
+// JSON alert whose source is not that of the loaded rule of its name comes from a Falco that loaded another
+// definition. The exception quick fix wrote the alert's Kubernetes audit fields into an exception of the loaded
+// syscall rule, which Falco refuses ("'ka.user.name' is not a supported filter field", validate_exception_info) and
+// stops; nothing said that the loaded rule was of another source.
+test('an alert whose source is not its loaded rule\'s gets no exception on fields that source lacks, and says so', () => {
+  const rule = { name: 'Exec into pod', source: 'syscall', output: 'Exec (process=%proc.name)', priority: 'Notice', tags: [], enabled: true, condition: 'evt.type = execve',
+    desc: 'A process started', location: { uri: 'file:///work/ws/rules/custom_rules.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } };
+  const s = createAlertsService(new TestHost(), fakeRules([rule]));
+  const alert = JSON.stringify({
+    hostname: 'n1', output: '10:00:00.000000001: Notice Exec into pod (user=alice ns=shop)', output_fields: { 'ka.user.name': 'alice', 'ka.target.namespace': 'shop' },
+    priority: 'Notice', rule: 'Exec into pod', source: 'k8s_audit', tags: [], time: '2026-01-01T10:00:00.000000001Z',
+  });
+  const doc = alertDoc('audit.json', `${alert}\n`);
+  s.didOpenOrChange?.(doc);
+  const actions = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  assert.ok(!actions.some((a) => a.title.startsWith('Add exception') && !a.disabled), actions.map((a) => a.title).join('\n'));
+  const greyed = actions.find((a) => a.title.startsWith('Add exception') && a.disabled);
+  assert.equal(greyed?.title, 'Add exception for this Kubernetes user + namespace: not offered, the loaded rule has another source');
+  assert.match(greyed!.disabled!.reason, /loaded rule of this name has source 'syscall', which has no such fields: Falco refuses an exception on another source's fields and stops\.$/);
+  const hover = hoverText(s, 'audit.json', alert, 0, alert.indexOf('"rule"') + 2);
+  assert.match(hover, /\*\*Another source:\*\* the loaded rule of this name has source `syscall`, this alert `k8s_audit`\./, hover);
+  const report = s.report(alert, 'file:///logs/audit.json');
+  assert.match(report, /\*\*Another source:\*\*/);
+  assert.match(report, /No exception is proposed: the alert has the values of an exception on the Kubernetes user \\\+ namespace, but the loaded rule of this name has source `syscall`/, report);
+  // The same alert of the rule's own source: the exception is offered, and nothing is said of another source.
+  const own = alert.replace('"k8s_audit"', '"syscall"');
+  const k8s = createAlertsService(new TestHost(), fakeRules([{ ...rule, source: 'k8s_audit' }]));
+  const ownDoc = alertDoc('own.json', `${alert}\n`);
+  k8s.didOpenOrChange?.(ownDoc);
+  assert.ok(k8s.codeActions!(ownDoc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).some((a) => a.title.startsWith('Add exception for this Kubernetes user + namespace (alice, shop)') && !a.disabled));
+  assert.ok(!hoverText(k8s, 'own.json', alert, 0, alert.indexOf('"rule"') + 2).includes('Another source'));
+  // falcosidekick writes `syscalls` where Falco sent no source: not another source.
+  const sidekick = alert.replace('"k8s_audit"', '"syscalls"');
+  assert.ok(!hoverText(k8s, 'sidekick.json', sidekick, 0, sidekick.indexOf('"rule"') + 2).includes('Another source'));
+  assert.ok(hoverText(k8s, 'syscall.json', own, 0, own.indexOf('"rule"') + 2).includes('Another source'));
+});

@@ -5,7 +5,7 @@ import { MAX_SHOWN_VALUE, cappedBlock, cappedCode } from './cap';
 import { eventCondition, lookupField, meaningGroups, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
-import { valueOf, type AlertValue, type AlertView, type Target } from './view';
+import { ruleSourceConflict, valueOf, type AlertValue, type AlertView, type Target } from './view';
 import { inexactValue, isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 import { table } from '../../knowledge/table';
@@ -77,6 +77,8 @@ export function ruleHover(view: AlertView): string {
   if (summary?.desc) parts.push(`**Description in your rules:** ${clippedProse(summary.desc.trim(), MAX_SHOWN_VALUE)}`);
   if (summary?.location) parts.push(`Defined in ${locationLink(summary.location.uri, summary.location.range.start.line)}`);
   else if (!summary) parts.push('_This rule is not in the loaded rules (workspace and `falcoLens.rules.files`)._');
+  const conflict = ruleSourceConflict(view);
+  if (conflict) parts.push(sourceConflictNote(conflict));
   if (playbook?.investigate.length) {
     const steps = playbook.investigate.slice(0, 2).map((c, i) => {
       const filled = fillCommand(c.command, view);
@@ -371,4 +373,11 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'outputs': return '**outputs**: the outputs enabled in the falcosidekick that forwarded this event (falcosidekick-ui payload): the same list for every event, not the outputs this one reached. falcosidekick sends an event to an output only when its priority is at least that output\'s `minimumpriority` (a few outputs also take only some sources).';
     case 'wrapper': return wrapperHover(view);
   }
+}
+
+/** Said where an alert's source is not its loaded rule's (view.ts ruleSourceConflict). */
+export function sourceConflictNote(conflict: { alert: string; loaded: string }): string {
+  return `**Another source:** the loaded rule of this name has source ${codeSpan(conflict.loaded)}, this alert ${codeSpan(conflict.alert)}. `
+    + 'Falco gives a rule name one source, so the alert comes from a Falco that loaded another definition of it: '
+    + 'what is said here of the rule is the loaded definition\'s.';
 }

@@ -29,7 +29,7 @@ import { chartRuleSources, definedAfterLocal, definitionSelector, localAgainstBl
 import { nodesOutside, sameNodes } from '../embedded/selectors';
 import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
-  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, inexactRuleNameReason, inexactValueReason, inexactValuesTitle, unloadedRule,
+  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, inexactRuleNameReason, otherSourceReason, inexactValueReason, inexactValuesTitle, unloadedRule,
   type DeploymentBlock, type InexactValue, type Insertion, type LoadOrderBlock, type RefusedShape,
 } from './tuning';
 
@@ -278,7 +278,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       return [{ title: plainTitle('Add exception or disable rule: not offered, the alert\'s rule name is not one Falco prints', 160), kind: CodeActionKind.QuickFix, disabled: { reason: `${badName}.` } }];
     }
     const unloaded = unloadedRule(first);
-    const { proposals, refused } = proposeExceptions(first);
+    const { proposals, refused, otherSource } = proposeExceptions(first);
     let offered = false;
     const offer = (where: { text: string; name: string; edit: (insertion: Insertion) => WorkspaceEdit | undefined; others?: readonly string[]; header?: string }) => {
       offered = true;
@@ -378,6 +378,14 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       actions.push({
         title: plainTitle(`Add exception for this ${inexact[0].shape.label}: not offered, ${inexactValuesTitle(fields.map(([f]) => f), new Set(fields.map(([, why]) => why)))}`, 160),
         kind: CodeActionKind.QuickFix, disabled: { reason: `${fields.map(([f, why]) => inexactValueReason(f, why)).join('; ')}.` },
+      });
+    }
+    // The alert's values are of fields the loaded rule's source does not have (an alert of a Falco where the rule of
+    // this name has another source): greyed out with why, not left out without a word.
+    if (otherSource.length && proposals.length === 0 && offered) {
+      actions.push({
+        title: plainTitle(`Add exception for this ${otherSource[0].label}: not offered, the loaded rule has another source`, 160),
+        kind: CodeActionKind.QuickFix, disabled: { reason: `${otherSourceReason(first, otherSource)}.` },
       });
     }
     return actions;

@@ -4,12 +4,12 @@ import { codeBlock, codeSpan, escapeMarkdown } from '../markdown';
 import { cappedBlock, cappedCode, cappedText } from './cap';
 import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings, type Playbook } from '../../knowledge';
 import { PRIORITY_MEANINGS } from './priority';
-import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, type MitreListing } from './hover';
+import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, sourceConflictNote, type MitreListing } from './hover';
 import {
   EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, inexactRuleNameReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
+  proposeExceptions, inexactRuleNameReason, otherSourceReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
-import { shownValues, valueOf, type AlertView } from './view';
+import { ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
 import { table } from '../../knowledge/table';
@@ -189,7 +189,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
   if (!view.rule) return 'No exception is proposed: an exception belongs to a named rule, and this alert\'s rule is unidentified (add the rules Falco ran with to identify it).';
   const badName = inexactRuleNameReason(view);
   if (badName) return `No exception and no disable are proposed: ${escapeMarkdown(badName)}.`;
-  const { proposals, refused, notApplicable } = proposeExceptions(view);
+  const { proposals, refused, notApplicable, otherSource } = proposeExceptions(view);
   // Why the usual shapes are not among them: a socket connection for file + process, a broad parent for the pairs
   // with the parent (process + parent, executable path + parent), a Kubernetes controller for user + namespace.
   const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
@@ -226,6 +226,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     const reasons = new Set(refused.map((r) => (r.why !== 'unsafe' ? inexactValueReason(r.field, r.why, codeSpan)
       : `the value of ${codeSpan(r.field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped`)));
     parts.push(`No exception is proposed: ${[...reasons].join('; and ')}.`);
+  } else if (otherSource.length) {
+    parts.push(`No exception is proposed: ${otherSourceReason(view, otherSource, codeSpan, escapeMarkdown)}.`);
   } else if (connectionReason || parentReason || controllerReason) {
     parts.push(`No exception is proposed: ${[connectionReason, parentReason, controllerReason].filter((r) => r !== undefined).join('; and ')}.`);
   } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
@@ -352,6 +354,8 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     if (first.ruleSummary?.desc) why.push(`The rule's description: ${cappedText(first.ruleSummary.desc.trim())}`);
     if (first.priority >= 0) why.push(`Priority ${escapeMarkdown(first.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[first.priority])}.`);
     if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
+    const conflict = ruleSourceConflict(first);
+    if (conflict) why.push(sourceConflictNote(conflict));
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
     const mitre = mitreListing(first, playbook?.mitre ?? []);
     const internal = isInternalEvent(first.rule ?? first.record.head.head, first.source);

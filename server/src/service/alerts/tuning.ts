@@ -6,7 +6,7 @@ import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, typ
 import { LineIndex, lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
 import { booleanValue } from '../config/model';
-import { officialDefinition } from '../../knowledge';
+import { lookupField, officialDefinition } from '../../knowledge';
 import { selectorText } from '../embedded/regions';
 import { valueOf, type AlertView } from './view';
 
@@ -434,15 +434,27 @@ export function isInternalEvent(rule: string | undefined, source?: string): bool
  *  as code (isSafeExceptionValue); `replaced` or `surrogate`, a value that no event matches (inexactValue). */
 export interface RefusedShape { shape: ExceptionShape; field: string; why: 'unsafe' | InexactValue }
 
-/** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out. */
-export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: RefusedShape[]; notApplicable: ExceptionShape[] } {
+/** Whether every field of an exception shape is a field of `source`: Falco refuses an exception of a field another
+ *  source has ("'ka.user.name' is not a supported filter field", rule_loader_collector.cpp validate_exception_info,
+ *  0.37.0 to 0.44.1), and stops. */
+function shapeOfSource(shape: ExceptionShape, source: string): boolean {
+  return shape.fields.every((f) => (lookupField(f)?.field.sources as readonly string[] | undefined)?.includes(source) ?? false);
+}
+
+/** Exceptions that match exactly this alert's values. Shapes with a missing or unsafe value are left out, and those
+ *  whose fields the loaded rule's source does not have (`otherSource`: an alert of a Falco where the rule of that name
+ *  has another source, view.ts ruleSourceConflict). */
+export function proposeExceptions(view: AlertView): { proposals: ExceptionProposal[]; refused: RefusedShape[]; notApplicable: ExceptionShape[]; otherSource: ExceptionShape[] } {
   const proposals: ExceptionProposal[] = [];
   const refused: RefusedShape[] = [];
   const notApplicable: ExceptionShape[] = [];
-  if (!view.rule || isInternalEvent(view.rule, view.source) || inexactRuleNameReason(view)) return { proposals, refused, notApplicable };
+  const otherSource: ExceptionShape[] = [];
+  if (!view.rule || isInternalEvent(view.rule, view.source) || inexactRuleNameReason(view)) return { proposals, refused, notApplicable, otherSource };
+  const ruleSource = view.ruleSummary?.source;
   for (const shape of EXCEPTION_SHAPES) {
     const values = shape.fields.map((f) => valueOf(view, f));
     if (values.some((v) => v === undefined || v === '')) continue;
+    if (ruleSource && !shapeOfSource(shape, ruleSource)) { otherSource.push(shape); continue; }
     // The alert has the values, but an exception on them would not be about this case (a runtime parent, the host).
     if (shape.appliesTo && !shape.appliesTo(view)) { notApplicable.push(shape); continue; }
     const inexact = shape.fields.findIndex((_, i) => inexactValue(values[i]) !== undefined);
@@ -451,7 +463,13 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
     if (bad) { refused.push({ shape, field: bad, why: 'unsafe' }); continue; }
     proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
   }
-  return { proposals, refused, notApplicable };
+  return { proposals, refused, notApplicable, otherSource };
+}
+
+/** Why the shapes `otherSource` of proposeExceptions are not written. */
+export function otherSourceReason(view: AlertView, shapes: readonly ExceptionShape[], code: (text: string) => string = (t) => `'${t}'`, text: (t: string) => string = (t) => t): string {
+  return `the alert has the values of an exception on the ${shapes.map((s) => text(s.label)).join(', or the ')}, but the loaded rule of this name has `
+    + `source ${code(view.ruleSummary?.source ?? '')}, which has no such fields: Falco refuses an exception on another source's fields and stops`;
 }
 
 export function exceptionName(fields: string[]): string {

@@ -262,6 +262,19 @@ function addToken(view: AlertView, source: string, t: MatchedValue, origin: Aler
   view.targets.push({ kind: 'field-value', start: toOffset(t.start), end: Math.max(toOffset(t.end), toOffset(t.start) + (t.end > t.start ? 1 : 0)), value: index });
 }
 
+/**
+ * The alert's event source and the loaded rule's, where the alert names a source (JSON `source`; falcosidekick's
+ * stand-in `syscalls`, written when Falco sent none, names none) that is not the source of the loaded rule of its name.
+ * Falco gives a rule name one source ("Rule has been re-defined with a different source": rule_loader_collector.cpp
+ * define at 0.37.0, find_prev_rule at 0.44.1), so such an alert comes from a Falco that loaded another definition.
+ */
+export function ruleSourceConflict(view: AlertView): { alert: string; loaded: string } | undefined {
+  const loaded = view.ruleSummary?.source;
+  const alert = view.record.head.format === 'json' ? view.source : undefined;
+  if (!loaded || !alert || alert === 'syscalls' || alert === loaded) return undefined;
+  return { alert, loaded };
+}
+
 /** The alert's value of a field: from output_fields when the alert has them (the output's text is then only a
  *  rendering of the same values), else from the output's tokens. `<NA>` and null count as absent. */
 export function valueOf(view: AlertView, field: string): string | undefined {
