@@ -69,3 +69,20 @@ test('an alert whose source is not its loaded rule\'s gets no exception on field
   assert.ok(!hoverText(k8s, 'sidekick.json', sidekick, 0, sidekick.indexOf('"rule"') + 2).includes('Another source'));
   assert.ok(hoverText(k8s, 'syscall.json', own, 0, own.indexOf('"rule"') + 2).includes('Another source'));
 });
+
+// 3. The report of a text alert whose rule is unidentified named the field of a `key=` with one conventional field as
+// a fact: the okta README's alerts (corpus okta_README_console.txt) print `app=%okta.app`, and the report said
+// `okta.target.app.alternateid` = `google` (the official okta rules' `app=`). The hover already said the field was
+// inferred from the output name; the report now says so too.
+test('the report of an unidentified text alert says which fields were read off the output names', { skip: !corpusExists && 'corpus absent' }, () => {
+  const text = fs.readFileSync(path.join(CORPUS, 'alerts', 'falcosecurity__plugins', 'okta_README_console.txt'), 'utf8');
+  const s = createAlertsService(new TestHost(), fakeRules(ruleSummaries(path.join(CORPUS, 'rules', 'falcosecurity__plugins', 'okta', 'okta_rules.yaml'))));
+  const report = s.report(text, 'file:///logs/okta.txt', { start: 0, end: 0 });
+  assert.match(report, /^- `okta\.target\.app\.alternateid` \(from the output name `app`\) = `google`/m, report);
+  assert.match(report, /^- `okta\.actor\.name` \(probably, from the output name `user`\) = `User1`/m, report);
+  // A rule identified by its template: its fields are the template's, said without a qualifier.
+  const gcp = createAlertsService(new TestHost(), fakeRules(ruleSummaries(path.join(CORPUS, 'rules', 'falcosecurity__plugins', 'gcpaudit', 'gcp_auditlog_rules.yaml'))));
+  const line = '19:48:00.117403000: Notice project=project-id A GCP Pub/Sub topic has been deleted by user=user@company.com userIP=10.0.0.1 '
+    + 'userAgent=google-cloud-sdk  authorizationInfo=<NA>  rawRequest=<NA>';
+  assert.match(gcp.report(line, 'file:///logs/gcp.txt'), /^- `gcp\.callerIP` = `10\.0\.0\.1`/m);
+});

@@ -72,7 +72,11 @@ function whatHappened(view: AlertView): string {
     if (seen.has(seenKey) || v.value === null || v.value === '<NA>' || v.value === '') continue;
     seen.add(seenKey);
     const info = v.field ? lookupField(v.field) : undefined;
-    const label = v.field ? `${cappedCode(v.field, 200)}${v.how === 'guess' ? ` (probably, from the output name ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
+    // Without the rule's template a field is read off the `key=` before the value: a guess where several fields use
+    // that name, and only a convention where one does (the okta README's rule prints `app=%okta.app`, the official
+    // rules `app=%okta.target.app.alternateid`), as the hover says.
+    const byName = v.how === 'guess' ? 'probably, from the output name' : view.identification === 'unidentified' && v.key !== undefined && (v.how === 'catalog' || v.how === 'learned') ? 'from the output name' : undefined;
+    const label = v.field ? `${cappedCode(v.field, 200)}${byName ? ` (${byName} ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     // Read without the rule's template, a value with a blank may run on into the template's own words.
     const extent = v.uncertainEnd ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)' : '';
     lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
