@@ -38,8 +38,12 @@ export interface MapNode { kind: 'map'; entries: MapEntry[]; span: Span; flow: b
 /**
  * A node Falco Lens does not read. `unknownAnchor`: an alias naming no anchor before it in its reading (a chunk's may
  * still be read across chunks, readAcrossChunks; one left so in the file is a YAML error, unknownAnchorProblem).
+ * `cycle`: an alias inside the node its anchor names (`&a [x, *a]`), which yaml-cpp gives as that very node, a list or
+ * a mapping holding itself (NodeBuilder registers an anchored node as it starts it and OnAlias pushes that node:
+ * nodebuilder.cpp, the same in 0.7.0, 0.8.0 and c2bec4c); `loops` when only lists lie between that node and the
+ * alias, so a reader walking nested lists (Falco's exception fields, comps and values) comes back to it forever.
  */
-export interface OtherNode { kind: 'other'; span: Span; unknownAnchor?: string }
+export interface OtherNode { kind: 'other'; span: Span; unknownAnchor?: string; cycle?: 'seq' | 'map'; loops?: true }
 export type ModelNode = ScalarNode | SeqNode | MapNode | OtherNode;
 
 export interface MapEntry {
@@ -188,22 +192,26 @@ function spanOfYaml(node: YamlNode | null | undefined, fallback: number): Span {
  * stays unread (`cut`): an alias bomb (anchors nesting aliases) cannot multiply what the checks walk.
  */
 interface AliasReading {
-  anchors: Map<string, { node?: ModelNode }>;
+  anchors: Map<string, AnchorRef>;
+  /** The kinds of the collections being read, outermost first (an anchor's `depth` indexes its own). */
+  path: ('seq' | 'map')[];
   budget: number;
   sizes: Map<ModelNode, number>;
   uses: AliasUse[];
   /** An alias was left unread because of the budget. */
   cut: boolean;
   /** The anchors in the order they were registered, and every alias in the text's order (ChunkAliases). */
-  registered: { name: string; ref: { node?: ModelNode } }[];
+  registered: { name: string; ref: AnchorRef }[];
   order: ChunkAlias[];
   /** The node standing for each alias whose name no anchor before it has (in a chunk: maybe another item's). */
   pending: Map<ModelNode, string>;
 }
 const ALIAS_NODE_BUDGET = 20000;
+/** An anchor: its node once read, and where it is in the reading's path while it is being read. */
+interface AnchorRef { node?: ModelNode; depth: number }
 
 function newAliasReading(uses: AliasUse[]): AliasReading {
-  return { anchors: new Map(), budget: ALIAS_NODE_BUDGET, sizes: new Map(), uses, cut: false, registered: [], order: [], pending: new Map() };
+  return { anchors: new Map(), path: [], budget: ALIAS_NODE_BUDGET, sizes: new Map(), uses, cut: false, registered: [], order: [], pending: new Map() };
 }
 
 /** An alias of a chunk: read there (`use`), or naming no anchor of the chunk before it (`placeholder`). */
@@ -233,7 +241,7 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases: A
       aliases.order.push({ at: span, name: node.source, placeholder });
       return placeholder;
     }
-    if (!anchored.node) return { kind: 'other', span };
+    if (!anchored.node) return cycleNode(span, aliases.path, anchored.depth);
     const cost = nodeCount(anchored.node, aliases.sizes);
     if (cost > aliases.budget) { aliases.cut = true; return { kind: 'other', span }; }
     aliases.budget -= cost;
@@ -244,11 +252,18 @@ function convert(node: YamlNode | null | undefined, fallback: number, aliases: A
   }
   // Registered before the node's children are read (yaml-cpp's order): a later anchor of the same name inside it wins.
   const anchor = (node as { anchor?: string }).anchor;
-  const anchored = anchor ? { node: undefined as ModelNode | undefined } : undefined;
+  const anchored: AnchorRef | undefined = anchor ? { node: undefined, depth: aliases.path.length } : undefined;
   if (anchor) { aliases.anchors.set(anchor, anchored!); aliases.registered.push({ name: anchor, ref: anchored! }); }
   const converted = convertNode(node, span, aliases);
   if (anchored) anchored.node = converted;
   return converted;
+}
+
+/** An alias inside the node of its anchor, read `depth` levels up the path (see OtherNode). */
+function cycleNode(span: Span, path: ('seq' | 'map')[], depth: number): OtherNode {
+  const cycle = path[depth] ?? 'seq';
+  for (let i = depth; i < path.length; i++) if (path[i] !== 'seq') return { kind: 'other', span, cycle };
+  return { kind: 'other', span, cycle, loops: true };
 }
 
 function convertNode(node: YamlNode, span: Span, aliases: AliasReading): ModelNode {
@@ -266,14 +281,17 @@ function convertNode(node: YamlNode, span: Span, aliases: AliasReading): ModelNo
   }
   if (isSeq(node)) {
     const items: ModelNode[] = [];
+    aliases.path.push('seq');
     for (const it of node.items) {
       const c = convert(it as YamlNode, span.start, aliases);
       items.push(c ?? { kind: 'scalar', value: null, text: '', span: { start: span.start, end: span.start }, style: 'plain', token: { type: 'scalar', offset: span.start, indent: 0, source: '' }, tokenShift: 0 });
     }
+    aliases.path.pop();
     return { kind: 'seq', items, span, flow: !!node.flow };
   }
   if (isMap(node)) {
     const entries: MapEntry[] = [];
+    aliases.path.push('map');
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
       const keySpan = spanOfYaml(keyNode, span.start);
@@ -286,6 +304,7 @@ function convertNode(node: YamlNode, span: Span, aliases: AliasReading): ModelNo
       const end = valueNode && isAlias(valueNode) ? spanOfYaml(valueNode, keySpan.end).end : value ? value.span.end : keySpan.end;
       entries.push({ key, keySpan, value, span: { start: keySpan.start, end } });
     }
+    aliases.path.pop();
     return { kind: 'map', entries, span, flow: !!node.flow };
   }
   return { kind: 'other', span };
@@ -402,6 +421,8 @@ function parseYaml(text: string): ParsedText {
     const root = doc.contents as YamlNode | null;
     if (root === null || root === undefined) continue;
     if (isScalar(root) && (root.value === null || root.value === '')) continue;
+    // A document that is an alias: no anchor comes before its root, so yaml-cpp refuses it (UNKNOWN_ANCHOR).
+    if (isAlias(root)) { (unknown ??= []).push({ at: spanOfYaml(root, 0), name: root.source }); continue; }
     if (!isSeq(root)) { notSequence ??= spanOfYaml(root, 0); continue; }
     reading = newAliasReading(uses);
     const seq = convert(root, 0, reading) as SeqNode;
@@ -465,8 +486,14 @@ function shiftNode(n: ModelNode, d: number): ModelNode {
       }
       return { kind: 'map', entries, span, flow: n.flow };
     }
-    default: return n.unknownAnchor === undefined ? { kind: 'other', span } : { kind: 'other', span, unknownAnchor: n.unknownAnchor };
+    default: return otherAt(n, span);
   }
+}
+
+/** An OtherNode at another place, keeping what it says. */
+function otherAt(n: OtherNode, span: Span): OtherNode {
+  if (n.cycle !== undefined) return n.loops ? { kind: 'other', span, cycle: n.cycle, loops: true } : { kind: 'other', span, cycle: n.cycle };
+  return n.unknownAnchor === undefined ? { kind: 'other', span } : { kind: 'other', span, unknownAnchor: n.unknownAnchor };
 }
 
 /** Parsed chunks by their text; shared by all files (identical items parse identically). Bounded. */
@@ -786,7 +813,7 @@ function placeNode(n: ModelNode, base: number, placed: Map<ModelNode, ModelNode>
       out = { kind: 'map', entries, span, flow: n.flow };
       break;
     }
-    default: out = n.unknownAnchor === undefined ? { kind: 'other', span } : { kind: 'other', span, unknownAnchor: n.unknownAnchor };
+    default: out = otherAt(n, span);
   }
   placed.set(n, out);
   return out;

@@ -324,6 +324,8 @@ function describe(node: ModelNode | undefined): string {
   if (node.kind === 'scalar') return node.value === null ? 'null' : typeof node.value === 'string' ? 'a string' : `a ${typeof node.value}`;
   if (node.kind === 'seq') return 'a list';
   if (node.kind === 'map') return 'a mapping';
+  // yaml-cpp gives an alias inside its anchor's node that very node (model.ts OtherNode.cycle).
+  if (node.cycle) return node.cycle === 'seq' ? 'a list (the list holding this alias, which its alias gives)' : 'a mapping (the mapping holding this alias, which its alias gives)';
   return 'an alias';
 }
 
@@ -605,6 +607,28 @@ function compsSink(r: ReportSink, replaced: boolean, pasted: boolean): ReportSin
 const REPLACED_COMPS_PASTED = "Falco does not check the comps of exceptions an 'override: exceptions: replace' brings when it reads them; the condition it pastes this exception into fails to parse.";
 const REPLACED_COMPS_UNCHECKED = "Not checked by Falco yet: it does not check the comps of exceptions an 'override: exceptions: replace' brings when it reads them, and pastes an exception into the rule's condition only with values.";
 
+const ENDLESS_LIST = "This alias gives the list holding it, and Falco's reader of an exception's fields, comps and values reads nested lists at any depth (rule_loader_reader.cpp decode_exception_info_entry, 0.37-0.44): it reads this list again without end and Falco crashes (stack overflow) while loading the file.";
+
+/**
+ * The first alias reached from an exception's `fields`, `comps` or `values` through lists alone that gives a list
+ * holding it through lists alone (OtherNode.loops): Falco's reader recurses into it forever. Each node is walked once
+ * (nodes read through aliases are shared).
+ */
+function endlessListAlias(node: ModelNode | undefined, seen = new Set<ModelNode>()): ModelNode | undefined {
+  if (!node || seen.has(node)) return undefined;
+  seen.add(node);
+  if (node.kind === 'other') return node.loops ? node : undefined;
+  if (node.kind !== 'seq') return undefined;
+  for (const item of node.items) { const found = endlessListAlias(item, seen); if (found) return found; }
+  return undefined;
+}
+
+/** Said of an exception's `values` that is no list of values (an alias giving a list that holds it is a list, of the wrong items). */
+function valuesNotAList(values: ModelNode): string {
+  if (values.kind === 'other' && values.cycle === 'seq') return "An exception's 'values' here is the list holding this alias (yaml-cpp gives an alias inside its anchored node that very node): its items are not the values of the exception's fields, and Falco refuses them.";
+  return "An exception's 'values' must be a list.";
+}
+
 function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void {
   const v = e.value;
   if (!v || (v.kind === 'scalar' && v.value === null)) return;
@@ -629,6 +653,9 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
     const fields = get('fields')?.value;
     const comps = get('comps')?.value;
     const values = get('values')?.value;
+    // Falco crashes reading such an exception: nothing else of it is said.
+    const loop = endlessListAlias(fields) ?? endlessListAlias(comps) ?? endlessListAlias(values);
+    if (loop) { r.report(Code.ExceptionInvalid, loop.span, ENDLESS_LIST, undefined, { load: null }); continue; }
     const pasted = values?.kind === 'seq' && values.items.length > 0;
     const rc = compsSink(r, replaced, pasted);
     // `values:` with nothing after it is a null node, which Falco's reader finds defined and not a sequence.
@@ -662,14 +689,14 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
           }
         }
       } else if (values && !(values.kind === 'scalar' && values.value === null)) {
-        r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
+        r.report(Code.ExceptionInvalid, values.span, valuesNotAList(values));
       }
     } else if (fields?.kind === 'scalar') {
       if (comps) {
         if (comps.kind === 'scalar') validateComp(comps, true, rc);
         else rc.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator: in, pmatch, intersects or a modifier operator such as `startswith oneof`.');
       }
-      if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, "An exception's 'values' must be a list.");
+      if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, valuesNotAList(values));
       // With one field the values together are the list it is compared with: each one is a string (Falco's compiler
       // refuses a list there).
       if (values?.kind === 'seq') for (const v of values.items) {
