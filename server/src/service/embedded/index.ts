@@ -26,7 +26,7 @@ import { lineTarget } from '../rules/hover';
 import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
-  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, toEmbedded, toHost, HolderCode,
+  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, shiftedColumns, toEmbedded, toHost, HolderCode,
   OPERATOR_CONFIG_DIR, OPERATOR_RULES_DIR, CHART_RULES_DIR, CHART_TUNING_KEY,
   type ChartValues, type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci,
   type OperatorPlace, type OperatorRef,
@@ -571,6 +571,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const lookup: HostLookup = {
     openDocument: (uri) => host.openDocument?.(uri),
     unsavedElsewhere: (uri) => host.unsavedElsewhere?.(uri) ?? false,
+    log: (message) => host.log(message),
     placed(uri) {
       const state = stateOfHost(uri.replace(/#.*$/, ''));
       const p = state?.placed.find((x) => x.doc.uri === uri);
@@ -616,7 +617,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           const now = placedNow();
           if (!now) return {};
           const at = now.p.doc.positionAt(insertion.offset);
-          return mapper(now.current).workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } });
+          const map = mapper(now.current);
+          return map.mapped('a tuning edit', () => map.workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } })) ?? {};
         },
       };
     },
@@ -1002,7 +1004,13 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (!target) return null;
       const edit = target.features.rename?.(target.placed.doc, target.inner, newName);
       if (!edit) return null;
-      const mapped = mapper(target.state).workspaceEdit(edit);
+      let mapped: WorkspaceEdit | undefined;
+      try {
+        mapped = mapper(target.state).workspaceEdit(edit);
+      } catch (err) {
+        if (err instanceof InexactEdit) throw new RequestRefused(`Cannot rename: ${err.message}. Rename it by hand.`);
+        throw err;
+      }
       if (!mapped) throw new RequestRefused(`Cannot rename: a file holding the name is open in the editor with changes Falco Lens has not read (open as another language than YAML). Save it and rename again.`);
       return mapped;
     },
@@ -1022,7 +1030,10 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           return s && e ? [{ ...d, range: { start: s, end: e } }] : [];
         });
         const actions = p.features.codeActions?.(p.doc, inner, { ...context, diagnostics }) ?? [];
-        for (const a of actions) out.push(map.codeAction(p, a));
+        for (const a of actions) {
+          const mapped = map.codeAction(p, a);
+          if (mapped) out.push(mapped);
+        }
       }
       return out;
     },
@@ -1186,6 +1197,8 @@ function sameRange(a: Range, b: Range): boolean {
 interface HostLookup extends OpenDocuments {
   placed(uri: string): { state: HostState; p: Placed } | undefined;
   linked(target: string): HostState | undefined;
+  /** The server's log (an edit left out: HostMapper.mapped). */
+  log?(message: string): void;
 }
 
 /** Moves the rules service's answers from embedded files to their host (or to another host, for a file of another). */
@@ -1247,7 +1260,7 @@ class HostMapper {
   }
 
   completionList(p: Placed, list: CompletionList): CompletionList {
-    return { ...list, items: list.items.map((i) => this.completionItem(p, i)) };
+    return { ...list, items: list.items.flatMap((i) => this.mapped(`the completion '${i.label}'`, () => this.completionItem(p, i)) ?? []) };
   }
 
   private completionItem(p: Placed, item: CompletionItem): CompletionItem {
@@ -1265,15 +1278,28 @@ class HostMapper {
   }
 
   /** An action the rules service gave for embedded file `p` (its diagnostics are that file's). */
-  codeAction(p: Placed, a: CodeAction): CodeAction {
+  codeAction(p: Placed, a: CodeAction): CodeAction | undefined {
     const mapped: CodeAction = { ...a, title: this.text(a.title) };
     if (a.edit) {
-      const edit = this.workspaceEdit(a.edit);
+      const edit = this.mapped(`the quick fix '${mapped.title}'`, () => this.workspaceEdit(a.edit!));
+      if (edit === null) return undefined;
       if (edit) mapped.edit = edit;
       else mapped.disabled = { reason: 'The file is open in the editor with changes Falco Lens has not read: save it and try again.' };
     }
     if (a.diagnostics) mapped.diagnostics = a.diagnostics.map((d) => this.diagnostic(p, d));
     return mapped;
+  }
+
+  /** `map()`, or null, logged, where it maps an edit that cannot be written into the host as it is meant (exactChange:
+   *  `what` names the edit). */
+  mapped<T>(what: string, map: () => T): T | null {
+    try {
+      return map();
+    } catch (err) {
+      if (!(err instanceof InexactEdit)) throw err;
+      this.others?.log?.(`Falco Lens left out ${what} in ${hostName(this.state.uri)}: ${err.message}.`);
+      return null;
+    }
   }
 
   /**
@@ -1304,6 +1330,9 @@ class HostMapper {
    * empty (no trailing blanks), and the text an edit ends before keeps its own indentation.
    */
   edit(p: Placed, e: TextEdit, state = this.state): TextEdit {
+    const exact = exactChange(p.file, p.doc, state, e);
+    if (typeof exact === 'string') throw new InexactEdit(exact);
+    e = exact;
     const range = this.range(p, e.range);
     const pad = ' '.repeat(p.file.indent);
     const endsInside = e.range.end.line < p.file.cuts.length;
@@ -1344,6 +1373,70 @@ class HostMapper {
       return `[${escapeMarkdown(`${name}:${hostLine}`)}](${base}#L${hostLine})`;
     });
   }
+}
+
+/** An edit of an embedded file that cannot be written into its host as it is meant (exactChange): why. */
+class InexactEdit extends Error {}
+
+/** Characters a plain scalar cannot hold next to it without becoming another scalar (blanks and flow indicators). */
+const TOKEN_END = /[\s,[\]{}:#]/;
+
+/**
+ * Edit `e` of embedded file `file` (`doc` its text, `host` the host's) narrowed to what it changes, so that the host
+ * keeps what the user wrote where Falco receives another text (`EmbeddedFile.shifts`: a Rulesfile's `0777` that the
+ * operator writes back as 511): a shifted scalar the edit keeps is not written again, one it changes is replaced
+ * whole, by text that does not hold Falco's text of it. Where that cannot be (the edit's range ends inside such a
+ * scalar, its text joins one, `511` made `511ms`, or writes Falco's text anew) the reason, as a string: that text is
+ * Falco's, not the user's. An edit near no such scalar is returned as it is (no work for other files).
+ */
+export function exactChange(file: EmbeddedFile, doc: TextDocument, host: { text: string; lines: LineIndex }, e: TextEdit): TextEdit | string {
+  if (!file.shifts) return e;
+  const { start, end } = e.range;
+  const near = shiftedColumns(file, start.line, Math.min(end.line, file.cuts.length - 1)).map((s) => {
+    const lineStart = doc.offsetAt({ line: s.line, character: 0 });
+    return { ...s, start: lineStart + s.from, end: lineStart + s.to };
+  });
+  const so = doc.offsetAt(start);
+  const eo = doc.offsetAt(end);
+  const touched = near.filter((s) => s.start <= eo && s.end >= so);
+  if (touched.length === 0) return e;
+  const text = doc.getText();
+  const written = (s: typeof near[number]) => {
+    const hostStart = host.lines.lineStarts[file.firstLine + s.line] + file.cuts[s.line] + s.hostAt;
+    return `'${host.text.slice(hostStart, hostStart + s.hostLength)}' (line ${file.firstLine + s.line + 1})`;
+  };
+  const inside = touched.find((s) => (so > s.start && so < s.end) || (eo > s.start && eo < s.end));
+  const dropped = (s: typeof near[number]) => `the edit changes part of the ${written(s)}, a pair kubectl drops`;
+  if (inside) return inside.blank ? dropped(inside) : `the edit changes part of '${inside.text}', which Falco receives for the ${written(inside)} the manifest has there`;
+  // What the edit changes: the text between what it keeps at both ends.
+  const old = text.slice(so, eo);
+  const newText = e.newText;
+  let pre = 0;
+  while (pre < old.length && pre < newText.length && old[pre] === newText[pre]) pre++;
+  let suf = 0;
+  while (suf < old.length - pre && suf < newText.length - pre && old[old.length - 1 - suf] === newText[newText.length - 1 - suf]) suf++;
+  let cs = so + pre;
+  let ce = eo - suf;
+  let change = newText.slice(pre, newText.length - suf);
+  // A scalar the change overlaps, or whose token it extends, is the change's whole: the new text must not hold it.
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const s of touched) {
+      const after = cs === s.end && !s.blank && TOKEN_END.test(change[0] ?? text[ce] ?? ' ') === false;
+      const before = ce === s.start && !s.blank && TOKEN_END.test(change[change.length - 1] ?? text[cs - 1] ?? ' ') === false;
+      const overlaps = cs < s.end && ce > s.start;
+      if (!after && !before && !overlaps) continue;
+      if (cs <= s.start && ce >= s.end) {
+        if (!s.blank && change.includes(s.text)) return `the edit writes '${s.text}', the text Falco receives, in place of the ${written(s)} the manifest has there`;
+        continue;
+      }
+      if (s.blank) return dropped(s);
+      if (cs > s.start) { change = text.slice(s.start, cs) + change; cs = s.start; }
+      if (ce < s.end) { change += text.slice(ce, s.end); ce = s.end; }
+      grown = true;
+    }
+  }
+  return cs === so && ce === eo ? e : { range: { start: doc.positionAt(cs), end: doc.positionAt(ce) }, newText: change };
 }
 
 /** Semantic tokens from absolute [line, character, length, type, modifiers] rows, sorted. */

@@ -787,6 +787,24 @@ export function toHost(file: EmbeddedFile, position: Position): Position {
   return { line: file.firstLine + position.line, character: shifted(file.shifts?.[position.line], position.character, false) + file.cuts[position.line] };
 }
 
+/** A shifted scalar of an embedded file (EmbeddedFile.shifts) as columns of its embedded line: `from` to `to`, the
+ *  text there (what Falco receives), the host's columns after the cut, and whether it blanks a pair kubectl drops. */
+export interface ShiftedColumns { line: number; from: number; to: number; text: string; hostAt: number; hostLength: number; blank: boolean }
+
+/** The shifted scalars of embedded lines `first`..`last`, in order. */
+export function shiftedColumns(file: EmbeddedFile, first: number, last: number): ShiftedColumns[] {
+  const out: ShiftedColumns[] = [];
+  if (!file.shifts) return out;
+  for (let line = first; line <= last; line++) {
+    let delta = 0;
+    for (const s of file.shifts[line] ?? []) {
+      out.push({ line, from: s.at + delta, to: s.at + delta + s.text.length, text: s.text, hostAt: s.at, hostLength: s.length, blank: s.text.trim() === '' });
+      delta += s.text.length - s.length;
+    }
+  }
+  return out;
+}
+
 // ---- The Falco Operator's resources (github.com/falcosecurity/falco-operator, v0.2.0 and later) ----
 //
 // The artifact operator runs beside Falco in its pod, watches the Rulesfile and Config resources
