@@ -86,3 +86,25 @@ test('the report of an unidentified text alert says which fields were read off t
     + 'userAgent=google-cloud-sdk  authorizationInfo=<NA>  rawRequest=<NA>';
   assert.match(gcp.report(line, 'file:///logs/gcp.txt'), /^- `gcp\.callerIP` = `10\.0\.0\.1`/m);
 });
+
+// 4. Two hovers said nothing or said it twice: a JSON alert's `"tags":[]` showed "**Tags** of the rule (0):" over an
+// empty list, and a `<NA>` value of a known field gave the same sentence twice (its own line, then the catalog's
+// meaning of `<NA>` for every field).
+test('an empty tags list and a <NA> value of a known field are each said once', () => {
+  const alert = JSON.stringify({
+    hostname: 'n1', output: '10:00:00.000000001: Notice Custom (file=/x parent=<NA>)', output_fields: { 'fd.name': '/x', 'proc.pname': null, 'ct.error': '<NA>', 'my.key': '<NA>' },
+    priority: 'Notice', rule: 'Custom', source: 'syscall', tags: [], time: '2026-01-01T10:00:00.000000001Z',
+  });
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const at = (needle: string) => hoverText(s, 'custom.json', alert, 0, alert.indexOf(needle) + 1);
+  assert.equal(at('"tags"'), '**Tags**: none: the rule had no tags in the Falco that wrote this alert (it writes all of them here).');
+  const once = (md: string) => assert.equal(md.split('Falco had no value for this field').length, 2, md);
+  once(hoverText(s, 'custom.json', alert, 0, alert.indexOf('<NA>)') + 1));
+  once(hoverText(s, 'custom.json', alert, 0, alert.indexOf('<NA>"}') + 1));
+  const ctError = hoverText(s, 'custom.json', alert, 0, alert.indexOf('<NA>","my') + 1);
+  assert.match(ctError, /The AWS API call succeeded/, ctError);
+  once(ctError);
+  // A key no field is known for (an unidentified text alert's): the value's own line says it.
+  const line = '10:00:00.000000001: Notice Something odd (zzq=<NA>)';
+  once(hoverText(s, 'odd.log', line, 0, line.indexOf('<NA>') + 1));
+});

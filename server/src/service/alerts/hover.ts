@@ -220,6 +220,9 @@ export function tagHover(tag: string): string {
 }
 
 export function tagsHover(view: AlertView): string {
+  // Falco writes every tag of the rule (formats.cpp:118-119 at 0.44.1, under json_include_tags_property): an empty
+  // list is a rule without tags where the alert was written.
+  if (view.tags.length === 0) return '**Tags**: none: the rule had no tags in the Falco that wrote this alert (it writes all of them here).';
   const lines = view.tags.slice(0, MAX_LISTED).map((t) => `- ${tagHover(t).replace(/^\*\*Tag\*\* /, '')}`);
   if (view.tags.length > MAX_LISTED) lines.push(`- … ${view.tags.length - MAX_LISTED} more`);
   return `**Tags** of the rule (${view.tags.length}):\n\n${lines.join('\n')}`;
@@ -311,7 +314,8 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
   const v = value.value;
   parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : cappedCode(v)}`);
   if (value.uncertainEnd) parts.push(UNCERTAIN_END_NOTE);
-  if (v === '<NA>') parts.push('`<NA>`: Falco had no value for this field for this event.');
+  // A known field's meanings say it (values.ts, `<NA>` of every field): said once.
+  if (v === '<NA>' && !value.field) parts.push('`<NA>`: Falco had no value for this field for this event.');
   const inexact = inexactValue(v ?? undefined);
   if (inexact) parts.push(inexact === 'replaced' ? REPLACED_BYTES_NOTE : LONE_SURROGATE_NOTE);
   if (value.field) {
