@@ -14,7 +14,7 @@ import { APPLY_EDIT_COMMAND, REPORT_REQUEST, UNSAVED_ELSEWHERE_NOTIFICATION, typ
 import { registerExplorerHandlers } from './handlers/explorer';
 import { resolveCompletionItem } from './service/completionDocs';
 import { withoutByteOrderMark } from './service/text';
-import { versionedOthers, withoutDocumentChanges } from './service/edits';
+import { renameAnswer, versionedOthers, withoutDocumentChanges } from './service/edits';
 import * as fs from 'node:fs';
 
 /**
@@ -390,7 +390,9 @@ connection.onPrepareRename((p) => guarded('prepareRename', null, () => refusedRe
 connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => {
   const t = featuresOf(p.textDocument.uri);
   const edit = t?.features.rename?.(t.doc, p.position, p.newName);
-  return edit ? forClient(edit) : null;
+  // A file closed when the rename was computed names the disk's text (edits.ts DISK_TEXT_VERSION): opened before the
+  // answer arrives, the client refuses the rename rather than apply it at the disk text's positions.
+  return edit ? (canVersionEdits ? renameAnswer(edit) : withoutDocumentChanges(edit)) : null;
 }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
 // A service without a feature answers null, not an empty list: the editor then asks the document's other providers
 // (a plain YAML document's symbols and folding are the YAML tooling's, or VS Code's indentation folding).

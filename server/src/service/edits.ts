@@ -74,6 +74,26 @@ export function filesEdit(host: OpenDocuments, files: readonly FileEdits[]): Wor
 }
 
 /**
+ * The version a rename's edit names for a file that is not open: the text it was computed from is the disk's, which no
+ * version of the editor has (VS Code counts a document's versions from 1). The answer of a rename is checked by the
+ * client when it arrives (vscode-languageclient 10.1.2 rename.js: validateWorkspaceEdit, client.js, compares every
+ * version that is not null with the open document's): a file the user opened (and maybe changed) while the rename was
+ * on its way then refuses the rename instead of taking edits at the disk text's positions, and a file still closed
+ * takes them.
+ */
+export const DISK_TEXT_VERSION = 0;
+
+/** A rename's edit as answered to a client that applies versioned edits: every file named, closed ones by DISK_TEXT_VERSION. */
+export function renameAnswer(edit: WorkspaceEdit): WorkspaceEdit {
+  if (!edit.documentChanges) {
+    const documentChanges: TextDocumentEdit[] = [];
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) documentChanges.push({ textDocument: { uri, version: DISK_TEXT_VERSION }, edits });
+    return { documentChanges };
+  }
+  return { documentChanges: edit.documentChanges.map((c) => ('textDocument' in c && c.textDocument.version === null ? { ...c, textDocument: { uri: c.textDocument.uri, version: DISK_TEXT_VERSION } } : c)) };
+}
+
+/**
  * Several edits as one: `changes` where none has `documentChanges`, else `documentChanges` holding every edit (a
  * `changes` entry, which names no version, with a null one). Each file is in one of the edits only.
  */
