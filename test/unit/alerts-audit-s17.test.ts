@@ -108,3 +108,23 @@ test('an empty tags list and a <NA> value of a known field are each said once', 
   const line = '10:00:00.000000001: Notice Something odd (zzq=<NA>)';
   once(hoverText(s, 'odd.log', line, 0, line.indexOf('<NA>') + 1));
 });
+
+// 5. A tag's hover said falco.yaml selects rules by tag (`rules`) and adds output to them (`append_output`) whatever
+// the target release: `rules` comes with Falco 0.38 (configuration.cpp:562 at 0.38.0), `append_output` with 0.39
+// (configuration.cpp:612 at 0.39.0); Falco 0.37 selects rules by tag with -T and -t only (options.cpp:198-199).
+test('a tag\'s hover says what selects rules by tag at the target release', () => {
+  const alert = JSON.stringify({ hostname: 'n1', output: '10:00:00.000000001: Notice Custom (file=/x)', output_fields: { 'fd.name': '/x' },
+    priority: 'Notice', rule: 'Custom', source: 'syscall', tags: ['filesystem'], time: '2026-01-01T10:00:00.000000001Z' });
+  const at = (release: string) => {
+    const host = new TestHost();
+    host.config = { ...host.config, falcoVersion: release };
+    return hoverText(createAlertsService(host, fakeRules([])), 'tags.json', alert, 0, alert.indexOf('"filesystem"') + 1);
+  };
+  assert.match(at('0.44'), /falco\.yaml can enable or disable rules by tag \(`rules`\) and add output to them \(`append_output`\)\.$/);
+  assert.match(at('0.39'), /and add output to them \(`append_output`\)\.$/);
+  const at38 = at('0.38');
+  assert.match(at38, /falco\.yaml can enable or disable rules by tag \(`rules`; `append_output` comes with Falco 0\.39, the target is 0\.38\)\.$/, at38);
+  const at37 = at('0.37');
+  assert.match(at37, /Falco 0\.37 selects rules by tag on its command line only \(`-T <tag>` turns them off, `-t <tag>` runs only them; falco\.yaml's `rules` comes with 0\.38\)\.$/, at37);
+  assert.ok(!at37.includes('append_output'), at37);
+});

@@ -9,6 +9,7 @@ import { ruleSourceConflict, valueOf, type AlertValue, type AlertView, type Targ
 import { inexactValue, isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 import { table } from '../../knowledge/table';
+import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 
 /** Tags, flags and value meanings listed in one hover. */
 const MAX_LISTED = 50;
@@ -210,20 +211,28 @@ export function timeHover(view: AlertView, previous: AlertView | undefined): str
   return parts.join('\n\n');
 }
 
-export function tagHover(tag: string): string {
+/** What a tag selects at the target release: falco.yaml's `rules` enables and disables rules by tag from 0.38
+ *  (configuration.cpp:562 at 0.38.0), its `append_output` entries match on tags from 0.39 (configuration.cpp:612 at
+ *  0.39.0); before 0.38 only the command line's `-T` and `-t` do (options.cpp:198-199 at 0.37.0). */
+function tagUses(release: string): string {
+  if (compareVersions(release, '0.39') >= 0) return 'falco.yaml can enable or disable rules by tag (`rules`) and add output to them (`append_output`)';
+  if (compareVersions(release, '0.38') >= 0) return `falco.yaml can enable or disable rules by tag (\`rules\`; \`append_output\` comes with Falco 0.39, the target is ${release})`;
+  return `Falco ${release} selects rules by tag on its command line only (\`-T <tag>\` turns them off, \`-t <tag>\` runs only them; falco.yaml's \`rules\` comes with 0.38)`;
+}
+
+export function tagHover(tag: string, release: string = LATEST_FALCO): string {
   const entry = mitreForTag(tag);
   if (entry) return `**Tag** ${cappedCode(tag)}: MITRE ATT&CK ${entry.kind} ${codeSpan(entry.id)} ${escapeMarkdown(entry.name)}`;
   if (/^maturity_/.test(tag)) return `**Tag** ${cappedCode(tag)}: the rule's maturity level in the official rules (stable, incubating, sandbox, deprecated).`;
   if (/^(PCI_DSS|NIST)/.test(tag)) return `**Tag** ${cappedCode(tag)}: a compliance control the rule's authors map it to.`;
-  // falco.yaml 0.44.0: `rules` enables or disables rules by tag, `append_output` entries match on tags.
-  return `**Tag** ${cappedCode(tag)}: a label from the rule's \`tags\`; falco.yaml can enable or disable rules by tag (\`rules\`) and add output to them (\`append_output\`).`;
+  return `**Tag** ${cappedCode(tag)}: a label from the rule's \`tags\`; ${tagUses(release)}.`;
 }
 
-export function tagsHover(view: AlertView): string {
+export function tagsHover(view: AlertView, release: string = LATEST_FALCO): string {
   // Falco writes every tag of the rule (formats.cpp:118-119 at 0.44.1, under json_include_tags_property): an empty
   // list is a rule without tags where the alert was written.
   if (view.tags.length === 0) return '**Tags**: none: the rule had no tags in the Falco that wrote this alert (it writes all of them here).';
-  const lines = view.tags.slice(0, MAX_LISTED).map((t) => `- ${tagHover(t).replace(/^\*\*Tag\*\* /, '')}`);
+  const lines = view.tags.slice(0, MAX_LISTED).map((t) => `- ${tagHover(t, release).replace(/^\*\*Tag\*\* /, '')}`);
   if (view.tags.length > MAX_LISTED) lines.push(`- … ${view.tags.length - MAX_LISTED} more`);
   return `**Tags** of the rule (${view.tags.length}):\n\n${lines.join('\n')}`;
 }
@@ -355,13 +364,14 @@ export function wrapperHover(view: AlertView): string {
   return `**Syslog header**: added by syslog (${cappedCode(w.text.trim())}); the Falco line follows it.`;
 }
 
-export function targetHover(view: AlertView, target: Target, previous: AlertView | undefined): string {
+/** `release`: the target Falco release (setting falcoVersion), for what the hovers say Falco's configuration does. */
+export function targetHover(view: AlertView, target: Target, previous: AlertView | undefined, release: string = LATEST_FALCO): string {
   switch (target.kind) {
     case 'rule': return ruleHover(view);
     case 'priority': return priorityHover(view);
     case 'time': return timeHover(view, previous);
-    case 'tags': return tagsHover(view);
-    case 'tag': return tagHover(target.tag ?? '');
+    case 'tags': return tagsHover(view, release);
+    case 'tag': return tagHover(target.tag ?? '', release);
     case 'source': return sourceHover(view);
     case 'hostname': return hostnameHover(view);
     case 'uuid': return `**uuid** ${cappedCode(view.uuid ?? '')}: an id falcosidekick gives each event it forwards (Falco itself sends none).`;

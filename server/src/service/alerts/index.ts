@@ -479,7 +479,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
           if (groupKey(index.alerts[i]) === key) { previous = { ...view, record: index.alerts[i], time: index.alerts[i].head.time, epochNanos: undefined }; break; }
         }
       }
-      const markdown = targetHover(view, target, previous);
+      const markdown = targetHover(view, target, previous, host.settings().falcoVersion);
       return {
         contents: { kind: MarkupKind.Markdown, value: markdown },
         range: { start: recordPosition(record, target.start), end: recordPosition(record, target.end) },
