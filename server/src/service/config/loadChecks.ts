@@ -12,6 +12,7 @@
 // read as a text (`get_scalar<std::string>`) whose value is empty (`key:`, `~`, `null`) reads as the text 'null'
 // (include/yaml-cpp/node/impl.h as_if<std::string, S>), not as the default; a boolean or a number that does not
 // convert gives the default silently; a lone value where a list is read is a one-item list.
+import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
@@ -256,26 +257,42 @@ function checkDuplicateTopKeys(view: View, ctx: LoadCheckContext): void {
 }
 
 /**
- * A relative config_files path: Falco hands it to std::filesystem as it is (configuration.cpp merge_config_files,
- * 0.38.0-0.44.1: `std::filesystem::path(include_file.m_path)`, then exists/is_regular_file/is_directory), so it is
- * resolved against Falco's working directory, not against the folder of the file that names it; a path that does not
- * exist there is skipped without a word. When the path names something beside this file, the fix writes that
- * absolute path.
+ * Where Falco looks for a relative path of config_files or rules_files: it hands the path as written to the file
+ * system (configuration.cpp at 0.44.1: load_yaml's rules_files loop `stat(file.c_str(), ...)` :316-322, then
+ * read_rules_file_directory's std::filesystem calls :705-745; merge_config_files `std::filesystem::path(
+ * include_file.m_path)`, 0.38.0-0.44.1), and never changes its directory (no chdir under userspace/, 0.37.0-0.44.1),
+ * so the path is resolved against the working directory of Falco's process, not against the folder of the file that
+ * names it; a path that does not exist there is skipped without a word. That directory is `/` wherever Falco runs as
+ * shipped: its packages' systemd units set no WorkingDirectory= (scripts/systemd/*.service, and systemd starts a
+ * system service in `/`), its container images run in `/` (docker/falco/Dockerfile: `WORKDIR /` from 0.40.0, none
+ * before, Docker's default `/`), and neither the Helm chart's pod template (charts/falco 3.0.0-9.1.0) nor the Falco
+ * Operator's (internal/pkg/resources at v0.4.1) sets a workingDir. Only Falco started by hand reads it elsewhere.
  */
+function relativePathMessage(path: string, beside: string | undefined): string {
+  const fromRoot = posix.join('/', path);
+  return `Falco reads the relative path '${path}' from its working directory, not from this file's folder: '${fromRoot}' where Falco runs from its packages' systemd units or its container images (the Helm chart's and the Falco Operator's pods included), which start it in '/'; the directory it is started in when run by hand. A path that does not exist there is skipped without a word.`
+    + (beside !== undefined ? ` '${beside}' exists beside this file; write it as an absolute path.` : ' Write an absolute path.');
+}
+
+/** The relative-path finding of a config_files or rules_files entry (`entry.path` relative), with a fix writing the
+ *  absolute path of what exists beside this file. */
+function reportRelativePath(view: View, ctx: LoadCheckContext, path: string, node: Node, at: string): void {
+  const { merged } = view;
+  const folder = ctx.path && ctx.path.startsWith('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/')) || '/' : undefined;
+  const beside = folder !== undefined ? `${folder === '/' ? '' : folder}/${path.replace(/^\.\//, '')}` : undefined;
+  const found = beside !== undefined && !merged.inPod && !merged.overlay && ctx.exists(beside);
+  const span = nodeSpan(node);
+  const fix: ConfigFix | undefined = found && !/["'\\:#]/.test(beside!) ? { title: `Write the absolute path '${beside}'`, edits: [{ span, newText: beside! }] } : undefined;
+  ctx.report(ConfigCode.RelativePath, span, relativePathMessage(path, found ? beside : undefined), { path: at, ...(fix ? { fix } : {}) });
+}
+
+/** Relative config_files paths (relativePathMessage). */
 function checkRelativeIncludes(view: View, ctx: LoadCheckContext): void {
   const { merged } = view;
   if (merged.main !== merged.edited || merged.overlay) return;
   for (const entry of includeEntries(valueOf(merged.edited.model.root, 'config_files'), ctx.target)) {
     if (entry.path === undefined || entry.path === '' || entry.path.startsWith('/') || !entry.pathNode) continue;
-    const folder = ctx.path && ctx.path.startsWith('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/')) || '/' : undefined;
-    const beside = folder !== undefined ? `${folder === '/' ? '' : folder}/${entry.path.replace(/^\.\//, '')}` : undefined;
-    const found = beside !== undefined && !merged.inPod && ctx.exists(beside);
-    const span = nodeSpan(entry.pathNode);
-    const fix: ConfigFix | undefined = found && !/["'\\:#]/.test(beside!) ? { title: `Write the absolute path '${beside}'`, edits: [{ span, newText: beside! }] } : undefined;
-    ctx.report(ConfigCode.RelativePath, span,
-      `Falco reads the relative path '${entry.path}' from the directory it is started in (its working directory), not from this file's folder: a path that does not exist there is skipped without a word.`
-      + (found ? ` '${beside}' exists beside this file; write it as an absolute path.` : ' Write an absolute path.'),
-      { path: 'config_files[]', ...(fix ? { fix } : {}) });
+    reportRelativePath(view, ctx, entry.path, entry.pathNode, 'config_files[]');
   }
 }
 
@@ -336,9 +353,10 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
       if (!isScalar(item) || usesEnvironment(item) || item.value === null) continue;
       const path = valueText(item);
       if (path === '') continue;
-      if (!ctx.exists(path)) {
+      if (!path.startsWith('/')) reportRelativePath(view, ctx, path, item, `${String(pair!.key.value)}[]`);
+      else if (!ctx.exists(path)) {
         const parent = path.replace(/\/[^/]*\/?$/, '') || '/';
-        if (path.startsWith('/') && ctx.exists(parent)) {
+        if (ctx.exists(parent)) {
           ctx.report(ConfigCode.RulesPathMissing, nodeSpan(item),
             `'${path}' does not exist on this machine, though its folder does: Falco skips a rules path that does not exist without a word.`,
             { path });
