@@ -128,3 +128,29 @@ test('a tag\'s hover says what selects rules by tag at the target release', () =
   assert.match(at37, /Falco 0\.37 selects rules by tag on its command line only \(`-T <tag>` turns them off, `-t <tag>` runs only them; falco\.yaml's `rules` comes with 0\.38\)\.$/, at37);
   assert.ok(!at37.includes('append_output'), at37);
 });
+
+// 6. `kubectl logs --timestamps` (and `docker logs --timestamps`) put the time the runtime read each line and a blank
+// before it. Such a line was no alert: after a text alert it was read as that alert's wrapped continuation, so the
+// alert's last value ran on through the next lines (`terminal` = `34820 container_id=host … 2026-01-03T…`).
+test('lines of kubectl logs --timestamps are alerts of their own, behind a prefix that says what it is', () => {
+  const text = 'Sensitive file opened for reading by non-trusted program | file=/etc/shadow process=cat terminal=34820 container_id=host container_name=host';
+  const lines = [
+    `2026-01-03T19:39:42.523456789Z 19:39:42.522581168: Warning ${text}`,
+    `2026-01-03T19:39:43.000000001Z 19:39:42.999999999: Warning ${text}`,
+    `2026-01-03T19:39:44.000000001Z ${JSON.stringify({ hostname: 'n1', output: `19:39:43.999999999: Warning ${text}`, output_fields: { 'fd.name': '/etc/shadow', 'proc.name': 'cat' }, priority: 'Warning', rule: 'Read sensitive file untrusted', source: 'syscall', tags: [], time: '2026-01-03T19:39:43.999999999Z' })}`,
+  ];
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const log = `${lines.join('\n')}\n`;
+  const doc = alertDoc('kubectl.log', log);
+  s.didOpenOrChange?.(doc);
+  assert.match(s.report(doc, doc.uri), /^3 alerts from `kubectl\.log`/m);
+  const prefix = hoverText(s, 'kubectl.log', log, 1, 3);
+  assert.equal(prefix, '**Log timestamp** `2026-01-03T19:39:43.000000001Z`: added by `kubectl logs --timestamps` or `docker logs --timestamps` '
+    + '(the time the container runtime read the line, UTC), not by Falco; the Falco line follows it.');
+  const terminal = hoverText(s, 'kubectl.log', log, 0, lines[0].indexOf('34820') + 1);
+  assert.match(terminal, /Value: `34820`$/m, terminal);
+  assert.match(hoverText(s, 'kubectl.log', log, 2, lines[2].indexOf('"rule"') + 2), /^\*\*Rule\*\* `Read sensitive file untrusted`/);
+  // A Falco text alert in ISO 8601 time is no prefixed line.
+  const iso = `2026-01-03T19:39:42.522581168+0000: Warning ${text}`;
+  assert.match(hoverText(s, 'iso.log', iso, 0, 2), /^\*\*Time\*\* `2026-01-03 19:39:42\.522581168 UTC`/);
+});

@@ -361,6 +361,11 @@ export function wrapperHover(view: AlertView): string {
     return `**Container runtime log prefix**: written by the container runtime, not Falco. Time ${cappedCode(m?.[1] ?? '')} (${zone}), stream ${cappedCode(m?.[2] ?? '')}, `
       + `${m?.[3] === 'P' ? '`P`: a partial line, continued on the next line' : '`F`: a full line'}.`;
   }
+  if (w.kind === 'timestamp') {
+    const time = w.text.trim();
+    return `**Log timestamp** ${cappedCode(time)}: added by \`kubectl logs --timestamps\` or \`docker logs --timestamps\` (the time the container runtime `
+      + `read the line, ${/Z$/.test(time) ? 'UTC' : 'with its UTC offset'}), not by Falco; the Falco line follows it.`;
+  }
   return `**Syslog header**: added by syslog (${cappedCode(w.text.trim())}); the Falco line follows it.`;
 }
 

@@ -14,7 +14,7 @@ export type AlertDiagnosticCode =
   | 'json-syntax' | 'json-truncated' | 'missing-key' | 'invalid-value' | 'unknown-priority' | 'not-an-alert'
   | 'text-truncated' | 'partial-unterminated' | 'falco-alert' | 'problems-cap' | 'diagnostics-cap';
 
-export type Wrapper = 'cri' | 'syslog' | 'docker';
+export type Wrapper = 'cri' | 'syslog' | 'docker' | 'timestamp';
 
 export interface AlertHead {
   format: 'json' | 'text';
@@ -107,6 +107,9 @@ export function detach(s: string): string {
 export const CRI_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) (stdout|stderr) ([FP])(?: |$)/;
 // `Jan  3 19:39:42 host falco: payload` (BSD syslog) and `2024-01-03T19:39:42.123+00:00 host falco[12]: payload` (rsyslog).
 export const SYSLOG_PREFIX = /^(?:([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2})|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))) (\S+) ([A-Za-z0-9_.\/-]+)(?:\[(\d+)\])?: /;
+// `kubectl logs --timestamps` and `docker logs --timestamps`: the time the container runtime read the line (RFC 3339,
+// nanoseconds) and a blank, then the line as Falco wrote it: a JSON alert or a text alert's time.
+export const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?=[{\d])/;
 // `19:39:42.522581168: Warning …` and `2024-01-03T19:39:42.522581168+0000: Warning …`.
 const TEXT_ALERT = /^(\d{2}:\d{2}:\d{2}\.\d{1,9}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:?\d{2})?): (\S*)/;
 // Falco's own log lines: `Sun Jul 23 15:28:36 2023: Falco version: …` or `2023-07-23T15:28:36+0000: …`.
@@ -148,7 +151,11 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
     if (partial) return { kind: 'other', payloadStart, wrapper, partial };
   } else {
     const syslog = startsWithDate || (first >= 65 && first <= 90) /* A-Z */ ? SYSLOG_PREFIX.exec(line) : null;
-    if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; }
+    if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; } else if (startsWithDate) {
+      // Its own line, even where what follows is no alert: not the continuation of a wrapped text alert.
+      const stamp = TIMESTAMP_PREFIX.exec(line);
+      if (stamp) { wrapper = 'timestamp'; payloadStart = stamp[0].length; }
+    }
   }
   const parsed = parsePayload(line, payloadStart, line.length, intern) as ParsedLine;
   parsed.payloadStart = payloadStart;

@@ -5,7 +5,7 @@ import type { RuleSummary, RulesWorkspace } from '../features';
 import { decodeJsonString, memberOf, scanJson, scalarText, sourceOffset, type JsonNode } from './json';
 import { PRIORITY_NAMES } from './priority';
 import type { AlertRecord } from './documentIndex';
-import { CRI_PREFIX, SYSLOG_PREFIX } from './parse';
+import { CRI_PREFIX, SYSLOG_PREFIX, TIMESTAMP_PREFIX } from './parse';
 import { tokenizeKeyValues, type MatchedValue, type TemplateLibrary } from './templates';
 
 export type TargetKind =
@@ -59,7 +59,7 @@ export interface AlertView {
   outputFields?: Map<string, string>;
   values: AlertValue[];
   targets: Target[];
-  wrapper?: { kind: 'cri' | 'syslog'; text: string; end: number };
+  wrapper?: { kind: 'cri' | 'syslog' | 'timestamp'; text: string; end: number };
 }
 
 export function priorityLabel(p: number): string { return p >= 0 ? PRIORITY_NAMES[p] : 'Unknown'; }
@@ -75,7 +75,8 @@ export function buildView(record: AlertRecord, rules: RulesWorkspace, templates:
   if (!record.pieces && payloadStart > 0) {
     const cri = CRI_PREFIX.exec(text);
     const sys = cri ? null : SYSLOG_PREFIX.exec(text);
-    const kind = cri ? 'cri' : sys ? 'syslog' : undefined;
+    const stamp = cri || sys ? null : TIMESTAMP_PREFIX.exec(text);
+    const kind = cri ? 'cri' : sys ? 'syslog' : stamp ? 'timestamp' : undefined;
     if (kind) {
       view.wrapper = { kind, text: text.slice(0, payloadStart), end: payloadStart };
       view.targets.push({ kind: 'wrapper', start: 0, end: payloadStart });
