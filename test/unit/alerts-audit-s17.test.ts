@@ -154,3 +154,18 @@ test('lines of kubectl logs --timestamps are alerts of their own, behind a prefi
   const iso = `2026-01-03T19:39:42.522581168+0000: Warning ${text}`;
   assert.match(hoverText(s, 'iso.log', iso, 0, 2), /^\*\*Time\*\* `2026-01-03 19:39:42\.522581168 UTC`/);
 });
+
+// 7. Falco writes an internal event's JSON `output` as the bare message (falco_outputs.cpp handle_msg: `jmsg["output"]
+// = msg`, :202 at 0.44.1, :211 at 0.37.0), with no time and priority in front. The hover called such an output "not
+// written by Falco as it is (a test payload, or a program that rewrote it)".
+test('an internal event\'s JSON output without time and priority is Falco\'s own', () => {
+  const drop = JSON.stringify({ hostname: 'node-1', output: 'Falco internal: syscall event drop. 9 system calls dropped in last second.',
+    output_fields: { ebpf_enabled: '1', n_drops: '9', n_evts: '6656' }, priority: 'Debug', rule: 'Falco internal: syscall event drop', source: 'internal', time: '2026-01-01T10:00:00.000000001Z' });
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const md = hoverText(s, 'drops.json', drop, 0, drop.indexOf('"output"') + 2);
+  assert.match(md, /^\*\*output\*\*: the message of a Falco internal event, as Falco writes it in JSON: without a time and priority in front/, md);
+  assert.ok(!md.includes('not written by Falco'), md);
+  // A rule's output without them stays suspect.
+  const rule = drop.replace('"Falco internal: syscall event drop"', '"Custom"').replace('"internal"', '"syscall"');
+  assert.match(hoverText(s, 'rule.json', rule, 0, rule.indexOf('"output"') + 2), /this text was not written by Falco as it is/);
+});

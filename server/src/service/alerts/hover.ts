@@ -382,8 +382,12 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'uuid': return `**uuid** ${cappedCode(view.uuid ?? '')}: an id falcosidekick gives each event it forwards (Falco itself sends none).`;
     case 'field-key': return fieldKeyHover(view, view.values[target.value!]);
     case 'field-value': return fieldValueHover(view, view.values[target.value!]);
-    // Falco writes the time and the priority before the rule's output (formats.cpp:64-74 at 0.44.1, text and JSON).
-    case 'output': return view.outputPrefixed === false
+    // Falco writes the time and the priority before the rule's output (formats.cpp:64-74 at 0.44.1, text and JSON),
+    // but an internal event's JSON `output` is its message alone (falco_outputs.cpp handle_msg, :202 at 0.44.1, :211
+    // at 0.37.0).
+    case 'output': return view.outputPrefixed === false && isInternalEvent(view.rule, view.source)
+      ? '**output**: the message of a Falco internal event, as Falco writes it in JSON: without a time and priority in front (those come with rules\' outputs), its values in `output_fields`.'
+      : view.outputPrefixed === false
       ? '**output**: the rule\'s output, without the time and priority that Falco writes in front of it: this text was not written by Falco as it is (a test payload, or a program that rewrote it). Hover a `key=value` token to see its field.'
       : '**output**: the rule\'s output rendered by Falco, with the time and priority in front. Hover a `key=value` token to see its field.';
     case 'message': return '**message**: the rule\'s output rendered without the time and priority (`json_include_message_property`).';
