@@ -8,7 +8,7 @@
 // is written as JSON's text key (`on:` reaches Falco as the key 'true', `0777:` as '511'), or refused (`~:`): flagged
 // the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
-import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { jsonKey, kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
@@ -294,4 +294,89 @@ export function dnsNameProblem(node: unknown, what: string, kind: string, rule: 
     span: spanOf(node),
     message: `Kubernetes refuses this ${kind}: ${what} '${name}' must be ${words}, of at most ${max} characters${name.length > max ? ` (it has ${name.length})` : ''}.`,
   };
+}
+
+// ---- Merge keys and aliases, which kubectl expands ----
+//
+// kubectl reads a manifest with go-yaml v2 (sigs.k8s.io/yaml YAMLToJSON, yaml.Unmarshal into interface{}: go.yaml.in/
+// yaml/v2 v2.4.2 at sigs.k8s.io/yaml v1.6.0, the goyaml.v2 copy of v2.4.0 at v1.4.0, decode.go the same in both) and
+// sends JSON, so what the operator writes back holds no alias and no merge key. An alias becomes a copy of the node its
+// anchor names (decoder.alias), an anchor that must come before it in the YAML document (parser.alias: "unknown
+// anchor '%s' referenced" otherwise); a plain `<<` key (or one tagged !!merge: isMerge) sets the pairs of its mapping
+// into the mapping holding it, at its place, so that a later pair of the same key replaces them and they replace an
+// earlier one (decoder.mapping, decode.go:661-665; a list of mappings is merged from its last to its first, the first
+// taking precedence: decoder.merge, :786-811; any other value: "map merge requires map or sequence of maps as the
+// value"). An alias whose anchor lies in the same inlineRules or config reads the same with Falco's YAML reader
+// (yaml-cpp copies the anchored node too), and is checked as written. A merge key, which yaml-cpp does not have, and an
+// alias of a node outside the block, which the embedded file does not hold, are not read as kubectl reads them: the
+// block is not checked (expansionProblems says why); one that kubectl refuses is an error.
+
+/** The anchors of a YAML document, by name, in the order they are written (node and where it starts). */
+function anchorsOf(root: unknown): Map<string, { node: Node; at: number }[]> {
+  const out = new Map<string, { node: Node; at: number }[]>();
+  const visit = (n: unknown, depth: number) => {
+    if (depth > 64 || !n || typeof n !== 'object') return;
+    const anchored = n as Node & { anchor?: string };
+    if (anchored.anchor && anchored.range) {
+      const list = out.get(anchored.anchor) ?? [];
+      list.push({ node: anchored, at: anchored.range[0] });
+      out.set(anchored.anchor, list);
+    }
+    if (isSeq(n)) for (const item of n.items) visit(item, depth + 1);
+    else if (isMap(n)) for (const pair of n.items) { visit(pair.key, depth + 1); visit(pair.value, depth + 1); }
+  };
+  visit(root, 0);
+  return out;
+}
+
+/** The node an alias names as go-yaml v2 reads it: the last anchor of its name written before it, if any. */
+function anchorOf(anchors: Map<string, { node: Node; at: number }[]>, alias: Alias): { node: Node; at: number } | undefined {
+  const at = alias.range?.[0] ?? 0;
+  return (anchors.get(alias.source) ?? []).filter((a) => a.at < at).pop();
+}
+
+function isMergeKey(key: unknown): key is Scalar {
+  return isScalar(key) && ((key.type === 'PLAIN' && key.tag === undefined && key.source === '<<') || key.tag === 'tag:yaml.org,2002:merge');
+}
+
+/**
+ * The merge keys and aliases under `node` (a Rulesfile's inlineRules, a Config's config; `root` its YAML document's
+ * contents) that kubectl expands otherwise than Falco Lens reads the block: each at its `<<` or its alias, with why.
+ * Empty when the block reads as kubectl sends it.
+ */
+export function expansionProblems(root: unknown, node: Node, field: string, lineOf: (offset: number) => number): { span: readonly [number, number]; severity: 'error' | 'information'; message: string }[] {
+  const [start, end] = spanOf(node);
+  let anchors: Map<string, { node: Node; at: number }[]> | undefined;
+  const anchorFor = (alias: Alias) => anchorOf(anchors ??= anchorsOf(root), alias);
+  const out: ReturnType<typeof expansionProblems> = [];
+  const aliasProblem = (alias: Alias) => {
+    const anchor = anchorFor(alias);
+    if (!anchor) {
+      out.push({ span: spanOf(alias), severity: 'error', message: `kubectl refuses this manifest: no anchor &${alias.source} comes before this alias in its YAML document ('yaml: unknown anchor '${alias.source}' referenced').` });
+    } else if (anchor.at < start || anchor.at >= end) {
+      out.push({ span: spanOf(alias), severity: 'information', message: `kubectl replaces *${alias.source} with a copy of the node its anchor names (line ${lineOf(anchor.at) + 1}), outside ${field}, and the operator writes that copy for Falco. Falco Lens reads only the text of ${field}, so it does not check this ${field}: write the value here to have it checked.` });
+    }
+  };
+  const mergesMaps = (value: unknown): boolean => {
+    const isMapping = (v: unknown) => isMap(v) || (isAlias(v) && isMap(anchorFor(v)?.node));
+    return isMapping(value) || (isSeq(value) && value.items.every(isMapping));
+  };
+  const visit = (n: unknown, depth: number) => {
+    if (depth > 32) return;
+    if (isAlias(n)) aliasProblem(n);
+    else if (isSeq(n)) for (const item of n.items) visit(item, depth + 1);
+    else if (isMap(n)) {
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        if (isMergeKey(pair.key)) {
+          out.push(mergesMaps(pair.value)
+            ? { span: spanOf(pair.key), severity: 'information', message: `kubectl merges the mapping of this '<<' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no '<<'. Falco Lens reads ${field} as Falco's own YAML reader would, which has no merge keys, so it does not check this ${field}: write the keys in place to have it checked.` }
+            : { span: spanOf(pair.key), severity: 'error', message: 'kubectl refuses this manifest: the value of a \'<<\' merge key must be a mapping, an alias of one, or a list of them (\'map merge requires map or sequence of maps as the value\').' });
+        } else visit(pair.key, depth + 1);
+        visit(pair.value, depth + 1);
+      }
+    }
+  };
+  visit(node, 0);
+  return out;
 }

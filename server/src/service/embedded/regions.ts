@@ -33,7 +33,7 @@ import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
 import { placedEntries } from './configMap';
-import { dnsNameProblem, droppedPairProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
+import { dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -272,6 +272,10 @@ export enum HolderCode {
   /** A pair of a Rulesfile's inlineRules or a Config's config whose key a later pair of the mapping has again, as
    *  kubectl reads keys: kubectl keeps the later one, and this one never reaches Falco (operatorScalars.ts droppedPairs). */
   KubectlDroppedKey = 'embedded-kubectl-dropped-key',
+  /** A merge key `<<`, or an alias of an anchor outside the block, in a Rulesfile's inlineRules or a Config's config:
+   *  kubectl expands it, and the block is not checked; one kubectl refuses is an error (operatorScalars.ts
+   *  expansionProblems). */
+  KubectlExpanded = 'embedded-kubectl-expanded',
   /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
    *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
   ResourceName = 'embedded-resource-name',
@@ -969,6 +973,10 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
     }
   }
   if (wanted) {
+    // kubectl expands merge keys and aliases of anchors outside the block: what Falco receives is not this text.
+    const expanded = expansionProblems(root, node, field, (offset) => lines.positionAt(offset).line);
+    for (const p of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded });
+    if (expanded.length > 0) return out;
     const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
     // Falco Lens checks what Falco receives: the scalars the operator writes back otherwise are that text.
     if (file) out.inline = withChanges(file, lines, text, operatorTextChanges(node, text));
