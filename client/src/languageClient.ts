@@ -138,15 +138,18 @@ export class FalcoLanguageClient implements vscode.Disposable {
  * Tells the server which files the editor holds with unsaved changes in a language it is not sent (plain text, another
  * language mode), each time that set changes: the server does not have their text, so a tuning quick fix into one
  * (computed from the disk) is shown greyed out, saying to save it first (protocol.ts UNSAVED_ELSEWHERE_NOTIFICATION).
+ * With them, every file open in such a language: an edit of a file open there under another path (a link) names it.
  */
 function reportUnsavedElsewhere(client: LanguageClient): vscode.Disposable {
   let last: string | undefined;
   const send = () => {
-    const uris = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && !SENT_LANGUAGES.has(d.languageId)).map((d) => d.uri.toString()).sort();
-    const key = uris.join('\n');
+    const elsewhere = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && !SENT_LANGUAGES.has(d.languageId));
+    const uris = elsewhere.filter((d) => d.isDirty).map((d) => d.uri.toString()).sort();
+    const open = elsewhere.map((d) => d.uri.toString()).sort();
+    const key = `${uris.join('\n')}\u0000${open.join('\n')}`;
     if (key === last) return;
     last = key;
-    const params: UnsavedElsewhereParams = { version: 1, uris };
+    const params: UnsavedElsewhereParams = { version: 1, uris, open };
     client.sendNotification(UNSAVED_ELSEWHERE_NOTIFICATION, params).catch(() => { last = undefined; });
   };
   send();

@@ -16,10 +16,12 @@ export interface ApplyEditArguments { label: string; edit: unknown }
  * Client → server notification: the files the editor holds with unsaved changes in a language it does not send the
  * server (plain text, another language mode), the whole set each time it changes. The server does not have their
  * text, so an edit of one computed from the disk would land at the disk's offsets inside the unsaved text: tuning
- * quick fixes into such a file are shown greyed out (save it first). `version` is this message's format (1).
+ * quick fixes into such a file are shown greyed out (save it first). `open`: every file the editor holds in such a
+language, saved or not, so that an edit of a file open there under another path (a link) names that buffer
+(service/edits.ts editedUri); absent from an older client. `version` is this message's format (1).
  */
 export const UNSAVED_ELSEWHERE_NOTIFICATION = 'falcoLens/unsavedElsewhere';
-export interface UnsavedElsewhereParams { version: 1; uris: string[] }
+export interface UnsavedElsewhereParams { version: 1; uris: string[]; open?: string[] }
 
 /** Custom request: a Markdown incident report for the alerts of a document (all, or a line range). */
 export const REPORT_REQUEST = 'falcoLens/report';

@@ -51,6 +51,8 @@ const documents = new TextDocuments<TextDocument>({
 let settings: FalcoLensSettings = DEFAULT_SETTINGS;
 /** Files the editor holds with unsaved changes in a language the server is not sent (UNSAVED_ELSEWHERE_NOTIFICATION). */
 let unsavedElsewhere = new Set<string>();
+/** Files the editor holds in a language the server is not sent, saved or not (UNSAVED_ELSEWHERE_NOTIFICATION `open`). */
+let openElsewhere: readonly string[] = [];
 let folders: string[] = [];
 let canPullConfiguration = false;
 /** Whether the client applies `documentChanges` (versioned edits); without it, edits go back as `changes`. */
@@ -88,7 +90,7 @@ const host: ServiceHost = {
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
   // Edits of a file other than the request's name its open version (service/edits.ts).
   openDocument: (uri) => documents.get(uri),
-  openUris: () => documents.keys(),
+  openUris: () => (openElsewhere.length === 0 ? documents.keys() : [...documents.keys(), ...openElsewhere.filter((uri) => !documents.get(uri))]),
   unsavedElsewhere: (uri) => unsavedElsewhere.has(uri) && !documents.get(uri),
   workspaceFolders: () => folders,
   settings: () => settings,
@@ -186,7 +188,9 @@ connection.onDidChangeWatchedFiles((params) => {
 
 // The whole set each time; a message of another format, or malformed, is ignored (the last set stays).
 connection.onNotification(UNSAVED_ELSEWHERE_NOTIFICATION, (p: UnsavedElsewhereParams) => guarded('unsaved files', undefined, () => {
-  if (p?.version === 1 && Array.isArray(p.uris)) unsavedElsewhere = new Set(p.uris.filter((u): u is string => typeof u === 'string'));
+  if (p?.version !== 1 || !Array.isArray(p.uris)) return;
+  unsavedElsewhere = new Set(p.uris.filter((u): u is string => typeof u === 'string'));
+  openElsewhere = Array.isArray(p.open) ? p.open.filter((u): u is string => typeof u === 'string') : [...unsavedElsewhere];
 }));
 
 // Validation: debounced per document. A rules document is read by the other open documents (rules files that follow

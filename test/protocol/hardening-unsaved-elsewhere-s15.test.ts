@@ -73,3 +73,42 @@ test('a client without disabled support gets no greyed-out action, and no fix in
   assert.ok(!unsaved.some((a) => a.title === FIX || a.title === SAVE_FIRST || a.disabled), titles(unsaved));
   assert.ok(unsaved.some((a) => a.title.startsWith('Generate incident report')), titles(unsaved));
 });
+
+// Session 17 (helper C): the client also lists every file it holds in such a language, saved or not (`open`), so that
+// an edit of a file open there under another path (a link) names that buffer (service/edits.ts editedUri), not the
+// configured path, which VS Code would open as a second buffer of the file.
+test('the local rules file is a link to a file held open as plain text: the fix edits that buffer', { timeout: 60_000 }, async (t) => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-open-elsewhere-'));
+  t.after(() => fs.rmSync(ws, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(ws, 'backup_rules.yaml'), KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private'));
+  fs.mkdirSync(path.join(ws, 'team'));
+  fs.writeFileSync(path.join(ws, 'team', 'tuning.yaml'), '# Our tuning.\n');
+  fs.symlinkSync(path.join('team', 'tuning.yaml'), path.join(ws, 'falco_rules.local.yaml'));
+  const linkUri = `file://${path.join(ws, 'falco_rules.local.yaml')}`;
+  const bufferUri = `file://${path.join(ws, 'team', 'tuning.yaml')}`;
+  const logUri = `file://${path.join(ws, 'falco.json')}`;
+  const settings = { rules: { files: [] } };
+  const server = await startServer({
+    rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings },
+    capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } }, textDocument: { codeAction: { disabledSupport: true } } },
+  });
+  t.after(() => server.stop());
+  const logFirst = server.nextDiagnostics(logUri);
+  server.open(logUri, 'falco-alerts', `${KEY_ALERT}\n`);
+  await logFirst;
+  const named = async () => {
+    const list = await server.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: logUri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+    }) as CodeAction[];
+    const fix = list.find((a) => a.title === FIX);
+    assert.ok(fix?.edit, list.map((a) => a.title).join('\n'));
+    return [...(fix.edit.documentChanges ?? []).map((c) => ('textDocument' in c ? c.textDocument.uri : `${c.kind} ${'uri' in c ? c.uri : ''}`)), ...Object.keys(fix.edit.changes ?? {})];
+  };
+  assert.deepEqual(await named(), [`create ${linkUri}`, linkUri]);
+  const params: UnsavedElsewhereParams = { version: 1, uris: [], open: [bufferUri] };
+  await server.connection.sendNotification(UNSAVED_ELSEWHERE_NOTIFICATION, params);
+  assert.deepEqual(await named(), [`create ${bufferUri}`, bufferUri]);
+  // Closed again (an empty list): the configured path.
+  await server.connection.sendNotification(UNSAVED_ELSEWHERE_NOTIFICATION, { version: 1, uris: [], open: [] });
+  assert.deepEqual(await named(), [`create ${linkUri}`, linkUri]);
+});

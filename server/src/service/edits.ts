@@ -8,8 +8,8 @@ import type { CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vsco
 import type { ServiceHost } from './host';
 import { URI_TO_PATH, pathToUri } from './uri';
 
-/** Where the editor's open documents are known (a ServiceHost). */
-export type OpenDocuments = Pick<ServiceHost, 'openDocument' | 'unsavedElsewhere'>;
+/** Where the editor's open documents are known (a ServiceHost), and the paths of a file (editedUri). */
+export type OpenDocuments = Pick<ServiceHost, 'openDocument' | 'unsavedElsewhere' | 'openUris' | 'realPath'>;
 
 /** The edits of one file, and the text their positions were computed from. */
 export interface FileEdits {
@@ -41,13 +41,27 @@ export function editVersion(host: OpenDocuments, uri: string, text: string): num
 export function editedUri(host: Pick<ServiceHost, 'openDocument' | 'openUris' | 'realPath'>, path: string): string {
   const own = pathToUri(path);
   if (host.openDocument?.(own) || !host.openUris || !host.realPath) return own;
+  const open = host.openUris();
+  if (open.includes(own)) return own;
   const real = host.realPath(path);
   if (real === undefined) return own;
-  for (const uri of host.openUris()) {
+  for (const uri of open) {
     const other = URI_TO_PATH(uri);
     if (other !== undefined && other !== path && host.realPath(other) === real) return uri;
   }
   return own;
+}
+
+/**
+ * A file's edits naming the document the editor has the file open as under another path (editedUri: a Helm values
+ * file, a Rulesfile's manifest or the local rules file open through a link, in any language), unless the edit names
+ * that path already.
+ */
+function linkedFile(host: OpenDocuments, f: FileEdits, files: readonly FileEdits[]): FileEdits {
+  if (!host.openUris || !host.realPath) return f;
+  const path = URI_TO_PATH(f.uri);
+  const uri = path === undefined ? f.uri : editedUri(host, path);
+  return uri === f.uri || files.some((g) => g.uri === uri) ? f : { ...f, uri };
 }
 
 /**
@@ -56,6 +70,7 @@ export function editedUri(host: Pick<ServiceHost, 'openDocument' | 'openUris' | 
  * file that may not exist. Undefined where a file is open with another text than its edits were computed from.
  */
 export function filesEdit(host: OpenDocuments, files: readonly FileEdits[]): WorkspaceEdit | undefined {
+  files = files.map((f) => linkedFile(host, f, files));
   const versions = files.map((f) => editVersion(host, f.uri, f.text));
   if (versions.includes(undefined)) return undefined;
   const creates = files.some((f, i) => f.mayNotExist && versions[i] === null);

@@ -184,6 +184,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       // A workspace file read from disk and now opened: the editor's text takes over its sets.
       known = diskHosts.get(uri)?.state;
       if (diskHosts.delete(uri)) diskVersion++;
+      forgetDiskTwins(uri);
     }
     if (known && known.text === text && known.enabled === enabled && known.target === target && known.crossKey === crossKeyOf(known)) {
       hosts.set(uri, known);
@@ -272,6 +273,40 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     diskVersion++;
   };
 
+  /** The real paths of the open hosts' files, where the host can tell them (a file open through a link). */
+  const openRealPaths = (): Set<string> => {
+    const out = new Set<string>();
+    if (!host.realPath) return out;
+    for (const uri of hosts.keys()) {
+      const path = URI_TO_PATH(uri);
+      const real = path === undefined ? undefined : host.realPath(path);
+      if (real !== undefined) out.add(real);
+    }
+    return out;
+  };
+  /**
+   * A file open in the editor under one path and read from disk under another (a link to it in the workspace, or the
+   * workspace's file opened through a link): one file, whose sets and deployments are the open document's. The disk
+   * host of another path of the file `uri` opens is forgotten (syncWorkspace reads it again once it is closed), as
+   * syncWorkspace reads one path only of a file the walk lists under several. Its edits name the document the editor
+   * has open under another path, in any language (service/edits.ts filesEdit, editedUri).
+   */
+  const forgetDiskTwins = (uri: string): void => {
+    const path = URI_TO_PATH(uri);
+    if (diskHosts.size === 0 || path === undefined || !host.realPath) return;
+    const real = host.realPath(path);
+    if (real === undefined) return;
+    for (const [other, known] of diskHosts) {
+      const otherPath = URI_TO_PATH(other);
+      if (otherPath === undefined || host.realPath(otherPath) !== real) continue;
+      forgetSets(known.state);
+      diskHosts.delete(other);
+      hookObjects.delete(other);
+      diskVersion++;
+      scanStale = true;
+    }
+  };
+
   const syncWorkspace = (): void => {
     const list = rules.workspaceYamlFiles();
     if (list === scannedList && !scanStale) return;
@@ -279,6 +314,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     scanStale = false;
     const enabled = host.settings().embeddedRules;
     const wanted = new Set<string>();
+    const openReal = openRealPaths();
+    const readReal = new Set<string>();
     if (enabled) {
       let bytes = 0;
       const ordered = scanOrder(list, host.workspaceFolders());
@@ -289,8 +326,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           break;
         }
         const uri = pathToUri(path);
+        if (hosts.has(uri)) { wanted.add(uri); continue; }
+        // Another path of a file the editor has open, or of one read already (links): one file, read once.
+        const real = host.realPath ? host.realPath(path) ?? path : path;
+        if (openReal.has(real) || readReal.has(real)) continue;
+        readReal.add(real);
         wanted.add(uri);
-        if (hosts.has(uri)) continue;
         const known = diskHosts.get(uri);
         if (!known || known.stale) readDiskHost(uri, path, host.fileSize?.(path), enabled);
         bytes += diskHosts.get(uri)?.size ?? 0;
@@ -571,6 +612,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const lookup: HostLookup = {
     openDocument: (uri) => host.openDocument?.(uri),
     unsavedElsewhere: (uri) => host.unsavedElsewhere?.(uri) ?? false,
+    ...(host.openUris ? { openUris: () => host.openUris!() } : {}),
+    ...(host.realPath ? { realPath: (path: string) => host.realPath!(path) } : {}),
     log: (message) => host.log(message),
     placed(uri) {
       const state = stateOfHost(uri.replace(/#.*$/, ''));
