@@ -171,8 +171,15 @@ export function itemRefsAt(model: RulesFileModel, i: number): ItemRefs {
 }
 
 /** Names one item refers to, with repeats. */
-export interface ItemRefs { macros: string[]; listCandidates: string[] }
+export interface ItemRefs { macros: string[]; listCandidates: string[]; /** How many of listCandidates, the last ones, are in exception values. */ exceptionLists?: number }
 const itemRefsCache = new Map<string, ItemRefs>();
+
+/** The names the condition, or the exception values, of item `i` refer to (from itemRefsAt's). */
+export function partRefsAt(model: RulesFileModel, i: number, part: 'condition' | 'exceptions'): ItemRefs {
+  const refs = itemRefsAt(model, i);
+  const cut = refs.listCandidates.length - (refs.exceptionLists ?? 0);
+  return part === 'condition' ? { macros: refs.macros, listCandidates: refs.listCandidates.slice(0, cut) } : { macros: [], listCandidates: refs.listCandidates.slice(cut) };
+}
 
 function itemRefsOf(item: ModelItem): ItemRefs {
   const refs: ItemRefs = { macros: [], listCandidates: [] };
@@ -188,10 +195,12 @@ function itemRefsOf(item: ModelItem): ItemRefs {
   if (item.kind === 'rule') {
     // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
     const exceptions = entryOf(item, 'exceptions')?.value;
+    const before = refs.listCandidates.length;
     if (exceptions?.kind === 'seq') for (const ex of exceptions.items) {
       if (ex.kind !== 'map') continue;
       walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => refs.listCandidates.push(t));
     }
+    if (refs.listCandidates.length > before) refs.exceptionLists = refs.listCandidates.length - before;
   }
   return refs;
 }

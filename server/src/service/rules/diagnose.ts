@@ -11,7 +11,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
 import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
-import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { chunkKey, entryOf, scalarMap, type Span } from './model';
@@ -134,6 +134,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   }
   if (compiledInMacros.length > 0 && (atOutput.size > 0 || conditionSkips.size > 0)) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros);
   if (newerThanTarget(falcoVersion, '0.37')) unusedAtLaterLoads(file, load, usage, reporter, falcoVersion, cache);
+  unusedAfterReplacedTexts(file, load, usage, reporter);
   if (aliased) {
     reporter.markSharedText();
     keepSharedTextForFixes(file, load, reporter.diagnostics);
@@ -388,6 +389,105 @@ function unusedAtLaterLoads(file: LoadedFile, load: LoadResult, usage: UsageInde
         `${macro ? 'Macro' : 'List'} '${item.name}' is referred to, up to ${loaded}, only by rule${one ? '' : 's'} ${[...rules.keys()].map((name) => `'${name}'`).join(' and ')}, which Falco skips at ${[...rules.values()].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter when it compiles the rules again after loading ${loaded}, before it parses the condition (from Falco 0.38): Falco warns then that the ${item.kind} is unused.`);
     }
   }
+}
+
+/**
+ * A rule's condition or exceptions, or a macro's condition, that a later definition (a redefinition, or 'override:
+ * <key>: replace') drops: `at`, the load order of the file whose compile first goes without it; `by`, that definition.
+ */
+interface DroppedText { at: number; c: Contribution; by: Contribution; part: 'condition' | 'exceptions'; kind: 'rule' | 'macro'; name: string }
+function droppedTexts(defs: Definitions): DroppedText[] {
+  // Not remembered by the definitions: a weak map holding contributions (their files, models) slowed every edit by
+  // about 0.1 ms (collector work), more than the walk costs (a few microseconds).
+  const out: DroppedText[] = [];
+  for (const rule of defs.rules.values()) {
+    if (rule.contributions.length < 2) continue;
+    for (const part of ['condition', 'exceptions'] as const) {
+      partContributions(rule, part, (gone, by) => { for (const c of gone) out.push({ at: by.file.order, c, by, part, kind: 'rule', name: rule.name }); });
+    }
+  }
+  for (const macro of defs.macros.values()) {
+    const all = macro.contributions;
+    let start = 0;
+    for (let k = 1; k < all.length; k++) {
+      if (!replacesCondition(all[k])) continue;
+      for (const c of all.slice(start, k)) out.push({ at: all[k].file.order, c, by: all[k], part: 'condition', kind: 'macro', name: macro.name });
+      start = k;
+    }
+  }
+  return out;
+}
+
+/**
+ * Macros and lists of this file that only text dropped before Falco compiles it refers to. Falco compiles the rules
+ * after each file from what the collector holds then (falco_engine.cpp load_rules, 0.44.0:172-182): a redefinition or
+ * a replace copies the new text over the old (rule_loader_collector.cpp define_info, 0.44.0:58-69; selective_replace),
+ * so the dropped text is never parsed: parse_condition marks the lists it pastes used, resolve_macros the macros,
+ * over the current macros and rules only (rule_loader_compiler.cpp compile_macros_infos and compile_condition,
+ * 0.44.0:327-350, 374-375; 0.37.0:378-397 and compile_rule_infos over col.rules(), :418-443), and each compile warns
+ * LOAD_UNUSED_MACRO / LOAD_UNUSED_LIST for the names nothing marked (0.44.0:580-595, 0.37.0:550-570). Said at the
+ * first compile (this file's or a later one's) where the uses up to it are all in dropped text; a name said unused
+ * already is left. (A use in the condition of a rule skipped at its output is counted here: unusedAfterOutputSkips.)
+ */
+function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter): void {
+  const files = load.files;
+  if (files[file.order] !== file) return;
+  const dropped = droppedTexts(load.final).filter((d) => d.at >= file.order);
+  if (dropped.length === 0) return;
+  // The names each dropped text refers to, with their counts, by kind.
+  const counts = dropped.map((d) => partCounts(d.c.file.model, d.c.item.index, d.part));
+  // Only a name that dropped text refers to as often as the files up to the first such compile do can be unused then
+  // or later (the uses up to a compile only grow).
+  const loads = [...new Set(dropped.map((d) => d.at))].sort((a, b) => a - b);
+  const first = loads[0] < files.length - 1 ? laterRefs(files, loads[0]) : undefined;
+  const sums = { macro: new Map<string, number>(), list: new Map<string, number>() };
+  for (const c of counts) {
+    for (const [name, n] of c.macro) sums.macro.set(name, (sums.macro.get(name) ?? 0) + n);
+    for (const [name, n] of c.list) sums.list.set(name, (sums.list.get(name) ?? 0) + n);
+  }
+  const named = { macro: new Set<string>(), list: new Set<string>() };
+  for (const [name, n] of sums.macro) if (n >= (usage.macroUses.get(name) ?? 0) - (first?.macros.get(name) ?? 0)) named.macro.add(name);
+  for (const [name, n] of sums.list) if (n >= (usage.listUses.get(name) ?? 0) - (first?.listCandidates.get(name) ?? 0)) named.list.add(name);
+  if (named.macro.size === 0 && named.list.size === 0) return;
+  let said: Set<number> | undefined;
+  for (const item of file.model.items) {
+    if ((item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) continue;
+    const macro = item.kind === 'macro';
+    const name = item.name;
+    if (!(macro ? named.macro : named.list).has(name) || !isDefinitionItem(item)) continue;
+    const at = (item.nameSpan ?? item.span).start;
+    const total = (macro ? usage.macroUses : usage.listUses).get(name) ?? 0;
+    // The compiles that drop text, each with the uses up to its file less those in text dropped by then.
+    const mine = dropped.map((d, i) => ({ d, n: (macro ? counts[i].macro : counts[i].list).get(name) ?? 0 })).filter((x) => x.n > 0);
+    for (const k of loads) {
+      const gone = mine.filter((x) => x.d.at <= k);
+      if (gone.length === 0) continue;
+      const later = k < files.length - 1 ? laterRefs(files, k) : undefined;
+      const upTo = total - ((macro ? later?.macros : later?.listCandidates)?.get(name) ?? 0);
+      const n = gone.reduce((sum, x) => sum + x.n, 0);
+      if (upTo <= 0 || n < upTo) continue;
+      said ??= new Set(reporter.diagnostics.filter((d) => d.code === Code.UnusedMacro || d.code === Code.UnusedList).map((d) => file.model.lines.offsetAt(d.range.start)));
+      if (said.has(at)) break;
+      said.add(at);
+      const texts = gone.map(({ d }) => `the ${d.part} of ${d.kind} '${d.name}' (${lineText(d.c.file, d.c.item.span.start, file)}), which the ${d.by.mode === 'override' ? 'override' : 'definition'} ${placeOf(d.by, file)} replaces`);
+      const loaded = k > file.order ? baseName(files[k]) : undefined;
+      reporter.report(macro ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
+        `${macro ? 'Macro' : 'List'} '${name}' is referred to${loaded ? `, up to ${loaded},` : ''} only in text dropped before Falco compiles it: ${texts.join('; ')}. Falco compiles the rules from the texts that stand after each file, so it warns${loaded ? ` when it loads ${loaded}` : ''} that the ${item.kind} is unused.`);
+      break;
+    }
+  }
+}
+
+/** How many times the condition or the exception values of item `i` name each macro and each word. */
+type NameCounts = { macro: Map<string, number>; list: Map<string, number> };
+function partCounts(model: RulesFileModel, i: number, part: 'condition' | 'exceptions'): NameCounts {
+  const refs = partRefsAt(model, i, part);
+  const count = (names: readonly string[]) => {
+    const out = new Map<string, number>();
+    for (const name of names) out.set(name, (out.get(name) ?? 0) + 1);
+    return out;
+  };
+  return { macro: count(refs.macros), list: count(refs.listCandidates) };
 }
 
 /** The file name of a loaded file, as messages name it. */

@@ -32,15 +32,18 @@ export interface RuleSkip extends ItemSkip { file: LoadedFile; item: ModelItem }
  * append, a legacy `append: true` for the condition and exceptions: rule_loader_collector.cpp selective_replace,
  * append, define_info).
  */
-export function partContributions(rule: RuleDef, part: RulePart): Contribution[] {
+export function partContributions(rule: RuleDef, part: RulePart, replaced?: (gone: Contribution[], by: Contribution) => void): Contribution[] {
   let out: Contribution[] = [];
   for (const c of rule.contributions) {
     const has = entryOf(c.item, part) !== undefined;
-    if (c.mode === 'define' || c.mode === 'redefine') { out = has ? [c] : []; continue; }
-    const op = c.mode === 'append-legacy' ? (part !== 'output' && has ? 'append' : undefined)
-      : c.mode === 'override' && has ? overridesOf(c.item).get(part)?.op : undefined;
-    if (op === 'replace') out = [c];
-    else if (op === 'append') out.push(c);
+    const op = c.mode === 'define' || c.mode === 'redefine' ? 'define'
+      : c.mode === 'append-legacy' ? (part !== 'output' && has ? 'append' : undefined)
+        : c.mode === 'override' && has ? overridesOf(c.item).get(part)?.op : undefined;
+    if (op === 'define' || op === 'replace') {
+      // `replaced` is told of the texts a definition or a replace drops (with no text of its own too).
+      if (replaced && out.length > 0) replaced(out, c);
+      out = op === 'replace' || has ? [c] : [];
+    } else if (op === 'append') out.push(c);
   }
   return out;
 }
