@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeHost } from '../../server/src/service/embedded/regions';
+import { kubectlPlain, operatorWrittenBack } from '../../server/src/service/kubectlYaml';
 import { openHost, operatorConfig, operatorRulesfile, textAt } from './embedded-helpers';
 import { service } from './operator-tuning-helpers';
 
@@ -51,4 +52,15 @@ test('an alias: read as written when its anchor is in the block; an anchor outsi
   assert.deepEqual(inline(outside), []);
   const none = operatorRulesfile('x', ['inlineRules:', '  - list: shells', '    items: *nowhere', 'priority: 60', ''].join('\n'));
   assert.deepEqual(expanded(none), [['error', '*nowhere', 'kubectl refuses this manifest: no anchor &nowhere comes before this alias in its YAML document (\'yaml: unknown anchor \'nowhere\' referenced\').']]);
+});
+
+test('a number through kubectl, the API server and the operator, at the edges of encoding/json and go-yaml\'s floats', () => {
+  // kubectl's encoding/json writes a float64 as JavaScript does ('e' form below 1e-6 and from 1e21 on); the API server
+  // reads a text without '.' that is a base-10 int64 as an int64 (-0 too), any other as a float64; go-yaml writes a
+  // float with FormatFloat 'g' (e form below 1e-4 and from 1e6 on, two exponent digits at least).
+  const cases: [string, string | undefined][] = [
+    ['-0.0', '0'], ['0.000001', '1e-06'], ['1e-7', '1e-07'], ['0.0001', '0.0001'], ['1e20', '1e+20'], ['1.5e300', '1.5e+300'],
+    ['999999.5', '999999.5'], ['1000000.5', '1.0000005e+06'], ['-1e21', '-1e+21'],
+  ];
+  assert.deepEqual(cases.map(([text]) => [text, operatorWrittenBack(kubectlPlain(text))]), cases);
 });

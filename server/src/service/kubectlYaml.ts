@@ -96,15 +96,25 @@ export function kubectlWords(value: KubectlScalar): string {
   }
 }
 
-// What Falco reads from a Falco Operator resource's structured fields (spec.inlineRules, spec.config). The API server
-// keeps them as JSON (kubectl's reading above, sent with encoding/json: a float it cannot write, ±Inf or NaN, makes
-// kubectl refuse the manifest, 'json: unsupported value'; the API server reads a number back as an int64 where it
-// can, else a float64, k8s.io/apimachinery/pkg/util/json). The operator writes them back as YAML with sigs.k8s.io/yaml
-// JSONToYAML (falco-operator internal/pkg/common/json.go JSONRawToYAML, v0.2.0 to v0.4.1 and main; sigs.k8s.io/yaml
-// v1.6.0 yaml.go:105-126): go-yaml v2 reads the JSON and Marshal writes each value (encode.go at v2.4.0: a string as
-// itself, quoted where it would read as another type; a bool as true/false; an int in decimal; a float with
-// strconv.FormatFloat(f, 'g', -1, 64)). Falco reads that text with yaml-cpp. So a plain `0777` reaches Falco as `511`,
-// `yes` as `true`, `1_000` as `1000`; a string (quoted, or plain and a string for kubectl) and null are unchanged.
+// What Falco reads from a Falco Operator resource's structured fields (spec.inlineRules, spec.config), read from the
+// sources in session 17. kubectl sends its reading above as JSON written by encoding/json (sigs.k8s.io/yaml v1.6.0
+// yaml.go: YAMLToJSON's json.Marshal, with jsonTarget nil, so no value is turned into a string): an int or a uint64 in
+// decimal, a float64 by floatEncoder (the Go copy in sigs.k8s.io/json internal/golang/encoding/json/encode.go:528-558:
+// its shortest digits, 'e' form below 1e-6 and from 1e21 on, `e-09` written `e-9`, as JavaScript's number to string
+// does), and ±Inf or NaN refused ('json: unsupported value'). The API server decodes a custom resource with
+// k8s.io/apimachinery/pkg/util/json Unmarshal (unstructured helpers.go decode), which is sigs.k8s.io/json's
+// UnmarshalCaseSensitivePreserveInts: a number whose text has no '.' and parses as a base-10 int64 is an int64, any
+// other a float64 (internal/golang/encoding/json/decode.go:921-933), and it writes the object back with
+// encoding/json (util/json NewEncoder), in etcd and to its clients alike. The operator receives that JSON text
+// untouched (spec.inlineRules and spec.config are apiextensionsv1.JSON, raw bytes: api/artifact/v1alpha1
+// rulesfile_types.go:31, config_types.go:29 at v0.4.1) and writes it back as YAML with sigs.k8s.io/yaml JSONToYAML
+// (falco-operator internal/pkg/common/json.go JSONRawToYAML, v0.2.0 to v0.4.1 and main; sigs.k8s.io/yaml v1.6.0
+// yaml.go:105-126): go-yaml v2 (go.yaml.in/yaml/v2 v2.4.3 in the operator's go.mod, whose decode.go, resolve.go and
+// encode.go are v2.4.0's) reads the JSON by the rules above and Marshal writes each value (encode.go: a string as
+// itself, quoted where it would read as another type; a bool as true/false; an int or a uint in decimal; a float
+// with strconv.FormatFloat(f, 'g', -1, 64), encode.go:370). Falco reads that text with yaml-cpp. So a plain `0777`
+// reaches Falco as `511`, `yes` as `true`, `1_000` as `1000`; a string (quoted, or plain and a string for kubectl)
+// and null are unchanged.
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 64) for a finite v: the shortest digits, in %e form when the exponent is
  *  below -4 or at least 6 (the shortest form's precision, ftoa.go), with at least two exponent digits. */
@@ -157,14 +167,13 @@ export function jsonKey(read: KubectlScalar): { text: string } | { refused: stri
   }
 }
 
-/** The JSON text of a number as the API server keeps it. kubectl writes it with encoding/json (an integer in decimal;
- *  a float64 in its shortest digits, with an exponent below 1e-6 and from 1e21 on: encode.go floatEncoder, which is
- *  also JavaScript's number to string), and the API server reads it back as an int64 where the text is one that fits,
- *  else as a float64 (k8s.io/apimachinery/pkg/util/json convertNumber; sigs.k8s.io/json keeps ints the same way), which
- *  it writes again the same way: 2^63 (a uint64 for kubectl) comes back as 9223372036854776000. */
+/** The JSON text of a number as the API server keeps it (the facts above). kubectl writes it with encoding/json (an
+ *  integer in decimal; a float64 as JavaScript's number to string writes it), and the API server reads it back as an
+ *  int64 where the text has no '.' and is a base-10 int64, else as a float64, which it writes again the same way: 2^63
+ *  (a uint64 for kubectl) comes back as 9223372036854776000, -0.0 (written -0) as 0. */
 function apiServerNumber(value: { type: 'int'; value: bigint } | { type: 'float'; value: number }): string {
   const text = value.type === 'int' ? value.value.toString() : String(value.value);
-  if (/^-?[0-9]+$/.test(text)) {
+  if (!text.includes('.') && /^[-+]?[0-9]+$/.test(text)) {
     const n = BigInt(text);
     if (n >= INT64_MIN && n <= INT64_MAX) return n.toString();
   }
