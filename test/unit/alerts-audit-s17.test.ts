@@ -169,3 +169,32 @@ test('an internal event\'s JSON output without time and priority is Falco\'s own
   const rule = drop.replace('"Falco internal: syscall event drop"', '"Custom"').replace('"internal"', '"syscall"');
   assert.match(hoverText(s, 'rule.json', rule, 0, rule.indexOf('"output"') + 2), /this text was not written by Falco as it is/);
 });
+
+// 8. Falco 0.37-0.40 run with -pk (the Helm chart's default up to charts/falco 4.21.x) or -pc: a rules 3.x template's
+// %container.info became `container_id=… container_image=… container_image_tag=… container_name=… k8s_ns=…
+// k8s_pod_name=…`, and a template without it got those appended (init_falco_engine.cpp at 0.37.0 and 0.40.0,
+// rule_loader_compiler.cpp). Read with %container.info's default form, container.id ran on to
+// `3ad7b26ded6d container_image=… container_image_tag=latest`; appended, `container_image` was read as container.image
+// (it is the repository) and `k8s_ns` as a field that does not exist, and no exception on the image was offered.
+test('alerts of Falco 0.37-0.40 run with -pk or -pc are read field by field', { skip: !corpusExists && 'corpus absent' }, () => {
+  const pk = 'container_id=3ad7b26ded6d container_image=docker.io/library/nginx container_image_tag=latest container_name=web k8s_ns=shop k8s_pod_name=web-7d4';
+  const check = (rulesFile: string, line: string) => {
+    const s = createAlertsService(new TestHost(), fakeRules(ruleSummaries(path.join(CORPUS, 'rules', 'falcosecurity__rules', ...rulesFile.split('/')))));
+    const doc = alertDoc('pk.log', `${line}\n`);
+    s.didOpenOrChange?.(doc);
+    const report = s.report(doc, doc.uri);
+    assert.match(report, /^## 1\. Terminal shell in container$/m, report);
+    for (const [field, value] of [['container.id', '3ad7b26ded6d'], ['container.image.repository', 'docker.io/library/nginx'], ['container.image.tag', 'latest'],
+      ['container.name', 'web'], ['k8s.ns.name', 'shop'], ['k8s.pod.name', 'web-7d4']]) {
+      assert.ok(report.includes(`- \`${field}\` = \`${value}\``), `${field}\n${report}`);
+    }
+    const titles = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
+    assert.ok(titles.some((t) => t.startsWith('Add exception for this process + container image (bash, docker.io/library/nginx)')), titles.join('\n'));
+  };
+  // Rules 3.0.0 (Falco 0.37): %container.info replaced.
+  check('tags/falco-rules-3.0.0/falco_rules.yaml', '19:39:42.522581168: Notice A shell was spawned in a container with an attached terminal (evt_type=execve user=root '
+    + `user_uid=0 user_loginuid=-1 process=bash proc_exepath=/bin/bash parent=runc command=bash terminal=34816 exe_flags=EXE_WRITABLE ${pk})`);
+  // Rules without %container.info: appended.
+  check('falco_rules.yaml', '19:39:42.522581168: Notice A shell was spawned in a container with an attached terminal | evt_type=execve user=root user_uid=0 '
+    + `user_loginuid=-1 process=bash proc_exepath=/bin/bash parent=runc command=bash terminal=34816 exe_flags=EXE_WRITABLE ${pk}`);
+});

@@ -47,19 +47,32 @@ export interface TemplateMatch {
 }
 
 const CONTAINER_INFO_BEFORE_041 = 'container_id=%container.id container_name=%container.name';
+// Falco 0.37-0.40's `-p` options: -pc, -pk (the Helm chart passed -pk up to charts/falco 4.21.x, Falco 0.40) and their
+// gVisor forms -pcg, -pkg. A template's %container.info became these fields, and a template without it got them
+// appended after a blank (init_falco_engine.cpp configure_output_format, rule_loader_compiler.cpp
+// apply_output_substitutions at 0.37.0; add_extra_output_format, compile_rule_infos :418-447 at 0.40.0).
+const PRINTED_CONTAINER = 'container_id=%container.id container_image=%container.image.repository container_image_tag=%container.image.tag container_name=%container.name';
+const PRINTED_K8S = 'k8s_ns=%k8s.ns.name k8s_pod_name=%k8s.pod.name';
+const PRINTED_GVISOR = 'vpid=%proc.vpid vtid=%thread.vtid';
+const CONTAINER_INFO_PRINTED = [
+  PRINTED_CONTAINER, `${PRINTED_CONTAINER} ${PRINTED_K8S}`, `${PRINTED_GVISOR} ${PRINTED_CONTAINER}`, `${PRINTED_GVISOR} ${PRINTED_CONTAINER} ${PRINTED_K8S}`,
+];
 
 /** The outputs a rule's template prints as: `%container.info` expands differently by Falco version (the fields
- *  before 0.41, nothing after, with or without its leading blank). */
+ *  before 0.41, nothing after, with or without its leading blank) and by the `-p` option of 0.37-0.40. */
 export function outputVariants(output: string): string[] {
   const template = output.trim();
   return template.includes('%container.info')
-    ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, '')]
+    ? [template.replace(/%container\.info/g, CONTAINER_INFO_BEFORE_041), template.replace(/%container\.info/g, ''), template.replace(/ ?%container\.info/g, ''),
+      ...CONTAINER_INFO_PRINTED.map((fields) => template.replace(/%container\.info/g, fields))]
     : [template];
 }
-/** Keys of the fields Falco ≥ 0.41 appends to syscall alerts (the container plugin's suggested output). */
+/** Keys of the fields Falco ≥ 0.41 appends to syscall alerts (the container plugin's suggested output), and those
+ *  the `-p` options of 0.37-0.40 append (CONTAINER_INFO_PRINTED: `container_image` is the repository there). */
 export const SUFFIX_KEYS: Record<string, string> = table({
   container_id: 'container.id', container_name: 'container.name', container_image_repository: 'container.image.repository',
   container_image_tag: 'container.image.tag', k8s_pod_name: 'k8s.pod.name', k8s_ns_name: 'k8s.ns.name',
+  container_image: 'container.image.repository', k8s_ns: 'k8s.ns.name', vpid: 'proc.vpid', vtid: 'thread.vtid',
 });
 
 /** Splits an output template into literal text and `%field` references (through the rules service's output
@@ -92,7 +105,12 @@ interface LibraryTemplate extends CompiledTemplate {
   baseScore: number;
   /** The rule's priority as an index (priorityIndex), or NO_PRIORITY when it has none. */
   rulePriority: number;
+  /** The template has the literal PRINTED_MARK (a `-p` variant, CONTAINER_INFO_PRINTED): it matches no output
+   *  without it, which is not tried (most lines: those of Falco run without -pc or -pk). */
+  printed: boolean;
 }
+
+const PRINTED_MARK = ' container_image=';
 
 /** Templates that share their first literal (the 39 gcp_auditlog outputs all start with `project=`): the first literal
  *  cannot tell them apart, so they are found by their second. Every member's second literal starts with `anchor`; a
@@ -167,6 +185,7 @@ export class TemplateLibrary {
         const entry: LibraryTemplate = {
           rule, literals: compiled.literals, fields: compiled.fields, literalLength: compiled.literalLength, order: 0,
           baseScore: compiled.literalLength * 2 + (rule.enabled ? 1 : 0), rulePriority: rule.priority ? priorityIndex(rule.priority) : NO_PRIORITY,
+          printed: compiled.literals.some((l) => l.includes(PRINTED_MARK)),
         };
         const first = compiled.literals[0];
         if (first.length >= TemplateLibrary.PREFIX) {
@@ -234,11 +253,13 @@ export class TemplateLibrary {
     // Where Falco ≥ 0.41's appended suffix starts: searched for only when a template does not match the whole
     // output (a template ending with a field matches it whole, the suffix in its last value). -2: not searched yet.
     let suffixAt = -2;
+    const printed = output.includes(PRINTED_MARK);
     const lists = this.candidates(output);
     for (let l = 0; l < lists.length; l++) {
       const list = lists[l];
       for (let i = 0; i < list.length; i++) {
         const t = list[i];
+        if (t.printed && !printed) continue;
         // The score does not depend on the output: a template that could not beat the best so far is not matched.
         const score = t.rulePriority === priority ? t.baseScore + 1 : t.baseScore;
         if (best !== undefined && score < bestScore) continue;
@@ -299,8 +320,10 @@ export class TemplateLibrary {
     let best: TemplateMatch | undefined;
     let bestTemplate: LibraryTemplate | undefined;
     const ties: string[] = [];
+    const printed = output.includes(PRINTED_MARK);
     for (const list of this.candidates(output)) {
       for (const t of list) {
+        if (t.printed && !printed) continue;
         const score = t.rulePriority === priority ? t.baseScore + 1 : t.baseScore;
         if (best && score < best.score) continue;
         const later = best !== undefined && score === best.score && t.order >= bestTemplate!.order;
