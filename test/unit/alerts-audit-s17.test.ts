@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { CORPUS, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
+import { AlertStore } from '../../server/src/service/explorer/alertStore';
 
 const hoverText = (s: ReturnType<typeof createAlertsService>, name: string, text: string, line: number, character: number): string =>
   ((s.hover!(alertDoc(name, text), { line, character })?.contents as { value: string } | undefined)?.value ?? '');
@@ -150,6 +151,11 @@ test('lines of kubectl logs --timestamps are alerts of their own, behind a prefi
   const terminal = hoverText(s, 'kubectl.log', log, 0, lines[0].indexOf('34820') + 1);
   assert.match(terminal, /Value: `34820`$/m, terminal);
   assert.match(hoverText(s, 'kubectl.log', log, 2, lines[2].indexOf('"rule"') + 2), /^\*\*Rule\*\* `Read sensitive file untrusted`/);
+  // The Alert Explorer indexes them (it read none: three unparsed lines).
+  const bytes = Buffer.from(log, 'utf8');
+  const store = new AlertStore({ size: () => bytes.length, read: (buffer, offset, length, position) => bytes.copy(buffer, offset, position, Math.min(bytes.length, position + length)) });
+  store.indexMore();
+  assert.deepEqual([store.total, store.unparsed], [3, 0]);
   // A Falco text alert in ISO 8601 time is no prefixed line.
   const iso = `2026-01-03T19:39:42.522581168+0000: Warning ${text}`;
   assert.match(hoverText(s, 'iso.log', iso, 0, 2), /^\*\*Time\*\* `2026-01-03 19:39:42\.522581168 UTC`/);
