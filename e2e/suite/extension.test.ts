@@ -203,6 +203,39 @@ suite('Falco Lens in VS Code', () => {
     assert.equal(chosen.languageId, 'falco-rules');
   });
 
+  test('renaming a macro also renames its uses in a rules file the editor does not have open', async () => {
+    // Two files of our own in a folder of their own: a.yaml defines the macro, b.yaml (never opened before the rename)
+    // uses it. The server answers the closed file's edits with the disk text's version (da06200), which the
+    // LanguageClient must still accept and VS Code apply.
+    const folder = workspaceFile('rename-e2e');
+    const defining = vscode.Uri.joinPath(folder, 'a_rules.yaml');
+    const using = vscode.Uri.joinPath(folder, 'b_rules.yaml');
+    fs.mkdirSync(folder.fsPath, { recursive: true });
+    const usingText = '- rule: Shell by the e2e tool\n  desc: A rule that uses the macro of a_rules.yaml.\n  condition: e2e_shell_spawned and proc.name = bash\n  output: Shell (command=%proc.cmdline)\n  priority: NOTICE\n';
+    await vscode.workspace.fs.writeFile(defining, Buffer.from('- macro: e2e_shell_spawned\n  condition: evt.type = execve and evt.dir = <\n'));
+    await vscode.workspace.fs.writeFile(using, Buffer.from(usingText));
+    try {
+      const doc = await vscode.workspace.openTextDocument(defining);
+      assert.equal(doc.languageId, 'falco-rules');
+      // The macro is unused until the server has read b_rules.yaml from the disk (the file watcher's event).
+      await diagnosticsWhere(defining, (d) => !d.some((x) => /is not referred to/.test(x.message)));
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === using.toString()), 'b_rules.yaml is not open');
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', defining, new vscode.Position(0, 12), 'e2e_shell_started');
+      assert.ok(edit, 'the rename is answered');
+      assert.deepEqual(edit.entries().map(([uri]) => uri.path.split('/').pop()).sort(), ['a_rules.yaml', 'b_rules.yaml']);
+      assert.ok(await vscode.workspace.applyEdit(edit), 'VS Code applies the rename');
+      assert.match(doc.getText(), /^- macro: e2e_shell_started\n/);
+      const renamed = (await vscode.workspace.openTextDocument(using)).getText();
+      assert.equal(renamed, usingText.replace('e2e_shell_spawned', 'e2e_shell_started'), 'the use in the closed file is renamed, nothing else changes');
+    } finally {
+      for (const uri of [defining, using]) {
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        if (open?.isDirty) await open.save();
+      }
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+
   test('restarting the language server keeps it answering', async () => {
     await vscode.commands.executeCommand('falcoLens.restartServer');
     const uri = workspaceFile('broken_rules.yaml');
