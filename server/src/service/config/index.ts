@@ -23,7 +23,7 @@ import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
-import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel } from './model';
+import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel, type EnvLookup } from './model';
 import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
 import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 import { configKeyDocRef } from '../completionDocs';
@@ -45,6 +45,9 @@ export interface ConfigServiceOptions {
    * Falco Operator Config's by its resource and manifest).
    */
   pod?: { pathOf(uri: string): string | undefined; describe?(path: string): string | undefined };
+  /** The environment Falco runs with, where a manifest gives it (embedded/containerEnv.ts): a `${VAR}` whose literal
+   *  value it knows reads as that value in the hover. */
+  environment?(uri: string): EnvLookup | undefined;
 }
 
 export function createConfigService(host: ServiceHost, rules: RulesWorkspace, options: ConfigServiceOptions = {}): ConfigService {
@@ -145,7 +148,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       const target = host.settings().falcoVersion;
       let text: string | undefined;
       if (at.onKey) text = keyHover(at.path, target);
-      else if (usesEnvironment(at.scalar)) text = [environmentHover(scalarText(at.scalar)), keyHover(at.path, target)].filter(Boolean).join('\n\n');
+      else if (usesEnvironment(at.scalar)) text = [environmentHover(scalarText(at.scalar), options.environment?.(doc.uri)), keyHover(at.path, target)].filter(Boolean).join('\n\n');
       else text = valueHover(at.path, scalarText(at.scalar), () => loadedRules(mergedOf(doc, model)), target);
       return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
     },
@@ -245,9 +248,20 @@ function fixAction(doc: TextDocument, d: Diagnostic, fix: ConfigFix): CodeAction
 
 /**
  * A value Falco expands from its environment (model.ts envReading): what it reads depends on the environment of
- * Falco's process, which Falco Lens does not know, so the value is not checked.
+ * Falco's process, which Falco Lens does not know, so the value is not checked; where a manifest gives Falco's
+ * container a literal value (`env`), the value it reads with it, and why the others are not known.
  */
-function environmentHover(raw: string): string {
+function environmentHover(raw: string, env?: EnvLookup): string {
+  if (env) {
+    const read = envReading(raw, env);
+    const known = [...new Map((read.known ?? []).map((k) => [k.name, k])).values()];
+    const from = known.map((k) => `${codeSpan(`\${${k.name}}`)} is ${codeSpan(k.value)} (${escapeMarkdown(k.where)})`);
+    if (read.endless) return `${codeSpan(`\${${read.vars[0]}}`)}'s value holds ${codeSpan(`\${${read.vars[0]}}`)} again: Falco, which reads a replaced value again, never finishes reading this file.`;
+    if (read.text !== undefined) return `${from.join('; ')}: Falco reads ${codeSpan(read.text)} here (it replaces ${codeSpan('${NAME}')} when it reads this file, at start and at each reload).`;
+    const unknown = [...new Map((read.unknown ?? []).map((u) => [u.name, u])).values()];
+    const why = unknown.map((u) => `${codeSpan(`\${${u.name}}`)} is not known: ${escapeMarkdown(u.why)}`);
+    return [...from, ...why].join('; ') + '. Falco Lens does not check this value.';
+  }
   const vars = [...new Set(envReading(raw).vars)];
   const names = vars.map((v) => codeSpan(`\${${v}}`)).join(', ');
   return `${names} ${vars.length === 1 ? 'is' : 'are'} replaced when Falco reads this file, at start and at each reload: by the value of the environment variable${vars.length === 1 ? '' : 's'} ${vars.map((v) => codeSpan(v)).join(', ')} of Falco's process, or by nothing when ${vars.length === 1 ? 'it is' : 'one is'} unset. Falco Lens does not know that environment, so it does not check this value. Write ${codeSpan('$${')} where a literal ${codeSpan('${')} is meant.`;

@@ -35,31 +35,60 @@ export function scalarText(node: Scalar): string {
 
 /** How Falco pre-processes a value's text when it reads the file: the environment variables it looks up. */
 export interface EnvReading {
-  /** The names of the `${NAME}` Falco replaces from its environment (empty: the text does not depend on it). */
+  /** The names of the `${NAME}` Falco replaces from its environment whose value is not known (empty: the text does
+   *  not depend on what Falco Lens does not know). */
   vars: string[];
-  /** The text Falco reads when `vars` is empty (a `$${` escape has lost its first `$`). */
+  /** The text Falco reads when `vars` is empty (a `$${` escape has lost its first `$`, known values are in). */
   text?: string;
+  /** The names replaced by a known value (EnvLookup), in order, and why the others are not known. */
+  known?: { name: string; value: string; where: string }[];
+  unknown?: { name: string; why: string }[];
+  /** A value holding its own `${NAME}` again and again: Falco never finishes reading the file. */
+  endless?: true;
 }
+
+/** A variable of Falco's environment as a manifest gives it: its value and where it is set, or why it is not known
+ *  (`valueFrom`: set from a pod field, a Secret or a ConfigMap). */
+export type EnvValue = { value: string; where: string } | { why: string; valueFrom?: true };
+/** Looks a variable up in the environment Falco Lens knows Falco runs with (embedded/containerEnv.ts). */
+export type EnvLookup = (name: string) => EnvValue;
+
+/** Replacements past which a value that keeps holding `${NAME}` is taken for one Falco never finishes expanding. */
+const MAX_EXPANSIONS = 256;
 
 /**
  * Falco's expansion of environment variables in configuration values (yaml_helper.h `pre_process_env_vars`, the
- * same in 0.37.0 (userspace/falco/yaml_helper.h:162) and 0.44.0 (userspace/engine/yaml_helper.h:319)): every scalar
+ * same in 0.37.0 (userspace/falco/yaml_helper.h:162) and 0.44.1 (userspace/engine/yaml_helper.h:319)): every scalar
  * value of every configuration file, never a key, is scanned for `$` once the file is parsed, before schema
- * validation. `${NAME}` up to the first `}` is replaced by the variable's value, or removed when it is unset;
- * `$${` (with a `}` somewhere after it) is an escape that leaves `${`; a `${` or `$${` with no `}` after it stops the
- * scan, and so does a `$` followed by anything else (the scan jumps to the end of the text: in `a$b ${X}` nothing is
- * expanded).
+ * validation. `${NAME}` up to the first `}` is replaced by the variable's value, or removed when it is unset, and the
+ * scan goes on at the same place, so the value is read again (a `${…}` in it is replaced too); `$${` (with a `}`
+ * somewhere after it) is an escape that leaves `${`; a `${` or `$${` with no `}` after it stops the scan, and so does
+ * a `$` followed by anything else (the scan jumps to the end of the text: in `a$b ${X}` nothing is expanded).
+ * Without `env`, no value is known; a name `env` does not know is scanned as if its value held no `$`.
  */
-export function envReading(raw: string): EnvReading {
+export function envReading(raw: string, env?: EnvLookup): EnvReading {
   let value = raw;
   const vars: string[] = [];
+  const known: { name: string; value: string; where: string }[] = [];
+  const unknown: { name: string; why: string }[] = [];
+  let expansions = 0;
   let at = value.indexOf('$');
   while (at >= 0) {
     const rest = value.slice(at);
     if (rest.startsWith('${')) {
       const end = rest.indexOf('}');
       if (end < 0) break;
-      vars.push(rest.slice(2, end));
+      const name = rest.slice(2, end);
+      const found = env?.(name);
+      if (found && 'value' in found) {
+        if (++expansions > MAX_EXPANSIONS) return { vars: [name], known, unknown, endless: true };
+        known.push({ name, ...found });
+        value = value.slice(0, at) + found.value + value.slice(at + end + 1);
+        at = value.indexOf('$', at);
+        continue;
+      }
+      vars.push(name);
+      if (found) unknown.push({ name, why: found.why });
       // The variable's value is unknown here; the scan goes on as if it held no '$'.
       value = value.slice(0, at) + value.slice(at + end + 1);
     } else if (rest.startsWith('$${')) {
@@ -71,7 +100,8 @@ export function envReading(raw: string): EnvReading {
     }
     at = value.indexOf('$', at);
   }
-  return vars.length > 0 ? { vars } : { vars, text: value };
+  const extra = env ? { known, unknown } : {};
+  return vars.length > 0 ? { vars, ...extra } : { vars, text: value, ...extra };
 }
 
 /** The text Falco reads for a value: the raw text with `$${` escapes resolved (the raw text when it uses `${VAR}`). */

@@ -34,6 +34,7 @@ import {
 import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningDocumentInsertion, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
+import { envLookup } from './containerEnv';
 import { droppedFields, exampleText, nodesKey, nodesName, nodesOutside, readableSelector, sameNodes } from './selectors';
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
@@ -167,7 +168,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     };
   };
   // The chart's falco: values are laid over the chart's own configuration, which Falco Lens does not have.
-  const configOverlay = createConfigService(host, withoutClosedFiles(rules), { overlay: true });
+  /** The env of Falco's container that the manifest holding a configuration file gives (regions.ts EmbeddedFile.env). */
+  const environment = (uri: string) => {
+    const env = lookup.placed(uri)?.p.file.env;
+    return env && envLookup(env);
+  };
+  const configOverlay = createConfigService(host, withoutClosedFiles(rules), { overlay: true, environment });
 
   const targetOf = () => host.settings().falcoVersion ?? LATEST_FALCO;
 
@@ -568,7 +574,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     let features = configGroups.get(group);
     if (!features) {
       const pod = operatorPod(host, () => configMembers(group));
-      configGroups.set(group, features = createConfigService(pod.host, withoutClosedFiles(rules), { pod }));
+      configGroups.set(group, features = createConfigService(pod.host, withoutClosedFiles(rules), { pod, environment }));
     }
     return features;
   };

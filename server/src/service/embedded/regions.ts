@@ -23,7 +23,7 @@
 // written as structured YAML (a block list of items, cut by the items' indentation), and a Config's `spec.config` a
 // configuration file (a block mapping). Where the operator writes them decides the load order (see the section at the
 // end of this file).
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Scalar, type YAMLSeq } from 'yaml';
 import type { Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 import { rulesFileShape } from '../fileShape';
@@ -33,6 +33,8 @@ import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
 import { placedEntries } from './configMap';
+import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
+import { envReading } from '../config/model';
 import { dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -132,6 +134,9 @@ export interface EmbeddedFile {
   /** For a file the Falco Operator writes (a Rulesfile's inline rules or ConfigMap entry, a Config's configuration):
    *  where. Such rules files load together with the other Rulesfiles of their namespace, not as the set `set`. */
   operator?: OperatorPlace;
+  /** For Falco's configuration of a chart's values or a Falco Operator Config: the env of Falco's container that
+   *  the manifest gives (the values' extra.env; a Falco resource of the Config's namespace), for `${VAR}`. */
+  env?: ContainerEnv;
   /** For a chart's customRules file: the paths Falco reads, in order, as the values' `falco.rules_files` (or the
    *  chart's default) gives them, with the place of this file (`/etc/falco/rules.d/<key>`) among them; `null` when
    *  Falco Lens cannot tell (a path through `${VAR}`). Tuning reads the local rules file's place from it. */
@@ -353,9 +358,16 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
   if (!Array.isArray(docs)) return out;
   const operator: OperatorResource[] = [];
   const configMaps: ConfigMapDoc[] = [];
+  const falcoEnvs = new Map<string, ContainerEnv[]>();
   for (const [docIndex, doc] of docs.entries()) {
     const root = doc.contents;
     if (!isMap(root)) continue;
+    if (scalarString(root.get('kind', true)) === 'Falco' && scalarString(root.get('apiVersion', true))?.startsWith(OPERATOR_INSTANCE_GROUP)) {
+      const { name, namespace } = metadataOf(root);
+      const spec = root.get('spec', true);
+      falcoEnvs.set(namespace, [...(falcoEnvs.get(namespace) ?? []), operatorFalcoEnv(isMap(spec) ? spec : new YAMLMap(), lines, name)]);
+      continue;
+    }
     const resource = operatorResource(text, lines, root, out.problems);
     if (resource) { operator.push(resource); continue; }
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
@@ -386,12 +398,12 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         const key = scalarString(pair.key as Node);
         if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
           const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
-          if (config) { out.files.push(config); set++; }
+          if (config) { out.files.push({ ...config, env: chartEnv(map, lines) }); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
         const outer = outlineKey(pair, 'customRules');
         found = embeddedEntries(text, lines, pair.value, 'customRules', set, out.problems, target, outer ? [outer] : []);
-        loaded = customRulesLoadOrder(map, found, out.problems, target);
+        loaded = customRulesLoadOrder(map, found, out.problems, target, lines);
         if (loaded.length) { out.files.push(...loaded); set++; }
       }
       const values = chartValuesOf(text, lines, map, found.length > 0, target);
@@ -399,6 +411,12 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
     });
   }
   if (operator.length > 0) placeOperatorFiles(operator, configMaps, set, out);
+  // A Config's file is read by the Falco of its namespace: the env of the one Falco resource there (none when several).
+  for (const file of out.files) {
+    const place = file.operator;
+    const envs = place?.kind === 'Config' ? falcoEnvs.get(place.namespace) : undefined;
+    if (envs?.length === 1) file.env = envs[0];
+  }
   return out;
 }
 
@@ -426,7 +444,7 @@ function chartValuesOf(text: string, lines: LineIndex, map: YAMLMap, hasRules: b
   const config = map.get('falco', true);
   const falcoKeys = (isMap(config) && looksLikeFalcoConfig(config)) || map.has('falcoctl') || map.has('falcosidekick');
   if (rulesPair ? !hasRules && !falcoKeys : !(isMap(config) && looksLikeFalcoConfig(config))) return undefined;
-  const paths = valuesRulesPaths(map, target);
+  const paths = valuesRulesPaths(map, target, lines);
   const chartLoad = paths === null ? null : placeIn(paths ?? CHART_RULES_FILES, `${CHART_RULES_DIR}/${CHART_TUNING_KEY}`, valuesMounts(map));
   if (chartLoad === undefined) return {};
   const lineStartAfter = (offset: number): number => {
@@ -579,8 +597,8 @@ function checkKey(key: string, keySpan: readonly [number, number], holder: Holde
  * name before such a path is read earlier by Falco, which Falco Lens cannot reproduce (it does not know which
  * workspace file is which path of the pod), so it says so on the file's key.
  */
-function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[], target: string): EmbeddedFile[] {
-  const values = files.length > 0 ? valuesRulesPaths(holder, target) : undefined;
+function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: HolderProblem[], target: string, lines: LineIndex): EmbeddedFile[] {
+  const values = files.length > 0 ? valuesRulesPaths(holder, target, lines) : undefined;
   if (values === null) {
     for (const file of files) file.chartLoad = null;
     return files;
@@ -616,16 +634,22 @@ function customRulesLoadOrder(holder: YAMLMap, files: EmbeddedFile[], problems: 
 }
 
 /** The rules paths of the values' `falco` beside `holder` as the target release reads them (trailing slashes
- *  dropped); undefined when the values do not set them, null when they name a path through an environment variable. */
-function valuesRulesPaths(holder: YAMLMap, target: string): string[] | null | undefined {
+ *  dropped), a `${VAR}` replaced by the literal value the values' extra.env gives it (containerEnv.ts chartEnv);
+ *  undefined when the values do not set them, null when they name a path through a variable whose value is not known. */
+function valuesRulesPaths(holder: YAMLMap, target: string, lines: LineIndex): string[] | null | undefined {
   const falco = holder.get('falco', true);
   if (!isMap(falco)) return undefined;
   const plural = compareVersions(target, '0.38') < 0 ? undefined : falco.get('rules_files', true);
   const node = plural ?? falco.get('rules_file', true);
   if (node === undefined || node === null || (isScalar(node) && node.value === null)) return undefined;
   const items = isSeq(node) ? node.items : [node];
-  const paths = items.map((i) => scalarString(i)).filter((p): p is string => p !== undefined && p !== '');
-  if (paths.some((p) => p.includes('${'))) return null;
+  let paths = items.map((i) => scalarString(i)).filter((p): p is string => p !== undefined && p !== '');
+  if (paths.some((p) => p.includes('$'))) {
+    const env = envLookup(chartEnv(holder, lines));
+    const read = paths.map((p) => envReading(p, env).text);
+    if (read.some((p) => p === undefined)) return null;
+    paths = (read as string[]).filter((p) => p !== '');
+  }
   return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
 
@@ -840,6 +864,8 @@ export function shiftedColumns(file: EmbeddedFile, first: number, last: number):
 
 /** The API group of the Falco Operator's artifact resources. */
 const OPERATOR_GROUP = 'artifact.falcosecurity.dev/';
+/** The group of the operator's Falco resource (api/instance/v1alpha1/groupversion_info.go at v0.4.1). */
+const OPERATOR_INSTANCE_GROUP = 'instance.falcosecurity.dev/';
 /** Where the operator writes rules files and configuration files (internal/pkg/mounts/consts.go). */
 export const OPERATOR_RULES_DIR = '/etc/falco/rules.d';
 export const OPERATOR_CONFIG_DIR = '/etc/falco/config.d';
