@@ -66,3 +66,26 @@ test('the files before an earlier file: its own skip findings depend on the rule
   set({ rules: { files: [Y, X, A, B], localFile: 'falco_rules.local.yaml' } });
   assert.deepEqual(invalid(B), [2]);
 });
+
+test('a later file\'s skips found for its output overrides only (an earlier file\'s check) and then for all its items agree with a fresh service', () => {
+  const C = '/ws/c.yaml';
+  const defs = '- list: l\n  items: [a]\n- macro: m\n  condition: proc.name = x\n';
+  const q = rule('evt.type = open and proc.foo = x', SKIP).replace('rule: r', 'rule: q');
+  const files = {
+    [A]: defs + rule('evt.type = open and m and proc.name in (l)', SKIP),
+    // b.yaml makes r skipped at its output (a.yaml's macro and list unused after it) and defines q, skipped in its condition.
+    [B]: '- rule: r\n  output: o %proc.bar\n  override:\n    output: replace\n' + q,
+    [C]: APPEND.replace('rule: r', 'rule: q'),
+  };
+  const all = (order: string[]) => {
+    const host = new MemoryHost(files, { ruleFiles: [A, B, C] });
+    const svc = createRulesService(host);
+    const docs = Object.fromEntries(Object.entries(files).map(([p, text]) => [p, rulesDoc(p, text)]));
+    for (const doc of Object.values(docs)) svc.didOpenOrChange?.(doc);
+    return Object.fromEntries(order.map((p) => [p, svc.diagnostics(docs[p]).map((d) => `${d.severity} ${d.code} ${d.message}`)]));
+  };
+  const first = all([A, C, B]);
+  assert.deepEqual(first, all([C, B, A]));
+  assert.deepEqual(first[A].map((f) => f.split(' ').slice(0, 2).join(' ')), ['3 unused-list', '3 unused-macro']);
+  assert.deepEqual(first[C].map((f) => f.split(' ').slice(0, 2).join(' ')), ['2 invalid-value']);
+});

@@ -1348,7 +1348,7 @@ function fieldContextOf(source: string, skipUnknown: boolean): string {
  * runner can replay them; the others read the definitions and run every time, in the same order, unless `memo` (the
  * file's findings from its last validation, itemFindings.ts) replays a rule's or macro's whole finding set.
  */
-export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter), memo?: ItemFindingsRun): void {
+export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter), memo?: ItemFindingsRun, only?: ReadonlySet<ModelItem>): void {
   const defs = load.after[file.order] ?? load.final;
   let macroSuggestions: ((name: string) => string[]) | undefined;
   let listSuggestions: ((name: string) => string[]) | undefined;
@@ -1359,7 +1359,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
   };
 
   for (const item of file.model.items) {
-    if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') continue;
+    if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || (only && !only.has(item))) continue;
     reporter.enter?.(item);
     // A list has no condition: only the unused check below reads it.
     if (item.kind !== 'list') {

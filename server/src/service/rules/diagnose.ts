@@ -342,17 +342,22 @@ function unusedAtLaterLoads(file: LoadedFile, load: LoadResult, usage: UsageInde
   if (changing.length === 0) return;
   let own: Map<ModelItem, ItemSkip[]> | undefined;
   const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
-  const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips)) : fileSkips(f, load, usage, falcoVersion, runner));
   let said: Set<number> | undefined;
   for (const k of changing) {
     const defs = load.after[k];
     const names = outputsChanged(files[k].model).filter((name) => defs.rules.get(name)?.skipIfUnknownFilter);
     if (names.length === 0) continue;
+    // Only output skips matter here: the files after this one (whose memos this file's edit makes new) check only
+    // the items that make up those rules' outputs.
+    const outputs = new Map<LoadedFile, ModelItem[]>();
+    for (const name of names) for (const c of partContributions(defs.rules.get(name)!, 'output')) outputs.set(c.file, [...(outputs.get(c.file) ?? []), c.item]);
+    const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips))
+      : fileSkips(f, load, usage, falcoVersion, runner, f.order > file.order ? outputs.get(f) ?? [] : undefined));
     // The condition and exception texts of the rules Falco skips at their output after file k, with the skip.
     const skippedTexts = new Map<ModelItem, { file: LoadedFile; rule: string; where: string }>();
     for (const name of names) {
       const rule = defs.rules.get(name)!;
-      const first = firstSkip(rule, skipsOf);
+      const first = firstSkip(rule, skipsOf, 1);
       if (first?.part !== 0) continue;
       const where = first.file === file ? `%${fieldTextAt(file.model.text, first.span).replace(/^%/, '')}` : skipLabel(first, file);
       for (const c of [...partContributions(rule, 'condition'), ...partContributions(rule, 'exceptions')]) skippedTexts.set(c.item, { file: c.file, rule: name, where });

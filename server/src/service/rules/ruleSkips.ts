@@ -75,30 +75,42 @@ export function inEntry(entry: ReturnType<typeof entryOf>, span: Span): boolean 
 /**
  * The skip findings of a file's rule items at its own compile (the condition checks and the target release's, as the
  * file's validation runs them), remembered by the file's model, with the models before it and the target: editing a
- * later file finds them again without a check.
+ * later file finds them again without a check. With `items`, those items' findings only (an item's skip findings read
+ * that item alone, with its rule's source and key): editing an earlier file, which makes the memo new, then checks
+ * only the items asked for (unusedAtLaterLoads: the output overrides of a later file); the map holds no others then.
  */
-interface FileSkipsMemo { before: RulesFileModel[]; target: string; skips: Map<ModelItem, ItemSkip[]> }
+interface FileSkipsMemo { before: RulesFileModel[]; target: string; skips: Map<ModelItem, ItemSkip[]>; checked?: Set<ModelItem> }
 const fileSkipsMemo = new WeakMap<RulesFileModel, FileSkipsMemo>();
-export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex, target: string, runner?: (model: RulesFileModel, sink: ReportSink) => ItemCheckRunner): Map<ModelItem, ItemSkip[]> {
+export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex, target: string, runner?: (model: RulesFileModel, sink: ReportSink) => ItemCheckRunner, items?: readonly ModelItem[]): Map<ModelItem, ItemSkip[]> {
   const before = load.files.slice(0, file.order).map((f) => f.model);
-  const memo = fileSkipsMemo.get(file.model);
-  if (memo && memo.target === target && memo.before.length === before.length && memo.before.every((m, i) => m === before[i])) return memo.skips;
+  let memo = fileSkipsMemo.get(file.model);
+  if (!memo || memo.target !== target || memo.before.length !== before.length || !memo.before.every((m, i) => m === before[i])) {
+    memo = { before, target, skips: new Map(), checked: new Set() };
+    fileSkipsMemo.set(file.model, memo);
+  }
+  const checked = memo.checked;
+  if (!checked) return memo.skips;
+  const wanted = items?.filter((item) => !checked.has(item));
+  if (wanted?.length === 0) return memo.skips;
+  const only = wanted && new Set(wanted);
   const reporter = reporterFor(file.model, target);
   const run = runner?.(file.model, reporter) ?? runDirectly(reporter);
-  validateConditions(file, load, usage, reporter, run);
-  checkTargetVersion(file, load, target, run);
-  const skips = skipsByItem(file.model, reporter.skips);
-  fileSkipsMemo.set(file.model, { before, target, skips });
-  return skips;
+  validateConditions(file, load, usage, reporter, run, undefined, only);
+  checkTargetVersion(file, load, target, run, only);
+  for (const [item, skips] of skipsByItem(file.model, reporter.skips)) memo.skips.set(item, skips);
+  if (only) for (const item of only) checked.add(item);
+  else memo.checked = undefined;
+  return memo.skips;
 }
 
 /**
  * Where Falco first skips rule `rule` (as defined after file `order`) when it compiles the rules after that file: by
- * part, then by contribution, then by place in the text. `skipsOf` gives a file's skip findings by item.
+ * part, then by contribution, then by place in the text. `skipsOf` gives a file's skip findings by item; `parts`:
+ * the first parts looked at (1, the output only).
  */
-export function firstSkip(rule: RuleDef, skipsOf: (file: LoadedFile) => Map<ModelItem, ItemSkip[]>): RuleSkip | undefined {
+export function firstSkip(rule: RuleDef, skipsOf: (file: LoadedFile) => Map<ModelItem, ItemSkip[]>, parts: number = RULE_PARTS.length): RuleSkip | undefined {
   if (!rule.skipIfUnknownFilter) return undefined;
-  for (let part = 0; part < RULE_PARTS.length; part++) {
+  for (let part = 0; part < parts; part++) {
     for (const c of partContributions(rule, RULE_PARTS[part])) {
       const found = skipsOf(c.file).get(c.item)?.find((s) => s.part === part);
       if (found) return { ...found, file: c.file, item: c.item };

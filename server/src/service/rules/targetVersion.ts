@@ -42,10 +42,11 @@ const OUTPUT_CHECK_SKIP_SINCE = '0.44';
  * Reports what the target release cannot load in one file. Checks that read the item alone (and its rule's
  * skip-if-unknown-filter) go through `run`, with the target in the context, so a caching runner replays them.
  */
-export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: string, run: ItemCheckRunner): void {
+export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: string, run: ItemCheckRunner, only?: ReadonlySet<ModelItem>): void {
   if (!falcoRelease(target)) return;
   const defs = load.after[file.order] ?? load.final;
   for (const item of file.model.items) {
+    if (only && !only.has(item)) continue;
     if (item.kind === 'required_engine_version') run(item, 'target-version', target, (sink) => checkEngineVersion(item, target, sink));
     else if ((item.kind === 'rule' || item.kind === 'macro') && target !== LATEST_FALCO) {
       // Falco skips, with a warning, a rule whose condition or output names a field it does not know when the rule
