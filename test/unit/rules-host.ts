@@ -79,6 +79,17 @@ export function findingsAt(file: string, source: string, falcoVersion: string): 
   return diagnoseAt(file, source, falcoVersion).map((d) => `${d.severity} ${d.code} ${source.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
 }
 
+/** `severity code covered-text: message` of every finding of each configured file (loaded in the given order), at `falcoVersion`. */
+export function findingsOfFiles(files: Record<string, string>, falcoVersion: string): Record<string, string[]> {
+  const host = new MemoryHost(files, { ruleFiles: Object.keys(files) });
+  host.config = { ...host.config, falcoVersion };
+  const svc = createRulesService(host);
+  const docs = Object.entries(files).map(([p, text]) => ({ doc: rulesDoc(p, text), text }));
+  for (const { doc } of docs) svc.didOpenOrChange?.(doc);
+  return Object.fromEntries(docs.map(({ doc, text }) => [doc.uri.replace('file://', ''), svc.diagnostics(doc).map((d) =>
+    `${d.severity} ${d.code} ${text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${typeof d.message === 'string' ? d.message : d.message.value}`)]));
+}
+
 /** The quick fixes whose title matches `title` of the findings with `code` of `source` at `falcoVersion`, each applied to the source. */
 export function fixesAt(file: string, source: string, falcoVersion: string, code: string, title: RegExp): { title: string; fixed: string }[] {
   const host = new MemoryHost({ [file]: source }, { folders: ['/ws'] });

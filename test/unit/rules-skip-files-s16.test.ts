@@ -2,23 +2,12 @@
 // load_rules), so a rule an earlier file's text skips is skipped there again when a later file appends to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRulesService } from '../../server/src/service/rules';
-import { MemoryHost, rulesDoc } from './rules-host';
+import { findingsOfFiles as findings } from './rules-host';
 
 const A = '/ws/a.yaml';
 const B = '/ws/b.yaml';
 const RELEASES = ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43', '0.44'];
 
-/** `severity code covered-text: message` of every finding of each configured file (loaded in the given order). */
-function findings(files: Record<string, string>, target: string): Record<string, string[]> {
-  const host = new MemoryHost(files, { ruleFiles: Object.keys(files) });
-  host.config = { ...host.config, falcoVersion: target };
-  const svc = createRulesService(host);
-  const docs = Object.entries(files).map(([p, text]) => ({ doc: rulesDoc(p, text), text }));
-  for (const { doc } of docs) svc.didOpenOrChange?.(doc);
-  return Object.fromEntries(docs.map(({ doc, text }) => [doc.uri.replace('file://', ''), svc.diagnostics(doc).map((d) =>
-    `${d.severity} ${d.code} ${text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${typeof d.message === 'string' ? d.message : d.message.value}`)]));
-}
 
 const rule = (condition: string, output = 'o', extra = '') => `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: INFO\n${extra}`;
 const SKIP = '  skip-if-unknown-filter: true\n';

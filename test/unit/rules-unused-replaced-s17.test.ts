@@ -4,8 +4,7 @@
 // LOAD_UNUSED_LIST after each compile).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRulesService } from '../../server/src/service/rules';
-import { MemoryHost, findingsAt, rulesDoc } from './rules-host';
+import { findingsAt, findingsOfFiles as findings } from './rules-host';
 
 const FILE = '/ws/rules.yaml';
 const A = '/ws/a.yaml';
@@ -16,16 +15,6 @@ const DEFS = '- list: l\n  items: [a]\n- macro: m\n  condition: proc.name = x\n'
 const USES = 'evt.type = open and m and proc.name in (l)';
 const unused = (f: string[]) => f.filter((x) => x.includes(' unused-'));
 
-/** `severity code covered-text: message` of every finding of each configured file (loaded in the given order). */
-function findings(files: Record<string, string>, target: string): Record<string, string[]> {
-  const host = new MemoryHost(files, { ruleFiles: Object.keys(files) });
-  host.config = { ...host.config, falcoVersion: target };
-  const svc = createRulesService(host);
-  const docs = Object.entries(files).map(([p, text]) => ({ doc: rulesDoc(p, text), text }));
-  for (const { doc } of docs) svc.didOpenOrChange?.(doc);
-  return Object.fromEntries(docs.map(({ doc, text }) => [doc.uri.replace('file://', ''), svc.diagnostics(doc).map((d) =>
-    `${d.severity} ${d.code} ${text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end))}: ${typeof d.message === 'string' ? d.message : d.message.value}`)]));
-}
 
 test('a macro and a list used only in a rule condition a later item of the file replaces are unused', () => {
   const said = (kind: string, name: string, by: string) => `3 unused-${kind.toLowerCase()} ${name}: ${kind} '${name}' is referred to only in text dropped before Falco compiles it: the condition of rule 'r' (line 5), which the ${by} at line 10 replaces. Falco compiles the rules from the texts that stand after each file, so it warns that the ${kind.toLowerCase()} is unused. (LOAD_UNUSED_${kind.toUpperCase()})`;
