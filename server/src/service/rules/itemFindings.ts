@@ -8,11 +8,12 @@
 // rule changes that rule's definition alone. So a validation compares the file's items with those of its last
 // validation (the other files must be the same models): when only rule items changed, appeared or went away, only the
 // items of those rules' names are checked again (no check reads another rule than its item's); the other items
-// replay what they found last time, at their chunk's new place. Anything else (a macro, list or other item changed,
+// replay what they found last time, at their chunk's new place (a finding in text the item reads through an alias, at
+// that text's new place: the item's value key names that text, Chunk.readsAt where it is). Anything else (a macro, list or other item changed,
 // another file changed, a file written inside another document) makes every item be checked again, as before this
 // memo. Unused macros and lists read every file's uses: validateConditions checks them every time.
 import type { Code } from './diagnosticCodes';
-import { chunkValueKey, type ModelItem, type RulesFileModel, type Span } from './model';
+import { chunkValueKey, type Chunk, type ModelItem, type RulesFileModel, type Span } from './model';
 import { Recording, type ReportOptions, type ReportSink } from './validate';
 import type { LoadResult, LoadedFile } from './workspace';
 
@@ -74,6 +75,8 @@ export class ItemFindingsRun implements ReportSink {
   private recording: Recording | undefined;
   private chunkStart = 0;
   private chunkEnd = 0;
+  /** The chunk being recorded (its item reads other chunks' texts when it has readsAt). */
+  private chunk: Chunk | undefined;
   private spare: Recording | undefined;
   private outside = false;
   private readonly findings: (Recording | undefined)[];
@@ -94,17 +97,38 @@ export class ItemFindingsRun implements ReportSink {
   enter(item: ModelItem): void { this.sink.enter?.(item); }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
-    // A finding outside the item's chunk would not move with it: the item is checked again next time.
-    if (this.recording && (span.start < this.chunkStart || span.end > this.chunkEnd)) this.outside = true;
+    const recording = this.recording;
+    if (recording && (span.start < this.chunkStart || span.end > this.chunkEnd)) {
+      // In the text of a chunk the item reads through an alias: kept relative to that chunk, which moves on its own.
+      const read = this.readHolding(span);
+      if (read) { recording.reportIn(read.index, read.start, code, span, message, data, options); return; }
+      // Anywhere else it would not move with the item: the item is checked again next time.
+      this.outside = true;
+    }
     this.target.report(code, span, message, data, options);
+  }
+
+  /** Which of the chunks the item being recorded reads holds `span` wholly, and where it starts. */
+  private readHolding(span: Span): { index: number; start: number } | undefined {
+    const reads = this.chunk?.readsAt;
+    if (!reads) return undefined;
+    const chunks = this.file.model.chunks!;
+    for (let k = 0; k < reads.length; k++) {
+      const start = this.chunkStart + reads[k];
+      // The chunk starting there (chunks are in the text's order; a read chunk is a whole chunk).
+      const end = start + (chunkAt(chunks, start)?.text.length ?? -1);
+      if (span.start >= start && span.end <= end) return { index: k, start };
+    }
+    return undefined;
   }
 
   /** Checks item `item` (a rule or macro of the file) with `check`, or replays what it found last time. */
   item(item: ModelItem, check: (item: ModelItem) => void): void {
     const chunk = this.file.model.chunks![item.index];
     let kept = this.keptFor(item);
+    const reads = chunk.readsAt && chunk.readsAt.map((r) => chunk.start + r);
     if (kept) {
-      kept.replay(chunk.start, this.sink);
+      kept.replay(chunk.start, this.sink, reads);
     } else {
       this.checked++;
       // Most items find nothing: one spare recording serves them until one finds something.
@@ -113,6 +137,7 @@ export class ItemFindingsRun implements ReportSink {
       this.recording = recording;
       this.chunkStart = chunk.start;
       this.chunkEnd = chunk.start + chunk.text.length;
+      this.chunk = chunk;
       this.outside = false;
       this.target = recording;
       try {
@@ -120,8 +145,9 @@ export class ItemFindingsRun implements ReportSink {
       } finally {
         this.target = this.sink;
         this.recording = undefined;
+        this.chunk = undefined;
       }
-      recording.replay(chunk.start, this.sink);
+      recording.replay(chunk.start, this.sink, reads);
       if (recording.isEmpty) {
         this.spare = recording;
         kept = EMPTY_RECORDING;
@@ -148,6 +174,19 @@ export class ItemFindingsRun implements ReportSink {
 
   /** Ends the validation: what was found is kept for the next one. */
   finish(): void { this.keep(this.findings, this.checked); }
+}
+
+/** The chunk starting at `start` (binary search: chunks are in the text's order). */
+function chunkAt(chunks: readonly Chunk[], start: number): Chunk | undefined {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = chunks[mid].start;
+    if (s === start) return chunks[mid];
+    if (s < start) lo = mid + 1; else hi = mid - 1;
+  }
+  return undefined;
 }
 
 /**

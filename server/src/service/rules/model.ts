@@ -143,6 +143,11 @@ export interface Chunk {
   key?: string;
   /** With `key`: the same texts without their places, which the item's values (not its spans) depend on alone. */
   valueKey?: string;
+  /**
+   * With `key`: where the chunks it reads start, relative to this one, in the order `valueKey` names their texts (a
+   * finding in one of them is kept relative to it: itemFindings.ts).
+   */
+  readsAt?: number[];
 }
 
 /** What an item's nodes, relative to its chunk's start, depend on: the key for anything derived from the item alone. */
@@ -748,16 +753,19 @@ function readAcrossChunks(chunks: Chunk[], items: ModelItem[], first: number): {
       items[i] = toItem(placeNode(info.root, base, placed), i);
       let key: string | undefined;
       let valueKey: string | undefined;
+      let readsAt: number[] | undefined;
       if (read) {
         key = valueKey = chunk.text;
+        readsAt = [];
         for (const j of [...read].sort((a, b) => a - b)) {
           key += `\u0000${chunks[j].start - base}\u0000${chunks[j].text}`;
           valueKey += `\u0000${chunks[j].text}`;
+          readsAt.push(chunks[j].start - base);
         }
       }
       if (key !== chunk.key) {
         const keyed = movedChunk(chunk, base);
-        if (key !== undefined) { keyed.key = key; keyed.valueKey = valueKey; }
+        if (key !== undefined) { keyed.key = key; keyed.valueKey = valueKey; keyed.readsAt = readsAt; }
         chunks[i] = keyed;
       }
     }

@@ -44,17 +44,51 @@ export interface AliasVia { item: ModelItem; use: AliasUse }
  * (model.ts aliasReach). Empty outside anchored text.
  */
 export function textReaders(model: RulesFileModel, span: Span): { item: ModelItem; use?: AliasUse }[] {
+  // Asked for the same texts by many findings (every reader's, markSharedText): remembered per model and span.
+  let known = readersOf.get(model);
+  if (!known) readersOf.set(model, known = new Map());
+  const key = `${span.start}:${span.end}`;
+  const remembered = known.get(key);
+  if (remembered) return remembered;
+  const readers: { item: ModelItem; use?: AliasUse }[] = [];
+  known.set(key, readers);
   const uses = (model.aliases ?? []).filter((u) => readThrough(model, u, span));
-  if (uses.length === 0) return [];
-  const itemAt = (offset: number) => model.items.find((i) => i.span.start <= offset && offset < i.span.end);
-  const holder = itemAt(span.start);
-  const readers: { item: ModelItem; use?: AliasUse }[] = holder && (holder.kind === 'rule' || holder.kind === 'macro') ? [{ item: holder }] : [];
+  if (uses.length === 0) return readers;
+  const holder = itemAt(model, span.start);
+  if (holder && (holder.kind === 'rule' || holder.kind === 'macro')) readers.push({ item: holder });
   for (const use of uses) {
-    const item = itemAt(use.at.start);
+    const item = itemAt(model, use.at.start);
     if (item && !readers.some((r) => r.item === item)) readers.push({ item, use });
   }
   return readers;
 }
+const readersOf = new WeakMap<RulesFileModel, Map<string, { item: ModelItem; use?: AliasUse }[]>>();
+
+/**
+ * The first item of the model whose span holds `offset`. Items follow each other in the text, but for an item that
+ * is an alias of another (its span is the anchored item's): a binary search where they do, a scan otherwise.
+ */
+function itemAt(model: RulesFileModel, offset: number): ModelItem | undefined {
+  const items = model.items;
+  let ordered = itemsInOrder.get(model);
+  if (ordered === undefined) {
+    ordered = true;
+    for (let i = 1; i < items.length && ordered; i++) if (items[i].span.start < items[i - 1].span.end) ordered = false;
+    itemsInOrder.set(model, ordered);
+  }
+  if (!ordered) return items.find((i) => i.span.start <= offset && offset < i.span.end);
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = items[mid].span;
+    if (offset < s.start) hi = mid - 1;
+    else if (offset >= s.end) lo = mid + 1;
+    else return items[mid];
+  }
+  return undefined;
+}
+const itemsInOrder = new WeakMap<RulesFileModel, boolean>();
 
 /** How a finding names an item: `rule 'A'`. */
 export function itemLabel(item: ModelItem): string {
@@ -190,41 +224,50 @@ export class Reporter implements ReportSink {
     const uses = this.model.aliases;
     if (!uses) return;
     const lines = this.model.lines;
-    const items = this.model.items;
-    const itemAt = (offset: number) => items.find((i) => i.span.start <= offset && offset < i.span.end);
+    const holderAt = (offset: number) => itemAt(this.model, offset);
     const merged = new Map<Diagnostic, AliasedFinding>();
     for (const f of this.aliased?.values() ?? []) merged.set(f.diagnostic, f);
     const spanOf = (d: Diagnostic): Span => ({ start: lines.offsetAt(d.range.start), end: lines.offsetAt(d.range.end) });
-    const byCode = new Map<unknown, { d: Diagnostic; span: Span; finders: ModelItem[] }[]>();
+    const byCode = new Map<unknown, { d: Diagnostic; span: Span; finders: ModelItem[]; inText: boolean }[]>();
     for (const d of this.diagnostics) {
       const span = spanOf(d);
       const f = merged.get(d);
-      const own = !f || f.own ? itemAt(span.start) : undefined;
+      const own = !f || f.own ? holderAt(span.start) : undefined;
       const finders = [...(own ? [own] : []), ...(f?.via.map((v) => v.item) ?? [])];
-      byCode.set(d.code, [...(byCode.get(d.code) ?? []), { d, span, finders }]);
+      const inText = uses.some((u) => u.target.start <= span.start && span.end <= u.target.end);
+      let found = byCode.get(d.code);
+      if (!found) byCode.set(d.code, found = []);
+      found.push({ d, span, finders, inText });
     }
     for (const [, found] of byCode) {
-      for (const { d, span } of found) {
-        const inText = uses.some((u) => u.target.start <= span.start && span.end <= u.target.end);
-        const holder = itemAt(span.start);
+      // Who shares a finding of this code: at the same range in anchored text, or anywhere outside anchored text
+      // (the same readers for every finding of the code there).
+      const atRange = new Map<string, Set<ModelItem>>();
+      const outside = new Set<ModelItem>();
+      for (const x of found) {
+        let into = outside;
+        if (x.inText) {
+          const key = `${x.span.start}:${x.span.end}`;
+          into = atRange.get(key) ?? new Set();
+          atRange.set(key, into);
+        }
+        for (const i of x.finders) into.add(i);
+      }
+      for (const { d, span, inText } of found) {
+        const holder = holderAt(span.start);
         const texts = inText ? [span] : holder ? uses.filter((u) => (holder.span.start <= u.at.start && u.at.end <= holder.span.end)
           || (holder.span.start <= u.target.start && u.target.end <= holder.span.end)).map((u) => u.target) : [];
-        const sharing = new Set<ModelItem>();
-        for (const x of found) {
-          if (inText ? x.span.start === span.start && x.span.end === span.end : !uses.some((u) => u.target.start <= x.span.start && x.span.end <= u.target.end)) {
-            for (const i of x.finders) sharing.add(i);
-          }
-        }
+        if (texts.length === 0) continue;
+        const sharing = inText ? atRange.get(`${span.start}:${span.end}`)! : outside;
         const anchors = new Set<string>();
-        const others: string[] = [];
+        const others = new Set<string>();
         for (const text of texts) {
           for (const u of uses) if (u.target.start <= text.start && text.end <= u.target.end) anchors.add(u.anchor);
           for (const r of textReaders(this.model, text)) {
-            const label = `${itemLabel(r.item)}${r.use ? ` (*${r.use.anchor}, line ${lines.positionAt(r.use.at.start).line + 1})` : ''}`;
-            if (!sharing.has(r.item) && !others.includes(label)) others.push(label);
+            if (!sharing.has(r.item)) others.add(`${itemLabel(r.item)}${r.use ? ` (*${r.use.anchor}, line ${lines.positionAt(r.use.at.start).line + 1})` : ''}`);
           }
         }
-        if (others.length > 0) d.data = { ...(d.data as Record<string, unknown> | undefined), sharedText: { anchors: [...anchors], others } };
+        if (others.size > 0) d.data = { ...(d.data as Record<string, unknown> | undefined), sharedText: { anchors: [...anchors], others: [...others] } };
       }
     }
   }
@@ -275,7 +318,7 @@ export class Reporter implements ReportSink {
   }
 }
 
-interface Recorded { code: Code; start: number; end: number; message: string; data?: Record<string, unknown>; options?: ReportOptions }
+interface Recorded { code: Code; start: number; end: number; message: string; data?: Record<string, unknown>; options?: ReportOptions; read?: number }
 
 /**
  * The findings of checks that read one item only, with offsets relative to the item's chunk: replayed for the same
@@ -296,10 +339,22 @@ export class Recording implements ReportSink {
     this.entries.push({ code, start: span.start - this.base, end: span.end - this.base, message, data, options });
   }
 
+  /**
+   * Records a finding in the text of another chunk the item reads through an alias: relative to that chunk, the
+   * `read`-th of the item's (model.ts Chunk.readsAt), which `replay` is given the places of.
+   */
+  reportIn(read: number, base: number, code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
+    this.entries.push({ code, start: span.start - base, end: span.end - base, message, data, options, read });
+  }
+
   get isEmpty(): boolean { return this.entries.length === 0; }
 
-  replay(base: number, into: ReportSink): void {
-    for (const e of this.entries) into.report(e.code, { start: base + e.start, end: base + e.end }, e.message, e.data, e.options);
+  /** Replays the findings at `base`; those in chunks the item reads (reportIn) at `reads`, their starts. */
+  replay(base: number, into: ReportSink, reads?: readonly number[]): void {
+    for (const e of this.entries) {
+      const at = e.read === undefined ? base : reads![e.read];
+      into.report(e.code, { start: at + e.start, end: at + e.end }, e.message, e.data, e.options);
+    }
   }
 }
 
