@@ -396,7 +396,7 @@ connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(()
   const edit = t?.features.rename?.(t.doc, p.position, p.newName);
   // A file closed when the rename was computed names the disk's text (edits.ts DISK_TEXT_VERSION): opened before the
   // answer arrives, the client refuses the rename rather than apply it at the disk text's positions.
-  return edit ? (canVersionEdits ? renameAnswer(edit) : withoutDocumentChanges(edit)) : null;
+  return edit ? (canVersionEdits ? renameAnswer(edit, openElsewhere) : withoutDocumentChanges(edit)) : null;
 }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
 // A service without a feature answers null, not an empty list: the editor then asks the document's other providers
 // (a plain YAML document's symbols and folding are the YAML tooling's, or VS Code's indentation folding).

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RenameRequest, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { startServer } from '../helpers/lspClient';
+import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 
 const A = '- macro: web_shell\n  condition: proc.name in (bash, sh)\n';
 const C = '- rule: Web shell\n  desc: d\n  condition: evt.type = execve and web_shell\n  output: shell %proc.name\n  priority: WARNING\n';
@@ -66,6 +67,18 @@ test('a rename\'s edit of a file closed when it was computed is refused if the f
   assert.ok(valid(again));
   const cEdits = ((again.documentChanges ?? []) as TextDocumentEdit[]).find((x) => x.textDocument.uri === c)!.edits as TextEdit[];
   assert.equal(TextDocument.applyEdits(open.get(c)!, cEdits), typed.replace('web_shell', 'web_server_shell'));
+});
+
+test('a file open as plain text (not sent to the server, saved) keeps no version: the client applies the rename to its buffer', async (t) => {
+  const { a, c, server } = await scene(t, { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } });
+  const checked = server.nextDiagnostics(a, 1);
+  server.open(a, 'falco-rules', A, 1);
+  await checked;
+  const params: UnsavedElsewhereParams = { version: 1, uris: [], open: [c] };
+  await server.connection.sendNotification(UNSAVED_ELSEWHERE_NOTIFICATION, params);
+  const edit = await server.connection.sendRequest(RenameRequest.type, { textDocument: { uri: a }, position: { line: 0, character: 12 }, newName: 'web_server_shell' }) as WorkspaceEdit;
+  const versions = Object.fromEntries(((edit.documentChanges ?? []) as TextDocumentEdit[]).map((x) => [x.textDocument.uri, x.textDocument.version]));
+  assert.deepEqual(versions, { [a]: 1, [c]: null });
 });
 
 test('a client without versioned edits still gets the rename as changes', async (t) => {

@@ -98,14 +98,20 @@ export function filesEdit(host: OpenDocuments, files: readonly FileEdits[]): Wor
  */
 export const DISK_TEXT_VERSION = 0;
 
-/** A rename's edit as answered to a client that applies versioned edits: every file named, closed ones by DISK_TEXT_VERSION. */
-export function renameAnswer(edit: WorkspaceEdit): WorkspaceEdit {
+/**
+ * A rename's edit as answered to a client that applies versioned edits: every file named, closed ones by
+ * DISK_TEXT_VERSION. A file the editor holds open in a language the server is not sent (`elsewhere`, the client's
+ * falcoLens/unsavedElsewhere `open` list; with unsaved changes no edit of it is made, editVersion) keeps null: its
+ * buffer is the disk's text, and a version would have the client refuse the rename.
+ */
+export function renameAnswer(edit: WorkspaceEdit, elsewhere: readonly string[] = []): WorkspaceEdit {
+  const version = (uri: string) => (elsewhere.includes(uri) ? null : DISK_TEXT_VERSION);
   if (!edit.documentChanges) {
     const documentChanges: TextDocumentEdit[] = [];
-    for (const [uri, edits] of Object.entries(edit.changes ?? {})) documentChanges.push({ textDocument: { uri, version: DISK_TEXT_VERSION }, edits });
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) documentChanges.push({ textDocument: { uri, version: version(uri) }, edits });
     return { documentChanges };
   }
-  return { documentChanges: edit.documentChanges.map((c) => ('textDocument' in c && c.textDocument.version === null ? { ...c, textDocument: { uri: c.textDocument.uri, version: DISK_TEXT_VERSION } } : c)) };
+  return { documentChanges: edit.documentChanges.map((c) => ('textDocument' in c && c.textDocument.version === null ? { ...c, textDocument: { uri: c.textDocument.uri, version: version(c.textDocument.uri) } } : c)) };
 }
 
 /**
