@@ -8,7 +8,6 @@ const A = '/ws/a.yaml';
 const B = '/ws/b.yaml';
 const RELEASES = ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43', '0.44'];
 
-
 const rule = (condition: string, output = 'o', extra = '') => `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: INFO\n${extra}`;
 const SKIP = '  skip-if-unknown-filter: true\n';
 const APPEND = '- rule: r\n  condition: and proc.pid = abc and proc.fo2 = y\n  override:\n    condition: append\n';

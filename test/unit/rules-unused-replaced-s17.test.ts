@@ -15,7 +15,6 @@ const DEFS = '- list: l\n  items: [a]\n- macro: m\n  condition: proc.name = x\n'
 const USES = 'evt.type = open and m and proc.name in (l)';
 const unused = (f: string[]) => f.filter((x) => x.includes(' unused-'));
 
-
 test('a macro and a list used only in a rule condition a later item of the file replaces are unused', () => {
   const said = (kind: string, name: string, by: string) => `3 unused-${kind.toLowerCase()} ${name}: ${kind} '${name}' is referred to only in text dropped before Falco compiles it: the condition of rule 'r' (line 5), which the ${by} at line 10 replaces. Falco compiles the rules from the texts that stand after each file, so it warns that the ${kind.toLowerCase()} is unused. (LOAD_UNUSED_${kind.toUpperCase()})`;
   for (const target of RELEASES) {
