@@ -726,20 +726,23 @@ function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Repor
     const reaching = keys.rulesReaching(f.item);
     const skipped = f.options?.unknownFilter === true;
     const kind = COMPILED_WITH_A_RULE.get(f.code);
-    const stops: { where: string; output: boolean }[] = [];
+    // Where each rule compiling the text stops before it, or the rules that come to it (each rule judged here).
+    const stops: { name: string; where: string; output: boolean }[] = [];
+    const reached: string[] = [];
+    let judged = true;
     for (const name of skipping) {
-      if (!load.final.rules.get(name)?.contributions.every((c) => c.file === file)) break;
+      if (!load.final.rules.get(name)?.contributions.every((c) => c.file === file)) { judged = false; break; }
       const output = atOutput.get(name);
-      if (output && (skipped || foundAfterOutput(f.code, falcoVersion))) { stops.push({ where: output.where, output: true }); continue; }
+      if (output && (skipped || foundAfterOutput(f.code, falcoVersion))) { stops.push({ name, where: output.where, output: true }); continue; }
       const [head, key] = [...reaching].find(([h]) => h.name === name) ?? [];
       const skip = head && conditionSkips.get(head);
-      if (!skip?.key || !key) break;
-      const afterSkip = compareKeys([...key, f.span.start], skip.key) > 0;
-      if (!COMPILE_WARNINGS.has(f.code) && !((kind === 'error' || skipped) && afterSkip)) break;
+      if (!key || (skip && !skip.key)) { judged = false; break; }
+      if (!skip || !(COMPILE_WARNINGS.has(f.code) || ((kind === 'error' || skipped) && compareKeys([...key, f.span.start], skip.key!) > 0))) { reached.push(name); continue; }
       // Said in the macro: the rule's own text is named with its line.
-      stops.push({ where: skip.where.includes(' (line ') ? skip.where : `${skip.where} (line ${file.model.lines.positionAt(skip.span.start).line + 1})`, output: false });
+      stops.push({ name, where: skip.where.includes(' (line ') ? skip.where : `${skip.where} (line ${file.model.lines.positionAt(skip.span.start).line + 1})`, output: false });
     }
-    if (stops.length !== skipping.length) continue;
+    // A finding some rule comes to is Falco's; an unknown field is the skip of those rules only.
+    if (!judged || stops.length === 0 || (reached.length > 0 && !skipped)) continue;
     const d = reporter.diagnostics.find((x) => x.code === f.code && at(x) === f.span.start && x.severity !== DiagnosticSeverity.Information);
     if (!d || said.has(d) || (d.relatedInformation?.length ?? 0) > 0) continue;
     said.add(d);
@@ -749,22 +752,28 @@ function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Repor
     const fields = distinct.size === 1 ? [...distinct][0] : 'those fields';
     const named = load_ ? ` (${load_})` : '';
     const base = f.message.replace(/:? Falco rejects the condition\.$/, '.');
-    const where = skipping.map((name, i) => `rule '${name}' at ${stops[i].where}`);
+    const where = stops.map((x) => `rule '${x.name}' at ${x.where}`);
     const list = (items: string[]) => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
-    if (stops.every((s) => s.output)) {
+    // Rules skipped at the same place are named together.
+    const byPlace = new Map<string, string[]>();
+    for (const x of stops) {
+      const place = `${x.where}${x.output ? ' in the output' : ''}`;
+      byPlace.set(place, [...(byPlace.get(place) ?? []), x.name]);
+    }
+    const rules = list([...byPlace].map(([place, names]) => `${ruleNames(names)} at ${place}`));
+    if (reached.length > 0) {
+      // The first skip of some rules and a later one of others: a warning, as Falco warns for the first.
+      const uses = `macro '${f.item.name}'`;
+      reporter.restate(d, DiagnosticSeverity.Warning, () => `${f.message} Falco skips ${ruleNames(reached)}, which use${reached.length === 1 ? 's' : ''} ${uses}, here because of skip-if-unknown-filter (LOAD_UNKNOWN_FILTER). It does not check this for ${ruleNames(stops.map((x) => x.name))}: it skips ${stops.length === 1 ? `that rule at ${[...byPlace.keys()][0]}` : rules}, before it comes to this text, and warns once there.`);
+      continue;
+    }
+    if (stops.every((x) => x.output)) {
       const why = `Falco does not compile this text: under skip-if-unknown-filter it skips ${where.length === 1 ? `${where[0]} in its output` : `${list(where)} in their outputs`}, which it checks before the condition`;
       const then = skipped ? `where Falco knows ${fields}, it skips the rule here instead${named}`
         : error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`;
       reporter.restate(d, error ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information, () => `${base} ${why}; ${then}.`);
       continue;
     }
-    // Rules skipped at the same place are named together.
-    const byPlace = new Map<string, string[]>();
-    skipping.forEach((name, i) => {
-      const place = `${stops[i].where}${stops[i].output ? ' in the output' : ''}`;
-      byPlace.set(place, [...(byPlace.get(place) ?? []), name]);
-    });
-    const rules = list([...byPlace].map(([place, names]) => `${ruleNames(names)} at ${place}`));
     const text = skipped ? `${f.message} Falco does not check this: under skip-if-unknown-filter it skips ${rules}, before it comes to this text, and warns once${stops.length === 1 ? '' : ' per rule'}.`
       : COMPILE_WARNINGS.has(f.code) ? `${base} Falco gives the compiler's warnings only for a condition it compiled: under skip-if-unknown-filter it skips ${rules}, where the compile stops; it says this${named} only where it knows ${fields}.`
         : `${base} Falco does not compile this text: under skip-if-unknown-filter it skips ${rules}, before it comes to this text; ${error ? `where Falco knows ${fields}, it fails to load here${named}` : `it says this${named} only where it knows ${fields}`}.`;
