@@ -81,6 +81,7 @@ test('a Falco Operator Config\'s ${VAR}: the env of the Falco resource of its na
   assert.equal(hoverAt(known), '`${HOST_ROOT}` is `/host` (the Falco Operator\'s own env of the falco container); `${EXTRA}` is `/etc/extra` (Falco \'falco\', line 12): Falco reads `/host/etc/extra/rules.yaml` here (it replaces `${NAME}` when it reads this file, at start and at each reload).');
   const envFrom = falco('envFrom:\n  - secretRef: {name: s}') + config;
   assert.match(hoverAt(envFrom), /`\$\{EXTRA\}` is not known: envFrom of Falco 'falco' \(line 12\) may set it from a ConfigMap's or a Secret's keys\./);
+  assert.match(hoverAt(falco('env: []') + config), /`\$\{EXTRA\}` is not known: it is not in the env of the falco container of Falco 'falco': only the image or Kubernetes may set it\./);
   // Without a Falco resource in the manifest: Falco's environment is not known (as before).
   assert.match(hoverAt(config), /Falco Lens does not know that environment/);
 });

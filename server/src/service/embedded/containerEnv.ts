@@ -21,10 +21,8 @@ import type { LineIndex } from '../text';
 export interface ContainerEnv {
   /** Each name's value, or why it is not known. */
   names: ReadonlyMap<string, EnvValue>;
-  /** What sets a name the env does not list, or undefined where nothing Falco Lens knows of does. */
-  others?: string;
-  /** Where the env is, in words (`extra.env of these values`). */
-  label: string;
+  /** Why a name the env does not list is not known (what else may set it). */
+  others: string;
 }
 
 /** The env of a Kubernetes EnvVar list (`node`, undefined when absent) over `base` (an entry of the same name merged
@@ -73,9 +71,9 @@ export function chartEnv(values: YAMLMap, lines: LineIndex): ContainerEnv {
   const env = isMap(extra) ? extra.get('env', true) : undefined;
   const label = 'extra.env of these values';
   if (isScalar(env) && typeof env.value === 'string' && env.value.trim() !== '') {
-    return { names: new Map(), others: `extra.env is a template here, which the chart renders (tpl) into the container's env`, label };
+    return { names: new Map(), others: 'extra.env is a template here, which the chart renders (tpl) into the container\'s env' };
   }
-  return { names: envOfList(env, lines, label, new Map(), true), label };
+  return { names: envOfList(env, lines, label, new Map(), true), others: 'it is not in extra.env of these values: only the chart\'s own env of the container, the image or Kubernetes may set it' };
 }
 
 /** The operator's own env of Falco's container (internal/pkg/resources/falco.go:106-120 at v0.4.1). */
@@ -96,11 +94,11 @@ export function operatorFalcoEnv(spec: YAMLMap, lines: LineIndex, name: string):
   const envFrom = falco?.get('envFrom', true) as Node | undefined;
   const others = isSeq(envFrom) && envFrom.items.length > 0
     ? `envFrom of ${label} (line ${lines.positionAt(envFrom.range?.[0] ?? 0).line + 1}) may set it from a ConfigMap's or a Secret's keys`
-    : undefined;
-  return { names: envOfList(falco?.get('env', true), lines, label, OPERATOR_ENV), ...(others ? { others } : {}), label };
+    : `it is not in the env of the falco container of ${label}: only the image or Kubernetes may set it`;
+  return { names: envOfList(falco?.get('env', true), lines, label, OPERATOR_ENV), others };
 }
 
 /** How Falco's `${NAME}` reads in a container of this env. */
 export function envLookup(env: ContainerEnv): EnvLookup {
-  return (name) => env.names.get(name) ?? { why: env.others ?? `it is not in the container's env that ${env.label} give${env.label.startsWith('extra.env') ? '' : 's'}: only the image or Kubernetes may set it` };
+  return (name) => env.names.get(name) ?? { why: env.others };
 }
