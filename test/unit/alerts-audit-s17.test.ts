@@ -204,3 +204,27 @@ test('alerts of Falco 0.37-0.40 run with -pk or -pc are read field by field', { 
   check('falco_rules.yaml', '19:39:42.522581168: Notice A shell was spawned in a container with an attached terminal | evt_type=execve user=root user_uid=0 '
     + `user_loginuid=-1 process=bash proc_exepath=/bin/bash parent=runc command=bash terminal=34816 exe_flags=EXE_WRITABLE ${pk}`);
 });
+
+// 9. Run shell untrusted fires when a server starts a shell (the rule's own case: command injection, a web shell). The
+// quick fix offered the pair of the shell and its parent (`sh` + `java`) and of the shell's path and its parent: an
+// exception on every command that server runs through a shell, the attacker's included. Only the shell's command line
+// says what it runs; the rule's playbook pairs it with the server (proc.pexepath + proc.cmdline). A shell's `-c`
+// string or script is now paired with its parent, and the report says why not the shell and its parent.
+test('a shell started by a server is tuned by its command line, not by the pair of the shell and the server', { skip: !corpusExists && 'corpus absent' }, () => {
+  const s = createAlertsService(new TestHost(), fakeRules(ruleSummaries(path.join(CORPUS, 'rules', 'falcosecurity__rules', 'falco_rules.yaml'))));
+  const line = (cmdline: string) => '10:00:00.000000001: Notice Shell spawned by untrusted binary | parent_exe=/opt/java/bin/java parent_exepath=/opt/java/bin/java '
+    + 'pcmdline=java -jar /srv/app.jar gparent=containerd-shim ggparent=<NA> aname[4]=<NA> aname[5]=<NA> aname[6]=<NA> aname[7]=<NA> evt_type=execve user=app '
+    + `user_uid=1000 user_loginuid=-1 process=sh proc_exepath=/usr/bin/dash parent=java command=${cmdline} terminal=0 exe_flags=EXE_LOWER_LAYER container_id=host container_name=host`;
+  const titles = (text: string, name: string) => {
+    const doc = alertDoc(name, `${text}\n`);
+    s.didOpenOrChange?.(doc);
+    return s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
+  };
+  const script = titles(line('sh -c /srv/bin/rotate-logs.sh'), 'java-c.log');
+  assert.ok(script.includes('Add exception for this command line + parent (sh -c /srv/bin/rotate-logs.sh, java) to falco_rules.local.yaml'), script.join('\n'));
+  assert.ok(!script.some((t) => /this (process|executable path) \+ parent \(/.test(t)), script.join('\n'));
+  // A shell with no -c string and no script: nothing narrows it, no exception; the report says why.
+  const bare = line('sh');
+  assert.ok(!titles(bare, 'java-sh.log').some((t) => t.startsWith('Add exception')));
+  assert.match(s.report(bare, 'file:///logs/java-sh.log'), /No exception is proposed: the process `sh` is a shell that `java` started, so an exception on the shell and its parent would silence every command `java` runs through a shell, an injected one included; only the shell's command line tells them apart, and this one \(`sh`\) names no script and no `-c` string\./);
+});

@@ -7,7 +7,7 @@ import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, sourceConflictNote, type MitreListing } from './hover';
 import {
   EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, inexactRuleNameReason, otherSourceReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
+  proposeExceptions, inexactRuleNameReason, otherSourceReason, shellOfParentReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
 import { ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -197,7 +197,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
   // Why the usual shapes are not among them: a socket connection for file + process, a broad parent for the pairs
   // with the parent (process + parent, executable path + parent), a Kubernetes controller for user + namespace.
   const connectionReason = notApplicable.some((shape) => shape.fields.includes('fd.name')) ? socketConnectionReason(view, (v) => cappedCode(v, 200)) : undefined;
-  const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname')) ? broadParentReason(view, (v) => cappedCode(v, 200)) : undefined;
+  const parentReason = notApplicable.some((shape) => shape.fields.includes('proc.pname'))
+    ? broadParentReason(view, (v) => cappedCode(v, 200)) ?? shellOfParentReason(view, (v) => cappedCode(v, 200)) : undefined;
   const controllerReason = notApplicable.some((shape) => shape.fields.includes('ka.user.name')) ? kubernetesControllerReason(view, (v) => cappedCode(v, 200)) : undefined;
   const places = placesOf?.(view) ?? { deployments: [], local: true };
   const blocked = places.blocked;

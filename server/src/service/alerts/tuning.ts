@@ -152,6 +152,30 @@ export function broadParentReason(view: AlertView, quote: (value: string) => str
 }
 
 /**
+ * The alert's process is a shell whose parent is none of the broad ones (a server: Run shell untrusted's case). An
+ * exception on the shell and that parent would silence every command the parent runs through a shell, an injected
+ * one included; what the shell runs is its command line, which names it when it holds a script or a `-c` string.
+ */
+export function shellOfParent(view: AlertView): { shell: string; parent: string; anchored: boolean } | undefined {
+  const shell = valueOf(view, 'proc.name') ?? '';
+  const parent = valueOf(view, 'proc.pname');
+  if (!SHELLS.has(shell) || !parent || broadParent(view)) return undefined;
+  const cmdline = valueOf(view, 'proc.cmdline');
+  const run = cmdline ? shellInvocation(cmdline) : undefined;
+  return { shell, parent, anchored: run?.kind === 'command' || run?.kind === 'script' };
+}
+
+/** Why no exception pairs a shell with its parent (shellOfParent); alert values (untrusted) pass through `quote`. */
+export function shellOfParentReason(view: AlertView, quote: (value: string) => string = (v) => v): string | undefined {
+  const of = shellOfParent(view);
+  if (!of) return undefined;
+  const cmdline = valueOf(view, 'proc.cmdline');
+  return `the process ${quote(of.shell)} is a shell that ${quote(of.parent)} started, so an exception on the shell and its parent would silence `
+    + `every command ${quote(of.parent)} runs through a shell, an injected one included; only the shell's command line tells them apart`
+    + (of.anchored ? '' : cmdline ? `, and this one (${quote(cmdline)}) names no script and no \`-c\` string` : ', which the alert does not give');
+}
+
+/**
  * The alert's fd.name when it names a socket connection rather than a file. libsinsp names a connected IPv4 or IPv6
  * socket by both ends, `client:port->server:port` (utils.cpp ipv4tuple_to_string, ipv6tuple_to_string), and a unix
  * socket by the kernel addresses of both ends and its path, `<hex>-><hex> path` (parsers.cpp), libs 0.25.2: the
@@ -204,16 +228,17 @@ export function kubernetesControllerReason(view: AlertView, quote: (value: strin
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
-  { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
+  { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) },
   // Under a shell that runs a script by absolute path or a -c string: the program and what the shell runs.
   { label: 'process + parent command line', fields: ['proc.name', 'proc.pcmdline'], appliesTo: (v) => anchoringShellCommandLine(v) !== undefined },
-  // Under a supervisor the exact command. Not under a container runtime (every container runs the same commands),
-  // a shell (the command anyone types) or a command runner (the command anyone runs through it).
-  { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') },
+  // Under a supervisor the exact command, and a shell's exact script or -c string under another parent (a server).
+  // Not under a container runtime (every container runs the same commands), a shell (the command anyone types) or a
+  // command runner (the command anyone runs through it).
+  { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') || shellOfParent(v)?.anchored === true },
   // Not on a socket connection: its name holds the client's port, which the next connection does not share.
   { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
-  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) },
+  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) },
   // Not for a controller: it acts for every workload of the namespace.
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'], appliesTo: (v) => kubernetesController(v) === undefined },
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
