@@ -667,7 +667,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           if (!now) return {};
           const at = now.p.doc.positionAt(insertion.offset);
           const map = mapper(now.current);
-          return map.mapped('a tuning edit', () => map.workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } })) ?? {};
+          return map.mapped(() => 'a tuning edit', () => map.workspaceEdit({ changes: { [now.p.doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } })) ?? {};
         },
       };
     },
@@ -1309,7 +1309,7 @@ class HostMapper {
   }
 
   completionList(p: Placed, list: CompletionList): CompletionList {
-    return { ...list, items: list.items.flatMap((i) => this.mapped(`the completion '${i.label}'`, () => this.completionItem(p, i)) ?? []) };
+    return { ...list, items: list.items.flatMap((i) => this.mapped(() => `the completion '${i.label}'`, () => this.completionItem(p, i)) ?? []) };
   }
 
   private completionItem(p: Placed, item: CompletionItem): CompletionItem {
@@ -1330,7 +1330,7 @@ class HostMapper {
   codeAction(p: Placed, a: CodeAction): CodeAction | undefined {
     const mapped: CodeAction = { ...a, title: this.text(a.title) };
     if (a.edit) {
-      const edit = this.mapped(`the quick fix '${mapped.title}'`, () => this.workspaceEdit(a.edit!));
+      const edit = this.mapped(() => `the quick fix '${mapped.title}'`, () => this.workspaceEdit(a.edit!));
       if (edit === null) return undefined;
       if (edit) mapped.edit = edit;
       else mapped.disabled = { reason: 'The file is open in the editor with changes Falco Lens has not read: save it and try again.' };
@@ -1341,12 +1341,12 @@ class HostMapper {
 
   /** `map()`, or null, logged, where it maps an edit that cannot be written into the host as it is meant (exactChange:
    *  `what` names the edit). */
-  mapped<T>(what: string, map: () => T): T | null {
+  mapped<T>(what: () => string, map: () => T): T | null {
     try {
       return map();
     } catch (err) {
       if (!(err instanceof InexactEdit)) throw err;
-      this.others?.log?.(`Falco Lens left out ${what} in ${hostName(this.state.uri)}: ${err.message}.`);
+      this.others?.log?.(`Falco Lens left out ${what()} in ${hostName(this.state.uri)}: ${err.message}.`);
       return null;
     }
   }
