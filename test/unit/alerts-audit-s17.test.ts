@@ -228,3 +228,16 @@ test('a shell started by a server is tuned by its command line, not by the pair 
   assert.ok(!titles(bare, 'java-sh.log').some((t) => t.startsWith('Add exception')));
   assert.match(s.report(bare, 'file:///logs/java-sh.log'), /No exception is proposed: the process `sh` is a shell that `java` started, so an exception on the shell and its parent would silence every command `java` runs through a shell, an injected one included; only the shell's command line tells them apart, and this one \(`sh`\) names no script and no `-c` string\./);
 });
+
+// 10. A text line with two blanks after the time (Falco writes one: formats.cpp:47-74 at 0.44.1) was said to have no
+// priority, though it has one.
+test('two blanks after the time are said as such, not as a missing priority', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const doc = alertDoc('blanks.log', '10:00:00.000000001:  Warning Custom thing (file=/x)\n10:00:00.000000001: \n');
+  s.didOpenOrChange?.(doc);
+  const messages = s.diagnostics(doc).filter((d) => d.code === 'unknown-priority').map((d) => `${d.range.start.line} ${d.message}`);
+  assert.deepEqual(messages, [
+    '0 More than one blank after the time: Falco writes one, then the priority, so this line was changed after Falco wrote it',
+    '1 Missing priority after the time: Falco prints one of Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug',
+  ]);
+});

@@ -192,7 +192,9 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
     const problemEnd = Math.min(body.length, Math.max(priorityEnd, priorityStart + 1));
     problems.push({
       start: base + Math.min(priorityStart, problemEnd - 1), end: base + problemEnd, severity: 1, code: 'unknown-priority',
-      message: m[2] === '' ? `Missing priority after the time: Falco prints one of ${PRIORITY_NAMES.join(', ')}`
+      // Falco writes `time: Priority` and the output after one blank each (formats.cpp:47-74 at 0.44.1).
+      message: m[2] === '' && body.charCodeAt(priorityStart) === 32 ? 'More than one blank after the time: Falco writes one, then the priority, so this line was changed after Falco wrote it'
+        : m[2] === '' ? `Missing priority after the time: Falco prints one of ${PRIORITY_NAMES.join(', ')}`
         : `Unknown priority '${m[2]}': Falco prints one of ${PRIORITY_NAMES.join(', ')}`,
     });
   }
