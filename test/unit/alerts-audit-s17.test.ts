@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { CORPUS, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 import { AlertStore } from '../../server/src/service/explorer/alertStore';
+import { allPlaybooks } from '../../server/src/knowledge';
 
 const hoverText = (s: ReturnType<typeof createAlertsService>, name: string, text: string, line: number, character: number): string =>
   ((s.hover!(alertDoc(name, text), { line, character })?.contents as { value: string } | undefined)?.value ?? '');
@@ -240,4 +241,31 @@ test('two blanks after the time are said as such, not as a missing priority', ()
     '0 More than one blank after the time: Falco writes one, then the priority, so this line was changed after Falco wrote it',
     '1 Missing priority after the time: Falco prints one of Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug',
   ]);
+});
+
+// 11. Investigation commands printed the lines of files and logs an attacker may have written (a changed shell start-up
+// file or crontab, a repository file, access logs, container logs, a release_agent) straight to the user's terminal:
+// escape sequences in them reach the terminal (hidden lines, a changed title, OSC 52 clipboard writes on some
+// terminals). They now pass through `cat -v`, which shows control characters as ^X. Lines the kernel writes (/proc)
+// and lists of file names (grep -l) are left as they are.
+test('investigation commands that print files or logs an attacker may have written show control characters', () => {
+  const printsLines = (command: string) => {
+    const first = command.split('|')[0].trim();
+    if (/^(crictl|kubectl) logs\b/.test(first)) return true;
+    const words = first.split(/\s+/);
+    if (!['cat', 'tail', 'head', 'grep'].includes(words[0])) return false;
+    if (words[0] === 'grep' && words.some((w) => /^-[a-zA-Z]*[lcq]/.test(w))) return false;
+    return !words.slice(1).filter((w) => !w.startsWith('-') && !w.startsWith('"') && !w.startsWith("'")).every((w) => w.startsWith('/proc/'));
+  };
+  const unsafe: string[] = [];
+  let seen = 0;
+  for (const p of allPlaybooks()) {
+    for (const c of p.investigate) {
+      if (!printsLines(c.command)) continue;
+      seen++;
+      if (!/\bcat -v\b/.test(c.command)) unsafe.push(`${p.rule}: ${c.command}`);
+    }
+  }
+  assert.ok(seen >= 10, `${seen}`);
+  assert.deepEqual(unsafe, []);
 });

@@ -133,7 +133,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       { command: 'ls -la <fd.name>', purpose: 'Owner, permissions and modification time of the file (run it where the file lives: on the host, or inside the container).' },
-      { command: 'tail -n 30 <fd.name>', purpose: 'Shows the end of the file, where added lines usually are; look for downloads, reverse shells or aliases of common commands.' },
+      { command: 'tail -n 30 -- <fd.name> | cat -v', purpose: 'Shows the end of the file, where added lines usually are; look for downloads, reverse shells or aliases of common commands.' },
       processesByName,
       { command: 'last -F -n 20', purpose: 'Recent logins, to match the change with a person\'s session.' },
     ],
@@ -163,7 +163,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       { command: 'ls -la /etc/cron.d /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly', purpose: 'Lists the system cron directories with modification times; recent unknown files stand out.' },
-      { command: 'cat /etc/crontab', purpose: 'Shows the system crontab.' },
+      { command: 'cat -v /etc/crontab', purpose: 'Shows the system crontab.' },
       { command: 'crontab -l -u <user.name>', purpose: 'Shows the personal crontab of the user in the alert.' },
       { command: 'ls -laR /var/spool/cron', purpose: 'Lists all per-user crontabs and when they changed.' },
     ],
@@ -443,7 +443,7 @@ export const INCUBATING_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       processesByName,
-      { command: 'grep -rsi proxy /etc/environment /etc/profile.d', purpose: 'Shows the proxy settings configured system-wide, to compare with the value in the alert.' },
+      { command: 'grep -rsi proxy /etc/environment /etc/profile.d | cat -v', purpose: 'Shows the proxy settings configured system-wide, to compare with the value in the alert.' },
       describePod,
     ],
     mitigations: [

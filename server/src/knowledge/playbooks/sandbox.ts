@@ -46,7 +46,7 @@ const crictlInspect: ShellCommand = { command: 'crictl inspect <container.id>', 
 const describePod: ShellCommand = { command: 'kubectl describe pod <k8s.pod.name> -n <k8s.ns.name>', purpose: 'Shows the pod\'s owner, images, volumes, service account and recent events.' };
 const podVolumes: ShellCommand = { command: "kubectl get pod <k8s.pod.name> -n <k8s.ns.name> -o jsonpath='{.spec.volumes}'", purpose: 'Lists the pod\'s volumes, including hostPath mounts of node directories.' };
 const podSecurity: ShellCommand = { command: "kubectl get pod <k8s.pod.name> -n <k8s.ns.name> -o jsonpath='{.spec.securityContext}{.spec.containers[*].securityContext}'", purpose: 'Shows the pod and container security settings (user, privileged, capabilities, read-only root).' };
-const podLogs: ShellCommand = { command: 'kubectl logs <k8s.pod.name> -n <k8s.ns.name> --all-containers --since=1h', purpose: 'Shows what the application logged around the time of the alert.' };
+const podLogs: ShellCommand = { command: 'kubectl logs <k8s.pod.name> -n <k8s.ns.name> --all-containers --since=1h | cat -v', purpose: 'Shows what the application logged around the time of the alert.' };
 const socketsOfRemote: ShellCommand = { command: 'ss -tanp dst <fd.rip>', purpose: 'Lists current TCP connections to or from that remote address, with the owning process.' };
 const allSockets: ShellCommand = { command: 'ss -tanp', purpose: 'Lists all TCP connections and listeners with the owning process (run in the container\'s network namespace for a pod).' };
 const listeners: ShellCommand = { command: 'ss -tulnp', purpose: 'Lists listening TCP and UDP sockets with the owning process.' };
@@ -273,7 +273,7 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       lsFile,
-      { command: "grep -n -E 'curl|wget|base64|/dev/tcp|nc ' -- <fd.name>", purpose: 'Looks for download, decode or network commands planted in the file.' },
+      { command: "grep -n -E 'curl|wget|base64|/dev/tcp|nc ' -- <fd.name> | cat -v", purpose: 'Looks for download, decode or network commands planted in the file.' },
       psByName,
       hashExe,
     ],
@@ -312,8 +312,8 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       { command: 'ls -la /etc/apt/sources.list.d /etc/yum.repos.d', purpose: 'Lists the repository files with their change times.' },
-      { command: 'cat -- <fd.name>', purpose: 'Shows the repository definition that was written (its URL and key).' },
-      { command: "grep -rn -e 'trusted=yes' -e 'gpgcheck=0' /etc/apt /etc/yum.repos.d", purpose: 'Finds repositories whose package signatures are not checked.' },
+      { command: 'cat -v -- <fd.name>', purpose: 'Shows the repository definition that was written (its URL and key).' },
+      { command: "grep -rn -e 'trusted=yes' -e 'gpgcheck=0' /etc/apt /etc/yum.repos.d | cat -v", purpose: 'Finds repositories whose package signatures are not checked.' },
       { command: 'apt-cache policy', purpose: 'On Debian or Ubuntu, lists the repositories APT uses and their priorities.' },
       { command: 'dnf repolist -v', purpose: 'On RHEL or Fedora, lists the enabled repositories with their URLs.' },
     ],
@@ -1237,7 +1237,7 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     investigate: [
       psTree,
       { command: 'find <web_root> -xdev -type f -mtime -1 -ls', purpose: 'Lists files in the web root changed during the last day; a new script there may be a web shell.' },
-      { command: 'tail -n 200 <access_log>', purpose: 'Shows the latest requests, to find the one that ran the command.' },
+      { command: 'tail -n 200 <access_log> | cat -v', purpose: 'Shows the latest requests, to find the one that ran the command.' },
       crictlInspect,
     ],
     mitigations: [phpDisableFunctions, readOnlyRootFs],
@@ -1267,7 +1267,7 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     investigate: [
       psTree,
       allSockets,
-      { command: 'tail -n 200 <access_log>', purpose: 'Shows the latest requests, to find the one that started the program.' },
+      { command: 'tail -n 200 <access_log> | cat -v', purpose: 'Shows the latest requests, to find the one that started the program.' },
       crictlInspect,
     ],
     mitigations: [egressDefaultDeny, phpDisableFunctions],
@@ -1291,7 +1291,7 @@ export const SANDBOX_PLAYBOOKS: Playbook[] = [
     investigate: [
       allSockets,
       psTree,
-      { command: 'tail -n 200 <access_log>', purpose: 'Shows the latest requests, to find the one that started the shell.' },
+      { command: 'tail -n 200 <access_log> | cat -v', purpose: 'Shows the latest requests, to find the one that started the shell.' },
       crictlInspect,
     ],
     mitigations: [egressDefaultDeny, phpDisableFunctions],

@@ -28,7 +28,7 @@ const podSecurityContext: ShellCommand = {
   purpose: 'Prints the pod and container security contexts (privileged, capabilities, user, read-only root).',
 };
 const containerLogs: ShellCommand = {
-  command: 'crictl logs --tail 300 <container.id>',
+  command: 'crictl logs --tail 300 <container.id> 2>&1 | cat -v',
   purpose: 'Shows the last lines the container wrote, to find the request or job that led to the event.',
 };
 const capabilitiesOfProcess: ShellCommand = {
@@ -149,7 +149,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     investigate: [
       { command: 'stat <fd.name>', purpose: 'Shows whether the file exists, its owner and mode, and when it was last read or changed.' },
       processTree,
-      { command: 'grep -F -e "../" -e "%2e%2e" -e "%2E%2E" <access-log>', purpose: 'Finds requests with traversal sequences in the application\'s access log, to identify the client and the vulnerable endpoint.' },
+      { command: 'grep -F -e "../" -e "%2e%2e" -e "%2E%2E" <access-log> | cat -v', purpose: 'Finds requests with traversal sequences in the application\'s access log, to identify the client and the vulnerable endpoint.' },
       containerLogs,
     ],
     mitigations: [
@@ -257,7 +257,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       processTree,
-      { command: 'tail -n 300 <access-log>', purpose: 'Shows the latest requests in the server\'s access log; look for the one just before the alert time.' },
+      { command: 'tail -n 300 <access-log> | cat -v', purpose: 'Shows the latest requests in the server\'s access log; look for the one just before the alert time.' },
       containerLogs,
       podDescribe,
       { command: 'ss -tnp', purpose: 'Lists TCP connections with their processes, to spot an outbound connection from the shell or server.' },
@@ -339,7 +339,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
       podDescribe,
       containerInspect,
       { command: 'kubectl get rolebindings,clusterrolebindings -A -o wide', purpose: 'Lists who is bound to roles; look for subjects allowed to create pods/exec.' },
-      { command: 'grep -F -- <k8s.pod.name> <audit-log>', purpose: 'Finds the API audit record of the exec (user, source address, time) when API server audit logging is on.' },
+      { command: 'grep -F -- <k8s.pod.name> <audit-log> | cat -v', purpose: 'Finds the API audit record of the exec (user, source address, time) when API server audit logging is on.' },
     ],
     mitigations: [
       {
@@ -759,7 +759,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       { command: 'stat -fc %T /sys/fs/cgroup', purpose: 'Shows the cgroup version of the host: cgroup2fs is v2 (no release_agent), tmpfs is v1.' },
-      { command: 'grep -H . /sys/fs/cgroup/*/release_agent', purpose: 'Prints every non-empty release_agent on a cgroup v1 host; a path into a container is the escape.' },
+      { command: 'grep -H . /sys/fs/cgroup/*/release_agent | cat -v', purpose: 'Prints every non-empty release_agent on a cgroup v1 host; a path into a container is the escape.' },
       capabilitiesOfProcess,
       containerInspect,
       podSecurityContext,
