@@ -510,7 +510,14 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     // The field's check throws ("requires an argument but none provided", plugin_filtercheck.cpp; libsinsp's own
     // extract_arg: "filter syntax error"): in an output too (the dot form %k8s.pod.label.team from Falco 0.41).
     const message = needsArgumentMessage(field.name, field.arg.example);
-    if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message, from && labelBracket(from(), 0, 'output', field));
+    // Falco 0.44's formatter retries ever shorter text down to a field the name extends after a dot (`%evt.type.is`
+    // prints evt.type and '.is'); the older ones let the field's check throw (fallbackCheckThrowsMessage).
+    const fallback = ctx.where === 'output' ? outputFallbackField(field.name) : undefined;
+    if (fallback !== undefined) {
+      const rest = (/^[\w.]*/.exec(from?.() ?? field.name)?.[0] ?? field.name).slice(fallback.length);
+      const options: OutputReadOptions = { severity: 2, load: null, printsField: fallback, fallbackThrows: { problem: message, fallback } };
+      ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message.slice(0, -1)}: in an output Falco prints %${fallback} followed by the text '${rest}'.`, undefined, options);
+    } else if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message, from && labelBracket(from(), 0, 'output', field));
     else if (ctx.where === 'exception') ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
     else ctx.reporter.report(Code.FieldArgument, nameSpan(), message);
   } else if (problem && arg !== undefined) {
@@ -593,7 +600,10 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
       const repair = problem.replaceWith === '' ? ` Remove '[${arg}]'.` : problem.replaceWith ? ` Write '%${field.name}${problem.replaceWith}'.` : '';
       const what = !field.arg ? `Field '${field.name}' takes no argument` : field.arg.dotOnly ? `Field '${field.name}' takes its argument after a dot only`
         : `Field '${field.name}' takes a number in brackets, not '${arg}'`;
-      const options: OutputReadOptions = { severity: 2, load: null, printsField: fallback, ...(field.plugin ? { pluginThrows: { problem: problem.message, plugin: field.plugin } } : {}) };
+      // evt.type.is's own check reads nothing but a dot after its name: it throws at the older formatters.
+      const older = field.plugin ? { pluginThrows: { problem: problem.message, plugin: field.plugin } }
+        : field.arg?.dotOnly && field.arg.required ? { fallbackThrows: { problem: problem.message, fallback } } : {};
+      const options: OutputReadOptions = { severity: 2, load: null, printsField: fallback, ...older };
       ctx.reporter.report(Code.FieldArgument, span, `${what}: in an output Falco prints %${fallback} followed by the text '${rest}'.${repair}`, data, options);
       return;
     }

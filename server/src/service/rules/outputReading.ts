@@ -112,6 +112,26 @@ export function pluginWordProblem(f: OutputField, output: string, target: string
   };
 }
 
+/**
+ * A field in an output that Falco 0.44 prints as a shorter field and text (outputFallbackField: `%evt.type.is[3]`,
+ * `%evt.type.is`, `%ka.uri.param`) where the field's own check throws at Falco 0.37-0.43: their formatter hands the
+ * rest of the output to the first check that reads a prefix of it (new_filter_check_from_fldname without the exact
+ * check, libs 0.14.2 eventformatter.cpp:151-163, 0.23.1:138-146), which is the longer field's, and passes its error on.
+ * evt.type.is reads nothing but a dot after its name ("filter syntax error", sinsp_filtercheck_event.cpp extract_type,
+ * libs 0.14.2:225-256, 0.23.1:500-524); a plugin field that requires an argument and has no '[' in its word throws
+ * "requires an argument but none provided" (plugin_filtercheck.cpp libs 0.14.2:119-122). err_is_unknown_type_or_field
+ * knows neither error (rule_loader_compiler.cpp 0.37.0:401-406, 0.43.0:346-350): the load fails whatever the key says.
+ * `problem`: the finding as Falco 0.44 words the field's problem; `fallback`: the field Falco 0.44 prints.
+ */
+export function fallbackCheckThrowsMessage(problem: string, fallback: string, target: string): string {
+  return `${problem} Falco ${target} fails to load whatever skip-if-unknown-filter says: its output formatter hands the text to this field's own check, which throws (Falco ${OUTPUT_FORMATTER.pluginArgumentAsTextSince} prints %${fallback} and the rest as text instead).`;
+}
+
+/** Whether the target's formatter lets such a field's check throw (fallbackCheckThrowsMessage). */
+export function fallbackCheckThrows(target: string): boolean {
+  return newerThanTarget(OUTPUT_FORMATTER.pluginArgumentAsTextSince, target);
+}
+
 export function pluginArgumentMessage(problem: string, plugin: string, target: string): string {
   return `${problem} Falco ${target} fails to load whatever skip-if-unknown-filter says: the ${plugin} plugin's field check refuses the argument as the output formatter looks the field up (Falco ${OUTPUT_FORMATTER.pluginArgumentAsTextSince} prints the field and the bracket as text instead).`;
 }
@@ -221,6 +241,8 @@ export interface OutputReadOptions extends ReportOptions {
   filterOnly?: string;
   /** A field whose bracket Falco 0.44's parser does not read as its argument, in `output` (bracketReading). */
   unreadBracket?: { field: OutputField; output: string };
+  /** A field printed as the shorter `fallback` at 0.44 whose own check throws at older targets (fallbackCheckThrowsMessage). */
+  fallbackThrows?: { problem: string; fallback: string };
   /** A reference that opens a transformer and does not parse (reportOpenTransformer). */
   openTransformer?: OpenTransformerReading;
 }
@@ -341,6 +363,12 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   // reportArgumentProblem reports it so, with pluginThrows, where Falco 0.44 prints a field and the bracket).
   const problem = info?.plugin && f.arg && info.name === f.name ? bracketArgumentProblem(info, f.arg.text, 'output') : undefined;
   if (problem && outputFallbackField(info!.name) !== undefined && pluginArgumentFailsLoad(info!.plugin!, target)) return [pluginArgumentMessage(problem.message, info!.plugin!, target)];
+  // A field the target's formatter hands to its own check, which throws, where Falco 0.44 prints a shorter field.
+  const fallback = info?.name === f.name && info.arg?.required && fallbackCheckThrows(target) ? outputFallbackField(info.name) : undefined;
+  if (fallback !== undefined) {
+    const own = f.arg ? (info!.plugin ? undefined : bracketArgumentProblem(info!, f.arg.text, 'output')?.message) : needsArgumentMessage(info!.name, info!.arg!.example);
+    if (own) return [fallbackCheckThrowsMessage(own, fallback, target)];
+  }
   return printsTextAfter(f) ? [textAfterMessage(f.name, f.textAfter!.text)] : [];
 }
 

@@ -17,7 +17,7 @@ import type { Expr, OutputField, SyntaxError } from './conditionAst';
 import { cutLabelBracket, EXCEPTION_FIELD_READ, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
-  bracketReading, bracketReadingMessage, filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
+  bracketReading, bracketReadingMessage, fallbackCheckThrows, fallbackCheckThrowsMessage, filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
   swallowedText, swallowingField,
   type OutputReadOptions,
 } from './outputReading';
@@ -95,6 +95,10 @@ class OlderTargetReporter extends Reporter {
     const read = options as OutputReadOptions | undefined;
     if (read?.pluginThrows && pluginArgumentFailsLoad(read.pluginThrows.plugin, this.target)) {
       super.report(code, span, pluginArgumentMessage(read.pluginThrows.problem, read.pluginThrows.plugin, this.target), data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
+      return;
+    }
+    if (read?.fallbackThrows && fallbackCheckThrows(this.target)) {
+      super.report(code, span, fallbackCheckThrowsMessage(read.fallbackThrows.problem, read.fallbackThrows.fallback, this.target), data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
       return;
     }
     // checkOutputFields says what this target prints instead.
