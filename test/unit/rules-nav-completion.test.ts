@@ -166,6 +166,9 @@ test('target release: transformers, operators and val() newer than the target ar
   assert.equal(item(completeAt(operator, '0.38'), 'regex').sortText, '~regex');
   assert.equal(item(completeAt(operator, '0.39'), 'regex').detail, 'operator, since Falco 0.39.0');
   assert.equal(item(completeAt(operator, '0.37'), 'glob').sortText, undefined);
+  // An operator every described release has says no release: `in` and `glob` are far older than Falco 0.37.
+  assert.equal(item(completeAt(operator, '0.37'), 'glob').detail, 'operator');
+  assert.equal(item(completeAt(operator), 'in').detail, 'operator');
 
   const value = '- rule: R\n  desc: d\n  condition: evt.type = execve and proc.name = <|>\n  output: o\n  priority: INFO\n';
   assert.equal(item(completeAt(value, '0.37'), 'val()').detail, 'Falco ≥ 0.38');

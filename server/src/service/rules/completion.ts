@@ -11,7 +11,7 @@ import {
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
-import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorRejection } from './operators';
+import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorRejection } from './operators';
 import {
   APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE,
 } from './schema';
@@ -222,7 +222,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     const info = FIELD_SHAPE.test(last) ? lookupField(last)?.field : undefined;
     const ops = OPERATORS.filter((o) => !info || operatorRejection(o.name, info.type, !!info.isList) === undefined);
     return list(ops.map((o) => forTarget({
-      label: o.name, kind: CompletionItemKind.Operator, detail: `operator, since Falco ${o.since}`,
+      label: o.name, kind: CompletionItemKind.Operator, detail: operatorAddedIn(o) ? `operator, since Falco ${operatorAddedIn(o)}` : 'operator',
       data: operatorDocRef(target), textEdit: { range, newText: o.name },
     }, o.since, target)));
   }

@@ -6,7 +6,7 @@ import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from
 import { deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
-import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
+import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import type { Contribution, LoadResult, LoadedFile } from './workspace';
@@ -257,7 +257,7 @@ export function operatorMarkdown(name: string, target = LATEST_FALCO): string | 
     operand,
     op.name === 'exists' ? 'Works with fields of every type.' : `Works with fields of these types: ${accepted.length ? accepted.join(', ') : 'none of the common ones'}.`,
     op.acceptsModifier ? 'Accepts `oneof`, `anyof` and `allof` (Falco 0.44).' : undefined,
-    `Available since Falco ${op.since}.`,
+    operatorAddedIn(op) ? `Available since Falco ${operatorAddedIn(op)}.` : undefined,
     notInTarget(op.since, target),
   ]).value;
 }

@@ -15,7 +15,8 @@ export interface OperatorInfo {
   arity: OperatorArity;
   /** First Falco release whose condition parser knows the operator. */
   since: string;
-  /** Operators that accept the oneof/anyof/allof modifiers (Falco 0.44). */
+  /** Operators that accept the oneof/anyof/allof modifiers (Falco 0.44): libs 0.25.2 parser.cpp s_binary_str_ops,
+   *  the string operators and = == != (whose modifier form sinsp_filtercheck.cpp reads as a set lookup). */
   acceptsModifier?: boolean;
   /** One sentence for hovers and completion, written for this project. */
   summary: string;
@@ -24,11 +25,19 @@ export interface OperatorInfo {
 /** Oldest release this project describes; operators present there carry this version. */
 const BASELINE = '0.37.0';
 
+/**
+ * The release that added the operator, or undefined for one every release this project describes has (most are much
+ * older than 0.37: the baseline is where this project's knowledge starts, not when Falco added them).
+ */
+export function operatorAddedIn(op: OperatorInfo): string | undefined {
+  return op.since === BASELINE ? undefined : op.since;
+}
+
 export const OPERATORS: readonly OperatorInfo[] = [
   { name: 'exists', arity: 'unary', since: BASELINE, summary: 'True when the field has a value for the event.' },
-  { name: '=', arity: 'binary', since: BASELINE, summary: 'Equal to the value.' },
-  { name: '==', arity: 'binary', since: BASELINE, summary: 'Equal to the value (same as `=`).' },
-  { name: '!=', arity: 'binary', since: BASELINE, summary: 'Not equal to the value.' },
+  { name: '=', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'Equal to the value.' },
+  { name: '==', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'Equal to the value (same as `=`).' },
+  { name: '!=', arity: 'binary', since: BASELINE, acceptsModifier: true, summary: 'Not equal to the value.' },
   { name: '<', arity: 'binary', since: BASELINE, summary: 'Less than the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
   { name: '<=', arity: 'binary', since: BASELINE, summary: 'Less than or equal to the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
   { name: '>', arity: 'binary', since: BASELINE, summary: 'Greater than the number; a string field compares its text with the number\'s digits byte by byte (strcmp).' },
