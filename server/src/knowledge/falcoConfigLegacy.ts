@@ -35,5 +35,30 @@ export const CONFIG_KEYS_REMOVED_IN_0_37: Readonly<Record<string, string>> = tab
 /** Keys Falco reads that its schema does not list (read by configuration.cpp; reported by the load checks). */
 export const CONFIG_KEYS_READ_OUTSIDE_SCHEMA: ReadonlySet<string> = new Set(['rules_file']);
 
+/**
+ * When keys of the first schema (0.39.0) came, for those Falco 0.37.0, the oldest release Falco Lens targets, does
+ * not read: every other key of that schema is read by 0.37.0 already (configuration.cpp at each tag). A key listed
+ * here covers the keys under it.
+ * - 0.38.0 reads `config_files` and `rules_files` (configuration.cpp:206, :309), `webserver.prometheus_metrics_enabled`
+ *   (:467), `falco_libs.thread_table_size` (:525), `metrics.rules_counters_enabled` (:538) and the rules selection
+ *   `rules` (:562); 0.37.0 reads none of them.
+ * - 0.39.0 reads `append_output` (configuration.cpp:612), `json_include_message_property`, `container_engines`, and
+ *   `metrics.kernel_event_counters_per_cpu_enabled` and `metrics.plugins_metrics_enabled` (:596, :602); 0.38.0
+ *   reads none of them (not a string of its userspace/ source).
+ */
+export const CONFIG_KEYS_SINCE_BEFORE_SCHEMA: Readonly<Record<string, string>> = table({
+  config_files: '0.38',
+  rules_files: '0.38',
+  rules: '0.38',
+  falco_libs: '0.38',
+  'webserver.prometheus_metrics_enabled': '0.38',
+  'metrics.rules_counters_enabled': '0.38',
+  append_output: '0.39',
+  json_include_message_property: '0.39',
+  container_engines: '0.39',
+  'metrics.kernel_event_counters_per_cpu_enabled': '0.39',
+  'metrics.plugins_metrics_enabled': '0.39',
+});
+
 /** Keys the schema lists that Falco never reads. */
 export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = table({ rule_files: 'rules_files' });

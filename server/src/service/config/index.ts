@@ -25,7 +25,7 @@ import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
 import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel, type EnvLookup } from './model';
 import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
-import { checkSchema, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
+import { checkSchema, keySince, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 import { configKeyDocRef } from '../completionDocs';
 import { table } from '../../knowledge/table';
 
@@ -166,12 +166,13 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         for (const [key, node] of keysOf(parent)) {
           if (ctx.siblings.has(key) || (ctx.parent.length === 0 && key in CONFIG_KEYS_NEVER_READ)) continue;
           if (node.removedIn && compareVersions(target, node.removedIn) >= 0) continue;
-          const tooNew = node.since !== undefined && compareVersions(target, node.since) < 0;
           const path = [...ctx.parent, key];
+          const since = keySince(path, node);
+          const tooNew = since !== undefined && compareVersions(target, since) < 0;
           items.push({
             label: key,
             kind: CompletionItemKind.Property,
-            detail: tooNew ? `Falco ≥ ${node.since}` : typeWords(node),
+            detail: tooNew ? `Falco ≥ ${since}` : typeWords(node),
             data: configKeyDocRef(path, target),
             textEdit: { range, newText: key },
             filterText: key,
@@ -310,7 +311,8 @@ export function keyHover(path: ConfigPath, target: string): string | undefined {
     if (values && values.length) facts.push(`One of ${values.map((v) => codeSpan(String(v))).join(', ')}`);
     if (node.minimum !== undefined) facts.push(`At least ${node.minimum}`);
     if (node.maximum !== undefined) facts.push(`At most ${node.maximum}`);
-    if (node.since) facts.push(`Falco ≥ ${escapeMarkdown(node.since)}${compareVersions(target, node.since) < 0 ? ` (the target, Falco ${escapeMarkdown(target)}, does not read it)` : ''}`);
+    const since = keySince(path, node);
+    if (since) facts.push(`Falco ≥ ${escapeMarkdown(since)}${compareVersions(target, since) < 0 ? ` (the target, Falco ${escapeMarkdown(target)}, does not read it)` : ''}`);
     if (node.removedIn) facts.push(`Removed in Falco ${escapeMarkdown(node.removedIn)}`);
   } else {
     facts.push('Not in Falco\'s configuration schema');

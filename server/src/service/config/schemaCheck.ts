@@ -5,7 +5,7 @@
 // with the release that added or removed them.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames } from '../rules/closest';
@@ -23,6 +23,23 @@ export function pathText(path: ConfigPath): string {
   for (const part of path) out += part === '[]' ? '[]' : (out === '' ? part : `.${part}`);
   return out;
 }
+
+/**
+ * The first release that reads a key of the schema at `path`, or undefined when every release Falco Lens targets
+ * (0.37 on) reads it: the schema's mark for keys that came after its first release, else the releases before it
+ * (falcoConfigLegacy.ts), looked up for the key and the keys above it.
+ */
+export function keySince(path: ConfigPath, node: ConfigNode): string | undefined {
+  if (node.since && node.since !== SCHEMA_SINCE) return node.since;
+  for (let n = path.length; n > 0; n--) {
+    const text = pathText(path.slice(0, n));
+    if (Object.hasOwn(CONFIG_KEYS_SINCE_BEFORE_SCHEMA, text)) return CONFIG_KEYS_SINCE_BEFORE_SCHEMA[text];
+  }
+  return undefined;
+}
+
+/** The top-level keys whose absence in older releases the load checks report, in their own words. */
+const TOO_NEW_IN_LOAD_CHECKS = new Set(['config_files', 'rules_files']);
 
 function kindMatches(kind: ScalarKind | 'object' | 'array', types: readonly ConfigType[]): boolean {
   if (types.length === 0) return true;
@@ -246,11 +263,13 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
         { path: pathText(keyPath) });
       continue;
     }
-    // Every key of the first schema says 0.39: when it came before that is not known, so older targets are not told.
-    if (child.since && child.since !== SCHEMA_SINCE && compareVersions(ctx.target, child.since) < 0) {
-      ctx.report(ConfigCode.KeyTooNew, keySpan(item),
-        `${pathText(keyPath)} is read from Falco ${child.since} on; Falco ${ctx.target} ${validates(ctx) ? 'fails schema validation on it and ' : ''}ignores it.`,
-        { path: pathText(keyPath), since: child.since });
+    const since = keySince(keyPath, child);
+    if (since && compareVersions(ctx.target, since) < 0) {
+      if (!(keyPath.length === 1 && TOO_NEW_IN_LOAD_CHECKS.has(key))) {
+        ctx.report(ConfigCode.KeyTooNew, keySpan(item),
+          `${pathText(keyPath)} is read from Falco ${since} on; Falco ${ctx.target} ${validates(ctx) ? 'fails schema validation on it and ' : ''}ignores it.`,
+          { path: pathText(keyPath), since });
+      }
       continue;
     }
     checkNode(item.value as Node | null, child, keyPath, ctx, item);
@@ -267,7 +286,8 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
 function reportUnknownKey(item: Pair, key: string, keyPath: ConfigPath, known: string[], schema: ConfigNode, ctx: SchemaContext): void {
   const current = known.filter((k) => {
     const p = schema.properties![k];
-    return !(p.removedIn && compareVersions(ctx.target, p.removedIn) >= 0) && !(p.since && compareVersions(ctx.target, p.since) < 0);
+    const since = keySince([...keyPath.slice(0, -1), k], p);
+    return !(p.removedIn && compareVersions(ctx.target, p.removedIn) >= 0) && !(since && compareVersions(ctx.target, since) < 0);
   });
   const suggestions = closestNames(key, current, 3);
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
