@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hoverMarkdownAt } from './rules-nav-helpers';
+import { findingsAt } from './rules-host';
 
 const rule = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
 
@@ -22,4 +23,37 @@ test('operator hover: = == != take oneof/anyof/allof at Falco 0.44 (libs 0.25.2 
     assert.match(md, /Accepts `oneof`, `anyof` and `allof`/);
   }
   assert.doesNotMatch(hoverMarkdownAt(rule('evt.type = execve and proc.pid <|>< 3'), '0.44'), /oneof/);
+});
+
+const withException = (lines: string) => `${rule('evt.type = execve')}  exceptions:\n    - name: e1\n${lines}`;
+
+test('exception comps: a modifier before Falco 0.44 is refused by the collector, as Falco 0.43 does (no is_str_operator_with_modifier)', () => {
+  const text = withException('      fields: [proc.name, proc.pname]\n      comps: [=, startswith oneof]\n      values:\n        - [a, [b, c]]\n');
+  assert.deepEqual(findingsAt('/ws/r.yaml', text, '0.44'), []);
+  assert.deepEqual(findingsAt('/ws/r.yaml', text, '0.43'), [
+    "1 exception-comps startswith oneof: 'startswith oneof' is not a supported comparison operator at Falco 0.43: modifier 'oneof' was added in Falco 0.44. (LOAD_ERR_VALIDATE)",
+  ]);
+  const single = withException('      fields: proc.name\n      comps: startswith oneof\n      values: [a, b]\n');
+  assert.deepEqual(findingsAt('/ws/r.yaml', single, '0.44'), []);
+  assert.deepEqual(findingsAt('/ws/r.yaml', single, '0.37').map((f) => f.split(':')[0]), ['1 exception-comps startswith oneof']);
+});
+
+test('exception comps: a modifier only after an operator that takes one, written with one space (Falco 0.44 rule_loader_cmpop.h)', () => {
+  for (const comp of ['in oneof', '< anyof', 'pmatch allof', 'startswith  oneof', 'startswith someof']) {
+    const text = withException(`      fields: [proc.name]\n      comps: [${comp}]\n      values:\n        - [[a, b]]\n`);
+    assert.deepEqual(findingsAt('/ws/r.yaml', text, '0.44'), [`1 exception-comps ${comp}: '${comp}' is not a supported comparison operator. (LOAD_ERR_VALIDATE)`], comp);
+  }
+  for (const comp of ['= oneof', '== allof', 'glob anyof', 'regex oneof']) {
+    const text = withException(`      fields: [proc.name]\n      comps: [${comp}]\n      values:\n        - [[a.c, b+]]\n`);
+    assert.deepEqual(findingsAt('/ws/r.yaml', text, '0.44'), [], comp);
+  }
+});
+
+test('exception comps with a single field: the message names modifiers as a Falco 0.44 form, true at every target', () => {
+  const text = withException('      fields: proc.name\n      comps: startswith\n      values: [a]\n');
+  for (const target of ['0.37', '0.44']) {
+    assert.deepEqual(findingsAt('/ws/r.yaml', text, target), [
+      "1 exception-comps startswith: When fields is a single field, comps must be one of (in, pmatch, intersects), or from Falco 0.44 a string operator with a modifier (e.g. startswith oneof), not 'startswith'. (LOAD_ERR_VALIDATE)",
+    ]);
+  }
 });

@@ -63,6 +63,17 @@ export function operatorInfo(name: string): OperatorInfo | undefined {
   return operatorByName.get(name);
 }
 
+/**
+ * An exception comp as Falco 0.44's collector reads it (rule_loader_collector.cpp normalize_comp trims it; libs 0.25.2
+ * filter_compare.cpp str_to_cmpop_with_modifier splits it at its first space): `startswith oneof` is the operator and
+ * its modifier, `startswith  oneof` (two spaces) a modifier ` oneof` that does not exist.
+ */
+export function splitComp(text: string): { op: string; modifier?: string } {
+  const t = text.trim();
+  const space = t.indexOf(' ');
+  return space < 0 ? { op: t } : { op: t.slice(0, space), modifier: t.slice(space + 1) };
+}
+
 export interface ModifierInfo { name: string; since: string; summary: string }
 
 /** `proc.name startswith oneof (a, b)`: the modifier turns a string operator into a test over a list. */

@@ -23,7 +23,7 @@ import {
 } from './outputReading';
 import { trailingDotLabelMessage } from './outputReading';
 import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
-import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, transformerInfo } from './operators';
+import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, splitComp, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import { appendsCondition, type LoadResult, type LoadedFile } from './workspace';
 
@@ -518,8 +518,18 @@ function checkException(ex: MapNode, replaced: boolean, target: string, skipUnkn
   }
   const comps = entries.find((e) => e.key === 'comps')?.value;
   for (const n of comps?.kind === 'seq' ? comps.items : comps ? [comps] : []) {
-    const op = n.kind === 'scalar' && typeof n.value === 'string' ? n.value.trim() : undefined;
-    const since = op !== undefined ? operatorInfo(op)?.since : undefined;
-    if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, n.span, SYNTAX(`Operator '${op}'`, since!, target));
+    if (n.kind !== 'scalar' || typeof n.value !== 'string') continue;
+    const { op, modifier } = splitComp(n.value);
+    const since = operatorInfo(op)?.since;
+    const modifierSince = modifier !== undefined ? OPERATOR_MODIFIERS.find((m) => m.name === modifier)?.since : undefined;
+    // The collector checks each comp against the operators of the libs it is built with (rule_loader_collector.cpp
+    // is_operator_defined, LOAD_ERR_VALIDATE at 0.37.0-0.44.0), and takes a modifier from 0.44.0 on
+    // (is_str_operator_with_modifier). An exception 'override: exceptions: replace' brings is not checked there: its
+    // comp is pasted into the condition, whose parser refuses it.
+    const newer = newerThanTarget(since, target) ? { what: `Operator '${op}'`, since: since! }
+      : newerThanTarget(modifierSince, target) ? { what: `Modifier '${modifier}'`, since: modifierSince! } : undefined;
+    if (!newer) continue;
+    if (replaced) sink.report(Code.ConditionSyntax, n.span, SYNTAX(newer.what, newer.since, target));
+    else sink.report(Code.ExceptionComps, n.span, `'${n.value.trim()}' is not a supported comparison operator at Falco ${target}: ${newer.what.charAt(0).toLowerCase()}${newer.what.slice(1)} was added in Falco ${release(newer.since)}.`);
   }
 }

@@ -11,6 +11,7 @@ import {
 } from './schema';
 import { isLegacyAppend, lineText, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
+import { operatorInfo, splitComp } from './operators';
 import { MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
 /**
@@ -749,7 +750,7 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
     } else if (fields?.kind === 'scalar') {
       if (comps) {
         if (comps.kind === 'scalar') validateComp(comps, true, rc);
-        else rc.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator: in, pmatch, intersects or a modifier operator such as `startswith oneof`.');
+        else rc.report(Code.ExceptionComps, comps.span, 'When fields is a single field, comps must be a single operator, not a list: in, pmatch, intersects, or from Falco 0.44 a string operator with a modifier such as `startswith oneof` (Falco: "Fields and comps must both be strings").');
       }
       if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, valuesNotAList(values));
       // With one field the values together are the list it is compared with: each one is a string (Falco's compiler
@@ -850,17 +851,17 @@ function validateExceptionMerge(item: ModelItem, defs: Definitions, reporter: Re
 function validateComp(c: ModelNode, singleField: boolean, r: ReportSink): void {
   const text = scalarText(c);
   if (text === undefined) { r.report(Code.ExceptionComps, c.span, 'An exception comparison must be an operator such as =, in or startswith.'); return; }
-  const parts = text.trim().split(/\s+/);
-  const op = parts[0];
-  const modifier = parts[1];
-  const validOp = EXCEPTION_COMPS.includes(op) && (parts.length === 1 || (parts.length === 2 && COMP_MODIFIERS.includes(modifier)));
+  // A modifier goes with the operators libsinsp's parser lets take one (rule_loader_cmpop.h
+  // is_str_operator_with_modifier at 0.44.0: `in oneof` and `>= oneof` are refused).
+  const { op, modifier } = splitComp(text);
+  const validOp = EXCEPTION_COMPS.includes(op) && (modifier === undefined || (COMP_MODIFIERS.includes(modifier) && operatorInfo(op)?.acceptsModifier === true));
   if (!validOp) {
     const suggestions = closestNames(text, singleField ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS);
     r.report(Code.ExceptionComps, c.span, `'${text}' is not a supported comparison operator.`, { suggestions });
     return;
   }
-  if (singleField && parts.length === 1 && !SINGLE_FIELD_COMPS.includes(op)) {
-    r.report(Code.ExceptionComps, c.span, `When fields is a single field, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof), not '${text}'.`, { suggestions: ['in'] });
+  if (singleField && modifier === undefined && !SINGLE_FIELD_COMPS.includes(op)) {
+    r.report(Code.ExceptionComps, c.span, `When fields is a single field, comps must be one of (in, pmatch, intersects), or from Falco 0.44 a string operator with a modifier (e.g. startswith oneof), not '${text}'.`, { suggestions: ['in'] });
   }
 }
 
