@@ -57,3 +57,9 @@ test('exception comps with a single field: the message names modifiers as a Falc
     ]);
   }
 });
+
+test('exception values: with a list of one field each value is a list too; a bare value is refused, as Falco\'s compiler does', () => {
+  const text = withException('      fields: [proc.name]\n      comps: [=]\n      values: [a, [b]]\n');
+  assert.deepEqual(findingsAt('/ws/r.yaml', text, '0.44'), ['1 exception-arity a: Each value must be a list with one item per field (1). (LOAD_ERR_VALIDATE)']);
+  assert.deepEqual(findingsAt('/ws/r.yaml', withException('      fields: [proc.name]\n      values: [[a], [b]]\n'), '0.44'), []);
+});

@@ -740,7 +740,10 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
             if (tuple.items.length !== fields.items.length) {
               r.report(Code.ExceptionArity, tuple.span, `This value has ${tuple.items.length} item${tuple.items.length === 1 ? '' : 's'} but the exception has ${fields.items.length} field${fields.items.length === 1 ? '' : 's'}.`);
             }
-          } else if (fields.items.length > 1 || tuple.kind !== 'scalar') {
+          } else {
+            // A scalar is no list even for one field: Falco's compiler reads it as a value of no items and refuses it
+            // (build_rule_exception_infos, rule_loader_compiler.cpp:121 at 0.44.0: "Fields and values lists must have
+            // equal length").
             r.report(Code.ExceptionArity, tuple.span, `Each value must be a list with one item per field (${fields.items.length}).`);
           }
         }
