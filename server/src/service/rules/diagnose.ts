@@ -124,7 +124,8 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
   const earlier = skipsInEarlierFiles(file, load, usage, reporter, falcoVersion, cache);
-  const { outputSkips, conditionSkips, keys } = oneSkipPerRule(file, load, reporter, earlier);
+  const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
+  const { outputSkips, conditionSkips, keys } = oneSkipPerRule(file, load, reporter, earlier, (f) => fileSkips(f, load, usage, falcoVersion, runner));
   if (conditionSkips.size > 0) afterConditionSkips(file, load, reporter, conditionSkips);
   let atOutput: ReadonlyMap<string, OutputSkip> = new Map();
   if (outputSkips.size > 0) {
@@ -199,17 +200,20 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
  * the output (by the group's first item), where Falco compiles nothing of their condition (afterOutputSkips), and
  * those whose first skip is in the condition or exceptions, where libsinsp's compiler stops (afterConditionSkips).
  */
-function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, earlier: ReadonlyMap<ModelItem, RuleSkip>): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip>; keys: CompileKeys } {
+function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, earlier: ReadonlyMap<ModelItem, RuleSkip>, skipsOf: (f: LoadedFile) => Map<ModelItem, ItemSkip[]>): { outputSkips: Map<ModelItem, OutputSkip>; conditionSkips: Map<ModelItem, ConditionSkip>; keys: CompileKeys } {
   const outputSkips = new Map<ModelItem, OutputSkip>();
   const conditionSkips = new Map<ModelItem, ConditionSkip>();
   const keysOf = ruleCompileKeys(file, load);
-  if (reporter.skips.length === 0 && earlier.size === 0) return { outputSkips, conditionSkips, keys: keysOf };
+  // Only a file naming skip-if-unknown-filter has rules of its own with it (mentionsSkipKey, by model).
+  const foreign = mentionsSkipKey(file.model) ? keysOf.foreignMacroTexts() : [];
+  if (reporter.skips.length === 0 && earlier.size === 0 && foreign.length === 0) return { outputSkips, conditionSkips, keys: keysOf };
   const model = file.model;
   const parts = RULE_PARTS;
   /** A skip finding of this file; `before`: one of an earlier file's text (RuleSkip), where `label` names it. */
   // `key`: its place in the compile of the rule's condition (macro text: where the compile meets it, ruleCompileKeys);
   // `macro`: the macro item holding it.
-  interface Skip { diagnostic?: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean; before?: string; key?: CompileKey; macro?: ModelItem }
+  // `from`: how a skip in macro text of another file is named (ordered by its key, unlike `before`).
+  interface Skip { diagnostic?: Diagnostic; span: Span; rule: ModelItem; part: number; via: boolean; before?: string; key?: CompileKey; macro?: ModelItem; from?: string }
   const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
@@ -232,7 +236,18 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
     if (!skips.some((x) => x.diagnostic === s.diagnostic)) skips.push({ diagnostic: s.diagnostic, span: s.span, rule, part: part < 0 ? parts.length : part, via: s.via !== undefined });
     byRule.set(group, skips);
   }
+  // A skip in the text of a macro of an earlier file that a rule of this file compiles (an official macro used by a
+  // local rule): the compile meets it where the rule's condition names the macro, as it meets this file's macros.
+  for (const { head, macroFile, macro, key } of foreign) {
+    const skips = byRule.get(head) ?? [];
+    for (const s of skipsOf(macroFile).get(macro) ?? []) {
+      const from = `${fieldTextAt(macroFile.model.text, s.span)} (${lineText(macroFile, s.span.start, file)}, in macro '${macro.name}')`;
+      skips.push({ span: s.span, rule: head, part: 1, via: false, key: [...key, s.span.start], macro, from });
+    }
+    if (skips.length > 0) byRule.set(head, skips);
+  }
   const where = (first: Skip, skip?: Skip) => {
+    if (first.from !== undefined) return first.from;
     if (first.before !== undefined) return first.before;
     const text = fieldTextAt(model.text, first.span);
     const at = model.lines.positionAt(first.span.start).line + 1;
@@ -623,6 +638,18 @@ function ruleCompileKeys(file: LoadedFile, load: LoadResult) {
   };
   return {
     keysFor,
+    /** The macro texts of other files that the rules said above reach, with the place of each in the rule's compile. */
+    foreignMacroTexts(): { head: ModelItem; macroFile: LoadedFile; macro: ModelItem; key: CompileKey }[] {
+      const out: { head: ModelItem; macroFile: LoadedFile; macro: ModelItem; key: CompileKey }[] = [];
+      for (const head of rules().keys()) {
+        for (const [macro, key] of keysFor(head)) {
+          if (file.model.items[macro.index] === macro) continue;
+          const macroFile = load.files.find((f) => f.order < file.order && f.model.items[macro.index] === macro);
+          if (macroFile) out.push({ head, macroFile, macro, key });
+        }
+      }
+      return out;
+    },
     /** The rules said above whose condition reaches macro item `macro`, with the place of its text in each. */
     rulesReaching(macro: ModelItem): Map<ModelItem, CompileKey> {
       const out = new Map<ModelItem, CompileKey>();

@@ -94,10 +94,26 @@ export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex,
   if (wanted?.length === 0) return memo.skips;
   const only = wanted && new Set(wanted);
   const reporter = reporterFor(file.model, target);
-  const run = runner?.(file.model, reporter) ?? runDirectly(reporter);
-  validateConditions(file, load, usage, reporter, run, undefined, only);
+  // An unknown field in macro text: a skip of each rule with the key that compiles it (diagnose.ts oneSkipPerRule
+  // places it in the rule's order); whether other rules fail there is the macro file's own finding.
+  const inMacros: Span[] = [];
+  const sink: ReportSink = {
+    report(code, span, message, data, options) {
+      if (options?.unknownFilter || options?.load === 'LOAD_UNKNOWN_FILTER') inMacros.push(span);
+      reporter.report(code, span, message, data, options);
+    },
+  };
+  const run = runner?.(file.model, sink) ?? runDirectly(sink);
+  validateConditions(file, load, usage, sink, run, undefined, only);
   checkTargetVersion(file, load, target, run, only);
   for (const [item, skips] of skipsByItem(file.model, reporter.skips)) memo.skips.set(item, skips);
+  for (const span of inMacros) {
+    const item = file.model.items.find((i) => i.span.start <= span.start && span.start < i.span.end);
+    if (item?.kind !== 'macro' || !inEntry(entryOf(item, 'condition'), span)) continue;
+    const list = memo.skips.get(item) ?? [];
+    if (!list.some((s) => s.span.start === span.start)) list.push({ part: 1, span });
+    memo.skips.set(item, list.sort((a, b) => a.span.start - b.span.start));
+  }
   if (only) for (const item of only) checked.add(item);
   else memo.checked = undefined;
   return memo.skips;
