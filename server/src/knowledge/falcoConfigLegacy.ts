@@ -60,5 +60,28 @@ export const CONFIG_KEYS_SINCE_BEFORE_SCHEMA: Readonly<Record<string, string>> =
   'metrics.plugins_metrics_enabled': '0.39',
 });
 
+/**
+ * Integer keys Falco reads into an unsigned C++ type, by its width in bits (get_scalar<uint8_t|uint16_t|uint32_t|
+ * uint64_t|size_t>: configuration.cpp:261-629 at 0.44.1, the same types in every release that reads the key, grpc at
+ * 0.43.0:488). The schema says only `integer`: a negative value, or one past the type, passes its validation, but
+ * yaml-cpp does not convert it and Falco uses the key's default without a word.
+ */
+export const CONFIG_UNSIGNED_KEYS: Readonly<Record<string, 8 | 16 | 32 | 64>> = table({
+  'engine.modern_ebpf.cpus_for_each_buffer': 16,
+  'http_output.max_consecutive_timeouts': 8,
+  output_timeout: 32,
+  'outputs_queue.capacity': 64,
+  'webserver.threadiness': 32,
+  'webserver.listen_port': 32,
+  'grpc.threadiness': 32,
+  'syscall_event_timeouts.max_consecutives': 32,
+  'falco_libs.thread_table_size': 32,
+  'falco_libs.thread_table_auto_purging_interval_s': 32,
+  'falco_libs.thread_table_auto_purging_thread_timeout_s': 32,
+  'falco_libs.snaplen': 64,
+  'capture.default_duration': 32,
+  'capture.max_file_size_mb': 64,
+});
+
 /** Keys the schema lists that Falco never reads. */
 export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = table({ rule_files: 'rules_files' });

@@ -18,7 +18,7 @@ import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames } from '../rules/closest';
 import { lineEnding } from '../text';
-import { booleanValue, keySpan, nodeSpan, pairOf, scalarKind, scalarText, usesEnvironment, valueOf, valueText } from './model';
+import { booleanValue, keySpan, nodeSpan, pairOf, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
@@ -714,12 +714,8 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
  * when it does not convert (another text, or outside -32768..32767): then Falco uses the default, silently.
  */
 export function int16Value(text: string): number | undefined {
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[ \t\n\r\f\v]*$/.exec(text);
-  if (!m) return undefined;
-  const digits = m[2];
-  const magnitude = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits.slice(1), 8) : parseInt(digits, 10);
-  const value = m[1] === '-' ? -magnitude : magnitude;
-  return value >= -32768 && value <= 32767 ? value : undefined;
+  const value = streamInteger(text, -32768n, 32767n);
+  return value === undefined ? undefined : Number(value);
 }
 
 /**

@@ -125,6 +125,21 @@ export function scalarKind(node: Scalar): ScalarKind {
   return 'string';
 }
 
+/**
+ * An integer as yaml-cpp converts it into a C++ integer type between `min` and `max` (convert.h
+ * YAML_DEFINE_CONVERT_STREAMABLE at c2bec4c and 0.7.0: a stringstream with the base left to the text, so `0x10` is 16
+ * and `010` is 8, only whitespace after it; an unsigned type refuses a leading `-`, even `-0`), or undefined when it
+ * does not convert: then Falco's get_scalar gives the key's default, silently.
+ */
+export function streamInteger(text: string, min: bigint, max: bigint): bigint | undefined {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[ \t\n\r\f\v]*$/.exec(text);
+  if (!m || (m[1] === '-' && min >= 0n)) return undefined;
+  const digits = m[2];
+  const magnitude = /^0[xX]/.test(digits) ? BigInt(digits) : digits.length > 1 && digits.startsWith('0') ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  const value = m[1] === '-' ? -magnitude : magnitude;
+  return value >= min && value <= max ? value : undefined;
+}
+
 export function booleanValue(node: Scalar): boolean | undefined {
   if (usesEnvironment(node)) return undefined;
   const text = valueText(node);

@@ -5,11 +5,11 @@
 // with the release that added or removed them.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames } from '../rules/closest';
-import { booleanValue, keySpan, nodeSpan, scalarKind, usesEnvironment, valueText, type ScalarKind } from './model';
+import { booleanValue, keySpan, nodeSpan, scalarKind, streamInteger, usesEnvironment, valueText, type ScalarKind } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 
 /** The first release that validates falco.yaml against its schema. */
@@ -192,6 +192,15 @@ function checkScalar(node: Scalar, schema: ConfigNode, path: ConfigPath, ctx: Sc
     }
   }
   const kind = scalarKind(node);
+  const bits = Object.hasOwn(CONFIG_UNSIGNED_KEYS, pathText(path)) ? CONFIG_UNSIGNED_KEYS[pathText(path)] : undefined;
+  if (kind === 'integer' && bits !== undefined && streamInteger(text, 0n, (1n << BigInt(bits)) - 1n) === undefined) {
+    const fallback = configKeyDoc(pathText(path));
+    const byDefault = fallback?.whenAbsent ?? fallback?.defaultValue;
+    ctx.report(ConfigCode.OutOfRange, nodeSpan(node),
+      `Falco reads ${pathText(path)} as an unsigned ${bits}-bit integer (0 to ${(1n << BigInt(bits)) - 1n}), which '${text}' does not convert to: it silently uses the default${byDefault ? ` (${byDefault})` : ''}${validates(ctx) ? ', and its schema validation does not object' : ''}.`,
+      { path: pathText(path) });
+    return;
+  }
   if ((kind === 'integer' || kind === 'number') && (schema.minimum !== undefined || schema.maximum !== undefined)) {
     const value = Number(text);
     if (schema.minimum !== undefined && value < schema.minimum) {
