@@ -63,3 +63,17 @@ test('exception values: with a list of one field each value is a list too; a bar
   assert.deepEqual(findingsAt('/ws/r.yaml', text, '0.44'), ['1 exception-arity a: Each value must be a list with one item per field (1). (LOAD_ERR_VALIDATE)']);
   assert.deepEqual(findingsAt('/ws/r.yaml', withException('      fields: [proc.name]\n      values: [[a], [b]]\n'), '0.44'), []);
 });
+
+test('key hover: capture and capture_duration at a target before Falco 0.42 say that release ignores them and cannot override them', () => {
+  const item = (key: string) => `${rule('evt.type = execve')}  ${key}: true\n`;
+  const at37 = hoverMarkdownAt(item('captu<|>re'), '0.37');
+  assert.match(at37, /Added in Falco 0\.42: Falco 0\.37 ignores this key and cannot override it\./);
+  assert.doesNotMatch(at37, /Can be replaced/);
+  assert.match(hoverMarkdownAt(item('capture_dur<|>ation'), '0.41'), /Added in Falco 0\.42: Falco 0\.41 ignores/);
+  const at42 = hoverMarkdownAt(item('captu<|>re'), '0.42');
+  assert.match(at42, /Can be replaced with `override:`\./);
+  assert.doesNotMatch(at42, /Added in/);
+  const override = `${rule('evt.type = execve')}  capture: true\n  override:\n    capt<|>ure: replace\n`;
+  assert.match(hoverMarkdownAt(override, '0.37'), /Added in Falco 0\.42: Falco 0\.37 ignores/);
+  assert.match(hoverMarkdownAt(override, '0.44'), /This rule key accepts `replace`\./);
+});

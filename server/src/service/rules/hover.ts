@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -374,13 +374,17 @@ const KEY_DOCS: Record<string, { what: string; type: string }> = table({
   alternatives: { what: 'Other plugins that satisfy the requirement.', type: 'list of {name, version}' },
 });
 
-function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' | 'exception' | 'other'): string | undefined {
+function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' | 'exception' | 'other', target: string): string | undefined {
   const doc = KEY_DOCS[key];
   const kind = item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list' ? item.kind : undefined;
+  // A rule key newer than the target (capture, capture_duration: rule_loader_reader.cpp from 0.42.0): the target's
+  // reader ignores it and refuses to override it, as targetVersion.ts reports.
+  const since = kind === 'rule' ? RULE_KEYS_SINCE.get(key) : undefined;
+  const missing = newerThanTarget(since, target) ? `Added in Falco ${since}: Falco ${target} ignores this key and cannot override it.` : undefined;
   if (nested === 'override') {
     if (!kind) return undefined;
     const ops = [APPENDABLE[kind].includes(key) ? '`append`' : undefined, REPLACEABLE[kind].includes(key) ? '`replace`' : undefined].filter(Boolean);
-    return markdown([`**override** ${codeSpan(key)}`, ops.length ? `This ${kind} key accepts ${ops.join(' and ')}.` : `This ${kind} key cannot be overridden.`,
+    return markdown([`**override** ${codeSpan(key)}`, missing ?? (ops.length ? `This ${kind} key accepts ${ops.join(' and ')}.` : `This ${kind} key cannot be overridden.`),
       'The same key must also be present in this item with the value to append or to replace.']).value;
   }
   if (!doc) return undefined;
@@ -388,7 +392,8 @@ function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' |
   if (kind && nested === 'item') {
     if (REQUIRED_KEYS[kind].includes(key)) parts.push(`Required in a new ${kind}.`);
     const ops = [APPENDABLE[kind].includes(key) ? 'appended' : undefined, REPLACEABLE[kind].includes(key) ? 'replaced' : undefined].filter(Boolean);
-    if (key !== kind && key !== 'override' && key !== 'append') parts.push(ops.length ? `Can be ${ops.join(' or ')} with \`override:\`.` : 'Cannot be changed with `override:`.');
+    if (missing) parts.push(missing);
+    else if (key !== kind && key !== 'override' && key !== 'append') parts.push(ops.length ? `Can be ${ops.join(' or ')} with \`override:\`.` : 'Cannot be changed with `override:`.');
   }
   return markdown(parts).value;
 }
@@ -593,7 +598,7 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   const at = entryAt(item, offset);
   if (!at) return null;
   if (at.onKey) {
-    const value = keyMarkdown(at.entry.key, item, at.nested);
+    const value = keyMarkdown(at.entry.key, item, at.nested, ctx.falcoVersion ?? LATEST_FALCO);
     return value ? { contents: { kind: 'markdown', value }, range: lines.range(at.entry.keySpan.start, at.entry.keySpan.end) } : null;
   }
   const node = at.valueNode;
