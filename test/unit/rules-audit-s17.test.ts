@@ -77,3 +77,12 @@ test('key hover: capture and capture_duration at a target before Falco 0.42 say 
   assert.match(hoverMarkdownAt(override, '0.37'), /Added in Falco 0\.42: Falco 0\.37 ignores/);
   assert.match(hoverMarkdownAt(override, '0.44'), /This rule key accepts `replace`\./);
 });
+
+test('a transformer on the right of a comparison before Falco 0.38 is reported as the transformer, not as a val() the text does not hold', () => {
+  assert.deepEqual(findingsAt('/ws/r.yaml', rule('evt.type = execve and proc.name = tolower(proc.pname)'), '0.37'), [
+    "1 condition-syntax tolower: Transformer 'tolower()' was added in Falco 0.38: the condition parser of Falco 0.37 does not know it. (LOAD_ERR_COMPILE_CONDITION)",
+  ]);
+  assert.deepEqual(findingsAt('/ws/r.yaml', rule('evt.type = execve and proc.name = val(proc.pname)'), '0.37'), [
+    '1 condition-syntax val: val() was added in Falco 0.38: the condition parser of Falco 0.37 does not know it. (LOAD_ERR_COMPILE_CONDITION)',
+  ]);
+});

@@ -296,7 +296,9 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
     if (where === 'filter' && newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(c.opSpan), SYNTAX(`Operator '${c.op}'`, since!, target));
     const modifierSince = c.modifier && OPERATOR_MODIFIERS.find((m) => m.name === c.modifier!.name)?.since;
     if (newerThanTarget(modifierSince, target)) sink.report(Code.ConditionSyntax, docSpan(c.modifier!.span), SYNTAX(`Modifier '${c.modifier!.name}'`, modifierSince!, target));
-    if (c.rhs?.kind === 'field-value' && newerThanTarget(FIELD_VALUE_SINCE, target)) {
+    // val(<field>) only: a transformer on the right (`= tolower(proc.pname)`) is a field-value too, and is reported as a
+    // transformer below.
+    if (c.rhs?.kind === 'field-value' && c.rhs.field.kind === 'field' && newerThanTarget(FIELD_VALUE_SINCE, target)) {
       sink.report(Code.ConditionSyntax, docSpan({ start: c.rhs.span.start, end: c.rhs.span.start + 3 }), SYNTAX('val()', FIELD_VALUE_SINCE, target));
     }
   }
