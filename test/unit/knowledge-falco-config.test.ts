@@ -136,7 +136,9 @@ test('every schema key has a description, and every description names a schema k
 const NOT_SCHEMA_KEYS = new Set(['true', 'false', 'yes', 'log', 'alert', 'exit', 'ignore', 'first', 'all', 'rules', 'all_rules',
   'append', 'override', 'kmod', 'modern_ebpf', 'replay', 'nodriver', 'ebpf', 'gvisor', 'syscall', 'k8s_audit', 'proc.pid',
   'evt.buffer', 'evt.time', 'evt.time.iso8601', 'capture', 'capture_duration', 'message', 'output', 'output_fields', 'tags',
-  'required_plugin_versions', 'rules_file']);
+  'required_plugin_versions', 'rules_file',
+  // Names Falco 0.39 (and 0.40) read in place of the schema's container_engines.cri.sockets (disable_async).
+  'container_engines.cri.cri']);
 
 test('0.44 defaults are falco.yaml 0.44\'s values, for every value it sets', () => {
   const yaml044 = parse(fs.readFileSync(path.join(FIXTURES, 'falco-0.44.0.yaml'), 'utf8'));

@@ -83,5 +83,23 @@ export const CONFIG_UNSIGNED_KEYS: Readonly<Record<string, 8 | 16 | 32 | 64>> = 
   'capture.max_file_size_mb': 64,
 });
 
+/**
+ * Keys of the schema that some releases read under another name, so that what the schema (and falco.yaml) says does
+ * nothing there, while the other name works but fails the schema. Falco 0.39 reads the CRI sockets from
+ * `container_engines.cri.cri` (configuration.cpp:689-690 at 0.39.0, fixed by 77b83557 for 0.40), and 0.39-0.40 read
+ * `container_engines.cri.disable-cri-async` (:692 at 0.39.0, :706 at 0.40.0); 0.41 reads no container_engines key.
+ * `until`: the last release that reads the other name; `anyway`: what Falco does without the key, as the value's
+ * text (list items joined by `,`): libs 0.18 queries these three CRI sockets when Falco gives none
+ * (container_engine/cri.cpp:58-65 at 0.18.1), and asynchronous CRI lookups are the default. A value equal to it
+ * changes nothing, read or not (Falco's own falco.yaml at 0.39.0 and 0.40.0 writes those).
+ */
+export const CONFIG_KEYS_READ_AS: Readonly<Record<string, { readsAs: string; until: string; anyway: string }>> = table({
+  'container_engines.cri.sockets': {
+    readsAs: 'container_engines.cri.cri', until: '0.39',
+    anyway: '/run/containerd/containerd.sock,/run/crio/crio.sock,/run/k3s/containerd/containerd.sock',
+  },
+  'container_engines.cri.disable_async': { readsAs: 'container_engines.cri.disable-cri-async', until: '0.40', anyway: 'false' },
+});
+
 /** Keys the schema lists that Falco never reads. */
 export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = table({ rule_files: 'rules_files' });

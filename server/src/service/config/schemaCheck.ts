@@ -5,7 +5,7 @@
 // with the release that added or removed them.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import { CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_READ_AS, CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames } from '../rules/closest';
@@ -263,7 +263,22 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
         }
         continue;
       }
+      const readAs = Object.entries(CONFIG_KEYS_READ_AS).find(([, r]) => r.readsAs === name);
+      if (readAs && compareVersions(ctx.target, readAs[1].until) <= 0 && compareVersions(ctx.target, SCHEMA_SINCE) >= 0) {
+        ctx.report(ConfigCode.UnknownKey, keySpan(item),
+          `Falco ${ctx.target} reads ${name} (in place of ${readAs[0]}, which it does not read), but its schema does not list it: the schema validation fails on it.`,
+          { path: name, key, suggestions: [] });
+        continue;
+      }
       if (schema.closed) reportUnknownKey(item, key, keyPath, Object.keys(props), schema, ctx);
+      continue;
+    }
+    const misread = Object.hasOwn(CONFIG_KEYS_READ_AS, pathText(keyPath)) ? CONFIG_KEYS_READ_AS[pathText(keyPath)] : undefined;
+    if (misread && compareVersions(ctx.target, SCHEMA_SINCE) >= 0 && compareVersions(ctx.target, misread.until) <= 0
+      && readingText(item.value as Node | null) !== misread.anyway) {
+      ctx.report(ConfigCode.KeyTooNew, keySpan(item),
+        `Falco ${ctx.target} does not read ${pathText(keyPath)}: it reads ${misread.readsAs} instead (which its schema does not list), so this setting has no effect.`,
+        { path: pathText(keyPath), readsAs: misread.readsAs });
       continue;
     }
     if (child.removedIn && compareVersions(ctx.target, child.removedIn) >= 0) {
@@ -290,6 +305,14 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
       ctx.report(ConfigCode.MissingKey, span, `${pathText(path) || 'This mapping'} needs the key '${required}'.`, { path: pathText(path), key: required });
     }
   }
+}
+
+/** A scalar's text as Falco reads it (a boolean as true/false), a list's items' joined by `,`. */
+function readingText(node: Node | null): string | undefined {
+  if (isSeq(node)) return node.items.map((i) => (isScalar(i) ? valueText(i) : '?')).join(',');
+  if (!isScalar(node)) return undefined;
+  const b = booleanValue(node);
+  return b !== undefined ? String(b) : valueText(node);
 }
 
 function reportUnknownKey(item: Pair, key: string, keyPath: ConfigPath, known: string[], schema: ConfigNode, ctx: SchemaContext): void {
