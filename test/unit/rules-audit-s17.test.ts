@@ -86,3 +86,19 @@ test('a transformer on the right of a comparison before Falco 0.38 is reported a
     '1 condition-syntax val: val() was added in Falco 0.38: the condition parser of Falco 0.37 does not know it. (LOAD_ERR_COMPILE_CONDITION)',
   ]);
 });
+
+test('modifiers: oneof holds for exactly one listed value (libs 0.25.2 matches_one_rhs), anyof for at least one', () => {
+  const oneof = hoverMarkdownAt(rule('evt.type = execve and proc.name contains on<|>eof (a, b)'), '0.44');
+  assert.match(oneof, /exactly one listed value/);
+  assert.doesNotMatch(oneof, /at least one listed value\./);
+  const anyof = hoverMarkdownAt(rule('evt.type = execve and proc.name contains an<|>yof (a, b)'), '0.44');
+  assert.match(anyof, /at least one listed value/);
+  assert.doesNotMatch(anyof, /same as oneof/);
+});
+
+test('modifiers on IP address fields: = and != take them (libs 0.25.2 flt_is_comparable, filter_op_net_compare.ut.cpp); startswith stays refused', () => {
+  for (const c of ['fd.sip = oneof (1.2.3.4, 5.6.7.8)', 'fd.sip == anyof (1.2.3.4)', 'fd.sip != allof (1.2.3.4)', 'fd.net = anyof (10.0.0.0/8)']) {
+    assert.deepEqual(findingsAt('/ws/r.yaml', rule(`evt.type = connect and ${c}`), '0.44'), [], c);
+  }
+  assert.deepEqual(findingsAt('/ws/r.yaml', rule('evt.type = connect and fd.sip startswith oneof (1.2.3.4)'), '0.44').map((f) => f.split(':')[0]), ['1 operator-type startswith']);
+});

@@ -1540,7 +1540,7 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
     if (info) {
       // evt.rawarg.<name> is compared as its event argument's type, not the catalog's DYN (operators.ts).
       const rawarg = info.name === 'evt.rawarg' && !lhs.arg ? matches[lhsIndex[c]]?.arg : undefined;
-      const reason = rawarg !== undefined ? rawargNameRejection(e.op, rawarg, e.modifier?.name) : operatorRejection(e.op, info.type, !!info.isList, e.modifier?.name);
+      const reason = rawarg !== undefined ? rawargNameRejection(e.op, rawarg) : operatorRejection(e.op, info.type, !!info.isList);
       if (reason) ctx.reporter.report(Code.OperatorType, docSpan(e.opSpan), `Operator '${e.op}' cannot be used with '${rawarg !== undefined ? `evt.rawarg.${rawarg}` : info.name}': ${reason}.`);
     }
     if ((lhs.name.startsWith('ka.') || lhs.name.startsWith('jevt.')) && NA_OPERATORS.has(e.op)) {
@@ -1883,7 +1883,7 @@ function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, sou
       // Unknown fields and fields of another source are reported by checkExceptionFields.
       if (!info || (source !== undefined && !(info.sources as string[]).includes(source))) continue;
       const rawarg = info.name === 'evt.rawarg' && m[2] === undefined ? match.arg : undefined;
-      const reason = rawarg !== undefined ? rawargNameRejection(words[0], rawarg, words[1]) : operatorRejection(words[0], info.type, !!info.isList, words[1]);
+      const reason = rawarg !== undefined ? rawargNameRejection(words[0], rawarg) : operatorRejection(words[0], info.type, !!info.isList);
       if (!reason) continue;
       const fieldName = rawarg !== undefined ? `evt.rawarg.${rawarg}` : info.name;
       const lead = field.text.length - field.text.trimStart().length;

@@ -78,8 +78,9 @@ export interface ModifierInfo { name: string; since: string; summary: string }
 
 /** `proc.name startswith oneof (a, b)`: the modifier turns a string operator into a test over a list. */
 export const OPERATOR_MODIFIERS: readonly ModifierInfo[] = [
-  { name: 'oneof', since: '0.44.0', summary: 'True when the operator holds for at least one listed value.' },
-  { name: 'anyof', since: '0.44.0', summary: 'True when the operator holds for at least one listed value (same as oneof).' },
+  // libs 0.25.2 sinsp_filtercheck.cpp matches_one_rhs (exactly one match), matches_any_rhs, matches_all_rhs.
+  { name: 'oneof', since: '0.44.0', summary: 'True when the operator holds for exactly one listed value: two matching values make it false (`anyof`: at least one).' },
+  { name: 'anyof', since: '0.44.0', summary: 'True when the operator holds for at least one listed value.' },
   { name: 'allof', since: '0.44.0', summary: 'True when the operator holds for every listed value.' },
 ];
 
@@ -120,10 +121,10 @@ const OPERATORS_BY_FAMILY: Record<TypeFamily, ReadonlySet<string>> = {
 const LIST_COMPARABLE_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(['CHARBUF', 'UINT64', 'RELTIME', 'ABSTIME', 'BOOL', 'IPADDR', 'IPNET']);
 
 /**
- * Whether libsinsp accepts `op` (with an optional oneof/anyof/allof modifier) on a field of this type.
+ * Whether libsinsp accepts `op` (with or without a oneof/anyof/allof modifier) on a field of this type.
  * Returns undefined when allowed, otherwise the reason, phrased for a diagnostic.
  */
-export function operatorRejection(op: string, type: FieldType, isList = false, modifier?: string): string | undefined {
+export function operatorRejection(op: string, type: FieldType, isList = false): string | undefined {
   if (op === 'exists') return undefined;
   if (type === 'DYN') return undefined; // plugin fields of dynamic type: Falco decides at load time
   if (isList) {
@@ -137,7 +138,8 @@ export function operatorRejection(op: string, type: FieldType, isList = false, m
       ? `'${op}' is not supported for fields of type ${type}`
       : `'${op}' is not supported for ${family === 'ip' ? 'IP address and network' : family} fields (type ${type})`;
   }
-  if (modifier && family === 'ip') return `'${op} ${modifier}' is not supported for IP address and network fields`;
+  // A modifier needs only the operator itself to suit the type (libs 0.25.2 filter_compare.cpp flt_is_comparable, for
+  // IP addresses and networks too: `fd.sip == oneof (…)`, test/filter_op_net_compare.ut.cpp).
   return undefined;
 }
 
@@ -159,10 +161,10 @@ const RAWARG_FAMILIES: ReadonlyMap<string, TypeFamily> = new Map<string, TypeFam
 ]);
 
 /**
- * Whether libsinsp accepts `op` (with an optional modifier) on an event argument of type `argType` (evt.rawarg.<name>).
+ * Whether libsinsp accepts `op` (with or without a modifier) on an event argument of type `argType` (evt.rawarg.<name>).
  * Returns undefined when allowed, otherwise the reason, phrased for a diagnostic with the argument's type named.
  */
-export function rawargOperatorRejection(op: string, argType: string, modifier?: string): string | undefined {
+export function rawargOperatorRejection(op: string, argType: string): string | undefined {
   if (op === 'exists') return undefined;
   const family = RAWARG_FAMILIES.get(argType) ?? 'other';
   if (!OPERATORS_BY_FAMILY[family].has(op)) {
@@ -170,7 +172,6 @@ export function rawargOperatorRejection(op: string, argType: string, modifier?: 
       ? `no operator but 'exists' is supported for event arguments of type ${argType}`
       : `'${op}' is not supported for ${family === 'ip' ? 'IP address and network' : family} fields (event argument type ${argType})`;
   }
-  if (modifier && family === 'ip') return `'${op} ${modifier}' is not supported for IP address and network fields`;
   return undefined;
 }
 
@@ -195,9 +196,9 @@ export function longestEventParameterPrefix(name: string): string | undefined {
 }
 
 /** rawargOperatorRejection for evt.rawarg.<name>; undefined for a name no event parameter has (not judged here). */
-export function rawargNameRejection(op: string, name: string, modifier?: string): string | undefined {
+export function rawargNameRejection(op: string, name: string): string | undefined {
   const type = rawargTypes.get(name);
-  return type === undefined ? undefined : rawargOperatorRejection(op, type, modifier);
+  return type === undefined ? undefined : rawargOperatorRejection(op, type);
 }
 
 export interface TransformerInfo {

@@ -319,7 +319,7 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
   // catalog's fields the same way, with operatorRejection).
   for (const c of comparisonsOf(ast)) {
     const removed = c.lhs.kind === 'field' ? removedAt(c.lhs.name, target) : undefined;
-    const reason = removed && operatorRejection(c.op, removed.field.type, false, c.modifier?.name);
+    const reason = removed && operatorRejection(c.op, removed.field.type, false);
     if (reason) sink.report(Code.OperatorType, docSpan(c.opSpan), `Operator '${c.op}' cannot be used with '${removed!.field.name}': ${reason}.`);
   }
 }
