@@ -102,3 +102,15 @@ test('modifiers on IP address fields: = and != take them (libs 0.25.2 flt_is_com
   }
   assert.deepEqual(findingsAt('/ws/r.yaml', rule('evt.type = connect and fd.sip startswith oneof (1.2.3.4)'), '0.44').map((f) => f.split(':')[0]), ['1 operator-type startswith']);
 });
+
+test('field hover: container fields are libsinsp\'s own before Falco 0.41, the container plugin\'s from 0.41 on', () => {
+  const marked = rule('evt.type = execve and container.na<|>me = x');
+  const at40 = hoverMarkdownAt(marked, '0.40');
+  assert.match(at40, /built into libsinsp in Falco 0\.40 \(the `container` plugin provides it from Falco 0\.41 on\)/);
+  assert.doesNotMatch(at40, /provided by the `container` plugin/);
+  assert.match(hoverMarkdownAt(marked, '0.41'), /Sources: `syscall` — provided by the `container` plugin/);
+  // A field the plugin added is not in Falco 0.37 at all: no libsinsp claim.
+  const label = hoverMarkdownAt(rule('evt.type = execve and container.lab<|>el[app] = x'), '0.37');
+  assert.doesNotMatch(label, /libsinsp/);
+  assert.match(label, /Not in Falco 0\.37/);
+});

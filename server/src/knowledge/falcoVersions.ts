@@ -27,6 +27,13 @@ export const FALCO_RELEASES: readonly FalcoRelease[] = [
   { falco: '0.44', engine: '0.62.0', libs: '0.25.2' },
 ];
 
+/**
+ * The first release that bundles the container plugin, which took container.* and k8s.* out of libsinsp (Falco 0.41.0
+ * CHANGELOG "switch to use container plugin", falco#3482; libs 0.20.0 has userspace/libsinsp/sinsp_filtercheck_container.cpp,
+ * 0.21.0 does not). Up to 0.40 those fields were libsinsp's own.
+ */
+export const CONTAINER_PLUGIN_SINCE = '0.41';
+
 /** The release Falco Lens checks at by default: its checks follow this release's sources. */
 export const LATEST_FALCO = '0.44';
 

@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -176,6 +176,16 @@ function gluedNote(read: string, glued: string, dotArg: string | undefined, brac
   return `**${who} ends the field name before ${codeSpan(glued)}**: it reads ${reads} then expects an operator and fails there (a field name is letters, digits and ${codeSpan('_')}, in dot-separated parts that start with a letter).${bracketForm ? ` In brackets the whole argument is read, ${since ? `from Falco ${release(since)} on (the field's first release)` : 'at every release'}: ${codeSpan(bracketForm)}.` : ''}`;
 }
 
+/**
+ * Which plugin gives the field, at the target: the container plugin's fields were libsinsp's own up to Falco 0.40
+ * (Falco 0.41 bundles the plugin and moved container.* and k8s.* out of libsinsp; knowledge/fields/container.ts).
+ */
+function pluginNote(info: FieldInfo, target: string): string {
+  if (!info.plugin) return '';
+  if (info.plugin === 'container' && newerThanTarget(CONTAINER_PLUGIN_SINCE, target) && !newerThanTarget(info.since, target)) return ` — built into libsinsp in Falco ${target} (the \`container\` plugin provides it from Falco ${CONTAINER_PLUGIN_SINCE} on)`;
+  return ` — provided by the ${codeSpan(info.plugin)} plugin`;
+}
+
 /** `place`: where the field is written (a token's place), which changes what the target does with its argument.
  *  `glued`: text after the name that Falco's parser takes into no field name (RulesToken.glued). */
 export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace, glued?: string, bracketForm?: string): string {
@@ -201,7 +211,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
   const cutDotForm = glued !== undefined && dotArg !== undefined && info.arg?.dotFormUntil !== undefined && !newerThanTarget(target, info.arg.dotFormUntil);
   const facts = [
     `Type: ${codeSpan(info.type)}${info.isList ? ' (a list of values)' : ''}`,
-    `Sources: ${info.sources.map((s) => codeSpan(s)).join(', ')}${info.plugin ? ` — provided by the ${codeSpan(info.plugin)} plugin` : ''}`,
+    `Sources: ${info.sources.map((s) => codeSpan(s)).join(', ')}${pluginNote(info, target)}`,
     info.since ? `Since Falco ${escapeMarkdown(info.since)}` : undefined,
     info.arg ? argumentFact(info.name, info.arg) : undefined,
     arg !== undefined || dotArg !== undefined ? `Argument here: ${codeSpan((arg ?? dotArg)!)}` : undefined,
