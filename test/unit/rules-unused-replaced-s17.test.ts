@@ -59,3 +59,27 @@ test('a use in a file after the one that drops the text counts only from that fi
     assert.match(unused(found[A])[1], /^3 unused-macro m: Macro 'm' is referred to, up to b\.yaml, only in text dropped before Falco compiles it: .* it warns when it loads b\.yaml that the macro is unused\./, target);
   }
 });
+
+// From 0.38 a rule skipped at its output under skip-if-unknown-filter is not parsed either (compile_condition, which
+// marks the macros and lists used, runs after is_format_valid: rule_loader_compiler.cpp 0.38.0:515-546,
+// 0.44.0:496-536); at 0.37 parse_condition and resolve_macros ran first (0.37.0:442-443, output check :463).
+test('a name used once in dropped text and once by a rule skipped at its output is unused from 0.38', () => {
+  const skipped = rule(USES, '  skip-if-unknown-filter: true\n').replace('rule: r', 'rule: s').replace('output: o', 'output: o %proc.nosuch');
+  for (const target of RELEASES) {
+    const own = unused(findingsAt(FILE, DEFS + rule(USES) + skipped + rule('evt.type = open'), target));
+    const later = findings({ [A]: DEFS + rule(USES) + skipped, [B]: rule('evt.type = open') }, target);
+    if (target === '0.37') {
+      assert.deepEqual(own, [], target);
+      assert.deepEqual(unused(later[A]), [], target);
+      continue;
+    }
+    assert.deepEqual(own, ['List', 'Macro'].map((kind) => `3 unused-${kind.toLowerCase()} ${kind === 'List' ? 'l' : 'm'}: ${kind} '${kind === 'List' ? 'l' : 'm'}' is referred to only in text dropped before Falco compiles it: the condition of rule 'r' (line 5), which the definition at line 16 replaces; and by rule 's', which Falco skips at %proc.nosuch in its output under skip-if-unknown-filter before it parses the condition (from Falco 0.38). Falco compiles the rules from the texts that stand after each file, so it warns that the ${kind.toLowerCase()} is unused. (LOAD_UNUSED_${kind.toUpperCase()})`), target);
+    assert.deepEqual(unused(later[A]).map((f) => f.split(':')[0]), ['3 unused-list l', '3 unused-macro m'], target);
+    assert.match(unused(later[A])[1], /, up to b\.yaml, only in text dropped .* replaces; and by rule 's', which Falco skips at %proc\.nosuch in its output .* it warns when it loads b\.yaml that the macro is unused\./, target);
+    // Another use that stands: used.
+    assert.deepEqual(unused(findingsAt(FILE, DEFS + rule(USES) + skipped + rule(USES), target)), [], target);
+    // The later file changes the skipped rule's output: its skip there is not assumed.
+    const fixed = findings({ [A]: DEFS + rule(USES) + skipped, [B]: rule('evt.type = open') + '- rule: s\n  output: o\n  override:\n    output: replace\n' }, target);
+    assert.deepEqual(unused(fixed[A]), [], target);
+  }
+});

@@ -128,14 +128,15 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const { outputSkips, conditionSkips, keys } = oneSkipPerRule(file, load, reporter, earlier, (f) => fileSkips(f, load, usage, falcoVersion, runner));
   if (conditionSkips.size > 0) afterConditionSkips(file, load, reporter, conditionSkips);
   let atOutput: ReadonlyMap<string, OutputSkip> = new Map();
+  let unparsed: Map<ModelItem, OutputSkip> | undefined;
   if (outputSkips.size > 0) {
     const skipped = afterOutputSkips(file, load, reporter, falcoVersion, outputSkips);
     atOutput = skipped.rules;
-    if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, skipped.items);
+    if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, unparsed = skipped.items);
   }
   if (compiledInMacros.length > 0 && (atOutput.size > 0 || conditionSkips.size > 0)) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros);
   if (newerThanTarget(falcoVersion, '0.37')) unusedAtLaterLoads(file, load, usage, reporter, falcoVersion, cache);
-  unusedAfterReplacedTexts(file, load, usage, reporter);
+  unusedAfterReplacedTexts(file, load, usage, reporter, unparsed);
   if (aliased) {
     reporter.markSharedText();
     keepSharedTextForFixes(file, load, reporter.diagnostics);
@@ -447,15 +448,26 @@ function droppedTexts(defs: Definitions): DroppedText[] {
  * 0.44.0:327-350, 374-375; 0.37.0:378-397 and compile_rule_infos over col.rules(), :418-443), and each compile warns
  * LOAD_UNUSED_MACRO / LOAD_UNUSED_LIST for the names nothing marked (0.44.0:580-595, 0.37.0:550-570). Said at the
  * first compile (this file's or a later one's) where the uses up to it are all in dropped text; a name said unused
- * already is left. (A use in the condition of a rule skipped at its output is counted here: unusedAfterOutputSkips.)
+ * already is left. `skipped` (from 0.38): this file's rule items skipped at their output at its compile, whose
+ * condition and exceptions Falco does not parse either (unusedAfterOutputSkips; 0.38.0:515-546, 0.44.0:496-536), at
+ * that compile and the later ones up to a file that changes the rule's output: their uses do not count with the
+ * dropped ones (a name used only by such rules is said by unusedAfterOutputSkips).
  */
-function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter): void {
+function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: Reporter, skipped?: ReadonlyMap<ModelItem, OutputSkip>): void {
   const files = load.files;
   if (files[file.order] !== file) return;
   const dropped = droppedTexts(load.final).filter((d) => d.at >= file.order);
   if (dropped.length === 0) return;
   // The names each dropped text refers to, with their counts, by kind.
   const counts = dropped.map((d) => partCounts(d.c.file.model, d.c.item.index, d.part));
+  // The parts of the skipped rule items, each with the first later file that changes the rule's output (`until`).
+  const unparsed: { item: ModelItem; part: 'condition' | 'exceptions'; until: number; where: string; counts: NameCounts }[] = [];
+  for (const [item, skip] of skipped ?? []) {
+    let until = files.length;
+    for (let k = file.order + 1; k < until; k++) if (outputsChanged(files[k].model).includes(item.name!)) until = k;
+    for (const part of ['condition', 'exceptions'] as const) unparsed.push({ item, part, until, where: skip.where, counts: partCounts(file.model, item.index, part) });
+  }
+  counts.push(...unparsed.map((u) => u.counts));
   // Only a name that dropped text refers to as often as the files up to the first such compile do can be unused then
   // or later (the uses up to a compile only grow).
   const loads = [...new Set(dropped.map((d) => d.at))].sort((a, b) => a - b);
@@ -479,18 +491,24 @@ function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: Usa
     const total = (macro ? usage.macroUses : usage.listUses).get(name) ?? 0;
     // The compiles that drop text, each with the uses up to its file less those in text dropped by then.
     const mine = dropped.map((d, i) => ({ d, n: (macro ? counts[i].macro : counts[i].list).get(name) ?? 0 })).filter((x) => x.n > 0);
+    const mineSkipped = unparsed.map((u) => ({ u, n: (macro ? u.counts.macro : u.counts.list).get(name) ?? 0 })).filter((x) => x.n > 0);
     for (const k of loads) {
       const gone = mine.filter((x) => x.d.at <= k);
       if (gone.length === 0) continue;
+      // A skipped part that dropped text holds is counted there.
+      const alsoSkipped = mineSkipped.filter(({ u }) => k < u.until && !gone.some(({ d }) => d.c.item === u.item && d.part === u.part));
       const later = k < files.length - 1 ? laterRefs(files, k) : undefined;
       const upTo = total - ((macro ? later?.macros : later?.listCandidates)?.get(name) ?? 0);
-      const n = gone.reduce((sum, x) => sum + x.n, 0);
+      const n = [...gone, ...alsoSkipped].reduce((sum, x) => sum + x.n, 0);
       if (upTo <= 0 || n < upTo) continue;
       said ??= new Set(reporter.diagnostics.filter((d) => d.code === Code.UnusedMacro || d.code === Code.UnusedList).map((d) => file.model.lines.offsetAt(d.range.start)));
       if (said.has(at)) break;
       said.add(at);
       const texts = gone.map(({ d }) => `the ${d.part} of ${d.kind} '${d.name}' (${lineText(d.c.file, d.c.item.span.start, file)}), which the ${d.by.mode === 'override' ? 'override' : 'definition'} ${placeOf(d.by, file)} replaces`);
       const loaded = k > file.order ? baseName(files[k]) : undefined;
+      const rules = new Map(alsoSkipped.map(({ u }) => [u.item.name!, u.where]));
+      const one = rules.size === 1;
+      if (rules.size > 0) texts.push(`and by rule${one ? '' : 's'} ${[...rules.keys()].map((rule) => `'${rule}'`).join(' and ')}, which Falco skips at ${[...new Set(rules.values())].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter before it parses the condition (from Falco 0.38)`);
       reporter.report(macro ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
         `${macro ? 'Macro' : 'List'} '${name}' is referred to${loaded ? `, up to ${loaded},` : ''} only in text dropped before Falco compiles it: ${texts.join('; ')}. Falco compiles the rules from the texts that stand after each file, so it warns${loaded ? ` when it loads ${loaded}` : ''} that the ${item.kind} is unused.`);
       break;
