@@ -101,5 +101,22 @@ export const CONFIG_KEYS_READ_AS: Readonly<Record<string, { readsAs: string; unt
   'container_engines.cri.disable_async': { readsAs: 'container_engines.cri.disable-cri-async', until: '0.40', anyway: 'false' },
 });
 
+/**
+ * List keys Falco reads with yaml_helper get_sequence into a list of strings (configuration.cpp at 0.44.1: :298
+ * rules_files, :499 syscall_event_drops.actions, :565 base_syscalls.custom_set, :662 load_plugins; config_files, whose
+ * items may be plain paths; container_engines.cri.sockets at 0.40.0:703). get_sequence_from_node (yaml_helper.h, the
+ * same from 0.37.0 to 0.44.1) reads a scalar in place of the list as a list of that one item, so a single value works;
+ * only the schema validation fails on it.
+ */
+export const CONFIG_STRING_SEQUENCES: ReadonlySet<string> = new Set([
+  'rules_files', 'config_files', 'load_plugins', 'syscall_event_drops.actions', 'base_syscalls.custom_set', 'container_engines.cri.sockets',
+]);
+
+/**
+ * Every list key Falco reads with get_sequence: the lists of strings above, and plugins, rules and append_output
+ * (configuration.cpp:633-667 at 0.44.1). get_sequence_from_node reads nothing from a mapping: the list is empty.
+ */
+export const CONFIG_SEQUENCES: ReadonlySet<string> = new Set([...CONFIG_STRING_SEQUENCES, 'plugins', 'rules', 'append_output']);
+
 /** Keys the schema lists that Falco never reads. */
 export const CONFIG_KEYS_NEVER_READ: Readonly<Record<string, string>> = table({ rule_files: 'rules_files' });

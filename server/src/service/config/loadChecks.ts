@@ -124,8 +124,9 @@ class View {
     const out: { node: Node; part: Part }[] = [];
     for (const part of this.parts(key)) {
       const value = part.pair.value;
+      // yaml_helper.h get_sequence_from_node (0.37.0-0.44.1): a scalar is a one-item list, a mapping gives nothing.
       if (isSeq(value)) for (const item of value.items) { if (item) out.push({ node: item as Node, part }); }
-      else if (value && !(isScalar(value) && value.value === null)) out.push({ node: value, part });
+      else if (isScalar(value) && value.value !== null) out.push({ node: value, part });
     }
     return out;
   }

@@ -5,10 +5,11 @@
 // with the release that added or removed them.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import { CONFIG_KEYS_READ_AS, CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_READ_AS, CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_SEQUENCES, CONFIG_STRING_SEQUENCES, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames } from '../rules/closest';
+import { yamlQuote } from '../yamlText';
 import { booleanValue, keySpan, nodeSpan, scalarKind, streamInteger, usesEnvironment, valueText, type ScalarKind } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 
@@ -121,12 +122,23 @@ function checkNode(node: Node | null, schema: ConfigNode, path: ConfigPath, ctx:
     const kind = nodeKind(node);
     const types = allTypes(schema);
     const expected = describeTypes(types);
+    if (isScalar(node) && node.value !== null && CONFIG_STRING_SEQUENCES.has(pathText(path))) {
+      // Falco reads it as a one-item list: only the schema (0.39 on) has something to say.
+      if (!validates(ctx)) return;
+      const text = valueText(node);
+      const replacement = `[${node.type === 'PLAIN' && /^[^,[\]{}#&*!|>'"%@`]+$/.test(text) && !/:\s/.test(text) ? text : yamlQuote(text)}]`;
+      ctx.report(ConfigCode.WrongType, where,
+        `${pathText(path)} should be a list: Falco reads the single value as a one-item list, but its schema validation fails on it. Write ${replacement}.`,
+        { path: pathText(path), fix: { title: `Write ${replacement}`, edits: [{ span: nodeSpan(node), newText: replacement }] } });
+      return;
+    }
     // Falco reads scalars with yaml-cpp's as<T>(default): a text it cannot convert gives the default, silently.
     const scalarWanted = isScalar(node) && types.length > 0 && types.every((t) => t === 'boolean' || t === 'integer' || t === 'number');
     const fallback = scalarWanted ? configKeyDoc(pathText(path)) : undefined;
     const reading = scalarWanted
       ? `Falco cannot convert it and silently uses the default${fallback?.whenAbsent ?? fallback?.defaultValue ? ` (${fallback.whenAbsent ?? fallback.defaultValue})` : ''}`
-      : 'Falco cannot read it as intended';
+      : isMap(node) && CONFIG_SEQUENCES.has(pathText(path)) ? 'Falco reads no item from a mapping here, as if the list were empty'
+        : 'Falco cannot read it as intended';
     const tail = validates(ctx) ? `${reading}, and its schema validation fails on it.` : `${reading}.`;
     ctx.report(ConfigCode.WrongType, where, `${pathText(path) || 'The file'} should be ${expected}, not ${KIND_WORDS[kind]}. ${tail}`,
       { path: pathText(path) });
