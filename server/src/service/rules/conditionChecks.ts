@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { dotArgumentCut, dotLabelAt, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { dotArgumentCut, dotLabelAt, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { chunkKey, entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -1129,6 +1129,9 @@ function eventTypeSuggestions(name: string): string[] {
   return [...out];
 }
 
+/** The Falco release that bundles the libs the event table was read from. */
+const EVENT_TABLE_FALCO = `Falco ${FALCO_RELEASES.find((r) => r.libs === EVENT_TABLE_LIBS_VERSION)?.falco ?? LATEST_FALCO}`;
+
 /** Falco's limit (rule_loader_compiler.cpp): a syscall rule warns when it matches no event code or more than 100. */
 const MAX_EVENT_CODES = 100;
 
@@ -1156,9 +1159,11 @@ function eventTypeVerdict(condition: string, exceptions: readonly ModelNode[], d
   }
   if (!warn) return undefined;
   const count = result.count ??= countCodes(result.codes);
-  if (count === EVENT_CODE_COUNT) return { kind: 'too-many', problem: `its condition has no event-type restriction: it matches all ${EVENT_CODE_COUNT} event codes` };
+  // The counts are those of the event table of the libs the knowledge was read from (EVENT_TABLE_LIBS_VERSION, Falco
+  // 0.44): an older release has fewer codes (PPM_EVENT_MAX 418 at libs 0.14.2, Falco 0.37), so the message names the table.
+  if (count === EVENT_CODE_COUNT) return { kind: 'too-many', problem: `its condition has no event-type restriction: it matches every event code (${EVENT_CODE_COUNT} in ${EVENT_TABLE_FALCO}'s event table)` };
   if (count === 0) return { kind: 'too-many', problem: 'it matches no event code: its evt.type tests exclude each other or name no known event' };
-  if (count > MAX_EVENT_CODES) return { kind: 'too-many', problem: `it matches ${count} event codes, more than ${MAX_EVENT_CODES}` };
+  if (count > MAX_EVENT_CODES) return { kind: 'too-many', problem: `it matches ${count} event codes of ${EVENT_TABLE_FALCO}'s event table, more than ${MAX_EVENT_CODES}` };
   return undefined;
 }
 
