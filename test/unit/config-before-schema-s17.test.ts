@@ -43,6 +43,8 @@ test('a key every release reads: no "Falco ≥ 0.39" in its hover or completion 
   const value = (hover!.contents as MarkupContent).value;
   assert.match(value, /\*\*priority\*\*/);
   assert.doesNotMatch(value, /Falco ≥|does not read it/, value);
+  // The default shown is 0.44's falco.yaml (0.37's says `debug` too, but engine.kind's differ): the hover says whose.
+  assert.match(value, /Default in Falco 0\.44's falco\.yaml: `debug`/, value);
   const items = s.config.completion!(doc(MAIN, text), { line: 4, character: 2 })!.items;
   const detail = (label: string): string | undefined => items.find((i) => i.label === label)?.detail;
   assert.equal(detail('enabled'), 'boolean');

@@ -10,7 +10,7 @@ import {
 import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { FALCO_CONFIG_SCHEMA, type ConfigNode } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
-import { compareVersions } from '../../knowledge/falcoVersions';
+import { LATEST_FALCO, compareVersions } from '../../knowledge/falcoVersions';
 import type { Cancellation, DocumentFeatures, RuleSummary, RulesWorkspace } from '../features';
 import type { ServiceHost } from '../host';
 import { codeSpan, escapeMarkdown, knowledgeText, plainTitle } from '../markdown';
@@ -317,7 +317,8 @@ export function keyHover(path: ConfigPath, target: string): string | undefined {
   } else {
     facts.push('Not in Falco\'s configuration schema');
   }
-  if (doc?.defaultValue !== undefined) facts.push(`Default in falco.yaml: ${codeSpan(doc.defaultValue)}`);
+  // The default is Falco 0.44's falco.yaml (falcoConfigDocs.ts): an older target is told whose it is.
+  if (doc?.defaultValue !== undefined) facts.push(`Default in ${target === LATEST_FALCO ? '' : `Falco ${LATEST_FALCO}'s `}falco.yaml: ${codeSpan(doc.defaultValue)}`);
   parts.push(facts.join(' · '));
   return parts.join('\n\n');
 }
