@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hoverMarkdownAt } from './rules-nav-helpers';
-import { findingsAt } from './rules-host';
+import { applyEdits, editsFor, findingsAt, MemoryHost, rulesDoc } from './rules-host';
+import { createRulesService } from '../../server/src/service/rules';
 
 const rule = (condition: string) => `- rule: R\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
 
@@ -113,4 +114,28 @@ test('field hover: container fields are libsinsp\'s own before Falco 0.41, the c
   const label = hoverMarkdownAt(rule('evt.type = execve and container.lab<|>el[app] = x'), '0.37');
   assert.doesNotMatch(label, /libsinsp/);
   assert.match(label, /Not in Falco 0\.37/);
+});
+
+test('a misspelt override operation gets the allowed one it is closest to as a quick fix; the fixed item is clean', () => {
+  const base = '/ws/falco_rules.yaml';
+  const local = '/ws/local.yaml';
+  const baseText = '- macro: spawned_process\n  condition: evt.type = execve\n';
+  const text = '- macro: spawned_process\n  condition: and proc.name = x   # keep\n  override:\n    condition: appned  # keep too\n';
+  const host = new MemoryHost({ [base]: baseText, [local]: text }, { folders: ['/ws'], ruleFiles: [base, local] });
+  const service = createRulesService(host);
+  const doc = rulesDoc(local, text);
+  service.didOpenOrChange?.(doc);
+  const d = service.diagnostics(doc).find((x) => x.code === 'invalid-override');
+  assert.ok(d);
+  assert.match(String(d.message), /Allowed values are: append, replace\. Did you mean 'append'\?/);
+  const actions = service.codeActions!(doc, d.range, { diagnostics: [d] });
+  assert.deepEqual(actions.map((a) => a.title), ["Change to operation 'append'"]);
+  const fixed = applyEdits(text, editsFor(actions[0].edit, doc.uri));
+  assert.equal(fixed, text.replace('appned', 'append'));
+  const again = rulesDoc(local, fixed, 2);
+  service.didOpenOrChange?.(again);
+  assert.deepEqual(service.diagnostics(again).filter((x) => x.severity === 1), []);
+  // An operation the key does not allow at all has no guess: `items: prepend` in a list.
+  const list = '- list: l\n  items: [a]\n  override:\n    items: prepend\n';
+  assert.deepEqual(findingsAt('/ws/r.yaml', list, '0.44').filter((f) => f.includes('invalid-override')).map((f) => f.includes('Did you mean')), [false]);
 });

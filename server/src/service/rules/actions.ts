@@ -140,6 +140,8 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       return [fix(`Add 'override: enabled: replace'`, [appendEntries(model, item, isFlowItem(item) ? ['override: {enabled: replace}'] : ['override:', '  enabled: replace'])], true)];
     }
     case Code.InvalidOverride: {
+      // A misspelt operation (`condition: appned`): the allowed one it is closest to.
+      if (suggestions.length > 0) return replacements('operation');
       // An `override:` Falco reads as none (validate.ts reportOverrideWithoutEntries): its lines can go, when the key
       // starts its own line.
       const entry = item && data.removeOverride === true ? entryOf(item, 'override') : undefined;

@@ -901,7 +901,9 @@ function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', over
       // Falco names the operations the key allows (decode_overrides); yaml-cpp reads an empty value as 'null'.
       const allowed = [APPENDABLE[kind].includes(e.key) ? 'append' : undefined, REPLACEABLE[kind].includes(e.key) ? 'replace' : undefined].filter((x) => x !== undefined);
       const written = e.value?.kind === 'scalar' && e.value.value === null ? 'null' : op ?? '';
-      r.report(Code.InvalidOverride, written === 'null' || !e.value ? e.keySpan : e.value.span, `Invalid override operation for key '${e.key}': '${written}'. Allowed values are: ${allowed.length ? allowed.join(', ') : `none (a ${kind} cannot override '${e.key}')`}.`);
+      // A misspelt operation (`appned`) gets the allowed one it is closest to as a quick fix.
+      const suggestions = written !== 'null' && e.value ? closestNames(written, allowed as string[]) : [];
+      r.report(Code.InvalidOverride, written === 'null' || !e.value ? e.keySpan : e.value.span, `Invalid override operation for key '${e.key}': '${written}'. Allowed values are: ${allowed.length ? allowed.join(', ') : `none (a ${kind} cannot override '${e.key}')`}.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, suggestions.length ? { suggestions } : undefined);
       continue;
     }
     if (op === 'append' && !APPENDABLE[kind].includes(e.key)) {
