@@ -98,3 +98,19 @@ test('pin: %proc.namex prints proc.name and then x at every release (the base ch
     }
   }
 });
+
+// Falco 0.37-0.43: the event check's extract_type takes everything after 'evt.type.is.' as the event name (libs
+// 0.14.2 sinsp_filtercheck_event.cpp:225-256, 0.23.1:499-527), finds none with that name and reads 0 characters; the
+// formatter keeps the check and prints the text after the '%' (eventformatter.cpp 0.14.2:151-167, 0.23.1:138-185).
+test('%evt.type.is.open before more of the output: Falco 0.37-0.43 print a meaningless number and the text; the end of the output and 0.44 read it', () => {
+  const note = (target: string, text: string, rest: string) => `In an output Falco ${target} prints a 0 or 1 that means nothing for %evt.type.is.open, and then the text '${text}': the event check takes all the rest of the output after 'evt.type.is.' ('${rest}') for the event name, finds no such event and reads nothing, so the event type it compares with is never set. It reads the name only at the very end of the output (Falco 0.44 reads it anywhere): move the field to the end, or print %evt.type.`;
+  for (const target of OLDER) {
+    assert.deepEqual(findings(rule('"o %evt.type.is.open y %proc.name"'), target), [`2 field-argument evt.type.is.open: ${note(target, 'evt.type.is.open y ', 'open y %proc.name')}`], target);
+    assert.deepEqual(findings(rule('"o %evt.type.is.open,%proc.name"'), target), [`2 field-argument evt.type.is.open: ${note(target, 'evt.type.is.open,', 'open,%proc.name')}`], target);
+    assert.deepEqual(findings(rule('"o %evt.type.is.open"'), target), [], target);
+    assert.deepEqual(findings(rule('"o %evt.type.is.open  "'), target), [], target);
+  }
+  assert.deepEqual(findings(rule('"o %evt.type.is.open y %proc.name"'), '0.44'), []);
+  assert.ok(unescaped(hoverMarkdownAt(rule('"o %evt.type.i<|>s.open y"'), '0.40')).includes(`**In this output:** ${note('0.40', 'evt.type.is.open y', 'open y')}`));
+  assert.ok(!unescaped(hoverMarkdownAt(rule('"o %evt.type.i<|>s.open y"'), '0.44')).includes('**In this output:**'));
+});

@@ -336,6 +336,8 @@ export function needsArgumentMessage(name: string, example: string): string {
  * (rule_loader_reader.cpp decode of `output`): the name is read when it is all that is left.
  */
 export function nameOnlyAtEndNote(f: OutputField, output: string, target: string): string | undefined {
+  const typeIs = typeIsAtEndNote(f, output, target);
+  if (typeIs) return typeIs;
   if (!readsNameOnlyAtEnd(f.name, target)) return undefined;
   if (f.unreadArg ? bracketReading(f, output, target).kind !== 'nameOnly' : threadArgumentRead(f.name, f.arg?.text)) return undefined;
   if (f.arg === undefined && !f.unreadArg && !f.textAfter && f.nameSpan.end === output.trimEnd().length) return undefined;
@@ -343,6 +345,27 @@ export function nameOnlyAtEndNote(f: OutputField, output: string, target: string
   const next = output.indexOf('%', f.nameSpan.end);
   const end = Math.max(f.span.end, f.textAfter?.span.end ?? 0, f.unreadArg?.span.end ?? 0);
   return nameOnlyAtEndMessage(f.name, output.slice(f.nameSpan.start, next >= 0 && next < end ? next : end), target);
+}
+
+/**
+ * `%evt.type.is.<name>` with more of the output after it, at a target whose formatter hands the field's check the
+ * rest of the output (Falco 0.37-0.43: libs 0.14.2 eventformatter.cpp:151-167, 0.23.1:138-151). extract_type takes
+ * everything after 'evt.type.is.' as the event name (sinsp_filtercheck_event.cpp libs 0.14.2:225-256, 0.23.1:499-527):
+ * no event has that name (and a number followed by more text is refused by tryparseu32's sscanf "%u%c"), so it reads
+ * 0 characters without an error. The formatter then adds the check (j += 0, under the empty name in the output
+ * fields) and prints the text after the '%' as written. The check compares the event type with m_evtid and m_evtid1,
+ * which nothing set (no initializer: sinsp_filtercheck_event.h), so the 0 or 1 it prints means nothing. Falco 0.44
+ * parses the field name first (libs 0.25.2 eventformatter.cpp:120-141) and reads it anywhere. A rule's own output is
+ * trimmed (rule_loader_reader.cpp 0.37.0:714, 0.43.0:881), so a trailing blank does not count.
+ */
+function typeIsAtEndNote(f: OutputField, output: string, target: string): string | undefined {
+  if (!fallbackCheckThrows(target) || f.name === 'evt.type.is' || lookupField(f.name)?.field.name !== 'evt.type.is') return undefined;
+  const end = output.trimEnd().length;
+  if (f.span.end >= end) return undefined;
+  const next = output.indexOf('%', f.nameSpan.end);
+  const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  const rest = clip(output.slice(f.nameSpan.start + 'evt.type.is.'.length, end));
+  return `In an output Falco ${target} prints a 0 or 1 that means nothing for %${f.name}, and then the text '${clip(output.slice(f.nameSpan.start, next >= 0 ? next : end))}': the event check takes all the rest of the output after 'evt.type.is.' ('${rest}') for the event name, finds no such event and reads nothing, so the event type it compares with is never set. It reads the name only at the very end of the output (Falco 0.44 reads it anywhere): move the field to the end, or print %evt.type.`;
 }
 
 /** The notes a field hover adds for an output's field, as the output checks word them at the target. */
