@@ -183,6 +183,7 @@ export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
   checkPriority(view);
   checkRuleMatching(view);
   checkEngineKind(view, ctx);
+  checkGrpcDeprecated(view, ctx);
   checkStartValues(view, ctx);
   checkBufSizePreset(view, ctx);
   checkOutputs(view, ctx);
@@ -521,6 +522,23 @@ function checkRuleMatching(view: View): void {
     { path: 'rule_matching', suggestions: read.empty ? [] : closestNames(read.text.toLowerCase(), ['first', 'all'], 1, 3) });
 }
 
+/**
+ * The gRPC server and output, deprecated in Falco 0.43 and removed in 0.44: 0.43 logs a warning when grpc.enabled is
+ * true, and when grpc_output.enabled is (its default is true: configuration.cpp:480-505 at 0.43.0). Said on a true
+ * written in this configuration.
+ */
+function checkGrpcDeprecated(view: View, ctx: LoadCheckContext): void {
+  if (ctx.target !== '0.43') return;
+  for (const [key, what] of [['grpc', 'gRPC server'], ['grpc_output', 'gRPC output']] as const) {
+    const section = view.map(key);
+    const pair = scalarPair(section?.map, 'enabled');
+    if (!section || !pair || !pair.value || booleanValue(pair.value) !== true) continue;
+    view.at(section.part, valueSpan(pair), ConfigCode.DeprecatedKey,
+      `Falco 0.43 logs that the ${what} is deprecated ("Using deprecated ${what}"), and Falco 0.44 removed it (the key is ignored there). Use http_output or another output.`,
+      { path: `${key}.enabled` });
+  }
+}
+
 function checkEngineKind(view: View, ctx: LoadCheckContext): void {
   if (compareVersions(ctx.target, '0.38') < 0) return;
   const engine = view.map('engine');
@@ -528,7 +546,15 @@ function checkEngineKind(view: View, ctx: LoadCheckContext): void {
   const read = textOf(pair?.value);
   if (!engine || !pair || !read) return;
   const kinds = engineKinds(ctx.target);
-  if (kinds.includes(read.text)) return;
+  if (kinds.includes(read.text)) {
+    // Falco 0.43 warns on the engines 0.44 dropped (configuration.cpp:257-261 at 0.43.0).
+    if (ctx.target === '0.43' && ['ebpf', 'gvisor'].includes(read.text)) {
+      view.at(engine.part, valueSpan(pair), ConfigCode.DeprecatedKey,
+        `Falco 0.43 logs that the '${read.text}' engine is deprecated ("Using deprecated engine"), and Falco 0.44 dropped it: there it refuses to start on this kind.`,
+        { path: 'engine.kind' });
+    }
+    return;
+  }
   const dropped = ['ebpf', 'gvisor'].includes(read.text) ? ` Falco 0.44 dropped the '${read.text}' engine.` : '';
   view.refuse(engine.part, valueSpan(pair),
     `engine.kind '${read.text}'${emptyNote(read)} is not a valid kind (${kinds.join(', ')}).${dropped}`,
