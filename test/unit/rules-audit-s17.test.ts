@@ -139,3 +139,13 @@ test('a misspelt override operation gets the allowed one it is closest to as a q
   const list = '- list: l\n  items: [a]\n  override:\n    items: prepend\n';
   assert.deepEqual(findingsAt('/ws/r.yaml', list, '0.44').filter((f) => f.includes('invalid-override')).map((f) => f.includes('Did you mean')), [false]);
 });
+
+test('an unknown key inside an exception or a plugin requirement is no LOAD_UNKNOWN_KEY: Falco 0.44 checks the keys of items only', () => {
+  const exception = withException('      feilds: [proc.name]\n      values: [[a]]\n');
+  const found = findingsAt('/ws/r.yaml', exception, '0.44').filter((f) => f.includes('unknown-key'));
+  assert.deepEqual(found, ["2 unknown-key feilds: Unknown key 'feilds' in an exception: Falco ignores it without a word. Did you mean 'fields'?"]);
+  const plugin = '- required_plugin_versions:\n    - name: k8saudit\n      version: 0.1.0\n      verison: 0.2.0\n';
+  assert.deepEqual(findingsAt('/ws/r.yaml', plugin, '0.44'), ["2 unknown-key verison: Unknown key 'verison' in a plugin requirement: Falco ignores it without a word. Did you mean 'version'?"]);
+  // An item's own unknown key stays Falco 0.44's warning.
+  assert.match(findingsAt('/ws/r.yaml', `${rule('evt.type = execve')}  tgas: [a]\n`, '0.44')[0], /\(LOAD_UNKNOWN_KEY\)$/);
+});

@@ -696,7 +696,9 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
     for (const x of ex.entries) {
       if (!(EXCEPTION_KEYS as readonly string[]).includes(x.key)) {
         const suggestions = closestNames(x.key, EXCEPTION_KEYS);
-        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in an exception; it will be ignored.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: x.key, suggestions });
+        // Falco reads an exception's keys by name and checks no others (warn_unknown_keys, rule_loader_reader.cpp
+        // 0.44.0, sees only an item's own keys): no LOAD_UNKNOWN_KEY here at any release.
+        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in an exception: Falco ignores it without a word.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: x.key, suggestions }, { load: null });
       }
     }
     const nameEntry = get('name');
@@ -950,7 +952,9 @@ function validatePluginVersions(item: ModelItem, r: ReportSink): void {
     }
     for (const x of entry.entries) {
       if (!(PLUGIN_REQUIREMENT_KEYS as readonly string[]).includes(x.key) || (x.key === 'alternatives' && !allowAlternatives)) {
-        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in a plugin requirement; it will be ignored.`, { key: x.key, suggestions: closestNames(x.key, PLUGIN_REQUIREMENT_KEYS) });
+        // As in an exception: Falco checks the keys of the required_plugin_versions item only, not of its entries.
+        const suggestions = closestNames(x.key, PLUGIN_REQUIREMENT_KEYS);
+        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in a plugin requirement: Falco ignores it without a word.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: x.key, suggestions }, { load: null });
       }
     }
     const alternatives = entry.entries.find((y) => y.key === 'alternatives')?.value;
