@@ -149,3 +149,9 @@ test('an unknown key inside an exception or a plugin requirement is no LOAD_UNKN
   // An item's own unknown key stays Falco 0.44's warning.
   assert.match(findingsAt('/ws/r.yaml', `${rule('evt.type = execve')}  tgas: [a]\n`, '0.44')[0], /\(LOAD_UNKNOWN_KEY\)$/);
 });
+
+test('tags key hover: falco.yaml\'s rules selection is named as a Falco 0.38 feature at 0.37', () => {
+  const marked = `${rule('evt.type = execve')}  ta<|>gs: [a]\n`;
+  assert.match(hoverMarkdownAt(marked, '0.37'), /`-T`\/`-t`; falco\.yaml's `rules` selection from Falco 0\.38, not in 0\.37/);
+  assert.match(hoverMarkdownAt(marked, '0.38'), /falco\.yaml `rules` selection, `-T`\/`-t`/);
+});

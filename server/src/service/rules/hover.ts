@@ -384,6 +384,8 @@ const KEY_DOCS: Record<string, { what: string; type: string }> = table({
   alternatives: { what: 'Other plugins that satisfy the requirement.', type: 'list of {name, version}' },
 });
 
+const RULES_SELECTION_SINCE = '0.38';
+
 function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' | 'exception' | 'other', target: string): string | undefined {
   const doc = KEY_DOCS[key];
   const kind = item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list' ? item.kind : undefined;
@@ -398,7 +400,10 @@ function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' |
       'The same key must also be present in this item with the value to append or to replace.']).value;
   }
   if (!doc) return undefined;
-  const parts = [`**${escapeMarkdown(key)}** — ${doc.what}`, `Type: ${doc.type}`];
+  // falco.yaml's `rules` selection by tag is read from Falco 0.38.0 on (configuration.cpp m_rules_selection).
+  const what = key === 'tags' && newerThanTarget(RULES_SELECTION_SINCE, target)
+    ? `Labels for selecting rules (\`-T\`/\`-t\`; falco.yaml's \`rules\` selection from Falco ${RULES_SELECTION_SINCE}, not in ${target}) and for ATT&CK mapping.` : doc.what;
+  const parts = [`**${escapeMarkdown(key)}** — ${what}`, `Type: ${doc.type}`];
   if (kind && nested === 'item') {
     if (REQUIRED_KEYS[kind].includes(key)) parts.push(`Required in a new ${kind}.`);
     const ops = [APPENDABLE[kind].includes(key) ? 'appended' : undefined, REPLACEABLE[kind].includes(key) ? 'replaced' : undefined].filter(Boolean);
