@@ -196,7 +196,7 @@ test('alerts of Falco 0.37-0.40 run with -pk or -pc are read field by field', { 
       assert.ok(report.includes(`- \`${field}\` = \`${value}\``), `${field}\n${report}`);
     }
     const titles = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
-    assert.ok(titles.some((t) => t.startsWith('Add exception for this process + container image (bash, docker.io/library/nginx)')), titles.join('\n'));
+    assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + container image (/bin/bash, docker.io/library/nginx)')), titles.join('\n'));
   };
   // Rules 3.0.0 (Falco 0.37): %container.info replaced.
   check('tags/falco-rules-3.0.0/falco_rules.yaml', '19:39:42.522581168: Notice A shell was spawned in a container with an attached terminal (evt_type=execve user=root '

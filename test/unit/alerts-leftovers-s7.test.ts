@@ -242,19 +242,20 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   const host = new TestHost();
   const s = createAlertsService(host, fakeRules([]));
   const actions = actionsOf(s, SHADOW_READ, 'official.json');
-  const add = actions.find((a) => a.title.startsWith('Add exception for this process + parent'))!;
-  assert.equal(add.title, 'Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + parent'))!;
+  assert.equal(add.title, 'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)');
   const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
   assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: check the name)');
   const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name: check the name, and that Falco loads this file after that one.\n';
+  const keyed = '# Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.\n';
   for (const action of [add, disable]) {
     const text = applyEdit('', action);
-    assert.ok(text.includes(`${comment}- rule: "Read sensitive file untrusted"\n`), text);
+    assert.ok(text.includes(`${comment}${action === add ? keyed : ''}- rule: "Read sensitive file untrusted"\n`), text);
     assert.equal(parseDocument(text).errors.length, 0);
   }
   // Applied once, the same fix is not offered again (the comment changes nothing in what is read).
   host.files.set(LOCAL, applyEdit('', add));
-  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this process + parent')));
+  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this executable path + parent')));
   const report = s.report(SHADOW_READ, 'file:///logs/official.json');
   assert.ok(report.includes(comment), 'the report\'s exception YAML carries the same comment');
   assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules[^\n]* Falco's official `falco_rules\.yaml` defines a rule of this name: check the name\./);
@@ -264,17 +265,17 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const custom = SHADOW_READ.replace('"rule":"Read sensitive file untrusted"', '"rule":"Shadow read by backup agent"');
   const actions = actionsOf(s, custom, 'custom.json');
-  const add = actions.find((a) => a.title.startsWith('Add exception for this process + parent'))!;
-  assert.equal(add.title, 'Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + parent'))!;
+  assert.equal(add.title, 'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
   assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: check the name)')));
-  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n- rule: "Shadow read by backup agent"\n'));
+  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n# Keyed by proc.exepath: '));
   const report = s.report(custom, 'file:///logs/custom.json');
   assert.match(report, /It is not one of Falco's official rules either: check the name \(it may be a custom rule in a file Falco Lens does not read\)\./);
   assert.doesNotMatch(report, /Rule defined in|official `/);
   // Loaded: no note, no comment.
   const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Shadow read by backup agent', source: 'syscall', tags: [], enabled: true }]));
   const titles = actionsOf(loaded, custom, 'loaded.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(!applyEdit('', actionsOf(loaded, custom, 'loaded.json')[0]).includes('# Falco Lens did not find'));
   assert.doesNotMatch(loaded.report(custom, 'file:///logs/loaded.json'), /not in the loaded rules|did not find/);
 });

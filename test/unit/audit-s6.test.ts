@@ -34,9 +34,9 @@ test('an exception value with "=" and no space is refused: libsinsp reads a bare
   assert.equal(isSafeExceptionValue('a b=c'), true);
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const titles = actionsFor(s, READ_SENSITIVE('/etc/app/key=prod'), 'a.json').map((a) => a.title);
-  assert.ok(titles.some((t) => t.startsWith('Add exception for this process + parent')), titles.join('\n'));
-  assert.ok(!titles.some((t) => t.includes('file + process')), titles.join('\n'));
-  assert.ok(actionsFor(s, READ_SENSITIVE('/etc/app/key'), 'b.json').some((a) => a.title.includes('file + process')));
+  assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + parent')), titles.join('\n'));
+  assert.ok(!titles.some((t) => t.includes('file + ')), titles.join('\n'));
+  assert.ok(actionsFor(s, READ_SENSITIVE('/etc/app/key'), 'b.json').some((a) => a.title.includes('file + executable path')));
   const report = s.report(READ_SENSITIVE('/etc/app/key=prod'), 'file:///logs/a.json');
   assert.doesNotMatch(report, /"\/etc\/app\/key=prod", "cat"/);
   // Only '=' in a bare value: no other shape has both values here, so the report names the refused field and why.
@@ -181,7 +181,7 @@ test('no "process + parent" exception when the parent is the container runtime: 
   });
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const titles = actionsFor(s, shell('runc'), 'runc.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this process + container image (bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: check the name)'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + container image (/usr/bin/bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: check the name)'), titles.join('\n'));
   assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   // Without an image to pair the process with, nothing is proposed, and the report says why.
   const bare = JSON.stringify({ ...JSON.parse(shell('runc')), output_fields: { 'proc.name': 'bash', 'proc.pname': 'runc' } });
@@ -192,7 +192,7 @@ test('no "process + parent" exception when the parent is the container runtime: 
   const fromAgent = actionsFor(s, program('gitlab-runner'), 'agent.json').map((a) => a.title);
   assert.ok(fromAgent.includes('Add exception for this process + parent (python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: check the name)'), fromAgent.join('\n'));
   const ofShell = actionsFor(s, shell('gitlab-runner'), 'agent-shell.json').map((a) => a.title);
-  assert.ok(!ofShell.some((t) => t.includes('process + parent')), ofShell.join('\n'));
+  assert.ok(!ofShell.some((t) => /process \+ parent|executable path \+ parent/.test(t)), ofShell.join('\n'));
 });
 
 test('the time hover does not call a time earlier than the previous alert\'s a time "since" it', () => {

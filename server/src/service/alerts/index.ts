@@ -29,7 +29,7 @@ import { chartRuleSources, definedAfterLocal, definitionSelector, localAgainstBl
 import { nodesOutside, sameNodes } from '../embedded/selectors';
 import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
-  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, inexactRuleNameReason, otherSourceReason, inexactValueReason, inexactValuesTitle, unloadedRule,
+  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, exceptionComment, inexactRuleNameReason, otherSourceReason, inexactValueReason, inexactValuesTitle, unloadedRule,
   type DeploymentBlock, type InexactValue, type Insertion, type LoadOrderBlock, type RefusedShape,
 } from './tuning';
 
@@ -295,7 +295,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       // Already in another entry of the same values (Falco reads them all): not offered again.
       const elsewhere = (plan: (text: string) => { kind: string }) => (where.others ?? []).some((t) => plan(t).kind === 'present');
       for (const proposal of proposals) {
-        const plan = planException(where.text, proposal, unloaded?.comment, where.header);
+        const plan = planException(where.text, proposal, exceptionComment(proposal, unloaded?.comment), where.header);
         if (plan.kind !== 'insert' || elsewhere((t) => planException(t, proposal))) continue;
         const edit = where.edit(plan.insertion);
         if (edit === undefined) { unsaved = true; continue; }

@@ -7,7 +7,7 @@ import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, sourceConflictNote, type MitreListing } from './hover';
 import {
   EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, inexactRuleNameReason, otherSourceReason, shellOfParentReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
+  proposeExceptions, exceptionComment, processKeyReason, inexactRuleNameReason, otherSourceReason, shellOfParentReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
 import { ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -220,7 +220,8 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
       : targets.length ? `to ${targets.join(', or to ')}` : undefined;
     // Not "this alert only": every later alert of the rule with the same values is silenced too.
     parts.push(`An exception on this alert's values (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${where ? `; the quick fix "Add exception" writes it ${where}` : ''}:`);
-    parts.push(cappedBlock(exceptionItemYaml(proposals[0], unloadedRule(view)?.comment).trimEnd(), 'yaml', 'exception'));
+    parts.push(cappedBlock(exceptionItemYaml(proposals[0], exceptionComment(proposals[0], unloadedRule(view)?.comment)).trimEnd(), 'yaml', 'exception'));
+    if (proposals.some((p) => p.shape.fields.includes('proc.exepath') || p.shape.fields.includes('proc.name'))) parts.push(processKeyReason(view, (v) => cappedCode(v, 200)));
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
     if (controllerReason) parts.push(`Why not on the user and namespace: ${controllerReason}.`);

@@ -238,11 +238,91 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   // Not on a socket connection: its name holds the client's port, which the next connection does not share.
   { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
-  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) },
+  // Offered on its own when the alert has no proc.name; otherwise "process + parent" is this pair when the path keys the
+  // process (processKey). Not where the path is another file than the one the process was started by (a script's
+  // interpreter, busybox: it would cover everything run through that file) or no file (a memfd).
+  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) && !pathIsNotTheProgram(v) },
   // Not for a controller: it acts for every workload of the namespace.
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'], appliesTo: (v) => kubernetesController(v) === undefined },
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
 ];
+
+/**
+ * Which field an exception keys the alert's process by. proc.name is the kernel's comm, which any process sets for
+ * itself (a binary copied under an allowed name, prctl PR_SET_NAME); proc.exepath is the path of the file the kernel
+ * runs (mm->exe_file, the execve exit event's trusted_exepath, libs 0.25.2 parsers.cpp:1563-1566, symbolic links
+ * resolved), which only one who can write that path can put a program at. libsinsp has it at every Falco release
+ * Falco Lens targets (PT_CHARBUF, sinsp_filtercheck_thread.cpp:52 at libs 0.14.1, Falco 0.37), so `=` and `in`
+ * compare it as a string. The path keys the process unless:
+ * - `none`: the alert has no proc.exepath (or `<NA>`, which libsinsp gives when it could not read it);
+ * - `not a file`: it is not a file's absolute path that only this program has: a memfd (`/memfd:<name>`, any process
+ *   names its own; the kernel's path of one, with " (deleted)" cut by libsinsp from libs 0.20, threadinfo.cpp
+ *   set_exepath), a deleted file (" (deleted)" still there before libs 0.20, Falco 0.40), a relative path (what old
+ *   captures rebuild from the execve argument, parsers.cpp:1567-1660);
+ * - `unwritable`: a value no exception is written with (inexactValue, isSafeExceptionValue: the shapes of the path are
+ *   refused, and say why);
+ * - `other name`: its file name is not proc.name. The comm is the file name the process was started by (at most 15
+ *   bytes, TASK_COMM_LEN), and exe_file is another file for a script (its interpreter: every script run by
+ *   /usr/bin/bash), a busybox applet (/bin/busybox for ls, sh, wget...) or a program started through a link whose
+ *   name differs: the path would cover every script or command run through that file, so the name stays.
+ */
+export type ProcessKey = { field: 'proc.exepath'; path: string } | { field: 'proc.name'; why: 'none' | 'not a file' | 'unwritable' | 'other name'; path?: string };
+
+export function processKey(view: AlertView): ProcessKey {
+  const path = valueOf(view, 'proc.exepath');
+  if (!path) return { field: 'proc.name', why: 'none' };
+  if (!path.startsWith('/') || path.startsWith('/memfd:') || path.endsWith(' (deleted)')) return { field: 'proc.name', why: 'not a file', path };
+  if (inexactValue(path) !== undefined || !isSafeExceptionValue(path)) return { field: 'proc.name', why: 'unwritable', path };
+  const name = valueOf(view, 'proc.name');
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  if (name !== undefined && name !== file && !(new TextEncoder().encode(name).length === 15 && file.startsWith(name))) return { field: 'proc.name', why: 'other name', path };
+  return { field: 'proc.exepath', path };
+}
+
+/** Whether proc.exepath names another file than the process's own (a script's interpreter, busybox) or none (a memfd,
+ *  a deleted file): an exception on it would not be about this program. */
+function pathIsNotTheProgram(view: AlertView): boolean {
+  const key = processKey(view);
+  return key.field === 'proc.name' && (key.why === 'other name' || key.why === 'not a file');
+}
+
+/** The comment written above a new exception keying the process by its executable's path (trusted text: no alert
+ *  value), after the unloaded rule's comment (unloadedRule) when there is one. */
+export function exceptionComment(p: ExceptionProposal, unloaded?: string): string[] {
+  const key = p.shape.fields.includes('proc.exepath') ? 'Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.' : undefined;
+  return [unloaded, key].filter((c) => c !== undefined);
+}
+
+/** Which field keys the process and why, in one sentence (trusted text; alert values pass through `quote`). */
+export function processKeyReason(view: AlertView, quote: (value: string) => string = (v) => v): string {
+  const key = processKey(view);
+  if (key.field === 'proc.exepath') {
+    return `The process is keyed by ${quote('proc.exepath')}, the path of its executable: any program can call itself ${quote(valueOf(view, 'proc.name') ?? 'by a name')}, only one placed at that path runs from it.`;
+  }
+  const weak = `The process is keyed by ${quote('proc.name')}, a name any program can give itself`;
+  if (key.why === 'none') return `${weak}: the alert has no ${quote('proc.exepath')} (add it to the rule's output to key the exception by the executable's path).`;
+  if (key.why === 'not a file') return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is not the path of a file only this program has (a memfd, a deleted file or a relative path).`;
+  if (key.why === 'unwritable') return `${weak}: its ${quote('proc.exepath')} holds characters Falco would read as part of the condition, or bytes the alert does not show, so no exception is written with it.`;
+  return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is another file (a script's interpreter, a multi-call binary such as busybox, or a link's target), and an exception on it would cover everything run through that file.`;
+}
+
+/** The exception shapes for this alert: the process keyed by its executable's path where processKey says so, each
+ *  pair of fields once (process + parent keyed by the path is executable path + parent). */
+export function exceptionShapes(view: AlertView): ExceptionShape[] {
+  const byPath = processKey(view).field === 'proc.exepath';
+  const seen = new Set<string>();
+  const out: ExceptionShape[] = [];
+  for (const shape of EXCEPTION_SHAPES) {
+    const keyed = byPath && shape.fields.includes('proc.name')
+      ? { ...shape, label: shape.label.replace('process', 'executable path'), fields: shape.fields.map((f) => (f === 'proc.name' ? 'proc.exepath' : f)) }
+      : shape;
+    const id = keyed.fields.join(' ');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(keyed);
+  }
+  return out;
+}
 
 /**
  * Why an alert value is not the text Falco compares, or undefined when it is (an exception written from it would
@@ -476,7 +556,7 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
   const otherSource: ExceptionShape[] = [];
   if (!view.rule || isInternalEvent(view.rule, view.source) || inexactRuleNameReason(view)) return { proposals, refused, notApplicable, otherSource };
   const ruleSource = view.ruleSummary?.source;
-  for (const shape of EXCEPTION_SHAPES) {
+  for (const shape of exceptionShapes(view)) {
     const values = shape.fields.map((f) => valueOf(view, f));
     if (values.some((v) => v === undefined || v === '')) continue;
     if (ruleSource && !shapeOfSource(shape, ruleSource)) { otherSource.push(shape); continue; }
@@ -531,12 +611,12 @@ export function fillTuningYaml(yaml: string, valueOf: (field: string) => string 
 
 function row(values: string[]): string { return `[${values.map(yamlQuote).join(', ')}]`; }
 
-/** `# text` lines above a generated item (trusted text only: no alert value goes into a comment). */
-function commentLines(comment: string | undefined): string[] {
-  return comment === undefined ? [] : [`# ${comment.replace(/[\r\n\u2028\u2029]+/g, ' ')}`];
+/** `# text` lines above a generated item, one per comment (trusted text only: no alert value goes into a comment). */
+function commentLines(comment: string | readonly string[] | undefined): string[] {
+  return (typeof comment === 'string' ? [comment] : comment ?? []).map((c) => `# ${c.replace(/[\r\n\u2028\u2029]+/g, ' ')}`);
 }
 
-export function exceptionItemYaml(p: ExceptionProposal, comment?: string): string {
+export function exceptionItemYaml(p: ExceptionProposal, comment?: string | readonly string[]): string {
   return [
     ...commentLines(comment),
     `- rule: ${yamlQuote(p.rule)}`,
@@ -631,7 +711,7 @@ function sameShape(ex: YAMLMap, p: ExceptionProposal): boolean {
 /** How to add an exception to the local rules file's text: merged into an existing override item when possible. */
 /** `comment` (trusted text) goes above a new item, not into an item the file already has for the rule. */
 /** `header` (trusted text) starts the file when it is empty (the local file's, by default). */
-export function planException(localText: string, p: ExceptionProposal, comment?: string, header?: string): TuningPlan {
+export function planException(localText: string, p: ExceptionProposal, comment?: string | readonly string[], header?: string): TuningPlan {
   let items: RuleItem[];
   try { items = ruleItems(localText); } catch { items = []; }
   const mine = items.filter((i) => i.name === p.rule);
