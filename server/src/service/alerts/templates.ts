@@ -112,6 +112,15 @@ interface LibraryTemplate extends CompiledTemplate {
 
 const PRINTED_MARK = ' container_image=';
 
+/** Where the fields Falco appends to a template without %container.info start (-1: none): at ` container_id=`, or at
+ *  the ` vpid=… vtid=…` just before it that -pcg and -pkg print first (PRINTED_GVISOR). */
+function suffixStart(output: string): number {
+  const at = output.lastIndexOf(' container_id=');
+  if (at <= 0) return at;
+  const gvisor = / vpid=[^ ]* vtid=[^ ]*$/.exec(output.slice(Math.max(0, at - 64), at));
+  return gvisor ? at - gvisor[0].length : at;
+}
+
 /** Templates that share their first literal (the 39 gcp_auditlog outputs all start with `project=`): the first literal
  *  cannot tell them apart, so they are found by their second. Every member's second literal starts with `anchor`; a
  *  member matches only if its second literal occurs in the output after the first literal, so at an occurrence of
@@ -250,7 +259,7 @@ export class TemplateLibrary {
     let best: LibraryTemplate | undefined;
     let bestScore = 0;
     if (ties) ties.length = 0;
-    // Where Falco ≥ 0.41's appended suffix starts: searched for only when a template does not match the whole
+    // Where the appended fields start (Falco ≥ 0.41's suffix, or -pc/-pk/-pcg/-pkg at 0.37-0.40): searched for only when a template does not match the whole
     // output (a template ending with a field matches it whole, the suffix in its last value). -2: not searched yet.
     let suffixAt = -2;
     const printed = output.includes(PRINTED_MARK);
@@ -267,7 +276,7 @@ export class TemplateLibrary {
         const later = best !== undefined && score === bestScore && t.order >= best.order;
         if (later && !(ties && this.mayTie(best!, t, ties))) continue;
         if (!bodyMatches(output, output.length, t)) {
-          if (suffixAt === -2) suffixAt = output.lastIndexOf(' container_id=');
+          if (suffixAt === -2) suffixAt = suffixStart(output);
           if (!(suffixAt > 0 && bodyMatches(output, suffixAt, t))) continue;
         }
         if (later) { ties!.push(t.rule.name); continue; }
@@ -316,7 +325,7 @@ export class TemplateLibrary {
 
   /** The highest-scoring template that matches (the first of equal scores), its template values and its ties. */
   private bestMatch(output: string, priority: number): TemplateMatch | undefined {
-    const suffixAt = output.lastIndexOf(' container_id=');
+    const suffixAt = suffixStart(output);
     let best: TemplateMatch | undefined;
     let bestTemplate: LibraryTemplate | undefined;
     const ties: string[] = [];
@@ -521,10 +530,10 @@ function priorityIndex(p: string): number {
 
 /** Matches one compiled template against a rendered output; undefined when it does not match. */
 export function matchTemplate(output: string, t: CompiledTemplate): MatchedValue[] | undefined {
-  return matchTemplateAt(output, output.lastIndexOf(' container_id='), t);
+  return matchTemplateAt(output, suffixStart(output), t);
 }
 
-/** matchTemplate with the offset of the output's last ` container_id=` (-1 when none) found by the caller. */
+/** matchTemplate with the offset where the appended fields start (suffixStart, -1 when none) found by the caller. */
 function matchTemplateAt(output: string, suffixAt: number, t: CompiledTemplate): MatchedValue[] | undefined {
   // Try without Falco ≥ 0.41's appended suffix first, so that a template ending with a field does not swallow it.
   if (suffixAt > 0) {
