@@ -338,10 +338,12 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
   if (views.length > MAX_TABLE_ROWS) rows.push(`| … | | | | ${views.length - MAX_TABLE_ROWS} more alerts | | |`);
   out.push(rows.join('\n'));
   yield;
-  // One section per rule, most severe first.
+  // One section per rule, most severe first. Alerts whose source is not the loaded rule's (ruleSourceConflict: another
+  // Falco's definition of the name) get a section of their own per source, so that the note, the fields and the tuning
+  // of a section are those of all its alerts, not of its first one.
   const groups = new Map<string, AlertView[]>();
   for (const v of views) {
-    const key = ruleLabel(v);
+    const key = `${ruleLabel(v)}\u0000${ruleSourceConflict(v)?.alert ?? ''}`;
     const list = groups.get(key) ?? [];
     list.push(v);
     groups.set(key, list);
@@ -350,7 +352,8 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
   for (const [i, group] of ordered.entries()) {
     const first = group[0];
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
-    out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}`);
+    const conflict = ruleSourceConflict(first);
+    out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}${conflict ? ` (source ${cappedCode(conflict.alert, 100)})` : ''}`);
     out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => lineOf(v) + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
         : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
@@ -360,7 +363,6 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     if (first.ruleSummary?.desc) why.push(`The rule's description: ${cappedText(first.ruleSummary.desc.trim())}`);
     if (first.priority >= 0) why.push(`Priority ${escapeMarkdown(first.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[first.priority])}.`);
     if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
-    const conflict = ruleSourceConflict(first);
     if (conflict) why.push(sourceConflictNote(conflict));
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
     const mitre = mitreListing(first, playbook?.mitre ?? []);
