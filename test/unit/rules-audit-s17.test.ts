@@ -155,3 +155,25 @@ test('tags key hover: falco.yaml\'s rules selection is named as a Falco 0.38 fea
   assert.match(hoverMarkdownAt(marked, '0.37'), /`-T`\/`-t`; falco\.yaml's `rules` selection from Falco 0\.38, not in 0\.37/);
   assert.match(hoverMarkdownAt(marked, '0.38'), /falco\.yaml `rules` selection, `-T`\/`-t`/);
 });
+
+test('a macro redefined with a condition starting with "and" gets the override that appends it; applied, the file is clean and the fix is not offered again', () => {
+  const base = '/ws/falco_rules.yaml';
+  const local = '/ws/local.yaml';
+  const baseText = '- macro: spawned_process\n  condition: evt.type = execve\n';
+  const text = '# mine\n- macro: spawned_process\n  condition: and proc.name = x  # keep\n';
+  const host = new MemoryHost({ [base]: baseText, [local]: text }, { folders: ['/ws'], ruleFiles: [base, local] });
+  const service = createRulesService(host);
+  const doc = rulesDoc(local, text);
+  service.didOpenOrChange?.(doc);
+  const d = service.diagnostics(doc).find((x) => x.code === 'condition-syntax');
+  assert.ok(d);
+  const actions = service.codeActions!(doc, d.range, { diagnostics: [d] });
+  assert.deepEqual(actions.map((a) => a.title), ["Change the earlier macro instead: add 'override: condition: append'"]);
+  const fixed = applyEdits(text, editsFor(actions[0].edit, doc.uri));
+  assert.equal(fixed, `${text}  override:\n    condition: append\n`);
+  const again = rulesDoc(local, fixed, 2);
+  service.didOpenOrChange?.(again);
+  assert.deepEqual(service.diagnostics(again).filter((x) => x.severity === 1), []);
+  // A macro no earlier file defines: no earlier one to append to.
+  assert.deepEqual(findingsAt('/ws/r.yaml', '- macro: mine\n  condition: and proc.name = x\n', '0.44').map((f) => f.split(':')[0]), ['1 condition-syntax and', '3 unused-macro mine']);
+});

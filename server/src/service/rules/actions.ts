@@ -204,7 +204,19 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
     case Code.ConditionSyntax: {
       // `k8s.ns.label.app-tier`, which Falco's condition parser cuts at the '-' (the range is the text it did not take).
       const bracket = item && labelBracketEdit(model, item, start, data);
-      return bracket ? [fix(`Write the argument in brackets: '${bracket.bracketForm}'`, [bracket.edit], true)] : [];
+      if (bracket) return [fix(`Write the argument in brackets: '${bracket.bracketForm}'`, [bracket.edit], true)];
+      // `condition: and …` in an item that redefines an earlier one without `override:`: the author meant to append
+      // (Falco reads the item as a new definition whose condition starts with 'and'), as MissingRequiredKey offers.
+      const written = item && entryOf(item, 'condition')?.value;
+      const leading = scalarText(written)?.trimStart() ?? '';
+      const word = model.text.slice(start, end);
+      if (!item || (word !== 'and' && word !== 'or') || !leading.startsWith(`${word} `) || (item.kind !== 'macro' && item.kind !== 'rule')
+        || entryOf(item, 'override') || isLegacyAppendItem(item) || !definedBefore(load, file, item)) return [];
+      const override = overrideOfWrittenKeys(item);
+      if (!override) return [];
+      const text = override.map(([k, op]) => `${k}: ${op}`).join(', ');
+      return [fix(`Change the earlier ${item.kind} instead: add 'override: ${text}'`,
+        [appendEntries(model, item, isFlowItem(item) ? [`override: {${text}}`] : ['override:', ...override.map(([k, op]) => `  ${k}: ${op}`)])], true)];
     }
     case Code.FieldArgument: {
       // `k8s.pod.label.team` -> `k8s.pod.label[team]` (the range is the field's name).
