@@ -116,25 +116,34 @@ test('field hover: container fields are libsinsp\'s own before Falco 0.41, the c
   assert.match(label, /Not in Falco 0\.37/);
 });
 
-test('a misspelt override operation gets the allowed one it is closest to as a quick fix; the fixed item is clean', () => {
+/**
+ * The quick fixes of the first finding `code` of a local rules file loaded after a base file defining
+ * spawned_process: their titles, the text after the first one, and the errors left after it.
+ */
+function fixAfterBase(text: string, code: string) {
   const base = '/ws/falco_rules.yaml';
   const local = '/ws/local.yaml';
   const baseText = '- macro: spawned_process\n  condition: evt.type = execve\n';
-  const text = '- macro: spawned_process\n  condition: and proc.name = x   # keep\n  override:\n    condition: appned  # keep too\n';
   const host = new MemoryHost({ [base]: baseText, [local]: text }, { folders: ['/ws'], ruleFiles: [base, local] });
   const service = createRulesService(host);
   const doc = rulesDoc(local, text);
   service.didOpenOrChange?.(doc);
-  const d = service.diagnostics(doc).find((x) => x.code === 'invalid-override');
-  assert.ok(d);
-  assert.match(String(d.message), /Allowed values are: append, replace\. Did you mean 'append'\?/);
+  const d = service.diagnostics(doc).find((x) => x.code === code);
+  assert.ok(d, `no ${code}`);
   const actions = service.codeActions!(doc, d.range, { diagnostics: [d] });
-  assert.deepEqual(actions.map((a) => a.title), ["Change to operation 'append'"]);
-  const fixed = applyEdits(text, editsFor(actions[0].edit, doc.uri));
-  assert.equal(fixed, text.replace('appned', 'append'));
+  const fixed = actions.length ? applyEdits(text, editsFor(actions[0].edit, doc.uri)) : text;
   const again = rulesDoc(local, fixed, 2);
   service.didOpenOrChange?.(again);
-  assert.deepEqual(service.diagnostics(again).filter((x) => x.severity === 1), []);
+  return { message: String(d.message), titles: actions.map((a) => a.title), fixed, errorsAfter: service.diagnostics(again).filter((x) => x.severity === 1) };
+}
+
+test('a misspelt override operation gets the allowed one it is closest to as a quick fix; the fixed item is clean', () => {
+  const text = '- macro: spawned_process\n  condition: and proc.name = x   # keep\n  override:\n    condition: appned  # keep too\n';
+  const { message, titles, fixed, errorsAfter } = fixAfterBase(text, 'invalid-override');
+  assert.match(message, /Allowed values are: append, replace\. Did you mean 'append'\?/);
+  assert.deepEqual(titles, ["Change to operation 'append'"]);
+  assert.equal(fixed, text.replace('appned', 'append'));
+  assert.deepEqual(errorsAfter, []);
   // An operation the key does not allow at all has no guess: `items: prepend` in a list.
   const list = '- list: l\n  items: [a]\n  override:\n    items: prepend\n';
   assert.deepEqual(findingsAt('/ws/r.yaml', list, '0.44').filter((f) => f.includes('invalid-override')).map((f) => f.includes('Did you mean')), [false]);
@@ -157,23 +166,11 @@ test('tags key hover: falco.yaml\'s rules selection is named as a Falco 0.38 fea
 });
 
 test('a macro redefined with a condition starting with "and" gets the override that appends it; applied, the file is clean and the fix is not offered again', () => {
-  const base = '/ws/falco_rules.yaml';
-  const local = '/ws/local.yaml';
-  const baseText = '- macro: spawned_process\n  condition: evt.type = execve\n';
   const text = '# mine\n- macro: spawned_process\n  condition: and proc.name = x  # keep\n';
-  const host = new MemoryHost({ [base]: baseText, [local]: text }, { folders: ['/ws'], ruleFiles: [base, local] });
-  const service = createRulesService(host);
-  const doc = rulesDoc(local, text);
-  service.didOpenOrChange?.(doc);
-  const d = service.diagnostics(doc).find((x) => x.code === 'condition-syntax');
-  assert.ok(d);
-  const actions = service.codeActions!(doc, d.range, { diagnostics: [d] });
-  assert.deepEqual(actions.map((a) => a.title), ["Change the earlier macro instead: add 'override: condition: append'"]);
-  const fixed = applyEdits(text, editsFor(actions[0].edit, doc.uri));
+  const { titles, fixed, errorsAfter } = fixAfterBase(text, 'condition-syntax');
+  assert.deepEqual(titles, ["Change the earlier macro instead: add 'override: condition: append'"]);
   assert.equal(fixed, `${text}  override:\n    condition: append\n`);
-  const again = rulesDoc(local, fixed, 2);
-  service.didOpenOrChange?.(again);
-  assert.deepEqual(service.diagnostics(again).filter((x) => x.severity === 1), []);
+  assert.deepEqual(errorsAfter, []);
   // A macro no earlier file defines: no earlier one to append to.
   assert.deepEqual(findingsAt('/ws/r.yaml', '- macro: mine\n  condition: and proc.name = x\n', '0.44').map((f) => f.split(':')[0]), ['1 condition-syntax and', '3 unused-macro mine']);
 });
