@@ -2,7 +2,7 @@
 // and values as Falco's collector and compiler read them at each release.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hoverMarkdownAt } from './rules-nav-helpers';
+import { hoverMarkdownAt, openAt, workspace } from './rules-nav-helpers';
 import { applyEdits, editsFor, findingsAt, MemoryHost, rulesDoc } from './rules-host';
 import { createRulesService } from '../../server/src/service/rules';
 
@@ -173,4 +173,19 @@ test('a macro redefined with a condition starting with "and" gets the override t
   assert.deepEqual(errorsAfter, []);
   // A macro no earlier file defines: no earlier one to append to.
   assert.deepEqual(findingsAt('/ws/r.yaml', '- macro: mine\n  condition: and proc.name = x\n', '0.44').map((f) => f.split(':')[0]), ['1 condition-syntax and', '3 unused-macro mine']);
+});
+
+test('exception comps completion: with a single field only in, pmatch and intersects, which Falco takes there', () => {
+  const labels = (marked: string) => {
+    const { service } = workspace({});
+    const { doc, position } = openAt(service, '/ws/r.yaml', marked);
+    return (service.completion!(doc, position)?.items ?? []).map((i) => i.label);
+  };
+  const single = `${rule('evt.type = execve')}  exceptions:\n    - name: x\n      fields: proc.name\n      comps: <|>\n`;
+  assert.deepEqual(labels(single), ['in', 'pmatch', 'intersects']);
+  const listed = `${rule('evt.type = execve')}  exceptions:\n    - name: x\n      fields: [proc.name]\n      comps: [<|>]\n`;
+  assert.ok(labels(listed).includes('startswith'));
+  // The second exception is judged by its own fields.
+  const second = `${rule('evt.type = execve')}  exceptions:\n    - name: x\n      fields: [proc.name]\n    - name: y\n      fields: proc.name\n      comps: <|>\n`;
+  assert.deepEqual(labels(second), ['in', 'pmatch', 'intersects']);
 });

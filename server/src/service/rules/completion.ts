@@ -13,7 +13,7 @@ import {
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
 import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorRejection } from './operators';
 import {
-  APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE,
+  APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
 import { itemAt, type FileAnalysis } from './semanticTokens';
 import { appendsCondition, type Definitions, type LoadResult, type LoadedFile } from './workspace';
@@ -353,7 +353,8 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
       return list(valueItems(ops, range, CompletionItemKind.EnumMember));
     }
     if (parent?.key === 'exceptions') {
-      if (key === 'comps') return list(valueItems(['=', '!=', 'in', 'pmatch', 'startswith', 'endswith', 'contains', 'glob'], range, CompletionItemKind.Operator));
+      // With a single field (`fields: proc.name`) Falco takes only these (rule_loader_collector.cpp validate_exception_info).
+      if (key === 'comps') return list(valueItems(singleFieldException(item, offset) ? SINGLE_FIELD_COMPS : ['=', '!=', 'in', 'pmatch', 'startswith', 'endswith', 'contains', 'glob'], range, CompletionItemKind.Operator));
       return null;
     }
     if (indent.length !== keyColumn && !(lineBefore.trimStart().startsWith('-'))) return null;
@@ -421,4 +422,14 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
     }
   }
   return lineCompletion(ctx, item);
+}
+
+/** Whether the exception holding `offset` names a single field (`fields: proc.name`, not a list). */
+function singleFieldException(item: ModelItem, offset: number): boolean {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return false;
+  // The last exception starting before the cursor (a value being typed may end after the mapping's span).
+  const ex = exceptions.items.filter((e) => e.span.start <= offset).pop();
+  const fields = ex?.kind === 'map' ? ex.entries.find((e) => e.key === 'fields')?.value : undefined;
+  return fields?.kind === 'scalar' && typeof fields.value === 'string';
 }
