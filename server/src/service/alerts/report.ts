@@ -149,8 +149,21 @@ function commandsMarkdown(playbook: Playbook, view: AlertView, which: 'investiga
   }).join('\n\n');
 }
 
+/** Whether a mitigation is set in a Kubernetes workload: a pod spec or container securityContext, or a NetworkPolicy
+ *  (which selects pods). None of them reaches a process on the host. */
+function setInWorkload(m: Playbook['mitigations'][number]): boolean {
+  const c = m.config;
+  return c !== undefined && c.language === 'yaml' && (/^\s*securityContext:/m.test(c.text) || /^kind: NetworkPolicy$/m.test(c.text) || /pod spec|securityContext|NetworkPolicy/i.test(c.title));
+}
+
 function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
-  return playbook.mitigations.map((m) => {
+  // An alert of a process on the host (container.id `host`): what a pod spec or a NetworkPolicy sets does not reach it.
+  const onHost = valueOf(view, 'container.id') === 'host';
+  const shown = onHost ? playbook.mitigations.filter((m) => !setInWorkload(m)) : playbook.mitigations;
+  const left = playbook.mitigations.length - shown.length;
+  const note = left ? `${shown.length ? '\n\n' : ''}${left === 1 ? 'One mitigation set' : `${left} mitigations set`} in a Kubernetes pod spec, container securityContext or NetworkPolicy `
+    + `${left === 1 ? 'is' : 'are'} left out: this alert is of a process on the host (${codeSpan('container.id')} = ${codeSpan('host')}), which none of them reaches.` : '';
+  return shown.map((m) => {
     const parts = [`- ${escapeMarkdown(m.summary)}`];
     for (const c of m.commands ?? []) {
       const filled = fillCommand(c.command, view);
@@ -160,7 +173,7 @@ function mitigationsMarkdown(playbook: Playbook, view: AlertView): string {
     }
     if (m.config) parts.push(`\n  ${escapeMarkdown(m.config.title)}\n\n${indent(codeBlock(m.config.text, m.config.language))}`);
     return parts.join('\n');
-  }).join('\n');
+  }).join('\n') + note;
 }
 
 function indent(block: string): string { return block.split('\n').map((l) => `  ${l}`).join('\n'); }
