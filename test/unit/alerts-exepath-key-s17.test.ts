@@ -72,6 +72,7 @@ test('a memfd, a deleted file, a relative path or no path at all: the process is
     assert.match(report(READ(fields)), /the alert has no `proc\.exepath` \(add it to the rule's output/);
   }
   // Without proc.name, the path alone still keys the pair.
+  assert.match(report(READ({ 'proc.exepath': '/usr/bin/cat' })), /any program can take any process name, only one placed at that path runs from it\./);
   assert.deepEqual(exceptionTitles(READ({ 'proc.exepath': '/usr/bin/cat' })), [
     'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml',
     'Add exception for this file + executable path (/etc/shadow, /usr/bin/cat) to falco_rules.local.yaml',

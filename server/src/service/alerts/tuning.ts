@@ -297,7 +297,8 @@ export function exceptionComment(p: ExceptionProposal, unloaded?: string): strin
 export function processKeyReason(view: AlertView, quote: (value: string) => string = (v) => v): string {
   const key = processKey(view);
   if (key.field === 'proc.exepath') {
-    return `The process is keyed by ${quote('proc.exepath')}, the path of its executable: any program can call itself ${quote(valueOf(view, 'proc.name') ?? 'by a name')}, only one placed at that path runs from it.`;
+    const name = valueOf(view, 'proc.name');
+    return `The process is keyed by ${quote('proc.exepath')}, the path of its executable: any program can ${name === undefined ? 'take any process name' : `call itself ${quote(name)}`}, only one placed at that path runs from it.`;
   }
   const weak = `The process is keyed by ${quote('proc.name')}, a name any program can give itself`;
   if (key.why === 'none') return `${weak}: the alert has no ${quote('proc.exepath')} (add it to the rule's output to key the exception by the executable's path).`;
