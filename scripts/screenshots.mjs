@@ -169,6 +169,10 @@ async function openTuningFixes() {
     if (attempt === 12) throw new Error('no tuning fix within a minute (official rules not loaded?)');
     await page.keyboard.press('Escape');
     await hidden('.action-widget');
+    // The bulb may hold the answer given before the rules were loaded (only the report action): clicking it again
+    // shows that answer again, so move the cursor off and back to have the editor ask the server anew.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
   }
 }
 
