@@ -196,7 +196,12 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         const fix = (d.data as { fix?: ConfigFix } | undefined)?.fix;
         if (fix) actions.push(fixAction(doc, d, fix));
       }
-      return actions;
+      // Two findings on one value (the schema's enumeration and the start check) suggest the same edit: offered once.
+      const seen = new Set<string>();
+      return actions.filter((a) => {
+        const key = JSON.stringify([a.title, a.edit]);
+        return !seen.has(key) && seen.add(key);
+      });
     },
 
     documentSymbols(doc: TextDocument): DocumentSymbol[] {

@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
-import { closestNames } from '../rules/closest';
+import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { lineEnding } from '../text';
 import { booleanValue, keySpan, nodeSpan, pairOf, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
@@ -507,9 +507,9 @@ function checkPriority(view: View): void {
   const part = view.one('priority');
   const read = textOf(part?.pair.value);
   if (!part || !read || parsePriority(read.text) !== undefined) return;
-  const suggestions = read.empty ? [] : closestNames(read.text.toLowerCase(), PRIORITY_WORDS, 1, 3);
+  const suggestions = read.empty ? [] : nearMiss(read.text, PRIORITY_WORDS);
   view.refuse(part, valueSpan(part.pair),
-    `unknown priority '${read.text}'${emptyNote(read)} (one of ${PRIORITY_WORDS.join(', ')}, in any case; 'info' also works).`,
+    `unknown priority '${read.text}'${emptyNote(read)} (one of ${PRIORITY_WORDS.join(', ')}, in any case; 'info' also works).${didYouMean(suggestions)}`,
     { path: 'priority', suggestions });
 }
 
@@ -517,9 +517,10 @@ function checkRuleMatching(view: View): void {
   const part = view.one('rule_matching');
   const read = textOf(part?.pair.value);
   if (!part || !read || ['first', 'all'].includes(read.text.toLowerCase())) return;
+  const suggestions = read.empty ? [] : nearMiss(read.text, ['first', 'all']);
   view.refuse(part, valueSpan(part.pair),
-    `unknown rule matching strategy '${read.text}'${emptyNote(read)} (first or all).`,
-    { path: 'rule_matching', suggestions: read.empty ? [] : closestNames(read.text.toLowerCase(), ['first', 'all'], 1, 3) });
+    `unknown rule matching strategy '${read.text}'${emptyNote(read)} (first or all).${didYouMean(suggestions)}`,
+    { path: 'rule_matching', suggestions });
 }
 
 /**
@@ -556,9 +557,10 @@ function checkEngineKind(view: View, ctx: LoadCheckContext): void {
     return;
   }
   const dropped = ['ebpf', 'gvisor'].includes(read.text) ? ` Falco 0.44 dropped the '${read.text}' engine.` : '';
+  const suggestions = read.empty || dropped ? [] : nearMiss(read.text, kinds);
   view.refuse(engine.part, valueSpan(pair),
-    `engine.kind '${read.text}'${emptyNote(read)} is not a valid kind (${kinds.join(', ')}).${dropped}`,
-    { path: 'engine.kind', suggestions: read.empty ? [] : closestNames(read.text, kinds, 1, 3) });
+    `engine.kind '${read.text}'${emptyNote(read)} is not a valid kind (${kinds.join(', ')}).${dropped}${didYouMean(suggestions)}`,
+    { path: 'engine.kind', suggestions });
 }
 
 /** A text value that is missing or empty as Falco reads it: absent, or written "" (an empty value reads 'null'). */
@@ -610,8 +612,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   const logLevel = view.one('log_level');
   const level = textOf(logLevel?.pair.value);
   if (logLevel && level && !LOG_LEVELS.includes(level.text)) {
-    view.refuse(logLevel, valueSpan(logLevel.pair), `unknown log level '${level.text}'${emptyNote(level)} (${LOG_LEVELS.join(', ')}, in lower case).`,
-      { path: 'log_level', suggestions: level.empty ? [] : closestNames(level.text.toLowerCase(), LOG_LEVELS, 1, 3) });
+    const suggestions = level.empty ? [] : nearMiss(level.text, LOG_LEVELS);
+    view.refuse(logLevel, valueSpan(logLevel.pair), `unknown log level '${level.text}'${emptyNote(level)} (${LOG_LEVELS.join(', ')}, in lower case).${didYouMean(suggestions)}`,
+      { path: 'log_level', suggestions });
   }
   // libs_logger.enabled is true when absent from 0.41 on (configuration.cpp:223 at 0.41.0), false before.
   const libsLogger = view.map('libs_logger');
@@ -619,8 +622,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   const severity = textOf(severityPair?.value);
   const libsOn = flag(libsLogger?.map, 'enabled', compareVersions(ctx.target, '0.41') >= 0);
   if (libsLogger && severityPair && severity && libsOn === true && !LIBS_SEVERITIES.includes(severity.text)) {
-    view.refuse(libsLogger.part, valueSpan(severityPair), `unknown sinsp log severity '${severity.text}'${emptyNote(severity)} (${LIBS_SEVERITIES.join(', ')}).`,
-      { path: 'libs_logger.severity', suggestions: severity.empty ? [] : closestNames(severity.text.toLowerCase(), LIBS_SEVERITIES, 1, 3) });
+    const suggestions = severity.empty ? [] : nearMiss(severity.text, LIBS_SEVERITIES);
+    view.refuse(libsLogger.part, valueSpan(severityPair), `unknown sinsp log severity '${severity.text}'${emptyNote(severity)} (${LIBS_SEVERITIES.join(', ')}).${didYouMean(suggestions)}`,
+      { path: 'libs_logger.severity', suggestions });
   }
 
   for (const [key, needed, what] of [['file_output', 'filename', 'file'], ['program_output', 'program', 'program'], ['http_output', 'url', 'http']] as const) {
@@ -654,8 +658,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       if (!read) continue;
       const action = read.text;
       if (!DROP_ACTIONS.includes(action)) {
-        view.refuse(drops.part, nodeSpan(item as Node), `unknown syscall event drop action '${action}' (ignore, log, alert or exit).`,
-          { path: 'syscall_event_drops.actions', suggestions: closestNames(action.toLowerCase(), DROP_ACTIONS, 1, 3) });
+        const suggestions = nearMiss(action, DROP_ACTIONS);
+        view.refuse(drops.part, nodeSpan(item as Node), `unknown syscall event drop action '${action}' (ignore, log, alert or exit).${didYouMean(suggestions)}`,
+          { path: 'syscall_event_drops.actions', suggestions });
       } else if (ignoreSeen && (action === 'log' || action === 'alert')) {
         view.refuse(drops.part, nodeSpan(item as Node), `the drop action '${action}' makes no sense after 'ignore'.`, { path: 'syscall_event_drops.actions' });
       }
@@ -677,8 +682,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   const modePair = scalarPair(capture?.map, 'mode');
   const mode = textOf(modePair?.value);
   if (capture && modePair && mode && compareVersions(ctx.target, '0.42') >= 0 && !['rules', 'all_rules'].includes(mode.text)) {
-    view.refuse(capture.part, valueSpan(modePair), `capture.mode '${mode.text}'${emptyNote(mode)} is not a valid mode (rules or all_rules).`,
-      { path: 'capture.mode', suggestions: mode.empty ? [] : closestNames(mode.text, ['rules', 'all_rules'], 1, 3) });
+    const suggestions = mode.empty ? [] : nearMiss(mode.text, ['rules', 'all_rules']);
+    view.refuse(capture.part, valueSpan(modePair), `capture.mode '${mode.text}'${emptyNote(mode)} is not a valid mode (rules or all_rules).${didYouMean(suggestions)}`,
+      { path: 'capture.mode', suggestions });
   }
 
   const engine = view.map('engine');
@@ -711,8 +717,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       const read = textOf(node);
       if (!read || pluginNames.has(read.text)) continue;
       const defined = pluginNames.size === 0 ? ' No plugins entry is defined at all.' : '';
-      view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${view.unknownNote()}`,
-        { path: 'load_plugins[]', suggestions: closestNames(read.text, pluginNames, 1) });
+      const suggestions = closestNames(read.text, pluginNames, 1);
+      view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${didYouMean(suggestions)}${view.unknownNote()}`,
+        { path: 'load_plugins[]', suggestions });
     }
   }
 
@@ -953,7 +960,7 @@ function checkRuleSelection(view: View, ctx: LoadCheckContext): void {
           const suggestions = pattern.includes('*') ? [] : closestNames(pattern, ctx.rules.map((r) => r.name), 3);
           ctx.report(ConfigCode.SelectsNothing, nodeSpan(ruleNode),
             `No loaded rule is named '${pattern}'${pattern.includes('*') ? ' (as Falco matches \'*\')' : ''}: this ${op} selects nothing.`
-            + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''),
+            + didYouMean(suggestions),
             { path: `rules[].${op}.rule`, suggestions });
         }
       }
@@ -965,7 +972,7 @@ function checkRuleSelection(view: View, ctx: LoadCheckContext): void {
           const suggestions = closestNames(name, tags, 3);
           ctx.report(ConfigCode.SelectsNothing, nodeSpan(tagNode),
             `No loaded rule has the tag '${name}': this ${op} selects nothing (Falco matches tags exactly).`
-            + (suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''),
+            + didYouMean(suggestions),
             { path: `rules[].${op}.tag`, suggestions });
         }
       }

@@ -8,7 +8,7 @@ import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_READ_AS, CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_SEQUENCES, CONFIG_STRING_SEQUENCES, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
-import { closestNames } from '../rules/closest';
+import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { yamlQuote } from '../yamlText';
 import { booleanValue, keySpan, nodeSpan, scalarKind, streamInteger, usesEnvironment, valueText, type ScalarKind } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
@@ -198,8 +198,8 @@ function checkScalar(node: Scalar, schema: ConfigNode, path: ConfigPath, ctx: Sc
   if (schema.enum && schema.enum.length > 0) {
     const allowed = schema.enum.map(String);
     if (!allowed.includes(text)) {
-      const suggestions = closestNames(text, allowed, 1, Math.max(3, Math.ceil(text.length / 2)));
-      ctx.report(ConfigCode.NotInEnum, nodeSpan(node), `${pathText(path)} is one of ${allowed.map((v) => `'${v}'`).join(', ')}; '${text}' is none of them.`,
+      const suggestions = nearMiss(text, allowed);
+      ctx.report(ConfigCode.NotInEnum, nodeSpan(node), `${pathText(path)} is one of ${allowed.map((v) => `'${v}'`).join(', ')}; '${text}' is none of them.${didYouMean(suggestions)}`,
         { path: pathText(path), suggestions, allowed });
     }
   }
@@ -334,7 +334,7 @@ function reportUnknownKey(item: Pair, key: string, keyPath: ConfigPath, known: s
     return !(p.removedIn && compareVersions(ctx.target, p.removedIn) >= 0) && !(since && compareVersions(ctx.target, since) < 0);
   });
   const suggestions = closestNames(key, current, 3);
-  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+  const hint = didYouMean(suggestions);
   const effect = validates(ctx)
     ? 'Falco\'s schema validation fails on it, and Falco ignores it.'
     : `Falco ${ctx.target} does not validate its configuration and silently ignores it.`;

@@ -112,3 +112,26 @@ function closestAmong(name: string, names: readonly string[], lowerNames: readon
   for (const s of scored) if (!out.includes(s.name) && out.length < max) out.push(s.name);
   return out;
 }
+
+/**
+ * The known word a value that is none of them most likely means, for a "Did you mean": the same word in another
+ * case, else the closest within three edits, else the one word the value starts with or that starts with the value
+ * (three characters at least: `information` → `info`, `crit` → `critical`). Empty when none stands out.
+ */
+export function nearMiss(text: string, words: readonly string[]): string[] {
+  const lower = text.toLowerCase();
+  const same = words.find((w) => w.toLowerCase() === lower);
+  if (same !== undefined) return same === text ? [] : [same];
+  const close = closestNames(lower, words, 1, 3);
+  if (close.length > 0 || lower.length < 3) return close;
+  const prefixed = words.filter((w) => {
+    const l = w.toLowerCase();
+    return l.length >= 3 && (lower.startsWith(l) || l.startsWith(lower));
+  });
+  return prefixed.length === 1 ? prefixed : [];
+}
+
+/** " Did you mean 'a' or 'b'?" for a message, or nothing. */
+export function didYouMean(suggestions: readonly string[]): string {
+  return suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+}
