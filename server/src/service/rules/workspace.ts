@@ -595,7 +595,8 @@ export function overrideDefines(item: ModelItem): boolean {
   if (item.kind !== 'macro' && item.kind !== 'list') return false;
   if (isLegacyAppend(item)) return false;
   for (const { op } of overridesOf(item).values()) if (op === 'append') return false;
-  return true;
+  // A macro Falco refuses whose text reads as an append (appendsCondition) is taken as the append it was meant to be.
+  return !(item.kind === 'macro' && appendsCondition(item));
 }
 
 /**
@@ -630,11 +631,43 @@ function hasDefiningRuleKey(item: ModelItem): boolean {
   return false;
 }
 
-/** Whether the item's condition is appended to an earlier one (parsed as a continuation of it). */
+/**
+ * Whether the item's condition is read as a continuation of an earlier one (parsed behind a stand-in for it): an
+ * override or `append: true` says so; or the text starts with `and`/`or` in an item that Falco's reader refuses before
+ * anything is compiled, so that the author's append is checked, not a whole condition whose syntax error Falco never
+ * reports. rule_loader_reader.cpp (the same at 0.37.0-0.44.1: read_item, decode_overrides, decode_val_generic)
+ * throws for an override whose condition operation is neither `append` nor `replace` (another word, a list or a
+ * mapping: "Invalid override operation", "bad conversion"), for an override written as a list, for a condition with
+ * no entry under an override ("Unexpected key 'condition'", or a macro's override of a key it cannot override), and
+ * for a new rule without `desc`, `output` or `priority` ("Item has no mapping for key", "Mapping for key ... is
+ * empty"); reader::read then stops reading the file and load_rules compiles nothing of it (falco_engine.cpp), so
+ * Falco reports that one error.
+ */
 export function appendsCondition(item: ModelItem): boolean {
   const override = entryOf(item, 'override')?.value;
-  if (override?.kind === 'map') return override.entries.some((e) => e.key === 'condition' && scalarText(e.value) === 'append');
-  return isLegacyAppend(item);
+  if (overrideHasEntries(override)) {
+    const op = override!.kind === 'map' ? scalarText(override!.entries.find((e) => e.key === 'condition')?.value) : undefined;
+    return op === 'append' || (op !== 'replace' && startsAsContinuation(item));
+  }
+  if (isLegacyAppend(item)) return true;
+  return item.kind === 'rule' && startsAsContinuation(item) && lacksRuleKey(item);
+}
+
+/** A new rule without one of these (or with it empty) is refused by Falco's reader. */
+const RULE_KEYS_READ = ['desc', 'output', 'priority'];
+
+function lacksRuleKey(item: ModelItem): boolean {
+  for (let i = 0; i < RULE_KEYS_READ.length; i++) {
+    const v = entryOf(item, RULE_KEYS_READ[i])?.value;
+    if (!v || (v.kind === 'scalar' && (v.value === null || v.text === ''))) return true;
+  }
+  return false;
+}
+
+/** Whether the item's condition text starts with the word `and` or `or` (after blanks, as libsinsp's lexer skips them). */
+function startsAsContinuation(item: ModelItem): boolean {
+  const text = scalarText(entryOf(item, 'condition')?.value);
+  return text !== undefined && /^[ \t\b\r\n]*(?:and|or)(?![A-Za-z0-9_.])/.test(text);
 }
 
 export function isLegacyAppend(item: ModelItem): boolean {
