@@ -122,7 +122,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         emptyConfiguration(model, merged.whole && merged.main === merged.edited && !options.overlay, out);
         return out.list;
       }
-      checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report });
+      checkSchema(contents, FALCO_CONFIG_SCHEMA, { target, report: out.report, text: model.text });
       // The paths of an overlay or a pod's file are those of the machine Falco will run on, not of this one: not
       // looked for.
       const elsewhere = !!options.overlay || !!options.pod;
@@ -193,8 +193,9 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         }
         if ((d.code === ConfigCode.DeprecatedKey || d.code === ConfigCode.KeyTooNew) && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Rename to '${data.replacement}'`));
         if (d.code === ConfigCode.WrongType && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Write ${data.replacement}`));
-        const fix = (d.data as { fix?: ConfigFix } | undefined)?.fix;
+        const { fix, fixRefused } = (d.data ?? {}) as { fix?: ConfigFix; fixRefused?: { title: string; reason: string } };
         if (fix) actions.push(fixAction(doc, d, fix));
+        else if (fixRefused) actions.push({ title: plainTitle(fixRefused.title), kind: CodeActionKind.QuickFix, diagnostics: [d], disabled: { reason: fixRefused.reason } });
       }
       // Two findings on one value (the schema's enumeration and the start check) suggest the same edit: offered once.
       const seen = new Set<string>();

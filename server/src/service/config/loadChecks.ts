@@ -18,7 +18,7 @@ import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { lineEnding } from '../text';
-import { booleanValue, keySpan, nodeSpan, pairOf, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
+import { booleanValue, keySpan, nodeSpan, pairOf, removalData, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
@@ -242,7 +242,7 @@ function checkDuplicateTopKeys(view: View, ctx: LoadCheckContext): void {
       for (const p of same.slice(1)) {
         ctx.report(ConfigCode.DuplicateKey, keySpan(p),
           `'${key}' is already set above in this file: Falco reads the first one and ignores this one without a word (yaml-cpp keeps both and finds a key's first). Keep one.`,
-          { path: key });
+          { path: key, ...removalData(edited.model.text, edited.model.root!, p, key) });
       }
       continue;
     }
@@ -253,7 +253,7 @@ function checkDuplicateTopKeys(view: View, ctx: LoadCheckContext): void {
       const message = d.how === 'ignored'
         ? `'${key}' is already set above in this file, which is merged with strategy add-only: Falco keeps the first one and ignores this one. Keep one.`
         : `'${key}' is set again below in this file: config_files merges an included file's keys one after the other, so the later one replaces this one${compareVersions(ctx.target, '0.41') >= 0 ? ` (strategy ${edited.strategy})` : ''}. Keep one.`;
-      ctx.report(ConfigCode.DuplicateKey, keySpan(d.part.pair), message, { path: key });
+      ctx.report(ConfigCode.DuplicateKey, keySpan(d.part.pair), message, { path: key, ...removalData(edited.model.text, edited.model.root!, d.part.pair, key) });
     }
   }
 }

@@ -1,7 +1,7 @@
 // The model of a Falco configuration file (falco.yaml, a config.d file): the `yaml` package's document with source
 // ranges, and how Falco reads each scalar. One parse per document version; the file is small (a default falco.yaml
 // is about 1,400 lines, mostly comments), so it is read whole.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, Parser, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../text';
 
 export interface ConfigModel {
@@ -185,4 +185,56 @@ export function keySpan(pair: Pair): [number, number] {
   const key = pair.key as Node | null;
   if (key && key.range) return [key.range[0], key.range[1]];
   return [0, 0];
+}
+
+/** The offsets of the comments of a YAML text (its CST's comment tokens: a `#` in a block scalar is no comment). */
+function commentOffsets(text: string): number[] {
+  const found: number[] = [];
+  const walk = (o: unknown): void => {
+    if (!o || typeof o !== 'object') return;
+    if (Array.isArray(o)) { for (const x of o) walk(x); return; }
+    const token = o as { type?: string; offset?: number };
+    if (token.type === 'comment' && typeof token.offset === 'number') found.push(token.offset);
+    for (const [k, v] of Object.entries(o)) if (k !== 'source') walk(v);
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+  return found;
+}
+
+/**
+ * The lines of a block mapping's pair, to remove it whole (a key written twice: the one Falco does not use): from its
+ * key's line to its value's last line, line break included; or what removing it would lose or break, where it is not
+ * offered: a comment in those lines, an anchor an alias may name, or text of other pairs on its lines (flow style, a
+ * list item's first key after `- `).
+ */
+export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [number, number] } | { why: string } {
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (map.flow || !key?.range) return { why: 'the mapping is written in flow style' };
+  const start = Math.max(text.lastIndexOf('\n', key.range[0] - 1), text.lastIndexOf('\r', key.range[0] - 1)) + 1;
+  if (text.slice(start, key.range[0]).trim() !== '') return { why: 'its line starts with other text (`- ` of a list item)' };
+  let end = Math.max(key.range[1], value?.range ? value.range[1] : 0);
+  while (end > key.range[1] && /\s/.test(text[end - 1])) end--;
+  let stop = end;
+  while (stop < text.length && text[stop] !== '\n' && text[stop] !== '\r') stop++;
+  stop += text.startsWith('\r\n', stop) ? 2 : stop < text.length ? 1 : 0;
+  if (commentOffsets(text).some((o) => o >= start && o < stop)) return { why: 'it holds a comment, which removing it would lose' };
+  let anchored = false;
+  for (const part of [key, value]) {
+    if (!part) continue;
+    visit(part, (_k, node) => {
+      if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchored = true;
+    });
+  }
+  if (anchored) return { why: 'it holds an anchor (`&name`), which an alias may name' };
+  return { span: [start, stop] };
+}
+
+/** A duplicate key's data for its quick fix: removing this pair (`fix`), or why that is not offered (`fixRefused`). */
+export function removalData(text: string, map: YAMLMap, pair: Pair, name: string): Record<string, unknown> {
+  const title = `Remove this '${name}', which Falco does not use`;
+  const removal = pairRemoval(text, map, pair);
+  return 'span' in removal
+    ? { fix: { title, edits: [{ span: removal.span, newText: '' }] } }
+    : { fixRefused: { title, reason: `Not offered: ${removal.why}. Keep one '${name}' by hand.` } };
 }

@@ -10,7 +10,7 @@ import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSch
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { yamlQuote } from '../yamlText';
-import { booleanValue, keySpan, nodeSpan, scalarKind, streamInteger, usesEnvironment, valueText, type ScalarKind } from './model';
+import { booleanValue, keySpan, nodeSpan, removalData, scalarKind, streamInteger, usesEnvironment, valueText, type ScalarKind } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 
 /** The first release that validates falco.yaml against its schema. */
@@ -98,6 +98,8 @@ function describeTypes(types: readonly ConfigType[]): string {
 export interface SchemaContext {
   target: string;
   report: ConfigReporter;
+  /** The document's text, for the quick fixes that remove a pair. */
+  text?: string;
 }
 
 /** Validates the whole document against the schema. */
@@ -244,11 +246,11 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
       const name = pathText(keyPath);
       if (pathText(path).startsWith('plugins[].init_config')) {
         ctx.report(ConfigCode.DuplicateKey, keySpan(earlier), `${name} is set again below in this mapping: Falco passes the plugin the last one (it turns init_config into JSON key after key), so this one is not used. Keep one.`,
-          { path: name });
+          { path: name, ...(ctx.text !== undefined ? removalData(ctx.text, map, earlier, key) : {}) });
         seen.set(key, item);
       } else {
         ctx.report(ConfigCode.DuplicateKey, keySpan(item), `${name} is already set above in this mapping: Falco reads the first one and ignores this one without a word (yaml-cpp keeps both and finds a key's first). Keep one.`,
-          { path: name });
+          { path: name, ...(ctx.text !== undefined ? removalData(ctx.text, map, item, key) : {}) });
         continue;
       }
     } else if (!earlier) {
