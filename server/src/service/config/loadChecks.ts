@@ -710,6 +710,7 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
     if (read) pluginNames.add(read.text);
     const missing = ['name', 'library_path'].filter((k) => valueOf(node, k) === undefined);
     if (missing.length) view.refuse(part, nodeSpan(node), `a plugins entry needs ${missing.join(' and ')} (yaml-cpp: bad conversion).`, { path: 'plugins[]' });
+    checkLibraryPath(view, ctx, part, node);
   }
   // A config.d file whose main file is unknown may load plugins the main file defines: not judged.
   if (namesKnown && view.merged.whole) {
@@ -740,6 +741,31 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
   }
+}
+
+/** The plugins folder of Falco's packages and images (config_falco.h.in FALCO_ENGINE_PLUGINS_DIR, the install prefix
+ *  /usr: CMakeLists.txt's default, 0.37.0-0.44.1). */
+export const FALCO_PLUGINS_DIR = '/usr/share/falco/plugins/';
+
+/**
+ * A relative library_path is read from Falco's plugins folder, not from its working directory (configuration.h's
+ * convert<plugin_config>: `FALCO_ENGINE_PLUGINS_DIR + path` at 0.37.0-0.43.0, joined and normalized lexically from
+ * 0.44.0), so it gets no relative-path finding. From 0.44.0 one whose normalized path leaves that folder (`..`)
+ * stops Falco ("plugin library_path '…' resolves outside the plugins directory", configuration.h:405-432 at 0.44.0,
+ * thrown for every plugins entry, loaded or not); the quick fix writes the absolute path the earlier releases loaded.
+ */
+function checkLibraryPath(view: View, ctx: LoadCheckContext, part: Part, entry: YAMLMap): void {
+  if (compareVersions(ctx.target, '0.44') < 0) return;
+  const pair = scalarPair(entry, 'library_path');
+  const read = textOf(pair?.value);
+  if (!pair || !read || read.empty || read.text === '' || read.text.startsWith('/')) return;
+  const normal = posix.normalize(read.text);
+  if (normal !== '..' && !normal.startsWith('../')) return;
+  const absolute = posix.join(FALCO_PLUGINS_DIR, read.text);
+  const fix: ConfigFix | undefined = /^[\w./+-]+$/.test(absolute) ? { title: `Write the absolute path '${absolute}'`, edits: [{ span: nodeSpan(pair.value!), newText: absolute }] } : undefined;
+  view.refuse(part, nodeSpan(pair.value!),
+    `plugin library_path '${read.text}' resolves outside the plugins directory (${FALCO_PLUGINS_DIR}): from 0.44 Falco reads a relative library_path in that folder only. Falco 0.43 and earlier loaded '${absolute}' (with its packages' prefix /usr); write that absolute path.`,
+    { path: 'plugins[].library_path', ...(fix ? { fix } : {}) });
 }
 
 /**
