@@ -41,9 +41,9 @@ test('"Add exception" writes an override that the rules service validates with z
   const actions = actionsFor(s, 'a.json', json, 1);
   const add = actions.filter((a) => a.title.startsWith('Add exception'));
   assert.ok(add.length >= 2, actions.map((a) => a.title).join('\n'));
-  // The alert has the executable's path (/usr/bin/ln, whose file name is the process name): it keys the process.
-  const parent = add.find((a) => a.title.includes('executable path + parent'))!;
-  assert.equal(parent.title, 'Add exception for this executable path + parent (/usr/bin/ln, make) to falco_rules.local.yaml');
+  // The alert has the executable's path (/usr/bin/ln): with the process name, it keys the process.
+  const parent = add.find((a) => a.title.includes('executable path + process name + parent'))!;
+  assert.equal(parent.title, 'Add exception for this executable path + process name + parent (/usr/bin/ln, ln, make) to falco_rules.local.yaml');
   assert.ok(!add.some((a) => a.title.includes('process + parent')), 'the same pair is not offered twice');
   const changes = parent.edit!.documentChanges!;
   assert.deepEqual(changes[0], { kind: 'create', uri: pathToUri(LOCAL), options: { ignoreIfExists: true } });
@@ -53,21 +53,21 @@ test('"Add exception" writes an override that the rules service validates with z
   const items = parseDocument(once).toJSON();
   assert.deepEqual(items, [{
     rule: 'Create Symlink Over Sensitive Files',
-    exceptions: [{ name: 'falco_lens_proc_exepath_and_proc_pname', fields: ['proc.exepath', 'proc.pname'], comps: ['=', '='], values: [['/usr/bin/ln', 'make']] }],
+    exceptions: [{ name: 'falco_lens_proc_exepath_and_proc_name_and_proc_pname', fields: ['proc.exepath', 'proc.name', 'proc.pname'], comps: ['=', '=', '='], values: [['/usr/bin/ln', 'ln', 'make']] }],
     override: { exceptions: 'append' },
   }]);
   // Applying the same fix again changes nothing: the action is no longer offered.
   host.files.set(LOCAL, once);
-  assert.match(once, /^# Keyed by proc\.exepath: /m);
-  const again = actionsFor(s, 'a.json', json, 1).filter((a) => a.title.includes('executable path + parent'));
+  assert.match(once, /^# Keyed by proc\.exepath and proc\.name: /m);
+  const again = actionsFor(s, 'a.json', json, 1).filter((a) => a.title.includes('executable path + process name + parent'));
   assert.deepEqual(again, []);
   // Another exception of the same rule is merged into the existing override item.
-  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + executable path'))!;
+  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + executable path + process name'))!;
   const twice = apply(once, file.edit!);
   assert.ok(twice.startsWith(once.slice(0, once.indexOf('  override:'))), 'existing content kept');
   const merged = parseDocument(twice).toJSON();
   assert.equal(merged.length, 1);
-  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_exepath_and_proc_pname', 'falco_lens_evt_arg_target_and_proc_exepath']);
+  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_exepath_and_proc_name_and_proc_pname', 'falco_lens_evt_arg_target_and_proc_exepath_and_proc_name']);
   assert.deepEqual(rules.validateText(pathToUri(LOCAL), twice).filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.message), []);
 });
 
@@ -165,7 +165,7 @@ test('the local rules file open in the editor is read from its buffer (unsaved e
   const unsaved = '# saved\n\n- macro: my_unsaved_macro\n  condition: proc.name = x\n';
   rules.didOpenOrChange!(TextDocument.create(pathToUri(LOCAL), 'falco-rules', 2, unsaved));
   assert.equal(rules.documentText!(pathToUri(LOCAL)), unsaved);
-  const parent = () => actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('executable path + parent'));
+  const parent = () => actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('executable path + process name + parent'));
   const edit = parent()!.edit!;
   const change = edit.documentChanges!.find((c) => 'edits' in c) as TextDocumentEdit;
   assert.deepEqual(change.edits[0].range.start, { line: 4, character: 0 }, 'inserted at the end of the buffer, not of the saved file');

@@ -196,7 +196,7 @@ test('alerts of Falco 0.37-0.40 run with -pk or -pc are read field by field', { 
       assert.ok(report.includes(`- \`${field}\` = \`${value}\``), `${field}\n${report}`);
     }
     const titles = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
-    assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + container image (/bin/bash, docker.io/library/nginx)')), titles.join('\n'));
+    assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + process name + container image (/bin/bash, bash, docker.io/library/nginx)')), titles.join('\n'));
   };
   // Rules 3.0.0 (Falco 0.37): %container.info replaced.
   check('tags/falco-rules-3.0.0/falco_rules.yaml', '19:39:42.522581168: Notice A shell was spawned in a container with an attached terminal (evt_type=execve user=root '
@@ -223,7 +223,7 @@ test('a shell started by a server is tuned by its command line, not by the pair 
   };
   const script = titles(line('sh -c /srv/bin/rotate-logs.sh'), 'java-c.log');
   assert.ok(script.includes('Add exception for this command line + parent (sh -c /srv/bin/rotate-logs.sh, java) to falco_rules.local.yaml'), script.join('\n'));
-  assert.ok(!script.some((t) => /this (process|executable path) \+ parent \(/.test(t)), script.join('\n'));
+  assert.ok(!script.some((t) => /this (process|executable path|executable path \+ process name) \+ parent \(/.test(t)), script.join('\n'));
   // A shell with no -c string and no script: nothing narrows it, no exception; the report says why.
   const bare = line('sh');
   assert.ok(!titles(bare, 'java-sh.log').some((t) => t.startsWith('Add exception')));

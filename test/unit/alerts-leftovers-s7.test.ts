@@ -182,19 +182,19 @@ function titlesOf(s: ReturnType<typeof createAlertsService>, text: string, name:
 test('no process + parent or executable path + parent exception under systemd, init, cron, or a cron job\'s shell', () => {
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const service = titlesOf(s, SERVICE_READ(SERVICE), 'service.json');
-  assert.ok(!service.some((t) => /process \+ parent|executable path \+ parent/.test(t)), service.join('\n'));
+  assert.ok(!service.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), service.join('\n'));
   assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml (rule not loaded: check the name)'), service.join('\n'));
   for (const pname of ['init', 'crond', 'atd']) {
     const titles = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': pname }), `${pname}.json`);
-    assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
+    assert.ok(!titles.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   }
   const job = titlesOf(s, SERVICE_READ(CRON_JOB), 'cron.json');
-  assert.ok(!job.some((t) => /process \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
+  assert.ok(!job.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
   assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: check the name)'), job.join('\n'));
   // A shell that no scheduler started (an interactive login, a script) gets neither pair, nor the command line
   // (whoever types it at a shell): alerts-leftovers-s8.
   const login = titlesOf(s, SERVICE_READ({ ...CRON_JOB, 'proc.aname[2]': 'sshd' }), 'login.json');
-  assert.ok(!login.some((t) => /process \+ parent|executable path \+ parent|command line \+ parent/.test(t)), login.join('\n'));
+  assert.ok(!login.some((t) => /process( name)? \+ parent|executable path \+ parent|command line \+ parent/.test(t)), login.join('\n'));
   // containerd and dockerd start the runtimes of every container: as broad as runc, and no command line either.
   const engine = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': 'containerd' }), 'containerd.json');
   assert.ok(!engine.some((t) => /parent/.test(t)), engine.join('\n'));
@@ -242,12 +242,12 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   const host = new TestHost();
   const s = createAlertsService(host, fakeRules([]));
   const actions = actionsOf(s, SHADOW_READ, 'official.json');
-  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + parent'))!;
-  assert.equal(add.title, 'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
+  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)');
   const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
   assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: check the name)');
   const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name: check the name, and that Falco loads this file after that one.\n';
-  const keyed = '# Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.\n';
+  const keyed = '# Keyed by proc.exepath and proc.name: only a program placed at this path runs from it, and the name is the one it was started by (busybox, kmod and others do what that name says).\n';
   for (const action of [add, disable]) {
     const text = applyEdit('', action);
     assert.ok(text.includes(`${comment}${action === add ? keyed : ''}- rule: "Read sensitive file untrusted"\n`), text);
@@ -255,7 +255,7 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   }
   // Applied once, the same fix is not offered again (the comment changes nothing in what is read).
   host.files.set(LOCAL, applyEdit('', add));
-  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this executable path + parent')));
+  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this executable path + process name + parent')));
   const report = s.report(SHADOW_READ, 'file:///logs/official.json');
   assert.ok(report.includes(comment), 'the report\'s exception YAML carries the same comment');
   assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules[^\n]* Falco's official `falco_rules\.yaml` defines a rule of this name: check the name\./);
@@ -265,17 +265,17 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const custom = SHADOW_READ.replace('"rule":"Read sensitive file untrusted"', '"rule":"Shadow read by backup agent"');
   const actions = actionsOf(s, custom, 'custom.json');
-  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + parent'))!;
-  assert.equal(add.title, 'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
+  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
   assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: check the name)')));
-  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n# Keyed by proc.exepath: '));
+  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n# Keyed by proc.exepath and proc.name: '));
   const report = s.report(custom, 'file:///logs/custom.json');
   assert.match(report, /It is not one of Falco's official rules either: check the name \(it may be a custom rule in a file Falco Lens does not read\)\./);
   assert.doesNotMatch(report, /Rule defined in|official `/);
   // Loaded: no note, no comment.
   const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Shadow read by backup agent', source: 'syscall', tags: [], enabled: true }]));
   const titles = actionsOf(loaded, custom, 'loaded.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(!applyEdit('', actionsOf(loaded, custom, 'loaded.json')[0]).includes('# Falco Lens did not find'));
   assert.doesNotMatch(loaded.report(custom, 'file:///logs/loaded.json'), /not in the loaded rules|did not find/);
 });

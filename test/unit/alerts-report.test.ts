@@ -20,11 +20,11 @@ test('the incident report has a summary table, what happened, why it matters, MI
   assert.match(report, /- `evt\.arg\.flags` = `EXE_WRITABLE\|EXE_UPPER_LAYER`/);
   assert.match(report, /`TA0003`|`mitre_persistence`/);
   // The ln alert's parent is bash: the link target and the process, and why not the parent (alerts-leftovers-s8).
-  // The process is keyed by its executable's path (/usr/bin/ln), said in one sentence.
-  assert.match(report, /falco_lens_evt_arg_target_and_proc_exepath/);
-  assert.match(report, /The process is keyed by `proc\.exepath`, the path of its executable/);
+  // The process is keyed by its executable's path (/usr/bin/ln) and its name, said in one sentence.
+  assert.match(report, /falco_lens_evt_arg_target_and_proc_exepath_and_proc_name/);
+  assert.match(report, /The process is keyed by `proc\.exepath` and `proc\.name`: the path of its executable/);
   assert.match(report, /Why not on the program and its parent: the parent `bash` is a shell and the alert does not say what it runs/);
-  assert.doesNotMatch(report, /falco_lens_proc_(name|exepath)_and_proc_pname/);
+  assert.doesNotMatch(report, /falco_lens_proc_(name|exepath)_and_(proc_name_and_)?proc_pname/);
   if (playbookFor('Drop and execute new binary in container')) assert.ok(!report.includes('no playbook for this rule'));
 });
 

@@ -34,7 +34,7 @@ test('an exception value with "=" and no space is refused: libsinsp reads a bare
   assert.equal(isSafeExceptionValue('a b=c'), true);
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const titles = actionsFor(s, READ_SENSITIVE('/etc/app/key=prod'), 'a.json').map((a) => a.title);
-  assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + parent')), titles.join('\n'));
+  assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + process name + parent')), titles.join('\n'));
   assert.ok(!titles.some((t) => t.includes('file + ')), titles.join('\n'));
   assert.ok(actionsFor(s, READ_SENSITIVE('/etc/app/key'), 'b.json').some((a) => a.title.includes('file + executable path')));
   const report = s.report(READ_SENSITIVE('/etc/app/key=prod'), 'file:///logs/a.json');
@@ -181,8 +181,8 @@ test('no "process + parent" exception when the parent is the container runtime: 
   });
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const titles = actionsFor(s, shell('runc'), 'runc.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this executable path + container image (/usr/bin/bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: check the name)'), titles.join('\n'));
-  assert.ok(!titles.some((t) => /process \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + process name + container image (/usr/bin/bash, bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: check the name)'), titles.join('\n'));
+  assert.ok(!titles.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   // Without an image to pair the process with, nothing is proposed, and the report says why.
   const bare = JSON.stringify({ ...JSON.parse(shell('runc')), output_fields: { 'proc.name': 'bash', 'proc.pname': 'runc' } });
   assert.match(s.report(bare, 'file:///logs/bare.json'), /### Tuning\n\nNo exception is proposed: the parent `runc` is the container runtime, which starts the processes of every container, so an exception on this process and parent would cover all of them\./);
@@ -190,9 +190,9 @@ test('no "process + parent" exception when the parent is the container runtime: 
   // process is a shell: the pair would cover every command the parent runs through a shell (s17, alerts-audit-s17).
   const program = (pname: string) => shell(pname).replace(/"proc\.name":"bash"/, '"proc.name":"python3"');
   const fromAgent = actionsFor(s, program('gitlab-runner'), 'agent.json').map((a) => a.title);
-  assert.ok(fromAgent.includes('Add exception for this process + parent (python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: check the name)'), fromAgent.join('\n'));
+  assert.ok(fromAgent.includes('Add exception for this executable path + process name + parent (/usr/bin/bash, python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: check the name)'), fromAgent.join('\n'));
   const ofShell = actionsFor(s, shell('gitlab-runner'), 'agent-shell.json').map((a) => a.title);
-  assert.ok(!ofShell.some((t) => /process \+ parent|executable path \+ parent/.test(t)), ofShell.join('\n'));
+  assert.ok(!ofShell.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), ofShell.join('\n'));
 });
 
 test('the time hover does not call a time earlier than the previous alert\'s a time "since" it', () => {

@@ -238,9 +238,8 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   // Not on a socket connection: its name holds the client's port, which the next connection does not share.
   { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
   { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
-  // Offered on its own when the alert has no proc.name; otherwise "process + parent" is this pair when the path keys the
-  // process (processKey). Not where the path is another file than the one the process was started by (a script's
-  // interpreter, busybox: it would cover everything run through that file) or no file (a memfd).
+  // Offered on its own when the alert has no proc.name (otherwise "process + parent" keyed by the path is this pair
+  // narrowed by the name: exceptionShapes). Not where the path is no file only this program has (a memfd, a deleted file).
   { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) && !pathIsNotTheProgram(v) },
   // Not for a controller: it acts for every workload of the namespace.
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'], appliesTo: (v) => kubernetesController(v) === undefined },
@@ -248,75 +247,114 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
 ];
 
 /**
- * Which field an exception keys the alert's process by. proc.name is the kernel's comm, which any process sets for
- * itself (a binary copied under an allowed name, prctl PR_SET_NAME); proc.exepath is the path of the file the kernel
- * runs (mm->exe_file, the execve exit event's trusted_exepath, libs 0.25.2 parsers.cpp:1563-1566, symbolic links
- * resolved), which only one who can write that path can put a program at. libsinsp has it at every Falco release
- * Falco Lens targets (PT_CHARBUF, sinsp_filtercheck_thread.cpp:52 at libs 0.14.1, Falco 0.37), so `=` and `in`
- * compare it as a string. The path keys the process unless:
+ * Which fields an exception keys the alert's process by. What libsinsp fills in (libs 0.25.2; the same reading at
+ * libs 0.14.x, Falco 0.37):
+ * - proc.name is the thread's comm (sinsp_filtercheck_thread.cpp:1132 get_comm), the execve exit event's `comm`
+ *   (parsers.cpp:1496-1503; the drivers copy task->comm, e.g. modern_bpf sched_process_exec.bpf.c:160-161), or
+ *   /proc/PID/comm for a process found at start (scap_procs.c:974). The kernel sets it at execve to the last part of
+ *   the path the caller passed (bprm->filename: a link's own name, a script's name), cut at 15 bytes; any process can
+ *   change it (prctl PR_SET_NAME, each thread its own);
+ * - proc.exe is argv[0] (parsers.cpp:1493, the first string of the new process's arguments; /proc/PID/cmdline at
+ *   start), whatever the caller chose; the official rules print it once (Executing binary not part of base image);
+ * - proc.exepath is the path of the file the kernel runs, mm->exe_file (parsers.cpp:1563-1566 from the execve exit's
+ *   trusted_exepath: the kernel module's d_path, ppm_fillers.c:1292, or the eBPF drivers' walk up the mounts,
+ *   auxmap_store_params.h auxmap__store_d_path_approx; /proc/PID/exe for a process found at start,
+ *   scap_procs.c:938-972): links resolved, so a link of another name, a busybox applet and a script's interpreter
+ *   all give the file they reach. libsinsp has it at every release Falco Lens targets (PT_CHARBUF,
+ *   sinsp_filtercheck_thread.cpp:52 at libs 0.14.1, Falco 0.37), so `=` and `in` compare it as a string.
+ * The path says which file runs, which only one who can write that path chooses; the name says which of the programs
+ * one file can be it was started as: busybox, kmod (insmod, rmmod), lvm or vim pick what they do by the name they are
+ * started under, so the path alone would cover every applet of the file (`/bin/busybox` for `wget` covers `sh` too).
+ * Both key the process (`proc.exepath` with `proc.name`), the path alone only when the alert has no proc.name. The
+ * name alone keys it when the path is not usable:
  * - `none`: the alert has no proc.exepath (or `<NA>`, which libsinsp gives when it could not read it);
  * - `not a file`: it is not a file's absolute path that only this program has: a memfd (`/memfd:<name>`, any process
  *   names its own; the kernel's path of one, with " (deleted)" cut by libsinsp from libs 0.20, threadinfo.cpp
  *   set_exepath), a deleted file (" (deleted)" still there before libs 0.20, Falco 0.40), a relative path (what old
  *   captures rebuild from the execve argument, parsers.cpp:1567-1660);
  * - `unwritable`: a value no exception is written with (inexactValue, isSafeExceptionValue: the shapes of the path are
- *   refused, and say why);
- * - `other name`: its file name is not proc.name. The comm is the file name the process was started by (at most 15
- *   bytes, TASK_COMM_LEN), and exe_file is another file for a script (its interpreter: every script run by
- *   /usr/bin/bash), a busybox applet (/bin/busybox for ls, sh, wget...) or a program started through a link whose
- *   name differs: the path would cover every script or command run through that file, so the name stays.
+ *   refused, and say why).
+ * `otherName`: the name is not the path's file name (a 15-byte cut allowed): a link of another name, a busybox applet,
+ * a script (its interpreter runs: the pair covers any script of that name the interpreter runs), or a renamed thread.
  */
-export type ProcessKey = { field: 'proc.exepath'; path: string } | { field: 'proc.name'; why: 'none' | 'not a file' | 'unwritable' | 'other name'; path?: string };
+export type ProcessKey =
+  | { field: 'proc.exepath'; path: string; name?: string; otherName: boolean }
+  | { field: 'proc.name'; why: 'none' | 'not a file' | 'unwritable'; path?: string };
 
 export function processKey(view: AlertView): ProcessKey {
   const path = valueOf(view, 'proc.exepath');
-  if (!path) return { field: 'proc.name', why: 'none' };
+  if (!path || path === '<NA>') return { field: 'proc.name', why: 'none' };
   if (!path.startsWith('/') || path.startsWith('/memfd:') || path.endsWith(' (deleted)')) return { field: 'proc.name', why: 'not a file', path };
   if (inexactValue(path) !== undefined || !isSafeExceptionValue(path)) return { field: 'proc.name', why: 'unwritable', path };
-  const name = valueOf(view, 'proc.name');
+  const name = valueOf(view, 'proc.name') || undefined;
   const file = path.slice(path.lastIndexOf('/') + 1);
-  if (name !== undefined && name !== file && !(new TextEncoder().encode(name).length === 15 && file.startsWith(name))) return { field: 'proc.name', why: 'other name', path };
-  return { field: 'proc.exepath', path };
+  const otherName = name !== undefined && name !== file && !(new TextEncoder().encode(name).length === 15 && file.startsWith(name));
+  return { field: 'proc.exepath', path, ...(name !== undefined ? { name } : {}), otherName };
 }
 
-/** Whether proc.exepath names another file than the process's own (a script's interpreter, busybox) or none (a memfd,
- *  a deleted file): an exception on it would not be about this program. */
+/** Whether proc.exepath names no file only this program has (a memfd, a deleted file, a relative path): an exception
+ *  on it would not be about this program. */
 function pathIsNotTheProgram(view: AlertView): boolean {
   const key = processKey(view);
-  return key.field === 'proc.name' && (key.why === 'other name' || key.why === 'not a file');
+  return key.field === 'proc.name' && key.why === 'not a file';
+}
+
+/** Whether the alert's process is in a container (not the host, and the alert says which). */
+function inContainer(view: AlertView): boolean {
+  return !['host', '', undefined].includes(valueOf(view, 'container.id'));
 }
 
 /** The comment written above a new exception keying the process by its executable's path (trusted text: no alert
  *  value), after the unloaded rule's comment (unloadedRule) when there is one. */
 export function exceptionComment(p: ExceptionProposal, unloaded?: string): string[] {
-  const key = p.shape.fields.includes('proc.exepath') ? 'Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.' : undefined;
+  const byPath = p.shape.fields.includes('proc.exepath');
+  const key = !byPath ? undefined : p.shape.fields.includes('proc.name')
+    ? 'Keyed by proc.exepath and proc.name: only a program placed at this path runs from it, and the name is the one it was started by (busybox, kmod and others do what that name says).'
+    : 'Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.';
   return [unloaded, key].filter((c) => c !== undefined);
 }
 
-/** Which field keys the process and why, in one sentence (trusted text; alert values pass through `quote`). */
+/** Which fields key the process and why (trusted text; alert values pass through `quote`). */
 export function processKeyReason(view: AlertView, quote: (value: string) => string = (v) => v): string {
   const key = processKey(view);
+  // Item 2 of session 18: the drivers resolve exe_file from the root of the process's mount namespace (the kernel
+  // module's d_path from the process's root; the eBPF drivers climb the mounts to the namespace's root mount,
+  // auxmap_store_params.h:2153-2236 at libs 0.25.2, filler_helpers.h bpf_d_path_approx at 0.14.2), and /proc/PID/exe
+  // gives the path in the process's own mount tree: a container's process has the path inside the container.
+  const where = inContainer(view) && key.field === 'proc.exepath'
+    ? ` In a container ${quote('proc.exepath')} is the path inside the container (the drivers resolve it from the root of the process's mount namespace, not the host's path to the image's files), so the same path in another image is another file.`
+    : '';
   if (key.field === 'proc.exepath') {
-    const name = valueOf(view, 'proc.name');
-    return `The process is keyed by ${quote('proc.exepath')}, the path of its executable: any program can ${name === undefined ? 'take any process name' : `call itself ${quote(name)}`}, only one placed at that path runs from it.`;
+    if (key.name === undefined) {
+      return `The process is keyed by ${quote('proc.exepath')}, the path of its executable: any program can take any process name, only one placed at that path runs from it. `
+        + `The alert has no ${quote('proc.name')}, so the exception covers that file under any name it is started by (every applet of a multi-call file such as busybox): add ${quote('proc.name')} to the rule's output to key it by both.${where}`;
+    }
+    const both = `The process is keyed by ${quote('proc.exepath')} and ${quote('proc.name')}: the path of its executable (any program can call itself ${quote(key.name)}, only one placed at that path runs from it) `
+      + 'and the name it was started by, since one file can be several programs by the name it is started under (busybox\'s applets, kmod\'s insmod and rmmod): the path alone would cover them all.';
+    if (!key.otherName) return `${both}${where}`;
+    return `${both} Here the name is not the file's: ${quote(key.name)} runs ${quote(key.path)}, started through a link of another name, as a script that this interpreter runs `
+      + '(then the exception covers any script of that name it runs), or under a name the process gave itself (a thread\'s name).' + where;
   }
   const weak = `The process is keyed by ${quote('proc.name')}, a name any program can give itself`;
   if (key.why === 'none') return `${weak}: the alert has no ${quote('proc.exepath')} (add it to the rule's output to key the exception by the executable's path).`;
   if (key.why === 'not a file') return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is not the path of a file only this program has (a memfd, a deleted file or a relative path).`;
-  if (key.why === 'unwritable') return `${weak}: its ${quote('proc.exepath')} holds characters Falco would read as part of the condition, or bytes the alert does not show, so no exception is written with it.`;
-  return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is another file (a script's interpreter, a multi-call binary such as busybox, or a link's target), and an exception on it would cover everything run through that file.`;
+  return `${weak}: its ${quote('proc.exepath')} holds characters Falco would read as part of the condition, or bytes the alert does not show, so no exception is written with it.`;
 }
 
-/** The exception shapes for this alert: the process keyed by its executable's path where processKey says so, each
- *  pair of fields once (process + parent keyed by the path is executable path + parent). */
+/** The exception shapes for this alert: where processKey keys the process by its executable's path, proc.name becomes
+ *  the path and the name (the path alone without a name), and "executable path + parent" is left out when it would
+ *  be "process + parent" without the name. */
 export function exceptionShapes(view: AlertView): ExceptionShape[] {
-  const byPath = processKey(view).field === 'proc.exepath';
+  const key = processKey(view);
+  const process = key.field === 'proc.exepath' ? (key.name !== undefined ? ['proc.exepath', 'proc.name'] : ['proc.exepath']) : undefined;
+  const label = process?.length === 2 ? 'executable path + process name' : 'executable path';
   const seen = new Set<string>();
   const out: ExceptionShape[] = [];
   for (const shape of EXCEPTION_SHAPES) {
-    const keyed = byPath && shape.fields.includes('proc.name')
-      ? { ...shape, label: shape.label.replace('process', 'executable path'), fields: shape.fields.map((f) => (f === 'proc.name' ? 'proc.exepath' : f)) }
+    const keyed = process && shape.fields.includes('proc.name')
+      ? { ...shape, label: shape.label.replace('process', label), fields: shape.fields.flatMap((f) => (f === 'proc.name' ? process : [f])) }
       : shape;
+    if (process?.length === 2 && keyed.fields.includes('proc.exepath') && !keyed.fields.includes('proc.name')) continue;
     const id = keyed.fields.join(' ');
     if (seen.has(id)) continue;
     seen.add(id);
