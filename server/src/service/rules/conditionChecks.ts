@@ -12,7 +12,7 @@ import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1174,7 +1174,7 @@ function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: str
   const by = later && laterChangeText(later);
   if (verdict.kind === 'too-many') {
     const subject = afterOverride ? `With this override, rule '${name}'` : by ? `With ${by}, rule '${name}'` : 'Rule';
-    const when = by ? ` Falco warns when it loads ${fileName(later!.cause.file)}, as it compiles every rule again after each file.` : '';
+    const when = by ? ` Falco warns when it loads ${fileLabel(later!.cause.file)}, as it compiles every rule again after each file.` : '';
     reporter.report(Code.NoEventType, span, `${subject} matches too many evt.type values (${verdict.problem}).${when} This has a significant performance penalty; add an 'evt.type in (...)' test or set 'warn_evttypes: false'.`, { name });
     return;
   }
@@ -1182,7 +1182,7 @@ function reportEventTypeVerdict(verdict: EventTypeVerdict, span: Span, name: str
   const where = compare.macro ? ` (in the macro '${compare.macro}')` : inException ? ' (in an exception)' : '';
   const form = compare.reason === 'transformer' ? 'inside a transformer or val()' : 'with another field (val() or a transformer on the right)';
   const subject = by ? `With ${by}, Falco` : 'Falco';
-  const when = by ? ` when it loads ${fileName(later!.cause.file)} (it compiles every rule again after each file)` : '';
+  const when = by ? ` when it loads ${fileLabel(later!.cause.file)} (it compiles every rule again after each file)` : '';
   // Falco has no LOAD code for this: the exception escapes the loader and Falco exits.
   reporter.report(Code.EvtTypeNotIndexable, span,
     `${subject} cannot compute this rule's event codes: evt.type (or syscall.type) is compared ${form}${where}. Falco exits at startup${when} with "Runtime error: ${UNSUPPORTED_MESSAGES[compare.reason]}". Compare evt.type with event names only.`,
@@ -1201,9 +1201,6 @@ function laterChangeText({ cause, file }: LaterCause): string {
   return `${how} ${cause.item.kind} '${cause.item.name ?? ''}' at ${lineText(cause.file, cause.item.span.start, file)} (a later file)`;
 }
 
-function fileName(file: LoadedFile): string {
-  return file.uri.slice(file.uri.lastIndexOf('/') + 1);
-}
 
 /**
  * The condition Falco compiles for a rule with exceptions (rule_loader_compiler.cpp build_rule_exception_infos, Falco

@@ -15,7 +15,7 @@ import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, par
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { chunkKey, entryOf, scalarMap, type Span } from './model';
-import { isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
+import { fileLabel, isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
 import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByItem, type ItemSkip, type RuleSkip } from './ruleSkips';
@@ -168,7 +168,7 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
     const named = (first.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
       : `the configured rules path '${first.entry}' names it, and '${again.entry}' again`)
       + (again.uri !== first.uri ? `, as '${again.path ?? again.uri}', another path of the same file` : '');
-    const between = load.files.filter((f) => f.order > first.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map((f) => (f.path ?? f.uri).replace(/^.*\//, ''));
+    const between = load.files.filter((f) => f.order > first.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map(fileLabel);
     const undone = between.length ? `, undoing what ${between.join(', ')} (loaded between) did to them` : '';
     const said = reporter.diagnostics.length;
     reporter.report(Code.LoadedAgain, span,
@@ -405,7 +405,7 @@ function unusedAtLaterLoads(file: LoadedFile, load: LoadResult, usage: UsageInde
       said.add(at);
       const rules = byName.get(item.name)!;
       const one = rules.size === 1;
-      const loaded = baseName(files[k]);
+      const loaded = fileLabel(files[k]);
       reporter.report(macro ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
         `${macro ? 'Macro' : 'List'} '${item.name}' is referred to, up to ${loaded}, only by rule${one ? '' : 's'} ${[...rules.keys()].map((name) => `'${name}'`).join(' and ')}, which Falco skips at ${[...rules.values()].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter when it compiles the rules again after loading ${loaded}, before it parses the condition (from Falco 0.38): Falco warns then that the ${item.kind} is unused.`);
     }
@@ -505,7 +505,7 @@ function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: Usa
       if (said.has(at)) break;
       said.add(at);
       const texts = gone.map(({ d }) => `the ${d.part} of ${d.kind} '${d.name}' (${lineText(d.c.file, d.c.item.span.start, file)}), which the ${d.by.mode === 'override' ? 'override' : 'definition'} ${placeOf(d.by, file)} replaces`);
-      const loaded = k > file.order ? baseName(files[k]) : undefined;
+      const loaded = k > file.order ? fileLabel(files[k]) : undefined;
       const rules = new Map(alsoSkipped.map(({ u }) => [u.item.name!, u.where]));
       const one = rules.size === 1;
       if (rules.size > 0) texts.push(`and by rule${one ? '' : 's'} ${[...rules.keys()].map((rule) => `'${rule}'`).join(' and ')}, which Falco skips at ${[...new Set(rules.values())].join(' and ')} in ${one ? 'its output' : 'their outputs'} under skip-if-unknown-filter before it parses the condition (from Falco 0.38)`);
@@ -528,8 +528,6 @@ function partCounts(model: RulesFileModel, i: number, part: 'condition' | 'excep
   return { macro: count(refs.macros), list: count(refs.listCandidates) };
 }
 
-/** The file name of a loaded file, as messages name it. */
-const baseName = (f: LoadedFile) => (f.path ?? f.uri).replace(/^.*\//, '');
 
 /** The names of the rules whose output a file's overrides replace or append to, by model. */
 const outputsChangedMemo = new WeakMap<RulesFileModel, string[]>();

@@ -9,7 +9,7 @@ import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, typ
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
-import type { Contribution, LoadResult, LoadedFile } from './workspace';
+import { fileLabel, type Contribution, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 import { filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, trailingDotLabelMessage } from './outputReading';
 import { dotArgumentCutNote, labelBracket, pluginFieldNeedingArgument } from './conditionChecks';
@@ -82,7 +82,7 @@ function whereLines(contributions: readonly Contribution[]): string {
     const span = c.item.nameSpan ?? c.item.span;
     const line = c.file.model.lines.positionAt(span.start).line;
     const notes = [c.file.configured ? 'configured rules file' : undefined, loads > 1 ? `loaded ${loads === 2 ? 'twice' : `${loads} times`}` : undefined].filter(Boolean);
-    return `- ${overrideSummary(c)} in ${lineLink(c.file.uri, line, `${baseName(c.file.uri)}:${line + 1}`)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    return `- ${overrideSummary(c)} in ${lineLink(c.file.uri, line, `${c.file.uri.includes('#') ? baseName(c.file.uri) : fileLabel(c.file)}:${line + 1}`)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
   });
   if (places.length > MAX) lines.push(`- … and ${places.length - MAX} more`);
   return lines.join('\n');

@@ -20,6 +20,7 @@ import type { Location } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
+import { displayPath, revealAll } from '../displayPath';
 import { configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { chunkKey, entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
@@ -31,6 +32,8 @@ export interface LoadedFile {
   model: RulesFileModel;
   /** Position in the load order. */
   order: number;
+  /** How messages name the file (fileLabels): its base name, or more of its path where another loaded file has that name. */
+  label?: string;
   /** Whether the file comes from the configured paths (not from the workspace folders). */
   configured: boolean;
   /** For a file written inside another document (a Helm chart's customRules): where one of its lines is there now. */
@@ -55,6 +58,45 @@ function baseName(uri: string): string {
   return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
+/** The name messages give a loaded file (LoadedFile.label, else its base name). */
+export function fileLabel(file: LoadedFile): string {
+  return file.label ?? baseName(file.path ?? file.uri);
+}
+
+/**
+ * How messages name each of `files` (a load order): its base name, unless another file of the list has the same
+ * (`falco_rules.yaml` of two folders); then the shortest end of its path relative to the workspace folder holding it
+ * (displayPath: prefixed by the folder's name in a workspace of several) that no other such file's path ends with,
+ * written `…/a/falco_rules.yaml` where it is cut, and a file outside every folder by its whole path. A file written
+ * inside another document (a URI with a fragment, named by its key) keeps the name after its last '/', and is no
+ * other file's namesake. Invisible and reordering characters are revealed (displayPath.ts revealAll).
+ */
+export function fileLabels(files: readonly { uri: string; path?: string; file?: string }[], folders: readonly string[]): string[] {
+  const names = files.map((f) => f.path ?? f.uri);
+  const bases = names.map(baseName);
+  // By base name, each file's paths by the file (`file`: several paths of one file are no namesakes).
+  const byBase = new Map<string, Map<string, string>>();
+  files.forEach((f, i) => {
+    if (f.uri.includes('#')) return;
+    const same = byBase.get(bases[i]) ?? new Map<string, string>();
+    byBase.set(bases[i], same);
+    if (!same.has(f.file ?? names[i])) same.set(f.file ?? names[i], names[i]);
+  });
+  return files.map((f, i) => {
+    const namesakes = f.uri.includes('#') ? undefined : byBase.get(bases[i]);
+    if (!namesakes || namesakes.size < 2) return revealAll(bases[i]);
+    const whole = displayPath(names[i], folders);
+    if (whole.startsWith('/') || /^[A-Za-z]:/.test(whole)) return whole;
+    const parts = whole.split('/');
+    const others = [...namesakes].filter(([file]) => file !== (f.file ?? names[i])).map(([, n]) => displayPath(n, folders).split('/'));
+    for (let k = 2; k < parts.length; k++) {
+      const end = parts.slice(-k);
+      if (!others.some((o) => o.length >= k && o.slice(-k).every((x, j) => x === end[j]))) return `…/${end.join('/')}`;
+    }
+    return whole;
+  });
+}
+
 /**
  * Where a place of `target` is, said in a message about `from`: `line 9`, `line 9 of other.yaml`. A line of a file
  * written inside another document is the line of that document (`line 42`, or `line 42 of values.yaml`), with the
@@ -64,7 +106,7 @@ function baseName(uri: string): string {
 export function lineText(target: LoadedFile, offset: number, from: LoadedFile): string {
   const line = target.model.lines.positionAt(offset).line;
   const host = target.hostLine?.(line);
-  if (!host) return target === from ? `line ${line + 1}` : `line ${line + 1} of ${baseName(target.uri)}`;
+  if (!host) return target === from ? `line ${line + 1}` : `line ${line + 1} of ${fileLabel(target)}`;
   if (target === from) return `line ${host.line + 1}`;
   const sameHost = from.hostLine?.(0)?.uri === host.uri;
   return sameHost ? `line ${host.line + 1} (${baseName(target.uri)})` : `line ${host.line + 1} of ${baseName(host.uri)} (${baseName(target.uri)})`;
@@ -456,8 +498,7 @@ export class RulesWorkspaceIndex {
    */
   load(replace?: { uri: string; text: string; last?: boolean }): LoadResult {
     const entries = this.files();
-    const files: LoadedFile[] = [];
-    const loaded = new Map<FileEntry, LoadedFile>();
+    const read: { f: FileEntry; uri: string; path?: string; text: string; file: string }[] = [];
     let placed = false;
     for (const f of entries) {
       const { uri, path } = this.member(f, replace?.uri);
@@ -468,12 +509,17 @@ export class RulesWorkspaceIndex {
         placed = true;
       } else text = this.textOf(uri, path);
       if (text === undefined) continue;
-      files.push(this.entryFile(f, uri, path, text, files.length, loaded));
+      read.push({ f, uri, path, text, file: (f.sameAs ?? f).uri });
     }
-    if (replace && !placed) {
+    const extra = replace && !placed ? { uri: replace.uri, path: URI_TO_PATH(replace.uri) } : undefined;
+    const labels = fileLabels(extra ? [...read, extra] : read, this.host.workspaceFolders());
+    const files: LoadedFile[] = [];
+    const loaded = new Map<FileEntry, LoadedFile>();
+    for (const { f, uri, path, text } of read) files.push(this.entryFile(f, uri, path, text, files.length, loaded, labels[files.length]));
+    if (replace && extra) {
       // A hypothetical text must not evict the cached model of the real document.
       const model = this.open.get(replace.uri)?.text === replace.text || !this.open.has(replace.uri) ? this.modelOf(replace.uri, replace.text) : parseRulesFile(replace.uri, replace.text);
-      files.push({ uri: replace.uri, path: URI_TO_PATH(replace.uri), model, order: files.length, configured: false });
+      files.push({ uri: replace.uri, path: extra.path, model, order: files.length, configured: false, label: labels[files.length] });
     }
     // Models are immutable per text, so the list of model identities decides whether the last result still holds.
     const slot = replace && (replace.last || !placed) ? 'hypothetical' : 'main';
@@ -494,14 +540,17 @@ export class RulesWorkspaceIndex {
    * its files are never seen by the workspace's own load.
    */
   loadWithEmbedded(set: string, embedded: readonly { uri: string; path?: string; text: string; hostLine?: HostLine }[]): LoadResult {
-    const files: LoadedFile[] = [];
-    const loaded = new Map<FileEntry, LoadedFile>();
+    const read: { f: FileEntry; uri: string; path?: string; text: string; file: string }[] = [];
     for (const f of this.files()) {
       const { uri, path } = this.member(f);
       const text = this.textOf(uri, path);
-      if (text === undefined) continue;
-      files.push(this.entryFile(f, uri, path, text, files.length, loaded));
+      if (text !== undefined) read.push({ f, uri, path, text, file: (f.sameAs ?? f).uri });
     }
+    // Named among the workspace's files (an embedded file is named by its key, fileLabels).
+    const labels = fileLabels(read, this.host.workspaceFolders());
+    const files: LoadedFile[] = [];
+    const loaded = new Map<FileEntry, LoadedFile>();
+    for (const { f, uri, path, text } of read) files.push(this.entryFile(f, uri, path, text, files.length, loaded, labels[files.length]));
     for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false, e.hostLine));
     const cached = this.embeddedLoads.get(set);
     if (cached && sameModels(cached.files, files)) return cached;
@@ -524,23 +573,23 @@ export class RulesWorkspaceIndex {
    * The LoadedFile of a load order entry, named `uri` (member's choice). A configured entry loading a file again
    * (FileEntry.sameAs) names the URI that file's earlier entry was loaded under in this load (`loaded`), when it was.
    */
-  private entryFile(f: FileEntry, uri: string, path: string | undefined, text: string, order: number, loaded: Map<FileEntry, LoadedFile>): LoadedFile {
+  private entryFile(f: FileEntry, uri: string, path: string | undefined, text: string, order: number, loaded: Map<FileEntry, LoadedFile>, label: string): LoadedFile {
     const sameAs = f.sameAs && loaded.get(f.sameAs)?.uri;
-    const file = this.loadedFile(uri, path, this.modelOf(uri, text), order, f.configured, undefined, f, sameAs);
+    const file = this.loadedFile(uri, path, this.modelOf(uri, text), order, f.configured, undefined, f, sameAs, label);
     loaded.set(f, file);
     return file;
   }
 
-  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, named?: { entry?: string; entryAt?: Location }, sameAs?: string): LoadedFile {
+  private loadedFile(uri: string, path: string | undefined, model: RulesFileModel, order: number, configured: boolean, hostLine?: HostLine, named?: { entry?: string; entryAt?: Location }, sameAs?: string, label?: string): LoadedFile {
     // The same path loaded again (LoadedFile.sameAs) is kept apart from its first load, by its place.
     const key = sameAs === uri ? `${uri}#${order}` : uri;
     const known = this.loadedFiles.get(key);
     const { entry, entryAt } = named ?? {};
     if (known && known.model === model && known.order === order && known.configured === configured && known.path === path && known.hostLine === hostLine && known.entry === entry
-      && sameLocation(known.entryAt, entryAt) && known.sameAs === sameAs) return known;
+      && sameLocation(known.entryAt, entryAt) && known.sameAs === sameAs && known.label === label) return known;
     const file: LoadedFile = {
       uri, path, model, order, configured, ...(hostLine ? { hostLine } : {}), ...(entry === undefined ? {} : { entry }), ...(entryAt ? { entryAt } : {}),
-      ...(sameAs === undefined ? {} : { sameAs }),
+      ...(sameAs === undefined ? {} : { sameAs }), ...(label === undefined ? {} : { label }),
     };
     this.loadedFiles.set(key, file);
     return file;
