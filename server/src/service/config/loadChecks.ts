@@ -719,8 +719,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       if (!read || pluginNames.has(read.text)) continue;
       const defined = pluginNames.size === 0 ? ' No plugins entry is defined at all.' : '';
       const suggestions = closestNames(read.text, pluginNames, 1);
+      const fix = part.source === view.edited ? pluginEntryFix(view, ctx, read.text) : undefined;
       view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${didYouMean(suggestions)}${view.unknownNote()}`,
-        { path: 'load_plugins[]', suggestions });
+        { path: 'load_plugins[]', suggestions, ...(fix ? { fix } : {}) });
     }
   }
 
@@ -741,6 +742,65 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
   }
+}
+
+/**
+ * A plugins entry for a plugin load_plugins names, where the entry is certain to load: the container plugin from 0.41
+ * (Falco's packages and images install libcontainer.so in the plugins folder, CMakeLists.txt:276-296 at 0.41.0, and
+ * falco.yaml's own entry is `name: container`, `library_path: libcontainer.so`), or a plugin whose `lib<name>.so` is
+ * in this machine's plugins folder. The entry is name and library_path only (init_config may be absent,
+ * configuration.h convert<plugin_config>). Written into this file's `plugins` list (block or flow, or an empty value),
+ * else as a new key at its end; not where another file of the merge sets `plugins` (a later one replaces it, or this
+ * file's would replace an earlier one).
+ */
+function pluginEntryFix(view: View, ctx: LoadCheckContext, name: string): ConfigFix | undefined {
+  const library = `lib${name}.so`;
+  const known = (name === 'container' && compareVersions(ctx.target, '0.41') >= 0)
+    || (/^[\w.-]+$/.test(name) && !view.merged.inPod && !view.merged.overlay && ctx.exists(`${FALCO_PLUGINS_DIR}${library}`));
+  if (!known || !/^[A-Za-z_][\w.-]*$/.test(name)) return undefined;
+  if (view.parts('plugins').some((p) => p.source !== view.edited)) return undefined;
+  const model = view.edited.model;
+  const text = model.text;
+  const eol = lineEnding(text);
+  const own = model.root?.items.filter((p) => isScalar(p.key) && p.key.value === 'plugins') ?? [];
+  const title = `Add a plugins entry for '${name}' (library_path: ${library})`;
+  if (own.length === 0) {
+    const lead = text === '' || /[\r\n]$/.test(text) ? '' : eol;
+    return { title, edits: [{ span: [text.length, text.length], newText: `${lead}plugins:${eol}  - name: ${name}${eol}    library_path: ${library}${eol}` }] };
+  }
+  if (own.length > 1) return undefined;
+  const pair = own[0];
+  const value = pair.value as Node | null;
+  const lineEndAt = (offset: number) => {
+    let at = offset;
+    while (at < text.length && text[at] !== '\n' && text[at] !== '\r') at++;
+    return at;
+  };
+  const columnOf = (offset: number) => offset - (Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1);
+  if (isSeq(value) && value.flow && value.range) {
+    const close = text.lastIndexOf(']', value.range[1] - 1);
+    if (close < value.range[0]) return undefined;
+    const entry = `{name: ${name}, library_path: ${library}}`;
+    return { title, edits: [{ span: [close, close], newText: value.items.length > 0 ? `, ${entry}` : entry }] };
+  }
+  if (isSeq(value) && value.items.length > 0) {
+    const first = value.items[0] as Node;
+    const last = value.items[value.items.length - 1] as Node;
+    if (!isMap(first) || !first.range || !last.range) return undefined;
+    const dash = text.lastIndexOf('-', first.range[0] - 1);
+    if (dash < 0 || text.slice(dash + 1, first.range[0]).trim() !== '') return undefined;
+    let end = last.range[1];
+    while (end > last.range[0] && /\s/.test(text[end - 1])) end--;
+    const indent = ' '.repeat(columnOf(dash));
+    const keys = ' '.repeat(columnOf(first.range[0]));
+    return { title, edits: [{ span: [lineEndAt(end), lineEndAt(end)], newText: `${eol}${indent}${text.slice(dash, first.range[0])}name: ${name}${eol}${keys}library_path: ${library}` }] };
+  }
+  if (value === null || (isScalar(value) && value.value === null && scalarText(value) === '')) {
+    const at = lineEndAt((pair.key as Scalar).range![1]);
+    const indent = ' '.repeat(columnOf((pair.key as Scalar).range![0]) + 2);
+    return { title, edits: [{ span: [at, at], newText: `${eol}${indent}- name: ${name}${eol}${indent}  library_path: ${library}` }] };
+  }
+  return undefined;
 }
 
 /** The plugins folder of Falco's packages and images (config_falco.h.in FALCO_ENGINE_PLUGINS_DIR, the install prefix
