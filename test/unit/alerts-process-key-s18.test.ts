@@ -9,6 +9,7 @@ import type { CodeAction } from 'vscode-languageserver-types';
 import { parseDocument } from 'yaml';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
+import { openAt, workspace } from './rules-nav-helpers';
 
 const READ = (fields: Record<string, unknown>) => JSON.stringify({
   hostname: 'db-1', output: '03:00:01.220418777: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow',
@@ -60,10 +61,37 @@ test('busybox started by its own name, and an ordinary program: the name stays b
 test('proc.exepath in a container is said to be the path inside the container; on the host nothing is said of it', () => {
   const inContainer = READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat', 'container.id': '3f2a9c1d7e4b', 'container.image.repository': 'docker.io/library/nginx' });
   assert.match(report(inContainer), /In a container `proc\.exepath` is the path inside the container \(the drivers resolve it from the root of the process's mount namespace, not the host's path to the image's files\), so the same path in another image is another file\./);
-  assert.doesNotMatch(report(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat' })), /path inside the container/);
+  assert.doesNotMatch(report(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat' })), /In a container `proc\.exepath`/);
 });
 
 test('a name Falco would splice into the condition: no exception on the process (the path alone is not offered in its place)', () => {
   const actions = actionsOf(READ({ 'proc.name': 'a,b', 'proc.exepath': '/bin/busybox' }));
   assert.ok(actions.every((a) => !written(a).fields.includes('proc.exepath')), actions.map((a) => a.title).join('\n'));
+});
+
+// Item 2: proc.exepath of a process in a container. The drivers resolve exe_file from the root of the process's mount
+// namespace (kernel module: d_path, ppm_fillers.c:1292; eBPF: auxmap__store_d_path_approx climbs the mounts up to the
+// namespace's root mount, auxmap_store_params.h:2153, libs 0.25.2), and /proc/PID/exe gives the path in the process's
+// own mount tree (scap_procs.c:938-972): the path inside the container, never the host's path to the image's files.
+const hoverOn = (text: string, needle: string): string => {
+  const hover = service().hover!(alertDoc('a.json', text), { line: 0, character: text.indexOf(needle) + 1 });
+  return ((hover?.contents as { value: string } | undefined)?.value ?? '').replace(/\\(.)/g, '$1');
+};
+
+test('the hover of proc.exepath says the path is the one inside the container, for a process in one', () => {
+  const container = READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/local/bin/cat', 'container.id': '3f2a9c1d7e4b' });
+  const inside = hoverOn(container, '/usr/local/bin/cat');
+  assert.match(inside, /symbolic links resolved \(busybox for its applets, a script's interpreter\), as its mount namespace sees it\./);
+  assert.match(inside, /The process runs in container `3f2a9c1d7e4b`: this is the path inside the container \(the drivers resolve it from the root of the process's mount namespace\), so look for the file in the container, not at this path on the host\./);
+  const onHost = hoverOn(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/local/bin/cat' }), '/usr/local/bin/cat');
+  assert.match(onHost, /Value: `\/usr\/local\/bin\/cat`/);
+  assert.doesNotMatch(onHost, /The process runs in container/);
+});
+
+test('the rules hover of proc.exepath says where the path is read from for a process in a container', () => {
+  const { service: rules } = workspace({});
+  const { doc, position } = openAt(rules, '/ws/rules.yaml', '- macro: m\n  condition: proc.exe<|>path = /usr/bin/cat\n');
+  const value = ((rules.hover!(doc, position)?.contents as { value: string } | undefined)?.value ?? '').replace(/\\(.)/g, '$1');
+  assert.match(value, /as its mount namespace sees it\./);
+  assert.match(value, /For a process in a container, the path inside the container \(the drivers resolve it from the root of the process's mount namespace\), not the host's path to the image's files\./);
 });

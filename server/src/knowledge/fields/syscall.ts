@@ -205,7 +205,14 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('proc.pexe', 'CHARBUF', 'argv[0] of the parent process.', { since: '0.35.0', outputKeys: ['parent_exe'] }),
   sys('proc.aexe', 'CHARBUF', 'argv[0] of an ancestor chosen by index; without an index a condition matches any ancestor.',
     { arg: ancestor('proc.aexe'), since: '0.35.0' }),
-  sys('proc.exepath', 'CHARBUF', 'Full path of the program the process runs, with symbolic links resolved.', { outputKeys: ['exe'] }),
+  // The drivers resolve exe_file from the root of the process's mount namespace (kernel module d_path, ppm_fillers.c:1292;
+  // eBPF auxmap__store_d_path_approx, auxmap_store_params.h:2153, climbing the mounts to the namespace's root mount;
+  // libs 0.25.2), /proc/PID/exe for a process found at start (scap_procs.c:938-972): a container's process has the
+  // path inside the container.
+  sys('proc.exepath', 'CHARBUF', 'Full path of the executable the process runs, symbolic links resolved (busybox for its applets, a script\'s interpreter), as its mount namespace sees it.', {
+    values: 'For a process in a container, the path inside the container (the drivers resolve it from the root of the process\'s mount namespace), not the host\'s path to the image\'s files.',
+    outputKeys: ['exe'],
+  }),
   sys('proc.pexepath', 'CHARBUF', 'Full program path of the parent process.', { since: '0.35.0', outputKeys: ['parent_exepath'] }),
   sys('proc.aexepath', 'CHARBUF', 'Full program path of an ancestor chosen by index; without an index a condition matches any ancestor.',
     { arg: ancestor('proc.aexepath'), since: '0.35.0', outputKeys: ['gexepath'] }),

@@ -296,6 +296,15 @@ function howText(value: AlertValue, view: AlertView): string {
   }
 }
 
+/** Where a process's executable path is, for an alert of a process in a container (container.id, not host): the
+ *  drivers resolve it from the root of the process's mount namespace (knowledge/fields/syscall.ts proc.exepath). */
+export function containerPathNote(view: AlertView): string | undefined {
+  const id = valueOf(view, 'container.id');
+  if (!id || id === 'host') return undefined;
+  return `The process runs in container ${cappedCode(id, 200)}: this is the path inside the container (the drivers resolve it from the root of the process's mount namespace), `
+    + 'so look for the file in the container, not at this path on the host.';
+}
+
 /** What container.name `host` means in this alert: container.id, not the name, says whether it is the host. */
 export function containerNamedHostNote(view: AlertView): string {
   const id = valueOf(view, 'container.id');
@@ -337,6 +346,7 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
       else parts.push(...items);
     }
     if (value.field === 'container.name' && v === 'host') parts.push(containerNamedHostNote(view));
+    if (value.field === 'proc.exepath' && v?.startsWith('/')) { const note = containerPathNote(view); if (note) parts.push(note); }
     // libsinsp renders flag sets as NAME|NAME (O_RDONLY|O_CLOEXEC); a '|' in other text (a command line's pipe) is no flag.
     if (v !== null && v.includes('|') && v.split('|').every((f) => /^[A-Z][A-Z0-9_]*$/.test(f))) {
       const flags = v.split('|').filter((f) => f !== '');
