@@ -504,7 +504,11 @@ function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: Usa
       said ??= new Set(reporter.diagnostics.filter((d) => d.code === Code.UnusedMacro || d.code === Code.UnusedList).map((d) => file.model.lines.offsetAt(d.range.start)));
       if (said.has(at)) break;
       said.add(at);
-      const texts = gone.map(({ d }) => `the ${d.part} of ${d.kind} '${d.name}' (${lineText(d.c.file, d.c.item.span.start, file)}), which the ${d.by.mode === 'override' ? 'override' : 'definition'} ${placeOf(d.by, file)} replaces`);
+      // A file loaded twice replaces its own text with the same item's (LoadedFile.sameAs): where that text is dropped
+      // in turn, the two are one text, named once.
+      const sameItem = (x: Contribution, y: Contribution) => x.file !== y.file && (x.file.sameAs ?? x.file.uri) === (y.file.sameAs ?? y.file.uri) && x.item.span.start === y.item.span.start;
+      const again = new Set(gone.filter(({ d }) => sameItem(d.c, d.by) && gone.some((x) => x.d.c === d.by)).map(({ d }) => d.by));
+      const texts = gone.filter(({ d }) => !again.has(d.by)).map(({ d }) => `the ${d.part} of ${d.kind} '${d.name}' (${again.has(d.c) ? loadsText(d.c, file) : lineText(d.c.file, d.c.item.span.start, file)}), which the ${d.by.mode === 'override' ? 'override' : 'definition'} ${placeOf(d.by, file)} replaces`);
       const loaded = k > file.order ? fileLabel(files[k]) : undefined;
       const rules = new Map(alsoSkipped.map(({ u }) => [u.item.name!, u.where]));
       const one = rules.size === 1;
@@ -1267,6 +1271,12 @@ function rulePartReplacedInItsFile(file: LoadedFile, item: ModelItem, part: 'con
 }
 
 /** Where a contribution is, for a message about `file`: `at line 9` or `at line 9 of other.yaml`. */
+/** The line of an item of a file loaded twice, named once for both loads ("line 3, in each load of this file"). */
+function loadsText(c: Contribution, file: LoadedFile): string {
+  const mine = (c.file.sameAs ?? c.file.uri) === (file.sameAs ?? file.uri);
+  return `${lineText(mine ? file : c.file, c.item.span.start, file)}, in each ${mine ? 'load of this file' : 'of its loads'}`;
+}
+
 function placeOf(c: Contribution, file: LoadedFile): string {
   return `at ${lineText(c.file, c.item.span.start, file)}`;
 }
