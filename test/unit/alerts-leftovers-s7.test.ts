@@ -183,14 +183,14 @@ test('no process + parent or executable path + parent exception under systemd, i
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const service = titlesOf(s, SERVICE_READ(SERVICE), 'service.json');
   assert.ok(!service.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), service.join('\n'));
-  assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml (rule not loaded: check the name)'), service.join('\n'));
+  assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), service.join('\n'));
   for (const pname of ['init', 'crond', 'atd']) {
     const titles = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': pname }), `${pname}.json`);
     assert.ok(!titles.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   }
   const job = titlesOf(s, SERVICE_READ(CRON_JOB), 'cron.json');
   assert.ok(!job.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
-  assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: check the name)'), job.join('\n'));
+  assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), job.join('\n'));
   // A shell that no scheduler started (an interactive login, a script) gets neither pair, nor the command line
   // (whoever types it at a shell): alerts-leftovers-s8.
   const login = titlesOf(s, SERVICE_READ({ ...CRON_JOB, 'proc.aname[2]': 'sshd' }), 'login.json');
@@ -243,10 +243,11 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   const s = createAlertsService(host, fakeRules([]));
   const actions = actionsOf(s, SHADOW_READ, 'official.json');
   const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
-  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)');
+  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)');
   const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
-  assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: check the name)');
-  const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name: check the name, and that Falco loads this file after that one.\n';
+  assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)');
+  const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name. '
+    + 'Falco refuses to start on it unless a rules file it loads before this one defines the rule ("... but no rule by that name already exists"); a hot reload keeps the running rules and alerts "Falco internal: hot restart failure".\n';
   const keyed = '# Keyed by proc.exepath and proc.name: only a program placed at this path runs from it, and the name is the one it was started by (busybox, kmod and others do what that name says).\n';
   for (const action of [add, disable]) {
     const text = applyEdit('', action);
@@ -258,7 +259,7 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this executable path + process name + parent')));
   const report = s.report(SHADOW_READ, 'file:///logs/official.json');
   assert.ok(report.includes(comment), 'the report\'s exception YAML carries the same comment');
-  assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules[^\n]* Falco's official `falco_rules\.yaml` defines a rule of this name: check the name\./);
+  assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules[^\n]* Falco's official `falco_rules\.yaml` defines a rule of this name: check that Falco loads it before the file you put the tuning in\./);
 });
 
 test('a rule neither loaded nor official: still offered (a custom rule in a file not configured), and said so', () => {
@@ -266,9 +267,9 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   const custom = SHADOW_READ.replace('"rule":"Read sensitive file untrusted"', '"rule":"Shadow read by backup agent"');
   const actions = actionsOf(s, custom, 'custom.json');
   const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
-  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: check the name)');
-  assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: check the name)')));
-  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).\n# Keyed by proc.exepath and proc.name: '));
+  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: Falco will not start unless a file it loads earlier defines it)');
+  assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: Falco will not start unless a file it loads earlier defines it)')));
+  assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules (a custom rule in a file Falco Lens does not read?). Falco refuses to start on it unless a rules file it loads before this one defines the rule ("... but no rule by that name already exists"); a hot reload keeps the running rules and alerts "Falco internal: hot restart failure".\n# Keyed by proc.exepath and proc.name: '));
   const report = s.report(custom, 'file:///logs/custom.json');
   assert.match(report, /It is not one of Falco's official rules either: check the name \(it may be a custom rule in a file Falco Lens does not read\)\./);
   assert.doesNotMatch(report, /Rule defined in|official `/);

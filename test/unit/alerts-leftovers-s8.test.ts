@@ -94,7 +94,7 @@ test('no process + parent, executable path + parent or command line + parent exc
     assert.ok(!titles.some((t) => PARENT_PAIRS.test(t)), `${pname}:\n${titles.join('\n')}`);
   }
   // A parent that is a program of its own keeps the pair.
-  assert.ok(titlesOf(s, READ({ 'proc.pname': 'backup-agent' }), 'agent.json').includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: check the name)'));
+  assert.ok(titlesOf(s, READ({ 'proc.pname': 'backup-agent' }), 'agent.json').includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'));
 });
 
 test('a shell running a script by absolute path or a -c string: the program and the shell\'s command line', () => {
@@ -108,7 +108,7 @@ test('a shell running a script by absolute path or a -c string: the program and 
   ];
   for (const [i, [pname, pcmdline]] of cases.entries()) {
     const titles = titlesOf(s, READ({ 'proc.pname': pname, 'proc.pcmdline': pcmdline }), `script-${i}.json`);
-    assert.ok(titles.includes(`Add exception for this executable path + process name + parent command line (/usr/bin/cat, cat, ${pcmdline}) to falco_rules.local.yaml (rule not loaded: check the name)`), `${pcmdline}:\n${titles.join('\n')}`);
+    assert.ok(titles.includes(`Add exception for this executable path + process name + parent command line (/usr/bin/cat, cat, ${pcmdline}) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)`), `${pcmdline}:\n${titles.join('\n')}`);
     assert.ok(!titles.some((t) => PARENT_PAIRS.test(t)), titles.join('\n'));
   }
   // The item written: proc.pcmdline compared as a whole.

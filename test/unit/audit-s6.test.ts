@@ -148,7 +148,7 @@ test('a container runtime log prefix is called UTC only when its time ends in Z'
 test('the report warns that an override of a rule Falco Lens has not loaded cannot be checked (Falco rejects an override of an undefined rule)', () => {
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const report = s.report(READ_SENSITIVE('/etc/shadow'), 'file:///logs/a.json');
-  assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules \(workspace and `falcoLens\.rules\.files`\), so Falco Lens cannot check these overrides\. Falco refuses a rules file that overrides a rule no earlier rules file defines/);
+  assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules \(workspace and `falcoLens\.rules\.files`\), so Falco Lens cannot check these overrides\. Falco \(0\.37 to 0\.44\) takes an override only of a rule that a rules file loaded before it defines; otherwise the item is an error, `Rule uses 'append' or 'override\.<key>: append' but no rule by that name already exists` \(an exception\) or `An 'override\.<key>: replace' to a rule was requested but no rule by that name already exists` \(a disable\), Falco reads no further in that file and does not start; a hot reload \(`watch_config_files`, SIGHUP\) keeps the rules it runs and sends the alert `Falco internal: hot restart failure`\./);
   const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Read sensitive file untrusted', source: 'syscall', tags: [], enabled: true }]));
   assert.doesNotMatch(loaded.report(READ_SENSITIVE('/etc/shadow'), 'file:///logs/a.json'), /cannot check these overrides/);
 });
@@ -181,7 +181,7 @@ test('no "process + parent" exception when the parent is the container runtime: 
   });
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const titles = actionsFor(s, shell('runc'), 'runc.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this executable path + process name + container image (/usr/bin/bash, bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: check the name)'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + process name + container image (/usr/bin/bash, bash, docker.io/library/nginx) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), titles.join('\n'));
   assert.ok(!titles.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   // Without an image to pair the process with, nothing is proposed, and the report says why.
   const bare = JSON.stringify({ ...JSON.parse(shell('runc')), output_fields: { 'proc.name': 'bash', 'proc.pname': 'runc' } });
@@ -190,7 +190,7 @@ test('no "process + parent" exception when the parent is the container runtime: 
   // process is a shell: the pair would cover every command the parent runs through a shell (s17, alerts-audit-s17).
   const program = (pname: string) => shell(pname).replace(/"proc\.name":"bash"/, '"proc.name":"python3"');
   const fromAgent = actionsFor(s, program('gitlab-runner'), 'agent.json').map((a) => a.title);
-  assert.ok(fromAgent.includes('Add exception for this executable path + process name + parent (/usr/bin/bash, python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: check the name)'), fromAgent.join('\n'));
+  assert.ok(fromAgent.includes('Add exception for this executable path + process name + parent (/usr/bin/bash, python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), fromAgent.join('\n'));
   const ofShell = actionsFor(s, shell('gitlab-runner'), 'agent-shell.json').map((a) => a.title);
   assert.ok(!ofShell.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), ofShell.join('\n'));
 });

@@ -256,10 +256,14 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
   const unloaded = unloadedRule(view);
   if (unloaded && (proposals.length || playbook)) {
     // Said as the quick fixes' titles and YAML comment say it (tuning.ts unloadedRule).
-    const which = unloaded.official ? ` Falco's official ${codeSpan(unloaded.official)} defines a rule of this name: check the name.`
+    const which = unloaded.official ? ` Falco's official ${codeSpan(unloaded.official)} defines a rule of this name: check that Falco loads it before the file you put the tuning in.`
       : ' It is not one of Falco\'s official rules either: check the name (it may be a custom rule in a file Falco Lens does not read).';
     parts.push(`**Check before use:** ${cappedCode(view.rule, 200)} is not in the loaded rules (workspace and \`falcoLens.rules.files\`), so Falco Lens cannot check these overrides. `
-      + 'Falco refuses a rules file that overrides a rule no earlier rules file defines: put the exception in a file that Falco loads after the one defining the rule.' + which);
+      + 'Falco (0.37 to 0.44) takes an override only of a rule that a rules file loaded before it defines; otherwise the item is an error, '
+      + '`Rule uses \'append\' or \'override.<key>: append\' but no rule by that name already exists` (an exception) or '
+      + '`An \'override.<key>: replace\' to a rule was requested but no rule by that name already exists` (a disable), Falco reads no further in that file '
+      + 'and does not start; a hot reload (`watch_config_files`, SIGHUP) keeps the rules it runs and sends the alert `Falco internal: hot restart failure`. '
+      + 'Put the tuning in a file that Falco loads after the one defining the rule.' + which);
   }
   if (!target && places.doesNotRead?.includes('chart') && (proposals.length || playbook)) {
     // Facts: embedded/regions.ts ChartValues.

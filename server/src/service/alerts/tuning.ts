@@ -441,22 +441,31 @@ export function isSafeExceptionValue(value: string): boolean {
 
 /**
  * What is known of an alert's rule that Falco Lens has not loaded (no /etc/falco on a workstation): an override of
- * it is right if the name is, but nothing checked that a file Falco loads defines it (Falco refuses an override of a
- * rule no earlier file defines). `official` is the official rules file that defines a rule of that name, if one does;
- * `title` goes into action titles, `comment` above the generated YAML. Undefined when the rule is loaded.
+ * it is right if the name is, but nothing checked that a file Falco loads defines it. Falco 0.37 to 0.44 refuse an
+ * override (`append`, `replace`) of a rule no earlier rules file defines: the collector throws a LOAD_ERR_VALIDATE
+ * error (ERROR_NO_PREVIOUS_RULE_APPEND / _REPLACE, rule_loader_collector.cpp:243/:326 at 0.37.0, :230/:300 at 0.44.1;
+ * the messages, rule_loading_messages.h, end in "but no rule by that name already exists"), the reader stops at that
+ * item (rule_loader_reader.cpp:1002-1007 at 0.44.1), and load_rules_files turns the error into a fatal one
+ * (app/actions/load_rules_files.cpp:75-127): Falco does not start. A hot reload (watch_config_files, SIGHUP) runs the
+ * new configuration dry first and, when it fails, keeps the running rules and sends the alert "Falco internal: hot
+ * restart failure" (create_signal_handlers.cpp:113-128 at 0.44.1, the same at 0.37.0). No release warns instead.
+ * `official` is the official rules file that defines a rule of that name, if one does; `title` goes into action
+ * titles, `comment` above the generated YAML. Undefined when the rule is loaded.
  */
 export function unloadedRule(view: AlertView): { official?: string; title: string; comment: string } | undefined {
   if (!view.rule || view.ruleSummary) return undefined;
   const official = officialDefinition('rule', view.rule);
+  const refused = `Falco refuses to start on it unless a rules file it loads before this one defines the rule ("... but no rule by that name already exists"); `
+    + 'a hot reload keeps the running rules and alerts "Falco internal: hot restart failure".';
   if (official) {
     return {
-      official, title: 'rule not loaded: check the name',
-      comment: `Falco Lens did not find this rule in the loaded rules files; Falco's official ${official} defines a rule of this name: check the name, and that Falco loads this file after that one.`,
+      official, title: `rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official ${official} does`,
+      comment: `Falco Lens did not find this rule in the loaded rules files; Falco's official ${official} defines a rule of this name. ${refused}`,
     };
   }
   return {
-    title: 'rule not loaded, not an official rule: check the name',
-    comment: 'Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules: check the name (a custom rule in a file Falco Lens does not read?).',
+    title: 'rule not loaded, not an official rule: Falco will not start unless a file it loads earlier defines it',
+    comment: `Falco Lens did not find this rule in the loaded rules files, nor among Falco's official rules (a custom rule in a file Falco Lens does not read?). ${refused}`,
   };
 }
 
