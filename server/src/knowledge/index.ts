@@ -360,6 +360,15 @@ export function eventCodesOfName(name: string): readonly number[] | undefined {
   return eventCodesByName.get(name);
 }
 
+/**
+ * Whether the event table has an event of this name, as the check of `evt.type.is.<name>` looks it up: the names of
+ * the table's events below PPM_EVENT_MAX (sinsp_filtercheck_event.cpp extract_type, the same at libs 0.14.2-0.25.2),
+ * not a syscall without an event of its own nor a plugin's event.
+ */
+export function isEventTableName(name: string): boolean {
+  return EVENT_CODES_BY_NAME[name] !== undefined || CODELESS_EVENT_NAMES.includes(name);
+}
+
 /** Every name evt.type accepts, as libsinsp lists them: event names, then syscalls without an event, then plugin events (no `NA`). */
 export function eventTypeNames(): readonly string[] {
   return eventTypeNameList ??= [...eventCodesByName.keys()].filter((n) => n !== 'NA' && n !== '');

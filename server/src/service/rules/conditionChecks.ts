@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { dotArgumentCut, dotLabelAt, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { chunkKey, entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -505,6 +505,10 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     reportUnknownEventArgument(field.name, match.arg, nameSpan(), ctx);
     return undefined;
   }
+  if (arg === undefined && match.arg !== undefined && field.name === 'evt.type.is' && !isEventTableName(match.arg)) {
+    reportTypeIsUnknownName(match.arg, nameSpan(), ctx);
+    return undefined;
+  }
   const problem = arg !== undefined ? bracketArgumentProblem(field, arg, ctx.where) : undefined;
   if (field.arg?.required && match.arg === undefined) {
     // The field's check throws ("requires an argument but none provided", plugin_filtercheck.cpp; libsinsp's own
@@ -514,8 +518,11 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     // prints evt.type and '.is'); the older ones let the field's check throw (fallbackCheckThrowsMessage).
     const fallback = ctx.where === 'output' ? outputFallbackField(field.name) : undefined;
     if (fallback !== undefined) {
-      const rest = (/^[\w.]*/.exec(from?.() ?? field.name)?.[0] ?? field.name).slice(fallback.length);
-      const options: OutputReadOptions = { severity: 2, load: null, printsField: fallback, fallbackThrows: { problem: message, fallback } };
+      const written = from?.() ?? field.name;
+      const rest = (/^[\w.]*/.exec(written)?.[0] ?? field.name).slice(fallback.length);
+      // `%evt.type.is.5`: the older formatters' event check reads the rest of the output after the dot (typeIsRead).
+      const older = field.arg.dotOnly && written[field.name.length] === '.' ? { typeIsRead: true } : { fallbackThrows: { problem: message, fallback } };
+      const options: OutputReadOptions = { severity: 2, load: null, printsField: fallback, ...older };
       ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message.slice(0, -1)}: in an output Falco prints %${fallback} followed by the text '${rest}'.`, undefined, options);
     } else if (ctx.where === 'output') reportOutputCheckThrows(ctx, Code.FieldArgument, nameSpan(), message, from && labelBracket(from(), 0, 'output', field));
     else if (ctx.where === 'exception') ctx.reporter.report(Code.FieldArgument, nameSpan(), `${message} ${EXCEPTION_FIELD_READ}`, undefined, { load: 'LOAD_ERR_VALIDATE' });
@@ -562,6 +569,25 @@ function reportUnknownEventArgument(fieldName: string, name: string, span: Span,
   } else {
     ctx.reporter.report(Code.UnknownField, span, message, { suggestions }, ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
   }
+}
+
+/**
+ * `evt.type.is.<name>` with a name no event of the table has. The event check reads after the dot a number or an
+ * event's name (sinsp_filtercheck_event.cpp extract_type, libs 0.14.2-0.25.2) and reads nothing else, which the
+ * exact-length lookup of a condition's or an exception's field refuses: a nonexistent field at every release
+ * (filter.cpp create_filtercheck, filter_check_list.cpp new_filter_check_from_fldname). Falco 0.44's output formatter
+ * retries ever shorter text down to evt.type (libs 0.25.2 eventformatter.cpp:120-141); the older ones read otherwise
+ * (outputReading.ts typeIsAtEndNote, OutputReadOptions.typeIsRead).
+ */
+function reportTypeIsUnknownName(name: string, span: Span, ctx: FieldProblemContext): void {
+  if (ctx.where === 'output') {
+    const options: OutputReadOptions = { severity: 2, load: null, printsField: 'evt.type', typeIsRead: true };
+    ctx.reporter.report(Code.FieldArgument, span, `No event is named '${name}': in an output Falco prints %evt.type followed by the text '.is.${name}'.`, undefined, options);
+    return;
+  }
+  const message = `'evt.type.is.${name}' is not a supported ${ctx.where === 'exception' ? 'exception' : 'filter'} field: no event is named '${name}' (the check of evt.type.is reads an event's name or number after the dot).`;
+  if (ctx.where === 'exception') ctx.reporter.report(Code.UnknownField, span, `${message} ${EXCEPTION_FIELD_READ}`, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+  else reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.UnknownField, span, message, { suggestions: [] });
 }
 
 /**

@@ -1,7 +1,7 @@
 // How Falco's output formatter reads a `%field` token where the text is more than a field, per target release: the
 // sentences the output checks (conditionChecks.ts at the latest release, targetVersion.ts at older ones) and the
 // field hovers (hover.ts) share, so both say the same. Facts: knowledge OUTPUT_FORMATTER.
-import { LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
+import { isEventTableName, LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
 import type { OutputField } from './conditionAst';
 import { bracketArgumentProblem, outputFallbackField, parseOutputCached } from './conditionChecks';
 import { transformerInfo } from './operators';
@@ -243,6 +243,8 @@ export interface OutputReadOptions extends ReportOptions {
   unreadBracket?: { field: OutputField; output: string };
   /** A field printed as the shorter `fallback` at 0.44 whose own check throws at older targets (fallbackCheckThrowsMessage). */
   fallbackThrows?: { problem: string; fallback: string };
+  /** `%evt.type.is.<text>`, which the older targets' event check reads otherwise, as typeIsAtEndNote says. */
+  typeIsRead?: boolean;
   /** A reference that opens a transformer and does not parse (reportOpenTransformer). */
   openTransformer?: OpenTransformerReading;
 }
@@ -348,24 +350,34 @@ export function nameOnlyAtEndNote(f: OutputField, output: string, target: string
 }
 
 /**
- * `%evt.type.is.<name>` with more of the output after it, at a target whose formatter hands the field's check the
- * rest of the output (Falco 0.37-0.43: libs 0.14.2 eventformatter.cpp:151-167, 0.23.1:138-151). extract_type takes
- * everything after 'evt.type.is.' as the event name (sinsp_filtercheck_event.cpp libs 0.14.2:225-256, 0.23.1:499-527):
- * no event has that name (and a number followed by more text is refused by tryparseu32's sscanf "%u%c"), so it reads
- * 0 characters without an error. The formatter then adds the check (j += 0, under the empty name in the output
- * fields) and prints the text after the '%' as written. The check compares the event type with m_evtid and m_evtid1,
- * which nothing set (no initializer: sinsp_filtercheck_event.h), so the 0 or 1 it prints means nothing. Falco 0.44
- * parses the field name first (libs 0.25.2 eventformatter.cpp:120-141) and reads it anywhere. A rule's own output is
- * trimmed (rule_loader_reader.cpp 0.37.0:714, 0.43.0:881), so a trailing blank does not count.
+ * `%evt.type.is.<text>` at a target whose formatter hands the field's check the rest of the output (Falco 0.37-0.43:
+ * libs 0.14.2 eventformatter.cpp:151-167, 0.23.1:138-151). extract_type takes everything after 'evt.type.is.' as the
+ * event's number or name (sinsp_filtercheck_event.cpp libs 0.14.2:225-256, 0.23.1:499-527): a number that is all the
+ * rest (tryparseu32's sscanf "%u%c" refuses more text after it) or an event's name that is all the rest is read, and
+ * the field loads and works. Anything else reads 0 characters without an error: the formatter adds the check (j += 0,
+ * under the empty name in the output fields) and prints the text after the '%' as written, so the field loads. The
+ * check compares the event type with m_evtid and m_evtid1, which the reading did not set (no initializer:
+ * sinsp_filtercheck_event.h; a number followed by text leaves sscanf's number in m_evtid only), so the 0 or 1 it
+ * prints means nothing. Falco 0.44 parses the field name first (libs 0.25.2 eventformatter.cpp:120-141) and reads
+ * evt.type.is.<name> anywhere. A rule's own output is trimmed (rule_loader_reader.cpp 0.37.0:714, 0.43.0:881), so a
+ * trailing blank does not count. `%evt.type.is` with no dot after it throws instead (fallbackCheckThrowsMessage).
  */
 function typeIsAtEndNote(f: OutputField, output: string, target: string): string | undefined {
-  if (!fallbackCheckThrows(target) || f.name === 'evt.type.is' || lookupField(f.name)?.field.name !== 'evt.type.is') return undefined;
+  if (!fallbackCheckThrows(target) || lookupField(f.name)?.field.name !== 'evt.type.is') return undefined;
+  const dot = f.nameSpan.start + 'evt.type.is'.length;
+  if (output[dot] !== '.') return undefined;
   const end = output.trimEnd().length;
-  if (f.span.end >= end) return undefined;
+  const readable = (text: string) => /^\s*[+-]?\d+$/.test(text) || isEventTableName(text);
+  if (readable(output.slice(dot + 1, end))) return undefined;
+  // The token as Falco 0.44 reads it: the name, or the number after the dot.
+  const token = f.name === 'evt.type.is' ? output.slice(dot + 1).match(/^[A-Za-z0-9_]*/)![0] : f.name.slice(dot + 1 - f.nameSpan.start);
   const next = output.indexOf('%', f.nameSpan.end);
   const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  const rest = clip(output.slice(f.nameSpan.start + 'evt.type.is.'.length, end));
-  return `In an output Falco ${target} prints a 0 or 1 that means nothing for %${f.name}, and then the text '${clip(output.slice(f.nameSpan.start, next >= 0 ? next : end))}': the event check takes all the rest of the output after 'evt.type.is.' ('${rest}') for the event name, finds no such event and reads nothing, so the event type it compares with is never set. It reads the name only at the very end of the output (Falco 0.44 reads it anywhere): move the field to the end, or print %evt.type.`;
+  const printed = clip(output.slice(f.nameSpan.start, next >= 0 ? next : end));
+  const rest = clip(output.slice(dot + 1, end));
+  const head = `In an output Falco ${target} prints a 0 or 1 that means nothing for %evt.type.is.${token}, and then the text '${printed}': the event check takes all the rest of the output after 'evt.type.is.' ('${rest}') for an event's number or name`;
+  if (readable(token)) return `${head}, cannot read it and reads nothing, so the comparison it prints is not set up. It reads the ${/^\d/.test(token) ? 'number' : 'name'} only at the very end of the output (Falco 0.44 reads ${/^\d/.test(token) ? 'no number, and prints %evt.type and the text instead' : 'it anywhere'}): move the field to the end, or print %evt.type.`;
+  return `${head}; no event is named '${token}', so it reads nothing and the comparison it prints is not set up. The rule loads all the same (Falco 0.44 prints %evt.type followed by the text '.is.${token}').`;
 }
 
 /** The notes a field hover adds for an output's field, as the output checks word them at the target. */
@@ -387,7 +399,8 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   const problem = info?.plugin && f.arg && info.name === f.name ? bracketArgumentProblem(info, f.arg.text, 'output') : undefined;
   if (problem && outputFallbackField(info!.name) !== undefined && pluginArgumentFailsLoad(info!.plugin!, target)) return [pluginArgumentMessage(problem.message, info!.plugin!, target)];
   // A field the target's formatter hands to its own check, which throws, where Falco 0.44 prints a shorter field.
-  const fallback = info?.name === f.name && info.arg?.required && fallbackCheckThrows(target) ? outputFallbackField(info.name) : undefined;
+  // (Not `%evt.type.is.5`, which the target's event check reads after the dot: typeIsAtEndNote.)
+  const fallback = info?.name === f.name && info.arg?.required && fallbackCheckThrows(target) && !(info.arg.dotOnly && output[f.nameSpan.end] === '.') ? outputFallbackField(info.name) : undefined;
   if (fallback !== undefined) {
     const own = f.arg ? (info!.plugin ? undefined : bracketArgumentProblem(info!, f.arg.text, 'output')?.message) : needsArgumentMessage(info!.name, info!.arg!.example);
     if (own) return [fallbackCheckThrowsMessage(own, fallback, target)];

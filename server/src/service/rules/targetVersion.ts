@@ -97,6 +97,8 @@ class OlderTargetReporter extends Reporter {
       super.report(code, span, pluginArgumentMessage(read.pluginThrows.problem, read.pluginThrows.plugin, this.target), data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
       return;
     }
+    // `%evt.type.is.<text>`: checkOutputFields says what this target's event check reads (typeIsAtEndNote).
+    if (read?.typeIsRead && fallbackCheckThrows(this.target)) return;
     if (read?.fallbackThrows && fallbackCheckThrows(this.target)) {
       super.report(code, span, fallbackCheckThrowsMessage(read.fallbackThrows.problem, read.fallbackThrows.fallback, this.target), data, loadedAs('LOAD_ERR_COMPILE_OUTPUT', options));
       return;
