@@ -339,12 +339,20 @@ function isMergeKey(key: unknown): key is Scalar {
   return isScalar(key) && ((key.type === 'PLAIN' && key.tag === undefined && key.source === '<<') || key.tag === 'tag:yaml.org,2002:merge');
 }
 
+/** Who expands a block's merge keys and aliases before Falco gets it (go-yaml v2 in both), and who writes it for
+ *  Falco: kubectl for the operator's resources; Helm for the chart's values (helm pkg/chartutil/values.go ReadValues,
+ *  v3.19.5, and pkg/chart/common/values.go at 4.x: sigs.k8s.io/yaml v1.6.0 Unmarshal), whose configmap.yaml writes
+ *  `falco:` as falco.yaml. */
+export interface ExpandingReader { name: string; refuses: string; writes: string; these(field: string): string }
+export const KUBECTL: ExpandingReader = { name: 'kubectl', refuses: 'kubectl refuses this manifest', writes: 'the operator writes that copy for Falco', these: (field) => `this ${field}` };
+export const HELM: ExpandingReader = { name: 'Helm', refuses: 'Helm refuses these values', writes: 'the chart writes that copy into falco.yaml', these: () => 'these values' };
+
 /**
  * The merge keys and aliases under `node` (a Rulesfile's inlineRules, a Config's config; `root` its YAML document's
  * contents) that kubectl expands otherwise than Falco Lens reads the block: each at its `<<` or its alias, with why.
  * Empty when the block reads as kubectl sends it.
  */
-export function expansionProblems(root: unknown, node: Node, field: string, lineOf: (offset: number) => number): { span: readonly [number, number]; severity: 'error' | 'information'; message: string }[] {
+export function expansionProblems(root: unknown, node: Node, field: string, lineOf: (offset: number) => number, reader: ExpandingReader = KUBECTL): { span: readonly [number, number]; severity: 'error' | 'information'; message: string }[] {
   const [start, end] = spanOf(node);
   let anchors: Map<string, { node: Node; at: number }[]> | undefined;
   const anchorFor = (alias: Alias) => anchorOf(anchors ??= anchorsOf(root), alias);
@@ -352,9 +360,9 @@ export function expansionProblems(root: unknown, node: Node, field: string, line
   const aliasProblem = (alias: Alias) => {
     const anchor = anchorFor(alias);
     if (!anchor) {
-      out.push({ span: spanOf(alias), severity: 'error', message: `kubectl refuses this manifest: no anchor &${alias.source} comes before this alias in its YAML document ('yaml: unknown anchor '${alias.source}' referenced').` });
+      out.push({ span: spanOf(alias), severity: 'error', message: `${reader.refuses}: no anchor &${alias.source} comes before this alias in its YAML document ('yaml: unknown anchor '${alias.source}' referenced').` });
     } else if (anchor.at < start || anchor.at >= end) {
-      out.push({ span: spanOf(alias), severity: 'information', message: `kubectl replaces *${alias.source} with a copy of the node its anchor names (line ${lineOf(anchor.at) + 1}), outside ${field}, and the operator writes that copy for Falco. Falco Lens reads only the text of ${field}, so it does not check this ${field}: write the value here to have it checked.` });
+      out.push({ span: spanOf(alias), severity: 'information', message: `${reader.name} replaces *${alias.source} with a copy of the node its anchor names (line ${lineOf(anchor.at) + 1}), outside ${field}, and ${reader.writes}. Falco Lens reads only the text of ${field}, so it does not check ${reader.these(field)}: write the value here to have it checked.` });
     }
   };
   const mergesMaps = (value: unknown): boolean => {
@@ -370,8 +378,8 @@ export function expansionProblems(root: unknown, node: Node, field: string, line
         if (!isPair(pair)) continue;
         if (isMergeKey(pair.key)) {
           out.push(mergesMaps(pair.value)
-            ? { span: spanOf(pair.key), severity: 'information', message: `kubectl merges the mapping of this '<<' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no '<<'. Falco Lens reads ${field} as Falco's own YAML reader would, which has no merge keys, so it does not check this ${field}: write the keys in place to have it checked.` }
-            : { span: spanOf(pair.key), severity: 'error', message: 'kubectl refuses this manifest: the value of a \'<<\' merge key must be a mapping, an alias of one, or a list of them (\'map merge requires map or sequence of maps as the value\').' });
+            ? { span: spanOf(pair.key), severity: 'information', message: `${reader.name} merges the mapping of this '<<' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no '<<'. Falco Lens reads ${field} as Falco's own YAML reader would, which has no merge keys, so it does not check ${reader.these(field)}: write the keys in place to have it checked.` }
+            : { span: spanOf(pair.key), severity: 'error', message: `${reader.refuses}: the value of a '<<' merge key must be a mapping, an alias of one, or a list of them ('map merge requires map or sequence of maps as the value').` });
         } else visit(pair.key, depth + 1);
         visit(pair.value, depth + 1);
       }

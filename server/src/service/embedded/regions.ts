@@ -35,7 +35,7 @@ import { kubectlScalar } from '../kubectlYaml';
 import { placedEntries } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
+import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -281,6 +281,8 @@ export enum HolderCode {
    *  kubectl expands it, and the block is not checked; one kubectl refuses is an error (operatorScalars.ts
    *  expansionProblems). */
   KubectlExpanded = 'embedded-kubectl-expanded',
+  /** The same in the chart's `falco:` values, which Helm expands (operatorScalars.ts HELM). */
+  HelmExpanded = 'embedded-helm-expanded',
   /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
    *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
   ResourceName = 'embedded-resource-name',
@@ -397,6 +399,11 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         if (!isPair(pair)) continue;
         const key = scalarString(pair.key as Node);
         if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
+          // Helm reads values as kubectl reads a manifest (go-yaml v2): merge keys and aliases of anchors outside the
+          // block are expanded before the chart writes falco.yaml, and such a block is not checked.
+          const expanded = expansionProblems(root, pair.value, 'the falco values', (offset) => lines.positionAt(offset).line, HELM);
+          for (const p of expanded) out.problems.push({ ...p, code: HolderCode.HelmExpanded });
+          if (expanded.length > 0) continue;
           const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
           if (config) { out.files.push({ ...config, env: chartEnv(map, lines) }); set++; }
         }
