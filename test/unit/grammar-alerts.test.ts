@@ -170,3 +170,26 @@ test('JSON behind a container-runtime prefix (kubectl logs / CRI files)', { skip
   expectScope(lines[0], '"proc.aname[2]"', FIELD_KEY);
   expectScope(lines[0], '"evt.time"', 'support.type.property-name.json');
 });
+
+// Session 18: `kubectl logs --timestamps` and `docker logs --timestamps` put the runtime's RFC 3339 time and a blank
+// before each line Falco wrote (alerts/parse.ts TIMESTAMP_PREFIX); the prefix had no colour, nor the text alert's own
+// time and priority after it (alert-head starts a line or follows ': ').
+test('a kubectl/docker --timestamps prefix: its time, then the text alert\'s time and priority, or the JSON alert', { skip: noCorpus }, async () => {
+  const text = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'k8saudit_README_console.txt'), 'utf8').split('\n').find((l) => /^\d{2}:\d{2}:\d{2}\.\d{9}: \w+ /.test(l))!;
+  const [, time, priority] = /^(\S+): (\w+) /.exec(text)!;
+  for (const stamp of ['2026-03-02T09:12:51.500021876Z', '2026-03-02T10:12:51.500021876+01:00']) {
+    const [line] = await tokenize(ALERTS, `${stamp} ${text}`);
+    expectScope(line, stamp, TIMESTAMP);
+    expectWholeToken(line, stamp);
+    expectScope(line, time, TIMESTAMP);
+    expectWholeToken(line, time);
+    expectScope(line, priority, SEVERITY_SCOPE[priority.toLowerCase()]);
+  }
+  const json = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8').trim();
+  const [jsonLine] = await tokenize(ALERTS, `2026-03-02T09:12:51.500021876Z ${json}`);
+  expectScope(jsonLine, '2026-03-02T09:12:51.500021876Z', TIMESTAMP);
+  expectScope(jsonLine, (JSON.parse(json) as { rule: string }).rule, RULE);
+  // Not a --timestamps prefix: an ISO time followed by a word (rsyslog's host) or by the runtime's stream.
+  const [other] = await tokenize(ALERTS, '2026-03-02T09:12:51.500021876Z worker-1 something happened');
+  expectNoScope(other, '2026-03-02T09:12:51.500021876Z', TIMESTAMP);
+});
