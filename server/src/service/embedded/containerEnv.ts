@@ -8,7 +8,12 @@
 // podTemplateSpec whose container named `falco` is merged with the operator's own by name, its env too
 // (internal/pkg/instance/merge.go MergeApplyConfiguration, structured merge: a Container's env is a map keyed by name);
 // the operator's env is HOST_ROOT=/host and FALCO_HOSTNAME and FALCO_K8S_NODE_NAME from the node's name
-// (internal/pkg/resources/falco.go:106-120 at v0.4.1). In a container's env a later entry of a name wins, an entry
+// (internal/pkg/resources/falco.go:106-120 at v0.4.1). In a container's env a later entry of a name wins (kubelet
+// makeEnvironmentVariables, pkg/kubelet/kubelet_pods.go: `tmpEnv[envVar.Name] = runtimeVal` in the env's order), so the
+// chart's extra.env, appended after its own entries, wins too; the operator, though, refuses a podTemplateSpec whose
+// falco container lists a name twice: its merge reads the pod template as typed structured-merge-diff values, where a
+// container's env is a list keyed by name (internal/pkg/scheme/parser.go at v0.4.1), and FromUnstructured validates it
+// ("duplicate entries for key", structured-merge-diff v4.7.0 typed/validate.go:145), so it deploys no Falco. An entry
 // written without a value is the empty text, and `$(NAME)` in a value is replaced by Kubernetes with another variable
 // of the container; `envFrom` may set any name the env does not (a ConfigMap's or a Secret's keys), `valueFrom` sets
 // one from the pod's fields, a Secret or a ConfigMap. A value kubectl does not read as a text is refused.
@@ -95,7 +100,18 @@ export function operatorFalcoEnv(spec: YAMLMap, lines: LineIndex, name: string):
   const others = isSeq(envFrom) && envFrom.items.length > 0
     ? `envFrom of ${label} (line ${lines.positionAt(envFrom.range?.[0] ?? 0).line + 1}) may set it from a ConfigMap's or a Secret's keys`
     : `it is not in the env of the falco container of ${label}: only the image or Kubernetes may set it`;
-  return { names: envOfList(falco?.get('env', true), lines, label, OPERATOR_ENV), others };
+  const env = falco?.get('env', true);
+  const names = envOfList(env, lines, label, OPERATOR_ENV);
+  const seen = new Map<string, number>();
+  for (const item of isSeq(env) ? env.items : []) {
+    const name = isMap(item) ? scalarText(item.get('name', true)) : undefined;
+    if (name === undefined) continue;
+    const line = lines.positionAt((item as Node).range?.[0] ?? 0).line + 1;
+    const first = seen.get(name);
+    if (first === undefined) { seen.set(name, line); continue; }
+    names.set(name, { why: `the env of the falco container of ${label} lists it twice (lines ${first} and ${line}), and the operator refuses to merge such a pod template ('duplicate entries for key [name="${name}"]'): it deploys no Falco` });
+  }
+  return { names, others };
 }
 
 /** How Falco's `${NAME}` reads in a container of this env. */
