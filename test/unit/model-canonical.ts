@@ -10,6 +10,9 @@ export function canonicalNodes<T>(value: T): T {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
+  // A model item shows its fields through toJSON (a moved item makes its nodes when they are first read).
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === 'function') return canonical(json.call(value));
   const o = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const shift = o.kind === 'scalar' && typeof o.tokenShift === 'number' ? o.tokenShift : undefined;

@@ -117,6 +117,8 @@ test('item kind: the kind key Falco tests first wins, its first entry names the 
     ['unknown', undefined, undefined],
     ['rule', 'plain', 'rule'],
   ]);
-  assert.deepEqual(Object.keys(model.items[4]), ['kind', 'node', 'entries', 'span', 'index', 'kindEntry', 'name', 'nameSpan']);
-  assert.equal('name' in model.items[3], false);
+  // Every item has one shape (a class: a moved item makes its nodes when first read); as data it shows its fields.
+  assert.equal(new Set(model.items.map((i) => Object.getPrototypeOf(i))).size, 1);
+  assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(model.items[4]))), ['kind', 'name', 'nameSpan', 'kindEntry', 'node', 'entries', 'span', 'index']);
+  assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(model.items[3]))), ['kind', 'node', 'entries', 'span', 'index']);
 });

@@ -11,7 +11,7 @@ import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode } from './model';
 import { parseOutputCached } from './conditionChecks';
 import { APPENDABLE, REPLACEABLE } from './schema';
-import type { LoadResult, LoadedFile } from './workspace';
+import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 
 const QUICKFIX = 'quickfix';
@@ -450,7 +450,7 @@ function sourceActions(file: LoadedFile, load: LoadResult, range: Range, only: s
 
   if (wants(SOURCE_EXCEPTION)) {
     const fields = exceptionFieldsFor(rule.output, rule.source);
-    const existing = new Set(rule.exceptions.map((e) => (e.kind === 'map' ? scalarText(e.entries.find((x) => x.key === 'name')?.value) : undefined)));
+    const existing = new Set(ruleExceptions(rule).map((e) => (e.kind === 'map' ? scalarText(e.entries.find((x) => x.key === 'name')?.value) : undefined)));
     const base = `${item.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40) || 'rule'}_known_good`;
     let exceptionName = base;
     for (let n = 2; existing.has(exceptionName); n++) exceptionName = `${base}_${n}`;

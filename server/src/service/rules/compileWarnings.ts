@@ -24,7 +24,7 @@ import { operatorRejection, rawargOperatorRejection, rawargType } from './operat
 import { KNOWN_SOURCES } from './schema';
 import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
-import { entryOf, scalarText, type ModelItem, type ModelNode } from './model';
+import { entryOf, hasEntry, scalarText, type ModelItem, type ModelNode } from './model';
 import { listIndex, listItemsInCondition, listVisibility, type OrderedList } from './workspace';
 import { NOT_HEX, NUMBER_TYPES, RAW_BYTEBUF, STRING_TYPES, valueProblem, type ValueProblem, type ValueType } from './constantValues';
 
@@ -702,6 +702,6 @@ export function exceptionCompileWarnings(item: ModelItem, source: string, lists:
 
 /** Reports the compiler warnings of a rule's exception values (document offsets: the model's spans). */
 export function reportExceptionCompileWarnings(item: ModelItem, source: string, lists: ListTable, reporter: ReportSink, chunk?: { start: number; text: string }): void {
-  if (!entryOf(item, 'exceptions')) return;
+  if (!hasEntry(item, 'exceptions')) return;
   for (const w of exceptionCompileWarnings(item, source, lists, chunk)) reporter.report(w.code, w.span, w.message, w.data);
 }

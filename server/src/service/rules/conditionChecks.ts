@@ -12,7 +12,7 @@ import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { fileLabel, lineText, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, ruleExceptions, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1066,7 +1066,7 @@ function reportUnknownEventName(span: Span, name: string, list: string | undefin
  */
 function checkExceptionEventTypeNames(item: ModelItem, rule: RuleDef | undefined, defs: Definitions, skipUnknown: boolean, reporter: ReportSink): void {
   const own = entryOf(item, 'exceptions')?.value;
-  if (own?.kind !== 'seq' || !own.items.some(hasEventTypeField) && !rule?.exceptions.some(hasEventTypeField)) return;
+  if (own?.kind !== 'seq' || !own.items.some(hasEventTypeField) && !(rule && ruleExceptions(rule).some(hasEventTypeField))) return;
   const check = (value: ModelNode, asList: boolean) => {
     const names = value.kind === 'seq' ? value.items : asList || value.kind === 'scalar' ? [value] : [];
     for (const n of names) {
@@ -1083,7 +1083,7 @@ function checkExceptionEventTypeNames(item: ModelItem, rule: RuleDef | undefined
     if (ex.kind !== 'map') continue;
     const name = scalarText(mapValue(ex, 'name'));
     const shape = mapValue(ex, 'fields') || name === undefined ? ex
-      : rule?.exceptions.find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined) ?? ex;
+      : (rule && ruleExceptions(rule).find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined)) ?? ex;
     const fields = mapValue(shape, 'fields');
     const comps = mapValue(shape, 'comps');
     const values = mapValue(ex, 'values');
@@ -1486,7 +1486,7 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
         // Falco counts the codes of the condition it compiles: the effective condition and the rule's exceptions.
-        const verdict = eventTypeVerdict(rule?.condition ?? cond.node.text, rule?.exceptions ?? exceptionsOf(item), defs, warn);
+        const verdict = eventTypeVerdict(rule?.condition ?? cond.node.text, rule ? ruleExceptions(rule) : exceptionsOf(item), defs, warn);
         if (verdict) reportEventTypeVerdict(verdict, cond.entry.keySpan, item.name, false, reporter);
         if (rule && verdict?.kind !== 'unsupported') checkLaterFilesEventCodes(rule, verdict, file, load, cond.entry.keySpan, reporter);
       }
@@ -1610,11 +1610,11 @@ function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadRe
     last = c;
   }
   if (last?.item !== item) return;
-  const now = eventTypeVerdict(rule.condition, rule.exceptions, defs, rule.warnEvttypes);
+  const now = eventTypeVerdict(rule.condition, ruleExceptions(rule), defs, rule.warnEvttypes);
   if (!now) return;
   const before = file.order > 0 ? load.after[file.order - 1] : undefined;
   const previous = before?.rules.get(item.name);
-  const then = previous?.condition !== undefined ? eventTypeVerdict(previous.condition, previous.exceptions, before!, previous.warnEvttypes) : undefined;
+  const then = previous?.condition !== undefined ? eventTypeVerdict(previous.condition, ruleExceptions(previous), before!, previous.warnEvttypes) : undefined;
   if (then && sameVerdict(then, now)) return;
   if (condition && now.kind !== 'unsupported') return;
   reportEventTypeVerdict(now, at.keySpan, item.name, true, reporter);
@@ -1635,7 +1635,7 @@ function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadRe
 function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | undefined, file: LoadedFile, load: LoadResult, span: Span, reporter: ReportSink): void {
   const files = load.files;
   if (file.order >= files.length - 1 || files[file.order] !== file || rule.condition === undefined) return;
-  const compiled = conditionWithExceptions(rule.condition, rule.exceptions);
+  const compiled = conditionWithExceptions(rule.condition, ruleExceptions(rule));
   if (compiled === undefined) return;
   let result = conditionEventCodes(compiled, load.after[file.order]);
   let last = verdict;
@@ -1647,7 +1647,7 @@ function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | un
     // A macro undefined with the rule's own file fails that file ("Undefined macro"): Falco never gets further.
     if (last === verdict && usesUndefinedMacro(result)) return;
     result = conditionEventCodes(compiled, defs);
-    const now = eventTypeVerdict(rule.condition, rule.exceptions, defs, rule.warnEvttypes);
+    const now = eventTypeVerdict(rule.condition, ruleExceptions(rule), defs, rule.warnEvttypes);
     if (now && !(last && sameVerdict(last, now))) reportEventTypeVerdict(now, span, rule.name, false, reporter, { cause: changed, file });
     last = now;
     if (now?.kind === 'unsupported') return;
@@ -1867,7 +1867,7 @@ function hasValues(ex: MapNode): boolean {
 function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, source: string | undefined, reporter: ReportSink): void {
   const own = entryOf(item, 'exceptions')?.value;
   if (own?.kind !== 'seq') return;
-  const firstOwn = rule ? rule.exceptions.indexOf(own.items[0]) : -1;
+  const firstOwn = rule ? ruleExceptions(rule).indexOf(own.items[0]) : -1;
   const hasValues = (ex: ModelNode | undefined) => {
     const values = ex?.kind === 'map' ? mapValue(ex, 'values') : undefined;
     return values?.kind === 'seq' && values.items.length > 0;
@@ -1880,7 +1880,7 @@ function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, sou
     if (!mapValue(ex, 'fields')) {
       // Appending to an earlier exception of this name (validate.ts reports one without fields that is not).
       if (!rule || firstOwn < 0 || name === undefined) continue;
-      const earlier = rule.exceptions.slice(0, firstOwn).filter((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name);
+      const earlier = ruleExceptions(rule).slice(0, firstOwn).filter((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name);
       const defining = earlier.find((e) => mapValue(e, 'fields') !== undefined);
       if (!defining || earlier.some(hasValues)) continue;
       shape = defining;

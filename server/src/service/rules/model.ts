@@ -59,6 +59,10 @@ export const ITEM_KINDS = ['rule', 'macro', 'list', 'required_engine_version', '
 export type ItemKind = (typeof ITEM_KINDS)[number];
 const KIND_PRECEDENCE: readonly ItemKind[] = ['required_engine_version', 'required_plugin_versions', 'macro', 'list', 'rule'];
 
+/**
+ * A top-level item. The nodes of an item an edit moved are made when first read (node, entries, span, kindEntry,
+ * nameSpan): reading only its values (itemValues, entryValue, hasEntry) makes none.
+ */
 export interface ModelItem {
   /** The item's kind, 'unknown' for a mapping without a known top-level key, 'invalid' for a non-mapping. */
   kind: ItemKind | 'unknown' | 'invalid';
@@ -332,24 +336,119 @@ function nodeCount(node: ModelNode | undefined, sizes: Map<ModelNode, number>, p
   return n;
 }
 
-function toItem(node: ModelNode, index: number): ModelItem {
-  if (node.kind !== 'map') return { kind: 'invalid', node, entries: [], span: node.span, index };
+const NO_ENTRIES: MapEntry[] = [];
+
+/**
+ * A top-level item. Its kind, name and index are plain fields; its nodes are either given (read from its text) or,
+ * for an item an edit moved, those of an earlier item moved by `shift`, made on first read (`node`, `entries`,
+ * `span`, `kindEntry`, `nameSpan`) and kept: an edit near the top of a file moves every item below it, and most of
+ * them are never read at their new place before the next edit moves them again.
+ */
+class Item implements ModelItem {
+  readonly kind: ItemKind | 'unknown' | 'invalid';
+  readonly name: string | undefined;
+  readonly index: number;
+  /** The nodes at the item's place, once made. */
+  private at: ModelNode | undefined;
+  /** Otherwise: an earlier item's node and the move from it. */
+  private from: ModelNode | undefined;
+  private shift: number;
+  /** Where the kind key is among the entries (-1: none). */
+  private readonly kindAt: number;
+  /** The node the item was read as: the same for the item and its moves (itemValues). */
+  readonly values: ModelNode;
+
+  constructor(kind: ItemKind | 'unknown' | 'invalid', name: string | undefined, index: number, kindAt: number, values: ModelNode, at: ModelNode | undefined, from: ModelNode | undefined, shift: number) {
+    this.kind = kind;
+    this.name = name;
+    this.index = index;
+    this.kindAt = kindAt;
+    this.values = values;
+    this.at = at;
+    this.from = from;
+    this.shift = shift;
+  }
+
+  get node(): ModelNode { return this.at ?? this.place(); }
+  get entries(): MapEntry[] { const n = this.at ?? this.place(); return n.kind === 'map' ? n.entries : NO_ENTRIES; }
+  get span(): Span { return (this.at ?? this.place()).span; }
+  get kindEntry(): MapEntry | undefined { return this.kindAt < 0 ? undefined : this.entries[this.kindAt]; }
+  get nameSpan(): Span | undefined { return this.name === undefined ? undefined : this.kindEntry!.value!.span; }
+
+  /** The item at index `index`, moved by `d`: its nodes shared when `d` is 0, else made when first read. */
+  movedTo(index: number, d: number): Item {
+    if (d === 0) return index === this.index ? this : new Item(this.kind, this.name, index, this.kindAt, this.values, this.at, this.from, this.shift);
+    return this.at ? new Item(this.kind, this.name, index, this.kindAt, this.values, undefined, this.at, d) : new Item(this.kind, this.name, index, this.kindAt, this.values, undefined, this.from, this.shift + d);
+  }
+
+  private place(): ModelNode {
+    const n = shiftNode(this.from!, this.shift);
+    this.at = n;
+    this.from = undefined;
+    return n;
+  }
+
+  /** What JSON and the tests' comparisons see: the item's fields, whether its nodes are made yet or not. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { kind: this.kind };
+    if (this.name !== undefined) { out.name = this.name; out.nameSpan = this.nameSpan; }
+    if (this.kindAt >= 0) out.kindEntry = this.kindEntry;
+    out.node = this.node;
+    out.entries = this.entries;
+    out.span = this.span;
+    out.index = this.index;
+    return out;
+  }
+}
+
+/** An item read at its place (`node` at document offsets), or read elsewhere and moved by `shift` when first read. */
+function toItem(node: ModelNode, index: number, shift = 0): ModelItem {
+  const at = shift === 0 ? node : undefined;
+  const from = shift === 0 ? undefined : node;
+  if (node.kind !== 'map') return new Item('invalid', undefined, index, -1, node, at, from, shift);
   // Falco tests the kind keys in this order (rule_loader_reader.cpp), so `- macro: a` with a stray `rule:` is a macro:
   // the first entry of the kind key that comes first in KIND_PRECEDENCE. One pass over the entries (every item of a
   // new text comes through here; the search per kind key made a closure per key and scanned the entries up to five
   // times).
   const entries = node.entries;
-  let kindEntry: MapEntry | undefined;
+  let kindAt = -1;
   let best = KIND_PRECEDENCE.length;
   for (let i = 0; i < entries.length; i++) {
     const rank = KIND_PRECEDENCE.indexOf(entries[i].key as ItemKind);
-    if (rank >= 0 && rank < best) { best = rank; kindEntry = entries[i]; }
+    if (rank >= 0 && rank < best) { best = rank; kindAt = i; }
   }
-  const kind = kindEntry ? (kindEntry.key as ItemKind) : 'unknown';
-  // One literal per shape (keys added afterwards would need a second, out-of-object store).
-  const v = kindEntry && (kind === 'rule' || kind === 'macro' || kind === 'list') ? kindEntry.value : undefined;
-  if (v?.kind === 'scalar' && v.value !== null) return { kind, node, entries, span: node.span, index, kindEntry, name: v.text, nameSpan: v.span };
-  return { kind, node, entries, span: node.span, index, kindEntry };
+  const kind = kindAt >= 0 ? (entries[kindAt].key as ItemKind) : 'unknown';
+  const v = kindAt >= 0 && (kind === 'rule' || kind === 'macro' || kind === 'list') ? entries[kindAt].value : undefined;
+  const name = v?.kind === 'scalar' && v.value !== null ? v.text : undefined;
+  return new Item(kind, name, index, kindAt, node, at, from, shift);
+}
+
+/**
+ * The node an item was read as, at the place it was read: the same object for the item and the items an edit made of
+ * it by moving it (and for items read from the same cached chunk text). For its values only (keys, scalars), never
+ * its spans, which an edit may have moved since: the checks asked of every item on every validation read values
+ * here, without making the nodes of a moved item.
+ */
+export function itemValues(item: ModelItem): ModelNode {
+  return item instanceof Item ? item.values : item.node;
+}
+
+/** The value of the item's entry `key` (the first), for its value only (see itemValues: its spans may be stale). */
+export function entryValue(item: ModelItem, key: string): ModelNode | undefined {
+  const n = itemValues(item);
+  return n.kind === 'map' ? entryOf(n, key)?.value : undefined;
+}
+
+/** Whether the item has an entry `key` (without making a moved item's nodes). */
+export function hasEntry(item: ModelItem, key: string): boolean {
+  const n = itemValues(item);
+  return n.kind === 'map' && entryOf(n, key) !== undefined;
+}
+
+/** `item` at index `index`, moved by `d`. */
+function movedItem(item: ModelItem, index: number, d: number): ModelItem {
+  // Every item of a model comes from toItem.
+  return (item as Item).movedTo(index, d);
 }
 
 interface ParsedText {
@@ -562,7 +661,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       const chunkText = text.slice(start, end);
       const earlier = reusable.get(start);
       if (earlier && earlier.chunk.text === chunkText) {
-        items.push(earlier.item.index === i ? earlier.item : toItem(earlier.item.node, i));
+        items.push(movedItem(earlier.item, i, 0));
         chunks.push(earlier.chunk);
         continue;
       }
@@ -571,7 +670,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       // chunk text find it without hashing and comparing a new copy.
       const moved = shift !== 0 ? reusable.get(start - shift) : undefined;
       if (moved && moved.chunk.text === chunkText) {
-        items.push(toItem(shiftNode(moved.item.node, shift), i));
+        items.push(movedItem(moved.item, i, shift));
         chunks.push(movedChunk(moved.chunk, start));
         continue;
       }
@@ -585,7 +684,7 @@ export function parseRulesFile(uri: string, text: string, previous?: RulesFileMo
       // The yaml library reads the chunk; a YAML error in it stays in it (see chunkedYamlErrors).
       const parsed = parseChunk(chunkText);
       if (!parsed.oneItem) { ok = false; break; }
-      items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
+      items.push(toItem(parsed.items[0], i, start));
       chunks.push(chunkOf(start, chunkText, parsed));
     }
     const model = ok ? chunkedModel(uri, text, items, chunks) : undefined;
@@ -660,7 +759,7 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
       const c = before[j];
       if ((c.start === start || c.start + delta === start) && c.text.length === end - start && text.startsWith(c.text, start)) {
         const item = previous.items[j];
-        items.push(c.start === start ? (item.index === i ? item : toItem(item.node, i)) : toItem(shiftNode(item.node, start - c.start), i));
+        items.push(movedItem(item, i, start - c.start));
         chunks.push(c.start === start ? c : movedChunk(c, start));
         reused = true;
       }
@@ -671,15 +770,15 @@ function parseAroundChange(uri: string, text: string, previous: RulesFileModel, 
     const chunkText = text.slice(start, end);
     const parsed = parseChunk(chunkText);
     if (!parsed.oneItem) return undefined;
-    items.push(toItem(start === 0 ? parsed.items[0] : shiftNode(parsed.items[0], start), i));
+    items.push(toItem(parsed.items[0], i, start));
     chunks.push(chunkOf(start, chunkText, parsed));
   }
   for (let j = tail; j < before.length; j++) {
     const c = before[j];
     const item = previous.items[j];
     const i = items.length;
-    if (delta === 0) { items.push(item.index === i ? item : toItem(item.node, i)); chunks.push(c); }
-    else { items.push(toItem(shiftNode(item.node, delta), i)); chunks.push(movedChunk(c, c.start + delta)); }
+    items.push(movedItem(item, i, delta));
+    chunks.push(delta === 0 ? c : movedChunk(c, c.start + delta));
   }
   return chunkedModel(uri, text, items, chunks);
 }

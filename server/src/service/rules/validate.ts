@@ -3,13 +3,13 @@
 // conditionChecks.ts; both report through the same Reporter.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { chunkKey, entryOf, readThrough, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
+import { chunkKey, entryOf, entryValue, hasEntry, readThrough, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
 import { closestNames } from './closest';
 import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
   PLUGIN_REQUIREMENT_KEYS, PRIORITIES, PRIORITY_ALIASES, REPLACEABLE, REQUIRED_KEYS, SINGLE_FIELD_COMPS, isValidPriority,
 } from './schema';
-import { isLegacyAppend, lineText, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { isLegacyAppend, lineText, ruleExceptions, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
 import { operatorInfo, splitComp } from './operators';
 import { MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
@@ -422,7 +422,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
 
 /** The source of a rule item: its own, or that of the rule it changes (syscall by default). */
 function ruleSource(item: ModelItem, defs: Definitions): string {
-  return scalarText(entryOf(item, 'source')?.value) ?? (item.name !== undefined ? defs.rules.get(item.name)?.source : undefined) ?? 'syscall';
+  return scalarText(entryValue(item, 'source')) ?? (item.name !== undefined ? defs.rules.get(item.name)?.source : undefined) ?? 'syscall';
 }
 
 /**
@@ -769,15 +769,16 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
 
 /** How a rule item's exceptions are read by Falco: as a new list, appended, or not at all. */
 function exceptionsMode(item: ModelItem, legacyAppend: boolean): 'new' | 'append' | undefined {
-  if (!entryOf(item, 'exceptions')) return undefined;
+  // Values only (entryValue): asked of every rule item on every validation.
+  if (!hasEntry(item, 'exceptions')) return undefined;
   if (legacyAppend) return 'append';
-  const override = entryOf(item, 'override')?.value;
+  const override = entryValue(item, 'override');
   if (override && overrideHasEntries(override)) {
     const op = override.kind === 'map' ? scalarText(override.entries.find((e) => e.key === 'exceptions')?.value) : undefined;
     return op === 'append' ? 'append' : op === 'replace' ? 'new' : undefined;
   }
   // A rule with none of condition/output/desc/priority only sets `enabled`: its exceptions are not read.
-  return DEFINING_RULE_KEYS.some((k) => entryOf(item, k)) ? 'new' : undefined;
+  return DEFINING_RULE_KEYS.some((k) => hasEntry(item, k)) ? 'new' : undefined;
 }
 
 function exceptionName(ex: ModelNode): { name: string; span: Span } | undefined {
@@ -823,15 +824,15 @@ function validateAppendedExceptions(item: ModelItem, legacyAppend: boolean, r: R
  * new name is added, and needs `fields` and at least one value. This reads the earlier definition of the rule.
  */
 function validateExceptionMerge(item: ModelItem, defs: Definitions, reporter: ReportSink): void {
-  if (item.name === undefined || exceptionsMode(item, isLegacyAppend(item)) !== 'append' || (isLegacyAppend(item) && overrideHasEntries(entryOf(item, 'override')?.value))) return;
+  if (item.name === undefined || exceptionsMode(item, isLegacyAppend(item)) !== 'append' || (isLegacyAppend(item) && overrideHasEntries(entryValue(item, 'override')))) return;
   const own = entryOf(item, 'exceptions')?.value;
   const rule = defs.rules.get(item.name);
   if (own?.kind !== 'seq' || own.items.length === 0 || !rule) return;
   // The rule's exceptions before this item's own (if a later item replaced them, the earlier ones are unknown here).
-  const first = rule.exceptions.indexOf(own.items[0]);
+  const first = ruleExceptions(rule).indexOf(own.items[0]);
   if (first < 0) return;
   const names = new Set<string>();
-  for (let i = 0; i < first; i++) { const n = exceptionName(rule.exceptions[i]); if (n) names.add(n.name); }
+  for (let i = 0; i < first; i++) { const n = exceptionName(ruleExceptions(rule)[i]); if (n) names.add(n.name); }
   const options = { load: 'LOAD_ERR_VALIDATE' };
   for (const ex of own.items) {
     const named = exceptionName(ex);

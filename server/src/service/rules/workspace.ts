@@ -23,7 +23,7 @@ import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
 import { configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
-import { chunkKey, entryOf, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
 export interface LoadedFile {
@@ -135,9 +135,25 @@ export interface RuleDef {
   enabled: boolean;
   warnEvttypes: boolean;
   skipIfUnknownFilter: boolean;
-  /** Exception entries (model nodes) of every contribution, in order. */
-  exceptions: ModelNode[];
+  /**
+   * The items whose `exceptions` make up the rule's, in order (from the last that replaced them): ruleExceptions reads
+   * their nodes when asked, so loading reads no node of an item an edit only moved.
+   */
+  exceptionItems: readonly ModelItem[];
   contributions: Contribution[];
+}
+
+const exceptionsByRule = new WeakMap<RuleDef, ModelNode[]>();
+
+/** Exception entries (model nodes) of every contribution of the rule, in order. */
+export function ruleExceptions(rule: RuleDef): ModelNode[] {
+  let out = exceptionsByRule.get(rule);
+  if (!out) {
+    const items = rule.exceptionItems;
+    out = items.length === 1 ? exceptionsOf(items[0]) : items.flatMap(exceptionsOf);
+    exceptionsByRule.set(rule, out);
+  }
+  return out;
 }
 export type Definition = MacroDef | ListDef | RuleDef;
 
@@ -617,6 +633,18 @@ function sameModels(a: LoadedFile[], b: LoadedFile[]): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Applying definitions, appends and overrides in load order
 
+/** The operations of an `override:` value by key (as overridesOf, without the entries). */
+function overrideOps(o: ModelNode | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (o?.kind === 'map') {
+    for (const e of o.entries) {
+      const op = scalarText(e.value);
+      if (op !== undefined) out.set(e.key, op);
+    }
+  }
+  return out;
+}
+
 /** The `override:` mapping of an item: key → operation (only well-formed entries). */
 export function overridesOf(item: ModelItem): Map<string, { op: string; entry: MapEntry }> {
   const out = new Map<string, { op: string; entry: MapEntry }>();
@@ -638,12 +666,13 @@ export function overridesOf(item: ModelItem): Map<string, { op: string; entry: M
  */
 export function overrideDefines(item: ModelItem): boolean {
   // An `override:` with nothing to override is read as none: the item is what it would be without the key.
-  if (!overrideHasEntries(entryOf(item, 'override')?.value)) {
+  const override = entryValue(item, 'override');
+  if (!overrideHasEntries(override)) {
     return !isLegacyAppend(item) && (item.kind !== 'rule' || hasDefiningRuleKey(item));
   }
   if (item.kind !== 'macro' && item.kind !== 'list') return false;
   if (isLegacyAppend(item)) return false;
-  for (const { op } of overridesOf(item).values()) if (op === 'append') return false;
+  for (const op of overrideOps(override).values()) if (op === 'append') return false;
   // A macro Falco refuses whose text reads as an append (appendsCondition) is taken as the append it was meant to be.
   return !(item.kind === 'macro' && appendsCondition(item));
 }
@@ -666,7 +695,8 @@ export function overrideHasEntries(value: ModelNode | undefined): boolean {
 
 /** Whether the item defines its name (as opposed to overriding, appending to or enabling an earlier definition). */
 export function isDefinitionItem(item: ModelItem): boolean {
-  if (entryOf(item, 'override')) return overrideDefines(item);
+  // Asked of every item on every validation (validateConditions): it reads the item's values only (entryValue).
+  if (hasEntry(item, 'override')) return overrideDefines(item);
   if (isLegacyAppend(item)) return false;
   return item.kind !== 'rule' || hasDefiningRuleKey(item);
 }
@@ -676,7 +706,7 @@ const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
 
 function hasDefiningRuleKey(item: ModelItem): boolean {
   // A plain loop: the condition checks ask this of every item on every validation.
-  for (let i = 0; i < DEFINING_RULE_KEYS.length; i++) if (entryOf(item, DEFINING_RULE_KEYS[i])) return true;
+  for (let i = 0; i < DEFINING_RULE_KEYS.length; i++) if (hasEntry(item, DEFINING_RULE_KEYS[i])) return true;
   return false;
 }
 
@@ -693,7 +723,7 @@ function hasDefiningRuleKey(item: ModelItem): boolean {
  * Falco reports that one error.
  */
 export function appendsCondition(item: ModelItem): boolean {
-  const override = entryOf(item, 'override')?.value;
+  const override = entryValue(item, 'override');
   if (overrideHasEntries(override)) {
     const op = override!.kind === 'map' ? scalarText(override!.entries.find((e) => e.key === 'condition')?.value) : undefined;
     return op === 'append' || (op !== 'replace' && startsAsContinuation(item));
@@ -707,7 +737,7 @@ const RULE_KEYS_READ = ['desc', 'output', 'priority'];
 
 function lacksRuleKey(item: ModelItem): boolean {
   for (let i = 0; i < RULE_KEYS_READ.length; i++) {
-    const v = entryOf(item, RULE_KEYS_READ[i])?.value;
+    const v = entryValue(item, RULE_KEYS_READ[i]);
     if (!v || (v.kind === 'scalar' && (v.value === null || v.text === ''))) return true;
   }
   return false;
@@ -715,12 +745,12 @@ function lacksRuleKey(item: ModelItem): boolean {
 
 /** Whether the item's condition text starts with the word `and` or `or` (after blanks, as libsinsp's lexer skips them). */
 function startsAsContinuation(item: ModelItem): boolean {
-  const text = scalarText(entryOf(item, 'condition')?.value);
+  const text = scalarText(entryValue(item, 'condition'));
   return text !== undefined && /^[ \t\b\r\n]*(?:and|or)(?![A-Za-z0-9_.])/.test(text);
 }
 
 export function isLegacyAppend(item: ModelItem): boolean {
-  const v = entryOf(item, 'append')?.value;
+  const v = entryValue(item, 'append');
   return v?.kind === 'scalar' && v.value === true;
 }
 
@@ -745,6 +775,8 @@ function exceptionsOf(item: ModelItem): ModelNode[] {
   const v = entryOf(item, 'exceptions')?.value;
   return v?.kind === 'seq' ? v.items : [];
 }
+
+const NO_ITEMS: readonly ModelItem[] = Object.freeze([]);
 
 function cloneDefs(d: Definitions): Definitions {
   return { macros: new Map(d.macros), lists: new Map(d.lists), rules: new Map(d.rules) };
@@ -860,9 +892,7 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   // Most items override nothing: they share one empty map.
   let ops: ReadonlyMap<string, string> = NO_OPS;
   if (override) {
-    const own = new Map<string, string>();
-    for (const [key, { op }] of overridesOf(item)) own.set(key, op);
-    ops = own;
+    ops = overrideOps(override.value);
   }
   const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
   // A macro or list override without an append is a (re)definition (overrideDefines).
@@ -889,7 +919,7 @@ function newRule(recipe: ItemRecipe, item: ModelItem, file: LoadedFile): RuleDef
     priority: s.priority, tags,
     enabled: recipe.enabled ?? true, warnEvttypes: recipe.warnEvttypes ?? true,
     skipIfUnknownFilter: recipe.skipIfUnknownFilter ?? false,
-    exceptions: exceptionsOf(item), contributions,
+    exceptionItems: (recipe.present & KEY_EXCEPTIONS) !== 0 ? [item] : NO_ITEMS, contributions,
   };
 }
 
@@ -988,7 +1018,7 @@ function applyChange(previous: Definition, recipe: ItemRecipe, item: ModelItem, 
     const op = opFor('items');
     return { ...previous, contributions, items: op === 'append' ? [...previous.items, ...recipe.items] : op === 'replace' ? recipe.items : previous.items };
   }
-  const rule: RuleDef = { ...previous, contributions, tags: [...previous.tags], exceptions: [...previous.exceptions] };
+  const rule: RuleDef = { ...previous, contributions, tags: [...previous.tags] };
   for (const key of ['condition', 'output', 'desc'] as const) {
     const op = opFor(key);
     const v = recipe.strings[key];
@@ -999,8 +1029,8 @@ function applyChange(previous: Definition, recipe: ItemRecipe, item: ModelItem, 
   if (tagsOp === 'append') rule.tags.push(...recipe.tags);
   else if (tagsOp === 'replace') rule.tags = [...recipe.tags];
   const exOp = opFor('exceptions');
-  if (exOp === 'append') rule.exceptions.push(...exceptionsOf(item));
-  else if (exOp === 'replace') rule.exceptions = exceptionsOf(item);
+  if (exOp === 'append') rule.exceptionItems = [...previous.exceptionItems, item];
+  else if (exOp === 'replace') rule.exceptionItems = [item];
   if (opFor('priority') === 'replace') rule.priority = recipe.strings.priority ?? rule.priority;
   if (opFor('enabled') === 'replace') rule.enabled = recipe.enabled ?? rule.enabled;
   if (opFor('warn_evttypes') === 'replace') rule.warnEvttypes = recipe.warnEvttypes ?? rule.warnEvttypes;
