@@ -61,6 +61,8 @@ export interface ExplorerLogInfo {
   unparsed: number;
   /** A gzip-compressed log (read from a decompressed copy; the byte counts are of the decompressed text). */
   compressed?: boolean;
+  /** No file at the path right now (deleted, or rotated away and not created again): nothing is shown until one is. */
+  missing?: boolean;
 }
 
 export const EXPLORER_CLOSE_REQUEST = 'falcoLens/explorer/close';

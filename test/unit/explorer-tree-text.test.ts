@@ -78,3 +78,9 @@ test('a crafted log: every label, description and tooltip of the tree shows the 
   assert.equal(view.description, 'falco\\u202Egol.json');
   assert.match(view.message, /filter "sh\\u200Bell"/);
 });
+
+test('a followed log whose file is gone says so in the view\'s message (session 18)', () => {
+  const log: ExplorerLogInfo = { logId: '1', path: '/var/log/falco.log', total: 0, indexedBytes: 0, totalBytes: 0, done: true, following: true, unparsed: 0, missing: true };
+  assert.equal(viewTexts(log, 'rule', true, {}, undefined).message, '0 alerts · no file at its path now (deleted or rotated away) · following · by rule · duplicates folded');
+  assert.doesNotMatch(viewTexts({ ...log, missing: undefined }, 'rule', true, {}, undefined).message, /no file/);
+});

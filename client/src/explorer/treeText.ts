@@ -51,6 +51,8 @@ export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem): Item
 /** The view's message and description: the log's counts and state, the settings, the filter, the file's name. */
 export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe: boolean, f: ExplorerFilter, window: string | undefined): { message: string; description: string } {
   const parts = [`${log.total.toLocaleString('en-US')} alerts`];
+  // Deleted, or rotated away by renaming: the alerts of before are gone with it, and a file created again is read.
+  if (log.missing) parts.push('no file at its path now (deleted or rotated away)');
   if (!log.done) parts.push(`indexing ${log.totalBytes ? Math.floor((100 * log.indexedBytes) / log.totalBytes) : 0}%`);
   if (log.following) parts.push('following');
   parts.push(`by ${GROUP_LABELS[groupBy].toLowerCase()}`);

@@ -78,6 +78,8 @@ class FileSource implements ByteSource {
     return stat?.size ?? 0;
   }
   generation(): number { return this.changes; }
+  /** Whether the path named no file when size() last looked. */
+  get missing(): boolean { return this.identity === ''; }
   read(buffer: Buffer, offset: number, length: number, position: number): number {
     if (this.fd === undefined) this.fd = fs.openSync(this.path, 'r');
     return fs.readSync(this.fd, buffer, offset, length, position);
@@ -117,6 +119,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   const info = (log: OpenLog): ExplorerLogInfo => ({
     logId: log.id, path: log.path, total: log.store.total, indexedBytes: log.store.indexedBytes, totalBytes: log.source.size(),
     done: log.done, following: log.following, unparsed: log.store.unparsed, ...(log.decompression ? { compressed: true } : {}),
+    // After totalBytes: size() is what looks at the path.
+    ...(log.source.missing ? { missing: true } : {}),
   });
   const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
 
