@@ -6,11 +6,11 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver/node';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
 import type { ServiceHost } from '../service/host';
-import { AlertStore, type ByteSource, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
+import { AlertStore, queryProblem, type ByteSource, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST,
@@ -250,6 +250,12 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
   }
 
+  /** Refuses a request whose grouping or filter is not one the store reads, saying what is wrong. */
+  const checkQuery = (groupBy: unknown, filter: unknown): void => {
+    const problem = queryProblem(groupBy, filter);
+    if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `Alert Explorer: ${problem}.`);
+  };
+
   const get = (id: string): OpenLog => {
     const log = logs.get(id);
     if (!log) throw new Error(`No log is open with id ${id}`);
@@ -314,6 +320,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   // they run in steps, and the client cancels a query the tree no longer waits for.
   connection.onRequest(EXPLORER_GROUPS_REQUEST, async (p: ExplorerGroupsParams, token: CancellationToken): Promise<ExplorerGroupsResult> => {
     const log = get(p.logId);
+    checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
     return paced(log, log.store.groupsSteps(p.groupBy, p.filter, Math.min(p.limit ?? 500, 5000)), pace);
@@ -321,6 +328,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   connection.onRequest(EXPLORER_ALERTS_REQUEST, async (p: ExplorerAlertsParams, token: CancellationToken): Promise<ExplorerAlertsResult> => {
     const log = get(p.logId);
+    checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
     return paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
@@ -328,6 +336,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   connection.onRequest(EXPLORER_REPORT_REQUEST, async (p: ExplorerReportParams, token: CancellationToken): Promise<ExplorerReportResult> => {
     const log = get(p.logId);
+    checkQuery(p.groupBy, p.filter);
     const pace = new Pacer(token, 'report', context);
     pace.check();
     const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);

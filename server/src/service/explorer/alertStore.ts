@@ -55,6 +55,31 @@ export interface GroupsAnswer {
   total: number;
 }
 
+const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container'];
+
+/**
+ * What is wrong with the grouping and filter of a request, in a sentence, or undefined: the protocol's values come
+ * from any client, and a filter of the wrong types made the store throw a TypeError (`text.toLowerCase is not a
+ * function`) or match nothing without a word (`since: "abc"`).
+ */
+export function queryProblem(groupBy: unknown, filter: unknown): string | undefined {
+  if (groupBy !== undefined && !GROUP_BYS.includes(groupBy as ExplorerGroupBy)) return `cannot group by ${JSON.stringify(groupBy)}: the groupings are ${GROUP_BYS.join(', ')}`;
+  if (filter === undefined || filter === null) return undefined;
+  if (typeof filter !== 'object' || Array.isArray(filter)) return 'the filter is not an object';
+  const f = filter as Record<string, unknown>;
+  for (const key of ['text', 'hostname', 'source'] as const) {
+    if (f[key] !== undefined && typeof f[key] !== 'string') return `the filter's ${key} is not a string`;
+  }
+  if (f.minPriority !== undefined && !(Number.isInteger(f.minPriority) && (f.minPriority as number) >= 0 && (f.minPriority as number) <= 7)) {
+    return 'the filter\'s minPriority is not a priority number from 0 (Emergency) to 7 (Debug)';
+  }
+  if (f.rules !== undefined && !(Array.isArray(f.rules) && f.rules.every((r) => typeof r === 'string'))) return 'the filter\'s rules is not a list of rule names';
+  for (const key of ['since', 'until'] as const) {
+    if (f[key] !== undefined && !(typeof f[key] === 'number' && Number.isFinite(f[key]))) return `the filter's ${key} is not a time in epoch milliseconds`;
+  }
+  return undefined;
+}
+
 const NO_ID = 0xffffffff;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const SUMMARY_CHARS = 300;
