@@ -7,13 +7,14 @@
 // - each resulting rules path that exists is loaded: a folder gives its *.yaml/*.yml regular files sorted by path, a
 //   file is loaded when its name ends in .yaml or .yml (from 0.41; before, every file of a folder and any file).
 // Environment variables (`${VAR}`) are not expanded: Falco's environment is not this editor's; such paths are left out.
-import { isScalar, isSeq, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { Location } from 'vscode-languageserver-types';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
 import { pathToUri } from '../uri';
 import { mergeConfiguration, type MergedConfig, type Part } from './merge';
-import { parseConfig, usesEnvironment, valueText } from './model';
+import { booleanValue, parseConfig, stringItems, usesEnvironment, valueOf, valueText } from './model';
+import { SUGGESTED_OUTPUT_FIELDS } from '../../knowledge/suggestedOutput';
 
 /** Falco's own default when no configuration can be read (falco.yaml of 0.44.0). */
 export const FALCO_DEFAULT_RULES_FILES: readonly string[] = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'];
@@ -131,6 +132,52 @@ export function expandRulesPaths(host: ServiceHost, paths: readonly string[], ta
       out.push(...names.sort(byteOrder));
     } else if (loadsRulesPath(path, target)) {
       out.push(path);
+    }
+  }
+  return out;
+}
+
+/**
+ * Text falco.yaml's `append_output` adds to the output of the rules an entry matches, as the target release builds a
+ * rule's output before checking it (rule_loader_compiler.cpp compile_rule_infos: `output + " " + format` for each
+ * entry whose source, tags and rule match, 0.39.0:416-441, 0.43.0:432-450, 0.44.0:443-461): `extra_output` from 0.39
+ * (configuration.cpp:612 at 0.39.0), and from 0.41 `suggested_output: true`, the suggested fields of the loaded plugins
+ * of the entry's source, or of every source (init_falco_engine.cpp configure_output_format at 0.41.0; knowledge
+ * SUGGESTED_OUTPUT_FIELDS, plugins named by `load_plugins`). `at`: the entry.
+ */
+export interface OutputAppend { source?: string; tags: readonly string[]; rule?: string; text: string; what: 'extra_output' | 'suggested_output'; at: Location }
+
+export function configOutputAppends(host: ServiceHost, configPath: string, target: string): OutputAppend[] {
+  if (compareVersions(target, '0.39') < 0) return [];
+  const text = host.readFile(configPath);
+  if (text === undefined) return [];
+  const main = parseConfig(text);
+  if (!main.root) return [];
+  const merged = mergeConfiguration({ host, target, path: configPath, model: main, parse: parseConfig, asMain: true });
+  const parts = merged.keys.get('append_output')?.parts ?? [];
+  if (parts.length === 0) return [];
+  const loaded = new Set<string>();
+  for (const part of merged.keys.get('load_plugins')?.parts ?? []) for (const item of stringItems(part.pair.value)) loaded.add(valueText(item));
+  const out: OutputAppend[] = [];
+  for (const part of parts) {
+    const value = part.pair.value;
+    if (!isSeq(value)) continue;
+    for (const entry of value.items) {
+      if (!isMap(entry)) continue;
+      const [start, end] = entry.range ?? [0, 0];
+      const at = { uri: pathToUri(part.source.path ?? configPath), range: part.source.model.lines.range(start, end) };
+      const match = valueOf(entry, 'match');
+      const word = (key: string) => { const v = isMap(match) ? valueOf(match, key) : undefined; return isScalar(v) && v.value !== null ? valueText(v) : undefined; };
+      const tags = isMap(match) ? stringItems(valueOf(match, 'tags')).map(valueText) : [];
+      const base = { tags, ...(word('source') ? { source: word('source') } : {}), ...(word('rule') ? { rule: word('rule') } : {}) };
+      const extra = valueOf(entry, 'extra_output');
+      if (isScalar(extra) && extra.value !== null && valueText(extra) !== '') out.push({ ...base, text: valueText(extra), what: 'extra_output', at });
+      const suggested = valueOf(entry, 'suggested_output');
+      if (compareVersions(target, '0.41') < 0 || !isScalar(suggested) || booleanValue(suggested) !== true) continue;
+      for (const [plugin, { source, fields }] of Object.entries(SUGGESTED_OUTPUT_FIELDS)) {
+        if (!loaded.has(plugin) || (base.source !== undefined && base.source !== source)) continue;
+        out.push({ ...base, source, text: fields.map((f) => `${f.replace(/\./g, '_')}=%${f}`).join(' '), what: 'suggested_output', at });
+      }
     }
   }
   return out;

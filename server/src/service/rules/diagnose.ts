@@ -11,7 +11,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
 import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
-import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, parseOutputCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { chunkKey, entryOf, scalarMap, type Span } from './model';
@@ -22,6 +22,8 @@ import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByIt
 import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
+import { fallbackCheckThrows, nameOnlyAtEndNote } from './outputReading';
+import type { OutputAppend } from '../config/rulesFiles';
 
 const NOTHING_RECORDED = new Recording(0);
 
@@ -103,7 +105,7 @@ export class ItemCheckCache {
  * Diagnostics of one loaded file; with a cache, checks of unchanged items are replayed instead of run again.
  * `falcoVersion` is the Falco release checked for (the falcoLens.falcoVersion setting).
  */
-export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO): Diagnostic[] {
+export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO, appends: readonly OutputAppend[] = []): Diagnostic[] {
   const reporter = reporterFor(file.model, falcoVersion);
   // A file with aliases marks the findings an item makes through its aliases (the item caches key an item reading
   // another item's text by both texts: model.ts chunkKey).
@@ -123,6 +125,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);
+  if (fallbackCheckThrows(falcoVersion)) outputTailNotes(file, load, falcoVersion, appends, reporter);
   const earlier = skipsInEarlierFiles(file, load, usage, reporter, falcoVersion, cache);
   const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
   const { outputSkips, conditionSkips, keys } = oneSkipPerRule(file, load, reporter, earlier, (f) => fileSkips(f, load, usage, falcoVersion, runner));
@@ -143,6 +146,52 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   }
   cache?.trim();
   return reporter.diagnostics;
+}
+
+/**
+ * A field at the end of a rule item's output that the target reads only at the very end of the output
+ * (outputReading.ts nameOnlyAtEndNote: the thread fields of Falco 0.37-0.42, evt.type.is up to 0.43), where the output
+ * Falco builds goes on after it: a later `override: output: append` of the rule (rule_loader_collector.cpp
+ * selective_append, `output += " " + text` for a text that is not empty, 0.37.0:267-270, 0.44.0:251-253), then the
+ * text falco.yaml's append_output adds to the rule (config/rulesFiles.ts configOutputAppends; not for a file inside
+ * another document, whose Falco is a chart's or an operator's). A field before the end of its own text is said by the
+ * item's own check (targetVersion.ts checkOutputFields), which reads that text alone.
+ */
+function outputTailNotes(file: LoadedFile, load: LoadResult, target: string, appends: readonly OutputAppend[], reporter: Reporter): void {
+  const ownFalco = !file.uri.includes('#');
+  for (const item of file.model.items) {
+    if (item.kind !== 'rule' || item.name === undefined) continue;
+    const node = entryOf(item, 'output')?.value;
+    if (node?.kind !== 'scalar' || typeof node.value !== 'string') continue;
+    const def = load.final.rules.get(item.name);
+    if (!def) continue;
+    // The items whose output texts make up the rule's output, in order.
+    let parts: Contribution[] = [];
+    for (const c of def.contributions) {
+      const op = c.mode === 'override' ? overridesOf(c.item).get('output')?.op : c.mode === 'define' || c.mode === 'redefine' ? 'replace' : undefined;
+      const text = scalarTextOf(c.item, 'output');
+      if (op === 'replace' && text !== undefined) parts = [c];
+      else if (op === 'append' && text) parts.push(c);
+    }
+    const at = parts.findIndex((c) => c.item === item && c.file === file);
+    if (at < 0) continue;
+    const later = parts.slice(at + 1);
+    const extras = ownFalco ? appends.filter((a) => (a.source === undefined || a.source === def.source) && (a.rule === undefined || a.rule === def.name) && a.tags.every((t) => def.tags.includes(t))) : [];
+    if (later.length === 0 && extras.length === 0) continue;
+    const own = node.text;
+    const built = own.trimEnd() + later.map((c) => ` ${scalarTextOf(c.item, 'output')}`).join('') + extras.map((a) => ` ${a.text}`).join('');
+    const by = later.length > 0 ? `the text the override ${placeOf(later[0], file)} appends to the rule's output` : `the text falco.yaml's append_output adds to the rule's output (${extras[0].what})`;
+    for (const f of parseOutputCached(own).fields) {
+      if (nameOnlyAtEndNote(f, own, target) !== undefined) continue;
+      const note = nameOnlyAtEndNote(f, built, target);
+      if (note) reporter.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `${note} Here the output goes on after this text: ${by}.`, undefined, { severity: DiagnosticSeverity.Warning, load: null });
+    }
+  }
+}
+
+function scalarTextOf(item: ModelItem, key: string): string | undefined {
+  const v = entryOf(item, key)?.value;
+  return v?.kind === 'scalar' && typeof v.value === 'string' ? v.text : undefined;
 }
 
 /**

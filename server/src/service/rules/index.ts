@@ -156,7 +156,7 @@ export function createRulesService(host: ServiceHost): RulesService {
       ...createRulesNavigation({ host, loadFor, loadAll }),
       diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
         const { load, file } = loadFor(doc);
-        return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion);
+        return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion, index.outputAppends());
       },
       codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
         const { load, file } = loadFor(doc);
@@ -287,7 +287,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     validateText(uri: string, text: string): Diagnostic[] {
       const load = index.load({ uri, text, last: true });
       const file = load.files[load.files.length - 1];
-      return diagnoseFile(file, load, usageOf(load), undefined, checks, host.settings().falcoVersion);
+      return diagnoseFile(file, load, usageOf(load), undefined, checks, host.settings().falcoVersion, index.outputAppends());
     },
   };
 }

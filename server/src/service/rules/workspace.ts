@@ -21,7 +21,7 @@ import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
-import { configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES } from '../config/rulesFiles';
+import { configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
@@ -359,6 +359,23 @@ export class RulesWorkspaceIndex {
     } else {
       this.changedSinceParse.set(doc.uri, { base: before, current: text, region: { prefix, suffix } });
     }
+  }
+
+  private appendsCache: { files: FileEntry[]; key: string; appends: readonly OutputAppend[] } | undefined;
+
+  /**
+   * What falco.yaml's `append_output` adds to the rules' outputs at the target release (configOutputAppends), read
+   * from the configuration `falcoLens.falcoConfigFile` names; read again when the rules files are listed again (a
+   * configuration saved, files changed on disk).
+   */
+  outputAppends(): readonly OutputAppend[] {
+    const settings = this.host.settings();
+    const files = this.files();
+    const key = `${settings.falcoConfigFile}\u0000${settings.falcoVersion}`;
+    if (this.appendsCache?.files === files && this.appendsCache.key === key) return this.appendsCache.appends;
+    const appends = settings.falcoConfigFile ? configOutputAppends(this.host, settings.falcoConfigFile, settings.falcoVersion ?? LATEST_FALCO) : [];
+    this.appendsCache = { files, key, appends };
+    return appends;
   }
 
   /** The text of a document open in the editor (it overrides the disk), or undefined when it is not open. */
