@@ -234,3 +234,25 @@ test('a deadline stops indexing at a line\'s end, and the next call takes the ch
   }
   assert.deepEqual(paced.latestMatching(undefined, undefined, { text: 'P976' }, 10), whole.latestMatching(undefined, undefined, { text: 'P976' }, 10));
 });
+
+// Session 18: text alerts of plugin rules that write no message (okta, k8saudit: `evt=… user=…`), with no loaded rule
+// to name them, all went into one "(no message)" group; they are grouped by the output's key names.
+test('unidentified text alerts without a message are grouped by their output\'s key names', () => {
+  const log = [
+    '19:12:25.439350000: Debug evt=user.authentication.sso user=User1 ip=x.x.x.x app=google',
+    '19:12:30.675628000: Debug evt=user.authentication.sso user=User2 ip=x.x.x.x app=github',
+    '12:29:51.895849000: Notice verb=get name=<NA> resp=200 namespace=<NA>',
+    '12:29:52.895849000: Notice a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9',
+    '12:29:53.895849000: Notice Shell spawned (user=root)',
+    '',
+  ].join('\n');
+  const store = new AlertStore(new MemorySource(log));
+  store.indexMore();
+  assert.deepEqual(store.groups('rule').groups.map((g) => [g.key, g.count, g.identified]).sort(), [
+    ['(no message: a= b= c= d= e= f= g= h= …)', 1, false],
+    ['(no message: evt= user= ip= app=)', 2, false],
+    ['(no message: verb= name= resp= namespace=)', 1, false],
+    ['Shell spawned', 1, false],
+  ]);
+  assert.equal(store.alerts('rule', '(no message: evt= user= ip= app=)', undefined, false, 0, 10).total, 2);
+});

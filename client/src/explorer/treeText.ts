@@ -30,7 +30,7 @@ export function groupTexts(groupBy: ExplorerGroupBy, g: ExplorerGroup, dedupe: b
     { text: `${g.count} alerts, ${g.distinct} distinct; most severe: ${priorityName(g.priority)}` },
   ];
   if (g.firstTime !== undefined) tooltip.push({ text: `\n\nfirst ${new Date(g.firstTime).toISOString()}, last ${new Date(g.lastTime ?? g.firstTime).toISOString()}` });
-  if (!g.identified) tooltip.push({ text: '\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text.' });
+  if (!g.identified) tooltip.push({ text: '\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text (by the output\'s key names where it starts with them).' });
   return { label, description: dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count), tooltip };
 }
 

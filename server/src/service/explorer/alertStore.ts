@@ -325,7 +325,7 @@ export class AlertStore {
       const output = outputText.slice(outputStart, outputEnd);
       ruleName = this.identifyTextRule?.(output);
       const identified = ruleName !== undefined;
-      ruleId = this.strings.id(ruleName ?? (alert.head || '(no message)'));
+      ruleId = this.strings.id(ruleName ?? (alert.head || noMessageKey(output)));
       if (!identified) this.unidentifiedRules.add(ruleId);
     }
     this.offsets.push(offset);
@@ -680,6 +680,24 @@ function readStep(line: string, intern: Intern, previous: string | undefined): {
     return { payload: parsePayload(text, 0, text.length, intern), text, joined: true };
   }
   return { payload: parsed, text: line, joined: false };
+}
+
+/** The most key names a group of text alerts without a message is named by. */
+const MAX_KEYS_NAMED = 8;
+
+/**
+ * The group of an unidentified text alert whose output starts with its fields (`evt=… user=… ip=…`: the okta,
+ * k8saudit and gcpaudit plugins' rules write no message), named by the output's key names, which the alerts of one
+ * rule share: they all went into one "(no message)" group, whatever their rule. The keys as messageHead
+ * (alerts/parse.ts) finds the first one.
+ */
+function noMessageKey(output: string): string {
+  const keys: string[] = [];
+  for (const m of output.matchAll(/(?:^|\s)(?:\(|\|\s)?([A-Za-z_][\w.[\]]*)=/g)) {
+    if (keys.length === MAX_KEYS_NAMED) { keys.push('…'); break; }
+    keys.push(`${m[1]}=`);
+  }
+  return keys.length ? `(no message: ${keys.join(' ')})` : '(no message)';
 }
 
 /** Reads back a stored alert (one line, or the lines of a joined payload). */
