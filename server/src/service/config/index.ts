@@ -127,9 +127,11 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       // looked for.
       const elsewhere = !!options.overlay || !!options.pod;
       checkLoad(merged, {
-        target, report: out.report, rules: judgedRules(loadedRules(merged)), path,
+        target, report: out.report, rules: judgedRules(loadedRules(merged)), path, environment: options.environment?.(doc.uri),
         exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined,
         isDirectory: (p) => elsewhere || host.isDirectory(p),
+        // A pod's rules paths are not this machine's: a path named again, as the pod resolves it, is the same files.
+        ...(options.pod ? { rulesFilesOf: (p: string) => (p.startsWith('/') && !p.split('/').includes('..') ? [{ path: podRulesPath(p), real: podRulesPath(p) }] : []) } : {}),
         ...(elsewhere ? {} : {
           rulesFilesOf: (p: string) => expandRulesPaths(host, [p], target).filter((f) => (host.fileSize?.(f) ?? host.readFile(f)) !== undefined)
             .map((f) => ({ path: f, real: host.realPath?.(f) ?? f })),
@@ -229,6 +231,11 @@ function emptyConfiguration(model: ConfigModel, whole: boolean, out: ConfigDiagn
   out.report(ConfigCode.StartFails, [0, firstLineEnd],
     'This configuration has no key (it is empty or holds only comments): Falco reads every key\'s default and refuses to start. No rules file is configured ("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml", unless rules files are given with -r), and no output is enabled ("No output configured, please make sure at least one output is configured and enabled").',
     { fix: { title: 'Add rules_files and stdout_output', edits: [{ span: [text.length, text.length], newText: insert }] } satisfies ConfigFix });
+}
+
+/** A pod's absolute path without `//`, `/./` or a trailing `/` (no `..`): two paths naming the same place. */
+function podRulesPath(path: string): string {
+  return `/${path.split('/').filter((part) => part !== '' && part !== '.').join('/')}`;
 }
 
 function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: string): CodeAction {

@@ -18,12 +18,12 @@ import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { lineEnding } from '../text';
-import { booleanValue, keySpan, nodeSpan, pairOf, removalData, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
+import { booleanValue, keySpan, nodeSpan, pairOf, removalData, type EnvLookup, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
-import { isRulesFileName, matchesWildcard, mergedRulesEntries, type RulesPathEntry } from './rulesFiles';
+import { isRulesFileName, matchesWildcard, mergedRulesEntries, pathReading, type RulesPathEntry } from './rulesFiles';
 import { CONFIG_FILES_SINCE, includeEntries, sourceName, type MergedConfig, type Part } from './merge';
 
 export interface LoadCheckContext {
@@ -44,6 +44,9 @@ export interface LoadCheckContext {
   rulesFilesOf?(path: string): { path: string; real: string }[];
   /** The URI of a configuration file of the merge, for related locations; undefined where it has none here (a pod's). */
   uriOf?(path: string): string | undefined;
+  /** Falco's environment where a manifest gives it (embedded/containerEnv.ts): a rules path through `${VAR}` is read
+   *  with the values it knows, as the hover reads it. */
+  environment?: EnvLookup;
 }
 
 /** A quick fix carried by a diagnostic's data: text edits by offset in the edited document. */
@@ -284,8 +287,11 @@ function reportRelativePath(view: View, ctx: LoadCheckContext, path: string, nod
   const beside = folder !== undefined ? `${folder === '/' ? '' : folder}/${path.replace(/^\.\//, '')}` : undefined;
   const found = beside !== undefined && !merged.inPod && !merged.overlay && ctx.exists(beside);
   const span = nodeSpan(node);
-  const fix: ConfigFix | undefined = found && !/["'\\:#]/.test(beside!) ? { title: `Write the absolute path '${beside}'`, edits: [{ span, newText: beside! }] } : undefined;
-  ctx.report(ConfigCode.RelativePath, span, relativePathMessage(path, found ? beside : undefined), { path: at, ...(fix ? { fix } : {}) });
+  // Read through ${VAR}: the value is the manifest's, and no fix writes over the variable.
+  const via = isScalar(node) && usesEnvironment(node) ? scalarText(node) : undefined;
+  const fix: ConfigFix | undefined = found && via === undefined && !/["'\\:#]/.test(beside!) ? { title: `Write the absolute path '${beside}'`, edits: [{ span, newText: beside! }] } : undefined;
+  const message = relativePathMessage(path, found ? beside : undefined);
+  ctx.report(ConfigCode.RelativePath, span, via === undefined ? message : `'${via}' reads '${path}' with the values the manifest gives Falco's container. ${message}`, { path: at, ...(fix ? { fix } : {}) });
 }
 
 /** Relative config_files paths (relativePathMessage). */
@@ -352,9 +358,9 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
     const value = pair?.value as Node | null | undefined;
     if (!isSeq(value)) continue;
     for (const item of value.items) {
-      if (!isScalar(item) || usesEnvironment(item) || item.value === null) continue;
-      const path = valueText(item);
-      if (path === '') continue;
+      if (!isScalar(item) || item.value === null) continue;
+      const path = pathReading(item, ctx.environment);
+      if (path === undefined || path === '') continue;
       if (!path.startsWith('/')) reportRelativePath(view, ctx, path, item, `${String(pair!.key.value)}[]`);
       else if (!ctx.exists(path)) {
         const parent = path.replace(/\/[^/]*\/?$/, '') || '/';
@@ -382,7 +388,7 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
  * on this file's entry that loads it again (the rules file says it too, rules-file-loaded-again, pointing here).
  */
 function checkRulesLoadedAgain(view: View, ctx: LoadCheckContext): void {
-  const entries = mergedRulesEntries(view.merged);
+  const entries = mergedRulesEntries(view.merged, ctx.environment);
   if (entries.length < 2 || !ctx.rulesFilesOf) return;
   const first = new Map<string, { entry: RulesPathEntry; path: string }>();
   for (const entry of entries) {
@@ -404,7 +410,7 @@ function checkRulesLoadedAgain(view: View, ctx: LoadCheckContext): void {
     const uri = by.entry.part.source.path !== undefined ? ctx.uriOf?.(by.entry.part.source.path) : undefined;
     const [start, end] = nodeSpan(by.entry.node);
     ctx.report(ConfigCode.RulesFileLoadedAgain, nodeSpan(entry.node),
-      `Falco loads ${what} twice: '${by.entry.path}' (${where}) loads ${again.length === 1 ? 'it' : 'them'} already. The second load replaces each rule, macro and list ${again.length === 1 ? 'the file defines' : 'they define'} without a message, undoing what the files loaded between did to them, and applies ${again.length === 1 ? 'its' : 'their'} appends again.`,
+      `Falco loads ${what} twice: '${by.entry.path}' (${where}) loads ${again.length === 1 ? 'it' : 'them'} already. The second load replaces each rule, macro and list ${again.length === 1 ? 'it defines' : 'they define'} without a message, undoing what the files loaded between did to them, and applies ${again.length === 1 ? 'its' : 'their'} appends again.`,
       { path: entry.path, loadedBy: by.entry.path, files: again.map((a) => a.path) },
       uri ? [{ location: { uri, range: by.entry.part.source.model.lines.range(start, end) }, message: `'${by.entry.path}' loads ${again.length === 1 ? 'it' : 'them'} first` }] : undefined);
   }

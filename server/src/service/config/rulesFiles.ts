@@ -13,7 +13,7 @@ import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
 import { pathToUri } from '../uri';
 import { mergeConfiguration, type MergedConfig, type Part } from './merge';
-import { booleanValue, parseConfig, stringItems, usesEnvironment, valueOf, valueText } from './model';
+import { booleanValue, envReading, parseConfig, scalarText, stringItems, usesEnvironment, valueOf, valueText, type EnvLookup } from './model';
 import { SUGGESTED_OUTPUT_FIELDS } from '../../knowledge/suggestedOutput';
 
 /** Falco's own default when no configuration can be read (falco.yaml of 0.44.0). */
@@ -38,22 +38,31 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A rules path of a merged configuration: its text, the file (part) that gives it, and its item there. */
+/** A rules path of a merged configuration: its text (through `${VAR}` where a manifest gives the values, pathReading),
+ *  the file (part) that gives it, and its item there. */
 export interface RulesPathEntry { path: string; part: Part; node: Scalar }
 
-/** The paths a list key gives (a lone string is a one-item list; empty items, 'null' and ${VAR} paths are left out). */
-function pathsOf(parts: readonly Part[]): RulesPathEntry[] {
+/** The paths a list key gives (a lone string is a one-item list; empty items, 'null' and ${VAR} paths `env` does not
+ *  read are left out). */
+function pathsOf(parts: readonly Part[], env?: EnvLookup): RulesPathEntry[] {
   const out: RulesPathEntry[] = [];
   for (const part of parts) {
     const value = part.pair.value;
     const items: unknown[] = isSeq(value) ? value.items : [value];
     for (const item of items) {
-      if (!isScalar(item) || item.value === null || usesEnvironment(item)) continue;
-      const text = valueText(item);
-      if (text !== '') out.push({ path: text, part, node: item });
+      if (!isScalar(item) || item.value === null) continue;
+      const text = pathReading(item, env);
+      if (text) out.push({ path: text, part, node: item });
     }
   }
   return out;
+}
+
+/** The text Falco reads for a path: its `${VAR}` replaced where `env` knows every value (envReading), else
+ *  undefined. */
+export function pathReading(node: Scalar, env?: EnvLookup): string | undefined {
+  if (!usesEnvironment(node)) return valueText(node);
+  return env ? envReading(scalarText(node), env).text : undefined;
 }
 
 /**
@@ -81,10 +90,10 @@ export function mergedRulesPaths(merged: MergedConfig): string[] {
 }
 
 /** mergedRulesPaths, each with the file and item that give it. */
-export function mergedRulesEntries(merged: MergedConfig): RulesPathEntry[] {
+export function mergedRulesEntries(merged: MergedConfig, env?: EnvLookup): RulesPathEntry[] {
   const plural = merged.keys.get('rules_files')?.parts ?? [];
   const singular = merged.keys.get('rules_file')?.parts ?? [];
-  return pathsOf(compareVersions(merged.target, '0.38') < 0 ? singular : plural.length > 0 ? plural : singular);
+  return pathsOf(compareVersions(merged.target, '0.38') < 0 ? singular : plural.length > 0 ? plural : singular, env);
 }
 
 /**
