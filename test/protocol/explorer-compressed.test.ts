@@ -72,8 +72,11 @@ test('a gzip log is indexed like the plain one, read back, not followed, and its
   const last = await server.connection.sendRequest(EXPLORER_ALERT_TEXT_REQUEST, { logId: compressed.logId, id: 21_999 }) as ExplorerAlertTextResult;
   assert.equal(last.text, text.split('\n')[22_000]);
   assert.equal(last.line, 22_000);
+  // Session 18: said to the user, not only in the server's log (the Follow button did nothing visible).
   const follow = await server.connection.sendRequest(EXPLORER_FOLLOW_REQUEST, { logId: compressed.logId, follow: true }) as ExplorerLogInfo;
   assert.equal(follow.following, false, 'a compressed log does not grow');
+  // The message was sent before the answer, and the connection hands messages over in order.
+  assert.ok(server.shown.includes('Falco Lens: falco.log.2.gz is compressed, and a compressed log does not grow: there is nothing to follow.'), server.shown.join('\n'));
 
   const copies = [...tempLogFolders()].filter((n) => !before.has(n));
   assert.equal(copies.length, 1, 'one decompressed copy');

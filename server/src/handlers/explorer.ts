@@ -190,6 +190,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     stopWatching(log);
     if (follow && log.decompression) {
       connection.console.warn(`Alert Explorer does not follow ${log.path}: a compressed log does not grow`);
+      // Said to the user too: the Follow button did nothing visible.
+      void connection.window.showInformationMessage(`Falco Lens: ${displayPath(log.path, context.host.workspaceFolders())} is compressed, and a compressed log does not grow: there is nothing to follow.`);
       follow = false;
     }
     log.following = follow;
