@@ -24,7 +24,7 @@ test('an alias inside an aliased node is read as the anchored node, and its find
     ...RULE('B', '  exceptions: *e'),
   );
   assert.deepEqual(said(text), [
-    "7 1 unknown-field proc.namex: 'proc.namex' is not a supported exception field. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE) Also for rule 'A' (*f, line 17) and rule 'B' (*e, line 24), which read this text through aliases.",
+    "7 1 unknown-field proc.namex: 'proc.namex' is no filter field of source 'syscall'. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE) Also for rule 'A' (*f, line 17) and rule 'B' (*e, line 24), which read this text through aliases.",
   ]);
   // Deeper: C reads B's anchored exceptions, which read A's through *e2, which read *f.
   const deeper = lines(

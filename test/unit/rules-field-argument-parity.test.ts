@@ -194,7 +194,7 @@ test('an exception field may be a transformer, as in Falco (exceptions_fields_tr
   const typo = exceptionRule('tolower(proc.nmae)');
   const found = all(typo);
   assert.equal(found.length, 1);
-  assert.match(found[0], /^unknown-field 'proc\.nmae' is not a supported exception field/);
+  assert.match(found[0], /^unknown-field 'proc\.nmae' is no filter field of source 'syscall'/);
   const service = createRulesService(new MemoryHost({}, { ruleFiles: [] }));
   const d = service.diagnostics(rulesDoc('/ws/falco_rules.local.yaml', typo)).find((x) => x.code === 'unknown-field')!;
   const line = typo.split('\n')[d.range.start.line];

@@ -87,7 +87,7 @@ test('thread.cgroup.cpu1: the thread check reads the controller in letters and _
     ]);
     assert.deepEqual(findingsAt(FILE, rule('evt.type = open and thread.cgroup.cpu1 = x', 'o', '  skip-if-unknown-filter: true\n'), target).map((f) => f.split(':')[0]), ['2 unknown-field thread.cgroup.cpu1']);
     assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o', exception('[thread.cgroup.cpu1]')), target), [
-      `1 unknown-field thread.cgroup.cpu1: 'thread.cgroup.cpu1' is not a supported exception field. ${CGROUP_CUT} (LOAD_ERR_VALIDATE)`,
+      `1 unknown-field thread.cgroup.cpu1: 'thread.cgroup.cpu1' is no filter field of source 'syscall'. ${CGROUP_CUT} (LOAD_ERR_VALIDATE)`,
     ]);
     // An output prints the cgroup of the controller read, then the rest as text.
     assert.deepEqual(findingsAt(FILE, rule('evt.type = open', 'o %thread.cgroup.cpu1 x'), target), [

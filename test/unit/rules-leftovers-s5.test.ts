@@ -51,10 +51,10 @@ test('a removed field in an output, an exception, under skip-if-unknown-filter a
   assert.deepEqual(findings(rule('proc.name = x').replace('%proc.name', '%syslog.severity.str')), [
     ['unknown-field', 'syslog.severity.str', `'syslog.severity.str' is not a supported output field. ${SYSLOG_NOTE} (LOAD_ERR_COMPILE_OUTPUT)`, ERR]]);
   assert.deepEqual(findings(rule('proc.name = x') + '  exceptions:\n    - name: e\n      fields: [span.id]\n      values: [[1]]\n'), [
-    ['unknown-field', 'span.id', `'span.id' is not a supported exception field. ${TRACER_NOTE} (LOAD_ERR_VALIDATE)`, ERR]]);
+    ['unknown-field', 'span.id', `'span.id' is no filter field of source 'syscall'. ${TRACER_NOTE} (LOAD_ERR_VALIDATE)`, ERR]]);
   // Exception fields are checked when the rule is collected: skip-if-unknown-filter does not cover them.
   assert.deepEqual(findings(rule('proc.name = x', '  skip-if-unknown-filter: true\n') + '  exceptions:\n    - name: e\n      fields: [span.id]\n      values: [[1]]\n'), [
-    ['unknown-field', 'span.id', `'span.id' is not a supported exception field. ${TRACER_NOTE} (LOAD_ERR_VALIDATE)`, ERR]]);
+    ['unknown-field', 'span.id', `'span.id' is no filter field of source 'syscall'. ${TRACER_NOTE} (LOAD_ERR_VALIDATE)`, ERR]]);
   assert.deepEqual(findings(rule('syslog.message = x', '  skip-if-unknown-filter: true\n')), [
     ['unknown-field', 'syslog.message', `'syslog.message' is not a supported filter field. ${SYSLOG_NOTE} The rule is skipped because of skip-if-unknown-filter. (LOAD_UNKNOWN_FILTER)`, WARN]]);
   // A macro no rule uses: Falco never compiles it (the downgrade of other value and field errors there).

@@ -128,7 +128,7 @@ test('condition container.label.app-tier: from Falco 0.41 the finding, the hover
     assert.doesNotMatch(hoverMarkdownAt(rule('evt.type = open and container.lab<|>el.app-tier = x'), target), /In brackets/, target);
     // As an exception field the collector finds no such field (it was silent here).
     assert.deepEqual(findingsAt(FILE, flow, target), [
-      `1 unknown-field container.label.app-tier: 'container.label.app-tier' is not a supported exception field in Falco ${target}: 'container.label' was added in Falco 0.41. (LOAD_ERR_VALIDATE)`,
+      `1 unknown-field container.label.app-tier: In Falco ${target}, 'container.label.app-tier' is no filter field of the rule's source: 'container.label' was added in Falco 0.41. (LOAD_ERR_VALIDATE)`,
     ], target);
   }
 });

@@ -217,9 +217,9 @@ test('an unknown field in exceptions an override replaces: a compile error of th
   assert.deepEqual(all(diagnosticsOf(RULE('evt.type = execve') + '  skip-if-unknown-filter: true\n', REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n')).local), [NO_VALUES]);
   // Negative: a definition and an append check fields when the item is read (LOAD_ERR_VALIDATE), as before.
   const appended = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n').replace('exceptions: replace', 'exceptions: append'));
-  assert.deepEqual(all(appended.local), ["1 4:15-4:24 unknown-field 'proc.nmae' is not a supported exception field. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE)"]);
+  assert.deepEqual(all(appended.local), ["1 4:15-4:24 unknown-field 'proc.nmae' is no filter field of source 'syscall'. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE)"]);
   const defined = diagnosticsOf(RULE('evt.type = execve') + '  exceptions:\n    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n');
-  assert.deepEqual(codes(defined.base, 'unknown-field'), ["1 8:15-8:24 unknown-field 'proc.nmae' is not a supported exception field. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE)"]);
+  assert.deepEqual(codes(defined.base, 'unknown-field'), ["1 8:15-8:24 unknown-field 'proc.nmae' is no filter field of source 'syscall'. Did you mean 'proc.name'? (LOAD_ERR_VALIDATE)"]);
   // Replaced again later in the same file: never compiled, a warning naming the replacing override.
   const twice = diagnosticsOf(RULE('evt.type = execve'), REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.nmae\n      comps: in\n      values: [a]\n') + REPLACE_EXCEPTIONS('    - name: e\n      fields: proc.name\n      comps: in\n      values: [a]\n'));
   assert.deepEqual(all(twice.local), [`2 4:15-4:24 unknown-field 'proc.nmae' is not a supported filter field. Did you mean 'proc.name'? ${NOT_CHECKED_ON_READ} Falco never compiles this text: the override of rule 'R' at line 9 replaces the rule's exceptions before Falco compiles the file.`]);

@@ -114,7 +114,7 @@ const exceptionRule = (skip: boolean, field = 'proc.aargs') => `- rule: Dump To 
 test('an exception field newer than the target fails the load as the collector reads the rule (LOAD_ERR_VALIDATE), whatever skip-if-unknown-filter says', () => {
   for (const skip of [false, true]) {
     assert.deepEqual(only(findingsOf({ [BASE]: exceptionRule(skip) }, BASE, '0.40'), /proc\.aargs:/),
-      ["1 unknown-field proc.aargs: 'proc.aargs' is not a supported exception field in Falco 0.40: it was added in Falco 0.41. (LOAD_ERR_VALIDATE)"], String(skip));
+      ["1 unknown-field proc.aargs: In Falco 0.40, 'proc.aargs' is no filter field of the rule's source: it was added in Falco 0.41. (LOAD_ERR_VALIDATE)"], String(skip));
   }
   // A transformer is checked the same way (is_valid_lhs_field compiles `<field> exists`, Falco 0.38 on).
   assert.deepEqual(only(findingsOf({ [BASE]: exceptionRule(true, 'basename(proc.exepath)') }, BASE, '0.38'), /basename:/),
@@ -122,7 +122,7 @@ test('an exception field newer than the target fails the load as the collector r
   // Read when the item is read: an override of the same file replacing the exceptions later does not hide it.
   const replaced = `${exceptionRule(false)}- rule: Dump To Stdout\n  exceptions:\n    - name: ci\n      fields: proc.pname\n      values: [ci.sh]\n  override:\n    exceptions: replace\n`;
   assert.deepEqual(only(findingsOf({ [BASE]: replaced }, BASE, '0.40'), /proc\.aargs:/),
-    ["1 unknown-field proc.aargs: 'proc.aargs' is not a supported exception field in Falco 0.40: it was added in Falco 0.41. (LOAD_ERR_VALIDATE)"]);
+    ["1 unknown-field proc.aargs: In Falco 0.40, 'proc.aargs' is no filter field of the rule's source: it was added in Falco 0.41. (LOAD_ERR_VALIDATE)"]);
 });
 
 test('an exception that override: exceptions: replace brings is judged in the condition it is pasted into, as at the latest release', () => {

@@ -474,8 +474,8 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
       ctx.reporter.report(Code.UnknownFieldClass, nameSpan(), `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
       return undefined;
     }
-    const at = ctx.where === 'output' ? 'output' : ctx.where === 'exception' ? 'exception' : 'filter';
-    const message = `'${name}' is not a supported ${at} field.${cut ? ` ${dotArgumentCutNote(cut)}` : removed ? ` ${removalNote(removed)}` : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
+    const lead = ctx.where === 'exception' ? notSourceFilterField(name, ctx.source) : `'${name}' is not a supported ${ctx.where === 'output' ? 'output' : 'filter'} field`;
+    const message = `${lead}.${cut ? ` ${dotArgumentCutNote(cut)}` : removed ? ` ${removalNote(removed)}` : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`;
     // Exception fields are checked when the rule is collected, before anything compiles (rule_loader_collector.cpp
     // 0.44.0 validate_exception_info: is_valid_lhs_field, THROW = LOAD_ERR_VALIDATE): skip-if-unknown-filter does not
     // apply there.
@@ -585,9 +585,18 @@ function reportTypeIsUnknownName(name: string, span: Span, ctx: FieldProblemCont
     ctx.reporter.report(Code.FieldArgument, span, `No event is named '${name}': in an output Falco prints %evt.type followed by the text '.is.${name}'.`, undefined, options);
     return;
   }
-  const message = `'evt.type.is.${name}' is not a supported ${ctx.where === 'exception' ? 'exception' : 'filter'} field: no event is named '${name}' (the check of evt.type.is reads an event's name or number after the dot).`;
+  const message = `${ctx.where === 'exception' ? notSourceFilterField(`evt.type.is.${name}`, ctx.source) : `'evt.type.is.${name}' is not a supported filter field`}: no event is named '${name}' (the check of evt.type.is reads an event's name or number after the dot).`;
   if (ctx.where === 'exception') ctx.reporter.report(Code.UnknownField, span, `${message} ${EXCEPTION_FIELD_READ}`, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
   else reportUnknownFilter(ctx.reporter, ctx.skipIfUnknownFilter, Code.UnknownField, span, message, { suggestions: [] });
+}
+
+/**
+ * An exception field that Falco's collector does not find among the filter fields of the rule's source: it looks the
+ * name up with the source's filter factory as it reads the rule (validate_exception_info: is_field_defined at 0.37,
+ * is_valid_lhs_field from 0.38, rule_loader_collector.cpp 0.37.0:112-113, 0.44.0:119-120; falco_source.h).
+ */
+export function notSourceFilterField(name: string, source: string | undefined): string {
+  return `'${name}' is no filter field of ${source ? `source '${source}'` : "the rule's source"}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr, OutputField, SyntaxError } from './conditionAst';
-import { cutLabelBracket, EXCEPTION_FIELD_READ, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
+import { cutLabelBracket, EXCEPTION_FIELD_READ, notSourceFilterField, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
 import { Code } from './diagnosticCodes';
 import {
   bracketReading, bracketReadingMessage, fallbackCheckThrows, fallbackCheckThrowsMessage, filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
@@ -375,8 +375,9 @@ function reportNewField(reference: string, target: string, where: 'filter' | 'ou
   // filter_check_list.cpp:59-78, the base parse_field_name sinsp_filtercheck.cpp:512-549).
   const field = lookupField(reference)?.field ?? pluginFieldNeedingArgument(reference);
   if (!field || !newerThanTarget(field.since, target)) return;
-  const written = field.name === reference || reference.startsWith(`${field.name}[`) ? '' : `'${reference}' is not a supported ${where} field in Falco ${target}: `;
-  const message = written ? `${written}'${field.name}' was added in Falco ${release(field.since!)}.` : `'${field.name}' is not a supported ${where} field in Falco ${target}: it was added in Falco ${release(field.since!)}.`;
+  const notField = (name: string) => (where === 'exception' ? `In Falco ${target}, ${notSourceFilterField(name, undefined)}` : `'${name}' is not a supported ${where} field in Falco ${target}`);
+  const written = field.name === reference || reference.startsWith(`${field.name}[`) ? '' : `${notField(reference)}: `;
+  const message = written ? `${written}'${field.name}' was added in Falco ${release(field.since!)}.` : `${notField(field.name)}: it was added in Falco ${release(field.since!)}.`;
   // The collector's check of exception fields (checkExpr): no skip-if-unknown-filter there.
   if (where === 'exception') sink.report(Code.UnknownField, span(), message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
   else reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] }, where === 'output' ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : undefined);
