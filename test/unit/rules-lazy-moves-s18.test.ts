@@ -137,3 +137,91 @@ test('after edits that move items, diagnostics, hovers, definitions, references 
     for (let i = 1; i < docs.length; i++) assert.deepEqual(svc.diagnostics(docs[i]), fresh.diagnostics(freshDocs[i]), `diagnostics, step ${step}, file ${i}`);
   }
 });
+
+// Items whose checks find something only in what they read (exception operators and event types, an unknown source, a
+// rule's event codes and a later file's change of them): moved unread, then checked again on their values (a changed
+// macro makes every item be checked again), they must give the findings at their new places.
+const FINDINGS = `# a comment the edits change
+- macro: m_top
+  condition: proc.name = a
+
+- macro: m_evt
+  condition: evt.type = open
+
+- rule: R exception operator
+  desc: d
+  condition: evt.type = execve and m_top
+  output: "x %proc.name"
+  priority: WARNING
+  exceptions:
+    - name: e1
+      fields: [proc.pid, proc.name]
+      comps: [startswith, =]
+      values: [[abc, x]]
+
+- rule: R source
+  desc: d
+  condition: ka.verb = create
+  output: "%ka.verb"
+  priority: INFO
+  source: k8s_audti
+
+- rule: R no event type
+  desc: d
+  condition: proc.name = x and m_top
+  output: "%proc.name"
+  priority: INFO
+
+- rule: R exception event
+  desc: d
+  condition: evt.type = open and m_top
+  output: "%proc.name"
+  priority: INFO
+  exceptions:
+    - name: e2
+      fields: evt.type
+      values: [opn, open]
+
+- rule: R later
+  desc: d
+  condition: m_evt and proc.name = y
+  output: "%proc.name"
+  priority: INFO
+`;
+const LATER = `- macro: m_evt
+  condition: proc.name = z
+  override:
+    condition: replace
+`;
+
+test('findings of items checked again after moves, on their values, are at the items\' new places', () => {
+  const paths = ['/ws/findings.yaml', '/ws/later.yaml'];
+  const host = new MemoryHost({}, { ruleFiles: paths });
+  host.files.set(paths[0], FINDINGS);
+  host.files.set(paths[1], LATER);
+  const svc = createRulesService(host);
+  let doc = rulesDoc(paths[0], FINDINGS, 1);
+  svc.didOpenOrChange!(doc);
+  const codes = new Set(svc.diagnostics(doc).map((d) => String(d.code)));
+  for (const code of ['operator-type', 'unknown-source', 'no-evttype', 'unknown-evttype']) assert.ok(codes.has(code), `${code} in ${[...codes].join(', ')}`);
+  const random = prng(1803);
+  for (let step = 0; step < 24; step++) {
+    const before = doc.getText();
+    // Mostly a character in the first line (every item moves); now and then the first macro's condition (every item is
+    // checked again, most of them moved and never read).
+    const after = step % 4 === 3
+      ? before.replace(/proc\.name = a+/, (m) => (m.length > 14 && random() < 0.5 ? m.slice(0, -1) : `${m}a`))
+      : random() < 0.5 && before.startsWith('#  ') ? `#${before.slice(2)}` : `# ${before.slice(1)}`;
+    const change = incrementalChange(before, after);
+    doc = TextDocument.update(doc, [change], doc.version + 1);
+    svc.didOpenOrChange!(doc, [change]);
+    const got = svc.diagnostics(doc);
+    clearCheckMemos();
+    clearChunkCache();
+    clearLoadMemos();
+    const freshHost = new MemoryHost({}, { ruleFiles: paths });
+    freshHost.files.set(paths[0], after);
+    freshHost.files.set(paths[1], LATER);
+    assert.deepEqual(got, createRulesService(freshHost).diagnostics(rulesDoc(paths[0], after, doc.version)), `step ${step}`);
+  }
+});

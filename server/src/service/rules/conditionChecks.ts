@@ -6,13 +6,13 @@ import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix,
 import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
-import { chunkKey, entryOf, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { chunkKey, entryOf, entryValue, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { fileLabel, lineText, ruleExceptions, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1074,8 +1074,11 @@ function reportUnknownEventName(span: Span, name: string, list: string | undefin
  * that only adds values takes its fields and comps from the rule's first exception of that name (maybe in another file).
  */
 function checkExceptionEventTypeNames(item: ModelItem, rule: RuleDef | undefined, defs: Definitions, skipUnknown: boolean, reporter: ReportSink): void {
+  // Decided on the values (a moved item's nodes are made only when an exception names an event type).
+  const values = entryValue(item, 'exceptions');
+  if (values?.kind !== 'seq' || !values.items.some(hasEventTypeField) && !(rule && ruleExceptionValues(rule).some(hasEventTypeField))) return;
   const own = entryOf(item, 'exceptions')?.value;
-  if (own?.kind !== 'seq' || !own.items.some(hasEventTypeField) && !(rule && ruleExceptions(rule).some(hasEventTypeField))) return;
+  if (own?.kind !== 'seq') return;
   const check = (value: ModelNode, asList: boolean) => {
     const names = value.kind === 'seq' ? value.items : asList || value.kind === 'scalar' ? [value] : [];
     for (const n of names) {
@@ -1353,8 +1356,14 @@ function conditionNode(item: ModelItem): { entry: MapEntry; node: ScalarNode } |
   return entry && node?.kind === 'scalar' && typeof node.value === 'string' ? { entry, node } : undefined;
 }
 
+/** The condition's text (from the item's values: see conditionNode for its node). */
+function conditionText(item: ModelItem): string | undefined {
+  const v = entryValue(item, 'condition');
+  return v?.kind === 'scalar' && typeof v.value === 'string' ? v.text : undefined;
+}
+
 function boolKey(item: ModelItem, key: string): boolean | undefined {
-  const v = entryOf(item, key)?.value;
+  const v = entryValue(item, key);
   return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
 }
 
@@ -1365,7 +1374,7 @@ function boolKey(item: ModelItem, key: string): boolean | undefined {
  * their source. Fields are then checked against every source.
  */
 function sourceOf(item: ModelItem, defs: Definitions): string | undefined {
-  const own = scalarText(entryOf(item, 'source')?.value);
+  const own = scalarText(entryValue(item, 'source'));
   if (own !== undefined) return own;
   const base = item.name !== undefined ? defs.rules.get(item.name) : undefined;
   if (base) return base.source;
@@ -1439,19 +1448,22 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
     const fieldContext = isRule ? fieldContextOf(source ?? '', skipUnknown) : '';
     const fieldCtx = (sink: ReportSink, where: FieldProblemContext['where']): FieldProblemContext => ({ reporter: sink, source, skipIfUnknownFilter: skipUnknown, where });
 
-    const cond = conditionNode(item);
-    if (cond && cond.node.text.trim() !== '') {
+    // The condition's text is read from the item's values; its node (which a moved item makes when first read) only
+    // where a finding needs a document range.
+    const condText = conditionText(item);
+    if (condText !== undefined && condText.trim() !== '') {
+      let placed: { entry: MapEntry; node: ScalarNode } | undefined;
+      const cond = () => (placed ??= conditionNode(item)!);
       // An appended condition is a continuation (`and not ...`): Falco joins it to the previous condition with a
       // space, so it is parsed behind a stand-in for that condition and positions are shifted back.
       const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
-      const parse = parseConditionCached(prefix + cond.node.text);
+      const parse = parseConditionCached(prefix + condText);
       // The offset map is built only when a finding needs a document range.
-      const condNode = cond.node;
-      const docSpan = (s: Span) => scalarMap(condNode).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
+      const docSpan = (s: Span) => scalarMap(cond().node).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
       run(item, 'condition-syntax', '', (sink) => {
         for (const e of parse.errors) {
           // `k8s.ns.label.app-tier`: the label in brackets is read whole, which the quick fix writes.
-          const bracket = e.fieldCut && cutLabelBracket(prefix + condNode.text, e.span.start, e.fieldCut.field, 'condition');
+          const bracket = e.fieldCut && cutLabelBracket(prefix + condText, e.span.start, e.fieldCut.field, 'condition');
           sink.report(Code.ConditionSyntax, docSpan(e.span), `Condition syntax: ${e.message}.${bracket ? ` In brackets Falco reads the whole argument: ${bracket.bracketForm}.` : ''}`, bracket);
         }
       });
@@ -1495,9 +1507,9 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
         const warn = boolKey(item, 'warn_evttypes') ?? rule?.warnEvttypes ?? true;
         // Falco counts the codes of the condition it compiles: the effective condition and the rule's exceptions.
-        const verdict = eventTypeVerdict(rule?.condition ?? cond.node.text, rule ? ruleExceptions(rule) : exceptionsOf(item), defs, warn);
-        if (verdict) reportEventTypeVerdict(verdict, cond.entry.keySpan, item.name, false, reporter);
-        if (rule && verdict?.kind !== 'unsupported') checkLaterFilesEventCodes(rule, verdict, file, load, cond.entry.keySpan, reporter);
+        const verdict = eventTypeVerdict(rule?.condition ?? condText, rule ? ruleExceptionValues(rule) : exceptionValues(item), defs, warn);
+        if (verdict) reportEventTypeVerdict(verdict, cond().entry.keySpan, item.name, false, reporter);
+        if (rule && verdict?.kind !== 'unsupported') checkLaterFilesEventCodes(rule, verdict, file, load, () => cond().entry.keySpan, reporter);
       }
     }
 
@@ -1509,14 +1521,19 @@ export function validateConditions(file: LoadedFile, load: LoadResult, usage: Us
         // validate_exception_info: a null source for a rule of an unknown source skips the check).
         if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionFields(item, fieldCtx(sink, 'exception'));
       });
-      const sourceNode = entryOf(item, 'source')?.value;
-      const sourceText = scalarText(sourceNode);
-      if (sourceNode && sourceText !== undefined) checkSource(sourceText, sourceNode.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
+      const sourceText = scalarText(entryValue(item, 'source'));
+      if (sourceText !== undefined) checkSource(sourceText, () => entryOf(item, 'source')!.value!.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
       if (source === 'syscall') {
         checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
         if (!isDefinitionItem(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
       }
-      if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionOperators(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, source, reporter);
+      if (source === undefined || KNOWN_SOURCES.includes(source)) {
+        // Judged on the item's values first: its nodes are read only when there is something to report.
+        const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
+        const probe = new FindingProbe();
+        checkExceptionOperators(entryValue(item, 'exceptions'), rule && ruleExceptionValues(rule), source, probe);
+        if (probe.found) checkExceptionOperators(entryOf(item, 'exceptions')?.value, rule && ruleExceptions(rule), source, reporter);
+      }
     }
   }
 }
@@ -1591,9 +1608,16 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
 /** Stands for the previous condition when an appended fragment is parsed (an identifier no rules file uses). */
 const APPEND_STAND_IN = 'falcolensPreviousCondition';
 
-function exceptionsOf(item: ModelItem): ModelNode[] {
-  const v = entryOf(item, 'exceptions')?.value;
+/** The item's exceptions as values (itemValues: for what they say, not where). */
+function exceptionValues(item: ModelItem): ModelNode[] {
+  const v = entryValue(item, 'exceptions');
   return v?.kind === 'seq' ? v.items : [];
+}
+
+/** A sink that only notes whether anything was reported (a check run on values, before its nodes are read). */
+class FindingProbe implements ReportSink {
+  found = false;
+  report(): void { this.found = true; }
 }
 
 /**
@@ -1619,11 +1643,11 @@ function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadRe
     last = c;
   }
   if (last?.item !== item) return;
-  const now = eventTypeVerdict(rule.condition, ruleExceptions(rule), defs, rule.warnEvttypes);
+  const now = eventTypeVerdict(rule.condition, ruleExceptionValues(rule), defs, rule.warnEvttypes);
   if (!now) return;
   const before = file.order > 0 ? load.after[file.order - 1] : undefined;
   const previous = before?.rules.get(item.name);
-  const then = previous?.condition !== undefined ? eventTypeVerdict(previous.condition, ruleExceptions(previous), before!, previous.warnEvttypes) : undefined;
+  const then = previous?.condition !== undefined ? eventTypeVerdict(previous.condition, ruleExceptionValues(previous), before!, previous.warnEvttypes) : undefined;
   if (then && sameVerdict(then, now)) return;
   if (condition && now.kind !== 'unsupported') return;
   reportEventTypeVerdict(now, at.keySpan, item.name, true, reporter);
@@ -1641,10 +1665,10 @@ function checkOverrideEventTypes(item: ModelItem, file: LoadedFile, load: LoadRe
  * replaces the text) or after which Falco would have stopped. Files that change none of the macros and lists the
  * rule's codes looked up (its memo's lookups) keep the verdict and cost one comparison per name.
  */
-function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | undefined, file: LoadedFile, load: LoadResult, span: Span, reporter: ReportSink): void {
+function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | undefined, file: LoadedFile, load: LoadResult, span: () => Span, reporter: ReportSink): void {
   const files = load.files;
   if (file.order >= files.length - 1 || files[file.order] !== file || rule.condition === undefined) return;
-  const compiled = conditionWithExceptions(rule.condition, ruleExceptions(rule));
+  const compiled = conditionWithExceptions(rule.condition, ruleExceptionValues(rule));
   if (compiled === undefined) return;
   let result = conditionEventCodes(compiled, load.after[file.order]);
   let last = verdict;
@@ -1656,8 +1680,8 @@ function checkLaterFilesEventCodes(rule: RuleDef, verdict: EventTypeVerdict | un
     // A macro undefined with the rule's own file fails that file ("Undefined macro"): Falco never gets further.
     if (last === verdict && usesUndefinedMacro(result)) return;
     result = conditionEventCodes(compiled, defs);
-    const now = eventTypeVerdict(rule.condition, ruleExceptions(rule), defs, rule.warnEvttypes);
-    if (now && !(last && sameVerdict(last, now))) reportEventTypeVerdict(now, span, rule.name, false, reporter, { cause: changed, file });
+    const now = eventTypeVerdict(rule.condition, ruleExceptionValues(rule), defs, rule.warnEvttypes);
+    if (now && !(last && sameVerdict(last, now))) reportEventTypeVerdict(now, span(), rule.name, false, reporter, { cause: changed, file });
     last = now;
     if (now?.kind === 'unsupported') return;
   }
@@ -1872,11 +1896,11 @@ function hasValues(ex: MapNode): boolean {
  * the same name uses that one's fields and comps; its name gets the finding when no earlier part of that exception
  * had values (otherwise Falco already failed on them, and the earlier item has the finding).
  * Fields written as transformer calls, fields of other sources and comps that validate.ts refuses are not judged here.
+ * `own`: the item's exceptions, `ofRule`: the rule's (ruleExceptions), both nodes or both values (ruleExceptionValues).
  */
-function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, source: string | undefined, reporter: ReportSink): void {
-  const own = entryOf(item, 'exceptions')?.value;
+function checkExceptionOperators(own: ModelNode | undefined, ofRule: readonly ModelNode[] | undefined, source: string | undefined, reporter: ReportSink): void {
   if (own?.kind !== 'seq') return;
-  const firstOwn = rule ? ruleExceptions(rule).indexOf(own.items[0]) : -1;
+  const firstOwn = ofRule ? ofRule.indexOf(own.items[0]) : -1;
   const hasValues = (ex: ModelNode | undefined) => {
     const values = ex?.kind === 'map' ? mapValue(ex, 'values') : undefined;
     return values?.kind === 'seq' && values.items.length > 0;
@@ -1887,9 +1911,12 @@ function checkExceptionOperators(item: ModelItem, rule: RuleDef | undefined, sou
     let shape: MapNode = ex;
     let appendedAt: Span | undefined;
     if (!mapValue(ex, 'fields')) {
+      // Values of identical texts may be one node (model.ts itemValues), so a probe on values cannot tell the item's
+      // own exceptions from an earlier item's: the check runs on the nodes.
+      if (reporter instanceof FindingProbe) { reporter.found = true; return; }
       // Appending to an earlier exception of this name (validate.ts reports one without fields that is not).
-      if (!rule || firstOwn < 0 || name === undefined) continue;
-      const earlier = ruleExceptions(rule).slice(0, firstOwn).filter((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name);
+      if (!ofRule || firstOwn < 0 || name === undefined) continue;
+      const earlier = ofRule.slice(0, firstOwn).filter((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name);
       const defining = earlier.find((e) => mapValue(e, 'fields') !== undefined);
       if (!defining || earlier.some(hasValues)) continue;
       shape = defining;
@@ -2001,15 +2028,16 @@ function requiredPluginsUpTo(load: LoadResult, order: number): Set<string> {
   return names;
 }
 
-function checkSource(source: string, span: Span, plugins: Set<string>, reporter: ReportSink): void {
+function checkSource(source: string, spanOf: () => Span, plugins: Set<string>, reporter: ReportSink): void {
   if (!KNOWN_SOURCES.includes(source)) {
     const suggestions = closestNames(source, KNOWN_SOURCES, 3, 2);
+    const span = spanOf();
     if (suggestions.length) reporter.report(Code.UnknownSource, span, `Unknown source '${source}'. Did you mean '${suggestions[0]}'? Falco skips rules of unknown sources.`, { suggestions }, { severity: 2 });
     else reporter.report(Code.UnknownSource, span, `Source '${source}' is not known here; Falco loads the rule only when a plugin providing '${source}' is loaded.`);
     return;
   }
   const providers = PLUGIN_SOURCES[source];
   if (providers && !providers.some((p) => plugins.has(p))) {
-    reporter.report(Code.MissingPluginRequirement, span, `Rules of source '${source}' need the ${providers[0]} plugin; no loaded rules file declares it under required_plugin_versions.`, { plugin: providers[0] });
+    reporter.report(Code.MissingPluginRequirement, spanOf(), `Rules of source '${source}' need the ${providers[0]} plugin; no loaded rules file declares it under required_plugin_versions.`, { plugin: providers[0] });
   }
 }

@@ -14,7 +14,7 @@ import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, 
 import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, parseOutputCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { chunkKey, entryOf, scalarMap, type Span } from './model';
+import { chunkKey, entryOf, itemHolding, scalarMap, type Span } from './model';
 import { fileLabel, isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
@@ -267,7 +267,7 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
   const together = compiledTogether(file, load);
   const byRule = new Map<ModelItem, Skip[]>();
   for (const s of reporter.skips) {
-    const rule = s.via ? s.via.item : model.items.find((item) => item.span.start <= s.span.start && s.span.start < item.span.end);
+    const rule = s.via ? s.via.item : itemHolding(model, s.span.start);
     if (rule?.kind === 'macro' && !s.via) {
       // A skip in macro text, in the order of each rule of this file that compiles it: the filter compiler meets
       // the macro's text where the rule's condition names the macro (resolve_macros pastes its AST there).
@@ -776,7 +776,7 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
   const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
   const restate = (d: Diagnostic, why: string, field: string) => sayWhereKnown(reporter, d, why, field);
   const at = (d: Diagnostic) => model.lines.offsetAt(d.range.start);
-  const ruleAt = (offset: number) => model.items.find((i) => i.kind === 'rule' && i.span.start <= offset && offset < i.span.end);
+  const ruleAt = (offset: number) => itemHolding(model, offset, isRuleItem);
   // The findings of the compile in rules' conditions and exceptions (shared text aside: another reader may compile it).
   const compiled: { d: Diagnostic; head: ModelItem }[] = [];
   for (const d of reporter.diagnostics) {
@@ -913,7 +913,7 @@ function afterConditionSkips(file: LoadedFile, load: LoadResult, reporter: Repor
   const together = compiledTogether(file, load);
   const skipped = new Set(reporter.skips.map((s) => s.diagnostic));
   const parts = ['condition', 'exceptions'] as const;
-  const ruleAt = (offset: number) => model.items.find((i) => i.kind === 'rule' && i.span.start <= offset && offset < i.span.end);
+  const ruleAt = (offset: number) => itemHolding(model, offset, isRuleItem);
   for (const d of reporter.diagnostics) {
     if (skipped.has(d) || d.severity === DiagnosticSeverity.Information || (d.relatedInformation?.length ?? 0) > 0) continue;
     const code = d.code as Code;
@@ -1052,15 +1052,16 @@ const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSy
  * in a rule's condition or exceptions that a later item of its own file replaces are said to be never compiled
  * (rulePartReplacedInItsFile), but for the collector's checks of exception fields, made when the item is read.
  */
+const isRuleItem = (i: ModelItem): boolean => i.kind === 'rule';
+const isNamedRule = (i: ModelItem): boolean => i.kind === 'rule' && i.name !== undefined;
+
 function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: ReportSink, compiled?: MacroFinding[]): ReportSink {
   let macros: ModelItem[] | undefined;
-  let rules: ModelItem[] | undefined;
   /** The rule a finding is made for: the item whose alias reads the text, else the rule whose text holds it. */
   const ruleAt = (span: Span, options: ReportOptions | undefined): ModelItem | undefined => {
     const via = options?.via?.item;
     if (via) return via.kind === 'rule' && via.name !== undefined ? via : undefined;
-    rules ??= file.model.items.filter((item) => item.kind === 'rule' && item.name !== undefined);
-    return rules.find((r) => r.span.start <= span.start && span.start < r.span.end);
+    return itemHolding(file.model, span.start, isNamedRule);
   };
   /** A finding in a rule: said to be unread when it lies in a condition or exceptions its own file replaces. */
   const reportInRule: ReportSink['report'] = (code, span, message, data, options) => {

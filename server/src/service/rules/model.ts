@@ -170,6 +170,25 @@ export function entryOf(item: { entries: MapEntry[] }, key: string): MapEntry | 
   return undefined;
 }
 
+/**
+ * The first item of the model whose span holds `offset` (start <= offset < end) and that `accept` takes. A file read
+ * chunk by chunk without aliases has each item inside its chunk: only the item of the chunk holding the offset is
+ * looked at (a scan would make the nodes of every moved item before it).
+ */
+export function itemHolding(model: RulesFileModel, offset: number, accept?: (item: ModelItem) => boolean): ModelItem | undefined {
+  const chunks = model.chunks;
+  if (!chunks || model.aliases) return model.items.find((i) => i.span.start <= offset && offset < i.span.end && (!accept || accept(i)));
+  let lo = 0;
+  let hi = chunks.length - 1;
+  let k = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (chunks[mid].start <= offset) { k = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  const item = k < 0 ? undefined : model.items[k];
+  return item && item.span.start <= offset && offset < item.span.end && (!accept || accept(item)) ? item : undefined;
+}
+
 /** Value → document offset map of a scalar (built on first use). */
 export function scalarMap(node: ScalarNode): ScalarMap {
   if (!node.mapCache) node.mapCache = buildScalarMap(node.token, node.text, node.tokenShift);

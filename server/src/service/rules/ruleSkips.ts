@@ -10,7 +10,7 @@
 // items, found once per file and load (a file's findings depend on it and the files before it only), and the first
 // skip of a rule at a file's compile.
 import type { ModelItem, RulesFileModel, Span } from './model';
-import { entryOf } from './model';
+import { entryOf, itemHolding } from './model';
 import { overridesOf, type Contribution, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { validateConditions, type UsageIndex } from './conditionChecks';
 import { checkTargetVersion, reporterFor } from './targetVersion';
@@ -52,7 +52,7 @@ export function partContributions(rule: RuleDef, part: RulePart, replaced?: (gon
 export function skipsByItem(model: RulesFileModel, skips: Reporter['skips']): Map<ModelItem, ItemSkip[]> {
   const byItem = new Map<ModelItem, ItemSkip[]>();
   for (const s of skips) {
-    const item = s.via ? s.via.item : model.items.find((i) => i.span.start <= s.span.start && s.span.start < i.span.end);
+    const item = s.via ? s.via.item : itemHolding(model, s.span.start);
     if (item?.kind !== 'rule') continue;
     const at = s.via ? s.via.use.at : s.span;
     const part = RULE_PARTS.findIndex((key) => inEntry(entryOf(item, key), at));
@@ -108,7 +108,7 @@ export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex,
   checkTargetVersion(file, load, target, run, only);
   for (const [item, skips] of skipsByItem(file.model, reporter.skips)) memo.skips.set(item, skips);
   for (const span of inMacros) {
-    const item = file.model.items.find((i) => i.span.start <= span.start && span.start < i.span.end);
+    const item = itemHolding(file.model, span.start);
     if (item?.kind !== 'macro' || !inEntry(entryOf(item, 'condition'), span)) continue;
     const list = memo.skips.get(item) ?? [];
     if (!list.some((s) => s.span.start === span.start)) list.push({ part: 1, span });

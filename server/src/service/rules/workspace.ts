@@ -155,6 +155,27 @@ export function ruleExceptions(rule: RuleDef): ModelNode[] {
   }
   return out;
 }
+
+const exceptionValuesByRule = new WeakMap<RuleDef, ModelNode[]>();
+
+/**
+ * ruleExceptions as the items' values (model.ts itemValues): for what the exceptions say (the text Falco compiles,
+ * their fields and comps), without making the nodes of items an edit moved; never for their spans.
+ */
+export function ruleExceptionValues(rule: RuleDef): ModelNode[] {
+  let out = exceptionValuesByRule.get(rule);
+  if (!out) {
+    const items = rule.exceptionItems;
+    out = items.length === 1 ? exceptionValuesOf(items[0]) : items.flatMap(exceptionValuesOf);
+    exceptionValuesByRule.set(rule, out);
+  }
+  return out;
+}
+
+function exceptionValuesOf(item: ModelItem): ModelNode[] {
+  const v = entryValue(item, 'exceptions');
+  return v?.kind === 'seq' ? v.items : [];
+}
 export type Definition = MacroDef | ListDef | RuleDef;
 
 /**
