@@ -314,6 +314,8 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
   /** Each diagnostic that is the first skip of a rule, and those rules. */
   const firsts = new Map<Diagnostic, ModelItem[]>();
   const later = new Map<Diagnostic, { skip: Skip; first: Skip }[]>();
+  /** The first skip after an output skip that a later file's override replaces: Falco skips the rule there at that file's compile. */
+  const atLaterCompile = new Map<Diagnostic, { by: Contribution; first: Skip }>();
   for (const [group, skips] of byRule) {
     // Stable: an earlier file's skip stays ahead of this file's in its part.
     // Text read through an alias is ordered by where the text is (it has no place in the rule's own text).
@@ -330,6 +332,10 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
     }
     // Macro text is said by what every rule compiling it does (macroTextAfterSkips).
     for (const skip of ordered.slice(1)) if (skip.diagnostic && !skip.macro) later.set(skip.diagnostic, [...(later.get(skip.diagnostic) ?? []), { skip, first }]);
+    // Skipped at its own output, which a later file replaces: that file's compile meets the next skip.
+    const by = first.part === 0 && first.before === undefined && group.name !== undefined ? laterOutputReplace(file, load, group.name, skipsOf) : undefined;
+    const next = by && ordered.find((x) => x.part > 0 && x.part < parts.length && x.before === undefined && !x.macro && x.from === undefined);
+    if (by && next?.diagnostic && later.get(next.diagnostic)?.length === 1) atLaterCompile.set(next.diagnostic, { by, first });
   }
   const SKIPPED = / The rule is skipped because of skip-if-unknown-filter\. \(LOAD_UNKNOWN_FILTER\)$/;
   for (const [diagnostic, skipped] of later) {
@@ -337,6 +343,13 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
     const place = ({ skip, first }: { skip: Skip; first: Skip }) => (skip.part === first.part ? `, earlier in the ${parts[first.part] ?? 'rule'},`
       : first.part < parts.length ? ` in the ${parts[first.part]}, which it checks before the ${parts[skip.part] ?? 'rest'},` : '');
     const firstOf = firsts.get(diagnostic);
+    const atLater = atLaterCompile.get(diagnostic);
+    if (atLater && !firstOf) {
+      reporter.restate(diagnostic, DiagnosticSeverity.Warning, (message) => (SKIPPED.test(message)
+        ? `${message.replace(SKIPPED, '')} Falco skips the rule here because of skip-if-unknown-filter (LOAD_UNKNOWN_FILTER) when it loads ${fileLabel(atLater.by.file)}, whose override ${placeOf(atLater.by, file)} replaces the output; when it loads this file, it skips the rule at ${where(atLater.first)} in the output first.`
+        : message));
+      continue;
+    }
     // Several rules reading this text through aliases: where each is skipped, before it comes to this text.
     const skips = skipped.length === 1 ? `${firstOf ? 'that' : 'the'} rule at ${where(skipped[0].first, skipped[0].skip)}${place(skipped[0])}`
       : `${skipped.map((s) => `rule '${s.skip.rule.name}' at ${where(s.first)}`).join(' and ')}, each before this,`;
@@ -354,6 +367,28 @@ function oneSkipPerRule(file: LoadedFile, load: LoadResult, reporter: Reporter, 
       : message));
   }
   return { outputSkips, conditionSkips, keys: keysOf };
+}
+
+/**
+ * The first later file's override that replaces rule `name`'s output (`override: output: replace`) with an output
+ * that skips nothing, while the rule's condition stands as this file leaves it (no redefinition, no condition
+ * replace, from this file up to that override): Falco compiles every rule again after each file (falco_engine.cpp
+ * load_rules), so at that file's compile the output check passes and the condition is compiled
+ * (rule_loader_compiler.cpp compile_rule_infos: the output first, then the condition, 0.37.0:463-486, 0.44.0:496-536).
+ */
+function laterOutputReplace(file: LoadedFile, load: LoadResult, name: string, skipsOf: (f: LoadedFile) => Map<ModelItem, ItemSkip[]>): Contribution | undefined {
+  const rule = load.final.rules.get(name);
+  if (!rule) return undefined;
+  for (const c of rule.contributions) {
+    if (c.file.order <= file.order) continue;
+    if (c.mode === 'redefine' || c.mode === 'define') return undefined;
+    if (c.mode !== 'override') continue;
+    const ops = overridesOf(c.item);
+    if (ops.get('condition')?.op === 'replace') return undefined;
+    if (ops.get('output')?.op !== 'replace') continue;
+    return (skipsOf(c.file).get(c.item) ?? []).some((s) => s.part === 0) ? undefined : c;
+  }
+  return undefined;
 }
 
 /**
@@ -1081,10 +1116,13 @@ function unreachedMacroSink(file: LoadedFile, load: LoadResult, reporter: Report
     const replacedBy = part && rulePartReplacedInItsFile(file, item, part, load);
     if (!replacedBy) return reporter.report(code, span, message, data, options);
     const by = replacedBy.mode === 'redefine' ? 'the definition' : 'the override';
-    const what = message.replace(/:? Falco rejects the condition\.$/, '');
-    const text = `${what}${what !== message ? '.' : ''} Falco never compiles this text: ${by} of rule '${item!.name}' ${placeOf(replacedBy, file)} replaces the rule's ${part} before Falco compiles the file.`;
+    // A skip there skips nothing: Falco never meets the field (as an output a later item replaces, inReplacedOutput).
+    const skip = options?.load === 'LOAD_UNKNOWN_FILTER';
+    const unskipped = message.replace(/ The rule is skipped because of skip-if-unknown-filter\.$/, '');
+    const what = unskipped.replace(/:? Falco rejects the condition\.$/, '');
+    const text = `${what}${what !== unskipped ? '.' : ''} Falco never compiles this text: ${by} of rule '${item!.name}' ${placeOf(replacedBy, file)} replaces the rule's ${part} before Falco compiles the file.`;
     const kind = COMPILED_WITH_A_RULE.get(code) ?? PARSED_WITH_THE_MACRO.get(code) ?? 'error';
-    const severity = kind === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+    const severity = kind === 'error' && !skip ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
     reporter.report(code, span, text, data, { ...options, severity, load: null });
   };
   /**
