@@ -81,6 +81,15 @@ suite('Falco Lens in VS Code', () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 3));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /json\\_output|json_output/);
+    // A near miss of a value Falco compares exactly gets the word it meant (b514a51).
+    const priority = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'config-start-fails' && /unknown priority 'warn'/.test(d.message));
+    assert.ok(priority, 'the unknown priority is still reported');
+    const valueFixes = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, priority.range);
+    const word = valueFixes.filter((a) => a.title === "Change to 'warning'" && a.edit);
+    assert.equal(word.length, 1, `one fix writes the word: ${valueFixes.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(word[0].edit!));
+    assert.match(doc.getText(), /^priority: warning$/m);
+    await diagnosticsWhere(uri, (d) => !d.some((x) => /unknown priority/.test(x.message)));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
