@@ -5,14 +5,12 @@
 //   node scripts/gen-event-types.mjs --git <libs git dir> <libs tag>   (reads the files at the tag with `git show`)
 //   add --out <file> to write somewhere else
 //
-// It reads two files: driver/ppm_events_public.h (the numbers of the ppm_event_code enum, and PPM_SC_FIELDS, the
-// syscall names) and driver/event_table.c (the name of every event code). The mapping it writes follows libsinsp's
-// names_to_event_set (userspace/libsinsp/events/sinsp_events.cpp): a name maps to every code from 2 up whose table
-// name it is; a name with no such code that is a syscall name (lower-cased PPM_SC_FIELDS entry) maps to the generic
-// events 0 and 1; anything else maps to nothing.
+// The table is read by event-table.mjs (readEventTable), which says how. gen-event-tables.mjs reads the tables of
+// the older releases' libs against this one.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readEventTable } from './event-table.mjs';
 
 const args = process.argv.slice(2);
 const fromGit = args[0] === '--git';
@@ -27,40 +25,8 @@ if (!root || !tag) {
 }
 const read = (path) => fromGit ? execFileSync('git', ['-C', root, 'show', `${tag}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 }) : readFileSync(join(root, path), 'utf8');
 
-const header = read('driver/ppm_events_public.h');
-const table = read('driver/event_table.c');
+const { eventMax, codesByName, generic, codeless, asyncCode } = readEventTable(read);
 
-// enum ppm_event_code: `PPME_X = n,` up to `PPM_EVENT_MAX = n`.
-const codeOf = new Map();
-for (const m of header.matchAll(/^\s*(PPME_\w+|PPM_EVENT_MAX)\s*=\s*(\d+)\s*,?/gm)) codeOf.set(m[1], Number(m[2]));
-const eventMax = codeOf.get('PPM_EVENT_MAX');
-if (!eventMax) throw new Error('PPM_EVENT_MAX not found');
-
-// Event table entries: `[PPME_X] = {"name", ...`.
-const names = new Array(eventMax);
-for (const m of table.matchAll(/\[(PPME_\w+)\]\s*=\s*\{\s*"([^"]*)"/g)) {
-  const code = codeOf.get(m[1]);
-  if (code === undefined) throw new Error(`unknown event code ${m[1]}`);
-  names[code] = m[2];
-}
-for (let code = 0; code < eventMax; code++) if (names[code] === undefined) throw new Error(`event code ${code} has no table entry`);
-
-// Syscall names: PPM_SC_X(NAME, n), lower-cased as libscap's ppm_sc_names.c does.
-const syscallNames = new Set();
-for (const m of header.matchAll(/PPM_SC_X\((\w+),\s*\d+\)/g)) syscallNames.add(m[1].toLowerCase());
-if (syscallNames.size < 100) throw new Error('PPM_SC_FIELDS not found');
-
-const codesByName = new Map();
-for (let code = 2; code < eventMax; code++) {
-  const list = codesByName.get(names[code]) ?? [];
-  list.push(code);
-  codesByName.set(names[code], list);
-}
-const generic = [...syscallNames].filter((n) => n !== '' && !codesByName.has(n)).sort();
-// Names valid in evt.type (libsinsp's validate_filter_value: any table name, codes 0 and 1 included) that map to no code.
-const codeless = [...new Set(names.slice(0, 2))].filter((n) => !codesByName.has(n) && !syscallNames.has(n)).sort();
-
-const asyncCode = codeOf.get('PPME_ASYNCEVENT_E');
 const q = (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : JSON.stringify(s));
 const entries = [...codesByName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 const wrap = (words, indent) => {

@@ -340,6 +340,7 @@ function orList(items: readonly string[]): string {
 // Event types (evt.type values) and the event codes libsinsp maps them to
 
 export { EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION } from './eventTypes';
+export { OLDER_EVENT_TABLES } from './olderEventTables';
 export { EVENT_FLAGS_LIBS_VERSION, FLAG_NAMES, FLAG_TABLES_BY_EVENT } from './eventFlags';
 
 const eventCodesByName = new Map<string, readonly number[]>();

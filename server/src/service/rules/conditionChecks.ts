@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { chunkKey, entryOf, entryValue, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -47,8 +47,7 @@ export function clearCheckMemos(): void {
   itemRefsCache.clear();
   recentSuggestionMemos.length = 0;
   suggestionMemoByTable = new WeakMap();
-  codesByText[0].clear();
-  codesByText[1].clear();
+  for (const table of [LATEST_CODES, ...olderCodeTables.values()]) for (const byText of table.byText) byText.clear();
   stampedDefs = undefined;
   unknownNamesMemo = new WeakMap();
 }
@@ -666,35 +665,75 @@ function reportArgumentProblem(problem: ArgumentProblem, field: FieldInfo, arg: 
  * syscall without its own event shares the two generic codes. Sets are never changed once made.
  */
 type EventCodes = Uint32Array;
-// One bit more than the codes: EVENT_TYPE_PLACEHOLDER's.
+// One bit more than the codes: EVENT_TYPE_PLACEHOLDER's. The latest table has the most codes (OLDER_EVENT_TABLES).
 const CODE_WORDS = Math.ceil((EVENT_CODE_COUNT + 1) / 32);
 const NO_CODES: EventCodes = new Uint32Array(CODE_WORDS);
-const ALL_CODES: EventCodes = (() => {
+
+/**
+ * The event table Falco counts a rule's codes in: that of the libs the target release bundles (the latest,
+ * eventTypes.ts, or an older one as OLDER_EVENT_TABLES differs from it: fewer codes, some names with other codes or
+ * none). The walk and its memos read the table of the validation under way (validateConditions sets it).
+ */
+interface CodeTable {
+  /** PPM_EVENT_MAX of the table, and every code below it. */
+  count: number;
+  all: EventCodes;
+  /** `Falco 0.37`: whose table it is, as messages name it. */
+  falco: string;
+  differs?: Readonly<Record<string, readonly number[] | null>>;
+  /** The memos of this table: codes by name, results by condition text (see lookupCodes). */
+  byName: Map<string, EventCodes>;
+  byText: [Map<string, EventCodesResult[]>, Map<string, EventCodesResult[]>];
+}
+
+function newCodeTable(count: number, falco: string, differs?: Readonly<Record<string, readonly number[] | null>>): CodeTable {
   const all = new Uint32Array(CODE_WORDS);
-  for (let code = 0; code < EVENT_CODE_COUNT; code++) all[code >>> 5] |= 1 << (code & 31);
-  return all;
-})();
+  for (let code = 0; code < count; code++) all[code >>> 5] |= 1 << (code & 31);
+  return { count, all, falco, ...(differs ? { differs } : {}), byName: new Map(), byText: [new Map(), new Map()] };
+}
+
+const LATEST_CODES = newCodeTable(EVENT_CODE_COUNT, `Falco ${FALCO_RELEASES.find((r) => r.libs === EVENT_TABLE_LIBS_VERSION)?.falco ?? LATEST_FALCO}`);
+const olderCodeTables = new Map<string, CodeTable>();
+
+/** The table of the target release (a release before the latest one's libs: OLDER_EVENT_TABLES; else the latest). */
+function codeTableFor(target: string | undefined): CodeTable {
+  const release = target === undefined ? undefined : Object.keys(OLDER_EVENT_TABLES).find((r) => target === r || target.startsWith(`${r}.`));
+  if (release === undefined) return LATEST_CODES;
+  let known = olderCodeTables.get(release);
+  if (!known) {
+    const older = OLDER_EVENT_TABLES[release];
+    known = newCodeTable(older.eventCodeCount, `Falco ${release}`, older.differs);
+    olderCodeTables.set(release, known);
+  }
+  return known;
+}
+
+/** The table of the validation under way. */
+let codeTable: CodeTable = LATEST_CODES;
 
 function unionCodes(a: EventCodes, b: EventCodes): EventCodes {
-  if (a === NO_CODES || b === ALL_CODES) return b;
-  if (b === NO_CODES || a === ALL_CODES) return a;
+  const all = codeTable.all;
+  if (a === NO_CODES || b === all) return b;
+  if (b === NO_CODES || a === all) return a;
   const out = new Uint32Array(CODE_WORDS);
   for (let i = 0; i < CODE_WORDS; i++) out[i] = a[i] | b[i];
   return out;
 }
 function intersectCodes(a: EventCodes, b: EventCodes): EventCodes {
-  if (a === ALL_CODES || b === NO_CODES) return b;
-  if (b === ALL_CODES || a === NO_CODES) return a;
+  const all = codeTable.all;
+  if (a === all || b === NO_CODES) return b;
+  if (b === all || a === NO_CODES) return a;
   const out = new Uint32Array(CODE_WORDS);
   for (let i = 0; i < CODE_WORDS; i++) out[i] = a[i] & b[i];
   return out;
 }
 /** Every code not in the set (libsinsp: all_event_set().diff(set)). */
 function complementCodes(a: EventCodes): EventCodes {
-  if (a === NO_CODES) return ALL_CODES;
-  if (a === ALL_CODES) return NO_CODES;
+  const all = codeTable.all;
+  if (a === NO_CODES) return all;
+  if (a === all) return NO_CODES;
   const out = new Uint32Array(CODE_WORDS);
-  for (let i = 0; i < CODE_WORDS; i++) out[i] = ALL_CODES[i] & ~a[i];
+  for (let i = 0; i < CODE_WORDS; i++) out[i] = all[i] & ~a[i];
   return out;
 }
 function countCodes(a: EventCodes): number {
@@ -713,12 +752,13 @@ function countCodes(a: EventCodes): number {
  */
 export const EVENT_TYPE_PLACEHOLDER = 'EVENT_TYPE';
 
-/** The codes of one evt.type name (names libsinsp rejects match none), built once per name. */
-const codesByName = new Map<string, EventCodes>();
+/** The codes of one evt.type name in the table (names libsinsp rejects match none), built once per name. */
 function codesOfName(name: string): EventCodes {
+  const codesByName = codeTable.byName;
   let set = codesByName.get(name);
   if (!set) {
-    const codes = name === EVENT_TYPE_PLACEHOLDER ? [EVENT_CODE_COUNT] : eventCodesOfName(name) ?? [];
+    const differs = codeTable.differs?.[name];
+    const codes = name === EVENT_TYPE_PLACEHOLDER ? [EVENT_CODE_COUNT] : differs !== undefined ? differs ?? [] : eventCodesOfName(name) ?? [];
     set = new Uint32Array(CODE_WORDS);
     for (const code of codes) set[code >>> 5] |= 1 << (code & 31);
     if (codesByName.size >= CACHE_LIMIT) codesByName.clear();
@@ -804,12 +844,12 @@ function newWalk(): EventTypeWalk {
  * other comparison, and a macro that is undefined or uses itself, gives every code whether negated or not.
  */
 function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definitions, walk: EventTypeWalk): EventCodes {
-  if (!expr) return ALL_CODES;
+  if (!expr) return codeTable.all;
   switch (expr.kind) {
     case 'and':
     case 'or': {
       const intersect = (expr.kind === 'and') !== negated;
-      let acc = intersect ? ALL_CODES : NO_CODES;
+      let acc = intersect ? codeTable.all : NO_CODES;
       for (const o of expr.operands) {
         const codes = eventCodesOf(o, negated, defs, walk);
         acc = intersect ? intersectCodes(acc, codes) : unionCodes(acc, codes);
@@ -825,27 +865,27 @@ function eventCodesOf(expr: Expr | undefined, negated: boolean, defs: Definition
       const readsEventType = expr.op === 'exists' || (EVENT_TYPE_OPERATORS.has(expr.op) && !expr.modifier);
       if (lhs.kind === 'transformer') {
         if (readsEventType && namesEventTypeField(lhs)) noteUnsupported(walk, 'transformer', expr.span);
-        return ALL_CODES;
+        return codeTable.all;
       }
-      if (!EVENT_TYPE_FIELDS.has(lhs.name) || lhs.arg) return ALL_CODES;
-      if (expr.op === 'exists') return negated ? NO_CODES : ALL_CODES;
-      if (!readsEventType) return ALL_CODES;
+      if (!EVENT_TYPE_FIELDS.has(lhs.name) || lhs.arg) return codeTable.all;
+      if (expr.op === 'exists') return negated ? NO_CODES : codeTable.all;
+      if (!readsEventType) return codeTable.all;
       const rhs = expr.rhs;
       if (rhs?.kind === 'field-value') {
         // val(x) is a transformer to libsinsp too: val(evt.type) gets the transformer message.
         noteUnsupported(walk, namesEventTypeField(rhs.field) ? 'transformer' : 'field-value', expr.span);
-        return ALL_CODES;
+        return codeTable.all;
       }
       const names = eventTypeNamesOf(expr, defs, walk.deps);
-      if (!names) return ALL_CODES;
+      if (!names) return codeTable.all;
       let codes = NO_CODES;
       for (const name of names) {
-        if (lhs.name === 'evt.type' && isUnknownEventType(name)) walk.unknownNames++;
+        if (lhs.name === 'evt.type' && rejectedByTable(name)) walk.unknownNames++;
         codes = unionCodes(codes, codesOfName(name));
       }
       return (expr.op === '!=') !== negated ? complementCodes(codes) : codes;
     }
-    default: return ALL_CODES;
+    default: return codeTable.all;
   }
 }
 
@@ -873,12 +913,12 @@ function macroEventCodes(name: string, negated: boolean, defs: Definitions, walk
   // memo as a cycle is): each level costs stack frames, and a hostile file of thousands of nested macros overflowed it.
   if (macro && walk.active.size >= MAX_MACRO_WALK && !walk.active.has(name)) {
     walk.cycles++;
-    return ALL_CODES;
+    return codeTable.all;
   }
   if (!macro || walk.active.has(name)) {
     walk.deps.push({ macro: true, name, content: macro?.condition });
     if (macro) walk.cycles++;
-    return ALL_CODES;
+    return codeTable.all;
   }
   const known = lookupCodes(macro.condition, negated, defs);
   if (known) {
@@ -931,7 +971,6 @@ function conditionEventCodes(condition: string, defs: Definitions): EventCodesRe
 // and the lookups keep the newest equal strings and arrays they met, so the next file's checks are mostly identity
 // comparisons; a reopen or an edit makes new definitions with equal content, compared once.
 const RESULTS_PER_TEXT = 4;
-const codesByText: [Map<string, EventCodesResult[]>, Map<string, EventCodesResult[]>] = [new Map(), new Map()];
 
 /**
  * The definitions results were last checked against, and their stamp. Checks go file by file, so another set of
@@ -948,7 +987,7 @@ function stampOf(defs: Definitions): number {
 }
 
 function lookupCodes(text: string, negated: boolean, defs: Definitions): EventCodesResult | undefined {
-  const candidates = codesByText[negated ? 1 : 0].get(text);
+  const candidates = codeTable.byText[negated ? 1 : 0].get(text);
   if (!candidates) return undefined;
   const current = stampOf(defs);
   for (const c of candidates) if (c.checked === current) return c;
@@ -963,7 +1002,7 @@ function lookupCodes(text: string, negated: boolean, defs: Definitions): EventCo
 
 function storeCodes(text: string, negated: boolean, defs: Definitions, result: EventCodesResult): void {
   result.checked = stampOf(defs);
-  const byText = codesByText[negated ? 1 : 0];
+  const byText = codeTable.byText[negated ? 1 : 0];
   let candidates = byText.get(text);
   if (!candidates) {
     if (byText.size >= CACHE_LIMIT) byText.clear();
@@ -1155,6 +1194,12 @@ function isUnknownEventType(name: string): boolean {
   return eventCodesOfName(name) === undefined;
 }
 
+/** Whether the libs of the table's release reject this evt.type value (Falco fails the condition before it counts codes). */
+function rejectedByTable(name: string): boolean {
+  const differs = codeTable.differs?.[name];
+  return differs === undefined ? isUnknownEventType(name) : differs === null;
+}
+
 let eventTypeIndex: NameIndex | undefined;
 const eventTypeSuggestionMemo = new Map<string, string[]>();
 function eventTypeSuggestions(name: string): string[] {
@@ -1167,8 +1212,6 @@ function eventTypeSuggestions(name: string): string[] {
   return [...out];
 }
 
-/** The Falco release that bundles the libs the event table was read from. */
-const EVENT_TABLE_FALCO = `Falco ${FALCO_RELEASES.find((r) => r.libs === EVENT_TABLE_LIBS_VERSION)?.falco ?? LATEST_FALCO}`;
 
 /** Falco's limit (rule_loader_compiler.cpp): a syscall rule warns when it matches no event code or more than 100. */
 const MAX_EVENT_CODES = 100;
@@ -1197,11 +1240,12 @@ function eventTypeVerdict(condition: string, exceptions: readonly ModelNode[], d
   }
   if (!warn) return undefined;
   const count = result.count ??= countCodes(result.codes);
-  // The counts are those of the event table of the libs the knowledge was read from (EVENT_TABLE_LIBS_VERSION, Falco
-  // 0.44): an older release has fewer codes (PPM_EVENT_MAX 418 at libs 0.14.2, Falco 0.37), so the message names the table.
-  if (count === EVENT_CODE_COUNT) return { kind: 'too-many', problem: `its condition has no event-type restriction: it matches every event code (${EVENT_CODE_COUNT} in ${EVENT_TABLE_FALCO}'s event table)` };
+  // The counts are those of the target's event table (PPM_EVENT_MAX 418 at libs 0.14.2, Falco 0.37; 454 at 0.25.2, Falco
+  // 0.44), which the message names.
+  const table = codeTable;
+  if (count === table.count) return { kind: 'too-many', problem: `its condition has no event-type restriction: it matches every event code (${table.count} in ${table.falco}'s event table)` };
   if (count === 0) return { kind: 'too-many', problem: 'it matches no event code: its evt.type tests exclude each other or name no known event' };
-  if (count > MAX_EVENT_CODES) return { kind: 'too-many', problem: `it matches ${count} event codes of ${EVENT_TABLE_FALCO}'s event table, more than ${MAX_EVENT_CODES}` };
+  if (count > MAX_EVENT_CODES) return { kind: 'too-many', problem: `it matches ${count} event codes of ${table.falco}'s event table, more than ${MAX_EVENT_CODES}` };
   return undefined;
 }
 
@@ -1404,7 +1448,18 @@ function fieldContextOf(source: string, skipUnknown: boolean): string {
  * runner can replay them; the others read the definitions and run every time, in the same order, unless `memo` (the
  * file's findings from its last validation, itemFindings.ts) replays a rule's or macro's whole finding set.
  */
-export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter), memo?: ItemFindingsRun, only?: ReadonlySet<ModelItem>): void {
+export function validateConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner = runDirectly(reporter), memo?: ItemFindingsRun, only?: ReadonlySet<ModelItem>, falcoVersion?: string): void {
+  // The event-type verdicts count the target's event table.
+  const outer = codeTable;
+  codeTable = codeTableFor(falcoVersion);
+  try {
+    checkConditions(file, load, usage, reporter, run, memo, only);
+  } finally {
+    codeTable = outer;
+  }
+}
+
+function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, reporter: ReportSink, run: ItemCheckRunner, memo: ItemFindingsRun | undefined, only: ReadonlySet<ModelItem> | undefined): void {
   const defs = load.after[file.order] ?? load.final;
   let macroSuggestions: ((name: string) => string[]) | undefined;
   let listSuggestions: ((name: string) => string[]) | undefined;

@@ -115,13 +115,13 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   const sink = aliased ? new AliasAttribution(file.model, macroSink) : macroSink;
   // The condition checks of items whose inputs did not change since the file's last validation are replayed
   // (itemFindings.ts); `memo` passes every finding on to `sink` (which reads every rule), recording an item's.
-  const memo = cache?.findings.begin(file, load, sink);
+  const memo = cache?.findings.begin(file, load, sink, falcoVersion);
   const run = cache ? cache.runner(file.model, memo ?? sink) : runDirectly(sink);
   // The structure checks report the exception values' compile findings (reportExceptionCompileWarnings) too.
   validateStructure(file, load, new ReporterInto(file.model, sink), run);
   reportLoadedAgain(file, load, reporter);
   if (token?.isCancellationRequested) return reporter.diagnostics;
-  validateConditions(file, load, usageUpTo(file, load, usage), memo ?? sink, run, memo);
+  validateConditions(file, load, usageUpTo(file, load, usage), memo ?? sink, run, memo, undefined, falcoVersion);
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
   checkTargetVersion(file, load, falcoVersion, run);

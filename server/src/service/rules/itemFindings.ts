@@ -27,6 +27,8 @@ interface FileFindings {
   uris: string[];
   configured: boolean[];
   order: number;
+  /** The target release checked for (the event-type verdicts count its event table). */
+  target: string;
   /** The file's items: their texts (chunks), kinds and names, in order. */
   texts: string[];
   kinds: (string | undefined)[];
@@ -49,19 +51,19 @@ export class ItemFindingsMemo {
    * A validation of `file`: the sink its condition checks report into (passing findings on to `sink`), which also
    * replays or records each item. Null when the file was not parsed by chunks (no item text to key on).
    */
-  begin(file: LoadedFile, load: LoadResult, sink: ReportSink): ItemFindingsRun | undefined {
+  begin(file: LoadedFile, load: LoadResult, sink: ReportSink, target = ''): ItemFindingsRun | undefined {
     const chunks = file.model.chunks;
     if (!chunks) return undefined;
     const items = file.model.items;
     const texts = chunks.map(chunkValueKey);
     const previous = this.byUri.get(file.uri);
-    const change = previous ? changeSince(previous, file, load, texts) : undefined;
+    const change = previous && previous.target === target ? changeSince(previous, file, load, texts) : undefined;
     return new ItemFindingsRun(file, sink, previous, change, (findings, checked) => {
       this.lastChecked = checked;
       this.byUri.delete(file.uri);
       this.byUri.set(file.uri, {
         others: load.files.map((f) => (f === file ? undefined : new WeakRef(f.model))),
-        uris: load.files.map((f) => f.uri), configured: load.files.map((f) => f.configured), order: file.order,
+        uris: load.files.map((f) => f.uri), configured: load.files.map((f) => f.configured), order: file.order, target,
         texts, kinds: items.map((i) => i.kind), names: items.map((i) => i.name), findings,
       });
       if (this.byUri.size > this.limit) this.byUri.delete(this.byUri.keys().next().value!);
