@@ -55,6 +55,11 @@ export function openAt(service: RulesService, file: string, marked: string): { d
   return { doc, position: doc.positionAt(offsets[0]), text };
 }
 
+/** Markdown as read: the escapes of escapeMarkdown taken off. */
+export function unescapedMarkdown(md: string): string {
+  return md.replace(/\\(.)/g, '$1');
+}
+
 /** The Markdown of the hover at `<|>` in `marked`, opened as /ws/rules.yaml in an empty workspace at the target release. */
 export function hoverMarkdownAt(marked: string, falcoVersion: string): string {
   const { service, host } = workspace({});

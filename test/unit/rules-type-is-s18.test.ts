@@ -8,12 +8,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findingsAt } from './rules-host';
-import { hoverMarkdownAt } from './rules-nav-helpers';
+import { hoverMarkdownAt, unescapedMarkdown as unescaped } from './rules-nav-helpers';
+import { FALCO_RELEASES, LATEST_FALCO } from '../../server/src/knowledge';
 
-const unescaped = (md: string) => md.replace(/\\(.)/g, '$1');
+/** The releases whose output formatter hands the rest of the output to the event check. */
+const OLDER = FALCO_RELEASES.map((r) => r.falco).filter((r) => r !== LATEST_FALCO);
 const FILE = '/ws/rules.yaml';
 const SKIP = '  skip-if-unknown-filter: true\n';
-const OLDER = ['0.37', '0.38', '0.39', '0.40', '0.41', '0.42', '0.43'];
 const rule = (output: string, extra = '', condition = 'evt.type = open') =>
   `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: INFO\n${extra}`;
 const findings = (source: string, target: string) => findingsAt(FILE, source, target);
