@@ -143,32 +143,29 @@ export interface RuleDef {
   contributions: Contribution[];
 }
 
-const exceptionsByRule = new WeakMap<RuleDef, ModelNode[]>();
-
 /** Exception entries (model nodes) of every contribution of the rule, in order. */
 export function ruleExceptions(rule: RuleDef): ModelNode[] {
-  let out = exceptionsByRule.get(rule);
-  if (!out) {
-    const items = rule.exceptionItems;
-    out = items.length === 1 ? exceptionsOf(items[0]) : items.flatMap(exceptionsOf);
-    exceptionsByRule.set(rule, out);
-  }
-  return out;
+  return exceptionsAlong(rule, exceptionsOf, exceptionsByRule);
 }
-
-const exceptionValuesByRule = new WeakMap<RuleDef, ModelNode[]>();
 
 /**
  * ruleExceptions as the items' values (model.ts itemValues): for what the exceptions say (the text Falco compiles,
  * their fields and comps), without making the nodes of items an edit moved; never for their spans.
  */
 export function ruleExceptionValues(rule: RuleDef): ModelNode[] {
-  let out = exceptionValuesByRule.get(rule);
-  if (!out) {
-    const items = rule.exceptionItems;
-    out = items.length === 1 ? exceptionValuesOf(items[0]) : items.flatMap(exceptionValuesOf);
-    exceptionValuesByRule.set(rule, out);
-  }
+  return exceptionsAlong(rule, exceptionValuesOf, exceptionValuesByRule);
+}
+
+const exceptionsByRule = new WeakMap<RuleDef, ModelNode[]>();
+const exceptionValuesByRule = new WeakMap<RuleDef, ModelNode[]>();
+const NO_NODES: ModelNode[] = [];
+
+/** The exceptions `read` gives of each of the rule's items, in order (one array kept per rule with several). */
+function exceptionsAlong(rule: RuleDef, read: (item: ModelItem) => ModelNode[], memo: WeakMap<RuleDef, ModelNode[]>): ModelNode[] {
+  const items = rule.exceptionItems;
+  if (items.length <= 1) return items.length === 0 ? NO_NODES : read(items[0]);
+  let out = memo.get(rule);
+  if (!out) memo.set(rule, (out = items.flatMap(read)));
   return out;
 }
 
@@ -176,6 +173,7 @@ function exceptionValuesOf(item: ModelItem): ModelNode[] {
   const v = entryValue(item, 'exceptions');
   return v?.kind === 'seq' ? v.items : [];
 }
+
 export type Definition = MacroDef | ListDef | RuleDef;
 
 /**
