@@ -57,3 +57,13 @@ test('evt.type.is.nosuch in a condition is a nonexistent field at every release 
     assert.deepEqual(findings(rule('o', '', 'evt.type = open and evt.type.is.open = 1'), target), [], target);
   }
 });
+
+test('%evt.type.is.<name> at the end of the output: the name is looked up in the target\'s own event table', () => {
+  // The task events came with libs 0.25.2 (Falco 0.44): Falco 0.43's event check finds no such event and reads nothing.
+  assert.match(findings(rule('"o %evt.type.is.task"'), '0.43').join('\n'), /^2 field-argument evt\.type\.is\.task: .*; no event is named 'task', so it reads nothing/);
+  assert.deepEqual(findings(rule('"o %evt.type.is.task"'), '0.44'), []);
+  // close_range had no event of its own before 0.44 (a syscall of the generic events): no name of the table either.
+  assert.match(findings(rule('"o %evt.type.is.close_range"'), '0.43').join('\n'), /no event is named 'close_range'/);
+  assert.deepEqual(findings(rule('"o %evt.type.is.close_range"'), '0.44'), []);
+  assert.deepEqual(findings(rule('"o %evt.type.is.open"'), '0.37'), []);
+});

@@ -5,6 +5,7 @@ import { PLAYBOOKS } from './playbooks';
 import { MITRE } from './mitre';
 import { VALUE_MEANINGS } from './values';
 import { ASYNC_EVENT_CODE, CODELESS_EVENT_NAMES, EVENT_CODES_BY_NAME, GENERIC_EVENT_CODES, GENERIC_SYSCALL_NAMES } from './eventTypes';
+import { OLDER_EVENT_TABLES } from './olderEventTables';
 import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
 import { OFFICIAL_FILES, OFFICIAL_LISTS, OFFICIAL_MACROS, OFFICIAL_REDEFINED, OFFICIAL_RULES } from './officialItems';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
@@ -368,6 +369,17 @@ export function eventCodesOfName(name: string): readonly number[] | undefined {
  */
 export function isEventTableName(name: string): boolean {
   return EVENT_CODES_BY_NAME[name] !== undefined || CODELESS_EVENT_NAMES.includes(name);
+}
+
+/**
+ * isEventTableName in the event table of the target release's libs (OLDER_EVENT_TABLES): a name that release rejects,
+ * or that was a syscall without an event of its own (the generic codes 0 and 1), is no name of its table.
+ */
+export function isEventTableNameAt(name: string, target: string): boolean {
+  const release = Object.keys(OLDER_EVENT_TABLES).find((r) => target === r || target.startsWith(`${r}.`));
+  const then = release === undefined ? undefined : OLDER_EVENT_TABLES[release].differs[name];
+  if (then === undefined) return isEventTableName(name);
+  return then !== null && !(then.length === 2 && then[0] === 0 && then[1] === 1);
 }
 
 /** Every name evt.type accepts, as libsinsp lists them: event names, then syscalls without an event, then plugin events (no `NA`). */

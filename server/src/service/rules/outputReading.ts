@@ -1,7 +1,7 @@
 // How Falco's output formatter reads a `%field` token where the text is more than a field, per target release: the
 // sentences the output checks (conditionChecks.ts at the latest release, targetVersion.ts at older ones) and the
 // field hovers (hover.ts) share, so both say the same. Facts: knowledge OUTPUT_FORMATTER.
-import { isEventTableName, LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
+import { isEventTableNameAt, LATEST_FALCO, lookupField, newerThanTarget, OUTPUT_FORMATTER } from '../../knowledge';
 import type { OutputField } from './conditionAst';
 import { bracketArgumentProblem, outputFallbackField, parseOutputCached } from './conditionChecks';
 import { transformerInfo } from './operators';
@@ -367,7 +367,8 @@ function typeIsAtEndNote(f: OutputField, output: string, target: string): string
   const dot = f.nameSpan.start + 'evt.type.is'.length;
   if (output[dot] !== '.') return undefined;
   const end = output.trimEnd().length;
-  const readable = (text: string) => /^\s*[+-]?\d+$/.test(text) || isEventTableName(text);
+  // The names of the target's own event table (extract_type looks the name up there).
+  const readable = (text: string) => /^\s*[+-]?\d+$/.test(text) || isEventTableNameAt(text, target);
   if (readable(output.slice(dot + 1, end))) return undefined;
   // The token as Falco 0.44 reads it: the name, or the number after the dot.
   const token = f.name === 'evt.type.is' ? output.slice(dot + 1).match(/^[A-Za-z0-9_]*/)![0] : f.name.slice(dot + 1 - f.nameSpan.start);
