@@ -65,3 +65,20 @@ test('the suggested output fields are those the plugins\' field tables mark so',
   const marked = Object.fromEntries(tables.providers.map((p) => [p.name, p.fields.filter((f) => f.suggestedOutput).map((f) => f.name)]).filter(([, f]) => f.length > 0));
   assert.deepEqual(Object.fromEntries(Object.entries(SUGGESTED_OUTPUT_FIELDS).map(([k, v]) => [k, [...v.fields]])), marked);
 });
+
+test('the field hover says the same of a field the output goes on after', () => {
+  const text = rule('"o %proc.aname"') + APPEND;
+  const host = new MemoryHost({ [A]: text }, { folders: ['/ws'] });
+  host.config = { ...host.config, rules: { ...host.config.rules, files: [A] } };
+  const svc = createRulesService(host);
+  const doc = rulesDoc(A, text);
+  svc.didOpenOrChange?.(doc);
+  const at = doc.positionAt(text.indexOf('proc.aname') + 3);
+  const hover = (target: string) => {
+    host.config = { ...host.config, falcoVersion: target };
+    const h = svc.hover!(doc, at);
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value.replace(/\\(.)/g, '$1') : '';
+  };
+  assert.match(hover('0.40'), /\*\*In this output:\*\* In an output Falco 0\.40 prints %proc\.aname with its argument unset .* Here the output goes on after this text: the text the override at line 7 appends to the rule's output\./);
+  assert.ok(!hover('0.44').includes('**In this output:**'));
+});

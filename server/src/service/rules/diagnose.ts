@@ -22,7 +22,7 @@ import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByIt
 import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
-import { fallbackCheckThrows, nameOnlyAtEndNote } from './outputReading';
+import { fallbackCheckThrows, outputTail, tailNote } from './outputReading';
 import type { OutputAppend } from '../config/rulesFiles';
 
 const NOTHING_RECORDED = new Recording(0);
@@ -151,47 +151,22 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
 /**
  * A field at the end of a rule item's output that the target reads only at the very end of the output
  * (outputReading.ts nameOnlyAtEndNote: the thread fields of Falco 0.37-0.42, evt.type.is up to 0.43), where the output
- * Falco builds goes on after it: a later `override: output: append` of the rule (rule_loader_collector.cpp
- * selective_append, `output += " " + text` for a text that is not empty, 0.37.0:267-270, 0.44.0:251-253), then the
- * text falco.yaml's append_output adds to the rule (config/rulesFiles.ts configOutputAppends; not for a file inside
- * another document, whose Falco is a chart's or an operator's). A field before the end of its own text is said by the
- * item's own check (targetVersion.ts checkOutputFields), which reads that text alone.
+ * Falco builds goes on after it (outputReading.ts outputTail: later output appends, then falco.yaml's append_output).
+ * A field before the end of its own text is said by the item's own check (targetVersion.ts checkOutputFields), which
+ * reads that text alone.
  */
 function outputTailNotes(file: LoadedFile, load: LoadResult, target: string, appends: readonly OutputAppend[], reporter: Reporter): void {
-  const ownFalco = !file.uri.includes('#');
   for (const item of file.model.items) {
     if (item.kind !== 'rule' || item.name === undefined) continue;
     const node = entryOf(item, 'output')?.value;
     if (node?.kind !== 'scalar' || typeof node.value !== 'string') continue;
-    const def = load.final.rules.get(item.name);
-    if (!def) continue;
-    // The items whose output texts make up the rule's output, in order.
-    let parts: Contribution[] = [];
-    for (const c of def.contributions) {
-      const op = c.mode === 'override' ? overridesOf(c.item).get('output')?.op : c.mode === 'define' || c.mode === 'redefine' ? 'replace' : undefined;
-      const text = scalarTextOf(c.item, 'output');
-      if (op === 'replace' && text !== undefined) parts = [c];
-      else if (op === 'append' && text) parts.push(c);
-    }
-    const at = parts.findIndex((c) => c.item === item && c.file === file);
-    if (at < 0) continue;
-    const later = parts.slice(at + 1);
-    const extras = ownFalco ? appends.filter((a) => (a.source === undefined || a.source === def.source) && (a.rule === undefined || a.rule === def.name) && a.tags.every((t) => def.tags.includes(t))) : [];
-    if (later.length === 0 && extras.length === 0) continue;
-    const own = node.text;
-    const built = own.trimEnd() + later.map((c) => ` ${scalarTextOf(c.item, 'output')}`).join('') + extras.map((a) => ` ${a.text}`).join('');
-    const by = later.length > 0 ? `the text the override ${placeOf(later[0], file)} appends to the rule's output` : `the text falco.yaml's append_output adds to the rule's output (${extras[0].what})`;
-    for (const f of parseOutputCached(own).fields) {
-      if (nameOnlyAtEndNote(f, own, target) !== undefined) continue;
-      const note = nameOnlyAtEndNote(f, built, target);
-      if (note) reporter.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), `${note} Here the output goes on after this text: ${by}.`, undefined, { severity: DiagnosticSeverity.Warning, load: null });
+    const tail = outputTail(file, load, item, appends);
+    if (!tail) continue;
+    for (const f of parseOutputCached(node.text).fields) {
+      const note = tailNote(f, node.text, tail, target);
+      if (note) reporter.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), note, undefined, { severity: DiagnosticSeverity.Warning, load: null });
     }
   }
-}
-
-function scalarTextOf(item: ModelItem, key: string): string | undefined {
-  const v = entryOf(item, key)?.value;
-  return v?.kind === 'scalar' && typeof v.value === 'string' ? v.text : undefined;
 }
 
 /**

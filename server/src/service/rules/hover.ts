@@ -11,7 +11,8 @@ import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQ
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import { fileLabel, type Contribution, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
-import { filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, trailingDotLabelMessage } from './outputReading';
+import { fallbackCheckThrows, filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, outputTail, trailingDotLabelMessage } from './outputReading';
+import type { OutputAppend } from '../config/rulesFiles';
 import { dotArgumentCutNote, labelBracket, pluginFieldNeedingArgument } from './conditionChecks';
 import { itemLabel, textReaders } from './validate';
 
@@ -22,6 +23,8 @@ export interface HoverContext {
   offset: number;
   /** The Falco release the rules are checked for (falcoLens.falcoVersion); the latest when absent. */
   falcoVersion?: string;
+  /** What falco.yaml's append_output adds to the rules' outputs (read when a note needs it). */
+  appends?: () => readonly OutputAppend[];
 }
 
 function markdown(parts: (string | undefined)[]): MarkupContent {
@@ -565,7 +568,10 @@ function fieldArgumentAt(analysis: FileAnalysis, text: string, offset: number): 
 function withOutputNotes(value: string | undefined, token: RulesToken, ctx: HoverContext): string | undefined {
   if (!value || token.kind !== 'field' || token.place !== 'output') return value;
   const item = ctx.analysis.items.find((a) => a.item.span.start <= token.span.start && token.span.end <= a.item.span.end)?.item;
-  const notes = item ? outputFieldNotesAt(item, token.span.end, ctx.falcoVersion ?? LATEST_FALCO) : [];
+  const target = ctx.falcoVersion ?? LATEST_FALCO;
+  // Where the target reads some fields only at the very end of the output: what Falco puts after this item's text.
+  const tail = item && fallbackCheckThrows(target) ? outputTail(ctx.file, ctx.load, item, ctx.appends?.() ?? []) : undefined;
+  const notes = item ? outputFieldNotesAt(item, token.span.end, target, tail) : [];
   return notes.length ? markdown([value, ...notes.map((n) => `**In this output:** ${escapeMarkdown(n)}`)]).value : value;
 }
 

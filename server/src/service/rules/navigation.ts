@@ -25,6 +25,7 @@ import { hoverAt } from './hover';
 import { completionAt } from './completion';
 import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
 import { selectionRangeAt } from './selection';
+import type { OutputAppend } from '../config/rulesFiles';
 
 /** Thrown by prepareRename and rename when a rename is refused; the message is meant for the user. The LSP adapter
  *  turns it into a ResponseError so that the editor shows the message. */
@@ -219,6 +220,8 @@ export interface RulesNavigationDeps {
   loadFor(doc: TextDocument): { load: LoadResult; file: LoadedFile };
   /** The load result of the workspace as it stands (open documents and disk). */
   loadAll(): LoadResult;
+  /** What falco.yaml's append_output adds to the rules' outputs at the target (RulesWorkspaceIndex.outputAppends). */
+  outputAppends?(): readonly OutputAppend[];
 }
 
 export interface RulesNavigation {
@@ -255,7 +258,7 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
   return {
     hover(doc, position) {
       const { load, file, offset } = at(doc, position);
-      return hoverAt({ load, file, analysis: analyzeFile(file.model), offset, falcoVersion: deps.host.settings().falcoVersion });
+      return hoverAt({ load, file, analysis: analyzeFile(file.model), offset, falcoVersion: deps.host.settings().falcoVersion, appends: deps.outputAppends });
     },
     completion(doc, position) {
       const { load, file, offset } = at(doc, position);

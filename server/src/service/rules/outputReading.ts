@@ -7,6 +7,8 @@ import { bracketArgumentProblem, outputFallbackField, parseOutputCached } from '
 import { transformerInfo } from './operators';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarMap, type ModelItem, type Span } from './model';
+import { lineText, overridesOf, type Contribution, type LoadResult, type LoadedFile } from './workspace';
+import type { OutputAppend } from '../config/rulesFiles';
 import type { ReportOptions, ReportSink } from './validate';
 
 /**
@@ -409,8 +411,11 @@ export function outputFieldNotes(f: OutputField, output: string, target: string)
   return printsTextAfter(f) ? [textAfterMessage(f.name, f.textAfter!.text)] : [];
 }
 
-/** The notes of the output field whose name ends at `end` (a document offset) in the rule `item`'s output. */
-export function outputFieldNotesAt(item: ModelItem, end: number, target: string): string[] {
+/**
+ * The notes of the output field whose name ends at `end` (a document offset) in the rule `item`'s output; with `tail`
+ * (outputTail), a field the target reads only at the very end of the output is judged on the output Falco builds.
+ */
+export function outputFieldNotesAt(item: ModelItem, end: number, target: string, tail?: OutputTail): string[] {
   const node = entryOf(item, 'output')?.value;
   if (node?.kind !== 'scalar' || typeof node.value !== 'string') return [];
   const map = scalarMap(node);
@@ -418,7 +423,57 @@ export function outputFieldNotesAt(item: ModelItem, end: number, target: string)
   const f = fields.find((x) => map.span(x.nameSpan.start, x.nameSpan.end).end === end);
   if (!f) return [];
   const by = swallowingField(fields, f.span.start, node.text, target);
-  return by ? [swallowedMessage(by, node.text, target)] : outputFieldNotes(f, node.text, target);
+  if (by) return [swallowedMessage(by, node.text, target)];
+  const notes = outputFieldNotes(f, node.text, target);
+  const inTail = notes.length === 0 && tail ? tailNote(f, node.text, tail, target) : undefined;
+  return inTail ? [inTail] : notes;
+}
+
+/**
+ * What the output Falco builds puts after a rule item's own output text (`text`), and what puts it there first: the
+ * texts of later `override: output: append` items of the rule (rule_loader_collector.cpp selective_append, `output +=
+ * " " + text` for a text that is not empty, 0.37.0:267-270, 0.44.0:251-253), then what falco.yaml's append_output adds
+ * to the rule at the target (config/rulesFiles.ts configOutputAppends; `appends`, none for a file inside another
+ * document, whose Falco is a chart's or an operator's). Undefined when nothing follows, or when the item's text is no
+ * part of the rule's output (a later item replaces it).
+ */
+export interface OutputTail { text: string; by: string }
+
+export function outputTail(file: LoadedFile, load: LoadResult, item: ModelItem, appends: readonly OutputAppend[]): OutputTail | undefined {
+  const def = item.kind === 'rule' && item.name !== undefined ? load.final.rules.get(item.name) : undefined;
+  if (!def) return undefined;
+  // The items whose output texts make up the rule's output, in order.
+  let parts: Contribution[] = [];
+  for (const c of def.contributions) {
+    const op = c.mode === 'override' ? overridesOf(c.item).get('output')?.op : c.mode === 'define' || c.mode === 'redefine' ? 'replace' : undefined;
+    const text = outputTextOf(c.item);
+    if (op === 'replace' && text !== undefined) parts = [c];
+    else if (op === 'append' && text) parts.push(c);
+  }
+  const at = parts.findIndex((c) => c.item === item && c.file === file);
+  if (at < 0) return undefined;
+  const later = parts.slice(at + 1);
+  const extras = file.uri.includes('#') ? [] : appends.filter((a) => (a.source === undefined || a.source === def.source) && (a.rule === undefined || a.rule === def.name) && a.tags.every((t) => def.tags.includes(t)));
+  if (later.length === 0 && extras.length === 0) return undefined;
+  const text = later.map((c) => ` ${outputTextOf(c.item)}`).join('') + extras.map((a) => ` ${a.text}`).join('');
+  const by = later.length > 0 ? `the text the override at ${lineText(later[0].file, later[0].item.span.start, file)} appends to the rule's output` : `the text falco.yaml's append_output adds to the rule's output (${extras[0].what})`;
+  return { text, by };
+}
+
+function outputTextOf(item: ModelItem): string | undefined {
+  const v = entryOf(item, 'output')?.value;
+  return v?.kind === 'scalar' && typeof v.value === 'string' ? v.text : undefined;
+}
+
+/**
+ * What the target prints of `f`, a field of the item's own output text `own` that it reads only at the very end of
+ * the output (nameOnlyAtEndNote), where the output Falco builds goes on after that text (`tail`); undefined when the
+ * field is said of the text alone or is read.
+ */
+export function tailNote(f: OutputField, own: string, tail: OutputTail, target: string): string | undefined {
+  if (nameOnlyAtEndNote(f, own, target) !== undefined) return undefined;
+  const note = nameOnlyAtEndNote(f, own.trimEnd() + tail.text, target);
+  return note && `${note} Here the output goes on after this text: ${tail.by}.`;
 }
 
 /** The field whose argument the target reads over `at` (an offset in `output`: swallowedText), if any. */
