@@ -54,3 +54,15 @@ test('the kept findings of a file are not replayed at another target', async () 
   host.config = { ...host.config, falcoVersion: '0.44' };
   assert.deepEqual(counts(), ['454']);
 });
+
+test('the evt.type names each release added are read off the older tables (none was removed)', async () => {
+  const { EVENT_NAMES_SINCE, OLDER_EVENT_TABLES } = await import('../../server/src/knowledge');
+  assert.equal(EVENT_NAMES_SINCE.get('mseal'), '0.39');
+  assert.equal(EVENT_NAMES_SINCE.get('task'), '0.44');
+  assert.equal(EVENT_NAMES_SINCE.get('open'), undefined);
+  // A name a release knows is known by every later one.
+  const releases = Object.keys(OLDER_EVENT_TABLES);
+  for (const [name, since] of EVENT_NAMES_SINCE) {
+    for (const r of releases) assert.equal(OLDER_EVENT_TABLES[r].differs[name] === null, r < since, `${name} at ${r}`);
+  }
+});
