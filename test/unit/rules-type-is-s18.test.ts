@@ -67,3 +67,12 @@ test('%evt.type.is.<name> at the end of the output: the name is looked up in the
   assert.deepEqual(findings(rule('"o %evt.type.is.close_range"'), '0.44'), []);
   assert.deepEqual(findings(rule('"o %evt.type.is.open"'), '0.37'), []);
 });
+
+test('evt.type.is.<name> in a condition with a name the target\'s event table does not have: a nonexistent field there', () => {
+  const cond = (c: string, extra = '') => rule('o', extra, c);
+  assert.deepEqual(findings(cond('evt.type = open and evt.type.is.task = 1'), '0.43'),
+    ["1 unknown-field evt.type.is.task: 'evt.type.is.task' is not a supported filter field in Falco 0.43: its event table has no event named 'task'. (LOAD_ERR_COMPILE_CONDITION)"]);
+  assert.match(findings(cond('evt.type = open and evt.type.is.task = 1', SKIP), '0.43').join('\n'), /^2 unknown-field evt\.type\.is\.task: .*skip/);
+  for (const target of ['0.44']) assert.deepEqual(findings(cond('evt.type = open and evt.type.is.task = 1'), target), [], target);
+  assert.deepEqual(findings(cond('evt.type = open and evt.type.is.open = 1'), '0.37'), []);
+});

@@ -8,7 +8,7 @@
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
 import {
-  compareVersions, EVENT_NAMES_SINCE, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
+  compareVersions, EVENT_NAMES_SINCE, isEventTableName, isEventTableNameAt, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
   olderDotForm, RULE_KEYS_SINCE,
 } from '../../knowledge';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
@@ -312,6 +312,7 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
   for (const f of fieldsOf(ast)) {
     if (f.kind !== 'field') continue;
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, where, skipUnknown, () => docSpan(f.nameSpan), sink);
+    reportTypeIsNameAt(f.name, target, where, skipUnknown, () => docSpan(f.nameSpan), sink);
     if (f.arg) reportNewArgument(f.name, f.arg.text, target, where, skipUnknown, () => docSpan(f.arg!.text !== '' ? f.arg!.span : f.nameSpan), sink);
     const removed = removedAt(f.name, target);
     const problem = removed && removedArgumentProblem(removed.field, removed.dotArg, f.arg?.text);
@@ -324,6 +325,22 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
     const reason = removed && operatorRejection(c.op, removed.field.type, false);
     if (reason) sink.report(Code.OperatorType, docSpan(c.opSpan), `Operator '${c.op}' cannot be used with '${removed!.field.name}': ${reason}.`);
   }
+}
+
+/**
+ * `evt.type.is.<name>` with a name of the latest event table that the target's table does not have (an event added
+ * later, or a syscall without an event of its own then): the event check reads nothing after the dot, so the name is
+ * longer than what was read, a nonexistent field (sinsp_filtercheck_event.cpp extract_type and the exact-length
+ * lookup, filter_check_list.cpp new_filter_check_from_fldname; conditionChecks.ts reportTypeIsUnknownName says so of
+ * a name no table has).
+ */
+function reportTypeIsNameAt(name: string, target: string, where: 'filter' | 'exception', skipUnknown: boolean, span: () => Span, sink: ReportSink): void {
+  if (!name.startsWith('evt.type.is.')) return;
+  const event = name.slice('evt.type.is.'.length);
+  if (!isEventTableName(event) || isEventTableNameAt(event, target)) return;
+  const message = `${where === 'exception' ? `In Falco ${target}, ${notSourceFilterField(name, undefined)}` : `'${name}' is not a supported filter field in Falco ${target}`}: its event table has no event named '${event}'.`;
+  if (where === 'exception') sink.report(Code.UnknownField, span(), message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
+  else reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] });
 }
 
 /** The operators with which libsinsp reads evt.type values as event names (conditionChecks.ts, the same set). */
