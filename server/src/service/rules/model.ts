@@ -358,53 +358,48 @@ function nodeCount(node: ModelNode | undefined, sizes: Map<ModelNode, number>, p
 const NO_ENTRIES: MapEntry[] = [];
 
 /**
- * A top-level item. Its kind, name and index are plain fields; its nodes are either given (read from its text) or,
- * for an item an edit moved, those of an earlier item moved by `shift`, made on first read (`node`, `entries`,
- * `span`, `kindEntry`, `nameSpan`) and kept: an edit near the top of a file moves every item below it, and most of
- * them are never read at their new place before the next edit moves them again.
+ * A top-level item. Its kind, name and index are plain fields; its nodes were read at its place, or, for an item an
+ * edit moved, where an earlier item was read: those are moved by `shift` when first read (`node`, `entries`, `span`,
+ * `kindEntry`, `nameSpan`) and kept. An edit near the top of a file moves every item below it, and most of them are
+ * never read at their new place before the next edit moves them again. The values (keys, scalars) are the same
+ * wherever the nodes are (itemValues).
  */
 class Item implements ModelItem {
   readonly kind: ItemKind | 'unknown' | 'invalid';
   readonly name: string | undefined;
   readonly index: number;
-  /** The nodes at the item's place, once made. */
-  private at: ModelNode | undefined;
-  /** Otherwise: an earlier item's node and the move from it. */
-  private from: ModelNode | undefined;
-  private shift: number;
   /** Where the kind key is among the entries (-1: none). */
   private readonly kindAt: number;
-  /** The node the item was read as: the same for the item and its moves (itemValues). */
-  readonly values: ModelNode;
+  /** The item's node: at its place when `shift` is 0, else `shift` characters before it. */
+  private tree: ModelNode;
+  private shift: number;
 
-  constructor(kind: ItemKind | 'unknown' | 'invalid', name: string | undefined, index: number, kindAt: number, values: ModelNode, at: ModelNode | undefined, from: ModelNode | undefined, shift: number) {
+  constructor(kind: ItemKind | 'unknown' | 'invalid', name: string | undefined, index: number, kindAt: number, tree: ModelNode, shift: number) {
     this.kind = kind;
     this.name = name;
     this.index = index;
     this.kindAt = kindAt;
-    this.values = values;
-    this.at = at;
-    this.from = from;
+    this.tree = tree;
     this.shift = shift;
   }
 
-  get node(): ModelNode { return this.at ?? this.place(); }
-  get entries(): MapEntry[] { const n = this.at ?? this.place(); return n.kind === 'map' ? n.entries : NO_ENTRIES; }
-  get span(): Span { return (this.at ?? this.place()).span; }
+  get node(): ModelNode { return this.shift === 0 ? this.tree : this.place(); }
+  get entries(): MapEntry[] { const n = this.node; return n.kind === 'map' ? n.entries : NO_ENTRIES; }
+  get span(): Span { return this.node.span; }
   get kindEntry(): MapEntry | undefined { return this.kindAt < 0 ? undefined : this.entries[this.kindAt]; }
   get nameSpan(): Span | undefined { return this.name === undefined ? undefined : this.kindEntry!.value!.span; }
+  /** The node as read, wherever it is (itemValues). */
+  get values(): ModelNode { return this.tree; }
 
-  /** The item at index `index`, moved by `d`: its nodes shared when `d` is 0, else made when first read. */
+  /** The item at index `index`, moved by `d` (its nodes made when first read). */
   movedTo(index: number, d: number): Item {
-    if (d === 0) return index === this.index ? this : new Item(this.kind, this.name, index, this.kindAt, this.values, this.at, this.from, this.shift);
-    return this.at ? new Item(this.kind, this.name, index, this.kindAt, this.values, undefined, this.at, d) : new Item(this.kind, this.name, index, this.kindAt, this.values, undefined, this.from, this.shift + d);
+    return d === 0 && index === this.index ? this : new Item(this.kind, this.name, index, this.kindAt, this.tree, this.shift + d);
   }
 
   private place(): ModelNode {
-    const n = shiftNode(this.from!, this.shift);
-    this.at = n;
-    this.from = undefined;
-    return n;
+    this.tree = shiftNode(this.tree, this.shift);
+    this.shift = 0;
+    return this.tree;
   }
 
   /** What JSON and the tests' comparisons see: the item's fields, whether its nodes are made yet or not. */
@@ -422,9 +417,7 @@ class Item implements ModelItem {
 
 /** An item read at its place (`node` at document offsets), or read elsewhere and moved by `shift` when first read. */
 function toItem(node: ModelNode, index: number, shift = 0): ModelItem {
-  const at = shift === 0 ? node : undefined;
-  const from = shift === 0 ? undefined : node;
-  if (node.kind !== 'map') return new Item('invalid', undefined, index, -1, node, at, from, shift);
+  if (node.kind !== 'map') return new Item('invalid', undefined, index, -1, node, shift);
   // Falco tests the kind keys in this order (rule_loader_reader.cpp), so `- macro: a` with a stray `rule:` is a macro:
   // the first entry of the kind key that comes first in KIND_PRECEDENCE. One pass over the entries (every item of a
   // new text comes through here; the search per kind key made a closure per key and scanned the entries up to five
@@ -439,14 +432,14 @@ function toItem(node: ModelNode, index: number, shift = 0): ModelItem {
   const kind = kindAt >= 0 ? (entries[kindAt].key as ItemKind) : 'unknown';
   const v = kindAt >= 0 && (kind === 'rule' || kind === 'macro' || kind === 'list') ? entries[kindAt].value : undefined;
   const name = v?.kind === 'scalar' && v.value !== null ? v.text : undefined;
-  return new Item(kind, name, index, kindAt, node, at, from, shift);
+  return new Item(kind, name, index, kindAt, node, shift);
 }
 
 /**
- * The node an item was read as, at the place it was read: the same object for the item and the items an edit made of
- * it by moving it (and for items read from the same cached chunk text). For its values only (keys, scalars), never
- * its spans, which an edit may have moved since: the checks asked of every item on every validation read values
- * here, without making the nodes of a moved item.
+ * The item's node as it has it: at its place, or where it was read before an edit moved it (then shared with the
+ * items it was moved from, and with items read from the same cached chunk text). For its values only (keys,
+ * scalars), never its spans, nor its identity (it becomes the placed node once something reads the item's nodes):
+ * the checks asked of every item on every validation read values here, without making the nodes of a moved item.
  */
 export function itemValues(item: ModelItem): ModelNode {
   return item instanceof Item ? item.values : item.node;
