@@ -40,6 +40,10 @@ test('a macro whose override Falco refuses is no redefinition of the macro', () 
   // Read as a redefinition, the macro became `or proc.name = x` and the rule lost its event type (no-evttype).
   const text = '- macro: m\n  condition: evt.type = open\n' + rule('m') + '- macro: m\n  condition: or proc.name = x\n  override:\n    condition: appendd\n';
   for (const target of ['0.37', '0.44']) assert.deepEqual(codes(findingsAt(FILE, text, target)), ['1 invalid-override appendd'], target);
+  // With no earlier macro of its name it stands as the definition it would otherwise be: no 'no previous definition'
+  // and no undefined macro besides Falco's one error.
+  const alone = '- macro: m\n  condition: or proc.name = x\n  override:\n    condition: appned\n' + rule('evt.type = open and m');
+  for (const target of ['0.37', '0.44']) assert.deepEqual(codes(findingsAt(FILE, alone, target)), ['1 invalid-override appned'], target);
 });
 
 test('a condition Falco compiles whole keeps its syntax error', () => {

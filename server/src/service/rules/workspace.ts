@@ -845,6 +845,11 @@ interface ItemRecipe {
   enabled?: boolean;
   warnEvttypes?: boolean;
   skipIfUnknownFilter?: boolean;
+  /**
+   * A macro whose override Falco refuses, read as the append its text means (overrideDefines): with no earlier macro
+   * of its name it is read as the definition it would otherwise be, so that Falco's one error is all that is said.
+   */
+  refused?: true;
 }
 
 const NO_OPS: ReadonlyMap<string, string> = new Map();
@@ -935,10 +940,12 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   const isOverride = override !== undefined && overrideHasEntries(override.value) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
+  const refused = item.kind === 'macro' && isOverride && ops.get('condition') !== 'append';
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
     ops, present, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
+    ...(refused ? { refused: true as const } : {}),
   };
 }
 
@@ -999,7 +1006,7 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       const name = recipe.name;
       const table = (recipe.kind === 'rule' ? defs.rules : recipe.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
       const previous = table.get(name);
-      if (recipe.change) {
+      if (recipe.change && (previous || !recipe.refused)) {
         if (!previous) { note({ code: 'no-previous-definition', item }); continue; }
         table.set(name, applyChange(previous, recipe, item, file));
         continue;
