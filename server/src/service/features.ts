@@ -151,6 +151,9 @@ export interface RulesWorkspace {
   documentText?(uri: string): string | undefined;
   /** The Falco deployments of the workspace (chart values, Falco Operator Rulesfiles), for tuning their Falco. */
   deployments?(): DeploymentTarget[];
+  /** How messages name the rules file at `path` (a loaded file's label, one not loaded named among the loaded files:
+   *  rules/workspace.ts fileLabels), so that titles tell two folders' falco_rules.local.yaml apart. */
+  fileLabel?(path: string): string;
 }
 
 /** Guesses the language of a file from its path and first line (the same rules as package.json). */

@@ -29,6 +29,7 @@ export class FalcoLanguageService {
       validateText: (uri, text) => rules.validateText(uri, text),
       documentText: (uri) => rules.documentText?.(uri),
       deployments: () => { sync(); return this.embedded.deployments(); },
+      fileLabel: (file) => rules.fileLabel(file),
     });
     this.embedded = createEmbeddedService(this.rules, host);
     // The configuration reads the rules of open embedded files, not those read for the alerts service only; a

@@ -167,6 +167,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     return name !== undefined && templates.twins(name).length === 0 && oneRuleTies.length === 0 ? name : undefined;
   };
 
+  /** A rules file as tuning titles name it: as the rules service's messages do (its base name, more of its path where
+   *  another loaded rules file has that name: rules/workspace.ts fileLabels). */
+  const fileName = (file: string): string => rules.fileLabel?.(file) ?? path.basename(file);
   const localRulesPath = (): string | undefined => {
     const local = host.settings().rules.localFile;
     if (path.isAbsolute(local)) return local;
@@ -353,10 +356,10 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const reason = loadOrderReason(blocked);
       actions.push({
         title: plainTitle(blocked.localOrder === 'unknown'
-          ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco may read before ${blocked.redefinedIn}, where the rule is defined again`
+          ? `Add exception or disable rule: not in ${fileName(blocked.local)}, which Falco may read before ${blocked.redefinedIn}, where the rule is defined again`
           : blocked.redefinedIn !== undefined
-            ? `Add exception or disable rule: not in ${path.basename(blocked.local)}, whose override ${blocked.redefinedInBlock ? blocked.redefinedIn : path.basename(blocked.redefinedIn)} replaces by defining the rule again`
-            : `Add exception or disable rule: not in ${path.basename(blocked.local)}, which Falco loads before ${path.basename(blocked.ruleFile)}`, 160),
+            ? `Add exception or disable rule: not in ${fileName(blocked.local)}, whose override ${blocked.redefinedInBlock ? blocked.redefinedIn : fileName(blocked.redefinedIn)} replaces by defining the rule again`
+            : `Add exception or disable rule: not in ${fileName(blocked.local)}, which Falco loads before ${fileName(blocked.ruleFile)}`, 160),
         kind: CodeActionKind.QuickFix, disabled: { reason: `${reason}.` },
       });
     } else if (!own && local && places.local) {
@@ -367,7 +370,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const current = rules.documentText?.(uri) ?? host.openDocument?.(uri)?.getText() ?? host.readFile(local) ?? '';
       offer({
         text: current, edit: (insertion) => tuningEdit(uri, current, insertion),
-        name: places.doesNotRead ? `${path.basename(local)}, which ${doesNotReadLabel(places.doesNotRead)}` : path.basename(local),
+        name: places.doesNotRead ? `${fileName(local)}, which ${doesNotReadLabel(places.doesNotRead)}` : fileName(local),
       });
     }
     // A shape left out because a value is not what Falco compares (U+FFFD, a lone surrogate: inexactValue) is shown

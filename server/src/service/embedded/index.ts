@@ -39,7 +39,7 @@ import { droppedFields, exampleText, nodesKey, nodesName, nodesOutside, readable
 import { operatorRuleSources } from '../alerts/loadOrder';
 import { NO_EARLIER_RULE, nodesOf } from '../alerts/tuning';
 import { parseRulesFile, type ModelItem } from '../rules/model';
-import { isDefinitionItem } from '../rules/workspace';
+import { fileLabels, isDefinitionItem } from '../rules/workspace';
 
 export { analyzeHost, mayHoldRules, HolderCode } from './regions';
 
@@ -1115,11 +1115,14 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       // when the client reports a change).
       syncWorkspace();
       const out: SymbolInformation[] = [];
-      for (const state of allStates()) {
+      // Hosts named as the rules service names files (base names, more of the path where two hosts share one).
+      const states = [...allStates()];
+      const names = fileLabels(states.map((state) => ({ uri: state.uri, path: URI_TO_PATH(state.uri) ?? hostName(state.uri) })), host.workspaceFolders());
+      for (const [i, state] of states.entries()) {
         const map = mapper(state);
         for (const p of state.placed) {
           if (p.file.kind !== 'rules') continue;
-          const containerName = `${hostName(state.uri)}, ${holderLabel(p.file)}`;
+          const containerName = `${names[i]}, ${holderLabel(p.file)}`;
           for (const s of p.features.documentSymbols?.(p.doc) ?? []) {
             if (!isDefinitionSymbol(s.kind) || !symbolMatches(s.name, query)) continue;
             out.push({ name: s.name, kind: s.kind, containerName, location: { uri: state.uri, range: map.range(p, s.selectionRange) } });

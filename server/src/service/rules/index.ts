@@ -4,11 +4,12 @@ import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-langua
 import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 'vscode-languageserver-types';
 import type { Cancellation, DocumentFeatures, Redefinition, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
-import { RulesWorkspaceIndex, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, fileLabels, RulesWorkspaceIndex, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { addListUsesOfLists, itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import type { RulesFileModel } from './model';
+import { URI_TO_PATH, pathToUri } from '../uri';
 import { createRulesNavigation } from './navigation';
 
 /** A rules file written inside another document (see embedded/regions.ts): a URI of its own, and its text. */
@@ -33,6 +34,7 @@ export type RulesService = DocumentFeatures & RulesWorkspace & {
   forgetEmbedded(set: string, uris: readonly string[]): void;
   /** The workspace's YAML files that are not Falco files by name, where rules may be embedded (none read). */
   workspaceYamlFiles(): readonly string[];
+  fileLabel(path: string): string;
 };
 
 export { diagnoseFile } from './diagnose';
@@ -266,6 +268,13 @@ export function createRulesService(host: ServiceHost): RulesService {
     // The workspace index already keeps open documents' text (it overrides the disk); the alerts service reads the
     // local rules file through it so that quick-fix offsets match the editor's buffer.
     documentText(uri: string): string | undefined { return index.openText(uri); },
+    fileLabel(path: string): string {
+      const files = index.load().files.filter((f) => !f.uri.includes('#'));
+      const loaded = files.find((f) => (f.path ?? URI_TO_PATH(f.uri)) === path);
+      if (loaded) return fileLabel(loaded);
+      const named = [...files.map((f) => ({ uri: f.uri, path: f.path, file: f.sameAs ?? f.uri })), { uri: pathToUri(path), path }];
+      return fileLabels(named, host.workspaceFolders())[named.length - 1];
+    },
     didChangeWatchedFiles(uris: string[]): void { index.didChangeWatchedFiles(uris); },
     findRule(name: string): RuleSummary | undefined {
       const rule = index.load().final.rules.get(name);

@@ -2,7 +2,7 @@
 // files, and folding ranges (each item, multi-line conditions and outputs, exceptions, comment blocks).
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange, type SymbolInformation } from 'vscode-languageserver-types';
 import { entryOf, scalarText, type ModelItem, type RulesFileModel, type Span } from './model';
-import { isDefinitionItem, type LoadResult, type LoadedFile } from './workspace';
+import { fileLabel, isDefinitionItem, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 
 /** Caps: a huge generated file must not flood the outline. */
@@ -108,9 +108,8 @@ export function workspaceSymbolsOf(load: LoadResult, query: string): SymbolInfor
   for (const file of load.files) {
     // A file that configured paths load twice (LoadedFile.sameAs) lists its symbols once.
     if (file.sameAs !== undefined) continue;
-    const base = file.uri.slice(file.uri.lastIndexOf('/') + 1);
-    let container = base;
-    try { container = decodeURIComponent(base); } catch { /* keep it encoded */ }
+    // Named as messages name it (its base name, more of its path where another loaded file has that name).
+    const container = fileLabel(file);
     for (const item of file.model.items) {
       if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || !item.name || !symbolMatches(item.name, query)) continue;
       const span = item.nameSpan ?? item.span;
