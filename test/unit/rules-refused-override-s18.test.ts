@@ -55,3 +55,37 @@ test('a condition Falco compiles whole keeps its syntax error', () => {
     assert.deepEqual(codes(findingsAt(FILE, BASE + '- macro: android\n  condition: proc.name = x\n- rule: r\n  condition: android\n  override:\n    condition: appned\n', target)), ['1 invalid-override appned'], target);
   }
 });
+
+// A rule's override with no earlier rule of its name. The reader refuses some before its collector looks for the
+// earlier rule (decode_overrides; `append: true` beside an override; an appended key the item lacks), and the
+// collector throws 'no previous rule' before the reader finds the rest (a replaced key missing beside an append, a key
+// with no entry under override): rule_loader_reader.cpp read_item, 0.37.0:532-652, 0.44.0:691-858.
+test('a refused rule override with no earlier rule: the reader\'s error only, no \'no previous definition\'', () => {
+  const refused: Record<string, [string, string]> = {
+    'a misspelt operation': ['  condition: and proc.name = x\n  override:\n    condition: appned\n', '1 invalid-override appned'],
+    'an operation written as a list': ['  condition: and proc.name = x\n  override:\n    condition: [append]\n', '1 invalid-override [append]'],
+    'an override written as a list': ['  condition: and proc.name = x\n  override:\n    - condition: append\n', '1 invalid-override - condition'],
+    'a key that cannot be appended to': ['  enabled: false\n  override:\n    enabled: append\n', '1 cannot-append append'],
+    'append: true beside an override': ['  output: more\n  append: true\n  override:\n    output: append\n', '1 append-with-override append'],
+    'an appended key the item lacks': ['  output: more\n  override:\n    output: append\n    desc: append\n', '1 override-without-key desc'],
+    'a replaced key the item lacks, nothing appended': ['  output: more\n  override:\n    output: replace\n    priority: replace\n', '1 override-without-key priority'],
+  };
+  for (const target of ['0.37', '0.44']) {
+    for (const [what, [body, said]] of Object.entries(refused)) {
+      assert.deepEqual(codes(findingsAt(FILE, `- rule: r\n${body}`, target)), [said], `${what} ${target}`);
+    }
+  }
+});
+
+test('a rule override the collector refuses first: \'no previous definition\' only; after an earlier rule, the reader\'s error', () => {
+  const later: Record<string, [string, string]> = {
+    'a key with no entry under override': ['  output: more\n  condition: and proc.name = x\n  override:\n    output: append\n', '1 missing-override-entry condition'],
+    'a replaced key missing beside an append': ['  output: more\n  override:\n    output: append\n    priority: replace\n', '1 override-without-key priority'],
+  };
+  for (const target of ['0.37', '0.44']) {
+    for (const [what, [body, said]] of Object.entries(later)) {
+      assert.deepEqual(codes(findingsAt(FILE, `- rule: r\n${body}`, target)), ['1 no-previous-definition r'], `${what} ${target}`);
+      assert.deepEqual(codes(findingsAt(FILE, BASE + `- rule: r\n${body}`, target)), [said], `${what} after a rule ${target}`);
+    }
+  }
+});

@@ -385,6 +385,9 @@ function describe(node: ModelNode | undefined): string {
   return 'an alias';
 }
 
+/** What Falco's reader finds of a rule override only after its collector has found the earlier rule. */
+const AFTER_COLLECTOR: ReadonlySet<Code> = new Set([Code.MissingOverrideEntry, Code.OverrideWithoutKey]);
+
 /** Structural checks of one file plus the loader's findings about its items. */
 export function validateStructure(file: LoadedFile, load: LoadResult, reporter: Reporter, run: ItemCheckRunner = runDirectly(reporter)): void {
   const model = file.model;
@@ -393,7 +396,14 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
   const defs = load.after[file.order] ?? load.final;
   for (const item of model.items) {
     reporter.enter?.(item);
-    run(item, 'structure', '', (sink) => validateItem(item, sink));
+    const findings = load.findings.get(item);
+    // A rule's override that no earlier rule meets: Falco's collector throws 'no previous rule' before the reader
+    // checks a replaced key beside an append, or the item's keys against its override (rule_loader_reader.cpp
+    // read_item, the same at 0.37.0 and 0.44.0:717-858: collector.append, then the replace block, then "Unexpected
+    // key"), so that is its one error. (The reader's earlier refusals note no missing rule: readerRefusesRuleOverride.)
+    const collectorFirst = item.kind === 'rule' && findings?.some((f) => f.code === 'no-previous-definition') === true;
+    if (collectorFirst) run(item, 'structure', 'no-previous-rule', (sink) => validateItem(item, { report: (code, ...rest) => { if (!AFTER_COLLECTOR.has(code)) sink.report(code, ...rest); } }));
+    else run(item, 'structure', '', (sink) => validateItem(item, sink));
     // Exception values are compiled with the rule's condition: libsinsp's warnings on them depend on the rule's
     // source and on the loaded lists (possibly another file's), so they are not recorded with the item.
     if (item.kind === 'rule') {
@@ -401,7 +411,6 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
       const chunk = model.chunks?.[item.index];
       reportExceptionCompileWarnings(item, ruleSource(item, defs), defs.lists, reporter, chunk && { start: chunk.start, text: chunkKey(chunk) });
     }
-    const findings = load.findings.get(item);
     if (!findings) continue;
     for (const finding of findings) {
       const span = item.nameSpan ?? item.kindEntry?.keySpan ?? item.span;

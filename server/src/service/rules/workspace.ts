@@ -23,6 +23,7 @@ import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
 import { configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
+import { APPENDABLE, REPLACEABLE } from './schema';
 import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
@@ -846,8 +847,10 @@ interface ItemRecipe {
   warnEvttypes?: boolean;
   skipIfUnknownFilter?: boolean;
   /**
-   * A macro whose override Falco refuses, read as the append its text means (overrideDefines): with no earlier macro
-   * of its name it is read as the definition it would otherwise be, so that Falco's one error is all that is said.
+   * An override Falco's reader refuses. A macro's, read as the append its text means (overrideDefines): with no
+   * earlier macro of its name it is read as the definition it would otherwise be. A rule's refused before the
+   * collector looks for the earlier rule (readerRefusesRuleOverride): with no earlier rule it changes nothing and
+   * is no 'no previous definition'. Either way Falco's one error is all that is said.
    */
   refused?: true;
 }
@@ -940,13 +943,36 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   const isOverride = override !== undefined && overrideHasEntries(override.value) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
-  const refused = item.kind === 'macro' && isOverride && ops.get('condition') !== 'append';
+  const refused = isOverride && (item.kind === 'macro' ? ops.get('condition') !== 'append' : item.kind === 'rule' && readerRefusesRuleOverride(item, override!.value!, legacyAppend));
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
     ops, present, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
     ...(refused ? { refused: true as const } : {}),
   };
+}
+
+/**
+ * Whether Falco's reader refuses a rule's override before its collector looks for the earlier rule
+ * (rule_loader_reader.cpp read_item, the same at 0.37.0 and 0.44.0:672-858): decode_overrides throws for an override
+ * written as a list, an operation that is no string or neither `append` nor `replace`, a key the operation cannot
+ * change; `append: true` beside an override throws ERROR_OVERRIDE_APPEND; check_update_expected throws for an appended
+ * key the item does not have before collector.append, and, where nothing is appended, for a replaced one before
+ * collector.selective_replace. A replaced key missing beside an append, and an item key with no entry under
+ * `override` ("Unexpected key"), are found after the collector, which throws first where no earlier rule exists.
+ */
+function readerRefusesRuleOverride(item: ModelItem, override: ModelNode, legacyAppend: boolean): boolean {
+  if (override.kind !== 'map' || legacyAppend) return true;
+  let appends = false;
+  for (const e of override.entries) {
+    const op = e.value?.kind === 'scalar' ? scalarText(e.value) : undefined;
+    if (op === 'append' ? !APPENDABLE.rule.includes(e.key) : op !== 'replace' || !REPLACEABLE.rule.includes(e.key)) return true;
+    if (op === 'append') appends = true;
+  }
+  for (const e of override.entries) {
+    if ((!appends || scalarText(e.value) === 'append') && !hasEntry(item, e.key)) return true;
+  }
+  return false;
 }
 
 function newRule(recipe: ItemRecipe, item: ModelItem, file: LoadedFile): RuleDef {
@@ -1006,8 +1032,11 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       const name = recipe.name;
       const table = (recipe.kind === 'rule' ? defs.rules : recipe.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
       const previous = table.get(name);
-      if (recipe.change && (previous || !recipe.refused)) {
-        if (!previous) { note({ code: 'no-previous-definition', item }); continue; }
+      if (recipe.change && (previous || !recipe.refused || recipe.kind === 'rule')) {
+        if (!previous) {
+          if (!recipe.refused) note({ code: 'no-previous-definition', item });
+          continue;
+        }
         table.set(name, applyChange(previous, recipe, item, file));
         continue;
       }
