@@ -1,14 +1,14 @@
 // The Alert Explorer's index of one log file. Lines are parsed once, with the alert service's line parser, into
 // columns of numbers: byte offset and length (the text stays on disk and is read back on demand), line number,
-// priority, time and interned ids of rule, hostname, source and container, plus a fingerprint that folds duplicates.
-// A million alerts take about 50 MB. Queries (groups, pages of alerts) scan the columns; each is also given in steps
-// (a generator that yields between slices of its work), which the server runs with turns of the event loop between
-// them on a large log.
+// priority, time and interned ids of rule, hostname, source and container, plus the class of identical alerts it
+// belongs to (folding: found through a fingerprint, and the outputs compared). A million alerts take about 80 MB.
+// Queries (groups, pages of alerts) scan the columns; each is also given in steps (a generator that yields between
+// slices of its work), which the server runs with turns of the event loop between them on a large log.
 import { isAscii } from 'node:buffer';
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
-import { Column, DistinctCounter, StringTable } from './columns';
+import { Column, DistinctCounter, FoldTable, StringTable } from './columns';
 import {
-  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
+  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, foldedOutput, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
 } from './extract';
 import { ByteFrequencies, TextSearch } from './textSearch';
 import type {
@@ -90,6 +90,18 @@ export const QUERY_STEP = 4096;
 const STEP = QUERY_STEP;
 /** Alerts of a page read back from the file per step. */
 const ITEMS_STEP = 100;
+/** Classes of identical alerts whose latest output is kept for comparing the next alerts with (the first compared leave first). */
+const OUTPUTS_KEPT = 16384;
+/**
+ * Where the output of an alert is (AlertStore.batchKinds, classRawKinds): the bytes of an ASCII line of the chunk
+ * (RAW_TEXT; RAW_ESCAPED: the body of a JSON string), the characters of another line of the chunk (LINE_TEXT,
+ * LINE_ESCAPED), or neither (ELSEWHERE: a payload joined from several lines, a line longer than a chunk).
+ */
+const RAW_TEXT = 0;
+const RAW_ESCAPED = 1;
+const LINE_TEXT = 2;
+const LINE_ESCAPED = 3;
+const ELSEWHERE = 4;
 
 export class AlertStore {
   readonly strings = new StringTable();
@@ -102,7 +114,43 @@ export class AlertStore {
   private readonly hosts = new Column(Uint32Array);
   private readonly sources = new Column(Uint32Array);
   private readonly containers = new Column(Uint32Array);
-  private readonly fingerprints = new Column(Uint32Array);
+  /**
+   * The class of identical alerts of each alert: same rule, priority, hostname, source and container, and the same
+   * output apart from its time prefix and nanosecond stamps (foldedOutput). Folding and the distinct counts read it.
+   */
+  private readonly folds = new Column(Uint32Array);
+  private readonly foldTable = new FoldTable();
+  /**
+   * Per class, where its latest alert's output is in the file (RAW kinds: bytes from the alert's offset), so that it
+   * is compared without parsing its line again.
+   */
+  private readonly classRawStarts = new Column(Uint32Array);
+  private readonly classRawEnds = new Column(Uint32Array);
+  private readonly classRawKinds = new Column(Int8Array);
+  /**
+   * The latest output of the classes that had an alert compared with them lately (at most OUTPUTS_KEPT): its bytes
+   * as written without the time prefix (`raw`, RAW kinds), and folded once computed.
+   */
+  private readonly outputsKept = new Map<number, { raw: Buffer | undefined; folded: string | undefined }>();
+  /** Where rawOutput found an output: `buffer[start, end)`. */
+  private readonly rawAt: { buffer: Buffer; start: number; end: number } = { buffer: Buffer.alloc(0), start: 0, end: 0 };
+  /** Bytes of an alert's output read back from the file. */
+  private rawBuffer: Buffer | undefined;
+  /**
+   * The alerts indexed since the last `foldBatch` (the folds column is behind by them while a chunk is indexed): their
+   * fingerprints, and where their output is in their line as decoded from the chunk (`batchKinds`, RAW_TEXT…ELSEWHERE).
+   * The classes are looked up a chunk at a time: the table's lookups (a table of tens of megabytes) then cost about
+   * half what they cost one per alert among the parsing, which pushes the table out of the caches.
+   */
+  private readonly batchPrints = new Column(Uint32Array);
+  private readonly batchStarts = new Column(Uint32Array);
+  private readonly batchEnds = new Column(Uint32Array);
+  private readonly batchKinds = new Column(Int8Array);
+  /** The alert of the batch being folded (its index in the batch, and its folded output once computed). */
+  private readonly folding = { at: 0, folded: undefined as string | undefined };
+  private readonly sameAsFolding = (cls: number) => this.isSameAsFolding(cls);
+  /** What FoldTable.touch read (kept, so that the reads are not left out as unused). */
+  private touched = 0;
   /** Rule ids that are message texts of unidentified text alerts rather than rule names. */
   private readonly unidentifiedRules = new Set<number>();
 
@@ -129,6 +177,8 @@ export class AlertStore {
   private chunk: Buffer | undefined;
   /** The chunk in `chunk` (its place in the file, bytes, decoding) when a deadline stopped indexing before its end. */
   private held: { start: number; got: number; encoding: 'utf8' | 'latin1' } | undefined;
+  /** The chunk being indexed (in `chunk`), from which an alert compared with the one being added is read back. */
+  private current: { start: number; got: number; encoding: 'utf8' | 'latin1' } | undefined;
 
   /**
    * Set by indexMore when it stopped before the end only because the file's last line has no line break yet (a
@@ -142,8 +192,8 @@ export class AlertStore {
 
   /** Memory held by the columns, in bytes. */
   get columnBytes(): number {
-    return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.fingerprints]
-      .reduce((n, c) => n + c.byteLength, 0);
+    return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable,
+      this.classRawStarts, this.classRawEnds, this.classRawKinds].reduce((n, c) => n + c.byteLength, 0);
   }
 
   /**
@@ -173,6 +223,8 @@ export class AlertStore {
       this.held = undefined;
       if (!held) {
         const want = Math.min(CHUNK_BYTES, size - this.indexedBytes);
+        // The alerts of the chunk in the buffer are folded before it is read over.
+        this.foldBatch();
         const got = this.source.read(buffer, 0, want, this.indexedBytes);
         if (got <= 0) break;
         // The lines of an ASCII chunk (most logs) are decoded as Latin-1, which gives the same text without UTF-8's
@@ -180,6 +232,7 @@ export class AlertStore {
         held = { start: this.indexedBytes, got, encoding: isAscii(buffer.subarray(0, got)) ? 'latin1' : 'utf8' };
       }
       const { start: base, got, encoding } = held;
+      this.current = held;
       const first = this.indexedBytes - base;
       let lineStart = first;
       let stopped = false;
@@ -213,17 +266,25 @@ export class AlertStore {
         lineStart = got;
       }
       this.frequencies.add(buffer, first, lineStart, base + first);
+      // A large log's fold classes get their table's room at once, from the alerts of its first chunk: at most one
+      // per alert.
+      if (base === 0 && this.batchPrints.length > 0 && this.foldTable.size === 0) this.foldTable.reserve(this.batchPrints.length * (size / Math.max(1, lineStart)));
       this.indexedBytes = base + lineStart;
       budget -= lineStart - first;
       if (stopped) break;
     }
+    this.foldBatch();
+    this.current = undefined;
     if (this.indexedBytes >= size) { this.chunk = undefined; this.held = undefined; }
     return this.indexedBytes >= size;
   }
 
   private reset(): void {
     this.resets++;
-    for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.fingerprints]) c.clear();
+    for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable,
+      this.batchPrints, this.batchStarts, this.batchEnds, this.batchKinds]) c.clear();
+    for (const c of [this.classRawStarts, this.classRawEnds, this.classRawKinds]) c.clear();
+    this.outputsKept.clear();
     this.indexedBytes = 0;
     this.nextLine = 0;
     this.unparsed = 0;
@@ -288,12 +349,15 @@ export class AlertStore {
     }
     const offset = first ? first.offset : fileOffset;
     const length = fileOffset + (end - start) - offset;
-    if (step.payload.kind === 'alert' && step.payload.alert) this.addAlert(step.payload.alert, step.text, bytes, start, offset, length, first ? first.line : lineNumber);
+    // The alert's text is its line in the chunk (read back from there when it is compared with another).
+    const inChunk = buffer === this.chunk && step.text === text;
+    const kind = !inChunk ? ELSEWHERE : bytes ? RAW_TEXT : LINE_TEXT;
+    if (step.payload.kind === 'alert' && step.payload.alert) this.addAlert(step.payload.alert, step.text, bytes, start, offset, length, first ? first.line : lineNumber, kind);
     else if (step.payload.kind === 'broken' || step.payload.kind === 'other') this.unparsed++;
   }
 
   /** `bytes[base + i]`, when given, is the byte of `text[i]`. */
-  private addAlert(alert: AlertHead, text: string, bytes: Buffer | undefined, base: number, offset: number, length: number, line: number): void {
+  private addAlert(alert: AlertHead, text: string, bytes: Buffer | undefined, base: number, offset: number, length: number, line: number, kind: number): void {
     // The output is located in the line and hashed in place; a string of it is built only when it is needed (an
     // escaped JSON output that cannot be decoded from the line's bytes, or an alert whose rule is named from it).
     let outputText = text;
@@ -301,6 +365,7 @@ export class AlertStore {
     let outputEnd = 0;
     let span: ReturnType<typeof jsonOutputSpan>;
     let fingerprint = -1;
+    let fromEscapedBytes = false;
     let ruleName = alert.rule;
     let ruleId = ruleName !== undefined ? this.strings.id(ruleName) : NO_ID;
     if (alert.format === 'text') {
@@ -311,7 +376,8 @@ export class AlertStore {
       // An escaped output of an ASCII line is decoded from its bytes and fingerprinted there when its rule is named
       // (the string of the output is needed only to name the rule of an alert without one).
       if (span && span.escaped && bytes && ruleId !== NO_ID) fingerprint = escapedOutputFingerprintOfBytes(bytes, base + span.start, base + span.end, ruleId + 1);
-      if (fingerprint >= 0) {
+      fromEscapedBytes = fingerprint >= 0;
+      if (fromEscapedBytes) {
         // Fingerprinted: the output string is not needed.
       } else if (span && span.escaped) {
         outputText = jsonOutput(text, span);
@@ -340,7 +406,156 @@ export class AlertStore {
     this.containers.push(container !== undefined ? this.strings.id(container) : NO_ID);
     if (fingerprint < 0 && bytes && outputText === text) fingerprint = outputFingerprintOfBytes(text, bytes, base, outputStart, outputEnd, ruleId + 1);
     if (fingerprint < 0) fingerprint = outputFingerprint(outputText, outputStart, outputEnd, ruleId + 1);
-    this.fingerprints.push(fingerprint);
+    this.batchPrints.push(fingerprint);
+    // Where the output is in the line's text: a decoded output (outputText is not the line) is found again from the span.
+    const escaped = fromEscapedBytes || outputText !== text;
+    // (The kinds of a line's escaped output are one more than its unescaped ones.)
+    this.batchKinds.push(kind === ELSEWHERE || (escaped && !span) ? ELSEWHERE : escaped ? kind + 1 : kind);
+    this.batchStarts.push(escaped ? span?.start ?? 0 : outputStart);
+    this.batchEnds.push(escaped ? span?.end ?? 0 : outputEnd);
+  }
+
+  /** Finds the classes of identical alerts of the alerts indexed since the last call. */
+  private foldBatch(): void {
+    const count = this.batchPrints.length;
+    const first = this.folds.length;
+    // The output's fingerprint (whose seed is the rule) with the other columns a class shares mixed in: alerts of one
+    // output from several hosts are compared only with their own host's.
+    for (let at = 0; at < count; at++) {
+      const id = first + at;
+      const columns = this.hosts.get(id) ^ Math.imul(this.sources.get(id), 0x85ebca6b) ^ Math.imul(this.containers.get(id), 0xc2b2ae35) ^ (this.priorities.get(id) << 24);
+      this.batchPrints.set(at, (this.batchPrints.get(at) + Math.imul(columns, 0x9e3779b1)) >>> 0);
+    }
+    this.touched ^= this.foldTable.touch(this.batchPrints, count);
+    for (let at = 0; at < count; at++) {
+      this.folding.at = at;
+      this.folding.folded = undefined;
+      const cls = this.foldTable.classOf(this.batchPrints.get(at), first + at, this.sameAsFolding);
+      this.folds.push(cls);
+      if (cls === this.classRawKinds.length) {
+        this.classRawKinds.push(ELSEWHERE);
+        this.classRawStarts.push(0);
+        this.classRawEnds.push(0);
+        this.setClassOutput(cls, at);
+      }
+    }
+    for (const c of [this.batchPrints, this.batchStarts, this.batchEnds, this.batchKinds]) c.clear();
+  }
+
+  /**
+   * Whether the alert being folded is identical to the class's latest alert (which has the same fingerprint): the
+   * columns first, then the outputs as written (an alert's bytes in the chunk, the class's kept or read from the
+   * file at its place), and when these differ (a nanosecond stamp, an escape) the folded outputs.
+   */
+  private isSameAsFolding(cls: number): boolean {
+    const id = this.folds.length;
+    const other = this.foldTable.latest(cls);
+    if (this.rules.get(other) !== this.rules.get(id) || this.priorities.get(other) !== this.priorities.get(id) || this.hosts.get(other) !== this.hosts.get(id)
+      || this.sources.get(other) !== this.sources.get(id) || this.containers.get(other) !== this.containers.get(id)) return false;
+    const folding = this.folding;
+    const at = folding.at;
+    const kind = this.batchKinds.get(at);
+    let kept = this.outputsKept.get(cls);
+    const known = kept !== undefined;
+    kept ??= { raw: undefined, folded: undefined };
+    let same = false;
+    let mine: Buffer | undefined;
+    if (kind <= RAW_ESCAPED && this.classRawKinds.get(cls) === kind) {
+      if (!known && this.rawOutput(kind, this.offsets.get(other) + this.classRawStarts.get(cls), this.classRawEnds.get(cls) - this.classRawStarts.get(cls))) {
+        kept.raw = Buffer.from(this.rawAt.buffer.subarray(this.rawAt.start, this.rawAt.end));
+      }
+      if (this.rawOutput(kind, this.offsets.get(id) + this.batchStarts.get(at), this.batchEnds.get(at) - this.batchStarts.get(at))) {
+        const { buffer, start, end } = this.rawAt;
+        same = kept.raw !== undefined && kept.raw.compare(buffer, start, end) === 0;
+        if (!same) mine = Buffer.from(buffer.subarray(start, end));
+      }
+    }
+    if (!same) {
+      folding.folded ??= this.foldedOfBatch(at, id);
+      kept.folded ??= this.readFolded(other);
+      same = folding.folded !== undefined && folding.folded === kept.folded;
+      // The kept outputs become this alert's, the class's latest.
+      if (same) kept = { raw: mine, folded: folding.folded };
+    }
+    if (!known || same) this.outputsKept.set(cls, kept);
+    if (this.outputsKept.size > OUTPUTS_KEPT) this.outputsKept.delete(this.outputsKept.keys().next().value!);
+    if (same) this.setClassOutput(cls, at);
+    return same;
+  }
+
+  /** Where the output of the alert at `at` in the batch is, for its class (whose latest it is). */
+  private setClassOutput(cls: number, at: number): void {
+    const kind = this.batchKinds.get(at);
+    this.classRawKinds.set(cls, kind <= RAW_ESCAPED ? kind : ELSEWHERE);
+    this.classRawStarts.set(cls, this.batchStarts.get(at));
+    this.classRawEnds.set(cls, this.batchEnds.get(at));
+  }
+
+  /**
+   * Finds an output as written (ASCII bytes at `offset` in the file: in the chunk being indexed when it holds them,
+   * else read into rawBuffer) without its time prefix, and puts it in `rawAt`. An escaped JSON output is compared as
+   * written only when it has a prefix without an escape (the decoded text then has the same prefix): false otherwise.
+   */
+  private rawOutput(kind: number, offset: number, length: number): boolean {
+    const chunk = this.current;
+    const at = offset - (chunk?.start ?? 0);
+    let buffer: Buffer;
+    let start: number;
+    if (chunk && this.chunk && at >= 0 && at + length <= chunk.got) {
+      buffer = this.chunk;
+      start = at;
+    } else {
+      if (!this.rawBuffer || this.rawBuffer.length < length) this.rawBuffer = Buffer.allocUnsafe(Math.max(length, 4096));
+      buffer = this.rawBuffer;
+      start = 0;
+      length = readFully(this.source, buffer, length, offset);
+    }
+    const end = start + length;
+    // The prefix (a time, ': ', a word and a blank) ends at the output's second blank at the latest.
+    const first = buffer.indexOf(32, start);
+    const second = first < 0 || first >= end ? -1 : buffer.indexOf(32, first + 1);
+    const head = second < 0 || second >= end ? end : second + 1;
+    const prefix = timePrefixLength(buffer.toString('latin1', start, head), 0, head - start);
+    if (kind === RAW_ESCAPED) {
+      if (prefix === 0) return false;
+      for (let i = start; i < start + prefix; i++) if (buffer[i] === 92 /* \ */) return false;
+    }
+    this.rawAt.buffer = buffer;
+    this.rawAt.start = start + prefix;
+    this.rawAt.end = end;
+    return true;
+  }
+
+  /** The folded output of alert `id`, at `at` in the batch: its output found in its line where the batch says. */
+  private foldedOfBatch(at: number, id: number): string | undefined {
+    const kind = this.batchKinds.get(at);
+    const line = kind === ELSEWHERE ? undefined : this.chunkText(id);
+    if (line === undefined) return this.readFolded(id);
+    const start = this.batchStarts.get(at);
+    const end = this.batchEnds.get(at);
+    return kind === RAW_ESCAPED || kind === LINE_ESCAPED ? foldedText(jsonOutput(line, { start, end, escaped: true })) : foldedOutput(line, start, end);
+  }
+
+  /** The text of alert `id` as decoded from the chunk being indexed, when the chunk holds it. */
+  private chunkText(id: number): string | undefined {
+    const offset = this.offsets.get(id);
+    const length = this.lengths.get(id);
+    const chunk = this.current;
+    if (!chunk || !this.chunk || offset < chunk.start || offset + length > chunk.start + chunk.got) return undefined;
+    // The stored length includes the carriage return of a CRLF line.
+    const end = offset - chunk.start + length;
+    return this.chunk.toString(chunk.encoding, offset - chunk.start, this.chunk[end - 1] === 13 ? end - 1 : end);
+  }
+
+  /**
+   * The folded output of an alert, read back from the chunk being indexed or from the file; undefined when the file no
+   * longer holds it there.
+   */
+  private readFolded(id: number): string | undefined {
+    const text = this.chunkText(id) ?? this.alertText(id);
+    const alert = readAlert(text, this.intern);
+    if (!alert) return undefined;
+    return foldedText(alert.head.format === 'text' ? alert.text.slice(alert.head.outputStart ?? 0, alert.head.outputEnd ?? alert.text.length) : jsonOutput(alert.text));
   }
 
   // ---- queries ----
@@ -492,7 +707,7 @@ export class AlertStore {
       if (from > 0) yield;
       matching += this.countGroups(groupBy, accept, from, Math.min(total, from + STEP), byKey, matched);
     }
-    // Pass 2: distinct alerts per group without a Set per group — the fingerprints of each group are laid out in one
+    // Pass 2: distinct alerts per group without a Set per group — the fold classes of each group are laid out in one
     // typed array (a counting sort by group), and each segment's distinct values counted a step at a time (a group
     // may hold most of the log). Memory: 4 bytes per alert, and the counter's table.
     let next = 0;
@@ -543,13 +758,13 @@ export class AlertStore {
     return matching;
   }
 
-  /** Pass 2 of `groups` over the alerts [from, to): each matched alert's fingerprint in its group's segment. */
+  /** Pass 2 of `groups` over the alerts [from, to): each matched alert's fold class in its group's segment. */
   private layOutPrints(groupBy: ExplorerGroupBy, matched: Uint8Array, from: number, to: number, starts: Map<number, number>, prints: Uint32Array): void {
     for (let id = from; id < to; id++) {
       if (!matched[id]) continue;
       const key = this.keyOf(groupBy, id);
       const at = starts.get(key)!;
-      prints[at] = this.fingerprints.get(id);
+      prints[at] = this.folds.get(id);
       starts.set(key, at + 1);
     }
   }
@@ -592,7 +807,7 @@ export class AlertStore {
     return total;
   }
 
-  /** A page of the alerts of one group, newest first; with `dedupe`, one item per fingerprint (its latest alert). */
+  /** A page of the alerts of one group, newest first; with `dedupe`, one item per class of identical alerts (its latest alert). */
   alerts(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): { items: ExplorerAlertItem[]; total: number } {
     return runSteps(this.alertsSteps(groupBy, group, filter, dedupe, offset, limit));
   }
@@ -630,7 +845,7 @@ export class AlertStore {
     for (let id = to - 1; id >= from; id--) {
       if (this.keyOf(groupBy, id) !== key || (accept && !accept(id))) continue;
       if (dedupe) {
-        const print = this.fingerprints.get(id);
+        const print = this.folds.get(id);
         const representative = firstOfPrint.get(print);
         if (representative !== undefined) { duplicates.set(representative, (duplicates.get(representative) ?? 1) + 1); continue; }
         firstOfPrint.set(print, id);
@@ -699,6 +914,8 @@ function noMessageKey(output: string): string {
   }
   return keys.length ? `(no message: ${keys.join(' ')})` : '(no message)';
 }
+
+const foldedText = (output: string) => foldedOutput(output, 0, output.length);
 
 /** Reads back a stored alert (one line, or the lines of a joined payload). */
 function readAlert(raw: string, intern: Intern): { head: AlertHead; text: string } | undefined {

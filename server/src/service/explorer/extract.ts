@@ -258,6 +258,16 @@ export function outputFingerprint(text: string, start: number, end: number, seed
 }
 
 /**
+ * The text by which two alerts' outputs are compared when their fingerprints are equal (the folding of identical
+ * alerts is exact: a fingerprint is 32 bits): the output of `text[start, end)` without its time prefix, each
+ * nanosecond stamp (a word of 16 to 19 digits) as `#s` and each `#` of the output as `##`, so that no output with a
+ * `#` reads as one with a stamp there.
+ */
+export function foldedOutput(text: string, start: number, end: number): string {
+  return text.slice(start + timePrefixLength(text, start, end), end).replace(/#|\b\d{16,19}\b/g, (m) => (m === '#' ? '##' : '#s'));
+}
+
+/**
  * outputFingerprint read from the bytes the text was decoded from, where `bytes[base + i]` is the byte of
  * `text[i]` (true when the line decoded to one character per byte). Returns -1 when the output holds a non-ASCII
  * byte: the caller then uses outputFingerprint.
