@@ -3,6 +3,7 @@
 // silently ignores; information is advice.
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import type { LineIndex } from '../text';
+import { isVirtual, realSpan, type ConfigAlias, type ConfigModel } from './model';
 
 export enum ConfigCode {
   YamlSyntax = 'config-yaml-syntax',
@@ -55,12 +56,31 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>, related?: DiagnosticRelatedInformation[]) => void;
 
-/** Collects diagnostics; a later finding at the same span and code replaces none (both are kept). */
+/** What a finding read through an alias carries in its data: its quick fixes would edit text other readers read. */
+export interface ThroughAlias { reason: string }
+
+/**
+ * Collects diagnostics; a later finding at the same span and code replaces none (both are kept). With the document's
+ * model and URI, a finding on a copy an alias gave (model.ts readAliases) is placed where its text is (realSpan):
+ * the aliases it was read through become related locations and its message names them, and its quick fixes, which
+ * would edit the anchored text every reader of the anchor reads, are offered greyed out (`data.throughAlias`).
+ */
 export class ConfigDiagnostics {
   readonly list: Diagnostic[] = [];
-  constructor(private readonly lines: LineIndex) {}
+  constructor(private readonly lines: LineIndex, private readonly model?: ConfigModel, private readonly uri?: string) {}
 
   readonly report: ConfigReporter = (code, span, message, data, related) => {
+    const model = this.model;
+    if (model?.aliases && this.uri !== undefined) {
+      const edits = (data?.fix as { edits?: { span: [number, number] }[] } | undefined)?.edits ?? [];
+      if (isVirtual(model, span)) {
+        ({ span, message, data, related } = throughAlias(model, this.uri, span, message, data, related));
+      } else if (edits.some((e) => isVirtual(model, e.span))) {
+        // A finding of this text whose fix would edit a value an alias gives (the anchor's text).
+        const { fix, ...rest } = data!;
+        data = { ...rest, fixRefused: { title: (fix as { title: string }).title, reason: 'Not offered: it would edit the value an alias gives here, which is the text of its anchor, read by every key that reads the anchor. Edit it by hand.' } };
+      }
+    }
     // A block collection's span ends after its last line break: the range stops at its last character.
     let end = Math.max(span[0], span[1]);
     const text = this.lines.text;
@@ -81,4 +101,35 @@ export class ConfigDiagnostics {
     this.report(code, span, message, data);
     this.list[this.list.length - 1].severity = severity;
   }
+}
+
+/** How a finding on a copy an alias gave is said where its text is (ConfigDiagnostics). */
+function throughAlias(model: ConfigModel, uri: string, span: readonly [number, number], message: string, data: Record<string, unknown> | undefined, related: DiagnosticRelatedInformation[] | undefined) {
+  const lines = model.lines;
+  const line = (offset: number) => lines.positionAt(offset).line + 1;
+  const placed = realSpan(model, span);
+  const where = (u: ConfigAlias) => `*${u.anchor} (line ${line(u.at[0])})`;
+  const and = (xs: string[]) => (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+  const notes: string[] = [];
+  const more: DiagnosticRelatedInformation[] = [];
+  if (placed.whole) {
+    const w = placed.whole;
+    notes.push(`This is the value of the alias *${w.anchor}: the node of its anchor &${w.anchor} (line ${line(w.target[0])}), which yaml-cpp gives in its place.`);
+    more.push({ location: { uri, range: lines.range(w.target[0], w.target[1]) }, message: `the node of &${w.anchor}, which *${w.anchor} gives` });
+  }
+  if (placed.uses.length > 0) {
+    notes.push(`${placed.whole ? 'It is read' : 'Read'} through the alias${placed.uses.length > 1 ? 'es' : ''} ${and(placed.uses.map(where))}.`);
+    for (const u of placed.uses) more.push({ location: { uri, range: lines.range(u.at[0], u.at[1]) }, message: `read here through *${u.anchor}` });
+  }
+  // A fix edits the node the innermost alias gives: the text of its anchor, which every reader of the anchor reads.
+  const innermost = placed.whole ?? placed.uses[placed.uses.length - 1];
+  const reason = `Not offered: the value is read through *${innermost.anchor}, and editing the text of &${innermost.anchor} changes every key that reads it. Edit it by hand, or write this value in place of the alias.`;
+  const { fix, ...rest } = data ?? {};
+  const title = (fix as { title?: string } | undefined)?.title;
+  return {
+    span: placed.span,
+    message: `${message} ${notes.join(' ')}`,
+    data: { ...rest, ...(title !== undefined ? { fixRefused: { title, reason } } : {}), throughAlias: { reason } satisfies ThroughAlias },
+    related: [...(related ?? []), ...more],
+  };
 }

@@ -18,12 +18,12 @@ import { PRIORITY_MEANINGS, PRIORITY_NAMES, parsePriority } from '../alerts/prio
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
-import { ConfigCode, ConfigDiagnostics } from './diagnostics';
+import { ConfigCode, ConfigDiagnostics, type ThroughAlias } from './diagnostics';
 import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
-import { envReading, parseConfig, scalarText, usesEnvironment, type ConfigModel, type EnvLookup } from './model';
+import { envReading, isVirtual, parseConfig, realSpan, scalarText, usesEnvironment, type ConfigAlias, type ConfigModel, type EnvLookup } from './model';
 import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
 import { checkSchema, keySince, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 import { configKeyDocRef } from '../completionDocs';
@@ -105,7 +105,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
   return {
     diagnostics(doc: TextDocument, _token?: Cancellation): Diagnostic[] {
       const model = modelOf(doc);
-      const out = new ConfigDiagnostics(model.lines);
+      const out = new ConfigDiagnostics(model.lines, model, doc.uri);
       for (const error of model.doc.errors) {
         out.report(ConfigCode.YamlSyntax, [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)], `YAML: ${error.message.split('\n')[0]} Falco cannot read this file and refuses to start.`);
       }
@@ -188,7 +188,9 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
 
     codeActions(doc: TextDocument, _range: Range, context: CodeActionContext): CodeAction[] {
       const actions: CodeAction[] = [];
+      const model = modelOf(doc);
       for (const d of context.diagnostics) {
+        const start = actions.length;
         const data = (d.data ?? {}) as { suggestions?: string[]; replacement?: string };
         if ((d.code === ConfigCode.UnknownKey || d.code === ConfigCode.NotInEnum || d.code === ConfigCode.StartFails || d.code === ConfigCode.SelectsNothing) && data.suggestions) {
           for (const s of data.suggestions.slice(0, 3)) actions.push(replaceAction(doc, d, s, `Change to '${s}'`));
@@ -198,6 +200,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         const { fix, fixRefused } = (d.data ?? {}) as { fix?: ConfigFix; fixRefused?: { title: string; reason: string } };
         if (fix) actions.push(fixAction(doc, d, fix));
         else if (fixRefused) actions.push({ title: plainTitle(fixRefused.title), kind: CodeActionKind.QuickFix, diagnostics: [d], disabled: { reason: fixRefused.reason } });
+        aliasedEdits(doc, model, actions, start, (d.data as { throughAlias?: ThroughAlias } | undefined)?.throughAlias);
       }
       // Two findings on one value (the schema's enumeration and the start check) suggest the same edit: offered once.
       const seen = new Set<string>();
@@ -236,6 +239,44 @@ function emptyConfiguration(model: ConfigModel, whole: boolean, out: ConfigDiagn
 /** A pod's absolute path without `//`, `/./` or a trailing `/` (no `..`): two paths naming the same place. */
 function podRulesPath(path: string): string {
   return `/${path.split('/').filter((part) => part !== '' && part !== '.').join('/')}`;
+}
+
+/**
+ * The quick fixes of a finding (actions[from..]) whose edits would write text that aliases read (model.ts
+ * readAliases): greyed out for a finding read through an alias (`through`: the anchor's text serves other keys),
+ * else named in the title with the aliases that read the edited text (an edit of anchored text changes what they
+ * read too), so that none writes through an alias silently.
+ */
+function aliasedEdits(doc: TextDocument, model: ConfigModel, actions: CodeAction[], from: number, through: ThroughAlias | undefined): void {
+  for (let i = from; i < actions.length; i++) {
+    const action = actions[i];
+    const edits = action.edit?.changes?.[doc.uri];
+    if (!edits) continue;
+    if (through) {
+      actions[i] = { title: action.title, kind: action.kind, diagnostics: action.diagnostics, disabled: { reason: through.reason } };
+      continue;
+    }
+    if (!model.aliases) continue;
+    const readers = aliasReaders(model, edits.map((e) => [doc.offsetAt(e.range.start), doc.offsetAt(e.range.end)] as [number, number]));
+    if (readers.length === 0) continue;
+    const names = readers.map((u) => `*${u.anchor} (line ${model.lines.positionAt(u.at[0]).line + 1})`);
+    action.title = plainTitle(`${action.title} (also changes what ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`} reads)`);
+  }
+}
+
+/** The aliases that read text some span edits: those whose anchored node it touches, and those reading such an alias. */
+function aliasReaders(model: ConfigModel, spans: [number, number][]): ConfigAlias[] {
+  const touches = (target: [number, number], [s, e]: [number, number]) => (s === e ? target[0] < s && s < target[1] : s < target[1] && e > target[0]);
+  const found = new Set<ConfigAlias>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const u of model.aliases ?? []) {
+      if (found.has(u)) continue;
+      if (spans.some((s) => touches(u.target, s)) || [...found].some((r) => u.target[0] <= r.at[0] && r.at[1] <= u.target[1])) { found.add(u); grew = true; }
+    }
+  }
+  return (model.aliases ?? []).filter((u) => found.has(u));
 }
 
 function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: string): CodeAction {
@@ -286,12 +327,14 @@ function symbolsOf(map: YAMLMap, model: ConfigModel, depth: number): DocumentSym
   for (const item of map.items) {
     if (!isPair(item) || !isScalar(item.key) || !item.key.range) continue;
     const value = item.value as Node | null;
-    const end = value?.range ? value.range[1] : item.key.range[1];
-    const children = depth < 2 && isMap(value) ? symbolsOf(value, model, depth + 1) : undefined;
+    // A value an alias gives (a copy, model.ts readAliases) ends at the alias; its keys are the anchor's symbols.
+    const [start, end] = realSpan(model, [item.key.range[0], value?.range ? value.range[1] : item.key.range[1]]).span;
+    const copied = !!value?.range && isVirtual(model, value.range as unknown as [number, number]);
+    const children = depth < 2 && isMap(value) && !copied ? symbolsOf(value, model, depth + 1) : undefined;
     out.push({
       name: String(item.key.value),
       kind: isMap(value) ? SymbolKind.Namespace : isSeq(value) ? SymbolKind.Array : SymbolKind.Property,
-      range: model.lines.range(item.key.range[0], end),
+      range: model.lines.range(start, end),
       selectionRange: model.lines.range(item.key.range[0], item.key.range[1]),
       ...(children ? { children } : {}),
     });

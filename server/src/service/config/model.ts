@@ -1,7 +1,8 @@
 // The model of a Falco configuration file (falco.yaml, a config.d file): the `yaml` package's document with source
 // ranges, and how Falco reads each scalar. One parse per document version; the file is small (a default falco.yaml
 // is about 1,400 lines, mostly comments), so it is read whole.
-import { isMap, isPair, isScalar, isSeq, parseDocument, Parser, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Parser, visit, YAMLParseError, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { ALIAS_NODE_BUDGET, unknownAnchorText } from '../rules/model';
 import { LineIndex } from '../text';
 
 export interface ConfigModel {
@@ -10,12 +11,181 @@ export interface ConfigModel {
   doc: Document.Parsed;
   /** The top-level mapping, or undefined when the file is empty or not a mapping. */
   root?: YAMLMap;
+  /** The aliases read as their anchored nodes (readAliases), in the text's order; absent when the file has none. */
+  aliases?: ConfigAlias[];
+  /** The offsets of the copies the aliases gave (readAliases), in the order they were made. */
+  regions?: AliasRegion[];
 }
 
 export function parseConfig(text: string): ConfigModel {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
-  const root = isMap(doc.contents) ? doc.contents : undefined;
-  return { text, lines: new LineIndex(text), doc, root };
+  const model: ConfigModel = { text, lines: new LineIndex(text), doc };
+  readAliases(model);
+  model.root = isMap(doc.contents) ? doc.contents : undefined;
+  return model;
+}
+
+// ---- Aliases, read as yaml-cpp reads them ----
+//
+// Falco reads its configuration with yaml-cpp, which gives an alias the anchored node itself (NodeBuilder::OnAlias
+// pushes the node registered for the anchor): `syslog_output: *o` is the mapping written at `&o`. The configuration
+// is read as the rules are (rules/model.ts, ARCHITECTURE "A YAML alias is read as yaml-cpp reads it"): in the text's
+// order, an anchor registered where its node starts, an alias naming the last anchor of its name before it, an alias
+// inside its anchor's own node (a node holding itself) left unread, and the nodes aliases add bounded by the rules
+// side's budget. An alias naming no anchor before it makes yaml-cpp refuse the file (a YAML error here).
+//
+// The checks walk the `yaml` package's nodes, so each alias is replaced by a copy of its anchored node whose offsets
+// are virtual: past the end of the text, in a region of the copy's own (AliasRegion). A finding on a copy is placed
+// back where its text is (realSpan): in the anchored text, with the alias it was read through, or at the alias
+// itself when it is about the whole value the alias gives. An offset past the text's end is a virtual one.
+
+/** An alias read as its anchored node: `at` is the `*name`, `target` the node of `&name` (in the text; it may hold
+ *  copies of other aliases). */
+export interface ConfigAlias { at: [number, number]; target: [number, number]; anchor: string }
+
+/** Virtual offsets [start, end] of a copy made for `use`, standing for the offsets from `source` on (real ones, or
+ *  those of another region: an alias inside the anchored text, copied again). */
+export interface AliasRegion { start: number; end: number; source: number; use: ConfigAlias }
+
+/** Replaces every alias of the document by a copy of the node its anchor names (see above); lists the aliases naming
+ *  no anchor as YAML errors. */
+function readAliases(model: ConfigModel): void {
+  const { doc, text } = model;
+  if (!text.includes('*')) return;
+  const anchors = new Map<string, Node>();
+  const registered: { name: string; at: number }[] = [];
+  const open = new Set<Node>();
+  const unknown: Alias[] = [];
+  const aliases: ConfigAlias[] = [];
+  const regions: AliasRegion[] = [];
+  const sizes = new WeakMap<Node, number>();
+  let budget = ALIAS_NODE_BUDGET;
+  let next = text.length + 1;
+
+  const size = (node: Node): number => {
+    let n = sizes.get(node);
+    if (n !== undefined) return n;
+    n = 1;
+    if (isMap(node)) for (const p of node.items) n += (p.key ? size(p.key as Node) : 0) + (p.value ? size(p.value as Node) : 0);
+    else if (isSeq(node)) for (const i of node.items) n += i ? size(i as Node) : 0;
+    sizes.set(node, n);
+    return n;
+  };
+  const copy = (anchored: Node, use: ConfigAlias): Node => {
+    const made = new Map<AliasRegion | undefined, AliasRegion>();
+    const move = (offset: number): number => {
+      const from = offset > text.length ? regionAt(regions, offset) : undefined;
+      let region = made.get(from);
+      if (!region) {
+        const [start, end] = from ? [from.start, from.end] : use.target;
+        region = { start: next, end: next + (end - start), source: start, use };
+        next = region.end + 1;
+        regions.push(region);
+        made.set(from, region);
+      }
+      const base = from ? from.start : use.target[0];
+      return region.start + Math.min(Math.max(offset - base, 0), region.end - region.start);
+    };
+    const clone = anchored.clone() as Node;
+    visit(clone, (_key, node) => {
+      if (isScalar(node) || isMap(node) || isSeq(node) || isAlias(node)) {
+        if (node.range) node.range = [move(node.range[0]), move(node.range[1]), move(node.range[2])];
+        if (!isAlias(node)) delete node.anchor;
+      }
+    });
+    return clone;
+  };
+  const read = (node: Node): Node => {
+    if (isAlias(node)) {
+      const anchored = anchors.get(node.source);
+      if (!anchored) { unknown.push(node); return node; }
+      // An alias inside its anchor's own node, or past the budget: left unread (the checks pass over an alias).
+      if (open.has(anchored) || !anchored.range || !node.range) return node;
+      const cost = size(anchored);
+      if (cost > budget) return node;
+      budget -= cost;
+      const use: ConfigAlias = { at: [node.range[0], node.range[1]], target: [anchored.range[0], anchored.range[1]], anchor: node.source };
+      aliases.push(use);
+      return copy(anchored, use);
+    }
+    // Registered before its children are read (yaml-cpp's order): a later anchor of the name inside it wins.
+    if (node.anchor) { anchors.set(node.anchor, node); registered.push({ name: node.anchor, at: node.range?.[0] ?? 0 }); }
+    if (isMap(node) || isSeq(node)) {
+      open.add(node);
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          if (pair.key) pair.key = read(pair.key as Node);
+          if (pair.value) pair.value = read(pair.value as Node);
+        }
+      } else {
+        node.items = node.items.map((i) => (i ? read(i as Node) : i));
+      }
+      open.delete(node);
+    }
+    return node;
+  };
+  if (doc.contents) doc.contents = read(doc.contents as Node) as typeof doc.contents;
+  for (const alias of unknown) {
+    const at = alias.range?.[0] ?? 0;
+    const later = registered.find((r) => r.name === alias.source && r.at > at)?.at;
+    doc.errors.push(new YAMLParseError([at, alias.range?.[1] ?? at + 1], 'BAD_ALIAS', `${unknownAnchorText(text, at, alias.source, later)}.`));
+  }
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+  if (aliases.length > 0) { model.aliases = aliases; model.regions = regions; }
+}
+
+/** The region of a virtual offset (regions are made in the order of their offsets). */
+function regionAt(regions: AliasRegion[], offset: number): AliasRegion {
+  let low = 0;
+  let high = regions.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (regions[mid].start <= offset) low = mid; else high = mid - 1;
+  }
+  return regions[low];
+}
+
+/** The region of a virtual offset of the model, none for an offset of the text. */
+function regionOf(model: ConfigModel, offset: number): AliasRegion | undefined {
+  return model.regions && offset > model.text.length ? regionAt(model.regions, offset) : undefined;
+}
+
+/** An offset of the text: a virtual one followed down to the text it stands for, with the aliases read on the way
+ *  (outermost first). */
+function realOffset(model: ConfigModel, offset: number): { offset: number; uses: ConfigAlias[] } {
+  const uses: ConfigAlias[] = [];
+  for (let region = regionOf(model, offset); region; region = regionOf(model, offset)) {
+    uses.push(region.use);
+    offset = region.source + (offset - region.start);
+  }
+  return { offset, uses };
+}
+
+/** Whether a span has offsets of a copy an alias gave (it is read through an alias). */
+export function isVirtual(model: ConfigModel, span: readonly [number, number]): boolean {
+  return span[0] > model.text.length || span[1] > model.text.length;
+}
+
+/**
+ * Where a span of the checks is in the text: its own place, or, for a span of a copy an alias gave, the anchored
+ * text it stands for with the aliases it was read through (`uses`, outermost first); a span covering the whole
+ * value an alias gives is the alias itself (`whole`: that alias, whose anchor `target` names). A span whose ends were
+ * read through different aliases is the alias where they part.
+ */
+export function realSpan(model: ConfigModel, span: readonly [number, number]): { span: [number, number]; uses: ConfigAlias[]; whole?: ConfigAlias } {
+  if (!isVirtual(model, span)) return { span: [span[0], span[1]], uses: [] };
+  const a = realOffset(model, span[0]);
+  const b = realOffset(model, Math.max(span[0], span[1]));
+  let common = 0;
+  while (common < a.uses.length && common < b.uses.length && a.uses[common] === b.uses[common]) common++;
+  const uses = a.uses.slice(0, common);
+  let real: [number, number] = [a.offset, b.offset];
+  if (common < a.uses.length || common < b.uses.length) {
+    real = [common < a.uses.length ? a.uses[common].at[0] : a.offset, common < b.uses.length ? b.uses[common].at[1] : b.offset];
+  }
+  const last = uses[uses.length - 1];
+  if (last && real[0] === last.target[0] && real[1] === last.target[1]) return { span: last.at, uses: uses.slice(0, -1), whole: last };
+  return { span: real, uses };
 }
 
 /** What a scalar is once Falco has read it. */

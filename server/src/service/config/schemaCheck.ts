@@ -3,7 +3,7 @@
 // and starts anyway, so these are warnings; older releases validate nothing and silently ignore an unknown key,
 // which is worth a warning all the more. Keys the target release does not have yet, or no longer has, are reported
 // with the release that added or removed them.
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_READ_AS, CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_SEQUENCES, CONFIG_STRING_SEQUENCES, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
@@ -117,6 +117,8 @@ function validates(ctx: SchemaContext): boolean {
 }
 
 function checkNode(node: Node | null, schema: ConfigNode, path: ConfigPath, ctx: SchemaContext, pair: Pair | undefined): void {
+  // An alias left unread (inside its own anchor's node, or past the budget: model.ts readAliases) is not judged.
+  if (isAlias(node)) return;
   const chosen = resolveAlternative(node, schema);
   if (isScalar(node) && usesEnvironment(node)) return;
   if (!fits(node, chosen)) {

@@ -234,7 +234,8 @@ interface AliasReading {
   /** The node standing for each alias whose name no anchor before it has (in a chunk: maybe another item's). */
   pending: Map<ModelNode, string>;
 }
-const ALIAS_NODE_BUDGET = 20000;
+/** The nodes reading aliases may add to a file (an alias bomb stays bounded): the configuration service's too. */
+export const ALIAS_NODE_BUDGET = 20000;
 /** An anchor: its node once read, and where it is in the reading's path while it is being read. */
 interface AnchorRef { node?: ModelNode; depth: number }
 
@@ -488,18 +489,26 @@ interface UnknownAlias { at: Span; name: string; later?: number }
  * column C: ..." (rule_loader_reader.cpp 0.37.0:742-748, 0.44.0:974-980): none of the file's items is loaded.
  */
 function unknownAnchorProblem(text: string, u: UnknownAlias): YamlProblem {
-  let where = `no anchor &${u.name} comes before it in the document`;
-  if (u.later !== undefined) {
-    const anchor = text.lastIndexOf(`&${u.name}`, u.later);
-    const at = anchor >= 0 ? anchor : u.later;
+  return { code: 'UNKNOWN_ANCHOR', span: u.at, message: `${unknownAnchorText(text, u.at.start, u.name, u.later)}, so Falco loads none of its items.` };
+}
+
+/**
+ * What yaml-cpp says of an alias at `at` naming no anchor before it (`later`: where the node of a later anchor of its
+ * name starts, if one does), up to what that does to the file: the rules and configuration services both say it.
+ */
+export function unknownAnchorText(text: string, at: number, name: string, later?: number): string {
+  let where = `no anchor &${name} comes before it in the document`;
+  if (later !== undefined) {
+    const anchor = text.lastIndexOf(`&${name}`, later);
+    const found = anchor >= 0 ? anchor : later;
     let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-    where = `its anchor &${u.name} comes only later (line ${line}), and YAML reads an anchor before its aliases`;
+    for (let i = text.indexOf('\n'); i >= 0 && i < found; i = text.indexOf('\n', i + 1)) line++;
+    where = `its anchor &${name} comes only later (line ${line}), and YAML reads an anchor before its aliases`;
   }
   // yaml-cpp counts a column in UTF-8 bytes (stream.cpp Stream::get).
-  const line = text.slice(0, u.at.start).split('\n');
-  const falco = `yaml-cpp: error at line ${line.length}, column ${Buffer.byteLength(line[line.length - 1], 'utf8') + 1}: the referenced anchor is not defined: ${u.name}`;
-  return { code: 'UNKNOWN_ANCHOR', span: u.at, message: `the alias *${u.name} names no anchor: ${where}. Falco's YAML reader refuses the file here ("${falco}"; Falco 0.37 does not print the name), so Falco loads none of its items.` };
+  const line = text.slice(0, at).split('\n');
+  const falco = `yaml-cpp: error at line ${line.length}, column ${Buffer.byteLength(line[line.length - 1], 'utf8') + 1}: the referenced anchor is not defined: ${name}`;
+  return `the alias *${name} names no anchor: ${where}. Falco's YAML reader refuses the file here ("${falco}"; Falco 0.37 does not print the name)`;
 }
 
 /** The YAML errors with those of the aliases naming no anchor, in the text's order. */
