@@ -23,7 +23,7 @@ import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
-import { isRulesFileName, matchesWildcard, mergedRulesEntries, pathReading, type RulesPathEntry } from './rulesFiles';
+import { isRulesFileName, loadOrdinal, loadTimes, matchesWildcard, mergedRulesEntries, pathReading, type RulesPathEntry } from './rulesFiles';
 import { CONFIG_FILES_SINCE, includeEntries, sourceName, type MergedConfig, type Part } from './merge';
 
 export interface LoadCheckContext {
@@ -390,29 +390,39 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
 function checkRulesLoadedAgain(view: View, ctx: LoadCheckContext): void {
   const entries = mergedRulesEntries(view.merged, ctx.environment);
   if (entries.length < 2 || !ctx.rulesFilesOf) return;
-  const first = new Map<string, { entry: RulesPathEntry; path: string }>();
+  // Each file's loads so far: the entry and the path it was loaded by.
+  const loads = new Map<string, { entry: RulesPathEntry; path: string }[]>();
   for (const entry of entries) {
     const files = ctx.rulesFilesOf(entry.path);
-    const again: { path: string; by: { entry: RulesPathEntry; path: string } }[] = [];
+    const again: { path: string; before: { entry: RulesPathEntry; path: string }[] }[] = [];
     for (const file of files) {
-      const by = first.get(file.real);
-      if (by) again.push({ path: file.path, by });
-      else first.set(file.real, { entry, path: file.path });
+      const before = loads.get(file.real);
+      if (before) again.push({ path: file.path, before: [...before] });
+      if (before) before.push({ entry, path: file.path });
+      else loads.set(file.real, [{ entry, path: file.path }]);
     }
     if (again.length === 0 || entry.part.source !== view.edited) continue;
-    const by = again[0].by;
-    const where = by.entry.part.source === view.edited
-      ? `line ${by.entry.part.source.model.lines.positionAt(nodeSpan(by.entry.node)[0]).line + 1}`
-      : view.name(by.entry.part);
-    const named = (a: (typeof again)[number]) => `'${a.path}'${a.path !== a.by.path ? ` (the same file as '${a.by.path}', through a link)` : ''}`;
+    // The n-th load of the files (the third listing of a file is its third load, its second repeat); files of a
+    // folder loaded a different number of times before are said to load again.
+    const before = again[0].before;
+    const n = again.every((a) => a.before.length === before.length) ? before.length + 1 : undefined;
+    const where = (by: RulesPathEntry) => (by.part.source === view.edited
+      ? `line ${by.part.source.model.lines.positionAt(nodeSpan(by.node)[0]).line + 1}`
+      : view.name(by.part));
+    const named = (a: (typeof again)[number]) => `'${a.path}'${a.path !== a.before[0].path ? ` (the same file as '${a.before[0].path}', through a link)` : ''}`;
     const what = again.length === 1 ? named(again[0])
       : `${again.length} files of '${entry.path}' (${again.slice(0, 3).map(named).join(', ')}${again.length > 3 ? ', …' : ''})`;
-    const uri = by.entry.part.source.path !== undefined ? ctx.uriOf?.(by.entry.part.source.path) : undefined;
-    const [start, end] = nodeSpan(by.entry.node);
+    const it = again.length === 1 ? 'it' : 'them';
+    const earlier = before.map((b) => `'${b.entry.path}' (${where(b.entry)})`);
+    const load = n === undefined ? 'This load' : `The ${loadOrdinal(n)} load`;
     ctx.report(ConfigCode.RulesFileLoadedAgain, nodeSpan(entry.node),
-      `Falco loads ${what} twice: '${by.entry.path}' (${where}) loads ${again.length === 1 ? 'it' : 'them'} already. The second load replaces each rule, macro and list ${again.length === 1 ? 'it defines' : 'they define'} without a message, undoing what the files loaded between did to them, and applies ${again.length === 1 ? 'its' : 'their'} appends again.`,
-      { path: entry.path, loadedBy: by.entry.path, files: again.map((a) => a.path) },
-      uri ? [{ location: { uri, range: by.entry.part.source.model.lines.range(start, end) }, message: `'${by.entry.path}' loads ${again.length === 1 ? 'it' : 'them'} first` }] : undefined);
+      `Falco loads ${what} ${n === undefined ? 'again' : loadTimes(n)}: ${earlier.length === 1 ? earlier[0] : `${earlier.slice(0, -1).join(', ')} and ${earlier[earlier.length - 1]}`} ${earlier.length === 1 ? 'loads' : 'load'} ${it} already. ${load} replaces each rule, macro and list ${again.length === 1 ? 'it defines' : 'they define'} without a message, undoing what the files loaded between did to them, and applies ${again.length === 1 ? 'its' : 'their'} appends again.`,
+      { path: entry.path, loadedBy: before[0].entry.path, files: again.map((a) => a.path) },
+      before.flatMap((b, i) => {
+        const uri = b.entry.part.source.path !== undefined ? ctx.uriOf?.(b.entry.part.source.path) : undefined;
+        const [start, end] = nodeSpan(b.entry.node);
+        return uri ? [{ location: { uri, range: b.entry.part.source.model.lines.range(start, end) }, message: `'${b.entry.path}' loads ${it} ${i === 0 ? 'first' : `the ${loadOrdinal(i + 1)} time`}` }] : [];
+      }));
   }
 }
 

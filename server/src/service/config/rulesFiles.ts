@@ -191,3 +191,15 @@ export function configOutputAppends(host: ServiceHost, configPath: string, targe
   }
   return out;
 }
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+
+/** The n-th load of a rules file in words (`second`, `third`, …, `11th`): both sides say a repeated load so. */
+export function loadOrdinal(n: number): string {
+  return ORDINALS[n - 1] ?? `${n}th`;
+}
+
+/** How many times a file is loaded by its n-th load: `twice`, `a third time`, … */
+export function loadTimes(n: number): string {
+  return n === 2 ? 'twice' : `a ${loadOrdinal(n)} time`;
+}

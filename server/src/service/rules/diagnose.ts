@@ -23,7 +23,7 @@ import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
 import { fallbackCheckThrows, outputTail, tailNote } from './outputReading';
-import type { OutputAppend } from '../config/rulesFiles';
+import { loadOrdinal, loadTimes, type OutputAppend } from '../config/rulesFiles';
 
 const NOTHING_RECORDED = new Recording(0);
 
@@ -188,21 +188,26 @@ function reportLoadedAgain(file: LoadedFile, load: LoadResult, reporter: Reporte
   const key = file.sameAs ?? file.uri;
   const loads = load.files.filter((f) => f.configured && (f.sameAs ?? f.uri) === key);
   const first = loads[0];
-  for (const again of loads.slice(1)) {
-    const named = (first.entry === again.entry ? `the configured rules path '${again.entry}' is listed twice`
-      : `the configured rules path '${first.entry}' names it, and '${again.entry}' again`)
+  // Each repeat is said on its own: the n-th load (the third listing of a path is its second repeat) undoes what the
+  // files loaded since the load before it did.
+  for (let n = 2; n <= loads.length; n++) {
+    const again = loads[n - 1];
+    const previous = loads[n - 2];
+    const earlier = [...new Set(loads.slice(0, n - 1).map((f) => f.entry))];
+    const named = (earlier.length === 1 && earlier[0] === again.entry ? `the configured rules path '${again.entry}' is listed ${loadTimes(n)}`
+      : `the configured rules path${earlier.length === 1 ? '' : 's'} ${earlier.map((e) => `'${e}'`).join(earlier.length === 2 ? ' and ' : ', ')} ${earlier.length === 1 ? 'names' : 'name'} it, and '${again.entry}' again`)
       + (again.uri !== first.uri ? `, as '${again.path ?? again.uri}', another path of the same file` : '');
-    const between = load.files.filter((f) => f.order > first.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map(fileLabel);
+    const between = load.files.filter((f) => f.order > previous.order && f.order < again.order && (f.sameAs ?? f.uri) !== key).map(fileLabel);
     const undone = between.length ? `, undoing what ${between.join(', ')} (loaded between) did to them` : '';
     const said = reporter.diagnostics.length;
     reporter.report(Code.LoadedAgain, span,
-      `Falco loads this file twice: ${named}. The second load replaces each rule, macro and list it defines without a message${undone}, and applies its appends again.`,
+      `Falco loads this file ${loadTimes(n)}: ${named}. The ${loadOrdinal(n)} load replaces each rule, macro and list it defines without a message${undone}, and applies its appends again.`,
       { entry: first.entry, again: again.entry });
     // Where Falco's configuration names it (falco.yaml or a file of its config_files): the entry that loads it again,
-    // which the configuration's own check flags (config-rules-file-loaded-again), and the one that loads it first.
+    // which the configuration's own check flags (config-rules-file-loaded-again), and the ones that loaded it before.
     const related = [
       again.entryAt && { location: again.entryAt, message: `Falco loads it again here: '${again.entry}'` },
-      first.entryAt && { location: first.entryAt, message: `Falco loads it first here: '${first.entry}'` },
+      ...loads.slice(0, n - 1).map((f, i) => f.entryAt && { location: f.entryAt, message: `Falco loads it ${i === 0 ? 'first' : `the ${loadOrdinal(i + 1)} time`} here: '${f.entry}'` }),
     ].filter((r) => r !== undefined);
     const d = reporter.diagnostics[said];
     if (related.length > 0 && d?.code === Code.LoadedAgain) d.relatedInformation = related;
