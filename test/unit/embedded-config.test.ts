@@ -151,7 +151,8 @@ test('config.d entries: merged into falco.yaml when its config_files names them 
     // load_plugins may name a plugin defined elsewhere: not judged).
     ['config-start-fails', 'verbose'],
   ]);
-  assert.match(message(found[0]), /\/etc\/falco\/config\.d\/outputs\.yaml, merged after this file/);
+  // Placed by its key (no workload of the manifest mounts the ConfigMap), and said so where it is named.
+  assert.match(message(found[0]), /ConfigMap entry 'outputs\.yaml' \(taken for \/etc\/falco\/config\.d\/outputs\.yaml by its name: no workload of this manifest mounts this ConfigMap, so the pod's mounts decide which file Falco reads there\), merged after this file/);
   // Without the entry, falco.yaml has no output and the entry it names is a file of the pod.
   const alone = configMap({ 'falco.yaml': main });
   const refused = service.embedded.diagnostics(open(service, alone, 'file:///ws/alone.yaml'));

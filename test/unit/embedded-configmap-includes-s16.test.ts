@@ -44,6 +44,6 @@ test('a YAML file config_files names that no entry of the ConfigMap is: an infor
   const unfound = found.filter(([code]) => code === 'embedded-configmap-include-unfound');
   assert.deepEqual(unfound.map(([, text, m]) => [text, m]), [[
     '/etc/falco/config.d/other.yaml',
-    'No entry of ConfigMap \'falco\' is at /etc/falco/config.d/other.yaml: an entry is the file config_files names by its key (the ConfigMap mounted as a folder), and this ConfigMap has no \'other.yaml\'. Falco reads the pod\'s file at that path, which Falco Lens does not have, and skips it without a word where it does not exist.',
+    'No entry of ConfigMap \'falco\' is at /etc/falco/config.d/other.yaml: Falco Lens takes an entry for the file config_files names by its key (as if the ConfigMap were mounted as a folder there: no workload of this manifest mounts it), and this ConfigMap has no \'other.yaml\'. Falco reads the pod\'s file at that path, which Falco Lens does not have, and skips it without a word where it does not exist.',
   ]]);
 });

@@ -152,6 +152,12 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       if (at.onKey) text = keyHover(at.path, target);
       else if (usesEnvironment(at.scalar)) text = [environmentHover(scalarText(at.scalar), options.environment?.(doc.uri)), keyHover(at.path, target)].filter(Boolean).join('\n\n');
       else text = valueHover(at.path, scalarText(at.scalar), () => loadedRules(mergedOf(doc, model)), target);
+      // A config_files path of a pod's file: which file of the pod Falco Lens takes it for, and how it knows.
+      if (options.pod && !at.onKey && /^config_files\[\](\.path)?$/.test(pathText(at.path))) {
+        const file = options.pod.describe?.(scalarText(at.scalar));
+        const said = file !== undefined ? `In the pod: ${escapeMarkdown(file)}.` : 'In the pod: no file Falco Lens has (Falco reads the pod\'s file or folder at this path, and skips it where it does not exist).';
+        text = [said, text].filter(Boolean).join('\n\n');
+      }
       return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
     },
 

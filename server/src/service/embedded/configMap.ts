@@ -4,16 +4,16 @@
 // (pod-template.tpl, volume falco-yaml with subPath falco.yaml), which is also Falco's default -c file, so it is read
 // there; what it lacks is judged (no output, no rules file), unlike the chart's `falco:` values, which Helm lays over
 // the chart's own. Its config_files name files of the pod, which Falco Lens does not have: the chart's default
-// /etc/falco/config.d is an emptyDir the driver loader fills when the pod starts. Only one kind of entry is known
-// there: a file path whose last part is the key of another configuration entry of the same ConfigMap (a ConfigMap
-// mounted as a folder puts each key in it as a file of that name) is that entry. Every other path is a file of the
-// pod, left out of the merge and named in the messages that depend on what is absent. A folder is never read (which
-// entries a volume puts in it is the pod's business). A configuration entry that falco.yaml does not include is a
+// /etc/falco/config.d is an emptyDir the driver loader fills when the pod starts. An entry is known at a path where the
+// manifest's workload mounts it (configMapMounts), or, without one, at a file path whose last part is its key (a
+// ConfigMap mounted as a folder puts each key in it as a file of that name), which is said wherever the file is named.
+// Every other path is a file of the pod, left out of the merge and named in the messages that depend on what is
+// absent. A folder is read only where the workload mounts the ConfigMap as that folder. A configuration entry that falco.yaml does not include is a
 // config.d file read alone (what it lacks is not judged), as a config.d file of the disk whose falco.yaml is unknown.
 //
 // The Falco Operator's pod is known better (operatorPod): its falco.yaml is the operator's own, and its
 // /etc/falco/config.d holds the files the operator writes from the Configs of its namespace.
-import { stringify } from 'yaml';
+import { isMap, isScalar, isSeq, stringify, type YAMLMap } from 'yaml';
 import type { ServiceHost } from '../host';
 import { includeEntries, samePath } from '../config/merge';
 import { parseConfig, valueOf } from '../config/model';
@@ -105,22 +105,130 @@ export function podPath(path: string): string | undefined {
   return `/${parts.join('/')}${parts.length > 0 && /\/\.?$/.test(path) ? '/' : ''}`;
 }
 
+// ---- Where a pod mounts a ConfigMap ----
+//
+// Which file of the pod a ConfigMap's entry is depends on the pod's volumes and mounts (Kubernetes core/v1 Volume
+// configMap: each key as a file of its name, or only the listed `items` under their `path`; a VolumeMount puts the
+// volume's folder at mountPath, or with `subPath` that one file of it). Where the manifest holds the one workload that
+// mounts the ConfigMap, an entry's paths are known exactly; otherwise Falco Lens takes an entry for the file that
+// config_files names by the entry's key (the ConfigMap mounted as a folder there), and says so wherever it names it.
+
+/** Where the one workload of the manifest that mounts a ConfigMap puts its entries in Falco's container. */
+export interface ConfigMapMounts {
+  /** The workload and container, for messages: DaemonSet 'falco' (container 'falco'). */
+  by: string;
+  /** Each file path (as the pod resolves it, podPath) and the key it holds, in the mounts' order. */
+  files: [string, string][];
+  /** Each folder the ConfigMap is mounted as, and the names of the files it holds at its top. */
+  folders: { path: string; names: string[] }[];
+}
+
+const WORKLOAD_POD_SPEC: Record<string, readonly string[]> = {
+  Pod: ['spec'],
+  DaemonSet: ['spec', 'template', 'spec'], Deployment: ['spec', 'template', 'spec'], StatefulSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'], Job: ['spec', 'template', 'spec'], CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+const str = (node: unknown): string | undefined => (isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined);
+const mapAt = (map: unknown, key: string): YAMLMap | undefined => {
+  const v = isMap(map) ? map.get(key, true) : undefined;
+  return isMap(v) ? v : undefined;
+};
+const listAt = (map: unknown, key: string): unknown[] => {
+  const v = isMap(map) ? map.get(key, true) : undefined;
+  return isSeq(v) ? v.items : [];
+};
+
 /**
- * Where the ConfigMap's entries (`keys`) sit in the pod, from falco.yaml's config_files (`main`, at `target`): an entry
- * is at a path naming its key as the last part (a ConfigMap mounted as a folder), the first such path; and the
- * config_files paths of a YAML file that name no entry (`unfound`: the pod's files, which Falco Lens does not have),
- * with the offsets of the path in `main`.
+ * Where the workloads of a manifest (`roots`: its documents' top mappings) mount ConfigMap `configMap` of `keys`: the
+ * mounts of the one workload of its namespace that mounts it, in its container named falco or its only container
+ * mounting it; `{ why }` where that is not one (several workloads or containers, a projected volume); undefined where
+ * no workload of the manifest mounts it.
  */
-export function placedEntries(main: string, keys: readonly string[], target: string): { placed: Map<string, string>; unfound: { span: readonly [number, number]; path: string }[] } {
+export function configMapMounts(roots: readonly YAMLMap[], configMap: { name: string; namespace: string }, keys: readonly string[]): ConfigMapMounts | { why: string } | undefined {
+  const found: ConfigMapMounts[] = [];
+  for (const root of roots) {
+    const kind = str(root.get('kind', true));
+    const at = kind !== undefined && Object.hasOwn(WORKLOAD_POD_SPEC, kind) ? WORKLOAD_POD_SPEC[kind] : undefined;
+    if (!at) continue;
+    const metadata = mapAt(root, 'metadata');
+    if ((str(metadata?.get('namespace', true)) ?? '') !== configMap.namespace) continue;
+    let spec: unknown = root;
+    for (const key of at) spec = mapAt(spec, key);
+    if (!isMap(spec)) continue;
+    const layouts = new Map<string, [string, string][]>();
+    for (const volume of listAt(spec, 'volumes')) {
+      const name = str(isMap(volume) ? volume.get('name', true) : undefined);
+      const source = mapAt(volume, 'configMap');
+      if (name !== undefined && str(source?.get('name', true)) === configMap.name) {
+        const items = listAt(source, 'items');
+        layouts.set(name, items.length > 0
+          ? items.flatMap((i) => { const key = str(isMap(i) ? i.get('key', true) : undefined); const path = str(isMap(i) ? i.get('path', true) : undefined); return key !== undefined && path !== undefined ? [[path, key] as [string, string]] : []; })
+          : keys.map((k) => [k, k] as [string, string]));
+      }
+      if (listAt(mapAt(volume, 'projected'), 'sources').some((src) => str(mapAt(src, 'configMap')?.get('name', true)) === configMap.name)) {
+        return { why: `${kind} '${str(metadata?.get('name', true)) ?? ''}' mounts it through a projected volume, which Falco Lens does not read` };
+      }
+    }
+    if (layouts.size === 0) continue;
+    const containers = listAt(spec, 'containers').filter((c) => listAt(c, 'volumeMounts').some((m) => layouts.has(str(isMap(m) ? m.get('name', true) : undefined) ?? '')));
+    const workload = `${kind} '${str(metadata?.get('name', true)) ?? ''}'`;
+    const container = containers.length === 1 ? containers[0] : containers.find((c) => str(isMap(c) ? c.get('name', true) : undefined) === 'falco');
+    if (!container) {
+      if (containers.length > 1) return { why: `several containers of ${workload} mount it` };
+      continue;
+    }
+    const mounts: ConfigMapMounts = { by: `${workload} (container '${str(isMap(container) ? container.get('name', true) : undefined) ?? ''}')`, files: [], folders: [] };
+    for (const m of listAt(container, 'volumeMounts')) {
+      const layout = layouts.get(str(isMap(m) ? m.get('name', true) : undefined) ?? '');
+      const mountPath = podPath(str(isMap(m) ? m.get('mountPath', true) : undefined) ?? '');
+      if (!layout || mountPath === undefined) continue;
+      const subPath = str(isMap(m) ? m.get('subPath', true) : undefined);
+      const base = mountPath.replace(/\/+$/, '');
+      if (subPath !== undefined && subPath !== '') {
+        const file = layout.find(([p]) => p === subPath);
+        if (file) mounts.files.push([base || '/', file[1]]);
+      } else {
+        for (const [p, k] of layout) mounts.files.push([`${base}/${p}`, k]);
+        mounts.folders.push({ path: base || '/', names: [...new Set(layout.map(([p]) => p.split('/')[0]))] });
+      }
+    }
+    found.push(mounts);
+  }
+  if (found.length > 1) return { why: `several workloads of this manifest mount it (${found.map((f) => f.by).join(', ')})` };
+  return found[0];
+}
+
+/** How Falco Lens knows where a ConfigMap's entries are: the mounts of the manifest's workload, or why not (`why`),
+ *  when it takes an entry for a path by its key. */
+export type EntryPlacement = ConfigMapMounts | { why: string };
+
+/** The reason Falco Lens places entries by their keys (no workload's mounts to read). */
+const BY_KEY = 'no workload of this manifest mounts this ConfigMap';
+
+function byName(placement: EntryPlacement | undefined): string | undefined {
+  return placement === undefined ? BY_KEY : 'why' in placement ? placement.why : undefined;
+}
+
+/**
+ * Where the ConfigMap's entries (`keys`) sit in the pod, from falco.yaml's config_files (`main`, at `target`): with the
+ * workload's mounts (`placement`), the entry mounted at the path Falco resolves; without them, an entry at a path
+ * naming its key as the last part (a ConfigMap mounted as a folder), the first such path; and the config_files paths of
+ * a YAML file that name no entry (`unfound`: the pod's files, which Falco Lens does not have), with the offsets of the
+ * path in `main`.
+ */
+export function placedEntries(main: string, keys: readonly string[], target: string, placement?: EntryPlacement): { placed: Map<string, string>; unfound: { span: readonly [number, number]; path: string }[] } {
   const placed = new Map<string, string>();
   const unfound: { span: readonly [number, number]; path: string }[] = [];
+  const mounts = placement && !('why' in placement) ? placement : undefined;
   for (const entry of includeEntries(valueOf(parseConfig(main).root, 'config_files'), target)) {
     const path = entry.path === undefined ? undefined : podPath(entry.path);
     if (path === undefined || path.endsWith('/') || samePath(path, POD_MAIN_PATH)) continue;
-    const key = basename(path);
-    if (keys.includes(key) && key !== CONFIG_MAP_MAIN_KEY) {
+    const key = mounts ? mounts.files.find(([p]) => samePath(p, path))?.[1] : basename(path);
+    if (mounts && mounts.folders.some((f) => samePath(f.path, path))) continue;
+    if (key !== undefined && keys.includes(key) && key !== CONFIG_MAP_MAIN_KEY) {
       if (!placed.has(key)) placed.set(key, path);
-    } else if (/\.ya?ml$/.test(key) && entry.pathNode?.range) {
+    } else if (/\.ya?ml$/.test(basename(path)) && entry.pathNode?.range) {
       unfound.push({ span: [entry.pathNode.range[0], entry.pathNode.range[1]], path });
     }
   }
@@ -128,29 +236,47 @@ export function placedEntries(main: string, keys: readonly string[], target: str
 }
 
 /** The configuration entries of one ConfigMap placed in the pod, and a host that reads them there. */
-export function podFiles(host: ServiceHost, files: readonly PodConfigFile[]): PodFiles {
+export function podFiles(host: ServiceHost, files: readonly PodConfigFile[], placement?: EntryPlacement): PodFiles {
   const paths = new Map<string, string>();
   const main = files.find((f) => f.key === CONFIG_MAP_MAIN_KEY);
-  const { placed } = main ? placedEntries(main.text, files.map((f) => f.key), host.settings().falcoVersion) : { placed: new Map<string, string>() };
+  const mounts = placement && !('why' in placement) ? placement : undefined;
+  const { placed } = main ? placedEntries(main.text, files.map((f) => f.key), host.settings().falcoVersion, placement) : { placed: new Map<string, string>() };
   if (main) paths.set(main.uri, POD_MAIN_PATH);
   for (const file of files) {
     if (file === main) continue;
+    // An entry falco.yaml does not include is read alone, as a config.d file whose main file is unknown.
     paths.set(file.uri, placed.get(file.key) ?? `${POD_CONFIG_DIR}/${file.key}`);
   }
-  const byPath = files.map((f) => ({ path: paths.get(f.uri)!, text: f.text }));
-  const read = (path: string) => {
+  const byKey = new Map(files.map((f) => [f.key, f]));
+  const byPath = files.map((f) => ({ path: paths.get(f.uri)!, file: f }));
+  // With the mounts, a path is the entry mounted there; without them, the entry placed there by its key.
+  const fileAt = (path: string): PodConfigFile | undefined => {
     const resolved = podPath(path);
-    return resolved === undefined ? undefined : byPath.find((f) => samePath(f.path, resolved))?.text;
+    if (resolved === undefined) return undefined;
+    if (main && samePath(resolved, POD_MAIN_PATH)) return main;
+    if (mounts) { const key = mounts.files.find(([p]) => samePath(p, resolved))?.[1]; return key === undefined ? undefined : byKey.get(key); }
+    return byPath.find((f) => samePath(f.path, resolved))?.file;
   };
+  const folderAt = (path: string) => {
+    const resolved = podPath(path);
+    return resolved === undefined ? undefined : mounts?.folders.find((f) => samePath(f.path, resolved.replace(/(.)\/+$/, '$1')));
+  };
+  const why = byName(placement);
   return {
     host: {
-      readFile: read,
-      readDirectory: () => undefined,
-      isDirectory: () => false,
+      readFile: (path) => fileAt(path)?.text,
+      readDirectory: (path) => folderAt(path)?.names,
+      isDirectory: (path) => folderAt(path) !== undefined,
       workspaceFolders: () => host.workspaceFolders(),
       settings: () => ({ ...host.settings(), falcoConfigFile: POD_MAIN_PATH }),
       log: (message) => host.log(message),
     },
     pathOf: (uri) => paths.get(uri),
+    describe: (path) => {
+      const file = fileAt(path);
+      if (!file || file === main) return undefined;
+      return mounts ? `ConfigMap entry '${file.key}' (${mounts.by} mounts it at ${podPath(path)})`
+        : `ConfigMap entry '${file.key}' (taken for ${podPath(path)} by its name: ${why}, so the pod's mounts decide which file Falco reads there)`;
+    },
   };
 }

@@ -247,7 +247,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     for (const d of docs) {
       if (d.file.kind !== 'config' || !inPod(d.file) || podConfigs.has(d.set)) continue;
       const entries = docs.filter((o) => o.set === d.set && o.file.kind === 'config' && inPod(o.file)).map((o) => ({ uri: o.doc.uri, key: o.file.key, text: o.file.text }));
-      const pod = podFiles(host, entries);
+      const pod = podFiles(host, entries, d.file.configMap?.placement);
       podConfigs.set(d.set, createConfigService(pod.host, withoutClosedFiles(rules), { pod }));
     }
     const placed: Placed[] = docs.map((d) => ({

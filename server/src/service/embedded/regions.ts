@@ -32,7 +32,7 @@ import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
 import { kubectlScalar } from '../kubectlYaml';
-import { placedEntries } from './configMap';
+import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
 import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
@@ -130,7 +130,7 @@ export interface EmbeddedFile {
    *  the document outline nests its rules, macros and lists under them. */
   outline: readonly OutlineKey[];
   /** For a ConfigMap's entry: the ConfigMap. */
-  configMap?: { name: string; namespace: string };
+  configMap?: { name: string; namespace: string; placement?: EntryPlacement };
   /** For a file the Falco Operator writes (a Rulesfile's inline rules or ConfigMap entry, a Config's configuration):
    *  where. Such rules files load together with the other Rulesfiles of their namespace, not as the set `set`. */
   operator?: OperatorPlace;
@@ -324,16 +324,21 @@ export const CONFIG_MAP_MAIN_KEY = 'falco.yaml';
 
 /**
  * The config_files paths of a ConfigMap's falco.yaml (`main`) that name a YAML file no entry of the ConfigMap is
- * (configMap.ts placedEntries: an entry sits where a path names its key, the path as the pod resolves it): Falco reads
- * them from the pod, which Falco Lens does not have, and skips one that does not exist without a word.
+ * (configMap.ts placedEntries: an entry sits where the workload of the manifest mounts it, the path as the pod resolves
+ * it, else where a path names its key): Falco reads them from the pod, which Falco Lens does not have, and skips one
+ * that does not exist without a word.
  */
-function unfoundIncludes(main: EmbeddedFile, keys: readonly string[], lines: LineIndex, name: string, target: string, problems: HolderProblem[]): void {
+function unfoundIncludes(main: EmbeddedFile, keys: readonly string[], lines: LineIndex, name: string, target: string, problems: HolderProblem[], placement?: EntryPlacement): void {
   const inner = new LineIndex(main.text);
   const hostOffset = (offset: number) => lines.offsetAt(toHost(main, inner.positionAt(offset)));
-  for (const { span, path } of placedEntries(main.text, keys, target).unfound) {
+  for (const { span, path } of placedEntries(main.text, keys, target, placement).unfound) {
+    const mounts = placement && !('why' in placement) ? placement : undefined;
+    const where = mounts
+      ? `${mounts.by} mounts ${mounts.files.length === 0 ? 'none of its entries' : `its entries at ${mounts.files.slice(0, 3).map(([p, k]) => `${p} ('${k}')`).join(', ')}${mounts.files.length > 3 ? ', …' : ''}`}, and none there`
+      : `Falco Lens takes an entry for the file config_files names by its key (as if the ConfigMap were mounted as a folder there: ${placement && 'why' in placement ? placement.why : 'no workload of this manifest mounts it'}), and this ConfigMap has no '${path.slice(path.lastIndexOf('/') + 1)}'`;
     problems.push({
       code: HolderCode.ConfigMapIncludeUnfound, span: [hostOffset(span[0]), hostOffset(span[1])], severity: 'information',
-      message: `No entry of ConfigMap '${name}' is at ${path}: an entry is the file config_files names by its key (the ConfigMap mounted as a folder), and this ConfigMap has no '${path.slice(path.lastIndexOf('/') + 1)}'. Falco reads the pod's file at that path, which Falco Lens does not have, and skips it without a word where it does not exist.`,
+      message: `No entry of ConfigMap '${name}' is at ${path}: ${where}. Falco reads the pod's file at that path, which Falco Lens does not have, and skips it without a word where it does not exist.`,
     });
   }
 }
@@ -382,8 +387,6 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : []);
         for (const f of found) f.configMap = meta;
         const keys = data.items.filter(isPair).map((p) => scalarString(p.key)).filter((k) => k !== undefined);
-        const main = found.find((f) => f.kind === 'config' && f.key === CONFIG_MAP_MAIN_KEY);
-        if (main) unfoundIncludes(main, keys, lines, meta.name, target, out.problems);
         configMaps.push({ ...meta, keys, files: found });
         (out.configMaps ??= []).push({ ...meta, keys });
         if (found.length) { out.files.push(...found); set++; }
@@ -416,6 +419,15 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
       const values = chartValuesOf(text, lines, map, found.length > 0, target);
       if (values) (out.chartValues ??= []).push({ files: loaded, ...(values.add ? { add: values.add } : {}), doc: docIndex, path });
     });
+  }
+  // Where the pod mounts each ConfigMap's entries: read from the workload of the manifest that mounts it, if one does.
+  const roots = docs.map((d) => d.contents as unknown).filter((r): r is YAMLMap => isMap(r));
+  for (const cm of configMaps) {
+    const main = cm.files.find((f) => f.kind === 'config' && f.key === CONFIG_MAP_MAIN_KEY);
+    if (!main) continue;
+    const placement = configMapMounts(roots, cm, cm.keys);
+    if (placement) for (const f of cm.files) f.configMap = { name: cm.name, namespace: cm.namespace, placement };
+    unfoundIncludes(main, cm.keys, lines, cm.name, target, out.problems, placement);
   }
   if (operator.length > 0) placeOperatorFiles(operator, configMaps, set, out);
   // A Config's file is read by the Falco of its namespace: the env of the one Falco resource there (none when several).
