@@ -289,7 +289,11 @@ function reportRelativePath(view: View, ctx: LoadCheckContext, path: string, nod
   const span = nodeSpan(node);
   // Read through ${VAR}: the value is the manifest's, and no fix writes over the variable.
   const via = isScalar(node) && usesEnvironment(node) ? scalarText(node) : undefined;
-  const fix: ConfigFix | undefined = found && via === undefined && !/["'\\:#]/.test(beside!) ? { title: `Write the absolute path '${beside}'`, edits: [{ span, newText: beside! }] } : undefined;
+  // The fix changes the file Falco loads (the one beside this file, not the path read from '/', where Falco starts as
+  // shipped): its title says so, and what Falco reads today (titles are cut at 80 characters: the change first).
+  const fromRoot = posix.join('/', path);
+  const title = `Load '${beside}', not '${fromRoot}'${ctx.exists(fromRoot) ? '' : ' (missing)'}`;
+  const fix: ConfigFix | undefined = found && via === undefined && !/["'\\:#]/.test(beside!) ? { title, edits: [{ span, newText: beside! }] } : undefined;
   const message = relativePathMessage(path, found ? beside : undefined);
   ctx.report(ConfigCode.RelativePath, span, via === undefined ? message : `'${via}' reads '${path}' with the values the manifest gives Falco's container. ${message}`, { path: at, ...(fix ? { fix } : {}) });
 }
