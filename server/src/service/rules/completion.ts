@@ -10,10 +10,10 @@ import {
   compareVersions, EVENT_NAMES_SINCE, falcoRelease, RULE_KEYS_SINCE,
   type FieldInfo,
 } from '../../knowledge';
-import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ScalarNode } from './model';
-import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorRejection } from './operators';
+import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type ScalarNode } from './model';
+import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorInfo, operatorRejection } from './operators';
 import {
-  APPENDABLE, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
+  APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
 import { itemAt, type FileAnalysis } from './semanticTokens';
 import { appendsCondition, type Definitions, type LoadResult, type LoadedFile } from './workspace';
@@ -42,6 +42,8 @@ function forTarget(item: CompletionItem, since: string | undefined, target: stri
 const needs = (since: string) => `Falco ≥ ${since.split('.').slice(0, 2).join('.')}`;
 
 const WORD_CHAR = /[A-Za-z0-9_.]/;
+/** Characters of an exception comp being typed in a flow list (`[=, !=]`). */
+const COMP_CHAR = /[^\s,[\]'"]/;
 const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
 const MODIFIER_NAMES = new Set(OPERATOR_MODIFIERS.map((m) => m.name));
 const OPERATOR_WORDS = new Set([...OPERATORS.map((o) => o.name), ...MODIFIER_NAMES]);
@@ -76,6 +78,13 @@ function list(items: CompletionItem[], isIncomplete = false): CompletionList {
 function wordStart(text: string, offset: number, chars = WORD_CHAR): number {
   let i = offset;
   while (i > 0 && chars.test(text[i - 1])) i--;
+  return i;
+}
+
+/** End of the word that starts at or before `offset`. */
+function wordEnd(text: string, offset: number, chars = WORD_CHAR): number {
+  let i = offset;
+  while (i < text.length && chars.test(text[i])) i++;
   return i;
 }
 
@@ -116,7 +125,7 @@ function sourceFor(item: ModelItem, file: LoadedFile, defs: Definitions): string
   return best;
 }
 
-function fieldItems(source: string, where: 'condition' | 'output', typed: string, range: Range, target: string): CompletionItem[] {
+function fieldItems(source: string, where: 'condition' | 'output', typed: string, range: Range, target: string, accept?: (f: FieldInfo) => boolean): CompletionItem[] {
   let fields: readonly FieldInfo[] = fieldsForSource(source);
   if (fields.length === 0) fields = allFields();
   // After `proc.` only proc.* fields: the class and sub-names typed so far must match.
@@ -128,6 +137,7 @@ function fieldItems(source: string, where: 'condition' | 'output', typed: string
     if (where === 'condition' && f.outputOnly) continue;
     if (where === 'output' && f.conditionOnly) continue;
     if (stem && !f.name.startsWith(stem)) continue;
+    if (accept && !accept(f)) continue;
     // Deprecated as the target sees it: an older release does not warn about a field a later one deprecated.
     const deprecated = deprecatedAt(f, target);
     // A field whose argument the target lacks (proc.args[N] before 0.41) is offered, as it works without one: its
@@ -164,6 +174,10 @@ function eventTypeItems(range: Range, target: string): CompletionItem[] {
   });
 }
 
+function transformerItems(range: Range, target: string): CompletionItem[] {
+  return TRANSFORMERS.map((t) => forTarget({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name }, t.since, target));
+}
+
 function keywordItems(words: string[], range: Range): CompletionItem[] {
   return words.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, textEdit: { range, newText: w } }));
 }
@@ -197,7 +211,7 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     ...(typed.includes('.') ? [] : [
       ...nameItems(defs.macros.keys(), 'macro', range, item.kind === 'macro' ? item.name : undefined),
       ...keywordItems(['not'], range),
-      ...TRANSFORMERS.map((t) => forTarget({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name }, t.since, target)),
+      ...transformerItems(range, target),
     ]),
   ];
 
@@ -211,6 +225,15 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
   const trimmed = before.trimEnd();
   const spaced = start === 0 || /\s/.test(text[start - 1]);
   const last = /(\S+)$/.exec(trimmed)?.[1] ?? '';
+  // The argument of val() is a field; a transformer's, a field of a type it takes or another transformer (libs 0.25.2
+  // parser.cpp try_parse_transformer_or_val, parse_field_transformer_arg): no macro, no `not`.
+  const call = /([A-Za-z_]\w*)\($/.exec(last)?.[1];
+  const transformer = call === undefined ? undefined : TRANSFORMERS.find((t) => t.name === call);
+  if (call === 'val') return list(fieldItems(source, 'condition', typed, range, target));
+  if (transformer) {
+    const takes = (f: FieldInfo) => f.type === 'DYN' || (f.isList ? transformer.input.includes('any-list') : transformer.input.includes(f.type));
+    return list([...fieldItems(source, 'condition', typed, range, target, takes), ...(typed.includes('.') ? [] : transformerItems(range, target))]);
+  }
   if (trimmed === '' || last === '(' || last.endsWith('(') || ['and', 'or', 'not'].includes(last)) {
     if (trimmed === '' && appendsCondition(item) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
     return list(operand());
@@ -227,10 +250,16 @@ function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: Scal
     }, o.since, target)));
   }
   if (OPERATOR_WORDS.has(last)) {
+    const op = operatorInfo(last);
+    // `exists` takes no value: the check is complete (parser.cpp parse_condition, lex_unary_op).
+    if (op?.arity === 'unary') return list(keywordItems(['and', 'or', 'and not'], range));
     if ((last === '=' || last === '==' || last === '!=') && EVENT_TYPE_FIELDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(eventTypeItems(range, target));
     if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
-    if (operatorRejection(last, 'CHARBUF') === undefined) return list(keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target)));
-    return list([]);
+    // A string operator takes oneof/anyof/allof and a list from 0.44 (parser.cpp lex_str_op_modifier), and any
+    // operator with a value val() of another field from 0.38.
+    const modifiers = op?.acceptsModifier ? OPERATOR_MODIFIERS.map((m) => forTarget({ label: m.name, kind: CompletionItemKind.Keyword, detail: 'operator modifier: a list follows', textEdit: { range, newText: m.name } }, m.since, target)) : [];
+    if (operatorRejection(last, 'CHARBUF') === undefined) return list([...keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target)), ...modifiers]);
+    return list(modifiers);
   }
   // After a complete comparison or macro: join with the next one.
   return list(keywordItems(['and', 'or', 'and not'], range));
@@ -290,6 +319,9 @@ function keyItems(keys: readonly string[], present: Set<string>, range: Range, t
   return keys.filter((k) => !present.has(k)).map((k) => forTarget({
     label: k, kind: CompletionItemKind.Property, textEdit: { range, newText: snippets && KEY_SNIPPETS[k] ? KEY_SNIPPETS[k] : `${k}: ` },
     insertTextFormat: snippets && KEY_SNIPPETS[k] ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    // `append: true` loads with a deprecation warning at every release described (rule_loader_reader.cpp WARNING_APPEND,
+    // 0.37.0:445-525, 0.44.0:571-670): struck through and last, `override:` being the form to write.
+    ...(k === 'append' ? { tags: [1], detail: 'deprecated: use override', sortText: '~~append' } : {}),
   }, RULE_KEYS_SINCE.get(k), target));
 }
 
@@ -303,16 +335,41 @@ function valueItems(values: readonly string[], range: Range, kind: CompletionIte
 const COMMON_TAGS = ['maturity_stable', 'maturity_incubating', 'maturity_sandbox', 'maturity_deprecated', 'host', 'container', 'k8s',
   'process', 'filesystem', 'network', 'users', 'shell', 'software_mgmt', 'database', 'aws', 'cis'];
 
-function tagItems(range: Range): CompletionItem[] {
-  const out: CompletionItem[] = COMMON_TAGS.map((t) => ({ label: t, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: t } }));
+/**
+ * Tags: those the loaded rules use first (the workspace's own words, with how many rules use each), then the common
+ * ones and MITRE ATT&CK's tactics and techniques; the tags the item has already are left out.
+ */
+function tagItems(range: Range, defs: Definitions, present: ReadonlySet<string>): CompletionItem[] {
+  const used = new Map<string, number>();
+  for (const rule of defs.rules.values()) for (const t of rule.tags) used.set(t, (used.get(t) ?? 0) + 1);
+  const out: CompletionItem[] = [];
+  const add = (label: string, detail: string | undefined, extra: Partial<CompletionItem> = {}) => {
+    if (present.has(label)) return;
+    const n = used.get(label);
+    out.push({
+      label, kind: CompletionItemKind.EnumMember, detail: n ? `${detail ? `${detail}, ` : ''}${n} loaded rule${n === 1 ? '' : 's'}` : detail,
+      sortText: `${n ? 0 : 1}${String(out.length).padStart(4, '0')}`, textEdit: { range, newText: label }, ...extra,
+    });
+  };
+  const known = new Set<string>();
+  for (const t of COMMON_TAGS) { known.add(t); add(t, undefined); }
   for (const m of allMitre()) {
     if (m.kind === 'tactic') {
       const tag = `mitre_${m.name.toLowerCase().replace(/[ -]/g, '_')}`;
-      out.push({ label: tag, kind: CompletionItemKind.EnumMember, detail: `ATT&CK tactic ${m.id}`, textEdit: { range, newText: tag } });
+      known.add(tag);
+      add(tag, `ATT&CK tactic ${m.id}`);
     }
-    out.push({ label: m.id, kind: CompletionItemKind.EnumMember, detail: m.name, filterText: `${m.id} ${m.name}`, textEdit: { range, newText: m.id } });
+    known.add(m.id);
+    add(m.id, m.name, { filterText: `${m.id} ${m.name}` });
   }
+  for (const t of used.keys()) if (!known.has(t)) add(t, undefined);
   return out;
+}
+
+/** The tags an item's `tags` list has. */
+function tagsOf(item: ModelItem): Set<string> {
+  const tags = entryOf(item, 'tags')?.value;
+  return new Set(tags?.kind === 'seq' ? tags.items.map((t) => scalarText(t)).filter((t): t is string => t !== undefined) : []);
 }
 
 /** The item-level entry whose value the offset lies in, or the last one before it. */
@@ -354,7 +411,14 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     }
     if (parent?.key === 'exceptions') {
       // With a single field (`fields: proc.name`) Falco takes only these (rule_loader_collector.cpp validate_exception_info).
-      if (key === 'comps') return list(valueItems(singleFieldException(item, offset) ? SINGLE_FIELD_COMPS : ['=', '!=', 'in', 'pmatch', 'startswith', 'endswith', 'contains', 'glob'], range, CompletionItemKind.Operator));
+      if (key === 'comps') {
+        const fields = exceptionFields(item, offset);
+        if (fields?.kind !== 'seq') return list(compItems(undefined, true, range, target));
+        // A list of fields takes a list of comps, one for each field (rule_loader_collector.cpp validate_exception_info).
+        const names = fields.items.map((f) => scalarText(f) ?? '');
+        const snippet = `[${names.map((_, i) => `\${${i + 1}:=}`).join(', ')}]`;
+        return list([{ label: `[${names.map(() => '=').join(', ')}]`, kind: CompletionItemKind.Snippet, detail: `one comparison for each of ${names.length} fields`, textEdit: { range, newText: snippet }, insertTextFormat: InsertTextFormat.Snippet }]);
+      }
       return null;
     }
     if (indent.length !== keyColumn && !(lineBefore.trimStart().startsWith('-'))) return null;
@@ -382,7 +446,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     if (parent?.key === 'exceptions') {
       return list(keyItems(EXCEPTION_KEYS, new Set(), range, target, false));
     }
-    if (parent?.key === 'tags' && dash) return list(tagItems(range));
+    if (parent?.key === 'tags' && dash) return list(tagItems(range, load.after[file.order] ?? load.final, tagsOf(item)));
     if (parent?.key === 'items' && dash) return list(nameItems((load.after[file.order] ?? load.final).lists.keys(), 'list', range, item.name));
   }
   return null;
@@ -405,7 +469,12 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
     const range = file.model.lines.range(start, offset);
     // Inside `tags: [...]`.
     const tags = entryOf(item, 'tags')?.value;
-    if (tags?.kind === 'seq' && tags.flow && containing(tags, offset)) return list(tagItems(range));
+    if (tags?.kind === 'seq' && tags.flow && containing(tags, offset)) {
+      // The tag being typed is no tag the item has yet.
+      const present = tagsOf(item);
+      present.delete(text.slice(start, wordEnd(text, offset)));
+      return list(tagItems(range, defs, present));
+    }
     // `items: [...]` of a list: other lists.
     const items = entryOf(item, 'items')?.value;
     if (item.kind === 'list' && items?.kind === 'seq' && items.flow && containing(items, offset)) return list(nameItems(defs.lists.keys(), 'list', range, item.name));
@@ -416,6 +485,15 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
         if (ex.kind !== 'map' || !containing(ex, offset)) continue;
         const fields = ex.entries.find((e) => e.key === 'fields')?.value;
         if (fields && fields.kind !== 'map' && containing(fields, offset)) return list(fieldItems(sourceFor(item, file, defs), 'condition', text.slice(start, offset), range, ctx.falcoVersion ?? LATEST_FALCO));
+        // `comps: [=, <|>]`: the operators Falco takes for the field at that place of `fields`.
+        const comps = ex.entries.find((e) => e.key === 'comps')?.value;
+        if (comps?.kind === 'seq' && comps.flow && containing(comps, offset) && comps.span.start < offset) {
+          // An operator's characters (`<=`, `!=`) are no word characters: the range covers what is typed of it.
+          const opStart = wordStart(text, offset, COMP_CHAR);
+          const at = comps.items.filter((c) => c.span.end < opStart).length;
+          const field = fields?.kind === 'seq' ? scalarText(fields.items[at]) : undefined;
+          return list(compItems(field, fields?.kind !== 'seq', file.model.lines.range(opStart, offset), ctx.falcoVersion ?? LATEST_FALCO));
+        }
         const values = ex.entries.find((e) => e.key === 'values')?.value;
         if (values && containing(values, offset) && values.span.start < offset) return list(nameItems(defs.lists.keys(), 'list', range));
       }
@@ -424,12 +502,25 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
   return lineCompletion(ctx, item);
 }
 
-/** Whether the exception holding `offset` names a single field (`fields: proc.name`, not a list). */
-function singleFieldException(item: ModelItem, offset: number): boolean {
+/** The `fields` of the exception holding `offset`. */
+function exceptionFields(item: ModelItem, offset: number): ModelNode | undefined {
   const exceptions = entryOf(item, 'exceptions')?.value;
-  if (exceptions?.kind !== 'seq') return false;
+  if (exceptions?.kind !== 'seq') return undefined;
   // The last exception starting before the cursor (a value being typed may end after the mapping's span).
   const ex = exceptions.items.filter((e) => e.span.start <= offset).pop();
-  const fields = ex?.kind === 'map' ? ex.entries.find((e) => e.key === 'fields')?.value : undefined;
-  return fields?.kind === 'scalar' && typeof fields.value === 'string';
+  return ex?.kind === 'map' ? ex.entries.find((e) => e.key === 'fields')?.value : undefined;
+}
+
+/**
+ * The comparisons an exception's `comps` may give: with a single field, in, pmatch and intersects (Falco compares
+ * the field with the whole list of values); with a list of fields, the operators the field at that place takes
+ * (EXCEPTION_COMPS, as the condition checks judge them: operatorRejection), marked where the target lacks them.
+ */
+function compItems(field: string | undefined, single: boolean, range: Range, target: string): CompletionItem[] {
+  const info = field ? lookupField(field)?.field : undefined;
+  const ops = single ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS.filter((o) => !info || operatorRejection(o, info.type, !!info.isList) === undefined);
+  return ops.map((name, i) => {
+    const op = operatorInfo(name);
+    return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: name } }, op?.since, target);
+  });
 }
