@@ -12,7 +12,7 @@ import { clearCheckMemos, UsageIndex } from '../../server/src/service/rules/cond
 import { clearChunkCache } from '../../server/src/service/rules/model';
 import { clearLoadMemos, RulesWorkspaceIndex } from '../../server/src/service/rules/workspace';
 import { CORPUS_RULES, MemoryHost, corpusExists, rulesDoc, summarize } from './rules-host';
-import { EditSession, incrementalChange, prng, randomEdit } from './rules-random-edits';
+import { EditSession, incrementalChange, prng, randomEdit, TWO_FILE_BASE as BASE, TWO_FILE_LOCAL as LOCAL } from './rules-random-edits';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri } from '../../server/src/service/uri';
 import { parseRulesFile, type RulesFileModel } from '../../server/src/service/rules/model';
@@ -74,59 +74,6 @@ function compareAlongEdits(paths: string[], originals: string[], seed: number, s
   }
   return { broken, codes };
 }
-
-const BASE = `- list: shell_binaries
-  items: [bash, sh, zsh]
-- macro: spawned_process
-  condition: evt.type in (execve, execveat) and evt.dir = <
-- macro: container
-  condition: container.id != host
-- rule: Shell In Container
-  desc: A shell started in a container
-  condition: spawned_process and container and proc.name in (shell_binaries)
-  output: "Shell (user=%user.name command=%proc.cmdline container=%container.id)"
-  priority: WARNING
-  tags: [container, shell, mitre_execution]
-- rule: Write Below Etc
-  desc: d
-  condition: evt.type in (open, openat) and evt.is_open_write = true and fd.name startswith /etc
-  output: "File below /etc opened for writing (file=%fd.name)"
-  priority: ERROR
-- rule: Audit Create
-  desc: d
-  condition: ka.verb = create and ka.target.resource = pods
-  output: "%ka.verb %ka.target.name"
-  priority: NOTICE
-  source: k8s_audit
-`;
-const LOCAL = `- macro: spawned_process
-  condition: and proc.pid > 0
-  override:
-    condition: append
-- list: shell_binaries
-  items: [fish]
-  override:
-    items: append
-- rule: Shell In Container
-  condition: and not proc.pname in (shell_binaries)
-  exceptions:
-    - name: known
-      fields: [proc.name, container.image.repository]
-      comps: [=, startswith]
-      values: [[bash, docker.io/library]]
-  override:
-    condition: append
-    exceptions: append
-- rule: Audit Create
-  condition: and ka.user.name = <NA>
-  override:
-    condition: append
-- rule: Local Rule
-  desc: d
-  condition: proc.name = nc and fd.sport = 4444
-  output: "%proc.name"
-  priority: info
-`;
 
 test('incremental diagnostics equal diagnostics from scratch along random edits (synthetic base and local file)', () => {
   const paths = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml'];

@@ -127,3 +127,57 @@ export function incrementalChange(before: string, after: string): { range: Range
   const lines = new LineIndex(before);
   return { range: lines.range(prefix, before.length - suffix), text: after.slice(prefix, after.length - suffix) };
 }
+
+/** A synthetic base file and a local file that overrides and appends to it (the two-file fixture). */
+export const TWO_FILE_BASE = `- list: shell_binaries
+  items: [bash, sh, zsh]
+- macro: spawned_process
+  condition: evt.type in (execve, execveat) and evt.dir = <
+- macro: container
+  condition: container.id != host
+- rule: Shell In Container
+  desc: A shell started in a container
+  condition: spawned_process and container and proc.name in (shell_binaries)
+  output: "Shell (user=%user.name command=%proc.cmdline container=%container.id)"
+  priority: WARNING
+  tags: [container, shell, mitre_execution]
+- rule: Write Below Etc
+  desc: d
+  condition: evt.type in (open, openat) and evt.is_open_write = true and fd.name startswith /etc
+  output: "File below /etc opened for writing (file=%fd.name)"
+  priority: ERROR
+- rule: Audit Create
+  desc: d
+  condition: ka.verb = create and ka.target.resource = pods
+  output: "%ka.verb %ka.target.name"
+  priority: NOTICE
+  source: k8s_audit
+`;
+export const TWO_FILE_LOCAL = `- macro: spawned_process
+  condition: and proc.pid > 0
+  override:
+    condition: append
+- list: shell_binaries
+  items: [fish]
+  override:
+    items: append
+- rule: Shell In Container
+  condition: and not proc.pname in (shell_binaries)
+  exceptions:
+    - name: known
+      fields: [proc.name, container.image.repository]
+      comps: [=, startswith]
+      values: [[bash, docker.io/library]]
+  override:
+    condition: append
+    exceptions: append
+- rule: Audit Create
+  condition: and ka.user.name = <NA>
+  override:
+    condition: append
+- rule: Local Rule
+  desc: d
+  condition: proc.name = nc and fd.sport = 4444
+  output: "%proc.name"
+  priority: info
+`;
