@@ -85,7 +85,19 @@ export interface ExplorerGroup {
   /** Whether the rule of text alerts in this group was identified (false: grouped by the message text). */
   identified: boolean;
 }
-export interface ExplorerGroupsResult { groups: ExplorerGroup[]; total: number; matching: number; truncated: boolean }
+export interface ExplorerGroupsResult {
+  groups: ExplorerGroup[]; total: number; matching: number; truncated: boolean;
+  /**
+   * With `since` or `until` in the filter: how many alerts it left out only because they have no date (text alerts
+   * whose time is a time of day alone, which no window can place), of those that pass the rest of the filter.
+   */
+  undated?: number;
+}
+
+/** How the view's message and a report's note say `undated` (not 0). */
+export function undatedText(undated: number): string {
+  return `${undated.toLocaleString('en-US')} alert${undated === 1 ? '' : 's'} without a date (time of day only) left out by the time filter`;
+}
 
 export const EXPLORER_ALERTS_REQUEST = 'falcoLens/explorer/alerts';
 export interface ExplorerAlertsParams {
@@ -113,7 +125,11 @@ export interface ExplorerAlertsResult { items: ExplorerAlertItem[]; total: numbe
  */
 export const EXPLORER_REPORT_REQUEST = 'falcoLens/explorer/report';
 export interface ExplorerReportParams { logId: string; groupBy?: ExplorerGroupBy; group?: string; filter?: ExplorerFilter; limit?: number }
-export interface ExplorerReportResult { markdown: string; alerts: number; total: number }
+export interface ExplorerReportResult {
+  markdown: string; alerts: number; total: number;
+  /** As in ExplorerGroupsResult, of the report's group: the report's note says it too. */
+  undated?: number;
+}
 
 export const EXPLORER_ALERT_TEXT_REQUEST = 'falcoLens/explorer/alertText';
 export interface ExplorerAlertTextParams { logId: string; id: number }

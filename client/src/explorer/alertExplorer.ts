@@ -57,6 +57,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private groupBy: ExplorerGroupBy = 'rule';
   private filter: ExplorerFilter = {};
   private dedupe = true;
+  /** The latest root answer's alerts without a date that the time filter left out (the view's message says it). */
+  private undated: number | undefined;
   /** Pages loaded per group (how many alerts are listed). */
   private readonly shown = new Map<string, number>();
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -98,6 +100,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.queries.settingsChanged();
     if (this.log && this.log.path !== path) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, { path, follow });
+    this.undated = undefined;
     this.shown.clear();
     this.updateContext();
     this.refresh();
@@ -130,7 +133,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   // The queries under way are cancelled; the tree VS Code shows stays until the new settings' answers arrive.
   setGroupBy(groupBy: ExplorerGroupBy): void { this.groupBy = groupBy; this.shown.clear(); this.queries.settingsChanged(); this.refresh(); }
-  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.shown.clear(); this.queries.settingsChanged(); this.updateContext(); this.refresh(); }
+  setFilter(filter: ExplorerFilter): void { this.filter = filter; this.undated = undefined; this.shown.clear(); this.queries.settingsChanged(); this.updateContext(); this.refresh(); }
   setDedupe(dedupe: boolean): void { this.dedupe = dedupe; this.shown.clear(); this.queries.settingsChanged(); this.updateContext(); this.refresh(); }
 
   refresh(): void {
@@ -157,7 +160,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   private updateMessage(): void {
     if (!this.log) { this.view.message = 'Open a Falco alert log (Falco: Open in Alert Explorer).'; return; }
-    const { message, description } = viewTexts(this.log, this.groupBy, this.dedupe, this.filter, describeWindow(this.filter.since, this.filter.until));
+    const { message, description } = viewTexts(this.log, this.groupBy, this.dedupe, this.filter, describeWindow(this.filter.since, this.filter.until), this.undated);
     this.view.message = message;
     this.view.description = description;
   }
@@ -166,6 +169,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (!this.log) return [];
     if (!node) {
       const result = await this.queries.ask<ExplorerGroupsResult>(ROOT_NODE, EXPLORER_GROUPS_REQUEST, { logId: this.log.logId, groupBy: this.groupBy, filter: this.filter });
+      if (result && result.undated !== this.undated) { this.undated = result.undated; this.updateMessage(); }
       return result ? result.groups.map((group) => ({ kind: 'group', group })) : [];
     }
     if (node.kind !== 'group') return [];

@@ -5,7 +5,7 @@
 // reordering characters written as \uXXXX, control characters removed), and the tooltip's code block through
 // revealInvisible; the tooltips are Markdown built with appendText/appendCodeblock and never trusted.
 import { plainTitle, revealInvisible } from '../../../server/src/service/markdown';
-import type { ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy, ExplorerLogInfo } from '../../../server/src/protocol';
+import { undatedText, type ExplorerAlertItem, type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerLogInfo } from '../../../server/src/protocol';
 
 export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
 export const GROUP_LABELS: Record<ExplorerGroupBy, string> = { rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container' };
@@ -49,7 +49,11 @@ export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem): Item
 }
 
 /** The view's message and description: the log's counts and state, the settings, the filter, the file's name. */
-export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe: boolean, f: ExplorerFilter, window: string | undefined): { message: string; description: string } {
+/**
+ * The view's message and description. `undated`: the latest groups answer's count of alerts without a date that the
+ * time window left out (said, not dropped without a word).
+ */
+export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe: boolean, f: ExplorerFilter, window: string | undefined, undated?: number): { message: string; description: string } {
   const parts = [`${log.total.toLocaleString('en-US')} alerts`];
   // Deleted, or rotated away by renaming: the alerts of before are gone with it, and a file created again is read.
   if (log.missing) parts.push('no file at its path now (deleted or rotated away)');
@@ -62,5 +66,6 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
   if (f.minPriority !== undefined) filters.push(`≥ ${priorityName(f.minPriority)}`);
   if (window) filters.push(window);
   if (filters.length) parts.push(`filter ${filters.join(', ')}`);
+  if (window && undated) parts.push(undatedText(undated));
   return { message: parts.join(' · '), description: shown(log.path.split('/').pop() ?? '') };
 }

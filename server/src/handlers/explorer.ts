@@ -17,6 +17,7 @@ import {
   type ExplorerAlertTextParams, type ExplorerAlertTextResult, type ExplorerAlertsParams, type ExplorerAlertsResult,
   type ExplorerCloseParams, type ExplorerFollowParams, type ExplorerGroupsParams, type ExplorerGroupsResult,
   type ExplorerLogInfo, type ExplorerOpenParams, type ExplorerReportParams, type ExplorerReportResult, type ExplorerGroupBy,
+  undatedText,
 } from '../protocol';
 import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { displayPath, revealAll } from '../service/displayPath';
@@ -343,7 +344,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     pace.check();
     const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);
     // Which alerts: a scan of the log, and with a text filter's first use a reading of the whole file.
-    const { ids, total } = await paced(log, log.store.latestMatchingSteps(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit), pace);
+    const { ids, total, undated } = await paced(log, log.store.latestMatchingSteps(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit), pace);
     // The alerts one after another, a blank line between two that are not next to each other in the file (so that
     // none is read as the continuation of another), and the file's line of each line of that text for the report.
     // Padding with the file's other lines as blank lines would cost more than the alerts for a group spread over a
@@ -382,9 +383,13 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
     if (p.filter && Object.keys(p.filter).length > 0) scope.push('the Explorer\'s filter');
     const what = ids.length < total ? `the latest ${ids.length.toLocaleString('en-US')} of the ${total.toLocaleString('en-US')} alerts` : `the ${total.toLocaleString('en-US')} alert${total === 1 ? '' : 's'}`;
-    const note = `> Alert Explorer: ${escapeMarkdown(what)}${scope.length ? ` of ${scope.join(' and ')}` : ' of the log'}.`;
+    const leftOut = undated ? ` ${escapeMarkdown(undatedText(undated))}.` : '';
+    const note = `> Alert Explorer: ${escapeMarkdown(what)}${scope.length ? ` of ${scope.join(' and ')}` : ' of the log'}.${leftOut}`;
     const heading = markdown.indexOf('\n');
-    return { markdown: heading >= 0 ? `${markdown.slice(0, heading)}\n\n${note}\n${markdown.slice(heading)}` : `${note}\n\n${markdown}`, alerts: ids.length, total };
+    return {
+      markdown: heading >= 0 ? `${markdown.slice(0, heading)}\n\n${note}\n${markdown.slice(heading)}` : `${note}\n\n${markdown}`, alerts: ids.length, total,
+      ...(undated !== undefined ? { undated } : {}),
+    };
   });
 
   connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, (p: ExplorerAlertTextParams): ExplorerAlertTextResult => {

@@ -44,6 +44,9 @@ export function runSteps<T>(steps: QuerySteps<T>): T {
   }
 }
 
+/** The latest alerts of a selection: their ids, how many the selection holds, and `undated` as in GroupsAnswer. */
+export interface LatestMatching { ids: number[]; total: number; undated?: number }
+
 interface GroupAcc { slot: number; count: number; priority: number; first: number; last: number; distinct: number }
 
 export interface GroupsAnswer {
@@ -53,6 +56,11 @@ export interface GroupsAnswer {
   truncated: boolean;
   /** Alerts the query looked at: the log's when it started. */
   total: number;
+  /**
+   * With a time bound in the filter: the alerts it left out only because they have no date (text alerts whose time
+   * is a time of day alone), which pass the rest of the filter.
+   */
+  undated?: number;
 }
 
 const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container'];
@@ -735,7 +743,27 @@ export class AlertStore {
     }));
     // Most severe first, then the noisiest.
     groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || a.key.localeCompare(b.key));
-    return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit, total };
+    const undated = yield* this.undatedSteps(undefined, undefined, filter, total);
+    return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit, total, ...(undated !== undefined ? { undated } : {}) };
+  }
+
+  /**
+   * How many alerts (of the group `key` of `groupBy`, or of the log) before `count` a time bound of the filter leaves
+   * out only because they have no date: the time filter cannot place a text alert whose time is a time of day alone,
+   * and says so rather than dropping it without a word. Undefined without a time bound (nothing is scanned then).
+   */
+  private *undatedSteps(groupBy: ExplorerGroupBy | undefined, key: number | undefined, filter: ExplorerFilter | undefined, count: number): QuerySteps<number | undefined> {
+    if (!filter || (filter.since === undefined && filter.until === undefined)) return undefined;
+    // The rest of the filter (a text filter's matches are the ones the query found: kept for the same text).
+    const rest = yield* this.matcherSteps({ ...filter, since: undefined, until: undefined }, count);
+    let undated = 0;
+    for (let from = 0; from < count; from += STEP) {
+      yield;
+      for (let id = from, to = Math.min(count, from + STEP); id < to; id++) {
+        if (Number.isNaN(this.times.get(id)) && (groupBy === undefined || this.keyOf(groupBy, id) === key) && (!rest || rest(id))) undated++;
+      }
+    }
+    return undated;
   }
 
   /** Pass 1 of `groups` over the alerts [from, to): returns how many passed the filter. */
@@ -773,15 +801,15 @@ export class AlertStore {
    * The ids of the latest `limit` alerts of one group (or of the whole log without `groupBy`) that pass the filter, in
    * the log's order, and how many there are in all.
    */
-  latestMatching(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): { ids: number[]; total: number } {
+  latestMatching(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): LatestMatching {
     return runSteps(this.latestMatchingSteps(groupBy, group, filter, limit));
   }
 
-  latestMatchingSteps(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<{ ids: number[]; total: number }> {
+  latestMatchingSteps(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<LatestMatching> {
     return this.consistent(() => this.latestMatchingOnce(groupBy, group, filter, limit));
   }
 
-  private *latestMatchingOnce(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<{ ids: number[]; total: number }> {
+  private *latestMatchingOnce(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<LatestMatching> {
     const count = this.total;
     const key = groupBy === undefined ? undefined : this.keyFromLabel(groupBy, group ?? '');
     if (groupBy !== undefined && key === undefined) return { ids: [], total: 0 };
@@ -793,7 +821,8 @@ export class AlertStore {
       if (to < count) yield;
       total += this.pickLatest(groupBy, key, accept, limit, Math.max(0, to - STEP), to, ids);
     }
-    return { ids: ids.reverse(), total };
+    const undated = yield* this.undatedSteps(groupBy, key, filter, count);
+    return { ids: ids.reverse(), total, ...(undated !== undefined ? { undated } : {}) };
   }
 
   /** `latestMatching` over the alerts [from, to), newest first: returns how many are of the group and pass the filter. */
