@@ -124,3 +124,13 @@ test('the chart\'s falco values, a ConfigMap\'s falco.yaml and an operator Confi
   const config = operatorConfig('outputs', 50, 'stdout_output: &o\n  enabled: true\nsyslog_output: *o');
   assert.deepEqual(of(config, 'file:///ws/config.yaml'), []);
 });
+
+test('a fix built from a value an alias gives is not offered (it would write at the wrong place)', () => {
+  // rules_files read through an alias of an empty value: Falco names no rules file; the fix adding one to the value
+  // would have to write into the anchor's text, so none is offered.
+  const empty = 'stdout_output: {enabled: true}\nx: &e\nrules_files: *e\n';
+  const e = checked(empty);
+  const none = e.list.find((d) => d.code === 'config-no-rules-file')!;
+  assert.equal(textAt(empty, none), 'rules_files');
+  assert.deepEqual(e.s.config.codeActions!(e.d, none.range, { diagnostics: [none] }), []);
+});

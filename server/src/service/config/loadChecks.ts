@@ -18,7 +18,7 @@ import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { lineEnding } from '../text';
-import { booleanValue, keySpan, nodeSpan, pairOf, removalData, type EnvLookup, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
+import { booleanValue, keySpan, nodeSpan, pairOf, realSpan, removalData, type EnvLookup, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
@@ -411,7 +411,7 @@ function checkRulesLoadedAgain(view: View, ctx: LoadCheckContext): void {
     const before = again[0].before;
     const n = again.every((a) => a.before.length === before.length) ? before.length + 1 : undefined;
     const where = (by: RulesPathEntry) => (by.part.source === view.edited
-      ? `line ${by.part.source.model.lines.positionAt(nodeSpan(by.node)[0]).line + 1}`
+      ? `line ${by.part.source.model.lines.positionAt(realSpan(by.part.source.model, nodeSpan(by.node)).span[0]).line + 1}`
       : view.name(by.part));
     const named = (a: (typeof again)[number]) => `'${a.path}'${a.path !== a.before[0].path ? ` (the same file as '${a.before[0].path}', through a link)` : ''}`;
     const what = again.length === 1 ? named(again[0])
@@ -424,7 +424,7 @@ function checkRulesLoadedAgain(view: View, ctx: LoadCheckContext): void {
       { path: entry.path, loadedBy: before[0].entry.path, files: again.map((a) => a.path) },
       before.flatMap((b, i) => {
         const uri = b.entry.part.source.path !== undefined ? ctx.uriOf?.(b.entry.part.source.path) : undefined;
-        const [start, end] = nodeSpan(b.entry.node);
+        const [start, end] = realSpan(b.entry.part.source.model, nodeSpan(b.entry.node)).span;
         return uri ? [{ location: { uri, range: b.entry.part.source.model.lines.range(start, end) }, message: `'${b.entry.path}' loads ${it} ${i === 0 ? 'first' : `the ${loadOrdinal(i + 1)} time`}` }] : [];
       }));
   }
@@ -510,6 +510,8 @@ function checkRulesNamed(view: View, ctx: LoadCheckContext): void {
 function listItemFix(text: string, pair: Pair<Scalar, Node | null>, column: number): ConfigFix | undefined {
   const value = pair.value;
   const title = `Add ${DEFAULT_RULES_FILE} to '${pair.key.value}'`;
+  // A value an alias gives is the anchor's text (a copy with offsets past the text's end: model.ts readAliases).
+  if (value?.range && value.range[0] > text.length) return undefined;
   if (isScalar(value) && value.value === null && value.range && value.range[0] === value.range[1]) {
     const lineEnd = text.slice(value.range[0]).search(/[\r\n]/);
     const at = lineEnd < 0 ? text.length : value.range[0] + lineEnd;
@@ -791,6 +793,8 @@ function pluginEntryFix(view: View, ctx: LoadCheckContext, name: string): Config
   if (own.length > 1) return undefined;
   const pair = own[0];
   const value = pair.value as Node | null;
+  // A list an alias gives is the anchor's text (model.ts readAliases): not written into here.
+  if (value?.range && value.range[0] > text.length) return undefined;
   const lineEndAt = (offset: number) => {
     let at = offset;
     while (at < text.length && text[at] !== '\n' && text[at] !== '\r') at++;
