@@ -208,17 +208,17 @@ test('the report says why, and playbook snippets leave a supervisor parent to th
   assert.match(s.report(cronBare, 'file:///logs/cron-bare.json'), /the parent `sh` is the shell of a job that `cron` started/);
   const crond = SERVICE_READ({ 'proc.name': 'logrotate', 'proc.pname': 'crond', 'fd.name': undefined });
   assert.match(s.report(crond, 'file:///logs/crond.json'), /the parent `crond` starts every scheduled job, so an exception on this program and parent would cover every job that runs it/);
-  // PTRACE attached to process: its playbook's exception pairs proc.exepath with proc.pname.
+  // PTRACE attached to process: its playbook's exception pairs proc.exepath (with proc.name, session 18) with proc.pname.
   const ptrace = SERVICE_READ(SERVICE, 'PTRACE attached to process');
   const report = s.report(ptrace, 'file:///logs/ptrace.json');
-  assert.match(report, /allow_known_tracer[\s\S]*\["\/usr\/bin\/python3\.11", <proc\.pname>\]/);
+  assert.match(report, /allow_known_tracer[\s\S]*\["\/usr\/bin\/python3\.11", "?python3"?, <proc\.pname>\]/);
   assert.match(report, /`proc\.pname` is left as a placeholder: the parent systemd starts every service and receives every orphaned/);
   // Search Private Keys or Passwords pairs proc.pname with proc.cmdline: the command line pins the case.
   const keys = s.report(SERVICE_READ(SERVICE, 'Search Private Keys or Passwords'), 'file:///logs/keys.json');
   assert.match(keys, /allow_known_key_inventory[\s\S]*\["systemd", "python3 \/opt\/inventory\/collect\.py --all"\]/);
   // Under a container runtime, a snippet that pins the image keeps the parent.
   const inContainer = SERVICE_READ({ ...SERVICE, 'container.id': '7bebb1d63ff1', 'container.image.repository': 'docker.io/library/python', 'proc.pname': 'runc' }, 'Launch Suspicious Network Tool in Container');
-  assert.match(s.report(inContainer, 'file:///logs/nt.json'), /\["docker\.io\/library\/python", "\/usr\/bin\/python3\.11", "runc"\]/);
+  assert.match(s.report(inContainer, 'file:///logs/nt.json'), /\["docker\.io\/library\/python", "\/usr\/bin\/python3\.11", "?python3"?, "runc"\]/);
 });
 
 // 5. "Add exception" and "Disable rule" for a rule Falco Lens has not loaded (no /etc/falco on a workstation): kept,

@@ -2,6 +2,7 @@
 // Falco 0.44). Written for Falco Lens from the rules' conditions and macros; no text taken from the rules file.
 // Falco 0.44 loads only falco_rules.yaml by default: these rules alert only where the incubating file is loaded.
 import type { Mitigation, Playbook, ShellCommand } from '../types';
+import { withProcessName } from './processKey';
 
 const FILE = 'falco-incubating_rules.yaml';
 
@@ -95,8 +96,12 @@ const denyMetadataEgress: Mitigation = {
   },
 };
 
-/** An override that appends one exception to a rule: the form every tuning below uses. */
-function appendException(rule: string, name: string, fields: string[], values: string[], comps?: string[]): string {
+/**
+ * An override that appends one exception to a rule: the form every tuning below uses. An exception on the executable's
+ * path also names the process (withProcessName: the path alone would allow every applet of busybox).
+ */
+function appendException(rule: string, name: string, pathFields: string[], pathValues: string[], pathComps?: string[]): string {
+  const { fields, values, comps } = withProcessName(pathFields, pathValues, pathComps);
   return [
     `- rule: ${rule}`,
     '  exceptions:',

@@ -3,6 +3,7 @@
 // Investigation commands are read-only; every command that changes the system says so. Placeholders: `<field.name>`
 // is filled (shell-quoted) from the alert, `<word>` is left for the user.
 import type { Mitigation, Playbook, ShellCommand } from '../types';
+import { withProcessName } from './processKey';
 
 type KeyField = Playbook['keyFields'][number];
 
@@ -177,7 +178,9 @@ const runAsNonRoot: Mitigation = {
 // Tuning snippets: an override appending one narrow exception; for rules shipped disabled, the same item also keeps
 // the rule enabled (override enabled: replace), since the alert means the user turned it on.
 
-function exceptionTuning(rule: string, name: string, fields: string[], enable = false): string {
+function exceptionTuning(rule: string, name: string, pathFields: string[], enable = false): string {
+  // An exception on the executable's path also names the process (withProcessName: busybox's applets share a path).
+  const { fields } = withProcessName(pathFields, []);
   const lines = [`- rule: ${rule}`];
   if (enable) lines.push('  enabled: true');
   lines.push(

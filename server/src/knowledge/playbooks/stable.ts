@@ -1,6 +1,7 @@
 // Playbooks of the 25 rules of falco_rules.yaml (falcosecurity/rules 5.1.0, bundled with Falco 0.44). Written for
 // Falco Lens from the rules' conditions and outputs; the rules' own descriptions are not reused.
 import type { Mitigation, Playbook, ShellCommand } from '../types';
+import { withProcessName } from './processKey';
 
 const FILE = 'falco_rules.yaml';
 
@@ -108,8 +109,9 @@ const protectedLinks: Mitigation = {
 };
 
 /** The tuning most rules use: an exception appended to the rule, keyed on fields whose values the alert shows. */
-function appendException(rule: string, name: string, fields: string[], summary: string, values?: string[]): Playbook['tuning'] {
-  const row = values ?? fields.map((f) => `<${f}>`);
+function appendException(rule: string, name: string, pathFields: string[], summary: string, pathValues?: string[]): Playbook['tuning'] {
+  // An exception on the executable's path also names the process (withProcessName: busybox's applets share a path).
+  const { fields, values: row } = withProcessName(pathFields, pathValues ?? pathFields.map((f) => `<${f}>`));
   return {
     summary,
     yaml: [
