@@ -3,6 +3,7 @@
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   type Connection, type InitializeParams, type InitializeResult, type ServerCapabilities, type Diagnostic, type WorkspaceEdit, type CodeAction,
+  type CompletionItem, type CompletionList,
 } from 'vscode-languageserver/node';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { URI_TO_PATH, pathToUri } from './service/uri';
@@ -62,6 +63,9 @@ let canApplyEdits = false;
 /** The client shows a code action's `disabled` reason (LSP 3.16); without it a greyed-out action, which has no edit,
  * would be listed as one that does nothing when chosen: such actions are left out. */
 let canShowDisabledActions = false;
+/** Whether the client takes a completion item's InsertReplaceEdit (an insert and a replace range); otherwise it gets the
+ *  insert range as a plain edit (plainCompletionEdits). */
+let canInsertReplace = false;
 /** An edit as the client can apply it. */
 const forClient = (edit: WorkspaceEdit): WorkspaceEdit => (canVersionEdits ? edit : withoutDocumentChanges(edit));
 /**
@@ -120,6 +124,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canVersionEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
   canApplyEdits = !!params.capabilities.workspace?.applyEdit;
   canShowDisabledActions = !!params.capabilities.textDocument?.codeAction?.disabledSupport;
+  canInsertReplace = !!params.capabilities.textDocument?.completion?.completionItem?.insertReplaceSupport;
   if (params.initializationOptions?.settings) settings = normalizeSettings(params.initializationOptions.settings);
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
@@ -378,7 +383,20 @@ documents.onDidSave((e) => {
 });
 
 connection.onHover((p) => guarded('hover', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.hover?.(t.doc, p.position) ?? null; }));
-connection.onCompletion((p) => guarded('completion', null, () => { const t = featuresOf(p.textDocument.uri); return t?.features.completion?.(t.doc, p.position) ?? null; }));
+connection.onCompletion((p) => guarded('completion', null, () => {
+  const t = featuresOf(p.textDocument.uri);
+  const result = t?.features.completion?.(t.doc, p.position) ?? null;
+  return canInsertReplace ? result : plainCompletionEdits(result);
+}));
+
+/** A completion answer for a client without insertReplaceSupport: each InsertReplaceEdit becomes an edit of its insert
+ *  range, which eats nothing after the cursor. The same answer when there is none. */
+function plainCompletionEdits(result: CompletionList | CompletionItem[] | null): CompletionList | CompletionItem[] | null {
+  const items = Array.isArray(result) ? result : result?.items;
+  if (!items?.some((i) => i.textEdit && 'insert' in i.textEdit)) return result;
+  const plain = items.map((i) => (i.textEdit && 'insert' in i.textEdit ? { ...i, textEdit: { range: i.textEdit.insert, newText: i.textEdit.newText } } : i));
+  return Array.isArray(result) ? plain : { ...result!, items: plain };
+}
 connection.onCompletionResolve((item) => guarded('completion resolve', item, () => resolveCompletionItem(item)));
 connection.onDefinition((p) => guarded('definition', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.definition?.(t.doc, p.position) ?? []; }));
 connection.onReferences((p) => guarded('references', [], () => { const t = featuresOf(p.textDocument.uri); return t?.features.references?.(t.doc, p.position, p.context.includeDeclaration) ?? []; }));

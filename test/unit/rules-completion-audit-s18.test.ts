@@ -119,3 +119,18 @@ test('the `append` key, which Falco warns about at every release, is struck thro
     assert.equal(shown(keys.result).at(-1), 'append', target);
   }
 });
+
+test('inside a word, an item inserts before the cursor or replaces the whole word, as the user picks', () => {
+  const inField = complete(R('proc.na<|>me = x'));
+  const edit = item(inField.result, 'proc.name').textEdit as { newText: string; insert: TextEdit['range']; replace: TextEdit['range'] };
+  assert.equal(textAt(inField.text, edit.insert), 'proc.na');
+  assert.equal(textAt(inField.text, edit.replace), 'proc.name');
+  // A bracket argument after the word stays: only the name is replaced.
+  const bracket = complete(R('proc.an<|>ame[2] = x'));
+  assert.equal(textAt(bracket.text, (item(bracket.result, 'proc.aname').textEdit as { replace: TextEdit['range'] }).replace), 'proc.aname');
+  // In an output's %field too; at the end of a word, a plain edit as before.
+  const output = complete('- rule: R\n  desc: d\n  condition: evt.type = open\n  output: o %proc.cmd<|>line\n  priority: INFO\n');
+  assert.equal(textAt(output.text, (item(output.result, 'proc.cmdline').textEdit as { replace: TextEdit['range'] }).replace), 'proc.cmdline');
+  const atEnd = complete(R('proc.na<|> = x'));
+  assert.ok('range' in (item(atEnd.result, 'proc.name').textEdit as object));
+});

@@ -196,12 +196,33 @@ function openParen(text: string): number {
   return stack.length ? stack[stack.length - 1] : -1;
 }
 
+/**
+ * With the cursor inside a word (`proc.na|me`), each item replacing the typed part (`range`) also gives the range of
+ * the whole word, as an InsertReplaceEdit: the editor inserts by default (nothing after the cursor is eaten) and
+ * replaces the word when the user asks (VS Code: editor.suggest.insertMode, Shift+Enter). server.ts turns them back
+ * into plain edits of `insert` for a client that does not take them. Nothing changes when the word ends at the cursor.
+ */
+function replacingWord(result: CompletionList, ctx: CompletionContext, range: Range): CompletionList {
+  const end = wordEnd(ctx.file.model.text, ctx.offset);
+  if (end === ctx.offset) return result;
+  const replace = ctx.file.model.lines.range(wordStart(ctx.file.model.text, ctx.offset), end);
+  return {
+    ...result,
+    items: result.items.map((i) => (i.textEdit && 'range' in i.textEdit && i.textEdit.range === range
+      ? { ...i, textEdit: { newText: i.textEdit.newText, insert: range, replace } } : i)),
+  };
+}
+
 function conditionCompletion(ctx: CompletionContext, item: ModelItem, node: ScalarNode | undefined): CompletionList {
+  const range = ctx.file.model.lines.range(wordStart(ctx.file.model.text, ctx.offset), ctx.offset);
+  return replacingWord(conditionItems(ctx, item, node, range), ctx, range);
+}
+
+function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNode | undefined, range: Range): CompletionList {
   const { file, load, offset } = ctx;
   const text = file.model.text;
   const start = wordStart(text, offset);
   const typed = text.slice(start, offset);
-  const range = file.model.lines.range(start, offset);
   const before = node ? node.text.slice(0, valueIndexAt(node, start)) : '';
   const defs = load.after[file.order] ?? load.final;
   const source = sourceFor(item, file, defs);
@@ -272,7 +293,8 @@ function outputCompletion(ctx: CompletionContext, item: ModelItem): CompletionLi
   const pct = text[start - 1] === '%' ? start - 1 : text[start - 1] === '(' && text[start - 2] === '%' ? start - 2 : -1;
   if (pct < 0) return null;
   const defs = load.after[file.order] ?? load.final;
-  return list(fieldItems(sourceFor(item, file, defs), 'output', text.slice(start, offset), file.model.lines.range(start, offset), ctx.falcoVersion ?? LATEST_FALCO));
+  const range = file.model.lines.range(start, offset);
+  return replacingWord(list(fieldItems(sourceFor(item, file, defs), 'output', text.slice(start, offset), range, ctx.falcoVersion ?? LATEST_FALCO)), ctx, range);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
