@@ -134,3 +134,10 @@ test('inside a word, an item inserts before the cursor or replaces the whole wor
   const atEnd = complete(R('proc.na<|> = x'));
   assert.ok('range' in (item(atEnd.result, 'proc.name').textEdit as object));
 });
+
+test('override keys: the item\'s own keys first; another key is marked as needing the key in the item too', () => {
+  const keys = complete('- rule: Shell\n  condition: and proc.name = x\n  output: more\n  override:\n    <|>\n');
+  assert.deepEqual(shown(keys.result).slice(0, 2), ['condition', 'output']);
+  assert.match(item(keys.result, 'priority').detail ?? '', /the rule needs a 'priority' key too/);
+  assert.equal(item(keys.result, 'condition').detail, undefined);
+});

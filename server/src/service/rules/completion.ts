@@ -462,8 +462,13 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     const parent = entryBefore(item, offset);
     if (parent?.key === 'override' && !dash) {
       const existing = parent.value?.kind === 'map' ? new Set(parent.value.entries.map((e) => e.key)) : new Set<string>();
+      // Falco refuses an override entry for a key the item lacks (check_update_expected, rule_loader_reader.cpp
+      // 0.44.0:425-440) and a key the item has without an entry ("Unexpected key"): the item's own keys first.
+      const own = new Set(item.entries.map((e) => e.key));
       const keys = [...new Set([...APPENDABLE[kind], ...REPLACEABLE[kind]])];
-      return list(keyItems(keys, existing, range, target, false));
+      return list(keyItems(keys, existing, range, target, false).map((i) => (own.has(i.label)
+        ? { ...i, sortText: `0${i.sortText ?? i.label}` }
+        : { ...i, detail: `${i.detail ? `${i.detail} — ` : ''}the ${kind} needs a '${i.label}' key too`, sortText: `1${i.sortText ?? i.label}` })));
     }
     if (parent?.key === 'exceptions') {
       return list(keyItems(EXCEPTION_KEYS, new Set(), range, target, false));
