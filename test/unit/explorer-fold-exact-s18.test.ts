@@ -4,17 +4,9 @@
 // nanosecond stamp there; and alerts of one output from two hosts are not identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertStore, type ByteSource } from '../../server/src/service/explorer/alertStore';
+import { AlertStore } from '../../server/src/service/explorer/alertStore';
+import { MemorySource } from '../helpers/memorySource';
 import { outputFingerprint } from '../../server/src/service/explorer/extract';
-
-class MemorySource implements ByteSource {
-  data: Buffer;
-  constructor(text: string) { this.data = Buffer.from(text, 'utf8'); }
-  size(): number { return this.data.length; }
-  read(buffer: Buffer, offset: number, length: number, position: number): number {
-    return this.data.copy(buffer, offset, position, Math.min(this.data.length, position + length));
-  }
-}
 
 const RULE = 'Terminal shell in container';
 // Found offline by a birthday search over `process=sh<n>` (n up to 30,000): MurmurHash3 with the seed of the first

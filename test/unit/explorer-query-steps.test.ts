@@ -3,18 +3,10 @@
 // two steps, they answer exactly what the query run at once answers on the same alerts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertStore, QUERY_STEP, runSteps, type ByteSource, type QuerySteps } from '../../server/src/service/explorer/alertStore';
+import { AlertStore, QUERY_STEP, runSteps, type QuerySteps } from '../../server/src/service/explorer/alertStore';
+import { MemorySource } from '../helpers/memorySource';
 import { DistinctCounter } from '../../server/src/service/explorer/columns';
 import type { ExplorerFilter } from '../../server/src/protocol';
-
-class MemorySource implements ByteSource {
-  data: Buffer;
-  constructor(text: string) { this.data = Buffer.from(text, 'utf8'); }
-  size(): number { return this.data.length; }
-  read(buffer: Buffer, offset: number, length: number, position: number): number {
-    return this.data.copy(buffer, offset, position, Math.min(this.data.length, position + length));
-  }
-}
 
 const RULES = ['Terminal shell in container', 'Read sensitive file untrusted', 'Drop and execute new binary in container'];
 const PRIORITIES = ['Critical', 'Warning', 'Notice'];

@@ -3,18 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertStore, type ByteSource } from '../../server/src/service/explorer/alertStore';
-
-class MemorySource implements ByteSource {
-  data: Buffer;
-  reads = 0;
-  constructor(text: string) { this.data = Buffer.from(text, 'utf8'); }
-  append(text: string): void { this.data = Buffer.concat([this.data, Buffer.from(text, 'utf8')]); }
-  size(): number { return this.data.length; }
-  read(buffer: Buffer, offset: number, length: number, position: number): number {
-    this.reads++;
-    return this.data.copy(buffer, offset, position, Math.min(this.data.length, position + length));
-  }
-}
+import { MemorySource } from '../helpers/memorySource';
 
 const json = (rule: string, priority: string, time: string, output: string, extra = '') =>
   `{"hostname":"node-1","output":"${time.slice(11, 29)}: ${priority} ${output}","output_fields":{"container.name":"web"${extra}},"priority":"${priority}","rule":"${rule}","source":"syscall","tags":[],"time":"${time}"}`;

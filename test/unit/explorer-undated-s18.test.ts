@@ -3,18 +3,10 @@
 // them out and says how many, in the groups answer, a selection's answer (the report's) and the view's message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertStore, type ByteSource } from '../../server/src/service/explorer/alertStore';
+import { AlertStore } from '../../server/src/service/explorer/alertStore';
+import { MemorySource } from '../helpers/memorySource';
 import { viewTexts } from '../../client/src/explorer/treeText';
 import type { ExplorerLogInfo } from '../../server/src/protocol';
-
-class MemorySource implements ByteSource {
-  data: Buffer;
-  constructor(text: string) { this.data = Buffer.from(text, 'utf8'); }
-  size(): number { return this.data.length; }
-  read(buffer: Buffer, offset: number, length: number, position: number): number {
-    return this.data.copy(buffer, offset, position, Math.min(this.data.length, position + length));
-  }
-}
 
 const json = (rule: string, priority: string, time: string, output: string) =>
   `{"hostname":"node-1","output":"${time.slice(11, 29)}: ${priority} ${output}","output_fields":{},"priority":"${priority}","rule":"${rule}","source":"syscall","tags":[],"time":"${time}"}`;
