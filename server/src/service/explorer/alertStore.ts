@@ -101,7 +101,7 @@ const ITEMS_STEP = 100;
 /** Classes of identical alerts whose latest output is kept for comparing the next alerts with (the first compared leave first). */
 const OUTPUTS_KEPT = 16384;
 /**
- * Where the output of an alert is (AlertStore.batchKinds, classRawKinds): the bytes of an ASCII line of the chunk
+ * Where the output of an alert is (AlertStore.batchKinds, FoldTable.note): the bytes of an ASCII line of the chunk
  * (RAW_TEXT; RAW_ESCAPED: the body of a JSON string), the characters of another line of the chunk (LINE_TEXT,
  * LINE_ESCAPED), or neither (ELSEWHERE: a payload joined from several lines, a line longer than a chunk).
  */
@@ -110,6 +110,9 @@ const RAW_ESCAPED = 1;
 const LINE_TEXT = 2;
 const LINE_ESCAPED = 3;
 const ELSEWHERE = 4;
+/** A class's output place as FoldTable notes it: kind in the top three bits and start (within a 4 MB chunk) below, then the end. */
+const KIND_SHIFT = 29;
+const START_MASK = (1 << KIND_SHIFT) - 1;
 
 export class AlertStore {
   readonly strings = new StringTable();
@@ -128,13 +131,8 @@ export class AlertStore {
    */
   private readonly folds = new Column(Uint32Array);
   private readonly foldTable = new FoldTable();
-  /**
-   * Per class, where its latest alert's output is in the file (RAW kinds: bytes from the alert's offset), so that it
-   * is compared without parsing its line again.
-   */
-  private readonly classRawStarts = new Column(Uint32Array);
-  private readonly classRawEnds = new Column(Uint32Array);
-  private readonly classRawKinds = new Column(Int8Array);
+  // Per class, FoldTable notes where its latest alert's output is in the file (setClassOutput; RAW kinds: bytes from
+  // the alert's offset), so that it is compared without parsing its line again.
   /**
    * The latest output of the classes that had an alert compared with them lately (at most OUTPUTS_KEPT): its bytes
    * as written without the time prefix (`raw`, RAW kinds), and folded once computed.
@@ -150,10 +148,13 @@ export class AlertStore {
    * The classes are looked up a chunk at a time: the table's lookups (a table of tens of megabytes) then cost about
    * half what they cost one per alert among the parsing, which pushes the table out of the caches.
    */
-  private readonly batchPrints = new Column(Uint32Array);
-  private readonly batchStarts = new Column(Uint32Array);
-  private readonly batchEnds = new Column(Uint32Array);
-  private readonly batchKinds = new Column(Int8Array);
+  // (Typed arrays written in place, not Columns: V8 does not inline a Column's push on the indexing path, and the
+  // pushes of these and of three columns per class were about a third of what folding added to indexing.)
+  private batchPrints = new Uint32Array(4096);
+  private batchStarts = new Uint32Array(4096);
+  private batchEnds = new Uint32Array(4096);
+  private batchKinds = new Int8Array(4096);
+  private batchLength = 0;
   /** The alert of the batch being folded (its index in the batch, and its folded output once computed). */
   private readonly folding = { at: 0, folded: undefined as string | undefined };
   private readonly sameAsFolding = (cls: number) => this.isSameAsFolding(cls);
@@ -200,8 +201,8 @@ export class AlertStore {
 
   /** Memory held by the columns, in bytes. */
   get columnBytes(): number {
-    return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable,
-      this.classRawStarts, this.classRawEnds, this.classRawKinds].reduce((n, c) => n + c.byteLength, 0);
+    return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]
+      .reduce((n, c) => n + c.byteLength, 0);
   }
 
   /**
@@ -276,7 +277,7 @@ export class AlertStore {
       this.frequencies.add(buffer, first, lineStart, base + first);
       // A large log's fold classes get their table's room at once, from the alerts of its first chunk: at most one
       // per alert.
-      if (base === 0 && this.batchPrints.length > 0 && this.foldTable.size === 0) this.foldTable.reserve(this.batchPrints.length * (size / Math.max(1, lineStart)));
+      if (base === 0 && this.batchLength > 0 && this.foldTable.size === 0) this.foldTable.reserve(this.batchLength * (size / Math.max(1, lineStart)));
       this.indexedBytes = base + lineStart;
       budget -= lineStart - first;
       if (stopped) break;
@@ -289,9 +290,8 @@ export class AlertStore {
 
   private reset(): void {
     this.resets++;
-    for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable,
-      this.batchPrints, this.batchStarts, this.batchEnds, this.batchKinds]) c.clear();
-    for (const c of [this.classRawStarts, this.classRawEnds, this.classRawKinds]) c.clear();
+    for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]) c.clear();
+    this.batchLength = 0;
     this.outputsKept.clear();
     this.indexedBytes = 0;
     this.nextLine = 0;
@@ -414,40 +414,48 @@ export class AlertStore {
     this.containers.push(container !== undefined ? this.strings.id(container) : NO_ID);
     if (fingerprint < 0 && bytes && outputText === text) fingerprint = outputFingerprintOfBytes(text, bytes, base, outputStart, outputEnd, ruleId + 1);
     if (fingerprint < 0) fingerprint = outputFingerprint(outputText, outputStart, outputEnd, ruleId + 1);
-    this.batchPrints.push(fingerprint);
+    if (this.batchLength === this.batchPrints.length) this.growBatch();
+    const at = this.batchLength++;
+    this.batchPrints[at] = fingerprint;
     // Where the output is in the line's text: a decoded output (outputText is not the line) is found again from the span.
     const escaped = fromEscapedBytes || outputText !== text;
     // (The kinds of a line's escaped output are one more than its unescaped ones.)
-    this.batchKinds.push(kind === ELSEWHERE || (escaped && !span) ? ELSEWHERE : escaped ? kind + 1 : kind);
-    this.batchStarts.push(escaped ? span?.start ?? 0 : outputStart);
-    this.batchEnds.push(escaped ? span?.end ?? 0 : outputEnd);
+    this.batchKinds[at] = kind === ELSEWHERE || (escaped && !span) ? ELSEWHERE : escaped ? kind + 1 : kind;
+    this.batchStarts[at] = escaped ? span?.start ?? 0 : outputStart;
+    this.batchEnds[at] = escaped ? span?.end ?? 0 : outputEnd;
+  }
+
+  private growBatch(): void {
+    const length = 2 * this.batchPrints.length;
+    const grown = <T extends Uint32Array | Int8Array>(from: T, to: T) => { to.set(from as never); return to; };
+    this.batchPrints = grown(this.batchPrints, new Uint32Array(length));
+    this.batchStarts = grown(this.batchStarts, new Uint32Array(length));
+    this.batchEnds = grown(this.batchEnds, new Uint32Array(length));
+    this.batchKinds = grown(this.batchKinds, new Int8Array(length));
   }
 
   /** Finds the classes of identical alerts of the alerts indexed since the last call. */
   private foldBatch(): void {
-    const count = this.batchPrints.length;
+    const count = this.batchLength;
+    const prints = this.batchPrints;
     const first = this.folds.length;
     // The output's fingerprint (whose seed is the rule) with the other columns a class shares mixed in: alerts of one
     // output from several hosts are compared only with their own host's.
     for (let at = 0; at < count; at++) {
       const id = first + at;
       const columns = this.hosts.get(id) ^ Math.imul(this.sources.get(id), 0x85ebca6b) ^ Math.imul(this.containers.get(id), 0xc2b2ae35) ^ (this.priorities.get(id) << 24);
-      this.batchPrints.set(at, (this.batchPrints.get(at) + Math.imul(columns, 0x9e3779b1)) >>> 0);
+      prints[at] = prints[at] + Math.imul(columns, 0x9e3779b1);
     }
-    this.touched ^= this.foldTable.touch(this.batchPrints, count);
+    this.touched ^= this.foldTable.touch(prints, count);
     for (let at = 0; at < count; at++) {
       this.folding.at = at;
       this.folding.folded = undefined;
-      const cls = this.foldTable.classOf(this.batchPrints.get(at), first + at, this.sameAsFolding);
+      const classes = this.foldTable.size;
+      const cls = this.foldTable.classOf(prints[at], first + at, this.sameAsFolding);
       this.folds.push(cls);
-      if (cls === this.classRawKinds.length) {
-        this.classRawKinds.push(ELSEWHERE);
-        this.classRawStarts.push(0);
-        this.classRawEnds.push(0);
-        this.setClassOutput(cls, at);
-      }
+      if (cls === classes) this.setClassOutput(cls, at);
     }
-    for (const c of [this.batchPrints, this.batchStarts, this.batchEnds, this.batchKinds]) c.clear();
+    this.batchLength = 0;
   }
 
   /**
@@ -462,17 +470,19 @@ export class AlertStore {
       || this.sources.get(other) !== this.sources.get(id) || this.containers.get(other) !== this.containers.get(id)) return false;
     const folding = this.folding;
     const at = folding.at;
-    const kind = this.batchKinds.get(at);
+    const kind = this.batchKinds[at];
     let kept = this.outputsKept.get(cls);
     const known = kept !== undefined;
     kept ??= { raw: undefined, folded: undefined };
     let same = false;
     let mine: Buffer | undefined;
-    if (kind <= RAW_ESCAPED && this.classRawKinds.get(cls) === kind) {
-      if (!known && this.rawOutput(kind, this.offsets.get(other) + this.classRawStarts.get(cls), this.classRawEnds.get(cls) - this.classRawStarts.get(cls))) {
+    const place = this.foldTable.noteA(cls);
+    if (kind <= RAW_ESCAPED && place >>> KIND_SHIFT === kind) {
+      const start = place & START_MASK;
+      if (!known && this.rawOutput(kind, this.offsets.get(other) + start, this.foldTable.noteB(cls) - start)) {
         kept.raw = Buffer.from(this.rawAt.buffer.subarray(this.rawAt.start, this.rawAt.end));
       }
-      if (this.rawOutput(kind, this.offsets.get(id) + this.batchStarts.get(at), this.batchEnds.get(at) - this.batchStarts.get(at))) {
+      if (this.rawOutput(kind, this.offsets.get(id) + this.batchStarts[at], this.batchEnds[at] - this.batchStarts[at])) {
         const { buffer, start, end } = this.rawAt;
         same = kept.raw !== undefined && kept.raw.compare(buffer, start, end) === 0;
         if (!same) mine = Buffer.from(buffer.subarray(start, end));
@@ -493,10 +503,9 @@ export class AlertStore {
 
   /** Where the output of the alert at `at` in the batch is, for its class (whose latest it is). */
   private setClassOutput(cls: number, at: number): void {
-    const kind = this.batchKinds.get(at);
-    this.classRawKinds.set(cls, kind <= RAW_ESCAPED ? kind : ELSEWHERE);
-    this.classRawStarts.set(cls, this.batchStarts.get(at));
-    this.classRawEnds.set(cls, this.batchEnds.get(at));
+    const kind = this.batchKinds[at];
+    // A start within a chunk is below 4 MB, far under START_MASK.
+    this.foldTable.note(cls, ((kind <= RAW_ESCAPED ? kind : ELSEWHERE) << KIND_SHIFT) | this.batchStarts[at], this.batchEnds[at]);
   }
 
   /**
@@ -536,11 +545,11 @@ export class AlertStore {
 
   /** The folded output of alert `id`, at `at` in the batch: its output found in its line where the batch says. */
   private foldedOfBatch(at: number, id: number): string | undefined {
-    const kind = this.batchKinds.get(at);
+    const kind = this.batchKinds[at];
     const line = kind === ELSEWHERE ? undefined : this.chunkText(id);
     if (line === undefined) return this.readFolded(id);
-    const start = this.batchStarts.get(at);
-    const end = this.batchEnds.get(at);
+    const start = this.batchStarts[at];
+    const end = this.batchEnds[at];
     return kind === RAW_ESCAPED || kind === LINE_ESCAPED ? foldedText(jsonOutput(line, { start, end, escaped: true })) : foldedOutput(line, start, end);
   }
 

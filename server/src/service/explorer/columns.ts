@@ -115,11 +115,22 @@ export class FoldTable {
   /** Two numbers per slot, read together: the key, and the class plus one (0 marks an empty slot). */
   private table = new Uint32Array(2 * 4096);
   private bits = 12;
-  /** The latest alert of each class, by class. */
-  private readonly latestIds = new Column(Uint32Array);
+  /**
+   * Three numbers per class: its latest alert, and two the store keeps with it (`note`: where that alert's output is).
+   * One array written in place: a Column's push is a call on the indexing path (V8 does not inline it there).
+   */
+  private classes = new Uint32Array(3 * 1024);
+  private count = 0;
 
-  get size(): number { return this.latestIds.length; }
-  latest(cls: number): number { return this.latestIds.get(cls); }
+  get size(): number { return this.count; }
+  latest(cls: number): number { return this.classes[3 * cls]; }
+  /** The store's two numbers of class `cls` (0 for a new class until `note` sets them). */
+  noteA(cls: number): number { return this.classes[3 * cls + 1]; }
+  noteB(cls: number): number { return this.classes[3 * cls + 2]; }
+  note(cls: number, a: number, b: number): void {
+    this.classes[3 * cls + 1] = a;
+    this.classes[3 * cls + 2] = b;
+  }
 
   /** The class of alert `id` with `key`: the first class with that key that `same` accepts (`id` becomes its latest), or a new class. */
   classOf(key: number, id: number, same: (cls: number) => boolean): number {
@@ -129,30 +140,33 @@ export class FoldTable {
     for (;;) {
       const slot = table[2 * at + 1];
       if (slot === 0) break;
-      if (table[2 * at] === key && same(slot - 1)) { this.latestIds.set(slot - 1, id); return slot - 1; }
+      if (table[2 * at] === key && same(slot - 1)) { this.classes[3 * (slot - 1)] = id; return slot - 1; }
       at = (at + 1) & mask;
     }
-    const cls = this.latestIds.length;
-    this.latestIds.push(id);
+    const cls = this.count++;
+    if (3 * this.count > this.classes.length) this.growClasses(2 * this.classes.length);
+    this.classes[3 * cls] = id;
+    this.classes[3 * cls + 1] = 0;
+    this.classes[3 * cls + 2] = 0;
     table[2 * at] = key;
     table[2 * at + 1] = cls + 1;
-    if (this.latestIds.length * 2 > 1 << this.bits) this.grow();
+    if (this.count * 2 > 1 << this.bits) this.grow();
     return cls;
   }
 
   /**
-   * Reads the slots where the keys of `keys.get(0..n)` start, so that their cache lines are loaded at once (the reads
+   * Reads the slots where the keys of `keys[0..n)` start, so that their cache lines are loaded at once (the reads
    * do not wait for each other), before `classOf` probes them one by one: a quarter less time for a million classes.
    */
-  touch(keys: Column<Uint32Array>, n: number): number {
+  touch(keys: Uint32Array, n: number): number {
     const table = this.table;
     const shift = 32 - this.bits;
     let sum = 0;
-    for (let i = 0; i < n; i++) sum ^= table[2 * (Math.imul(keys.get(i), 0x9e3779b1) >>> shift) + 1];
+    for (let i = 0; i < n; i++) sum ^= table[2 * (Math.imul(keys[i], 0x9e3779b1) >>> shift) + 1];
     return sum;
   }
 
-  /** Makes room for `classes` classes at once (a large log: the table is not doubled again and again as it fills). */
+  /** Makes room for `classes` classes at once (a large log: the table is not rehashed again and again as it fills). */
   reserve(classes: number): void {
     let bits = this.bits;
     while (2 ** bits < 2 * classes && bits < 26) bits++;
@@ -165,10 +179,17 @@ export class FoldTable {
   clear(): void {
     this.table = new Uint32Array(2 * 4096);
     this.bits = 12;
-    this.latestIds.clear();
+    this.classes = new Uint32Array(3 * 1024);
+    this.count = 0;
   }
 
-  get byteLength(): number { return this.table.byteLength + this.latestIds.byteLength; }
+  get byteLength(): number { return this.table.byteLength + this.classes.byteLength; }
+
+  private growClasses(length: number): void {
+    const bigger = new Uint32Array(length);
+    bigger.set(this.classes.subarray(0, 3 * this.count));
+    this.classes = bigger;
+  }
 
   private grow(): void {
     const old = this.table;
