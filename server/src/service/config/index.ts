@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionKind, CompletionItemKind, MarkupKind, SymbolKind,
   type CodeAction, type CodeActionContext, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol,
-  type Hover, type Position, type Range,
+  type Hover, type Location, type Position, type Range,
 } from 'vscode-languageserver-types';
 import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { FALCO_CONFIG_SCHEMA, type ConfigNode } from '../../knowledge/falcoConfigSchema';
@@ -27,6 +27,7 @@ import { envReading, isVirtual, parseConfig, realSpan, scalarText, usesEnvironme
 import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
 import { checkSchema, keySince, keysOf, pathText, resolveAlternative, schemaAt, type ConfigPath } from './schemaCheck';
 import { configKeyDocRef } from '../completionDocs';
+import { aliasMarkdown, anchorSpan } from '../rules/hover';
 import { table } from '../../knowledge/table';
 
 export type ConfigService = DocumentFeatures;
@@ -144,6 +145,12 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
     hover(doc: TextDocument, position: Position): Hover | null {
       const model = modelOf(doc);
       const offset = model.lines.offsetAt(position);
+      // A YAML alias: the node it gives (model.ts readAliases), whose keys and values have hovers at the anchor.
+      const alias = model.aliases?.find((u) => u.at[0] <= offset && offset <= u.at[1]);
+      if (alias) {
+        const value = aliasMarkdown(model.text, (o) => model.lines.positionAt(o).line, doc.uri, alias);
+        return { contents: { kind: MarkupKind.Markdown, value }, range: model.lines.range(alias.at[0], alias.at[1]) };
+      }
       const at = locate(model.doc.contents as Node | null, offset);
       if (!at || !at.scalar || !at.scalar.range) return null;
       const range = model.lines.range(at.scalar.range[0], at.scalar.range[1]);
@@ -159,6 +166,15 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         text = [said, text].filter(Boolean).join('\n\n');
       }
       return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
+    },
+
+    definition(doc: TextDocument, position: Position): Location[] {
+      const model = modelOf(doc);
+      const offset = model.lines.offsetAt(position);
+      const alias = model.aliases?.find((u) => u.at[0] <= offset && offset <= u.at[1]);
+      if (!alias) return [];
+      const [start, end] = anchorSpan(model.text, alias);
+      return [{ uri: doc.uri, range: model.lines.range(start, end) }];
     },
 
     completion(doc: TextDocument, position: Position): CompletionList | null {

@@ -5,7 +5,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
 import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
-import { entryOf, scalarText, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
+import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
@@ -39,6 +39,57 @@ export function lineLink(uri: string, line: number, label: string): string {
 /** A URI as lineLink writes it in a link target (the characters that could end the target percent-encoded). */
 export function lineTarget(uri: string): string {
   return uri.replace(/[()<>\s"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** An alias of a YAML file read as yaml-cpp reads it: the `*name` and the span of the node its anchor gives. */
+export interface AliasAt { anchor: string; at: readonly [number, number]; target: readonly [number, number] }
+
+const ALIAS_HOVER_LINES = 12;
+const ALIAS_HOVER_WIDTH = 120;
+
+/**
+ * Where `&name` is written before the node it anchors (the node's span starts after the anchor and any tag): the
+ * anchor's own text, else the node's start.
+ */
+export function anchorSpan(text: string, alias: AliasAt): [number, number] {
+  const start = alias.target[0];
+  const mark = `&${alias.anchor}`;
+  const at = text.lastIndexOf(mark, start);
+  const between = at >= 0 ? text.slice(at + mark.length, start) : '';
+  // Only blanks, line breaks, comments and a tag may stand between an anchor and its node.
+  if (at >= 0 && /^(?:\s|#[^\r\n]*|![^\s]*)*$/.test(between)) return [at, at + mark.length];
+  return [start, start];
+}
+
+/** The alias of a rules file's model written at an offset (its `*name`, the offset at its end included). */
+export function aliasAt(aliases: readonly AliasUse[] | undefined, offset: number): AliasAt | undefined {
+  const use = aliases?.find((u) => u.at.start <= offset && offset <= u.at.end);
+  return use && { anchor: use.anchor, at: [use.at.start, use.at.end], target: [use.target.start, use.target.end] };
+}
+
+/**
+ * The hover of a YAML alias (rules files, falco.yaml, their blocks in manifests): the node yaml-cpp reads in its place
+ * (the anchored text, escaped and cut to a few lines), and a link to its anchor.
+ */
+export function aliasMarkdown(text: string, lineOf: (offset: number) => number, uri: string, alias: AliasAt): string {
+  const [start, end] = alias.target;
+  const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
+  const column = start - lineStart;
+  // A block node's span may end after its last line break (the `yaml` package's): no blank lines at its end.
+  const all = text.slice(start, end).replace(/\s+$/, '').split(/\r\n|\r|\n/);
+  // The node's later lines without the indentation of the line it starts on (its own, as written, beyond that).
+  const indent = Math.min(column, ...all.slice(1).filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+  const lines = all.map((l, i) => (i === 0 ? l : l.slice(Math.min(indent, l.length - l.trimStart().length))));
+  const shown = lines.slice(0, ALIAS_HOVER_LINES).map((l) => (l.length > ALIAS_HOVER_WIDTH ? `${l.slice(0, ALIAS_HOVER_WIDTH - 1)}…` : l));
+  const left = lines.length - shown.length;
+  const anchorAt = anchorSpan(text, alias)[0];
+  const line = lineOf(anchorAt);
+  const where = lineLink(uri, line, `${baseName(uri)}:${line + 1}`);
+  return markdown([
+    `**YAML alias** ${codeSpan(`*${alias.anchor}`)}: Falco's YAML reader (yaml-cpp) reads here the node anchored by ${codeSpan(`&${alias.anchor}`)} at ${where}:`,
+    start === end ? '(an empty node: null)' : codeBlock(shown.join('\n'), 'yaml'),
+    left > 0 ? `… ${left.toLocaleString('en-US')} more line${left === 1 ? '' : 's'} of the anchored node.` : undefined,
+  ]).value;
 }
 
 function baseName(uri: string): string {
@@ -601,6 +652,12 @@ function withReaders(value: string | undefined, token: RulesToken, ctx: HoverCon
 export function hoverAt(ctx: HoverContext): Hover | null {
   const { load, file, analysis, offset } = ctx;
   const lines = file.model.lines;
+  // A YAML alias: the node it gives (its tokens are the anchored text's, which has hovers of its own).
+  const alias = aliasAt(file.model.aliases, offset);
+  if (alias) {
+    const value = aliasMarkdown(file.model.text, (o) => lines.positionAt(o).line, file.uri, alias);
+    return { contents: { kind: 'markdown', value }, range: lines.range(alias.at[0], alias.at[1]) };
+  }
   const found = tokenAt(analysis, offset);
   if (found) {
     const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), found.token, ctx), found.token, ctx);

@@ -21,7 +21,7 @@ import { LIST_NAME, MACRO_NAME } from './schema';
 import type { Span } from './model';
 import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type NameKind, type RulesToken } from './semanticTokens';
 import type { LoadResult, LoadedFile } from './workspace';
-import { hoverAt } from './hover';
+import { aliasAt, anchorSpan, hoverAt } from './hover';
 import { completionAt } from './completion';
 import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
 import { selectionRangeAt } from './selection';
@@ -267,7 +267,13 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
     definition(doc, position) {
       const { load, file, offset } = at(doc, position);
       const symbol = symbolAt(load, file, offset);
-      if (!symbol) return [];
+      if (!symbol) {
+        // A YAML alias: its anchor.
+        const alias = aliasAt(file.model.aliases, offset);
+        if (!alias) return [];
+        const [start, end] = anchorSpan(file.model.text, alias);
+        return [{ uri: doc.uri, range: file.model.lines.range(start, end) }];
+      }
       return seenFrom(definitionsOf(load, symbol.kind, symbol.name), file).map(locationOf);
     },
     references(doc, position, includeDeclaration) {
