@@ -385,8 +385,8 @@ function describe(node: ModelNode | undefined): string {
   return 'an alias';
 }
 
-/** What Falco's reader finds of a rule override only after its collector has found the earlier rule. */
-const AFTER_COLLECTOR: ReadonlySet<Code> = new Set([Code.MissingOverrideEntry, Code.OverrideWithoutKey]);
+/** What Falco's reader finds of a rule override only after its collector has found the earlier rule (workspace.ts overrideRefusal). */
+const AFTER_COLLECTOR: ReadonlySet<Code> = new Set([Code.MissingOverrideEntry, Code.OverrideWithoutKey, Code.InvalidPriority]);
 
 /** Structural checks of one file plus the loader's findings about its items. */
 export function validateStructure(file: LoadedFile, load: LoadResult, reporter: Reporter, run: ItemCheckRunner = runDirectly(reporter)): void {
@@ -400,7 +400,7 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
     // A rule's override that no earlier rule meets: Falco's collector throws 'no previous rule' before the reader
     // checks a replaced key beside an append, or the item's keys against its override (rule_loader_reader.cpp
     // read_item, the same at 0.37.0 and 0.44.0:717-858: collector.append, then the replace block, then "Unexpected
-    // key"), so that is its one error. (The reader's earlier refusals note no missing rule: readerRefusesRuleOverride.)
+    // key"), so that is its one error. (The reader's earlier refusals note no missing rule: overrideRefusal.)
     const collectorFirst = item.kind === 'rule' && findings?.some((f) => f.code === 'no-previous-definition') === true;
     if (collectorFirst) run(item, 'structure', 'no-previous-rule', (sink) => validateItem(item, { report: (code, ...rest) => { if (!AFTER_COLLECTOR.has(code)) sink.report(code, ...rest); } }));
     else run(item, 'structure', '', (sink) => validateItem(item, sink));
@@ -929,9 +929,11 @@ function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', over
     }
     if (!entryOf(item, e.key)) r.report(Code.OverrideWithoutKey, e.keySpan, `'override' says '${e.key}: ${op}' but the ${kind} has no '${e.key}' key.`, { key: e.key });
   }
+  // Only a rule's reader looks for keys without an entry, and only among those an override could change: `source`
+  // and the like are read as they are (rule_loader_reader.cpp 0.44.0:704-716 expected_keys, 851-857).
+  if (kind !== 'rule') return;
   for (const e of item.entries) {
-    if (e === item.kindEntry || e.key === 'override' || e.key === 'append' || overridden.has(e.key)) continue;
-    if (!KEYS_BY_KIND[kind].includes(e.key)) continue; // reported as an unknown key
+    if (e === item.kindEntry || overridden.has(e.key) || !REPLACEABLE.rule.includes(e.key) || !readByFalco(item, e)) continue;
     const ops = [APPENDABLE[kind].includes(e.key) ? 'append' : undefined, REPLACEABLE[kind].includes(e.key) ? 'replace' : undefined].filter((x): x is string => !!x);
     r.report(Code.MissingOverrideEntry, e.keySpan, `Unexpected key '${e.key}': no corresponding entry under 'override' is defined.`, { key: e.key, ops });
   }

@@ -23,7 +23,7 @@ import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
 import { configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
-import { APPENDABLE, REPLACEABLE } from './schema';
+import { APPENDABLE, REPLACEABLE, isValidPriority } from './schema';
 import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
@@ -763,7 +763,9 @@ export function appendsCondition(item: ModelItem): boolean {
   const override = entryValue(item, 'override');
   if (overrideHasEntries(override)) {
     const op = override!.kind === 'map' ? scalarText(override!.entries.find((e) => e.key === 'condition')?.value) : undefined;
-    return op === 'append' || (op !== 'replace' && startsAsContinuation(item));
+    // A replaced condition is compiled whole, unless Falco refuses the item (then it is never compiled: the text
+    // starting with and/or is the fragment its author meant, and Falco's one error is the override's).
+    return op === 'append' || (startsAsContinuation(item) && (op !== 'replace' || overrideRefusal(item) !== undefined));
   }
   if (isLegacyAppend(item)) return true;
   return item.kind === 'rule' && startsAsContinuation(item) && lacksRuleKey(item);
@@ -847,12 +849,13 @@ interface ItemRecipe {
   warnEvttypes?: boolean;
   skipIfUnknownFilter?: boolean;
   /**
-   * An override Falco's reader refuses. A macro's, read as the append its text means (overrideDefines): with no
-   * earlier macro of its name it is read as the definition it would otherwise be. A rule's refused before the
-   * collector looks for the earlier rule (readerRefusesRuleOverride): with no earlier rule it changes nothing and
-   * is no 'no previous definition'. Either way Falco's one error is all that is said.
+   * An override Falco's reader refuses (overrideRefusal): Falco stops loading at its error, so the item changes
+   * nothing of an earlier definition of its name (the model shows none of its text merged). With no earlier
+   * definition, a macro's or list's is read as the definition it would otherwise be (no undefined macro besides
+   * Falco's one error); a rule's refused before the collector looks for the earlier rule ('reader') changes nothing
+   * and is no 'no previous definition', one refused after it ('collector') is that error.
    */
-  refused?: true;
+  refused?: Refusal;
 }
 
 const NO_OPS: ReadonlyMap<string, string> = new Map();
@@ -943,36 +946,61 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   const isOverride = override !== undefined && overrideHasEntries(override.value) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
-  const refused = isOverride && (item.kind === 'macro' ? ops.get('condition') !== 'append' : item.kind === 'rule' && readerRefusesRuleOverride(item, override!.value!, legacyAppend));
+  const refused = override && overrideHasEntries(override.value) ? overrideRefusal(item) : undefined;
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
     ops, present, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
-    ...(refused ? { refused: true as const } : {}),
+    ...(refused ? { refused } : {}),
   };
 }
 
 /**
- * Whether Falco's reader refuses a rule's override before its collector looks for the earlier rule
- * (rule_loader_reader.cpp read_item, the same at 0.37.0 and 0.44.0:672-858): decode_overrides throws for an override
- * written as a list, an operation that is no string or neither `append` nor `replace`, a key the operation cannot
- * change; `append: true` beside an override throws ERROR_OVERRIDE_APPEND; check_update_expected throws for an appended
- * key the item does not have before collector.append, and, where nothing is appended, for a replaced one before
- * collector.selective_replace. A replaced key missing beside an append, and an item key with no entry under
- * `override` ("Unexpected key"), are found after the collector, which throws first where no earlier rule exists.
+ * Where Falco's reader refuses an item's override: 'reader' before its collector looks for the earlier definition,
+ * 'collector' after the collector has met it (and appended to it: Falco still stops at the error).
  */
-function readerRefusesRuleOverride(item: ModelItem, override: ModelNode, legacyAppend: boolean): boolean {
-  if (override.kind !== 'map' || legacyAppend) return true;
+export type Refusal = 'reader' | 'collector';
+
+/**
+ * Whether (and where) Falco's reader refuses the override of a rule, macro or list item with an `override:` that has
+ * entries (rule_loader_reader.cpp read_item, the same order at 0.37.0:450-652 and 0.44.0:577-857). Every kind:
+ * decode_overrides throws for an override written as a list or an alias, an operation that is no string or neither
+ * `append` nor `replace`, a key the operation cannot change; `append: true` beside it throws ERROR_OVERRIDE_APPEND.
+ * A rule's check_update_expected throws for an appended key the item lacks before collector.append; for a replaced
+ * key it lacks, and for an unparsable replaced priority ("Invalid priority"), before collector.selective_replace,
+ * which is after collector.append where something is appended; last, a key of the item that an override could change
+ * but that has no entry under `override` ("Unexpected key"). validate.ts reports each of these.
+ */
+export function overrideRefusal(item: ModelItem): Refusal | undefined {
+  const override = entryValue(item, 'override');
+  if (!overrideHasEntries(override) || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return undefined;
+  if (override!.kind !== 'map' || isLegacyAppend(item)) return 'reader';
+  const kind = item.kind;
   let appends = false;
-  for (const e of override.entries) {
+  for (const e of override!.entries) {
     const op = e.value?.kind === 'scalar' ? scalarText(e.value) : undefined;
-    if (op === 'append' ? !APPENDABLE.rule.includes(e.key) : op !== 'replace' || !REPLACEABLE.rule.includes(e.key)) return true;
+    if (op === 'append' ? !APPENDABLE[kind].includes(e.key) : op !== 'replace' || !REPLACEABLE[kind].includes(e.key)) return 'reader';
     if (op === 'append') appends = true;
   }
-  for (const e of override.entries) {
-    if ((!appends || scalarText(e.value) === 'append') && !hasEntry(item, e.key)) return true;
+  if (kind !== 'rule') return undefined;
+  let replaceFails = false;
+  for (const e of override!.entries) {
+    const missing = !hasEntry(item, e.key);
+    if (scalarText(e.value) === 'append') { if (missing) return 'reader'; continue; }
+    const priority = e.key === 'priority' ? scalarText(entryValue(item, 'priority')) : '';
+    if (missing || (priority !== '' && (priority === undefined || !isValidPriority(priority)))) replaceFails = true;
   }
-  return false;
+  if (replaceFails) return appends ? 'collector' : 'reader';
+  return unexpectedOverrideKey(item, override!) ? 'collector' : undefined;
+}
+
+/** The first key of a rule item that an override could change (APPENDABLE, REPLACEABLE) with no entry under its `override` mapping. */
+export function unexpectedOverrideKey(item: ModelItem, override: ModelNode): MapEntry | undefined {
+  if (override.kind !== 'map') return undefined;
+  for (const e of item.entries) {
+    if (REPLACEABLE.rule.includes(e.key) && !override.entries.some((o) => o.key === e.key)) return e;
+  }
+  return undefined;
 }
 
 function newRule(recipe: ItemRecipe, item: ModelItem, file: LoadedFile): RuleDef {
@@ -1032,9 +1060,11 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       const name = recipe.name;
       const table = (recipe.kind === 'rule' ? defs.rules : recipe.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
       const previous = table.get(name);
+      // Falco stops at a refused override's error: the earlier definition stays as it was, without this item.
+      if (recipe.refused && previous) continue;
       if (recipe.change && (previous || !recipe.refused || recipe.kind === 'rule')) {
         if (!previous) {
-          if (!recipe.refused) note({ code: 'no-previous-definition', item });
+          if (recipe.refused !== 'reader') note({ code: 'no-previous-definition', item });
           continue;
         }
         table.set(name, applyChange(previous, recipe, item, file));
