@@ -31,6 +31,8 @@ export enum ConfigCode {
   NoRulesFile = 'config-no-rules-file',
   /** A rules path whose files an earlier rules path loads already: Falco loads them again. */
   RulesFileLoadedAgain = 'config-rules-file-loaded-again',
+  /** A top-level key that config_files changes through another key holding its yaml-cpp node (an anchor, an alias). */
+  SharedNode = 'config-shared-node',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -52,6 +54,7 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.RelativePath]: DiagnosticSeverity.Warning,
   [ConfigCode.NoRulesFile]: DiagnosticSeverity.Warning,
   [ConfigCode.RulesFileLoadedAgain]: DiagnosticSeverity.Information,
+  [ConfigCode.SharedNode]: DiagnosticSeverity.Information,
 };
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>, related?: DiagnosticRelatedInformation[]) => void;

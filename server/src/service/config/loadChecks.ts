@@ -24,7 +24,7 @@ import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
 import { SCHEMA_SINCE } from './schemaCheck';
 import { isRulesFileName, loadOrdinal, loadTimes, matchesWildcard, mergedRulesEntries, pathReading, type RulesPathEntry } from './rulesFiles';
-import { CONFIG_FILES_SINCE, includeEntries, sourceName, type MergedConfig, type Part } from './merge';
+import { CONFIG_FILES_SINCE, includeEntries, sourceName, type MergedConfig, type MergedKey, type Part } from './merge';
 
 export interface LoadCheckContext {
   target: string;
@@ -217,11 +217,46 @@ function checkMerge(view: View, ctx: LoadCheckContext): void {
   for (const [key, entry] of merged.keys) {
     for (const d of entry.dropped) {
       if (d.part.source !== merged.edited || d.by.source === merged.edited) continue;
+      // An empty value made a list by items appended through another key: said by checkSharedNode.
+      if (d.through !== undefined && entry.shared?.some((c) => c.part === d.by && c.how === 'appended')) continue;
       const by = view.name(d.by);
       const message = d.how === 'ignored'
         ? `Falco does not use this '${key}': this file is merged with strategy add-only, and ${by} already sets '${key}'.`
-        : `Falco does not use this '${key}': ${by}, merged after this file, sets '${key}' again and replaces it whole (config_files merges top-level keys only).`;
+        : d.through !== undefined
+          ? `Falco does not use this '${key}': ${oneNode(key, d.through)}, and ${by}, merged after this file, sets '${d.through}', which points that node at its value (yaml-cpp assigns to the node): '${key}' reads ${by}'s '${d.through}'.`
+          : `Falco does not use this '${key}': ${by}, merged after this file, sets '${key}' again and replaces it whole (config_files merges top-level keys only).`;
       ctx.report(ConfigCode.Overridden, keySpan(d.part.pair), message, { key, by: d.by.source.path });
+    }
+    checkSharedNode(view, key, entry, ctx);
+  }
+}
+
+/** The words for two top-level keys holding one yaml-cpp node (merge.ts SharedNodes). */
+function oneNode(key: string, other: string): string {
+  return `'${key}' and '${other}' are one node as yaml-cpp reads them (an alias gives its anchor's node itself, not a copy)`;
+}
+
+/**
+ * What config_files does to a key through another key holding its node (merge.ts SharedNodes): said at this file's
+ * pair of the key that changes without being written (items appended onto its node; a replacement is a dropped
+ * part, said above), and at this file's pair whose append or replacement changes another file's key too.
+ */
+function checkSharedNode(view: View, key: string, entry: MergedKey, ctx: LoadCheckContext): void {
+  const edited = view.edited;
+  for (const change of entry.shared ?? []) {
+    const mine = [...entry.parts, ...entry.dropped.map((d) => d.part)].find((p) => p.source === edited && String(p.pair.key.value) === key);
+    if (change.how === 'appended' && mine && change.part.source !== edited) {
+      ctx.report(ConfigCode.SharedNode, keySpan(mine.pair),
+        `Falco reads the items ${view.name(change.part)} appends to '${change.key}' in this '${key}' too: ${oneNode(key, change.key)}, and config_files appends list items onto the node (push_back).`,
+        { key, through: change.key });
+    }
+    if (change.part.source === edited && !mine) {
+      const holder = [...entry.parts, ...entry.dropped.map((d) => d.part)].find((p) => p.source !== edited && String(p.pair.key.value) === key);
+      const where = holder ? view.name(holder) : 'the configuration';
+      ctx.report(ConfigCode.SharedNode, keySpan(change.part.pair), change.how === 'appended'
+        ? `These items are appended to '${key}' of ${where} too: ${oneNode(change.key, key)}, and config_files appends list items onto the node (push_back).`
+        : `This replaces '${key}' of ${where} too: ${oneNode(change.key, key)}, and config_files points that node at this value (yaml-cpp assigns to the node).`,
+      { key: change.key, through: key });
     }
   }
 }

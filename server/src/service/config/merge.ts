@@ -21,7 +21,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
-import { scalarText, usesEnvironment, valueOf, valueText, type ConfigModel } from './model';
+import { realSpan, scalarText, usesEnvironment, valueOf, valueText, type ConfigModel } from './model';
 
 export type MergeStrategy = 'append' | 'override' | 'add-only';
 
@@ -53,6 +53,17 @@ export interface Dropped {
   /** The part that replaced it, or, for add-only, the part already there. */
   by: Part;
   how: 'replaced' | 'ignored';
+  /** Replaced through another top-level key holding the same yaml-cpp node (`by` sets that key): its name. */
+  through?: string;
+}
+
+/** A change of one key that another key of the same yaml-cpp node made (an anchor and its alias: SharedNodes). */
+export interface SharedChange {
+  /** The key the later file writes. */
+  key: string;
+  /** That file's pair. */
+  part: Part;
+  how: 'appended' | 'replaced';
 }
 
 export interface MergedKey {
@@ -60,6 +71,8 @@ export interface MergedKey {
   parts: Part[];
   /** Parts a later file replaced or an add-only file could not set. */
   dropped: Dropped[];
+  /** What later files did to this key through another key holding its node (SharedNodes). */
+  shared?: SharedChange[];
 }
 
 /** A start refusal of the merge itself, on a node of one of the files. */
@@ -272,6 +285,70 @@ function appendable(parts: readonly Part[]): boolean {
   return value === null || isSeq(value) || (isScalar(value) && value.value === null);
 }
 
+/**
+ * Which top-level keys hold one node, as yaml-cpp builds the merged document (yaml_helper.h include_config_file,
+ * 0.38.0-0.44.1). A key's value is a `detail::node` holding a reference to its data (`node_ref`); an alias gives the
+ * anchored node itself (NodeBuilder::OnAlias), so an anchored key and its aliases hold one node. Appending a list
+ * (`m_root[key].push_back(item)`) adds to the data every holder of that reference reads; replacing a key
+ * (`m_root[key] = n.second`, Node::AssignNode) points its node at the new data (node::set_ref), which every key
+ * holding that node reads, and a key new to the merge is a new node pointing at the included file's data (shared with
+ * the file's other keys of that node). yaml-cpp at c2bec4c (the one Falco 0.44 bundles): node/impl.h AssignNode,
+ * node/detail/node.h set_ref and push_back. Only top-level keys are followed (the merge writes no other).
+ */
+class SharedNodes {
+  private readonly cellOf = new Map<string, { ref: object }>();
+  private readonly refsOf = new Map<ConfigModel, Map<number, object>>();
+
+  /** The data a file's top-level value is in its file: an alias's is its anchor's node. */
+  private ref(model: ConfigModel, value: Node | null): object {
+    let refs = this.refsOf.get(model);
+    if (!refs) this.refsOf.set(model, refs = new Map());
+    const id = nodeIdentity(model, value);
+    if (id === undefined) return {};
+    let ref = refs.get(id);
+    if (!ref) refs.set(id, ref = {});
+    return ref;
+  }
+
+  /** The main file's key: its node, one per node of the file (aliases of one anchor share it). */
+  main(key: string, model: ConfigModel, value: Node | null, cells: Map<number, { ref: object }>): void {
+    const id = nodeIdentity(model, value);
+    let cell = id !== undefined ? cells.get(id) : undefined;
+    if (!cell) { cell = { ref: this.ref(model, value) }; if (id !== undefined) cells.set(id, cell); }
+    this.cellOf.set(key, cell);
+  }
+
+  /** A key new to the merge: a new node reading the included file's data. */
+  added(key: string, model: ConfigModel, value: Node | null): void {
+    this.cellOf.set(key, { ref: this.ref(model, value) });
+  }
+
+  /** The other keys reading the data list items are appended to through `key`. */
+  readingData(key: string): string[] {
+    const ref = this.cellOf.get(key)?.ref;
+    return [...this.cellOf].filter(([k, c]) => k !== key && c.ref === ref).map(([k]) => k);
+  }
+
+  /** The other keys holding the node `key` replaces the data of. */
+  holdingNode(key: string): string[] {
+    const cell = this.cellOf.get(key);
+    return [...this.cellOf].filter(([k, c]) => k !== key && c === cell).map(([k]) => k);
+  }
+
+  /** `key`'s node now reads the included file's value. */
+  replaced(key: string, model: ConfigModel, value: Node | null): void {
+    const cell = this.cellOf.get(key);
+    if (cell) cell.ref = this.ref(model, value); else this.added(key, model, value);
+  }
+}
+
+/** Where a top-level value's node is in its file: its own start, or, for a value an alias gives, its anchor's node's. */
+function nodeIdentity(model: ConfigModel, value: Node | null): number | undefined {
+  if (!value?.range) return undefined;
+  const real = realSpan(model, [value.range[0], value.range[1]]);
+  return real.whole ? real.whole.target[0] : real.span[0];
+}
+
 const KIND_WORDS = (value: Node | null): string => (isMap(value) ? 'a mapping' : isSeq(value) ? 'a list' : 'a text');
 
 /** Falco's configuration around the edited document, merged as the target release merges it. */
@@ -300,9 +377,13 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
   }
 
   const keys = new Map<string, MergedKey>();
+  const nodes = new SharedNodes();
+  const mainCells = new Map<number, { ref: object }>();
   for (const pair of topPairs(main.model.root)) {
     const key = String(pair.key.value);
-    if (!keys.has(key)) keys.set(key, { parts: [{ source: main, pair }], dropped: [] });
+    if (keys.has(key)) continue;
+    keys.set(key, { parts: [{ source: main, pair }], dropped: [] });
+    nodes.main(key, main.model, pair.value, mainCells);
   }
   const sources: ConfigSource[] = [main];
   const strategies = compareVersions(target, STRATEGIES_SINCE) >= 0;
@@ -332,6 +413,7 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
       const strategy = strategies ? file.entry.strategy : 'override';
       if (!current) {
         keys.set(key, { parts: [part], dropped: [] });
+        nodes.added(key, source.model, pair.value);
         continue;
       }
       if (strategy === 'add-only') {
@@ -347,16 +429,28 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
             data: { key } });
           continue;
         }
-        // An empty value becomes the list: it is dropped, not appended to.
-        if (current.parts.length === 1 && !isSeq(current.parts[0].pair.value)) {
-          current.dropped.push({ part: current.parts[0], by: part, how: 'replaced' });
-          current.parts = [part];
-        } else {
-          current.parts.push(part);
+        // Every key reading the data appended to gets the items (an anchored list and its aliases).
+        for (const k of [key, ...nodes.readingData(key)]) {
+          const entry = keys.get(k)!;
+          const through = k === key ? {} : { through: key };
+          // An empty value becomes the list: it is dropped, not appended to.
+          if (entry.parts.length === 1 && !isSeq(entry.parts[0].pair.value)) {
+            entry.dropped.push({ part: entry.parts[0], by: part, how: 'replaced', ...through });
+            entry.parts = [part];
+          } else {
+            entry.parts.push(part);
+          }
+          if (k !== key) (entry.shared ??= []).push({ key, part, how: 'appended' });
         }
       } else {
-        for (const old of current.parts) current.dropped.push({ part: old, by: part, how: 'replaced' });
-        current.parts = [part];
+        // Every key holding the node replaced reads the new value (an anchored key and its aliases).
+        for (const k of [key, ...nodes.holdingNode(key)]) {
+          const entry = keys.get(k)!;
+          for (const old of entry.parts) entry.dropped.push({ part: old, by: part, how: 'replaced', ...(k === key ? {} : { through: key }) });
+          entry.parts = [part];
+          if (k !== key) (entry.shared ??= []).push({ key, part, how: 'replaced' });
+        }
+        nodes.replaced(key, source.model, pair.value);
       }
     }
   }
