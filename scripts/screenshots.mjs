@@ -170,9 +170,9 @@ async function openTuningFixes() {
     await page.keyboard.press('Escape');
     await hidden('.action-widget');
     // The bulb may hold the answer given before the rules were loaded (only the report action): clicking it again
-    // shows that answer again, so move the cursor off and back to have the editor ask the server anew.
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowLeft');
+    // shows that answer again, so move the cursor to the line above and back to have the editor ask the server anew.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
   }
 }
 
@@ -229,6 +229,10 @@ const shots = {
 
   async 'quick-fix'() {
     await openFile('falco.log');
+    // The tuning fixes need the alert's rule: wait until a hover names it, then put the cursor on the alert (a move to
+    // another line, so the editor asks for the code actions anew).
+    await waitForRuleIdentified();
+    await goTo(1, 1);
     const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
     await goTo(at.line, at.column);
     await openTuningFixes();
@@ -260,6 +264,8 @@ const shots = {
   async report() {
     await openFile('falco.log');
     // The report names rules only once the server has loaded the official rules.
+    await waitForRuleIdentified();
+    await goTo(1, 1);
     const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
     await goTo(at.line, at.column);
     await openTuningFixes();
