@@ -12,6 +12,7 @@ import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
 
 export * from './types';
 export * from './falcoVersions';
+export { fixedFieldValues, type FixedValue } from './fieldValues';
 
 const fieldsByName = new Map<string, FieldInfo>();
 for (const f of FIELDS) fieldsByName.set(f.name, f);

@@ -192,6 +192,34 @@ export function configOutputAppends(host: ServiceHost, configPath: string, targe
   return out;
 }
 
+/**
+ * The plugins Falco loads by the configuration at `configPath` (merged with its config_files): those `load_plugins`
+ * names where the key is set, else every `plugins` entry (configuration.cpp load_plugins_node_defined, 0.37.0:490-530,
+ * 0.44.0:655-696); undefined where the file cannot be read.
+ */
+export function configLoadedPlugins(host: ServiceHost, configPath: string, target: string): string[] | undefined {
+  const text = host.readFile(configPath);
+  if (text === undefined) return undefined;
+  const main = parseConfig(text);
+  if (!main.root) return undefined;
+  const merged = mergeConfiguration({ host, target, path: configPath, model: main, parse: parseConfig, asMain: true });
+  const names: string[] = [];
+  const load = merged.keys.get('load_plugins');
+  if (load) {
+    for (const part of load.parts) for (const item of stringItems(part.pair.value)) names.push(valueText(item));
+    return names;
+  }
+  for (const part of merged.keys.get('plugins')?.parts ?? []) {
+    const value = part.pair.value;
+    if (!isSeq(value)) continue;
+    for (const entry of value.items) {
+      const name = isMap(entry) ? valueOf(entry, 'name') : undefined;
+      if (isScalar(name) && name.value !== null) names.push(valueText(name));
+    }
+  }
+  return names;
+}
+
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
 /** The n-th load of a rules file in words (`second`, `third`, …, `11th`): both sides say a repeated load so. */

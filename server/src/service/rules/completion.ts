@@ -1,13 +1,14 @@
 // Completion in rules files: item snippets, keys by item kind, values of priority/source/boolean/override keys, tags,
 // and inside conditions fields (filtered by the rule's source and by what is typed), macros and lists visible in load
-// order, operators that suit the field before the cursor, `and`/`or`/`not`, event names as evt.type values; `%fields` in
+// order, operators that suit the field before the cursor, `and`/`or`/`not`, event names as evt.type values and the fixed
+// values of other fields (knowledge fieldValues.ts); `%fields` in
 // outputs; list names in `items:` and exception values. Replace ranges are document ranges, exact inside every scalar style.
 import {
   CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Range,
 } from 'vscode-languageserver-types';
 import {
   allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, deprecatedAt, LATEST_FALCO, newerThanTarget,
-  compareVersions, EVENT_NAMES_SINCE, falcoRelease, RULE_KEYS_SINCE,
+  compareVersions, EVENT_NAMES_SINCE, falcoRelease, RULE_KEYS_SINCE, fixedFieldValues,
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type ScalarNode } from './model';
@@ -28,6 +29,8 @@ export interface CompletionContext {
   offset: number;
   /** The Falco release the rules are checked for (falcoLens.falcoVersion); the latest when absent. */
   falcoVersion?: string;
+  /** The plugins falco.yaml loads, where known (the `source:` values). */
+  loadedPlugins?: () => readonly string[] | undefined;
 }
 
 /**
@@ -174,8 +177,49 @@ function eventTypeItems(range: Range, target: string): CompletionItem[] {
   });
 }
 
+/** Characters of a bare value in a condition (libsinsp parser.cpp RGX_BARESTR): evt.dir's `<` and `>` among them. */
+const BARE_CHAR = /[^()"'\s=,]/;
+/** A field name, then an equality operator, ending a condition text (the value is being typed after it). */
+const EQUALS_AT_END = /([A-Za-z]\w*(?:\.[A-Za-z]\w*)+)\s*(?:==|=|!=)\s*$/;
+/** A field name, then a list operator, ending a condition text (the text before a list's `(`). */
+const LIST_OP_AT_END = /([A-Za-z]\w*(?:\.[A-Za-z]\w*)+)\s+(?:in|intersects|pmatch)\s*$/;
+
+/**
+ * The field whose value is being typed at the end of `before` (a condition's text up to the value): after `=`, `==`,
+ * `!=` (`list: false`), or among the values of `in (`, `intersects (`, `pmatch (` (`list: true`). Only the last 200
+ * characters before the operator are read.
+ */
+function comparedField(before: string): { field: string; list: boolean } | undefined {
+  const equals = EQUALS_AT_END.exec(before.slice(-200));
+  if (equals) return { field: equals[1], list: false };
+  const paren = openParen(before);
+  if (paren < 0) return undefined;
+  const op = LIST_OP_AT_END.exec(before.slice(Math.max(0, paren - 200), paren));
+  return op ? { field: op[1], list: true } : undefined;
+}
+
+/**
+ * The values offered for `field` in a rule of `source`: event names for evt.type, else the field's fixed set of
+ * values (knowledge fieldValues.ts) where the source has the field; undefined for any other field.
+ */
+function fieldValueItems(field: string, source: string, range: Range, target: string): CompletionItem[] | undefined {
+  if (EVENT_TYPE_FIELDS.has(field)) return eventTypeItems(range, target);
+  const values = fixedFieldValues(field);
+  const info = values && lookupField(field)?.field;
+  if (!values || !info || info.name !== field || !info.sources.includes(source as FieldInfo['sources'][number])) return undefined;
+  return values.map((x, i) => forTarget({
+    label: x.value, kind: CompletionItemKind.EnumMember, detail: `${field}: ${x.meaning}`, sortText: String(i).padStart(3, '0'),
+    textEdit: { range, newText: x.value },
+  }, x.since, target));
+}
+
 function transformerItems(range: Range, target: string): CompletionItem[] {
   return TRANSFORMERS.map((t) => forTarget({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name }, t.since, target));
+}
+
+/** `val()`: the value of another field, from 0.38 (parser.cpp try_parse_transformer_or_val). */
+function valItems(range: Range, target: string): CompletionItem[] {
+  return keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target));
 }
 
 function keywordItems(words: string[], range: Range): CompletionItem[] {
@@ -236,11 +280,18 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
     ]),
   ];
 
+  // A value of a field with known values (evt.type's event names, a fixed set): typed as a bare value, `<` included.
+  const bareStart = wordStart(text, offset, BARE_CHAR);
+  const compared = node ? comparedField(bareStart === start ? before : node.text.slice(0, valueIndexAt(node, bareStart))) : undefined;
+  if (compared) {
+    const valueRange = bareStart === start ? range : file.model.lines.range(bareStart, offset);
+    const values = fieldValueItems(compared.field, source, valueRange, target);
+    if (values) return list(compared.list ? [...nameItems(defs.lists.keys(), 'list', valueRange), ...values] : [...values, ...(EVENT_TYPE_FIELDS.has(compared.field) ? [] : valItems(range, target))]);
+  }
   const paren = openParen(before);
   if (paren >= 0) {
     const head = before.slice(0, paren).trimEnd();
     const lastWord = /(\S+)$/.exec(head)?.[1] ?? '';
-    if (lastWord === 'in' && EVENT_TYPE_FIELDS.has(/(\S+)\s+in$/.exec(head)?.[1] ?? '')) return list([...nameItems(defs.lists.keys(), 'list', range), ...eventTypeItems(range, target)]);
     if (LIST_OPERATORS.has(lastWord) || MODIFIER_NAMES.has(lastWord)) return list(nameItems(defs.lists.keys(), 'list', range));
   }
   const trimmed = before.trimEnd();
@@ -274,12 +325,11 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
     const op = operatorInfo(last);
     // `exists` takes no value: the check is complete (parser.cpp parse_condition, lex_unary_op).
     if (op?.arity === 'unary') return list(keywordItems(['and', 'or', 'and not'], range));
-    if ((last === '=' || last === '==' || last === '!=') && EVENT_TYPE_FIELDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(eventTypeItems(range, target));
     if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
     // A string operator takes oneof/anyof/allof and a list from 0.44 (parser.cpp lex_str_op_modifier), and any
     // operator with a value val() of another field from 0.38.
     const modifiers = op?.acceptsModifier ? OPERATOR_MODIFIERS.map((m) => forTarget({ label: m.name, kind: CompletionItemKind.Keyword, detail: 'operator modifier: a list follows', textEdit: { range, newText: m.name } }, m.since, target)) : [];
-    if (operatorRejection(last, 'CHARBUF') === undefined) return list([...keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target)), ...modifiers]);
+    if (operatorRejection(last, 'CHARBUF') === undefined) return list([...valItems(range, target), ...modifiers]);
     return list(modifiers);
   }
   // After a complete comparison or macro: join with the next one.
@@ -388,6 +438,33 @@ function tagItems(range: Range, defs: Definitions, present: ReadonlySet<string>)
   return out;
 }
 
+/**
+ * `source:` values: the built-in syscall, the sources of the loaded rules, the sources of the plugins falco.yaml loads
+ * (where known), then the other plugin sources Falco Lens knows, last and saying they are not loaded here.
+ */
+function sourceItems(range: Range, defs: Definitions, loadedPlugins: readonly string[] | undefined): CompletionItem[] {
+  const rules = new Map<string, number>();
+  for (const rule of defs.rules.values()) rules.set(rule.source, (rules.get(rule.source) ?? 0) + 1);
+  const byPlugins = new Map<string, string[]>();
+  for (const plugin of loadedPlugins ?? []) {
+    for (const source of KNOWN_SOURCES) if (PLUGIN_SOURCES[source]?.includes(plugin)) byPlugins.set(source, [...(byPlugins.get(source) ?? []), plugin]);
+  }
+  const out: CompletionItem[] = [];
+  const add = (source: string, detail: string, rank: number) => {
+    if (out.some((i) => i.label === source)) return;
+    out.push({ label: source, kind: CompletionItemKind.EnumMember, detail, sortText: `${rank}${String(out.length).padStart(3, '0')}`, textEdit: { range, newText: source } });
+  };
+  const detail = (source: string, what: string | undefined) => {
+    const n = rules.get(source);
+    const plugins = byPlugins.get(source);
+    return [what, n ? `${n} loaded rule${n === 1 ? '' : 's'}` : undefined, plugins ? `plugin ${plugins.join(', ')} loaded by falco.yaml` : undefined].filter((x) => x).join(', ');
+  };
+  add('syscall', detail('syscall', 'kernel events (built in)'), 0);
+  for (const source of [...rules.keys(), ...byPlugins.keys()]) add(source, detail(source, undefined), 0);
+  for (const source of KNOWN_SOURCES) add(source, `plugin ${PLUGIN_SOURCES[source]?.join(', ')}: not loaded${loadedPlugins ? ' by falco.yaml' : ''} nor used by the loaded rules`, 1);
+  return out;
+}
+
 /** The tags an item's `tags` list has. */
 function tagsOf(item: ModelItem): Set<string> {
   const tags = entryOf(item, 'tags')?.value;
@@ -445,9 +522,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     }
     if (indent.length !== keyColumn && !(lineBefore.trimStart().startsWith('-'))) return null;
     if (key === 'priority') return list(valueItems(PRIORITIES, range, CompletionItemKind.EnumMember, priorityMarkdown));
-    if (key === 'source') {
-      return list(KNOWN_SOURCES.map((s) => ({ label: s, kind: CompletionItemKind.EnumMember, detail: PLUGIN_SOURCES[s] ? `plugin ${PLUGIN_SOURCES[s].join(', ')}` : 'kernel events', textEdit: { range, newText: s } })));
-    }
+    if (key === 'source') return list(sourceItems(range, load.after[file.order] ?? load.final, ctx.loadedPlugins?.()));
     if (['enabled', 'capture', 'warn_evttypes', 'skip-if-unknown-filter', 'append'].includes(key)) return list(valueItems(['true', 'false'], range, CompletionItemKind.Value));
     if (key === 'condition' && scalarText(entryOf(item, 'condition')?.value) === undefined) return conditionCompletion(ctx, item, undefined);
     return null;

@@ -155,7 +155,7 @@ export function createRulesService(host: ServiceHost): RulesService {
       return usageCache.usage;
     };
     const features: DocumentFeatures = {
-      ...createRulesNavigation({ host, loadFor, loadAll, outputAppends: () => index.outputAppends() }),
+      ...createRulesNavigation({ host, loadFor, loadAll, outputAppends: () => index.outputAppends(), loadedPlugins: () => index.loadedPlugins() }),
       diagnostics(doc: TextDocument, token?: Cancellation): Diagnostic[] {
         const { load, file } = loadFor(doc);
         return diagnoseFile(file, load, usageOf(load), token, checks, host.settings().falcoVersion, index.outputAppends());

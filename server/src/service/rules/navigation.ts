@@ -222,6 +222,8 @@ export interface RulesNavigationDeps {
   loadAll(): LoadResult;
   /** What falco.yaml's append_output adds to the rules' outputs at the target (RulesWorkspaceIndex.outputAppends). */
   outputAppends?(): readonly OutputAppend[];
+  /** The plugins falco.yaml loads, where known (RulesWorkspaceIndex.loadedPlugins): the `source:` completion's. */
+  loadedPlugins?(): readonly string[] | undefined;
 }
 
 export interface RulesNavigation {
@@ -262,7 +264,7 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
     },
     completion(doc, position) {
       const { load, file, offset } = at(doc, position);
-      return completionAt({ load, file, analysis: analyzeFile(file.model), offset, falcoVersion: deps.host.settings().falcoVersion });
+      return completionAt({ load, file, analysis: analyzeFile(file.model), offset, falcoVersion: deps.host.settings().falcoVersion, loadedPlugins: deps.loadedPlugins });
     },
     definition(doc, position) {
       const { load, file, offset } = at(doc, position);

@@ -21,7 +21,7 @@ import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
-import { configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
+import { configLoadedPlugins, configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
 import { LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { APPENDABLE, REPLACEABLE, isValidPriority } from './schema';
 import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
@@ -388,6 +388,12 @@ export class RulesWorkspaceIndex {
    * from the configuration `falcoLens.falcoConfigFile` names; read again when the rules files are listed again (a
    * configuration saved, files changed on disk).
    */
+  /** The plugins the configuration `falcoLens.falcoConfigFile` names loads (configLoadedPlugins), undefined without one. */
+  loadedPlugins(): readonly string[] | undefined {
+    const settings = this.host.settings();
+    return settings.falcoConfigFile ? configLoadedPlugins(this.host, settings.falcoConfigFile, settings.falcoVersion ?? LATEST_FALCO) : undefined;
+  }
+
   outputAppends(): readonly OutputAppend[] {
     const settings = this.host.settings();
     const files = this.files();
