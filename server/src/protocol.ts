@@ -30,7 +30,25 @@ export interface ReportResult { markdown: string }
 
 // ---- Alert Explorer: the client's tree view queries the server's alert index through these requests. ----
 
-export type ExplorerGroupBy = 'rule' | 'priority' | 'hostname' | 'source' | 'container';
+/**
+ * `namespace`, `pod` and `image`: the alert's k8s.ns.name, k8s.pod.name (a group key `namespace/pod`) and container
+ * image (`repository:tag`), from a JSON alert's output_fields or the fields Falco appends to a text output; an alert
+ * without the field is in the group of key ''.
+ */
+export type ExplorerGroupBy = 'rule' | 'priority' | 'hostname' | 'source' | 'container' | 'namespace' | 'pod' | 'image';
+
+/**
+ * How the tree and a report name the group of alerts without the grouping's value (key ''): the alerts of a host
+ * process, a log without the field, a payload without it.
+ */
+export function emptyGroupLabel(groupBy: ExplorerGroupBy): string {
+  switch (groupBy) {
+    case 'namespace': return '(no namespace)';
+    case 'pod': return '(no pod)';
+    case 'image': return '(no image)';
+    default: return '(none)';
+  }
+}
 
 export interface ExplorerFilter {
   /** Case-insensitive substring of the alert line. */
@@ -41,6 +59,12 @@ export interface ExplorerFilter {
   rules?: string[];
   hostname?: string;
   source?: string;
+  /** Only alerts of this Kubernetes namespace (k8s.ns.name). */
+  namespace?: string;
+  /** Only alerts of this pod: `namespace/pod` (a group key of the pod grouping), or the pod's name in any namespace. */
+  pod?: string;
+  /** Only alerts of this container image: `repository:tag` (a group key of the image grouping), or the repository with any tag. */
+  image?: string;
   /** Epoch milliseconds, inclusive bounds. */
   since?: number;
   until?: number;

@@ -1,4 +1,5 @@
-// The Alert Explorer: a tree of the alerts of one log, grouped (by rule, priority, host, source or container),
+// The Alert Explorer: a tree of the alerts of one log, grouped (by rule, priority, host, source, container, Kubernetes
+// namespace or pod, or container image),
 // filtered, deduplicated and followed. The client parses nothing: every node comes from the server's index through
 // custom requests. What items show is built by treeText.ts (values from the log revealed); tooltips are built with
 // appendText/appendCodeblock and are never trusted.
@@ -6,7 +7,7 @@ import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
-import { GROUP_LABELS, PRIORITY_NAMES, alertTexts, groupTexts, viewTexts, type TooltipPart } from './treeText';
+import { GROUP_LABELS, PRIORITY_NAMES, alertTexts, filterText, groupTexts, parseFilterText, viewTexts, type TooltipPart } from './treeText';
 import { displayMessage } from '../../../server/src/service/displayPath';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
@@ -292,7 +293,10 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     }),
     vscode.commands.registerCommand('falcoLens.explorer.filter', async (filter?: ExplorerFilter) => {
       if (filter) { explorer.setFilter(filter); return; }
-      const text = await vscode.window.showInputBox({ prompt: 'Show alerts whose line contains (case-insensitive; empty for all)', value: explorer.settings.filter.text ?? '' });
+      const text = await vscode.window.showInputBox({
+        prompt: 'Show alerts whose line contains (case-insensitive; empty for all); ns:NAME, pod:NAME, image:NAME keep one Kubernetes namespace, pod or container image',
+        value: filterText(explorer.settings.filter),
+      });
       if (text === undefined) return;
       const priority = await vscode.window.showQuickPick(
         [{ label: 'Any priority', value: undefined as number | undefined }, ...PRIORITY_NAMES.slice(0, 7).map((name, i) => ({ label: `${name} or more severe`, value: i }))],
@@ -300,8 +304,7 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
       if (!priority) return;
       const window = await vscode.window.showQuickPick(TIME_WINDOWS, { placeHolder: 'Time of the alerts' });
       if (!window) return;
-      const next: ExplorerFilter = {};
-      if (text) next.text = text;
+      const next: ExplorerFilter = parseFilterText(text);
       if (priority.value !== undefined) next.minPriority = priority.value;
       if (window.lastMs !== undefined) {
         const latest = await explorer.latestAlertTime().catch(() => undefined);

@@ -5,10 +5,17 @@
 // reordering characters written as \uXXXX, control characters removed), and the tooltip's code block through
 // revealInvisible; the tooltips are Markdown built with appendText/appendCodeblock and never trusted.
 import { plainTitle, revealInvisible } from '../../../server/src/service/markdown';
-import { undatedText, type ExplorerAlertItem, type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerLogInfo } from '../../../server/src/protocol';
+import { emptyGroupLabel, undatedText, type ExplorerAlertItem, type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerLogInfo } from '../../../server/src/protocol';
 
 export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
-export const GROUP_LABELS: Record<ExplorerGroupBy, string> = { rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container' };
+export const GROUP_LABELS: Record<ExplorerGroupBy, string> = {
+  rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container', namespace: 'Namespace', pod: 'Pod', image: 'Image',
+};
+
+/** What the group of alerts without a namespace, pod or image holds, for its tooltip. */
+const WITHOUT_FIELD: Partial<Record<ExplorerGroupBy, string>> = {
+  namespace: 'k8s.ns.name', pod: 'k8s.pod.name', image: 'container.image.repository nor container.image',
+};
 
 /** Longer than any summary the server sends (alertStore.ts SUMMARY_CHARS): a label is cut by the view, not here. */
 const LABEL_CHARS = 1000;
@@ -24,12 +31,16 @@ export type TooltipPart = { text: string } | { code: string };
 export interface ItemTexts { label: string; description: string; tooltip: TooltipPart[] }
 
 export function groupTexts(groupBy: ExplorerGroupBy, g: ExplorerGroup, dedupe: boolean): ItemTexts {
-  const label = groupBy === 'priority' ? priorityName(Number(g.key)) : shown(g.key) || '(none)';
+  const label = groupBy === 'priority' ? priorityName(Number(g.key)) : shown(g.key) || emptyGroupLabel(groupBy);
   const tooltip: TooltipPart[] = [
     { text: `${GROUP_LABELS[groupBy]}: ${label}\n\n` },
     { text: `${g.count} alerts, ${g.distinct} distinct; most severe: ${priorityName(g.priority)}` },
   ];
   if (g.firstTime !== undefined) tooltip.push({ text: `\n\nfirst ${new Date(g.firstTime).toISOString()}, last ${new Date(g.lastTime ?? g.firstTime).toISOString()}` });
+  const field = WITHOUT_FIELD[groupBy];
+  if (field && g.key === '') {
+    tooltip.push({ text: `\n\nAlerts that carry no ${field} (or carry <NA>): host processes, plugin events, a JSON alert without the field in output_fields, a text alert without the fields Falco appends (the container plugin's suggested output, -pk).` });
+  }
   if (!g.identified) tooltip.push({ text: '\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text (by the output\'s key names where it starts with them).' });
   return { label, description: dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count), tooltip };
 }
@@ -63,9 +74,42 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
   if (dedupe) parts.push('duplicates folded');
   const filters: string[] = [];
   if (f.text) filters.push(`"${shown(f.text)}"`);
+  for (const [key, value] of filterTokens(f)) filters.push(`${key}:${shown(value)}`);
   if (f.minPriority !== undefined) filters.push(`≥ ${priorityName(f.minPriority)}`);
   if (window) filters.push(window);
   if (filters.length) parts.push(`filter ${filters.join(', ')}`);
   if (window && undated) parts.push(undatedText(undated));
   return { message: parts.join(' · '), description: shown(log.path.split('/').pop() ?? '') };
+}
+
+/** The filter keys typed in the filter's text box, and the filter's field each sets. */
+const FILTER_KEYS = { ns: 'namespace', pod: 'pod', image: 'image' } as const;
+type FilterKey = keyof typeof FILTER_KEYS;
+
+/** The filter's `ns:`, `pod:` and `image:` values, in the order the text box shows them. */
+function filterTokens(f: ExplorerFilter): [FilterKey, string][] {
+  return (Object.keys(FILTER_KEYS) as FilterKey[]).flatMap((key) => {
+    const value = f[FILTER_KEYS[key]];
+    return value !== undefined ? [[key, value] as [FilterKey, string]] : [];
+  });
+}
+
+/**
+ * Reads the filter's text box: words `ns:NAME`, `pod:NAME` (`namespace/pod`, or a pod's name in any namespace) and
+ * `image:NAME` (`repository:tag`, or a repository with any tag) keep one namespace, pod or image; the rest, as typed,
+ * is the text the alert's line contains. The last of a key counts.
+ */
+export function parseFilterText(input: string): Pick<ExplorerFilter, 'text' | 'namespace' | 'pod' | 'image'> {
+  const filter: Pick<ExplorerFilter, 'text' | 'namespace' | 'pod' | 'image'> = {};
+  const rest = input.replace(/(^|\s)(ns|pod|image):(\S+)/g, (_all, _blank: string, key: FilterKey, value: string) => {
+    filter[FILTER_KEYS[key]] = value;
+    return '';
+  }).trim();
+  if (rest) filter.text = rest;
+  return filter;
+}
+
+/** The text box's text for a filter (parseFilterText reads it back). */
+export function filterText(f: ExplorerFilter): string {
+  return [f.text ?? '', ...filterTokens(f).map(([key, value]) => `${key}:${value}`)].filter((part) => part !== '').join(' ');
 }

@@ -17,7 +17,7 @@ import {
   type ExplorerAlertTextParams, type ExplorerAlertTextResult, type ExplorerAlertsParams, type ExplorerAlertsResult,
   type ExplorerCloseParams, type ExplorerFollowParams, type ExplorerGroupsParams, type ExplorerGroupsResult,
   type ExplorerLogInfo, type ExplorerOpenParams, type ExplorerReportParams, type ExplorerReportResult, type ExplorerGroupBy,
-  undatedText,
+  emptyGroupLabel, undatedText,
 } from '../protocol';
 import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { displayPath, revealAll } from '../service/displayPath';
@@ -56,7 +56,9 @@ const MAX_REPORT_ALERTS = 5000;
 const TURN_MS = 15;
 /** The most turns of the event loop a long request lets go by at once while messages come in and are handled. */
 const MAX_TURNS = 16;
-const GROUP_NAMES: Record<ExplorerGroupBy, string> = { rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container' };
+const GROUP_NAMES: Record<ExplorerGroupBy, string> = {
+  rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container', namespace: 'namespace', pod: 'pod', image: 'image',
+};
 
 /** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
 class FileSource implements ByteSource {
@@ -378,7 +380,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
     const scope: string[] = [];
     if (p.groupBy !== undefined) {
-      const label = p.groupBy === 'priority' ? PRIORITY_NAMES[Number(p.group)] ?? String(p.group) : String(p.group ?? '') || '(none)';
+      const label = p.groupBy === 'priority' ? PRIORITY_NAMES[Number(p.group)] ?? String(p.group) : String(p.group ?? '') || emptyGroupLabel(p.groupBy);
       scope.push(`the ${GROUP_NAMES[p.groupBy] ?? 'group'} ${codeSpan(label)}`);
     }
     if (p.filter && Object.keys(p.filter).length > 0) scope.push('the Explorer\'s filter');

@@ -1,14 +1,16 @@
 // The Alert Explorer's index of one log file. Lines are parsed once, with the alert service's line parser, into
 // columns of numbers: byte offset and length (the text stays on disk and is read back on demand), line number,
 // priority, time and interned ids of rule, hostname, source and container, plus the class of identical alerts it
-// belongs to (folding: found through a fingerprint, and the outputs compared). A million alerts take about 80 MB.
+// belongs to (folding: found through a fingerprint, and the outputs compared); the Kubernetes namespace, pod and image
+// when a query first asks for them (workloadSteps). A million alerts take about 80 MB.
 // Queries (groups, pages of alerts) scan the columns; each is also given in steps (a generator that yields between
 // slices of its work), which the server runs with turns of the event loop between them on a large log.
 import { isAscii } from 'node:buffer';
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
 import { Column, DistinctCounter, FoldTable, StringTable } from './columns';
 import {
-  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, foldedOutput, jsonOutput, jsonOutputSpan, outputFingerprint, outputFingerprintOfBytes, timePrefixLength,
+  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, foldedOutput, jsonOutput, jsonOutputSpan, jsonWorkload, outputFingerprint, outputFingerprintOfBytes,
+  textWorkload, timePrefixLength, type Workload,
 } from './extract';
 import { ByteFrequencies, TextSearch } from './textSearch';
 import type {
@@ -63,7 +65,7 @@ export interface GroupsAnswer {
   undated?: number;
 }
 
-const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container'];
+const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container', 'namespace', 'pod', 'image'];
 
 /**
  * What is wrong with the grouping and filter of a request, in a sentence, or undefined: the protocol's values come
@@ -75,7 +77,7 @@ export function queryProblem(groupBy: unknown, filter: unknown): string | undefi
   if (filter === undefined || filter === null) return undefined;
   if (typeof filter !== 'object' || Array.isArray(filter)) return 'the filter is not an object';
   const f = filter as Record<string, unknown>;
-  for (const key of ['text', 'hostname', 'source'] as const) {
+  for (const key of ['text', 'hostname', 'source', 'namespace', 'pod', 'image'] as const) {
     if (f[key] !== undefined && typeof f[key] !== 'string') return `the filter's ${key} is not a string`;
   }
   if (f.minPriority !== undefined && !(Number.isInteger(f.minPriority) && (f.minPriority as number) >= 0 && (f.minPriority as number) <= 7)) {
@@ -89,6 +91,8 @@ export function queryProblem(groupBy: unknown, filter: unknown): string | undefi
 }
 
 const NO_ID = 0xffffffff;
+/** The groupings whose keys are found by reading the log again when first asked (AlertStore.workloadSteps). */
+const isWorkloadGrouping = (groupBy: ExplorerGroupBy | undefined) => groupBy === 'namespace' || groupBy === 'pod' || groupBy === 'image';
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const SUMMARY_CHARS = 300;
 /** The longest payload joined from continued lines before it is given up as not an alert. */
@@ -125,6 +129,16 @@ export class AlertStore {
   private readonly hosts = new Column(Uint32Array);
   private readonly sources = new Column(Uint32Array);
   private readonly containers = new Column(Uint32Array);
+  /**
+   * The Kubernetes namespace, pod and container image of each alert before `count`, as one id into `workloadTable`
+   * (a few thousand distinct workloads even in a large cluster's log: 4 bytes per alert where three columns took 12;
+   * 0: none of them). Found by reading the log again when a query first needs them (workloadSteps), not while
+   * indexing: finding them in every alert's line added a third to the index's time, for a grouping few queries use.
+   */
+  private workloads: { count: number; ids: Uint32Array } = { count: 0, ids: new Uint32Array(0) };
+  /** Each workload's namespace, pod (`namespace/pod`, unique in a cluster) and image, as string ids (NO_ID: absent). */
+  private readonly workloadTable: { ids: Map<string, number>; namespaces: number[]; pods: number[]; images: number[] } = { ids: new Map(), namespaces: [NO_ID], pods: [NO_ID], images: [NO_ID] };
+  private readonly workload: Workload = { namespace: undefined, pod: undefined, image: undefined };
   /**
    * The class of identical alerts of each alert: same rule, priority, hostname, source and container, and the same
    * output apart from its time prefix and nanosecond stamps (foldedOutput). Folding and the distinct counts read it.
@@ -202,7 +216,7 @@ export class AlertStore {
   /** Memory held by the columns, in bytes. */
   get columnBytes(): number {
     return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]
-      .reduce((n, c) => n + c.byteLength, 0);
+      .reduce((n, c) => n + c.byteLength, this.workloads.ids.byteLength);
   }
 
   /**
@@ -291,6 +305,7 @@ export class AlertStore {
   private reset(): void {
     this.resets++;
     for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]) c.clear();
+    this.workloads = { count: 0, ids: new Uint32Array(0) };
     this.batchLength = 0;
     this.outputsKept.clear();
     this.indexedBytes = 0;
@@ -423,6 +438,56 @@ export class AlertStore {
     this.batchKinds[at] = kind === ELSEWHERE || (escaped && !span) ? ELSEWHERE : escaped ? kind + 1 : kind;
     this.batchStarts[at] = escaped ? span?.start ?? 0 : outputStart;
     this.batchEnds[at] = escaped ? span?.end ?? 0 : outputEnd;
+  }
+
+  /**
+   * Finds the workload of the alerts before `count` not looked at yet, reading the file a chunk per step: a JSON
+   * alert's from its output_fields, a text alert's from the fields Falco appends to its output.
+   */
+  private *workloadSteps(count: number): QuerySteps<void> {
+    const scan = this.workloads;
+    if (scan.count >= count) return;
+    if (scan.ids.length < count) {
+      const grown = new Uint32Array(Math.max(count, Math.floor(scan.ids.length * 1.5)));
+      grown.set(scan.ids.subarray(0, scan.count));
+      scan.ids = grown;
+    }
+    const workload = this.workload;
+    yield* this.chunkSteps(scan.count, count, (chunk, id, alerts, starts, ends) => {
+      const encoding = isAscii(chunk) ? 'latin1' : 'utf8';
+      for (let i = 0; i < alerts; i++) {
+        const text = chunk.toString(encoding, starts[i], ends[i]);
+        // A JSON line as Falco writes it (most lines of a large log) is read as it is; any other through the line
+        // parser (a text alert's output span, a wrapper, lines joined).
+        if (text.charCodeAt(0) === 123 && !text.startsWith('{"log":')) jsonWorkload(text, 0, workload);
+        else {
+          const alert = readAlert(text, this.intern);
+          if (!alert) { scan.ids[id + i] = 0; continue; }
+          if (alert.head.format === 'text') textWorkload(alert.text, alert.head.outputStart ?? 0, alert.head.outputEnd ?? alert.text.length, workload);
+          else jsonWorkload(alert.text, 0, workload);
+        }
+        scan.ids[id + i] = this.workloadId(workload);
+      }
+      scan.count = id + alerts;
+    });
+  }
+
+  /** The id of a workload (0 when it has no field), added to the table when new. */
+  private workloadId(w: Workload): number {
+    const { namespace, pod, image } = w;
+    if (namespace === undefined && pod === undefined && image === undefined) return 0;
+    const table = this.workloadTable;
+    const key = `${namespace ?? ''}\u0000${pod ?? ''}\u0000${image ?? ''}`;
+    let id = table.ids.get(key);
+    if (id === undefined) {
+      id = table.namespaces.length;
+      table.ids.set(key, id);
+      table.namespaces.push(namespace !== undefined ? this.strings.id(namespace) : NO_ID);
+      // A pod's name is unique in its namespace only: the pod is named with it.
+      table.pods.push(pod !== undefined ? this.strings.id(namespace !== undefined ? `${namespace}/${pod}` : pod) : NO_ID);
+      table.images.push(image !== undefined ? this.strings.id(image) : NO_ID);
+    }
+    return id;
   }
 
   private growBatch(): void {
@@ -597,7 +662,31 @@ export class AlertStore {
       case 'hostname': return this.hosts.get(id);
       case 'source': return this.sources.get(id);
       case 'container': return this.containers.get(id);
+      case 'namespace': return this.workloadTable.namespaces[this.workloads.ids[id]];
+      case 'pod': return this.workloadTable.pods[this.workloads.ids[id]];
+      case 'image': return this.workloadTable.images[this.workloads.ids[id]];
     }
+  }
+
+  /**
+   * The workloads a filter's `namespace`, `pod` and `image` accept (by workload id). A pod is named `namespace/pod` or by its name alone (any namespace), an image as `repository:tag` or by
+   * its repository alone (any tag).
+   */
+  private workloadsAccepted(filter: ExplorerFilter): Uint8Array {
+    const { namespace, pod, image } = filter;
+    const table = this.workloadTable;
+    const named = (id: number) => (id === NO_ID ? undefined : this.strings.text(id));
+    const accepted = new Uint8Array(table.namespaces.length);
+    for (let w = 0; w < accepted.length; w++) {
+      const ns = named(table.namespaces[w]);
+      const p = named(table.pods[w]);
+      const im = named(table.images[w]);
+      if (namespace !== undefined && ns !== namespace) continue;
+      if (pod !== undefined && !(p !== undefined && (p === pod || (!pod.includes('/') && p.endsWith(`/${pod}`))))) continue;
+      if (image !== undefined && !(im !== undefined && (im === image || (im.startsWith(`${image}:`) && !im.includes('/', image.length + 1))))) continue;
+      accepted[w] = 1;
+    }
+    return accepted;
   }
 
   private keyLabel(groupBy: ExplorerGroupBy, key: number): string {
@@ -634,6 +723,12 @@ export class AlertStore {
       const source = this.strings.find(filter.source) ?? -1;
       tests.push((id) => this.sources.get(id) === source);
     }
+    if (filter.namespace !== undefined || filter.pod !== undefined || filter.image !== undefined) {
+      yield* this.workloadSteps(count);
+      const accepted = this.workloadsAccepted(filter);
+      const ids = this.workloads.ids;
+      tests.push((id) => accepted[ids[id]] === 1);
+    }
     if (filter.since !== undefined) { const since = filter.since; tests.push((id) => this.times.get(id) >= since); }
     if (filter.until !== undefined) { const until = filter.until; tests.push((id) => this.times.get(id) <= until); }
     if (filter.text) {
@@ -653,36 +748,50 @@ export class AlertStore {
   private *textMatchSteps(text: string, count: number): QuerySteps<Uint8Array> {
     let scan = this.textScan;
     if (!scan || scan.text !== text) this.textScan = scan = { text, search: new TextSearch(text), count: 0, matches: new Uint8Array(0) };
+    if (scan.count >= count) return scan.matches;
+    if (scan.matches.length < count) {
+      const grown = new Uint8Array(count);
+      grown.set(scan.matches.subarray(0, scan.count));
+      scan.matches = grown;
+    }
+    const marked = scan;
+    yield* this.chunkSteps(scan.count, count, (chunk, id, alerts, starts, ends, position) => {
+      marked.search.mark(chunk, starts, ends, alerts, marked.matches, id, this.frequencies, position);
+      marked.count = id + alerts;
+    });
+    return scan.matches;
+  }
+
+  /**
+   * Reads the alerts [from, count) from the file sequentially, a chunk of up to CHUNK_BYTES per step, and hands each
+   * chunk to `visit` with the alerts it holds (`alerts` from `id`, each at `chunk[starts[i], ends[i])`; `position`:
+   * the chunk's place in the file). An alert the file no longer holds whole is handed over with the bytes there are.
+   */
+  private *chunkSteps(from: number, count: number,
+    visit: (chunk: Buffer, id: number, alerts: number, starts: Int32Array, ends: Int32Array, position: number) => void): QuerySteps<void> {
     let buffer: Buffer | undefined;
     let starts = new Int32Array(0);
     let ends = new Int32Array(0);
-    while (scan.count < count) {
-      if (scan.matches.length < count) {
-        const grown = new Uint8Array(count);
-        grown.set(scan.matches.subarray(0, scan.count));
-        scan.matches = grown;
-      }
+    let id = from;
+    while (id < count) {
       buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
-      const id = scan.count;
-      const from = this.offsets.get(id);
+      const position = this.offsets.get(id);
       let last = id;
-      while (last + 1 < count && this.offsets.get(last + 1) + this.lengths.get(last + 1) - from <= CHUNK_BYTES) last++;
-      const span = this.offsets.get(last) + this.lengths.get(last) - from;
-      const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), from);
+      while (last + 1 < count && this.offsets.get(last + 1) + this.lengths.get(last + 1) - position <= CHUNK_BYTES) last++;
+      const span = this.offsets.get(last) + this.lengths.get(last) - position;
+      const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), position);
       const chunk = buffer.subarray(0, got);
       const alerts = last + 1 - id;
       if (starts.length < alerts) { starts = new Int32Array(alerts); ends = new Int32Array(alerts); }
       for (let i = 0; i < alerts; i++) {
-        // As read: an alert the file no longer holds whole is tested on the bytes there are.
-        const end = Math.min(got, this.offsets.get(id + i) - from + this.lengths.get(id + i));
+        const end = Math.min(got, this.offsets.get(id + i) - position + this.lengths.get(id + i));
         ends[i] = end;
-        starts[i] = Math.min(end, this.offsets.get(id + i) - from);
+        starts[i] = Math.min(end, this.offsets.get(id + i) - position);
       }
-      scan.search.mark(chunk, starts, ends, alerts, scan.matches, id, this.frequencies, from);
-      scan.count = last + 1;
-      if (scan.count < count) yield;
+      visit(chunk, id, alerts, starts, ends, position);
+      id = last + 1;
+      if (id < count) yield;
     }
-    return scan.matches;
   }
 
   /**
@@ -715,6 +824,7 @@ export class AlertStore {
 
   private *groupsOnce(groupBy: ExplorerGroupBy, filter: ExplorerFilter | undefined, limit: number): QuerySteps<GroupsAnswer> {
     const total = this.total;
+    if (isWorkloadGrouping(groupBy)) yield* this.workloadSteps(total);
     const accept = yield* this.matcherSteps(filter, total);
     // Pass 1: per key, count, worst priority and time range; remember each matching alert's key.
     const byKey = new Map<number, GroupAcc>();
@@ -822,6 +932,7 @@ export class AlertStore {
     const count = this.total;
     const key = groupBy === undefined ? undefined : this.keyFromLabel(groupBy, group ?? '');
     if (groupBy !== undefined && key === undefined) return { ids: [], total: 0 };
+    if (isWorkloadGrouping(groupBy)) yield* this.workloadSteps(count);
     const accept = yield* this.matcherSteps(filter, count);
     const ids: number[] = [];
     let total = 0;
@@ -858,6 +969,7 @@ export class AlertStore {
     const count = this.total;
     const key = this.keyFromLabel(groupBy, group);
     if (key === undefined) return { items: [], total: 0 };
+    if (isWorkloadGrouping(groupBy)) yield* this.workloadSteps(count);
     const accept = yield* this.matcherSteps(filter, count);
     const chosen: number[] = [];
     const duplicates = new Map<number, number>();

@@ -130,6 +130,131 @@ export function containerOf(text: string, output?: { start: number; end: number 
 }
 
 /**
+ * What the Explorer groups by besides the columns above: an alert's Kubernetes namespace and pod, and its container
+ * image (`repository:tag`, the repository alone without a tag, or the `container.image` field). Undefined where the
+ * alert does not carry the field, or carries `<NA>` (a host process: Falco renders a field without a value so).
+ */
+export interface Workload { namespace: string | undefined; pod: string | undefined; image: string | undefined }
+
+/**
+ * The workload fields of a JSON alert, from the string members `"k8s.ns.name"`, `"k8s.pod.name"`,
+ * `"container.image.repository"`, `"container.image.tag"` and `"container.image"` at or after `from` (the end of
+ * the output string: every producer writes output_fields after output, Falco and falcosidekick with sorted keys), each
+ * the first such member, decoded; regex form of each: `/"KEY"\s*:\s*"((?:[^"\\]|\\.)*)"/`. Two searches of the
+ * line (`"k8s.` and `"container.image`) find the five; `container.image` is read only where the repository is not
+ * there, so a search stops once the repository and tag are found.
+ */
+export function jsonWorkload(text: string, from: number, into: Workload): void {
+  let namespace: string | undefined;
+  let pod: string | undefined;
+  let nsFound = false;
+  let podFound = false;
+  for (let at = text.indexOf('"k8s.', from); at >= 0 && !(nsFound && podFound); at = text.indexOf('"k8s.', at + 5)) {
+    if (!nsFound && text.startsWith('ns.name"', at + 5)) {
+      const value = memberString(text, at + 13);
+      if (value !== undefined) { nsFound = true; namespace = value; }
+    } else if (!podFound && text.startsWith('pod.name"', at + 5)) {
+      const value = memberString(text, at + 14);
+      if (value !== undefined) { podFound = true; pod = value; }
+    }
+  }
+  let repository: string | undefined;
+  let tag: string | undefined;
+  let image: string | undefined;
+  let repositoryFound = false;
+  let tagFound = false;
+  let imageFound = false;
+  for (let at = text.indexOf('"container.image', from); at >= 0 && !(repositoryFound && tagFound); at = text.indexOf('"container.image', at + 16)) {
+    const c = text.charCodeAt(at + 16);
+    if (c === 34 /* " */ && !imageFound) {
+      const value = memberString(text, at + 17);
+      if (value !== undefined) { imageFound = true; image = value; }
+    } else if (c === 46 /* . */ && !repositoryFound && text.startsWith('repository"', at + 17)) {
+      const value = memberString(text, at + 28);
+      if (value !== undefined) { repositoryFound = true; repository = value; }
+    } else if (c === 46 && !tagFound && text.startsWith('tag"', at + 17)) {
+      const value = memberString(text, at + 21);
+      if (value !== undefined) { tagFound = true; tag = value; }
+    }
+  }
+  into.namespace = known(namespace);
+  into.pod = known(pod);
+  into.image = imageName(known(repository), known(tag)) ?? known(image);
+}
+
+/**
+ * The workload fields of a text alert's output (`text` from `start` to `end`), only in the forms Falco itself appends,
+ * whose keys therefore name those fields: the container plugin's suggested output (Falco >= 0.41, `append_output`'s
+ * `foo_bar=$foo.bar` form) `container_image_repository= container_image_tag= k8s_pod_name= k8s_ns_name=`, and the
+ * `-pk`/`-pc` options of 0.37-0.40 `container_image= container_image_tag= … k8s_ns= k8s_pod_name=`
+ * (app/actions/init_falco_engine.cpp 0.37.0:27-28). A key counts at the output's start or after a blank or `(`
+ * (`ephemeral_container_image=` of a k8saudit rule is another field); its value runs to a blank or `)`, the first
+ * such key of each field. Regex form: `/(?:^|[\s(])KEY=([^\s)]+)/` over the output.
+ */
+export function textWorkload(text: string, start: number, end: number, into: Workload): void {
+  let namespace: string | undefined;
+  let pod: string | undefined;
+  for (let at = text.indexOf('k8s_', start); at >= 0 && at < end && (namespace === undefined || pod === undefined); at = text.indexOf('k8s_', at + 4)) {
+    if (!keyStart(text, at, start)) continue;
+    if (namespace === undefined && text.startsWith('ns_name=', at + 4)) namespace = fieldValue(text, at + 12, end);
+    else if (namespace === undefined && text.startsWith('ns=', at + 4)) namespace = fieldValue(text, at + 7, end);
+    else if (pod === undefined && text.startsWith('pod_name=', at + 4)) pod = fieldValue(text, at + 13, end);
+  }
+  let repository: string | undefined;
+  let tag: string | undefined;
+  for (let at = text.indexOf('container_image', start); at >= 0 && at < end && (repository === undefined || tag === undefined); at = text.indexOf('container_image', at + 15)) {
+    if (!keyStart(text, at, start)) continue;
+    if (repository === undefined && text.charCodeAt(at + 15) === 61 /* = */) repository = fieldValue(text, at + 16, end);
+    else if (repository === undefined && text.startsWith('_repository=', at + 15)) repository = fieldValue(text, at + 27, end);
+    else if (tag === undefined && text.startsWith('_tag=', at + 15)) tag = fieldValue(text, at + 20, end);
+  }
+  into.namespace = known(namespace);
+  into.pod = known(pod);
+  into.image = imageName(known(repository), known(tag));
+}
+
+/** Whether a key at `at` starts a token of the output that starts at `start`. */
+function keyStart(text: string, at: number, start: number): boolean {
+  if (at === start) return true;
+  const c = text.charCodeAt(at - 1);
+  return c === 40 /* ( */ || isRegexSpace(c);
+}
+
+/** A `key=value` token's value from `i` (after the `=`): up to a blank or `)`; undefined when empty. */
+function fieldValue(text: string, i: number, end: number): string | undefined {
+  let j = i;
+  while (j < end) {
+    const c = text.charCodeAt(j);
+    if (c === 41 /* ) */ || isRegexSpace(c)) break;
+    j++;
+  }
+  return j > i ? text.slice(i, j) : undefined;
+}
+
+/** The decoded string value of a JSON member whose key ends just before `i` (`\s*:\s*"…"`), else undefined. */
+function memberString(text: string, i: number): string | undefined {
+  const n = text.length;
+  while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+  if (i >= n || text.charCodeAt(i) !== 58 /* : */) return undefined;
+  i++;
+  while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+  if (i >= n || text.charCodeAt(i) !== 34) return undefined;
+  const into = { escaped: false };
+  const end = stringBodyEnd(text, i + 1, into);
+  if (end < 0) return undefined;
+  const raw = text.slice(i + 1, end);
+  if (!into.escaped) return raw;
+  try { return JSON.parse(`"${raw}"`) as string; } catch { return raw; }
+}
+
+const known = (value: string | undefined) => (value === undefined || value === '' || value === '<NA>' ? undefined : value);
+
+/** An image as `repository:tag`, as Falco's container.image field reads. */
+function imageName(repository: string | undefined, tag: string | undefined): string | undefined {
+  return repository === undefined ? undefined : tag === undefined ? repository : `${repository}:${tag}`;
+}
+
+/**
  * The length of the time prefix Falco puts before a rendered output, with the priority word and the blank after it
  * (`12:00:00.123: Warning ` or `2024-06-10T14:47:07.118224033Z: Warning `), in `text` from `start` to `end`; 0 when
  * there is none. Regex form: `^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?): \S+ `.
