@@ -58,10 +58,12 @@ test('a ConfigMap mounted as a folder: an entry is the file at its path there, i
   // The folder itself: Falco reads its files (sorted), the entry among them.
   const folder = check(configMap({ 'falco.yaml': MAIN('/etc/falco/extra'), 'outputs.yaml': OUTPUTS }) + daemonSet(['{name: config, mountPath: /etc/falco/extra}'], [['outputs.yaml', '10-outputs.yaml']]));
   assert.deepEqual(folder.found.map(([code]) => code), ['config-overridden']);
-  // With falco.yaml in that folder too, it is merged after 10-outputs.yaml, and its stdout_output wins.
+  // With falco.yaml in that folder too, it is merged after 10-outputs.yaml, and its stdout_output wins; but its
+  // config_files makes Falco refuse the included file (session 19: said at the entry including it).
   const both = check(configMap({ 'falco.yaml': MAIN('/etc/falco/extra'), 'outputs.yaml': OUTPUTS }) + daemonSet(mounts, items));
-  assert.deepEqual(both.found.map(([code]) => code), ['config-overridden', 'config-start-fails']);
-  assert.match(both.found[1][2], /This comes from \/etc\/falco\/extra\/falco\.yaml, whose 'stdout_output' replaces this one whole/);
+  assert.deepEqual(both.found.map(([code]) => code), ['config-start-fails', 'config-overridden', 'config-start-fails']);
+  assert.match(both.found[0][2], /this configuration again .* lists config_files, and an included file cannot/);
+  assert.match(both.found[2][2], /This comes from ConfigMap entry 'falco\.yaml', this configuration again \(DaemonSet 'falco' \(container 'falco'\) mounts it at \/etc\/falco\/extra\/falco\.yaml too\), whose 'stdout_output' replaces this one whole/);
 });
 
 test('without the workload, an entry is taken for a path by its key, and the path\'s hover says so', () => {

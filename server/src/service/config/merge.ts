@@ -407,6 +407,8 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
       const part: Part = { source, pair };
       if (key === 'config_files') {
         failures.push({ source, node: pair.key, message: `an included file cannot list config_files ("'config_files' directive in included config file"). Move these entries to ${sourceName(main, 'the main configuration file')}.`, data: { key } });
+        // The main file is told at the entry that includes it (a copy of the main file, or the same file mounted twice).
+        if (source !== edited) failures.push({ source: main, node: file.entry.node, message: `${sourceName(source)}, which this entry includes, lists config_files, and an included file cannot ("'config_files' directive in included config file").`, data: { file: file.path } });
         continue;
       }
       const current = keys.get(key);

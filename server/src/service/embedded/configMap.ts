@@ -121,6 +121,8 @@ export interface ConfigMapMounts {
   files: [string, string][];
   /** Each folder the ConfigMap is mounted as, and the names of the files it holds at its top. */
   folders: { path: string; names: string[] }[];
+  /** The configuration file the container's Falco command names with `-c` (as the pod resolves it), if it does. */
+  configFile?: string;
 }
 
 const WORKLOAD_POD_SPEC: Record<string, readonly string[]> = {
@@ -179,6 +181,8 @@ export function configMapMounts(roots: readonly YAMLMap[], configMap: { name: st
       continue;
     }
     const mounts: ConfigMapMounts = { by: `${workload} (container '${str(isMap(container) ? container.get('name', true) : undefined) ?? ''}')`, files: [], folders: [] };
+    const configFile = configOption([...listAt(container, 'command'), ...listAt(container, 'args')].map(str));
+    if (configFile !== undefined) mounts.configFile = configFile;
     for (const m of listAt(container, 'volumeMounts')) {
       const layout = layouts.get(str(isMap(m) ? m.get('name', true) : undefined) ?? '');
       const mountPath = podPath(str(isMap(m) ? m.get('mountPath', true) : undefined) ?? '');
@@ -197,6 +201,34 @@ export function configMapMounts(roots: readonly YAMLMap[], configMap: { name: st
   }
   if (found.length > 1) return { why: `several workloads of this manifest mount it (${found.map((f) => f.by).join(', ')})` };
   return found[0];
+}
+
+/**
+ * The file Falco's `-c <path>` names (options.cpp: cxxopts short option `c`, 0.37.0-0.44.1; `-c<path>` is read the
+ * same), among the words after the one running Falco (`/usr/bin/falco`, as the chart's args start): without it Falco
+ * reads /etc/falco/falco.yaml (FALCO_INSTALL_CONF_FILE). A shell's `-c` before Falco's command is not Falco's.
+ */
+function configOption(argv: readonly (string | undefined)[]): string | undefined {
+  const start = argv.findIndex((a) => a !== undefined && basename(a) === 'falco');
+  if (start < 0) return undefined;
+  let found: string | undefined;
+  for (let i = start + 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-c' && argv[i + 1] !== undefined) found = argv[++i];
+    else if (a !== undefined && a.startsWith('-c') && a.length > 2 && !a.startsWith('--')) found = a.slice(2);
+  }
+  return found === undefined ? undefined : podPath(found);
+}
+
+/**
+ * Where Falco reads the ConfigMap's falco.yaml as its configuration: where the workload mounts it (at the path its
+ * `-c` names, else at /etc/falco/falco.yaml, else at its first mount); /etc/falco/falco.yaml without the workload's
+ * mounts (the chart's mount, and Falco's default -c file).
+ */
+export function podMainPath(placement: EntryPlacement | undefined): string {
+  const mounts = placement && !('why' in placement) ? placement : undefined;
+  const at = mounts?.files.filter(([, key]) => key === CONFIG_MAP_MAIN_KEY).map(([path]) => path) ?? [];
+  return at.find((p) => mounts!.configFile !== undefined && samePath(p, mounts!.configFile)) ?? at.find((p) => samePath(p, POD_MAIN_PATH)) ?? at[0] ?? POD_MAIN_PATH;
 }
 
 /** How Falco Lens knows where a ConfigMap's entries are: the mounts of the manifest's workload, or why not (`why`),
@@ -221,11 +253,14 @@ export function placedEntries(main: string, keys: readonly string[], target: str
   const placed = new Map<string, string>();
   const unfound: { span: readonly [number, number]; path: string }[] = [];
   const mounts = placement && !('why' in placement) ? placement : undefined;
+  const mainPath = podMainPath(placement);
   for (const entry of includeEntries(valueOf(parseConfig(main).root, 'config_files'), target)) {
     const path = entry.path === undefined ? undefined : podPath(entry.path);
-    if (path === undefined || path.endsWith('/') || samePath(path, POD_MAIN_PATH)) continue;
+    if (path === undefined || path.endsWith('/') || samePath(path, mainPath)) continue;
     const key = mounts ? mounts.files.find(([p]) => samePath(p, path))?.[1] : basename(path);
     if (mounts && mounts.folders.some((f) => samePath(f.path, path))) continue;
+    // falco.yaml mounted a second time: read again as an included file (the merge's refusal, merge.ts).
+    if (mounts && key === CONFIG_MAP_MAIN_KEY) continue;
     if (key !== undefined && keys.includes(key) && key !== CONFIG_MAP_MAIN_KEY) {
       if (!placed.has(key)) placed.set(key, path);
     } else if (/\.ya?ml$/.test(basename(path)) && entry.pathNode?.range) {
@@ -241,7 +276,8 @@ export function podFiles(host: ServiceHost, files: readonly PodConfigFile[], pla
   const main = files.find((f) => f.key === CONFIG_MAP_MAIN_KEY);
   const mounts = placement && !('why' in placement) ? placement : undefined;
   const { placed } = main ? placedEntries(main.text, files.map((f) => f.key), host.settings().falcoVersion, placement) : { placed: new Map<string, string>() };
-  if (main) paths.set(main.uri, POD_MAIN_PATH);
+  const mainPath = podMainPath(placement);
+  if (main) paths.set(main.uri, mainPath);
   for (const file of files) {
     if (file === main) continue;
     // An entry falco.yaml does not include is read alone, as a config.d file whose main file is unknown.
@@ -253,7 +289,7 @@ export function podFiles(host: ServiceHost, files: readonly PodConfigFile[], pla
   const fileAt = (path: string): PodConfigFile | undefined => {
     const resolved = podPath(path);
     if (resolved === undefined) return undefined;
-    if (main && samePath(resolved, POD_MAIN_PATH)) return main;
+    if (main && samePath(resolved, mainPath)) return main;
     if (mounts) { const key = mounts.files.find(([p]) => samePath(p, resolved))?.[1]; return key === undefined ? undefined : byKey.get(key); }
     return byPath.find((f) => samePath(f.path, resolved))?.file;
   };
@@ -268,13 +304,16 @@ export function podFiles(host: ServiceHost, files: readonly PodConfigFile[], pla
       readDirectory: (path) => folderAt(path)?.names,
       isDirectory: (path) => folderAt(path) !== undefined,
       workspaceFolders: () => host.workspaceFolders(),
-      settings: () => ({ ...host.settings(), falcoConfigFile: POD_MAIN_PATH }),
+      settings: () => ({ ...host.settings(), falcoConfigFile: mainPath }),
       log: (message) => host.log(message),
     },
     pathOf: (uri) => paths.get(uri),
     describe: (path) => {
+      const folder = folderAt(path);
+      if (folder) return `the folder ${mounts!.by} mounts this ConfigMap as (${folder.names.map((n) => `'${n}'`).join(', ')})`;
       const file = fileAt(path);
-      if (!file || file === main) return undefined;
+      if (!file || (file === main && samePath(podPath(path) ?? path, mainPath))) return undefined;
+      if (file === main) return `ConfigMap entry '${file.key}', this configuration again (${mounts!.by} mounts it at ${podPath(path)} too)`;
       return mounts ? `ConfigMap entry '${file.key}' (${mounts.by} mounts it at ${podPath(path)})`
         : `ConfigMap entry '${file.key}' (taken for ${podPath(path)} by its name: ${why}, so the pod's mounts decide which file Falco reads there)`;
     },
