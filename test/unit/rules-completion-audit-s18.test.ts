@@ -95,7 +95,7 @@ test('an exception\'s comps in a list: the operators Falco takes for the field a
 
 test('an exception\'s comps as a scalar: one comparison per field as a list, or in/pmatch/intersects for one field', () => {
   const several = complete(EXC('[proc.name, proc.pid, fd.name]', '<|>'));
-  assert.deepEqual(several.labels, ['[=, =, =]']);
+  assert.deepEqual(several.labels, ['[=, =, =]', '- = (3 lines)']);
   assert.match(applyEdits(several.text, [item(several.result, '[=, =, =]').textEdit as TextEdit]), /comps: \[\$\{1:=\}, \$\{2:=\}, \$\{3:=\}\]/);
   assert.deepEqual(complete(EXC('proc.name', '<|>')).labels, ['in', 'pmatch', 'intersects']);
 });

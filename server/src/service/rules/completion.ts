@@ -19,6 +19,8 @@ import {
 import { itemAt, type FileAnalysis } from './semanticTokens';
 import { appendsCondition, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { priorityMarkdown } from './hover';
+import { yamlString } from '../yamlText';
+import type { LineIndex } from '../text';
 import { fieldDocRef, operatorDocRef } from '../completionDocs';
 import { table } from '../../knowledge/table';
 
@@ -516,7 +518,22 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
         // A list of fields takes a list of comps, one for each field (rule_loader_collector.cpp validate_exception_info).
         const names = fields.items.map((f) => scalarText(f) ?? '');
         const snippet = `[${names.map((_, i) => `\${${i + 1}:=}`).join(', ')}]`;
-        return list([{ label: `[${names.map(() => '=').join(', ')}]`, kind: CompletionItemKind.Snippet, detail: `one comparison for each of ${names.length} fields`, textEdit: { range, newText: snippet }, insertTextFormat: InsertTextFormat.Snippet }]);
+        const block = blockItems(lineBefore, key, indent, names.map((_, i) => `\${${i + 1}:=}`));
+        return list([
+          { label: `[${names.map(() => '=').join(', ')}]`, kind: CompletionItemKind.Snippet, detail: `one comparison for each of ${names.length} fields`, sortText: '0', textEdit: { range, newText: snippet }, insertTextFormat: InsertTextFormat.Snippet },
+          { label: `- = (${names.length} lines)`, kind: CompletionItemKind.Snippet, detail: `one comparison for each of ${names.length} fields, as a block list`, sortText: '1', filterText: '-', textEdit: { range, newText: block }, insertTextFormat: InsertTextFormat.Snippet },
+        ]);
+      }
+      if (key === 'values') {
+        const fields = exceptionFields(item, offset);
+        const source = sourceFor(item, file, load.after[file.order] ?? load.final);
+        const tuple = valueTuple(fields, source);
+        if (!tuple) return null;
+        const what = fields?.kind === 'seq' ? `one value for each of ${tuple.names.length} fields` : `values of ${tuple.names[0]}`;
+        return list([
+          { label: `[${tuple.label}]`, kind: CompletionItemKind.Snippet, detail: what, sortText: '0', textEdit: { range, newText: `[${tuple.snippet}]` }, insertTextFormat: InsertTextFormat.Snippet },
+          { label: `- ${tuple.label}`, kind: CompletionItemKind.Snippet, detail: `${what}, as a block list`, sortText: '1', filterText: '-', textEdit: { range, newText: blockItems(lineBefore, key, indent, [tuple.snippet]) }, insertTextFormat: InsertTextFormat.Snippet },
+        ]);
       }
       return null;
     }
@@ -546,6 +563,19 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
         : { ...i, detail: `${i.detail ? `${i.detail} — ` : ''}the ${kind} needs a '${i.label}' key too`, sortText: `1${i.sortText ?? i.label}` })));
     }
     if (parent?.key === 'exceptions') {
+      // A `- ` line under an exception's block `comps:` or `values:`: the comparison of the field at that place, or a
+      // tuple of values for the fields.
+      const under = dash ? exceptionKeyAbove(item, offset, indent.length, lines) : undefined;
+      if (under?.entry.key === 'comps' && under.fields?.kind === 'seq') {
+        const at = under.entry.value?.kind === 'seq' ? under.entry.value.items.filter((c) => c.span.start < lineStart).length : 0;
+        return list(compItems(scalarText(under.fields.items[at]), false, range, target));
+      }
+      if (under?.entry.key === 'values') {
+        const tuple = valueTuple(under.fields, sourceFor(item, file, load.after[file.order] ?? load.final));
+        if (tuple && under.fields?.kind === 'seq') return list([{ label: tuple.label, kind: CompletionItemKind.Snippet, detail: `one value for each of ${tuple.names.length} fields`, textEdit: { range, newText: tuple.snippet }, insertTextFormat: InsertTextFormat.Snippet }]);
+        if (under.fields?.kind === 'scalar') return list(exceptionValueItems(under.fields, 0, item, file, load, range));
+        return null;
+      }
       return list(keyItems(EXCEPTION_KEYS, new Set(), range, target, false));
     }
     if (parent?.key === 'tags' && dash) return list(tagItems(range, load.after[file.order] ?? load.final, tagsOf(item)));
@@ -597,11 +627,74 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
           return list(compItems(field, fields?.kind !== 'seq', file.model.lines.range(opStart, offset), ctx.falcoVersion ?? LATEST_FALCO));
         }
         const values = ex.entries.find((e) => e.key === 'values')?.value;
-        if (values && containing(values, offset) && values.span.start < offset) return list(nameItems(defs.lists.keys(), 'list', range));
+        // A `- ` being typed in a block list of values is a new tuple (lineCompletion).
+        const newBlockItem = values?.kind === 'seq' && !values.flow && /^\s*-\s*$/.test(text.slice(file.model.lines.lineStarts[file.model.lines.positionAt(offset).line], offset));
+        if (values && containing(values, offset) && values.span.start < offset && !newBlockItem) {
+          // The field of the value being typed: the one at its place in its tuple, or the single field.
+          const tuple = values.kind === 'seq' ? values.items.find((t) => t.kind === 'seq' && containing(t, offset)) : undefined;
+          const at = tuple?.kind === 'seq' ? tuple.items.filter((x) => x.span.end < start).length : 0;
+          const fixed = fields && (tuple || fields.kind === 'scalar') ? exceptionValueItems(fields, at, item, file, load, range) : [];
+          return list([...fixed, ...nameItems(defs.lists.keys(), 'list', range)]);
+        }
       }
     }
   }
   return lineCompletion(ctx, item);
+}
+
+/**
+ * Lines of a block list under the key ending `lineBefore` (`comps:`, `values:`), one `- <item>` each, indented two
+ * more than the key, relative to the line's own indentation (the editor indents a completion's next lines like the
+ * line it starts on, as the key snippets expect).
+ */
+function blockItems(lineBefore: string, key: string, indent: string, items: readonly string[]): string {
+  const column = lineBefore.indexOf(`${key}:`, indent.length);
+  const pad = ' '.repeat(column - indent.length + 2);
+  return items.map((i) => `\n${pad}- ${i}`).join('');
+}
+
+/** Text for a snippet's choice: `,`, `|` and `\` escaped (and `$`, `}` as everywhere in a snippet). */
+const choiceText = (v: string) => v.replace(/[\\$}|,]/g, (c) => `\\${c}`);
+const placeholderText = (v: string) => v.replace(/[\\$}]/g, (c) => `\\${c}`);
+
+/**
+ * A tuple of values for an exception's fields, as a snippet: a choice of the field's fixed values (knowledge
+ * fieldValues.ts, each written as YAML reads it back: yamlString) where it has them, else a placeholder named after
+ * the field; for a single field (`fields: proc.name`), one value of it.
+ */
+function valueTuple(fields: ModelNode | undefined, source: string): { names: string[]; label: string; snippet: string } | undefined {
+  const names = fields?.kind === 'seq' ? fields.items.map((f) => scalarText(f) ?? '') : fields?.kind === 'scalar' && scalarText(fields) ? [scalarText(fields)!] : undefined;
+  if (!names?.length) return undefined;
+  const parts = names.map((name, i) => {
+    const info = lookupField(name)?.field;
+    const fixed = info?.name === name && info.sources.includes(source as FieldInfo['sources'][number]) ? fixedFieldValues(name) : undefined;
+    return fixed ? `\${${i + 1}|${fixed.map((x) => choiceText(yamlString(x.value))).join(',')}|}` : `\${${i + 1}:${placeholderText(name || 'value')}}`;
+  });
+  const label = fields?.kind === 'seq' ? `[${names.join(', ')}]` : names[0];
+  return { names, label, snippet: fields?.kind === 'seq' ? `[${parts.join(', ')}]` : parts[0] };
+}
+
+/** The fixed values of the exception field at place `at` of `fields` (or of the single field), written as YAML reads them back. */
+function exceptionValueItems(fields: ModelNode, at: number, item: ModelItem, file: LoadedFile, load: LoadResult, range: Range): CompletionItem[] {
+  const name = fields.kind === 'seq' ? scalarText(fields.items[at]) : scalarText(fields);
+  if (!name) return [];
+  const values = fieldValueItems(name, sourceFor(item, file, load.after[file.order] ?? load.final), range, LATEST_FALCO);
+  if (!values || EVENT_TYPE_FIELDS.has(name)) return values ?? [];
+  return values.map((i) => ({ ...i, textEdit: { range, newText: yamlString(i.label) } }));
+}
+
+/**
+ * The entry of the exception holding `offset` whose key is the last one before it, with the exception's fields, where
+ * that key sits left of `column` (the column of a `- ` being typed under it).
+ */
+function exceptionKeyAbove(item: ModelItem, offset: number, column: number, lines: LineIndex): { entry: MapEntry; fields?: ModelNode } | undefined {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return undefined;
+  const ex = exceptions.items.filter((e) => e.span.start <= offset).pop();
+  if (ex?.kind !== 'map') return undefined;
+  const entry = ex.entries.filter((e) => e.keySpan.start < offset).pop();
+  if (!entry || lines.positionAt(entry.keySpan.start).character >= column) return undefined;
+  return { entry, fields: ex.entries.find((e) => e.key === 'fields')?.value };
 }
 
 /** The `fields` of the exception holding `offset`. */
