@@ -12,7 +12,7 @@ import {
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type ScalarNode } from './model';
-import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorInfo, operatorRejection } from './operators';
+import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorInfo, operatorRejection, rawargOperatorRejection, rawargType } from './operators';
 import {
   APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
@@ -219,6 +219,9 @@ function transformerItems(range: Range, target: string): CompletionItem[] {
   return TRANSFORMERS.map((t) => forTarget({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name }, t.since, target));
 }
 
+/** Whether the target's condition parser has the operator modifiers oneof/anyof/allof (all three came together). */
+const modifiersAt = (target: string) => !newerThanTarget(OPERATOR_MODIFIERS[0].since, target);
+
 /** `val()`: the value of another field, from 0.38 (parser.cpp try_parse_transformer_or_val). */
 function valItems(range: Range, target: string): CompletionItem[] {
   return keywordItems(['val()'], range).map((i) => forTarget({ ...i, textEdit: { range, newText: 'val($1)' }, insertTextFormat: InsertTextFormat.Snippet, filterText: 'val' }, FIELD_VALUE_SINCE, target));
@@ -294,7 +297,9 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
   if (paren >= 0) {
     const head = before.slice(0, paren).trimEnd();
     const lastWord = /(\S+)$/.exec(head)?.[1] ?? '';
-    if (LIST_OPERATORS.has(lastWord) || MODIFIER_NAMES.has(lastWord)) return list(nameItems(defs.lists.keys(), 'list', range));
+    if (LIST_OPERATORS.has(lastWord) || (MODIFIER_NAMES.has(lastWord) && modifiersAt(target))) return list(nameItems(defs.lists.keys(), 'list', range));
+    // Before 0.44 `startswith oneof (` is a value and then a parenthesis the parser refuses: nothing fits there.
+    if (MODIFIER_NAMES.has(lastWord) && OPERATOR_WORDS.has(/(\S+)\s+\S+$/.exec(head)?.[1] ?? '')) return list([]);
   }
   const trimmed = before.trimEnd();
   const spaced = start === 0 || /\s/.test(text[start - 1]);
@@ -316,21 +321,29 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
   if (endsInFieldArgument(before)) return list([]);
   if (!spaced) return list(operand());
   if (FIELD_SHAPE.test(last) || /^[a-z]+\(.*\)$/.test(last)) {
-    const info = FIELD_SHAPE.test(last) ? lookupField(last)?.field : undefined;
-    const ops = OPERATORS.filter((o) => !info || operatorRejection(o.name, info.type, !!info.isList) === undefined);
+    const match = FIELD_SHAPE.test(last) ? lookupField(last) : undefined;
+    const info = match?.field;
+    // evt.rawarg.<name> is compared as its event argument's type (operators.ts rawargType), as the checks judge it.
+    const argType = info?.name === 'evt.rawarg' && match?.arg !== undefined && !last.includes('[') ? rawargType(match.arg) : undefined;
+    const ops = OPERATORS.filter((o) => (argType !== undefined ? rawargOperatorRejection(o.name, argType) === undefined
+      : !info || operatorRejection(o.name, info.type, !!info.isList) === undefined));
+    const typeNote = argType !== undefined ? ` (event argument type ${argType})` : '';
     return list(ops.map((o) => forTarget({
-      label: o.name, kind: CompletionItemKind.Operator, detail: operatorAddedIn(o) ? `operator, since Falco ${operatorAddedIn(o)}` : 'operator',
+      label: o.name, kind: CompletionItemKind.Operator, detail: `${operatorAddedIn(o) ? `operator, since Falco ${operatorAddedIn(o)}` : 'operator'}${typeNote}`,
       data: operatorDocRef(target), textEdit: { range, newText: o.name },
     }, o.since, target)));
   }
+  // Before 0.44 a modifier's word after an operator is the value compared with: the check is complete.
+  if (MODIFIER_NAMES.has(last) && !modifiersAt(target) && OPERATOR_WORDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(keywordItems(['and', 'or', 'and not'], range));
   if (OPERATOR_WORDS.has(last)) {
     const op = operatorInfo(last);
     // `exists` takes no value: the check is complete (parser.cpp parse_condition, lex_unary_op).
     if (op?.arity === 'unary') return list(keywordItems(['and', 'or', 'and not'], range));
-    if (LIST_OPERATORS.has(last) || MODIFIER_NAMES.has(last)) return list(nameItems(defs.lists.keys(), 'list', range));
-    // A string operator takes oneof/anyof/allof and a list from 0.44 (parser.cpp lex_str_op_modifier), and any
-    // operator with a value val() of another field from 0.38.
-    const modifiers = op?.acceptsModifier ? OPERATOR_MODIFIERS.map((m) => forTarget({ label: m.name, kind: CompletionItemKind.Keyword, detail: 'operator modifier: a list follows', textEdit: { range, newText: m.name } }, m.since, target)) : [];
+    if (LIST_OPERATORS.has(last) || (MODIFIER_NAMES.has(last) && modifiersAt(target))) return list(nameItems(defs.lists.keys(), 'list', range));
+    // A string operator takes oneof/anyof/allof and a list from 0.44 (parser.cpp lex_str_op_modifier): before it the
+    // word is read as the value compared with (`startswith oneof` tests for the text "oneof"), so none is offered;
+    // any operator takes a value val() of another field from 0.38.
+    const modifiers = op?.acceptsModifier && modifiersAt(target) ? OPERATOR_MODIFIERS.map((m) => ({ label: m.name, kind: CompletionItemKind.Keyword, detail: 'operator modifier: a list follows', textEdit: { range, newText: m.name } })) : [];
     if (operatorRejection(last, 'CHARBUF') === undefined) return list([...valItems(range, target), ...modifiers]);
     return list(modifiers);
   }
