@@ -131,11 +131,15 @@ export class AliasAttribution implements ReportSink {
 
   constructor(private readonly model: RulesFileModel, private readonly sink: ReportSink) {}
 
+  /** The alias the item is (`- *r`: the item is the anchored node), if it is one. */
+  private self: AliasUse | undefined;
+
   enter(item: ModelItem): void {
     if (item === this.item) return;
     this.item = item;
     this.uses = (this.model.aliases ?? []).filter((u) => item.span.start <= u.at.start && u.at.end <= item.span.end);
     this.inner = this.uses.filter((u) => item.span.start <= u.target.start && u.target.end <= item.span.end);
+    this.self = itemAliases(this.model).get(item);
   }
 
   report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
@@ -146,8 +150,32 @@ export class AliasAttribution implements ReportSink {
       const use = outside ? this.uses.find(within) : this.inner.find(within);
       if (use) options = { ...options, via: { item, use } };
     }
+    // An item that is an alias (`- *r`): its findings lie in the anchored text, found through that alias.
+    if (item && this.self && !options?.via) options = { ...options, via: { item, use: this.self } };
     this.sink.report(code, span, message, data, options);
   }
+}
+
+const itemAliasMemo = new WeakMap<RulesFileModel, Map<ModelItem, AliasUse>>();
+
+/**
+ * The items of a file that are aliases (`- *r` at the top level: yaml-cpp gives the anchored node itself as the item),
+ * each with its alias: the aliases written outside every item, in the text's order, are those items in their order
+ * (an item that is an alias lies in an earlier item's text, the anchored node's).
+ */
+export function itemAliases(model: RulesFileModel): Map<ModelItem, AliasUse> {
+  let found = itemAliasMemo.get(model);
+  if (found) return found;
+  found = new Map();
+  itemAliasMemo.set(model, found);
+  const uses = model.aliases;
+  if (!uses) return found;
+  const items = model.items;
+  const top = uses.filter((u) => !items.some((i) => i.span.start <= u.at.start && u.at.end <= i.span.end)).sort((a, b) => a.at.start - b.at.start);
+  const aliased = items.filter((item, k) => items.some((other, j) => j < k && other.span.start <= item.span.start && item.span.end <= other.span.end));
+  if (top.length !== aliased.length) return found;
+  aliased.forEach((item, k) => { if (top[k].target.start <= item.span.start && item.span.end <= top[k].target.end + 1) found!.set(item, top[k]); });
+  return found;
 }
 
 /** A diagnostic in anchored text, with the items that found it through aliases (Reporter.mergeAliased). */
