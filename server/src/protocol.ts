@@ -33,9 +33,10 @@ export interface ReportResult { markdown: string }
 /**
  * `namespace`, `pod` and `image`: the alert's k8s.ns.name, k8s.pod.name (a group key `namespace/pod`) and container
  * image (`repository:tag`), from a JSON alert's output_fields or the fields Falco appends to a text output; an alert
- * without the field is in the group of key ''.
+ * without the field is in the group of key ''. `tag`: an alert is in the group of each tag it carries (a JSON alert's
+ * `tags`), so the groups' counts add up to more than the alerts; `matching` and `total` count alerts.
  */
-export type ExplorerGroupBy = 'rule' | 'priority' | 'hostname' | 'source' | 'container' | 'namespace' | 'pod' | 'image';
+export type ExplorerGroupBy = 'rule' | 'priority' | 'hostname' | 'source' | 'container' | 'namespace' | 'pod' | 'image' | 'tag';
 
 /**
  * How the tree and a report name the group of alerts without the grouping's value (key ''): the alerts of a host
@@ -46,6 +47,7 @@ export function emptyGroupLabel(groupBy: ExplorerGroupBy): string {
     case 'namespace': return '(no namespace)';
     case 'pod': return '(no pod)';
     case 'image': return '(no image)';
+    case 'tag': return '(no tags)';
     default: return '(none)';
   }
 }
@@ -65,6 +67,8 @@ export interface ExplorerFilter {
   pod?: string;
   /** Only alerts of this container image: `repository:tag` (a group key of the image grouping), or the repository with any tag. */
   image?: string;
+  /** Only alerts carrying this tag. */
+  tag?: string;
   /** Epoch milliseconds, inclusive bounds. */
   since?: number;
   until?: number;

@@ -36,7 +36,7 @@ test('a grouping or filter of the wrong shape is refused with what is wrong, and
   await refused(EXPLORER_GROUPS_REQUEST, { groupBy: 'rule', filter: { rules: 'Terminal shell in container' } }, 'Alert Explorer: the filter\'s rules is not a list of rule names.');
   await refused(EXPLORER_GROUPS_REQUEST, { groupBy: 'rule', filter: { since: 'yesterday' } }, 'Alert Explorer: the filter\'s since is not a time in epoch milliseconds.');
   await refused(EXPLORER_GROUPS_REQUEST, { groupBy: 'rule', filter: { minPriority: 9 } }, 'Alert Explorer: the filter\'s minPriority is not a priority number from 0 (Emergency) to 7 (Debug).');
-  await refused(EXPLORER_GROUPS_REQUEST, { groupBy: 'severity' }, 'Alert Explorer: cannot group by "severity": the groupings are rule, priority, hostname, source, container, namespace, pod, image.');
+  await refused(EXPLORER_GROUPS_REQUEST, { groupBy: 'severity' }, 'Alert Explorer: cannot group by "severity": the groupings are rule, priority, hostname, source, container, namespace, pod, image, tag.');
   await refused(EXPLORER_GROUPS_REQUEST, { groupBy: 'namespace', filter: { pod: 7 } }, 'Alert Explorer: the filter\'s pod is not a string.');
   await refused(EXPLORER_ALERTS_REQUEST, { groupBy: 'rule', group: 'x', filter: ['text'] }, 'Alert Explorer: the filter is not an object.');
   await refused(EXPLORER_REPORT_REQUEST, { filter: { hostname: 1 } }, 'Alert Explorer: the filter\'s hostname is not a string.');

@@ -166,7 +166,7 @@ test('the new groupings and filters are requests the server takes; filters of th
   for (const groupBy of ['namespace', 'pod', 'image']) assert.equal(queryProblem(groupBy, { namespace: 'shop', pod: 'shop/web', image: 'nginx' }), undefined);
   assert.equal(queryProblem('namespace', { pod: 3 }), 'the filter\'s pod is not a string');
   assert.equal(queryProblem('rule', { namespace: ['shop'] }), 'the filter\'s namespace is not a string');
-  assert.match(queryProblem('severity', undefined) ?? '', /the groupings are rule, priority, hostname, source, container, namespace, pod, image$/);
+  assert.match(queryProblem('severity', undefined) ?? '', /the groupings are rule, priority, hostname, source, container, namespace, pod, image, tag$/);
 });
 
 test('the tree names the group without the field honestly, and the filter box reads ns:, pod: and image:', () => {

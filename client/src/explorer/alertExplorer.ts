@@ -1,5 +1,5 @@
 // The Alert Explorer: a tree of the alerts of one log, grouped (by rule, priority, host, source, container, Kubernetes
-// namespace or pod, or container image),
+// namespace or pod, container image or tag),
 // filtered, deduplicated and followed. The client parses nothing: every node comes from the server's index through
 // custom requests. What items show is built by treeText.ts (values from the log revealed); tooltips are built with
 // appendText/appendCodeblock and are never trusted.
@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
-import { GROUP_LABELS, PRIORITY_NAMES, alertTexts, filterText, groupTexts, parseFilterText, viewTexts, type TooltipPart } from './treeText';
+import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, parseFilterText, viewTexts, type TooltipPart } from './treeText';
 import { displayMessage } from '../../../server/src/service/displayPath';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
@@ -204,7 +204,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     const a = node.alert;
     const texts = alertTexts(this.groupBy, a);
     const item = new vscode.TreeItem(texts.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `alert:${this.log?.logId}:${a.id}`;
+    item.id = alertItemId(this.log?.logId ?? '', this.groupBy, node.group, a.id);
     item.description = texts.description;
     item.iconPath = priorityIcon(a.priority);
     item.contextValue = 'falcoLens.alert';
@@ -294,7 +294,7 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     vscode.commands.registerCommand('falcoLens.explorer.filter', async (filter?: ExplorerFilter) => {
       if (filter) { explorer.setFilter(filter); return; }
       const text = await vscode.window.showInputBox({
-        prompt: 'Show alerts whose line contains (case-insensitive; empty for all); ns:NAME, pod:NAME, image:NAME keep one Kubernetes namespace, pod or container image',
+        prompt: 'Show alerts whose line contains (case-insensitive; empty for all); ns:NAME, pod:NAME, image:NAME, tag:NAME keep one Kubernetes namespace, pod, container image or tag',
         value: filterText(explorer.settings.filter),
       });
       if (text === undefined) return;

@@ -9,7 +9,7 @@ import { emptyGroupLabel, undatedText, type ExplorerAlertItem, type ExplorerFilt
 
 export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
 export const GROUP_LABELS: Record<ExplorerGroupBy, string> = {
-  rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container', namespace: 'Namespace', pod: 'Pod', image: 'Image',
+  rule: 'Rule', priority: 'Priority', hostname: 'Host', source: 'Source', container: 'Container', namespace: 'Namespace', pod: 'Pod', image: 'Image', tag: 'Tag',
 };
 
 /** What the group of alerts without a namespace, pod or image holds, for its tooltip. */
@@ -41,6 +41,13 @@ export function groupTexts(groupBy: ExplorerGroupBy, g: ExplorerGroup, dedupe: b
   if (field && g.key === '') {
     tooltip.push({ text: `\n\nAlerts that carry no ${field} (or carry <NA>): host processes, plugin events, a JSON alert without the field in output_fields, a text alert without the fields Falco appends (the container plugin's suggested output, -pk).` });
   }
+  if (groupBy === 'tag') {
+    tooltip.push({
+      text: g.key === ''
+        ? '\n\nAlerts that carry no tags: text alerts (Falco writes a rule\'s tags in JSON output only, with json_include_tags_property), JSON alerts without tags or with an empty list.'
+        : '\n\nThe alerts carrying this tag. An alert with several tags is under each of them: the groups add up to more than the alerts.',
+    });
+  }
   if (!g.identified) tooltip.push({ text: '\n\nText alerts carry no rule name and no loaded rule matched this message: grouped by message text (by the output\'s key names where it starts with them).' });
   return { label, description: dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count), tooltip };
 }
@@ -59,6 +66,14 @@ export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem): Item
   };
 }
 
+/**
+ * The tree item id of an alert under a group. By tag an alert is under the group of each of its tags, and VS Code
+ * refuses two items of one id: its group is part of its id there.
+ */
+export function alertItemId(logId: string, groupBy: ExplorerGroupBy, group: string, id: number): string {
+  return groupBy === 'tag' ? `alert:${logId}:${id}:${group}` : `alert:${logId}:${id}`;
+}
+
 /** The view's message and description: the log's counts and state, the settings, the filter, the file's name. */
 /**
  * The view's message and description. `undated`: the latest groups answer's count of alerts without a date that the
@@ -70,7 +85,8 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
   if (log.missing) parts.push('no file at its path now (deleted or rotated away)');
   if (!log.done) parts.push(`indexing ${log.totalBytes ? Math.floor((100 * log.indexedBytes) / log.totalBytes) : 0}%`);
   if (log.following) parts.push('following');
-  parts.push(`by ${GROUP_LABELS[groupBy].toLowerCase()}`);
+  // By tag an alert is under each of its tags: the count above is of alerts, not the groups' sum.
+  parts.push(groupBy === 'tag' ? 'by tag (an alert under each of its tags)' : `by ${GROUP_LABELS[groupBy].toLowerCase()}`);
   if (dedupe) parts.push('duplicates folded');
   const filters: string[] = [];
   if (f.text) filters.push(`"${shown(f.text)}"`);
@@ -83,7 +99,7 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
 }
 
 /** The filter keys typed in the filter's text box, and the filter's field each sets. */
-const FILTER_KEYS = { ns: 'namespace', pod: 'pod', image: 'image' } as const;
+const FILTER_KEYS = { ns: 'namespace', pod: 'pod', image: 'image', tag: 'tag' } as const;
 type FilterKey = keyof typeof FILTER_KEYS;
 
 /** The filter's `ns:`, `pod:` and `image:` values, in the order the text box shows them. */
@@ -96,12 +112,13 @@ function filterTokens(f: ExplorerFilter): [FilterKey, string][] {
 
 /**
  * Reads the filter's text box: words `ns:NAME`, `pod:NAME` (`namespace/pod`, or a pod's name in any namespace) and
- * `image:NAME` (`repository:tag`, or a repository with any tag) keep one namespace, pod or image; the rest, as typed,
+ * `image:NAME` (`repository:tag`, or a repository with any tag) keep one namespace, pod or image, `tag:NAME` the alerts
+ * carrying a tag; the rest, as typed,
  * is the text the alert's line contains. The last of a key counts.
  */
-export function parseFilterText(input: string): Pick<ExplorerFilter, 'text' | 'namespace' | 'pod' | 'image'> {
-  const filter: Pick<ExplorerFilter, 'text' | 'namespace' | 'pod' | 'image'> = {};
-  const rest = input.replace(/(^|\s)(ns|pod|image):(\S+)/g, (_all, _blank: string, key: FilterKey, value: string) => {
+export function parseFilterText(input: string): Pick<ExplorerFilter, 'text' | 'namespace' | 'pod' | 'image' | 'tag'> {
+  const filter: Pick<ExplorerFilter, 'text' | 'namespace' | 'pod' | 'image' | 'tag'> = {};
+  const rest = input.replace(/(^|\s)(ns|pod|image|tag):(\S+)/g, (_all, _blank: string, key: FilterKey, value: string) => {
     filter[FILTER_KEYS[key]] = value;
     return '';
   }).trim();

@@ -57,7 +57,7 @@ const TURN_MS = 15;
 /** The most turns of the event loop a long request lets go by at once while messages come in and are handled. */
 const MAX_TURNS = 16;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = {
-  rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container', namespace: 'namespace', pod: 'pod', image: 'image',
+  rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container', namespace: 'namespace', pod: 'pod', image: 'image', tag: 'tag',
 };
 
 /** A log on disk, read through one descriptor, that notices when its path comes to name another file. */

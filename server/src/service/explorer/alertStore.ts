@@ -2,14 +2,14 @@
 // columns of numbers: byte offset and length (the text stays on disk and is read back on demand), line number,
 // priority, time and interned ids of rule, hostname, source and container, plus the class of identical alerts it
 // belongs to (folding: found through a fingerprint, and the outputs compared); the Kubernetes namespace, pod and image
-// when a query first asks for them (workloadSteps). A million alerts take about 80 MB.
+// and the tags when a query first asks for them (contextSteps). A million alerts take about 80 MB.
 // Queries (groups, pages of alerts) scan the columns; each is also given in steps (a generator that yields between
 // slices of its work), which the server runs with turns of the event loop between them on a large log.
 import { isAscii } from 'node:buffer';
 import { parseLine, parsePayload, type AlertHead } from '../alerts/parse';
 import { Column, DistinctCounter, FoldTable, StringTable } from './columns';
 import {
-  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, foldedOutput, jsonOutput, jsonOutputSpan, jsonWorkload, outputFingerprint, outputFingerprintOfBytes,
+  AlertTimeParser, containerOf, escapedOutputFingerprintOfBytes, foldedOutput, jsonOutput, jsonOutputSpan, jsonTagsSpan, jsonWorkload, outputFingerprint, outputFingerprintOfBytes,
   textWorkload, timePrefixLength, type Workload,
 } from './extract';
 import { ByteFrequencies, TextSearch } from './textSearch';
@@ -65,7 +65,7 @@ export interface GroupsAnswer {
   undated?: number;
 }
 
-const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container', 'namespace', 'pod', 'image'];
+const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container', 'namespace', 'pod', 'image', 'tag'];
 
 /**
  * What is wrong with the grouping and filter of a request, in a sentence, or undefined: the protocol's values come
@@ -77,7 +77,7 @@ export function queryProblem(groupBy: unknown, filter: unknown): string | undefi
   if (filter === undefined || filter === null) return undefined;
   if (typeof filter !== 'object' || Array.isArray(filter)) return 'the filter is not an object';
   const f = filter as Record<string, unknown>;
-  for (const key of ['text', 'hostname', 'source', 'namespace', 'pod', 'image'] as const) {
+  for (const key of ['text', 'hostname', 'source', 'namespace', 'pod', 'image', 'tag'] as const) {
     if (f[key] !== undefined && typeof f[key] !== 'string') return `the filter's ${key} is not a string`;
   }
   if (f.minPriority !== undefined && !(Number.isInteger(f.minPriority) && (f.minPriority as number) >= 0 && (f.minPriority as number) <= 7)) {
@@ -91,8 +91,8 @@ export function queryProblem(groupBy: unknown, filter: unknown): string | undefi
 }
 
 const NO_ID = 0xffffffff;
-/** The groupings whose keys are found by reading the log again when first asked (AlertStore.workloadSteps). */
-const isWorkloadGrouping = (groupBy: ExplorerGroupBy | undefined) => groupBy === 'namespace' || groupBy === 'pod' || groupBy === 'image';
+/** The groupings whose keys are found by reading the log again when first asked (AlertStore.contextSteps). */
+const isLateGrouping = (groupBy: ExplorerGroupBy | undefined) => groupBy === 'namespace' || groupBy === 'pod' || groupBy === 'image' || groupBy === 'tag';
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const SUMMARY_CHARS = 300;
 /** The longest payload joined from continued lines before it is given up as not an alert. */
@@ -130,15 +130,21 @@ export class AlertStore {
   private readonly sources = new Column(Uint32Array);
   private readonly containers = new Column(Uint32Array);
   /**
-   * The Kubernetes namespace, pod and container image of each alert before `count`, as one id into `workloadTable`
+   * For each alert before `count`: its Kubernetes namespace, pod and container image, as one id into `workloadTable`
    * (a few thousand distinct workloads even in a large cluster's log: 4 bytes per alert where three columns took 12;
-   * 0: none of them). Found by reading the log again when a query first needs them (workloadSteps), not while
-   * indexing: finding them in every alert's line added a third to the index's time, for a grouping few queries use.
+   * 0: none of them), and its tags, as one id into `tagSets`. Found by reading the log again when a query first needs
+   * them (contextSteps), not while indexing: finding the workloads in every alert's line added a third to the index's
+   * time, for groupings few queries use.
    */
-  private workloads: { count: number; ids: Uint32Array } = { count: 0, ids: new Uint32Array(0) };
+  private context: { count: number; workloads: Uint32Array; tagSets: Uint32Array } = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0) };
   /** Each workload's namespace, pod (`namespace/pod`, unique in a cluster) and image, as string ids (NO_ID: absent). */
   private readonly workloadTable: { ids: Map<string, number>; namespaces: number[]; pods: number[]; images: number[] } = { ids: new Map(), namespaces: [NO_ID], pods: [NO_ID], images: [NO_ID] };
   private readonly workload: Workload = { namespace: undefined, pod: undefined, image: undefined };
+  /**
+   * The sets of tags alerts carry: each set's tags as string ids (set 0, no tags: the key of the group without), and
+   * the sets by the text of their JSON array. A rule's alerts share one set.
+   */
+  private readonly tagSets: { ids: Map<string, number>; tags: number[][] } = { ids: new Map(), tags: [[NO_ID]] };
   /**
    * The class of identical alerts of each alert: same rule, priority, hostname, source and container, and the same
    * output apart from its time prefix and nanosecond stamps (foldedOutput). Folding and the distinct counts read it.
@@ -216,7 +222,7 @@ export class AlertStore {
   /** Memory held by the columns, in bytes. */
   get columnBytes(): number {
     return [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]
-      .reduce((n, c) => n + c.byteLength, this.workloads.ids.byteLength);
+      .reduce((n, c) => n + c.byteLength, this.context.workloads.byteLength + this.context.tagSets.byteLength);
   }
 
   /**
@@ -305,7 +311,7 @@ export class AlertStore {
   private reset(): void {
     this.resets++;
     for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]) c.clear();
-    this.workloads = { count: 0, ids: new Uint32Array(0) };
+    this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0) };
     this.batchLength = 0;
     this.outputsKept.clear();
     this.indexedBytes = 0;
@@ -441,35 +447,59 @@ export class AlertStore {
   }
 
   /**
-   * Finds the workload of the alerts before `count` not looked at yet, reading the file a chunk per step: a JSON
-   * alert's from its output_fields, a text alert's from the fields Falco appends to its output.
+   * Finds the workload and tags of the alerts before `count` not looked at yet, reading the file a chunk per step: a
+   * JSON alert's from its output_fields and `tags`, a text alert's workload from the fields Falco appends to its
+   * output (it carries no tags).
    */
-  private *workloadSteps(count: number): QuerySteps<void> {
-    const scan = this.workloads;
+  private *contextSteps(count: number): QuerySteps<void> {
+    const scan = this.context;
     if (scan.count >= count) return;
-    if (scan.ids.length < count) {
-      const grown = new Uint32Array(Math.max(count, Math.floor(scan.ids.length * 1.5)));
-      grown.set(scan.ids.subarray(0, scan.count));
-      scan.ids = grown;
+    if (scan.workloads.length < count) {
+      const length = Math.max(count, Math.floor(scan.workloads.length * 1.5));
+      const grown = (from: Uint32Array) => { const to = new Uint32Array(length); to.set(from.subarray(0, scan.count)); return to; };
+      scan.workloads = grown(scan.workloads);
+      scan.tagSets = grown(scan.tagSets);
     }
     const workload = this.workload;
     yield* this.chunkSteps(scan.count, count, (chunk, id, alerts, starts, ends) => {
       const encoding = isAscii(chunk) ? 'latin1' : 'utf8';
       for (let i = 0; i < alerts; i++) {
         const text = chunk.toString(encoding, starts[i], ends[i]);
+        let tags = 0;
         // A JSON line as Falco writes it (most lines of a large log) is read as it is; any other through the line
         // parser (a text alert's output span, a wrapper, lines joined).
-        if (text.charCodeAt(0) === 123 && !text.startsWith('{"log":')) jsonWorkload(text, 0, workload);
-        else {
+        if (text.charCodeAt(0) === 123 && !text.startsWith('{"log":')) {
+          jsonWorkload(text, 0, workload);
+          tags = this.tagSetId(text);
+        } else {
           const alert = readAlert(text, this.intern);
-          if (!alert) { scan.ids[id + i] = 0; continue; }
+          if (!alert) { scan.workloads[id + i] = 0; scan.tagSets[id + i] = 0; continue; }
           if (alert.head.format === 'text') textWorkload(alert.text, alert.head.outputStart ?? 0, alert.head.outputEnd ?? alert.text.length, workload);
-          else jsonWorkload(alert.text, 0, workload);
+          else { jsonWorkload(alert.text, 0, workload); tags = this.tagSetId(alert.text); }
         }
-        scan.ids[id + i] = this.workloadId(workload);
+        scan.workloads[id + i] = this.workloadId(workload);
+        scan.tagSets[id + i] = tags;
       }
       scan.count = id + alerts;
     });
+  }
+
+  /** The id of the set of a JSON alert's tags (0: none, an empty list, or no `tags` array of strings). */
+  private tagSetId(text: string): number {
+    const span = jsonTagsSpan(text, 0);
+    if (!span || span.end === span.start) return 0;
+    const raw = text.slice(span.start, span.end);
+    let set = this.tagSets.ids.get(raw);
+    if (set === undefined) {
+      let tags: string[] = [];
+      try { tags = JSON.parse(`[${raw}]`) as string[]; } catch { /* an escape JSON does not read: no tags */ }
+      // A tag written twice counts once.
+      const ids = [...new Set(tags)].map((t) => this.strings.id(t));
+      set = ids.length === 0 ? 0 : this.tagSets.tags.length;
+      if (set !== 0) this.tagSets.tags.push(ids);
+      this.tagSets.ids.set(raw, set);
+    }
+    return set;
   }
 
   /** The id of a workload (0 when it has no field), added to the table when new. */
@@ -662,10 +692,20 @@ export class AlertStore {
       case 'hostname': return this.hosts.get(id);
       case 'source': return this.sources.get(id);
       case 'container': return this.containers.get(id);
-      case 'namespace': return this.workloadTable.namespaces[this.workloads.ids[id]];
-      case 'pod': return this.workloadTable.pods[this.workloads.ids[id]];
-      case 'image': return this.workloadTable.images[this.workloads.ids[id]];
+      case 'namespace': return this.workloadTable.namespaces[this.context.workloads[id]];
+      case 'pod': return this.workloadTable.pods[this.context.workloads[id]];
+      case 'image': return this.workloadTable.images[this.context.workloads[id]];
+      // An alert is in the group of each of its tags (inGroup): its set of tags here, which `groups` counts by.
+      case 'tag': return this.context.tagSets[id];
     }
+  }
+
+  /** The tags of an alert as string ids; [NO_ID] without tags. */
+  private tagsOf(id: number): number[] { return this.tagSets.tags[this.context.tagSets[id]]; }
+
+  /** Whether alert `id` is in the group `key` of `groupBy` (one of the groups of its tags). */
+  private inGroup(groupBy: ExplorerGroupBy, id: number, key: number): boolean {
+    return groupBy === 'tag' ? this.tagsOf(id).includes(key) : this.keyOf(groupBy, id) === key;
   }
 
   /**
@@ -724,10 +764,17 @@ export class AlertStore {
       tests.push((id) => this.sources.get(id) === source);
     }
     if (filter.namespace !== undefined || filter.pod !== undefined || filter.image !== undefined) {
-      yield* this.workloadSteps(count);
+      yield* this.contextSteps(count);
       const accepted = this.workloadsAccepted(filter);
-      const ids = this.workloads.ids;
+      const ids = this.context.workloads;
       tests.push((id) => accepted[ids[id]] === 1);
+    }
+    if (filter.tag !== undefined) {
+      yield* this.contextSteps(count);
+      const tag = this.strings.find(filter.tag) ?? -1;
+      const accepted = this.tagSets.tags.map((tags) => tags.includes(tag));
+      const sets = this.context.tagSets;
+      tests.push((id) => accepted[sets[id]]);
     }
     if (filter.since !== undefined) { const since = filter.since; tests.push((id) => this.times.get(id) >= since); }
     if (filter.until !== undefined) { const until = filter.until; tests.push((id) => this.times.get(id) <= until); }
@@ -824,7 +871,7 @@ export class AlertStore {
 
   private *groupsOnce(groupBy: ExplorerGroupBy, filter: ExplorerFilter | undefined, limit: number): QuerySteps<GroupsAnswer> {
     const total = this.total;
-    if (isWorkloadGrouping(groupBy)) yield* this.workloadSteps(total);
+    if (isLateGrouping(groupBy)) yield* this.contextSteps(total);
     const accept = yield* this.matcherSteps(filter, total);
     // Pass 1: per key, count, worst priority and time range; remember each matching alert's key.
     const byKey = new Map<number, GroupAcc>();
@@ -841,21 +888,26 @@ export class AlertStore {
     for (const acc of byKey.values()) { acc.slot = next; next += acc.count; }
     const starts = new Map<number, number>();
     for (const [key, acc] of byKey) starts.set(key, acc.slot);
-    const prints = new Uint32Array(matching);
+    const prints = new Uint32Array(next);
     for (let from = 0; from < total; from += STEP) {
       yield;
       this.layOutPrints(groupBy, matched, from, Math.min(total, from + STEP), starts, prints);
     }
+    // By tag, the alerts were counted and laid out by their set of tags (each alert once); a tag's group is the union
+    // of the sets holding it, so an alert with several tags is in each of their groups.
+    const segmentsOf = groupBy === 'tag' ? this.tagGroups(byKey) : new Map([...byKey].map(([key, acc]) => [key, { acc, segments: [acc] }]));
     const distinct = new DistinctCounter();
-    for (const acc of byKey.values()) {
+    for (const { acc, segments } of segmentsOf.values()) {
       distinct.clear(acc.count);
-      for (let from = acc.slot, end = acc.slot + acc.count; from < end; from += STEP) {
-        yield;
-        distinct.addAll(prints, from, Math.min(end, from + STEP));
+      for (const segment of segments) {
+        for (let from = segment.slot, end = segment.slot + segment.count; from < end; from += STEP) {
+          yield;
+          distinct.addAll(prints, from, Math.min(end, from + STEP));
+        }
       }
       acc.distinct = distinct.size;
     }
-    const groups: ExplorerGroup[] = [...byKey.entries()].map(([key, acc]) => ({
+    const groups: ExplorerGroup[] = [...segmentsOf.entries()].map(([key, { acc }]) => ({
       key: this.keyLabel(groupBy, key), count: acc.count, distinct: acc.distinct, priority: acc.priority === 99 ? -1 : acc.priority,
       ...(Number.isFinite(acc.first) ? { firstTime: acc.first } : {}), ...(Number.isFinite(acc.last) ? { lastTime: acc.last } : {}),
       identified: !(groupBy === 'rule' && this.unidentifiedRules.has(key)),
@@ -864,6 +916,24 @@ export class AlertStore {
     groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || a.key.localeCompare(b.key));
     const undated = yield* this.undatedSteps(undefined, undefined, filter, total);
     return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit, total, ...(undated !== undefined ? { undated } : {}) };
+  }
+
+  /** The groups of tags from the groups of sets of tags: each tag's count, priority and times over the sets holding it. */
+  private tagGroups(bySet: Map<number, GroupAcc>): Map<number, { acc: GroupAcc; segments: GroupAcc[] }> {
+    const byTag = new Map<number, { acc: GroupAcc; segments: GroupAcc[] }>();
+    for (const [set, segment] of bySet) {
+      for (const tag of this.tagSets.tags[set]) {
+        let group = byTag.get(tag);
+        if (!group) byTag.set(tag, group = { acc: { slot: 0, count: 0, priority: 99, first: Infinity, last: -Infinity, distinct: 0 }, segments: [] });
+        const acc = group.acc;
+        acc.count += segment.count;
+        acc.priority = Math.min(acc.priority, segment.priority);
+        acc.first = Math.min(acc.first, segment.first);
+        acc.last = Math.max(acc.last, segment.last);
+        group.segments.push(segment);
+      }
+    }
+    return byTag;
   }
 
   /**
@@ -879,7 +949,7 @@ export class AlertStore {
     for (let from = 0; from < count; from += STEP) {
       yield;
       for (let id = from, to = Math.min(count, from + STEP); id < to; id++) {
-        if (Number.isNaN(this.times.get(id)) && (groupBy === undefined || this.keyOf(groupBy, id) === key) && (!rest || rest(id))) undated++;
+        if (Number.isNaN(this.times.get(id)) && (groupBy === undefined || this.inGroup(groupBy, id, key!)) && (!rest || rest(id))) undated++;
       }
     }
     return undated;
@@ -932,7 +1002,7 @@ export class AlertStore {
     const count = this.total;
     const key = groupBy === undefined ? undefined : this.keyFromLabel(groupBy, group ?? '');
     if (groupBy !== undefined && key === undefined) return { ids: [], total: 0 };
-    if (isWorkloadGrouping(groupBy)) yield* this.workloadSteps(count);
+    if (isLateGrouping(groupBy)) yield* this.contextSteps(count);
     const accept = yield* this.matcherSteps(filter, count);
     const ids: number[] = [];
     let total = 0;
@@ -949,7 +1019,7 @@ export class AlertStore {
   private pickLatest(groupBy: ExplorerGroupBy | undefined, key: number | undefined, accept: ((id: number) => boolean) | undefined, limit: number, from: number, to: number, ids: number[]): number {
     let total = 0;
     for (let id = to - 1; id >= from; id--) {
-      if ((groupBy !== undefined && this.keyOf(groupBy, id) !== key) || (accept && !accept(id))) continue;
+      if ((groupBy !== undefined && !this.inGroup(groupBy, id, key!)) || (accept && !accept(id))) continue;
       total++;
       if (ids.length < limit) ids.push(id);
     }
@@ -969,7 +1039,7 @@ export class AlertStore {
     const count = this.total;
     const key = this.keyFromLabel(groupBy, group);
     if (key === undefined) return { items: [], total: 0 };
-    if (isWorkloadGrouping(groupBy)) yield* this.workloadSteps(count);
+    if (isLateGrouping(groupBy)) yield* this.contextSteps(count);
     const accept = yield* this.matcherSteps(filter, count);
     const chosen: number[] = [];
     const duplicates = new Map<number, number>();
@@ -993,7 +1063,7 @@ export class AlertStore {
   private chooseAlerts(groupBy: ExplorerGroupBy, key: number, accept: ((id: number) => boolean) | undefined, dedupe: boolean, from: number, to: number,
     chosen: number[], duplicates: Map<number, number>, firstOfPrint: Map<number, number>): void {
     for (let id = to - 1; id >= from; id--) {
-      if (this.keyOf(groupBy, id) !== key || (accept && !accept(id))) continue;
+      if (!this.inGroup(groupBy, id, key) || (accept && !accept(id))) continue;
       if (dedupe) {
         const print = this.folds.get(id);
         const representative = firstOfPrint.get(print);

@@ -255,6 +255,46 @@ function imageName(repository: string | undefined, tag: string | undefined): str
 }
 
 /**
+ * Where the inside of a JSON alert's `"tags"` array is (between its brackets) at or after `from`: the first
+ * `"tags"` member whose value is an array of strings only, else undefined. Regex form:
+ * `/"tags"\s*:\s*\[(\s*(?:"(?:[^"\\]|\\.)*"\s*(?:,\s*"(?:[^"\\]|\\.)*"\s*)*)?)\]/`.
+ */
+export function jsonTagsSpan(text: string, from: number): { start: number; end: number } | undefined {
+  const n = text.length;
+  const into = { escaped: false };
+  for (let at = text.indexOf('"tags"', from); at >= 0; at = text.indexOf('"tags"', at + 1)) {
+    let i = at + 6;
+    while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+    if (i >= n || text.charCodeAt(i) !== 58) continue;
+    i++;
+    while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+    if (i >= n || text.charCodeAt(i) !== 91 /* [ */) continue;
+    const start = i + 1;
+    i = start;
+    let first = true;
+    for (;;) {
+      while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+      if (i >= n) break;
+      const c = text.charCodeAt(i);
+      if (c === 93 /* ] */ && first) return { start, end: i };
+      if (!first) {
+        if (c === 93) return { start, end: i };
+        if (c !== 44 /* , */) break;
+        i++;
+        while (i < n && isRegexSpace(text.charCodeAt(i))) i++;
+        if (i >= n) break;
+      }
+      if (text.charCodeAt(i) !== 34) break;
+      const close = stringBodyEnd(text, i + 1, into);
+      if (close < 0) break;
+      i = close + 1;
+      first = false;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The length of the time prefix Falco puts before a rendered output, with the priority word and the blank after it
  * (`12:00:00.123: Warning ` or `2024-06-10T14:47:07.118224033Z: Warning `), in `text` from `start` to `end`; 0 when
  * there is none. Regex form: `^(?:\d{2}:\d{2}:\d{2}\.\d+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?): \S+ `.
