@@ -145,7 +145,11 @@ export interface ExplorerAlertItem {
   /** With dedupe: how many alerts this item stands for. */
   duplicates?: number;
 }
-export interface ExplorerAlertsResult { items: ExplorerAlertItem[]; total: number }
+export interface ExplorerAlertsResult {
+  items: ExplorerAlertItem[]; total: number;
+  /** As in ExplorerGroupsResult, of the group's alerts (not classes: with dedupe, the alerts they stand for too). */
+  undated?: number;
+}
 
 /**
  * A Markdown incident report on the alerts of one group (or of the whole log without `groupBy`) that pass the filter:

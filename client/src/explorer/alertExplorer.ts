@@ -13,7 +13,7 @@ import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
   type ExplorerReportParams, type ExplorerReportResult, type ExplorerAlertItem, type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerChangedParams,
-  type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerGroupsResult, type ExplorerLogInfo,
+  type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerGroupsResult, type ExplorerLogInfo, undatedText,
 } from '../../../server/src/protocol';
 
 const PAGE = 200;
@@ -23,7 +23,9 @@ const EDITOR_LIMIT_BYTES = 50 * 1024 * 1024;
 type Node =
   | { kind: 'group'; group: ExplorerGroup }
   | { kind: 'alert'; alert: ExplorerAlertItem; group: string }
-  | { kind: 'more'; group: string; offset: number; remaining: number };
+  | { kind: 'more'; group: string; offset: number; remaining: number }
+  /** Under a group: how many of its alerts the time filter left out for lack of a date. */
+  | { kind: 'note'; text: string };
 
 /** An untrusted Markdown tooltip holding the parts as text and code blocks. */
 function tooltipOf(parts: readonly TooltipPart[]): vscode.MarkdownString {
@@ -180,6 +182,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (!result) return [];
     const children: Node[] = result.items.map((alert) => ({ kind: 'alert', alert, group: key }));
     if (result.total > result.items.length) children.push({ kind: 'more', group: key, offset: result.items.length, remaining: result.total - result.items.length });
+    if (result.undated) children.push({ kind: 'note', text: undatedText(result.undated) });
     return children;
   }
 
@@ -193,6 +196,11 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
       item.iconPath = priorityIcon(g.priority);
       item.contextValue = 'falcoLens.group';
       item.tooltip = tooltipOf(texts.tooltip);
+      return item;
+    }
+    if (node.kind === 'note') {
+      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('info');
       return item;
     }
     if (node.kind === 'more') {

@@ -14,7 +14,7 @@ import {
 } from './extract';
 import { ByteFrequencies, TextSearch } from './textSearch';
 import type {
-  ExplorerAlertItem, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
+  ExplorerAlertItem, ExplorerAlertsResult, ExplorerFilter, ExplorerGroup, ExplorerGroupBy,
 } from '../../protocol';
 
 /** Reads bytes of the log; implemented with the file system by the server and with buffers by tests. */
@@ -91,6 +91,8 @@ export function queryProblem(groupBy: unknown, filter: unknown): string | undefi
 }
 
 const NO_ID = 0xffffffff;
+/** `undated` of a group no alert is in: 0 under a time bound, absent without one (as undatedSteps counts). */
+const noneUndated = (filter: ExplorerFilter | undefined) => (filter && (filter.since !== undefined || filter.until !== undefined) ? { undated: 0 } : {});
 /** The groupings whose keys are found by reading the log again when first asked (AlertStore.contextSteps). */
 const isLateGrouping = (groupBy: ExplorerGroupBy | undefined) => groupBy === 'namespace' || groupBy === 'pod' || groupBy === 'image' || groupBy === 'tag';
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -1001,7 +1003,7 @@ export class AlertStore {
   private *latestMatchingOnce(groupBy: ExplorerGroupBy | undefined, group: string | undefined, filter: ExplorerFilter | undefined, limit: number): QuerySteps<LatestMatching> {
     const count = this.total;
     const key = groupBy === undefined ? undefined : this.keyFromLabel(groupBy, group ?? '');
-    if (groupBy !== undefined && key === undefined) return { ids: [], total: 0 };
+    if (groupBy !== undefined && key === undefined) return { ids: [], total: 0, ...noneUndated(filter) };
     if (isLateGrouping(groupBy)) yield* this.contextSteps(count);
     const accept = yield* this.matcherSteps(filter, count);
     const ids: number[] = [];
@@ -1027,18 +1029,18 @@ export class AlertStore {
   }
 
   /** A page of the alerts of one group, newest first; with `dedupe`, one item per class of identical alerts (its latest alert). */
-  alerts(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): { items: ExplorerAlertItem[]; total: number } {
+  alerts(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): ExplorerAlertsResult {
     return runSteps(this.alertsSteps(groupBy, group, filter, dedupe, offset, limit));
   }
 
-  alertsSteps(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): QuerySteps<{ items: ExplorerAlertItem[]; total: number }> {
+  alertsSteps(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): QuerySteps<ExplorerAlertsResult> {
     return this.consistent(() => this.alertsOnce(groupBy, group, filter, dedupe, offset, limit));
   }
 
-  private *alertsOnce(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): QuerySteps<{ items: ExplorerAlertItem[]; total: number }> {
+  private *alertsOnce(groupBy: ExplorerGroupBy, group: string, filter: ExplorerFilter | undefined, dedupe: boolean, offset: number, limit: number): QuerySteps<ExplorerAlertsResult> {
     const count = this.total;
     const key = this.keyFromLabel(groupBy, group);
-    if (key === undefined) return { items: [], total: 0 };
+    if (key === undefined) return { items: [], total: 0, ...noneUndated(filter) };
     if (isLateGrouping(groupBy)) yield* this.contextSteps(count);
     const accept = yield* this.matcherSteps(filter, count);
     const chosen: number[] = [];
@@ -1056,7 +1058,10 @@ export class AlertStore {
       if (items.length > 0 && items.length % ITEMS_STEP === 0) yield;
       items.push(this.item(id, dedupe ? duplicates.get(id) : undefined));
     }
-    return { items, total: chosen.length };
+    // The group's alerts the time filter left out for lack of a date (alerts, not classes), as the groups answer says
+    // them of the log.
+    const undated = yield* this.undatedSteps(groupBy, key, filter, count);
+    return { items, total: chosen.length, ...(undated !== undefined ? { undated } : {}) };
   }
 
   /** `alerts` over the alerts [from, to), newest first. */
