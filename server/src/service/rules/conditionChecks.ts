@@ -141,7 +141,7 @@ export function refsOf(model: RulesFileModel): FileRefs {
   let refs = refsByModel.get(model);
   if (refs) return refs;
   refs = { macros: new Map(), listCandidates: new Map() };
-  const count = (map: Map<string, number>, names: string[]) => { for (const name of names) map.set(name, (map.get(name) ?? 0) + 1); };
+  const count = (map: Map<string, number>, names: string[]) => { for (let i = 0; i < names.length; i++) map.set(names[i], (map.get(names[i]) ?? 0) + 1); };
   for (let i = 0; i < model.items.length; i++) {
     const own = itemRefsAt(model, i);
     count(refs.macros, own.macros);
@@ -186,8 +186,11 @@ function itemRefsOf(item: ModelItem): ItemRefs {
   if (condition !== undefined && (item.kind === 'rule' || item.kind === 'macro')) {
     const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
     const facts = factsOf(parseConditionCached(prefix + condition));
-    for (const m of facts.macroRefs) if (!prefix || m.span.start >= prefix.length) refs.macros.push(m.name);
-    for (const l of facts.listRefs) refs.listCandidates.push(l.text);
+    // Plain loops: every item of a new text comes through, mostly before V8 optimizes this, and for-of then
+    // allocates an iterator result per step.
+    const { macroRefs, listRefs } = facts;
+    for (let i = 0; i < macroRefs.length; i++) if (!prefix || macroRefs[i].span.start >= prefix.length) refs.macros.push(macroRefs[i].name);
+    for (let i = 0; i < listRefs.length; i++) refs.listCandidates.push(listRefs[i].text);
   }
   // A list's items that name lists are counted on the loaded lists (addListUsesOfLists): whether they count depends
   // on the lists' order.
@@ -195,7 +198,8 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     // Exception values may name lists (`values: [[shell_binaries]]` with `in`).
     const exceptions = entryOf(item, 'exceptions')?.value;
     const before = refs.listCandidates.length;
-    if (exceptions?.kind === 'seq') for (const ex of exceptions.items) {
+    if (exceptions?.kind === 'seq') for (let i = 0; i < exceptions.items.length; i++) {
+      const ex = exceptions.items[i];
       if (ex.kind !== 'map') continue;
       walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => refs.listCandidates.push(t));
     }
@@ -236,18 +240,20 @@ export function addListUsesOfLists(listUses: Map<string, number>, lists: Readonl
   // Only a list with an item that names a list can paste one (most lists name none).
   const naming: string[] = [];
   const expanded: string[] = [];
-  for (const [name, list] of lists) {
+  // forEach and a plain loop: no iterator result or entry pair per list and item (every load comes here).
+  lists.forEach((list, name) => {
     let visibility: number | undefined;
-    for (const item of list.items) {
-      const ref = lists.get(item);
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) {
+      const ref = lists.get(items[i]);
       if (!ref) continue;
       if (visibility === undefined) {
         visibility = listVisibility(list);
         naming.push(name);
       }
-      if (listIndex(ref) < visibility) expanded.push(item);
+      if (listIndex(ref) < visibility) expanded.push(items[i]);
     }
-  }
+  });
   // The lists used in conditions are those counted so far.
   const pastedFrom = naming.filter((name) => listUses.has(name));
   for (const name of expanded) add(name);
@@ -257,7 +263,7 @@ export function addListUsesOfLists(listUses: Map<string, number>, lists: Readonl
 function walkScalars(node: ModelNode | undefined, visit: (text: string) => void): void {
   if (!node) return;
   if (node.kind === 'scalar') { const t = scalarText(node); if (t !== undefined) visit(t.replace(/^\((.*)\)$/, '$1')); }
-  else if (node.kind === 'seq') for (const i of node.items) walkScalars(i, visit);
+  else if (node.kind === 'seq') for (let i = 0; i < node.items.length; i++) walkScalars(node.items[i], visit);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -990,8 +996,9 @@ function lookupCodes(text: string, negated: boolean, defs: Definitions): EventCo
   const candidates = codeTable.byText[negated ? 1 : 0].get(text);
   if (!candidates) return undefined;
   const current = stampOf(defs);
-  for (const c of candidates) if (c.checked === current) return c;
-  for (const c of candidates) {
+  for (let i = 0; i < candidates.length; i++) if (candidates[i].checked === current) return candidates[i];
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
     if (depsHold(c.deps, defs)) {
       c.checked = current;
       return c;
@@ -1019,7 +1026,8 @@ const MAX_HOLD_DEPTH = 200;
 
 /** Whether every lookup finds in these definitions what it found when the result was computed. */
 function depsHold(deps: readonly DefinitionDep[], defs: Definitions): boolean {
-  for (const d of deps) {
+  for (let i = 0; i < deps.length; i++) {
+    const d = deps[i];
     if (d.macro) {
       const condition = defs.macros.get(d.name)?.condition;
       if (condition !== d.content) return false;
@@ -1469,7 +1477,9 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
     return cause && { cause, file };
   };
 
-  for (const item of file.model.items) {
+  const items = file.model.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     if ((item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') || (only && !only.has(item))) continue;
     reporter.enter?.(item);
     // A list has no condition: only the unused check below reads it.
@@ -1523,7 +1533,8 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         }
       });
       const facts = factsOf(parse);
-      for (const m of facts.macroRefs) {
+      for (let i = 0; i < facts.macroRefs.length; i++) {
+        const m = facts.macroRefs[i];
         if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
         // A macro only a later file defines: Falco compiles the macros and rules collected so far after each file
         // (falco_engine.cpp 0.44.0 load_rules; resolve_macros in rule_loader_compiler.cpp finds the macro nowhere
@@ -1541,7 +1552,8 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         const suggestions = (macroSuggestions ??= suggester(defs.macros, undefined))(m.name);
         reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { suggestions });
       }
-      for (const l of facts.listRefs) {
+      for (let i = 0; i < facts.listRefs.length; i++) {
+        const l = facts.listRefs[i];
         if (defs.lists.has(l.text) || !l.text.includes('_') || l.text.length < 6) continue;
         // A list a later file defines is pasted in when Falco compiles this text again after that file (parse_condition
         // substitutes every list collected so far, rule_loader_compiler.cpp 0.44.0): the name is no literal then.
@@ -1770,7 +1782,8 @@ function namesDefinedIn(model: RulesFileModel): Set<string> {
   let names = namesByModel.get(model);
   if (!names) {
     names = new Set();
-    for (const item of model.items) if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined) names.add(item.name);
+    const items = model.items;
+    for (let i = 0; i < items.length; i++) if ((items[i].kind === 'macro' || items[i].kind === 'list') && items[i].name !== undefined) names.add(items[i].name!);
     namesByModel.set(model, names);
   }
   return names;
@@ -1817,9 +1830,13 @@ function lookedUpAndDefinedIn(result: EventCodesResult, model: RulesFileModel): 
   if (!out) {
     const here = namesDefinedIn(model);
     let names: string[] | undefined;
-    for (const d of result.deps) {
+    const deps = result.deps;
+    for (let i = 0; i < deps.length; i++) {
+      const d = deps[i];
       if (here.has(d.name) && !names?.includes(d.name)) (names ??= []).push(d.name);
-      if (d.result) for (const n of lookedUpAndDefinedIn(d.result, model)) if (!names?.includes(n)) (names ??= []).push(n);
+      if (!d.result) continue;
+      const inner = lookedUpAndDefinedIn(d.result, model);
+      for (let k = 0; k < inner.length; k++) if (!names?.includes(inner[k])) (names ??= []).push(inner[k]);
     }
     out = names ?? NO_NAMES;
     byModel.set(model, out);

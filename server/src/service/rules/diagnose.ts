@@ -485,13 +485,14 @@ function droppedTexts(defs: Definitions): DroppedText[] {
   // Not remembered by the definitions: a weak map holding contributions (their files, models) slowed every edit by
   // about 0.1 ms (collector work), more than the walk costs (a few microseconds).
   const out: DroppedText[] = [];
-  for (const rule of defs.rules.values()) {
-    if (rule.contributions.length < 2) continue;
+  // forEach: no iterator result per rule and macro (every validation and edit comes here; most have one contribution).
+  defs.rules.forEach((rule) => {
+    if (rule.contributions.length < 2) return;
     for (const part of ['condition', 'exceptions'] as const) {
       partContributions(rule, part, (gone, by) => { for (const c of gone) out.push({ at: by.file.order, c, by, part, kind: 'rule', name: rule.name }); });
     }
-  }
-  for (const macro of defs.macros.values()) {
+  });
+  defs.macros.forEach((macro) => {
     const all = macro.contributions;
     let start = 0;
     for (let k = 1; k < all.length; k++) {
@@ -499,7 +500,7 @@ function droppedTexts(defs: Definitions): DroppedText[] {
       for (const c of all.slice(start, k)) out.push({ at: all[k].file.order, c, by: all[k], part: 'condition', kind: 'macro', name: macro.name });
       start = k;
     }
-  }
+  });
   return out;
 }
 
@@ -537,16 +538,20 @@ function unusedAfterReplacedTexts(file: LoadedFile, load: LoadResult, usage: Usa
   const loads = [...new Set(dropped.map((d) => d.at))].sort((a, b) => a - b);
   const first = loads[0] < files.length - 1 ? laterRefs(files, loads[0]) : undefined;
   const sums = { macro: new Map<string, number>(), list: new Map<string, number>() };
-  for (const c of counts) {
-    for (const [name, n] of c.macro) sums.macro.set(name, (sums.macro.get(name) ?? 0) + n);
-    for (const [name, n] of c.list) sums.list.set(name, (sums.list.get(name) ?? 0) + n);
+  // forEach and plain loops: no iterator result or entry pair per name (every validation of a file before a
+  // redefinition comes here).
+  for (let i = 0; i < counts.length; i++) {
+    counts[i].macro.forEach((n, name) => sums.macro.set(name, (sums.macro.get(name) ?? 0) + n));
+    counts[i].list.forEach((n, name) => sums.list.set(name, (sums.list.get(name) ?? 0) + n));
   }
   const named = { macro: new Set<string>(), list: new Set<string>() };
-  for (const [name, n] of sums.macro) if (n >= (usage.macroUses.get(name) ?? 0) - (first?.macros.get(name) ?? 0)) named.macro.add(name);
-  for (const [name, n] of sums.list) if (n >= (usage.listUses.get(name) ?? 0) - (first?.listCandidates.get(name) ?? 0)) named.list.add(name);
+  sums.macro.forEach((n, name) => { if (n >= (usage.macroUses.get(name) ?? 0) - (first?.macros.get(name) ?? 0)) named.macro.add(name); });
+  sums.list.forEach((n, name) => { if (n >= (usage.listUses.get(name) ?? 0) - (first?.listCandidates.get(name) ?? 0)) named.list.add(name); });
   if (named.macro.size === 0 && named.list.size === 0) return;
   let said: Set<number> | undefined;
-  for (const item of file.model.items) {
+  const items = file.model.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     if ((item.kind !== 'macro' && item.kind !== 'list') || item.name === undefined) continue;
     const macro = item.kind === 'macro';
     const name = item.name;
@@ -590,7 +595,7 @@ function partCounts(model: RulesFileModel, i: number, part: 'condition' | 'excep
   const refs = partRefsAt(model, i, part);
   const count = (names: readonly string[]) => {
     const out = new Map<string, number>();
-    for (const name of names) out.set(name, (out.get(name) ?? 0) + 1);
+    for (let i = 0; i < names.length; i++) out.set(names[i], (out.get(names[i]) ?? 0) + 1);
     return out;
   };
   return { macro: count(refs.macros), list: count(refs.listCandidates) };
@@ -622,7 +627,8 @@ function rulesChanged(model: RulesFileModel): string[] {
   let names = rulesChangedMemo.get(model);
   if (names === undefined) {
     names = [];
-    for (const item of model.items) {
+    for (let i = 0; i < model.items.length; i++) {
+      const item = model.items[i];
       if (item.kind === 'rule' && item.name !== undefined && (entryOf(item, 'override') !== undefined || entryOf(item, 'append') !== undefined)) names.push(item.name);
     }
     rulesChangedMemo.set(model, names);
@@ -1431,13 +1437,19 @@ const throughListsMemos: ThroughListsMemo[] = [];
 const THROUGH_LISTS_MEMOS = 8;
 function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition: (name: string) => boolean): Set<string> {
   const items: unknown[] = [];
-  for (const list of lists.values()) {
-    for (const c of list.contributions) {
+  // forEach and plain loops: no iterator result per list and contribution (every validation comes here).
+  let unkeyed = false;
+  lists.forEach((list) => {
+    if (unkeyed) return;
+    const contributions = list.contributions;
+    for (let i = 0; i < contributions.length; i++) {
+      const c = contributions[i];
       const chunk = c.file.model.chunks?.[c.item.index];
-      if (chunk === undefined) { items.length = 0; break; }
+      if (chunk === undefined) { unkeyed = true; return; }
       items.push(chunkKey(chunk), loadPosition(c));
     }
-  }
+  });
+  if (unkeyed) items.length = 0;
   if (items.length > 0) {
     for (const memo of throughListsMemos) {
       if (memo.items.length === items.length && memo.items.every((x, i) => x === items[i])
@@ -1446,14 +1458,14 @@ function listsUsedThroughLists(lists: ReadonlyMap<string, ListDef>, inCondition:
   }
   const uses = new Map<string, number>();
   const naming: string[] = [];
-  for (const [name, list] of lists) {
+  lists.forEach((list, name) => {
     if (inCondition(name)) uses.set(name, 1);
     if (list.items.some((item) => lists.has(item))) naming.push(name);
-  }
+  });
   addListUsesOfLists(uses, lists);
   // Each use through a list added one to the count.
   const used = new Set<string>();
-  for (const [name, n] of uses) if (n > (inCondition(name) ? 1 : 0)) used.add(name);
+  uses.forEach((n, name) => { if (n > (inCondition(name) ? 1 : 0)) used.add(name); });
   throughListsMemos.unshift({ items, naming, namingUsed: naming.map(inCondition), used });
   if (throughListsMemos.length > THROUGH_LISTS_MEMOS) throughListsMemos.pop();
   return used;
@@ -1471,10 +1483,11 @@ function laterRefs(files: readonly LoadedFile[], order: number): SummedRefs {
   const memo = laterRefsMemo.get(models[0]);
   if (memo && memo.models.length === models.length && memo.models.every((m, i) => m === models[i])) return memo.refs;
   const refs: SummedRefs = { macros: new Map(), listCandidates: new Map() };
-  for (const model of models) {
-    const own = refsOf(model);
-    for (const [name, n] of own.macros) refs.macros.set(name, (refs.macros.get(name) ?? 0) + n);
-    for (const [name, n] of own.listCandidates) refs.listCandidates.set(name, (refs.listCandidates.get(name) ?? 0) + n);
+  for (let i = 0; i < models.length; i++) {
+    const own = refsOf(models[i]);
+    // forEach: no entry pair per name.
+    own.macros.forEach((n, name) => refs.macros.set(name, (refs.macros.get(name) ?? 0) + n));
+    own.listCandidates.forEach((n, name) => refs.listCandidates.set(name, (refs.listCandidates.get(name) ?? 0) + n));
   }
   laterRefsMemo.set(models[0], { models, refs });
   return refs;

@@ -380,7 +380,9 @@ export class Recording implements ReportSink {
 
   /** Replays the findings at `base`; those in chunks the item reads (reportIn) at `reads`, their starts. */
   replay(base: number, into: ReportSink, reads?: readonly number[]): void {
-    for (const e of this.entries) {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
       const at = e.read === undefined ? base : reads![e.read];
       into.report(e.code, { start: at + e.start, end: at + e.end }, e.message, e.data, e.options);
     }
@@ -422,7 +424,9 @@ export function validateStructure(file: LoadedFile, load: LoadResult, reporter: 
   for (const e of model.yamlErrors) reporter.report(Code.YamlSyntax, e.span, `YAML: ${e.message}`);
   if (model.notSequence) reporter.report(Code.NotASequence, model.notSequence, 'Rules content is not a YAML sequence of items: each rule, macro or list is an entry starting with "- ".');
   const defs = load.after[file.order] ?? load.final;
-  for (const item of model.items) {
+  const items = model.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     reporter.enter?.(item);
     const findings = load.findings.get(item);
     // A rule's override that no earlier rule meets: Falco's collector throws 'no previous rule' before the reader
@@ -469,7 +473,7 @@ function ruleSource(item: ModelItem, defs: Definitions): string {
  */
 function reportDuplicateKeys(node: ModelNode | undefined, what: string, r: ReportSink): void {
   if (!node) return;
-  if (node.kind === 'seq') { for (const child of node.items) reportDuplicateKeys(child, what, r); return; }
+  if (node.kind === 'seq') { for (let i = 0; i < node.items.length; i++) reportDuplicateKeys(node.items[i], what, r); return; }
   if (node.kind !== 'map') return;
   for (let i = 0; i < node.entries.length; i++) {
     const e = node.entries[i];
@@ -515,7 +519,11 @@ function validateItem(item: ModelItem, r: ReportSink): void {
 
   // Unknown keys
   const allowed = KEYS_BY_KIND[kind];
-  for (const e of item.entries) {
+  // Plain loops here and below: every item of a new text comes through, mostly before V8 optimizes this, and
+  // for-of then allocates an iterator result per step.
+  const entries = item.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (allowed.includes(e.key) || !readByFalco(item, e)) continue;
     // yaml-cpp, Falco's YAML reader, has no merge keys: `<<: *defaults` is a key named '<<' (yaml-cpp issue #41).
     if (e.key === '<<') {
@@ -527,7 +535,8 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   }
 
   // Value types
-  for (const e of item.entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (e === kindEntry || !allowed.includes(e.key) || !readByFalco(item, e)) continue;
     validateValueType(kind, e, r, item);
   }
@@ -567,11 +576,13 @@ function validateItem(item: ModelItem, r: ReportSink): void {
 
   // Required keys of a new definition
   let missing: string[] | undefined;
-  for (const k of REQUIRED_KEYS[kind]) if (!entryOf(item, k)) (missing ??= []).push(k);
+  const required = REQUIRED_KEYS[kind];
+  for (let i = 0; i < required.length; i++) if (!entryOf(item, required[i])) (missing ??= []).push(required[i]);
   if (missing) {
     r.report(Code.MissingRequiredKey, kindEntry.keySpan, `${label} '${item.name ?? ''}' has no ${missing.map((k) => `'${k}'`).join(', ')}: a new ${kind} needs ${REQUIRED_KEYS[kind].map((k) => `'${k}'`).join(', ')}.`, { keys: missing });
   }
-  for (const key of REQUIRED_KEYS[kind]) {
+  for (let i = 0; i < required.length; i++) {
+    const key = required[i];
     const e = entryOf(item, key);
     if (!e) continue;
     const v = e.value;
@@ -625,12 +636,12 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   }
   if (key === 'tags') {
     if (v?.kind !== 'seq') { if (!(v?.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'tags' must be a list of strings, not ${describe(v)}.`); return; }
-    for (const t of v.items) if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each tag must be a string, not ${describe(t)}.`);
+    for (let i = 0; i < v.items.length; i++) { const t = v.items[i]; if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each tag must be a string, not ${describe(t)}.`); }
     return;
   }
   if (key === 'items') {
     if (v?.kind !== 'seq') { if (!(v?.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'items' must be a list of strings or numbers, not ${describe(v)}.`); return; }
-    for (const t of v.items) if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each list item must be a string or a number, not ${describe(t)}.`);
+    for (let i = 0; i < v.items.length; i++) { const t = v.items[i]; if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each list item must be a string or a number, not ${describe(t)}.`); }
     return;
   }
   if (key === 'exceptions' && kind === 'rule') {

@@ -923,7 +923,9 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   let enabled: boolean | undefined;
   let warnEvttypes: boolean | undefined;
   let skipIfUnknownFilter: boolean | undefined;
-  for (const e of item.entries) {
+  const entries = item.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     const bit = keyBit(e.key);
     if (bit === 0 || (present & bit) !== 0) continue;
     present |= bit;
