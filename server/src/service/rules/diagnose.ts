@@ -14,7 +14,7 @@ import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, 
 import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, parseOutputCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { chunkKey, entryOf, itemHolding, scalarMap, type Span } from './model';
+import { chunkKey, entryOf, hasEntry, itemHolding, scalarMap, type Span } from './model';
 import { fileLabel, isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
@@ -629,7 +629,8 @@ function rulesChanged(model: RulesFileModel): string[] {
     names = [];
     for (let i = 0; i < model.items.length; i++) {
       const item = model.items[i];
-      if (item.kind === 'rule' && item.name !== undefined && (entryOf(item, 'override') !== undefined || entryOf(item, 'append') !== undefined)) names.push(item.name);
+      // hasEntry: a moved item's nodes are not made (this runs for every new model, i.e. on every edit).
+      if (item.kind === 'rule' && item.name !== undefined && (hasEntry(item, 'override') || hasEntry(item, 'append'))) names.push(item.name);
     }
     rulesChangedMemo.set(model, names);
   }
