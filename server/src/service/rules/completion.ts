@@ -306,7 +306,7 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
   const last = /(\S+)$/.exec(trimmed)?.[1] ?? '';
   // The argument of val() is a field; a transformer's, a field of a type it takes or another transformer (libs 0.25.2
   // parser.cpp try_parse_transformer_or_val, parse_field_transformer_arg): no macro, no `not`.
-  const call = /([A-Za-z_]\w*)\($/.exec(last)?.[1];
+  const call = calledName(last);
   const transformer = call === undefined ? undefined : TRANSFORMERS.find((t) => t.name === call);
   if (call === 'val') return list(fieldItems(source, 'condition', typed, range, target));
   if (transformer) {
@@ -731,4 +731,14 @@ function compItems(field: string | undefined, single: boolean, range: Range, tar
     const op = operatorInfo(name);
     return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: name } }, op?.since, target);
   });
+}
+
+/** The name a text ends by calling (`len(` gives len), as /([A-Za-z_]\w*)\($/ finds it, read backwards: the regex
+ * retries \w* from every start, so an unterminated 1 MB word took minutes to complete in. */
+function calledName(text: string): string | undefined {
+  if (!text.endsWith('(')) return undefined;
+  let start = text.length - 1;
+  while (start > 0 && /\w/.test(text[start - 1]!)) start--;
+  while (start < text.length - 1 && !/[A-Za-z_]/.test(text[start]!)) start++;
+  return start < text.length - 1 ? text.slice(start, -1) : undefined;
 }
