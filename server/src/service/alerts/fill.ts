@@ -4,7 +4,10 @@
 // are absent (`<NA>`, null, empty) stay as placeholders and are listed for the user to fill in.
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { fillShellPlaceholders, placeholdersIn } from '../../knowledge/placeholders';
-import { broadParent, broadParentReason, fillTuningYaml, inexactValue, inexactValueReason, parentNarrowedBy } from './tuning';
+import {
+  broadParent, broadParentReason, exceptionValueText, fillTuningYaml, inexactValue, inexactValueReason, parentNarrowedBy, processKey, processKeyReason,
+  withoutExceptionField,
+} from './tuning';
 import { valueOf, type AlertView } from './view';
 
 /** When `field` has `value` in an alert, placeholders of `fields` cannot be filled meaningfully, for `reason`. */
@@ -88,9 +91,21 @@ function oneLine(text: string): string { return text.replace(/[\r\n]+/g, ' '); }
 
 function commented(command: string): string { return command.split('\n').map((l) => `# ${l}`).join('\n'); }
 
-/** A playbook tuning snippet filled with an alert's values (YAML-quoted), with what is left and what not applies. */
-export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fillTuningYaml> & { notApplicable: { field: string; reason: string }[] } {
+/**
+ * A playbook tuning snippet filled with an alert's values, each as Falco's condition reads it (tuning.ts
+ * exceptionValueText: as it is, or in the condition's quotes) and YAML-quoted, with what is left and what not applies.
+ * Where the alert's proc.exepath cannot key the process (a memfd, a deleted file, a relative path, a value no quoting
+ * carries: tuning.ts processKey), the exceptions that pair it with proc.name leave it out and key the process by the
+ * name (`dropped`, with the reason), as the quick fixes do.
+ */
+export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fillTuningYaml> & { notApplicable: { field: string; reason: string }[]; dropped: { field: string; reason: string }[] } {
   const skipped: { field: string; reason: string }[] = [];
+  const dropped: { field: string; reason: string }[] = [];
+  const key = processKey(view);
+  if (key.field === 'proc.name' && key.why !== 'none' && yaml.includes('<proc.exepath>')) {
+    const without = withoutExceptionField(yaml, 'proc.exepath', 'proc.name');
+    if (without !== yaml) { yaml = without; dropped.push({ field: 'proc.exepath', reason: processKeyReason(view) }); }
+  }
   // A parent that starts every container, service or job, or runs what anyone types (tuning.ts broadParent), is left
   // for the user unless the snippet also pins what tells this case apart (tuning.ts parentNarrowedBy): the image under
   // a container runtime, the command line under a supervisor, the shell's command line under a shell running a script.
@@ -104,8 +119,14 @@ export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fil
     const inexact = inexactValue(valueOf(view, field));
     const reason = field === 'proc.pname' && parentReason ? parentReason : notApplicable(view, field)
       ?? (inexact ? inexactValueReason(field, inexact) : undefined);
-    if (reason) { if (!skipped.some((s) => s.field === field)) skipped.push({ field, reason }); return undefined; }
-    return fillValue(view, field);
+    const skip = (why: string) => { if (!skipped.some((s) => s.field === field)) skipped.push({ field, reason: why }); return undefined; };
+    if (reason) return skip(reason);
+    // A path that cannot key the process, where no exception pairs it with the name (a list of paths): left to fill in.
+    if (field === 'proc.exepath' && key.field === 'proc.name' && key.why !== 'none') return skip(processKeyReason(view));
+    const value = fillValue(view, field);
+    if (value === undefined) return undefined;
+    const written = exceptionValueText(value);
+    return 'refused' in written ? skip(`it cannot be written into Falco's condition: ${written.refused}`) : written.text;
   });
-  return { ...filled, missing: filled.missing.filter((m) => !skipped.some((s) => s.field === m)), notApplicable: skipped };
+  return { ...filled, missing: filled.missing.filter((m) => !skipped.some((s) => s.field === m)), notApplicable: skipped, dropped };
 }

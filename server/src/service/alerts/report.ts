@@ -6,8 +6,8 @@ import { eventCondition, lookupField, meaningGroups, playbookFor, valueMeanings,
 import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, sourceConflictNote, type MitreListing } from './hover';
 import {
-  EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, isSafeExceptionValue, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, exceptionComment, processKeyReason, inexactRuleNameReason, otherSourceReason, shellOfParentReason, inexactValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
+  EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, kubernetesControllerReason, loadOrderReason,
+  proposeExceptions, exceptionComment, processKeyReason, inexactRuleNameReason, otherSourceReason, shellOfParentReason, refusedValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
 import { ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -240,10 +240,9 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     if (controllerReason) parts.push(`Why not on the user and namespace: ${controllerReason}.`);
     // A more specific shape left out because a value of it is not what Falco compares (U+FFFD, a lone surrogate: tuning.ts
     // inexactValue): said, so that it is not taken for an oversight.
-    for (const r of refused) if (r.why !== 'unsafe') parts.push(`Why not on the ${escapeMarkdown(r.shape.label)}: ${inexactValueReason(r.field, r.why, codeSpan)}.`);
+    for (const r of refused) parts.push(`Why not on the ${escapeMarkdown(r.shape.label)}: ${refusedValueReason(r, codeSpan)}.`);
   } else if (refused.length) {
-    const reasons = new Set(refused.map((r) => (r.why !== 'unsafe' ? inexactValueReason(r.field, r.why, codeSpan)
-      : `the value of ${codeSpan(r.field)} holds characters (quotes, backslashes, parentheses, commas, or '=' in a value without a space) that Falco would splice into the rule condition unescaped`)));
+    const reasons = new Set(refused.map((r) => refusedValueReason(r, codeSpan)));
     parts.push(`No exception is proposed: ${[...reasons].join('; and ')}.`);
   } else if (otherSource.length) {
     parts.push(`No exception is proposed: ${otherSourceReason(view, otherSource, codeSpan, escapeMarkdown)}.`);
@@ -293,12 +292,13 @@ function playbookTuningMarkdown(playbook: Playbook, view: AlertView): string {
   const filled = fillTuning(playbook.tuning.yaml, view);
   const notes: string[] = [];
   if (filled.missing.length) notes.push(`Fill in: ${filled.missing.map(codeSpan).join(', ')} (not in this alert).`);
+  for (const n of filled.dropped) notes.push(`${codeSpan(n.field)} is left out of the exception. ${escapeMarkdown(n.reason)}`);
   for (const n of filled.notApplicable) notes.push(`${codeSpan(n.field)} is left as a placeholder: ${escapeMarkdown(n.reason)}.`);
-  const unsafe = filled.filled.filter((f) => !isSafeExceptionValue(f.value));
-  if (unsafe.length) {
-    notes.push(`**Check before use:** the value of ${[...new Set(unsafe.map((f) => f.field))].map(codeSpan).join(', ')} holds quotes, backslashes, `
-      + 'parentheses, commas, line breaks, outer blanks, or \'=\' without a space. The YAML above keeps it exactly, but Falco copies exception values into the rule '
-      + 'condition without escaping them, so such a value can make the exception match far more than this alert or keep the rule from compiling: prefer another field.');
+  const quoted = filled.filled.filter((f) => f.value.startsWith('"'));
+  if (quoted.length) {
+    notes.push(`The value of ${[...new Set(quoted.map((f) => f.field))].map(codeSpan).join(', ')} is written in double quotes, `
+      + 'as Falco\'s condition reads a string (backslashes and double quotes escaped): Falco copies exception and list values into the rule condition as they are, '
+      + 'and leaves a quoted one alone.');
   }
   return [`${escapeMarkdown(playbook.tuning.summary)}`, cappedBlock(filled.text.trimEnd(), 'yaml', 'tuning snippet'), ...notes].join('\n\n');
 }

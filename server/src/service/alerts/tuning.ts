@@ -1,7 +1,8 @@
 // Tuning YAML built from an alert: exceptions appended to a rule with a current-Falco override, and the
 // last-resort disable. Falco splices exception values into the rule condition as they are (it only wraps values
 // holding a space in double quotes, rule_loader_compiler.cpp quote_item), so a value holding a quote, a backslash,
-// a parenthesis or a comma could change the condition: such values are refused rather than written.
+// a parenthesis or a comma is written in the condition's own double quotes, escaped, which Falco leaves as they are
+// (exceptionValueText); the few values no quoting carries are refused, saying why.
 import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex, lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
@@ -272,7 +273,7 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
  *   names its own; the kernel's path of one, with " (deleted)" cut by libsinsp from libs 0.20, threadinfo.cpp
  *   set_exepath), a deleted file (" (deleted)" still there before libs 0.20, Falco 0.40), a relative path (what old
  *   captures rebuild from the execve argument, parsers.cpp:1567-1660);
- * - `unwritable`: a value no exception is written with (inexactValue, isSafeExceptionValue: the shapes of the path are
+ * - `unwritable`: a value no exception is written with (inexactValue, exceptionValueText: the shapes of the path are
  *   refused, and say why).
  * `otherName`: the name is not the path's file name (a 15-byte cut allowed): a link of another name, a busybox applet,
  * a script (its interpreter runs: the pair covers any script of that name the interpreter runs), or a renamed thread.
@@ -285,7 +286,7 @@ export function processKey(view: AlertView): ProcessKey {
   const path = valueOf(view, 'proc.exepath');
   if (!path || path === '<NA>') return { field: 'proc.name', why: 'none' };
   if (!path.startsWith('/') || path.startsWith('/memfd:') || path.endsWith(' (deleted)')) return { field: 'proc.name', why: 'not a file', path };
-  if (inexactValue(path) !== undefined || !isSafeExceptionValue(path)) return { field: 'proc.name', why: 'unwritable', path };
+  if (inexactValue(path) !== undefined || 'refused' in exceptionValueText(path)) return { field: 'proc.name', why: 'unwritable', path };
   const name = valueOf(view, 'proc.name') || undefined;
   const file = path.slice(path.lastIndexOf('/') + 1);
   const otherName = name !== undefined && name !== file && !(new TextEncoder().encode(name).length === 15 && file.startsWith(name));
@@ -311,7 +312,10 @@ export function exceptionComment(p: ExceptionProposal, unloaded?: string): strin
   const key = !byPath ? undefined : p.shape.fields.includes('proc.name')
     ? 'Keyed by proc.exepath and proc.name: only a program placed at this path runs from it, and the name is the one it was started by (busybox, kmod and others do what that name says).'
     : 'Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.';
-  return [unloaded, key].filter((c) => c !== undefined);
+  const quoted = p.values.some((v) => v.startsWith('"'))
+    ? 'A value in double quotes is written as Falco\'s condition reads a string (\\ and \" escaped): Falco copies exception values into the condition as they are.'
+    : undefined;
+  return [unloaded, key, quoted].filter((c) => c !== undefined);
 }
 
 /** Which fields key the process and why (trusted text; alert values pass through `quote`). */
@@ -338,7 +342,9 @@ export function processKeyReason(view: AlertView, quote: (value: string) => stri
   const weak = `The process is keyed by ${quote('proc.name')}, a name any program can give itself`;
   if (key.why === 'none') return `${weak}: the alert has no ${quote('proc.exepath')} (add it to the rule's output to key the exception by the executable's path).`;
   if (key.why === 'not a file') return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is not the path of a file only this program has (a memfd, a deleted file or a relative path).`;
-  return `${weak}: its ${quote('proc.exepath')} holds characters Falco would read as part of the condition, or bytes the alert does not show, so no exception is written with it.`;
+  const refused = key.path !== undefined ? exceptionValueText(key.path) : undefined;
+  if (refused && 'refused' in refused) return `${weak}: its ${quote('proc.exepath')} cannot be written into Falco's condition (${refused.refused}).`;
+  return `${weak}: its ${quote('proc.exepath')} holds bytes the alert does not show (U+FFFD or a lone surrogate), so no exception on it would match.`;
 }
 
 /** The exception shapes for this alert: where processKey keys the process by its executable's path, proc.name becomes
@@ -426,11 +432,52 @@ export interface ExceptionProposal {
   rule: string;
   shape: ExceptionShape;
   name: string;
+  /** The values as written into the YAML: as the alert has them, or in the condition's quotes (exceptionValueText). */
   values: string[];
 }
 
 const UNSAFE_VALUE = /["'\\(),\u0000-\u001f\u007f]/;
 
+/**
+ * How an alert value is written into an exception (or a list) so that Falco's condition compares exactly it, or why
+ * it is not written. Falco builds the exception's condition text from the values as they are
+ * (build_rule_exception_infos), wrapping a value in double quotes only when it holds a blank and does not start with a
+ * quote (quote_item, rule_loader_compiler.cpp 0.37.0:37-43, 0.44.0:49-53, the same at every release between), then
+ * resolves lists in that text and parses it with libsinsp:
+ * - a value that needs no quoting (isSafeExceptionValue) is written as it is, as Falco Lens always wrote it;
+ * - any other is written quoted: `"`, its backslashes and double quotes escaped (and \b \f \n \r \t), which
+ *   quote_item leaves alone (it starts with a quote) and libsinsp reads back to the value: lex_quoted_str takes the
+ *   text up to the first quote not preceded by a backslash, unescape_str turns `\\` and `\"` back (parser.cpp and
+ *   escaping.cpp at libs 0.14.2 and 0.25.2, Falco 0.37 and 0.44; a single quote stays raw: `\'` is refused in a
+ *   double-quoted string). `=`, `,`, `(` and `)` are plain text inside quotes;
+ * - refused: a value ending with a backslash, whose escape `\\` stands right before the closing quote, which the
+ *   lexer then takes for an escaped quote (it compares with the character before, not the escape): the string never
+ *   closes, the condition does not compile and Falco does not start; a value holding NUL, where libsinsp's lexer stops
+ *   reading the condition (`*cursor() != '\0'`); and an empty value (matched by nothing the alert is about).
+ * (A word of the value that is a loaded list's name is replaced by the list's items wherever it stands, quoted or
+ * not: resolve_list works on the text. Rules name lists by words such as `shell_binaries`, which no process name,
+ * path or image is likely to hold alone.)
+ */
+export type ExceptionValueText = { text: string; quoted: boolean } | { refused: string };
+
+export function exceptionValueText(value: string): ExceptionValueText {
+  if (value === '') return { refused: 'it is empty' };
+  if (value.includes('\u0000')) return { refused: 'it holds a NUL character, where Falco\'s condition parser stops reading' };
+  if (isSafeExceptionValue(value)) return { text: value, quoted: false };
+  if (value.endsWith('\\')) {
+    return {
+      refused: 'it ends with a backslash: written in quotes, its escape (\\\\) stands right before the closing quote, which Falco\'s condition parser '
+        + 'then takes for an escaped quote (it looks at the character before a quote), so the condition would not compile and Falco would not start',
+    };
+  }
+  const escaped = value.replace(/[\\"\b\f\n\r\t]/g, (c) => CONDITION_ESCAPES[c]);
+  return { text: `"${escaped}"`, quoted: true };
+}
+
+const CONDITION_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Whether a value goes into Falco's condition as it is: no quote, backslash, parenthesis, comma or control character,
+ *  no outer blank, and no '=' unless a blank makes Falco quote it. */
 export function isSafeExceptionValue(value: string): boolean {
   // A value without a space is pasted bare, and libsinsp reads a bare string only up to '=' (RGX_BARESTR
   // "[^()\"'[:space:]=,]+", filter/parser.cpp, libs 0.25.2): `fd.name = /tmp/a=b` leaves `=b` behind and the whole
@@ -583,9 +630,15 @@ export function isInternalEvent(rule: string | undefined, source?: string): bool
   return source === 'internal' || (rule ?? '').startsWith('Falco internal: ');
 }
 
-/** A shape the alert has values for but that is not written: `unsafe`, a value Falco would splice into the condition
- *  as code (isSafeExceptionValue); `replaced` or `surrogate`, a value that no event matches (inexactValue). */
-export interface RefusedShape { shape: ExceptionShape; field: string; why: 'unsafe' | InexactValue }
+/** A shape the alert has values for but that is not written: `unsafe`, a value no quoting carries into Falco's
+ *  condition (exceptionValueText, `reason` says why); `replaced` or `surrogate`, a value that no event matches
+ *  (inexactValue). */
+export type RefusedShape = { shape: ExceptionShape; field: string; why: 'unsafe'; reason: string } | { shape: ExceptionShape; field: string; why: InexactValue };
+
+/** Why an exception on a field's value is not written (RefusedShape), in a sentence; field names pass through `quote`. */
+export function refusedValueReason(r: RefusedShape, quote: (value: string) => string = (v) => v): string {
+  return r.why === 'unsafe' ? `the value of ${quote(r.field)} cannot be written into Falco's condition: ${r.reason}` : inexactValueReason(r.field, r.why, quote);
+}
 
 /** Whether every field of an exception shape is a field of `source`: Falco refuses an exception of a field another
  *  source has ("'ka.user.name' is not a supported filter field", rule_loader_collector.cpp validate_exception_info,
@@ -612,9 +665,11 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
     if (shape.appliesTo && !shape.appliesTo(view)) { notApplicable.push(shape); continue; }
     const inexact = shape.fields.findIndex((_, i) => inexactValue(values[i]) !== undefined);
     if (inexact >= 0) { refused.push({ shape, field: shape.fields[inexact], why: inexactValue(values[inexact])! }); continue; }
-    const bad = shape.fields.find((_, i) => !isSafeExceptionValue(values[i]!));
-    if (bad) { refused.push({ shape, field: bad, why: 'unsafe' }); continue; }
-    proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: values as string[] });
+    // Each value as Falco's condition reads it: as it is, or in the condition's quotes.
+    const texts = values.map((v) => exceptionValueText(v!));
+    const bad = texts.findIndex((t) => 'refused' in t);
+    if (bad >= 0) { refused.push({ shape, field: shape.fields[bad], why: 'unsafe', reason: (texts[bad] as { refused: string }).refused }); continue; }
+    proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: texts.map((t) => (t as { text: string }).text) });
   }
   return { proposals, refused, notApplicable, otherSource };
 }
@@ -658,6 +713,44 @@ export function fillTuningYaml(yaml: string, valueOf: (field: string) => string 
 }
 
 function row(values: string[]): string { return `[${values.map(yamlQuote).join(', ')}]`; }
+
+/**
+ * A tuning snippet whose exceptions keying the process by `field` beside `keep` (`fields: [proc.exepath, proc.name,
+ * …]`) no longer have `field`: its entry is taken out of `fields`, `comps` and each row of `values`, at the same
+ * place, found through the YAML parser (flow or block sequences). Other text is left as it is.
+ */
+export function withoutExceptionField(yaml: string, field: string, keep: string): string {
+  const doc = parseDocument(yaml);
+  if (doc.errors.length) return yaml;
+  const cuts: [number, number][] = [];
+  const cut = (seq: unknown, at: number) => {
+    if (!isSeq(seq)) return;
+    const items = seq.items as { range?: [number, number, number] | null }[];
+    const item = items[at]?.range;
+    if (!item) return;
+    const next = items[at + 1]?.range;
+    const previous = items[at - 1]?.range;
+    // The item with what separates it from the next (`proc.exepath, `), or from the previous when it is the last.
+    if (next) cuts.push([item[0], next[0]]);
+    else if (previous) cuts.push([previous[1], item[1]]);
+  };
+  visit(doc, {
+    Map(_key, map) {
+      const fields = map.get('fields', true);
+      if (!isSeq(fields)) return;
+      const names = fields.items.map((i) => (isScalar(i) ? String(i.value) : ''));
+      const at = names.indexOf(field);
+      if (at < 0 || !names.includes(keep)) return;
+      cut(fields, at);
+      cut(map.get('comps', true), at);
+      const values = map.get('values', true);
+      if (isSeq(values)) for (const r of values.items) if (isSeq(r) && r.items.length === names.length) cut(r, at);
+    },
+  });
+  let text = yaml;
+  for (const [start, end] of cuts.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + text.slice(end);
+  return text;
+}
 
 /** `# text` lines above a generated item, one per comment (trusted text only: no alert value goes into a comment). */
 function commentLines(comment: string | readonly string[] | undefined): string[] {
