@@ -307,6 +307,31 @@ suite('Alert Explorer', () => {
     assert.ok(labels(await explorer.getChildren()).includes('Terminal shell in container'));
   });
 
+  test('groups by tag (the alert under each of its tags, one item id per group) and by namespace, pod and image', async () => {
+    await explorer.open(workspaceFile('falco_events.json').fsPath);
+    await logWhere((log) => log.done);
+    const labels = (nodes: Awaited<ReturnType<Explorer['getChildren']>>) => nodes.map((g) => String(explorer.getTreeItem(g).label));
+    try {
+      explorer.setGroupBy('tag');
+      const tagGroups = await explorer.getChildren();
+      assert.deepEqual(labels(tagGroups).sort(), ['T1059', 'container', 'maturity_stable', 'mitre_execution', 'shell']);
+      // VS Code refuses two tree items of one id: the one alert gets an id of its own under each tag.
+      const ids = new Set<string | undefined>();
+      for (const group of tagGroups) {
+        const alerts = await explorer.getChildren(group);
+        assert.equal(alerts.length, 1, `group ${explorer.getTreeItem(group).label}`);
+        ids.add(explorer.getTreeItem(alerts[0]!).id);
+      }
+      assert.equal(ids.size, tagGroups.length, `alert item ids: ${[...ids].join(', ')}`);
+      for (const [groupBy, label] of [['namespace', 'shop'], ['pod', 'shop/web-7d9c'], ['image', 'docker.io/library/nginx:1.27']] as const) {
+        explorer.setGroupBy(groupBy);
+        assert.deepEqual(labels(await explorer.getChildren()), [label], groupBy);
+      }
+    } finally {
+      explorer.setGroupBy('rule');
+    }
+  });
+
   test('filters by a time window that ends at the latest alert of the log', async () => {
     await explorer.open(workspaceFile('falco_events.json').fsPath);
     await logWhere((log) => log.done);
