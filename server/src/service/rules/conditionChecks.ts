@@ -6,13 +6,13 @@ import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix,
 import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
-import { chunkKey, entryOf, entryValue, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { chunkKey, entryOf, entryValue, hasEntry, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, overrideRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1285,6 +1285,20 @@ function laterDefinition(load: LoadResult, file: LoadedFile, def: MacroDef | Lis
   return def.contributions.find((c) => c.file.order > file.order);
 }
 
+/**
+ * Whether a macro item of this name, in this file or one loaded before it, has an override Falco's reader refuses
+ * (overrideRefusal): it defines nothing (applyDefinitions), and Falco stops at its error before any use is compiled.
+ */
+function refusedMacro(load: LoadResult, file: LoadedFile, name: string): boolean {
+  const files = load.files[file.order] === file ? load.files.slice(0, file.order + 1) : [file];
+  for (const f of files) {
+    for (const item of f.model.items) {
+      if (item.kind === 'macro' && item.name === name && hasEntry(item, 'override') && overrideRefusal(item) !== undefined) return true;
+    }
+  }
+  return false;
+}
+
 /** `the definition of macro 'm' at line 4 of falco_rules.local.yaml (a later file)`. */
 function laterChangeText({ cause, file }: LaterCause): string {
   const how = cause.mode === 'override' ? 'the override of' : cause.mode === 'append-legacy' ? 'the append to' : 'the definition of';
@@ -1544,6 +1558,9 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
           reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. Falco compiles each file's rules and macros when it loads the file, and '${m.name}' is defined only later, at ${lineText(later.file, later.item.span.start, file)}. Define it in this file or a file loaded before it.`, { suggestions: [] });
           continue;
         }
+        // A macro item of the name that Falco refuses defines nothing, but its error is the one Falco says: fixed, it
+        // defines the name.
+        if (refusedMacro(load, file, m.name)) continue;
         const official = officialDefinition('macro', m.name);
         if (official) {
           reporter.report(Code.UndefinedMacro, docSpan(m.span), `Undefined macro '${m.name}' used in filter. ${officialFileHint('macro', m.name, official)}`, { suggestions: [], official });

@@ -716,8 +716,8 @@ export function overrideDefines(item: ModelItem): boolean {
   if (item.kind !== 'macro' && item.kind !== 'list') return false;
   if (isLegacyAppend(item)) return false;
   for (const op of overrideOps(override).values()) if (op === 'append') return false;
-  // A macro Falco refuses whose text reads as an append (appendsCondition) is taken as the append it was meant to be.
-  return !(item.kind === 'macro' && appendsCondition(item));
+  // One Falco's reader refuses defines nothing: it throws before collector.define (overrideRefusal).
+  return overrideRefusal(item) === undefined;
 }
 
 /**
@@ -855,11 +855,12 @@ interface ItemRecipe {
   warnEvttypes?: boolean;
   skipIfUnknownFilter?: boolean;
   /**
-   * An override Falco's reader refuses (overrideRefusal): Falco stops loading at its error, so the item changes
-   * nothing of an earlier definition of its name (the model shows none of its text merged). With no earlier
-   * definition, a macro's or list's is read as the definition it would otherwise be (no undefined macro besides
-   * Falco's one error); a rule's refused before the collector looks for the earlier rule ('reader') changes nothing
-   * and is no 'no previous definition', one refused after it ('collector') is that error.
+   * An override Falco's reader refuses (overrideRefusal): Falco stops loading at its error, before its collector
+   * keeps anything of the item (rule_loader_reader.cpp read_item: decode_overrides and check_update_expected throw
+   * before collector.define/append/selective_replace, 0.37.0:450-652, 0.44.0:577-857), so the item defines nothing
+   * and changes nothing of an earlier definition of its name (the model shows none of its text). A rule's refused
+   * before the collector looks for the earlier rule ('reader') is no 'no previous definition', one refused after it
+   * ('collector') is that error.
    */
   refused?: Refusal;
 }
@@ -1068,11 +1069,15 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       const name = recipe.name;
       const table = (recipe.kind === 'rule' ? defs.rules : recipe.kind === 'macro' ? defs.macros : defs.lists) as Map<string, Definition>;
       const previous = table.get(name);
-      // Falco stops at a refused override's error: the earlier definition stays as it was, without this item.
-      if (recipe.refused && previous) continue;
-      if (recipe.change && (previous || !recipe.refused || recipe.kind === 'rule')) {
+      // Falco stops at a refused override's error: nothing of the item is collected, an earlier definition stays as
+      // it was. Only a rule's refused after its collector looked for the earlier rule says there is none.
+      if (recipe.refused) {
+        if (!previous && recipe.refused === 'collector') note({ code: 'no-previous-definition', item });
+        continue;
+      }
+      if (recipe.change) {
         if (!previous) {
-          if (recipe.refused !== 'reader') note({ code: 'no-previous-definition', item });
+          note({ code: 'no-previous-definition', item });
           continue;
         }
         table.set(name, applyChange(previous, recipe, item, file));
