@@ -412,8 +412,8 @@ connection.onPrepareRename((p) => guarded('prepareRename', null, () => refusedRe
 connection.onRenameRequest((p) => guarded('rename', null, () => refusedRename(() => {
   const t = featuresOf(p.textDocument.uri);
   const edit = t?.features.rename?.(t.doc, p.position, p.newName);
-  // A file closed when the rename was computed names the disk's text (edits.ts DISK_TEXT_VERSION): opened before the
-  // answer arrives, the client refuses the rename rather than apply it at the disk text's positions.
+  // A file closed when the rename was computed names the disk's text (edits.ts DISK_TEXT_VERSION): opened and changed
+  // before the answer arrives, the client refuses the rename rather than apply it at the disk text's positions.
   return edit ? (canVersionEdits ? renameAnswer(edit, openElsewhere) : withoutDocumentChanges(edit)) : null;
 }) as ReturnType<NonNullable<DocumentFeatures['rename']>> | ResponseError<void>));
 // A service without a feature answers null, not an empty list: the editor then asks the document's other providers

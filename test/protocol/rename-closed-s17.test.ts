@@ -2,8 +2,9 @@
 // from the disk's text, and named no version (null), which vscode-languageclient's check of a rename's answer passes
 // over (client.js validateWorkspaceEdit checks only versions that are not null): a file the user opened and changed
 // while the answer was on its way took the edits at the disk text's positions. The answer now names such a file by
-// version 0 (service/edits.ts DISK_TEXT_VERSION), which no editor version is (VS Code counts from 1): opened by then,
-// the client refuses the rename; still closed, it takes it.
+// the version of a document just opened from the disk (service/edits.ts DISK_TEXT_VERSION: 1, as VS Code counts):
+// opened and changed by then, the client refuses the rename; opened and not changed, or still closed, it takes it
+// (session 20: version 0 refused a file merely opened).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -30,7 +31,7 @@ async function scene(t: { after: (fn: () => unknown) => void }, capabilities: Re
   return { a, c, server };
 }
 
-test('a rename\'s edit of a file closed when it was computed is refused if the file was opened before it arrived', async (t) => {
+test('a rename\'s edit of a file closed when it was computed is refused if the file was opened and changed before it arrived, taken if only opened', async (t) => {
   const { a, c, server } = await scene(t, { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } });
   // The documents the editor has open, as vscode-languageclient's validateWorkspaceEdit reads them.
   const open = new Map<string, TextDocument>();
@@ -45,10 +46,22 @@ test('a rename\'s edit of a file closed when it was computed is refused if the f
 
   // c_rules.yaml closed throughout: named as the disk's text, and taken.
   const closed = await rename();
-  assert.deepEqual(versions(closed), { [a]: 1, [c]: 0 });
+  assert.deepEqual(versions(closed), { [a]: 1, [c]: 1 });
   assert.ok(valid(closed));
   const edits = ((closed.documentChanges ?? []) as TextDocumentEdit[]).find((x) => x.textDocument.uri === c)!.edits as TextEdit[];
   assert.equal(TextDocument.applyEdits(TextDocument.create(c, 'falco-rules', 0, C), edits), C.replace('web_shell', 'web_server_shell'));
+
+  // Opened (not changed) while the rename is on its way: the document is the disk's text, and takes the edits.
+  const opened = rename();
+  open.set(c, TextDocument.create(c, 'falco-rules', 1, C));
+  server.open(c, 'falco-rules', C, 1);
+  const taken = await opened;
+  assert.equal(versions(taken)[c], 1);
+  assert.ok(valid(taken), 'taken: the file opened is still the disk text the edits were computed from');
+  const takenEdits = ((taken.documentChanges ?? []) as TextDocumentEdit[]).find((x) => x.textDocument.uri === c)!.edits as TextEdit[];
+  assert.equal(TextDocument.applyEdits(open.get(c)!, takenEdits), C.replace('web_shell', 'web_server_shell'));
+  server.close(c);
+  open.delete(c);
 
   // Opened and changed while the rename is on its way: the answer still names the disk's text, and is refused.
   const onItsWay = rename();
@@ -58,7 +71,7 @@ test('a rename\'s edit of a file closed when it was computed is refused if the f
   open.set(c, TextDocument.create(c, 'falco-rules', 2, typed));
   server.changeRanges(c, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
   const stale = await onItsWay;
-  assert.equal(versions(stale)[c], 0);
+  assert.equal(versions(stale)[c], 1);
   assert.equal(valid(stale), false, 'refused: its edits were computed from the disk text');
 
   // Asked again: the version the server read of the open file, and the edit lands on the typed text.

@@ -1,6 +1,6 @@
 // A rename through the bundled server, for a client that applies versioned edits (workspace.workspaceEdit
 // .documentChanges, as VS Code's LanguageClient declares): every open file the rename edits, the request's own
-// document included, names the version its edits were computed from, and a closed file version 0 (its disk text, rename-closed-s17). VS Code's
+// document included, names the version its edits were computed from, and a closed file version 1 (its disk text as VS Code opens it, rename-closed-s17). VS Code's
 // LanguageClient checks those versions when the answer arrives (vscode-languageclient 10.1.2 lib/common/rename.js
 // provideRenameEdits: validateWorkspaceEdit, client.js, refuses a named version that is not the open document's, with
 // "The rename edit returned from the server is not valid anymore and cannot be applied"), before it converts the
@@ -70,7 +70,7 @@ test('a rename names the version of every open file it edits; answered before th
     // Asked with nothing changed: versions of the open files (the request's own too), 0 for the closed one (its disk text: rename-closed-s17).
     const fresh = await rename(a);
     const versions = (e: WorkspaceEdit) => Object.fromEntries(((e.documentChanges ?? []) as TextDocumentEdit[]).map((x) => [x.textDocument.uri, x.textDocument.version]));
-    assert.deepEqual(versions(fresh), { [a]: 1, [b]: 1, [c]: 0 });
+    assert.deepEqual(versions(fresh), { [a]: 1, [b]: 1, [c]: 1 });
     assert.ok(editor.valid(fresh));
 
     // The user changes b_rules.yaml while the rename is on its way: the answer names b's old version, and is refused.
@@ -87,7 +87,7 @@ test('a rename names the version of every open file it edits; answered before th
     // Asked again (the server has read both changes: messages are handled in order): the new versions, and the
     // edit lands on the new text.
     const again = await rename(a, 1);
-    assert.deepEqual(versions(again), { [a]: 2, [b]: 2, [c]: 0 });
+    assert.deepEqual(versions(again), { [a]: 2, [b]: 2, [c]: 1 });
     assert.ok(editor.valid(again));
     editor.apply(again);
     assert.equal(editor.docs.get(a)!.getText(), `# edited\n${A.replace('web_shell', 'web_server_shell')}`);

@@ -58,7 +58,9 @@ export function editedUri(host: Pick<ServiceHost, 'openDocument' | 'openUris' | 
  * that path already.
  */
 function linkedFile(host: OpenDocuments, f: FileEdits, files: readonly FileEdits[]): FileEdits {
-  if (!host.openUris || !host.realPath) return f;
+  // A document with a fragment is no file of its own (an embedded rules file, `<host>#falco-lens-embedded-…`, which
+  // the embedded service maps to its host): its path is its host's, whose text it does not have.
+  if (!host.openUris || !host.realPath || f.uri.includes('#')) return f;
   const path = URI_TO_PATH(f.uri);
   const uri = path === undefined ? f.uri : editedUri(host, path);
   return uri === f.uri || files.some((g) => g.uri === uri) ? f : { ...f, uri };
@@ -89,14 +91,16 @@ export function filesEdit(host: OpenDocuments, files: readonly FileEdits[]): Wor
 }
 
 /**
- * The version a rename's edit names for a file that is not open: the text it was computed from is the disk's, which no
- * version of the editor has (VS Code counts a document's versions from 1). The answer of a rename is checked by the
- * client when it arrives (vscode-languageclient 10.1.2 rename.js: validateWorkspaceEdit, client.js, compares every
- * version that is not null with the open document's): a file the user opened (and maybe changed) while the rename was
- * on its way then refuses the rename instead of taking edits at the disk text's positions, and a file still closed
- * takes them.
+ * The version a rename's edit names for a file that is not open: the text it was computed from is the disk's, which is
+ * the text of a document VS Code has just opened from the disk, at version 1 (monaco's TextModel starts its
+ * `_versionId` at 1; each change, and a reload from the disk, counts one more). The answer of a rename is checked by
+ * the client when it arrives (vscode-languageclient 10.1.2 rename.js: validateWorkspaceEdit, client.js, compares every
+ * version that is not null with the open document's): a file the user opened while the rename was on its way takes
+ * the edits if it is still as opened, refuses the rename once changed (version 2 and later) instead of taking edits at
+ * the disk text's positions, and a file still closed takes them. (Session 17 named version 0, which refused a file
+ * opened and not changed as well.)
  */
-export const DISK_TEXT_VERSION = 0;
+export const DISK_TEXT_VERSION = 1;
 
 /**
  * A rename's edit as answered to a client that applies versioned edits: every file named, closed ones by

@@ -18,6 +18,7 @@ import { ConfigCode } from '../config/diagnostics';
 import type { ServiceHost } from '../host';
 import { LineIndex, lineEnding } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
+import { kubectlPlain, kubectlWords, operatorWrittenBack } from '../kubectlYaml';
 import { displayPath } from '../displayPath';
 import { escapeMarkdown } from '../markdown';
 import { filesEdit, mergeEdits, type FileEdits, type OpenDocuments } from '../edits';
@@ -1053,9 +1054,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (!target) return null;
       const edit = target.features.rename?.(target.placed.doc, target.inner, newName);
       if (!edit) return null;
+      const kubectlConflict = kubectlRenameConflict(edit, newName, (uri) => lookup.placed(uri)?.p.file.holder);
+      if (kubectlConflict) throw new RequestRefused(kubectlConflict);
       let mapped: WorkspaceEdit | undefined;
       try {
-        mapped = mapper(target.state).workspaceEdit(edit);
+        // The new text is the name the user typed: written whole even where it holds Falco's text of a scalar.
+        mapped = mapper(target.state).workspaceEdit(edit, true);
       } catch (err) {
         if (err instanceof InexactEdit) throw new RequestRefused(`Cannot rename: ${err.message}. Rename it by hand.`);
         throw err;
@@ -1357,16 +1361,17 @@ class HostMapper {
   /**
    * An edit of the rules service's documents as an edit of their hosts (other files kept as they are): each host's
    * edits name the version of its open document (service/edits.ts), so that an edit taken after the host changed is
-   * refused. Undefined where a host is open in the editor with another text than the one mapped.
+   * refused. Undefined where a host is open in the editor with another text than the one mapped. `ownText`: the
+   * edits' new text is the user's (a rename's new name), not computed from Falco's text (exactChange).
    */
-  workspaceEdit(edit: WorkspaceEdit): WorkspaceEdit | undefined {
+  workspaceEdit(edit: WorkspaceEdit, ownText = false): WorkspaceEdit | undefined {
     const hosts = new Map<string, FileEdits>();
     const add = (uri: string, edits: TextEdit[]): boolean => {
       const found = this.find(uri);
       if (!found) return false;
       let file = hosts.get(found.state.uri);
       if (!file) hosts.set(found.state.uri, file = { uri: found.state.uri, text: found.state.text, edits: [] });
-      file.edits.push(...edits.map((e) => this.edit(found.p, e, found.state)));
+      file.edits.push(...edits.map((e) => this.edit(found.p, e, found.state, ownText)));
       return true;
     };
     const rest: WorkspaceEdit = {};
@@ -1381,8 +1386,8 @@ class HostMapper {
    * indentation, so that the text stays inside the block (a line with less would end it). Lines left empty stay
    * empty (no trailing blanks), and the text an edit ends before keeps its own indentation.
    */
-  edit(p: Placed, e: TextEdit, state = this.state): TextEdit {
-    const exact = exactChange(p.file, p.doc, state, e);
+  edit(p: Placed, e: TextEdit, state = this.state, ownText = false): TextEdit {
+    const exact = exactChange(p.file, p.doc, state, e, ownText);
     if (typeof exact === 'string') throw new InexactEdit(exact);
     e = exact;
     const range = this.range(p, e.range);
@@ -1427,6 +1432,22 @@ class HostMapper {
   }
 }
 
+/**
+ * Why a rename to `newName` cannot be written into a Falco Operator Rulesfile's inlineRules (`holderOf` gives the
+ * holder of an edited embedded file): kubectl reads a plain `1_000`, `0777` or `yes` as a number or a boolean
+ * (kubectlYaml.ts kubectlPlain, go-yaml v2 resolve.go) and the operator writes back another text (511, true), so the
+ * item would be renamed to that text while the names inside conditions, a text, keep the typed one.
+ * Undefined where no inlineRules is edited or kubectl reads the name as the text typed.
+ */
+export function kubectlRenameConflict(edit: WorkspaceEdit, newName: string, holderOf: (uri: string) => string | undefined): string | undefined {
+  const uris = [...Object.keys(edit.changes ?? {}), ...(edit.documentChanges ?? []).flatMap((c) => ('textDocument' in c ? [c.textDocument.uri] : []))];
+  if (!uris.some((uri) => holderOf(uri) === 'rulesfile')) return undefined;
+  const read = kubectlPlain(newName);
+  if (read.type === 'string') return undefined;
+  const written = operatorWrittenBack(read);
+  return `Cannot rename to '${newName}': kubectl reads it written plain in a Rulesfile's inlineRules as ${kubectlWords(read)}${written === undefined ? ', and refuses the manifest' : `, and the operator writes '${written}' for Falco`}: Falco would not read the name typed where it is written plain (a condition, which is a text, would keep it). Choose another name, or rename it by hand with the name quoted.`;
+}
+
 /** An edit of an embedded file that cannot be written into its host as it is meant (exactChange): why. */
 class InexactEdit extends Error {}
 
@@ -1439,9 +1460,11 @@ const TOKEN_END = /[\s,[\]{}:#]/;
  * operator writes back as 511): a shifted scalar the edit keeps is not written again, one it changes is replaced
  * whole, by text that does not hold Falco's text of it. Where that cannot be (the edit's range ends inside such a
  * scalar, its text joins one, `511` made `511ms`, or writes Falco's text anew) the reason, as a string: that text is
- * Falco's, not the user's. An edit near no such scalar is returned as it is (no work for other files).
+ * Falco's, not the user's. An edit near no such scalar is returned as it is (no work for other files). With `ownText`
+ * (a rename: the new text is the name the user typed, written over each occurrence whole) a scalar replaced whole may
+ * hold its Falco text: renaming the manifest's `1_000` (Falco's list '1000') to 'list1000' writes the user's name.
  */
-export function exactChange(file: EmbeddedFile, doc: TextDocument, host: { text: string; lines: LineIndex }, e: TextEdit): TextEdit | string {
+export function exactChange(file: EmbeddedFile, doc: TextDocument, host: { text: string; lines: LineIndex }, e: TextEdit, ownText = false): TextEdit | string {
   if (!file.shifts) return e;
   const { start, end } = e.range;
   const near = shiftedColumns(file, start.line, Math.min(end.line, file.cuts.length - 1)).map((s) => {
@@ -1479,7 +1502,7 @@ export function exactChange(file: EmbeddedFile, doc: TextDocument, host: { text:
       const overlaps = cs < s.end && ce > s.start;
       if (!after && !before && !overlaps) continue;
       if (cs <= s.start && ce >= s.end) {
-        if (!s.blank && change.includes(s.text)) return `the edit writes '${s.text}', the text Falco receives, in place of the ${written(s)} the manifest has there`;
+        if (!s.blank && !ownText && change.includes(s.text)) return `the edit writes '${s.text}', the text Falco receives, in place of the ${written(s)} the manifest has there`;
         continue;
       }
       if (s.blank) return dropped(s);
