@@ -197,3 +197,28 @@ test('pathological rules files: alias bomb, 50,000-item list, deep nesting, huge
   assert.ok(Array.isArray(bombDiagnostics));
   assert.ok(service.diagnostics(rulesDoc(LOCAL, cases['not a sequence']!, 3)).length > 0, 'a mapping root is reported');
 });
+
+// Guards the code before 24 Nov 2026 (session 20, helper A): completion read the last word of the condition before the
+// cursor with /(\S+)$/ and /(\S+)\s+\S+$/, which retry \S+ from every start of a long word. At the end of, or on the
+// line after, a 1 MB unterminated string or word that took 20 minutes and more for each position (quadratic: 0.7 s at
+// 40,000 characters); read backwards it is a few milliseconds.
+test('completion after a 1 MB word reads its last word once', () => {
+  const word = 'a'.repeat(1_000_000);
+  const texts = [
+    `- rule: r\n  condition: "${word}\n  desc: x\n`,
+    `- rule: r\n  condition: '${word}\n  desc: x\n`,
+    `- macro: m\n  condition: ${word} (\n`,
+    `- macro: m\n  condition: proc.name ${word} oneof (\n`,
+  ];
+  const host = new MemoryHost({}, { ruleFiles: [], folders: [] });
+  const service = createRulesService(host);
+  for (const text of texts) {
+    const doc = rulesDoc(LOCAL, text, 1);
+    const lines = lspLines(text);
+    for (const line of [1, 2]) service.completion!(doc, { line, character: lines[line]!.length });
+    service.didClose!(doc.uri);
+  }
+  // The answers themselves: after `in (` the lists, after `startswith oneof (` before 0.44 nothing.
+  const listDoc = rulesDoc(LOCAL, `- list: l\n  items: [a]\n- macro: m\n  condition: proc.name in (\n`, 2);
+  assert.ok(service.completion!(listDoc, { line: 3, character: 26 })!.items.some((i) => i.label === 'l'));
+});

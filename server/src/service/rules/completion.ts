@@ -296,14 +296,14 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
   const paren = openParen(before);
   if (paren >= 0) {
     const head = before.slice(0, paren).trimEnd();
-    const lastWord = /(\S+)$/.exec(head)?.[1] ?? '';
-    if (LIST_OPERATORS.has(lastWord) || (MODIFIER_NAMES.has(lastWord) && modifiersAt(target))) return list(nameItems(defs.lists.keys(), 'list', range));
+    const headWord = lastWord(head);
+    if (LIST_OPERATORS.has(headWord) || (MODIFIER_NAMES.has(headWord) && modifiersAt(target))) return list(nameItems(defs.lists.keys(), 'list', range));
     // Before 0.44 `startswith oneof (` is a value and then a parenthesis the parser refuses: nothing fits there.
-    if (MODIFIER_NAMES.has(lastWord) && OPERATOR_WORDS.has(/(\S+)\s+\S+$/.exec(head)?.[1] ?? '')) return list([]);
+    if (MODIFIER_NAMES.has(headWord) && OPERATOR_WORDS.has(wordBeforeLast(head))) return list([]);
   }
   const trimmed = before.trimEnd();
   const spaced = start === 0 || /\s/.test(text[start - 1]);
-  const last = /(\S+)$/.exec(trimmed)?.[1] ?? '';
+  const last = lastWord(trimmed);
   // The argument of val() is a field; a transformer's, a field of a type it takes or another transformer (libs 0.25.2
   // parser.cpp try_parse_transformer_or_val, parse_field_transformer_arg): no macro, no `not`.
   const call = calledName(last);
@@ -334,7 +334,7 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
     }, o.since, target)));
   }
   // Before 0.44 a modifier's word after an operator is the value compared with: the check is complete.
-  if (MODIFIER_NAMES.has(last) && !modifiersAt(target) && OPERATOR_WORDS.has(/(\S+)\s+\S+$/.exec(trimmed)?.[1] ?? '')) return list(keywordItems(['and', 'or', 'and not'], range));
+  if (MODIFIER_NAMES.has(last) && !modifiersAt(target) && OPERATOR_WORDS.has(wordBeforeLast(trimmed))) return list(keywordItems(['and', 'or', 'and not'], range));
   if (OPERATOR_WORDS.has(last)) {
     const op = operatorInfo(last);
     // `exists` takes no value: the check is complete (parser.cpp parse_condition, lex_unary_op).
@@ -731,6 +731,27 @@ function compItems(field: string | undefined, single: boolean, range: Range, tar
     const op = operatorInfo(name);
     return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: name } }, op?.since, target);
   });
+}
+
+const BLANK = /\s/;
+
+/** The non-blanks a text ends with ('' after a blank), as /(\S+)$/ finds them, read backwards from `end`: the regex
+ * retries \S+ from every start of the last word, so completing after a 1 MB unterminated string went over it 10^12
+ * times (quadratic). */
+function lastWord(text: string, end = text.length): string {
+  let start = end;
+  while (start > 0 && !BLANK.test(text[start - 1]!)) start--;
+  return text.slice(start, end);
+}
+
+/** The word before a text's last word, as /(\S+)\s+\S+$/ finds it ('' when there is none), read backwards for the
+ * same reason as lastWord. */
+function wordBeforeLast(text: string): string {
+  const last = text.length - lastWord(text).length;
+  if (last === text.length) return '';
+  let end = last;
+  while (end > 0 && BLANK.test(text[end - 1]!)) end--;
+  return end < last ? lastWord(text, end) : '';
 }
 
 /** The name a text ends by calling (`len(` gives len), as /([A-Za-z_]\w*)\($/ finds it, read backwards: the regex
