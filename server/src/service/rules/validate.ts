@@ -415,8 +415,12 @@ function describe(node: ModelNode | undefined): string {
   return 'an alias';
 }
 
-/** What Falco's reader finds of a rule override only after its collector has found the earlier rule (workspace.ts overrideRefusal). */
-const AFTER_COLLECTOR: ReadonlySet<Code> = new Set([Code.MissingOverrideEntry, Code.OverrideWithoutKey, Code.InvalidPriority]);
+/**
+ * What Falco's reader finds of a rule override only after its collector has found the earlier rule (workspace.ts
+ * overrideRefusal): with no earlier rule, a replaced value it cannot decode beside an append is never read (the
+ * appended values' are found first, and then the collector is not reached).
+ */
+const AFTER_COLLECTOR: ReadonlySet<Code> = new Set([Code.MissingOverrideEntry, Code.OverrideWithoutKey, Code.InvalidPriority, Code.InvalidValueType, Code.EmptyValue]);
 
 /** Structural checks of one file plus the loader's findings about its items. */
 export function validateStructure(file: LoadedFile, load: LoadResult, reporter: Reporter, run: ItemCheckRunner = runDirectly(reporter)): void {
@@ -966,7 +970,9 @@ function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', over
       r.report(Code.CannotReplace, e.keySpan, `Key '${e.key}' cannot be replaced in a ${kind}.`);
       continue;
     }
-    if (!entryOf(item, e.key)) r.report(Code.OverrideWithoutKey, e.keySpan, `'override' says '${e.key}: ${op}' but the ${kind} has no '${e.key}' key.`, { key: e.key });
+    const own = entryOf(item, e.key);
+    if (!own) r.report(Code.OverrideWithoutKey, e.keySpan, `'override' says '${e.key}: ${op}' but the ${kind} has no '${e.key}' key.`, { key: e.key });
+    else if (kind === 'rule') reportEmptyOverridden(own, r);
   }
   // Only a rule's reader looks for keys without an entry, and only among those an override could change: `source`
   // and the like are read as they are (rule_loader_reader.cpp 0.44.0:704-716 expected_keys, 851-857).
@@ -975,6 +981,23 @@ function validateOverride(item: ModelItem, kind: 'rule' | 'macro' | 'list', over
     if (e === item.kindEntry || overridden.has(e.key) || !REPLACEABLE.rule.includes(e.key) || !readByFalco(item, e)) continue;
     const ops = [APPENDABLE[kind].includes(e.key) ? 'append' : undefined, REPLACEABLE[kind].includes(e.key) ? 'replace' : undefined].filter((x): x is string => !!x);
     r.report(Code.MissingOverrideEntry, e.keySpan, `Unexpected key '${e.key}': no corresponding entry under 'override' is defined.`, { key: e.key, ops });
+  }
+}
+
+/**
+ * A rule's appended or replaced key whose value Falco's reader finds empty, which the value type checks do not say
+ * (validateValueType: a null or empty text, null tags): decode_val throws "Mapping for key ... is empty" or "Value must
+ * be non-empty", decode_seq "Value is not a sequence" (rule_loader_reader.cpp 0.37.0:31-100, 0.44.0:52-170), and
+ * the item changes nothing (workspace.ts overrideRefusal).
+ */
+function reportEmptyOverridden(e: MapEntry, r: ReportSink): void {
+  const v = e.value;
+  if (v && v.kind !== 'scalar') return;
+  const isNull = !v || v.value === null;
+  if (e.key === 'tags' ? isNull : (STRING_KEYS.includes(e.key) || e.key === 'priority') && (isNull || v!.text === '')) {
+    r.report(Code.EmptyValue, isNull ? e.keySpan : v!.span, isNull
+      ? (e.key === 'tags' ? `'tags' must be a list, not null: Falco refuses the override ("Value is not a sequence").` : `Mapping for key '${e.key}' is empty: Falco refuses the override.`)
+      : `The value of '${e.key}' must be non-empty: Falco refuses the override.`, { keys: [e.key] });
   }
 }
 

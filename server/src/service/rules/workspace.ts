@@ -994,13 +994,46 @@ export function overrideRefusal(item: ModelItem): Refusal | undefined {
   if (kind !== 'rule') return undefined;
   let replaceFails = false;
   for (const e of override!.entries) {
-    const missing = !hasEntry(item, e.key);
-    if (scalarText(e.value) === 'append') { if (missing) return 'reader'; continue; }
-    const priority = e.key === 'priority' ? scalarText(entryValue(item, 'priority')) : '';
-    if (missing || (priority !== '' && (priority === undefined || !isValidPriority(priority)))) replaceFails = true;
+    const fails = !hasEntry(item, e.key) || !decodesOverridden(entryValue(item, e.key), e.key);
+    if (scalarText(e.value) === 'append') { if (fails) return 'reader'; continue; }
+    if (fails) replaceFails = true;
   }
   if (replaceFails) return appends ? 'collector' : 'reader';
   return unexpectedOverrideKey(item, override!) ? 'collector' : undefined;
+}
+
+/** The scalars yaml-cpp decodes as a boolean (convert<bool>: the text, whatever its quoting; YAML 1.1's words). */
+const YAML_CPP_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
+  'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+/**
+ * Whether Falco's reader decodes the value of a key a rule's override appends or replaces, where it throws otherwise
+ * (rule_loader_reader.cpp, the same at 0.37.0 and 0.44.0; read_item decodes each overridden key before the collector
+ * takes the item). decode_val (decode_val_generic, 0.37.0:31-48, 0.44.0:52-81): a null value ("Mapping for key ... is
+ * empty"), a list or mapping ("Value is not a scalar value"), an empty text ("Value must be non-empty"), a text that
+ * does not convert to the key's type ("Can't decode YAML scalar value": a boolean for enabled, warn_evttypes,
+ * skip-if-unknown-filter and capture, an unsigned 32-bit number for capture_duration); priority then goes through
+ * parse_priority ("Invalid priority"). decode_tags (decode_seq, 0.37.0:76-100, 0.44.0:146-170): no sequence ("Value is
+ * not a sequence", a null value too), an item that is no scalar. Exceptions are read_rule_exceptions', not judged here.
+ */
+function decodesOverridden(v: ModelNode | undefined, key: string): boolean {
+  // An alias Falco Lens did not read is taken as read.
+  if (v?.kind === 'other') return true;
+  if (key === 'exceptions') return true;
+  if (key === 'tags') return v?.kind === 'seq' && v.items.every((t) => t.kind === 'other' || (t.kind === 'scalar' && t.value !== null));
+  const text = scalarText(v);
+  if (text === undefined || text === '') return false;
+  switch (key) {
+    case 'priority': return isValidPriority(text);
+    case 'enabled': case 'warn_evttypes': case 'skip-if-unknown-filter': case 'capture': return YAML_CPP_BOOLEANS.has(text);
+    // yaml-cpp reads a number with a stream that takes a leading 0 as octal and 0x as hex, and refuses a minus sign
+    // for an unsigned type and a value past its range.
+    case 'capture_duration': {
+      const digits = text.startsWith('+') ? text.slice(1) : text;
+      return /^(?:[1-9][0-9]*|0[0-7]*|0[xX][0-9a-fA-F]+)$/.test(digits) && Number(/^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits) <= 0xffffffff;
+    }
+    default: return true;
+  }
 }
 
 /** The first key of a rule item that an override could change (APPENDABLE, REPLACEABLE) with no entry under its `override` mapping. */
