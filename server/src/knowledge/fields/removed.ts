@@ -63,6 +63,9 @@ export const REMOVED_FIELDS: readonly RemovedField[] = [
 ];
 
 const byName = new Map(REMOVED_FIELDS.map((f) => [f.name, f]));
+/** A longer prefix names no removed field: removedField's search starts within it (a slice at every dot of a long
+ *  `a.a.a...` word was quadratic). */
+const LONGEST_NAME = REMOVED_FIELDS.reduce((n, f) => Math.max(n, f.name.length), 0);
 
 /**
  * The removed field a name as written (without a bracket argument) refers to: the field of that name, or a field
@@ -71,7 +74,7 @@ const byName = new Map(REMOVED_FIELDS.map((f) => [f.name, f]));
 export function removedField(written: string): { field: RemovedField; dotArg?: string } | undefined {
   const exact = byName.get(written);
   if (exact) return { field: exact };
-  for (let dot = written.lastIndexOf('.'); dot > 0; dot = written.lastIndexOf('.', dot - 1)) {
+  for (let dot = written.lastIndexOf('.', LONGEST_NAME); dot > 0; dot = written.lastIndexOf('.', dot - 1)) {
     const field = byName.get(written.slice(0, dot));
     if (field?.arg) return { field, dotArg: written.slice(dot + 1) };
   }

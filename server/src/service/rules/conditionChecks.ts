@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, LONGEST_FIELD_NAME, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { chunkKey, entryOf, entryValue, hasEntry, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -386,7 +386,9 @@ export function bracketArgumentProblem(field: FieldInfo, arg: string, where: Fie
  * shorter field that the name extends after a dot (`evt.type.is[5]` prints evt.type, then `.is[5]` as text).
  */
 export function outputFallbackField(name: string): string | undefined {
-  for (let end = name.length; end > 0; end = name.lastIndexOf('.', end - 1)) {
+  // Only an exact name, so no longer than the longest field's (LONGEST_FIELD_NAME: a slice at every dot of a long word
+  // was quadratic).
+  for (let end = name.length <= LONGEST_FIELD_NAME ? name.length : name.lastIndexOf('.', LONGEST_FIELD_NAME); end > 0; end = name.lastIndexOf('.', end - 1)) {
     const field = lookupFieldCached(name.slice(0, end));
     // Only an exact name: a dot form (`evt.arg.flags`) would have been read with its dot already.
     if (field && field.arg === undefined && field.field.name === name.slice(0, end) && !field.field.arg?.required) return field.field.name;
@@ -401,7 +403,7 @@ export function dotArgumentCutNote(cut: NonNullable<ReturnType<typeof dotArgumen
 
 /** The plugin field requiring an argument that `name` writes after a dot (`k8s.pod.label.app`), the longest such. */
 export function pluginFieldNeedingArgument(name: string): FieldInfo | undefined {
-  for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+  for (let dot = name.lastIndexOf('.', LONGEST_FIELD_NAME); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
     const field = lookupFieldCached(name.slice(0, dot))?.field;
     if (field && field.name === name.slice(0, dot)) return field.plugin !== undefined && field.arg?.required ? field : undefined;
   }
