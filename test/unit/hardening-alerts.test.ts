@@ -144,3 +144,17 @@ test('pathological logs: 100,000-deep JSON, 1 MB lines, 19-digit numbers, lone s
   const deep = service.diagnostics(alertDoc('deep.log', cases['deep unclosed']!));
   assert.ok(deep.length > 0, 'an unclosed deep JSON line is reported');
 });
+
+// Guards the code before 24 Nov 2026 (session 20, helper A): reading a rule's output template took the key before each
+// field's `=` with /([A-Za-z_][\w.\[\]]*)=$/, which retried the key's characters from every start of a long word: a
+// rule whose output holds a 1 MB word made the first look at its alerts take about 13 minutes (1.3 s at 40,000).
+test('a rule whose output holds a 1 MB word: its alerts are read in linear time', () => {
+  const word = 'a'.repeat(1_000_000);
+  const rule: RuleSummary = { ...HOSTILE_RULE, name: 'Long', output: `${word} %proc.name ${word}= %fd.name` };
+  const service = createAlertsService(new TestHost(), fakeRules([rule]));
+  const text = `{"hostname":"h","output":"12:00:00.000000000: Warning ${word} x ${word}= y","priority":"Warning","rule":"Long","source":"syscall","tags":[],"time":"2026-01-02T12:00:00.000000000Z","output_fields":{"proc.name":"x","fd.name":"y"}}\n`;
+  const doc = alertDoc('long-rule.json', text);
+  service.diagnostics(doc);
+  assert.ok(service.hover!(doc, { line: 0, character: 30 }));
+  assert.ok(service.report(doc, doc.uri).includes('Long'));
+});
