@@ -521,7 +521,8 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     const parent = indent.length > keyColumn ? entryBefore(item, offset) : undefined;
     if (parent?.key === 'override') {
       const ops = [APPENDABLE[kind].includes(key) ? 'append' : undefined, REPLACEABLE[kind].includes(key) ? 'replace' : undefined].filter((x): x is string => !!x);
-      return list(valueItems(ops, range, CompletionItemKind.EnumMember));
+      // A key a later release added (capture, capture_duration) cannot be overridden before it.
+      return list(valueItems(ops, range, CompletionItemKind.EnumMember).map((i) => forTarget(i, RULE_KEYS_SINCE.get(key), target)));
     }
     if (parent?.key === 'exceptions') {
       // With a single field (`fields: proc.name`) Falco takes only these (rule_loader_collector.cpp validate_exception_info).

@@ -84,6 +84,10 @@ class OlderTargetReporter extends Reporter {
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (!this.saidByTarget(code, span, options)) return;
+    // A rule key this target's reader does not know (checkRuleKeys says what it does with it): its override entry is
+    // refused before check_update_expected looks for the key, and the item's key is no "Unexpected key" (expected_keys
+    // holds the overridable keys only; rule_loader_reader.cpp 0.41.0:633-676, workspace.ts ItemRecipe.older).
+    if ((code === Code.MissingOverrideEntry || code === Code.OverrideWithoutKey) && typeof data?.key === 'string' && newerThanTarget(RULE_KEYS_SINCE.get(data.key), this.target)) return;
     // The bracket form of a cut label on a field the target does not have (`container.label[app-tier]` before 0.41).
     const bracketForm = code === Code.ConditionSyntax && typeof data?.bracketForm === 'string' ? data.bracketForm : undefined;
     if (bracketForm !== undefined && newerThanTarget(lookupField(bracketForm.slice(0, bracketForm.indexOf('[')))?.field.since, this.target)) {

@@ -22,7 +22,7 @@ import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
 import { configLoadedPlugins, configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
-import { LATEST_FALCO } from '../../knowledge/falcoVersions';
+import { LATEST_FALCO, newerThanTarget, RULE_KEYS_SINCE } from '../../knowledge/falcoVersions';
 import { APPENDABLE, REPLACEABLE, isValidPriority } from './schema';
 import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
@@ -273,6 +273,8 @@ export interface LoadResult {
   /** Definitions after each file (index = load order), for validating a file against what precedes it. */
   after: Definitions[];
   findings: Map<ModelItem, LoadFinding[]>;
+  /** The target release the overrides were read for (applyDefinitions), when not the latest. */
+  target?: string;
 }
 
 const RULES_FILE_EXTENSION = /\.ya?ml$/i;
@@ -583,8 +585,9 @@ export class RulesWorkspaceIndex {
     // Models are immutable per text, so the list of model identities decides whether the last result still holds.
     const slot = replace && (replace.last || !placed) ? 'hypothetical' : 'main';
     const cached = this.loadCache[slot];
-    if (cached && sameModels(cached.files, files)) return cached;
-    const result = applyDefinitions(files, cached);
+    const target = this.host.settings().falcoVersion ?? LATEST_FALCO;
+    if (cached && sameModels(cached.files, files) && sameTarget(cached, target)) return cached;
+    const result = applyDefinitions(files, cached, target);
     this.loadCache[slot] = result;
     return result;
   }
@@ -612,9 +615,10 @@ export class RulesWorkspaceIndex {
     for (const { f, uri, path, text } of read) files.push(this.entryFile(f, uri, path, text, files.length, loaded, labels[files.length]));
     for (const e of embedded) files.push(this.loadedFile(e.uri, e.path, this.modelOf(e.uri, e.text), files.length, false, e.hostLine));
     const cached = this.embeddedLoads.get(set);
-    if (cached && sameModels(cached.files, files)) return cached;
+    const target = this.host.settings().falcoVersion ?? LATEST_FALCO;
+    if (cached && sameModels(cached.files, files) && sameTarget(cached, target)) return cached;
     // The workspace's own load shares every file but the embedded ones: definitions are re-applied from there on.
-    const result = applyDefinitions(files, cached ?? this.loadCache.main);
+    const result = applyDefinitions(files, cached ?? this.loadCache.main, target);
     this.embeddedLoads.set(set, result);
     return result;
   }
@@ -863,6 +867,12 @@ interface ItemRecipe {
    * ('collector') is that error.
    */
   refused?: Refusal;
+  /**
+   * Where the item names a rule key a release added (RULE_KEYS_SINCE: capture, capture_duration), the refusal at the
+   * releases before `before`, whose reader knows none of those keys: an override entry for one is refused there
+   * (decode_overrides), and the key of the item is no "Unexpected key" (expected_keys holds only overridable keys).
+   */
+  older?: { before: string; refused?: Refusal };
 }
 
 const NO_OPS: ReadonlyMap<string, string> = new Map();
@@ -956,12 +966,31 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
   const refused = override && overrideHasEntries(override.value) ? overrideRefusal(item) : undefined;
+  const before = override && overrideHasEntries(override.value) ? addedKeySince(item, override.value!) : undefined;
+  const olderRefused = before !== undefined ? overrideRefusal(item, (key) => !RULE_KEYS_SINCE.has(key)) : undefined;
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
     ops, present, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
     ...(refused ? { refused } : {}),
+    ...(before !== undefined && olderRefused !== refused ? { older: { before, ...(olderRefused ? { refused: olderRefused } : {}) } } : {}),
   };
+}
+
+/** The first release of the rule keys a release added (RULE_KEYS_SINCE) that the item or its override names, the earliest. */
+function addedKeySince(item: ModelItem, override: ModelNode): string | undefined {
+  let since: string | undefined;
+  const keys = [...item.entries.map((e) => e.key), ...(override.kind === 'map' ? override.entries.map((e) => e.key) : [])];
+  for (const key of keys) {
+    const s = RULE_KEYS_SINCE.get(key);
+    if (s !== undefined && (since === undefined || newerThanTarget(since, s))) since = s;
+  }
+  return since;
+}
+
+/** Whether a load result was read for this target release. */
+function sameTarget(result: LoadResult, target: string): boolean {
+  return (result.target ?? LATEST_FALCO) === target;
 }
 
 /**
@@ -980,7 +1009,7 @@ export type Refusal = 'reader' | 'collector';
  * which is after collector.append where something is appended; last, a key of the item that an override could change
  * but that has no entry under `override` ("Unexpected key"). validate.ts reports each of these.
  */
-export function overrideRefusal(item: ModelItem): Refusal | undefined {
+export function overrideRefusal(item: ModelItem, known: (key: string) => boolean = KNOWN_AT_LATEST): Refusal | undefined {
   const override = entryValue(item, 'override');
   if (!overrideHasEntries(override) || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return undefined;
   if (override!.kind !== 'map' || isLegacyAppend(item)) return 'reader';
@@ -988,7 +1017,7 @@ export function overrideRefusal(item: ModelItem): Refusal | undefined {
   let appends = false;
   for (const e of override!.entries) {
     const op = e.value?.kind === 'scalar' ? scalarText(e.value) : undefined;
-    if (op === 'append' ? !APPENDABLE[kind].includes(e.key) : op !== 'replace' || !REPLACEABLE[kind].includes(e.key)) return 'reader';
+    if (op === 'append' ? !APPENDABLE[kind].includes(e.key) : op !== 'replace' || !REPLACEABLE[kind].includes(e.key) || !known(e.key)) return 'reader';
     if (op === 'append') appends = true;
   }
   if (kind !== 'rule') return undefined;
@@ -999,8 +1028,10 @@ export function overrideRefusal(item: ModelItem): Refusal | undefined {
     if (fails) replaceFails = true;
   }
   if (replaceFails) return appends ? 'collector' : 'reader';
-  return unexpectedOverrideKey(item, override!) ? 'collector' : undefined;
+  return unexpectedOverrideKey(item, override!, known) ? 'collector' : undefined;
 }
+
+const KNOWN_AT_LATEST = () => true;
 
 /** The scalars yaml-cpp decodes as a boolean (convert<bool>: the text, whatever its quoting; YAML 1.1's words). */
 const YAML_CPP_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
@@ -1037,10 +1068,10 @@ function decodesOverridden(v: ModelNode | undefined, key: string): boolean {
 }
 
 /** The first key of a rule item that an override could change (APPENDABLE, REPLACEABLE) with no entry under its `override` mapping. */
-export function unexpectedOverrideKey(item: ModelItem, override: ModelNode): MapEntry | undefined {
+export function unexpectedOverrideKey(item: ModelItem, override: ModelNode, known: (key: string) => boolean = KNOWN_AT_LATEST): MapEntry | undefined {
   if (override.kind !== 'map') return undefined;
   for (const e of item.entries) {
-    if (REPLACEABLE.rule.includes(e.key) && !override.entries.some((o) => o.key === e.key)) return e;
+    if (REPLACEABLE.rule.includes(e.key) && known(e.key) && !override.entries.some((o) => o.key === e.key)) return e;
   }
   return undefined;
 }
@@ -1070,14 +1101,14 @@ const findingsByFile = new WeakMap<LoadResult, Map<ModelItem, LoadFinding[]>[]>(
  * order and unchanged (the same LoadedFile objects) before the first changed one are not applied again: their
  * definitions and findings are taken over, so that editing the last file (a local rules file) re-derives that file only.
  */
-export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): LoadResult {
+export function applyDefinitions(files: LoadedFile[], previous?: LoadResult, target: string = LATEST_FALCO): LoadResult {
   let defs: Definitions = { macros: new Map(), lists: new Map(), rules: new Map() };
   const after: Definitions[] = [];
   const findings = new Map<ModelItem, LoadFinding[]>();
   const perFile: Map<ModelItem, LoadFinding[]>[] = [];
   const previousFindings = previous && findingsByFile.get(previous);
   let kept = 0;
-  if (previous && previousFindings) {
+  if (previous && previousFindings && sameTarget(previous, target)) {
     while (kept < files.length && kept < previous.files.length && files[kept] === previous.files[kept]) kept++;
     for (let i = 0; i < kept; i++) {
       defs = previous.after[i];
@@ -1104,8 +1135,10 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
       const previous = table.get(name);
       // Falco stops at a refused override's error: nothing of the item is collected, an earlier definition stays as
       // it was. Only a rule's refused after its collector looked for the earlier rule says there is none.
-      if (recipe.refused) {
-        if (!previous && recipe.refused === 'collector') note({ code: 'no-previous-definition', item });
+      // An older target reads an override naming a key it does not know otherwise (ItemRecipe.older).
+      const refused = recipe.older && newerThanTarget(recipe.older.before, target) ? recipe.older.refused : recipe.refused;
+      if (refused) {
+        if (!previous && refused === 'collector') note({ code: 'no-previous-definition', item });
         continue;
       }
       if (recipe.change) {
@@ -1140,7 +1173,7 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult): Lo
     }
     after.push(defs);
   }
-  const result: LoadResult = { files, final: defs, after, findings };
+  const result: LoadResult = { files, final: defs, after, findings, ...(target !== LATEST_FALCO ? { target } : {}) };
   findingsByFile.set(result, perFile);
   return result;
 }
