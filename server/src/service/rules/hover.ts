@@ -75,8 +75,9 @@ export function aliasMarkdown(text: string, lineOf: (offset: number) => number, 
   const [start, end] = alias.target;
   const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
   const column = start - lineStart;
-  // A block node's span may end after its last line break (the `yaml` package's): no blank lines at its end.
-  const all = text.slice(start, end).replace(/\s+$/, '').split(/\r\n|\r|\n/);
+  // A block node's span may end after its last line break (the `yaml` package's): no blank lines at its end. trimEnd,
+  // not /\s+$/, which retried from every blank of a long run inside the node (quadratic).
+  const all = text.slice(start, end).trimEnd().split(/\r\n|\r|\n/);
   // The node's later lines without the indentation of the line it starts on (its own, as written, beyond that).
   const indent = Math.min(column, ...all.slice(1).filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
   const lines = all.map((l, i) => (i === 0 ? l : l.slice(Math.min(indent, l.length - l.trimStart().length))));
