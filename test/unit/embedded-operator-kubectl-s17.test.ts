@@ -11,7 +11,7 @@ const CODE = 'embedded-kubectl-expanded';
 const expanded = (doc: string) => analyzeHost(doc).problems.filter((p) => p.code === CODE).map((p) => [p.severity, doc.slice(p.span[0], p.span[1]), p.message] as const);
 const inline = (doc: string) => analyzeHost(doc).files.map((f) => f.text);
 
-test('a merge key in inlineRules or config: kubectl merges it, and the block is not checked as yaml-cpp would read it', () => {
+test('a merge key in inlineRules or config: kubectl merges it, and the block is not checked as yaml-cpp would read it (inlineRules: checked merged since session 20)', () => {
   const rules = operatorRulesfile('x', [
     'inlineRules:',
     '  - rule: r',
@@ -27,8 +27,9 @@ test('a merge key in inlineRules or config: kubectl merges it, and the block is 
     '',
   ].join('\n'));
   assert.deepEqual(expanded(rules).map(([severity, text]) => [severity, text]), [['information', '<<'], ['information', '<<']]);
-  assert.equal(expanded(rules)[0][2], 'kubectl merges the mapping of this \'<<\' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no \'<<\'. Falco Lens reads inlineRules as Falco\'s own YAML reader would, which has no merge keys, so it does not check this inlineRules: write the keys in place to have it checked.');
-  assert.deepEqual(inline(rules), []);
+  // Session 20: inlineRules is checked with the keys merged (embedded-operator-merge-s20).
+  assert.equal(expanded(rules)[0][2], 'kubectl merges the mapping of this \'<<\' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no \'<<\' (Falco\'s own YAML reader, yaml-cpp, has no merge keys). Falco Lens checks inlineRules merged so: a finding in the merged keys is shown on this line.');
+  assert.equal(inline(rules).length, 1);
   // No finding of the rules checks (it said '<<' is an unknown key, and the rules lack desc, output and priority).
   const { service: s } = service({});
   const uri = 'file:///ws/deploy/falco/rulesfiles.yaml';

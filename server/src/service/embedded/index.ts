@@ -961,6 +961,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     const state = stateOf(doc.uri, doc.getText());
     for (const p of state.placed) {
       const inner = toEmbedded(p.file, position);
+      // A '<<' line of a Rulesfile stands for the pairs it merges (regions.ts withMerges): nothing there to point at.
+      if (inner && p.file.merged?.[inner.line]) return undefined;
       if (inner) return { state, placed: p, inner, features: p.features };
     }
     return undefined;
@@ -984,7 +986,11 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           // A Config listing config_files is a holder problem (regions.ts), whose advice fits the operator: the
           // merge's refusal of the same key is not repeated.
           if (p.file.holder === 'operatorConfig' && d.code === 'config-start-fails' && (d.data as { key?: string } | undefined)?.key === 'config_files') continue;
-          out.push(map.diagnostic(p, d));
+          // A finding in the pairs a Rulesfile's '<<' merges (regions.ts withMerges) stands on the '<<' line: said so.
+          if (!p.file.merged?.[d.range.start.line]) { out.push(map.diagnostic(p, d)); continue; }
+          const mapped = map.diagnostic(p, typeof d.message === 'string' ? { ...d, message: `${d.message} (In the keys the '<<' of this line merges, as kubectl expands it.)` } : d);
+          // On the '<<' key itself.
+          out.push({ ...mapped, range: { start: mapped.range.start, end: { line: mapped.range.start.line, character: mapped.range.start.character + 2 } } });
         }
         for (const d of selectorNotes(state, p, found)) out.push(map.diagnostic(p, d));
       }
@@ -1102,7 +1108,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
           const [dl, dc, length, type, modifiers] = tokens.data.slice(i, i + 5);
           line += dl;
           char = dl === 0 ? char + dc : dc;
-          if (line >= p.file.cuts.length) continue;
+          if (line >= p.file.cuts.length || p.file.merged?.[line]) continue;
           const host = toHost(p.file, { line, character: char });
           // A token over a scalar whose text Falco receives otherwise (regions.ts shifts) spans the host's text.
           const hostLength = p.file.shifts?.[line] ? toHost(p.file, { line, character: char + length }).character - host.character : length;
@@ -1387,6 +1393,10 @@ class HostMapper {
    * empty (no trailing blanks), and the text an edit ends before keeps its own indentation.
    */
   edit(p: Placed, e: TextEdit, state = this.state, ownText = false): TextEdit {
+    const merged = p.file.merged;
+    if (merged) for (let l = e.range.start.line; l <= e.range.end.line && l < merged.length; l++) {
+      if (merged[l]) throw new InexactEdit('the edit changes keys that a \'<<\' merges there, which Falco Lens reads as kubectl expands them');
+    }
     const exact = exactChange(p.file, p.doc, state, e, ownText);
     if (typeof exact === 'string') throw new InexactEdit(exact);
     e = exact;
@@ -1477,8 +1487,9 @@ export function exactChange(file: EmbeddedFile, doc: TextDocument, host: { text:
   if (touched.length === 0) return e;
   const text = doc.getText();
   const written = (s: typeof near[number]) => {
-    const hostStart = host.lines.lineStarts[file.firstLine + s.line] + file.cuts[s.line] + s.hostAt;
-    return `'${host.text.slice(hostStart, hostStart + s.hostLength)}' (line ${file.firstLine + s.line + 1})`;
+    const hostLine = file.firstLine + (file.lineOf?.[s.line] ?? s.line);
+    const hostStart = host.lines.lineStarts[hostLine] + file.cuts[s.line] + s.hostAt;
+    return `'${host.text.slice(hostStart, hostStart + s.hostLength)}' (line ${hostLine + 1})`;
   };
   const inside = touched.find((s) => (so > s.start && so < s.end) || (eo > s.start && eo < s.end));
   const dropped = (s: typeof near[number]) => `the edit changes part of the ${written(s)}, a pair kubectl drops`;

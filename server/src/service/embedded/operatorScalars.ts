@@ -388,3 +388,108 @@ export function expansionProblems(root: unknown, node: Node, field: string, line
   visit(node, 0);
   return out;
 }
+
+/** The JSON key kubectl sends for a mapping key (jsonKey), undefined for one it refuses or a collection. */
+function jsonKeyOf(key: unknown): string | undefined {
+  const read = kubectlScalar(key);
+  const json = read && jsonKey(read);
+  return json && 'text' in json ? json.text : undefined;
+}
+
+/** A block mapping's `<<` pair as kubectl expands it: the host span of its lines (from the key to the value's end),
+ *  the column of its key, and the pairs it merges there, each written as one line of flow YAML of what the operator
+ *  writes back (keys and strings JSON-quoted, numbers and booleans as written back). */
+export interface MergeRegion { span: readonly [number, number]; pairs: string[] }
+
+/**
+ * The `<<` merge keys of inlineRules (`node`; `root` its YAML document's contents) expanded as kubectl does (go-yaml
+ * v2 decoder.mapping/merge, decode.go:661-665 and 786-811 at v2.4.0): in each block mapping, the pairs of the merged
+ * mappings (a list: the first taking precedence) take the `<<` pair's place, except a key a later pair of the
+ * mapping has again; an earlier pair of a merged key is replaced (`blanks`: its span, which Falco never receives).
+ * Undefined where the expansion is not written line for line: a `<<` in a flow mapping, two in one mapping, a value
+ * kubectl refuses, an alias of an anchor outside the block (expansionProblems says so), or none at all.
+ */
+export function mergeExpansion(root: unknown, node: Node, text: string): { regions: MergeRegion[]; blanks: (readonly [number, number])[] } | undefined {
+  const [start, end] = spanOf(node);
+  let anchors: Map<string, { node: Node; at: number }[]> | undefined;
+  const resolve = (n: unknown): unknown => (isAlias(n) ? anchorOf(anchors ??= anchorsOf(root), n)?.node : n);
+  const regions: MergeRegion[] = [];
+  const blanks: (readonly [number, number])[] = [];
+  let failed = false;
+  // What kubectl sends for a node, as flow YAML (JSON but for numbers, booleans and null, written as the operator
+  // writes them back).
+  const flow = (n: unknown, depth: number): string | undefined => {
+    if (depth > 32) return undefined;
+    const r = resolve(n);
+    if (isAlias(n) && (r === undefined || ((r as Node).range && ((r as Node).range![0] < start || (r as Node).range![0] >= end)))) return undefined;
+    if (isSeq(r)) {
+      const items = r.items.map((i) => flow(i, depth + 1));
+      return items.some((i) => i === undefined) ? undefined : `[${items.join(', ')}]`;
+    }
+    if (isMap(r)) {
+      const pairs = mergedPairs(r, depth + 1);
+      return pairs && `{${[...pairs].map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`;
+    }
+    const read = kubectlScalar(r ?? null);
+    if (!read) return undefined;
+    if (read.type === 'string') return JSON.stringify(read.value);
+    if (read.type === 'null') return 'null';
+    return operatorWrittenBack(read);
+  };
+  // A mapping's pairs as kubectl decodes them (keys by their JSON text), merges expanded.
+  const mergedPairs = (map: YAMLMap, depth: number): Map<string, string> | undefined => {
+    const out = new Map<string, string>();
+    for (const pair of map.items) {
+      if (isMergeKey(pair.key)) {
+        const merged = mergeSources(pair.value, depth);
+        if (!merged) return undefined;
+        for (const [k, v] of merged) out.set(k, v);
+        continue;
+      }
+      const key = jsonKeyOf(pair.key);
+      const value = flow(pair.value, depth);
+      if (key === undefined || value === undefined) return undefined;
+      out.delete(key);
+      out.set(key, value);
+    }
+    return out;
+  };
+  // The pairs a `<<` value merges: a mapping, an alias of one, or a list of them, the first taking precedence.
+  const mergeSources = (value: unknown, depth: number): Map<string, string> | undefined => {
+    const sources = isSeq(value) ? [...value.items].reverse() : [value];
+    const out = new Map<string, string>();
+    for (const s of sources) {
+      const r = resolve(s);
+      if (!isMap(r) || (isAlias(s) && ((r.range?.[0] ?? -1) < start || (r.range?.[0] ?? -1) >= end))) return undefined;
+      const pairs = mergedPairs(r, depth + 1);
+      if (!pairs) return undefined;
+      for (const [k, v] of pairs) { out.delete(k); out.set(k, v); }
+    }
+    return out;
+  };
+  const visit = (n: unknown, depth: number) => {
+    if (failed || depth > 32) return;
+    if (isSeq(n)) { for (const item of n.items) visit(item, depth + 1); return; }
+    if (!isMap(n)) return;
+    const merges = n.items.filter((p) => isMergeKey(p.key));
+    if (merges.length > 1 || (merges.length === 1 && n.flow)) { failed = true; return; }
+    for (const pair of n.items) if (!isMergeKey(pair.key)) visit(pair.value, depth + 1);
+    if (merges.length === 0) return;
+    const merge = merges[0];
+    const merged = mergeSources(merge.value, depth);
+    if (!merged) { failed = true; return; }
+    const at = n.items.indexOf(merge);
+    const keyOf = (p: typeof merge) => jsonKeyOf(p.key);
+    const later = new Set(n.items.slice(at + 1).map(keyOf));
+    for (const p of n.items.slice(0, at)) {
+      const k = keyOf(p);
+      if (k !== undefined && merged.has(k) && !later.has(k)) blanks.push([spanOf(p.key as Node)[0], spanOf((p.value ?? p.key) as Node)[1]]);
+    }
+    const valueEnd = merge.value ? spanOf(merge.value as Node)[1] : spanOf(merge.key as Node)[1];
+    let to = valueEnd;
+    while (to > 0 && /\s/.test(text[to - 1])) to--;
+    regions.push({ span: [spanOf(merge.key as Node)[0], to], pairs: [...merged].filter(([k]) => !later.has(k)).map(([k, v]) => `${JSON.stringify(k)}: ${v}`) });
+  };
+  visit(node, 0);
+  return failed || regions.length === 0 ? undefined : { regions, blanks };
+}

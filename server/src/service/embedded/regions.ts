@@ -25,7 +25,7 @@
 // end of this file).
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Scalar, type YAMLSeq } from 'yaml';
 import type { Position } from 'vscode-languageserver-types';
-import { LineIndex } from '../text';
+import { LineIndex, lineEnding } from '../text';
 import { rulesFileShape } from '../fileShape';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
@@ -35,7 +35,10 @@ import { kubectlScalar } from '../kubectlYaml';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, nameProblem, operatorConfigProblems, operatorTextChanges } from './operatorScalars';
+import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type MergeRegion } from './operatorScalars';
+
+/** A Rulesfile's `<<` merge key that Falco Lens expands (mergeExpansion). */
+const MERGED_MESSAGE = 'kubectl merges the mapping of this \'<<\' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no \'<<\' (Falco\'s own YAML reader, yaml-cpp, has no merge keys). Falco Lens checks inlineRules merged so: a finding in the merged keys is shown on this line.';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -126,6 +129,10 @@ export interface EmbeddedFile {
    *  on the host line after the cut, the host length, and the embedded text, in order. Positions inside one map to
    *  its start plus as much as the other side holds; positions after it move by the difference. */
   shifts?: Readonly<Record<number, readonly TextShift[]>>;
+  /** Where a Rulesfile's `<<` merge keys are expanded as kubectl does (withMerges): per embedded line, its host line
+   *  less firstLine, and whether it is a line of merged pairs, which all stand for the `<<` pair's first line. */
+  lineOf?: readonly number[];
+  merged?: readonly boolean[];
   /** The keys the file sits under in the host, outermost first, ending with its own (`customRules`, then the entry):
    *  the document outline nests its rules, macros and lists under them. */
   outline: readonly OutlineKey[];
@@ -773,6 +780,46 @@ function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, cha
   return { ...file, text: text + file.text.slice(done), shifts };
 }
 
+/**
+ * The file with each `<<` pair's lines replaced by the pairs kubectl merges there, one line each at the key's column
+ * (operatorScalars.ts mergeExpansion): what Falco receives. The new lines map to the `<<` pair's first host line
+ * (EmbeddedFile.lineOf, merged). Undefined where a `<<` pair shares a line with other text.
+ */
+function withMerges(file: EmbeddedFile, lines: LineIndex, hostText: string, regions: readonly MergeRegion[]): EmbeddedFile | undefined {
+  const starts = new LineIndex(file.text).lineStarts;
+  const lineAt = (i: number) => file.text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : file.text.length);
+  const eol = lineEnding(file.text);
+  const texts: string[] = [];
+  const lineOf: number[] = [];
+  const merged: boolean[] = [];
+  const cuts: number[] = [];
+  const shifts: Record<number, TextShift[]> = {};
+  const byLine = new Map(regions.map((r) => [lines.positionAt(r.span[0]).line - file.firstLine, r]));
+  for (let i = 0; i < file.cuts.length; i++) {
+    const region = byLine.get(i);
+    if (!region) {
+      if (file.shifts?.[i]) shifts[texts.length] = [...file.shifts[i]];
+      texts.push(lineAt(i)); lineOf.push(i); merged.push(false); cuts.push(file.cuts[i]);
+      continue;
+    }
+    const first = lines.positionAt(region.span[0]);
+    const last = lines.positionAt(region.span[1]);
+    const lastLine = last.line - file.firstLine;
+    const before = hostText.slice(lines.lineStarts[first.line], region.span[0]);
+    const after = lineText(hostText, lines, last.line).slice(last.character);
+    if (before.trim() !== '' || (after.trim() !== '' && !after.trim().startsWith('#')) || lastLine >= file.cuts.length) return undefined;
+    const column = first.character - file.cuts[i];
+    for (const pair of region.pairs.length > 0 ? region.pairs : ['']) {
+      texts.push(pair === '' ? eol : `${' '.repeat(column)}${pair}${eol}`); lineOf.push(i); merged.push(true); cuts.push(first.character);
+    }
+    i = lastLine;
+  }
+  // The file's last line keeps its own ending (none where the block ends without one).
+  const text = texts.join('');
+  const lastEnds = /[\r\n]$/.test(file.text);
+  return { ...file, text: lastEnds || !/[\r\n]$/.test(text) ? text : text.replace(/\r?\n$/, ''), cuts, lineOf, merged, shifts };
+}
+
 /** The host's lines firstLine..lastLine without their first `indent` columns (fewer where a line has fewer blanks). */
 function cutLines(text: string, lines: LineIndex, firstLine: number, lastLine: number, indent: number): { cuts: number[]; embedded: string } {
   const cuts: number[] = [];
@@ -803,6 +850,12 @@ function leadingSpaces(s: string): number {
 
 /** The embedded position of a host position, or undefined when it is not inside the file's lines. */
 export function toEmbedded(file: EmbeddedFile, position: Position): Position | undefined {
+  if (file.lineOf) {
+    const line = file.lineOf.indexOf(position.line - file.firstLine);
+    if (line < 0) return undefined;
+    if (file.merged?.[line]) return { line, character: 0 };
+    return { line, character: shifted(file.shifts?.[line], Math.max(0, position.character - file.cuts[line]), true) };
+  }
   const line = position.line - file.firstLine;
   if (line < 0 || line >= file.cuts.length) return undefined;
   return { line, character: shifted(file.shifts?.[line], Math.max(0, position.character - file.cuts[line]), true) };
@@ -830,6 +883,13 @@ function shifted(shifts: readonly TextShift[] | undefined, column: number, toEmb
  * appended) is the start of the host line after the block.
  */
 export function toHost(file: EmbeddedFile, position: Position): Position {
+  if (file.lineOf) {
+    if (position.line >= file.cuts.length) return { line: file.firstLine + file.lineOf[file.lineOf.length - 1] + 1, character: 0 };
+    const line = file.firstLine + file.lineOf[position.line];
+    // A merged pair stands for the '<<' pair: at its key.
+    if (file.merged?.[position.line]) return { line, character: file.cuts[position.line] };
+    return { line, character: shifted(file.shifts?.[position.line], position.character, false) + file.cuts[position.line] };
+  }
   if (position.line >= file.cuts.length) return { line: file.firstLine + file.cuts.length, character: 0 };
   return { line: file.firstLine + position.line, character: shifted(file.shifts?.[position.line], position.character, false) + file.cuts[position.line] };
 }
@@ -1020,11 +1080,20 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   if (wanted) {
     // kubectl expands merge keys and aliases of anchors outside the block: what Falco receives is not this text.
     const expanded = expansionProblems(root, node, field, (offset) => lines.positionAt(offset).line);
-    for (const p of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded });
-    if (expanded.length > 0) return out;
+    // A Rulesfile's merge keys in block mappings are checked as kubectl expands them (mergeExpansion).
+    const merges = kind === 'Rulesfile' && expanded.length > 0 && expanded.every((p) => p.severity === 'information' && text.slice(p.span[0], p.span[1]).endsWith('<<'))
+      ? mergeExpansion(root, node, text) : undefined;
+    for (const p of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded, ...(merges ? { message: MERGED_MESSAGE } : {}) });
+    if (expanded.length > 0 && !merges) return out;
     const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
     // Falco Lens checks what Falco receives: the scalars the operator writes back otherwise are that text.
-    if (file) out.inline = withChanges(file, lines, text, operatorTextChanges(node, text));
+    if (file && !merges) out.inline = withChanges(file, lines, text, operatorTextChanges(node, text));
+    else if (file && merges) {
+      const inside = (span: readonly [number, number]) => merges.regions.some((r) => span[0] >= r.span[0] && span[1] <= r.span[1]);
+      const changes = [...operatorTextChanges(node, text).filter((c) => !inside(c.span)), ...merges.blanks.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') }))];
+      const inline = withMerges(withChanges(file, lines, text, changes.sort((a, b) => a.span[0] - b.span[0])), lines, text, merges.regions);
+      if (inline) out.inline = inline;
+    }
     return out;
   }
   // The v0.1.x form (a text), or any other value the CRD lets through.
