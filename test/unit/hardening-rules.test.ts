@@ -256,3 +256,16 @@ test('the hover of an alias whose node holds a 1 MB run of blanks', () => {
   const hover = service.hover!(doc, { line: 3, character: 10 });
   assert.match((hover!.contents as { value: string }).value, /YAML alias/);
 });
+
+// Guards the code before 24 Nov 2026 (session 20, helper A): where an alias's anchor is written was checked with
+// /^(?:\s|#[^\r\n]*|![^\s]*)*$/, which splits a run of `!` every way before it fails: an `&a` in a comment after the
+// anchor, then 24 `!` and a word, made the alias's hover take 0.2 s, and each `!` more doubled it (40: hours).
+test('the hover, definition and highlights of an alias whose anchor is followed by a comment of 60 "!"', () => {
+  const service = createRulesService(new MemoryHost({}, { ruleFiles: [], folders: [] }));
+  const doc = rulesDoc(LOCAL, `- list: l\n  items: &a # &a${'!'.repeat(60)} x\n    [b]\n- list: m\n  items: *a\n`, 1);
+  const at = { line: 4, character: 10 };
+  assert.match((service.hover!(doc, at)!.contents as { value: string }).value, /YAML alias/);
+  // The `&a` found last before the node is the comment's, which does not stand right before it: the node's start.
+  assert.deepEqual(service.definition!(doc, at).map((l) => l.range.start), [{ line: 2, character: 4 }]);
+  service.documentHighlights!(doc, at);
+});

@@ -47,6 +47,8 @@ export interface AliasAt { anchor: string; at: readonly [number, number]; target
 const ALIAS_HOVER_LINES = 12;
 const ALIAS_HOVER_WIDTH = 120;
 
+const ANCHOR_TO_NODE = /^(?:\s|#[^\r\n]*(?![^\r\n])|![^\s#]*(?![^\s#]))*$/;
+
 /**
  * Where `&name` is written before the node it anchors (the node's span starts after the anchor and any tag): the
  * anchor's own text, else the node's start.
@@ -56,8 +58,11 @@ export function anchorSpan(text: string, alias: AliasAt): [number, number] {
   const mark = `&${alias.anchor}`;
   const at = text.lastIndexOf(mark, start);
   const between = at >= 0 ? text.slice(at + mark.length, start) : '';
-  // Only blanks, line breaks, comments and a tag may stand between an anchor and its node.
-  if (at >= 0 && /^(?:\s|#[^\r\n]*|![^\s]*)*$/.test(between)) return [at, at + mark.length];
+  // Only blanks, line breaks, comments and a tag may stand between an anchor and its node. Each comment runs to its
+  // line's end and each tag to a blank or `#` (the lookaheads): /^(?:\s|#[^\r\n]*|![^\s]*)*$/ split a run of `!` or
+  // `#` every way before failing, exponential in its length (an `&a` in a comment after the anchor, then 40 `!` and a
+  // word, hung the alias's hover).
+  if (at >= 0 && ANCHOR_TO_NODE.test(between)) return [at, at + mark.length];
   return [start, start];
 }
 
