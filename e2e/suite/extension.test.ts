@@ -245,6 +245,44 @@ suite('Falco Lens in VS Code', () => {
     }
   });
 
+  test('renaming a macro inside a Helm values file\'s customRules renames its uses there, in the values file', async () => {
+    // Through the server a rename in an embedded rules block answered nothing from 5088638 to 71eb19d: the embedded
+    // document's URI was taken for its host file's. A values file of our own, in a folder of its own.
+    const folder = workspaceFile('rename-helm-e2e');
+    const values = vscode.Uri.joinPath(folder, 'values.yaml');
+    fs.mkdirSync(folder.fsPath, { recursive: true });
+    const text = [
+      'customRules:',
+      '  e2e-rules.yaml: |-',
+      '    - macro: e2e_web_shell',
+      '      condition: evt.type = execve and proc.name in (bash, sh)',
+      '    - rule: Shell in web container (rename e2e)',
+      '      desc: A shell started in a web container.',
+      '      condition: e2e_web_shell and container.image.repository endswith /nginx',
+      '      output: Shell started (command=%proc.cmdline)',
+      '      priority: WARNING',
+      '',
+    ].join('\n');
+    await vscode.workspace.fs.writeFile(values, Buffer.from(text));
+    try {
+      const doc = await vscode.workspace.openTextDocument(values);
+      await vscode.window.showTextDocument(doc);
+      // The block is read once its diagnostics are published (none expected but the chart's own notes).
+      await diagnosticsWhere(values, (d) => !d.some((x) => /e2e_web_shell/.test(x.message)));
+      const at = new vscode.Position(2, '    - macro: e2e_'.length);
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', values, at, 'e2e_web_shell_started');
+      assert.ok(edit, 'the rename is answered');
+      assert.deepEqual(edit.entries().map(([uri]) => uri.toString()), [values.toString()], 'only the values file is edited');
+      assert.ok(await vscode.workspace.applyEdit(edit), 'VS Code applies the rename');
+      assert.equal(doc.getText(), text.replaceAll('e2e_web_shell', 'e2e_web_shell_started'));
+    } finally {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === values.toString());
+      if (open?.isDirty) await open.save();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+
   test('restarting the language server keeps it answering', async () => {
     await vscode.commands.executeCommand('falcoLens.restartServer');
     const uri = workspaceFile('broken_rules.yaml');
