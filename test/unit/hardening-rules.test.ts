@@ -269,3 +269,18 @@ test('the hover, definition and highlights of an alias whose anchor is followed 
   assert.deepEqual(service.definition!(doc, at).map((l) => l.range.start), [{ line: 2, character: 4 }]);
   service.documentHighlights!(doc, at);
 });
+
+// Guards the code before 24 Nov 2026 (session 20, helper A): lists of edits and of list items were appended with
+// push(...items), whose arguments overflow the stack past about 120,000: renaming a macro used 200,000 times threw a
+// RangeError (edits.ts filesEdit), and so did the checks of a list naming a list of 200,000 items (workspace.ts
+// compiledListItems).
+test('a rename of 200,000 uses and a list of 200,000 items named by another list', () => {
+  const service = createRulesService(new MemoryHost({}, { ruleFiles: [], folders: ['/ws'] }));
+  const uses = `- macro: m\n  condition: proc.name = a\n- macro: all\n  condition: ${Array(200_000).fill('m').join(' or ')}\n`;
+  const doc = rulesDoc(LOCAL, uses, 1);
+  const edit = service.rename!(doc, { line: 0, character: 9 }, 'renamed');
+  const edits = edit?.changes?.[doc.uri] ?? (edit?.documentChanges?.[0] as { edits: TextEdit[] } | undefined)?.edits;
+  assert.equal(edits?.length, 200_001);
+  const lists = `- list: big\n  items: [${Array.from({ length: 200_000 }, (_, i) => `i${i}`).join(', ')}]\n- list: l2\n  items: [big, x]\n- macro: m\n  condition: proc.name in (l2)\n`;
+  assert.ok(Array.isArray(service.diagnostics(rulesDoc(LOCAL, lists, 2))));
+});

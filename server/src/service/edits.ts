@@ -78,7 +78,8 @@ export function filesEdit(host: OpenDocuments, files: readonly FileEdits[]): Wor
   const creates = files.some((f, i) => f.mayNotExist && versions[i] === null);
   if (!creates && versions.every((v) => v === null)) {
     const changes: Record<string, TextEdit[]> = {};
-    for (const f of files) (changes[f.uri] ??= []).push(...f.edits);
+    // concat, not push(...): a rename of a name used 200,000 times overflowed the stack with its arguments.
+    for (const f of files) changes[f.uri] = (changes[f.uri] ?? []).concat(f.edits);
     return { changes };
   }
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
@@ -125,7 +126,7 @@ export function renameAnswer(edit: WorkspaceEdit, elsewhere: readonly string[] =
 export function mergeEdits(...edits: WorkspaceEdit[]): WorkspaceEdit {
   if (!edits.some((e) => e.documentChanges)) {
     const changes: Record<string, TextEdit[]> = {};
-    for (const e of edits) for (const [uri, list] of Object.entries(e.changes ?? {})) (changes[uri] ??= []).push(...list);
+    for (const e of edits) for (const [uri, list] of Object.entries(e.changes ?? {})) changes[uri] = (changes[uri] ?? []).concat(list);
     return { changes };
   }
   const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
@@ -143,7 +144,7 @@ export function mergeEdits(...edits: WorkspaceEdit[]): WorkspaceEdit {
 export function withoutDocumentChanges(edit: WorkspaceEdit): WorkspaceEdit {
   if (!edit.documentChanges || !edit.documentChanges.every((c) => 'textDocument' in c)) return edit;
   const changes: Record<string, TextEdit[]> = {};
-  for (const c of edit.documentChanges as TextDocumentEdit[]) (changes[c.textDocument.uri] ??= []).push(...(c.edits as TextEdit[]));
+  for (const c of edit.documentChanges as TextDocumentEdit[]) changes[c.textDocument.uri] = (changes[c.textDocument.uri] ?? []).concat(c.edits as TextEdit[]);
   return { changes };
 }
 

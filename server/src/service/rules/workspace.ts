@@ -246,7 +246,8 @@ export function compiledListItems(list: OrderedList, lists: ReadonlyMap<string, 
     const expand = ref !== undefined && listIndex(ref) < visibility;
     // Most lists name no other list: their items are returned as they are.
     if (expand && !out) out = list.items.slice(0, i);
-    if (expand) out!.push(...ref!.items);
+    // A loop, not push(...): a list of 150,000 items overflowed the stack with its arguments.
+    if (expand) for (const x of ref!.items) out!.push(x);
     else out?.push(item);
   }
   return out ?? list.items;
