@@ -96,6 +96,8 @@ const NO_CANDIDATES: readonly OperatorCandidate[] = [];
 
 /** Deepest nesting accepted; Falco sets its parser's limit to 1000. Deeper input gets an error, not a stack overflow. */
 const MAX_DEPTH = 1000;
+/** Characters of a token quoted in a parse error's message (describe). */
+const DESCRIBED_CHARS = 80;
 
 class ParseFailure {
   /** The field a comparison had read when it failed, and the text glued to its name that no field name takes. */
@@ -203,11 +205,13 @@ class ConditionParser {
     for (let c; i < text.length && (c = text.charCodeAt(i)) < 128 && (CHAR_CLASS[c] & cls) !== 0;) i++;
     return i;
   }
-  /** The end of the run of characters from `at` that are not in `cls` (every non-ASCII character included). */
-  private runUntil(at: number, cls: number): number {
+  /** The end of the run of characters from `at` that are not in `cls` (every non-ASCII character included), at most
+   *  `limit`. */
+  private runUntil(at: number, cls: number, limit = this.text.length): number {
     const text = this.text;
+    const end = Math.min(limit, text.length);
     let i = at;
-    for (let c; i < text.length && ((c = text.charCodeAt(i)) >= 128 || (CHAR_CLASS[c] & cls) === 0);) i++;
+    for (let c; i < end && ((c = text.charCodeAt(i)) >= 128 || (CHAR_CLASS[c] & cls) === 0);) i++;
     return i;
   }
   /** Whether the character at `at` is an ASCII letter (false past the end). */
@@ -225,20 +229,26 @@ class ConditionParser {
     if (++this.depth > MAX_DEPTH) this.fail('the condition is nested too deeply for Falco\'s parser', at, at + 1);
   }
 
-  /** The word (or single character) at `at`, for messages and error spans. */
-  private tokenEnd(at: number): number {
+  /** The word (or single character) at `at`, for messages and error spans; read no further than `limit`. */
+  private tokenEnd(at: number, limit = this.text.length): number {
     const c = this.code(at);
     if (Number.isNaN(c)) return at;
     if (c === CH_DQ || c === CH_SQ) {
       const close = this.text.indexOf(String.fromCharCode(c), at + 1);
-      return close < 0 ? this.text.length : close + 1;
+      return close < 0 || close >= limit ? Math.min(limit, this.text.length) : close + 1;
     }
     if (!isBareStrChar(c)) return at + 1;
-    return this.runUntil(at, ENDS_BARE_STR);
+    return this.runUntil(at, ENDS_BARE_STR, limit);
   }
+  /** The token at `at` quoted for a message, its first DESCRIBED_CHARS characters only: an output's `%` followed by a
+   *  long word (`%p%p%p...`) quoted the whole rest of the output in the message of each `%` (quadratic, and as many
+   *  copies of the text). */
   private describe(at: number): string {
     if (at >= this.text.length) return 'the end of the condition';
-    return `'${this.text.slice(at, this.tokenEnd(at))}'`;
+    const end = this.tokenEnd(at, at + DESCRIBED_CHARS + 1);
+    if (end - at <= DESCRIBED_CHARS) return `'${this.text.slice(at, end)}'`;
+    const cut = at + DESCRIBED_CHARS - (this.text.charCodeAt(at + DESCRIBED_CHARS - 1) >= 0xd800 && this.text.charCodeAt(at + DESCRIBED_CHARS - 1) <= 0xdbff ? 1 : 0);
+    return `'${this.text.slice(at, cut)}…'`;
   }
 
   // --- lexing helpers: each consumes on success and leaves the cursor untouched on failure
