@@ -2,7 +2,7 @@
 // ranges, and how Falco reads each scalar. One parse per document version; the file is small (a default falco.yaml
 // is about 1,400 lines, mostly comments), so it is read whole.
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Parser, visit, YAMLParseError, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { ALIAS_NODE_BUDGET, unknownAnchorText } from '../rules/model';
+import { ALIAS_NODE_BUDGET, unknownAnchorText, yamlCppBoolean } from '../rules/model';
 import { LineIndex } from '../text';
 
 export interface ConfigModel {
@@ -191,9 +191,6 @@ export function realSpan(model: ConfigModel, span: readonly [number, number]): {
 /** What a scalar is once Falco has read it. */
 export type ScalarKind = 'null' | 'boolean' | 'integer' | 'number' | 'string';
 
-// yaml-cpp (Falco's YAML reader) decodes booleans from these spellings, as YAML 1.1 did: `yes` and `on` are true.
-const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const INTEGER = /^[-+]?(0|[1-9][0-9]*|0x[0-9a-fA-F]+|0o?[0-7]+)$/;
 const NUMBER = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
@@ -289,7 +286,7 @@ export function scalarKind(node: Scalar): ScalarKind {
   const text = valueText(node);
   if (text === '' && node.type !== 'PLAIN' && node.type !== undefined) return 'string';
   if (NULL_WORDS.has(text) && scalarText(node) === text) return 'null';
-  if (TRUE_WORDS.has(text) || FALSE_WORDS.has(text)) return 'boolean';
+  if (yamlCppBoolean(text) !== undefined) return 'boolean';
   if (INTEGER.test(text)) return 'integer';
   if (NUMBER.test(text)) return 'number';
   return 'string';
@@ -312,10 +309,7 @@ export function streamInteger(text: string, min: bigint, max: bigint): bigint | 
 
 export function booleanValue(node: Scalar): boolean | undefined {
   if (usesEnvironment(node)) return undefined;
-  const text = valueText(node);
-  if (TRUE_WORDS.has(text)) return true;
-  if (FALSE_WORDS.has(text)) return false;
-  return undefined;
+  return yamlCppBoolean(valueText(node));
 }
 
 /** A value holding `${VAR}` that Falco expands (envReading): what Falco reads depends on its environment. */

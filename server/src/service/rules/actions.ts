@@ -8,7 +8,7 @@ import { plainTitle } from '../markdown';
 import { lineEnding } from '../text';
 import { yamlQuote, yamlString } from '../yamlText';
 import { Code } from './diagnosticCodes';
-import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode } from './model';
+import { entryOf, scalarBoolean, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode } from './model';
 import { parseOutputCached } from './conditionChecks';
 import { APPENDABLE, REPLACEABLE } from './schema';
 import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
@@ -356,7 +356,7 @@ function appendEntries(model: RulesFileModel, item: ModelItem, entries: string[]
 }
 
 function isLegacyAppendItem(item: ModelItem): boolean {
-  return scalarText(entryOf(item, 'append')?.value)?.trim() === 'true';
+  return scalarBoolean(entryOf(item, 'append')?.value) === true;
 }
 
 /** Whether an item before this one in the load order (an earlier file, or earlier in this file) defines its name. */

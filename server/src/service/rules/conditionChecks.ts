@@ -6,7 +6,7 @@ import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix,
 import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, LONGEST_FIELD_NAME, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
-import { chunkKey, entryOf, entryValue, hasEntry, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { chunkKey, entryOf, entryValue, hasEntry, scalarBoolean, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
@@ -1431,8 +1431,7 @@ function conditionText(item: ModelItem): string | undefined {
 }
 
 function boolKey(item: ModelItem, key: string): boolean | undefined {
-  const v = entryValue(item, key);
-  return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
+  return scalarBoolean(entryValue(item, key));
 }
 
 /**

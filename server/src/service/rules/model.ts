@@ -16,6 +16,23 @@ import { fastParseItem } from './fastparse';
 
 export interface Span { start: number; end: number }
 
+// yaml-cpp (Falco's YAML reader) decodes a bool from these spellings, as YAML 1.1 did, whatever the scalar's style
+// (a quoted "false" too): convert.cpp IsTrue/IsFalse (yaml-cpp 0.7.0 and c2bec4c, pinned by Falco's
+// cmake/modules/yaml-cpp.cmake) — y, yes, true, on in lower case, Capitalised or UPPER case.
+const YAML_CPP_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const YAML_CPP_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+/** The bool yaml-cpp's `as<bool>()` reads from a scalar's text, or undefined where it throws. */
+export function yamlCppBoolean(text: string): boolean | undefined {
+  return YAML_CPP_TRUE.has(text) ? true : YAML_CPP_FALSE.has(text) ? false : undefined;
+}
+
+/** The bool Falco's rules reader decodes from a node (`enabled: yes`, `append: "true"`), or undefined. */
+export function scalarBoolean(v: ModelNode | undefined): boolean | undefined {
+  if (v?.kind !== 'scalar' || v.value === null) return undefined;
+  return typeof v.value === 'boolean' ? v.value : yamlCppBoolean(v.text);
+}
+
 export interface ScalarNode {
   kind: 'scalar';
   /** The YAML value: string, number, boolean or null. */

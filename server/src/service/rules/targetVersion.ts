@@ -22,7 +22,7 @@ import {
   type OutputReadOptions,
 } from './outputReading';
 import { trailingDotLabelMessage } from './outputReading';
-import { entryOf, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { entryOf, scalarBoolean, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, splitComp, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import { appendsCondition, type LoadResult, type LoadedFile } from './workspace';
@@ -52,8 +52,7 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
       // Falco skips, with a warning, a rule whose condition or output names a field it does not know when the rule
       // says skip-if-unknown-filter (its own key, or the rule's it changes).
       const own = entryOf(item, 'skip-if-unknown-filter')?.value;
-      const skipUnknown = item.kind === 'rule' && (own?.kind === 'scalar' && typeof own.value === 'boolean' ? own.value
-        : (item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false);
+      const skipUnknown = item.kind === 'rule' && (scalarBoolean(own) ?? ((item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false));
       run(item, 'target-version', skipUnknown ? `${target} skip-if-unknown-filter` : target, (sink) => checkItemSyntaxAndFields(item, target, skipUnknown, sink));
     }
   }

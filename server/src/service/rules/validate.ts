@@ -3,7 +3,7 @@
 // conditionChecks.ts; both report through the same Reporter.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { CODE_INFO, Code } from './diagnosticCodes';
-import { chunkKey, entryOf, entryValue, hasEntry, readThrough, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
+import { chunkKey, entryOf, entryValue, hasEntry, readThrough, scalarBoolean, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type Span } from './model';
 import { closestNames } from './closest';
 import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
@@ -631,7 +631,15 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (BOOLEAN_RULE_KEYS.includes(key)) {
-    if (!(v?.kind === 'scalar' && typeof v.value === 'boolean')) r.report(Code.InvalidValueType, at, `'${key}' must be true or false, not ${describe(v)}${v?.kind === 'scalar' && v.value !== null ? ` '${v.text}'` : ''}.`);
+    const read = scalarBoolean(v);
+    if (read === undefined) r.report(Code.InvalidValueType, at, `'${key}' must be true or false, not ${describe(v)}${v?.kind === 'scalar' && v.value !== null ? ` '${v.text}'` : ''}.`);
+    // yaml-cpp reads `yes`, `On`, `Y`... (convert.cpp IsTrue/IsFalse), but Falco's rules schema (rule_json_schema.h,
+    // since 0.39.0: "type": "boolean") is checked by valijson with weak types, which grants a boolean only to the text
+    // true or false: Falco loads the value and logs "<file> | schema validation: failed" at WARNING
+    // (load_rules_files.cpp:69-74 at 0.44.0).
+    else if (v?.kind === 'scalar' && v.text !== 'true' && v.text !== 'false') {
+      r.report(Code.InvalidValueType, at, `Falco reads '${key}: ${v.text}' as ${read} (yaml-cpp's booleans include yes/no, on/off, y/n in any of three cases), but from 0.39 its rules schema validation accepts only the text true or false here and logs "schema validation: failed" for this file. Write ${read}.`, undefined, { severity: DiagnosticSeverity.Warning, load: null });
+    }
     return;
   }
   if (key === 'capture_duration') {

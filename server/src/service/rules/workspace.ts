@@ -24,7 +24,7 @@ import { displayPath, revealAll } from '../displayPath';
 import { configLoadedPlugins, configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
 import { LATEST_FALCO, newerThanTarget, RULE_KEYS_SINCE } from '../../knowledge/falcoVersions';
 import { APPENDABLE, REPLACEABLE, isValidPriority } from './schema';
-import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
+import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarBoolean, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
 export interface LoadedFile {
@@ -800,13 +800,10 @@ function startsAsContinuation(item: ModelItem): boolean {
 }
 
 export function isLegacyAppend(item: ModelItem): boolean {
-  const v = entryValue(item, 'append');
-  return v?.kind === 'scalar' && v.value === true;
+  return scalarBoolean(entryValue(item, 'append')) === true;
 }
 
-function booleanValue(v: ModelNode | undefined): boolean | undefined {
-  return v?.kind === 'scalar' && typeof v.value === 'boolean' ? v.value : undefined;
-}
+const booleanValue = scalarBoolean;
 
 /** Shared by every recipe without tags or items (recipes are read, never changed: definitions copy them). */
 const NO_STRINGS: readonly string[] = Object.freeze([]);
@@ -961,7 +958,7 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   if (override) {
     ops = overrideOps(override.value);
   }
-  const legacyAppend = append?.value?.kind === 'scalar' && append.value.value === true;
+  const legacyAppend = scalarBoolean(append?.value) === true;
   // A macro or list override without an append is a (re)definition (overrideDefines).
   const isOverride = override !== undefined && overrideHasEntries(override.value) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
