@@ -174,6 +174,8 @@ test('pathological rules files: alias bomb, 50,000-item list, deep nesting, huge
     'deep block nesting': `- rule: deep\n${Array.from({ length: 300 }, (_, i) => `${' '.repeat(2 + 2 * i)}k${i}:`).join('\n')} v\n`,
     '1 MB condition': `- macro: huge\n  condition: ${Array.from({ length: 40_000 }, (_, i) => `proc.name = p${i}`).join(' or ')}\n`,
     '1 MB unterminated string': `- rule: r\n  condition: "${'a'.repeat(1_000_000)}\n`,
+    // A node per `not` overflowed the stack of the tree walks (compileWarnings, conditionParts) at about 12,500.
+    'a run of 30,001 not': `- macro: m\n  condition: ${'not '.repeat(30_001)}proc.name = a\n- rule: r\n  desc: d\n  condition: evt.type = open and m and ${'not '.repeat(30_000)}proc.name = b\n  output: "%proc.name"\n  priority: WARNING\n`,
     'control characters': '- rule: "\u0000\uD800"\n  desc: \u0007\n  condition: proc.name = \u0000\n  output: "%proc.name \uDFFF"\n  priority: WARNING\n',
     'not a sequence': 'rule: x\ncondition: y\n',
     'scalar root': 'just text',

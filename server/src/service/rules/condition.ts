@@ -563,7 +563,10 @@ class ConditionParser {
         }
         inner = this.parseCheck();
       }
-      if (nots) for (let i = nots.length - 1; i >= 0; i--) inner = { kind: 'not', operand: inner, span: spanOf(nots[i]!, inner.span.end) };
+      // libsinsp's parse_not toggles one flag per leading `not` and makes at most one not node (parser.cpp 0.25.2
+      // parse_not): `not not a` is `a` to every check after it. So is it here, and a run of thousands of `not`
+      // stays one node, where a node per `not` overflowed the stack of every recursive walk of the tree.
+      if (nots && nots.length % 2 === 1) inner = { kind: 'not', operand: inner, span: spanOf(nots[0]!, inner.span.end) };
       return inner;
     } finally {
       this.depth--;
