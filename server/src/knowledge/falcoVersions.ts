@@ -102,6 +102,17 @@ export const LOADER_WARNINGS_SINCE = {
 } as const;
 
 /**
+ * The rule keys Falco's rules schema types as boolean, with the first release whose schema does
+ * (userspace/engine/rule_json_schema.h: enabled and append from 0.39.0, where the file first appears; capture from
+ * 0.42.0; warn_evttypes and skip-if-unknown-filter from 0.44.0). Falco checks a rules file against it with valijson's
+ * weak types, which grant a boolean only to the text true or false: another yaml-cpp boolean (yes, On, N) is loaded
+ * as the boolean yaml-cpp reads, and the file's line says "schema validation: failed" (load_rules_files.cpp).
+ */
+export const BOOLEAN_SCHEMA_SINCE: ReadonlyMap<string, string> = new Map([
+  ['enabled', '0.39'], ['append', '0.39'], ['capture', '0.42'], ['warn_evttypes', '0.44'], ['skip-if-unknown-filter', '0.44'],
+]);
+
+/**
  * Rule keys newer than the oldest target, with the release whose reader first reads them (rule_loader_reader.cpp:
  * decode of `capture` and `capture_duration`, and their place among the keys `override` may replace, first at
  * 0.42.0). An older release ignores them in a rule and fails on `override: {capture: replace}` ("cannot be replaced").

@@ -91,6 +91,13 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
 
   switch (d.code) {
     case Code.InvalidPriority: return replacements('priority');
+    // A yaml-cpp boolean other than true/false (validate.ts): the text as Falco reads it, where the value is a plain or
+    // quoted word right after its key's colon: not an anchored value, which other keys may read through aliases (a
+    // finding made through an alias sits at the anchored text too).
+    case Code.InvalidValueType: {
+      const before = model.text.slice(model.text.lastIndexOf('\n', start - 1) + 1, start);
+      return /:\s*$/.test(before) && /^(["']?)[A-Za-z]+\1$/.test(model.text.slice(start, end)) ? replacements('value') : [];
+    }
     case Code.UnknownKey: return replacements('key');
     case Code.UnknownField: return replacements('field');
     case Code.UndefinedMacro: return replacements('macro');

@@ -83,6 +83,8 @@ class OlderTargetReporter extends Reporter {
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (!this.saidByTarget(code, span, options)) return;
+    // A yaml-cpp boolean other than true/false fails only the schemas that type the key (BOOLEAN_SCHEMA_SINCE).
+    if (typeof data?.schemaSince === 'string' && newerThanTarget(data.schemaSince, this.target)) return;
     // A rule key this target's reader does not know (checkRuleKeys says what it does with it): its override entry is
     // refused before check_update_expected looks for the key, and the item's key is no "Unexpected key" (expected_keys
     // holds the overridable keys only; rule_loader_reader.cpp 0.41.0:633-676, workspace.ts ItemRecipe.older).

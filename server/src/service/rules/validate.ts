@@ -12,7 +12,7 @@ import {
 import { isLegacyAppend, lineText, ruleExceptions, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
 import { operatorInfo, splitComp } from './operators';
-import { MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
+import { BOOLEAN_SCHEMA_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
 /**
  * Why a name of Falco's official rules is not found: its file is not among the loaded ones (on a workstation
@@ -637,8 +637,11 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     // since 0.39.0: "type": "boolean") is checked by valijson with weak types, which grants a boolean only to the text
     // true or false: Falco loads the value and logs "<file> | schema validation: failed" at WARNING
     // (load_rules_files.cpp:69-74 at 0.44.0).
+    // An older target whose schema does not type the key says nothing (targetVersion.ts OlderTargetReporter reads
+    // schemaSince); the quick fix writes the boolean Falco reads (actions.ts).
     else if (v?.kind === 'scalar' && v.text !== 'true' && v.text !== 'false') {
-      r.report(Code.InvalidValueType, at, `Falco reads '${key}: ${v.text}' as ${read} (yaml-cpp's booleans include yes/no, on/off, y/n in any of three cases), but from 0.39 its rules schema validation accepts only the text true or false here and logs "schema validation: failed" for this file. Write ${read}.`, undefined, { severity: DiagnosticSeverity.Warning, load: null });
+      const since = BOOLEAN_SCHEMA_SINCE.get(key) ?? '0.39';
+      r.report(Code.InvalidValueType, at, `Falco reads '${key}: ${v.text}' as ${read} (yaml-cpp's booleans include yes/no, on/off, y/n in any of three cases), but from ${since} its rules schema validation accepts only the text true or false here and logs "schema validation: failed" for this file. Write ${read}.`, { suggestions: [String(read)], schemaSince: since }, { severity: DiagnosticSeverity.Warning, load: null });
     }
     return;
   }
