@@ -96,7 +96,7 @@ export const LOADER_WARNINGS_SINCE = {
   appendNoValues: '0.38',
   exceptionNameNotUnique: '0.38',
   // LOAD_UNKNOWN_KEY: rule_loader_reader.cpp warn_unknown_keys, first at 0.44.0. Before, an unknown key is ignored as
-  // well, silently up to 0.39; 0.40 to 0.43 only fail the rules schema (rule_json_schema.h, additionalProperties:
+  // well, silently up to 0.38; 0.39 to 0.43 only fail the rules schema (rule_json_schema.h, additionalProperties:
   // false), which Falco prints as "schema validation: failed", not as a load warning.
   unknownKey: '0.44',
 } as const;
