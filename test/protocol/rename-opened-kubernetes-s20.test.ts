@@ -90,6 +90,34 @@ test('a rename\'s edit of a manifest closed when it was computed is taken if the
   assert.equal(valid(await again), false);
 });
 
+test('a rename sent right after a manifest is closed reads that manifest from the disk again (no wait for its re-check)', async (t) => {
+  // Session 21: the embedded service forgot a closed manifest and read it again only when a check ran; a rename in
+  // the Rulesfile arriving first found no ConfigMap defining the macro and was refused. CI hit it as a race.
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-rename-k8s-close-'));
+  t.after(() => fs.rmSync(ws, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(ws, 'rulesfiles.yaml'), RULESFILE);
+  fs.writeFileSync(path.join(ws, 'configmaps.yaml'), CONFIGMAP);
+  const [r, c] = ['rulesfiles.yaml', 'configmaps.yaml'].map((n) => `file://${path.join(ws, n)}`);
+  const settings = { rules: { files: [] } };
+  const server = await startServer({ rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings }, capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } } });
+  t.after(() => server.stop());
+  const line = RULESFILE.split('\n').findIndex((l) => l.includes('and web_curl'));
+  const position = { line, character: RULESFILE.split('\n')[line].indexOf('web_curl') + 2 };
+  const checked = server.nextDiagnostics(r, 1);
+  server.open(r, 'yaml', RULESFILE, 1);
+  await checked;
+  for (let round = 0; round < 3; round++) {
+    const openedChecked = server.nextDiagnostics(c, 1);
+    server.open(c, 'yaml', CONFIGMAP, 1);
+    await openedChecked;
+    server.close(c);
+    const edit = await server.connection.sendRequest(RenameRequest.type, { textDocument: { uri: r }, position, newName: 'web_curl_started' }) as WorkspaceEdit;
+    const changes = ((edit.documentChanges ?? []) as TextDocumentEdit[]).find((x) => x.textDocument.uri === c);
+    assert.ok(changes, `round ${round}: ${JSON.stringify(edit)}`);
+    assert.equal(TextDocument.applyEdits(TextDocument.create(c, 'yaml', 1, CONFIGMAP), changes.edits as TextEdit[]), CONFIGMAP.replace('web_curl', 'web_curl_started'));
+  }
+});
+
 test('a rename inside a Helm values file open in the editor edits it at its version (an embedded document is not its host\'s file)', async (t) => {
   // edits.ts linkedFile took an embedded document's URI (`<values>#falco-lens-embedded-…`) for its host's file, whose
   // text is not the embedded one: every rename in an embedded file failed in the server (since session 17's 5088638).

@@ -195,7 +195,11 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     }
     if (known && known.text === text && known.enabled === enabled && known.target === target && known.crossKey === crossKeyOf(known)) {
       hosts.set(uri, known);
-      return known;
+      // A manifest closed since (didClose) is read from the disk again before a Rulesfile's features look for the
+      // ConfigMaps it names there: a rename right after the close would find no definition otherwise.
+      if (!scanStale || !operatorHost(known)) return known;
+      syncWorkspace();
+      return hosts.get(uri) ?? known;
     }
     const state = buildState(uri, text, enabled, known);
     hosts.set(uri, state);
