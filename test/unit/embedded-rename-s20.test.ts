@@ -47,7 +47,7 @@ test('a rename in inlineRules to a name kubectl reads as a number or a boolean i
   const { manifest, s, doc } = rulesHost(INLINE);
   const macro = positionOf(manifest, 'opens_big', 0, 0);
   assert.throws(() => s.embedded.rename!(doc, macro, 'yes'),
-    /Cannot rename to 'yes': kubectl reads it written plain in a Rulesfile's inlineRules as the boolean true, and the operator writes 'true' for Falco/);
+    /Cannot rename to 'yes': the rename writes it as a whole plain scalar in a Rulesfile's inlineRules \(line 10 of its manifest\), which kubectl reads as the boolean true, and the operator writes 'true' for Falco/);
   const rule = positionOf(manifest, 'Big open', 0, 0);
   assert.throws(() => s.embedded.rename!(doc, rule, '0777'), /as the number 511, and the operator writes '511' for Falco/);
   // A name kubectl reads as typed is renamed.

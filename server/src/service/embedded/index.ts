@@ -33,6 +33,7 @@ import {
   type OperatorPlace, type OperatorRef,
 } from './regions';
 import { addEntryEdit, type HostTextEdit } from './chartValues';
+import { wholePlainScalars } from './operatorScalars';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningDocumentInsertion, tuningRulesfile } from './operatorTuning';
 import { operatorPod, podFiles, type OperatorConfigFile } from './configMap';
 import { envLookup } from './containerEnv';
@@ -1064,7 +1065,10 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (!target) return null;
       const edit = target.features.rename?.(target.placed.doc, target.inner, newName);
       if (!edit) return null;
-      const kubectlConflict = kubectlRenameConflict(edit, newName, (uri) => lookup.placed(uri)?.p.file.holder);
+      const kubectlConflict = kubectlRenameConflict(edit, newName, (uri) => {
+        const p = lookup.placed(uri)?.p;
+        return p && { holder: p.file.holder, text: p.doc.getText(), hostLine: (line: number) => toHost(p.file, { line, character: 0 }).line };
+      });
       if (kubectlConflict) throw new RequestRefused(kubectlConflict);
       let mapped: WorkspaceEdit | undefined;
       try {
@@ -1447,19 +1451,34 @@ class HostMapper {
 }
 
 /**
- * Why a rename to `newName` cannot be written into a Falco Operator Rulesfile's inlineRules (`holderOf` gives the
- * holder of an edited embedded file): kubectl reads a plain `1_000`, `0777` or `yes` as a number or a boolean
- * (kubectlYaml.ts kubectlPlain, go-yaml v2 resolve.go) and the operator writes back another text (511, true), so the
- * item would be renamed to that text while the names inside conditions, a text, keep the typed one.
- * Undefined where no inlineRules is edited or kubectl reads the name as the text typed.
+ * Why a rename to `newName` cannot be written into a Falco Operator Rulesfile's inlineRules (`fileOf` gives the holder
+ * and the text of an edited embedded file, and its lines' in the host). kubectl reads inlineRules with go-yaml v2 (YAML 1.1, resolve.go): a plain
+ * scalar `1_000`, `0777` or `yes` is a number or a boolean (kubectlYaml.ts kubectlPlain), sent as JSON, which the
+ * operator writes back for Falco as `1000`, `511`, `true` (sigs.k8s.io/yaml JSONToYAML, go-yaml v2 Marshal). A quoted
+ * scalar is a string to kubectl, and the operator writes a string back quoted where go-yaml would read it otherwise
+ * (encode.go stringv at v2.4.0: plain only where resolve gives !!str), so Falco gets the text typed; so does a name
+ * written inside a longer scalar (a condition, an exception value of several words): the scalar is a string. The
+ * conflict is only an edit that makes a whole plain scalar the new name (`rule: yes`, `- 0777` in a list,
+ * `condition: yes` for a macro used alone): Falco would get the item, the list value or the condition under the
+ * operator's text, while the other occurrences keep the typed name. Undefined where no edit does that.
  */
-export function kubectlRenameConflict(edit: WorkspaceEdit, newName: string, holderOf: (uri: string) => string | undefined): string | undefined {
-  const uris = [...Object.keys(edit.changes ?? {}), ...(edit.documentChanges ?? []).flatMap((c) => ('textDocument' in c ? [c.textDocument.uri] : []))];
-  if (!uris.some((uri) => holderOf(uri) === 'rulesfile')) return undefined;
+export function kubectlRenameConflict(edit: WorkspaceEdit, newName: string, fileOf: (uri: string) => { holder: string; text: string; hostLine(line: number): number } | undefined): string | undefined {
   const read = kubectlPlain(newName);
   if (read.type === 'string') return undefined;
+  const edits = new Map<string, TextEdit[]>(Object.entries(edit.changes ?? {}));
+  for (const c of edit.documentChanges ?? []) if ('textDocument' in c) edits.set(c.textDocument.uri, [...(edits.get(c.textDocument.uri) ?? []), ...c.edits.filter((e): e is TextEdit => 'range' in e)]);
+  let line: number | undefined;
+  for (const [uri, list] of edits) {
+    const file = fileOf(uri);
+    if (file?.holder !== 'rulesfile') continue;
+    const doc = TextDocument.create(uri, 'yaml', 0, file.text);
+    const spans = list.filter((e) => e.newText === newName).map((e): readonly [number, number] => [doc.offsetAt(e.range.start), doc.offsetAt(e.range.end)]);
+    const whole = wholePlainScalars(file.text, spans);
+    if (whole.length > 0) { line = file.hostLine(doc.positionAt(whole[0][0]).line); break; }
+  }
+  if (line === undefined) return undefined;
   const written = operatorWrittenBack(read);
-  return `Cannot rename to '${newName}': kubectl reads it written plain in a Rulesfile's inlineRules as ${kubectlWords(read)}${written === undefined ? ', and refuses the manifest' : `, and the operator writes '${written}' for Falco`}: Falco would not read the name typed where it is written plain (a condition, which is a text, would keep it). Choose another name, or rename it by hand with the name quoted.`;
+  return `Cannot rename to '${newName}': the rename writes it as a whole plain scalar in a Rulesfile's inlineRules (line ${line + 1} of its manifest), which kubectl reads as ${kubectlWords(read)}${written === undefined ? ', and refuses the manifest' : `, and the operator writes '${written}' for Falco`}: Falco would not read the name typed there, while it would where the name is quoted or part of a longer text. Choose another name, or rename it by hand with the name quoted there.`;
 }
 
 /** An edit of an embedded file that cannot be written into its host as it is meant (exactChange): why. */

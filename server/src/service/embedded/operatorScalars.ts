@@ -8,7 +8,7 @@
 // is written as JSON's text key (`on:` reaches Falco as the key 'true', `0777:` as '511'), or refused (`~:`): flagged
 // the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { jsonKey, kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
@@ -257,6 +257,16 @@ function configRole(path: readonly string[]): Role {
 /** The scalars of a Config's config (a mapping of falco.yaml's keys) whose reading by Falco changes on the way. */
 export function operatorConfigProblems(node: Node): ScalarProblem[] {
   return writtenBackProblems(node, configRole, CONFIG_DIR);
+}
+
+/** The spans among `spans` that are the whole of an untagged plain scalar of `text` (a Rulesfile's inlineRules file):
+ *  the text written there is what kubectl resolves (kubectlPlain); a quoted or block scalar, or part of a longer
+ *  plain one, is a string to kubectl whatever it holds. */
+export function wholePlainScalars(text: string, spans: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  if (spans.length === 0) return [];
+  const plain = new Set<string>();
+  visit(parseDocument(text, { uniqueKeys: false }), { Scalar(_, node) { if (plainText(node) !== undefined) plain.add(`${node.range![0]}:${node.range![1]}`); } });
+  return spans.filter(([start, end]) => plain.has(`${start}:${end}`));
 }
 
 /** A name the API server reads as a string (`what`: metadata.name, spec.configMapRef.name) that kubectl reads as a
