@@ -1256,11 +1256,3 @@ export function parseOutput(text: string, isKnownField?: (name: string) => boole
 function outputField(name: string, arg: { text: string; span: Span } | undefined, nameSpan: Span, span: Span): OutputField {
   return arg ? { name, arg, nameSpan, span } : { name, nameSpan, span };
 }
-
-/** Names and spans exported for benchmarks: parse many conditions and report the total time in milliseconds. */
-export function benchmarkParse(conditions: readonly string[], rounds = 1): { conditions: number; errors: number; ms: number } {
-  const start = performance.now();
-  let errors = 0;
-  for (let r = 0; r < rounds; r++) for (const c of conditions) errors += parseCondition(c).errors.length;
-  return { conditions: conditions.length * rounds, errors, ms: performance.now() - start };
-}
