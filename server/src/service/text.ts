@@ -16,6 +16,17 @@ export function withoutByteOrderMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * The text without the run of `chars` that ends it, `keep` characters of the text at least (as `/[…]+$/` would
+ * remove, after the first `keep`). Read backwards: the regex retries the run from each of its characters wherever one
+ * stands inside the text, quadratic on a long run of slashes or dots in an untrusted path or label.
+ */
+export function withoutTrailing(text: string, chars: string, keep = 0): string {
+  let end = text.length;
+  while (end > keep && chars.includes(text[end - 1])) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
 export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: number[];

@@ -22,6 +22,7 @@ import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type
 import { compareVersions } from '../../knowledge/falcoVersions';
 import type { ServiceHost } from '../host';
 import { realSpan, scalarText, usesEnvironment, valueOf, valueText, type ConfigModel } from './model';
+import { withoutTrailing } from '../text';
 
 export type MergeStrategy = 'append' | 'override' | 'add-only';
 
@@ -128,7 +129,7 @@ function joinPath(dir: string, name: string): string {
 }
 
 function dirname(path: string): string {
-  const i = path.replace(/\/+$/, '').lastIndexOf('/');
+  const i = withoutTrailing(path, '/').lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
 }
 

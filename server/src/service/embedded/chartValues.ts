@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { ChartValues } from './regions';
+import { withoutTrailing } from '../text';
 
 /** An edit of the host text, by offsets. */
 export interface HostTextEdit { start: number; end: number; newText: string }
@@ -17,7 +18,7 @@ export function addEntryEdit(text: string, values: ChartValues, key: string, bod
   if (!spot) return undefined;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const pad = (n: number) => ' '.repeat(n);
-  const content = body.replace(/(\r?\n)+$/, '');
+  const content = withoutTrailing(body, '\r\n');
   const lines = content.split(/\r?\n/).map((l) => (l === '' ? '' : pad(spot.indent + 2) + l));
   const entry = `${spot.withKey ? `${pad(spot.indent - 2)}customRules:${eol}` : ''}${pad(spot.indent)}${key}: |-${eol}${lines.join(eol)}${eol}`;
   const start = spot.remove ? spot.remove[0] : spot.at;

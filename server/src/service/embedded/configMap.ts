@@ -19,6 +19,7 @@ import { includeEntries, samePath } from '../config/merge';
 import { parseConfig, valueOf } from '../config/model';
 import { operatorFalcoConfig, OPERATOR_FALCO_CONFIG_RELEASE } from '../../knowledge/operatorFalcoConfig';
 import { CONFIG_MAP_MAIN_KEY, OPERATOR_CONFIG_DIR } from './regions';
+import { withoutTrailing } from '../text';
 
 /** Where the chart mounts the ConfigMap's falco.yaml, and Falco's default configuration file. */
 export const POD_MAIN_PATH = '/etc/falco/falco.yaml';
@@ -66,7 +67,7 @@ let operatorFalcoYaml: string | undefined;
 export function operatorPod(host: ServiceHost, members: () => readonly OperatorConfigFile[]): PodFiles {
   operatorFalcoYaml ??= stringify(operatorFalcoConfig('DaemonSet'));
   const inFolder = (path: string) => path.startsWith(`${OPERATOR_CONFIG_DIR}/`) ? members().find((m) => samePath(path, `${OPERATOR_CONFIG_DIR}/${m.fileName}`)) : undefined;
-  const isFolder = (path: string) => samePath(path.replace(/(.)\/+$/, '$1'), OPERATOR_CONFIG_DIR);
+  const isFolder = (path: string) => samePath(withoutTrailing(path, '/', 1), OPERATOR_CONFIG_DIR);
   return {
     host: {
       readFile: (path) => samePath(path, POD_MAIN_PATH) ? operatorFalcoYaml : inFolder(path)?.text,
@@ -87,7 +88,7 @@ export function operatorPod(host: ServiceHost, members: () => readonly OperatorC
 }
 
 function basename(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = withoutTrailing(path, '/');
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
@@ -188,7 +189,7 @@ export function configMapMounts(roots: readonly YAMLMap[], configMap: { name: st
       const mountPath = podPath(str(isMap(m) ? m.get('mountPath', true) : undefined) ?? '');
       if (!layout || mountPath === undefined) continue;
       const subPath = str(isMap(m) ? m.get('subPath', true) : undefined);
-      const base = mountPath.replace(/\/+$/, '');
+      const base = withoutTrailing(mountPath, '/');
       if (subPath !== undefined && subPath !== '') {
         const file = layout.find(([p]) => p === subPath);
         if (file) mounts.files.push([base || '/', file[1]]);
@@ -295,7 +296,7 @@ export function podFiles(host: ServiceHost, files: readonly PodConfigFile[], pla
   };
   const folderAt = (path: string) => {
     const resolved = podPath(path);
-    return resolved === undefined ? undefined : mounts?.folders.find((f) => samePath(f.path, resolved.replace(/(.)\/+$/, '$1')));
+    return resolved === undefined ? undefined : mounts?.folders.find((f) => samePath(f.path, withoutTrailing(resolved, '/', 1)));
   };
   const why = byName(placement);
   return {

@@ -16,7 +16,7 @@ import type { EmbeddedHooks, RulesService } from '../rules';
 import { createConfigService } from '../config';
 import { ConfigCode } from '../config/diagnostics';
 import type { ServiceHost } from '../host';
-import { LineIndex, lineEnding } from '../text';
+import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { kubectlPlain, kubectlWords, operatorWrittenBack } from '../kubectlYaml';
 import { displayPath } from '../displayPath';
@@ -616,8 +616,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   };
   /** A folder (ending with '/') as messages name it: relative to the workspace folder, or that folder itself. */
   const folderLabel = (folder: string): string => {
-    const file = folder.replace(/\/+$/, '');
-    return host.workspaceFolders().some((f) => f.replace(/\/+$/, '') === file) ? 'the workspace folder' : displayPath(file, host.workspaceFolders());
+    const file = withoutTrailing(folder, '/');
+    return host.workspaceFolders().some((f) => withoutTrailing(f, '/') === file) ? 'the workspace folder' : displayPath(file, host.workspaceFolders());
   };
   const mapper = (state: HostState) => new HostMapper(state, lookup);
   /** How the mapper finds the files and links of other hosts (a group's files are in several). */

@@ -20,6 +20,7 @@ import { isMap, Parser, parseAllDocuments, parseDocument } from 'yaml';
 import { yamlQuote } from '../yamlText';
 import { analyzeHost, operatorFileName } from './regions';
 import { sameNodes, selectorValue, storedSelector } from './selectors';
+import { withoutTrailing } from '../text';
 
 /** The Rulesfile's metadata.name, and the manifest file's name (`falco-lens-tuning.yaml`). */
 export const OPERATOR_TUNING_RESOURCE = 'falco-lens-tuning';
@@ -39,7 +40,7 @@ export const OPERATOR_TUNING_FILE = operatorFileName(OPERATOR_TUNING_PRIORITY, '
 export function tuningRulesfile(namespace: string, rules: string, eol: string, selector?: string, name = OPERATOR_TUNING_RESOURCE): string | undefined {
   const selecting = selector === undefined ? [] : selectorLines(selector);
   if (selecting === undefined) return undefined;
-  const lines = rules.replace(/\n+$/, '').split('\n');
+  const lines = withoutTrailing(rules, '\n').split('\n');
   let head = 0;
   while (head < lines.length && (lines[head].trim() === '' || lines[head].startsWith('#'))) head++;
   const items = lines.slice(head);

@@ -25,7 +25,7 @@
 // end of this file).
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Scalar, type YAMLSeq } from 'yaml';
 import type { Position } from 'vscode-languageserver-types';
-import { LineIndex, lineEnding } from '../text';
+import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
@@ -520,7 +520,7 @@ function valuesMounts(values: YAMLMap): string[] {
   const mounts = values.get('mounts', true);
   const list = isMap(mounts) ? mounts.get('volumeMounts', true) : undefined;
   if (!isSeq(list)) return [];
-  return list.items.map((m) => (isMap(m) ? scalarString(m.get('mountPath', true)) : undefined)).filter((p): p is string => p !== undefined && p !== '').map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
+  return list.items.map((m) => (isMap(m) ? scalarString(m.get('mountPath', true)) : undefined)).filter((p): p is string => p !== undefined && p !== '').map((p) => (p.length > 1 ? withoutTrailing(p, '/') : p));
 }
 
 function scalarString(node: unknown): string | undefined {
@@ -676,7 +676,7 @@ function valuesRulesPaths(holder: YAMLMap, target: string, lines: LineIndex): st
     if (read.some((p) => p === undefined)) return null;
     paths = (read as string[]).filter((p) => p !== '');
   }
-  return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
+  return paths.map((p) => (p.length > 1 ? withoutTrailing(p, '/') : p));
 }
 
 /** The embedded file of a literal block scalar, or undefined for any other scalar. */

@@ -26,6 +26,7 @@ import { completionAt } from './completion';
 import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
 import { selectionRangeAt } from './selection';
 import type { OutputAppend } from '../config/rulesFiles';
+import { withoutTrailing } from '../text';
 
 /** Thrown by prepareRename and rename when a rename is refused; the message is meant for the user. The LSP adapter
  *  turns it into a ResponseError so that the editor shows the message. */
@@ -149,7 +150,7 @@ const RESERVED = new Set(['and', 'or', 'not', 'val', 'exists', 'in', 'intersects
 const SAFE_LIST_NAME = /^[A-Za-z_][A-Za-z0-9_.\-/+@]*$/;
 
 function isInside(path: string, folder: string): boolean {
-  const f = folder.replace(/[\\/]+$/, '');
+  const f = withoutTrailing(folder, '\\/');
   return path === f || path.startsWith(`${f}/`) || path.startsWith(`${f}\\`);
 }
 

@@ -10,6 +10,7 @@ import { entryOf, scalarMap, type ModelItem, type Span } from './model';
 import { lineText, overridesOf, type Contribution, type LoadResult, type LoadedFile } from './workspace';
 import type { OutputAppend } from '../config/rulesFiles';
 import type { ReportOptions, ReportSink } from './validate';
+import { withoutTrailing } from '../text';
 
 /**
  * `%proc.namex`: the name starts with a field and goes on (OutputField.textAfter). Every release reads the longest
@@ -498,6 +499,6 @@ export function swallowedMessage(by: OutputField, output: string, target: string
  * dot (each part of a key begins and ends with a letter or digit): the field finds no label.
  */
 export function trailingDotLabelMessage(field: string, label: string, target: string): string {
-  const meant = label.replace(/\.+$/, '');
+  const meant = withoutTrailing(label, '.');
   return `Falco ${target} reads the label '${label}' here, final dot included: its k8s check takes letters, digits and /_-. after the dot. No Kubernetes label key ends with '.', so the field finds no label. For the label '${meant}', write %${field}[${meant}].`;
 }
