@@ -76,7 +76,48 @@ export interface ExplorerFilter {
 
 /** Open (index) a log file on disk. Files of any size: the server streams them, VS Code's 50 MB limit does not apply. */
 export const EXPLORER_OPEN_REQUEST = 'falcoLens/explorer/open';
-export interface ExplorerOpenParams { path: string; follow?: boolean }
+export interface ExplorerOpenParams {
+  path: string;
+  follow?: boolean;
+  /**
+   * A rotated set as one log: older files of `path`'s set (`falco.log.1`, `falco.log.2.gz`, `falco.log-20261123`: in
+   * `path`'s folder, rotations of its name, older than it), in any order. The server reads them oldest first, then
+   * `path`; following follows `path` only. At most MAX_SET_FILES.
+   */
+  rotated?: string[];
+}
+/** The most files of a rotated set opened as one log. */
+export const MAX_SET_FILES = 100;
+/**
+ * The most log text (decompressed) of a rotated set's files read as one log, counted from the newest back (the newest
+ * file is read whatever its size): the store is sized for about a million alerts, which the bench's 1M log of Falco's
+ * JSON and text alerts holds in 1.08 GB.
+ */
+export const MAX_SET_BYTES = 1024 ** 3;
+
+/** One file of a rotated set opened as one log, oldest first. */
+export interface ExplorerLogPart {
+  /** Where the file is now: a rotation while following renames the files (falco.log becomes falco.log.1). */
+  path: string;
+  /** Bytes of it read (of the decompressed text for a gzip file). */
+  bytes: number;
+  compressed?: boolean;
+  /** No file of the set's folder is this one any more (compressed or deleted by logrotate): read from what is held open. */
+  gone?: boolean;
+}
+
+/**
+ * The files of a rotated set: the chosen file's siblings in its folder, oldest first (the chosen one among them), as
+ * `falcoLens/explorer/rotatedFiles` finds them by name; nothing is read but the folder's entries and their sizes.
+ */
+export const EXPLORER_ROTATED_FILES_REQUEST = 'falcoLens/explorer/rotatedFiles';
+export interface ExplorerRotatedFilesParams { path: string }
+export interface ExplorerRotatedFilesResult {
+  /** The live file's name (`falco.log`), whether or not it is there. */
+  base: string;
+  files: { path: string; bytes: number; compressed?: boolean }[];
+}
+
 export interface ExplorerLogInfo {
   logId: string;
   path: string;
@@ -91,6 +132,13 @@ export interface ExplorerLogInfo {
   compressed?: boolean;
   /** No file at the path right now (deleted, or rotated away and not created again): nothing is shown until one is. */
   missing?: boolean;
+  /** A rotated set: its files read as one log, oldest first (the last is `path`, or newer files after a rotation). */
+  parts?: ExplorerLogPart[];
+  /**
+   * Older files of the set that were asked for and are not read: past the set's budget of log text (MAX_SET_BYTES
+   * decompressed, about a million alerts), counted from the newest file back.
+   */
+  leftOut?: string[];
 }
 
 export const EXPLORER_CLOSE_REQUEST = 'falcoLens/explorer/close';
@@ -134,8 +182,10 @@ export interface ExplorerAlertsParams {
 export interface ExplorerAlertItem {
   /** Index of the alert in the log. */
   id: number;
-  /** Zero-based line of the alert in the file. */
+  /** Zero-based line of the alert in the file (of a rotated set: in its part). */
   line: number;
+  /** Of a rotated set: the index of its file in ExplorerLogInfo.parts. */
+  part?: number;
   time?: number;
   timeText?: string;
   priority: number;
@@ -165,7 +215,7 @@ export interface ExplorerReportResult {
 
 export const EXPLORER_ALERT_TEXT_REQUEST = 'falcoLens/explorer/alertText';
 export interface ExplorerAlertTextParams { logId: string; id: number }
-export interface ExplorerAlertTextResult { text: string; line: number }
+export interface ExplorerAlertTextResult { text: string; line: number; part?: number }
 
 /** Server → client: the index of a log grew (indexing progress, or new lines while following). */
 export const EXPLORER_CHANGED_NOTIFICATION = 'falcoLens/explorer/changed';

@@ -13,7 +13,8 @@ import type { ServiceHost } from '../service/host';
 import { AlertStore, queryProblem, type ByteSource, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
-  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST,
+  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, EXPLORER_ROTATED_FILES_REQUEST,
+  type ExplorerAlertItem, type ExplorerRotatedFilesParams, type ExplorerRotatedFilesResult,
   type ExplorerAlertTextParams, type ExplorerAlertTextResult, type ExplorerAlertsParams, type ExplorerAlertsResult,
   type ExplorerCloseParams, type ExplorerFollowParams, type ExplorerGroupsParams, type ExplorerGroupsResult,
   type ExplorerLogInfo, type ExplorerOpenParams, type ExplorerReportParams, type ExplorerReportResult, type ExplorerGroupBy,
@@ -23,6 +24,8 @@ import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { displayPath, revealAll } from '../service/displayPath';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
 import { isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
+import { SetSource, rotatedFiles, rotatedProblem } from './rotatedSet';
+import { compareRotation, rotationName } from '../service/explorer/logSet';
 
 export interface ExplorerContext {
   connection: Connection;
@@ -93,7 +96,11 @@ class FileSource implements ByteSource {
 interface OpenLog {
   id: string;
   path: string;
-  source: FileSource;
+  /** What it was opened with: the path, and the older files of a rotated set asked for (sorted). */
+  key: string;
+  source: FileSource | SetSource;
+  /** A rotated set (`source`): its files read as one log. */
+  set?: SetSource;
   store: AlertStore;
   /**
    * Names the rule of a text alert through the loaded rules' templates. Renewed before each slice of indexing, so
@@ -124,7 +131,17 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     done: log.done, following: log.following, unparsed: log.store.unparsed, ...(log.decompression ? { compressed: true } : {}),
     // After totalBytes: size() is what looks at the path.
     ...(log.source.missing ? { missing: true } : {}),
+    ...(log.set ? { parts: log.set.parts(), ...(log.set.leftOut.length ? { leftOut: log.set.leftOut } : {}) } : {}),
   });
+  /** What the file watcher's renewal follows: the file at the path changed (a set: a file added by a rotation). */
+  const watchGeneration = (log: OpenLog) => (log.set ? log.set.rotations : (log.source as FileSource).generation());
+  /** The file and its line of an alert: of a rotated set, the part's (its index in the info's parts). */
+  const placeOf = (log: OpenLog, id: number): { line: number; part?: number } => {
+    const line = log.store.lineOf(id);
+    if (!log.set) return { line };
+    const place = log.set.place(log.store.byteSpan(id).offset, line);
+    return { line: place.line, part: place.part };
+  };
   const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
 
   // The decompressed copies that servers killed without shutdown left in the temp folder (gzipFile.ts says which are
@@ -153,7 +170,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
             log.textRules.identify = context.service.alerts.textRuleIdentifier();
             return log.store.indexMore(Infinity, !log.following && !decompressing(log), performance.now() + TURN_MS);
           });
-          if (log.following && log.fileWatcherGeneration !== log.source.generation()) watchFile(log);
+          if (log.following && log.fileWatcherGeneration !== watchGeneration(log)) watchFile(log);
           log.done = finished && !decompressing(log);
           // A last line still being written: nothing to index until the file grows, which the file's watcher (or the
           // decompression) reports; indexing on meanwhile read the same bytes every turn, a core busy for nothing.
@@ -180,7 +197,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   function watchFile(log: OpenLog): void {
     log.fileWatcher?.close();
     log.fileWatcher = undefined;
-    log.fileWatcherGeneration = log.source.generation();
+    log.fileWatcherGeneration = watchGeneration(log);
     try {
       log.fileWatcher = fs.watch(log.path, { persistent: false }, () => { void indexLog(log); });
       log.fileWatcher.on('error', () => { log.fileWatcher?.close(); log.fileWatcher = undefined; });
@@ -191,13 +208,14 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   function setFollow(log: OpenLog, follow: boolean): void {
     stopWatching(log);
-    if (follow && log.decompression) {
+    if (follow && (log.set ? !!log.set.files[log.set.files.length - 1].copy : log.decompression)) {
       connection.console.warn(`Alert Explorer does not follow ${log.path}: a compressed log does not grow`);
       // Said to the user too: the Follow button did nothing visible.
       void connection.window.showInformationMessage(`Falco Lens: ${displayPath(log.path, context.host.workspaceFolders())} is compressed, and a compressed log does not grow: there is nothing to follow.`);
       follow = false;
     }
     log.following = follow;
+    if (log.set) log.set.following = follow;
     if (!follow) { void indexLog(log); return; }
     watchFile(log);
     // A watcher of the file follows its inode: renamed by logrotate, it would go on watching the old log. The folder's
@@ -218,8 +236,30 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
   }
 
-  /** Writes the decompressed text of a gzip log to `target`, indexing it as it grows; never rejects. */
+  /** Writes the decompressed text of a gzip log to `target`, indexing it as it grows, then indexes the rest. */
   function decompress(log: OpenLog, target: string): void {
+    void decompressFile(log, log.path, target).finally(() => {
+      log.decompression!.finished = true;
+      if (logs.has(log.id)) void indexLog(log);
+    });
+  }
+
+  /** A rotated set's gzip files, one after another, oldest first: each is indexed as its copy grows. */
+  async function decompressSet(log: OpenLog, set: SetSource): Promise<void> {
+    const state = log.decompression!;
+    for (const file of set.files) {
+      if (!file.copy) continue;
+      await decompressFile(log, file.origin, file.copy);
+      file.pinned.done = true;
+      if (state.abort.signal.aborted || !logs.has(log.id)) return;
+      void indexLog(log);
+    }
+    state.finished = true;
+    void indexLog(log);
+  }
+
+  /** Writes the decompressed text of the gzip file `from` to `target`, indexing it as it grows; never rejects. */
+  function decompressFile(log: OpenLog, from: string, target: string): Promise<void> {
     const state = log.decompression!;
     let written = 0;
     let indexedAt = 0;
@@ -231,17 +271,13 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         if (written - indexedAt >= SLICE_BYTES) { indexedAt = written; void indexLog(log); }
       },
     });
-    pipeline(fs.createReadStream(log.path), zlib.createGunzip(), counter, fs.createWriteStream(target), { signal: state.abort.signal })
+    return pipeline(fs.createReadStream(from), zlib.createGunzip(), counter, fs.createWriteStream(target), { signal: state.abort.signal })
       .catch((e: unknown) => {
         if (state.abort.signal.aborted) return;
         const why = e instanceof Error ? e.message : String(e);
         // What was decompressed before the error (a log cut while it was compressed, a bomb) is still shown.
-        connection.console.error(`Alert Explorer: ${log.path} could not be decompressed to its end (${why}); showing the alerts before that point`);
-        void connection.window.showWarningMessage(`Falco Lens: ${displayPath(log.path, context.host.workspaceFolders())} could not be decompressed to its end (${revealAll(why)}).`);
-      })
-      .finally(() => {
-        state.finished = true;
-        if (logs.has(log.id)) void indexLog(log);
+        connection.console.error(`Alert Explorer: ${from} could not be decompressed to its end (${why}); showing the alerts before that point`);
+        void connection.window.showWarningMessage(`Falco Lens: ${displayPath(from, context.host.workspaceFolders())} could not be decompressed to its end (${revealAll(why)}).`);
       });
   }
 
@@ -267,24 +303,46 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     return log;
   };
 
+  connection.onRequest(EXPLORER_ROTATED_FILES_REQUEST, (p: ExplorerRotatedFilesParams): ExplorerRotatedFilesResult => {
+    if (typeof p?.path !== 'string' || p.path === '') throw new ResponseError(ErrorCodes.InvalidParams, 'Alert Explorer: path is not a file path.');
+    if (!fs.statSync(p.path, { throwIfNoEntry: false })?.isFile()) throw new Error(`Not a readable file: ${p.path}`);
+    return rotatedFiles(p.path);
+  });
+
   connection.onRequest(EXPLORER_OPEN_REQUEST, async (p: ExplorerOpenParams): Promise<ExplorerLogInfo> => {
+    if (typeof p?.path !== 'string' || p.path === '') throw new ResponseError(ErrorCodes.InvalidParams, 'Alert Explorer: path is not a file path.');
+    if (p.follow !== undefined && typeof p.follow !== 'boolean') throw new ResponseError(ErrorCodes.InvalidParams, 'Alert Explorer: follow is not true or false.');
     const stat = fs.statSync(p.path, { throwIfNoEntry: false });
     if (!stat || !stat.isFile()) throw new Error(`Not a readable file: ${p.path}`);
+    const problem = p.rotated !== undefined ? rotatedProblem(p.path, p.rotated) : undefined;
+    if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `Alert Explorer: ${problem}.`);
+    // Oldest first (a plain file before a gzip one of the same rotation), the path last.
+    const rotated = [...p.rotated ?? []].sort((a, b) => compareRotation(rotationName(path.basename(a)), rotationName(path.basename(b))) || Number(isGzipFile(a)) - Number(isGzipFile(b)));
+    const key = JSON.stringify([p.path, ...rotated]);
     for (const existing of logs.values()) {
-      if (existing.path === p.path) {
+      if (existing.key === key) {
         if (p.follow !== undefined && p.follow !== existing.following) setFollow(existing, p.follow);
         return info(existing);
       }
     }
-    const compressed = isGzipFile(p.path);
-    const folder = compressed ? makeCopyFolder() : undefined;
-    const source = new FileSource(folder ? path.join(folder, 'decompressed.log') : p.path);
+    const ordered = [...rotated, p.path];
+    const folder = ordered.some(isGzipFile) ? makeCopyFolder() : undefined;
+    let source: FileSource | SetSource;
+    try {
+      source = rotated.length ? new SetSource(p.path, ordered, (i) => path.join(folder!, `part-${i}.log`)) : new FileSource(folder ? path.join(folder, 'decompressed.log') : p.path);
+    } catch (e) {
+      // A file of the set gone between the check and the open.
+      if (folder) fs.rmSync(folder, { recursive: true, force: true });
+      throw e;
+    }
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
     const store = new AlertStore(source, (output) => textRules.identify(output));
-    const log: OpenLog = { id: String(nextId++), path: p.path, source, store, textRules, done: false, following: false, rerun: false };
+    const log: OpenLog = { id: String(nextId++), path: p.path, key, source, store, textRules, done: false, following: false, rerun: false };
+    if (source instanceof SetSource) log.set = source;
     if (folder) log.decompression = { folder, finished: false, abort: new AbortController() };
     logs.set(log.id, log);
-    if (log.decompression) decompress(log, source.path);
+    if (log.set && log.decompression) void decompressSet(log, log.set);
+    else if (log.decompression) decompress(log, (source as FileSource).path);
     if (p.follow) setFollow(log, true);
     // Answer at once: the client sees progress through notifications and queries whatever is indexed so far.
     void indexLog(log);
@@ -336,7 +394,9 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
-    return paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
+    const result = await paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
+    if (log.set) result.items = result.items.map((item): ExplorerAlertItem => ({ ...item, ...placeOf(log, item.id) }));
+    return result;
   });
 
   connection.onRequest(EXPLORER_REPORT_REQUEST, async (p: ExplorerReportParams, token: CancellationToken): Promise<ExplorerReportResult> => {
@@ -355,6 +415,9 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const resets = log.store.resets;
     const parts: string[] = [];
     const fileLines: number[] = [];
+    // Of a rotated set: the name of the file of each line.
+    const fileNames: (string | undefined)[] = [];
+    const names = log.set?.parts().map((part) => path.basename(part.path));
     let next = -1;
     for (const id of ids) {
       if (pace.due()) {
@@ -363,15 +426,17 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         if (log.store.resets !== resets) throw new Error(`${log.path} was truncated or rotated while its report was read: ask for the report again`);
       }
       const at = log.store.lineOf(id);
-      if (next >= 0 && at !== next) { parts.push(''); fileLines.push(at - 1); }
+      const place = placeOf(log, id);
+      const name = place.part !== undefined ? names?.[place.part] : undefined;
+      if (next >= 0 && at !== next) { parts.push(''); fileLines.push(place.line - 1); fileNames.push(name); }
       const alert = log.store.alertText(id);
       parts.push(alert);
       const lines = 1 + countLineBreaks(alert);
-      for (let k = 0; k < lines; k++) fileLines.push(at + k);
+      for (let k = 0; k < lines; k++) { fileLines.push(place.line + k); fileNames.push(name); }
       next = at + lines;
     }
     // The rest works on the text read: the log may close meanwhile.
-    const steps = context.service.alerts.reportSteps(parts.length ? `${parts.join('\n')}\n` : '', context.pathToUri(log.path), fileLines);
+    const steps = context.service.alerts.reportSteps(parts.length ? `${parts.join('\n')}\n` : '', context.pathToUri(log.path), fileLines, names ? fileNames : undefined);
     let markdown: string;
     for (;;) {
       const step = steps.next();
@@ -386,7 +451,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     if (p.filter && Object.keys(p.filter).length > 0) scope.push('the Explorer\'s filter');
     const what = ids.length < total ? `the latest ${ids.length.toLocaleString('en-US')} of the ${total.toLocaleString('en-US')} alerts` : `the ${total.toLocaleString('en-US')} alert${total === 1 ? '' : 's'}`;
     const leftOut = undated ? ` ${escapeMarkdown(undatedText(undated))}.` : '';
-    const note = `> Alert Explorer: ${escapeMarkdown(what)}${scope.length ? ` of ${scope.join(' and ')}` : ' of the log'}.${leftOut}`;
+    const setNote = names ? ` The log is a rotated set read as one, oldest first: ${names.map((n) => codeSpan(n)).join(', ')}${log.set!.leftOut.length ? ` (${log.set!.leftOut.length} older file${log.set!.leftOut.length === 1 ? '' : 's'} left out: ${log.set!.leftOut.map((f) => codeSpan(path.basename(f))).join(', ')})` : ''}.` : '';
+    const note = `> Alert Explorer: ${escapeMarkdown(what)}${scope.length ? ` of ${scope.join(' and ')}` : names ? ' of the set' : ' of the log'}.${leftOut}${setNote}`;
     const heading = markdown.indexOf('\n');
     return {
       markdown: heading >= 0 ? `${markdown.slice(0, heading)}\n\n${note}\n${markdown.slice(heading)}` : `${note}\n\n${markdown}`, alerts: ids.length, total,
@@ -397,7 +463,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, (p: ExplorerAlertTextParams): ExplorerAlertTextResult => {
     const log = get(p.logId);
     if (!Number.isInteger(p.id) || p.id < 0 || p.id >= log.store.total) throw new Error(`No alert ${p.id} in ${log.path}`);
-    return { text: log.store.alertText(p.id), line: log.store.lineOf(p.id) };
+    return { text: log.store.alertText(p.id), ...placeOf(log, p.id) };
   });
 
   connection.onShutdown(() => {

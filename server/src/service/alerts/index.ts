@@ -46,8 +46,9 @@ export interface AlertsService extends DocumentFeatures {
    *  hundred alerts read, or one rule's section) and the last returns the Markdown. For a caller that lets other
    *  requests in between and may stop early (the Alert Explorer's report of thousands of alerts); dropping the
    *  generator leaves nothing behind. `fileLines[n]`, when given, is the line of the file that line n of the text
-   *  comes from (0-based): the report gives those. */
-  reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void>;
+   *  comes from (0-based): the report gives those; `fileNames[n]`, the name of that file when a text joins several
+   *  (a rotated set): the report gives `name:line`. */
+  reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>, fileNames?: ArrayLike<string | undefined>): Generator<void, string, void>;
   /** The index of a document (updated to its current version), for the Alert Explorer and benchmarks. */
   index(doc: TextDocument): AlertDocumentIndex;
   /** The full reading of one alert (rule identified, fields mapped), for the Alert Explorer. */
@@ -559,7 +560,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       return incidentReport(selected, fileLabel(uri), placesOnce(uri));
     },
 
-    *reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>): Generator<void, string, void> {
+    *reportSteps(text: string, uri: string, fileLines?: ArrayLike<number>, fileNames?: ArrayLike<string | undefined>): Generator<void, string, void> {
       const index = new AlertDocumentIndex();
       index.update(text, 0);
       yield;
@@ -573,7 +574,9 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
         if (views.length % VIEWS_PER_STEP === 0) yield;
       }
       yield;
-      return yield* incidentReportSteps(views, fileLabel(uri), fileLines && ((view) => fileLines[view.record.line] ?? view.record.line), placesOnce(uri));
+      const lineOf = (view: AlertView) => (fileLines?.[view.record.line] ?? view.record.line) + 1;
+      const placeOf = (view: AlertView) => { const file = fileNames?.[view.record.line]; return file !== undefined ? `${file}:${lineOf(view)}` : String(lineOf(view)); };
+      return yield* incidentReportSteps(views, fileLabel(uri), placeOf, placesOnce(uri));
     },
   };
   return service;

@@ -335,8 +335,9 @@ export function incidentReport(views: AlertView[], fileLabel: string, placesOf?:
 }
 
 /** incidentReport in steps: one after the summary and one after each rule's section; the last returns the Markdown.
- *  `lineOf` gives an alert's 0-based line in the file (by default its line in the text that was read). */
-export function* incidentReportSteps(views: AlertView[], fileLabel: string, lineOf = (view: AlertView) => view.record.line, placesOf?: TuningPlacesOf): Generator<void, string, void> {
+ *  `placeOf` names an alert's place: its 1-based line in the file (by default its line in the text that was read),
+ *  after the file's name when the alerts come from several files (`falco.log.1:12`, a rotated set). */
+export function* incidentReportSteps(views: AlertView[], fileLabel: string, placeOf = (view: AlertView) => String(view.record.line + 1), placesOf?: TuningPlacesOf): Generator<void, string, void> {
   const out: string[] = ['# Falco incident report'];
   if (views.length === 0) {
     out.push(`No Falco alerts found in ${codeSpan(fileLabel)}.`);
@@ -350,7 +351,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
   out.push('## Summary');
   const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
   views.slice(0, MAX_TABLE_ROWS).forEach((v, i) => {
-    rows.push(`| ${i + 1} | ${lineOf(v) + 1} | ${codeCell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${codeCell(v.hostname)} | ${cell(v.source)} |`);
+    rows.push(`| ${i + 1} | ${cell(placeOf(v))} | ${codeCell(displayTime(v))} | ${cell(v.priorityText)} | ${cell(ruleLabel(v))} | ${codeCell(v.hostname)} | ${cell(v.source)} |`);
   });
   if (views.length > MAX_TABLE_ROWS) rows.push(`| … | | | | ${views.length - MAX_TABLE_ROWS} more alerts | | |`);
   out.push(rows.join('\n'));
@@ -371,7 +372,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, line
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
     const conflict = ruleSourceConflict(first);
     out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}${conflict ? ` (source ${cappedCode(conflict.alert, 100)})` : ''}`);
-    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => lineOf(v) + 1).join(', ')}${group.length > 10 ? ', …' : ''}).`
+    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => escapeMarkdown(placeOf(v))).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
         : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
     out.push(`### What happened\n\n${whatHappened(first)}`);

@@ -26,6 +26,11 @@ export interface ByteSource {
    * deleted and created again); read after size(), which notices it. Absent: always the same file.
    */
   generation?(): number;
+  /**
+   * Told, before each read of a chunk while indexing, the number of the line that starts at `position` (a rotated
+   * set's stream learns each file's first line from it: logSet.ts). Once per chunk, never per line.
+   */
+  lineAt?(position: number, line: number): void;
 }
 
 /** Names the rule of a text alert (which carries none) from its rendered output; undefined when unidentified. */
@@ -256,6 +261,7 @@ export class AlertStore {
         const want = Math.min(CHUNK_BYTES, size - this.indexedBytes);
         // The alerts of the chunk in the buffer are folded before it is read over.
         this.foldBatch();
+        this.source.lineAt?.(this.indexedBytes, this.nextLine);
         const got = this.source.read(buffer, 0, want, this.indexedBytes);
         if (got <= 0) break;
         // The lines of an ASCII chunk (most logs) are decoded as Latin-1, which gives the same text without UTF-8's

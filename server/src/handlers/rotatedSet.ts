@@ -1,0 +1,200 @@
+// The files of a rotated log set on disk, for the Alert Explorer (explorer.ts): the siblings of a file by name
+// (service/explorer/logSet.ts says which names), the budget of a set, and the set read as one stream. Each file is
+// held open by its descriptor from the start: logrotate renaming, compressing or deleting it while the set is shown
+// (following the live file) does not change what its alerts' offsets read.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PartsSource, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
+import { isGzipFile } from '../gzipFile';
+import { MAX_SET_BYTES, MAX_SET_FILES, type ExplorerLogPart, type ExplorerRotatedFilesResult } from '../protocol';
+
+const identityOf = (stat: fs.Stats) => `${stat.dev}:${stat.ino}`;
+
+/** A file read through a descriptor opened once: renamed, compressed away or deleted, it is still the same file. */
+export class PinnedFile implements SetPart {
+  private fd: number | undefined;
+  readonly identity: string;
+  /** Whether no byte will be added (an older rotated file, a decompression finished). */
+  done: boolean;
+  constructor(file: string, done: boolean) {
+    this.fd = fs.openSync(file, 'r');
+    this.identity = identityOf(fs.fstatSync(this.fd));
+    this.done = done;
+  }
+  size(): number { return this.fd === undefined ? 0 : fs.fstatSync(this.fd).size; }
+  read(buffer: Buffer, offset: number, length: number, position: number): number {
+    return this.fd === undefined ? 0 : fs.readSync(this.fd, buffer, offset, length, position);
+  }
+  complete(): boolean { return this.done; }
+  close(): void { if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; } }
+}
+
+/**
+ * The uncompressed size of a file of a set: a gzip file's from its trailer (ISIZE, the size modulo 4 GiB: RFC 1952
+ * 2.3.1; a single-member file as gzip and logrotate write it), at least its compressed size.
+ */
+function textBytes(file: string, stat: fs.Stats): number {
+  if (!isGzipFile(file) || stat.size < 18) return stat.size;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const trailer = Buffer.alloc(4);
+    fs.readSync(fd, trailer, 0, 4, stat.size - 4);
+    return Math.max(stat.size, trailer.readUInt32LE(0));
+  } catch {
+    return stat.size;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The chosen file's rotated set, oldest first, from its folder's entries (regular files only). */
+export function rotatedFiles(chosen: string): ExplorerRotatedFilesResult {
+  const folder = path.dirname(chosen);
+  const names = rotatedSet(path.basename(chosen), fs.readdirSync(folder));
+  const files: ExplorerRotatedFilesResult['files'] = [];
+  for (const name of names) {
+    const file = path.join(folder, name);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) continue;
+    files.push({ path: file, bytes: stat.size, ...(isGzipFile(file) ? { compressed: true } : {}) });
+  }
+  return { base: rotationName(path.basename(chosen)).base, files };
+}
+
+/** What is wrong with the older files asked for with `path` as one set, in a sentence, or undefined. */
+export function rotatedProblem(live: string, rotated: unknown): string | undefined {
+  if (!Array.isArray(rotated) || !rotated.every((f) => typeof f === 'string')) return 'rotated is not a list of file paths';
+  if (rotated.length + 1 > MAX_SET_FILES) return `a rotated set of more than ${MAX_SET_FILES} files is not opened as one log`;
+  const folder = path.dirname(path.resolve(live));
+  const liveName = rotationName(path.basename(live));
+  const seen = new Set<string>([path.resolve(live)]);
+  for (const file of rotated as string[]) {
+    const name = path.basename(file);
+    const rotation = rotationName(name);
+    if (path.dirname(path.resolve(file)) !== folder || rotation.base !== liveName.base || (rotation.kind === 'live' && rotation.gzip)) {
+      return `${JSON.stringify(file)} is not a rotated file of ${JSON.stringify(liveName.base)} in ${JSON.stringify(folder)}`;
+    }
+    if (compareRotation(rotation, liveName) >= 0) return `${JSON.stringify(file)} is not older than ${JSON.stringify(path.basename(live))}`;
+    if (seen.has(path.resolve(file))) return `${JSON.stringify(file)} is named twice`;
+    seen.add(path.resolve(file));
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) return `not a readable file: ${JSON.stringify(file)}`;
+  }
+  return undefined;
+}
+
+/** One file of the set as the stream reads it. */
+export interface SetFile {
+  /** The path it was opened at. */
+  origin: string;
+  /** Where it is now (updated after a rotation), or where it was last seen. */
+  now: string;
+  /** No file of the folder is it any more (compressed or deleted by logrotate): read from the descriptor held open. */
+  gone: boolean;
+  /** The identity of the file at `origin` when opened (of the gzip file, for a compressed one). */
+  identity: string;
+  /** What the stream reads: the file, or the decompressed copy of a gzip file. */
+  pinned: PinnedFile;
+  /** A gzip file: the copy it is decompressed into. */
+  copy?: string;
+}
+
+/**
+ * A rotated set read as one log: its files oldest first, then the live file. While followed, a new file at the live
+ * path (logrotate's `create`: the live file renamed to `.1`) is added after the others, and the files are found again
+ * by identity under their new names; the renamed file stays what it was in the stream, so no alert moves.
+ */
+export class SetSource {
+  readonly stream: PartsSource;
+  readonly files: SetFile[];
+  /** Older files asked for and not read, past MAX_SET_BYTES. */
+  readonly leftOut: string[];
+  /** Whether the live path named no file when last looked at. */
+  missing = false;
+  /** Files added by rotations. */
+  rotations = 0;
+  following = false;
+
+  /**
+   * `ordered`: the set's files oldest first, the live one last. `copyFor` gives the path a gzip file's copy is
+   * decompressed into (created empty here, written by the caller).
+   */
+  constructor(readonly live: string, ordered: readonly string[], copyFor: (index: number) => string) {
+    // The newest files first, while the set stays within its budget; the live file whatever its size.
+    let budget = MAX_SET_BYTES;
+    let first = ordered.length - 1;
+    for (let i = ordered.length - 1; i >= 0; i--) {
+      const stat = fs.statSync(ordered[i]);
+      const bytes = textBytes(ordered[i], stat);
+      if (i < ordered.length - 1 && bytes > budget) break;
+      budget -= bytes;
+      first = i;
+    }
+    this.leftOut = ordered.slice(0, first);
+    this.files = ordered.slice(first).map((file, i) => {
+      const identity = identityOf(fs.statSync(file));
+      if (!isGzipFile(file)) return { origin: file, now: file, gone: false, identity, pinned: new PinnedFile(file, file !== live) };
+      const copy = copyFor(i);
+      fs.writeFileSync(copy, '');
+      return { origin: file, now: file, gone: false, identity, pinned: new PinnedFile(copy, false), copy };
+    });
+    this.stream = new PartsSource(this.files.map((f) => f.pinned));
+  }
+
+  /** Looks at the live path (while followed, a new file there is added to the set), then gives the stream's size. */
+  size(): number {
+    const stat = fs.statSync(this.live, { throwIfNoEntry: false });
+    this.missing = !stat;
+    const last = this.files[this.files.length - 1];
+    if (this.following && stat?.isFile() && identityOf(stat) !== last.identity && !last.copy) this.rotated();
+    return this.stream.size();
+  }
+
+  private rotated(): void {
+    let pinned: PinnedFile;
+    try { pinned = new PinnedFile(this.live, false); } catch { return; }
+    // The file before it is complete once the new one has bytes (PartsSource.add): a writer that still holds it open
+    // (Falco's file_output with keep_alive: true, until SIGUSR1 reopens it: falco.yaml, outputs_file.cpp) may add
+    // lines to it until then.
+    this.files.push({ origin: this.live, now: this.live, gone: false, identity: pinned.identity, pinned });
+    this.stream.add(pinned);
+    this.rotations++;
+    this.relocate();
+  }
+
+  /** Finds each file of the set under its name now, by identity among the folder's names of the set. */
+  private relocate(): void {
+    const folder = path.dirname(this.live);
+    const byIdentity = new Map<string, string>();
+    try {
+      for (const name of rotatedSet(path.basename(this.live), fs.readdirSync(folder))) {
+        const file = path.join(folder, name);
+        const stat = fs.statSync(file, { throwIfNoEntry: false });
+        if (stat?.isFile()) byIdentity.set(identityOf(stat), file);
+      }
+    } catch {
+      // The folder cannot be listed: the names stay as they were.
+      return;
+    }
+    for (const f of this.files) {
+      const now = byIdentity.get(f.identity);
+      f.gone = now === undefined;
+      if (now !== undefined) f.now = now;
+    }
+  }
+
+  read(buffer: Buffer, offset: number, length: number, position: number): number { return this.stream.read(buffer, offset, length, position); }
+  lineAt(position: number, line: number): void { this.stream.lineAt(position, line); }
+
+  /** The file (index in `files`) and its line of an alert at a stream offset and line. */
+  place(offset: number, line: number): { part: number; line: number } { return this.stream.place(offset, line); }
+
+  parts(): ExplorerLogPart[] {
+    return this.files.map((f) => ({
+      path: f.now, bytes: f.pinned.size(), ...(f.copy ? { compressed: true } : {}), ...(f.gone ? { gone: true } : {}),
+    }));
+  }
+
+  close(): void { for (const f of this.files) f.pinned.close(); }
+}

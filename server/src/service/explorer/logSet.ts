@@ -1,0 +1,174 @@
+// A rotated log set as one Explorer log. logrotate renames `falco.log` to `falco.log.1`, then `.1` to `.2` (gzip'd
+// with `compress`: `falco.log.2.gz`; kept plain one round longer with `delaycompress`), or with `dateext` to
+// `falco.log-20261123` (`.gz`); `olddir` and `extension` put other names elsewhere, which are not recognised here.
+// Names are the whole order: the oldest of a set is the highest number, or the earliest date; the file without a
+// suffix is the live one. The files are read one after another as one byte stream (`PartsSource`), oldest first,
+// so the store indexes them as one log and an alert keeps the part and line of the file it is in.
+import type { ByteSource } from './alertStore';
+
+/** What a file name says of its place in its rotated set. */
+export interface RotationName {
+  /** The live file's name (`falco.log`). */
+  base: string;
+  /** 'live': the base itself; 'number': `.N`; 'date': `-YYYYMMDD…` (dateext). */
+  kind: 'live' | 'number' | 'date';
+  /** The number, or the date's digits padded to fixed widths (`YYYYMMDDhhmmss-seconds`: comparable as text). */
+  rank: string;
+  /** Ends with `.gz` (logrotate's `compress`). */
+  gzip: boolean;
+}
+
+// dateformat's default is `-%Y%m%d`; `-%Y%m%d%H`, `-%Y%m%d-%s` (hourly rotation) and `-%Y-%m-%d` are common ones.
+const DATED = /^(.+?)-(\d{4})(-?)(\d{2})\3(\d{2})((?:\d{2}){0,3})(?:-(\d{1,12}))?$/;
+const NUMBERED = /^(.+)\.(\d{1,6})$/;
+
+/** How a name reads as a member of a rotated set; a name without a rotation suffix is a live file. */
+export function rotationName(name: string): RotationName {
+  const gzip = name.endsWith('.gz');
+  const stem = gzip ? name.slice(0, -3) : name;
+  const numbered = NUMBERED.exec(stem);
+  if (numbered) return { base: numbered[1], kind: 'number', rank: numbered[2], gzip };
+  const dated = DATED.exec(stem);
+  if (dated) return { base: dated[1], kind: 'date', rank: `${dated[2]}${dated[4]}${dated[5]}${dated[6].padEnd(6, '0')}-${(dated[7] ?? '').padStart(12, '0')}`, gzip };
+  return { base: stem, kind: 'live', rank: '', gzip };
+}
+
+/**
+ * Older first: dated files by date, then numbered files from the highest number (a set that went from dateext to
+ * numbers keeps the dates before), then the live file.
+ */
+export function compareRotation(a: RotationName, b: RotationName): number {
+  const order = { date: 0, number: 1, live: 2 } as const;
+  if (a.kind !== b.kind) return order[a.kind] - order[b.kind];
+  if (a.kind === 'number') return Number(b.rank) - Number(a.rank);
+  return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0;
+}
+
+/**
+ * The names of `names` (a folder's entries) in the rotated set of `chosen` (one of them, or the live name when it is
+ * missing), oldest first. Only names of that base whose suffix is a rotation's, and for the base, no `.gz` form:
+ * `falco.log.gz` is not a rotation of `falco.log`.
+ */
+export function rotatedSet(chosen: string, names: readonly string[]): string[] {
+  const base = rotationName(chosen).base;
+  const members = names.map((name) => ({ name, rotation: rotationName(name) }))
+    .filter(({ rotation }) => rotation.base === base && !(rotation.kind === 'live' && rotation.gzip));
+  // A `.gz` of the same number or date as a plain file is the plain file compressed meanwhile (logrotate writes the
+  // copy, then removes the plain one): the plain one is kept.
+  const seen = new Set<string>();
+  const unique = members.filter(({ rotation }) => !rotation.gzip).concat(members.filter(({ rotation }) => rotation.gzip))
+    .filter(({ rotation }) => { const key = `${rotation.kind}:${rotation.rank}`; if (seen.has(key)) return false; seen.add(key); return true; });
+  return unique.sort((a, b) => compareRotation(a.rotation, b.rotation)).map(({ name }) => name);
+}
+
+/** One file of a set, as PartsSource reads it. */
+export interface SetPart {
+  /** Bytes of the part now (a copy being decompressed: so far). */
+  size(): number;
+  read(buffer: Buffer, offset: number, length: number, position: number): number;
+  /** Whether no byte will be added: an older rotated file, a finished decompression. */
+  complete(): boolean;
+}
+
+interface Placed {
+  part: SetPart;
+  start: number;
+  /** Its length in the stream once fixed, with the line feed added after a last line without one. */
+  length: number | undefined;
+  /** Whether the stream adds a line feed after the part's last byte. */
+  addsNewline: boolean;
+  /** The stream's line number of its first line, once the store has read up to it. */
+  firstLine: number;
+  /** A live file that a newer part followed (the log rotated): fixed once the newer one has bytes. */
+  superseded: boolean;
+}
+
+/**
+ * The parts of a set read as one stream of bytes, oldest first: a part's length is fixed once it is complete (or a
+ * newer live file with bytes superseded it), and the stream ends after the first part whose length is not fixed yet
+ * (a copy being decompressed, the live file). Each part ends with a line feed (one is added after a last line without
+ * one), so no line spans two parts, and a read stops at the end of a part: the store tells the stream (`lineAt`) the
+ * line number each read starts at, which gives each part's first line.
+ */
+export class PartsSource implements ByteSource {
+  private readonly placed: Placed[] = [];
+  private readonly byte = Buffer.alloc(1);
+
+  constructor(parts: readonly SetPart[]) {
+    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false });
+  }
+
+  get count(): number { return this.placed.length; }
+
+  /** Adds a newer part (the live file rotated: the one before it is fixed once this one has bytes). */
+  add(part: SetPart): void {
+    const last = this.placed[this.placed.length - 1];
+    if (last) last.superseded = true;
+    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false });
+  }
+
+  size(): number {
+    let position = 0;
+    for (let i = 0; i < this.placed.length; i++) {
+      const p = this.placed[i];
+      p.start = position;
+      if (p.length === undefined) {
+        const next = this.placed[i + 1];
+        if (p.part.complete() || (p.superseded && next.part.size() > 0)) this.fix(p);
+        else {
+          // The parts after it are not in the stream yet.
+          for (let j = i + 1; j < this.placed.length; j++) this.placed[j].start = Infinity;
+          return position + p.part.size();
+        }
+      }
+      position += p.length!;
+    }
+    return position;
+  }
+
+  private fix(p: Placed): void {
+    const size = p.part.size();
+    p.addsNewline = size > 0 && !(p.part.read(this.byte, 0, 1, size - 1) === 1 && this.byte[0] === 10);
+    p.length = size + (p.addsNewline ? 1 : 0);
+  }
+
+  read(buffer: Buffer, offset: number, length: number, position: number): number {
+    const at = this.partAt(position);
+    if (at < 0) return 0;
+    const p = this.placed[at];
+    const within = position - p.start;
+    const size = p.length === undefined ? p.part.size() : p.length - (p.addsNewline ? 1 : 0);
+    if (within < size) {
+      const got = p.part.read(buffer, offset, Math.min(length, size - within), within);
+      // The added line feed comes with the last bytes: a read of them alone would be a line not ended yet.
+      if (p.addsNewline && within + got === size && got < length) { buffer[offset + got] = 10; return got + 1; }
+      return got;
+    }
+    if (p.addsNewline && within === size && length > 0) { buffer[offset] = 10; return 1; }
+    return 0;
+  }
+
+  lineAt(position: number, line: number): void {
+    const at = this.partAt(position);
+    if (at >= 0 && this.placed[at].start === position) this.placed[at].firstLine = line;
+  }
+
+  /** The part holding a position of the stream (-1 past the end), and its line there from the stream's line. */
+  place(position: number, line: number): { part: number; line: number } {
+    const at = this.partAt(position);
+    return { part: at, line: at >= 0 ? line - Math.max(0, this.placed[at].firstLine) : line };
+  }
+
+  /** The index of the part holding `position`, the last part with its start at or before it. */
+  private partAt(position: number): number {
+    let lo = 0;
+    let hi = this.placed.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.placed[mid].start <= position) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    // An empty part starts where the next one does: the later one holds the position.
+    return found;
+  }
+}
