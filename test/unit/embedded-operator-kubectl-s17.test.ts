@@ -49,8 +49,9 @@ test('an alias: read as written when its anchor is in the block; an anchor outsi
   assert.deepEqual(expanded(within), []);
   assert.deepEqual(inline(within), ['- list: shells\n  items: &sh [bash, sh]\n- list: more\n  items: *sh\n']);
   const outside = operatorRulesfile('x', ['inlineRules:', '  - list: shells', '    items: *names', 'priority: 60', 'names: &names [bash]', ''].join('\n')).replace('metadata:\n', 'metadata:\n  labels: {shells: &names [bash, sh]}\n');
-  assert.deepEqual(expanded(outside), [['information', '*names', 'kubectl replaces *names with a copy of the node its anchor names (line 4), outside inlineRules, and the operator writes that copy for Falco. Falco Lens reads only the text of inlineRules, so it does not check this inlineRules: write the value here to have it checked.']]);
-  assert.deepEqual(inline(outside), []);
+  // Session 21: checked with the copy kubectl sends in place of the alias (embedded-operator-merge-s21).
+  assert.deepEqual(expanded(outside), [['information', '*names', 'kubectl replaces *names with a copy of the node its anchor names (line 4), outside inlineRules, and the operator writes that copy for Falco. Falco Lens checks inlineRules with that copy in place of the alias: a finding in it is shown on the alias.']]);
+  assert.deepEqual(inline(outside), ['- list: shells\n  items: ["bash", "sh"]\n']);
   const none = operatorRulesfile('x', ['inlineRules:', '  - list: shells', '    items: *nowhere', 'priority: 60', ''].join('\n'));
   assert.deepEqual(expanded(none), [['error', '*nowhere', 'kubectl refuses this manifest: no anchor &nowhere comes before this alias in its YAML document (\'yaml: unknown anchor \'nowhere\' referenced\').']]);
 });

@@ -27,7 +27,7 @@ import { lineTarget } from '../rules/hover';
 import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
-  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, shiftedColumns, toEmbedded, toHost, HolderCode,
+  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, shiftedColumns, toEmbedded, toHost, toHostRange, HolderCode,
   OPERATOR_CONFIG_DIR, OPERATOR_RULES_DIR, CHART_RULES_DIR, CHART_TUNING_KEY,
   type ChartValues, type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci,
   type OperatorPlace, type OperatorRef,
@@ -1285,7 +1285,7 @@ class HostMapper {
   }
 
   range(p: Placed, r: Range): Range {
-    return { start: toHost(p.file, r.start), end: toHost(p.file, r.end) };
+    return toHostRange(p.file, r);
   }
 
   /** A chain of selection ranges of embedded file `p`, in the host: those that hold `position` (the block's

@@ -362,7 +362,7 @@ export const HELM: ExpandingReader = { name: 'Helm', refuses: 'Helm refuses thes
  * contents) that kubectl expands otherwise than Falco Lens reads the block: each at its `<<` or its alias, with why.
  * Empty when the block reads as kubectl sends it.
  */
-export function expansionProblems(root: unknown, node: Node, field: string, lineOf: (offset: number) => number, reader: ExpandingReader = KUBECTL): { span: readonly [number, number]; severity: 'error' | 'information'; message: string }[] {
+export function expansionProblems(root: unknown, node: Node, field: string, lineOf: (offset: number) => number, reader: ExpandingReader = KUBECTL): { span: readonly [number, number]; severity: 'error' | 'information'; message: string; whenExpanded?: string }[] {
   const [start, end] = spanOf(node);
   let anchors: Map<string, { node: Node; at: number }[]> | undefined;
   const anchorFor = (alias: Alias) => anchorOf(anchors ??= anchorsOf(root), alias);
@@ -372,7 +372,11 @@ export function expansionProblems(root: unknown, node: Node, field: string, line
     if (!anchor) {
       out.push({ span: spanOf(alias), severity: 'error', message: `${reader.refuses}: no anchor &${alias.source} comes before this alias in its YAML document ('yaml: unknown anchor '${alias.source}' referenced').` });
     } else if (anchor.at < start || anchor.at >= end) {
-      out.push({ span: spanOf(alias), severity: 'information', message: `${reader.name} replaces *${alias.source} with a copy of the node its anchor names (line ${lineOf(anchor.at) + 1}), outside ${field}, and ${reader.writes}. Falco Lens reads only the text of ${field}, so it does not check ${reader.these(field)}: write the value here to have it checked.` });
+      const copy = `${reader.name} replaces *${alias.source} with a copy of the node its anchor names (line ${lineOf(anchor.at) + 1}), outside ${field}, and ${reader.writes}.`;
+      out.push({
+        span: spanOf(alias), severity: 'information', message: `${copy} Falco Lens reads only the text of ${field}, so it does not check ${reader.these(field)}: write the value here to have it checked.`,
+        whenExpanded: `${copy} Falco Lens checks ${field} with that copy in place of the alias: a finding in it is shown on the alias.`,
+      });
     }
   };
   const mergesMaps = (value: unknown): boolean => {
@@ -387,8 +391,12 @@ export function expansionProblems(root: unknown, node: Node, field: string, line
       for (const pair of n.items) {
         if (!isPair(pair)) continue;
         if (isMergeKey(pair.key)) {
+          const merges = `${reader.name} merges the mapping of this '<<' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no '<<'`;
           out.push(mergesMaps(pair.value)
-            ? { span: spanOf(pair.key), severity: 'information', message: `${reader.name} merges the mapping of this '<<' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no '<<'. Falco Lens reads ${field} as Falco's own YAML reader would, which has no merge keys, so it does not check ${reader.these(field)}: write the keys in place to have it checked.` }
+            ? {
+                span: spanOf(pair.key), severity: 'information', message: `${merges}. Falco Lens reads ${field} as Falco's own YAML reader would, which has no merge keys, so it does not check ${reader.these(field)}: write the keys in place to have it checked.`,
+                whenExpanded: `${merges} (Falco's own YAML reader, yaml-cpp, has no merge keys). Falco Lens checks ${field} merged so: a finding in the merged keys is shown on this ${n.flow ? 'pair' : 'line'}.`,
+              }
             : { span: spanOf(pair.key), severity: 'error', message: `${reader.refuses}: the value of a '<<' merge key must be a mapping, an alias of one, or a list of them ('map merge requires map or sequence of maps as the value').` });
         } else visit(pair.key, depth + 1);
         visit(pair.value, depth + 1);
@@ -411,52 +419,80 @@ function jsonKeyOf(key: unknown): string | undefined {
  *  writes back (keys and strings JSON-quoted, numbers and booleans as written back). */
 export interface MergeRegion { span: readonly [number, number]; pairs: string[] }
 
+/** What kubectl sends in place of inlineRules' or config's text (mergeExpansion): `regions`, block mappings' `<<`
+ *  pairs, whose lines take the merged pairs; `blanks`, pairs a merge replaces; `replacements`, text of one line each
+ *  written over by what kubectl sends there (a flow mapping's `<<` pair, an alias whose anchor the text Falco
+ *  receives does not hold), as flow YAML. */
+export interface KubectlExpansion { regions: MergeRegion[]; blanks: (readonly [number, number])[]; replacements: { span: readonly [number, number]; text: string }[] }
+
+/** The most text an expansion writes (aliases of aliases can make it grow as a power of their number). */
+const EXPANSION_BUDGET = 100_000;
+
 /**
- * The `<<` merge keys of inlineRules (`node`; `root` its YAML document's contents) expanded as kubectl does (go-yaml
- * v2 decoder.mapping/merge, decode.go:661-665 and 786-811 at v2.4.0): in each block mapping, the pairs of the merged
- * mappings (a list: the first taking precedence) take the `<<` pair's place, except a key a later pair of the
- * mapping has again; an earlier pair of a merged key is replaced (`blanks`: its span, which Falco never receives).
- * Undefined where the expansion is not written line for line: a `<<` in a flow mapping, two in one mapping, a value
- * kubectl refuses, an alias of an anchor outside the block (expansionProblems says so), or none at all.
+ * The `<<` merge keys and the aliases kubectl expands under inlineRules or config (`node`; `root` its YAML document's
+ * contents), written as kubectl sends them (go-yaml v2, decode.go at v2.4.0; go.yaml.in/yaml/v2 v2.4.2 at
+ * sigs.k8s.io/yaml v1.6.0 is the same code). decoder.mapping (:661-665) reads a mapping's pairs in order into one
+ * Go map: a pair sets its key, a `<<` pair calls decoder.merge (:786-811), which decodes the merged mapping into that
+ * same map, so its keys replace those set before it, an earlier `<<`'s too, and a later pair or `<<` replaces them:
+ * the last writer of each key stands, whatever the YAML merge-key spec says of precedence (go-yaml v3 keeps the
+ * mapping's own keys and the last `<<` only, but kubectl does not use v3). A list of mappings is decoded from its last
+ * to its first, so of the list the first writes last and stands. A flow mapping is read the same way. An alias is a
+ * copy of the node its anchor names, the last anchor of that name before it in the YAML document (parser.alias), in
+ * inlineRules or not. Each block mapping's `<<` pair becomes a region, its lines taking the pairs it is the last
+ * writer of; a flow mapping's `<<` pair (on one line) is replaced by those pairs; an own pair a later `<<` replaces is
+ * blanked; an alias whose anchor is outside the block, or in text the expansion replaces, is replaced by a copy of
+ * what kubectl sends for the node. Undefined where that cannot be written so (a `<<` of a flow mapping over several
+ * lines, an alias as a key, a key or value kubectl refuses, an expansion past EXPANSION_BUDGET) or nothing is expanded.
  */
-export function mergeExpansion(root: unknown, node: Node, text: string): { regions: MergeRegion[]; blanks: (readonly [number, number])[] } | undefined {
+export function mergeExpansion(root: unknown, node: Node, text: string): KubectlExpansion | undefined {
   const [start, end] = spanOf(node);
   let anchors: Map<string, { node: Node; at: number }[]> | undefined;
   const resolve = (n: unknown): unknown => (isAlias(n) ? anchorOf(anchors ??= anchorsOf(root), n)?.node : n);
   const regions: MergeRegion[] = [];
   const blanks: (readonly [number, number])[] = [];
+  const replacements: KubectlExpansion['replacements'] = [];
+  let budget = EXPANSION_BUDGET;
   let failed = false;
+  const spent = (out: string | undefined) => {
+    if (out !== undefined && (budget -= out.length) < 0) return undefined;
+    return out;
+  };
   // What kubectl sends for a node, as flow YAML (JSON but for numbers, booleans and null, written as the operator
   // writes them back).
   const flow = (n: unknown, depth: number): string | undefined => {
-    if (depth > 32) return undefined;
+    if (depth > 32 || budget < 0) return undefined;
     const r = resolve(n);
-    if (isAlias(n) && (r === undefined || ((r as Node).range && ((r as Node).range![0] < start || (r as Node).range![0] >= end)))) return undefined;
+    if (isAlias(n) && r === undefined) return undefined;
     if (isSeq(r)) {
-      const items = r.items.map((i) => flow(i, depth + 1));
-      return items.some((i) => i === undefined) ? undefined : `[${items.join(', ')}]`;
+      const items: string[] = [];
+      for (const i of r.items) {
+        const item = flow(i, depth + 1);
+        if (item === undefined) return undefined;
+        items.push(item);
+      }
+      return spent(`[${items.join(', ')}]`);
     }
     if (isMap(r)) {
       const pairs = mergedPairs(r, depth + 1);
-      return pairs && `{${[...pairs].map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`;
+      return pairs && spent(`{${[...pairs].map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`);
     }
     const read = kubectlScalar(r ?? null);
     if (!read) return undefined;
-    if (read.type === 'string') return JSON.stringify(read.value);
+    if (read.type === 'string') return spent(JSON.stringify(read.value));
     if (read.type === 'null') return 'null';
     return operatorWrittenBack(read);
   };
-  // A mapping's pairs as kubectl decodes them (keys by their JSON text), merges expanded.
+  // A mapping's pairs as kubectl decodes them (keys by their JSON text), merges expanded: the last writer stands.
   const mergedPairs = (map: YAMLMap, depth: number): Map<string, string> | undefined => {
     const out = new Map<string, string>();
     for (const pair of map.items) {
       if (isMergeKey(pair.key)) {
         const merged = mergeSources(pair.value, depth);
         if (!merged) return undefined;
-        for (const [k, v] of merged) out.set(k, v);
+        for (const [k, v] of merged) { out.delete(k); out.set(k, v); }
         continue;
       }
-      const key = jsonKeyOf(pair.key);
+      const key = jsonKeyOf(resolve(pair.key));
       const value = flow(pair.value, depth);
       if (key === undefined || value === undefined) return undefined;
       out.delete(key);
@@ -464,42 +500,92 @@ export function mergeExpansion(root: unknown, node: Node, text: string): { regio
     }
     return out;
   };
-  // The pairs a `<<` value merges: a mapping, an alias of one, or a list of them, the first taking precedence.
+  // The pairs a `<<` value merges: a mapping, an alias of one, or a list of them, decoded from the last to the first.
   const mergeSources = (value: unknown, depth: number): Map<string, string> | undefined => {
     const sources = isSeq(value) ? [...value.items].reverse() : [value];
     const out = new Map<string, string>();
     for (const s of sources) {
       const r = resolve(s);
-      if (!isMap(r) || (isAlias(s) && ((r.range?.[0] ?? -1) < start || (r.range?.[0] ?? -1) >= end))) return undefined;
+      if (!isMap(r)) return undefined;
       const pairs = mergedPairs(r, depth + 1);
       if (!pairs) return undefined;
       for (const [k, v] of pairs) { out.delete(k); out.set(k, v); }
     }
     return out;
   };
+  const oneLine = (from: number, to: number) => !/[\r\n]/.test(text.slice(from, to));
   const visit = (n: unknown, depth: number) => {
     if (failed || depth > 32) return;
     if (isSeq(n)) { for (const item of n.items) visit(item, depth + 1); return; }
     if (!isMap(n)) return;
-    const merges = n.items.filter((p) => isMergeKey(p.key));
-    if (merges.length > 1 || (merges.length === 1 && n.flow)) { failed = true; return; }
+    if (n.items.some((p) => isAlias(p.key))) { failed = true; return; }
+    const mergeAt = n.items.flatMap((p, i) => (isMergeKey(p.key) ? [i] : []));
     for (const pair of n.items) if (!isMergeKey(pair.key)) visit(pair.value, depth + 1);
-    if (merges.length === 0) return;
-    const merge = merges[0];
-    const merged = mergeSources(merge.value, depth);
-    if (!merged) { failed = true; return; }
-    const at = n.items.indexOf(merge);
-    const keyOf = (p: typeof merge) => jsonKeyOf(p.key);
-    const later = new Set(n.items.slice(at + 1).map(keyOf));
-    for (const p of n.items.slice(0, at)) {
-      const k = keyOf(p);
-      if (k !== undefined && merged.has(k) && !later.has(k)) blanks.push([spanOf(p.key as Node)[0], spanOf((p.value ?? p.key) as Node)[1]]);
+    if (mergeAt.length === 0) return;
+    // The pairs each `<<` merges, and the last writer of each key.
+    const merged = new Map<number, Map<string, string>>();
+    const writer = new Map<string, number>();
+    n.items.forEach((pair, i) => {
+      if (failed) return;
+      if (!mergeAt.includes(i)) {
+        const k = jsonKeyOf(pair.key);
+        if (k === undefined) failed = true;
+        else writer.set(k, i);
+        return;
+      }
+      const pairs = mergeSources(pair.value, depth);
+      if (!pairs) { failed = true; return; }
+      merged.set(i, pairs);
+      for (const k of pairs.keys()) writer.set(k, i);
+    });
+    if (failed) return;
+    n.items.forEach((p, i) => {
+      const k = mergeAt.includes(i) ? undefined : jsonKeyOf(p.key);
+      const last = k === undefined ? undefined : writer.get(k);
+      if (last !== undefined && last > i && mergeAt.includes(last)) blanks.push(n.flow ? pairSpan(n, i, text) : [spanOf(p.key as Node)[0], spanOf((p.value ?? p.key) as Node)[1]]);
+    });
+    for (const i of mergeAt) {
+      const merge = n.items[i];
+      const pairs = [...merged.get(i)!].filter(([k]) => writer.get(k) === i).map(([k, v]) => `${JSON.stringify(k)}: ${v}`);
+      const valueEnd = merge.value ? spanOf(merge.value as Node)[1] : spanOf(merge.key as Node)[1];
+      if (n.flow) {
+        // With no pair left, the comma after it goes too.
+        const next = n.items[i + 1]?.key as Node | undefined;
+        const span = [spanOf(merge.key as Node)[0], next && pairs.length === 0 ? spanOf(next)[0] : valueEnd] as const;
+        if (!oneLine(span[0], span[1])) { failed = true; return; }
+        replacements.push({ span, text: pairs.join(', ') });
+        continue;
+      }
+      let to = valueEnd;
+      while (to > 0 && /\s/.test(text[to - 1])) to--;
+      regions.push({ span: [spanOf(merge.key as Node)[0], to], pairs });
     }
-    const valueEnd = merge.value ? spanOf(merge.value as Node)[1] : spanOf(merge.key as Node)[1];
-    let to = valueEnd;
-    while (to > 0 && /\s/.test(text[to - 1])) to--;
-    regions.push({ span: [spanOf(merge.key as Node)[0], to], pairs: [...merged].filter(([k]) => !later.has(k)).map(([k, v]) => `${JSON.stringify(k)}: ${v}`) });
   };
   visit(node, 0);
-  return failed || regions.length === 0 ? undefined : { regions, blanks };
+  if (failed) return undefined;
+  // What a blanked pair holds goes with it.
+  const inBlank = (span: readonly [number, number]) => blanks.some(([s, e]) => span[0] >= s && span[1] <= e && (span[0] > s || span[1] < e));
+  const kept = { regions: regions.filter((r) => !inBlank(r.span)), blanks: blanks.filter((b) => !inBlank(b)), replacements: replacements.filter((r) => !inBlank(r.span)) };
+  // Aliases whose anchored node Falco would not find in the text it receives: outside the block, or in text written
+  // over above. Each is replaced by the copy kubectl sends (an alias in text written over goes with that text).
+  const rewritten = [...kept.regions.map((r) => r.span), ...kept.blanks, ...kept.replacements.map((r) => r.span)];
+  const inRewritten = (at: number) => rewritten.some(([s, e]) => at >= s && at < e);
+  const aliases = (n: unknown, depth: number) => {
+    if (failed || depth > 32 || !n || typeof n !== 'object') return;
+    if (isAlias(n)) {
+      const [from, to] = spanOf(n);
+      if (inRewritten(from)) return;
+      const anchor = anchorOf(anchors ??= anchorsOf(root), n);
+      if (!anchor) { failed = true; return; }
+      if (anchor.at >= start && anchor.at < end && !inRewritten(anchor.at)) return;
+      const copy = flow(n, depth);
+      if (copy === undefined || !oneLine(from, to)) { failed = true; return; }
+      kept.replacements.push({ span: [from, to], text: copy });
+    } else if (isSeq(n)) for (const item of n.items) aliases(item, depth + 1);
+    else if (isMap(n)) for (const pair of n.items) { aliases(pair.key, depth + 1); aliases(pair.value, depth + 1); }
+  };
+  aliases(node, 0);
+  if (failed || (kept.regions.length === 0 && kept.replacements.length === 0)) return undefined;
+  kept.replacements.sort((a, b) => a.span[0] - b.span[0]);
+  return kept;
 }

@@ -24,7 +24,7 @@
 // configuration file (a block mapping). Where the operator writes them decides the load order (see the section at the
 // end of this file).
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Scalar, type YAMLSeq } from 'yaml';
-import type { Position } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
 import { loadsRulesPath } from '../config/rulesFiles';
@@ -37,8 +37,6 @@ import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './cont
 import { envReading } from '../config/model';
 import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type MergeRegion } from './operatorScalars';
 
-/** A Rulesfile's `<<` merge key that Falco Lens expands (mergeExpansion). */
-const MERGED_MESSAGE = 'kubectl merges the mapping of this \'<<\' into the one holding it (the pairs take its place: a later pair of the same key replaces them, and they replace an earlier one), so Falco receives the keys merged and no \'<<\' (Falco\'s own YAML reader, yaml-cpp, has no merge keys). Falco Lens checks inlineRules merged so: a finding in the merged keys is shown on this line.';
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
 export type Holder =
@@ -157,6 +155,9 @@ export interface TextShift {
   /** Its length on the host, and its text in the embedded file. */
   length: number;
   text: string;
+  /** Text kubectl writes over the host's whole (an alias's copy, a flow mapping's '<<' pair merged): a range inside
+   *  it stands for all of it (toHostRange). */
+  whole?: true;
 }
 
 /** Where Falco reads a chart's customRules file among the paths of the rendered falco.yaml's `rules_files`. */
@@ -742,7 +743,7 @@ function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq
 
 /** The file with each change (host offsets, one line each, or blanks of the host's length over several lines) made
  *  to its text, and the shifts that map its positions. */
-function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, changes: readonly { span: readonly [number, number]; text: string }[]): EmbeddedFile {
+function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, changes: readonly { span: readonly [number, number]; text: string; whole?: true }[]): EmbeddedFile {
   if (changes.length === 0) return file;
   const starts = new LineIndex(file.text).lineStarts;
   const shifts: Record<number, TextShift[]> = {};
@@ -754,7 +755,7 @@ function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, cha
     const first = lines.positionAt(from).line;
     const last = lines.positionAt(to).line;
     if (first === last) return [change];
-    const out: { span: readonly [number, number]; text: string }[] = [];
+    const out: { span: readonly [number, number]; text: string; whole?: true }[] = [];
     for (let l = first; l <= last; l++) {
       const lineStart = lines.lineStarts[l];
       const cut = l - file.firstLine >= 0 && l - file.firstLine < file.cuts.length ? file.cuts[l - file.firstLine] : 0;
@@ -773,7 +774,7 @@ function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, cha
     const offset = starts[line] + at;
     if (at < 0 || offset < done) continue;
     const length = change.span[1] - change.span[0];
-    (shifts[line] ??= []).push({ at, length, text: change.text });
+    (shifts[line] ??= []).push({ at, length, text: change.text, ...(change.whole ? { whole: true as const } : {}) });
     text += file.text.slice(done, offset) + change.text;
     done = offset + length;
   }
@@ -894,9 +895,23 @@ export function toHost(file: EmbeddedFile, position: Position): Position {
   return { line: file.firstLine + position.line, character: shifted(file.shifts?.[position.line], position.character, false) + file.cuts[position.line] };
 }
 
+/** The host range of an embedded range: toHost at each end, an end inside text kubectl writes over a host span whole
+ *  (TextShift.whole) moved to that span's end, so that a finding in an alias's copy is shown on the whole alias. */
+export function toHostRange(file: EmbeddedFile, range: Range): Range {
+  const start = toHost(file, range.start);
+  const end = toHost(file, range.end);
+  if (!file.shifts) return { start, end };
+  const within = (p: Position) => shiftedColumns(file, p.line, p.line).find((s) => s.whole && p.character > s.from && p.character < s.to);
+  const first = within(range.start);
+  const last = within(range.end);
+  if (first) start.character = file.cuts[range.start.line] + first.hostAt;
+  if (last) end.character = file.cuts[range.end.line] + last.hostAt + last.hostLength;
+  return { start, end };
+}
+
 /** A shifted scalar of an embedded file (EmbeddedFile.shifts) as columns of its embedded line: `from` to `to`, the
  *  text there (what Falco receives), the host's columns after the cut, and whether it blanks a pair kubectl drops. */
-export interface ShiftedColumns { line: number; from: number; to: number; text: string; hostAt: number; hostLength: number; blank: boolean }
+export interface ShiftedColumns { line: number; from: number; to: number; text: string; hostAt: number; hostLength: number; blank: boolean; whole?: true }
 
 /** The shifted scalars of embedded lines `first`..`last`, in order. */
 export function shiftedColumns(file: EmbeddedFile, first: number, last: number): ShiftedColumns[] {
@@ -905,7 +920,7 @@ export function shiftedColumns(file: EmbeddedFile, first: number, last: number):
   for (let line = first; line <= last; line++) {
     let delta = 0;
     for (const s of file.shifts[line] ?? []) {
-      out.push({ line, from: s.at + delta, to: s.at + delta + s.text.length, text: s.text, hostAt: s.at, hostLength: s.length, blank: s.text.trim() === '' });
+      out.push({ line, from: s.at + delta, to: s.at + delta + s.text.length, text: s.text, hostAt: s.at, hostLength: s.length, blank: !s.whole && s.text.trim() === '', ...(s.whole ? { whole: true as const } : {}) });
       delta += s.text.length - s.length;
     }
   }
@@ -1080,18 +1095,23 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   if (wanted) {
     // kubectl expands merge keys and aliases of anchors outside the block: what Falco receives is not this text.
     const expanded = expansionProblems(root, node, field, (offset) => lines.positionAt(offset).line);
-    // A Rulesfile's merge keys in block mappings are checked as kubectl expands them (mergeExpansion).
-    const merges = kind === 'Rulesfile' && expanded.length > 0 && expanded.every((p) => p.severity === 'information' && text.slice(p.span[0], p.span[1]).endsWith('<<'))
+    // A Rulesfile's merge keys and aliases are checked as kubectl expands them (mergeExpansion), unless it refuses them.
+    const merges = kind === 'Rulesfile' && expanded.length > 0 && expanded.every((p) => p.severity === 'information')
       ? mergeExpansion(root, node, text) : undefined;
-    for (const p of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded, ...(merges ? { message: MERGED_MESSAGE } : {}) });
+    for (const { whenExpanded, ...p } of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded, ...(merges && whenExpanded ? { message: whenExpanded } : {}) });
     if (expanded.length > 0 && !merges) return out;
     const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
     // Falco Lens checks what Falco receives: the scalars the operator writes back otherwise are that text.
     if (file && !merges) out.inline = withChanges(file, lines, text, operatorTextChanges(node, text));
     else if (file && merges) {
-      const inside = (span: readonly [number, number]) => merges.regions.some((r) => span[0] >= r.span[0] && span[1] <= r.span[1]);
-      const changes = [...operatorTextChanges(node, text).filter((c) => !inside(c.span)), ...merges.blanks.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') }))];
-      const inline = withMerges(withChanges(file, lines, text, changes.sort((a, b) => a.span[0] - b.span[0])), lines, text, merges.regions);
+      const written = [...merges.regions, ...merges.replacements].map((r) => r.span);
+      const inside = (span: readonly [number, number]) => written.some((r) => span[0] >= r[0] && span[1] <= r[1]);
+      const changes = [
+        ...operatorTextChanges(node, text).filter((c) => !inside(c.span)), ...merges.replacements.map((r) => ({ ...r, whole: true as const })),
+        ...merges.blanks.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') })),
+      ];
+      const changed = withChanges(file, lines, text, changes.sort((a, b) => a.span[0] - b.span[0]));
+      const inline = merges.regions.length > 0 ? withMerges(changed, lines, text, merges.regions) : changed;
       if (inline) out.inline = inline;
     }
     return out;
