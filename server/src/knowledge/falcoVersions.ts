@@ -117,6 +117,19 @@ export const BOOLEAN_SCHEMA_SINCE: ReadonlyMap<string, string> = new Map([
  * decode of `capture` and `capture_duration`, and their place among the keys `override` may replace, first at
  * 0.42.0). An older release ignores them in a rule and fails on `override: {capture: replace}` ("cannot be replaced").
  */
+/**
+ * The first release whose reader reads a rule item's `source` before its override, for every rule item
+ * (rule_loader_reader.cpp 0.40.0:618-619, decode_optional_empty_val: a list or mapping fails the item; before, only a
+ * new rule reads it, 0.39.0:834).
+ */
+export const RULE_SOURCE_READ_FIRST_SINCE = '0.40';
+
+/**
+ * The first release whose reader reads the exceptions an `override: exceptions: replace` brings as new ones, `fields`
+ * required (rule_loader_reader.cpp 0.38.0:653 passes append=false; 0.37.0:603 passed true: fields optional).
+ */
+export const REPLACED_EXCEPTIONS_NEED_FIELDS_SINCE = '0.38';
+
 export const RULE_KEYS_SINCE: ReadonlyMap<string, string> = new Map([['capture', '0.42'], ['capture_duration', '0.42']]);
 
 /**

@@ -6,13 +6,13 @@ import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix,
 import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, LONGEST_FIELD_NAME, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
-import { chunkKey, entryOf, entryValue, hasEntry, scalarBoolean, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
+import { chunkKey, entryOf, entryValue, scalarBoolean, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { closestNames, NameIndex } from './closest';
 import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, overrideRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, itemRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1289,13 +1289,13 @@ function laterDefinition(load: LoadResult, file: LoadedFile, def: MacroDef | Lis
 
 /**
  * Whether a macro item of this name, in this file or one loaded before it, has an override Falco's reader refuses
- * (overrideRefusal): it defines nothing (applyDefinitions), and Falco stops at its error before any use is compiled.
+ * (itemRefusal): it defines nothing (applyDefinitions), and Falco stops at its error before any use is compiled.
  */
 function refusedMacro(load: LoadResult, file: LoadedFile, name: string): boolean {
   const files = load.files[file.order] === file ? load.files.slice(0, file.order + 1) : [file];
   for (const f of files) {
     for (const item of f.model.items) {
-      if (item.kind === 'macro' && item.name === name && hasEntry(item, 'override') && overrideRefusal(item) !== undefined) return true;
+      if (item.kind === 'macro' && item.name === name && itemRefusal(item) !== undefined) return true;
     }
   }
   return false;
@@ -1531,7 +1531,8 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
     // The condition's text is read from the item's values; its node (which a moved item makes when first read) only
     // where a finding needs a document range.
     const condText = conditionText(item);
-    if (condText !== undefined && condText.trim() !== '') {
+    // An empty text is refused by Falco's reader (validate.ts); one of blanks is read, and fails to compile.
+    if (condText !== undefined && condText !== '') {
       let placed: { entry: MapEntry; node: ScalarNode } | undefined;
       const cond = () => (placed ??= conditionNode(item)!);
       // An appended condition is a continuation (`and not ...`): Falco joins it to the previous condition with a
@@ -1607,7 +1608,8 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionFields(item, fieldCtx(sink, 'exception'));
       });
       const sourceText = scalarText(entryValue(item, 'source'));
-      if (sourceText !== undefined) checkSource(sourceText, () => entryOf(item, 'source')!.value!.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
+      // An empty source is no source a rule is loaded with (a new rule's is refused, validate.ts; an override's is read as none).
+      if (sourceText !== undefined && sourceText !== '') checkSource(sourceText, () => entryOf(item, 'source')!.value!.span, pluginNames ??= requiredPluginsUpTo(load, file.order), reporter);
       if (source === 'syscall') {
         checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
         if (!isDefinitionItem(item)) checkOverrideEventTypes(item, file, load, defs, reporter);

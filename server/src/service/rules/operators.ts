@@ -6,6 +6,7 @@
 // every extracted value in the set while `intersects` needs one (sinsp_filtercheck.cpp:805-857).
 import type { FieldType } from '../../knowledge/types';
 import { RAWARG_TYPES } from '../../knowledge/fields/rawargs';
+import { COMP_MODIFIERS, EXCEPTION_COMPS, SINGLE_FIELD_COMPS } from './schema';
 
 export type OperatorArity = 'unary' | 'binary' | 'list';
 
@@ -72,6 +73,17 @@ export function splitComp(text: string): { op: string; modifier?: string } {
   const t = text.trim();
   const space = t.indexOf(' ');
   return space < 0 ? { op: t } : { op: t.slice(0, space), modifier: t.slice(space + 1) };
+}
+
+/**
+ * Whether Falco's collector takes an exception comp (rule_loader_collector.cpp validate_exception_info 0.44.0:81-124:
+ * an operator libsinsp's parser knows, a modifier only after an operator that takes one, rule_loader_cmpop.h
+ * is_str_operator_with_modifier; with a single field only in, pmatch, intersects or such an operator with a modifier).
+ */
+export function compAccepted(text: string, singleField: boolean): boolean {
+  const { op, modifier } = splitComp(text);
+  if (modifier !== undefined) return COMP_MODIFIERS.includes(modifier) && EXCEPTION_COMPS.includes(op) && operatorInfo(op)?.acceptsModifier === true;
+  return (singleField ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS).includes(op);
 }
 
 export interface ModifierInfo { name: string; since: string; summary: string }

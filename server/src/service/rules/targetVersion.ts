@@ -11,6 +11,7 @@ import {
   compareVersions, EVENT_NAMES_SINCE, isEventTableName, isEventTableNameAt, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
   olderDotForm, RULE_KEYS_SINCE,
 } from '../../knowledge';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr, OutputField, SyntaxError } from './conditionAst';
@@ -26,6 +27,9 @@ import { entryOf, scalarBoolean, scalarMap, scalarText, type MapNode, type Model
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, splitComp, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import { appendsCondition, type LoadResult, type LoadedFile } from './workspace';
+
+/** The first release with a rules schema (rule_json_schema.h, checked by the loader: load_rules_files.cpp). */
+const RULES_SCHEMA_SINCE = '0.39';
 
 /** `0.41.0` → `0.41`: how releases are named to users. */
 const release = (since: string) => since.split('.').slice(0, 2).join('.');
@@ -83,6 +87,13 @@ class OlderTargetReporter extends Reporter {
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (!this.saidByTarget(code, span, options)) return;
+    // A value this target's reader does not read (a rule override's `source` before 0.40: RULE_SOURCE_READ_FIRST_SINCE):
+    // no error; from 0.39 its rules schema (rule_json_schema.h, source: a string) fails on it, a warning.
+    if (typeof data?.readSince === 'string' && newerThanTarget(data.readSince, this.target)) {
+      if (newerThanTarget(RULES_SCHEMA_SINCE, this.target)) return;
+      super.report(code, span, `Falco ${this.target} does not read 'source' in a rule item that changes an earlier rule (it does from ${data.readSince}, and refuses this value), but its rules schema validation wants a string here and logs "schema validation: failed" for this file.`, undefined, { severity: DiagnosticSeverity.Warning, load: null, ...(options?.via ? { via: options.via } : {}) });
+      return;
+    }
     // A yaml-cpp boolean other than true/false fails only the schemas that type the key (BOOLEAN_SCHEMA_SINCE).
     if (typeof data?.schemaSince === 'string' && newerThanTarget(data.schemaSince, this.target)) return;
     // A rule key this target's reader does not know (checkRuleKeys says what it does with it): its override entry is

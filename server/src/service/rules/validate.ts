@@ -9,10 +9,10 @@ import {
   APPENDABLE, BOOLEAN_RULE_KEYS, COMP_MODIFIERS, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, LIST_NAME, MACRO_NAME,
   PLUGIN_REQUIREMENT_KEYS, PRIORITIES, PRIORITY_ALIASES, REPLACEABLE, REQUIRED_KEYS, SINGLE_FIELD_COMPS, isValidPriority,
 } from './schema';
-import { isLegacyAppend, lineText, ruleExceptions, overrideHasEntries, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { appendReadable, isDefinitionItem, isLegacyAppend, lineText, ruleExceptions, overrideHasEntries, sourceReadable, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
 import { operatorInfo, splitComp } from './operators';
-import { BOOLEAN_SCHEMA_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
+import { BOOLEAN_SCHEMA_SINCE, RULE_SOURCE_READ_FIRST_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
 /**
  * Why a name of Falco's official rules is not found: its file is not among the loaded ones (on a workstation
@@ -545,6 +545,10 @@ function validateItem(item: ModelItem, r: ReportSink): void {
     validateValueType(kind, e, r, item);
   }
 
+  // Falco's reader reads `append` (every item) and, from 0.40, a rule's `source` before anything else of the item, and
+  // stops at them (workspace.ts readBeforeOverride): their type error is the item's one error.
+  if (!appendReadable(item) || (kind === 'rule' && !sourceReadable(item))) return;
+
   // override / append
   const writtenOverride = entryOf(item, 'override');
   // Falco reads an `override:` with nothing to override as no override at all (workspace.ts overrideHasEntries).
@@ -585,13 +589,18 @@ function validateItem(item: ModelItem, r: ReportSink): void {
   if (missing) {
     r.report(Code.MissingRequiredKey, kindEntry.keySpan, `${label} '${item.name ?? ''}' has no ${missing.map((k) => `'${k}'`).join(', ')}: a new ${kind} needs ${REQUIRED_KEYS[kind].map((k) => `'${k}'`).join(', ')}.`, { keys: missing });
   }
-  for (let i = 0; i < required.length; i++) {
-    const key = required[i];
+  // decode_val (rule_loader_reader.cpp 0.37.0:31-48, 0.44.0:52-81): a null value is "Mapping for key '<key>' is
+  // empty" (said of the item), an empty text "Value must be non-empty" (of the value); a text of blanks is read (a
+  // condition of blanks then fails to compile). A new rule's `source` is decoded the same way when given
+  // (decode_optional_val, 0.37.0:719, 0.44.0:931), after the required keys. A list's `items` is a sequence (decode_items,
+  // validateValueType).
+  for (const key of kind === 'rule' ? [...required, 'source'] : required) {
+    if (key === 'items') continue;
     const e = entryOf(item, key);
     if (!e) continue;
     const v = e.value;
-    const empty = !v || (v.kind === 'scalar' && (v.value === null || (typeof v.value === 'string' && v.value.trim() === '')));
-    if (empty && key !== 'items') r.report(Code.EmptyValue, e.keySpan, `Mapping for key '${key}' is empty.`, { keys: [key] });
+    if (!v || (v.kind === 'scalar' && v.value === null)) r.report(Code.EmptyValue, e.keySpan, `Mapping for key '${key}' is empty: Falco refuses the ${kind}.`, { keys: [key] });
+    else if (v.kind === 'scalar' && v.text === '') r.report(Code.EmptyValue, v.span, `The value of '${key}' must be non-empty: Falco refuses the ${kind} ("Value must be non-empty").`, { keys: [key] });
   }
 }
 
@@ -614,12 +623,17 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (STRING_KEYS.includes(key)) {
-    if (v && !isString && !(v.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'${key}' must be a string, not ${describe(v)}.`);
+    // A rule item that changes an earlier rule has its `source` read (before its override) from Falco 0.40 only
+    // (rule_loader_reader.cpp 0.40.0:618-619; 0.39.0 reads it in a new rule only, 834): targetVersion.ts says what an
+    // older target does with it.
+    const changes = key === 'source' && !isDefinitionItem(item);
+    if (v && !isString && !(v.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'${key}' must be a string, not ${describe(v)}.`, changes ? { readSince: RULE_SOURCE_READ_FIRST_SINCE } : undefined);
     return;
   }
   if (key === 'priority') {
     if (!v || v.kind !== 'scalar' || v.value === null) { if (v && v.kind !== 'scalar') r.report(Code.InvalidValueType, at, `'priority' must be one of ${PRIORITIES.join(', ')}.`); return; }
-    if (!isValidPriority(v.text)) {
+    // An empty text fails decode_val before parse_priority sees it (reported as an empty value).
+    if (v.text !== '' && !isValidPriority(v.text)) {
       const candidates = [...PRIORITIES, ...PRIORITY_ALIASES];
       let suggestions = closestNames(v.text.toUpperCase(), candidates, 3, 3).filter((s) => s !== 'INFO');
       // No close name: the priorities of the same first letter are offered, but as a guess (no preferred fix, which
@@ -655,7 +669,9 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (key === 'items') {
-    if (v?.kind !== 'seq') { if (!(v?.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'items' must be a list of strings or numbers, not ${describe(v)}.`); return; }
+    // Falco reads `items` of every list item first (decode_items, rule_loader_reader.cpp 0.37.0:440, 0.44.0:566): a
+    // null value is no sequence either ("Value is not a sequence"); `items: []` is read as no items.
+    if (v?.kind !== 'seq') { r.report(Code.InvalidValueType, at, v?.kind === 'scalar' && v.value === null ? `'items' has no value: Falco refuses the list ("Value is not a sequence"); write [] for a list of no items.` : `'items' must be a list of strings or numbers, not ${describe(v)}.`); return; }
     for (let i = 0; i < v.items.length; i++) { const t = v.items[i]; if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each list item must be a string or a number, not ${describe(t)}.`); }
     return;
   }
@@ -815,6 +831,10 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
       } else if (values && !(values.kind === 'scalar' && values.value === null)) {
         r.report(Code.ExceptionInvalid, values.span, valuesNotAList(values));
       }
+    } else if (!fields || (fields.kind === 'scalar' && fields.value === null)) {
+      // The reader reads `values` whatever `fields` holds (read_rule_exceptions: "Rule exception values must be a
+      // sequence", 0.44.0:379); an appended exception may come without fields.
+      if (values && values.kind !== 'seq' && !(values.kind === 'scalar' && values.value === null)) r.report(Code.ExceptionInvalid, values.span, valuesNotAList(values));
     } else if (fields?.kind === 'scalar') {
       if (comps) {
         if (comps.kind === 'scalar') validateComp(comps, true, rc);
@@ -891,8 +911,10 @@ function validateExceptionMerge(item: ModelItem, defs: Definitions, reporter: Re
   const own = entryOf(item, 'exceptions')?.value;
   const rule = defs.rules.get(item.name);
   if (own?.kind !== 'seq' || own.items.length === 0 || !rule) return;
-  // The rule's exceptions before this item's own (if a later item replaced them, the earlier ones are unknown here).
-  const first = ruleExceptions(rule).indexOf(own.items[0]);
+  // The rule's exceptions before this item's own (if a later item replaced them, the earlier ones are unknown here);
+  // an item the collector refused (workspace.ts appendedExceptionsRefused) added none: the rule's are all before it.
+  const contributed = rule.contributions.some((c) => c.item === item);
+  const first = contributed ? ruleExceptions(rule).indexOf(own.items[0]) : ruleExceptions(rule).length;
   if (first < 0) return;
   const names = new Set<string>();
   for (let i = 0; i < first; i++) { const n = exceptionName(ruleExceptions(rule)[i]); if (n) names.add(n.name); }

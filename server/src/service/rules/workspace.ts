@@ -22,8 +22,9 @@ import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
 import { displayPath, revealAll } from '../displayPath';
 import { configLoadedPlugins, configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
-import { LATEST_FALCO, newerThanTarget, RULE_KEYS_SINCE } from '../../knowledge/falcoVersions';
+import { LATEST_FALCO, newerThanTarget, REPLACED_EXCEPTIONS_NEED_FIELDS_SINCE, RULE_KEYS_SINCE, RULE_SOURCE_READ_FIRST_SINCE } from '../../knowledge/falcoVersions';
 import { APPENDABLE, REPLACEABLE, isValidPriority } from './schema';
+import { compAccepted } from './operators';
 import { chunkKey, entryOf, entryValue, hasEntry, parseRulesFile, scalarBoolean, scalarText, type ChangedRegion, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel } from './model';
 
 /** One file of the load order. */
@@ -721,8 +722,8 @@ export function overrideDefines(item: ModelItem): boolean {
   if (item.kind !== 'macro' && item.kind !== 'list') return false;
   if (isLegacyAppend(item)) return false;
   for (const op of overrideOps(override).values()) if (op === 'append') return false;
-  // One Falco's reader refuses defines nothing: it throws before collector.define (overrideRefusal).
-  return overrideRefusal(item) === undefined;
+  // One Falco's reader refuses defines nothing: it throws before collector.define (itemRefusal).
+  return itemRefusal(item) === undefined;
 }
 
 /**
@@ -746,6 +747,8 @@ export function isDefinitionItem(item: ModelItem): boolean {
   // Asked of every item on every validation (validateConditions): it reads the item's values only (entryValue).
   if (hasEntry(item, 'override')) return overrideDefines(item);
   if (isLegacyAppend(item)) return false;
+  // A macro or list whose condition or items Falco's reader cannot read (readBeforeOverride) defines nothing.
+  if (item.kind === 'macro' || item.kind === 'list') return readBeforeOverride(item, LATEST_FALCO);
   return item.kind !== 'rule' || hasDefiningRuleKey(item);
 }
 
@@ -776,10 +779,11 @@ export function appendsCondition(item: ModelItem): boolean {
     const op = override!.kind === 'map' ? scalarText(override!.entries.find((e) => e.key === 'condition')?.value) : undefined;
     // A replaced condition is compiled whole, unless Falco refuses the item (then it is never compiled: the text
     // starting with and/or is the fragment its author meant, and Falco's one error is the override's).
-    return op === 'append' || (startsAsContinuation(item) && (op !== 'replace' || overrideRefusal(item) !== undefined));
+    return op === 'append' || (startsAsContinuation(item) && (op !== 'replace' || itemRefusal(item) !== undefined));
   }
   if (isLegacyAppend(item)) return true;
-  return item.kind === 'rule' && startsAsContinuation(item) && lacksRuleKey(item);
+  // An item Falco's reader refuses before anything is compiled (an `append` it cannot read, a new rule missing keys).
+  return startsAsContinuation(item) && ((item.kind === 'rule' && lacksRuleKey(item)) || itemRefusal(item) !== undefined);
 }
 
 /** A new rule without one of these (or with it empty) is refused by Falco's reader. */
@@ -866,11 +870,10 @@ interface ItemRecipe {
    */
   refused?: Refusal;
   /**
-   * Where the item names a rule key a release added (RULE_KEYS_SINCE: capture, capture_duration), the refusal at the
-   * releases before `before`, whose reader knows none of those keys: an override entry for one is refused there
-   * (decode_overrides), and the key of the item is no "Unexpected key" (expected_keys holds only overridable keys).
+   * Where the target's reader refuses the item otherwise than the latest's: the refusal at each of REFUSAL_ERAS (the
+   * last is `refused`), set only where they differ (refusalAt).
    */
-  older?: { before: string; refused?: Refusal };
+  eras?: readonly (Refusal | undefined)[];
 }
 
 const NO_OPS: ReadonlyMap<string, string> = new Map();
@@ -963,27 +966,33 @@ function readRecipe(item: ModelItem): ItemRecipe | undefined {
   const isOverride = override !== undefined && overrideHasEntries(override.value) && !(item.kind !== 'rule' && overrideDefines(item));
   const standaloneEnabled = item.kind === 'rule' && !isOverride && !legacyAppend
     && (present & KEY_ENABLED) !== 0 && (present & (KEY_CONDITION | KEY_OUTPUT | KEY_DESC | KEY_PRIORITY)) === 0;
-  const refused = override && overrideHasEntries(override.value) ? overrideRefusal(item) : undefined;
-  const before = override && overrideHasEntries(override.value) ? addedKeySince(item, override.value!) : undefined;
-  const olderRefused = before !== undefined ? overrideRefusal(item, (key) => !RULE_KEYS_SINCE.has(key)) : undefined;
+  const refused = itemRefusal(item);
+  // Only a rule's reading differs between releases (REFUSAL_ERAS); most rules read the same at every one.
+  const eras = item.kind === 'rule' && (override !== undefined || legacyAppend || !sourceReadable(item) || hasEntry(item, 'capture') || hasEntry(item, 'capture_duration'))
+    ? REFUSAL_ERAS.map((t, i) => (i === REFUSAL_ERAS.length - 1 ? refused : itemRefusal(item, t))) : undefined;
   return {
     kind: item.kind, name: item.name,
     change: isOverride ? 'override' : legacyAppend ? 'append-legacy' : standaloneEnabled ? 'enable-legacy' : undefined,
     ops, present, strings, tags: stringsOf(tags), items: stringsOf(items), enabled, warnEvttypes, skipIfUnknownFilter,
     ...(refused ? { refused } : {}),
-    ...(before !== undefined && olderRefused !== refused ? { older: { before, ...(olderRefused ? { refused: olderRefused } : {}) } } : {}),
+    ...(eras && eras.some((r) => r !== refused) ? { eras } : {}),
   };
 }
 
-/** The first release of the rule keys a release added (RULE_KEYS_SINCE) that the item or its override names, the earliest. */
-function addedKeySince(item: ModelItem, override: ModelNode): string | undefined {
-  let since: string | undefined;
-  const keys = [...item.entries.map((e) => e.key), ...(override.kind === 'map' ? override.entries.map((e) => e.key) : [])];
-  for (const key of keys) {
-    const s = RULE_KEYS_SINCE.get(key);
-    if (s !== undefined && (since === undefined || newerThanTarget(since, s))) since = s;
-  }
-  return since;
+/**
+ * The releases from which Falco's reader refuses rule items otherwise (rule_loader_reader.cpp): 0.38.0 reads the
+ * exceptions of an `exceptions: replace` as new ones, with `fields` required (0.37.0:603 read them as appended,
+ * fields optional; 0.38.0:653); 0.40.0 reads a rule's `source` before its override (0.40.0:618-619,
+ * decode_optional_empty_val: a list or mapping fails every rule item there; before, only a new rule reads it);
+ * 0.42.0 knows `capture` and `capture_duration` (RULE_KEYS_SINCE).
+ */
+const REFUSAL_ERAS = ['0.37', '0.38', '0.40', '0.42'] as const;
+
+/** The refusal of a recipe's item at the target release. */
+function refusalAt(recipe: ItemRecipe, target: string): Refusal | undefined {
+  if (!recipe.eras) return recipe.refused;
+  for (let i = REFUSAL_ERAS.length - 1; i > 0; i--) if (!newerThanTarget(REFUSAL_ERAS[i], target)) return recipe.eras[i];
+  return recipe.eras[0];
 }
 
 /** Whether a load result was read for this target release. */
@@ -998,20 +1007,87 @@ function sameTarget(result: LoadResult, target: string): boolean {
 export type Refusal = 'reader' | 'collector';
 
 /**
+ * Whether (and where) Falco's reader refuses a rule, macro or list item at the target release: it throws before its
+ * collector keeps anything of the item, and Falco stops loading at that error (rule_loader_reader.cpp read_item;
+ * reader::read, 0.37.0 and 0.44.0:967-1026). In read_item's order: what every item of its kind reads before its
+ * override (readBeforeOverride), then the override (overrideRefusal), then what an `append: true` item or a new
+ * definition reads (appendedRefusal, definitionRefusal).
+ */
+export function itemRefusal(item: ModelItem, target: string = LATEST_FALCO): Refusal | undefined {
+  if (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list') return undefined;
+  if (!readBeforeOverride(item, target)) return 'reader';
+  if (overrideHasEntries(entryValue(item, 'override'))) return overrideRefusal(item, target);
+  if (item.kind !== 'rule') return undefined;
+  if (isLegacyAppend(item)) return readsExceptions(entryValue(item, 'exceptions'), true) ? undefined : 'reader';
+  return hasDefiningRuleKey(item) ? definitionRefusal(item, target) : undefined;
+}
+
+/**
+ * What read_item reads of an item before its override, whatever the item does, and throws on (rule_loader_reader.cpp):
+ * `append` (decode_optional_val as a boolean, every kind, 0.37.0:442/485/522, 0.44.0:568/625/667: a null value, a
+ * list or mapping, an empty text or a word yaml-cpp reads as no boolean); a macro's `condition` (decode_val,
+ * 0.37.0:480, 0.44.0:617); a list's `items` (decode_items: a sequence of scalars, 0.37.0:440, 0.44.0:566); from 0.40.0
+ * a rule's `source` (decode_optional_empty_val, 0.40.0:618-619, 0.44.0:663-664: a null or empty value passes, a list or
+ * mapping does not).
+ */
+function readBeforeOverride(item: ModelItem, target: string): boolean {
+  if (!appendReadable(item)) return false;
+  if (item.kind === 'macro') return decodes(entryValue(item, 'condition'), 'condition');
+  if (item.kind === 'list') return decodes(entryValue(item, 'items'), 'items');
+  return item.kind !== 'rule' || newerThanTarget(RULE_SOURCE_READ_FIRST_SINCE, target) || sourceReadable(item);
+}
+
+/** Whether Falco's reader reads the item's `append` (absent, or a boolean yaml-cpp reads: readBeforeOverride). */
+export function appendReadable(item: ModelItem): boolean {
+  return !hasEntry(item, 'append') || decodes(entryValue(item, 'append'), 'append');
+}
+
+/** Whether Falco 0.40+ reads a rule item's `source` before its override (absent, null, or a scalar: readBeforeOverride). */
+export function sourceReadable(item: ModelItem): boolean {
+  const v = hasEntry(item, 'source') ? entryValue(item, 'source') : undefined;
+  return v?.kind !== 'seq' && v?.kind !== 'map';
+}
+
+/**
+ * A new rule (no override, no `append: true`, one of condition/output/desc/priority) that Falco's reader or collector
+ * refuses (rule_loader_reader.cpp 0.37.0:700-726, 0.44.0:903-939): condition, output, desc and priority are required
+ * (decode_val, then parse_priority), source, enabled, warn_evttypes, skip-if-unknown-filter and (from 0.42.0) capture
+ * and capture_duration are decoded when present (decode_optional_val: a null or empty value fails too), tags
+ * (decode_tags), exceptions (read_rule_exceptions with fields required); then collector.define checks each exception
+ * (fields given, validate_exception_info: newExceptionRefused). No collector step looks for an earlier rule first.
+ */
+function definitionRefusal(item: ModelItem, target: string): Refusal | undefined {
+  for (const key of RULE_REQUIRED) if (!decodes(entryValue(item, key), key)) return 'reader';
+  for (const key of RULE_OPTIONAL) {
+    if (hasEntry(item, key) && !newerThanTarget(RULE_KEYS_SINCE.get(key), target) && !decodes(entryValue(item, key), key)) return 'reader';
+  }
+  const exceptions = entryValue(item, 'exceptions');
+  if (!readsExceptions(exceptions, false)) return 'reader';
+  if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map' && newExceptionRefused(ex, false)) return 'reader';
+  return undefined;
+}
+
+const RULE_REQUIRED = ['condition', 'output', 'desc', 'priority'];
+const RULE_OPTIONAL = ['source', 'enabled', 'capture', 'capture_duration', 'warn_evttypes', 'skip-if-unknown-filter', 'tags'];
+
+/**
  * Whether (and where) Falco's reader refuses the override of a rule, macro or list item with an `override:` that has
  * entries (rule_loader_reader.cpp read_item, the same order at 0.37.0:450-652 and 0.44.0:577-857). Every kind:
  * decode_overrides throws for an override written as a list or an alias, an operation that is no string or neither
- * `append` nor `replace`, a key the operation cannot change; `append: true` beside it throws ERROR_OVERRIDE_APPEND.
- * A rule's check_update_expected throws for an appended key the item lacks before collector.append; for a replaced
- * key it lacks, and for an unparsable replaced priority ("Invalid priority"), before collector.selective_replace,
- * which is after collector.append where something is appended; last, a key of the item that an override could change
- * but that has no entry under `override` ("Unexpected key"). validate.ts reports each of these.
+ * `append` nor `replace`, a key the operation cannot change (or one the target's reader does not know,
+ * RULE_KEYS_SINCE); `append: true` beside it throws ERROR_OVERRIDE_APPEND. A rule's check_update_expected throws for
+ * an appended key the item lacks before collector.append; for a replaced key it lacks, and for an unparsable replaced
+ * priority ("Invalid priority"), before collector.selective_replace, which is after collector.append where something
+ * is appended; last, a key of the item that an override could change but that has no entry under `override`
+ * ("Unexpected key"). An overridden key's value must decode (decodes; exceptions: readsExceptions, an appended one's
+ * fields optional, a replaced one's required from 0.38.0). validate.ts reports each of these.
  */
-export function overrideRefusal(item: ModelItem, known: (key: string) => boolean = KNOWN_AT_LATEST): Refusal | undefined {
+export function overrideRefusal(item: ModelItem, target: string = LATEST_FALCO): Refusal | undefined {
   const override = entryValue(item, 'override');
   if (!overrideHasEntries(override) || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return undefined;
   if (override!.kind !== 'map' || isLegacyAppend(item)) return 'reader';
   const kind = item.kind;
+  const known = (key: string) => !newerThanTarget(RULE_KEYS_SINCE.get(key), target);
   let appends = false;
   for (const e of override!.entries) {
     const op = e.value?.kind === 'scalar' ? scalarText(e.value) : undefined;
@@ -1021,15 +1097,107 @@ export function overrideRefusal(item: ModelItem, known: (key: string) => boolean
   if (kind !== 'rule') return undefined;
   let replaceFails = false;
   for (const e of override!.entries) {
-    const fails = !hasEntry(item, e.key) || !decodesOverridden(entryValue(item, e.key), e.key);
-    if (scalarText(e.value) === 'append') { if (fails) return 'reader'; continue; }
+    const append = scalarText(e.value) === 'append';
+    const v = entryValue(item, e.key);
+    const fails = !hasEntry(item, e.key) || (e.key === 'exceptions'
+      ? !readsExceptions(v, append || newerThanTarget(REPLACED_EXCEPTIONS_NEED_FIELDS_SINCE, target))
+      : !decodes(v, e.key));
+    if (append) { if (fails) return 'reader'; continue; }
     if (fails) replaceFails = true;
   }
   if (replaceFails) return appends ? 'collector' : 'reader';
   return unexpectedOverrideKey(item, override!, known) ? 'collector' : undefined;
 }
 
-const KNOWN_AT_LATEST = () => true;
+/**
+ * Whether Falco's reader reads a rule item's `exceptions` (read_rule_exceptions, rule_loader_reader.cpp
+ * 0.37.0:271-321, 0.44.0:327-394; decode_exception_info_entry 0.44.0:265-302): no value or a null one is none; else a
+ * sequence ("Rule exceptions must be a sequence") of mappings ("Rule exception must be a mapping") with a non-empty
+ * scalar `name` (decode_val); `fields` required unless `fieldsOptional` (the reader's append flag); `fields` and
+ * `comps` a non-empty scalar or a list whose scalars at any depth are non-empty ("Value must be non-empty"; a null or a
+ * mapping is read as nothing); `values`, where given, a sequence ("Rule exception values must be a sequence", a null
+ * one too) whose items read as fields do.
+ */
+export function readsExceptions(v: ModelNode | undefined, fieldsOptional: boolean): boolean {
+  if (!v || v.kind === 'other' || (v.kind === 'scalar' && v.value === null)) return true;
+  if (v.kind !== 'seq') return false;
+  for (const ex of v.items) {
+    if (ex.kind === 'other') continue;
+    if (ex.kind !== 'map') return false;
+    const name = mapValue(ex, 'name');
+    if (name?.kind !== 'other' && !decodes(name, 'name')) return false;
+    const fields = ex.entries.find((e) => e.key === 'fields');
+    if (!fields && !fieldsOptional) return false;
+    if (!entryDecodes(fields?.value) || !entryDecodes(mapValue(ex, 'comps'))) return false;
+    const values = ex.entries.find((e) => e.key === 'values');
+    if (values && values.value?.kind !== 'other' && (values.value?.kind !== 'seq' || !values.value.items.every(entryDecodes))) return false;
+  }
+  return true;
+}
+
+/** decode_exception_info_entry: a scalar must be non-empty, a list's items are read alike; anything else is nothing. */
+function entryDecodes(v: ModelNode | undefined): boolean {
+  if (v?.kind === 'scalar') return v.value === null || v.text !== '';
+  return v?.kind !== 'seq' || v.items.every(entryDecodes);
+}
+
+/** The first value of a key in a mapping node (yaml-cpp's lookup finds a key's first pair). */
+function mapValue(node: ModelNode, key: string): ModelNode | undefined {
+  return node.kind === 'map' ? node.entries.find((e) => e.key === key)?.value : undefined;
+}
+
+/**
+ * Whether Falco's collector refuses an exception new to its rule (rule_loader_collector.cpp, define 0.44.0:217-222 and
+ * append 0.44.0:273-281, the same checks at 0.37.0): fields must be given, non-empty ("Rule exception must have fields
+ * property with a list of fields"); an appended one needs values ("Rule exception must have values property with a
+ * list of values"); then validate_exception_info (0.44.0:81-124): a list of fields takes a list of comps of its length
+ * (default '=' each), each an operator libsinsp knows; a single field takes one comp (default 'in'): in, pmatch,
+ * intersects or a string operator with a modifier. Whether each field exists is not judged here (a plugin's may).
+ */
+function newExceptionRefused(ex: ModelNode, appended: boolean): boolean {
+  const fields = mapValue(ex, 'fields');
+  const comps = mapValue(ex, 'comps');
+  if (fields?.kind === 'other' || comps?.kind === 'other') return false;
+  if (!exceptionEntryValid(fields)) return true;
+  if (appended) {
+    const values = mapValue(ex, 'values');
+    if (!values || (values.kind === 'seq' && values.items.length === 0)) return true;
+  }
+  if (fields!.kind === 'seq') {
+    if (!exceptionEntryValid(comps)) return false;
+    if (comps!.kind !== 'seq' || comps!.items.length !== fields!.items.length) return true;
+    return comps!.items.some((c) => c.kind !== 'scalar' || !compAccepted(c.text, false));
+  }
+  if (!exceptionEntryValid(comps)) return false;
+  return comps!.kind !== 'scalar' || !compAccepted(comps!.text, true);
+}
+
+/** rule_exception_info::entry::is_valid (rule_loader.h 0.44.0:467-469): a non-empty text, or a list with items. */
+function exceptionEntryValid(v: ModelNode | undefined): boolean {
+  return v?.kind === 'seq' ? v.items.length > 0 : v?.kind === 'scalar' && v.value !== null && v.text !== '';
+}
+
+/**
+ * Whether the collector refuses the exceptions an appending item (`exceptions: append`, or `append: true`) brings to
+ * the earlier rule (rule_loader_collector.cpp append, 0.37.0 and 0.44.0:267-292): one the rule already has (by name,
+ * counting those appended before it in the item) may give values only ("Can not append exception fields/comps to
+ * existing exception, only values"); a new one is checked as newExceptionRefused says.
+ */
+function appendedExceptionsRefused(previous: RuleDef, item: ModelItem): boolean {
+  const own = entryValue(item, 'exceptions');
+  if (own?.kind !== 'seq') return false;
+  const names = new Set<string>();
+  for (const ex of ruleExceptionValues(previous)) { const n = scalarText(mapValue(ex, 'name')); if (n !== undefined) names.add(n); }
+  for (const ex of own.items) {
+    const name = ex.kind === 'map' ? scalarText(mapValue(ex, 'name')) : undefined;
+    if (name === undefined) continue;
+    if (names.has(name)) {
+      if (exceptionEntryValid(mapValue(ex, 'fields')) || exceptionEntryValid(mapValue(ex, 'comps'))) return true;
+    } else if (newExceptionRefused(ex, true)) return true;
+    names.add(name);
+  }
+  return false;
+}
 
 /** The scalars yaml-cpp decodes as a boolean (convert<bool>: the text, whatever its quoting; YAML 1.1's words). */
 const YAML_CPP_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
@@ -1043,18 +1211,19 @@ const YAML_CPP_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True'
  * does not convert to the key's type ("Can't decode YAML scalar value": a boolean for enabled, warn_evttypes,
  * skip-if-unknown-filter and capture, an unsigned 32-bit number for capture_duration); priority then goes through
  * parse_priority ("Invalid priority"). decode_tags (decode_seq, 0.37.0:76-100, 0.44.0:146-170): no sequence ("Value is
- * not a sequence", a null value too), an item that is no scalar. Exceptions are read_rule_exceptions', not judged here.
+ * not a sequence", a null value too), an item that is no scalar; a list's `items` alike (decode_items). Exceptions:
+ * readsExceptions.
  */
-function decodesOverridden(v: ModelNode | undefined, key: string): boolean {
+function decodes(v: ModelNode | undefined, key: string): boolean {
   // An alias Falco Lens did not read is taken as read.
   if (v?.kind === 'other') return true;
-  if (key === 'exceptions') return true;
-  if (key === 'tags') return v?.kind === 'seq' && v.items.every((t) => t.kind === 'other' || (t.kind === 'scalar' && t.value !== null));
+  if (key === 'exceptions') return readsExceptions(v, true);
+  if (key === 'tags' || key === 'items') return v?.kind === 'seq' && v.items.every((t) => t.kind === 'other' || (t.kind === 'scalar' && t.value !== null));
   const text = scalarText(v);
   if (text === undefined || text === '') return false;
   switch (key) {
     case 'priority': return isValidPriority(text);
-    case 'enabled': case 'warn_evttypes': case 'skip-if-unknown-filter': case 'capture': return YAML_CPP_BOOLEANS.has(text);
+    case 'enabled': case 'warn_evttypes': case 'skip-if-unknown-filter': case 'capture': case 'append': return YAML_CPP_BOOLEANS.has(text);
     // yaml-cpp reads a number with a stream that takes a leading 0 as octal and 0x as hex, and refuses a minus sign
     // for an unsigned type and a value past its range.
     case 'capture_duration': {
@@ -1066,7 +1235,7 @@ function decodesOverridden(v: ModelNode | undefined, key: string): boolean {
 }
 
 /** The first key of a rule item that an override could change (APPENDABLE, REPLACEABLE) with no entry under its `override` mapping. */
-export function unexpectedOverrideKey(item: ModelItem, override: ModelNode, known: (key: string) => boolean = KNOWN_AT_LATEST): MapEntry | undefined {
+export function unexpectedOverrideKey(item: ModelItem, override: ModelNode, known: (key: string) => boolean = () => true): MapEntry | undefined {
   if (override.kind !== 'map') return undefined;
   for (const e of item.entries) {
     if (REPLACEABLE.rule.includes(e.key) && known(e.key) && !override.entries.some((o) => o.key === e.key)) return e;
@@ -1133,8 +1302,8 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult, tar
       const previous = table.get(name);
       // Falco stops at a refused override's error: nothing of the item is collected, an earlier definition stays as
       // it was. Only a rule's refused after its collector looked for the earlier rule says there is none.
-      // An older target reads an override naming a key it does not know otherwise (ItemRecipe.older).
-      const refused = recipe.older && newerThanTarget(recipe.older.before, target) ? recipe.older.refused : recipe.refused;
+      // An older target's reader may refuse a rule item otherwise (ItemRecipe.eras).
+      const refused = refusalAt(recipe, target);
       if (refused) {
         if (!previous && refused === 'collector') note({ code: 'no-previous-definition', item });
         continue;
@@ -1144,6 +1313,8 @@ export function applyDefinitions(files: LoadedFile[], previous?: LoadResult, tar
           note({ code: 'no-previous-definition', item });
           continue;
         }
+        // The collector checks appended exceptions against the rule's (appendedExceptionsRefused) and throws.
+        if (previous.kind === 'rule' && (recipe.change === 'append-legacy' || recipe.ops.get('exceptions') === 'append') && appendedExceptionsRefused(previous, item)) continue;
         table.set(name, applyChange(previous, recipe, item, file));
         continue;
       }
