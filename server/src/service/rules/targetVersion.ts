@@ -90,7 +90,8 @@ class OlderTargetReporter extends Reporter {
     // A value this target's reader does not read (a rule override's `source` before 0.40: RULE_SOURCE_READ_FIRST_SINCE):
     // no error; from 0.39 its rules schema (rule_json_schema.h, source: a string) fails on it, a warning.
     if (typeof data?.readSince === 'string' && newerThanTarget(data.readSince, this.target)) {
-      if (newerThanTarget(RULES_SCHEMA_SINCE, this.target)) return;
+      // A key the target does not know at all: checkRuleKeys says what the target does with it.
+      if (newerThanTarget(RULES_SCHEMA_SINCE, this.target) || (typeof data.key === 'string' && RULE_KEYS_SINCE.has(data.key))) return;
       super.report(code, span, `Falco ${this.target} does not read 'source' in a rule item that changes an earlier rule (it does from ${data.readSince}, and refuses this value), but its rules schema validation wants a string here and logs "schema validation: failed" for this file.`, undefined, { severity: DiagnosticSeverity.Warning, load: null, ...(options?.via ? { via: options.via } : {}) });
       return;
     }
@@ -278,14 +279,21 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
 }
 
 /**
- * Rule keys the target's reader does not know: ignored in the rule (no warning before Falco 0.44's LOAD_UNKNOWN_KEY,
- * so no LOAD name), and an error under `override` with `replace` (decode_overrides: "Key '...' cannot be replaced").
+ * Rule keys the target's reader does not know: ignored in the rule whatever their value (the reader never decodes
+ * them: rule_loader_reader.cpp 0.41.0 has no `capture` at all; no warning before Falco 0.44's LOAD_UNKNOWN_KEY, so no
+ * LOAD name), which the target's rules schema (0.39-0.41 rule_json_schema.h: additionalProperties false, no such
+ * property) fails on, a warning; before 0.39, with no schema, an information. Under `override` with `replace`, an
+ * error (decode_overrides: "Key '...' cannot be replaced").
  */
 function checkRuleKeys(item: ModelItem, target: string, sink: ReportSink): void {
   for (const e of item.entries) {
     const since = RULE_KEYS_SINCE.get(e.key);
     if (newerThanTarget(since, target)) {
-      sink.report(Code.UnknownKey, e.keySpan, `Key '${e.key}' was added in Falco ${since}: Falco ${target} ignores it.`, { key: e.key, suggestions: [] }, { load: null });
+      const schema = !newerThanTarget(RULES_SCHEMA_SINCE, target);
+      sink.report(Code.UnknownKey, e.keySpan, schema
+        ? `Key '${e.key}' was added in Falco ${since}: Falco ${target} ignores it, whatever its value, and its rules schema, which has no such key, fails: it logs "schema validation: failed" for this file.`
+        : `Key '${e.key}' was added in Falco ${since}: Falco ${target} ignores it, whatever its value, without a word.`,
+      { key: e.key, suggestions: [] }, { load: null, severity: schema ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information });
     }
   }
   const override = entryOf(item, 'override')?.value;

@@ -12,7 +12,7 @@ import {
 import { appendReadable, isDefinitionItem, isLegacyAppend, lineText, ruleExceptions, overrideHasEntries, sourceReadable, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
 import { operatorInfo, splitComp } from './operators';
-import { BOOLEAN_SCHEMA_SINCE, RULE_SOURCE_READ_FIRST_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
+import { BOOLEAN_SCHEMA_SINCE, RULE_KEYS_SINCE, RULE_SOURCE_READ_FIRST_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
 /**
  * Why a name of Falco's official rules is not found: its file is not among the loaded ones (on a workstation
@@ -644,9 +644,13 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     }
     return;
   }
+  // A key a later release added (capture, capture_duration: RULE_KEYS_SINCE) is not read before it: its type error
+  // is said from that release only (targetVersion.ts drops it before, where checkRuleKeys says the key is ignored).
+  const since = RULE_KEYS_SINCE.get(key);
+  const readFrom = since !== undefined ? { key, readSince: since } : undefined;
   if (BOOLEAN_RULE_KEYS.includes(key)) {
     const read = scalarBoolean(v);
-    if (read === undefined) r.report(Code.InvalidValueType, at, `'${key}' must be true or false, not ${describe(v)}${v?.kind === 'scalar' && v.value !== null ? ` '${v.text}'` : ''}.`);
+    if (read === undefined) r.report(Code.InvalidValueType, at, `'${key}' must be true or false, not ${describe(v)}${v?.kind === 'scalar' && v.value !== null ? ` '${v.text}'` : ''}.`, readFrom);
     // yaml-cpp reads `yes`, `On`, `Y`... (convert.cpp IsTrue/IsFalse), but Falco's rules schema (rule_json_schema.h,
     // since 0.39.0: "type": "boolean") is checked by valijson with weak types, which grants a boolean only to the text
     // true or false: Falco loads the value and logs "<file> | schema validation: failed" at WARNING
@@ -660,7 +664,7 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (key === 'capture_duration') {
-    if (!(v?.kind === 'scalar' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 0)) r.report(Code.InvalidValueType, at, `'capture_duration' must be a whole number of milliseconds.`);
+    if (!(v?.kind === 'scalar' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 0)) r.report(Code.InvalidValueType, at, `'capture_duration' must be a whole number of milliseconds.`, readFrom);
     return;
   }
   if (key === 'tags') {
