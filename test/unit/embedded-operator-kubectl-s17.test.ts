@@ -38,7 +38,8 @@ test('a merge key in inlineRules or config: kubectl merges it, and the block is 
 
   const config = operatorConfig('c', 60, ['defaults: &d', '  enabled: true', 'stdout_output:', '  !!merge <<: *d', 'syslog_output: {<<: [*d, {enabled: false}]}'].join('\n'));
   assert.deepEqual(expanded(config).map(([severity, text]) => [severity, text]), [['information', '<<'], ['information', '<<']]);
-  assert.deepEqual(inline(config), []);
+  // Session 21: a Config's config is checked as kubectl expands it too (embedded-operator-config-merge-s21).
+  assert.deepEqual(inline(config), ['defaults: &d\n  enabled: true\nstdout_output:\n  "enabled": true\nsyslog_output: {"enabled": true}\n']);
   // A merge of no mapping: kubectl refuses the manifest. A quoted '<<' is a key like any other (Falco receives it).
   const refused = operatorConfig('c', 60, ['stdout_output:', '  <<: [a]', '  "<<": x'].join('\n'));
   assert.deepEqual(expanded(refused), [['error', '<<', 'kubectl refuses this manifest: the value of a \'<<\' merge key must be a mapping, an alias of one, or a list of them (\'map merge requires map or sequence of maps as the value\').']]);

@@ -514,6 +514,12 @@ export function mergeExpansion(root: unknown, node: Node, text: string): Kubectl
     return out;
   };
   const oneLine = (from: number, to: number) => !/[\r\n]/.test(text.slice(from, to));
+  // A `<<` key's start, with its tag (`!!merge <<`) when it has one: the tag goes with the key.
+  const keyStart = (key: Node) => {
+    const at = spanOf(key)[0];
+    const tag = /!\S*[ \t]+$/.exec(text.slice(Math.max(0, at - 200), at));
+    return tag && key.tag ? at - tag[0].length : at;
+  };
   const visit = (n: unknown, depth: number) => {
     if (failed || depth > 32) return;
     if (isSeq(n)) { for (const item of n.items) visit(item, depth + 1); return; }
@@ -551,14 +557,14 @@ export function mergeExpansion(root: unknown, node: Node, text: string): Kubectl
       if (n.flow) {
         // With no pair left, the comma after it goes too.
         const next = n.items[i + 1]?.key as Node | undefined;
-        const span = [spanOf(merge.key as Node)[0], next && pairs.length === 0 ? spanOf(next)[0] : valueEnd] as const;
+        const span = [keyStart(merge.key as Node), next && pairs.length === 0 ? keyStart(next) : valueEnd] as const;
         if (!oneLine(span[0], span[1])) { failed = true; return; }
         replacements.push({ span, text: pairs.join(', ') });
         continue;
       }
       let to = valueEnd;
       while (to > 0 && /\s/.test(text[to - 1])) to--;
-      regions.push({ span: [spanOf(merge.key as Node)[0], to], pairs });
+      regions.push({ span: [keyStart(merge.key as Node), to], pairs });
     }
   };
   visit(node, 0);

@@ -810,8 +810,10 @@ function withMerges(file: EmbeddedFile, lines: LineIndex, hostText: string, regi
     const after = lineText(hostText, lines, last.line).slice(last.character);
     if (before.trim() !== '' || (after.trim() !== '' && !after.trim().startsWith('#')) || lastLine >= file.cuts.length) return undefined;
     const column = first.character - file.cuts[i];
+    // Merged lines map to the '<<' (after a tag, `!!merge <<`).
+    const key = first.character + Math.max(0, hostText.indexOf('<<', region.span[0]) - region.span[0]);
     for (const pair of region.pairs.length > 0 ? region.pairs : ['']) {
-      texts.push(pair === '' ? eol : `${' '.repeat(column)}${pair}${eol}`); lineOf.push(i); merged.push(true); cuts.push(first.character);
+      texts.push(pair === '' ? eol : `${' '.repeat(column)}${pair}${eol}`); lineOf.push(i); merged.push(true); cuts.push(key);
     }
     i = lastLine;
   }
@@ -1095,8 +1097,8 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
   if (wanted) {
     // kubectl expands merge keys and aliases of anchors outside the block: what Falco receives is not this text.
     const expanded = expansionProblems(root, node, field, (offset) => lines.positionAt(offset).line);
-    // A Rulesfile's merge keys and aliases are checked as kubectl expands them (mergeExpansion), unless it refuses them.
-    const merges = kind === 'Rulesfile' && expanded.length > 0 && expanded.every((p) => p.severity === 'information')
+    // Merge keys and aliases are checked as kubectl expands them (mergeExpansion), unless it refuses them.
+    const merges = expanded.length > 0 && expanded.every((p) => p.severity === 'information')
       ? mergeExpansion(root, node, text) : undefined;
     for (const { whenExpanded, ...p } of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded, ...(merges && whenExpanded ? { message: whenExpanded } : {}) });
     if (expanded.length > 0 && !merges) return out;
