@@ -419,6 +419,16 @@ function jsonKeyOf(key: unknown): string | undefined {
  *  writes back (keys and strings JSON-quoted, numbers and booleans as written back). */
 export interface MergeRegion { span: readonly [number, number]; pairs: string[] }
 
+// The order of the merged pairs is the Go map's insertion order here; the operator writes every mapping with its keys
+// sorted (sigs.k8s.io/yaml JSONToYAML: go-yaml v2 Marshal, encode.go mapv at v2.4.0 sorts the map's keys), as kubectl's
+// JSON already has them (encoding/json writes a map's keys sorted). That order reaches nothing Falco loads: the rules reader asks an item for its keys
+// by name and decides its kind in a fixed order (rule_loader_reader.cpp read_item: required_engine_version,
+// required_plugin_versions, list, macro, rule; :455-654 at 0.44.0, :359-511 at 0.37.0), lists keep their order (JSON
+// arrays), a config.d file's keys are merged one by one into falco.yaml's, each key touching only its own
+// (yaml_helper.h include_config_file :166-202 at 0.44.0), and which file loads when is its name's place among the
+// folder's names (configuration.cpp:723 std::sort; the operator's <priority>-<sub-priority>-<name>-<medium>.yaml, a
+// ConfigMap's keys as file names), never a key's place in a mapping. So the merged lines keep kubectl's reading order.
+
 /** What kubectl sends in place of inlineRules' or config's text (mergeExpansion): `regions`, block mappings' `<<`
  *  pairs, whose lines take the merged pairs; `blanks`, pairs a merge replaces; `replacements`, text of one line each
  *  written over by what kubectl sends there (a flow mapping's `<<` pair, an alias whose anchor the text Falco
