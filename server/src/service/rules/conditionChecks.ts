@@ -1537,11 +1537,14 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
       const cond = () => (placed ??= conditionNode(item)!);
       // An appended condition is a continuation (`and not ...`): Falco joins it to the previous condition with a
       // space, so it is parsed behind a stand-in for that condition and positions are shifted back.
-      const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
+      // Whether Falco's reader refuses the item, and so never compiles the text, follows the target (appendsCondition):
+      // the findings of the text read otherwise are kept apart (the runs' context).
+      const prefix = appendsCondition(item, load.target) ? `${APPEND_STAND_IN} ` : '';
+      const reading = prefix && !appendsCondition(item) ? ' fragment' : !prefix && appendsCondition(item) ? ' whole' : '';
       const parse = parseConditionCached(prefix + condText);
       // The offset map is built only when a finding needs a document range.
       const docSpan = (s: Span) => scalarMap(cond().node).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
-      run(item, 'condition-syntax', '', (sink) => {
+      run(item, 'condition-syntax', reading, (sink) => {
         for (const e of parse.errors) {
           // `k8s.ns.label.app-tier`: the label in brackets is read whole, which the quick fix writes.
           const bracket = e.fieldCut && cutLabelBracket(prefix + condText, e.span.start, e.fieldCut.field, 'condition');
@@ -1585,7 +1588,7 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         const suggestions = (listSuggestions ??= suggester(defs.lists, 2))(l.text);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
-      run(item, 'condition-fields', fieldContext, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
+      run(item, 'condition-fields', fieldContext + reading, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);
       if (!isRule || source === 'syscall') checkEventTypeNames(facts, defs, skipUnknown, docSpan, reporter, laterList);

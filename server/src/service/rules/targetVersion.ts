@@ -266,7 +266,7 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
   if (condition?.kind === 'scalar' && typeof condition.value === 'string' && condition.text.trim() !== '') {
     // An appended condition is parsed behind the same stand-in word as the condition checks use, so the parse is
     // shared with them (conditionChecks.ts, APPEND_STAND_IN).
-    const prefix = appendsCondition(item) ? 'falcolensPreviousCondition ' : '';
+    const prefix = appendsCondition(item, target) ? 'falcolensPreviousCondition ' : '';
     const parse = parseConditionCached(prefix + condition.text);
     const docSpan = (s: Span) => scalarMap(condition).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
     checkExpr(parse.ast, target, 'filter', skipUnknown, docSpan, sink);

@@ -771,19 +771,21 @@ function hasDefiningRuleKey(item: ModelItem): boolean {
  * no entry under an override ("Unexpected key 'condition'", or a macro's override of a key it cannot override), and
  * for a new rule without `desc`, `output` or `priority` ("Item has no mapping for key", "Mapping for key ... is
  * empty"); reader::read then stops reading the file and load_rules compiles nothing of it (falco_engine.cpp), so
- * Falco reports that one error.
+ * Falco reports that one error. What the reader refuses follows the target release (itemRefusal): an override that
+ * replaces `capture` before 0.42, a rule override's `source` that is a list or mapping from 0.40, a new rule's
+ * `capture: maybe` from 0.42 (0.41.0:239 and 633-676, 0.40.0:618-619, 0.42.0 decode_optional_val of capture).
  */
-export function appendsCondition(item: ModelItem): boolean {
+export function appendsCondition(item: ModelItem, target: string = LATEST_FALCO): boolean {
   const override = entryValue(item, 'override');
   if (overrideHasEntries(override)) {
     const op = override!.kind === 'map' ? scalarText(override!.entries.find((e) => e.key === 'condition')?.value) : undefined;
     // A replaced condition is compiled whole, unless Falco refuses the item (then it is never compiled: the text
     // starting with and/or is the fragment its author meant, and Falco's one error is the override's).
-    return op === 'append' || (startsAsContinuation(item) && (op !== 'replace' || itemRefusal(item) !== undefined));
+    return op === 'append' || (startsAsContinuation(item) && (op !== 'replace' || itemRefusal(item, target) !== undefined));
   }
   if (isLegacyAppend(item)) return true;
   // An item Falco's reader refuses before anything is compiled (an `append` it cannot read, a new rule missing keys).
-  return startsAsContinuation(item) && ((item.kind === 'rule' && lacksRuleKey(item)) || itemRefusal(item) !== undefined);
+  return startsAsContinuation(item) && ((item.kind === 'rule' && lacksRuleKey(item)) || itemRefusal(item, target) !== undefined);
 }
 
 /** A new rule without one of these (or with it empty) is refused by Falco's reader. */
