@@ -5,19 +5,14 @@
 // would read as another text than typed (a plain `yes`, `0777`) is refused: Falco would not get the name typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHost, operatorRulesfile, positionOf } from './embedded-helpers';
+import { openHost, positionOf } from './embedded-helpers';
 import { applyEdits } from './rules-host';
-import { service } from './operator-tuning-helpers';
+import { openedRulesfile, service } from './operator-tuning-helpers';
 
 const RULES_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
 const VALUES_URI = 'file:///ws/deploy/values.yaml';
 
-function rulesHost(inlineRules: string[]) {
-  const manifest = operatorRulesfile('x', ['inlineRules:', ...inlineRules.map((l) => `  ${l}`), 'priority: 60', ''].join('\n'));
-  const { service: s } = service({});
-  const doc = openHost(s, manifest, RULES_URI);
-  return { manifest, s, doc };
-}
+const rulesHost = (inlineRules: string[]) => openedRulesfile(inlineRules, RULES_URI);
 
 const INLINE = [
   '- list: 1_000',

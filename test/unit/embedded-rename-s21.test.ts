@@ -5,18 +5,13 @@
 // The refusal stays where the rename makes a whole plain scalar the new name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHost, operatorRulesfile, positionOf } from './embedded-helpers';
+import { positionOf } from './embedded-helpers';
 import { applyEdits } from './rules-host';
-import { service } from './operator-tuning-helpers';
+import { openedRulesfile } from './operator-tuning-helpers';
 
 const RULES_URI = 'file:///ws/deploy/falco/rulesfiles.yaml';
 
-function rulesHost(inlineRules: string[]) {
-  const manifest = operatorRulesfile('x', ['inlineRules:', ...inlineRules.map((l) => `  ${l}`), 'priority: 60', ''].join('\n'));
-  const { service: s } = service({});
-  const doc = openHost(s, manifest, RULES_URI);
-  return { manifest, s, doc };
-}
+const rulesHost = (inlineRules: string[]) => openedRulesfile(inlineRules, RULES_URI);
 
 const QUOTED = [
   '- list: "big_files"',

@@ -7,7 +7,7 @@ import type { CodeAction, TextDocumentEdit, TextEdit } from 'vscode-languageserv
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { pathToUri } from '../../server/src/service/uri';
 import { MemoryHost, applyEdits } from './rules-host';
-import { operatorRulesfile } from './embedded-helpers';
+import { openHost, operatorRulesfile } from './embedded-helpers';
 
 export const OFFICIAL = '/etc/falco/falco_rules.yaml';
 /** "Terminal shell in container", as Falco's official falco_rules.yaml names it (Falco Lens's table knows it). */
@@ -112,3 +112,10 @@ export const WEB_RULES = operatorRulesfile('web-rules', 'inlineRules:\n  - list:
 export const SELECTOR_BLOCK = (where: string) => `Add exception or disable rule: not in ${where}, whose spec.selector is not that of this rule's definition`;
 export const SELECTORS_BLOCK = (where: string) => `Add exception or disable rule: not in ${where}: the Rulesfiles defining this rule apply on different nodes`;
 
+/** A Rulesfile manifest holding `inlineRules` (lines of the list, at the list's column), open in a new service. */
+export function openedRulesfile(inlineRules: string[], uri = `file://${MANIFEST}`) {
+  const manifest = operatorRulesfile('x', ['inlineRules:', ...inlineRules.map((l) => `  ${l}`), 'priority: 60', ''].join('\n'));
+  const { service: s } = service({});
+  const doc = openHost(s, manifest, uri);
+  return { manifest, s, doc };
+}

@@ -435,7 +435,8 @@ export interface MergeRegion { span: readonly [number, number]; pairs: string[] 
  *  receives does not hold), as flow YAML. */
 export interface KubectlExpansion { regions: MergeRegion[]; blanks: (readonly [number, number])[]; replacements: { span: readonly [number, number]; text: string }[] }
 
-/** The most text an expansion writes (aliases of aliases can make it grow as a power of their number). */
+/** The most text an expansion builds, each nesting level's text counted (aliases of aliases can make a copy grow as a
+ *  power of their number): past it the block is not checked. */
 const EXPANSION_BUDGET = 100_000;
 
 /**
