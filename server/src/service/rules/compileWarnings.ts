@@ -319,7 +319,8 @@ function candidatesOf(parse: ConditionParse): Candidate[] {
         const items = rhs.kind === 'list' ? rhs.items : [rhs];
         const type = comparedType(e);
         for (const literal of items) {
-          const mayNameList = !literal.quoted && (rhs.kind === 'list' || LIST_OPERATORS.has(e.op) || e.modifier !== undefined) && startsLikeName(literal.text);
+          // A number may name a list too (condition.ts listRefsOf).
+          const mayNameList = !literal.quoted && (rhs.kind === 'list' || LIST_OPERATORS.has(e.op) || e.modifier !== undefined);
           const own = valueFacts(literal.text, regex);
           const problem = type !== undefined ? valueProblem(type, e.op, literal.text) : undefined;
           if (!own && !mayNameList && !problem) continue;
@@ -334,12 +335,6 @@ function candidatesOf(parse: ConditionParse): Candidate[] {
   const out = found.length > 0 ? found : NO_CANDIDATES;
   candidatesByParse.set(parse, out);
   return out;
-}
-
-/** As the list-reference checks: a bare word that starts like a name (not a number). */
-function startsLikeName(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return text.length > 0 && !(c >= 48 && c <= 57) && c !== 43 && c !== 45;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1141,23 +1141,19 @@ export function comparisonsOf(expr: Expr | undefined): Extract<Expr, { kind: 'co
   return out;
 }
 
-function startsLikeName(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return text.length > 0 && !(c >= 48 && c <= 57) && c !== 43 && c !== 45;
-}
-
 /**
  * Bare items where a list name may stand: unquoted items of `(a, b)` lists, and a bare name after a list operator
  * or a oneof/anyof/allof modifier (`proc.name in shell_binaries`). Falco expands those that name a defined list;
- * the others are plain strings.
+ * the others are plain strings. A number is a name too: Falco's expansion is a search of the condition's text for the
+ * list's name between delimiters (rule_loader_compiler.cpp resolve_list, 0.37.0:180-240, 0.44.0:182-237), whatever
+ * the name, so a list named `1000` is expanded in `in (1000)`.
  */
 export function listRefsOf(expr: Expr | undefined): Literal[] {
   const out: Literal[] = [];
   walkExpr(expr, (e) => {
     if (e.kind !== 'compare' || !e.rhs) return;
     if (e.rhs.kind === 'list') {
-      // Not a number: the first character is not a digit, '+' or '-' (a character test, not a regular expression per item).
-      for (const item of e.rhs.items) if (!item.quoted && startsLikeName(item.text)) out.push(item);
+      for (const item of e.rhs.items) if (!item.quoted) out.push(item);
     } else if (e.rhs.kind === 'literal' && !e.rhs.quoted && (LIST_LIKE_OPERATORS.has(e.op) || e.modifier)) {
       out.push(e.rhs);
     }
@@ -1199,7 +1195,7 @@ function collectParts(e: Expr, parts: ConditionParts): void {
       if (!rhs) return;
       if (rhs.kind === 'field-value') collectFields(rhs.field, parts.fields);
       else if (rhs.kind === 'list') {
-        for (const item of rhs.items) if (!item.quoted && startsLikeName(item.text)) parts.listRefs.push(item);
+        for (const item of rhs.items) if (!item.quoted) parts.listRefs.push(item);
       } else if (rhs.kind === 'literal' && !rhs.quoted && (LIST_LIKE_OPERATORS.has(e.op) || e.modifier)) parts.listRefs.push(rhs);
       return;
     }

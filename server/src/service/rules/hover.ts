@@ -555,7 +555,7 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
     case 'macro-ref': return macroMarkdown(token.name, load);
     case 'list-candidate':
       if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
-      return token.place === 'condition' || token.place === 'exception-values'
+      return !token.number && (token.place === 'condition' || token.place === 'exception-values')
         ? markdown([[`${codeSpan(token.name)} — a literal value: no loaded list has this name.`, officialFileNote('list', token.name)].filter(Boolean).join(' ')]).value : undefined;
     default: return undefined;
   }

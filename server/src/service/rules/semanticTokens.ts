@@ -30,8 +30,11 @@ export type RulesToken =
   | { kind: 'transformer'; span: Span; name: string; place: TokenPlace }
   | { kind: 'keyword'; span: Span; name: string; place: TokenPlace }
   | { kind: 'macro-ref'; span: Span; name: string; place: TokenPlace }
-  /** A bare word where a list name may stand; it refers to a list only when a list of that name is loaded. */
-  | { kind: 'list-candidate'; span: Span; name: string; place: TokenPlace; style: ScalarStyle }
+  /**
+   * A bare word where a list name may stand; it refers to a list only when a list of that name is loaded. A number
+   * may name a list too (condition.ts listRefsOf): `number` marks it, a number where no list has its name.
+   */
+  | { kind: 'list-candidate'; span: Span; name: string; place: TokenPlace; style: ScalarStyle; number?: true }
   | { kind: 'string' | 'number'; span: Span; place: TokenPlace };
 
 export interface ItemAnalysis {
@@ -78,8 +81,7 @@ function conditionTokens(item: ModelItem, out: RulesToken[]): void {
   const literal = (l: Literal) => {
     if (!visible(l.span)) return;
     if (l.quoted) out.push({ kind: 'string', span: docSpan(l.span), place });
-    else if (NUMBER_LIKE.test(l.text)) out.push({ kind: 'number', span: docSpan(l.span), place });
-    else out.push({ kind: 'list-candidate', span: docSpan(l.span), name: l.text, place, style: cond.node.style });
+    else out.push({ kind: 'list-candidate', span: docSpan(l.span), name: l.text, place, style: cond.node.style, ...(NUMBER_LIKE.test(l.text) ? { number: true as const } : {}) });
   };
   const field = (f: FieldExpr, glued?: AstSpan) => {
     if (!visible(f.span)) return;
@@ -167,8 +169,7 @@ function listWord(node: ModelNode, place: TokenPlace, out: RulesToken[]): void {
   if (!m) { out.push({ kind: 'string', span: map.span(0, s.text.length), place }); return; }
   const start = m[1].length;
   const span = map.span(start, start + m[2].length);
-  if (NUMBER_LIKE.test(m[2])) out.push({ kind: 'number', span, place });
-  else out.push({ kind: 'list-candidate', span, name: m[2], place, style: s.style });
+  out.push({ kind: 'list-candidate', span, name: m[2], place, style: s.style, ...(NUMBER_LIKE.test(m[2]) ? { number: true as const } : {}) });
 }
 
 function exceptionTokens(item: ModelItem, out: RulesToken[]): void {
@@ -362,7 +363,7 @@ function classify(t: RulesToken, lists: Set<string>, target: string): { type: Se
     case 'transformer': return { type: 'function', modifiers: 0 };
     case 'keyword': return { type: 'keyword', modifiers: 0 };
     case 'macro-ref': return { type: 'macro', modifiers: 0 };
-    case 'list-candidate': return lists.has(t.name) ? { type: 'variable', modifiers: MOD_READONLY } : { type: 'string', modifiers: 0 };
+    case 'list-candidate': return lists.has(t.name) ? { type: 'variable', modifiers: MOD_READONLY } : { type: t.number ? 'number' : 'string', modifiers: 0 };
     case 'string': return { type: 'string', modifiers: 0 };
     case 'number': return { type: 'number', modifiers: 0 };
   }
