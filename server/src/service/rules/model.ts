@@ -74,7 +74,7 @@ export interface MapEntry {
 
 export const ITEM_KINDS = ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
-const KIND_PRECEDENCE: readonly ItemKind[] = ['required_engine_version', 'required_plugin_versions', 'macro', 'list', 'rule'];
+const KIND_PRECEDENCE: readonly ItemKind[] = ['required_engine_version', 'required_plugin_versions', 'list', 'macro', 'rule'];
 
 /**
  * A top-level item. The nodes of an item an edit moved are made when first read (node, entries, span, kindEntry,
@@ -436,7 +436,8 @@ class Item implements ModelItem {
 /** An item read at its place (`node` at document offsets), or read elsewhere and moved by `shift` when first read. */
 function toItem(node: ModelNode, index: number, shift = 0): ModelItem {
   if (node.kind !== 'map') return new Item('invalid', undefined, index, -1, node, shift);
-  // Falco tests the kind keys in this order (rule_loader_reader.cpp), so `- macro: a` with a stray `rule:` is a macro:
+  // Falco tests the kind keys in this order (rule_loader_reader.cpp 0.37.0:386-511, 0.44.0:455-654: list before
+  // macro), so `- macro: a` with a stray `rule:` is a macro, and with a stray `list:` a list:
   // the first entry of the kind key that comes first in KIND_PRECEDENCE. One pass over the entries (every item of a
   // new text comes through here; the search per kind key made a closure per key and scanned the entries up to five
   // times).
