@@ -245,3 +245,13 @@ test('unidentified text alerts without a message are grouped by their output\'s 
   ]);
   assert.equal(store.alerts('rule', '(no message: evt= user= ip= app=)', undefined, false, 0, 10).total, 2);
 });
+
+test('groups of one priority and count are in the same order whatever the locale the server runs in', () => {
+  // Turkish collation puts a capital I (dotless) before i, Danish puts aa after z: the order of equal groups followed the
+  // locale of the server's process (LANG), and the limit cut a different set.
+  const rules = ['ia outbound', 'Iz inbound', 'aa relay', 'zz relay'];
+  const store = new AlertStore(new MemorySource(rules.map((r, i) => json(r, 'Notice', `2026-03-02T09:00:0${i}.000000000Z`, 'x')).join('\n') + '\n'));
+  store.indexMore();
+  assert.deepEqual(store.groups('rule').groups.map((g) => g.key), ['aa relay', 'ia outbound', 'Iz inbound', 'zz relay']);
+  assert.deepEqual(store.groups('rule', undefined, 2).groups.map((g) => g.key), ['aa relay', 'ia outbound']);
+});

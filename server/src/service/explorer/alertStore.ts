@@ -72,6 +72,10 @@ export interface GroupsAnswer {
 
 const GROUP_BYS: readonly ExplorerGroupBy[] = ['rule', 'priority', 'hostname', 'source', 'container', 'namespace', 'pod', 'image', 'tag'];
 
+/** Orders group names as English text whatever the locale of the server's process (its LANG: a user's machine, CI):
+ * localeCompare's default put a Turkish machine's `Iz` before `ia`, a Danish one's `aa` after `z`. */
+const byName = new Intl.Collator('en').compare;
+
 /**
  * What is wrong with the grouping and filter of a request, in a sentence, or undefined: the protocol's values come
  * from any client, and a filter of the wrong types made the store throw a TypeError (`text.toLowerCase is not a
@@ -921,7 +925,7 @@ export class AlertStore {
       identified: !(groupBy === 'rule' && this.unidentifiedRules.has(key)),
     }));
     // Most severe first, then the noisiest.
-    groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || a.key.localeCompare(b.key));
+    groups.sort((a, b) => (a.priority < 0 ? 99 : a.priority) - (b.priority < 0 ? 99 : b.priority) || b.count - a.count || byName(a.key, b.key));
     const undated = yield* this.undatedSteps(undefined, undefined, filter, total);
     return { groups: groups.slice(0, limit), matching, truncated: groups.length > limit, total, ...(undated !== undefined ? { undated } : {}) };
   }
