@@ -7,11 +7,12 @@ import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
-import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, parseFilterText, viewTexts, type TooltipPart } from './treeText';
+import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, parseFilterText, shown, viewTexts, type TooltipPart } from './treeText';
 import { displayMessage } from '../../../server/src/service/displayPath';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
-  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, SHOW_MARKDOWN_COMMAND,
+  EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, EXPLORER_ROTATED_FILES_REQUEST, SHOW_MARKDOWN_COMMAND,
+  type ExplorerOpenParams, type ExplorerRotatedFilesResult,
   type ExplorerReportParams, type ExplorerReportResult, type ExplorerAlertItem, type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerChangedParams,
   type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerGroupsResult, type ExplorerLogInfo, undatedText,
 } from '../../../server/src/protocol';
@@ -26,6 +27,10 @@ type Node =
   | { kind: 'more'; group: string; offset: number; remaining: number }
   /** Under a group: how many of its alerts the time filter left out for lack of a date. */
   | { kind: 'note'; text: string };
+
+/** A file's name as a message shows it (nothing hidden: it comes from the disk). */
+const shownName = (file: string) => shown(file.split('/').pop() ?? file);
+const megabytes = (bytes: number) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /** An untrusted Markdown tooltip holding the parts as text and code blocks. */
 function tooltipOf(parts: readonly TooltipPart[]): vscode.MarkdownString {
@@ -55,6 +60,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private readonly view: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private log: ExplorerLogInfo | undefined;
+  /** The path and older files the log shown was opened with. */
+  private openedWith = '';
   /** The path of the log shown, if any. */
   get logPath(): string | undefined { return this.log?.path; }
   private groupBy: ExplorerGroupBy = 'rule';
@@ -97,18 +104,29 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     return lc;
   }
 
-  async open(path: string, follow = false): Promise<ExplorerLogInfo> {
+  /** Opens a log; with `rotated`, the older files of its rotated set with it, as one log. */
+  async open(path: string, follow = false, rotated?: string[]): Promise<ExplorerLogInfo> {
     const lc = this.lc();
     // The tree of the log shown stays until the new log's groups arrive.
     this.queries.settingsChanged();
-    if (this.log && this.log.path !== path) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
-    this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, { path, follow });
+    const params: ExplorerOpenParams = { path, follow, ...(rotated?.length ? { rotated } : {}) };
+    // Another log (another path, or the same one with other files of its set) replaces the one shown, closed first:
+    // two large logs are not held at once.
+    const openedWith = JSON.stringify([path, ...[...rotated ?? []].sort()]);
+    if (this.log && this.openedWith !== openedWith) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
+    this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, params);
+    this.openedWith = openedWith;
     this.undated = undefined;
     this.shown.clear();
     this.updateContext();
     this.refresh();
     await vscode.commands.executeCommand('falcoLens.alertExplorer.focus').then(undefined, () => undefined);
     return this.log;
+  }
+
+  /** The rotated set of a file, oldest first, as the server finds it by name in its folder. */
+  rotatedFiles(path: string): Promise<ExplorerRotatedFilesResult> {
+    return this.lc().sendRequest<ExplorerRotatedFilesResult>(EXPLORER_ROTATED_FILES_REQUEST, { path });
   }
 
   async close(): Promise<void> {
@@ -210,7 +228,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
       return item;
     }
     const a = node.alert;
-    const texts = alertTexts(this.groupBy, a);
+    const part = a.part !== undefined ? this.log?.parts?.[a.part] : undefined;
+    const texts = alertTexts(this.groupBy, a, part && part.path.split('/').pop());
     const item = new vscode.TreeItem(texts.label, vscode.TreeItemCollapsibleState.None);
     item.id = alertItemId(this.log?.logId ?? '', this.groupBy, node.group, a.id);
     item.description = texts.description;
@@ -245,11 +264,17 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     return vscode.commands.executeCommand<vscode.Uri>(SHOW_MARKDOWN_COMMAND, result.markdown, 'Falco incident report');
   }
 
-  /** Opens the log at the alert's line, or for compressed logs and logs too large for the editor, the alert's own text. */
+  /**
+   * Opens the log at the alert's line (of a rotated set, its file at its line there), or for compressed logs, logs too
+   * large for the editor and a set's file that logrotate compressed or deleted since, the alert's own text.
+   */
   async reveal(alert: ExplorerAlertItem): Promise<void> {
     if (!this.log) return;
-    if (!this.log.compressed && this.log.totalBytes <= EDITOR_LIMIT_BYTES) {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(this.log.path));
+    const part = alert.part !== undefined ? this.log.parts?.[alert.part] : undefined;
+    const file = part ? (!part.compressed && !part.gone ? { path: part.path, bytes: part.bytes } : undefined)
+      : !this.log.compressed ? { path: this.log.path, bytes: this.log.totalBytes } : undefined;
+    if (file && file.bytes <= EDITOR_LIMIT_BYTES) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file.path));
       const range = doc.lineAt(Math.min(alert.line, doc.lineCount - 1)).range;
       await vscode.window.showTextDocument(doc, { selection: range, preview: true });
       return;
@@ -276,6 +301,39 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Alert Explorer', filters: { 'Falco logs': ['log', 'json', 'jsonl', 'txt', 'gz'], 'All files': ['*'] } });
     return picked?.[0]?.fsPath;
   };
+  /**
+   * Opening one file of a rotated set offers the others (their names only were read, from its folder); nothing more
+   * is read unless the user says so.
+   */
+  const offerRotatedSet = async (path: string): Promise<void> => {
+    const set = await explorer.rotatedFiles(path).catch(() => undefined);
+    const others = set?.files.filter((f) => f.path !== path) ?? [];
+    if (!set || others.length === 0) return;
+    const names = others.map((f) => shownName(f.path));
+    const choice = await vscode.window.showInformationMessage(
+      `Falco: ${shownName(path)} has ${others.length} rotated file${others.length === 1 ? '' : 's'} of ${shown(set.base)} next to it (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}). Open the set as one timeline?`,
+      'Open Rotated Set');
+    if (choice) await openRotatedSet(path).catch((e: unknown) => report(e, path));
+  };
+  /** Asks which files of `path`'s rotated set to read (all by default), and opens them as one log. */
+  const openRotatedSet = async (path: string): Promise<void> => {
+    const set = await explorer.rotatedFiles(path);
+    if (set.files.length <= 1) {
+      void vscode.window.showInformationMessage(`Falco: no rotated file of ${shown(set.base)} is next to ${shownName(path)}: opening it alone.`);
+      opened.add(path);
+      await explorer.open(path);
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(set.files.map((f) => ({
+      label: shownName(f.path), description: `${megabytes(f.bytes)}${f.compressed ? ', gzip' : ''}`, picked: true, path: f.path,
+    })), { canPickMany: true, title: `Rotated set of ${shown(set.base)}: the files to read as one log, oldest first`, placeHolder: 'The newest file chosen is followed when you follow the log' });
+    if (!picked?.length) return;
+    const files = picked.map((p) => p.path);
+    for (const f of files) opened.add(f);
+    // The server orders them: the newest is the log's path, the others its older files.
+    const newest = files[files.length - 1];
+    await explorer.open(newest, false, files.slice(0, -1));
+  };
   // The server's messages name the log by its path: shown relative to the workspace, nothing hidden (displayPath.ts).
   // A log closed meanwhile is still named in its errors: every path opened is known.
   const opened = new Set<string>();
@@ -290,7 +348,13 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
       const path = await pickLog(uri);
       if (!path) return;
       opened.add(path);
-      await explorer.open(path).catch((e: unknown) => report(e, path));
+      const ok = await explorer.open(path).then(() => true, (e: unknown) => { report(e, path); return false; });
+      if (ok) void offerRotatedSet(path);
+    }),
+    vscode.commands.registerCommand('falcoLens.explorer.openRotated', async (uri?: vscode.Uri) => {
+      const path = await pickLog(uri);
+      if (!path) return;
+      await openRotatedSet(path).catch((e: unknown) => report(e, path));
     }),
     vscode.commands.registerCommand('falcoLens.explorer.follow', () => explorer.setFollow(true).catch(report)),
     vscode.commands.registerCommand('falcoLens.explorer.unfollow', () => explorer.setFollow(false).catch(report)),

@@ -52,7 +52,8 @@ export function groupTexts(groupBy: ExplorerGroupBy, g: ExplorerGroup, dedupe: b
   return { label, description: dedupe && g.distinct !== g.count ? `${g.count} (${g.distinct} distinct)` : String(g.count), tooltip };
 }
 
-export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem): ItemTexts {
+/** `file`: of a rotated set, the name of the alert's file (the tooltip says its line there). */
+export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem, file?: string): ItemTexts {
   const when = a.time !== undefined ? new Date(a.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : shown(a.timeText ?? '');
   const many = a.duplicates !== undefined && a.duplicates > 1;
   return {
@@ -61,7 +62,7 @@ export function alertTexts(groupBy: ExplorerGroupBy, a: ExplorerAlertItem): Item
     tooltip: [
       { text: `${priorityName(a.priority)} · ${shown(a.rule)}\n\n` },
       { code: revealInvisible(a.summary) },
-      { text: `line ${a.line + 1}${many ? ` · ${a.duplicates} identical alerts (apart from the time)` : ''}` },
+      { text: `${file !== undefined ? `${shown(file)}, ` : ''}line ${a.line + 1}${many ? ` · ${a.duplicates} identical alerts (apart from the time)` : ''}` },
     ],
   };
 }
@@ -95,7 +96,12 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
   if (window) filters.push(window);
   if (filters.length) parts.push(`filter ${filters.join(', ')}`);
   if (window && undated) parts.push(undatedText(undated));
-  return { message: parts.join(' · '), description: shown(log.path.split('/').pop() ?? '') };
+  const name = shown(log.path.split('/').pop() ?? '');
+  if (!log.parts) return { message: parts.join(' · '), description: name };
+  // A rotated set: how many files it reads, and the older ones asked for but past its budget.
+  parts.splice(1, 0, `${log.parts.length} rotated files as one log`);
+  if (log.leftOut?.length) parts.splice(2, 0, `${log.leftOut.length} older file${log.leftOut.length === 1 ? '' : 's'} left out (over 1 GiB of text)`);
+  return { message: parts.join(' · '), description: `${name} (rotated set)` };
 }
 
 /** The filter keys typed in the filter's text box, and the filter's field each sets. */
