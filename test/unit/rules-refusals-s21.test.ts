@@ -114,3 +114,13 @@ test("empty values of a definition: Falco's two messages at their places, one fi
     assert.deepEqual(codes(findingsAt(FILE, '- macro: m\n  condition: ""\n', target)), ['1 empty-value ""'], target);
   }
 });
+
+test("a new rule's tags with no value: refused with Falco's error, not silently", () => {
+  const text = '- rule: n\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  tags:\n';
+  for (const target of ['0.37', '0.44']) {
+    assert.deepEqual(codes(findingsAt(FILE, text, target)), ['1 invalid-value-type tags'], target);
+    assert.equal(loaded(text, target).rules.get('n'), undefined, target);
+  }
+  // `tags: []` is a list of no tags.
+  assert.deepEqual(findingsAt(FILE, text.replace('tags:\n', 'tags: []\n'), '0.44'), []);
+});

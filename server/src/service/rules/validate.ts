@@ -668,7 +668,12 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
     return;
   }
   if (key === 'tags') {
-    if (v?.kind !== 'seq') { if (!(v?.kind === 'scalar' && v.value === null)) r.report(Code.InvalidValueType, at, `'tags' must be a list of strings, not ${describe(v)}.`); return; }
+    // A new rule's tags with no value is no sequence to decode_tags (rule_loader_reader.cpp 0.37.0:115-126 and 725,
+    // 0.44.0:182-189 and 937): Falco refuses the rule. An override's is said with its other overridden values
+    // (reportEmptyOverridden); other items do not read tags.
+    const none = v?.kind === 'scalar' && v.value === null;
+    if (none && kind === 'rule' && !overrideHasEntries(entryValue(item, 'override')) && isDefinitionItem(item)) r.report(Code.InvalidValueType, e.keySpan, `'tags' has no value: Falco refuses the rule ("Value is not a sequence"); write [] for no tags.`);
+    if (v?.kind !== 'seq') { if (!none) r.report(Code.InvalidValueType, at, `'tags' must be a list of strings, not ${describe(v)}.`); return; }
     for (let i = 0; i < v.items.length; i++) { const t = v.items[i]; if (t.kind !== 'scalar' || t.value === null) r.report(Code.InvalidValueType, t.span, `Each tag must be a string, not ${describe(t)}.`); }
     return;
   }
