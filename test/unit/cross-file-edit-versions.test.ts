@@ -23,14 +23,8 @@ const VALUES_URI = pathToUri(VALUES);
 const KEY_RULES = `${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private')}  tags: [maturity_stable]\n`;
 const FILE_FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic)';
 
-/** A host that knows which documents the editor has open (as server.ts's TextDocuments does). */
-class EditorHost extends MemoryHost {
-  readonly editor = new Map<string, TextDocument>();
-  openDocument(uri: string): TextDocument | undefined { return this.editor.get(uri); }
-}
-
 function setup(files: Record<string, string>) {
-  const host = new EditorHost({ [RULES]: KEY_RULES, ...files }, { folders: ['/ws'] });
+  const host = new MemoryHost({ [RULES]: KEY_RULES, ...files }, { folders: ['/ws'] });
   const service = new FalcoLanguageService(host);
   /** Opens (or changes) a document in the editor: the host sees it, and the service of its language is told. */
   const open = (path: string, languageId: string, version: number, text: string, tell = true) => {

@@ -24,19 +24,8 @@ const EMPTY = 'driver:\n  kind: modern_ebpf\ncustomRules: {}\nfalcosidekick:\n  
 const OWN = `customRules:\n  rules-backup.yaml: |-\n${KEY_RULES.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`;
 const FILE_FIX = /^Add exception for this file \+ process \(\/etc\/ssl\/private\/k\.pem, restic\) to /;
 
-/** A host with file links whose editor has documents open: `editor` those the server has (any language it is sent),
- *  `elsewhere` those in a language it is not sent (their text unknown: openUris only), `unsaved` the dirty ones. */
-class LinkedEditorHost extends FileLinkHost {
-  readonly editor = new Map<string, TextDocument>();
-  readonly elsewhere = new Set<string>();
-  readonly unsaved = new Set<string>();
-  openDocument(uri: string): TextDocument | undefined { return this.editor.get(uri); }
-  openUris(): string[] { return [...this.editor.keys(), ...this.elsewhere]; }
-  unsavedElsewhere(uri: string): boolean { return this.unsaved.has(uri) && !this.editor.has(uri); }
-}
-
 function setup(values: string, links: Record<string, string>) {
-  const host = new LinkedEditorHost({ [RULES]: KEY_RULES, [VALUES]: values }, links, { folders: ['/ws'] });
+  const host = new FileLinkHost({ [RULES]: KEY_RULES, [VALUES]: values }, links, { folders: ['/ws'] });
   const service = new FalcoLanguageService(host);
   const open = (path: string, version: number, text: string) => {
     const doc = TextDocument.create(pathToUri(path), 'yaml', version, text);
@@ -82,7 +71,7 @@ for (const [shape, values] of [['a customRules entry it adds', EMPTY], ['its own
 
 test('the workspace\'s values are a link and the editor has the file it names open: that document is edited', () => {
   const REAL = '/shared/charts/prod-values.yaml';
-  const host = new LinkedEditorHost({ [RULES]: KEY_RULES, [REAL]: EMPTY }, { [VALUES]: REAL }, { folders: ['/ws'] });
+  const host = new FileLinkHost({ [RULES]: KEY_RULES, [REAL]: EMPTY }, { [VALUES]: REAL }, { folders: ['/ws'] });
   const service = new FalcoLanguageService(host);
   const doc = TextDocument.create(pathToUri(REAL), 'yaml', 2, EMPTY);
   host.editor.set(doc.uri, doc);
@@ -115,7 +104,7 @@ test('no path of the file open: one deployment, the walk\'s first path, as a clo
 test('the local rules file open through a link as plain text: the edit names that buffer (9eabc45 matched the server\'s documents only)', () => {
   const LOCAL = '/ws/falco_rules.local.yaml';
   const SHARED = '/shared/tuning/falco_rules.local.yaml';
-  const host = new LinkedEditorHost({ [RULES]: KEY_RULES, [SHARED]: '# Team tuning.\n' }, { [LOCAL]: SHARED }, { folders: ['/ws'] });
+  const host = new FileLinkHost({ [RULES]: KEY_RULES, [SHARED]: '# Team tuning.\n' }, { [LOCAL]: SHARED }, { folders: ['/ws'] });
   host.elsewhere.add(pathToUri(SHARED));
   const service = new FalcoLanguageService(host);
   const log = TextDocument.create('file:///logs/keys.json', 'falco-alerts', 1, `${KEY_ALERT}\n`);
@@ -127,7 +116,7 @@ test('the local rules file open through a link as plain text: the edit names tha
 test('a Falco Operator\'s tuning Rulesfile open through a link as plain text: its edits name that buffer', async () => {
   const { OFFICIAL, SHELL_RULE, SHELL_ALERT, MANIFEST, NEW_FILE, RULESFILES, tuningManifest, actionsFor } = await import('./operator-tuning-helpers');
   const LINK = '/ws/deploy/falco/zz-tuning-link.yaml';
-  const host = new LinkedEditorHost({ [OFFICIAL]: SHELL_RULE, [MANIFEST]: RULESFILES, [NEW_FILE]: tuningManifest().join('\n') }, { [LINK]: NEW_FILE }, { folders: ['/ws'], ruleFiles: [OFFICIAL] });
+  const host = new FileLinkHost({ [OFFICIAL]: SHELL_RULE, [MANIFEST]: RULESFILES, [NEW_FILE]: tuningManifest().join('\n') }, { [LINK]: NEW_FILE }, { folders: ['/ws'], ruleFiles: [OFFICIAL] });
   const service = new FalcoLanguageService(host);
   const named = () => {
     const disable = actionsFor(service, SHELL_ALERT).actions.filter((a) => a.title.startsWith('Disable rule'));

@@ -19,15 +19,8 @@ const DISK = '# Team tuning.\n';
 const TYPED = `${DISK}# Reviewed by ops, not saved yet.\n`;
 const FIX = /^Add exception for this file \+ process/;
 
-/** A host with file links whose editor has documents open (by URI). */
-class LinkedEditorHost extends FileLinkHost {
-  readonly editor = new Map<string, TextDocument>();
-  openDocument(uri: string): TextDocument | undefined { return this.editor.get(uri); }
-  openUris(): string[] { return [...this.editor.keys()]; }
-}
-
 function setup(links: Record<string, string>, files: Record<string, string>) {
-  const host = new LinkedEditorHost({ [RULES]: `${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private')}`, ...files }, links, { folders: ['/ws'] });
+  const host = new FileLinkHost({ [RULES]: `${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private')}`, ...files }, links, { folders: ['/ws'] });
   const service = new FalcoLanguageService(host);
   const open = (path: string, text: string, version: number) => {
     const doc = TextDocument.create(pathToUri(path), 'falco-rules', version, text);
@@ -77,7 +70,7 @@ test('the configured path itself open, or no path of the file open: the configur
 });
 
 test('editedUri: another file open, a file that does not exist yet, a host without links', () => {
-  const host = new LinkedEditorHost({ [SHARED]: DISK, '/ws/other.yaml': DISK }, { [LOCAL]: SHARED });
+  const host = new FileLinkHost({ [SHARED]: DISK, '/ws/other.yaml': DISK }, { [LOCAL]: SHARED });
   host.editor.set(pathToUri('/ws/other.yaml'), TextDocument.create(pathToUri('/ws/other.yaml'), 'falco-rules', 1, DISK));
   assert.equal(editedUri(host, LOCAL), pathToUri(LOCAL));
   assert.equal(editedUri(host, '/ws/new_rules.yaml'), pathToUri('/ws/new_rules.yaml'));

@@ -22,7 +22,7 @@ class LoopHost extends MemoryHost {
     return this.resolve(p) === '/ws/a' && names ? [...names, 'loop'] : names;
   }
   override isDirectory(p: string): boolean { return super.isDirectory(this.resolve(p)); }
-  realPath(p: string): string | undefined { return this.knowsRealPaths ? this.resolve(p) : undefined; }
+  override realPath(p: string): string | undefined { return this.knowsRealPaths ? this.resolve(p) : undefined; }
 }
 
 const BASE = '- list: shells\n  items: [bash]\n- macro: shell_proc\n  condition: proc.name in (shells)\n'

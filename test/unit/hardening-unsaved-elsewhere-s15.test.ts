@@ -17,16 +17,8 @@ const LOCAL = '/ws/falco_rules.local.yaml';
 const VALUES = '/ws/deploy/values.yaml';
 const KEY_RULES = `${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private')}  tags: [maturity_stable]\n`;
 
-/** A host that knows which documents the editor has open, and which it holds unsaved in a language not sent. */
-class EditorHost extends MemoryHost {
-  readonly editor = new Map<string, TextDocument>();
-  readonly unsaved = new Set<string>();
-  openDocument(uri: string): TextDocument | undefined { return this.editor.get(uri); }
-  unsavedElsewhere(uri: string): boolean { return this.unsaved.has(uri); }
-}
-
-function tuning(files: Record<string, string>, prepare: (host: EditorHost, service: FalcoLanguageService) => void): CodeAction[] {
-  const host = new EditorHost({ [RULES]: KEY_RULES, ...files }, { folders: ['/ws'] });
+function tuning(files: Record<string, string>, prepare: (host: MemoryHost, service: FalcoLanguageService) => void): CodeAction[] {
+  const host = new MemoryHost({ [RULES]: KEY_RULES, ...files }, { folders: ['/ws'] });
   const service = new FalcoLanguageService(host);
   prepare(host, service);
   const log = TextDocument.create('file:///logs/keys.json', 'falco-alerts', 1, `${KEY_ALERT}\n`);

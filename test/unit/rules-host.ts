@@ -12,11 +12,20 @@ export const CORPUS = path.join(process.cwd(), '..', 'shared', 'corpus');
 export const CORPUS_RULES = path.join(CORPUS, 'rules');
 export const corpusExists = fs.existsSync(CORPUS_RULES);
 
+/**
+ * The server's host (server.ts) in memory: every method it has, so that the service takes the same paths under test.
+ * Files by absolute path, folders derived from the paths, no links (FileLinkHost has them). The editor has nothing
+ * open until a test puts a document in `editor` (server.ts's open documents), a URI in `elsewhere` (open in a language
+ * the server is not sent) or in `unsaved` (held unsaved in such a language).
+ */
 export class MemoryHost implements ServiceHost {
   readonly files = new Map<string, string>();
   folders: string[] = [];
   config: FalcoLensSettings = { ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, files: [] } };
   readonly logs: string[] = [];
+  readonly editor = new Map<string, TextDocument>();
+  readonly elsewhere = new Set<string>();
+  readonly unsaved = new Set<string>();
 
   constructor(files: Record<string, string> = {}, options: { folders?: string[]; ruleFiles?: string[] } = {}) {
     for (const [p, text] of Object.entries(files)) this.files.set(p, text);
@@ -36,6 +45,18 @@ export class MemoryHost implements ServiceHost {
     for (const f of this.files.keys()) if (f.startsWith(prefix)) return true;
     return false;
   }
+  /** As fs.realpathSync: the path without a trailing slash where a file or folder is there, else undefined. */
+  realPath(p: string): string | undefined {
+    const normal = path.posix.normalize(p).replace(/(.)\/$/, '$1');
+    return this.files.has(normal) || this.isDirectory(normal) ? normal : undefined;
+  }
+  fileSize(p: string): number | undefined {
+    const text = this.files.get(p);
+    return text === undefined ? undefined : Buffer.byteLength(text, 'utf8');
+  }
+  openDocument(uri: string): TextDocument | undefined { return this.editor.get(uri); }
+  openUris(): string[] { return [...new Set([...this.editor.keys(), ...this.elsewhere, ...this.unsaved])]; }
+  unsavedElsewhere(uri: string): boolean { return this.unsaved.has(uri) && !this.editor.has(uri); }
   workspaceFolders(): string[] { return this.folders; }
   settings(): FalcoLensSettings { return this.config; }
   log(message: string): void { this.logs.push(message); }
@@ -56,7 +77,7 @@ export class FileLinkHost extends MemoryHost {
   override isDirectory(p: string): boolean {
     return !(p in this.links) && (super.isDirectory(p) || Object.keys(this.links).some((link) => link.startsWith(`${p}/`)));
   }
-  realPath(p: string): string | undefined { return this.resolve(p); }
+  override realPath(p: string): string | undefined { return this.resolve(p); }
 }
 
 export function rulesDoc(p: string, text: string, version = 1): TextDocument {
