@@ -91,7 +91,7 @@ test('a rotated set says so in the view, with the older files left out, and an a
     parts: [{ path: '/var/log/falco.log.1', bytes: 5 }, { path: '/var/log/falco.log', bytes: 5 }], leftOut: ['/var/log/falco.log.3.gz', '/var/log/falco.log.2.gz'],
   };
   const view = viewTexts(log, 'rule', false, {}, undefined);
-  assert.equal(view.message, '12 alerts · 2 rotated files as one log · 2 older files left out (over 1 GiB of text) · following · by rule');
+  assert.equal(view.message, '12 alerts · 2 rotated files as one log · 2 older files left out (over 1.25 GiB of text) · following · by rule');
   assert.equal(view.description, 'falco.log (rotated set)');
   const alert = { id: 3, line: 11, part: 0, priority: 4, rule: 'R', summary: 's' };
   assert.deepEqual(alertTexts('rule', alert, 'falco.log.1\u202e').tooltip.at(-1), { text: 'falco.log.1\\u202E, line 12' });

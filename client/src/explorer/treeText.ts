@@ -5,7 +5,7 @@
 // reordering characters written as \uXXXX, control characters removed), and the tooltip's code block through
 // revealInvisible; the tooltips are Markdown built with appendText/appendCodeblock and never trusted.
 import { plainTitle, revealInvisible } from '../../../server/src/service/markdown';
-import { emptyGroupLabel, undatedText, type ExplorerAlertItem, type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerLogInfo } from '../../../server/src/protocol';
+import { MAX_SET_BYTES, emptyGroupLabel, undatedText, type ExplorerAlertItem, type ExplorerFilter, type ExplorerGroup, type ExplorerGroupBy, type ExplorerLogInfo } from '../../../server/src/protocol';
 
 export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
 export const GROUP_LABELS: Record<ExplorerGroupBy, string> = {
@@ -100,7 +100,7 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
   if (!log.parts) return { message: parts.join(' · '), description: name };
   // A rotated set: how many files it reads, and the older ones asked for but past its budget.
   parts.splice(1, 0, `${log.parts.length} rotated files as one log`);
-  if (log.leftOut?.length) parts.splice(2, 0, `${log.leftOut.length} older file${log.leftOut.length === 1 ? '' : 's'} left out (over 1 GiB of text)`);
+  if (log.leftOut?.length) parts.splice(2, 0, `${log.leftOut.length} older file${log.leftOut.length === 1 ? '' : 's'} left out (over ${MAX_SET_BYTES / 1024 ** 3} GiB of text)`);
   return { message: parts.join(' · '), description: `${name} (rotated set)` };
 }
 
