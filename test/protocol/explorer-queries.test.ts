@@ -105,23 +105,33 @@ test('explorer queries on a large log: a hover is answered while a text filter i
     assert.deepEqual(first, expected);
   });
 
+  /**
+   * Cancels a query once it is under way (a hover sent after it has been answered) and asks it again. The cancel
+   * races the query's last slices: on a loaded machine the test process may send it after the query ended, and the
+   * answer is then the query's own. So each of a few spellings (a new read of the file each) is tried until one is
+   * cancelled; every answer, cancelled or not, must be what the uncancelled query answers.
+   */
+  async function cancelUnderWay<R>(query: (filter: ExplorerFilter, source?: CancellationTokenSource) => Promise<R>, uncancelled: R, spellings: string[]): Promise<void> {
+    for (const text of spellings) {
+      const source = new CancellationTokenSource();
+      const outcome = query({ text }, source).then((answer) => ({ answer }), (error: unknown) => ({ error }));
+      await hover();
+      source.cancel();
+      const settled = await outcome;
+      if ('answer' in settled) { assert.deepEqual(settled.answer, uncancelled, text); continue; }
+      assert.ok(isCancelled(settled.error));
+      assert.deepEqual(await query({ text }), uncancelled, `${text}, asked again`);
+      return;
+    }
+    assert.fail(`no query of ${spellings.join(', ')} was still under way when cancelled`);
+  }
+
   await t.test('a filtered groups request cancelled once under way answers RequestCancelled; asked again, it answers as the uncancelled one', async () => {
-    // Under way: a hover sent after it has been answered.
-    const source = new CancellationTokenSource();
-    const cancelled = groups({ text: 'Echo 1' }, source);
-    await hover();
-    source.cancel();
-    await assert.rejects(cancelled, isCancelled);
-    assert.deepEqual(await groups({ text: 'Echo 1' }), expected);
+    await cancelUnderWay(groups, expected, ['Echo 1', 'eCho 1', 'ecHo 1', 'echO 1']);
   });
 
   await t.test('a filtered page of a group, the same', async () => {
-    const source = new CancellationTokenSource();
-    const cancelled = page({ text: 'eCHO 1' }, source);
-    await hover();
-    source.cancel();
-    await assert.rejects(cancelled, isCancelled);
-    assert.deepEqual(await page({ text: 'eCHO 1' }), expectedPage);
+    await cancelUnderWay(page, expectedPage, ['eCHO 1', 'EcHO 1', 'ECho 1', 'ECHo 1']);
   });
 
   await t.test('a query cancelled before it starts is refused at once', async () => {
