@@ -67,9 +67,13 @@ test('a rename\'s edit of a manifest closed when it was computed is taken if the
 
   // Opened while the rename is on its way, not changed: taken, and the ConfigMap's macro renamed in its buffer.
   const onItsWay = rename();
+  // Opening a manifest holding rules checks the Rulesfile again: awaited here, so that the wait after the close below
+  // is for the check after the close, not for this one.
+  const checkedWithOpen = server.nextDiagnostics(r);
   open.set(c, TextDocument.create(c, 'yaml', 1, CONFIGMAP));
   server.open(c, 'yaml', CONFIGMAP, 1);
   const taken = await onItsWay;
+  await checkedWithOpen;
   assert.ok(changesOf(taken, c), JSON.stringify(taken));
   assert.equal(changesOf(taken, c)!.textDocument.version, 1);
   assert.ok(valid(taken), 'the manifest opened is still the disk text the edits were computed from');
