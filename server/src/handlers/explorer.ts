@@ -183,7 +183,12 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
           if (!finished) await turnForMessages(context);
         }
       } while (log.rerun && logs.has(log.id));
-    })().finally(() => { log.indexing = undefined; });
+    })().finally(() => {
+      log.indexing = undefined;
+      // A call between the last pass's check of `rerun` and here found the log still indexing and only asked for one
+      // more pass (a gzip part decompressed to its end, a write to a followed file): that pass is run now.
+      if (log.rerun && logs.has(log.id)) void indexLog(log);
+    });
     return log.indexing;
   }
 
