@@ -396,6 +396,43 @@ suite('Alert Explorer', () => {
     assert.ok(text.includes(`> Alert Explorer: the ${count} alert${count === 1 ? '' : 's'} of the rule \`Terminal shell in container\`.`), text.slice(0, 400));
   });
 
+  test('opens a rotated set (falco.log, .1, .2.gz) as one log: groups over every file; an alert opens its own file at its line', async () => {
+    const zlib = await import('node:zlib');
+    const folder = workspaceFile('rotated').fsPath;
+    fs.mkdirSync(folder, { recursive: true });
+    const alert = (rule: string, priority: string, second: number) => JSON.stringify({
+      hostname: 'node-1', output: `12:00:${String(second).padStart(2, '0')}.000000000: ${priority} ${rule} | process=p${second}`, priority, rule,
+      source: 'syscall', tags: ['T1059'], time: `2026-05-01T12:00:${String(second).padStart(2, '0')}.000000000Z`, output_fields: { 'proc.name': `p${second}` },
+    });
+    // Oldest first: .2.gz, then .1 (the rule of interest on its second line), then the live file.
+    fs.writeFileSync(`${folder}/falco.log.2.gz`, zlib.gzipSync(`${alert('Oldest rule', 'Warning', 1)}\n`));
+    fs.writeFileSync(`${folder}/falco.log.1`, `${alert('Middle rule', 'Notice', 2)}\n${alert('Rotated once rule', 'Error', 3)}\n`);
+    fs.writeFileSync(`${folder}/falco.log`, `${alert('Live rule', 'Critical', 4)}\n`);
+    const live = `${folder}/falco.log`;
+    const set = await explorer.rotatedFiles(live);
+    assert.deepEqual(set.files.map((f) => f.path.split('/').pop()), ['falco.log.2.gz', 'falco.log.1', 'falco.log']);
+    await explorer.open(live, false, set.files.map((f) => f.path).filter((p) => p !== live));
+    await logWhere((log) => log.path === live && log.done && log.total === 4);
+    const groups = await explorer.getChildren();
+    const labels = groups.map((g) => String(explorer.getTreeItem(g).label));
+    assert.deepEqual([...labels].sort(), ['Live rule', 'Middle rule', 'Oldest rule', 'Rotated once rule']);
+    // The alert of falco.log.1's second line: its tooltip names that file, and showing it opens that file there.
+    const group = groups[labels.indexOf('Rotated once rule')];
+    const [item] = (await explorer.getChildren(group)).map((a) => explorer.getTreeItem(a));
+    assert.match((item.tooltip as vscode.MarkdownString).value, /falco\.log\.1,(?: |&nbsp;)line(?: |&nbsp;)2$/);
+    assert.equal((item.tooltip as vscode.MarkdownString).isTrusted, false);
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, `${folder}/falco.log.1`);
+    assert.equal(editor?.selection.start.line, 1);
+    // The compressed file's alert is shown as its text.
+    const oldest = groups[labels.indexOf('Oldest rule')];
+    const [gz] = (await explorer.getChildren(oldest)).map((a) => explorer.getTreeItem(a));
+    await vscode.commands.executeCommand(gz.command!.command, ...(gz.command!.arguments ?? []));
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /"rule":"Oldest rule"/);
+    await explorer.close();
+  });
+
   test('follows a growing log', async () => {
     const fs = await import('node:fs');
     const path = workspaceFile('followed-falco.log').fsPath;
