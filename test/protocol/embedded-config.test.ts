@@ -47,7 +47,7 @@ test('a ConfigMap\'s falco.yaml: checked as the whole configuration, hovers and 
     assert.ok(enable, JSON.stringify(actions.map((a) => a.title)));
     assert.deepEqual(enable.edit?.changes?.[uri], [{ range: { start: { line: 10, character: 15 }, end: { line: 10, character: 20 } }, newText: 'true' }]);
 
-    const again = server.nextDiagnostics(uri);
+    const again = server.nextDiagnostics(uri, 2);
     server.change(uri, 2, MANIFEST.replace('enabled: false', 'enabled: true').replace('priority: warn', 'priority: warning'));
     assert.deepEqual((await again).diagnostics, []);
   } finally {

@@ -66,7 +66,7 @@ test('a Rulesfile manifest in the editor: checked with the closed Rulesfile of i
     assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
     assert.deepEqual(fix.edit?.changes?.[uri]?.map((e) => [e.range.start.line, e.range.start.character, e.newText]), [[line, 16, 'WARNING']]);
 
-    const again = server.nextDiagnostics(uri);
+    const again = server.nextDiagnostics(uri, 2);
     server.change(uri, 2, RULES);
     assert.deepEqual((await again).diagnostics, []);
   } finally {
