@@ -60,5 +60,5 @@ test('conditionParts equals the four walks on corpus conditions and mutations', 
     }
   }
   assert.ok(compared > 3000);
-  assert.deepEqual(conditionParts(undefined), { macroRefs: [], listRefs: [], fields: [], compares: [] });
+  assert.deepEqual(conditionParts(undefined), { macroRefs: [], listRefs: [], fields: [], compares: [], valueRefs: [] });
 });

@@ -100,6 +100,8 @@ const FIXTURES: Fixture[] = [
   // of them, and *a4 would give 7,390 more.
   { code: Code.AliasNotChecked, text: ['- list: a0', '  items: &a0 [x, x, x, x, x, x, x, x, x]', ...[1, 2, 3, 4].flatMap((i) => [`- list: a${i}`, `  items: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`]), '- rule: r', '  desc: d', '  condition: evt.type = open', '  output: o', '  priority: INFO', '  exceptions: *a4', ''].join('\n'), at: '*a4' },
   { code: Code.DuplicateKey, text: '- rule: Shell Spawned\n  priority: ERROR\n  priority: NOPE\n  override:\n    priority: replace\n', at: 'priority' },
+  // A list's name after '=': Falco pastes its items there and the parser refuses the ',' between them.
+  { code: Code.ListNameAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.pname = shell_binaries\n  override:\n    condition: append\n', at: 'shell_binaries' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

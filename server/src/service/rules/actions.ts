@@ -106,6 +106,20 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
     case Code.UnknownSource: return replacements('source');
     case Code.ExceptionComps: return replacements('operator');
     case Code.UnknownItem: return replacements('item kind');
+    // A list's name as a bare value (conditionChecks.ts reportListNamesAsValues): `= name` becomes `in (name)`, a list
+    // operator's bare name is put in parentheses. Offered only where the document holds just that text (a plain word
+    // after the operator on one line), so the edit cannot reach into anything else.
+    case Code.ListNameAsValue: {
+      if (typeof data.fix !== 'string' || typeof data.from !== 'number' || data.from > start) return [];
+      const name = model.text.slice(start, end);
+      const written = model.text.slice(data.from, end);
+      const bare = /^[^\s()",'=]+$/.test(name);
+      if (!bare || data.fix.slice(data.fix.indexOf('(')) !== `(${name})`) return [];
+      if (data.from < start && !/^==?[ \t]*$/.test(written.slice(0, written.length - name.length))) return [];
+      // `proc.name=sb`: the word operator needs a blank before it.
+      const text = data.from === start ? `(${name})` : `${/\s/.test(model.text[data.from - 1] ?? ' ') ? '' : ' '}${data.fix}`;
+      return [fix(`Write '${data.fix}'`, [replace(model, data.from, end, text)], true)];
+    }
     case Code.CannotAppend: {
       if (typeof data.key !== 'string') return [];
       return [fix(`Use '${data.key}: replace'`, [replace(model, start, end, 'replace')], true)];

@@ -1171,11 +1171,17 @@ export interface ConditionParts {
   fields: FieldExpr[];
   /** As comparisonsOf. */
   compares: Extract<Expr, { kind: 'compare' }>[];
+  /**
+   * The bare values of the other comparisons (`proc.name = shell_binaries`, `fd.sport > ports`): Falco's list
+   * expansion works on the text, so a list's name there is replaced by its items too (resolve_list: '=' and blanks are
+   * delimiters), and the list counts as used.
+   */
+  valueRefs: Literal[];
 }
 
 /** macroRefsOf, listRefsOf, fieldsOf and comparisonsOf of one expression, in one walk (the same lists). */
 export function conditionParts(expr: Expr | undefined): ConditionParts {
-  const parts: ConditionParts = { macroRefs: [], listRefs: [], fields: [], compares: [] };
+  const parts: ConditionParts = { macroRefs: [], listRefs: [], fields: [], compares: [], valueRefs: [] };
   if (expr) collectParts(expr, parts);
   return parts;
 }
@@ -1196,7 +1202,7 @@ function collectParts(e: Expr, parts: ConditionParts): void {
       if (rhs.kind === 'field-value') collectFields(rhs.field, parts.fields);
       else if (rhs.kind === 'list') {
         for (const item of rhs.items) if (!item.quoted) parts.listRefs.push(item);
-      } else if (rhs.kind === 'literal' && !rhs.quoted && (LIST_LIKE_OPERATORS.has(e.op) || e.modifier)) parts.listRefs.push(rhs);
+      } else if (rhs.kind === 'literal' && !rhs.quoted) (LIST_LIKE_OPERATORS.has(e.op) || e.modifier ? parts.listRefs : parts.valueRefs).push(rhs);
       return;
     }
     default: return;

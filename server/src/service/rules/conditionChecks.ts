@@ -56,6 +56,7 @@ export function clearCheckMemos(): void {
 interface ConditionFacts {
   macroRefs: ReturnType<typeof macroRefsOf>;
   listRefs: ReturnType<typeof listRefsOf>;
+  valueRefs: ReturnType<typeof listRefsOf>;
   fields: FieldExpr[];
   compares: Extract<Expr, { kind: 'compare' }>[];
   /** Catalog entries of `fields` (index-aligned), resolved on first use: a parse is shared by every check of it. */
@@ -101,8 +102,8 @@ function factsOf(parse: ConditionParse): ConditionFacts {
   let facts = factsCache.get(parse);
   if (!facts) {
     // One walk for the four lists (each used to walk the tree on its own).
-    const { macroRefs, listRefs, fields, compares } = conditionParts(parse.ast);
-    facts = { macroRefs, listRefs, fields, compares };
+    const { macroRefs, listRefs, fields, compares, valueRefs } = conditionParts(parse.ast);
+    facts = { macroRefs, listRefs, fields, compares, valueRefs };
     factsCache.set(parse, facts);
   }
   return facts;
@@ -188,9 +189,11 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     const facts = factsOf(parseConditionCached(prefix + condition));
     // Plain loops: every item of a new text comes through, mostly before V8 optimizes this, and for-of then
     // allocates an iterator result per step.
-    const { macroRefs, listRefs } = facts;
+    const { macroRefs, listRefs, valueRefs } = facts;
     for (let i = 0; i < macroRefs.length; i++) if (!prefix || macroRefs[i].span.start >= prefix.length) refs.macros.push(macroRefs[i].name);
     for (let i = 0; i < listRefs.length; i++) refs.listCandidates.push(listRefs[i].text);
+    // A list's name as another comparison's value is pasted too (and so used): listNameAsValue says what that does.
+    for (let i = 0; i < valueRefs.length; i++) refs.listCandidates.push(valueRefs[i].text);
   }
   // A list's items that name lists are counted on the loaded lists (addListUsesOfLists): whether they count depends
   // on the lists' order.
@@ -1345,6 +1348,54 @@ function hasEventTypeField(ex: ModelNode): boolean {
   return names.some((f) => { const t = scalarText(f); return t !== undefined && (t.includes('evt.type') || t.includes('syscall.type')); });
 }
 
+/** libsinsp's identifier (RGX_IDENTIFIER, filter/parser.cpp at libs 0.14.2 and 0.25.2): what a list operator takes unparenthesised. */
+const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
+
+/**
+ * A list's name standing as a comparison's bare value outside parentheses (`proc.name = shell_binaries`,
+ * `proc.name in shell_binaries`). Falco pastes the list's items there as text like anywhere else: parse_condition
+ * runs resolve_list for every list before libsinsp parses the condition, and resolve_list replaces the name wherever
+ * blanks, '(', ')', ',' or '=' surround it by the items, each quoted when it holds a blank, joined with ", "
+ * (rule_loader_compiler.cpp 0.37.0:180-240 and 294-304, 0.44.0:182-237 and 276-283; the same in every release
+ * between). libsinsp then reads one value after the operator (parse_str_value / parse_num_value, or for in,
+ * intersects and pmatch without '(' an identifier: parse_list_value; filter/parser.cpp at libs 0.14.2 and 0.25.2),
+ * and parse() refuses what is left: "unexpected token after '<first item>', expecting 'or', 'and'". So:
+ * - two or more items: the condition does not compile;
+ * - no item (an empty list): the operator is left without a value;
+ * - one item: it compiles as a comparison with that item (a list operator's unparenthesised value must be an
+ *   identifier), and stops compiling once the list has a second item.
+ */
+function reportListNamesAsValues(text: string, facts: ConditionFacts, defs: Definitions, final: Definitions, docSpan: (s: Span) => Span, reporter: ReportSink): void {
+  for (let i = 0; i < facts.compares.length; i++) {
+    const e = facts.compares[i];
+    const rhs = e.rhs;
+    if (!rhs || rhs.kind !== 'literal' || rhs.quoted) continue;
+    // Falco compiles again after every later file, with the lists collected then: a later list is pasted too.
+    const list = defs.lists.get(rhs.text) ?? final.lists.get(rhs.text);
+    if (!list) continue;
+    const items = listItemsInCondition(list, defs.lists.has(rhs.text) ? defs.lists : final.lists).map(quoteItem);
+    const listLike = isListOperator(e.op) || e.modifier !== undefined;
+    const op = e.modifier ? `${e.op} ${e.modifier.name}` : e.op;
+    const write = listLike ? `${op} (${rhs.text})` : e.op === '=' || e.op === '==' ? `in (${rhs.text})` : undefined;
+    // The fix edits the bare name (a list operator's), or the operator and the name (`=`): from where it starts.
+    const data = write ? { fix: write, from: docSpan(listLike ? rhs.span : e.opSpan).start } : undefined;
+    const advice = write ? ` To compare with the list's items, write \`${write}\`.` : '';
+    // The comparison as Falco parses it: the text up to the value, then the pasted items.
+    const head = text.slice(e.span.start, rhs.span.start).replace(/\s+/g, ' ');
+    const shown = items.length > 4 ? `${items.slice(0, 3).join(', ')}, …` : items.join(', ');
+    const pasted = `Falco expands lists in the condition's text, wherever a list's name stands between blanks, parentheses, commas or '=', so here it pastes the items of list '${rhs.text}'`;
+    if (items.length === 0) {
+      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}, which has none: \`${head.trimEnd()}\` is left without its value, and the condition does not compile (or '${op}' takes the word that follows for its value).${advice}`, data);
+    } else if (items.length > 1) {
+      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}: it parses \`${head}${shown}\`, one value and then a ',' it does not expect ("unexpected token after '${items[0]}', expecting 'or', 'and'"), so the condition does not compile.${advice}`, data);
+    } else if (listLike && !IDENTIFIER.test(items[0])) {
+      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}: it parses \`${head}${items[0]}\`, and without parentheses '${op}' takes only a list or a name ("expected a list or an identifier"), so the condition does not compile.${advice}`, data);
+    } else {
+      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}: with its one item it compares \`${head}${items[0]}\`, and the condition stops compiling once the list has a second item (an append in another file included).${advice}`, data, { severity: 2, load: null });
+    }
+  }
+}
+
 /** Operators whose value Falco writes as a parenthesised list (libsinsp's list operators, and modifier operators). */
 function isListOperator(op: string): boolean {
   return op === 'in' || op === 'intersects' || op === 'pmatch' || / (oneof|anyof|allof)$/.test(op);
@@ -1588,6 +1639,7 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         const suggestions = (listSuggestions ??= suggester(defs.lists, 2))(l.text);
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
+      reportListNamesAsValues(prefix + condText, facts, defs, load.final, docSpan, reporter);
       run(item, 'condition-fields', fieldContext + reading, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);

@@ -60,6 +60,7 @@ export enum Code {
   AppendNoValues = 'append-no-values',
   AliasNotChecked = 'alias-not-checked',
   DuplicateKey = 'duplicate-key',
+  ListNameAsValue = 'list-name-as-value',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -137,4 +138,7 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.AliasNotChecked]: { severity: I },
   // A key written twice in one mapping: yaml-cpp keeps both, Falco reads the first and says nothing.
   [Code.DuplicateKey]: { severity: W },
+  // A list's name as a comparison's bare value: Falco pastes the items there and the parser refuses the ',' between
+  // them (a one-item list compiles: reported as a warning without a LOAD code).
+  [Code.ListNameAsValue]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
 };

@@ -1,0 +1,44 @@
+// A list's name as a comparison's bare value outside parentheses. Falco expands lists in the condition's text before
+// libsinsp parses it: resolve_list replaces the name wherever blanks, '(', ')', ',' or '=' surround it by the items,
+// quoted when they hold a blank, joined with ", " (rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237, called
+// by parse_condition for every list, 0.37.0:294-304, 0.44.0:276-283). libsinsp reads one value after '=' (or an
+// identifier after an unparenthesised `in`) and parse() refuses the ',' after it ("unexpected token after 'bash',
+// expecting 'or', 'and'", filter/parser.cpp at libs 0.14.2 and 0.25.2). So `proc.name = shell_binaries` with two or
+// more items fails to compile; with one item it compares with that item; the list is used either way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findingsAt, fixesAt } from './rules-host';
+
+const FILE = '/ws/rules.yaml';
+const LISTS = '- list: sb\n  items: [bash, csh, sh]\n- list: one\n  items: [bash]\n- list: empty\n  items: []\n- list: paths\n  items: [/bin/sh]\n';
+const RULE = (condition: string) => `${LISTS}- rule: r\n  desc: d\n  condition: evt.type = execve and ${condition}\n  output: o\n  priority: INFO\n`;
+/** The findings other than the unused lists, as `severity code text`. */
+const found = (condition: string, target: string) => findingsAt(FILE, RULE(condition), target)
+  .filter((f) => !f.includes('unused-list')).map((f) => f.split(':')[0]);
+
+test('a list of several items after = or a bare list operator does not compile', () => {
+  for (const target of ['0.37', '0.40', '0.44']) {
+    for (const c of ['proc.name = sb', 'proc.name=sb', 'proc.name != sb', 'proc.name startswith sb', 'proc.name in sb', 'proc.name in empty', 'proc.name = empty', 'proc.name in paths']) {
+      assert.deepEqual(found(c, target), ['1 list-name-as-value ' + c.replace(/.*[ =]/, '')], `${c} at ${target}`);
+    }
+    // One item: it compiles as a comparison with the item, a warning.
+    assert.deepEqual(found('proc.name = one', target), ['2 list-name-as-value one'], target);
+    assert.deepEqual(found('proc.name in one', target), ['2 list-name-as-value one'], target);
+    // Parenthesised, quoted, or no list: nothing.
+    assert.deepEqual(found('proc.name in (sb, empty) and proc.name = "sb" and proc.name = other', target), [], target);
+  }
+  const [message] = findingsAt(FILE, RULE('proc.name = sb'), '0.44').filter((f) => f.includes('list-name-as-value'));
+  assert.match(message, /it parses `proc\.name = bash, csh, sh`.*"unexpected token after 'bash', expecting 'or', 'and'".*write `in \(sb\)`/);
+  // The list is used: Falco marks it so whatever then happens.
+  assert.ok(!findingsAt(FILE, RULE('proc.name = one'), '0.44').some((f) => f.includes('unused-list one')));
+});
+
+test('the quick fix writes in (list), or parenthesises a list operator\'s name', () => {
+  const fix = (c: string) => fixesAt(FILE, RULE(c), '0.44', 'list-name-as-value', /^Write/).map((f) => f.fixed.split('\n').find((l) => l.includes('condition:')));
+  assert.deepEqual(fix('proc.name = sb'), ['  condition: evt.type = execve and proc.name in (sb)']);
+  assert.deepEqual(fix('proc.name=one and fd.num > 1'), ['  condition: evt.type = execve and proc.name in (one) and fd.num > 1']);
+  assert.deepEqual(fix('proc.name in sb'), ['  condition: evt.type = execve and proc.name in (sb)']);
+  // No fix where the meaning is not one write: != and startswith.
+  assert.deepEqual(fix('proc.name != sb'), []);
+  assert.deepEqual(fix('proc.name startswith sb'), []);
+});
