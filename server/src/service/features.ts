@@ -145,6 +145,9 @@ export interface DeploymentTarget {
 export interface RulesWorkspace {
   findRule(name: string): RuleSummary | undefined;
   allRules(): RuleSummary[];
+  /** Whether the loaded rules files define a list of this name (Falco pastes its items wherever the name stands as a
+   *  word of a condition's text, rule_loader_compiler.cpp resolve_list). */
+  isListName?(name: string): boolean;
   /** Validates `text` as if it were the rules file at `uri`, loaded after every other rules file. */
   validateText(uri: string, text: string): Diagnostic[];
   /** The text of a rules document open in the editor (it may differ from the disk), or undefined when not open. */

@@ -26,6 +26,7 @@ export class FalcoLanguageService {
     this.alerts = createAlertsService(host, {
       findRule: (name) => { sync(); return rules.findRule(name); },
       allRules: () => { sync(); return rules.allRules(); },
+      isListName: (name) => rules.isListName?.(name) ?? false,
       validateText: (uri, text) => rules.validateText(uri, text),
       documentText: (uri) => rules.documentText?.(uri),
       deployments: () => { sync(); return this.embedded.deployments(); },

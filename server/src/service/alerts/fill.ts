@@ -125,7 +125,7 @@ export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fil
     if (field === 'proc.exepath' && key.field === 'proc.name' && key.why !== 'none') return skip(processKeyReason(view));
     const value = fillValue(view, field);
     if (value === undefined) return undefined;
-    const written = exceptionValueText(value);
+    const written = exceptionValueText(value, view.listNamed);
     return 'refused' in written ? skip(`it cannot be written into Falco's condition: ${written.refused}`) : written.text;
   });
   return { ...filled, missing: filled.missing.filter((m) => !skipped.some((s) => s.field === m)), notApplicable: skipped, dropped };

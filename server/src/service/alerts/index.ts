@@ -671,6 +671,7 @@ const VIEWS_PER_STEP = 100;
  */
 function rulesOnce(rules: RulesWorkspace): RulesWorkspace {
   const found = new Map<string, ReturnType<RulesWorkspace['findRule']>>();
+  const lists = new Map<string, boolean>();
   return {
     findRule(name) {
       if (!found.has(name)) found.set(name, rules.findRule(name));
@@ -678,6 +679,8 @@ function rulesOnce(rules: RulesWorkspace): RulesWorkspace {
     },
     allRules: () => rules.allRules(),
     validateText: (uri, text) => rules.validateText(uri, text),
+    // Asked for the words of every value tuned: each word once too.
+    ...(rules.isListName ? { isListName: (name: string) => { if (!lists.has(name)) lists.set(name, rules.isListName!(name)); return lists.get(name)!; } } : {}),
     ...(rules.documentText ? { documentText: (uri: string) => rules.documentText!(uri) } : {}),
     ...(rules.deployments ? { deployments: () => rules.deployments!() } : {}),
   };

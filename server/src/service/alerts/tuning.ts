@@ -286,7 +286,7 @@ export function processKey(view: AlertView): ProcessKey {
   const path = valueOf(view, 'proc.exepath');
   if (!path || path === '<NA>') return { field: 'proc.name', why: 'none' };
   if (!path.startsWith('/') || path.startsWith('/memfd:') || path.endsWith(' (deleted)')) return { field: 'proc.name', why: 'not a file', path };
-  if (inexactValue(path) !== undefined || 'refused' in exceptionValueText(path)) return { field: 'proc.name', why: 'unwritable', path };
+  if (inexactValue(path) !== undefined || 'refused' in exceptionValueText(path, view.listNamed)) return { field: 'proc.name', why: 'unwritable', path };
   const name = valueOf(view, 'proc.name') || undefined;
   const file = path.slice(path.lastIndexOf('/') + 1);
   const otherName = name !== undefined && name !== file && !(new TextEncoder().encode(name).length === 15 && file.startsWith(name));
@@ -313,7 +313,8 @@ export function exceptionComment(p: ExceptionProposal, unloaded?: string): strin
     ? 'Keyed by proc.exepath and proc.name: only a program placed at this path runs from it, and the name is the one it was started by (busybox, kmod and others do what that name says).'
     : 'Keyed by proc.exepath: a program can take any process name, but only one placed at this path runs from it.';
   const quoted = p.values.some((v) => v.startsWith('"'))
-    ? 'A value in double quotes is written as Falco\'s condition reads a string (\\ and \" escaped): Falco copies exception values into the condition as they are.'
+    ? 'A value in double quotes is written as Falco\'s condition reads a string (\\ and \" escaped): Falco copies exception values into the condition as they are, '
+      + 'and replaces the name of a loaded list standing alone by the list\'s items.'
     : undefined;
   return [unloaded, key, quoted].filter((c) => c !== undefined);
 }
@@ -342,7 +343,7 @@ export function processKeyReason(view: AlertView, quote: (value: string) => stri
   const weak = `The process is keyed by ${quote('proc.name')}, a name any program can give itself`;
   if (key.why === 'none') return `${weak}: the alert has no ${quote('proc.exepath')} (add it to the rule's output to key the exception by the executable's path).`;
   if (key.why === 'not a file') return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is not the path of a file only this program has (a memfd, a deleted file or a relative path).`;
-  const refused = key.path !== undefined ? exceptionValueText(key.path) : undefined;
+  const refused = key.path !== undefined ? exceptionValueText(key.path, view.listNamed) : undefined;
   if (refused && 'refused' in refused) return `${weak}: its ${quote('proc.exepath')} cannot be written into Falco's condition (${refused.refused}).`;
   return `${weak}: its ${quote('proc.exepath')} holds bytes the alert does not show (U+FFFD or a lone surrogate), so no exception on it would match.`;
 }
@@ -454,16 +455,25 @@ const UNSAFE_VALUE = /["'\\(),\u0000-\u001f\u007f]/;
  *   lexer then takes for an escaped quote (it compares with the character before, not the escape): the string never
  *   closes, the condition does not compile and Falco does not start; a value holding NUL, where libsinsp's lexer stops
  *   reading the condition (`*cursor() != '\0'`); and an empty value (matched by nothing the alert is about).
- * (A word of the value that is a loaded list's name is replaced by the list's items wherever it stands, quoted or
- * not: resolve_list works on the text. Rules name lists by words such as `shell_binaries`, which no process name,
- * path or image is likely to hold alone.)
+ * Falco then expands lists in that text (resolve_list, rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237): a
+ * loaded list's name with blanks, '(', ')', ',' or '=' on both sides is replaced by the list's items, inside quotes
+ * too. `listNamed` (the loaded lists, AlertView.listNamed) tells such words:
+ * - a bare value that is a list's name is written in quotes (`"shell_binaries"`), where a quote stands next to it;
+ * - a value holding a list's name between blanks (or the other delimiters) is refused: no escape of libsinsp's
+ *   unescape_str gives a blank, '(', ')', ',' or '=' (escaping.cpp, libs 0.14.2 and 0.25.2), so no writing keeps the
+ *   name from being replaced.
  */
 export type ExceptionValueText = { text: string; quoted: boolean } | { refused: string };
 
-export function exceptionValueText(value: string): ExceptionValueText {
+export function exceptionValueText(value: string, listNamed?: (word: string) => boolean): ExceptionValueText {
   if (value === '') return { refused: 'it is empty' };
   if (value.includes('\u0000')) return { refused: 'it holds a NUL character, where Falco\'s condition parser stops reading' };
-  if (isSafeExceptionValue(value)) return { text: value, quoted: false };
+  if (isSafeExceptionValue(value)) {
+    if (!listNamed) return { text: value, quoted: false };
+    // quote_item wraps a value with a blank in double quotes; a bare value stands between the condition's delimiters.
+    if (value.includes(' ')) return pastedListRefusal(`"${value}"`, listNamed) ?? { text: value, quoted: false };
+    return listNamed(value) ? { text: `"${value}"`, quoted: true } : { text: value, quoted: false };
+  }
   if (value.endsWith('\\')) {
     return {
       refused: 'it ends with a backslash: written in quotes, its escape (\\\\) stands right before the closing quote, which Falco\'s condition parser '
@@ -471,7 +481,21 @@ export function exceptionValueText(value: string): ExceptionValueText {
     };
   }
   const escaped = value.replace(/[\\"\b\f\n\r\t]/g, (c) => CONDITION_ESCAPES[c]);
-  return { text: `"${escaped}"`, quoted: true };
+  return (listNamed && pastedListRefusal(`"${escaped}"`, listNamed)) || { text: `"${escaped}"`, quoted: true };
+}
+
+/** The delimiters of resolve_list (blanks, parentheses, ',' and '='), as raw characters of the condition's text. */
+const LIST_NAME_DELIMITERS = /[ \t\n\r(),=]/;
+
+/** Why the quoted condition text `text` of a value is refused: a word inside it, between delimiters, names a loaded
+ *  list (the words touching the quotes do not: a quote is no delimiter). */
+function pastedListRefusal(text: string, listNamed: (word: string) => boolean): { refused: string } | undefined {
+  const words = text.split(LIST_NAME_DELIMITERS);
+  const word = words.slice(1, -1).find((w) => w !== '' && listNamed(w));
+  return word === undefined ? undefined : {
+    refused: `the word '${word}' in it is the name of a loaded list, and Falco replaces a list's name by the list's items wherever blanks, `
+      + 'parentheses, commas or \'=\' surround it in the condition\'s text, inside quotes too (no escape hides it): the exception would compare another value',
+  };
 }
 
 const CONDITION_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -666,7 +690,7 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
     const inexact = shape.fields.findIndex((_, i) => inexactValue(values[i]) !== undefined);
     if (inexact >= 0) { refused.push({ shape, field: shape.fields[inexact], why: inexactValue(values[inexact])! }); continue; }
     // Each value as Falco's condition reads it: as it is, or in the condition's quotes.
-    const texts = values.map((v) => exceptionValueText(v!));
+    const texts = values.map((v) => exceptionValueText(v!, view.listNamed));
     const bad = texts.findIndex((t) => 'refused' in t);
     if (bad >= 0) { refused.push({ shape, field: shape.fields[bad], why: 'unsafe', reason: (texts[bad] as { refused: string }).refused }); continue; }
     proposals.push({ rule: view.rule, shape, name: exceptionName(shape.fields), values: texts.map((t) => (t as { text: string }).text) });

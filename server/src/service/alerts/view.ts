@@ -60,6 +60,9 @@ export interface AlertView {
   values: AlertValue[];
   targets: Target[];
   wrapper?: { kind: 'cri' | 'syslog' | 'timestamp'; text: string; end: number };
+  /** Whether a word is the name of a list of the loaded rules files (RulesWorkspace.isListName): Falco pastes a list's
+   *  items in place of its name in a condition's text, so tuning values are written around such words. */
+  listNamed?: (word: string) => boolean;
 }
 
 export function priorityLabel(p: number): string { return p >= 0 ? PRIORITY_NAMES[p] : 'Unknown'; }
@@ -82,6 +85,7 @@ export function buildView(record: AlertRecord, rules: RulesWorkspace, templates:
       view.targets.push({ kind: 'wrapper', start: 0, end: payloadStart });
     }
   }
+  if (rules.isListName) view.listNamed = (word) => rules.isListName!(word);
   if (head.format === 'json') buildJson(view, rules, templates, payloadStart);
   else buildText(view, rules, templates);
   return view;

@@ -281,6 +281,9 @@ export function createRulesService(host: ServiceHost): RulesService {
       if (rule) return workspaceSummary(rule);
       return embeddedSets.size > 0 ? embeddedRules().rules.get(name) : undefined;
     },
+    isListName(name: string): boolean {
+      return index.load().final.lists.has(name);
+    },
     allRules(): RuleSummary[] {
       // The same array while the loaded files are unchanged: callers (the alert templates) recompile only when it
       // changes, and the alert service asks on every validation.
