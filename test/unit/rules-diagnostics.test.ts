@@ -102,6 +102,8 @@ const FIXTURES: Fixture[] = [
   { code: Code.DuplicateKey, text: '- rule: Shell Spawned\n  priority: ERROR\n  priority: NOPE\n  override:\n    priority: replace\n', at: 'priority' },
   // A list's name after '=': Falco pastes its items there and the parser refuses the ',' between them.
   { code: Code.ListNameAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.pname = shell_binaries\n  override:\n    condition: append\n', at: 'shell_binaries' },
+  // A list's name between blanks inside a quoted string: Falco replaces it there too.
+  { code: Code.ListNameInString, text: '- rule: Shell Spawned\n  condition: and not proc.cmdline contains "run shell_binaries now"\n  override:\n    condition: append\n', at: '"run shell_binaries now"' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

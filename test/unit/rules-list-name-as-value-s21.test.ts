@@ -42,3 +42,23 @@ test('the quick fix writes in (list), or parenthesises a list operator\'s name',
   assert.deepEqual(fix('proc.name != sb'), []);
   assert.deepEqual(fix('proc.name startswith sb'), []);
 });
+
+// A list's name between delimiters inside a quoted string: resolve_list replaces it there too (a quote is no
+// delimiter, so a name touching the quotes stays), and the list is used (Falco marks it so).
+test('a list name between blanks inside a quoted string: Falco compares another string', () => {
+  for (const target of ['0.37', '0.44']) {
+    const all = (c: string) => findingsAt(FILE, RULE(c), target);
+    const [hit] = all('proc.cmdline contains "run sb now"').filter((f) => f.includes('list-name-in-string'));
+    assert.match(hit, /^2 list-name-in-string "run sb now": .*Falco compares with "run bash, csh, sh now", not "run sb now"\./, target);
+    assert.ok(!all('proc.cmdline contains "run sb now"').some((f) => f.includes('unused-list sb')), target);
+    // Parentheses, '=' and commas are delimiters too; an empty list takes a comma with it.
+    assert.match(all(`proc.cmdline in ("(sb)", 'x=sb,y')`).filter((f) => f.includes('list-name-in-string')).join('\n'),
+      /"\(sb\)": .*compares with "\( bash, csh, sh \)".*\n.*'x=sb,y': .*compares with 'x= bash, csh, sh ,y'/);
+    assert.match(all('proc.cmdline = "x, empty y"').join('\n'), /compares with "x  y", not "x, empty y"/);
+    // Touching a quote, or no list: nothing.
+    assert.deepEqual(found('proc.cmdline in ("sb x", "x sb", "sb", "a other b") and proc.name in (sb)', target), [], target);
+  }
+  // An item holding a blank is pasted in double quotes, which end a double-quoted string early.
+  const spaced = `- list: sp\n  items: ["a b"]\n${RULE('proc.name in (sp) and proc.cmdline = "x sp y"')}`;
+  assert.match(findingsAt(FILE, spaced, '0.44').join('\n'), /Falco reads "x "a b" y", where a quote of the pasted items ends the string early/);
+});

@@ -1,6 +1,6 @@
 // Condition, output and exception checks, plus the workspace-wide checks that need parsed conditions: unused macros
 // and lists, sources and their plugin requirements, event-type restriction.
-import type { ConditionParse, Expr, FieldExpr, OutputParse } from './conditionAst';
+import type { ConditionParse, Expr, FieldExpr, Literal, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
 import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, LONGEST_FIELD_NAME, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
@@ -63,6 +63,8 @@ interface ConditionFacts {
   matches?: (FieldMatch | undefined)[];
   /** For each comparison, the index in `fields` of its left-hand field (-1 for a transformer). */
   lhsIndex?: number[];
+  /** The quoted values holding words between list delimiters (listWordsInStrings), on first use. */
+  stringWords?: { literal: Literal; raw: string; words: string[] }[];
   /** The evt.type comparisons whose names libsinsp validates, on first use (most conditions have none). */
   evtTypeCompares?: Extract<Expr, { kind: 'compare' }>[];
 }
@@ -192,8 +194,10 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     const { macroRefs, listRefs, valueRefs } = facts;
     for (let i = 0; i < macroRefs.length; i++) if (!prefix || macroRefs[i].span.start >= prefix.length) refs.macros.push(macroRefs[i].name);
     for (let i = 0; i < listRefs.length; i++) refs.listCandidates.push(listRefs[i].text);
-    // A list's name as another comparison's value is pasted too (and so used): listNameAsValue says what that does.
+    // A list's name as another comparison's value, or between blanks inside a quoted string, is pasted too (and so
+    // used): reportListNamesAsValues and reportListNamesInStrings say what that does.
     for (let i = 0; i < valueRefs.length; i++) refs.listCandidates.push(valueRefs[i].text);
+    for (const { words } of listWordsInStrings(prefix + condition, facts)) for (const word of words) refs.listCandidates.push(word);
   }
   // A list's items that name lists are counted on the loaded lists (addListUsesOfLists): whether they count depends
   // on the lists' order.
@@ -1396,6 +1400,89 @@ function reportListNamesAsValues(text: string, facts: ConditionFacts, defs: Defi
   }
 }
 
+/** resolve_list's delimiters: a list's name with one of these (or the text's end) on each side is replaced. */
+const LIST_DELIMITERS = /[ \t\n\r(),=]/;
+const LIST_BLANKS = ' \t\n\r';
+
+/**
+ * resolve_list of Falco on `text` for one list (rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237): every
+ * occurrence of `name` with a delimiter or the text's end on each side, and the blanks around it, becomes the items
+ * (quoted when they hold a blank) joined with ", ", with a blank on each side; an empty list takes a comma next to it.
+ */
+export function resolveListText(text: string, name: string, items: readonly string[]): string {
+  const delimiter = (c: string) => LIST_DELIMITERS.test(c);
+  let cnd = text;
+  let start = cnd.indexOf(name);
+  while (start !== -1) {
+    let end = start + name.length;
+    if ((start === 0 || delimiter(cnd[start - 1])) && (end >= cnd.length || delimiter(cnd[end]))) {
+      while (start > 0 && LIST_BLANKS.includes(cnd[start - 1])) start--;
+      while (end < cnd.length && LIST_BLANKS.includes(cnd[end])) end++;
+      const sub = items.map(quoteItem).join(', ');
+      if (sub === '') {
+        if (start > 0 && cnd[start - 1] === ',') start--;
+        else if (end < cnd.length && cnd[end] === ',') end++;
+      }
+      cnd = `${start > 0 ? `${cnd.slice(0, start)} ` : ''}${sub} ${cnd.slice(end)}`;
+      start += sub.length + 1;
+    }
+    start = cnd.indexOf(name, start + 1);
+  }
+  return cnd;
+}
+
+/**
+ * The quoted values of a condition (`text`, the parsed text) with the words inside them that stand between
+ * resolve_list's delimiters (not those touching the quotes): where a list's name would be replaced. Kept with the
+ * facts of the parse (most conditions have none).
+ */
+function listWordsInStrings(text: string, facts: ConditionFacts): { literal: Literal; raw: string; words: string[] }[] {
+  if (facts.stringWords) return facts.stringWords;
+  const out: { literal: Literal; raw: string; words: string[] }[] = [];
+  for (let i = 0; i < facts.compares.length; i++) {
+    const rhs = facts.compares[i].rhs;
+    if (!rhs || rhs.kind === 'field-value') continue;
+    const literals = rhs.kind === 'list' ? rhs.items : [rhs];
+    for (const literal of literals) {
+      if (!literal.quoted) continue;
+      const raw = text.slice(literal.span.start, literal.span.end);
+      const split = raw.split(LIST_DELIMITERS);
+      const words = split.slice(1, -1).filter((w) => w !== '');
+      if (words.length > 0) out.push({ literal, raw, words });
+    }
+  }
+  return (facts.stringWords = out);
+}
+
+/**
+ * A quoted string of a condition holding a list's name between delimiters (`proc.cmdline contains "run shell_binaries
+ * now"`): Falco's list expansion works on the text before libsinsp reads the strings, so the name is replaced there
+ * too and Falco compares with another string (resolve_list, rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237;
+ * its own comment says it "breaks string escaping"). The words touching the quotes are not replaced: a quote is no
+ * delimiter. Every list is substituted in Falco's order (index order), with the items it pastes (listItemsInCondition).
+ */
+function reportListNamesInStrings(text: string, facts: ConditionFacts, defs: Definitions, final: Definitions, docSpan: (s: Span) => Span, reporter: ReportSink): void {
+  for (const { literal, raw, words } of listWordsInStrings(text, facts)) {
+    const lists = new Map<string, OrderedList>();
+    for (const word of words) {
+      const list = defs.lists.get(word) ?? final.lists.get(word);
+      if (list) lists.set(word, list);
+    }
+    if (lists.size === 0) continue;
+    let read = raw;
+    for (const [name, list] of [...lists].sort((a, b) => listIndex(a[1]) - listIndex(b[1]))) {
+      read = resolveListText(read, name, listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists));
+    }
+    const names = [...lists.keys()].map((n) => `'${n}'`).join(' and ');
+    const replaced = `Falco expands lists in the condition's text before it reads the strings, so the name of list${lists.size > 1 ? 's' : ''} ${names} in this string, between blanks, commas, parentheses or '=', is replaced by the list's items`;
+    // A pasted item with the string's quote in it (quote_item wraps an item holding a blank in double quotes) closes
+    // the string there: libsinsp's lexer ends a string at the first quote without a backslash before it.
+    const closed = read.slice(1, -1).includes(raw[0]);
+    const what = closed ? `Falco reads ${read}, where a quote of the pasted items ends the string early and the rest is read as condition text` : `Falco compares with ${read}, not ${raw}`;
+    reporter.report(Code.ListNameInString, docSpan(literal.span), `${replaced}: ${what}. No escape keeps the name from being replaced; only a name touching the string's quotes is left alone.`);
+  }
+}
+
 /** Operators whose value Falco writes as a parenthesised list (libsinsp's list operators, and modifier operators). */
 function isListOperator(op: string): boolean {
   return op === 'in' || op === 'intersects' || op === 'pmatch' || / (oneof|anyof|allof)$/.test(op);
@@ -1640,6 +1727,7 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         if (suggestions.length) reporter.report(Code.UnknownList, docSpan(l.span), `'${l.text}' is not a defined list, so Falco compares with the literal string. Did you mean the list '${suggestions[0]}'?`, { suggestions });
       }
       reportListNamesAsValues(prefix + condText, facts, defs, load.final, docSpan, reporter);
+      reportListNamesInStrings(prefix + condText, facts, defs, load.final, docSpan, reporter);
       run(item, 'condition-fields', fieldContext + reading, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);

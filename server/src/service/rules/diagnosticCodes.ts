@@ -61,6 +61,7 @@ export enum Code {
   AliasNotChecked = 'alias-not-checked',
   DuplicateKey = 'duplicate-key',
   ListNameAsValue = 'list-name-as-value',
+  ListNameInString = 'list-name-in-string',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -141,4 +142,6 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   // A list's name as a comparison's bare value: Falco pastes the items there and the parser refuses the ',' between
   // them (a one-item list compiles: reported as a warning without a LOAD code).
   [Code.ListNameAsValue]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
+  // A list's name between blanks inside a quoted string: Falco replaces it there too and compares another string.
+  [Code.ListNameInString]: { severity: W },
 };
