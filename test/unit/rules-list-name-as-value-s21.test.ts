@@ -62,3 +62,21 @@ test('a list name between blanks inside a quoted string: Falco compares another 
   const spaced = `- list: sp\n  items: ["a b"]\n${RULE('proc.name in (sp) and proc.cmdline = "x sp y"')}`;
   assert.match(findingsAt(FILE, spaced, '0.44').join('\n'), /Falco reads "x "a b" y", where a quote of the pasted items ends the string early/);
 });
+
+// Exception values are pasted into the condition (build_rule_exception_infos: quote_item for a value with a blank,
+// bare otherwise), and then the lists are expanded in that text.
+test('exception values: a list name inside a quoted value, or a bare list name after =', () => {
+  const rule = (values: string, fields = '[proc.name, proc.cmdline]', comps = '[=, contains]') => `${LISTS}- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n  exceptions:\n    - name: e\n      fields: ${fields}\n      comps: ${comps}\n      values:\n        - ${values}\n`;
+  for (const target of ['0.37', '0.44']) {
+    const all = (text: string) => findingsAt(FILE, text, target);
+    const got = all(rule('[sb, run sb now]'));
+    assert.deepEqual(got.filter((f) => !f.includes('unused-list')).map((f) => f.split(':')[0]), ['1 list-name-as-value sb', '2 list-name-in-string run sb now'], target);
+    assert.match(got.join('\n'), /it parses `proc\.name = bash, csh, sh`/);
+    assert.match(got.join('\n'), /Falco compares with "run bash, csh, sh now", not "run sb now"/);
+    assert.ok(!got.some((f) => f.includes('unused-list sb')), target);
+    // A single field compares with a parenthesised list: a bare list name there is the list (no finding); a value in
+    // quotes already, or touching the quotes, is left alone.
+    assert.deepEqual(all(rule('sb', 'proc.name', 'in')).filter((f) => f.includes('list-name')), [], target);
+    assert.deepEqual(all(rule(`['"sb"', sb now]`)).filter((f) => f.includes('list-name')), [], target);
+  }
+});

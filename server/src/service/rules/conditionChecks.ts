@@ -208,7 +208,12 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     if (exceptions?.kind === 'seq') for (let i = 0; i < exceptions.items.length; i++) {
       const ex = exceptions.items[i];
       if (ex.kind !== 'map') continue;
-      walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => refs.listCandidates.push(t));
+      walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => {
+        refs.listCandidates.push(t);
+        // Falco quotes a value with a blank, and replaces a list's name between blanks inside it too.
+        const pasted = quoteItem(t);
+        if (pasted[0] === '"' || pasted[0] === '\'') for (const w of wordsInsideQuotes(pasted)) refs.listCandidates.push(w);
+      });
     }
     if (refs.listCandidates.length > before) refs.exceptionLists = refs.listCandidates.length - before;
   }
@@ -1373,30 +1378,34 @@ function reportListNamesAsValues(text: string, facts: ConditionFacts, defs: Defi
   for (let i = 0; i < facts.compares.length; i++) {
     const e = facts.compares[i];
     const rhs = e.rhs;
-    if (!rhs || rhs.kind !== 'literal' || rhs.quoted) continue;
-    // Falco compiles again after every later file, with the lists collected then: a later list is pasted too.
-    const list = defs.lists.get(rhs.text) ?? final.lists.get(rhs.text);
-    if (!list) continue;
-    const items = listItemsInCondition(list, defs.lists.has(rhs.text) ? defs.lists : final.lists).map(quoteItem);
+    if (!rhs || rhs.kind !== 'literal' || rhs.quoted || !(defs.lists.has(rhs.text) || final.lists.has(rhs.text))) continue;
     const listLike = isListOperator(e.op) || e.modifier !== undefined;
     const op = e.modifier ? `${e.op} ${e.modifier.name}` : e.op;
     const write = listLike ? `${op} (${rhs.text})` : e.op === '=' || e.op === '==' ? `in (${rhs.text})` : undefined;
     // The fix edits the bare name (a list operator's), or the operator and the name (`=`): from where it starts.
     const data = write ? { fix: write, from: docSpan(listLike ? rhs.span : e.opSpan).start } : undefined;
-    const advice = write ? ` To compare with the list's items, write \`${write}\`.` : '';
     // The comparison as Falco parses it: the text up to the value, then the pasted items.
-    const head = text.slice(e.span.start, rhs.span.start).replace(/\s+/g, ' ');
-    const shown = items.length > 4 ? `${items.slice(0, 3).join(', ')}, …` : items.join(', ');
-    const pasted = `Falco expands lists in the condition's text, wherever a list's name stands between blanks, parentheses, commas or '=', so here it pastes the items of list '${rhs.text}'`;
-    if (items.length === 0) {
-      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}, which has none: \`${head.trimEnd()}\` is left without its value, and the condition does not compile (or '${op}' takes the word that follows for its value).${advice}`, data);
-    } else if (items.length > 1) {
-      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}: it parses \`${head}${shown}\`, one value and then a ',' it does not expect ("unexpected token after '${items[0]}', expecting 'or', 'and'"), so the condition does not compile.${advice}`, data);
-    } else if (listLike && !IDENTIFIER.test(items[0])) {
-      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}: it parses \`${head}${items[0]}\`, and without parentheses '${op}' takes only a list or a name ("expected a list or an identifier"), so the condition does not compile.${advice}`, data);
-    } else {
-      reporter.report(Code.ListNameAsValue, docSpan(rhs.span), `${pasted}: with its one item it compares \`${head}${items[0]}\`, and the condition stops compiling once the list has a second item (an append in another file included).${advice}`, data, { severity: 2, load: null });
-    }
+    reportListNameAsValue(rhs.text, op, listLike, text.slice(e.span.start, rhs.span.start).replace(/\s+/g, ' '), docSpan(rhs.span), write, data, defs, final, reporter);
+  }
+}
+
+/** One list name `name` standing as the value after `op` (reportListNamesAsValues), `head` the comparison's text up
+ *  to the value, `write` what to write instead if one thing is right. */
+function reportListNameAsValue(name: string, op: string, listLike: boolean, head: string, span: Span, write: string | undefined, data: Record<string, unknown> | undefined, defs: Definitions, final: Definitions, reporter: ReportSink): void {
+  // Falco compiles again after every later file, with the lists collected then: a later list is pasted too.
+  const list = (defs.lists.get(name) ?? final.lists.get(name))!;
+  const items = listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists).map(quoteItem);
+  const advice = write ? ` To compare with the list's items, write \`${write}\`.` : '';
+  const shown = items.length > 4 ? `${items.slice(0, 3).join(', ')}, …` : items.join(', ');
+  const pasted = `Falco expands lists in the condition's text, wherever a list's name stands between blanks, parentheses, commas or '=', so here it pastes the items of list '${name}'`;
+  if (items.length === 0) {
+    reporter.report(Code.ListNameAsValue, span, `${pasted}, which has none: \`${head.trimEnd()}\` is left without its value, and the condition does not compile (or '${op}' takes the word that follows for its value).${advice}`, data);
+  } else if (items.length > 1) {
+    reporter.report(Code.ListNameAsValue, span, `${pasted}: it parses \`${head}${shown}\`, one value and then a ',' it does not expect ("unexpected token after '${items[0]}', expecting 'or', 'and'"), so the condition does not compile.${advice}`, data);
+  } else if (listLike && !IDENTIFIER.test(items[0])) {
+    reporter.report(Code.ListNameAsValue, span, `${pasted}: it parses \`${head}${items[0]}\`, and without parentheses '${op}' takes only a list or a name ("expected a list or an identifier"), so the condition does not compile.${advice}`, data);
+  } else {
+    reporter.report(Code.ListNameAsValue, span, `${pasted}: with its one item it compares \`${head}${items[0]}\`, and the condition stops compiling once the list has a second item (an append in another file included).${advice}`, data, { severity: 2, load: null });
   }
 }
 
@@ -1446,8 +1455,7 @@ function listWordsInStrings(text: string, facts: ConditionFacts): { literal: Lit
     for (const literal of literals) {
       if (!literal.quoted) continue;
       const raw = text.slice(literal.span.start, literal.span.end);
-      const split = raw.split(LIST_DELIMITERS);
-      const words = split.slice(1, -1).filter((w) => w !== '');
+      const words = wordsInsideQuotes(raw);
       if (words.length > 0) out.push({ literal, raw, words });
     }
   }
@@ -1462,24 +1470,79 @@ function listWordsInStrings(text: string, facts: ConditionFacts): { literal: Lit
  * delimiter. Every list is substituted in Falco's order (index order), with the items it pastes (listItemsInCondition).
  */
 function reportListNamesInStrings(text: string, facts: ConditionFacts, defs: Definitions, final: Definitions, docSpan: (s: Span) => Span, reporter: ReportSink): void {
-  for (const { literal, raw, words } of listWordsInStrings(text, facts)) {
-    const lists = new Map<string, OrderedList>();
-    for (const word of words) {
-      const list = defs.lists.get(word) ?? final.lists.get(word);
-      if (list) lists.set(word, list);
+  for (const { literal, raw, words } of listWordsInStrings(text, facts)) reportListNamesInString(raw, words, () => docSpan(literal.span), defs, final, reporter);
+}
+
+/** One quoted text `raw` Falco parses (reportListNamesInStrings), `words` those inside it between delimiters. */
+function reportListNamesInString(raw: string, words: readonly string[], span: () => Span, defs: Definitions, final: Definitions, reporter: ReportSink): void {
+  const lists = new Map<string, OrderedList>();
+  for (const word of words) {
+    const list = defs.lists.get(word) ?? final.lists.get(word);
+    if (list) lists.set(word, list);
+  }
+  if (lists.size === 0) return;
+  let read = raw;
+  for (const [name, list] of [...lists].sort((a, b) => listIndex(a[1]) - listIndex(b[1]))) {
+    read = resolveListText(read, name, listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists));
+  }
+  const names = [...lists.keys()].map((n) => `'${n}'`).join(' and ');
+  const replaced = `Falco expands lists in the condition's text before it reads the strings, so the name of list${lists.size > 1 ? 's' : ''} ${names} in this string, between blanks, commas, parentheses or '=', is replaced by the list's items`;
+  // A pasted item with the string's quote in it (quote_item wraps an item holding a blank in double quotes) closes
+  // the string there: libsinsp's lexer ends a string at the first quote without a backslash before it.
+  const closed = read.slice(1, -1).includes(raw[0]);
+  const what = closed ? `Falco reads ${read}, where a quote of the pasted items ends the string early and the rest is read as condition text` : `Falco compares with ${read}, not ${raw}`;
+  reporter.report(Code.ListNameInString, span(), `${replaced}: ${what}. No escape keeps the name from being replaced; only a name touching the string's quotes is left alone.`);
+}
+
+/** The words between list delimiters inside a quoted text (not those touching its quotes). */
+function wordsInsideQuotes(raw: string): string[] {
+  return raw.split(LIST_DELIMITERS).slice(1, -1).filter((w) => w !== '');
+}
+
+/**
+ * A rule's own exception values as Falco pastes them into the condition (build_rule_exception_infos,
+ * rule_loader_compiler.cpp 0.37.0:74-150, 0.44.0:100-167): a value holding a blank in double quotes (quote_item), the
+ * others bare, a list operator's single value in parentheses (paren_item). Then resolve_list runs on that text: a
+ * list's name inside a quoted value is replaced (reportListNamesInString), and a bare value naming a list after an
+ * operator that takes one value is pasted as in a condition (reportListNameAsValue). An exception that only adds
+ * values takes its fields and comps from the rule's first exception of that name.
+ */
+function checkExceptionListNames(item: ModelItem, rule: RuleDef | undefined, defs: Definitions, final: Definitions, reporter: ReportSink): void {
+  const own = entryOf(item, 'exceptions')?.value;
+  if (own?.kind !== 'seq') return;
+  const named = (t: string) => defs.lists.has(t) || final.lists.has(t);
+  const check = (n: ModelNode, field: string, op: string | undefined) => {
+    const text = n.kind === 'scalar' ? scalarText(n) : undefined;
+    if (text === undefined || text === '') return;
+    const pasted = op !== undefined && isListOperator(op) ? text : quoteItem(text);
+    if (pasted[0] === '"' || pasted[0] === '\'') reportListNamesInString(pasted, wordsInsideQuotes(pasted), () => n.span, defs, final, reporter);
+    else if (op !== undefined && !isListOperator(op) && named(text)) reportListNameAsValue(text, op, false, `${field} ${op} `, n.span, undefined, undefined, defs, final, reporter);
+  };
+  for (const ex of own.items) {
+    if (ex.kind !== 'map') continue;
+    const name = scalarText(mapValue(ex, 'name'));
+    const shape = mapValue(ex, 'fields') || name === undefined ? ex
+      : (rule && ruleExceptions(rule).find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined)) ?? ex;
+    const fields = mapValue(shape, 'fields');
+    const comps = mapValue(shape, 'comps');
+    const values = mapValue(ex, 'values');
+    if (values?.kind !== 'seq') continue;
+    if (fields?.kind === 'scalar') {
+      // `field comp (v1, v2)`: each value an item of a parenthesised list.
+      for (const v of values.items) check(v, fields.text, undefined);
+    } else if (fields?.kind === 'seq') {
+      fields.items.forEach((f, k) => {
+        const op = comps === undefined ? '=' : comps.kind === 'seq' && comps.items[k] ? scalarText(comps.items[k])?.trim() : undefined;
+        const field = scalarText(f);
+        if (op === undefined || field === undefined) return;
+        for (const tuple of values.items) {
+          const v = tuple.kind === 'seq' ? tuple.items[k] : undefined;
+          // A sequence of values is a parenthesised list of quoted items.
+          if (v?.kind === 'seq') for (const x of v.items) check(x, field, undefined);
+          else if (v) check(v, field, op);
+        }
+      });
     }
-    if (lists.size === 0) continue;
-    let read = raw;
-    for (const [name, list] of [...lists].sort((a, b) => listIndex(a[1]) - listIndex(b[1]))) {
-      read = resolveListText(read, name, listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists));
-    }
-    const names = [...lists.keys()].map((n) => `'${n}'`).join(' and ');
-    const replaced = `Falco expands lists in the condition's text before it reads the strings, so the name of list${lists.size > 1 ? 's' : ''} ${names} in this string, between blanks, commas, parentheses or '=', is replaced by the list's items`;
-    // A pasted item with the string's quote in it (quote_item wraps an item holding a blank in double quotes) closes
-    // the string there: libsinsp's lexer ends a string at the first quote without a backslash before it.
-    const closed = read.slice(1, -1).includes(raw[0]);
-    const what = closed ? `Falco reads ${read}, where a quote of the pasted items ends the string early and the rest is read as condition text` : `Falco compares with ${read}, not ${raw}`;
-    reporter.report(Code.ListNameInString, docSpan(literal.span), `${replaced}: ${what}. No escape keeps the name from being replaced; only a name touching the string's quotes is left alone.`);
   }
 }
 
@@ -1757,6 +1820,7 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
         if (!isDefinitionItem(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
       }
+      if (entryValue(item, 'exceptions')?.kind === 'seq') checkExceptionListNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, load.final, reporter);
       if (source === undefined || KNOWN_SOURCES.includes(source)) {
         // Judged on the item's values first: its nodes are read only when there is something to report.
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
