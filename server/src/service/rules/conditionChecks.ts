@@ -1129,6 +1129,22 @@ function reportUnknownEventName(span: Span, name: string, list: string | undefin
 }
 
 /**
+ * A rule item's own exceptions that have values, each with the fields and comps Falco compiles them with: its own,
+ * or for one that only adds values, those of the rule's first exception of that name (maybe in another file).
+ */
+function* exceptionShapesOf(own: ModelNode, rule: RuleDef | undefined): Generator<{ fields: ModelNode | undefined; comps: ModelNode | undefined; values: Extract<ModelNode, { kind: 'seq' }> }> {
+  if (own.kind !== 'seq') return;
+  for (const ex of own.items) {
+    if (ex.kind !== 'map') continue;
+    const name = scalarText(mapValue(ex, 'name'));
+    const shape = mapValue(ex, 'fields') || name === undefined ? ex
+      : (rule && ruleExceptions(rule).find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined)) ?? ex;
+    const values = mapValue(ex, 'values');
+    if (values?.kind === 'seq') yield { fields: mapValue(shape, 'fields'), comps: mapValue(shape, 'comps'), values };
+  }
+}
+
+/**
  * The evt.type values of a rule's own exceptions that libsinsp rejects: Falco compiles them into the condition
  * (`evt.type in (v1, v2)` for a single field, `evt.type = v` in a list of fields), where they fail as in the
  * condition. Values are written bare unless they hold a space, so a value naming a list is that list. An exception
@@ -1152,15 +1168,7 @@ function checkExceptionEventTypeNames(item: ModelItem, rule: RuleDef | undefined
       }
     }
   };
-  for (const ex of own.items) {
-    if (ex.kind !== 'map') continue;
-    const name = scalarText(mapValue(ex, 'name'));
-    const shape = mapValue(ex, 'fields') || name === undefined ? ex
-      : (rule && ruleExceptions(rule).find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined)) ?? ex;
-    const fields = mapValue(shape, 'fields');
-    const comps = mapValue(shape, 'comps');
-    const values = mapValue(ex, 'values');
-    if (values?.kind !== 'seq') continue;
+  for (const { fields, comps, values } of exceptionShapesOf(own, rule)) {
     if (fields?.kind === 'scalar') {
       if (fields.text !== 'evt.type' || (comps && scalarText(comps)?.trim() !== 'in')) continue;
       for (const v of values.items) if (v.kind === 'scalar') check(v, true);
@@ -1518,15 +1526,7 @@ function checkExceptionListNames(item: ModelItem, rule: RuleDef | undefined, def
     if (pasted[0] === '"' || pasted[0] === '\'') reportListNamesInString(pasted, wordsInsideQuotes(pasted), () => n.span, defs, final, reporter);
     else if (op !== undefined && !isListOperator(op) && named(text)) reportListNameAsValue(text, op, false, `${field} ${op} `, n.span, undefined, undefined, defs, final, reporter);
   };
-  for (const ex of own.items) {
-    if (ex.kind !== 'map') continue;
-    const name = scalarText(mapValue(ex, 'name'));
-    const shape = mapValue(ex, 'fields') || name === undefined ? ex
-      : (rule && ruleExceptions(rule).find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined)) ?? ex;
-    const fields = mapValue(shape, 'fields');
-    const comps = mapValue(shape, 'comps');
-    const values = mapValue(ex, 'values');
-    if (values?.kind !== 'seq') continue;
+  for (const { fields, comps, values } of exceptionShapesOf(own, rule)) {
     if (fields?.kind === 'scalar') {
       // `field comp (v1, v2)`: each value an item of a parenthesised list.
       for (const v of values.items) check(v, fields.text, undefined);
