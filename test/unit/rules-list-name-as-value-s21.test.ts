@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findingsAt, fixesAt } from './rules-host';
+import { resolveListText } from '../../server/src/service/rules/conditionChecks';
 
 const FILE = '/ws/rules.yaml';
 const LISTS = '- list: sb\n  items: [bash, csh, sh]\n- list: one\n  items: [bash]\n- list: empty\n  items: []\n- list: paths\n  items: [/bin/sh]\n';
@@ -79,4 +80,19 @@ test('exception values: a list name inside a quoted value, or a bare list name a
     assert.deepEqual(all(rule('sb', 'proc.name', 'in')).filter((f) => f.includes('list-name')), [], target);
     assert.deepEqual(all(rule(`['"sb"', sb now]`)).filter((f) => f.includes('list-name')), [], target);
   }
+});
+
+// An empty list inside parentheses: resolve_list pastes nothing and takes a comma next to the name (the one on its
+// left first), so `in (a, empty)` becomes `in (a  )`, `in (empty, a)` `in (   a)` and `in (empty)` `in (  )`, which
+// libsinsp parses as lists (parse_list_value accepts an empty one: libs 0.14.2 and 0.25.2). Falco Lens agrees: no
+// finding; the port of resolve_list gives Falco's texts.
+test('an empty list inside parentheses compiles, as in Falco', () => {
+  for (const c of ['proc.name in (a, empty)', 'proc.name in (empty, a)', 'proc.name in (empty)', 'proc.name in (a,empty,b)']) {
+    assert.deepEqual(found(c, '0.44'), [], c);
+  }
+  assert.equal(resolveListText('proc.name in (a, empty)', 'empty', []), 'proc.name in (a  )');
+  assert.equal(resolveListText('proc.name in (empty, a)', 'empty', []), 'proc.name in (   a)');
+  assert.equal(resolveListText('proc.name in (empty)', 'empty', []), 'proc.name in (  )');
+  assert.equal(resolveListText('proc.name in (a,empty,b)', 'empty', []), 'proc.name in (a  ,b)');
+  assert.equal(resolveListText('proc.name = sb', 'sb', ['bash', 'a b']), 'proc.name = bash, "a b" ');
 });
