@@ -1,8 +1,8 @@
 // Exception values holding a loaded list's name. Falco builds an exception's condition from the values (quote_item
 // wraps one holding a blank in double quotes) and then expands lists in that text: resolve_list replaces a list's
 // name wherever blanks, '(', ')', ',' or '=' (or the text's ends) surround it by the list's items, inside quotes too
-// (rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237; build_rule_exception_infos, 0.37.0:74-150,
-// 0.44.0:100-167). No escape of libsinsp's unescape_str gives a blank, a parenthesis, ',' or '=' (escaping.cpp, libs
+// (rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238; build_rule_exception_infos, 0.37.0:74-155,
+// 0.44.0:100-161). No escape of libsinsp's unescape_str gives a blank, a parenthesis, ',' or '=' (escaping.cpp, libs
 // 0.14.2 and 0.25.2). So the tuning quick fixes write a value that is a list's name in quotes (a quote is no
 // delimiter), and refuse a value holding one between delimiters, saying why.
 import { test } from 'node:test';

@@ -12,7 +12,7 @@ import { MUTATION_KINDS, mutate, seededRandom } from './condition-mutations';
 import { CORPUS_RULES, corpusExists } from './rules-host';
 
 // Falco expands a list wherever its name stands between delimiters, whatever the name (rule_loader_compiler.cpp
-// resolve_list, 0.37.0:180-240, 0.44.0:182-237): a number or a signed word may name a list too (s21).
+// resolve_list, 0.37.0:180-251, 0.44.0:182-238): a number or a signed word may name a list too (s21).
 test('list items that may name a list: any unquoted item, numbers and signed words too', () => {
   const refs = listRefsOf(parseCondition('proc.name in (shell_binaries, +x, -y, 7z, "quoted_list", é_list, _under, .dot) and fd.name in allowed_files').ast);
   assert.deepEqual(refs.map((r) => r.text), ['shell_binaries', '+x', '-y', '7z', 'é_list', '_under', '.dot', 'allowed_files']);

@@ -1,6 +1,6 @@
 // A list's name as a comparison's bare value outside parentheses. Falco expands lists in the condition's text before
 // libsinsp parses it: resolve_list replaces the name wherever blanks, '(', ')', ',' or '=' surround it by the items,
-// quoted when they hold a blank, joined with ", " (rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237, called
+// quoted when they hold a blank, joined with ", " (rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238, called
 // by parse_condition for every list, 0.37.0:294-304, 0.44.0:276-283). libsinsp reads one value after '=' (or an
 // identifier after an unparenthesised `in`) and parse() refuses the ',' after it ("unexpected token after 'bash',
 // expecting 'or', 'and'", filter/parser.cpp at libs 0.14.2 and 0.25.2). So `proc.name = shell_binaries` with two or

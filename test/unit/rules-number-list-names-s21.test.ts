@@ -1,5 +1,5 @@
 // A list whose name is a number: Falco expands lists by searching the condition's text for the list's name between
-// delimiters (rule_loader_compiler.cpp resolve_list: blanks, '(', ')', ',', '='; 0.37.0:180-240, 0.44.0:182-237,
+// delimiters (rule_loader_compiler.cpp resolve_list: blanks, '(', ')', ',', '='; 0.37.0:180-251, 0.44.0:182-238,
 // called by parse_condition for every list before libsinsp parses the text), whatever the name: `in (1000)` reads the
 // list named 1000 and marks it used (no LOAD_UNUSED_LIST). A list's items naming a list are expanded by name too
 // (compile_list_infos, col.lists().at(item), 0.44.0:300-323).

@@ -455,7 +455,7 @@ const UNSAFE_VALUE = /["'\\(),\u0000-\u001f\u007f]/;
  *   lexer then takes for an escaped quote (it compares with the character before, not the escape): the string never
  *   closes, the condition does not compile and Falco does not start; a value holding NUL, where libsinsp's lexer stops
  *   reading the condition (`*cursor() != '\0'`); and an empty value (matched by nothing the alert is about).
- * Falco then expands lists in that text (resolve_list, rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237): a
+ * Falco then expands lists in that text (resolve_list, rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238): a
  * loaded list's name with blanks, '(', ')', ',' or '=' on both sides is replaced by the list's items, inside quotes
  * too. `listNamed` (the loaded lists, AlertView.listNamed) tells such words:
  * - a bare value that is a list's name is written in quotes (`"shell_binaries"`), where a quote stands next to it;

@@ -1145,7 +1145,7 @@ export function comparisonsOf(expr: Expr | undefined): Extract<Expr, { kind: 'co
  * Bare items where a list name may stand: unquoted items of `(a, b)` lists, and a bare name after a list operator
  * or a oneof/anyof/allof modifier (`proc.name in shell_binaries`). Falco expands those that name a defined list;
  * the others are plain strings. A number is a name too: Falco's expansion is a search of the condition's text for the
- * list's name between delimiters (rule_loader_compiler.cpp resolve_list, 0.37.0:180-240, 0.44.0:182-237), whatever
+ * list's name between delimiters (rule_loader_compiler.cpp resolve_list, 0.37.0:180-251, 0.44.0:182-238), whatever
  * the name, so a list named `1000` is expanded in `in (1000)`.
  */
 export function listRefsOf(expr: Expr | undefined): Literal[] {

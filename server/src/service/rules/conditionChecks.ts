@@ -1373,7 +1373,7 @@ const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
  * `proc.name in shell_binaries`). Falco pastes the list's items there as text like anywhere else: parse_condition
  * runs resolve_list for every list before libsinsp parses the condition, and resolve_list replaces the name wherever
  * blanks, '(', ')', ',' or '=' surround it by the items, each quoted when it holds a blank, joined with ", "
- * (rule_loader_compiler.cpp 0.37.0:180-240 and 294-304, 0.44.0:182-237 and 276-283; the same in every release
+ * (rule_loader_compiler.cpp 0.37.0:180-251 and 294-304, 0.44.0:182-238 and 276-283; the same in every release
  * between). libsinsp then reads one value after the operator (parse_str_value / parse_num_value, or for in,
  * intersects and pmatch without '(' an identifier: parse_list_value; filter/parser.cpp at libs 0.14.2 and 0.25.2),
  * and parse() refuses what is left: "unexpected token after '<first item>', expecting 'or', 'and'". So:
@@ -1422,7 +1422,7 @@ const LIST_DELIMITERS = /[ \t\n\r(),=]/;
 const LIST_BLANKS = ' \t\n\r';
 
 /**
- * resolve_list of Falco on `text` for one list (rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237): every
+ * resolve_list of Falco on `text` for one list (rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238): every
  * occurrence of `name` with a delimiter or the text's end on each side, and the blanks around it, becomes the items
  * (quoted when they hold a blank) joined with ", ", with a blank on each side; an empty list takes a comma next to it.
  */
@@ -1473,7 +1473,7 @@ function listWordsInStrings(text: string, facts: ConditionFacts): { literal: Lit
 /**
  * A quoted string of a condition holding a list's name between delimiters (`proc.cmdline contains "run shell_binaries
  * now"`): Falco's list expansion works on the text before libsinsp reads the strings, so the name is replaced there
- * too and Falco compares with another string (resolve_list, rule_loader_compiler.cpp 0.37.0:180-240, 0.44.0:182-237;
+ * too and Falco compares with another string (resolve_list, rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238;
  * its own comment says it "breaks string escaping"). The words touching the quotes are not replaced: a quote is no
  * delimiter. Every list is substituted in Falco's order (index order), with the items it pastes (listItemsInCondition).
  */
@@ -1509,7 +1509,7 @@ function wordsInsideQuotes(raw: string): string[] {
 
 /**
  * A rule's own exception values as Falco pastes them into the condition (build_rule_exception_infos,
- * rule_loader_compiler.cpp 0.37.0:74-150, 0.44.0:100-167): a value holding a blank in double quotes (quote_item), the
+ * rule_loader_compiler.cpp 0.37.0:74-155, 0.44.0:100-161): a value holding a blank in double quotes (quote_item), the
  * others bare, a list operator's single value in parentheses (paren_item). Then resolve_list runs on that text: a
  * list's name inside a quoted value is replaced (reportListNamesInString), and a bare value naming a list after an
  * operator that takes one value is pasted as in a condition (reportListNameAsValue). An exception that only adds
