@@ -41,11 +41,15 @@ export interface StartOptions {
   configuration?: (section: string | undefined, scopeUri: string | undefined) => unknown;
   /** Extra client capabilities merged into the initialize request. */
   capabilities?: Record<string, unknown>;
+  /** Environment variables set for the server process over this process's (e.g. a TMPDIR of the test's own). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<ServerUnderTest> {
   const serverPath = options.serverPath ?? path.join(process.cwd(), 'dist', 'server.js');
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += String(d); });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -30,9 +30,6 @@ function logText(alerts: number): string {
   return lines.join('\n') + '\n';
 }
 
-function tempLogFolders(): Set<string> {
-  return new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('falco-lens-log-')));
-}
 
 async function openUntilDone(server: ServerUnderTest, file: string): Promise<ExplorerLogInfo> {
   let logId: string | undefined;
@@ -57,9 +54,12 @@ test('a gzip log is indexed like the plain one, read back, not followed, and its
   const text = logText(22_000);
   fs.writeFileSync(path.join(dir, 'falco.log'), text);
   fs.writeFileSync(path.join(dir, 'falco.log.2.gz'), zlib.gzipSync(text));
-  const server = await startServer({ rootDir: dir });
+  // The server's temp folder is this test's own: the shared one holds the copies of the servers of other tests and
+  // other runs on the machine, made or removed while this one runs.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-tmp-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const server = await startServer({ rootDir: dir, env: { TMPDIR: tmp } });
   t.after(() => server.stop());
-  const before = tempLogFolders();
 
   const plain = await openUntilDone(server, path.join(dir, 'falco.log'));
   const compressed = await openUntilDone(server, path.join(dir, 'falco.log.2.gz'));
@@ -78,11 +78,11 @@ test('a gzip log is indexed like the plain one, read back, not followed, and its
   // The message was sent before the answer, and the connection hands messages over in order.
   assert.ok(server.shown.includes('Falco Lens: falco.log.2.gz is compressed, and a compressed log does not grow: there is nothing to follow.'), server.shown.join('\n'));
 
-  const copies = [...tempLogFolders()].filter((n) => !before.has(n));
+  const copies = fs.readdirSync(tmp);
   assert.equal(copies.length, 1, 'one decompressed copy');
   assert.ok(copies[0].startsWith(copyFolderPrefix(server.process.pid!)), `named by its server's pid: ${copies[0]}`);
   await server.connection.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: compressed.logId });
-  assert.ok(!fs.existsSync(path.join(os.tmpdir(), copies[0])), 'closing removes the copy');
+  assert.ok(!fs.existsSync(path.join(tmp, copies[0])), 'closing removes the copy');
 });
 
 test('a gzip log cut short shows the alerts before the cut and says why', { timeout: 60_000 }, async (t) => {
@@ -94,7 +94,9 @@ test('a gzip log cut short shows the alerts before the cut and says why', { time
   fs.mkdirSync(path.join(dir, 'logs'));
   const file = path.join(dir, 'logs', 'falco\u202e.log.1.gz');
   fs.writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
-  const server = await startServer({ rootDir: dir });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-tmp-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const server = await startServer({ rootDir: dir, env: { TMPDIR: tmp } });
   t.after(() => server.stop());
   const info = await openUntilDone(server, file);
   assert.ok(info.total > 100 && info.total < 3_000, `alerts before the cut: ${info.total}`);
@@ -109,9 +111,6 @@ test('a server removes at start the copies of servers that were killed, and leav
   // tests running meanwhile do not sweep it first.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-tmp-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const savedTmp = process.env.TMPDIR;
-  process.env.TMPDIR = tmp;
-  t.after(() => { if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp; });
   // A pid that names no process: one of a process that has exited.
   const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
   assert.throws(() => process.kill(deadPid, 0), { code: 'ESRCH' });
@@ -124,7 +123,7 @@ test('a server removes at start the copies of servers that were killed, and leav
   const stale = copy(deadPid);
   const live = copy(process.pid);
 
-  const server = await startServer({ rootDir: tmp });
+  const server = await startServer({ rootDir: tmp, env: { TMPDIR: tmp } });
   t.after(() => server.stop());
   // The server says what it removed once it has looked at every copy.
   const sweepLog = (m: string) => m.startsWith('Alert Explorer: removed ');
