@@ -45,7 +45,23 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Settings as a test gives them, with no rules files of the machine's: where they do not say `rules.files`, none
+ * (the server's default is Falco's configuration, /etc/falco/falco.yaml, else Falco's own list under /etc/falco, which
+ * a machine with Falco installed has: its rules were loaded before the test's own).
+ */
+function hermetic(settings: unknown): unknown {
+  const s = (settings && typeof settings === 'object' ? settings : {}) as Record<string, unknown>;
+  const rules = (s.rules && typeof s.rules === 'object' ? s.rules : {}) as Record<string, unknown>;
+  return 'files' in rules ? s : { ...s, rules: { ...rules, files: [] } };
+}
+
 export async function startServer(options: StartOptions = {}): Promise<ServerUnderTest> {
+  // The same settings at initialization and when pulled: a difference checks every open document again. A caller
+  // answering the configuration itself (the benchmark's other servers) is left as it is.
+  const settings = options.configuration ? options.settings : hermetic(options.settings);
+  const init = (options.initializationOptions ?? {}) as Record<string, unknown>;
+  const initializationOptions = options.configuration ? options.initializationOptions : { ...init, settings: hermetic(init.settings ?? options.settings) };
   const serverPath = options.serverPath ?? path.join(process.cwd(), 'dist', 'server.js');
   const child = spawn(process.execPath, [...(options.execArgv ?? []), serverPath, '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
@@ -66,12 +82,12 @@ export async function startServer(options: StartOptions = {}): Promise<ServerUnd
     }
   });
   connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((item) =>
-    (options.configuration ? options.configuration(item.section, item.scopeUri) : options.settings) ?? null));
+    (options.configuration ? options.configuration(item.section, item.scopeUri) : settings) ?? null));
   connection.listen();
   const rootUri = options.rootDir ? `file://${options.rootDir}` : null;
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid, rootUri, capabilities: { workspace: { configuration: true }, ...options.capabilities },
-    ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
+    ...(initializationOptions !== undefined ? { initializationOptions } : {}),
     workspaceFolders: options.rootDir ? [{ uri: rootUri!, name: 'ws' }] : null,
   });
   await connection.sendNotification(InitializedNotification.type, {});
