@@ -11,40 +11,17 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
-import { startServer, type ServerUnderTest } from '../helpers/lspClient';
+import { startServer } from '../helpers/lspClient';
+import { Logs } from '../helpers/explorerLogs';
 import { CORPUS } from '../fixtures/alerts/helpers';
 import {
-  EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST,
+  EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST,
   EXPLORER_REPORT_REQUEST, EXPLORER_ROTATED_FILES_REQUEST, MAX_SET_BYTES, MAX_SET_FILES,
-  type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerGroupsResult, type ExplorerLogInfo, type ExplorerReportResult,
+  type ExplorerAlertTextResult, type ExplorerAlertsResult, type ExplorerGroupsResult, type ExplorerReportResult,
   type ExplorerRotatedFilesResult,
 } from '../../server/src/protocol';
 
 interface Generator { generateAlertLog(o: { count: number; out: string; seed?: number; corpusDir: string }): Promise<unknown> }
-
-/** Opens a log and resolves with its info once indexed (and `accept` holds), from the changed notifications. */
-class Logs {
-  private latest = new Map<string, ExplorerLogInfo>();
-  private waiters: { logId: string; accept: (i: ExplorerLogInfo) => boolean; resolve: (i: ExplorerLogInfo) => void }[] = [];
-  constructor(private readonly server: ServerUnderTest) {
-    server.connection.onNotification(EXPLORER_CHANGED_NOTIFICATION, (info: ExplorerLogInfo) => {
-      this.latest.set(info.logId, info);
-      for (const w of [...this.waiters]) if (w.logId === info.logId && info.done && w.accept(info)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(info); }
-    });
-  }
-  async open(params: object): Promise<ExplorerLogInfo> {
-    const opened = await this.server.connection.sendRequest(EXPLORER_OPEN_REQUEST, params) as ExplorerLogInfo;
-    return this.until(opened.logId, () => true, 'indexed');
-  }
-  until(logId: string, accept: (i: ExplorerLogInfo) => boolean, what: string): Promise<ExplorerLogInfo> {
-    const now = this.latest.get(logId);
-    if (now?.done && accept(now)) return Promise.resolve(now);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify(this.latest.get(logId))}`)), 30_000);
-      this.waiters.push({ logId, accept, resolve: (i) => { clearTimeout(timer); resolve(i); } });
-    });
-  }
-}
 
 const lineTexts = (text: string) => text.split('\n').slice(0, -1);
 

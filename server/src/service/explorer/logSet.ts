@@ -81,21 +81,31 @@ interface Placed {
   firstLine: number;
   /** A live file that a newer part followed (the log rotated): fixed once the newer one has bytes. */
   superseded: boolean;
+  /**
+   * Bytes at the part's start that are no part of the stream: 3 for a UTF-8 byte order mark (a log saved by a Windows
+   * editor), which would make its first line unidentified; undefined while the part is shorter than one and could
+   * still become one (a live file being written).
+   */
+  skip: number | undefined;
 }
+
+const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * The parts of a set read as one stream of bytes, oldest first: a part's length is fixed once it is complete (or a
  * newer live file with bytes superseded it), and the stream ends after the first part whose length is not fixed yet
  * (a copy being decompressed, the live file). Each part ends with a line feed (one is added after a last line without
  * one), so no line spans two parts, and a read stops at the end of a part: the store tells the stream (`lineAt`) the
- * line number each read starts at, which gives each part's first line.
+ * line number each read starts at, which gives each part's first line. A UTF-8 byte order mark at the start of a part
+ * is left out of the stream (the store leaves out one at the stream's start only).
  */
 export class PartsSource implements ByteSource {
   private readonly placed: Placed[] = [];
   private readonly byte = Buffer.alloc(1);
+  private readonly head = Buffer.alloc(3);
 
   constructor(parts: readonly SetPart[]) {
-    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false });
+    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined });
   }
 
   get count(): number { return this.placed.length; }
@@ -104,7 +114,7 @@ export class PartsSource implements ByteSource {
   add(part: SetPart): void {
     const last = this.placed[this.placed.length - 1];
     if (last) last.superseded = true;
-    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false });
+    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined });
   }
 
   size(): number {
@@ -118,7 +128,7 @@ export class PartsSource implements ByteSource {
         else {
           // The parts after it are not in the stream yet.
           for (let j = i + 1; j < this.placed.length; j++) this.placed[j].start = Infinity;
-          return position + p.part.size();
+          return position + this.textSize(p);
         }
       }
       position += p.length!;
@@ -127,9 +137,27 @@ export class PartsSource implements ByteSource {
   }
 
   private fix(p: Placed): void {
-    const size = p.part.size();
-    p.addsNewline = size > 0 && !(p.part.read(this.byte, 0, 1, size - 1) === 1 && this.byte[0] === 10);
+    const size = this.textSize(p, true);
+    p.addsNewline = size > 0 && !(p.part.read(this.byte, 0, 1, p.skip! + size - 1) === 1 && this.byte[0] === 10);
     p.length = size + (p.addsNewline ? 1 : 0);
+  }
+
+  /**
+   * The part's bytes in the stream now, without a byte order mark at its start (`skip`, found once the part has three
+   * bytes, or is complete: `whole`); 0 while its few bytes may still be the start of one.
+   */
+  private textSize(p: Placed, whole = false): number {
+    const size = p.part.size();
+    if (p.skip === undefined) {
+      const head = this.head;
+      const got = size > 0 ? p.part.read(head, 0, Math.min(3, size), 0) : 0;
+      let same = 0;
+      while (same < got && head[same] === BOM[same]) same++;
+      if (same === 3) p.skip = 3;
+      else if (same < got || whole) p.skip = 0;
+      else return 0;
+    }
+    return Math.max(0, size - p.skip);
   }
 
   read(buffer: Buffer, offset: number, length: number, position: number): number {
@@ -137,9 +165,9 @@ export class PartsSource implements ByteSource {
     if (at < 0) return 0;
     const p = this.placed[at];
     const within = position - p.start;
-    const size = p.length === undefined ? p.part.size() : p.length - (p.addsNewline ? 1 : 0);
+    const size = p.length === undefined ? this.textSize(p) : p.length - (p.addsNewline ? 1 : 0);
     if (within < size) {
-      const got = p.part.read(buffer, offset, Math.min(length, size - within), within);
+      const got = p.part.read(buffer, offset, Math.min(length, size - within), p.skip! + within);
       // The added line feed comes with the last bytes: a read of them alone would be a line not ended yet.
       if (p.addsNewline && within + got === size && got < length) { buffer[offset + got] = 10; return got + 1; }
       return got;
