@@ -1,7 +1,8 @@
 // The temporary decompressed copies of gzip logs (server/src/gzipFile.ts): a server killed without shutdown leaves
 // its copy behind, and the next server removes it, but never a copy another live server may be reading. Each case of
 // the rule on real folders in a temp folder of the test's own: a dead owner, a live owner, another pid namespace, a
-// copy from before the boot (its pid reused since), a name of another shape.
+// copy from an earlier boot (its pid reused since), a pid reused in this boot, a name of another shape; and (session
+// 22) a live owner's copy whose times read as before the boot after the clock jumped forward.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -45,39 +46,67 @@ test('a copy folder is named by its server\'s pid namespace and pid', () => {
   }
 });
 
-test('removeStaleCopies removes the copies of dead owners and of earlier boots, and nothing a live server may use', async () => {
+/** Writes a copy folder's owner file as makeCopyFolder does, with the given boot id and process start. */
+function ownedBy(folder: string, boot: string | undefined, start: string | undefined): string {
+  fs.writeFileSync(path.join(folder, 'owner'), JSON.stringify({ boot, start }));
+  return folder;
+}
+
+const procStart = (pid: number | 'self') => { const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8'); return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; };
+const hasProc = fs.existsSync('/proc/sys/kernel/random/boot_id');
+
+test('removeStaleCopies removes the copies of dead owners and of earlier boots, and nothing a live server may use', { skip: !hasProc && 'no /proc' }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-copies-'));
   try {
-    const boot = Date.now() - os.uptime() * 1000;
-    const beforeBoot = boot - 3_600_000;
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     const dead = deadPid();
     const stale = copyFolder(tmp, `${copyFolderPrefix(dead)}aaaaaa`);
-    const live = copyFolder(tmp, `${copyFolderPrefix(process.pid)}bbbbbb`);
+    const staleOwned = ownedBy(copyFolder(tmp, `${copyFolderPrefix(dead)}abcdef`), boot, '12345');
+    const live = makeCopyFolder(tmp);
+    fs.writeFileSync(path.join(live, 'decompressed.log'), '{"output":"x"}\n');
     const parent = copyFolder(tmp, `${copyFolderPrefix(process.ppid)}cccccc`);
     // Another pid namespace's server: its pid means nothing here, so a pid without a process here does not make it dead.
     const namespace = /^falco-lens-log-(\d+)-/.exec(copyFolderPrefix())![1];
-    const otherNamespace = copyFolder(tmp, `falco-lens-log-${namespace === '1' ? 2 : 1}-${dead}-dddddd`);
-    // Written before the boot, under a pid a live process has now (reused): its owner died with the boot.
-    const earlierBoot = copyFolder(tmp, `${copyFolderPrefix(process.pid)}eeeeee`, beforeBoot);
-    const earlierBootOtherNamespace = copyFolder(tmp, `falco-lens-log-${namespace === '1' ? 2 : 1}-1-ffffff`, beforeBoot);
-    // Names of earlier releases (no pid): removed only once they are from an earlier boot.
-    const legacy = copyFolder(tmp, 'falco-lens-log-gggggg');
-    const legacyOld = copyFolder(tmp, 'falco-lens-log-hhhhhh', beforeBoot);
+    const other = namespace === '1' ? 2 : 1;
+    const otherNamespace = ownedBy(copyFolder(tmp, `falco-lens-log-${other}-${dead}-dddddd`), boot, '1');
+    // Made in an earlier boot under a pid a live process has now (reused): its owner died with the boot.
+    const earlierBoot = ownedBy(copyFolder(tmp, `${copyFolderPrefix(process.pid)}eeeeee`), 'an-earlier-boot', procStart('self'));
+    const earlierBootOtherNamespace = ownedBy(copyFolder(tmp, `falco-lens-log-${other}-1-ffffff`), 'an-earlier-boot', '1');
+    // This boot, this pid, another start: the pid was reused by this process after the owner exited.
+    const reused = ownedBy(copyFolder(tmp, `${copyFolderPrefix(process.pid)}jjjjjj`), boot, String(Number(procStart('self')) + 1));
+    // The parent's, with its own start: live.
+    const parentOwned = ownedBy(copyFolder(tmp, `${copyFolderPrefix(process.ppid)}kkkkkk`), boot, procStart(process.ppid));
+    // Names of earlier releases (no pid): left, whatever their age.
+    const legacy = copyFolder(tmp, 'falco-lens-log-gggggg', 0);
     // Not a copy folder: a file with the prefix, and another tool's folder.
     fs.writeFileSync(path.join(tmp, `${copyFolderPrefix(dead)}file`), 'x');
-    const other = copyFolder(tmp, 'other-tool-123', beforeBoot);
+    const tool = copyFolder(tmp, 'other-tool-123', 0);
 
-    const removed = await removeStaleCopies(tmp, boot);
-    assert.deepEqual(removed.sort(), [stale, earlierBoot, earlierBootOtherNamespace, legacyOld].sort());
+    const removed = await removeStaleCopies(tmp);
+    assert.deepEqual(removed.sort(), [stale, staleOwned, earlierBoot, earlierBootOtherNamespace, reused].sort());
     for (const f of removed) assert.ok(!fs.existsSync(f), f);
-    for (const f of [live, parent, otherNamespace, legacy, other]) assert.ok(fs.existsSync(path.join(f, 'decompressed.log')), f);
+    for (const f of [live, parent, otherNamespace, parentOwned, legacy, tool]) assert.ok(fs.existsSync(path.join(f, 'decompressed.log')), f);
     assert.ok(fs.existsSync(path.join(tmp, `${copyFolderPrefix(dead)}file`)));
-    // A copy written to after the boot keeps a live owner's folder even when the folder itself is older.
-    const growing = copyFolder(tmp, `${copyFolderPrefix(process.pid)}iiiiii`, beforeBoot);
-    fs.writeFileSync(path.join(growing, 'decompressed.log'), 'more\n');
-    assert.deepEqual(await removeStaleCopies(tmp, boot), []);
     // A second sweep finds nothing more, and a missing temp folder is no error.
-    assert.deepEqual(await removeStaleCopies(path.join(tmp, 'missing'), boot), []);
+    assert.deepEqual(await removeStaleCopies(tmp), []);
+    assert.deepEqual(await removeStaleCopies(path.join(tmp, 'missing')), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a live server\'s copy stays whatever the clock says: written before the time of day jumped forward', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-copies-'));
+  try {
+    const live = makeCopyFolder(tmp);
+    const file = path.join(live, 'decompressed.log');
+    fs.writeFileSync(file, '{"output":"x"}\n');
+    // Modified "before the boot" by today's clock: the clock was set forward by a day after the copy was written (NTP
+    // on a machine whose clock was late, a suspended laptop): boot time reckoned as now minus uptime moved past it.
+    const dayAgo = (Date.now() - os.uptime() * 1000 - 86_400_000) / 1000;
+    for (const f of [...fs.readdirSync(live).map((n) => path.join(live, n)), live]) fs.utimesSync(f, dayAgo, dayAgo);
+    assert.deepEqual(await removeStaleCopies(tmp), []);
+    assert.ok(fs.existsSync(file));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
