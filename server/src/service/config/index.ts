@@ -214,7 +214,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       for (const d of context.diagnostics) {
         const start = actions.length;
         const data = (d.data ?? {}) as { suggestions?: string[]; replacement?: string };
-        if ((d.code === ConfigCode.UnknownKey || d.code === ConfigCode.NotInEnum || d.code === ConfigCode.StartFails || d.code === ConfigCode.SelectsNothing) && data.suggestions) {
+        if ((d.code === ConfigCode.UnknownKey || d.code === ConfigCode.NotInEnum || d.code === ConfigCode.StartFails || d.code === ConfigCode.SelectsNothing || d.code === ConfigCode.WrongType) && data.suggestions) {
           for (const s of data.suggestions.slice(0, 3)) actions.push(replaceAction(doc, d, s, `Change to '${s}'`));
         }
         if ((d.code === ConfigCode.DeprecatedKey || d.code === ConfigCode.KeyTooNew) && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Rename to '${data.replacement}'`));

@@ -144,8 +144,9 @@ function checkNode(node: Node | null, schema: ConfigNode, path: ConfigPath, ctx:
       : isMap(node) && CONFIG_SEQUENCES.has(pathText(path)) ? 'Falco reads no item from a mapping here, as if the list were empty'
         : 'Falco cannot read it as intended';
     const tail = validates(ctx) ? `${reading}, and its schema validation fails on it.` : `${reading}.`;
-    ctx.report(ConfigCode.WrongType, where, `${pathText(path) || 'The file'} should be ${expected}, not ${KIND_WORDS[kind]}. ${tail}`,
-      { path: pathText(path) });
+    const suggestions = booleanTypo(node, types);
+    ctx.report(ConfigCode.WrongType, where, `${pathText(path) || 'The file'} should be ${expected}, not ${KIND_WORDS[kind]}. ${tail}${didYouMean(suggestions)}`,
+      { path: pathText(path), ...(suggestions.length > 0 ? { suggestions } : {}) });
     return;
   }
   if (isScalar(node)) {
@@ -156,6 +157,20 @@ function checkNode(node: Node | null, schema: ConfigNode, path: ConfigPath, ctx:
   else if (isSeq(node) && chosen.items) {
     for (const item of node.items) checkNode(item as Node | null, chosen.items, [...path, '[]'], ctx, undefined);
   }
+}
+
+/**
+ * The boolean a text yaml-cpp cannot read as one was meant to be: a word of yaml-cpp's in a casing it refuses (`tRUE`,
+ * `oN`), or a text within two edits of `true` or `false` (`ture`, `flase`, `tru`; `nope` is three from `true`, and gets
+ * none). yaml-cpp's convert<bool>::decode reads y/yes/true/on and n/no/false/off only in lower case, upper case or
+ * capitalized (src/convert.cpp IsFlexibleCase at c2bec4c), so those casings never come here.
+ */
+function booleanTypo(node: Node | null, types: readonly ConfigType[]): string[] {
+  if (!isScalar(node) || types.length === 0 || !types.every((t) => t === 'boolean')) return [];
+  const lower = valueText(node).toLowerCase();
+  if (['y', 'yes', 'true', 'on'].includes(lower)) return ['true'];
+  if (['n', 'no', 'false', 'off'].includes(lower)) return ['false'];
+  return closestNames(lower, ['true', 'false'], 1, 2);
 }
 
 /**
