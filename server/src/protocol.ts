@@ -130,9 +130,15 @@ export interface ExplorerLogInfo {
   unparsed: number;
   /** A gzip-compressed log (read from a decompressed copy; the byte counts are of the decompressed text). */
   compressed?: boolean;
-  /** No file at the path right now (deleted, or rotated away and not created again): nothing is shown until one is. */
+  /**
+   * No file at the path right now (deleted, or rotated away and not created again): the alerts read from the file it
+   * named stay, and a file created there while the log is followed is read after them.
+   */
   missing?: boolean;
-  /** A rotated set: its files read as one log, oldest first (the last is `path`, or newer files after a rotation). */
+  /**
+   * A log read as several files, oldest first: a rotated set, or a followed log after a rotation (the last is `path`,
+   * or a file that was at `path` when the log rotated).
+   */
   parts?: ExplorerLogPart[];
   /**
    * Older files of the set that were asked for and are not read: past the set's budget of log text (MAX_SET_BYTES

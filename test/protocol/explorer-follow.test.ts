@@ -1,8 +1,9 @@
 // Following a log through the real server while it is written and rotated as Falco and logrotate do it: appends, a
 // rotation by rename (logrotate's default `create`: falco.log becomes falco.log.1 and a new falco.log appears, which
 // Falco's file output writes to when it reopens the file), a rotation by `copytruncate`, and a file deleted and
-// created again. After each, the Explorer must show the alerts of the file now at the path — never bytes of the old
-// file read at the new file's offsets. Waits on the server's changed notifications, never on sleeps.
+// created again. After each, the Explorer must show the alerts of the file now at the path after those read before,
+// each in its own file (a truncated file's alerts leave: their bytes are gone) — never bytes of the old file read at
+// the new file's offsets. Waits on the server's changed notifications, never on sleeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -78,38 +79,52 @@ test('follow: appends, rotation by rename and create, copytruncate, and a file d
   await f.until((i) => i.total === 8, '3 appended alerts');
   assert.deepEqual([...await f.rulesShown()], [['Before rotation', 8]]);
 
-  // logrotate `create`: the old file is renamed and stays open in Falco Lens; a new, shorter file takes its name.
+  // logrotate `create`: the old file is renamed and stays open in Falco Lens; a new, shorter file takes its name. The
+  // alerts read so far stay (session 22: the view started over, and the user lost every alert triaged so far), each
+  // in the file it is in now, and the new file is read after them from its start.
   fs.renameSync(file, `${file}.1`);
   fs.writeFileSync(file, lines('After rename', 0, 2));
-  await f.until((i) => i.total === 2, 'the 2 alerts of the new file');
-  assert.deepEqual([...await f.rulesShown()], [['After rename', 2]]);
-  // The old file still grows (a writer that has not reopened yet): that is not the followed path any more.
+  const renamed = await f.until((i) => i.total === 10, 'the 2 alerts of the new file after the 8 of before');
+  assert.deepEqual(renamed.parts?.map((p) => path.basename(p.path)), ['falco.log.1', 'falco.log']);
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 2], ['Before rotation', 8]]);
+  const places = async (rule: string) => (await server.connection.sendRequest(EXPLORER_ALERTS_REQUEST, { logId: f.logId, groupBy: 'rule', group: rule, limit: 100 }) as ExplorerAlertsResult).items.map((i) => [i.part, i.line]).reverse();
+  assert.deepEqual(await places('Before rotation'), [0, 1, 2, 3, 4, 5, 6, 7].map((l) => [0, l]));
+  assert.deepEqual(await places('After rename'), [[1, 0], [1, 1]]);
+  // The old file still grows (a writer that has not reopened yet) until the new one has bytes: not after.
   fs.appendFileSync(`${file}.1`, lines('Before rotation', 8, 50));
   fs.appendFileSync(file, lines('After rename', 2, 4));
-  await f.until((i) => i.total === 6, 'alerts appended to the new file');
-  assert.deepEqual([...await f.rulesShown()], [['After rename', 6]]);
+  await f.until((i) => i.total === 14, 'alerts appended to the new file');
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['Before rotation', 8]]);
 
-  // A new file as long as the old one or longer must be read from its start too.
+  // A new file as long as the old one or longer is read from its start too.
   fs.renameSync(file, `${file}.2`);
   fs.writeFileSync(file, lines('Longer new file', 0, 30));
-  await f.until((i) => i.total === 30, 'the 30 alerts of a longer new file');
-  assert.deepEqual([...await f.rulesShown()], [['Longer new file', 30]]);
+  await f.until((i) => i.total === 44, 'the 30 alerts of a longer new file');
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['Before rotation', 8], ['Longer new file', 30]]);
 
-  // logrotate `copytruncate`: the same file is emptied, then written again.
+  // logrotate `copytruncate`: the rotated files shift, the live file is copied to .1 and emptied in place, then
+  // written again. The bytes its 30 alerts were read from are gone from it: they leave the view, the user is told
+  // where the copy is by name, and the older files' alerts stay.
+  fs.renameSync(`${file}.2`, `${file}.3`);
+  fs.renameSync(`${file}.1`, `${file}.2`);
+  fs.copyFileSync(file, `${file}.1`);
   fs.truncateSync(file, 0);
   fs.appendFileSync(file, lines('After truncate', 0, 1));
-  await f.until((i) => i.total === 1, 'the alert written after the truncation');
-  assert.deepEqual([...await f.rulesShown()], [['After truncate', 1]]);
+  await f.until((i) => i.total === 15, 'the alert written after the truncation, after the older files\'');
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['After truncate', 1], ['Before rotation', 8]]);
+  assert.ok(server.shown.includes('Falco Lens: falco.log was emptied in place (logrotate\'s copytruncate): the alerts read from the lines it held are no longer shown, and its new lines are read. '
+    + 'Those lines were copied to a rotated file, by its name falco.log.1: Falco: Open Rotated Log Set in Alert Explorer shows them with the new ones.'), server.shown.join('\n'));
 
-  // Deleted, then created again.
+  // Deleted: its alerts stay (read through the descriptor held open), and the view says there is no file at the path.
   fs.unlinkSync(file);
-  // The empty view says why (session 18: it said "0 alerts" and nothing else).
-  const gone = await f.until((i) => i.total === 0, 'an empty view once the file is gone');
-  assert.equal(gone.missing, true);
+  const gone = await f.until((i) => i.missing === true, 'the view saying the file is gone');
+  assert.equal(gone.total, 15);
+  // Created again: read after the others; the deleted one is said gone.
   fs.writeFileSync(file, lines('Created again', 0, 4));
-  const back = await f.until((i) => i.total === 4, 'the alerts of the file created again');
+  const back = await f.until((i) => i.total === 19, 'the alerts of the file created again');
   assert.equal(back.missing, undefined);
-  assert.deepEqual([...await f.rulesShown()], [['Created again', 4]]);
+  assert.deepEqual(back.parts?.map((p) => [path.basename(p.path), p.gone ?? false]).at(-2), ['falco.log', true]);
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['After truncate', 1], ['Before rotation', 8], ['Created again', 4]]);
 
   await server.connection.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: f.logId });
 });

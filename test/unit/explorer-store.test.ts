@@ -2,7 +2,8 @@
 // (appends), truncation, long lines and CRI partial lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertStore, type ByteSource } from '../../server/src/service/explorer/alertStore';
+import { AlertStore } from '../../server/src/service/explorer/alertStore';
+import { PartsSource } from '../../server/src/service/explorer/logSet';
 import { MemorySource } from '../helpers/memorySource';
 
 const json = (rule: string, priority: string, time: string, output: string, extra = '') =>
@@ -103,23 +104,25 @@ test('follow: only complete lines are taken until the writer finishes the line; 
   assert.equal(store.total, 1, 'a truncated (rotated) file is indexed again from the start');
 });
 
-test('follow: a path that names another file (rotated by rename) is indexed again from the start, whatever its length', () => {
+test('follow: a path that names another file (rotated by rename) is read after the renamed one from its start, whatever its length', () => {
+  // The server reads a log as the parts of a set (handlers/rotatedSet.ts): a rotation adds the new file as a part.
   const lines = LOG.split('\n');
-  const source = new MemorySource(lines.slice(0, 3).join('\n') + '\n');
-  let generation = 0;
-  const rotating: ByteSource = { size: () => source.size(), read: (...a) => source.read(...a), generation: () => generation };
-  const store = new AlertStore(rotating);
+  const part = (text: string) => Object.assign(new MemorySource(text), { done: false, complete() { return this.done; } });
+  const old = part(lines.slice(0, 3).join('\n') + '\n');
+  const stream = new PartsSource([old]);
+  const store = new AlertStore(stream);
   store.indexMore(undefined, false);
   assert.equal(store.total, 2);
-  // The new file is longer than the old one: its size alone would not tell, and reading on from the old offset
-  // would take half a line of the new file for an alert.
-  source.data = Buffer.from(`${lines[4]}\n${lines[4]}\n${lines[4]}\n${lines[5]}\n`);
-  generation++;
+  // The new file is longer than the old one: reading it on from the old offset would take half a line of it for an
+  // alert, and the old file's alerts stay what they were.
+  const next = part(`${lines[4]}\n${lines[4]}\n${lines[4]}\n${lines[5]}\n`);
+  stream.add(next);
   store.indexMore(undefined, false);
-  assert.equal(store.total, 4);
-  assert.deepEqual(store.groups('rule').groups.map((g) => [g.key, g.count]), [['Drop and execute new binary in container', 3], ['Sensitive file opened for reading by non-trusted program', 1]]);
+  assert.equal(store.total, 6);
+  assert.equal(store.resets, 0);
+  assert.deepEqual([2, 3, 4, 5].map((id) => store.alertText(id)), [lines[4], lines[4], lines[4], lines[5]]);
   assert.equal(store.unparsed, 0);
-  assert.equal(store.lineOf(0), 0, 'line numbers start over too');
+  assert.deepEqual(stream.place(store.byteSpan(2).offset, store.lineOf(2)), { part: 1, line: 0 }, 'the new file\'s lines are its own');
 });
 
 test('joins container-runtime partial lines and keeps CRLF files intact', () => {

@@ -83,6 +83,8 @@ test('a followed log whose file is gone says so in the view\'s message (session 
   const log: ExplorerLogInfo = { logId: '1', path: '/var/log/falco.log', total: 0, indexedBytes: 0, totalBytes: 0, done: true, following: true, unparsed: 0, missing: true };
   assert.equal(viewTexts(log, 'rule', true, {}, undefined).message, '0 alerts · no file at its path now (deleted or rotated away) · following · by rule · duplicates folded');
   assert.doesNotMatch(viewTexts({ ...log, missing: undefined }, 'rule', true, {}, undefined).message, /no file/);
+  // Session 22: the alerts read from it stay in the view.
+  assert.equal(viewTexts({ ...log, total: 15 }, 'rule', false, {}, undefined).message, '15 alerts · no file at its path now (deleted or rotated away; the alerts read stay) · following · by rule');
 });
 
 test('a rotated set says so in the view, with the older files left out, and an alert\'s tooltip names its file (session 21)', () => {

@@ -82,8 +82,9 @@ export function alertItemId(logId: string, groupBy: ExplorerGroupBy, group: stri
  */
 export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe: boolean, f: ExplorerFilter, window: string | undefined, undated?: number): { message: string; description: string } {
   const parts = [`${log.total.toLocaleString('en-US')} alerts`];
-  // Deleted, or rotated away by renaming: the alerts of before are gone with it, and a file created again is read.
-  if (log.missing) parts.push('no file at its path now (deleted or rotated away)');
+  // Deleted, or rotated away by renaming: the alerts read from it stay (the server holds the file open), and a file
+  // created at the path while the log is followed is read after them.
+  if (log.missing) parts.push(`no file at its path now (deleted or rotated away${log.total ? '; the alerts read stay' : ''})`);
   if (!log.done) parts.push(`indexing ${log.totalBytes ? Math.floor((100 * log.indexedBytes) / log.totalBytes) : 0}%`);
   if (log.following) parts.push('following');
   // By tag an alert is under each of its tags: the count above is of alerts, not the groups' sum.

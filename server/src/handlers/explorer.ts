@@ -10,7 +10,7 @@ import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
 import type { ServiceHost } from '../service/host';
-import { AlertStore, queryProblem, type ByteSource, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
+import { AlertStore, queryProblem, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, EXPLORER_ROTATED_FILES_REQUEST,
@@ -63,44 +63,18 @@ const GROUP_NAMES: Record<ExplorerGroupBy, string> = {
   rule: 'rule', priority: 'priority', hostname: 'host', source: 'source', container: 'container', namespace: 'namespace', pod: 'pod', image: 'image', tag: 'tag',
 };
 
-/** A log on disk, read through one descriptor, that notices when its path comes to name another file. */
-class FileSource implements ByteSource {
-  private fd: number | undefined;
-  /** `dev:ino` of the file at the path when last looked at, '' while there is none. */
-  private identity: string | undefined;
-  private changes = 0;
-  constructor(readonly path: string) {}
-  size(): number {
-    let stat: fs.Stats | undefined;
-    try { stat = fs.statSync(this.path, { throwIfNoEntry: false }); } catch { stat = undefined; }
-    const identity = stat ? `${stat.dev}:${stat.ino}` : '';
-    if (this.identity !== undefined && identity !== this.identity) {
-      // logrotate's default renames the log and Falco's file output then writes a new one at the path: the descriptor
-      // still reads the renamed file, whose offsets mean nothing in the new one. Reopen at the next read.
-      this.changes++;
-      this.close();
-    }
-    this.identity = identity;
-    return stat?.size ?? 0;
-  }
-  generation(): number { return this.changes; }
-  /** Whether the path named no file when size() last looked. */
-  get missing(): boolean { return this.identity === ''; }
-  read(buffer: Buffer, offset: number, length: number, position: number): number {
-    if (this.fd === undefined) this.fd = fs.openSync(this.path, 'r');
-    return fs.readSync(this.fd, buffer, offset, length, position);
-  }
-  close(): void { if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; } }
-}
-
 interface OpenLog {
   id: string;
   path: string;
   /** What it was opened with: the path, and the older files of a rotated set asked for (sorted). */
   key: string;
-  source: FileSource | SetSource;
-  /** A rotated set (`source`): its files read as one log. */
-  set?: SetSource;
+  /**
+   * Its files read as one log: the file opened (a gzip file's decompressed copy), after the older files of its rotated
+   * set when they were asked for, and the files a followed log's path named after a rotation.
+   */
+  source: SetSource;
+  /** The store's resets seen (a truncated live file makes it read the log again from its start). */
+  resets: number;
   store: AlertStore;
   /**
    * Names the rule of a text alert through the loaded rules' templates. Renewed before each slice of indexing, so
@@ -131,15 +105,15 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     done: log.done, following: log.following, unparsed: log.store.unparsed, ...(log.decompression ? { compressed: true } : {}),
     // After totalBytes: size() is what looks at the path.
     ...(log.source.missing ? { missing: true } : {}),
-    ...(log.set ? { parts: log.set.parts(), ...(log.set.leftOut.length ? { leftOut: log.set.leftOut } : {}) } : {}),
+    ...(log.source.isSet ? { parts: log.source.parts(), ...(log.source.leftOut.length ? { leftOut: log.source.leftOut } : {}) } : {}),
   });
-  /** What the file watcher's renewal follows: the file at the path changed (a set: a file added by a rotation). */
-  const watchGeneration = (log: OpenLog) => (log.set ? log.set.rotations : (log.source as FileSource).generation());
-  /** The file and its line of an alert: of a rotated set, the part's (its index in the info's parts). */
+  /** What the file watcher's renewal follows: the file at the path changed (a file added by a rotation). */
+  const watchGeneration = (log: OpenLog) => log.source.rotations;
+  /** The file and its line of an alert: of a set of files, the part's (its index in the info's parts). */
   const placeOf = (log: OpenLog, id: number): { line: number; part?: number } => {
     const line = log.store.lineOf(id);
-    if (!log.set) return { line };
-    const place = log.set.place(log.store.byteSpan(id).offset, line);
+    if (!log.source.isSet) return { line };
+    const place = log.source.place(log.store.byteSpan(id).offset, line);
     return { line: place.line, part: place.part };
   };
   const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
@@ -170,6 +144,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
             log.textRules.identify = context.service.alerts.textRuleIdentifier();
             return log.store.indexMore(Infinity, !log.following && !decompressing(log), performance.now() + TURN_MS);
           });
+          if (log.store.resets !== log.resets) truncated(log);
           if (log.following && log.fileWatcherGeneration !== watchGeneration(log)) watchFile(log);
           log.done = finished && !decompressing(log);
           // A last line still being written: nothing to index until the file grows, which the file's watcher (or the
@@ -190,6 +165,23 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
       if (log.rerun && logs.has(log.id)) void indexLog(log);
     });
     return log.indexing;
+  }
+
+  /**
+   * The live file was truncated in place (logrotate's `copytruncate`, or another writer emptied it): the bytes its
+   * alerts were read from are gone from it, so they leave the view (their text, a report or a jump to their line would
+   * read other bytes), and the log is read again from its start (older files of a set stay). logrotate copied them
+   * first: the user is told which file by name holds the copy, which a rotated set reads with the new lines.
+   */
+  function truncated(log: OpenLog): void {
+    log.resets = log.store.resets;
+    const shown = (file: string) => displayPath(file, context.host.workspaceFolders());
+    // The newest rotated file by name that is none of the log's files (the copy is a new file).
+    let copy: string | undefined;
+    try { copy = rotatedFiles(log.path).files.map((f) => f.path).filter((f) => f !== log.path && !log.source.holds(f)).at(-1); } catch { copy = undefined; }
+    connection.console.info(`Alert Explorer: ${log.path} was truncated in place; reading it again from its start`);
+    void connection.window.showInformationMessage(`Falco Lens: ${shown(log.path)} was emptied in place (logrotate's copytruncate): the alerts read from the lines it held are no longer shown, and its new lines are read.${
+      copy ? ` Those lines were copied to a rotated file, by its name ${shown(copy)}: Falco: Open Rotated Log Set in Alert Explorer shows them with the new ones.` : ''}`);
   }
 
   function stopWatching(log: OpenLog): void {
@@ -213,14 +205,14 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   function setFollow(log: OpenLog, follow: boolean): void {
     stopWatching(log);
-    if (follow && (log.set ? !!log.set.files[log.set.files.length - 1].copy : log.decompression)) {
+    if (follow && log.source.files[log.source.files.length - 1].copy) {
       connection.console.warn(`Alert Explorer does not follow ${log.path}: a compressed log does not grow`);
       // Said to the user too: the Follow button did nothing visible.
       void connection.window.showInformationMessage(`Falco Lens: ${displayPath(log.path, context.host.workspaceFolders())} is compressed, and a compressed log does not grow: there is nothing to follow.`);
       follow = false;
     }
     log.following = follow;
-    if (log.set) log.set.following = follow;
+    log.source.following = follow;
     if (!follow) { void indexLog(log); return; }
     watchFile(log);
     // A watcher of the file follows its inode: renamed by logrotate, it would go on watching the old log. The folder's
@@ -241,15 +233,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
   }
 
-  /** Writes the decompressed text of a gzip log to `target`, indexing it as it grows, then indexes the rest. */
-  function decompress(log: OpenLog, target: string): void {
-    void decompressFile(log, log.path, target).finally(() => {
-      log.decompression!.finished = true;
-      if (logs.has(log.id)) void indexLog(log);
-    });
-  }
-
-  /** A rotated set's gzip files, one after another, oldest first: each is indexed as its copy grows. */
+  /** A log's gzip files, one after another, oldest first: each is indexed as its copy grows. */
   async function decompressSet(log: OpenLog, set: SetSource): Promise<void> {
     const state = log.decompression!;
     for (const file of set.files) {
@@ -332,9 +316,9 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
     const ordered = [...rotated, p.path];
     const folder = ordered.some(isGzipFile) ? makeCopyFolder() : undefined;
-    let source: FileSource | SetSource;
+    let source: SetSource;
     try {
-      source = rotated.length ? new SetSource(p.path, ordered, (i) => path.join(folder!, `part-${i}.log`)) : new FileSource(folder ? path.join(folder, 'decompressed.log') : p.path);
+      source = new SetSource(p.path, ordered, (i) => path.join(folder!, `part-${i}.log`));
     } catch (e) {
       // A file of the set gone between the check and the open.
       if (folder) fs.rmSync(folder, { recursive: true, force: true });
@@ -342,12 +326,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
     const store = new AlertStore(source, (output) => textRules.identify(output));
-    const log: OpenLog = { id: String(nextId++), path: p.path, key, source, store, textRules, done: false, following: false, rerun: false };
-    if (source instanceof SetSource) log.set = source;
+    const log: OpenLog = { id: String(nextId++), path: p.path, key, source, store, resets: 0, textRules, done: false, following: false, rerun: false };
     if (folder) log.decompression = { folder, finished: false, abort: new AbortController() };
     logs.set(log.id, log);
-    if (log.set && log.decompression) void decompressSet(log, log.set);
-    else if (log.decompression) decompress(log, (source as FileSource).path);
+    if (log.decompression) void decompressSet(log, source);
     if (p.follow) setFollow(log, true);
     // Answer at once: the client sees progress through notifications and queries whatever is indexed so far.
     void indexLog(log);
@@ -400,7 +382,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const pace = new Pacer(token, 'query', context);
     pace.check();
     const result = await paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
-    if (log.set) result.items = result.items.map((item): ExplorerAlertItem => ({ ...item, ...placeOf(log, item.id) }));
+    if (log.source.isSet) result.items = result.items.map((item): ExplorerAlertItem => ({ ...item, ...placeOf(log, item.id) }));
     return result;
   });
 
@@ -422,13 +404,13 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const fileLines: number[] = [];
     // Of a rotated set: the name of the file of each line.
     const fileNames: (string | undefined)[] = [];
-    const names = log.set?.parts().map((part) => path.basename(part.path));
+    const names = log.source.isSet ? log.source.parts().map((part) => path.basename(part.path)) : undefined;
     let next = -1;
     for (const id of ids) {
       if (pace.due()) {
         await pace.turn();
         if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while its report was read`);
-        if (log.store.resets !== resets) throw new Error(`${log.path} was truncated or rotated while its report was read: ask for the report again`);
+        if (log.store.resets !== resets) throw new Error(`${log.path} was truncated while its report was read: ask for the report again`);
       }
       const at = log.store.lineOf(id);
       const place = placeOf(log, id);
@@ -456,7 +438,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     if (p.filter && Object.keys(p.filter).length > 0) scope.push('the Explorer\'s filter');
     const what = ids.length < total ? `the latest ${ids.length.toLocaleString('en-US')} of the ${total.toLocaleString('en-US')} alerts` : `the ${total.toLocaleString('en-US')} alert${total === 1 ? '' : 's'}`;
     const leftOut = undated ? ` ${escapeMarkdown(undatedText(undated))}.` : '';
-    const setNote = names ? ` The log is a rotated set read as one, oldest first: ${names.map((n) => codeSpan(n)).join(', ')}${log.set!.leftOut.length ? ` (${log.set!.leftOut.length} older file${log.set!.leftOut.length === 1 ? '' : 's'} left out: ${log.set!.leftOut.map((f) => codeSpan(path.basename(f))).join(', ')})` : ''}.` : '';
+    const setNote = names ? ` The log is a rotated set read as one, oldest first: ${names.map((n) => codeSpan(n)).join(', ')}${log.source.leftOut.length ? ` (${log.source.leftOut.length} older file${log.source.leftOut.length === 1 ? '' : 's'} left out: ${log.source.leftOut.map((f) => codeSpan(path.basename(f))).join(', ')})` : ''}.` : '';
     const note = `> Alert Explorer: ${escapeMarkdown(what)}${scope.length ? ` of ${scope.join(' and ')}` : names ? ' of the set' : ' of the log'}.${leftOut}${setNote}`;
     const heading = markdown.indexOf('\n');
     return {

@@ -101,9 +101,10 @@ export interface SetFile {
 }
 
 /**
- * A rotated set read as one log: its files oldest first, then the live file. While followed, a new file at the live
- * path (logrotate's `create`: the live file renamed to `.1`) is added after the others, and the files are found again
- * by identity under their new names; the renamed file stays what it was in the stream, so no alert moves.
+ * A log's files read as one: the older files of its rotated set asked for, oldest first, then the file opened (a log
+ * opened alone is a set of one). While followed, a new file at the live path (logrotate's `create`: the live file
+ * renamed to `.1`; or a file deleted and created again) is added after the others, and the files are found again by
+ * identity under their new names; the renamed file stays what it was in the stream, so no alert moves.
  */
 export class SetSource {
   readonly stream: PartsSource;
@@ -115,6 +116,9 @@ export class SetSource {
   /** Files added by rotations. */
   rotations = 0;
   following = false;
+
+  /** Whether it is read as several files (shown as a set): older files asked for, or a rotation while followed. */
+  get isSet(): boolean { return this.files.length > 1 || this.leftOut.length > 0; }
 
   /**
    * `ordered`: the set's files oldest first, the live one last. `copyFor` gives the path a gzip file's copy is
@@ -182,6 +186,12 @@ export class SetSource {
       f.gone = now === undefined;
       if (now !== undefined) f.now = now;
     }
+  }
+
+  /** Whether the file at a path is one of the set's files (by identity, whatever its name now). */
+  holds(file: string): boolean {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    return !!stat && this.files.some((f) => f.identity === identityOf(stat));
   }
 
   read(buffer: Buffer, offset: number, length: number, position: number): number { return this.stream.read(buffer, offset, length, position); }

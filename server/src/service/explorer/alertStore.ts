@@ -22,11 +22,6 @@ export interface ByteSource {
   size(): number;
   read(buffer: Buffer, offset: number, length: number, position: number): number;
   /**
-   * Changes when the path names another file than before (a log rotated by renaming it and creating a new one, a file
-   * deleted and created again); read after size(), which notices it. Absent: always the same file.
-   */
-  generation?(): number;
-  /**
    * Told, before each read of a chunk while indexing, the number of the line that starts at `position` (a rotated
    * set's stream learns each file's first line from it: logSet.ts). Once per chunk, never per line.
    */
@@ -196,10 +191,8 @@ export class AlertStore {
 
   /** Bytes of the file consumed so far (always at a line boundary). */
   indexedBytes = 0;
-  /** How many times the index started over (the file truncated or rotated): alert ids of before mean nothing now. */
+  /** How many times the index started over (the file truncated): alert ids of before mean nothing now. */
   resets = 0;
-  /** The source's generation the columns were read from. */
-  private generation = 0;
   /** Lines read so far. */
   private nextLine = 0;
   unparsed = 0;
@@ -240,16 +233,13 @@ export class AlertStore {
    * Indexes up to `maxBytes` more of the file, and stops at a line's end once `performance.now()` reaches `deadline`
    * (the server paces indexing by time: a slice of a fixed size took 50-60 ms on a large log). Only complete lines are
    * taken, except at the end of a file that is not followed (`final`), where a last line without a line break counts
-   * too. Returns whether the end was reached. If the file shrank (truncated) or the path names another file
-   * (rotated), the index starts over: offsets into the old file mean nothing in the new one, whatever its length.
+   * too. Returns whether the end was reached. If the source shrank (a file truncated in place), the index starts over:
+   * offsets into the bytes that were there mean nothing now. (A log rotated by renaming is no change here: the server's
+   * source keeps the renamed file and reads the new one after it.)
    */
   indexMore(maxBytes = CHUNK_BYTES * 4, final = true, deadline = Infinity): boolean {
     const size = this.source.size();
-    const generation = this.source.generation?.() ?? 0;
-    if (size < this.indexedBytes || generation !== this.generation) {
-      this.reset();
-      this.generation = generation;
-    }
+    if (size < this.indexedBytes) this.reset();
     let budget = maxBytes;
     let lines = 0;
     this.awaitingLineEnd = false;
