@@ -86,11 +86,12 @@ test('an exception\'s comps in a list: the operators Falco takes for the field a
   const old = complete(EXC('[proc.name, proc.pid]', '[<|>]'), '0.38');
   assert.match(item(old.result, 'regex').detail ?? '', /Falco ≥ 0\.39/);
   assert.ok(!(item(old.result, 'iglob').detail ?? '').includes('≥'));
-  // An operator's characters are replaced whole: `!` typed becomes `!=`, not `!!=`.
+  // An operator's characters are replaced whole: `!` typed becomes `!=`, not `!!=`, quoted as YAML needs
+  // (rules-comps-yaml-s22: a plain `!=` is a tag).
   const typed = complete(EXC('[proc.name, proc.pid]', '[=, !<|>]'));
   const edit = item(typed.result, '!=').textEdit as TextEdit;
   assert.equal(textAt(typed.text, edit.range), '!');
-  assert.match(applyEdits(typed.text, [edit]), /comps: \[=, !=\]/);
+  assert.match(applyEdits(typed.text, [edit]), /comps: \[=, "!="\]/);
 });
 
 test('an exception\'s comps as a scalar: one comparison per field as a list, or in/pmatch/intersects for one field', () => {

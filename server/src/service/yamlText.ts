@@ -44,3 +44,12 @@ const NOT_A_STRING = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?(\d[\d_]*(\.\d*
 export function yamlString(value: string): string {
   return PLAIN_SAFE.test(value) && !/\s$/.test(value) && !NOT_A_STRING.test(value) && kubectlPlain(value).type === 'string' ? value : yamlQuote(value);
 }
+
+/**
+ * An operator (an exception's comp) as a YAML scalar of its own, in a flow or block list: plain, unless it starts with
+ * a YAML indicator a plain scalar cannot start with. `!=` would read as an empty node with the tag `!=` (Falco reads
+ * '') and `>=` as a folded block scalar's header (an error in a flow list), in the yaml package as in yaml-cpp.
+ */
+export function yamlOperator(op: string): string {
+  return /^[,[\]{}#&*!|>'"%@`]/.test(op) ? yamlQuote(op) : op;
+}

@@ -6,7 +6,7 @@ import type { ServiceHost } from '../host';
 import { lookupField } from '../../knowledge';
 import { plainTitle } from '../markdown';
 import { lineEnding } from '../text';
-import { yamlQuote, yamlString } from '../yamlText';
+import { yamlOperator, yamlQuote, yamlString } from '../yamlText';
 import { Code } from './diagnosticCodes';
 import { entryOf, scalarBoolean, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode } from './model';
 import { parseOutputCached } from './conditionChecks';
@@ -82,7 +82,7 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
     title: plainTitle(title), kind: QUICKFIX, diagnostics: [d], edit: edit(uri, edits), ...(preferred ? { isPreferred: true } : {}),
   });
   // The first suggestion is the preferred fix, unless the finding says its suggestions are a guess.
-  const replacements = (what: string) => suggestions.map((s, i) => fix(`Change to ${what} '${s}'`, [replace(model, start, end, s)], i === 0 && data.guess !== true));
+  const replacements = (what: string, write = (s: string) => s) => suggestions.map((s, i) => fix(`Change to ${what} '${s}'`, [replace(model, start, end, write(s))], i === 0 && data.guess !== true));
   // A name of Falco's official rules whose file is not loaded: the repair is the setting, not the text.
   if (typeof data.official === 'string') {
     const title = plainTitle(`Load ${data.official.replace(/ \(.*\)$/, '')}: open the setting 'falcoLens.rules.files'`);
@@ -104,7 +104,8 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
     case Code.UnknownEventType: return replacements('event type');
     case Code.UnknownList: return replacements('list');
     case Code.UnknownSource: return replacements('source');
-    case Code.ExceptionComps: return replacements('operator');
+    // The whole comp scalar is replaced: `!=`, `>` and `>=` are quoted (yamlOperator).
+    case Code.ExceptionComps: return replacements('operator', yamlOperator);
     case Code.UnknownItem: return replacements('item kind');
     // A list's name as a bare value (conditionChecks.ts reportListNamesAsValues): `= name` becomes `in (name)`, a list
     // operator's bare name is put in parentheses. Offered only where the document holds just that text (a plain word

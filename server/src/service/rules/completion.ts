@@ -19,7 +19,7 @@ import {
 import { itemAt, type FileAnalysis } from './semanticTokens';
 import { appendsCondition, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { priorityMarkdown } from './hover';
-import { yamlString } from '../yamlText';
+import { yamlOperator, yamlString } from '../yamlText';
 import type { LineIndex } from '../text';
 import { fieldDocRef, operatorDocRef } from '../completionDocs';
 import { table } from '../../knowledge/table';
@@ -638,7 +638,8 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
           const opStart = wordStart(text, offset, COMP_CHAR);
           const at = comps.items.filter((c) => c.span.end < opStart).length;
           const field = fields?.kind === 'seq' ? scalarText(fields.items[at]) : undefined;
-          return list(compItems(field, fields?.kind !== 'seq', file.model.lines.range(opStart, offset), ctx.falcoVersion ?? LATEST_FALCO));
+          const quoted = opStart > 0 && (text[opStart - 1] === '"' || text[opStart - 1] === "'");
+          return list(compItems(field, fields?.kind !== 'seq', file.model.lines.range(opStart, offset), ctx.falcoVersion ?? LATEST_FALCO, quoted));
         }
         const values = ex.entries.find((e) => e.key === 'values')?.value;
         // A `- ` being typed in a block list of values is a new tuple (lineCompletion).
@@ -724,15 +725,17 @@ function exceptionFields(item: ModelItem, offset: number): ModelNode | undefined
  * The comparisons an exception's `comps` may give: with a single field, in, pmatch and intersects (Falco compares
  * the field with the whole list of values); with a list of fields, the operators the field at that place takes
  * (EXCEPTION_COMPS, as the condition checks judge them: operatorRejection), marked where the target lacks them.
+ * `quoted`: the range is inside a quoted scalar, which takes the operator as it is.
  */
-function compItems(field: string | undefined, single: boolean, range: Range, target: string): CompletionItem[] {
+function compItems(field: string | undefined, single: boolean, range: Range, target: string, quoted = false): CompletionItem[] {
   const info = field ? lookupField(field)?.field : undefined;
   const ops = single ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS.filter((o) => !info || operatorRejection(o, info.type, !!info.isList) === undefined);
   return ops.map((name, i) => {
     const op = operatorInfo(name);
-    return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: name } }, op?.since, target);
+    return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: quoted ? name : yamlOperator(name) } }, op?.since, target);
   });
 }
+
 
 const BLANK = /\s/;
 
