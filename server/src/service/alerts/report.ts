@@ -60,8 +60,17 @@ function ruleLabel(view: AlertView): string {
   return view.rule ?? (head === '' ? 'unidentified' : `unidentified: ${head}`);
 }
 
-/** What the alert says, field by field, with each field's meaning from the catalog. */
-function whatHappened(view: AlertView): string {
+/** How many values a field has among the alerts of a report's section (a field an alert lacks counts as one value). */
+function valuesAmong(group: readonly AlertView[], field: string): number {
+  const values = new Set<string | undefined>();
+  for (const g of group) values.add(valueOf(g, field));
+  return values.size;
+}
+
+/** What the alert says, field by field, with each field's meaning from the catalog. `group`: the alerts of the
+ *  report's section, `view` the first of them: a field whose value is not the same in all of them says so (its time
+ *  aside, which each alert has its own of). */
+function whatHappened(view: AlertView, group: readonly AlertView[] = [view]): string {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const v of shownValues(view)) {
@@ -79,7 +88,9 @@ function whatHappened(view: AlertView): string {
     const label = v.field ? `${cappedCode(v.field, 200)}${byName ? ` (${byName} ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     // Read without the rule's template, a value with a blank may run on into the template's own words.
     const extent = v.uncertainEnd ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)' : '';
-    lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
+    const among = group.length > 1 && v.field && !v.field.startsWith('evt.time') ? valuesAmong(group, v.field) : 1;
+    const differs = among > 1 ? ` (this alert's: ${among} different values among the ${group.length} alerts)` : '';
+    lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${differs}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
     if (v.field) {
       // Meanings that hold only for some events (the alert's evt.type unknown) go under their condition, said once.
@@ -194,7 +205,8 @@ export interface TuningPlaces {
 }
 export type TuningPlacesOf = (view: AlertView) => TuningPlaces;
 
-function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesOf?: TuningPlacesOf): string {
+/** `group`: the alerts of the report's section, `view` the first of them (the exception proposed is on its values). */
+function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesOf?: TuningPlacesOf, group: readonly AlertView[] = [view]): string {
   const parts: string[] = [];
   if (isInternalEvent(view.rule ?? view.record.head.head, view.source)) return internalEventNote(view.rule ?? view.record.head.head);
   // Exceptions are written for a named rule: without one, what the alert carries does not matter.
@@ -232,7 +244,12 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
         : `to the block that defines the rule (${escapeMarkdown(target.label)}), which loads after your local rules file`
       : targets.length ? `to ${targets.join(', or to ')}` : undefined;
     // Not "this alert only": every later alert of the rule with the same values is silenced too.
-    parts.push(`An exception on this alert's values (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${where ? `; the quick fix "Add exception" writes it ${where}` : ''}:`);
+    // In a section of several alerts, how many of them the exception covers: those with the first one's values.
+    const fields = proposals[0].shape.fields;
+    const covered = group.filter((g) => fields.every((f) => valueOf(g, f) === valueOf(view, f))).length;
+    const whose = group.length > 1 ? 'the first alert\'s values' : 'this alert\'s values';
+    const count = group.length > 1 ? ` (${covered === group.length ? (covered === 2 ? 'both' : `all ${covered}`) : `${covered} of the ${group.length}`} alerts of this section ${covered === 1 ? 'has' : 'have'} them)` : '';
+    parts.push(`An exception on ${whose} (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${count}${where ? `; the quick fix "Add exception" writes it ${where}` : ''}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], exceptionComment(proposals[0], unloadedRule(view)?.comment)).trimEnd(), 'yaml', 'exception'));
     if (proposals.some((p) => p.shape.fields.includes('proc.exepath') || p.shape.fields.includes('proc.name'))) parts.push(processKeyReason(view, (v) => cappedCode(v, 200)));
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
@@ -375,7 +392,10 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
     out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => escapeMarkdown(placeOf(v))).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
         : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
-    out.push(`### What happened\n\n${whatHappened(first)}`);
+    // The values, commands and tuning below are read off the section's first alert: said where the section has more.
+    const firstOf = group.length > 1 ? `The values below, and those filled into the commands and the tuning of this section, are those of the first of these ${group.length} alerts `
+      + `(line ${escapeMarkdown(placeOf(first))}); a field marked with a count of values has other values in the others.\n\n` : '';
+    out.push(`### What happened\n\n${firstOf}${whatHappened(first, group)}`);
     const why: string[] = [];
     if (playbook) why.push(escapeMarkdown(playbook.detects), escapeMarkdown(playbook.attackerGoal));
     if (first.ruleSummary?.desc) why.push(`The rule's description: ${cappedText(first.ruleSummary.desc.trim())}`);
@@ -391,7 +411,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
     out.push(`### Investigation\n\n${internal ? internalInvestigation(first) : playbook?.investigate.length ? commandsMarkdown(playbook, first, 'investigate') : `${unknownRule ? `${unknown}, so no playbook can be looked up` : 'The knowledge base has no playbook for this rule'}: start from the fields above (${startingPoints(first)}).`}`);
     const noMitigation = internal ? 'None: this is not a rule\'s detection (see Tuning).' : unknownRule ? `${unknown}, so no mitigation can be looked up.` : 'No mitigation is recorded for this rule in the knowledge base.';
     out.push(`### Mitigations\n\n${playbook?.mitigations.length ? mitigationsMarkdown(playbook, first) : noMitigation}`);
-    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook, placesOf)}`);
+    out.push(`### Tuning\n\n${tuningMarkdown(first, playbook, placesOf, group)}`);
     yield;
   }
   return out.join('\n\n') + '\n';
