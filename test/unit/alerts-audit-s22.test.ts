@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAlertsService } from '../../server/src/service/alerts';
-import { KEY_ALERT, TestHost, fakeRules } from '../fixtures/alerts/helpers';
+import { KEY_ALERT, TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
 
 const KEY_RULE = { name: 'Backup tool reads keys', source: 'syscall', tags: [], enabled: true, desc: 'A backup tool opened a private key' };
 const section = (report: string, n: number) => report.slice(report.indexOf(`## ${n}. `), report.indexOf(`## ${n + 1}. `) < 0 ? undefined : report.indexOf(`## ${n + 1}. `));
@@ -29,4 +29,25 @@ test('a report section of several alerts says its values are the first alert\'s,
   const one = section(s.report(`${KEY_ALERT}\n`, 'file:///logs/keys.json'), 1);
   assert.match(one, /An exception on this alert's values \([^)]*\), which silences every alert of this rule with the same values; /, one);
   assert.ok(!one.includes('first of these'), one);
+});
+
+// 2. A value that is the text `null` (a JSON string "null", a text alert's `process=null`: a process may name itself
+// so) was explained as "Not available: the JSON form of <NA>", the meaning of JSON's null.
+test('the text null is a value, JSON null is none', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const alert = JSON.stringify({
+    hostname: 'n1', output: '10:00:00.000000001: Notice Custom (process=null parent=<NA>)', output_fields: { 'proc.name': 'null', 'proc.pname': null },
+    priority: 'Notice', rule: 'Custom', source: 'syscall', tags: [], time: '2026-01-01T10:00:00.000000001Z',
+  });
+  const hover = (text: string, needle: string) => ((s.hover!(alertDoc(text.startsWith('{') ? 'n.json' : 'n.log', text), { line: 0, character: text.indexOf(needle) + 1 })?.contents as { value: string } | undefined)?.value ?? '');
+  const text = hover(alert, '"null"');
+  assert.match(text, /^`proc\.name` → field `proc\.name`/, text);
+  assert.ok(!text.includes('Not available'), text);
+  const none = hover(alert, 'null}');
+  assert.match(none, /^`proc\.pname` → field `proc\.pname`/, none);
+  assert.match(none, /Not available\\: the JSON form of \\<NA\\>/, none);
+  const line = '10:00:00.000000001: Notice Custom (process=null parent=<NA>)';
+  const inText = hover(line, 'null');
+  assert.match(inText, /^`process` → field `proc\.name`/, inText);
+  assert.ok(!inText.includes('Not available'), inText);
 });

@@ -304,7 +304,7 @@ export function valueMeanings(field: string, value: string | number | boolean | 
   const out: AlertValueMeaning[] = [];
   for (const m of VALUE_MEANINGS) {
     if (!m.fields.includes(field) && !m.fields.includes('*')) continue;
-    if (!valueMatches(m, text)) continue;
+    if (m.match === 'null' ? value !== null : !valueMatches(m, text)) continue;
     if (!m.events) out.push(m);
     else if (knownEvent !== undefined) { if (m.events.includes(knownEvent)) out.push(m); }
     else out.push({ ...m, ifEvents: m.events });
@@ -335,6 +335,8 @@ function valueMatches(m: ValueMeaning, text: string): boolean {
     case 'flag': return text.split(/[|,\s]+/).includes(m.value);
     case 'nonzero': return /^-?\d+$/.test(text) && Number(text) !== 0;
     case 'negative-errno': return /^-\d+$/.test(text) || text === m.value;
+    // JSON's null only (valueMeanings): the text `null` is a value like any other.
+    case 'null': return false;
   }
 }
 

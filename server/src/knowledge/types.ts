@@ -122,8 +122,9 @@ export interface ValueMeaning {
   fields: string[];
   /** The value as it appears in an alert (`-1`, `EXE_WRITABLE`, `host`), or a pattern kind. */
   value: string;
-  /** Match kind: exact value, a flag inside a `|`-separated set, or any non-zero number. */
-  match: 'exact' | 'flag' | 'nonzero' | 'negative-errno';
+  /** Match kind: exact value, a flag inside a `|`-separated set, any non-zero number, or JSON's null (not the text
+   *  `null`, which a process or container may be named). */
+  match: 'exact' | 'flag' | 'nonzero' | 'negative-errno' | 'null';
   meaning: string;
   /** The evt.type names whose value this meaning is written for. evt.arg.flags renders the `flags` parameter of the
    *  event at hand with that event's flag table (eventFlags.ts): O_TRUNC of open is not O_TRUNC of delete_module. */

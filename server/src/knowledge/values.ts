@@ -22,7 +22,7 @@ const errno = (value: string, meaning: string): ValueMeaning => exact(RESULT, va
 export const VALUE_MEANINGS: ValueMeaning[] = [
   // Missing values: any field.
   exact(['*'], '<NA>', 'Not available: Falco had no value for this field on this event (not applicable to the event, or metadata not yet known). Text alerts print it as <NA>.'),
-  exact(['*'], 'null', 'Not available: the JSON form of <NA>; the field had no value for this event.'),
+  { fields: ['*'], value: 'null', match: 'null', meaning: 'Not available: the JSON form of <NA>; the field had no value for this event.' },
 
   // Who.
   exact(['user.loginuid'], '-1', 'No login session: the process descends from a daemon (a service) or the container runtime, not from an interactive login (ssh, console). Cron jobs usually carry the crontab owner\'s uid instead: cron sets it through pam_loginuid (Debian\'s /etc/pam.d/cron).'),
