@@ -18,7 +18,8 @@ import { ConfigCode } from '../config/diagnostics';
 import type { ServiceHost } from '../host';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
-import { kubectlPlain, kubectlWords, operatorWrittenBack } from '../kubectlYaml';
+import { kubectlPlain, kubectlScalar, kubectlWords, operatorWrittenBack } from '../kubectlYaml';
+import { isScalar, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { displayPath } from '../displayPath';
 import { escapeMarkdown } from '../markdown';
 import { filesEdit, mergeEdits, type FileEdits, type OpenDocuments } from '../edits';
@@ -1090,11 +1091,17 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         const end = toEmbedded(p.file, range.end);
         if (!start && !end) continue;
         const inner: Range = { start: start ?? { line: 0, character: 0 }, end: end ?? { line: p.file.cuts.length, character: 0 } };
-        // The editor's diagnostics are the host's: the ones inside this file go back to its positions.
+        // The editor's diagnostics are the host's: the ones inside this file go back to its positions. A finding in
+        // the copy kubectl puts in place of an alias is shown on the whole alias (toHostRange), which maps back to the
+        // whole copy: its own range is the file's finding that maps to it (a fix there edits what it found).
+        let own: Diagnostic[] | undefined;
         const diagnostics = context.diagnostics.flatMap((d) => {
           const s = toEmbedded(p.file, d.range.start);
           const e = toEmbedded(p.file, d.range.end);
-          return s && e ? [{ ...d, range: { start: s, end: e } }] : [];
+          if (!s || !e) return [];
+          const copied = shiftedColumns(p.file, s.line, Math.min(e.line, p.file.cuts.length - 1)).some((c) => c.anchor && c.from < e.character && c.to > s.character);
+          const found = copied ? (own ??= p.features.diagnostics(p.doc)).find((o) => sameFinding(map.diagnostic(p, o), d)) : undefined;
+          return [{ ...d, range: found ? found.range : { start: s, end: e } }];
         });
         const actions = p.features.codeActions?.(p.doc, inner, { ...context, diagnostics }) ?? [];
         for (const a of actions) {
@@ -1258,6 +1265,12 @@ function holds(r: Range, p: Position): boolean {
   return after(p, r.start) && after(r.end, p);
 }
 
+/** Whether two diagnostics are one finding: the same range, code and message. */
+function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
+  const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : (d.message as MarkupContent).value);
+  return sameRange(a.range, b.range) && a.code === b.code && text(a) === text(b);
+}
+
 function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
@@ -1274,6 +1287,8 @@ interface HostLookup extends OpenDocuments {
 /** Moves the rules service's answers from embedded files to their host (or to another host, for a file of another). */
 class HostMapper {
   private readonly byUri = new Map<string, Placed>();
+  /** While a code action is mapped: the anchors its edits were written at (anchorEdit), `&name, line N` each. */
+  private anchorsEdited: string[] | undefined;
   constructor(private readonly state: HostState, private readonly others?: HostLookup) {
     for (const p of state.placed) this.byUri.set(p.doc.uri, p);
   }
@@ -1347,14 +1362,27 @@ class HostMapper {
     return mapped;
   }
 
-  /** An action the rules service gave for embedded file `p` (its diagnostics are that file's). */
+  /** An action the rules service gave for embedded file `p` (its diagnostics are that file's). An edit inside the copy
+   *  kubectl puts in place of an alias is written at the alias's anchor, the title saying so, or the action is greyed
+   *  out saying why (anchorEdit). */
   codeAction(p: Placed, a: CodeAction): CodeAction | undefined {
     const mapped: CodeAction = { ...a, title: this.text(a.title) };
     if (a.edit) {
-      const edit = this.mapped(() => `the quick fix '${mapped.title}'`, () => this.workspaceEdit(a.edit!));
+      const anchors: string[] = [];
+      this.anchorsEdited = anchors;
+      let edit: WorkspaceEdit | undefined | null;
+      try {
+        edit = this.mapped(() => `the quick fix '${mapped.title}'`, () => this.workspaceEdit(a.edit!));
+      } catch (err) {
+        if (!(err instanceof DeclinedEdit)) throw err;
+        return { title: mapped.title, ...(a.kind ? { kind: a.kind } : {}), ...(a.diagnostics ? { diagnostics: a.diagnostics.map((d) => this.diagnostic(p, d)) } : {}), disabled: { reason: err.message } };
+      } finally {
+        this.anchorsEdited = undefined;
+      }
       if (edit === null) return undefined;
       if (edit) mapped.edit = edit;
       else mapped.disabled = { reason: 'The file is open in the editor with changes Falco Lens has not read: save it and try again.' };
+      if (anchors.length > 0) mapped.title = `${mapped.title} (at its anchor ${[...new Set(anchors)].join(', ')})`;
     }
     if (a.diagnostics) mapped.diagnostics = a.diagnostics.map((d) => this.diagnostic(p, d));
     return mapped;
@@ -1386,6 +1414,8 @@ class HostMapper {
       let file = hosts.get(found.state.uri);
       if (!file) hosts.set(found.state.uri, file = { uri: found.state.uri, text: found.state.text, edits: [] });
       for (const e of edits) file.edits.push(this.edit(found.p, e, found.state, ownText)); // not push(...): a rename's 150,000 edits overflow the stack
+      // Two aliases of one anchor edited alike are one edit at the anchor.
+      if (this.anchorsEdited?.length) file.edits = file.edits.filter((e, i) => file!.edits.findIndex((o) => sameRange(o.range, e.range) && o.newText === e.newText) === i);
       return true;
     };
     const rest: WorkspaceEdit = {};
@@ -1404,6 +1434,14 @@ class HostMapper {
     const merged = p.file.merged;
     if (merged) for (let l = e.range.start.line; l <= e.range.end.line && l < merged.length; l++) {
       if (merged[l]) throw new InexactEdit('the edit changes keys that a \'<<\' merges there, which Falco Lens reads as kubectl expands them');
+    }
+    if (this.anchorsEdited && p.file.shifts) {
+      const atAnchor = anchorEdit(p.file, p.doc, state, e);
+      if (typeof atAnchor === 'string') throw new DeclinedEdit(atAnchor);
+      if (atAnchor) {
+        this.anchorsEdited.push(atAnchor.anchor);
+        return atAnchor.edit;
+      }
     }
     const exact = exactChange(p.file, p.doc, state, e, ownText);
     if (typeof exact === 'string') throw new InexactEdit(exact);
@@ -1483,6 +1521,79 @@ export function kubectlRenameConflict(edit: WorkspaceEdit, newName: string, file
 
 /** An edit of an embedded file that cannot be written into its host as it is meant (exactChange): why. */
 class InexactEdit extends Error {}
+
+/** A quick fix's edit inside an alias's copy that cannot be written at the anchor (anchorEdit): the action is shown
+ *  greyed out with this reason, for the user to edit by hand. */
+class DeclinedEdit extends Error {}
+
+/**
+ * Edit `e` of embedded file `file` written at an anchor, where it changes the copy kubectl puts in place of an alias
+ * whose anchor is outside the text Falco receives (regions.ts withChanges, `TextShift.anchor`): writing the fixed text
+ * in place of the alias would cut it from its anchor, so the change goes into the anchored scalar, which every reader of
+ * the anchor then reads (the title names the anchor). That is done only where it is exact: the copy is a string
+ * (kubectl's JSON, no escapes), the anchor's text is that string as written (plain, or quoted with nothing escaped),
+ * the edit stays inside it on one line, and the host with the edit reads back, as kubectl reads it, the anchored string
+ * with the same change (a re-parse; else nothing is written). Anything else (an edit of the whole alias, of a mapping
+ * or list copied, across the alias's ends) is declined with the reason. Undefined for an edit no copy holds.
+ */
+export function anchorEdit(file: EmbeddedFile, doc: TextDocument, host: { text: string; lines: LineIndex }, e: TextEdit): { edit: TextEdit; anchor: string } | string | undefined {
+  const so = doc.offsetAt(e.range.start);
+  const eo = doc.offsetAt(e.range.end);
+  const copies = shiftedColumns(file, e.range.start.line, Math.min(e.range.end.line, file.cuts.length - 1)).filter((s) => s.anchor).map((s) => {
+    const lineStart = doc.offsetAt({ line: s.line, character: 0 });
+    return { ...s, start: lineStart + s.from, end: lineStart + s.to, anchor: s.anchor! };
+  });
+  // An edit touching the copy's inside (an insertion strictly inside it too).
+  const copy = copies.find((s) => (so < s.end && eo > s.start) || (so === eo && so > s.start && so < s.end));
+  if (!copy) return undefined;
+  const anchorLine = host.lines.positionAt(copy.anchor.span[0]).line + 1;
+  const declined = (why: string) => `Falco receives here the copy of the anchor &${copy.anchor.name} (line ${anchorLine}) that kubectl puts in place of *${copy.anchor.name}: ${why}. Edit the anchor or the alias by hand.`;
+  const value = /^"/.test(copy.text) ? JSON.parse(copy.text) as unknown : undefined;
+  if (typeof value !== 'string' || `"${value}"` !== copy.text) return declined('the anchor holds no text the fix can edit in place (a mapping, a list, a number, a boolean, or a text with escapes)');
+  if (so < copy.start || eo > copy.end || /[\r\n]/.test(e.newText)) return declined('the fix changes text beyond the alias');
+  const [from, to] = copy.anchor.span;
+  let edit: TextEdit;
+  let wanted: string;
+  if (so === copy.start && eo === copy.end) {
+    // The alias's whole value replaced: the anchored node replaced whole, where the new value is a string as the old
+    // one was (the anchor's other readers read it too).
+    const read = kubectlScalar(parseDocument(e.newText).contents);
+    if (read?.type !== 'string') return declined('the fix writes a value that is no string, which the anchor\'s other readers would get too');
+    edit = { range: { start: host.lines.positionAt(from), end: host.lines.positionAt(to) }, newText: e.newText };
+    wanted = read.value;
+  } else {
+    if (so === copy.start || eo === copy.end) return declined('the fix changes the copy\'s quotes');
+    const written = host.text.slice(from, to);
+    const inner = written === value ? from : (/^"[^"\\]*"$|^'[^']*'$/.test(written) && written.slice(1, -1) === value ? from + 1 : undefined);
+    if (inner === undefined) return declined('the anchor writes that text in another form (escapes, several lines)');
+    const a = so - copy.start - 1;
+    const b = eo - copy.start - 1;
+    edit = { range: { start: host.lines.positionAt(inner + a), end: host.lines.positionAt(inner + b) }, newText: e.newText };
+    wanted = value.slice(0, a) + e.newText + value.slice(b);
+  }
+  // The host with the edit: the anchored node must read, as kubectl reads it, the string the fix meant.
+  const start = host.lines.offsetAt(edit.range.start);
+  const after = host.text.slice(0, start) + edit.newText + host.text.slice(host.lines.offsetAt(edit.range.end));
+  const read = anchoredScalar(after, from, copy.anchor.name);
+  if (read?.type !== 'string' || read.value !== wanted) return declined(`written at the anchor, the fixed text would not read as '${wanted}'`);
+  return { edit, anchor: `&${copy.anchor.name}, line ${anchorLine}` };
+}
+
+/** How kubectl reads the scalar anchored `&name` whose text starts at `offset` of `text` (a YAML stream), if the
+ *  document holding it parses without errors. */
+function anchoredScalar(text: string, offset: number, name: string): ReturnType<typeof kubectlScalar> {
+  for (const d of parseAllDocuments(text)) {
+    if (!('contents' in d) || !d.range || offset < d.range[0] || offset >= d.range[2]) continue;
+    if (d.errors.length > 0) return undefined;
+    let found: unknown;
+    visit(d, (_key, node) => {
+      if (isScalar(node) && node.anchor === name && node.range?.[0] === offset) { found = node; return visit.BREAK; }
+      return undefined;
+    });
+    return found === undefined ? undefined : kubectlScalar(found);
+  }
+  return undefined;
+}
 
 /** Characters a plain scalar cannot hold next to it without becoming another scalar (blanks and flow indicators). */
 const TOKEN_END = /[\s,[\]{}:#]/;

@@ -433,7 +433,11 @@ export interface MergeRegion { span: readonly [number, number]; pairs: string[] 
  *  pairs, whose lines take the merged pairs; `blanks`, pairs a merge replaces; `replacements`, text of one line each
  *  written over by what kubectl sends there (a flow mapping's `<<` pair, an alias whose anchor the text Falco
  *  receives does not hold), as flow YAML. */
-export interface KubectlExpansion { regions: MergeRegion[]; blanks: (readonly [number, number])[]; replacements: { span: readonly [number, number]; text: string }[] }
+export interface KubectlExpansion { regions: MergeRegion[]; blanks: (readonly [number, number])[]; replacements: { span: readonly [number, number]; text: string; anchor?: CopiedAnchor }[] }
+
+/** The anchor an alias's copy comes from (KubectlExpansion's replacements): its name and the anchored node's span in
+ *  the host text (without the `&name` before it). */
+export interface CopiedAnchor { name: string; span: readonly [number, number] }
 
 /** The most text an expansion builds, each nesting level's text counted (aliases of aliases can make a copy grow as a
  *  power of their number): past it the block is not checked. */
@@ -597,7 +601,7 @@ export function mergeExpansion(root: unknown, node: Node, text: string): Kubectl
       if (anchor.at >= start && anchor.at < end && !inRewritten(anchor.at)) return;
       const copy = flow(n, depth);
       if (copy === undefined || !oneLine(from, to)) { failed = true; return; }
-      kept.replacements.push({ span: [from, to], text: copy });
+      kept.replacements.push({ span: [from, to], text: copy, anchor: { name: n.source, span: spanOf(anchor.node) } });
     } else if (isSeq(n)) for (const item of n.items) aliases(item, depth + 1);
     else if (isMap(n)) for (const pair of n.items) { aliases(pair.key, depth + 1); aliases(pair.value, depth + 1); }
   };

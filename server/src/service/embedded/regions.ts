@@ -35,7 +35,7 @@ import { kubectlScalar } from '../kubectlYaml';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type MergeRegion } from './operatorScalars';
+import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type MergeRegion } from './operatorScalars';
 
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -158,6 +158,8 @@ export interface TextShift {
   /** Text kubectl writes over the host's whole (an alias's copy, a flow mapping's '<<' pair merged): a range inside
    *  it stands for all of it (toHostRange). */
   whole?: true;
+  /** For an alias's copy: the anchor it copies (a quick fix inside the copy edits that anchor, index.ts anchorEdit). */
+  anchor?: CopiedAnchor;
 }
 
 /** Where Falco reads a chart's customRules file among the paths of the rendered falco.yaml's `rules_files`. */
@@ -743,7 +745,7 @@ function blockCollection(text: string, lines: LineIndex, node: YAMLMap | YAMLSeq
 
 /** The file with each change (host offsets, one line each, or blanks of the host's length over several lines) made
  *  to its text, and the shifts that map its positions. */
-function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, changes: readonly { span: readonly [number, number]; text: string; whole?: true }[]): EmbeddedFile {
+function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, changes: readonly { span: readonly [number, number]; text: string; whole?: true; anchor?: CopiedAnchor }[]): EmbeddedFile {
   if (changes.length === 0) return file;
   const starts = new LineIndex(file.text).lineStarts;
   const shifts: Record<number, TextShift[]> = {};
@@ -755,7 +757,7 @@ function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, cha
     const first = lines.positionAt(from).line;
     const last = lines.positionAt(to).line;
     if (first === last) return [change];
-    const out: { span: readonly [number, number]; text: string; whole?: true }[] = [];
+    const out: { span: readonly [number, number]; text: string; whole?: true; anchor?: CopiedAnchor }[] = [];
     for (let l = first; l <= last; l++) {
       const lineStart = lines.lineStarts[l];
       const cut = l - file.firstLine >= 0 && l - file.firstLine < file.cuts.length ? file.cuts[l - file.firstLine] : 0;
@@ -774,7 +776,7 @@ function withChanges(file: EmbeddedFile, lines: LineIndex, hostText: string, cha
     const offset = starts[line] + at;
     if (at < 0 || offset < done) continue;
     const length = change.span[1] - change.span[0];
-    (shifts[line] ??= []).push({ at, length, text: change.text, ...(change.whole ? { whole: true as const } : {}) });
+    (shifts[line] ??= []).push({ at, length, text: change.text, ...(change.whole ? { whole: true as const } : {}), ...(change.anchor ? { anchor: change.anchor } : {}) });
     text += file.text.slice(done, offset) + change.text;
     done = offset + length;
   }
@@ -913,7 +915,7 @@ export function toHostRange(file: EmbeddedFile, range: Range): Range {
 
 /** A shifted scalar of an embedded file (EmbeddedFile.shifts) as columns of its embedded line: `from` to `to`, the
  *  text there (what Falco receives), the host's columns after the cut, and whether it blanks a pair kubectl drops. */
-export interface ShiftedColumns { line: number; from: number; to: number; text: string; hostAt: number; hostLength: number; blank: boolean; whole?: true }
+export interface ShiftedColumns { line: number; from: number; to: number; text: string; hostAt: number; hostLength: number; blank: boolean; whole?: true; anchor?: CopiedAnchor }
 
 /** The shifted scalars of embedded lines `first`..`last`, in order. */
 export function shiftedColumns(file: EmbeddedFile, first: number, last: number): ShiftedColumns[] {
@@ -922,7 +924,7 @@ export function shiftedColumns(file: EmbeddedFile, first: number, last: number):
   for (let line = first; line <= last; line++) {
     let delta = 0;
     for (const s of file.shifts[line] ?? []) {
-      out.push({ line, from: s.at + delta, to: s.at + delta + s.text.length, text: s.text, hostAt: s.at, hostLength: s.length, blank: !s.whole && s.text.trim() === '', ...(s.whole ? { whole: true as const } : {}) });
+      out.push({ line, from: s.at + delta, to: s.at + delta + s.text.length, text: s.text, hostAt: s.at, hostLength: s.length, blank: !s.whole && s.text.trim() === '', ...(s.whole ? { whole: true as const } : {}), ...(s.anchor ? { anchor: s.anchor } : {}) });
       delta += s.text.length - s.length;
     }
   }
