@@ -72,9 +72,12 @@ test('a `- ` line of a block comps or values list: the comparison of the field a
 });
 
 test('a value typed in a tuple: the fixed values of the field at its place, quoted as YAML needs, then list names', () => {
+  // List names only after a comp that takes a list (rules-completion-audit-s22): the default comps are `=`.
   const { result } = complete('- list: l\n  items: [a]\n' + EX('[proc.name, evt.dir]', '      values: [[bash, <|>]]\n'));
-  assert.deepEqual(result!.items.map((i) => [i.label, (i.textEdit as TextEdit).newText]), [['<', '"<"'], ['>', '">"'], ['l', 'l']]);
+  assert.deepEqual(result!.items.map((i) => [i.label, (i.textEdit as TextEdit).newText]), [['<', '"<"'], ['>', '">"']]);
+  const listed = complete('- list: l\n  items: [a]\n' + EX('[proc.name, evt.dir]', '      comps: [in, in]\n      values: [[bash, <|>]]\n'));
+  assert.deepEqual(listed.result!.items.map((i) => [i.label, (i.textEdit as TextEdit).newText]), [['<', '"<"'], ['>', '">"'], ['l', 'l']]);
   // The first place, proc.name, has no fixed values.
-  assert.deepEqual(complete('- list: l\n  items: [a]\n' + EX('[proc.name, evt.dir]', '      values: [[<|>]]\n')).labels, ['l']);
+  assert.deepEqual(complete('- list: l\n  items: [a]\n' + EX('[proc.name, evt.dir]', '      comps: [in, in]\n      values: [[<|>]]\n')).labels, ['l']);
   assert.deepEqual(complete(EX('fd.l4proto', '      values: [tcp, <|>]\n')).labels.slice(0, 2), ['tcp', 'udp']);
 });

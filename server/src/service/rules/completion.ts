@@ -12,7 +12,7 @@ import {
   type FieldInfo,
 } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type ScalarNode } from './model';
-import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorInfo, operatorRejection, rawargOperatorRejection, rawargType } from './operators';
+import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorInfo, operatorRejection, rawargOperatorRejection, rawargType, splitComp } from './operators';
 import {
   APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
@@ -402,10 +402,14 @@ const KEY_SNIPPETS: Record<string, string> = table({
   enabled: 'enabled: ${1|false,true|}',
 });
 
-function keyItems(keys: readonly string[], present: Set<string>, range: Range, target: string, snippets = true): CompletionItem[] {
+/** A list's override names `items` (a list has no condition: LIST_KEYS). */
+const LIST_OVERRIDE_SNIPPET = 'override:\n  ${1:items}: ${2|append,replace|}';
+
+function keyItems(keys: readonly string[], present: Set<string>, range: Range, target: string, snippets = true, kind?: 'rule' | 'macro' | 'list'): CompletionItem[] {
+  const snippetOf = (k: string) => (k === 'override' && kind === 'list' ? LIST_OVERRIDE_SNIPPET : KEY_SNIPPETS[k]);
   return keys.filter((k) => !present.has(k)).map((k) => forTarget({
-    label: k, kind: CompletionItemKind.Property, textEdit: { range, newText: snippets && KEY_SNIPPETS[k] ? KEY_SNIPPETS[k] : `${k}: ` },
-    insertTextFormat: snippets && KEY_SNIPPETS[k] ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    label: k, kind: CompletionItemKind.Property, textEdit: { range, newText: snippets && snippetOf(k) ? snippetOf(k) : `${k}: ` },
+    insertTextFormat: snippets && snippetOf(k) ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
     // `append: true` loads with a deprecation warning at every release described (rule_loader_reader.cpp WARNING_APPEND,
     // 0.37.0:445-525, 0.44.0:571-670): struck through and last, `override:` being the form to write.
     ...(k === 'append' ? { tags: [1], detail: 'deprecated: use override', sortText: '~~append' } : {}),
@@ -564,7 +568,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     const [, indent, dash, partial] = keyTyped;
     const range = lines.range(offset - partial.length, offset);
     const column = indent.length + (dash?.length ?? 0);
-    if (column === keyColumn && !dash) return list(keyItems(KEYS_BY_KIND[kind], new Set(item.entries.map((e) => e.key)), range, target));
+    if (column === keyColumn && !dash) return list(keyItems(KEYS_BY_KIND[kind], new Set(item.entries.map((e) => e.key)), range, target, true, kind));
     const parent = entryBefore(item, offset);
     if (parent?.key === 'override' && !dash) {
       const existing = parent.value?.kind === 'map' ? new Set(parent.value.entries.map((e) => e.key)) : new Set<string>();
@@ -590,7 +594,10 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
         if (under.fields?.kind === 'scalar') return list(exceptionValueItems(under.fields, 0, item, file, load, range));
         return null;
       }
-      return list(keyItems(EXCEPTION_KEYS, new Set(), range, target, false));
+      // The keys the exception has (a key Falco reads once: a second is a duplicate-key finding), but the one typed.
+      const ex = exceptionAt(item, offset);
+      const present = new Set(ex?.kind === 'map' ? ex.entries.filter((e) => !containing({ span: e.keySpan }, offset)).map((e) => e.key) : []);
+      return list(keyItems(EXCEPTION_KEYS, present, range, target, false));
     }
     if (parent?.key === 'tags' && dash) return list(tagItems(range, load.after[file.order] ?? load.final, tagsOf(item)));
     if (parent?.key === 'items' && dash) return list(nameItems((load.after[file.order] ?? load.final).lists.keys(), 'list', range, item.name));
@@ -649,12 +656,30 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
           const tuple = values.kind === 'seq' ? values.items.find((t) => t.kind === 'seq' && containing(t, offset)) : undefined;
           const at = tuple?.kind === 'seq' ? tuple.items.filter((x) => x.span.end < start).length : 0;
           const fixed = fields && (tuple || fields.kind === 'scalar') ? exceptionValueItems(fields, at, item, file, load, range) : [];
-          return list([...fixed, ...nameItems(defs.lists.keys(), 'list', range)]);
+          const comps = ex.entries.find((e) => e.key === 'comps')?.value;
+          return list(takesList(fields, comps, tuple ? at : undefined) ? [...fixed, ...nameItems(defs.lists.keys(), 'list', range)] : fixed);
         }
       }
     }
   }
   return lineCompletion(ctx, item);
+}
+
+/**
+ * Whether a list's name may stand as an exception's value: Falco pastes the values into the rule's condition as text,
+ * where it expands a list's name (rule_loader_compiler.cpp 0.44.0 build_rule_exception_infos, resolve_list). A single
+ * field's values are written in parentheses after its comp (`proc.name in (a, shell_binaries)`); a tuple's value at
+ * place `at` is put in parentheses only when the comp at that place takes a list (in, intersects, pmatch or an
+ * operator with a modifier: is_operator_for_list), and is written after the comp as it is otherwise (the default comp
+ * of a list of fields is `=`), where the list's items make a condition that does not compile (list-name-as-value).
+ */
+function takesList(fields: ModelNode | undefined, comps: ModelNode | undefined, at: number | undefined): boolean {
+  if (fields?.kind !== 'seq') return true;
+  if (at === undefined) return false;
+  const comp = comps?.kind === 'seq' ? scalarText(comps.items[at]) : undefined;
+  if (comp === undefined) return false;
+  const { op, modifier } = splitComp(comp);
+  return LIST_OPERATORS.has(op) || modifier !== undefined;
 }
 
 /**
@@ -703,21 +728,22 @@ function exceptionValueItems(fields: ModelNode, at: number, item: ModelItem, fil
  * that key sits left of `column` (the column of a `- ` being typed under it).
  */
 function exceptionKeyAbove(item: ModelItem, offset: number, column: number, lines: LineIndex): { entry: MapEntry; fields?: ModelNode } | undefined {
-  const exceptions = entryOf(item, 'exceptions')?.value;
-  if (exceptions?.kind !== 'seq') return undefined;
-  const ex = exceptions.items.filter((e) => e.span.start <= offset).pop();
+  const ex = exceptionAt(item, offset);
   if (ex?.kind !== 'map') return undefined;
   const entry = ex.entries.filter((e) => e.keySpan.start < offset).pop();
   if (!entry || lines.positionAt(entry.keySpan.start).character >= column) return undefined;
   return { entry, fields: ex.entries.find((e) => e.key === 'fields')?.value };
 }
 
+/** The exception holding `offset`: the last one starting before it (a value being typed may end after the mapping's span). */
+function exceptionAt(item: ModelItem, offset: number): ModelNode | undefined {
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  return exceptions?.kind === 'seq' ? exceptions.items.filter((e) => e.span.start <= offset).pop() : undefined;
+}
+
 /** The `fields` of the exception holding `offset`. */
 function exceptionFields(item: ModelItem, offset: number): ModelNode | undefined {
-  const exceptions = entryOf(item, 'exceptions')?.value;
-  if (exceptions?.kind !== 'seq') return undefined;
-  // The last exception starting before the cursor (a value being typed may end after the mapping's span).
-  const ex = exceptions.items.filter((e) => e.span.start <= offset).pop();
+  const ex = exceptionAt(item, offset);
   return ex?.kind === 'map' ? ex.entries.find((e) => e.key === 'fields')?.value : undefined;
 }
 

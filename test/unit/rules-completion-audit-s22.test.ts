@@ -1,0 +1,48 @@
+// Session 22's audit of rules completion: what each context offers must be valid there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionList, TextEdit } from 'vscode-languageserver-types';
+import { openAt, workspace } from './rules-nav-helpers';
+import { applyEdits, findingsAt } from './rules-host';
+
+const FILE = '/ws/rules.yaml';
+const LISTS = '- list: shells\n  items: [bash, sh]\n';
+const RULE = (exception: string) => `${LISTS}- rule: R\n  desc: d\n  condition: evt.type = execve and proc.name in (shells)\n  output: o\n  priority: INFO\n  exceptions:\n    - name: e\n${exception}`;
+
+function complete(marked: string) {
+  const { service } = workspace({});
+  const { doc, position, text } = openAt(service, FILE, marked);
+  const result = service.completion!(doc, position) as CompletionList | null;
+  return { text, items: result?.items ?? [], labels: (result?.items ?? []).map((i) => i.label) };
+}
+
+// Falco pastes an exception's values into the rule's condition as text (rule_loader_compiler.cpp 0.44.0
+// build_rule_exception_infos), where it expands a list's name (resolve_list): a tuple's value goes in parentheses only
+// after a comp that takes a list; after `=` (a list of fields' default comp) the list's items do not compile.
+test('exception values: a list name is offered only where the comparison takes a list', () => {
+  const tuple = (comps: string, value: string) => complete(RULE(`      fields: [proc.pname, proc.name]\n${comps}      values:\n        - ${value}\n`));
+  // The default comps, =: no list (it was offered, and accepting it gave list-name-as-value).
+  assert.ok(!tuple('', '[sshd, <|>]').labels.includes('shells'));
+  assert.ok(!tuple('      comps: [in, =]\n', '[sshd, <|>]').labels.includes('shells'));
+  assert.ok(!tuple('      comps: [=, startswith]\n', '[sshd, <|>]').labels.includes('shells'));
+  // A list operator, or (Falco 0.44) an operator with a modifier, at that place: lists, and the result is clean.
+  for (const comps of ['[=, in]', '[=, pmatch]', '[=, "startswith oneof"]']) {
+    const { text, items } = tuple(`      comps: ${comps}\n`, '[sshd, <|>]');
+    const shells = items.find((i) => i.label === 'shells');
+    assert.ok(shells, comps);
+    assert.deepEqual(findingsAt(FILE, applyEdits(text, [shells.textEdit as TextEdit]), '0.44'), [], comps);
+  }
+  // A single field's values are pasted in parentheses: lists are offered.
+  assert.ok(complete(RULE('      fields: proc.name\n      values: [<|>]\n')).labels.includes('shells'));
+});
+
+test('exception keys: the keys the exception has are not offered again', () => {
+  assert.deepEqual(complete(RULE('      fields: [proc.name]\n      <|>\n')).labels, ['comps', 'values']);
+  assert.deepEqual(complete(`${LISTS}- rule: R\n  exceptions:\n    - <|>\n`).labels, ['name', 'fields', 'comps', 'values']);
+});
+
+test("a list's `override` key snippet names `items`, the key a list overrides", () => {
+  const override = (marked: string) => (complete(marked).items.find((i) => i.label === 'override')?.textEdit as TextEdit).newText;
+  assert.equal(override('- list: shells\n  items: [zsh]\n  <|>\n'), 'override:\n  ${1:items}: ${2|append,replace|}');
+  assert.equal(override('- macro: m\n  condition: proc.name = x\n  <|>\n'), 'override:\n  ${1:condition}: ${2|append,replace|}');
+});
