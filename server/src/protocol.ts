@@ -101,8 +101,9 @@ export interface ExplorerLogPart {
   path: string;
   /** Bytes of it read (of the decompressed text for a gzip file). */
   bytes: number;
+  /** A gzip file: opened as one, or compressed by logrotate since (`delaycompress`), then `path` is the gzip file. */
   compressed?: boolean;
-  /** No file of the set's folder is this one any more (compressed or deleted by logrotate): read from what is held open. */
+  /** No file of the set's folder is this one any more (deleted by logrotate): read from what is held open. */
   gone?: boolean;
 }
 
@@ -221,7 +222,14 @@ export interface ExplorerReportResult {
 
 export const EXPLORER_ALERT_TEXT_REQUEST = 'falcoLens/explorer/alertText';
 export interface ExplorerAlertTextParams { logId: string; id: number }
-export interface ExplorerAlertTextResult { text: string; line: number; part?: number }
+export interface ExplorerAlertTextResult {
+  text: string; line: number; part?: number;
+  /**
+   * The alert's file as it is now (of a rotated set, renamed, compressed or removed by logrotate since the tree was
+   * drawn): `line` is its line there unless `compressed` or `gone`.
+   */
+  file: ExplorerLogPart;
+}
 
 /** Server → client: the index of a log grew (indexing progress, or new lines while following). */
 export const EXPLORER_CHANGED_NOTIFICATION = 'falcoLens/explorer/changed';

@@ -270,16 +270,16 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
    */
   async reveal(alert: ExplorerAlertItem): Promise<void> {
     if (!this.log) return;
-    const part = alert.part !== undefined ? this.log.parts?.[alert.part] : undefined;
-    const file = part ? (!part.compressed && !part.gone ? { path: part.path, bytes: part.bytes } : undefined)
-      : !this.log.compressed ? { path: this.log.path, bytes: this.log.totalBytes } : undefined;
-    if (file && file.bytes <= EDITOR_LIMIT_BYTES) {
+    // The server says where the alert's file is now: logrotate may have renamed, compressed or removed it since the
+    // tree was drawn (the tree's parts are of the latest notification).
+    const result = await this.lc().sendRequest<ExplorerAlertTextResult>(EXPLORER_ALERT_TEXT_REQUEST, { logId: this.log.logId, id: alert.id });
+    const file = result.file;
+    if (!file.compressed && !file.gone && file.bytes <= EDITOR_LIMIT_BYTES) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file.path));
-      const range = doc.lineAt(Math.min(alert.line, doc.lineCount - 1)).range;
+      const range = doc.lineAt(Math.min(result.line, doc.lineCount - 1)).range;
       await vscode.window.showTextDocument(doc, { selection: range, preview: true });
       return;
     }
-    const result = await this.lc().sendRequest<ExplorerAlertTextResult>(EXPLORER_ALERT_TEXT_REQUEST, { logId: this.log.logId, id: alert.id });
     const doc = await vscode.workspace.openTextDocument({ language: 'falco-alerts', content: result.text });
     await vscode.window.showTextDocument(doc, { preview: true });
   }

@@ -111,10 +111,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   const watchGeneration = (log: OpenLog) => log.source.rotations;
   /** The file and its line of an alert: of a set of files, the part's (its index in the info's parts). */
   const placeOf = (log: OpenLog, id: number): { line: number; part?: number } => {
-    const line = log.store.lineOf(id);
-    if (!log.source.isSet) return { line };
-    const place = log.source.place(log.store.byteSpan(id).offset, line);
-    return { line: place.line, part: place.part };
+    const place = log.source.place(log.store.byteSpan(id).offset, log.store.lineOf(id));
+    return log.source.isSet ? place : { line: place.line };
   };
   const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
 
@@ -217,11 +215,14 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     watchFile(log);
     // A watcher of the file follows its inode: renamed by logrotate, it would go on watching the old log. The folder's
     // watcher names the entries that change, so it sees writes to the file, its renaming and a new file at the path
-    // (the file's own watcher stays for a path that is a link into another folder).
+    // (the file's own watcher stays for a path that is a link into another folder), and the other files of its set
+    // renamed, compressed (`delaycompress`: falco.log.1 becomes falco.log.2.gz after the next rotation) or removed:
+    // the info sent then names each file where it is now.
     const name = path.basename(log.path);
+    const base = rotationName(name).base;
     try {
-      log.folderWatcher = fs.watch(path.dirname(log.path), { persistent: false }, (_event, changed) => {
-        if (!changed || changed === name) void indexLog(log);
+      log.folderWatcher = fs.watch(path.dirname(log.path), { persistent: false }, (event, changed) => {
+        if (!changed || changed === name || (event === 'rename' && log.source.isSet && rotationName(changed).base === base)) void indexLog(log);
       });
       log.folderWatcher.on('error', (e) => connection.console.warn(`Alert Explorer no longer sees ${log.path} rotated or created again: ${e}`));
     } catch (e) {
@@ -450,7 +451,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, (p: ExplorerAlertTextParams): ExplorerAlertTextResult => {
     const log = get(p.logId);
     if (!Number.isInteger(p.id) || p.id < 0 || p.id >= log.store.total) throw new Error(`No alert ${p.id} in ${log.path}`);
-    return { text: log.store.alertText(p.id), ...placeOf(log, p.id) };
+    const place = log.source.place(log.store.byteSpan(p.id).offset, log.store.lineOf(p.id));
+    // Where its file is now, compressed or gone since included: the parts the tree was drawn with may be older.
+    const file = log.source.parts()[place.part];
+    return { text: log.store.alertText(p.id), line: place.line, ...(log.source.isSet ? { part: place.part } : {}), file };
   });
 
   connection.onShutdown(() => {

@@ -4,6 +4,7 @@
 // (following the live file) does not change what its alerts' offsets read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { PartsSource, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
 import { isGzipFile } from '../gzipFile';
 import { MAX_SET_BYTES, MAX_SET_FILES, type ExplorerLogPart, type ExplorerRotatedFilesResult } from '../protocol';
@@ -43,6 +44,36 @@ function textBytes(file: string, stat: fs.Stats): number {
     return Math.max(stat.size, trailer.readUInt32LE(0));
   } catch {
     return stat.size;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Whether the gzip file `gz` holds the text of `file` (read through its descriptor): its trailer's size (modulo 4 GiB)
+ * is the file's, and its first 4 KB decompress to the file's first bytes. A gzip file cut short or being written
+ * holds no text of it yet.
+ */
+function holdsText(gz: string, file: PinnedFile): boolean {
+  const size = file.size();
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(gz, 'r');
+    const gzSize = fs.fstatSync(fd).size;
+    if (size === 0 || gzSize < 18) return false;
+    const trailer = Buffer.alloc(4);
+    fs.readSync(fd, trailer, 0, 4, gzSize - 4);
+    if (trailer.readUInt32LE(0) !== size % 2 ** 32) return false;
+    const head = Buffer.alloc(Math.min(gzSize, 4096));
+    const got = fs.readSync(fd, head, 0, head.length, 0);
+    // The start of the stream only: what 4 KB of it decompress to (at most a few MB).
+    const text = zlib.gunzipSync(head.subarray(0, got), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const compared = Math.min(text.length, size, 4096);
+    if (compared < Math.min(size, 1024)) return false;
+    const own = Buffer.alloc(compared);
+    return file.read(own, 0, compared, 0) === compared && own.equals(text.subarray(0, compared));
+  } catch {
+    return false;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
@@ -90,10 +121,20 @@ export interface SetFile {
   origin: string;
   /** Where it is now (updated after a rotation), or where it was last seen. */
   now: string;
-  /** No file of the folder is it any more (compressed or deleted by logrotate): read from the descriptor held open. */
+  /** No file of the folder is it any more (deleted by logrotate): read from the descriptor held open. */
   gone: boolean;
-  /** The identity of the file at `origin` when opened (of the gzip file, for a compressed one). */
+  /**
+   * A plain file that logrotate compressed since (`delaycompress`: `falco.log.1` became `falco.log.2.gz` at the next
+   * rotation): `now` is the gzip file, and `identity` its; the stream still reads the plain file's descriptor.
+   */
+  compressedSince?: boolean;
+  /** The identity of the file at `origin` when opened (of the gzip file, for a compressed one), or of `now`'s file. */
   identity: string;
+  /**
+   * The gzip file that `identity` is of (opened as one, or compressed since), held open while the set is: a removed
+   * file's inode number could otherwise be given to a new file, which would be taken for it.
+   */
+  held?: PinnedFile;
   /** What the stream reads: the file, or the decompressed copy of a gzip file. */
   pinned: PinnedFile;
   /** A gzip file: the copy it is decompressed into. */
@@ -115,6 +156,8 @@ export class SetSource {
   missing = false;
   /** Files added by rotations. */
   rotations = 0;
+  /** The folder's modification time when its names were last read (relocate): a rename, creation or removal changes it. */
+  private listedAt: bigint | undefined;
   following = false;
 
   /** Whether it is read as several files (shown as a set): older files asked for, or a rotation while followed. */
@@ -137,11 +180,14 @@ export class SetSource {
     }
     this.leftOut = ordered.slice(0, first);
     this.files = ordered.slice(first).map((file, i) => {
-      const identity = identityOf(fs.statSync(file));
-      if (!isGzipFile(file)) return { origin: file, now: file, gone: false, identity, pinned: new PinnedFile(file, file !== live) };
+      if (!isGzipFile(file)) {
+        const pinned = new PinnedFile(file, file !== live);
+        return { origin: file, now: file, gone: false, identity: pinned.identity, pinned };
+      }
       const copy = copyFor(i);
       fs.writeFileSync(copy, '');
-      return { origin: file, now: file, gone: false, identity, pinned: new PinnedFile(copy, false), copy };
+      const held = new PinnedFile(file, true);
+      return { origin: file, now: file, gone: false, identity: held.identity, held, pinned: new PinnedFile(copy, false), copy };
     });
     this.stream = new PartsSource(this.files.map((f) => f.pinned));
   }
@@ -164,12 +210,27 @@ export class SetSource {
     this.files.push({ origin: this.live, now: this.live, gone: false, identity: pinned.identity, pinned });
     this.stream.add(pinned);
     this.rotations++;
-    this.relocate();
+    this.relocate(true);
   }
 
-  /** Finds each file of the set under its name now, by identity among the folder's names of the set. */
-  private relocate(): void {
+  /**
+   * Finds each file of the set under its name now, by identity among the folder's names of the set; a plain file no
+   * name is any more may have been compressed (logrotate writes `name.gz` and removes the plain file): a gzip file of
+   * the set that holds the same text is it now (`compressedSince`). Only when the folder changed since the last look.
+   */
+  private relocate(force = false): void {
     const folder = path.dirname(this.live);
+    let changed: bigint;
+    try { changed = fs.statSync(folder, { bigint: true }).mtimeNs; } catch { return; }
+    // A file no longer at its name is looked for too where the folder's time did not change (a file system that keeps
+    // it to the second).
+    const moved = () => this.files.some((f) => {
+      if (f.gone) return false;
+      const stat = fs.statSync(f.now, { throwIfNoEntry: false });
+      return !stat || identityOf(stat) !== f.identity;
+    });
+    if (!force && changed === this.listedAt && !moved()) return;
+    this.listedAt = changed;
     const byIdentity = new Map<string, string>();
     try {
       for (const name of rotatedSet(path.basename(this.live), fs.readdirSync(folder))) {
@@ -179,12 +240,32 @@ export class SetSource {
       }
     } catch {
       // The folder cannot be listed: the names stay as they were.
+      this.listedAt = undefined;
       return;
     }
+    const unplaced: SetFile[] = [];
     for (const f of this.files) {
       const now = byIdentity.get(f.identity);
-      f.gone = now === undefined;
-      if (now !== undefined) f.now = now;
+      if (now === undefined) { unplaced.push(f); continue; }
+      f.now = now;
+      f.gone = false;
+      byIdentity.delete(f.identity);
+    }
+    for (const f of unplaced) {
+      // Its own name with `.gz` first (logrotate's compressext), then the set's other gzip files nothing is yet.
+      const candidates = [...byIdentity].filter(([, file]) => file.endsWith('.gz'))
+        .sort(([, a], [, b]) => Number(b === `${f.now}.gz`) - Number(a === `${f.now}.gz`));
+      const found = f.copy ? undefined : candidates.find(([, file]) => holdsText(file, f.pinned));
+      f.gone = found === undefined;
+      if (!found) continue;
+      let held: PinnedFile;
+      try { held = new PinnedFile(found[1], true); } catch { f.gone = true; continue; }
+      if (held.identity !== found[0]) { held.close(); f.gone = true; continue; }
+      f.now = found[1];
+      f.identity = held.identity;
+      f.held = held;
+      f.compressedSince = true;
+      byIdentity.delete(found[0]);
     }
   }
 
@@ -200,11 +281,13 @@ export class SetSource {
   /** The file (index in `files`) and its line of an alert at a stream offset and line. */
   place(offset: number, line: number): { part: number; line: number } { return this.stream.place(offset, line); }
 
+  /** The files as they are now: each under its name now (looked for again when the folder changed since). */
   parts(): ExplorerLogPart[] {
+    this.relocate();
     return this.files.map((f) => ({
-      path: f.now, bytes: f.pinned.size(), ...(f.copy ? { compressed: true } : {}), ...(f.gone ? { gone: true } : {}),
+      path: f.now, bytes: f.pinned.size(), ...(f.copy || f.compressedSince ? { compressed: true } : {}), ...(f.gone ? { gone: true } : {}),
     }));
   }
 
-  close(): void { for (const f of this.files) f.pinned.close(); }
+  close(): void { for (const f of this.files) { f.pinned.close(); f.held?.close(); } }
 }
