@@ -104,6 +104,8 @@ const FIXTURES: Fixture[] = [
   { code: Code.ListNameAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.pname = shell_binaries\n  override:\n    condition: append\n', at: 'shell_binaries' },
   // A list's name between blanks inside a quoted string: Falco replaces it there too.
   { code: Code.ListNameInString, text: '- rule: Shell Spawned\n  condition: and not proc.cmdline contains "run shell_binaries now"\n  override:\n    condition: append\n', at: '"run shell_binaries now"' },
+  // A list named like a macro: Falco pastes the list's items where the macro is referred to.
+  { code: Code.ListNameExpanded, text: '- list: open_read\n  items: [a, b]\n- rule: Shell Spawned\n  condition: and not open_read\n  override:\n    condition: append\n', at: 'open_read' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

@@ -65,6 +65,8 @@ interface ConditionFacts {
   lhsIndex?: number[];
   /** The quoted values holding words between list delimiters (listWordsInStrings), on first use. */
   stringWords?: { literal: Literal; raw: string; words: string[] }[];
+  /** The words outside quoted strings between list delimiters (bareListWords), on first use. */
+  bareWords?: readonly BareWord[];
   /** The evt.type comparisons whose names libsinsp validates, on first use (most conditions have none). */
   evtTypeCompares?: Extract<Expr, { kind: 'compare' }>[];
 }
@@ -191,12 +193,13 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     const facts = factsOf(parseConditionCached(prefix + condition));
     // Plain loops: every item of a new text comes through, mostly before V8 optimizes this, and for-of then
     // allocates an iterator result per step.
-    const { macroRefs, listRefs, valueRefs } = facts;
+    const { macroRefs } = facts;
     for (let i = 0; i < macroRefs.length; i++) if (!prefix || macroRefs[i].span.start >= prefix.length) refs.macros.push(macroRefs[i].name);
-    for (let i = 0; i < listRefs.length; i++) refs.listCandidates.push(listRefs[i].text);
-    // A list's name as another comparison's value, or between blanks inside a quoted string, is pasted too (and so
-    // used): reportListNamesAsValues and reportListNamesInStrings say what that does.
-    for (let i = 0; i < valueRefs.length; i++) refs.listCandidates.push(valueRefs[i].text);
+    // Every word Falco's list expansion would replace (resolve_list works on the text): a list operator's items, a
+    // list's name as another comparison's value, a macro reference, a field or keyword named like a list; a name
+    // glued to '<' or '>' is no such word. reportListNamesAsValues and reportListNamesElsewhere say what it does.
+    const words = bareListWords(prefix + condition, facts);
+    for (let i = 0; i < words.length; i++) if (words[i].start >= prefix.length) refs.listCandidates.push(words[i].text);
     for (const { words } of listWordsInStrings(prefix + condition, facts)) for (const word of words) refs.listCandidates.push(word);
   }
   // A list's items that name lists are counted on the loaded lists (addListUsesOfLists): whether they count depends
@@ -1387,6 +1390,8 @@ function reportListNamesAsValues(text: string, facts: ConditionFacts, defs: Defi
     const e = facts.compares[i];
     const rhs = e.rhs;
     if (!rhs || rhs.kind !== 'literal' || rhs.quoted || !(defs.lists.has(rhs.text) || final.lists.has(rhs.text))) continue;
+    // A value glued to '<' or '>' (`fd.sport>ports`) has no delimiter before it: Falco leaves it.
+    if (rhs.span.start > 0 && !LIST_DELIMITERS.test(text[rhs.span.start - 1])) continue;
     const listLike = isListOperator(e.op) || e.modifier !== undefined;
     const op = e.modifier ? `${e.op} ${e.modifier.name}` : e.op;
     const write = listLike ? `${op} (${rhs.text})` : e.op === '=' || e.op === '==' ? `in (${rhs.text})` : undefined;
@@ -1446,6 +1451,111 @@ export function resolveListText(text: string, name: string, items: readonly stri
     start = cnd.indexOf(name, start + 1);
   }
   return cnd;
+}
+
+/** A word of a condition's text outside its quoted strings, with a list delimiter or the text's end on each side. */
+export interface BareWord { text: string; start: number }
+
+/**
+ * The words of a condition's text (`text`, the parsed text) outside its quoted strings that resolve_list would
+ * replace if a list had their name: runs of characters other than its delimiters (blanks, '(', ')', ',', '='), none
+ * touching a quote (a quote is no delimiter). Strings are skipped as libsinsp's lexer reads them, a backslash
+ * escaping the next character. Kept with the facts of the parse.
+ */
+function bareListWords(text: string, facts: ConditionFacts): readonly BareWord[] {
+  if (facts.bareWords) return facts.bareWords;
+  const out: BareWord[] = [];
+  let start = -1;
+  let quoted = false;
+  const end = (i: number) => {
+    if (start >= 0 && !quoted) out.push({ text: text.slice(start, i), start });
+    start = -1;
+    quoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) {
+      // A string, and the word it touches: never replaced here (listWordsInStrings reads inside strings).
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      if (start < 0) start = i;
+      quoted = true;
+      i = j;
+    } else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x28 || c === 0x29 || c === 0x2c || c === 0x3d) end(i);
+    else if (start < 0) start = i;
+  }
+  end(text.length);
+  return (facts.bareWords = out);
+}
+
+/**
+ * A list's name standing anywhere else in a condition's text than as a comparison's value or a list operator's item
+ * (those say reportListNamesAsValues and the list checks): where Falco Lens reads a macro reference, a keyword
+ * (`and`, `or`, `not`), a field (a transformer's argument, val()'s field), an operator or a transformer's name. Falco
+ * expands lists on the text before libsinsp parses it (resolve_list, rule_loader_compiler.cpp 0.37.0:180-251,
+ * 0.44.0:182-238, the same in every release between; parse_condition runs it for rules' and macros' conditions,
+ * 0.44.0:276-283, 334 and 374), so the name is replaced there too, whatever the word is to the parser: a list named
+ * like a macro takes the macro's place, one named `and` replaces every `and` between blanks. The condition Falco then
+ * parses is read again: an error where it does not parse, a warning where it does (it means something else). The
+ * list is used (counted by itemRefsOf).
+ */
+function reportListNamesElsewhere(text: string, prefixLength: number, parse: ConditionParse, facts: ConditionFacts, defs: Definitions, final: Definitions, docSpan: (s: Span) => Span, reporter: ReportSink): void {
+  // A condition that does not parse as written is reported as such (condition-syntax) whatever lists it names.
+  if (parse.errors.length > 0) return;
+  const words = bareListWords(text, facts);
+  let handled: Set<number> | undefined;
+  let resolved: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.start < prefixLength || !(defs.lists.has(w.text) || final.lists.has(w.text))) continue;
+    handled ??= new Set([...facts.listRefs, ...facts.valueRefs].map((l) => l.span.start));
+    if (handled.has(w.start)) continue;
+    resolved ??= resolveAllLists(text, words, defs, final);
+    const after = parseConditionCached(resolved);
+    const shown = resolvedExcerpt(resolved.slice(prefixLength), text.slice(prefixLength));
+    const span = { start: w.start, end: w.start + w.text.length };
+    const advice = w.text === 'and' || w.text === 'or' || w.text === 'not' ? 'Rename the list.' : 'Rename the list or the other name.';
+    const what = `Falco expands lists in the condition's text before it parses it, wherever a list's name stands between blanks, parentheses, commas or '=': here ${wordRole(w, facts)} is replaced by the items of list '${w.text}'`;
+    if (after.errors.length > 0) {
+      reporter.report(Code.ListNameExpanded, docSpan(span), `${what}, and the condition Falco parses, \`${shown}\`, does not compile (${after.errors[0].message}). ${advice}`);
+    } else {
+      reporter.report(Code.ListNameExpanded, docSpan(span), `${what}: Falco parses \`${shown}\`, not the condition as written. ${advice}`, undefined, { severity: 2, load: null });
+    }
+  }
+}
+
+/** What Falco Lens reads at a bare word of a condition (reportListNamesElsewhere). */
+function wordRole(w: BareWord, facts: ConditionFacts): string {
+  if (w.text === 'and' || w.text === 'or' || w.text === 'not') return `the keyword '${w.text}'`;
+  if (facts.macroRefs.some((m) => m.span.start === w.start)) return `the reference to macro '${w.text}'`;
+  if (facts.fields.some((f) => f.nameSpan.start === w.start)) return `the field '${w.text}'`;
+  const compare = facts.compares.find((e) => e.opSpan.start === w.start || e.lhs.nameSpan.start === w.start);
+  if (compare) return compare.opSpan.start === w.start ? `the operator '${w.text}'` : `the transformer '${w.text}'`;
+  return `'${w.text}'`;
+}
+
+/** `text` with every list named by its bare words replaced, in Falco's order (the lists' index order). */
+function resolveAllLists(text: string, words: readonly BareWord[], defs: Definitions, final: Definitions): string {
+  const lists = new Map<string, OrderedList>();
+  for (let i = 0; i < words.length; i++) {
+    const list = defs.lists.get(words[i].text) ?? final.lists.get(words[i].text);
+    if (list) lists.set(words[i].text, list);
+  }
+  let out = text;
+  for (const [name, list] of [...lists].sort((a, b) => listIndex(a[1]) - listIndex(b[1]))) {
+    out = resolveListText(out, name, listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists));
+  }
+  return out;
+}
+
+/** The part of `resolved` around its first difference from `text` (the whole text when short). */
+function resolvedExcerpt(resolved: string, text: string): string {
+  const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+  if (resolved.length <= 160) return flat(resolved);
+  let p = 0;
+  while (p < resolved.length && p < text.length && resolved[p] === text[p]) p++;
+  const from = Math.max(0, p - 40);
+  return `${from > 0 ? '…' : ''}${flat(resolved.slice(from, p + 80))}${p + 80 < resolved.length ? '…' : ''}`;
 }
 
 /**
@@ -1756,6 +1866,8 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
       for (let i = 0; i < facts.macroRefs.length; i++) {
         const m = facts.macroRefs[i];
         if (defs.macros.has(m.name) || (prefix && m.span.start < prefix.length)) continue;
+        // A list's name: Falco pastes the list there and never reads a macro (reportListNamesElsewhere).
+        if (defs.lists.has(m.name) || load.final.lists.has(m.name)) continue;
         // A macro only a later file defines: Falco compiles the macros and rules collected so far after each file
         // (falco_engine.cpp 0.44.0 load_rules; resolve_macros in rule_loader_compiler.cpp finds the macro nowhere
         // then), so this file fails to load whatever later files bring.
@@ -1791,6 +1903,7 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
       }
       reportListNamesAsValues(prefix + condText, facts, defs, load.final, docSpan, reporter);
       reportListNamesInStrings(prefix + condText, facts, defs, load.final, docSpan, reporter);
+      reportListNamesElsewhere(prefix + condText, prefix.length, parse, facts, defs, load.final, docSpan, reporter);
       run(item, 'condition-fields', fieldContext + reading, (sink) => checkConditionFields(facts, fieldCtx(sink, 'condition'), docSpan));
       // Warnings of libsinsp's compiler on constant values: they read the loaded lists, so they are not recorded.
       reportCompileWarnings(parse, source, defs.lists, docSpan, reporter);

@@ -1062,7 +1062,7 @@ const OUTPUT_CHECKS = new Set<Code>([Code.OutputSyntax, Code.UnknownField, Code.
  * compiled condition (compile_rule_infos, 0.44.0), and Falco Lens reports it on the rule, with the macros' texts
  * of the rule's file, so unreached and replaced macro text never gets it.
  */
-const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSyntax, 'error'], [Code.ListNameAsValue, 'error'], [Code.UndefinedMacro, 'error'], [Code.UnknownList, 'hint']]);
+const PARSED_WITH_THE_MACRO = new Map<Code, 'error' | 'hint'>([[Code.ConditionSyntax, 'error'], [Code.ListNameAsValue, 'error'], [Code.ListNameExpanded, 'error'], [Code.UndefinedMacro, 'error'], [Code.UnknownList, 'hint']]);
 
 /**
  * The sink of a file's item and condition checks: passes every finding on to `reporter`, but those of

@@ -62,6 +62,7 @@ export enum Code {
   DuplicateKey = 'duplicate-key',
   ListNameAsValue = 'list-name-as-value',
   ListNameInString = 'list-name-in-string',
+  ListNameExpanded = 'list-name-expanded',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -144,4 +145,7 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.ListNameAsValue]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   // A list's name between blanks inside a quoted string: Falco replaces it there too and compares another string.
   [Code.ListNameInString]: { severity: W },
+  // A list's name where the condition has a macro reference, a keyword, a field or an operator: Falco replaces it
+  // there too; an error where the text Falco parses then does not compile, else a warning without a LOAD code.
+  [Code.ListNameExpanded]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
 };

@@ -1,0 +1,61 @@
+// Falco expands lists on a condition's text before libsinsp parses it (resolve_list, rule_loader_compiler.cpp
+// 0.37.0:180-251, 0.44.0:182-238; only the formatting differs between the releases): a list's name is replaced
+// wherever a blank, '(', ')', ',' or '=' (or the text's end) stands on each side of it, whatever the parser would
+// have read there. So a list named like a macro takes the macro's place, a list named `and` replaces the keyword, a
+// list named like a field replaces the field (a transformer's argument, val()'s field included), and a name glued to
+// '<' or '>' is left alone ('<' and '>' are no delimiters).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findingsAt } from './rules-host';
+
+const FILE = '/ws/rules.yaml';
+const TARGETS = ['0.37', '0.40', '0.44'];
+const rule = (lists: string, condition: string, macros = '') => `${lists}${macros}- rule: r\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
+/** `severity code covered-text` of the findings but information. */
+const found = (text: string, target: string) => findingsAt(FILE, text, target).filter((f) => !f.startsWith('3 ')).map((f) => f.split(':')[0]);
+
+test('a list named like a macro replaces the macro reference', () => {
+  const macro = '- macro: shells\n  condition: proc.name in (bash)\n';
+  for (const target of TARGETS) {
+    // Two items: `evt.type = execve and bash, sh` does not compile; the macro is unused then, and no undefined-macro.
+    const two = '- list: shells\n  items: [bash, sh]\n';
+    assert.deepEqual(found(rule(two, 'evt.type = execve and shells', macro), target), ['1 list-name-expanded shells'], target);
+    assert.deepEqual(found(rule(two, 'evt.type = execve and shells'), target), ['1 list-name-expanded shells'], target);
+    // One item: `... and bash` compiles, a reference to the macro bash (not shells): a warning.
+    const one = '- list: shells\n  items: [bash]\n';
+    assert.deepEqual(found(rule(one, 'evt.type = execve and shells', macro), target), ['2 list-name-expanded shells'], target);
+    const [message] = findingsAt(FILE, rule(two, 'evt.type = execve and shells', macro), target).filter((f) => f.includes('list-name-expanded'));
+    assert.match(message, /the reference to macro 'shells' is replaced by the items of list 'shells', and the condition Falco parses, `evt\.type = execve and bash, sh`, does not compile/);
+    // The list counts as used.
+    assert.ok(!findingsAt(FILE, rule(two, 'evt.type = execve and shells', macro), target).some((f) => f.includes('unused-list')), target);
+  }
+});
+
+test('a list named like a keyword, a field or an operator', () => {
+  for (const target of TARGETS) {
+    assert.deepEqual(found(rule('- list: and\n  items: [x]\n', 'evt.type = execve and proc.name = bash'), target), ['1 list-name-expanded and'], target);
+    const [message] = findingsAt(FILE, rule('- list: and\n  items: [x]\n', 'evt.type = execve and proc.name = bash'), target).filter((f) => f.includes('list-name-expanded'));
+    assert.match(message, /the keyword 'and' is replaced .* `evt\.type = execve x proc\.name = bash`, does not compile .* Rename the list\. \(LOAD_ERR_COMPILE_CONDITION\)$/);
+    // A field, alone or inside a transformer or val(): `proc.pname` followed by '(' / ')' or blanks.
+    const field = '- list: proc.pname\n  items: [a, b]\n';
+    assert.deepEqual(found(rule(field, 'evt.type = execve and proc.pname = bash'), target), ['1 list-name-expanded proc.pname'], target);
+    // Transformers and val() from the releases that have them (0.37's libsinsp has neither: a syntax error there).
+    if (target !== '0.37') assert.deepEqual(found(rule(field, 'evt.type = execve and proc.name = val(proc.pname)'), target), ['1 list-name-expanded proc.pname'], target);
+    if (target !== '0.37') assert.deepEqual(found(rule(field, 'evt.type = execve and tolower(proc.pname) = bash'), target), ['1 list-name-expanded proc.pname'], target);
+    // A list named like an operator.
+    assert.deepEqual(found(rule('- list: exists\n  items: [a, b]\n', 'evt.type = execve and proc.name exists'), target), ['1 list-name-expanded exists'], target);
+  }
+});
+
+test('a name glued to < or > is not expanded', () => {
+  const ports = '- list: ports\n  items: [1, 2]\n';
+  for (const target of TARGETS) {
+    // '<' and '>' are no delimiters: Falco leaves the word, which is no number ("expected a number"), and the list
+    // is unused. Only the syntax error is said.
+    const glued = findingsAt(FILE, rule(ports, 'evt.type = connect and fd.sport>ports'), target);
+    assert.deepEqual(glued.filter((f) => !f.startsWith('3 ')).map((f) => f.split(' ')[1]), ['condition-syntax'], `${target}: ${glued.join('\n')}`);
+    assert.ok(glued.some((f) => f.includes('unused-list ports')), target);
+    // As a list operator's item, or a prefix or end of a longer word, nothing.
+    assert.deepEqual(found(rule(ports, 'evt.type = connect and fd.sport in (ports) and fd.name = ports_x and fd.name = x.ports'), target), [], target);
+  }
+});
