@@ -1,8 +1,10 @@
 // Session 22 alerts audit (helper D): each test pins what the old code said or did wrong.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createAlertsService } from '../../server/src/service/alerts';
-import { KEY_ALERT, TestHost, alertDoc, fakeRules } from '../fixtures/alerts/helpers';
+import { CORPUS, KEY_ALERT, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
 const KEY_RULE = { name: 'Backup tool reads keys', source: 'syscall', tags: [], enabled: true, desc: 'A backup tool opened a private key' };
 const section = (report: string, n: number) => report.slice(report.indexOf(`## ${n}. `), report.indexOf(`## ${n + 1}. `) < 0 ? undefined : report.indexOf(`## ${n + 1}. `));
@@ -50,4 +52,43 @@ test('the text null is a value, JSON null is none', () => {
   const inText = hover(line, 'null');
   assert.match(inText, /^`process` → field `proc\.name`/, inText);
   assert.ok(!inText.includes('Not available'), inText);
+});
+
+// 3. `kubectl logs --prefix` (the pods of a DaemonSet or a label selector at once) writes `[pod/<pod>/<container>] `
+// before each line (kubectl logs.go addPrefixIfNeeded), `docker compose logs` the container's name and ` | `: such a
+// log was read as no alert at all, without a word (no diagnostic, no hover, no quick fix, an empty report).
+test('alerts behind kubectl\'s --prefix and docker compose\'s prefix are read, with --timestamps too', { skip: !corpusExists && 'corpus absent' }, () => {
+  const json = fs.readFileSync(path.join(CORPUS, 'alerts', 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8').trim();
+  const text = '14:50:34.502309868: Warning Sensitive file opened for reading by non-trusted program (file=/etc/shadow process=cat)';
+  const lines = [
+    `[pod/falco-7xk2p/falco] ${json}`, `[pod/falco-7xk2p/falco] 2025-05-07T12:50:34.512345678Z ${json}`, `[pod/falco-7xk2p/falco] ${text}`,
+    `falco-1  | ${json}`, `falco-1  | 2025-05-07T12:50:34.512345678Z ${text}`,
+  ];
+  const log = `${lines.join('\n')}\n`;
+  const host = new TestHost();
+  host.config = { ...host.config, alerts: { problems: 'debug', maxProblems: 500 } };
+  const s = createAlertsService(host, fakeRules(ruleSummaries(STABLE_RULES)));
+  const doc = alertDoc('prefixed.log', log);
+  const alerts = s.diagnostics(doc).filter((d) => d.code === 'falco-alert');
+  assert.deepEqual(alerts.map((d) => `${d.range.start.line} ${d.message}`), [
+    '0 Warning: Read sensitive file untrusted', '1 Warning: Read sensitive file untrusted', '2 Warning: Sensitive file opened for reading by non-trusted program (rule unidentified)',
+    '3 Warning: Read sensitive file untrusted', '4 Warning: Sensitive file opened for reading by non-trusted program (rule unidentified)',
+  ]);
+  const hover = (line: number, needle: string) => ((s.hover!(doc, { line, character: lines[line].indexOf(needle) + 1 })?.contents as { value: string } | undefined)?.value ?? '');
+  assert.equal(hover(0, 'pod/'), '**kubectl logs --prefix**: pod `falco-7xk2p`, container `falco`, added by kubectl, not by Falco; the Falco line follows it.');
+  assert.equal(hover(1, '2025-05-07T'), '**kubectl logs --prefix**: pod `falco-7xk2p`, container `falco`, added by kubectl, not by Falco; then the time the container runtime read the line, '
+    + '`2025-05-07T12:50:34.512345678Z` (--timestamps, UTC); the Falco line follows it.');
+  assert.equal(hover(3, 'falco-1'), '**docker compose logs prefix**: container `falco-1`, added by docker compose, not by Falco; the Falco line follows it.');
+  assert.match(hover(0, '/usr/bin/cat'), /^`proc_exepath` → field `proc\.exepath`/);
+  assert.match(hover(4, 'Warning'), /^\*\*Priority Warning\*\*/);
+  assert.match(hover(2, 'shadow'), /^`file` → field `fd\.name`/);
+  const report = s.report(log, 'file:///logs/prefixed.log');
+  assert.match(report, /^5 alerts from `prefixed\.log`/m, report);
+  // The tuning quick fix of a JSON alert behind the prefix.
+  const actions = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  assert.ok(actions.some((a) => a.title.startsWith('Add exception for this file + executable path + process name (/etc/shadow, /usr/bin/cat, cat)')), actions.map((a) => a.title).join('\n'));
+  // Not a prefix: a bracketed word or a name and a pipe before something else than a Falco line.
+  const other = createAlertsService(host, fakeRules([]));
+  const plain = alertDoc('plain.log', '[INFO] 14:50:34.502309868: Warning x\nfalco-1  | Falco version: 0.41.0\n');
+  assert.deepEqual(other.diagnostics(plain).filter((d) => d.code === 'falco-alert'), []);
 });

@@ -193,3 +193,26 @@ test('a kubectl/docker --timestamps prefix: its time, then the text alert\'s tim
   const [other] = await tokenize(ALERTS, '2026-03-02T09:12:51.500021876Z worker-1 something happened');
   expectNoScope(other, '2026-03-02T09:12:51.500021876Z', TIMESTAMP);
 });
+
+// Session 22: `kubectl logs --prefix` (`[pod/<pod>/<container>] `) and `docker compose logs` (`<container> | `) put a
+// prefix before each line, with --timestamps the runtime's time after it (alerts/parse.ts KUBECTL_PREFIX,
+// COMPOSE_PREFIX): the prefix is a comment, then the text alert's time and priority, or the JSON alert.
+test('a kubectl --prefix or docker compose prefix: then the text alert\'s time and priority, or the JSON alert', { skip: noCorpus }, async () => {
+  const text = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'k8saudit_README_console.txt'), 'utf8').split('\n').find((l) => /^\d{2}:\d{2}:\d{2}\.\d{9}: \w+ /.test(l))!;
+  const [, time, priority] = /^(\S+): (\w+) /.exec(text)!;
+  for (const prefix of ['[pod/falco-7xk2p/falco]', 'falco-1  |']) {
+    for (const stamp of ['', '2026-03-02T09:12:51.500021876Z ']) {
+      const [line] = await tokenize(ALERTS, `${prefix} ${stamp}${text}`);
+      expectScope(line, prefix, 'comment.log-prefix.falco');
+      if (stamp) expectScope(line, stamp.trim(), TIMESTAMP);
+      expectScope(line, time, TIMESTAMP);
+      expectScope(line, priority, SEVERITY_SCOPE[priority.toLowerCase()]);
+    }
+  }
+  const json = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8').trim();
+  const [jsonLine] = await tokenize(ALERTS, `[pod/falco-7xk2p/falco] ${json}`);
+  expectScope(jsonLine, '[pod/falco-7xk2p/falco]', 'comment.log-prefix.falco');
+  expectScope(jsonLine, (JSON.parse(json) as { rule: string }).rule, RULE);
+  const [other] = await tokenize(ALERTS, 'falco-1  | Falco version: 0.41.0');
+  expectNoScope(other, 'falco-1', 'comment.log-prefix.falco');
+});

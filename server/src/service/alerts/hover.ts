@@ -371,6 +371,15 @@ export function wrapperHover(view: AlertView): string {
     return `**Container runtime log prefix**: written by the container runtime, not Falco. Time ${cappedCode(m?.[1] ?? '')} (${zone}), stream ${cappedCode(m?.[2] ?? '')}, `
       + `${m?.[3] === 'P' ? '`P`: a partial line, continued on the next line' : '`F`: a full line'}.`;
   }
+  if (w.kind === 'kubectl' || w.kind === 'compose') {
+    // kubectl logs.go addPrefixIfNeeded: `[pod/<pod>/<container>] `; docker compose: the container's name and ` | `.
+    const named = w.kind === 'kubectl' ? /^\[pod\/([^/\]]*)\/([^\]]*)\] /.exec(w.text) : /^(\S+) *\| /.exec(w.text);
+    const time = w.text.slice(named?.[0].length ?? w.text.length).trim();
+    const who = w.kind === 'kubectl'
+      ? `**kubectl logs --prefix**: pod ${cappedCode(named?.[1] ?? '')}${named?.[2] ? `, container ${cappedCode(named[2])}` : ''}, added by kubectl, not by Falco`
+      : `**docker compose logs prefix**: container ${cappedCode(named?.[1] ?? '')}, added by docker compose, not by Falco`;
+    return `${who}${time ? `; then the time the container runtime read the line, ${cappedCode(time)} (--timestamps, ${/Z$/.test(time) ? 'UTC' : 'with its UTC offset'})` : ''}; the Falco line follows it.`;
+  }
   if (w.kind === 'timestamp') {
     const time = w.text.trim();
     return `**Log timestamp** ${cappedCode(time)}: added by \`kubectl logs --timestamps\` or \`docker logs --timestamps\` (the time the container runtime `

@@ -14,7 +14,7 @@ export type AlertDiagnosticCode =
   | 'json-syntax' | 'json-truncated' | 'missing-key' | 'invalid-value' | 'unknown-priority' | 'not-an-alert'
   | 'text-truncated' | 'partial-unterminated' | 'falco-alert' | 'problems-cap' | 'diagnostics-cap';
 
-export type Wrapper = 'cri' | 'syslog' | 'docker' | 'timestamp';
+export type Wrapper = 'cri' | 'syslog' | 'docker' | 'timestamp' | 'kubectl' | 'compose';
 
 export interface AlertHead {
   format: 'json' | 'text';
@@ -110,6 +110,13 @@ export const SYSLOG_PREFIX = /^(?:([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2})|(\d{
 // `kubectl logs --timestamps` and `docker logs --timestamps`: the time the container runtime read the line (RFC 3339,
 // nanoseconds) and a blank, then the line as Falco wrote it: a JSON alert or a text alert's time.
 export const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?=[{\d])/;
+// `kubectl logs --prefix` (a DaemonSet's or a label selector's pods at once): `[pod/<pod>/<container>] ` before each
+// line (kubectl logs.go addPrefixIfNeeded, `fmt.Sprintf("[pod/%s/%s] ", …)`; the container's name may be empty), then
+// the line as the runtime gave it (with --timestamps, its time first).
+export const KUBECTL_PREFIX = /^\[pod\/[^\/\]\s]+\/[^\]\s]*\] /;
+// `docker compose logs`: the container's name padded with blanks to the longest one's, ` | `, then the line (with
+// --timestamps, its time first); only in front of what a Falco line starts with (a JSON object, a time).
+export const COMPOSE_PREFIX = /^[A-Za-z][A-Za-z0-9_.-]* *\| (?=[{\d])/;
 // `19:39:42.522581168: Warning …` and `2024-01-03T19:39:42.522581168+0000: Warning …`.
 const TEXT_ALERT = /^(\d{2}:\d{2}:\d{2}\.\d{1,9}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:?\d{2})?): (\S*)/;
 // Falco's own log lines: `Sun Jul 23 15:28:36 2023: Falco version: …` or `2023-07-23T15:28:36+0000: …`.
@@ -143,18 +150,28 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
   // starts with an RFC 3339 date (`2024-`), a syslog line with that or a month name. JSON alerts (most lines of big
   // logs, '{') and Falco's text alerts (`19:39:42.…`) have neither.
   const startsWithDate = first >= 48 && first <= 57 && line.length > 4 && line.charCodeAt(4) === 45 /* - */;
-  const cri = startsWithDate ? CRI_PREFIX.exec(line) : null;
-  if (cri) {
-    wrapper = 'cri';
-    payloadStart = Math.min(line.length, cri[0].length);
-    partial = cri[3] === 'P';
-    if (partial) return { kind: 'other', payloadStart, wrapper, partial };
+  // kubectl's `[pod/…] ` and docker compose's `name | `: tried only on a line starting with '[' or a letter.
+  const named = first === 91 /* [ */ ? KUBECTL_PREFIX.exec(line) : (first >= 65 && first <= 90) || (first >= 97 && first <= 122) ? COMPOSE_PREFIX.exec(line) : null;
+  if (named) {
+    wrapper = first === 91 ? 'kubectl' : 'compose';
+    payloadStart = named[0].length;
+    // With --timestamps, the runtime's time follows the prefix.
+    const stamp = TIMESTAMP_PREFIX.exec(line.slice(payloadStart));
+    if (stamp) payloadStart += stamp[0].length;
   } else {
-    const syslog = startsWithDate || (first >= 65 && first <= 90) /* A-Z */ ? SYSLOG_PREFIX.exec(line) : null;
-    if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; } else if (startsWithDate) {
-      // Its own line, even where what follows is no alert: not the continuation of a wrapped text alert.
-      const stamp = TIMESTAMP_PREFIX.exec(line);
-      if (stamp) { wrapper = 'timestamp'; payloadStart = stamp[0].length; }
+    const cri = startsWithDate ? CRI_PREFIX.exec(line) : null;
+    if (cri) {
+      wrapper = 'cri';
+      payloadStart = Math.min(line.length, cri[0].length);
+      partial = cri[3] === 'P';
+      if (partial) return { kind: 'other', payloadStart, wrapper, partial };
+    } else {
+      const syslog = startsWithDate || (first >= 65 && first <= 90) /* A-Z */ ? SYSLOG_PREFIX.exec(line) : null;
+      if (syslog) { wrapper = 'syslog'; payloadStart = syslog[0].length; } else if (startsWithDate) {
+        // Its own line, even where what follows is no alert: not the continuation of a wrapped text alert.
+        const stamp = TIMESTAMP_PREFIX.exec(line);
+        if (stamp) { wrapper = 'timestamp'; payloadStart = stamp[0].length; }
+      }
     }
   }
   const parsed = parsePayload(line, payloadStart, line.length, intern) as ParsedLine;
