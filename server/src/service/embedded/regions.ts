@@ -23,7 +23,7 @@
 // written as structured YAML (a block list of items, cut by the items' indentation), and a Config's `spec.config` a
 // configuration file (a block mapping). Where the operator writes them decides the load order (see the section at the
 // end of this file).
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Pair, type Scalar, type YAMLSeq } from 'yaml';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
@@ -252,6 +252,8 @@ export interface HolderProblem {
 export enum HolderCode {
   /** A key Kubernetes refuses as a ConfigMap key (the chart's install fails). */
   InvalidConfigMapKey = 'embedded-invalid-configmap-key',
+  /** A ConfigMap's data value that is a mapping or a list, not a text: the API server refuses the ConfigMap. */
+  ConfigMapNotText = 'embedded-configmap-not-text',
   /** A customRules file whose name does not end in .yaml or .yml: Falco skips it in rules.d. */
   NotYamlName = 'embedded-not-yaml-name',
   /** The values' `falco.rules_files` does not read /etc/falco/rules.d: the customRules never load. */
@@ -281,8 +283,9 @@ export enum HolderCode {
   /** A ConfigMap that a second resource of its manifest names: the operator writes it once per resource; Falco Lens
    *  checks it at the first one's place. */
   OperatorConfigMapAgain = 'embedded-operator-configmap-again',
-  /** A plain scalar of a Falco Operator resource that kubectl reads (YAML 1.1) as another type: a name Kubernetes
-   *  refuses, or a value of inlineRules or config that reaches Falco changed (operatorScalars.ts). */
+  /** A plain scalar of a Falco Operator resource or a ConfigMap that kubectl reads (YAML 1.1) as another type: a name
+   *  or a ConfigMap data value Kubernetes refuses, or a value of inlineRules or config that reaches Falco changed
+   *  (operatorScalars.ts). */
   KubectlScalar = 'embedded-kubectl-scalar',
   /** A pair of a Rulesfile's inlineRules or a Config's config whose key a later pair of the mapping has again, as
    *  kubectl reads keys: kubectl keeps the later one, and this one never reaches Falco (operatorScalars.ts droppedPairs). */
@@ -391,6 +394,10 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
       metadataProblems(root, 'ConfigMap', out.problems);
       const data = root.get('data', true);
       if (isMap(data)) {
+        // data is a map of strings (core/v1 ConfigMap.Data, map[string]string): the API server refuses a value kubectl
+        // reads as a number or a boolean ('cannot unmarshal number into Go struct field ConfigMap.data of type
+        // string'); null is stored as the empty text.
+        for (const pair of data.items) if (isPair(pair)) dataValueProblem(text, pair, out.problems);
         const meta = metadataOf(root);
         const dataPair = pairOf(root, 'data');
         const outer = dataPair ? outlineKey(dataPair, 'data', `ConfigMap '${meta.name}'`) : undefined;
@@ -1009,6 +1016,47 @@ function pairOf(map: YAMLMap, key: string) {
 function spanOf(node: unknown): readonly [number, number] | undefined {
   const range = (node as { range?: [number, number, number] } | null)?.range;
   return range ? [range[0], range[1]] : undefined;
+}
+
+/**
+ * A ConfigMap data value the API server refuses: data is a map of texts (core/v1 ConfigMap.Data, map[string]string),
+ * so a value kubectl reads as a number or a boolean (YAML 1.1: `0777`, `yes`), a mapping or a list fails to decode
+ * ('json: cannot unmarshal number into Go struct field ConfigMap.data of type string'; null is stored as the empty
+ * text). A scalar gets the quick fix quoting it; a block mapping or list more indented than its key, one turning it
+ * into a literal block (` |` after the key's colon: its lines, comments included, become the text).
+ */
+function dataValueProblem(text: string, pair: Pair, problems: HolderProblem[]): void {
+  const key = scalarString(pair.key as Node) ?? '';
+  const typed = nameProblem(pair.value, `data.${key}`, 'ConfigMap');
+  if (typed) { problems.push({ ...typed, code: HolderCode.KubectlScalar }); return; }
+  const value = pair.value;
+  const keySpan = spanOf(pair.key);
+  if (!(isMap(value) || isSeq(value)) || !keySpan) return;
+  const what = isMap(value) ? 'a mapping' : 'a list';
+  const problem: HolderProblem = {
+    code: HolderCode.ConfigMapNotText, span: keySpan, severity: 'error',
+    message: `Kubernetes refuses this ConfigMap: data.${key} must be a text (a file's content), and this value is ${what} ('cannot unmarshal ${isMap(value) ? 'object' : 'array'} into Go struct field ConfigMap.data of type string').${value.flow ? '' : ' Write it as a literal block (|) to keep these lines as the text.'}`,
+  };
+  // The key, its colon and nothing else on the line (no tag, anchor or comment), and every line of the value (its
+  // comments too) indented past the key: `key: |` makes those lines the text as they are.
+  const colon = /[ \t]*:[ \t]*(?=\r?\n)/y;
+  colon.lastIndex = keySpan[1];
+  const found = colon.exec(text);
+  const valueSpan = spanOf(value);
+  const keyColumn = keySpan[0] - text.lastIndexOf('\n', keySpan[0] - 1) - 1;
+  const lines = valueSpan !== undefined && found !== null ? text.slice(keySpan[1] + found[0].length, valueSpan[1]).split(/\r?\n/).slice(1) : [];
+  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length);
+  if (!value.flow && found && indents.length > 0 && indents[0] > keyColumn && indents.every((n) => n >= indents[0])) {
+    const span = [keySpan[0], keySpan[1] + found[0].length] as const;
+    const replacement = `${text.slice(keySpan[0], keySpan[1])}: |`;
+    // Checked: the value reads back as the text of those lines (a blank line with more blanks than the first line,
+    // which a literal block refuses, keeps the fix out).
+    const fixed = parseDocument(`${replacement}${text.slice(span[1], valueSpan![1])}\n`);
+    if (fixed.errors.length === 0 && isMap(fixed.contents) && isScalar(fixed.contents.items[0]?.value) && typeof fixed.contents.items[0].value.value === 'string') {
+      Object.assign(problem, { span, replacement, fixTitle: 'Write the value as a literal block (|)' });
+    }
+  }
+  problems.push(problem);
 }
 
 /** A resource's metadata.name and metadata.namespace that Kubernetes refuses: kubectl reads them as no string, or the
