@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAlertsService } from '../../server/src/service/alerts';
+import { fillCommand } from '../../server/src/service/alerts/fill';
+import { fillShellPlaceholders } from '../../server/src/knowledge/placeholders';
 import { CORPUS, KEY_ALERT, STABLE_RULES, TestHost, alertDoc, corpusExists, fakeRules, ruleSummaries } from '../fixtures/alerts/helpers';
 
 const KEY_RULE = { name: 'Backup tool reads keys', source: 'syscall', tags: [], enabled: true, desc: 'A backup tool opened a private key' };
@@ -91,4 +93,18 @@ test('alerts behind kubectl\'s --prefix and docker compose\'s prefix are read, w
   const other = createAlertsService(host, fakeRules([]));
   const plain = alertDoc('plain.log', '[INFO] 14:50:34.502309868: Warning x\nfalco-1  | Falco version: 0.41.0\n');
   assert.deepEqual(other.diagnostics(plain).filter((d) => d.code === 'falco-alert'), []);
+});
+
+// 4. The same for the playbook's commands: a process named `null` left `<proc.name>` to fill in ("not in this alert").
+test('a playbook command is filled with the text null, not with JSON\'s null', () => {
+  const command = 'ps -o pid,args -C <proc.name>';
+  assert.deepEqual(fillShellPlaceholders(command, () => 'null'), { text: 'ps -o pid,args -C null', missing: [] });
+  assert.deepEqual(fillShellPlaceholders(command, () => undefined), { text: command, missing: ['proc.name'] });
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const view = (fields: Record<string, unknown>) => {
+    const doc = alertDoc(`p${Object.keys(fields).length}.json`, JSON.stringify({ output: '10:00:00.000000001: Notice x', output_fields: fields, priority: 'Notice', rule: 'Custom', time: '2026-01-01T10:00:00.000000001Z' }));
+    return s.view(doc, s.index(doc).alerts[0]);
+  };
+  assert.equal(fillCommand(command, view({ 'proc.name': 'null' })).text, 'ps -o pid,args -C null');
+  assert.deepEqual(fillCommand(command, view({ 'proc.name': null, 'proc.pid': 1 })).missing, ['proc.name']);
 });

@@ -36,7 +36,8 @@ export function fillShellPlaceholders(command: string, valueOf: (field: string) 
     // control character: pasted into a terminal it is a keystroke to the shell's line editor, quotes or not (C-u
     // erases the line so far, opening quote included, and a line break then runs what follows; ESC [201~ ends a
     // bracketed paste early), so a process name could run a command of its own. The Markdown does not show it either.
-    if (value === undefined || value === '<NA>' || value === 'null' || value.startsWith('-') || CONTROL.test(value)) {
+    // (JSON's null reaches here as undefined: the text `null` is a name like any other.)
+    if (value === undefined || value === '<NA>' || value.startsWith('-') || CONTROL.test(value)) {
       if (!missing.includes(name)) missing.push(name);
       return whole;
     }
