@@ -108,3 +108,22 @@ test('a playbook command is filled with the text null, not with JSON\'s null', (
   assert.equal(fillCommand(command, view({ 'proc.name': 'null' })).text, 'ps -o pid,args -C null');
   assert.deepEqual(fillCommand(command, view({ 'proc.name': null, 'proc.pid': 1 })).missing, ['proc.name']);
 });
+
+// 5. Two text alerts of one message whose times of day go back (a log of several Falco pods, `kubectl logs -l …
+// --prefix`, interleaves their lines): the hover took the second for nearly a day later ("23 h 60 min since the
+// previous alert"), and a duration rounded up read `1 min 60 s`.
+test('a text alert\'s time earlier than the previous one of its message is said both ways; durations never read 60', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const a = '10:00:01.000000000: Warning Odd thing (x=1)';
+  const b = '10:00:00.500000000: Warning Odd thing (x=2)';
+  const c = '10:02:00.100000000: Warning Odd thing (x=3)';
+  const doc = alertDoc('times.log', `${a}\n${b}\n${c}\n`);
+  const at = (line: number) => ((s.hover!(doc, { line, character: 2 })?.contents as { value: string } | undefined)?.value ?? '');
+  assert.match(at(1), /\*\*500\.0 ms\*\* before the previous alert with the same message \(line 1\), or \*\*1 d 0 h\*\* after it if midnight passed between them: a text alert's time has no date/, at(1));
+  assert.match(at(2), /\*\*2 min 0 s\*\* since the previous alert with the same message \(line 2\)\./, at(2));
+  // Dated times keep their reading.
+  const json = (t: string) => JSON.stringify({ output: `${t.slice(11, 29)}: Warning Odd thing (x=1)`, priority: 'Warning', rule: 'Odd', time: `${t}Z` });
+  const dated = alertDoc('dated.json', `${json('2026-01-01T10:00:01.000000000')}\n${json('2026-01-01T10:00:00.500000000')}\n`);
+  const back = (s.hover!(dated, { line: 1, character: dated.getText().split('\n')[1].indexOf('"time"') + 2 })?.contents as { value: string }).value;
+  assert.match(back, /\*\*500\.0 ms\*\* before the previous alert of `Odd` \(line 1\): the log is not in time order here\./, back);
+});

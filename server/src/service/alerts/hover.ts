@@ -203,7 +203,11 @@ export function timeHover(view: AlertView, previous: AlertView | undefined): str
     const gap = tp ? secondsBetween(tp, t) : undefined;
     const what = view.rule ? `of ${cappedCode(view.rule)}` : 'with the same message';
     // A log is not always in time order (several streams, a collector's batches): an earlier time is said as such.
-    if (gap !== undefined && gap < 0) parts.push(`**${formatDuration(gap)}** before the previous alert ${what} (line ${previous.record.line + 1}): the log is not in time order here.`);
+    // Times without a date (text alerts): an earlier time of day is an alert out of order, or one after midnight.
+    if (gap !== undefined && gap < 0 && t.epochMs === undefined) {
+      parts.push(`**${formatDuration(gap)}** before the previous alert ${what} (line ${previous.record.line + 1}), or **${formatDuration(gap + 86400)}** after it if midnight passed between them: `
+        + 'a text alert\'s time has no date, so the log may not be in time order here.');
+    } else if (gap !== undefined && gap < 0) parts.push(`**${formatDuration(gap)}** before the previous alert ${what} (line ${previous.record.line + 1}): the log is not in time order here.`);
     else if (gap !== undefined) parts.push(`**${formatDuration(gap)}** since the previous alert ${what} (line ${previous.record.line + 1}).`);
   } else {
     parts.push(view.rule ? 'First alert of this rule in the file.' : 'First alert with this message in the file.');

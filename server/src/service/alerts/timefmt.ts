@@ -45,17 +45,16 @@ export function formatLocal(t: AlertInstant): string | undefined {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${t.nanos} (UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`;
 }
 
-/** Seconds from `earlier` to `later`, or undefined when they cannot be compared. Text times wrap at midnight. */
+/** Seconds from `earlier` to `later`, or undefined when they cannot be compared. */
 export function secondsBetween(earlier: AlertInstant, later: AlertInstant): number | undefined {
   if (earlier.epochMs !== undefined && later.epochMs !== undefined) {
     const whole = (later.epochMs - earlier.epochMs) / 1000;
     const fine = (Number(later.nanos.slice(3)) - Number(earlier.nanos.slice(3))) / 1e9;
     return whole + fine;
   }
-  if (earlier.secondsOfDay !== undefined && later.secondsOfDay !== undefined) {
-    const d = later.secondsOfDay - earlier.secondsOfDay;
-    return d < 0 ? d + 86400 : d;
-  }
+  // Times of day without a date (text alerts): the difference within the day, negative when the later alert's time
+  // is earlier, which is an alert out of time order or one after midnight (the caller says both).
+  if (earlier.secondsOfDay !== undefined && later.secondsOfDay !== undefined) return later.secondsOfDay - earlier.secondsOfDay;
   return undefined;
 }
 
@@ -63,8 +62,12 @@ export function formatDuration(seconds: number): string {
   const s = Math.abs(seconds);
   if (s < 1e-3) return `${Math.round(s * 1e6)} µs`;
   if (s < 1) return `${(s * 1000).toFixed(s < 0.01 ? 3 : 1)} ms`;
-  if (s < 60) return `${s.toFixed(s < 10 ? 3 : 1)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-  return `${Math.floor(s / 86400)} d ${Math.round((s % 86400) / 3600)} h`;
+  if (s < 59.95) return `${s.toFixed(s < 10 ? 3 : 1)} s`;
+  // Rounded to the smaller unit shown before it is split, so that no part reads 60 (`1 min 60 s` for 119.6 s).
+  const sec = Math.round(s);
+  if (sec < 3600) return `${Math.floor(sec / 60)} min ${sec % 60} s`;
+  const min = Math.round(s / 60);
+  if (min < 1440) return `${Math.floor(min / 60)} h ${min % 60} min`;
+  const h = Math.round(s / 3600);
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
