@@ -12,6 +12,7 @@ import { entryOf, scalarBoolean, scalarMap, scalarText, type MapEntry, type Mode
 import { parseOutputCached } from './conditionChecks';
 import { APPENDABLE, REPLACEABLE } from './schema';
 import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
+import { fieldsWithoutComps } from './validate';
 import { table } from '../../knowledge/table';
 
 const QUICKFIX = 'quickfix';
@@ -179,7 +180,10 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       const ops = Array.isArray(data.ops) ? (data.ops as string[]) : [];
       const override = entryOf(item, 'override');
       const preferred = ops.includes('append') && ['condition', 'exceptions', 'items', 'tags'].includes(data.key) ? 'append' : ops[0];
-      return ops.map((op) => {
+      // Exceptions an 'exceptions: replace' brings get no default comps (validate.ts validateReplacedExceptionComps):
+      // with one that has values and no comps, 'replace' would be an error of its own.
+      const uncompleted = data.key === 'exceptions' && fieldsWithoutComps(entryOf(item, 'exceptions')?.value).length > 0;
+      return ops.filter((op) => !(op === 'replace' && uncompleted)).map((op) => {
         const e = override ? addOverrideEntry(model, item, override, `${data.key}: ${op}`) : undefined;
         return e ? fix(`Add '${data.key}: ${op}' under 'override'`, [e], op === preferred) : undefined;
       }).filter((a): a is CodeAction => !!a);

@@ -302,12 +302,18 @@ function catalog(): Catalog {
   return catalogCache;
 }
 
-/** Closest field names: within the same class first (`proc.nmae` → proc.*), else among every field. */
-function fieldSuggestions(name: string): string[] {
+/**
+ * Closest field names: within the same class first (`proc.nmae` → proc.*), else among every field; only those that
+ * `fits` (the place, argument and source of the reference: a suggestion that would be a finding of its own is none).
+ */
+function fieldSuggestions(name: string, fits: (f: FieldInfo) => boolean): string[] {
   const { names, byClass } = catalog();
-  const sameClass = byClass.get(name.split('.')[0]);
-  const near = sameClass ? sameClass.closest(name, 3) : [];
-  return near.length ? near : names.closest(name, 3);
+  const fitting = (index: NameIndex | undefined) => (index ? index.closest(name, 12) : []).filter((n) => {
+    const f = lookupFieldCached(n)?.field;
+    return f !== undefined && f.name === n && fits(f);
+  }).slice(0, 3);
+  const near = fitting(byClass.get(name.split('.')[0]));
+  return near.length ? near : fitting(names);
 }
 
 interface FieldProblemContext {
@@ -491,7 +497,11 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
     const removed = ctx.source === undefined || ctx.source === 'syscall' ? removedField(name)?.field : undefined;
     // `thread.cgroup.cpu1`: the check reads less than the name (knowledge dotArgumentCut); nothing to suggest.
     const cut = removed ? undefined : dotArgumentCut(name);
-    const suggestions = removed || cut ? [] : fieldSuggestions(name);
+    // A suggestion takes the reference's argument (or needs none) and has a value at its place: what the text alone
+    // says (text that rules of several sources read through an alias gets one finding).
+    const fits = (f: FieldInfo) => !f.deprecated && !(ctx.where === 'output' ? f.conditionOnly : f.outputOnly)
+      && (arg === undefined ? !f.arg?.required : f.arg !== undefined && !f.arg.dotOnly);
+    const suggestions = removed || cut ? [] : fieldSuggestions(name, fits);
     if (!removed && !classes.has(fieldClass) && suggestions.length === 0) {
       ctx.reporter.report(Code.UnknownFieldClass, nameSpan(), `Field '${name}' is not known here (no known field starts with '${fieldClass}.'); Falco checks it when the plugin that provides it is loaded.`);
       return undefined;

@@ -11,8 +11,8 @@ import {
 } from './schema';
 import { appendReadable, isDefinitionItem, isLegacyAppend, lineText, ruleExceptions, overrideHasEntries, sourceReadable, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { reportExceptionCompileWarnings } from './compileWarnings';
-import { operatorInfo, splitComp } from './operators';
-import { BOOLEAN_SCHEMA_SINCE, RULE_KEYS_SINCE, RULE_SOURCE_READ_FIRST_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
+import { operatorInfo, operatorRejection, splitComp } from './operators';
+import { BOOLEAN_SCHEMA_SINCE, lookupField, RULE_KEYS_SINCE, RULE_SOURCE_READ_FIRST_SINCE, MATURITY_MEANING, officialDefinition, officialOrigin } from '../../knowledge';
 
 /**
  * Why a name of Falco's official rules is not found: its file is not among the loaded ones (on a workstation
@@ -715,20 +715,30 @@ function replacesExceptions(item: ModelItem): boolean {
  * of a list of fields from an empty list: out of bounds, Falco crashes. Without values nothing is pasted.
  */
 function validateReplacedExceptionComps(e: MapEntry, r: ReportSink): void {
-  const v = e.value;
-  if (v?.kind !== 'seq') return;
-  for (const ex of v.items) {
-    if (ex.kind !== 'map' || ex.entries.some((x) => x.key === 'comps')) continue;
-    const fields = ex.entries.find((x) => x.key === 'fields');
-    const values = ex.entries.find((x) => x.key === 'values')?.value;
-    if (!fields?.value || values?.kind !== 'seq' || values.items.length === 0) continue;
+  for (const fields of fieldsWithoutComps(e.value)) {
     const why = "Falco gives no default comps to exceptions an 'override: exceptions: replace' brings (the collector checks and completes exceptions only when it defines or appends to a rule)";
-    if (fields.value.kind === 'scalar') {
+    if (fields.value?.kind === 'scalar') {
       r.report(Code.ExceptionComps, fields.keySpan, `${why}: Falco pastes this exception into the rule's condition with no operator, and the condition fails to parse ("expected a valid check operator"). Write 'comps: in'.`, undefined, { load: 'LOAD_ERR_COMPILE_CONDITION' });
-    } else if (fields.value.kind === 'seq' && fields.value.items.length > 0) {
+    } else if (fields.value?.kind === 'seq') {
       r.report(Code.ExceptionComps, fields.keySpan, `${why}: when Falco pastes this exception into the rule's condition it reads one comp per field from an empty list, and crashes. Write 'comps' with one operator per field (e.g. [${fields.value.items.map(() => '=').join(', ')}]).`, undefined, { load: null });
     }
   }
+}
+
+/** The `fields` entries (one field, or a list of some) of the exceptions (an item's `exceptions` value) that have values
+ *  but no comps: Falco gives them no default comps when an 'override: exceptions: replace' brings them
+ *  (validateReplacedExceptionComps). */
+export function fieldsWithoutComps(exceptions: ModelNode | undefined): MapEntry[] {
+  if (exceptions?.kind !== 'seq') return [];
+  const out: MapEntry[] = [];
+  for (const ex of exceptions.items) {
+    if (ex.kind !== 'map' || ex.entries.some((x) => x.key === 'comps')) continue;
+    const fields = ex.entries.find((x) => x.key === 'fields');
+    const values = ex.entries.find((x) => x.key === 'values')?.value;
+    const named = fields?.value?.kind === 'scalar' || (fields?.value?.kind === 'seq' && fields.value.items.length > 0);
+    if (fields && named && values?.kind === 'seq' && values.items.length > 0) out.push(fields);
+  }
+  return out;
 }
 
 /**
@@ -817,7 +827,7 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
         // shorter list (Falco crashes), and never reads the extra comps of a longer one.
         else if (comps.items.length < fields.items.length && pasted) r.report(Code.ExceptionArity, comps.span, `${arity} Falco does not check this for exceptions an 'override: exceptions: replace' brings, and reads one comp per field when it pastes the values into the rule's condition: it crashes.`, missing, { load: null });
         else if (comps.items.length !== fields.items.length) r.report(Code.ExceptionArity, comps.span, `${arity} Falco does not check this for exceptions an 'override: exceptions: replace' brings${comps.items.length > fields.items.length ? ': it uses one comp per field and ignores the rest' : ', and pastes an exception into the rule\'s condition only with values'}.`, missing, { severity: DiagnosticSeverity.Warning, load: null });
-        for (const c of comps.items) validateComp(c, false, rc);
+        comps.items.forEach((c, i) => validateComp(c, false, rc, scalarText(fields.items[i])));
       } else if (comps && !(replaced && pasted)) {
         r.report(Code.ExceptionInvalid, comps.span, "With a list of fields, 'comps' must be a list with one operator per field.", undefined, replaced ? { severity: DiagnosticSeverity.Warning, load: null } : undefined);
       } else if (comps) {
@@ -948,7 +958,8 @@ function validateExceptionMerge(item: ModelItem, defs: Definitions, reporter: Re
   }
 }
 
-function validateComp(c: ModelNode, singleField: boolean, r: ReportSink): void {
+/** `field`: the field the comp goes with (a list's at the same place), whose type limits the operators suggested. */
+function validateComp(c: ModelNode, singleField: boolean, r: ReportSink, field?: string): void {
   const text = scalarText(c);
   if (text === undefined) { r.report(Code.ExceptionComps, c.span, 'An exception comparison must be an operator such as =, in or startswith.'); return; }
   // A modifier goes with the operators libsinsp's parser lets take one (rule_loader_cmpop.h
@@ -956,7 +967,10 @@ function validateComp(c: ModelNode, singleField: boolean, r: ReportSink): void {
   const { op, modifier } = splitComp(text);
   const validOp = EXCEPTION_COMPS.includes(op) && (modifier === undefined || (COMP_MODIFIERS.includes(modifier) && operatorInfo(op)?.acceptsModifier === true));
   if (!validOp) {
-    const suggestions = closestNames(text, singleField ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS);
+    // Only operators the field takes (as the condition checks judge them: a string field has no bstartswith).
+    const info = field !== undefined ? lookupField(field)?.field : undefined;
+    const fits = (o: string) => !info || operatorRejection(o, info.type, !!info.isList) === undefined;
+    const suggestions = closestNames(text, singleField ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS.filter(fits));
     r.report(Code.ExceptionComps, c.span, `'${text}' is not a supported comparison operator.`, { suggestions });
     return;
   }
