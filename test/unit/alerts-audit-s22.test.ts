@@ -127,3 +127,23 @@ test('a text alert\'s time earlier than the previous one of its message is said 
   const back = (s.hover!(dated, { line: 1, character: dated.getText().split('\n')[1].indexOf('"time"') + 2 })?.contents as { value: string }).value;
   assert.match(back, /\*\*500\.0 ms\*\* before the previous alert of `Odd` \(line 1\): the log is not in time order here\./, back);
 });
+
+// 6. An exception keyed by the executable's path says "only one placed at that path runs from it". Where the alert
+// says the file was writable by the user who ran it or added to the container after it started (evt.arg.flags
+// EXE_WRITABLE, EXE_UPPER_LAYER: Drop and execute new binary in container, the evtgen suite's eg_dropped), whoever
+// dropped it can drop another program there under the same name: the report did not say so.
+test('an exception keyed by a writable or dropped executable\'s path says another program can take its place', () => {
+  const rule = { name: 'Drop and execute new binary in container', source: 'syscall', tags: [], enabled: true };
+  const s = createAlertsService(new TestHost(), fakeRules([rule]));
+  const alert = (flags: string) => JSON.stringify({
+    hostname: 'node-a', output: `14:45:13.552380417: Critical Executing binary not part of base image | process=eg_dropped proc_exepath=/tmp/eg_dropped exe_flags=${flags}`,
+    output_fields: { 'container.id': '4f1a7c3e9b2d', 'container.image.repository': 'docker.io/library/nginx', 'evt.arg.flags': flags, 'evt.type': 'execve', 'proc.exepath': '/tmp/eg_dropped', 'proc.name': 'eg_dropped', 'proc.pname': 'bash' },
+    priority: 'Critical', rule: rule.name, source: 'syscall', tags: [], time: '2024-06-10T14:45:13.552380417Z',
+  });
+  const tuning = (flags: string) => { const r = s.report(`${alert(flags)}\n`, 'file:///logs/drift.json'); return r.slice(r.indexOf('### Tuning')); };
+  const both = tuning('EXE_WRITABLE|EXE_UPPER_LAYER');
+  assert.match(both, /executable path \\\+ process name \\\+ container image/, both);
+  assert.match(both, /Here the alert says the executable was added to or changed in the container after it started \(EXE_UPPER_LAYER\) and is writable by the user who ran it \(EXE_WRITABLE\): whoever wrote it there can put another program at this path under this name, and the exception would cover that program too\./, both);
+  assert.match(tuning('EXE_UPPER_LAYER'), /Here the alert says the executable was added to or changed in the container after it started \(EXE_UPPER_LAYER\): whoever/);
+  assert.ok(!tuning('EXE_LOWER_LAYER').includes('Here the alert says the executable'));
+});

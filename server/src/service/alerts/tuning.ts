@@ -319,6 +319,21 @@ export function exceptionComment(p: ExceptionProposal, unloaded?: string): strin
   return [unloaded, key, quoted].filter((c) => c !== undefined);
 }
 
+/**
+ * What the alert says of the executable's file that makes its path no pin on the program: it was writable by the user
+ * who ran it (EXE_WRITABLE), or is in the container's writable overlay layer, added or changed after the container
+ * started (EXE_UPPER_LAYER): the execve exit event's `flags` (evt.arg.flags, as the drift rules print it; flags
+ * ppm_events_public.h:664-665, named in flags_table.c:567-568, libs 0.25.2) or proc.is_exe_writable /
+ * proc.is_exe_upper_layer. Whoever wrote the file there can put another program at that path.
+ */
+export function writableExecutable(view: AlertView): { writable: boolean; upper: boolean } | undefined {
+  const type = valueOf(view, 'evt.type');
+  const flags = type === undefined || type === 'execve' || type === 'execveat' ? (valueOf(view, 'evt.arg.flags') ?? '').split('|') : [];
+  const writable = flags.includes('EXE_WRITABLE') || valueOf(view, 'proc.is_exe_writable') === 'true';
+  const upper = flags.includes('EXE_UPPER_LAYER') || valueOf(view, 'proc.is_exe_upper_layer') === 'true';
+  return writable || upper ? { writable, upper } : undefined;
+}
+
 /** Which fields key the process and why (trusted text; alert values pass through `quote`). */
 export function processKeyReason(view: AlertView, quote: (value: string) => string = (v) => v): string {
   const key = processKey(view);
@@ -326,9 +341,16 @@ export function processKeyReason(view: AlertView, quote: (value: string) => stri
   // module's d_path from the process's root; the eBPF drivers climb the mounts to the namespace's root mount,
   // auxmap_store_params.h:2153-2236 at libs 0.25.2, filler_helpers.h bpf_d_path_approx at 0.14.2), and /proc/PID/exe
   // gives the path in the process's own mount tree: a container's process has the path inside the container.
-  const where = inContainer(view) && key.field === 'proc.exepath'
+  let where = inContainer(view) && key.field === 'proc.exepath'
     ? ` In a container ${quote('proc.exepath')} is the path inside the container (the drivers resolve it from the root of the process's mount namespace, not the host's path to the image's files), so the same path in another image is another file.`
     : '';
+  const open = key.field === 'proc.exepath' ? writableExecutable(view) : undefined;
+  // The path pins the program only as long as no one else can write there: said where the alert says someone could.
+  if (open) {
+    const how = [open.upper ? 'was added to or changed in the container after it started (EXE_UPPER_LAYER)' : '', open.writable ? 'is writable by the user who ran it (EXE_WRITABLE)' : '']
+      .filter((h) => h !== '').join(' and ');
+    where += ` Here the alert says the executable ${how}: whoever wrote it there can put another program at this path under this name, and the exception would cover that program too.`;
+  }
   if (key.field === 'proc.exepath') {
     if (key.name === undefined) {
       return `The process is keyed by ${quote('proc.exepath')}, the path of its executable: any program can take any process name, only one placed at that path runs from it. `
