@@ -314,7 +314,7 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
     return list([...fieldItems(source, 'condition', typed, range, target, takes), ...(typed.includes('.') ? [] : transformerItems(range, target))]);
   }
   if (trimmed === '' || last === '(' || last.endsWith('(') || ['and', 'or', 'not'].includes(last)) {
-    if (trimmed === '' && appendsCondition(item) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
+    if (trimmed === '' && appendsCondition(item, load.target) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
     return list(operand());
   }
   // Inside a field's argument (`proc.args[`, `proc.env["`): no field, macro or keyword goes there.

@@ -189,6 +189,9 @@ function itemRefsOf(item: ModelItem): ItemRefs {
   const refs: ItemRefs = { macros: [], listCandidates: [] };
   const condition = scalarText(entryOf(item, 'condition')?.value);
   if (condition !== undefined && (item.kind === 'rule' || item.kind === 'macro')) {
+    // Read as 0.44 reads the item, whatever the target (the counts are kept by item text): a text starting with and/or
+    // that the target compiles whole parses to the same tree with an error operand in place of the stand-in, so the
+    // same names (rules-fragment-target-usage-s22).
     const prefix = appendsCondition(item) ? `${APPEND_STAND_IN} ` : '';
     const facts = factsOf(parseConditionCached(prefix + condition));
     // Plain loops: every item of a new text comes through, mostly before V8 optimizes this, and for-of then
