@@ -121,7 +121,7 @@ export interface SetFile {
   origin: string;
   /** Where it is now (updated after a rotation), or where it was last seen. */
   now: string;
-  /** No file of the folder is it any more (deleted by logrotate): read from the descriptor held open. */
+  /** No file of the folder is it any more (deleted by logrotate), for good: read from the descriptor held open. */
   gone: boolean;
   /**
    * A plain file that logrotate compressed since (`delaycompress`: `falco.log.1` became `falco.log.2.gz` at the next
@@ -245,6 +245,9 @@ export class SetSource {
     }
     const unplaced: SetFile[] = [];
     for (const f of this.files) {
+      // Gone for good: logrotate never takes a file away for a while (renames are atomic, and a compressed file's
+      // plain one is removed once the gzip file is written).
+      if (f.gone) continue;
       const now = byIdentity.get(f.identity);
       if (now === undefined) { unplaced.push(f); continue; }
       f.now = now;
@@ -257,7 +260,12 @@ export class SetSource {
         .sort(([, a], [, b]) => Number(b === `${f.now}.gz`) - Number(a === `${f.now}.gz`));
       const found = f.copy ? undefined : candidates.find(([, file]) => holdsText(file, f.pinned));
       f.gone = found === undefined;
-      if (!found) continue;
+      if (!found) {
+        // A removed gzip file needs not be held: its text is in the copy (or the plain file) the stream reads.
+        f.held?.close();
+        f.held = undefined;
+        continue;
+      }
       let held: PinnedFile;
       try { held = new PinnedFile(found[1], true); } catch { f.gone = true; continue; }
       if (held.identity !== found[0]) { held.close(); f.gone = true; continue; }
