@@ -18,6 +18,7 @@ import { editVersion, filesEdit, type FileEdits } from '../edits';
 import { URI_TO_PATH } from '../uri';
 import { yamlQuote } from '../yamlText';
 import { LIST_NAME, MACRO_NAME } from './schema';
+import { lookupField } from '../../knowledge';
 import type { Span } from './model';
 import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type NameKind, type RulesToken } from './semanticTokens';
 import type { LoadResult, LoadedFile } from './workspace';
@@ -174,18 +175,26 @@ function validateNewName(kind: NameKind, oldName: string, newName: string, load:
     if (!MACRO_NAME.test(newName)) return `'${newName}' is not a valid macro name: use letters, digits and '_', starting with a letter (LOAD_INVALID_MACRO_NAME).`;
     if (RESERVED.has(newName)) return `'${newName}' is a word of the condition language and cannot name a macro.`;
     if (load.final.macros.has(newName)) return `A macro named '${newName}' already exists.`;
+    // Falco replaces a list's name by its items in a condition's text before it parses it (rule_loader_compiler.cpp
+    // 0.44.0 resolve_list): each use of the macro would become the list's items.
+    if (load.final.lists.has(newName)) return `A list named '${newName}' exists: Falco replaces a list's name by its items wherever it stands in a condition, so the macro's uses would become the list's items.`;
   } else if (kind === 'list') {
     if (!LIST_NAME.test(newName)) return `'${newName}' is not a valid list name: no blanks, parentheses, quotes, '=' or ',' (LOAD_INVALID_LIST_NAME).`;
     if (!SAFE_LIST_NAME.test(newName)) return `Falco Lens renames lists only to names of letters, digits and _ . - / + @, starting with a letter or '_'.`;
     if (RESERVED.has(newName)) return `'${newName}' is a word of the condition language and cannot name a list.`;
     if (load.final.lists.has(newName)) return `A list named '${newName}' already exists.`;
-    // Falco substitutes list names as text: a bare word equal to the new name would start to mean the list.
+    // Falco substitutes list names as text: a bare word equal to the new name would start to mean the list, and a
+    // macro's name would be replaced by the list's items (resolve_list runs before the macros are resolved).
+    if (load.final.macros.has(newName)) return `A macro named '${newName}' exists: Falco replaces a list's name by its items wherever it stands in a condition, so the macro's uses would become the list's items.`;
+    if (lookupField(newName)?.field.name === newName) return `'${newName}' is a field: Falco replaces a list's name by its items wherever it stands in a condition, so the field would become the list's items.`;
     for (const file of load.files) {
       for (const item of analyzeFile(file.model).items) {
-        const clash = item.tokens.find((t) => t.kind === 'list-candidate' && t.name === newName);
+        const clash = item.tokens.find((t) => ((t.kind === 'list-candidate' || t.kind === 'macro-ref' || t.kind === 'field') && t.name === newName)
+          || (t.kind === 'string' && t.place !== 'output' && file.model.text.slice(t.span.start, t.span.end) === newName));
         if (clash) {
           const line = file.model.lines.positionAt(clash.span.start).line + 1;
-          return `'${newName}' is already used as a plain value (${file.path ?? file.uri}:${line}); naming a list so would change what that condition matches.`;
+          const use = clash.kind === 'macro-ref' ? 'a macro\'s name' : clash.kind === 'field' ? 'a field' : 'a plain value';
+          return `'${newName}' is already used as ${use} (${file.path ?? file.uri}:${line}); naming a list so would change what that condition matches.`;
         }
       }
     }
