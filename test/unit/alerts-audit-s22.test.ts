@@ -147,3 +147,30 @@ test('an exception keyed by a writable or dropped executable\'s path says anothe
   assert.match(tuning('EXE_UPPER_LAYER'), /Here the alert says the executable was added to or changed in the container after it started \(EXE_UPPER_LAYER\): whoever/);
   assert.ok(!tuning('EXE_LOWER_LAYER').includes('Here the alert says the executable'));
 });
+
+// 7. An alert of a rule that the loaded rules disable (the sandbox's miner rules ship `enabled: false`) comes from a
+// Falco that enabled it after reading its rules files: falco.yaml's `rules` selection (0.38 on) or -t (0.37), which
+// Falco applies after every rules file (load_rules_files.cpp). "Disable rule … (it stops all its alerts)" was offered
+// into the local rules file, where it stops nothing; nothing said the rule is disabled in the loaded rules.
+test('a rule the loaded rules disable: the disable quick fix is greyed out, and the hover says why alerts come', () => {
+  const rule = { name: 'Detect outbound connections to common miner pool ports', source: 'syscall', tags: [], enabled: false };
+  const alert = JSON.stringify({
+    hostname: 'n1', output: '10:00:00.000000001: Critical Outbound connection to IP/Port flagged by https://cryptoioc.ch (process=xmrig)',
+    output_fields: { 'proc.name': 'xmrig', 'proc.pname': 'node', 'container.id': 'host' }, priority: 'Critical', rule: rule.name, source: 'syscall', tags: [], time: '2026-01-01T10:00:00.000000001Z',
+  });
+  const actionsOf = (enabled: boolean) => {
+    const s = createAlertsService(new TestHost(), fakeRules([{ ...rule, enabled }]));
+    const doc = alertDoc('miner.json', alert);
+    return { s, actions: s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }), doc };
+  };
+  const { s, actions, doc } = actionsOf(false);
+  assert.ok(!actions.some((a) => a.title.startsWith('Disable rule') && !a.disabled), actions.map((a) => a.title).join('\n'));
+  const greyed = actions.find((a) => a.title.startsWith('Disable rule') && a.disabled);
+  assert.match(greyed?.title ?? '', /: not offered, the loaded rules disable it already$/);
+  assert.match(greyed!.disabled!.reason, /^The loaded rules disable this rule already \(enabled: false\), so this alert comes from a Falco that enables it after reading its rules files/);
+  assert.ok(actions.some((a) => a.title.startsWith('Add exception') && a.edit), 'an exception still stops its alerts');
+  const hover = (s.hover!(doc, { line: 0, character: alert.indexOf('"rule"') + 2 })?.contents as { value: string }).value;
+  assert.match(hover, /\*\*Disabled in the loaded rules:\*\* the loaded rules disable this rule already/, hover);
+  // An enabled rule keeps its disable.
+  assert.ok(actionsOf(true).actions.some((a) => a.title.startsWith('Disable rule') && a.edit));
+});

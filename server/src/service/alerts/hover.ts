@@ -6,7 +6,7 @@ import { eventCondition, lookupField, meaningGroups, mitreForTag, mitreName, pla
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
 import { ruleSourceConflict, valueOf, type AlertValue, type AlertView, type Target } from './view';
-import { inexactValue, isInternalEvent } from './tuning';
+import { disabledRuleReason, inexactValue, isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 import { table } from '../../knowledge/table';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
@@ -80,6 +80,8 @@ export function ruleHover(view: AlertView): string {
   else if (!summary) parts.push('_This rule is not in the loaded rules (workspace and `falcoLens.rules.files`)._');
   const conflict = ruleSourceConflict(view);
   if (conflict) parts.push(sourceConflictNote(conflict));
+  const off = disabledRuleReason(view);
+  if (off) parts.push(`**Disabled in the loaded rules:** ${escapeMarkdown(off)}.`);
   if (playbook?.investigate.length) {
     const steps = playbook.investigate.slice(0, 2).map((c, i) => {
       const filled = fillCommand(c.command, view);

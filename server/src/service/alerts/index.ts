@@ -29,7 +29,7 @@ import { chartRuleSources, definedAfterLocal, definitionSelector, localAgainstBl
 import { nodesOutside, sameNodes } from '../embedded/selectors';
 import { OPERATOR_RULES_DIR } from '../embedded/regions';
 import {
-  deploymentReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, exceptionComment, inexactRuleNameReason, otherSourceReason, inexactValueReason, inexactValuesTitle, refusedValueReason, unloadedRule,
+  deploymentReason, disabledRuleReason, holdsRule, isInternalEvent, loadOrderReason, planDisable, planException, proposeExceptions, exceptionComment, inexactRuleNameReason, otherSourceReason, inexactValueReason, inexactValuesTitle, refusedValueReason, unloadedRule,
   type DeploymentBlock, type InexactValue, type Insertion, type LoadOrderBlock, type RefusedShape,
 } from './tuning';
 
@@ -313,8 +313,15 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       // Disabled already when the last of the deployment's files to set the rule's enabled state says false (Falco
       // applies them in load order; the target loads last).
       const disable = planDisable(where.text, first.rule!, unloaded?.comment, where.header, where.others);
-      const disableEdit = disable.kind === 'insert' ? where.edit(disable.insertion) : null;
-      if (disableEdit === undefined) unsaved = true;
+      // The loaded rules disable it already: the Falco that wrote the alert enables it after its rules files.
+      const off = disable.kind === 'insert' ? disabledRuleReason(first) : undefined;
+      const disableEdit = disable.kind === 'insert' && !off ? where.edit(disable.insertion) : null;
+      if (off) {
+        actions.push({
+          title: plainTitle(`Disable rule "${safeTitleValue(first.rule!)}" in ${where.name}: not offered, the loaded rules disable it already`, TUNING_TITLE),
+          kind: CodeActionKind.QuickFix, disabled: { reason: `${off.charAt(0).toUpperCase()}${off.slice(1)}.` },
+        });
+      } else if (disableEdit === undefined) unsaved = true;
       else if (disableEdit && hasEdits(disableEdit)) {
         actions.push({
           title: titled(`Disable rule "${safeTitleValue(first.rule!)}" in ${where.name} (last resort: it stops all its alerts)`),

@@ -667,6 +667,20 @@ function selectorReason(block: Extract<DeploymentBlock, { why: 'selector' }>, qu
 }
 
 /**
+ * Why an `enabled: false` in a rules file does not stop the alerts of a rule that the loaded rules disable already
+ * (RuleSummary.enabled: the state once every loaded file is read): the alert comes from a Falco that enabled the rule
+ * after reading its rules files, by falco.yaml's `rules` selection (Falco 0.38 on, applied after every rules file:
+ * load_rules_files.cpp:131-150 at 0.44.0) or `-t <tag>` (0.37, load_rules_files.cpp:145-154 at 0.37.0), which no rules
+ * file overrides; or from a Falco that loads other rules files. Undefined when the loaded rule is enabled.
+ */
+export function disabledRuleReason(view: AlertView): string | undefined {
+  if (view.ruleSummary?.enabled !== false) return undefined;
+  return 'the loaded rules disable this rule already (enabled: false), so this alert comes from a Falco that enables it after reading its rules files '
+    + '(falco.yaml\'s rules selection, an enable item by rule or tag, from Falco 0.38; -t <tag> on Falco 0.37), which Falco applies after every rules file, '
+    + 'so no rules file\'s enabled: false stops it: remove that selection or add a disable item after it; or from a Falco that loads other rules files than these';
+}
+
+/**
  * Falco's internal events ("Falco internal: syscall event drop", metrics snapshots, timeouts...; source `internal`)
  * are emitted by Falco itself (event_drops.cpp, stats_writer.cpp, process_events.cpp, Falco 0.44.0), not by a rule:
  * no rules file defines them, so an exception or an override naming them makes Falco refuse the file (the override
