@@ -197,6 +197,25 @@ export function operatorWrittenBack(value: KubectlScalar): string | undefined {
   }
 }
 
+/**
+ * The text of the scalar the Falco chart writes into falco.yaml for a `falco:` value Helm read so, or undefined where
+ * Helm refuses the values (a float JSON cannot hold). Helm reads a values file with sigs.k8s.io/yaml Unmarshal
+ * (helm pkg/chartutil/values.go ReadValues at v3.19.5; pkg/chart/common/values.go at v4): YAMLToJSON as kubectl does,
+ * then encoding/json into map[string]interface{}, where every number is a float64 (sigs.k8s.io/yaml v1.6.0 yaml.go:49:
+ * integers past 2^53 lose precision). The chart writes `falco:` with toYaml (charts/falco templates/configmap.yaml;
+ * helm pkg/engine/funcs.go toYAML: sigs.k8s.io/yaml Marshal), which is json.Marshal (a float64 in its shortest digits,
+ * 'e' form below 1e-6 and from 1e21 on, as JavaScript writes a number) then JSONToYAML: go-yaml v2 reads that number
+ * again (an int, else a float) and writes it in decimal, or a float with FormatFloat 'g'. Strings, booleans and null
+ * go as for the operator (operatorWrittenBack). So `0777` reaches Falco as `511`, `1_000` as `1000`, `yes` as `true`.
+ */
+export function helmWrittenBack(value: KubectlScalar): string | undefined {
+  if (value.type !== 'int' && value.type !== 'float') return operatorWrittenBack(value);
+  const n = Number(value.value);
+  if (!Number.isFinite(n)) return undefined;
+  const read = kubectlPlain(String(n));
+  return read.type === 'int' ? read.value.toString() : read.type === 'float' ? goFloat(read.value) : undefined;
+}
+
 /** How Falco asks yaml-cpp for a value: as a string (the text), a bool, an integer or a double; or as JSON, as it
  *  turns a plugin's init_config mapping into the plugin's JSON (yaml_helper.h convert<nlohmann::json> at 0.44.0: an
  *  int, else a double, else a bool, else the text, whether quoted or not). */

@@ -1241,7 +1241,7 @@ function holderLabel(file: EmbeddedFile): string {
 
 /** Quick fixes of the holder's own problems: a key renamed as Falco or Kubernetes needs it, a v0.1.x text made a list,
  *  a selector's value, a name or an inlineRules or config value that kubectl reads as no string quoted. */
-const FIXED_CODES: readonly string[] = [HolderCode.NotYamlName, HolderCode.InvalidConfigMapKey, HolderCode.OperatorWrongShape, HolderCode.OperatorSelector, HolderCode.KubectlScalar, HolderCode.ConfigMapNotText];
+const FIXED_CODES: readonly string[] = [HolderCode.NotYamlName, HolderCode.InvalidConfigMapKey, HolderCode.OperatorWrongShape, HolderCode.OperatorSelector, HolderCode.KubectlScalar, HolderCode.ConfigMapNotText, HolderCode.HelmScalar];
 function holderFixes(state: HostState, range: Range, context: CodeActionContext): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of context.diagnostics) {

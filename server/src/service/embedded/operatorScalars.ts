@@ -9,7 +9,7 @@
 // the same way (keyProblem). Names the API server reads as strings
 // (metadata.name, spec.configMapRef.name) are refused when kubectl reads a number or a boolean there.
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { jsonKey, kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
+import { helmWrittenBack, jsonKey, kubectlKey, kubectlScalar, kubectlWords, operatorWrittenBack, yamlCppReads, type KubectlScalar, type YamlCppType } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { FALCO_CONFIG_SCHEMA, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { schemaAt } from '../config/schemaCheck';
@@ -57,12 +57,12 @@ function walk(node: unknown, scalar: (n: unknown, path: readonly string[]) => vo
 
 /** What the operator writes back for a plain scalar kubectl reads as a boolean or a number: its reading, and the text
  *  written back (undefined where kubectl refuses it); undefined for a scalar written back as it is. */
-function writtenBack(n: unknown): { text: string; read: KubectlScalar; back: string | undefined } | undefined {
+function writtenBack(n: unknown, reader: ExpandingReader): { text: string; read: KubectlScalar; back: string | undefined } | undefined {
   const text = plainText(n);
   if (text === undefined) return undefined;
   const read = kubectlScalar(n)!;
   if (read.type === 'string' || read.type === 'null') return undefined; // written back the same, and null is null to yaml-cpp
-  return { text, read, back: operatorWrittenBack(read) };
+  return { text, read, back: reader.back(read) };
 }
 
 /** A mapping key as a key of the Go map go-yaml v2 decodes the mapping into (`id`: equal for keys the map holds
@@ -92,7 +92,7 @@ interface DroppedPair { key: Scalar; span: readonly [number, number]; message: s
  * writes each into a map[string]interface{}, so whichever comes last stays, from run to run another: Falco Lens checks
  * the later pair there and says so at the other. `text` is the host's.
  */
-function droppedPairs(node: unknown, text: string, where: string): DroppedPair[] {
+function droppedPairs(node: unknown, text: string, where: string, reader: ExpandingReader): DroppedPair[] {
   const out: DroppedPair[] = [];
   let nans = 0;
   walk(node, () => undefined, () => undefined, (map) => {
@@ -111,11 +111,11 @@ function droppedPairs(node: unknown, text: string, where: string): DroppedPair[]
       const key = map.items[i].key as Scalar;
       let message: string;
       if (kept !== i) {
-        const same = written(kept) === written(i) ? `the key ${written(i)} again` : `${written(kept)}, which kubectl reads as the same key, ${kubectlWords(k.read)} (${YAML11})`;
-        message = `This ${written(i)} never reaches Falco: a later pair of this mapping has ${same}, and kubectl keeps the last value of a key (go-yaml decodes the mapping into a map, each pair replacing the one before). The operator writes only the later one ${where}. Keep one.`;
+        const same = written(kept) === written(i) ? `the key ${written(i)} again` : `${written(kept)}, which ${reader.name} reads as the same key, ${kubectlWords(k.read)} (${reader.yaml11})`;
+        message = `This ${written(i)} never reaches Falco: a later pair of this mapping has ${same}, and ${reader.name} keeps the last value of a key (go-yaml decodes the mapping into a map, each pair replacing the one before). ${capitalized(reader.writer)} writes only the later one ${where}. Keep one.`;
       } else {
         const other = keys[keptJson]!;
-        message = `kubectl reads ${written(i)} as ${kubectlWords(k.read)} and the later ${written(keptJson)} as ${kubectlWords(other.read)} (${YAML11}): two keys of its map, which both become the JSON key '${k.json}' (JSON keys are text), and kubectl keeps whichever it writes last, in Go's random map order. Which of them reaches Falco changes from one kubectl run to the next; Falco Lens checks the later one. Keep one.`;
+        message = `${reader.name} reads ${written(i)} as ${kubectlWords(k.read)} and the later ${written(keptJson)} as ${kubectlWords(other.read)} (${reader.yaml11}): two keys of its map, which both become the JSON key '${k.json}' (JSON keys are text), and ${reader.name} keeps whichever it writes last, in Go's random map order. Which of them reaches Falco changes from one ${reader.name} run to the next; Falco Lens checks the later one. Keep one.`;
       }
       out.push({ key, span: pairSpan(map, i, text), message });
     });
@@ -139,8 +139,9 @@ function pairSpan(map: YAMLMap, i: number, text: string): readonly [number, numb
 }
 
 /** Problems at the keys of the pairs kubectl drops (droppedPairs). */
-export function droppedPairProblems(node: Node, text: string, kind: 'Rulesfile' | 'Config'): { span: readonly [number, number]; message: string }[] {
-  return droppedPairs(node, text, kind === 'Rulesfile' ? RULES_DIR : CONFIG_DIR).map((d) => ({ span: spanOf(d.key), message: d.message }));
+export function droppedPairProblems(node: Node, text: string, kind: 'Rulesfile' | 'Config' | 'Helm'): { span: readonly [number, number]; message: string }[] {
+  const [where, reader] = kind === 'Helm' ? [CHART_CONFIG, HELM] : [kind === 'Rulesfile' ? RULES_DIR : CONFIG_DIR, KUBECTL];
+  return droppedPairs(node, text, where, reader).map((d) => ({ span: spanOf(d.key), message: d.message }));
 }
 
 /**
@@ -149,12 +150,12 @@ export function droppedPairProblems(node: Node, text: string, kind: 'Rulesfile' 
  * as "true", written quoted as the operator writes it), and blanks for each pair kubectl drops (droppedPairs: the
  * same length, lines included, so that positions stay). What kubectl refuses is left as written. `text` is the host's.
  */
-export function operatorTextChanges(node: Node, text: string): { span: readonly [number, number]; text: string }[] {
-  const dropped = droppedPairs(node, text, '').map((d) => d.span);
+export function operatorTextChanges(node: Node, text: string, reader: ExpandingReader = KUBECTL): { span: readonly [number, number]; text: string }[] {
+  const dropped = droppedPairs(node, text, '', reader).map((d) => d.span);
   const out: { span: readonly [number, number]; text: string }[] = dropped.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') }));
   const inDropped = (span: readonly [number, number]) => dropped.some(([s, e]) => span[0] >= s && span[1] <= e);
   walk(node, (n) => {
-    const changed = writtenBack(n);
+    const changed = writtenBack(n, reader);
     if (changed?.back !== undefined && changed.back !== changed.text && !inDropped(spanOf(n as Node))) out.push({ span: spanOf(n as Node), text: changed.back });
   }, (k) => {
     const changed = kubectlKey(k);
@@ -167,17 +168,17 @@ export function operatorTextChanges(node: Node, text: string): { span: readonly 
  * Every scalar under `node` whose reading by Falco changes between what is written and what the operator writes back
  * (`role` says how Falco reads the scalar at a path: keys, '[]' for a list's items), and every key that changes.
  */
-function writtenBackProblems(node: unknown, role: (path: readonly string[]) => Role, where: string): ScalarProblem[] {
+function writtenBackProblems(node: unknown, role: (path: readonly string[]) => Role, where: string, reader: ExpandingReader = KUBECTL): ScalarProblem[] {
   const out: ScalarProblem[] = [];
   walk(node, (n, path) => {
-    const changed = writtenBack(n);
+    const changed = writtenBack(n, reader);
     if (!changed) return;
     const { text, read, back } = changed;
     const span = spanOf(n as Node);
     if (back === undefined) {
       out.push({
         span, severity: 'error', ...quoteFix(text),
-        message: `kubectl refuses this manifest: it reads ${text} as ${kubectlWords(read)} (${YAML11}), which JSON cannot hold ('json: unsupported value'). Quote it to send the text.`,
+        message: `${reader.refuses}: it reads ${text} as ${kubectlWords(read)} (${reader.yaml11}), which JSON cannot hold ('json: unsupported value'). Quote it to send the text.`,
       });
       return;
     }
@@ -188,10 +189,10 @@ function writtenBackProblems(node: unknown, role: (path: readonly string[]) => R
     const written = before === undefined ? `; '${text}' as written is no ${r.as === 'bool' ? 'boolean' : 'number'} to Falco` : `, not ${before} as written`;
     out.push({
       span, severity: before === undefined ? 'information' : r.severity, ...quoteFix(text),
-      message: `kubectl reads ${text} as ${kubectlWords(read)} (${YAML11}) and the operator writes it back as ${back} ${where}: Falco reads ${r.label} as ${after ?? `'${back}', which it does not convert`}${written}${before === undefined ? '' : r.effect ?? ''}. Quote it to keep what is written.`,
+      message: `${reader.name} reads ${text} as ${kubectlWords(read)} (${reader.yaml11}) and ${reader.writer} writes it back as ${back} ${where}: Falco reads ${r.label} as ${after ?? `'${back}', which it does not convert`}${written}${before === undefined ? '' : r.effect ?? ''}. Quote it to keep what is written.`,
     });
   }, (k) => {
-    const problem = keyProblem(k, where);
+    const problem = keyProblem(k, where, reader);
     if (problem) out.push(problem);
   });
   return out;
@@ -199,7 +200,7 @@ function writtenBackProblems(node: unknown, role: (path: readonly string[]) => R
 
 /** A mapping key kubectl reads as no string (kubectlKey): it reaches Falco as another text, or kubectl refuses the
  *  manifest. No key Falco knows by name is such a word or number, so Falco reads another key than the one written. */
-function keyProblem(key: unknown, where: string): ScalarProblem | undefined {
+function keyProblem(key: unknown, where: string, reader: ExpandingReader): ScalarProblem | undefined {
   const changed = kubectlKey(key);
   if (!changed) return undefined;
   const text = (key as Scalar).source!;
@@ -207,12 +208,12 @@ function keyProblem(key: unknown, where: string): ScalarProblem | undefined {
   if ('refused' in changed) {
     return {
       span: spanOf(key as Node), severity: 'error', ...quoteFix(text, 'key'),
-      message: `kubectl refuses this manifest: it reads the key ${text || '(empty)'} as ${read} (${YAML11}), which a JSON object cannot have as a key ('unsupported map key of type: ${changed.refused}'). Quote it to send the text.`,
+      message: `${reader.refuses}: it reads the key ${text || '(empty)'} as ${read} (${reader.yaml11}), which a JSON object cannot have as a key ('unsupported map key of type: ${changed.refused}'). Quote it to send the text.`,
     };
   }
   return {
     span: spanOf(key as Node), severity: 'warning', ...quoteFix(text, 'key'),
-    message: `kubectl reads the key ${text} as ${read} (${YAML11}), and JSON keys are text: the operator writes it back as the key '${changed.text}' ${where}, so Falco reads the key '${changed.text}', not '${text}' as written. Quote it to keep what is written.`,
+    message: `${reader.name} reads the key ${text} as ${read} (${reader.yaml11}), and JSON keys are text: ${reader.writer} writes it back as the key '${changed.text}' ${where}, so Falco reads the key '${changed.text}', not '${text}' as written. Quote it to keep what is written.`,
   };
 }
 
@@ -257,6 +258,16 @@ function configRole(path: readonly string[]): Role {
 /** The scalars of a Config's config (a mapping of falco.yaml's keys) whose reading by Falco changes on the way. */
 export function operatorConfigProblems(node: Node): ScalarProblem[] {
   return writtenBackProblems(node, configRole, CONFIG_DIR);
+}
+
+/** The scalars of the Falco chart's `falco:` values whose reading by Falco changes on the way through Helm and the
+ *  chart's toYaml (kubectlYaml.ts helmWrittenBack). */
+export function chartConfigProblems(node: Node): ScalarProblem[] {
+  return writtenBackProblems(node, configRole, CHART_CONFIG, HELM);
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The spans among `spans` that are the whole of an untagged plain scalar of `text` (a Rulesfile's inlineRules file):
@@ -353,9 +364,21 @@ function isMergeKey(key: unknown): key is Scalar {
  *  Falco: kubectl for the operator's resources; Helm for the chart's values (helm pkg/chartutil/values.go ReadValues,
  *  v3.19.5, and pkg/chart/common/values.go at 4.x: sigs.k8s.io/yaml v1.6.0 Unmarshal), whose configmap.yaml writes
  *  `falco:` as falco.yaml. */
-export interface ExpandingReader { name: string; refuses: string; writes: string; these(field: string): string }
-export const KUBECTL: ExpandingReader = { name: 'kubectl', refuses: 'kubectl refuses this manifest', writes: 'the operator writes that copy for Falco', these: (field) => `this ${field}` };
-export const HELM: ExpandingReader = { name: 'Helm', refuses: 'Helm refuses these values', writes: 'the chart writes that copy into falco.yaml', these: () => 'these values' };
+export interface ExpandingReader {
+  name: string; refuses: string; writes: string; these(field: string): string;
+  /** How it reads a plain scalar (YAML 1.1), in words; who writes the values back for Falco, and how. */
+  yaml11: string; writer: string; back(read: KubectlScalar): string | undefined;
+}
+export const KUBECTL: ExpandingReader = {
+  name: 'kubectl', refuses: 'kubectl refuses this manifest', writes: 'the operator writes that copy for Falco', these: (field) => `this ${field}`,
+  yaml11: YAML11, writer: 'the operator', back: operatorWrittenBack,
+};
+export const HELM: ExpandingReader = {
+  name: 'Helm', refuses: 'Helm refuses these values', writes: 'the chart writes that copy into falco.yaml', these: () => 'these values',
+  yaml11: 'YAML 1.1, as Helm reads values', writer: 'the chart', back: helmWrittenBack,
+};
+/** Where the chart writes its `falco:` values. */
+const CHART_CONFIG = 'into falco.yaml';
 
 /**
  * The merge keys and aliases under `node` (a Rulesfile's inlineRules, a Config's config; `root` its YAML document's

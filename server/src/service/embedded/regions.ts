@@ -35,7 +35,7 @@ import { kubectlScalar } from '../kubectlYaml';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type MergeRegion } from './operatorScalars';
+import { HELM, chartConfigProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type MergeRegion } from './operatorScalars';
 
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -296,6 +296,12 @@ export enum HolderCode {
   KubectlExpanded = 'embedded-kubectl-expanded',
   /** The same in the chart's `falco:` values, which Helm expands (operatorScalars.ts HELM). */
   HelmExpanded = 'embedded-helm-expanded',
+  /** A plain scalar or key of the chart's `falco:` values that Helm reads (YAML 1.1) as another type, which reaches
+   *  Falco changed once the chart writes falco.yaml (operatorScalars.ts chartConfigProblems). */
+  HelmScalar = 'embedded-helm-scalar',
+  /** A pair of the chart's `falco:` values whose key a later pair of the mapping has again, as Helm reads keys: Helm
+   *  keeps the later one, and this one never reaches Falco (operatorScalars.ts droppedPairs). */
+  HelmDroppedKey = 'embedded-helm-dropped-key',
   /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
    *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
   ResourceName = 'embedded-resource-name',
@@ -424,8 +430,12 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
           const expanded = expansionProblems(root, pair.value, 'the falco values', (offset) => lines.positionAt(offset).line, HELM);
           for (const p of expanded) out.problems.push({ ...p, code: HolderCode.HelmExpanded });
           if (expanded.length > 0) continue;
+          // Helm reads the values' scalars by YAML 1.1 too, and the chart writes them back (toYaml): Falco Lens checks
+          // what falco.yaml then holds (`0777` is 511, `on:` the key 'true', a key written twice its last value).
+          for (const p of chartConfigProblems(pair.value)) out.problems.push({ ...p, code: HolderCode.HelmScalar });
+          for (const p of droppedPairProblems(pair.value, text, 'Helm')) out.problems.push({ ...p, code: HolderCode.HelmDroppedKey, severity: 'warning' });
           const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
-          if (config) { out.files.push({ ...config, env: chartEnv(map, lines) }); set++; }
+          if (config) { out.files.push({ ...withChanges(config, lines, text, operatorTextChanges(pair.value, text, HELM)), env: chartEnv(map, lines) }); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
         const outer = outlineKey(pair, 'customRules');
