@@ -59,3 +59,15 @@ test('a name glued to < or > is not expanded', () => {
     assert.deepEqual(found(rule(ports, 'evt.type = connect and fd.sport in (ports) and fd.name = ports_x and fd.name = x.ports'), target), [], target);
   }
 });
+
+// libsinsp reads a number after '<', '<=', '>', '>=' (parser.cpp s_binary_num_ops, libs 0.14.2 and 0.25.2): a list's
+// name there is no number, but Falco pastes the list before it parses, so with one numeric item the condition compiles.
+test('a list name that makes the text parse once pasted is no syntax error', () => {
+  for (const target of TARGETS) {
+    const one = findingsAt(FILE, rule('- list: port\n  items: [80]\n', 'evt.type = connect and fd.sport > port'), target).filter((f) => !f.startsWith('3 '));
+    assert.deepEqual(one.map((f) => f.split(':')[0]), ['2 list-name-expanded port'], target);
+    assert.match(one[0], /Falco parses `evt\.type = connect and fd\.sport > 80`/);
+    // Two items: `fd.sport > 80, 443` does not parse either: the syntax error stands.
+    assert.deepEqual(found(rule('- list: port\n  items: [80, 443]\n', 'evt.type = connect and fd.sport > port'), target).map((f) => f.split(' ')[1]), ['condition-syntax'], target);
+  }
+});

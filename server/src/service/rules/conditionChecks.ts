@@ -1513,8 +1513,9 @@ function bareListWords(text: string, facts: ConditionFacts): readonly BareWord[]
  * list is used (counted by itemRefsOf).
  */
 function reportListNamesElsewhere(text: string, prefixLength: number, parse: ConditionParse, facts: ConditionFacts, defs: Definitions, final: Definitions, docSpan: (s: Span) => Span, reporter: ReportSink): void {
-  // A condition that does not parse as written is reported as such (condition-syntax) whatever lists it names.
-  if (parse.errors.length > 0) return;
+  // A condition that does not parse as written is reported as such (condition-syntax), unless it parses once the
+  // lists are pasted (listPastedParse): then each list's name is said here.
+  if (parse.errors.length > 0 && !listPastedParse(text, prefixLength, facts, defs, final)) return;
   const words = bareListWords(text, facts);
   let handled: Set<number> | undefined;
   let resolved: string | undefined;
@@ -1535,6 +1536,18 @@ function reportListNamesElsewhere(text: string, prefixLength: number, parse: Con
       reporter.report(Code.ListNameExpanded, docSpan(span), `${what}: Falco parses \`${shown}\`, not the condition as written. ${advice}`, undefined, { severity: 2, load: null });
     }
   }
+}
+
+/**
+ * For a condition text that does not parse as written: the text Falco parses once it has pasted the lists whose names
+ * stand between delimiters in it, when that parses (`fd.sport > ports` with ports [80] is `fd.sport > 80`); else
+ * undefined. Only a text naming a loaded list is pasted (most name none).
+ */
+function listPastedParse(text: string, prefixLength: number, facts: ConditionFacts, defs: Definitions, final: Definitions): string | undefined {
+  const words = bareListWords(text, facts);
+  if (!words.some((w) => w.start >= prefixLength && (defs.lists.has(w.text) || final.lists.has(w.text)))) return undefined;
+  const resolved = resolveAllLists(text, words, defs, final);
+  return parseConditionCached(resolved).errors.length === 0 ? resolved : undefined;
 }
 
 /** What Falco Lens reads at a bare word of a condition (reportListNamesElsewhere). */
@@ -1868,7 +1881,10 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
       const parse = parseConditionCached(prefix + condText);
       // The offset map is built only when a finding needs a document range.
       const docSpan = (s: Span) => scalarMap(cond().node).span(Math.max(0, s.start - prefix.length), Math.max(0, s.end - prefix.length));
-      run(item, 'condition-syntax', reading, (sink) => {
+      // A text that does not parse as written may parse once Falco has pasted the lists named in it
+      // (`fd.sport > ports`, ports: [80]): no syntax error then (reportListNamesElsewhere says what Falco parses).
+      const pasted = parse.errors.length > 0 ? listPastedParse(prefix + condText, prefix.length, factsOf(parse), defs, load.final) : undefined;
+      if (!pasted) run(item, 'condition-syntax', reading, (sink) => {
         for (const e of parse.errors) {
           // `k8s.ns.label.app-tier`: the label in brackets is read whole, which the quick fix writes.
           const bracket = e.fieldCut && cutLabelBracket(prefix + condText, e.span.start, e.fieldCut.field, 'condition');
