@@ -46,3 +46,17 @@ test("a list's `override` key snippet names `items`, the key a list overrides", 
   assert.equal(override('- list: shells\n  items: [zsh]\n  <|>\n'), 'override:\n  ${1:items}: ${2|append,replace|}');
   assert.equal(override('- macro: m\n  condition: proc.name = x\n  <|>\n'), 'override:\n  ${1:condition}: ${2|append,replace|}');
 });
+
+// An evt.type value names an event; a list of binaries there gives unknown-evttype for each item (Falco refuses the
+// condition). Every loaded list was offered, before the event names.
+test('evt.type in (: the lists of event names, then the event names; not every list', () => {
+  const lists = `${LISTS}- list: opens\n  items: [open, openat]\n- list: more_opens\n  items: [opens, openat2]\n- list: nothing\n  items: []\n`;
+  const rule = (condition: string) => `${lists}- rule: R\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
+  const { labels } = complete(rule('evt.type in (<|>) and proc.name in (shells)'));
+  assert.deepEqual(labels.slice(0, 2), ['opens', 'more_opens']);
+  assert.ok(labels.includes('execve') && !labels.includes('shells') && !labels.includes('nothing'));
+  // The same in an exception whose field is evt.type; any list for another field.
+  const exception = (fields: string) => complete(`${rule('evt.type in (opens) and proc.name in (shells)')}  exceptions:\n    - name: e\n      fields: ${fields}\n      values: [<|>]\n`).labels;
+  assert.ok(exception('evt.type').includes('opens') && !exception('evt.type').includes('shells'));
+  assert.ok(exception('proc.name').includes('shells'));
+});

@@ -61,8 +61,9 @@ test('values follow the rule\'s source: ka.verb in a k8s_audit rule, nothing of 
 test('evt.type values are still the event names, in lists too', () => {
   const eq = complete(R('evt.type = op<|>')).labels;
   assert.ok(eq.includes('openat') && !eq.includes('val()'));
-  const inList = complete('- list: l\n  items: [a]\n' + R('evt.type in (execve, <|>')).labels;
-  assert.ok(inList.includes('l') && inList.includes('execveat'));
+  // A list of event names is offered; a list of other words is not (rules-completion-audit-s22).
+  const inList = complete('- list: l\n  items: [open]\n- list: a\n  items: [a]\n' + R('evt.type in (execve, <|>')).labels;
+  assert.ok(inList.includes('l') && !inList.includes('a') && inList.includes('execveat'));
 });
 
 test('`source:` offers syscall, the loaded rules\' sources and falco.yaml\'s plugins first, the other sources last', () => {

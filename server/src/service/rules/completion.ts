@@ -215,6 +215,27 @@ function fieldValueItems(field: string, source: string, range: Range, target: st
   }, x.since, target));
 }
 
+/**
+ * The lists a value of `field` may name: for evt.type (and syscall.type) the lists of event names (or of such lists);
+ * another list's items are event types no event has (unknown-evttype: Falco refuses the condition), and an empty
+ * list names none. Every list for any other field.
+ */
+function listsFor(field: string | undefined, defs: Definitions): Iterable<string> {
+  if (field === undefined || !EVENT_TYPE_FIELDS.has(field)) return defs.lists.keys();
+  const events = new Set(eventTypeNames());
+  const verdicts = new Map<string, boolean>();
+  const ofEvents = (name: string): boolean => {
+    const known = verdicts.get(name);
+    if (known !== undefined) return known;
+    verdicts.set(name, false); // a list reached again through its own items is no list of events
+    const items = defs.lists.get(name)?.items ?? [];
+    const verdict = items.length > 0 && items.every((i) => events.has(i) || (defs.lists.has(i) && ofEvents(i)));
+    verdicts.set(name, verdict);
+    return verdict;
+  };
+  return [...defs.lists.keys()].filter(ofEvents);
+}
+
 function transformerItems(range: Range, target: string): CompletionItem[] {
   return TRANSFORMERS.map((t) => forTarget({ label: `${t.name}()`, kind: CompletionItemKind.Function, detail: 'transformer', textEdit: { range, newText: `${t.name}($1)` }, insertTextFormat: InsertTextFormat.Snippet, filterText: t.name }, t.since, target));
 }
@@ -291,7 +312,7 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
   if (compared) {
     const valueRange = bareStart === start ? range : file.model.lines.range(bareStart, offset);
     const values = fieldValueItems(compared.field, source, valueRange, target);
-    if (values) return list(compared.list ? [...nameItems(defs.lists.keys(), 'list', valueRange), ...values] : [...values, ...(EVENT_TYPE_FIELDS.has(compared.field) ? [] : valItems(range, target))]);
+    if (values) return list(compared.list ? [...nameItems(listsFor(compared.field, defs), 'list', valueRange), ...values] : [...values, ...(EVENT_TYPE_FIELDS.has(compared.field) ? [] : valItems(range, target))]);
   }
   const paren = openParen(before);
   if (paren >= 0) {
@@ -657,7 +678,8 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
           const at = tuple?.kind === 'seq' ? tuple.items.filter((x) => x.span.end < start).length : 0;
           const fixed = fields && (tuple || fields.kind === 'scalar') ? exceptionValueItems(fields, at, item, file, load, range) : [];
           const comps = ex.entries.find((e) => e.key === 'comps')?.value;
-          return list(takesList(fields, comps, tuple ? at : undefined) ? [...fixed, ...nameItems(defs.lists.keys(), 'list', range)] : fixed);
+          const field = fields?.kind === 'seq' ? scalarText(fields.items[at]) : scalarText(fields);
+          return list(takesList(fields, comps, tuple ? at : undefined) ? [...fixed, ...nameItems(listsFor(field, defs), 'list', range)] : fixed);
         }
       }
     }
