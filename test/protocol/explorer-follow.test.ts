@@ -112,8 +112,8 @@ test('follow: appends, rotation by rename and create, copytruncate, and a file d
   fs.appendFileSync(file, lines('After truncate', 0, 1));
   await f.until((i) => i.total === 15, 'the alert written after the truncation, after the older files\'');
   assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['After truncate', 1], ['Before rotation', 8]]);
-  assert.ok(server.shown.includes('Falco Lens: falco.log was emptied in place (logrotate\'s copytruncate): the alerts read from the lines it held are no longer shown, and its new lines are read. '
-    + 'Those lines were copied to a rotated file, by its name falco.log.1: Falco: Open Rotated Log Set in Alert Explorer shows them with the new ones.'), server.shown.join('\n'));
+  assert.ok(server.shown.includes('Falco Lens: falco.log was emptied in place (as logrotate\'s copytruncate does): the alerts read from the lines it held are no longer shown, and its new lines are read. '
+    + 'The newest rotated file, falco.log.1, should hold logrotate\'s copy of them: Falco: Open Rotated Log Set in Alert Explorer shows it with the new lines.'), server.shown.join('\n'));
 
   // Deleted: its alerts stay (read through the descriptor held open), and the view says there is no file at the path.
   fs.unlinkSync(file);

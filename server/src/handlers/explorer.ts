@@ -178,8 +178,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     let copy: string | undefined;
     try { copy = rotatedFiles(log.path).files.map((f) => f.path).filter((f) => f !== log.path && !log.source.holds(f)).at(-1); } catch { copy = undefined; }
     connection.console.info(`Alert Explorer: ${log.path} was truncated in place; reading it again from its start`);
-    void connection.window.showInformationMessage(`Falco Lens: ${shown(log.path)} was emptied in place (logrotate's copytruncate): the alerts read from the lines it held are no longer shown, and its new lines are read.${
-      copy ? ` Those lines were copied to a rotated file, by its name ${shown(copy)}: Falco: Open Rotated Log Set in Alert Explorer shows them with the new ones.` : ''}`);
+    void connection.window.showInformationMessage(`Falco Lens: ${shown(log.path)} was emptied in place (as logrotate's copytruncate does): the alerts read from the lines it held are no longer shown, and its new lines are read.${
+      copy ? ` The newest rotated file, ${shown(copy)}, should hold logrotate's copy of them: Falco: Open Rotated Log Set in Alert Explorer shows it with the new lines.` : ''}`);
   }
 
   function stopWatching(log: OpenLog): void {
