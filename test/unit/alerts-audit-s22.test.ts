@@ -174,3 +174,18 @@ test('a rule the loaded rules disable: the disable quick fix is greyed out, and 
   // An enabled rule keeps its disable.
   assert.ok(actionsOf(true).actions.some((a) => a.title.startsWith('Disable rule') && a.edit));
 });
+
+// 8. A JSON alert's output_fields give evt.time.iso8601, evt.time.s, evt.datetime and evt.datetime.s as the
+// timestamp in nanoseconds, as evt.time (libsinsp extract_as_js, sinsp_filtercheck_gen_event.cpp): the hover and the
+// report read only evt.time's number as a time, and left the others' numbers under descriptions of text forms.
+test('every time field of a JSON alert given in nanoseconds is read as a time', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const alert = `{"hostname":"n1","output":"10:00:00.000000001: Notice Custom (at=2026-01-01T10:00:00.000000001+0000)","output_fields":{"evt.time":1767261600000000001,"evt.time.iso8601":1767261600000000001,"evt.datetime":1767261600000000001},"priority":"Notice","rule":"Custom","source":"syscall","tags":[],"time":"2026-01-01T10:00:00.000000001Z"}`;
+  const doc = alertDoc('times.json', alert);
+  const hover = (needle: string) => ((s.hover!(doc, { line: 0, character: alert.indexOf(needle) + needle.length + 3 })?.contents as { value: string } | undefined)?.value ?? '');
+  for (const field of ['"evt.time.iso8601"', '"evt.datetime"']) {
+    assert.match(hover(field), /`2026-01-01 10:00:00\.000000001 UTC`: the same instant \(JSON alerts give this field in nanoseconds since the Unix epoch; exact nanoseconds kept\)/, hover(field));
+  }
+  const report = s.report(alert, 'file:///logs/times.json');
+  assert.match(report, /^- `evt\.time\.iso8601` = `1767261600000000001` — .*\n {2}- `2026-01-01 10:00:00\.000000001 UTC`: the same instant \(JSON alerts give this field in nanoseconds since the Unix epoch\)/m, report);
+});

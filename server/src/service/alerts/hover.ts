@@ -5,7 +5,7 @@ import { MAX_SHOWN_VALUE, cappedBlock, cappedCode } from './cap';
 import { eventCondition, lookupField, meaningGroups, mitreForTag, mitreName, playbookFor, valueMeanings } from '../../knowledge';
 import { fillCommand, fillNote } from './fill';
 import { PRIORITY_MEANINGS, PRIORITY_NAMES } from './priority';
-import { ruleSourceConflict, valueOf, type AlertValue, type AlertView, type Target } from './view';
+import { JSON_TIME_FIELDS, ruleSourceConflict, valueOf, type AlertValue, type AlertView, type Target } from './view';
 import { disabledRuleReason, inexactValue, isInternalEvent } from './tuning';
 import { formatDuration, formatLocal, formatUtc, parseAlertTime, secondsBetween, type AlertInstant } from './timefmt';
 import { table } from '../../knowledge/table';
@@ -360,9 +360,9 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
       const rest = flags.filter((f) => !explained.has(f));
       if (rest.length) parts.push(`Flags: ${rest.slice(0, MAX_LISTED).map((f) => cappedCode(f, 200)).join(', ')}${rest.length > MAX_LISTED ? `, … (${rest.length - MAX_LISTED} more)` : ''}`);
     }
-    if (value.field === 'evt.time' && /^\d{16,}$/.test(v ?? '')) {
+    if (JSON_TIME_FIELDS.has(value.field) && /^\d{16,}$/.test(v ?? '')) {
       const t = parseAlertTime(undefined, v!);
-      if (t) parts.push(`${codeSpan(formatUtc(t) ?? '')} (exact nanoseconds kept)`);
+      if (t) parts.push(`${codeSpan(formatUtc(t) ?? '')}: the same instant (JSON alerts give this field in nanoseconds since the Unix epoch; exact nanoseconds kept)`);
     }
   }
   return parts.join('\n\n');

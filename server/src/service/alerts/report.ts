@@ -9,7 +9,7 @@ import {
   EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, kubernetesControllerReason, loadOrderReason,
   proposeExceptions, exceptionComment, processKeyReason, inexactRuleNameReason, otherSourceReason, shellOfParentReason, refusedValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
-import { ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
+import { JSON_TIME_FIELDS, ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
 import { formatUtc, parseAlertTime } from './timefmt';
 import { table } from '../../knowledge/table';
@@ -102,7 +102,7 @@ function whatHappened(view: AlertView, group: readonly AlertView[] = [view]): st
     }
     if (v.field === 'container.name' && v.value === 'host') lines.push(`  - ${containerNamedHostNote(view)}`);
     // In output_fields evt.time is nanoseconds since the epoch, not the wall-clock text the field's description names.
-    const instant = v.field === 'evt.time' && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
+    const instant = JSON_TIME_FIELDS.has(v.field ?? '') && /^\d{16,}$/.test(v.value) ? parseAlertTime(undefined, v.value) : undefined;
     const utc = instant && formatUtc(instant);
     // Falco writes `time` and evt.time from the same event: when they differ, the payload was changed after Falco
     // wrote it (as the time hover says), and the conversion is not the alert's time.
@@ -110,7 +110,7 @@ function whatHappened(view: AlertView, group: readonly AlertView[] = [view]): st
     if (utc && other?.otherEvtTime) {
       lines.push(`  - ${codeSpan(utc)}: the instant of these nanoseconds since the Unix epoch, not the alert's time ${codeSpan(formatUtc(other.t!) ?? view.time ?? '')}: `
         + 'Falco writes both from the same event, so this payload was changed or assembled after Falco wrote it');
-    } else if (utc) lines.push(`  - ${codeSpan(utc)}: the same instant (JSON alerts give evt.time in nanoseconds since the Unix epoch)`);
+    } else if (utc) lines.push(`  - ${codeSpan(utc)}: the same instant (JSON alerts give this field in nanoseconds since the Unix epoch)`);
     if (lines.length >= MAX_FIELDS) { lines.push('- …'); break; }
   }
   if (!lines.length && view.output) lines.push(`- Output: ${cappedCode(view.output)}`);

@@ -65,6 +65,13 @@ export interface AlertView {
   listNamed?: (word: string) => boolean;
 }
 
+/**
+ * The time fields a JSON alert's output_fields give as nanoseconds since the Unix epoch, not as the text their
+ * descriptions name: libsinsp's extract_as_js returns the event's timestamp for each (sinsp_filtercheck_gen_event.cpp
+ * :161-168 at libs 0.25.2, :83-92 at 0.14.2), which the JSON output writes.
+ */
+export const JSON_TIME_FIELDS: ReadonlySet<string> = new Set(['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
+
 export function priorityLabel(p: number): string { return p >= 0 ? PRIORITY_NAMES[p] : 'Unknown'; }
 
 /** Builds the view of an alert record. */
