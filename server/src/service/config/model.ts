@@ -367,11 +367,13 @@ function commentOffsets(text: string): number[] {
 
 /**
  * The lines of a block mapping's pair, to remove it whole (a key written twice: the one Falco does not use): from its
- * key's line to its value's last line, line break included; or what removing it would lose or break, where it is not
- * offered: a comment in those lines, an anchor an alias may name, or text of other pairs on its lines (flow style, a
- * list item's first key after `- `).
+ * key's line to its value's last line, line break included. Where those lines hold a comment, removing them would
+ * lose it: the pair is commented out instead, `# ` put before the first character of each of its lines that has one
+ * (`commentOut`), which keeps every character and leaves YAML that no longer has the key. Not offered, with why, where
+ * it would break something: an anchor an alias may name, or text of other pairs on its lines (flow style, a list
+ * item's first key after `- `).
  */
-export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [number, number] } | { why: string } {
+export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [number, number] } | { commentOut: number[] } | { why: string } {
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
   if (map.flow || !key?.range) return { why: 'the mapping is written in flow style' };
@@ -382,7 +384,6 @@ export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [nu
   let stop = end;
   while (stop < text.length && text[stop] !== '\n' && text[stop] !== '\r') stop++;
   stop += text.startsWith('\r\n', stop) ? 2 : stop < text.length ? 1 : 0;
-  if (commentOffsets(text).some((o) => o >= start && o < stop)) return { why: 'it holds a comment, which removing it would lose' };
   let anchored = false;
   for (const part of [key, value]) {
     if (!part) continue;
@@ -391,13 +392,24 @@ export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [nu
     });
   }
   if (anchored) return { why: 'it holds an anchor (`&name`), which an alias may name' };
-  return { span: [start, stop] };
+  if (!commentOffsets(text).some((o) => o >= start && o < stop)) return { span: [start, stop] };
+  const commentOut: number[] = [];
+  for (const line of text.slice(start, stop).matchAll(/[^\r\n]*(\r\n|\r|\n|$)/g)) {
+    const blanks = /^[ \t]*/.exec(line[0])![0].length;
+    if (line[0].slice(blanks).trim() !== '') commentOut.push(start + line.index + blanks);
+    if (line[0] === '') break;
+  }
+  return { commentOut };
 }
 
-/** A duplicate key's data for its quick fix: removing this pair (`fix`), or why that is not offered (`fixRefused`). */
+/** A duplicate key's data for its quick fix: removing this pair, or commenting it out where it holds a comment (`fix`),
+ *  or why that is not offered (`fixRefused`). */
 export function removalData(text: string, map: YAMLMap, pair: Pair, name: string): Record<string, unknown> {
   const title = `Remove this '${name}', which Falco does not use`;
   const removal = pairRemoval(text, map, pair);
+  if ('commentOut' in removal) {
+    return { fix: { title: `Comment out this '${name}', which Falco does not use`, edits: removal.commentOut.map((at) => ({ span: [at, at], newText: '# ' })) } };
+  }
   return 'span' in removal
     ? { fix: { title, edits: [{ span: removal.span, newText: '' }] } }
     : { fixRefused: { title, reason: `Not offered: ${removal.why}. Keep one '${name}' by hand.` } };
