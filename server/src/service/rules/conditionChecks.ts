@@ -226,6 +226,23 @@ function itemRefsOf(item: ModelItem): ItemRefs {
   return refs;
 }
 
+/**
+ * The macro uses Falco counts: a reference to a macro whose name a loaded list has is no use, as Falco pastes the
+ * list's items there before it resolves macros (resolve_list on the text, then resolve_macros:
+ * rule_loader_compiler.cpp 0.44.0:276-283, 0.37.0:294-304; reportListNamesElsewhere). `uses` itself when no list is
+ * named like a used macro.
+ */
+export function macroUsesBesideLists(uses: Map<string, number>, lists: ReadonlyMap<string, unknown>): Map<string, number> {
+  let out = uses;
+  const small = uses.size < lists.size;
+  (small ? uses : lists).forEach((_, name) => {
+    if (!(small ? lists.has(name) : uses.has(name))) return;
+    if (out === uses) out = new Map(uses);
+    out.delete(name);
+  });
+  return out;
+}
+
 /** Uses of macros and lists across every loaded file (a use anywhere counts). */
 export class UsageIndex {
   readonly macroUses = new Map<string, number>();
@@ -243,6 +260,7 @@ export class UsageIndex {
       for (const [name, n] of refs.listCandidates) this.listCandidates.set(name, (this.listCandidates.get(name) ?? 0) + n);
     }
     addListUsesOfLists(this.listUses, load.final.lists);
+    for (const name of load.final.lists.keys()) this.macroUses.delete(name);
   }
 }
 
@@ -1844,8 +1862,11 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
     if ((item.kind === 'macro' || item.kind === 'list') && item.name !== undefined && isDefinitionItem(item)) {
       const uses = item.kind === 'macro' ? usage.macroUses : usage.listUses;
       if (!uses.get(item.name)) {
-        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span,
-          `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of the loaded rules files.`);
+        // A macro named like a loaded list: its references are where Falco pastes the list (macroUsesBesideLists).
+        const listed = item.kind === 'macro' && load.final.lists.has(item.name);
+        reporter.report(item.kind === 'macro' ? Code.UnusedMacro : Code.UnusedList, item.nameSpan ?? item.span, listed
+          ? `Macro '${item.name}' is used nowhere: a list has the same name, and Falco pastes the list's items wherever the name stands in a condition before it resolves macros, so no reference reaches the macro. Rename the macro or the list.`
+          : `${item.kind === 'macro' ? 'Macro' : 'List'} '${item.name}' is not referred to by any ${item.kind === 'macro' ? 'rule or macro' : 'rule, macro or list'} of the loaded rules files.`);
       } else if (usage.usedUpToFile && !usage.usedUpToFile(item.kind, item.name)) {
         // Falco compiles and warns after each file it reads (falco_engine.cpp load_rules, rule_loader_compiler.cpp
         // compile): a use in a file read later does not count then.

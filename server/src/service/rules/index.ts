@@ -5,7 +5,7 @@ import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 
 import type { Cancellation, DocumentFeatures, Redefinition, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { fileLabel, fileLabels, RulesWorkspaceIndex, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { addListUsesOfLists, itemRefsAt, type ItemRefs, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, macroUsesBesideLists, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import type { RulesFileModel } from './model';
@@ -113,7 +113,7 @@ export class UsageCounter {
       if (n) listUses.set(name, n);
     }
     addListUsesOfLists(listUses, load.final.lists);
-    return { macroUses: this.macros, listUses, listCandidates: this.listCandidates };
+    return { macroUses: macroUsesBesideLists(this.macros, load.final.lists), listUses, listCandidates: this.listCandidates };
   }
 
   private count(refs: ItemRefs, delta: 1 | -1): void {
