@@ -60,3 +60,21 @@ test('evt.type in (: the lists of event names, then the event names; not every l
   assert.ok(exception('evt.type').includes('opens') && !exception('evt.type').includes('shells'));
   assert.ok(exception('proc.name').includes('shells'));
 });
+
+// An override or append names a rule, macro or list a file loaded before defines: nothing was offered there.
+test("an item's name: the names of its kind that the files loaded before define, written as YAML reads them back", () => {
+  const base = '- list: shells\n  items: [bash]\n- macro: spawned\n  condition: evt.type = execve\n- rule: "Shell: spawned"\n  desc: d\n  condition: spawned and proc.name in (shells)\n  output: o\n  priority: INFO\n';
+  const { service } = workspace({ '/ws/a_rules.yaml': base }, { ruleFiles: ['/ws/a_rules.yaml', FILE] });
+  const names = (marked: string) => {
+    const { doc, position, text } = openAt(service, FILE, marked);
+    const items = (service.completion!(doc, position) as CompletionList | null)?.items ?? [];
+    return items.map((i) => [i.label, applyEdits(text, [i.textEdit as TextEdit]).split('\n')[0]]);
+  };
+  assert.deepEqual(names('- rule: Sh<|>\n  priority: ERROR\n  override:\n    priority: replace\n'), [['Shell: spawned', '- rule: "Shell: spawned"']]);
+  assert.deepEqual(names('- macro: <|>\n'), [['spawned', '- macro: spawned']]);
+  assert.deepEqual(names('- list: sh<|>\n  items: [zsh]\n  override:\n    items: append\n'), [['shells', '- list: shells']]);
+  // The first file loaded has no earlier names.
+  const { service: alone } = workspace({});
+  const { doc, position } = openAt(alone, FILE, '- rule: <|>\n');
+  assert.deepEqual((alone.completion!(doc, position) as CompletionList | null)?.items ?? [], []);
+});

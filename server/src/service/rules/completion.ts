@@ -17,7 +17,7 @@ import {
   APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
 import { itemAt, type FileAnalysis } from './semanticTokens';
-import { appendsCondition, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { appendsCondition, fileLabel, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { priorityMarkdown } from './hover';
 import { yamlOperator, yamlString } from '../yamlText';
 import type { LineIndex } from '../text';
@@ -537,6 +537,21 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
   if (!item || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return null;
   const kind = item.kind;
   const keyColumn = item.entries.length ? lines.positionAt(item.entries[0].keySpan.start).character : 2;
+
+  // The name of the item, on its first line: the names of its kind the files before this one define, which an
+  // override or append changes (a plain name is written as YAML reads it back: yamlString).
+  const named = /^-[ \t]+(rule|macro|list):[ \t]*([^'"\s].*)?$/.exec(lineBefore);
+  if (named && named[1] === kind && lineStart <= item.span.start) {
+    const earlier = file.order > 0 ? load.after[file.order - 1] : undefined;
+    if (!earlier) return null;
+    const defs: ReadonlyMap<string, { contributions: readonly { file: LoadedFile }[] }> = kind === 'rule' ? earlier.rules : kind === 'macro' ? earlier.macros : earlier.lists;
+    const range = lines.range(offset - (named[2]?.length ?? 0), offset);
+    return list([...defs].map(([name, def], i) => ({
+      label: name, kind: kind === 'rule' ? CompletionItemKind.Class : kind === 'macro' ? CompletionItemKind.Function : CompletionItemKind.Enum,
+      detail: `${kind} of ${def.contributions[0] ? fileLabel(def.contributions[0].file) : 'an earlier file'}: override it`,
+      sortText: String(i).padStart(5, '0'), textEdit: { range, newText: yamlString(name) },
+    })));
+  }
 
   // `key: value` on this line: values of that key.
   const keyValue = /^(\s*)(?:-\s+)?([\w-]+):\s*([^\s]*)$/.exec(lineBefore);
