@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, falcoRelease, FALCO_RELEASES, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -15,6 +15,7 @@ import { fallbackCheckThrows, filterOnlyFact, needsArgumentMessage, outputFieldN
 import type { OutputAppend } from '../config/rulesFiles';
 import { dotArgumentCutNote, labelBracket, pluginFieldNeedingArgument } from './conditionChecks';
 import { itemLabel, textReaders } from './validate';
+import { engineReleases, engineSatisfies, requiredEngine } from './targetVersion';
 
 export interface HoverContext {
   load: LoadResult;
@@ -499,6 +500,22 @@ export function tagMarkdown(tag: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A `required_engine_version` value: the releases whose engine loads the file, and whether the target's does (Falco
+ * compares it with its engine version: the same major version and at least the required one, rule_loader_reader.cpp).
+ */
+function engineMarkdown(node: ModelNode, target: string): string | undefined {
+  const required = requiredEngine(node);
+  const release = falcoRelease(target);
+  if (required === undefined || !release) return undefined;
+  const legacy = node.kind === 'scalar' && typeof node.value === 'number' ? ` (the integer ${node.value} of older rules files)` : '';
+  const loads = engineSatisfies(release.engine, required);
+  const oldest = FALCO_RELEASES[0];
+  const by = engineSatisfies(oldest.engine, required) ? `every release from Falco ${oldest.falco} (engine ${oldest.engine}) on` : engineReleases(required);
+  return markdown([`**Engine version** ${codeSpan(required)}${legacy} — loaded by ${by}.`,
+    `Falco ${target} (engine ${release.engine}) ${loads ? 'loads this file' : 'refuses this file: "Rules require engine version …"'}.`]).value;
+}
+
 function sourceMarkdown(source: string): string {
   const plugins = PLUGIN_SOURCES[source];
   if (source === 'syscall') return markdown([`**Source** ${codeSpan('syscall')}`, 'System calls captured by Falco\'s kernel driver (the default source).']).value;
@@ -689,7 +706,8 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   const text = scalarText(node);
   if (!node || text === undefined) return null;
   let value: string | undefined;
-  if (at.nested === 'item' && at.entry.key === 'priority') value = priorityMarkdown(text.trim());
+  if (item.kind === 'required_engine_version' && at.entry === item.kindEntry) value = engineMarkdown(node, ctx.falcoVersion ?? LATEST_FALCO);
+  else if (at.nested === 'item' && at.entry.key === 'priority') value = priorityMarkdown(text.trim());
   else if (at.nested === 'item' && at.entry.key === 'tags') value = tagMarkdown(text.trim());
   else if (at.nested === 'item' && at.entry.key === 'source') value = sourceMarkdown(text.trim());
   // append: rule_loader_collector.cpp:246-296 (0.44.0): condition, output and desc get ' ' and the text, tags are

@@ -238,7 +238,7 @@ class OlderTargetReporter extends Reporter {
 }
 
 /** The engine version a `required_engine_version` value asks for (`0.57.0`; the legacy integer N means 0.N.0). */
-function requiredEngine(node: ModelNode | undefined): string | undefined {
+export function requiredEngine(node: ModelNode | undefined): string | undefined {
   if (node?.kind !== 'scalar') return undefined;
   if (typeof node.value === 'number') return Number.isInteger(node.value) && node.value >= 0 ? `0.${node.value}.0` : undefined;
   const text = scalarText(node)?.trim();
@@ -246,8 +246,14 @@ function requiredEngine(node: ModelNode | undefined): string | undefined {
 }
 
 /** Falco's rule_loader_collector: the engine must have the same major version and be at least the required one. */
-function engineSatisfies(engine: string, required: string): boolean {
+export function engineSatisfies(engine: string, required: string): boolean {
   return engine.split('.')[0] === required.split('.')[0] && compareVersions(engine, required) >= 0;
+}
+
+/** The first release whose engine loads a file requiring `required`, as a phrase. */
+export function engineReleases(required: string): string {
+  const first = FALCO_RELEASES.find((r) => engineSatisfies(r.engine, required));
+  return first ? `Falco ${first.falco} or later` : `no Falco release up to ${LATEST_FALCO}`;
 }
 
 function checkEngineVersion(item: ModelItem, target: string, sink: ReportSink): void {
@@ -255,8 +261,7 @@ function checkEngineVersion(item: ModelItem, target: string, sink: ReportSink): 
   const required = requiredEngine(node);
   const engine = falcoRelease(target)!.engine;
   if (!node || required === undefined || engineSatisfies(engine, required)) return;
-  const first = FALCO_RELEASES.find((r) => engineSatisfies(r.engine, required));
-  const which = first ? `Falco ${first.falco} or later` : `no Falco release up to ${LATEST_FALCO}`;
+  const which = engineReleases(required);
   sink.report(Code.InvalidEngineVersion, node.span, `Rules require engine version ${required}, but engine version is ${engine}: Falco ${target} cannot load this file (engine ${required} is ${which}).`);
 }
 
