@@ -16,11 +16,12 @@ function diagnostics(text: string, uri = 'file:///ws/values.yaml'): [string, str
   return s.embedded.diagnostics(doc).map((d) => [String(d.code), textAt(text, d), typeof d.message === 'string' ? d.message : '']);
 }
 
-test('a merge key in the chart\'s falco values: Helm merges it, and the block is not checked', () => {
+// Since session 22 such values are checked as Helm expands them (embedded-helm-merges-s22.test.ts).
+test('a merge key in the chart\'s falco values: Helm merges it, and the block is checked merged', () => {
   const values = 'outputs: &on\n  enabled: true\nfalco:\n  stdout_output:\n    <<: *on\n  log_level: bogus\n';
   const found = diagnostics(values);
-  assert.deepEqual(found.map(([code, text]) => [code, text]), [['embedded-helm-expanded', '<<'], ['embedded-helm-expanded', '*on']]);
-  assert.match(found[0][2], /^Helm merges the mapping of this '<<' into the one holding it .* so Falco receives the keys merged and no '<<'\. Falco Lens reads the falco values as Falco's own YAML reader would, which has no merge keys, so it does not check these values/);
+  assert.deepEqual(found.map(([code, text]) => [code, text]), [['embedded-helm-expanded', '<<'], ['embedded-helm-expanded', '*on'], ['config-start-fails', 'bogus']]);
+  assert.match(found[0][2], /^Helm merges the mapping of this '<<' into the one holding it .* so Falco receives the keys merged and no '<<' \(Falco's own YAML reader, yaml-cpp, has no merge keys\)\. Falco Lens checks the falco values merged so/);
   assert.match(found[1][2], /^Helm replaces \*on with a copy of the node its anchor names \(line 2\), outside the falco values, and the chart writes that copy into falco\.yaml\./);
   // Without them the block is checked as written.
   assert.deepEqual(diagnostics('falco:\n  stdout_output:\n    enabled: true\n  log_level: bogus\n').map(([code, text]) => [code, text]), [['config-start-fails', 'bogus']]);

@@ -482,7 +482,7 @@ const EXPANSION_BUDGET = 100_000;
  * what kubectl sends for the node. Undefined where that cannot be written so (a `<<` of a flow mapping over several
  * lines, an alias as a key, a key or value kubectl refuses, an expansion past EXPANSION_BUDGET) or nothing is expanded.
  */
-export function mergeExpansion(root: unknown, node: Node, text: string): KubectlExpansion | undefined {
+export function mergeExpansion(root: unknown, node: Node, text: string, reader: ExpandingReader = KUBECTL): KubectlExpansion | undefined {
   const [start, end] = spanOf(node);
   let anchors: Map<string, { node: Node; at: number }[]> | undefined;
   const resolve = (n: unknown): unknown => (isAlias(n) ? anchorOf(anchors ??= anchorsOf(root), n)?.node : n);
@@ -518,7 +518,7 @@ export function mergeExpansion(root: unknown, node: Node, text: string): Kubectl
     if (!read) return undefined;
     if (read.type === 'string') return spent(JSON.stringify(read.value));
     if (read.type === 'null') return 'null';
-    return operatorWrittenBack(read);
+    return reader.back(read);
   };
   // A mapping's pairs as kubectl decodes them (keys by their JSON text), merges expanded: the last writer stands.
   const mergedPairs = (map: YAMLMap, depth: number): Map<string, string> | undefined => {

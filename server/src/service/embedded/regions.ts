@@ -35,7 +35,7 @@ import { kubectlScalar } from '../kubectlYaml';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, chartConfigProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type MergeRegion } from './operatorScalars';
+import { HELM, KUBECTL, chartConfigProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
 
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -426,16 +426,19 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
         const key = scalarString(pair.key as Node);
         if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
           // Helm reads values as kubectl reads a manifest (go-yaml v2): merge keys and aliases of anchors outside the
-          // block are expanded before the chart writes falco.yaml, and such a block is not checked.
+          // block are expanded before the chart writes falco.yaml, and the block is checked so expanded (mergeExpansion,
+          // as a Falco Operator Config's), unless Helm refuses them or they cannot be written line for line.
           const expanded = expansionProblems(root, pair.value, 'the falco values', (offset) => lines.positionAt(offset).line, HELM);
-          for (const p of expanded) out.problems.push({ ...p, code: HolderCode.HelmExpanded });
-          if (expanded.length > 0) continue;
+          const merges = expanded.length > 0 && expanded.every((p) => p.severity === 'information') ? mergeExpansion(root, pair.value, text, HELM) : undefined;
+          for (const { whenExpanded, ...p } of expanded) out.problems.push({ ...p, code: HolderCode.HelmExpanded, ...(merges && whenExpanded ? { message: whenExpanded } : {}) });
+          if (expanded.length > 0 && !merges) continue;
           // Helm reads the values' scalars by YAML 1.1 too, and the chart writes them back (toYaml): Falco Lens checks
           // what falco.yaml then holds (`0777` is 511, `on:` the key 'true', a key written twice its last value).
           for (const p of chartConfigProblems(pair.value)) out.problems.push({ ...p, code: HolderCode.HelmScalar });
           for (const p of droppedPairProblems(pair.value, text, 'Helm')) out.problems.push({ ...p, code: HolderCode.HelmDroppedKey, severity: 'warning' });
           const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
-          if (config) { out.files.push({ ...withChanges(config, lines, text, operatorTextChanges(pair.value, text, HELM)), env: chartEnv(map, lines) }); set++; }
+          const received = config && asReceived(config, pair.value, text, lines, merges, HELM);
+          if (received) { out.files.push({ ...received, env: chartEnv(map, lines) }); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
         const outer = outlineKey(pair, 'customRules');
@@ -1028,6 +1031,21 @@ function spanOf(node: unknown): readonly [number, number] | undefined {
   return range ? [range[0], range[1]] : undefined;
 }
 
+/** Embedded file `file` of `node` as Falco receives it once `reader` (kubectl, Helm) has read it and the operator or
+ *  the chart has written it back: the scalars written back otherwise are that text, and where `merges`, the merge keys
+ *  and the aliases of anchors outside the block are expanded (withMerges, the copies in the aliases' place). */
+function asReceived(file: EmbeddedFile, node: Node, text: string, lines: LineIndex, merges: KubectlExpansion | undefined, reader: ExpandingReader): EmbeddedFile | undefined {
+  if (!merges) return withChanges(file, lines, text, operatorTextChanges(node, text, reader));
+  const written = [...merges.regions, ...merges.replacements].map((r) => r.span);
+  const inside = (span: readonly [number, number]) => written.some((r) => span[0] >= r[0] && span[1] <= r[1]);
+  const changes = [
+    ...operatorTextChanges(node, text, reader).filter((c) => !inside(c.span)), ...merges.replacements.map((r) => ({ ...r, whole: true as const })),
+    ...merges.blanks.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') })),
+  ];
+  const changed = withChanges(file, lines, text, changes.sort((a, b) => a.span[0] - b.span[0]));
+  return merges.regions.length > 0 ? withMerges(changed, lines, text, merges.regions) : changed;
+}
+
 /**
  * A ConfigMap data value the API server refuses: data is a map of texts (core/v1 ConfigMap.Data, map[string]string),
  * so a value kubectl reads as a number or a boolean (YAML 1.1: `0777`, `yes`), a mapping or a list fails to decode
@@ -1163,19 +1181,9 @@ function operatorResource(text: string, lines: LineIndex, root: YAMLMap, problem
     for (const { whenExpanded, ...p } of expanded) problems.push({ ...p, code: HolderCode.KubectlExpanded, ...(merges && whenExpanded ? { message: whenExpanded } : {}) });
     if (expanded.length > 0 && !merges) return out;
     const file = blockCollection(text, lines, node as YAMLMap | YAMLSeq, { kind: kind === 'Rulesfile' ? 'rules' : 'config', holder: kind === 'Rulesfile' ? 'rulesfile' : 'operatorConfig', key: operatorFileName(out.priority, 'inline', name), keySpan, set: 0, outline: [outlineKey(pair, field, `${kind} '${name}'`)].filter((k) => k !== undefined) });
-    // Falco Lens checks what Falco receives: the scalars the operator writes back otherwise are that text.
-    if (file && !merges) out.inline = withChanges(file, lines, text, operatorTextChanges(node, text));
-    else if (file && merges) {
-      const written = [...merges.regions, ...merges.replacements].map((r) => r.span);
-      const inside = (span: readonly [number, number]) => written.some((r) => span[0] >= r[0] && span[1] <= r[1]);
-      const changes = [
-        ...operatorTextChanges(node, text).filter((c) => !inside(c.span)), ...merges.replacements.map((r) => ({ ...r, whole: true as const })),
-        ...merges.blanks.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') })),
-      ];
-      const changed = withChanges(file, lines, text, changes.sort((a, b) => a.span[0] - b.span[0]));
-      const inline = merges.regions.length > 0 ? withMerges(changed, lines, text, merges.regions) : changed;
-      if (inline) out.inline = inline;
-    }
+    // Falco Lens checks what Falco receives.
+    const inline = file && asReceived(file, node, text, lines, merges, KUBECTL);
+    if (inline) out.inline = inline;
     return out;
   }
   // The v0.1.x form (a text), or any other value the CRD lets through.
