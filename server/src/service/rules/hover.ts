@@ -437,7 +437,7 @@ const KEY_DOCS: Record<string, { what: string; type: string }> = table({
   items: { what: 'The values of the list (strings or numbers; names of other lists are expanded).', type: 'list of strings or numbers' },
   required_engine_version: { what: 'The oldest Falco engine version that can load this file.', type: 'semver string such as 0.57.0 (plugin files may use an integer)' },
   required_plugin_versions: { what: 'Plugins (and minimum versions) the rules need, with accepted alternatives.', type: 'list of {name, version, alternatives}' },
-  name: { what: 'The name of the exception (unique within the rule) or of the plugin.', type: 'string' },
+  name: { what: 'The name of the exception (unique within the rule; an override naming an existing one adds values to it).', type: 'string' },
   fields: { what: 'The field (single form) or fields (tuple form) the exception values are compared with.', type: 'string or list of strings' },
   comps: { what: 'The comparison per field (default `=`; `in` for the single-field form).', type: 'string or list of operators' },
   values: { what: 'The value tuples (or, with a single field, the values) that make an event an exception.', type: 'list' },
@@ -447,8 +447,11 @@ const KEY_DOCS: Record<string, { what: string; type: string }> = table({
 
 const RULES_SELECTION_SINCE = '0.38';
 
+/** `name` in a plugin requirement (or one of its alternatives). */
+const PLUGIN_NAME_DOC = { what: 'The name of the plugin: the name it reports, which its entry in falco.yaml\'s `plugins` gives too.', type: 'string' };
+
 function keyMarkdown(key: string, item: ModelItem, nested: 'item' | 'override' | 'exception' | 'other', target: string): string | undefined {
-  const doc = KEY_DOCS[key];
+  const doc = key === 'name' && item.kind === 'required_plugin_versions' ? PLUGIN_NAME_DOC : KEY_DOCS[key];
   const kind = item.kind === 'rule' || item.kind === 'macro' || item.kind === 'list' ? item.kind : undefined;
   // A rule key newer than the target (capture, capture_duration: rule_loader_reader.cpp from 0.42.0): the target's
   // reader ignores it and refuses to override it, as targetVersion.ts reports.
