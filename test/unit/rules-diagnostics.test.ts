@@ -106,6 +106,8 @@ const FIXTURES: Fixture[] = [
   { code: Code.ListNameInString, text: '- rule: Shell Spawned\n  condition: and not proc.cmdline contains "run shell_binaries now"\n  override:\n    condition: append\n', at: '"run shell_binaries now"' },
   // A list named like a macro: Falco pastes the list's items where the macro is referred to.
   { code: Code.ListNameExpanded, text: '- list: open_read\n  items: [a, b]\n- rule: Shell Spawned\n  condition: and not open_read\n  override:\n    condition: append\n', at: 'open_read' },
+  // An output in a rule with append: true: Falco's reader takes only the condition and the exceptions there.
+  { code: Code.AppendKeyIgnored, text: '- rule: Shell Spawned\n  condition: and proc.pname = bash\n  output: more %proc.pid\n  append: true\n', at: 'output' },
   { code: Code.AppendNoValues, text: '- rule: Shell Spawned\n  exceptions:\n    - name: nothing\n      fields: [proc.pname]\n      comps: [=]\n  override:\n    exceptions: append\n', at: 'nothing' },
 ];
 

@@ -12,7 +12,7 @@ import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, itemRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, isLegacyAppend, itemRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -1971,7 +1971,8 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
     if (isRule) {
       run(item, 'output-exceptions', fieldContext, (sink) => {
         const output = entryOf(item, 'output')?.value;
-        if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutput(output, fieldCtx(sink, 'output'), sink);
+        // An `append: true` item's output is never read (validate.ts: append-key-ignored).
+        if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '' && !isLegacyAppend(item)) checkOutput(output, fieldCtx(sink, 'output'), sink);
         // Falco checks exception fields only against a source it has (rule_loader_collector.cpp 0.44.0 define and
         // validate_exception_info: a null source for a rule of an unknown source skips the check).
         if (source === undefined || KNOWN_SOURCES.includes(source)) checkExceptionFields(item, fieldCtx(sink, 'exception'));

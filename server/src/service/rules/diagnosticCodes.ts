@@ -63,6 +63,7 @@ export enum Code {
   ListNameAsValue = 'list-name-as-value',
   ListNameInString = 'list-name-in-string',
   ListNameExpanded = 'list-name-expanded',
+  AppendKeyIgnored = 'append-key-ignored',
 }
 
 export interface CodeInfo { severity: DiagnosticSeverity; load?: string }
@@ -148,4 +149,6 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   // A list's name where the condition has a macro reference, a keyword, a field or an operator: Falco replaces it
   // there too; an error where the text Falco parses then does not compile, else a warning without a LOAD code.
   [Code.ListNameExpanded]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
+  // An output, desc, priority or tags in a rule with `append: true`: Falco's reader does not read them, silently.
+  [Code.AppendKeyIgnored]: { severity: W },
 };

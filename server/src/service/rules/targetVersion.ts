@@ -26,7 +26,7 @@ import { trailingDotLabelMessage } from './outputReading';
 import { entryOf, scalarBoolean, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, splitComp, transformerInfo } from './operators';
 import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
-import { appendsCondition, type LoadResult, type LoadedFile } from './workspace';
+import { appendsCondition, isLegacyAppend, type LoadResult, type LoadedFile } from './workspace';
 
 /** The first release with a rules schema (rule_json_schema.h, checked by the loader: load_rules_files.cpp). */
 const RULES_SCHEMA_SINCE = '0.39';
@@ -154,7 +154,7 @@ class OlderTargetReporter extends Reporter {
     if (this.swallowedSpans) return this.swallowedSpans;
     this.swallowedSpans = [];
     for (const item of this.model.items) {
-      const output = item.kind === 'rule' ? entryOf(item, 'output')?.value : undefined;
+      const output = item.kind === 'rule' && !isLegacyAppend(item) ? entryOf(item, 'output')?.value : undefined;
       if (output?.kind !== 'scalar' || typeof output.value !== 'string' || !output.text.includes('[')) continue;
       for (const f of parseOutputCached(output.text).fields) {
         const text = f.unreadArg && swallowedText(f, output.text, this.target);
@@ -278,7 +278,7 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
   }
   if (item.kind !== 'rule') return;
   const output = entryOf(item, 'output')?.value;
-  if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '') checkOutputFields(output, target, skipUnknown, sink);
+  if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '' && !isLegacyAppend(item)) checkOutputFields(output, target, skipUnknown, sink);
   const exceptions = entryOf(item, 'exceptions')?.value;
   if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map') checkException(ex, replacesExceptions(item), target, skipUnknown, sink);
 }

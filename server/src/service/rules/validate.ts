@@ -564,6 +564,14 @@ function validateItem(item: ModelItem, r: ReportSink): void {
     const named = keys.length ? keys : [kind === 'list' ? 'items' : 'condition'];
     r.report(Code.DeprecatedAppend, appendEntry!.keySpan, `'append' is deprecated: write 'override:' with ${named.map((k) => `'${k}: append'`).join(' and ')} instead.`, { keys });
     if (kind === 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, 'An appended rule must have a condition or exceptions.', { keys: ['condition'] });
+    // Falco's reader takes only the condition and the exceptions of a rule with `append: true` (rule_loader_reader.cpp
+    // 0.37.0:655-677, 0.44.0:859-881): an output, desc, priority or tags there change nothing, and are not checked.
+    if (kind === 'rule') {
+      for (const key of APPEND_IGNORED_RULE_KEYS) {
+        const e = entryOf(item, key);
+        if (e) r.report(Code.AppendKeyIgnored, e.keySpan, `Falco ignores '${key}' in a rule with 'append: true': it appends only the condition and the exceptions.${key === 'priority' ? ` To change it, write 'override:' with 'priority: replace'` : ` To append to the ${key === 'output' ? 'output' : key === 'desc' ? 'description' : 'tags'}, write 'override:' with '${key}: append'`} (and no 'append: true').`);
+      }
+    }
     if (kind !== 'rule' && keys.length === 0) r.report(Code.MissingRequiredKey, kindEntry.keySpan, `An appended ${kind} must have '${kind === 'macro' ? 'condition' : 'items'}'.`, { keys: [kind === 'macro' ? 'condition' : 'items'] });
   }
   if (kind === 'rule' && !(legacyAppend && overrideEntry)) validateAppendedExceptions(item, legacyAppend, r);
@@ -608,6 +616,8 @@ function validateItem(item: ModelItem, r: ReportSink): void {
 const STRING_KEYS = ['condition', 'output', 'desc', 'source'];
 /** A rule with none of these keys only changes `enabled` of an earlier rule. */
 const DEFINING_RULE_KEYS = ['condition', 'output', 'desc', 'priority'];
+/** The rule keys Falco's reader does not read in an item with `append: true` (it reads condition and exceptions). */
+const APPEND_IGNORED_RULE_KEYS = ['output', 'desc', 'priority', 'tags'];
 
 function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: ReportSink, item: ModelItem): void {
   const v = e.value;
