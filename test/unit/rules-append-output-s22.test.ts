@@ -29,3 +29,15 @@ test('an output appended by an override is checked as Falco builds the output', 
   for (const target of ['0.37', '0.41']) assert.ok(codes(OVERRIDE, target).includes('2 field-argument proc.env'), target);
   assert.ok(!codes(OVERRIDE, '0.44').some((c) => c.includes('field-argument')));
 });
+
+test('the append: true quick fix is greyed out while the item has a key Falco would then refuse', async () => {
+  const { createRulesService } = await import('../../server/src/service/rules');
+  const { MemoryHost, rulesDoc } = await import('./rules-host');
+  const svc = createRulesService(new MemoryHost({ '/ws/r.yaml': LEGACY }, { folders: ['/ws'] }));
+  const doc = rulesDoc('/ws/r.yaml', LEGACY);
+  svc.didOpenOrChange?.(doc);
+  const d = svc.diagnostics(doc).find((x) => x.code === 'deprecated-append')!;
+  const [action] = svc.codeActions!(doc, d.range, { diagnostics: [d], only: ['quickfix'] }).filter((a) => /^Replace 'append: true'/.test(a.title));
+  assert.equal(action.edit, undefined);
+  assert.match(action.disabled?.reason ?? '', /The item also has 'output', 'desc', which Falco ignores beside 'append: true' but refuses beside an 'override:'/);
+});

@@ -136,7 +136,13 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       const eol = lineEnding(model.text);
       const text = isFlowItem(item) ? `override: {${keys.map((k) => `${k}: append`).join(', ')}}`
         : ['override:', ...keys.map((k) => `${indent}  ${k}: append`)].join(eol);
-      return [fix(`Replace 'append: true' with 'override: ${keys.map((k) => `${k}: append`).join(', ')}'`, [replace(model, appendEntry.keySpan.start, appendEntry.value.span.end, text)], true)];
+      const action = fix(`Replace 'append: true' with 'override: ${keys.map((k) => `${k}: append`).join(', ')}'`, [replace(model, appendEntry.keySpan.start, appendEntry.value.span.end, text)], true);
+      // A key Falco ignores beside `append: true` (append-key-ignored) is refused next to an override without its
+      // entry ("Unexpected key", rule_loader_reader.cpp 0.44.0:852-858): greyed out until the user settles it.
+      const ignored = item.kind === 'rule' ? ['output', 'desc', 'priority', 'tags'].filter((k) => entryOf(item, k)) : [];
+      if (ignored.length === 0) return [action];
+      const { edit: _edit, isPreferred: _preferred, ...rest } = action;
+      return [{ ...rest, disabled: { reason: `The item also has ${ignored.map((k) => `'${k}'`).join(', ')}, which Falco ignores beside 'append: true' but refuses beside an 'override:' that does not name ${ignored.length === 1 ? 'it' : 'them'} ("Unexpected key"). Remove ${ignored.length === 1 ? 'it' : 'them'}, or name ${ignored.length === 1 ? 'it' : 'them'} under 'override:', first.` } }];
     }
     case Code.MissingRequiredKey: {
       if (!item || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return [];
