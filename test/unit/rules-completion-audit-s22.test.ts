@@ -78,3 +78,20 @@ test("an item's name: the names of its kind that the files loaded before define,
   const { doc, position } = openAt(alone, FILE, '- rule: <|>\n');
   assert.deepEqual((alone.completion!(doc, position) as CompletionList | null)?.items ?? [], []);
 });
+
+// Falco 0.44 takes a string operator with a modifier as an exception's comp, for a single field too
+// (rule_loader_collector.cpp 0.44.0 validate_exception_info, rule_loader_cmpop.h is_str_operator_with_modifier).
+test('exception comps: an operator with a modifier, after the plain ones', () => {
+  const single = RULE('      fields: proc.name\n      comps: <|>\n      values: [a, b]\n');
+  const { labels, items, text } = complete(single);
+  assert.deepEqual(labels.slice(0, 4), ['in', 'pmatch', 'intersects', '= oneof']);
+  const startswith = items.find((i) => i.label === 'startswith oneof')!;
+  assert.deepEqual(findingsAt(FILE, applyEdits(text, [startswith.textEdit as TextEdit]), '0.44'), []);
+  assert.ok(!labels.includes('bstartswith oneof'), 'a string field takes no buffer operator');
+  // `!= oneof` is quoted like `!=`; both words typed are replaced.
+  assert.equal((items.find((i) => i.label === '!= oneof')!.textEdit as TextEdit).newText, '"!= oneof"');
+  const typed = complete(RULE('      fields: [proc.name, proc.pname]\n      comps: [=, startswith o<|>]\n      values: [[a, [b, c]]]\n'));
+  const accepted = applyEdits(typed.text, [typed.items.find((i) => i.label === 'startswith oneof')!.textEdit as TextEdit]);
+  assert.match(accepted, /comps: \[=, startswith oneof\]/);
+  assert.deepEqual(findingsAt(FILE, accepted, '0.44'), []);
+});

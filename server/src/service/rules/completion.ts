@@ -568,7 +568,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
       // With a single field (`fields: proc.name`) Falco takes only these (rule_loader_collector.cpp validate_exception_info).
       if (key === 'comps') {
         const fields = exceptionFields(item, offset);
-        if (fields?.kind !== 'seq') return list(compItems(undefined, true, range, target));
+        if (fields?.kind !== 'seq') return list(compItems(scalarText(fields), true, range, target));
         // A list of fields takes a list of comps, one for each field (rule_loader_collector.cpp validate_exception_info).
         const names = fields.items.map((f) => scalarText(f) ?? '');
         const snippet = `[${names.map((_, i) => `\${${i + 1}:=}`).join(', ')}]`;
@@ -677,10 +677,13 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
         // `comps: [=, <|>]`: the operators Falco takes for the field at that place of `fields`.
         const comps = ex.entries.find((e) => e.key === 'comps')?.value;
         if (comps?.kind === 'seq' && comps.flow && containing(comps, offset) && comps.span.start < offset) {
-          // An operator's characters (`<=`, `!=`) are no word characters: the range covers what is typed of it.
-          const opStart = wordStart(text, offset, COMP_CHAR);
+          // An operator's characters (`<=`, `!=`) are no word characters: the range covers what is typed of it, and of
+          // an operator and its modifier (`startswith o`) both words.
+          let opStart = wordStart(text, offset, COMP_CHAR);
+          const head = /(?:^|[[,'"])[ \t]*([A-Za-z=!]+[ \t]+)$/.exec(text.slice(Math.max(0, opStart - 32), opStart));
+          if (head && operatorInfo(head[1].trim())?.acceptsModifier) opStart -= head[1].length;
           const at = comps.items.filter((c) => c.span.end < opStart).length;
-          const field = fields?.kind === 'seq' ? scalarText(fields.items[at]) : undefined;
+          const field = fields?.kind === 'seq' ? scalarText(fields.items[at]) : scalarText(fields);
           const quoted = opStart > 0 && (text[opStart - 1] === '"' || text[opStart - 1] === "'");
           return list(compItems(field, fields?.kind !== 'seq', file.model.lines.range(opStart, offset), ctx.falcoVersion ?? LATEST_FALCO, quoted));
         }
@@ -792,11 +795,19 @@ function exceptionFields(item: ModelItem, offset: number): ModelNode | undefined
  */
 function compItems(field: string | undefined, single: boolean, range: Range, target: string, quoted = false): CompletionItem[] {
   const info = field ? lookupField(field)?.field : undefined;
-  const ops = single ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS.filter((o) => !info || operatorRejection(o, info.type, !!info.isList) === undefined);
-  return ops.map((name, i) => {
+  const fits = (o: string) => !info || operatorRejection(o, info.type, !!info.isList) === undefined;
+  const ops = single ? SINGLE_FIELD_COMPS : EXCEPTION_COMPS.filter(fits);
+  const write = (text: string) => (quoted ? text : yamlOperator(text));
+  const plain = ops.map((name, i) => {
     const op = operatorInfo(name);
-    return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: quoted ? name : yamlOperator(name) } }, op?.since, target);
+    return forTarget({ label: name, kind: CompletionItemKind.Operator, sortText: String(i).padStart(3, '0'), detail: op?.summary, textEdit: { range, newText: write(name) } }, op?.since, target);
   });
+  // From 0.44 a string operator with a modifier, for a single field too (rule_loader_collector.cpp 0.44.0
+  // validate_exception_info, rule_loader_cmpop.h is_str_operator_with_modifier): after the plain operators.
+  const modified = EXCEPTION_COMPS.filter((o) => operatorInfo(o)?.acceptsModifier && fits(o)).flatMap((name) => OPERATOR_MODIFIERS.map((m) => forTarget({
+    label: `${name} ${m.name}`, kind: CompletionItemKind.Operator, sortText: `1${name} ${m.name}`, detail: m.summary, textEdit: { range, newText: write(`${name} ${m.name}`) },
+  }, m.since, target)));
+  return [...plain, ...modified];
 }
 
 
