@@ -1580,11 +1580,21 @@ function wordRole(w: BareWord, facts: ConditionFacts): string {
 
 /** `text` with every list named by its bare words replaced, in Falco's order (the lists' index order). */
 function resolveAllLists(text: string, words: readonly BareWord[], defs: Definitions, final: Definitions): string {
+  return pasteLists(text, listsNamed(words.map((w) => w.text), defs, final), defs, final);
+}
+
+/** The loaded lists among `words`, by name (a later file's too: Falco compiles again after it). */
+function listsNamed(words: readonly string[], defs: Definitions, final: Definitions): Map<string, OrderedList> {
   const lists = new Map<string, OrderedList>();
   for (let i = 0; i < words.length; i++) {
-    const list = defs.lists.get(words[i].text) ?? final.lists.get(words[i].text);
-    if (list) lists.set(words[i].text, list);
+    const list = defs.lists.get(words[i]) ?? final.lists.get(words[i]);
+    if (list) lists.set(words[i], list);
   }
+  return lists;
+}
+
+/** `text` after resolve_list of each of `lists`, in Falco's order (index order), with the items it pastes. */
+function pasteLists(text: string, lists: ReadonlyMap<string, OrderedList>, defs: Definitions, final: Definitions): string {
   let out = text;
   for (const [name, list] of [...lists].sort((a, b) => listIndex(a[1]) - listIndex(b[1]))) {
     out = resolveListText(out, name, listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists));
@@ -1637,16 +1647,9 @@ function reportListNamesInStrings(text: string, facts: ConditionFacts, defs: Def
 
 /** One quoted text `raw` Falco parses (reportListNamesInStrings), `words` those inside it between delimiters. */
 function reportListNamesInString(raw: string, words: readonly string[], span: () => Span, defs: Definitions, final: Definitions, reporter: ReportSink): void {
-  const lists = new Map<string, OrderedList>();
-  for (const word of words) {
-    const list = defs.lists.get(word) ?? final.lists.get(word);
-    if (list) lists.set(word, list);
-  }
+  const lists = listsNamed(words, defs, final);
   if (lists.size === 0) return;
-  let read = raw;
-  for (const [name, list] of [...lists].sort((a, b) => listIndex(a[1]) - listIndex(b[1]))) {
-    read = resolveListText(read, name, listItemsInCondition(list, defs.lists.has(name) ? defs.lists : final.lists));
-  }
+  const read = pasteLists(raw, lists, defs, final);
   const names = [...lists.keys()].map((n) => `'${n}'`).join(' and ');
   const replaced = `Falco expands lists in the condition's text before it reads the strings, so the name of list${lists.size > 1 ? 's' : ''} ${names} in this string, between blanks, commas, parentheses or '=', is replaced by the list's items`;
   // A pasted item with the string's quote in it (quote_item wraps an item holding a blank in double quotes) closes
