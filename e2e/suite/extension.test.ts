@@ -450,6 +450,29 @@ suite('Alert Explorer', () => {
     await logWhere((log) => log.path === path && log.missing === true);
     await explorer.close();
   });
+
+  test('a followed log rotated by logrotate keeps its alerts: the renamed file\'s alert opens at its line in falco.log.1', async () => {
+    const folder = workspaceFile('followed-rotation').fsPath;
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.mkdirSync(folder, { recursive: true });
+    const live = `${folder}/falco.log`;
+    fs.writeFileSync(live, '10:00:00.000000000: Warning Before rotation | process=a\n10:00:01.000000000: Error Renamed file rule | process=b\n');
+    await explorer.open(live, true);
+    await logWhere((log) => log.path === live && log.total === 2);
+    // logrotate's default: rename the file, then Falco writes a new one at the path.
+    fs.renameSync(live, `${folder}/falco.log.1`);
+    fs.writeFileSync(live, '10:00:02.000000000: Critical After rotation | process=c\n');
+    await logWhere((log) => log.path === live && log.total === 3 && (log.parts?.length ?? 0) === 2);
+    const groups = await explorer.getChildren();
+    const labels = groups.map((g) => String(explorer.getTreeItem(g).label));
+    assert.deepEqual([...labels].sort(), ['After rotation', 'Before rotation', 'Renamed file rule']);
+    const [item] = (await explorer.getChildren(groups[labels.indexOf('Renamed file rule')])).map((a) => explorer.getTreeItem(a));
+    assert.match((item.tooltip as vscode.MarkdownString).value, /falco\.log\.1,(?: |&nbsp;)line(?: |&nbsp;)2$/);
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, `${folder}/falco.log.1`);
+    assert.equal(vscode.window.activeTextEditor?.selection.start.line, 1);
+    await explorer.close();
+  });
 });
 
 suite('Tuning from an alert', () => {
