@@ -189,3 +189,14 @@ test('every time field of a JSON alert given in nanoseconds is read as a time', 
   const report = s.report(alert, 'file:///logs/times.json');
   assert.match(report, /^- `evt\.time\.iso8601` = `1767261600000000001` — .*\n {2}- `2026-01-01 10:00:00\.000000001 UTC`: the same instant \(JSON alerts give this field in nanoseconds since the Unix epoch\)/m, report);
 });
+
+// 9. A rules 3.x text alert whose field list holds a value with a '(' of its own (a command line `sh -c echo :(`) and
+// ends with the list's ')' was warned "The alert line looks cut off".
+test('a closed field list whose value holds a lone ( is not said to be cut off', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const head = '10:00:00.000000001: Notice A shell was spawned in a container with an attached terminal (user=root shell=sh parent=runc cmdline=sh -c echo :(';
+  const cut = (text: string) => s.diagnostics(alertDoc(`c${text.length}.log`, `${text}\n`)).filter((d) => d.code === 'text-truncated').length;
+  assert.equal(cut(`${head} terminal=34816 container_id=abc image=nginx)`), 0);
+  assert.equal(cut(head), 1);
+  assert.equal(cut(`${head} terminal=34816 container_id=abc image=ngi`), 1);
+});

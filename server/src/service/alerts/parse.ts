@@ -224,8 +224,9 @@ function parseTextAlert(body: string, m: RegExpExecArray, base: number, intern: 
   if (glued && glued.index >= outputStart) outputEnd = glued.index;
   while (outputEnd > outputStart && body.charCodeAt(outputEnd - 1) === 32) outputEnd--;
   const output = body.slice(outputStart, outputEnd);
-  // Rules ≤ 3.x close the field list with ')': an opening `(key=` without its ')' means the line was cut.
-  const open = output.includes('(') ? /(?:^| )\((?=[A-Za-z_][\w.\[\]]*=)/.exec(output) : null;
+  // Rules ≤ 3.x close the field list with ')': an opening `(key=` without its ')' means the line was cut. A line that
+  // ends with ')' is closed, whatever a value holds: a command line may hold a '(' of its own (`sh -c echo :(`).
+  const open = output.includes('(') && !output.endsWith(')') ? /(?:^| )\((?=[A-Za-z_][\w.\[\]]*=)/.exec(output) : null;
   if (open) {
     let depth = 0;
     for (let i = open.index; i < output.length; i++) {
