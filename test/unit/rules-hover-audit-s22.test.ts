@@ -24,3 +24,16 @@ test('the key name: a plugin\'s in a plugin requirement, an exception\'s in an e
   assert.match(hoverMarkdownAt(exception, '0.44'), /^\*\*name\*\* — The name of the exception \(unique within the rule; /);
   assert.ok(!hoverMarkdownAt(exception, '0.44').includes('plugin'));
 });
+
+// An evt.type value said "`execve` — a literal value: no loaded list has this name." (or nothing after `=`).
+test('an evt.type value: the event, from the event table; other values as before', () => {
+  const rule = (condition: string) => `- rule: r\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
+  assert.match(hoverMarkdownAt(rule('evt.type in (op<|>en, openat)'), '0.44'), /^\*\*Event type\*\* `open` — 2 event codes in the event table of libs 0\.25\.2\.$/);
+  assert.match(hoverMarkdownAt(rule('evt.type = exec<|>ve'), '0.44'), /^\*\*Event type\*\* `execve` — 16 event codes/);
+  assert.match(hoverMarkdownAt(rule('syscall.type != ptr<|>ace'), '0.44'), /^\*\*Event type\*\* `ptrace`/);
+  // A system call without an event of its own, newer than the target.
+  assert.match(hoverMarkdownAt(rule('evt.type in (mse<|>al)'), '0.38'), /generic events \(event codes 0 and 1\)\.\n\nAdded in Falco 0\.39: Falco 0\.38 rejects it/);
+  // A value of another field, or an unknown name: unchanged.
+  assert.match(hoverMarkdownAt(rule('evt.type = open and proc.name in (op<|>en)'), '0.44'), /^`open` — a literal value/);
+  assert.match(hoverMarkdownAt(rule('evt.type in (foo<|>bar)'), '0.44'), /^`foobar` — a literal value/);
+});

@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, falcoRelease, FALCO_RELEASES, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, eventCodesOfName, EVENT_NAMES_SINCE, EVENT_TABLE_LIBS_VERSION, falcoRelease, FALCO_RELEASES, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -554,7 +554,41 @@ function entryAt(item: ModelItem, offset: number): { entry: MapEntry; onKey: boo
   return search(item.entries, 'item');
 }
 
-function tokenHover(token: RulesToken, load: LoadResult, target: string, text: string): string | undefined {
+/** Fields whose values are event names (libsinsp counts their =, != and `in` values as event types). */
+const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
+
+/**
+ * The field a condition's value token is compared with: the field token before the operator before the value (the
+ * values of a list between), in the item's tokens.
+ */
+function comparedField(tokens: readonly RulesToken[], token: RulesToken): string | undefined {
+  let i = tokens.indexOf(token) - 1;
+  while (i >= 0 && (tokens[i].kind === 'list-candidate' || tokens[i].kind === 'string' || tokens[i].kind === 'number')) i--;
+  if (i >= 0 && tokens[i].kind === 'modifier') i--;
+  if (i < 1 || tokens[i].kind !== 'operator') return undefined;
+  const field = tokens[i - 1];
+  return field.kind === 'field' && field.place === token.place && field.arg === undefined ? field.name : undefined;
+}
+
+/**
+ * An evt.type value: the event table's codes for the name (knowledge/eventTypes.ts, libs 0.25.2; a system call
+ * without an event of its own is read from the generic events), and the release that first knows it. Undefined for a
+ * name the table lacks (the unknown-evttype finding speaks there).
+ */
+function eventTypeMarkdown(name: string, target: string): string | undefined {
+  const codes = eventCodesOfName(name);
+  if (!codes || codes.length === 0 || name === 'NA') return undefined;
+  const generic = codes.length === 2 && codes[0] === 0 && codes[1] === 1;
+  const since = EVENT_NAMES_SINCE.get(name);
+  return markdown([
+    `**Event type** ${codeSpan(name)} — ${generic
+      ? 'a system call without an event of its own: Falco reads it from the generic events (event codes 0 and 1).'
+      : `${codes.length === 1 ? 'one event code' : `${codes.length} event codes`} in the event table of libs ${EVENT_TABLE_LIBS_VERSION}${codes.length > 2 ? ' (the enter and exit events of each version of the event)' : ''}.`}`,
+    since && newerThanTarget(since, target) ? `Added in Falco ${since}: Falco ${target} rejects it ("unknown event type").` : undefined,
+  ]).value;
+}
+
+function tokenHover(token: RulesToken, load: LoadResult, target: string, text: string, tokens: readonly RulesToken[] = []): string | undefined {
   switch (token.kind) {
     case 'name': return token.nameKind === 'rule' ? ruleMarkdown(token.name, load) : token.nameKind === 'macro' ? macroMarkdown(token.name, load) : listMarkdown(token.name, load);
     case 'field': {
@@ -573,8 +607,16 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
     case 'transformer': return transformerMarkdown(token.name, target);
     case 'keyword': return token.name === 'val' ? transformerMarkdown('val', target) : KEYWORDS[token.name] ? markdown([`**${token.name}**`, KEYWORDS[token.name]]).value : undefined;
     case 'macro-ref': return macroMarkdown(token.name, load);
+    case 'string': {
+      const field = token.place === 'condition' ? comparedField(tokens, token) : undefined;
+      return field && EVENT_TYPE_FIELDS.has(field) ? eventTypeMarkdown(text.slice(token.span.start, token.span.end), target) : undefined;
+    }
     case 'list-candidate':
       if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
+      if (token.place === 'condition' && !token.number && EVENT_TYPE_FIELDS.has(comparedField(tokens, token) ?? '')) {
+        const event = eventTypeMarkdown(token.name, target);
+        if (event) return event;
+      }
       return !token.number && (token.place === 'condition' || token.place === 'exception-values')
         ? markdown([[`${codeSpan(token.name)} — a literal value: no loaded list has this name.`, officialFileNote('list', token.name)].filter(Boolean).join(' ')]).value : undefined;
     default: return undefined;
@@ -686,7 +728,7 @@ export function hoverAt(ctx: HoverContext): Hover | null {
   }
   const found = tokenAt(analysis, offset);
   if (found) {
-    const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text), found.token, ctx), found.token, ctx);
+    const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text, found.item.tokens), found.token, ctx), found.token, ctx);
     const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? gluedLength(found.token, file.model.text));
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, end) };
   }
