@@ -200,3 +200,11 @@ test('a closed field list whose value holds a lone ( is not said to be cut off',
   assert.equal(cut(head), 1);
   assert.equal(cut(`${head} terminal=34816 container_id=abc image=ngi`), 1);
 });
+
+// 10. The report of text alerts (times of day, no date) said "`10:00:01…` to `10:00:00…`": the first and the last
+// line's times read as a span, which they are not where the lines of several Falcos interleave or midnight passes.
+test('the report of undated text alerts says whose times of day it gives', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const report = s.report('10:00:01.000000000: Warning Odd thing (x=1)\n10:00:00.500000000: Warning Odd thing (x=2)\n', 'file:///logs/odd.log');
+  assert.match(report, /^2 alerts from `odd\.log`, times of day `10:00:01\.000000000` on its first alert to `10:00:00\.500000000` on its last \(text alerts carry no date\)\.$/m, report);
+});

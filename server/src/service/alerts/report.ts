@@ -36,7 +36,7 @@ function displayTime(view: AlertView): string | undefined {
 
 /** The earliest and latest dated times of a set of alerts (a log is not always in time order: several streams, a
  *  collector's batches); text times without a date are used only when no alert has a date. */
-function timeSpan(views: AlertView[]): { from: string; to: string } | undefined {
+function timeSpan(views: AlertView[]): { from: string; to: string; undated?: boolean } | undefined {
   let first: { ms: number; nanos: string; view: AlertView } | undefined;
   let last: typeof first;
   for (const view of views) {
@@ -48,8 +48,10 @@ function timeSpan(views: AlertView[]): { from: string; to: string } | undefined 
     if (!last || before(last, at)) last = at;
   }
   if (first && last) return { from: displayTime(first.view)!, to: displayTime(last.view)! };
+  // Times of day without a date (text alerts): the first and the last line's, which are no bounds (lines of several
+  // Falcos interleave, and midnight may pass between them).
   const times = views.map(displayTime).filter((t): t is string => !!t);
-  return times.length ? { from: times[0], to: times[times.length - 1] } : undefined;
+  return times.length ? { from: times[0], to: times[times.length - 1], undated: true } : undefined;
 }
 
 function ruleLabel(view: AlertView): string {
@@ -363,7 +365,8 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
   const span = timeSpan(views);
   const hosts = [...new Set(views.map((v) => v.hostname).filter((h): h is string => !!h))];
   out.push(`${views.length} alert${views.length === 1 ? '' : 's'} from ${codeSpan(fileLabel)}`
-    + (span ? `, ${cappedCode(span.from, 200)} to ${cappedCode(span.to, 200)}` : '')
+    + (span?.undated ? `, times of day ${cappedCode(span.from, 200)} on its first alert to ${cappedCode(span.to, 200)} on its last (text alerts carry no date)`
+      : span ? `, ${cappedCode(span.from, 200)} to ${cappedCode(span.to, 200)}` : '')
     + (hosts.length ? `, on ${hosts.slice(0, 10).map((h) => cappedCode(h, 200)).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
   out.push('## Summary');
   const rows = ['| # | Line | Time | Priority | Rule | Host | Source |', '|---|---|---|---|---|---|---|'];
