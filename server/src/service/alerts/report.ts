@@ -90,7 +90,7 @@ function whatHappened(view: AlertView, group: readonly AlertView[] = [view]): st
     const label = v.field ? `${cappedCode(v.field, 200)}${byName ? ` (${byName} ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     // Read without the rule's template, a value with a blank may run on into the template's own words.
     const extent = v.uncertainEnd ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)' : '';
-    const among = group.length > 1 && v.field && !v.field.startsWith('evt.time') ? valuesAmong(group, v.field) : 1;
+    const among = group.length > 1 && v.field && !JSON_TIME_FIELDS.has(v.field) ? valuesAmong(group, v.field) : 1;
     const differs = among > 1 ? ` (this alert's: ${among} different values among the ${group.length} alerts)` : '';
     lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${differs}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);
     // What this value means here (loginuid -1, EXE_UPPER_LAYER, container.id host, errno names...).
