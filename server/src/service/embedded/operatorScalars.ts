@@ -138,6 +138,43 @@ function pairSpan(map: YAMLMap, i: number, text: string): readonly [number, numb
   return [start, end];
 }
 
+/**
+ * The pairs of the chart's `falco:` values set to null (`~`, `null`, nothing), which Helm removes: coalescing the
+ * values given to the chart over its own, a key whose value is null is deleted, the chart's default with it (helm
+ * pkg/chartutil/coalesce.go coalesceTablesFullKey at v3.19.5: "dst[key] == nil: delete(dst, key)"), so falco.yaml
+ * does not have it and Falco uses its own default. A block mapping all of whose pairs are null is still written, as
+ * `{}`: its first pair is marked `empty`, to be written over by `{}` (operatorTextChanges). `path` is the key's, dotted.
+ */
+function nullPairs(node: unknown, text: string): { key: Scalar; span: readonly [number, number]; path: string; empty?: true }[] {
+  const out: { key: Scalar; span: readonly [number, number]; path: string; empty?: true }[] = [];
+  const visit = (n: unknown, path: string, depth: number) => {
+    if (depth > 32) return;
+    if (isSeq(n)) { for (const item of n.items) visit(item, `${path}[]`, depth + 1); return; }
+    if (!isMap(n)) return;
+    const isNull = (v: unknown) => kubectlScalar(v)?.type === 'null' && !isAlias(v);
+    const named = (k: unknown): k is Scalar => isScalar(k) && !isMergeKey(k);
+    const pairs = n.items.filter((p) => named(p.key));
+    const all = pairs.length > 0 && pairs.every((p) => isNull(p.value));
+    n.items.forEach((pair, i) => {
+      const key = pair.key;
+      if (!named(key)) return;
+      const keyPath = path ? `${path}.${String(key.value)}` : String(key.value);
+      if (isNull(pair.value)) out.push({ key, span: pairSpan(n, i, text), path: keyPath, ...(all && !n.flow && pair === pairs[0] ? { empty: true as const } : {}) });
+      else visit(pair.value, keyPath, depth + 1);
+    });
+  };
+  visit(node, '', 0);
+  return out;
+}
+
+/** Information at the keys of the chart's `falco:` values that Helm removes for their null value (nullPairs). */
+export function chartNullProblems(node: Node, text: string): { span: readonly [number, number]; message: string }[] {
+  return nullPairs(node, text).map((p) => ({
+    span: spanOf(p.key),
+    message: `Helm removes a key set to null from the values it lays over the chart's (a value given to the chart: the chart's own default of it goes too), so falco.yaml has no '${p.path}' and Falco uses its own default. Falco Lens checks the values without it.`,
+  }));
+}
+
 /** Problems at the keys of the pairs kubectl drops (droppedPairs). */
 export function droppedPairProblems(node: Node, text: string, kind: 'Rulesfile' | 'Config' | 'Helm'): { span: readonly [number, number]; message: string }[] {
   const [where, reader] = kind === 'Helm' ? [CHART_CONFIG, HELM] : [kind === 'Rulesfile' ? RULES_DIR : CONFIG_DIR, KUBECTL];
@@ -151,8 +188,16 @@ export function droppedPairProblems(node: Node, text: string, kind: 'Rulesfile' 
  * same length, lines included, so that positions stay). What kubectl refuses is left as written. `text` is the host's.
  */
 export function operatorTextChanges(node: Node, text: string, reader: ExpandingReader = KUBECTL): { span: readonly [number, number]; text: string }[] {
-  const dropped = droppedPairs(node, text, '', reader).map((d) => d.span);
-  const out: { span: readonly [number, number]; text: string }[] = dropped.map((span) => ({ span, text: text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ') }));
+  const duplicates = droppedPairs(node, text, '', reader).map((d) => d.span);
+  const inDuplicate = (span: readonly [number, number]) => duplicates.some(([s, e]) => span[0] >= s && span[1] <= e);
+  // Helm also removes the pairs set to null (nullPairs): a block mapping left empty is `{}`.
+  const nulls = reader === HELM ? nullPairs(node, text).filter((p) => !inDuplicate(p.span)) : [];
+  const dropped = [...duplicates, ...nulls.map((p) => p.span)];
+  const blank = (span: readonly [number, number]) => text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ');
+  const out: { span: readonly [number, number]; text: string }[] = [
+    ...duplicates.map((span) => ({ span, text: blank(span) })),
+    ...nulls.map((p) => ({ span: p.span, text: p.empty ? `{}${blank(p.span).slice(2)}` : blank(p.span) })),
+  ];
   const inDropped = (span: readonly [number, number]) => dropped.some(([s, e]) => span[0] >= s && span[1] <= e);
   walk(node, (n) => {
     const changed = writtenBack(n, reader);

@@ -35,7 +35,7 @@ import { kubectlScalar } from '../kubectlYaml';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, KUBECTL, chartConfigProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
+import { HELM, KUBECTL, chartConfigProblems, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
 
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -302,6 +302,9 @@ export enum HolderCode {
   /** A pair of the chart's `falco:` values whose key a later pair of the mapping has again, as Helm reads keys: Helm
    *  keeps the later one, and this one never reaches Falco (operatorScalars.ts droppedPairs). */
   HelmDroppedKey = 'embedded-helm-dropped-key',
+  /** A key of the chart's `falco:` values set to null, which Helm removes with the chart's default of it
+   *  (operatorScalars.ts nullPairs). */
+  HelmNullKey = 'embedded-helm-null-key',
   /** A ConfigMap's, Rulesfile's or Config's metadata.name or metadata.namespace that the API server's name rules
    *  refuse (DNS-1123; operatorScalars.ts dnsNameProblem). */
   ResourceName = 'embedded-resource-name',
@@ -436,6 +439,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
           // what falco.yaml then holds (`0777` is 511, `on:` the key 'true', a key written twice its last value).
           for (const p of chartConfigProblems(pair.value)) out.problems.push({ ...p, code: HolderCode.HelmScalar });
           for (const p of droppedPairProblems(pair.value, text, 'Helm')) out.problems.push({ ...p, code: HolderCode.HelmDroppedKey, severity: 'warning' });
+          for (const p of chartNullProblems(pair.value, text)) out.problems.push({ ...p, code: HolderCode.HelmNullKey, severity: 'information' });
           const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
           const received = config && asReceived(config, pair.value, text, lines, merges, HELM);
           if (received) { out.files.push({ ...received, env: chartEnv(map, lines) }); set++; }
