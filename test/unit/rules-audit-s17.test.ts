@@ -175,6 +175,7 @@ test('a macro redefined with a condition starting with "and" gets the override t
   assert.deepEqual(findingsAt('/ws/r.yaml', '- macro: mine\n  condition: and proc.name = x\n', '0.44').map((f) => f.split(':')[0]), ['1 condition-syntax and', '3 unused-macro mine']);
 });
 
+// From Falco 0.44 a single field also takes a string operator with a modifier (rules-completion-audit-s22), offered after.
 test('exception comps completion: with a single field only in, pmatch and intersects, which Falco takes there', () => {
   const labels = (marked: string) => {
     const { service } = workspace({});
@@ -182,10 +183,10 @@ test('exception comps completion: with a single field only in, pmatch and inters
     return (service.completion!(doc, position)?.items ?? []).map((i) => i.label);
   };
   const single = `${rule('evt.type = execve')}  exceptions:\n    - name: x\n      fields: proc.name\n      comps: <|>\n`;
-  assert.deepEqual(labels(single), ['in', 'pmatch', 'intersects']);
+  assert.deepEqual(labels(single).filter((l) => !/ (oneof|anyof|allof)$/.test(l)), ['in', 'pmatch', 'intersects']);
   const listed = `${rule('evt.type = execve')}  exceptions:\n    - name: x\n      fields: [proc.name]\n      comps: [<|>]\n`;
   assert.ok(labels(listed).includes('startswith'));
   // The second exception is judged by its own fields.
   const second = `${rule('evt.type = execve')}  exceptions:\n    - name: x\n      fields: [proc.name]\n    - name: y\n      fields: proc.name\n      comps: <|>\n`;
-  assert.deepEqual(labels(second), ['in', 'pmatch', 'intersects']);
+  assert.deepEqual(labels(second).filter((l) => !/ (oneof|anyof|allof)$/.test(l)), ['in', 'pmatch', 'intersects']);
 });
