@@ -73,3 +73,20 @@ test('a list name that makes the text parse once pasted is no syntax error', () 
     assert.deepEqual(found(rule('- list: port\n  items: [80, 443]\n', 'evt.type = connect and fd.sport > port'), target).map((f) => f.split(' ')[1]), ['condition-syntax'], target);
   }
 });
+
+// Navigation follows: the word is a use of the list (its references, its definition), not of the macro.
+test('a list\'s name where a macro would be read: references and definition lead to the list', async () => {
+  const { createRulesService } = await import('../../server/src/service/rules');
+  const { MemoryHost, rulesDoc } = await import('./rules-host');
+  const text = rule('- list: shells\n  items: [bash]\n', 'evt.type = execve and shells', '- macro: shells\n  condition: proc.name in (bash)\n');
+  const svc = createRulesService(new MemoryHost({ [FILE]: text }, { folders: ['/ws'] }));
+  const doc = rulesDoc(FILE, text);
+  svc.didOpenOrChange?.(doc);
+  const use = doc.positionAt(text.indexOf('and shells') + 4);
+  const defs = svc.definition!(doc, use) as { range: { start: { line: number } } }[];
+  assert.deepEqual(defs.map((l) => l.range.start.line), [0]);
+  const listRefs = svc.references!(doc, { line: 0, character: '- list: '.length }, false) ?? [];
+  assert.deepEqual(listRefs.map((l) => l.range.start), [use]);
+  const macroRefs = svc.references!(doc, { line: 2, character: '- macro: '.length }, false) ?? [];
+  assert.deepEqual(macroRefs, []);
+});

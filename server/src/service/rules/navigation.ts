@@ -67,7 +67,9 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
     for (const item of analyzeFile(file.model).items) {
       for (const token of item.tokens) {
         if (token.kind === 'name') add(token.nameKind, token.name, { file, span: token.span, role: token.definition ? 'definition' : 'override', token });
-        else if (token.kind === 'macro-ref') add('macro', token.name, { file, span: token.span, role: 'reference', token });
+        // A loaded list's name where a macro would be read is the list: Falco pastes it there before it resolves
+        // macros (conditionChecks.ts reportListNamesElsewhere).
+        else if (token.kind === 'macro-ref') add(lists.has(token.name) ? 'list' : 'macro', token.name, { file, span: token.span, role: 'reference', token });
         // A list does not refer to itself through its own name in `items:` (Falco ignores that).
         else if (token.kind === 'list-candidate' && lists.has(token.name) && !(token.place === 'items' && item.item.name === token.name)) {
           add('list', token.name, { file, span: token.span, role: 'reference', token });
@@ -85,7 +87,7 @@ export function symbolAt(load: LoadResult, file: LoadedFile, offset: number): { 
   if (!found) return undefined;
   const t = found.token;
   if (t.kind === 'name') return { kind: t.nameKind, name: t.name, token: t };
-  if (t.kind === 'macro-ref') return { kind: 'macro', name: t.name, token: t };
+  if (t.kind === 'macro-ref') return { kind: loadedListNames(load).has(t.name) ? 'list' : 'macro', name: t.name, token: t };
   if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
   return undefined;
 }
