@@ -52,3 +52,17 @@ test('what Helm refuses, or what cannot be written line for line, still leaves t
   const key = 'names:\n  k: &k log_level\nfalco:\n  *k : bogus\n';
   assert.deepEqual(analyzeHost(key).files, []);
 });
+
+test('a fix in a flow \'<<\' pair\'s merged keys is left out: it wrote its text over the pair', () => {
+  // Helm's values and a Falco Operator Config alike (kubectl expands the same way).
+  const values = 'falco:\n  stdout_output: {<<: {enabled: ture}}\n  log_level: info\n';
+  const { found, actions } = checked(values);
+  assert.deepEqual(found, [['config-wrong-type', '<<: {enabled: ture}']]);
+  assert.deepEqual(actions(0), []);
+  const config = 'apiVersion: artifact.falcosecurity.dev/v1alpha1\nkind: Config\nmetadata:\n  name: c\n  namespace: falco\nspec:\n  config:\n    stdout_output: {<<: {enabled: ture}}\n  priority: 10\n';
+  const s = new FalcoLanguageService(new MemoryHost({}, { folders: ['/ws'] }));
+  const doc = openHost(s, config, 'file:///ws/config.yaml');
+  const wrong = s.embedded.diagnostics(doc).filter((d) => d.code === 'config-wrong-type');
+  assert.deepEqual(wrong.map((d) => textAt(config, d)), ['<<: {enabled: ture}']);
+  assert.deepEqual(s.embedded.codeActions!(doc, wrong[0].range, { diagnostics: wrong }), []);
+});

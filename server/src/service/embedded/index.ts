@@ -1092,14 +1092,15 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
         if (!start && !end) continue;
         const inner: Range = { start: start ?? { line: 0, character: 0 }, end: end ?? { line: p.file.cuts.length, character: 0 } };
         // The editor's diagnostics are the host's: the ones inside this file go back to its positions. A finding in
-        // the copy kubectl puts in place of an alias is shown on the whole alias (toHostRange), which maps back to the
-        // whole copy: its own range is the file's finding that maps to it (a fix there edits what it found).
+        // text kubectl writes over the host's whole (an alias's copy, a flow '<<' pair's merged pairs) is shown on all
+        // of it (toHostRange), which maps back to all of it: its own range is the file's finding that maps to it (a
+        // fix there edits what it found).
         let own: Diagnostic[] | undefined;
         const diagnostics = context.diagnostics.flatMap((d) => {
           const s = toEmbedded(p.file, d.range.start);
           const e = toEmbedded(p.file, d.range.end);
           if (!s || !e) return [];
-          const copied = shiftedColumns(p.file, s.line, Math.min(e.line, p.file.cuts.length - 1)).some((c) => c.anchor && c.from < e.character && c.to > s.character);
+          const copied = shiftedColumns(p.file, s.line, Math.min(e.line, p.file.cuts.length - 1)).some((c) => c.whole && c.from < e.character && c.to > s.character);
           const found = copied ? (own ??= p.features.diagnostics(p.doc)).find((o) => sameFinding(map.diagnostic(p, o), d)) : undefined;
           return [{ ...d, range: found ? found.range : { start: s, end: e } }];
         });
@@ -1647,6 +1648,8 @@ export function exactChange(file: EmbeddedFile, doc: TextDocument, host: { text:
       const overlaps = cs < s.end && ce > s.start;
       if (!after && !before && !overlaps) continue;
       if (cs <= s.start && ce >= s.end) {
+        // A flow '<<' pair's merged pairs: writing over them would write over the '<<' and the mapping it merges.
+        if (s.whole && !s.anchor) return `the edit replaces the pairs the ${written(s)} merges there, as kubectl expands it`;
         if (!s.blank && !ownText && change.includes(s.text)) return `the edit writes '${s.text}', the text Falco receives, in place of the ${written(s)} the manifest has there`;
         continue;
       }
