@@ -5,6 +5,9 @@
 // renamed files did not compile (list-name-expanded, list-name-as-value).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextEdit } from 'vscode-languageserver-types';
 import { RenameRefused } from '../../server/src/service/rules/navigation';
 import { openWorkspace } from './rules-nav-helpers';
 
@@ -44,4 +47,22 @@ test('a list is not renamed to a macro\'s name, a field or a bare value of a con
   assert.match(refusal('shells', 'evt.type') ?? '', /'evt\.type' is a field/);
   assert.match(refusal('shells', 'x') ?? '', /'x' is already used as a plain value \(\/ws\/rules\.yaml:6\)/);
   assert.equal(refusal('shells', 'shell_names'), undefined);
+});
+
+// A name written as a block scalar (`rule: >-` and the name on the next line) is rewritten as a double-quoted scalar;
+// the edit took in the line break that ends the block, and the next key joined the name's line ("- rule: \"Other\"
+// desc: e"): the file no longer parsed.
+test('renaming a rule whose name is a block scalar somewhere keeps the lines after it', () => {
+  const rule = '- rule: My Rule\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n';
+  // Stripped (`-`): the name has no line break (with `|` or `>` alone it would end with one, another rule's name).
+  for (const [block, eol, blank] of [['>-', '\n', ''], ['|-', '\n', '\n'], ['>-', '\r\n', '']]) {
+    const text = `${rule}- rule: ${block}\n    My Rule\n${blank}  desc: e\n  override:\n    desc: replace\n`.replace(/\n/g, eol);
+    const { service, at } = openWorkspace({ [FILE]: text });
+    const { doc, position } = at(FILE, 'My Rule');
+    for (const newName of ['Other', 'a: b']) {
+      const edit = service.rename!(doc, position, newName)!;
+      const renamed = TextDocument.applyEdits(doc, (edit.documentChanges?.[0] as { edits: TextEdit[] } | undefined)?.edits ?? edit.changes![doc.uri]);
+      assert.deepEqual((parse(renamed) as { rule: string; desc: string }[]).map((i) => [i.rule, i.desc]), [[newName, 'd'], [newName, 'e']], `${block} ${JSON.stringify(eol)} ${newName}`);
+    }
+  }
 });

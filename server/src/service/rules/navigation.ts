@@ -216,8 +216,12 @@ function editFor(o: Occurrence, newName: string): TextEdit {
     if (t.style === 'plain' && PLAIN_SAFE.test(newName)) return { range, newText: newName };
     if (t.style === 'double-quoted') return { range, newText: yamlQuote(newName).slice(1, -1) };
     if (t.style === 'single-quoted' && !/[\r\n]/.test(newName)) return { range, newText: newName.replace(/'/g, "''") };
-    // Anything else is rewritten as one double-quoted scalar.
-    return { range: o.file.model.lines.range(t.scalarSpan.start, t.scalarSpan.end), newText: yamlQuote(newName) };
+    // Anything else is rewritten as one double-quoted scalar. A block scalar's span takes in the line breaks that end
+    // it: they stay, or the next key would join the name's line.
+    const text = o.file.model.text;
+    let end = t.scalarSpan.end;
+    if (t.style === 'literal' || t.style === 'folded') while (end > t.scalarSpan.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+    return { range: o.file.model.lines.range(t.scalarSpan.start, end), newText: yamlQuote(newName) };
   }
   // Inside conditions, list items and exception values only macro and safe list names are written: no quoting needed.
   return { range, newText: newName };
