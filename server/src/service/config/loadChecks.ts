@@ -777,7 +777,9 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       const defined = pluginNames.size === 0 ? ' No plugins entry is defined at all.' : '';
       const suggestions = closestNames(read.text, pluginNames, 1);
       const fix = part.source === view.edited ? pluginEntryFix(view, ctx, read.text) : undefined;
-      view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${didYouMean(suggestions)}${view.unknownNote()}`,
+      // Where no entry can be written for certain (the library is not known to be there), what one needs.
+      const advice = fix || suggestions.length > 0 ? '' : ` Add a plugins entry with name '${read.text}' and the library_path of its library (a relative path is read from ${FALCO_PLUGINS_DIR}), with the init_config or open_params the plugin needs, or take '${read.text}' out of load_plugins.`;
+      view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${didYouMean(suggestions)}${advice}${view.unknownNote()}`,
         { path: 'load_plugins[]', suggestions, ...(fix ? { fix } : {}) });
     }
   }
