@@ -95,3 +95,15 @@ test('exception comps: an operator with a modifier, after the plain ones', () =>
   assert.match(accepted, /comps: \[=, startswith oneof\]/);
   assert.deepEqual(findingsAt(FILE, accepted, '0.44'), []);
 });
+
+// required_plugin_versions offered nothing: its keys (rule_loader_reader.cpp reads name, version, alternatives; an
+// alternative's name and version) and the plugins' names.
+test('required_plugin_versions: the keys an entry lacks, and plugin names after name:', () => {
+  assert.deepEqual(complete('- required_plugin_versions:\n  - name: container\n    version: 0.4.0\n  - <|>\n').labels, ['name', 'version', 'alternatives']);
+  assert.deepEqual(complete('- required_plugin_versions:\n  - name: container\n    <|>\n').labels, ['version', 'alternatives']);
+  assert.deepEqual(complete('- required_plugin_versions:\n  - name: k8saudit\n    version: 0.7.0\n    alternatives:\n      - name: k8saudit-eks\n        <|>\n').labels, ['version']);
+  const names = complete('- required_plugin_versions:\n  - name: k8<|>\n');
+  for (const plugin of ['container', 'json', 'k8saudit', 'k8saudit-eks', 'cloudtrail']) assert.ok(names.labels.includes(plugin), plugin);
+  const k8saudit = names.items.find((i) => i.label === 'k8saudit')!;
+  assert.equal(applyEdits(names.text, [k8saudit.textEdit as TextEdit]), '- required_plugin_versions:\n  - name: k8saudit\n');
+});

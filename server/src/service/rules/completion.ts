@@ -14,7 +14,7 @@ import {
 import { entryOf, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type ScalarNode } from './model';
 import { FIELD_VALUE_SINCE, OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS, operatorAddedIn, operatorInfo, operatorRejection, rawargOperatorRejection, rawargType, splitComp } from './operators';
 import {
-  APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
+  APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_REQUIREMENT_KEYS, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
 import { itemAt, type FileAnalysis } from './semanticTokens';
 import { appendsCondition, fileLabel, type Definitions, type LoadResult, type LoadedFile } from './workspace';
@@ -534,6 +534,7 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
       filterText: `- ${s.label}`, textEdit: { range, newText: s.body }, insertTextFormat: InsertTextFormat.Snippet,
     })));
   }
+  if (item?.kind === 'required_plugin_versions') return pluginRequirementCompletion(ctx, item, lineBefore);
   if (!item || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return null;
   const kind = item.kind;
   const keyColumn = item.entries.length ? lines.positionAt(item.entries[0].keySpan.start).character : 2;
@@ -639,6 +640,45 @@ function lineCompletion(ctx: CompletionContext, item: ModelItem | undefined): Co
     if (parent?.key === 'items' && dash) return list(nameItems((load.after[file.order] ?? load.final).lists.keys(), 'list', range, item.name));
   }
   return null;
+}
+
+/** The plugins Falco Lens knows: those of the field catalog and of the plugin sources. */
+function knownPlugins(): string[] {
+  const names = new Set<string>();
+  for (const f of allFields()) if (f.plugin) names.add(f.plugin);
+  for (const plugins of Object.values(PLUGIN_SOURCES)) for (const p of plugins) names.add(p);
+  return [...names].sort();
+}
+
+/**
+ * In `required_plugin_versions`: a requirement's keys (name, version, alternatives; an alternative's name and version)
+ * that its entry lacks, and after `name:` the plugins Falco Lens knows.
+ */
+function pluginRequirementCompletion(ctx: CompletionContext, item: ModelItem, lineBefore: string): CompletionList | null {
+  const { offset, file } = ctx;
+  const lines = file.model.lines;
+  const named = /^\s*(?:-\s+)?name:[ \t]*([\w.-]*)$/.exec(lineBefore);
+  if (named) {
+    const range = lines.range(offset - named[1].length, offset);
+    return list(knownPlugins().map((name) => ({ label: name, kind: CompletionItemKind.Module, detail: 'plugin', textEdit: { range, newText: name } })));
+  }
+  const key = /^(\s*)(-\s+)?([\w-]*)$/.exec(lineBefore);
+  if (!key || key[1].length + (key[2]?.length ?? 0) === 0) return null;
+  const column = key[1].length + (key[2]?.length ?? 0);
+  // The entry the line belongs to: the last requirement starting before it, or the last of its alternatives when the
+  // line is indented past the requirement's keys.
+  const requirements = item.kindEntry?.value;
+  const requirement = requirements?.kind === 'seq' ? requirements.items.filter((r) => r.span.start < offset).pop() : undefined;
+  let entry = !key[2] && requirement?.kind === 'map' ? requirement : undefined;
+  let keys: readonly string[] = PLUGIN_REQUIREMENT_KEYS;
+  if (requirement?.kind === 'map' && requirement.entries.length > 0 && column > lines.positionAt(requirement.entries[0].keySpan.start).character) {
+    const alternatives = requirement.entries.find((e) => e.key === 'alternatives')?.value;
+    const alternative = alternatives?.kind === 'seq' ? alternatives.items.filter((a) => a.span.start < offset).pop() : undefined;
+    entry = !key[2] && alternative?.kind === 'map' ? alternative : undefined;
+    keys = ['name', 'version'];
+  }
+  const present = new Set(entry?.kind === 'map' ? entry.entries.filter((e) => !containing({ span: e.keySpan }, offset)).map((e) => e.key) : []);
+  return list(keyItems(keys, present, lines.range(offset - key[3].length, offset), ctx.falcoVersion ?? LATEST_FALCO, false));
 }
 
 export function completionAt(ctx: CompletionContext): CompletionList | null {
