@@ -27,6 +27,8 @@ export class PinnedFile implements SetPart {
     return this.fd === undefined ? 0 : fs.readSync(this.fd, buffer, offset, length, position);
   }
   complete(): boolean { return this.done; }
+  /** Whether the file still has a name somewhere (a deleted file read through its descriptor has none). */
+  linked(): boolean { return this.fd !== undefined && fs.fstatSync(this.fd).nlink > 0; }
   close(): void { if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; } }
 }
 
@@ -245,8 +247,8 @@ export class SetSource {
     }
     const unplaced: SetFile[] = [];
     for (const f of this.files) {
-      // Gone for good: logrotate never takes a file away for a while (renames are atomic, and a compressed file's
-      // plain one is removed once the gzip file is written).
+      // Gone for good: it had no name left when last looked for (deleted), and no gzip file of the set held its text
+      // (logrotate removes a compressed file's plain one once the gzip file is written).
       if (f.gone) continue;
       const now = byIdentity.get(f.identity);
       if (now === undefined) { unplaced.push(f); continue; }
@@ -255,6 +257,10 @@ export class SetSource {
       byIdentity.delete(f.identity);
     }
     for (const f of unplaced) {
+      // Not under a name of the set at this look, but not deleted: renamed while the folder was read (logrotate renames
+      // the files one after another: a name read before a rename is stat'ed after it), or to a name out of the set.
+      // It keeps its last name and is looked for again at the next look; only a file with no name left is gone.
+      if ((f.held ?? f.pinned).linked()) { this.listedAt = undefined; continue; }
       // Its own name with `.gz` first (logrotate's compressext), then the set's other gzip files nothing is yet.
       const candidates = [...byIdentity].filter(([, file]) => file.endsWith('.gz'))
         .sort(([, a], [, b]) => Number(b === `${f.now}.gz`) - Number(a === `${f.now}.gz`));
