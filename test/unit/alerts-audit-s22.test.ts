@@ -208,3 +208,13 @@ test('the report of undated text alerts says whose times of day it gives', () =>
   const report = s.report('10:00:01.000000000: Warning Odd thing (x=1)\n10:00:00.500000000: Warning Odd thing (x=2)\n', 'file:///logs/odd.log');
   assert.match(report, /^2 alerts from `odd\.log`, times of day `10:00:01\.000000000` on its first alert to `10:00:00\.500000000` on its last \(text alerts carry no date\)\.$/m, report);
 });
+
+// The report of one alert gives its time, not a span from it to itself ("`10:00:01…` on its first alert to
+// `10:00:01…` on its last").
+test('the report of a single alert says the one time it has', () => {
+  const s = createAlertsService(new TestHost(), fakeRules([]));
+  const text = s.report('10:00:01.000000000: Warning Odd thing (x=1)\n', 'file:///logs/odd.log');
+  assert.match(text, /^1 alert from `odd\.log`, at time of day `10:00:01\.000000000` \(text alerts carry no date\)\.$/m, text);
+  const json = s.report(`${JSON.stringify({ output: '10:00:01.000000000: Warning Odd thing (x=1)', priority: 'Warning', rule: 'Odd thing', time: '2026-11-24T10:00:01.000000000Z', output_fields: { x: 1 } })}\n`, 'file:///logs/odd.json');
+  assert.match(json.split('\n').find((l) => l.startsWith('1 alert from')) ?? '', /^1 alert from `odd\.json`, at `[^`]+`\.$/, json);
+});

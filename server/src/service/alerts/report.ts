@@ -365,7 +365,8 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
   const span = timeSpan(views);
   const hosts = [...new Set(views.map((v) => v.hostname).filter((h): h is string => !!h))];
   out.push(`${views.length} alert${views.length === 1 ? '' : 's'} from ${codeSpan(fileLabel)}`
-    + (span?.undated ? `, times of day ${cappedCode(span.from, 200)} on its first alert to ${cappedCode(span.to, 200)} on its last (text alerts carry no date)`
+    + (span && views.length === 1 ? `, at ${span.undated ? 'time of day ' : ''}${cappedCode(span.from, 200)}${span.undated ? ' (text alerts carry no date)' : ''}`
+      : span?.undated ? `, times of day ${cappedCode(span.from, 200)} on its first alert to ${cappedCode(span.to, 200)} on its last (text alerts carry no date)`
       : span ? `, ${cappedCode(span.from, 200)} to ${cappedCode(span.to, 200)}` : '')
     + (hosts.length ? `, on ${hosts.slice(0, 10).map((h) => cappedCode(h, 200)).join(', ')}${hosts.length > 10 ? ' …' : ''}` : '') + '.');
   out.push('## Summary');
