@@ -290,7 +290,7 @@ function labelBracketEdit(model: RulesFileModel, item: ModelItem, start: number,
   const text = model.text;
   const at = text.lastIndexOf(dotForm, start);
   const after = at + dotForm.length;
-  if (at < 0 || after <= start || /[A-Za-z0-9_.]/.test(text[at - 1] ?? '') || /[A-Za-z0-9/_.-]/.test(text[after] ?? '')) return undefined;
+  if (at < 0 || after <= start || /[A-Za-z0-9_.]/.test(text[at - 1] ?? '') || /[A-Za-z0-9/_.[-]/.test(text[after] ?? '')) return undefined;
   const bracket = bracketForm.slice(open);
   const holder = scalarAt(item.node, at, false);
   if (!holder || holder.scalar.span.end < after) return undefined;

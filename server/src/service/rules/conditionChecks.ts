@@ -465,7 +465,9 @@ export type LabelBracket = { dotForm: string; bracketForm: string };
 export function labelBracket(text: string, start: number, where: FieldProblemContext['where'], field?: FieldInfo): LabelBracket | undefined {
   const label = dotLabelAt(text, start, field);
   const next = label && text[label.end];
-  if (!label || (next !== undefined && where !== 'output' && !(where === 'condition' ? /[\s=!<>)]/ : /\s/).test(next))) return undefined;
+  // An argument in brackets after the label (`container.mount.dets[/proc*]`, `%k8s.ns.label.app[x]`): no bracket form
+  // of the dot form is what was meant.
+  if (!label || next === '[' || (next !== undefined && where !== 'output' && !(where === 'condition' ? /[\s=!<>)]/ : /\s/).test(next))) return undefined;
   return { dotForm: text.slice(start, label.end), bracketForm: label.bracketForm };
 }
 
@@ -508,7 +510,7 @@ function checkField(match: FieldMatch | undefined, name: string, arg: string | u
       const whole = nameSpan();
       ctx.reporter.report(Code.FieldArgument, { start: whole.start, end: whole.start + bare.name.length },
         `Field '${bare.name}' needs an argument in brackets, e.g. ${bare.arg!.example}: Falco reads '${name}' as '${bare.name}' without one and rejects it (skip-if-unknown-filter does not skip this).`,
-        wholeLabelBracket(name, ctx.where, bare), ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
+        arg === undefined ? wholeLabelBracket(name, ctx.where, bare) : undefined, ctx.where === 'exception' ? { load: 'LOAD_ERR_VALIDATE' } : undefined);
       return undefined;
     }
     const { classes } = catalog();
