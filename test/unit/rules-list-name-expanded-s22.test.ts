@@ -90,3 +90,20 @@ test('a list\'s name where a macro would be read: references and definition lead
   const macroRefs = svc.references!(doc, { line: 2, character: '- macro: '.length }, false) ?? [];
   assert.deepEqual(macroRefs, []);
 });
+
+// The hover says the same: the word is the list, whose items Falco pastes there, not the macro.
+test('hover on a list\'s name where a macro would be read: the list, and that no macro is read there', async () => {
+  const { hoverMarkdownAt } = await import('./rules-nav-helpers');
+  const macro = '- macro: shells\n  condition: proc.name in (bash)\n';
+  const md = hoverMarkdownAt(rule('- list: shells\n  items: [bash, sh]\n', 'evt.type = execve and she<|>lls', macro), '0.44').replace(/\\(.)/g, '$1');
+  assert.match(md, /^\*\*List\*\* `shells` — 2 items/);
+  assert.ok(md.includes('[bash, sh]'), md);
+  assert.ok(md.includes("Not a macro reference: Falco replaces this word with the list's items before it resolves macros"), md);
+  assert.ok(md.includes('The macro `shells` is not read here.'), md);
+  assert.doesNotMatch(md, /\*\*Macro\*\*|proc\.name in \(bash\)/);
+  // Without the macro, no word about it; without the list, the macro's hover as before.
+  const alone = hoverMarkdownAt(rule('- list: shells\n  items: [bash]\n', 'evt.type = execve and she<|>lls'), '0.44');
+  assert.match(alone, /Not a macro reference/);
+  assert.doesNotMatch(alone, /is not read here/);
+  assert.match(hoverMarkdownAt(rule('', 'evt.type = execve and she<|>lls', macro), '0.44'), /^\*\*Macro\*\* `shells`/);
+});

@@ -392,6 +392,17 @@ function listMarkdown(name: string, load: LoadResult): string {
   ]).value;
 }
 
+/**
+ * A loaded list's name where a macro reference would be read: Falco pastes the list's items there before it resolves
+ * macros (resolve_list on the condition's text, then resolve_macros: rule_loader_compiler.cpp 0.44.0:276-283,
+ * 0.37.0:294-304), so the word is the list (navigation.ts symbolAt; conditionChecks.ts reportListNamesElsewhere).
+ */
+function listForMacroMarkdown(name: string, load: LoadResult): string {
+  const macro = load.final.macros.has(name) ? ` The macro ${codeSpan(name)} is not read here.` : '';
+  return markdown([listMarkdown(name, load),
+    `Not a macro reference: Falco replaces this word with the list's items before it resolves macros (it expands lists in the condition's text wherever a list's name stands between blanks, parentheses, commas or ${codeSpan('=')}).${macro}`]).value;
+}
+
 function ruleMarkdown(name: string, load: LoadResult): string {
   const rule = load.final.rules.get(name);
   if (!rule) return notLoadedMarkdown('rule', name);
@@ -606,7 +617,7 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
     case 'modifier': return operatorMarkdown(token.name, target);
     case 'transformer': return transformerMarkdown(token.name, target);
     case 'keyword': return token.name === 'val' ? transformerMarkdown('val', target) : KEYWORDS[token.name] ? markdown([`**${token.name}**`, KEYWORDS[token.name]]).value : undefined;
-    case 'macro-ref': return macroMarkdown(token.name, load);
+    case 'macro-ref': return loadedListNames(load).has(token.name) ? listForMacroMarkdown(token.name, load) : macroMarkdown(token.name, load);
     case 'string': {
       const field = token.place === 'condition' ? comparedField(tokens, token) : undefined;
       return field && EVENT_TYPE_FIELDS.has(field) ? eventTypeMarkdown(text.slice(token.span.start, token.span.end), target) : undefined;
