@@ -5,7 +5,7 @@ import { PLAYBOOKS } from './playbooks';
 import { MITRE } from './mitre';
 import { VALUE_MEANINGS } from './values';
 import { ASYNC_EVENT_CODE, CODELESS_EVENT_NAMES, EVENT_CODES_BY_NAME, GENERIC_EVENT_CODES, GENERIC_SYSCALL_NAMES } from './eventTypes';
-import { OLDER_EVENT_TABLES } from './olderEventTables';
+import { OLDER_EVENT_TABLES, type OlderEventTable } from './olderEventTables';
 import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
 import { OFFICIAL_FILES, OFFICIAL_LISTS, OFFICIAL_MACROS, OFFICIAL_REDEFINED, OFFICIAL_RULES } from './officialItems';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
@@ -383,10 +383,24 @@ export function isEventTableName(name: string): boolean {
  * or that was a syscall without an event of its own (the generic codes 0 and 1), is no name of its table.
  */
 export function isEventTableNameAt(name: string, target: string): boolean {
-  const release = Object.keys(OLDER_EVENT_TABLES).find((r) => target === r || target.startsWith(`${r}.`));
-  const then = release === undefined ? undefined : OLDER_EVENT_TABLES[release].differs[name];
+  const then = olderEventTableOf(target)?.differs[name];
   if (then === undefined) return isEventTableName(name);
   return then !== null && !(then.length === 2 && then[0] === 0 && then[1] === 1);
+}
+
+/** The event table of the target release's libs as it differs from the latest one; undefined for the latest libs' releases. */
+export function olderEventTableOf(target: string): OlderEventTable | undefined {
+  const release = Object.keys(OLDER_EVENT_TABLES).find((r) => target === r || target.startsWith(`${r}.`));
+  return release === undefined ? undefined : OLDER_EVENT_TABLES[release];
+}
+
+/**
+ * eventCodesOfName in the event table of the target release's libs (OLDER_EVENT_TABLES): undefined for a name that
+ * release rejects (a name added later), the generic codes 0 and 1 for a syscall that had no event of its own then.
+ */
+export function eventCodesOfNameAt(name: string, target: string): readonly number[] | undefined {
+  const then = olderEventTableOf(target)?.differs[name];
+  return then === undefined ? eventCodesOfName(name) : then ?? undefined;
 }
 
 /** Every name evt.type accepts, as libsinsp lists them: event names, then syscalls without an event, then plugin events (no `NA`). */

@@ -7,7 +7,7 @@ import {
   CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Range,
 } from 'vscode-languageserver-types';
 import {
-  allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, deprecatedAt, LATEST_FALCO, newerThanTarget,
+  allMitre, fieldsForSource, allFields, lookupField, eventTypeNames, eventCodesOfName, eventCodesOfNameAt, deprecatedAt, LATEST_FALCO, newerThanTarget,
   compareVersions, EVENT_NAMES_SINCE, falcoRelease, RULE_KEYS_SINCE, fixedFieldValues,
   type FieldInfo,
 } from '../../knowledge';
@@ -170,10 +170,14 @@ function nameItems(names: Iterable<string>, kind: 'macro' | 'list', range: Range
 /** Fields whose values are event names (libsinsp counts their =, != and `in` values as event types). */
 const EVENT_TYPE_FIELDS = new Set(['evt.type', 'syscall.type']);
 
-/** evt.type values: the event table's names, syscalls without an event of their own, plugins' async events. */
+/**
+ * evt.type values: the event table's names, syscalls without an event of their own, plugins' async events. Each with
+ * its codes in the target's event table (close_range is a syscall without an event of its own up to Falco 0.43), or
+ * the latest one's for a name the target lacks (marked by forTarget).
+ */
 function eventTypeItems(range: Range, target: string): CompletionItem[] {
   return eventTypeNames().map((name) => {
-    const codes = eventCodesOfName(name) ?? [];
+    const codes = eventCodesOfNameAt(name, target) ?? eventCodesOfName(name) ?? [];
     const detail = codes.length === 2 && codes[0] === 0 && codes[1] === 1 ? 'syscall (generic event codes 0, 1)' : `event type, ${codes.length} event code${codes.length === 1 ? '' : 's'}`;
     return forTarget({ label: name, kind: CompletionItemKind.EnumMember, detail, textEdit: { range, newText: name } }, EVENT_NAMES_SINCE.get(name), target);
   });
@@ -216,13 +220,13 @@ function fieldValueItems(field: string, source: string, range: Range, target: st
 }
 
 /**
- * The lists a value of `field` may name: for evt.type (and syscall.type) the lists of event names (or of such lists);
- * another list's items are event types no event has (unknown-evttype: Falco refuses the condition), and an empty
- * list names none. Every list for any other field.
+ * The lists a value of `field` may name: for evt.type (and syscall.type) the lists of event names the target's event
+ * table has (or of such lists); another list's items are event types no event has (unknown-evttype: Falco refuses the
+ * condition), and an empty list names none. Every list for any other field.
  */
-function listsFor(field: string | undefined, defs: Definitions): Iterable<string> {
+function listsFor(field: string | undefined, defs: Definitions, target: string): Iterable<string> {
   if (field === undefined || !EVENT_TYPE_FIELDS.has(field)) return defs.lists.keys();
-  const events = new Set(eventTypeNames());
+  const events = new Set(eventTypeNames().filter((name) => eventCodesOfNameAt(name, target) !== undefined));
   const verdicts = new Map<string, boolean>();
   const ofEvents = (name: string): boolean => {
     const known = verdicts.get(name);
@@ -312,7 +316,7 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
   if (compared) {
     const valueRange = bareStart === start ? range : file.model.lines.range(bareStart, offset);
     const values = fieldValueItems(compared.field, source, valueRange, target);
-    if (values) return list(compared.list ? [...nameItems(listsFor(compared.field, defs), 'list', valueRange), ...values] : [...values, ...(EVENT_TYPE_FIELDS.has(compared.field) ? [] : valItems(range, target))]);
+    if (values) return list(compared.list ? [...nameItems(listsFor(compared.field, defs, target), 'list', valueRange), ...values] : [...values, ...(EVENT_TYPE_FIELDS.has(compared.field) ? [] : valItems(range, target))]);
   }
   const paren = openParen(before);
   if (paren >= 0) {
@@ -737,7 +741,7 @@ export function completionAt(ctx: CompletionContext): CompletionList | null {
           const fixed = fields && (tuple || fields.kind === 'scalar') ? exceptionValueItems(fields, at, item, file, load, range) : [];
           const comps = ex.entries.find((e) => e.key === 'comps')?.value;
           const field = fields?.kind === 'seq' ? scalarText(fields.items[at]) : scalarText(fields);
-          return list(takesList(fields, comps, tuple ? at : undefined) ? [...fixed, ...nameItems(listsFor(field, defs), 'list', range)] : fixed);
+          return list(takesList(fields, comps, tuple ? at : undefined) ? [...fixed, ...nameItems(listsFor(field, defs, ctx.falcoVersion ?? LATEST_FALCO), 'list', range)] : fixed);
         }
       }
     }

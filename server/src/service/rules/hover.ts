@@ -3,7 +3,7 @@
 // through the Markdown escaping helpers; knowledge-base text is the project's own.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { clippedProse, codeBlock, codeSpan, escapeMarkdown, knowledgeText } from '../markdown';
-import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, eventCodesOfName, EVENT_NAMES_SINCE, EVENT_TABLE_LIBS_VERSION, falcoRelease, FALCO_RELEASES, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
+import { CONTAINER_PLUGIN_SINCE, deprecatedAt, dotArgumentCut, eventCodesOfName, eventCodesOfNameAt, olderEventTableOf, EVENT_NAMES_SINCE, EVENT_TABLE_LIBS_VERSION, falcoRelease, FALCO_RELEASES, FALCO_TARGETS, LATEST_FALCO, RULE_KEYS_SINCE, lookupField, mitreForTag, mitreName, newerThanTarget, MATURITY_MEANING, officialOrigin, olderDotForm, playbookFor, type FieldArgument, type FieldInfo, type FieldType } from '../../knowledge';
 import { removalNote, removedField, type RemovedField } from '../../knowledge/fields/removed';
 import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
@@ -582,19 +582,22 @@ function comparedField(tokens: readonly RulesToken[], token: RulesToken): string
 }
 
 /**
- * An evt.type value: the event table's codes for the name (knowledge/eventTypes.ts, libs 0.25.2; a system call
- * without an event of its own is read from the generic events), and the release that first knows it. Undefined for a
- * name the table lacks (the unknown-evttype finding speaks there).
+ * An evt.type value: the codes of the name in the target's event table (knowledge/eventTypes.ts, libs 0.25.2, or an
+ * older release's, olderEventTables.ts; a system call without an event of its own is read from the generic events),
+ * and the release that first knows it. Undefined for a name no table has (the unknown-evttype finding speaks there).
  */
 function eventTypeMarkdown(name: string, target: string): string | undefined {
-  const codes = eventCodesOfName(name);
+  // The codes in the target's event table; the latest one's for a name the target lacks (the last line says so).
+  const atTarget = eventCodesOfNameAt(name, target);
+  const codes = atTarget ?? eventCodesOfName(name);
   if (!codes || codes.length === 0 || name === 'NA') return undefined;
+  const libs = (atTarget && olderEventTableOf(target)?.libs) || EVENT_TABLE_LIBS_VERSION;
   const generic = codes.length === 2 && codes[0] === 0 && codes[1] === 1;
   const since = EVENT_NAMES_SINCE.get(name);
   return markdown([
     `**Event type** ${codeSpan(name)} — ${generic
       ? 'a system call without an event of its own: Falco reads it from the generic events (event codes 0 and 1).'
-      : `${codes.length === 1 ? 'one event code' : `${codes.length} event codes`} in the event table of libs ${EVENT_TABLE_LIBS_VERSION}${codes.length > 2 ? ' (the enter and exit events of each version of the event)' : ''}.`}`,
+      : `${codes.length === 1 ? 'one event code' : `${codes.length} event codes`} in the event table of libs ${libs}${codes.length > 2 ? ' (the enter and exit events of each version of the event)' : ''}.`}`,
     since && newerThanTarget(since, target) ? `Added in Falco ${since}: Falco ${target} rejects it ("unknown event type").` : undefined,
   ]).value;
 }
