@@ -107,3 +107,17 @@ test('hover on a list\'s name where a macro would be read: the list, and that no
   assert.doesNotMatch(alone, /is not read here/);
   assert.match(hoverMarkdownAt(rule('', 'evt.type = execve and she<|>lls', macro), '0.44'), /^\*\*Macro\*\* `shells`/);
 });
+
+// The words of a condition named like a list are kept with the condition's parse for the list names of the load
+// (ConditionFacts.listNamedWords): the same condition text under other lists is judged again.
+test('the same condition under lists of other names is judged again', () => {
+  const macro = '- macro: shells\n  condition: proc.name in (bash)\n';
+  const list = (name: string) => `- list: ${name}\n  items: [bash, sh]\n`;
+  const condition = 'evt.type = execve and shells';
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(found(rule(list('shells'), condition, macro), '0.44'), ['1 list-name-expanded shells'], `round ${round}`);
+    assert.deepEqual(found(rule(list('other_shells'), condition, macro), '0.44'), [], `round ${round}`);
+    assert.deepEqual(found(rule(`${list('other_shells')}${list('shells')}`, condition, macro), '0.44'), ['1 list-name-expanded shells'], `round ${round}`);
+    assert.deepEqual(found(rule('', condition, macro), '0.44'), [], `round ${round}`);
+  }
+});

@@ -47,6 +47,8 @@ export function clearCheckMemos(): void {
   itemRefsCache.clear();
   recentSuggestionMemos.length = 0;
   suggestionMemoByTable = new WeakMap();
+  recentListNameKeys.length = 0;
+  listNamesKeyByTables = new WeakMap();
   for (const table of [LATEST_CODES, ...olderCodeTables.values()]) for (const byText of table.byText) byText.clear();
   stampedDefs = undefined;
   unknownNamesMemo = new WeakMap();
@@ -67,6 +69,12 @@ interface ConditionFacts {
   stringWords?: { literal: Literal; raw: string; words: string[] }[];
   /** The words outside quoted strings between list delimiters (bareListWords), on first use. */
   bareWords?: readonly BareWord[];
+  /**
+   * The bare words named like a loaded list where the condition has no list operator's item or comparison's value
+   * (reportListNamesElsewhere), for the list names `names` (listNamesKey): most conditions have none, and an edit that
+   * adds or removes no list finds them without a lookup per word.
+   */
+  listNamedWords?: { names: object; words: readonly BareWord[] };
   /** The evt.type comparisons whose names libsinsp validates, on first use (most conditions have none). */
   evtTypeCompares?: Extract<Expr, { kind: 'compare' }>[];
 }
@@ -1537,13 +1545,23 @@ function reportListNamesElsewhere(text: string, prefixLength: number, parse: Con
   // lists are pasted (listPastedParse): then each list's name is said here.
   if (parse.errors.length > 0 && !listPastedParse(text, prefixLength, facts, defs, final)) return;
   const words = bareListWords(text, facts);
-  let handled: Set<number> | undefined;
+  const names = listNamesKey(defs.lists, final.lists);
+  if (facts.listNamedWords?.names !== names) {
+    const named: BareWord[] = [];
+    let handled: Set<number> | undefined;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (!(defs.lists.has(w.text) || final.lists.has(w.text))) continue;
+      handled ??= new Set([...facts.listRefs, ...facts.valueRefs].map((l) => l.span.start));
+      if (!handled.has(w.start)) named.push(w);
+    }
+    facts.listNamedWords = { names, words: named };
+  }
+  const named = facts.listNamedWords.words;
   let resolved: string | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w.start < prefixLength || !(defs.lists.has(w.text) || final.lists.has(w.text))) continue;
-    handled ??= new Set([...facts.listRefs, ...facts.valueRefs].map((l) => l.span.start));
-    if (handled.has(w.start)) continue;
+  for (let i = 0; i < named.length; i++) {
+    const w = named[i];
+    if (w.start < prefixLength) continue;
     resolved ??= resolveAllLists(text, words, defs, final);
     const after = parseConditionCached(resolved);
     const shown = resolvedExcerpt(resolved.slice(prefixLength), text.slice(prefixLength));
@@ -1568,6 +1586,32 @@ function listPastedParse(text: string, prefixLength: number, facts: ConditionFac
   if (!words.some((w) => w.start >= prefixLength && (defs.lists.has(w.text) || final.lists.has(w.text)))) return undefined;
   const resolved = resolveAllLists(text, words, defs, final);
   return parseConditionCached(resolved).errors.length === 0 ? resolved : undefined;
+}
+
+// listNamesKey's memos: by the two tables (a load makes new ones), then the recent keys' names, compared in order.
+let listNamesKeyByTables = new WeakMap<ReadonlyMap<string, unknown>, WeakMap<ReadonlyMap<string, unknown>, object>>();
+const recentListNameKeys: { own: readonly string[]; final: readonly string[] }[] = [];
+
+/**
+ * An object that stands for the names of two list tables (a file's definitions and the final ones): the same object
+ * for the same names in the same order, whichever load made the tables, so a condition's facts can keep what depends
+ * only on which names are lists (ConditionFacts.listNamedWords).
+ */
+function listNamesKey(own: ReadonlyMap<string, unknown>, final: ReadonlyMap<string, unknown>): object {
+  let byFinal = listNamesKeyByTables.get(own);
+  if (!byFinal) listNamesKeyByTables.set(own, byFinal = new WeakMap());
+  let key = byFinal.get(final);
+  if (!key) {
+    key = recentListNameKeys.find((k) => sameNames(k.own, own) && sameNames(k.final, final));
+    if (!key) {
+      // A few sets of names are live at once (one per loaded file, and the final one); older ones are let go.
+      key = { own: [...own.keys()], final: [...final.keys()] };
+      recentListNameKeys.unshift(key as { own: string[]; final: string[] });
+      if (recentListNameKeys.length > 16) recentListNameKeys.pop();
+    }
+    byFinal.set(final, key);
+  }
+  return key;
 }
 
 /** What Falco Lens reads at a bare word of a condition (reportListNamesElsewhere). */
@@ -2011,7 +2055,8 @@ interface SuggestionMemo { limit: number | undefined; names: string[]; index: Na
 const recentSuggestionMemos: SuggestionMemo[] = [];
 let suggestionMemoByTable = new WeakMap<Map<string, unknown>, SuggestionMemo>();
 
-function sameNames(names: readonly string[], table: Map<string, unknown>): boolean {
+/** Whether a table's names are `names`, in order (without building a string of them). */
+function sameNames(names: readonly string[], table: ReadonlyMap<string, unknown>): boolean {
   if (names.length !== table.size) return false;
   let i = 0;
   for (const name of table.keys()) if (names[i++] !== name) return false;
