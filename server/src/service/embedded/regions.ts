@@ -31,7 +31,8 @@ import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
 import { selectorProblems, selectorValue } from './selectors';
-import { kubectlScalar } from '../kubectlYaml';
+import { kubectlKey, kubectlScalar, kubectlWords } from '../kubectlYaml';
+import { yamlQuote } from '../yamlText';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
@@ -254,6 +255,11 @@ export enum HolderCode {
   InvalidConfigMapKey = 'embedded-invalid-configmap-key',
   /** A ConfigMap's data value that is a mapping or a list, not a text: the API server refuses the ConfigMap. */
   ConfigMapNotText = 'embedded-configmap-not-text',
+  /** A ConfigMap's data entry with no value, a YAML file's name: the API server stores the empty text, and Falco
+   *  reading it as a rules file gets nothing from it. */
+  ConfigMapEmptyEntry = 'embedded-configmap-empty-entry',
+  /** A ConfigMap's binaryData entry holding a Falco rules file or configuration (base64): not checked. */
+  BinaryDataUnchecked = 'embedded-configmap-binary-data',
   /** A customRules file whose name does not end in .yaml or .yml: Falco skips it in rules.d. */
   NotYamlName = 'embedded-not-yaml-name',
   /** The values' `falco.rules_files` does not read /etc/falco/rules.d: the customRules never load. */
@@ -401,12 +407,19 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
     if (resource) { operator.push(resource); continue; }
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
       metadataProblems(root, 'ConfigMap', out.problems);
+      const binary = root.get('binaryData', true);
+      if (isMap(binary)) for (const pair of binary.items) if (isPair(pair)) binaryDataProblems(pair, out.problems);
       const data = root.get('data', true);
       if (isMap(data)) {
         // data is a map of strings (core/v1 ConfigMap.Data, map[string]string): the API server refuses a value kubectl
         // reads as a number or a boolean ('cannot unmarshal number into Go struct field ConfigMap.data of type
         // string'); null is stored as the empty text.
-        for (const pair of data.items) if (isPair(pair)) dataValueProblem(text, pair, out.problems);
+        for (const pair of data.items) {
+          if (!isPair(pair)) continue;
+          dataKeyProblem(pair.key, 'data', out.problems);
+          dataValueProblem(text, pair, out.problems);
+          emptyEntryProblem(pair, out.problems);
+        }
         const meta = metadataOf(root);
         const dataPair = pairOf(root, 'data');
         const outer = dataPair ? outlineKey(dataPair, 'data', `ConfigMap '${meta.name}'`) : undefined;
@@ -607,11 +620,17 @@ function configMapEntryKind(key: string, content: string): 'rules' | 'config' | 
   return rulesFileShape(content) === 'falco' ? 'rules' : undefined;
 }
 
-function checkKey(key: string, keySpan: readonly [number, number], holder: Holder, problems: HolderProblem[], target: string): void {
-  const invalid = key.length > MAX_CONFIG_MAP_KEY ? `is longer than ${MAX_CONFIG_MAP_KEY} characters`
+/** Why the API server refuses `key` as a ConfigMap key (k8s.io/apimachinery validation.go IsConfigMapKey), or
+ *  undefined for a key it takes. */
+function configMapKeyInvalid(key: string): string | undefined {
+  return key.length > MAX_CONFIG_MAP_KEY ? `is longer than ${MAX_CONFIG_MAP_KEY} characters`
     : !CONFIG_MAP_KEY.test(key) ? 'may only hold letters, digits, \'-\', \'_\' and \'.\''
       : key === '.' || key === '..' || key.startsWith('..') ? 'must not be \'.\' or \'..\' or start with \'..\''
         : undefined;
+}
+
+function checkKey(key: string, keySpan: readonly [number, number], holder: Holder, problems: HolderProblem[], target: string): void {
+  const invalid = configMapKeyInvalid(key);
   if (invalid) {
     const replacement = key.replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^\.+/, '').slice(0, MAX_CONFIG_MAP_KEY) || 'custom-rules.yaml';
     problems.push({
@@ -1089,6 +1108,97 @@ function dataValueProblem(text: string, pair: Pair, problems: HolderProblem[]): 
     }
   }
   problems.push(problem);
+}
+
+/**
+ * A data entry with no value (`falco_rules.local.yaml:` and nothing, `~`, `null`) named as a YAML file: kubectl sends
+ * null, which the API server decodes into the map of texts as the empty text, and the pod's file is empty. Falco
+ * reading an empty rules file finds no YAML document in it and loads nothing, without a word (rule_loader_reader.cpp
+ * at 0.44.0:975-991: loadall_from_string, then only defined, non-null documents are read).
+ */
+function emptyEntryProblem(pair: Pair, problems: HolderProblem[]): void {
+  const key = scalarString(pair.key as Node);
+  const keySpan = spanOf(pair.key);
+  if (key === undefined || !keySpan || key === CONFIG_MAP_MAIN_KEY || !/\.ya?ml$/.test(key) || kubectlScalar(pair.value)?.type !== 'null') return;
+  problems.push({
+    code: HolderCode.ConfigMapEmptyEntry, span: keySpan, severity: 'information',
+    message: `data.${key} has no value: Kubernetes stores it as the empty text, and the pod's file ${key} is empty. Where Falco loads it as a rules file, it gets a rules file with nothing in it (no rule, macro or list) and says nothing.`,
+  });
+}
+
+/**
+ * A ConfigMap key (of `data` or `binaryData`) that kubectl reads as no string (YAML 1.1: `on`, `yes`, `true`, `0777`,
+ * `~`). JSON keys are text: YAMLToJSON writes a boolean key as 'true' or 'false', a number in decimal (kubectlKey,
+ * sigs.k8s.io/yaml v1.6.0 yaml.go:215-249), and refuses a null one ('unsupported map key of type'). The entry then has
+ * another name than the one written (the pod's file is 'true', not 'on'), or the API server refuses the key the
+ * conversion gives ('1e+10': IsConfigMapKey, [-._a-zA-Z0-9]+). Quoting keeps the written text, which helps only
+ * where that text is itself a ConfigMap key.
+ */
+function dataKeyProblem(key: unknown, section: 'data' | 'binaryData', problems: HolderProblem[]): void {
+  const changed = kubectlKey(key);
+  if (!changed) return;
+  const text = (key as Scalar).source!;
+  const span = spanOf(key);
+  if (!span) return;
+  const read = kubectlWords(kubectlScalar(key)!);
+  const written = configMapKeyInvalid(text);
+  const fix = written ? {} : { replacement: yamlQuote(text), fixTitle: `Quote the key (${yamlQuote(text)})` };
+  const advice = written
+    ? ` Quoting it does not help: '${text}' is no ConfigMap key either (a key ${written}); name the entry with letters, digits, '-', '_' and '.'.`
+    : ' Write it quoted.';
+  const as = `kubectl reads the key ${text || '(empty)'} of ${section} as ${read} (YAML 1.1, as Kubernetes' clients read a manifest)`;
+  if ('refused' in changed) {
+    problems.push({ code: HolderCode.KubectlScalar, span, severity: 'error', ...fix, message: `kubectl refuses this ConfigMap: ${as}, which a JSON object cannot have as a key ('unsupported map key of type: ${changed.refused}').${advice}` });
+    return;
+  }
+  const refused = configMapKeyInvalid(changed.text);
+  problems.push(refused
+    ? { code: HolderCode.KubectlScalar, span, severity: 'error', ...fix, message: `Kubernetes refuses this ConfigMap: ${as} and sends it as '${changed.text}', which is no ConfigMap key (a key ${refused}).${advice}` }
+    : { code: HolderCode.KubectlScalar, span, severity: 'warning', ...fix, message: `${as} and sends it as '${changed.text}': the ConfigMap's entry is named '${changed.text}', not '${text}', and a pod mounting the ConfigMap gets a file named ${changed.text}.${advice}` });
+}
+
+/**
+ * A binaryData entry: its key is checked as a data key, and one whose bytes (base64, which the API server decodes and
+ * the pod's file holds) are a Falco rules file or configuration is said not to be checked: Falco Lens checks only text
+ * written in the manifest, where each finding has a place.
+ */
+function binaryDataProblems(pair: Pair, problems: HolderProblem[]): void {
+  dataKeyProblem(pair.key, 'binaryData', problems);
+  const key = scalarString(pair.key as Node);
+  const keySpan = spanOf(pair.key);
+  const value = kubectlScalar(pair.value);
+  if (key === undefined || !keySpan || value?.type !== 'string') return;
+  const kind = binaryEntryKind(key, value.value);
+  if (!kind) return;
+  problems.push({
+    code: HolderCode.BinaryDataUnchecked, span: keySpan, severity: 'information',
+    message: `binaryData.${key} holds a Falco ${kind === 'config' ? 'configuration file' : 'rules file'} (base64): the pod's file is its decoded text, which Falco reads as any other, but Falco Lens does not check it. Write it under data as a literal block (\`${key}: |\`) to have it checked.`,
+  });
+}
+
+/** What a binaryData entry holds for Falco (configMapEntryKind of its decoded text), kept for the last few values: an
+ *  edit elsewhere in the manifest decodes and reads none of them again. */
+const binaryKinds = new Map<string, 'rules' | 'config' | undefined>();
+function binaryEntryKind(key: string, value: string): 'rules' | 'config' | undefined {
+  const id = `${key}\n${value}`;
+  if (binaryKinds.has(id)) return binaryKinds.get(id);
+  const content = base64Text(value);
+  const kind = content === undefined ? undefined : configMapEntryKind(key, content);
+  if (binaryKinds.size >= 16) binaryKinds.delete(binaryKinds.keys().next().value!);
+  binaryKinds.set(id, kind);
+  return kind;
+}
+
+/** The UTF-8 text of a base64 value (the API server's []byte: standard alphabet, padding; line breaks a YAML block
+ *  adds dropped), or undefined where it is not base64 or not UTF-8 text. */
+function base64Text(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A resource's metadata.name and metadata.namespace that Kubernetes refuses: kubectl reads them as no string, or the
