@@ -6,25 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { openHost, textAt } from './embedded-helpers';
-import { service } from './operator-tuning-helpers';
-import { applyEdits, editsFor } from './rules-host';
+import { hostFindings } from './operator-tuning-helpers';
 
 const URI = 'file:///ws/deploy/falco-configmap.yaml';
 const configMap = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: falco-rules\n  namespace: falco\n${body}`;
 const RULES = '  rules.yaml: |\n    - list: shells\n      items: [bash, sh]\n';
 
 function findings(host: string) {
-  const { service: s } = service({});
-  const doc = openHost(s, host, URI);
-  const found = s.embedded.diagnostics(doc).filter((d) => d.source === 'falco-lens');
-  return {
-    found: found.map((d) => [String(d.code), textAt(host, d), d.severity, String(d.message)] as const),
-    fix(i: number): string | undefined {
-      const actions = s.embedded.codeActions!(doc, found[i].range, { diagnostics: [found[i]] });
-      return actions.length === 1 ? applyEdits(host, editsFor(actions[0].edit, URI)) : undefined;
-    },
-  };
+  const { found, fix } = hostFindings(host, URI);
+  return { found: found.map((f) => [f.code, f.at, f.severity, f.message] as const), fix };
 }
 
 const YAML11 = '(YAML 1.1, as Kubernetes\' clients read a manifest)';

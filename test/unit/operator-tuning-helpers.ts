@@ -6,8 +6,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextDocumentEdit, TextEdit } from 'vscode-languageserver-types';
 import { FalcoLanguageService } from '../../server/src/service/languageService';
 import { pathToUri } from '../../server/src/service/uri';
-import { MemoryHost, applyEdits } from './rules-host';
-import { openHost, operatorRulesfile } from './embedded-helpers';
+import { MemoryHost, applyEdits, editsFor } from './rules-host';
+import { openHost, operatorRulesfile, textAt } from './embedded-helpers';
 
 export const OFFICIAL = '/etc/falco/falco_rules.yaml';
 /** "Terminal shell in container", as Falco's official falco_rules.yaml names it (Falco Lens's table knows it). */
@@ -41,6 +41,21 @@ export function service(files: Record<string, string>, options: { localFile?: st
   const host = new MemoryHost({ [OFFICIAL]: SHELL_RULE, ...files }, { ruleFiles: [OFFICIAL], folders: ['/ws'] });
   if (options.localFile) host.config = { ...host.config, rules: { ...host.config.rules, localFile: options.localFile } };
   return { host, service: new FalcoLanguageService(host) };
+}
+
+/** The host's own findings (source falco-lens) of a manifest opened alone: code, text at the range, severity, message;
+ *  and `fix(i)`, the text after the one quick fix of the i-th finding (undefined where there is not exactly one). */
+export function hostFindings(host: string, uri: string) {
+  const { service: s } = service({});
+  const doc = openHost(s, host, uri);
+  const found = s.embedded.diagnostics(doc).filter((d) => d.source === 'falco-lens');
+  return {
+    found: found.map((d) => ({ code: String(d.code), at: textAt(host, d), severity: d.severity, message: String(d.message) })),
+    fix(i: number): string | undefined {
+      const actions = s.embedded.codeActions!(doc, found[i].range, { diagnostics: [found[i]] });
+      return actions.length === 1 ? applyEdits(host, editsFor(actions[0].edit, uri)) : undefined;
+    },
+  };
 }
 
 export function actionsFor(s: FalcoLanguageService, alert: string, logUri = 'file:///logs/events.json') {

@@ -290,7 +290,7 @@ export enum HolderCode {
    *  checks it at the first one's place. */
   OperatorConfigMapAgain = 'embedded-operator-configmap-again',
   /** A plain scalar of a Falco Operator resource or a ConfigMap that kubectl reads (YAML 1.1) as another type: a name
-   *  or a ConfigMap data value Kubernetes refuses, or a value of inlineRules or config that reaches Falco changed
+   *  or a ConfigMap data value Kubernetes refuses, a ConfigMap key sent as another text or refused, or a value of inlineRules or config that reaches Falco changed
    *  (operatorScalars.ts). */
   KubectlScalar = 'embedded-kubectl-scalar',
   /** A pair of a Rulesfile's inlineRules or a Config's config whose key a later pair of the mapping has again, as
