@@ -362,7 +362,7 @@ test('evt.type names of later event tables: unknown to an older target, at each 
     assert.deepEqual(findings(text), [], `${name} at the default`);
   }
   const d = diagnose(rule('evt.type = listns'), '0.43').find((x) => x.code === 'unknown-evttype')!;
-  assert.equal(messageOf(d), "Event type 'listns' was added in Falco 0.44: the event table of Falco 0.43 does not have it, so Falco rejects the condition. (LOAD_ERR_COMPILE_CONDITION)");
+  assert.equal(messageOf(d), 'Event type \'listns\' was added in Falco 0.44: the event table of Falco 0.43 does not have it, so Falco 0.43 rejects the condition ("unknown event type listns") unless a loaded plugin defines an event of that name. (LOAD_ERR_COMPILE_CONDITION)');
   assert.deepEqual(findings('- macro: m\n  condition: evt.type = "statmount"\n', '0.37').filter((f) => f.startsWith('unknown-evttype')), ['unknown-evttype "statmount"']);
   // Other fields and operators are not event names.
   assert.deepEqual(findings(rule('evt.type = openat and proc.name = listns and evt.type startswith listns'), '0.37'), []);

@@ -3,7 +3,7 @@
 import type { ConditionParse, Expr, FieldExpr, Literal, OutputParse } from './conditionAst';
 import { conditionParts, listRefsOf, macroRefsOf, parseCondition, parseOutput } from './condition';
 import { EVENT_PARAMETER_NAMES, OPERATOR_MODIFIERS, longestEventParameterPrefix, operatorInfo, operatorRejection, rawargNameRejection, rawargType } from './operators';
-import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, LONGEST_FIELD_NAME, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
+import { dotArgumentCut, dotLabelAt, isEventTableName, knownFieldClasses, lookupField, allFields, LONGEST_FIELD_NAME, officialDefinition, eventCodesOfName, eventTypeNames, EVENT_CODE_COUNT, EVENT_NAMES_SINCE, EVENT_TABLE_LIBS_VERSION, FALCO_RELEASES, LATEST_FALCO, OLDER_EVENT_TABLES, type FieldInfo, type FieldMatch } from '../../knowledge';
 import { Code } from './diagnosticCodes';
 import { removalNote, removedField } from '../../knowledge/fields/removed';
 import { chunkKey, entryOf, entryValue, scalarBoolean, scalarMap, scalarText, type MapEntry, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -1150,8 +1150,10 @@ function eventTypeNamesOf(expr: Extract<Expr, { kind: 'compare' }>, defs: Defini
 /**
  * evt.type values libsinsp rejects ("unknown event type <name>", sinsp_filtercheck_event.cpp validate_filter_value):
  * names that are neither in the event table, nor syscall names, nor async events of a known plugin. Falco then fails
- * the rule (or skips it with skip-if-unknown-filter). Only names written in the condition are checked: an unquoted
- * word that names a defined list is Falco's list, whose items are not looked into.
+ * the rule (or skips it with skip-if-unknown-filter). An unquoted word that names a defined list is Falco's list,
+ * whose items Falco pastes into the text before it compiles it (parse_condition, resolve_list): they are checked, and
+ * reported at the word. The names are looked up in the target's event table (codeTable: a name a later release added
+ * is unknown to an older one, validate_filter_value being the same from libs 0.14.2 to 0.25.2).
  */
 function checkEventTypeNames(facts: ConditionFacts, defs: Definitions, skipUnknown: boolean, docSpan: (s: Span) => Span, reporter: ReportSink, laterList?: (name: string) => LaterCause | undefined): void {
   for (const { span, name, list } of unknownEventNamesOf(facts, defs)) reportUnknownEventName(docSpan(span), name, list, skipUnknown, reporter, list ? undefined : laterList?.(name));
@@ -1166,9 +1168,15 @@ function reportUnknownEventName(span: Span, name: string, list: string | undefin
   const hint = name === EVENT_TYPE_PLACEHOLDER ? ' Replace this placeholder with the event types the rule watches (e.g. execve, openat).' : later ? ` '${name}' is a list only from ${lineText(later.cause.file, later.cause.item.span.start, later.file)} on, a later file: Falco compiles this file's rules when it loads the file, before that list exists. Define the list in this file or a file loaded before it.`
     : suggestions.length ? ` Did you mean '${suggestions[0]}'?` : '';
   const where = list ? ` (an item of the list '${list}')` : '';
-  const message = `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
+  // A name of a later release's event table: no other name is meant. Falco's check is the one it makes of any name
+  // (sinsp_filtercheck_event.cpp validate_filter_value, libs 0.17.1:339-379, 0.23.1:615-646: the event table, the
+  // syscall names, then the async events of the loaded plugins), so the finding stays the code's warning.
+  const since = eventCodesOfName(name) !== undefined ? EVENT_NAMES_SINCE.get(name) : undefined;
+  const message = since !== undefined
+    ? `Event type '${name}'${where} was added in Falco ${since}: the event table of ${codeTable.falco} does not have it, so ${codeTable.falco} rejects the condition ("unknown event type ${name}") unless a loaded plugin defines an event of that name.`
+    : `Unknown event type '${name}'${where}: Falco rejects the condition unless a loaded plugin defines an event of that name.${hint}`;
   // A list's item is reported at the list's use (where Falco fails), without a quick fix: the fix belongs in the list.
-  const data = { suggestions: list ? [] : suggestions };
+  const data = { suggestions: list || since !== undefined ? [] : suggestions };
   reportUnknownFilter(reporter, skipUnknown, Code.UnknownEventType, span, message, data);
 }
 
@@ -1208,7 +1216,7 @@ function checkExceptionEventTypeNames(item: ModelItem, rule: RuleDef | undefined
       if (text === undefined || /[ (),"']/.test(text)) continue;
       const list = defs.lists.get(text);
       for (const name of list ? expandList(text, text, defs, []) : [text]) {
-        if (isUnknownEventType(name)) reportUnknownEventName(n.span, name, list ? text : undefined, skipUnknown, reporter);
+        if (rejectedByTable(name)) reportUnknownEventName(n.span, name, list ? text : undefined, skipUnknown, reporter);
       }
     }
   };
@@ -1231,7 +1239,7 @@ interface UnknownEventName { span: Span; name: string; list?: string }
 const NO_UNKNOWN_NAMES: readonly UnknownEventName[] = [];
 
 /** The unknown evt.type values of a parsed condition, with the lists they were looked up in. */
-let unknownNamesMemo = new WeakMap<ConditionFacts, { found: UnknownEventName[]; deps: DefinitionDep[]; checked: number }>();
+let unknownNamesMemo = new WeakMap<ConditionFacts, { found: UnknownEventName[]; deps: DefinitionDep[]; checked: number; table: CodeTable }>();
 
 /**
  * The unknown evt.type values of a parsed condition, once per parse and contents of the lists it names (they depend
@@ -1242,7 +1250,7 @@ function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly
   if (compares.length === 0) return NO_UNKNOWN_NAMES;
   const known = unknownNamesMemo.get(facts);
   const current = stampOf(defs);
-  if (known && (known.checked === current || depsHold(known.deps, defs))) {
+  if (known && known.table === codeTable && (known.checked === current || depsHold(known.deps, defs))) {
     known.checked = current;
     return known.found;
   }
@@ -1255,23 +1263,18 @@ function unknownEventNamesOf(facts: ConditionFacts, defs: Definitions): readonly
       const list = l.quoted ? undefined : defs.lists.get(l.text);
       if (!l.quoted) pushListDep(deps, l.text, list);
       for (const name of list ? expandList(l.text, l.text, defs, deps) : [l.text]) {
-        if (isUnknownEventType(name)) found.push({ span: l.span, name, list: list ? l.text : undefined });
+        if (rejectedByTable(name)) found.push({ span: l.span, name, list: list ? l.text : undefined });
       }
     }
   }
-  unknownNamesMemo.set(facts, { found, deps: uniqueDeps(deps), checked: current });
+  unknownNamesMemo.set(facts, { found, deps: uniqueDeps(deps), checked: current, table: codeTable });
   return found;
-}
-
-/** Whether libsinsp rejects this evt.type value (the quick fix's placeholder is the user's to replace). */
-function isUnknownEventType(name: string): boolean {
-  return eventCodesOfName(name) === undefined;
 }
 
 /** Whether the libs of the table's release reject this evt.type value (Falco fails the condition before it counts codes). */
 function rejectedByTable(name: string): boolean {
   const differs = codeTable.differs?.[name];
-  return differs === undefined ? isUnknownEventType(name) : differs === null;
+  return differs === undefined ? eventCodesOfName(name) === undefined : differs === null;
 }
 
 let eventTypeIndex: NameIndex | undefined;

@@ -7,8 +7,10 @@
 // A separate pass rather than a version parameter threaded through the parser and the field checks: the parse and
 // field-check memos stay keyed on text alone, and at the default target the pass reads required_engine_version
 // items only, so checking for the latest release costs nothing more than before.
+// The evt.type names the target's event table lacks are not checked here: the condition checks read that table
+// (conditionChecks.ts validateConditions), so a name reached through a list or an exception value is checked too.
 import {
-  compareVersions, EVENT_NAMES_SINCE, isEventTableName, isEventTableNameAt, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
+  compareVersions, isEventTableName, isEventTableNameAt, OLDER_DOT_ARGUMENT, falcoRelease, FALCO_RELEASES, LATEST_FALCO, LOADER_WARNINGS_SINCE, lookupField, newerThanTarget,
   olderDotForm, RULE_KEYS_SINCE,
 } from '../../knowledge';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
@@ -333,7 +335,6 @@ function checkExpr(ast: Expr | undefined, target: string, where: 'filter' | 'exc
       sink.report(Code.ConditionSyntax, docSpan({ start: c.rhs.span.start, end: c.rhs.span.start + 3 }), SYNTAX('val()', FIELD_VALUE_SINCE, target));
     }
   }
-  if (where === 'filter') checkEventNames(ast, target, skipUnknown, docSpan, sink);
   for (const t of transformersOf(ast)) {
     const since = transformerInfo(t.name)?.since;
     if (newerThanTarget(since, target)) sink.report(Code.ConditionSyntax, docSpan(t.nameSpan), SYNTAX(`Transformer '${t.name}()'`, since!, target), undefined, validate);
@@ -370,28 +371,6 @@ function reportTypeIsNameAt(name: string, target: string, where: 'filter' | 'exc
   const message = `${where === 'exception' ? `In Falco ${target}, ${notSourceFilterField(name, undefined)}` : `'${name}' is not a supported filter field in Falco ${target}`}: its event table has no event named '${event}'.`;
   if (where === 'exception') sink.report(Code.UnknownField, span(), message, { suggestions: [] }, { load: 'LOAD_ERR_VALIDATE' });
   else reportUnknownFilter(sink, skipUnknown, Code.UnknownField, span(), message, { suggestions: [] });
-}
-
-/** The operators with which libsinsp reads evt.type values as event names (conditionChecks.ts, the same set). */
-const EVENT_TYPE_OPERATORS = new Set(['=', '==', '!=', 'in']);
-
-/**
- * evt.type names written in the condition that the target's event table lacks (EVENT_NAMES_SINCE). Reported as the
- * unknown names are (conditionChecks.ts reportUnknownEventName). A bare word that names a list is the list in Falco;
- * this pass reads the item alone, so such a word is taken as a name: no list is named like a syscall in practice.
- * Names reached through lists and exception values are not checked here.
- */
-function checkEventNames(ast: Expr, target: string, skipUnknown: boolean, docSpan: (s: Span) => Span, sink: ReportSink): void {
-  for (const c of comparisonsOf(ast)) {
-    if (c.lhs.kind !== 'field' || c.lhs.name !== 'evt.type' || c.lhs.arg || c.modifier || !EVENT_TYPE_OPERATORS.has(c.op)) continue;
-    const values = c.rhs?.kind === 'list' ? c.rhs.items : c.rhs?.kind === 'literal' ? [c.rhs] : [];
-    for (const v of values) {
-      const since = EVENT_NAMES_SINCE.get(v.text);
-      if (!newerThanTarget(since, target)) continue;
-      const message = `Event type '${v.text}' was added in Falco ${since}: the event table of Falco ${target} does not have it, so Falco rejects the condition.`;
-      reportUnknownFilter(sink, skipUnknown, Code.UnknownEventType, docSpan(v.span), message, { suggestions: [] });
-    }
-  }
 }
 
 /** A field the target's libsinsp has although later releases removed it (not in the catalog, which follows 0.44). */
