@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CRI_PREFIX, SYSLOG_PREFIX, parseLine } from '../../server/src/service/alerts/parse';
+import { CRI_PREFIX, STERN_PREFIX, SYSLOG_PREFIX, parseLine } from '../../server/src/service/alerts/parse';
 import { parsePriority } from '../../server/src/service/alerts/priority';
 import { TemplateLibrary, matchTemplate, type CompiledTemplate } from '../../server/src/service/alerts/templates';
 import type { RuleSummary } from '../../server/src/service/features';
@@ -21,11 +21,17 @@ const intern = (s: string) => s;
 
 // ---- parseLine: the plain forms
 
-interface WrapperReading { wrapper?: 'cri' | 'syslog'; payloadStart: number; partial: boolean }
+interface WrapperReading { wrapper?: 'cri' | 'syslog' | 'stern'; payloadStart: number; partial: boolean }
 
 /** The wrapper of a line as parseLine read it before: both expressions on every line that does not start with '{'. */
 function wrapperByRegex(line: string): WrapperReading {
   const first = line.charCodeAt(0);
+  // stern's names (a lowercase first letter: no CRI or syslog line), then its time if any.
+  const stern = /^[a-z]/.test(line) ? STERN_PREFIX.exec(line) : null;
+  if (stern) {
+    const time = /^(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})|\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?=[{\d])/.exec(line.slice(stern[0].length));
+    return { wrapper: 'stern', payloadStart: stern[0].length + (time?.[0].length ?? 0), partial: false };
+  }
   const cri = first === 123 ? null : CRI_PREFIX.exec(line);
   if (cri) return { wrapper: 'cri', payloadStart: Math.min(line.length, cri[0].length), partial: cri[3] === 'P' };
   const syslog = first !== 123 ? SYSLOG_PREFIX.exec(line) : null;

@@ -386,6 +386,17 @@ export function wrapperHover(view: AlertView): string {
       : `**docker compose logs prefix**: container ${cappedCode(named?.[1] ?? '')}, added by docker compose, not by Falco`;
     return `${who}${time ? `; then the time the container runtime read the line, ${cappedCode(time)} (--timestamps, ${/Z$/.test(time) ? 'UTC' : 'with its UTC offset'})` : ''}; the Falco line follows it.`;
   }
+  if (w.kind === 'stern') {
+    // stern's default template: `[<namespace> ]<pod> <container> [<time> ]` (cmd.go generateTemplate).
+    // The time, when given, is the last word (RFC 3339) or the last two (the short form, `01-02 15:04:05`).
+    const words = w.text.trim().split(' ');
+    const timeWords = !words[words.length - 1].includes(':') ? 0 : /^\d{2}:\d{2}:\d{2}$/.test(words[words.length - 1]) ? 2 : 1;
+    const names = words.slice(0, words.length - timeWords);
+    const time = words.slice(words.length - timeWords).join(' ');
+    const [namespace, pod, container] = names.length === 3 ? names : [undefined, ...names];
+    return `**stern prefix**: ${namespace !== undefined ? `namespace ${cappedCode(namespace)}, ` : ''}pod ${cappedCode(pod ?? '')}, container ${cappedCode(container ?? '')}, added by stern, not by Falco`
+      + `${time ? `; then the time stern gives the line, ${cappedCode(time)} (--timestamps${/^\d{2}-\d{2} /.test(time) ? '=short: no year and no time zone' : ''})` : ''}; the Falco line follows it.`;
+  }
   if (w.kind === 'timestamp') {
     const time = w.text.trim();
     return `**Log timestamp** ${cappedCode(time)}: added by \`kubectl logs --timestamps\` or \`docker logs --timestamps\` (the time the container runtime `

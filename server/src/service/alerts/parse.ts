@@ -14,7 +14,7 @@ export type AlertDiagnosticCode =
   | 'json-syntax' | 'json-truncated' | 'missing-key' | 'invalid-value' | 'unknown-priority' | 'not-an-alert'
   | 'text-truncated' | 'partial-unterminated' | 'falco-alert' | 'problems-cap' | 'diagnostics-cap';
 
-export type Wrapper = 'cri' | 'syslog' | 'docker' | 'timestamp' | 'kubectl' | 'compose';
+export type Wrapper = 'cri' | 'syslog' | 'docker' | 'timestamp' | 'kubectl' | 'compose' | 'stern';
 
 export interface AlertHead {
   format: 'json' | 'text';
@@ -117,6 +117,12 @@ export const KUBECTL_PREFIX = /^\[pod\/[^\/\]\s]+\/[^\]\s]*\] /;
 // `docker compose logs`: the container's name padded with blanks to the longest one's, ` | `, then the line (with
 // --timestamps, its time first); only in front of what a Falco line starts with (a JSON object, a time).
 export const COMPOSE_PREFIX = /^[A-Za-z][A-Za-z0-9_.-]* *\| (?=[{\d])/;
+// stern's default output (cmd.go generateTemplate at stern v1.34.0): the pod's and the container's names (with several
+// namespaces, the namespace's first) and a blank each, then with --timestamps the time (`2006-01-02T15:04:05.000000000Z07:00`
+// or, with `--timestamps=short`, `01-02 15:04:05`), then the line. Names are Kubernetes names (lowercase letters,
+// digits, '-', '.'); only in front of a Falco line (a JSON object, a text alert's time), or of a time and then one.
+export const STERN_PREFIX = /^[a-z][-a-z0-9.]* [a-z0-9][-a-z0-9.]* (?:[a-z0-9][-a-z0-9.]* )?(?=\{"|\d{2}:\d{2}:\d{2}\.\d|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:?\d{2})?: |\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) [{\d]|\d{2}-\d{2} \d{2}:\d{2}:\d{2} [{\d])/;
+const STERN_SHORT_TIME = /^\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?=[{\d])/;
 // `19:39:42.522581168: Warning …` and `2024-01-03T19:39:42.522581168+0000: Warning …`.
 const TEXT_ALERT = /^(\d{2}:\d{2}:\d{2}\.\d{1,9}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:?\d{2})?): (\S*)/;
 // Falco's own log lines: `Sun Jul 23 15:28:36 2023: Falco version: …` or `2023-07-23T15:28:36+0000: …`.
@@ -151,12 +157,15 @@ export function parseLine(line: string, intern: Intern): ParsedLine {
   // logs, '{') and Falco's text alerts (`19:39:42.…`) have neither.
   const startsWithDate = first >= 48 && first <= 57 && line.length > 4 && line.charCodeAt(4) === 45 /* - */;
   // kubectl's `[pod/…] ` and docker compose's `name | `: tried only on a line starting with '[' or a letter.
-  const named = first === 91 /* [ */ ? KUBECTL_PREFIX.exec(line) : (first >= 65 && first <= 90) || (first >= 97 && first <= 122) ? COMPOSE_PREFIX.exec(line) : null;
+  // stern's `<pod> <container> `: on a line starting with a lowercase letter that is no docker compose line.
+  let named = first === 91 /* [ */ ? KUBECTL_PREFIX.exec(line) : (first >= 65 && first <= 90) || (first >= 97 && first <= 122) ? COMPOSE_PREFIX.exec(line) : null;
+  if (named) wrapper = first === 91 ? 'kubectl' : 'compose';
+  else if (first >= 97 && first <= 122 && (named = STERN_PREFIX.exec(line))) wrapper = 'stern';
   if (named) {
-    wrapper = first === 91 ? 'kubectl' : 'compose';
     payloadStart = named[0].length;
-    // With --timestamps, the runtime's time follows the prefix.
-    const stamp = TIMESTAMP_PREFIX.exec(line.slice(payloadStart));
+    // With --timestamps, the runtime's time follows the prefix (stern's own short form too).
+    const rest = line.slice(payloadStart);
+    const stamp = TIMESTAMP_PREFIX.exec(rest) ?? (wrapper === 'stern' ? STERN_SHORT_TIME.exec(rest) : null);
     if (stamp) payloadStart += stamp[0].length;
   } else {
     const cri = startsWithDate ? CRI_PREFIX.exec(line) : null;

@@ -5,7 +5,7 @@ import type { RuleSummary, RulesWorkspace } from '../features';
 import { decodeJsonString, memberOf, scanJson, scalarText, sourceOffset, type JsonNode } from './json';
 import { PRIORITY_NAMES } from './priority';
 import type { AlertRecord } from './documentIndex';
-import { COMPOSE_PREFIX, CRI_PREFIX, KUBECTL_PREFIX, SYSLOG_PREFIX, TIMESTAMP_PREFIX } from './parse';
+import { COMPOSE_PREFIX, CRI_PREFIX, KUBECTL_PREFIX, STERN_PREFIX, SYSLOG_PREFIX, TIMESTAMP_PREFIX } from './parse';
 import { tokenizeKeyValues, type MatchedValue, type TemplateLibrary } from './templates';
 
 export type TargetKind =
@@ -59,7 +59,7 @@ export interface AlertView {
   outputFields?: Map<string, string>;
   values: AlertValue[];
   targets: Target[];
-  wrapper?: { kind: 'cri' | 'syslog' | 'timestamp' | 'kubectl' | 'compose'; text: string; end: number };
+  wrapper?: { kind: 'cri' | 'syslog' | 'timestamp' | 'kubectl' | 'compose' | 'stern'; text: string; end: number };
   /** Whether a word is the name of a list of the loaded rules files (RulesWorkspace.isListName): Falco pastes a list's
    *  items in place of its name in a condition's text, so tuning values are written around such words. */
   listNamed?: (word: string) => boolean;
@@ -84,7 +84,7 @@ export function buildView(record: AlertRecord, rules: RulesWorkspace, templates:
   const text = record.text;
   if (!record.pieces && payloadStart > 0) {
     // The order of parseLine's tests.
-    const kind = KUBECTL_PREFIX.test(text) ? 'kubectl' : COMPOSE_PREFIX.test(text) ? 'compose' : CRI_PREFIX.test(text) ? 'cri'
+    const kind = KUBECTL_PREFIX.test(text) ? 'kubectl' : COMPOSE_PREFIX.test(text) ? 'compose' : STERN_PREFIX.test(text) ? 'stern' : CRI_PREFIX.test(text) ? 'cri'
       : SYSLOG_PREFIX.test(text) ? 'syslog' : TIMESTAMP_PREFIX.test(text) ? 'timestamp' : undefined;
     if (kind) {
       view.wrapper = { kind, text: text.slice(0, payloadStart), end: payloadStart };
