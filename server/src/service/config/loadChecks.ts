@@ -628,8 +628,32 @@ function missingText(map: YAMLMap | undefined, key: string): boolean {
   return read !== undefined && !read.empty && read.text === '';
 }
 
-const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
-const LIBS_SEVERITIES = ['fatal', 'critical', 'error', 'warning', 'notice', 'info', 'debug', 'trace'];
+/**
+ * The words of Falco's two loggers, each with its rank. log_level (engine/logger.cpp set_level, 0.37.0-0.44.1,
+ * compared exactly) takes syslog's priorities, ranked 0 to 7 as falco_logger::level (logger.h: EMERG = 0 … DEBUG);
+ * libs_logger.severity (logger.cpp decode_sinsp_severity) takes libsinsp's, ranked 1 to 8 as
+ * falcosecurity_log_severity (FATAL = 1 … TRACE = 8), which follow syslog's numbers. A word of the other logger is
+ * read as the word of the same rank here, the nearest where this logger has none (`trace` is below `debug`).
+ */
+const LOG_LEVEL_RANKS: Readonly<Record<string, number>> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
+const LIBS_SEVERITY_RANKS: Readonly<Record<string, number>> = { fatal: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7, trace: 8 };
+const LOG_LEVELS = Object.keys(LOG_LEVEL_RANKS);
+const LIBS_SEVERITIES = Object.keys(LIBS_SEVERITY_RANKS);
+
+/**
+ * The word a logger value that is none of this logger's most likely means: the other logger's word of the same rank
+ * (`fatal` as log_level is 'alert'), said in `note`, else nearMiss.
+ */
+function loggerNearMiss(text: string, own: Readonly<Record<string, number>>, other: Readonly<Record<string, number>>, otherKey: string): { suggestions: string[]; note: string } {
+  const lower = text.toLowerCase();
+  if (Object.hasOwn(other, lower) && !Object.hasOwn(own, lower)) {
+    const ranks = Object.entries(own);
+    const [word] = ranks.reduce((best, entry) => (Math.abs(entry[1] - other[lower]) < Math.abs(best[1] - other[lower]) ? entry : best));
+    const same = own[word] === other[lower];
+    return { suggestions: [word], note: ` '${lower}' is a word of ${otherKey}: ${same ? `its rank here is '${word}'` : `the nearest rank here is '${word}'`}.` };
+  }
+  return { suggestions: nearMiss(text, Object.keys(own)), note: '' };
+}
 const DROP_ACTIONS = ['ignore', 'log', 'alert', 'exit'];
 /**
  * Falco's test of webserver.listen_address (configuration.cpp `ip_address_re`, the same text from 0.37.0 to 0.44.1,
@@ -669,8 +693,8 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   const logLevel = view.one('log_level');
   const level = textOf(logLevel?.pair.value);
   if (logLevel && level && !LOG_LEVELS.includes(level.text)) {
-    const suggestions = level.empty ? [] : nearMiss(level.text, LOG_LEVELS);
-    view.refuse(logLevel, valueSpan(logLevel.pair), `unknown log level '${level.text}'${emptyNote(level)} (${LOG_LEVELS.join(', ')}, in lower case).${didYouMean(suggestions)}`,
+    const { suggestions, note } = level.empty ? { suggestions: [], note: '' } : loggerNearMiss(level.text, LOG_LEVEL_RANKS, LIBS_SEVERITY_RANKS, 'libs_logger.severity');
+    view.refuse(logLevel, valueSpan(logLevel.pair), `unknown log level '${level.text}'${emptyNote(level)} (${LOG_LEVELS.join(', ')}, in lower case).${note}${didYouMean(suggestions)}`,
       { path: 'log_level', suggestions });
   }
   // libs_logger.enabled is true when absent from 0.41 on (configuration.cpp:223 at 0.41.0), false before.
@@ -679,8 +703,8 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
   const severity = textOf(severityPair?.value);
   const libsOn = flag(libsLogger?.map, 'enabled', compareVersions(ctx.target, '0.41') >= 0);
   if (libsLogger && severityPair && severity && libsOn === true && !LIBS_SEVERITIES.includes(severity.text)) {
-    const suggestions = severity.empty ? [] : nearMiss(severity.text, LIBS_SEVERITIES);
-    view.refuse(libsLogger.part, valueSpan(severityPair), `unknown sinsp log severity '${severity.text}'${emptyNote(severity)} (${LIBS_SEVERITIES.join(', ')}).${didYouMean(suggestions)}`,
+    const { suggestions, note } = severity.empty ? { suggestions: [], note: '' } : loggerNearMiss(severity.text, LIBS_SEVERITY_RANKS, LOG_LEVEL_RANKS, 'log_level');
+    view.refuse(libsLogger.part, valueSpan(severityPair), `unknown sinsp log severity '${severity.text}'${emptyNote(severity)} (${LIBS_SEVERITIES.join(', ')}).${note}${didYouMean(suggestions)}`,
       { path: 'libs_logger.severity', suggestions });
   }
 

@@ -115,20 +115,25 @@ function closestAmong(name: string, names: readonly string[], lowerNames: readon
 
 /**
  * The known word a value that is none of them most likely means, for a "Did you mean": the same word in another
- * case, else the closest within three edits, else the one word the value starts with or that starts with the value
- * (three characters at least: `information` → `info`, `crit` → `critical`). Empty when none stands out.
+ * case, else the closest within one edit (a typo), else the one word the value starts with or that starts with the
+ * value (three characters at least: `information` → `info`, `emerg` → `emergency`), else the closest within three
+ * edits. A word the value abbreviates comes before a far typo: `emerg` is three edits from `alert`. Empty when none
+ * stands out.
  */
 export function nearMiss(text: string, words: readonly string[]): string[] {
   const lower = text.toLowerCase();
   const same = words.find((w) => w.toLowerCase() === lower);
   if (same !== undefined) return same === text ? [] : [same];
-  const close = closestNames(lower, words, 1, 3);
-  if (close.length > 0 || lower.length < 3) return close;
-  const prefixed = words.filter((w) => {
-    const l = w.toLowerCase();
-    return l.length >= 3 && (lower.startsWith(l) || l.startsWith(lower));
-  });
-  return prefixed.length === 1 ? prefixed : [];
+  const typo = closestNames(lower, words, 1, 1);
+  if (typo.length > 0) return typo;
+  if (lower.length >= 3) {
+    const prefixed = words.filter((w) => {
+      const l = w.toLowerCase();
+      return l.length >= 3 && (lower.startsWith(l) || l.startsWith(lower));
+    });
+    if (prefixed.length === 1) return prefixed;
+  }
+  return closestNames(lower, words, 1, 3);
 }
 
 /** " Did you mean 'a' or 'b'?" for a message, or nothing. */
