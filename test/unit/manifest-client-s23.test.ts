@@ -1,0 +1,63 @@
+// The client's contributions read as VS Code reads them (session 23's audit of the client against VS Code's extension
+// guidelines): what the Command Palette offers in each state of the Alert Explorer, and how the settings describe
+// themselves in the Settings editor.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+interface MenuEntry { command: string; when?: string; group?: string }
+interface Setting { type?: string | string[]; enum?: unknown[]; enumDescriptions?: string[]; description?: string; markdownDescription?: string; scope?: string }
+
+const manifest = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'));
+const menus = manifest.contributes.menus as Record<string, MenuEntry[]>;
+const settings = manifest.contributes.configuration.properties as Record<string, Setting>;
+
+/**
+ * Evaluates a when clause of the forms the manifest uses (`key`, `!key`, `key == value`, `a && b`, `a || b`, `true`,
+ * `false`) over a set of context values: enough to ask what VS Code shows in a given state.
+ */
+function holds(when: string | undefined, context: Record<string, string | boolean>): boolean {
+  if (when === undefined) return true;
+  return when.split('||').some((any) => any.split('&&').every((term) => {
+    const t = term.trim();
+    if (t === 'true' || t === 'false') return t === 'true';
+    const eq = /^(\S+)\s*==\s*(\S+)$/.exec(t);
+    if (eq) return context[eq[1]] === eq[2];
+    const not = t.startsWith('!');
+    const value = !!context[not ? t.slice(1) : t];
+    return not ? !value : value;
+  }));
+}
+
+/** Every state of the Alert Explorer's context keys (extension's explorer/alertExplorer.ts updateContext). */
+function* explorerStates(): Generator<Record<string, boolean>> {
+  for (const open of [false, true]) for (const following of [false, true]) for (const dedupe of [false, true]) for (const filtered of [false, true]) {
+    // Following and a filter need a log; folding is a setting of the view, on or off whether a log is open or not.
+    if (!open && (following || filtered)) continue;
+    yield { 'falcoLens.explorer.open': open, 'falcoLens.explorer.following': following, 'falcoLens.explorer.dedupe': dedupe, 'falcoLens.explorer.filtered': filtered };
+  }
+}
+
+test('the Command Palette offers an Alert Explorer command exactly in the states where the view\'s title bar offers it', () => {
+  const palette = new Map(menus.commandPalette.map((e) => [e.command, e.when]));
+  for (const entry of menus['view/title']) {
+    for (const state of explorerStates()) {
+      const inView = holds(entry.when, { ...state, view: 'falcoLens.alertExplorer' });
+      const inPalette = holds(palette.get(entry.command), state);
+      assert.equal(inPalette, inView, `${entry.command} in ${JSON.stringify(state)}: palette ${inPalette}, view title ${inView}`);
+    }
+  }
+});
+
+test('a command that acts on a tree item is not in the Command Palette', () => {
+  const palette = new Map(menus.commandPalette.map((e) => [e.command, e.when]));
+  for (const entry of menus['view/item/context']) assert.equal(palette.get(entry.command), 'false', entry.command);
+});
+
+test('every contributed command has a category and a title in title case', () => {
+  for (const c of manifest.contributes.commands as { command: string; title: string; category?: string }[]) {
+    assert.equal(c.category, 'Falco', c.command);
+    for (const word of c.title.split(/\s+/).filter((w) => !/^(in|for|the|of|a|an|to|by)$/.test(w))) assert.match(word, /^[A-Z\d]/, `${c.command}: "${word}" of "${c.title}"`);
+  }
+});
