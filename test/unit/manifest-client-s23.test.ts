@@ -61,3 +61,21 @@ test('every contributed command has a category and a title in title case', () =>
     for (const word of c.title.split(/\s+/).filter((w) => !/^(in|for|the|of|a|an|to|by)$/.test(w))) assert.match(word, /^[A-Z\d]/, `${c.command}: "${word}" of "${c.title}"`);
   }
 });
+
+test('settings: a description naming another setting is Markdown and links it; every enum of words describes its values', () => {
+  for (const [key, s] of Object.entries(settings)) {
+    const text = s.markdownDescription ?? s.description ?? '';
+    assert.ok(text.length > 0, `${key} is described`);
+    const named = Object.keys(settings).filter((other) => other !== key && text.includes(other));
+    for (const other of named) {
+      assert.ok(s.markdownDescription !== undefined, `${key} names ${other}: a markdownDescription, so that the Settings editor links it`);
+      assert.ok(text.includes(`#${other}#`), `${key} links ${other} as #${other}#`);
+    }
+    // Release numbers (falcoLens.falcoVersion) say what they are; words (off, messages, critical) need a sentence.
+    if (s.enum && s.enum.some((v) => typeof v === 'string' && /^[a-z]/.test(v))) {
+      assert.equal(s.enumDescriptions?.length, s.enum.length, `${key}: one enumDescription per value`);
+    }
+  }
+  // A count is a whole number: the Settings editor refuses 2.5 for an integer.
+  assert.equal(settings['falcoLens.alerts.maxProblems'].type, 'integer');
+});
