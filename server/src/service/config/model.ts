@@ -351,14 +351,16 @@ export function keySpan(pair: Pair): [number, number] {
   return [0, 0];
 }
 
-/** The offsets of the comments of a YAML text (its CST's comment tokens: a `#` in a block scalar is no comment). */
-function commentOffsets(text: string): number[] {
-  const found: number[] = [];
+/** The comments, anchors and aliases of a YAML text, from its CST (a `#` in a block scalar is no comment). */
+function markTokens(text: string): { type: 'comment' | 'anchor' | 'alias'; offset: number; source: string }[] {
+  const found: { type: 'comment' | 'anchor' | 'alias'; offset: number; source: string }[] = [];
   const walk = (o: unknown): void => {
     if (!o || typeof o !== 'object') return;
     if (Array.isArray(o)) { for (const x of o) walk(x); return; }
-    const token = o as { type?: string; offset?: number };
-    if (token.type === 'comment' && typeof token.offset === 'number') found.push(token.offset);
+    const token = o as { type?: string; offset?: number; source?: unknown };
+    if ((token.type === 'comment' || token.type === 'anchor' || token.type === 'alias') && typeof token.offset === 'number' && typeof token.source === 'string') {
+      found.push({ type: token.type, offset: token.offset, source: token.source });
+    }
     for (const [k, v] of Object.entries(o)) if (k !== 'source') walk(v);
   };
   for (const token of new Parser().parse(text)) walk(token);
@@ -366,17 +368,30 @@ function commentOffsets(text: string): number[] {
 }
 
 /**
+ * What removing a pair's text [start, stop) would break, if anything: an anchor written there that an alias of the
+ * text names (yaml-cpp refuses an alias naming no anchor before it). An anchor no alias names goes with its pair.
+ */
+function namedAnchorIn(marks: ReturnType<typeof markTokens>, start: number, stop: number): string | undefined {
+  const aliases = new Set(marks.filter((m) => m.type === 'alias').map((m) => m.source.slice(1).trim()));
+  const anchor = marks.find((m) => m.type === 'anchor' && m.offset >= start && m.offset < stop && aliases.has(m.source.slice(1).trim()));
+  return anchor?.source.trim();
+}
+
+/**
  * The lines of a block mapping's pair, to remove it whole (a key written twice: the one Falco does not use): from its
  * key's line to its value's last line, line break included. Where those lines hold a comment, removing them would
  * lose it: the pair is commented out instead, `# ` put before the first character of each of its lines that has one
- * (`commentOut`), which keeps every character and leaves YAML that no longer has the key. Not offered, with why, where
- * it would break something: an anchor an alias may name, or text of other pairs on its lines (flow style, a list
- * item's first key after `- `).
+ * (`commentOut`), which keeps every character and leaves YAML that no longer has the key. In a flow mapping the pair
+ * goes with the comma before it (the one after it for the first pair): `{a: 1, a: 2}` is `{a: 1}`. Not offered, with
+ * why, where it would break something: an anchor an alias names, text of other pairs on its lines (a list item's
+ * first key after `- `), a comment inside a flow mapping's removed text.
  */
 export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [number, number] } | { commentOut: number[] } | { why: string } {
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
-  if (map.flow || !key?.range) return { why: 'the mapping is written in flow style' };
+  if (!key?.range) return { why: 'the key has no place in the text' };
+  const marks = markTokens(text);
+  if (map.flow) return flowPairRemoval(text, map, pair, marks);
   const start = Math.max(text.lastIndexOf('\n', key.range[0] - 1), text.lastIndexOf('\r', key.range[0] - 1)) + 1;
   if (text.slice(start, key.range[0]).trim() !== '') return { why: 'its line starts with other text (`- ` of a list item)' };
   let end = Math.max(key.range[1], value?.range ? value.range[1] : 0);
@@ -384,15 +399,9 @@ export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [nu
   let stop = end;
   while (stop < text.length && text[stop] !== '\n' && text[stop] !== '\r') stop++;
   stop += text.startsWith('\r\n', stop) ? 2 : stop < text.length ? 1 : 0;
-  let anchored = false;
-  for (const part of [key, value]) {
-    if (!part) continue;
-    visit(part, (_k, node) => {
-      if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchored = true;
-    });
-  }
-  if (anchored) return { why: 'it holds an anchor (`&name`), which an alias may name' };
-  if (!commentOffsets(text).some((o) => o >= start && o < stop)) return { span: [start, stop] };
+  const anchor = namedAnchorIn(marks, start, stop);
+  if (anchor) return { why: `it holds the anchor \`${anchor}\`, which an alias names` };
+  if (!marks.some((m) => m.type === 'comment' && m.offset >= start && m.offset < stop)) return { span: [start, stop] };
   const commentOut: number[] = [];
   for (const line of text.slice(start, stop).matchAll(/[^\r\n]*(\r\n|\r|\n|$)/g)) {
     const blanks = /^[ \t]*/.exec(line[0])![0].length;
@@ -402,13 +411,52 @@ export function pairRemoval(text: string, map: YAMLMap, pair: Pair): { span: [nu
   return { commentOut };
 }
 
+/** The end of a flow mapping pair's text: its value's, else its key's. */
+function flowPairEnd(text: string, pair: Pair): number {
+  const key = pair.key as Node;
+  const value = pair.value as Node | null;
+  let end = Math.max(key.range![1], value?.range ? value.range[1] : 0);
+  while (end > key.range![1] && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+function flowPairRemoval(text: string, map: YAMLMap, pair: Pair, marks: ReturnType<typeof markTokens>): { span: [number, number] } | { why: string } {
+  const at = map.items.indexOf(pair);
+  const neighbour = map.items[at > 0 ? at - 1 : at + 1] as Pair | undefined;
+  if (at < 0 || !isPair(neighbour) || !(neighbour.key as Node | null)?.range) return { why: 'the mapping is written in flow style' };
+  const start = at > 0 ? flowPairEnd(text, neighbour) : (pair.key as Node).range![0];
+  const stop = at > 0 ? flowPairEnd(text, pair) : (neighbour.key as Node).range![0];
+  if (marks.some((m) => m.type === 'comment' && m.offset >= start && m.offset < stop)) return { why: 'a comment is in its text, inside a flow mapping' };
+  // Between the two pairs only a comma and blanks: anything else (`? ` of an explicit key) is not taken.
+  const between = at > 0 ? text.slice(start, (pair.key as Node).range![0]) : text.slice(flowPairEnd(text, pair), stop);
+  if (!/^\s*,\s*$/.test(between)) return { why: 'the mapping is written in flow style' };
+  const anchor = namedAnchorIn(marks, start, stop);
+  if (anchor) return { why: `it holds the anchor \`${anchor}\`, which an alias names` };
+  return { span: [start, stop] };
+}
+
+/** How a removal's title names the pair: its key and a scalar value as written (cut), or what kind of value it has. */
+function pairWords(text: string, pair: Pair, name: string): string {
+  const value = pair.value as Node | null;
+  // A value an alias gives is the anchor's copy (offsets past the text: model.ts readAliases): named by the alias.
+  if (isScalar(value) && value.range && value.range[1] <= text.length) {
+    const written = text.slice(value.range[0], value.range[1]).trim();
+    if (written === '') return `'${name}:' (empty)`;
+    return `'${name}: ${written.length > 24 ? `${written.slice(0, 23)}…` : written}'`;
+  }
+  if (isMap(value)) return `'${name}' (a mapping of ${value.items.length} key${value.items.length === 1 ? '' : 's'})`;
+  if (isSeq(value)) return `'${name}' (a list of ${value.items.length} item${value.items.length === 1 ? '' : 's'})`;
+  return value === null || value === undefined ? `'${name}:' (empty)` : `'${name}'`;
+}
+
 /** A duplicate key's data for its quick fix: removing this pair, or commenting it out where it holds a comment (`fix`),
- *  or why that is not offered (`fixRefused`). */
+ *  or why that is not offered (`fixRefused`). The title says what goes: the key and its value. */
 export function removalData(text: string, map: YAMLMap, pair: Pair, name: string): Record<string, unknown> {
-  const title = `Remove this '${name}', which Falco does not use`;
+  const what = pairWords(text, pair, name);
+  const title = `Remove ${what}, which Falco does not use`;
   const removal = pairRemoval(text, map, pair);
   if ('commentOut' in removal) {
-    return { fix: { title: `Comment out this '${name}', which Falco does not use`, edits: removal.commentOut.map((at) => ({ span: [at, at], newText: '# ' })) } };
+    return { fix: { title: `Comment out ${what}, which Falco does not use`, edits: removal.commentOut.map((at) => ({ span: [at, at], newText: '# ' })) } };
   }
   return 'span' in removal
     ? { fix: { title, edits: [{ span: removal.span, newText: '' }] } }
