@@ -9,6 +9,7 @@ import { yamlQuote } from '../yamlText';
 import { booleanValue } from '../config/model';
 import { lookupField, officialDefinition } from '../../knowledge';
 import { selectorText } from '../embedded/regions';
+import { MAX_VALUE_BYTES, utf8Length } from '../rules/constantValues';
 import { valueOf, type AlertView } from './view';
 
 export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (view: AlertView) => boolean }
@@ -490,6 +491,13 @@ export type ExceptionValueText = { text: string; quoted: boolean } | { refused: 
 export function exceptionValueText(value: string, listNamed?: (word: string) => boolean): ExceptionValueText {
   if (value === '') return { refused: 'it is empty' };
   if (value.includes('\u0000')) return { refused: 'it holds a NUL character, where Falco\'s condition parser stops reading' };
+  // Every value of an exception becomes a constant of the condition Falco compiles, and libsinsp refuses a constant
+  // over 255 bytes ("filter parameter too long", constantValues.ts MAX_VALUE_BYTES): a path or command line can be
+  // longer, and the exception would then keep Falco from starting.
+  const bytes = value.length > MAX_VALUE_BYTES / 3 ? utf8Length(value) : 0;
+  if (bytes > MAX_VALUE_BYTES) {
+    return { refused: `it is ${bytes} bytes long, and libsinsp refuses a value of the condition over ${MAX_VALUE_BYTES} bytes ('filter parameter too long'), so Falco would not start` };
+  }
   if (isSafeExceptionValue(value)) {
     if (!listNamed) return { text: value, quoted: false };
     // quote_item wraps a value with a blank in double quotes; a bare value stands between the condition's delimiters.

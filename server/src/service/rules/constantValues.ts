@@ -98,7 +98,7 @@ export const MAX_VALUE_BYTES = 255;
 export const STRING_TYPES = new Set<ValueType>(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
 
 /** The length of `text` in UTF-8 (libsinsp counts bytes). */
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
