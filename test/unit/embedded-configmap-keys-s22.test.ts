@@ -55,12 +55,15 @@ test('a plain key that is text for kubectl (falco_rules.yaml, a quoted on) is le
   assert.deepEqual(findings(configMap(`data:\n  'on': x\n  "true": text\n  falco_rules.yaml: |\n    - list: shells\n      items: [bash, sh]\n`)).found, []);
 });
 
+// Session 23: the null is the empty text with kubectl create, no entry with kubectl apply (embedded-configmap-collisions-s23).
+const emptyEntry = (key: string) => `data.${key} has no value, which kubectl sends as null. With kubectl create, Kubernetes stores it as the empty text: the pod's file ${key} is empty, and where Falco loads it as a rules file it gets nothing from it (no rule, macro or list) and says nothing. kubectl apply takes the null for removing the entry (its patch deletes a key set to null, and since kubectl 1.31 it leaves the key out of a ConfigMap it creates): the ConfigMap has no ${key}, and the pod no such file. Write "" for an empty file, or remove the entry.`;
+
 test('a data entry with no value named as a YAML file: Falco gets an empty rules file (information)', () => {
   const host = configMap(`data:\n  falco_rules.local.yaml:\n  other.yaml: ~\n  notes.txt:\n  falco.yaml:\n${RULES}`);
   const { found } = findings(host);
   assert.deepEqual(found, [
-    ['embedded-configmap-empty-entry', 'falco_rules.local.yaml', 3, 'data.falco_rules.local.yaml has no value: Kubernetes stores it as the empty text, and the pod\'s file falco_rules.local.yaml is empty. Where Falco loads it as a rules file, it gets a rules file with nothing in it (no rule, macro or list) and says nothing.'],
-    ['embedded-configmap-empty-entry', 'other.yaml', 3, 'data.other.yaml has no value: Kubernetes stores it as the empty text, and the pod\'s file other.yaml is empty. Where Falco loads it as a rules file, it gets a rules file with nothing in it (no rule, macro or list) and says nothing.'],
+    ['embedded-configmap-empty-entry', 'falco_rules.local.yaml', 3, emptyEntry('falco_rules.local.yaml')],
+    ['embedded-configmap-empty-entry', 'other.yaml', 3, emptyEntry('other.yaml')],
   ]);
   // An empty text written as such is what the author meant: nothing said.
   assert.deepEqual(findings(configMap(`data:\n  falco_rules.local.yaml: ""\n${RULES}`)).found, []);

@@ -69,7 +69,7 @@ function writtenBack(n: unknown, reader: ExpandingReader): { text: string; read:
  *  once; NaN, which equals nothing, gets one of its own), kubectl's reading of it and the JSON key it becomes
  *  (jsonKey); undefined for a key kubectl refuses (null, past int64, a collection) and for the merge key `<<`, which
  *  go-yaml reads otherwise. */
-function goMapKey(key: unknown, nan: () => string): { id: string; read: KubectlScalar; json: string } | undefined {
+export function goMapKey(key: unknown, nan: () => string): { id: string; read: KubectlScalar; json: string } | undefined {
   if (!isScalar(key) || (key.type === 'PLAIN' && key.tag === undefined && key.source === '<<')) return undefined;
   const read = kubectlScalar(key);
   const json = read && jsonKey(read);

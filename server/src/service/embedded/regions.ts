@@ -36,7 +36,7 @@ import { yamlQuote } from '../yamlText';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, KUBECTL, chartConfigProblems, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
+import { HELM, KUBECTL, chartConfigProblems, goMapKey, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
 
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -260,6 +260,10 @@ export enum HolderCode {
   ConfigMapEmptyEntry = 'embedded-configmap-empty-entry',
   /** A ConfigMap's binaryData entry holding a Falco rules file or configuration (base64): not checked. */
   BinaryDataUnchecked = 'embedded-configmap-binary-data',
+  /** Two keys of a ConfigMap's data (or binaryData) that kubectl makes one: only one of the entries is sent. */
+  ConfigMapKeyCollision = 'embedded-configmap-key-collision',
+  /** A key both in a ConfigMap's data and in its binaryData: the API server refuses the ConfigMap. */
+  ConfigMapKeyInBoth = 'embedded-configmap-key-in-both',
   /** A customRules file whose name does not end in .yaml or .yml: Falco skips it in rules.d. */
   NotYamlName = 'embedded-not-yaml-name',
   /** The values' `falco.rules_files` does not read /etc/falco/rules.d: the customRules never load. */
@@ -410,22 +414,26 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
       const binary = root.get('binaryData', true);
       if (isMap(binary)) for (const pair of binary.items) if (isPair(pair)) binaryDataProblems(pair, out.problems);
       const data = root.get('data', true);
+      // data is a map of strings (core/v1 ConfigMap.Data, map[string]string): the API server refuses a value kubectl
+      // reads as a number or a boolean ('cannot unmarshal number into Go struct field ConfigMap.data of type string');
+      // null is the empty text, or no entry with kubectl apply (emptyEntryProblem).
       if (isMap(data)) {
-        // data is a map of strings (core/v1 ConfigMap.Data, map[string]string): the API server refuses a value kubectl
-        // reads as a number or a boolean ('cannot unmarshal number into Go struct field ConfigMap.data of type
-        // string'); null is stored as the empty text.
         for (const pair of data.items) {
           if (!isPair(pair)) continue;
           dataKeyProblem(pair.key, 'data', out.problems);
           dataValueProblem(text, pair, out.problems);
           emptyEntryProblem(pair, out.problems);
         }
+      }
+      // Pairs kubectl drops (a key written again, or read as the same key) are not the ConfigMap's entries.
+      const dropped = configMapKeyProblems(isMap(data) ? data : undefined, isMap(binary) ? binary : undefined, text, lines, out.problems);
+      if (isMap(data)) {
         const meta = metadataOf(root);
         const dataPair = pairOf(root, 'data');
         const outer = dataPair ? outlineKey(dataPair, 'data', `ConfigMap '${meta.name}'`) : undefined;
-        const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : []);
+        const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : [], dropped);
         for (const f of found) f.configMap = meta;
-        const keys = data.items.filter(isPair).map((p) => scalarString(p.key)).filter((k) => k !== undefined);
+        const keys = data.items.filter((p) => isPair(p) && !dropped.has(p)).map((p) => scalarString(p.key)).filter((k) => k !== undefined);
         configMaps.push({ ...meta, keys, files: found });
         (out.configMaps ??= []).push({ ...meta, keys });
         if (found.length) { out.files.push(...found); set++; }
@@ -567,10 +575,10 @@ function scalarString(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
-function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: Holder, set: number, problems: HolderProblem[], target: string, outer: readonly OutlineKey[]): EmbeddedFile[] {
+function embeddedEntries(text: string, lines: LineIndex, map: YAMLMap, holder: Holder, set: number, problems: HolderProblem[], target: string, outer: readonly OutlineKey[], dropped?: ReadonlySet<unknown>): EmbeddedFile[] {
   const files: EmbeddedFile[] = [];
   for (const pair of map.items) {
-    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    if (!isPair(pair) || !isScalar(pair.key) || dropped?.has(pair)) continue;
     const key = scalarString(pair.key);
     const keyRange = (pair.key as Scalar).range;
     if (key === undefined || !keyRange) continue;
@@ -1112,9 +1120,15 @@ function dataValueProblem(text: string, pair: Pair, problems: HolderProblem[]): 
 
 /**
  * A data entry with no value (`falco_rules.local.yaml:` and nothing, `~`, `null`) named as a YAML file: kubectl sends
- * null, which the API server decodes into the map of texts as the empty text, and the pod's file is empty. Falco
- * reading an empty rules file finds no YAML document in it and loads nothing, without a word (rule_loader_reader.cpp
- * at 0.44.0:975-991: loadall_from_string, then only defined, non-null documents are read).
+ * null, and what becomes of it depends on the command. `kubectl create` (or replace) posts it, and the API server
+ * decodes null into the map of texts as the empty text (encoding/json leaves a string it reads null into empty): the
+ * pod's file is empty, and Falco reading an empty rules file finds no YAML document in it and loads nothing, without a
+ * word (rule_loader_reader.cpp at 0.44.0:975-991: loadall_from_string, then only defined, non-null documents are
+ * read). `kubectl apply` takes null for removing the key: on a ConfigMap that exists, its three-way patch sends the
+ * null and the strategic merge patch deletes the key (k8s.io/apimachinery strategicpatch/patch.go mergeMap: "If the
+ * value of this key is null, delete the key"); since kubectl 1.31 it leaves nulls out of a ConfigMap it creates too
+ * (kubectl pkg/cmd/apply/apply.go pruneNullsFromMap, v0.31.0). Then the ConfigMap has no such entry and the pod no
+ * such file.
  */
 function emptyEntryProblem(pair: Pair, problems: HolderProblem[]): void {
   const key = scalarString(pair.key as Node);
@@ -1122,7 +1136,7 @@ function emptyEntryProblem(pair: Pair, problems: HolderProblem[]): void {
   if (key === undefined || !keySpan || key === CONFIG_MAP_MAIN_KEY || !/\.ya?ml$/.test(key) || kubectlScalar(pair.value)?.type !== 'null') return;
   problems.push({
     code: HolderCode.ConfigMapEmptyEntry, span: keySpan, severity: 'information',
-    message: `data.${key} has no value: Kubernetes stores it as the empty text, and the pod's file ${key} is empty. Where Falco loads it as a rules file, it gets a rules file with nothing in it (no rule, macro or list) and says nothing.`,
+    message: `data.${key} has no value, which kubectl sends as null. With kubectl create, Kubernetes stores it as the empty text: the pod's file ${key} is empty, and where Falco loads it as a rules file it gets nothing from it (no rule, macro or list) and says nothing. kubectl apply takes the null for removing the entry (its patch deletes a key set to null, and since kubectl 1.31 it leaves the key out of a ConfigMap it creates): the ConfigMap has no ${key}, and the pod no such file. Write "" for an empty file, or remove the entry.`,
   });
 }
 
@@ -1136,8 +1150,9 @@ function emptyEntryProblem(pair: Pair, problems: HolderProblem[]): void {
  */
 function dataKeyProblem(key: unknown, section: 'data' | 'binaryData', problems: HolderProblem[]): void {
   const changed = kubectlKey(key);
-  if (!changed) return;
   const text = (key as Scalar).source!;
+  // `1:` or `true:` is sent as the text written: the entry keeps its name.
+  if (!changed || ('text' in changed && changed.text === text)) return;
   const span = spanOf(key);
   if (!span) return;
   const read = kubectlWords(kubectlScalar(key)!);
@@ -1155,6 +1170,60 @@ function dataKeyProblem(key: unknown, section: 'data' | 'binaryData', problems: 
   problems.push(refused
     ? { code: HolderCode.KubectlScalar, span, severity: 'error', ...fix, message: `Kubernetes refuses this ConfigMap: ${as} and sends it as '${changed.text}', which is no ConfigMap key (a key ${refused}).${advice}` }
     : { code: HolderCode.KubectlScalar, span, severity: 'warning', ...fix, message: `${as} and sends it as '${changed.text}': the ConfigMap's entry is named '${changed.text}', not '${text}', and a pod mounting the ConfigMap gets a file named ${changed.text}.${advice}` });
+}
+
+/**
+ * The keys of a ConfigMap's data and binaryData that kubectl or the API server make one, and the pairs kubectl drops
+ * (returned, so that they are not taken for entries). kubectl decodes each mapping with go-yaml v2 into a Go map
+ * (sigs.k8s.io/yaml YAMLToJSON, not strict: k8s.io/apimachinery util/yaml YAMLToJSONDecoder calls yaml.Unmarshal), where
+ * a pair whose key the map holds already replaces it: a key written twice, or two keys kubectl reads as one (`yes` and
+ * `true`, `0777` and `511`), leave only the last pair. Keys the Go map holds apart (`1`, a number, and `"1"`, a text)
+ * can still become one JSON key: convertToJSONableObject (yaml.go:205-249 at v1.6.0) ranges over the Go map in Go's
+ * random order, so whichever it writes last stays, from one run to the next another (Falco Lens takes the later
+ * pair). A key in both data and binaryData is refused by the API server (ValidateConfigMap, pkg/apis/core/validation:
+ * 'duplicate of key present in binaryData', at data's key).
+ */
+function configMapKeyProblems(data: YAMLMap | undefined, binary: YAMLMap | undefined, text: string, lines: LineIndex, problems: HolderProblem[]): Set<unknown> {
+  const dropped = new Set<unknown>();
+  const lineOf = (node: unknown) => lines.positionAt(spanOf(node)?.[0] ?? 0).line + 1;
+  const written = (node: unknown) => { const span = spanOf(node); return span ? text.slice(span[0], span[1]) : ''; };
+  // Per section, the pair left for each JSON key.
+  const survivors = (map: YAMLMap | undefined, section: 'data' | 'binaryData'): Map<string, Pair> => {
+    const kept = new Map<string, Pair>();
+    if (!map) return kept;
+    let nans = 0;
+    const pairs = map.items.filter(isPair);
+    const keys = pairs.map((p) => goMapKey(p.key, () => `nan:${nans++}`));
+    const lastOf = new Map<string, number>();
+    keys.forEach((k, i) => { if (k) lastOf.set(k.id, i); });
+    keys.forEach((k, i) => { if (k && lastOf.get(k.id) === i) kept.set(k.json, pairs[i]); });
+    keys.forEach((k, i) => {
+      const span = spanOf(pairs[i].key);
+      if (!k || !span) return;
+      const last = lastOf.get(k.id)!;
+      if (last === i && kept.get(k.json) === pairs[i]) return;
+      dropped.add(pairs[i]);
+      const other = last !== i ? pairs[last] : kept.get(k.json)!;
+      const otherKey = keys[pairs.indexOf(other)]!;
+      const message = last !== i
+        ? `${section}.${written(pairs[i].key)} is not in the ConfigMap: ${written(other.key) === written(pairs[i].key) ? `the key ${written(other.key)} is written again` : `${written(other.key)}, which kubectl reads as the same key (${kubectlWords(k.read)}, YAML 1.1), comes`} later (line ${lineOf(other.key)}), and kubectl keeps only the last pair of a key (go-yaml decodes ${section} into a map, each pair replacing the one before). Keep one.`
+        : `kubectl reads ${written(pairs[i].key)} as ${kubectlWords(k.read)} and ${written(other.key)} (line ${lineOf(other.key)}) as ${kubectlWords(otherKey.read)} (YAML 1.1): two keys of its map, which both become the ConfigMap key '${k.json}' (JSON keys are text), and kubectl keeps whichever it writes last, in Go's random map order. Which entry the ConfigMap holds changes from one kubectl run to the next; Falco Lens takes the later one. Keep one.`;
+      problems.push({ code: HolderCode.ConfigMapKeyCollision, span, severity: 'warning', message });
+    });
+    return kept;
+  };
+  const inData = survivors(data, 'data');
+  const inBinary = survivors(binary, 'binaryData');
+  for (const [json, pair] of inData) {
+    const other = inBinary.get(json);
+    const span = spanOf(pair.key);
+    if (!other || !span) continue;
+    problems.push({
+      code: HolderCode.ConfigMapKeyInBoth, span, severity: 'error',
+      message: `Kubernetes refuses this ConfigMap: binaryData has the key '${json}' too (line ${lineOf(other.key)}), and a key may be in data or in binaryData, not both ('data[${json}]: Invalid value: "${json}": duplicate of key present in binaryData'). Keep one of them.`,
+    });
+  }
+  return dropped;
 }
 
 /**
