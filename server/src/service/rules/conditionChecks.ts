@@ -222,12 +222,16 @@ function itemRefsOf(item: ModelItem): ItemRefs {
     if (exceptions?.kind === 'seq') for (let i = 0; i < exceptions.items.length; i++) {
       const ex = exceptions.items[i];
       if (ex.kind !== 'map') continue;
-      walkScalars(ex.entries.find((e) => e.key === 'values')?.value, (t) => {
+      const values = ex.entries.find((e) => e.key === 'values')?.value;
+      walkScalars(values, (t) => {
         refs.listCandidates.push(t);
         // Falco quotes a value with a blank, and replaces a list's name between blanks inside it too.
         const pasted = quoteItem(t);
         if (pasted[0] === '"' || pasted[0] === '\'') for (const w of wordsInsideQuotes(pasted)) refs.listCandidates.push(w);
       });
+      // The fields, comps and keywords Falco writes for the exception are expanded too (checkExceptionFrameListNames).
+      // Counted where the fields are, values or not: an item adding values to them may come later.
+      if (mapValue(ex, 'fields') !== undefined) for (const w of exceptionFrameWords(ex, ex, values?.kind === 'seq' ? values.items.length : 0)) refs.listCandidates.push(w.text);
     }
     if (refs.listCandidates.length > before) refs.exceptionLists = refs.listCandidates.length - before;
   }
@@ -1184,7 +1188,7 @@ function reportUnknownEventName(span: Span, name: string, list: string | undefin
  * A rule item's own exceptions that have values, each with the fields and comps Falco compiles them with: its own,
  * or for one that only adds values, those of the rule's first exception of that name (maybe in another file).
  */
-function* exceptionShapesOf(own: ModelNode, rule: RuleDef | undefined): Generator<{ fields: ModelNode | undefined; comps: ModelNode | undefined; values: Extract<ModelNode, { kind: 'seq' }> }> {
+function* exceptionShapesOf(own: ModelNode, rule: RuleDef | undefined): Generator<{ fields: ModelNode | undefined; comps: ModelNode | undefined; values: Extract<ModelNode, { kind: 'seq' }>; ex: MapNode; shape: MapNode }> {
   if (own.kind !== 'seq') return;
   for (const ex of own.items) {
     if (ex.kind !== 'map') continue;
@@ -1192,7 +1196,7 @@ function* exceptionShapesOf(own: ModelNode, rule: RuleDef | undefined): Generato
     const shape = mapValue(ex, 'fields') || name === undefined ? ex
       : (rule && ruleExceptions(rule).find((e): e is MapNode => e.kind === 'map' && scalarText(mapValue(e, 'name')) === name && mapValue(e, 'fields') !== undefined)) ?? ex;
     const values = mapValue(ex, 'values');
-    if (values?.kind === 'seq') yield { fields: mapValue(shape, 'fields'), comps: mapValue(shape, 'comps'), values };
+    if (values?.kind === 'seq') yield { fields: mapValue(shape, 'fields'), comps: mapValue(shape, 'comps'), values, ex, shape };
   }
 }
 
@@ -1752,6 +1756,91 @@ function checkExceptionListNames(item: ModelItem, rule: RuleDef | undefined, def
   }
 }
 
+/** A word Falco writes into a rule's condition for one exception besides its values, and the node it comes from. */
+interface ExceptionFrameWord { text: string; node: ModelNode; role: string }
+
+/**
+ * The words of the text build_rule_exception_infos writes for exception `ex` besides its values (rule_loader_compiler.cpp
+ * 0.37.0:74-155, 0.44.0:100-161): ` and not ` before it, each field and comp as written (a comp trimmed, by
+ * normalize_comp at 0.44; a missing one is 'in' for a single field and '=' for each of a list of fields,
+ * rule_loader_collector.cpp validate_exception_info), ' and ' between fields and ' or ' between value tuples. `shape`
+ * is the exception holding the fields (`ex` itself, or for one that only adds values the rule's first of that name);
+ * a word from another item is placed at `ex`'s name. Only words between resolve_list's delimiters are kept.
+ */
+function exceptionFrameWords(ex: MapNode, shape: MapNode, tuples: number): ExceptionFrameWord[] {
+  const out: ExceptionFrameWord[] = [];
+  const at = mapValue(ex, 'name') ?? ex;
+  const own = shape === ex;
+  const add = (text: string | undefined, node: ModelNode | undefined, role: (word: string) => string) => {
+    if (text === undefined) return;
+    for (const word of text.split(LIST_DELIMITERS)) if (word !== '') out.push({ text: word, node: own && node ? node : at, role: role(word) });
+  };
+  const keyword = (where: string) => (word: string) => `the keyword '${word}' Falco writes ${where}`;
+  add('and not', undefined, keyword('before the exception'));
+  const fields = mapValue(shape, 'fields');
+  const comps = mapValue(shape, 'comps');
+  const field = (word: string) => `the exception field '${word}'`;
+  const operator = (word: string) => `the exception's operator '${word}'`;
+  if (fields?.kind === 'scalar') {
+    add(scalarText(fields), fields, field);
+    if (comps === undefined) add('in', undefined, () => "the operator 'in' Falco writes for an exception without comps");
+    else if (comps.kind === 'scalar') add(scalarText(comps)?.trim(), comps, operator);
+  } else if (fields?.kind === 'seq') {
+    fields.items.forEach((f, k) => {
+      if (k > 0) add('and', undefined, keyword("between the exception's fields"));
+      add(scalarText(f), f, field);
+      const comp = comps?.kind === 'seq' ? comps.items[k] : undefined;
+      if (comp) add(scalarText(comp)?.trim(), comp, operator);
+    });
+    if (tuples > 1) add('or', undefined, keyword("between the exception's values"));
+  }
+  return out;
+}
+
+/**
+ * A list named like a word Falco writes for an exception besides its values: a field (`- list: proc.pname` and an
+ * exception on proc.pname), an operator, or the `and`, `not`, `or` it joins the exception with. Falco builds the
+ * exception's text into the rule's condition (build_rule_exception_infos) and then expands lists on the whole text
+ * (parse_condition runs resolve_list for every list: rule_loader_compiler.cpp 0.37.0:180-251 and 294-304,
+ * 0.44.0:182-238 and 276-283, the same in every release between), so the field is replaced by the list's items like a
+ * field of the condition (reportListNamesElsewhere), though the collector checked the field's name before. Judged on
+ * the exception's text alone, after the rule's condition (in parentheses: the condition's own findings say its
+ * faults): an error where it does not parse, a warning where it does. An exception that only adds values takes its
+ * fields from the rule's first exception of its name, which says it there when it has values itself.
+ */
+function checkExceptionFrameListNames(item: ModelItem, rule: RuleDef | undefined, defs: Definitions, final: Definitions, reporter: ReportSink): void {
+  const own = entryOf(item, 'exceptions')?.value;
+  if (own?.kind !== 'seq') return;
+  const named = (t: string) => defs.lists.has(t) || final.lists.has(t);
+  for (const { fields, comps, values, ex, shape } of exceptionShapesOf(own, rule)) {
+    if (values.items.length === 0) continue;
+    if (shape !== ex) {
+      // Said at the exception defining the fields when it has values of its own.
+      const defined = mapValue(shape, 'values');
+      if (defined?.kind === 'seq' && defined.items.length > 0) continue;
+    }
+    const words = exceptionFrameWords(ex, shape, values.items.length).filter((w) => named(w.text));
+    if (words.length === 0) continue;
+    const text = exceptionText(fields, comps, values.items);
+    if (!text) continue;
+    // The stand-in for the rule's condition is no list's name: only the exception's text changes.
+    const head = `(${APPEND_STAND_IN})`;
+    const written = `${head} and not ${text}`;
+    const resolved = pasteLists(written, listsNamed(written.split(LIST_DELIMITERS), defs, final), defs, final);
+    const after = parseConditionCached(resolved);
+    const shown = resolvedExcerpt(resolved.slice(head.length), written.slice(head.length));
+    const seen = new Set<string>();
+    for (const w of words) {
+      const key = `${w.text}\u0000${w.node.span.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const what = `Falco writes this exception into the rule's condition as \`and not ${text}\` and expands lists in that text before it parses it, wherever a list's name stands between blanks, parentheses, commas or '=': here ${w.role} is replaced by the items of list '${w.text}'`;
+      if (after.errors.length > 0) reporter.report(Code.ListNameExpanded, w.node.span, `${what}, and the condition Falco parses, \`… ${shown}\`, does not compile (${after.errors[0].message}). Rename the list.`);
+      else reporter.report(Code.ListNameExpanded, w.node.span, `${what}: Falco parses \`… ${shown}\`, not the exception as written. Rename the list.`, undefined, { severity: 2, load: null });
+    }
+  }
+}
+
 /** Operators whose value Falco writes as a parenthesised list (libsinsp's list operators, and modifier operators). */
 function isListOperator(op: string): boolean {
   return op === 'in' || op === 'intersects' || op === 'pmatch' || / (oneof|anyof|allof)$/.test(op);
@@ -2036,7 +2125,10 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
         checkExceptionEventTypeNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, skipUnknown, reporter);
         if (!isDefinitionItem(item)) checkOverrideEventTypes(item, file, load, defs, reporter);
       }
-      if (entryValue(item, 'exceptions')?.kind === 'seq') checkExceptionListNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, load.final, reporter);
+      if (entryValue(item, 'exceptions')?.kind === 'seq') {
+        checkExceptionListNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, load.final, reporter);
+        checkExceptionFrameListNames(item, item.name !== undefined ? defs.rules.get(item.name) : undefined, defs, load.final, reporter);
+      }
       if (source === undefined || KNOWN_SOURCES.includes(source)) {
         // Judged on the item's values first: its nodes are read only when there is something to report.
         const rule = item.name !== undefined ? defs.rules.get(item.name) : undefined;
