@@ -2046,7 +2046,14 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
       // A text that does not parse as written may parse once Falco has pasted the lists named in it
       // (`fd.sport > ports`, ports: [80]): no syntax error then (reportListNamesElsewhere says what Falco parses).
       const pasted = parse.errors.length > 0 ? listPastedParse(prefix + condText, prefix.length, factsOf(parse), defs, load.final) : undefined;
-      if (!pasted) run(item, 'condition-syntax', reading, (sink) => {
+      // A text that does not parse alone may parse joined to the other pieces of the condition Falco compiles after
+      // this file (a quoted bracket argument or a parenthesis an append closes): Falco says nothing then, and the
+      // fields the join makes are checked on the joined text.
+      const joined = parse.errors.length > 0 && !pasted && item.name !== undefined ? joinedCondition(item, isRule ? defs.rules.get(item.name) : defs.macros.get(item.name), file) : undefined;
+      const joinedParse = joined && parseConditionCached(joined.text);
+      const healed = joinedParse !== undefined && joinedParse.errors.length === 0;
+      if (healed) checkFieldsAcrossPieces(joinedParse, joined!, condText.length, fieldCtx(reporter, 'condition'), (s) => scalarMap(cond().node).span(s.start, s.end));
+      if (!pasted && !healed) run(item, 'condition-syntax', reading, (sink) => {
         for (const e of parse.errors) {
           // `k8s.ns.label.app-tier`: the label in brackets is read whole, which the quick fix writes.
           const bracket = e.fieldCut && cutLabelBracket(prefix + condText, e.span.start, e.fieldCut.field, 'condition');
@@ -2205,6 +2212,58 @@ function checkConditionFields(facts: ConditionFacts, ctx: FieldProblemContext, d
       const hasNa = rhs?.kind === 'literal' ? rhs.text === '<NA>' : rhs?.kind === 'list' ? rhs.items.some((i) => i.text === '<NA>') : false;
       if (hasNa) ctx.reporter.report(Code.UnsafeNaCheck, docSpan(e.span), `Comparing '${lhs.name}' with <NA> is unsafe: <NA> also matches a missing value. Use 'exists' (or 'not ... exists') instead.`);
     }
+  });
+}
+
+/**
+ * The condition Falco compiles after this file for the rule or macro `def` when `item`'s condition is one of several
+ * pieces of it, with where the item's text starts in it: Falco's collector joins an appended condition to the one
+ * before with a blank (rule_loader_collector.cpp 0.37.0:208-209 and 263-264, 0.44.0:201-202 and 247-248), and compiles
+ * the joined text after each file (falco_engine.cpp load_rules). Undefined for a single piece, when the pieces
+ * read back here do not give the loaded condition, or when the pieces of earlier files do not parse together.
+ */
+function joinedCondition(item: ModelItem, def: RuleDef | MacroDef | undefined, file: LoadedFile): { text: string; at: number } | undefined {
+  if (def?.condition === undefined || def.contributions.length < 2) return undefined;
+  let pieces: ModelItem[] = [];
+  let earlier = 0;
+  for (const c of def.contributions) {
+    if (conditionText(c.item) === undefined) continue;
+    const override = c.mode === 'override' ? entryValue(c.item, 'override') : undefined;
+    const op = c.mode === 'append-legacy' ? 'append'
+      : c.mode === 'define' || c.mode === 'redefine' ? 'replace'
+      : override?.kind === 'map' ? scalarText(override.entries.find((e) => e.key === 'condition')?.value) : undefined;
+    if (op === 'append') pieces.push(c.item);
+    else if (op === 'replace') pieces = [c.item];
+    else continue;
+    if (c.file !== file) earlier = pieces.length;
+  }
+  const k = pieces.indexOf(item);
+  if (pieces.length < 2 || k < 0) return undefined;
+  const texts = pieces.map((p) => conditionText(p)!);
+  const text = texts.join(' ');
+  if (text !== def.condition) return undefined;
+  // The pieces of earlier files were compiled alone after their files: a text they leave open fails there first,
+  // and this file's piece that closes it stays wrong once that is fixed.
+  if (earlier > 0 && parseConditionCached(texts.slice(0, earlier).join(' ')).errors.length > 0) return undefined;
+  let at = 0;
+  for (let i = 0; i < k; i++) at += texts[i].length + 1;
+  return { text, at };
+}
+
+/**
+ * The fields of a joined condition (joinedCondition) that start in the item's piece (`length` characters at
+ * `joined.at`) and end past it: a field whose bracket argument, quoted with a blank, an append finishes
+ * (`k8s.pod.label["app` and then `name"] = x`). Checked as Falco compiles them; `docSpan` maps an offset of the
+ * item's text, and the finding covers the part in the item.
+ */
+function checkFieldsAcrossPieces(parse: ConditionParse, joined: { text: string; at: number }, length: number, ctx: FieldProblemContext, docSpan: (s: Span) => Span): void {
+  const facts = factsOf(parse);
+  const end = joined.at + length;
+  const inPiece = (s: Span) => docSpan({ start: Math.min(length, Math.max(0, s.start - joined.at)), end: Math.min(length, Math.max(0, s.end - joined.at)) });
+  const { matches } = fieldMatches(facts);
+  facts.fields.forEach((f, i) => {
+    if (f.kind !== 'field' || f.span.start < joined.at || f.span.start >= end || f.span.end <= end) return;
+    checkField(matches[i], f.name, f.arg?.text, () => inPiece(f.nameSpan), ctx, f.arg && (() => inPiece(f.arg!.span)));
   });
 }
 
