@@ -466,6 +466,9 @@ export function expansionProblems(root: unknown, node: Node, field: string, line
                 whenExpanded: `${merges} (Falco's own YAML reader, yaml-cpp, has no merge keys). Falco Lens checks ${field} merged so: a finding in the merged keys is shown on this ${n.flow ? 'pair' : 'line'}.`,
               }
             : { span: spanOf(pair.key), severity: 'error', message: `${reader.refuses}: the value of a '<<' merge key must be a mapping, an alias of one, or a list of them ('map merge requires map or sequence of maps as the value').` });
+        } else if (isAlias(pair.key) && (isMap(anchorFor(pair.key)?.node) || isSeq(anchorFor(pair.key)?.node))) {
+          // go-yaml decodes the key as the anchored node, and a Go map's key cannot be a map or a slice.
+          out.push({ span: spanOf(pair.key), severity: 'error', message: `${reader.refuses}: *${pair.key.source} names a ${isMap(anchorFor(pair.key)!.node) ? 'mapping' : 'list'} (line ${lineOf(anchorFor(pair.key)!.at) + 1}), which cannot be a mapping's key ('invalid map key').` });
         } else visit(pair.key, depth + 1);
         visit(pair.value, depth + 1);
       }
@@ -522,10 +525,12 @@ const EXPANSION_BUDGET = 100_000;
  * to its first, so of the list the first writes last and stands. A flow mapping is read the same way. An alias is a
  * copy of the node its anchor names, the last anchor of that name before it in the YAML document (parser.alias), in
  * inlineRules or not. Each block mapping's `<<` pair becomes a region, its lines taking the pairs it is the last
- * writer of; a flow mapping's `<<` pair (on one line) is replaced by those pairs; an own pair a later `<<` replaces is
- * blanked; an alias whose anchor is outside the block, or in text the expansion replaces, is replaced by a copy of
- * what kubectl sends for the node. Undefined where that cannot be written so (a `<<` of a flow mapping over several
- * lines, an alias as a key, a key or value kubectl refuses, an expansion past EXPANSION_BUDGET) or nothing is expanded.
+ * writer of; a flow mapping's `<<` pair is replaced by those pairs (on its first line, the rest of a pair over several
+ * lines blanked); an own pair a later `<<` replaces is blanked; an alias whose anchor is outside the block, or in text
+ * the expansion replaces, is replaced by a copy of what kubectl sends for the node, a key's alias too (go-yaml decodes
+ * an alias key as the anchored scalar, decoder.mapping's d.unmarshal of the key node, whose alias case is
+ * decoder.alias). Undefined where that cannot be written so (a key or value kubectl refuses, an alias key naming a
+ * collection, an expansion past EXPANSION_BUDGET) or nothing is expanded.
  */
 export function mergeExpansion(root: unknown, node: Node, text: string, reader: ExpandingReader = KUBECTL): KubectlExpansion | undefined {
   const [start, end] = spanOf(node);
@@ -607,7 +612,8 @@ export function mergeExpansion(root: unknown, node: Node, text: string, reader: 
     if (failed || depth > 32) return;
     if (isSeq(n)) { for (const item of n.items) visit(item, depth + 1); return; }
     if (!isMap(n)) return;
-    if (n.items.some((p) => isAlias(p.key))) { failed = true; return; }
+    // A key that is an alias is the anchored scalar's key (a collection kubectl refuses as a key: jsonKeyOf fails).
+    const keyOf = (key: unknown) => jsonKeyOf(resolve(key));
     const mergeAt = n.items.flatMap((p, i) => (isMergeKey(p.key) ? [i] : []));
     for (const pair of n.items) if (!isMergeKey(pair.key)) visit(pair.value, depth + 1);
     if (mergeAt.length === 0) return;
@@ -617,7 +623,7 @@ export function mergeExpansion(root: unknown, node: Node, text: string, reader: 
     n.items.forEach((pair, i) => {
       if (failed) return;
       if (!mergeAt.includes(i)) {
-        const k = jsonKeyOf(pair.key);
+        const k = keyOf(pair.key);
         if (k === undefined) failed = true;
         else writer.set(k, i);
         return;
@@ -629,7 +635,7 @@ export function mergeExpansion(root: unknown, node: Node, text: string, reader: 
     });
     if (failed) return;
     n.items.forEach((p, i) => {
-      const k = mergeAt.includes(i) ? undefined : jsonKeyOf(p.key);
+      const k = mergeAt.includes(i) ? undefined : keyOf(p.key);
       const last = k === undefined ? undefined : writer.get(k);
       if (last !== undefined && last > i && mergeAt.includes(last)) blanks.push(n.flow ? pairSpan(n, i, text) : [spanOf(p.key as Node)[0], spanOf((p.value ?? p.key) as Node)[1]]);
     });
@@ -641,8 +647,14 @@ export function mergeExpansion(root: unknown, node: Node, text: string, reader: 
         // With no pair left, the comma after it goes too.
         const next = n.items[i + 1]?.key as Node | undefined;
         const span = [keyStart(merge.key as Node), next && pairs.length === 0 ? keyStart(next) : valueEnd] as const;
-        if (!oneLine(span[0], span[1])) { failed = true; return; }
-        replacements.push({ span, text: pairs.join(', ') });
+        // Over several lines, the pairs take the pair's first line, and the rest of it is blanked (its line breaks
+        // kept, which a flow mapping reads as blanks).
+        const lineEnd = text.slice(span[0], span[1]).search(/[\r\n]/);
+        if (lineEnd < 0) replacements.push({ span, text: pairs.join(', ') });
+        else {
+          replacements.push({ span: [span[0], span[0] + lineEnd], text: pairs.join(', ') });
+          blanks.push([span[0] + lineEnd, span[1]]);
+        }
         continue;
       }
       let to = valueEnd;
@@ -659,19 +671,22 @@ export function mergeExpansion(root: unknown, node: Node, text: string, reader: 
   // over above. Each is replaced by the copy kubectl sends (an alias in text written over goes with that text).
   const rewritten = [...kept.regions.map((r) => r.span), ...kept.blanks, ...kept.replacements.map((r) => r.span)];
   const inRewritten = (at: number) => rewritten.some(([s, e]) => at >= s && at < e);
-  const aliases = (n: unknown, depth: number) => {
+  const aliases = (n: unknown, depth: number, asKey = false) => {
     if (failed || depth > 32 || !n || typeof n !== 'object') return;
     if (isAlias(n)) {
       const [from, to] = spanOf(n);
       if (inRewritten(from)) return;
       const anchor = anchorOf(anchors ??= anchorsOf(root), n);
       if (!anchor) { failed = true; return; }
+      // A key's copy is the JSON key kubectl sends, quoted (a collection cannot be a key).
+      const key = asKey ? jsonKeyOf(anchor.node) : undefined;
+      if (asKey && key === undefined) { failed = true; return; }
       if (anchor.at >= start && anchor.at < end && !inRewritten(anchor.at)) return;
-      const copy = flow(n, depth);
+      const copy = key !== undefined ? JSON.stringify(key) : flow(n, depth);
       if (copy === undefined || !oneLine(from, to)) { failed = true; return; }
       kept.replacements.push({ span: [from, to], text: copy, anchor: { name: n.source, span: spanOf(anchor.node) } });
     } else if (isSeq(n)) for (const item of n.items) aliases(item, depth + 1);
-    else if (isMap(n)) for (const pair of n.items) { aliases(pair.key, depth + 1); aliases(pair.value, depth + 1); }
+    else if (isMap(n)) for (const pair of n.items) { aliases(pair.key, depth + 1, true); aliases(pair.value, depth + 1); }
   };
   aliases(node, 0);
   if (failed || (kept.regions.length === 0 && kept.replacements.length === 0)) return undefined;
