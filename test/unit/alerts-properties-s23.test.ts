@@ -54,14 +54,18 @@ const HOSTILE = [
   'back\\slash', 'ünï 中文', 'emoji 😀', '<img src=x onerror=alert(1)>', '[x](command:falcoLens.evil)',
   '$(touch /tmp/pwned)', 'a and b or not c', 'in (x)', '=', '${HOME}', ';reboot', 'x|y&z', "it's", '"\'"', 'k\\"q',
   'x'.repeat(300), '-rf', '<b>bold</b>', 'C:\\Windows',
+  // Text that a text alert's template has between its values: where does the value end?
+  'a parent=b', 'x user=root', 'sh | evt_type=open', 'y command=z', 'p container_id=host', 'n process=cron', 'q)', 'f file=/etc/shadow',
 ];
 
 /** A value for a field of the rule's template: realistic mostly, hostile often. Numbers stay numbers. */
-function valueFor(field: string, random: () => number): string | number {
+function valueFor(field: string, random: () => number, format: Format): string | number {
   const info = lookupField(field)?.field;
   const type = info?.type ?? 'charbuf';
   if (/^u?int|^relt|^abst|^errno|^fd$|^pid$|^port$|^mode$|^bool$|^flags/i.test(type)) return Math.floor(random() * 70000);
-  const hostile = HOSTILE[Math.floor(random() * HOSTILE.length)];
+  // A text alert is one line: Falco writes a value's line break as it is, which starts another line of the log.
+  const pool = format === 'text' ? HOSTILE.filter((h) => !h.includes('\n')) : HOSTILE;
+  const hostile = pool[Math.floor(random() * pool.length)];
   const r = random();
   if (r < 0.35) return hostile;
   if (field.includes('name') || field.includes('path') || field.includes('exe') || field.includes('dir')) return r < 0.7 ? `/usr/bin/${hostile}` : `/tmp/x${Math.floor(r * 1000)}`;
@@ -94,13 +98,16 @@ function conditionUnescape(text: string): string {
 
 const TEMPLATE_FIELD = /%([a-z0-9_]+(?:\.[a-z0-9_]+)+(?:\[[^\]\s]*\])?)/g;
 
-/** One JSON alert of a rule as Falco writes it: the template's fields filled with `value`, in the output and in
- *  output_fields alike. */
-function alertOf(rule: OfficialRule, value: (field: string) => string | number): { line: string; fields: Record<string, string | number> } {
+type Format = 'json' | 'text';
+
+/** One alert of a rule as Falco writes it, a JSON line or a text line: the template's fields filled with `value`, in
+ *  the output and in output_fields alike. */
+function alertOf(rule: OfficialRule, value: (field: string) => string | number, format: Format = 'json'): { line: string; fields: Record<string, string | number> } {
   const fields: Record<string, string | number> = {};
   for (const m of rule.output.matchAll(TEMPLATE_FIELD)) if (!(m[1] in fields)) fields[m[1]] = value(m[1]);
   const priority = rule.priority.charAt(0).toUpperCase() + rule.priority.slice(1).toLowerCase();
-  const body = rule.output.replace(TEMPLATE_FIELD, (_, f: string) => String(fields[f])).replace(/\s+/g, ' ');
+  const body = rule.output.replace(/\s+/g, ' ').replace(TEMPLATE_FIELD, (_, f: string) => String(fields[f]));
+  if (format === 'text') return { line: `10:20:30.123456789: ${priority} ${body}`, fields };
   const line = JSON.stringify({
     hostname: 'node-1', output: `10:20:30.123456789: ${priority} ${body}`, output_fields: { 'evt.time': 1746613230123456789, ...fields },
     priority, rule: rule.name, source: rule.source, tags: [], time: '2025-05-07T10:20:30.123456789Z',
@@ -153,10 +160,10 @@ function shellStructure(script: string): string[] {
   return out;
 }
 
-test('alerts of every official rule with hostile values: quick fixes, hovers, reports and scripts stay correct and inert', { skip: !corpusExists && 'corpus absent' }, () => {
+function checkEveryRule(format: Format, seed: number) {
   const rules = officialRules();
   assert.ok(rules.length >= 90, `the official files have their rules (${rules.length})`);
-  const random = prng(Number(process.env.FALCO_LENS_SEED ?? 2311));
+  const random = prng(seed);
   let fixesChecked = 0;
   let scriptsChecked = 0;
   let hovers = 0;
@@ -170,8 +177,8 @@ test('alerts of every official rule with hostile values: quick fixes, hovers, re
   });
   for (const [n, rule] of rules.entries()) {
     for (const { local, host, service, alerts } of workspaces) {
-      const { line, fields } = alertOf(rule, (f) => valueFor(f, random));
-      const name = `r${n}.json`;
+      const { line, fields } = alertOf(rule, (f) => valueFor(f, random, format), format);
+      const name = `r${n}.${format === 'json' ? 'json' : 'log'}`;
       const doc = alertDoc(name, `${line}\n`);
       const where = `${rule.name} (${line.slice(0, 400)})`;
 
@@ -189,7 +196,7 @@ test('alerts of every official rule with hostile values: quick fixes, hovers, re
       // The investigation script: the same shell structure as with plain values, step by step.
       const copy = actions.find((a) => a.command?.command === COPY_TO_CLIPBOARD_COMMAND);
       if (copy && local === '') {
-        const plain = alerts.codeActions!(alertDoc(`p${n}.json`, `${alertOf(rule, (f) => (typeof fields[f] === 'number' ? 7 : `plain${f.length}`)).line}\n`),
+        const plain = alerts.codeActions!(alertDoc(`p${n}.${format === 'json' ? 'json' : 'log'}`, `${alertOf(rule, (f) => (typeof fields[f] === 'number' ? 7 : `plain${f.length}`), format).line}\n`),
           { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).find((a) => a.command?.command === COPY_TO_CLIPBOARD_COMMAND)!;
         const steps = String(copy.command!.arguments![0]).split('\n\n');
         const plainSteps = String(plain.command!.arguments![0]).split('\n\n');
@@ -255,6 +262,16 @@ test('alerts of every official rule with hostile values: quick fixes, hovers, re
   assert.ok(fixesChecked > 150, `quick fixes checked: ${fixesChecked}`);
   assert.ok(hovers > 5000, `hovers checked: ${hovers}`);
   assert.ok(scriptsChecked > 50, `script steps checked: ${scriptsChecked}`);
+}
+
+const SEED = Number(process.env.FALCO_LENS_SEED ?? 2311);
+
+test('JSON alerts of every official rule with hostile values: quick fixes, hovers, reports and scripts stay correct and inert', { skip: !corpusExists && 'corpus absent' }, () => {
+  checkEveryRule('json', SEED);
+});
+
+test('text alerts of every official rule with hostile values: a value the quick fixes write is the one Falco printed', { skip: !corpusExists && 'corpus absent' }, () => {
+  checkEveryRule('text', SEED + 1);
 });
 
 test('an exception value over 255 bytes is refused with why: libsinsp would refuse the condition and Falco not start', () => {
@@ -270,4 +287,39 @@ test('an exception value over 255 bytes is refused with why: libsinsp would refu
   assert.equal(quoted.length, 253);
   const written = exceptionValueText(quoted);
   assert.ok('text' in written && written.quoted, JSON.stringify(written));
+});
+
+test('a text alert whose values hold the text that follows them in the template: those values are uncertain, hovered so, and no exception is written on them', () => {
+  const rulesFile = '/work/ws/shell_rules.yaml';
+  const host = new DiskHost();
+  host.files.set(rulesFile, [
+    '- rule: Shell run by service', '  desc: A shell started by a service', '  condition: evt.type = execve and proc.name = bash',
+    '  output: Shell run by service (command=%proc.cmdline parent=%proc.pname exe=%proc.exepath process=%proc.name user=%user.name)', '  priority: WARNING', '',
+  ].join('\n'));
+  host.config = { ...host.config, rules: { ...host.config.rules, files: [rulesFile] } };
+  const alerts = createAlertsService(host, createRulesService(host));
+  // The command line holds ' parent=': "bash -c x parent=cron" then parent "sshd", or "bash -c x" then parent "cron parent=sshd".
+  const line = '10:20:30.123456789: Warning Shell run by service (command=bash -c x parent=cron parent=sshd exe=/usr/bin/bash process=bash user=root)';
+  const doc = alertDoc('shell.log', `${line}\n`);
+  const hoverAt = (text: string) => {
+    const hover = alerts.hover!(doc, { line: 0, character: line.indexOf(text) + 1 });
+    return hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  };
+  assert.match(hoverAt('bash -c'), /Where this value ends is uncertain: the text that follows it in the rule's output template also appears/);
+  assert.match(hoverAt('cron parent'), /Where this value ends is uncertain/);
+  // The values after the ambiguous part read one way only.
+  assert.doesNotMatch(hoverAt('/usr/bin/bash'), /uncertain/);
+  assert.doesNotMatch(hoverAt('root'), /uncertain/);
+  const actions = alerts.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  const titles = actions.map((a) => `${a.title}${a.disabled ? ` [disabled: ${a.disabled.reason}]` : ''}`);
+  // No exception on the misread command line or parent: the shape is greyed out, saying why.
+  assert.ok(!actions.some((a) => a.edit && /Add exception/.test(a.title)), titles.join('\n'));
+  const greyed = actions.find((a) => a.disabled && /command line \+ parent: not offered, where proc\.cmdline ends in the text is uncertain/.test(a.title));
+  assert.ok(greyed, titles.join('\n'));
+  assert.match(greyed!.disabled!.reason, /reads it in more than one way/);
+
+  // The same alert with a command line that reads one way: every value certain, the parent's exception offered.
+  const plain = '10:20:30.123456789: Warning Shell run by service (command=bash -c x parent=backup-agent exe=/usr/bin/bash process=bash user=root)';
+  const plainActions = alerts.codeActions!(alertDoc('plain.log', `${plain}\n`), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
+  assert.ok(plainActions.some((a) => a.edit && a.title.startsWith('Add exception for this command line + parent (bash -c x, backup-agent)')), plainActions.map((a) => a.title).join('\n'));
 });

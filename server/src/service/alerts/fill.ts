@@ -5,7 +5,7 @@
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { fillShellPlaceholders, placeholdersIn } from '../../knowledge/placeholders';
 import {
-  broadParent, broadParentReason, exceptionValueText, fillTuningYaml, inexactValue, inexactValueReason, parentNarrowedBy, processKey, processKeyReason,
+  broadParent, broadParentReason, exceptionValueText, fillTuningYaml, inexactValueOf, inexactValueReason, parentNarrowedBy, processKey, processKeyReason,
   withoutExceptionField,
 } from './tuning';
 import { valueOf, type AlertView } from './view';
@@ -52,7 +52,10 @@ export function fillCommand(command: string, view: AlertView): FilledCommand {
     if (reason) return { text: command, missing: [], notApplicable: reason };
     // U+FFFD stands for bytes that are not valid UTF-8, and no name or path holds a lone surrogate (tuning.ts
     // inexactValue): filled in, the command would look for a name or path that the system does not have.
-    const inexact = inexactValue(valueOf(view, field));
+    const inexact = inexactValueOf(view, field);
+    if (inexact === 'uncertain') {
+      return { text: command, missing: [], notApplicable: `where the value of ${field} ends in the alert's text is uncertain (the rule's output template reads it in more than one way), so the command could look for another name` };
+    }
     if (inexact) {
       const what = inexact === 'surrogate' ? 'a lone UTF-16 surrogate, which Falco never prints and no name or path can hold' : 'U+FFFD in place of bytes that are not valid UTF-8';
       return { text: command, missing: [], notApplicable: `the value of ${field} holds ${what}, so the command would look for a name the system does not have` };
@@ -116,7 +119,7 @@ export function fillTuning(yaml: string, view: AlertView): ReturnType<typeof fil
   const filled = fillTuningYaml(yaml, (field) => {
     // A value with U+FFFD stands for bytes the alert lost, a lone surrogate for none Falco printed: an exception on
     // either never matches (tuning.ts inexactValue).
-    const inexact = inexactValue(valueOf(view, field));
+    const inexact = inexactValueOf(view, field);
     const reason = field === 'proc.pname' && parentReason ? parentReason : notApplicable(view, field)
       ?? (inexact ? inexactValueReason(field, inexact) : undefined);
     const skip = (why: string) => { if (!skipped.some((s) => s.field === field)) skipped.push({ field, reason: why }); return undefined; };

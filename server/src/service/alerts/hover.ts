@@ -319,9 +319,14 @@ export function containerNamedHostNote(view: AlertView): string {
   return 'The alert has no container.id: from the name alone, the host cannot be told from a container named `host`.';
 }
 
-/** Said of a value read without the rule's output template that holds a blank (AlertValue.uncertainEnd). */
+/** Said of a value read without the rule's output template that holds a blank (AlertValue.uncertainEnd 'key'). */
 export const UNCERTAIN_END_NOTE = '_Where this value ends is uncertain: without the rule\'s output template it is read up to the next `key=`, '
   + 'and the words after its first may be the rule\'s own text rather than the value (a command line or a path holds blanks too)._';
+
+/** Said of a value whose end the rule's template leaves open (AlertValue.uncertainEnd 'template'). */
+export const AMBIGUOUS_SPLIT_NOTE = '_Where this value ends is uncertain: the text that follows it in the rule\'s output template also appears inside '
+  + 'the values, so this text alert reads in more than one way (a command line can hold ` parent=` too). Falco Lens writes no exception on it; '
+  + 'JSON output (`json_output: true`) gives each value on its own._';
 
 /** Said of a value holding U+FFFD (tuning.ts inexactValue). */
 export const REPLACED_BYTES_NOTE = '**U+FFFD** (\uFFFD) in this value: Falco prints it in place of bytes that are not valid UTF-8 (so do the tools that '
@@ -337,7 +342,7 @@ export function fieldValueHover(view: AlertView, value: AlertValue): string {
   const parts: string[] = [fieldKeyHover(view, value)];
   const v = value.value;
   parts.push(`Value: ${v === null ? '`null` (no value: Falco prints `<NA>` in text)' : cappedCode(v)}`);
-  if (value.uncertainEnd) parts.push(UNCERTAIN_END_NOTE);
+  if (value.uncertainEnd) parts.push(value.uncertainEnd === 'template' ? AMBIGUOUS_SPLIT_NOTE : UNCERTAIN_END_NOTE);
   // A known field's meanings say it (values.ts, `<NA>` of every field): said once.
   if (v === '<NA>' && !value.field) parts.push('`<NA>`: Falco had no value for this field for this event.');
   const inexact = inexactValue(v ?? undefined);

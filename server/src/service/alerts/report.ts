@@ -89,7 +89,8 @@ function whatHappened(view: AlertView, group: readonly AlertView[] = [view]): st
     const byName = v.how === 'guess' ? 'probably, from the output name' : view.identification === 'unidentified' && v.key !== undefined && (v.how === 'catalog' || v.how === 'learned') ? 'from the output name' : undefined;
     const label = v.field ? `${cappedCode(v.field, 200)}${byName ? ` (${byName} ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     // Read without the rule's template, a value with a blank may run on into the template's own words.
-    const extent = v.uncertainEnd ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)' : '';
+    const extent = v.uncertainEnd === 'key' ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)'
+      : v.uncertainEnd === 'template' ? ' (where the value ends is uncertain: the rule\'s output template reads this text in more than one way)' : '';
     const among = group.length > 1 && v.field && !JSON_TIME_FIELDS.has(v.field) ? valuesAmong(group, v.field) : 1;
     const differs = among > 1 ? ` (this alert's: ${among} different values among the ${group.length} alerts)` : '';
     lines.push(`- ${label} = ${cappedCode(v.value)}${extent}${differs}${info ? ` — ${escapeMarkdown(info.field.desc)}` : ''}`);

@@ -32,9 +32,11 @@ export interface MatchedValue {
   keyStart?: number;
   /** How the field was known: from the rule's template, the catalog, the loaded rules' conventions, or a guess. */
   how: 'template' | 'catalog' | 'learned' | 'guess' | 'unknown';
-  /** Read without the rule's template, the value runs up to the next `key=` and holds a blank: the words after its
-   *  first may be the template's own text, so where it ends is not known. */
-  uncertainEnd?: boolean;
+  /** Where the value ends is not known. 'key': read without the rule's template, it runs up to the next `key=` and
+   *  holds a blank, and the words after its first may be the template's own text. 'template': the text that follows
+   *  it in the template (or precedes the next value) appears inside the values too, so the output reads in more than
+   *  one way (a command line `x parent=y` before the template's ` parent=`). */
+  uncertainEnd?: 'key' | 'template';
 }
 
 export interface TemplateMatch {
@@ -584,7 +586,47 @@ function matchBody(output: string, end: number, t: CompiledTemplate): MatchedVal
     values.push({ field: f.field, key: f.key, keyStart: f.key ? pos - f.key.length - 1 : undefined, start: pos, end: valueEnd, how: 'template' });
     pos = after;
   }
+  // The values above end at the first occurrence of the text that follows them; where the latest reading ends them
+  // elsewhere, the output reads in more than one way, and those values are not known for certain.
+  const latest = latestBoundaries(output, end, t);
+  if (latest) {
+    for (let i = 0; i < values.length; i++) {
+      if (latest[i][0] !== values[i].start || latest[i][1] !== values[i].end) values[i] = { ...values[i], uncertainEnd: 'template' };
+    }
+  }
   return values;
+}
+
+/**
+ * The [start, end) of each value in the reading of `output` that ends every value as late as possible (each literal
+ * of the template at its last place that leaves room for what follows). Every reading's boundaries lie between
+ * matchBody's (the earliest) and these: where both agree, the value is certain.
+ */
+function latestBoundaries(output: string, end: number, t: CompiledTemplate): [number, number][] | undefined {
+  const { literals, fields } = t;
+  const n = fields.length;
+  const out: [number, number][] = new Array(n);
+  const last = literals[n];
+  // The last value ends where the last literal starts, which must end the text (or at the end with none).
+  let valueEnd = last === '' ? end : end - last.length;
+  for (let i = n - 1; i >= 0; i--) {
+    const before = literals[i];
+    let valueStart: number;
+    if (i === 0) valueStart = before.length;
+    else if (before === '') {
+      // Two fields with nothing between them: matchBody splits at the first space; the latest reading at the last.
+      const space = output.lastIndexOf(' ', valueEnd - 1);
+      valueStart = space < literals[0].length ? valueEnd : space;
+    } else {
+      const at = output.lastIndexOf(before, valueEnd - before.length);
+      if (at < 0) return undefined;
+      valueStart = at + before.length;
+    }
+    if (valueStart > valueEnd) return undefined;
+    out[i] = [valueStart, valueEnd];
+    if (i > 0) valueEnd = before === '' ? valueStart : valueStart - before.length;
+  }
+  return out;
 }
 
 /** Whether matchBody would match, without building the values (the same steps). */

@@ -287,7 +287,7 @@ export function processKey(view: AlertView): ProcessKey {
   const path = valueOf(view, 'proc.exepath');
   if (!path || path === '<NA>') return { field: 'proc.name', why: 'none' };
   if (!path.startsWith('/') || path.startsWith('/memfd:') || path.endsWith(' (deleted)')) return { field: 'proc.name', why: 'not a file', path };
-  if (inexactValue(path) !== undefined || 'refused' in exceptionValueText(path, view.listNamed)) return { field: 'proc.name', why: 'unwritable', path };
+  if (inexactValueOf(view, 'proc.exepath') !== undefined || 'refused' in exceptionValueText(path, view.listNamed)) return { field: 'proc.name', why: 'unwritable', path };
   const name = valueOf(view, 'proc.name') || undefined;
   const file = path.slice(path.lastIndexOf('/') + 1);
   const otherName = name !== undefined && name !== file && !(new TextEncoder().encode(name).length === 15 && file.startsWith(name));
@@ -368,6 +368,7 @@ export function processKeyReason(view: AlertView, quote: (value: string) => stri
   if (key.why === 'not a file') return `${weak}: its ${quote('proc.exepath')} (${quote(key.path ?? '')}) is not the path of a file only this program has (a memfd, a deleted file or a relative path).`;
   const refused = key.path !== undefined ? exceptionValueText(key.path, view.listNamed) : undefined;
   if (refused && 'refused' in refused) return `${weak}: its ${quote('proc.exepath')} cannot be written into Falco's condition (${refused.refused}).`;
+  if (inexactValueOf(view, 'proc.exepath') === 'uncertain') return `${weak}: ${inexactValueReason('proc.exepath', 'uncertain', quote)}.`;
   return `${weak}: its ${quote('proc.exepath')} holds bytes the alert does not show (U+FFFD or a lone surrogate), so no exception on it would match.`;
 }
 
@@ -410,7 +411,9 @@ export function exceptionShapes(view: AlertView): ExceptionShape[] {
  *   not written by Falco as it is. No UTF-8 text holds a lone surrogate: not an event's field, not a rules file (the
  *   YAML written gets U+FFFD, yamlText.ts).
  */
-export type InexactValue = 'replaced' | 'surrogate';
+/** 'replaced': U+FFFD for bytes that were not UTF-8; 'surrogate': a lone surrogate; 'uncertain': a text alert's value
+ *  whose end in the output is not known (view.ts AlertValue.uncertainEnd). */
+export type InexactValue = 'replaced' | 'surrogate' | 'uncertain';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -420,8 +423,21 @@ export function inexactValue(value: string | undefined): InexactValue | undefine
   return value.includes('\uFFFD') ? 'replaced' : undefined;
 }
 
+/** inexactValue of the alert's value of `field`, or 'uncertain' where the value was cut out of a text output whose
+ *  reading leaves its end open: written into an exception, it may be another value than the one Falco printed. */
+export function inexactValueOf(view: AlertView, field: string): InexactValue | undefined {
+  const value = valueOf(view, field);
+  if (value === undefined) return undefined;
+  if (!view.outputFields && view.values.some((v) => v.field === field && v.uncertainEnd !== undefined && v.value === value)) return 'uncertain';
+  return inexactValue(value);
+}
+
 /** Why an inexact alert value (inexactValue) is written into no exception; field names pass through `quote`. */
 export function inexactValueReason(field: string, why: InexactValue, quote: (value: string) => string = (v) => v): string {
+  if (why === 'uncertain') {
+    return `where the value of ${quote(field)} ends in the alert's text is uncertain (the rule's output template reads it in more than one way, `
+      + 'or it was read without the template up to the next key=), so an exception on it could compare another value than the one Falco printed';
+  }
   if (why === 'surrogate') {
     return `the value of ${quote(field)} holds a lone UTF-16 surrogate (a JSON escape such as \\ud800 without its pair), which Falco never prints `
       + 'and no event or rules file can hold (not UTF-8): the line was changed or written by another tool, and an exception on this value would never match';
@@ -433,6 +449,7 @@ export function inexactValueReason(field: string, why: InexactValue, quote: (val
 
 /** What a title says of fields holding inexact values (inexactValue): `holds U+FFFD for bytes that are not valid UTF-8`. */
 export function inexactValuesTitle(fields: readonly string[], whys: ReadonlySet<InexactValue>): string {
+  if (whys.size === 1 && whys.has('uncertain')) return `where ${fields.join(', ')} ${fields.length === 1 ? 'ends' : 'end'} in the text is uncertain`;
   const what = whys.has('surrogate')
     ? (whys.has('replaced') ? 'U+FFFD or a lone surrogate' : 'a lone surrogate, which Falco never prints')
     : 'U+FFFD for bytes that are not valid UTF-8';
@@ -731,8 +748,8 @@ export function proposeExceptions(view: AlertView): { proposals: ExceptionPropos
     if (ruleSource && !shapeOfSource(shape, ruleSource)) { otherSource.push(shape); continue; }
     // The alert has the values, but an exception on them would not be about this case (a runtime parent, the host).
     if (shape.appliesTo && !shape.appliesTo(view)) { notApplicable.push(shape); continue; }
-    const inexact = shape.fields.findIndex((_, i) => inexactValue(values[i]) !== undefined);
-    if (inexact >= 0) { refused.push({ shape, field: shape.fields[inexact], why: inexactValue(values[inexact])! }); continue; }
+    const inexact = shape.fields.findIndex((f) => inexactValueOf(view, f) !== undefined);
+    if (inexact >= 0) { refused.push({ shape, field: shape.fields[inexact], why: inexactValueOf(view, shape.fields[inexact])! }); continue; }
     // Each value as Falco's condition reads it: as it is, or in the condition's quotes.
     const texts = values.map((v) => exceptionValueText(v!, view.listNamed));
     const bad = texts.findIndex((t) => 'refused' in t);

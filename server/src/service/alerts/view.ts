@@ -24,9 +24,9 @@ export interface AlertValue {
   value: string | null;
   origin: 'output_fields' | 'output' | 'message' | 'text';
   how: MatchedValue['how'] | 'json';
-  /** The value was cut out of the output without the rule's template and holds a blank: it may run on into the
-   *  template's own words (see MatchedValue.uncertainEnd). */
-  uncertainEnd?: boolean;
+  /** Where the value ends in the output is not known (MatchedValue.uncertainEnd): read without the rule's template
+   *  ('key'), or the template reads in more than one way ('template'). */
+  uncertainEnd?: 'key' | 'template';
 }
 
 export interface AlertView {
@@ -243,7 +243,7 @@ function withUncertainEnds(text: string, tokens: MatchedValue[], fields?: Map<st
   return tokens.map((t) => {
     const value = text.slice(t.start, t.end);
     if (!/\s/.test(value) || (t.field !== undefined && fields?.get(t.field) === value)) return t;
-    return { ...t, uncertainEnd: true };
+    return { ...t, uncertainEnd: 'key' as const };
   });
 }
 
@@ -268,7 +268,7 @@ function shift(v: MatchedValue, by: number): MatchedValue {
 
 function addToken(view: AlertView, source: string, t: MatchedValue, origin: AlertValue['origin'], toOffset: (i: number) => number): void {
   const index = view.values.length;
-  view.values.push({ field: t.field, key: t.key, value: source.slice(t.start, t.end), origin, how: t.how, ...(t.uncertainEnd ? { uncertainEnd: true } : {}) });
+  view.values.push({ field: t.field, key: t.key, value: source.slice(t.start, t.end), origin, how: t.how, ...(t.uncertainEnd ? { uncertainEnd: t.uncertainEnd } : {}) });
   if (t.key !== undefined && t.keyStart !== undefined) view.targets.push({ kind: 'field-key', start: toOffset(t.keyStart), end: toOffset(t.keyStart + t.key.length), value: index });
   view.targets.push({ kind: 'field-value', start: toOffset(t.start), end: Math.max(toOffset(t.end), toOffset(t.start) + (t.end > t.start ? 1 : 0)), value: index });
 }
