@@ -1,4 +1,5 @@
-// Properties of everything the alerts service writes or shows, over alerts of every official rule with seeded
+// Properties of everything the alerts service writes or shows, over alerts of every official rule (syscall and plugin
+// rules: k8s_audit, aws_cloudtrail, gcp_auditlog, okta, github) with seeded
 // hostile values: the rules come from the corpus's official files (their output templates name the fields), the
 // values from a pool of what breaks YAML, Falco's condition, Markdown and the shell. For each alert:
 // - every tuning quick fix inserts text only (nothing the user wrote is changed or lost), the result is YAML that the
@@ -24,7 +25,11 @@ import { prng } from './rules-random-edits';
 import { exceptionValueText } from '../../server/src/service/alerts/tuning';
 
 const OFFICIAL = path.join(CORPUS, 'rules', 'falcosecurity__rules');
-const RULE_FILES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => path.join(OFFICIAL, f));
+const PLUGINS = path.join(CORPUS, 'rules', 'falcosecurity__plugins');
+const RULE_FILES = [
+  ...['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => path.join(OFFICIAL, f)),
+  ...['k8saudit/k8s_audit_rules.yaml', 'cloudtrail/aws_cloudtrail_rules.yaml', 'gcpaudit/gcp_auditlog_rules.yaml', 'okta/okta_rules.yaml', 'github/github.yaml'].map((f) => path.join(PLUGINS, f)),
+];
 const LOCAL = '/work/ws/falco_rules.local.yaml';
 /** A local rules file a user already keeps: comments, a list, an exception of their own. */
 const USER_LOCAL = [
