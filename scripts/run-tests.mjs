@@ -28,6 +28,8 @@ rmSync(outDir, { recursive: true, force: true });
 await build({
   entryPoints: files, outdir: outDir, outbase: 'test', bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   sourcemap: 'inline', logLevel: 'warning', external: ['vscode-languageserver-protocol', 'vscode-languageserver/node', 'vscode-jsonrpc'],
+  // Client code (client/src) runs here against a stand-in for VS Code's API (test/helpers/vscodeFake.ts).
+  alias: { vscode: './test/helpers/vscodeFake.ts' },
 });
 const outputs = files.map((f) => join(outDir, f.slice('test/'.length)).replace(/\.ts$/, '.js'));
 // The package tier rebuilds dist/ (minified) while packaging, so it runs after the tiers that spawn dist/server.js.

@@ -1,32 +1,58 @@
-// Owns the LanguageClient's whole lifecycle (start, stop, restart) and the output channel it logs to.
+// Owns the LanguageClient's whole lifecycle (start, stop, restart) and the output channel it logs to. The LanguageClient
+// itself is made by the factory extension.ts passes (the server's process), so that this file imports nothing of
+// vscode-languageclient at run time and its rules are unit-tested against a stand-in for VS Code's API.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, Middleware } from 'vscode-languageclient/node';
 import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/fileShape';
 import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 
-export const RULES_SELECTOR = [{ language: 'falco-rules' }];
-export const ALERTS_SELECTOR = [{ language: 'falco-alerts' }];
-export const CONFIG_SELECTOR = [{ language: 'falco-config' }];
+/**
+ * Files on disk and untitled buffers only. A document of another scheme is another view of a file: the left side of
+ * a diff (`git:`, the HEAD version), a file of another extension's virtual file system. Sent to the server, it would
+ * load as one more rules file after the workspace's, and its findings, about an old version, would fill the Problems
+ * view beside the file's own.
+ */
+const selector = (language: string) => [{ scheme: 'file', language }, { scheme: 'untitled', language }];
+export const RULES_SELECTOR = selector('falco-rules');
+export const ALERTS_SELECTOR = selector('falco-alerts');
+export const CONFIG_SELECTOR = selector('falco-config');
 /** Plain YAML: the server answers only inside the Falco rules files some of them hold (a Helm chart's customRules). */
-export const YAML_SELECTOR = [{ language: 'yaml' }];
+export const YAML_SELECTOR = selector('yaml');
 /** The languages whose documents the server is sent. */
 const SENT_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR, ...YAML_SELECTOR].map((s) => s.language));
 
 const USER_SWITCH_MS = 1500;
 
+/** Makes the LanguageClient of a new server process with these options (extension.ts: the bundled server). */
+export type LanguageClientFactory = (options: LanguageClientOptions) => LanguageClient;
+
 export class FalcoLanguageClient implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
-  private unsavedWatch: vscode.Disposable | undefined;
+  /** What watches the client it started: the unsaved files it reports, its state. Disposed when it stops. */
+  private clientWatch: vscode.Disposable | undefined;
+  /**
+   * The YAML files' watcher, one for the extension's life. vscode-languageclient hooks its listeners on it at each start
+   * and removes them at each stop, but never disposes the watcher itself: one made per start was one more for
+   * each restart.
+   */
+  private readonly yamlWatcher: vscode.FileSystemWatcher;
+  private readonly started = new vscode.EventEmitter<void>();
+  /**
+   * Fires each time a language server is running: started, restarted by the command, or restarted by vscode-languageclient
+   * after a crash. A new server holds nothing of the last one (the Alert Explorer's log is opened again).
+   */
+  readonly onDidStartServer = this.started.event;
 
   /** Documents reopened as YAML because they are not Falco rules files (see givesAwayForeignYaml). */
   private readonly givenAway = new Set<string>();
   private readonly closedAsYaml = new Map<string, number>();
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(context: vscode.ExtensionContext, private readonly createClient: LanguageClientFactory) {
     this.output = vscode.window.createOutputChannel('Falco Lens', { log: true });
-    context.subscriptions.push(vscode.workspace.onDidCloseTextDocument((doc) => {
+    this.yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+    context.subscriptions.push(this.yamlWatcher, this.started, vscode.workspace.onDidCloseTextDocument((doc) => {
       const uri = doc.uri.toString();
       if (doc.languageId === 'yaml' && this.givenAway.has(uri)) this.closedAsYaml.set(uri, Date.now());
     }));
@@ -42,30 +68,27 @@ export class FalcoLanguageClient implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
-    const module = this.context.asAbsolutePath('dist/server.js');
-    const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR, ...YAML_SELECTOR],
       outputChannel: this.output,
       traceOutputChannel: this.output,
       synchronize: {
         configurationSection: 'falcoLens',
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+        fileEvents: this.yamlWatcher,
       },
       initializationOptions: { settings: vscode.workspace.getConfiguration('falcoLens') },
       markdown: { isTrusted: false, supportHtml: false },
       middleware: { ...this.givesAwayForeignYaml(), ...leavesPlainYamlAlone() },
     };
-    const client = new LanguageClient('falcoLens', 'Falco Lens', serverOptions, clientOptions);
+    const client = this.createClient(clientOptions);
     this.client = client;
+    const stateWatch = client.onDidChangeState(() => { if (this.client === client && client.isRunning()) this.started.fire(); });
     try {
       await client.start();
-      this.unsavedWatch = reportUnsavedElsewhere(client);
+      this.clientWatch = vscode.Disposable.from(stateWatch, reportUnsavedElsewhere(client));
       this.output.info('Falco Lens language server started');
     } catch (e) {
+      stateWatch.dispose();
       this.client = undefined;
       this.output.error(`The Falco Lens language server failed to start: ${e}`);
       throw e;
@@ -116,8 +139,8 @@ export class FalcoLanguageClient implements vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    this.unsavedWatch?.dispose();
-    this.unsavedWatch = undefined;
+    this.clientWatch?.dispose();
+    this.clientWatch = undefined;
     if (client) {
       try { await client.stop(); } catch (e) { this.output.warn(`Stopping the language server: ${e}`); }
     }

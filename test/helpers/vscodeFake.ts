@@ -1,0 +1,186 @@
+// A stand-in for the `vscode` module, so that client code (client/src) runs in the unit and protocol tiers:
+// scripts/run-tests.mjs bundles every test with `vscode` resolved to this file. It holds only what the client uses, each
+// piece doing what VS Code's does as far as the client can tell (events fire, disposables dispose, context keys and
+// messages are recorded in `fake`); what VS Code draws is not imitated. The editor tier (e2e/suite) runs the same code
+// in VS Code itself.
+
+type Listener<T> = (value: T) => unknown;
+
+export class Disposable {
+  private done = false;
+  constructor(private readonly onDispose: () => void) {}
+  static from(...disposables: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => { for (const d of disposables) d.dispose(); });
+  }
+  dispose(): void {
+    if (this.done) return;
+    this.done = true;
+    this.onDispose();
+  }
+}
+
+export class EventEmitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  readonly event = (listener: Listener<T>, thisArg?: unknown, disposables?: Disposable[]): Disposable => {
+    const bound: Listener<T> = (value) => listener.call(thisArg, value);
+    this.listeners.add(bound);
+    const d = new Disposable(() => this.listeners.delete(bound));
+    disposables?.push(d);
+    return d;
+  };
+  fire(value: T): void { for (const l of [...this.listeners]) l(value); }
+  /** How many listeners are subscribed (tests: a disposed subscription is gone). */
+  get listenerCount(): number { return this.listeners.size; }
+  dispose(): void { this.listeners.clear(); }
+}
+
+/** An event nothing fires: the document events of a workspace a test does not edit. */
+function quietEvent(): (listener: Listener<unknown>) => Disposable {
+  return () => new Disposable(() => undefined);
+}
+
+export class CancellationTokenSource {
+  private readonly cancelled = new EventEmitter<void>();
+  private requested = false;
+  readonly token: { readonly isCancellationRequested: boolean; onCancellationRequested: EventEmitter<void>['event'] };
+  constructor() {
+    const isRequested = () => this.requested;
+    this.token = { get isCancellationRequested() { return isRequested(); }, onCancellationRequested: this.cancelled.event };
+  }
+  cancel(): void {
+    if (this.requested) return;
+    this.requested = true;
+    this.cancelled.fire();
+  }
+  dispose(): void { this.cancelled.dispose(); }
+}
+
+export class ThemeColor { constructor(readonly id: string) {} }
+export class ThemeIcon { constructor(readonly id: string, readonly color?: ThemeColor) {} }
+
+export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  constructor(readonly label: string, readonly collapsibleState?: TreeItemCollapsibleState) {}
+}
+
+/** VS Code's MarkdownString as far as the client uses it: text appended escaped, code in a fence longer than its own. */
+export class MarkdownString {
+  isTrusted?: boolean;
+  supportHtml?: boolean;
+  constructor(public value = '', readonly supportThemeIcons = false) {}
+  appendText(text: string): this { this.value += text.replace(/[\\`*_{}[\]()#+\-!~<>]/g, '\\$&'); return this; }
+  appendMarkdown(markdown: string): this { this.value += markdown; return this; }
+  appendCodeblock(code: string, language = ''): this {
+    const longest = Math.max(0, ...(code.match(/^`+/gm) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest >= 3 ? longest + 1 : 3);
+    this.value += `\n${fence}${language}\n${code}\n${fence}\n`;
+    return this;
+  }
+}
+
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+export enum ViewColumn { Active = -1, Beside = -2, One = 1 }
+
+export class Uri {
+  private constructor(readonly scheme: string, readonly path: string) {}
+  static file(path: string): Uri { return new Uri('file', path); }
+  static from(parts: { scheme: string; path: string }): Uri { return new Uri(parts.scheme, parts.path); }
+  get fsPath(): string { return this.path; }
+  toString(): string { return `${this.scheme}://${this.path}`; }
+}
+
+export interface FakeTreeView { id: string; message?: string; description?: string; disposed: boolean; dispose(): void }
+export interface FakeOutputChannel { name: string; lines: string[]; disposed: boolean }
+
+/** What the client did through the stand-in, for the tests to read; `reset` before each test. */
+export const fake = {
+  views: [] as FakeTreeView[],
+  outputs: [] as FakeOutputChannel[],
+  watchers: { created: 0, disposed: 0 },
+  contextKeys: new Map<string, unknown>(),
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  /** Messages shown to the user, as `kind: text`. */
+  messages: [] as string[],
+  reset(): void {
+    this.views = [];
+    this.outputs = [];
+    this.watchers = { created: 0, disposed: 0 };
+    this.contextKeys.clear();
+    this.commands.clear();
+    this.messages = [];
+  },
+};
+
+function outputChannel(name: string) {
+  const channel: FakeOutputChannel = { name, lines: [], disposed: false };
+  fake.outputs.push(channel);
+  const log = (level: string) => (message: string) => { channel.lines.push(`${level} ${message}`); };
+  return {
+    name, info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), trace: log('trace'),
+    append: (text: string) => { channel.lines.push(text); }, appendLine: (text: string) => { channel.lines.push(text); },
+    show: () => undefined, hide: () => undefined, clear: () => { channel.lines = []; },
+    dispose: () => { channel.disposed = true; },
+  };
+}
+
+const shown = (kind: string) => (message: string) => { fake.messages.push(`${kind}: ${message}`); return Promise.resolve(undefined); };
+
+export const window = {
+  activeTextEditor: undefined,
+  createTreeView(id: string): FakeTreeView {
+    const view: FakeTreeView = { id, disposed: false, dispose() { view.disposed = true; } };
+    fake.views.push(view);
+    return view;
+  },
+  createOutputChannel: outputChannel,
+  showErrorMessage: shown('error'),
+  showWarningMessage: shown('warning'),
+  showInformationMessage: shown('information'),
+  setStatusBarMessage: (text: string) => { fake.messages.push(`status: ${text}`); return new Disposable(() => undefined); },
+  withProgress<R>(_options: unknown, task: (progress: { report(): void }, token: CancellationTokenSource['token']) => Thenable<R>): Thenable<R> {
+    return task({ report: () => undefined }, new CancellationTokenSource().token);
+  },
+};
+
+export const commands = {
+  registerCommand(id: string, run: (...args: unknown[]) => unknown): Disposable {
+    fake.commands.set(id, run);
+    return new Disposable(() => fake.commands.delete(id));
+  },
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
+    if (id === 'setContext') { fake.contextKeys.set(String(args[0]), args[1]); return Promise.resolve(undefined); }
+    const run = fake.commands.get(id);
+    if (!run) return Promise.reject(new Error(`command '${id}' not found`));
+    try { return Promise.resolve(run(...args)); } catch (e) { return Promise.reject(e); }
+  },
+};
+
+export const workspace = {
+  textDocuments: [] as unknown[],
+  workspaceFolders: undefined as unknown,
+  createFileSystemWatcher() {
+    fake.watchers.created++;
+    let disposed = false;
+    return {
+      onDidCreate: quietEvent(), onDidChange: quietEvent(), onDidDelete: quietEvent(),
+      dispose: () => { if (!disposed) { disposed = true; fake.watchers.disposed++; } },
+    };
+  },
+  getConfiguration: () => ({}),
+  asRelativePath: (path: unknown) => String(path),
+  onDidOpenTextDocument: quietEvent(),
+  onDidCloseTextDocument: quietEvent(),
+  onDidChangeTextDocument: quietEvent(),
+  onDidSaveTextDocument: quietEvent(),
+  registerTextDocumentContentProvider: () => new Disposable(() => undefined),
+};
+
+export const languages = { setTextDocumentLanguage: (document: unknown) => Promise.resolve(document) };
+export const env = { clipboard: { writeText: () => Promise.resolve() } };
