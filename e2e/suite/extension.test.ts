@@ -332,6 +332,18 @@ suite('Alert Explorer', () => {
     assert.equal((item.tooltip as vscode.MarkdownString).isTrusted, false, 'tooltips are never trusted');
   });
 
+  test('Falco: Restart Language Server keeps the log shown: the new server is sent it again (session 23)', async () => {
+    await explorer.open(workspaceFile('falco_events.json').fsPath);
+    await logWhere((log) => log.done);
+    const labels = async () => (await explorer.getChildren()).map((g) => explorer.getTreeItem(g).label);
+    const before = await labels();
+    const shown = explorer.current;
+    const reopened = new Promise<void>((resolve) => { const sub = explorer.onDidChangeTreeData(() => { if (explorer.current && explorer.current !== shown) { sub.dispose(); resolve(); } }); });
+    await vscode.commands.executeCommand('falcoLens.restartServer');
+    await reopened;
+    assert.deepEqual(await labels(), before);
+  });
+
   test('a grouping changed while the tree waits for its groups answers the new groups, not an empty tree', async () => {
     await explorer.open(workspaceFile('falco_events.json').fsPath);
     await logWhere((log) => log.done);

@@ -62,6 +62,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private log: ExplorerLogInfo | undefined;
   /** The path and older files the log shown was opened with. */
   private openedWith = '';
+  /** The request that opened the log shown: a new server (a restart, a crash) knows no log, and is sent it again. */
+  private openParams: ExplorerOpenParams | undefined;
   /** The path of the log shown, if any. */
   get logPath(): string | undefined { return this.log?.path; }
   private groupBy: ExplorerGroupBy = 'rule';
@@ -82,9 +84,13 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     () => new vscode.CancellationTokenSource(),
   );
 
-  constructor(private readonly client: FalcoLanguageClient) {
+  /**
+   * `client`: the language client, or what the explorer uses of it. `showError`: how an error of the explorer's own doing
+   * (the log could not be opened again on a new server) is shown.
+   */
+  constructor(private readonly client: Pick<FalcoLanguageClient, 'languageClient' | 'onDidStartServer'>, private readonly showError: (e: unknown, file?: string) => void = () => undefined) {
     this.view = vscode.window.createTreeView('falcoLens.alertExplorer', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed, this.updated);
+    this.disposables.push(this.view, this.changed, this.updated, client.onDidStartServer(() => { void this.reopen(); }));
     this.updateContext();
     this.updateMessage();
   }
@@ -116,6 +122,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (this.log && this.openedWith !== openedWith) await lc.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = await lc.sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, params);
     this.openedWith = openedWith;
+    this.openParams = params;
     this.undated = undefined;
     this.shown.clear();
     this.updateContext();
@@ -133,6 +140,33 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.queries.clear();
     if (this.log) await this.client.languageClient?.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: this.log.logId }).then(undefined, () => undefined);
     this.log = undefined;
+    this.openParams = undefined;
+    this.updateContext();
+    this.refresh();
+  }
+
+  /**
+   * A new server is running (restarted by the command, or by vscode-languageclient after a crash): it knows no log, and
+   * every query of the log shown would fail. The log is opened again as it was (its files, followed or not); the
+   * grouping, filter and folding are the explorer's and stay. If it cannot be (the file is gone), it is closed.
+   */
+  private async reopen(): Promise<void> {
+    const params = this.openParams;
+    const log = this.log;
+    if (!params || !log) return;
+    this.queries.settingsChanged();
+    try {
+      const reopened = await this.lc().sendRequest<ExplorerLogInfo>(EXPLORER_OPEN_REQUEST, { ...params, follow: !!log.following });
+      // Another log was opened, or this one closed, meanwhile: that choice stands.
+      if (this.openParams !== params) return;
+      this.log = reopened;
+    } catch (e) {
+      if (this.openParams !== params) return;
+      this.log = undefined;
+      this.openParams = undefined;
+      this.showError(e, params.path);
+    }
+    this.undated = undefined;
     this.updateContext();
     this.refresh();
   }
@@ -180,7 +214,9 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   private updateMessage(): void {
-    if (!this.log) { this.view.message = 'Open a Falco alert log (Falco: Open in Alert Explorer).'; return; }
+    // No log: no message and no description, so that VS Code shows the view's welcome content (package.json
+    // viewsWelcome, with its button), which it hides while the view has a message.
+    if (!this.log) { this.view.message = undefined; this.view.description = undefined; return; }
     const { message, description } = viewTexts(this.log, this.groupBy, this.dedupe, this.filter, describeWindow(this.filter.since, this.filter.until), this.undated);
     this.view.message = message;
     this.view.description = description;
@@ -293,7 +329,15 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
 /** Registers the explorer's commands. */
 export function registerAlertExplorer(context: vscode.ExtensionContext, client: FalcoLanguageClient): AlertExplorer {
-  const explorer = new AlertExplorer(client);
+  // A log closed meanwhile is still named in its errors: every path opened is known.
+  const opened = new Set<string>();
+  // The server's messages name the log by its path: shown relative to the workspace, nothing hidden (displayPath.ts).
+  const report = (e: unknown, file?: string) => {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const files = [file, explorer.logPath, ...opened].filter((f): f is string => f !== undefined);
+    void vscode.window.showErrorMessage(`Falco Alert Explorer: ${displayMessage(e instanceof Error ? e.message : String(e), files, folders)}`);
+  };
+  const explorer = new AlertExplorer(client, report);
   const pickLog = async (uri?: vscode.Uri): Promise<string | undefined> => {
     if (uri?.scheme === 'file') return uri.fsPath;
     const active = vscode.window.activeTextEditor?.document;
@@ -333,14 +377,6 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     // The server orders them: the newest is the log's path, the others its older files.
     const newest = files[files.length - 1];
     await explorer.open(newest, false, files.slice(0, -1));
-  };
-  // The server's messages name the log by its path: shown relative to the workspace, nothing hidden (displayPath.ts).
-  // A log closed meanwhile is still named in its errors: every path opened is known.
-  const opened = new Set<string>();
-  const report = (e: unknown, file?: string) => {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    const files = [file, explorer.logPath, ...opened].filter((f): f is string => f !== undefined);
-    void vscode.window.showErrorMessage(`Falco Alert Explorer: ${displayMessage(e instanceof Error ? e.message : String(e), files, folders)}`);
   };
   context.subscriptions.push(
     explorer,
