@@ -23,7 +23,7 @@ test('a null value removes the key: an information, and no finding of the null',
   assert.deepEqual(found.map(([code, at]) => [code, at]), [
     ['embedded-helm-null-key', 'log_level'], ['embedded-helm-null-key', 'rules_files'], ['embedded-helm-null-key', 'webserver'], ['embedded-helm-null-key', 'enabled'],
   ]);
-  assert.equal(found[3][2], 'Helm removes a key set to null from the values it lays over the chart\'s (a value given to the chart: the chart\'s own default of it goes too), so falco.yaml has no \'http_output.enabled\' and Falco uses its own default. Falco Lens checks the values without it.');
+  assert.equal(found[3][2], 'Helm removes a key set to null from the values it lays over the chart\'s (a value given to the chart: the chart\'s own default of it goes too), so falco.yaml has no \'http_output.enabled\' and Falco uses its own default. Falco Lens checks the values without it. (Where the chart\'s values.yaml does not have the key, Helm 3.19.5 to 4.1 remove it too, and other releases write it into falco.yaml as null.)');
   // Positions stay: the pairs are blanked, the same length.
   assert.deepEqual(analyzeHost(values).files.map((f) => f.text), ['stdout_output:\n  enabled: true\n            \n                 \n          \nhttp_output: {            url: "http://x"}\n']);
 });

@@ -215,11 +215,20 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return hosts.get(uri) ?? state;
   };
 
+  /** Whether the host is a chart's own values.yaml: Helm's chart loader takes the file of that name beside Chart.yaml
+   *  as the chart's values (helm pkg/chart/loader/load.go:97-105 at v3.19.5). */
+  const chartOwnValues = (uri: string): boolean => {
+    const path = URI_TO_PATH(uri);
+    if (path === undefined || !/(^|[\\/])values\.yaml$/.test(path)) return false;
+    // Listed, not read: the file's name is enough, and the walk's budget counts the files read.
+    return host.readDirectory(path.slice(0, -'/values.yaml'.length) || '/')?.includes('Chart.yaml') === true;
+  };
+
   /** The state of a host text: its embedded files, and their sets given to the rules service (`known`: the previous
    *  state of the same host, whose sets that lost files are forgotten first). */
   const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
     const target = targetOf();
-    const analysis: HostAnalysis = enabled ? analyzeHost(text, target) : { files: [], problems: [] };
+    const analysis: HostAnalysis = enabled ? analyzeHost(text, target, { chartDefaults: chartOwnValues(uri) }) : { files: [], problems: [] };
     // A ConfigMap's rules.yaml that a Rulesfile of another file names loads with that Rulesfile's group.
     const cross = crossPlaces(uri, analysis.files, analysis.configMaps ?? []);
     for (const [file, place] of cross) file.operator = place;

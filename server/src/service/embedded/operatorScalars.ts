@@ -142,8 +142,12 @@ function pairSpan(map: YAMLMap, i: number, text: string): readonly [number, numb
  * The pairs of the chart's `falco:` values set to null (`~`, `null`, nothing), which Helm removes: coalescing the
  * values given to the chart over its own, a key whose value is null is deleted, the chart's default with it (helm
  * pkg/chartutil/coalesce.go coalesceTablesFullKey at v3.19.5: "dst[key] == nil: delete(dst, key)"), so falco.yaml
- * does not have it and Falco uses its own default. A block mapping all of whose pairs are null is still written, as
- * `{}`: its first pair is marked `empty`, to be written over by `{}` (operatorTextChanges). `path` is the key's, dotted.
+ * does not have it and Falco uses its own default. That holds in every release where the chart's values.yaml gives
+ * the key a value, as the Falco chart's does for falco.yaml's keys; otherwise releases differ (v3.19.4 and before
+ * delete the keys the chart has, null or not; v3.19.5 to v4.1 every key set to null, coalesceTablesFullKey first
+ * copying the null keys into the chart's table; v4.2 only keys the chart gives a value, `srcOriginalNonNil`), and a
+ * key kept is written as null. Falco Lens does not have the chart's values and takes the key out. A block mapping all of whose pairs are null is still written, as `{}`: its first pair is marked
+ * `empty`, to be written over by `{}` (operatorTextChanges). `path` is the key's, dotted.
  */
 function nullPairs(node: unknown, text: string): { key: Scalar; span: readonly [number, number]; path: string; empty?: true }[] {
   const out: { key: Scalar; span: readonly [number, number]; path: string; empty?: true }[] = [];
@@ -171,7 +175,7 @@ function nullPairs(node: unknown, text: string): { key: Scalar; span: readonly [
 export function chartNullProblems(node: Node, text: string): { span: readonly [number, number]; message: string }[] {
   return nullPairs(node, text).map((p) => ({
     span: spanOf(p.key),
-    message: `Helm removes a key set to null from the values it lays over the chart's (a value given to the chart: the chart's own default of it goes too), so falco.yaml has no '${p.path}' and Falco uses its own default. Falco Lens checks the values without it.`,
+    message: `Helm removes a key set to null from the values it lays over the chart's (a value given to the chart: the chart's own default of it goes too), so falco.yaml has no '${p.path}' and Falco uses its own default. Falco Lens checks the values without it. (Where the chart's values.yaml does not have the key, Helm 3.19.5 to 4.1 remove it too, and other releases write it into falco.yaml as null.)`,
   }));
 }
 
@@ -191,7 +195,7 @@ export function operatorTextChanges(node: Node, text: string, reader: ExpandingR
   const duplicates = droppedPairs(node, text, '', reader).map((d) => d.span);
   const inDuplicate = (span: readonly [number, number]) => duplicates.some(([s, e]) => span[0] >= s && span[1] <= e);
   // Helm also removes the pairs set to null (nullPairs): a block mapping left empty is `{}`.
-  const nulls = reader === HELM ? nullPairs(node, text).filter((p) => !inDuplicate(p.span)) : [];
+  const nulls = reader.removesNulls ? nullPairs(node, text).filter((p) => !inDuplicate(p.span)) : [];
   const dropped = [...duplicates, ...nulls.map((p) => p.span)];
   const blank = (span: readonly [number, number]) => text.slice(span[0], span[1]).replace(/[^\r\n]/g, ' ');
   const out: { span: readonly [number, number]; text: string }[] = [
@@ -413,6 +417,8 @@ export interface ExpandingReader {
   name: string; refuses: string; writes: string; these(field: string): string;
   /** How it reads a plain scalar (YAML 1.1), in words; who writes the values back for Falco, and how. */
   yaml11: string; writer: string; back(read: KubectlScalar): string | undefined;
+  /** Whether a key set to null is removed before the values are written (Helm's values given to a chart: nullPairs). */
+  removesNulls?: boolean;
 }
 export const KUBECTL: ExpandingReader = {
   name: 'kubectl', refuses: 'kubectl refuses this manifest', writes: 'the operator writes that copy for Falco', these: (field) => `this ${field}`,
@@ -420,8 +426,16 @@ export const KUBECTL: ExpandingReader = {
 };
 export const HELM: ExpandingReader = {
   name: 'Helm', refuses: 'Helm refuses these values', writes: 'the chart writes that copy into falco.yaml', these: () => 'these values',
-  yaml11: 'YAML 1.1, as Helm reads values', writer: 'the chart', back: helmWrittenBack,
+  yaml11: 'YAML 1.1, as Helm reads values', writer: 'the chart', back: helmWrittenBack, removesNulls: true,
 };
+/**
+ * Helm reading a chart's own values.yaml (the file beside its Chart.yaml: helm pkg/chart/loader/load.go:105 at
+ * v3.19.5 takes it as the chart's values). Its nulls are the chart's defaults, which coalescing copies where the values
+ * given to the chart leave the key out (coalesce.go coalesceTablesFullKey: `dst[key] = val`, in every release), and
+ * toYaml writes `null` into falco.yaml: they are checked as written. Whether an install's values remove the key
+ * Falco Lens cannot know.
+ */
+export const HELM_CHART_DEFAULTS: ExpandingReader = { ...HELM, removesNulls: false };
 /** Where the chart writes its `falco:` values. */
 const CHART_CONFIG = 'into falco.yaml';
 

@@ -36,7 +36,7 @@ import { yamlQuote } from '../yamlText';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
-import { HELM, KUBECTL, chartConfigProblems, goMapKey, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
+import { HELM, HELM_CHART_DEFAULTS, KUBECTL, chartConfigProblems, goMapKey, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
 
 
 /** Where an embedded file's key sits, which decides where Falco finds the file and whether it loads it. */
@@ -382,8 +382,10 @@ export function mayHoldRules(text: string): boolean {
     || (/\bConfigMap\b/.test(text) && (/-[ \t]+(rule|macro|list)[ \t]*:/.test(text) || /^[ \t]+["']?[-._a-zA-Z0-9]*\.ya?ml["']?[ \t]*:/m.test(text))));
 }
 
-/** `target`: the Falco release whose loading of a rules folder the customRules names are judged by. */
-export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAnalysis {
+/** `target`: the Falco release whose loading of a rules folder the customRules names are judged by. `chartDefaults`:
+ *  the text is a chart's own values.yaml (beside its Chart.yaml), whose top-level `falco:` values are the chart's
+ *  defaults: their nulls reach falco.yaml (HELM_CHART_DEFAULTS). */
+export function analyzeHost(text: string, target: string = LATEST_FALCO, options: { chartDefaults?: boolean } = {}): HostAnalysis {
   const out: HostAnalysis = { files: [], problems: [] };
   if (!mayHoldRules(text)) return out;
   const lines = new LineIndex(text);
@@ -452,17 +454,19 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO): HostAn
           // Helm reads values as kubectl reads a manifest (go-yaml v2): merge keys and aliases of anchors outside the
           // block are expanded before the chart writes falco.yaml, and the block is checked so expanded (mergeExpansion,
           // as a Falco Operator Config's), unless Helm refuses them or they cannot be written line for line.
-          const expanded = expansionProblems(root, pair.value, 'the falco values', (offset) => lines.positionAt(offset).line, HELM);
-          const merges = expanded.length > 0 && expanded.every((p) => p.severity === 'information') ? mergeExpansion(root, pair.value, text, HELM) : undefined;
+          // A chart's own values.yaml holds its defaults: a null there is written into falco.yaml, not removed.
+          const helm = options.chartDefaults && path.length === 0 ? HELM_CHART_DEFAULTS : HELM;
+          const expanded = expansionProblems(root, pair.value, 'the falco values', (offset) => lines.positionAt(offset).line, helm);
+          const merges = expanded.length > 0 && expanded.every((p) => p.severity === 'information') ? mergeExpansion(root, pair.value, text, helm) : undefined;
           for (const { whenExpanded, ...p } of expanded) out.problems.push({ ...p, code: HolderCode.HelmExpanded, ...(merges && whenExpanded ? { message: whenExpanded } : {}) });
           if (expanded.length > 0 && !merges) continue;
           // Helm reads the values' scalars by YAML 1.1 too, and the chart writes them back (toYaml): Falco Lens checks
           // what falco.yaml then holds (`0777` is 511, `on:` the key 'true', a key written twice its last value).
           for (const p of chartConfigProblems(pair.value)) out.problems.push({ ...p, code: HolderCode.HelmScalar });
           for (const p of droppedPairProblems(pair.value, text, 'Helm')) out.problems.push({ ...p, code: HolderCode.HelmDroppedKey, severity: 'warning' });
-          for (const p of chartNullProblems(pair.value, text)) out.problems.push({ ...p, code: HolderCode.HelmNullKey, severity: 'information' });
+          if (helm.removesNulls) for (const p of chartNullProblems(pair.value, text)) out.problems.push({ ...p, code: HolderCode.HelmNullKey, severity: 'information' });
           const config = blockCollection(text, lines, pair.value, { kind: 'config', holder: 'chartConfig', key: 'falco.yaml', set, outline: [outlineKey(pair, 'falco')].filter((k) => k !== undefined) });
-          const received = config && asReceived(config, pair.value, text, lines, merges, HELM);
+          const received = config && asReceived(config, pair.value, text, lines, merges, helm);
           if (received) { out.files.push({ ...received, env: chartEnv(map, lines) }); set++; }
         }
         if (key !== 'customRules' || !isMap(pair.value)) continue;
