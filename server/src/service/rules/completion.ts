@@ -17,7 +17,7 @@ import {
   APPENDABLE, EXCEPTION_COMPS, EXCEPTION_KEYS, KEYS_BY_KIND, KNOWN_SOURCES, PLUGIN_REQUIREMENT_KEYS, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, SINGLE_FIELD_COMPS,
 } from './schema';
 import { itemAt, type FileAnalysis } from './semanticTokens';
-import { appendsCondition, fileLabel, type Definitions, type LoadResult, type LoadedFile } from './workspace';
+import { appendsConditionInLoad, fileLabel, type Definitions, type LoadResult, type LoadedFile } from './workspace';
 import { priorityMarkdown } from './hover';
 import { yamlOperator, yamlString } from '../yamlText';
 import type { LineIndex } from '../text';
@@ -339,7 +339,7 @@ function conditionItems(ctx: CompletionContext, item: ModelItem, node: ScalarNod
     return list([...fieldItems(source, 'condition', typed, range, target, takes), ...(typed.includes('.') ? [] : transformerItems(range, target))]);
   }
   if (trimmed === '' || last === '(' || last.endsWith('(') || ['and', 'or', 'not'].includes(last)) {
-    if (trimmed === '' && appendsCondition(item, load.target) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
+    if (trimmed === '' && appendsConditionInLoad(item, load, file) && typed === '') return list(keywordItems(['and', 'and not', 'or'], range));
     return list(operand());
   }
   // Inside a field's argument (`proc.args[`, `proc.env["`): no field, macro or keyword goes there.

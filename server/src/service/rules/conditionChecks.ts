@@ -12,7 +12,7 @@ import { KNOWN_SOURCES, PLUGIN_SOURCES } from './schema';
 import { officialFileHint, reportUnknownFilter, runDirectly, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import type { ItemFindingsRun } from './itemFindings';
 import { reportCompileWarnings } from './compileWarnings';
-import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, isDefinitionItem, isLegacyAppend, itemRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { fileLabel, lineText, ruleExceptions, ruleExceptionValues, listIndex, listItemsInCondition, listsPastedAfter, listVisibility, appendsCondition, appendsConditionInLoad, isDefinitionItem, isLegacyAppend, itemRefusal, type Contribution, type Definitions, type ListDef, type MacroDef, type OrderedList, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
 import { printsTextAfter } from './outputReading';
 import { needsArgumentMessage, openTransformerReading, reportFilterOnlyField, reportOpenTransformer, textAfterMessage, unreadArgMessage, type OutputReadOptions } from './outputReading';
 
@@ -2036,9 +2036,10 @@ function checkConditions(file: LoadedFile, load: LoadResult, usage: UsageIndex, 
       const cond = () => (placed ??= conditionNode(item)!);
       // An appended condition is a continuation (`and not ...`): Falco joins it to the previous condition with a
       // space, so it is parsed behind a stand-in for that condition and positions are shifted back.
-      // Whether Falco's reader refuses the item, and so never compiles the text, follows the target (appendsCondition):
+      // Whether Falco's reader (or collector) refuses the item, and so never compiles the text, follows the target and the
+      // load (appendsConditionInLoad):
       // the findings of the text read otherwise are kept apart (the runs' context).
-      const prefix = appendsCondition(item, load.target) ? `${APPEND_STAND_IN} ` : '';
+      const prefix = appendsConditionInLoad(item, load, file) ? `${APPEND_STAND_IN} ` : '';
       const reading = prefix && !appendsCondition(item) ? ' fragment' : !prefix && appendsCondition(item) ? ' whole' : '';
       const parse = parseConditionCached(prefix + condText);
       // The offset map is built only when a finding needs a document range.

@@ -788,6 +788,21 @@ export function appendsCondition(item: ModelItem, target: string = LATEST_FALCO)
   return startsAsContinuation(item) && ((item.kind === 'rule' && lacksRuleKey(item)) || itemRefusal(item, target) !== undefined);
 }
 
+/**
+ * appendsCondition in a load: also a rule override whose condition starts with and/or that Falco's reader takes and
+ * its collector then refuses, which the load shows as an item its rule does not hold among its contributions (the
+ * reader's refusals are appendsCondition's): no earlier rule for an `override: condition: replace`
+ * (selective_replace throws ERROR_NO_PREVIOUS_RULE_REPLACE, rule_loader_collector.cpp 0.37.0:322-326,
+ * 0.44.0:297-300), or appended exceptions it refuses before the replace is reached (appendedExceptionsRefused).
+ * Falco stops loading at that error and never compiles the text.
+ */
+export function appendsConditionInLoad(item: ModelItem, load: LoadResult, file: LoadedFile): boolean {
+  if (appendsCondition(item, load.target)) return true;
+  if (item.kind !== 'rule' || item.name === undefined || !startsAsContinuation(item) || !overrideHasEntries(entryValue(item, 'override'))) return false;
+  const rule = (load.after[file.order] ?? load.final).rules.get(item.name);
+  return rule === undefined || !rule.contributions.some((c) => c.item === item);
+}
+
 /** A new rule without one of these (or with it empty) is refused by Falco's reader. */
 const RULE_KEYS_READ = ['desc', 'output', 'priority'];
 
