@@ -104,7 +104,8 @@ export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex,
     },
   };
   const run = runner?.(file.model, sink) ?? runDirectly(sink);
-  validateConditions(file, load, usage, sink, run, undefined, only);
+  // At the target's event table, as the file's own validation: a name the target's table lacks is a skip there too.
+  validateConditions(file, load, usage, sink, run, undefined, only, target);
   checkTargetVersion(file, load, target, run, only);
   for (const [item, skips] of skipsByItem(file.model, reporter.skips)) memo.skips.set(item, skips);
   for (const span of inMacros) {
