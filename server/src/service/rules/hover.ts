@@ -248,8 +248,9 @@ function pluginNote(info: FieldInfo, target: string): string {
 }
 
 /** `place`: where the field is written (a token's place), which changes what the target does with its argument.
- *  `glued`: text after the name that Falco's parser takes into no field name (RulesToken.glued). */
-export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace, glued?: string, bracketForm?: string): string {
+ *  `glued`: text after the name that Falco's parser takes into no field name (RulesToken.glued).
+ *  `readAfterDot`: the target's own check of the field reads the text after the dot that follows the name. */
+export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg: string | undefined, target = LATEST_FALCO, place?: TokenPlace, glued?: string, bracketForm?: string, readAfterDot = false): string {
   let dotArg: string | undefined;
   let unread: FieldInfo | undefined;
   if (!info) {
@@ -288,7 +289,7 @@ export function fieldMarkdown(written: string, info: FieldInfo | undefined, arg:
     cut ? `**${codeSpan(written)} is no field to Falco**: ${escapeMarkdown(dotArgumentCutNote(cut).replace(/^T/, 't'))}` : undefined,
     // Written without the argument it needs (`%container.label`, `%container.label.x` in an output, an exception
     // field): what the findings say (conditionChecks.ts checkField).
-    info.arg?.required && arg === undefined && dotArg === undefined && !unread && !cut && glued === undefined && !newerThanTarget(info.since, target)
+    info.arg?.required && arg === undefined && dotArg === undefined && !readAfterDot && !unread && !cut && glued === undefined && !newerThanTarget(info.since, target)
       ? `**Needs an argument here**: ${escapeMarkdown(needsArgumentMessage(info.name, info.arg.example))}` : undefined,
     // Where the parser fails first (glued text), that failure is all the findings say.
     unread && glued === undefined && !newerThanTarget(unread.since, target)
@@ -614,7 +615,11 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
       const named = token.glued !== undefined ? token.bracketForm : dotted ? labelBracket(text, token.span.end - token.name.length, where, dotted)?.bracketForm : undefined;
       // None of a field the target does not have (container.label before Falco 0.41), as the findings name none.
       const bracketForm = named !== undefined && newerThanTarget(lookupField(named)?.field.since, target) ? undefined : named;
-      return fieldMarkdown(written, match?.field, match?.arg, target, token.place, token.glued, bracketForm);
+      // `%evt.type.is.5`: the formatters of Falco 0.37-0.43 hand the event check the rest of the output after the dot,
+      // which it reads as a number or an event's name, or reads nothing without an error (outputReading.ts
+      // typeIsAtEndNote, the output note of this hover): the argument is not missing there.
+      const readAfterDot = token.place === 'output' && match?.field.arg?.dotOnly === true && text[token.span.end] === '.' && fallbackCheckThrows(target);
+      return fieldMarkdown(written, match?.field, match?.arg, target, token.place, token.glued, bracketForm, readAfterDot);
     }
     case 'operator': return operatorMarkdown(token.name, target);
     case 'modifier': return operatorMarkdown(token.name, target);
