@@ -11,7 +11,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { Cancellation } from '../features';
 import type { ModelItem, RulesFileModel } from './model';
 import { AliasAttribution, Recording, Reporter, runDirectly, validateStructure, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
-import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, parseOutputCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, itemRefsAt, macroNamesOf, parseConditionCached, partRefsAt, refsOf, validateConditions, type UsageIndex } from './conditionChecks';
 import { macroRefsOf } from './condition';
 import { CODE_INFO, Code } from './diagnosticCodes';
 import { chunkKey, entryOf, hasEntry, itemHolding, scalarMap, type Span } from './model';
@@ -22,7 +22,6 @@ import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByIt
 import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
-import { fallbackCheckThrows, outputTail, tailNote } from './outputReading';
 import { loadOrdinal, loadTimes, type OutputAppend } from '../config/rulesFiles';
 
 const NOTHING_RECORDED = new Recording(0);
@@ -124,8 +123,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   validateConditions(file, load, usageUpTo(file, load, usage), memo ?? sink, run, memo, undefined, falcoVersion);
   memo?.finish();
   validateMacroOrder(file, load, aliased ? new AliasAttribution(file.model, reporter) : reporter);
-  checkTargetVersion(file, load, falcoVersion, run);
-  if (fallbackCheckThrows(falcoVersion)) outputTailNotes(file, load, falcoVersion, appends, reporter);
+  checkTargetVersion(file, load, falcoVersion, run, undefined, appends);
   const earlier = skipsInEarlierFiles(file, load, usage, reporter, falcoVersion, cache);
   const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
   const { outputSkips, conditionSkips, keys } = oneSkipPerRule(file, load, reporter, earlier, (f) => fileSkips(f, load, usage, falcoVersion, runner));
@@ -146,27 +144,6 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   }
   cache?.trim();
   return reporter.diagnostics;
-}
-
-/**
- * A field at the end of a rule item's output that the target reads only at the very end of the output
- * (outputReading.ts nameOnlyAtEndNote: the thread fields of Falco 0.37-0.42, evt.type.is up to 0.43), where the output
- * Falco builds goes on after it (outputReading.ts outputTail: later output appends, then falco.yaml's append_output).
- * A field before the end of its own text is said by the item's own check (targetVersion.ts checkOutputFields), which
- * reads that text alone.
- */
-function outputTailNotes(file: LoadedFile, load: LoadResult, target: string, appends: readonly OutputAppend[], reporter: Reporter): void {
-  for (const item of file.model.items) {
-    if (item.kind !== 'rule' || item.name === undefined) continue;
-    const node = entryOf(item, 'output')?.value;
-    if (node?.kind !== 'scalar' || typeof node.value !== 'string') continue;
-    const tail = outputTail(file, load, item, appends);
-    if (!tail) continue;
-    for (const f of parseOutputCached(node.text).fields) {
-      const note = tailNote(f, node.text, tail, target);
-      if (note) reporter.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), note, undefined, { severity: DiagnosticSeverity.Warning, load: null });
-    }
-  }
 }
 
 /**

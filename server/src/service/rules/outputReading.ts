@@ -384,10 +384,15 @@ function typeIsAtEndNote(f: OutputField, output: string, target: string): string
   return `${head}; no event is named '${token}', so it reads nothing and the comparison it prints is not set up. The rule loads all the same (Falco 0.44 prints %evt.type followed by the text '.is.${token}').`;
 }
 
-/** The notes a field hover adds for an output's field, as the output checks word them at the target. */
-export function outputFieldNotes(f: OutputField, output: string, target: string): string[] {
-  const atEnd = nameOnlyAtEndNote(f, output, target);
+/**
+ * The notes a field hover adds for an output's field, as the output checks word them at the target; with `tail`
+ * (outputTail), the mid-output reading is judged on the output Falco builds (atEndNoteInOutput).
+ */
+export function outputFieldNotes(f: OutputField, output: string, target: string, tail?: OutputTail): string[] {
+  const atEnd = atEndNoteInOutput(f, output, tail, target);
   if (atEnd) return [atEnd];
+  // Read where the output goes on (the tail closes its bracket): nothing to say of the text alone.
+  if (tail && nameOnlyAtEndNote(f, output, target) !== undefined) return [];
   const info = lookupField(f.name)?.field;
   if (info?.conditionOnly) return [filterOnlyMessage(info.name, target)];
   const word = pluginWordProblem(f, output, target);
@@ -425,9 +430,7 @@ export function outputFieldNotesAt(item: ModelItem, end: number, target: string,
   if (!f) return [];
   const by = swallowingField(fields, f.span.start, node.text, target);
   if (by) return [swallowedMessage(by, node.text, target)];
-  const notes = outputFieldNotes(f, node.text, target);
-  const inTail = notes.length === 0 && tail ? tailNote(f, node.text, tail, target) : undefined;
-  return inTail ? [inTail] : notes;
+  return outputFieldNotes(f, node.text, target, tail);
 }
 
 /**
@@ -467,14 +470,20 @@ function outputTextOf(item: ModelItem): string | undefined {
 }
 
 /**
- * What the target prints of `f`, a field of the item's own output text `own` that it reads only at the very end of
- * the output (nameOnlyAtEndNote), where the output Falco builds goes on after that text (`tail`); undefined when the
- * field is said of the text alone or is read.
+ * The mid-output reading (nameOnlyAtEndNote) of `f`, a field of a rule item's own output text `own`, judged on the
+ * output Falco builds: `own` (trimmed, as the reader decodes it), then `tail`. The field is parsed again in that text,
+ * where the tail may close its bracket (`%proc.env[X` and an appended `y]` is `%proc.env[X y]`, which the older thread
+ * check reads up to the ']'), or make a field at the end of `own` stand before more text. Without a tail, `own` is the
+ * whole output.
  */
-export function tailNote(f: OutputField, own: string, tail: OutputTail, target: string): string | undefined {
-  if (nameOnlyAtEndNote(f, own, target) !== undefined) return undefined;
-  const note = nameOnlyAtEndNote(f, own.trimEnd() + tail.text, target);
-  return note && `${note} Here the output goes on after this text: ${tail.by}.`;
+export function atEndNoteInOutput(f: OutputField, own: string, tail: OutputTail | undefined, target: string): string | undefined {
+  const alone = nameOnlyAtEndNote(f, own, target);
+  if (!tail) return alone;
+  const whole = own.trimEnd() + tail.text;
+  const there = parseOutputCached(whole).fields.find((g) => g.span.start === f.span.start && g.name === f.name);
+  const note = there && nameOnlyAtEndNote(there, whole, target);
+  if (!note) return undefined;
+  return alone === undefined ? `${note} Here the output goes on after this text: ${tail.by}.` : note;
 }
 
 /** The field whose argument the target reads over `at` (an offset in `output`: swallowedText), if any. */

@@ -18,11 +18,12 @@ import { removedField, type RemovedField } from '../../knowledge/fields/removed'
 import { comparisonsOf, fieldsOf, transformersOf } from './condition';
 import type { Expr, OutputField, SyntaxError } from './conditionAst';
 import { cutLabelBracket, EXCEPTION_FIELD_READ, notSourceFilterField, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
+import type { OutputAppend } from '../config/rulesFiles';
 import { Code } from './diagnosticCodes';
 import {
-  bracketReading, bracketReadingMessage, fallbackCheckThrows, fallbackCheckThrowsMessage, filterOnlyFailsLoad, filterOnlyMessage, nameOnlyAtEndNote, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
-  swallowedText, swallowingField,
-  type OutputReadOptions,
+  atEndNoteInOutput, bracketReading, bracketReadingMessage, fallbackCheckThrows, fallbackCheckThrowsMessage, filterOnlyFailsLoad, filterOnlyMessage, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
+  outputTail, swallowedText, swallowingField,
+  type OutputReadOptions, type OutputTail,
 } from './outputReading';
 import { trailingDotLabelMessage } from './outputReading';
 import { entryOf, scalarBoolean, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
@@ -48,9 +49,12 @@ const OUTPUT_CHECK_SKIP_SINCE = '0.44';
  * Reports what the target release cannot load in one file. Checks that read the item alone (and its rule's
  * skip-if-unknown-filter) go through `run`, with the target in the context, so a caching runner replays them.
  */
-export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: string, run: ItemCheckRunner, only?: ReadonlySet<ModelItem>): void {
+export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: string, run: ItemCheckRunner, only?: ReadonlySet<ModelItem>, appends?: readonly OutputAppend[]): void {
   if (!falcoRelease(target)) return;
   const defs = load.after[file.order] ?? load.final;
+  // With `appends` (falco.yaml's append_output at the target), a rule item's output is judged on the output Falco
+  // builds where the target reads some fields only at its very end (outputTail; the findings keyed by that text too).
+  const tails = appends !== undefined && fallbackCheckThrows(target);
   for (const item of file.model.items) {
     if (only && !only.has(item)) continue;
     if (item.kind === 'required_engine_version') run(item, 'target-version', target, (sink) => checkEngineVersion(item, target, sink));
@@ -59,7 +63,9 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
       // says skip-if-unknown-filter (its own key, or the rule's it changes).
       const own = entryOf(item, 'skip-if-unknown-filter')?.value;
       const skipUnknown = item.kind === 'rule' && (scalarBoolean(own) ?? ((item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false));
-      run(item, 'target-version', skipUnknown ? `${target} skip-if-unknown-filter` : target, (sink) => checkItemSyntaxAndFields(item, target, skipUnknown, sink));
+      const tail = tails && item.kind === 'rule' ? outputTail(file, load, item, appends!) : undefined;
+      const context = `${skipUnknown ? `${target} skip-if-unknown-filter` : target}${tail ? `\u0000${tail.text}\u0000${tail.by}` : ''}`;
+      run(item, 'target-version', context, (sink) => checkItemSyntaxAndFields(item, target, skipUnknown, sink, tail));
     }
   }
 }
@@ -267,7 +273,7 @@ function checkEngineVersion(item: ModelItem, target: string, sink: ReportSink): 
   sink.report(Code.InvalidEngineVersion, node.span, `Rules require engine version ${required}, but engine version is ${engine}: Falco ${target} cannot load this file (engine ${required} is ${which}).`);
 }
 
-function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: boolean, sink: ReportSink): void {
+function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: boolean, sink: ReportSink, tail?: OutputTail): void {
   if (item.kind === 'rule') checkRuleKeys(item, target, sink);
   const condition = entryOf(item, 'condition')?.value;
   if (condition?.kind === 'scalar' && typeof condition.value === 'string' && condition.text.trim() !== '') {
@@ -280,7 +286,7 @@ function checkItemSyntaxAndFields(item: ModelItem, target: string, skipUnknown: 
   }
   if (item.kind !== 'rule') return;
   const output = entryOf(item, 'output')?.value;
-  if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '' && !isLegacyAppend(item)) checkOutputFields(output, target, skipUnknown, sink);
+  if (output?.kind === 'scalar' && typeof output.value === 'string' && output.text !== '' && !isLegacyAppend(item)) checkOutputFields(output, target, skipUnknown, sink, tail);
   const exceptions = entryOf(item, 'exceptions')?.value;
   if (exceptions?.kind === 'seq') for (const ex of exceptions.items) if (ex.kind === 'map') checkException(ex, replacesExceptions(item), target, skipUnknown, sink);
 }
@@ -434,7 +440,7 @@ function reportNewArgument(name: string, arg: string, target: string, where: 'fi
 }
 
 /** Output fields, and the transformers around them (libsinsp's formatter takes the filter parser's list since 0.38). */
-function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink): void {
+function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink, tail?: OutputTail): void {
   const fields = parseOutputCached(node.text).fields;
   for (const f of fields) {
     // Part of another field's argument at this target (bracketReadingMessage says so): no field.
@@ -458,8 +464,9 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
     // `%k8s.pod.label.app.` at Falco 0.37-0.40: the k8s check takes the final dot into the label.
     const dotted = trailingDotLabel(f, node.text, target);
     if (dotted) sink.report(Code.FieldArgument, scalarMap(node).span(dotted.start, dotted.end), trailingDotLabelMessage(f.name, node.text.slice(dotted.start, dotted.end), target), undefined, { severity: 2, load: null });
-    // Falco 0.37-0.42 read proc.aname, proc.env... without a valid argument only at the end of the output.
-    const atEnd = nameOnlyAtEndNote(f, node.text, target);
+    // Falco 0.37-0.42 read proc.aname, proc.env... without a valid argument only at the end of the output, which the
+    // tail decides for a field at the end of this text (atEndNoteInOutput).
+    const atEnd = atEndNoteInOutput(f, node.text, tail, target);
     if (atEnd) sink.report(Code.FieldArgument, scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), atEnd, undefined, { severity: 2, load: null });
     reportNewField(f.arg ? `${f.name}[${f.arg.text}]` : f.name, target, 'output', skipUnknown, () => scalarMap(node).span(f.nameSpan.start, f.nameSpan.end), sink);
     if (f.arg) {
