@@ -534,8 +534,10 @@ function validateItem(item: ModelItem, r: ReportSink): void {
       r.report(Code.UnknownKey, e.keySpan, `Unknown key '<<' in a ${kind}; it will be ignored. Falco's YAML reader (yaml-cpp) does not merge '<<' keys: the keys under it are not part of the ${kind}; write them in the ${kind} itself.`, { key: e.key, suggestions: [] });
       continue;
     }
-    const suggestions = closestNames(e.key, allowed.filter((k) => k !== kind));
-    r.report(Code.UnknownKey, e.keySpan, `Unknown key '${e.key}' in a ${kind}; it will be ignored.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: e.key, suggestions });
+    // A key the mapping has already is no suggestion: renamed to it, the key would be written twice (Falco reads the
+    // first, and the other is lost).
+    const suggestions = closestNames(e.key, allowed.filter((k) => k !== kind && !hasKey(entries, k)));
+    r.report(Code.UnknownKey, e.keySpan, `Unknown key '${e.key}' in a ${kind}; it will be ignored.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : presentAlready(e.key, allowed.filter((k) => k !== kind), entries, `The ${kind}`)}`, { key: e.key, suggestions });
   }
 
   // Value types
@@ -803,10 +805,10 @@ function validateExceptions(e: MapEntry, r: ReportSink, replaced = false): void 
     const get = (k: string) => ex.entries.find((x) => x.key === k);
     for (const x of ex.entries) {
       if (!(EXCEPTION_KEYS as readonly string[]).includes(x.key)) {
-        const suggestions = closestNames(x.key, EXCEPTION_KEYS);
+        const suggestions = closestNames(x.key, EXCEPTION_KEYS.filter((k) => !hasKey(ex.entries, k)));
         // Falco reads an exception's keys by name and checks no others (warn_unknown_keys, rule_loader_reader.cpp
         // 0.44.0, sees only an item's own keys): no LOAD_UNKNOWN_KEY here at any release.
-        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in an exception: Falco ignores it without a word.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: x.key, suggestions }, { load: null });
+        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in an exception: Falco ignores it without a word.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : presentAlready(x.key, EXCEPTION_KEYS, ex.entries, 'The exception')}`, { key: x.key, suggestions }, { load: null });
       }
     }
     const nameEntry = get('name');
@@ -1093,8 +1095,8 @@ function validatePluginVersions(item: ModelItem, r: ReportSink): void {
     for (const x of entry.entries) {
       if (!(PLUGIN_REQUIREMENT_KEYS as readonly string[]).includes(x.key) || (x.key === 'alternatives' && !allowAlternatives)) {
         // As in an exception: Falco checks the keys of the required_plugin_versions item only, not of its entries.
-        const suggestions = closestNames(x.key, PLUGIN_REQUIREMENT_KEYS);
-        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in a plugin requirement: Falco ignores it without a word.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : ''}`, { key: x.key, suggestions }, { load: null });
+        const suggestions = closestNames(x.key, PLUGIN_REQUIREMENT_KEYS.filter((k) => !hasKey(entry.entries, k)));
+        r.report(Code.UnknownKey, x.keySpan, `Unknown key '${x.key}' in a plugin requirement: Falco ignores it without a word.${suggestions.length ? ` Did you mean '${suggestions[0]}'?` : presentAlready(x.key, PLUGIN_REQUIREMENT_KEYS, entry.entries, 'The requirement')}`, { key: x.key, suggestions }, { load: null });
       }
     }
     const alternatives = entry.entries.find((y) => y.key === 'alternatives')?.value;
@@ -1120,4 +1122,17 @@ function validatePluginVersions(item: ModelItem, r: ReportSink): void {
     }
   }
   for (const extra of item.entries) if (extra !== e) r.report(Code.UnknownKey, extra.keySpan, `Unknown key '${extra.key}' next to required_plugin_versions; it will be ignored.`, { key: extra.key, suggestions: [] });
+}
+
+/** Whether a mapping's entries have the key `key`. */
+function hasKey(entries: readonly { key: string }[], key: string): boolean {
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === key) return true;
+  return false;
+}
+
+/** Where the key an unknown key is closest to is in the mapping already (no suggestion then, as renaming would write
+ *  it twice): a sentence saying so, else nothing. */
+function presentAlready(key: string, allowed: readonly string[], entries: readonly { key: string }[], owner: string): string {
+  const closest = closestNames(key, allowed)[0];
+  return closest !== undefined && hasKey(entries, closest) ? ` ${owner} has '${closest}' already.` : '';
 }
