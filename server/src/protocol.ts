@@ -201,6 +201,12 @@ export interface ExplorerAlertItem {
   summary: string;
   /** With dedupe: how many alerts this item stands for. */
   duplicates?: number;
+  /**
+   * How many times the log had been indexed again from its start (emptied with no copy, files deleted while
+   * followed) when the alert was listed: its text is asked with it (ExplorerAlertTextParams), since after such a
+   * start the same id is another alert.
+   */
+  generation?: number;
 }
 export interface ExplorerAlertsResult {
   items: ExplorerAlertItem[]; total: number;
@@ -221,7 +227,11 @@ export interface ExplorerReportResult {
 }
 
 export const EXPLORER_ALERT_TEXT_REQUEST = 'falcoLens/explorer/alertText';
-export interface ExplorerAlertTextParams { logId: string; id: number }
+export interface ExplorerAlertTextParams {
+  logId: string; id: number;
+  /** The item's `generation`: an alert listed before the log was indexed again is refused (the list is out of date). */
+  generation?: number;
+}
 export interface ExplorerAlertTextResult {
   text: string; line: number; part?: number;
   /**

@@ -2,8 +2,8 @@
 // rotation by rename (logrotate's default `create`: falco.log becomes falco.log.1 and a new falco.log appears, which
 // Falco's file output writes to when it reopens the file), a rotation by `copytruncate`, and a file deleted and
 // created again. After each, the Explorer must show the alerts of the file now at the path after those read before,
-// each in its own file (a truncated file's alerts leave: their bytes are gone) — never bytes of the old file read at
-// the new file's offsets. Waits on the server's changed notifications, never on sleeps.
+// each in its own file (a truncated file's alerts are its copy's; a deleted file's leave) — never bytes of the old
+// file read at the new file's offsets. Waits on the server's changed notifications, never on sleeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -103,28 +103,32 @@ test('follow: appends, rotation by rename and create, copytruncate, and a file d
   assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['Before rotation', 8], ['Longer new file', 30]]);
 
   // logrotate `copytruncate`: the rotated files shift, the live file is copied to .1 and emptied in place, then
-  // written again. The bytes its 30 alerts were read from are gone from it: they leave the view, the user is told
-  // where the copy is by name, and the older files' alerts stay.
+  // written again. Its 30 alerts are the copy's now (session 23: they left the view, though the copy held them), and
+  // the live file is read again after it from its start.
   fs.renameSync(`${file}.2`, `${file}.3`);
   fs.renameSync(`${file}.1`, `${file}.2`);
   fs.copyFileSync(file, `${file}.1`);
   fs.truncateSync(file, 0);
   fs.appendFileSync(file, lines('After truncate', 0, 1));
-  await f.until((i) => i.total === 15, 'the alert written after the truncation, after the older files\'');
-  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['After truncate', 1], ['Before rotation', 8]]);
-  assert.ok(server.shown.includes('Falco Lens: falco.log was emptied in place (as logrotate\'s copytruncate does): the alerts read from the lines it held are no longer shown, and its new lines are read. '
-    + 'The newest rotated file, falco.log.1, should hold logrotate\'s copy of them: Falco: Open Rotated Log Set in Alert Explorer shows it with the new lines.'), server.shown.join('\n'));
+  const copied = await f.until((i) => i.total === 45, 'the alert written after the truncation, after the copy\'s');
+  assert.deepEqual(copied.parts?.map((p) => path.basename(p.path)), ['falco.log.2', 'falco.log.3', 'falco.log.1', 'falco.log']);
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['After truncate', 1], ['Before rotation', 8], ['Longer new file', 30]]);
+  assert.deepEqual(await places('Longer new file'), Array.from({ length: 30 }, (_, l) => [2, l]));
+  assert.deepEqual(await places('After truncate'), [[3, 0]]);
+  assert.equal(server.shown.filter((m) => m.includes('emptied')).length, 0, server.shown.join('\n'));
 
   // Deleted: its alerts stay (read through the descriptor held open), and the view says there is no file at the path.
   fs.unlinkSync(file);
   const gone = await f.until((i) => i.missing === true, 'the view saying the file is gone');
-  assert.equal(gone.total, 15);
-  // Created again: read after the others; the deleted one is said gone.
+  assert.equal(gone.total, 45);
+  // Created again: read after the others; the deleted one leaves with its alert (session 23: it was held open, and
+  // its disk space, until the log was closed), and the user is told.
   fs.writeFileSync(file, lines('Created again', 0, 4));
-  const back = await f.until((i) => i.total === 19, 'the alerts of the file created again');
+  const back = await f.until((i) => i.total === 48 && i.parts?.length === 4, 'the alerts of the file created again');
   assert.equal(back.missing, undefined);
-  assert.deepEqual(back.parts?.map((p) => [path.basename(p.path), p.gone ?? false]).at(-2), ['falco.log', true]);
-  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['After truncate', 1], ['Before rotation', 8], ['Created again', 4]]);
+  assert.deepEqual(back.parts?.map((p) => [path.basename(p.path), p.gone ?? false]), [['falco.log.2', false], ['falco.log.3', false], ['falco.log.1', false], ['falco.log', false]]);
+  assert.deepEqual([...await f.rulesShown()].sort(), [['After rename', 6], ['Before rotation', 8], ['Created again', 4], ['Longer new file', 30]]);
+  assert.ok(server.shown.includes('Falco Lens: falco.log was deleted: the 1 alert read from it is no longer shown, and the Alert Explorer no longer holds it open.'), server.shown.join('\n'));
 
   await server.connection.sendRequest(EXPLORER_CLOSE_REQUEST, { logId: f.logId });
 });

@@ -308,7 +308,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (!this.log) return;
     // The server says where the alert's file is now: logrotate may have renamed, compressed or removed it since the
     // tree was drawn (the tree's parts are of the latest notification).
-    const result = await this.lc().sendRequest<ExplorerAlertTextResult>(EXPLORER_ALERT_TEXT_REQUEST, { logId: this.log.logId, id: alert.id });
+    const result = await this.lc().sendRequest<ExplorerAlertTextResult>(EXPLORER_ALERT_TEXT_REQUEST, { logId: this.log.logId, id: alert.id, generation: alert.generation });
     const file = result.file;
     if (!file.compressed && !file.gone && file.bytes <= EDITOR_LIMIT_BYTES) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file.path));

@@ -24,7 +24,7 @@ import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { displayPath, revealAll } from '../service/displayPath';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
 import { isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
-import { SetSource, rotatedFiles, rotatedProblem } from './rotatedSet';
+import { SetSource, rotatedFiles, rotatedProblem, type SetChange } from './rotatedSet';
 import { compareRotation, rotationName } from '../service/explorer/logSet';
 
 export interface ExplorerContext {
@@ -140,9 +140,14 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         while (!finished && logs.has(log.id)) {
           finished = context.guarded('explorer indexing', true, () => {
             log.textRules.identify = context.service.alerts.textRuleIdentifier();
-            return log.store.indexMore(Infinity, !log.following && !decompressing(log), performance.now() + TURN_MS);
+            // Followed for days, a set drops the files logrotate deleted rather than hold them open (their disk space).
+            if (log.following && log.source.dropDeleted()) { log.store.startOver(); log.resets = log.store.resets; }
+            const end = log.store.indexMore(Infinity, !log.following && !decompressing(log), performance.now() + TURN_MS);
+            log.source.indexed(log.store.indexedBytes);
+            return end;
           });
-          if (log.store.resets !== log.resets) truncated(log);
+          const changes = log.source.takeChanges();
+          if (changes.length > 0 || log.store.resets !== log.resets) tell(log, changes);
           if (log.following && log.fileWatcherGeneration !== watchGeneration(log)) watchFile(log);
           log.done = finished && !decompressing(log);
           // A last line still being written: nothing to index until the file grows, which the file's watcher (or the
@@ -166,20 +171,35 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   }
 
   /**
-   * The live file was truncated in place (logrotate's `copytruncate`, or another writer emptied it): the bytes its
-   * alerts were read from are gone from it, so they leave the view (their text, a report or a jump to their line would
-   * read other bytes), and the log is read again from its start (older files of a set stay). logrotate copied them
-   * first: the user is told which file by name holds the copy, which a rotated set reads with the new lines.
+   * Says what happened to a log's files (SetSource.changes). The live file emptied in place with a copy of it in its
+   * set (logrotate's `copytruncate`) loses nothing: the log's info names the copy among its files, and the output
+   * channel says so. Emptied with no copy (`: > falco.log`), the alerts of its lines leave (their bytes are gone) and
+   * it is read again from its start; deleted files of a followed set leave with their alerts: the user is told both.
    */
-  function truncated(log: OpenLog): void {
+  function tell(log: OpenLog, changes: SetChange[]): void {
+    const emptiedBefore = log.store.resets !== log.resets;
     log.resets = log.store.resets;
     const shown = (file: string) => displayPath(file, context.host.workspaceFolders());
-    // The newest rotated file by name that is none of the log's files (the copy is a new file).
-    let copy: string | undefined;
-    try { copy = rotatedFiles(log.path).files.map((f) => f.path).filter((f) => f !== log.path && !log.source.holds(f)).at(-1); } catch { copy = undefined; }
-    connection.console.info(`Alert Explorer: ${log.path} was truncated in place; reading it again from its start`);
-    void connection.window.showInformationMessage(`Falco Lens: ${shown(log.path)} was emptied in place (as logrotate's copytruncate does): the alerts read from the lines it held are no longer shown, and its new lines are read.${
-      copy ? ` The newest rotated file, ${shown(copy)}, should hold logrotate's copy of them: Falco: Open Rotated Log Set in Alert Explorer shows it with the new lines.` : ''}`);
+    const count = (n: number) => `${n.toLocaleString('en-US')} alert${n === 1 ? '' : 's'}`;
+    for (const change of changes) {
+      if (change.kind === 'copied') {
+        connection.console.info(`Alert Explorer: ${change.live} was emptied in place (logrotate's copytruncate); ${change.copy} starts with the bytes read from it, and its ${count(change.alerts)} are read from there; the live file is read again from its start`);
+      } else if (change.kind === 'emptied') {
+        connection.console.info(`Alert Explorer: ${change.live} was emptied in place and no file of its set starts with the bytes read from it; reading it again from its start`);
+        void connection.window.showInformationMessage(`Falco Lens: ${shown(change.live)} was emptied in place, and no file of its rotated set starts with the lines read from it (logrotate's copytruncate would have copied them first): the ${count(change.alerts)} read from those lines ${change.alerts === 1 ? 'is' : 'are'} no longer shown, and its new lines are read.${
+          change.compressed ? ` ${shown(change.compressed)} may hold a compressed copy (it is not compared): open it in the Alert Explorer to see them.` : ''}`);
+      } else {
+        const names = change.files.map(shown).join(', ');
+        connection.console.info(`Alert Explorer: ${change.files.join(', ')} deleted while followed; no longer held open, their ${count(change.alerts)} left`);
+        const one = change.files.length === 1;
+        void connection.window.showInformationMessage(`Falco Lens: ${names} ${one ? 'was' : 'were'} deleted: the ${count(change.alerts)} read from ${one ? 'it' : 'them'} ${change.alerts === 1 ? 'is' : 'are'} no longer shown, and the Alert Explorer no longer holds ${one ? 'it' : 'them'} open.`);
+      }
+    }
+    // The stream shrank where no file change was seen (a file that is no live file, a compressed one's copy).
+    if (emptiedBefore && !changes.some((c) => c.kind === 'emptied')) {
+      connection.console.info(`Alert Explorer: ${log.path} became shorter than the bytes read from it; reading it again from its start`);
+      void connection.window.showInformationMessage(`Falco Lens: ${shown(log.path)} became shorter than the lines read from it: the alerts read from them are no longer shown, and it is read again from its start.`);
+    }
   }
 
   function stopWatching(log: OpenLog): void {
@@ -237,7 +257,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   /** A log's gzip files, one after another, oldest first: each is indexed as its copy grows. */
   async function decompressSet(log: OpenLog, set: SetSource): Promise<void> {
     const state = log.decompression!;
-    for (const file of set.files) {
+    // A snapshot: files deleted while followed leave the set's list meanwhile.
+    for (const file of [...set.files]) {
       if (!file.copy) continue;
       await decompressFile(log, file.origin, file.copy);
       file.pinned.done = true;
@@ -327,6 +348,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     }
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
     const store = new AlertStore(source, (output) => textRules.identify(output));
+    source.countAlerts = (from, to) => store.countBetween(from, to);
     const log: OpenLog = { id: String(nextId++), path: p.path, key, source, store, resets: 0, textRules, done: false, following: false, rerun: false };
     if (folder) log.decompression = { folder, finished: false, abort: new AbortController() };
     logs.set(log.id, log);
@@ -383,7 +405,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const pace = new Pacer(token, 'query', context);
     pace.check();
     const result = await paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
-    if (log.source.isSet) result.items = result.items.map((item): ExplorerAlertItem => ({ ...item, ...placeOf(log, item.id) }));
+    const generation = log.store.resets;
+    result.items = result.items.map((item): ExplorerAlertItem => ({ ...item, ...(log.source.isSet ? placeOf(log, item.id) : {}), generation }));
     return result;
   });
 
@@ -450,6 +473,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 
   connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, (p: ExplorerAlertTextParams): ExplorerAlertTextResult => {
     const log = get(p.logId);
+    // An alert of a list drawn before the log was indexed again: its id names another alert now, or none.
+    if (p.generation !== undefined && p.generation !== log.store.resets) {
+      throw new Error(`The Alert Explorer read ${displayPath(log.path, context.host.workspaceFolders())} again from its start since this alert was listed (a file of it was emptied or deleted): pick the alert again in the list as it is now`);
+    }
     if (!Number.isInteger(p.id) || p.id < 0 || p.id >= log.store.total) throw new Error(`No alert ${p.id} in ${log.path}`);
     const place = log.source.place(log.store.byteSpan(p.id).offset, log.store.lineOf(p.id));
     // Where its file is now, compressed or gone since included: the parts the tree was drawn with may be older.

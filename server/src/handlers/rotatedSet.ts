@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { PartsSource, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
+import { PartsSource, PrefixPrint, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
 import { isGzipFile } from '../gzipFile';
 import { MAX_SET_BYTES, MAX_SET_FILES, type ExplorerLogPart, type ExplorerRotatedFilesResult } from '../protocol';
 
@@ -143,14 +143,30 @@ export interface SetFile {
   copy?: string;
 }
 
+/** What happened to the set's files that the Explorer tells the user (SetSource.changes). */
+export type SetChange =
+  /** The live file was emptied in place and `copy` starts with every byte read from it: its alerts are the copy's now. */
+  | { kind: 'copied'; live: string; copy: string; alerts: number }
+  /**
+   * The live file was emptied in place and no file of the set holds the bytes read from it: their `alerts` leave.
+   * `compressed`: the newest gzip file of the set that is none of the log's (logrotate's `compress` may have
+   * compressed the copy before it was looked for; a gzip file is not read to compare).
+   */
+  | { kind: 'emptied'; live: string; alerts: number; compressed?: string }
+  /** Files of the set deleted (by logrotate's `rotate N`) while followed: left out with their `alerts`. */
+  | { kind: 'deleted'; files: string[]; alerts: number };
+
 /**
  * A log's files read as one: the older files of its rotated set asked for, oldest first, then the file opened (a log
  * opened alone is a set of one). While followed, a new file at the live path (logrotate's `create`: the live file
  * renamed to `.1`; or a file deleted and created again) is added after the others, and the files are found again by
- * identity under their new names; the renamed file stays what it was in the stream, so no alert moves.
+ * identity under their new names; the renamed file stays what it was in the stream, so no alert moves. The live file
+ * emptied in place (`copytruncate`) is replaced by its copy when a file of the set starts with the bytes read from it
+ * (the PrefixPrint of them), so no alert moves either; and the files deleted while followed are left out
+ * (`dropDeleted`), which closes them.
  */
 export class SetSource {
-  readonly stream: PartsSource;
+  private stream: PartsSource;
   readonly files: SetFile[];
   /** Older files asked for and not read, past MAX_SET_BYTES. */
   readonly leftOut: string[];
@@ -161,6 +177,14 @@ export class SetSource {
   /** The folder's modification time when its names were last read (relocate): a rename, creation or removal changes it. */
   private listedAt: bigint | undefined;
   following = false;
+  /** The live file's bytes indexed, as far as the store went (indexed): what its copy must start with. */
+  private print = new PrefixPrint();
+  /** The live file's size when last looked at for a truncation. */
+  private liveSize = -1;
+  /** What happened to the files since the caller last took them (takeChanges). */
+  private changes: SetChange[] = [];
+  /** Counts the store's alerts between two offsets of the stream (set by the caller, which owns the store). */
+  countAlerts: (from: number, to: number) => number = () => 0;
 
   /** Whether it is read as several files (shown as a set): older files asked for, or a rotation while followed. */
   get isSet(): boolean { return this.files.length > 1 || this.leftOut.length > 0; }
@@ -200,7 +224,91 @@ export class SetSource {
     this.missing = !stat;
     const last = this.files[this.files.length - 1];
     if (this.following && stat?.isFile() && identityOf(stat) !== last.identity && !last.copy) this.rotated();
-    return this.stream.size();
+    const size = this.stream.size();
+    return this.checkTruncation() ? this.stream.size() : size;
+  }
+
+  /**
+   * Tells the set how far the stream was indexed: the live file's bytes up to there are what a copy must start with
+   * (PrefixPrint: a few samples are read, the last one again as the log grows).
+   */
+  indexed(position: number): void {
+    const index = this.files.length - 1;
+    const live = this.files[index];
+    if (live.copy) return;
+    const within = this.stream.fileOffset(index, position);
+    if (within === undefined || within <= this.print.length) return;
+    const read = live.pinned.read.bind(live.pinned);
+    if (this.print.extend(read, within)) this.liveSize = live.pinned.size();
+  }
+
+  /**
+   * Whether the live file was found emptied in place since the bytes indexed (shorter than them, or other bytes where
+   * their last ones were: written again before this look). Then a file of the set that starts with those bytes (the
+   * copy logrotate's `copytruncate` made before it truncated: copyTruncate in logrotate.c copies, syncs the copy,
+   * then truncates) takes the live file's place in the stream, and the live file is read again after it from its
+   * start; with none, the stream shrinks and the store indexes it again from its start.
+   */
+  private checkTruncation(): boolean {
+    const index = this.files.length - 1;
+    const live = this.files[index];
+    if (live.copy || this.print.length === 0) return false;
+    const size = live.pinned.size();
+    if (size === this.liveSize) return false;
+    this.liveSize = size;
+    const read = live.pinned.read.bind(live.pinned);
+    if (this.print.holdsEnd(read, size)) return false;
+    const { start } = this.stream.extent(index);
+    // The copy must hold every byte the store read of the live file, not only those it indexed: a chunk it stopped
+    // in is taken up from memory. logrotate loses the lines written between its copy and the truncation; the alerts
+    // of those the store read have no copy to move to.
+    const needed = Math.max(this.print.length, this.stream.readEnd(index));
+    const found = this.findCopy(needed);
+    const alerts = this.countAlerts(start, Infinity);
+    this.print = new PrefixPrint();
+    this.liveSize = -1;
+    if (found.copy) {
+      this.stream.replaceNewest(found.copy.pinned);
+      this.files[index] = { origin: found.copy.path, now: found.copy.path, gone: false, identity: found.copy.pinned.identity, pinned: found.copy.pinned };
+      this.files.push({ origin: this.live, now: this.live, gone: false, identity: live.identity, pinned: live.pinned });
+      this.stream.add(live.pinned);
+      this.changes.push({ kind: 'copied', live: this.live, copy: found.copy.path, alerts });
+    } else {
+      this.changes.push({ kind: 'emptied', live: this.live, alerts, ...(found.compressed ? { compressed: found.compressed } : {}) });
+    }
+    return true;
+  }
+
+  /**
+   * The file of the live file's set (newest name first) that is none of the log's and starts with the bytes read
+   * (`needed` of them at least, equal at every sample), held open; and the newest gzip file that is none of the log's.
+   */
+  private findCopy(needed: number): { copy?: { path: string; pinned: PinnedFile }; compressed?: string } {
+    const folder = path.dirname(this.live);
+    let names: string[];
+    try { names = rotatedSet(path.basename(this.live), fs.readdirSync(folder)).reverse(); } catch { return {}; }
+    const own = new Set(this.files.flatMap((f) => [f.identity, f.pinned.identity]));
+    let compressed: string | undefined;
+    for (const name of names) {
+      const file = path.join(folder, name);
+      if (file === this.live) continue;
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile() || own.has(identityOf(stat))) continue;
+      if (isGzipFile(file)) { compressed ??= file; continue; }
+      if (stat.size < needed) continue;
+      let pinned: PinnedFile;
+      try { pinned = new PinnedFile(file, true); } catch { continue; }
+      if (pinned.identity === identityOf(stat) && this.print.matches(pinned.read.bind(pinned), pinned.size())) return { copy: { path: file, pinned } };
+      pinned.close();
+    }
+    return { compressed };
+  }
+
+  /** What happened to the files since the last call (copies taken, truncations, deletions), oldest first. */
+  takeChanges(): SetChange[] {
+    const changes = this.changes;
+    this.changes = [];
+    return changes;
   }
 
   private rotated(): void {
@@ -212,6 +320,9 @@ export class SetSource {
     this.files.push({ origin: this.live, now: this.live, gone: false, identity: pinned.identity, pinned });
     this.stream.add(pinned);
     this.rotations++;
+    // The new live file's bytes are what a copy of it must hold, not the renamed one's.
+    this.print = new PrefixPrint();
+    this.liveSize = -1;
     this.relocate(true);
   }
 
@@ -281,6 +392,39 @@ export class SetSource {
       f.compressedSince = true;
       byIdentity.delete(found[0]);
     }
+  }
+
+  /**
+   * Leaves out of the stream the files of the set that were deleted (`gone`: logrotate's `rotate N` removed them, and
+   * no gzip file of the set holds their text), and closes them: held open, each kept its disk space taken until the
+   * log was closed, and a log followed for days held one more file each rotation. Their alerts leave (their text could
+   * no longer be read for a report, a text filter or a jump to their line); the store must index the stream again from
+   * its start (returns true then). The newest file stays (the stream ends with it: a live file deleted is `missing`
+   * until another takes its path), and so does a gzip file whose copy is still being decompressed.
+   */
+  dropDeleted(): boolean {
+    this.relocate();
+    const newest = this.files.length - 1;
+    const dropped = new Set<number>();
+    this.files.forEach((f, i) => { if (f.gone && i < newest && (!f.copy || f.pinned.done)) dropped.add(i); });
+    if (dropped.size === 0) return false;
+    this.stream.size();
+    let alerts = 0;
+    for (const i of dropped) {
+      const { start, end } = this.stream.extent(i);
+      if (start !== Infinity) alerts += this.countAlerts(start, end);
+    }
+    const files: string[] = [];
+    for (const i of [...dropped].sort((a, b) => b - a)) {
+      const [f] = this.files.splice(i, 1);
+      files.unshift(f.now);
+      f.pinned.close();
+      f.held?.close();
+      if (f.copy) fs.rmSync(f.copy, { force: true });
+    }
+    this.stream.remove(dropped);
+    this.changes.push({ kind: 'deleted', files, alerts });
+    return true;
   }
 
   /** Whether the file at a path is one of the set's files (by identity, whatever its name now). */

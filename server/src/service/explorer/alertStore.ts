@@ -310,6 +310,27 @@ export class AlertStore {
     return this.indexedBytes >= size;
   }
 
+  /**
+   * Indexes the log again from its start: its source changed under the alerts' offsets (files left out of a rotated
+   * set). Every alert, class, context and text match of before leaves, as when the file is truncated.
+   */
+  startOver(): void { this.reset(); }
+
+  /** How many alerts start at an offset in [from, to) (offsets grow with ids: two binary searches). */
+  countBetween(from: number, to: number): number {
+    return this.firstAtOrAfter(to) - this.firstAtOrAfter(from);
+  }
+
+  private firstAtOrAfter(offset: number): number {
+    let lo = 0;
+    let hi = this.offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.offsets.get(mid) < offset) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
   private reset(): void {
     this.resets++;
     for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]) c.clear();
@@ -323,6 +344,8 @@ export class AlertStore {
     this.held = undefined;
     this.textScan = undefined;
     this.frequencies.clear();
+    // A rule name that was an unidentified text alert's message before is a rule like any other once its alerts left.
+    this.unidentifiedRules.clear();
   }
 
   /** A line longer than a chunk: read it whole (it is rare; Falco lines are a few kilobytes at most). */

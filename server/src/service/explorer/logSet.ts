@@ -61,6 +61,86 @@ export function rotatedSet(chosen: string, names: readonly string[]): string[] {
   return unique.sort((a, b) => compareRotation(a.rotation, b.rotation)).map(({ name }) => name);
 }
 
+/** Reads `length` bytes of a file at `position` into `buffer` from `offset`; returns how many it read. */
+export type ReadAt = (buffer: Buffer, offset: number, length: number, position: number) => number;
+
+/** Bytes of each sample a PrefixPrint keeps. */
+const SAMPLE_BYTES = 4096;
+/** The first power of two a PrefixPrint samples at (below it, the first sample covers the start). */
+const FIRST_SPREAD = 8192;
+
+/**
+ * What is kept of the first `length` bytes of a growing file (the live log, as far as it was indexed) to recognise a
+ * copy of them once the file is emptied in place (logrotate's `copytruncate` copies the file, then truncates it): its
+ * first 4 KB, its last 4 KB, and 4 KB at each power of two from 8 KB on (21 samples for a gigabyte, each read once
+ * but the last, read again each time the length grows). The file's bytes are gone when the truncation is seen, so
+ * they are compared through these: a copy holds every sample at the same offset; another file of the set (other
+ * times, other lines) differs in its very first bytes already.
+ */
+export class PrefixPrint {
+  /** Bytes of the file's start covered. */
+  length = 0;
+  private head: Buffer = Buffer.alloc(0);
+  /** spread[k]: the 4 KB at FIRST_SPREAD * 2^k. */
+  private spread: Buffer[] = [];
+  private tail: Buffer = Buffer.alloc(0);
+
+  /**
+   * Covers the first `length` bytes of the file `read` reads. Returns false, and keeps what it covered, when the
+   * file no longer holds them (shorter now: truncated since they were indexed).
+   */
+  extend(read: ReadAt, length: number): boolean {
+    if (length <= this.length) return true;
+    const head = this.head.length === SAMPLE_BYTES ? this.head : readExactly(read, 0, Math.min(SAMPLE_BYTES, length));
+    if (!head) return false;
+    const spread = [...this.spread];
+    for (let at = FIRST_SPREAD * 2 ** spread.length; at + SAMPLE_BYTES <= length; at *= 2) {
+      const sample = readExactly(read, at, SAMPLE_BYTES);
+      if (!sample) return false;
+      spread.push(sample);
+    }
+    const tail = readExactly(read, Math.max(0, length - SAMPLE_BYTES), Math.min(SAMPLE_BYTES, length));
+    if (!tail) return false;
+    this.head = head;
+    this.spread = spread;
+    this.tail = tail;
+    this.length = length;
+    return true;
+  }
+
+  /** Whether a file of `size` bytes that `read` reads starts with the bytes covered: every sample equal at its offset. */
+  matches(read: ReadAt, size: number): boolean {
+    if (this.length === 0 || size < this.length) return false;
+    if (!sameAt(read, 0, this.head)) return false;
+    for (let k = 0; k < this.spread.length; k++) if (!sameAt(read, FIRST_SPREAD * 2 ** k, this.spread[k])) return false;
+    return sameAt(read, this.length - this.tail.length, this.tail);
+  }
+
+  /**
+   * Whether a file of `size` bytes still holds the last bytes covered where they were: false once it was truncated,
+   * even when it grew past them again before this look (written again since).
+   */
+  holdsEnd(read: ReadAt, size: number): boolean {
+    return size >= this.length && sameAt(read, this.length - this.tail.length, this.tail);
+  }
+}
+
+function readExactly(read: ReadAt, position: number, length: number): Buffer | undefined {
+  const buffer = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = read(buffer, got, length - got, position + got);
+    if (n <= 0) return undefined;
+    got += n;
+  }
+  return buffer;
+}
+
+function sameAt(read: ReadAt, position: number, expected: Buffer): boolean {
+  const found = readExactly(read, position, expected.length);
+  return !!found && found.equals(expected);
+}
+
 /** One file of a set, as PartsSource reads it. */
 export interface SetPart {
   /** Bytes of the part now (a copy being decompressed: so far). */
@@ -87,6 +167,8 @@ interface Placed {
    * still become one (a live file being written).
    */
   skip: number | undefined;
+  /** The end of the part's bytes read so far (its file's offset, the byte order mark included). */
+  readEnd: number;
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -105,7 +187,7 @@ export class PartsSource implements ByteSource {
   private readonly head = Buffer.alloc(3);
 
   constructor(parts: readonly SetPart[]) {
-    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined });
+    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined, readEnd: 0 });
   }
 
   get count(): number { return this.placed.length; }
@@ -114,7 +196,7 @@ export class PartsSource implements ByteSource {
   add(part: SetPart): void {
     const last = this.placed[this.placed.length - 1];
     if (last) last.superseded = true;
-    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined });
+    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined, readEnd: 0 });
   }
 
   size(): number {
@@ -168,6 +250,7 @@ export class PartsSource implements ByteSource {
     const size = p.length === undefined ? this.textSize(p) : p.length - (p.addsNewline ? 1 : 0);
     if (within < size) {
       const got = p.part.read(buffer, offset, Math.min(length, size - within), p.skip! + within);
+      if (got > 0) p.readEnd = Math.max(p.readEnd, p.skip! + within + got);
       // The added line feed comes with the last bytes: a read of them alone would be a line not ended yet.
       if (p.addsNewline && within + got === size && got < length) { buffer[offset + got] = 10; return got + 1; }
       return got;
@@ -175,6 +258,47 @@ export class PartsSource implements ByteSource {
     if (p.addsNewline && within === size && length > 0) { buffer[offset] = 10; return 1; }
     return 0;
   }
+
+  /**
+   * The newest part is replaced by `copy`, which holds the same bytes from its start and maybe more (logrotate's
+   * `copytruncate` copied the live file, then emptied it): the stream's offsets keep reading the same bytes, from the
+   * copy, and the copy's bytes past them are read next. The copy is complete: its length is fixed at its size now.
+   */
+  replaceNewest(copy: SetPart): void {
+    const last = this.placed[this.placed.length - 1];
+    last.part = copy;
+    last.length = undefined;
+    last.superseded = false;
+  }
+
+  /**
+   * Leaves parts out of the stream (files deleted by logrotate while followed): the parts after them move up, so the
+   * store must index the stream again from its start.
+   */
+  remove(indexes: ReadonlySet<number>): void {
+    const kept = this.placed.filter((_, i) => !indexes.has(i));
+    this.placed.length = 0;
+    for (const p of kept) { p.firstLine = -1; this.placed.push(p); }
+  }
+
+  /** Where part `index` is in the stream (as of the last `size()`): its start, and its end (Infinity while open). */
+  extent(index: number): { start: number; end: number } {
+    const p = this.placed[index];
+    return { start: p.start, end: p.length === undefined ? Infinity : p.start + p.length };
+  }
+
+  /**
+   * The offset in part `index`'s file of a position of the stream, within the part (its byte order mark included);
+   * undefined while the part is not in the stream yet.
+   */
+  fileOffset(index: number, position: number): number | undefined {
+    const p = this.placed[index];
+    if (p.start === Infinity || p.skip === undefined || position < p.start) return undefined;
+    return p.skip + Math.min(position - p.start, p.length === undefined ? Infinity : p.length);
+  }
+
+  /** The end of part `index`'s bytes read so far, as an offset in its file. */
+  readEnd(index: number): number { return this.placed[index].readEnd; }
 
   lineAt(position: number, line: number): void {
     const at = this.partAt(position);
