@@ -57,7 +57,7 @@ export interface ExplorerFilter {
   text?: string;
   /** Only alerts at least this severe (0 Emergency … 7 Debug). */
   minPriority?: number;
-  /** Only alerts of these rules (group keys of the rule grouping). */
+  /** Only alerts of these rules (group keys of the rule grouping); an empty list restricts nothing. */
   rules?: string[];
   hostname?: string;
   source?: string;
