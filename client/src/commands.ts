@@ -31,7 +31,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: Falco
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(MARKDOWN_SCHEME, generated),
     vscode.commands.registerCommand('falcoLens.restartServer', async () => {
-      await client.restart();
+      try {
+        await client.restart();
+      } catch (e) {
+        // The output channel has the server's own words (its stderr, vscode-languageclient's log).
+        const choice = await vscode.window.showErrorMessage(`Falco Lens: the language server did not start (${messageOf(e)}).`, 'Show Output');
+        if (choice) client.output.show(true);
+        return;
+      }
       void vscode.window.setStatusBarMessage('Falco Lens: language server restarted', 3000);
     }),
     vscode.commands.registerCommand('falcoLens.showOutput', () => client.output.show(true)),
@@ -57,10 +64,22 @@ export function registerCommands(context: vscode.ExtensionContext, client: Falco
         void vscode.window.showInformationMessage('Open a Falco alert log to generate an incident report.');
         return;
       }
-      const result = await lc.sendRequest<ReportResult>(REPORT_REQUEST, params);
+      // From a code action nothing else would tell the user that the report failed: VS Code only logs the rejection.
+      let result: ReportResult;
+      try {
+        result = await lc.sendRequest<ReportResult>(REPORT_REQUEST, params);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Falco Lens: the incident report could not be made (${messageOf(e)}).`);
+        return undefined;
+      }
       return showMarkdown(result.markdown, 'Falco incident report');
     }),
   );
+}
+
+/** An error's message, for a pop-up that says what failed. */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Shows generated Markdown (a report, a playbook) as a read-only document beside the editor, in the Markdown
