@@ -2,34 +2,11 @@
 import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from './languageClient';
 import { COPY_TO_CLIPBOARD_COMMAND, REPORT_REQUEST, SHOW_MARKDOWN_COMMAND, type ReportParams, type ReportResult } from '../../server/src/protocol';
-
-/** Reports and playbooks are shown as read-only documents of this scheme: no "unsaved" editor to close, nothing
- *  written to disk unless the user saves a copy. */
-const MARKDOWN_SCHEME = 'falco-lens';
-const MAX_KEPT_DOCUMENTS = 20;
-
-class GeneratedMarkdown implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private next = 1;
-
-  add(title: string, markdown: string): vscode.Uri {
-    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'falco-lens';
-    const uri = vscode.Uri.from({ scheme: MARKDOWN_SCHEME, path: `/${slug}-${this.next++}.md` });
-    this.texts.set(uri.toString(), markdown);
-    while (this.texts.size > MAX_KEPT_DOCUMENTS) this.texts.delete(this.texts.keys().next().value as string);
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '# Falco Lens\n\nThis generated document is no longer available: generate it again.\n';
-  }
-}
-
-const generated = new GeneratedMarkdown();
+import { READ_ONLY_SCHEME, openReadOnly, readOnlyDocuments } from './readOnlyDocuments';
 
 export function registerCommands(context: vscode.ExtensionContext, client: FalcoLanguageClient): void {
   context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(MARKDOWN_SCHEME, generated),
+    vscode.workspace.registerTextDocumentContentProvider(READ_ONLY_SCHEME, readOnlyDocuments),
     vscode.commands.registerCommand('falcoLens.restartServer', async () => {
       try {
         await client.restart();
@@ -85,9 +62,8 @@ function messageOf(e: unknown): string {
 /** Shows generated Markdown (a report, a playbook) as a read-only document beside the editor, in the Markdown
  *  preview when it is available. Nothing is trusted or executed. Returns the document's URI. */
 async function showMarkdown(markdown: string, title: string): Promise<vscode.Uri> {
-  const uri = generated.add(title, markdown);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  const doc = await openReadOnly(title, markdown, 'md', 'markdown');
+  const uri = doc.uri;
   const previewed = await vscode.commands.executeCommand('markdown.showPreviewToSide', uri).then(() => true, () => false);
   if (!previewed) await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   return uri;

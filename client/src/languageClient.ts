@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, Middleware } from 'vscode-languageclient/node';
 import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/fileShape';
 import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
+import { READ_ONLY_SCHEME } from './readOnlyDocuments';
 
 /**
  * Files on disk and untitled buffers only. A document of another scheme is another view of a file: the left side of
@@ -14,7 +15,8 @@ import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../
  */
 const selector = (language: string) => [{ scheme: 'file', language }, { scheme: 'untitled', language }];
 export const RULES_SELECTOR = selector('falco-rules');
-export const ALERTS_SELECTOR = selector('falco-alerts');
+/** With the alert texts the Alert Explorer shows read-only (readOnlyDocuments.ts), whose hovers explain them too. */
+export const ALERTS_SELECTOR = [...selector('falco-alerts'), { scheme: READ_ONLY_SCHEME, language: 'falco-alerts' }];
 export const CONFIG_SELECTOR = selector('falco-config');
 /** Plain YAML: the server answers only inside the Falco rules files some of them hold (a Helm chart's customRules). */
 export const YAML_SELECTOR = selector('yaml');

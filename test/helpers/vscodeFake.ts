@@ -96,6 +96,9 @@ export class Uri {
   toString(): string { return `${this.scheme}://${this.path}`; }
 }
 
+/** A text document as VS Code makes one: an untitled document made with content is dirty from the start. */
+export interface FakeTextDocument { uri: Uri; languageId: string; isUntitled: boolean; isDirty: boolean; getText(): string }
+
 export interface FakeTreeView { id: string; message?: string; description?: string; disposed: boolean; dispose(): void }
 export interface FakeOutputChannel { name: string; lines: string[]; disposed: boolean }
 
@@ -108,7 +111,15 @@ export const fake = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   /** Messages shown to the user, as `kind: text`. */
   messages: [] as string[],
+  /** The content providers registered, by scheme. */
+  providers: new Map<string, { provideTextDocumentContent(uri: Uri): string }>(),
+  /** Every document opened, and the documents shown in an editor, in order. */
+  documents: [] as FakeTextDocument[],
+  shownDocuments: [] as FakeTextDocument[],
   reset(): void {
+    this.providers.clear();
+    this.documents = [];
+    this.shownDocuments = [];
     this.views = [];
     this.outputs = [];
     this.watchers = { created: 0, disposed: 0 };
@@ -144,6 +155,7 @@ export const window = {
   showWarningMessage: shown('warning'),
   showInformationMessage: shown('information'),
   setStatusBarMessage: (text: string) => { fake.messages.push(`status: ${text}`); return new Disposable(() => undefined); },
+  showTextDocument(document: FakeTextDocument): Promise<unknown> { fake.shownDocuments.push(document); return Promise.resolve({ document }); },
   withProgress<R>(_options: unknown, task: (progress: { report(): void }, token: CancellationTokenSource['token']) => Thenable<R>): Thenable<R> {
     return task({ report: () => undefined }, new CancellationTokenSource().token);
   },
@@ -179,8 +191,34 @@ export const workspace = {
   onDidCloseTextDocument: quietEvent(),
   onDidChangeTextDocument: quietEvent(),
   onDidSaveTextDocument: quietEvent(),
-  registerTextDocumentContentProvider: () => new Disposable(() => undefined),
+  registerTextDocumentContentProvider(scheme: string, provider: { provideTextDocumentContent(uri: Uri): string }): Disposable {
+    fake.providers.set(scheme, provider);
+    return new Disposable(() => fake.providers.delete(scheme));
+  },
+  /** A document of a URI (a registered scheme's), or an untitled one made with `content`. */
+  openTextDocument(target: Uri | { language?: string; content?: string }): Promise<FakeTextDocument> {
+    if (target instanceof Uri) {
+      const provider = fake.providers.get(target.scheme);
+      if (!provider) return Promise.reject(new Error(`cannot open ${target.toString()}`));
+      const text = provider.provideTextDocumentContent(target);
+      const doc: FakeTextDocument = { uri: target, languageId: 'plaintext', isUntitled: false, isDirty: false, getText: () => text };
+      fake.documents.push(doc);
+      return Promise.resolve(doc);
+    }
+    const text = target.content ?? '';
+    const doc: FakeTextDocument = {
+      uri: Uri.from({ scheme: 'untitled', path: `Untitled-${fake.documents.length + 1}` }), languageId: target.language ?? 'plaintext',
+      isUntitled: true, isDirty: text !== '', getText: () => text,
+    };
+    fake.documents.push(doc);
+    return Promise.resolve(doc);
+  },
 };
 
-export const languages = { setTextDocumentLanguage: (document: unknown) => Promise.resolve(document) };
+export const languages = {
+  setTextDocumentLanguage(document: FakeTextDocument, languageId: string): Promise<FakeTextDocument> {
+    document.languageId = languageId;
+    return Promise.resolve(document);
+  },
+};
 export const env = { clipboard: { writeText: () => Promise.resolve() } };

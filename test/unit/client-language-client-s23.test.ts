@@ -77,5 +77,8 @@ test('the server is sent files on disk and untitled buffers only, not the other 
     for (const scheme of ['git', 'vscode-vfs', 'vscode-notebook-cell', 'output']) assert.ok(!selected(scheme, language), `${scheme} ${language}`);
   }
   assert.ok(!selected('file', 'json'));
+  // The alert texts the Alert Explorer shows read-only are alerts too; reports (Markdown) are not the server's.
+  assert.ok(selected('falco-lens', 'falco-alerts'));
+  assert.ok(!selected('falco-lens', 'markdown'));
   deactivate();
 });

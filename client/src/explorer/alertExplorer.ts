@@ -9,6 +9,7 @@ import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWi
 import { ROOT_NODE, TreeQueries } from './treeQueries';
 import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, parseFilterText, shown, viewTexts, type TooltipPart } from './treeText';
 import { displayMessage } from '../../../server/src/service/displayPath';
+import { openReadOnly } from '../readOnlyDocuments';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, EXPLORER_ROTATED_FILES_REQUEST, SHOW_MARKDOWN_COMMAND,
@@ -316,7 +317,9 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
       await vscode.window.showTextDocument(doc, { selection: range, preview: true });
       return;
     }
-    const doc = await vscode.workspace.openTextDocument({ language: 'falco-alerts', content: result.text });
+    // Read-only, as the log is: an untitled document made with this text would be dirty, and ask to be saved.
+    const name = file.path.split('/').pop() ?? 'alert';
+    const doc = await openReadOnly(`${name} line ${result.line + 1}`, result.text, 'log', 'falco-alerts');
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
