@@ -79,3 +79,13 @@ test('settings: a description naming another setting is Markdown and links it; e
   // A count is a whole number: the Settings editor refuses 2.5 for an integer.
   assert.equal(settings['falcoLens.alerts.maxProblems'].type, 'integer');
 });
+
+test('falcoLens.trace.server says that the output channel\'s log level turns tracing on', async () => {
+  // vscode-languageclient 10 (client.js refreshTrace) traces only while the trace channel's log level is Trace, then
+  // at the setting's level with 'off' read as 'messages'; its tracer writes at that level (traceOutputChannel.trace).
+  const source = fs.readFileSync(path.join(process.cwd(), 'node_modules', 'vscode-languageclient', 'lib', 'common', 'client.js'), 'utf8');
+  assert.match(source, /this\._traceLogLevel !== vscode_1\.LogLevel\.Trace \? vscode_languageserver_protocol_1\.Trace\.Off/, 'the language client still ties tracing to the log level');
+  const trace = settings['falcoLens.trace.server'];
+  assert.match(trace.markdownDescription ?? '', /log level is Trace/);
+  assert.ok(!(trace.enumDescriptions ?? []).some((d) => /^Nothing is traced/.test(d)), '"off" does not promise silence');
+});
