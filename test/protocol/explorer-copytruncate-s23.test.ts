@@ -87,8 +87,8 @@ test('copytruncate to a dated name is found by its bytes; a set\'s other files, 
   fs.writeFileSync(log, alerts('Today', 100, 80));
   const opened = await logs.open({ path: log, rotated: [`${log}-20261123`], follow: true });
   assert.equal(opened.total, 130);
-  // Newer by name than the copy, and starting with the same lines: no copy of them all.
-  fs.writeFileSync(`${log}-20261124-1764000000`, alerts('Today', 100, 40));
+  // Newer by name than the copy, starting with the same lines and longer: no copy of them all (told by its bytes).
+  fs.writeFileSync(`${log}-20261124-1764000000`, alerts('Today', 100, 40) + alerts('Decoy', 0, 60));
   fs.copyFileSync(log, `${log}-20261124`);
   fs.truncateSync(log, 0);
   fs.appendFileSync(log, alerts('Tomorrow', 500, 2));
