@@ -206,6 +206,53 @@ test('escaped JSON outputs fingerprinted from bytes equal the fingerprint of the
   assert.notEqual(escapedOutputFingerprintOfBytes(long, 0, 60_000, 1), -1);
 });
 
+test('fingerprints from bytes take two words a step only where no stamp can start: every place of a stamp and of digit runs around it, at every offset of the line', () => {
+  // The byte path mixes eight bytes a step unless the step's second word or the word after it is all digits: a
+  // stamp (16 to 19 digits, a whole word) starting anywhere in the step covers one of them. Every place of a stamp
+  // within the first steps, after every kind of character, with shorter digit runs (ports, ids) before and after
+  // it, and at every alignment of the output in the buffer, must give the reference fingerprint.
+  const befores = ['', 'a', '=', '_', '9', ' ', 'port=4444 ', 'id=123456789012345 ', 'n=12345678 '];
+  const afters = ['', ' ', 'x', '_', ' rport=80', ' pid=12345678 uid=0', ')', ' 1718030713552380417'];
+  const stamps = ['171803071355238', '1718030713552380', '17180307135523804', '171803071355238041', '1718030713552380417', '17180307135523804170'];
+  let checked = 0;
+  let stampsFolded = 0;
+  for (let lead = 0; lead < 12; lead++) {
+    for (const before of befores) {
+      for (const stamp of stamps) {
+        for (const after of afters) {
+          const output = `${'abcdefghijkl'.slice(0, lead)}${before}${stamp}${after} tail=ok`;
+          const expected = murmur3OfText(stripTimesByRegex(output), 23);
+          if (stripTimesByRegex(output) !== output) stampsFolded++;
+          for (let align = 0; align < 4; align++) {
+            const bytes = Buffer.from(`${'*'.repeat(align)}${output}`, 'latin1');
+            assert.equal(outputFingerprintOfBytes(output, bytes, align, 0, output.length, 23), expected, `${JSON.stringify(output)} at ${align}`);
+            checked++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(checked > 10_000 && stampsFolded > 1_500, `${checked} checked, ${stampsFolded} with a stamp`);
+  // A byte of 0x80 or more anywhere in a two-word step hands over to the character path.
+  for (let at = 0; at < 24; at++) {
+    const bytes = Buffer.from('abcdefghijklmnopqrstuvwxyz0123', 'latin1');
+    bytes[at] = 0xe9;
+    assert.equal(outputFingerprintOfBytes(bytes.toString('latin1'), bytes, 0, 0, bytes.length, 1), -1, `non-ASCII at ${at}`);
+  }
+});
+
+test('the container is the first container_name= with a value, also where other keys end in _name= or the line starts with it', () => {
+  for (const line of [
+    'container_name=web', 'k8s_pod_name=p container_name=web', 'a_name= container_name=) container_name=db', 'proc_name=x k8s_ns_name=y',
+    'xcontainer_name=web', 'container_name=<NA> container_name=web', 'container_name= "container.name":"json"', '_name=container_name=z',
+    '{"container.name":"first","output":"x container_name=second"}', 'ontainer_name=no', 'container_nam=no container_name=yes',
+  ]) {
+    assert.equal(containerOf(line), containerByRegex(line), JSON.stringify(line));
+    const span = jsonOutputSpan(line);
+    if (span) assert.equal(containerOf(line, span), containerByRegex(line), JSON.stringify(line));
+  }
+});
+
 test('fingerprints from bytes equal those from characters on ASCII text; a non-ASCII byte hands over (seed 5)', () => {
   const random = new Random(5);
   for (let i = 0; i < 20_000; i++) {
