@@ -39,13 +39,15 @@ test('Helm\'s reading and the chart\'s writing of a number: a float64, then JSON
 test('a value whose text changes: checked as falco.yaml holds it, flagged, quoted by the quick fix', () => {
   const values = 'falco:\n  stdout_output:\n    enabled: true\n  file_output:\n    enabled: true\n    filename: 0777\n  log_level: yes\n';
   const { found, fixed } = checked(values);
-  assert.deepEqual(found.map(([code, at]) => [code, at]), [['embedded-helm-scalar', '0777'], ['embedded-helm-scalar', 'yes'], ['config-start-fails', 'yes']]);
+  // A relative filename is Falco's working directory's (config-relative-values-s23), as written or not.
+  assert.deepEqual(found.map(([code, at]) => [code, at]), [['embedded-helm-scalar', '0777'], ['embedded-helm-scalar', 'yes'], ['config-relative-path', '0777'], ['config-start-fails', 'yes']]);
+  assert.match(found[2][2], /^Falco appends its alerts to the relative path '511' /);
   assert.equal(found[0][2], 'Helm reads 0777 as the number 511 (YAML 1.1, as Helm reads values) and the chart writes it back as 511 into falco.yaml: Falco reads file_output.filename as \'511\', not \'0777\' as written. Quote it to keep what is written.');
   // Falco reads log_level 'true', which stops it: the start check says so, of the text falco.yaml holds.
-  assert.match(found[2][2], /unknown log level 'true'/);
+  assert.match(found[3][2], /unknown log level 'true'/);
   assert.equal(fixed('embedded-helm-scalar'), values.replace('0777', '"0777"'));
   // Quoted, nothing changes on the way.
-  assert.deepEqual(checked(values.replace('0777', '"0777"').replace('yes', 'info')).found, []);
+  assert.deepEqual(checked(values.replace('0777', '"0777"').replace('yes', 'info')).found.map(([code, at]) => [code, at]), [['config-relative-path', '"0777"']]);
 });
 
 test('a number Falco reads as a number reaches it as one: 2_000 is 2000, flagged only as no number as written', () => {

@@ -214,6 +214,7 @@ function checkMerge(view: View, ctx: LoadCheckContext): void {
   }
   checkDuplicateTopKeys(view, ctx);
   checkRelativeIncludes(view, ctx);
+  checkRelativeValues(view, ctx);
   for (const [key, entry] of merged.keys) {
     for (const d of entry.dropped) {
       if (d.part.source !== merged.edited || d.by.source === merged.edited) continue;
@@ -308,19 +309,34 @@ function checkDuplicateTopKeys(view: View, ctx: LoadCheckContext): void {
  * before, Docker's default `/`), and neither the Helm chart's pod template (charts/falco 3.0.0-9.1.0) nor the Falco
  * Operator's (internal/pkg/resources at v0.4.1) sets a workingDir. Only Falco started by hand reads it elsewhere.
  */
-function relativePathMessage(path: string, beside: string | undefined): string {
+function relativePathMessage(path: string, beside: string | undefined, use: RelativeUse = RULES_PATH_USE): string {
   const fromRoot = posix.join('/', path);
-  return `Falco reads the relative path '${path}' from its working directory, not from this file's folder: '${fromRoot}' where Falco runs from its packages' systemd units or its container images (the Helm chart's and the Falco Operator's pods included), which start it in '/'; the directory it is started in when run by hand. A path that does not exist there is skipped without a word.`
+  return `Falco ${use.verb} the relative path '${path}'${use.what ? ` (${use.what})` : ''} from its working directory, not from this file's folder: '${use.shown?.(fromRoot) ?? fromRoot}' where Falco runs from its packages' systemd units or its container images (the Helm chart's and the Falco Operator's pods included), which start it in '/'; the directory it is started in when run by hand.${use.effect ? ` ${use.effect}` : ''}`
     + (beside !== undefined ? ` '${beside}' exists beside this file; write it as an absolute path.` : ' Write an absolute path.');
 }
 
-/** The relative-path finding of a config_files or rules_files entry (`entry.path` relative), with a fix writing the
- *  absolute path of what exists beside this file. */
-function reportRelativePath(view: View, ctx: LoadCheckContext, path: string, node: Node, at: string): void {
+/** How Falco uses a relative path: the verb of the message, what follows where it is missing, and the path it names. */
+interface RelativeUse {
+  verb: string;
+  /** What the path is, where the verb does not say it. */
+  what?: string;
+  /** What happens there (empty: nothing to add). */
+  effect: string;
+  /** Whether Falco reads the file (a fix may write the absolute path of the file beside this one), not writes it. */
+  reads: boolean;
+  /** The path Falco opens from the one read from '/', where it is not that path (capture.path_prefix: a prefix). */
+  shown?(fromRoot: string): string;
+}
+
+const RULES_PATH_USE: RelativeUse = { verb: 'reads', effect: 'A path that does not exist there is skipped without a word.', reads: true };
+
+/** The relative-path finding of a path value (`path` relative), with a fix writing the absolute path of the file
+ *  Falco reads that exists beside this file. */
+function reportRelativePath(view: View, ctx: LoadCheckContext, path: string, node: Node, at: string, use: RelativeUse = RULES_PATH_USE): void {
   const { merged } = view;
   const folder = ctx.path && ctx.path.startsWith('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/')) || '/' : undefined;
   const beside = folder !== undefined ? `${folder === '/' ? '' : folder}/${path.replace(/^\.\//, '')}` : undefined;
-  const found = beside !== undefined && !merged.inPod && !merged.overlay && ctx.exists(beside);
+  const found = use.reads && beside !== undefined && !merged.inPod && !merged.overlay && ctx.exists(beside);
   const span = nodeSpan(node);
   // Read through ${VAR}: the value is the manifest's, and no fix writes over the variable.
   const via = isScalar(node) && usesEnvironment(node) ? scalarText(node) : undefined;
@@ -329,7 +345,7 @@ function reportRelativePath(view: View, ctx: LoadCheckContext, path: string, nod
   const fromRoot = posix.join('/', path);
   const title = `Load '${beside}', not '${fromRoot}'${ctx.exists(fromRoot) ? '' : ' (missing)'}`;
   const fix: ConfigFix | undefined = found && via === undefined && !/["'\\:#]/.test(beside!) ? { title, edits: [{ span, newText: beside! }] } : undefined;
-  const message = relativePathMessage(path, found ? beside : undefined);
+  const message = relativePathMessage(path, found ? beside : undefined, use);
   ctx.report(ConfigCode.RelativePath, span, via === undefined ? message : `'${via}' reads '${path}' with the values the manifest gives Falco's container. ${message}`, { path: at, ...(fix ? { fix } : {}) });
 }
 
@@ -340,6 +356,80 @@ function checkRelativeIncludes(view: View, ctx: LoadCheckContext): void {
   for (const entry of includeEntries(valueOf(merged.edited.model.root, 'config_files'), ctx.target)) {
     if (entry.path === undefined || entry.path === '' || entry.path.startsWith('/') || !entry.pathNode) continue;
     reportRelativePath(view, ctx, entry.path, entry.pathNode, 'config_files[]');
+  }
+}
+
+/**
+ * The other paths Falco hands to the file system as written (so from its working directory, as rules_files: see
+ * relativePathMessage), each only where Falco uses it (0.37.0-0.44.1 unless said): the replayed capture file with
+ * engine.kind replay (helpers_inspector.cpp open_offline_inspector: open_savefile, "Could not open trace filename");
+ * the file output's file when enabled (outputs_file.cpp open_file: std::ofstream, append); the http output's CA
+ * file, CA bundle or CA folder, the first set, unless insecure, and its client certificate and key with mtls
+ * (outputs_http.cpp init: curl CURLOPT_CAINFO, CURLOPT_CAPATH, CURLOPT_SSLCERT, CURLOPT_SSLKEY); the web server's
+ * certificate with the server and ssl_enabled on (webserver.cpp start: httplib::SSLServer, "invalid webserver
+ * configuration"); the metrics file with metrics on (stats_writer.cpp: std::ofstream, append); the capture files'
+ * prefix with capture on, from 0.42 (app/actions/helpers.h generate_scap_file_path: `<prefix>_<time>_<n>.scap`).
+ * A plugin's relative library_path is the plugins folder's, not the working directory's (checkLibraryPath).
+ */
+const RELATIVE_PATH_VALUES: readonly {
+  section: string;
+  path: readonly string[];
+  since?: string;
+  /** Whether Falco surely uses the path (false where it does not, or where a ${VAR} decides). */
+  when(section: YAMLMap): boolean;
+  use: RelativeUse;
+}[] = [
+  {
+    section: 'engine', path: ['replay', 'capture_file'], when: (m) => textOf(valueOf(m, 'kind'))?.text === 'replay',
+    use: { verb: 'reads', what: 'the capture file it replays', effect: 'Falco refuses to start where it cannot open it ("Could not open trace filename").', reads: true },
+  },
+  {
+    section: 'file_output', path: ['filename'], when: (m) => flag(m, 'enabled', false) === true,
+    use: { verb: 'appends its alerts to', effect: 'Falco creates the file there.', reads: false },
+  },
+  ...(['ca_cert', 'ca_bundle', 'ca_path'] as const).map((key, i, keys) => ({
+    section: 'http_output', path: [key],
+    // curl gets the first CA setting that is not "" (an empty value reads as the text 'null', which counts).
+    when: (m: YAMLMap) => flag(m, 'enabled', false) === true && flag(m, 'insecure', false) === false
+      && keys.slice(0, i).every((k) => { const v = valueOf(m, k); return v === undefined || (isScalar(v) && v.value !== null && scalarText(v) === ''); }),
+    use: { verb: 'has curl read', what: key === 'ca_path' ? 'the folder of CA certificates it checks servers with' : 'the CA file it checks servers with', effect: 'curl reads it there when Falco posts an alert.', reads: true },
+  })),
+  ...(['client_cert', 'client_key'] as const).map((key) => ({
+    section: 'http_output', path: [key], when: (m: YAMLMap) => flag(m, 'enabled', false) === true && flag(m, 'mtls', false) === true,
+    use: { verb: 'has curl read', what: `its ${key === 'client_cert' ? 'client certificate' : 'client key'}`, effect: 'curl reads it there when Falco posts an alert.', reads: true },
+  })),
+  {
+    section: 'webserver', path: ['ssl_certificate'], when: (m) => flag(m, 'enabled', false) === true && flag(m, 'ssl_enabled', false) === true,
+    use: { verb: 'reads', what: 'the web server\'s certificate', effect: 'Falco refuses to start where it cannot read it ("invalid webserver configuration").', reads: true },
+  },
+  {
+    section: 'metrics', path: ['output_file'], when: (m) => flag(m, 'enabled', false) === true,
+    use: { verb: 'appends its metrics to', effect: 'Falco creates the file there.', reads: false },
+  },
+  {
+    section: 'capture', path: ['path_prefix'], since: '0.42', when: (m) => flag(m, 'enabled', false) === true,
+    use: { verb: 'writes its capture files at', effect: '', reads: false, shown: (fromRoot) => `${fromRoot}_<time>_<event>.scap` },
+  },
+];
+
+/** Relative paths of RELATIVE_PATH_VALUES written in this file, where Falco uses them (reportRelativePath). */
+function checkRelativeValues(view: View, ctx: LoadCheckContext): void {
+  for (const entry of RELATIVE_PATH_VALUES) {
+    if (entry.since && compareVersions(ctx.target, entry.since) < 0) continue;
+    const section = view.map(entry.section);
+    if (!section || section.part.source !== view.edited || !entry.when(section.map)) continue;
+    let holder: YAMLMap | undefined = section.map;
+    for (const key of entry.path.slice(0, -1)) {
+      const next = valueOf(holder, key);
+      holder = isMap(next) ? next : undefined;
+    }
+    const key = entry.path[entry.path.length - 1];
+    const pair = scalarPair(holder, key);
+    const read = textOf(pair?.value);
+    if (!pair?.value || !read || read.empty || read.text === '' || read.text.startsWith('/')) continue;
+    // A value an alias gives is the anchor's text, judged where the anchor is written.
+    if (pair.value.range && pair.value.range[0] > view.edited.model.text.length) continue;
+    reportRelativePath(view, ctx, read.text, pair.value, [entry.section, ...entry.path].join('.'), entry.use);
   }
 }
 
