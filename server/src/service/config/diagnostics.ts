@@ -76,6 +76,11 @@ export class ConfigDiagnostics {
     const model = this.model;
     if (model?.aliases && this.uri !== undefined) {
       const edits = (data?.fix as { edits?: { span: [number, number] }[] } | undefined)?.edits ?? [];
+      // Further fixes (`more`) that would edit a value an alias gives are dropped; the first fix is said greyed out.
+      if (data?.more && (isVirtual(model, span) || (data.more as { edits: { span: [number, number] }[] }[]).some((f) => f.edits.some((e) => isVirtual(model, e.span))))) {
+        const { more: _more, ...rest } = data;
+        data = rest;
+      }
       if (isVirtual(model, span)) {
         ({ span, message, data, related } = throughAlias(model, this.uri, span, message, data, related));
       } else if (edits.some((e) => isVirtual(model, e.span))) {

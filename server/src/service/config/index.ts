@@ -219,9 +219,10 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         }
         if ((d.code === ConfigCode.DeprecatedKey || d.code === ConfigCode.KeyTooNew) && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Rename to '${data.replacement}'`));
         if (d.code === ConfigCode.WrongType && data.replacement) actions.push(replaceAction(doc, d, data.replacement, `Write ${data.replacement}`));
-        const { fix, fixRefused } = (d.data ?? {}) as { fix?: ConfigFix; fixRefused?: { title: string; reason: string } };
+        const { fix, fixRefused, more } = (d.data ?? {}) as { fix?: ConfigFix; fixRefused?: { title: string; reason: string }; more?: ConfigFix[] };
         if (fix) actions.push(fixAction(doc, d, fix));
         else if (fixRefused) actions.push({ title: plainTitle(fixRefused.title), kind: CodeActionKind.QuickFix, diagnostics: [d], disabled: { reason: fixRefused.reason } });
+        for (const other of more ?? []) actions.push(fixAction(doc, d, other, false));
         aliasedEdits(doc, model, actions, start, (d.data as { throughAlias?: ThroughAlias } | undefined)?.throughAlias);
       }
       // Two findings on one value (the schema's enumeration and the start check) suggest the same edit: offered once.
@@ -313,12 +314,12 @@ function replaceAction(doc: TextDocument, d: Diagnostic, text: string, title: st
   };
 }
 
-function fixAction(doc: TextDocument, d: Diagnostic, fix: ConfigFix): CodeAction {
+function fixAction(doc: TextDocument, d: Diagnostic, fix: ConfigFix, preferred = true): CodeAction {
   return {
     title: plainTitle(fix.title),
     kind: CodeActionKind.QuickFix,
     diagnostics: [d],
-    isPreferred: true,
+    ...(preferred ? { isPreferred: true } : {}),
     edit: { changes: { [doc.uri]: fix.edits.map((e) => ({ range: { start: doc.positionAt(e.span[0]), end: doc.positionAt(e.span[1]) }, newText: e.newText })) } },
   };
 }

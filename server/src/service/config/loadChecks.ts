@@ -18,7 +18,7 @@ import type { RuleSummary } from '../features';
 import { parsePriority } from '../alerts/priority';
 import { closestNames, didYouMean, nearMiss } from '../rules/closest';
 import { lineEnding } from '../text';
-import { booleanValue, keySpan, nodeSpan, pairOf, realSpan, removalData, type EnvLookup, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
+import { booleanValue, keySpan, listItemRemoval, nodeSpan, pairOf, realSpan, removalData, type EnvLookup, scalarKind, scalarText, streamInteger, usesEnvironment, valueOf, valueText } from './model';
 import { ConfigCode, type ConfigReporter } from './diagnostics';
 import { compareVersions } from '../../knowledge/falcoVersions';
 import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
@@ -891,10 +891,11 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       const defined = pluginNames.size === 0 ? ' No plugins entry is defined at all.' : '';
       const suggestions = closestNames(read.text, pluginNames, 1);
       const fix = part.source === view.edited ? pluginEntryFix(view, ctx, read.text) : undefined;
+      const removal = part.source === view.edited ? loadPluginRemoval(view, part, node, read.text) : undefined;
       // Where no entry can be written for certain (the library is not known to be there), what one needs.
       const advice = fix || suggestions.length > 0 ? '' : ` Add a plugins entry with name '${read.text}' and the library_path of its library (a relative path is read from ${FALCO_PLUGINS_DIR}), with the init_config or open_params the plugin needs, or take '${read.text}' out of load_plugins.`;
       view.refuse(part, nodeSpan(node), `cannot load plugin '${read.text}': no plugins entry has that name.${defined}${didYouMean(suggestions)}${advice}${view.unknownNote()}`,
-        { path: 'load_plugins[]', suggestions, ...(fix ? { fix } : {}) });
+        { path: 'load_plugins[]', suggestions, ...(fix ?? removal ? { fix: fix ?? removal } : {}), ...(fix && removal ? { more: [removal] } : {}) });
     }
   }
 
@@ -915,6 +916,19 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
       view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
   }
+}
+
+/**
+ * Taking a name out of this file's load_plugins (model.ts listItemRemoval), the other way to start Falco where no
+ * plugins entry has the name: Falco then loads the other names' plugins, none where the list is left empty
+ * (configuration.cpp:655-695 at 0.44.0: load_plugins defined, even empty, loads only what it names). The title says
+ * what goes, and when no plugin is loaded then.
+ */
+function loadPluginRemoval(view: View, part: Part, item: Node, name: string): ConfigFix | undefined {
+  const removal = listItemRemoval(view.edited.model.text, part.pair, item);
+  if ('why' in removal) return undefined;
+  const then = removal.empties ? ' (then no plugin is loaded)' : '';
+  return { title: `${removal.commented ? 'Comment' : 'Take'} '${name}' out of load_plugins${then}`, edits: removal.edits };
 }
 
 /**

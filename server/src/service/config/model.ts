@@ -462,3 +462,64 @@ export function removalData(text: string, map: YAMLMap, pair: Pair, name: string
     ? { fix: { title, edits: [{ span: removal.span, newText: '' }] } }
     : { fixRefused: { title, reason: `Not offered: ${removal.why}. Keep one '${name}' by hand.` } };
 }
+
+/**
+ * Edits taking one item out of a list of names that is a pair's value (load_plugins): in a block list its line, or,
+ * where the line holds a comment, the line commented out (`# ` before its dash); in a flow list the item with the
+ * comma before it (after it for the first); a lone value (Falco reads it as a one-item list) becomes `[]`. The last
+ * item of a list leaves `[]`, not an empty value, which Falco's schema refuses for a list. `empties` says the list is
+ * left empty. Not offered, with why, where it would break something: an anchor an alias names, other text on the
+ * item's line, a comment inside a flow list's removed text.
+ */
+export function listItemRemoval(text: string, pair: Pair, item: Node): { edits: { span: [number, number]; newText: string }[]; commented: boolean; empties: boolean } | { why: string } {
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (!key?.range || !item.range || item.range[1] > text.length || /[\r\n]/.test(text.slice(item.range[0], item.range[1]))) return { why: 'the item is not one line of this text' };
+  const marks = markTokens(text);
+  const anchorWhy = (start: number, stop: number) => {
+    const anchor = namedAnchorIn(marks, start, stop);
+    return anchor ? { why: `it holds the anchor \`${anchor}\`, which an alias names` } : undefined;
+  };
+  if (value === item) {
+    return anchorWhy(item.range[0], item.range[1]) ?? { edits: [{ span: [item.range[0], item.range[1]], newText: '[]' }], commented: false, empties: true };
+  }
+  if (!isSeq(value) || !value.range) return { why: 'the value is not a list' };
+  const at = value.items.indexOf(item as never);
+  if (at < 0) return { why: 'the item is not in the list' };
+  if (value.flow) {
+    if (value.items.length === 1) {
+      return anchorWhy(item.range[0], item.range[1]) ?? { edits: [{ span: [item.range[0], item.range[1]], newText: '' }], commented: false, empties: true };
+    }
+    const neighbour = value.items[at > 0 ? at - 1 : at + 1] as Node | null;
+    if (!neighbour?.range) return { why: 'the list is written in flow style' };
+    const end = (n: Node) => { let e = n.range![1]; while (e > n.range![0] && /\s/.test(text[e - 1])) e--; return e; };
+    const start = at > 0 ? end(neighbour) : item.range[0];
+    const stop = at > 0 ? end(item) : neighbour.range[0];
+    if (marks.some((m) => m.type === 'comment' && m.offset >= start && m.offset < stop)) return { why: 'a comment is in its text, inside a flow list' };
+    const between = at > 0 ? text.slice(start, item.range[0]) : text.slice(end(item), stop);
+    if (!/^\s*,\s*$/.test(between)) return { why: 'the list is written in flow style' };
+    return anchorWhy(start, stop) ?? { edits: [{ span: [start, stop], newText: '' }], commented: false, empties: false };
+  }
+  const lineStart = Math.max(text.lastIndexOf('\n', item.range[0] - 1), text.lastIndexOf('\r', item.range[0] - 1)) + 1;
+  const dash = text.lastIndexOf('-', item.range[0] - 1);
+  if (dash < lineStart || text.slice(lineStart, dash).trim() !== '' || text.slice(dash + 1, item.range[0]).trim() !== '') return { why: 'its line holds other text' };
+  let lineEnd = item.range[1];
+  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  const rest = text.slice(item.range[1], lineEnd);
+  const comment = marks.some((m) => m.type === 'comment' && m.offset >= item.range![1] && m.offset < lineEnd);
+  if (rest.trim() !== '' && !comment) return { why: 'its line holds other text' };
+  const stop = lineEnd + (text.startsWith('\r\n', lineEnd) ? 2 : lineEnd < text.length ? 1 : 0);
+  const refused = anchorWhy(lineStart, stop);
+  if (refused) return refused;
+  const edits: { span: [number, number]; newText: string }[] = [comment ? { span: [dash, dash], newText: '# ' } : { span: [lineStart, stop], newText: '' }];
+  const empties = value.items.length === 1;
+  if (empties) {
+    // `key:` then the list: `[]` after the colon keeps the key a list (of nothing), its comment after it.
+    const colon = text.indexOf(':', key.range[1]);
+    if (colon < 0 || text.slice(key.range[1], colon).trim() !== '' || colon >= lineStart) return { why: 'the key\'s colon is not found' };
+    // Only blanks or a comment between the colon and the list: an anchor or a tag there would follow the `[]`.
+    if (text.slice(colon + 1, lineStart).split(/\r\n|\r|\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('#'))) return { why: 'the list has an anchor or a tag' };
+    edits.unshift({ span: [colon + 1, colon + 1], newText: ' []' });
+  }
+  return { edits, commented: comment, empties };
+}
