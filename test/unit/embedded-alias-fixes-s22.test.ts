@@ -55,7 +55,7 @@ test('a fix replacing the alias\'s whole value: written at the anchor where it s
   const refused = fixesOf(enabled, 'invalid-value-type').actions;
   assert.deepEqual(refused.map((a) => [a.title, a.edit, a.disabled?.reason]), [[
     'Change to value \'true\'', undefined,
-    'Falco receives here the copy of the anchor &e (line 5) that kubectl puts in place of *e: the fix writes a value that is no string, which the anchor\'s other readers would get too. Edit the anchor or the alias by hand.',
+    'Falco receives here the copy of the anchor &e (line 5) that kubectl puts in place of *e: the fix writes a boolean where the anchor holds a text, which the anchor\'s other readers would get too. Edit the anchor or the alias by hand.',
   ]]);
 });
 
@@ -65,7 +65,7 @@ test('an anchor whose text has escapes is not edited in place: greyed out', () =
   assert.ok(actions.length > 0);
   for (const a of actions) {
     assert.equal(a.edit, undefined);
-    assert.match(a.disabled!.reason, /^Falco receives here the copy of the anchor &cond \(line 5\) that kubectl puts in place of \*cond: the anchor holds no text the fix can edit in place/);
+    assert.match(a.disabled!.reason, /^Falco receives here the copy of the anchor &cond \(line 5\) that kubectl puts in place of \*cond: the anchor holds no scalar the fix can edit in place/);
   }
 });
 

@@ -18,7 +18,7 @@ import { ConfigCode } from '../config/diagnostics';
 import type { ServiceHost } from '../host';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { URI_TO_PATH, pathToUri } from '../uri';
-import { kubectlPlain, kubectlScalar, kubectlWords, operatorWrittenBack } from '../kubectlYaml';
+import { helmWrittenBack, kubectlPlain, kubectlScalar, kubectlWords, operatorWrittenBack, type KubectlScalar } from '../kubectlYaml';
 import { isScalar, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { displayPath } from '../displayPath';
 import { escapeMarkdown } from '../markdown';
@@ -1540,11 +1540,13 @@ class DeclinedEdit extends Error {}
  * Edit `e` of embedded file `file` written at an anchor, where it changes the copy kubectl puts in place of an alias
  * whose anchor is outside the text Falco receives (regions.ts withChanges, `TextShift.anchor`): writing the fixed text
  * in place of the alias would cut it from its anchor, so the change goes into the anchored scalar, which every reader of
- * the anchor then reads (the title names the anchor). That is done only where it is exact: the copy is a string
- * (kubectl's JSON, no escapes), the anchor's text is that string as written (plain, or quoted with nothing escaped),
- * the edit stays inside it on one line, and the host with the edit reads back, as kubectl reads it, the anchored string
- * with the same change (a re-parse; else nothing is written). Anything else (an edit of the whole alias, of a mapping
- * or list copied, across the alias's ends) is declined with the reason. Undefined for an edit no copy holds.
+ * the anchor then reads (the title names the anchor). That is done only where it is exact: the copy is a scalar (a
+ * string as kubectl's JSON, no escapes; a number, a boolean or null as the operator or the chart writes it back), the
+ * edit replaces the whole copy with a value of the same type, or stays inside a copy whose anchored text is written as
+ * the copy has it (a string plain or quoted with nothing escaped; a number or boolean as written back), on one line,
+ * and the host with the edit reads back, as kubectl reads it and writes it back, the value the fix meant (a re-parse;
+ * else nothing is written). Anything else (a mapping or list copied, another type, an edit across the alias's ends) is
+ * declined with the reason. Undefined for an edit no copy holds.
  */
 export function anchorEdit(file: EmbeddedFile, doc: TextDocument, host: { text: string; lines: LineIndex }, e: TextEdit): { edit: TextEdit; anchor: string } | string | undefined {
   const so = doc.offsetAt(e.range.start);
@@ -1558,34 +1560,50 @@ export function anchorEdit(file: EmbeddedFile, doc: TextDocument, host: { text: 
   if (!copy) return undefined;
   const anchorLine = host.lines.positionAt(copy.anchor.span[0]).line + 1;
   const declined = (why: string) => `Falco receives here the copy of the anchor &${copy.anchor.name} (line ${anchorLine}) that kubectl puts in place of *${copy.anchor.name}: ${why}. Edit the anchor or the alias by hand.`;
-  const value = /^"/.test(copy.text) ? JSON.parse(copy.text) as unknown : undefined;
-  if (typeof value !== 'string' || `"${value}"` !== copy.text) return declined('the anchor holds no text the fix can edit in place (a mapping, a list, a number, a boolean, or a text with escapes)');
+  // What Falco receives for a scalar kubectl reads so: a string as the copy's JSON, anything else as written back.
+  const back = file.holder === 'chartConfig' ? helmWrittenBack : operatorWrittenBack;
+  const received = (read: KubectlScalar): string | undefined => (read.type === 'string' ? JSON.stringify(read.value) : back(read));
+  const kind = (read: KubectlScalar) => (read.type === 'int' || read.type === 'float' ? 'number' : read.type);
+  const KIND_WORDS: Record<string, string> = { string: 'a text', number: 'a number', boolean: 'a boolean', null: 'null' };
+  // The copy's value: a JSON string without escapes, or a scalar as written back (which reads back as itself).
+  const stringValue = /^"/.test(copy.text) ? JSON.parse(copy.text) as unknown : undefined;
+  const copyRead: KubectlScalar | undefined = typeof stringValue === 'string'
+    ? (`"${stringValue}"` === copy.text ? { type: 'string', value: stringValue } : undefined)
+    : /^[[{"]/.test(copy.text) ? undefined : kubectlPlain(copy.text);
+  if (!copyRead || received(copyRead) !== copy.text) return declined('the anchor holds no scalar the fix can edit in place (a mapping, a list, or a text with escapes)');
   if (so < copy.start || eo > copy.end || /[\r\n]/.test(e.newText)) return declined('the fix changes text beyond the alias');
   const [from, to] = copy.anchor.span;
   let edit: TextEdit;
-  let wanted: string;
+  let wanted: KubectlScalar;
   if (so === copy.start && eo === copy.end) {
-    // The alias's whole value replaced: the anchored node replaced whole, where the new value is a string as the old
-    // one was (the anchor's other readers read it too).
+    // The alias's whole value replaced: the anchored node replaced whole, where the new value has the type the old one
+    // had (the anchor's other readers read it too).
     const read = kubectlScalar(parseDocument(e.newText).contents);
-    if (read?.type !== 'string') return declined('the fix writes a value that is no string, which the anchor\'s other readers would get too');
+    if (!read || kind(read) !== kind(copyRead)) return declined(`the fix writes ${read ? KIND_WORDS[kind(read)] : 'no scalar'} where the anchor holds ${KIND_WORDS[kind(copyRead)]}, which the anchor's other readers would get too`);
+    // A value that is no string reaches Falco as written back: the fix's text must be that.
+    if (read.type !== 'string' && received(read) !== e.newText) return declined(`kubectl would send '${received(read) ?? e.newText}' for the text the fix writes`);
     edit = { range: { start: host.lines.positionAt(from), end: host.lines.positionAt(to) }, newText: e.newText };
-    wanted = read.value;
+    wanted = read;
   } else {
-    if (so === copy.start || eo === copy.end) return declined('the fix changes the copy\'s quotes');
+    const quoted = copyRead.type === 'string';
+    if (quoted && (so === copy.start || eo === copy.end)) return declined('the fix changes the copy\'s quotes');
     const written = host.text.slice(from, to);
-    const inner = written === value ? from : (/^"[^"\\]*"$|^'[^']*'$/.test(written) && written.slice(1, -1) === value ? from + 1 : undefined);
-    if (inner === undefined) return declined('the anchor writes that text in another form (escapes, several lines)');
-    const a = so - copy.start - 1;
-    const b = eo - copy.start - 1;
+    const value = quoted ? copyRead.value : copy.text;
+    const inner = written === value ? from : (quoted && /^"[^"\\]*"$|^'[^']*'$/.test(written) && written.slice(1, -1) === value ? from + 1 : undefined);
+    if (inner === undefined) return declined('the anchor writes that value in another form (escapes, several lines, or as kubectl reads it otherwise than it is written)');
+    const a = so - copy.start - (quoted ? 1 : 0);
+    const b = eo - copy.start - (quoted ? 1 : 0);
     edit = { range: { start: host.lines.positionAt(inner + a), end: host.lines.positionAt(inner + b) }, newText: e.newText };
-    wanted = value.slice(0, a) + e.newText + value.slice(b);
+    const text = value.slice(0, a) + e.newText + value.slice(b);
+    wanted = quoted ? { type: 'string', value: text } : kubectlPlain(text);
+    if (!quoted && (kind(wanted) !== kind(copyRead) || received(wanted) !== text)) return declined(`the fixed text '${text}' is no ${kind(copyRead)} written as kubectl sends it`);
   }
-  // The host with the edit: the anchored node must read, as kubectl reads it, the string the fix meant.
+  // The host with the edit: the anchored node must read, as kubectl reads it, the value the fix meant.
   const start = host.lines.offsetAt(edit.range.start);
   const after = host.text.slice(0, start) + edit.newText + host.text.slice(host.lines.offsetAt(edit.range.end));
   const read = anchoredScalar(after, from, copy.anchor.name);
-  if (read?.type !== 'string' || read.value !== wanted) return declined(`written at the anchor, the fixed text would not read as '${wanted}'`);
+  const meant = received(wanted);
+  if (!read || meant === undefined || received(read) !== meant) return declined(`written at the anchor, the fixed text would not read as ${wanted.type === 'string' ? `'${wanted.value}'` : meant}`);
   return { edit, anchor: `&${copy.anchor.name}, line ${anchorLine}` };
 }
 
