@@ -18,9 +18,20 @@ export function revealInvisible(value: string): string {
   return value.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
-/** Inline code span holding `value` verbatim (invisible characters revealed): the fence is longer than any backtick run inside. */
+// Control characters other than tab and line breaks: C0, DEL and C1 (U+009B is the 8-bit CSI). A terminal escape in a
+// value (ESC [ 31 m, what a coloured log line holds) is shown as text, `\u001B[31m`, never handed to the renderer.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** `value` with invisible characters (revealInvisible) and control characters other than tab and line breaks written
+ *  as `\uXXXX`: for text placed in Markdown. */
+function revealed(value: string): string {
+  return revealInvisible(value).replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** Inline code span holding `value` verbatim (invisible and control characters revealed): the fence is longer than any backtick run inside. */
 export function codeSpan(value: string): string {
-  const text = revealInvisible(value).replace(/[\r\n]+/g, ' ');
+  const text = revealed(value).replace(/[\r\n]+/g, ' ');
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
@@ -28,9 +39,9 @@ export function codeSpan(value: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** Fenced code block holding `value` verbatim (invisible characters revealed): the fence is longer than any backtick run inside. */
+/** Fenced code block holding `value` verbatim (invisible and control characters revealed): the fence is longer than any backtick run inside. */
 export function codeBlock(value: string, language = ''): string {
-  value = revealInvisible(value);
+  value = revealed(value);
   let longest = 2;
   for (const run of value.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
@@ -39,7 +50,7 @@ export function codeBlock(value: string, language = ''): string {
 
 /** Plain text safe in Markdown: every character with a Markdown or HTML meaning is backslash-escaped. */
 export function escapeMarkdown(value: string): string {
-  return revealInvisible(value).replace(/[\\`*_{}\[\]()#+\-.!|<>~&"'=:$]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  return revealed(value).replace(/[\\`*_{}\[\]()#+\-.!|<>~&"'=:$]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 }
 
 /**

@@ -6,8 +6,11 @@ import { detach, parseLine, parsePayload, type AlertHead, type DockerLine, type 
 import { decodeJsonString } from './json';
 import { TextBlocks } from './textBlocks';
 
-/** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`. */
-export interface Piece { from: number; line: number; column: number }
+/** A piece of a joined payload: payload offsets from `from` on sit at column `column` of document line `line`.
+ *  `apart`: the columns just before this piece are no part of the text (a colour escape left out), so a span of the
+ *  text that ends where this piece starts ends before them (recordRange); a Docker escape (`\"`) is part of its
+ *  character, and a span ending after that character ends after the escape. */
+export interface Piece { from: number; line: number; column: number; apart?: boolean }
 
 export interface AlertRecord {
   /** Position of the alert in the document's list of alerts. */
@@ -243,6 +246,21 @@ export class AlertDocumentIndex {
     let lastAlert: AlertRecord | undefined;
     for (let i = 0; i < count; i++) {
       const p = this.parsed[i];
+      if (p.coloured) {
+        // A line read without its colour escapes: its record's text is that reading (the wrapper prefix included, as
+        // a line's), placed back on the line's columns run by run.
+        const pieces: Piece[] = p.coloured.runs.map((r, k) => ({ from: r.from, line: i, column: r.column, ...(k > 0 ? { apart: true } : {}) }));
+        if (p.kind === 'alert' && p.alert) {
+          lastAlert = { ordinal: alerts.length, line: i, endLine: i, head: p.alert, text: p.coloured.text, pieces, problems: p.problems };
+          alerts.push(lastAlert);
+          set(i, 'alert', lastAlert.ordinal);
+        } else {
+          for (const problem of p.problems ?? []) lineProblems.push({ line: i, problem, pieces });
+          set(i, p.kind === 'lifecycle' || (p.kind === 'indented' && previous === 'lifecycle') ? 'lifecycle' : p.kind === 'broken' ? 'broken' : p.kind === 'blank' ? 'blank' : 'other');
+        }
+        previous = ROLE_KINDS[kinds[i]];
+        continue;
+      }
       if (p.docker) {
         // Docker json-file lines: a `log` without its trailing \n (split at 16 KB) continues on the next line.
         let last = i;
@@ -283,7 +301,7 @@ export class AlertDocumentIndex {
           joined += this.source.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
           j++;
         }
-        const closed = j < count && this.parsed[j].wrapper === 'cri';
+        const closed = j < count && this.parsed[j].wrapper === 'cri' && !this.parsed[j].coloured;
         if (closed) {
           pieces.push({ from: joined.length, line: j, column: this.parsed[j].payloadStart });
           joined += this.source.slice(this.starts[j] + this.parsed[j].payloadStart, this.lineEnd(j));
@@ -331,7 +349,7 @@ export class AlertDocumentIndex {
         case 'other': {
           if (p.kind === 'indented' && previous === 'lifecycle') { set(i, 'lifecycle'); break; }
           // A text alert wrapped onto the next line (seen in copied logs): the line continues its output.
-          if ((previous === 'alert' || previous === 'continuation') && lastAlert && lastAlert.head.format === 'text' && !p.wrapper && !this.parsed[lastAlert.line].docker) {
+          if ((previous === 'alert' || previous === 'continuation') && lastAlert && lastAlert.head.format === 'text' && !p.wrapper && !this.parsed[lastAlert.line].docker && !this.parsed[lastAlert.line].coloured) {
             this.extendTextAlert(alerts, lastAlert, i, usedJoins);
             lastAlert = alerts[alerts.length - 1];
             set(i, 'continuation', lastAlert.ordinal);
@@ -366,6 +384,13 @@ export class AlertDocumentIndex {
     if (!p) p = parsePayload(joined, 0, joined.length, this.intern);
     used.set(joined, p);
     return p;
+  }
+
+  /** Where the payload starts in a record's text: after its line's wrapper prefix (a coloured line's text holds the
+   *  prefix too), at 0 in a payload joined from several lines. */
+  payloadStart(record: AlertRecord): number {
+    const parsed = this.parsed[record.line];
+    return !record.pieces || parsed.coloured ? parsed.payloadStart : 0;
   }
 
   roleOf(line: number): LineRole {
@@ -496,6 +521,22 @@ export function recordPosition(record: { line: number; pieces?: Piece[] }, offse
   let piece = record.pieces[0];
   for (const p of record.pieces) { if (p.from <= offset) piece = p; else break; }
   return { line: piece.line, character: piece.column + Math.max(0, offset - piece.from) };
+}
+
+/** The document range of the record-text span [start, end): its end is right after the span's last character, before
+ *  a colour escape that follows it (Piece.apart). */
+export function recordRange(record: { line: number; pieces?: Piece[] }, start: number, end: number): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  if (record.pieces && end > start) {
+    for (let k = 1; k < record.pieces.length; k++) {
+      const p = record.pieces[k];
+      if (p.from > end) break;
+      if (p.from === end && p.apart) {
+        const before = record.pieces[k - 1];
+        return { start: recordPosition(record, start), end: { line: before.line, character: before.column + end - before.from } };
+      }
+    }
+  }
+  return { start: recordPosition(record, start), end: recordPosition(record, end) };
 }
 
 /** The record-text offset of a document position, or undefined when the position is not inside the record. */

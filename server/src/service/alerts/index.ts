@@ -15,7 +15,7 @@ import { plainTitle } from '../markdown';
 import { URI_TO_PATH } from '../uri';
 import { playbookFor } from '../../knowledge';
 import { COPY_TO_CLIPBOARD_COMMAND, SHOW_MARKDOWN_COMMAND } from '../../protocol';
-import { AlertDocumentIndex, recordOffset, recordPosition, type AlertRecord } from './documentIndex';
+import { AlertDocumentIndex, recordOffset, recordRange, type AlertRecord } from './documentIndex';
 import { BlockDocument, type TextBlocks } from './textBlocks';
 import { memberOf, scanJson, topLevelValueSpan } from './json';
 import type { AlertHead, LineProblem } from './parse';
@@ -109,7 +109,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     if (!cached || cached.version !== index.version) { cached = { version: index.version, byLine: new Map() }; views.set(index, cached); }
     let v = cached.byLine.get(record.line);
     if (!v) {
-      v = buildView(record, rules, templates, index.parsed[record.line].payloadStart);
+      v = buildView(record, rules, templates, index.payloadStart(record));
       if (cached.byLine.size >= VIEW_CACHE) cached.byLine.delete(cached.byLine.keys().next().value as number);
       cached.byLine.set(record.line, v);
     }
@@ -117,7 +117,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   };
 
   const toDiagnostic = (record: { line: number; pieces?: AlertRecord['pieces'] }, p: LineProblem): Diagnostic => ({
-    range: { start: recordPosition(record, p.start), end: recordPosition(record, p.end) },
+    range: recordRange(record, p.start, p.end),
     severity: p.severity, code: p.code, source: 'falco-lens', message: p.message,
   });
 
@@ -129,12 +129,12 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
   const ruleSpan = (index: AlertDocumentIndex, record: AlertRecord): Range => {
     const h = record.head;
     if (h.format === 'text') {
-      return { start: recordPosition(record, h.priorityStart!), end: recordPosition(record, h.outputEnd!) };
+      return recordRange(record, h.priorityStart!, h.outputEnd!);
     }
     let span = ruleSpans.get(h);
     if (!span) {
       const text = record.text;
-      const start = text.indexOf('{', record.pieces ? 0 : index.parsed[record.line].payloadStart);
+      const start = text.indexOf('{', index.payloadStart(record));
       span = h.flavor === 'sidekick-ui' ? undefined : topLevelValueSpan(text, start, 'rule');
       if (!span) {
         let node = scanJson(text, start).root;
@@ -144,7 +144,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       }
       ruleSpans.set(h, span);
     }
-    return { start: recordPosition(record, span.start), end: recordPosition(record, span.end) };
+    return recordRange(record, span.start, span.end);
   };
 
   /** The rule of a text alert, from the templates of the loaded rules (remembered per alert and rules generation);
@@ -503,7 +503,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const markdown = targetHover(view, target, previous, host.settings().falcoVersion);
       return {
         contents: { kind: MarkupKind.Markdown, value: markdown },
-        range: { start: recordPosition(record, target.start), end: recordPosition(record, target.end) },
+        range: recordRange(record, target.start, target.end),
       };
     },
 
@@ -563,7 +563,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const records = lines ? recordsIn(use, lines.start, lines.end) : use.alerts;
       refreshRules();
       const once = rulesOnce(rules);
-      const selected = records.map((r) => buildView(r, once, templates, use.parsed[r.line].payloadStart));
+      const selected = records.map((r) => buildView(r, once, templates, use.payloadStart(r)));
       return incidentReport(selected, fileLabel(uri), placesOnce(uri));
     },
 
@@ -577,7 +577,7 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
       const once = rulesOnce(rules);
       const views: AlertView[] = [];
       for (const record of index.alerts) {
-        views.push(buildView(record, once, templates, index.parsed[record.line].payloadStart));
+        views.push(buildView(record, once, templates, index.payloadStart(record)));
         if (views.length % VIEWS_PER_STEP === 0) yield;
       }
       yield;

@@ -56,6 +56,45 @@ export interface ParsedLine extends ParsedPayload {
   /** A Docker json-file line. Its payload is a decoded JSON string, so the line's own kind is 'other' and the
    *  payload's reading is in `docker.parsed` (offsets into `docker.payload`). */
   docker?: DockerLine;
+  /** A line holding terminal colour escapes: it is read without them, and every offset of this reading (the payload's
+   *  start, the alert's, the problems') refers to `coloured.text`, not to the line. */
+  coloured?: ColouredLine;
+}
+
+/** A line as a terminal presenter coloured it (stern --color, docker compose logs, journalctl, grep --color), read
+ *  without its escapes. */
+export interface ColouredLine {
+  /** The line without its escapes. */
+  text: string;
+  /** The runs of `text` that stand unbroken in the line, in order: from `from` on, the character at offset
+   *  `from + k` of the text is at column `column + k` of the line, up to the next run. An escape lies between two runs. */
+  runs: { from: number; column: number }[];
+}
+
+// What terminal presenters write around or inside the text they colour: SGR, `ESC [ <parameters> m` (stern through
+// fatih/color v1.19.0 color.go wrap, `\x1b[96m` … `\x1b[0m`, its --highlight `\x1b[31;1m` … `\x1b[0;22m`; docker compose
+// cmd/formatter/colors.go ansiColor, `\x1b[36m` or `\x1b[36;1m` … `\x1b[0m` around `name | `; journalctl's message by
+// priority, systemd logs-show.c print_multiline with get_log_colors, `\x1b[0;1;31m`, `\x1b[0;1;38;5;185m` or, in newer
+// systemd, `\x1b[0;1;38:5:185m` … `\x1b[0m`), and EL, `ESC [ K`, that GNU grep writes after each SGR (grep.c sgr_start
+// `\33[%sm\33[K`). Both only change how a terminal shows the text: the line is read without them.
+const TERMINAL_ESCAPE = /\x1b\[[0-9;:]*m|\x1b\[[0-2]?K/g;
+
+/** The line without its colour escapes, or undefined when it has none. */
+export function withoutColours(line: string): ColouredLine | undefined {
+  TERMINAL_ESCAPE.lastIndex = 0;
+  let text = '';
+  const runs: ColouredLine['runs'] = [];
+  let column = 0;
+  let found = false;
+  for (let m = TERMINAL_ESCAPE.exec(line); m; m = TERMINAL_ESCAPE.exec(line)) {
+    found = true;
+    if (m.index > column) { runs.push({ from: text.length, column }); text += line.slice(column, m.index); }
+    column = m.index + m[0].length;
+  }
+  if (!found) return undefined;
+  if (column < line.length) { runs.push({ from: text.length, column }); text += line.slice(column); }
+  // Kept with the line's reading: a copy, not a string made of slices of the document's text.
+  return { text: detach(text), runs };
 }
 
 /** One line of Docker's json-file log driver: `{"log":"<payload>\n","stream":"stdout","time":"…"}`. */
@@ -137,8 +176,20 @@ function quotedForMessage(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value);
 }
 
-/** Parses one line of a log, unwrapping container-runtime and syslog prefixes. */
+/** Parses one line of a log, unwrapping container-runtime and syslog prefixes; a coloured line is read without its
+ *  escapes (ParsedLine.coloured). */
 export function parseLine(line: string, intern: Intern): ParsedLine {
+  // One scan for ESC, which no line Falco writes holds (JSON escapes it; the text output has no control characters).
+  const coloured = line.indexOf('\x1b') >= 0 ? withoutColours(line) : undefined;
+  if (!coloured) return parsePlainLine(line, intern);
+  const parsed = parsePlainLine(coloured.text, intern);
+  // A presenter's line stands alone: it is no chunk of a payload continued on the next line (CRI `P`, Docker's 16 KB).
+  if (parsed.partial || parsed.docker) return { kind: 'other', payloadStart: 0, coloured };
+  parsed.coloured = coloured;
+  return parsed;
+}
+
+function parsePlainLine(line: string, intern: Intern): ParsedLine {
   let payloadStart = 0;
   let wrapper: Wrapper | undefined;
   let partial = false;

@@ -74,7 +74,8 @@ export const JSON_TIME_FIELDS: ReadonlySet<string> = new Set(['evt.time', 'evt.t
 
 export function priorityLabel(p: number): string { return p >= 0 ? PRIORITY_NAMES[p] : 'Unknown'; }
 
-/** Builds the view of an alert record. */
+/** Builds the view of an alert record. `payloadStart`: where the payload starts in the record's text, after a wrapper
+ *  prefix (AlertDocumentIndex.payloadStart). */
 export function buildView(record: AlertRecord, rules: RulesWorkspace, templates: TemplateLibrary, payloadStart: number): AlertView {
   const head = record.head;
   const view: AlertView = {
@@ -82,7 +83,7 @@ export function buildView(record: AlertRecord, rules: RulesWorkspace, templates:
     time: head.time, tags: [], source: head.source, hostname: head.hostname, values: [], targets: [],
   };
   const text = record.text;
-  if (!record.pieces && payloadStart > 0) {
+  if (payloadStart > 0) {
     // The order of parseLine's tests.
     const kind = KUBECTL_PREFIX.test(text) ? 'kubectl' : COMPOSE_PREFIX.test(text) ? 'compose' : STERN_PREFIX.test(text) ? 'stern' : CRI_PREFIX.test(text) ? 'cri'
       : SYSLOG_PREFIX.test(text) ? 'syslog' : TIMESTAMP_PREFIX.test(text) ? 'timestamp' : undefined;
@@ -99,7 +100,7 @@ export function buildView(record: AlertRecord, rules: RulesWorkspace, templates:
 
 function buildJson(view: AlertView, rules: RulesWorkspace, templates: TemplateLibrary, payloadStart: number): void {
   const text = view.record.text;
-  const start = text.indexOf('{', view.record.pieces ? 0 : payloadStart);
+  const start = text.indexOf('{', payloadStart);
   const scan = scanJson(text, start);
   let node: JsonNode | undefined = scan.root;
   const ui = memberOf(node, 'outputs');

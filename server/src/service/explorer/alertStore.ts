@@ -1130,6 +1130,8 @@ type Payload = ReturnType<typeof parsePayload>;
  */
 function readStep(line: string, intern: Intern, previous: string | undefined): { pending: string } | { pending?: undefined; payload: Payload; text: string; joined: boolean } {
   const parsed = parseLine(line, intern);
+  // Read without its colour escapes: the reading's offsets refer to that text.
+  if (parsed.coloured) return { payload: parsed, text: parsed.coloured.text, joined: false };
   if (parsed.docker) {
     const chunk = parsed.docker.payload;
     if (parsed.docker.continued) return { pending: (previous ?? '') + chunk };
