@@ -216,3 +216,32 @@ test('a kubectl --prefix or docker compose prefix: then the text alert\'s time a
   const [other] = await tokenize(ALERTS, 'falco-1  | Falco version: 0.41.0');
   expectNoScope(other, 'falco-1', 'comment.log-prefix.falco');
 });
+
+// Session 23: stern's prefix (`[<namespace> ]<pod> <container> `, alerts/parse.ts STERN_PREFIX) and the time its
+// --timestamps puts after it (RFC 3339 as kubectl's, or `01-02 15:04:05` with --timestamps=short) had no colour, nor
+// the text alert's time and priority after them (alert-head starts a line or follows ': ').
+test('a stern prefix, with or without its --timestamps time: then the text alert\'s time and priority, or the JSON alert', { skip: noCorpus }, async () => {
+  const text = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'k8saudit_README_console.txt'), 'utf8').split('\n').find((l) => /^\d{2}:\d{2}:\d{2}\.\d{9}: \w+ /.test(l))!;
+  const [, time, priority] = /^(\S+): (\w+) /.exec(text)!;
+  for (const prefix of ['falco-7xk2p falco', 'falco falco-7xk2p falco']) {
+    for (const stamp of ['', '2026-03-02T10:12:51.500021876+01:00 ', '2026-03-02T09:12:51.500021876Z ', '03-02 09:12:51 ']) {
+      const [line] = await tokenize(ALERTS, `${prefix} ${stamp}${text}`);
+      expectScope(line, prefix, 'comment.log-prefix.falco');
+      expectWholeToken(line, prefix);
+      if (stamp) { expectScope(line, stamp.trim(), TIMESTAMP); expectWholeToken(line, stamp.trim()); }
+      expectScope(line, time, TIMESTAMP);
+      expectWholeToken(line, time);
+      expectScope(line, priority, SEVERITY_SCOPE[priority.toLowerCase()]);
+    }
+  }
+  const json = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8').trim();
+  const [jsonLine] = await tokenize(ALERTS, `falco-7xk2p falco 03-02 09:12:51 ${json}`);
+  expectScope(jsonLine, 'falco-7xk2p falco', 'comment.log-prefix.falco');
+  expectScope(jsonLine, '03-02 09:12:51', TIMESTAMP);
+  expectScope(jsonLine, (JSON.parse(json) as { rule: string }).rule, RULE);
+  // Words before something that is no Falco line are no stern prefix (as the parser reads them).
+  for (const other of ['level info msg 14:50:34 started', 'a b c d {"rule":"x"}', 'Falco falco-7xk2p falco {"rule":"x"}']) {
+    const [line] = await tokenize(ALERTS, other);
+    expectNoScope(line, other.split(' ')[0], 'comment.log-prefix.falco');
+  }
+});
