@@ -62,12 +62,12 @@ test('"Add exception" writes an override that the rules service validates with z
   const again = actionsFor(s, 'a.json', json, 1).filter((a) => a.title.includes('executable path + process name + parent'));
   assert.deepEqual(again, []);
   // Another exception of the same rule is merged into the existing override item.
-  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + executable path + process name'))!;
+  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + link path + executable path + process name'))!;
   const twice = apply(once, file.edit!);
   assert.ok(twice.startsWith(once.slice(0, once.indexOf('  override:'))), 'existing content kept');
   const merged = parseDocument(twice).toJSON();
   assert.equal(merged.length, 1);
-  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_exepath_and_proc_name_and_proc_pname', 'falco_lens_evt_arg_target_and_proc_exepath_and_proc_name']);
+  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_exepath_and_proc_name_and_proc_pname', 'falco_lens_evt_arg_target_and_evt_arg_linkpath_and_proc_exepath_and_proc_name']);
   assert.deepEqual(rules.validateText(pathToUri(LOCAL), twice).filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.message), []);
 });
 

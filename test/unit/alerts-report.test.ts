@@ -21,7 +21,7 @@ test('the incident report has a summary table, what happened, why it matters, MI
   assert.match(report, /`TA0003`|`mitre_persistence`/);
   // The ln alert's parent is bash: the link target and the process, and why not the parent (alerts-leftovers-s8).
   // The process is keyed by its executable's path (/usr/bin/ln) and its name, said in one sentence.
-  assert.match(report, /falco_lens_evt_arg_target_and_proc_exepath_and_proc_name/);
+  assert.match(report, /falco_lens_evt_arg_target_and_evt_arg_linkpath_and_proc_exepath_and_proc_name/);
   assert.match(report, /The process is keyed by `proc\.exepath` and `proc\.name`: the path of its executable/);
   assert.match(report, /Why not on the program and its parent: the parent `bash` is a shell and the alert does not say what it runs/);
   assert.doesNotMatch(report, /falco_lens_proc_(name|exepath)_and_(proc_name_and_)?proc_pname/);
@@ -103,7 +103,7 @@ test('a plugin alert without a playbook: where to start suits its source, evt.ti
     assert.ok(!report.includes('process tree'), source);
     assert.ok(report.includes('- `evt.time` = `1688085381780289000`'), source);
     assert.ok(report.includes('  - `2023-06-30 00:36:21.780289000 UTC`: the same instant'), source);
-    assert.ok(report.includes('No exception is proposed: the alert does not have both values of any exception Falco Lens writes (process \\+ container image; process \\+ parent;'), source);
+    assert.ok(report.includes('No exception is proposed: the alert does not have the values of any exception Falco Lens writes (process \\+ container image; process \\+ parent;'), source);
     assert.ok(report.includes('Kubernetes user \\+ namespace; AWS user \\+ event).'), source);
   }
   const syscall = s.report(`{"hostname":"h1","output":"x","output_fields":{"proc.name":"bash"},"priority":"Warning","rule":"Some local rule","source":"syscall","tags":[],"time":"2024-06-10T14:45:13.552380417Z"}\n`, 'file:///logs/s.json');

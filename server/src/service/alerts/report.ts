@@ -268,7 +268,7 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     parts.push(`No exception is proposed: ${otherSourceReason(view, otherSource, codeSpan, escapeMarkdown)}.`);
   } else if (connectionReason || parentReason || controllerReason) {
     parts.push(`No exception is proposed: ${[connectionReason, parentReason, controllerReason].filter((r) => r !== undefined).join('; and ')}.`);
-  } else parts.push(`No exception is proposed: the alert does not have both values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
+  } else parts.push(`No exception is proposed: the alert does not have the values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines
   // (rule_loader_collector.cpp 0.44.0): without the rule loaded, nothing here could check that.

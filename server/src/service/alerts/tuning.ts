@@ -8,11 +8,19 @@ import { LineIndex, lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
 import { booleanValue } from '../config/model';
 import { lookupField, officialDefinition } from '../../knowledge';
+import { fieldsOf, parseCondition } from '../rules/condition';
 import { selectorText } from '../embedded/regions';
 import { MAX_VALUE_BYTES, utf8Length } from '../rules/constantValues';
 import { valueOf, type AlertView } from './view';
 
-export interface ExceptionShape { label: string; fields: string[]; appliesTo?: (view: AlertView) => boolean }
+export interface ExceptionShape {
+  label: string;
+  fields: string[];
+  appliesTo?: (view: AlertView) => boolean;
+  /** The shape for one alert, where its fields depend on the alert and its rule (undefined: none for this alert);
+   *  `fields` and `label` then say what it is at most. */
+  of?: (view: AlertView) => ExceptionShape | undefined;
+}
 
 /**
  * Parents that start the first process of every container and every `kubectl exec`/`docker exec` (the runtimes of
@@ -227,6 +235,49 @@ export function kubernetesControllerReason(view: AlertView, quote: (value: strin
     + 'DaemonSet, StatefulSet and Job), so an exception on this user and namespace would cover every workload of the namespace';
 }
 
+/**
+ * The arguments of the events that create a link (libs driver/event_table.c: symlink and symlinkat `target` and
+ * `linkpath`, link and linkat `oldpath` and `newpath`): the file linked to, and where the new link is. The official
+ * rules test the file linked to: Create Symlink Over Sensitive Files `evt.arg.target in (sensitive_file_names)`,
+ * Create Hardlink Over Sensitive Files `evt.arg.oldpath in (sensitive_file_names)` (falco_rules.yaml, rules 3.0.0 to
+ * 5.0.0), and print the other (`linkpath=%evt.arg.linkpath`, `linkpath=%evt.arg.newpath`).
+ */
+const LINK_ARGUMENTS = [
+  { events: ['symlink', 'symlinkat'], linked: 'evt.arg.target', link: 'evt.arg.linkpath' },
+  { events: ['link', 'linkat'], linked: 'evt.arg.oldpath', link: 'evt.arg.newpath' },
+] as const;
+const LINK_LABELS: Record<string, string> = { 'evt.arg.target': 'link target', 'evt.arg.linkpath': 'link path', 'evt.arg.oldpath': 'linked file', 'evt.arg.newpath': 'new link path' };
+
+/** The link fields a rule's condition compares (as written in it: a macro's are not seen). */
+function conditionLinkFields(condition: string | undefined): Set<string> {
+  const tested = new Set<string>();
+  if (!condition || !condition.includes('evt.arg')) return tested;
+  for (const f of fieldsOf(parseCondition(condition).ast)) if (f.kind === 'field' && f.name in LINK_LABELS) tested.add(f.name);
+  return tested;
+}
+
+/**
+ * The exception on the link an alert is about. Falco appends an exception to the condition as `and not (f1 = v1 and
+ * f2 = v2 …)`: keyed on the file linked to alone, it covers every link to that file the program makes, anywhere, and
+ * keyed on a field the condition does not test it still silences the rule wherever that field matches. So it keys on
+ * the link's arguments the rule's condition tests (which pair: those it names, else the alert's evt.type, else the
+ * values the alert has), with the link's other path (where the link is, or what it points to) when the alert has it:
+ * this link, made by this program.
+ */
+function linkShape(view: AlertView): ExceptionShape | undefined {
+  const tested = conditionLinkFields(view.ruleSummary?.condition);
+  const type = valueOf(view, 'evt.type');
+  const has = (f: string) => (valueOf(view, f) ?? '') !== '';
+  const args = LINK_ARGUMENTS.find((a) => tested.has(a.linked) || tested.has(a.link))
+    ?? LINK_ARGUMENTS.find((a) => type !== undefined && (a.events as readonly string[]).includes(type))
+    ?? LINK_ARGUMENTS.find((a) => has(a.linked) || has(a.link));
+  if (!args) return undefined;
+  // A tested field the alert lacks leaves the shape without a value (not offered); an untested one is added if present.
+  const fields = [args.linked, args.link].filter((f) => tested.has(f) || has(f));
+  if (fields.length === 0) return undefined;
+  return { label: `${fields.map((f) => LINK_LABELS[f]).join(' + ')} + process`, fields: [...fields, 'proc.name'] };
+}
+
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
@@ -239,7 +290,8 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') || shellOfParent(v)?.anchored === true },
   // Not on a socket connection: its name holds the client's port, which the next connection does not share.
   { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
-  { label: 'link target + process', fields: ['evt.arg.target', 'proc.name'] },
+  // The link's arguments the rule's condition tests, with the link's own path (linkShape).
+  { label: 'link + process', fields: ['evt.arg.target', 'evt.arg.linkpath', 'proc.name'], of: linkShape },
   // Offered on its own when the alert has no proc.name (otherwise "process + parent" keyed by the path is this pair
   // narrowed by the name: exceptionShapes). Not where the path is no file only this program has (a memfd, a deleted file).
   { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) && !pathIsNotTheProgram(v) },
@@ -381,7 +433,9 @@ export function exceptionShapes(view: AlertView): ExceptionShape[] {
   const label = process?.length === 2 ? 'executable path + process name' : 'executable path';
   const seen = new Set<string>();
   const out: ExceptionShape[] = [];
-  for (const shape of EXCEPTION_SHAPES) {
+  for (const general of EXCEPTION_SHAPES) {
+    const shape = general.of ? general.of(view) : general;
+    if (!shape) continue;
     const keyed = process && shape.fields.includes('proc.name')
       ? { ...shape, label: shape.label.replace('process', label), fields: shape.fields.flatMap((f) => (f === 'proc.name' ? process : [f])) }
       : shape;
