@@ -20,7 +20,7 @@ import { startServer } from '../helpers/lspClient';
 import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 import { APPLY_EDIT_COMMAND } from '../../server/src/protocol';
 
-const FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
+const FIX = 'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
 const USER = '# Our tuning.\n- list: backup_tools\n  items: [restic, borg]\n';
 
 function workspace(): { ws: string; localUri: string; logUri: string } {

@@ -12,7 +12,7 @@ import { startServer } from '../helpers/lspClient';
 import { KEY_ALERT, KEY_RULE } from '../fixtures/alerts/helpers';
 import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 
-const FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
+const FIX = 'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
 const SAVE_FIRST = 'Add exception or disable rule in falco_rules.local.yaml: save it first';
 
 /** The alert log's code actions while the local rules file is held unsaved elsewhere, for a client with or without `disabled` support. */

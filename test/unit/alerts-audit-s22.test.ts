@@ -88,7 +88,7 @@ test('alerts behind kubectl\'s --prefix and docker compose\'s prefix are read, w
   assert.match(report, /^5 alerts from `prefixed\.log`/m, report);
   // The tuning quick fix of a JSON alert behind the prefix.
   const actions = s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
-  assert.ok(actions.some((a) => a.title.startsWith('Add exception for this file + executable path + process name (/etc/shadow, /usr/bin/cat, cat)')), actions.map((a) => a.title).join('\n'));
+  assert.ok(actions.some((a) => a.title.startsWith('Add exception for this file + executable path + process name, any user (/etc/shadow, /usr/bin/cat, cat)')), actions.map((a) => a.title).join('\n'));
   // Not a prefix: a bracketed word or a name and a pipe before something else than a Falco line.
   const other = createAlertsService(host, fakeRules([]));
   const plain = alertDoc('plain.log', '[INFO] 14:50:34.502309868: Warning x\nfalco-1  | Falco version: 0.41.0\n');

@@ -79,7 +79,7 @@ function setup(files: Record<string, string>, options: { open?: boolean; localFi
 
 const valuesEdits = (a: CodeAction | undefined): TextEdit[] => a?.edit?.changes?.[VALUES_URI] ?? [];
 const NEW_ENTRY = 'deploy/values.yaml, new customRules entry \'falco-lens-tuning.yaml\'';
-const FILE_FIX = (where: string) => `Add exception for this file + process (/etc/ssl/private/k.pem, restic) to ${where}`;
+const FILE_FIX = (where: string) => `Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to ${where}`;
 
 /** The values' customRules entries after an edit, read back as Helm reads the file. */
 function customRules(text: string, at: (string | number)[] = []): Record<string, string> {

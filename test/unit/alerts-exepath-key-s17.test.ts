@@ -37,7 +37,7 @@ test('the process is keyed by its executable path and name when the alert has bo
   const titles = exceptionTitles(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat' }));
   assert.deepEqual(titles, [
     'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml',
-    'Add exception for this file + executable path + process name (/etc/shadow, /usr/bin/cat, cat) to falco_rules.local.yaml',
+    'Add exception for this file + executable path + process name, any user (/etc/shadow, /usr/bin/cat, cat) to falco_rules.local.yaml',
   ]);
   const text = report(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat' }));
   assert.match(text, /fields: \[proc\.exepath, proc\.name, proc\.pname\]/);
@@ -64,7 +64,7 @@ test('a memfd, a deleted file, a relative path or no path at all: the process is
   assert.match(report(READ({ 'proc.exepath': '/usr/bin/cat' })), /any program can take any process name, only one placed at that path runs from it\. The alert has no `proc\.name`, so the exception covers that file under any name/);
   assert.deepEqual(exceptionTitles(READ({ 'proc.exepath': '/usr/bin/cat' })), [
     'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml',
-    'Add exception for this file + executable path (/etc/shadow, /usr/bin/cat) to falco_rules.local.yaml',
+    'Add exception for this file + executable path, any user (/etc/shadow, /usr/bin/cat) to falco_rules.local.yaml',
   ]);
 });
 

@@ -51,7 +51,7 @@ test('U+FFFD in a JSON alert\'s values: no exception on them, a greyed-out quick
   const titles = actions.map((a) => a.title);
   // file + process would be on the program's printed name; every other shape is out (sudo is a command runner).
   assert.ok(!actions.some((a) => a.title.startsWith('Add exception') && a.edit), titles.join('\n'));
-  const greyed = actions.find((a) => a.title.startsWith('Add exception for this file + process: not offered'));
+  const greyed = actions.find((a) => a.title.startsWith('Add exception for this file + process + user: not offered'));
   assert.ok(greyed?.disabled, titles.join('\n'));
   assert.match(greyed.disabled.reason, /proc\.name holds U\+FFFD .* an exception on this value would never match/);
   assert.ok(titles.some((t) => t.startsWith('Disable rule')), 'the last resort stays');
@@ -78,7 +78,7 @@ test('U+FFFD in one value of a text alert: the other shapes are offered, the lef
   const actions = actionsOf(s, `${line}\n`, 'fffd.log');
   const titles = actions.map((a) => a.title);
   assert.ok(titles.includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
-  assert.ok(titles.includes('Add exception for this file + process (/etc/shadow, cat) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this file + process, any user (/etc/shadow, cat) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(!titles.some((t) => t.includes('executable path + parent (')), titles.join('\n'));
   assert.ok(actions.find((a) => a.title.startsWith('Add exception for this executable path + parent: not offered, proc.exepath holds U+FFFD'))?.disabled, titles.join('\n'));
   for (const a of actions) assert.ok(!JSON.stringify(a.edit ?? {}).includes('\uFFFD'), a.title);
@@ -145,9 +145,9 @@ test('a customRules block defining a rule again takes the chart\'s tuning; the l
   const titles = redefined.actions.map((a) => a.title);
   assert.ok(!redefined.actions.some((a) => a.disabled), titles.join('\n'));
   assert.deepEqual(redefined.actions.filter((a) => a.edit && /^(Add exception for this file|Disable rule)/.test(a.title)).map((a) => a.title), [
-    'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\'',
+    'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\'',
     'Disable rule "Backup tool reads keys" in charts/falco/values.yaml, customRules \'team.yaml\' (last resort: it stops all its alerts)',
-    'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml, which the chart\'s Falco does not read',
+    'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml, which the chart\'s Falco does not read',
     'Disable rule "Backup tool reads keys" in falco_rules.local.yaml, which the chart\'s Falco does not read (last resort: it stops all its alerts)',
   ]);
   const tuning = redefined.report.slice(redefined.report.indexOf('### Tuning'));
@@ -156,15 +156,15 @@ test('a customRules block defining a rule again takes the chart\'s tuning; the l
   // An override in the block: the block still takes the chart's exception (after the override), the local file its own.
   const override = withValues('customRules:\n  team.yaml: |-\n    - rule: Backup tool reads keys\n      condition: and proc.name != restic\n      override:\n        condition: append\n');
   assert.ok(!override.actions.some((a) => a.disabled), override.actions.map((a) => a.title).join('\n'));
-  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\''));
-  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml, which the chart\'s Falco does not read'));
+  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\''));
+  assert.ok(override.actions.some((a) => a.edit && a.title === 'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml, which the chart\'s Falco does not read'));
 });
 
 test('a customRules rule defined again in a later entry is tuned in the later entry', () => {
   // Only the chart defines the rule, twice: an override appended to the first entry would be replaced by the second.
   const { actions } = withValues(`customRules:\n  a-first.yaml: |-\n${KEY_RULE('evt.type = open and fd.name startswith /etc/ssl', '    ')}\n  b-second.yaml: |-\n${KEY_RULE('evt.type = openat and fd.name startswith /etc/ssl', '    ')}`, '');
   const titles = actions.map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'b-second.yaml\''), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'b-second.yaml\''), titles.join('\n'));
   assert.ok(!titles.some((t) => t.includes('a-first.yaml')), titles.join('\n'));
 });
 

@@ -140,7 +140,7 @@ test('the report says why no exception names the parent, for each kind of shell 
   assert.match(script, /An exception on this alert's values \(executable path \\\+ process name \\\+ parent command line\), which silences every alert of this rule with the same values/);
   assert.match(script, /Why not on the program and its parent: the parent `bash` is a shell, so an exception on this program and parent would also silence it when anyone types it at a shell, an attacker included; its command line `bash \/opt\/backup\/run\.sh` names what it runs: pair the program with it \(`proc\.pcmdline`\) instead\./);
   const withFile = report({ 'proc.pname': 'sudo', 'fd.name': '/etc/shadow' });
-  assert.match(withFile, /An exception on this alert's values \(file \\\+ executable path \\\+ process name\)/);
+  assert.match(withFile, /An exception on this alert's values \(file \\\+ executable path \\\+ process name, any user\)/);
   assert.match(withFile, /Why not on the program and its parent: the parent `sudo` runs whatever command it is given/);
 });
 

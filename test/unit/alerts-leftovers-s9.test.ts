@@ -143,7 +143,7 @@ test('a configured folder that will hold the local file once created places it b
 // gave a third field (Falco: "Fields and values lists must have equal length", rule_loader_compiler.cpp
 // build_rule_exception_infos, refuses the file) or other comparisons (the row then means `startswith`, not this alert).
 
-const FILE_SHAPE = EXCEPTION_SHAPES.find((s) => s.label === 'file + process')!;
+const FILE_SHAPE = EXCEPTION_SHAPES.find((s) => s.label === 'file + process, any user')!;
 const READ_PROPOSAL = { rule: 'Read sensitive file untrusted', shape: FILE_SHAPE, name: 'falco_lens_fd_name_and_proc_name', values: ['/etc/shadow', 'cat'] };
 const EDITED = (fields: string, comps: string, row: string) => [
   '- rule: Read sensitive file untrusted',

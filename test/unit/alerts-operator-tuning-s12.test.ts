@@ -180,7 +180,7 @@ test('a rule the chart\'s Falco has nowhere: the customRules target is greyed ou
   const rules = { [custom]: KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private') };
   const values = '/ws/helm/values.yaml';
   const chart = 'customRules: {}\nfalcoctl:\n  artifact:\n    install:\n      enabled: true\n';
-  const FILE_FIX = (where: string) => `Add exception for this file + process (/etc/ssl/private/k.pem, restic) to ${where}`;
+  const FILE_FIX = (where: string) => `Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to ${where}`;
   const { actions, titles, report } = actionsFor(service({ ...rules, [values]: chart }).service, KEY_ALERT);
   const blocked = actions.find((a) => a.disabled);
   assert.equal(blocked?.title, 'Add exception or disable rule: not in helm/values.yaml, new customRules entry \'falco-lens-tuning.yaml\', whose Falco does not load this rule');

@@ -21,7 +21,7 @@ const VALUES = '/ws/deploy/values.yaml';
 const VALUES_URI = pathToUri(VALUES);
 // Tagged as the official rules are, so that a chart's Falco (which falcoctl gives them) has it too.
 const KEY_RULES = `${KEY_RULE('evt.type in (open, openat) and fd.name startswith /etc/ssl/private')}  tags: [maturity_stable]\n`;
-const FILE_FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic)';
+const FILE_FIX = 'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic)';
 
 function setup(files: Record<string, string>) {
   const host = new MemoryHost({ [RULES]: KEY_RULES, ...files }, { folders: ['/ws'] });

@@ -30,7 +30,7 @@ function open(valuesText: string) {
   return { actions, diagnostics, valuesText, report: service.alerts.report(`${KEY_ALERT}\n`, 'file:///logs/keys.json').replace(/\\(.)/g, '$1') };
 }
 
-const LOCAL_FIX = 'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
+const LOCAL_FIX = 'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to falco_rules.local.yaml';
 
 test('a block the values place before a local rules file they mount does not keep tuning out of it', () => {
   // Falco reads team.yaml, then falco_rules.local.yaml: the local file's override applies to team.yaml's definition.
@@ -53,7 +53,7 @@ test('a block whose chart\'s Falco does not read the workspace\'s local rules fi
     const { actions } = open(text);
     assert.ok(!actions.some((a) => a.disabled), actions.map((a) => a.title).join('\n'));
     assert.deepEqual(actions.filter((a) => a.edit && a.title.startsWith('Add exception for this file')).map((a) => a.title), [
-      'Add exception for this file + process (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\'',
+      'Add exception for this file + process, any user (/etc/ssl/private/k.pem, restic) to charts/falco/values.yaml, customRules \'team.yaml\'',
       `${LOCAL_FIX}, which the chart's Falco does not read`,
     ]);
   }

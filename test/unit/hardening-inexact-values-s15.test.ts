@@ -50,8 +50,8 @@ test('a lone surrogate in fd.name: no exception on it (greyed out with why), the
   const actions = actionsOf(s, `${line}\n`, 'surrogate.json');
   const titles = actions.map((a) => a.title);
   assert.ok(titles.includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
-  assert.ok(!titles.some((t) => t.startsWith('Add exception for this file + executable path + process name (')), titles.join('\n'));
-  const greyed = actions.find((a) => a.title.startsWith('Add exception for this file + executable path + process name: not offered, fd.name holds a lone surrogate'));
+  assert.ok(!titles.some((t) => t.startsWith('Add exception for this file + executable path + process name, any user (')), titles.join('\n'));
+  const greyed = actions.find((a) => a.title.startsWith('Add exception for this file + executable path + process name + user: not offered, fd.name holds a lone surrogate'));
   assert.ok(greyed?.disabled, titles.join('\n'));
   assert.match(greyed.disabled.reason, /fd\.name holds a lone UTF-16 surrogate .* Falco never prints .* would never match/);
   // No edit writes the lone surrogate, or the U+FFFD it would become.
@@ -71,7 +71,7 @@ test('a lone surrogate in fd.name: no exception on it (greyed out with why), the
   const steps = report.slice(report.indexOf('### Investigation'));
   assert.ok(!inexact(steps), steps);
   assert.match(steps, /Shows the file owner.* not for this alert: the value of fd\\\.name holds a lone UTF\\-16 surrogate/);
-  assert.match(steps, /Why not on the file \\\+ executable path \\\+ process name: the value of `fd\.name` holds a lone UTF-16 surrogate/);
+  assert.match(steps, /Why not on the file \\\+ executable path \\\+ process name \\\+ user, or the file \\\+ executable path \\\+ process name, any user: the value of `fd\.name` holds a lone UTF-16 surrogate/);
   assert.match(steps, /`fd\.name` is left as a placeholder: the value of fd\\\.name holds a lone UTF\\-16 surrogate/);
 });
 

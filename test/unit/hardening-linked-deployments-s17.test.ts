@@ -22,7 +22,7 @@ const KEY_RULES = `${KEY_RULE('evt.type in (open, openat) and fd.name startswith
 const EMPTY = 'driver:\n  kind: modern_ebpf\ncustomRules: {}\nfalcosidekick:\n  enabled: true\n';
 /** Values whose customRules entry defines the rule: tuned in its own block. */
 const OWN = `customRules:\n  rules-backup.yaml: |-\n${KEY_RULES.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`;
-const FILE_FIX = /^Add exception for this file \+ process \(\/etc\/ssl\/private\/k\.pem, restic\) to /;
+const FILE_FIX = /^Add exception for this file \+ process, any user \(\/etc\/ssl\/private\/k\.pem, restic\) to /;
 
 function setup(values: string, links: Record<string, string>) {
   const host = new FileLinkHost({ [RULES]: KEY_RULES, [VALUES]: values }, links, { folders: ['/ws'] });

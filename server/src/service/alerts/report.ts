@@ -255,12 +255,24 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     parts.push(`An exception on ${whose} (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${count}${where ? `; the quick fix "Add exception" writes it ${where}` : ''}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], exceptionComment(proposals[0], unloadedRule(view)?.comment)).trimEnd(), 'yaml', 'exception'));
     if (proposals.some((p) => p.shape.fields.includes('proc.exepath') || p.shape.fields.includes('proc.name'))) parts.push(processKeyReason(view, (v) => cappedCode(v, 200)));
+    // The file and the program without the user cover every user's same command: said where it is offered too.
+    const byUser = proposals[0].shape.fields.includes('fd.name') && proposals[0].shape.fields.some((f) => f.startsWith('user.'));
+    if (byUser && proposals.some((p) => p.shape.fields.includes('fd.name') && !p.shape.fields.some((f) => f.startsWith('user.')))) {
+      parts.push(`It is keyed by the user too (${proposals[0].shape.fields.filter((f) => f.startsWith('user.')).map((f) => codeSpan(f)).join(' and ')}: the user the process runs as, and the login user, kept across su and sudo). `
+        + 'The quick fix "file + process, any user" leaves the user out: it silences the same program on the same file run by anyone, a root shell\'s as much as this one\'s.');
+    }
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
     if (controllerReason) parts.push(`Why not on the user and namespace: ${controllerReason}.`);
     // A more specific shape left out because a value of it is not what Falco compares (U+FFFD, a lone surrogate: tuning.ts
     // inexactValue): said, so that it is not taken for an oversight.
-    for (const r of refused) parts.push(`Why not on the ${escapeMarkdown(r.shape.label)}: ${refusedValueReason(r, codeSpan)}.`);
+    // Shapes left out for one reason (the file with the user and without it) are named together.
+    const byReason = new Map<string, string[]>();
+    for (const r of refused) {
+      const reason = refusedValueReason(r, codeSpan);
+      byReason.set(reason, [...(byReason.get(reason) ?? []), escapeMarkdown(r.shape.label)]);
+    }
+    for (const [reason, labels] of byReason) parts.push(`Why not on the ${labels.join(', or the ')}: ${reason}.`);
   } else if (refused.length) {
     const reasons = new Set(refused.map((r) => refusedValueReason(r, codeSpan)));
     parts.push(`No exception is proposed: ${[...reasons].join('; and ')}.`);

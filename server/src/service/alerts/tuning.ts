@@ -235,6 +235,17 @@ export function kubernetesControllerReason(view: AlertView, quote: (value: strin
     + 'DaemonSet, StatefulSet and Job), so an exception on this user and namespace would cover every workload of the namespace';
 }
 
+/** Who ran the process: the user it runs as, and the login user (the audit login uid, kept across su and sudo: the
+ *  person behind a root shell; -1 for a process of no login session, a service's). */
+const USER_FIELDS = ['user.name', 'user.loginuid'];
+
+/** "file + process + user" with the user fields the alert has (none: not offered). */
+function userShape(view: AlertView): ExceptionShape | undefined {
+  const users = USER_FIELDS.filter((f) => (valueOf(view, f) ?? '') !== '');
+  if (users.length === 0) return undefined;
+  return { label: 'file + process + user', fields: ['fd.name', 'proc.name', ...users], appliesTo: (v) => socketConnection(v) === undefined };
+}
+
 /**
  * The arguments of the events that create a link (libs driver/event_table.c: symlink and symlinkat `target` and
  * `linkpath`, link and linkat `oldpath` and `newpath`): the file linked to, and where the new link is. The official
@@ -289,7 +300,11 @@ export const EXCEPTION_SHAPES: ExceptionShape[] = [
   // command runner (the command anyone runs through it).
   { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') || shellOfParent(v)?.anchored === true },
   // Not on a socket connection: its name holds the client's port, which the next connection does not share.
-  { label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
+  // The file and the program alone cover every user who runs that program on that file (a root shell's `cat
+  // /etc/shadow` as much as the backup's): the same pair with the alert's user first (userShape), then without,
+  // saying so.
+  { label: 'file + process + user', fields: ['fd.name', 'proc.name', ...USER_FIELDS], appliesTo: (v) => socketConnection(v) === undefined, of: userShape },
+  { label: 'file + process, any user', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
   // The link's arguments the rule's condition tests, with the link's own path (linkShape).
   { label: 'link + process', fields: ['evt.arg.target', 'evt.arg.linkpath', 'proc.name'], of: linkShape },
   // Offered on its own when the alert has no proc.name (otherwise "process + parent" keyed by the path is this pair
