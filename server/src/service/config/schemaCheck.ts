@@ -301,7 +301,7 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
           { path: name, key, suggestions: [] });
         continue;
       }
-      if (schema.closed) reportUnknownKey(item, key, keyPath, Object.keys(props), schema, ctx);
+      if (schema.closed) reportUnknownKey(item, key, keyPath, Object.keys(props), schema, ctx, map);
       continue;
     }
     const misread = Object.hasOwn(CONFIG_KEYS_READ_AS, pathText(keyPath)) ? CONFIG_KEYS_READ_AS[pathText(keyPath)] : undefined;
@@ -346,14 +346,18 @@ function readingText(node: Node | null): string | undefined {
   return b !== undefined ? String(b) : valueText(node);
 }
 
-function reportUnknownKey(item: Pair, key: string, keyPath: ConfigPath, known: string[], schema: ConfigNode, ctx: SchemaContext): void {
+function reportUnknownKey(item: Pair, key: string, keyPath: ConfigPath, known: string[], schema: ConfigNode, ctx: SchemaContext, map: YAMLMap): void {
   const current = known.filter((k) => {
     const p = schema.properties![k];
     const since = keySince([...keyPath.slice(0, -1), k], p);
     return !(p.removedIn && compareVersions(ctx.target, p.removedIn) >= 0) && !(since && compareVersions(ctx.target, since) < 0);
   });
-  const suggestions = closestNames(key, current, 3);
-  const hint = didYouMean(suggestions);
+  // A key the mapping has already is no suggestion: renamed to it, the key would be written twice (Falco reads the
+  // first, and the other is lost); the message says it is there.
+  const present = new Set(map.items.filter((p): p is Pair => isPair(p) && isScalar(p.key)).map((p) => String((p.key as Scalar).value)));
+  const suggestions = closestNames(key, current.filter((k) => !present.has(k)), 3);
+  const closest = suggestions.length ? undefined : closestNames(key, current, 1)[0];
+  const hint = closest !== undefined && present.has(closest) ? ` The mapping has '${closest}' already.` : didYouMean(suggestions);
   const effect = validates(ctx)
     ? 'Falco\'s schema validation fails on it, and Falco ignores it.'
     : `Falco ${ctx.target} does not validate its configuration and silently ignores it.`;
