@@ -1,12 +1,10 @@
-// Activation: creates the one object that owns the language client, the Alert Explorer, and the commands.
-import * as vscode from 'vscode';
+// Activation: makes the LanguageClient of the bundled server's process; activation.ts does the rest.
+import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { FalcoLanguageClient } from './languageClient';
-import { registerCommands } from './commands';
-import { registerAlertExplorer, type AlertExplorer } from './explorer/alertExplorer';
+import { activateWith, type FalcoLensApi } from './activation';
+import type { FalcoLanguageClient } from './languageClient';
 
-/** What activate() returns: used by the editor tests. */
-export interface FalcoLensApi { client: FalcoLanguageClient; explorer: AlertExplorer }
+export type { FalcoLensApi } from './activation';
 
 let client: FalcoLanguageClient | undefined;
 
@@ -21,12 +19,9 @@ function serverClient(context: vscode.ExtensionContext, options: LanguageClientO
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FalcoLensApi> {
-  client = new FalcoLanguageClient(context, (options) => serverClient(context, options));
-  context.subscriptions.push(client);
-  registerCommands(context, client);
-  const explorer = registerAlertExplorer(context, client);
-  await client.start();
-  return { client, explorer };
+  const api = await activateWith(context, (options) => serverClient(context, options));
+  client = api.client;
+  return api;
 }
 
 export async function deactivate(): Promise<void> {
