@@ -400,13 +400,17 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
     list.push(v);
     groups.set(key, list);
   }
-  const ordered = [...groups.values()].sort((a, b) => (a[0].priority < 0 ? 9 : a[0].priority) - (b[0].priority < 0 ? 9 : b[0].priority) || b.length - a.length);
+  // By the group's most severe alert: a rule whose priority changed in the log (an override between restarts, two
+  // Falcos with other rules files) sorts where its worst alert belongs.
+  const ordered = [...groups.values()].sort((a, b) => worstPriority(a) - worstPriority(b) || b.length - a.length);
   for (const [i, group] of ordered.entries()) {
     const first = group[0];
     const playbook = first.rule ? playbookFor(first.rule) : undefined;
     const conflict = ruleSourceConflict(first);
     out.push(`## ${i + 1}. ${cappedText(ruleLabel(first), 200)}${conflict ? ` (source ${cappedCode(conflict.alert, 100)})` : ''}`);
-    out.push(`${escapeMarkdown(first.priorityText)}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => escapeMarkdown(placeOf(v))).join(', ')}${group.length > 10 ? ', …' : ''}).`
+    const priorities = prioritiesOf(group);
+    const priorityText = priorities.length === 1 ? escapeMarkdown(first.priorityText) : priorities.map(([p, n]) => `${escapeMarkdown(p.priorityText)} (${n})`).join(', ');
+    out.push(`${priorityText}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => escapeMarkdown(placeOf(v))).join(', ')}${group.length > 10 ? ', …' : ''}).`
       + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
         : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
     // The values, commands and tuning below are read off the section's first alert: said where the section has more.
@@ -416,7 +420,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
     const why: string[] = [];
     if (playbook) why.push(escapeMarkdown(playbook.detects), escapeMarkdown(playbook.attackerGoal));
     if (first.ruleSummary?.desc) why.push(`The rule's description: ${cappedText(first.ruleSummary.desc.trim())}`);
-    if (first.priority >= 0) why.push(`Priority ${escapeMarkdown(first.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[first.priority])}.`);
+    for (const [p] of priorities) if (p.priority >= 0) why.push(`Priority ${escapeMarkdown(p.priorityText)}: ${escapeMarkdown(PRIORITY_MEANINGS[p.priority])}.`);
     if (first.ruleSummary?.location) why.push(`Rule defined in ${locationLink(first.ruleSummary.location.uri, first.ruleSummary.location.range.start.line)}.`);
     if (conflict) why.push(sourceConflictNote(conflict));
     out.push(`### Why it matters\n\n${why.join('\n\n')}`);
@@ -432,4 +436,23 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
     yield;
   }
   return out.join('\n\n') + '\n';
+}
+
+/** The priorities of a section's alerts, most severe first (unknown last), each with one alert of it and the count. */
+function prioritiesOf(group: readonly AlertView[]): [AlertView, number][] {
+  const byPriority = new Map<number, [AlertView, number]>();
+  for (const v of group) {
+    const entry = byPriority.get(v.priority);
+    if (entry) entry[1]++; else byPriority.set(v.priority, [v, 1]);
+  }
+  return [...byPriority.values()].sort((a, b) => rank(a[0].priority) - rank(b[0].priority));
+}
+
+/** A priority for sorting: 0 (Emergency) to 7 (Debug), an unknown one after them. */
+function rank(priority: number): number { return priority < 0 ? 9 : priority; }
+
+function worstPriority(group: readonly AlertView[]): number {
+  let worst = 9;
+  for (const v of group) worst = Math.min(worst, rank(v.priority));
+  return worst;
 }
