@@ -64,3 +64,16 @@ test('an edit of the appended text changes the verdict (the check\'s findings ar
     assert.equal(svc.diagnostics(doc).filter((d) => d.code === 'field-argument' && d.range.start.line === 3).length, count, text);
   }
 });
+
+test('the readings up to the first \']\' go on into the appended text too (Falco 0.37-0.43)', () => {
+  // Falco 0.43's thread check reads 'X y' as the argument (0.44 would print the bracket as text): nothing to say.
+  assert.deepEqual(notes(OPEN + append('"y]"'), '0.43'), []);
+  // The argument read up to the ']' in the appended text holds '%proc.nosuch', which is then no field.
+  const swallowed = rule('"o %proc.env[a %proc.nosuch"') + append('"b]"');
+  for (const target of ['0.37', '0.40', '0.43']) {
+    const { svc, doc } = serviceAt(swallowed, target);
+    const found = svc.diagnostics(doc).filter((d) => d.range.start.line === 3);
+    assert.deepEqual(found.map((d) => d.code), ['field-argument'], target);
+    assert.match(String(found[0].message), /reads 'a %proc\.nosuch b' as the argument of %proc\.env/, target);
+  }
+});

@@ -23,6 +23,7 @@ import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
 import { loadOrdinal, loadTimes, type OutputAppend } from '../config/rulesFiles';
+import { fallbackCheckThrows, outputTail, type OutputTail } from './outputReading';
 
 const NOTHING_RECORDED = new Recording(0);
 
@@ -105,7 +106,16 @@ export class ItemCheckCache {
  * `falcoVersion` is the Falco release checked for (the falcoLens.falcoVersion setting).
  */
 export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageIndex, token?: Cancellation, cache?: ItemCheckCache, falcoVersion = LATEST_FALCO, appends: readonly OutputAppend[] = []): Diagnostic[] {
-  const reporter = reporterFor(file.model, falcoVersion);
+  // What the output Falco builds puts after a rule item's output text (outputTail), by item, at the targets whose
+  // output readings go on past a field (fallbackCheckThrows: 0.37-0.43).
+  const tails = new Map<ModelItem, OutputTail | undefined>();
+  const tailAt = fallbackCheckThrows(falcoVersion) ? (offset: number) => {
+    const item = itemHolding(file.model, offset, isRuleItem);
+    if (!item) return undefined;
+    if (!tails.has(item)) tails.set(item, outputTail(file, load, item, appends));
+    return tails.get(item);
+  } : undefined;
+  const reporter = reporterFor(file.model, falcoVersion, tailAt);
   // A file with aliases marks the findings an item makes through its aliases (the item caches key an item reading
   // another item's text by both texts: model.ts chunkKey).
   const aliased = file.model.aliases !== undefined;

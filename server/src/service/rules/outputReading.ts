@@ -391,16 +391,16 @@ function typeIsAtEndNote(f: OutputField, output: string, target: string): string
 export function outputFieldNotes(f: OutputField, output: string, target: string, tail?: OutputTail): string[] {
   const atEnd = atEndNoteInOutput(f, output, tail, target);
   if (atEnd) return [atEnd];
-  // Read where the output goes on (the tail closes its bracket): nothing to say of the text alone.
-  if (tail && nameOnlyAtEndNote(f, output, target) !== undefined) return [];
   const info = lookupField(f.name)?.field;
   if (info?.conditionOnly) return [filterOnlyMessage(info.name, target)];
   const word = pluginWordProblem(f, output, target);
   if (word) return [word.message];
   if (f.unreadArg && info?.name === f.name) {
-    // What checkOutput says (Falco 0.44's reading) where the target reads the bracket so too, else the target's reading.
-    if (bracketReading(f, output, target).kind === 'latest') return [info.arg?.required ? needsArgumentMessage(info.name, info.arg.example) : unreadArgMessage(f)];
-    const own = bracketReadingMessage(f, output, target);
+    // What checkOutput says (Falco 0.44's reading) where the target reads the bracket so too, else the target's
+    // reading, which goes on into the tail.
+    const there = inBuiltOutput(f, output, tail);
+    if (bracketReading(there.field, there.output, target).kind === 'latest') return [info.arg?.required ? needsArgumentMessage(info.name, info.arg.example) : unreadArgMessage(f)];
+    const own = there.field.unreadArg && bracketReadingMessage(there.field, there.output, target);
     return own ? [own.message] : [];
   }
   // A plugin field's argument the plugin refuses, which the target's formatter passes on (conditionChecks.ts
@@ -428,8 +428,10 @@ export function outputFieldNotesAt(item: ModelItem, end: number, target: string,
   const fields = parseOutputCached(node.text).fields;
   const f = fields.find((x) => map.span(x.nameSpan.start, x.nameSpan.end).end === end);
   if (!f) return [];
-  const by = swallowingField(fields, f.span.start, node.text, target);
-  if (by) return [swallowedMessage(by, node.text, target)];
+  // Another field's argument read on into the tail may hold this one.
+  const built = tail ? node.text.trimEnd() + tail.text : node.text;
+  const by = swallowingField(tail ? parseOutputCached(built).fields : fields, f.span.start, built, target);
+  if (by) return [swallowedMessage(by, built, target)];
   return outputFieldNotes(f, node.text, target, tail);
 }
 
@@ -479,11 +481,22 @@ function outputTextOf(item: ModelItem): string | undefined {
 export function atEndNoteInOutput(f: OutputField, own: string, tail: OutputTail | undefined, target: string): string | undefined {
   const alone = nameOnlyAtEndNote(f, own, target);
   if (!tail) return alone;
-  const whole = own.trimEnd() + tail.text;
-  const there = parseOutputCached(whole).fields.find((g) => g.span.start === f.span.start && g.name === f.name);
-  const note = there && nameOnlyAtEndNote(there, whole, target);
+  const built = inBuiltOutput(f, own, tail);
+  const note = nameOnlyAtEndNote(built.field, built.output, target);
   if (!note) return undefined;
   return alone === undefined ? `${note} Here the output goes on after this text: ${tail.by}.` : note;
+}
+
+/**
+ * A field of a rule item's own output text `own` as the output Falco builds holds it: that output (`own`, trimmed as
+ * the reader decodes it, then `tail`) and the field parsed there, where the tail may close a bracket `own` leaves
+ * open. `f` in `own` without a tail.
+ */
+export function inBuiltOutput(f: OutputField, own: string, tail: OutputTail | undefined): { field: OutputField; output: string } {
+  if (!tail) return { field: f, output: own };
+  const output = own.trimEnd() + tail.text;
+  const field = parseOutputCached(output).fields.find((g) => g.span.start === f.span.start && g.name === f.name);
+  return field ? { field, output } : { field: f, output: own };
 }
 
 /** The field whose argument the target reads over `at` (an offset in `output`: swallowedText), if any. */

@@ -22,7 +22,7 @@ import type { OutputAppend } from '../config/rulesFiles';
 import { Code } from './diagnosticCodes';
 import {
   atEndNoteInOutput, bracketReading, bracketReadingMessage, fallbackCheckThrows, fallbackCheckThrowsMessage, filterOnlyFailsLoad, filterOnlyMessage, openTransformerFailsLoad, openTransformerMessage, pluginArgumentFailsLoad, pluginArgumentMessage, pluginWordProblem, readsNameOnlyAtEnd,
-  outputTail, swallowedText, swallowingField,
+  inBuiltOutput, outputTail, swallowedText, swallowingField,
   type OutputReadOptions, type OutputTail,
 } from './outputReading';
 import { trailingDotLabelMessage } from './outputReading';
@@ -76,10 +76,12 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
  * (so the cached checks stay shared between targets): warnings that came later (deprecations, whose replacement may
  * be what the target lacks; libsinsp's compile warnings; the exception warnings of 0.38), see LOADER_WARNINGS_SINCE
  * and the catalog's deprecatedSince, and unknown fields that its libsinsp still had (knowledge/fields/removed.ts).
- * At the latest release: the plain reporter, so the default target costs nothing.
+ * At the latest release: the plain reporter, so the default target costs nothing. `tailAt` gives what the output
+ * Falco builds puts after a rule item's output text (outputTail), which the readings of a bracket up to the first ']'
+ * read on into.
  */
-export function reporterFor(model: RulesFileModel, target: string): Reporter {
-  return target === LATEST_FALCO || !falcoRelease(target) ? new Reporter(model) : new OlderTargetReporter(model, target);
+export function reporterFor(model: RulesFileModel, target: string, tailAt?: (offset: number) => OutputTail | undefined): Reporter {
+  return target === LATEST_FALCO || !falcoRelease(target) ? new Reporter(model) : new OlderTargetReporter(model, target, tailAt);
 }
 
 /**
@@ -91,7 +93,8 @@ function loadedAs(load: string, options: ReportOptions | undefined): ReportOptio
 }
 
 class OlderTargetReporter extends Reporter {
-  constructor(model: RulesFileModel, private readonly target: string) { super(model); }
+  /** `tailAt`: what the output Falco builds puts after the output text of the rule item holding an offset (outputTail). */
+  constructor(model: RulesFileModel, private readonly target: string, private readonly tailAt?: (offset: number) => OutputTail | undefined) { super(model); }
 
   override report(code: Code, span: Span, message: string, data?: Record<string, unknown>, options?: ReportOptions): void {
     if (!this.saidByTarget(code, span, options)) return;
@@ -132,7 +135,10 @@ class OlderTargetReporter extends Reporter {
     if (read?.printsField !== undefined && readsNameOnlyAtEnd(read.printsField, this.target)) return;
     // A bracket Falco 0.44 does not read as the argument (`%proc.env[A B]`, `%k8s.pod.label[team name]`), which this
     // target's check reads otherwise: checkOutputFields says what it does (bracketReading), once.
-    if (read?.unreadBracket && bracketReading(read.unreadBracket.field, read.unreadBracket.output, this.target).kind !== 'latest') return;
+    if (read?.unreadBracket) {
+      const { field, output } = inBuiltOutput(read.unreadBracket.field, read.unreadBracket.output, this.tailAt?.(span.start));
+      if (bracketReading(field, output, this.target).kind !== 'latest') return;
+    }
     // A reference inside the argument such a check reads past the next '%' is no field at this target.
     if (this.swallowed().some((s) => s.start <= span.start && span.start < s.end)) return;
     if (read?.openTransformer && openTransformerFailsLoad(read.openTransformer, this.target)) {
@@ -164,9 +170,13 @@ class OlderTargetReporter extends Reporter {
     for (const item of this.model.items) {
       const output = item.kind === 'rule' && !isLegacyAppend(item) ? entryOf(item, 'output')?.value : undefined;
       if (output?.kind !== 'scalar' || typeof output.value !== 'string' || !output.text.includes('[')) continue;
-      for (const f of parseOutputCached(output.text).fields) {
-        const text = f.unreadArg && swallowedText(f, output.text, this.target);
-        if (text) this.swallowedSpans.push(scalarMap(output).span(text.start, text.end));
+      // In the output Falco builds: the tail may close a bracket this text leaves open.
+      const tail = this.tailAt?.(output.span.start);
+      const built = tail ? output.text.trimEnd() + tail.text : output.text;
+      const end = output.text.length;
+      for (const f of parseOutputCached(built).fields) {
+        const text = f.span.start < end && f.unreadArg && swallowedText(f, built, this.target);
+        if (text) this.swallowedSpans.push(scalarMap(output).span(Math.min(text.start, end), Math.min(text.end, end)));
       }
     }
     return this.swallowedSpans;
@@ -442,9 +452,13 @@ function reportNewArgument(name: string, arg: string, target: string, where: 'fi
 /** Output fields, and the transformers around them (libsinsp's formatter takes the filter parser's list since 0.38). */
 function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolean, sink: ReportSink, tail?: OutputTail): void {
   const fields = parseOutputCached(node.text).fields;
+  // The output Falco builds (the tail after this text): the readings that go on to the first ']' read it.
+  const built = tail ? node.text.trimEnd() + tail.text : node.text;
+  const builtFields = tail ? parseOutputCached(built).fields : fields;
+  const inText = (span: Span) => scalarMap(node).span(Math.min(span.start, node.text.length), Math.min(span.end, node.text.length));
   for (const f of fields) {
     // Part of another field's argument at this target (bracketReadingMessage says so): no field.
-    if (swallowingField(fields, f.span.start, node.text, target)) continue;
+    if (swallowingField(builtFields, f.span.start, built, target)) continue;
     for (const t of f.transformers ?? []) {
       const since = transformerInfo(t.name)?.since;
       if (newerThanTarget(since, target)) {
@@ -459,8 +473,9 @@ function checkOutputFields(node: ScalarNode, target: string, skipUnknown: boolea
     if (word?.skippable) reportUnknownFilter(sink, skipUnknown, Code.OutputSyntax, scalarMap(node).span(word.span.start, word.span.end), word.message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     else if (word) sink.report(Code.FieldArgument, scalarMap(node).span(word.span.start, word.span.end), word.message, undefined, { load: 'LOAD_ERR_COMPILE_OUTPUT' });
     // A bracket Falco 0.44 does not read as the argument, which this target's check reads up to the first ']'.
-    const bracket = f.unreadArg && bracketReadingMessage(f, node.text, target);
-    if (bracket) sink.report(Code.FieldArgument, scalarMap(node).span(bracket.span.start, bracket.span.end), bracket.message, undefined, bracket.fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : { severity: 2, load: null });
+    const there = inBuiltOutput(f, node.text, tail);
+    const bracket = there.field.unreadArg && bracketReadingMessage(there.field, there.output, target);
+    if (bracket) sink.report(Code.FieldArgument, inText(bracket.span), bracket.message, undefined, bracket.fails ? { load: 'LOAD_ERR_COMPILE_OUTPUT' } : { severity: 2, load: null });
     // `%k8s.pod.label.app.` at Falco 0.37-0.40: the k8s check takes the final dot into the label.
     const dotted = trailingDotLabel(f, node.text, target);
     if (dotted) sink.report(Code.FieldArgument, scalarMap(node).span(dotted.start, dotted.end), trailingDotLabelMessage(f.name, node.text.slice(dotted.start, dotted.end), target), undefined, { severity: 2, load: null });
