@@ -82,7 +82,7 @@ test('coloured lines of stern, docker compose, journalctl and grep are read, the
   assert.deepEqual(compose?.range, { start: { line: 1, character: '\x1b[36;1m'.length }, end: { line: 1, character: lines[1].indexOf('2025-') + '2025-05-07T12:50:34.512345678Z '.length } });
   // A value coloured inside a JSON string: read as its text, the range the whole string with the escapes in it.
   const field = hover(0, '/etc/shadow', lines[0].indexOf('"fd.name"'));
-  assert.match(text(field), /^`fd\.name` → field `fd\.name`[\s\S]*Value: `\/etc\/shadow`$/);
+  assert.match(text(field), /^`fd\.name` → field `fd\.name`[\s\S]*Value: `\/etc\/shadow`\n\n\*\*Terminal escapes\*\* stand inside this value/);
   const valueStart = lines[0].indexOf('"', lines[0].indexOf('"fd.name"') + '"fd.name":'.length);
   assert.deepEqual(field?.range, { start: { line: 0, character: valueStart }, end: { line: 0, character: lines[0].indexOf('",', valueStart) + 1 } });
   // A text value cut by grep's escapes: `file=/etc/shadow`, the range ending right after `shadow`.
@@ -90,6 +90,10 @@ test('coloured lines of stern, docker compose, journalctl and grep are read, the
   assert.match(text(file), /^`file` → field `fd\.name`.*`\/etc\/shadow`/s);
   const valueEnd = lines[3].indexOf('shadow') + 'shadow'.length;
   assert.deepEqual(file?.range, { start: { line: 3, character: lines[3].indexOf('/etc/') }, end: { line: 3, character: valueEnd } });
+  // Escapes inside a value are said in its hover (a highlight, or the program's own text: the line cannot tell).
+  assert.match(text(file), /\*\*Terminal escapes\*\* stand inside this value in the line/);
+  assert.doesNotMatch(text(hover(3, 'root')), /Terminal escapes/);
+  assert.doesNotMatch(text(hover(2, '/etc/')), /Terminal escapes/);
   // The time of journalctl's coloured text alert.
   assert.match(text(hover(2, '14:50:34.502309868')), /14:50:34\.502309868/);
   for (const l of [0, 1, 2, 3]) for (const needle of ['Warning', 'shadow', 'cat']) assert.doesNotMatch(text(hover(l, needle)), /\x1b/, `${l} ${needle}`);

@@ -422,7 +422,10 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'hostname': return hostnameHover(view);
     case 'uuid': return `**uuid** ${cappedCode(view.uuid ?? '')}: an id falcosidekick gives each event it forwards (Falco itself sends none).`;
     case 'field-key': return fieldKeyHover(view, view.values[target.value!]);
-    case 'field-value': return fieldValueHover(view, view.values[target.value!]);
+    case 'field-value': {
+      const hover = fieldValueHover(view, view.values[target.value!]);
+      return escapesInside(view, target) ? `${hover}\n\n${ESCAPES_INSIDE_NOTE}` : hover;
+    }
     // Falco writes the time and the priority before the rule's output (formats.cpp:64-74 at 0.44.1, text and JSON),
     // but an internal event's JSON `output` is its message alone (falco_outputs.cpp handle_msg, :202 at 0.44.1, :211
     // at 0.37.0).
@@ -438,6 +441,17 @@ export function targetHover(view: AlertView, target: Target, previous: AlertView
     case 'wrapper': return wrapperHover(view);
   }
 }
+
+/** Whether colour escapes were read past inside a target of a coloured line (documentIndex.ts Piece.apart). */
+function escapesInside(view: AlertView, target: Target): boolean {
+  return view.record.pieces?.some((p) => p.apart === true && p.from > target.start && p.from < target.end) ?? false;
+}
+
+// A presenter's highlight (grep --color, stern --highlight) puts escapes inside a value; a program's own text may hold
+// them too, which the line cannot tell apart.
+const ESCAPES_INSIDE_NOTE = '**Terminal escapes** stand inside this value in the line (a highlight, such as `grep --color` or `stern --highlight` write): '
+  + 'the value is read without them, and an exception or a command built from it uses that text. Had the program itself written them, '
+  + 'the event\'s value holds them, and such an exception would not match it.';
 
 /** Said where an alert's source is not its loaded rule's (view.ts ruleSourceConflict). */
 export function sourceConflictNote(conflict: { alert: string; loaded: string }): string {
