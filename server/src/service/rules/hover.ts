@@ -9,7 +9,7 @@ import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
 import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
-import { fileLabel, type Contribution, type LoadResult, type LoadedFile } from './workspace';
+import { fileLabel, itemRefusal, type Contribution, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 import { fallbackCheckThrows, filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, outputTail, trailingDotLabelMessage } from './outputReading';
 import type { OutputAppend } from '../config/rulesFiles';
@@ -142,7 +142,7 @@ function whereLines(contributions: readonly Contribution[]): string {
   const lines = places.slice(0, MAX).map(({ first: c, loads }) => {
     const span = c.item.nameSpan ?? c.item.span;
     const line = c.file.model.lines.positionAt(span.start).line;
-    const notes = [c.file.configured ? 'configured rules file' : undefined, loads > 1 ? `loaded ${loads === 2 ? 'twice' : `${loads} times`}` : undefined].filter(Boolean);
+    const notes = [c.file.configured ? 'configured rules file' : undefined, c.file.outside ? 'a file Falco Lens does not load: checked as if loaded last' : undefined, loads > 1 ? `loaded ${loads === 2 ? 'twice' : `${loads} times`}` : undefined].filter(Boolean);
     return `- ${overrideSummary(c)} in ${lineLink(c.file.uri, line, `${c.file.uri.includes('#') ? baseName(c.file.uri) : fileLabel(c.file)}:${line + 1}`)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
   });
   if (places.length > MAX) lines.push(`- … and ${places.length - MAX} more`);
@@ -363,15 +363,91 @@ function officialFileNote(kind: 'macro' | 'list' | 'rule', name: string): string
     + '(the setting `falcoLens.rules.files`, or `--rules` on the command line; Falco hosts keep it in `/etc/falco`) or put a copy in the workspace.';
 }
 
-function notLoadedMarkdown(kind: 'macro' | 'list' | 'rule', name: string): string {
+function notLoadedMarkdown(kind: 'macro' | 'list' | 'rule', name: string, load?: LoadResult): string {
   const title = { macro: '**Macro**', list: '**List**', rule: '**Rule**' }[kind];
   const note = officialFileNote(kind, name);
-  return markdown([`${title} ${codeSpan(name)}`, `Not defined in any loaded rules file.${note ? ` ${note}` : ''}`]).value;
+  // Items of the name that are written but not loaded (refused, or changing nothing defined before them).
+  const written: string[] = [];
+  for (const file of load?.files ?? []) {
+    if (file.sameAs) continue;
+    for (const item of file.model.items) {
+      if (item.kind !== kind || item.name !== name || contributes(item, load!)) continue;
+      if (written.length < 4) written.push(`- ${placeLink(file, (item.nameSpan ?? item.span).start)}: ${notLoadedReason(item, file, load!)}`);
+    }
+  }
+  return markdown([`${title} ${codeSpan(name)}`, `Not defined in any loaded rules file.${note ? ` ${note}` : ''}`,
+    written.length ? `Written but not loaded:\n${written.join('\n')}` : undefined]).value;
+}
+
+/** A place in a loaded file as a link, named as the where-lines name it. */
+function placeLink(file: LoadedFile, offset: number): string {
+  const line = file.model.lines.positionAt(offset).line;
+  return lineLink(file.uri, line, `${file.uri.includes('#') ? baseName(file.uri) : fileLabel(file)}:${line + 1}`);
+}
+
+/** Whether a rule, macro or list item contributes to the load (its definition, override or append was taken). */
+function contributes(item: ModelItem, load: LoadResult): boolean {
+  if (item.name === undefined || (item.kind !== 'rule' && item.kind !== 'macro' && item.kind !== 'list')) return true;
+  const defs = item.kind === 'rule' ? load.final.rules : item.kind === 'macro' ? load.final.macros : load.final.lists;
+  return defs.get(item.name)?.contributions.some((c) => c.item === item) ?? false;
+}
+
+/**
+ * Why a rule, macro or list item contributes nothing to the load, as the loader found it: an override, append or
+ * `enabled` of a name no file loaded before defines (collector: "... has no previous definition", LOAD_ERR_VALIDATE;
+ * the definition may come later in the load order), or an item Falco's reader refuses at the target release
+ * (itemRefusal: rule_loader_reader.cpp read_item throws, and the item defines nothing).
+ */
+function notLoadedReason(item: ModelItem, file: LoadedFile, load: LoadResult): string {
+  const kind = item.kind as 'rule' | 'macro' | 'list';
+  if (load.findings.get(item)?.some((f) => f.code === 'no-previous-definition')) {
+    const defs = kind === 'rule' ? load.final.rules : kind === 'macro' ? load.final.macros : load.final.lists;
+    const later = defs.get(item.name!)?.contributions.find((c) => c.mode === 'define' || c.mode === 'redefine');
+    const after = later ? ` The ${kind} is defined only later in the load order, at ${placeLink(later.file, (later.item.nameSpan ?? later.item.span).start)}: Falco reads the rules files, and each file's items, in order, so a change must come after the definition.` : '';
+    return `it changes a ${kind} that no item loaded before it defines, and Falco refuses it ("has no previous definition").${after}`;
+  }
+  if (itemRefusal(item, load.target) !== undefined) return `Falco's reader refuses this item${load.target ? ` at Falco ${load.target}` : ''} (the error on it says why), so it defines and changes nothing.`;
+  if (file.outside) return 'its file is not among the rules files Falco Lens loads.';
+  return 'Falco takes nothing of this item (the findings on it say why).';
+}
+
+/**
+ * The hover of a rule, macro or list item's own name when the item is not loaded (notLoadedReason): why, then the
+ * item as written (a rule's description and facts, a macro's condition, a list's items), then the loaded definition
+ * of the name, if any.
+ */
+function unloadedItemMarkdown(item: ModelItem, file: LoadedFile, load: LoadResult): string {
+  const kind = item.kind as 'rule' | 'macro' | 'list';
+  const name = item.name!;
+  const text = (key: string) => scalarText(entryOf(item, key)?.value);
+  const own: (string | undefined)[] = [];
+  if (kind === 'rule') {
+    const desc = text('desc');
+    if (desc?.trim()) own.push(clippedProse(desc.trim(), 600));
+    const facts = [text('priority') ? `Priority: ${codeSpan(text('priority')!.trim())}` : undefined, text('source') ? `Source: ${codeSpan(text('source')!.trim())}` : undefined].filter(Boolean);
+    if (facts.length) own.push(facts.join(' · '));
+  }
+  const condition = kind !== 'list' ? text('condition') : undefined;
+  if (condition?.trim()) own.push('Condition as written:', codeBlock(clip(condition.trim())));
+  if (kind === 'list') {
+    const items = entryOf(item, 'items')?.value;
+    const values = items?.kind === 'seq' ? items.items.map((n) => scalarText(n)).filter((v): v is string => v !== undefined) : undefined;
+    if (values) own.push(`Items as written (${values.length}):`, codeBlock(clip(`[${values.slice(0, 60).join(', ')}${values.length > 60 ? `, … (${values.length - 60} more)` : ''}]`)));
+  }
+  const defs = kind === 'rule' ? load.final.rules : kind === 'macro' ? load.final.macros : load.final.lists;
+  const loaded = defs.get(name);
+  const title = { macro: '**Macro**', list: '**List**', rule: '**Rule**' }[kind];
+  return markdown([
+    `${title} ${codeSpan(name)} — not loaded`,
+    `**Not loaded:** ${notLoadedReason(item, file, load)}`,
+    ...own,
+    loaded ? `The loaded ${kind} of this name:\n${whereLines(loaded.contributions)}` : officialFileNote(kind, name),
+  ]).value;
 }
 
 function macroMarkdown(name: string, load: LoadResult): string {
   const macro = load.final.macros.get(name);
-  if (!macro) return notLoadedMarkdown('macro', name);
+  if (!macro) return notLoadedMarkdown('macro', name, load);
   const changed = contributionPlaces(macro.contributions).length > 1;
   return markdown([
     `**Macro** ${codeSpan(name)}`,
@@ -383,7 +459,7 @@ function macroMarkdown(name: string, load: LoadResult): string {
 
 function listMarkdown(name: string, load: LoadResult): string {
   const list = load.final.lists.get(name);
-  if (!list) return notLoadedMarkdown('list', name);
+  if (!list) return notLoadedMarkdown('list', name, load);
   const MAX = 60;
   const shown = list.items.slice(0, MAX).join(', ') + (list.items.length > MAX ? `, … (${list.items.length - MAX} more)` : '');
   return markdown([
@@ -404,14 +480,27 @@ function listForMacroMarkdown(name: string, load: LoadResult): string {
     `Not a macro reference: Falco replaces this word with the list's items before it resolves macros (it expands lists in the condition's text wherever a list's name stands between blanks, parentheses, commas or ${codeSpan('=')}).${macro}`]).value;
 }
 
+/** A disabled rule: the item whose `enabled: false` Falco read last (the loader's last change of `enabled`). */
+function disabledNote(contributions: readonly Contribution[]): string {
+  // An append ignores `enabled`; an override reads it only with `enabled: replace` (workspace.ts applyChange).
+  const sets = (c: Contribution) => {
+    if (entryOf(c.item, 'enabled') === undefined || c.mode === 'append-legacy') return false;
+    if (c.mode !== 'override') return true;
+    const o = entryOf(c.item, 'override')?.value;
+    return o?.kind === 'map' && scalarText(o.entries.find((e) => e.key === 'enabled')?.value) === 'replace';
+  };
+  const last = [...contributions].reverse().find(sets);
+  return last ? `**Disabled** (${codeSpan('enabled: false')} at ${placeLink(last.file, entryOf(last.item, 'enabled')!.keySpan.start)})` : '**Disabled**';
+}
+
 function ruleMarkdown(name: string, load: LoadResult): string {
   const rule = load.final.rules.get(name);
-  if (!rule) return notLoadedMarkdown('rule', name);
+  if (!rule) return notLoadedMarkdown('rule', name, load);
   const playbook = playbookFor(name);
   const facts = [
     rule.priority ? `Priority: ${codeSpan(rule.priority)}` : undefined,
     `Source: ${codeSpan(rule.source)}`,
-    rule.enabled ? undefined : '**Disabled**',
+    rule.enabled ? undefined : disabledNote(rule.contributions),
     rule.tags.length ? `Tags: ${rule.tags.map((t) => codeSpan(t)).join(' ')}` : undefined,
   ].filter((x): x is string => x !== undefined);
   return markdown([
@@ -746,6 +835,11 @@ export function hoverAt(ctx: HoverContext): Hover | null {
     return { contents: { kind: 'markdown', value }, range: lines.range(alias.at[0], alias.at[1]) };
   }
   const found = tokenAt(analysis, offset);
+  // An item's own name, where the item is not loaded: why, and the item as written.
+  if (found?.token.kind === 'name' && !contributes(found.item.item, load)) {
+    const value = unloadedItemMarkdown(found.item.item, file, load);
+    return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, found.token.span.end) };
+  }
   if (found) {
     const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text, found.item.tokens), found.token, ctx), found.token, ctx);
     const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? gluedLength(found.token, file.model.text));

@@ -38,6 +38,11 @@ export interface LoadedFile {
   label?: string;
   /** Whether the file comes from the configured paths (not from the workspace folders). */
   configured: boolean;
+  /**
+   * A document that is neither configured nor found in the workspace (opened from elsewhere, or named unlike rules
+   * files): checked as if loaded after every other file, though nothing loads it.
+   */
+  outside?: true;
   /** For a file written inside another document (a Helm chart's customRules): where one of its lines is there now. */
   hostLine?: HostLine;
   /** For a configured file: the configured rules path (the file, or its folder) that names it here. */
@@ -563,10 +568,12 @@ export class RulesWorkspaceIndex {
     const entries = this.files();
     const read: { f: FileEntry; uri: string; path?: string; text: string; file: string }[] = [];
     let placed = false;
+    let listed = false;
     for (const f of entries) {
       const { uri, path } = this.member(f, replace?.uri);
       let text: string | undefined;
       if (replace && uri === replace.uri) {
+        listed = true;
         if (replace.last) continue;
         text = replace.text;
         placed = true;
@@ -582,7 +589,7 @@ export class RulesWorkspaceIndex {
     if (replace && extra) {
       // A hypothetical text must not evict the cached model of the real document.
       const model = this.open.get(replace.uri)?.text === replace.text || !this.open.has(replace.uri) ? this.modelOf(replace.uri, replace.text) : parseRulesFile(replace.uri, replace.text);
-      files.push({ uri: replace.uri, path: extra.path, model, order: files.length, configured: false, label: labels[files.length] });
+      files.push({ uri: replace.uri, path: extra.path, model, order: files.length, configured: false, label: labels[files.length], ...(listed ? {} : { outside: true as const }) });
     }
     // Models are immutable per text, so the list of model identities decides whether the last result still holds.
     const slot = replace && (replace.last || !placed) ? 'hypothetical' : 'main';
@@ -675,7 +682,8 @@ function sameLocation(a: Location | undefined, b: Location | undefined): boolean
 
 function sameModels(a: LoadedFile[], b: LoadedFile[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i].model !== b[i].model) return false;
+  // A file outside the loaded set (LoadedFile.outside) is said so by hovers: the same models with another set differ.
+  for (let i = 0; i < a.length; i++) if (a[i].model !== b[i].model || a[i].outside !== b[i].outside) return false;
   return true;
 }
 
