@@ -18,7 +18,7 @@ import { chunkKey, entryOf, hasEntry, itemHolding, scalarMap, type Span } from '
 import { fileLabel, isDefinitionItem, lineText, listsPastedAfter, loadPosition, overridesOf, type Contribution, type Definitions, type ListDef, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { ItemFindingsMemo } from './itemFindings';
-import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByItem, type ItemSkip, type RuleSkip } from './ruleSkips';
+import { fileSkips, firstSkip, inEntry, partContributions, RULE_PARTS, skipsByItem, type ItemSkip, type MacroTexts, type RuleSkip } from './ruleSkips';
 import { keepSharedTextForFixes } from './actions';
 import { LATEST_FALCO, newerThanTarget } from '../../knowledge';
 import { KNOWN_SOURCES } from './schema';
@@ -145,7 +145,16 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
     atOutput = skipped.rules;
     if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, unparsed = skipped.items);
   }
-  if (compiledInMacros.length > 0 && (atOutput.size > 0 || conditionSkips.size > 0)) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros);
+  // A rule of another file compiling this file's macro text: where Falco first skips it in the last compile.
+  const elsewhere = (name: string): RuleSkip | undefined => {
+    const rule = load.final.rules.get(name);
+    let own: Map<ModelItem, ItemSkip[]> | undefined;
+    // A later file's memo is new after each edit of this one: there only the rule's items and the macros are checked.
+    const wanted = (f: LoadedFile) => (f.order > file.order ? [...rule!.contributions.filter((c) => c.file === f).map((c) => c.item), ...f.model.items.filter((i) => i.kind === 'macro')] : undefined);
+    const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips)) : fileSkips(f, load, usage, falcoVersion, runner, wanted(f)));
+    return rule && firstSkip(rule, skipsOf, undefined, { defs: load.final.macros, usesOf: macroUsesOf, textsOf: conditionContributions });
+  };
+  if (compiledInMacros.length > 0 && (atOutput.size > 0 || conditionSkips.size > 0 || compiledInMacros.some((f) => f.options?.unknownFilter))) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros, elsewhere);
   if (newerThanTarget(falcoVersion, '0.37')) unusedAtLaterLoads(file, load, usage, reporter, falcoVersion, cache);
   unusedAfterReplacedTexts(file, load, usage, reporter, unparsed);
   if (aliased) {
@@ -376,10 +385,12 @@ function skipsInEarlierFiles(file: LoadedFile, load: LoadResult, usage: UsageInd
   let own: Map<ModelItem, ItemSkip[]> | undefined;
   const runner = cache && ((model: RulesFileModel, sink: ReportSink) => cache.runner(model, sink));
   const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips)) : fileSkips(f, load, usage, falcoVersion, runner));
+  // Macro text is met where the condition names the macro, with the macros collected at this file's compile.
+  const macros: MacroTexts = { defs: defs.macros, usesOf: macroUsesOf, textsOf: conditionContributions };
   for (const head of new Set(compiledTogether(file, load).values())) {
     const rule = head.name !== undefined && changed.includes(head.name) ? defs.rules.get(head.name) : undefined;
     if (!rule || rule.contributions.every((c) => c.file === file)) continue;
-    const first = firstSkip(rule, skipsOf);
+    const first = firstSkip(rule, skipsOf, undefined, macros);
     if (first && first.file !== file) out.set(head, first);
   }
   return out;
@@ -388,7 +399,8 @@ function skipsInEarlierFiles(file: LoadedFile, load: LoadResult, usage: UsageInd
 /** How a message of `file` names a skip in another file's text: `%proc.foo (line 4 of a.yaml)`. */
 function skipLabel(skip: RuleSkip, file: LoadedFile): string {
   const text = fieldTextAt(skip.file.model.text, skip.span);
-  return `${skip.part === 0 && !text.startsWith('%') ? `%${text}` : text} (${lineText(skip.file, skip.span.start, file)})`;
+  const macro = skip.item.kind === 'macro' ? `, in macro '${skip.item.name}'` : '';
+  return `${skip.part === 0 && !text.startsWith('%') ? `%${text}` : text} (${lineText(skip.file, skip.span.start, file)}${macro})`;
 }
 
 /**
@@ -821,7 +833,7 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
  * (parse errors, undefined macros, from every macro; the warning resolver's, for a rule skipped in its condition)
  * stays. Text that a rule of another file compiles is left as it is (that rule's skips are not walked here).
  */
-function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, atOutput: ReadonlyMap<string, OutputSkip>, conditionSkips: ReadonlyMap<ModelItem, ConditionSkip>, keys: CompileKeys, inMacros: readonly MacroFinding[]): void {
+function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, atOutput: ReadonlyMap<string, OutputSkip>, conditionSkips: ReadonlyMap<ModelItem, ConditionSkip>, keys: CompileKeys, inMacros: readonly MacroFinding[], elsewhere: (rule: string) => RuleSkip | undefined): void {
   const at = (d: Diagnostic) => file.model.lines.offsetAt(d.range.start);
   const said = new Set<Diagnostic>();
   for (const f of inMacros) {
@@ -836,7 +848,16 @@ function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Repor
     const reached: string[] = [];
     let judged = true;
     for (const name of skipping) {
-      if (!load.final.rules.get(name)?.contributions.every((c) => c.file === file)) { judged = false; break; }
+      if (!load.final.rules.get(name)?.contributions.every((c) => c.file === file)) {
+        // A rule with text in other files: its first skip in Falco's order (ruleSkips.ts firstSkip, macro text where
+        // the condition names the macro), for an unknown field here, which is a skip of it too: the field itself,
+        // or a skip before it. Other findings stay as they are.
+        const first = skipped ? elsewhere(name) : undefined;
+        if (!first) { judged = false; break; }
+        if (first.item === f.item && first.span.start === f.span.start) reached.push(name);
+        else stops.push({ name, where: skipLabel(first, file), output: first.part === 0 });
+        continue;
+      }
       const output = atOutput.get(name);
       if (output && (skipped || foundAfterOutput(f.code, falcoVersion))) { stops.push({ name, where: output.where, output: true }); continue; }
       const [head, key] = [...reaching].find(([h]) => h.name === name) ?? [];

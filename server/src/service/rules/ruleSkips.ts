@@ -11,7 +11,7 @@
 // skip of a rule at a file's compile.
 import type { ModelItem, RulesFileModel, Span } from './model';
 import { entryOf, itemHolding } from './model';
-import { overridesOf, type Contribution, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { overridesOf, type Contribution, type LoadResult, type LoadedFile, type MacroDef, type RuleDef } from './workspace';
 import { validateConditions, type UsageIndex } from './conditionChecks';
 import { checkTargetVersion, reporterFor } from './targetVersion';
 import { runDirectly, type AliasVia, type ItemCheckRunner, type ReportSink, type Reporter } from './validate';
@@ -48,14 +48,15 @@ export function partContributions(rule: RuleDef, part: RulePart, replaced?: (gon
   return out;
 }
 
-/** A file's skip findings (Reporter.skips) by the rule item that made them, each item's in the file's text order. */
+/** A file's skip findings (Reporter.skips) by the rule or macro item that made them, each item's in the file's text order. */
 export function skipsByItem(model: RulesFileModel, skips: Reporter['skips']): Map<ModelItem, ItemSkip[]> {
   const byItem = new Map<ModelItem, ItemSkip[]>();
   for (const s of skips) {
     const item = s.via ? s.via.item : itemHolding(model, s.span.start);
-    if (item?.kind !== 'rule') continue;
+    if (item?.kind !== 'rule' && item?.kind !== 'macro') continue;
     const at = s.via ? s.via.use.at : s.span;
-    const part = RULE_PARTS.findIndex((key) => inEntry(entryOf(item, key), at));
+    // A macro's skip is in its condition, which the rules reaching it compile (firstSkip places it).
+    const part = item.kind === 'macro' ? (inEntry(entryOf(item, 'condition'), at) ? 1 : -1) : RULE_PARTS.findIndex((key) => inEntry(entryOf(item, key), at));
     if (part < 0) continue;
     const list = byItem.get(item) ?? [];
     list.push({ part, span: s.span, ...(s.via ? { via: s.via } : {}) });
@@ -120,18 +121,79 @@ export function fileSkips(file: LoadedFile, load: LoadResult, usage: UsageIndex,
   return memo.skips;
 }
 
+/** The macros a rule's condition reaches at a compile, for placing their texts' skips (firstSkip). */
+export interface MacroTexts {
+  /** The macros collected at the compile, by name. */
+  defs: ReadonlyMap<string, MacroDef>;
+  /** The uses of macros written in an item's condition, in the text's order, at their places in its file. */
+  usesOf(item: ModelItem): readonly { name: string; span: Span }[];
+  /** The contributions whose texts make up a macro's condition, in order (its definition, then its appends). */
+  textsOf(macro: MacroDef): readonly Contribution[];
+}
+
+/** Macros met at most on one walk of a rule's condition (Falco's has no limit; a bad file must not hang the server). */
+const MACRO_WALK_LIMIT = 20000;
+
 /**
  * Where Falco first skips rule `rule` (as defined after file `order`) when it compiles the rules after that file: by
- * part, then by contribution, then by place in the text. `skipsOf` gives a file's skip findings by item; `parts`:
- * the first parts looked at (1, the output only).
+ * part, then by contribution, then by place in the text. `skipsOf` gives a file's skip findings by item (a macro's
+ * too); `parts`: the first parts looked at (1, the output only); `macros`: with it, a macro's text is met where the
+ * condition first names the macro (conditionSkip).
  */
-export function firstSkip(rule: RuleDef, skipsOf: (file: LoadedFile) => Map<ModelItem, ItemSkip[]>, parts: number = RULE_PARTS.length): RuleSkip | undefined {
+export function firstSkip(rule: RuleDef, skipsOf: (file: LoadedFile) => Map<ModelItem, ItemSkip[]>, parts: number = RULE_PARTS.length, macros?: MacroTexts): RuleSkip | undefined {
   if (!rule.skipIfUnknownFilter) return undefined;
   for (let part = 0; part < parts; part++) {
+    if (part === 1 && macros) {
+      const found = conditionSkip(rule, skipsOf, macros);
+      if (found) return found;
+      continue;
+    }
     for (const c of partContributions(rule, RULE_PARTS[part])) {
       const found = skipsOf(c.file).get(c.item)?.find((s) => s.part === part);
       if (found) return { ...found, file: c.file, item: c.item };
     }
+  }
+  return undefined;
+}
+
+/**
+ * The first skip of a rule's condition in the order libsinsp's compiler meets the text: Falco parses the condition
+ * (its texts joined in order), pastes each macro's parsed condition where the condition names it (resolve_macros,
+ * filter_macro_resolver) and compiles the tree in the text's order, stopping at its first unknown field
+ * (rule_loader_compiler.cpp compile_condition 0.44.0:360-407, 0.38.0:426-462; compile_rule_infos 0.37.0:442-495; libs
+ * filter.cpp compile visits the operands of and/or in order). So a macro's text comes where the condition first
+ * names the macro, and a macro it names inside that; a later use meets the same text again.
+ */
+function conditionSkip(rule: RuleDef, skipsOf: (file: LoadedFile) => Map<ModelItem, ItemSkip[]>, macros: MacroTexts): RuleSkip | undefined {
+  const met = new Set<ModelItem>();
+  const path = new Set<string>();
+  let budget = MACRO_WALK_LIMIT;
+  const inMacro = (name: string): RuleSkip | undefined => {
+    const macro = macros.defs.get(name);
+    if (!macro || path.has(name) || budget-- <= 0) return undefined;
+    const texts = macros.textsOf(macro);
+    if (texts.length === 0 || met.has(texts[0].item)) return undefined;
+    met.add(texts[0].item);
+    path.add(name);
+    let found: RuleSkip | undefined;
+    for (const c of texts) if ((found = inText(c))) break;
+    path.delete(name);
+    return found;
+  };
+  const inText = (c: Contribution): RuleSkip | undefined => {
+    const own = (skipsOf(c.file).get(c.item) ?? []).filter((x) => x.part === 1);
+    // Text read through an alias has no place in the item's own text: its first skip stands, as without macros.
+    const first = own.find((x) => x.via) ?? own[0];
+    for (const use of macros.usesOf(c.item)) {
+      if (first && !first.via && use.span.start > first.span.start) break;
+      const found = inMacro(use.name);
+      if (found) return found;
+    }
+    return first && { ...first, file: c.file, item: c.item };
+  };
+  for (const c of partContributions(rule, 'condition')) {
+    const found = inText(c);
+    if (found) return found;
   }
   return undefined;
 }
