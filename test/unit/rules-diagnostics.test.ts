@@ -128,9 +128,13 @@ function others(list: Diagnostic[], code: Code): string[] {
 
 /**
  * Codes whose scene the fixtures' host (one local file after BASE) cannot set, each with the test file that shows it
- * (that file must name the code): a configured rules path named twice.
+ * (that file must name the code): a configured rules path named twice, a finding of an older target only.
  */
-const SHOWN_ELSEWHERE: Partial<Record<Code, string>> = { [Code.LoadedAgain]: 'hardening-rules-repeat-s15.test.ts' };
+const SHOWN_ELSEWHERE: Partial<Record<Code, string>> = {
+  [Code.LoadedAgain]: 'hardening-rules-repeat-s15.test.ts',
+  // Said at target 0.37 only; the fixtures run at the latest release.
+  [Code.ExceptionsLastOrBranch]: 'rules-exceptions-or-037-s23.test.ts',
+};
 
 test('every diagnostic code has a fixture', () => {
   const covered = new Set(FIXTURES.map((f) => f.code));

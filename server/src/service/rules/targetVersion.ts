@@ -64,10 +64,53 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
       const own = entryOf(item, 'skip-if-unknown-filter')?.value;
       const skipUnknown = item.kind === 'rule' && (scalarBoolean(own) ?? ((item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false));
       const tail = tails && item.kind === 'rule' ? outputTail(file, load, item, appends!) : undefined;
-      const context = `${skipUnknown ? `${target} skip-if-unknown-filter` : target}${tail ? `\u0000${tail.text}\u0000${tail.by}` : ''}`;
-      run(item, 'target-version', context, (sink) => checkItemSyntaxAndFields(item, target, skipUnknown, sink, tail));
+      const lastOr = item.kind === 'rule' ? unwrappedOrBranch(item, defs, target) : undefined;
+      const context = `${skipUnknown ? `${target} skip-if-unknown-filter` : target}${tail ? `\u0000${tail.text}\u0000${tail.by}` : ''}${lastOr !== undefined ? `\u0000or\u0000${lastOr}` : ''}`;
+      run(item, 'target-version', context, (sink) => {
+        checkItemSyntaxAndFields(item, target, skipUnknown, sink, tail);
+        if (lastOr !== undefined) reportLastOrBranch(item, lastOr, target, sink);
+      });
     }
   }
+}
+
+/** The release from which Falco puts a rule's condition in parentheses before it adds the exceptions
+ *  (rule_loader_compiler.cpp build_rule_exception_infos: `condition = "(" + condition + ")"` from 0.38.0 on). */
+const EXCEPTIONS_WRAP_SINCE = '0.38.0';
+
+/**
+ * The last `or` branch of the condition Falco compiles for the rule `item` adds exceptions to, where the target appends
+ * the exceptions to the condition as written: Falco 0.37 builds `<condition> and not (<exception>)`, and `and` binds
+ * tighter than `or`, so for `a or b` the exceptions apply to `b` alone. Undefined where the item adds no exception with
+ * values, or the rule's condition (as loaded after this file) is not an `or` outside parentheses.
+ */
+function unwrappedOrBranch(item: ModelItem, defs: LoadResult['final'], target: string): string | undefined {
+  if (!newerThanTarget(EXCEPTIONS_WRAP_SINCE, target) || item.name === undefined) return undefined;
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq' || !exceptions.items.some(hasExceptionValues)) return undefined;
+  const condition = defs.rules.get(item.name)?.condition;
+  if (!condition) return undefined;
+  const parse = parseConditionCached(condition);
+  const root = parse.errors.length === 0 ? parse.ast : undefined;
+  if (root?.kind !== 'or') return undefined;
+  const last = root.operands[root.operands.length - 1];
+  return condition.slice(last.span.start, last.span.end);
+}
+
+/** Whether an exception entry has values, without which Falco adds nothing to the condition (an empty `()`). */
+function hasExceptionValues(ex: ModelNode): boolean {
+  const values = ex.kind === 'map' ? entryOf(ex, 'values')?.value : undefined;
+  return values?.kind === 'seq' && values.items.length > 0;
+}
+
+function reportLastOrBranch(item: ModelItem, lastOr: string, target: string, sink: ReportSink): void {
+  const exceptions = entryOf(item, 'exceptions');
+  if (!exceptions) return;
+  const branch = lastOr.length > 80 ? `${lastOr.slice(0, 77)}...` : lastOr;
+  sink.report(Code.ExceptionsLastOrBranch, exceptions.keySpan,
+    `Falco ${target} adds the exceptions to the rule's condition as it is written, '<condition> and not (...)', and 'and' binds tighter than 'or': `
+    + `the condition is an 'or' outside parentheses, so these exceptions apply only to its last branch ('${branch}'), and alerts of the other branches are not excepted. `
+    + 'Falco 0.38 and later put the condition in parentheses first; for this release, write the whole condition in parentheses.');
 }
 
 /**
