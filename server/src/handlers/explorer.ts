@@ -57,6 +57,12 @@ const MAX_REPORT_ALERTS = 5000;
  * several seconds, and hovers, diagnostics and the Explorer's other requests are answered between their turns.
  */
 const TURN_MS = 15;
+/**
+ * TURN_MS for queries and reports (Pacer). The protocol tests of what happens between a query's turns (a log closed
+ * meanwhile) set FALCO_LENS_QUERY_TURN_MS=0, so that a query turns after each step: on an idle machine a query over
+ * their log ends within one TURN_MS, and a close sent after it would find no turn to arrive at.
+ */
+const QUERY_TURN_MS = ((v) => (Number.isFinite(v) && v >= 0 ? v : TURN_MS))(Number(process.env.FALCO_LENS_QUERY_TURN_MS ?? Number.NaN));
 /** The most turns of the event loop a long request lets go by at once while messages come in and are handled. */
 const MAX_TURNS = 16;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = {
@@ -491,7 +497,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
 }
 
 /**
- * Paces a long request: `due` says when it has worked for TURN_MS since the event loop last turned; `turn` lets the
+ * Paces a long request: `due` says when it has worked for TURN_MS (QUERY_TURN_MS) since the event loop last turned; `turn` lets the
  * loop turn (messages that came in meanwhile are handled) and then answers a cancellation of the request with LSP's
  * RequestCancelled error, as `check` does at once. Exported for tests.
  */
@@ -499,7 +505,7 @@ export class Pacer {
   private since = performance.now();
   constructor(private readonly token: CancellationToken, private readonly what: 'report' | 'query',
     private readonly messages: Pick<ExplorerContext, 'messagesReceived' | 'messagesHandled'>) {}
-  due(): boolean { return performance.now() - this.since >= TURN_MS; }
+  due(): boolean { return performance.now() - this.since >= QUERY_TURN_MS; }
   check(): void {
     if (this.token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `The Alert Explorer ${this.what} was cancelled`);
   }
