@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
 import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
-import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, parseFilterText, shown, viewTexts, type TooltipPart } from './treeText';
+import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, noAlertLog, noAlertLogText, parseFilterText, shown, viewTexts, type TooltipPart } from './treeText';
 import { displayMessage } from '../../../server/src/service/displayPath';
 import { openReadOnly } from '../readOnlyDocuments';
 import {
@@ -65,6 +65,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private openedWith = '';
   /** The request that opened the log shown: a new server (a restart, a crash) knows no log, and is sent it again. */
   private openParams: ExplorerOpenParams | undefined;
+  /** The opening whose log was said to hold no alert (noAlertLog): said once, not again at each update or restart. */
+  private toldNoAlerts: ExplorerOpenParams | undefined;
   /** The path of the log shown, if any. */
   get logPath(): string | undefined { return this.log?.path; }
   private groupBy: ExplorerGroupBy = 'rule';
@@ -128,6 +130,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.shown.clear();
     this.updateContext();
     this.refresh();
+    this.tellIfNoAlerts();
     await vscode.commands.executeCommand('falcoLens.alertExplorer.focus').then(undefined, () => undefined);
     return this.log;
   }
@@ -202,9 +205,20 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (!this.log || p.logId !== this.log.logId) return;
     this.log = p;
     this.updated.fire(p);
+    this.tellIfNoAlerts();
     // Indexing and follow send many notifications: redraw at most a few times a second.
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => { this.refreshTimer = undefined; this.refresh(); }, 250);
+  }
+
+  /**
+   * Any file can be opened (the Command Palette's file dialog, a `.gz` of the context menu): one that turns out to hold
+   * no alert gets a warning saying so, once, beside the view's message.
+   */
+  private tellIfNoAlerts(): void {
+    if (!this.log || !noAlertLog(this.log) || !this.openParams || this.toldNoAlerts === this.openParams) return;
+    this.toldNoAlerts = this.openParams;
+    void vscode.window.showWarningMessage(`Falco Alert Explorer: ${noAlertLogText(this.log)}`);
   }
 
   private updateContext(): void {

@@ -81,7 +81,7 @@ export function alertItemId(logId: string, groupBy: ExplorerGroupBy, group: stri
  * time window left out (said, not dropped without a word).
  */
 export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe: boolean, f: ExplorerFilter, window: string | undefined, undated?: number): { message: string; description: string } {
-  const parts = [`${log.total.toLocaleString('en-US')} alerts`];
+  const parts = [noAlertLog(log) ? `no Falco alert in ${log.unparsed.toLocaleString('en-US')} lines: not an alert log` : `${log.total.toLocaleString('en-US')} alerts`];
   // Deleted, or rotated away by renaming: the alerts read from it stay (the server holds the file open), and a file
   // created at the path while the log is followed is read after them.
   if (log.missing) parts.push(`no file at its path now (deleted or rotated away${log.total ? '; the alerts read stay' : ''})`);
@@ -103,6 +103,22 @@ export function viewTexts(log: ExplorerLogInfo, groupBy: ExplorerGroupBy, dedupe
   parts.splice(1, 0, `${log.parts.length} rotated files as one log`);
   if (log.leftOut?.length) parts.splice(2, 0, `${log.leftOut.length} older file${log.leftOut.length === 1 ? '' : 's'} left out (over ${MAX_SET_BYTES / 1024 ** 3} GiB of text)`);
   return { message: parts.join(' · '), description: `${name} (rotated set)` };
+}
+
+/**
+ * A file read to its end in which no line is an alert and some are something else: not a Falco alert log (a source
+ * tarball `falco-0.44.0.tar.gz`, another program's log). A file holding only Falco's own lines (its start banner) or
+ * nothing yet is an alert log without alerts.
+ */
+export function noAlertLog(log: ExplorerLogInfo): boolean {
+  return log.done && log.total === 0 && log.unparsed > 0;
+}
+
+/** What the Alert Explorer says once, when the file it opened turns out to hold no alert (noAlertLog). */
+export function noAlertLogText(log: ExplorerLogInfo): string {
+  const name = shown(log.path.split('/').pop() ?? '');
+  const lines = log.unparsed === 1 ? 'its one line is not' : `none of its ${log.unparsed.toLocaleString('en-US')} lines is`;
+  return `${name} holds no Falco alert: ${lines} an alert of Falco's JSON or text output${log.compressed ? ' (read decompressed)' : ''}. It does not look like a Falco alert log.`;
 }
 
 /** The filter keys typed in the filter's text box, and the filter's field each sets. */
