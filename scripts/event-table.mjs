@@ -43,3 +43,23 @@ export function readEventTable(read) {
   const asyncCode = codeOf.get('PPME_ASYNCEVENT_E');
   return { eventMax, codesByName, generic, codeless, asyncCode };
 }
+
+/** The parameter names of every event of the table, by event name: the union over the name's codes (enter and exit
+ *  events, older versions). Entries read as `[PPME_X] = {"name", category, flags, nparams, {{"pname", PT_Y, ...}, ...}}`. */
+export function readEventParams(read) {
+  const table = read('driver/event_table.c');
+  const starts = [...table.matchAll(/\[(PPME_\w+)\]\s*=\s*\{/g)];
+  const paramsByName = new Map();
+  starts.forEach((start, i) => {
+    const body = table.slice(start.index + start[0].length, i + 1 < starts.length ? starts[i + 1].index : table.length);
+    const head = /^\s*"([^"]*)"\s*,([^{]*?),\s*(\d+)\s*(?:,|\})/s.exec(body);
+    if (!head) throw new Error(`cannot read the entry of ${start[1]}: ${body.slice(0, 200)}`);
+    const count = Number(head[3]);
+    const params = [...body.matchAll(/\{\s*"([^"]+)"\s*,\s*PT_\w+/g)].slice(0, count).map((p) => p[1]);
+    if (params.length !== count) throw new Error(`${start[1]} declares ${count} parameters, ${params.length} read`);
+    const names = paramsByName.get(head[1]) ?? new Set();
+    for (const p of params) names.add(p);
+    paramsByName.set(head[1], names);
+  });
+  return paramsByName;
+}

@@ -126,7 +126,8 @@ export const SYSCALL_FIELDS: FieldInfo[] = [
   sys('evt.infra.docker.container.id', 'CHARBUF', 'For Docker infrastructure events, the affected container id.', { hidden: true }),
   sys('evt.infra.docker.container.name', 'CHARBUF', 'For Docker infrastructure events, the affected container name.', { hidden: true }),
   sys('evt.infra.docker.container.image', 'CHARBUF', 'For Docker infrastructure events, the affected container image.', { hidden: true }),
-  sys('evt.is_open_exec', 'BOOL', 'For open-family and creat calls, whether a file was created with an execute permission bit.'),
+  sys('evt.is_open_exec', 'BOOL', 'For open-family and creat calls, whether the call asks for a new file with an execute bit in its mode (O_CREAT or O_TMPFILE, or creat).',
+    { values: 'It reads the requested flags and mode only: true also when the file existed already (the mode then changes nothing; evt.is_open_create tells whether the call created it) and when the call failed.' }),
   sys('evt.is_open_create', 'BOOL', 'For open-family calls, whether the call created the file.', { since: '0.36.0' }),
 
   // ---- fd ----

@@ -1,0 +1,132 @@
+// Session 24's truthfulness audit of the texts users read: facts found wrong, pinned, and the data check that catches
+// their class. Sources: falcosecurity/libs 0.25.2 (driver/event_table.c, userspace/libsinsp/sinsp_filtercheck_event.cpp,
+// userspace/libsinsp/event.cpp) and the official rules bundled with Falco 0.44 (falcosecurity/rules 5.1.0, the corpus).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allPlaybooks, lookupField } from '../../server/src/knowledge';
+import type { Playbook } from '../../server/src/knowledge';
+import { placeholdersIn } from '../../server/src/knowledge/placeholders';
+import { corpusDir, loadMacrosAndLists, loadRules, officialRulesFiles } from '../helpers/corpus';
+
+const corpusPresent = corpusDir() !== undefined;
+const skip = !corpusPresent && 'corpus absent (../shared/corpus)';
+
+/** Parameter names of each event of the libs 0.25.2 event table (scripts/gen-event-params.mjs). */
+const EVENT_PARAMS: Record<string, string[]> = JSON.parse(fs.readFileSync(path.join('test', 'fixtures', 'event-params.json'), 'utf8')).events;
+
+const playbook = (rule: string): Playbook => {
+  const found = allPlaybooks().find((p) => p.rule === rule);
+  assert.ok(found, `no playbook for ${rule}`);
+  return found;
+};
+
+/** The official rules' macros and lists (the three files, later definitions winning) and their rules by name. */
+function officialDefinitions() {
+  const macros = new Map<string, string>();
+  const lists = new Map<string, unknown[]>();
+  const rules = new Map<string, string>();
+  for (const ref of officialRulesFiles()) {
+    const defs = loadMacrosAndLists(ref.path);
+    for (const [k, v] of defs.macros) macros.set(k, v);
+    for (const [k, v] of defs.lists) lists.set(k, v);
+    for (const r of loadRules(ref)) if (r.condition) rules.set(r.name, r.condition);
+  }
+  return { macros, lists, rules };
+}
+
+/** The condition with its macros written out (as text, in parentheses), recursively. */
+function expandMacros(condition: string, macros: ReadonlyMap<string, string>, depth = 0): string {
+  if (depth > 20) return condition;
+  return condition.replace(/[A-Za-z_][\w.-]*/g, (word) => {
+    const body = macros.get(word);
+    return body === undefined ? word : `(${expandMacros(body, macros, depth + 1)})`;
+  });
+}
+
+/** The event names a condition tests with `evt.type = x` or `evt.type in (...)`, lists expanded. */
+function eventTypesOf(condition: string, lists: ReadonlyMap<string, unknown[]>): Set<string> {
+  const names = new Set<string>();
+  const add = (word: string) => {
+    const items = lists.get(word);
+    if (items) for (const item of items) add(String(item));
+    else if (word !== '') names.add(word);
+  };
+  for (const m of condition.matchAll(/evt\.type\s*(?:=|\bin\b)\s*(\([^)]*\)|[\w-]+)/g)) {
+    for (const word of m[1].replace(/^\(|\)$/g, '').split(/[\s,]+/)) add(word.trim());
+  }
+  return names;
+}
+
+/** Every `evt.arg.<name>` a playbook shows: key fields, and placeholders of its investigation and mitigation commands. */
+function eventArgsOf(p: Playbook): Set<string> {
+  const names = new Set<string>();
+  const note = (field: string) => { const m = /^evt\.arg\.(\w+)$/.exec(field); if (m) names.add(m[1]); };
+  for (const k of p.keyFields) note(k.field);
+  for (const c of [...p.investigate, ...p.mitigations.flatMap((m) => m.commands ?? [])]) {
+    for (const placeholder of placeholdersIn(c.command).fields) note(placeholder);
+  }
+  return names;
+}
+
+test('every evt.arg.<name> a syscall playbook shows is a parameter of an event its rule matches', { skip }, () => {
+  // evt.arg.<name> of an event without that parameter is <NA>: a key field or investigation step on it explains or
+  // fills nothing. The Container Drift (open+create) playbook read evt.arg.filename, which open, openat, openat2 and
+  // creat do not have (their path is `name`).
+  const { macros, lists, rules } = officialDefinitions();
+  const problems: string[] = [];
+  let checked = 0;
+  for (const p of allPlaybooks().filter((x) => x.source === 'syscall')) {
+    const args = eventArgsOf(p);
+    if (args.size === 0) continue;
+    const condition = rules.get(p.rule);
+    assert.ok(condition, `no official rule ${p.rule}`);
+    const types = eventTypesOf(expandMacros(condition, macros), lists);
+    assert.ok(types.size > 0, `${p.rule}: no event type found in its condition`);
+    for (const arg of args) {
+      checked++;
+      const carriers = [...types].filter((t) => EVENT_PARAMS[t]?.includes(arg));
+      if (carriers.length === 0) problems.push(`${p.rule}: evt.arg.${arg} is a parameter of none of ${[...types].join(', ')}`);
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} evt.arg uses checked`);
+  assert.deepEqual(problems, []);
+});
+
+test('the event parameter fixture has the facts the playbooks rely on (libs 0.25.2 event_table.c)', () => {
+  assert.deepEqual(EVENT_PARAMS.open.includes('filename'), false);
+  assert.ok(EVENT_PARAMS.open.includes('name') && EVENT_PARAMS.openat.includes('name') && EVENT_PARAMS.creat.includes('name'));
+  assert.ok(EVENT_PARAMS.chmod.includes('filename') && EVENT_PARAMS.fchmodat.includes('filename'));
+  assert.deepEqual(EVENT_PARAMS.fchmod.includes('filename'), false);
+  assert.deepEqual([...EVENT_PARAMS.userfaultfd].sort(), ['flags', 'res']);
+});
+
+test('Container Drift Detected (open+create): the opened file is evt.arg.name, and the mode is only requested', () => {
+  const p = playbook('Container Drift Detected (open+create)');
+  assert.ok(p.keyFields.some((k) => k.field === 'evt.arg.name'), 'evt.arg.name is the path of open, openat, openat2 and creat');
+  assert.ok(!p.keyFields.some((k) => k.field === 'evt.arg.filename' && !/<NA>/.test(k.meaning)));
+  assert.ok(p.investigate.some((c) => c.command.includes('<evt.arg.name>')));
+  assert.ok(!p.investigate.some((c) => c.command.includes('<evt.arg.filename>')));
+  // evt.is_open_exec reads O_CREAT/O_TMPFILE and the mode's execute bits, not whether a file was created.
+  assert.doesNotMatch(p.detects, /creates a file with execute/);
+  assert.match(p.detects, /may have existed/);
+});
+
+test('evt.is_open_exec is described as the requested mode, not as a created file', () => {
+  const field = lookupField('evt.is_open_exec')?.field;
+  assert.doesNotMatch(field?.desc ?? '', /whether a file was created/);
+  assert.match(field?.desc ?? '', /O_CREAT/);
+  assert.match(field?.values ?? '', /existed already/);
+});
+
+test('Unprivileged Delegation of Page Faults: failed userfaultfd calls alert too (evt.res != -1 compares text)', { skip }, () => {
+  // evt.res is SUCCESS or an error name such as EPERM (sinsp_filtercheck_event.cpp TYPE_RESSTR; event.cpp renders
+  // PT_ERRNO resolved), never the text -1, so `evt.rawres >= 0 or evt.res != -1` holds for every exit event.
+  const { rules } = officialDefinitions();
+  const condition = rules.get('Unprivileged Delegation of Page Faults Handling to a Userspace Process') ?? '';
+  assert.match(condition, /evt\.res != -1/);
+  const p = playbook('Unprivileged Delegation of Page Faults Handling to a Userspace Process');
+  assert.doesNotMatch(p.detects, /and the call succeeds/);
+  assert.match(p.detects, /succeeds or fails/);
+});
