@@ -285,6 +285,72 @@ function programChangesSystem(words: string[]): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The allowlist of investigation: every program an investigation step runs (wrapped ones too: `nsenter ... ss`,
+// `crictl exec <id> ls`) is a known read-only tool used with read-only subcommands and flags. The deny-list above
+// catches the writes it knows; this catches a new program or flag before anyone reasons about it.
+
+const positional = (args: string[]) => args.filter((a) => !a.startsWith('-'));
+const onlyFlags = (args: string[], allowed: RegExp) => args.filter((a) => a.startsWith('-')).every((a) => allowed.test(a));
+
+/** Programs that only read, whatever their arguments (short of redirections, which changesSystem reads). */
+const READ_ONLY_ANY = new Set(['ls', 'stat', 'cat', 'tail', 'head', 'grep', 'sha256sum', 'sha1sum', 'md5sum', 'ps', 'pstree', 'ss',
+  'getent', 'last', 'lastlog', 'lsblk', 'findmnt', 'file', 'readlink', 'printf', 'od', 'base64', 'w', 'who', 'uname', 'id', 'lsmod',
+  'modinfo', 'lsns', 'getcap', 'jq', 'aureport', 'ausearch', 'wc', 'sort', 'uniq', 'cut', 'strings', 'lsof', 'nsenter']);
+
+/** Why an investigation step's program is not on the allowlist of read-only uses, or undefined when it is. */
+export function notAllowlistedReadOnly(words: string[]): string | undefined {
+  const program = base(words[0]);
+  const args = words.slice(1);
+  const [first, second] = positional(args);
+  if (READ_ONLY_ANY.has(program)) return undefined;
+  const deny = (why: string) => `${program} ${args.join(' ')}: ${why}`;
+  switch (program) {
+    case 'find': return args.some((a) => /^-(delete|fprint0?|fprintf|fls|ok|okdir)$/.test(a)) ? deny('writes or asks') : undefined; // -exec's command is read on its own
+    case 'kubectl': {
+      const { sub, index } = firstSubcommand(words, KUBECTL_VALUE_OPTIONS);
+      const action = words[index + 1];
+      if (sub === 'get' || sub === 'describe' || sub === 'logs' || sub === 'top' || sub === 'explain' || sub === 'api-resources' || sub === 'version') return undefined;
+      if (sub === 'auth' && action === 'can-i') return undefined;
+      if (sub === 'rollout' && action === 'history') return undefined;
+      return deny('not a read-only kubectl subcommand');
+    }
+    case 'aws': {
+      const operands: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        if (args[i].startsWith('--')) { if (!args[i].includes('=') && operands.length < 2 && args[i + 1] !== undefined && !args[i + 1].startsWith('-')) i++; continue; }
+        operands.push(args[i]);
+      }
+      return /^(get|list|describe|lookup|head)-/.test(operands[1] ?? '') ? undefined : deny('not a get/list/describe/lookup operation');
+    }
+    case 'crictl': return ['inspect', 'inspecti', 'inspectp', 'logs', 'ps', 'pods', 'images', 'info', 'version', 'stats', 'exec'].includes(first ?? '') ? undefined : deny('not a read-only crictl subcommand');
+    case 'dpkg': return onlyFlags(args, /^(-S|-s|-l|-L|-V|--search|--status|--list|--listfiles|--verify)$/) && args.some((a) => a.startsWith('-')) ? undefined : deny('not a dpkg query');
+    case 'dpkg-query': return onlyFlags(args, /^(-W|-s|-l|-L|-S|--show|--status|--list|--listfiles|--search)$/) ? undefined : deny('not a dpkg-query query');
+    case 'rpm': return args.every((a) => !a.startsWith('-') || /^-[qV][a-zA-Z]*$|^--(last|query|verify)$/.test(a)) && args.some((a) => /^-[qV]/.test(a)) ? undefined : deny('not an rpm query or verify');
+    case 'apt-cache': return ['policy', 'show', 'showpkg', 'madison', 'depends', 'rdepends', 'search', 'stats'].includes(first ?? '') ? undefined : deny('not an apt-cache query');
+    case 'dnf': case 'yum': return ['repolist', 'list', 'info', 'repoquery', 'provides'].includes(first ?? '') ? undefined : deny(`not a ${program} query`);
+    case 'npm': return ['view', 'ls', 'list', 'explain', 'audit'].includes(first ?? '') && !args.includes('fix') ? undefined : deny('not an npm query');
+    case 'journalctl': return args.some((a) => /^--(rotate|vacuum-\w+|flush|sync|relinquish-var|smart-relinquish-var|setup-keys|update-catalog)/.test(a)) ? deny('changes the journal') : undefined;
+    case 'sysctl': return changesSystem(words.join(' ')) ? deny('writes a setting') : undefined;
+    case 'crontab': return args.includes('-l') ? undefined : deny('only -l lists');
+    case 'passwd': return args.includes('-S') || args.includes('--status') ? undefined : deny('only -S shows status');
+    case 'systemctl': return /^(list-\w+|status|show|cat|is-\w+)$/.test(first ?? '') ? undefined : deny('not a read-only systemctl command');
+    case 'loginctl': return /^(list-\w+|show-\w+|session-status|user-status|seat-status)$/.test(first ?? '') ? undefined : deny('not a read-only loginctl command');
+    case 'ssh-keygen': return onlyFlags(args, /^-(l|f|E|v)$/) && args.includes('-l') ? undefined : deny('only -l reads fingerprints');
+    case 'bpftool': return ['prog', 'map', 'net', 'link', 'btf', 'cgroup', 'feature'].includes(first ?? '') && ['show', 'list', undefined].includes(second) ? undefined : deny('not a bpftool listing');
+    case 'psql': {
+      const sql = args.filter((_a, i) => args[i - 1] === '-c');
+      return sql.length > 0 && sql.every((q) => /^\s*(SHOW|SELECT)\b/i.test(q)) ? undefined : deny('only SHOW or SELECT statements');
+    }
+    // ldd may run the program it inspects to find its libraries (man ldd: never on an untrusted executable).
+    case 'ldd': return args.length === 1 && args[0] === '--version' ? undefined : deny('ldd may execute the program it reads');
+    case 'runc': return args.length === 1 && ['--version', '-v'].includes(args[0]) || ['list', 'state', 'ps'].includes(first ?? '') ? undefined : deny('not a runc query');
+    // A copy of evidence writes one new file the user names; --no-clobber keeps it from replacing an existing one.
+    case 'cp': return (args.includes('-n') || args.includes('--no-clobber')) && /^(PLACEHOLDER|<[a-z-]+>)$/.test(positional(args).pop() ?? '') ? undefined : deny('an evidence copy needs --no-clobber and a destination the user names');
+  }
+  return deny('not on the allowlist of read-only investigation programs');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The deny-list: snippets that destroy or weaken the host. Checked on commands, configuration texts and tuning YAML.
 
 const SYSTEM_DIRS = ['/', '/etc', '/usr', '/var', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/root', '/home', '/opt', '/srv', '/dev', '/proc', '/sys', '/run'];
@@ -594,6 +660,40 @@ test('investigation commands are read-only and not marked as changing the system
     if (s.command?.changesSystem) failures.push(`${label(s)}\n    marked changesSystem in an investigation step`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('every program an investigation step runs is on the allowlist of read-only tools and uses', () => {
+  const failures: string[] = [];
+  for (const s of commandSnippets.filter((x) => x.kind === 'investigate')) {
+    for (const simple of readShell(placeholdersForLint(s.text)).commands) {
+      for (const words of effectiveCommands(simple.words)) {
+        const why = notAllowlistedReadOnly(words);
+        if (why) failures.push(`${label(s)}\n    ${why}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('the investigation allowlist refuses writes, unknown programs and risky flags, and takes read-only uses', () => {
+  const verdict = (command: string) => readShell(placeholdersForLint(command)).commands
+    .flatMap((c) => effectiveCommands(c.words)).map(notAllowlistedReadOnly).find((x) => x !== undefined);
+  for (const refused of [
+    'ldd <proc.exepath>', 'cp /proc/<proc.pid>/exe <evidence-file>', 'cp --no-clobber /proc/<proc.pid>/exe /etc/x', 'curl -s http://169.254.169.254/',
+    'kubectl exec <k8s.pod.name> -- ls', 'kubectl debug node/<node> -it --image=busybox', 'crictl exec <container.id> rm /tmp/x',
+    'aws iam create-access-key --user-name <ct.user>', 'journalctl --vacuum-time=1d', 'systemctl restart sshd', 'ssh-keygen -R <host>',
+    'psql -c "DROP TABLE x"', 'dpkg -i <file>', 'rpm -e <package>', 'npm install <package_name>', 'python3 -c "print(1)"', 'runc kill <id>',
+    'nsenter -t <proc.pid> -m rm /x', 'find / -name x -delete', 'bpftool prog load x /sys/fs/bpf/x', 'crontab -r -u <user.name>',
+  ]) {
+    assert.ok(verdict(refused), `not refused: ${refused}`);
+  }
+  for (const taken of [
+    'cp --no-clobber /proc/<proc.pid>/exe <evidence-file>', 'ldd --version', 'crictl exec <container.id> ls -la /tmp', 'nsenter -t <proc.pid> -n ss -tnp',
+    'kubectl rollout history deployment/<ka.target.name> -n <ka.target.namespace>', 'aws s3api get-bucket-acl --bucket <s3.bucket>',
+    'psql -c \'SHOW archive_command\'', 'rpm -qa --last', 'dpkg -S <fd.name> || rpm -qf <fd.name>', 'bpftool prog show', 'find / -xdev -samefile <fd.name> -ls',
+  ]) {
+    assert.equal(verdict(taken), undefined, taken);
+  }
 });
 
 test('every mitigation command that changes the system is marked changesSystem: true', () => {

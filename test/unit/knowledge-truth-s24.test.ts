@@ -130,3 +130,20 @@ test('Unprivileged Delegation of Page Faults: failed userfaultfd calls alert too
   assert.doesNotMatch(p.detects, /and the call succeeds/);
   assert.match(p.detects, /succeeds or fails/);
 });
+
+test('Delete Bucket Public Access Block: the account-wide settings combine with the bucket\'s, they do not override them', () => {
+  // Amazon S3 applies the most restrictive combination of the account's and the bucket's Block Public Access settings
+  // (S3 User Guide, "Blocking public access to your Amazon S3 storage"): an account setting cannot turn a bucket's off.
+  const p = playbook('Delete Bucket Public Access Block');
+  const step = p.investigate.find((c) => c.command.startsWith('aws s3control get-public-access-block'));
+  assert.ok(step);
+  assert.doesNotMatch(step.purpose, /override/);
+  assert.match(step.purpose, /together with the bucket/);
+});
+
+test('Fileless execution via memfd_create: the evidence copy never replaces an existing file', () => {
+  const p = playbook('Fileless execution via memfd_create');
+  const copy = p.investigate.find((c) => /^cp\b/.test(c.command));
+  assert.ok(copy);
+  assert.match(copy.command, /^cp --no-clobber \/proc\/<proc\.pid>\/exe <evidence-file>$/);
+});

@@ -549,7 +549,7 @@ export const AWS_CLOUDTRAIL_PLAYBOOKS: Playbook[] = [
       { command: 'aws s3api get-public-access-block --bucket <s3.bucket>', purpose: 'Shows the four settings now in force for the bucket.' },
       { command: 'aws s3api get-bucket-policy-status --bucket <s3.bucket>', purpose: 'Shows whether S3 considers the bucket public.' },
       { command: 'aws s3api get-bucket-acl --bucket <s3.bucket>', purpose: 'Shows grants to AllUsers or AuthenticatedUsers.' },
-      { command: 'aws s3control get-public-access-block --account-id <account-id>', purpose: 'Shows the account-wide settings, which override the bucket\'s.' },
+      { command: 'aws s3control get-public-access-block --account-id <account-id>', purpose: 'Shows the account-wide settings: S3 applies them together with the bucket\'s, each setting on when either level turns it on, so an account-wide block still protects the bucket.' },
     ],
     mitigations: [BUCKET_PUBLIC_ACCESS_BLOCK, scp('ProtectPublicAccessBlock', ['s3:PutBucketPublicAccessBlock', 's3:PutAccountPublicAccessBlock'], 'Only the administrative role may change Block Public Access settings.')],
     tuning: exceptionTuning('Delete Bucket Public Access Block', 'allow_public_bucket', 'Accept this change on this bucket (e.g. a public website bucket) by this identity.', ['ct.user', 's3.bucket']),

@@ -1005,7 +1005,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     ],
     investigate: [
       { command: 'ls -l /proc/<proc.pid>/exe', purpose: 'Shows the memory file the process runs from (/memfd:<name> (deleted)).' },
-      { command: 'cp /proc/<proc.pid>/exe <evidence-file>', purpose: 'Saves a copy of the in-memory executable for analysis while the process still runs (writes only the evidence file).' },
+      { command: 'cp --no-clobber /proc/<proc.pid>/exe <evidence-file>', purpose: 'Saves a copy of the in-memory executable for analysis while the process still runs; it writes only the new evidence file you name, and --no-clobber keeps it from replacing a file that exists (put it off the suspect host\'s disks where you can).' },
       { command: 'sha256sum /proc/<proc.pid>/exe', purpose: 'Hashes the in-memory executable to look it up.' },
       processTree,
       { command: 'ls -la /proc/<proc.pid>/fd', purpose: 'Lists open files and sockets of the process.' },
