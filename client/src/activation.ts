@@ -13,9 +13,9 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   context.subscriptions.push(client);
   registerCommands(context, client);
   const explorer = registerAlertExplorer(context, client);
-  // A server that does not start: vscode-languageclient has said so (its forced error, with Go to Output), and the
+  // The server starts when a document needs it (languageClient.ts startWhenNeeded). A server that does not start: vscode-languageclient has said so (its forced error, with Go to Output), and the
   // output channel has the reason. The extension stays active: a rejection here would add VS Code's "Activating
   // extension failed" and leave no API; Falco: Restart Language Server tries again.
-  await client.start().catch(() => undefined);
+  await client.startWhenNeeded().catch(() => undefined);
   return { client, explorer };
 }

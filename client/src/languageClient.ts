@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, Middleware } from 'vscode-languageclient/node';
 import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/fileShape';
+import { mayHoldRules } from '../../server/src/service/embedded/hostSniff';
 import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 import { READ_ONLY_SCHEME } from './readOnlyDocuments';
 
@@ -24,6 +25,28 @@ export const YAML_SELECTOR = selector('yaml');
 const SENT_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR, ...YAML_SELECTOR].map((s) => s.language));
 
 const USER_SWITCH_MS = 1500;
+
+/** The languages that are Falco's own: a document of one always needs the server. */
+const FALCO_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR].map((s) => s.language));
+
+/**
+ * Whether the server has something to say about a document: one of Falco's languages, or a YAML file that can hold
+ * a Falco rules file or configuration by the server's own test (`mayHoldRules`: a chart's customRules or falco:
+ * values, a Falco Operator resource, a ConfigMap with rules or YAML entries). Other YAML (most of a Kubernetes
+ * repository) starts no server.
+ */
+export function needsServer(document: Pick<vscode.TextDocument, 'uri' | 'languageId' | 'getText'>): boolean {
+  if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return false;
+  if (FALCO_LANGUAGES.has(document.languageId)) return true;
+  return document.languageId === 'yaml' && mayHoldRules(document.getText());
+}
+
+/**
+ * Files that make a workspace Falco's: its rules files and configuration by their own names (package.json's
+ * `workspaceContains` activation events, which a test keeps equal to this list). A workspace holding one starts the
+ * server with the extension, for the rules of files not open (workspace symbols).
+ */
+export const FALCO_WORKSPACE_FILES = ['**/falco*.yaml', '**/falco*.yml', '**/*.falco.yaml', '**/rules.d/*.yaml'];
 
 /** Makes the LanguageClient of a new server process with these options (extension.ts: the bundled server). */
 export type LanguageClientFactory = (options: LanguageClientOptions) => LanguageClient;
@@ -51,7 +74,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
   private readonly givenAway = new Set<string>();
   private readonly closedAsYaml = new Map<string, number>();
 
-  constructor(context: vscode.ExtensionContext, private readonly createClient: LanguageClientFactory) {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly createClient: LanguageClientFactory) {
     this.output = vscode.window.createOutputChannel('Falco Lens', { log: true });
     this.yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
     context.subscriptions.push(this.yamlWatcher, this.started, vscode.workspace.onDidCloseTextDocument((doc) => {
@@ -67,6 +90,36 @@ export class FalcoLanguageClient implements vscode.Disposable {
     if (this.starting) return this.starting;
     this.starting = this.doStart().finally(() => { this.starting = undefined; });
     return this.starting;
+  }
+
+  /**
+   * Starts the server now when the editor holds a document it answers for (needsServer) or the workspace has Falco's
+   * files (FALCO_WORKSPACE_FILES); else at the first such document opened, or a YAML file edited into one. The
+   * extension activates on any YAML file, to look at it: the server, a process holding the rules workspace, is what a
+   * repository of Kubernetes manifests should not pay for. Tried once this way: a server that fails to start is
+   * started again by Falco: Restart Language Server.
+   */
+  async startWhenNeeded(): Promise<void> {
+    let waiting: vscode.Disposable | undefined;
+    const stopWaiting = () => { waiting?.dispose(); waiting = undefined; };
+    const startFor = (document: vscode.TextDocument) => {
+      if (!waiting || !needsServer(document)) return;
+      stopWaiting();
+      this.start().catch(() => undefined);
+    };
+    waiting = vscode.Disposable.from(
+      vscode.workspace.onDidOpenTextDocument(startFor),
+      vscode.workspace.onDidChangeTextDocument((e) => startFor(e.document)),
+      // Started otherwise (the Alert Explorer, the restart command): nothing to wait for.
+      this.onDidStartServer(stopWaiting),
+    );
+    this.context.subscriptions.push({ dispose: stopWaiting });
+    if (vscode.workspace.textDocuments.some(needsServer)) { stopWaiting(); return this.start(); }
+    const falcoFiles = await vscode.workspace.findFiles(`{${FALCO_WORKSPACE_FILES.join(',')}}`, undefined, 1).then((found) => found.length > 0, () => false);
+    // A document meanwhile started it, or is starting it.
+    if (!waiting || !falcoFiles) return;
+    stopWaiting();
+    return this.start();
   }
 
   private async doStart(): Promise<void> {

@@ -113,10 +113,21 @@ export const fake = {
   messages: [] as string[],
   /** The content providers registered, by scheme. */
   providers: new Map<string, { provideTextDocumentContent(uri: Uri): string }>(),
+  /** The workspace's files that workspace.findFiles finds (tests set them; the glob is recorded, not matched). */
+  workspaceFiles: [] as string[],
+  findFilesGlobs: [] as string[],
+  /** Fire to tell the client that the editor opened or changed a document. */
+  openedDocument: new EventEmitter<unknown>(),
+  changedDocument: new EventEmitter<{ document: unknown }>(),
   /** Every document opened, and the documents shown in an editor, in order. */
   documents: [] as FakeTextDocument[],
   shownDocuments: [] as FakeTextDocument[],
   reset(): void {
+    this.workspaceFiles = [];
+    this.findFilesGlobs = [];
+    this.openedDocument = new EventEmitter<unknown>();
+    this.changedDocument = new EventEmitter<{ document: unknown }>();
+    workspace.textDocuments = [];
     this.providers.clear();
     this.documents = [];
     this.shownDocuments = [];
@@ -187,9 +198,13 @@ export const workspace = {
   },
   getConfiguration: () => ({}),
   asRelativePath: (path: unknown) => String(path),
-  onDidOpenTextDocument: quietEvent(),
+  onDidOpenTextDocument: (listener: Listener<unknown>) => fake.openedDocument.event(listener),
   onDidCloseTextDocument: quietEvent(),
-  onDidChangeTextDocument: quietEvent(),
+  onDidChangeTextDocument: (listener: Listener<{ document: unknown }>) => fake.changedDocument.event(listener),
+  findFiles(glob: string, _exclude?: unknown, maxResults?: number): Promise<Uri[]> {
+    fake.findFilesGlobs.push(glob);
+    return Promise.resolve(fake.workspaceFiles.slice(0, maxResults).map((f) => Uri.file(f)));
+  },
   onDidSaveTextDocument: quietEvent(),
   registerTextDocumentContentProvider(scheme: string, provider: { provideTextDocumentContent(uri: Uri): string }): Disposable {
     fake.providers.set(scheme, provider);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { fake, commands, EventEmitter } from '../helpers/vscodeFake';
+import { fake, commands, workspace, EventEmitter, Uri } from '../helpers/vscodeFake';
 import { activateWith } from '../../client/src/activation';
 
 /** A LanguageClient whose server starts, or not. */
@@ -28,6 +28,8 @@ class ScriptedClient {
 
 test('a server that does not start leaves the extension active; Falco: Restart Language Server starts one', async () => {
   fake.reset();
+  // A rules file open: the server is needed at once (session 24: it starts when a document needs it).
+  workspace.textDocuments = [{ uri: Uri.file('/ws/falco_rules.yaml'), languageId: 'falco-rules', getText: () => '', isDirty: false }];
   const subscriptions: { dispose(): unknown }[] = [];
   const context = { subscriptions, asAbsolutePath: (p: string) => `/extension/${p}` } as unknown as vscode.ExtensionContext;
   const clients: ScriptedClient[] = [];

@@ -91,7 +91,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
    * `client`: the language client, or what the explorer uses of it. `showError`: how an error of the explorer's own doing
    * (the log could not be opened again on a new server) is shown.
    */
-  constructor(private readonly client: Pick<FalcoLanguageClient, 'languageClient' | 'onDidStartServer'>, private readonly showError: (e: unknown, file?: string) => void = () => undefined) {
+  constructor(private readonly client: Pick<FalcoLanguageClient, 'languageClient' | 'onDidStartServer' | 'start'>, private readonly showError: (e: unknown, file?: string) => void = () => undefined) {
     this.view = vscode.window.createTreeView('falcoLens.alertExplorer', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(this.view, this.changed, this.updated, client.onDidStartServer(() => { void this.reopen(); }));
     this.updateContext();
@@ -115,6 +115,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   /** Opens a log; with `rotated`, the older files of its rotated set with it, as one log. */
   async open(path: string, follow = false, rotated?: string[]): Promise<ExplorerLogInfo> {
+    // No document may have needed the server yet (languageClient.ts startWhenNeeded).
+    await this.client.start();
     const lc = this.lc();
     // The tree of the log shown stays until the new log's groups arrive.
     this.queries.settingsChanged();
@@ -136,7 +138,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   /** The rotated set of a file, oldest first, as the server finds it by name in its folder. */
-  rotatedFiles(path: string): Promise<ExplorerRotatedFilesResult> {
+  async rotatedFiles(path: string): Promise<ExplorerRotatedFilesResult> {
+    await this.client.start();
     return this.lc().sendRequest<ExplorerRotatedFilesResult>(EXPLORER_ROTATED_FILES_REQUEST, { path });
   }
 

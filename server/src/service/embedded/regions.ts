@@ -27,6 +27,7 @@ import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLM
 import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
+import { OPERATOR_GROUP, mayHoldRules } from './hostSniff';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
@@ -347,9 +348,6 @@ export const CHART_RULES_DIR = '/etc/falco/rules.d';
 // and not starting with '..'.
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 const MAX_CONFIG_MAP_KEY = 253;
-/** Files this large are not searched (a generated manifest of many megabytes): reading them on every edit costs more
- *  than a rules text inside them is worth. */
-const MAX_HOST_LENGTH = 4_000_000;
 
 /** The name Falco's configuration file has as a ConfigMap entry (the chart's, and Falco's default -c file's). */
 export const CONFIG_MAP_MAIN_KEY = 'falco.yaml';
@@ -375,12 +373,7 @@ function unfoundIncludes(main: EmbeddedFile, keys: readonly string[], lines: Lin
   }
 }
 
-/** A quick test before parsing: whether the text can hold embedded rules or Falco configuration at all. */
-export function mayHoldRules(text: string): boolean {
-  return text.length <= MAX_HOST_LENGTH && (text.includes('customRules') || /^[ \t]*falco:[ \t]*(#.*)?$/m.test(text)
-    || text.includes(OPERATOR_GROUP)
-    || (/\bConfigMap\b/.test(text) && (/-[ \t]+(rule|macro|list)[ \t]*:/.test(text) || /^[ \t]+["']?[-._a-zA-Z0-9]*\.ya?ml["']?[ \t]*:/m.test(text))));
-}
+export { mayHoldRules };
 
 /** `target`: the Falco release whose loading of a rules folder the customRules names are judged by. `chartDefaults`:
  *  the text is a chart's own values.yaml (beside its Chart.yaml), whose top-level `falco:` values are the chart's
@@ -1015,8 +1008,6 @@ export function shiftedColumns(file: EmbeddedFile, first: number, last: number):
 // controllers/artifact/rulesfile/controller.go and config/controller.go, v0.2.2 to v0.4.1: the ResolvedRefs condition
 // turns False and the operator retries). A ConfigMap of another file is found by embedded/index.ts (OperatorRef).
 
-/** The API group of the Falco Operator's artifact resources. */
-const OPERATOR_GROUP = 'artifact.falcosecurity.dev/';
 /** The group of the operator's Falco resource (api/instance/v1alpha1/groupversion_info.go at v0.4.1). */
 const OPERATOR_INSTANCE_GROUP = 'instance.falcosecurity.dev/';
 /** Where the operator writes rules files and configuration files (internal/pkg/mounts/consts.go). */
