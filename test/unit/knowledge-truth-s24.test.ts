@@ -147,3 +147,50 @@ test('Fileless execution via memfd_create: the evidence copy never replaces an e
   assert.ok(copy);
   assert.match(copy.command, /^cp --no-clobber \/proc\/<proc\.pid>\/exe <evidence-file>$/);
 });
+
+/** Lower-case words of a text, for comparing prose. */
+const proseWords = (text: string) => text.toLowerCase().match(/[a-z0-9_./-]+/g) ?? [];
+
+test('no playbook text repeats a run of seven words of a rule description from the corpus (we write our own)', { skip }, () => {
+  const RUN = 7;
+  const runs = new Set<string>();
+  const corpus = corpusDir() ?? '';
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(entry.name)) files.push(full);
+    }
+  };
+  walk(path.join(corpus, 'rules'));
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    // The `desc:` blocks of rules, macros and lists: a folded or plain scalar up to the next key of the item.
+    for (const m of text.matchAll(/^\s*desc:\s*[>|]?-?\s*\n?((?:.*\n)*?)(?=^\s*[a-z_]+:|^- |$(?![\s\S]))/gm)) {
+      const words = proseWords(m[1]);
+      for (let i = 0; i + RUN <= words.length; i++) runs.add(words.slice(i, i + RUN).join(' '));
+    }
+  }
+  assert.ok(runs.size > 1000, `only ${runs.size} runs read from the corpus's rule descriptions`);
+  const copied: string[] = [];
+  for (const p of allPlaybooks()) {
+    const texts = [p.detects, p.attackerGoal, ...p.benignCauses, ...p.keyFields.map((k) => k.meaning), ...p.mitigations.map((m) => m.summary),
+      ...[...p.investigate, ...p.mitigations.flatMap((m) => m.commands ?? [])].map((c) => c.purpose), p.tuning.summary];
+    for (const text of texts) {
+      const words = proseWords(text);
+      for (let i = 0; i + RUN <= words.length; i++) {
+        const run = words.slice(i, i + RUN).join(' ');
+        if (runs.has(run)) { copied.push(`${p.rule}: "${run}"`); break; }
+      }
+    }
+  }
+  assert.deepEqual(copied, []);
+});
+
+test('fd.directory and proc.loginshellid are described in words of our own', () => {
+  // Their old texts followed libsinsp 0.25.2's field descriptions (sinsp_filtercheck_fd.cpp, sinsp_filtercheck_thread.cpp).
+  assert.doesNotMatch(lookupField('fd.directory')?.field.desc ?? '', /^For a file, the directory that contains it/);
+  assert.doesNotMatch(lookupField('proc.loginshellid')?.field.desc ?? '', /oldest shell among/);
+  assert.match(lookupField('proc.loginshellid')?.field.desc ?? '', /session/);
+});
