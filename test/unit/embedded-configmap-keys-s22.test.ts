@@ -55,8 +55,9 @@ test('a plain key that is text for kubectl (falco_rules.yaml, a quoted on) is le
   assert.deepEqual(findings(configMap(`data:\n  'on': x\n  "true": text\n  falco_rules.yaml: |\n    - list: shells\n      items: [bash, sh]\n`)).found, []);
 });
 
-// Session 23: the null is the empty text with kubectl create, no entry with kubectl apply (embedded-configmap-collisions-s23).
-const emptyEntry = (key: string) => `data.${key} has no value, which kubectl sends as null. With kubectl create, Kubernetes stores it as the empty text: the pod's file ${key} is empty, and where Falco loads it as a rules file it gets nothing from it (no rule, macro or list) and says nothing. kubectl apply takes the null for removing the entry (its patch deletes a key set to null, and since kubectl 1.31 it leaves the key out of a ConfigMap it creates): the ConfigMap has no ${key}, and the pod no such file. Write "" for an empty file, or remove the entry.`;
+// Session 23: the null is the empty text with kubectl create, no entry with kubectl apply (embedded-configmap-collisions-s23);
+// session 24: the empty text with server-side apply too (embedded-configmap-null-s24).
+const emptyEntry = (key: string) => `data.${key} has no value, which kubectl sends as null; what the ConfigMap holds then depends on how it is applied. kubectl create, kubectl replace and kubectl apply --server-side store the empty text (server-side apply keeps the null, which the API server reads as the empty text, and empties an entry that had a value): the pod's file ${key} is empty, and where Falco loads it as a rules file it gets nothing from it (no rule, macro or list) and says nothing. Client-side kubectl apply takes the null for removing the entry (its patch deletes a key set to null, and since kubectl 1.31 it leaves the key out of a ConfigMap it creates): the ConfigMap has no ${key}, and the pod no such file. Write "" for an empty file, or remove the entry.`;
 
 test('a data entry with no value named as a YAML file: Falco gets an empty rules file (information)', () => {
   const host = configMap(`data:\n  falco_rules.local.yaml:\n  other.yaml: ~\n  notes.txt:\n  falco.yaml:\n${RULES}`);

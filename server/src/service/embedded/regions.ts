@@ -256,8 +256,8 @@ export enum HolderCode {
   InvalidConfigMapKey = 'embedded-invalid-configmap-key',
   /** A ConfigMap's data value that is a mapping or a list, not a text: the API server refuses the ConfigMap. */
   ConfigMapNotText = 'embedded-configmap-not-text',
-  /** A ConfigMap's data entry with no value, a YAML file's name: the API server stores the empty text, and Falco
-   *  reading it as a rules file gets nothing from it. */
+  /** A ConfigMap's data entry with no value, a YAML file's name: the empty text with create, replace and server-side
+   *  apply, and Falco reading it as a rules file gets nothing from it; no entry with client-side apply. */
   ConfigMapEmptyEntry = 'embedded-configmap-empty-entry',
   /** A ConfigMap's binaryData entry holding a Falco rules file or configuration (base64): not checked. */
   BinaryDataUnchecked = 'embedded-configmap-binary-data',
@@ -411,7 +411,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
       const data = root.get('data', true);
       // data is a map of strings (core/v1 ConfigMap.Data, map[string]string): the API server refuses a value kubectl
       // reads as a number or a boolean ('cannot unmarshal number into Go struct field ConfigMap.data of type string');
-      // null is the empty text, or no entry with kubectl apply (emptyEntryProblem).
+      // null is the empty text, or no entry with client-side kubectl apply (emptyEntryProblem).
       if (isMap(data)) {
         for (const pair of data.items) {
           if (!isPair(pair)) continue;
@@ -1125,13 +1125,28 @@ function dataValueProblem(text: string, pair: Pair, problems: HolderProblem[]): 
  * (kubectl pkg/cmd/apply/apply.go pruneNullsFromMap, v0.31.0). Then the ConfigMap has no such entry and the pod no
  * such file.
  */
+/**
+ * A data entry named as a YAML file with no value: kubectl sends the null, and what the ConfigMap then holds depends on
+ * how it is sent (read in the sources, sessions 23 and 24):
+ * - kubectl create and kubectl replace send the object as it is; the API server decodes the null into data's map of
+ *   texts as the empty text (encoding/json leaves a map element it reads null at its zero value);
+ * - kubectl apply --server-side sends it as an apply patch, unpruned (kubectl pkg/cmd/apply/apply.go, the
+ *   ServerSideApply branch, at dee3483a3); structured-merge-diff accepts a null for a scalar (typed/validate.go
+ *   validateScalar) and the merge keeps the applied value (typed/merge.go), so the merged object has the null, which
+ *   the API server converts to the typed ConfigMap as the empty text (apimachinery pkg/runtime/converter.go
+ *   mapFromUnstructured: a nil element is the zero value; managedfields internal/structuredmerge.go Apply, toVersioned):
+ *   created or updated, the entry is there and empty;
+ * - client-side kubectl apply deletes the key: its three-way strategic merge patch reads a null as deleting it
+ *   (apimachinery strategicpatch/patch.go mergeMap), and on create kubectl 1.31 and later prune nulls first
+ *   (pruneNullsFromMap, 81ad0ffc3); before 1.31 a create stored the empty text.
+ */
 function emptyEntryProblem(pair: Pair, problems: HolderProblem[]): void {
   const key = scalarString(pair.key as Node);
   const keySpan = spanOf(pair.key);
   if (key === undefined || !keySpan || key === CONFIG_MAP_MAIN_KEY || !/\.ya?ml$/.test(key) || kubectlScalar(pair.value)?.type !== 'null') return;
   problems.push({
     code: HolderCode.ConfigMapEmptyEntry, span: keySpan, severity: 'information',
-    message: `data.${key} has no value, which kubectl sends as null. With kubectl create, Kubernetes stores it as the empty text: the pod's file ${key} is empty, and where Falco loads it as a rules file it gets nothing from it (no rule, macro or list) and says nothing. kubectl apply takes the null for removing the entry (its patch deletes a key set to null, and since kubectl 1.31 it leaves the key out of a ConfigMap it creates): the ConfigMap has no ${key}, and the pod no such file. Write "" for an empty file, or remove the entry.`,
+    message: `data.${key} has no value, which kubectl sends as null; what the ConfigMap holds then depends on how it is applied. kubectl create, kubectl replace and kubectl apply --server-side store the empty text (server-side apply keeps the null, which the API server reads as the empty text, and empties an entry that had a value): the pod's file ${key} is empty, and where Falco loads it as a rules file it gets nothing from it (no rule, macro or list) and says nothing. Client-side kubectl apply takes the null for removing the entry (its patch deletes a key set to null, and since kubectl 1.31 it leaves the key out of a ConfigMap it creates): the ConfigMap has no ${key}, and the pod no such file. Write "" for an empty file, or remove the entry.`,
   });
 }
 
