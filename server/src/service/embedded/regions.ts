@@ -23,7 +23,7 @@
 // written as structured YAML (a block list of items, cut by the items' indentation), and a Config's `spec.config` a
 // configuration file (a block mapping). Where the operator writes them decides the load order (see the section at the
 // end of this file).
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Node, type Pair, type Scalar, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, YAMLMap, type Document, type Node, type Pair, type Scalar, type YAMLSeq } from 'yaml';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
@@ -35,6 +35,7 @@ import { selectorProblems, selectorValue } from './selectors';
 import { kubectlKey, kubectlScalar, kubectlWords } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
+import { ASSUMED_NAMESPACE, LAST_APPLIED_ANNOTATION, MAX_ANNOTATION_BYTES, MAX_CONFIG_MAP_BYTES, configMapDataBytes, lastAppliedAnnotationBytes } from './objectSize';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
 import { HELM, HELM_CHART_DEFAULTS, KUBECTL, chartConfigProblems, goMapKey, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
@@ -265,6 +266,13 @@ export enum HolderCode {
   ConfigMapKeyCollision = 'embedded-configmap-key-collision',
   /** A key both in a ConfigMap's data and in its binaryData: the API server refuses the ConfigMap. */
   ConfigMapKeyInBoth = 'embedded-configmap-key-in-both',
+  /** A ConfigMap holding Falco's files whose data and binaryData exceed 1 MiB: the API server refuses it. */
+  ConfigMapTooLarge = 'embedded-configmap-too-large',
+  /** A ConfigMap holding Falco's files that client-side kubectl apply cannot apply: the copy of it kubectl writes into
+   *  the last-applied-configuration annotation takes its annotations past 256 KiB. */
+  ConfigMapApplyTooLarge = 'embedded-configmap-apply-too-large',
+  /** A chart's customRules that make the chart's rules ConfigMap exceed 1 MiB: the install or upgrade fails. */
+  ChartRulesTooLarge = 'embedded-chart-rules-too-large',
   /** A customRules file whose name does not end in .yaml or .yml: Falco skips it in rules.d. */
   NotYamlName = 'embedded-not-yaml-name',
   /** The values' `falco.rules_files` does not read /etc/falco/rules.d: the customRules never load. */
@@ -428,6 +436,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
         const outer = dataPair ? outlineKey(dataPair, 'data', `ConfigMap '${meta.name}'`) : undefined;
         const found = embeddedEntries(text, lines, data, 'configMap', set, out.problems, target, outer ? [outer] : [], dropped);
         for (const f of found) f.configMap = meta;
+        if (found.length > 0 && dataPair) configMapSizeProblems(root, doc, meta.name, dataPair, out.problems);
         const keys = data.items.filter((p) => isPair(p) && !dropped.has(p)).map((p) => scalarString(p.key)).filter((k) => k !== undefined);
         configMaps.push({ ...meta, keys, files: found });
         (out.configMaps ??= []).push({ ...meta, keys });
@@ -469,6 +478,8 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
         if (loaded.length) { out.files.push(...loaded); set++; }
       }
       const values = chartValuesOf(text, lines, map, found.length > 0, target);
+      const rulesPair = values ? pairOf(map, 'customRules') : undefined;
+      if (rulesPair) chartRulesSizeProblem(rulesPair, doc, out.problems);
       if (values) (out.chartValues ??= []).push({ files: loaded, ...(values.add ? { add: values.add } : {}), doc: docIndex, path });
     });
   }
@@ -1125,6 +1136,60 @@ function dataValueProblem(text: string, pair: Pair, problems: HolderProblem[]): 
  * (kubectl pkg/cmd/apply/apply.go pruneNullsFromMap, v0.31.0). Then the ConfigMap has no such entry and the pod no
  * such file.
  */
+/** Where Falco's files go once a ConfigMap is too large: the advice of the size findings. */
+const SPLIT_ADVICE = 'split the files into several ConfigMaps and mount them where Falco reads them: one projected volume with a configMap source for each, mounted at the folder rules_files lists (/etc/falco/rules.d), or each ConfigMap at a folder of its own that rules_files lists';
+
+/**
+ * A ConfigMap holding Falco's files that Kubernetes refuses for its size (objectSize.ts has the facts): its data and
+ * binaryData over 1 MiB, whichever way it is sent (an error), or, under that, the annotation client-side kubectl apply
+ * writes taking its annotations over 256 KiB (a warning: server-side apply, create and replace are not concerned).
+ * At the `data` key.
+ */
+function configMapSizeProblems(root: YAMLMap, doc: Document.Parsed, name: string, dataPair: Pair, problems: HolderProblem[]): void {
+  const span = spanOf(dataPair.key);
+  if (!span) return;
+  const bytes = configMapDataBytes(root, doc);
+  if (bytes > MAX_CONFIG_MAP_BYTES) {
+    problems.push({
+      code: HolderCode.ConfigMapTooLarge, span, severity: 'error',
+      message: `Kubernetes refuses ConfigMap '${name}': its data and binaryData values hold ${bytes} bytes, and a ConfigMap may hold at most ${MAX_CONFIG_MAP_BYTES} (1 MiB), however it is applied ('Too long: must have at most ${MAX_CONFIG_MAP_BYTES} bytes'). Keep each ConfigMap under 1 MiB: ${SPLIT_ADVICE}.`,
+    });
+    return;
+  }
+  const applied = lastAppliedAnnotationBytes(root, doc);
+  if (applied.bytes <= MAX_ANNOTATION_BYTES) return;
+  const namespace = applied.assumedNamespace ? ` (counting the namespace kubectl writes into it as '${ASSUMED_NAMESPACE}')` : '';
+  problems.push({
+    code: HolderCode.ConfigMapApplyTooLarge, span, severity: 'warning',
+    message: `kubectl apply without --server-side fails on ConfigMap '${name}': it copies the whole ConfigMap as JSON into the annotation ${LAST_APPLIED_ANNOTATION}, which makes its annotations ${applied.bytes} bytes${namespace}, and the API server allows at most ${MAX_ANNOTATION_BYTES} (256 KiB; 'metadata.annotations: Too long'). Its data (${bytes} bytes) is within the 1 MiB a ConfigMap may hold: apply it with kubectl apply --server-side, which writes no such annotation (or kubectl create, or kubectl replace, without --save-config), or ${SPLIT_ADVICE}.`,
+  });
+}
+
+/**
+ * A chart's customRules whose ConfigMap Kubernetes refuses for its size. The chart writes every entry into one
+ * ConfigMap, `<release>-rules`, each as `<key>: |-` and its text indented (charts/falco templates/rules-configmap.yaml,
+ * 3.0.0 to 9.1.0), so the entry holds the text without its trailing line breaks; over 1 MiB together
+ * (objectSize.ts MAX_CONFIG_MAP_BYTES), the install or upgrade fails. Helm writes no last-applied annotation (Helm 3
+ * creates the objects and patches them; Helm 4 applies server-side). At the customRules key.
+ */
+function chartRulesSizeProblem(rulesPair: Pair, doc: Document.Parsed, problems: HolderProblem[]): void {
+  const span = spanOf(rulesPair.key);
+  if (!span || !isMap(rulesPair.value)) return;
+  let bytes = 0;
+  const kept = new Map<string, string>();
+  for (const pair of rulesPair.value.items) {
+    const key = isPair(pair) ? scalarString(pair.key) : undefined;
+    const value = isPair(pair) ? kubectlScalar(isAlias(pair.value) ? pair.value.resolve(doc) : pair.value) : undefined;
+    if (key !== undefined && value?.type === 'string') kept.set(key, value.value);
+  }
+  for (const value of kept.values()) bytes += Buffer.byteLength(value.replace(/[\r\n]+$/, ''), 'utf8');
+  if (bytes <= MAX_CONFIG_MAP_BYTES) return;
+  problems.push({
+    code: HolderCode.ChartRulesTooLarge, span, severity: 'error',
+    message: `The chart writes every customRules entry into one ConfigMap ('<release>-rules', templates/rules-configmap.yaml), whose data would hold ${bytes} bytes, and Kubernetes refuses a ConfigMap over ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB): the install or upgrade fails. Keep customRules under 1 MiB and put the other rules files in ConfigMaps of your own (each under 1 MiB), mounted with mounts.volumes and mounts.volumeMounts at a folder such as /etc/falco/rules.extra.d (a projected volume puts several ConfigMaps in one folder), and add that folder to falco.rules_files.`,
+  });
+}
+
 /**
  * A data entry named as a YAML file with no value: kubectl sends the null, and what the ConfigMap then holds depends on
  * how it is sent (read in the sources, sessions 23 and 24):

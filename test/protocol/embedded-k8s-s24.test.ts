@@ -1,0 +1,44 @@
+// Session 24, through the bundled server: Kubernetes manifests and Helm charts holding Falco's files. A ConfigMap of
+// the official rules that client-side kubectl apply cannot apply (its last-applied-configuration annotation over
+// 256 KiB) is warned at its data key, and a null data entry's finding names what each way of applying does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startServer } from '../helpers/lspClient';
+import { corpusDir } from '../helpers/corpus';
+
+const corpus = corpusDir();
+const indented = (text: string) => text.replace(/^(?=.)/gm, '    ');
+
+test('a ConfigMap of the official rules: the apply-size warning and the null entry at the host\'s lines', { skip: !corpus && 'corpus absent' }, async () => {
+  const rules = path.join(corpus!, 'rules', 'falcosecurity__rules', 'tags', 'falco-rules-3.0.0');
+  const files = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'].map((f) => [f, fs.readFileSync(path.join(rules, f), 'utf8')]);
+  for (const plugin of ['k8saudit/k8s_audit_rules.yaml', 'gcpaudit/gcp_auditlog_rules.yaml']) {
+    files.push([path.basename(plugin), fs.readFileSync(path.join(corpus!, 'rules', 'falcosecurity__plugins', plugin), 'utf8')]);
+  }
+  const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: falco-rules\n  namespace: falco\ndata:\n  falco_rules.local.yaml:\n${files.map(([key, text]) => `  ${key}: |\n${indented(text)}`).join('')}`;
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'falco-lens-hE-k8s-'));
+  const settings = { rules: { files: [] } };
+  const server = await startServer({ rootDir: ws, settings, initializationOptions: { validationDelayMs: 0, settings } });
+  try {
+    const uri = `file://${path.join(ws, 'falco-rules-configmap.yaml')}`;
+    const first = server.nextDiagnostics(uri, undefined, 60000);
+    server.open(uri, 'yaml', manifest);
+    const found = (await first).diagnostics.filter((d) => String(d.code).startsWith('embedded-configmap'));
+    assert.deepEqual(found.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.character]), [
+      ['embedded-configmap-empty-entry', 3, 6, 2, 24],
+      ['embedded-configmap-apply-too-large', 2, 5, 0, 4],
+    ]);
+    assert.match(String(found[1].message), /^kubectl apply without --server-side fails on ConfigMap 'falco-rules': .* makes its annotations \d+ bytes, and the API server allows at most 262144 /);
+    assert.match(String(found[0].message), /kubectl apply --server-side store the empty text/);
+    // Without the sandbox rules: applied client-side without a word.
+    const smaller = server.nextDiagnostics(uri, 2, 60000);
+    server.change(uri, 2, manifest.slice(0, manifest.indexOf('  falco-sandbox_rules.yaml: |')));
+    assert.deepEqual((await smaller).diagnostics.filter((d) => /too-large/.test(String(d.code))), []);
+  } finally {
+    await server.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+});
