@@ -63,7 +63,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
     'When true (Falco 0.44.1 on), the probe does not use BPF iterators to read the initial process table and heal it after drops, and Falco walks /proc instead. Default false.',
   'engine.replay': 'Settings for reading events from a capture file, read only when `engine.kind` is `replay`.',
   'engine.replay.capture_file':
-    'The capture file (.scap) to read; with `engine.kind: replay` an empty value makes Falco refuse to start.',
+    'The capture file (.scap) to read; with `engine.kind: replay` an empty value makes Falco refuse to start, and so does a file it cannot open. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
   'engine.ebpf': 'Settings of the legacy eBPF probe, removed in Falco 0.44 with `engine.kind: ebpf`; use `modern_ebpf`.',
   'engine.ebpf.probe': 'Path of the compiled legacy eBPF probe object (removed in 0.44).',
   'engine.ebpf.buf_size_preset': 'Ring-buffer size index of the legacy eBPF probe (removed in 0.44).',
@@ -142,18 +142,18 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   file_output: 'Alerts appended to a file.',
   'file_output.enabled': 'Turns file alerts on; with it on, an empty `filename` makes Falco refuse to start.',
   'file_output.keep_alive': 'When `true`, the file stays open between alerts; otherwise it is opened and closed for each alert. Falco compares the text with `true` exactly, so `yes` or `True` mean false here.',
-  'file_output.filename': 'The file alerts are appended to (a relative path is relative to Falco\'s working directory).',
+  'file_output.filename': 'The file alerts are appended to. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
   http_output: 'Alerts sent as HTTP POST requests to a URL (a webhook, Falcosidekick).',
   'http_output.enabled': 'Turns HTTP alerts on; with it on, an empty `url` makes Falco refuse to start.',
   'http_output.url': 'The URL each alert is posted to, such as `http://falcosidekick:2801/`.',
   'http_output.user_agent': 'The User-Agent header of the requests.',
   'http_output.insecure': 'When true, the server\'s TLS certificate is not verified. Keep it false outside tests.',
-  'http_output.ca_cert': 'A CA certificate file to verify the server with; used first when set.',
-  'http_output.ca_bundle': 'A CA bundle file to verify the server with, used when `ca_cert` is empty.',
-  'http_output.ca_path': 'A folder of CA certificates, used when neither `ca_cert` nor `ca_bundle` is set.',
+  'http_output.ca_cert': 'A CA certificate file to verify the server with; used first when set. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
+  'http_output.ca_bundle': 'A CA bundle file to verify the server with, used when `ca_cert` is empty. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
+  'http_output.ca_path': 'A folder of CA certificates, used when neither `ca_cert` nor `ca_bundle` is set. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
   'http_output.mtls': 'When true, Falco authenticates itself with `client_cert` and `client_key` (mutual TLS).',
-  'http_output.client_cert': 'Client certificate file for mutual TLS.',
-  'http_output.client_key': 'Client private key file for mutual TLS.',
+  'http_output.client_cert': 'Client certificate file for mutual TLS. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
+  'http_output.client_key': 'Client private key file for mutual TLS. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
   'http_output.echo': 'When true, the server\'s response bodies are printed to standard output.',
   'http_output.compress_uploads': 'When true, Falco asks for compressed transfer encoding on the requests.',
   'http_output.keep_alive': 'When true, TCP keep-alive is enabled on the connection.',
@@ -175,7 +175,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   'webserver.prometheus_metrics_enabled':
     'Serves Prometheus metrics at `/metrics`; they are produced only when `metrics.enabled` is also true.',
   'webserver.ssl_enabled': 'When true, the server uses HTTPS with `ssl_certificate`.',
-  'webserver.ssl_certificate': 'A PEM file holding both the server\'s certificate and its private key.',
+  'webserver.ssl_certificate': 'A PEM file holding both the server\'s certificate and its private key; Falco refuses to start where it cannot read it. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
 
   // Falco's own logs
   log_stderr: 'When true, Falco\'s own log messages (not alerts) go to standard error.',
@@ -209,7 +209,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   'metrics.interval':
     'How often a snapshot is taken, as a Prometheus duration (`15m`, `1h`, `1h30m`); with metrics on, a bare number or less than 100 ms makes Falco refuse to start.',
   'metrics.output_rule': 'When true, each snapshot is emitted as the alert of the internal rule "Falco internal: metrics snapshot".',
-  'metrics.output_file': 'A file each snapshot is appended to as one JSON line; empty writes no file.',
+  'metrics.output_file': 'A file each snapshot is appended to as one JSON line; empty writes no file. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
   'metrics.rules_counters_enabled': 'Includes how many times each rule matched.',
   'metrics.resource_utilization_enabled': 'Includes Falco\'s CPU and memory use and the host\'s.',
   'metrics.state_counters_enabled': 'Includes counters of Falco\'s internal state (thread and file-descriptor tables).',
@@ -262,6 +262,13 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   'grpc.enabled': 'Whether the gRPC server ran (removed in 0.44).',
   'grpc.bind_address': 'Address the gRPC server listened on, or a `unix://` socket (removed in 0.44).',
   'grpc.threadiness': 'Worker threads of the gRPC server; 0 meant one per CPU (removed in 0.44).',
+  // Read by 0.37-0.43 though the schema does not list them (falcoConfigLegacy.ts CONFIG_KEYS_READ_OUTSIDE_SCHEMA).
+  'grpc.private_key':
+    'The gRPC server\'s private key (PEM), read when `bind_address` is not a unix:// socket (default /etc/falco/certs/server.key); a file Falco cannot open reads as empty and the server does not start. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
+  'grpc.cert_chain':
+    'The gRPC server\'s certificate chain (PEM), read when `bind_address` is not a unix:// socket (default /etc/falco/certs/server.crt); a file Falco cannot open reads as empty and the server does not start. A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
+  'grpc.root_certs':
+    'The CA certificates (PEM) the gRPC server checks the certificates it requires of clients with, read when `bind_address` is not a unix:// socket (default /etc/falco/certs/ca.crt). A relative path is read from Falco\'s working directory (/ as shipped), not from this file\'s folder.',
 });
 
 /** The value falco.yaml sets for each key at Falco 0.44.0, as YAML text (checked against the 0.44 fixture). */

@@ -32,8 +32,25 @@ export const CONFIG_KEYS_REMOVED_IN_0_37: Readonly<Record<string, string>> = tab
   metadata_download: 'Falco 0.37 removed its Kubernetes API server client (the -k and -K options) and the metadata_download settings that tuned it: Kubernetes pod and namespace names now come from the container runtime, or from the k8smeta plugin. Remove it.',
 });
 
-/** Keys Falco reads that its schema does not list (read by configuration.cpp; reported by the load checks). */
-export const CONFIG_KEYS_READ_OUTSIDE_SCHEMA: ReadonlySet<string> = new Set(['rules_file']);
+/**
+ * Keys Falco reads that its schema does not list, with the last release that reads them; Falco ≥ 0.39's schema
+ * validation fails on them (a warning it logs; it starts). `rules_file` is reported by the load checks
+ * (loadChecks.ts checkRulesFilesKeys). The gRPC server's TLS files are read by 0.37.0-0.43.x (configuration.cpp
+ * 0.37.0:331-333, 0.43.0:493-498: `get_scalar<std::string>` with the defaults /etc/falco/certs/server.key,
+ * server.crt and ca.crt), but the schema's Grpc mapping has only enabled, bind_address and threadiness
+ * (config_json_schema.h, additionalProperties false, 0.39.0-0.43.0); 0.44.0 dropped gRPC.
+ */
+export const CONFIG_KEYS_READ_OUTSIDE_SCHEMA: Readonly<Record<string, { lastRead: string; reportedByLoadChecks?: true }>> = table({
+  rules_file: { lastRead: '0.44', reportedByLoadChecks: true },
+  'grpc.private_key': { lastRead: '0.43' },
+  'grpc.cert_chain': { lastRead: '0.43' },
+  'grpc.root_certs': { lastRead: '0.43' },
+});
+
+/** The entry of a key of CONFIG_KEYS_READ_OUTSIDE_SCHEMA, by path. */
+export function readOutsideSchema(path: string): { lastRead: string; reportedByLoadChecks?: true } | undefined {
+  return Object.hasOwn(CONFIG_KEYS_READ_OUTSIDE_SCHEMA, path) ? CONFIG_KEYS_READ_OUTSIDE_SCHEMA[path] : undefined;
+}
 
 /**
  * When keys of the first schema (0.39.0) came, for those Falco 0.37.0, the oldest release Falco Lens targets, does

@@ -33,6 +33,8 @@ export enum ConfigCode {
   RulesFileLoadedAgain = 'config-rules-file-loaded-again',
   /** A top-level key that config_files changes through another key holding its yaml-cpp node (an anchor, an alias). */
   SharedNode = 'config-shared-node',
+  /** A file Falco reads (a certificate, a capture) that is not on this machine, though its folder is. */
+  FileMissing = 'config-file-missing',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -55,6 +57,7 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.NoRulesFile]: DiagnosticSeverity.Warning,
   [ConfigCode.RulesFileLoadedAgain]: DiagnosticSeverity.Information,
   [ConfigCode.SharedNode]: DiagnosticSeverity.Information,
+  [ConfigCode.FileMissing]: DiagnosticSeverity.Warning,
 };
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>, related?: DiagnosticRelatedInformation[]) => void;

@@ -21,7 +21,7 @@ import { yamlQuote } from '../yamlText';
 import { ConfigCode, ConfigDiagnostics, type ThroughAlias } from './diagnostics';
 import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
-import { CONFIG_KEYS_NEVER_READ } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_NEVER_READ, readOutsideSchema } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
 import { envReading, isVirtual, parseConfig, realSpan, scalarText, usesEnvironment, type ConfigAlias, type ConfigModel, type EnvLookup } from './model';
 import { expandRulesPaths, matchesWildcard, mergedRulesPaths } from './rulesFiles';
@@ -394,7 +394,10 @@ export function keyHover(path: ConfigPath, target: string): string | undefined {
     if (since) facts.push(`Falco ≥ ${escapeMarkdown(since)}${compareVersions(target, since) < 0 ? ` (the target, Falco ${escapeMarkdown(target)}, does not read it)` : ''}`);
     if (node.removedIn) facts.push(`Removed in Falco ${escapeMarkdown(node.removedIn)}`);
   } else {
-    facts.push('Not in Falco\'s configuration schema');
+    const outside = readOutsideSchema(pathText(path));
+    facts.push(outside
+      ? `Read by Falco up to ${escapeMarkdown(outside.lastRead)}${compareVersions(target, outside.lastRead) > 0 ? ` (the target, Falco ${escapeMarkdown(target)}, does not read it)` : ''}, though its configuration schema does not list it (the schema validation of Falco ≥ 0.39 fails on it)`
+      : 'Not in Falco\'s configuration schema');
   }
   // The default is Falco 0.44's falco.yaml (falcoConfigDocs.ts): an older target is told whose it is.
   if (doc?.defaultValue !== undefined) facts.push(`Default in ${target === LATEST_FALCO ? '' : `Falco ${LATEST_FALCO}'s `}falco.yaml: ${codeSpan(doc.defaultValue)}`);

@@ -326,6 +326,8 @@ interface RelativeUse {
   reads: boolean;
   /** The path Falco opens from the one read from '/', where it is not that path (capture.path_prefix: a prefix). */
   shown?(fromRoot: string): string;
+  /** What Falco does where the file it reads is not there (checkMissingFile); absent where that is not certain. */
+  missing?: string;
 }
 
 const RULES_PATH_USE: RelativeUse = { verb: 'reads', effect: 'A path that does not exist there is skipped without a word.', reads: true };
@@ -359,29 +361,39 @@ function checkRelativeIncludes(view: View, ctx: LoadCheckContext): void {
   }
 }
 
+const CURL_CANNOT_READ = 'curl cannot read it, so each alert\'s post fails ("libcurl failed to perform call") and the alert is not delivered there.';
+const GRPC_FILE_UNREAD = 'Falco reads a file it cannot open as empty, without a word, and the gRPC server then does not start ("Error starting gRPC server"); Falco runs on without it.';
+const GRPC_ROOTS_UNREAD = 'Falco reads a file it cannot open as empty, without a word, and hands gRPC no CA to check the client certificates it requires with.';
+
 /**
  * The other paths Falco hands to the file system as written (so from its working directory, as rules_files: see
  * relativePathMessage), each only where Falco uses it (0.37.0-0.44.1 unless said): the replayed capture file with
  * engine.kind replay (helpers_inspector.cpp open_offline_inspector: open_savefile, "Could not open trace filename");
  * the file output's file when enabled (outputs_file.cpp open_file: std::ofstream, append); the http output's CA
  * file, CA bundle or CA folder, the first set, unless insecure, and its client certificate and key with mtls
- * (outputs_http.cpp init: curl CURLOPT_CAINFO, CURLOPT_CAPATH, CURLOPT_SSLCERT, CURLOPT_SSLKEY); the web server's
- * certificate with the server and ssl_enabled on (webserver.cpp start: httplib::SSLServer, "invalid webserver
- * configuration"); the metrics file with metrics on (stats_writer.cpp: std::ofstream, append); the capture files'
- * prefix with capture on, from 0.42 (app/actions/helpers.h generate_scap_file_path: `<prefix>_<time>_<n>.scap`).
- * A plugin's relative library_path is the plugins folder's, not the working directory's (checkLibraryPath).
+ * (outputs_http.cpp init: curl CURLOPT_CAINFO, CURLOPT_CAPATH, CURLOPT_SSLCERT, CURLOPT_SSLKEY; a file curl cannot
+ * read fails each post, output(): "libcurl failed to perform call"); the web server's certificate with the server and
+ * ssl_enabled on (webserver.cpp start: httplib::SSLServer, "invalid webserver configuration"); the metrics file with
+ * metrics on (stats_writer.cpp: std::ofstream, append); the capture files' prefix with capture on, from 0.42
+ * (app/actions/helpers.h generate_scap_file_path: `<prefix>_<time>_<n>.scap`); the gRPC server's TLS files up to
+ * 0.43, with the server on and bound to an address, not a unix:// socket (grpc_server.cpp init: is_unix_scheme, else
+ * init_mtls_server_builder, whose falco::utils::readfile leaves a file it cannot open empty without a word; an empty
+ * key or certificate makes gRPC's BuildAndStart fail, run(): "Error starting gRPC server", and Falco goes on without
+ * the server: 0.37.0-0.43.0). A plugin's relative library_path is the plugins folder's (checkLibraryPath).
  */
 const RELATIVE_PATH_VALUES: readonly {
   section: string;
   path: readonly string[];
   since?: string;
+  /** The last release that reads the path. */
+  until?: string;
   /** Whether Falco surely uses the path (false where it does not, or where a ${VAR} decides). */
   when(section: YAMLMap): boolean;
   use: RelativeUse;
 }[] = [
   {
     section: 'engine', path: ['replay', 'capture_file'], when: (m) => textOf(valueOf(m, 'kind'))?.text === 'replay',
-    use: { verb: 'reads', what: 'the capture file it replays', effect: 'Falco refuses to start where it cannot open it ("Could not open trace filename").', reads: true },
+    use: { verb: 'reads', what: 'the capture file it replays', effect: 'Falco refuses to start where it cannot open it ("Could not open trace filename").', reads: true, missing: 'Falco refuses to start ("Could not open trace filename").' },
   },
   {
     section: 'file_output', path: ['filename'], when: (m) => flag(m, 'enabled', false) === true,
@@ -392,15 +404,19 @@ const RELATIVE_PATH_VALUES: readonly {
     // curl gets the first CA setting that is not "" (an empty value reads as the text 'null', which counts).
     when: (m: YAMLMap) => flag(m, 'enabled', false) === true && flag(m, 'insecure', false) === false
       && keys.slice(0, i).every((k) => { const v = valueOf(m, k); return v === undefined || (isScalar(v) && v.value !== null && scalarText(v) === ''); }),
-    use: { verb: 'has curl read', what: key === 'ca_path' ? 'the folder of CA certificates it checks servers with' : 'the CA file it checks servers with', effect: 'curl reads it there when Falco posts an alert.', reads: true },
+    use: {
+      verb: 'has curl read', what: key === 'ca_path' ? 'the folder of CA certificates it checks servers with' : 'the CA file it checks servers with', effect: 'curl reads it there when Falco posts an alert.', reads: true,
+      // A CA folder curl does not find is no error of its own (a CA file built into curl may still check the server).
+      ...(key === 'ca_path' ? {} : { missing: CURL_CANNOT_READ }),
+    },
   })),
   ...(['client_cert', 'client_key'] as const).map((key) => ({
     section: 'http_output', path: [key], when: (m: YAMLMap) => flag(m, 'enabled', false) === true && flag(m, 'mtls', false) === true,
-    use: { verb: 'has curl read', what: `its ${key === 'client_cert' ? 'client certificate' : 'client key'}`, effect: 'curl reads it there when Falco posts an alert.', reads: true },
+    use: { verb: 'has curl read', what: `its ${key === 'client_cert' ? 'client certificate' : 'client key'}`, effect: 'curl reads it there when Falco posts an alert.', reads: true, missing: CURL_CANNOT_READ },
   })),
   {
     section: 'webserver', path: ['ssl_certificate'], when: (m) => flag(m, 'enabled', false) === true && flag(m, 'ssl_enabled', false) === true,
-    use: { verb: 'reads', what: 'the web server\'s certificate', effect: 'Falco refuses to start where it cannot read it ("invalid webserver configuration").', reads: true },
+    use: { verb: 'reads', what: 'the web server\'s certificate', effect: 'Falco refuses to start where it cannot read it ("invalid webserver configuration").', reads: true, missing: 'Falco refuses to start ("invalid webserver configuration").' },
   },
   {
     section: 'metrics', path: ['output_file'], when: (m) => flag(m, 'enabled', false) === true,
@@ -410,12 +426,28 @@ const RELATIVE_PATH_VALUES: readonly {
     section: 'capture', path: ['path_prefix'], since: '0.42', when: (m) => flag(m, 'enabled', false) === true,
     use: { verb: 'writes its capture files at', effect: '', reads: false, shown: (fromRoot) => `${fromRoot}_<time>_<event>.scap` },
   },
+  ...(['private_key', 'cert_chain', 'root_certs'] as const).map((key) => ({
+    section: 'grpc', path: [key], until: '0.43', when: (m: YAMLMap) => flag(m, 'enabled', false) === true && grpcOverNetwork(m),
+    use: key === 'root_certs'
+      ? { verb: 'reads', what: 'the CA certificates the gRPC server checks clients with', effect: GRPC_ROOTS_UNREAD, reads: true, missing: GRPC_ROOTS_UNREAD }
+      : { verb: 'reads', what: `the gRPC server's ${key === 'private_key' ? 'private key' : 'certificate chain'}`, effect: GRPC_FILE_UNREAD, reads: true, missing: GRPC_FILE_UNREAD },
+  })),
 ];
+
+/** Whether the gRPC server listens on a network address (its TLS files read), not a unix:// socket (none read):
+ *  configuration.cpp's default bind_address is 0.0.0.0:5060; a ${VAR} is not known. */
+function grpcOverNetwork(grpc: YAMLMap): boolean {
+  const bind = valueOf(grpc, 'bind_address');
+  if (bind === undefined) return true;
+  const read = textOf(bind);
+  return read !== undefined && !read.text.startsWith('unix://');
+}
 
 /** Relative paths of RELATIVE_PATH_VALUES written in this file, where Falco uses them (reportRelativePath). */
 function checkRelativeValues(view: View, ctx: LoadCheckContext): void {
   for (const entry of RELATIVE_PATH_VALUES) {
     if (entry.since && compareVersions(ctx.target, entry.since) < 0) continue;
+    if (entry.until && compareVersions(ctx.target, entry.until) > 0) continue;
     const section = view.map(entry.section);
     if (!section || section.part.source !== view.edited || !entry.when(section.map)) continue;
     let holder: YAMLMap | undefined = section.map;
@@ -426,11 +458,26 @@ function checkRelativeValues(view: View, ctx: LoadCheckContext): void {
     const key = entry.path[entry.path.length - 1];
     const pair = scalarPair(holder, key);
     const read = textOf(pair?.value);
-    if (!pair?.value || !read || read.empty || read.text === '' || read.text.startsWith('/')) continue;
+    if (!pair?.value || !read || read.empty || read.text === '') continue;
     // A value an alias gives is the anchor's text, judged where the anchor is written.
     if (pair.value.range && pair.value.range[0] > view.edited.model.text.length) continue;
-    reportRelativePath(view, ctx, read.text, pair.value, [entry.section, ...entry.path].join('.'), entry.use);
+    const at = [entry.section, ...entry.path].join('.');
+    if (read.text.startsWith('/')) checkMissingFile(view, ctx, read.text, pair.value, at, entry.use);
+    else reportRelativePath(view, ctx, read.text, pair.value, at, entry.use);
   }
+}
+
+/**
+ * An absolute path of a file Falco reads that is not on this machine while its folder is (as a rules path missing,
+ * checkRulesFilesKeys: the folder says the configuration is this machine's), with what Falco does then. Not for a
+ * pod's or an overlay's paths, which are not this machine's.
+ */
+function checkMissingFile(view: View, ctx: LoadCheckContext, path: string, node: Node, at: string, use: RelativeUse): void {
+  if (!use.reads || use.missing === undefined || view.merged.inPod || view.merged.overlay || ctx.exists(path)) return;
+  const folder = path.replace(/\/[^/]*\/?$/, '') || '/';
+  if (!ctx.exists(folder)) return;
+  ctx.report(ConfigCode.FileMissing, nodeSpan(node),
+    `'${path}'${use.what ? ` (${use.what})` : ''} does not exist on this machine, though its folder does: ${use.missing}`, { path: at, file: path });
 }
 
 function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): void {

@@ -5,7 +5,7 @@
 // with the release that added or removed them.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { compareVersions } from '../../knowledge/falcoVersions';
-import { CONFIG_KEYS_READ_AS, CONFIG_KEYS_READ_OUTSIDE_SCHEMA, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_SEQUENCES, CONFIG_STRING_SEQUENCES, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
+import { CONFIG_KEYS_READ_AS, readOutsideSchema, CONFIG_KEYS_REMOVED_IN_0_37, CONFIG_KEYS_SINCE_BEFORE_SCHEMA, CONFIG_SEQUENCES, CONFIG_STRING_SEQUENCES, CONFIG_UNSIGNED_KEYS, LEGACY_CONFIG_KEYS } from '../../knowledge/falcoConfigLegacy';
 import { type ConfigNode, type ConfigType } from '../../knowledge/falcoConfigSchema';
 import { configKeyDoc } from '../../knowledge/falcoConfigDocs';
 import { closestNames, didYouMean, nearMiss } from '../rules/closest';
@@ -277,7 +277,16 @@ function checkMap(map: YAMLMap, schema: ConfigNode, path: ConfigPath, ctx: Schem
     const child = (Object.hasOwn(props, key) ? props[key] : undefined) ?? schema.values;
     if (!child) {
       const name = pathText(keyPath);
-      if (CONFIG_KEYS_READ_OUTSIDE_SCHEMA.has(name)) continue;
+      const outside = readOutsideSchema(name);
+      if (outside && compareVersions(ctx.target, outside.lastRead) <= 0) {
+        // Falco reads it: only its schema validation has something to say (a warning Falco logs as it starts).
+        if (!outside.reportedByLoadChecks && validates(ctx)) {
+          ctx.report(ConfigCode.UnknownKey, keySpan(item),
+            `Falco ${ctx.target} reads ${name}, but its schema does not list it: the schema validation fails on it (Falco logs that and starts).`,
+            { path: name, key, suggestions: [] });
+        }
+        continue;
+      }
       const removed = Object.hasOwn(CONFIG_KEYS_REMOVED_IN_0_37, name) ? CONFIG_KEYS_REMOVED_IN_0_37[name] : undefined;
       if (removed && keyPath.length === 1) {
         ctx.report(ConfigCode.KeyRemoved, keySpan(item), `${name}: ${removed}${validates(ctx) ? ' Falco\'s schema validation fails on it.' : ''}`, { path: name });
