@@ -42,8 +42,10 @@ test('"Add exception" writes an override that the rules service validates with z
   const add = actions.filter((a) => a.title.startsWith('Add exception'));
   assert.ok(add.length >= 2, actions.map((a) => a.title).join('\n'));
   // The alert has the executable's path (/usr/bin/ln): with the process name, it keys the process.
-  const parent = add.find((a) => a.title.includes('executable path + process name + parent'))!;
-  assert.equal(parent.title, 'Add exception for this executable path + process name + parent (/usr/bin/ln, ln, make) to falco_rules.local.yaml');
+  // The alert's user first (session 24): the same program under the same parent run by another user is not covered.
+  const parent = add.find((a) => a.title.includes('executable path + process name + parent + user'))!;
+  assert.equal(parent.title, 'Add exception for this executable path + process name + parent + user (/usr/bin/ln, ln, make, root, -1) to falco_rules.local.yaml');
+  assert.ok(add.some((a) => a.title === 'Add exception for this executable path + process name + parent, any user (/usr/bin/ln, ln, make) to falco_rules.local.yaml'));
   assert.ok(!add.some((a) => a.title.includes('process + parent')), 'the same pair is not offered twice');
   const changes = parent.edit!.documentChanges!;
   assert.deepEqual(changes[0], { kind: 'create', uri: pathToUri(LOCAL), options: { ignoreIfExists: true } });
@@ -53,26 +55,29 @@ test('"Add exception" writes an override that the rules service validates with z
   const items = parseDocument(once).toJSON();
   assert.deepEqual(items, [{
     rule: 'Create Symlink Over Sensitive Files',
-    exceptions: [{ name: 'falco_lens_proc_exepath_and_proc_name_and_proc_pname', fields: ['proc.exepath', 'proc.name', 'proc.pname'], comps: ['=', '=', '='], values: [['/usr/bin/ln', 'ln', 'make']] }],
+    exceptions: [{
+      name: 'falco_lens_proc_exepath_and_proc_name_and_proc_pname_and_user_name_and_user_loginuid', fields: ['proc.exepath', 'proc.name', 'proc.pname', 'user.name', 'user.loginuid'],
+      comps: ['=', '=', '=', '=', '='], values: [['/usr/bin/ln', 'ln', 'make', 'root', '-1']],
+    }],
     override: { exceptions: 'append' },
   }]);
   // Applying the same fix again changes nothing: the action is no longer offered.
   host.files.set(LOCAL, once);
   assert.match(once, /^# Keyed by proc\.exepath and proc\.name: /m);
-  const again = actionsFor(s, 'a.json', json, 1).filter((a) => a.title.includes('executable path + process name + parent'));
+  const again = actionsFor(s, 'a.json', json, 1).filter((a) => a.title.includes('executable path + process name + parent + user'));
   assert.deepEqual(again, []);
   // Another exception of the same rule is merged into the existing override item.
-  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + link path + executable path + process name'))!;
+  const file = actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('link target + link path + executable path + process name, any user'))!;
   const twice = apply(once, file.edit!);
   assert.ok(twice.startsWith(once.slice(0, once.indexOf('  override:'))), 'existing content kept');
   const merged = parseDocument(twice).toJSON();
   assert.equal(merged.length, 1);
-  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_exepath_and_proc_name_and_proc_pname', 'falco_lens_evt_arg_target_and_evt_arg_linkpath_and_proc_exepath_and_proc_name']);
+  assert.deepEqual(merged[0].exceptions.map((e: { name: string }) => e.name), ['falco_lens_proc_exepath_and_proc_name_and_proc_pname_and_user_name_and_user_loginuid', 'falco_lens_evt_arg_target_and_evt_arg_linkpath_and_proc_exepath_and_proc_name']);
   assert.deepEqual(rules.validateText(pathToUri(LOCAL), twice).filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.message), []);
 });
 
 test('the same exception for another alert appends a values row to the existing exception', () => {
-  const proposal = (values: string[]): ExceptionProposal => ({ rule: 'R', shape: EXCEPTION_SHAPES[1], name: 'falco_lens_proc_name_and_proc_pname', values });
+  const proposal = (values: string[]): ExceptionProposal => ({ rule: 'R', shape: EXCEPTION_SHAPES.find((shape) => shape.label === 'process + parent, any user')!, name: 'falco_lens_proc_name_and_proc_pname', values });
   const first = planException('', proposal(['ln', 'bash']));
   assert.equal(first.kind, 'insert');
   const text = first.kind === 'insert' ? first.insertion.text : '';
@@ -136,7 +141,8 @@ test('a hostile alert gives inert, one-line code-action titles and single-quoted
     const actions = actionsFor(s, 'h.log', text, line);
     assert.ok(actions.length >= 2);
     for (const a of actions) {
-      assert.ok(!/[\r\n]/.test(a.title) && !a.title.includes('$(') && a.title.length <= 160, a.title);
+      // Tuning titles are cut at 200 characters (alerts/index.ts TUNING_TITLE), the others at 160.
+      assert.ok(!/[\r\n]/.test(a.title) && !a.title.includes('$(') && a.title.length <= 200, a.title);
       if (a.command?.command === SHOW_MARKDOWN_COMMAND) assert.deepEqual(hostileProblems(String(a.command.arguments![0])), []);
       if (a.command?.command === GENERATE_REPORT_COMMAND) {
         const [uri, start, end] = a.command.arguments as [string, number, number];
@@ -165,7 +171,7 @@ test('the local rules file open in the editor is read from its buffer (unsaved e
   const unsaved = '# saved\n\n- macro: my_unsaved_macro\n  condition: proc.name = x\n';
   rules.didOpenOrChange!(TextDocument.create(pathToUri(LOCAL), 'falco-rules', 2, unsaved));
   assert.equal(rules.documentText!(pathToUri(LOCAL)), unsaved);
-  const parent = () => actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('executable path + process name + parent'));
+  const parent = () => actionsFor(s, 'a.json', json, 1).find((a) => a.title.includes('executable path + process name + parent + user'));
   const edit = parent()!.edit!;
   const change = edit.documentChanges!.find((c) => 'edits' in c) as TextDocumentEdit;
   assert.deepEqual(change.edits[0].range.start, { line: 4, character: 0 }, 'inserted at the end of the buffer, not of the saved file');

@@ -222,8 +222,10 @@ test('a shell started by a server is tuned by its command line, not by the pair 
     return s.codeActions!(doc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] }).map((a) => a.title);
   };
   const script = titles(line('sh -c /srv/bin/rotate-logs.sh'), 'java-c.log');
-  assert.ok(script.includes('Add exception for this command line + parent (sh -c /srv/bin/rotate-logs.sh, java) to falco_rules.local.yaml'), script.join('\n'));
-  assert.ok(!script.some((t) => /this (process|executable path|executable path \+ process name) \+ parent \(/.test(t)), script.join('\n'));
+  // The alert's user first (session 24), then any user.
+  assert.ok(script.includes('Add exception for this command line + parent + user (sh -c /srv/bin/rotate-logs.sh, java, app, -1) to falco_rules.local.yaml'), script.join('\n'));
+  assert.ok(script.includes('Add exception for this command line + parent, any user (sh -c /srv/bin/rotate-logs.sh, java) to falco_rules.local.yaml'), script.join('\n'));
+  assert.ok(!script.some((t) => /this (process|executable path|executable path \+ process name) \+ parent( \+ user|, any user)? \(/.test(t)), script.join('\n'));
   // A shell with no -c string and no script: nothing narrows it, no exception; the report says why.
   const bare = line('sh');
   assert.ok(!titles(bare, 'java-sh.log').some((t) => t.startsWith('Add exception')));

@@ -129,7 +129,8 @@ test('the added entry is checked as a rules file, and applying a fix again chang
   // The entry exists now: the same exception is not offered again, another shape goes into the same item.
   assert.ok(!again.titles.some((t) => t.startsWith(FILE_FIX(''))), again.titles.join('\n'));
   const other = again.actions.find((a) => a.title.startsWith('Add exception for this command line + parent'));
-  assert.equal(other?.title, 'Add exception for this command line + parent (restic backup /etc, cron) to deploy/values.yaml, customRules \'falco-lens-tuning.yaml\'');
+  // The alert has no user: the pair alone, titled so (session 24).
+  assert.equal(other?.title, 'Add exception for this command line + parent, any user (restic backup /etc, cron) to deploy/values.yaml, customRules \'falco-lens-tuning.yaml\'');
   const twice = applyEdits(once, valuesEdits(other));
   const entry = customRules(twice)['falco-lens-tuning.yaml'];
   assert.equal((entry.match(/- rule: /g) ?? []).length, 1, entry);

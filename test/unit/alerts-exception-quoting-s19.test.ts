@@ -105,7 +105,7 @@ test('a process name with a comma or a quote: the exception is offered, the valu
     assert.ok(offered.length >= 2, `${name}: ${actions.map((a) => a.title).join('\n')}`);
     const written = exceptionValueText(name) as { text: string };
     const byName = offered.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
-    assert.equal(byName.title, `Add exception for this executable path + process name + parent (/opt/backup/agent, ${written.text}, backup-agent) to falco_rules.local.yaml`);
+    assert.equal(byName.title, `Add exception for this executable path + process name + parent, any user (/opt/backup/agent, ${written.text}, backup-agent) to falco_rules.local.yaml`);
     const yaml = newText(byName);
     const ex = parseDocument(yaml).toJSON()[0].exceptions[0];
     assert.deepEqual(ex.values, [['/opt/backup/agent', written.text, 'backup-agent']]);

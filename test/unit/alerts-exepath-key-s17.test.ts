@@ -36,7 +36,7 @@ const report = (text: string) => createAlertsService(new TestHost(), fakeRules(R
 test('the process is keyed by its executable path and name when the alert has both; each pair once', () => {
   const titles = exceptionTitles(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat' }));
   assert.deepEqual(titles, [
-    'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml',
+    'Add exception for this executable path + process name + parent, any user (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml',
     'Add exception for this file + executable path + process name, any user (/etc/shadow, /usr/bin/cat, cat) to falco_rules.local.yaml',
   ]);
   const text = report(READ({ 'proc.name': 'cat', 'proc.exepath': '/usr/bin/cat' }));
@@ -45,25 +45,25 @@ test('the process is keyed by its executable path and name when the alert has bo
   assert.match(text, /The process is keyed by `proc\.exepath` and `proc\.name`: the path of its executable/);
   // The comm is cut at 15 bytes (TASK_COMM_LEN): a longer file name still is the process's.
   assert.ok(exceptionTitles(READ({ 'proc.name': 'kube-controller', 'proc.exepath': '/usr/local/bin/kube-controller-manager' }))
-    .some((t) => t.startsWith('Add exception for this executable path + process name + parent (/usr/local/bin/kube-controller-manager, kube-controller, backup-agent)')));
+    .some((t) => t.startsWith('Add exception for this executable path + process name + parent, any user (/usr/local/bin/kube-controller-manager, kube-controller, backup-agent)')));
   assert.doesNotMatch(report(READ({ 'proc.name': 'kube-controller', 'proc.exepath': '/usr/local/bin/kube-controller-manager' })), /the name is not the file's/);
 });
 
 test('a memfd, a deleted file, a relative path or no path at all: the process is keyed by proc.name, and the report says why', () => {
   for (const exepath of ['/memfd:payload', '/memfd:payload (deleted)', '/usr/bin/cat (deleted)', 'cat']) {
     const titles = exceptionTitles(READ({ 'proc.name': 'cat', 'proc.exepath': exepath }));
-    assert.ok(titles.includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'), `${exepath}\n${titles.join('\n')}`);
+    assert.ok(titles.includes('Add exception for this process + parent, any user (cat, backup-agent) to falco_rules.local.yaml'), `${exepath}\n${titles.join('\n')}`);
     assert.ok(!titles.some((t) => t.includes('executable path')), titles.join('\n'));
     assert.ok(report(READ({ 'proc.name': 'cat', 'proc.exepath': exepath })).includes('is not the path of a file only this program has'), exepath);
   }
   for (const fields of [{ 'proc.name': 'cat' }, { 'proc.name': 'cat', 'proc.exepath': '<NA>' }]) {
-    assert.ok(exceptionTitles(READ(fields)).includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'));
+    assert.ok(exceptionTitles(READ(fields)).includes('Add exception for this process + parent, any user (cat, backup-agent) to falco_rules.local.yaml'));
     assert.match(report(READ(fields)), /the alert has no `proc\.exepath` \(add it to the rule's output/);
   }
   // Without proc.name, the path alone still keys the pair, and the report says what it covers.
   assert.match(report(READ({ 'proc.exepath': '/usr/bin/cat' })), /any program can take any process name, only one placed at that path runs from it\. The alert has no `proc\.name`, so the exception covers that file under any name/);
   assert.deepEqual(exceptionTitles(READ({ 'proc.exepath': '/usr/bin/cat' })), [
-    'Add exception for this executable path + parent (/usr/bin/cat, backup-agent) to falco_rules.local.yaml',
+    'Add exception for this executable path + parent, any user (/usr/bin/cat, backup-agent) to falco_rules.local.yaml',
     'Add exception for this file + executable path, any user (/etc/shadow, /usr/bin/cat) to falco_rules.local.yaml',
   ]);
 });

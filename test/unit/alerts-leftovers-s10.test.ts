@@ -77,17 +77,18 @@ test('U+FFFD in one value of a text alert: the other shapes are offered, the lef
     + 'command=cat /etc/shadow terminal=34816';
   const actions = actionsOf(s, `${line}\n`, 'fffd.log');
   const titles = actions.map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this process + parent (cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this process + parent + user (cat, backup-agent, root, 1000) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this process + parent, any user (cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(titles.includes('Add exception for this file + process, any user (/etc/shadow, cat) to falco_rules.local.yaml'), titles.join('\n'));
-  assert.ok(!titles.some((t) => t.includes('executable path + parent (')), titles.join('\n'));
-  assert.ok(actions.find((a) => a.title.startsWith('Add exception for this executable path + parent: not offered, proc.exepath holds U+FFFD'))?.disabled, titles.join('\n'));
+  assert.ok(!titles.some((t) => /executable path \+ parent( \+ user|, any user)? \(/.test(t)), titles.join('\n'));
+  assert.ok(actions.find((a) => a.title.startsWith('Add exception for this executable path + parent + user: not offered, proc.exepath holds U+FFFD'))?.disabled, titles.join('\n'));
   for (const a of actions) assert.ok(!JSON.stringify(a.edit ?? {}).includes('\uFFFD'), a.title);
 
   assert.match(hoverAt(s, line, 'fffd.log', 'caf'), /\*\*U\+FFFD\*\*/);
   assert.doesNotMatch(hoverAt(s, line, 'fffd.log', 'backup-agent'), /U\+FFFD/);
 
   const tuning = section(s.report(`${line}\n`, 'file:///logs/fffd.log'), 'Tuning');
-  assert.match(tuning, /Why not on the executable path \+ parent: the value of `proc\.exepath` holds U\+FFFD/, tuning);
+  assert.match(tuning, /Why not on the executable path \+ parent \+ user, or the executable path \+ parent, any user: the value of `proc\.exepath` holds U\+FFFD/, tuning);
   assert.match(tuning, /`proc\.exepath` is left out of the exception\. The process is keyed by proc\.name/, tuning);
 });
 

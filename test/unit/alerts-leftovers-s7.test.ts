@@ -183,14 +183,14 @@ test('no process + parent or executable path + parent exception under systemd, i
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const service = titlesOf(s, SERVICE_READ(SERVICE), 'service.json');
   assert.ok(!service.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), service.join('\n'));
-  assert.ok(service.includes('Add exception for this command line + parent (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), service.join('\n'));
+  assert.ok(service.includes('Add exception for this command line + parent, any user (python3 /opt/inventory/collect.py --all, systemd) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), service.join('\n'));
   for (const pname of ['init', 'crond', 'atd']) {
     const titles = titlesOf(s, SERVICE_READ({ ...SERVICE, 'proc.pname': pname }), `${pname}.json`);
     assert.ok(!titles.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), titles.join('\n'));
   }
   const job = titlesOf(s, SERVICE_READ(CRON_JOB), 'cron.json');
   assert.ok(!job.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), job.join('\n'));
-  assert.ok(job.includes('Add exception for this command line + parent (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), job.join('\n'));
+  assert.ok(job.includes('Add exception for this command line + parent, any user (curl -fsS https://hc.example/ping/7f3a, sh) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), job.join('\n'));
   // A shell that no scheduler started (an interactive login, a script) gets neither pair, nor the command line
   // (whoever types it at a shell): alerts-leftovers-s8.
   const login = titlesOf(s, SERVICE_READ({ ...CRON_JOB, 'proc.aname[2]': 'sshd' }), 'login.json');
@@ -242,8 +242,8 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   const host = new TestHost();
   const s = createAlertsService(host, fakeRules([]));
   const actions = actionsOf(s, SHADOW_READ, 'official.json');
-  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
-  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent, any user'))!;
+  assert.equal(add.title, 'Add exception for this executable path + process name + parent, any user (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)');
   const disable = actions.find((a) => a.title.startsWith('Disable rule'))!;
   assert.equal(disable.title, 'Disable rule "Read sensitive file untrusted" in falco_rules.local.yaml (last resort: it stops all its alerts; rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)');
   const comment = '# Falco Lens did not find this rule in the loaded rules files; Falco\'s official falco_rules.yaml defines a rule of this name. '
@@ -256,7 +256,7 @@ test('an official rule that is not loaded: actions kept, titled "rule not loaded
   }
   // Applied once, the same fix is not offered again (the comment changes nothing in what is read).
   host.files.set(LOCAL, applyEdit('', add));
-  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this executable path + process name + parent')));
+  assert.ok(!actionsOf(s, SHADOW_READ, 'official.json').some((a) => a.title.startsWith('Add exception for this executable path + process name + parent, any user')));
   const report = s.report(SHADOW_READ, 'file:///logs/official.json');
   assert.ok(report.includes(comment), 'the report\'s exception YAML carries the same comment');
   assert.match(report, /\*\*Check before use:\*\* `Read sensitive file untrusted` is not in the loaded rules[^\n]* Falco's official `falco_rules\.yaml` defines a rule of this name: check that Falco loads it before the file you put the tuning in\./);
@@ -266,8 +266,8 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   const s = createAlertsService(new TestHost(), fakeRules([]));
   const custom = SHADOW_READ.replace('"rule":"Read sensitive file untrusted"', '"rule":"Shadow read by backup agent"');
   const actions = actionsOf(s, custom, 'custom.json');
-  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent'))!;
-  assert.equal(add.title, 'Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: Falco will not start unless a file it loads earlier defines it)');
+  const add = actions.find((a) => a.title.startsWith('Add exception for this executable path + process name + parent, any user'))!;
+  assert.equal(add.title, 'Add exception for this executable path + process name + parent, any user (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded, not an official rule: Falco will not start unless a file it loads earlier defines it)');
   assert.ok(actions.some((a) => a.title.endsWith('(last resort: it stops all its alerts; rule not loaded, not an official rule: Falco will not start unless a file it loads earlier defines it)')));
   assert.ok(applyEdit('', add).includes('# Falco Lens did not find this rule in the loaded rules files, nor among Falco\'s official rules (a custom rule in a file Falco Lens does not read?). Falco refuses to start on it unless a rules file it loads before this one defines the rule ("... but no rule by that name already exists"); a hot reload keeps the running rules and alerts "Falco internal: hot restart failure".\n# Keyed by proc.exepath and proc.name: '));
   const report = s.report(custom, 'file:///logs/custom.json');
@@ -276,7 +276,7 @@ test('a rule neither loaded nor official: still offered (a custom rule in a file
   // Loaded: no note, no comment.
   const loaded = createAlertsService(new TestHost(), fakeRules([{ name: 'Shadow read by backup agent', source: 'syscall', tags: [], enabled: true }]));
   const titles = actionsOf(loaded, custom, 'loaded.json').map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + process name + parent, any user (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(!applyEdit('', actionsOf(loaded, custom, 'loaded.json')[0]).includes('# Falco Lens did not find'));
   assert.doesNotMatch(loaded.report(custom, 'file:///logs/loaded.json'), /not in the loaded rules|did not find/);
 });

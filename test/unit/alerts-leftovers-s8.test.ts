@@ -74,7 +74,7 @@ function titlesOf(s: ReturnType<typeof createAlertsService>, text: string, name:
 function actionsOf(s: ReturnType<typeof createAlertsService>, text: string, name: string): CodeAction[] {
   return s.codeActions!(alertDoc(name, text), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
 }
-const PARENT_PAIRS = /process( name)? \+ parent \(|executable path \+ parent \(|command line \+ parent/;
+const PARENT_PAIRS = /process( name)? \+ parent( \+ user|, any user)? \(|executable path \+ parent( \+ user|, any user)? \(|command line \+ parent/;
 
 test('no process + parent, executable path + parent or command line + parent exception under a shell or sudo/su/doas', () => {
   const s = createAlertsService(new TestHost(), fakeRules([]));
@@ -94,7 +94,7 @@ test('no process + parent, executable path + parent or command line + parent exc
     assert.ok(!titles.some((t) => PARENT_PAIRS.test(t)), `${pname}:\n${titles.join('\n')}`);
   }
   // A parent that is a program of its own keeps the pair.
-  assert.ok(titlesOf(s, READ({ 'proc.pname': 'backup-agent' }), 'agent.json').includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'));
+  assert.ok(titlesOf(s, READ({ 'proc.pname': 'backup-agent' }), 'agent.json').includes('Add exception for this executable path + process name + parent, any user (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'));
 });
 
 test('a shell running a script by absolute path or a -c string: the program and the shell\'s command line', () => {
@@ -108,7 +108,7 @@ test('a shell running a script by absolute path or a -c string: the program and 
   ];
   for (const [i, [pname, pcmdline]] of cases.entries()) {
     const titles = titlesOf(s, READ({ 'proc.pname': pname, 'proc.pcmdline': pcmdline }), `script-${i}.json`);
-    assert.ok(titles.includes(`Add exception for this executable path + process name + parent command line (/usr/bin/cat, cat, ${pcmdline}) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)`), `${pcmdline}:\n${titles.join('\n')}`);
+    assert.ok(titles.includes(`Add exception for this executable path + process name + parent command line, any user (/usr/bin/cat, cat, ${pcmdline}) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)`), `${pcmdline}:\n${titles.join('\n')}`);
     assert.ok(!titles.some((t) => PARENT_PAIRS.test(t)), titles.join('\n'));
   }
   // The item written: proc.pcmdline compared as a whole.
@@ -122,8 +122,8 @@ test('a shell running a script by absolute path or a -c string: the program and 
   assert.ok(!relative.some((t) => PARENT_PAIRS.test(t) || t.includes('parent command line')), relative.join('\n'));
   // Under a cron job's shell the command line + parent stays, and the shell's command line is offered too.
   const job = titlesOf(s, READ({ 'proc.pname': 'sh', 'proc.aname[2]': 'cron', 'proc.pcmdline': 'sh -c /usr/local/bin/rotate.sh' }), 'job.json');
-  assert.ok(job.some((t) => t.startsWith('Add exception for this command line + parent (cat /etc/shadow, sh)')), job.join('\n'));
-  assert.ok(job.some((t) => t.startsWith('Add exception for this executable path + process name + parent command line (/usr/bin/cat, cat, sh -c /usr/local/bin/rotate.sh)')), job.join('\n'));
+  assert.ok(job.some((t) => t.startsWith('Add exception for this command line + parent, any user (cat /etc/shadow, sh)')), job.join('\n'));
+  assert.ok(job.some((t) => t.startsWith('Add exception for this executable path + process name + parent command line, any user (/usr/bin/cat, cat, sh -c /usr/local/bin/rotate.sh)')), job.join('\n'));
 });
 
 test('the report says why no exception names the parent, for each kind of shell parent and for sudo', () => {
@@ -137,7 +137,7 @@ test('the report says why no exception names the parent, for each kind of shell 
   assert.match(report({ 'proc.pname': 'sudo' }), /No exception is proposed: the parent `sudo` runs whatever command it is given, for anyone allowed to use it, so an exception on this program and parent would also silence it when anyone runs it that way, an attacker included\./);
   // With another exception proposed, the report still says why none names the parent.
   const script = report({ 'proc.pname': 'bash', 'proc.pcmdline': 'bash /opt/backup/run.sh', 'fd.name': '/etc/shadow' });
-  assert.match(script, /An exception on this alert's values \(executable path \\\+ process name \\\+ parent command line\), which silences every alert of this rule with the same values/);
+  assert.match(script, /An exception on this alert's values \(executable path \\\+ process name \\\+ parent command line, any user\), which silences every alert of this rule with the same values/);
   assert.match(script, /Why not on the program and its parent: the parent `bash` is a shell, so an exception on this program and parent would also silence it when anyone types it at a shell, an attacker included; its command line `bash \/opt\/backup\/run\.sh` names what it runs: pair the program with it \(`proc\.pcmdline`\) instead\./);
   const withFile = report({ 'proc.pname': 'sudo', 'fd.name': '/etc/shadow' });
   assert.match(withFile, /An exception on this alert's values \(file \\\+ executable path \\\+ process name, any user\)/);

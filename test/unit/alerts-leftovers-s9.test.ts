@@ -42,7 +42,7 @@ test('no file + process exception on a socket connection (IPv4, IPv6, unix): the
     const titles = actionsOf(s, alert, `conn-${i}.json`).map((a) => a.title);
     assert.ok(!titles.some((t) => t.includes('file + ')), titles.join('\n'));
     // The other shapes are still offered.
-    assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + process name + parent (/usr/bin/ssh, ssh, node)')), titles.join('\n'));
+    assert.ok(titles.some((t) => t.startsWith('Add exception for this executable path + process name + parent + user (/usr/bin/ssh, ssh, node, root)')), titles.join('\n'));
     const report = s.report(alert, 'file:///logs/conn.json');
     assert.doesNotMatch(report, /falco_lens_fd_name_and_proc_(name|exepath)/);
     assert.match(report, /Why not on the file descriptor: `fd\.name` is a socket connection/, report);
@@ -234,7 +234,7 @@ test('no process + parent exception under the runtime\'s exe in a container', ()
   assert.match(s.report(shell('exe'), 'file:///logs/exe.json'), /Why not on the program and its parent: the parent `exe` is the container runtime/);
   // On the host, a program named exe is a program of its own (the process not a shell: s17, alerts-audit-s17).
   const host = actionsOf(s, shell('exe', 'host').replace(/"proc\.name":"bash"/, '"proc.name":"python3"'), 'host.json').map((a) => a.title);
-  assert.ok(host.some((t) => t.startsWith('Add exception for this executable path + process name + parent (/usr/bin/bash, python3, exe)')), host.join('\n'));
+  assert.ok(host.some((t) => t.startsWith('Add exception for this executable path + process name + parent, any user (/usr/bin/bash, python3, exe)')), host.join('\n'));
 });
 
 // 5. "Disable rule" was taken as done when any item of the local file disabled the rule, even one a later item

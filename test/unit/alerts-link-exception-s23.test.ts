@@ -58,8 +58,12 @@ test('a symbolic link: the target the rule tests, where the link is, and the pro
   const line = alert('Create Symlink Over Sensitive Files', 'Symlinks created over sensitive files | target=/etc/shadow linkpath=/tmp/s',
     { 'evt.arg.target': '/etc/shadow', 'evt.arg.linkpath': '/tmp/s', 'evt.type': 'symlinkat', ...PROCESS });
   const link = actionsOf(s, `${line}\n`, 'symlink.json').find((a) => a.title.startsWith('Add exception for this link'))!;
-  assert.equal(link.title, 'Add exception for this link target + link path + executable path + process name (/etc/shadow, /tmp/s, /usr/bin/ln, ln) to falco_rules.local.yaml');
-  assert.deepEqual(written(link), { fields: ['evt.arg.target', 'evt.arg.linkpath', 'proc.exepath', 'proc.name'], values: ['/etc/shadow', '/tmp/s', '/usr/bin/ln', 'ln'] });
+  // The alert's user first (session 24), then the link without it, titled so.
+  assert.equal(link.title, 'Add exception for this link target + link path + executable path + process name + user (/etc/shadow, /tmp/s, /usr/bin/ln, ln, root, 1000) to falco_rules.local.yaml');
+  assert.deepEqual(written(link), {
+    fields: ['evt.arg.target', 'evt.arg.linkpath', 'proc.exepath', 'proc.name', 'user.name', 'user.loginuid'], values: ['/etc/shadow', '/tmp/s', '/usr/bin/ln', 'ln', 'root', '1000'],
+  });
+  assert.ok(exceptionTitles(actionsOf(s, `${line}\n`, 'symlink.json')).includes('Add exception for this link target + link path + executable path + process name, any user (/etc/shadow, /tmp/s, /usr/bin/ln, ln) to falco_rules.local.yaml'));
   const text = apply('', link.edit!);
   assert.deepEqual(rules.validateText(pathToUri(LOCAL), text).filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => d.message), []);
 });
@@ -70,14 +74,18 @@ test('a hard link: the file the rule tests (evt.arg.oldpath) and the new link\'s
     { 'evt.arg.oldpath': '/etc/shadow', 'evt.arg.newpath': '/tmp/h', 'evt.type': 'linkat', ...PROCESS });
   const fromJson = actionsOf(s, `${json}\n`, 'hardlink.json').find((a) => a.title.startsWith('Add exception for this linked file'));
   assert.ok(fromJson, exceptionTitles(actionsOf(s, `${json}\n`, 'hardlink.json')).join('\n'));
-  assert.equal(fromJson.title, 'Add exception for this linked file + new link path + executable path + process name (/etc/shadow, /tmp/h, /usr/bin/ln, ln) to falco_rules.local.yaml');
-  assert.deepEqual(written(fromJson), { fields: ['evt.arg.oldpath', 'evt.arg.newpath', 'proc.exepath', 'proc.name'], values: ['/etc/shadow', '/tmp/h', '/usr/bin/ln', 'ln'] });
+  assert.equal(fromJson.title, 'Add exception for this linked file + new link path + executable path + process name + user (/etc/shadow, /tmp/h, /usr/bin/ln, ln, root, 1000) to falco_rules.local.yaml');
+  assert.deepEqual(written(fromJson), {
+    fields: ['evt.arg.oldpath', 'evt.arg.newpath', 'proc.exepath', 'proc.name', 'user.name', 'user.loginuid'], values: ['/etc/shadow', '/tmp/h', '/usr/bin/ln', 'ln', 'root', '1000'],
+  });
   // The text alert's `target=` and `linkpath=` are the template's %evt.arg.oldpath and %evt.arg.newpath.
   const text = '10:20:30.123456789: Warning Hardlinks created over sensitive files | target=/etc/shadow linkpath=/tmp/h evt_type=linkat user=root user_uid=0 '
     + 'user_loginuid=1000 process=ln proc_exepath=/usr/bin/ln parent=make command=ln /etc/shadow /tmp/h terminal=34816';
   const fromText = actionsOf(s, `${text}\n`, 'hardlink.log').find((a) => a.title.startsWith('Add exception for this linked file'));
   assert.ok(fromText, exceptionTitles(actionsOf(s, `${text}\n`, 'hardlink.log')).join('\n'));
-  assert.deepEqual(written(fromText), { fields: ['evt.arg.oldpath', 'evt.arg.newpath', 'proc.exepath', 'proc.name'], values: ['/etc/shadow', '/tmp/h', '/usr/bin/ln', 'ln'] });
+  assert.deepEqual(written(fromText), {
+    fields: ['evt.arg.oldpath', 'evt.arg.newpath', 'proc.exepath', 'proc.name', 'user.name', 'user.loginuid'], values: ['/etc/shadow', '/tmp/h', '/usr/bin/ln', 'ln', 'root', '1000'],
+  });
 });
 
 test('a rule of one\'s own that tests where the link is: the exception keys on the link path, and a tested value missing offers none', () => {
@@ -88,7 +96,8 @@ test('a rule of one\'s own that tests where the link is: the exception keys on t
   const s = createAlertsService(new TestHost(), fakeRules([rule]));
   const line = alert(rule.name, 'Link placed in /etc | linkpath=/etc/cron.d/x process=ln', { 'evt.arg.linkpath': '/etc/cron.d/x', 'proc.name': 'ln', 'evt.type': 'symlink' });
   const link = actionsOf(s, `${line}\n`, 'own.json').find((a) => a.title.startsWith('Add exception for this link'))!;
-  assert.equal(link.title, 'Add exception for this link path + process (/etc/cron.d/x, ln) to falco_rules.local.yaml');
+  // No user in the alert: the link alone, which covers any user.
+  assert.equal(link.title, 'Add exception for this link path + process, any user (/etc/cron.d/x, ln) to falco_rules.local.yaml');
   assert.deepEqual(written(link), { fields: ['evt.arg.linkpath', 'proc.name'], values: ['/etc/cron.d/x', 'ln'] });
   // The same alert of a rule testing the target, which the alert does not print: no link exception (it would not
   // be on what the rule detects).

@@ -33,7 +33,7 @@ test('a link of another name, a busybox applet, kmod\'s insmod, a script: the pa
   for (const [name, exepath] of [['python3', '/usr/bin/python3.11'], ['wget', '/bin/busybox'], ['insmod', '/usr/bin/kmod'], ['collect.sh', '/usr/bin/bash']]) {
     const actions = actionsOf(READ({ 'proc.name': name, 'proc.exepath': exepath }));
     assert.deepEqual(actions.map((a) => a.title), [
-      `Add exception for this executable path + process name + parent (${exepath}, ${name}, backup-agent) to falco_rules.local.yaml`,
+      `Add exception for this executable path + process name + parent, any user (${exepath}, ${name}, backup-agent) to falco_rules.local.yaml`,
       `Add exception for this file + executable path + process name, any user (/etc/shadow, ${exepath}, ${name}) to falco_rules.local.yaml`,
     ], name);
     assert.deepEqual(written(actions[0]), { fields: ['proc.exepath', 'proc.name', 'proc.pname'], values: [exepath, name, 'backup-agent'] });

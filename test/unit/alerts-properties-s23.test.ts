@@ -319,12 +319,12 @@ test('a text alert whose values hold the text that follows them in the template:
   const titles = actions.map((a) => `${a.title}${a.disabled ? ` [disabled: ${a.disabled.reason}]` : ''}`);
   // No exception on the misread command line or parent: the shape is greyed out, saying why.
   assert.ok(!actions.some((a) => a.edit && /Add exception/.test(a.title)), titles.join('\n'));
-  const greyed = actions.find((a) => a.disabled && /command line \+ parent: not offered, where proc\.cmdline ends in the text is uncertain/.test(a.title));
+  const greyed = actions.find((a) => a.disabled && /command line \+ parent \+ user: not offered, where proc\.cmdline ends in the text is uncertain/.test(a.title));
   assert.ok(greyed, titles.join('\n'));
   assert.match(greyed!.disabled!.reason, /reads it in more than one way/);
 
   // The same alert with a command line that reads one way: every value certain, the parent's exception offered.
   const plain = '10:20:30.123456789: Warning Shell run by service (command=bash -c x parent=backup-agent exe=/usr/bin/bash process=bash user=root)';
   const plainActions = alerts.codeActions!(alertDoc('plain.log', `${plain}\n`), { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, { diagnostics: [] });
-  assert.ok(plainActions.some((a) => a.edit && a.title.startsWith('Add exception for this command line + parent (bash -c x, backup-agent)')), plainActions.map((a) => a.title).join('\n'));
+  assert.ok(plainActions.some((a) => a.edit && a.title.startsWith('Add exception for this command line + parent + user (bash -c x, backup-agent, root)')), plainActions.map((a) => a.title).join('\n'));
 });

@@ -193,7 +193,7 @@ test('no "process + parent" exception when the parent is the container runtime: 
   // process is a shell: the pair would cover every command the parent runs through a shell (s17, alerts-audit-s17).
   const program = (pname: string) => shell(pname).replace(/"proc\.name":"bash"/, '"proc.name":"python3"');
   const fromAgent = actionsFor(s, program('gitlab-runner'), 'agent.json').map((a) => a.title);
-  assert.ok(fromAgent.includes('Add exception for this executable path + process name + parent (/usr/bin/bash, python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), fromAgent.join('\n'));
+  assert.ok(fromAgent.includes('Add exception for this executable path + process name + parent, any user (/usr/bin/bash, python3, gitlab-runner) to falco_rules.local.yaml (rule not loaded: Falco will not start unless a file it loads earlier defines it, as the official falco_rules.yaml does)'), fromAgent.join('\n'));
   const ofShell = actionsFor(s, shell('gitlab-runner'), 'agent-shell.json').map((a) => a.title);
   assert.ok(!ofShell.some((t) => /process( name)? \+ parent|executable path \+ parent/.test(t)), ofShell.join('\n'));
 });

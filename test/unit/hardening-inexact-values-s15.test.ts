@@ -49,7 +49,7 @@ test('a lone surrogate in fd.name: no exception on it (greyed out with why), the
   assert.ok(line.includes('\\ud800'), 'the log holds the JSON escape');
   const actions = actionsOf(s, `${line}\n`, 'surrogate.json');
   const titles = actions.map((a) => a.title);
-  assert.ok(titles.includes('Add exception for this executable path + process name + parent (/usr/bin/cat, cat, backup-agent) to falco_rules.local.yaml'), titles.join('\n'));
+  assert.ok(titles.includes('Add exception for this executable path + process name + parent + user (/usr/bin/cat, cat, backup-agent, root, 1000) to falco_rules.local.yaml'), titles.join('\n'));
   assert.ok(!titles.some((t) => t.startsWith('Add exception for this file + executable path + process name, any user (')), titles.join('\n'));
   const greyed = actions.find((a) => a.title.startsWith('Add exception for this file + executable path + process name + user: not offered, fd.name holds a lone surrogate'));
   assert.ok(greyed?.disabled, titles.join('\n'));

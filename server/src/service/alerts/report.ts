@@ -7,7 +7,7 @@ import { PRIORITY_MEANINGS } from './priority';
 import { alertInstant, containerNamedHostNote, internalEventName, internalEventNote, isInternalText, locationLink, MITRE_PLAYBOOK_LABEL, mitreHoverLines, mitreListing, mitreRuleLabel, sourceConflictNote, type MitreListing } from './hover';
 import {
   EXCEPTION_SHAPES, broadParentReason, deploymentReason, exceptionItemYaml, isInternalEvent, kubernetesControllerReason, loadOrderReason,
-  proposeExceptions, exceptionComment, processKeyReason, inexactRuleNameReason, otherSourceReason, shellOfParentReason, refusedValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
+  proposeExceptions, exceptionComment, isUserField, processKeyReason, inexactRuleNameReason, otherSourceReason, shellOfParentReason, refusedValueReason, socketConnectionReason, unloadedRule, type DeploymentBlock, type LoadOrderBlock,
 } from './tuning';
 import { JSON_TIME_FIELDS, ruleSourceConflict, shownValues, valueOf, type AlertView } from './view';
 import { fillCommand, fillNote, fillTuning } from './fill';
@@ -255,11 +255,13 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     parts.push(`An exception on ${whose} (${escapeMarkdown(proposals[0].shape.label)}), which silences every alert of this rule with the same values${count}${where ? `; the quick fix "Add exception" writes it ${where}` : ''}:`);
     parts.push(cappedBlock(exceptionItemYaml(proposals[0], exceptionComment(proposals[0], unloadedRule(view)?.comment)).trimEnd(), 'yaml', 'exception'));
     if (proposals.some((p) => p.shape.fields.includes('proc.exepath') || p.shape.fields.includes('proc.name'))) parts.push(processKeyReason(view, (v) => cappedCode(v, 200)));
-    // The file and the program without the user cover every user's same command: said where it is offered too.
-    const byUser = proposals[0].shape.fields.includes('fd.name') && proposals[0].shape.fields.some((f) => f.startsWith('user.'));
-    if (byUser && proposals.some((p) => p.shape.fields.includes('fd.name') && !p.shape.fields.some((f) => f.startsWith('user.')))) {
-      parts.push(`It is keyed by the user too (${proposals[0].shape.fields.filter((f) => f.startsWith('user.')).map((f) => codeSpan(f)).join(' and ')}: the user the process runs as, and the login user, kept across su and sudo). `
-        + 'The quick fix "file + process, any user" leaves the user out: it silences the same program on the same file run by anyone, a root shell\'s as much as this one\'s.');
+    // The same exception without the user covers whoever runs the program that way: said where both are offered.
+    const users = proposals[0].shape.fields.filter(isUserField);
+    const anyUser = users.length === 0 ? undefined : proposals.find((p) => p.shape.fields.join(' ') === proposals[0].shape.fields.filter((f) => !isUserField(f)).join(' '));
+    if (anyUser) {
+      const said: Record<string, string> = { 'user.name': 'the user the process runs as', 'user.uid': 'the uid the process runs as, the alert having no name for it', 'user.loginuid': 'the login user, kept across su and sudo' };
+      parts.push(`It is keyed by the user too (${users.map((f) => `${codeSpan(f)}: ${said[f]}`).join('; ')}). `
+        + `The quick fix "${escapeMarkdown(anyUser.shape.label)}" leaves the user out: it silences the same values whoever runs the program, a root shell's as much as this one's.`);
     }
     if (connectionReason) parts.push(`Why not on the file descriptor: ${connectionReason}.`);
     if (parentReason) parts.push(`Why not on the program and its parent: ${parentReason}.`);
@@ -280,7 +282,11 @@ function tuningMarkdown(view: AlertView, playbook: Playbook | undefined, placesO
     parts.push(`No exception is proposed: ${otherSourceReason(view, otherSource, codeSpan, escapeMarkdown)}.`);
   } else if (connectionReason || parentReason || controllerReason) {
     parts.push(`No exception is proposed: ${[connectionReason, parentReason, controllerReason].filter((r) => r !== undefined).join('; and ')}.`);
-  } else parts.push(`No exception is proposed: the alert does not have the values of any exception Falco Lens writes (${escapeMarkdown(EXCEPTION_SHAPES.map((shape) => shape.label).join('; '))}).`);
+  } else {
+    // Each shape once: one keyed by the user too is the same shape with the alert's user (tuning.ts userPair).
+    const labels = EXCEPTION_SHAPES.filter((shape) => !shape.label.endsWith(' + user')).map((shape) => shape.label.replace(/, any user$/, ''));
+    parts.push(`No exception is proposed: the alert does not have the values of any exception Falco Lens writes (${escapeMarkdown(labels.join('; '))}).`);
+  }
   if (playbook) parts.push(playbookTuningMarkdown(playbook, view));
   // Falco throws ERROR_NO_PREVIOUS_RULE_APPEND for an override of a rule no earlier file defines
   // (rule_loader_collector.cpp 0.44.0): without the rule loaded, nothing here could check that.

@@ -235,15 +235,48 @@ export function kubernetesControllerReason(view: AlertView, quote: (value: strin
     + 'DaemonSet, StatefulSet and Job), so an exception on this user and namespace would cover every workload of the namespace';
 }
 
-/** Who ran the process: the user it runs as, and the login user (the audit login uid, kept across su and sudo: the
- *  person behind a root shell; -1 for a process of no login session, a service's). */
-const USER_FIELDS = ['user.name', 'user.loginuid'];
+/**
+ * Who ran the process, as the alert says it (the rule's output prints them: the official rules give `user=%user.name
+ * user_uid=%user.uid user_loginuid=%user.loginuid`): the user it runs as, by name (user.name, looked up in the passwd
+ * database of the host or the container), or by uid where the alert has no name for it (`<NA>`: no entry for the uid,
+ * a container running as an arbitrary uid); and the login user (user.loginuid, the audit login uid, kept across su and
+ * sudo: the person behind a root shell; -1 for a process of no login session, a service's). libsinsp has all three at
+ * every release Falco Lens targets (sinsp_filter_check_user: user.uid PT_UINT32, user.name PT_CHARBUF, user.loginuid
+ * PT_INT64 giving -1 for an unset auid, libs 0.14 for Falco 0.37 to libs 0.25 for Falco 0.44), so an exception on them
+ * loads at each. A field the alert lacks is never guessed: the shape then keys on the others, or is not offered.
+ */
+const USER_FIELDS = ['user.name', 'user.uid', 'user.loginuid'];
 
-/** "file + process + user" with the user fields the alert has (none: not offered). */
-function userShape(view: AlertView): ExceptionShape | undefined {
-  const users = USER_FIELDS.filter((f) => (valueOf(view, f) ?? '') !== '');
-  if (users.length === 0) return undefined;
-  return { label: 'file + process + user', fields: ['fd.name', 'proc.name', ...users], appliesTo: (v) => socketConnection(v) === undefined };
+/** The user fields this alert has values for: user.name (else user.uid), and user.loginuid. */
+export function alertUserFields(view: AlertView): string[] {
+  const has = (f: string) => (valueOf(view, f) ?? '') !== '';
+  const runsAs = has('user.name') ? ['user.name'] : has('user.uid') ? ['user.uid'] : [];
+  return [...runsAs, ...(has('user.loginuid') ? ['user.loginuid'] : [])];
+}
+
+export function isUserField(field: string): boolean {
+  return USER_FIELDS.includes(field);
+}
+
+/**
+ * The same exception keyed by the alert's user too, offered before it, and the shape without the user, titled "any
+ * user". Keyed by a program (and its parent, its command line or the file it opens) alone, an exception silences the
+ * rule for whoever runs that program that way: `cron → bash` as root is also `cron → bash` of every user's crontab, and
+ * a root shell's `cat /etc/shadow` is the backup's too. The user tells them apart wherever the alert has it.
+ */
+function userPair(base: ExceptionShape): ExceptionShape[] {
+  const forAlert = (view: AlertView) => (base.of ? base.of(view) : base);
+  return [
+    { ...base, label: `${base.label} + user`, fields: [...base.fields, ...USER_FIELDS], of: (view) => {
+      const shape = forAlert(view);
+      const users = alertUserFields(view);
+      return !shape || users.length === 0 ? undefined : { ...shape, label: `${shape.label} + user`, fields: [...shape.fields, ...users], of: undefined };
+    } },
+    { ...base, label: `${base.label}, any user`, ...(base.of ? { of: (view: AlertView) => {
+      const shape = forAlert(view);
+      return shape && { ...shape, label: `${shape.label}, any user` };
+    } } : {}) },
+  ];
 }
 
 /**
@@ -291,25 +324,24 @@ function linkShape(view: AlertView): ExceptionShape | undefined {
 
 /** Exception shapes offered, most specific first; one is offered when the alert has a value for each field. */
 export const EXCEPTION_SHAPES: ExceptionShape[] = [
+  // Not keyed by the user: in a container every process runs as the user the image or the pod's securityContext sets,
+  // whoever started it (a `kubectl exec` shell and code injected into the server alike), so the user tells nothing apart.
   { label: 'process + container image', fields: ['proc.name', 'container.image.repository'], appliesTo: (v) => !['host', ''].includes(valueOf(v, 'container.id') ?? '') },
-  { label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) },
+  // Each keyed by the program and its parent or command line: the alert's user first, then any user (userPair).
+  ...userPair({ label: 'process + parent', fields: ['proc.name', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) }),
   // Under a shell that runs a script by absolute path or a -c string: the program and what the shell runs.
-  { label: 'process + parent command line', fields: ['proc.name', 'proc.pcmdline'], appliesTo: (v) => anchoringShellCommandLine(v) !== undefined },
+  ...userPair({ label: 'process + parent command line', fields: ['proc.name', 'proc.pcmdline'], appliesTo: (v) => anchoringShellCommandLine(v) !== undefined }),
   // Under a supervisor the exact command, and a shell's exact script or -c string under another parent (a server).
   // Not under a container runtime (every container runs the same commands), a shell (the command anyone types) or a
   // command runner (the command anyone runs through it).
-  { label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') || shellOfParent(v)?.anchored === true },
+  ...userPair({ label: 'command line + parent', fields: ['proc.cmdline', 'proc.pname'], appliesTo: (v) => ['init', 'scheduler', 'scheduled job'].includes(broadParent(v)?.kind ?? '') || shellOfParent(v)?.anchored === true }),
   // Not on a socket connection: its name holds the client's port, which the next connection does not share.
-  // The file and the program alone cover every user who runs that program on that file (a root shell's `cat
-  // /etc/shadow` as much as the backup's): the same pair with the alert's user first (userShape), then without,
-  // saying so.
-  { label: 'file + process + user', fields: ['fd.name', 'proc.name', ...USER_FIELDS], appliesTo: (v) => socketConnection(v) === undefined, of: userShape },
-  { label: 'file + process, any user', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined },
+  ...userPair({ label: 'file + process', fields: ['fd.name', 'proc.name'], appliesTo: (v) => socketConnection(v) === undefined }),
   // The link's arguments the rule's condition tests, with the link's own path (linkShape).
-  { label: 'link + process', fields: ['evt.arg.target', 'evt.arg.linkpath', 'proc.name'], of: linkShape },
+  ...userPair({ label: 'link + process', fields: ['evt.arg.target', 'evt.arg.linkpath', 'proc.name'], of: linkShape }),
   // Offered on its own when the alert has no proc.name (otherwise "process + parent" keyed by the path is this pair
   // narrowed by the name: exceptionShapes). Not where the path is no file only this program has (a memfd, a deleted file).
-  { label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) && !pathIsNotTheProgram(v) },
+  ...userPair({ label: 'executable path + parent', fields: ['proc.exepath', 'proc.pname'], appliesTo: (v) => !broadParent(v) && !shellOfParent(v) && !pathIsNotTheProgram(v) }),
   // Not for a controller: it acts for every workload of the namespace.
   { label: 'Kubernetes user + namespace', fields: ['ka.user.name', 'ka.target.namespace'], appliesTo: (v) => kubernetesController(v) === undefined },
   { label: 'AWS user + event', fields: ['ct.user', 'ct.name'] },
