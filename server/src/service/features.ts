@@ -57,6 +57,9 @@ export interface RuleSummary {
   priority?: string;
   tags: string[];
   enabled: boolean;
+  /** The fields the rule's condition compares, in its own text and in the macros it uses (macros of macros too, as
+   *  the loaded rules define them); absent where no loaded definitions are known (the condition alone is read). */
+  testedFields?(): ReadonlySet<string>;
   /** Where the rule's name is defined (the first definition, not an override). */
   location?: Location;
   /**

@@ -12,6 +12,7 @@ import { fieldsOf, parseCondition } from '../rules/condition';
 import { selectorText } from '../embedded/regions';
 import { MAX_VALUE_BYTES, utf8Length } from '../rules/constantValues';
 import { valueOf, type AlertView } from './view';
+import type { RuleSummary } from '../features';
 
 export interface ExceptionShape {
   label: string;
@@ -292,9 +293,15 @@ const LINK_ARGUMENTS = [
 ] as const;
 const LINK_LABELS: Record<string, string> = { 'evt.arg.target': 'link target', 'evt.arg.linkpath': 'link path', 'evt.arg.oldpath': 'linked file', 'evt.arg.newpath': 'new link path' };
 
-/** The link fields a rule's condition compares (as written in it: a macro's are not seen). */
-function conditionLinkFields(condition: string | undefined): Set<string> {
+/** The link fields a rule's condition compares: through the macros it uses where the rules service read them
+ *  (RuleSummary.testedFields: a rule may test `evt.arg.linkpath` in a macro of its own), else as written in it. */
+function conditionLinkFields(rule: RuleSummary | undefined): Set<string> {
   const tested = new Set<string>();
+  if (rule?.testedFields) {
+    for (const f of rule.testedFields()) if (f in LINK_LABELS) tested.add(f);
+    return tested;
+  }
+  const condition = rule?.condition;
   if (!condition || !condition.includes('evt.arg')) return tested;
   for (const f of fieldsOf(parseCondition(condition).ast)) if (f.kind === 'field' && f.name in LINK_LABELS) tested.add(f.name);
   return tested;
@@ -309,7 +316,7 @@ function conditionLinkFields(condition: string | undefined): Set<string> {
  * this link, made by this program.
  */
 function linkShape(view: AlertView): ExceptionShape | undefined {
-  const tested = conditionLinkFields(view.ruleSummary?.condition);
+  const tested = conditionLinkFields(view.ruleSummary);
   const type = valueOf(view, 'evt.type');
   const has = (f: string) => (valueOf(view, f) ?? '') !== '';
   const args = LINK_ARGUMENTS.find((a) => tested.has(a.linked) || tested.has(a.link))

@@ -133,6 +133,27 @@ export function macroNamesOf(condition: string): readonly string[] {
   return names;
 }
 
+/**
+ * The fields a condition compares, in its own text and in the macros it uses, macros of macros too, as `macroCondition`
+ * gives their loaded text (Falco pastes each macro's condition where the rule names it: rule_loader_compiler.cpp
+ * compile_condition). Each macro is read once (a cycle ends there), from the parses the checks keep.
+ */
+export function fieldsReachedFrom(condition: string, macroCondition: (name: string) => string | undefined): Set<string> {
+  const fields = new Set<string>();
+  const seen = new Set<string>();
+  const pending = [condition];
+  for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
+    for (const f of factsOf(parseConditionCached(text)).fields) if (f.kind === 'field') fields.add(f.name);
+    for (const name of macroNamesOf(text)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const inner = macroCondition(name);
+      if (inner !== undefined) pending.push(inner);
+    }
+  }
+  return fields;
+}
+
 const isKnownField = (name: string) => lookupFieldCached(name) !== undefined;
 /** Why Falco 0.44 does not compile `name[arg]` in an output (bracketArgumentProblem), for parseOutput. */
 const argumentRefusal = (name: string, arg: string): string | undefined => {

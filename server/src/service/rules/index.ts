@@ -4,8 +4,8 @@ import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-langua
 import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 'vscode-languageserver-types';
 import type { Cancellation, DocumentFeatures, Redefinition, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
-import { fileLabel, fileLabels, RulesWorkspaceIndex, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { addListUsesOfLists, itemRefsAt, macroUsesBesideLists, type ItemRefs, type UsageIndex } from './conditionChecks';
+import { fileLabel, fileLabels, RulesWorkspaceIndex, type Definitions, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
+import { addListUsesOfLists, fieldsReachedFrom, itemRefsAt, macroUsesBesideLists, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import type { RulesFileModel } from './model';
@@ -39,7 +39,7 @@ export type RulesService = DocumentFeatures & RulesWorkspace & {
 
 export { diagnoseFile } from './diagnose';
 
-function summaryOf(rule: RuleDef, hooks?: EmbeddedHooks): RuleSummary {
+function summaryOf(rule: RuleDef, defs: Definitions, hooks?: EmbeddedHooks): RuleSummary {
   const first = rule.contributions.find((c) => c.mode === 'define') ?? rule.contributions[0];
   const span = first?.item.nameSpan ?? first?.item.span;
   const location = first && span ? { uri: first.file.uri, range: first.file.model.lines.range(span.start, span.end) } : undefined;
@@ -47,6 +47,10 @@ function summaryOf(rule: RuleDef, hooks?: EmbeddedHooks): RuleSummary {
     name: rule.name, source: rule.source, desc: rule.desc, output: rule.output, condition: rule.condition,
     priority: rule.priority, tags: [...rule.tags], enabled: rule.enabled, location,
   };
+  // Through the macros of the same definitions, read when first asked (the alert tuning's link exception).
+  let tested: ReadonlySet<string> | undefined;
+  const condition = rule.condition;
+  if (condition !== undefined) summary.testedFields = () => (tested ??= fieldsReachedFrom(condition, (name) => defs.macros.get(name)?.condition));
   // The loader's own reading of each item (its contribution's mode): no second parse of the files.
   const redefinitions = rule.contributions.filter((c) => c.mode === 'redefine').map((c) => {
     const at = c.item.nameSpan ?? c.item.span;
@@ -195,7 +199,7 @@ export function createRulesService(host: ServiceHost): RulesService {
     loads.forEach((load, i) => {
       const [set, known] = sets[i];
       for (const [name, rule] of load.final.rules) {
-        if (!main.has(name)) { if (!rules.has(name)) rules.set(name, summaryOf(rule, known.hooks)); continue; }
+        if (!main.has(name)) { if (!rules.has(name)) rules.set(name, summaryOf(rule, load.final, known.hooks)); continue; }
         for (const c of rule.contributions) {
           if (c.mode !== 'redefine' || !known.files.some((f) => f.uri === c.file.uri)) continue;
           const at = c.item.nameSpan ?? c.item.span;
@@ -216,7 +220,7 @@ export function createRulesService(host: ServiceHost): RulesService {
   };
   /** A workspace rule's summary with the redefinitions the embedded sets make (after the rules files' own). */
   const workspaceSummary = (rule: RuleDef): RuleSummary => {
-    const summary = summaryOf(rule);
+    const summary = summaryOf(rule, index.load().final);
     const later = embeddedSets.size > 0 ? embeddedRules().redefined.get(rule.name) : undefined;
     if (later) summary.redefinitions = [...summary.redefinitions ?? [], ...later];
     return summary;
