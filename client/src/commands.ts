@@ -15,13 +15,13 @@ export function registerCommands(context: vscode.ExtensionContext, client: Falco
         // channel has the reason: a rejection would only add VS Code's "Running the contributed command failed".
         return;
       }
-      void vscode.window.setStatusBarMessage('Falco Lens: language server restarted', 3000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Falco Lens: language server restarted'), 3000);
     }),
     vscode.commands.registerCommand('falcoLens.showOutput', () => client.output.show(true)),
     vscode.commands.registerCommand(SHOW_MARKDOWN_COMMAND, (markdown: unknown, title?: unknown) => showMarkdown(String(markdown ?? ''), typeof title === 'string' ? title : 'Falco Lens')),
     vscode.commands.registerCommand(COPY_TO_CLIPBOARD_COMMAND, async (text: unknown, what?: unknown) => {
       await vscode.env.clipboard.writeText(String(text ?? ''));
-      void vscode.window.setStatusBarMessage(`Falco Lens: ${typeof what === 'string' ? what : 'text'} copied`, 3000);
+      void vscode.window.setStatusBarMessage(typeof what === 'string' ? vscode.l10n.t('Falco Lens: {0} copied', what) : vscode.l10n.t('Falco Lens: text copied'), 3000);
     }),
     // From the palette or the context menu: the active editor's selection. From the server's code action:
     // arguments [uri, startLine, endLine] (the report is built only now, not each time the actions are listed).
@@ -37,7 +37,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Falco
         params = { uri: editor.document.uri.toString() };
         if (!selection.isEmpty) { params.startLine = selection.start.line; params.endLine = selection.end.line; }
       } else {
-        void vscode.window.showInformationMessage('Open a Falco alert log to generate an incident report.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a Falco alert log to generate an incident report.'));
         return;
       }
       // From a code action nothing else would tell the user that the report failed: VS Code only logs the rejection.
@@ -45,10 +45,10 @@ export function registerCommands(context: vscode.ExtensionContext, client: Falco
       try {
         result = await lc.sendRequest<ReportResult>(REPORT_REQUEST, params);
       } catch (e) {
-        void vscode.window.showErrorMessage(`Falco Lens: the incident report could not be made (${messageOf(e)}).`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Falco Lens: the incident report could not be made ({0}).', messageOf(e)));
         return undefined;
       }
-      return showMarkdown(result.markdown, 'Falco incident report');
+      return showMarkdown(result.markdown, vscode.l10n.t('Falco incident report'));
     }),
   );
 }

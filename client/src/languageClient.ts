@@ -141,11 +141,11 @@ export class FalcoLanguageClient implements vscode.Disposable {
     try {
       await client.start();
       this.clientWatch = vscode.Disposable.from(stateWatch, reportUnsavedElsewhere(client));
-      this.output.info('Falco Lens language server started');
+      this.output.info(vscode.l10n.t('Falco Lens language server started'));
     } catch (e) {
       stateWatch.dispose();
       this.client = undefined;
-      this.output.error(`The Falco Lens language server failed to start: ${e}`);
+      this.output.error(vscode.l10n.t('The Falco Lens language server failed to start: {0}', String(e)));
       throw e;
     }
   }
@@ -171,11 +171,11 @@ export class FalcoLanguageClient implements vscode.Disposable {
         }
         givenAway.add(uri);
         withheld.add(uri);
-        this.output.info(`${vscode.workspace.asRelativePath(document.uri)} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.`);
+        this.output.info(vscode.l10n.t('{0} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.', vscode.workspace.asRelativePath(document.uri)));
         try {
           await vscode.languages.setTextDocumentLanguage(document, 'yaml');
         } catch (e) {
-          this.output.warn(`Could not open ${vscode.workspace.asRelativePath(document.uri)} as YAML (${e}); checking it as a Falco rules file.`);
+          this.output.warn(vscode.l10n.t('Could not open {0} as YAML ({1}); checking it as a Falco rules file.', vscode.workspace.asRelativePath(document.uri), String(e)));
           givenAway.delete(uri);
           withheld.delete(uri);
           return next(document);
@@ -197,7 +197,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
     this.clientWatch?.dispose();
     this.clientWatch = undefined;
     if (client) {
-      try { await client.stop(); } catch (e) { this.output.warn(`Stopping the language server: ${e}`); }
+      try { await client.stop(); } catch (e) { this.output.warn(vscode.l10n.t('Stopping the language server: {0}', String(e))); }
     }
   }
 

@@ -21,7 +21,7 @@ class ReadOnlyDocuments implements vscode.TextDocumentContentProvider {
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This document is no longer available: ask for it again.\n';
+    return this.texts.get(uri.toString()) ?? `${vscode.l10n.t('This document is no longer available: ask for it again.')}\n`;
   }
 }
 

@@ -237,3 +237,19 @@ export const languages = {
   },
 };
 export const env = { clipboard: { writeText: () => Promise.resolve() } };
+
+/**
+ * vscode.l10n with no bundle loaded (English, as the extension host runs it when no bundle of the display language
+ * exists): the message with its `{0}` or `{name}` placeholders filled.
+ */
+export const l10n = {
+  bundle: undefined as Record<string, string> | undefined,
+  t(message: string | { message: string; args?: unknown[] | Record<string, unknown> }, ...rest: unknown[]): string {
+    const text = typeof message === 'string' ? message : message.message;
+    const args = typeof message === 'string' ? (rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null ? rest[0] as Record<string, unknown> : rest) : message.args ?? [];
+    return text.replace(/\{([^{}]+)\}/g, (all, key: string) => {
+      const value = Array.isArray(args) ? args[Number(key)] : (args as Record<string, unknown>)[key];
+      return value === undefined ? all : String(value);
+    });
+  },
+};

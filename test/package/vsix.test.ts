@@ -36,7 +36,9 @@ test('npm run package makes a VSIX with the bundles, grammars, README and LICENS
   const entries = zipEntries(vsix);
   for (const required of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js',
     'extension/syntaxes/falco-rules.tmLanguage.json', 'extension/syntaxes/falco-alerts.tmLanguage.json',
-    'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt']) {
+    'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt',
+    // The manifest's strings (%key%) and the client's runtime strings' bundle (session 24).
+    'extension/package.nls.json', 'extension/l10n/bundle.l10n.json']) {
     assert.ok(entries.some((e) => e.toLowerCase() === required.toLowerCase()), `${required} is packaged (entries: ${entries.join(', ')})`);
   }
   const forbidden = entries.filter((e) => /node_modules\/|(^|\/)(src|test|e2e|bench|scripts)\/|\.ts$|\.map$/.test(e));

@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { manifest } from '../helpers/manifest';
 
 interface MenuEntry { command: string; when?: string; group?: string }
 interface Setting { type?: string | string[]; enum?: unknown[]; enumDescriptions?: string[]; description?: string; markdownDescription?: string; scope?: string }
 
-const manifest = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'));
 const menus = manifest.contributes.menus as Record<string, MenuEntry[]>;
 const settings = manifest.contributes.configuration.properties as Record<string, Setting>;
 

@@ -5,9 +5,9 @@
 // appendText/appendCodeblock and are never trusted.
 import * as vscode from 'vscode';
 import type { FalcoLanguageClient } from '../languageClient';
-import { TIME_WINDOWS, describeWindow, lastWindow, parseBetween } from './timeWindow';
+import { describeWindow, lastWindow, parseBetween, timeWindows } from './timeWindow';
 import { ROOT_NODE, TreeQueries } from './treeQueries';
-import { GROUP_LABELS, PRIORITY_NAMES, alertItemId, alertTexts, filterText, groupTexts, noAlertLog, noAlertLogText, parseFilterText, shown, viewTexts, type TooltipPart } from './treeText';
+import { GROUP_BY, PRIORITY_NAMES, alertItemId, groupLabel, alertTexts, filterText, groupTexts, noAlertLog, noAlertLogText, parseFilterText, shown, viewTexts, type TooltipPart } from './treeText';
 import { displayMessage } from '../../../server/src/service/displayPath';
 import { openReadOnly } from '../readOnlyDocuments';
 import {
@@ -19,6 +19,8 @@ import {
 } from '../../../server/src/protocol';
 
 const PAGE = 200;
+/** The example the time filter's box shows: times, in no language. */
+const BETWEEN_EXAMPLE = '2026-01-02T12:00Z 2026-01-02T13:00Z';
 /** VS Code does not hand extensions documents over 50 MB; larger logs show an alert's text instead of the file. */
 const EDITOR_LIMIT_BYTES = 50 * 1024 * 1024;
 
@@ -104,7 +106,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   private lc() {
     const lc = this.client.languageClient;
-    if (!lc) throw new Error('The Falco Lens language server is not running (Falco: Restart Language Server).');
+    if (!lc) throw new Error(vscode.l10n.t('The Falco Lens language server is not running (Falco: Restart Language Server).'));
     // Re-hook the progress notification whenever the language client was restarted.
     if (this.notificationHooked !== lc) {
       this.notificationHooked = lc;
@@ -221,7 +223,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
   private tellIfNoAlerts(): void {
     if (!this.log || !noAlertLog(this.log) || !this.openParams || this.toldNoAlerts === this.openParams) return;
     this.toldNoAlerts = this.openParams;
-    void vscode.window.showWarningMessage(`Falco Alert Explorer: ${noAlertLogText(this.log)}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Falco Alert Explorer: {0}', noAlertLogText(this.log)));
   }
 
   private updateContext(): void {
@@ -276,8 +278,8 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
       return item;
     }
     if (node.kind === 'more') {
-      const item = new vscode.TreeItem(`Show ${Math.min(PAGE, node.remaining)} more (${node.remaining} left)…`, vscode.TreeItemCollapsibleState.None);
-      item.command = { command: 'falcoLens.explorer.showMore', title: 'Show more', arguments: [node.group] };
+      const item = new vscode.TreeItem(vscode.l10n.t('Show {0} more ({1} left)…', Math.min(PAGE, node.remaining), node.remaining), vscode.TreeItemCollapsibleState.None);
+      item.command = { command: 'falcoLens.explorer.showMore', title: vscode.l10n.t('Show more'), arguments: [node.group] };
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       return item;
     }
@@ -290,7 +292,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     item.iconPath = priorityIcon(a.priority);
     item.contextValue = 'falcoLens.alert';
     item.tooltip = tooltipOf(texts.tooltip);
-    item.command = { command: 'falcoLens.explorer.reveal', title: 'Show alert', arguments: [a] };
+    item.command = { command: 'falcoLens.explorer.reveal', title: vscode.l10n.t('Show alert'), arguments: [a] };
     return item;
   }
 
@@ -305,17 +307,17 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
    * its notification's Cancel cancels the request (the server stops between two of its steps).
    */
   async report(group?: string): Promise<vscode.Uri | undefined> {
-    if (!this.log) { void vscode.window.showInformationMessage('Open a log in the Alert Explorer first.'); return undefined; }
+    if (!this.log) { void vscode.window.showInformationMessage(vscode.l10n.t('Open a log in the Alert Explorer first.')); return undefined; }
     const params: ExplorerReportParams = { logId: this.log.logId, filter: this.filter, ...(group !== undefined ? { groupBy: this.groupBy, group } : {}) };
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Falco: building the incident report…', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Falco: building the incident report…'), cancellable: true },
       (_progress, token) => this.lc().sendRequest<ExplorerReportResult>(EXPLORER_REPORT_REQUEST, params, token).catch((e: unknown) => {
         if (token.isCancellationRequested) return undefined;
         throw e;
       }),
     );
     if (!result) return undefined;
-    return vscode.commands.executeCommand<vscode.Uri>(SHOW_MARKDOWN_COMMAND, result.markdown, 'Falco incident report');
+    return vscode.commands.executeCommand<vscode.Uri>(SHOW_MARKDOWN_COMMAND, result.markdown, vscode.l10n.t('Falco incident report'));
   }
 
   /**
@@ -336,7 +338,7 @@ export class AlertExplorer implements vscode.TreeDataProvider<Node>, vscode.Disp
     }
     // Read-only, as the log is: an untitled document made with this text would be dirty, and ask to be saved.
     const name = file.path.split('/').pop() ?? 'alert';
-    const doc = await openReadOnly(`${name} line ${result.line + 1}`, result.text, 'log', 'falco-alerts');
+    const doc = await openReadOnly(vscode.l10n.t('{0} line {1}', name, result.line + 1), result.text, 'log', 'falco-alerts');
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
@@ -355,14 +357,14 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
   const report = (e: unknown, file?: string) => {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     const files = [file, explorer.logPath, ...opened].filter((f): f is string => f !== undefined);
-    void vscode.window.showErrorMessage(`Falco Alert Explorer: ${displayMessage(e instanceof Error ? e.message : String(e), files, folders)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Falco Alert Explorer: {0}', displayMessage(e instanceof Error ? e.message : String(e), files, folders)));
   };
   const explorer = new AlertExplorer(client, report);
   const pickLog = async (uri?: vscode.Uri): Promise<string | undefined> => {
     if (uri?.scheme === 'file') return uri.fsPath;
     const active = vscode.window.activeTextEditor?.document;
     if (active?.languageId === 'falco-alerts' && active.uri.scheme === 'file') return active.uri.fsPath;
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Alert Explorer', filters: { 'Falco logs': ['log', 'json', 'jsonl', 'txt', 'gz'], 'All files': ['*'] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Open in Alert Explorer'), filters: { [vscode.l10n.t('Falco logs')]: ['log', 'json', 'jsonl', 'txt', 'gz'], [vscode.l10n.t('All files')]: ['*'] } });
     return picked?.[0]?.fsPath;
   };
   /**
@@ -374,23 +376,26 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     const others = set?.files.filter((f) => f.path !== path) ?? [];
     if (!set || others.length === 0) return;
     const names = others.map((f) => shownName(f.path));
-    const choice = await vscode.window.showInformationMessage(
-      `Falco: ${shownName(path)} has ${others.length} rotated file${others.length === 1 ? '' : 's'} of ${shown(set.base)} next to it (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}). Open the set as one timeline?`,
-      'Open Rotated Set');
+    const listed = `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+    const openSet = vscode.l10n.t('Open Rotated Set');
+    const choice = await vscode.window.showInformationMessage(others.length === 1
+      ? vscode.l10n.t('Falco: {0} has 1 rotated file of {1} next to it ({2}). Open the set as one timeline?', shownName(path), shown(set.base), listed)
+      : vscode.l10n.t('Falco: {0} has {1} rotated files of {2} next to it ({3}). Open the set as one timeline?', shownName(path), others.length, shown(set.base), listed),
+    openSet);
     if (choice) await openRotatedSet(path).catch((e: unknown) => report(e, path));
   };
   /** Asks which files of `path`'s rotated set to read (all by default), and opens them as one log. */
   const openRotatedSet = async (path: string): Promise<void> => {
     const set = await explorer.rotatedFiles(path);
     if (set.files.length <= 1) {
-      void vscode.window.showInformationMessage(`Falco: no rotated file of ${shown(set.base)} is next to ${shownName(path)}: opening it alone.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Falco: no rotated file of {0} is next to {1}: opening it alone.', shown(set.base), shownName(path)));
       opened.add(path);
       await explorer.open(path);
       return;
     }
     const picked = await vscode.window.showQuickPick(set.files.map((f) => ({
-      label: shownName(f.path), description: `${megabytes(f.bytes)}${f.compressed ? ', gzip' : ''}`, picked: true, path: f.path,
-    })), { canPickMany: true, title: `Rotated set of ${shown(set.base)}: the files to read as one log, oldest first`, placeHolder: 'The newest file chosen is followed when you follow the log' });
+      label: shownName(f.path), description: f.compressed ? vscode.l10n.t('{0}, gzip', megabytes(f.bytes)) : megabytes(f.bytes), picked: true, path: f.path,
+    })), { canPickMany: true, title: vscode.l10n.t('Rotated set of {0}: the files to read as one log, oldest first', shown(set.base)), placeHolder: vscode.l10n.t('The newest file chosen is followed when you follow the log') });
     if (!picked?.length) return;
     const files = picked.map((p) => p.path);
     for (const f of files) opened.add(f);
@@ -416,32 +421,32 @@ export function registerAlertExplorer(context: vscode.ExtensionContext, client: 
     vscode.commands.registerCommand('falcoLens.explorer.unfollow', () => explorer.setFollow(false).catch(report)),
     vscode.commands.registerCommand('falcoLens.explorer.groupBy', async (groupBy?: ExplorerGroupBy) => {
       const choice = groupBy ?? (await vscode.window.showQuickPick(
-        (Object.keys(GROUP_LABELS) as ExplorerGroupBy[]).map((g) => ({ label: GROUP_LABELS[g], value: g })), { placeHolder: 'Group alerts by' }))?.value;
+        GROUP_BY.map((g) => ({ label: groupLabel(g), value: g })), { placeHolder: vscode.l10n.t('Group alerts by') }))?.value;
       if (choice) explorer.setGroupBy(choice);
     }),
     vscode.commands.registerCommand('falcoLens.explorer.filter', async (filter?: ExplorerFilter) => {
       if (filter) { explorer.setFilter(filter); return; }
       const text = await vscode.window.showInputBox({
-        prompt: 'Show alerts whose line contains (case-insensitive; empty for all); ns:NAME, pod:NAME, image:NAME, tag:NAME keep one Kubernetes namespace, pod, container image or tag',
+        prompt: vscode.l10n.t('Show alerts whose line contains (case-insensitive; empty for all); ns:NAME, pod:NAME, image:NAME, tag:NAME keep one Kubernetes namespace, pod, container image or tag'),
         value: filterText(explorer.settings.filter),
       });
       if (text === undefined) return;
       const priority = await vscode.window.showQuickPick(
-        [{ label: 'Any priority', value: undefined as number | undefined }, ...PRIORITY_NAMES.slice(0, 7).map((name, i) => ({ label: `${name} or more severe`, value: i }))],
-        { placeHolder: 'Minimum priority' });
+        [{ label: vscode.l10n.t('Any priority'), value: undefined as number | undefined }, ...PRIORITY_NAMES.slice(0, 7).map((name, i) => ({ label: vscode.l10n.t('{0} or more severe', name), value: i }))],
+        { placeHolder: vscode.l10n.t('Minimum priority') });
       if (!priority) return;
-      const window = await vscode.window.showQuickPick(TIME_WINDOWS, { placeHolder: 'Time of the alerts' });
+      const window = await vscode.window.showQuickPick(timeWindows(), { placeHolder: vscode.l10n.t('Time of the alerts') });
       if (!window) return;
       const next: ExplorerFilter = parseFilterText(text);
       if (priority.value !== undefined) next.minPriority = priority.value;
       if (window.lastMs !== undefined) {
         const latest = await explorer.latestAlertTime().catch(() => undefined);
-        if (latest === undefined) { void vscode.window.showWarningMessage('No alert of this log carries a time: the time filter is left out.'); }
+        if (latest === undefined) { void vscode.window.showWarningMessage(vscode.l10n.t('No alert of this log carries a time: the time filter is left out.')); }
         else Object.assign(next, lastWindow(latest, window.lastMs));
       } else if (window.between) {
         const typed = await vscode.window.showInputBox({
-          prompt: 'From and to, in UTC unless an offset is given (`..` for an open start)',
-          placeHolder: '2026-01-02T12:00Z 2026-01-02T13:00Z',
+          prompt: vscode.l10n.t('From and to, in UTC unless an offset is given (`..` for an open start)'),
+          placeHolder: BETWEEN_EXAMPLE,
           validateInput: (value) => { const got = parseBetween(value); return 'error' in got ? got.error : undefined; },
         });
         if (typed === undefined) return;
