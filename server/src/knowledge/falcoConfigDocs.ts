@@ -88,7 +88,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   plugins: 'Each plugin Falco may load: its name, shared library and configuration. Listing a plugin here does not load it while `load_plugins` is set and omits it.',
   'plugins[].name': 'The plugin\'s name as `load_plugins` and rules\' `required_plugin_versions` name it.',
   'plugins[].library_path':
-    'The plugin\'s shared library. A relative path is resolved in Falco\'s plugins folder and may not leave it with `..` (Falco refuses to start).',
+    'The plugin\'s shared library. A relative path is read in Falco\'s plugins folder (/usr/share/falco/plugins/), not from its working directory; from Falco 0.44 one that ends outside that folder makes Falco refuse to start.',
   'plugins[].init_config':
     'The plugin\'s initialization settings: a mapping (passed to the plugin as JSON), a string, or empty for the plugin\'s defaults.',
   'plugins[].open_params': 'The plugin\'s open parameters for its event source (for instance a listen address or a file), as a string.',

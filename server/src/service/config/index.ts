@@ -19,7 +19,7 @@ import { URI_TO_PATH, pathToUri } from '../uri';
 import { lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
 import { ConfigCode, ConfigDiagnostics, type ThroughAlias } from './diagnostics';
-import { checkLoad, engineKinds, type ConfigFix } from './loadChecks';
+import { checkLoad, engineKinds, FALCO_PLUGINS_DIR, libraryPathReading, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
 import { CONFIG_KEYS_NEVER_READ, readOutsideSchema } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
@@ -440,6 +440,20 @@ function valueHover(path: ConfigPath, value: string, loadedOf: () => LoadedRules
     const names = matched.slice(0, 10).map((r) => `- ${codeSpan(r.name)}${r.priority ? ` (${escapeMarkdown(r.priority)})` : ''}`).join('\n');
     const more = matched.length > 10 ? `\n- … and ${matched.length - 10} more` : '';
     return `${op === 'enable' ? 'Enables' : 'Disables'} ${matched.length} of the ${all.length} ${countedRules(loaded)}${kind === 'rule' ? (value.includes('*') ? ' (the pattern\'s `*` matches any text)' : '') : ''}:\n\n${names}${more}`;
+  }
+  if (key === 'plugins[].library_path') {
+    // Where Falco looks for the library, as the load check reads it (loadChecks.ts libraryPathReading).
+    const reading = libraryPathReading(value, target);
+    if (reading) {
+      const at = `Falco ${escapeMarkdown(target)}`;
+      const folder = codeSpan(FALCO_PLUGINS_DIR);
+      const said = reading.refused
+        ? `${at} refuses to start: the path resolves to ${codeSpan(reading.loads)}, outside its plugins folder ${folder}.`
+        : reading.outside
+          ? `${at} loads ${codeSpan(reading.loads)}, outside its plugins folder ${folder} (Falco 0.44 refuses that).`
+          : `${at} loads ${codeSpan(reading.loads)}: a relative library\\_path is read in its plugins folder ${folder}, not from its working directory.`;
+      return [said, keyHover(path, target)].filter(Boolean).join('\n\n');
+    }
   }
   const node = schemaAt(FALCO_CONFIG_SCHEMA, path);
   return node ? keyHover(path, target) : undefined;

@@ -1044,20 +1044,32 @@ function pluginEntryFix(view: View, ctx: LoadCheckContext, name: string): Config
 export const FALCO_PLUGINS_DIR = '/usr/share/falco/plugins/';
 
 /**
- * A relative library_path is read from Falco's plugins folder, not from its working directory (configuration.h's
- * convert<plugin_config>: `FALCO_ENGINE_PLUGINS_DIR + path` at 0.37.0-0.43.0, joined and normalized lexically from
- * 0.44.0), so it gets no relative-path finding. From 0.44.0 one whose normalized path leaves that folder (`..`)
- * stops Falco ("plugin library_path '…' resolves outside the plugins directory", configuration.h:405-432 at 0.44.0,
- * thrown for every plugins entry, loaded or not); the quick fix writes the absolute path the earlier releases loaded.
+ * Where Falco looks for a plugin's library: a relative library_path is read in Falco's plugins folder, not from its
+ * working directory (configuration.h convert<plugin_config>). 0.37.0-0.43.x prepend the folder to the text
+ * (`FALCO_ENGINE_PLUGINS_DIR + path`), so `./x.so` and `sub/x.so` are read in it, and `../x.so` beside it (the system
+ * resolves the dots); 0.44.0 joins them and normalizes the result lexically (`lexically_normal`), then refuses a path
+ * whose part relative to the folder has a `..` (`lexically_relative`: "plugin library_path '…' resolves outside the
+ * plugins directory", configuration.h:405-432 at 0.44.0, thrown for every plugins entry, loaded or not). So what
+ * counts is where the joined path ends, not how it is written: `../plugins/x.so` is inside, `sub/../../x.so` is not.
+ * Undefined for an absolute path (loaded as written) and an empty one.
  */
+export function libraryPathReading(text: string, target: string): { loads: string; outside: boolean; refused: boolean } | undefined {
+  if (text === '' || text.startsWith('/')) return undefined;
+  const loads = posix.normalize(`${FALCO_PLUGINS_DIR}${text}`);
+  const folder = FALCO_PLUGINS_DIR.replace(/\/$/, '');
+  const outside = loads !== folder && !loads.startsWith(`${folder}/`);
+  return { loads, outside, refused: outside && compareVersions(target, '0.44') >= 0 };
+}
+
+/** A library_path Falco 0.44 refuses (libraryPathReading); the quick fix writes the absolute path the earlier releases
+ *  loaded. */
 function checkLibraryPath(view: View, ctx: LoadCheckContext, part: Part, entry: YAMLMap): void {
-  if (compareVersions(ctx.target, '0.44') < 0) return;
   const pair = scalarPair(entry, 'library_path');
   const read = textOf(pair?.value);
-  if (!pair || !read || read.empty || read.text === '' || read.text.startsWith('/')) return;
-  const normal = posix.normalize(read.text);
-  if (normal !== '..' && !normal.startsWith('../')) return;
-  const absolute = posix.join(FALCO_PLUGINS_DIR, read.text);
+  if (!pair || !read || read.empty) return;
+  const reading = libraryPathReading(read.text, ctx.target);
+  if (!reading?.refused) return;
+  const absolute = reading.loads;
   const fix: ConfigFix | undefined = /^[\w./+-]+$/.test(absolute) ? { title: `Write the absolute path '${absolute}'`, edits: [{ span: nodeSpan(pair.value!), newText: absolute }] } : undefined;
   view.refuse(part, nodeSpan(pair.value!),
     `plugin library_path '${read.text}' resolves outside the plugins directory (${FALCO_PLUGINS_DIR}): from 0.44 Falco reads a relative library_path in that folder only. Falco 0.43 and earlier loaded '${absolute}' (with its packages' prefix /usr); write that absolute path.`,
