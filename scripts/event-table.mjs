@@ -44,8 +44,10 @@ export function readEventTable(read) {
   return { eventMax, codesByName, generic, codeless, asyncCode };
 }
 
-/** The parameter names of every event of the table, by event name: the union over the name's codes (enter and exit
- *  events, older versions). Entries read as `[PPME_X] = {"name", category, flags, nparams, {{"pname", PT_Y, ...}, ...}}`. */
+/** The parameter names of every event of the table, by event name: the union over the name's codes that are not
+ *  flagged EF_OLD_VERSION (the events current drivers send, and into which libsinsp converts older captures; the
+ *  enter events of converted system calls are such old versions). Entries read as
+ *  `[PPME_X] = {"name", category, flags, nparams, {{"pname", PT_Y, ...}, ...}}`. */
 export function readEventParams(read) {
   const table = read('driver/event_table.c');
   const starts = [...table.matchAll(/\[(PPME_\w+)\]\s*=\s*\{/g)];
@@ -58,7 +60,7 @@ export function readEventParams(read) {
     const params = [...body.matchAll(/\{\s*"([^"]+)"\s*,\s*PT_\w+/g)].slice(0, count).map((p) => p[1]);
     if (params.length !== count) throw new Error(`${start[1]} declares ${count} parameters, ${params.length} read`);
     const names = paramsByName.get(head[1]) ?? new Set();
-    for (const p of params) names.add(p);
+    if (!/\bEF_OLD_VERSION\b/.test(head[2])) for (const p of params) names.add(p);
     paramsByName.set(head[1], names);
   });
   return paramsByName;

@@ -1,6 +1,7 @@
 // Writes test/fixtures/event-params.json: the parameter names of each event of the driver's event table (libs release
-// of Falco 0.44), so that tests can check that a playbook's `evt.arg.<name>` is a parameter of the events its rule
-// matches (evt.arg.<name> of an event without that parameter is <NA>). Facts only: event names and parameter names.
+// of Falco 0.44), leaving out the old versions (EF_OLD_VERSION: the enter events of converted system calls, older
+// layouts), so that tests can check that a playbook's `evt.arg.<name>` is a parameter of the events its rule matches
+// (evt.arg.<name> of an event without that parameter is <NA>). Facts only: event names and parameter names.
 //
 //   node scripts/gen-event-params.mjs <libs git dir> <libs tag>
 //   e.g. node scripts/gen-event-params.mjs /work/.mirror/falcosecurity+libs/repo 0.25.2
