@@ -63,6 +63,8 @@ export class FalcoLanguageClient implements vscode.Disposable {
    * each restart.
    */
   private readonly yamlWatcher: vscode.FileSystemWatcher;
+  /** The stops under way, chained: the output channel is disposed after the last, which may still log. */
+  private stopping: Promise<void> = Promise.resolve();
   private readonly started = new vscode.EventEmitter<void>();
   /**
    * Fires each time a language server is running: started, restarted by the command, or restarted by vscode-languageclient
@@ -191,14 +193,17 @@ export class FalcoLanguageClient implements vscode.Disposable {
     };
   }
 
+  /** Stops the server; resolves when it is stopped (also one another call is stopping). */
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     this.clientWatch?.dispose();
     this.clientWatch = undefined;
     if (client) {
-      try { await client.stop(); } catch (e) { this.output.warn(vscode.l10n.t('Stopping the language server: {0}', String(e))); }
+      const done = client.stop().then(undefined, (e: unknown) => { this.output.warn(vscode.l10n.t('Stopping the language server: {0}', String(e))); });
+      this.stopping = this.stopping.then(() => done);
     }
+    return this.stopping;
   }
 
   async restart(): Promise<void> {
@@ -206,9 +211,14 @@ export class FalcoLanguageClient implements vscode.Disposable {
     await this.start();
   }
 
+  /**
+   * VS Code calls deactivate() (extension.ts: stop) and then, without waiting for it, disposes the subscriptions, this
+   * among them (extHostExtensionService _deactivate in 1.100). The output channel is disposed once the stops under way
+   * have ended: what the server and the language client log while stopping (a failed shutdown, the server's last
+   * messages) was written to a disposed channel, and lost.
+   */
   dispose(): void {
-    void this.stop();
-    this.output.dispose();
+    void this.stop().finally(() => this.output.dispose());
   }
 }
 

@@ -100,7 +100,7 @@ export class Uri {
 export interface FakeTextDocument { uri: Uri; languageId: string; isUntitled: boolean; isDirty: boolean; getText(): string }
 
 export interface FakeTreeView { id: string; message?: string; description?: string; disposed: boolean; dispose(): void }
-export interface FakeOutputChannel { name: string; lines: string[]; disposed: boolean }
+export interface FakeOutputChannel { name: string; lines: string[]; disposed: boolean; linesAfterDispose: string[] }
 
 /** What the client did through the stand-in, for the tests to read; `reset` before each test. */
 export const fake = {
@@ -141,12 +141,14 @@ export const fake = {
 };
 
 function outputChannel(name: string) {
-  const channel: FakeOutputChannel = { name, lines: [], disposed: false };
+  const channel: FakeOutputChannel = { name, lines: [], disposed: false, linesAfterDispose: [] };
   fake.outputs.push(channel);
-  const log = (level: string) => (message: string) => { channel.lines.push(`${level} ${message}`); };
+  // VS Code drops what is written to a disposed channel: kept apart here, for the tests to see.
+  const write = (text: string) => { (channel.disposed ? channel.linesAfterDispose : channel.lines).push(text); };
+  const log = (level: string) => (message: string) => { write(`${level} ${message}`); };
   return {
     name, info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), trace: log('trace'),
-    append: (text: string) => { channel.lines.push(text); }, appendLine: (text: string) => { channel.lines.push(text); },
+    append: write, appendLine: write,
     show: () => undefined, hide: () => undefined, clear: () => { channel.lines = []; },
     dispose: () => { channel.disposed = true; },
   };
