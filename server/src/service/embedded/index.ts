@@ -28,9 +28,9 @@ import { lineTarget } from '../rules/hover';
 import { isDefinitionSymbol, MAX_WORKSPACE_SYMBOLS, symbolMatches } from '../rules/symbols';
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import {
-  analyzeHost, configMapEntry, mayHoldRules, missingEntry, operatorFileName, selectorText, shiftedColumns, toEmbedded, toHost, toHostRange, HolderCode,
+  analyzeHost, configMapEntry, falcoDependencies, mayHoldRules, missingEntry, operatorFileName, selectorText, shiftedColumns, toEmbedded, toHost, toHostRange, HolderCode,
   OPERATOR_CONFIG_DIR, OPERATOR_RULES_DIR, CHART_RULES_DIR, CHART_TUNING_KEY,
-  type ChartValues, type ConfigMapSummary, type EmbeddedFile, type HolderProblem, type HostAnalysis, type OperatorOci,
+  type ChartValues, type ConfigMapSummary, type EmbeddedFile, type FalcoDependency, type HolderProblem, type HostAnalysis, type OperatorOci,
   type OperatorPlace, type OperatorRef,
 } from './regions';
 import { addEntryEdit, type HostTextEdit } from './chartValues';
@@ -80,6 +80,8 @@ interface HostState {
   chart: ChartValues[];
   /** Its Falco Operator Rulesfiles and Configs, whatever they hold (a name a new Rulesfile must not take). */
   resources: NonNullable<HostAnalysis['resources']>;
+  /** The dependencies on Falco's chart of the Chart.yaml beside it, as a key (umbrellaKey), when it was analyzed. */
+  umbrella: string;
 }
 
 export type EmbeddedService = DocumentFeatures & {
@@ -195,7 +197,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
       if (diskHosts.delete(uri)) diskVersion++;
       forgetDiskTwins(uri);
     }
-    if (known && known.text === text && known.enabled === enabled && known.target === target && known.crossKey === crossKeyOf(known)) {
+    if (known && known.text === text && known.enabled === enabled && known.target === target && known.crossKey === crossKeyOf(known) && known.umbrella === umbrellaKey(uri)) {
       hosts.set(uri, known);
       // A manifest closed since (didClose) is read from the disk again before a Rulesfile's features look for the
       // ConfigMaps it names there: a rename right after the close would find no definition otherwise.
@@ -224,11 +226,35 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return host.readDirectory(path.slice(0, -'/values.yaml'.length) || '/')?.includes('Chart.yaml') === true;
   };
 
+  /** The Chart.yaml of each folder asked about (read once, until a watched change names it): its dependencies on
+   *  Falco's chart; none where the folder has no Chart.yaml. */
+  const chartDependencies = new Map<string, FalcoDependency[]>();
+  /**
+   * The dependencies on Falco's chart of the chart whose folder holds the host (a values file beside an umbrella
+   * chart's Chart.yaml: its own values.yaml, or another values file given to it), regions.ts falcoDependencies. Helm
+   * reads no other YAML file of the folder as values, and the chart's own files are no values.
+   */
+  const umbrellaOf = (uri: string): FalcoDependency[] => {
+    const path = URI_TO_PATH(uri);
+    const slash = path === undefined ? -1 : Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+    if (path === undefined || slash < 0 || !/\.ya?ml$/.test(path) || /^(Chart|requirements)\.(yaml|lock)$/.test(path.slice(slash + 1))) return [];
+    const folder = path.slice(0, slash) || '/';
+    let known = chartDependencies.get(folder);
+    if (!known) {
+      const chart = host.readDirectory(folder)?.includes('Chart.yaml') ? host.readFile(`${folder === '/' ? '' : folder}/Chart.yaml`) : undefined;
+      known = chart === undefined ? [] : falcoDependencies(chart);
+      chartDependencies.set(folder, known);
+    }
+    return known;
+  };
+  const umbrellaKey = (uri: string): string => JSON.stringify(umbrellaOf(uri));
+
   /** The state of a host text: its embedded files, and their sets given to the rules service (`known`: the previous
    *  state of the same host, whose sets that lost files are forgotten first). */
   const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
     const target = targetOf();
-    const analysis: HostAnalysis = enabled ? analyzeHost(text, target, { chartDefaults: chartOwnValues(uri) }) : { files: [], problems: [] };
+    const umbrella = umbrellaOf(uri);
+    const analysis: HostAnalysis = enabled ? analyzeHost(text, target, { chartDefaults: chartOwnValues(uri), ...(umbrella.length > 0 ? { umbrella } : {}) }) : { files: [], problems: [] };
     // A ConfigMap's rules.yaml that a Rulesfile of another file names loads with that Rulesfile's group.
     const cross = crossPlaces(uri, analysis.files, analysis.configMaps ?? []);
     for (const [file, place] of cross) file.operator = place;
@@ -275,7 +301,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return {
       uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets,
       refs: analysis.refs ?? [], configMaps: analysis.configMaps ?? [], crossKey: crossKey(cross), chart: analysis.chartValues ?? [],
-      resources: analysis.resources ?? [],
+      resources: analysis.resources ?? [], umbrella: JSON.stringify(umbrella),
     };
   };
 
@@ -283,12 +309,12 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
   const readDiskHost = (uri: string, path: string, size: number | undefined, enabled: boolean): void => {
     const before = diskHosts.get(uri);
     const text = size !== undefined && size > MAX_FILE_BYTES ? undefined : host.readFile(path);
-    if (before?.state && before.state.text === text && before.state.enabled === enabled && before.state.target === targetOf()) {
+    if (before?.state && before.state.text === text && before.state.enabled === enabled && before.state.target === targetOf() && before.state.umbrella === umbrellaKey(uri)) {
       diskHosts.set(uri, { size: before.size, state: before.state });
       diskVersion++;
       return;
     }
-    const state = text !== undefined && enabled && mayHoldRules(text) ? buildState(uri, text, enabled, before?.state) : undefined;
+    const state = text !== undefined && enabled && (mayHoldRules(text) || umbrellaOf(uri).length > 0) ? buildState(uri, text, enabled, before?.state) : undefined;
     const holds = state && (state.sets.size > 0 || operatorHost(state) || state.oci.length > 0 || state.configMaps.length > 0 || state.chart.length > 0);
     if (!holds) forgetSets(state ?? before?.state);
     diskHosts.set(uri, { size: size ?? text?.length ?? 0, state: holds ? state : undefined });
@@ -1186,8 +1212,19 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     },
     didChangeWatchedFiles(uris) {
       scanStale = true;
+      // A Chart.yaml changed: its folder's values are analyzed again with its dependencies (stateOf compares them,
+      // and the closed ones of the folder are read again).
+      if (uris.length === 0) chartDependencies.clear();
+      const charts: string[] = [];
+      for (const uri of uris) {
+        const path = URI_TO_PATH(uri);
+        if (path === undefined || !/[\\/]Chart\.yaml$/.test(path)) continue;
+        chartDependencies.delete(path.slice(0, -'/Chart.yaml'.length) || '/');
+        charts.push(uri.slice(0, -'Chart.yaml'.length));
+      }
       const changed = new Set(uris);
-      for (const [uri, known] of diskHosts) if (uris.length === 0 || changed.has(uri)) known.stale = true;
+      const inChart = (uri: string) => charts.some((folder) => uri.startsWith(folder) && !uri.slice(folder.length).includes('/'));
+      for (const [uri, known] of diskHosts) if (uris.length === 0 || changed.has(uri) || inChart(uri)) known.stale = true;
     },
     syncWorkspace,
     withoutClosedFiles,

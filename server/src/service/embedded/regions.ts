@@ -3,7 +3,7 @@
 // Falco on Kubernetes is mostly installed with its Helm chart, and there custom rules are not files: they are the
 // values of `customRules` (charts/falco/values.yaml), each key a file name and each value the file's text, which the
 // chart writes into a ConfigMap mounted at /etc/falco/rules.d (templates/rules-configmap.yaml, pod-template.tpl).
-// The same values appear under `falco:` in an umbrella chart, under `spec.values` of a Flux HelmRelease and under
+// The same values appear under `falco:` (or the dependency's alias) in an umbrella chart, under `spec.values` of a Flux HelmRelease and under
 // `spec.source(s).helm.valuesObject` of an Argo CD Application; and hand-written ConfigMaps carry rules files in
 // `data`. This module finds those texts (any `customRules` mapping; a ConfigMap's `data` entries whose text has rules
 // items) and gives each as an embedded file: its text with the block's indentation removed, and the column each of
@@ -27,7 +27,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocume
 import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
-import { OPERATOR_GROUP, mayHoldRules } from './hostSniff';
+import { MAX_HOST_LENGTH, OPERATOR_GROUP, mayHoldRules } from './hostSniff';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
@@ -273,6 +273,9 @@ export enum HolderCode {
   ConfigMapApplyTooLarge = 'embedded-configmap-apply-too-large',
   /** A chart's customRules that make the chart's rules ConfigMap exceed 1 MiB: the install or upgrade fails. */
   ChartRulesTooLarge = 'embedded-chart-rules-too-large',
+  /** An umbrella chart's dependency on Falco's chart that its values turn off (its condition, or its tags): no Falco
+   *  runs with these values, unless values given beside them turn it on. */
+  UmbrellaFalcoOff = 'embedded-umbrella-falco-off',
   /** A customRules file whose name does not end in .yaml or .yml: Falco skips it in rules.d. */
   NotYamlName = 'embedded-not-yaml-name',
   /** The values' `falco.rules_files` does not read /etc/falco/rules.d: the customRules never load. */
@@ -385,10 +388,13 @@ export { mayHoldRules };
 
 /** `target`: the Falco release whose loading of a rules folder the customRules names are judged by. `chartDefaults`:
  *  the text is a chart's own values.yaml (beside its Chart.yaml), whose top-level `falco:` values are the chart's
- *  defaults: their nulls reach falco.yaml (HELM_CHART_DEFAULTS). */
-export function analyzeHost(text: string, target: string = LATEST_FALCO, options: { chartDefaults?: boolean } = {}): HostAnalysis {
+ *  defaults: their nulls reach falco.yaml (HELM_CHART_DEFAULTS). `umbrella`: the text is a values file of a chart
+ *  (beside its Chart.yaml) that depends on Falco's chart: the top-level key of each such dependency holds the Falco
+ *  chart's values, whatever they look like (falcoDependencies). */
+export function analyzeHost(text: string, target: string = LATEST_FALCO, options: { chartDefaults?: boolean; umbrella?: readonly FalcoDependency[] } = {}): HostAnalysis {
   const out: HostAnalysis = { files: [], problems: [] };
-  if (!mayHoldRules(text)) return out;
+  // An umbrella's values hold the Falco chart's whatever words they use (`runtime:` and `driver:` alone).
+  if (!mayHoldRules(text) && !(options.umbrella?.length && text.length <= MAX_HOST_LENGTH)) return out;
   const lines = new LineIndex(text);
   let set = 0;
   let docs;
@@ -444,15 +450,28 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
       }
       continue;
     }
+    // An umbrella chart's dependencies on Falco's chart: the top-level key of each is the Falco chart's values (its
+    // `falco:` is falco.yaml's keys, the key itself never is), and one its values turn off is said so, and given no
+    // tuning.
+    const subcharts = new Map((options.umbrella ?? []).map((d) => [d.key, d]));
+    const off = new Set<string>();
+    for (const dependency of subcharts.values()) {
+      const problem = dependencyOff(root, dependency, options.chartDefaults === true);
+      if (problem) { off.add(dependency.key); out.problems.push(problem); }
+    }
     // Any `customRules` mapping, however deep (values, umbrella values, HelmRelease, Argo CD Application), and the
     // chart's `falco:` configuration beside it or alone.
     visitMaps(root, 0, [], (map, path) => {
       let loaded: EmbeddedFile[] = [];
       let found: EmbeddedFile[] = [];
+      const subchart = path.length === 1 && subcharts.has(String(path[0]));
+      // Falco's configuration: a `falco:` mapping of the Falco chart's values, known as such (a dependency's key) or
+      // most of whose keys are falco.yaml's; never an umbrella's key for the subchart.
+      const isConfig = (value: unknown): value is YAMLMap => isMap(value) && !(path.length === 0 && subcharts.has('falco')) && (subchart || looksLikeFalcoConfig(value));
       for (const pair of map.items) {
         if (!isPair(pair)) continue;
         const key = scalarString(pair.key as Node);
-        if (key === 'falco' && isMap(pair.value) && looksLikeFalcoConfig(pair.value)) {
+        if (key === 'falco' && isConfig(pair.value)) {
           // Helm reads values as kubectl reads a manifest (go-yaml v2): merge keys and aliases of anchors outside the
           // block are expanded before the chart writes falco.yaml, and the block is checked so expanded (mergeExpansion,
           // as a Falco Operator Config's), unless Helm refuses them or they cannot be written line for line.
@@ -477,10 +496,11 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
         loaded = customRulesLoadOrder(map, found, out.problems, target, lines);
         if (loaded.length) { out.files.push(...loaded); set++; }
       }
-      const values = chartValuesOf(text, lines, map, found.length > 0, target);
+      const values = chartValuesOf(text, lines, map, found.length > 0, target, isConfig(map.get('falco', true)), subchart);
       const rulesPair = values ? pairOf(map, 'customRules') : undefined;
       if (rulesPair) chartRulesSizeProblem(rulesPair, doc, out.problems);
-      if (values) (out.chartValues ??= []).push({ files: loaded, ...(values.add ? { add: values.add } : {}), doc: docIndex, path });
+      // A Falco chart these values turn off runs no Falco to tune.
+      if (values && !(subchart && off.has(String(path[0])))) (out.chartValues ??= []).push({ files: loaded, ...(values.add ? { add: values.add } : {}), doc: docIndex, path });
     });
   }
   // Where the pod mounts each ConfigMap's entries: read from the workload of the manifest that mounts it, if one does.
@@ -502,6 +522,79 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
   return out;
 }
 
+/** A dependency of a chart on Falco's chart: the key of the values Helm gives it, and what can turn it off. */
+export interface FalcoDependency {
+  /** Its alias, else its name ('falco'): Helm names the subchart so and gives it the values under that key. */
+  key: string;
+  /** The value paths of its condition, in order (dotted, from the values' top). */
+  condition: readonly string[];
+  tags: readonly string[];
+}
+
+/** The name of Falco's chart (charts/falco Chart.yaml), as an umbrella chart's Chart.yaml lists it. */
+const FALCO_CHART = 'falco';
+
+/**
+ * The dependencies on Falco's chart that a Chart.yaml lists (`dependencies`, apiVersion v2: name, alias, condition,
+ * tags; Helm reads the file with sigs.k8s.io/yaml into chart.Metadata). An alias renames the subchart, and its values
+ * are then under the alias (helm pkg/chart/v2/util/dependencies.go getAliasDependency at v4.2.4, pkg/chartutil at
+ * v3.19.5). A Chart.yaml that does not parse, or lists none, gives none.
+ */
+export function falcoDependencies(chartYaml: string): FalcoDependency[] {
+  let parsed: unknown;
+  try { parsed = parseDocument(chartYaml, { prettyErrors: false }).toJS(); } catch { return []; }
+  const dependencies = (parsed as { dependencies?: unknown } | null)?.dependencies;
+  if (!Array.isArray(dependencies)) return [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return dependencies.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && text((d as Record<string, unknown>).name) === FALCO_CHART)
+    .map((d) => ({
+      key: text(d.alias) || FALCO_CHART,
+      condition: (text(d.condition) ?? '').split(',').map((c) => c.trim()).filter((c) => c !== ''),
+      tags: Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : [],
+    }));
+}
+
+/**
+ * Whether the values `root` turn the dependency off, as Helm decides it (processDependencyEnabled, dependencies.go at
+ * v3.19.5 and v4.2.4): the first path of the condition whose value is a boolean decides (a path with another value is
+ * passed over); where none does, the tags: off when one of them is false under `tags:` and none true. Values read as
+ * Helm reads them (YAML 1.1: `no` is false). Only this file's values are known: values given beside them (the chart's
+ * own values.yaml under an install's, or the other way round) may decide otherwise, which the information says. At
+ * the value that turns it off.
+ */
+function dependencyOff(root: YAMLMap, dependency: FalcoDependency, defaults: boolean): HolderProblem | undefined {
+  const at = (path: readonly string[]): Node | undefined => {
+    let node: unknown = root;
+    for (const part of path) {
+      if (!isMap(node)) return undefined;
+      node = node.get(part, true);
+    }
+    return node === undefined ? undefined : node as Node;
+  };
+  const booleanAt = (node: Node | undefined) => { const read = node && isScalar(node) ? kubectlScalar(node) : undefined; return read?.type === 'boolean' ? read.value : undefined; };
+  let why: { node: Node; text: string } | undefined;
+  for (const condition of dependency.condition) {
+    const node = at(condition.split('.'));
+    const value = booleanAt(node);
+    if (value === undefined) continue;
+    if (value) return undefined;
+    why = { node: node!, text: `${condition} is false, and Chart.yaml gives the dependency the condition ${dependency.condition.join(',')}` };
+    break;
+  }
+  if (!why) {
+    const tags = dependency.tags.map((tag) => ({ tag, node: at(['tags', tag]) })).map((t) => ({ ...t, value: booleanAt(t.node) }));
+    const falseTag = tags.find((t) => t.value === false);
+    if (tags.some((t) => t.value === true) || !falseTag) return undefined;
+    why = { node: falseTag.node!, text: `tags.${falseTag.tag} is false and no other of its tags (${dependency.tags.join(', ')}) is true` };
+  }
+  const span = spanOf(why.node);
+  if (!span) return undefined;
+  return {
+    code: HolderCode.UmbrellaFalcoOff, span, severity: 'information',
+    message: `With ${defaults ? 'the chart\'s default values' : 'these values'} Helm does not install the Falco chart that Chart.yaml lists under '${dependency.key}': ${why.text}. Unless values given ${defaults ? 'at install' : 'beside them'} turn it on, no Falco runs with the values under '${dependency.key}': Falco Lens still checks them, and offers no tuning into them.`,
+  };
+}
+
 /** Calls `visit` on every mapping down to a modest depth (values are not deep), with the keys and indices leading to
  *  it. */
 function visitMaps(node: unknown, depth: number, path: readonly (string | number)[], visit: (map: YAMLMap, path: readonly (string | number)[]) => void): void {
@@ -515,17 +608,17 @@ function visitMaps(node: unknown, depth: number, path: readonly (string | number
 }
 
 /**
- * Whether `map` is a Falco chart's values, and where a customRules entry would go. It is when its customRules hold a
- * Falco rules file (`hasRules`), or when it has customRules (the chart's own values.yaml has `customRules: {}`,
- * :499-500 at 9.1.0) beside the chart's `falco:` configuration or a `falcoctl` or `falcosidekick` key, or has that
+ * Whether `map` is a Falco chart's values, and where a customRules entry would go. It is when an umbrella chart's
+ * Chart.yaml says so (`known`: the key of its dependency on Falco's chart), when its customRules hold a Falco rules
+ * file (`hasRules`), or when it has customRules (the chart's own values.yaml has `customRules: {}`, :499-500 at 9.1.0)
+ * beside the chart's `falco:` configuration (`falcoConfig`) or a `falcoctl` or `falcosidekick` key, or has that
  * configuration alone. Another chart's `customRules` (alerting rules) holds no Falco rules file and none of those keys.
  */
-function chartValuesOf(text: string, lines: LineIndex, map: YAMLMap, hasRules: boolean, target: string): { add?: ChartEntrySpot } | undefined {
+function chartValuesOf(text: string, lines: LineIndex, map: YAMLMap, hasRules: boolean, target: string, falcoConfig: boolean, known: boolean): { add?: ChartEntrySpot } | undefined {
   const rulesPair = pairOf(map, 'customRules');
   const value = rulesPair?.value;
-  const config = map.get('falco', true);
-  const falcoKeys = (isMap(config) && looksLikeFalcoConfig(config)) || map.has('falcoctl') || map.has('falcosidekick');
-  if (rulesPair ? !hasRules && !falcoKeys : !(isMap(config) && looksLikeFalcoConfig(config))) return undefined;
+  const falcoKeys = falcoConfig || map.has('falcoctl') || map.has('falcosidekick');
+  if (!known && (rulesPair ? !hasRules && !falcoKeys : !falcoConfig)) return undefined;
   const paths = valuesRulesPaths(map, target, lines);
   const chartLoad = paths === null ? null : placeIn(paths ?? CHART_RULES_FILES, `${CHART_RULES_DIR}/${CHART_TUNING_KEY}`, valuesMounts(map));
   if (chartLoad === undefined) return {};
