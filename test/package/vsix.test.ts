@@ -80,14 +80,16 @@ test('npm run package makes a VSIX with the bundles, grammars, README and LICENS
     'extension/package.nls.json', 'extension/l10n/bundle.l10n.json']) {
     assert.ok(entries.some((e) => e.toLowerCase() === required.toLowerCase()), `${required} is packaged (entries: ${entries.join(', ')})`);
   }
-  // The Marketplace's page (session 24): the icon (a PNG of at least 128x128: vsce refuses SVG), the banner, the links.
+  // The Marketplace's page (session 24): the icon (a PNG of at least 128x128: vsce refuses SVG) and the banner. The
+  // project has no public home yet, so the manifest names none: no Source, Support or Learn link that leads nowhere.
   assert.ok(entries.includes('extension/media/icon.png'), 'the icon is packaged');
   const icon = pngInfo(fs.readFileSync(path.join(process.cwd(), 'media', 'icon.png')));
   assert.ok(icon.width >= 128 && icon.width === icon.height, `a square icon of 128 pixels at least: ${icon.width}x${icon.height}`);
   const vsixManifest = zipText(vsix, 'extension.vsixmanifest');
-  for (const property of ['Links.Source', 'Links.Support', 'Links.Learn', 'Branding.Color', 'Branding.Theme']) {
+  for (const property of ['Branding.Color', 'Branding.Theme']) {
     assert.match(vsixManifest, new RegExp(`Id="Microsoft\\.VisualStudio\\.Services\\.${property.replace('.', '\\.')}" Value="[^"]+"`), property);
   }
+  assert.doesNotMatch(vsixManifest, /example\.(com|org|net)/, 'no placeholder address on the Marketplace page');
   assert.match(vsixManifest, /<Asset Type="Microsoft\.VisualStudio\.Services\.Icons\.Default" Path="extension\/media\/icon\.png"/);
   assert.match(vsixManifest, /<DisplayName>Falco Lens<\/DisplayName>/, 'the localized name (package.nls.json)');
   const forbidden = entries.filter((e) => /node_modules\/|(^|\/)(src|test|e2e|bench|scripts)\/|\.ts$|\.map$/.test(e));
