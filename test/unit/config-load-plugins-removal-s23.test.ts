@@ -37,7 +37,9 @@ function takenOut(snippet: string): string {
 test('a flow list loses the name and its comma; the last name leaves []', () => {
   assert.deepEqual(actions(`load_plugins: [k8saudit, json]\n${JSON_PLUGIN}`), [{ title: 'Take \'k8saudit\' out of load_plugins', preferred: true, after: `load_plugins: [json]\n${JSON_PLUGIN}` }]);
   assert.equal(takenOut(`load_plugins: [json, k8saudit]\n${JSON_PLUGIN}`), `load_plugins: [json]\n${JSON_PLUGIN}`);
-  assert.equal(takenOut(`load_plugins: [json, k8saudit, json]\n${JSON_PLUGIN}`), `load_plugins: [json, json]\n${JSON_PLUGIN}`);
+  // (A name given twice is refused on its own: config-plugin-repeats-s24.)
+  const DUMMY = '  - name: dummy\n    library_path: libdummy.so\n';
+  assert.equal(takenOut(`load_plugins: [json, k8saudit, dummy]\n${JSON_PLUGIN}${DUMMY}`), `load_plugins: [json, dummy]\n${JSON_PLUGIN}${DUMMY}`);
   assert.deepEqual(actions(`load_plugins: [k8saudit]\n${JSON_PLUGIN}`).map((a) => [a.title, a.after]),
     [['Take \'k8saudit\' out of load_plugins (then no plugin is loaded)', `load_plugins: []\n${JSON_PLUGIN}`]]);
   // A lone value is a one-item list to Falco.

@@ -946,6 +946,8 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
     }
   }
 
+  if (namesKnown && view.merged.whole) checkPluginRepeats(view, ctx);
+
   if (compareVersions(ctx.target, '0.38') >= 0) {
     for (const { node, part } of view.items('rules')) {
       const op = isMap(node) ? ['enable', 'disable'].find((k) => valueOf(node, k) !== undefined) : undefined;
@@ -962,6 +964,82 @@ function checkStartValues(view: View, ctx: LoadCheckContext): void {
     if (part && isScalar(v) && !usesEnvironment(v) && v.value !== null && scalarText(v) !== '') {
       view.refuse(part, nodeSpan(v), `${key} is a mapping; Falco reads keys under it and stops at this text ("Config error at key").`, { path: key });
     }
+  }
+}
+
+/**
+ * plugins entries and load_plugins names Falco reads twice (configuration.cpp:655-695 at 0.44.0, 0.37.0:490-530; the
+ * lists of every file appended). With load_plugins defined Falco loads, for each name, the first plugins entry of
+ * that name (the loop breaks there), so a later entry of a name load_plugins names is never used, without a word;
+ * without it, every entry loads. Each plugin Falco loads is registered (app/actions/load_plugins.cpp: register_plugin
+ * of its library_path), and libsinsp refuses a second plugin of the same name (plugin_manager.h add, libs
+ * 0.14.2-0.25.2: "found another plugin with name …. Aborting.", re-thrown as "cannot register plugin … in
+ * inspector"), which a library loaded twice always is: a name load_plugins gives twice, or two entries loaded with
+ * one library file (the same path once resolved; a copy elsewhere is not known). Said at the later entry or name of
+ * the edited file; a repeated load_plugins name can be taken out (listItemRemoval).
+ */
+function checkPluginRepeats(view: View, ctx: LoadCheckContext): void {
+  const where = (part: Part, node: Node) => (part.source === view.edited
+    ? `line ${view.edited.model.lines.positionAt(realSpan(view.edited.model, nodeSpan(node)).span[0]).line + 1}`
+    : view.name(part));
+  const entries = view.items('plugins').filter((e): e is { node: YAMLMap; part: Part } => isMap(e.node)).map((e) => {
+    const name = textOf(valueOf(e.node, 'name'));
+    const libraryNode = valueOf(e.node, 'library_path');
+    const library = textOf(libraryNode);
+    const loads = library && !library.empty && library.text !== ''
+      ? (libraryPathReading(library.text, ctx.target)?.loads ?? posix.normalize(library.text)) : undefined;
+    return { ...e, name: name?.text, libraryNode, loads };
+  });
+  const names = view.items('load_plugins');
+  const loaded: typeof entries = [];
+  if (view.parts('load_plugins').length === 0) {
+    loaded.push(...entries);
+  } else {
+    // Later entries of a name load_plugins names: never used.
+    const named = new Set(names.map((n) => textOf(n.node)?.text));
+    const first = new Map<string, (typeof entries)[number]>();
+    for (const entry of entries) {
+      if (entry.name === undefined) continue;
+      const earlier = first.get(entry.name);
+      if (!earlier) { first.set(entry.name, entry); continue; }
+      if (!named.has(entry.name)) continue;
+      const nameNode = valueOf(entry.node, 'name') as Node;
+      view.at(entry.part, nodeSpan(nameNode), ConfigCode.DuplicateKey,
+        `Falco never uses this plugins entry: the entry named '${entry.name}' at ${where(earlier.part, valueOf(earlier.node, 'name') as Node)} comes first, and load_plugins loads the first entry of a name.`,
+        { path: 'plugins[].name', name: entry.name });
+    }
+    const seen = new Set<string>();
+    for (const { node, part } of names) {
+      const read = textOf(node);
+      if (!read) continue;
+      const entry = first.get(read.text);
+      if (seen.has(read.text)) {
+        const removal = part.source === view.edited ? listItemRemoval(view.edited.model.text, part.pair, node) : undefined;
+        const fix: ConfigFix | undefined = removal && !('why' in removal)
+          ? { title: `${removal.commented ? 'Comment out' : 'Take out'} this second '${read.text}' of load_plugins`, edits: removal.edits } : undefined;
+        if (entry) {
+          view.refuse(part, nodeSpan(node),
+            `load_plugins names '${read.text}' twice, so Falco loads its plugin twice and libsinsp refuses the second ("cannot register plugin ${entry.loads ?? '…'} in inspector: found another plugin with name …").`,
+            { path: 'load_plugins[]', name: read.text, ...(fix ? { fix } : {}) });
+        }
+        continue;
+      }
+      seen.add(read.text);
+      if (entry) loaded.push(entry);
+    }
+  }
+  // Two loaded entries of one library file.
+  const byLibrary = new Map<string, (typeof entries)[number]>();
+  for (const entry of loaded) {
+    if (entry.loads === undefined || !entry.libraryNode) continue;
+    const earlier = byLibrary.get(entry.loads);
+    if (!earlier) { byLibrary.set(entry.loads, entry); continue; }
+    const same = earlier.name !== undefined && earlier.name === entry.name ? ` of the same name '${entry.name}'` : earlier.name !== undefined ? ` '${earlier.name}'` : '';
+    // An entry an alias gives whole is said at the alias (realSpan), not in the anchored entry it copies.
+    const virtual = (entry.node.range?.[0] ?? 0) > view.edited.model.text.length && entry.part.source === view.edited;
+    view.refuse(entry.part, nodeSpan(virtual ? entry.node : entry.libraryNode),
+      `this plugins entry loads '${entry.loads}', which the entry${same} at ${where(earlier.part, earlier.libraryNode as Node)} loads already, and libsinsp refuses a second plugin of the same name ("cannot register plugin ${entry.loads} in inspector: found another plugin with name …").`,
+      { path: 'plugins[].library_path', library: entry.loads });
   }
 }
 
