@@ -214,6 +214,7 @@ function checkMerge(view: View, ctx: LoadCheckContext): void {
   }
   checkDuplicateTopKeys(view, ctx);
   checkRelativeIncludes(view, ctx);
+  checkIncludedAgain(view, ctx);
   checkRelativeValues(view, ctx);
   for (const [key, entry] of merged.keys) {
     for (const d of entry.dropped) {
@@ -364,6 +365,40 @@ function checkRelativeIncludes(view: View, ctx: LoadCheckContext): void {
 const CURL_CANNOT_READ = 'curl cannot read it, so each alert\'s post fails ("libcurl failed to perform call") and the alert is not delivered there.';
 const GRPC_FILE_UNREAD = 'Falco reads a file it cannot open as empty, without a word, and the gRPC server then does not start ("Error starting gRPC server"); Falco runs on without it.';
 const GRPC_ROOTS_UNREAD = 'Falco reads a file it cannot open as empty, without a word, and hands gRPC no CA to check the client certificates it requires with.';
+
+/**
+ * A config_files path listed again in this file: Falco merges each entry in turn without looking for repeats
+ * (configuration.cpp merge_config_files, 0.38.0:111-160, 0.44.0:163-213; only the main file itself is refused), so the
+ * file (or the folder's files) is merged a second time: with strategy append (the default from 0.41) its lists are
+ * appended again (its rules files loaded twice, its plugins entries repeated), with override (every entry before
+ * 0.41) its keys are set again, undoing what the files merged between set; add-only changes nothing then. Said where
+ * the path exists on this machine (a missing one is skipped, twice), with a fix taking the later entry out.
+ */
+function checkIncludedAgain(view: View, ctx: LoadCheckContext): void {
+  const { merged } = view;
+  if (merged.edited !== merged.main || merged.inPod || merged.overlay) return;
+  const pair = pairOf(merged.edited.model.root, 'config_files');
+  if (!pair) return;
+  const text = merged.edited.model.text;
+  const seen = new Map<string, Node>();
+  for (const entry of includeEntries(pair.value as Node | null, ctx.target)) {
+    if (entry.path === undefined || !entry.path.startsWith('/') || !ctx.exists(entry.path)) continue;
+    const path = posix.normalize(entry.path).replace(/(.)\/$/, '$1');
+    const earlier = seen.get(path);
+    if (!earlier) { seen.set(path, entry.node); continue; }
+    if (entry.strategy === 'add-only') continue;
+    const line = merged.edited.model.lines.positionAt(realSpan(merged.edited.model, nodeSpan(earlier)).span[0]).line + 1;
+    const effect = entry.strategy === 'append'
+      ? 'its lists are appended a second time (its rules files loaded twice, its plugins entries repeated) and its other keys set again'
+      : 'its keys are set again, undoing what the files merged between set for them';
+    const removal = listItemRemoval(text, pair, entry.node);
+    const fix: ConfigFix | undefined = 'why' in removal ? undefined
+      : { title: `${removal.commented ? 'Comment out' : 'Take out'} this second '${entry.path}' of config_files`, edits: removal.edits };
+    ctx.report(ConfigCode.DuplicateKey, nodeSpan(entry.node),
+      `config_files lists '${entry.path}' already (line ${line}): Falco merges it again, and ${effect}.`,
+      { path: 'config_files[]', file: entry.path, ...(fix ? { fix } : {}) });
+  }
+}
 
 /**
  * The other paths Falco hands to the file system as written (so from its working directory, as rules_files: see
