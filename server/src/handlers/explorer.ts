@@ -3,9 +3,6 @@
 // indexed; progress and growth (follow mode) are pushed to the client as notifications.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
@@ -24,7 +21,7 @@ import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { displayPath, revealAll } from '../service/displayPath';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
 import { isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
-import { SetSource, rotatedFiles, rotatedProblem, type SetChange } from './rotatedSet';
+import { SetSource, decompressInto, rotatedFiles, rotatedProblem, type SetChange } from './rotatedSet';
 import { compareRotation, rotationName } from '../service/explorer/logSet';
 
 export interface ExplorerContext {
@@ -44,11 +41,6 @@ const SLICE_BYTES = 8 * 1024 * 1024;
 /** The most time between two progress notifications while a log is indexed, in ms. */
 const PROGRESS_MS = 100;
 const MAX_PAGE = 1000;
-/**
- * A compressed log (a rotated `falco.log.1.gz`) is decompressed into a temporary file that is indexed as it grows; a
- * file that decompresses to more than this is cut there (a gzip bomb must not fill the disk).
- */
-const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
 /** The most alerts an Explorer report reads (the latest of the selection): a report is read by a person. */
 const MAX_REPORT_ALERTS = 5000;
 /**
@@ -92,8 +84,13 @@ interface OpenLog {
   following: boolean;
   /** While following: the file's own watcher (writes to it), renewed when the path names another file. */
   fileWatcher?: fs.FSWatcher;
-  /** A gzip-compressed log: the temporary folder its decompressed text is written to, while and after it is. */
-  decompression?: { folder: string; finished: boolean; abort: AbortController };
+  /** A log with gzip files opened as such: their decompression into copies, while and after it runs. */
+  decompression?: { finished: boolean; abort: AbortController };
+  /**
+   * The temporary folder of its decompressed copies (gzip files opened, and those the set decompresses later: a copy
+   * logrotate compressed), made when the first is needed and removed on close.
+   */
+  copies: { folder?: string };
   fileWatcherGeneration?: number;
   /** While following: its folder's watcher, which sees the file renamed, deleted and created again. */
   folderWatcher?: fs.FSWatcher;
@@ -144,6 +141,9 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
         log.rerun = false;
         let finished = false;
         while (!finished && logs.has(log.id)) {
+          // The live file's bytes compared with gzip files (logrotate's copytruncate and compress): the store waits.
+          const settled = log.source.settled;
+          if (settled) { await settled; continue; }
           finished = context.guarded('explorer indexing', true, () => {
             log.textRules.identify = context.service.alerts.textRuleIdentifier();
             // Followed for days, a set drops the files logrotate deleted rather than hold them open (their disk space).
@@ -155,7 +155,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
           const changes = log.source.takeChanges();
           if (changes.length > 0 || log.store.resets !== log.resets) tell(log, changes);
           if (log.following && log.fileWatcherGeneration !== watchGeneration(log)) watchFile(log);
-          log.done = finished && !decompressing(log);
+          log.done = finished && !decompressing(log) && !log.source.settled;
           // A last line still being written: nothing to index until the file grows, which the file's watcher (or the
           // decompression) reports; indexing on meanwhile read the same bytes every turn, a core busy for nothing.
           const waiting = !finished && log.store.awaitingLineEnd;
@@ -189,11 +189,19 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const count = (n: number) => `${n.toLocaleString('en-US')} alert${n === 1 ? '' : 's'}`;
     for (const change of changes) {
       if (change.kind === 'copied') {
-        connection.console.info(`Alert Explorer: ${change.live} was emptied in place (logrotate's copytruncate); ${change.copy} starts with the bytes read from it, and its ${count(change.alerts)} are read from there; the live file is read again from its start`);
+        connection.console.info(`Alert Explorer: ${change.live} was emptied in place (logrotate's copytruncate); ${change.copy} starts with the bytes read from it${change.compressed ? ' once decompressed' : ''}, and its ${count(change.alerts)} are read from there; the live file is read again from its start`);
+      } else if (change.kind === 'moved') {
+        // logrotate's delaycompress: a normal rotation, nothing lost, nothing to tell the user.
+        connection.console.info(`Alert Explorer: ${change.file} was compressed to ${change.compressed} (logrotate's delaycompress); its alerts are read from the gzip file now, and the deleted plain file is no longer held open`);
+      } else if (change.kind === 'cut') {
+        connection.console.error(`Alert Explorer: ${change.file} could not be decompressed to its end (${change.why}); showing the alerts before that point`);
+        void connection.window.showWarningMessage(`Falco Lens: ${shown(change.file)} could not be decompressed to its end (${revealAll(change.why)}).`);
       } else if (change.kind === 'emptied') {
-        connection.console.info(`Alert Explorer: ${change.live} was emptied in place and no file of its set starts with the bytes read from it; reading it again from its start`);
+        const unreadable = change.unreadable ?? [];
+        connection.console.info(`Alert Explorer: ${change.live} was emptied in place and no file of its set starts with the bytes read from it; reading it again from its start${
+          unreadable.map((u) => `; ${u.file} could not be decompressed to compare (${u.why})`).join('')}`);
         void connection.window.showInformationMessage(`Falco Lens: ${shown(change.live)} was emptied in place, and no file of its rotated set starts with the lines read from it (logrotate's copytruncate would have copied them first): the ${count(change.alerts)} read from those lines ${change.alerts === 1 ? 'is' : 'are'} no longer shown, and its new lines are read.${
-          change.compressed ? ` ${shown(change.compressed)} may hold a compressed copy (it is not compared): open it in the Alert Explorer to see them.` : ''}`);
+          unreadable.map((u) => ` ${shown(u.file)} could not be decompressed to compare (${revealAll(u.why)}).`).join('')}`);
       } else {
         const names = change.files.map(shown).join(', ');
         connection.console.info(`Alert Explorer: ${change.files.join(', ')} deleted while followed; no longer held open, their ${count(change.alerts)} left`);
@@ -263,10 +271,10 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   /** A log's gzip files, one after another, oldest first: each is indexed as its copy grows. */
   async function decompressSet(log: OpenLog, set: SetSource): Promise<void> {
     const state = log.decompression!;
-    // A snapshot: files deleted while followed leave the set's list meanwhile.
-    for (const file of [...set.files]) {
-      if (!file.copy) continue;
-      await decompressFile(log, file.origin, file.copy);
+    // The gzip files opened, taken now: files deleted while followed leave the set's list meanwhile, and a plain file
+    // compressed since gets a copy of its own (SetSource).
+    for (const file of set.files.filter((f) => f.copy)) {
+      await decompressFile(log, file.origin, file.copy!);
       file.pinned.done = true;
       if (state.abort.signal.aborted || !logs.has(log.id)) return;
       void indexLog(log);
@@ -276,36 +284,24 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   }
 
   /** Writes the decompressed text of the gzip file `from` to `target`, indexing it as it grows; never rejects. */
-  function decompressFile(log: OpenLog, from: string, target: string): Promise<void> {
-    const state = log.decompression!;
-    let written = 0;
+  async function decompressFile(log: OpenLog, from: string, target: string): Promise<void> {
     let indexedAt = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        written += chunk.length;
-        if (written > MAX_DECOMPRESSED_BYTES) { done(new Error(`it decompresses to more than ${MAX_DECOMPRESSED_BYTES / 2 ** 30} GiB`)); return; }
-        done(null, chunk);
-        if (written - indexedAt >= SLICE_BYTES) { indexedAt = written; void indexLog(log); }
-      },
+    const result = await decompressInto(from, target, {
+      signal: log.decompression!.abort.signal,
+      chunk: (bytes, at) => { if (at + bytes.length - indexedAt >= SLICE_BYTES) { indexedAt = at + bytes.length; void indexLog(log); } },
     });
-    return pipeline(fs.createReadStream(from), zlib.createGunzip(), counter, fs.createWriteStream(target), { signal: state.abort.signal })
-      .catch((e: unknown) => {
-        if (state.abort.signal.aborted) return;
-        const why = e instanceof Error ? e.message : String(e);
-        // What was decompressed before the error (a log cut while it was compressed, a bomb) is still shown.
-        connection.console.error(`Alert Explorer: ${from} could not be decompressed to its end (${why}); showing the alerts before that point`);
-        void connection.window.showWarningMessage(`Falco Lens: ${displayPath(from, context.host.workspaceFolders())} could not be decompressed to its end (${revealAll(why)}).`);
-      });
+    if (result.error === undefined) return;
+    // What was decompressed before the error (a log cut while it was compressed, a bomb) is still shown.
+    connection.console.error(`Alert Explorer: ${from} could not be decompressed to its end (${result.error}); showing the alerts before that point`);
+    void connection.window.showWarningMessage(`Falco Lens: ${displayPath(from, context.host.workspaceFolders())} could not be decompressed to its end (${revealAll(result.error)}).`);
   }
 
   /** Stops watching and reading a log, and removes the decompressed copy of a compressed one. */
   function forget(log: OpenLog): void {
     stopWatching(log);
     log.source.close();
-    if (log.decompression) {
-      log.decompression.abort.abort();
-      fs.rmSync(log.decompression.folder, { recursive: true, force: true });
-    }
+    log.decompression?.abort.abort();
+    if (log.copies.folder) fs.rmSync(log.copies.folder, { recursive: true, force: true });
   }
 
   /** Refuses a request whose grouping or filter is not one the store reads, saying what is wrong. */
@@ -318,6 +314,18 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const log = logs.get(id);
     if (!log) throw new Error(`No log is open with id ${id}`);
     return log;
+  };
+
+  /**
+   * The log once its set compares no gzip file with the bytes of its live file emptied in place (a second or two for a
+   * gigabyte): meanwhile those bytes are gone and no copy is taken, so its alerts' text cannot be read.
+   */
+  const settledLog = async (id: string): Promise<OpenLog> => {
+    for (let log = get(id); ; log = get(id)) {
+      const settled = log.source.settled;
+      if (!settled) return log;
+      await settled;
+    }
   };
 
   connection.onRequest(EXPLORER_ROTATED_FILES_REQUEST, (p: ExplorerRotatedFilesParams): ExplorerRotatedFilesResult => {
@@ -343,20 +351,21 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
       }
     }
     const ordered = [...rotated, p.path];
-    const folder = ordered.some(isGzipFile) ? makeCopyFolder() : undefined;
+    const copies: { folder?: string } = {};
     let source: SetSource;
     try {
-      source = new SetSource(p.path, ordered, (i) => path.join(folder!, `part-${i}.log`));
+      source = new SetSource(p.path, ordered, (i) => path.join(copies.folder ??= makeCopyFolder(), `part-${i}.log`));
     } catch (e) {
       // A file of the set gone between the check and the open.
-      if (folder) fs.rmSync(folder, { recursive: true, force: true });
+      if (copies.folder) fs.rmSync(copies.folder, { recursive: true, force: true });
       throw e;
     }
     const textRules = { identify: context.service.alerts.textRuleIdentifier() };
     const store = new AlertStore(source, (output) => textRules.identify(output));
     source.countAlerts = (from, to) => store.countBetween(from, to);
-    const log: OpenLog = { id: String(nextId++), path: p.path, key, source, store, resets: 0, textRules, done: false, following: false, rerun: false };
-    if (folder) log.decompression = { folder, finished: false, abort: new AbortController() };
+    const log: OpenLog = { id: String(nextId++), path: p.path, key, source, store, resets: 0, textRules, done: false, following: false, rerun: false, copies };
+    source.onChange = () => { if (logs.get(log.id) === log) void indexLog(log); };
+    if (source.files.some((f) => f.copy)) log.decompression = { finished: false, abort: new AbortController() };
     logs.set(log.id, log);
     if (log.decompression) void decompressSet(log, source);
     if (p.follow) setFollow(log, true);
@@ -398,7 +407,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   // duplicates more), and the first query of a text filter reads the whole file (about half a second for a gigabyte):
   // they run in steps, and the client cancels a query the tree no longer waits for.
   connection.onRequest(EXPLORER_GROUPS_REQUEST, async (p: ExplorerGroupsParams, token: CancellationToken): Promise<ExplorerGroupsResult> => {
-    const log = get(p.logId);
+    const log = await settledLog(p.logId);
     checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
@@ -406,7 +415,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   });
 
   connection.onRequest(EXPLORER_ALERTS_REQUEST, async (p: ExplorerAlertsParams, token: CancellationToken): Promise<ExplorerAlertsResult> => {
-    const log = get(p.logId);
+    const log = await settledLog(p.logId);
     checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
@@ -417,7 +426,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   });
 
   connection.onRequest(EXPLORER_REPORT_REQUEST, async (p: ExplorerReportParams, token: CancellationToken): Promise<ExplorerReportResult> => {
-    const log = get(p.logId);
+    const log = await settledLog(p.logId);
     checkQuery(p.groupBy, p.filter);
     const pace = new Pacer(token, 'report', context);
     pace.check();
@@ -477,8 +486,8 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     };
   });
 
-  connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, (p: ExplorerAlertTextParams): ExplorerAlertTextResult => {
-    const log = get(p.logId);
+  connection.onRequest(EXPLORER_ALERT_TEXT_REQUEST, async (p: ExplorerAlertTextParams): Promise<ExplorerAlertTextResult> => {
+    const log = await settledLog(p.logId);
     // An alert of a list drawn before the log was indexed again: its id names another alert now, or none.
     if (p.generation !== undefined && p.generation !== log.store.resets) {
       throw new Error(`The Alert Explorer read ${displayPath(log.path, context.host.workspaceFolders())} again from its start since this alert was listed (a file of it was emptied or deleted): pick the alert again in the list as it is now`);

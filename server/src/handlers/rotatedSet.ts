@@ -5,7 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { PartsSource, PrefixPrint, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CopyCheck, PartsSource, PrefixDigest, PrefixPrint, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
 import { isGzipFile } from '../gzipFile';
 import { MAX_SET_BYTES, MAX_SET_FILES, type ExplorerLogPart, type ExplorerRotatedFilesResult } from '../protocol';
 
@@ -27,6 +29,8 @@ export class PinnedFile implements SetPart {
     return this.fd === undefined ? 0 : fs.readSync(this.fd, buffer, offset, length, position);
   }
   complete(): boolean { return this.done; }
+  /** The descriptor (a gzip file is decompressed from it: the file it was opened as, whatever its name now). */
+  get descriptor(): number | undefined { return this.fd; }
   /** Whether the file still has a name somewhere (a deleted file read through its descriptor has none). */
   linked(): boolean { return this.fd !== undefined && fs.fstatSync(this.fd).nlink > 0; }
   close(): void { if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; } }
@@ -81,6 +85,58 @@ function holdsText(gz: string, file: PinnedFile): boolean {
   }
 }
 
+/**
+ * A compressed log (a rotated `falco.log.1.gz`) is decompressed into a temporary file; a file that decompresses to more
+ * than this is cut there (a gzip bomb must not fill the disk).
+ */
+export const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** The most bytes of a plain copy compared with the bytes read at once (more are read a megabyte per turn). */
+const COMPARE_AT_ONCE_BYTES = 8 * 1024 * 1024;
+/** Bytes a copy being decompressed grows by between two calls for indexing them. */
+const GROWTH_BYTES = 8 * 1024 * 1024;
+
+/** How a decompression ended: `bytes` written; `error` (in words) when the gzip file is cut short, corrupt or too large. */
+export interface Decompressed { bytes: number; error?: string; stopped?: boolean; aborted?: boolean }
+
+/**
+ * Writes the decompressed text of a gzip file (a path, or a descriptor read from its start) to `target`, a stream:
+ * no more than a chunk is held. `chunk` is told each chunk once it is written, with its offset; returning false stops
+ * the decompression there (`stopped`: a copy found to differ needs no more bytes). Never rejects.
+ */
+export async function decompressInto(from: string | number, target: string, options: {
+  signal: AbortSignal; chunk?: (bytes: Buffer, at: number) => boolean | void;
+}): Promise<Decompressed> {
+  let written = 0;
+  let stopped = false;
+  let out: number | undefined;
+  try {
+    out = fs.openSync(target, 'w');
+    const fd = out;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (written + chunk.length > MAX_DECOMPRESSED_BYTES) { done(new Error(`it decompresses to more than ${MAX_DECOMPRESSED_BYTES / 2 ** 30} GiB`)); return; }
+        try {
+          for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at, chunk.length - at, written + at);
+        } catch (e) { done(e as Error); return; }
+        const at = written;
+        written += chunk.length;
+        if (options.chunk?.(chunk, at) === false) { stopped = true; done(new Error('stopped')); return; }
+        done();
+      },
+    });
+    const input = typeof from === 'string' ? fs.createReadStream(from) : fs.createReadStream('', { fd: from, autoClose: false, start: 0 });
+    await pipeline(input, zlib.createGunzip({ chunkSize: 64 * 1024 }), sink, { signal: options.signal });
+    return { bytes: written };
+  } catch (e) {
+    if (options.signal.aborted) return { bytes: written, aborted: true };
+    if (stopped) return { bytes: written, stopped: true };
+    return { bytes: written, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    if (out !== undefined) fs.closeSync(out);
+  }
+}
+
 /** The chosen file's rotated set, oldest first, from its folder's entries (regular files only). */
 export function rotatedFiles(chosen: string): ExplorerRotatedFilesResult {
   const folder = path.dirname(chosen);
@@ -127,7 +183,8 @@ export interface SetFile {
   gone: boolean;
   /**
    * A plain file that logrotate compressed since (`delaycompress`: `falco.log.1` became `falco.log.2.gz` at the next
-   * rotation): `now` is the gzip file, and `identity` its; the stream still reads the plain file's descriptor.
+   * rotation): `now` is the gzip file, and `identity` its; the stream reads the plain file's descriptor until the gzip
+   * file's decompressed copy is found equal (moveOntoCompressed), then `copy` is set and the plain file closed.
    */
   compressedSince?: boolean;
   /** The identity of the file at `origin` when opened (of the gzip file, for a compressed one), or of `now`'s file. */
@@ -141,18 +198,29 @@ export interface SetFile {
   pinned: PinnedFile;
   /** A gzip file: the copy it is decompressed into. */
   copy?: string;
+  /** A plain file compressed since whose gzip file is being decompressed, to be read from instead (SetSource.moveOntoCompressed). */
+  moving?: AbortController;
 }
 
 /** What happened to the set's files that the Explorer tells the user (SetSource.changes). */
 export type SetChange =
-  /** The live file was emptied in place and `copy` starts with every byte read from it: its alerts are the copy's now. */
-  | { kind: 'copied'; live: string; copy: string; alerts: number }
+  /**
+   * The live file was emptied in place and `copy` starts with every byte read from it: its alerts are the copy's now.
+   * `compressed`: the copy is a gzip file (logrotate's `compress` without `delaycompress`), read from its decompressed copy.
+   */
+  | { kind: 'copied'; live: string; copy: string; alerts: number; compressed?: true }
   /**
    * The live file was emptied in place and no file of the set holds the bytes read from it: their `alerts` leave.
-   * `compressed`: the newest gzip file of the set that is none of the log's (logrotate's `compress` may have
-   * compressed the copy before it was looked for; a gzip file is not read to compare).
+   * `unreadable`: gzip files of the set that could not be decompressed to compare (cut short, corrupt), and why.
    */
-  | { kind: 'emptied'; live: string; alerts: number; compressed?: string }
+  | { kind: 'emptied'; live: string; alerts: number; unreadable?: { file: string; why: string }[] }
+  /**
+   * A plain file of the set that logrotate compressed (`delaycompress`: falco.log.1 became falco.log.2.gz) is read
+   * from the gzip file's decompressed copy now, every byte compared, and the deleted plain file closed.
+   */
+  | { kind: 'moved'; file: string; compressed: string }
+  /** A gzip copy taken for the live file's bytes could not be decompressed to its end: the text before `why` is read. */
+  | { kind: 'cut'; file: string; why: string }
   /** Files of the set deleted (by logrotate's `rotate N`) while followed: left out with their `alerts`. */
   | { kind: 'deleted'; files: string[]; alerts: number };
 
@@ -162,8 +230,9 @@ export type SetChange =
  * renamed to `.1`; or a file deleted and created again) is added after the others, and the files are found again by
  * identity under their new names; the renamed file stays what it was in the stream, so no alert moves. The live file
  * emptied in place (`copytruncate`) is replaced by its copy when a file of the set starts with the bytes read from it
- * (the PrefixPrint of them), so no alert moves either; and the files deleted while followed are left out
- * (`dropDeleted`), which closes them.
+ * (the PrefixPrint and PrefixDigest of them; a gzip file decompressed to compare), so no alert moves either; a plain
+ * file logrotate compressed since is read from its gzip file once equal; and the files deleted while followed are
+ * left out (`dropDeleted`), which closes them.
  */
 export class SetSource {
   private stream: PartsSource;
@@ -179,21 +248,40 @@ export class SetSource {
   following = false;
   /** The live file's bytes indexed, as far as the store went (indexed): what its copy must start with. */
   private print = new PrefixPrint();
+  /** The CRC-32 of the live file's bytes read in order by the store (read): what its copy's first bytes must give. */
+  private digest = new PrefixDigest();
   /** The live file's size when last looked at for a truncation. */
   private liveSize = -1;
+  /** The stream's position the store was last told to have indexed (indexed). */
+  private indexedAt = 0;
+  /**
+   * While gzip files of the set are decompressed to compare with the bytes of the live file emptied in place: the
+   * stream's size stays `size` (the store waits, its alerts as they were), and `settled` resolves once a copy was
+   * taken or none holds them.
+   */
+  private comparison?: { size: number; settled: Promise<void> };
+  /** Times the live file was found emptied with no copy of the bytes read (ByteSource.rewrites: the store starts over). */
+  private emptied = 0;
   /** What happened to the files since the caller last took them (takeChanges). */
   private changes: SetChange[] = [];
+  /** Copies made (each gets a path of its own from copyFor). */
+  private copies = 0;
+  /** Stops the decompressions under way when the set is closed. */
+  private readonly closing = new AbortController();
   /** Counts the store's alerts between two offsets of the stream (set by the caller, which owns the store). */
   countAlerts: (from: number, to: number) => number = () => 0;
+  /** Told when work of the set's own (a decompression) changed the stream: the caller indexes, and takes the changes. */
+  onChange: () => void = () => {};
 
   /** Whether it is read as several files (shown as a set): older files asked for, or a rotation while followed. */
   get isSet(): boolean { return this.files.length > 1 || this.leftOut.length > 0; }
 
   /**
    * `ordered`: the set's files oldest first, the live one last. `copyFor` gives the path a gzip file's copy is
-   * decompressed into (created empty here, written by the caller).
+   * decompressed into, a new one for each index: those of the files opened as gzip files are created empty here and
+   * written by the caller; those the set decompresses later (a copy compressed by logrotate) are written here.
    */
-  constructor(readonly live: string, ordered: readonly string[], copyFor: (index: number) => string) {
+  constructor(readonly live: string, ordered: readonly string[], private readonly copyFor: (index: number) => string) {
     // The newest files first, while the set stays within its budget; the live file whatever its size.
     let budget = MAX_SET_BYTES;
     let first = ordered.length - 1;
@@ -205,12 +293,12 @@ export class SetSource {
       first = i;
     }
     this.leftOut = ordered.slice(0, first);
-    this.files = ordered.slice(first).map((file, i) => {
+    this.files = ordered.slice(first).map((file) => {
       if (!isGzipFile(file)) {
         const pinned = new PinnedFile(file, file !== live);
         return { origin: file, now: file, gone: false, identity: pinned.identity, pinned };
       }
-      const copy = copyFor(i);
+      const copy = copyFor(this.copies++);
       fs.writeFileSync(copy, '');
       const held = new PinnedFile(file, true);
       return { origin: file, now: file, gone: false, identity: held.identity, held, pinned: new PinnedFile(copy, false), copy };
@@ -220,19 +308,38 @@ export class SetSource {
 
   /** Looks at the live path (while followed, a new file there is added to the set), then gives the stream's size. */
   size(): number {
+    if (this.comparison) return this.comparison.size;
     const stat = fs.statSync(this.live, { throwIfNoEntry: false });
     this.missing = !stat;
     const last = this.files[this.files.length - 1];
     if (this.following && stat?.isFile() && identityOf(stat) !== last.identity && !last.copy) this.rotated();
     const size = this.stream.size();
-    return this.checkTruncation() ? this.stream.size() : size;
+    if (!this.checkTruncation()) return size;
+    // checkTruncation may have started comparing the live file's bytes with gzip files.
+    return this.waitingSize() ?? this.stream.size();
   }
+
+  private waitingSize(): number | undefined { return this.comparison?.size; }
+
+  /**
+   * How many times the bytes read were found gone with no copy (the live file emptied in place): the store starts
+   * over when this changes, even where the file was written again past what was read before the look.
+   */
+  rewrites(): number { return this.emptied; }
+
+  /**
+   * Resolves once no gzip file is being compared with the live file's bytes (a request reading the log's text waits
+   * for it: meanwhile the live file's old bytes are gone and no copy is taken yet). Never rejects.
+   */
+  get settled(): Promise<void> | undefined { return this.comparison?.settled; }
 
   /**
    * Tells the set how far the stream was indexed: the live file's bytes up to there are what a copy must start with
    * (PrefixPrint: a few samples are read, the last one again as the log grows).
    */
   indexed(position: number): void {
+    if (this.comparison) return;
+    this.indexedAt = position;
     const index = this.files.length - 1;
     const live = this.files[index];
     if (live.copy) return;
@@ -259,49 +366,162 @@ export class SetSource {
     const read = live.pinned.read.bind(live.pinned);
     if (this.print.holdsEnd(read, size)) return false;
     const { start } = this.stream.extent(index);
-    // The copy must hold every byte the store read of the live file, not only those it indexed: a chunk it stopped
-    // in is taken up from memory. logrotate loses the lines written between its copy and the truncation; the alerts
-    // of those the store read have no copy to move to.
-    const needed = Math.max(this.print.length, this.stream.readEnd(index));
-    const found = this.findCopy(needed);
+    // The copy must hold every byte the store read of the live file (the digest's), not only those it indexed: a
+    // chunk it stopped in is taken up from memory. logrotate loses the lines written between its copy and the
+    // truncation; the alerts of those the store read have no copy to move to.
+    const needed = Math.max(this.print.length, this.digest.length);
+    const check = () => new CopyCheck(this.print, this.digest, needed);
+    const found = this.findCopy(needed, check);
     const alerts = this.countAlerts(start, Infinity);
-    this.print = new PrefixPrint();
-    this.liveSize = -1;
     if (found.copy) {
-      this.stream.replaceNewest(found.copy.pinned);
-      this.files[index] = { origin: found.copy.path, now: found.copy.path, gone: false, identity: found.copy.pinned.identity, pinned: found.copy.pinned };
-      this.files.push({ origin: this.live, now: this.live, gone: false, identity: live.identity, pinned: live.pinned });
-      this.stream.add(live.pinned);
-      this.changes.push({ kind: 'copied', live: this.live, copy: found.copy.path, alerts });
+      this.takeCopy(found.copy.path, found.copy.pinned, { kind: 'copied', live: this.live, copy: found.copy.path, alerts });
+    } else if (found.later.length > 0) {
+      // A large plain copy (read a megabyte at a time), or gzip files (logrotate's `compress` without `delaycompress`
+      // compressed the copy before this look, decompressed to compare), newest first, while the store waits.
+      const { print, digest } = this;
+      // Set before the comparison starts: it may end before its first turn (no candidate can be opened).
+      const waiting = { size: this.indexedAt, settled: Promise.resolve() };
+      this.comparison = waiting;
+      waiting.settled = this.compareLater(found.later, () => new CopyCheck(print, digest, needed), alerts);
     } else {
-      this.changes.push({ kind: 'emptied', live: this.live, alerts, ...(found.compressed ? { compressed: found.compressed } : {}) });
+      this.noCopy(alerts, []);
     }
+    this.print = new PrefixPrint();
+    this.digest = new PrefixDigest();
+    this.liveSize = -1;
     return true;
   }
 
+  /** The copy takes the live file's place in the stream, and the live file is read again after it from its start. */
+  private takeCopy(file: string, pinned: PinnedFile, change: SetChange, gzip?: { held: PinnedFile; copy: string }): void {
+    const index = this.files.length - 1;
+    const live = this.files[index];
+    this.stream.replaceNewest(pinned, live.pinned);
+    this.files[index] = gzip
+      ? { origin: file, now: file, gone: false, identity: gzip.held.identity, held: gzip.held, pinned, copy: gzip.copy }
+      : { origin: file, now: file, gone: false, identity: pinned.identity, pinned };
+    this.files.push({ origin: this.live, now: this.live, gone: false, identity: live.identity, pinned: live.pinned });
+    this.changes.push(change);
+  }
+
+  /** No copy holds the live file's bytes read: their alerts leave, and the store starts over (rewrites). */
+  private noCopy(alerts: number, unreadable: { file: string; why: string }[]): void {
+    this.emptied++;
+    this.changes.push({ kind: 'emptied', live: this.live, alerts, ...(unreadable.length ? { unreadable } : {}) });
+  }
+
   /**
-   * The file of the live file's set (newest name first) that is none of the log's and starts with the bytes read
-   * (`needed` of them at least, equal at every sample), held open; and the newest gzip file that is none of the log's.
+   * Compares the candidates (newest first) with the live file's bytes read, a chunk at a time between which the event
+   * loop turns (CopyCheck: stopped at the first difference): a plain file read a megabyte at a time, a gzip file
+   * decompressed into a copy of its own. The first that holds them takes the live file's place (a gzip file's as soon
+   * as those bytes are written: its copy grows on, indexed as it does); with none, the store starts over. A gzip file
+   * cut short or corrupt before the bytes compared is no copy, and named to the user.
    */
-  private findCopy(needed: number): { copy?: { path: string; pinned: PinnedFile }; compressed?: string } {
+  private async compareLater(candidates: { file: string; gzip: boolean }[], check: () => CopyCheck, alerts: number): Promise<void> {
+    const unreadable: { file: string; why: string }[] = [];
+    for (const { file, gzip } of candidates) {
+      if (this.closing.signal.aborted) return;
+      let held: PinnedFile;
+      try { held = new PinnedFile(file, true); } catch { continue; }
+      if (!gzip) {
+        if (await this.holdsBytesRead(held, check())) {
+          this.comparison = undefined;
+          this.takeCopy(file, held, { kind: 'copied', live: this.live, copy: file, alerts });
+          this.onChange();
+          return;
+        }
+        held.close();
+        continue;
+      }
+      const copy = this.copyFor(this.copies++);
+      const compared = check();
+      let taken: PinnedFile | undefined;
+      let toldAt = 0;
+      const result = await decompressInto(held.descriptor!, copy, {
+        signal: this.closing.signal,
+        chunk: (bytes, at) => {
+          if (taken) {
+            // The copy's lines past those read are indexed as it grows, a few megabytes at a time.
+            if (at + bytes.length - toldAt >= GROWTH_BYTES) { toldAt = at + bytes.length; this.onChange(); }
+            return true;
+          }
+          const verdict = compared.feed(bytes);
+          if (verdict === 'differs') return false;
+          if (verdict === 'same') {
+            // Written up to here: the stream's offsets read the same bytes from the copy at once.
+            taken = new PinnedFile(copy, false);
+            toldAt = at + bytes.length;
+            this.comparison = undefined;
+            this.takeCopy(file, taken, { kind: 'copied', live: this.live, copy: file, alerts, compressed: true }, { held, copy });
+            this.onChange();
+          }
+          return true;
+        },
+      });
+      if (taken) {
+        taken.done = true;
+        if (result.error) this.changes.push({ kind: 'cut', file, why: result.error });
+        this.onChange();
+        return;
+      }
+      held.close();
+      fs.rmSync(copy, { force: true });
+      if (result.aborted) return;
+      if (result.error) unreadable.push({ file, why: result.error });
+    }
+    if (this.closing.signal.aborted) return;
+    this.comparison = undefined;
+    this.noCopy(alerts, unreadable);
+    this.onChange();
+  }
+
+  /** Whether a plain file starts with the bytes read (CopyCheck), read a megabyte at a time, the event loop turning between. */
+  private async holdsBytesRead(file: PinnedFile, check: CopyCheck): Promise<boolean> {
+    const buffer = Buffer.alloc(1 << 20);
+    for (;;) {
+      const fd = file.descriptor;
+      if (fd === undefined || this.closing.signal.aborted) return false;
+      let got: number;
+      try {
+        got = await new Promise<number>((resolve, reject) => fs.read(fd, buffer, 0, buffer.length, check.position, (e, n) => (e ? reject(e) : resolve(n))));
+      } catch { return false; }
+      if (got <= 0) return false;
+      const verdict = check.feed(buffer.subarray(0, got));
+      if (verdict !== 'more') return verdict === 'same';
+    }
+  }
+
+  /**
+   * The plain file of the live file's set (newest name first) that is none of the log's and starts with the bytes
+   * read (`needed` of them at least, equal at every sample, then every byte the digest covers), held open, when they
+   * are few enough to compare at once; and the candidates to compare later, newest first: plain files equal at every
+   * sample with more bytes to compare, and gzip files.
+   */
+  private findCopy(needed: number, check: () => CopyCheck): { copy?: { path: string; pinned: PinnedFile }; later: { file: string; gzip: boolean }[] } {
     const folder = path.dirname(this.live);
+    const later: { file: string; gzip: boolean }[] = [];
     let names: string[];
-    try { names = rotatedSet(path.basename(this.live), fs.readdirSync(folder)).reverse(); } catch { return {}; }
+    try { names = rotatedSet(path.basename(this.live), fs.readdirSync(folder)).reverse(); } catch { return { later }; }
     const own = new Set(this.files.flatMap((f) => [f.identity, f.pinned.identity]));
-    let compressed: string | undefined;
     for (const name of names) {
       const file = path.join(folder, name);
       if (file === this.live) continue;
       const stat = fs.statSync(file, { throwIfNoEntry: false });
       if (!stat?.isFile() || own.has(identityOf(stat))) continue;
-      if (isGzipFile(file)) { compressed ??= file; continue; }
+      if (isGzipFile(file)) { later.push({ file, gzip: true }); continue; }
       if (stat.size < needed) continue;
       let pinned: PinnedFile;
       try { pinned = new PinnedFile(file, true); } catch { continue; }
-      if (pinned.identity === identityOf(stat) && this.print.matches(pinned.read.bind(pinned), pinned.size())) return { copy: { path: file, pinned } };
+      const read = pinned.read.bind(pinned);
+      // The samples first (a few reads tell another file), then every byte the digest covers: at once for a few
+      // megabytes, else read later (a gigabyte takes about half a second).
+      if (pinned.identity === identityOf(stat) && this.print.matches(read, pinned.size())) {
+        if (needed > COMPARE_AT_ONCE_BYTES) later.push({ file, gzip: false });
+        else if (check().run(read)) return { copy: { path: file, pinned }, later };
+      }
       pinned.close();
     }
-    return { compressed };
+    return { later };
   }
 
   /** What happened to the files since the last call (copies taken, truncations, deletions), oldest first. */
@@ -322,6 +542,7 @@ export class SetSource {
     this.rotations++;
     // The new live file's bytes are what a copy of it must hold, not the renamed one's.
     this.print = new PrefixPrint();
+    this.digest = new PrefixDigest();
     this.liveSize = -1;
     this.relocate(true);
   }
@@ -391,7 +612,61 @@ export class SetSource {
       f.held = held;
       f.compressedSince = true;
       byIdentity.delete(found[0]);
+      this.moveOntoCompressed(f);
     }
+  }
+
+  /**
+   * A plain file compressed by logrotate since (`compressedSince`; deleted once its gzip file was written) is read
+   * from the gzip file's decompressed copy once it is written and found equal byte for byte (the plain file is still
+   * read through its descriptor): then the plain file is closed, which gives its disk space back. The stream's offsets
+   * read the same bytes, so no alert moves and nothing is indexed again. A gzip file that differs from it is not it:
+   * the plain file is then gone (deleted), as with no gzip file.
+   */
+  private moveOntoCompressed(f: SetFile): void {
+    if (f.copy || f.moving || !f.held || this.closing.signal.aborted) return;
+    const plain = f.pinned;
+    const size = plain.size();
+    const held = f.held;
+    const copy = this.copyFor(this.copies++);
+    const moving = new AbortController();
+    f.moving = moving;
+    const stop = () => moving.abort();
+    this.closing.signal.addEventListener('abort', stop);
+    const own = Buffer.alloc(64 * 1024);
+    let differs = false;
+    void decompressInto(held.descriptor!, copy, {
+      signal: moving.signal,
+      chunk: (bytes, at) => {
+        for (let done = 0; done < bytes.length && !differs;) {
+          const length = Math.min(own.length, bytes.length - done);
+          const got = at + done + length > size ? 0 : plain.read(own, 0, length, at + done);
+          differs = got !== length || !own.subarray(0, got).equals(bytes.subarray(done, done + got));
+          done += length;
+        }
+        return !differs;
+      },
+    }).then((result) => {
+      this.closing.signal.removeEventListener('abort', stop);
+      f.moving = undefined;
+      const index = this.files.indexOf(f);
+      if (result.aborted || index < 0 || f.held !== held) { fs.rmSync(copy, { force: true }); return; }
+      if (!differs && !result.error && result.bytes === size) {
+        const pinned = new PinnedFile(copy, true);
+        this.stream.replacePart(index, pinned);
+        plain.close();
+        f.pinned = pinned;
+        f.copy = copy;
+        this.changes.push({ kind: 'moved', file: f.origin, compressed: f.now });
+      } else {
+        fs.rmSync(copy, { force: true });
+        held.close();
+        f.held = undefined;
+        f.compressedSince = false;
+        f.gone = true;
+      }
+      this.onChange();
+    });
   }
 
   /**
@@ -403,6 +678,8 @@ export class SetSource {
    * until another takes its path), and so does a gzip file whose copy is still being decompressed.
    */
   dropDeleted(): boolean {
+    // While the live file's bytes are compared with gzip files, the stream stays as it was.
+    if (this.comparison) return false;
     this.relocate();
     const newest = this.files.length - 1;
     const dropped = new Set<number>();
@@ -418,11 +695,14 @@ export class SetSource {
     for (const i of [...dropped].sort((a, b) => b - a)) {
       const [f] = this.files.splice(i, 1);
       files.unshift(f.now);
+      f.moving?.abort();
       f.pinned.close();
       f.held?.close();
       if (f.copy) fs.rmSync(f.copy, { force: true });
     }
     this.stream.remove(dropped);
+    // The store starts over: nothing of the stream as it is now is indexed yet.
+    this.indexedAt = 0;
     this.changes.push({ kind: 'deleted', files, alerts });
     return true;
   }
@@ -433,7 +713,23 @@ export class SetSource {
     return !!stat && this.files.some((f) => f.identity === identityOf(stat));
   }
 
-  read(buffer: Buffer, offset: number, length: number, position: number): number { return this.stream.read(buffer, offset, length, position); }
+  read(buffer: Buffer, offset: number, length: number, position: number): number {
+    const got = this.stream.read(buffer, offset, length, position);
+    // The live file's bytes as the store reads them while indexing, one chunk after another: their digest.
+    const index = this.files.length - 1;
+    if (got > 0 && !this.comparison && !this.files[index].copy) {
+      const at = this.stream.fileOffset(index, position);
+      if (at !== undefined) {
+        // A byte order mark left out of the stream is part of the file's bytes.
+        if (this.digest.length === 0 && at > 0 && at <= 3) {
+          const skipped = Buffer.alloc(at);
+          if (this.files[index].pinned.read(skipped, 0, at, 0) === at) this.digest.add(skipped, 0);
+        }
+        this.digest.add(buffer.subarray(offset, offset + got), at);
+      }
+    }
+    return got;
+  }
   lineAt(position: number, line: number): void { this.stream.lineAt(position, line); }
 
   /** The file (index in `files`) and its line of an alert at a stream offset and line. */
@@ -447,5 +743,8 @@ export class SetSource {
     }));
   }
 
-  close(): void { for (const f of this.files) { f.pinned.close(); f.held?.close(); } }
+  close(): void {
+    this.closing.abort();
+    for (const f of this.files) { f.pinned.close(); f.held?.close(); }
+  }
 }

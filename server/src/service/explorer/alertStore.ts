@@ -26,6 +26,12 @@ export interface ByteSource {
    * set's stream learns each file's first line from it: logSet.ts). Once per chunk, never per line.
    */
   lineAt?(position: number, line: number): void;
+  /**
+   * How many times the bytes already read changed under their offsets without the source getting shorter (a rotated
+   * set's live file emptied in place and written again past them before the look, no copy of them found): the store
+   * starts over when it changes, as when the source shrinks.
+   */
+  rewrites?(): number;
 }
 
 /** Names the rule of a text alert (which carries none) from its rendered output; undefined when unidentified. */
@@ -193,6 +199,8 @@ export class AlertStore {
   indexedBytes = 0;
   /** How many times the index started over (the file truncated): alert ids of before mean nothing now. */
   resets = 0;
+  /** The source's rewrites() when last looked at. */
+  private sourceRewrites = 0;
   /** Lines read so far. */
   private nextLine = 0;
   unparsed = 0;
@@ -239,7 +247,8 @@ export class AlertStore {
    */
   indexMore(maxBytes = CHUNK_BYTES * 4, final = true, deadline = Infinity): boolean {
     const size = this.source.size();
-    if (size < this.indexedBytes) this.reset();
+    const rewrites = this.source.rewrites?.() ?? 0;
+    if (size < this.indexedBytes || rewrites !== this.sourceRewrites) { this.sourceRewrites = rewrites; this.reset(); }
     let budget = maxBytes;
     let lines = 0;
     this.awaitingLineEnd = false;

@@ -4,6 +4,7 @@
 // Names are the whole order: the oldest of a set is the highest number, or the earliest date; the file without a
 // suffix is the live one. The files are read one after another as one byte stream (`PartsSource`), oldest first,
 // so the store indexes them as one log and an alert keeps the part and line of the file it is in.
+import * as zlib from 'node:zlib';
 import type { ByteSource } from './alertStore';
 
 /** What a file name says of its place in its rotated set. */
@@ -123,6 +124,88 @@ export class PrefixPrint {
   holdsEnd(read: ReadAt, size: number): boolean {
     return size >= this.length && sameAt(read, this.length - this.tail.length, this.tail);
   }
+
+  /** The samples kept, each with its offset in the file (CopyCheck compares a copy's bytes with them as they pass). */
+  samples(): { at: number; bytes: Buffer }[] {
+    if (this.length === 0) return [];
+    return [{ at: 0, bytes: this.head }, ...this.spread.map((bytes, k) => ({ at: FIRST_SPREAD * 2 ** k, bytes })), { at: this.length - this.tail.length, bytes: this.tail }];
+  }
+}
+
+/**
+ * A CRC-32 of a file's bytes from its start, as far as they were read in order (the store reads the live file a
+ * chunk after another while indexing: SetSource adds each read at the end of what the digest covers). With the
+ * PrefixPrint's samples it tells a copy of every byte read from one that differs between two samples (a line
+ * rewritten in place, bytes shifted and shifted back): the samples alone compare about 21 reads of 4 KB of a gigabyte.
+ */
+export class PrefixDigest {
+  /** Bytes of the file's start covered. */
+  length = 0;
+  crc = 0;
+
+  /**
+   * Adds bytes read at `position` of the file: those past the end covered. A read past that end (a gap) adds nothing,
+   * and the digest covers less than was read; the samples compare the rest.
+   */
+  add(bytes: Buffer, position: number): void {
+    if (position > this.length || position + bytes.length <= this.length) return;
+    const fresh = bytes.subarray(this.length - position);
+    this.crc = zlib.crc32(fresh, this.crc);
+    this.length += fresh.length;
+  }
+}
+
+/**
+ * Compares a candidate copy's bytes, given in order from its start (a plain file read, or a gzip file as it
+ * decompresses: nothing is held but the chunk given), with the bytes of a file that are gone from it (logrotate's
+ * `copytruncate` emptied it): every sample of their PrefixPrint equal at its offset, the CRC-32 of the bytes the
+ * PrefixDigest covers equal, and at least `needed` bytes. `feed` says 'differs' as soon as a sample or the digest
+ * differs, 'same' once every byte to compare has passed, and 'more' before.
+ */
+export class CopyCheck {
+  private readonly samples: { at: number; bytes: Buffer }[];
+  private readonly end: number;
+  private fed = 0;
+  private crc = 0;
+  private verdict: 'more' | 'same' | 'differs' = 'more';
+
+  constructor(print: PrefixPrint, private readonly digest: PrefixDigest, needed: number) {
+    this.samples = print.samples();
+    this.end = Math.max(needed, print.length, digest.length);
+    if (this.end === 0) this.verdict = 'differs';
+  }
+
+  /** The bytes compared so far (the candidate's offset of the next chunk). */
+  get position(): number { return this.fed; }
+
+  feed(chunk: Buffer): 'more' | 'same' | 'differs' {
+    if (this.verdict !== 'more') return this.verdict;
+    const from = this.fed;
+    const to = from + chunk.length;
+    for (const { at, bytes } of this.samples) {
+      const a = Math.max(at, from);
+      const b = Math.min(at + bytes.length, to);
+      if (a < b && !chunk.subarray(a - from, b - from).equals(bytes.subarray(a - at, b - at))) return (this.verdict = 'differs');
+    }
+    if (from < this.digest.length) {
+      this.crc = zlib.crc32(chunk.subarray(0, Math.min(chunk.length, this.digest.length - from)), this.crc);
+      if (to >= this.digest.length && this.crc !== this.digest.crc) return (this.verdict = 'differs');
+    }
+    this.fed = to;
+    if (to >= this.end) this.verdict = 'same';
+    return this.verdict;
+  }
+
+  /** Compares the first bytes of a file read with `read` (a megabyte at a time); false when it is shorter. */
+  run(read: ReadAt): boolean {
+    const buffer = Buffer.alloc(Math.min(1 << 20, Math.max(1, this.end)));
+    while (this.verdict === 'more') {
+      const got = read(buffer, 0, Math.min(buffer.length, this.end - this.fed), this.fed);
+      if (got <= 0) return false;
+      this.feed(buffer.subarray(0, got));
+    }
+    return this.verdict === 'same';
+  }
 }
 
 function readExactly(read: ReadAt, position: number, length: number): Buffer | undefined {
@@ -167,8 +250,6 @@ interface Placed {
    * still become one (a live file being written).
    */
   skip: number | undefined;
-  /** The end of the part's bytes read so far (its file's offset, the byte order mark included). */
-  readEnd: number;
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -187,7 +268,7 @@ export class PartsSource implements ByteSource {
   private readonly head = Buffer.alloc(3);
 
   constructor(parts: readonly SetPart[]) {
-    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined, readEnd: 0 });
+    for (const part of parts) this.placed.push({ part, start: 0, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined });
   }
 
   get count(): number { return this.placed.length; }
@@ -196,7 +277,7 @@ export class PartsSource implements ByteSource {
   add(part: SetPart): void {
     const last = this.placed[this.placed.length - 1];
     if (last) last.superseded = true;
-    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined, readEnd: 0 });
+    this.placed.push({ part, start: Infinity, length: undefined, addsNewline: false, firstLine: -1, superseded: false, skip: undefined });
   }
 
   size(): number {
@@ -250,7 +331,6 @@ export class PartsSource implements ByteSource {
     const size = p.length === undefined ? this.textSize(p) : p.length - (p.addsNewline ? 1 : 0);
     if (within < size) {
       const got = p.part.read(buffer, offset, Math.min(length, size - within), p.skip! + within);
-      if (got > 0) p.readEnd = Math.max(p.readEnd, p.skip! + within + got);
       // The added line feed comes with the last bytes: a read of them alone would be a line not ended yet.
       if (p.addsNewline && within + got === size && got < length) { buffer[offset + got] = 10; return got + 1; }
       return got;
@@ -262,13 +342,24 @@ export class PartsSource implements ByteSource {
   /**
    * The newest part is replaced by `copy`, which holds the same bytes from its start and maybe more (logrotate's
    * `copytruncate` copied the live file, then emptied it): the stream's offsets keep reading the same bytes, from the
-   * copy, and the copy's bytes past them are read next. The copy is complete: its length is fixed at its size now.
+   * copy, and the copy's bytes past them are read next; then `live`, the file emptied, from its start.
    */
-  replaceNewest(copy: SetPart): void {
+  replaceNewest(copy: SetPart, live: SetPart): void {
     const last = this.placed[this.placed.length - 1];
     last.part = copy;
     last.length = undefined;
+    this.add(live);
+    // The copy's length is fixed once it is complete (a gzip file's copy is still being decompressed), whatever the
+    // live file holds meanwhile.
     last.superseded = false;
+  }
+
+  /**
+   * Part `index` is read from `part` from now on, a file holding the same bytes (the decompressed copy of the gzip file
+   * logrotate wrote from it): no offset moves.
+   */
+  replacePart(index: number, part: SetPart): void {
+    this.placed[index].part = part;
   }
 
   /**
@@ -297,8 +388,6 @@ export class PartsSource implements ByteSource {
     return p.skip + Math.min(position - p.start, p.length === undefined ? Infinity : p.length);
   }
 
-  /** The end of part `index`'s bytes read so far, as an offset in its file. */
-  readEnd(index: number): number { return this.placed[index].readEnd; }
 
   lineAt(position: number, line: number): void {
     const at = this.partAt(position);
