@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { corpusDir, corpusExists, expectNoScope, expectScope, expectScopeAfter, expectWholeToken, findLine, tokenize, type TokenizedLine } from './grammar-helpers';
+import { corpusDir, corpusExists, expectNoScope, expectScope, expectScopeAfter, expectScopeAnywhere, expectWholeToken, findLine, tokenize, type TokenizedLine } from './grammar-helpers';
 
 const ALERTS = 'source.falco-alerts';
 const TIMESTAMP = 'constant.numeric.timestamp.falco';
@@ -243,5 +243,39 @@ test('a stern prefix, with or without its --timestamps time: then the text alert
   for (const other of ['level info msg 14:50:34 started', 'a b c d {"rule":"x"}', 'Falco falco-7xk2p falco {"rule":"x"}']) {
     const [line] = await tokenize(ALERTS, other);
     expectNoScope(line, other.split(' ')[0], 'comment.log-prefix.falco');
+  }
+});
+
+// Session 24: coloured lines (read by the parser since session 23, alerts/parse.ts withoutColours) had no prefix scope:
+// stern --color always writes each name between SGR escapes (fatih/color v1.19.0 color.go wrap), docker compose logs on
+// a terminal `name | ` (cmd/formatter/colors.go ansiColor), and journalctl the message in its priority's colour (systemd
+// logs-show.c print_multiline), so the text alert's time and priority after the syslog prefix were not coloured either.
+test('coloured stern, docker compose and journalctl lines: the prefix, its time, and the alert\'s time and priority', { skip: noCorpus }, async () => {
+  const json = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'collector_README_example_payload.json'), 'utf8').trim();
+  const rule = (JSON.parse(json) as { rule: string }).rule;
+  const text = readFileSync(join(alertsDir, 'falcosecurity__plugins', 'k8saudit_README_console.txt'), 'utf8').split('\n').find((l) => /^\d{2}:\d{2}:\d{2}\.\d{9}: \w+ /.test(l))!;
+  const [, time, priority] = /^(\S+): (\w+) /.exec(text)!;
+  const [stern] = await tokenize(ALERTS, `\x1b[96mfalco-7xk2p\x1b[0m \x1b[36mfalco\x1b[0m ${json.replaceAll('/etc/shadow', '\x1b[31;1m/etc/shadow\x1b[0;22m')}`);
+  expectScopeAnywhere(stern, 'falco-7xk2p', 'comment.log-prefix.falco');
+  expectScopeAnywhere(stern, '\x1b[36mfalco\x1b[0m', 'comment.log-prefix.falco');
+  expectScopeAnywhere(stern, rule, RULE);
+  const [sternText] = await tokenize(ALERTS, `\x1b[96mfalco-7xk2p\x1b[0m \x1b[36mfalco\x1b[0m 03-02 09:12:51 ${text}`);
+  expectScopeAnywhere(sternText, 'falco-7xk2p', 'comment.log-prefix.falco');
+  expectScopeAnywhere(sternText, '03-02 09:12:51', TIMESTAMP);
+  expectScopeAnywhere(sternText, time, TIMESTAMP);
+  expectScopeAnywhere(sternText, priority, SEVERITY_SCOPE[priority.toLowerCase()]);
+  const [compose] = await tokenize(ALERTS, `\x1b[36;1mfalco | \x1b[0m2025-05-07T12:50:34.512345678Z ${json}`);
+  expectScopeAnywhere(compose, 'falco |', 'comment.log-prefix.falco');
+  expectScopeAnywhere(compose, '2025-05-07T12:50:34.512345678Z', TIMESTAMP);
+  expectScopeAnywhere(compose, rule, RULE);
+  const [composeText] = await tokenize(ALERTS, `\x1b[36mfalco  | \x1b[0m${text}`);
+  expectScopeAnywhere(composeText, 'falco  |', 'comment.log-prefix.falco');
+  expectScopeAnywhere(composeText, time, TIMESTAMP);
+  expectScopeAnywhere(composeText, priority, SEVERITY_SCOPE[priority.toLowerCase()]);
+  for (const colour of ['\x1b[0;1;38;5;185m', '\x1b[0;1;38:5:185m']) {
+    const [journal] = await tokenize(ALERTS, `May 07 14:50:34 node-1 falco[812]: ${colour}${text}\x1b[0m`);
+    expectScopeAnywhere(journal, 'node-1 falco[812]:', 'comment.syslog-prefix.falco');
+    expectScopeAnywhere(journal, time, TIMESTAMP);
+    expectScopeAnywhere(journal, priority, SEVERITY_SCOPE[priority.toLowerCase()]);
   }
 });

@@ -112,6 +112,17 @@ export function expectScope(line: TokenizedLine, needle: string, scope: string, 
   }
 }
 
+/** Like expectScope, for `needle` wherever it first stands in the line, whatever its neighbours (a word right after a
+ *  terminal escape such as `\x1b[0m`, whose `m` is a word character to expectScope). */
+export function expectScopeAnywhere(line: TokenizedLine, needle: string, scope: string): void {
+  const at = line.text.indexOf(needle);
+  assert.ok(at >= 0, `${JSON.stringify(needle)} not in ${JSON.stringify(line.text)}`);
+  for (let c = at; c < at + needle.length; c++) {
+    assert.ok(scopesAt(line, c).some((s) => matchesScope(s, scope)),
+      `${JSON.stringify(needle)} at column ${c} in ${JSON.stringify(line.text)} lacks ${scope}; tokens:\n${describe(line)}`);
+  }
+}
+
 /** Like expectScope, for the first `needle` after the first `anchor` (e.g. the value after a JSON key). */
 export function expectScopeAfter(line: TokenizedLine, anchor: string, needle: string, scope: string): void {
   const from = line.text.indexOf(anchor);
