@@ -3,7 +3,7 @@
 // holding a space in double quotes, rule_loader_compiler.cpp quote_item), so a value holding a quote, a backslash,
 // a parenthesis or a comma is written in the condition's own double quotes, escaped, which Falco leaves as they are
 // (exceptionValueText); the few values no quoting carries are refused, saying why.
-import { parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseAllDocuments, parseDocument, isMap, isSeq, isScalar, visit, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex, lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
 import { booleanValue } from '../config/model';
@@ -982,15 +982,18 @@ export type TuningPlan = { kind: 'present' } | { kind: 'not-a-rule' } | { kind: 
 
 interface RuleItem { map: YAMLMap; name: string }
 
+/** The rule items of every YAML document of a rules file: Falco reads them all (rule_loader_reader.cpp read,
+ *  YAML::LoadAll, 0.37.0-0.44.1), so an item of a second document counts as one of the first. */
 function ruleItems(text: string): RuleItem[] {
   if (text.trim() === '') return [];
-  const doc = parseDocument(text);
-  if (!isSeq(doc.contents)) return [];
   const out: RuleItem[] = [];
-  for (const item of (doc.contents as YAMLSeq).items) {
-    if (!isMap(item)) continue;
-    const name = item.get('rule');
-    if (typeof name === 'string') out.push({ map: item, name });
+  for (const doc of parseAllDocuments(text)) {
+    if (!isSeq(doc.contents)) continue;
+    for (const item of (doc.contents as YAMLSeq).items) {
+      if (!isMap(item)) continue;
+      const name = item.get('rule');
+      if (typeof name === 'string') out.push({ map: item, name });
+    }
   }
   return out;
 }
@@ -998,10 +1001,29 @@ function ruleItems(text: string): RuleItem[] {
 /** The comment a new local rules file starts with. */
 const LOCAL_HEADER = 'Local Falco rules: loaded after the default rules files.';
 
+/**
+ * A new item after the file's last one. YAML takes a `-` of the top-level sequence only at that sequence's column, so
+ * the item is written at the column of the items of the file's last document (`  - rule: …` in a file indented by
+ * two); where something other than comments follows them (a document end, `...`), right after the last item. A last
+ * document holding no block sequence (an empty `[]`, which Falco reads as no items) is followed by a new document of
+ * the item: Falco reads every document of a rules file (rule_loader_reader.cpp read, YAML::LoadAll, 0.37.0-0.44.1).
+ */
 function appendAtEnd(text: string, block: string, header = LOCAL_HEADER): Insertion {
   if (text === '') return { offset: 0, text: `${commentLines(header).join('')}\n\n${block}` };
   const sep = /\n\r?\n$/.test(text) ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-  return { offset: text.length, text: sep + block };
+  let docs: ReturnType<typeof parseAllDocuments> = [];
+  try { docs = parseAllDocuments(text); } catch { docs = []; }
+  const last = docs.length > 0 ? docs[docs.length - 1] : undefined;
+  const seq = last?.contents;
+  if (!last || seq === null || seq === undefined) return { offset: text.length, text: sep + block };
+  if (!isSeq(seq) || seq.flow || !seq.range || seq.items.length === 0) {
+    return { offset: text.length, text: `${text.endsWith('\n') ? '' : '\n'}---\n${block}` };
+  }
+  const column = new LineIndex(text).positionAt(seq.range[0]).character;
+  const indented = column === 0 ? block : block.split('\n').map((l) => (l === '' ? l : ' '.repeat(column) + l)).join('\n');
+  const after = seq.range[1];
+  if (text.slice(after).split('\n').every((l) => /^\s*(?:#.*)?$/.test(l))) return { offset: text.length, text: sep + indented };
+  return { offset: after, text: `${text[after - 1] === '\n' ? '' : '\n'}${indented}` };
 }
 
 /** An insertion (built with LF) as the local file writes its line breaks. */
