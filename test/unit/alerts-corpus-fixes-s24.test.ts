@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type CodeAction, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-types';
 import { createAlertsService } from '../../server/src/service/alerts';
 import { createRulesService } from '../../server/src/service/rules';
 import { pathToUri } from '../../server/src/service/uri';
@@ -67,7 +67,7 @@ test('every tuning quick fix on the corpus alerts loads clean at every target an
         for (const action of actions) {
           const change = localEdit(action);
           if (!change) continue;
-          const after = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, LOCAL_TEXT), change.edits);
+          const after = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, LOCAL_TEXT), change.edits as TextEdit[]);
           applied++;
           const where = `${target} ${name}:${line + 1} ${action.title}`;
           if (!after.startsWith(LOCAL_TEXT.trimEnd())) failures.push(`${where}: the file's own text changed`);
@@ -155,7 +155,7 @@ test('every tuning quick fix on the evtgen suite\'s rules, over the corpus alert
         // The same fix of another alert (disabling the rule, the file and process under another parent) is the same edit.
         if (!change || audited.has(action.title)) continue;
         audited.add(action.title);
-        const after = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, LOCAL_TEXT), change.edits);
+        const after = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, LOCAL_TEXT), change.edits as TextEdit[]);
         const where = `${target} ${name} ${action.title}`;
         shapes.add(action.title.replace(/ \(.*$/, ''));
         if (process.env.FALCO_LENS_AUDIT_CONDITIONS) conditions.push(...exceptionConditions(after));
@@ -193,7 +193,7 @@ test('all the exception fixes of an alert applied one after another: each step l
         if (!next) break;
         if (applied.includes(next.title)) { failures.push(`${target} ${name}: offered again: ${next.title}`); break; }
         applied.push(next.title);
-        local = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, local), localEdit(next)!.edits);
+        local = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, local), localEdit(next)!.edits as TextEdit[]);
         host.files.set(LOCAL, local);
         const added = problemsOf(rules, local).filter((p) => !baseline.has(p));
         if (added.length) failures.push(`${target} ${name} after ${applied.length}: ${added.join(' | ')}`);
