@@ -194,3 +194,24 @@ test('fd.directory and proc.loginshellid are described in words of our own', () 
   assert.doesNotMatch(lookupField('proc.loginshellid')?.field.desc ?? '', /oldest shell among/);
   assert.match(lookupField('proc.loginshellid')?.field.desc ?? '', /session/);
 });
+
+test('playbooks of rules testing proc.exe say it is the first argument, not the executable', { skip }, () => {
+  // proc.exe is argv[0] (libs 0.25.2 sinsp_filtercheck_thread.cpp TYPE_EXE), the name the program was started by;
+  // proc.exepath is the executable. Both rules below test proc.exe.
+  const { rules } = officialDefinitions();
+  for (const rule of ['Execution from /dev/shm', 'Disallowed SSH Connection Non Standard Port']) {
+    assert.match(rules.get(rule) ?? '', /proc\.exe (startswith|endswith)/, rule);
+    const p = playbook(rule);
+    assert.match(p.detects, /proc\.exe, its first argument/, rule);
+    assert.doesNotMatch(p.detects, /its executable is under|whose executable name/, rule);
+  }
+});
+
+test('Clear Log Activities: only files directly in /var/log or /dev/log are covered by the directory test', { skip }, () => {
+  // access_log_files is fd.directory in (log_directories): the file's own directory, not a prefix.
+  const { macros } = officialDefinitions();
+  assert.match(macros.get('access_log_files') ?? '', /fd\.directory in \(log_directories\)/);
+  const p = playbook('Clear Log Activities');
+  assert.match(p.detects, /directly in \/var\/log/);
+  assert.match(p.detects, /subdirectories/);
+});

@@ -490,7 +490,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     rule: 'Clear Log Activities',
     source: 'syscall',
     file: FILE,
-    detects: 'A file is opened for writing with O_TRUNC (emptied) when it lies in /var/log or /dev/log or is named syslog, auth.log, secure, kern.log, cron, user.log, dpkg.log, last.log, yum.log, access_log, mysql.log or mysqld.log. containerd snapshot paths and some log shipper images are not reported.',
+    detects: 'A file is opened for writing with O_TRUNC (emptied) when it sits directly in /var/log or /dev/log (its fd.directory; files in their subdirectories, such as /var/log/nginx/, are not covered) or is named syslog, auth.log, secure, kern.log, cron, user.log, dpkg.log, last.log, yum.log, access_log, mysql.log or mysqld.log. containerd snapshot paths and some log shipper images are not reported.',
     attackerGoal: 'Erase the traces of an intrusion (logins, commands, web requests) by emptying the logs.',
     mitre: ['T1070', 'TA0005', 'T1070.002'],
     keyFields: [
@@ -884,7 +884,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     rule: 'Execution from /dev/shm',
     source: 'syscall',
     file: FILE,
-    detects: 'A program starts from /dev/shm: its executable is under /dev/shm/, it is started as ./... from a working directory under /dev/shm/, or a shell is given a script path under /dev/shm as argument. Falco\'s own and other trusted privileged images are not reported.',
+    detects: 'A program starts from /dev/shm: the path it was started by (proc.exe, its first argument, not the resolved proc.exepath) begins with /dev/shm/, it is started as ./... from a working directory under /dev/shm/, or a shell is given a script path under /dev/shm as argument. Falco\'s own and other trusted privileged images are not reported.',
     attackerGoal: '/dev/shm is writable by everyone and lives in memory, so attackers drop and run payloads there to avoid the disk and read-only root file systems.',
     mitre: ['T1059.004', 'TA0002'],
     keyFields: [
@@ -956,7 +956,7 @@ export const STABLE_PLAYBOOKS: Playbook[] = [
     rule: 'Disallowed SSH Connection Non Standard Port',
     source: 'syscall',
     file: FILE,
-    detects: 'A program whose executable name ends in "ssh" makes a successful or pending outbound TCP connection to port 80, 8080, 88, 443, 8443, 53 or 4444 of an address outside 127.0.0.0/8 and the RFC 1918 private ranges.',
+    detects: 'A program started by a name ending in "ssh" (proc.exe, its first argument, not the executable\'s path) makes a successful or pending outbound TCP connection to port 80, 8080, 88, 443, 8443, 53 or 4444 of an address outside 127.0.0.0/8 and the RFC 1918 private ranges.',
     attackerGoal: 'Reach an attacker server over SSH on a port that egress firewalls usually allow, to build a reverse tunnel or pipe a shell over the connection.',
     mitre: ['T1059', 'TA0002', 'T1572', 'T1571', 'TA0011'],
     keyFields: [
