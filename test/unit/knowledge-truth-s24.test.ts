@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { allPlaybooks, lookupField } from '../../server/src/knowledge';
 import type { Playbook } from '../../server/src/knowledge';
 import { placeholdersIn } from '../../server/src/knowledge/placeholders';
+import { CONFIG_DEFAULTS_044, CONFIG_KEY_DOCS } from '../../server/src/knowledge/falcoConfigDocs';
+import { CONFIG_UNSIGNED_KEYS } from '../../server/src/knowledge/falcoConfigLegacy';
 import { corpusDir, loadMacrosAndLists, loadRules, officialRulesFiles } from '../helpers/corpus';
 
 const corpusPresent = corpusDir() !== undefined;
@@ -214,4 +216,15 @@ test('Clear Log Activities: only files directly in /var/log or /dev/log are cove
   const p = playbook('Clear Log Activities');
   assert.match(p.detects, /directly in \/var\/log/);
   assert.match(p.detects, /subdirectories/);
+});
+
+test('http_output.max_consecutive_timeouts: a value past one byte falls back to 5, it does not wrap', () => {
+  // configuration.cpp (0.41.0-0.44.1) reads it with get_scalar<uint8_t>(…, 5), i.e. yaml-cpp's as<uint8_t>(5); yaml-cpp
+  // (0.7.0 on, and c2bec4c bundled from 0.41) converts unsigned char only within 0-255 and otherwise returns the
+  // fallback. The config checks already say so of every unsigned key (falcoConfigLegacy.ts CONFIG_UNSIGNED_KEYS).
+  const text = CONFIG_KEY_DOCS['http_output.max_consecutive_timeouts'];
+  assert.doesNotMatch(text, /wrap/);
+  assert.match(text, /uses 5/);
+  assert.equal(CONFIG_UNSIGNED_KEYS['http_output.max_consecutive_timeouts'], 8);
+  assert.equal(CONFIG_DEFAULTS_044['http_output.max_consecutive_timeouts'], '5');
 });
