@@ -3,8 +3,8 @@
 // vscode-languageclient at run time and its rules are unit-tested against a stand-in for VS Code's API.
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, Middleware } from 'vscode-languageclient/node';
-import { isBroadRulesFileName, rulesFileShape } from '../../server/src/service/fileShape';
-import { mayHoldRules } from '../../server/src/service/embedded/hostSniff';
+import { isOtherToolsRulesFile } from '../../server/src/service/fileShape';
+import { MAX_HOST_LENGTH, mayHoldRules, mayListFalcoDependency, umbrellaChartFolder } from '../../server/src/service/embedded/hostSniff';
 import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 import { READ_ONLY_SCHEME } from './readOnlyDocuments';
 
@@ -30,16 +30,36 @@ const USER_SWITCH_MS = 1500;
 const FALCO_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR].map((s) => s.language));
 
 /**
- * Whether the server has something to say about a document: one of Falco's languages, or a YAML file that can hold
- * a Falco rules file or configuration by the server's own test (`mayHoldRules`: a chart's customRules or falco:
- * values, a Falco Operator resource, a ConfigMap with rules or YAML entries). Other YAML (most of a Kubernetes
- * repository) starts no server.
+ * Whether the server has something to say about a document by its text alone: one of Falco's languages, or a YAML
+ * file that can hold a Falco rules file or configuration by the server's own test (`mayHoldRules`: a chart's
+ * customRules or falco: values, a Falco Operator resource, a ConfigMap with rules or YAML entries). Other YAML (most
+ * of a Kubernetes repository) starts no server, unless it is an umbrella chart's values (`isUmbrellaValues`). A
+ * `*_rules.yaml` of another tool is reopened as YAML before this is asked (FalcoLanguageClient.reopensAsYaml).
  */
 export function needsServer(document: Pick<vscode.TextDocument, 'uri' | 'languageId' | 'getText'>): boolean {
   if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return false;
   if (FALCO_LANGUAGES.has(document.languageId)) return true;
   return document.languageId === 'yaml' && mayHoldRules(document.getText());
 }
+
+/**
+ * Whether a YAML file on disk sits beside a Chart.yaml that may list Falco's chart as a dependency: the server reads
+ * such a file as an umbrella chart's values, the Falco chart's under the dependency's key whatever words they use
+ * (`falco:` holding only `driver:`, which mayHoldRules does not know), with the same tests (embedded/hostSniff.ts
+ * umbrellaChartFolder, mayListFalcoDependency). The Chart.yaml is the editor's when it is open, else the disk's.
+ */
+export async function isUmbrellaValues(document: Pick<vscode.TextDocument, 'uri' | 'languageId' | 'getText'>): Promise<boolean> {
+  if (document.uri.scheme !== 'file' || document.languageId !== 'yaml') return false;
+  const folder = umbrellaChartFolder(document.uri.path);
+  if (folder === undefined || document.getText().length > MAX_HOST_LENGTH) return false;
+  const chart = document.uri.with({ path: `${folder === '/' ? '' : folder}/Chart.yaml` });
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === chart.toString());
+  const text = open ? open.getText() : await Promise.resolve(vscode.workspace.fs.readFile(chart)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
+  return text !== undefined && mayListFalcoDependency(text);
+}
+
+/** Whether a file is a chart's Chart.yaml: a change of it may make the YAML files beside it an umbrella's values. */
+const isChartYaml = (uri: vscode.Uri) => uri.scheme === 'file' && /(^|\/)Chart\.yaml$/.test(uri.path);
 
 /**
  * Files that make a workspace Falco's: its rules files and configuration by their own names (package.json's
@@ -72,17 +92,29 @@ export class FalcoLanguageClient implements vscode.Disposable {
    */
   readonly onDidStartServer = this.started.event;
 
-  /** Documents reopened as YAML because they are not Falco rules files (see givesAwayForeignYaml). */
+  /** Documents reopened as YAML because they are not Falco rules files (see reopensAsYaml). */
   private readonly givenAway = new Set<string>();
   private readonly closedAsYaml = new Map<string, number>();
+  /**
+   * The open falco-rules documents, by URI, each with what was decided at its open: whether it is being reopened as
+   * YAML, and `settled`, true once it is, false when that failed (it is then checked as a Falco rules file).
+   */
+  private readonly rulesVerdicts = new Map<string, { asYaml: boolean; settled: Promise<boolean> }>();
+  /** Fires for a document that could not be reopened as YAML: it stays a Falco rules file, which needs the server. */
+  private readonly keptAsRules = new vscode.EventEmitter<vscode.TextDocument>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly createClient: LanguageClientFactory) {
     this.output = vscode.window.createOutputChannel('Falco Lens', { log: true });
     this.yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
-    context.subscriptions.push(this.yamlWatcher, this.started, vscode.workspace.onDidCloseTextDocument((doc) => {
+    context.subscriptions.push(this.yamlWatcher, this.started, this.keptAsRules, vscode.workspace.onDidCloseTextDocument((doc) => {
       const uri = doc.uri.toString();
       if (doc.languageId === 'yaml' && this.givenAway.has(uri)) this.closedAsYaml.set(uri, Date.now());
-    }));
+      if (doc.languageId === 'falco-rules') this.rulesVerdicts.delete(uri);
+    }),
+    // Decided at every open, whether a server runs or not: another tool's file neither starts one nor stays a Falco
+    // rules file. Subscribed before any LanguageClient's listener, so the decision precedes its didOpen.
+    vscode.workspace.onDidOpenTextDocument((doc) => { this.reopensAsYaml(doc); }));
+    for (const doc of vscode.workspace.textDocuments) this.reopensAsYaml(doc);
   }
 
   get languageClient(): LanguageClient | undefined { return this.client; }
@@ -95,8 +127,9 @@ export class FalcoLanguageClient implements vscode.Disposable {
   }
 
   /**
-   * Starts the server now when the editor holds a document it answers for (needsServer) or the workspace has Falco's
-   * files (FALCO_WORKSPACE_FILES); else at the first such document opened, or a YAML file edited into one. The
+   * Starts the server now when the editor holds a document it answers for (needsServer, isUmbrellaValues; not another
+   * tool's `*_rules.yaml`, reopened as YAML instead) or the workspace has Falco's files (FALCO_WORKSPACE_FILES); else
+   * at the first such document opened, a YAML file edited into one, or a Chart.yaml changed to list Falco's chart. The
    * extension activates on any YAML file, to look at it: the server, a process holding the rules workspace, is what a
    * repository of Kubernetes manifests should not pay for. Tried once this way: a server that fails to start is
    * started again by Falco: Restart Language Server.
@@ -104,22 +137,41 @@ export class FalcoLanguageClient implements vscode.Disposable {
   async startWhenNeeded(): Promise<void> {
     let waiting: vscode.Disposable | undefined;
     const stopWaiting = () => { waiting?.dispose(); waiting = undefined; };
+    const needs = (document: vscode.TextDocument) => !this.reopensAsYaml(document) && needsServer(document);
     const startFor = (document: vscode.TextDocument) => {
-      if (!waiting || !needsServer(document)) return;
+      if (!waiting || !needs(document)) return;
       stopWaiting();
       this.start().catch(() => undefined);
     };
+    // An umbrella chart's values are known by the Chart.yaml beside them: asked at their open and at each change of it
+    // (an edit does not change what the Chart.yaml says).
+    const startForUmbrella = (document: vscode.TextDocument) => {
+      if (!waiting || this.reopensAsYaml(document)) return;
+      void isUmbrellaValues(document).then((umbrella) => { if (umbrella && waiting) { stopWaiting(); this.start().catch(() => undefined); } });
+    };
+    const chartChanged = (chart: vscode.Uri) => {
+      if (!waiting || !isChartYaml(chart)) return;
+      const beside = chart.path.slice(0, -'/Chart.yaml'.length) || '/';
+      for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === chart.scheme && umbrellaChartFolder(d.uri.path) === beside) startForUmbrella(d);
+    };
     waiting = vscode.Disposable.from(
-      vscode.workspace.onDidOpenTextDocument(startFor),
-      vscode.workspace.onDidChangeTextDocument((e) => startFor(e.document)),
+      vscode.workspace.onDidOpenTextDocument((d) => { startFor(d); startForUmbrella(d); }),
+      vscode.workspace.onDidChangeTextDocument((e) => { startFor(e.document); chartChanged(e.document.uri); }),
+      this.yamlWatcher.onDidCreate(chartChanged),
+      this.yamlWatcher.onDidChange(chartChanged),
+      this.keptAsRules.event(startFor),
       // Started otherwise (the Alert Explorer, the restart command): nothing to wait for.
       this.onDidStartServer(stopWaiting),
     );
     this.context.subscriptions.push({ dispose: stopWaiting });
-    if (vscode.workspace.textDocuments.some(needsServer)) { stopWaiting(); return this.start(); }
-    const falcoFiles = await vscode.workspace.findFiles(`{${FALCO_WORKSPACE_FILES.join(',')}}`, undefined, 1).then((found) => found.length > 0, () => false);
+    const open = [...vscode.workspace.textDocuments];
+    if (open.some(needs)) { stopWaiting(); return this.start(); }
+    const [falcoFiles, umbrella] = await Promise.all([
+      vscode.workspace.findFiles(`{${FALCO_WORKSPACE_FILES.join(',')}}`, undefined, 1).then((found) => found.length > 0, () => false),
+      Promise.all(open.map((d) => isUmbrellaValues(d).catch(() => false))).then((found) => found.some(Boolean)),
+    ]);
     // A document meanwhile started it, or is starting it.
-    if (!waiting || !falcoFiles) return;
+    if (!waiting || !(falcoFiles || umbrella)) return;
     stopWaiting();
     return this.start();
   }
@@ -135,7 +187,7 @@ export class FalcoLanguageClient implements vscode.Disposable {
       },
       initializationOptions: { settings: vscode.workspace.getConfiguration('falcoLens') },
       markdown: { isTrusted: false, supportHtml: false },
-      middleware: { ...this.givesAwayForeignYaml(), ...leavesPlainYamlAlone() },
+      middleware: { ...this.sendsNoOtherToolsFile(), ...leavesPlainYamlAlone() },
     };
     const client = this.createClient(clientOptions);
     this.client = client;
@@ -154,36 +206,60 @@ export class FalcoLanguageClient implements vscode.Disposable {
 
   /**
    * `*_rules.yaml` and `rules.d/*.yaml` also name other tools' files (Prometheus alerting rules, Falco Talon response
-   * rules...). Such a file, when its content is plainly not Falco's, is not sent to the server: it is reopened as
-   * YAML, once. If the user then picks "Falco Rules" as its language mode, that choice stands.
+   * rules...). Such a file, when its content is plainly not Falco's (fileShape.ts isOtherToolsRulesFile, the test
+   * `falco-lens check` skips it by), is reopened as YAML, once, at its open: it starts no server (startWhenNeeded asks
+   * this first) and is never sent to one (sendsNoOtherToolsFile). If the user then picks "Falco Rules" as its language
+   * mode, that choice stands. Returns whether the document is being reopened as YAML; decided once per open, later
+   * calls read the decision.
    */
-  private givesAwayForeignYaml(): Middleware {
-    const { givenAway, closedAsYaml } = this;
+  private reopensAsYaml(document: vscode.TextDocument): boolean {
+    return this.rulesVerdictOf(document)?.asYaml ?? false;
+  }
+
+  private rulesVerdictOf(document: vscode.TextDocument): { asYaml: boolean; settled: Promise<boolean> } | undefined {
+    if (document.languageId !== 'falco-rules' || (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled')) return undefined;
+    const uri = document.uri.toString();
+    const known = this.rulesVerdicts.get(uri);
+    if (known) return known;
+    const closed = this.closedAsYaml.get(uri);
+    this.closedAsYaml.delete(uri);
+    // When the user changes a document's language mode, VS Code closes the YAML document and opens the new one at
+    // once; a close long before this open was the user closing the file.
+    const userChoseFalco = closed !== undefined && Date.now() - closed < USER_SWITCH_MS;
+    if (userChoseFalco || !isOtherToolsRulesFile(document.uri.path, document.getText())) {
+      const kept = { asYaml: false, settled: Promise.resolve(false) };
+      this.rulesVerdicts.set(uri, kept);
+      return kept;
+    }
+    this.givenAway.add(uri);
+    this.output.info(vscode.l10n.t('{0} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.', vscode.workspace.asRelativePath(document.uri)));
+    const verdict = { asYaml: true, settled: Promise.resolve(true) };
+    // Recorded before VS Code closes the document and opens it again as YAML (that close forgets it).
+    this.rulesVerdicts.set(uri, verdict);
+    verdict.settled = Promise.resolve().then(() => vscode.languages.setTextDocumentLanguage(document, 'yaml')).then(() => true, (e: unknown) => {
+      this.output.warn(vscode.l10n.t('Could not open {0} as YAML ({1}); checking it as a Falco rules file.', vscode.workspace.asRelativePath(document.uri), String(e)));
+      this.givenAway.delete(uri);
+      verdict.asYaml = false;
+      this.keptAsRules.fire(document);
+      return false;
+    });
+    return verdict;
+  }
+
+  /** The server never sees a document reopened as YAML in the falco-rules language: not its open, edits nor close. */
+  private sendsNoOtherToolsFile(): Middleware {
     const withheld = new Set<string>();
     return {
       didOpen: async (document, next) => {
+        const verdict = this.rulesVerdictOf(document);
+        if (!verdict?.asYaml) return next(document);
         const uri = document.uri.toString();
-        const closed = closedAsYaml.get(uri);
-        closedAsYaml.delete(uri);
-        // When the user changes a document's language mode, VS Code closes the YAML document and opens the new one at
-        // once; a close long before this open was the user closing the file.
-        const userChoseFalco = closed !== undefined && Date.now() - closed < USER_SWITCH_MS;
-        if (document.languageId !== 'falco-rules' || userChoseFalco || !isBroadRulesFileName(document.uri.path) || rulesFileShape(document.getText()) !== 'foreign') {
-          return next(document);
-        }
-        givenAway.add(uri);
         withheld.add(uri);
-        this.output.info(vscode.l10n.t('{0} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.', vscode.workspace.asRelativePath(document.uri)));
-        try {
-          await vscode.languages.setTextDocumentLanguage(document, 'yaml');
-        } catch (e) {
-          this.output.warn(vscode.l10n.t('Could not open {0} as YAML ({1}); checking it as a Falco rules file.', vscode.workspace.asRelativePath(document.uri), String(e)));
-          givenAway.delete(uri);
-          withheld.delete(uri);
-          return next(document);
-        }
+        if (await verdict.settled) return;
+        // Still a Falco rules file: checked as one.
+        withheld.delete(uri);
+        return next(document);
       },
-      // The server never saw a withheld document: nothing about it is sent until it is opened again.
       didChange: (event, next) => (withheld.has(event.document.uri.toString()) ? Promise.resolve() : next(event)),
       didClose: (document, next) => {
         const uri = document.uri.toString();

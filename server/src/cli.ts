@@ -10,7 +10,7 @@ import { FalcoLanguageService } from './service/languageService';
 import { DEFAULT_SETTINGS, type ServiceHost } from './service/host';
 import { detectLanguage, LANGUAGE_RULES, LANGUAGE_YAML } from './service/features';
 import { analyzeHost, mayHoldRules } from './service/embedded';
-import { isBroadRulesFileName, rulesFileShape } from './service/fileShape';
+import { isOtherToolsRulesFile } from './service/fileShape';
 import { withoutByteOrderMark } from './service/text';
 import { pathToUri } from './service/uri';
 import { isGzipFile } from './gzipFile';
@@ -172,7 +172,7 @@ function holdsRules(text: string): boolean {
  * values file holding rules (a Falco Operator Rulesfile, a ConfigMap): checked as the YAML it is, as the editor does.
  */
 function heldUnderRulesName(file: string, text: string): boolean {
-  return isBroadRulesFileName(file) && rulesFileShape(text) === 'foreign' && holdsRules(text);
+  return isOtherToolsRulesFile(file, text) && holdsRules(text);
 }
 
 function readText(file: string): string {
@@ -206,7 +206,7 @@ function expand(paths: string[], err: string[], walked = new Set<string>()): str
         files.push(child);
       } else if (kind.isFile() && /\.(ya?ml|log|json|jsonl)$/.test(name) && detectLanguage(child, '')) {
         // A folder may hold other tools' `*_rules.yaml` (Prometheus, Falco Talon): only Falco's are checked.
-        if (detectLanguage(child, '') === LANGUAGE_RULES && isBroadRulesFileName(child) && rulesFileShape(readText(child)) === 'foreign') {
+        if (detectLanguage(child, '') === LANGUAGE_RULES && isOtherToolsRulesFile(child, readText(child))) {
           if (holdsRules(readText(child))) { files.push(child); continue; }
           err.push(`falco-lens: skipping ${child}: not a Falco rules file (no rule, macro or list items)`);
           continue;

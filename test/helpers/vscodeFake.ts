@@ -92,6 +92,7 @@ export class Uri {
   private constructor(readonly scheme: string, readonly path: string) {}
   static file(path: string): Uri { return new Uri('file', path); }
   static from(parts: { scheme: string; path: string }): Uri { return new Uri(parts.scheme, parts.path); }
+  with(change: { scheme?: string; path?: string }): Uri { return new Uri(change.scheme ?? this.scheme, change.path ?? this.path); }
   get fsPath(): string { return this.path; }
   toString(): string { return `${this.scheme}://${this.path}`; }
 }
@@ -116,9 +117,15 @@ export const fake = {
   /** The workspace's files that workspace.findFiles finds (tests set them; the glob is recorded, not matched). */
   workspaceFiles: [] as string[],
   findFilesGlobs: [] as string[],
-  /** Fire to tell the client that the editor opened or changed a document. */
+  /** Fire to tell the client that the editor opened, changed or closed a document. */
   openedDocument: new EventEmitter<unknown>(),
   changedDocument: new EventEmitter<{ document: unknown }>(),
+  closedDocument: new EventEmitter<unknown>(),
+  /** The files workspace.fs reads, by path (file URIs only). */
+  files: new Map<string, string>(),
+  /** Fire to tell the client's file watchers that a file was created or changed on disk. */
+  createdFile: new EventEmitter<Uri>(),
+  changedFile: new EventEmitter<Uri>(),
   /** Every document opened, and the documents shown in an editor, in order. */
   documents: [] as FakeTextDocument[],
   shownDocuments: [] as FakeTextDocument[],
@@ -127,6 +134,11 @@ export const fake = {
     this.findFilesGlobs = [];
     this.openedDocument = new EventEmitter<unknown>();
     this.changedDocument = new EventEmitter<{ document: unknown }>();
+    this.closedDocument = new EventEmitter<unknown>();
+    this.files = new Map();
+    this.createdFile = new EventEmitter<Uri>();
+    this.changedFile = new EventEmitter<Uri>();
+    languages.refuseLanguageChange = false;
     workspace.textDocuments = [];
     this.providers.clear();
     this.documents = [];
@@ -194,20 +206,28 @@ export const workspace = {
     fake.watchers.created++;
     let disposed = false;
     return {
-      onDidCreate: quietEvent(), onDidChange: quietEvent(), onDidDelete: quietEvent(),
+      onDidCreate: (listener: Listener<Uri>) => fake.createdFile.event(listener),
+      onDidChange: (listener: Listener<Uri>) => fake.changedFile.event(listener),
+      onDidDelete: quietEvent(),
       dispose: () => { if (!disposed) { disposed = true; fake.watchers.disposed++; } },
     };
   },
   getConfiguration: () => ({}),
   asRelativePath: (path: unknown) => String(path),
   onDidOpenTextDocument: (listener: Listener<unknown>) => fake.openedDocument.event(listener),
-  onDidCloseTextDocument: quietEvent(),
+  onDidCloseTextDocument: (listener: Listener<unknown>) => fake.closedDocument.event(listener),
   onDidChangeTextDocument: (listener: Listener<{ document: unknown }>) => fake.changedDocument.event(listener),
   findFiles(glob: string, _exclude?: unknown, maxResults?: number): Promise<Uri[]> {
     fake.findFilesGlobs.push(glob);
     return Promise.resolve(fake.workspaceFiles.slice(0, maxResults).map((f) => Uri.file(f)));
   },
   onDidSaveTextDocument: quietEvent(),
+  fs: {
+    readFile(uri: Uri): Promise<Uint8Array> {
+      const text = uri.scheme === 'file' ? fake.files.get(uri.path) : undefined;
+      return text === undefined ? Promise.reject(new Error(`EntryNotFound (FileSystemError): ${uri.toString()}`)) : Promise.resolve(new TextEncoder().encode(text));
+    },
+  },
   registerTextDocumentContentProvider(scheme: string, provider: { provideTextDocumentContent(uri: Uri): string }): Disposable {
     fake.providers.set(scheme, provider);
     return new Disposable(() => fake.providers.delete(scheme));
@@ -233,8 +253,17 @@ export const workspace = {
 };
 
 export const languages = {
+  /** Tests set it to make setTextDocumentLanguage fail. */
+  refuseLanguageChange: false,
+  /**
+   * As VS Code does it (extHostDocuments.ts $acceptModelLanguageChanged, 1.100): the document is closed
+   * (onDidCloseTextDocument), takes the language, and is opened again (onDidOpenTextDocument): the same object.
+   */
   setTextDocumentLanguage(document: FakeTextDocument, languageId: string): Promise<FakeTextDocument> {
+    if (languages.refuseLanguageChange) return Promise.reject(new Error('the document was closed'));
+    fake.closedDocument.fire(document);
     document.languageId = languageId;
+    fake.openedDocument.fire(document);
     return Promise.resolve(document);
   },
 };

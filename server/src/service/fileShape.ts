@@ -3,8 +3,8 @@
 // `*_rules.yaml` and `rules.d/*.yaml` are Falco's conventions, but other tools use the same names: Prometheus
 // alerting and recording rules (`alert_rules.yaml`: a mapping with `groups:`), Falco Talon response rules
 // (`- name: … match: … action: …`), and more. Checking those as Falco rules would bury them in errors. The client
-// asks this module before it hands such a file to the server, and opens it as plain YAML when its content is
-// plainly something else. Pure text scanning (no YAML parse): it runs on every open of a matching file.
+// asks this module (isOtherToolsRulesFile) at each open of such a file, and opens it as plain YAML, starting no
+// language server for it, when its content is plainly something else. Pure text scanning (no YAML parse): it runs on every open of a matching file.
 
 /** Keys that start an item of a Falco rules file. */
 const ITEM_KEYS = new Set(['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions']);
@@ -73,4 +73,14 @@ export function isBroadRulesFileName(path: string): boolean {
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (/^falco/i.test(base) || /\.falco\.ya?ml$/.test(base)) return false;
   return /_rules\.ya?ml$/.test(base) || /\/rules\.d\/[^/]+\.ya?ml$/.test(p);
+}
+
+/**
+ * Whether a file is named like a rules file only by a broad pattern and holds another tool's content: the one test by
+ * which the editor opens it as plain YAML and starts no language server for it (client/src/languageClient.ts), and
+ * `falco-lens check` skips it in folders. An empty or undecidable file stays a Falco rules file (a new file the user
+ * is about to write rules into).
+ */
+export function isOtherToolsRulesFile(path: string, text: string): boolean {
+  return isBroadRulesFileName(path) && rulesFileShape(text) === 'foreign';
 }

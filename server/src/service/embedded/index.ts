@@ -33,6 +33,7 @@ import {
   type ChartValues, type ConfigMapSummary, type EmbeddedFile, type FalcoDependency, type HolderProblem, type HostAnalysis, type OperatorOci,
   type OperatorPlace, type OperatorRef,
 } from './regions';
+import { umbrellaChartFolder } from './hostSniff';
 import { addEntryEdit, type HostTextEdit } from './chartValues';
 import { wholePlainScalars } from './operatorScalars';
 import { OPERATOR_TUNING_FILE, OPERATOR_TUNING_PRIORITY, OPERATOR_TUNING_RESOURCE, tuningDocumentInsertion, tuningRulesfile } from './operatorTuning';
@@ -236,9 +237,8 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
    */
   const umbrellaOf = (uri: string): FalcoDependency[] => {
     const path = URI_TO_PATH(uri);
-    const slash = path === undefined ? -1 : Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-    if (path === undefined || slash < 0 || !/\.ya?ml$/.test(path) || /^(Chart|requirements)\.(yaml|lock)$/.test(path.slice(slash + 1))) return [];
-    const folder = path.slice(0, slash) || '/';
+    const folder = path === undefined ? undefined : umbrellaChartFolder(path);
+    if (folder === undefined) return [];
     let known = chartDependencies.get(folder);
     if (!known) {
       const chart = host.readDirectory(folder)?.includes('Chart.yaml') ? host.readFile(`${folder === '/' ? '' : folder}/Chart.yaml`) : undefined;

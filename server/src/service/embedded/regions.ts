@@ -27,7 +27,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocume
 import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
-import { MAX_HOST_LENGTH, OPERATOR_GROUP, mayHoldRules } from './hostSniff';
+import { MAX_HOST_LENGTH, OPERATOR_GROUP, mayHoldRules, mayListFalcoDependency } from './hostSniff';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
@@ -541,6 +541,8 @@ const FALCO_CHART = 'falco';
  * v3.19.5). A Chart.yaml that does not parse, or lists none, gives none.
  */
 export function falcoDependencies(chartYaml: string): FalcoDependency[] {
+  // The client starts the server for a values file by this test alone: nothing it refuses is an umbrella here.
+  if (!mayListFalcoDependency(chartYaml)) return [];
   let parsed: unknown;
   try { parsed = parseDocument(chartYaml, { prettyErrors: false }).toJS(); } catch { return []; }
   const dependencies = (parsed as { dependencies?: unknown } | null)?.dependencies;
