@@ -22,8 +22,10 @@ import type { LoadResult, LoadedFile } from './workspace';
  * earlier version of a model would stay in memory as long as the memo, doubling a large file's share).
  */
 interface FileFindings {
-  /** The other files of that load, in load order (undefined at the file's own place): weakly, compared by identity. */
-  others: (WeakRef<RulesFileModel> | undefined)[];
+  /** The file's model then (modelStamp). */
+  model: number;
+  /** The other files of that load, in load order (undefined at the file's own place): their models' stamps. */
+  others: (number | undefined)[];
   uris: string[];
   configured: boolean[];
   order: number;
@@ -38,6 +40,22 @@ interface FileFindings {
 }
 
 const EMPTY_RECORDING = new Recording(0);
+
+/**
+ * A number per model object, for telling whether a file is the model it was: the memo holds no model, not even
+ * weakly. With a WeakRef per other file made on every validation, the bench's 240 edits of the official files left
+ * about 4 MB more garbage in old space (in-process, measured; bench/README.md, session 24).
+ */
+const modelStamps = new WeakMap<RulesFileModel, number>();
+let lastStamp = 0;
+function modelStamp(model: RulesFileModel): number {
+  let stamp = modelStamps.get(model);
+  if (stamp === undefined) {
+    stamp = ++lastStamp;
+    modelStamps.set(model, stamp);
+  }
+  return stamp;
+}
 
 /** The kept findings of the service's files; bounded by file count (least recently validated dropped first). */
 export class ItemFindingsMemo {
@@ -55,16 +73,27 @@ export class ItemFindingsMemo {
     const chunks = file.model.chunks;
     if (!chunks) return undefined;
     const items = file.model.items;
-    const texts = chunks.map(chunkValueKey);
+    const model = modelStamp(file.model);
     const previous = this.byUri.get(file.uri);
+    // The same model as last time (another file changed, or the file is validated again): its items are the same, so
+    // are their texts, kinds and names. Every open file is validated again after each edit of another: a new copy of
+    // each was garbage that lived long enough to reach old space.
+    const sameModel = previous?.model === model ? previous : undefined;
+    const texts = sameModel ? sameModel.texts : chunks.map(chunkValueKey);
     const change = previous && previous.target === target ? changeSince(previous, file, load, texts) : undefined;
     return new ItemFindingsRun(file, sink, previous, change, (findings, checked) => {
       this.lastChecked = checked;
       this.byUri.delete(file.uri);
+      const sameFiles = previous !== undefined && sameLoadFiles(previous, file, load);
       this.byUri.set(file.uri, {
-        others: load.files.map((f) => (f === file ? undefined : new WeakRef(f.model))),
-        uris: load.files.map((f) => f.uri), configured: load.files.map((f) => f.configured), order: file.order, target,
-        texts, kinds: items.map((i) => i.kind), names: items.map((i) => i.name), findings,
+        model,
+        others: sameFiles ? previous.others : load.files.map((f) => (f === file ? undefined : modelStamp(f.model))),
+        uris: sameFiles ? previous.uris : load.files.map((f) => f.uri),
+        configured: sameFiles ? previous.configured : load.files.map((f) => f.configured),
+        order: file.order, target, texts,
+        kinds: sameModel ? sameModel.kinds : items.map((i) => i.kind),
+        names: sameModel ? sameModel.names : items.map((i) => i.name),
+        findings: sameModel && sameEntries(sameModel.findings, findings) ? sameModel.findings : findings,
       });
       if (this.byUri.size > this.limit) this.byUri.delete(this.byUri.keys().next().value!);
     });
@@ -178,6 +207,25 @@ export class ItemFindingsRun implements ReportSink {
   finish(): void { this.keep(this.findings, this.checked); }
 }
 
+/** Whether a load's files are those of the memo's load: the same models (stamps), paths and configured flags, in order. */
+function sameLoadFiles(previous: FileFindings, file: LoadedFile, load: LoadResult): boolean {
+  const files = load.files;
+  if (previous.order !== file.order || previous.others.length !== files.length) return false;
+  for (let k = 0; k < files.length; k++) {
+    const f = files[k];
+    if (previous.uris[k] !== f.uri || previous.configured[k] !== f.configured) return false;
+    if (k !== file.order && previous.others[k] !== modelStamp(f.model)) return false;
+  }
+  return true;
+}
+
+/** Whether two lists hold the same entries (by identity), in order. */
+function sameEntries<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The chunk starting at `start` (binary search: chunks are in the text's order). */
 function chunkAt(chunks: readonly Chunk[], start: number): Chunk | undefined {
   let lo = 0;
@@ -214,7 +262,7 @@ function changeSince(previous: FileFindings, file: LoadedFile, load: LoadResult,
     // Lines of a file written inside another document are that document's lines, which an edit elsewhere moves.
     if (f.hostLine) return undefined;
     if (previous.uris[k] !== f.uri || previous.configured[k] !== f.configured) return undefined;
-    if (k !== file.order && previous.others[k]?.deref() !== f.model) return undefined;
+    if (k !== file.order && previous.others[k] !== modelStamp(f.model)) return undefined;
   }
   // The changed items: between the longest equal runs at the start and at the end.
   const before = previous.texts;
