@@ -103,9 +103,10 @@ test('a quick fix of anchored text that other readers do not need is greyed out,
   const a = fixesOf(quiet, 'no-evttype');
   assert.equal(a.length, 1);
   assert.deepEqual(a[0].actions.map((x) => [x.edit, x.disabled]), [[false, "This text is shared through *c: the edit would also change rule 'B' (*c, line 8), which this finding is not about. Write the text in place of the alias where it should change alone."]]);
-  // A k8s_audit rule holds the text, a syscall rule reads it: an evt.type guard is the syscall rule's fix only.
+  // A k8s_audit rule holds the text, a syscall rule reads it: an evt.type restriction is the syscall rule's fix only
+  // (the events carrying evt.arg.linkpath).
   const sources = lines(
-    '- rule: A', '  desc: d', '  condition: &c ka.user.nme = x', '  output: o', '  priority: INFO', '  source: k8s_audit',
+    '- rule: A', '  desc: d', '  condition: &c ka.user.nme = x and evt.arg.linkpath = y', '  output: o', '  priority: INFO', '  source: k8s_audit',
     '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO',
   );
   const b = fixesOf(sources, 'no-evttype');

@@ -203,11 +203,11 @@ test('an edit of a file with aliases checks again the items it touched and those
 test('data.sharedText is set only on findings with a quick fix that edits the shared text', async () => {
   const { MemoryHost } = await import('./rules-host');
   const { createRulesService } = await import('../../server/src/service/rules/index');
-  // A k8s_audit rule holds the text, a syscall rule reads it: B's no-evttype fix (an evt.type guard in A's text) is
+  // A k8s_audit rule holds the text, a syscall rule reads it: B's no-evttype fix (an evt.type restriction in A's text) is
   // greyed out and needs the readers; the plugin requirement (a new item at the top) and the exception field's
   // source finding (no fix) do not.
   const text = lines(
-    '- rule: A', '  desc: d', '  condition: &c ka.user.name = x', '  output: o', '  priority: INFO', '  source: k8s_audit',
+    '- rule: A', '  desc: d', '  condition: &c ka.user.name = x and evt.arg.linkpath = y', '  output: o', '  priority: INFO', '  source: k8s_audit',
     '  exceptions: &e', '    - name: one', '      fields: [proc.name]', '      values: [[x]]',
     '- rule: B', '  desc: d', '  condition: *c', '  output: o', '  priority: INFO',
   );

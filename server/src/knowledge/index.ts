@@ -6,6 +6,7 @@ import { MITRE } from './mitre';
 import { VALUE_MEANINGS } from './values';
 import { ASYNC_EVENT_CODE, CODELESS_EVENT_NAMES, EVENT_CODES_BY_NAME, GENERIC_EVENT_CODES, GENERIC_SYSCALL_NAMES } from './eventTypes';
 import { OLDER_EVENT_TABLES, type OlderEventTable } from './olderEventTables';
+import { EVENT_NAMES_BY_PARAMETER, OLDER_EVENT_NAMES_BY_PARAMETER } from './eventParams';
 import { PLUGIN_ASYNC_EVENTS } from './pluginEvents';
 import { OFFICIAL_FILES, OFFICIAL_LISTS, OFFICIAL_MACROS, OFFICIAL_REDEFINED, OFFICIAL_RULES } from './officialItems';
 import type { FieldInfo, MitreEntry, Playbook, ValueMeaning } from './types';
@@ -401,6 +402,18 @@ export function olderEventTableOf(target: string): OlderEventTable | undefined {
 export function eventCodesOfNameAt(name: string, target: string): readonly number[] | undefined {
   const then = olderEventTableOf(target)?.differs[name];
   return then === undefined ? eventCodesOfName(name) : then ?? undefined;
+}
+
+/**
+ * The evt.type names whose events carry a parameter of this exact name (enter or exit event) in the event table of the
+ * target release's libs (eventParams.ts): the only events evt.arg.<name> and evt.rawarg.<name> can give a value for.
+ * Undefined when no event has it.
+ */
+export function eventNamesWithParameter(parameter: string, target: string | undefined): readonly string[] | undefined {
+  const release = target === undefined ? undefined : Object.keys(OLDER_EVENT_NAMES_BY_PARAMETER).find((r) => target === r || target.startsWith(`${r}.`));
+  const then = release === undefined ? undefined : OLDER_EVENT_NAMES_BY_PARAMETER[release][parameter];
+  const names = then ?? EVENT_NAMES_BY_PARAMETER[parameter];
+  return names && names.length > 0 ? names : undefined;
 }
 
 /** Every name evt.type accepts, as libsinsp lists them: event names, then syscalls without an event, then plugin events (no `NA`). */

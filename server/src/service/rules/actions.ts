@@ -11,7 +11,8 @@ import { Code } from './diagnosticCodes';
 import { entryOf, scalarBoolean, scalarMap, scalarText, type MapEntry, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode } from './model';
 import { parseOutputCached } from './conditionChecks';
 import { APPENDABLE, REPLACEABLE } from './schema';
-import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
+import { ruleExceptions, ruleExceptionValues, type LoadResult, type LoadedFile } from './workspace';
+import { eventRestrictions } from './eventRestriction';
 import { fieldsWithoutComps } from './validate';
 import { table } from '../../knowledge/table';
 
@@ -71,7 +72,7 @@ const RULE_SKELETON: Record<string, string> = table({
 const MACRO_SKELETON: Record<string, string> = table({ condition: 'condition: proc.name = replace_me' });
 const LIST_SKELETON: Record<string, string> = table({ items: 'items: []' });
 
-function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeAction[] {
+function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic, falcoVersion?: string): CodeAction[] {
   const model = file.model;
   const uri = file.uri;
   const data = (d.data ?? {}) as Record<string, unknown>;
@@ -195,7 +196,7 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       }).filter((a): a is CodeAction => !!a);
     }
     case Code.NoEventType: {
-      if (!item) return [];
+      if (!item || item.kind !== 'rule' || item.name === undefined) return [];
       const cond = entryOf(item, 'condition')?.value;
       if (cond?.kind !== 'scalar' || typeof cond.value !== 'string') return [];
       const text = cond.text;
@@ -205,11 +206,19 @@ function quickFixes(file: LoadedFile, load: LoadResult, d: Diagnostic): CodeActi
       while (last > first && /\s/.test(text[last - 1])) last--;
       const map = scalarMap(cond);
       if (!map.exact) return [];
-      // Not preferred: Falco rejects the placeholder (an unknown event type) until the user names real event types.
-      return [fix('Restrict the rule to event types: insert an evt.type guard (replace the placeholder EVENT_TYPE)', [
-        insert(model, map.start(first), 'evt.type in (EVENT_TYPE) and ('),
+      // The rule as compiled after this file and after each later file that keeps it: a restriction must hold in all.
+      const defs = load.files[file.order] === file ? load.after.slice(file.order) : [load.final];
+      const rule = defs[0]?.rules.get(item.name);
+      // Only the item whose text the rule's condition starts from: an earlier definition a later one replaces is not compiled.
+      const defining = rule?.contributions.filter((c) => c.mode === 'define' || c.mode === 'redefine').pop();
+      if (!rule || rule.condition === undefined || defining?.item !== item) return [];
+      const kept = defs.filter((d) => d.rules.get(item.name!) === rule);
+      const restrictions = eventRestrictions({ own: text, effective: rule.condition, exceptions: ruleExceptionValues(rule), defs: kept, falcoVersion });
+      // Not preferred: each restriction changes which events the rule sees, a choice the author makes.
+      return restrictions.map((r) => fix(`Restrict to ${r.text}: ${r.label}`, [
+        insert(model, map.start(first), `${r.text} and (`),
         insert(model, map.end(last), ')'),
-      ])];
+      ]));
     }
     case Code.ExceptionArity: {
       const missing = typeof data.missing === 'number' ? data.missing : 0;
@@ -554,12 +563,12 @@ function sharedTextEdited(model: RulesFileModel, d: Diagnostic, action: CodeActi
  * anchored texts it names, which sharedTextFix greys out. Elsewhere (no quick fix, or fixes that edit other text: a
  * plugin requirement added at the top, a macro's own name) it is dropped, so the published diagnostics stay small.
  */
-export function keepSharedTextForFixes(file: LoadedFile, load: LoadResult, diagnostics: Diagnostic[]): void {
+export function keepSharedTextForFixes(file: LoadedFile, load: LoadResult, diagnostics: Diagnostic[], falcoVersion?: string): void {
   for (const d of diagnostics) {
     const data = d.data as Record<string, unknown> | undefined;
     if (!data?.sharedText) continue;
     let fixes: CodeAction[] = [];
-    try { fixes = quickFixes(file, load, d); } catch { /* no fix */ }
+    try { fixes = quickFixes(file, load, d, falcoVersion); } catch { /* no fix */ }
     if (fixes.some((a) => sharedTextEdited(file.model, d, a))) continue;
     const { sharedText: _shared, ...rest } = data;
     if (Object.keys(rest).length > 0) d.data = rest;
@@ -567,13 +576,13 @@ export function keepSharedTextForFixes(file: LoadedFile, load: LoadResult, diagn
   }
 }
 
-export function codeActions(file: LoadedFile, load: LoadResult, range: Range, context: CodeActionContext, _host: ServiceHost): CodeAction[] {
+export function codeActions(file: LoadedFile, load: LoadResult, range: Range, context: CodeActionContext, host: ServiceHost): CodeAction[] {
   const only = context.only;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === QUICKFIX || QUICKFIX.startsWith(k))) {
     for (const d of context.diagnostics) {
       if (d.source !== 'falco') continue;
-      try { actions.push(...quickFixes(file, load, d).map((a) => sharedTextFix(file.model, d, a))); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
+      try { actions.push(...quickFixes(file, load, d, host.settings().falcoVersion).map((a) => sharedTextFix(file.model, d, a))); } catch { /* a stale diagnostic: no fix rather than a wrong one */ }
     }
   }
   if (!only || only.some((k) => k === 'source' || k.startsWith('source'))) actions.push(...sourceActions(file, load, range, only));

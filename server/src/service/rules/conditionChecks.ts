@@ -1351,6 +1351,49 @@ function eventTypeVerdict(condition: string, exceptions: readonly ModelNode[], d
   return undefined;
 }
 
+/**
+ * Whether Falco, at the target release, would count between 1 and 100 event codes for a syscall rule with this
+ * condition and exceptions, every macro it reaches defined and every evt.type name known: no LOAD_NO_EVTTYPE, no
+ * unknown event type, no refused comparison. The no-evttype quick fix keeps only restrictions that pass.
+ */
+export function restrictsEventTypes(condition: string, exceptions: readonly ModelNode[], defs: Definitions, falcoVersion: string | undefined): boolean {
+  const outer = codeTable;
+  codeTable = codeTableFor(falcoVersion);
+  try {
+    const compiled = conditionWithExceptions(condition, exceptions);
+    const result = compiled === undefined ? undefined : conditionEventCodes(compiled, defs);
+    if (!result || result.unknownNames > 0 || result.unsupported || usesUndefinedMacro(result)) return false;
+    const count = result.count ??= countCodes(result.codes);
+    return count > 0 && count <= MAX_EVENT_CODES;
+  } finally {
+    codeTable = outer;
+  }
+}
+
+/** Whether the target release's libs accept this evt.type name and give it at least one event code. */
+export function eventTypeNameKnown(name: string, falcoVersion: string | undefined): boolean {
+  const outer = codeTable;
+  codeTable = codeTableFor(falcoVersion);
+  try {
+    return !rejectedByTable(name) && countCodes(codesOfName(name)) > 0;
+  } finally {
+    codeTable = outer;
+  }
+}
+
+/** The event codes of an evt.type name set, counted in the target release's table (a restriction's size). */
+export function eventCodeCount(names: readonly string[], falcoVersion: string | undefined): number {
+  const outer = codeTable;
+  codeTable = codeTableFor(falcoVersion);
+  try {
+    let codes = NO_CODES;
+    for (const name of names) codes = unionCodes(codes, codesOfName(name));
+    return countCodes(codes);
+  } finally {
+    codeTable = outer;
+  }
+}
+
 /** A verdict that a later file's change of a macro or list brings to a rule of `file` (checkLaterFilesEventCodes). */
 interface LaterCause { cause: Contribution; file: LoadedFile }
 

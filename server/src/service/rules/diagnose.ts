@@ -159,7 +159,7 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
   unusedAfterReplacedTexts(file, load, usage, reporter, unparsed);
   if (aliased) {
     reporter.markSharedText();
-    keepSharedTextForFixes(file, load, reporter.diagnostics);
+    keepSharedTextForFixes(file, load, reporter.diagnostics, falcoVersion);
   }
   cache?.trim();
   return reporter.diagnostics;

@@ -1,0 +1,100 @@
+// Regenerates server/src/knowledge/eventParams.ts: for each event parameter name of the driver's event table, the
+// evt.type names whose events carry it (enter or exit event, any version of the event), at the libs release of the
+// latest Falco release and, as they differ from it, at each older release's libs. evt.arg.<name> and
+// evt.rawarg.<name> read the parameter of that name of the event at hand (libsinsp sinsp_filtercheck_event.cpp
+// extract, through the event's parameter names): an event without it gives no value, so such a field can only match
+// the events listed here.
+//
+//   node scripts/gen-event-param-tables.mjs --git <libs git dir>      (reads each tag's files with `git show`)
+//   add --out <file> to write somewhere else
+//
+// It reads driver/ppm_events_public.h (the number of each PPME_ event code) and driver/event_table.c (entries
+// `[PPME_X] = {"name", category, flags, nparams, {{"pname", PT_Y, ...}, ...}}`), as gen-rawarg-types.mjs does. The
+// generic events (codes 0 and 1, every syscall without an event of its own) are left out: evt.type names them by the
+// syscall's name, which does not say which parameters they carry; so are the unused slots and the iterator events.
+// The releases and their libs tags are FALCO_RELEASES (server/src/knowledge/falcoVersions.ts).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const outFile = outAt >= 0 ? args.splice(outAt, 2)[1] : undefined;
+if (args[0] !== '--git' || !args[1]) {
+  console.error('usage: node scripts/gen-event-param-tables.mjs --git <libs git dir>');
+  process.exit(2);
+}
+const gitDir = args[1];
+const knowledge = new URL('../server/src/knowledge/', import.meta.url);
+const releases = [...readFileSync(new URL('falcoVersions.ts', knowledge), 'utf8').matchAll(/\{ falco: '([\d.]+)', engine: '[\d.]+', libs: '([\d.]+)' \}/g)].map((m) => ({ falco: m[1], libs: m[2] }));
+const latestLibs = /EVENT_TABLE_LIBS_VERSION = '([\d.]+)'/.exec(readFileSync(new URL('eventTypes.ts', knowledge), 'utf8'))[1];
+if (releases.length === 0 || !releases.some((r) => r.libs === latestLibs)) throw new Error('FALCO_RELEASES or EVENT_TABLE_LIBS_VERSION not found');
+
+/** Map parameter name -> sorted event names carrying it, at a libs tag. */
+function namesByParameter(tag) {
+  const show = (path) => execFileSync('git', ['-C', gitDir, 'show', `${tag}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const header = show('driver/ppm_events_public.h');
+  const table = show('driver/event_table.c');
+  const codeOf = new Map();
+  for (const m of header.matchAll(/^\s*(PPME_\w+|PPM_EVENT_MAX)\s*=\s*(\d+)\s*,?/gm)) codeOf.set(m[1], Number(m[2]));
+  const starts = [...table.matchAll(/\[(PPME_\w+)\]\s*=\s*\{/g)];
+  const byParam = new Map();
+  starts.forEach((start, i) => {
+    const code = codeOf.get(start[1]);
+    if (code === undefined) throw new Error(`${tag}: no event code for ${start[1]}`);
+    if (code < 2) return;
+    const body = table.slice(start.index + start[0].length, i + 1 < starts.length ? starts[i + 1].index : table.length);
+    const head = /^\s*"([^"]*)"\s*,([^{]*?),\s*(\d+)\s*(?:,|\})/s.exec(body);
+    if (!head) throw new Error(`${tag}: cannot read the entry of ${start[1]}`);
+    // Unused slots (named NA) and the iterator events (EC_ITER: libscap's start-up walk of the processes and files
+    // already there, task and task_file_*) are not events a rule is written for.
+    if (/\bEF_UNUSED\b/.test(head[2]) || /\bEC_ITER\b/.test(head[2])) return;
+    const count = Number(head[3]);
+    const params = [...body.matchAll(/\{\s*"([^"]+)"\s*,\s*(PT_\w+)/g)].slice(0, count).map((p) => p[1]);
+    if (params.length !== count) throw new Error(`${tag}: ${start[1]} declares ${count} parameters, ${params.length} read`);
+    for (const p of params) {
+      const names = byParam.get(p) ?? new Set();
+      names.add(head[1]);
+      byParam.set(p, names);
+    }
+  });
+  return new Map([...byParam].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, names]) => [p, [...names].sort()]));
+}
+
+const key = (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : JSON.stringify(s));
+const entry = (indent, p, names) => `${indent}${key(p)}: [${names.map((n) => `'${n}'`).join(', ')}],`;
+const latest = namesByParameter(latestLibs);
+const blocks = [];
+for (const { falco, libs } of releases) {
+  if (libs === latestLibs) continue;
+  const older = namesByParameter(libs);
+  const differs = [];
+  for (const p of [...new Set([...latest.keys(), ...older.keys()])].sort()) {
+    const then = older.get(p) ?? [];
+    if (JSON.stringify(then) !== JSON.stringify(latest.get(p) ?? [])) differs.push(entry('    ', p, then));
+  }
+  blocks.push(`  '${falco}': table({\n${differs.join('\n')}\n  }),`);
+  console.log(`Falco ${falco} (libs ${libs}): ${differs.length} parameter names differ`);
+}
+
+const out = `// GENERATED by scripts/gen-event-param-tables.mjs from falcosecurity/libs (driver/event_table.c and
+// driver/ppm_events_public.h at the libs tag each Falco release bundles). Do not edit by hand:
+//   node scripts/gen-event-param-tables.mjs --git <libs git dir>
+//
+// Facts, not code: for each event parameter name, the evt.type names whose events carry it (enter or exit event, any
+// version of the event; the generic events, unused slots and iterator events are left out). evt.arg.<name> and
+// evt.rawarg.<name> read that parameter of the event at hand, so they can only match these events.
+import { table } from './table';
+
+/** The libs release of EVENT_NAMES_BY_PARAMETER (bundled with the latest Falco release). */
+export const EVENT_PARAMS_LIBS_VERSION = '${latestLibs}';
+
+export const EVENT_NAMES_BY_PARAMETER: Readonly<Record<string, readonly string[]>> = table({
+${[...latest].map(([p, names]) => entry('  ', p, names)).join('\n')}
+});
+
+/** Each older Falco release's parameter names whose events differ from EVENT_NAMES_BY_PARAMETER ([] for none). */
+export const OLDER_EVENT_NAMES_BY_PARAMETER: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+${blocks.join('\n')}
+};
+`;
+writeFileSync(outFile ?? new URL('eventParams.ts', knowledge), out);
