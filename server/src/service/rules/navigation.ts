@@ -5,7 +5,8 @@
 //
 // A name is used by: the item that defines it, items that override/append/redefine it, macro references in
 // conditions, list names in condition lists `(a, list_name)` and after `in`, names in other lists' `items:`, and
-// exception values naming lists. All come from the token analysis of each file (semanticTokens.ts).
+// exception values naming lists. All come from the token analysis of each file (semanticTokens.ts), but for the
+// exception fields, operators and words of values Falco replaces by a list's items (exceptionListUses).
 import { RequestRefused } from '../features';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -19,9 +20,9 @@ import { URI_TO_PATH } from '../uri';
 import { yamlQuote } from '../yamlText';
 import { LIST_NAME, MACRO_NAME } from './schema';
 import { lookupField } from '../../knowledge';
-import type { Span } from './model';
-import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type NameKind, type RulesToken } from './semanticTokens';
-import type { LoadResult, LoadedFile } from './workspace';
+import { entryOf, scalarMap, scalarText, type ModelNode, type ScalarNode, type Span } from './model';
+import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type ItemAnalysis, type NameKind, type RulesToken } from './semanticTokens';
+import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
 import { aliasAt, anchorSpan, hoverAt } from './hover';
 import { completionAt } from './completion';
 import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
@@ -44,6 +45,13 @@ export interface Occurrence {
   /** definition: the item that defines the name; override: an item that changes it; reference: a use. */
   role: 'definition' | 'override' | 'reference';
   token: RulesToken;
+  /**
+   * A use a rename leaves as written, and why: an exception's field or operator named like the list. Falco writes
+   * them into the rule's condition and replaces the list's name by its items there too (a use of the list), but the
+   * collector checks the field's name as a field first: renamed, the rule would not load. The expansion is the
+   * mistake list-name-expanded reports, and renaming the list is its fix.
+   */
+  kept?: string;
 }
 
 const occurrenceIndexes = new WeakMap<LoadResult, Map<string, Occurrence[]>>();
@@ -75,8 +83,12 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
           add('list', token.name, { file, span: token.span, role: 'reference', token });
         }
       }
+      if (item.item.kind === 'rule') for (const o of exceptionListUses(load, file, item, lists)) add('list', o.name, o.occurrence);
     }
   }
+  // In document order within each file (an item's exception uses come after its tokens above).
+  const order = new Map(load.files.map((f, i) => [f, i]));
+  for (const list of index.values()) list.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.span.start - b.span.start);
   occurrenceIndexes.set(load, index);
   return index;
 }
@@ -89,7 +101,107 @@ export function symbolAt(load: LoadResult, file: LoadedFile, offset: number): { 
   if (t.kind === 'name') return { kind: t.nameKind, name: t.name, token: t };
   if (t.kind === 'macro-ref') return { kind: loadedListNames(load).has(t.name) ? 'list' : 'macro', name: t.name, token: t };
   if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
+  // An exception's field or operator, or a word of a value of several words, that Falco replaces by a list's items.
+  if ((t.kind === 'field' || t.kind === 'operator' || t.kind === 'string') && t.place.startsWith('exception-')) {
+    const use = exceptionListUseAt(load, file, found.item, offset);
+    if (use) return { kind: 'list', name: use.name, token: use.occurrence.token };
+  }
   return undefined;
+}
+
+/** resolve_list's delimiters (rule_loader_compiler.cpp 0.44.0:182-238): a list's name is replaced only between them. */
+const LIST_DELIMITER = /[ \t\n\r(),=]/;
+
+/** The words between list delimiters of a text, with their offsets. */
+function delimitedWords(text: string): { word: string; start: number }[] {
+  const out: { word: string; start: number }[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const delimiter = i === text.length || LIST_DELIMITER.test(text[i]);
+    if (!delimiter && start < 0) start = i;
+    else if (delimiter && start >= 0) { out.push({ word: text.slice(start, i), start }); start = -1; }
+  }
+  return out;
+}
+
+/** A list use in a rule item's exceptions that the token analysis does not make a list-candidate. */
+interface ExceptionListUse { name: string; occurrence: Occurrence }
+
+const exceptionUsesMemo = new WeakMap<LoadResult, WeakMap<ItemAnalysis, ExceptionListUse[]>>();
+
+/**
+ * The uses of lists in a rule item's exceptions besides its one-word values (list-candidate tokens). Falco writes each
+ * exception with values into the rule's condition (build_rule_exception_infos, rule_loader_compiler.cpp 0.44.0:100-161,
+ * the same from 0.37.0: `field comp (v1, v2)`, a value with a blank quoted) and then replaces every list's name between
+ * delimiters in that whole text (parse_condition, resolve_list), so:
+ * - a field or an operator named like a list is a use when the exception is written: the rule loads it (its
+ *   exceptions are not replaced later) and the exception of that name has values, from this item or another one
+ *   adding values to it. A rename keeps them (Occurrence.kept);
+ * - a value of several words has each word replaced (the quotes Falco puts around it are no delimiters).
+ * An exception without values is not written: its field named like a list refers to nothing.
+ */
+function exceptionListUses(load: LoadResult, file: LoadedFile, analysis: ItemAnalysis, lists: ReadonlySet<string>): ExceptionListUse[] {
+  let byItem = exceptionUsesMemo.get(load);
+  if (!byItem) exceptionUsesMemo.set(load, byItem = new WeakMap());
+  const known = byItem.get(analysis);
+  if (known) return known;
+  const out: ExceptionListUse[] = [];
+  const item = analysis.item;
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind === 'seq' && item.name !== undefined) {
+    const rule = load.final.rules.get(item.name);
+    const compiled = rule ? ruleExceptions(rule) : [];
+    const nameOf = (ex: ModelNode) => (ex.kind === 'map' ? scalarText(ex.entries.find((e) => e.key === 'name')?.value) : undefined);
+    const hasValues = (ex: ModelNode) => {
+      const values = ex.kind === 'map' ? ex.entries.find((e) => e.key === 'values')?.value : undefined;
+      return values?.kind === 'seq' && values.items.length > 0;
+    };
+    for (const ex of exceptions.items) {
+      if (ex.kind !== 'map') continue;
+      const within = analysis.tokens.filter((t) => t.span.start >= ex.span.start && t.span.end <= ex.span.end);
+      const name = nameOf(ex);
+      const written = compiled.includes(ex) && compiled.some((e) => (e === ex || (name !== undefined && nameOf(e) === name)) && hasValues(e));
+      for (const t of within) {
+        if (written && (t.place === 'exception-fields' || t.place === 'exception-comps') && (t.kind === 'field' || t.kind === 'operator')) {
+          // The scalar as written: Falco pastes it whole (a field's argument or a glued tail is part of the word).
+          const node = scalarAround(ex, t.span.start);
+          if (!node) continue;
+          const map = scalarMap(node);
+          for (const w of delimitedWords(node.text)) {
+            const span = map.span(w.start, w.start + w.word.length);
+            if (!lists.has(w.word) || span.start > t.span.start || span.end < t.span.end) continue;
+            const role = t.place === 'exception-fields' ? 'field' : 'operator';
+            out.push({ name: w.word, occurrence: { file, span, role: 'reference', token: t, kept: `the exception ${role} '${w.word}' stays as written: Falco checks it as a ${role} before it replaces it by the list's items, and renaming the list ends that replacement` } });
+          }
+        } else if (t.kind === 'string' && t.place === 'exception-values') {
+          const node = scalarAround(ex, t.span.start);
+          if (!node) continue;
+          const map = scalarMap(node);
+          for (const w of delimitedWords(node.text)) {
+            if (!lists.has(w.word)) continue;
+            const span = map.span(w.start, w.start + w.word.length);
+            out.push({ name: w.word, occurrence: { file, span, role: 'reference', token: { kind: 'list-candidate', span, name: w.word, place: 'exception-values', style: node.style } } });
+          }
+        }
+      }
+    }
+  }
+  byItem.set(analysis, out);
+  return out;
+}
+
+/** The string scalar of an exception (its fields, comps or values, at any depth) whose span holds the offset. */
+function scalarAround(node: ModelNode, offset: number): ScalarNode | undefined {
+  if (node.kind === 'scalar') return typeof node.value === 'string' && node.span.start <= offset && offset < node.span.end ? node : undefined;
+  if (node.kind === 'seq') for (const i of node.items) { const s = scalarAround(i, offset); if (s) return s; }
+  if (node.kind === 'map') for (const e of node.entries) { if (e.value) { const s = scalarAround(e.value, offset); if (s) return s; } }
+  return undefined;
+}
+
+/** The exception list use at an offset of a rule item, if any. */
+function exceptionListUseAt(load: LoadResult, file: LoadedFile, analysis: ItemAnalysis, offset: number): ExceptionListUse | undefined {
+  if (analysis.item.kind !== 'rule') return undefined;
+  return exceptionListUses(load, file, analysis, loadedListNames(load)).find((u) => u.occurrence.span.start <= offset && offset <= u.occurrence.span.end);
 }
 
 function locationOf(o: Occurrence): Location {
@@ -311,7 +423,8 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
       if (definitionsOf(target.load, symbol.kind, symbol.name).length === 0) {
         throw new RenameRefused(`Cannot rename ${KIND_LABEL[symbol.kind]} '${symbol.name}': no loaded rules file defines it.`);
       }
-      const reason = readOnlyReason(occurrences, deps.host, `${KIND_LABEL[symbol.kind]} '${symbol.name}'`);
+      if (self.kept !== undefined) throw new RenameRefused(`Rename list '${symbol.name}' from its definition or another use: ${self.kept}.`);
+      const reason = readOnlyReason(occurrences.filter((o) => o.kept === undefined), deps.host, `${KIND_LABEL[symbol.kind]} '${symbol.name}'`);
       if (reason) throw new RenameRefused(reason);
       return { range: self.file.model.lines.range(self.span.start, self.span.end), placeholder: symbol.name };
     },
@@ -321,7 +434,8 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
       const { load, symbol, occurrences } = target;
       const label = `${KIND_LABEL[symbol.kind]} '${symbol.name}'`;
       if (definitionsOf(load, symbol.kind, symbol.name).length === 0) throw new RenameRefused(`Cannot rename ${label}: no loaded rules file defines it.`);
-      const readOnly = readOnlyReason(occurrences, deps.host, label);
+      if (target.self?.kept !== undefined) throw new RenameRefused(`Rename list '${symbol.name}' from its definition or another use: ${target.self.kept}.`);
+      const readOnly = readOnlyReason(occurrences.filter((o) => o.kept === undefined), deps.host, label);
       if (readOnly) throw new RenameRefused(readOnly);
       const invalid = validateNewName(symbol.kind, symbol.name, newName, load);
       if (invalid) throw new RenameRefused(invalid);
@@ -330,6 +444,7 @@ export function createRulesNavigation(deps: RulesNavigationDeps): RulesNavigatio
       // applies the rename refuses it instead of taking the new name at old positions.
       const files = new Map<string, FileEdits>();
       for (const o of occurrences) {
+        if (o.kept !== undefined) continue;
         let file = files.get(o.file.uri);
         if (!file) files.set(o.file.uri, file = { uri: o.file.uri, text: o.file.model.text, edits: [] });
         file.edits.push(editFor(o, newName));
