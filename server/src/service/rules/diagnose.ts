@@ -146,15 +146,23 @@ export function diagnoseFile(file: LoadedFile, load: LoadResult, usage: UsageInd
     if (newerThanTarget(falcoVersion, '0.37')) unusedAfterOutputSkips(file, load, usage, reporter, unparsed = skipped.items);
   }
   // A rule of another file compiling this file's macro text: where Falco first skips it in the last compile.
-  const elsewhere = (name: string): RuleSkip | undefined => {
+  // With `stop`, a finding of this file's macro text counts as a place where the compile stops, in the same order: the
+  // rule's first skip is then that finding itself where Falco meets it before any unknown field.
+  const elsewhere = (name: string, stop?: { item: ModelItem; span: Span }): RuleSkip | undefined => {
     const rule = load.final.rules.get(name);
     let own: Map<ModelItem, ItemSkip[]> | undefined;
+    const withStop = (skips: Map<ModelItem, ItemSkip[]>) => {
+      if (!stop) return skips;
+      const copy = new Map(skips);
+      copy.set(stop.item, [...(skips.get(stop.item) ?? []), { part: 1, span: stop.span }].sort((a, b) => a.span.start - b.span.start));
+      return copy;
+    };
     // A later file's memo is new after each edit of this one: there only the rule's items and the macros are checked.
     const wanted = (f: LoadedFile) => (f.order > file.order ? [...rule!.contributions.filter((c) => c.file === f).map((c) => c.item), ...f.model.items.filter((i) => i.kind === 'macro')] : undefined);
-    const skipsOf = (f: LoadedFile) => (f === file ? (own ??= skipsByItem(file.model, reporter.skips)) : fileSkips(f, load, usage, falcoVersion, runner, wanted(f)));
+    const skipsOf = (f: LoadedFile) => (f === file ? (own ??= withStop(skipsByItem(file.model, reporter.skips))) : fileSkips(f, load, usage, falcoVersion, runner, wanted(f)));
     return rule && firstSkip(rule, skipsOf, undefined, { defs: load.final.macros, usesOf: macroUsesOf, textsOf: conditionContributions });
   };
-  if (compiledInMacros.length > 0 && (atOutput.size > 0 || conditionSkips.size > 0 || compiledInMacros.some((f) => f.options?.unknownFilter))) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros, elsewhere);
+  if (compiledInMacros.length > 0) macroTextAfterSkips(file, load, reporter, falcoVersion, atOutput, conditionSkips, keys, compiledInMacros, elsewhere);
   if (newerThanTarget(falcoVersion, '0.37')) unusedAtLaterLoads(file, load, usage, reporter, falcoVersion, cache);
   unusedAfterReplacedTexts(file, load, usage, reporter, unparsed);
   if (aliased) {
@@ -831,9 +839,10 @@ function afterOutputSkips(file: LoadedFile, load: LoadResult, reporter: Reporter
  * field), an unknown field a later skip (information: Falco warns once per rule), and libsinsp's compile warnings,
  * given only for a condition that compiled, information wherever the text is. What Falco finds before the compile
  * (parse errors, undefined macros, from every macro; the warning resolver's, for a rule skipped in its condition)
- * stays. Text that a rule of another file compiles is left as it is (that rule's skips are not walked here).
+ * stays. For a rule with text in another file, its first stop over its whole compile is found (firstSkip, this
+ * finding counted as a stop where it is an error of the compile): the finding is Falco's where it comes first.
  */
-function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, atOutput: ReadonlyMap<string, OutputSkip>, conditionSkips: ReadonlyMap<ModelItem, ConditionSkip>, keys: CompileKeys, inMacros: readonly MacroFinding[], elsewhere: (rule: string) => RuleSkip | undefined): void {
+function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Reporter, falcoVersion: string, atOutput: ReadonlyMap<string, OutputSkip>, conditionSkips: ReadonlyMap<ModelItem, ConditionSkip>, keys: CompileKeys, inMacros: readonly MacroFinding[], elsewhere: (rule: string, stop?: { item: ModelItem; span: Span }) => RuleSkip | undefined): void {
   const at = (d: Diagnostic) => file.model.lines.offsetAt(d.range.start);
   const said = new Set<Diagnostic>();
   for (const f of inMacros) {
@@ -850,11 +859,18 @@ function macroTextAfterSkips(file: LoadedFile, load: LoadResult, reporter: Repor
     for (const name of skipping) {
       if (!load.final.rules.get(name)?.contributions.every((c) => c.file === file)) {
         // A rule with text in other files: its first skip in Falco's order (ruleSkips.ts firstSkip, macro text where
-        // the condition names the macro), for an unknown field here, which is a skip of it too: the field itself,
-        // or a skip before it. Other findings stay as they are.
-        const first = skipped ? elsewhere(name) : undefined;
-        if (!first) { judged = false; break; }
-        if (first.item === f.item && first.span.start === f.span.start) reached.push(name);
+        // the condition names the macro). An unknown field here is a skip of it too, and an error of the compile stops
+        // it where it stands (counted as a skip): Falco meets the finding when the first skip is the finding itself.
+        // The compiler's warnings are given only for a condition that compiled: any skip of the rule drops them.
+        const stopsHere = skipped || kind === 'error';
+        if (!stopsHere && !COMPILE_WARNINGS.has(f.code)) { judged = false; break; }
+        const first = elsewhere(name, stopsHere && !skipped ? f : undefined);
+        if (!first) {
+          if (skipped) { judged = false; break; }
+          reached.push(name);
+        } else if (first.item === f.item && first.span.start === f.span.start) reached.push(name);
+        // What Falco finds before the output check (foundAfterOutput) is met whatever the output says.
+        else if (first.part === 0 && !skipped && !foundAfterOutput(f.code, falcoVersion)) reached.push(name);
         else stops.push({ name, where: skipLabel(first, file), output: first.part === 0 });
         continue;
       }
