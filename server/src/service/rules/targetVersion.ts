@@ -15,9 +15,9 @@ import {
 } from '../../knowledge';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { removedField, type RemovedField } from '../../knowledge/fields/removed';
-import { comparisonsOf, fieldsOf, transformersOf } from './condition';
+import { comparisonsOf, fieldsOf, macroRefsOf, transformersOf } from './condition';
 import type { Expr, OutputField, SyntaxError } from './conditionAst';
-import { cutLabelBracket, EXCEPTION_FIELD_READ, notSourceFilterField, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, type OutputCheckOptions } from './conditionChecks';
+import { cutLabelBracket, EXCEPTION_FIELD_READ, notSourceFilterField, parseConditionCached, pluginFieldNeedingArgument, parseOutputCached, replacedExceptionContext, replacesExceptions, resolveListText, type OutputCheckOptions } from './conditionChecks';
 import type { OutputAppend } from '../config/rulesFiles';
 import { Code } from './diagnosticCodes';
 import {
@@ -28,7 +28,7 @@ import {
 import { trailingDotLabelMessage } from './outputReading';
 import { entryOf, scalarBoolean, scalarMap, scalarText, type MapNode, type ModelItem, type ModelNode, type RulesFileModel, type ScalarNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorInfo, operatorRejection, splitComp, transformerInfo } from './operators';
-import { Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
+import { REPLACED_EXCEPTION_FIELDS_SINCE, Reporter, reportUnknownFilter, type ItemCheckRunner, type ReportOptions, type ReportSink } from './validate';
 import { appendsCondition, isLegacyAppend, type LoadResult, type LoadedFile } from './workspace';
 
 /** The first release with a rules schema (rule_json_schema.h, checked by the loader: load_rules_files.cpp). */
@@ -65,10 +65,13 @@ export function checkTargetVersion(file: LoadedFile, load: LoadResult, target: s
       const skipUnknown = item.kind === 'rule' && (scalarBoolean(own) ?? ((item.name !== undefined && defs.rules.get(item.name)?.skipIfUnknownFilter) || false));
       const tail = tails && item.kind === 'rule' ? outputTail(file, load, item, appends!) : undefined;
       const lastOr = item.kind === 'rule' ? unwrappedOrBranch(item, defs, target) : undefined;
-      const context = `${skipUnknown ? `${target} skip-if-unknown-filter` : target}${tail ? `\u0000${tail.text}\u0000${tail.by}` : ''}${lastOr !== undefined ? `\u0000or\u0000${lastOr}` : ''}`;
+      // Read with the lists and macros collected so far: their findings are part of the context the runner keys by.
+      const fieldless = item.kind === 'rule' ? fieldlessReplacedExceptions(item, defs, target) : [];
+      const context = `${skipUnknown ? `${target} skip-if-unknown-filter` : target}${tail ? `\u0000${tail.text}\u0000${tail.by}` : ''}${lastOr !== undefined ? `\u0000or\u0000${lastOr}` : ''}${fieldless.map((f) => `\u0000${f.message}`).join('')}`;
       run(item, 'target-version', context, (sink) => {
         checkItemSyntaxAndFields(item, target, skipUnknown, sink, tail);
         if (lastOr !== undefined) reportLastOrBranch(item, lastOr, target, sink);
+        for (const f of fieldless) sink.report(f.code, f.span, f.message, undefined, f.options);
       });
     }
   }
@@ -95,6 +98,59 @@ function unwrappedOrBranch(item: ModelItem, defs: LoadResult['final'], target: s
   if (root?.kind !== 'or') return undefined;
   const last = root.operands[root.operands.length - 1];
   return condition.slice(last.span.start, last.span.end);
+}
+
+/**
+ * What the target makes of exceptions without `fields` that an 'override: exceptions: replace' brings, before the
+ * release whose reader wants them (REPLACED_EXCEPTION_FIELDS_SINCE; validate.ts says the latest's refusal, which the
+ * target's reporter drops). Falco 0.37 reads them as appended exceptions, whose fields are optional
+ * (rule_loader_reader.cpp 0.37.0:603 read_rule_exceptions(..., true)), the collector's selective_replace takes them
+ * unchecked, and build_rule_exception_infos (rule_loader_compiler.cpp 0.37.0:74-153) pastes one with values into the
+ * condition with an empty field: ` and not (<empty field> <comps> (v1, v2))`, each value quoted when it holds a blank
+ * (quote_item), a value that is a list refused ("Expected values array to contain a list of strings"). Then
+ * parse_condition pastes the lists and parses the text, and resolve_macros looks up the names it read as macros
+ * (0.37.0:436-442). Without values nothing is pasted: the replace leaves the rule with no exception that excepts anything.
+ */
+function fieldlessReplacedExceptions(item: ModelItem, defs: LoadResult['final'], target: string): { code: Code; span: Span; message: string; options: ReportOptions }[] {
+  if (!newerThanTarget(REPLACED_EXCEPTION_FIELDS_SINCE, target) || !replacesExceptions(item) || isLegacyAppend(item)) return [];
+  const exceptions = entryOf(item, 'exceptions')?.value;
+  if (exceptions?.kind !== 'seq') return [];
+  const out: { code: Code; span: Span; message: string; options: ReportOptions }[] = [];
+  for (const ex of exceptions.items) {
+    if (ex.kind !== 'map' || entryOf(ex, 'fields') !== undefined) continue;
+    const nameNode = entryOf(ex, 'name')?.value;
+    const name = scalarText(nameNode);
+    if (!nameNode || name === undefined || name === '') continue;
+    const read = `Falco ${target} reads exception '${name}' without 'fields' (it reads the exceptions of 'override: exceptions: replace' as appended ones, whose fields are optional; from ${REPLACED_EXCEPTION_FIELDS_SINCE} it refuses them)`;
+    const values = entryOf(ex, 'values')?.value;
+    if (values?.kind !== 'seq' || values.items.length === 0) {
+      out.push({ code: Code.ExceptionInvalid, span: nameNode.span, message: `${read}, and with no values adds nothing to the rule's condition: after this replace, rule '${item.name ?? ''}' excepts nothing.`, options: { severity: DiagnosticSeverity.Warning, load: null } });
+      continue;
+    }
+    const listValue = values.items.find((v) => v.kind === 'seq');
+    if (listValue) {
+      out.push({ code: Code.ExceptionInvalid, span: listValue.span, message: `${read}, and a value that is a list makes it fail to load the rule when it pastes the exception into the condition ("Expected values array to contain a list of strings").`, options: { load: 'LOAD_ERR_COMPILE_CONDITION' } });
+      continue;
+    }
+    const comps = scalarText(entryOf(ex, 'comps')?.value) ?? '';
+    const quoted = values.items.map((v) => { const t = scalarText(v) ?? ''; return t.includes(' ') && t[0] !== '"' && t[0] !== "'" ? `"${t}"` : t; });
+    const written = `( ${comps} (${quoted.join(', ')}))`;
+    let pasted = written;
+    for (const [list, def] of defs.lists) if (pasted.includes(list)) pasted = resolveListText(pasted, list, def.items);
+    const parse = parseConditionCached(pasted);
+    const shown = `\`… and not ${written}\``;
+    if (parse.errors.length > 0) {
+      out.push({ code: Code.ConditionSyntax, span: nameNode.span, message: `${read}, and pastes its values into the rule's condition with no field, ${shown}, which does not parse (${parse.errors[0].message}): Falco fails to load the rule.`, options: { load: 'LOAD_ERR_COMPILE_CONDITION' } });
+      continue;
+    }
+    const undefinedMacro = macroRefsOf(parse.ast).find((m) => !defs.macros.has(m.name));
+    if (undefinedMacro) {
+      out.push({ code: Code.UndefinedMacro, span: nameNode.span, message: `${read}, and pastes its values into the rule's condition with no field, ${shown}, where '${undefinedMacro.name}' reads as a macro's name: Falco fails to load the rule ("Undefined macro '${undefinedMacro.name}' used in filter").`, options: { load: 'LOAD_ERR_COMPILE_CONDITION' } });
+      continue;
+    }
+    out.push({ code: Code.ExceptionInvalid, span: nameNode.span, message: `${read}, and pastes its values into the rule's condition with no field, ${shown}: it compiles, the values read as macros' names, so the exception excepts what those macros match.`, options: { severity: DiagnosticSeverity.Warning, load: null } });
+  }
+  return out;
 }
 
 /** Whether an exception entry has values, without which Falco adds nothing to the condition (an empty `()`). */
@@ -151,6 +207,8 @@ class OlderTargetReporter extends Reporter {
     }
     // A yaml-cpp boolean other than true/false fails only the schemas that type the key (BOOLEAN_SCHEMA_SINCE).
     if (typeof data?.schemaSince === 'string' && newerThanTarget(data.schemaSince, this.target)) return;
+    // An exception without fields that a replace brings: read before this release (fieldlessReplacedExceptions says what then).
+    if (typeof data?.fieldsRequiredSince === 'string' && newerThanTarget(data.fieldsRequiredSince, this.target)) return;
     // A rule key this target's reader does not know (checkRuleKeys says what it does with it): its override entry is
     // refused before check_update_expected looks for the key, and the item's key is no "Unexpected key" (expected_keys
     // holds the overridable keys only; rule_loader_reader.cpp 0.41.0:633-676, workspace.ts ItemRecipe.older).

@@ -712,6 +712,10 @@ function validateValueType(kind: 'rule' | 'macro' | 'list', e: MapEntry, r: Repo
   }
 }
 
+/** The release from which Falco's reader wants `fields` in each exception an 'override: exceptions: replace' brings
+ *  (rule_loader_reader.cpp 0.38.0:653 read_rule_exceptions(..., false); 0.37.0:603 reads them as appended, true). */
+export const REPLACED_EXCEPTION_FIELDS_SINCE = '0.38';
+
 /** Whether the rule item's exceptions replace the rule's ('override: exceptions: replace': the collector's selective_replace). */
 function replacesExceptions(item: ModelItem): boolean {
   const override = entryOf(item, 'override')?.value;
@@ -916,7 +920,11 @@ function validateAppendedExceptions(item: ModelItem, legacyAppend: boolean, r: R
     const named = exceptionName(ex);
     if (!named || ex.kind !== 'map') continue;
     if (mode === 'new' && !ex.entries.some((e) => e.key === 'fields')) {
-      r.report(Code.ExceptionInvalid, named.span, `Exception '${named.name}' has no 'fields': an exception needs the fields it compares.`);
+      // Falco 0.37 reads the exceptions of 'override: exceptions: replace' as appended ones, whose fields are optional
+      // (rule_loader_reader.cpp 0.37.0 read_rule_exceptions(..., true)); 0.38 reads them as new (false): targetVersion.ts
+      // says what 0.37 makes of them (fieldlessReplacedExceptions).
+      const replaced = !legacyAppend && replacesExceptions(item);
+      r.report(Code.ExceptionInvalid, named.span, `Exception '${named.name}' has no 'fields': an exception needs the fields it compares.`, replaced ? { fieldsRequiredSince: REPLACED_EXCEPTION_FIELDS_SINCE } : undefined);
     }
     if (mode === 'append' && !ex.entries.some((e) => e.key === 'values')) {
       r.report(Code.AppendNoValues, named.span, `Exception '${named.name}' is added to the rule without 'values', so it excludes nothing.`);
