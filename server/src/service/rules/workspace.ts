@@ -680,11 +680,24 @@ function sameLocation(a: Location | undefined, b: Location | undefined): boolean
   return a.uri === b.uri && r.start.line === q.start.line && r.start.character === q.start.character && r.end.line === q.end.line && r.end.character === q.end.character;
 }
 
+/**
+ * Whether a load of these files gives the cached result: the same models, and each file named and placed the same.
+ * The result's definitions and findings hold its LoadedFiles, whose label (fileLabels: namesakes, the workspace
+ * folders), configured entry and its place in falco.yaml (entry, entryAt: the loaded-again findings point there),
+ * configured flag and path messages and hovers read: a change of any of them while the texts stay is a new result.
+ * loadedFile keeps a file's LoadedFile while all of them are equal, so identity decides but for the document loaded
+ * last (a new object each load), compared field by field.
+ */
 function sameModels(a: LoadedFile[], b: LoadedFile[]): boolean {
   if (a.length !== b.length) return false;
-  // A file outside the loaded set (LoadedFile.outside) is said so by hovers: the same models with another set differ.
-  for (let i = 0; i < a.length; i++) if (a[i].model !== b[i].model || a[i].outside !== b[i].outside) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameLoadedFile(a[i], b[i])) return false;
   return true;
+}
+
+function sameLoadedFile(a: LoadedFile, b: LoadedFile): boolean {
+  // A file outside the loaded set (LoadedFile.outside) is said so by hovers: the same models with another set differ.
+  return a.model === b.model && a.outside === b.outside && a.uri === b.uri && a.path === b.path && a.order === b.order && a.label === b.label
+    && a.configured === b.configured && a.entry === b.entry && sameLocation(a.entryAt, b.entryAt) && a.sameAs === b.sameAs && a.hostLine === b.hostLine;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
