@@ -1,6 +1,8 @@
 // Zero errors and zero warnings on the real rules files of the corpus, each loaded with the files it extends.
 // Information findings are allowed and listed exactly. The falco-rules-3.0.0 tag gets only the deprecations Falco
-// 0.44 itself reports when it loads those files (LOAD_DEPRECATED_ITEM for %container.info and evt.dir).
+// 0.44 itself reports when it loads those files (LOAD_DEPRECATED_ITEM for %container.info and evt.dir), and every
+// sandbox file our one warning of a comparison that cannot do what it says: "Unprivileged Delegation of Page Faults
+// Handling to a Userspace Process" compares evt.res with -1, which evt.res never is (result-never-matches).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRulesService } from '../../server/src/service/rules';
@@ -15,16 +17,20 @@ interface Expectation {
 
 const official = (dir: string) => [`${dir}/falco_rules.yaml`, `${dir}/falco-incubating_rules.yaml`, `${dir}/falco-sandbox_rules.yaml`];
 
+/** Our warnings (no LOAD code): what Falco accepts silently though it cannot be what the author meant. */
+const OWN_WARNINGS = new Set(['result-never-matches']);
+const SANDBOX_RESULT = { 'falco-sandbox_rules.yaml': { 'result-never-matches': 1 } };
+
 const SETS: Expectation[] = [
-  { files: official('falcosecurity__rules') },
-  { files: official('falcosecurity__rules/tags/falco-rules-5.0.0') },
+  { files: official('falcosecurity__rules'), warnings: SANDBOX_RESULT },
+  { files: official('falcosecurity__rules/tags/falco-rules-5.0.0'), warnings: SANDBOX_RESULT },
   {
     files: official('falcosecurity__rules/tags/falco-rules-3.0.0'),
     warnings: {
       // One per non-comment occurrence of %container.info and evt.dir in each file.
       'falco_rules.yaml': { 'deprecated-field': 10, 'deprecated-container-info': 25 },
       'falco-incubating_rules.yaml': { 'deprecated-field': 8, 'deprecated-container-info': 27 },
-      'falco-sandbox_rules.yaml': { 'deprecated-field': 13, 'deprecated-container-info': 30 },
+      'falco-sandbox_rules.yaml': { 'deprecated-field': 13, 'deprecated-container-info': 30, 'result-never-matches': 1 },
     },
   },
   { files: ['falcosecurity__plugins/k8saudit/k8s_audit_rules.yaml', 'falcosecurity__plugins/k8saudit-gke/k8s_audit_rules_gke.yaml'] },
@@ -63,7 +69,7 @@ for (const set of SETS) {
       const warnings = diags.filter((d) => d.severity === 2);
       assert.deepEqual(countByCode(warnings), set.warnings?.[base] ?? {}, `${base}: warnings\n${warnings.slice(0, 5).map(summarize).join('\n')}`);
       // Falco itself reports these as LOAD_DEPRECATED_ITEM.
-      for (const w of warnings) assert.match(String(w.message), /\(LOAD_DEPRECATED_ITEM\)$/);
+      for (const w of warnings) if (!OWN_WARNINGS.has(String(w.code))) assert.match(String(w.message), /\(LOAD_DEPRECATED_ITEM\)$/);
       const info = diags.filter((d) => (d.severity ?? 1) >= 3);
       assert.deepEqual(countByCode(info), set.info?.[base] ?? {}, `${base}: information\n${info.slice(0, 5).map(summarize).join('\n')}`);
     }

@@ -95,6 +95,7 @@ const FIXTURES: Fixture[] = [
   { code: Code.TransformerAsValue, text: '- rule: Shell Spawned\n  condition: and not proc.name = "tolower(proc.pname)"\n  override:\n    condition: append\n', at: '"tolower(proc.pname)"' },
   { code: Code.InvalidValue, text: '- rule: Shell Spawned\n  condition: and not proc.pid = abc\n  override:\n    condition: append\n', at: 'abc' },
   { code: Code.PortWraps, text: '- rule: Shell Spawned\n  condition: and not fd.sport = 70000\n  override:\n    condition: append\n', at: '70000' },
+  { code: Code.ResultNeverMatches, text: '- rule: Shell Spawned\n  condition: and evt.res != -1\n  override:\n    condition: append\n', at: '-1' },
   // An alias past the 20,000 nodes read through aliases stays unread (model.ts convert): the lists' aliases spend 15,670
   // of them, and *a4 would give 7,390 more.
   { code: Code.AliasNotChecked, text: ['- list: a0', '  items: &a0 [x, x, x, x, x, x, x, x, x]', ...[1, 2, 3, 4].flatMap((i) => [`- list: a${i}`, `  items: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`]), '- rule: r', '  desc: d', '  condition: evt.type = open', '  output: o', '  priority: INFO', '  exceptions: *a4', ''].join('\n'), at: '*a4' },

@@ -26,7 +26,7 @@ import { Code } from './diagnosticCodes';
 import type { ReportSink } from './validate';
 import { entryOf, hasEntry, scalarText, type ModelItem, type ModelNode } from './model';
 import { listIndex, listItemsInCondition, listVisibility, type OrderedList } from './workspace';
-import { NOT_HEX, NUMBER_TYPES, RAW_BYTEBUF, STRING_TYPES, valueProblem, type ValueProblem, type ValueType } from './constantValues';
+import { NOT_HEX, NUMBER_TYPES, RAW_BYTEBUF, STRING_TYPES, neverAResult, valueProblem, type ValueProblem, type ValueType } from './constantValues';
 
 /** A comparison of the condition tree (its right-hand side holds the values looked at). */
 type Compare = Extract<Expr, { kind: 'compare' }>;
@@ -302,6 +302,15 @@ const NO_CANDIDATES: Candidate[] = [];
 /** Operators whose bare right-hand word may be a list's name (as the list-reference checks read conditions). */
 const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
 
+const NEVER_A_RESULT: ValueProblem = { neverAResult: true };
+/** Operators comparing evt.res with the values as text (not `startswith`, `contains`, `glob`: parts may match). */
+const RESULT_OPERATORS = new Set(['=', '==', '!=', 'in']);
+
+/** Whether a comparison tests evt.res itself (no transformer, no modifier) for equality with its values. */
+function comparesResult(e: Compare): boolean {
+  return e.lhs.kind === 'field' && e.lhs.name === 'evt.res' && !e.lhs.arg && e.modifier === undefined && RESULT_OPERATORS.has(e.op);
+}
+
 /** The values of a condition worth a look, once per parse: most conditions have none. */
 function candidatesOf(parse: ConditionParse): Candidate[] {
   const known = candidatesByParse.get(parse);
@@ -322,7 +331,7 @@ function candidatesOf(parse: ConditionParse): Candidate[] {
           // A number may name a list too (condition.ts listRefsOf).
           const mayNameList = !literal.quoted && (rhs.kind === 'list' || LIST_OPERATORS.has(e.op) || e.modifier !== undefined);
           const own = valueFacts(literal.text, regex);
-          const problem = type !== undefined ? valueProblem(type, e.op, literal.text) : undefined;
+          const problem = (type !== undefined ? valueProblem(type, e.op, literal.text) : undefined) ?? (comparesResult(e) && neverAResult(literal.text) ? NEVER_A_RESULT : undefined);
           if (!own && !mayNameList && !problem) continue;
           found.push({ compare: e, literal, single: rhs.kind === 'literal', mayNameList, own, type, problem });
         }
@@ -449,7 +458,7 @@ function listItemFindings(name: string, memoOfTable: ItemMemo, regex: boolean): 
 // Findings and reports
 
 export interface CompileWarning {
-  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue | Code.InvalidValue | Code.PortWraps;
+  code: Code.RegexSimplerOperator | Code.FieldAsValue | Code.TransformerAsValue | Code.InvalidValue | Code.PortWraps | Code.ResultNeverMatches;
   /** The value's span in the parsed text (the list's name for a value that comes from a list). */
   span: Span;
   message: string;
@@ -523,9 +532,8 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     // A bare word that names a loaded list stands for the list's items (one memo lookup says which, and what they give).
     const found = c.mayNameList ? listItemFindings(text, memo ??= itemMemoFor(lists), c.compare.op === 'regex') : undefined;
     // The values libsinsp rejects: the list's items when the word names a list, else the word itself.
-    const errors = c.type === undefined ? undefined
-      : found ? listValueErrors(text, memo!, c.type, c.compare.op)
-        : c.problem ? [{ item: text, ...c.problem }] : undefined;
+    const errors = found ? (c.type === undefined ? undefined : listValueErrors(text, memo!, c.type, c.compare.op))
+      : c.problem ? [{ item: text, ...c.problem }] : undefined;
     if ((found ? found.length === 0 : !c.own) && !errors?.length) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
     out ??= [];
@@ -547,6 +555,12 @@ const NO_WARNINGS: CompileWarning[] = [];
 function valueProblemFinding(problem: ItemProblem, field: string, type: ValueType, op: string, span: Span, list: string | undefined): CompileWarning {
   const from = list !== undefined ? ` (an item of the list '${list}')` : '';
   const value = problem.item;
+  if (problem.neverAResult) {
+    return {
+      code: Code.ResultNeverMatches, span,
+      message: `'${quoteForMessage(value)}'${from} is never the value of ${field}, so ${op === '!=' ? `'${op}' holds for every result` : `'${op}' never holds for it`}: libsinsp gives evt.res as text, SUCCESS for a result of 0 or more, else the error's name (EPERM for -1, ENOENT for -2). Compare ${field} with SUCCESS or an error name, or the number with evt.rawres.`,
+    };
+  }
   if (problem.error === undefined) {
     return { code: Code.PortWraps, span, message: `'${quoteForMessage(value)}'${from} is over 65535, the largest port: libsinsp keeps it in 16 bits, so ${field} is compared with ${problem.wrapsTo}.` };
   }

@@ -323,7 +323,24 @@ export function wrappedPort(value: string): number | undefined {
 }
 
 /** What libsinsp does with a constant it does not take as written: rejects it (error), or keeps a port cut to 16 bits. */
-export interface ValueProblem { error?: string; wrapsTo?: number }
+export interface ValueProblem {
+  error?: string;
+  wrapsTo?: number;
+  /** A value evt.res never gives (see neverAResult): Falco accepts it and the comparison never holds. */
+  neverAResult?: true;
+}
+
+/**
+ * Whether `value` is text evt.res never gives. libsinsp writes evt.res as text (sinsp_filtercheck_event.cpp
+ * TYPE_RESSTR, libs 0.14-0.25): SUCCESS for a result of 0 or more, else the error's name (PT_ERRNO: EPERM for -1,
+ * ENOENT for -2...; errno 1-133 all have names), so a number of 0 or more, an error number with a name, or a word that
+ * is neither SUCCESS nor an error name never matches. A negative number past the named errors is left alone (libsinsp
+ * writes the number where it has no name).
+ */
+export function neverAResult(value: string): boolean {
+  if (/^-?[0-9]+$/.test(value)) return Number(value) >= -133;
+  return value !== 'SUCCESS' && !/^E[A-Z0-9_]+$/.test(value);
+}
 
 /** valueError, and a port over 65535 that libsinsp keeps as another port (see wrappedPort). */
 export function valueProblem(type: ValueType, op: string, value: string): ValueProblem | undefined {

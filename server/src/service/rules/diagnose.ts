@@ -1066,7 +1066,7 @@ const COMPILED_WITH_A_RULE = new Map<Code, 'error' | 'warning' | 'read'>([
   [Code.InvalidValue, 'error'], [Code.UnknownEventType, 'error'],
   [Code.RegexSimplerOperator, 'warning'], [Code.FieldAsValue, 'warning'], [Code.TransformerAsValue, 'warning'],
   [Code.UnsafeNaCheck, 'warning'], [Code.DeprecatedField, 'warning'],
-  [Code.PortWraps, 'read'],
+  [Code.PortWraps, 'read'], [Code.ResultNeverMatches, 'read'],
 ]);
 
 /** What checking a rule's output finds (is_format_valid, the deprecated fields and %container.info in it). */

@@ -58,6 +58,7 @@ export enum Code {
   TransformerAsValue = 'transformer-as-value',
   InvalidValue = 'invalid-value',
   PortWraps = 'port-wraps',
+  ResultNeverMatches = 'result-never-matches',
   AppendNoValues = 'append-no-values',
   AliasNotChecked = 'alias-not-checked',
   DuplicateKey = 'duplicate-key',
@@ -138,6 +139,9 @@ export const CODE_INFO: Record<Code, CodeInfo> = {
   [Code.InvalidValue]: { severity: E, load: 'LOAD_ERR_COMPILE_CONDITION' },
   // A port number over 65535 that libsinsp accepts and cuts to 16 bits (constantValues.ts wrappedPort); Falco says nothing.
   [Code.PortWraps]: { severity: W },
+  // evt.res compared with a value it never gives (a number, a lowercase word): Falco accepts it and says nothing, and
+  // the comparison never holds (constantValues.ts neverAResult).
+  [Code.ResultNeverMatches]: { severity: W },
   [Code.AppendNoValues]: { severity: W, load: 'LOAD_APPEND_NO_VALUES' },
   // A condition or exceptions written as a YAML alias: Falco reads the anchored node (yaml-cpp), Falco Lens does not check it.
   [Code.AliasNotChecked]: { severity: I },
