@@ -170,12 +170,27 @@ export function detectLanguage(path: string, firstLine: string): FalcoLanguageId
   if (/^falco_rules.*\.yaml$/.test(base) || /_rules\.ya?ml$/.test(base) || /\.falco\.yaml$/.test(base) || /\/rules\.d\/[^/]+\.yaml$/.test(p)) {
     return LANGUAGE_RULES;
   }
-  if (/^falco.*\.log$/.test(base) || /^falco.*\.json$/.test(base) || /\.falco\.jsonl$/.test(base) || /^falco_events.*\.json/.test(base)) {
+  if (/^falco.*\.log$/.test(base) || /^falco.*\.json$/.test(base) || /\.falco\.jsonl$/.test(base) || /^falco_events.*\.json/.test(base)
+    || isKubeletFalcoLog(p)) {
     return LANGUAGE_ALERTS;
   }
   if (ALERT_FIRST_LINE.test(firstLine)) return LANGUAGE_ALERTS;
   if (/\.ya?ml$/.test(base) && /^\s*-\s*(rule|macro|list|required_engine_version)\s*:/m.test(firstLine)) return LANGUAGE_RULES;
   return undefined;
+}
+
+/**
+ * The log files kubelet writes for a container named `falco` (the Falco chart's DaemonSet names its container so):
+ * `pods/<namespace>_<pod>_<uid>/falco/<restarts>.log` (kuberuntime BuildContainerLogsDirectory, buildContainerLogsPath),
+ * its rotated files `<restarts>.log.<YYYYMMDD-HHMMSS>` and those compressed (`.gz`: pkg/kubelet/logs
+ * container_log_manager.go rotateLatestLog, compressLog), and the link kubelet keeps to the live one in
+ * `containers/`, `<pod>_<namespace>_falco-<container id>.log` (logSymlink). A `.log` is VS Code's Log language by its
+ * extension: without these patterns (package.json's falco-alerts filenamePatterns, which this mirrors) such a file was
+ * never an alert log. The folders are matched without /var/log, where a node's logs copied elsewhere keep them.
+ */
+function isKubeletFalcoLog(path: string): boolean {
+  const p = path.replace(/\\/g, '/');
+  return /\/pods\/[^/]*_[^/]*_[^/]*\/falco\/[^/]*\.log(\.[^/]*-[^/]*)?$/.test(p) || /\/containers\/[^/]*_[^/]*_falco-[^/]*\.log$/.test(p);
 }
 
 /** Mirrors the firstLine pattern of package.json (a test keeps the two equal). */

@@ -1,6 +1,9 @@
 // A rotated log set as one Explorer log. logrotate renames `falco.log` to `falco.log.1`, then `.1` to `.2` (gzip'd
 // with `compress`: `falco.log.2.gz`; kept plain one round longer with `delaycompress`), or with `dateext` to
 // `falco.log-20261123` (`.gz`); `olddir` and `extension` put other names elsewhere, which are not recognised here.
+// kubelet rotates a container's `0.log` to `0.log.20261123-101010` (the time of the rotation, Go layout
+// 20060102-150405) and gzips each such file at the next rotation to `0.log.20261123-101010.gz` (pkg/kubelet/logs
+// container_log_manager.go rotateLatestLog, compressLog): a date too, to the second.
 // Names are the whole order: the oldest of a set is the highest number, or the earliest date; the file without a
 // suffix is the live one. The files are read one after another as one byte stream (`PartsSource`), oldest first,
 // so the store indexes them as one log and an alert keeps the part and line of the file it is in.
@@ -11,7 +14,7 @@ import type { ByteSource } from './alertStore';
 export interface RotationName {
   /** The live file's name (`falco.log`). */
   base: string;
-  /** 'live': the base itself; 'number': `.N`; 'date': `-YYYYMMDD…` (dateext). */
+  /** 'live': the base itself; 'number': `.N`; 'date': `-YYYYMMDD…` (dateext) or `.YYYYMMDD-hhmmss` (kubelet). */
   kind: 'live' | 'number' | 'date';
   /** The number, or the date's digits padded to fixed widths (`YYYYMMDDhhmmss-seconds`: comparable as text). */
   rank: string;
@@ -22,6 +25,7 @@ export interface RotationName {
 // dateformat's default is `-%Y%m%d`; `-%Y%m%d%H`, `-%Y%m%d-%s` (hourly rotation) and `-%Y-%m-%d` are common ones.
 const DATED = /^(.+?)-(\d{4})(-?)(\d{2})\3(\d{2})((?:\d{2}){0,3})(?:-(\d{1,12}))?$/;
 const NUMBERED = /^(.+)\.(\d{1,6})$/;
+const KUBELET = /^(.+)\.(\d{8})-(\d{6})$/;
 
 /** How a name reads as a member of a rotated set; a name without a rotation suffix is a live file. */
 export function rotationName(name: string): RotationName {
@@ -29,6 +33,8 @@ export function rotationName(name: string): RotationName {
   const stem = gzip ? name.slice(0, -3) : name;
   const numbered = NUMBERED.exec(stem);
   if (numbered) return { base: numbered[1], kind: 'number', rank: numbered[2], gzip };
+  const kubelet = KUBELET.exec(stem);
+  if (kubelet) return { base: kubelet[1], kind: 'date', rank: `${kubelet[2]}${kubelet[3]}-${''.padStart(12, '0')}`, gzip };
   const dated = DATED.exec(stem);
   if (dated) return { base: dated[1], kind: 'date', rank: `${dated[2]}${dated[4]}${dated[5]}${dated[6].padEnd(6, '0')}-${(dated[7] ?? '').padStart(12, '0')}`, gzip };
   return { base: stem, kind: 'live', rank: '', gzip };
