@@ -20,6 +20,7 @@ import type { Location } from 'vscode-languageserver-types';
 import type { ServiceHost } from '../host';
 import { detectLanguage, LANGUAGE_RULES } from '../features';
 import { URI_TO_PATH, pathToUri } from '../uri';
+import { isBroadRulesFileName, rulesFileShape } from '../fileShape';
 import { displayPath, revealAll } from '../displayPath';
 import { configLoadedPlugins, configOutputAppends, configRulesFiles, expandRulesPaths, FALCO_DEFAULT_RULES_FILES, type OutputAppend } from '../config/rulesFiles';
 import { LATEST_FALCO, newerThanTarget, REPLACED_EXCEPTIONS_NEED_FIELDS_SINCE, RULE_KEYS_SINCE, RULE_SOURCE_READ_FIRST_SINCE } from '../../knowledge/falcoVersions';
@@ -358,6 +359,9 @@ export class RulesWorkspaceIndex {
   didClose(uri: string): void {
     this.open.delete(uri);
     this.changedSinceParse.delete(uri);
+    // Another tool's file that the editor had open as a rules file (the user's choice) is no longer loaded once closed.
+    const path = URI_TO_PATH(uri);
+    if (path && this.fileList?.some((f) => !f.configured && f.path === path) && this.isOtherToolsFile(path)) this.fileList = undefined;
   }
 
   /**
@@ -526,8 +530,9 @@ export class RulesWorkspaceIndex {
 
   /**
    * The YAML files of the workspace folders that are neither rules nor configuration files by their names (Helm
-   * values, manifests: where rules files may be embedded), in walk order, at most MAX_WALK_YAML_FILES; listed by the
-   * walk that finds the rules files, none of them read. The same array until the workspace's files change.
+   * values, manifests: where rules files may be embedded), with other tools' files named like rules files
+   * (isOtherToolsFile), in walk order, at most MAX_WALK_YAML_FILES; listed by the walk that finds the rules files, none
+   * of them read but those named like rules files. The same array until the workspace's files change.
    */
   otherYamlFiles(): readonly string[] {
     this.files();
@@ -554,10 +559,24 @@ export class RulesWorkspaceIndex {
         if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) this.walk(path, out, depth + 1, yaml, walked);
       } else if (RULES_FILE_EXTENSION.test(name)) {
         const language = detectLanguage(path, '');
-        if (language === LANGUAGE_RULES) out.push(path);
-        else if (language === undefined && /\.ya?ml$/.test(name) && yaml.length < MAX_WALK_YAML_FILES) yaml.push(path);
+        if (language === LANGUAGE_RULES && !this.isOtherToolsFile(path)) out.push(path);
+        else if ((language === undefined || language === LANGUAGE_RULES) && /\.ya?ml$/.test(name) && yaml.length < MAX_WALK_YAML_FILES) yaml.push(path);
       }
     }
+  }
+
+  /**
+   * Whether a file the walk finds is another tool's, named like a rules file by a broad pattern only (`*_rules.yaml`,
+   * `rules.d/*.yaml`: Prometheus alerting rules, Falco Talon's rules), by the test the editor opens it as plain YAML by
+   * and `falco-lens check` skips it by (fileShape.ts isOtherToolsRulesFile), on the disk's text: it is not loaded (its
+   * parse and model cost memory and time, and nothing in it is Falco's), and is listed with the other YAML files, as
+   * the editor has it. Open in the editor as a rules file (the user picked Falco Rules for it), it is loaded. A path
+   * Falco's configuration names is loaded whatever it holds (configured entries are not walked).
+   */
+  private isOtherToolsFile(path: string): boolean {
+    if (!isBroadRulesFileName(path) || this.open.has(pathToUri(path))) return false;
+    const text = this.readDisk(path);
+    return text !== undefined && rulesFileShape(text) === 'foreign';
   }
 
   /**
