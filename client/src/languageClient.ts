@@ -43,10 +43,12 @@ export function needsServer(document: Pick<vscode.TextDocument, 'uri' | 'languag
 }
 
 /**
- * Whether a YAML file on disk sits beside a Chart.yaml that may list Falco's chart as a dependency: the server reads
+ * Whether a YAML file on disk sits beside a Chart.yaml that lists Falco's chart as a dependency: the server reads
  * such a file as an umbrella chart's values, the Falco chart's under the dependency's key whatever words they use
- * (`falco:` holding only `driver:`, which mayHoldRules does not know), with the same tests (embedded/hostSniff.ts
- * umbrellaChartFolder, mayListFalcoDependency). The Chart.yaml is the editor's when it is open, else the disk's.
+ * (`falco:` holding only `driver:`, which mayHoldRules does not know), with the same reading (embedded/hostSniff.ts
+ * umbrellaChartFolder, chartDependencies.ts falcoDependencies: a `dependencies` entry named `falco`, not a chart that
+ * only says the word in its description or a maintainer's name). The Chart.yaml is the editor's when it is open, else
+ * the disk's.
  */
 export async function isUmbrellaValues(document: Pick<vscode.TextDocument, 'uri' | 'languageId' | 'getText'>): Promise<boolean> {
   if (document.uri.scheme !== 'file' || document.languageId !== 'yaml') return false;
@@ -55,7 +57,11 @@ export async function isUmbrellaValues(document: Pick<vscode.TextDocument, 'uri'
   const chart = document.uri.with({ path: `${folder === '/' ? '' : folder}/Chart.yaml` });
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === chart.toString());
   const text = open ? open.getText() : await Promise.resolve(vscode.workspace.fs.readFile(chart)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
-  return text !== undefined && mayListFalcoDependency(text);
+  if (text === undefined || !mayListFalcoDependency(text)) return false;
+  // The YAML parser is loaded at the first Chart.yaml that may list Falco's chart, not with the extension, which
+  // activates on every YAML file.
+  const { falcoDependencies } = await import('../../server/src/service/embedded/chartDependencies');
+  return falcoDependencies(text).length > 0;
 }
 
 /** Whether a file is a chart's Chart.yaml: a change of it may make the YAML files beside it an umbrella's values. */

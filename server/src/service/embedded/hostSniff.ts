@@ -37,8 +37,8 @@ export function umbrellaChartFolder(path: string): string | undefined {
 /**
  * Whether a Chart.yaml may list Falco's chart among its dependencies: a `dependencies` key, and `falco` as a word of
  * its own (`name: falco`, quoted or not, in block or flow style; not falcosidekick, falco-exporter or
- * falco.enabled). Every Chart.yaml regions.ts falcoDependencies finds a dependency in passes (it asks this first), so
- * the client, which reads only this, starts the server for every umbrella chart the server reads as one.
+ * falco.enabled). A quick test, before chartDependencies.ts falcoDependencies parses the file (it asks this first):
+ * a chart that says the word elsewhere (its description, a maintainer) passes here, and lists no dependency there.
  */
 export function mayListFalcoDependency(chartYaml: string): boolean {
   return /["']?\bdependencies["']?[ \t]*:/.test(chartYaml) && /(^|[^\w.-])falco($|[^\w.-])/m.test(chartYaml);

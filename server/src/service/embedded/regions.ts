@@ -27,7 +27,8 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocume
 import type { Position, Range } from 'vscode-languageserver-types';
 import { LineIndex, lineEnding, withoutTrailing } from '../text';
 import { rulesFileShape } from '../fileShape';
-import { MAX_HOST_LENGTH, OPERATOR_GROUP, mayHoldRules, mayListFalcoDependency } from './hostSniff';
+import { MAX_HOST_LENGTH, OPERATOR_GROUP, mayHoldRules } from './hostSniff';
+import { falcoDependencies, type FalcoDependency } from './chartDependencies';
 import { loadsRulesPath } from '../config/rulesFiles';
 import { compareVersions, LATEST_FALCO } from '../../knowledge/falcoVersions';
 import { FALCO_CONFIG_SCHEMA } from '../../knowledge/falcoConfigSchema';
@@ -522,39 +523,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
   return out;
 }
 
-/** A dependency of a chart on Falco's chart: the key of the values Helm gives it, and what can turn it off. */
-export interface FalcoDependency {
-  /** Its alias, else its name ('falco'): Helm names the subchart so and gives it the values under that key. */
-  key: string;
-  /** The value paths of its condition, in order (dotted, from the values' top). */
-  condition: readonly string[];
-  tags: readonly string[];
-}
-
-/** The name of Falco's chart (charts/falco Chart.yaml), as an umbrella chart's Chart.yaml lists it. */
-const FALCO_CHART = 'falco';
-
-/**
- * The dependencies on Falco's chart that a Chart.yaml lists (`dependencies`, apiVersion v2: name, alias, condition,
- * tags; Helm reads the file with sigs.k8s.io/yaml into chart.Metadata). An alias renames the subchart, and its values
- * are then under the alias (helm pkg/chart/v2/util/dependencies.go getAliasDependency at v4.2.4, pkg/chartutil at
- * v3.19.5). A Chart.yaml that does not parse, or lists none, gives none.
- */
-export function falcoDependencies(chartYaml: string): FalcoDependency[] {
-  // The client starts the server for a values file by this test alone: nothing it refuses is an umbrella here.
-  if (!mayListFalcoDependency(chartYaml)) return [];
-  let parsed: unknown;
-  try { parsed = parseDocument(chartYaml, { prettyErrors: false }).toJS(); } catch { return []; }
-  const dependencies = (parsed as { dependencies?: unknown } | null)?.dependencies;
-  if (!Array.isArray(dependencies)) return [];
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return dependencies.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && text((d as Record<string, unknown>).name) === FALCO_CHART)
-    .map((d) => ({
-      key: text(d.alias) || FALCO_CHART,
-      condition: (text(d.condition) ?? '').split(',').map((c) => c.trim()).filter((c) => c !== ''),
-      tags: Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : [],
-    }));
-}
+export { falcoDependencies, type FalcoDependency };
 
 /**
  * Whether the values `root` turn the dependency off, as Helm decides it (processDependencyEnabled, dependencies.go at
