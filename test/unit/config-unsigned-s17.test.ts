@@ -11,7 +11,8 @@ test('a negative or too large value of an unsigned key: Falco silently uses the 
     + 'engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    cpus_for_each_buffer: 70000\nhttp_output:\n  max_consecutive_timeouts: 255\n'
     + 'output_timeout: 4294967296\nfalco_libs:\n  snaplen: 18446744073709551615\n';
   const found = check({}, MAIN, { text });
-  assert.deepEqual(at(found), [['config-out-of-range', 3, 15], ['config-out-of-range', 10, 26], ['config-out-of-range', 13, 16]], show(found));
+  // 255 converts (one byte), but sets no limit to the retries: config-endless (config-http-retries-s25).
+  assert.deepEqual(at(found), [['config-out-of-range', 3, 15], ['config-out-of-range', 10, 26], ['config-out-of-range', 13, 16], ['config-endless', 12, 28]], show(found));
   assert.match(message(found[0]), /^Falco reads webserver\.threadiness as an unsigned 32-bit integer \(0 to 4294967295\), which '-1' does not convert to: it silently uses the default \(0\), and its schema validation does not object\.$/);
   assert.match(message(found[1]), /unsigned 16-bit integer \(0 to 65535\), which '70000' does not convert to: it silently uses the default \(2\)/);
   assert.match(message(found[2]), /output_timeout as an unsigned 32-bit integer/);

@@ -158,7 +158,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = table({
   'http_output.compress_uploads': 'When true, Falco asks for compressed transfer encoding on the requests.',
   'http_output.keep_alive': 'When true, TCP keep-alive is enabled on the connection.',
   'http_output.max_consecutive_timeouts':
-    'How many times a timed-out request is retried before the alert is given up. Falco reads it as one byte (0–255): a larger or negative value is not converted, and Falco uses 5 without a word.',
+    'How many times a timed-out request is retried before the alert is given up (0: not retried). Falco reads it as one byte (0–255): a larger or negative value is not converted, and Falco uses 5 without a word; 255 sets no limit (its one-byte count of the posts never passes 255), so a post that keeps timing out is retried without end.',
   program_output: 'Alerts written to the standard input of a program run through the shell.',
   'program_output.enabled': 'Turns program alerts on; with it on, an empty `program` makes Falco refuse to start.',
   'program_output.keep_alive':

@@ -35,6 +35,8 @@ export enum ConfigCode {
   SharedNode = 'config-shared-node',
   /** A file Falco reads (a certificate, a capture) that is not on this machine, though its folder is. */
   FileMissing = 'config-file-missing',
+  /** A value with which Falco repeats something without end (a retry count its one-byte counter never passes). */
+  Endless = 'config-endless',
 }
 
 const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
@@ -58,6 +60,7 @@ const SEVERITY: Record<ConfigCode, DiagnosticSeverity> = {
   [ConfigCode.RulesFileLoadedAgain]: DiagnosticSeverity.Information,
   [ConfigCode.SharedNode]: DiagnosticSeverity.Information,
   [ConfigCode.FileMissing]: DiagnosticSeverity.Warning,
+  [ConfigCode.Endless]: DiagnosticSeverity.Warning,
 };
 
 export type ConfigReporter = (code: ConfigCode, span: readonly [number, number], message: string, data?: Record<string, unknown>, related?: DiagnosticRelatedInformation[]) => void;

@@ -19,7 +19,7 @@ import { URI_TO_PATH, pathToUri } from '../uri';
 import { lineEnding } from '../text';
 import { yamlQuote } from '../yamlText';
 import { ConfigCode, ConfigDiagnostics, type ThroughAlias } from './diagnostics';
-import { checkLoad, engineKinds, FALCO_PLUGINS_DIR, libraryPathReading, type ConfigFix } from './loadChecks';
+import { checkLoad, engineKinds, FALCO_PLUGINS_DIR, HTTP_RETRIES_SINCE, httpRetriesReading, libraryPathReading, type ConfigFix } from './loadChecks';
 import { mergeConfiguration, type MergedConfig } from './merge';
 import { CONFIG_KEYS_NEVER_READ, readOutsideSchema } from '../../knowledge/falcoConfigLegacy';
 import { locate, typingContext } from './locate';
@@ -453,6 +453,20 @@ function valueHover(path: ConfigPath, value: string, loadedOf: () => LoadedRules
           ? `${at} loads ${codeSpan(reading.loads)}, outside its plugins folder ${folder} (Falco 0.44 refuses that).`
           : `${at} loads ${codeSpan(reading.loads)}: a relative library\\_path is read in its plugins folder ${folder}, not from its working directory.`;
       return [said, keyHover(path, target)].filter(Boolean).join('\n\n');
+    }
+  }
+  if (key === 'http_output.max_consecutive_timeouts' && compareVersions(target, HTTP_RETRIES_SINCE) >= 0) {
+    // What Falco does with this number (loadChecks.ts httpRetriesReading): a post retried while it times out.
+    const reading = httpRetriesReading(value);
+    if (reading) {
+      const at = `Falco ${escapeMarkdown(target)}`;
+      const lead = reading.converted ? `${at} reads ${codeSpan(value)} as ${reading.value}` : `${at} cannot read ${codeSpan(value)} as one byte (0–255) and uses ${reading.value}, without a word`;
+      const does = reading.endless
+        ? 'which sets no limit: the count of posts, one byte, is always at most 255, so a post that keeps timing out is retried without end, and every other output waits behind it.'
+        : reading.value === 0n
+          ? 'so an alert whose post times out is not posted again: Falco logs "libcurl failed to perform call" and goes on.'
+          : `so an alert whose post times out is posted again up to ${reading.value} time${reading.value === 1n ? '' : 's'} (${reading.value + 1n} posts in all), then Falco logs "libcurl failed to perform call" and goes on.`;
+      return [`${lead}, ${does} Only timeouts are retried.`, keyHover(path, target)].filter(Boolean).join('\n\n');
     }
   }
   const node = schemaAt(FALCO_CONFIG_SCHEMA, path);

@@ -190,6 +190,7 @@ export function checkLoad(merged: MergedConfig, ctx: LoadCheckContext): void {
   checkStartValues(view, ctx);
   checkBufSizePreset(view, ctx);
   checkOutputs(view, ctx);
+  checkHttpRetries(view, ctx);
   checkMetrics(view, ctx);
   checkRuleSelection(view, ctx);
 }
@@ -1292,6 +1293,47 @@ function checkOutputs(view: View, ctx: LoadCheckContext): void {
   const insert = `${/[\r\n]$/.test(text) || text === '' ? '' : eol}stdout_output:${eol}  enabled: true${eol}`;
   ctx.report(ConfigCode.StartFails, keySpan(first), `Falco refuses to start: ${message}${view.unknownNote()}`,
     { path: 'stdout_output.enabled', fix: { title: 'Add stdout_output with enabled: true', edits: [{ span: [text.length, text.length], newText: insert }] } satisfies ConfigFix });
+}
+
+/** The first release reading http_output.max_consecutive_timeouts (configuration.cpp:459-462 at 0.41.0). */
+export const HTTP_RETRIES_SINCE = '0.41';
+/** The retry count Falco uses when the value does not convert (get_scalar<uint8_t>'s default, 0.41.0-0.44.1). */
+const HTTP_RETRIES_DEFAULT = 5n;
+
+/**
+ * What Falco does with a value of http_output.max_consecutive_timeouts (0.41.0-0.44.1): configuration.cpp reads it
+ * with get_scalar<uint8_t>(…, 5), so a value yaml-cpp does not convert to 0-255 gives 5 (model.ts streamInteger);
+ * outputs_http.cpp output() posts the alert, counts the call in a uint8_t and posts again while curl says
+ * CURLE_OPERATION_TIMEDOUT and the count is `<=` the value: N gives N retries (N + 1 posts) and 0 none, but a count of
+ * 255 is always `<= 255` and the next call wraps it to 0, so 255 retries without end while the server times out.
+ * Other failures are not retried. Undefined where the value is not an integer as written (the schema says so).
+ */
+export function httpRetriesReading(text: string): { value: bigint; converted: boolean; endless: boolean } | undefined {
+  if (!/^[-+]?(0[xX][0-9a-fA-F]+|[0-9]+)[ \t]*$/.test(text)) return undefined;
+  const read = streamInteger(text, 0n, 255n);
+  const value = read ?? HTTP_RETRIES_DEFAULT;
+  return { value, converted: read !== undefined, endless: value === 255n };
+}
+
+/**
+ * http_output.max_consecutive_timeouts at 255 (httpRetriesReading): Falco retries a timed-out post without end, and
+ * its outputs run one after another on one thread (falco_outputs.cpp worker, 0.41.0-0.44.1), so every other output
+ * waits behind it (the watchdog logs "all output channels are blocked" after output_timeout) and alerts pile up in
+ * the outputs queue. Said whether the output is on or not (the value is read only when it is). A value out of range
+ * is schemaCheck.ts's (config-out-of-range: Falco uses 5).
+ */
+function checkHttpRetries(view: View, ctx: LoadCheckContext): void {
+  if (compareVersions(ctx.target, HTTP_RETRIES_SINCE) < 0) return;
+  const http = view.map('http_output');
+  const pair = scalarPair(http?.map, 'max_consecutive_timeouts');
+  if (!http || !pair?.value || usesEnvironment(pair.value)) return;
+  const reading = httpRetriesReading(valueText(pair.value));
+  if (!reading?.endless) return;
+  const on = flag(http.map, 'enabled', false) === true;
+  const written = valueText(pair.value);
+  view.at(http.part, nodeSpan(pair.value), ConfigCode.Endless,
+    `http_output.max_consecutive_timeouts '${written}' sets no limit: Falco counts the posts of an alert in one byte, which is always at most 255, so while the server times out it posts the same alert again without end${on ? '' : ' (once http_output is enabled)'}, and every other output waits behind it (Falco's outputs share one thread: "all output channels are blocked"). 254 is the most retries that end.`,
+    { path: 'http_output.max_consecutive_timeouts', fix: { title: 'Write 254 (the most retries that end)', edits: [{ span: nodeSpan(pair.value), newText: '254' }] } satisfies ConfigFix });
 }
 
 /**
