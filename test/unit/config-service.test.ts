@@ -139,7 +139,7 @@ test('value types as yaml-cpp reads them: yes/on and quoted "true" are booleans,
   assert.match(message(wrong[0]), /json_output should be true or false, not a string\. Falco cannot convert it and silently uses the default \(false\), and its schema validation fails on it/);
   assert.deepEqual(codes(diagnose('json_output: "true"\n' + RULES)), [], 'yaml-cpp converts by text, whatever the quotes');
   assert.deepEqual(codes(diagnose('json_output: ${JSON_OUTPUT}\n' + RULES)), []);
-  assert.deepEqual(codes(diagnose('rules_files: /etc/falco/falco_rules.yaml\n')), ['config-wrong-type']);
+  assert.deepEqual(codes(diagnose('rules_files: /etc/falco/falco_rules.local.yaml\n')), ['config-wrong-type']);
 });
 
 test('values that stop Falco from starting are errors', () => {

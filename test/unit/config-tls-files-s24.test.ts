@@ -77,7 +77,8 @@ test('gRPC TLS files: a relative path is the working directory\'s, a missing fil
 test('a missing file Falco reads: the web server\'s certificate, http_output\'s files, the replayed capture', () => {
   const etc = { '/etc/falco/falco_rules.local.yaml': '' };
   const ssl = findings('webserver:\n  enabled: true\n  ssl_enabled: true\n  ssl_certificate: /etc/falco/falco.pem\n', '0.44', etc).list;
-  assert.deepEqual(ssl, [{ code: 'config-file-missing', text: '/etc/falco/falco.pem', message: '\'/etc/falco/falco.pem\' (the web server\'s certificate) does not exist on this machine, though its folder does: Falco refuses to start ("invalid webserver configuration").' }]);
+  // Falco refuses to start: an error, as every refusal (config-file-missing is for a file whose feature fails while Falco runs).
+  assert.deepEqual(ssl, [{ code: 'config-start-fails', text: '/etc/falco/falco.pem', message: 'Falco refuses to start: \'/etc/falco/falco.pem\' (the web server\'s certificate) does not exist on this machine, though its folder does ("invalid webserver configuration").' }]);
   assert.deepEqual(findings('webserver:\n  enabled: true\n  ssl_enabled: true\n  ssl_certificate: /etc/falco/falco.pem\n', '0.44', { '/etc/falco/falco.pem': 'pem' }).list, []);
   const http = findings('http_output:\n  enabled: true\n  url: https://sidekick:2801\n  ca_cert: /etc/falco/ca.pem\n  mtls: true\n  client_cert: /etc/falco/client.crt\n  client_key: /etc/falco/client.key\n', '0.40', { '/etc/falco/client.key': 'k' }).list;
   assert.deepEqual(http.map((f) => [f.code, f.text]), [['config-file-missing', '/etc/falco/ca.pem'], ['config-file-missing', '/etc/falco/client.crt']]);
@@ -86,6 +87,6 @@ test('a missing file Falco reads: the web server\'s certificate, http_output\'s 
   assert.deepEqual(findings('http_output:\n  enabled: true\n  url: https://sidekick:2801\n  ca_path: /etc/falco/cas\n', '0.44').list, []);
   assert.deepEqual(findings('http_output:\n  enabled: true\n  url: https://sidekick:2801\n  insecure: true\n  ca_cert: /etc/falco/ca.pem\n', '0.44').list, []);
   const replay = findings('engine:\n  kind: replay\n  replay:\n    capture_file: /etc/falco/trace.scap\n', '0.44').list;
-  assert.deepEqual(replay.map((f) => [f.code, f.text]), [['config-file-missing', '/etc/falco/trace.scap']]);
-  assert.match(replay[0].message, /Falco refuses to start \("Could not open trace filename"\)\.$/);
+  assert.deepEqual(replay.map((f) => [f.code, f.text]), [['config-start-fails', '/etc/falco/trace.scap']]);
+  assert.match(replay[0].message, /^Falco refuses to start: '\/etc\/falco\/trace\.scap' \(the capture file it replays\) does not exist on this machine, though its folder does \("Could not open trace filename"\)\.$/);
 });

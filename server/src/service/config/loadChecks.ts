@@ -330,6 +330,8 @@ interface RelativeUse {
   shown?(fromRoot: string): string;
   /** What Falco does where the file it reads is not there (checkMissingFile); absent where that is not certain. */
   missing?: string;
+  /** Falco refuses to start where the file is not there: the error it stops with (checkMissingFile's error). */
+  stops?: string;
 }
 
 const RULES_PATH_USE: RelativeUse = { verb: 'reads', effect: 'A path that does not exist there is skipped without a word.', reads: true };
@@ -429,7 +431,7 @@ const RELATIVE_PATH_VALUES: readonly {
 }[] = [
   {
     section: 'engine', path: ['replay', 'capture_file'], when: (m) => textOf(valueOf(m, 'kind'))?.text === 'replay',
-    use: { verb: 'reads', what: 'the capture file it replays', effect: 'Falco refuses to start where it cannot open it ("Could not open trace filename").', reads: true, missing: 'Falco refuses to start ("Could not open trace filename").' },
+    use: { verb: 'reads', what: 'the capture file it replays', effect: 'Falco refuses to start where it cannot open it ("Could not open trace filename").', reads: true, missing: 'Falco refuses to start ("Could not open trace filename").', stops: 'Could not open trace filename' },
   },
   {
     section: 'file_output', path: ['filename'], when: (m) => flag(m, 'enabled', false) === true,
@@ -452,7 +454,7 @@ const RELATIVE_PATH_VALUES: readonly {
   })),
   {
     section: 'webserver', path: ['ssl_certificate'], when: (m) => flag(m, 'enabled', false) === true && flag(m, 'ssl_enabled', false) === true,
-    use: { verb: 'reads', what: 'the web server\'s certificate', effect: 'Falco refuses to start where it cannot read it ("invalid webserver configuration").', reads: true, missing: 'Falco refuses to start ("invalid webserver configuration").' },
+    use: { verb: 'reads', what: 'the web server\'s certificate', effect: 'Falco refuses to start where it cannot read it ("invalid webserver configuration").', reads: true, missing: 'Falco refuses to start ("invalid webserver configuration").', stops: 'invalid webserver configuration' },
   },
   {
     section: 'metrics', path: ['output_file'], when: (m) => flag(m, 'enabled', false) === true,
@@ -505,15 +507,19 @@ function checkRelativeValues(view: View, ctx: LoadCheckContext): void {
 
 /**
  * An absolute path of a file Falco reads that is not on this machine while its folder is (as a rules path missing,
- * checkRulesFilesKeys: the folder says the configuration is this machine's), with what Falco does then. Not for a
- * pod's or an overlay's paths, which are not this machine's.
+ * checkRulesFilesKeys: the folder says the configuration is this machine's), said as what Falco does then: an error
+ * where Falco refuses to start (`stops`: config-start-fails, as every refusal), a warning where it starts and the
+ * feature fails with an error in its log (config-file-missing: curl's posts, the gRPC server). A path Falco skips
+ * without a word is an information (a rules path, checkRulesFilesKeys). Not for a pod's or an overlay's paths,
+ * which are not this machine's.
  */
 function checkMissingFile(view: View, ctx: LoadCheckContext, path: string, node: Node, at: string, use: RelativeUse): void {
   if (!use.reads || use.missing === undefined || view.merged.inPod || view.merged.overlay || ctx.exists(path)) return;
   const folder = path.replace(/\/[^/]*\/?$/, '') || '/';
   if (!ctx.exists(folder)) return;
-  ctx.report(ConfigCode.FileMissing, nodeSpan(node),
-    `'${path}'${use.what ? ` (${use.what})` : ''} does not exist on this machine, though its folder does: ${use.missing}`, { path: at, file: path });
+  const missing = `'${path}'${use.what ? ` (${use.what})` : ''} does not exist on this machine, though its folder does`;
+  if (use.stops !== undefined) ctx.report(ConfigCode.StartFails, nodeSpan(node), `Falco refuses to start: ${missing} ("${use.stops}").`, { path: at, file: path });
+  else ctx.report(ConfigCode.FileMissing, nodeSpan(node), `${missing}: ${use.missing}`, { path: at, file: path });
 }
 
 function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): void {
@@ -568,8 +574,9 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
   }
   for (const pair of [plural, singular]) {
     const value = pair?.value as Node | null | undefined;
-    if (!isSeq(value)) continue;
-    for (const item of value.items) {
+    // A lone text is a one-item list (yaml_helper.h get_sequence_from_node).
+    if (!isSeq(value) && !isScalar(value)) continue;
+    for (const item of isSeq(value) ? value.items : [value]) {
       if (!isScalar(item) || item.value === null) continue;
       const path = pathReading(item, ctx.environment);
       if (path === undefined || path === '') continue;
@@ -577,8 +584,9 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
       else if (!ctx.exists(path)) {
         const parent = path.replace(/\/[^/]*\/?$/, '') || '/';
         if (ctx.exists(parent)) {
+          // Dropped by load_yaml's stat (configuration.cpp 0.37.0:200-204, 0.44.1:317-321): nothing to load there.
           ctx.report(ConfigCode.RulesPathMissing, nodeSpan(item),
-            `'${path}' does not exist on this machine, though its folder does: Falco skips a rules path that does not exist without a word.`,
+            `'${path}' does not exist on this machine, though its folder does: Falco keeps only the rules paths that exist when it reads its configuration, so it drops this one without a word and loads the others.`,
             { path });
         }
       } else if (compareVersions(ctx.target, '0.41') >= 0 && !ctx.isDirectory(path) && !isRulesFileName(path)) {
@@ -678,7 +686,10 @@ function checkRulesNamed(view: View, ctx: LoadCheckContext): void {
   const read = legacy ? ['rules_file'] : ['rules_files', 'rules_file'];
   const parts = read.flatMap((key) => view.parts(key));
   if (!legacy && view.parts('rules_files').length > 0 && view.parts('rules_file').length > 0) return;
-  if (parts.some((part) => namesRulesPath(part.pair.value) !== false)) return;
+  if (parts.some((part) => namesRulesPath(part.pair.value) !== false)) {
+    checkRulesPathsAllMissing(view, ctx, parts);
+    return;
+  }
   const needs = '("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml") unless rules files are named on its command line with -r.';
   const own = parts.find((part) => part.source === view.edited);
   if (own) {
@@ -709,6 +720,38 @@ function checkRulesNamed(view: View, ctx: LoadCheckContext): void {
     edits: [{ span: [text.length, text.length], newText: `${/[\r\n]$/.test(text) || text === '' ? '' : eol}${key}:${eol}  - ${DEFAULT_RULES_FILE}${eol}` }],
   };
   ctx.report(ConfigCode.NoRulesFile, keySpan(first), message, { path: key, ...(fix ? { fix } : {}) });
+}
+
+/**
+ * Rules paths named, none of which exists on this machine while their folders do: load_yaml keeps only the paths
+ * that stat (configuration.cpp 0.37.0:200-204, 0.44.1:317-321), so Falco is left with none and load_rules_files.cpp
+ * refuses to start ("You must specify at least one rules file/directory …", 0.37.0-0.44.1) unless -r names rules
+ * files: a warning, as when none is named (checkRulesNamed). Not judged where a path is relative or through a
+ * ${VAR} Falco Lens does not know, where a folder is not here either (the configuration is another machine's), nor
+ * for a pod's or an overlay's paths. Each path also gets its own information (checkRulesFilesKeys).
+ */
+function checkRulesPathsAllMissing(view: View, ctx: LoadCheckContext, parts: readonly Part[]): void {
+  if (view.merged.inPod || view.merged.overlay) return;
+  const paths: string[] = [];
+  for (const part of parts) {
+    const value = part.pair.value;
+    const items = isSeq(value) ? value.items : [value];
+    for (const item of items) {
+      if (!isScalar(item) || item.value === null) continue;
+      const path = pathReading(item, ctx.environment);
+      if (path === undefined || !path.startsWith('/')) return;
+      if (ctx.exists(path) || !ctx.exists(path.replace(/\/[^/]*\/?$/, '') || '/')) return;
+      paths.push(path);
+    }
+  }
+  if (paths.length === 0) return;
+  const named = paths.length === 1
+    ? `The one rules path, '${paths[0]}', does not exist on this machine, though its folder does`
+    : `None of the ${paths.length} rules paths exists on this machine, though their folders do`;
+  const message = `${named}: Falco keeps only the rules paths that exist, is left with none, and refuses to start ("You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml") unless rules files are named on its command line with -r.`;
+  const own = parts.find((part) => part.source === view.edited);
+  if (own) ctx.report(ConfigCode.NoRulesFile, keySpan(own.pair), message, { path: String(own.pair.key.value) });
+  else view.at(parts[parts.length - 1], keySpan(parts[parts.length - 1].pair), ConfigCode.NoRulesFile, message, { path: String(parts[parts.length - 1].pair.key.value) });
 }
 
 /**
