@@ -35,3 +35,27 @@ test('a config_files path listed twice is merged twice', () => {
   assert.deepEqual(findings(`config_files:\n  - ${EXTRA}\n  - {path: ${EXTRA}, strategy: override}\n`).map((f) => f.line), [4]);
   assert.deepEqual(findings('config_files: [/etc/falco/none.yaml, /etc/falco/none.yaml]\n').filter((f) => f.code === 'config-duplicate-key'), []);
 });
+
+// Session 25: a folder and a file in it. Falco merges every regular file of a folder entry (no name filter) and the file
+// entry as well, without looking for repeats (configuration.cpp merge_config_files 0.38.0:111-160, 0.44.1:174-213): the
+// file is merged twice, in either order. Said at the later entry, its exact range.
+test('a config_files folder and a file in it: the file is merged twice, said at the later entry', () => {
+  const D = '/etc/falco/config.d';
+  const files = { [`${D}/a.yaml`]: 'buffered_outputs: true\n', [`${D}/b.conf`]: 'json_output: true\n' };
+  // The folder first: the file entry merges a.yaml again; a fix takes the file entry out.
+  const fileLater = findings(`config_files:\n  - ${D}\n  - ${D}/a.yaml\n`, '0.44', files);
+  assert.deepEqual(fileLater.map((f) => [f.code, f.line, f.text, f.fixes, f.after]), [['config-duplicate-key', 4, `${D}/a.yaml`,
+    [`Take out '${D}/a.yaml' of config_files`], `config_files:\n  - ${D}\n`]]);
+  assert.equal(fileLater[0].message, `config_files lists the folder '${D}' already (line 4), and Falco merges every file in it, '${D}/a.yaml' among them: Falco merges it again, and its lists are appended a second time (its rules files loaded twice, its plugins entries repeated) and its other keys set again.`);
+  // The file first: the folder merges it again (and its other files once); no fix (taking the folder out loses b.conf).
+  const folderLater = findings(`config_files: [${D}/b.conf, ${D}/]\n`, '0.40', files);
+  assert.deepEqual(folderLater.map((f) => [f.code, f.line, f.text, f.fixes]), [['config-duplicate-key', 2, `${D}/`, []]]);
+  assert.equal(folderLater[0].message, `The folder '${D}/' holds '${D}/b.conf', which config_files lists already (line 3): Falco merges every file of the folder, that one again, and its keys are set again, undoing what the files merged between set for them.`);
+  // Two files listed before their folder: both named, with their lines.
+  const two = findings(`config_files:\n  - ${D}/a.yaml\n  - ${D}/b.conf\n  - ${D}\n`, '0.44', files);
+  assert.deepEqual(two.map((f) => [f.line, f.text]), [[5, D]]);
+  assert.match(two[0].message, new RegExp(`holds 2 files config_files merges already \\('${D}/a\\.yaml', line 4; '${D}/b\\.conf', line 5\\): Falco merges every file of the folder, those again, and their lists are appended a second time`));
+  // add-only merges nothing again; a file of another folder is no repeat.
+  assert.deepEqual(findings(`config_files:\n  - ${D}\n  - {path: ${D}/a.yaml, strategy: add-only}\n`, '0.44', files), []);
+  assert.deepEqual(findings(`config_files:\n  - ${D}\n  - ${EXTRA}\n`, '0.44', { ...files, [EXTRA]: 'buffered_outputs: true\n' }), []);
+});

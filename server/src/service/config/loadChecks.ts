@@ -384,22 +384,47 @@ function checkIncludedAgain(view: View, ctx: LoadCheckContext): void {
   if (!pair) return;
   const text = merged.edited.model.text;
   const seen = new Map<string, Node>();
+  const lineOf = (node: Node) => merged.edited.model.lines.positionAt(realSpan(merged.edited.model, nodeSpan(node)).span[0]).line + 1;
+  const normal = (path: string) => posix.normalize(path).replace(/(.)\/$/, '$1');
+  // Each file merged so far, with the entry that merged it (merge.ts includedFiles: a folder gives its files).
+  const mergedBy = new Map<string, { entry: Node; path: string }>();
   for (const entry of includeEntries(pair.value as Node | null, ctx.target)) {
     if (entry.path === undefined || !entry.path.startsWith('/') || !ctx.exists(entry.path)) continue;
-    const path = posix.normalize(entry.path).replace(/(.)\/$/, '$1');
+    const path = normal(entry.path);
+    const files = merged.included.filter((f) => f.entry === entry.node).map((f) => normal(f.path));
     const earlier = seen.get(path);
-    if (!earlier) { seen.set(path, entry.node); continue; }
-    if (entry.strategy === 'add-only') continue;
-    const line = merged.edited.model.lines.positionAt(realSpan(merged.edited.model, nodeSpan(earlier)).span[0]).line + 1;
-    const effect = entry.strategy === 'append'
-      ? 'its lists are appended a second time (its rules files loaded twice, its plugins entries repeated) and its other keys set again'
-      : 'its keys are set again, undoing what the files merged between set for them';
+    const again = earlier ? [] : files.filter((f) => mergedBy.has(f));
+    for (const f of files) if (!mergedBy.has(f)) mergedBy.set(f, { entry: entry.node, path: entry.path });
+    if (!earlier) seen.set(path, entry.node);
+    if ((!earlier && again.length === 0) || entry.strategy === 'add-only') continue;
+    const effect = (several: boolean) => entry.strategy === 'append'
+      ? `${several ? 'their' : 'its'} lists are appended a second time (${several ? 'their' : 'its'} rules files loaded twice, ${several ? 'their' : 'its'} plugins entries repeated) and ${several ? 'their' : 'its'} other keys set again`
+      : `${several ? 'their' : 'its'} keys are set again, undoing what the files merged between set for them`;
     const removal = listItemRemoval(text, pair, entry.node);
-    const fix: ConfigFix | undefined = 'why' in removal ? undefined
-      : { title: `${removal.commented ? 'Comment out' : 'Take out'} this second '${entry.path}' of config_files`, edits: removal.edits };
-    ctx.report(ConfigCode.DuplicateKey, nodeSpan(entry.node),
-      `config_files lists '${entry.path}' already (line ${line}): Falco merges it again, and ${effect}.`,
-      { path: 'config_files[]', file: entry.path, ...(fix ? { fix } : {}) });
+    const takeOut = (what: string): ConfigFix | undefined => ('why' in removal ? undefined
+      : { title: `${removal.commented ? 'Comment out' : 'Take out'} ${what} of config_files`, edits: removal.edits });
+    if (earlier) {
+      const fix = takeOut(`this second '${entry.path}'`);
+      ctx.report(ConfigCode.DuplicateKey, nodeSpan(entry.node),
+        `config_files lists '${entry.path}' already (line ${lineOf(earlier)}): Falco merges it again, and ${effect(false)}.`,
+        { path: 'config_files[]', file: entry.path, ...(fix ? { fix } : {}) });
+      continue;
+    }
+    // A folder and a file in it (either order): Falco merges the folder's every regular file (no name filter) and
+    // the file entry as well, without looking for repeats (configuration.cpp merge_config_files 0.38.0:111-160,
+    // 0.44.1:174-213), so the file is merged twice.
+    const first = mergedBy.get(again[0])!;
+    if (ctx.isDirectory(entry.path)) {
+      const named = again.length === 1 ? `'${again[0]}', which config_files lists already (line ${lineOf(first.entry)})` : `${again.length} files config_files merges already (${again.map((f) => `'${f}', line ${lineOf(mergedBy.get(f)!.entry)}`).join('; ')})`;
+      ctx.report(ConfigCode.DuplicateKey, nodeSpan(entry.node),
+        `The folder '${entry.path}' holds ${named}: Falco merges every file of the folder, ${again.length === 1 ? 'that one' : 'those'} again, and ${effect(again.length > 1)}.`,
+        { path: 'config_files[]', file: entry.path });
+    } else {
+      const fix = takeOut(`'${entry.path}'`);
+      ctx.report(ConfigCode.DuplicateKey, nodeSpan(entry.node),
+        `config_files lists the folder '${first.path}' already (line ${lineOf(first.entry)}), and Falco merges every file in it, '${entry.path}' among them: Falco merges it again, and ${effect(false)}.`,
+        { path: 'config_files[]', file: entry.path, ...(fix ? { fix } : {}) });
+    }
   }
 }
 

@@ -113,6 +113,9 @@ export interface MergedConfig {
   overlay: boolean;
   /** Whether the files are a pod's (a ConfigMap's entries): paths are not those of this machine. */
   inPod: boolean;
+  /** The files config_files merges, in Falco's order, each with the config_files item that gives it (a folder's
+   *  entry gives each of its files). */
+  included: { path: string; entry: Node }[];
 }
 
 /** The first release that reads config_files, and the first with merge strategies. */
@@ -458,5 +461,6 @@ export function mergeConfiguration(input: MergeInput): MergedConfig {
     }
   }
   const whole = !input.asOverlay && (main !== edited || !inConfigFolder(edited.path));
-  return { target, main, edited, sources, keys, failures, unknown, whole, overlay: !!input.asOverlay, inPod: !!input.inPod };
+  const included = files.map((f) => ({ path: f.path, entry: f.entry.node }));
+  return { target, main, edited, sources, keys, failures, unknown, whole, overlay: !!input.asOverlay, inPod: !!input.inPod, included };
 }
