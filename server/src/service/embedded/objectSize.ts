@@ -1,4 +1,4 @@
-// How large a ConfigMap is to Kubernetes, and what client-side `kubectl apply` adds to it.
+// How large a ConfigMap or a Secret is to Kubernetes, and what client-side `kubectl apply` adds to it.
 //
 // Facts (read in the sources, session 24):
 // - The API server refuses a ConfigMap whose data and binaryData values together hold more than 1 MiB: ValidateConfigMap
@@ -118,6 +118,27 @@ export function configMapDataBytes(root: unknown, doc: Document): number {
     if (read?.type === 'string') n += Buffer.from(read.value.replace(/[\r\n]/g, ''), 'base64').length;
   }
   return n;
+}
+
+/**
+ * A Secret's entries as the API server holds them: each `data` value decoded from base64 (encoding/json decodes a
+ * []byte with base64.StdEncoding, line breaks skipped), then each `stringData` value as its UTF-8 bytes, replacing a
+ * data entry of the same key (kubernetes pkg/apis/core/v1/conversion.go Convert_v1_Secret_To_core_Secret: "StringData
+ * overwrites Data"). ValidateSecret (pkg/apis/core/validation/validation.go) adds len(value) of these decoded entries
+ * against core.MaxSecretSize: the 1 MiB is of decoded bytes, not of the base64 text.
+ */
+export function secretEntries(root: unknown, doc: Document): Map<string, Buffer> {
+  const pairs = goMapPairs(root, doc, 0);
+  const out = new Map<string, Buffer>();
+  for (const [key, value] of goMapPairs(resolved(pairs.get('data'), doc), doc, 1)) {
+    const read = kubectlScalar(resolved(value, doc));
+    out.set(key, read?.type === 'string' ? Buffer.from(read.value.replace(/[\r\n]/g, ''), 'base64') : Buffer.alloc(0));
+  }
+  for (const [key, value] of goMapPairs(resolved(pairs.get('stringData'), doc), doc, 1)) {
+    const read = kubectlScalar(resolved(value, doc));
+    out.set(key, Buffer.from(read?.type === 'string' ? read.value : '', 'utf8'));
+  }
+  return out;
 }
 
 /** The annotations' bytes of the object client-side kubectl apply sends (its other annotations, the key and value of

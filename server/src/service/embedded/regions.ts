@@ -36,7 +36,7 @@ import { selectorProblems, selectorValue } from './selectors';
 import { kubectlKey, kubectlScalar, kubectlWords } from '../kubectlYaml';
 import { yamlQuote } from '../yamlText';
 import { configMapMounts, placedEntries, type EntryPlacement } from './configMap';
-import { ASSUMED_NAMESPACE, LAST_APPLIED_ANNOTATION, MAX_ANNOTATION_BYTES, MAX_CONFIG_MAP_BYTES, configMapDataBytes, lastAppliedAnnotationBytes } from './objectSize';
+import { ASSUMED_NAMESPACE, LAST_APPLIED_ANNOTATION, MAX_ANNOTATION_BYTES, MAX_CONFIG_MAP_BYTES, configMapDataBytes, lastAppliedAnnotationBytes, secretEntries } from './objectSize';
 import { chartEnv, envLookup, operatorFalcoEnv, type ContainerEnv } from './containerEnv';
 import { envReading } from '../config/model';
 import { HELM, HELM_CHART_DEFAULTS, KUBECTL, chartConfigProblems, goMapKey, chartNullProblems, dnsNameProblem, droppedPairProblems, expansionProblems, inlineRulesProblems, mergeExpansion, nameProblem, operatorConfigProblems, operatorTextChanges, type CopiedAnchor, type ExpandingReader, type KubectlExpansion, type MergeRegion } from './operatorScalars';
@@ -272,6 +272,12 @@ export enum HolderCode {
   /** A ConfigMap holding Falco's files that client-side kubectl apply cannot apply: the copy of it kubectl writes into
    *  the last-applied-configuration annotation takes its annotations past 256 KiB. */
   ConfigMapApplyTooLarge = 'embedded-configmap-apply-too-large',
+  /** A Secret holding Falco's files whose entries (data decoded from base64, stringData) exceed 1 MiB: the API server
+   *  refuses it. */
+  SecretTooLarge = 'embedded-secret-too-large',
+  /** A Secret holding Falco's files that client-side kubectl apply cannot apply: its copy in the last-applied-configuration
+   *  annotation (data still in base64) takes its annotations past 256 KiB. */
+  SecretApplyTooLarge = 'embedded-secret-apply-too-large',
   /** A chart's customRules that make the chart's rules ConfigMap exceed 1 MiB: the install or upgrade fails. */
   ChartRulesTooLarge = 'embedded-chart-rules-too-large',
   /** An umbrella chart's dependency on Falco's chart that its values turn off (its condition, or its tags): no Falco
@@ -419,6 +425,10 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
     }
     const resource = operatorResource(text, lines, root, out.problems);
     if (resource) { operator.push(resource); continue; }
+    if (scalarString(root.get('kind', true)) === 'Secret') {
+      secretSizeProblems(root, doc, out.problems);
+      continue;
+    }
     if (scalarString(root.get('kind', true)) === 'ConfigMap') {
       metadataProblems(root, 'ConfigMap', out.problems);
       const binary = root.get('binaryData', true);
@@ -1226,6 +1236,39 @@ function configMapSizeProblems(root: YAMLMap, doc: Document.Parsed, name: string
   problems.push({
     code: HolderCode.ConfigMapApplyTooLarge, span, severity: 'warning',
     message: `kubectl apply without --server-side fails on ConfigMap '${name}': it copies the whole ConfigMap as JSON into the annotation ${LAST_APPLIED_ANNOTATION}, which makes its annotations ${applied.bytes} bytes${namespace}, and the API server allows at most ${MAX_ANNOTATION_BYTES} (256 KiB; 'metadata.annotations: Too long'). Its data (${bytes} bytes) is within the 1 MiB a ConfigMap may hold: apply it with kubectl apply --server-side, which writes no such annotation (or kubectl create, or kubectl replace, without --save-config), or ${SPLIT_ADVICE}.`,
+  });
+}
+
+/**
+ * A Secret holding Falco's files (an entry, decoded, that is falco.yaml or a config.d file or a rules file, as a
+ * ConfigMap's: configMapEntryKind) that Kubernetes refuses for its size (objectSize.ts secretEntries): its entries over
+ * 1 MiB of decoded bytes, however it is sent (an error), or, under that, client-side kubectl apply's copy of it in the
+ * last-applied-configuration annotation past 256 KiB of annotations (a warning). The copy is the manifest as JSON, so
+ * `data` counts there as its base64 text (4 bytes for 3) and stringData as written: client-side apply fails on a
+ * Secret of about 190 KiB of files. At the `data` key, else `stringData`.
+ */
+function secretSizeProblems(root: YAMLMap, doc: Document.Parsed, problems: HolderProblem[]): void {
+  const entries = secretEntries(root, doc);
+  if (![...entries].some(([key, bytes]) => configMapEntryKind(key, bytes.toString('utf8')) !== undefined)) return;
+  const at = pairOf(root, 'data') ?? pairOf(root, 'stringData');
+  const span = at ? spanOf(at.key) : undefined;
+  if (!span) return;
+  const name = metadataOf(root).name;
+  let bytes = 0;
+  for (const value of entries.values()) bytes += value.length;
+  if (bytes > MAX_CONFIG_MAP_BYTES) {
+    problems.push({
+      code: HolderCode.SecretTooLarge, span, severity: 'error',
+      message: `Kubernetes refuses Secret '${name}': its entries hold ${bytes} bytes (data decoded from base64, stringData as written, a stringData entry replacing the data entry of its key), and a Secret may hold at most ${MAX_CONFIG_MAP_BYTES} (1 MiB), however it is applied ('data: Too long: must have at most ${MAX_CONFIG_MAP_BYTES} bytes'). Keep each Secret under 1 MiB: split the files into several Secrets and mount them where Falco reads them (a projected volume takes several Secrets into one folder).`,
+    });
+    return;
+  }
+  const applied = lastAppliedAnnotationBytes(root, doc);
+  if (applied.bytes <= MAX_ANNOTATION_BYTES) return;
+  const namespace = applied.assumedNamespace ? ` (counting the namespace kubectl writes into it as '${ASSUMED_NAMESPACE}')` : '';
+  problems.push({
+    code: HolderCode.SecretApplyTooLarge, span, severity: 'warning',
+    message: `kubectl apply without --server-side fails on Secret '${name}': it copies the whole Secret as JSON, data in base64 and stringData as written, into the annotation ${LAST_APPLIED_ANNOTATION}, which makes its annotations ${applied.bytes} bytes${namespace}, and the API server allows at most ${MAX_ANNOTATION_BYTES} (256 KiB; 'metadata.annotations: Too long'). Its entries (${bytes} bytes decoded) are within the 1 MiB a Secret may hold: apply it with kubectl apply --server-side, which writes no such annotation (or kubectl create, or kubectl replace, without --save-config), or split it into smaller Secrets.`,
   });
 }
 
