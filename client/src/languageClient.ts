@@ -3,7 +3,7 @@
 // vscode-languageclient at run time and its rules are unit-tested against a stand-in for VS Code's API.
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, Middleware } from 'vscode-languageclient/node';
-import { isOtherToolsRulesFile } from '../../server/src/service/fileShape';
+import { isBroadRulesFileName, isOtherToolsRulesFile, rulesFileShape } from '../../server/src/service/fileShape';
 import { MAX_HOST_LENGTH, mayHoldRules, mayListFalcoDependency, umbrellaChartFolder } from '../../server/src/service/embedded/hostSniff';
 import { UNSAVED_ELSEWHERE_NOTIFICATION, type UnsavedElsewhereParams } from '../../server/src/protocol';
 import { READ_ONLY_SCHEME } from './readOnlyDocuments';
@@ -25,6 +25,12 @@ export const YAML_SELECTOR = selector('yaml');
 const SENT_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR, ...YAML_SELECTOR].map((s) => s.language));
 
 const USER_SWITCH_MS = 1500;
+
+/**
+ * How long after the last edit of a `*_rules.yaml` its content is classified again (FalcoLanguageClient.reclassify):
+ * once per pause in typing, not per keystroke.
+ */
+export const RECLASSIFY_DELAY_MS = 1000;
 
 /** The languages that are Falco's own: a document of one always needs the server. */
 const FALCO_LANGUAGES = new Set([...RULES_SELECTOR, ...CONFIG_SELECTOR, ...ALERTS_SELECTOR].map((s) => s.language));
@@ -74,6 +80,9 @@ const isChartYaml = (uri: vscode.Uri) => uri.scheme === 'file' && /(^|\/)Chart\.
  */
 export const FALCO_WORKSPACE_FILES = ['**/falco*.yaml', '**/falco*.yml', '**/*.falco.yaml', '**/rules.d/*.yaml'];
 
+/** What the client decided of an open falco-rules document (FalcoLanguageClient.rulesVerdicts). */
+interface RulesVerdict { asYaml: boolean; settled: Promise<boolean>; fixed: boolean }
+
 /** Makes the LanguageClient of a new server process with these options (extension.ts: the bundled server). */
 export type LanguageClientFactory = (options: LanguageClientOptions) => LanguageClient;
 
@@ -103,9 +112,14 @@ export class FalcoLanguageClient implements vscode.Disposable {
   private readonly closedAsYaml = new Map<string, number>();
   /**
    * The open falco-rules documents, by URI, each with what was decided at its open: whether it is being reopened as
-   * YAML, and `settled`, true once it is, false when that failed (it is then checked as a Falco rules file).
+   * YAML, and `settled`, true once it is, false when that failed (it is then checked as a Falco rules file). `fixed`:
+   * not classified again when edited, because the user picked "Falco Rules" for it or it could not be reopened.
    */
-  private readonly rulesVerdicts = new Map<string, { asYaml: boolean; settled: Promise<boolean> }>();
+  private readonly rulesVerdicts = new Map<string, RulesVerdict>();
+  /** Documents this client is reopening in the falco-rules language (reclassify): their open is no user's choice. */
+  private readonly reopeningAsRules = new Set<string>();
+  /** The classification waiting for a pause in the edits of each document (reclassify). */
+  private readonly reclassifyTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Fires for a document that could not be reopened as YAML: it stays a Falco rules file, which needs the server. */
   private readonly keptAsRules = new vscode.EventEmitter<vscode.TextDocument>();
 
@@ -116,7 +130,11 @@ export class FalcoLanguageClient implements vscode.Disposable {
       const uri = doc.uri.toString();
       if (doc.languageId === 'yaml' && this.givenAway.has(uri)) this.closedAsYaml.set(uri, Date.now());
       if (doc.languageId === 'falco-rules') this.rulesVerdicts.delete(uri);
+      clearTimeout(this.reclassifyTimers.get(uri));
+      this.reclassifyTimers.delete(uri);
     }),
+    vscode.workspace.onDidChangeTextDocument((e) => { this.reclassifyLater(e.document); }),
+    { dispose: () => { for (const timer of this.reclassifyTimers.values()) clearTimeout(timer); this.reclassifyTimers.clear(); } },
     // Decided at every open, whether a server runs or not: another tool's file neither starts one nor stays a Falco
     // rules file. Subscribed before any LanguageClient's listener, so the decision precedes its didOpen.
     vscode.workspace.onDidOpenTextDocument((doc) => { this.reopensAsYaml(doc); }));
@@ -216,40 +234,98 @@ export class FalcoLanguageClient implements vscode.Disposable {
    * `falco-lens check` skips it by), is reopened as YAML, once, at its open: it starts no server (startWhenNeeded asks
    * this first) and is never sent to one (sendsNoOtherToolsFile). If the user then picks "Falco Rules" as its language
    * mode, that choice stands. Returns whether the document is being reopened as YAML; decided once per open, later
-   * calls read the decision.
+   * calls read the decision (an edit may change it: reclassifyLater).
    */
   private reopensAsYaml(document: vscode.TextDocument): boolean {
     return this.rulesVerdictOf(document)?.asYaml ?? false;
   }
 
-  private rulesVerdictOf(document: vscode.TextDocument): { asYaml: boolean; settled: Promise<boolean> } | undefined {
+  private rulesVerdictOf(document: vscode.TextDocument): RulesVerdict | undefined {
     if (document.languageId !== 'falco-rules' || (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled')) return undefined;
     const uri = document.uri.toString();
     const known = this.rulesVerdicts.get(uri);
     if (known) return known;
     const closed = this.closedAsYaml.get(uri);
     this.closedAsYaml.delete(uri);
+    if (this.reopeningAsRules.delete(uri)) {
+      const becameRules: RulesVerdict = { asYaml: false, settled: Promise.resolve(false), fixed: false };
+      this.rulesVerdicts.set(uri, becameRules);
+      return becameRules;
+    }
     // When the user changes a document's language mode, VS Code closes the YAML document and opens the new one at
     // once; a close long before this open was the user closing the file.
     const userChoseFalco = closed !== undefined && Date.now() - closed < USER_SWITCH_MS;
     if (userChoseFalco || !isOtherToolsRulesFile(document.uri.path, document.getText())) {
-      const kept = { asYaml: false, settled: Promise.resolve(false) };
+      const kept: RulesVerdict = { asYaml: false, settled: Promise.resolve(false), fixed: userChoseFalco };
       this.rulesVerdicts.set(uri, kept);
       return kept;
     }
-    this.givenAway.add(uri);
-    this.output.info(vscode.l10n.t('{0} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.', vscode.workspace.asRelativePath(document.uri)));
-    const verdict = { asYaml: true, settled: Promise.resolve(true) };
+    const verdict: RulesVerdict = { asYaml: true, settled: Promise.resolve(true), fixed: false };
     // Recorded before VS Code closes the document and opens it again as YAML (that close forgets it).
     this.rulesVerdicts.set(uri, verdict);
-    verdict.settled = Promise.resolve().then(() => vscode.languages.setTextDocumentLanguage(document, 'yaml')).then(() => true, (e: unknown) => {
-      this.output.warn(vscode.l10n.t('Could not open {0} as YAML ({1}); checking it as a Falco rules file.', vscode.workspace.asRelativePath(document.uri), String(e)));
-      this.givenAway.delete(uri);
+    verdict.settled = this.giveAway(document).then((reopened) => {
+      if (reopened) return true;
       verdict.asYaml = false;
+      verdict.fixed = true;
       this.keptAsRules.fire(document);
       return false;
     });
     return verdict;
+  }
+
+  /** Reopens a falco-rules document as YAML; resolves false when that failed (it stays a Falco rules file). */
+  private giveAway(document: vscode.TextDocument): Promise<boolean> {
+    const uri = document.uri.toString();
+    this.givenAway.add(uri);
+    this.output.info(vscode.l10n.t('{0} does not look like a Falco rules file (no rule, macro or list items): opened as YAML. Pick "Falco Rules" as its language mode to check it as one.', vscode.workspace.asRelativePath(document.uri)));
+    return Promise.resolve().then(() => vscode.languages.setTextDocumentLanguage(document, 'yaml')).then(() => true, (e: unknown) => {
+      this.output.warn(vscode.l10n.t('Could not open {0} as YAML ({1}); checking it as a Falco rules file.', vscode.workspace.asRelativePath(document.uri), String(e)));
+      this.givenAway.delete(uri);
+      return false;
+    });
+  }
+
+  /**
+   * A document's classification can change with its text: a `my_rules.yaml` opened empty (a Falco rules file, for
+   * now) and then filled with Prometheus rules, or another tool's file given away as YAML and then rewritten with
+   * Falco rules. The same test as at the open is asked again once the edits pause (RECLASSIFY_DELAY_MS), not per
+   * keystroke: rulesFileShape reads the text up to its first Falco item, the whole text only for a file with none.
+   * Only documents whose language this client decided are asked: falco-rules documents named like rules files by a
+   * broad pattern, not picked as Falco Rules by the user nor kept after a failed reopen, and the YAML documents it gave
+   * away. A foreign text reopens the document as YAML: VS Code closes the falco-rules document and opens it again,
+   * so the LanguageClient sends the server its close (the server forgets it and clears its diagnostics) and then its
+   * open as plain YAML. A text with Falco items reopens a given-away document as Falco Rules (started and sent as
+   * any rules file). An empty or undecidable text changes nothing.
+   */
+  private reclassifyLater(document: vscode.TextDocument): void {
+    const uri = document.uri.toString();
+    const asRules = document.languageId === 'falco-rules' && this.rulesVerdicts.get(uri)?.fixed === false && !this.rulesVerdicts.get(uri)?.asYaml
+      && isBroadRulesFileName(document.uri.path);
+    const asYaml = document.languageId === 'yaml' && this.givenAway.has(uri);
+    if (!asRules && !asYaml) return;
+    clearTimeout(this.reclassifyTimers.get(uri));
+    this.reclassifyTimers.set(uri, setTimeout(() => { this.reclassifyTimers.delete(uri); void this.reclassify(document); }, RECLASSIFY_DELAY_MS));
+  }
+
+  private async reclassify(document: vscode.TextDocument): Promise<void> {
+    const uri = document.uri.toString();
+    if (document.isClosed) return;
+    if (document.languageId === 'falco-rules') {
+      const verdict = this.rulesVerdicts.get(uri);
+      if (!verdict || verdict.fixed || verdict.asYaml || rulesFileShape(document.getText()) !== 'foreign') return;
+      verdict.asYaml = true;
+      if (!await this.giveAway(document)) { verdict.asYaml = false; verdict.fixed = true; }
+      return;
+    }
+    if (document.languageId !== 'yaml' || !this.givenAway.has(uri) || rulesFileShape(document.getText()) !== 'falco') return;
+    this.givenAway.delete(uri);
+    this.reopeningAsRules.add(uri);
+    this.output.info(vscode.l10n.t('{0} now holds Falco rules: opened as Falco Rules.', vscode.workspace.asRelativePath(document.uri)));
+    await Promise.resolve(vscode.languages.setTextDocumentLanguage(document, 'falco-rules')).catch((e: unknown) => {
+      this.output.warn(vscode.l10n.t('Could not open {0} as Falco Rules ({1}).', vscode.workspace.asRelativePath(document.uri), String(e)));
+      this.reopeningAsRules.delete(uri);
+      this.givenAway.add(uri);
+    });
   }
 
   /** The server never sees a document reopened as YAML in the falco-rules language: not its open, edits nor close. */
