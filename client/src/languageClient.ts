@@ -328,7 +328,10 @@ export class FalcoLanguageClient implements vscode.Disposable {
     });
   }
 
-  /** The server never sees a document reopened as YAML in the falco-rules language: not its open, edits nor close. */
+  /**
+   * The server never sees a document given away at its open in the falco-rules language: not its open, edits nor
+   * close. One given away later (reclassify) was sent as rules: its close is sent, so that the server forgets it.
+   */
   private sendsNoOtherToolsFile(): Middleware {
     const withheld = new Set<string>();
     return {
