@@ -209,7 +209,9 @@ export class FalcoLanguageClient implements vscode.Disposable {
         configurationSection: 'falcoLens',
         fileEvents: this.yamlWatcher,
       },
-      initializationOptions: { settings: vscode.workspace.getConfiguration('falcoLens') },
+      // The extension's global storage (under VS Code's user data, never a workspace folder): the Alert Explorer
+      // decompresses gzip logs there, on disk, rather than into the temp folder, which is memory where /tmp is a tmpfs.
+      initializationOptions: { settings: vscode.workspace.getConfiguration('falcoLens'), storageFolder: this.context.globalStorageUri?.fsPath },
       markdown: { isTrusted: false, supportHtml: false },
       middleware: { ...this.sendsNoOtherToolsFile(), ...leavesPlainYamlAlone() },
     };

@@ -13,10 +13,12 @@ import { LANGUAGE_ALERTS, LANGUAGE_CONFIG, LANGUAGE_RULES, LANGUAGE_YAML, Reques
 import { BlockDocument } from './service/alerts';
 import { APPLY_EDIT_COMMAND, REPORT_REQUEST, UNSAVED_ELSEWHERE_NOTIFICATION, type ApplyEditArguments, type ReportParams, type ReportResult, type UnsavedElsewhereParams } from './protocol';
 import { registerExplorerHandlers } from './handlers/explorer';
+import { usableStorageFolder } from './gzipFile';
 import { resolveCompletionItem } from './service/completionDocs';
 import { withoutByteOrderMark } from './service/text';
 import { renameAnswer, versionedOthers, withoutDocumentChanges } from './service/edits';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 /**
  * Messages received from the client (whole, under IPC or stdio) and handed to their handlers so far: the Explorer's
@@ -55,6 +57,9 @@ let unsavedElsewhere = new Set<string>();
 /** Files the editor holds in a language the server is not sent, saved or not (UNSAVED_ELSEWHERE_NOTIFICATION `open`). */
 let openElsewhere: readonly string[] = [];
 let folders: string[] = [];
+/** The extension's storage folder the client gave (decompressed copies of gzip logs go there), when usable. */
+let storageFolder: string | undefined;
+
 let canPullConfiguration = false;
 /** Whether the client applies `documentChanges` (versioned edits); without it, edits go back as `changes`. */
 let canVersionEdits = false;
@@ -126,6 +131,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canShowDisabledActions = !!params.capabilities.textDocument?.codeAction?.disabledSupport;
   canInsertReplace = !!params.capabilities.textDocument?.completion?.completionItem?.insertReplaceSupport;
   if (params.initializationOptions?.settings) settings = normalizeSettings(params.initializationOptions.settings);
+  storageFolder = usableStorageFolder(params.initializationOptions?.storageFolder, folders);
+  if (params.initializationOptions?.storageFolder !== undefined && storageFolder === undefined) {
+    connection.console.warn(`The storage folder given (${JSON.stringify(params.initializationOptions.storageFolder)}) is not an absolute path out of the workspace folders: the Alert Explorer decompresses logs into ${os.tmpdir()}`);
+  }
   // The benchmark sets 0 to time the service's work without the editor-typing debounce.
   const delay = params.initializationOptions?.validationDelayMs;
   if (typeof delay === 'number' && delay >= 0 && delay <= 5000) validationDelayMs = delay;
@@ -152,6 +161,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  explorer.initialized();
   const before = JSON.stringify(settings);
   await refreshSettings();
   // Documents opened while the settings were on their way were checked against the defaults: check them again.
@@ -457,8 +467,9 @@ connection.onRequest(REPORT_REQUEST, (p: ReportParams): ReportResult => guarded(
   return { markdown: service.alerts.report(source, p.uri, lines) };
 }));
 
-registerExplorerHandlers({
+const explorer = registerExplorerHandlers({
   connection, documents, service, host, guarded, pathToUri, messagesReceived: () => messagesReceived, messagesHandled: () => messagesHandled,
+  storageFolder: () => storageFolder,
 });
 
 documents.listen(connection);

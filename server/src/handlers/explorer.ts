@@ -7,7 +7,7 @@ import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FalcoLanguageService } from '../service/languageService';
 import type { ServiceHost } from '../service/host';
-import { AlertStore, queryProblem, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
+import { AlertStore, SourceChangedError, queryProblem, type QuerySteps, type TextRuleIdentifier } from '../service/explorer/alertStore';
 import {
   EXPLORER_ALERTS_REQUEST, EXPLORER_ALERT_TEXT_REQUEST, EXPLORER_CHANGED_NOTIFICATION, EXPLORER_CLOSE_REQUEST,
   EXPLORER_FOLLOW_REQUEST, EXPLORER_GROUPS_REQUEST, EXPLORER_OPEN_REQUEST, EXPLORER_REPORT_REQUEST, EXPLORER_ROTATED_FILES_REQUEST,
@@ -20,7 +20,7 @@ import {
 import { codeSpan, escapeMarkdown } from '../service/markdown';
 import { displayPath, revealAll } from '../service/displayPath';
 import { PRIORITY_NAMES } from '../service/alerts/priority';
-import { isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
+import { CopyRoom, copiesRoot, isGzipFile, makeCopyFolder, removeStaleCopies } from '../gzipFile';
 import { SetSource, decompressInto, rotatedFiles, rotatedProblem, type SetChange } from './rotatedSet';
 import { compareRotation, rotationName } from '../service/explorer/logSet';
 
@@ -34,6 +34,11 @@ export interface ExplorerContext {
   /** How many messages have come in from the client, and been handed to their handlers, so far (see Pacer.turn). */
   messagesReceived(): number;
   messagesHandled(): number;
+  /**
+   * The folder the client gave for the extension's files (initializationOptions.storageFolder: VS Code's global
+   * storage of the extension), where decompressed copies of gzip logs go; undefined before initialize or without one.
+   */
+  storageFolder?(): string | undefined;
 }
 
 /** Bytes a compressed log's decompression writes between two calls for indexing them. */
@@ -55,6 +60,8 @@ const TURN_MS = 15;
  * their log ends within one TURN_MS, and a close sent after it would find no turn to arrive at.
  */
 const QUERY_TURN_MS = ((v) => (Number.isFinite(v) && v >= 0 ? v : TURN_MS))(Number(process.env.FALCO_LENS_QUERY_TURN_MS ?? Number.NaN));
+/** How many times a query is asked again when the log's live file was emptied in place under it (paced). */
+const MAX_QUERY_ATTEMPTS = 3;
 /** The most turns of the event loop a long request lets go by at once while messages come in and are handled. */
 const MAX_TURNS = 16;
 const GROUP_NAMES: Record<ExplorerGroupBy, string> = {
@@ -98,10 +105,13 @@ interface OpenLog {
   rerun: boolean;
 }
 
-export function registerExplorerHandlers(context: ExplorerContext): void {
+export function registerExplorerHandlers(context: ExplorerContext): { initialized(): void } {
   const { connection } = context;
   const logs = new Map<string, OpenLog>();
   let nextId = 1;
+  /** Where this server's decompressed copies go, and the disk they may take (gzipFile.ts CopyRoom): fixed at the first. */
+  let room: CopyRoom | undefined;
+  const copyRoom = () => (room ??= new CopyRoom(copiesRoot(context.storageFolder?.())));
 
   const info = (log: OpenLog): ExplorerLogInfo => ({
     logId: log.id, path: log.path, total: log.store.total, indexedBytes: log.store.indexedBytes, totalBytes: log.source.size(),
@@ -119,13 +129,19 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
   };
   const decompressing = (log: OpenLog) => !!log.decompression && !log.decompression.finished;
 
-  // The decompressed copies that servers killed without shutdown left in the temp folder (gzipFile.ts says which are
-  // safe to remove while other windows' servers use theirs). In the background: the folder may be slow to list.
-  setImmediate(() => {
-    void removeStaleCopies().then((removed) => {
+  // The decompressed copies that servers killed without shutdown left in the storage folder, and in the temp folder
+  // (where earlier releases, and servers given no storage folder, put them): gzipFile.ts says which are safe to remove
+  // while other windows' servers use theirs. In the background once initialized: a folder may be slow to list.
+  const removeLeftCopies = () => {
+    const roots = [...new Set([copiesRoot(context.storageFolder?.()), copiesRoot(undefined)])];
+    void Promise.all(roots.map((root) => removeStaleCopies(root))).then((lists) => {
+      const removed = lists.flat();
       if (removed.length) connection.console.log(`Alert Explorer: removed ${removed.length} decompressed log cop${removed.length === 1 ? 'y' : 'ies'} left by stopped servers: ${removed.join(', ')}`);
     });
-  });
+  };
+  // A server that exits without shutdown (its client gone: stdin closed, the parent process dead) removes its copies
+  // on its way out too, where it can.
+  process.on('exit', () => { for (const log of logs.values()) removeCopies(log); });
 
 
   /**
@@ -288,6 +304,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     let indexedAt = 0;
     const result = await decompressInto(from, target, {
       signal: log.decompression!.abort.signal,
+      room: copyRoom(),
       chunk: (bytes, at) => { if (at + bytes.length - indexedAt >= SLICE_BYTES) { indexedAt = at + bytes.length; void indexLog(log); } },
     });
     if (result.error === undefined) return;
@@ -301,7 +318,12 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     stopWatching(log);
     log.source.close();
     log.decompression?.abort.abort();
-    if (log.copies.folder) fs.rmSync(log.copies.folder, { recursive: true, force: true });
+    removeCopies(log);
+  }
+
+  function removeCopies(log: OpenLog): void {
+    if (!log.copies.folder) return;
+    try { fs.rmSync(log.copies.folder, { recursive: true, force: true }); } catch { /* removed by the next server */ }
   }
 
   /** Refuses a request whose grouping or filter is not one the store reads, saying what is wrong. */
@@ -354,7 +376,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     const copies: { folder?: string } = {};
     let source: SetSource;
     try {
-      source = new SetSource(p.path, ordered, (i) => path.join(copies.folder ??= makeCopyFolder(), `part-${i}.log`));
+      source = new SetSource(p.path, ordered, (i) => path.join(copies.folder ??= makeCopyFolder(copyRoom().root), `part-${i}.log`), copyRoom());
     } catch (e) {
       // A file of the set gone between the check and the open.
       if (copies.folder) fs.rmSync(copies.folder, { recursive: true, force: true });
@@ -392,14 +414,30 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
    * at once, as before). At each turn a cancelled request answers RequestCancelled, and a log closed meanwhile fails
    * the query; the steps are dropped.
    */
-  async function paced<T>(log: OpenLog, steps: QuerySteps<T>, pace: Pacer): Promise<T> {
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      if (pace.due()) {
-        await pace.turn();
-        if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while it was queried`);
+  async function paced<T>(log: OpenLog, query: () => QuerySteps<T>, pace: Pacer): Promise<T> {
+    // The live file emptied in place while the query read it, and its copy is being compared: the query is asked
+    // again once the comparison is over (its answer then reads the copy, or the log started over). A few times at
+    // most: each time needs the live file emptied again.
+    for (let attempt = 1; ; attempt++) {
+      const steps = query();
+      try {
+        for (;;) {
+          const step = steps.next();
+          if (step.done) return step.value;
+          if (pace.due()) {
+            await pace.turn();
+            if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while it was queried`);
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof SourceChangedError) || attempt >= MAX_QUERY_ATTEMPTS) {
+          if (e instanceof SourceChangedError) throw new Error(`${displayPath(log.path, context.host.workspaceFolders())} was emptied in place ${attempt} times while it was queried: ask again`);
+          throw e;
+        }
       }
+      await settledLog(log.id);
+      if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while it was queried`);
+      pace.check();
     }
   }
 
@@ -411,7 +449,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
-    return paced(log, log.store.groupsSteps(p.groupBy, p.filter, Math.min(p.limit ?? 500, 5000)), pace);
+    return paced(log, () => log.store.groupsSteps(p.groupBy, p.filter, Math.min(p.limit ?? 500, 5000)), pace);
   });
 
   connection.onRequest(EXPLORER_ALERTS_REQUEST, async (p: ExplorerAlertsParams, token: CancellationToken): Promise<ExplorerAlertsResult> => {
@@ -419,7 +457,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     checkQuery(p.groupBy ?? null, p.filter);
     const pace = new Pacer(token, 'query', context);
     pace.check();
-    const result = await paced(log, log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
+    const result = await paced(log, () => log.store.alertsSteps(p.groupBy, p.group, p.filter, p.dedupe ?? false, Math.max(0, p.offset ?? 0), Math.min(Math.max(1, p.limit ?? 200), MAX_PAGE)), pace);
     const generation = log.store.resets;
     result.items = result.items.map((item): ExplorerAlertItem => ({ ...item, ...(log.source.isSet ? placeOf(log, item.id) : {}), generation }));
     return result;
@@ -432,7 +470,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     pace.check();
     const limit = Math.min(Math.max(1, Math.floor(Number(p.limit ?? MAX_REPORT_ALERTS)) || 1), MAX_REPORT_ALERTS);
     // Which alerts: a scan of the log, and with a text filter's first use a reading of the whole file.
-    const { ids, total, undated } = await paced(log, log.store.latestMatchingSteps(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit), pace);
+    const { ids, total, undated } = await paced(log, () => log.store.latestMatchingSteps(p.groupBy, p.groupBy === undefined ? undefined : String(p.group ?? ''), p.filter, limit), pace);
     // The alerts one after another, a blank line between two that are not next to each other in the file (so that
     // none is read as the continuation of another), and the file's line of each line of that text for the report.
     // Padding with the file's other lines as blank lines would cost more than the alerts for a group spread over a
@@ -448,6 +486,9 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     for (const id of ids) {
       if (pace.due()) {
         await pace.turn();
+        if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while its report was read`);
+        // The live file emptied in place meanwhile: its alerts are read once their copy is taken (or they left).
+        await settledLog(log.id);
         if (logs.get(log.id) !== log) throw new Error(`${log.path} was closed while its report was read`);
         if (log.store.resets !== resets) throw new Error(`${log.path} was truncated while its report was read: ask for the report again`);
       }
@@ -503,6 +544,7 @@ export function registerExplorerHandlers(context: ExplorerContext): void {
     for (const log of logs.values()) forget(log);
     logs.clear();
   });
+  return { initialized: () => setImmediate(removeLeftCopies) };
 }
 
 /**

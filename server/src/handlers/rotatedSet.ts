@@ -8,7 +8,7 @@ import * as zlib from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CopyCheck, PartsSource, PrefixDigest, PrefixPrint, rotatedSet, rotationName, compareRotation, type SetPart } from '../service/explorer/logSet';
-import { isGzipFile } from '../gzipFile';
+import { isGzipFile, type CopyRoom } from '../gzipFile';
 import { MAX_SET_BYTES, MAX_SET_FILES, type ExplorerLogPart, type ExplorerRotatedFilesResult } from '../protocol';
 
 const identityOf = (stat: fs.Stats) => `${stat.dev}:${stat.ino}`;
@@ -106,6 +106,8 @@ export interface Decompressed { bytes: number; error?: string; stopped?: boolean
  */
 export async function decompressInto(from: string | number, target: string, options: {
   signal: AbortSignal; chunk?: (bytes: Buffer, at: number) => boolean | void;
+  /** The disk the copies may take: a decompression stops with its reason past it (the text before is kept). */
+  room?: CopyRoom;
 }): Promise<Decompressed> {
   let written = 0;
   let stopped = false;
@@ -116,6 +118,8 @@ export async function decompressInto(from: string | number, target: string, opti
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         if (written + chunk.length > MAX_DECOMPRESSED_BYTES) { done(new Error(`it decompresses to more than ${MAX_DECOMPRESSED_BYTES / 2 ** 30} GiB`)); return; }
+        const refused = options.room?.refuse(chunk.length);
+        if (refused) { done(new Error(refused)); return; }
         try {
           for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at, chunk.length - at, written + at);
         } catch (e) { done(e as Error); return; }
@@ -260,6 +264,11 @@ export class SetSource {
    * taken or none holds them.
    */
   private comparison?: { size: number; settled: Promise<void> };
+  /**
+   * Times the live file was found emptied in place, copy or not (generation): what the stream's offsets read of it
+   * may have been the emptied file's bytes since the last time.
+   */
+  private truncations = 0;
   /** Times the live file was found emptied with no copy of the bytes read (ByteSource.rewrites: the store starts over). */
   private emptied = 0;
   /** What happened to the files since the caller last took them (takeChanges). */
@@ -281,7 +290,7 @@ export class SetSource {
    * decompressed into, a new one for each index: those of the files opened as gzip files are created empty here and
    * written by the caller; those the set decompresses later (a copy compressed by logrotate) are written here.
    */
-  constructor(readonly live: string, ordered: readonly string[], private readonly copyFor: (index: number) => string) {
+  constructor(readonly live: string, ordered: readonly string[], private readonly copyFor: (index: number) => string, private readonly room?: CopyRoom) {
     // The newest files first, while the set stays within its budget; the live file whatever its size.
     let budget = MAX_SET_BYTES;
     let first = ordered.length - 1;
@@ -328,6 +337,19 @@ export class SetSource {
   rewrites(): number { return this.emptied; }
 
   /**
+   * Looks at the live file (size) and says how many times it was found emptied in place (ByteSource.generation): a
+   * query that read the stream under an earlier count may have read the emptied file where the index has the bytes
+   * now read from a copy, and keeps nothing of it.
+   */
+  generation(): number {
+    this.size();
+    return this.truncations;
+  }
+
+  /** Whether the bytes of the live file emptied in place are being compared with copies (ByteSource.settling). */
+  settling(): boolean { return this.comparison !== undefined; }
+
+  /**
    * Resolves once no gzip file is being compared with the live file's bytes (a request reading the log's text waits
    * for it: meanwhile the live file's old bytes are gone and no copy is taken yet). Never rejects.
    */
@@ -365,6 +387,7 @@ export class SetSource {
     this.liveSize = size;
     const read = live.pinned.read.bind(live.pinned);
     if (this.print.holdsEnd(read, size)) return false;
+    this.truncations++;
     const { start } = this.stream.extent(index);
     // The copy must hold every byte the store read of the live file (the digest's), not only those it indexed: a
     // chunk it stopped in is taken up from memory. logrotate loses the lines written between its copy and the
@@ -439,6 +462,7 @@ export class SetSource {
       let toldAt = 0;
       const result = await decompressInto(held.descriptor!, copy, {
         signal: this.closing.signal,
+        room: this.room,
         chunk: (bytes, at) => {
           if (taken) {
             // The copy's lines past those read are indexed as it grows, a few megabytes at a time.
@@ -637,6 +661,7 @@ export class SetSource {
     let differs = false;
     void decompressInto(held.descriptor!, copy, {
       signal: moving.signal,
+      room: this.room,
       chunk: (bytes, at) => {
         for (let done = 0; done < bytes.length && !differs;) {
           const length = Math.min(own.length, bytes.length - done);

@@ -32,6 +32,30 @@ export interface ByteSource {
    * starts over when it changes, as when the source shrinks.
    */
   rewrites?(): number;
+  /**
+   * Looks at the source again and says how many times the bytes under offsets already read were found changed (a
+   * rotated set's live file emptied in place: its bytes are then read from a copy, or the store starts over). A chunk
+   * read under an earlier generation may hold other bytes than the index's (the emptied file's), so what a query read
+   * from it is not kept. Absent: the bytes never change.
+   */
+  generation?(): number;
+  /**
+   * Whether the bytes under the offsets are not known for now (a rotated set comparing its emptied live file's bytes
+   * with a gzip copy): a query that reads the file fails until it is over (SetSource.settled).
+   */
+  settling?(): boolean;
+}
+
+/**
+ * A query that read the log's bytes found them changed under the index (the live file emptied in place while it ran)
+ * while the new bytes are not known yet (a copy being compared): asked again once the source settles, it answers from
+ * the new state. The marks and workloads it had read are not kept.
+ */
+export class SourceChangedError extends Error {
+  constructor(message = 'the log\'s live file was emptied in place while the query read it, and its copy is being compared: ask again once it is') {
+    super(message);
+    this.name = 'SourceChangedError';
+  }
 }
 
 /** Names the rule of a text alert (which carries none) from its rendered output; undefined when unidentified. */
@@ -148,7 +172,7 @@ export class AlertStore {
    * them (contextSteps), not while indexing: finding the workloads in every alert's line added a third to the index's
    * time, for groupings few queries use.
    */
-  private context: { count: number; workloads: Uint32Array; tagSets: Uint32Array } = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0) };
+  private context: { count: number; workloads: Uint32Array; tagSets: Uint32Array; generation: number } = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0), generation: 0 };
   /** Each workload's namespace, pod (`namespace/pod`, unique in a cluster) and image, as string ids (NO_ID: absent). */
   private readonly workloadTable: { ids: Map<string, number>; namespaces: number[]; pods: number[]; images: number[] } = { ids: new Map(), namespaces: [NO_ID], pods: [NO_ID], images: [NO_ID] };
   private readonly workload: Workload = { namespace: undefined, pod: undefined, image: undefined };
@@ -210,7 +234,7 @@ export class AlertStore {
   /**
    * The latest text filter's matches: `matches[id]` is 1 when alert `id` contains the text, for ids before `count`.
    */
-  private textScan: { text: string; search: TextSearch; count: number; matches: Uint8Array } | undefined;
+  private textScan: { text: string; search: TextSearch; count: number; matches: Uint8Array; generation: number } | undefined;
   /** Byte frequencies sampled while indexing, from which the text filter chooses what to look for per chunk. */
   private readonly frequencies = new ByteFrequencies();
   private readonly timeParser = new AlertTimeParser();
@@ -246,9 +270,7 @@ export class AlertStore {
    * source keeps the renamed file and reads the new one after it.)
    */
   indexMore(maxBytes = CHUNK_BYTES * 4, final = true, deadline = Infinity): boolean {
-    const size = this.source.size();
-    const rewrites = this.source.rewrites?.() ?? 0;
-    if (size < this.indexedBytes || rewrites !== this.sourceRewrites) { this.sourceRewrites = rewrites; this.reset(); }
+    const size = this.checkSource();
     let budget = maxBytes;
     let lines = 0;
     this.awaitingLineEnd = false;
@@ -320,6 +342,17 @@ export class AlertStore {
   }
 
   /**
+   * The source's size, after starting over when it shrank or its bytes were rewritten (the alerts' offsets mean
+   * nothing now).
+   */
+  private checkSource(): number {
+    const size = this.source.size();
+    const rewrites = this.source.rewrites?.() ?? 0;
+    if (size < this.indexedBytes || rewrites !== this.sourceRewrites) { this.sourceRewrites = rewrites; this.reset(); }
+    return size;
+  }
+
+  /**
    * Indexes the log again from its start: its source changed under the alerts' offsets (files left out of a rotated
    * set). Every alert, class, context and text match of before leaves, as when the file is truncated.
    */
@@ -343,7 +376,7 @@ export class AlertStore {
   private reset(): void {
     this.resets++;
     for (const c of [this.offsets, this.lengths, this.lineNumbers, this.priorities, this.times, this.rules, this.hosts, this.sources, this.containers, this.folds, this.foldTable]) c.clear();
-    this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0) };
+    this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0), generation: this.context.generation };
     this.batchLength = 0;
     this.outputsKept.clear();
     this.indexedBytes = 0;
@@ -486,6 +519,8 @@ export class AlertStore {
    * output (it carries no tags).
    */
   private *contextSteps(count: number): QuerySteps<void> {
+    const generation = this.source.generation?.() ?? 0;
+    if (this.context.generation !== generation) this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0), generation };
     const scan = this.context;
     if (scan.count >= count) return;
     if (scan.workloads.length < count) {
@@ -495,7 +530,7 @@ export class AlertStore {
       scan.tagSets = grown(scan.tagSets);
     }
     const workload = this.workload;
-    yield* this.chunkSteps(scan.count, count, (chunk, id, alerts, starts, ends) => {
+    yield* this.chunkSteps(scan.count, count, generation, (chunk, id, alerts, starts, ends) => {
       const encoding = isAscii(chunk) ? 'latin1' : 'utf8';
       for (let i = 0; i < alerts; i++) {
         const text = chunk.toString(encoding, starts[i], ends[i]);
@@ -827,8 +862,9 @@ export class AlertStore {
    * cancelled before the end of its scan).
    */
   private *textMatchSteps(text: string, count: number): QuerySteps<Uint8Array> {
+    const generation = this.source.generation?.() ?? 0;
     let scan = this.textScan;
-    if (!scan || scan.text !== text) this.textScan = scan = { text, search: new TextSearch(text), count: 0, matches: new Uint8Array(0) };
+    if (!scan || scan.text !== text || scan.generation !== generation) this.textScan = scan = { text, search: new TextSearch(text), count: 0, matches: new Uint8Array(0), generation };
     if (scan.count >= count) return scan.matches;
     if (scan.matches.length < count) {
       const grown = new Uint8Array(count);
@@ -836,7 +872,7 @@ export class AlertStore {
       scan.matches = grown;
     }
     const marked = scan;
-    yield* this.chunkSteps(scan.count, count, (chunk, id, alerts, starts, ends, position) => {
+    yield* this.chunkSteps(scan.count, count, generation, (chunk, id, alerts, starts, ends, position) => {
       marked.search.mark(chunk, starts, ends, alerts, marked.matches, id, this.frequencies, position);
       marked.count = id + alerts;
     });
@@ -847,13 +883,17 @@ export class AlertStore {
    * Reads the alerts [from, count) from the file sequentially, a chunk of up to CHUNK_BYTES per step, and hands each
    * chunk to `visit` with the alerts it holds (`alerts` from `id`, each at `chunk[starts[i], ends[i])`; `position`:
    * the chunk's place in the file). An alert the file no longer holds whole is handed over with the bytes there are.
+   * Each chunk is handed over only if the source is still at `generation` once it is read (looked at after the read:
+   * a live file emptied before it is found so), else the query stops (sourceChanged).
    */
-  private *chunkSteps(from: number, count: number,
+  private *chunkSteps(from: number, count: number, generation: number,
     visit: (chunk: Buffer, id: number, alerts: number, starts: Int32Array, ends: Int32Array, position: number) => void): QuerySteps<void> {
     let buffer: Buffer | undefined;
     let starts = new Int32Array(0);
     let ends = new Int32Array(0);
     let id = from;
+    // The bytes under the offsets are not known while the source settles: nothing read now could be kept.
+    if (id < count && this.source.settling?.()) this.sourceChanged();
     while (id < count) {
       buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
       const position = this.offsets.get(id);
@@ -861,6 +901,7 @@ export class AlertStore {
       while (last + 1 < count && this.offsets.get(last + 1) + this.lengths.get(last + 1) - position <= CHUNK_BYTES) last++;
       const span = this.offsets.get(last) + this.lengths.get(last) - position;
       const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), position);
+      if ((this.source.generation?.() ?? 0) !== generation || this.source.settling?.()) this.sourceChanged();
       const chunk = buffer.subarray(0, got);
       const alerts = last + 1 - id;
       if (starts.length < alerts) { starts = new Int32Array(alerts); ends = new Int32Array(alerts); }
@@ -885,12 +926,33 @@ export class AlertStore {
       const resets = this.resets;
       const steps = query();
       for (;;) {
-        const step = steps.next();
+        let step: IteratorResult<void, T>;
+        try {
+          step = steps.next();
+        } catch (e) {
+          // The source changed under the bytes it read: asked again, on the new state (a copy read at the same
+          // offsets, or the index started over), unless the new bytes are not known yet.
+          if (e instanceof SourceChangedError && !this.source.settling?.()) break;
+          throw e;
+        }
         if (step.done) return step.value;
         yield;
         if (this.resets !== resets) break;
       }
     }
+  }
+
+  /**
+   * A chunk was read under another generation than the query's: it may hold the emptied file's bytes. What was read
+   * from the file under earlier generations (text marks, workloads and tags) leaves, the index starts over when the
+   * source shrank or was rewritten (no copy held the bytes), and the query stops (consistent asks it again).
+   */
+  private sourceChanged(): never {
+    const generation = this.source.generation?.() ?? 0;
+    if (this.textScan && this.textScan.generation !== generation) this.textScan = undefined;
+    if (this.context.generation !== generation) this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0), generation };
+    this.checkSource();
+    throw new SourceChangedError();
   }
 
   /** The groups of the alerts that pass the filter, most severe first, then the noisiest. */
