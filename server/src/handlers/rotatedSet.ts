@@ -388,6 +388,10 @@ export class SetSource {
     const read = live.pinned.read.bind(live.pinned);
     if (this.print.holdsEnd(read, size)) return false;
     this.truncations++;
+    // Found by whoever looked (the indexer, the log's info, a query reading the file: generation): the caller indexes
+    // the new state and tells the change, also for a log not followed, which no watcher wakes. After the current work
+    // (a microtask): a query's step or a slice of indexing is not interrupted by another.
+    queueMicrotask(() => this.onChange());
     const { start } = this.stream.extent(index);
     // The copy must hold every byte the store read of the live file (the digest's), not only those it indexed: a
     // chunk it stopped in is taken up from memory. logrotate loses the lines written between its copy and the

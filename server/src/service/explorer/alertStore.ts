@@ -225,6 +225,8 @@ export class AlertStore {
   resets = 0;
   /** The source's rewrites() when last looked at. */
   private sourceRewrites = 0;
+  /** The source's generation() when a query last looked at it (generationNow). */
+  private seenGeneration = 0;
   /** Lines read so far. */
   private nextLine = 0;
   unparsed = 0;
@@ -519,7 +521,7 @@ export class AlertStore {
    * output (it carries no tags).
    */
   private *contextSteps(count: number): QuerySteps<void> {
-    const generation = this.source.generation?.() ?? 0;
+    const generation = this.generationNow();
     if (this.context.generation !== generation) this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0), generation };
     const scan = this.context;
     if (scan.count >= count) return;
@@ -862,7 +864,7 @@ export class AlertStore {
    * cancelled before the end of its scan).
    */
   private *textMatchSteps(text: string, count: number): QuerySteps<Uint8Array> {
-    const generation = this.source.generation?.() ?? 0;
+    const generation = this.generationNow();
     let scan = this.textScan;
     if (!scan || scan.text !== text || scan.generation !== generation) this.textScan = scan = { text, search: new TextSearch(text), count: 0, matches: new Uint8Array(0), generation };
     if (scan.count >= count) return scan.matches;
@@ -884,7 +886,7 @@ export class AlertStore {
    * chunk to `visit` with the alerts it holds (`alerts` from `id`, each at `chunk[starts[i], ends[i])`; `position`:
    * the chunk's place in the file). An alert the file no longer holds whole is handed over with the bytes there are.
    * Each chunk is handed over only if the source is still at `generation` once it is read (looked at after the read:
-   * a live file emptied before it is found so), else the query stops (sourceChanged).
+   * a live file emptied before it is found so), else the query stops (generationNow).
    */
   private *chunkSteps(from: number, count: number, generation: number,
     visit: (chunk: Buffer, id: number, alerts: number, starts: Int32Array, ends: Int32Array, position: number) => void): QuerySteps<void> {
@@ -893,7 +895,7 @@ export class AlertStore {
     let ends = new Int32Array(0);
     let id = from;
     // The bytes under the offsets are not known while the source settles: nothing read now could be kept.
-    if (id < count && this.source.settling?.()) this.sourceChanged();
+    if (id < count && this.source.settling?.()) throw new SourceChangedError();
     while (id < count) {
       buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
       const position = this.offsets.get(id);
@@ -901,7 +903,8 @@ export class AlertStore {
       while (last + 1 < count && this.offsets.get(last + 1) + this.lengths.get(last + 1) - position <= CHUNK_BYTES) last++;
       const span = this.offsets.get(last) + this.lengths.get(last) - position;
       const got = readFully(this.source, buffer, Math.min(span, CHUNK_BYTES), position);
-      if ((this.source.generation?.() ?? 0) !== generation || this.source.settling?.()) this.sourceChanged();
+      // A chunk read under another generation than the query's may hold the emptied file's bytes: not handed over.
+      if (this.generationNow() !== generation || this.source.settling?.()) throw new SourceChangedError();
       const chunk = buffer.subarray(0, got);
       const alerts = last + 1 - id;
       if (starts.length < alerts) { starts = new Int32Array(alerts); ends = new Int32Array(alerts); }
@@ -943,16 +946,21 @@ export class AlertStore {
   }
 
   /**
-   * A chunk was read under another generation than the query's: it may hold the emptied file's bytes. What was read
-   * from the file under earlier generations (text marks, workloads and tags) leaves, the index starts over when the
-   * source shrank or was rewritten (no copy held the bytes), and the query stops (consistent asks it again).
+   * The source's generation, looked at now. When it changed since the store last looked, what was read from the file
+   * under earlier generations (text marks, workloads and tags) leaves, and the index starts over when the source
+   * shrank or was rewritten (no copy held the bytes): then the query stops (SourceChangedError; consistent asks it
+   * again, on the index started over), since the alerts it counted on left.
    */
-  private sourceChanged(): never {
+  private generationNow(): number {
     const generation = this.source.generation?.() ?? 0;
+    if (generation === this.seenGeneration) return generation;
+    this.seenGeneration = generation;
     if (this.textScan && this.textScan.generation !== generation) this.textScan = undefined;
     if (this.context.generation !== generation) this.context = { count: 0, workloads: new Uint32Array(0), tagSets: new Uint32Array(0), generation };
+    const resets = this.resets;
     this.checkSource();
-    throw new SourceChangedError();
+    if (this.resets !== resets) throw new SourceChangedError();
+    return generation;
   }
 
   /** The groups of the alerts that pass the filter, most severe first, then the noisiest. */
