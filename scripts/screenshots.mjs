@@ -37,6 +37,8 @@ const settings = {
   'chat.commandCenter.enabled': false,
   'editor.minimap.enabled': false,
   'editor.hover.delay': 100,
+  // A blinking cursor is drawn in some shots and not in others, by when the picture is taken.
+  'editor.cursorBlinking': 'solid',
   'markdown.preview.fontSize': 13,
   'telemetry.telemetryLevel': 'off',
 };
@@ -92,7 +94,7 @@ const quickRow = (text) => page.locator(`${QUICK_INPUT} .monaco-list-row`, { has
 
 /** F1, the command's title, Enter on the matching entry. */
 async function runCommand(title) {
-  if (process.env.SCREENSHOTS_DEBUG) console.error(`  command: ${title}`);
+  if (process.env.SCREENSHOTS_DEBUG) console.error(`  ${new Date().toISOString()} command: ${title}`);
   await page.keyboard.press('F1');
   await visible(`${QUICK_INPUT} input`);
   await page.keyboard.type(title);
@@ -130,55 +132,44 @@ function positionOf(file, needle, offset = 0) {
   return { line: line + 1, column: lines[line].indexOf(needle) + 1 + offset };
 }
 
-/** In falco.log: waits until a hover on the first alert names its rule, i.e. the server has loaded the official
- *  rules and identifies alerts by their output template (hovers, fixes and reports depend on it). */
-async function waitForRuleIdentified() {
-  const at = positionOf('falco.log', 'user_loginuid=-1', 'user_loginuid='.length);
-  await goTo(at.line, at.column);
-  // A hover is computed once: ask again while the server still answers from before the rules were loaded.
-  const named = page.locator('.monaco-hover .hover-contents', { hasText: 'Read sensitive file untrusted' }).first();
-  for (let attempt = 1; ; attempt++) {
-    await runCommand('Show or Focus Hover');
-    await visible('.monaco-hover .hover-contents');
-    if (await named.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
-    if (attempt === 12) throw new Error('the alert\'s rule was not identified within a minute (official rules not loaded?)');
-    await page.keyboard.press('Escape');
-    await hidden('.monaco-hover .hover-contents');
-  }
+/**
+ * Resolves once the language server has published the active editor's diagnostics. The server starts when the
+ * extension activates, often after the file opens, and VS Code gets its hover and code action providers only once the
+ * server has answered `initialize`: a hover or light bulb asked for before goes to no provider, shows nothing and is
+ * never asked again (a one-off Show Hover then waited its whole minute for a hover that could not come). The client
+ * registers the providers before it sends the open documents, so diagnostics on the page mean the providers are there;
+ * and the server read the rules files of the settings (initializationOptions) before it answered anything, so every
+ * answer from then on identifies the alerts.
+ */
+async function serverAnswered() {
+  await visible(['error', 'warning', 'info', 'hint'].map((s) => `.editor-group-container.active .monaco-editor .squiggly-${s}`).join(', '));
 }
 
-/** Opens the light bulb's menu on the alert under the cursor and waits for its tuning fixes. The menu lists every
- *  action on the alert (Quick Fix... would list only the quickfix kind). The tuning fixes appear once the official
- *  rules are loaded and the alert's rule identified: until then the menu is opened again, which asks the server again. */
+/** In falco.log (whose Critical alert is an error): a hover on the first alert that names its rule. */
+async function hoverNamingTheRule() {
+  await serverAnswered();
+  const at = positionOf('falco.log', 'user_loginuid=-1', 'user_loginuid='.length);
+  await goTo(at.line, at.column);
+  await runCommand('Show or Focus Hover');
+  await page.locator('.monaco-hover .hover-contents', { hasText: 'Read sensitive file untrusted' }).first().waitFor({ state: 'visible' });
+}
+
+/** Opens the light bulb's menu on the alert under the cursor (the server is running: serverAnswered) and waits for its
+ *  tuning fixes. The menu lists every action on the alert (Quick Fix... would list only the quickfix kind). */
 async function openTuningFixes() {
-  const bulb = page.locator('.monaco-editor [class*="codicon-gutter-lightbulb"]:visible, .monaco-editor .lightBulbWidget:visible').first();
-  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add exception' }).first();
-  for (let attempt = 1; ; attempt++) {
-    // VS Code asks for code actions when the cursor moves or the line's diagnostics change. An answer given before the
-    // server loaded the official rules holds no tuning fix and may hold nothing at all (no bulb), and loading the rules
-    // need not change this line's diagnostics: moving the cursor off and back asks again.
-    if (!(await bulb.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
-      if (attempt === 12) throw new Error('no code action within a minute (official rules not loaded?)');
-      await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('ArrowLeft');
-      continue;
-    }
-    await bulb.click();
-    await visible('.action-widget .monaco-list-row');
-    if (await fix.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
-    if (attempt === 12) throw new Error('no tuning fix within a minute (official rules not loaded?)');
-    await page.keyboard.press('Escape');
-    await hidden('.action-widget');
-    // The bulb may hold the answer given before the rules were loaded (only the report action): clicking it again
-    // shows that answer again, so move the cursor to the line above and back to have the editor ask the server anew.
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowDown');
-  }
+  await page.locator('.monaco-editor [class*="codicon-gutter-lightbulb"]:visible, .monaco-editor .lightBulbWidget:visible').first().click();
+  await page.locator('.action-widget .monaco-list-row', { hasText: 'Add exception' }).first().waitFor({ state: 'visible' });
 }
 
 async function capture(name) {
-  // Let the last layout and fade-in animations settle (two animation frames), then write the PNG.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // Let the fade-in animations end (a hover fades in over 100 ms: two animation frames caught it half drawn over the
+  // text below) and the last layout settle (two animation frames), then write the PNG. Endless animations (a
+  // progress bar) are not waited for.
+  await page.evaluate(async () => {
+    const ending = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
   const file = join(outDir, `${name}.png`);
   await page.screenshot({ path: file });
   let size = statSync(file).size;
@@ -197,7 +188,7 @@ async function capture(name) {
 const shots = {
   async 'alert-hover'() {
     await openFile('falco.log');
-    await waitForRuleIdentified();
+    await hoverNamingTheRule();
     await capture('alert-hover');
   },
 
@@ -229,9 +220,8 @@ const shots = {
 
   async 'quick-fix'() {
     await openFile('falco.log');
-    // The tuning fixes need the alert's rule: wait until a hover names it, then put the cursor on the alert (a move to
-    // another line, so the editor asks for the code actions anew).
-    await waitForRuleIdentified();
+    // The tuning fixes need the alert's rule: once a hover names it, put the cursor on the alert.
+    await hoverNamingTheRule();
     await goTo(1, 1);
     const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
     await goTo(at.line, at.column);
@@ -263,8 +253,8 @@ const shots = {
 
   async report() {
     await openFile('falco.log');
-    // The report names rules only once the server has loaded the official rules.
-    await waitForRuleIdentified();
+    // The report names the rules the server identified with the official rules.
+    await hoverNamingTheRule();
     await goTo(1, 1);
     const at = positionOf('falco.log', ': Warning Sensitive file opened', 2);
     await goTo(at.line, at.column);
