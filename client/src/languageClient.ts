@@ -60,18 +60,25 @@ export async function isUmbrellaValues(document: Pick<vscode.TextDocument, 'uri'
   if (document.uri.scheme !== 'file' || document.languageId !== 'yaml') return false;
   const folder = umbrellaChartFolder(document.uri.path);
   if (folder === undefined || document.getText().length > MAX_HOST_LENGTH) return false;
-  const chart = document.uri.with({ path: `${folder === '/' ? '' : folder}/Chart.yaml` });
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === chart.toString());
-  const text = open ? open.getText() : await Promise.resolve(vscode.workspace.fs.readFile(chart)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
-  if (text === undefined || !mayListFalcoDependency(text)) return false;
+  const read = async (name: string): Promise<string | undefined> => {
+    const file = document.uri.with({ path: `${folder === '/' ? '' : folder}/${name}` });
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    return open ? open.getText() : await Promise.resolve(vscode.workspace.fs.readFile(file)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
+  };
+  const text = await read('Chart.yaml');
+  if (text === undefined) return false;
+  // A Helm 2 chart lists its dependencies in requirements.yaml, which Helm reads over Chart.yaml's (chartDependencies.ts).
+  const requirements = await read('requirements.yaml');
+  if (!mayListFalcoDependency(text) && !(requirements !== undefined && mayListFalcoDependency(requirements))) return false;
   // The YAML parser is loaded at the first Chart.yaml that may list Falco's chart, not with the extension, which
   // activates on every YAML file.
   const { falcoDependencies } = await import('../../server/src/service/embedded/chartDependencies');
-  return falcoDependencies(text).length > 0;
+  return falcoDependencies(text, requirements).length > 0;
 }
 
-/** Whether a file is a chart's Chart.yaml: a change of it may make the YAML files beside it an umbrella's values. */
-const isChartYaml = (uri: vscode.Uri) => uri.scheme === 'file' && /(^|\/)Chart\.yaml$/.test(uri.path);
+/** Whether a file is a chart's Chart.yaml or requirements.yaml: a change of it may make the YAML files beside it an
+ *  umbrella's values. */
+const chartFileOf = (uri: vscode.Uri) => (uri.scheme === 'file' ? /\/(Chart|requirements)\.yaml$/.exec(uri.path)?.[0] : undefined);
 
 /**
  * Files that make a workspace Falco's: its rules files and configuration by their own names (package.json's
@@ -174,8 +181,9 @@ export class FalcoLanguageClient implements vscode.Disposable {
       void isUmbrellaValues(document).then((umbrella) => { if (umbrella && waiting) { stopWaiting(); this.start().catch(() => undefined); } });
     };
     const chartChanged = (chart: vscode.Uri) => {
-      if (!waiting || !isChartYaml(chart)) return;
-      const beside = chart.path.slice(0, -'/Chart.yaml'.length) || '/';
+      const name = chartFileOf(chart);
+      if (!waiting || name === undefined) return;
+      const beside = chart.path.slice(0, -name.length) || '/';
       for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === chart.scheme && umbrellaChartFolder(d.uri.path) === beside) startForUmbrella(d);
     };
     waiting = vscode.Disposable.from(

@@ -100,3 +100,20 @@ test('the client reads a Chart.yaml as the server does', async () => {
   assert.equal(falcoDependencies(MENTIONS_FALCO).length, 0);
   assert.deepEqual(falcoDependencies(charts.aliased).map((d) => d.key), ['runtime']);
 });
+
+// Helm reads a chart's requirements.yaml (Helm 2's dependencies) over Chart.yaml's (chartDependencies.ts): the client
+// starts the server for the values of a chart whose requirements.yaml lists Falco's chart, and at a change of it.
+test('values beside a Helm 2 chart whose requirements.yaml lists Falco\'s chart start it, also when requirements.yaml changes', async () => {
+  const v1 = 'apiVersion: v1\nname: platform-security\nversion: 1.4.0\n';
+  const listed = 'dependencies:\n  - name: falco\n    alias: runtime\n    version: 4.x\n    repository: https://falcosecurity.github.io/charts\n';
+  const open = await activated({ '/ws/legacy/Chart.yaml': v1, '/ws/legacy/requirements.yaml': listed }, [doc('/ws/legacy/values.yaml', 'yaml', VALUES)]);
+  assert.equal(open.made.length, 1, 'at activation');
+  open.deactivate();
+  const later = await activated({ '/ws/legacy/Chart.yaml': v1, '/ws/legacy/requirements.yaml': 'dependencies:\n  - name: redis\n' }, [doc('/ws/legacy/values.yaml', 'yaml', VALUES)]);
+  assert.equal(later.made.length, 0, 'requirements.yaml without Falco\'s chart');
+  fake.files.set('/ws/legacy/requirements.yaml', listed);
+  fake.changedDocument.fire({ document: doc('/ws/legacy/requirements.yaml', 'yaml', listed) });
+  await settled(); await settled();
+  assert.equal(later.made.length, 1, 'started when requirements.yaml lists it');
+  later.deactivate();
+});

@@ -241,20 +241,39 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     if (folder === undefined) return [];
     let known = chartDependencies.get(folder);
     if (!known) {
-      const chart = host.readDirectory(folder)?.includes('Chart.yaml') ? host.readFile(`${folder === '/' ? '' : folder}/Chart.yaml`) : undefined;
-      known = chart === undefined ? [] : falcoDependencies(chart);
+      const listed = host.readDirectory(folder);
+      const read = (name: string) => (listed?.includes(name) ? host.readFile(`${folder === '/' ? '' : folder}/${name}`) : undefined);
+      const chart = read('Chart.yaml');
+      // Helm reads requirements.yaml (a Helm 2 chart's dependencies) into the same metadata, after Chart.yaml.
+      known = chart === undefined ? [] : falcoDependencies(chart, read('requirements.yaml'));
       chartDependencies.set(folder, known);
     }
     return known;
   };
-  const umbrellaKey = (uri: string): string => JSON.stringify(umbrellaOf(uri));
+  /** The chart's own values.yaml of each umbrella folder asked about (read once, until a watched change names it). */
+  const chartValuesTexts = new Map<string, string | undefined>();
+  /**
+   * The umbrella chart's own values.yaml, where the host is another values file of it (given with -f): Helm coalesces
+   * the two before it decides whether the dependency is installed (regions.ts dependencyOff).
+   */
+  const umbrellaDefaults = (uri: string): string | undefined => {
+    const path = URI_TO_PATH(uri);
+    const folder = path === undefined ? undefined : umbrellaChartFolder(path);
+    if (folder === undefined || umbrellaOf(uri).length === 0 || chartOwnValues(uri)) return undefined;
+    if (!chartValuesTexts.has(folder)) {
+      chartValuesTexts.set(folder, host.readDirectory(folder)?.includes('values.yaml') ? host.readFile(`${folder === '/' ? '' : folder}/values.yaml`) : undefined);
+    }
+    return chartValuesTexts.get(folder);
+  };
+  const umbrellaKey = (uri: string): string => JSON.stringify([umbrellaOf(uri), umbrellaDefaults(uri) ?? null]);
 
   /** The state of a host text: its embedded files, and their sets given to the rules service (`known`: the previous
    *  state of the same host, whose sets that lost files are forgotten first). */
   const buildState = (uri: string, text: string, enabled: boolean, known: HostState | undefined): HostState => {
     const target = targetOf();
     const umbrella = umbrellaOf(uri);
-    const analysis: HostAnalysis = enabled ? analyzeHost(text, target, { chartDefaults: chartOwnValues(uri), ...(umbrella.length > 0 ? { umbrella } : {}) }) : { files: [], problems: [] };
+    const chartValues = umbrellaDefaults(uri);
+    const analysis: HostAnalysis = enabled ? analyzeHost(text, target, { chartDefaults: chartOwnValues(uri), ...(umbrella.length > 0 ? { umbrella } : {}), ...(chartValues !== undefined ? { chartValues } : {}) }) : { files: [], problems: [] };
     // A ConfigMap's rules.yaml that a Rulesfile of another file names loads with that Rulesfile's group.
     const cross = crossPlaces(uri, analysis.files, analysis.configMaps ?? []);
     for (const [file, place] of cross) file.operator = place;
@@ -301,7 +320,7 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     return {
       uri, text, enabled, target, lines: new LineIndex(text), placed, problems: analysis.problems, oci: analysis.oci ?? [], sets,
       refs: analysis.refs ?? [], configMaps: analysis.configMaps ?? [], crossKey: crossKey(cross), chart: analysis.chartValues ?? [],
-      resources: analysis.resources ?? [], umbrella: JSON.stringify(umbrella),
+      resources: analysis.resources ?? [], umbrella: umbrellaKey(uri),
     };
   };
 
@@ -1212,15 +1231,17 @@ export function createEmbeddedService(rules: RulesService, host: ServiceHost): E
     },
     didChangeWatchedFiles(uris) {
       scanStale = true;
-      // A Chart.yaml changed: its folder's values are analyzed again with its dependencies (stateOf compares them,
-      // and the closed ones of the folder are read again).
-      if (uris.length === 0) chartDependencies.clear();
+      // A Chart.yaml, requirements.yaml or values.yaml changed: its folder's values are analyzed again with its
+      // dependencies and defaults (stateOf compares them, and the closed ones of the folder are read again).
+      if (uris.length === 0) { chartDependencies.clear(); chartValuesTexts.clear(); }
       const charts: string[] = [];
       for (const uri of uris) {
         const path = URI_TO_PATH(uri);
-        if (path === undefined || !/[\\/]Chart\.yaml$/.test(path)) continue;
-        chartDependencies.delete(path.slice(0, -'/Chart.yaml'.length) || '/');
-        charts.push(uri.slice(0, -'Chart.yaml'.length));
+        const chartFile = path === undefined ? undefined : /[\\/](Chart|requirements|values)\.yaml$/.exec(path);
+        if (path === undefined || !chartFile) continue;
+        chartDependencies.delete(path.slice(0, -chartFile[0].length) || '/');
+        chartValuesTexts.delete(path.slice(0, -chartFile[0].length) || '/');
+        charts.push(uri.slice(0, -(chartFile[0].length - 1)));
       }
       const changed = new Set(uris);
       const inChart = (uri: string) => charts.some((folder) => uri.startsWith(folder) && !uri.slice(folder.length).includes('/'));

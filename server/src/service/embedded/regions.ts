@@ -397,8 +397,9 @@ export { mayHoldRules };
  *  the text is a chart's own values.yaml (beside its Chart.yaml), whose top-level `falco:` values are the chart's
  *  defaults: their nulls reach falco.yaml (HELM_CHART_DEFAULTS). `umbrella`: the text is a values file of a chart
  *  (beside its Chart.yaml) that depends on Falco's chart: the top-level key of each such dependency holds the Falco
- *  chart's values, whatever they look like (falcoDependencies). */
-export function analyzeHost(text: string, target: string = LATEST_FALCO, options: { chartDefaults?: boolean; umbrella?: readonly FalcoDependency[] } = {}): HostAnalysis {
+ *  chart's values, whatever they look like (falcoDependencies). `chartValues`: that chart's own values.yaml, where the
+ *  text is another values file of it (Helm coalesces the two before it decides on the dependencies). */
+export function analyzeHost(text: string, target: string = LATEST_FALCO, options: { chartDefaults?: boolean; umbrella?: readonly FalcoDependency[]; chartValues?: string } = {}): HostAnalysis {
   const out: HostAnalysis = { files: [], problems: [] };
   // An umbrella's values hold the Falco chart's whatever words they use (`runtime:` and `driver:` alone).
   if (!mayHoldRules(text) && !(options.umbrella?.length && text.length <= MAX_HOST_LENGTH)) return out;
@@ -466,8 +467,12 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
     // tuning.
     const subcharts = new Map((options.umbrella ?? []).map((d) => [d.key, d]));
     const off = new Set<string>();
+    let chartRoot: unknown;
+    if (options.chartValues !== undefined && subcharts.size > 0) {
+      try { chartRoot = parseDocument(options.chartValues, { uniqueKeys: false, prettyErrors: false }).contents; } catch { chartRoot = undefined; }
+    }
     for (const dependency of subcharts.values()) {
-      const problem = dependencyOff(root, dependency, options.chartDefaults === true);
+      const problem = dependencyOff(root, dependency, options.chartDefaults === true, chartRoot);
       if (problem) { off.add(dependency.key); out.problems.push(problem); }
     }
     // Any `customRules` mapping, however deep (values, umbrella values, HelmRelease, Argo CD Application), and the
@@ -536,43 +541,65 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
 export { falcoDependencies, type FalcoDependency };
 
 /**
- * Whether the values `root` turn the dependency off, as Helm decides it (processDependencyEnabled, dependencies.go at
- * v3.19.5 and v4.2.4): the first path of the condition whose value is a boolean decides (a path with another value is
- * passed over); where none does, the tags: off when one of them is false under `tags:` and none true. Values read as
- * Helm reads them (YAML 1.1: `no` is false). Only this file's values are known: values given beside them (the chart's
- * own values.yaml under an install's, or the other way round) may decide otherwise, which the information says. At
- * the value that turns it off.
+ * Whether the values turn the dependency off, as Helm decides it (processDependencyEnabled, dependencies.go at v3.19.5
+ * and v4.2.4): on the values coalesced (chartutil CoalesceValues: the values given win, a mapping merged key by key
+ * into the chart's, a null given deleting the chart's key), the first path of the condition whose value is a boolean
+ * decides (a path with another value is passed over); where none does, the tags: off when one of them is false under
+ * `tags:` and none true. Values read as Helm reads them (YAML 1.1: `no` is false). Known: `root`, and, where it is
+ * another values file of the chart (given with -f), `chartRoot`, the chart's own values.yaml beneath it. Not known:
+ * other -f files, --set, a parent chart's values: the information says that they may decide otherwise. At the value
+ * that turns it off, or, where the chart's values.yaml decides, at the dependency's key in these values.
  */
-function dependencyOff(root: YAMLMap, dependency: FalcoDependency, defaults: boolean): HolderProblem | undefined {
-  const at = (path: readonly string[]): Node | undefined => {
-    let node: unknown = root;
-    for (const part of path) {
-      if (!isMap(node)) return undefined;
-      node = node.get(part, true);
+function dependencyOff(root: YAMLMap, dependency: FalcoDependency, defaults: boolean, chartRoot?: unknown): HolderProblem | undefined {
+  /** The value at `path` once Helm coalesced these values over the chart's, and whose it is. */
+  const at = (path: readonly string[]): { node: Node; chart: boolean } | undefined => {
+    let mine: unknown = root;
+    let theirs: unknown = chartRoot;
+    for (const [i, part] of path.entries()) {
+      const last = i === path.length - 1;
+      const own = isMap(mine) && mine.has(part) ? mine.get(part, true) as Node : undefined;
+      theirs = isMap(theirs) ? theirs.get(part, true) : undefined;
+      if (own !== undefined) {
+        // A null given deletes the chart's key; a text given where the chart has a mapping replaces it.
+        if (isScalar(own) && own.value === null) return undefined;
+        if (last) return { node: own, chart: false };
+        if (!isMap(own)) return undefined;
+        mine = own;
+        if (!isMap(theirs)) theirs = undefined;
+        continue;
+      }
+      if (mine !== undefined && !isMap(mine)) return undefined;
+      mine = undefined;
+      if (theirs === undefined) return undefined;
+      if (last) return isScalar(theirs) || isMap(theirs) || isSeq(theirs) ? { node: theirs as Node, chart: true } : undefined;
     }
-    return node === undefined ? undefined : node as Node;
+    return undefined;
   };
-  const booleanAt = (node: Node | undefined) => { const read = node && isScalar(node) ? kubectlScalar(node) : undefined; return read?.type === 'boolean' ? read.value : undefined; };
-  let why: { node: Node; text: string } | undefined;
+  const booleanAt = (found: { node: Node } | undefined) => { const read = found && isScalar(found.node) ? kubectlScalar(found.node) : undefined; return read?.type === 'boolean' ? read.value : undefined; };
+  const inChart = (found: { chart: boolean }) => (found.chart ? ' in the chart\'s values.yaml (these values do not set it)' : '');
+  let why: { found: { node: Node; chart: boolean }; text: string } | undefined;
   for (const condition of dependency.condition) {
-    const node = at(condition.split('.'));
-    const value = booleanAt(node);
+    const found = at(condition.split('.'));
+    const value = booleanAt(found);
     if (value === undefined) continue;
     if (value) return undefined;
-    why = { node: node!, text: `${condition} is false, and Chart.yaml gives the dependency the condition ${dependency.condition.join(',')}` };
+    why = { found: found!, text: `${condition} is false${inChart(found!)}, and ${dependency.listedIn} gives the dependency the condition ${dependency.condition.join(',')}` };
     break;
   }
   if (!why) {
-    const tags = dependency.tags.map((tag) => ({ tag, node: at(['tags', tag]) })).map((t) => ({ ...t, value: booleanAt(t.node) }));
+    const tags = dependency.tags.map((tag) => ({ tag, found: at(['tags', tag]) })).map((t) => ({ ...t, value: booleanAt(t.found) }));
     const falseTag = tags.find((t) => t.value === false);
     if (tags.some((t) => t.value === true) || !falseTag) return undefined;
-    why = { node: falseTag.node!, text: `tags.${falseTag.tag} is false and no other of its tags (${dependency.tags.join(', ')}) is true` };
+    why = { found: falseTag.found!, text: `tags.${falseTag.tag} is false${inChart(falseTag.found!)} and no other of its tags (${dependency.tags.join(', ')}) is true` };
   }
-  const span = spanOf(why.node);
+  // The chart's values.yaml decides: said at the dependency's key here, where these values have it.
+  const place = why.found.chart ? pairOf(root, dependency.key)?.key : why.found.node;
+  const span = spanOf(place);
   if (!span) return undefined;
+  const others = defaults ? 'values given at install' : chartRoot !== undefined ? 'other values given at install (a later -f file, --set)' : 'values given beside them';
   return {
     code: HolderCode.UmbrellaFalcoOff, span, severity: 'information',
-    message: `With ${defaults ? 'the chart\'s default values' : 'these values'} Helm does not install the Falco chart that Chart.yaml lists under '${dependency.key}': ${why.text}. Unless values given ${defaults ? 'at install' : 'beside them'} turn it on, no Falco runs with the values under '${dependency.key}': Falco Lens still checks them, and offers no tuning into them.`,
+    message: `With ${defaults ? 'the chart\'s default values' : chartRoot !== undefined ? 'these values over the chart\'s values.yaml' : 'these values'} Helm does not install the Falco chart that ${dependency.listedIn} lists under '${dependency.key}': ${why.text}. Unless ${others} turn it on, no Falco runs with the values under '${dependency.key}': Falco Lens still checks them, and offers no tuning into them.`,
   };
 }
 
