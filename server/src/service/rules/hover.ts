@@ -8,7 +8,7 @@ import { removalNote, removedField, type RemovedField } from '../../knowledge/fi
 import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type ModelNode, type Span } from './model';
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
-import { tokenAt, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
+import { conditionListWordNear, tokenAt, type ConditionWord, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
 import { fileLabel, itemRefusal, type Contribution, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 import { fallbackCheckThrows, filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, outputTail, trailingDotLabelMessage } from './outputReading';
@@ -480,6 +480,27 @@ function listForMacroMarkdown(name: string, load: LoadResult): string {
     `Not a macro reference: Falco replaces this word with the list's items before it resolves macros (it expands lists in the condition's text wherever a list's name stands between blanks, parentheses, commas or ${codeSpan('=')}).${macro}`]).value;
 }
 
+/**
+ * A loaded list's name in a condition where Falco Lens reads something else (a field, an operator, a keyword, a value
+ * after an operator that takes one, a word inside a quoted string): Falco replaces the word by the list's items before
+ * libsinsp reads the condition (resolve_list on the text, rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238;
+ * semanticTokens.ts conditionListWords), so the word is the list. A macro reference says listForMacroMarkdown; a list
+ * operator's item is a plain list use.
+ */
+function listWordMarkdown(word: ConditionWord, token: RulesToken | undefined, load: LoadResult, text: string): string {
+  const inside = token && token.span.start <= word.span.start && word.span.end <= token.span.end;
+  const at = inside && token.span.start === word.span.start && token.span.end === word.span.end;
+  const what = !inside ? 'this word'
+    : token.kind === 'field' && at ? `the field ${codeSpan(token.name)}`
+    : token.kind === 'operator' && at ? `the operator ${codeSpan(token.name)}`
+    : token.kind === 'transformer' && at ? `the transformer ${codeSpan(token.name)}`
+    : token.kind === 'keyword' && at ? `the keyword ${codeSpan(token.name)}`
+    : token.kind === 'string' && !at && /^["']/.test(text.slice(token.span.start, token.span.start + 1)) ? 'this word of a quoted string (a quote is no delimiter, but blanks, commas, parentheses and = inside the string are)'
+    : 'this word';
+  return markdown([listMarkdown(word.word, load),
+    `Falco replaces ${what} with the list's items before it parses the condition (it expands lists in the condition's text wherever a list's name stands between blanks, parentheses, commas or ${codeSpan('=')}).`]).value;
+}
+
 /** A disabled rule: the item whose `enabled: false` Falco read last (the loader's last change of `enabled`). */
 function disabledNote(contributions: readonly Contribution[]): string {
   // An append ignores `enabled`; an override reads it only with `enabled: replace` (workspace.ts applyChange).
@@ -835,6 +856,12 @@ export function hoverAt(ctx: HoverContext): Hover | null {
     return { contents: { kind: 'markdown', value }, range: lines.range(alias.at[0], alias.at[1]) };
   }
   const found = tokenAt(analysis, offset);
+  // A list's name in a condition, wherever the parser would read something else there (a macro reference and a list
+  // operator's item have their own hovers below).
+  const word = conditionListWordNear(analysis, offset, loadedListNames(load));
+  if (word && !(found && (found.token.kind === 'macro-ref' || found.token.kind === 'list-candidate') && found.token.span.start === word.span.start)) {
+    return { contents: { kind: 'markdown', value: listWordMarkdown(word, found?.token, load, file.model.text) }, range: lines.range(word.span.start, word.span.end) };
+  }
   // An item's own name, where the item is not loaded: why, and the item as written.
   if (found?.token.kind === 'name' && !contributes(found.item.item, load)) {
     const value = unloadedItemMarkdown(found.item.item, file, load);

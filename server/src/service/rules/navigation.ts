@@ -4,9 +4,10 @@
 // semantic-token features.
 //
 // A name is used by: the item that defines it, items that override/append/redefine it, macro references in
-// conditions, list names in condition lists `(a, list_name)` and after `in`, names in other lists' `items:`, and
-// exception values naming lists. All come from the token analysis of each file (semanticTokens.ts), but for the
-// exception fields, operators and words of values Falco replaces by a list's items (exceptionListUses).
+// conditions, a list's name wherever it stands between list delimiters in a condition (semanticTokens.ts
+// conditionListWords), names in other lists' `items:`, and exception values naming lists. All come from the token
+// analysis of each file (semanticTokens.ts), but for the condition's words and the exception fields, operators and
+// words of values Falco replaces by a list's items (exceptionListUses).
 import { RequestRefused } from '../features';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -21,7 +22,7 @@ import { yamlQuote } from '../yamlText';
 import { LIST_NAME, MACRO_NAME } from './schema';
 import { lookupField } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type ModelNode, type ScalarNode, type Span } from './model';
-import { analyzeFile, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type ItemAnalysis, type NameKind, type RulesToken } from './semanticTokens';
+import { analyzeFile, conditionListWordNear, conditionListWords, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type ItemAnalysis, type NameKind, type RulesToken } from './semanticTokens';
 import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
 import { aliasAt, anchorSpan, hoverAt } from './hover';
 import { completionAt } from './completion';
@@ -72,14 +73,31 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
   // text: its occurrences are listed once, under its first load.
   for (const file of load.files) {
     if (file.sameAs !== undefined) continue;
+    // Spans of condition words already listed: with YAML aliases several items read the same condition text.
+    const listed = new Set<number>();
     for (const item of analyzeFile(file.model).items) {
+      // In a condition, Falco replaces a list's name wherever it stands between delimiters (conditionListWords): as a
+      // value after any operator, a list operator's item, a field, an operator, a keyword, a word inside a quoted
+      // string, or where a macro would be read (it pastes lists before it resolves macros), and nowhere else.
+      const words = conditionListWords(item.item);
+      const listWordStarts = new Set<number>();
+      for (const w of words) {
+        if (!lists.has(w.word)) continue;
+        listWordStarts.add(w.span.start);
+        if (listed.has(w.span.start)) continue;
+        listed.add(w.span.start);
+        const style = entryOf(item.item, 'condition')?.value?.kind === 'scalar' ? (entryOf(item.item, 'condition')!.value as ScalarNode).style : 'plain';
+        add('list', w.word, { file, span: w.span, role: 'reference', token: { kind: 'list-candidate', span: w.span, name: w.word, place: 'condition', style } });
+      }
       for (const token of item.tokens) {
         if (token.kind === 'name') add(token.nameKind, token.name, { file, span: token.span, role: token.definition ? 'definition' : 'override', token });
-        // A loaded list's name where a macro would be read is the list: Falco pastes it there before it resolves
-        // macros (conditionChecks.ts reportListNamesElsewhere).
-        else if (token.kind === 'macro-ref') add(lists.has(token.name) ? 'list' : 'macro', token.name, { file, span: token.span, role: 'reference', token });
-        // A list does not refer to itself through its own name in `items:` (Falco ignores that).
-        else if (token.kind === 'list-candidate' && lists.has(token.name) && !(token.place === 'items' && item.item.name === token.name)) {
+        // A macro reference is the list where a list's name stands (above); a word Falco does not expand is the macro.
+        else if (token.kind === 'macro-ref') {
+          if (!(token.place === 'condition' && listWordStarts.has(token.span.start))) add('macro', token.name, { file, span: token.span, role: 'reference', token });
+        }
+        // A list does not refer to itself through its own name in `items:` (Falco ignores that). A condition's list
+        // uses are its words above.
+        else if (token.kind === 'list-candidate' && token.place !== 'condition' && lists.has(token.name) && !(token.place === 'items' && item.item.name === token.name)) {
           add('list', token.name, { file, span: token.span, role: 'reference', token });
         }
       }
@@ -95,11 +113,15 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
 
 /** The rule, macro or list name under the cursor, if any. */
 export function symbolAt(load: LoadResult, file: LoadedFile, offset: number): { kind: NameKind; name: string; token: RulesToken } | undefined {
-  const found = tokenAt(analyzeFile(file.model), offset);
+  const analysis = analyzeFile(file.model);
+  // In a condition, whatever the parser reads there, a list's name between delimiters is the list (conditionListWords).
+  const word = conditionListWordNear(analysis, offset, loadedListNames(load));
+  if (word) return { kind: 'list', name: word.word, token: { kind: 'list-candidate', span: word.span, name: word.word, place: 'condition', style: 'plain' } };
+  const found = tokenAt(analysis, offset);
   if (!found) return undefined;
   const t = found.token;
   if (t.kind === 'name') return { kind: t.nameKind, name: t.name, token: t };
-  if (t.kind === 'macro-ref') return { kind: loadedListNames(load).has(t.name) ? 'list' : 'macro', name: t.name, token: t };
+  if (t.place === 'condition') return t.kind === 'macro-ref' ? { kind: 'macro', name: t.name, token: t } : undefined;
   if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
   // An exception's field or operator, or a word of a value of several words, that Falco replaces by a list's items.
   if ((t.kind === 'field' || t.kind === 'operator' || t.kind === 'string') && t.place.startsWith('exception-')) {
@@ -309,6 +331,12 @@ function validateNewName(kind: NameKind, oldName: string, newName: string, load:
           const line = file.model.lines.positionAt(clash.span.start).line + 1;
           const use = clash.kind === 'macro-ref' ? 'a macro\'s name' : clash.kind === 'field' ? 'a field' : 'a plain value';
           return `'${newName}' is already used as ${use} (${file.path ?? file.uri}:${line}); naming a list so would change what that condition matches.`;
+        }
+        // Any other word of a condition Falco would replace: an operator, a keyword, a word inside a quoted string.
+        const word = conditionListWords(item.item).find((w) => w.word === newName);
+        if (word) {
+          const line = file.model.lines.positionAt(word.span.start).line + 1;
+          return `'${newName}' already stands in a condition (${file.path ?? file.uri}:${line}) where Falco would replace it by the list's items; naming a list so would change what that condition matches.`;
         }
       }
     }

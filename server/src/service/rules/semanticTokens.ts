@@ -72,6 +72,59 @@ export function conditionOf(item: ModelItem): { node: ScalarNode; ast: Expr | un
   };
 }
 
+/** A word of a condition as Falco's list expansion sees it, with its document span. */
+export interface ConditionWord { word: string; span: Span }
+
+/** resolve_list's delimiters (rule_loader_compiler.cpp 0.37.0:180-251, 0.44.0:182-238): blanks, '(', ')', ',', '='. */
+const LIST_DELIMITER = /[ \t\n\r(),=]/;
+const conditionWordsMemo = new WeakMap<ModelItem, readonly ConditionWord[]>();
+
+/**
+ * Every word of an item's condition that Falco would replace by a list's items if a list had its name. Falco expands
+ * lists on the condition's text before libsinsp parses it (parse_condition runs resolve_list for each list, for rules'
+ * and macros' conditions alike: rule_loader_compiler.cpp 0.37.0:180-251 and 294-304, 0.44.0:182-238 and 276-283, the
+ * same in every release between), wherever the name has a delimiter or the text's end on each side, whatever the
+ * parser makes of the word: a comparison's value after any operator, an item of a list operator, a field, an operator,
+ * a macro reference, a keyword, or a word inside a quoted string. A quote is no delimiter, so `("shell_binaries")` is
+ * left alone while the middle word of `"run shell_binaries now"` is replaced. These are the runs of text between
+ * delimiters, the words of an appending item's text only (not the stand-in for the condition it is appended to).
+ */
+export function conditionListWords(item: ModelItem): readonly ConditionWord[] {
+  const known = conditionWordsMemo.get(item);
+  if (known) return known;
+  const out: ConditionWord[] = [];
+  const cond = item.kind === 'rule' || item.kind === 'macro' ? conditionOf(item) : undefined;
+  if (cond) {
+    const { text, prefix } = cond;
+    let start = -1;
+    for (let i = 0; i <= text.length; i++) {
+      const delimiter = i === text.length || LIST_DELIMITER.test(text[i]);
+      if (!delimiter && start < 0) start = i;
+      else if (delimiter && start >= 0) {
+        if (start >= prefix) out.push({ word: text.slice(start, i), span: cond.docSpan({ start, end: i }) });
+        start = -1;
+      }
+    }
+  }
+  conditionWordsMemo.set(item, out);
+  return out;
+}
+
+/**
+ * The word of a condition (conditionListWords) that holds an offset or ends at it and names one of `lists`: of the item
+ * holding the offset, or in a file with YAML aliases of any item (a condition read through an alias has its words in
+ * the anchored text, which another item may hold).
+ */
+export function conditionListWordNear(analysis: FileAnalysis, offset: number, lists: ReadonlySet<string>): ConditionWord | undefined {
+  if (lists.size === 0) return undefined;
+  const near = (item: ModelItem) => conditionListWords(item).find((w) => w.span.start <= offset && offset <= w.span.end && lists.has(w.word));
+  const holder = itemAt(analysis, offset);
+  const own = holder && near(holder.item);
+  if (own || !analysis.model.aliases) return own;
+  for (const a of analysis.items) { const w = near(a.item); if (w) return w; }
+  return undefined;
+}
+
 function conditionTokens(item: ModelItem, out: RulesToken[]): void {
   const cond = conditionOf(item);
   if (!cond) return;
