@@ -277,6 +277,31 @@ function listValueErrors(name: string, memoOfTable: ItemMemo, type: ValueType, o
   return out;
 }
 
+/**
+ * The items of the list `name`, as pasted (expanded), that evt.res never gives (neverAResult): Falco replaces the list's
+ * name by its items before libsinsp reads the comparison (resolve_list, rule_loader_compiler.cpp 0.44.0:182-238), so
+ * `evt.res in (failures)` with failures [-1] compares with -1 as written in the condition.
+ */
+function listResultProblems(name: string, memoOfTable: ItemMemo): ItemProblem[] {
+  let out = memoOfTable.results.get(name);
+  if (!out) {
+    out = [];
+    for (const item of expandedItems(name, memoOfTable.lists)) {
+      const value = pastedItemValue(item);
+      if (value !== undefined && neverAResult(value)) out.push({ item: value, ...NEVER_A_RESULT });
+    }
+    memoOfTable.results.set(name, out);
+  }
+  return out;
+}
+
+/** `errors` (libsinsp's rejections of a list's items) with `results` added for the items it does not reject. */
+function withResultProblems(errors: ItemProblem[] | undefined, results: ItemProblem[]): ItemProblem[] | undefined {
+  if (results.length === 0) return errors;
+  const rejected = new Set((errors ?? []).filter((e) => e.error !== undefined).map((e) => e.item));
+  return [...(errors ?? []), ...results.filter((r) => !rejected.has(r.item))];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The values of a parsed condition
 
@@ -383,6 +408,8 @@ interface ItemMemo {
   errors: Map<string, ItemProblem[]>;
   /** The items of a list too long for a string or buffer (by the list's name), see listValueErrors. */
   tooLong: Map<string, ItemProblem[]>;
+  /** The items of a list evt.res never gives (by the list's name), see listResultProblems. */
+  results: Map<string, ItemProblem[]>;
 }
 
 /**
@@ -414,7 +441,7 @@ function itemMemoFor(lists: ListTable): ItemMemo {
   if (!memo) {
     memo = recentItemMemos.find((m) => sameLists(m.lists, lists));
     if (memo) memo.lists = lists;
-    else memo = { lists, plain: new Map(), regex: new Map(), errors: new Map(), tooLong: new Map() };
+    else memo = { lists, plain: new Map(), regex: new Map(), errors: new Map(), tooLong: new Map(), results: new Map() };
   }
   // Most recent first.
   const at = recentItemMemos.indexOf(memo);
@@ -532,7 +559,7 @@ function warningsOfCandidates(candidates: Candidate[], source: string | undefine
     // A bare word that names a loaded list stands for the list's items (one memo lookup says which, and what they give).
     const found = c.mayNameList ? listItemFindings(text, memo ??= itemMemoFor(lists), c.compare.op === 'regex') : undefined;
     // The values libsinsp rejects: the list's items when the word names a list, else the word itself.
-    const errors = found ? (c.type === undefined ? undefined : listValueErrors(text, memo!, c.type, c.compare.op))
+    const errors = found ? withResultProblems(c.type === undefined ? undefined : listValueErrors(text, memo!, c.type, c.compare.op), comparesResult(c.compare) ? listResultProblems(text, memo!) : [])
       : c.problem ? [{ item: text, ...c.problem }] : undefined;
     if ((found ? found.length === 0 : !c.own) && !errors?.length) continue;
     const site: ValueSite = { span: c.literal.span, fixable: c.single && !c.compare.modifier, quoted: c.literal.quoted, listOperator: LIST_OPERATORS.has(c.compare.op) };
@@ -640,6 +667,8 @@ interface ExceptionCandidate {
   start: number; end: number; text: string; regex: boolean; inList: boolean; mayNameList: boolean; value?: string; own?: ValueFacts;
   /** The exception field, its type and the operator, when libsinsp may reject the value (see valueError), and its problem. */
   field?: string; type?: ValueType; op?: string; problem?: ValueProblem;
+  /** The exception compares evt.res itself with its values (comparesResult): a value it never gives never matches. */
+  result?: true;
 }
 
 /** Candidates by the text of the item's chunk (they depend on the item's text alone). Bounded. */
@@ -663,10 +692,16 @@ function exceptionCandidatesOf(item: ModelItem, base: number): ExceptionCandidat
       const value = inList ? pastedItemValue(text) : pastedSingleValue(text);
       const own = value !== undefined ? valueFacts(value, regex) : undefined;
       const type = field !== undefined ? rejectableType(field, op) : undefined;
-      const problem = type !== undefined && value !== undefined ? valueProblem(type, op, value) : undefined;
+      // Falco writes `evt.res comp value` into the condition as it writes a comparison of the condition
+      // (build_rule_exception_infos, rule_loader_compiler.cpp 0.37.0:74-155, 0.44.0:100-161): the same value evt.res never
+      // gives never matches there either (comparesResult; a comp with a modifier is two words).
+      const result = field === 'evt.res' && RESULT_OPERATORS.has(comp.trim());
+      const problem = (type !== undefined && value !== undefined ? valueProblem(type, op, value) : undefined)
+        ?? (result && value !== undefined && neverAResult(value) ? NEVER_A_RESULT : undefined);
       if (own || mayNameList || problem) {
         const candidate: ExceptionCandidate = { start: node.span.start - base, end: node.span.end - base, text, regex, inList, mayNameList, value, own };
-        if (type !== undefined) Object.assign(candidate, { field, type, op, problem });
+        if (type !== undefined || result) Object.assign(candidate, { field, type, op, problem });
+        if (result) candidate.result = true;
         out.push(candidate);
       }
     }
@@ -697,8 +732,9 @@ export function exceptionCompileWarnings(item: ModelItem, source: string, lists:
     const site: ValueSite = { span: { start: base + c.start, end: base + c.end }, fixable: false, quoted: false, listOperator: c.inList };
     const found = c.mayNameList ? listItemFindings(c.text, itemMemoFor(lists), c.regex) : undefined;
     // As in a condition: the values libsinsp rejects are errors, and get no warnings.
-    const errors = c.type === undefined ? undefined
-      : found ? (c.inList ? listValueErrors(c.text, itemMemoFor(lists), c.type, c.op!) : undefined)
+    const listErrors = found && c.inList && c.type !== undefined ? listValueErrors(c.text, itemMemoFor(lists), c.type, c.op!) : undefined;
+    const errors = c.type === undefined && !c.result ? undefined
+      : found ? (c.inList ? withResultProblems(listErrors, c.result ? listResultProblems(c.text, itemMemoFor(lists)) : []) : undefined)
         : c.problem ? [{ item: c.value!, ...c.problem }] : undefined;
     for (const problem of errors ?? []) out.push(valueProblemFinding(problem, c.field!, c.type!, c.op!, site.span, found ? c.text : undefined));
     const rejected = (item: string) => errors?.some((e) => e.item === item && e.error !== undefined) === true;
