@@ -102,3 +102,46 @@ test('a rename changes every word Falco reads as the list and nothing else, and 
   // 'now' stands between blanks in a string: a list so named would replace it.
   assert.throws(() => service.rename!(login.doc, login.position, 'now'), (e: unknown) => e instanceof RenameRefused && /'now' already stands in a condition \(\/ws\/rules\.yaml:13\)/.test(e.message));
 });
+
+// An exception's value is written as Falco writes it into the condition (build_rule_exception_infos,
+// rule_loader_compiler.cpp 0.37.0:74-155, 0.44.0:100-161): quote_item puts a value holding a blank in double quotes,
+// but a scalar of a list of fields compared by a list operator goes in parentheses as written (paren_item). So the
+// first and last words of a quoted value touch Falco's quotes and are no list's name; in parentheses every word is.
+const EXCEPTIONS = `- list: sudo
+  items: [doas]
+- list: tool
+  items: [make]
+- rule: R
+  desc: d
+  condition: evt.type = execve
+  output: o
+  priority: INFO
+  exceptions:
+    - name: quoted
+      fields: [proc.cmdline]
+      comps: [=]
+      values: [[sudo run tool]]
+    - name: single
+      fields: proc.cmdline
+      values: [run tool now]
+    - name: parenthesised
+      fields: [proc.name, proc.cmdline]
+      comps: [in, =]
+      values: [[sudo tool, x]]
+`;
+
+test('exception values: a word touching the quotes Falco adds is no use; a rename to such a word is refused', () => {
+  const { service, at } = openWorkspace({ [FILE]: EXCEPTIONS });
+  const sudo = at(FILE, 'sudo', 0);
+  // Not 'sudo' of "sudo run tool" (quoted by Falco, line 13); the parenthesised one (line 20) is.
+  assert.deepEqual(lines(EXCEPTIONS, service.references!(sudo.doc, sudo.position, false)), ['20:sudo']);
+  const tool = at(FILE, 'tool', 0);
+  // "run tool now" (line 16) keeps 'tool' between blanks inside Falco's quotes; "sudo run tool" does not (line 13).
+  assert.deepEqual(lines(EXCEPTIONS, service.references!(tool.doc, tool.position, false)), ['16:tool', '20:tool']);
+  const quoted = at(FILE, 'sudo run', 0, 2);
+  assert.deepEqual(service.definition!(quoted.doc, quoted.position), []);
+  const renamed = applyEdits(EXCEPTIONS, editsOf(service.rename!(sudo.doc, sudo.position, 'elevate'), sudo.doc.uri));
+  assert.equal(renamed, EXCEPTIONS.replace('- list: sudo', '- list: elevate').replace('[[sudo tool, x]]', '[[elevate tool, x]]'));
+  // 'run' stands between blanks in "sudo run tool" as Falco writes it: a list so named would replace it.
+  assert.throws(() => service.rename!(sudo.doc, sudo.position, 'run'), (e: unknown) => e instanceof RenameRefused && /'run' already stands in a condition \(\/ws\/rules\.yaml:14\)/.test(e.message));
+});

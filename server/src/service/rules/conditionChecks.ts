@@ -1790,32 +1790,46 @@ function wordsInsideQuotes(raw: string): string[] {
  * values takes its fields and comps from the rule's first exception of that name.
  */
 function checkExceptionListNames(item: ModelItem, rule: RuleDef | undefined, defs: Definitions, final: Definitions, reporter: ReportSink): void {
+  const named = (t: string) => defs.lists.has(t) || final.lists.has(t);
+  for (const { node, field, op, pasted } of exceptionValuesAsPasted(item, rule)) {
+    if (pasted[0] === '"' || pasted[0] === '\'') reportListNamesInString(pasted, wordsInsideQuotes(pasted), () => node.span, defs, final, reporter);
+    else if (op !== undefined && !isListOperator(op) && named(node.text)) reportListNameAsValue(node.text, op, false, `${field} ${op} `, node.span, undefined, undefined, defs, final, reporter);
+  }
+}
+
+/**
+ * Each string value of a rule item's own exceptions as Falco writes it into the condition (build_rule_exception_infos,
+ * rule_loader_compiler.cpp 0.37.0:74-155, 0.44.0:100-161), with its field and operator (undefined for an item of a
+ * parenthesised list: a single field's values, or a sequence of values): quoted by quote_item where it holds a blank and
+ * is not quoted yet, except a scalar compared by a list operator, which paren_item puts in parentheses as written.
+ * `shift` is where the value's own text starts in `pasted` (1 after a quote Falco added). An exception that only adds
+ * values takes its fields and comps from the rule's first exception of that name (exceptionShapesOf).
+ */
+export function* exceptionValuesAsPasted(item: ModelItem, rule: RuleDef | undefined): Generator<{ node: ScalarNode; field: string; op: string | undefined; pasted: string; shift: number }> {
   const own = entryOf(item, 'exceptions')?.value;
   if (own?.kind !== 'seq') return;
-  const named = (t: string) => defs.lists.has(t) || final.lists.has(t);
-  const check = (n: ModelNode, field: string, op: string | undefined) => {
-    const text = n.kind === 'scalar' ? scalarText(n) : undefined;
-    if (text === undefined || text === '') return;
-    const pasted = op !== undefined && isListOperator(op) ? text : quoteItem(text);
-    if (pasted[0] === '"' || pasted[0] === '\'') reportListNamesInString(pasted, wordsInsideQuotes(pasted), () => n.span, defs, final, reporter);
-    else if (op !== undefined && !isListOperator(op) && named(text)) reportListNameAsValue(text, op, false, `${field} ${op} `, n.span, undefined, undefined, defs, final, reporter);
+  const paste = (n: ModelNode, field: string, op: string | undefined) => {
+    // Falco reads every non-null scalar as the text written (a YAML number too).
+    if (n.kind !== 'scalar' || scalarText(n) === undefined || n.text === '') return undefined;
+    const pasted = op !== undefined && isListOperator(op) ? n.text : quoteItem(n.text);
+    return { node: n, field, op, pasted, shift: pasted === n.text ? 0 : 1 };
   };
   for (const { fields, comps, values } of exceptionShapesOf(own, rule)) {
     if (fields?.kind === 'scalar') {
       // `field comp (v1, v2)`: each value an item of a parenthesised list.
-      for (const v of values.items) check(v, fields.text, undefined);
+      for (const v of values.items) { const p = paste(v, fields.text, undefined); if (p) yield p; }
     } else if (fields?.kind === 'seq') {
-      fields.items.forEach((f, k) => {
+      for (let k = 0; k < fields.items.length; k++) {
         const op = comps === undefined ? '=' : comps.kind === 'seq' && comps.items[k] ? scalarText(comps.items[k])?.trim() : undefined;
-        const field = scalarText(f);
-        if (op === undefined || field === undefined) return;
+        const field = scalarText(fields.items[k]);
+        if (op === undefined || field === undefined) continue;
         for (const tuple of values.items) {
           const v = tuple.kind === 'seq' ? tuple.items[k] : undefined;
           // A sequence of values is a parenthesised list of quoted items.
-          if (v?.kind === 'seq') for (const x of v.items) check(x, field, undefined);
-          else if (v) check(v, field, op);
+          if (v?.kind === 'seq') { for (const x of v.items) { const p = paste(x, field, undefined); if (p) yield p; } }
+          else if (v) { const p = paste(v, field, op); if (p) yield p; }
         }
-      });
+      }
     }
   }
 }

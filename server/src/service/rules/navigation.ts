@@ -24,6 +24,7 @@ import { lookupField } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type ModelNode, type ScalarNode, type Span } from './model';
 import { analyzeFile, conditionListWordNear, conditionListWords, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type ItemAnalysis, type NameKind, type RulesToken } from './semanticTokens';
 import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
+import { exceptionValuesAsPasted } from './conditionChecks';
 import { aliasAt, anchorSpan, hoverAt } from './hover';
 import { completionAt } from './completion';
 import { documentSymbolsOf, foldingRangesOf, workspaceSymbolsOf } from './symbols';
@@ -97,7 +98,7 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
         }
         // A list does not refer to itself through its own name in `items:` (Falco ignores that). A condition's list
         // uses are its words above.
-        else if (token.kind === 'list-candidate' && token.place !== 'condition' && lists.has(token.name) && !(token.place === 'items' && item.item.name === token.name)) {
+        else if (token.kind === 'list-candidate' && token.place === 'items' && lists.has(token.name) && item.item.name !== token.name) {
           add('list', token.name, { file, span: token.span, role: 'reference', token });
         }
       }
@@ -122,12 +123,12 @@ export function symbolAt(load: LoadResult, file: LoadedFile, offset: number): { 
   const t = found.token;
   if (t.kind === 'name') return { kind: t.nameKind, name: t.name, token: t };
   if (t.place === 'condition') return t.kind === 'macro-ref' ? { kind: 'macro', name: t.name, token: t } : undefined;
-  if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
-  // An exception's field or operator, or a word of a value of several words, that Falco replaces by a list's items.
-  if ((t.kind === 'field' || t.kind === 'operator' || t.kind === 'string') && t.place.startsWith('exception-')) {
+  // An exception's field or operator, or a word of a value, that Falco replaces by a list's items.
+  if (t.place.startsWith('exception-')) {
     const use = exceptionListUseAt(load, file, found.item, offset);
-    if (use) return { kind: 'list', name: use.name, token: use.occurrence.token };
+    return use ? { kind: 'list', name: use.name, token: use.occurrence.token } : undefined;
   }
+  if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
   return undefined;
 }
 
@@ -146,7 +147,18 @@ function delimitedWords(text: string): { word: string; start: number }[] {
   return out;
 }
 
-/** A list use in a rule item's exceptions that the token analysis does not make a list-candidate. */
+/** Where `word` stands between delimiters in a value of a rule item's exceptions as Falco writes it (exceptionValuesAsPasted). */
+function exceptionValueWordAt(load: LoadResult, analysis: ItemAnalysis, word: string): number | undefined {
+  const item = analysis.item;
+  if (item.kind !== 'rule' || !entryOf(item, 'exceptions')) return undefined;
+  for (const v of exceptionValuesAsPasted(item, item.name !== undefined ? load.final.rules.get(item.name) : undefined)) {
+    const w = delimitedWords(v.pasted).find((x) => x.word === word && x.start >= v.shift && x.start - v.shift + word.length <= v.node.text.length);
+    if (w) return scalarMap(v.node).span(w.start - v.shift, w.start - v.shift + word.length).start;
+  }
+  return undefined;
+}
+
+/** A list use in a rule item's exceptions (a field, an operator, a word of a value). */
 interface ExceptionListUse { name: string; occurrence: Occurrence }
 
 const exceptionUsesMemo = new WeakMap<LoadResult, WeakMap<ItemAnalysis, ExceptionListUse[]>>();
@@ -170,8 +182,8 @@ function exceptionListUses(load: LoadResult, file: LoadedFile, analysis: ItemAna
   const out: ExceptionListUse[] = [];
   const item = analysis.item;
   const exceptions = entryOf(item, 'exceptions')?.value;
+  const rule = item.name !== undefined ? load.final.rules.get(item.name) : undefined;
   if (exceptions?.kind === 'seq' && item.name !== undefined) {
-    const rule = load.final.rules.get(item.name);
     const compiled = rule ? ruleExceptions(rule) : [];
     const nameOf = (ex: ModelNode) => (ex.kind === 'map' ? scalarText(ex.entries.find((e) => e.key === 'name')?.value) : undefined);
     const hasValues = (ex: ModelNode) => {
@@ -195,16 +207,18 @@ function exceptionListUses(load: LoadResult, file: LoadedFile, analysis: ItemAna
             const role = t.place === 'exception-fields' ? 'field' : 'operator';
             out.push({ name: w.word, occurrence: { file, span, role: 'reference', token: t, kept: `the exception ${role} '${w.word}' stays as written: Falco checks it as a ${role} before it replaces it by the list's items, and renaming the list ends that replacement` } });
           }
-        } else if (t.kind === 'string' && t.place === 'exception-values') {
-          const node = scalarAround(ex, t.span.start);
-          if (!node) continue;
-          const map = scalarMap(node);
-          for (const w of delimitedWords(node.text)) {
-            if (!lists.has(w.word)) continue;
-            const span = map.span(w.start, w.start + w.word.length);
-            out.push({ name: w.word, occurrence: { file, span, role: 'reference', token: { kind: 'list-candidate', span, name: w.word, place: 'exception-values', style: node.style } } });
-          }
         }
+      }
+    }
+    // Each value as Falco writes it into the condition (quoted where it holds a blank, or in parentheses after a list
+    // operator), and each word of it between delimiters: a word touching a quote Falco adds is no use.
+    for (const v of exceptionValuesAsPasted(item, rule)) {
+      const map = scalarMap(v.node);
+      for (const w of delimitedWords(v.pasted)) {
+        const start = w.start - v.shift;
+        if (!lists.has(w.word) || start < 0 || start + w.word.length > v.node.text.length) continue;
+        const span = map.span(start, start + w.word.length);
+        out.push({ name: w.word, occurrence: { file, span, role: 'reference', token: { kind: 'list-candidate', span, name: w.word, place: 'exception-values', style: v.node.style } } });
       }
     }
   }
@@ -332,10 +346,11 @@ function validateNewName(kind: NameKind, oldName: string, newName: string, load:
           const use = clash.kind === 'macro-ref' ? 'a macro\'s name' : clash.kind === 'field' ? 'a field' : 'a plain value';
           return `'${newName}' is already used as ${use} (${file.path ?? file.uri}:${line}); naming a list so would change what that condition matches.`;
         }
-        // Any other word of a condition Falco would replace: an operator, a keyword, a word inside a quoted string.
-        const word = conditionListWords(item.item).find((w) => w.word === newName);
-        if (word) {
-          const line = file.model.lines.positionAt(word.span.start).line + 1;
+        // Any other word of a condition Falco would replace: an operator, a keyword, a word inside a quoted string; and
+        // a word of an exception's value as Falco writes it into the condition.
+        const word = conditionListWords(item.item).find((w) => w.word === newName)?.span.start ?? exceptionValueWordAt(load, item, newName);
+        if (word !== undefined) {
+          const line = file.model.lines.positionAt(word).line + 1;
           return `'${newName}' already stands in a condition (${file.path ?? file.uri}:${line}) where Falco would replace it by the list's items; naming a list so would change what that condition matches.`;
         }
       }
