@@ -145,3 +145,44 @@ test('exception values: a word touching the quotes Falco adds is no use; a renam
   // 'run' stands between blanks in "sudo run tool" as Falco writes it: a list so named would replace it.
   assert.throws(() => service.rename!(sudo.doc, sudo.position, 'run'), (e: unknown) => e instanceof RenameRefused && /'run' already stands in a condition \(\/ws\/rules\.yaml:14\)/.test(e.message));
 });
+
+// A list's item names a list only where Falco compiles it so (compile_list_infos, rule_loader_compiler.cpp
+// 0.37.0:340-375, 0.44.0:298-324): the named list's index is below the list's visibility (it was defined before the
+// list's last definition or append), and the item is among those the loaded list holds. Navigation took every item
+// naming a loaded list for that list, so a rename rewrote items Falco reads as words.
+const ITEMS = `- list: early
+  items: [a]
+- list: user
+  items: [early, late]
+- list: late
+  items: [b]
+- list: replaced
+  items: [early]
+- list: replaced
+  items: [c]
+- list: defined_after
+  items: [late]
+- list: late_user
+  items: [x]
+- list: late_user
+  items: [late]
+  override:
+    items: append
+`;
+
+test('a list item is the list only for a list defined before the last definition or append, in the items Falco keeps', () => {
+  const { service, at } = openWorkspace({ [FILE]: ITEMS });
+  const early = at(FILE, '- list: early', 0, 9);
+  // 'user' holds early (defined before it); 'replaced''s first definition is replaced by the second.
+  assert.deepEqual(lines(ITEMS, service.references!(early.doc, early.position, false)), ['3:early']);
+  const late = at(FILE, '- list: late\n', 0, 9);
+  // Not in 'user' (defined before 'late' and never changed after it); in 'defined_after', defined after it, and in
+  // 'late_user', appended to after.
+  assert.deepEqual(lines(ITEMS, service.references!(late.doc, late.position, false)), ['11:late', '15:late']);
+  const word = at(FILE, 'early, late]', 0, 8);
+  assert.deepEqual(service.definition!(word.doc, word.position), []);
+  const h = service.hover!(word.doc, word.position);
+  assert.match((h?.contents as MarkupContent).value, /a literal value here, not the list `late`/);
+  const renamed = applyEdits(ITEMS, editsOf(service.rename!(late.doc, late.position, 'later'), late.doc.uri));
+  assert.equal(renamed, ITEMS.replace('- list: late\n', '- list: later\n').replaceAll('  items: [late]\n', '  items: [later]\n'));
+});

@@ -55,7 +55,7 @@ test('an exception field or operator named like a list is a use where the except
   const unwritten = at(FILE, 'proc.pname', 3);
   assert.deepEqual(service.definition!(unwritten.doc, unwritten.position), []);
   // An operator: comps [=, startswith].
-  const op = at(FILE, 'startswith]', 0);
+  const op = at(FILE, 'startswith]', 1);
   assert.deepEqual(lines(TEXT, service.definition!(op.doc, op.position)), ['2:startswith']);
   const listDef = at(FILE, 'startswith', 0);
   assert.deepEqual(lines(TEXT, service.references!(listDef.doc, listDef.position, false)), ['17:startswith']);

@@ -9,7 +9,7 @@ import { entryOf, scalarText, type AliasUse, type MapEntry, type ModelItem, type
 import { FIELD_VALUE_SINCE, OPERATOR_MODIFIERS, operatorAddedIn, operatorInfo, operatorRejection, transformerInfo } from './operators';
 import { APPENDABLE, KNOWN_SOURCES, PLUGIN_SOURCES, PRIORITIES, REPLACEABLE, REQUIRED_KEYS } from './schema';
 import { conditionListWordNear, tokenAt, type ConditionWord, type FileAnalysis, type RulesToken, type TokenPlace, loadedListNames } from './semanticTokens';
-import { fileLabel, itemRefusal, type Contribution, type LoadResult, type LoadedFile } from './workspace';
+import { fileLabel, itemRefusal, listItemNamesList, type Contribution, type LoadResult, type LoadedFile } from './workspace';
 import { table } from '../../knowledge/table';
 import { fallbackCheckThrows, filterOnlyFact, needsArgumentMessage, outputFieldNotesAt, outputTail, trailingDotLabelMessage } from './outputReading';
 import type { OutputAppend } from '../config/rulesFiles';
@@ -713,7 +713,7 @@ function eventTypeMarkdown(name: string, target: string): string | undefined {
   ]).value;
 }
 
-function tokenHover(token: RulesToken, load: LoadResult, target: string, text: string, tokens: readonly RulesToken[] = []): string | undefined {
+function tokenHover(token: RulesToken, load: LoadResult, target: string, text: string, tokens: readonly RulesToken[] = [], item?: ModelItem): string | undefined {
   switch (token.kind) {
     case 'name': return token.nameKind === 'rule' ? ruleMarkdown(token.name, load) : token.nameKind === 'macro' ? macroMarkdown(token.name, load) : listMarkdown(token.name, load);
     case 'field': {
@@ -741,6 +741,10 @@ function tokenHover(token: RulesToken, load: LoadResult, target: string, text: s
       return field && EVENT_TYPE_FIELDS.has(field) ? eventTypeMarkdown(text.slice(token.span.start, token.span.end), target) : undefined;
     }
     case 'list-candidate':
+      // A list's item names a list only when that list comes first (compile_list_infos; workspace.ts listItemNamesList).
+      if (token.place === 'items' && item && loadedListNames(load).has(token.name) && !listItemNamesList(load, item, token.name)) {
+        return markdown([`${codeSpan(token.name)} — a literal value here, not the list ${codeSpan(token.name)}: Falco replaces a list's item by another list's items only where that list was defined before the list's last definition or append, and only in the items the loaded list holds (not those of a definition replaced later).`]).value;
+      }
       if (loadedListNames(load).has(token.name)) return listMarkdown(token.name, load);
       if (token.place === 'condition' && !token.number && EVENT_TYPE_FIELDS.has(comparedField(tokens, token) ?? '')) {
         const event = eventTypeMarkdown(token.name, target);
@@ -868,7 +872,7 @@ export function hoverAt(ctx: HoverContext): Hover | null {
     return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, found.token.span.end) };
   }
   if (found) {
-    const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text, found.item.tokens), found.token, ctx), found.token, ctx);
+    const value = withReaders(withOutputNotes(tokenHover(found.token, load, ctx.falcoVersion ?? LATEST_FALCO, file.model.text, found.item.tokens, found.item.item), found.token, ctx), found.token, ctx);
     const end = found.token.span.end + (outputDotArgument(found.token, file.model.text)?.length ?? gluedLength(found.token, file.model.text));
     if (value) return { contents: { kind: 'markdown', value }, range: lines.range(found.token.span.start, end) };
   }

@@ -23,7 +23,7 @@ import { LIST_NAME, MACRO_NAME } from './schema';
 import { lookupField } from '../../knowledge';
 import { entryOf, scalarMap, scalarText, type ModelNode, type ScalarNode, type Span } from './model';
 import { analyzeFile, conditionListWordNear, conditionListWords, loadedListNames, semanticTokensOf, SEMANTIC_TOKENS_LEGEND, tokenAt, type ItemAnalysis, type NameKind, type RulesToken } from './semanticTokens';
-import { ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
+import { listItemNamesList, ruleExceptions, type LoadResult, type LoadedFile } from './workspace';
 import { exceptionValuesAsPasted } from './conditionChecks';
 import { aliasAt, anchorSpan, hoverAt } from './hover';
 import { completionAt } from './completion';
@@ -96,9 +96,9 @@ export function occurrenceIndex(load: LoadResult): Map<string, Occurrence[]> {
         else if (token.kind === 'macro-ref') {
           if (!(token.place === 'condition' && listWordStarts.has(token.span.start))) add('macro', token.name, { file, span: token.span, role: 'reference', token });
         }
-        // A list does not refer to itself through its own name in `items:` (Falco ignores that). A condition's list
-        // uses are its words above.
-        else if (token.kind === 'list-candidate' && token.place === 'items' && lists.has(token.name) && item.item.name !== token.name) {
+        // A list's item naming a list defined before it (listItemNamesList). A condition's list uses are its words
+        // above, an exception's come from exceptionListUses below.
+        else if (token.kind === 'list-candidate' && token.place === 'items' && lists.has(token.name) && listItemNamesList(load, item.item, token.name)) {
           add('list', token.name, { file, span: token.span, role: 'reference', token });
         }
       }
@@ -128,7 +128,7 @@ export function symbolAt(load: LoadResult, file: LoadedFile, offset: number): { 
     const use = exceptionListUseAt(load, file, found.item, offset);
     return use ? { kind: 'list', name: use.name, token: use.occurrence.token } : undefined;
   }
-  if (t.kind === 'list-candidate' && loadedListNames(load).has(t.name)) return { kind: 'list', name: t.name, token: t };
+  if (t.kind === 'list-candidate' && t.place === 'items' && listItemNamesList(load, found.item.item, t.name)) return { kind: 'list', name: t.name, token: t };
   return undefined;
 }
 

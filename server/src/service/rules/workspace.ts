@@ -208,6 +208,38 @@ export function listVisibility(list: OrderedList): number {
   return loadPosition(list.contributions[list.contributions.length - 1]);
 }
 
+/** Whether a list's contribution replaces its items: a definition, a redefinition, or an override replacing items. */
+function replacesItems(c: Contribution): boolean {
+  if (c.mode === 'define' || c.mode === 'redefine') return true;
+  if (c.mode !== 'override') return false;
+  const o = entryOf(c.item, 'override')?.value;
+  return o?.kind === 'map' && scalarText(o.entries.find((e) => e.key === 'items')?.value) === 'replace';
+}
+
+/**
+ * Whether the item `name` of the list item `item` is the list of that name as Falco compiles the lists
+ * (compile_list_infos, rule_loader_compiler.cpp 0.37.0:340-375, 0.44.0:298-324) in one of its compiles: Falco compiles
+ * every list again after each file (falco_engine.cpp load_rules), and in a compile the item counts when it is among
+ * the items the list holds then (its definition or a change after the last one replacing the items) and the named
+ * list's index is below the list's visibility (defined before the list's last definition or append so far); otherwise
+ * Falco keeps the word.
+ */
+export function listItemNamesList(load: LoadResult, item: ModelItem, name: string): boolean {
+  if (item.kind !== 'list' || item.name === undefined) return false;
+  for (const defs of load.after) {
+    const list = defs.lists.get(item.name);
+    const ref = defs.lists.get(name);
+    if (!list || !ref) continue;
+    const changes = list.contributions;
+    let from = 0;
+    for (let i = changes.length - 1; i >= 0; i--) if (replacesItems(changes[i])) { from = i; break; }
+    let holds = false;
+    for (let i = from; i < changes.length; i++) if (changes[i].item === item) holds = true;
+    if (holds && listIndex(ref) < listVisibility(list)) return true;
+  }
+  return false;
+}
+
 /**
  * The items Falco pastes in place of the list `list` written in a condition, as Falco 0.44 computes them:
  * 1. compiling the lists (rule_loader_compiler.cpp compile_list_infos), an item that names a list whose index is
