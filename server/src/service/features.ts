@@ -60,6 +60,9 @@ export interface RuleSummary {
   /** The fields the rule's condition compares, in its own text and in the macros it uses (macros of macros too, as
    *  the loaded rules define them); absent where no loaded definitions are known (the condition alone is read). */
   testedFields?(): ReadonlySet<string>;
+  /** The fields the rule's condition holds at one value for every alert (`user.uid = 0` as a term of its top-level
+   *  `and`, in its text or a macro it names), with that value as the condition reads it; absent where unknown. */
+  pinnedFields?(): ReadonlyMap<string, string>;
   /** Where the rule's name is defined (the first definition, not an override). */
   location?: Location;
   /**

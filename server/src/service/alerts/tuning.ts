@@ -259,24 +259,47 @@ export function isUserField(field: string): boolean {
   return USER_FIELDS.includes(field);
 }
 
+/** The user fields the rule's condition holds at the value this alert has (RuleSummary.pinnedFields: `user.uid = 0`
+ *  in the rule or a macro it names), with that value: an exception keyed by them narrows none of the rule's alerts. */
+function pinnedUserFields(view: AlertView): [string, string][] {
+  const pins = view.ruleSummary?.pinnedFields?.();
+  if (!pins) return [];
+  const same = (a: string, b: string) => a === b || (/^-?\d+$/.test(a) && /^-?\d+$/.test(b) && BigInt(a) === BigInt(b));
+  return USER_FIELDS.flatMap((f): [string, string][] => {
+    const pinned = pins.get(f);
+    const value = valueOf(view, f);
+    return pinned !== undefined && value !== undefined && same(pinned, value) ? [[f, pinned]] : [];
+  });
+}
+
 /**
  * The same exception keyed by the alert's user too, offered before it, and the shape without the user, titled "any
  * user". Keyed by a program (and its parent, its command line or the file it opens) alone, an exception silences the
  * rule for whoever runs that program that way: `cron → bash` as root is also `cron → bash` of every user's crontab, and
  * a root shell's `cat /etc/shadow` is the backup's too. The user tells them apart wherever the alert has it.
+ * Where the rule's condition already holds the alert's user fields at their values (`user.uid = 0`), keying by them
+ * tells nothing apart: the "+ user" shape leaves them out, and with none left it is the other shape, offered once,
+ * titled with the user the rule requires.
  */
 function userPair(base: ExceptionShape): ExceptionShape[] {
   const forAlert = (view: AlertView) => (base.of ? base.of(view) : base);
+  const pinnedLabel = (pinned: [string, string][]) => pinned.map(([f, v]) => `${f} ${v}`).join(' and ');
   return [
     { ...base, label: `${base.label} + user`, fields: [...base.fields, ...USER_FIELDS], of: (view) => {
       const shape = forAlert(view);
-      const users = alertUserFields(view);
+      const pinned = new Set(pinnedUserFields(view).map(([f]) => f));
+      const users = alertUserFields(view).filter((f) => !pinned.has(f));
       return !shape || users.length === 0 ? undefined : { ...shape, label: `${shape.label} + user`, fields: [...shape.fields, ...users], of: undefined };
     } },
-    { ...base, label: `${base.label}, any user`, ...(base.of ? { of: (view: AlertView) => {
+    { ...base, label: `${base.label}, any user`, of: (view: AlertView) => {
       const shape = forAlert(view);
-      return shape && { ...shape, label: `${shape.label}, any user` };
-    } } : {}) },
+      if (!shape) return undefined;
+      const pinned = pinnedUserFields(view);
+      const keyed = alertUserFields(view);
+      // Every user field the "+ user" shape would key by is one the rule requires: this shape covers the same alerts.
+      const same = keyed.length > 0 && keyed.every((f) => pinned.some(([p]) => p === f));
+      return { ...shape, label: same ? `${shape.label}, ${pinnedLabel(pinned)} as the rule requires` : `${shape.label}, any user`, of: undefined };
+    } },
   ];
 }
 

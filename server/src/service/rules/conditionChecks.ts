@@ -154,6 +154,47 @@ export function fieldsReachedFrom(condition: string, macroCondition: (name: stri
   return fields;
 }
 
+/**
+ * The fields a condition holds at one value for every event it matches, through the macros it uses: a comparison
+ * `f = v` (or `==`, or `in` with one item that names no list) that every match passes, being a term of the top-level
+ * `and`s (a macro's condition counts where the macro is named, as Falco pastes it: rule_loader_compiler.cpp
+ * compile_condition, 0.37.0-0.44.1), or one that each branch of an `or` holds at the same value. Nothing under a
+ * `not`, and nothing of a condition that does not parse. The values are as written, without quotes.
+ */
+export function pinnedFieldsOf(condition: string, macroCondition: (name: string) => string | undefined, isListName: (name: string) => boolean): Map<string, string> {
+  const visit = (text: string, seen: ReadonlySet<string>): Map<string, string> => {
+    const parsed = parseConditionCached(text);
+    return parsed.ast && parsed.errors.length === 0 ? pins(parsed.ast, seen) : new Map();
+  };
+  const pins = (e: Expr, seen: ReadonlySet<string>): Map<string, string> => {
+    switch (e.kind) {
+      case 'paren': return pins(e.inner, seen);
+      case 'and': {
+        const out = new Map<string, string>();
+        for (const operand of e.operands) for (const [f, v] of pins(operand, seen)) if (!out.has(f)) out.set(f, v);
+        return out;
+      }
+      case 'or': {
+        const [first, ...rest] = e.operands.map((o) => pins(o, seen));
+        for (const [f, v] of first ?? []) if (rest.some((r) => r.get(f) !== v)) first!.delete(f);
+        return first ?? new Map();
+      }
+      case 'macro': {
+        const inner = seen.has(e.name) ? undefined : macroCondition(e.name);
+        return inner === undefined ? new Map() : visit(inner, new Set([...seen, e.name]));
+      }
+      case 'compare': {
+        if (e.lhs.kind !== 'field' || e.lhs.arg || e.modifier) return new Map();
+        const one = e.op === '=' || e.op === '==' ? e.rhs : e.op === 'in' && e.rhs?.kind === 'list' && e.rhs.items.length === 1 ? e.rhs.items[0] : undefined;
+        if (one?.kind !== 'literal' || (!one.quoted && isListName(one.text))) return new Map();
+        return new Map([[e.lhs.name, one.text]]);
+      }
+      default: return new Map();
+    }
+  };
+  return visit(condition, new Set());
+}
+
 const isKnownField = (name: string) => lookupFieldCached(name) !== undefined;
 /** Why Falco 0.44 does not compile `name[arg]` in an output (bracketArgumentProblem), for parseOutput. */
 const argumentRefusal = (name: string, arg: string): string | undefined => {

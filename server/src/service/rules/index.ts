@@ -5,7 +5,7 @@ import type { CodeAction, CodeActionContext, Diagnostic, Location, Range } from 
 import type { Cancellation, DocumentFeatures, Redefinition, RuleSummary, RulesWorkspace, TuningTarget } from '../features';
 import type { ServiceHost } from '../host';
 import { fileLabel, fileLabels, RulesWorkspaceIndex, type Definitions, type HostLine, type LoadResult, type LoadedFile, type RuleDef } from './workspace';
-import { addListUsesOfLists, fieldsReachedFrom, itemRefsAt, macroUsesBesideLists, type ItemRefs, type UsageIndex } from './conditionChecks';
+import { addListUsesOfLists, fieldsReachedFrom, pinnedFieldsOf, itemRefsAt, macroUsesBesideLists, type ItemRefs, type UsageIndex } from './conditionChecks';
 import { diagnoseFile, ItemCheckCache } from './diagnose';
 import { codeActions } from './actions';
 import type { RulesFileModel } from './model';
@@ -51,6 +51,8 @@ function summaryOf(rule: RuleDef, defs: Definitions, hooks?: EmbeddedHooks): Rul
   let tested: ReadonlySet<string> | undefined;
   const condition = rule.condition;
   if (condition !== undefined) summary.testedFields = () => (tested ??= fieldsReachedFrom(condition, (name) => defs.macros.get(name)?.condition));
+  let pinned: ReadonlyMap<string, string> | undefined;
+  if (condition !== undefined) summary.pinnedFields = () => (pinned ??= pinnedFieldsOf(condition, (name) => defs.macros.get(name)?.condition, (name) => defs.lists.has(name)));
   // The loader's own reading of each item (its contribution's mode): no second parse of the files.
   const redefinitions = rule.contributions.filter((c) => c.mode === 'redefine').map((c) => {
     const at = c.item.nameSpan ?? c.item.span;
