@@ -73,8 +73,8 @@ test('alerts behind kubectl\'s --prefix and docker compose\'s prefix are read, w
   const doc = alertDoc('prefixed.log', log);
   const alerts = s.diagnostics(doc).filter((d) => d.code === 'falco-alert');
   assert.deepEqual(alerts.map((d) => `${d.range.start.line} ${d.message}`), [
-    '0 Warning: Read sensitive file untrusted', '1 Warning: Read sensitive file untrusted', '2 Warning: Sensitive file opened for reading by non-trusted program (rule unidentified)',
-    '3 Warning: Read sensitive file untrusted', '4 Warning: Sensitive file opened for reading by non-trusted program (rule unidentified)',
+    '0 Warning: Read sensitive file untrusted', '1 Warning: Read sensitive file untrusted', '2 Warning: Read sensitive file untrusted',
+    '3 Warning: Read sensitive file untrusted', '4 Warning: Read sensitive file untrusted',
   ]);
   const hover = (line: number, needle: string) => ((s.hover!(doc, { line, character: lines[line].indexOf(needle) + 1 })?.contents as { value: string } | undefined)?.value ?? '');
   assert.equal(hover(0, 'pod/'), '**kubectl logs --prefix**: pod `falco-7xk2p`, container `falco`, added by kubectl, not by Falco; the Falco line follows it.');

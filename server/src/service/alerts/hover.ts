@@ -43,6 +43,25 @@ export function internalEventName(head: string): string {
   return dot > 0 ? head.slice(0, dot) : head;
 }
 
+/** Why no loaded rule is named for a text alert no template matches: what its message (or its lack of one) says. */
+function unmatchedReason(view: AlertView): string {
+  const m = view.messageMatch;
+  if (!m) return '';
+  if (m.message === undefined) return ': it starts with its values, with no message before them, and no loaded rule\'s output prints these `key=` names in this order';
+  if (m.rules.length === 0) return `: no loaded rule's output starts with its message ${cappedCode(m.message, 200)} (the rule is not in the loaded rules files: a rule of your own, or of other rules files)`;
+  return `: the outputs of ${m.rules.map((r) => cappedCode(r, 200)).join(' and ')} start with its message ${cappedCode(m.message, 200)}, but none matches the rest of the line, `
+    + 'so it was written by another version of one of them, and the message alone cannot tell which';
+}
+
+/** What identifying a text alert by its message alone means (AlertView.identification 'message'). */
+function messageOnlyNote(view: AlertView): string {
+  const m = view.messageMatch!;
+  const other = m.otherKeys.length ? ` The line has ${m.otherKeys.map((k) => cappedCode(`${k}=`, 100)).join(', ')}, which the loaded template does not print.` : '';
+  return `The loaded rule's output template (${cappedCode(m.template ?? '', 300)}) does not match this line, but no other loaded rule prints its message ${cappedCode(m.message ?? '', 200)}: `
+    + `the alert was written by another version of this rule (another release of its rules file, or an override of its output).${other} `
+    + 'Its values are read by their `key=` names, through the loaded template where it has the name; a value with a blank in it may end elsewhere, and is not used for exceptions.';
+}
+
 export function ruleHover(view: AlertView): string {
   const parts: string[] = [];
   const name = view.rule;
@@ -63,14 +82,15 @@ export function ruleHover(view: AlertView): string {
   }
   if (!name) {
     parts.push('**Rule unidentified**');
-    parts.push('Text alerts carry no rule name, and no loaded rule has an output template that matches this line. '
+    parts.push(`Text alerts carry no rule name, and no loaded rule has an output template that matches this line${unmatchedReason(view)}. `
       + 'The `key=value` tokens are mapped to fields through the conventional output names. Add the rules Falco ran with '
       + '(setting `falcoLens.rules.files`, or open them in the workspace) to identify the rule.');
-    if (view.output) parts.push(`Message: ${cappedCode(view.record.head.head ?? '')}`);
+    if (view.output && (view.record.head.head ?? '').trim() !== '') parts.push(`Message: ${cappedCode(view.record.head.head ?? '')}`);
     return parts.join('\n\n');
   }
-  const how = view.identification === 'template' ? ' (identified by matching its output template)' : '';
+  const how = view.identification === 'template' ? ' (identified by matching its output template)' : view.identification === 'message' ? ' (identified by its message only)' : '';
   parts.push(`**Rule** ${cappedCode(name)}${how}`);
+  if (view.identification === 'message') parts.push(messageOnlyNote(view));
   const playbook = playbookFor(name);
   if (playbook) parts.push(`**Detects:** ${escapeMarkdown(playbook.detects)}`);
   parts.push(...mitreHoverLines(mitreListing(view, playbook?.mitre ?? [])));
@@ -296,7 +316,7 @@ function howText(value: AlertValue, view: AlertView): string {
       }
       return `, rendered from ${cappedCode(`%${value.field}`, 200)} in the output of ${view.rule === undefined && view.candidates ? view.candidates.map((c) => cappedCode(c, 200)).join(' and ') : cappedCode(view.rule ?? '', 200)}`;
     case 'catalog': return ', by its conventional output name';
-    case 'learned': return ', as the loaded rules use this name';
+    case 'learned': return view.identification === 'message' && view.rule !== undefined ? `, as the loaded output of ${cappedCode(view.rule, 200)} names it (read by its name: the line does not match that template)` : ', as the loaded rules use this name';
     case 'guess': return view.rule || view.candidates ? ' (probably: guessed from the output name)' : ' (probably: guessed from the output name; the rule is unidentified)';
     default: return '';
   }
@@ -414,7 +434,9 @@ export function wrapperHover(view: AlertView): string {
 export function targetHover(view: AlertView, target: Target, previous: AlertView | undefined, release: string = LATEST_FALCO): string {
   switch (target.kind) {
     case 'rule': return ruleHover(view);
-    case 'priority': return priorityHover(view);
+    // A text line that starts with its values has no message to hover: why its rule is unknown is said here.
+    case 'priority': return view.messageMatch && view.messageMatch.message === undefined && !view.rule && !view.candidates && !view.targets.some((t) => t.kind === 'rule')
+      ? `${priorityHover(view)}\n\n${ruleHover(view)}` : priorityHover(view);
     case 'time': return timeHover(view, previous);
     case 'tags': return tagsHover(view, release);
     case 'tag': return tagHover(target.tag ?? '', release);

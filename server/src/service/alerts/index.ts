@@ -154,18 +154,27 @@ export function createAlertsService(host: ServiceHost, rules: RulesWorkspace): A
     const known = textRules.get(h);
     if (known && known.generation === templates.generation) return known;
     const ties: string[] = [];
-    const found = templates.identifyRule(record.text.slice(h.outputStart!, h.outputEnd!), h.priority, ties)?.name;
+    const output = record.text.slice(h.outputStart!, h.outputEnd!);
+    const found = templates.identifyRule(output, h.priority, ties)?.name ?? oneByMessage(output);
     // Rules of the same template (twins), or of another template that matches as well (ties): any may have fired.
     const twins = found === undefined ? [] : [...templates.twins(found), ...ties];
     const entry = twins.length ? { generation: templates.generation, rule: undefined, label: [found!, ...twins].sort().join(' or ') } : { generation: templates.generation, rule: found };
     textRules.set(h, entry);
     return entry;
   };
+  /** The one rule whose template starts with the message of an output no template matches (view.ts, 'message'). */
+  const oneByMessage = (output: string): string | undefined => {
+    const names = new Set(templates.rulesByMessage(output)?.rules.map((r) => r.rule.name));
+    const [name] = names;
+    return names.size === 1 && templates.twins(name).length === 0 ? name : undefined;
+  };
   const oneRuleTies: string[] = [];
-  /** The name of the one rule whose template matches a text alert's output; undefined when none or several do. */
+  /** The name of the one rule whose template matches a text alert's output (or, none matching, whose message it has:
+   *  oneByMessage); undefined when none or several do. */
   const oneRule = (output: string): string | undefined => {
     const name = templates.identifyRule(output, -1, oneRuleTies)?.name;
-    return name !== undefined && templates.twins(name).length === 0 && oneRuleTies.length === 0 ? name : undefined;
+    if (name === undefined) return oneByMessage(output);
+    return templates.twins(name).length === 0 && oneRuleTies.length === 0 ? name : undefined;
   };
 
   /** A rules file as tuning titles name it: as the rules service's messages do (its base name, more of its path where

@@ -86,7 +86,7 @@ function whatHappened(view: AlertView, group: readonly AlertView[] = [view]): st
     // Without the rule's template a field is read off the `key=` before the value: a guess where several fields use
     // that name, and only a convention where one does (the okta README's rule prints `app=%okta.app`, the official
     // rules `app=%okta.target.app.alternateid`), as the hover says.
-    const byName = v.how === 'guess' ? 'probably, from the output name' : view.identification === 'unidentified' && v.key !== undefined && (v.how === 'catalog' || v.how === 'learned') ? 'from the output name' : undefined;
+    const byName = v.how === 'guess' ? 'probably, from the output name' : (view.identification === 'unidentified' || view.identification === 'message') && v.key !== undefined && (v.how === 'catalog' || v.how === 'learned') ? 'from the output name' : undefined;
     const label = v.field ? `${cappedCode(v.field, 200)}${byName ? ` (${byName} ${cappedCode(v.key ?? '', 200)})` : ''}` : `${cappedCode(v.key ?? '', 200)} (unmapped)`;
     // Read without the rule's template, a value with a blank may run on into the template's own words.
     const extent = v.uncertainEnd === 'key' ? ' (read up to the next `key=`: where the value ends is uncertain without the rule\'s output template)'
@@ -417,7 +417,7 @@ export function* incidentReportSteps(views: AlertView[], fileLabel: string, plac
     const priorities = prioritiesOf(group);
     const priorityText = priorities.length === 1 ? escapeMarkdown(first.priorityText) : priorities.map(([p, n]) => `${escapeMarkdown(p.priorityText)} (${n})`).join(', ');
     out.push(`${priorityText}, ${group.length} alert${group.length === 1 ? '' : 's'} (line${group.length === 1 ? "" : "s"} ${group.slice(0, 10).map((v) => escapeMarkdown(placeOf(v))).join(', ')}${group.length > 10 ? ', …' : ''}).`
-      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
+      + (first.identification === 'template' ? ' Rule identified by matching its output template.' : first.identification === 'message' ? ' Rule identified by its message only: its loaded output template does not match the line (another version of the rule wrote it).' : first.identification === 'unidentified' && !isInternalText(first) ? ' The rule is unidentified: no loaded rule\'s output template matches.'
         : first.identification === 'ambiguous' ? ' These rules have the same output template and priority: a text alert cannot tell which of them fired.' : ''));
     // The values, commands and tuning below are read off the section's first alert: said where the section has more.
     const firstOf = group.length > 1 ? `The values below, and those filled into the commands and the tuning of this section, are those of the first of these ${group.length} alerts `

@@ -125,6 +125,43 @@ function keyBeforeEquals(literal: string): string | undefined {
 }
 const PRINTED_MARK = ' container_image=';
 
+/** Where an output's message ends: at its first `(` or `|`, or at the first `key=` (a key as keyBeforeEquals reads
+ *  one); -1 without any. The official rules write `Message (k=v …)` (rules ≤ 3.x and the plugins') or `Message | k=v …`
+ *  (rules ≥ 4.0.0). A scan, not a regex: /[A-Za-z_][\w.[\]]*=/ retries a long word from each of its letters
+ *  (quadratic: 1.6 s for a word of 40,000 letters). Each `=` looks back no further than the one before it. */
+function messageEnd(text: string): number {
+  const paren = text.indexOf('(');
+  const bar = text.indexOf('|');
+  let end = paren < 0 ? bar : bar < 0 ? paren : Math.min(paren, bar);
+  let previous = -1;
+  for (let eq = text.indexOf('='); eq >= 0 && (end < 0 || eq < end); previous = eq, eq = text.indexOf('=', eq + 1)) {
+    let start = eq;
+    while (start > previous + 1 && KEY_CHAR.test(text[start - 1]!)) start--;
+    while (start < eq && !/[A-Za-z_]/.test(text[start]!)) start++;
+    if (start < eq) { end = start; break; }
+  }
+  return end;
+}
+/** A message that tells rules apart: two words at least, one with a letter. */
+const isMessage = (text: string) => /[A-Za-z]/.test(text) && /\S\s+\S/.test(text);
+
+/** The message a template's first literal starts with (before its first `(`, ` | ` or `key=`), without blanks at its
+ *  ends; undefined when the literal has none (`project=%gcp.projectId A GCP …`, `evt=%okta.evt.type …`). */
+function messageOf(firstLiteral: string): string | undefined {
+  const end = messageEnd(firstLiteral);
+  const message = firstLiteral.slice(0, end).trim();
+  return end >= 0 && isMessage(message) ? message : undefined;
+}
+
+/** The message a rendered output starts with, read as messageOf reads a template's (the output holds values where
+ *  the template has fields, so only the text before the first `(`, `|` or `key=` counts). */
+function outputMessage(output: string): string | undefined {
+  const end = messageEnd(output);
+  if (end < 0) return undefined;
+  const message = output.slice(0, end).trim();
+  return isMessage(message) ? message : undefined;
+}
+
 /** Where the fields Falco appends to a template without %container.info start (-1: none): at ` container_id=`, or at
  *  the ` vpid=… vtid=…` just before it that -pcg and -pkg print first (PRINTED_GVISOR). */
 function suffixStart(output: string): number {
@@ -177,6 +214,8 @@ export class TemplateLibrary {
   /** Other rules whose output template, priority and enabled state are the same as a rule's: a text alert matching
    *  one matches all of them with the same score, and cannot tell which fired. */
   private twinsByRule = new Map<string, readonly string[]>();
+  /** The rules by the message their output template starts with (messageOf), for lines no template matches. */
+  private byMessage = new Map<string, { rule: RuleSummary; keys: Map<string, string> }[]>();
   generation = 0;
 
   /** The other rules a text alert of `rule` may equally come from (twinsByRule), none for most rules. */
@@ -249,12 +288,36 @@ export class TemplateLibrary {
       if (names.length < 2) continue;
       for (const name of names) this.twinsByRule.set(name, names.filter((n) => n !== name));
     }
+    this.byMessage = new Map();
+    for (const rule of rules) {
+      if (!rule.output) continue;
+      const compiled = compileTemplate(rule, outputVariants(rule.output)[0]);
+      const message = messageOf(compiled.literals[0]);
+      if (message === undefined) continue;
+      const keys = new Map<string, string>();
+      for (const f of compiled.fields) if (f.key && !keys.has(f.key)) keys.set(f.key, f.field);
+      const list = this.byMessage.get(message);
+      if (list) list.push({ rule, keys }); else this.byMessage.set(message, [{ rule, keys }]);
+    }
     for (const [key, counts] of keyCounts) {
       let best = '';
       let n = 0;
       for (const [field, c] of counts) if (c > n) { best = field; n = c; }
       this.learnedKeys.set(key, best);
     }
+  }
+
+  /**
+   * The loaded rules whose output template starts with the message this output starts with (messageOf), for an output
+   * no template matches: an alert of another version of a rule (the k8saudit README's `Pod started with privileged
+   * container (… image=nginx)`, where the loaded Create Privileged Pod prints `resource=`, `images=`, `init_images=`…),
+   * or of an output override. With each rule, its template's `key=` names and their fields. None for an output without
+   * such a message (it starts with a value, or has no blank in its first words).
+   */
+  rulesByMessage(output: string): { message: string; rules: { rule: RuleSummary; keys: ReadonlyMap<string, string> }[] } | undefined {
+    const message = outputMessage(output);
+    if (message === undefined) return undefined;
+    return { message, rules: this.byMessage.get(message) ?? [] };
   }
 
   /** The best-matching rule for a rendered output (without the time/priority prefix), if any. */

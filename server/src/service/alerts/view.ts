@@ -6,7 +6,7 @@ import { decodeJsonString, memberOf, scanJson, scalarText, sourceOffset, type Js
 import { PRIORITY_NAMES } from './priority';
 import type { AlertRecord } from './documentIndex';
 import { COMPOSE_PREFIX, CRI_PREFIX, KUBECTL_PREFIX, STERN_PREFIX, SYSLOG_PREFIX, TIMESTAMP_PREFIX } from './parse';
-import { tokenizeKeyValues, type MatchedValue, type TemplateLibrary } from './templates';
+import { SUFFIX_KEYS, tokenizeKeyValues, type MatchedValue, type TemplateLibrary } from './templates';
 
 export type TargetKind =
   | 'rule' | 'priority' | 'time' | 'tags' | 'tag' | 'source' | 'hostname' | 'uuid' | 'field-key' | 'field-value'
@@ -34,8 +34,14 @@ export interface AlertView {
   /** The rule name: from JSON, from a matched template, or undefined when unidentified or ambiguous. */
   rule?: string;
   ruleSummary?: RuleSummary;
-  /** 'ambiguous': a text alert whose output template is that of several rules (`candidates`), of one priority. */
-  identification: 'json' | 'template' | 'ambiguous' | 'unidentified';
+  /** 'ambiguous': a text alert whose output template is that of several rules (`candidates`), of one priority.
+   *  'message': a text alert no template matches, whose message (the text before its first `(`, `|` or `key=`) one
+   *  loaded rule's template starts with: written by another version of that rule (`messageMatch`). */
+  identification: 'json' | 'template' | 'message' | 'ambiguous' | 'unidentified';
+  /** For a text alert no template matches: the message it starts with (none when it starts with a value), the loaded
+   *  rules whose template starts with that message (several: none is identified), and the line's `key=` names that
+   *  the identified rule's template does not have (the container fields Falco appends, SUFFIX_KEYS, left out). */
+  messageMatch?: { message?: string; rules: string[]; template?: string; otherKeys: string[] };
   /** The rules an ambiguous text alert may come from, sorted. */
   candidates?: string[];
   /** When the candidates' templates differ (each matches the line equally well), the one rule whose template the
@@ -212,7 +218,27 @@ function buildText(view: AlertView, rules: RulesWorkspace, templates: TemplateLi
       if (words) view.targets.push({ kind: 'rule', start: h.outputStart! + words.start, end: h.outputStart! + words.end });
     }
   } else {
-    tokens = withUncertainEnds(output, templates.mapTokens(tokenizeKeyValues(output, 0, output.length), { source: view.source }));
+    const byMessage = templates.rulesByMessage(output);
+    const names = [...new Set(byMessage?.rules.map((r) => r.rule.name) ?? [])].sort();
+    const one = names.length === 1 ? byMessage!.rules[0] : undefined;
+    const found = tokenizeKeyValues(output, 0, output.length);
+    const mapped = templates.mapTokens(found, { source: one?.rule.source ?? view.source });
+    if (one && templates.twins(one.rule.name).length === 0) {
+      // The message names the rule; its values are read by their `key=` names, through the rule's template where it
+      // has the key (the field it prints there), else as for an unidentified rule. Ends stay uncertain as without a template.
+      view.rule = one.rule.name;
+      view.ruleSummary = rules.findRule(one.rule.name) ?? one.rule;
+      view.identification = 'message';
+      for (const m of mapped) {
+        const field = m.key === undefined ? undefined : one.keys.get(m.key);
+        if (field !== undefined) { m.field = field; m.how = 'learned'; }
+      }
+    }
+    view.messageMatch = {
+      ...(byMessage ? { message: byMessage.message } : {}), rules: names,
+      ...(view.identification === 'message' ? { template: one!.rule.output?.trim(), otherKeys: [...new Set(mapped.flatMap((m) => (m.key !== undefined && !one!.keys.has(m.key) && !(m.key in SUFFIX_KEYS) ? [m.key] : [])))] } : { otherKeys: [] }),
+    };
+    tokens = withUncertainEnds(output, mapped);
     if ((h.head ?? '') !== '') view.targets.push({ kind: 'rule', start: h.outputStart!, end: h.outputStart! + h.head!.length });
   }
   for (const t of tokens) addToken(view, output, t, 'text', (i) => h.outputStart! + i);
