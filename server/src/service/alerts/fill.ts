@@ -41,6 +41,13 @@ export interface FilledCommand {
 
 /** Fields naming an account as the process saw it: in a container, an account of the container's own user database. */
 const ACCOUNT_FIELDS = new Set(['user.name', 'user.uid']);
+/**
+ * Fields holding a path as the process saw it: the drivers and libsinsp read paths in the process's mount namespace
+ * (the path given to the system call, made absolute from its cwd; proc.exepath from the root of its mount namespace),
+ * so in a container they are paths inside the container, which on the host name another file or none.
+ */
+const PATH_FIELDS = new Set(['fd.name', 'fd.nameraw', 'fd.directory', 'proc.exepath', 'proc.cwd', 'fs.path.name', 'fs.path.source', 'fs.path.target',
+  'evt.arg.path', 'evt.arg.name', 'evt.arg.filename', 'evt.arg.pathname', 'evt.arg.target', 'evt.arg.linkpath', 'evt.arg.oldpath', 'evt.arg.newpath']);
 /** Commands that reach into a container (or the cluster) rather than run against the host's accounts. */
 const CONTAINER_TOOL = /^\s*(?:sudo\s+)?(?:crictl|docker|podman|nerdctl|ctr|kubectl|nsenter)\b/;
 
@@ -68,6 +75,12 @@ export function fillCommand(command: string, view: AlertView): FilledCommand {
   if (container && container !== 'host' && container !== '<NA>' && !CONTAINER_TOOL.test(command) && !fields.includes('container.id')
     && fields.some((f) => ACCOUNT_FIELDS.has(f))) {
     return { text: command, missing: [], notApplicable: 'the account is the container\'s; on the host the same name or uid may be another account' };
+  }
+  // `stat <fd.name>`, `sha256sum <proc.exepath>` on the host, filled with a path inside a container, would look at the
+  // host's file of that path: another file, or none.
+  if (container && container !== 'host' && container !== '<NA>' && !CONTAINER_TOOL.test(command) && !fields.includes('container.id')
+    && fields.some((f) => PATH_FIELDS.has(f) && (fillValue(view, f) ?? '').startsWith('/'))) {
+    return { text: command, missing: [], notApplicable: 'the path is inside the container (its mount namespace); on the host the same path is another file or none' };
   }
   return fillShellPlaceholders(command, (f) => fillValue(view, f));
 }
