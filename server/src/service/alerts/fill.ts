@@ -48,6 +48,8 @@ const ACCOUNT_FIELDS = new Set(['user.name', 'user.uid']);
  */
 const PATH_FIELDS = new Set(['fd.name', 'fd.nameraw', 'fd.directory', 'proc.exepath', 'proc.cwd', 'fs.path.name', 'fs.path.source', 'fs.path.target',
   'evt.arg.path', 'evt.arg.name', 'evt.arg.filename', 'evt.arg.pathname', 'evt.arg.target', 'evt.arg.linkpath', 'evt.arg.oldpath', 'evt.arg.newpath']);
+/** A command naming a file or folder of the system's own tree (not /proc, /sys or /dev): `find / -xdev`, `/etc/crontab`. */
+const HOST_FILES = /(?:^|[\s=("'])\/(?:(?:etc|usr|bin|sbin|home|root|tmp|var|opt|lib|lib64|run|srv|boot|mnt)(?![\w.-])|(?=\s))/;
 /** Commands that reach into a container (or the cluster) rather than run against the host's accounts. */
 const CONTAINER_TOOL = /^\s*(?:sudo\s+)?(?:crictl|docker|podman|nerdctl|ctr|kubectl|nsenter)\b/;
 
@@ -77,10 +79,14 @@ export function fillCommand(command: string, view: AlertView): FilledCommand {
     return { text: command, missing: [], notApplicable: 'the account is the container\'s; on the host the same name or uid may be another account' };
   }
   // `stat <fd.name>`, `sha256sum <proc.exepath>` on the host, filled with a path inside a container, would look at the
-  // host's file of that path: another file, or none.
-  if (container && container !== 'host' && container !== '<NA>' && !CONTAINER_TOOL.test(command) && !fields.includes('container.id')
-    && fields.some((f) => PATH_FIELDS.has(f) && (fillValue(view, f) ?? '').startsWith('/'))) {
-    return { text: command, missing: [], notApplicable: 'the path is inside the container (its mount namespace); on the host the same path is another file or none' };
+  // host's file of that path: another file, or none. A command naming the system's own files (`cat -v /etc/crontab`,
+  // `find -H /bin /sbin …`) reads the host's, not the container's. /proc, /sys and /dev are the host's view of every
+  // process (proc.pid is the host's pid), which such commands mean.
+  if (container && container !== 'host' && container !== '<NA>' && !CONTAINER_TOOL.test(command) && !fields.includes('container.id')) {
+    if (fields.some((f) => PATH_FIELDS.has(f) && (fillValue(view, f) ?? '').startsWith('/'))) {
+      return { text: command, missing: [], notApplicable: 'the path is inside the container (its mount namespace); on the host the same path is another file or none' };
+    }
+    if (HOST_FILES.test(command)) return { text: command, missing: [], notApplicable: 'it reads or changes the host\'s files, and the event happened in a container, whose files are its own' };
   }
   return fillShellPlaceholders(command, (f) => fillValue(view, f));
 }
