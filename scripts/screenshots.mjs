@@ -42,10 +42,17 @@ const settings = {
   'markdown.preview.fontSize': 13,
   'telemetry.telemetryLevel': 'off',
 };
-if (existsSync(official)) settings['falcoLens.rules.files'] = [official];
+// falcoLens.rules.files is machine-overridable: a remote window (the browser's, on code-server) takes it from the
+// remote machine's settings, not from the user's, once the extension's settings are registered. Written among the
+// user settings, it held in most windows and was null in some (the official macros undefined, the alerts'
+// rules unidentified, with no later change), as the registration and the window's first configuration raced.
+const machineSettings = {};
+if (existsSync(official)) machineSettings['falcoLens.rules.files'] = [official];
 else console.warn(`screenshots: ${official} is absent; the rules file's official macros will show as undefined`);
-mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
-writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+for (const [folder, values] of [['User', settings], ['Machine', machineSettings]]) {
+  mkdirSync(join(dirs['user-data'], folder), { recursive: true });
+  writeFileSync(join(dirs['user-data'], folder, 'settings.json'), JSON.stringify(values, null, 2));
+}
 
 // Each shot opens its own copy of examples/ (named like the original, so the window title reads "examples") in a
 // fresh window: no editor or panel state carries over from one shot to the next.
