@@ -140,8 +140,10 @@ export function registerExplorerHandlers(context: ExplorerContext): { initialize
     });
   };
   // A server that exits without shutdown (its client gone: stdin closed, the parent process dead) removes its copies
-  // on its way out too, where it can.
-  process.on('exit', () => { for (const log of logs.values()) removeCopies(log); });
+  // on its way out too, where it can. Taken off at shutdown, which forgets every log: a process that registers the
+  // handlers more than once (the tests) keeps no listener, nor the logs it reaches, per registration.
+  const removeCopiesOnExit = () => { for (const log of logs.values()) removeCopies(log); };
+  process.on('exit', removeCopiesOnExit);
 
 
   /**
@@ -543,6 +545,7 @@ export function registerExplorerHandlers(context: ExplorerContext): { initialize
   connection.onShutdown(() => {
     for (const log of logs.values()) forget(log);
     logs.clear();
+    process.off('exit', removeCopiesOnExit);
   });
   return { initialized: () => setImmediate(removeLeftCopies) };
 }
