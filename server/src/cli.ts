@@ -72,7 +72,9 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
   }
   const files = onePathEach(expand(positional, err), err);
   const host: ServiceHost = {
-    readFile(p) { try { return withoutByteOrderMark(fs.readFileSync(p, 'utf8')); } catch { return undefined; } },
+    // Regular files only, as the server's host reads them: a FIFO (or a device) named by config_files, rules_files or a
+    // folder's listing would block the read forever.
+    readFile(p) { try { return fs.statSync(p).isFile() ? withoutByteOrderMark(fs.readFileSync(p, 'utf8')) : undefined; } catch { return undefined; } },
     readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
     isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
     realPath(p) { try { return fs.realpathSync(p); } catch { return undefined; } },

@@ -237,3 +237,19 @@ customRules:
   const named = run(['check', 'deploy/values-prod.yaml'], dir);
   assert.equal(named.stdout, result.stdout);
 });
+
+// Session 25: the CLI's host read any path the configuration named, so a FIFO in a config_files folder (or named as a
+// rules file) blocked `falco-lens check` forever, where the server's host reads regular files only. The run is given
+// a time limit so that a regression fails instead of hanging the suite.
+test('check: a FIFO named by config_files (through its folder) or by rules_files does not block the run', (t) => {
+  const dir = scratch({ 'conf.d/b.yaml': 'log_level: info\n' });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const fifo of ['conf.d/a.yaml', 'fifo_rules.yaml']) {
+    if (spawnSync('mkfifo', [path.join(dir, fifo)]).status !== 0) { t.skip('mkfifo unavailable'); return; }
+  }
+  fs.writeFileSync(path.join(dir, 'falco.yaml'), `stdout_output:\n  enabled: true\nconfig_files:\n  - ${path.join(dir, 'conf.d')}\nrules_files:\n  - ${path.join(dir, 'fifo_rules.yaml')}\n`);
+  const result = spawnSync(process.execPath, [cli, 'check', 'falco.yaml'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(result.signal, null, 'the run ends by itself');
+  assert.equal(result.stderr, '');
+  assert.match(result.stdout, /falco\.yaml:6:5 .*fifo_rules\.yaml/, 'the FIFO rules path is reported at its entry');
+});
