@@ -253,3 +253,14 @@ test('check: a FIFO named by config_files (through its folder) or by rules_files
   assert.equal(result.stderr, '');
   assert.match(result.stdout, /falco\.yaml:6:5 .*fifo_rules\.yaml/, 'the FIFO rules path is reported at its entry');
 });
+
+// Session 25: a Secret with a rules file written as text under data, named on the command line, was checked as a
+// rules file ('not-a-sequence' at 1:1): nothing in it was a finding of the manifest. Kubernetes refuses it for its
+// data, which is not base64: that is the finding now, and the manifest is read as the YAML it is.
+test('check: a Secret whose data holds a rules file as text is refused by Kubernetes, not read as a rules file', (t) => {
+  const dir = scratch({ 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: falco-rules\ntype: Opaque\ndata:\n  custom_rules.yaml: |\n    - rule: Shell in container\n      desc: a shell\n      condition: evt.type = execve and proc.name = bash\n      output: shell (user=%user.name)\n      priority: WARNING\n' });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const result = run(['check', 'secret.yaml'], dir);
+  assert.equal(result.stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 3).join(' ')).join('\n'), 'secret.yaml:7:22 error embedded-secret-data-not-base64');
+  assert.equal(result.status, 1);
+});

@@ -278,6 +278,9 @@ export enum HolderCode {
   /** A Secret holding Falco's files that client-side kubectl apply cannot apply: its copy in the last-applied-configuration
    *  annotation (data still in base64) takes its annotations past 256 KiB. */
   SecretApplyTooLarge = 'embedded-secret-apply-too-large',
+  /** A Secret's data value that is not base64 (a file's text written under data, not stringData): the API server
+   *  refuses the Secret. */
+  SecretDataNotBase64 = 'embedded-secret-data-not-base64',
   /** A chart's customRules that make the chart's rules ConfigMap exceed 1 MiB: the install or upgrade fails. */
   ChartRulesTooLarge = 'embedded-chart-rules-too-large',
   /** An umbrella chart's dependency on Falco's chart that its values turn off (its condition, or its tags): no Falco
@@ -427,6 +430,7 @@ export function analyzeHost(text: string, target: string = LATEST_FALCO, options
     const resource = operatorResource(text, lines, root, out.problems);
     if (resource) { operator.push(resource); continue; }
     if (scalarString(root.get('kind', true)) === 'Secret') {
+      secretDataProblems(root, out.problems);
       secretSizeProblems(root, doc, out.problems);
       continue;
     }
@@ -1264,6 +1268,30 @@ function configMapSizeProblems(root: YAMLMap, doc: Document.Parsed, name: string
     code: HolderCode.ConfigMapApplyTooLarge, span, severity: 'warning',
     message: `kubectl apply without --server-side fails on ConfigMap '${name}': it copies the whole ConfigMap as JSON into the annotation ${LAST_APPLIED_ANNOTATION}, which makes its annotations ${applied.bytes} bytes${namespace}, and the API server allows at most ${MAX_ANNOTATION_BYTES} (256 KiB; 'metadata.annotations: Too long'). Its data (${bytes} bytes) is within the 1 MiB a ConfigMap may hold: apply it with kubectl apply --server-side, which writes no such annotation (or kubectl create, or kubectl replace, without --save-config), or ${SPLIT_ADVICE}.`,
   });
+}
+
+/**
+ * A Secret's `data` values are base64: the API server decodes each as encoding/json decodes a []byte
+ * (base64.StdEncoding: the standard alphabet, padded to a multiple of 4, line breaks skipped) and refuses the Secret
+ * when one is not ('illegal base64 data at input byte N'). The usual cause is a file's text written under `data`, where
+ * `stringData` takes it as it is.
+ */
+function secretDataProblems(root: YAMLMap, problems: HolderProblem[]): void {
+  const data = root.get('data', true);
+  if (!isMap(data)) return;
+  const name = metadataOf(root).name;
+  for (const pair of data.items) {
+    if (!isPair(pair) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+    const compact = pair.value.value.replace(/[\r\n]/g, '');
+    if (compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact)) continue;
+    const span = spanOf(pair.value);
+    if (!span) continue;
+    const key = scalarString(pair.key as Node) ?? '';
+    problems.push({
+      code: HolderCode.SecretDataNotBase64, span, severity: 'error',
+      message: `Kubernetes refuses Secret '${name}': data.${key} is not base64, and the API server decodes every data value from base64 ('illegal base64 data'). Write a file's text under stringData, which takes it as it is, or put its base64 encoding here (base64 -w0 FILE).`,
+    });
+  }
 }
 
 /**
