@@ -129,7 +129,8 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
       const elsewhere = !!options.overlay || !!options.pod;
       checkLoad(merged, {
         target, report: out.report, rules: judgedRules(loadedRules(merged)), path, environment: options.environment?.(doc.uri),
-        exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined,
+        // A path there that Falco Lens cannot read (no permission, a FIFO) exists all the same: Falco, as root, reads it.
+        exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined || host.realPath?.(p) !== undefined,
         isDirectory: (p) => elsewhere || host.isDirectory(p),
         // A pod's rules paths are not this machine's: a path named again, as the pod resolves it, is the same files.
         ...(options.pod ? { rulesFilesOf: (p: string) => (p.startsWith('/') && !p.split('/').includes('..') ? [{ path: podRulesPath(p), real: podRulesPath(p) }] : []) } : {}),
