@@ -76,6 +76,7 @@ export function runCli(argv: string[], cwd = process.cwd()): CliResult {
     // folder's listing would block the read forever.
     readFile(p) { try { return fs.statSync(p).isFile() ? withoutByteOrderMark(fs.readFileSync(p, 'utf8')) : undefined; } catch { return undefined; } },
     readDirectory(p) { try { return fs.readdirSync(p); } catch { return undefined; } },
+    canRead(p) { try { if (!fs.statSync(p).isFile()) return false; fs.accessSync(p, fs.constants.R_OK); return true; } catch { return false; } },
     isDirectory(p) { try { return fs.statSync(p).isDirectory(); } catch { return false; } },
     realPath(p) { try { return fs.realpathSync(p); } catch { return undefined; } },
     workspaceFolders: () => [],

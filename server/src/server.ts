@@ -96,6 +96,7 @@ const host: ServiceHost = {
   readDirectory(path) { try { return fs.readdirSync(path); } catch { return undefined; } },
   isDirectory(path) { try { return fs.statSync(path).isDirectory(); } catch { return false; } },
   realPath(path) { try { return fs.realpathSync(path); } catch { return undefined; } },
+  canRead(path) { try { if (!fs.statSync(path).isFile()) return false; fs.accessSync(path, fs.constants.R_OK); return true; } catch { return false; } },
   fileSize(path) { try { const stat = fs.statSync(path); return stat.isFile() ? stat.size : undefined; } catch { return undefined; } },
   // Edits of a file other than the request's name its open version (service/edits.ts).
   openDocument: (uri) => documents.get(uri),

@@ -76,6 +76,8 @@ export interface ServiceHost {
   realPath?(path: string): string | undefined;
   /** The size in bytes of a regular file, or undefined when unknown (a host without it: the file is read to know). */
   fileSize?(path: string): number | undefined;
+  /** Whether this process may read the regular file at the path (not one without read permission, nor a FIFO). */
+  canRead?(path: string): boolean;
   /**
    * The document open in the editor at `uri` (any language), or undefined when it is not open: edits of other files
    * than a request's name its version (service/edits.ts). A host without it (the CLI, tests) has none open.

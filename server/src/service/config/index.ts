@@ -132,6 +132,7 @@ export function createConfigService(host: ServiceHost, rules: RulesWorkspace, op
         // A path there that Falco Lens cannot read (no permission, a FIFO) exists all the same: Falco, as root, reads it.
         exists: (p) => elsewhere || host.isDirectory(p) || host.readFile(p) !== undefined || host.realPath?.(p) !== undefined,
         isDirectory: (p) => elsewhere || host.isDirectory(p),
+        ...(elsewhere ? {} : { unreadable: (p: string) => !host.isDirectory(p) && host.realPath?.(p) !== undefined && (host.canRead ? !host.canRead(p) : host.readFile(p) === undefined) }),
         // A pod's rules paths are not this machine's: a path named again, as the pod resolves it, is the same files.
         ...(options.pod ? { rulesFilesOf: (p: string) => (p.startsWith('/') && !p.split('/').includes('..') ? [{ path: podRulesPath(p), real: podRulesPath(p) }] : []) } : {}),
         ...(elsewhere ? {} : {

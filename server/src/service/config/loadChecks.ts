@@ -36,6 +36,9 @@ export interface LoadCheckContext {
   /** Whether a path exists on this machine (a file or a folder). */
   exists(path: string): boolean;
   isDirectory(path: string): boolean;
+  /** Whether a path exists here as something Falco Lens cannot read (no read permission, a FIFO): Falco, as root,
+   *  reads it. Undefined where the paths are not this machine's. */
+  unreadable?(path: string): boolean;
   /**
    * The rules files a rules path gives on this machine, as the target release reads it (a folder's files: rulesFiles.ts
    * expandRulesPaths; a path that does not exist gives none, configuration.cpp:312-318 at 0.44.0), each with its real
@@ -614,6 +617,10 @@ function checkRulesFilesKeys(view: View, root: YAMLMap, ctx: LoadCheckContext): 
             `'${path}' does not exist on this machine, though its folder does: Falco keeps only the rules paths that exist when it reads its configuration, so it drops this one without a word and loads the others.`,
             { path });
         }
+      } else if (ctx.unreadable?.(path)) {
+        ctx.report(ConfigCode.RulesPathMissing, nodeSpan(item),
+          `'${path}' is here, but Falco Lens cannot read it (no read permission, or not a regular file): Falco, as root, loads it, Falco Lens does not, so the rules files after it may seem to use macros and lists nobody defines. Give your user read access to check it here.`,
+          { path });
       } else if (compareVersions(ctx.target, '0.41') >= 0 && !ctx.isDirectory(path) && !isRulesFileName(path)) {
         // 0.41 added the *.yaml/*.yml filter (configuration.cpp read_rules_file_directory); before, any file loaded.
         ctx.report(ConfigCode.RulesPathMissing, nodeSpan(item),
