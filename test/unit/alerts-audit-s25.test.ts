@@ -61,6 +61,7 @@ test('a list field\'s hover says it is a list, how Falco writes it and how it is
   const user = hover('kubernetes-admin');
   assert.match(user, /^`user` → field `ka\.user\.name` \(CHARBUF\), rendered/);
   assert.ok(!user.includes('A list field'), user);
+  assert.ok(!user.includes('Not in the field catalog'), user);
 });
 
 /**
@@ -119,6 +120,8 @@ test('the audit\'s 30 alerts at 0.37 and 0.44: named, field types true, inert, n
           const field = /^`[^`]+` → field `([^`]+)` \(([A-Z0-9]+)(, a list)?\)/.exec(markdown);
           const info = field && lookupField(field[1]);
           if (field && (info?.field.type !== field[2] || !!info.field.isList !== !!field[3])) failures.push(`${where}: ${field[0]} but the catalog has ${info?.field.type}${info?.field.isList ? ' list' : ''}`);
+          // A field the catalog has is not said to be missing from it (d4449f2 broke that else chain for every field).
+          if (info && /Not in the field catalog/.test(markdown)) failures.push(`${where}: ${field![1]} is in the catalog, but the hover says it is not`);
         }
         const report = s.report(`${line}\n`, doc.uri, { start: 0, end: 0 });
         if (hostileProblems(report).length) failures.push(`${where} report: ${hostileProblems(report).join(', ')}`);

@@ -292,10 +292,11 @@ export function fieldKeyHover(view: AlertView, value: AlertValue): string {
     const via = value.origin === 'output_fields' ? '' : howText(value, view);
     parts.push(`${cappedCode(key, 200)} → field ${cappedCode(value.field, 200)}${info ? ` (${escapeMarkdown(info.field.type)}${info.field.isList ? ', a list' : ''})` : ''}${via}`);
     if (!view.rule && !view.candidates && !internalText && value.origin !== 'output_fields') parts.push('_The rule is unidentified: the field is inferred from the output name, not read from the rule\'s template._');
-    if (info) parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
-    // libsinsp's tostring writes a list field's values as `(v1,v2)`, tojson as an array (sinsp_filtercheck.cpp, EPF_IS_LIST).
-    if (info?.field.isList) parts.push('A list field: a text alert shows its values in parentheses, separated by commas (`(a,b)`), JSON output_fields as an array. A condition or exception compares it only with `in`, `intersects` or `exists` (not `=`).');
-    else if ((view.rule ?? '').startsWith('Falco internal: ') && value.origin === 'output_fields') {
+    if (info) {
+      parts.push(escapeMarkdown(info.field.desc) + (info.arg ? ` Argument: ${codeSpan(info.arg)}.` : ''));
+      // libsinsp's tostring writes a list field's values as `(v1,v2)`, tojson as an array (sinsp_filtercheck.cpp, EPF_IS_LIST).
+      if (info.field.isList) parts.push('A list field: a text alert shows its values in parentheses, separated by commas (`(a,b)`), JSON output_fields as an array. A condition or exception compares it only with `in`, `intersects` or `exists` (not `=`).');
+    } else if ((view.rule ?? '').startsWith('Falco internal: ') && value.origin === 'output_fields') {
       parts.push(INTERNAL_VALUE);
     } else if (view.record.head.flavor !== 'falco' && value.origin === 'output_fields' && !value.field.includes('.')) {
       parts.push('A custom field added by falcosidekick (`customfields` or `templatedfields`), not a Falco field.');
